@@ -1,0 +1,1849 @@
+//! Cranelift code generation from typed SSA IR.
+//!
+//! Every IR value becomes a list of Cranelift values (its slots, see
+//! [`crate::runtime::slot_types`]). Operations that can leave the fast path
+//! (int overflow, division by zero, an index out of range, a math domain
+//! error, ...) branch to a cold *deopt block* that stores the values live
+//! at that instruction into `ctx.slots` and returns `DEOPT`; the interpreter
+//! re-executes the instruction with CPython's semantics. No instruction that
+//! traps on user data is emitted without a check in front of it.
+
+use crate::error::{CResult, CompileError};
+use crate::hir::{BinOp, CmpOp, Span, UnaryOp};
+use crate::infer::{GlobalKind, Typed};
+use crate::ir::{self, Block, Const, Op, Term, Value};
+use crate::runtime::{
+    self, dtype_index, DeoptPoint, FuncMeta, SlotTy, CTX_DEOPT_POINT_OFFSET, CTX_SLOTS_OFFSET,
+    DEOPT_SLOTS,
+};
+use crate::types::*;
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{
+    self as clir, types as clt, AbiParam, BlockArg, InstBuilder, MemFlagsData, Signature,
+    StackSlotData, StackSlotKind,
+};
+use cranelift_codegen::isa::CallConv;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_module::{FuncId, Linkage, Module};
+use pyston_numeric::{Dtype, Kind, Layout};
+use pyston_optin::Options;
+use std::collections::{HashMap, HashSet};
+
+type CV = clir::Value;
+type CB = clir::Block;
+type Vals = Vec<CV>;
+
+/// A compiled function another function calls directly.
+#[derive(Clone)]
+pub struct CalleeInfo {
+    pub func_id: FuncId,
+    /// Where the callee's metadata pointer lives (written once it is compiled).
+    pub meta_slot: *const *const FuncMeta,
+    pub params: Vec<Ty>,
+    pub ret: Ty,
+}
+
+pub struct CodegenEnv<'a> {
+    /// Direct calls, by the value of the call instruction.
+    pub callees: &'a HashMap<Value, CalleeInfo>,
+    /// Slots of captured global arrays, by id.
+    pub array_consts: &'a HashMap<u32, Vec<u64>>,
+    /// Where this function's own metadata pointer will be stored.
+    pub self_meta_slot: *const *const FuncMeta,
+    pub opts: &'a Options,
+}
+
+pub struct Output {
+    pub deopts: Vec<DeoptPoint>,
+    pub call_sites: Vec<Span>,
+}
+
+pub fn entry_signature(call_conv: CallConv) -> Signature {
+    let mut sig = Signature::new(call_conv);
+    sig.params.extend([
+        AbiParam::new(clt::I64),
+        AbiParam::new(clt::I64),
+        AbiParam::new(clt::I64),
+    ]);
+    sig.returns.push(AbiParam::new(clt::I32));
+    sig
+}
+
+fn cl_ty(s: SlotTy) -> clir::Type {
+    match s {
+        SlotTy::I8 => clt::I8,
+        SlotTy::I32 => clt::I32,
+        SlotTy::I64 => clt::I64,
+        SlotTy::F32 => clt::F32,
+        SlotTy::F64 => clt::F64,
+    }
+}
+
+fn helper_sig(name: &str) -> (Vec<clir::Type>, Vec<clir::Type>) {
+    use clt::*;
+    match name {
+        "powf" => (vec![F32, F32], vec![F32]),
+        "atan2" | "pow" | "fmod" | "hypot" => (vec![F64, F64], vec![F64]),
+        "pyston_ipow" => (vec![I64, I64, I64], vec![I32]),
+        "pyston_fpow" => (vec![F64, F64, I64], vec![I32]),
+        "pyston_fdivmod" => (vec![F64, F64, I64], vec![F64]),
+        "pyston_fdivmod32" => (vec![F32, F32, I64], vec![F32]),
+        "pyston_cdiv" => (vec![F64, F64, F64, F64, I64], vec![I32]),
+        "pyston_alloc" => (vec![I64, I32, I32, I64, I64, I32, I64], vec![I32]),
+        "pyston_alloc_like" => (vec![I64, I32, I32, I64, I64, I64], vec![I32]),
+        "pyston_copy" => (vec![I64, I32, I64, I64, I64], vec![I32]),
+        "pyston_resume" => (vec![I64, I64, I64], vec![I32]),
+        "pyston_push_frame" => (vec![I64, I64, I64], vec![]),
+        "pyston_pymath" => (vec![I64, F64, F64, I64], vec![I32]),
+        _ => (vec![F64], vec![F64]),
+    }
+}
+
+/// Builds the Cranelift function for `f` into `func`.
+pub fn build(
+    module: &mut dyn Module,
+    func: &mut clir::Function,
+    fctx: &mut FunctionBuilderContext,
+    f: &ir::Function,
+    typed: &Typed,
+    env: &CodegenEnv<'_>,
+) -> CResult<Output> {
+    let builder = FunctionBuilder::new(func, fctx);
+    let mut g = Gen {
+        module,
+        b: builder,
+        f,
+        typed,
+        env,
+        vals: HashMap::new(),
+        blocks: HashMap::new(),
+        live_in: f.live_in(),
+        deopt_blocks: HashMap::new(),
+        pending_deopts: Vec::new(),
+        deopts: Vec::new(),
+        call_sites: Vec::new(),
+        imports: HashMap::new(),
+        ctx: None,
+        out: None,
+        consts: HashMap::new(),
+        cur_inst: (Block(0), 0),
+    };
+    let r = g.run();
+    let Gen {
+        b,
+        deopts,
+        call_sites,
+        module,
+        ..
+    } = g;
+    b.finalize(module.target_config());
+    r?;
+    Ok(Output { deopts, call_sites })
+}
+
+struct Gen<'a, 'b> {
+    module: &'a mut dyn Module,
+    b: FunctionBuilder<'b>,
+    f: &'a ir::Function,
+    typed: &'a Typed,
+    env: &'a CodegenEnv<'a>,
+    vals: HashMap<Value, Vals>,
+    blocks: HashMap<Block, CB>,
+    live_in: Vec<HashSet<Value>>,
+    deopt_blocks: HashMap<(Block, usize), CB>,
+    pending_deopts: Vec<(CB, Block, usize)>,
+    deopts: Vec<DeoptPoint>,
+    call_sites: Vec<Span>,
+    imports: HashMap<String, clir::FuncRef>,
+    ctx: Option<CV>,
+    out: Option<CV>,
+    consts: HashMap<Value, Const>,
+    /// The IR instruction being lowered: where a deopt resumes.
+    cur_inst: (Block, usize),
+}
+
+fn internal(msg: impl Into<String>) -> CompileError {
+    CompileError::internal(msg)
+}
+
+impl Gen<'_, '_> {
+    fn ty(&self, v: Value) -> Ty {
+        self.typed.ty(v).clone()
+    }
+
+    fn val(&self, v: Value) -> CResult<Vals> {
+        self.vals
+            .get(&v)
+            .cloned()
+            .ok_or_else(|| internal(format!("codegen: {v} has no value")))
+    }
+
+    fn run(&mut self) -> CResult<()> {
+        let prologue = self.b.create_block();
+        self.b.append_block_params_for_function_params(prologue);
+        let order = self.f.rpo();
+        for &blk in &order {
+            let cb = self.b.create_block();
+            for p in &self.f.block(blk).params {
+                for st in runtime::slot_types(&self.ty(*p)) {
+                    self.b.append_block_param(cb, cl_ty(st));
+                }
+            }
+            if self.typed.cold.contains(&blk) {
+                self.b.set_cold_block(cb);
+            }
+            self.blocks.insert(blk, cb);
+        }
+        for data in &self.f.blocks {
+            for inst in &data.insts {
+                if let (Some(r), Op::Const(c)) = (inst.result, &inst.op) {
+                    self.consts.insert(r, c.clone());
+                }
+            }
+        }
+        // Prologue: load the arguments from the slot array.
+        self.b.switch_to_block(prologue);
+        let params = self.b.block_params(prologue).to_vec();
+        let (args_ptr, out_ptr, ctx) = (params[0], params[1], params[2]);
+        self.ctx = Some(ctx);
+        self.out = Some(out_ptr);
+        let mut entry_args = Vec::new();
+        let mut slot = 0i32;
+        for p in &self.f.block(self.f.entry()).params {
+            for st in runtime::slot_types(&self.ty(*p)) {
+                entry_args.push(BlockArg::Value(self.b.ins().load(
+                    cl_ty(st),
+                    MemFlagsData::trusted(),
+                    args_ptr,
+                    slot * 8,
+                )));
+                slot += 1;
+            }
+        }
+        let entry = self.blocks[&self.f.entry()];
+        self.b.ins().jump(entry, &entry_args);
+
+        for &blk in &order {
+            let cb = self.blocks[&blk];
+            self.b.switch_to_block(cb);
+            let data = self.f.block(blk);
+            let bparams = self.b.block_params(cb).to_vec();
+            let mut i = 0;
+            for p in &data.params {
+                let n = runtime::slot_count(&self.ty(*p));
+                self.vals.insert(*p, bparams[i..i + n].to_vec());
+                i += n;
+            }
+            if self.typed.cold.contains(&blk) {
+                let d = self.deopt_block(blk, 0);
+                self.b.ins().jump(d, &[]);
+                continue;
+            }
+            for (k, inst) in data.insts.iter().enumerate() {
+                self.cur_inst = (blk, k);
+                self.inst(inst)?;
+            }
+            self.cur_inst = (blk, data.insts.len());
+            self.term(&data.term)?;
+        }
+        // Deopt blocks, emitted last (they only read values that dominate them).
+        while let Some((cb, blk, k)) = self.pending_deopts.pop() {
+            self.emit_deopt(cb, blk, k)?;
+        }
+        self.b.seal_all_blocks();
+        Ok(())
+    }
+
+    // ---- deoptimization ------------------------------------------------------
+
+    fn deopt_block(&mut self, blk: Block, k: usize) -> CB {
+        if let Some(cb) = self.deopt_blocks.get(&(blk, k)) {
+            return *cb;
+        }
+        let cb = self.b.create_block();
+        self.b.set_cold_block(cb);
+        self.deopt_blocks.insert((blk, k), cb);
+        self.pending_deopts.push((cb, blk, k));
+        cb
+    }
+
+    fn emit_deopt(&mut self, cb: CB, blk: Block, k: usize) -> CResult<()> {
+        self.b.switch_to_block(cb);
+        let live = self.f.live_before(blk, k, &self.live_in);
+        let ctx = self.ctx.unwrap();
+        let mut slot = 0usize;
+        let mut values = Vec::new();
+        for v in live {
+            let t = self.ty(v);
+            if !t.is_value() {
+                continue; // compile-time values are recomputed by the interpreter
+            }
+            let vals = self.val(v)?;
+            if slot + vals.len() > DEOPT_SLOTS {
+                return Err(CompileError::typing(
+                    self.f.span,
+                    "too many live values for compiled code",
+                ));
+            }
+            for x in vals {
+                self.b.ins().store(
+                    MemFlagsData::trusted(),
+                    x,
+                    ctx,
+                    CTX_SLOTS_OFFSET + 8 * slot as i32,
+                );
+                slot += 1;
+            }
+            values.push(v);
+        }
+        let id = self.deopts.len() as i64;
+        self.deopts.push(DeoptPoint {
+            block: blk,
+            inst: k,
+            values,
+        });
+        let idv = self.b.ins().iconst(clt::I32, id);
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), idv, ctx, CTX_DEOPT_POINT_OFFSET);
+        let st = self.b.ins().iconst(clt::I32, runtime::DEOPT as i64);
+        self.b.ins().return_(&[st]);
+        Ok(())
+    }
+
+    /// Leaves compiled code at the current instruction when `cond` is true.
+    fn deopt_if(&mut self, cond: CV) {
+        let (blk, k) = self.cur_inst;
+        let d = self.deopt_block(blk, k);
+        let cont = self.b.create_block();
+        self.b.ins().brif(cond, d, &[], cont, &[]);
+        self.b.switch_to_block(cont);
+    }
+
+    fn deopt_now(&mut self) {
+        let (blk, k) = self.cur_inst;
+        let d = self.deopt_block(blk, k);
+        self.b.ins().jump(d, &[]);
+        let dead = self.b.create_block();
+        self.b.switch_to_block(dead);
+    }
+
+    // ---- helpers ---------------------------------------------------------------
+
+    fn import(&mut self, name: &str) -> CResult<clir::FuncRef> {
+        if let Some(r) = self.imports.get(name) {
+            return Ok(*r);
+        }
+        let (ps, rs) = helper_sig(name);
+        let mut sig = self.module.make_signature();
+        sig.params.extend(ps.into_iter().map(AbiParam::new));
+        sig.returns.extend(rs.into_iter().map(AbiParam::new));
+        let id = self
+            .module
+            .declare_function(name, Linkage::Import, &sig)
+            .map_err(|e| internal(format!("declaring {name}: {e}")))?;
+        let r = self.module.declare_func_in_func(id, self.b.func);
+        self.imports.insert(name.to_string(), r);
+        Ok(r)
+    }
+
+    fn call(&mut self, name: &str, args: &[CV]) -> CResult<Vec<CV>> {
+        let r = self.import(name)?;
+        let inst = self.b.ins().call(r, args);
+        Ok(self.b.inst_results(inst).to_vec())
+    }
+
+    fn stack(&mut self, bytes: u32) -> CV {
+        let ss = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            bytes.max(8),
+            3,
+        ));
+        self.b.ins().stack_addr(clt::I64, ss, 0)
+    }
+
+    fn zero(&mut self, st: SlotTy) -> CV {
+        match st {
+            SlotTy::F32 => self.b.ins().f32const(0.0),
+            SlotTy::F64 => self.b.ins().f64const(0.0),
+            s => self.b.ins().iconst(cl_ty(s), 0),
+        }
+    }
+
+    fn const_vals(&mut self, c: &Const) -> CResult<(Ty, Vals)> {
+        Ok(match c {
+            Const::Int(i) => (Ty::Int, vec![self.b.ins().iconst(clt::I64, *i)]),
+            Const::Float(x) => (Ty::Float, vec![self.b.ins().f64const(*x)]),
+            Const::Bool(x) => (Ty::Bool, vec![self.b.ins().iconst(clt::I8, *x as i64)]),
+            Const::Complex(r, i) => (
+                Ty::Complex,
+                vec![self.b.ins().f64const(*r), self.b.ins().f64const(*i)],
+            ),
+            Const::None => (Ty::NoneT, vec![]),
+            Const::Str(s) => (Ty::Str(s.clone()), vec![]),
+            Const::BigInt(_) => return Err(internal("big int constant in compiled code")),
+        })
+    }
+
+    // ---- unions --------------------------------------------------------------
+
+    /// Splits a union value into (member type, member values) for member `i`.
+    fn member(&self, ms: &[Ty], vals: &[CV], i: usize) -> (Ty, Vals) {
+        let mut off = 1;
+        for m in &ms[..i] {
+            off += runtime::slot_count(m);
+        }
+        let n = runtime::slot_count(&ms[i]);
+        (ms[i].clone(), vals[off..off + n].to_vec())
+    }
+
+    /// Runs `op` on concrete member types of the (possibly union) arguments,
+    /// converting each result to `out`.
+    fn dispatch(
+        &mut self,
+        args: &[(Ty, Vals)],
+        out: &Ty,
+        op: &mut dyn FnMut(&mut Self, &[(Ty, Vals)]) -> CResult<(Ty, Vals)>,
+    ) -> CResult<Vals> {
+        let Some(u) = args.iter().position(|(t, _)| matches!(t, Ty::Union(_))) else {
+            if args.iter().any(|(t, _)| *t == Ty::Undef) {
+                self.deopt_now(); // UnboundLocalError
+                let outs: Vec<SlotTy> = runtime::slot_types(out);
+                return Ok(outs.into_iter().map(|s| self.zero(s)).collect());
+            }
+            let (t, v) = op(self, args)?;
+            return self.coerce(&t, v, out);
+        };
+        let Ty::Union(ms) = args[u].0.clone() else {
+            unreachable!()
+        };
+        let tag = args[u].1[0];
+        let merge = self.b.create_block();
+        for st in runtime::slot_types(out) {
+            self.b.append_block_param(merge, cl_ty(st));
+        }
+        for i in 0..ms.len() {
+            let here = self.b.create_block();
+            if i + 1 < ms.len() {
+                let next = self.b.create_block();
+                let c = self.b.ins().icmp_imm_s(IntCC::Equal, tag, i as i64);
+                self.b.ins().brif(c, here, &[], next, &[]);
+                self.b.switch_to_block(here);
+                let mut a2 = args.to_vec();
+                a2[u] = self.member(&ms, &args[u].1, i);
+                let r = self.dispatch(&a2, out, op)?;
+                let ra: Vec<BlockArg> = r.into_iter().map(BlockArg::Value).collect();
+                self.b.ins().jump(merge, &ra);
+                self.b.switch_to_block(next);
+            } else {
+                let mut a2 = args.to_vec();
+                a2[u] = self.member(&ms, &args[u].1, i);
+                let r = self.dispatch(&a2, out, op)?;
+                let ra: Vec<BlockArg> = r.into_iter().map(BlockArg::Value).collect();
+                self.b.ins().jump(merge, &ra);
+            }
+        }
+        self.b.switch_to_block(merge);
+        Ok(self.b.block_params(merge).to_vec())
+    }
+
+    /// Converts a value of type `from` to the representation of `to` (equal
+    /// types, a member into its union, unions into wider unions, tuples elementwise).
+    fn coerce(&mut self, from: &Ty, v: Vals, to: &Ty) -> CResult<Vals> {
+        if from == to {
+            return Ok(v);
+        }
+        match (from, to) {
+            (Ty::Union(_), _) => {
+                let to2 = to.clone();
+                self.dispatch(&[(from.clone(), v)], to, &mut |g, a| {
+                    Ok((to2.clone(), g.coerce(&a[0].0, a[0].1.clone(), &to2)?))
+                })
+            }
+            (_, Ty::Union(ms)) => {
+                let idx = ms
+                    .iter()
+                    .position(|m| m == from)
+                    .ok_or_else(|| internal(format!("cannot coerce {from} to {to}")))?;
+                let mut out = vec![self.b.ins().iconst(clt::I8, idx as i64)];
+                for (i, m) in ms.iter().enumerate() {
+                    if i == idx {
+                        out.extend(v.iter().copied());
+                    } else {
+                        for st in runtime::slot_types(m) {
+                            let z = self.zero(st);
+                            out.push(z);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+            (Ty::Tuple(a), Ty::Tuple(b)) if a.len() == b.len() => {
+                let mut out = Vec::new();
+                let mut off = 0;
+                for (x, y) in a.iter().zip(b) {
+                    let n = runtime::slot_count(x);
+                    out.extend(self.coerce(x, v[off..off + n].to_vec(), y)?);
+                    off += n;
+                }
+                Ok(out)
+            }
+            (Ty::Array(a), Ty::Array(b)) if a.dtype == b.dtype && a.ndim == b.ndim => Ok(v),
+            (_, Ty::Bottom) => Ok(vec![]),
+            _ => Err(internal(format!("cannot coerce {from} to {to}"))),
+        }
+    }
+
+    fn edge_args(&mut self, e: &ir::Edge) -> CResult<Vec<BlockArg>> {
+        let params = self.f.block(e.block).params.clone();
+        let mut out = Vec::new();
+        for (p, a) in params.iter().zip(&e.args) {
+            let (pt, at) = (self.ty(*p), self.ty(*a));
+            let v = self.val(*a)?;
+            out.extend(self.coerce(&at, v, &pt)?.into_iter().map(BlockArg::Value));
+        }
+        Ok(out)
+    }
+
+    // ---- terminators ---------------------------------------------------------
+
+    fn term(&mut self, t: &Term) -> CResult<()> {
+        match t {
+            Term::Jump(e) => {
+                let args = self.edge_args(e)?;
+                let target = self.blocks[&e.block];
+                self.b.ins().jump(target, &args);
+            }
+            Term::Br(c, a, bb) => {
+                let cv = self.val(*c)?[0];
+                let aa = self.edge_args(a)?;
+                let ba = self.edge_args(bb)?;
+                let (ta, tb) = (self.blocks[&a.block], self.blocks[&bb.block]);
+                self.b.ins().brif(cv, ta, &aa, tb, &ba);
+            }
+            Term::Ret(v) => {
+                let t = self.ty(*v);
+                let vals = self.val(*v)?;
+                let vals = self.coerce(&t, vals, &self.typed.ret.clone())?;
+                let out = self.out.unwrap();
+                for (i, x) in vals.into_iter().enumerate() {
+                    self.b
+                        .ins()
+                        .store(MemFlagsData::trusted(), x, out, 8 * i as i32);
+                }
+                let ok = self.b.ins().iconst(clt::I32, 0);
+                self.b.ins().return_(&[ok]);
+            }
+            Term::Raise(_) | Term::AssertFail(_) | Term::Unreachable => {
+                // The interpreter raises with CPython's own machinery.
+                self.deopt_now();
+                let z = self.b.ins().iconst(clt::I32, runtime::DEOPT as i64);
+                self.b.ins().return_(&[z]);
+            }
+        }
+        Ok(())
+    }
+
+    // ---- instructions --------------------------------------------------------
+
+    fn arg(&self, v: Value) -> CResult<(Ty, Vals)> {
+        Ok((self.ty(v), self.val(v)?))
+    }
+
+    fn inst(&mut self, inst: &ir::Inst) -> CResult<()> {
+        let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
+        if inst.result.is_some() && rt == Ty::Bottom {
+            return Ok(()); // never computed (only reached through cold code)
+        }
+        let args: Vec<(Ty, Vals)> = inst
+            .args
+            .iter()
+            .map(|a| self.arg(*a))
+            .collect::<CResult<_>>()?;
+        let out: Vals = match &inst.op {
+            Op::Const(c) => self.const_vals(c)?.1,
+            Op::Undef(_) => vec![],
+            Op::Global(_) | Op::Attr(_)
+                if matches!(
+                    inst.result.and_then(|r| self.typed.globals.get(&r)),
+                    Some(_)
+                ) =>
+            {
+                let g = self.typed.globals[&inst.result.unwrap()].clone();
+                self.global(&g)?
+            }
+            Op::Global(_) => vec![],
+            Op::Attr(name) => self.attr(&args[0], name)?,
+            Op::Call { kw } => self.call_op(&args[0].0, &args[1..], kw, inst)?,
+            Op::MethodCall { name, kw } => match &args[0].0 {
+                Ty::Module(_) => {
+                    let g = self.typed.globals[&inst.result.unwrap()].clone();
+                    let callee = match g {
+                        GlobalKind::Builtin(b) => Ty::Builtin(b),
+                        GlobalKind::DtypeObj(d) => Ty::DtypeObj(d),
+                        GlobalKind::Func(f) => Ty::Func(f),
+                        _ => {
+                            return Err(internal(
+                                "method call on a module attribute that is not callable",
+                            ))
+                        }
+                    };
+                    self.call_op(&callee, &args[1..], kw, inst)?
+                }
+                Ty::Array(a) if name == "copy" => {
+                    let a = *a;
+                    self.array_copy(&a, &args[0].1)?
+                }
+                _ => return Err(internal(format!("method {name}"))),
+            },
+            Op::Bin { op, .. } => {
+                let op = *op;
+                self.dispatch(&args, &rt, &mut |g, a| g.binop(op, &a[0], &a[1]))?
+            }
+            Op::Unary(u) => {
+                let u = *u;
+                self.dispatch(&args, &rt, &mut |g, a| g.unary(u, &a[0]))?
+            }
+            Op::Cmp(c) => {
+                let c = *c;
+                self.dispatch(&args, &rt, &mut |g, a| g.compare(c, &a[0], &a[1]))?
+            }
+            Op::Truth => self.dispatch(&args, &Ty::Bool, &mut |g, a| {
+                Ok((Ty::Bool, vec![g.truth(&a[0])?]))
+            })?,
+            Op::Tuple => args.iter().flat_map(|(_, v)| v.iter().copied()).collect(),
+            Op::Unpack(_) => args[0].1.clone(),
+            Op::TupleGet(i) => {
+                let Ty::Tuple(ts) = &args[0].0 else {
+                    return Err(internal("tuple_get"));
+                };
+                let off: usize = ts[..*i as usize].iter().map(runtime::slot_count).sum();
+                let n = runtime::slot_count(&ts[*i as usize]);
+                args[0].1[off..off + n].to_vec()
+            }
+            Op::GetItem => self.getitem(&args[0], &args[1..], inst.args.get(1).copied())?,
+            Op::SetItem => {
+                let n = args.len();
+                self.setitem(&args[0], &args[1..n - 1], &args[n - 1])?;
+                vec![]
+            }
+            Op::Len => match &args[0].0 {
+                Ty::Array(_) => vec![args[0].1[2]],
+                Ty::Tuple(ts) => vec![self.b.ins().iconst(clt::I64, ts.len() as i64)],
+                _ => return Err(internal("len")),
+            },
+            Op::RangeLen => self.range_len(&args[1], &args[2], &args[3])?,
+            Op::RangeNext => {
+                let a = self.to_i64(&args[0])?;
+                let s = self.to_i64(&args[1])?;
+                vec![self.b.ins().iadd(a, s)]
+            }
+        };
+        if let Some(r) = inst.result {
+            let expect = runtime::slot_count(&rt);
+            if out.len() != expect {
+                return Err(internal(format!(
+                    "codegen produced {} slots for {:?} of type {rt}, expected {expect}",
+                    out.len(),
+                    inst.op
+                )));
+            }
+            self.vals.insert(r, out);
+        }
+        Ok(())
+    }
+
+    fn global(&mut self, g: &GlobalKind) -> CResult<Vals> {
+        Ok(match g {
+            GlobalKind::Const(c) => self.const_vals(c)?.1,
+            GlobalKind::Array(_, id) => {
+                let slots = self
+                    .env
+                    .array_consts
+                    .get(id)
+                    .ok_or_else(|| internal("missing captured array"))?
+                    .clone();
+                slots
+                    .into_iter()
+                    .map(|s| self.b.ins().iconst(clt::I64, s as i64))
+                    .collect()
+            }
+            _ => vec![],
+        })
+    }
+
+    fn attr(&mut self, x: &(Ty, Vals), name: &str) -> CResult<Vals> {
+        let (t, v) = x;
+        Ok(match (t, name) {
+            (Ty::Array(a), "shape") => v[2..2 + a.ndim as usize].to_vec(),
+            (Ty::Array(a), "ndim") => vec![self.b.ins().iconst(clt::I64, a.ndim as i64)],
+            (Ty::Array(a), "itemsize") => vec![self.b.ins().iconst(clt::I64, a.dtype.itemsize())],
+            (Ty::Array(a), "size") => {
+                let mut acc = self.b.ins().iconst(clt::I64, 1);
+                for k in 0..a.ndim as usize {
+                    acc = self.b.ins().imul(acc, v[2 + k]);
+                }
+                vec![acc]
+            }
+            (Ty::Array(a), "T") => {
+                let nd = a.ndim as usize;
+                let mut out = vec![v[0], v[1]];
+                out.extend(v[2..2 + nd].iter().rev());
+                out.extend(v[2 + nd..].iter().rev());
+                out
+            }
+            (Ty::Complex | Ty::Np(Dtype::Complex128), "real") => vec![v[0]],
+            (Ty::Complex | Ty::Np(Dtype::Complex128), "imag") => vec![v[1]],
+            (Ty::Float, "real") | (Ty::Int, "real") => vec![v[0]],
+            (Ty::Float, "imag") => vec![self.b.ins().f64const(0.0)],
+            (Ty::Int, "imag") => vec![self.b.ins().iconst(clt::I64, 0)],
+            _ => return Err(internal(format!("attribute {name} of {t}"))),
+        })
+    }
+
+    // ---- scalar conversions ----------------------------------------------------
+
+    fn to_i64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+        let v = x.1.first().copied();
+        Ok(match &x.0 {
+            Ty::Int | Ty::Np(Dtype::Int64) => v.unwrap(),
+            Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().uextend(clt::I64, v.unwrap()),
+            Ty::Np(Dtype::Int32) => self.b.ins().sextend(clt::I64, v.unwrap()),
+            t => return Err(internal(format!("to_i64 of {t}"))),
+        })
+    }
+
+    /// To int32 with NumPy's rule for Python ints (out of range: deopt).
+    fn to_i32(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+        Ok(match &x.0 {
+            Ty::Np(Dtype::Int32) => x.1[0],
+            Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().uextend(clt::I32, x.1[0]),
+            Ty::Int | Ty::Np(Dtype::Int64) => {
+                let v = x.1[0];
+                let lo = self
+                    .b
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedLessThan, v, i32::MIN as i64);
+                let hi = self
+                    .b
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedGreaterThan, v, i32::MAX as i64);
+                let bad = self.b.ins().bor(lo, hi);
+                self.deopt_if(bad);
+                self.b.ins().ireduce(clt::I32, v)
+            }
+            t => return Err(internal(format!("to_i32 of {t}"))),
+        })
+    }
+
+    fn to_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+        let v = x.1[0];
+        Ok(match &x.0 {
+            Ty::Float | Ty::Np(Dtype::Float64) => v,
+            Ty::Np(Dtype::Float32) => self.b.ins().fpromote(clt::F64, v),
+            Ty::Int | Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => {
+                self.b.ins().fcvt_from_sint(clt::F64, v)
+            }
+            Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().fcvt_from_uint(clt::F64, v),
+            t => return Err(internal(format!("to_f64 of {t}"))),
+        })
+    }
+
+    fn to_f32(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+        let v = x.1[0];
+        Ok(match &x.0 {
+            Ty::Np(Dtype::Float32) => v,
+            Ty::Float | Ty::Np(Dtype::Float64) => self.b.ins().fdemote(clt::F32, v),
+            Ty::Int => {
+                let d = self.b.ins().fcvt_from_sint(clt::F64, v);
+                self.b.ins().fdemote(clt::F32, d)
+            }
+            Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => self.b.ins().fcvt_from_sint(clt::F32, v),
+            Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().fcvt_from_uint(clt::F32, v),
+            t => return Err(internal(format!("to_f32 of {t}"))),
+        })
+    }
+
+    fn to_c128(&mut self, x: &(Ty, Vals)) -> CResult<(CV, CV)> {
+        Ok(match &x.0 {
+            Ty::Complex | Ty::Np(Dtype::Complex128) => (x.1[0], x.1[1]),
+            _ => {
+                let r = self.to_f64(x)?;
+                (r, self.b.ins().f64const(0.0))
+            }
+        })
+    }
+
+    /// An int converted exactly to float, or deopt (|x| > 2**53 may round).
+    fn exact_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+        if matches!(x.0, Ty::Int | Ty::Np(Dtype::Int64)) {
+            let a = self.b.ins().iabs(x.1[0]);
+            let big = self
+                .b
+                .ins()
+                .icmp_imm_s(IntCC::UnsignedGreaterThan, a, 1i64 << 53);
+            self.deopt_if(big);
+        }
+        self.to_f64(x)
+    }
+
+    /// float -> int64 truncating toward zero; deopt when not finite or out of range.
+    fn f64_to_i64(&mut self, x: CV) -> CV {
+        let lo = self.b.ins().f64const(-9223372036854775808.0);
+        let hi = self.b.ins().f64const(9223372036854775808.0);
+        let ge = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, x, lo);
+        let lt = self.b.ins().fcmp(FloatCC::LessThan, x, hi);
+        let ok = self.b.ins().band(ge, lt);
+        let bad = self.b.ins().bxor_imm_s(ok, 1);
+        self.deopt_if(bad);
+        self.b.ins().fcvt_to_sint_sat(clt::I64, x)
+    }
+
+    fn any_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+        match &x.0 {
+            Ty::Np(Dtype::Float32) => Ok(self.b.ins().fpromote(clt::F64, x.1[0])),
+            _ => self.to_f64(x),
+        }
+    }
+
+    // ---- arithmetic ----------------------------------------------------------
+
+    fn binop(&mut self, op: BinOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
+        let (sa, sb) = (a.0.scalar().unwrap(), b.0.scalar().unwrap());
+        let r = binop_result(op, sa, sb).ok_or_else(|| internal("untyped binop"))?;
+        let rt = Ty::from_scalar(r);
+        let vals = match r {
+            Scalar::Py(Kind::Int) => {
+                let (x, y) = (self.to_i64(a)?, self.to_i64(b)?);
+                vec![self.int_op(op, x, y, clt::I64)?]
+            }
+            Scalar::Py(Kind::Bool) | Scalar::Np(Dtype::Bool) => {
+                let (x, y) = (a.1[0], b.1[0]);
+                vec![match op {
+                    BinOp::BitAnd => self.b.ins().band(x, y),
+                    BinOp::BitOr => self.b.ins().bor(x, y),
+                    _ => self.b.ins().bxor(x, y),
+                }]
+            }
+            Scalar::Py(Kind::Float) => {
+                let int_like = |t: &Ty| matches!(t, Ty::Int | Ty::Bool);
+                let (x, y) = if op == BinOp::Div && int_like(&a.0) && int_like(&b.0) {
+                    (self.exact_f64(a)?, self.exact_f64(b)?)
+                } else {
+                    (self.to_f64(a)?, self.to_f64(b)?)
+                };
+                vec![self.float_op(op, x, y, clt::F64, true)?]
+            }
+            Scalar::Py(Kind::Complex) | Scalar::Np(Dtype::Complex128) => {
+                let (x, y) = (self.to_c128(a)?, self.to_c128(b)?);
+                let (re, im) = self.complex_op(op, x, y)?;
+                vec![re, im]
+            }
+            Scalar::Np(d @ (Dtype::Int64 | Dtype::Int32)) => {
+                let (x, y, ty) = if d == Dtype::Int64 {
+                    (self.to_i64(a)?, self.to_i64(b)?, clt::I64)
+                } else {
+                    (self.to_i32(a)?, self.to_i32(b)?, clt::I32)
+                };
+                vec![self.int_op(op, x, y, ty)?]
+            }
+            Scalar::Np(Dtype::Float64) => {
+                let (x, y) = (self.to_f64(a)?, self.to_f64(b)?);
+                vec![self.float_op(op, x, y, clt::F64, false)?]
+            }
+            Scalar::Np(Dtype::Float32) => {
+                let (x, y) = (self.to_f32(a)?, self.to_f32(b)?);
+                vec![self.float_op(op, x, y, clt::F32, false)?]
+            }
+        };
+        Ok((rt, vals))
+    }
+
+    /// Integer arithmetic with overflow checks: an overflow deoptimizes (a big
+    /// int for Python ints; NumPy's wrap-and-warn for NumPy scalars).
+    fn int_op(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type) -> CResult<CV> {
+        let bits = ty.bits() as i64;
+        let min = if ty == clt::I64 {
+            i64::MIN
+        } else {
+            i32::MIN as i64
+        };
+        Ok(match op {
+            BinOp::Add | BinOp::Sub | BinOp::Mul => {
+                let (r, of) = match op {
+                    BinOp::Add => self.b.ins().sadd_overflow(x, y),
+                    BinOp::Sub => self.b.ins().ssub_overflow(x, y),
+                    _ => self.b.ins().smul_overflow(x, y),
+                };
+                if !self.env.opts.unchecked_int || ty != clt::I64 {
+                    self.deopt_if(of);
+                }
+                r
+            }
+            BinOp::FloorDiv | BinOp::Mod => {
+                let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+                self.deopt_if(zero);
+                let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, x, min);
+                let is_m1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
+                let of = self.b.ins().band(is_min, is_m1);
+                self.deopt_if(of);
+                let q = self.b.ins().sdiv(x, y);
+                let r = self.b.ins().srem(x, y);
+                let rnz = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
+                let sx = self.b.ins().bxor(r, y);
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, sx, 0);
+                let adj = self.b.ins().band(rnz, neg);
+                if op == BinOp::FloorDiv {
+                    let adj = self.b.ins().uextend(ty, adj);
+                    self.b.ins().isub(q, adj)
+                } else {
+                    let r2 = self.b.ins().iadd(r, y);
+                    self.b.ins().select(adj, r2, r)
+                }
+            }
+            BinOp::Pow => {
+                let (x64, y64) = if ty == clt::I64 {
+                    (x, y)
+                } else {
+                    (
+                        self.b.ins().sextend(clt::I64, x),
+                        self.b.ins().sextend(clt::I64, y),
+                    )
+                };
+                let out = self.stack(8);
+                let st = self.call("pyston_ipow", &[x64, y64, out])?[0];
+                self.deopt_if(st);
+                let r = self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 0);
+                if ty == clt::I64 {
+                    r
+                } else {
+                    let lo = self
+                        .b
+                        .ins()
+                        .icmp_imm_s(IntCC::SignedLessThan, r, i32::MIN as i64);
+                    let hi = self
+                        .b
+                        .ins()
+                        .icmp_imm_s(IntCC::SignedGreaterThan, r, i32::MAX as i64);
+                    let bad = self.b.ins().bor(lo, hi);
+                    self.deopt_if(bad);
+                    self.b.ins().ireduce(clt::I32, r)
+                }
+            }
+            BinOp::BitAnd => self.b.ins().band(x, y),
+            BinOp::BitOr => self.b.ins().bor(x, y),
+            BinOp::BitXor => self.b.ins().bxor(x, y),
+            BinOp::LShift => {
+                let bad = self
+                    .b
+                    .ins()
+                    .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, y, bits);
+                self.deopt_if(bad);
+                let r = self.b.ins().ishl(x, y);
+                let back = self.b.ins().sshr(r, y);
+                let lost = self.b.ins().icmp(IntCC::NotEqual, back, x);
+                self.deopt_if(lost);
+                r
+            }
+            BinOp::RShift => {
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, y, 0);
+                self.deopt_if(neg);
+                let cap = self.b.ins().iconst(ty, bits - 1);
+                let big = self.b.ins().icmp(IntCC::SignedGreaterThan, y, cap);
+                let sh = self.b.ins().select(big, cap, y);
+                self.b.ins().sshr(x, sh)
+            }
+            BinOp::Div | BinOp::MatMul => return Err(internal("int_op")),
+        })
+    }
+
+    fn float_op(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type, python: bool) -> CResult<CV> {
+        let zero = if ty == clt::F64 {
+            self.b.ins().f64const(0.0)
+        } else {
+            self.b.ins().f32const(0.0)
+        };
+        Ok(match op {
+            BinOp::Add => self.b.ins().fadd(x, y),
+            BinOp::Sub => self.b.ins().fsub(x, y),
+            BinOp::Mul => self.b.ins().fmul(x, y),
+            BinOp::Div => {
+                if !self.env.opts.numpy_error_model {
+                    let z = self.b.ins().fcmp(FloatCC::Equal, y, zero);
+                    self.deopt_if(z);
+                }
+                self.b.ins().fdiv(x, y)
+            }
+            BinOp::FloorDiv | BinOp::Mod => {
+                let z = self.b.ins().fcmp(FloatCC::Equal, y, zero);
+                self.deopt_if(z);
+                let slot = self.stack(8);
+                let name = if ty == clt::F64 {
+                    "pyston_fdivmod"
+                } else {
+                    "pyston_fdivmod32"
+                };
+                let q = self.call(name, &[x, y, slot])?[0];
+                if op == BinOp::FloorDiv {
+                    q
+                } else {
+                    self.b.ins().load(ty, MemFlagsData::trusted(), slot, 0)
+                }
+            }
+            BinOp::Pow if python => {
+                let slot = self.stack(8);
+                let st = self.call("pyston_fpow", &[x, y, slot])?[0];
+                self.deopt_if(st);
+                self.b
+                    .ins()
+                    .load(clt::F64, MemFlagsData::trusted(), slot, 0)
+            }
+            BinOp::Pow => {
+                let r = if ty == clt::F64 {
+                    self.call("pow", &[x, y])?[0]
+                } else {
+                    self.call("powf", &[x, y])?[0]
+                };
+                self.check_math(r, &[x, y], ty);
+                r
+            }
+            _ => return Err(internal("float_op")),
+        })
+    }
+
+    /// CPython's math-module error rule: a NaN from non-NaN inputs is a domain
+    /// error, an infinity from finite inputs an overflow: both deopt, and the
+    /// interpreter raises the exact exception.
+    fn check_math(&mut self, r: CV, inputs: &[CV], ty: clir::Type) {
+        let r_nan = self.b.ins().fcmp(FloatCC::Unordered, r, r);
+        let mut any_nan = self.b.ins().iconst(clt::I8, 0);
+        let mut all_finite = self.b.ins().iconst(clt::I8, 1);
+        let inf = if ty == clt::F64 {
+            self.b.ins().f64const(f64::INFINITY)
+        } else {
+            self.b.ins().f32const(f32::INFINITY)
+        };
+        for x in inputs {
+            let n = self.b.ins().fcmp(FloatCC::Unordered, *x, *x);
+            any_nan = self.b.ins().bor(any_nan, n);
+            let ax = self.b.ins().fabs(*x);
+            let fin = self.b.ins().fcmp(FloatCC::LessThan, ax, inf);
+            all_finite = self.b.ins().band(all_finite, fin);
+        }
+        let not_any_nan = self.b.ins().bxor_imm_s(any_nan, 1);
+        let domain = self.b.ins().band(r_nan, not_any_nan);
+        let ar = self.b.ins().fabs(r);
+        let r_inf = self.b.ins().fcmp(FloatCC::Equal, ar, inf);
+        let overflow = self.b.ins().band(r_inf, all_finite);
+        let bad = self.b.ins().bor(domain, overflow);
+        self.deopt_if(bad);
+    }
+
+    fn complex_op(
+        &mut self,
+        op: BinOp,
+        (ar, ai): (CV, CV),
+        (br, bi): (CV, CV),
+    ) -> CResult<(CV, CV)> {
+        Ok(match op {
+            BinOp::Add => (self.b.ins().fadd(ar, br), self.b.ins().fadd(ai, bi)),
+            BinOp::Sub => (self.b.ins().fsub(ar, br), self.b.ins().fsub(ai, bi)),
+            BinOp::Mul => {
+                let p1 = self.b.ins().fmul(ar, br);
+                let p2 = self.b.ins().fmul(ai, bi);
+                let p3 = self.b.ins().fmul(ar, bi);
+                let p4 = self.b.ins().fmul(ai, br);
+                (self.b.ins().fsub(p1, p2), self.b.ins().fadd(p3, p4))
+            }
+            BinOp::Div => {
+                let slot = self.stack(16);
+                let st = self.call("pyston_cdiv", &[ar, ai, br, bi, slot])?[0];
+                self.deopt_if(st);
+                (
+                    self.b
+                        .ins()
+                        .load(clt::F64, MemFlagsData::trusted(), slot, 0),
+                    self.b
+                        .ins()
+                        .load(clt::F64, MemFlagsData::trusted(), slot, 8),
+                )
+            }
+            _ => return Err(internal("complex_op")),
+        })
+    }
+
+    fn unary(&mut self, op: UnaryOp, a: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
+        let t = a.0.clone();
+        Ok(match op {
+            UnaryOp::Not => {
+                let v = self.truth(a)?;
+                (Ty::Bool, vec![self.b.ins().bxor_imm_s(v, 1)])
+            }
+            UnaryOp::Pos => match t {
+                Ty::Bool => (Ty::Int, vec![self.to_i64(a)?]),
+                _ => (t, a.1.clone()),
+            },
+            UnaryOp::Neg => match t {
+                Ty::Bool => {
+                    let v = self.to_i64(a)?;
+                    (Ty::Int, vec![self.b.ins().ineg(v)])
+                }
+                Ty::Int | Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => {
+                    let zero = self.b.ins().iconst(
+                        if t == Ty::Np(Dtype::Int32) {
+                            clt::I32
+                        } else {
+                            clt::I64
+                        },
+                        0,
+                    );
+                    let (r, of) = self.b.ins().ssub_overflow(zero, a.1[0]);
+                    self.deopt_if(of);
+                    (t, vec![r])
+                }
+                Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32) => {
+                    (t, vec![self.b.ins().fneg(a.1[0])])
+                }
+                Ty::Complex | Ty::Np(Dtype::Complex128) => (
+                    t,
+                    vec![self.b.ins().fneg(a.1[0]), self.b.ins().fneg(a.1[1])],
+                ),
+                _ => return Err(internal("neg")),
+            },
+            UnaryOp::Invert => match t {
+                Ty::Bool => {
+                    let v = self.to_i64(a)?;
+                    (Ty::Int, vec![self.b.ins().bnot(v)])
+                }
+                Ty::Np(Dtype::Bool) => (t, vec![self.b.ins().bxor_imm_s(a.1[0], 1)]),
+                _ => (t, vec![self.b.ins().bnot(a.1[0])]),
+            },
+        })
+    }
+
+    fn truth(&mut self, a: &(Ty, Vals)) -> CResult<CV> {
+        Ok(match &a.0 {
+            Ty::Bool | Ty::Np(Dtype::Bool) => a.1[0],
+            Ty::Int | Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => {
+                self.b.ins().icmp_imm_s(IntCC::NotEqual, a.1[0], 0)
+            }
+            Ty::Float | Ty::Np(Dtype::Float64) => {
+                let z = self.b.ins().f64const(0.0);
+                self.b.ins().fcmp(FloatCC::NotEqual, a.1[0], z)
+            }
+            Ty::Np(Dtype::Float32) => {
+                let z = self.b.ins().f32const(0.0);
+                self.b.ins().fcmp(FloatCC::NotEqual, a.1[0], z)
+            }
+            Ty::Complex | Ty::Np(Dtype::Complex128) => {
+                let z = self.b.ins().f64const(0.0);
+                let r = self.b.ins().fcmp(FloatCC::NotEqual, a.1[0], z);
+                let i = self.b.ins().fcmp(FloatCC::NotEqual, a.1[1], z);
+                self.b.ins().bor(r, i)
+            }
+            Ty::NoneT => self.b.ins().iconst(clt::I8, 0),
+            Ty::Tuple(ts) => self.b.ins().iconst(clt::I8, !ts.is_empty() as i64),
+            t => return Err(internal(format!("truth of {t}"))),
+        })
+    }
+
+    fn compare(&mut self, op: CmpOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
+        let icc = match op {
+            CmpOp::Eq => IntCC::Equal,
+            CmpOp::Ne => IntCC::NotEqual,
+            CmpOp::Lt => IntCC::SignedLessThan,
+            CmpOp::Le => IntCC::SignedLessThanOrEqual,
+            CmpOp::Gt => IntCC::SignedGreaterThan,
+            CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
+        };
+        let fcc = match op {
+            CmpOp::Eq => FloatCC::Equal,
+            CmpOp::Ne => FloatCC::NotEqual,
+            CmpOp::Lt => FloatCC::LessThan,
+            CmpOp::Le => FloatCC::LessThanOrEqual,
+            CmpOp::Gt => FloatCC::GreaterThan,
+            CmpOp::Ge => FloatCC::GreaterThanOrEqual,
+        };
+        if a.0 == Ty::NoneT || b.0 == Ty::NoneT {
+            let eq = a.0 == b.0;
+            let v = if op == CmpOp::Eq { eq } else { !eq };
+            return Ok((Ty::Bool, vec![self.b.ins().iconst(clt::I8, v as i64)]));
+        }
+        let (sa, sb) = (a.0.scalar().unwrap(), b.0.scalar().unwrap());
+        let rt = cmp_result(sa, sb, !matches!(op, CmpOp::Eq | CmpOp::Ne))
+            .ok_or_else(|| internal("cmp"))?;
+        // The domain the comparison happens in.
+        #[derive(PartialEq)]
+        enum D {
+            I64,
+            I32,
+            F64,
+            F32,
+            C,
+        }
+        let kind_of = |s: Scalar| match s {
+            Scalar::Py(k) => k,
+            Scalar::Np(d) => d.kind(),
+        };
+        let d = match (sa, sb) {
+            (Scalar::Py(x), Scalar::Py(y)) => match x.max(y) {
+                Kind::Bool | Kind::Int => D::I64,
+                Kind::Float => D::F64,
+                Kind::Complex => D::C,
+            },
+            _ => {
+                let dt = match (sa, sb) {
+                    (Scalar::Np(x), Scalar::Np(y)) => Dtype::promote(x, y),
+                    (Scalar::Np(x), Scalar::Py(k)) | (Scalar::Py(k), Scalar::Np(x)) => {
+                        Dtype::promote_weak(x, k)
+                    }
+                    _ => None,
+                }
+                .ok_or_else(|| internal("cmp promote"))?;
+                match dt {
+                    Dtype::Bool | Dtype::Int64 => D::I64,
+                    Dtype::Int32 => {
+                        if kind_of(sa) == Kind::Int && kind_of(sb) == Kind::Int {
+                            D::I64 // exact, like NumPy's comparison with Python ints
+                        } else {
+                            D::I32
+                        }
+                    }
+                    Dtype::Float64 => D::F64,
+                    Dtype::Float32 => D::F32,
+                    Dtype::Complex128 => D::C,
+                }
+            }
+        };
+        let v = match d {
+            D::I64 | D::I32 => {
+                let (x, y) = (self.to_i64(a)?, self.to_i64(b)?);
+                self.b.ins().icmp(icc, x, y)
+            }
+            D::F64 => {
+                let py_mixed = matches!((sa, sb), (Scalar::Py(_), Scalar::Py(_)));
+                let (x, y) = if py_mixed {
+                    (self.exact_f64(a)?, self.exact_f64(b)?)
+                } else {
+                    (self.any_f64(a)?, self.any_f64(b)?)
+                };
+                self.b.ins().fcmp(fcc, x, y)
+            }
+            D::F32 => {
+                let (x, y) = (self.to_f32(a)?, self.to_f32(b)?);
+                self.b.ins().fcmp(fcc, x, y)
+            }
+            D::C => {
+                let ((ar, ai), (br, bi)) = (self.to_c128(a)?, self.to_c128(b)?);
+                let r = self.b.ins().fcmp(FloatCC::Equal, ar, br);
+                let i = self.b.ins().fcmp(FloatCC::Equal, ai, bi);
+                let eq = self.b.ins().band(r, i);
+                if op == CmpOp::Eq {
+                    eq
+                } else {
+                    self.b.ins().bxor_imm_s(eq, 1)
+                }
+            }
+        };
+        Ok((rt, vec![v]))
+    }
+
+    // ---- calls ---------------------------------------------------------------
+
+    fn call_op(
+        &mut self,
+        callee: &Ty,
+        args: &[(Ty, Vals)],
+        kw: &[String],
+        inst: &ir::Inst,
+    ) -> CResult<Vals> {
+        let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
+        let npos = args.len() - kw.len();
+        match callee {
+            Ty::Func(_) => self.direct_call(&args[..npos], inst, &rt),
+            Ty::DtypeObj(d) => {
+                let d = *d;
+                if npos == 0 {
+                    let z: Vec<SlotTy> = runtime::dtype_slots(d);
+                    return Ok(z.into_iter().map(|s| self.zero(s)).collect());
+                }
+                self.dispatch(&args[..1], &rt, &mut |g, a| {
+                    Ok((Ty::Np(d), g.cast_to_dtype(&a[0], d, false)?))
+                })
+            }
+            Ty::Builtin(b) => self.builtin(*b, args, kw, &rt),
+            t => Err(internal(format!("call of {t}"))),
+        }
+    }
+
+    fn direct_call(&mut self, args: &[(Ty, Vals)], inst: &ir::Inst, rt: &Ty) -> CResult<Vals> {
+        let info = self
+            .env
+            .callees
+            .get(&inst.result.unwrap())
+            .cloned()
+            .ok_or_else(|| internal("missing callee"))?;
+        let mut flat = Vec::new();
+        for ((t, v), pt) in args.iter().zip(&info.params) {
+            flat.extend(self.coerce(t, v.clone(), pt)?);
+        }
+        let argbuf = self.stack(8 * flat.len() as u32);
+        for (i, x) in flat.iter().enumerate() {
+            self.b
+                .ins()
+                .store(MemFlagsData::trusted(), *x, argbuf, 8 * i as i32);
+        }
+        let nret = runtime::slot_count(&info.ret);
+        let outbuf = self.stack(8 * nret as u32);
+        let fref = self.module.declare_func_in_func(info.func_id, self.b.func);
+        let ctx = self.ctx.unwrap();
+        let call = self.b.ins().call(fref, &[argbuf, outbuf, ctx]);
+        let st = self.b.inst_results(call)[0];
+        // status 2: finish the callee on the interpreter, then continue here.
+        let resumed = self.b.create_block();
+        let after = self.b.create_block();
+        self.b.append_block_param(after, clt::I32);
+        let is_deopt = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, st, runtime::DEOPT as i64);
+        self.b
+            .ins()
+            .brif(is_deopt, resumed, &[], after, &[BlockArg::Value(st)]);
+        self.b.switch_to_block(resumed);
+        self.b.set_cold_block(resumed);
+        let slotp = self.b.ins().iconst(clt::I64, info.meta_slot as i64);
+        let meta = self
+            .b
+            .ins()
+            .load(clt::I64, MemFlagsData::trusted(), slotp, 0);
+        let st2 = self.call("pyston_resume", &[ctx, meta, outbuf])?[0];
+        self.b.ins().jump(after, &[BlockArg::Value(st2)]);
+        self.b.switch_to_block(after);
+        let st = self.b.block_params(after)[0];
+        let failed = self.b.create_block();
+        let ok = self.b.create_block();
+        self.b.ins().brif(st, failed, &[], ok, &[]);
+        self.b.switch_to_block(failed);
+        self.b.set_cold_block(failed);
+        let site = self.call_sites.len() as i64;
+        self.call_sites.push(inst.span);
+        let slotp = self
+            .b
+            .ins()
+            .iconst(clt::I64, self.env.self_meta_slot as i64);
+        let my_meta = self
+            .b
+            .ins()
+            .load(clt::I64, MemFlagsData::trusted(), slotp, 0);
+        let sv = self.b.ins().iconst(clt::I64, site);
+        self.call("pyston_push_frame", &[ctx, my_meta, sv])?;
+        let e = self.b.ins().iconst(clt::I32, runtime::ERROR as i64);
+        self.b.ins().return_(&[e]);
+        self.b.switch_to_block(ok);
+        let mut out = Vec::new();
+        for (i, st) in runtime::slot_types(&info.ret).into_iter().enumerate() {
+            out.push(
+                self.b
+                    .ins()
+                    .load(cl_ty(st), MemFlagsData::trusted(), outbuf, 8 * i as i32),
+            );
+        }
+        self.coerce(&info.ret, out, rt)
+    }
+
+    fn builtin(
+        &mut self,
+        b: Builtin,
+        args: &[(Ty, Vals)],
+        kw: &[String],
+        rt: &Ty,
+    ) -> CResult<Vals> {
+        let npos = args.len() - kw.len();
+        let pos = &args[..npos];
+        match b {
+            Builtin::Abs => self.dispatch(pos, rt, &mut |g, a| g.abs(&a[0])),
+            Builtin::Min | Builtin::Max => {
+                let op = if b == Builtin::Min {
+                    CmpOp::Lt
+                } else {
+                    CmpOp::Gt
+                };
+                let mut acc = self.coerce(&pos[0].0, pos[0].1.clone(), rt)?;
+                for x in &pos[1..] {
+                    let accv = (rt.clone(), acc.clone());
+                    let c = self.dispatch(&[x.clone(), accv], &Ty::Bool, &mut |g, a| {
+                        let (_, v) = g.compare(op, &a[0], &a[1])?;
+                        Ok((Ty::Bool, v))
+                    })?[0];
+                    let xv = self.coerce(&x.0, x.1.clone(), rt)?;
+                    acc = xv
+                        .iter()
+                        .zip(&acc)
+                        .map(|(n, o)| self.b.ins().select(c, *n, *o))
+                        .collect();
+                }
+                Ok(acc)
+            }
+            Builtin::Len => Ok(match &pos[0].0 {
+                Ty::Array(_) => vec![pos[0].1[2]],
+                Ty::Tuple(ts) => vec![self.b.ins().iconst(clt::I64, ts.len() as i64)],
+                _ => return Err(internal("len")),
+            }),
+            Builtin::Int => {
+                if pos.is_empty() {
+                    return Ok(vec![self.b.ins().iconst(clt::I64, 0)]);
+                }
+                self.dispatch(pos, rt, &mut |g, a| {
+                    Ok((
+                        Ty::Int,
+                        vec![match &a[0].0 {
+                            Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32) => {
+                                let x = g.any_f64(&a[0])?;
+                                g.f64_to_i64(x)
+                            }
+                            _ => g.to_i64(&a[0])?,
+                        }],
+                    ))
+                })
+            }
+            Builtin::Float => {
+                if pos.is_empty() {
+                    return Ok(vec![self.b.ins().f64const(0.0)]);
+                }
+                self.dispatch(pos, rt, &mut |g, a| {
+                    Ok((Ty::Float, vec![g.any_f64(&a[0])?]))
+                })
+            }
+            Builtin::Bool => {
+                if pos.is_empty() {
+                    return Ok(vec![self.b.ins().iconst(clt::I8, 0)]);
+                }
+                self.dispatch(pos, rt, &mut |g, a| Ok((Ty::Bool, vec![g.truth(&a[0])?])))
+            }
+            Builtin::Complex => self.dispatch(pos, rt, &mut |g, a| {
+                let (re, im) = g.to_c128(&a[0])?;
+                if a.len() == 2 {
+                    let y = g.any_f64(&a[1])?;
+                    // complex(x, y) == x + y*1j for real x, y
+                    Ok((Ty::Complex, vec![re, y]))
+                } else {
+                    Ok((Ty::Complex, vec![re, im]))
+                }
+            }),
+            Builtin::Round => self.dispatch(pos, rt, &mut |g, a| {
+                Ok((
+                    Ty::Int,
+                    vec![match &a[0].0 {
+                        Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32) => {
+                            let x = g.any_f64(&a[0])?;
+                            let r = g.b.ins().nearest(x);
+                            g.f64_to_i64(r)
+                        }
+                        _ => g.to_i64(&a[0])?,
+                    }],
+                ))
+            }),
+            Builtin::Math(m) => self.dispatch(pos, rt, &mut |g, a| g.math(m, a)),
+            Builtin::NpAlloc(kind) => {
+                let Ty::Array(at) = rt else {
+                    return Err(internal("alloc type"));
+                };
+                let shape: Vec<CV> = match &pos[0].0 {
+                    Ty::Tuple(ts) => {
+                        let mut v = Vec::new();
+                        let mut off = 0;
+                        for t in ts {
+                            let n = runtime::slot_count(t);
+                            let x = (t.clone(), pos[0].1[off..off + n].to_vec());
+                            v.push(self.index_i64(&x)?);
+                            off += n;
+                        }
+                        v
+                    }
+                    _ => vec![self.index_i64(&pos[0])?],
+                };
+                self.alloc(kind, at, &shape)
+            }
+            Builtin::NpAllocLike(kind) => {
+                let Ty::Array(at) = rt.clone() else {
+                    return Err(internal("alloc type"));
+                };
+                let src = self.stack(8 * pos[0].1.len() as u32);
+                for (i, x) in pos[0].1.iter().enumerate() {
+                    self.b
+                        .ins()
+                        .store(MemFlagsData::trusted(), *x, src, 8 * i as i32);
+                }
+                let n = 2 + 2 * at.ndim as usize;
+                let out = self.stack(8 * n as u32);
+                let ctx = self.ctx.unwrap();
+                let k = self.b.ins().iconst(clt::I32, kind as i64);
+                let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
+                let nd = self.b.ins().iconst(clt::I64, at.ndim as i64);
+                let st = self.call("pyston_alloc_like", &[ctx, k, dt, nd, src, out])?[0];
+                self.status_check(st);
+                Ok((0..n)
+                    .map(|i| {
+                        self.b
+                            .ins()
+                            .load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32)
+                    })
+                    .collect())
+            }
+            Builtin::Range => Err(internal("range call")),
+        }
+    }
+
+    /// Handles a runtime helper's status: ERROR returns, DEOPT deopts.
+    fn status_check(&mut self, st: CV) {
+        let err = self.b.create_block();
+        let cont = self.b.create_block();
+        let is_err = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::Equal, st, runtime::ERROR as i64);
+        self.b.ins().brif(is_err, err, &[], cont, &[]);
+        self.b.switch_to_block(err);
+        self.b.set_cold_block(err);
+        let e = self.b.ins().iconst(clt::I32, runtime::ERROR as i64);
+        self.b.ins().return_(&[e]);
+        self.b.switch_to_block(cont);
+        self.deopt_if(st);
+    }
+
+    fn alloc(&mut self, kind: AllocKind, at: &ArrTy, shape: &[CV]) -> CResult<Vals> {
+        let nd = at.ndim as usize;
+        let shp = self.stack(8 * nd as u32);
+        for (i, x) in shape.iter().enumerate() {
+            self.b
+                .ins()
+                .store(MemFlagsData::trusted(), *x, shp, 8 * i as i32);
+        }
+        let n = 2 + 2 * nd;
+        let out = self.stack(8 * n as u32);
+        let ctx = self.ctx.unwrap();
+        let k = self.b.ins().iconst(clt::I32, kind as i64);
+        let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
+        let ndv = self.b.ins().iconst(clt::I64, nd as i64);
+        let fo = self.b.ins().iconst(clt::I32, 0);
+        let st = self.call("pyston_alloc", &[ctx, k, dt, ndv, shp, fo, out])?[0];
+        self.status_check(st);
+        Ok((0..n)
+            .map(|i| {
+                self.b
+                    .ins()
+                    .load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32)
+            })
+            .collect())
+    }
+
+    fn array_copy(&mut self, at: &ArrTy, v: &[CV]) -> CResult<Vals> {
+        let src = self.stack(8 * v.len() as u32);
+        for (i, x) in v.iter().enumerate() {
+            self.b
+                .ins()
+                .store(MemFlagsData::trusted(), *x, src, 8 * i as i32);
+        }
+        let out = self.stack(8 * v.len() as u32);
+        let ctx = self.ctx.unwrap();
+        let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
+        let nd = self.b.ins().iconst(clt::I64, at.ndim as i64);
+        let st = self.call("pyston_copy", &[ctx, dt, nd, src, out])?[0];
+        self.status_check(st);
+        Ok((0..v.len())
+            .map(|i| {
+                self.b
+                    .ins()
+                    .load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32)
+            })
+            .collect())
+    }
+
+    fn abs(&mut self, a: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
+        let t = a.0.clone();
+        Ok(match &t {
+            Ty::Int => {
+                let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, a.1[0], i64::MIN);
+                self.deopt_if(is_min);
+                (Ty::Int, vec![self.b.ins().iabs(a.1[0])])
+            }
+            Ty::Bool => (Ty::Int, vec![self.to_i64(a)?]),
+            Ty::Np(Dtype::Bool) => (t, a.1.clone()),
+            Ty::Np(Dtype::Int64 | Dtype::Int32) => (t, vec![self.b.ins().iabs(a.1[0])]),
+            Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32) => {
+                (t, vec![self.b.ins().fabs(a.1[0])])
+            }
+            Ty::Complex | Ty::Np(Dtype::Complex128) => {
+                let r = self.call("hypot", &[a.1[0], a.1[1]])?[0];
+                if t == Ty::Complex {
+                    self.check_math(r, &[a.1[0], a.1[1]], clt::F64);
+                }
+                (
+                    if t == Ty::Complex {
+                        Ty::Float
+                    } else {
+                        Ty::Np(Dtype::Float64)
+                    },
+                    vec![r],
+                )
+            }
+            _ => return Err(internal("abs")),
+        })
+    }
+
+    fn math(&mut self, m: MathFn, a: &[(Ty, Vals)]) -> CResult<(Ty, Vals)> {
+        use MathFn::*;
+        if matches!(m, Floor | Ceil | Trunc) && matches!(a[0].0, Ty::Int | Ty::Bool) {
+            return Ok((Ty::Int, vec![self.to_i64(&a[0])?]));
+        }
+        let xs: Vec<CV> = a.iter().map(|x| self.any_f64(x)).collect::<CResult<_>>()?;
+        let x = xs[0];
+        let float = |v: CV| Ok((Ty::Float, vec![v]));
+        match m {
+            Sqrt => {
+                let z = self.b.ins().f64const(0.0);
+                let neg = self.b.ins().fcmp(FloatCC::LessThan, x, z);
+                self.deopt_if(neg);
+                float(self.b.ins().sqrt(x))
+            }
+            Floor | Ceil | Trunc => {
+                let r = match m {
+                    Floor => self.b.ins().floor(x),
+                    Ceil => self.b.ins().ceil(x),
+                    _ => self.b.ins().trunc(x),
+                };
+                Ok((Ty::Int, vec![self.f64_to_i64(r)]))
+            }
+            Fabs => float(self.b.ins().fabs(x)),
+            Copysign => float(self.b.ins().fcopysign(x, xs[1])),
+            Isnan => Ok((Ty::Bool, vec![self.b.ins().fcmp(FloatCC::Unordered, x, x)])),
+            Isinf | Isfinite => {
+                let ax = self.b.ins().fabs(x);
+                let inf = self.b.ins().f64const(f64::INFINITY);
+                let cc = if m == Isinf {
+                    FloatCC::Equal
+                } else {
+                    FloatCC::LessThan
+                };
+                Ok((Ty::Bool, vec![self.b.ins().fcmp(cc, ax, inf)]))
+            }
+            Degrees => {
+                let k = self.b.ins().f64const(std::f64::consts::PI / 180.0);
+                float(self.b.ins().fdiv(x, k))
+            }
+            Radians => {
+                let k = self.b.ins().f64const(std::f64::consts::PI / 180.0);
+                float(self.b.ins().fmul(x, k))
+            }
+            Hypot | Erf | Erfc | Gamma | Lgamma => {
+                let code = MathFn::ALL.iter().position(|f| *f == m).unwrap() as i64;
+                let c = self.b.ins().iconst(clt::I64, code);
+                let y = if xs.len() > 1 {
+                    xs[1]
+                } else {
+                    self.b.ins().f64const(0.0)
+                };
+                let slot = self.stack(8);
+                let st = self.call("pyston_pymath", &[c, x, y, slot])?[0];
+                self.deopt_if(st);
+                float(
+                    self.b
+                        .ins()
+                        .load(clt::F64, MemFlagsData::trusted(), slot, 0),
+                )
+            }
+            _ => {
+                let name = m.libm().ok_or_else(|| internal("libm"))?;
+                let r = self.call(name, &xs)?[0];
+                self.check_math(r, &xs, clt::F64);
+                float(r)
+            }
+        }
+    }
+
+    /// Casts a scalar to a NumPy dtype as `np.<dtype>(x)` and array stores do.
+    fn cast_to_dtype(&mut self, x: &(Ty, Vals), d: Dtype, _store: bool) -> CResult<Vals> {
+        let is_float = matches!(
+            x.0,
+            Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32)
+        );
+        Ok(match d {
+            Dtype::Bool => vec![self.truth(x)?],
+            Dtype::Int64 => {
+                if is_float {
+                    let f = self.any_f64(x)?;
+                    vec![self.f64_to_i64(f)]
+                } else {
+                    vec![self.to_i64(x)?]
+                }
+            }
+            Dtype::Int32 => {
+                let wide = if is_float {
+                    let f = self.any_f64(x)?;
+                    self.f64_to_i64(f)
+                } else {
+                    self.to_i64(x)?
+                };
+                vec![self.to_i32(&(Ty::Int, vec![wide]))?]
+            }
+            Dtype::Float64 => vec![self.any_f64(x)?],
+            Dtype::Float32 => vec![self.to_f32(x)?],
+            Dtype::Complex128 => {
+                let (r, i) = self.to_c128(x)?;
+                vec![r, i]
+            }
+        })
+    }
+
+    // ---- arrays --------------------------------------------------------------
+
+    fn index_i64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+        let t = x.0.clone();
+        if let Ty::Union(_) = t {
+            let r = self.dispatch(std::slice::from_ref(x), &Ty::Int, &mut |g, a| {
+                Ok((Ty::Int, vec![g.to_i64(&a[0])?]))
+            })?;
+            return Ok(r[0]);
+        }
+        self.to_i64(x)
+    }
+
+    /// Address of `a[idx...]` (after wraparound and bounds checks) and the
+    /// number of indexed axes.
+    fn element_addr(&mut self, at: &ArrTy, arr: &[CV], idx: &[(Ty, Vals)]) -> CResult<CV> {
+        let nd = at.ndim as usize;
+        let unit = at.layout.unit_stride_axis(nd);
+        let mut addr = arr[0];
+        for (k, ix) in idx.iter().enumerate() {
+            let mut i = self.index_i64(ix)?;
+            let n = arr[2 + k];
+            let may_be_negative = !matches!(self.known_const(ix), Some(c) if c >= 0);
+            if self.env.opts.wraparound && may_be_negative {
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
+                let wrapped = self.b.ins().iadd(i, n);
+                i = self.b.ins().select(neg, wrapped, i);
+            }
+            if self.env.opts.boundscheck {
+                let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, n);
+                self.deopt_if(oob);
+            }
+            let off = if unit == Some(k) {
+                self.b.ins().imul_imm_s(i, at.dtype.itemsize())
+            } else {
+                self.b.ins().imul(i, arr[2 + nd + k])
+            };
+            addr = self.b.ins().iadd(addr, off);
+        }
+        Ok(addr)
+    }
+
+    fn known_const(&self, _ix: &(Ty, Vals)) -> Option<i64> {
+        None
+    }
+
+    fn getitem(
+        &mut self,
+        x: &(Ty, Vals),
+        idx: &[(Ty, Vals)],
+        _first: Option<Value>,
+    ) -> CResult<Vals> {
+        match &x.0 {
+            Ty::Array(at) => {
+                let at = *at;
+                let addr = self.element_addr(&at, &x.1, idx)?;
+                let nd = at.ndim as usize;
+                let k = idx.len();
+                if k < nd {
+                    let mut out = vec![addr, x.1[1]];
+                    out.extend(&x.1[2 + k..2 + nd]);
+                    out.extend(&x.1[2 + nd + k..]);
+                    return Ok(out);
+                }
+                let fl = MemFlagsData::trusted();
+                Ok(match at.dtype {
+                    Dtype::Complex128 => vec![
+                        self.b.ins().load(clt::F64, fl, addr, 0),
+                        self.b.ins().load(clt::F64, fl, addr, 8),
+                    ],
+                    d => {
+                        let st = runtime::dtype_slots(d)[0];
+                        vec![self.b.ins().load(cl_ty(st), fl, addr, 0)]
+                    }
+                })
+            }
+            Ty::Tuple(ts) => {
+                let Some(Const::Int(k)) = _first.and_then(|v| self.consts.get(&v)) else {
+                    return Err(internal("tuple getitem with a non-constant index"));
+                };
+                let n = ts.len() as i64;
+                let k = if *k < 0 { *k + n } else { *k } as usize;
+                let off: usize = ts[..k].iter().map(runtime::slot_count).sum();
+                let len = runtime::slot_count(&ts[k]);
+                Ok(x.1[off..off + len].to_vec())
+            }
+            t => Err(internal(format!("getitem on {t}"))),
+        }
+    }
+
+    fn setitem(&mut self, x: &(Ty, Vals), idx: &[(Ty, Vals)], v: &(Ty, Vals)) -> CResult<()> {
+        let Ty::Array(at) = &x.0 else {
+            return Err(internal("setitem"));
+        };
+        let at = *at;
+        let addr = self.element_addr(&at, &x.1, idx)?;
+        let vals = self.dispatch(std::slice::from_ref(v), &Ty::Np(at.dtype), &mut |g, a| {
+            Ok((Ty::Np(at.dtype), g.cast_to_dtype(&a[0], at.dtype, true)?))
+        })?;
+        let fl = MemFlagsData::trusted();
+        for (i, val) in vals.into_iter().enumerate() {
+            self.b.ins().store(fl, val, addr, 8 * i as i32);
+        }
+        Ok(())
+    }
+
+    /// `len(range(start, stop, step))`; step 0 deopts (ValueError).
+    fn range_len(
+        &mut self,
+        start: &(Ty, Vals),
+        stop: &(Ty, Vals),
+        step: &(Ty, Vals),
+    ) -> CResult<Vals> {
+        let a = self.index_i64(start)?;
+        let b = self.index_i64(stop)?;
+        let s = self.index_i64(step)?;
+        let z = self.b.ins().icmp_imm_s(IntCC::Equal, s, 0);
+        self.deopt_if(z);
+        // n = (|stop - start| - 1) / |step| + 1 when the range is non-empty, in
+        // unsigned 64-bit arithmetic (the difference of two i64 fits in a u64).
+        let pos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, s, 0);
+        let up = self.b.ins().icmp(IntCC::SignedLessThan, a, b);
+        let down = self.b.ins().icmp(IntCC::SignedGreaterThan, a, b);
+        let nonempty = self.b.ins().select(pos, up, down);
+        let d1 = self.b.ins().isub(b, a);
+        let d2 = self.b.ins().isub(a, b);
+        let diff = self.b.ins().select(pos, d1, d2);
+        let ns = self.b.ins().ineg(s);
+        let mag = self.b.ins().select(pos, s, ns);
+        let dm1 = self.b.ins().iadd_imm_s(diff, -1);
+        let q = self.b.ins().udiv(dm1, mag);
+        let n = self.b.ins().iadd_imm_s(q, 1);
+        // A trip count beyond i64::MAX (only for astronomically long ranges): deopt.
+        let huge = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, n, 0);
+        let huge = self.b.ins().band(huge, nonempty);
+        self.deopt_if(huge);
+        let zero = self.b.ins().iconst(clt::I64, 0);
+        Ok(vec![self.b.ins().select(nonempty, n, zero)])
+    }
+}
+
+/// Used by the dispatcher: the signature of every compiled function.
+pub fn declare(module: &mut dyn Module, name: &str) -> CResult<FuncId> {
+    let sig = entry_signature(module.isa().default_call_conv());
+    module
+        .declare_function(name, Linkage::Local, &sig)
+        .map_err(|e| internal(format!("declare: {e}")))
+}
+
+#[allow(dead_code)]
+fn layout_unused(_: Layout) {}

@@ -1,0 +1,673 @@
+//! The dispatcher: the object `@pyston.fast` returns.
+//!
+//! A call computes the argument type key (scalar kinds; array dtype, ndim
+//! and layout) while unboxing the arguments into slots, finds the cached
+//! specialization (compiling it on a miss), checks the guards on the globals
+//! it was compiled against (a rebinding recompiles), and runs the native
+//! entry. A deoptimization hands the call to the interpreter tier.
+
+use crate::error::{CompileError, ErrorKind};
+use crate::hir::Span;
+use crate::pipeline::{self, Source, Spec};
+use crate::runtime::{self, Ctx, FuncMeta, PyEnv};
+use crate::types::Ty;
+use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+use pyston_numeric::Dtype;
+use pyston_optin::Options;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+static NEXT_ID: AtomicU32 = AtomicU32::new(1);
+
+#[pyclass(module = "pyston._pyston", name = "Dispatcher", frozen)]
+pub struct Dispatcher {
+    pub id: u32,
+    pub name: String,
+    py_func: Py<PyAny>,
+    opts: Options,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    source: Option<Result<Arc<Source>, (CompileError, String)>>,
+    env: Option<Arc<PyEnv>>,
+    specs: HashMap<Vec<Ty>, Arc<Spec>>,
+    order: Vec<Vec<Ty>>,
+    warned: bool,
+    last: Option<Arc<Spec>>,
+}
+
+/// An `Arc` for metadata known by pointer (from compiled code).
+pub fn meta_arc(meta: &FuncMeta) -> Arc<FuncMeta> {
+    let p = meta as *const FuncMeta;
+    // SAFETY: every `FuncMeta` compiled code refers to lives in an `Arc` owned by
+    // its `Spec`; we add one strong count before materializing a new `Arc`.
+    unsafe {
+        Arc::increment_strong_count(p);
+        Arc::from_raw(p)
+    }
+}
+
+pub fn call_site_span(meta: &FuncMeta, i: usize) -> Span {
+    meta.call_sites.get(i).copied().unwrap_or(meta.func.span)
+}
+
+impl Spec {
+    pub fn meta_slot_ptr(&self) -> *const *const FuncMeta {
+        &*self._meta_slot as *const *const FuncMeta
+    }
+}
+
+/// The argument's type as compiled code sees it, appending its slots; `None`
+/// when compiled code cannot take it.
+fn classify_arg(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    slots: &mut Vec<u64>,
+) -> PyResult<Option<Ty>> {
+    let tp = obj.get_type().as_ptr() as *mut ffi::PyTypeObject;
+    // SAFETY: reading CPython's static type objects for identity comparison.
+    unsafe {
+        if tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) {
+            slots.push(ffi::PyFloat_AsDouble(obj.as_ptr()).to_bits());
+            return Ok(Some(Ty::Float));
+        }
+        if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
+            let mut overflow = 0;
+            let v = ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow);
+            if overflow != 0 {
+                return Ok(None); // a big int: the interpreter tier handles it exactly
+            }
+            slots.push(v as u64);
+            return Ok(Some(Ty::Int));
+        }
+        if tp == std::ptr::addr_of_mut!(ffi::PyBool_Type) {
+            slots.push((obj.as_ptr() == ffi::Py_True()) as u64);
+            return Ok(Some(Ty::Bool));
+        }
+    }
+    let np = runtime::np_types(py)?;
+    if tp as usize == np.ndarray_type {
+        // SAFETY: `obj` is exactly an ndarray.
+        return Ok(unsafe { runtime::array_info(obj.as_ptr(), slots) }.map(Ty::Array));
+    }
+    if let Some(i) = np.scalar_types.iter().position(|t| *t == tp as usize) {
+        let t = Ty::Np(Dtype::ALL[i]);
+        return Ok(if runtime::unbox_value(py, &t, obj, slots)? {
+            Some(t)
+        } else {
+            None
+        });
+    }
+    if obj.is_none() {
+        return Ok(Some(Ty::NoneT));
+    }
+    if let Ok(c) = obj.cast::<pyo3::types::PyComplex>() {
+        if c.get_type().is(py.get_type::<pyo3::types::PyComplex>()) {
+            slots.push(c.real().to_bits());
+            slots.push(c.imag().to_bits());
+            return Ok(Some(Ty::Complex));
+        }
+    }
+    if let Ok(t) = obj.cast_exact::<PyTuple>() {
+        let mut ts = Vec::new();
+        for item in t.iter() {
+            match classify_arg(py, &item, slots)? {
+                Some(x) => ts.push(x),
+                None => return Ok(None),
+            }
+        }
+        return Ok(Some(Ty::Tuple(ts)));
+    }
+    Ok(None)
+}
+
+fn new_err(py: Python<'_>, e: &CompileError, filename: &str, funcname: &str) -> PyErr {
+    let kind = match e.kind {
+        ErrorKind::Unsupported => "unsupported",
+        ErrorKind::Typing => "typing",
+        ErrorKind::Internal => "internal",
+    };
+    let span = e.span.unwrap_or_default();
+    let r = py.import("pyston._errors").and_then(|m| {
+        m.getattr("compile_error")?.call1((
+            kind,
+            e.message.as_str(),
+            filename,
+            funcname,
+            span.line,
+            span.col,
+            span.end_line,
+            span.end_col,
+        ))
+    });
+    match r {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(err) => err,
+    }
+}
+
+/// Re-raises `err` with traceback entries for the frames it passed through
+/// in compiled or interpreted code (innermost first).
+fn with_frames(py: Python<'_>, err: PyErr, frames: &[(String, String, Span)]) -> PyErr {
+    if frames.is_empty() {
+        return err;
+    }
+    let list: Vec<(String, String, u32, u32, u32, u32)> = frames
+        .iter()
+        .map(|(file, name, s)| {
+            (
+                file.clone(),
+                name.clone(),
+                s.line,
+                s.col,
+                s.end_line,
+                s.end_col,
+            )
+        })
+        .collect();
+    let exc = err.value(py).clone();
+    match py
+        .import("pyston._errors")
+        .and_then(|m| m.getattr("with_frames")?.call1((exc, list)))
+    {
+        Ok(e) => PyErr::from_value(e),
+        Err(e) => e,
+    }
+}
+
+thread_local! {
+    static CTX_POOL: std::cell::RefCell<Vec<Box<Ctx>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Dispatcher {
+    fn source(&self, py: Python<'_>) -> PyResult<(Arc<Source>, Arc<PyEnv>)> {
+        let mut inner = self.inner.lock().unwrap();
+        if inner.source.is_none() {
+            drop(inner);
+            let src = pipeline::front(py, self.py_func.bind(py))?.map(Arc::new);
+            let env = self.make_env(
+                py,
+                src.as_ref().map(|s| s.filename.clone()).unwrap_or_default(),
+            )?;
+            inner = self.inner.lock().unwrap();
+            inner.source = Some(src);
+            inner.env = Some(Arc::new(env));
+        }
+        match inner.source.as_ref().unwrap() {
+            Ok(s) => Ok((s.clone(), inner.env.clone().unwrap())),
+            Err((e, file)) => Err(new_err(py, e, file, &self.name)),
+        }
+    }
+
+    fn make_env(&self, py: Python<'_>, filename: String) -> PyResult<PyEnv> {
+        let f = self.py_func.bind(py);
+        let globals = f.getattr("__globals__")?.cast_into::<PyDict>()?.unbind();
+        let builtins = match globals.bind(py).get_item("__builtins__")? {
+            Some(b) if b.cast::<PyDict>().is_ok() => b.cast_into::<PyDict>()?.unbind(),
+            Some(b) => b.getattr("__dict__")?.cast_into::<PyDict>()?.unbind(),
+            None => py
+                .import("builtins")?
+                .getattr("__dict__")?
+                .cast_into::<PyDict>()?
+                .unbind(),
+        };
+        let mut cells = HashMap::new();
+        let closure = f.getattr("__closure__")?;
+        if !closure.is_none() {
+            let names: Vec<String> = f.getattr("__code__")?.getattr("co_freevars")?.extract()?;
+            for (n, c) in names.into_iter().zip(closure.try_iter()?) {
+                cells.insert(n, c?.unbind());
+            }
+        }
+        Ok(PyEnv {
+            globals,
+            builtins,
+            cells,
+            filename,
+        })
+    }
+
+    /// The specialization for `params`, compiling it on a miss.
+    fn get_spec(slf: &Bound<'_, Self>, params: &[Ty]) -> PyResult<Arc<Spec>> {
+        let py = slf.py();
+        let this = slf.get();
+        if let Some(s) = this.inner.lock().unwrap().specs.get(params) {
+            return Ok(s.clone());
+        }
+        let (src, env) = this.source(py)?;
+        let spec = match pipeline::compile(py, slf, &src, &env, params.to_vec(), &this.opts) {
+            Ok(s) => s,
+            Err(e) if e.kind == ErrorKind::Typing && this.opts.fallback => {
+                let mut inner = this.inner.lock().unwrap();
+                if !inner.warned {
+                    inner.warned = true;
+                    drop(inner);
+                    let line = e.span.map(|s| s.line).unwrap_or(0);
+                    let msg = format!(
+                        "pyston: '{}' runs on the interpreter tier (slow) for argument types {}: {} (line {line} of {})",
+                        this.name,
+                        Spec::describe(params),
+                        e.message,
+                        env.filename
+                    );
+                    let cat = py.import("pyston._errors")?.getattr("PerformanceWarning")?;
+                    PyErr::warn(py, &cat, &std::ffi::CString::new(msg).unwrap(), 2)?;
+                }
+                Spec::interpreted(params.to_vec(), e)
+            }
+            Err(e) => return Err(new_err(py, &e, &env.filename, &this.name)),
+        };
+        let spec = Arc::new(spec);
+        let mut inner = this.inner.lock().unwrap();
+        if !inner.specs.contains_key(params) {
+            inner.order.push(params.to_vec());
+        }
+        inner.specs.insert(params.to_vec(), spec.clone());
+        Ok(spec)
+    }
+
+    fn guards_hold(&self, py: Python<'_>, spec: &Spec) -> bool {
+        if self.opts.frozen_globals || spec.guards.is_empty() {
+            return true;
+        }
+        let Some(env) = self.inner.lock().unwrap().env.clone() else {
+            return true;
+        };
+        spec.guards.iter().all(
+            |(name, obj)| match crate::interp::lookup_global(py, &env, name) {
+                Ok(cur) => cur.as_ptr() == obj.as_ptr(),
+                Err(_) => false,
+            },
+        )
+    }
+
+    fn run(
+        &self,
+        py: Python<'_>,
+        spec: &Spec,
+        args: &Bound<'_, PyTuple>,
+        slots: &[u64],
+    ) -> PyResult<Py<PyAny>> {
+        let (Some(entry), Some(meta)) = (spec.entry, spec.meta.as_ref()) else {
+            return self.interpret(py, args);
+        };
+        let mut ctx = CTX_POOL
+            .with(|p| p.borrow_mut().pop())
+            .unwrap_or_else(Ctx::new);
+        ctx.frames.clear();
+        let nret = runtime::slot_count(&meta.typed.ret);
+        let mut out = [0u64; 32];
+        let mut big = Vec::new();
+        let outp = if nret <= out.len() {
+            out.as_mut_ptr()
+        } else {
+            big.resize(nret, 0u64);
+            big.as_mut_ptr()
+        };
+        // SAFETY: `entry` was compiled for exactly these argument types (the key
+        // matched), `slots` holds their slots, `outp` has room for the result's
+        // slots and `ctx` is a valid, exclusively borrowed context.
+        let status = unsafe { entry(slots.as_ptr(), outp, &mut *ctx) };
+        let result = match status {
+            runtime::OK => {
+                // SAFETY: compiled code wrote `nret` slots.
+                let outs = unsafe { std::slice::from_raw_parts(outp, nret) };
+                let mut pos = 0;
+                runtime::box_value(py, &meta.typed.ret, outs, &mut pos)
+                    .map(|o| o.unwrap_or_else(|| py.None()))
+            }
+            runtime::DEOPT => crate::interp::resume(py, meta, &mut ctx),
+            _ => Err(PyErr::take(py).unwrap_or_else(|| {
+                crate::internal_error("compiled code failed without an exception")
+            })),
+        };
+        let result = result.map_err(|e| {
+            let frames: Vec<(String, String, Span)> = ctx
+                .frames
+                .iter()
+                .map(|(m, s)| (m.env.filename.clone(), m.func.name.clone(), *s))
+                .collect();
+            with_frames(py, e, &frames)
+        });
+        ctx.release();
+        ctx.frames.clear();
+        CTX_POOL.with(|p| p.borrow_mut().push(ctx));
+        result
+    }
+
+    /// Runs the whole call on the interpreter tier.
+    fn interpret(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        let (src, env) = self.source(py)?;
+        let argv: Vec<Py<PyAny>> = args.iter().map(|a| a.unbind()).collect();
+        crate::interp::call(py, &src.ir, &env, argv).map_err(|r| {
+            with_frames(
+                py,
+                r.err,
+                &[(env.filename.clone(), src.ir.name.clone(), r.span)],
+            )
+        })
+    }
+}
+
+impl Spec {
+    fn describe(params: &[Ty]) -> String {
+        let ps: Vec<String> = params.iter().map(|t| t.to_string()).collect();
+        format!("({})", ps.join(", "))
+    }
+
+    fn interpreted(params: Vec<Ty>, why: CompileError) -> Spec {
+        Spec {
+            params,
+            entry: None,
+            meta: None,
+            func_id: None,
+            guards: Vec::new(),
+            fallback: Some(why),
+            typed_ir: String::new(),
+            _keep: Vec::new(),
+            _meta_slot: Box::new(std::ptr::null()),
+            compile_ns: 0,
+        }
+    }
+}
+
+/// The specialization of `disp` for `params` (used for calls between compiled functions).
+pub fn spec_for(
+    py: Python<'_>,
+    disp: &Bound<'_, Dispatcher>,
+    params: &[Ty],
+) -> PyResult<Arc<Spec>> {
+    let _ = py;
+    Dispatcher::get_spec(disp, params)
+}
+
+#[pymethods]
+impl Dispatcher {
+    #[new]
+    #[pyo3(signature = (py_func, frozen_globals=false, unchecked_int=false, boundscheck=true, wraparound=true, error_model="python", fastmath=false, fallback=true))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py_func: &Bound<'_, PyAny>,
+        frozen_globals: bool,
+        unchecked_int: bool,
+        boundscheck: bool,
+        wraparound: bool,
+        error_model: &str,
+        fastmath: bool,
+        fallback: bool,
+    ) -> PyResult<Self> {
+        let name: String = py_func.getattr("__name__")?.extract()?;
+        if !matches!(error_model, "python" | "numpy") {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "error_model must be 'python' or 'numpy', not {error_model:?}"
+            )));
+        }
+        Ok(Dispatcher {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            name,
+            py_func: py_func.clone().unbind(),
+            opts: Options {
+                frozen_globals,
+                unchecked_int,
+                boundscheck,
+                wraparound,
+                numpy_error_model: error_model == "numpy",
+                fastmath,
+                fallback,
+            },
+            inner: Mutex::new(Inner::default()),
+        })
+    }
+
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __call__(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let this = slf.get();
+        let args = match kwargs {
+            Some(kw) if !kw.is_empty() => match this.bind_kwargs(py, args, kw)? {
+                Some(a) => a,
+                None => return Ok(this.py_func.bind(py).call(args, Some(kw))?.unbind()),
+            },
+            _ => args.clone(),
+        };
+        let mut slots: Vec<u64> = Vec::with_capacity(16);
+        let mut tys: Vec<Ty> = Vec::with_capacity(args.len());
+        for a in args.iter() {
+            match classify_arg(py, &a, &mut slots)? {
+                Some(t) => tys.push(t),
+                None => return this.interpret_checked(py, &args),
+            }
+        }
+        // Fast path: the last specialization used.
+        let last = this.inner.lock().unwrap().last.clone();
+        let spec = match last {
+            Some(s) if s.params == tys => s,
+            _ => {
+                let (src, _) = this.source(py)?;
+                if src.ir.params.len() != tys.len() {
+                    // CPython's own TypeError for the wrong number of arguments.
+                    return Ok(this.py_func.bind(py).call1(args)?.unbind());
+                }
+                let s = Dispatcher::get_spec(slf, &tys)?;
+                this.inner.lock().unwrap().last = Some(s.clone());
+                s
+            }
+        };
+        if !this.guards_hold(py, &spec) {
+            // A global the code was compiled against was rebound: recompile.
+            {
+                let mut inner = this.inner.lock().unwrap();
+                inner.specs.clear();
+                inner.last = None;
+            }
+            let s = Dispatcher::get_spec(slf, &tys)?;
+            this.inner.lock().unwrap().last = Some(s.clone());
+            return this.run(py, &s, &args, &slots);
+        }
+        this.run(py, &spec, &args, &slots)
+    }
+
+    /// The original Python function.
+    #[getter]
+    fn py_func(&self, py: Python<'_>) -> Py<PyAny> {
+        self.py_func.clone_ref(py)
+    }
+
+    #[getter]
+    fn __name__(&self) -> String {
+        self.name.clone()
+    }
+
+    #[getter]
+    fn __wrapped__(&self, py: Python<'_>) -> Py<PyAny> {
+        self.py_func.clone_ref(py)
+    }
+
+    /// The argument types of every specialization compiled so far.
+    #[getter]
+    fn signatures(&self) -> Vec<String> {
+        let inner = self.inner.lock().unwrap();
+        inner.order.iter().map(|p| Spec::describe(p)).collect()
+    }
+
+    /// Compile time of each specialization, in seconds.
+    #[getter]
+    fn compile_times(&self) -> Vec<f64> {
+        let inner = self.inner.lock().unwrap();
+        inner
+            .order
+            .iter()
+            .filter_map(|p| inner.specs.get(p))
+            .map(|s| s.compile_ns as f64 * 1e-9)
+            .collect()
+    }
+
+    /// The options this function is compiled with.
+    #[getter]
+    fn options(&self) -> String {
+        self.opts.describe()
+    }
+
+    /// The SSA IR (untyped), as text.
+    fn inspect_ir(&self, py: Python<'_>) -> PyResult<String> {
+        let (src, _) = self.source(py)?;
+        Ok(src.ir.display(None))
+    }
+
+    /// The typed IR of every specialization.
+    fn inspect_types(&self, py: Python<'_>) -> PyResult<String> {
+        let (src, _) = self.source(py)?;
+        let inner = self.inner.lock().unwrap();
+        if inner.order.is_empty() {
+            return Ok(format!(
+                "# {} has not been called yet; untyped IR:\n{}",
+                self.name,
+                src.ir.display(None)
+            ));
+        }
+        let mut s = String::new();
+        for p in &inner.order {
+            let spec = &inner.specs[p];
+            s.push_str(&format!("# signature {}\n", Spec::describe(p)));
+            match &spec.fallback {
+                Some(e) => s.push_str(&format!(
+                    "# runs on the interpreter tier: {}\n{}",
+                    e.message,
+                    src.ir.display(None)
+                )),
+                None => s.push_str(&spec.typed_ir),
+            }
+        }
+        Ok(s)
+    }
+
+    /// Machine code of every compiled specialization.
+    fn inspect_asm(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let py = slf.py();
+        let this = slf.get();
+        let (src, env) = this.source(py)?;
+        let sigs: Vec<(Vec<Ty>, bool)> = {
+            let inner = this.inner.lock().unwrap();
+            inner
+                .order
+                .iter()
+                .map(|p| (p.clone(), inner.specs[p].entry.is_some()))
+                .collect()
+        };
+        let mut s = String::new();
+        for (p, compiled) in sigs {
+            s.push_str(&format!("# {} {}\n", this.name, Spec::describe(&p)));
+            if !compiled {
+                s.push_str("# (interpreter tier: no machine code)\n");
+                continue;
+            }
+            match pipeline::disassemble(py, slf, &src, &env, &p, &this.opts) {
+                Ok(a) => s.push_str(&a),
+                Err(e) => return Err(new_err(py, &e, &env.filename, &this.name)),
+            }
+        }
+        Ok(s)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<pyston.fast function {} ({})>",
+            self.name,
+            self.opts.describe()
+        )
+    }
+
+    fn __get__(
+        slf: &Bound<'_, Self>,
+        obj: &Bound<'_, PyAny>,
+        _ty: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        if obj.is_none() {
+            return Ok(slf.clone().into_any().unbind());
+        }
+        let method = py.import("types")?.getattr("MethodType")?;
+        Ok(method.call1((slf, obj))?.unbind())
+    }
+}
+
+impl Dispatcher {
+    /// Maps keyword arguments onto positions; `None` lets CPython raise its TypeError.
+    fn bind_kwargs<'py>(
+        &self,
+        py: Python<'py>,
+        args: &Bound<'py, PyTuple>,
+        kw: &Bound<'py, PyDict>,
+    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        let (src, _) = self.source(py)?;
+        let params = &src.ir.params;
+        let mut out: Vec<Option<Bound<'py, PyAny>>> = vec![None; params.len()];
+        if args.len() > params.len() {
+            return Ok(None);
+        }
+        for (i, a) in args.iter().enumerate() {
+            out[i] = Some(a);
+        }
+        for (k, v) in kw.iter() {
+            let k: String = k.extract()?;
+            match params.iter().position(|p| *p == k) {
+                Some(i) if out[i].is_none() => out[i] = Some(v),
+                _ => return Ok(None),
+            }
+        }
+        if out.iter().any(|o| o.is_none()) {
+            return Ok(None);
+        }
+        Ok(Some(PyTuple::new(py, out.into_iter().map(|o| o.unwrap()))?))
+    }
+
+    fn interpret_checked(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        let (src, env) = self.source(py)?;
+        if src.ir.params.len() != args.len() {
+            return Ok(self.py_func.bind(py).call1(args)?.unbind());
+        }
+        if !self.opts.fallback {
+            let types: Vec<String> = args
+                .iter()
+                .map(|a| {
+                    a.get_type()
+                        .name()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
+                })
+                .collect();
+            let bad = args
+                .iter()
+                .position(|a| {
+                    classify_arg(py, &a, &mut Vec::new())
+                        .ok()
+                        .flatten()
+                        .is_none()
+                })
+                .unwrap_or(0);
+            return Err(PyTypeError::new_err(format!(
+                "{}() argument '{}' has type '{}', which compiled code does not support (supported: bool, int within 64 bits, float, complex, None, NumPy scalars, ndarrays of bool/int32/int64/float32/float64/complex128, tuples of these)",
+                self.name, src.ir.params[bad], types[bad]
+            )));
+        }
+        let _ = env;
+        self.interpret(py, args)
+    }
+}
+
+/// All compiled functions' `inspect_*` output for the module (debugging aid).
+#[pyfunction]
+pub fn _dump(py: Python<'_>, d: &Bound<'_, Dispatcher>) -> PyResult<Py<PyList>> {
+    let sigs = d.get().signatures();
+    Ok(PyList::new(py, sigs)?.unbind())
+}

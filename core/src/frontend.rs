@@ -1,0 +1,438 @@
+//! Front end: Python `ast` objects (from `ast.parse`) -> HIR.
+//!
+//! The Python layer parses the function's source with CPython's own parser;
+//! this module walks the resulting objects. Line numbers are shifted by
+//! `line_offset` so spans refer to lines of the user's file.
+
+use crate::error::{CResult, CompileError};
+use crate::hir::*;
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+pub struct Frontend {
+    line_offset: u32,
+    col_offset: u32,
+}
+
+fn pyerr(e: PyErr) -> CompileError {
+    CompileError::internal(format!("reading the Python AST failed: {e}"))
+}
+
+fn tyname(node: &Bound<'_, PyAny>) -> String {
+    node.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_default()
+}
+
+impl Frontend {
+    /// `line_offset` is added to every line; `col_offset` to every column
+    /// (the source was dedented by that many characters).
+    pub fn new(line_offset: u32, col_offset: u32) -> Self {
+        Frontend {
+            line_offset,
+            col_offset,
+        }
+    }
+
+    fn span(&self, node: &Bound<'_, PyAny>) -> Span {
+        let get = |name: &str| -> u32 {
+            node.getattr(name)
+                .ok()
+                .and_then(|v| v.extract::<Option<u32>>().ok().flatten())
+                .unwrap_or(0)
+        };
+        let line = get("lineno");
+        let end_line = get("end_lineno");
+        Span {
+            line: line + self.line_offset,
+            col: get("col_offset") + self.col_offset,
+            end_line: end_line.max(line) + self.line_offset,
+            end_col: get("end_col_offset") + self.col_offset,
+        }
+    }
+
+    pub fn function(&self, node: &Bound<'_, PyAny>) -> CResult<FunctionDef> {
+        let span = self.span(node);
+        let kind = tyname(node);
+        if kind == "AsyncFunctionDef" {
+            return Err(CompileError::unsupported(
+                span,
+                "async functions are not supported",
+            ));
+        }
+        if kind != "FunctionDef" {
+            return Err(CompileError::internal(format!(
+                "expected a FunctionDef, got {kind}"
+            )));
+        }
+        let name: String = node
+            .getattr("name")
+            .and_then(|n| n.extract())
+            .map_err(pyerr)?;
+        let args = node.getattr("args").map_err(pyerr)?;
+        let mut params = Vec::new();
+        for field in ["posonlyargs", "args"] {
+            for a in self.list(&args, field)? {
+                params.push(a.getattr("arg").and_then(|n| n.extract()).map_err(pyerr)?);
+            }
+        }
+        for (field, what) in [("vararg", "*args"), ("kwarg", "**kwargs")] {
+            let v = args.getattr(field).map_err(pyerr)?;
+            if !v.is_none() {
+                return Err(CompileError::unsupported(
+                    self.span(&v),
+                    format!("{what} parameters are not supported yet"),
+                ));
+            }
+        }
+        if !self.list(&args, "kwonlyargs")?.is_empty() {
+            return Err(CompileError::unsupported(
+                span,
+                "keyword-only parameters are not supported yet",
+            ));
+        }
+        if !self.list(&args, "defaults")?.is_empty() {
+            return Err(CompileError::unsupported(
+                span,
+                "parameter default values are not supported yet",
+            ));
+        }
+        let body = self.block(node, "body")?;
+        Ok(FunctionDef {
+            name,
+            params,
+            body,
+            span,
+        })
+    }
+
+    fn list<'py>(&self, node: &Bound<'py, PyAny>, field: &str) -> CResult<Vec<Bound<'py, PyAny>>> {
+        let v = node.getattr(field).map_err(pyerr)?;
+        let list = v
+            .cast::<PyList>()
+            .map_err(|e| CompileError::internal(e.to_string()))?;
+        Ok(list.iter().collect())
+    }
+
+    fn block(&self, node: &Bound<'_, PyAny>, field: &str) -> CResult<Vec<Stmt>> {
+        let mut out = Vec::new();
+        for s in self.list(node, field)? {
+            out.push(self.stmt(&s)?);
+        }
+        Ok(out)
+    }
+
+    fn stmt(&self, node: &Bound<'_, PyAny>) -> CResult<Stmt> {
+        let span = self.span(node);
+        let get = |f: &str| node.getattr(f).map_err(pyerr);
+        let kind = match tyname(node).as_str() {
+            "Assign" => {
+                let mut targets = Vec::new();
+                for t in self.list(node, "targets")? {
+                    targets.push(self.target(&t)?);
+                }
+                StmtKind::Assign(targets, self.expr(&get("value")?)?)
+            }
+            "AnnAssign" => {
+                let value = get("value")?;
+                if value.is_none() {
+                    StmtKind::Pass
+                } else {
+                    StmtKind::Assign(vec![self.target(&get("target")?)?], self.expr(&value)?)
+                }
+            }
+            "AugAssign" => StmtKind::AugAssign(
+                self.target(&get("target")?)?,
+                self.binop(&get("op")?, span)?,
+                self.expr(&get("value")?)?,
+            ),
+            "Expr" => {
+                let v = get("value")?;
+                // A docstring or a bare constant: nothing to run.
+                if tyname(&v) == "Constant" {
+                    StmtKind::Pass
+                } else {
+                    StmtKind::Expr(self.expr(&v)?)
+                }
+            }
+            "If" => StmtKind::If(
+                self.expr(&get("test")?)?,
+                self.block(node, "body")?,
+                self.block(node, "orelse")?,
+            ),
+            "While" => StmtKind::While(
+                self.expr(&get("test")?)?,
+                self.block(node, "body")?,
+                self.block(node, "orelse")?,
+            ),
+            "For" => StmtKind::For(
+                self.target(&get("target")?)?,
+                self.expr(&get("iter")?)?,
+                self.block(node, "body")?,
+                self.block(node, "orelse")?,
+            ),
+            "Break" => StmtKind::Break,
+            "Continue" => StmtKind::Continue,
+            "Pass" => StmtKind::Pass,
+            "Return" => {
+                let v = get("value")?;
+                StmtKind::Return(if v.is_none() {
+                    None
+                } else {
+                    Some(self.expr(&v)?)
+                })
+            }
+            "Raise" => {
+                let cause = get("cause")?;
+                if !cause.is_none() {
+                    return Err(CompileError::unsupported(
+                        span,
+                        "`raise ... from ...` is not supported yet",
+                    ));
+                }
+                let exc = get("exc")?;
+                if exc.is_none() {
+                    return Err(CompileError::unsupported(
+                        span,
+                        "a bare `raise` is not supported yet",
+                    ));
+                }
+                StmtKind::Raise(Some(self.expr(&exc)?))
+            }
+            "Assert" => {
+                let msg = get("msg")?;
+                StmtKind::Assert(
+                    self.expr(&get("test")?)?,
+                    if msg.is_none() {
+                        None
+                    } else {
+                        Some(self.expr(&msg)?)
+                    },
+                )
+            }
+            other => {
+                let what = match other {
+                    "FunctionDef" | "AsyncFunctionDef" => "nested function definitions",
+                    "ClassDef" => "class definitions",
+                    "With" | "AsyncWith" => "`with` statements",
+                    "Try" | "TryStar" => "`try` statements",
+                    "Global" | "Nonlocal" => "`global`/`nonlocal` declarations",
+                    "Import" | "ImportFrom" => "`import` inside a compiled function",
+                    "Delete" => "`del` statements",
+                    "Match" => "`match` statements",
+                    "AsyncFor" => "`async for` loops",
+                    _ => "this statement",
+                };
+                return Err(CompileError::unsupported(
+                    span,
+                    format!("{what} are not supported yet"),
+                ));
+            }
+        };
+        Ok(Stmt { kind, span })
+    }
+
+    fn target(&self, node: &Bound<'_, PyAny>) -> CResult<Target> {
+        let span = self.span(node);
+        match tyname(node).as_str() {
+            "Name" => Ok(Target::Name(
+                node.getattr("id")
+                    .and_then(|n| n.extract())
+                    .map_err(pyerr)?,
+                span,
+            )),
+            "Subscript" => Ok(Target::Subscript(
+                self.expr(&node.getattr("value").map_err(pyerr)?)?,
+                self.expr(&node.getattr("slice").map_err(pyerr)?)?,
+                span,
+            )),
+            "Tuple" | "List" => {
+                let mut ts = Vec::new();
+                for e in self.list(node, "elts")? {
+                    if tyname(&e) == "Starred" {
+                        return Err(CompileError::unsupported(
+                            self.span(&e),
+                            "starred assignment targets are not supported yet",
+                        ));
+                    }
+                    ts.push(self.target(&e)?);
+                }
+                Ok(Target::Tuple(ts, span))
+            }
+            "Attribute" => Err(CompileError::unsupported(
+                span,
+                "assigning to attributes is not supported yet",
+            )),
+            other => Err(CompileError::unsupported(
+                span,
+                format!("cannot assign to this expression ({other})"),
+            )),
+        }
+    }
+
+    fn binop(&self, node: &Bound<'_, PyAny>, span: Span) -> CResult<BinOp> {
+        Ok(match tyname(node).as_str() {
+            "Add" => BinOp::Add,
+            "Sub" => BinOp::Sub,
+            "Mult" => BinOp::Mul,
+            "Div" => BinOp::Div,
+            "FloorDiv" => BinOp::FloorDiv,
+            "Mod" => BinOp::Mod,
+            "Pow" => BinOp::Pow,
+            "BitAnd" => BinOp::BitAnd,
+            "BitOr" => BinOp::BitOr,
+            "BitXor" => BinOp::BitXor,
+            "LShift" => BinOp::LShift,
+            "RShift" => BinOp::RShift,
+            "MatMult" => BinOp::MatMul,
+            other => {
+                return Err(CompileError::unsupported(
+                    span,
+                    format!("operator {other} is not supported"),
+                ))
+            }
+        })
+    }
+
+    fn exprs(&self, node: &Bound<'_, PyAny>, field: &str) -> CResult<Vec<Expr>> {
+        self.list(node, field)?
+            .iter()
+            .map(|e| self.expr(e))
+            .collect()
+    }
+
+    fn expr(&self, node: &Bound<'_, PyAny>) -> CResult<Expr> {
+        let span = self.span(node);
+        let get = |f: &str| node.getattr(f).map_err(pyerr);
+        let boxed = |f: &str| -> CResult<Box<Expr>> { Ok(Box::new(self.expr(&get(f)?)?)) };
+        let kind = match tyname(node).as_str() {
+            "Constant" => ExprKind::Lit(self.constant(&get("value")?, span)?),
+            "Name" => ExprKind::Name(get("id")?.extract().map_err(pyerr)?),
+            "Attribute" => ExprKind::Attr(boxed("value")?, get("attr")?.extract().map_err(pyerr)?),
+            "BinOp" => ExprKind::Bin(
+                self.binop(&get("op")?, span)?,
+                boxed("left")?,
+                boxed("right")?,
+            ),
+            "UnaryOp" => {
+                let op = match tyname(&get("op")?).as_str() {
+                    "USub" => UnaryOp::Neg,
+                    "UAdd" => UnaryOp::Pos,
+                    "Invert" => UnaryOp::Invert,
+                    _ => UnaryOp::Not,
+                };
+                ExprKind::Unary(op, boxed("operand")?)
+            }
+            "BoolOp" => ExprKind::BoolOp(tyname(&get("op")?) == "And", self.exprs(node, "values")?),
+            "Compare" => {
+                let ops = self.list(node, "ops")?;
+                let rest = self.exprs(node, "comparators")?;
+                let mut pairs = Vec::new();
+                for (op, e) in ops.iter().zip(rest) {
+                    let op = match tyname(op).as_str() {
+                        "Eq" => CmpOp::Eq,
+                        "NotEq" => CmpOp::Ne,
+                        "Lt" => CmpOp::Lt,
+                        "LtE" => CmpOp::Le,
+                        "Gt" => CmpOp::Gt,
+                        "GtE" => CmpOp::Ge,
+                        "Is" | "IsNot" => {
+                            return Err(CompileError::unsupported(
+                                span,
+                                "`is` comparisons are not supported yet",
+                            ))
+                        }
+                        _ => {
+                            return Err(CompileError::unsupported(
+                                span,
+                                "`in` comparisons are not supported yet",
+                            ))
+                        }
+                    };
+                    pairs.push((op, e));
+                }
+                ExprKind::Compare(boxed("left")?, pairs)
+            }
+            "Call" => {
+                let args = self.list(node, "args")?;
+                let mut pos = Vec::new();
+                for a in &args {
+                    if tyname(a) == "Starred" {
+                        return Err(CompileError::unsupported(
+                            self.span(a),
+                            "`*args` in calls is not supported yet",
+                        ));
+                    }
+                    pos.push(self.expr(a)?);
+                }
+                let mut kws = Vec::new();
+                for k in self.list(node, "keywords")? {
+                    let name = k.getattr("arg").map_err(pyerr)?;
+                    if name.is_none() {
+                        return Err(CompileError::unsupported(
+                            self.span(&k),
+                            "`**kwargs` in calls is not supported yet",
+                        ));
+                    }
+                    kws.push((
+                        name.extract().map_err(pyerr)?,
+                        self.expr(&k.getattr("value").map_err(pyerr)?)?,
+                    ));
+                }
+                ExprKind::Call(boxed("func")?, pos, kws)
+            }
+            "Subscript" => ExprKind::Subscript(boxed("value")?, boxed("slice")?),
+            "Tuple" => ExprKind::Tuple(self.exprs(node, "elts")?),
+            "IfExp" => ExprKind::IfExp(boxed("test")?, boxed("body")?, boxed("orelse")?),
+            "Index" => return self.expr(&get("value")?), // Python 3.8 compatibility
+            other => {
+                let what = match other {
+                    "Slice" => "slices",
+                    "List" | "ListComp" => "lists",
+                    "Dict" | "DictComp" => "dicts",
+                    "Set" | "SetComp" => "sets",
+                    "GeneratorExp" => "generator expressions",
+                    "Lambda" => "lambdas",
+                    "JoinedStr" | "FormattedValue" => "f-strings",
+                    "NamedExpr" => "assignment expressions (`:=`)",
+                    "Starred" => "starred expressions",
+                    "Yield" | "YieldFrom" => "generators",
+                    "Await" => "`await`",
+                    _ => "this expression",
+                };
+                let verb = if what.ends_with('s') && what != "this expression" {
+                    "are"
+                } else {
+                    "is"
+                };
+                return Err(CompileError::unsupported(
+                    span,
+                    format!("{what} {verb} not supported yet"),
+                ));
+            }
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn constant(&self, v: &Bound<'_, PyAny>, span: Span) -> CResult<Literal> {
+        let t = tyname(v);
+        Ok(match t.as_str() {
+            "bool" => Literal::Bool(v.extract().map_err(pyerr)?),
+            "int" => match v.extract::<i64>() {
+                Ok(i) => Literal::Int(i),
+                Err(_) => Literal::BigInt(v.str().map_err(pyerr)?.to_string()),
+            },
+            "float" => Literal::Float(v.extract().map_err(pyerr)?),
+            "complex" => Literal::Imag(v.getattr("imag").and_then(|x| x.extract()).map_err(pyerr)?),
+            "NoneType" => Literal::None,
+            "str" => Literal::Str(v.extract().map_err(pyerr)?),
+            _ => {
+                return Err(CompileError::unsupported(
+                    span,
+                    format!("constants of type {t} are not supported"),
+                ))
+            }
+        })
+    }
+}

@@ -1,0 +1,218 @@
+//! HIR: the Python function as a tree, with a source span on every node.
+//!
+//! Built from Python's own `ast` objects by [`crate::frontend`]; lowered to
+//! SSA by [`crate::lower`]. Only the subset pyston understands has a node
+//! here; anything else is rejected by the front end with a span.
+
+/// A source range, in lines (1-based, relative to the file) and UTF-8 columns (0-based).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub line: u32,
+    pub col: u32,
+    pub end_line: u32,
+    pub end_col: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+    BitAnd,
+    BitOr,
+    BitXor,
+    LShift,
+    RShift,
+    MatMul,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+            BinOp::Pow => "**",
+            BinOp::BitAnd => "&",
+            BinOp::BitOr => "|",
+            BinOp::BitXor => "^",
+            BinOp::LShift => "<<",
+            BinOp::RShift => ">>",
+            BinOp::MatMul => "@",
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            BinOp::Add => "add",
+            BinOp::Sub => "sub",
+            BinOp::Mul => "mul",
+            BinOp::Div => "truediv",
+            BinOp::FloorDiv => "floordiv",
+            BinOp::Mod => "mod",
+            BinOp::Pow => "pow",
+            BinOp::BitAnd => "and",
+            BinOp::BitOr => "or",
+            BinOp::BitXor => "xor",
+            BinOp::LShift => "lshift",
+            BinOp::RShift => "rshift",
+            BinOp::MatMul => "matmul",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<BinOp> {
+        use BinOp::*;
+        [
+            Add, Sub, Mul, Div, FloorDiv, Mod, Pow, BitAnd, BitOr, BitXor, LShift, RShift, MatMul,
+        ]
+        .into_iter()
+        .find(|o| o.name() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnaryOp {
+    Neg,
+    Pos,
+    Invert,
+    Not,
+}
+
+impl UnaryOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            UnaryOp::Neg => "neg",
+            UnaryOp::Pos => "pos",
+            UnaryOp::Invert => "invert",
+            UnaryOp::Not => "not",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "eq",
+            CmpOp::Ne => "ne",
+            CmpOp::Lt => "lt",
+            CmpOp::Le => "le",
+            CmpOp::Gt => "gt",
+            CmpOp::Ge => "ge",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<CmpOp> {
+        use CmpOp::*;
+        [Eq, Ne, Lt, Le, Gt, Ge].into_iter().find(|o| o.name() == s)
+    }
+    /// The operator with its operands swapped (`a < b` == `b > a`).
+    pub fn swapped(self) -> CmpOp {
+        match self {
+            CmpOp::Lt => CmpOp::Gt,
+            CmpOp::Le => CmpOp::Ge,
+            CmpOp::Gt => CmpOp::Lt,
+            CmpOp::Ge => CmpOp::Le,
+            o => o,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    Int(i64),
+    /// An int literal that does not fit in 64 bits, in decimal.
+    BigInt(String),
+    Float(f64),
+    /// An imaginary literal `2j`.
+    Imag(f64),
+    Bool(bool),
+    None,
+    Str(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    Lit(Literal),
+    Name(String),
+    Attr(Box<Expr>, String),
+    Bin(BinOp, Box<Expr>, Box<Expr>),
+    Unary(UnaryOp, Box<Expr>),
+    /// `a and b and c` (`is_and`) or `a or b or c`.
+    BoolOp(bool, Vec<Expr>),
+    /// `a < b <= c`
+    Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
+    /// callee, positional args, keyword args
+    Call(Box<Expr>, Vec<Expr>, Vec<(String, Expr)>),
+    /// `value[index]`; a tuple index is an `ExprKind::Tuple`.
+    Subscript(Box<Expr>, Box<Expr>),
+    Tuple(Vec<Expr>),
+    IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
+}
+
+#[derive(Clone, Debug)]
+pub enum Target {
+    Name(String, Span),
+    Subscript(Expr, Expr, Span),
+    Tuple(Vec<Target>, Span),
+}
+
+impl Target {
+    pub fn span(&self) -> Span {
+        match self {
+            Target::Name(_, s) | Target::Subscript(_, _, s) | Target::Tuple(_, s) => *s,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum StmtKind {
+    /// `t1 = t2 = value`
+    Assign(Vec<Target>, Expr),
+    AugAssign(Target, BinOp, Expr),
+    Expr(Expr),
+    If(Expr, Vec<Stmt>, Vec<Stmt>),
+    While(Expr, Vec<Stmt>, Vec<Stmt>),
+    For(Target, Expr, Vec<Stmt>, Vec<Stmt>),
+    Break,
+    Continue,
+    Return(Option<Expr>),
+    Pass,
+    /// `raise exc` (None: bare `raise`, not supported by the lowering)
+    Raise(Option<Expr>),
+    Assert(Expr, Option<Expr>),
+}
+
+/// A function definition.
+#[derive(Clone, Debug)]
+pub struct FunctionDef {
+    pub name: String,
+    pub params: Vec<String>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}

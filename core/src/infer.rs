@@ -1,0 +1,849 @@
+//! Type inference: a forward dataflow over the SSA to a fixed point.
+//!
+//! Argument types come from the dispatcher's type key; globals are classified
+//! by the environment. A block parameter's type is the join of what flows
+//! in, which may be a union of scalar types (compiled with a run-time tag).
+//! A block that ends in `raise`/failed `assert` and contains something
+//! compiled code cannot type is *cold*: compiled code deoptimizes on entry
+//! and the interpreter builds and raises the exception exactly.
+
+use crate::error::{CResult, CompileError};
+use crate::hir::{BinOp, Span, UnaryOp};
+use crate::ir::{Block, Const, Function, Op, Term, Value};
+use crate::types::*;
+use pyston_numeric::{Dtype, Kind, Layout};
+use std::collections::{HashMap, HashSet};
+
+/// What a global name (or module attribute) refers to, as far as compiled code cares.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GlobalKind {
+    Const(Const),
+    /// An array object; `id` indexes the dispatcher's table of captured objects.
+    Array(ArrTy, u32),
+    Module(Module),
+    Builtin(Builtin),
+    Func(u32),
+    DtypeObj(Dtype),
+    /// Anything else: its Python type name.
+    Other(String),
+}
+
+pub trait Env {
+    fn global(&mut self, name: &str) -> GlobalKind;
+    fn module_attr(&mut self, m: Module, name: &str) -> GlobalKind;
+    /// Return type of compiled function `f` called with `args` (compiling it if needed).
+    fn call_func(&mut self, f: u32, args: &[Ty], at: Option<Value>, span: Span) -> CResult<Ty>;
+}
+
+pub struct Typed {
+    pub types: Vec<Ty>,
+    pub ret: Ty,
+    /// Blocks compiled code does not run: it deoptimizes on entry.
+    pub cold: HashSet<Block>,
+    /// Resolved globals and module attributes, by the value that reads them.
+    pub globals: HashMap<Value, GlobalKind>,
+}
+
+impl Typed {
+    pub fn ty(&self, v: Value) -> &Ty {
+        &self.types[v.0 as usize]
+    }
+}
+
+pub fn infer(f: &Function, params: &[Ty], env: &mut dyn Env) -> CResult<Typed> {
+    let mut inf = Infer {
+        f,
+        env,
+        t: Typed {
+            types: vec![Ty::Bottom; f.values.len()],
+            ret: Ty::Bottom,
+            cold: HashSet::new(),
+            globals: HashMap::new(),
+        },
+        consts: HashMap::new(),
+    };
+    for b in &f.blocks {
+        for inst in &b.insts {
+            if let (Some(r), Op::Const(c)) = (inst.result, &inst.op) {
+                inf.consts.insert(r, c.clone());
+            }
+        }
+    }
+    for (p, t) in f.block(f.entry()).params.iter().zip(params) {
+        inf.t.types[p.0 as usize] = t.clone();
+    }
+    let order = f.rpo();
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        if rounds > 100 {
+            return Err(CompileError::internal("type inference did not converge"));
+        }
+        let mut changed = false;
+        for &b in &order {
+            if inf.t.cold.contains(&b) {
+                continue;
+            }
+            match inf.block(b) {
+                Ok(c) => changed |= c,
+                Err(e) => {
+                    let data = f.block(b);
+                    if matches!(data.term, Term::Raise(_) | Term::AssertFail(_))
+                        && e.kind != crate::error::ErrorKind::Internal
+                    {
+                        inf.t.cold.insert(b);
+                        changed = true;
+                    } else {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut ret = Ty::Bottom;
+    for &b in &order {
+        if inf.t.cold.contains(&b) {
+            continue;
+        }
+        if let Term::Ret(v) = &f.block(b).term {
+            let t = inf.t.ty(*v).clone();
+            ret = join(&ret, &t).ok_or_else(|| {
+                CompileError::typing(
+                    f.block(b).term_span,
+                    format!(
+                        "the function returns values of incompatible types ({} and {})",
+                        ret, t
+                    ),
+                )
+            })?;
+        }
+    }
+    if ret == Ty::Bottom {
+        ret = Ty::NoneT;
+    }
+    if !ret.is_value() || contains_undef(&ret) {
+        return Err(CompileError::typing(
+            f.span,
+            format!("cannot return a value of type {ret} from compiled code"),
+        ));
+    }
+    inf.t.ret = ret;
+    Ok(inf.t)
+}
+
+fn contains_undef(t: &Ty) -> bool {
+    match t {
+        Ty::Undef => true,
+        Ty::Union(m) | Ty::Tuple(m) => m.iter().any(contains_undef),
+        _ => false,
+    }
+}
+
+struct Infer<'a> {
+    f: &'a Function,
+    env: &'a mut dyn Env,
+    t: Typed,
+    consts: HashMap<Value, Const>,
+}
+
+fn unsupported_operands(span: Span, op: &str, a: &Ty, b: &Ty) -> CompileError {
+    CompileError::typing(
+        span,
+        format!(
+            "compiled code does not support {op} between '{}' and '{}'",
+            py_name(a),
+            py_name(b)
+        ),
+    )
+}
+
+impl Infer<'_> {
+    fn set(&mut self, v: Value, t: Ty) -> bool {
+        let slot = &mut self.t.types[v.0 as usize];
+        if *slot != t {
+            *slot = t;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Types one block; returns whether any type changed.
+    fn block(&mut self, b: Block) -> CResult<bool> {
+        let data = self.f.block(b);
+        let mut changed = false;
+        for inst in &data.insts {
+            let args: Vec<Ty> = inst.args.iter().map(|a| self.t.ty(*a).clone()).collect();
+            if args.iter().any(|t| *t == Ty::Bottom) {
+                continue;
+            }
+            if let Some(t) = self.inst(&inst.op, &inst.args, &args, inst.result, inst.span)? {
+                if let Some(r) = inst.result {
+                    changed |= self.set(r, t);
+                }
+            }
+        }
+        for e in data.term.successors() {
+            let target = self.f.block(e.block);
+            for (p, a) in target.params.iter().zip(&e.args) {
+                let at = self.t.ty(*a).clone();
+                let pt = self.t.ty(*p).clone();
+                let j = join(&pt, &at).ok_or_else(|| {
+                    let name = self.f.values[p.0 as usize]
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| "a value".into());
+                    CompileError::typing(
+                        data.term_span,
+                        format!(
+                            "variable '{name}' holds values of incompatible types ({pt} and {at})"
+                        ),
+                    )
+                })?;
+                if j != pt {
+                    self.set(*p, j);
+                    changed = true;
+                }
+            }
+        }
+        if let Term::Br(c, _, _) = &data.term {
+            let t = self.t.ty(*c);
+            if *t != Ty::Bool && *t != Ty::Bottom {
+                return Err(CompileError::internal(format!(
+                    "branch on a non-bool ({t})"
+                )));
+            }
+        }
+        if matches!(data.term, Term::Raise(_) | Term::AssertFail(_)) {
+            // The interpreter raises; make sure the block is treated as cold.
+            return Err(CompileError::typing(data.term_span, "raise"));
+        }
+        Ok(changed)
+    }
+
+    fn global_ty(
+        &mut self,
+        r: Option<Value>,
+        g: GlobalKind,
+        span: Span,
+        what: &str,
+    ) -> CResult<Ty> {
+        let t = match &g {
+            GlobalKind::Const(c) => const_ty(c, span)?,
+            GlobalKind::Array(a, _) => Ty::Array(*a),
+            GlobalKind::Module(m) => Ty::Module(*m),
+            GlobalKind::Builtin(b) => Ty::Builtin(*b),
+            GlobalKind::Func(i) => Ty::Func(*i),
+            GlobalKind::DtypeObj(d) => Ty::DtypeObj(*d),
+            GlobalKind::Other(tn) => {
+                return Err(CompileError::typing(
+                    span,
+                    format!("{what} is a '{tn}' object, which compiled code cannot use"),
+                ))
+            }
+        };
+        if let Some(r) = r {
+            self.t.globals.insert(r, g);
+        }
+        Ok(t)
+    }
+
+    fn inst(
+        &mut self,
+        op: &Op,
+        argv: &[Value],
+        args: &[Ty],
+        r: Option<Value>,
+        span: Span,
+    ) -> CResult<Option<Ty>> {
+        Ok(Some(match op {
+            Op::Const(c) => const_ty(c, span)?,
+            Op::Global(name) => {
+                let g = self.env.global(name);
+                self.global_ty(r, g, span, &format!("'{name}'"))?
+            }
+            Op::Undef(_) => Ty::Undef,
+            Op::Attr(name) => self.attr(&args[0], name, r, span)?,
+            Op::Call { kw } => self.call(&args[0], &args[1..], r, kw, span)?,
+            Op::MethodCall { name, kw } => match &args[0] {
+                Ty::Module(m) => {
+                    let g = self.env.module_attr(*m, name);
+                    let callee = self.global_ty(None, g.clone(), span, &format!("'{name}'"))?;
+                    if let Some(r) = r {
+                        // The resolved callee is recorded under the call's result.
+                        self.t.globals.insert(r, g);
+                    }
+                    self.call(&callee, &args[1..], r, kw, span)?
+                }
+                Ty::Array(a) => match (name.as_str(), args.len(), kw.is_empty()) {
+                    ("copy", 1, true) => Ty::Array(ArrTy { layout: Layout::C, ..*a }),
+                    _ => {
+                        return Err(CompileError::typing(
+                            span,
+                            format!("the array method '{name}' is not supported in compiled code yet"),
+                        ))
+                    }
+                },
+                t => {
+                    return Err(CompileError::typing(
+                        span,
+                        format!("calling method '{name}' of '{}' is not supported in compiled code", py_name(t)),
+                    ))
+                }
+            },
+            Op::Bin { op, .. } => self.each_member2(&args[0], &args[1], span, &|a, b| {
+                match (a.scalar(), b.scalar()) {
+                    (Some(x), Some(y)) => binop_result(*op, x, y).map(Ty::from_scalar),
+                    _ => None,
+                }
+                .ok_or_else(|| unsupported_operands(span, op.symbol(), a, b))
+            })?,
+            Op::Unary(u) => self.each_member(&args[0], span, &|a| {
+                if *u == UnaryOp::Not && matches!(a, Ty::NoneT | Ty::Tuple(_)) {
+                    return Ok(Ty::Bool);
+                }
+                a.scalar()
+                    .and_then(|s| unary_result(*u, s))
+                    .map(Ty::from_scalar)
+                    .ok_or_else(|| {
+                        CompileError::typing(span, format!("compiled code does not support unary {} on '{}'", u.name(), py_name(a)))
+                    })
+            })?,
+            Op::Cmp(c) => {
+                let ordering = !matches!(c, crate::hir::CmpOp::Eq | crate::hir::CmpOp::Ne);
+                self.each_member2(&args[0], &args[1], span, &|a, b| match (a, b) {
+                    (Ty::NoneT, Ty::NoneT) if !ordering => Ok(Ty::Bool),
+                    _ => match (a.scalar(), b.scalar()) {
+                        (Some(x), Some(y)) => cmp_result(x, y, ordering),
+                        _ => None,
+                    }
+                    .ok_or_else(|| unsupported_operands(span, "comparison", a, b)),
+                })?
+            }
+            Op::Truth => self.each_member(&args[0], span, &|a| match a {
+                Ty::Array(_) => Err(CompileError::typing(
+                    span,
+                    "the truth value of an array is not supported in compiled code (use a.any() or a.all())",
+                )),
+                t if t.is_value() => Ok(Ty::Bool),
+                t => Err(CompileError::typing(span, format!("truth value of '{}'", py_name(t)))),
+            })
+            .map(|t| if matches!(t, Ty::Union(_)) { Ty::Bool } else { t })?,
+            Op::Tuple => {
+                for (a, t) in argv.iter().zip(args) {
+                    if !t.is_value() || matches!(t, Ty::Undef) {
+                        let _ = a;
+                        return Err(CompileError::typing(span, format!("a tuple cannot hold a '{}' in compiled code", py_name(t))));
+                    }
+                }
+                Ty::Tuple(args.to_vec())
+            }
+            Op::Unpack(n) => match &args[0] {
+                Ty::Tuple(ts) if ts.len() == *n as usize => args[0].clone(),
+                t => {
+                    return Err(CompileError::typing(
+                        span,
+                        format!("cannot unpack a '{}' into {n} values in compiled code", py_name(t)),
+                    ))
+                }
+            },
+            Op::TupleGet(i) => match &args[0] {
+                Ty::Tuple(ts) => ts[*i as usize].clone(),
+                _ => return Err(CompileError::internal("tuple_get on a non-tuple")),
+            },
+            Op::GetItem => self.getitem(&args[0], &argv[1..], &args[1..], span)?,
+            Op::SetItem => {
+                let n = args.len();
+                self.setitem(&args[0], &args[1..n - 1], &args[n - 1], span)?;
+                return Ok(None);
+            }
+            Op::Len => match &args[0] {
+                Ty::Array(a) if a.ndim >= 1 => Ty::Int,
+                Ty::Tuple(_) => Ty::Int,
+                t => {
+                    return Err(CompileError::typing(
+                        span,
+                        format!("compiled code cannot iterate over a '{}'", py_name(t)),
+                    ))
+                }
+            },
+            Op::RangeLen => {
+                if args[0] != Ty::Builtin(Builtin::Range) {
+                    return Err(CompileError::typing(span, "'range' is not the builtin range here"));
+                }
+                for t in &args[1..] {
+                    if !is_index(t) {
+                        return Err(CompileError::typing(
+                            span,
+                            format!("'{}' object cannot be interpreted as an integer", py_name(t)),
+                        ));
+                    }
+                }
+                Ty::Int
+            }
+            Op::RangeNext => Ty::Int,
+        }))
+    }
+
+    /// Applies `f` to every member of a (possibly union) type and joins the results.
+    fn each_member(&self, a: &Ty, span: Span, f: &dyn Fn(&Ty) -> CResult<Ty>) -> CResult<Ty> {
+        let mut out = Ty::Bottom;
+        for m in a.members() {
+            if m == Ty::Undef {
+                continue; // raises UnboundLocalError at run time
+            }
+            let t = f(&m)?;
+            out = join(&out, &t).ok_or_else(|| {
+                CompileError::typing(span, format!("incompatible result types {out} and {t}"))
+            })?;
+        }
+        Ok(out)
+    }
+
+    fn each_member2(
+        &self,
+        a: &Ty,
+        b: &Ty,
+        span: Span,
+        f: &dyn Fn(&Ty, &Ty) -> CResult<Ty>,
+    ) -> CResult<Ty> {
+        self.each_member(a, span, &|x| self.each_member(b, span, &|y| f(x, y)))
+    }
+
+    fn attr(&mut self, x: &Ty, name: &str, r: Option<Value>, span: Span) -> CResult<Ty> {
+        Ok(match (x, name) {
+            (Ty::Module(m), _) => {
+                let g = self.env.module_attr(*m, name);
+                self.global_ty(r, g, span, &format!("'{name}'"))?
+            }
+            (Ty::Array(a), "shape") => Ty::Tuple(vec![Ty::Int; a.ndim as usize]),
+            (Ty::Array(_), "ndim" | "size" | "itemsize") => Ty::Int,
+            (Ty::Array(a), "T") => Ty::Array(ArrTy {
+                layout: match a.layout {
+                    Layout::C if a.ndim > 1 => Layout::F,
+                    Layout::F => Layout::C,
+                    l => l,
+                },
+                ..*a
+            }),
+            (Ty::Complex, "real" | "imag") => Ty::Float,
+            (Ty::Float, "real" | "imag") => Ty::Float,
+            (Ty::Int, "real" | "imag") => Ty::Int,
+            (Ty::Np(Dtype::Complex128), "real" | "imag") => Ty::Np(Dtype::Float64),
+            (t, _) => {
+                return Err(CompileError::typing(
+                    span,
+                    format!(
+                        "the attribute '{name}' of '{}' is not supported in compiled code",
+                        py_name(t)
+                    ),
+                ))
+            }
+        })
+    }
+
+    fn dtype_arg(&self, t: &Ty, span: Span) -> CResult<Dtype> {
+        Ok(match t {
+            Ty::DtypeObj(d) => *d,
+            Ty::Str(s) => Dtype::from_name(s)
+                .or(match s.as_str() {
+                    "f8" | "d" | "float" => Some(Dtype::Float64),
+                    "f4" | "f" => Some(Dtype::Float32),
+                    "i8" | "int" => Some(Dtype::Int64),
+                    "i4" => Some(Dtype::Int32),
+                    "?" => Some(Dtype::Bool),
+                    "c16" | "complex" => Some(Dtype::Complex128),
+                    _ => None,
+                })
+                .ok_or_else(|| {
+                    CompileError::typing(
+                        span,
+                        format!("dtype {s:?} is not supported in compiled code"),
+                    )
+                })?,
+            Ty::Builtin(Builtin::Float) => Dtype::Float64,
+            Ty::Builtin(Builtin::Int) => Dtype::Int64,
+            Ty::Builtin(Builtin::Bool) => Dtype::Bool,
+            Ty::Builtin(Builtin::Complex) => Dtype::Complex128,
+            t => {
+                return Err(CompileError::typing(
+                    span,
+                    format!("a '{}' is not a supported dtype", py_name(t)),
+                ))
+            }
+        })
+    }
+
+    fn call(
+        &mut self,
+        callee: &Ty,
+        args: &[Ty],
+        at: Option<Value>,
+        kw: &[String],
+        span: Span,
+    ) -> CResult<Ty> {
+        let npos = args.len() - kw.len();
+        let pos = &args[..npos];
+        let kwargs: Vec<(&str, &Ty)> = kw.iter().map(|k| k.as_str()).zip(&args[npos..]).collect();
+        let no_kw = |what: &str| -> CResult<()> {
+            if kw.is_empty() {
+                Ok(())
+            } else {
+                Err(CompileError::typing(
+                    span,
+                    format!("{what}() takes no keyword arguments in compiled code"),
+                ))
+            }
+        };
+        let bad = |what: &str| {
+            CompileError::typing(
+                span,
+                format!("this call to {what}() is not supported in compiled code"),
+            )
+        };
+        let real = |t: &Ty| matches!(t.scalar(), Some(s) if !matches!(s, Scalar::Py(Kind::Complex) | Scalar::Np(Dtype::Complex128)));
+        Ok(match callee {
+            Ty::Func(f) => {
+                no_kw("a compiled function")?;
+                self.env.call_func(*f, pos, at, span)?
+            }
+            Ty::DtypeObj(d) => {
+                no_kw(d.name())?;
+                match pos {
+                    [] => Ty::Np(*d),
+                    [t] if t.scalar().is_some() => {
+                        if *d != Dtype::Complex128 && !real(t) {
+                            return Err(bad(d.name()));
+                        }
+                        Ty::Np(*d)
+                    }
+                    _ => return Err(bad(d.name())),
+                }
+            }
+            Ty::Builtin(b) => {
+                use Builtin::*;
+                match b {
+                    Abs => {
+                        no_kw("abs")?;
+                        let [a] = pos else { return Err(bad("abs")) };
+                        self.each_member(a, span, &|t| {
+                            Ok(match t {
+                                Ty::Bool | Ty::Int => Ty::Int,
+                                Ty::Float | Ty::Complex => Ty::Float,
+                                Ty::Np(Dtype::Complex128) => Ty::Np(Dtype::Float64),
+                                Ty::Np(Dtype::Bool) => Ty::Np(Dtype::Bool),
+                                Ty::Np(d) => Ty::Np(*d),
+                                _ => return Err(bad("abs")),
+                            })
+                        })?
+                    }
+                    Min | Max => {
+                        no_kw(if *b == Min { "min" } else { "max" })?;
+                        if pos.len() < 2 || !pos.iter().all(|t| t.members().iter().all(|m| real(m)))
+                        {
+                            return Err(bad(if *b == Min { "min" } else { "max" }));
+                        }
+                        let mut out = Ty::Bottom;
+                        for t in pos {
+                            out = join(&out, t).ok_or_else(|| bad("min/max"))?;
+                        }
+                        out
+                    }
+                    Len => {
+                        no_kw("len")?;
+                        match pos {
+                            [Ty::Array(a)] if a.ndim >= 1 => Ty::Int,
+                            [Ty::Tuple(_)] => Ty::Int,
+                            _ => return Err(bad("len")),
+                        }
+                    }
+                    Int => {
+                        no_kw("int")?;
+                        match pos {
+                            [] => Ty::Int,
+                            [a] if a.members().iter().all(real) => Ty::Int,
+                            _ => return Err(bad("int")),
+                        }
+                    }
+                    Float => {
+                        no_kw("float")?;
+                        match pos {
+                            [] => Ty::Float,
+                            [a] if a.members().iter().all(real) => Ty::Float,
+                            _ => return Err(bad("float")),
+                        }
+                    }
+                    Bool => {
+                        no_kw("bool")?;
+                        match pos {
+                            [] => Ty::Bool,
+                            [a] if a
+                                .members()
+                                .iter()
+                                .all(|m| m.scalar().is_some() || *m == Ty::NoneT) =>
+                            {
+                                Ty::Bool
+                            }
+                            _ => return Err(bad("bool")),
+                        }
+                    }
+                    Complex => {
+                        no_kw("complex")?;
+                        match pos {
+                            [a] | [a, _] if a.members().iter().all(|m| m.scalar().is_some()) => {
+                                if pos.len() == 2 && !pos[1].members().iter().all(real) {
+                                    return Err(bad("complex"));
+                                }
+                                if pos.len() == 2 && !a.members().iter().all(real) {
+                                    return Err(bad("complex"));
+                                }
+                                Ty::Complex
+                            }
+                            _ => return Err(bad("complex")),
+                        }
+                    }
+                    Round => {
+                        no_kw("round")?;
+                        match pos {
+                            [a] => self.each_member(a, span, &|t| match t {
+                                Ty::Int | Ty::Bool => Ok(Ty::Int),
+                                Ty::Float => Ok(Ty::Int),
+                                Ty::Np(d) if d.kind() == Kind::Int => Ok(Ty::Int),
+                                Ty::Np(d) if d.kind() == Kind::Float => Ok(Ty::Int),
+                                _ => Err(bad("round")),
+                            })?,
+                            _ => return Err(bad("round")),
+                        }
+                    }
+                    Range => return Err(CompileError::typing(
+                        span,
+                        "range() is only supported as the iterable of a for loop in compiled code",
+                    )),
+                    Math(m) => {
+                        no_kw(&format!("math.{}", m.name()))?;
+                        if pos.len() != m.arity()
+                            || !pos.iter().all(|t| t.members().iter().all(real))
+                        {
+                            return Err(bad(&format!("math.{}", m.name())));
+                        }
+                        match m {
+                            MathFn::Floor | MathFn::Ceil | MathFn::Trunc => {
+                                // math.floor(np.float32) etc. go through __floor__: keep it to Python types.
+                                if pos[0].members().iter().any(|t| matches!(t, Ty::Np(_))) {
+                                    return Err(bad(&format!("math.{}", m.name())));
+                                }
+                                Ty::Int
+                            }
+                            MathFn::Isnan | MathFn::Isinf | MathFn::Isfinite => Ty::Bool,
+                            _ => Ty::Float,
+                        }
+                    }
+                    NpAlloc(_) => {
+                        let (shape, mut dt) = match pos {
+                            [s] => (s, None),
+                            [s, d] => (s, Some(d.clone())),
+                            _ => return Err(bad("numpy allocation")),
+                        };
+                        for (k, v) in &kwargs {
+                            match *k {
+                                "dtype" => dt = Some((*v).clone()),
+                                _ => return Err(CompileError::typing(
+                                    span,
+                                    format!(
+                                        "the keyword '{k}' is not supported here in compiled code"
+                                    ),
+                                )),
+                            }
+                        }
+                        let dtype = match dt {
+                            Some(t) => self.dtype_arg(&t, span)?,
+                            None => Dtype::Float64,
+                        };
+                        let ndim = match shape {
+                            t if is_index(t) => 1,
+                            Ty::Tuple(ts) if ts.iter().all(is_index) => ts.len(),
+                            t => {
+                                return Err(CompileError::typing(
+                                    span,
+                                    format!(
+                                        "a shape must be an int or a tuple of ints, not '{}'",
+                                        py_name(t)
+                                    ),
+                                ))
+                            }
+                        };
+                        Ty::Array(ArrTy {
+                            dtype,
+                            ndim: ndim as u8,
+                            layout: Layout::C,
+                        })
+                    }
+                    NpAllocLike(_) => {
+                        let [Ty::Array(a)] = pos else {
+                            return Err(bad("numpy *_like"));
+                        };
+                        let mut dtype = a.dtype;
+                        for (k, v) in &kwargs {
+                            match *k {
+                                "dtype" => dtype = self.dtype_arg(v, span)?,
+                                _ => return Err(CompileError::typing(
+                                    span,
+                                    format!(
+                                        "the keyword '{k}' is not supported here in compiled code"
+                                    ),
+                                )),
+                            }
+                        }
+                        Ty::Array(ArrTy { dtype, ..*a })
+                    }
+                }
+            }
+            t => {
+                return Err(CompileError::typing(
+                    span,
+                    format!(
+                        "calling a '{}' is not supported in compiled code",
+                        py_name(t)
+                    ),
+                ))
+            }
+        })
+    }
+
+    fn getitem(&mut self, x: &Ty, idxv: &[Value], idx: &[Ty], span: Span) -> CResult<Ty> {
+        match x {
+            Ty::Array(a) => {
+                if idx.len() > a.ndim as usize {
+                    return Err(CompileError::typing(
+                        span,
+                        format!("too many indices for array: array is {}-dimensional, but {} were indexed", a.ndim, idx.len()),
+                    ));
+                }
+                for t in idx {
+                    if !is_index(t) || *t == Ty::Bool {
+                        return Err(CompileError::typing(
+                            span,
+                            format!("indexing an array with a '{}' is not supported in compiled code yet", py_name(t)),
+                        ));
+                    }
+                }
+                let rest = a.ndim as usize - idx.len();
+                if rest == 0 {
+                    Ok(Ty::Np(a.dtype))
+                } else {
+                    Ok(Ty::Array(ArrTy {
+                        dtype: a.dtype,
+                        ndim: rest as u8,
+                        layout: if a.layout == Layout::C {
+                            Layout::C
+                        } else {
+                            Layout::A
+                        },
+                    }))
+                }
+            }
+            Ty::Tuple(ts) => {
+                let [_] = idx else {
+                    return Err(CompileError::typing(span, "tuple indices must be integers"));
+                };
+                match self.consts.get(&idxv[0]) {
+                    Some(Const::Int(k)) => {
+                        let n = ts.len() as i64;
+                        let k = if *k < 0 { *k + n } else { *k };
+                        if (0..n).contains(&k) {
+                            Ok(ts[k as usize].clone())
+                        } else {
+                            Err(CompileError::typing(span, "tuple index out of range"))
+                        }
+                    }
+                    _ => Err(CompileError::typing(span, "indexing a tuple with a non-constant index is not supported in compiled code")),
+                }
+            }
+            t => Err(CompileError::typing(
+                span,
+                format!(
+                    "indexing a '{}' is not supported in compiled code",
+                    py_name(t)
+                ),
+            )),
+        }
+    }
+
+    fn setitem(&mut self, x: &Ty, idx: &[Ty], v: &Ty, span: Span) -> CResult<()> {
+        let Ty::Array(a) = x else {
+            return Err(CompileError::typing(
+                span,
+                format!(
+                    "item assignment on a '{}' is not supported in compiled code",
+                    py_name(x)
+                ),
+            ));
+        };
+        if idx.len() != a.ndim as usize {
+            return Err(CompileError::typing(
+                span,
+                "assigning to a sub-array is not supported in compiled code yet (index every axis)",
+            ));
+        }
+        for t in idx {
+            if !is_index(t) || *t == Ty::Bool {
+                return Err(CompileError::typing(
+                    span,
+                    format!("indexing an array with a '{}' is not supported", py_name(t)),
+                ));
+            }
+        }
+        for m in v.members() {
+            let ok = match m.scalar() {
+                Some(Scalar::Py(Kind::Complex)) | Some(Scalar::Np(Dtype::Complex128)) => {
+                    a.dtype == Dtype::Complex128
+                }
+                Some(_) => true,
+                None => false,
+            };
+            if !ok {
+                return Err(CompileError::typing(
+                    span,
+                    format!(
+                        "storing a '{}' into a {} array is not supported in compiled code",
+                        py_name(&m),
+                        a.dtype
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a type can be used as an integer index (`__index__`).
+pub fn is_index(t: &Ty) -> bool {
+    t.members()
+        .iter()
+        .all(|m| matches!(m, Ty::Int | Ty::Bool | Ty::Np(Dtype::Int32 | Dtype::Int64)))
+}
+
+fn const_ty(c: &Const, span: Span) -> CResult<Ty> {
+    Ok(match c {
+        Const::Int(_) => Ty::Int,
+        Const::BigInt(_) => {
+            return Err(CompileError::typing(
+                span,
+                "integer constants beyond 64 bits run on the interpreter tier",
+            ))
+        }
+        Const::Float(_) => Ty::Float,
+        Const::Complex(..) => Ty::Complex,
+        Const::Bool(_) => Ty::Bool,
+        Const::None => Ty::NoneT,
+        Const::Str(s) => Ty::Str(s.clone()),
+    })
+}
+
+#[allow(dead_code)]
+fn is_arith(op: BinOp) -> bool {
+    !matches!(op, BinOp::MatMul)
+}

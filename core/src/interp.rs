@@ -1,0 +1,406 @@
+//! The interpreter tier: executes IR on Python objects with CPython's own
+//! operations (`PyNumber_Add`, rich comparisons, `__getitem__`, ...), so its
+//! results are exactly CPython's. It runs functions compiled code cannot
+//! type, finishes calls that deoptimized, and is the oracle in IR tests.
+
+use crate::hir::{BinOp, CmpOp, Span, UnaryOp};
+use crate::ir::{Block, Const, Function, Op, Term, Value};
+use crate::runtime::{self, Ctx, FuncMeta, PyEnv};
+use pyo3::exceptions::{PyAssertionError, PyNameError, PyUnboundLocalError, PyValueError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::pyclass::CompareOp;
+use pyo3::types::{PyDict, PyTuple};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub type Slot = Option<Py<PyAny>>;
+
+/// An exception and the span of the instruction that raised it.
+pub struct Raised {
+    pub err: PyErr,
+    pub span: Span,
+}
+
+/// Runs `f` from its entry with `args`.
+pub fn call(
+    py: Python<'_>,
+    f: &Function,
+    env: &PyEnv,
+    args: Vec<Py<PyAny>>,
+) -> Result<Py<PyAny>, Raised> {
+    let mut vals: Vec<Slot> = (0..f.values.len()).map(|_| None).collect();
+    for (p, a) in f.block(f.entry()).params.iter().zip(args) {
+        vals[p.0 as usize] = Some(a);
+    }
+    exec(py, f, env, &mut vals, f.entry(), 0)
+}
+
+/// Finishes a call that deoptimized: boxes the live values from `ctx.slots`
+/// and runs from the deopt point. On an exception, records the frame.
+pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<Py<PyAny>> {
+    let point = meta
+        .deopts
+        .get(ctx.deopt_point as usize)
+        .ok_or_else(|| crate::internal_error("bad deopt point"))?;
+    let f = &meta.func;
+    let mut vals: Vec<Slot> = (0..f.values.len()).map(|_| None).collect();
+    let mut pos = 0;
+    for v in &point.values {
+        vals[v.0 as usize] = runtime::box_value(py, meta.typed.ty(*v), &ctx.slots, &mut pos)?;
+    }
+    // Compile-time values (modules, functions, dtypes) were not stored: recompute them.
+    let live = f.live_before(point.block, point.inst, &f.live_in());
+    let defs = definitions(f);
+    for v in live {
+        if !meta.typed.ty(v).is_value() {
+            recompute(py, f, &meta.env, &defs, &mut vals, v).map_err(|r| r.err)?;
+        }
+    }
+    match exec(py, f, &meta.env, &mut vals, point.block, point.inst) {
+        Ok(o) => Ok(o),
+        Err(r) => {
+            ctx.frames.push((meta.clone(), r.span));
+            Err(r.err)
+        }
+    }
+}
+
+fn definitions(f: &Function) -> HashMap<Value, (Block, usize)> {
+    let mut m = HashMap::new();
+    for (bi, b) in f.blocks.iter().enumerate() {
+        for (k, inst) in b.insts.iter().enumerate() {
+            if let Some(r) = inst.result {
+                m.insert(r, (Block(bi as u32), k));
+            }
+        }
+    }
+    m
+}
+
+fn recompute(
+    py: Python<'_>,
+    f: &Function,
+    env: &PyEnv,
+    defs: &HashMap<Value, (Block, usize)>,
+    vals: &mut [Slot],
+    v: Value,
+) -> Result<(), Raised> {
+    if vals[v.0 as usize].is_some() {
+        return Ok(());
+    }
+    let Some(&(b, k)) = defs.get(&v) else {
+        return Ok(());
+    };
+    let inst = &f.block(b).insts[k];
+    for a in &inst.args {
+        recompute(py, f, env, defs, vals, *a)?;
+    }
+    let r = eval(py, f, env, vals, &inst.op, &inst.args).map_err(|err| Raised {
+        err,
+        span: inst.span,
+    })?;
+    vals[v.0 as usize] = r;
+    Ok(())
+}
+
+fn exec(
+    py: Python<'_>,
+    f: &Function,
+    env: &PyEnv,
+    vals: &mut [Slot],
+    mut b: Block,
+    mut k: usize,
+) -> Result<Py<PyAny>, Raised> {
+    loop {
+        let data = f.block(b);
+        for inst in &data.insts[k..] {
+            let r = eval(py, f, env, vals, &inst.op, &inst.args).map_err(|err| Raised {
+                err,
+                span: inst.span,
+            })?;
+            if let Some(res) = inst.result {
+                vals[res.0 as usize] = r;
+            }
+        }
+        let span = data.term_span;
+        let get = |vals: &[Slot], v: Value| get(py, f, vals, v).map_err(|err| Raised { err, span });
+        let edge = match &data.term {
+            Term::Jump(e) => e,
+            Term::Br(c, t, e) => {
+                let cond = get(vals, *c)?;
+                if cond
+                    .bind(py)
+                    .is_truthy()
+                    .map_err(|err| Raised { err, span })?
+                {
+                    t
+                } else {
+                    e
+                }
+            }
+            Term::Ret(v) => return get(vals, *v),
+            Term::Raise(v) => {
+                let exc = get(vals, *v)?;
+                return Err(Raised {
+                    err: PyErr::from_value(exc.into_bound(py)),
+                    span,
+                });
+            }
+            Term::AssertFail(m) => {
+                let err = match m {
+                    Some(m) => PyAssertionError::new_err(get(vals, *m)?),
+                    None => PyAssertionError::new_err(()),
+                };
+                return Err(Raised { err, span });
+            }
+            Term::Unreachable => {
+                return Err(Raised {
+                    err: crate::internal_error("reached unreachable code"),
+                    span,
+                })
+            }
+        };
+        let args: Vec<Slot> = edge
+            .args
+            .iter()
+            .map(|a| vals[a.0 as usize].as_ref().map(|o| o.clone_ref(py)))
+            .collect();
+        for (p, a) in f.block(edge.block).params.iter().zip(args) {
+            vals[p.0 as usize] = a;
+        }
+        b = edge.block;
+        k = 0;
+    }
+}
+
+fn unbound(py: Python<'_>, name: &str) -> PyErr {
+    let new_msg = py.version_info() >= (3, 11);
+    if new_msg {
+        PyUnboundLocalError::new_err(format!(
+            "cannot access local variable '{name}' where it is not associated with a value"
+        ))
+    } else {
+        PyUnboundLocalError::new_err(format!(
+            "local variable '{name}' referenced before assignment"
+        ))
+    }
+}
+
+fn get(py: Python<'_>, f: &Function, vals: &[Slot], v: Value) -> PyResult<Py<PyAny>> {
+    match &vals[v.0 as usize] {
+        Some(o) => Ok(o.clone_ref(py)),
+        None => {
+            let name = f.values[v.0 as usize]
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("{v}"));
+            Err(unbound(py, &name))
+        }
+    }
+}
+
+/// Looks a global name up as CPython does for this function: closure cells,
+/// then module globals, then builtins.
+pub fn lookup_global<'py>(py: Python<'py>, env: &PyEnv, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(cell) = env.cells.get(name) {
+        return cell.bind(py).getattr("cell_contents").map_err(|_| {
+            PyNameError::new_err(format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"))
+        });
+    }
+    if let Some(v) = env.globals.bind(py).get_item(name)? {
+        return Ok(v);
+    }
+    if let Some(v) = env.builtins.bind(py).get_item(name)? {
+        return Ok(v);
+    }
+    Err(PyNameError::new_err(format!(
+        "name '{name}' is not defined"
+    )))
+}
+
+fn owned(py: Python<'_>, p: *mut ffi::PyObject) -> PyResult<Py<PyAny>> {
+    // SAFETY: `p` is a new reference returned by a CPython API call, or NULL with an exception set.
+    unsafe { Bound::from_owned_ptr_or_err(py, p) }.map(|b| b.unbind())
+}
+
+pub fn binop(
+    py: Python<'_>,
+    op: BinOp,
+    inplace: bool,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let (x, y) = (a.as_ptr(), b.as_ptr());
+    // SAFETY: both operands are live objects; each call returns a new reference or NULL.
+    let r = unsafe {
+        match (op, inplace) {
+            (BinOp::Add, false) => ffi::PyNumber_Add(x, y),
+            (BinOp::Sub, false) => ffi::PyNumber_Subtract(x, y),
+            (BinOp::Mul, false) => ffi::PyNumber_Multiply(x, y),
+            (BinOp::Div, false) => ffi::PyNumber_TrueDivide(x, y),
+            (BinOp::FloorDiv, false) => ffi::PyNumber_FloorDivide(x, y),
+            (BinOp::Mod, false) => ffi::PyNumber_Remainder(x, y),
+            (BinOp::Pow, false) => ffi::PyNumber_Power(x, y, ffi::Py_None()),
+            (BinOp::BitAnd, false) => ffi::PyNumber_And(x, y),
+            (BinOp::BitOr, false) => ffi::PyNumber_Or(x, y),
+            (BinOp::BitXor, false) => ffi::PyNumber_Xor(x, y),
+            (BinOp::LShift, false) => ffi::PyNumber_Lshift(x, y),
+            (BinOp::RShift, false) => ffi::PyNumber_Rshift(x, y),
+            (BinOp::MatMul, false) => ffi::PyNumber_MatrixMultiply(x, y),
+            (BinOp::Add, true) => ffi::PyNumber_InPlaceAdd(x, y),
+            (BinOp::Sub, true) => ffi::PyNumber_InPlaceSubtract(x, y),
+            (BinOp::Mul, true) => ffi::PyNumber_InPlaceMultiply(x, y),
+            (BinOp::Div, true) => ffi::PyNumber_InPlaceTrueDivide(x, y),
+            (BinOp::FloorDiv, true) => ffi::PyNumber_InPlaceFloorDivide(x, y),
+            (BinOp::Mod, true) => ffi::PyNumber_InPlaceRemainder(x, y),
+            (BinOp::Pow, true) => ffi::PyNumber_InPlacePower(x, y, ffi::Py_None()),
+            (BinOp::BitAnd, true) => ffi::PyNumber_InPlaceAnd(x, y),
+            (BinOp::BitOr, true) => ffi::PyNumber_InPlaceOr(x, y),
+            (BinOp::BitXor, true) => ffi::PyNumber_InPlaceXor(x, y),
+            (BinOp::LShift, true) => ffi::PyNumber_InPlaceLshift(x, y),
+            (BinOp::RShift, true) => ffi::PyNumber_InPlaceRshift(x, y),
+            (BinOp::MatMul, true) => ffi::PyNumber_InPlaceMatrixMultiply(x, y),
+        }
+    };
+    owned(py, r)
+}
+
+fn index_key<'py>(py: Python<'py>, items: Vec<Py<PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    if items.len() == 1 {
+        Ok(items.into_iter().next().unwrap().into_bound(py))
+    } else {
+        Ok(PyTuple::new(py, items)?.into_any())
+    }
+}
+
+fn eval(
+    py: Python<'_>,
+    f: &Function,
+    env: &PyEnv,
+    vals: &[Slot],
+    op: &Op,
+    args: &[Value],
+) -> PyResult<Slot> {
+    let arg = |i: usize| get(py, f, vals, args[i]).map(|o| o.into_bound(py));
+    let all = |from: usize| -> PyResult<Vec<Py<PyAny>>> {
+        args[from..].iter().map(|a| get(py, f, vals, *a)).collect()
+    };
+    let out: Py<PyAny> = match op {
+        Op::Const(c) => match c {
+            Const::Int(i) => i.into_pyobject(py)?.into_any().unbind(),
+            Const::BigInt(s) => py
+                .get_type::<pyo3::types::PyInt>()
+                .call1((s.as_str(),))?
+                .unbind(),
+            Const::Float(x) => x.into_pyobject(py)?.into_any().unbind(),
+            Const::Complex(r, i) => pyo3::types::PyComplex::from_doubles(py, *r, *i)
+                .into_any()
+                .unbind(),
+            Const::Bool(b) => pyo3::types::PyBool::new(py, *b)
+                .to_owned()
+                .into_any()
+                .unbind(),
+            Const::None => py.None(),
+            Const::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
+        },
+        Op::Undef(_) => return Ok(None),
+        Op::Global(name) => lookup_global(py, env, name)?.unbind(),
+        Op::Attr(name) => arg(0)?.getattr(name.as_str())?.unbind(),
+        Op::Call { kw } | Op::MethodCall { kw, .. } => {
+            let (callee, first) = match op {
+                Op::MethodCall { name, .. } => (arg(0)?.getattr(name.as_str())?, 1),
+                _ => (arg(0)?, 1),
+            };
+            let rest = all(first)?;
+            let npos = rest.len() - kw.len();
+            let pos = PyTuple::new(py, &rest[..npos])?;
+            let kwargs = if kw.is_empty() {
+                None
+            } else {
+                let d = PyDict::new(py);
+                for (k, v) in kw.iter().zip(&rest[npos..]) {
+                    d.set_item(k, v)?;
+                }
+                Some(d)
+            };
+            callee.call(pos, kwargs.as_ref())?.unbind()
+        }
+        Op::Bin { op, inplace } => binop(py, *op, *inplace, &arg(0)?, &arg(1)?)?,
+        Op::Unary(u) => {
+            let a = arg(0)?;
+            match u {
+                // SAFETY: `a` is live; the calls return a new reference or NULL.
+                UnaryOp::Neg => owned(py, unsafe { ffi::PyNumber_Negative(a.as_ptr()) })?,
+                // SAFETY: as above.
+                UnaryOp::Pos => owned(py, unsafe { ffi::PyNumber_Positive(a.as_ptr()) })?,
+                // SAFETY: as above.
+                UnaryOp::Invert => owned(py, unsafe { ffi::PyNumber_Invert(a.as_ptr()) })?,
+                UnaryOp::Not => pyo3::types::PyBool::new(py, !a.is_truthy()?)
+                    .to_owned()
+                    .into_any()
+                    .unbind(),
+            }
+        }
+        Op::Cmp(c) => {
+            let op = match c {
+                CmpOp::Eq => CompareOp::Eq,
+                CmpOp::Ne => CompareOp::Ne,
+                CmpOp::Lt => CompareOp::Lt,
+                CmpOp::Le => CompareOp::Le,
+                CmpOp::Gt => CompareOp::Gt,
+                CmpOp::Ge => CompareOp::Ge,
+            };
+            arg(0)?.rich_compare(arg(1)?, op)?.unbind()
+        }
+        Op::Truth => pyo3::types::PyBool::new(py, arg(0)?.is_truthy()?)
+            .to_owned()
+            .into_any()
+            .unbind(),
+        Op::Tuple => PyTuple::new(py, all(0)?)?.into_any().unbind(),
+        Op::Unpack(n) => {
+            let x = arg(0)?;
+            let mut items = Vec::new();
+            for it in x.try_iter()? {
+                items.push(it?.unbind());
+                if items.len() > *n as usize {
+                    return Err(PyValueError::new_err(format!(
+                        "too many values to unpack (expected {n})"
+                    )));
+                }
+            }
+            if items.len() < *n as usize {
+                return Err(PyValueError::new_err(format!(
+                    "not enough values to unpack (expected {n}, got {})",
+                    items.len()
+                )));
+            }
+            PyTuple::new(py, items)?.into_any().unbind()
+        }
+        Op::TupleGet(i) => arg(0)?.get_item(*i)?.unbind(),
+        Op::GetItem => {
+            let key = index_key(py, all(1)?)?;
+            arg(0)?.get_item(key)?.unbind()
+        }
+        Op::SetItem => {
+            let mut rest = all(1)?;
+            let v = rest.pop().unwrap();
+            let key = index_key(py, rest)?;
+            arg(0)?.set_item(key, v)?;
+            return Ok(Some(py.None()));
+        }
+        Op::Len => arg(0)?.len()?.into_pyobject(py)?.into_any().unbind(),
+        Op::RangeLen => {
+            let r = arg(0)?.call1((arg(1)?, arg(2)?, arg(3)?))?;
+            r.len()?.into_pyobject(py)?.into_any().unbind()
+        }
+        Op::RangeNext => {
+            // SAFETY: live operands; PyNumber_Index returns a new reference or NULL.
+            let a = owned(py, unsafe { ffi::PyNumber_Index(arg(0)?.as_ptr()) })?;
+            // SAFETY: as above.
+            let s = owned(py, unsafe { ffi::PyNumber_Index(arg(1)?.as_ptr()) })?;
+            binop(py, BinOp::Add, false, a.bind(py), s.bind(py))?
+        }
+    };
+    Ok(Some(out))
+}

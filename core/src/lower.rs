@@ -1,0 +1,905 @@
+//! HIR -> SSA IR.
+//!
+//! Variables become SSA values with the on-the-fly construction of Braun et
+//! al. ("Simple and Efficient Construction of SSA Form", 2013): a block is
+//! *sealed* once all its predecessors are known, reads in unsealed blocks
+//! create incomplete phis (block parameters) that are completed at sealing,
+//! and trivial phis are removed at the end.
+//!
+//! `for` loops become counted loops: `for i in range(a, b, c)` computes the
+//! trip count once (`range_len`) and steps a hidden counter, so the loop
+//! variable never overflows and reassigning it in the body does not change
+//! the iteration, exactly as in CPython.
+
+use crate::error::{CResult, CompileError};
+use crate::hir::*;
+use crate::ir::{self, Block, BlockData, Const, Edge, Inst, Op, Term, Value};
+use std::collections::{HashMap, HashSet};
+
+pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
+    let mut l = Lowerer {
+        f: ir::Function {
+            name: def.name.clone(),
+            params: def.params.clone(),
+            blocks: Vec::new(),
+            values: Vec::new(),
+            span: def.span,
+        },
+        cur: None,
+        defs: HashMap::new(),
+        sealed: HashSet::new(),
+        incomplete: HashMap::new(),
+        preds: Vec::new(),
+        locals: HashSet::new(),
+        loops: Vec::new(),
+        hidden: 0,
+    };
+    for p in &def.params {
+        l.locals.insert(p.clone());
+    }
+    collect_assigned(&def.body, &mut l.locals);
+    let entry = l.new_block();
+    l.seal(entry);
+    for p in &def.params {
+        let v = l.f.new_value(Some(p.clone()));
+        l.f.block_mut(entry).params.push(v);
+        l.defs.insert((p.clone(), entry), v);
+    }
+    l.cur = Some(entry);
+    l.stmts(&def.body)?;
+    if let Some(b) = l.cur {
+        let end = Span {
+            line: def.span.end_line,
+            col: 0,
+            end_line: def.span.end_line,
+            end_col: 0,
+        };
+        let none = l.emit(b, Op::Const(Const::None), vec![], end);
+        l.terminate(b, Term::Ret(none), end);
+    }
+    let mut f = l.f;
+    remove_trivial_phis(&mut f);
+    Ok(f)
+}
+
+fn collect_assigned(body: &[Stmt], out: &mut HashSet<String>) {
+    fn target(t: &Target, out: &mut HashSet<String>) {
+        match t {
+            Target::Name(n, _) => {
+                out.insert(n.clone());
+            }
+            Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
+            Target::Subscript(..) => {}
+        }
+    }
+    for s in body {
+        match &s.kind {
+            StmtKind::Assign(ts, _) => ts.iter().for_each(|t| target(t, out)),
+            StmtKind::AugAssign(t, _, _) => target(t, out),
+            StmtKind::If(_, a, b) | StmtKind::While(_, a, b) => {
+                collect_assigned(a, out);
+                collect_assigned(b, out);
+            }
+            StmtKind::For(t, _, a, b) => {
+                target(t, out);
+                collect_assigned(a, out);
+                collect_assigned(b, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+struct Lowerer {
+    f: ir::Function,
+    /// The block code is appended to; `None` after `return`/`break`/`continue`.
+    cur: Option<Block>,
+    defs: HashMap<(String, Block), Value>,
+    sealed: HashSet<Block>,
+    incomplete: HashMap<Block, Vec<(String, Value)>>,
+    preds: Vec<Vec<Block>>,
+    locals: HashSet<String>,
+    /// (continue target, break target)
+    loops: Vec<(Block, Block)>,
+    hidden: u32,
+}
+
+impl Lowerer {
+    fn new_block(&mut self) -> Block {
+        self.f.blocks.push(BlockData {
+            params: Vec::new(),
+            insts: Vec::new(),
+            term: Term::Unreachable,
+            term_span: Span::default(),
+        });
+        self.preds.push(Vec::new());
+        Block(self.f.blocks.len() as u32 - 1)
+    }
+
+    /// The block to emit into; code after a `return` goes into a fresh block
+    /// without predecessors (unreachable, dropped from the final IR).
+    fn block(&mut self) -> Block {
+        match self.cur {
+            Some(b) => b,
+            None => {
+                let b = self.new_block();
+                self.seal(b);
+                self.cur = Some(b);
+                b
+            }
+        }
+    }
+
+    fn emit(&mut self, b: Block, op: Op, args: Vec<Value>, span: Span) -> Value {
+        let r = self.f.new_value(None);
+        self.f.block_mut(b).insts.push(Inst {
+            result: Some(r),
+            op,
+            args,
+            span,
+        });
+        r
+    }
+
+    fn emit_cur(&mut self, op: Op, args: Vec<Value>, span: Span) -> Value {
+        let b = self.block();
+        self.emit(b, op, args, span)
+    }
+
+    fn terminate(&mut self, b: Block, term: Term, span: Span) {
+        for e in term.successors() {
+            self.preds[e.block.0 as usize].push(b);
+        }
+        let data = self.f.block_mut(b);
+        data.term = term;
+        data.term_span = span;
+    }
+
+    fn jump(&mut self, to: Block, args: Vec<Value>, span: Span) {
+        if let Some(b) = self.cur.take() {
+            self.terminate(b, Term::Jump(Edge { block: to, args }), span);
+        }
+    }
+
+    // ---- SSA construction -------------------------------------------------
+
+    fn write_var(&mut self, name: &str, b: Block, v: Value) {
+        if self.f.values[v.0 as usize].name.is_none() && !name.starts_with('%') {
+            self.f.values[v.0 as usize].name = Some(name.to_string());
+        }
+        self.defs.insert((name.to_string(), b), v);
+    }
+
+    fn read_var(&mut self, name: &str, b: Block, span: Span) -> Value {
+        if let Some(v) = self.defs.get(&(name.to_string(), b)) {
+            return *v;
+        }
+        let v = if !self.sealed.contains(&b) {
+            let p = self.add_param(b, name);
+            self.incomplete
+                .entry(b)
+                .or_default()
+                .push((name.to_string(), p));
+            p
+        } else {
+            let preds = self.preds[b.0 as usize].clone();
+            match preds.len() {
+                0 => {
+                    // Read before any assignment: UnboundLocalError at run time.
+                    let r = self.f.new_value(None);
+                    self.f.block_mut(b).insts.insert(
+                        0,
+                        Inst {
+                            result: Some(r),
+                            op: Op::Undef(name.to_string()),
+                            args: vec![],
+                            span,
+                        },
+                    );
+                    r
+                }
+                1 => self.read_var(name, preds[0], span),
+                _ => {
+                    let p = self.add_param(b, name);
+                    self.defs.insert((name.to_string(), b), p);
+                    self.add_phi_operands(name, b, span);
+                    p
+                }
+            }
+        };
+        self.defs.insert((name.to_string(), b), v);
+        v
+    }
+
+    fn add_param(&mut self, b: Block, name: &str) -> Value {
+        let v = self.f.new_value(if name.starts_with('%') {
+            None
+        } else {
+            Some(name.to_string())
+        });
+        self.f.block_mut(b).params.push(v);
+        v
+    }
+
+    fn add_phi_operands(&mut self, name: &str, b: Block, span: Span) {
+        for p in self.preds[b.0 as usize].clone() {
+            let v = self.read_var(name, p, span);
+            for e in self.f.block_mut(p).term.successors_mut() {
+                if e.block == b {
+                    e.args.push(v);
+                }
+            }
+        }
+    }
+
+    fn seal(&mut self, b: Block) {
+        let mut i = 0;
+        while let Some((name, _)) = self.incomplete.get(&b).and_then(|l| l.get(i)).cloned() {
+            self.add_phi_operands(&name, b, Span::default());
+            i += 1;
+        }
+        self.incomplete.remove(&b);
+        self.sealed.insert(b);
+    }
+
+    fn hidden_name(&mut self, what: &str) -> String {
+        self.hidden += 1;
+        format!("%{what}{}", self.hidden)
+    }
+
+    // ---- statements ---------------------------------------------------------
+
+    fn stmts(&mut self, body: &[Stmt]) -> CResult<()> {
+        for s in body {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> CResult<()> {
+        let span = s.span;
+        match &s.kind {
+            StmtKind::Pass => {}
+            StmtKind::Expr(e) => {
+                self.expr(e)?;
+            }
+            StmtKind::Assign(targets, value) => {
+                let v = self.expr(value)?;
+                for t in targets {
+                    self.assign(t, v)?;
+                }
+            }
+            StmtKind::AugAssign(target, op, value) => match target {
+                Target::Name(n, tspan) => {
+                    let cur = self.name(n, *tspan);
+                    let v = self.expr(value)?;
+                    let r = self.emit_cur(
+                        Op::Bin {
+                            op: *op,
+                            inplace: true,
+                        },
+                        vec![cur, v],
+                        span,
+                    );
+                    let b = self.block();
+                    self.write_var(n, b, r);
+                }
+                Target::Subscript(obj, idx, _) => {
+                    let o = self.expr(obj)?;
+                    let mut args = vec![o];
+                    args.extend(self.index(idx)?);
+                    let cur = self.emit_cur(Op::GetItem, args.clone(), span);
+                    let v = self.expr(value)?;
+                    let r = self.emit_cur(
+                        Op::Bin {
+                            op: *op,
+                            inplace: true,
+                        },
+                        vec![cur, v],
+                        span,
+                    );
+                    args.push(r);
+                    self.emit_store(args, span);
+                }
+                Target::Tuple(_, tspan) => {
+                    return Err(CompileError::unsupported(
+                        *tspan,
+                        "illegal expression for augmented assignment",
+                    ))
+                }
+            },
+            StmtKind::If(test, body, orelse) => {
+                let c = self.cond(test)?;
+                let from = self.block();
+                let (tb, eb, merge) = (self.new_block(), self.new_block(), self.new_block());
+                self.terminate(
+                    from,
+                    Term::Br(
+                        c,
+                        Edge {
+                            block: tb,
+                            args: vec![],
+                        },
+                        Edge {
+                            block: eb,
+                            args: vec![],
+                        },
+                    ),
+                    test.span,
+                );
+                self.seal(tb);
+                self.seal(eb);
+                self.cur = Some(tb);
+                self.stmts(body)?;
+                self.jump(merge, vec![], span);
+                self.cur = Some(eb);
+                self.stmts(orelse)?;
+                self.jump(merge, vec![], span);
+                self.seal(merge);
+                self.cur = if self.preds[merge.0 as usize].is_empty() {
+                    None
+                } else {
+                    Some(merge)
+                };
+            }
+            StmtKind::While(test, body, orelse) => {
+                let header = self.new_block();
+                self.jump(header, vec![], span);
+                self.cur = Some(header);
+                let c = self.cond(test)?;
+                let (bb, eb, after) = (self.new_block(), self.new_block(), self.new_block());
+                let h = self.block();
+                self.terminate(
+                    h,
+                    Term::Br(
+                        c,
+                        Edge {
+                            block: bb,
+                            args: vec![],
+                        },
+                        Edge {
+                            block: eb,
+                            args: vec![],
+                        },
+                    ),
+                    test.span,
+                );
+                self.seal(bb);
+                self.seal(eb);
+                self.cur = Some(bb);
+                self.loops.push((header, after));
+                self.stmts(body)?;
+                self.loops.pop();
+                self.jump(header, vec![], span);
+                self.seal(header);
+                self.cur = Some(eb);
+                self.stmts(orelse)?;
+                self.jump(after, vec![], span);
+                self.seal(after);
+                self.cur = if self.preds[after.0 as usize].is_empty() {
+                    None
+                } else {
+                    Some(after)
+                };
+            }
+            StmtKind::For(target, iter, body, orelse) => {
+                self.for_loop(target, iter, body, orelse, span)?
+            }
+            StmtKind::Break => {
+                let (_, brk) = *self
+                    .loops
+                    .last()
+                    .ok_or_else(|| CompileError::unsupported(span, "'break' outside loop"))?;
+                self.jump(brk, vec![], span);
+            }
+            StmtKind::Continue => {
+                let (cont, _) = *self.loops.last().ok_or_else(|| {
+                    CompileError::unsupported(span, "'continue' not properly in loop")
+                })?;
+                self.jump(cont, vec![], span);
+            }
+            StmtKind::Return(e) => {
+                let v = match e {
+                    Some(e) => self.expr(e)?,
+                    None => self.emit_cur(Op::Const(Const::None), vec![], span),
+                };
+                let b = self.block();
+                self.terminate(b, Term::Ret(v), span);
+                self.cur = None;
+            }
+            StmtKind::Raise(e) => {
+                let e = e
+                    .as_ref()
+                    .ok_or_else(|| CompileError::unsupported(span, "bare raise"))?;
+                let v = self.expr(e)?;
+                let b = self.block();
+                self.terminate(b, Term::Raise(v), span);
+                self.cur = None;
+            }
+            StmtKind::Assert(test, msg) => {
+                let c = self.cond(test)?;
+                let from = self.block();
+                let (ok, fail) = (self.new_block(), self.new_block());
+                self.terminate(
+                    from,
+                    Term::Br(
+                        c,
+                        Edge {
+                            block: ok,
+                            args: vec![],
+                        },
+                        Edge {
+                            block: fail,
+                            args: vec![],
+                        },
+                    ),
+                    span,
+                );
+                self.seal(ok);
+                self.seal(fail);
+                self.cur = Some(fail);
+                let m = match msg {
+                    Some(m) => Some(self.expr(m)?),
+                    None => None,
+                };
+                let b = self.block();
+                self.terminate(b, Term::AssertFail(m), span);
+                self.cur = Some(ok);
+            }
+        }
+        Ok(())
+    }
+
+    fn emit_store(&mut self, args: Vec<Value>, span: Span) {
+        let b = self.block();
+        self.f.block_mut(b).insts.push(Inst {
+            result: None,
+            op: Op::SetItem,
+            args,
+            span,
+        });
+    }
+
+    fn for_loop(
+        &mut self,
+        target: &Target,
+        iter: &Expr,
+        body: &[Stmt],
+        orelse: &[Stmt],
+        span: Span,
+    ) -> CResult<()> {
+        let kname = self.hidden_name("k");
+        let iname = self.hidden_name("i");
+        // The trip count and, for ranges, start and step.
+        let range_args = match &iter.kind {
+            ExprKind::Call(f, args, kws)
+                if matches!(&f.kind, ExprKind::Name(n) if n == "range" && !self.locals.contains("range"))
+                    && kws.is_empty()
+                    && (1..=3).contains(&args.len()) =>
+            {
+                Some((f, args))
+            }
+            _ => None,
+        };
+        let (n, step, seq) = if let Some((f, args)) = range_args {
+            let rf = self.expr(f)?;
+            let mut vals = Vec::new();
+            for a in args {
+                vals.push(self.expr(a)?);
+            }
+            let zero = self.emit_cur(Op::Const(Const::Int(0)), vec![], iter.span);
+            let one = self.emit_cur(Op::Const(Const::Int(1)), vec![], iter.span);
+            let (start, stop, step) = match vals.len() {
+                1 => (zero, vals[0], one),
+                2 => (vals[0], vals[1], one),
+                _ => (vals[0], vals[1], vals[2]),
+            };
+            let n = self.emit_cur(Op::RangeLen, vec![rf, start, stop, step], iter.span);
+            let b = self.block();
+            self.write_var(&iname, b, start);
+            (n, Some(step), None)
+        } else {
+            let seq = self.expr(iter)?;
+            let n = self.emit_cur(Op::Len, vec![seq], iter.span);
+            (n, None, Some(seq))
+        };
+        let zero = self.emit_cur(Op::Const(Const::Int(0)), vec![], iter.span);
+        let one = self.emit_cur(Op::Const(Const::Int(1)), vec![], iter.span);
+        let b = self.block();
+        self.write_var(&kname, b, zero);
+
+        let header = self.new_block();
+        self.jump(header, vec![], span);
+        self.cur = Some(header);
+        let k = self.read_var(&kname, header, span);
+        let c = self.emit(header, Op::Cmp(CmpOp::Lt), vec![k, n], iter.span);
+        let (bb, latch, eb, after) = (
+            self.new_block(),
+            self.new_block(),
+            self.new_block(),
+            self.new_block(),
+        );
+        self.terminate(
+            header,
+            Term::Br(
+                c,
+                Edge {
+                    block: bb,
+                    args: vec![],
+                },
+                Edge {
+                    block: eb,
+                    args: vec![],
+                },
+            ),
+            iter.span,
+        );
+        self.seal(bb);
+        self.cur = Some(bb);
+        let item = match seq {
+            None => self.read_var(&iname, bb, span),
+            Some(seq) => {
+                let k = self.read_var(&kname, bb, span);
+                self.emit(bb, Op::GetItem, vec![seq, k], iter.span)
+            }
+        };
+        self.assign(target, item)?;
+        self.loops.push((latch, after));
+        self.stmts(body)?;
+        self.loops.pop();
+        self.jump(latch, vec![], span);
+        self.seal(latch);
+        if self.preds[latch.0 as usize].is_empty() {
+            self.cur = None;
+        } else {
+            self.cur = Some(latch);
+            let k = self.read_var(&kname, latch, span);
+            let k1 = self.emit(latch, Op::RangeNext, vec![k, one], iter.span);
+            self.write_var(&kname, latch, k1);
+            if let Some(step) = step {
+                let i = self.read_var(&iname, latch, span);
+                let i1 = self.emit(latch, Op::RangeNext, vec![i, step], iter.span);
+                self.write_var(&iname, latch, i1);
+            }
+            self.jump(header, vec![], span);
+        }
+        self.seal(header);
+        self.seal(eb);
+        self.cur = Some(eb);
+        self.stmts(orelse)?;
+        self.jump(after, vec![], span);
+        self.seal(after);
+        self.cur = if self.preds[after.0 as usize].is_empty() {
+            None
+        } else {
+            Some(after)
+        };
+        Ok(())
+    }
+
+    fn assign(&mut self, t: &Target, v: Value) -> CResult<()> {
+        match t {
+            Target::Name(n, _) => {
+                let b = self.block();
+                self.write_var(n, b, v);
+            }
+            Target::Subscript(obj, idx, span) => {
+                let o = self.expr(obj)?;
+                let mut args = vec![o];
+                args.extend(self.index(idx)?);
+                args.push(v);
+                self.emit_store(args, *span);
+            }
+            Target::Tuple(ts, span) => {
+                let u = self.emit_cur(Op::Unpack(ts.len() as u32), vec![v], *span);
+                for (k, t) in ts.iter().enumerate() {
+                    let x = self.emit_cur(Op::TupleGet(k as u32), vec![u], *span);
+                    self.assign(t, x)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    // ---- expressions ------------------------------------------------------
+
+    fn name(&mut self, n: &str, span: Span) -> Value {
+        if self.locals.contains(n) {
+            let b = self.block();
+            self.read_var(n, b, span)
+        } else {
+            self.emit_cur(Op::Global(n.to_string()), vec![], span)
+        }
+    }
+
+    fn index(&mut self, idx: &Expr) -> CResult<Vec<Value>> {
+        match &idx.kind {
+            ExprKind::Tuple(es) => es.iter().map(|e| self.expr(e)).collect(),
+            _ => Ok(vec![self.expr(idx)?]),
+        }
+    }
+
+    fn cond(&mut self, e: &Expr) -> CResult<Value> {
+        let v = self.expr(e)?;
+        Ok(self.emit_cur(Op::Truth, vec![v], e.span))
+    }
+
+    fn expr(&mut self, e: &Expr) -> CResult<Value> {
+        let span = e.span;
+        Ok(match &e.kind {
+            ExprKind::Lit(l) => {
+                let c = match l {
+                    Literal::Int(i) => Const::Int(*i),
+                    Literal::BigInt(s) => Const::BigInt(s.clone()),
+                    Literal::Float(x) => Const::Float(*x),
+                    Literal::Imag(x) => Const::Complex(0.0, *x),
+                    Literal::Bool(b) => Const::Bool(*b),
+                    Literal::None => Const::None,
+                    Literal::Str(s) => Const::Str(s.clone()),
+                };
+                self.emit_cur(Op::Const(c), vec![], span)
+            }
+            ExprKind::Name(n) => self.name(n, span),
+            ExprKind::Attr(x, n) => {
+                let x = self.expr(x)?;
+                self.emit_cur(Op::Attr(n.clone()), vec![x], span)
+            }
+            ExprKind::Bin(op, a, b) => {
+                let a = self.expr(a)?;
+                let b = self.expr(b)?;
+                self.emit_cur(
+                    Op::Bin {
+                        op: *op,
+                        inplace: false,
+                    },
+                    vec![a, b],
+                    span,
+                )
+            }
+            ExprKind::Unary(op, a) => {
+                let a = self.expr(a)?;
+                self.emit_cur(Op::Unary(*op), vec![a], span)
+            }
+            ExprKind::BoolOp(is_and, vals) => {
+                let merge = self.new_block();
+                let r = self.add_param(merge, "%boolop");
+                for (i, ve) in vals.iter().enumerate() {
+                    let v = self.expr(ve)?;
+                    if i + 1 == vals.len() {
+                        self.jump(merge, vec![v], span);
+                    } else {
+                        let t = self.emit_cur(Op::Truth, vec![v], ve.span);
+                        let next = self.new_block();
+                        let (yes, no) = if *is_and {
+                            (
+                                Edge {
+                                    block: next,
+                                    args: vec![],
+                                },
+                                Edge {
+                                    block: merge,
+                                    args: vec![v],
+                                },
+                            )
+                        } else {
+                            (
+                                Edge {
+                                    block: merge,
+                                    args: vec![v],
+                                },
+                                Edge {
+                                    block: next,
+                                    args: vec![],
+                                },
+                            )
+                        };
+                        let b = self.block();
+                        self.terminate(b, Term::Br(t, yes, no), span);
+                        self.seal(next);
+                        self.cur = Some(next);
+                    }
+                }
+                self.seal(merge);
+                self.cur = Some(merge);
+                r
+            }
+            ExprKind::Compare(first, rest) => {
+                let mut left = self.expr(first)?;
+                if rest.len() == 1 {
+                    let right = self.expr(&rest[0].1)?;
+                    return Ok(self.emit_cur(Op::Cmp(rest[0].0), vec![left, right], span));
+                }
+                let merge = self.new_block();
+                let r = self.add_param(merge, "%cmp");
+                for (i, (op, re)) in rest.iter().enumerate() {
+                    let right = self.expr(re)?;
+                    let c = self.emit_cur(Op::Cmp(*op), vec![left, right], span);
+                    if i + 1 == rest.len() {
+                        self.jump(merge, vec![c], span);
+                    } else {
+                        let t = self.emit_cur(Op::Truth, vec![c], span);
+                        let next = self.new_block();
+                        let b = self.block();
+                        self.terminate(
+                            b,
+                            Term::Br(
+                                t,
+                                Edge {
+                                    block: next,
+                                    args: vec![],
+                                },
+                                Edge {
+                                    block: merge,
+                                    args: vec![c],
+                                },
+                            ),
+                            span,
+                        );
+                        self.seal(next);
+                        self.cur = Some(next);
+                    }
+                    left = right;
+                }
+                self.seal(merge);
+                self.cur = Some(merge);
+                r
+            }
+            ExprKind::Call(f, args, kws) => {
+                let (op, mut vals) = match &f.kind {
+                    ExprKind::Attr(x, name) => {
+                        let x = self.expr(x)?;
+                        (
+                            Op::MethodCall {
+                                name: name.clone(),
+                                kw: kws.iter().map(|(k, _)| k.clone()).collect(),
+                            },
+                            vec![x],
+                        )
+                    }
+                    _ => (
+                        Op::Call {
+                            kw: kws.iter().map(|(k, _)| k.clone()).collect(),
+                        },
+                        vec![self.expr(f)?],
+                    ),
+                };
+                for a in args {
+                    vals.push(self.expr(a)?);
+                }
+                for (_, a) in kws {
+                    vals.push(self.expr(a)?);
+                }
+                self.emit_cur(op, vals, span)
+            }
+            ExprKind::Subscript(x, idx) => {
+                let x = self.expr(x)?;
+                let mut args = vec![x];
+                args.extend(self.index(idx)?);
+                self.emit_cur(Op::GetItem, args, span)
+            }
+            ExprKind::Tuple(es) => {
+                let vals = es
+                    .iter()
+                    .map(|e| self.expr(e))
+                    .collect::<CResult<Vec<_>>>()?;
+                self.emit_cur(Op::Tuple, vals, span)
+            }
+            ExprKind::IfExp(test, a, b) => {
+                let c = self.cond(test)?;
+                let from = self.block();
+                let (tb, eb, merge) = (self.new_block(), self.new_block(), self.new_block());
+                let r = self.add_param(merge, "%ifexp");
+                self.terminate(
+                    from,
+                    Term::Br(
+                        c,
+                        Edge {
+                            block: tb,
+                            args: vec![],
+                        },
+                        Edge {
+                            block: eb,
+                            args: vec![],
+                        },
+                    ),
+                    span,
+                );
+                self.seal(tb);
+                self.seal(eb);
+                self.cur = Some(tb);
+                let av = self.expr(a)?;
+                self.jump(merge, vec![av], span);
+                self.cur = Some(eb);
+                let bv = self.expr(b)?;
+                self.jump(merge, vec![bv], span);
+                self.seal(merge);
+                self.cur = Some(merge);
+                r
+            }
+        })
+    }
+}
+
+/// Removes block parameters whose incoming values are all the same value
+/// (or the parameter itself), until none is left.
+pub fn remove_trivial_phis(f: &mut ir::Function) {
+    loop {
+        let preds = f.predecessors();
+        let mut replace: HashMap<Value, Value> = HashMap::new();
+        let mut removed: Vec<(Block, usize)> = Vec::new();
+        'blocks: for b in f.rpo() {
+            if b == f.entry() {
+                continue;
+            }
+            for pi in 0..f.block(b).params.len() {
+                if let Some(s) = unique_incoming(f, &preds, b, pi) {
+                    replace.insert(f.block(b).params[pi], s);
+                    removed.push((b, pi));
+                    break 'blocks;
+                }
+            }
+        }
+        if replace.is_empty() {
+            return;
+        }
+        let resolve = |v: Value| -> Value {
+            let mut v = v;
+            while let Some(n) = replace.get(&v) {
+                v = *n;
+            }
+            v
+        };
+        for (b, pi) in &removed {
+            f.block_mut(*b).params.remove(*pi);
+        }
+        let removed_edges: HashSet<(Block, usize)> = removed.iter().copied().collect();
+        for data in f.blocks.iter_mut() {
+            for inst in data.insts.iter_mut() {
+                for a in inst.args.iter_mut() {
+                    *a = resolve(*a);
+                }
+            }
+            match &mut data.term {
+                Term::Br(c, _, _) => *c = resolve(*c),
+                Term::Ret(v) | Term::Raise(v) => *v = resolve(*v),
+                Term::AssertFail(Some(v)) => *v = resolve(*v),
+                _ => {}
+            }
+            for e in data.term.successors_mut() {
+                let mut i = 0;
+                let target = e.block;
+                e.args.retain(|_| {
+                    let keep = !removed_edges.contains(&(target, i));
+                    i += 1;
+                    keep
+                });
+                for a in e.args.iter_mut() {
+                    *a = resolve(*a);
+                }
+            }
+        }
+    }
+}
+
+/// The single value (other than the parameter itself) flowing into
+/// parameter `pi` of block `b`, if there is exactly one.
+fn unique_incoming(f: &ir::Function, preds: &[Vec<Block>], b: Block, pi: usize) -> Option<Value> {
+    let p = f.block(b).params[pi];
+    let mut same: Option<Value> = None;
+    for pred in &preds[b.0 as usize] {
+        for e in f.block(*pred).term.successors() {
+            if e.block != b {
+                continue;
+            }
+            let a = e.args[pi];
+            if a == p || Some(a) == same {
+                continue;
+            }
+            if same.is_some() {
+                return None;
+            }
+            same = Some(a);
+        }
+    }
+    same
+}

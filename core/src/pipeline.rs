@@ -1,0 +1,583 @@
+//! The compilation pipeline, assembled in one place:
+//!
+//! ```text
+//! Python ast  --frontend-->  HIR  --lower-->  SSA IR  --verify-->
+//!    --infer(arg types, globals)-->  typed IR  --codegen-->  Cranelift  --JIT-->  native entry
+//! ```
+//!
+//! [`front`] runs once per function; [`compile`] once per argument-type key.
+
+use crate::codegen::{self, CalleeInfo, CodegenEnv};
+use crate::dispatch::Dispatcher;
+use crate::error::{CResult, CompileError};
+use crate::frontend::Frontend;
+use crate::hir::Span;
+use crate::infer::{self, Env, GlobalKind, Typed};
+use crate::ir::{self, Value};
+use crate::runtime::{self, FuncMeta, PyEnv};
+use crate::types::{AllocKind, Builtin, MathFn, Module, Ty};
+use cranelift_codegen::settings::Configurable;
+use cranelift_frontend::FunctionBuilderContext;
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{FuncId, Module as _};
+use pyo3::prelude::*;
+use pyo3::types::PyAnyMethods;
+use pyston_numeric::Dtype;
+use pyston_optin::Options;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// A function's source, parsed and lowered once.
+pub struct Source {
+    pub ir: Arc<ir::Function>,
+    pub filename: String,
+}
+
+/// Parses and lowers the Python function `func` (through `pyston._source`).
+pub fn front(
+    py: Python<'_>,
+    func: &Bound<'_, PyAny>,
+) -> PyResult<Result<Source, (CompileError, String)>> {
+    let src = py
+        .import("pyston._source")?
+        .getattr("function_ast")?
+        .call1((func,))?;
+    let (node, filename, line_offset, col_offset): (Bound<'_, PyAny>, String, u32, u32) =
+        src.extract()?;
+    let fe = Frontend::new(line_offset, col_offset);
+    let res = fe
+        .function(&node)
+        .and_then(|def| crate::lower::lower(&def))
+        .and_then(|f| {
+            f.verify()
+                .map_err(|e| CompileError::internal(format!("IR verification failed: {e}")))?;
+            Ok(f)
+        });
+    Ok(match res {
+        Ok(f) => Ok(Source {
+            ir: Arc::new(f),
+            filename,
+        }),
+        Err(e) => Err((e, filename)),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The JIT module, shared by all compiled functions.
+
+pub struct Jit {
+    pub module: JITModule,
+    fctx: FunctionBuilderContext,
+    ctx: cranelift_codegen::Context,
+    counter: u64,
+}
+
+// SAFETY: the JIT is only used under the `JIT` mutex (and with the GIL held).
+unsafe impl Send for Jit {}
+
+static JIT: Mutex<Option<Jit>> = Mutex::new(None);
+
+fn with_jit<R>(f: impl FnOnce(&mut Jit) -> R) -> R {
+    let mut guard = JIT.lock().unwrap_or_else(|p| p.into_inner());
+    if guard.is_none() {
+        let mut flags = cranelift_codegen::settings::builder();
+        flags.set("opt_level", "speed").unwrap();
+        flags.set("use_colocated_libcalls", "false").unwrap();
+        flags.set("is_pic", "false").unwrap();
+        let isa = cranelift_native::builder()
+            .expect("host machine is not supported by Cranelift")
+            .finish(cranelift_codegen::settings::Flags::new(flags))
+            .expect("Cranelift ISA");
+        let mut b = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
+        for (name, ptr) in runtime::symbols() {
+            b.symbol(name, ptr);
+        }
+        *guard = Some(Jit {
+            module: JITModule::new(b),
+            fctx: FunctionBuilderContext::new(),
+            ctx: cranelift_codegen::Context::new(),
+            counter: 0,
+        });
+    }
+    f(guard.as_mut().unwrap())
+}
+
+pub type EntryFn = unsafe extern "C" fn(*const u64, *mut u64, *mut runtime::Ctx) -> i32;
+
+/// One compiled specialization (or the decision to interpret).
+pub struct Spec {
+    pub params: Vec<Ty>,
+    pub entry: Option<EntryFn>,
+    pub meta: Option<Arc<FuncMeta>>,
+    pub func_id: Option<FuncId>,
+    /// (name, object the name was bound to at compile time)
+    pub guards: Vec<(String, Py<PyAny>)>,
+    /// Why the function runs on the interpreter tier, if it does.
+    pub fallback: Option<CompileError>,
+    pub typed_ir: String,
+    /// Objects compiled code refers to (captured arrays, callees).
+    pub _keep: Vec<Py<PyAny>>,
+    pub _meta_slot: Box<*const FuncMeta>,
+    pub compile_ns: u64,
+}
+
+// SAFETY: the raw pointer in `_meta_slot` points to the `FuncMeta` owned by `meta`.
+unsafe impl Send for Spec {}
+// SAFETY: as above; the slot is written once, before the spec is shared.
+unsafe impl Sync for Spec {}
+
+impl Spec {
+    pub fn signature(&self) -> String {
+        let ps: Vec<String> = self.params.iter().map(|t| t.to_string()).collect();
+        format!("({})", ps.join(", "))
+    }
+}
+
+struct InProgress {
+    disp: u32,
+    params: Vec<Ty>,
+    func_id: FuncId,
+    meta_slot: *const *const FuncMeta,
+    assumed_ret: Ty,
+}
+
+thread_local! {
+    static IN_PROGRESS: RefCell<Vec<InProgress>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Compiles `src` for argument types `params`.
+pub fn compile(
+    py: Python<'_>,
+    disp: &Bound<'_, Dispatcher>,
+    src: &Source,
+    env: &Arc<PyEnv>,
+    params: Vec<Ty>,
+    opts: &Options,
+) -> CResult<Spec> {
+    let t0 = std::time::Instant::now();
+    let d = disp.get();
+    let f = &src.ir;
+    let mut meta_slot: Box<*const FuncMeta> = Box::new(std::ptr::null());
+    let func_id = with_jit(|jit| {
+        jit.counter += 1;
+        let name = format!("pyston_{}_{}", f.name, jit.counter);
+        codegen::declare(&mut jit.module, &name)
+    })?;
+    IN_PROGRESS.with(|s| {
+        s.borrow_mut().push(InProgress {
+            disp: d.id,
+            params: params.clone(),
+            func_id,
+            meta_slot: &*meta_slot as *const *const FuncMeta,
+            assumed_ret: Ty::Bottom,
+        })
+    });
+    let slot_ptr = &*meta_slot as *const *const FuncMeta;
+    let result = compile_inner(py, disp, src, env, &params, opts, func_id, slot_ptr);
+    IN_PROGRESS.with(|s| s.borrow_mut().pop());
+    let mut spec = result?;
+    // Compiled code reads its own metadata through this slot (on error paths only).
+    *meta_slot = spec.meta.as_ref().map_or(std::ptr::null(), Arc::as_ptr);
+    spec._meta_slot = meta_slot;
+    spec.compile_ns = t0.elapsed().as_nanos() as u64;
+    Ok(spec)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compile_inner(
+    py: Python<'_>,
+    _disp: &Bound<'_, Dispatcher>,
+    src: &Source,
+    env: &Arc<PyEnv>,
+    params: &[Ty],
+    opts: &Options,
+    func_id: FuncId,
+    meta_slot: *const *const FuncMeta,
+) -> CResult<Spec> {
+    let f = &src.ir;
+    let mut cenv = CompileEnv {
+        py,
+        env: env.clone(),
+        guards: Vec::new(),
+        arrays: HashMap::new(),
+        keep: Vec::new(),
+        funcs: HashMap::new(),
+        callees: HashMap::new(),
+    };
+    // Type inference, repeated while a recursive call's assumed return type changes.
+    let mut typed: Typed;
+    let mut rounds = 0;
+    loop {
+        cenv.callees.clear();
+        typed = infer::infer(f, params, &mut cenv)?;
+        let assumed = IN_PROGRESS.with(|s| s.borrow().last().unwrap().assumed_ret.clone());
+        if typed.ret == assumed || rounds > 4 {
+            break;
+        }
+        IN_PROGRESS.with(|s| s.borrow_mut().last_mut().unwrap().assumed_ret = typed.ret.clone());
+        rounds += 1;
+    }
+    let typed_ir = f.display(Some(&|v: Value| typed.ty(v).to_string()));
+    let cg_env = CodegenEnv {
+        callees: &cenv.callees,
+        array_consts: &cenv.arrays,
+        self_meta_slot: meta_slot,
+        opts,
+    };
+    let (entry, out) = with_jit(|jit| -> CResult<(EntryFn, codegen::Output)> {
+        let sig = codegen::entry_signature(jit.module.isa().default_call_conv());
+        jit.ctx.func = cranelift_codegen::ir::Function::with_name_signature(
+            cranelift_codegen::ir::UserFuncName::user(0, func_id.as_u32()),
+            sig,
+        );
+        let out = codegen::build(
+            &mut jit.module,
+            &mut jit.ctx.func,
+            &mut jit.fctx,
+            f,
+            &typed,
+            &cg_env,
+        );
+        let out = match out {
+            Ok(o) => o,
+            Err(e) => {
+                jit.module.clear_context(&mut jit.ctx);
+                return Err(e);
+            }
+        };
+        if std::env::var_os("PYSTON_DUMP_CLIF").is_some() {
+            eprintln!("{}", jit.ctx.func.display());
+        }
+        jit.module
+            .define_function(func_id, &mut jit.ctx)
+            .map_err(|e| {
+                CompileError::internal(format!("Cranelift rejected the function: {e:?}"))
+            })?;
+        jit.module.clear_context(&mut jit.ctx);
+        jit.module
+            .finalize_definitions()
+            .map_err(|e| CompileError::internal(format!("finalizing: {e}")))?;
+        let ptr = jit.module.get_finalized_function(func_id);
+        // SAFETY: `ptr` is the finalized code of a function declared with `entry_signature`.
+        let entry: EntryFn = unsafe { std::mem::transmute::<*const u8, EntryFn>(ptr) };
+        Ok((entry, out))
+    })?;
+    let meta = Arc::new(FuncMeta {
+        func: f.clone(),
+        typed,
+        params: params.to_vec(),
+        deopts: out.deopts,
+        call_sites: out.call_sites,
+        env: env.clone(),
+    });
+    Ok(Spec {
+        params: params.to_vec(),
+        entry: Some(entry),
+        meta: Some(meta),
+        func_id: Some(func_id),
+        guards: cenv.guards,
+        fallback: None,
+        typed_ir,
+        _keep: cenv.keep,
+        _meta_slot: Box::new(std::ptr::null()),
+        compile_ns: 0,
+    })
+}
+
+/// Renders the machine code of a typed function (for `inspect_asm`).
+pub fn disassemble(
+    py: Python<'_>,
+    disp: &Bound<'_, Dispatcher>,
+    src: &Source,
+    env: &Arc<PyEnv>,
+    params: &[Ty],
+    opts: &Options,
+) -> CResult<String> {
+    let f = &src.ir;
+    let mut cenv = CompileEnv {
+        py,
+        env: env.clone(),
+        guards: Vec::new(),
+        arrays: HashMap::new(),
+        keep: Vec::new(),
+        funcs: HashMap::new(),
+        callees: HashMap::new(),
+    };
+    let _ = disp;
+    let meta_slot: Box<*const FuncMeta> = Box::new(std::ptr::null());
+    let func_id = with_jit(|jit| {
+        jit.counter += 1;
+        codegen::declare(
+            &mut jit.module,
+            &format!("pyston_asm_{}_{}", f.name, jit.counter),
+        )
+    })?;
+    IN_PROGRESS.with(|s| {
+        s.borrow_mut().push(InProgress {
+            disp: disp.get().id,
+            params: params.to_vec(),
+            func_id,
+            meta_slot: &*meta_slot as *const *const FuncMeta,
+            assumed_ret: Ty::Bottom,
+        })
+    });
+    let typed = infer::infer(f, params, &mut cenv);
+    IN_PROGRESS.with(|s| s.borrow_mut().pop());
+    let typed = typed?;
+    let cg_env = CodegenEnv {
+        callees: &cenv.callees,
+        array_consts: &cenv.arrays,
+        self_meta_slot: &*meta_slot as *const *const FuncMeta,
+        opts,
+    };
+    with_jit(|jit| {
+        let sig = codegen::entry_signature(jit.module.isa().default_call_conv());
+        let mut ctx = cranelift_codegen::Context::new();
+        ctx.func = cranelift_codegen::ir::Function::with_name_signature(
+            cranelift_codegen::ir::UserFuncName::user(0, func_id.as_u32()),
+            sig,
+        );
+        codegen::build(
+            &mut jit.module,
+            &mut ctx.func,
+            &mut jit.fctx,
+            f,
+            &typed,
+            &cg_env,
+        )?;
+        ctx.set_disasm(true);
+        let isa = jit.module.isa();
+        let code = ctx
+            .compile(isa, &mut Default::default())
+            .map_err(|e| CompileError::internal(format!("compile: {:?}", e.inner)))?;
+        Ok(code.vcode.clone().unwrap_or_default())
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The compile-time environment: what globals are, and calls to other functions.
+
+struct CompileEnv<'py> {
+    py: Python<'py>,
+    env: Arc<PyEnv>,
+    guards: Vec<(String, Py<PyAny>)>,
+    arrays: HashMap<u32, Vec<u64>>,
+    keep: Vec<Py<PyAny>>,
+    funcs: HashMap<u32, Py<Dispatcher>>,
+    callees: HashMap<Value, CalleeInfo>,
+}
+
+/// Builtin functions compiled code knows, keyed by object identity.
+fn builtin_table(py: Python<'_>) -> PyResult<&'static HashMap<usize, GlobalKind>> {
+    static TABLE: std::sync::OnceLock<HashMap<usize, GlobalKind>> = std::sync::OnceLock::new();
+    if let Some(t) = TABLE.get() {
+        return Ok(t);
+    }
+    let mut t = HashMap::new();
+    let bi = py.import("builtins")?;
+    let mut add = |obj: Bound<'_, PyAny>, g: GlobalKind| {
+        t.insert(obj.as_ptr() as usize, g);
+        std::mem::forget(obj); // keep the identity valid for the process
+    };
+    for (name, b) in [
+        ("abs", Builtin::Abs),
+        ("min", Builtin::Min),
+        ("max", Builtin::Max),
+        ("len", Builtin::Len),
+        ("int", Builtin::Int),
+        ("float", Builtin::Float),
+        ("bool", Builtin::Bool),
+        ("round", Builtin::Round),
+        ("complex", Builtin::Complex),
+        ("range", Builtin::Range),
+    ] {
+        add(bi.getattr(name)?, GlobalKind::Builtin(b));
+    }
+    let math = py.import("math")?;
+    for m in MathFn::ALL {
+        add(
+            math.getattr(m.name())?,
+            GlobalKind::Builtin(Builtin::Math(m)),
+        );
+    }
+    let np = py.import("numpy")?;
+    for (name, b) in [
+        ("empty", Builtin::NpAlloc(AllocKind::Empty)),
+        ("zeros", Builtin::NpAlloc(AllocKind::Zeros)),
+        ("ones", Builtin::NpAlloc(AllocKind::Ones)),
+        ("empty_like", Builtin::NpAllocLike(AllocKind::Empty)),
+        ("zeros_like", Builtin::NpAllocLike(AllocKind::Zeros)),
+        ("ones_like", Builtin::NpAllocLike(AllocKind::Ones)),
+    ] {
+        add(np.getattr(name)?, GlobalKind::Builtin(b));
+    }
+    for d in Dtype::ALL {
+        let name = if d == Dtype::Bool { "bool_" } else { d.name() };
+        add(np.getattr(name)?, GlobalKind::DtypeObj(d));
+    }
+    add(math.clone().into_any(), GlobalKind::Module(Module::Math));
+    add(np.into_any(), GlobalKind::Module(Module::Numpy));
+    let _ = TABLE.set(t);
+    Ok(TABLE.get().unwrap())
+}
+
+impl CompileEnv<'_> {
+    fn classify(&mut self, obj: &Bound<'_, PyAny>) -> GlobalKind {
+        let py = self.py;
+        if let Ok(table) = builtin_table(py) {
+            if let Some(g) = table.get(&(obj.as_ptr() as usize)) {
+                return g.clone();
+            }
+        }
+        let tn = obj
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        let tp = obj.get_type().as_ptr();
+        let (t_bool, t_int, t_float, t_complex) = (
+            std::ptr::addr_of_mut!(pyo3::ffi::PyBool_Type) as *mut pyo3::ffi::PyObject,
+            std::ptr::addr_of_mut!(pyo3::ffi::PyLong_Type) as *mut pyo3::ffi::PyObject,
+            std::ptr::addr_of_mut!(pyo3::ffi::PyFloat_Type) as *mut pyo3::ffi::PyObject,
+            std::ptr::addr_of_mut!(pyo3::ffi::PyComplex_Type) as *mut pyo3::ffi::PyObject,
+        );
+        let tp = tp as *mut pyo3::ffi::PyObject;
+        use crate::ir::Const;
+        if obj.is_none() {
+            return GlobalKind::Const(Const::None);
+        }
+        if tp == t_bool {
+            return GlobalKind::Const(Const::Bool(obj.is_truthy().unwrap_or(false)));
+        }
+        if tp == t_int {
+            return match obj.extract::<i64>() {
+                Ok(i) => GlobalKind::Const(Const::Int(i)),
+                Err(_) => GlobalKind::Other("int beyond 64 bits".into()),
+            };
+        }
+        if tp == t_float {
+            return GlobalKind::Const(Const::Float(obj.extract().unwrap_or(f64::NAN)));
+        }
+        if tp == t_complex {
+            if let Ok(c) = obj.cast::<pyo3::types::PyComplex>() {
+                return GlobalKind::Const(Const::Complex(c.real(), c.imag()));
+            }
+        }
+        if let Ok(s) = obj.extract::<String>() {
+            return GlobalKind::Const(Const::Str(s));
+        }
+        if let Ok(d) = obj.cast::<Dispatcher>() {
+            let id = d.get().id;
+            self.funcs.insert(id, d.clone().unbind());
+            return GlobalKind::Func(id);
+        }
+        if let Ok(np) = runtime::np_types(py) {
+            if obj.get_type().as_ptr() as usize == np.ndarray_type {
+                let mut slots = Vec::new();
+                // SAFETY: `obj` is exactly an ndarray.
+                if let Some(at) = unsafe { runtime::array_info(obj.as_ptr(), &mut slots) } {
+                    let id = self.arrays.len() as u32;
+                    self.arrays.insert(id, slots);
+                    self.keep.push(obj.clone().unbind());
+                    return GlobalKind::Array(at, id);
+                }
+            }
+        }
+        GlobalKind::Other(tn)
+    }
+}
+
+impl Env for CompileEnv<'_> {
+    fn global(&mut self, name: &str) -> GlobalKind {
+        let py = self.py;
+        match crate::interp::lookup_global(py, &self.env, name) {
+            Ok(obj) => {
+                if !self.guards.iter().any(|(n, _)| n == name) {
+                    self.guards.push((name.to_string(), obj.clone().unbind()));
+                }
+                self.classify(&obj)
+            }
+            Err(_) => GlobalKind::Other("undefined name".into()),
+        }
+    }
+
+    fn module_attr(&mut self, m: Module, name: &str) -> GlobalKind {
+        let py = self.py;
+        let module = match m {
+            Module::Math => py.import("math"),
+            Module::Numpy => py.import("numpy"),
+        };
+        match module.and_then(|md| md.getattr(name)) {
+            Ok(obj) => self.classify(&obj),
+            Err(_) => GlobalKind::Other("missing module attribute".into()),
+        }
+    }
+
+    fn call_func(&mut self, fid: u32, args: &[Ty], at: Option<Value>, span: Span) -> CResult<Ty> {
+        // A call to a function being compiled right now (recursion).
+        let hit = IN_PROGRESS.with(|s| {
+            s.borrow()
+                .iter()
+                .find(|p| p.disp == fid && p.params == args)
+                .map(|p| (p.func_id, p.meta_slot, p.assumed_ret.clone()))
+        });
+        if let Some((func_id, meta_slot, ret)) = hit {
+            if let Some(v) = at {
+                self.callees.insert(
+                    v,
+                    CalleeInfo {
+                        func_id,
+                        meta_slot,
+                        params: args.to_vec(),
+                        ret: ret.clone(),
+                    },
+                );
+            }
+            return Ok(ret);
+        }
+        let disp = self
+            .funcs
+            .get(&fid)
+            .map(|d| d.clone_ref(self.py))
+            .ok_or_else(|| CompileError::internal("unknown callee"))?;
+        let spec = crate::dispatch::spec_for(self.py, disp.bind(self.py), args).map_err(|e| {
+            CompileError::typing(span, format!("compiling the called function failed: {e}"))
+        })?;
+        let (Some(func_id), Some(meta)) = (spec.func_id, spec.meta.as_ref()) else {
+            let why = spec
+                .fallback
+                .as_ref()
+                .map(|e| e.message.clone())
+                .unwrap_or_default();
+            return Err(CompileError::typing(
+                span,
+                format!(
+                    "the called function '{}' runs on the interpreter tier ({why})",
+                    disp.get().name
+                ),
+            ));
+        };
+        self.keep.push(disp.clone_ref(self.py).into_any());
+        let ret = meta.typed.ret.clone();
+        if let Some(v) = at {
+            self.callees.insert(
+                v,
+                CalleeInfo {
+                    func_id,
+                    meta_slot: spec.meta_slot_ptr(),
+                    params: args.to_vec(),
+                    ret: ret.clone(),
+                },
+            );
+        }
+        self.keep_spec(spec);
+        Ok(ret)
+    }
+}
+
+impl CompileEnv<'_> {
+    fn keep_spec(&mut self, _spec: Arc<Spec>) {
+        // The callee's dispatcher (kept above) owns its specializations.
+    }
+}

@@ -1,0 +1,1028 @@
+//! The runtime: the boundary between compiled code and Python.
+//!
+//! Compiled functions have the signature
+//! `extern "C" fn(args: *const u64, out: *mut u64, ctx: *mut Ctx) -> i32`.
+//! Values travel as *slots*: one 64-bit word per machine value of the type's
+//! representation (see [`slot_types`]). The status is [`OK`], [`ERROR`] (a
+//! Python exception is set) or [`DEOPT`] (the live values are in
+//! `ctx.slots` and the interpreter must finish the call from
+//! `ctx.deopt_point`).
+//!
+//! This module holds the only `unsafe` code besides the dispatcher's call
+//! into compiled code; every block states why it is sound.
+
+use crate::infer::Typed;
+use crate::ir::{self, Block, Value};
+use crate::types::{ArrTy, Ty};
+use numpy::npyffi::{self, NPY_TYPES, PY_ARRAY_API};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use pyston_numeric::{c_strides, Dtype, Layout};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+pub const OK: i32 = 0;
+pub const ERROR: i32 = 1;
+pub const DEOPT: i32 = 2;
+
+/// Capacity of the deoptimization buffer (slots live at one deopt point).
+pub const DEOPT_SLOTS: usize = 512;
+
+/// Per-call state shared by compiled code and the runtime.
+#[repr(C)]
+pub struct Ctx {
+    /// Set by compiled code before it returns [`DEOPT`].
+    pub deopt_point: u32,
+    pub _pad: u32,
+    /// Live values at the deopt point, as slots.
+    pub slots: [u64; DEOPT_SLOTS],
+    /// Objects created during the call, released when it ends.
+    pub arena: Vec<*mut ffi::PyObject>,
+    /// Frames an exception passed through: (function metadata, source span).
+    pub frames: Vec<(Arc<FuncMeta>, crate::hir::Span)>,
+}
+
+pub const CTX_DEOPT_POINT_OFFSET: i32 = 0;
+pub const CTX_SLOTS_OFFSET: i32 = 8;
+
+impl Ctx {
+    pub fn new() -> Box<Ctx> {
+        Box::new(Ctx {
+            deopt_point: 0,
+            _pad: 0,
+            slots: [0; DEOPT_SLOTS],
+            arena: Vec::new(),
+            frames: Vec::new(),
+        })
+    }
+
+    /// Releases every object the call created (the result holds its own references).
+    pub fn release(&mut self) {
+        for o in self.arena.drain(..) {
+            // SAFETY: every arena entry is a strong reference taken by the runtime.
+            unsafe { ffi::Py_DECREF(o) };
+        }
+    }
+}
+
+impl Drop for Ctx {
+    fn drop(&mut self) {
+        if !self.arena.is_empty() {
+            Python::attach(|_| self.release());
+        }
+    }
+}
+
+/// Where the interpreter resumes after a deoptimization, and what it receives.
+#[derive(Clone, Debug)]
+pub struct DeoptPoint {
+    pub block: Block,
+    /// Index of the instruction to re-execute (`insts.len()`: the terminator).
+    pub inst: usize,
+    /// The live values, in slot order.
+    pub values: Vec<Value>,
+}
+
+/// The Python side of a function: what the interpreter needs to run it.
+pub struct PyEnv {
+    pub globals: Py<PyDict>,
+    pub builtins: Py<PyDict>,
+    /// Closure variables: name -> cell object.
+    pub cells: HashMap<String, Py<PyAny>>,
+    pub filename: String,
+}
+
+/// Everything the runtime knows about one compiled specialization.
+pub struct FuncMeta {
+    pub func: Arc<ir::Function>,
+    pub typed: Typed,
+    pub params: Vec<Ty>,
+    pub deopts: Vec<DeoptPoint>,
+    /// Spans of direct calls, for tracebacks through compiled frames.
+    pub call_sites: Vec<crate::hir::Span>,
+    pub env: Arc<PyEnv>,
+}
+
+// ---------------------------------------------------------------------------
+// Type representation
+
+/// The machine types of a value of type `t`, one slot each.
+pub fn slot_types(t: &Ty) -> Vec<SlotTy> {
+    let mut v = Vec::new();
+    push_slots(t, &mut v);
+    v
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlotTy {
+    I8,
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+fn push_slots(t: &Ty, v: &mut Vec<SlotTy>) {
+    match t {
+        Ty::Bool => v.push(SlotTy::I8),
+        Ty::Int => v.push(SlotTy::I64),
+        Ty::Float => v.push(SlotTy::F64),
+        Ty::Complex => v.extend([SlotTy::F64, SlotTy::F64]),
+        Ty::Np(d) => v.extend(dtype_slots(*d)),
+        Ty::Array(a) => {
+            v.extend([SlotTy::I64, SlotTy::I64]);
+            v.extend(std::iter::repeat_n(SlotTy::I64, 2 * a.ndim as usize));
+        }
+        Ty::Tuple(ts) => ts.iter().for_each(|t| push_slots(t, v)),
+        Ty::Union(ms) => {
+            v.push(SlotTy::I8);
+            ms.iter().for_each(|t| push_slots(t, v));
+        }
+        _ => {}
+    }
+}
+
+pub fn dtype_slots(d: Dtype) -> Vec<SlotTy> {
+    match d {
+        Dtype::Bool => vec![SlotTy::I8],
+        Dtype::Int32 => vec![SlotTy::I32],
+        Dtype::Int64 => vec![SlotTy::I64],
+        Dtype::Float32 => vec![SlotTy::F32],
+        Dtype::Float64 => vec![SlotTy::F64],
+        Dtype::Complex128 => vec![SlotTy::F64, SlotTy::F64],
+    }
+}
+
+pub fn slot_count(t: &Ty) -> usize {
+    slot_types(t).len()
+}
+
+// ---------------------------------------------------------------------------
+// NumPy handles, looked up once.
+
+pub struct NpTypes {
+    /// Scalar type objects, indexed like `Dtype::ALL`.
+    pub scalar_types: [usize; 6],
+    /// Descriptors, indexed like `Dtype::ALL` (strong references kept forever).
+    pub descrs: [usize; 6],
+    pub ndarray_type: usize,
+}
+
+static NP: OnceLock<NpTypes> = OnceLock::new();
+
+pub fn dtype_index(d: Dtype) -> usize {
+    Dtype::ALL.iter().position(|x| *x == d).unwrap()
+}
+
+pub fn typenum(d: Dtype) -> i32 {
+    (match d {
+        Dtype::Bool => NPY_TYPES::NPY_BOOL,
+        Dtype::Int32 => NPY_TYPES::NPY_INT,
+        Dtype::Int64 => NPY_TYPES::NPY_LONG,
+        Dtype::Float32 => NPY_TYPES::NPY_FLOAT,
+        Dtype::Float64 => NPY_TYPES::NPY_DOUBLE,
+        Dtype::Complex128 => NPY_TYPES::NPY_CDOUBLE,
+    }) as i32
+}
+
+pub fn np_types(py: Python<'_>) -> PyResult<&'static NpTypes> {
+    if let Some(t) = NP.get() {
+        return Ok(t);
+    }
+    let np = py.import("numpy")?;
+    let mut scalar_types = [0usize; 6];
+    let mut descrs = [0usize; 6];
+    for (i, d) in Dtype::ALL.iter().enumerate() {
+        let name = if *d == Dtype::Bool { "bool_" } else { d.name() };
+        let t = np.getattr(name)?;
+        scalar_types[i] = t.as_ptr() as usize;
+        std::mem::forget(t);
+        // SAFETY: the NumPy C API is initialized by `PY_ARRAY_API` on first use; the
+        // descriptor reference is deliberately kept for the life of the process.
+        descrs[i] = unsafe { PY_ARRAY_API.PyArray_DescrFromType(py, typenum(*d)) } as usize;
+    }
+    // SAFETY: reading NumPy's static type object pointer.
+    let ndarray_type =
+        unsafe { npyffi::get_type_object(py, npyffi::NpyTypes::PyArray_Type) } as usize;
+    let _ = NP.set(NpTypes {
+        scalar_types,
+        descrs,
+        ndarray_type,
+    });
+    Ok(NP.get().unwrap())
+}
+
+/// The supported dtype of an array descriptor, if any (native byte order only).
+///
+/// # Safety
+/// `descr` must point to a live NumPy array descriptor.
+pub unsafe fn descr_dtype(descr: *mut npyffi::PyArray_Descr) -> Option<Dtype> {
+    // SAFETY: the caller guarantees `descr` is a live descriptor.
+    let f = unsafe { &(*descr).fields };
+    if f.byteorder as u8 == b'>' {
+        return None;
+    }
+    Some(match f.type_num {
+        0 => Dtype::Bool,
+        5 => Dtype::Int32,
+        7 | 9 => Dtype::Int64,
+        11 => Dtype::Float32,
+        12 => Dtype::Float64,
+        15 => Dtype::Complex128,
+        _ => return None,
+    })
+}
+
+/// Classifies an ndarray: its array type and slots, or `None` if compiled code cannot take it.
+///
+/// # Safety
+/// `obj` must be a live ndarray (checked by the caller with the type object).
+pub unsafe fn array_info(obj: *mut ffi::PyObject, slots: &mut Vec<u64>) -> Option<ArrTy> {
+    let arr = obj as *mut npyffi::PyArrayObject;
+    // SAFETY: `obj` is an ndarray, so its object layout is `PyArrayObject`.
+    let f = unsafe { &(*arr).fields };
+    // SAFETY: the descriptor of a live array is live.
+    let dtype = unsafe { descr_dtype(f.descr) }?;
+    if f.flags & npyffi::NPY_ARRAY_ALIGNED == 0 || f.nd > 32 {
+        return None;
+    }
+    let nd = f.nd as usize;
+    let layout = if f.flags & npyffi::NPY_ARRAY_C_CONTIGUOUS != 0 {
+        Layout::C
+    } else if f.flags & npyffi::NPY_ARRAY_F_CONTIGUOUS != 0 {
+        Layout::F
+    } else {
+        Layout::A
+    };
+    slots.push(f.data as u64);
+    slots.push(obj as u64);
+    for k in 0..nd {
+        // SAFETY: `dimensions` and `strides` have `nd` entries.
+        slots.push(unsafe { *f.dimensions.add(k) } as u64);
+    }
+    for k in 0..nd {
+        // SAFETY: as above.
+        slots.push(unsafe { *f.strides.add(k) } as u64);
+    }
+    // Compiled code relies on the unit stride of contiguous layouts; NumPy may
+    // flag arrays with a zero-size or length-1 axis as contiguous with any stride.
+    let layout = match layout.unit_stride_axis(nd) {
+        // SAFETY: axis < nd.
+        Some(ax) if unsafe { *f.strides.add(ax) } != dtype.itemsize() as isize => Layout::A,
+        _ => layout,
+    };
+    Some(ArrTy {
+        dtype,
+        ndim: nd as u8,
+        layout,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Boxing: slots -> Python objects
+
+fn read_slot(slots: &[u64], i: usize, t: SlotTy) -> u64 {
+    let raw = slots[i];
+    match t {
+        SlotTy::I8 => raw & 0xff,
+        SlotTy::I32 | SlotTy::F32 => raw & 0xffff_ffff,
+        _ => raw,
+    }
+}
+
+/// Builds the Python object for a value of type `t` from `slots[*pos..]`.
+/// `Ok(None)` means "unbound" (a local read before assignment).
+pub fn box_value(
+    py: Python<'_>,
+    t: &Ty,
+    slots: &[u64],
+    pos: &mut usize,
+) -> PyResult<Option<Py<PyAny>>> {
+    let mut take = |st: SlotTy| {
+        let v = read_slot(slots, *pos, st);
+        *pos += 1;
+        v
+    };
+    let obj: Py<PyAny> = match t {
+        Ty::Undef => return Ok(None),
+        Ty::NoneT => py.None(),
+        Ty::Bool => pyo3::types::PyBool::new(py, take(SlotTy::I8) != 0)
+            .to_owned()
+            .into_any()
+            .unbind(),
+        Ty::Int => (take(SlotTy::I64) as i64)
+            .into_pyobject(py)?
+            .into_any()
+            .unbind(),
+        Ty::Float => f64::from_bits(take(SlotTy::F64))
+            .into_pyobject(py)?
+            .into_any()
+            .unbind(),
+        Ty::Complex => {
+            let re = f64::from_bits(take(SlotTy::F64));
+            let im = f64::from_bits(take(SlotTy::F64));
+            pyo3::types::PyComplex::from_doubles(py, re, im)
+                .into_any()
+                .unbind()
+        }
+        Ty::Np(d) => {
+            let mut buf = [0u64; 2];
+            for (i, st) in dtype_slots(*d).into_iter().enumerate() {
+                buf[i] = take(st);
+            }
+            np_scalar(py, *d, &buf)?
+        }
+        Ty::Array(a) => {
+            let n = 2 + 2 * a.ndim as usize;
+            let s = &slots[*pos..*pos + n];
+            *pos += n;
+            box_array(py, a, s)?
+        }
+        Ty::Tuple(ts) => {
+            let mut items = Vec::new();
+            for t in ts {
+                items.push(box_value(py, t, slots, pos)?.unwrap_or_else(|| py.None()));
+            }
+            pyo3::types::PyTuple::new(py, items)?.into_any().unbind()
+        }
+        Ty::Union(ms) => {
+            let tag = take(SlotTy::I8) as usize;
+            let mut out = None;
+            for (i, m) in ms.iter().enumerate() {
+                let v = box_value(py, m, slots, pos)?;
+                if i == tag {
+                    out = Some(v);
+                }
+            }
+            return out.ok_or_else(|| crate::internal_error("bad union tag"));
+        }
+        t => {
+            return Err(crate::internal_error(&format!(
+                "cannot box a value of type {t}"
+            )))
+        }
+    };
+    Ok(Some(obj))
+}
+
+fn np_scalar(py: Python<'_>, d: Dtype, buf: &[u64; 2]) -> PyResult<Py<PyAny>> {
+    let np = np_types(py)?;
+    let mut bytes = [0u8; 16];
+    match d {
+        Dtype::Bool => bytes[0] = (buf[0] != 0) as u8,
+        Dtype::Int32 | Dtype::Float32 => bytes[..4].copy_from_slice(&(buf[0] as u32).to_ne_bytes()),
+        Dtype::Int64 | Dtype::Float64 => bytes[..8].copy_from_slice(&buf[0].to_ne_bytes()),
+        Dtype::Complex128 => {
+            bytes[..8].copy_from_slice(&buf[0].to_ne_bytes());
+            bytes[8..].copy_from_slice(&buf[1].to_ne_bytes());
+        }
+    }
+    // SAFETY: `bytes` holds one element of dtype `d`; PyArray_Scalar copies it.
+    let o = unsafe {
+        PY_ARRAY_API.PyArray_Scalar(
+            py,
+            bytes.as_mut_ptr() as *mut _,
+            np.descrs[dtype_index(d)] as *mut _,
+            std::ptr::null_mut(),
+        )
+    };
+    // SAFETY: a new reference or NULL with an exception set.
+    unsafe { Bound::from_owned_ptr_or_err(py, o) }.map(|b| b.unbind())
+}
+
+/// The ndarray for array slots: the object itself when the slots describe it
+/// exactly, otherwise a new view whose base is the object.
+fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
+    let nd = a.ndim as usize;
+    let obj = s[1] as *mut ffi::PyObject;
+    let arr = obj as *mut npyffi::PyArrayObject;
+    // SAFETY: array slots always carry a live ndarray in slot 1 (an argument, a
+    // captured global or an arena object, all alive for the whole call).
+    let f = unsafe { &(*arr).fields };
+    let same = f.data as u64 == s[0]
+        && f.nd as usize == nd
+        // SAFETY: both shape arrays have `nd` entries.
+        // SAFETY: both shape arrays have `nd` entries.
+        && (0..nd).all(|k| unsafe { *f.dimensions.add(k) as u64 == s[2 + k] && *f.strides.add(k) as u64 == s[2 + nd + k] });
+    if same {
+        // SAFETY: `obj` is live; we return a new strong reference.
+        return Ok(unsafe { Bound::from_borrowed_ptr(py, obj) }.unbind());
+    }
+    let np = np_types(py)?;
+    let mut dims: Vec<isize> = s[2..2 + nd].iter().map(|x| *x as isize).collect();
+    let mut strides: Vec<isize> = s[2 + nd..2 + 2 * nd].iter().map(|x| *x as isize).collect();
+    let descr = np.descrs[dtype_index(a.dtype)] as *mut npyffi::PyArray_Descr;
+    // SAFETY: PyArray_NewFromDescr steals a descriptor reference, so take one;
+    // the view points into `obj`'s memory and keeps `obj` alive as its base.
+    unsafe {
+        ffi::Py_INCREF(descr as *mut ffi::PyObject);
+        let view = PY_ARRAY_API.PyArray_NewFromDescr(
+            py,
+            np.ndarray_type as *mut _,
+            descr,
+            nd as i32,
+            dims.as_mut_ptr(),
+            strides.as_mut_ptr(),
+            s[0] as *mut _,
+            f.flags & npyffi::NPY_ARRAY_WRITEABLE,
+            std::ptr::null_mut(),
+        );
+        if view.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        ffi::Py_INCREF(obj);
+        if PY_ARRAY_API.PyArray_SetBaseObject(py, view as *mut _, obj) < 0 {
+            ffi::Py_DECREF(view);
+            return Err(PyErr::fetch(py));
+        }
+        Ok(Bound::from_owned_ptr(py, view).unbind())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Unboxing: Python objects -> slots (for arguments and resumed calls)
+
+/// Appends the slots of `obj` as a value of type `t`; `false` if it does not fit.
+pub fn unbox_value(
+    py: Python<'_>,
+    t: &Ty,
+    obj: &Bound<'_, PyAny>,
+    out: &mut Vec<u64>,
+) -> PyResult<bool> {
+    let np = np_types(py)?;
+    let tp = obj.get_type().as_ptr() as usize;
+    Ok(match t {
+        Ty::NoneT => obj.is_none(),
+        Ty::Bool => {
+            if tp == std::ptr::addr_of!(ffi::PyBool_Type) as usize {
+                out.push(obj.is_truthy()? as u64);
+                true
+            } else {
+                false
+            }
+        }
+        Ty::Int => {
+            if tp == std::ptr::addr_of!(ffi::PyLong_Type) as usize {
+                match obj.extract::<i64>() {
+                    Ok(i) => {
+                        out.push(i as u64);
+                        true
+                    }
+                    Err(_) => false,
+                }
+            } else {
+                false
+            }
+        }
+        Ty::Float => {
+            if tp == std::ptr::addr_of!(ffi::PyFloat_Type) as usize {
+                out.push(obj.extract::<f64>()?.to_bits());
+                true
+            } else {
+                false
+            }
+        }
+        Ty::Complex => {
+            if tp == std::ptr::addr_of!(ffi::PyComplex_Type) as usize {
+                let c = obj.cast::<pyo3::types::PyComplex>().map_err(PyErr::from)?;
+                out.push(c.real().to_bits());
+                out.push(c.imag().to_bits());
+                true
+            } else {
+                false
+            }
+        }
+        Ty::Np(d) => {
+            if tp != np.scalar_types[dtype_index(*d)] {
+                return Ok(false);
+            }
+            let mut buf = [0u64; 2];
+            // SAFETY: `obj` is a NumPy scalar of dtype `d`; the buffer holds 16 bytes.
+            unsafe {
+                PY_ARRAY_API.PyArray_ScalarAsCtype(py, obj.as_ptr(), buf.as_mut_ptr() as *mut _)
+            };
+            match d {
+                Dtype::Bool => out.push(buf[0] & 0xff),
+                Dtype::Int32 | Dtype::Float32 => out.push(buf[0] & 0xffff_ffff),
+                Dtype::Complex128 => out.extend(buf),
+                _ => out.push(buf[0]),
+            }
+            true
+        }
+        Ty::Array(want) => {
+            if tp != np.ndarray_type {
+                return Ok(false);
+            }
+            let mark = out.len();
+            // SAFETY: `obj` is exactly an ndarray.
+            match unsafe { array_info(obj.as_ptr(), out) } {
+                Some(a)
+                    if a.dtype == want.dtype
+                        && a.ndim == want.ndim
+                        && (want.layout == Layout::A || want.layout == a.layout) =>
+                {
+                    true
+                }
+                _ => {
+                    out.truncate(mark);
+                    false
+                }
+            }
+        }
+        Ty::Tuple(ts) => {
+            let Ok(tup) = obj.cast::<pyo3::types::PyTuple>() else {
+                return Ok(false);
+            };
+            if tup.len() != ts.len() {
+                return Ok(false);
+            }
+            for (t, item) in ts.iter().zip(tup.iter()) {
+                if !unbox_value(py, t, &item, out)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        Ty::Union(ms) => {
+            let mark = out.len();
+            out.push(0);
+            let mut found = None;
+            for (i, m) in ms.iter().enumerate() {
+                let before = out.len();
+                if found.is_none() && unbox_value(py, m, obj, out)? {
+                    found = Some(i);
+                } else {
+                    out.truncate(before);
+                    for st in slot_types(m) {
+                        let _ = st;
+                        out.push(0);
+                    }
+                }
+            }
+            match found {
+                Some(i) => {
+                    out[mark] = i as u64;
+                    true
+                }
+                None => {
+                    out.truncate(mark);
+                    false
+                }
+            }
+        }
+        _ => false,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Helpers called from compiled code. Each returns a status or a plain value;
+// none of them unwinds (a panic here would abort the process).
+
+/// Python `int ** int` for a non-negative exponent; DEOPT on a negative
+/// exponent (the result is a float) or on overflow (the result is a big int).
+pub extern "C" fn pyston_ipow(a: i64, b: i64, out: *mut i64) -> i32 {
+    if b < 0 {
+        return DEOPT;
+    }
+    let mut result: i64 = 1;
+    let mut base = a;
+    let mut e = b as u64;
+    while e > 0 {
+        if e & 1 == 1 {
+            match result.checked_mul(base) {
+                Some(r) => result = r,
+                None => return DEOPT,
+            }
+        }
+        e >>= 1;
+        if e > 0 {
+            match base.checked_mul(base) {
+                Some(r) => base = r,
+                None => return DEOPT,
+            }
+        }
+    }
+    // SAFETY: `out` points to a stack slot in the calling compiled function.
+    unsafe { *out = result };
+    OK
+}
+
+/// Python `float ** float`; DEOPT where CPython raises or returns a complex.
+pub extern "C" fn pyston_fpow(x: f64, y: f64, out: *mut f64) -> i32 {
+    if x == 0.0 && y < 0.0 {
+        return DEOPT; // ZeroDivisionError
+    }
+    if x < 0.0 && x.is_finite() && y.is_finite() && y != y.floor() {
+        return DEOPT; // complex result
+    }
+    let r = x.powf(y);
+    if r.is_infinite() && x.is_finite() && y.is_finite() {
+        return DEOPT; // OverflowError
+    }
+    // SAFETY: `out` points to a stack slot in the calling compiled function.
+    unsafe { *out = r };
+    OK
+}
+
+/// NumPy's float32 divmod (`npy_divmodf`); `b != 0`.
+pub extern "C" fn pyston_fdivmod32(a: f32, b: f32, out_mod: *mut f32) -> f32 {
+    let mut m = a % b;
+    let mut div = (a - m) / b;
+    if m != 0.0 {
+        if (b < 0.0) != (m < 0.0) {
+            m += b;
+            div -= 1.0;
+        }
+    } else {
+        m = 0.0f32.copysign(b);
+    }
+    let floordiv = if div != 0.0 {
+        let mut fd = div.floor();
+        if div - fd > 0.5 {
+            fd += 1.0;
+        }
+        fd
+    } else {
+        0.0f32.copysign(a / b)
+    };
+    // SAFETY: `out_mod` points to a stack slot in the calling compiled function.
+    unsafe { *out_mod = m };
+    floordiv
+}
+
+/// Float floor division and modulo, `b != 0`: CPython's `float_divmod`
+/// and NumPy's `npy_divmod` are the same algorithm.
+pub extern "C" fn pyston_fdivmod(a: f64, b: f64, out_mod: *mut f64) -> f64 {
+    let mut m = a % b;
+    let mut div = (a - m) / b;
+    if m != 0.0 {
+        if (b < 0.0) != (m < 0.0) {
+            m += b;
+            div -= 1.0;
+        }
+    } else {
+        m = 0.0f64.copysign(b);
+    }
+    let floordiv = if div != 0.0 {
+        let mut fd = div.floor();
+        if div - fd > 0.5 {
+            fd += 1.0;
+        }
+        fd
+    } else {
+        0.0f64.copysign(a / b)
+    };
+    // SAFETY: `out_mod` points to a stack slot in the calling compiled function.
+    unsafe { *out_mod = m };
+    floordiv
+}
+
+/// CPython's complex division (`_Py_c_quot`); DEOPT when dividing by zero.
+pub extern "C" fn pyston_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) -> i32 {
+    let abs_br = br.abs();
+    let abs_bi = bi.abs();
+    let (re, im);
+    if abs_br >= abs_bi {
+        if abs_br == 0.0 {
+            return DEOPT;
+        }
+        let ratio = bi / br;
+        let denom = br + bi * ratio;
+        re = (ar + ai * ratio) / denom;
+        im = (ai - ar * ratio) / denom;
+    } else if abs_bi >= abs_br {
+        let ratio = br / bi;
+        let denom = br * ratio + bi;
+        re = (ar * ratio + ai) / denom;
+        im = (ai * ratio - ar) / denom;
+    } else {
+        re = f64::NAN;
+        im = f64::NAN;
+    }
+    // SAFETY: `out` points to two f64 stack slots in the calling compiled function.
+    unsafe {
+        *out = re;
+        *out.add(1) = im;
+    }
+    OK
+}
+
+/// Allocates an array for `np.empty/zeros/ones` (`kind` 0/1/2) in C order,
+/// or matching the layout of `like` (`like_order`: 0 C, 1 F). Writes the
+/// array's slots to `out`; the array is owned by the call's arena.
+pub extern "C" fn pyston_alloc(
+    ctx: *mut Ctx,
+    kind: i32,
+    dtype: i32,
+    ndim: i64,
+    shape: *const i64,
+    fortran: i32,
+    out: *mut u64,
+) -> i32 {
+    Python::attach(|py| {
+        let nd = ndim as usize;
+        // SAFETY: `shape` points to `ndim` i64 stack slots written by compiled code.
+        let dims: Vec<isize> = (0..nd).map(|k| unsafe { *shape.add(k) } as isize).collect();
+        if dims.iter().any(|d| *d < 0) {
+            return DEOPT; // ValueError: negative dimensions are not allowed
+        }
+        let d = Dtype::ALL[dtype as usize];
+        let Ok(np) = np_types(py) else { return ERROR };
+        let descr = np.descrs[dtype as usize] as *mut npyffi::PyArray_Descr;
+        let mut dims_m = dims.clone();
+        // SAFETY: PyArray_Zeros/PyArray_Empty steal a descriptor reference.
+        let arr = unsafe {
+            ffi::Py_INCREF(descr as *mut ffi::PyObject);
+            if kind == 0 {
+                PY_ARRAY_API.PyArray_Empty(py, nd as i32, dims_m.as_mut_ptr(), descr, fortran)
+            } else {
+                PY_ARRAY_API.PyArray_Zeros(py, nd as i32, dims_m.as_mut_ptr(), descr, fortran)
+            }
+        };
+        if arr.is_null() {
+            return ERROR;
+        }
+        // SAFETY: `ctx` is the live context of this call.
+        unsafe { (*ctx).arena.push(arr) };
+        let mut slots = Vec::with_capacity(2 + 2 * nd);
+        // SAFETY: `arr` is a fresh ndarray.
+        unsafe { array_info(arr, &mut slots) };
+        if kind == 2 {
+            let count: isize = dims.iter().product();
+            // SAFETY: the fresh array holds `count` contiguous elements of `d`.
+            unsafe { fill_ones(slots[0] as *mut u8, d, count as usize) };
+        }
+        for (i, s) in slots.iter().enumerate() {
+            // SAFETY: `out` has room for the array's slots (2 + 2*ndim).
+            unsafe { *out.add(i) = *s };
+        }
+        OK
+    })
+}
+
+/// `np.empty_like/zeros_like/ones_like(a)`: an array shaped like the array whose
+/// slots are at `src`, in Fortran order when `a` is (NumPy's order='K' for
+/// contiguous arrays; other views get the order of their largest strides).
+pub extern "C" fn pyston_alloc_like(
+    ctx: *mut Ctx,
+    kind: i32,
+    dtype: i32,
+    ndim: i64,
+    src: *const u64,
+    out: *mut u64,
+) -> i32 {
+    let nd = ndim as usize;
+    // SAFETY: `src` points to the 2 + 2*ndim slots of a live array value.
+    let s: Vec<u64> = (0..2 + 2 * nd).map(|k| unsafe { *src.add(k) }).collect();
+    let shape: Vec<i64> = s[2..2 + nd].iter().map(|x| *x as i64).collect();
+    let strides: Vec<i64> = s[2 + nd..].iter().map(|x| (*x as i64).abs()).collect();
+    let fortran = nd > 1 && strides[0] < strides[nd - 1] && shape.iter().all(|n| *n > 1);
+    pyston_alloc(ctx, kind, dtype, ndim, shape.as_ptr(), fortran as i32, out)
+}
+
+/// # Safety
+/// `data` must point to `n` writable contiguous elements of dtype `d`.
+unsafe fn fill_ones(data: *mut u8, d: Dtype, n: usize) {
+    // SAFETY: guaranteed by the caller for each element written.
+    unsafe {
+        match d {
+            Dtype::Bool => std::ptr::write_bytes(data, 1, n),
+            Dtype::Int32 => std::slice::from_raw_parts_mut(data as *mut i32, n).fill(1),
+            Dtype::Int64 => std::slice::from_raw_parts_mut(data as *mut i64, n).fill(1),
+            Dtype::Float32 => std::slice::from_raw_parts_mut(data as *mut f32, n).fill(1.0),
+            Dtype::Float64 => std::slice::from_raw_parts_mut(data as *mut f64, n).fill(1.0),
+            Dtype::Complex128 => {
+                let s = std::slice::from_raw_parts_mut(data as *mut f64, 2 * n);
+                for k in 0..n {
+                    s[2 * k] = 1.0;
+                    s[2 * k + 1] = 0.0;
+                }
+            }
+        }
+    }
+}
+
+/// `a.copy()`: a new C-ordered array with the elements of the array whose
+/// slots are at `src`. Writes the new array's slots to `out`.
+pub extern "C" fn pyston_copy(
+    ctx: *mut Ctx,
+    dtype: i32,
+    ndim: i64,
+    src: *const u64,
+    out: *mut u64,
+) -> i32 {
+    let nd = ndim as usize;
+    // SAFETY: `src` points to the 2 + 2*ndim slots of a live array value.
+    let s: Vec<u64> = (0..2 + 2 * nd).map(|k| unsafe { *src.add(k) }).collect();
+    let shape: Vec<i64> = s[2..2 + nd].iter().map(|x| *x as i64).collect();
+    let status = pyston_alloc(ctx, 0, dtype, ndim, shape.as_ptr(), 0, out);
+    if status != OK {
+        return status;
+    }
+    let d = Dtype::ALL[dtype as usize];
+    let item = d.itemsize() as usize;
+    // SAFETY: `out` now holds the slots of the new array.
+    let dst = unsafe { *out } as *mut u8;
+    let dst_strides = c_strides(&shape, item as i64);
+    let src_strides: Vec<i64> = s[2 + nd..].iter().map(|x| *x as i64).collect();
+    let total: i64 = shape.iter().product();
+    let mut idx = vec![0i64; nd];
+    for _ in 0..total {
+        let so: i64 = (0..nd).map(|k| idx[k] * src_strides[k]).sum();
+        let doff: i64 = (0..nd).map(|k| idx[k] * dst_strides[k]).sum();
+        // SAFETY: both offsets address element `idx` inside their arrays.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                (s[0] as *const u8).offset(so as isize),
+                dst.offset(doff as isize),
+                item,
+            )
+        };
+        for k in (0..nd).rev() {
+            idx[k] += 1;
+            if idx[k] < shape[k] {
+                break;
+            }
+            idx[k] = 0;
+        }
+    }
+    OK
+}
+
+/// Finishes a callee that deoptimized: runs the interpreter from its deopt
+/// point and writes the result's slots to `out` (as the callee's return type).
+pub extern "C" fn pyston_resume(ctx: *mut Ctx, meta: *const FuncMeta, out: *mut u64) -> i32 {
+    Python::attach(|py| {
+        // SAFETY: `meta` is kept alive by the specialization that owns the
+        // compiled code calling us; `ctx` is the live context of this call.
+        let (meta, ctx) = unsafe { (&*meta, &mut *ctx) };
+        let meta_arc = crate::dispatch::meta_arc(meta);
+        match crate::interp::resume(py, &meta_arc, ctx) {
+            Ok(obj) => {
+                let mut slots = Vec::new();
+                match unbox_value(py, &meta.typed.ret, obj.bind(py), &mut slots) {
+                    Ok(true) => {
+                        for (i, s) in slots.iter().enumerate() {
+                            // SAFETY: `out` has room for the callee's return slots.
+                            unsafe { *out.add(i) = *s };
+                        }
+                        // Keep the object alive for the rest of the call (arrays point into it).
+                        ctx.arena.push(obj.into_ptr());
+                        OK
+                    }
+                    Ok(false) => {
+                        PyErr::new::<pyo3::exceptions::PyNotImplementedError, _>(format!(
+                            "pyston: a call to '{}' returned a value of another type than compiled code expected (deoptimization across calls is not supported yet)",
+                            meta.func.name
+                        ))
+                        .restore(py);
+                        ERROR
+                    }
+                    Err(e) => {
+                        e.restore(py);
+                        ERROR
+                    }
+                }
+            }
+            Err(e) => {
+                e.restore(py);
+                ERROR
+            }
+        }
+    })
+}
+
+/// Records that an exception passed through a call site (for the traceback).
+pub extern "C" fn pyston_push_frame(ctx: *mut Ctx, meta: *const FuncMeta, span_index: i64) {
+    // SAFETY: as in `pyston_resume`.
+    let (meta, ctx) = unsafe { (&*meta, &mut *ctx) };
+    let arc = crate::dispatch::meta_arc(meta);
+    let span = crate::dispatch::call_site_span(meta, span_index as usize);
+    ctx.frames.push((arc, span));
+}
+
+/// Math functions CPython implements itself (not a libm call): called through
+/// CPython's `math` module so the result is bit-identical. DEOPT on error.
+pub extern "C" fn pyston_pymath(code: i64, x: f64, y: f64, out: *mut f64) -> i32 {
+    Python::attach(|py| {
+        let f = crate::types::MathFn::ALL[code as usize];
+        let r = py.import("math").and_then(|m| {
+            let func = m.getattr(f.name())?;
+            if f.arity() == 2 {
+                func.call1((x, y))
+            } else {
+                func.call1((x,))
+            }
+            .and_then(|r| r.extract::<f64>())
+        });
+        match r {
+            Ok(v) => {
+                // SAFETY: `out` points to a stack slot in the calling compiled function.
+                unsafe { *out = v };
+                OK
+            }
+            Err(_) => DEOPT,
+        }
+    })
+}
+
+// libm, the same functions CPython's math module calls.
+unsafe extern "C" {
+    pub fn exp(x: f64) -> f64;
+    pub fn log(x: f64) -> f64;
+    pub fn log2(x: f64) -> f64;
+    pub fn log10(x: f64) -> f64;
+    pub fn log1p(x: f64) -> f64;
+    pub fn expm1(x: f64) -> f64;
+    pub fn sin(x: f64) -> f64;
+    pub fn cos(x: f64) -> f64;
+    pub fn tan(x: f64) -> f64;
+    pub fn asin(x: f64) -> f64;
+    pub fn acos(x: f64) -> f64;
+    pub fn atan(x: f64) -> f64;
+    pub fn sinh(x: f64) -> f64;
+    pub fn cosh(x: f64) -> f64;
+    pub fn tanh(x: f64) -> f64;
+    pub fn asinh(x: f64) -> f64;
+    pub fn acosh(x: f64) -> f64;
+    pub fn atanh(x: f64) -> f64;
+    pub fn atan2(y: f64, x: f64) -> f64;
+    pub fn pow(x: f64, y: f64) -> f64;
+    pub fn powf(x: f32, y: f32) -> f32;
+    pub fn fmod(x: f64, y: f64) -> f64;
+    pub fn hypot(x: f64, y: f64) -> f64;
+}
+
+/// The symbols compiled code may call, by name.
+pub fn symbols() -> Vec<(&'static str, *const u8)> {
+    vec![
+        ("exp", exp as *const u8),
+        ("log", log as *const u8),
+        ("log2", log2 as *const u8),
+        ("log10", log10 as *const u8),
+        ("log1p", log1p as *const u8),
+        ("expm1", expm1 as *const u8),
+        ("sin", sin as *const u8),
+        ("cos", cos as *const u8),
+        ("tan", tan as *const u8),
+        ("asin", asin as *const u8),
+        ("acos", acos as *const u8),
+        ("atan", atan as *const u8),
+        ("sinh", sinh as *const u8),
+        ("cosh", cosh as *const u8),
+        ("tanh", tanh as *const u8),
+        ("asinh", asinh as *const u8),
+        ("acosh", acosh as *const u8),
+        ("atanh", atanh as *const u8),
+        ("atan2", atan2 as *const u8),
+        ("pow", pow as *const u8),
+        ("powf", powf as *const u8),
+        ("fmod", fmod as *const u8),
+        ("hypot", hypot as *const u8),
+        ("pyston_alloc_like", pyston_alloc_like as *const u8),
+        ("pyston_ipow", pyston_ipow as *const u8),
+        ("pyston_fpow", pyston_fpow as *const u8),
+        ("pyston_fdivmod", pyston_fdivmod as *const u8),
+        ("pyston_fdivmod32", pyston_fdivmod32 as *const u8),
+        ("pyston_cdiv", pyston_cdiv as *const u8),
+        ("pyston_alloc", pyston_alloc as *const u8),
+        ("pyston_copy", pyston_copy as *const u8),
+        ("pyston_resume", pyston_resume as *const u8),
+        ("pyston_push_frame", pyston_push_frame as *const u8),
+        ("pyston_pymath", pyston_pymath as *const u8),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipow() {
+        let mut out = 0i64;
+        assert_eq!(pyston_ipow(3, 4, &mut out), OK);
+        assert_eq!(out, 81);
+        assert_eq!(pyston_ipow(2, 63, &mut out), DEOPT);
+        assert_eq!(pyston_ipow(-2, 63, &mut out), OK);
+        assert_eq!(out, i64::MIN);
+        assert_eq!(pyston_ipow(2, -1, &mut out), DEOPT);
+    }
+
+    #[test]
+    fn fdivmod_matches_python() {
+        let mut m = 0.0;
+        assert_eq!(pyston_fdivmod(7.0, -2.0, &mut m), -4.0);
+        assert_eq!(m, -1.0);
+        assert_eq!(pyston_fdivmod(-7.5, 2.0, &mut m), -4.0);
+        assert_eq!(m, 0.5);
+        let q = pyston_fdivmod(0.0, -3.0, &mut m);
+        assert!(q == 0.0 && q.is_sign_negative() && m.is_sign_negative());
+    }
+
+    #[test]
+    fn slots() {
+        let t = Ty::Union(vec![Ty::Int, Ty::Float]);
+        assert_eq!(slot_types(&t), vec![SlotTy::I8, SlotTy::I64, SlotTy::F64]);
+    }
+}

@@ -1,0 +1,501 @@
+//! Types of IR values, and the result-type rules of Python and NumPy
+//! (NEP 50) for the operations compiled code handles.
+
+use crate::hir::{BinOp, UnaryOp};
+use pyston_numeric::{Dtype, Kind, Layout};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArrTy {
+    pub dtype: Dtype,
+    pub ndim: u8,
+    pub layout: Layout,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Module {
+    Math,
+    Numpy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MathFn {
+    Sqrt,
+    Exp,
+    Log,
+    Log2,
+    Log10,
+    Log1p,
+    Expm1,
+    Sin,
+    Cos,
+    Tan,
+    Asin,
+    Acos,
+    Atan,
+    Sinh,
+    Cosh,
+    Tanh,
+    Asinh,
+    Acosh,
+    Atanh,
+    Atan2,
+    Pow,
+    Fmod,
+    Copysign,
+    Floor,
+    Ceil,
+    Trunc,
+    Fabs,
+    Isnan,
+    Isinf,
+    Isfinite,
+    Degrees,
+    Radians,
+    /// Functions CPython implements itself (not a libm call): called through CPython.
+    Hypot,
+    Erf,
+    Erfc,
+    Gamma,
+    Lgamma,
+}
+
+impl MathFn {
+    pub const ALL: [MathFn; 37] = [
+        MathFn::Sqrt,
+        MathFn::Exp,
+        MathFn::Log,
+        MathFn::Log2,
+        MathFn::Log10,
+        MathFn::Log1p,
+        MathFn::Expm1,
+        MathFn::Sin,
+        MathFn::Cos,
+        MathFn::Tan,
+        MathFn::Asin,
+        MathFn::Acos,
+        MathFn::Atan,
+        MathFn::Sinh,
+        MathFn::Cosh,
+        MathFn::Tanh,
+        MathFn::Asinh,
+        MathFn::Acosh,
+        MathFn::Atanh,
+        MathFn::Atan2,
+        MathFn::Pow,
+        MathFn::Fmod,
+        MathFn::Copysign,
+        MathFn::Floor,
+        MathFn::Ceil,
+        MathFn::Trunc,
+        MathFn::Fabs,
+        MathFn::Isnan,
+        MathFn::Isinf,
+        MathFn::Isfinite,
+        MathFn::Degrees,
+        MathFn::Radians,
+        MathFn::Hypot,
+        MathFn::Erf,
+        MathFn::Erfc,
+        MathFn::Gamma,
+        MathFn::Lgamma,
+    ];
+
+    /// The name in the `math` module.
+    pub fn name(self) -> &'static str {
+        use MathFn::*;
+        match self {
+            Sqrt => "sqrt",
+            Exp => "exp",
+            Log => "log",
+            Log2 => "log2",
+            Log10 => "log10",
+            Log1p => "log1p",
+            Expm1 => "expm1",
+            Sin => "sin",
+            Cos => "cos",
+            Tan => "tan",
+            Asin => "asin",
+            Acos => "acos",
+            Atan => "atan",
+            Sinh => "sinh",
+            Cosh => "cosh",
+            Tanh => "tanh",
+            Asinh => "asinh",
+            Acosh => "acosh",
+            Atanh => "atanh",
+            Atan2 => "atan2",
+            Pow => "pow",
+            Fmod => "fmod",
+            Copysign => "copysign",
+            Floor => "floor",
+            Ceil => "ceil",
+            Trunc => "trunc",
+            Fabs => "fabs",
+            Isnan => "isnan",
+            Isinf => "isinf",
+            Isfinite => "isfinite",
+            Degrees => "degrees",
+            Radians => "radians",
+            Hypot => "hypot",
+            Erf => "erf",
+            Erfc => "erfc",
+            Gamma => "gamma",
+            Lgamma => "lgamma",
+        }
+    }
+
+    pub fn arity(self) -> usize {
+        use MathFn::*;
+        match self {
+            Atan2 | Pow | Fmod | Copysign | Hypot => 2,
+            _ => 1,
+        }
+    }
+
+    /// The C library function compiled code calls (the one CPython calls).
+    pub fn libm(self) -> Option<&'static str> {
+        use MathFn::*;
+        Some(match self {
+            Exp => "exp",
+            Log => "log",
+            Log2 => "log2",
+            Log10 => "log10",
+            Log1p => "log1p",
+            Expm1 => "expm1",
+            Sin => "sin",
+            Cos => "cos",
+            Tan => "tan",
+            Asin => "asin",
+            Acos => "acos",
+            Atan => "atan",
+            Sinh => "sinh",
+            Cosh => "cosh",
+            Tanh => "tanh",
+            Asinh => "asinh",
+            Acosh => "acosh",
+            Atanh => "atanh",
+            Atan2 => "atan2",
+            Pow => "pow",
+            Fmod => "fmod",
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AllocKind {
+    Empty,
+    Zeros,
+    Ones,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Builtin {
+    Abs,
+    Min,
+    Max,
+    Len,
+    Int,
+    Float,
+    Bool,
+    Round,
+    Complex,
+    Range,
+    Math(MathFn),
+    /// `np.empty/zeros/ones(shape, dtype=...)`
+    NpAlloc(AllocKind),
+    /// `np.empty_like/zeros_like/ones_like(a, dtype=...)`
+    NpAllocLike(AllocKind),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ty {
+    /// Not known yet (inference has not reached a definition).
+    Bottom,
+    NoneT,
+    Bool,
+    Int,
+    Float,
+    Complex,
+    /// A NumPy scalar (`np.float64`, `np.int32`, ...).
+    Np(Dtype),
+    Array(ArrTy),
+    Tuple(Vec<Ty>),
+    /// One of several scalar types, decided at run time (a tag travels with the value).
+    Union(Vec<Ty>),
+    /// A local read before assignment (only inside unions).
+    Undef,
+    // Compile-time-only values (no run-time representation):
+    Module(Module),
+    Builtin(Builtin),
+    /// Another compiled function (an index into the dispatcher registry).
+    Func(u32),
+    Str(String),
+    /// A NumPy dtype / scalar type object, e.g. `np.float64`.
+    DtypeObj(Dtype),
+}
+
+/// The Python scalar categories, for promotion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalar {
+    Py(Kind),
+    Np(Dtype),
+}
+
+impl Ty {
+    pub fn scalar(&self) -> Option<Scalar> {
+        Some(match self {
+            Ty::Bool => Scalar::Py(Kind::Bool),
+            Ty::Int => Scalar::Py(Kind::Int),
+            Ty::Float => Scalar::Py(Kind::Float),
+            Ty::Complex => Scalar::Py(Kind::Complex),
+            Ty::Np(d) => Scalar::Np(*d),
+            _ => return None,
+        })
+    }
+    pub fn from_scalar(s: Scalar) -> Ty {
+        match s {
+            Scalar::Py(Kind::Bool) => Ty::Bool,
+            Scalar::Py(Kind::Int) => Ty::Int,
+            Scalar::Py(Kind::Float) => Ty::Float,
+            Scalar::Py(Kind::Complex) => Ty::Complex,
+            Scalar::Np(d) => Ty::Np(d),
+        }
+    }
+    pub fn is_value(&self) -> bool {
+        matches!(
+            self,
+            Ty::NoneT
+                | Ty::Bool
+                | Ty::Int
+                | Ty::Float
+                | Ty::Complex
+                | Ty::Np(_)
+                | Ty::Array(_)
+                | Ty::Tuple(_)
+                | Ty::Union(_)
+                | Ty::Undef
+        )
+    }
+    /// The union members, or the type itself.
+    pub fn members(&self) -> Vec<Ty> {
+        match self {
+            Ty::Union(m) => m.clone(),
+            t => vec![t.clone()],
+        }
+    }
+}
+
+/// Least upper bound of two types, or `None` when no single type covers both.
+pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
+    if a == b || *b == Ty::Bottom {
+        return Some(a.clone());
+    }
+    if *a == Ty::Bottom {
+        return Some(b.clone());
+    }
+    match (a, b) {
+        (Ty::Array(x), Ty::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => {
+            Some(Ty::Array(ArrTy {
+                layout: Layout::A,
+                ..*x
+            }))
+        }
+        (Ty::Tuple(x), Ty::Tuple(y)) if x.len() == y.len() => {
+            let mut v = Vec::new();
+            for (p, q) in x.iter().zip(y) {
+                v.push(join(p, q)?);
+            }
+            Some(Ty::Tuple(v))
+        }
+        _ => {
+            let mut m = a.members();
+            for t in b.members() {
+                if !m.contains(&t) {
+                    m.push(t);
+                }
+            }
+            let ok = m.iter().all(|t| {
+                matches!(
+                    t,
+                    Ty::NoneT
+                        | Ty::Bool
+                        | Ty::Int
+                        | Ty::Float
+                        | Ty::Complex
+                        | Ty::Np(_)
+                        | Ty::Undef
+                )
+            });
+            if !ok || m.len() > 4 {
+                return None;
+            }
+            m.sort();
+            Some(Ty::Union(m))
+        }
+    }
+}
+
+/// The Python name of a type, as CPython's error messages spell it.
+pub fn py_name(t: &Ty) -> String {
+    match t {
+        Ty::NoneT => "NoneType".into(),
+        Ty::Bool => "bool".into(),
+        Ty::Int => "int".into(),
+        Ty::Float => "float".into(),
+        Ty::Complex => "complex".into(),
+        Ty::Np(d) => format!(
+            "numpy.{}",
+            if *d == Dtype::Bool { "bool" } else { d.name() }
+        ),
+        Ty::Array(_) => "numpy.ndarray".into(),
+        Ty::Tuple(_) => "tuple".into(),
+        Ty::Str(_) => "str".into(),
+        Ty::Module(_) => "module".into(),
+        Ty::Builtin(_) | Ty::Func(_) => "function".into(),
+        Ty::DtypeObj(_) => "type".into(),
+        t => format!("{t}"),
+    }
+}
+
+impl fmt::Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ty::Bottom => write!(f, "?"),
+            Ty::NoneT => write!(f, "none"),
+            Ty::Bool => write!(f, "bool"),
+            Ty::Int => write!(f, "int"),
+            Ty::Float => write!(f, "float"),
+            Ty::Complex => write!(f, "complex"),
+            Ty::Np(d) => write!(f, "np.{d}"),
+            Ty::Array(a) => write!(f, "array({}, {}d, {})", a.dtype, a.ndim, a.layout.code()),
+            Ty::Tuple(ts) => {
+                let s: Vec<String> = ts.iter().map(|t| t.to_string()).collect();
+                write!(f, "tuple({})", s.join(", "))
+            }
+            Ty::Union(ts) => {
+                let s: Vec<String> = ts.iter().map(|t| t.to_string()).collect();
+                write!(f, "{}", s.join(" | "))
+            }
+            Ty::Undef => write!(f, "unbound"),
+            Ty::Module(m) => write!(f, "module {m:?}"),
+            Ty::Builtin(b) => write!(f, "builtin {b:?}"),
+            Ty::Func(i) => write!(f, "function #{i}"),
+            Ty::Str(s) => write!(f, "str {s:?}"),
+            Ty::DtypeObj(d) => write!(f, "dtype {d}"),
+        }
+    }
+}
+
+/// Result of `a OP b` for scalars: `None` when compiled code does not handle
+/// the combination (it then runs on the interpreter tier, or is a TypeError there).
+pub fn binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
+    use Scalar::*;
+    let arith = matches!(
+        op,
+        BinOp::Add
+            | BinOp::Sub
+            | BinOp::Mul
+            | BinOp::Div
+            | BinOp::FloorDiv
+            | BinOp::Mod
+            | BinOp::Pow
+    );
+    let bitwise = matches!(
+        op,
+        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::LShift | BinOp::RShift
+    );
+    if op == BinOp::MatMul {
+        return None;
+    }
+    match (a, b) {
+        (Py(x), Py(y)) => {
+            let k = x.max(y);
+            if bitwise {
+                return match (x, y) {
+                    (Kind::Bool, Kind::Bool) if !matches!(op, BinOp::LShift | BinOp::RShift) => {
+                        Some(Py(Kind::Bool))
+                    }
+                    (Kind::Bool | Kind::Int, Kind::Bool | Kind::Int) => Some(Py(Kind::Int)),
+                    _ => None,
+                };
+            }
+            debug_assert!(arith);
+            match op {
+                BinOp::Div => Some(Py(if k == Kind::Complex {
+                    Kind::Complex
+                } else {
+                    Kind::Float
+                })),
+                BinOp::FloorDiv | BinOp::Mod if k == Kind::Complex => None,
+                BinOp::Pow if k == Kind::Complex => None,
+                _ => Some(Py(if k == Kind::Bool { Kind::Int } else { k })),
+            }
+        }
+        (Np(d), Py(k)) | (Py(k), Np(d)) => {
+            let r = Dtype::promote_weak(d, k)?;
+            np_result(op, r, bitwise)
+        }
+        (Np(x), Np(y)) => {
+            let r = Dtype::promote(x, y)?;
+            np_result(op, r, bitwise)
+        }
+    }
+}
+
+fn np_result(op: BinOp, r: Dtype, bitwise: bool) -> Option<Scalar> {
+    use Dtype::*;
+    match r.kind() {
+        Kind::Bool => {
+            // NumPy bool arithmetic is logical (or deprecated); not compiled.
+            if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) {
+                Some(Scalar::Np(Bool))
+            } else {
+                None
+            }
+        }
+        Kind::Int => match op {
+            BinOp::Div => Some(Scalar::Np(Float64)),
+            _ => Some(Scalar::Np(r)),
+        },
+        Kind::Float | Kind::Complex => {
+            if bitwise
+                || (r == Complex128 && matches!(op, BinOp::FloorDiv | BinOp::Mod | BinOp::Pow))
+            {
+                None
+            } else {
+                Some(Scalar::Np(r))
+            }
+        }
+    }
+}
+
+/// Result of a unary operator on a scalar.
+pub fn unary_result(op: UnaryOp, a: Scalar) -> Option<Scalar> {
+    use Scalar::*;
+    match (op, a) {
+        (UnaryOp::Not, _) => Some(Py(Kind::Bool)),
+        (UnaryOp::Neg | UnaryOp::Pos, Py(Kind::Bool)) => Some(Py(Kind::Int)),
+        (UnaryOp::Neg | UnaryOp::Pos, Np(Dtype::Bool)) => None,
+        (UnaryOp::Neg | UnaryOp::Pos, s) => Some(s),
+        (UnaryOp::Invert, Py(Kind::Bool | Kind::Int)) => Some(Py(Kind::Int)),
+        (UnaryOp::Invert, Np(d)) if matches!(d.kind(), Kind::Int | Kind::Bool) => Some(Np(d)),
+        _ => None,
+    }
+}
+
+/// Result of a comparison: Python bool, or `np.bool` when a NumPy scalar is involved.
+pub fn cmp_result(a: Scalar, b: Scalar, ordering: bool) -> Option<Ty> {
+    let complex = |s: Scalar| match s {
+        Scalar::Py(k) => k == Kind::Complex,
+        Scalar::Np(d) => d == Dtype::Complex128,
+    };
+    if ordering && (complex(a) || complex(b)) {
+        return None;
+    }
+    match (a, b) {
+        (Scalar::Py(_), Scalar::Py(_)) => Some(Ty::Bool),
+        _ => Some(Ty::Np(Dtype::Bool)),
+    }
+}

@@ -1,0 +1,96 @@
+"""Exceptions and warnings, and how errors from compiled code get tracebacks."""
+
+from __future__ import annotations
+
+import linecache
+
+
+class PerformanceWarning(UserWarning):
+    """A function (or one specialization) runs on the slow interpreter tier."""
+
+
+class CompileError(Exception):
+    """pyston cannot compile this function.
+
+    ``kind`` is ``"unsupported"`` (the code uses something pyston does not
+    compile yet), ``"typing"`` (values compiled code cannot handle) or
+    ``"internal"`` (a bug in pyston).
+    """
+
+    def __init__(self, kind, message, filename, funcname, lineno, col, end_lineno, end_col):
+        self.kind = kind
+        self.msg = message
+        self.filename = filename
+        self.funcname = funcname
+        self.lineno = lineno
+        self.col = col
+        self.end_lineno = end_lineno
+        self.end_col = end_col
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        if self.kind == "internal":
+            head = f"internal compiler error in '{self.funcname}': {self.msg} (this is a bug in pyston, please report it)"
+        else:
+            head = f"cannot compile '{self.funcname}': {self.msg}"
+        if not self.lineno:
+            return head
+        out = [head, f'  File "{self.filename}", line {self.lineno}, in {self.funcname}']
+        line = linecache.getline(self.filename, self.lineno).rstrip("\n")
+        if line.strip():
+            out.append("    " + line)
+            width = len(line)
+            end = self.end_col if self.end_lineno == self.lineno and self.end_col > self.col else width
+            end = min(max(end, self.col + 1), max(width, self.col + 1))
+            out.append("    " + " " * self.col + "^" * (end - self.col))
+        return "\n".join(out)
+
+
+def compile_error(kind, message, filename, funcname, lineno, col, end_lineno, end_col):
+    return CompileError(kind, message, filename, funcname, lineno, col, end_lineno, end_col)
+
+
+def _frame(filename, funcname, line, col, end_line, end_col, exc):
+    """A traceback entry at ``filename:line`` in a function named ``funcname``."""
+    if not funcname.isidentifier():
+        funcname = "_"
+    real = linecache.getline(filename, line)
+    width = len(real.rstrip("\n"))
+    if end_line == line and end_col - col >= 11:
+        stmt = " " * col + "raise (__e" + " " * (end_col - col - 11) + ")"
+    else:
+        indent = len(real) - len(real.lstrip())
+        pad = max(width - indent - 11, 0)
+        stmt = " " * indent + "raise (__e" + " " * pad + ")"
+    if line >= 2:
+        src = "\n" * (line - 2) + f"def {funcname}(__e):\n" + stmt + "\n"
+    else:
+        src = f"def {funcname}(__e): raise __e\n"
+    ns = {}
+    try:
+        exec(compile(src, filename, "exec"), ns)
+        ns[funcname](exc)
+    except BaseException as e:  # noqa: BLE001 - we only want its traceback
+        tb = e.__traceback__
+        return tb.tb_next if tb is not None else None
+    return None
+
+
+def with_frames(exc, frames):
+    """Give ``exc`` traceback entries for the compiled frames it passed through.
+
+    ``frames`` lists ``(filename, funcname, line, col, end_line, end_col)``,
+    innermost first.
+    """
+    inner = exc.__traceback__
+    entries = []
+    for filename, funcname, line, col, end_line, end_col in frames:
+        tb = _frame(filename, funcname, line, col, end_line, end_col, exc)
+        if tb is not None:
+            entries.append(tb)
+    # Chain outermost -> innermost, then whatever traceback the exception had.
+    chain = inner
+    for tb in entries:
+        # Rebuild each single-entry traceback so it points to the rest of the chain.
+        chain = type(tb)(chain, tb.tb_frame, tb.tb_lasti, tb.tb_lineno)
+    return exc.with_traceback(chain)
