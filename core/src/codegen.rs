@@ -32,6 +32,8 @@ use std::collections::{HashMap, HashSet};
 type CV = clir::Value;
 type CB = clir::Block;
 type Vals = Vec<CV>;
+/// A typed value: its IR type and its Cranelift slot values.
+type TV = (Ty, Vals);
 
 /// A compiled function another function calls directly.
 #[derive(Clone)]
@@ -403,7 +405,7 @@ impl Gen<'_, '_> {
         &mut self,
         args: &[(Ty, Vals)],
         out: &Ty,
-        op: &mut dyn FnMut(&mut Self, &[(Ty, Vals)]) -> CResult<(Ty, Vals)>,
+        op: &mut dyn FnMut(&mut Self, &[TV]) -> CResult<TV>,
     ) -> CResult<Vals> {
         let Some(u) = args.iter().position(|(t, _)| matches!(t, Ty::Union(_))) else {
             if args.iter().any(|(t, _)| *t == Ty::Undef) {
@@ -564,10 +566,10 @@ impl Gen<'_, '_> {
             Op::Const(c) => self.const_vals(c)?.1,
             Op::Undef(_) => vec![],
             Op::Global(_) | Op::Attr(_)
-                if matches!(
-                    inst.result.and_then(|r| self.typed.globals.get(&r)),
-                    Some(_)
-                ) =>
+                if inst
+                    .result
+                    .and_then(|r| self.typed.globals.get(&r))
+                    .is_some() =>
             {
                 let g = self.typed.globals[&inst.result.unwrap()].clone();
                 self.global(&g)?
@@ -611,7 +613,16 @@ impl Gen<'_, '_> {
             Op::Truth => self.dispatch(&args, &Ty::Bool, &mut |g, a| {
                 Ok((Ty::Bool, vec![g.truth(&a[0])?]))
             })?,
-            Op::Tuple => args.iter().flat_map(|(_, v)| v.iter().copied()).collect(),
+            Op::Tuple => {
+                let Ty::Tuple(ts) = &rt else {
+                    return Err(internal("tuple type"));
+                };
+                let mut out = Vec::new();
+                for ((t, v), want) in args.iter().zip(ts) {
+                    out.extend(self.coerce(t, v.clone(), want)?);
+                }
+                out
+            }
             Op::Unpack(_) => args[0].1.clone(),
             Op::TupleGet(i) => {
                 let Ty::Tuple(ts) = &args[0].0 else {
@@ -634,8 +645,8 @@ impl Gen<'_, '_> {
             },
             Op::RangeLen => self.range_len(&args[1], &args[2], &args[3])?,
             Op::RangeNext => {
-                let a = self.to_i64(&args[0])?;
-                let s = self.to_i64(&args[1])?;
+                let a = self.conv_i64(&args[0])?;
+                let s = self.conv_i64(&args[1])?;
                 vec![self.b.ins().iadd(a, s)]
             }
         };
@@ -703,18 +714,18 @@ impl Gen<'_, '_> {
 
     // ---- scalar conversions ----------------------------------------------------
 
-    fn to_i64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+    fn conv_i64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
         let v = x.1.first().copied();
         Ok(match &x.0 {
             Ty::Int | Ty::Np(Dtype::Int64) => v.unwrap(),
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().uextend(clt::I64, v.unwrap()),
             Ty::Np(Dtype::Int32) => self.b.ins().sextend(clt::I64, v.unwrap()),
-            t => return Err(internal(format!("to_i64 of {t}"))),
+            t => return Err(internal(format!("conv_i64 of {t}"))),
         })
     }
 
     /// To int32 with NumPy's rule for Python ints (out of range: deopt).
-    fn to_i32(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+    fn conv_i32(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
         Ok(match &x.0 {
             Ty::Np(Dtype::Int32) => x.1[0],
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().uextend(clt::I32, x.1[0]),
@@ -732,11 +743,11 @@ impl Gen<'_, '_> {
                 self.deopt_if(bad);
                 self.b.ins().ireduce(clt::I32, v)
             }
-            t => return Err(internal(format!("to_i32 of {t}"))),
+            t => return Err(internal(format!("conv_i32 of {t}"))),
         })
     }
 
-    fn to_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+    fn conv_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
         let v = x.1[0];
         Ok(match &x.0 {
             Ty::Float | Ty::Np(Dtype::Float64) => v,
@@ -745,11 +756,11 @@ impl Gen<'_, '_> {
                 self.b.ins().fcvt_from_sint(clt::F64, v)
             }
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().fcvt_from_uint(clt::F64, v),
-            t => return Err(internal(format!("to_f64 of {t}"))),
+            t => return Err(internal(format!("conv_f64 of {t}"))),
         })
     }
 
-    fn to_f32(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+    fn conv_f32(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
         let v = x.1[0];
         Ok(match &x.0 {
             Ty::Np(Dtype::Float32) => v,
@@ -760,15 +771,15 @@ impl Gen<'_, '_> {
             }
             Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => self.b.ins().fcvt_from_sint(clt::F32, v),
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().fcvt_from_uint(clt::F32, v),
-            t => return Err(internal(format!("to_f32 of {t}"))),
+            t => return Err(internal(format!("conv_f32 of {t}"))),
         })
     }
 
-    fn to_c128(&mut self, x: &(Ty, Vals)) -> CResult<(CV, CV)> {
+    fn conv_c128(&mut self, x: &(Ty, Vals)) -> CResult<(CV, CV)> {
         Ok(match &x.0 {
             Ty::Complex | Ty::Np(Dtype::Complex128) => (x.1[0], x.1[1]),
             _ => {
-                let r = self.to_f64(x)?;
+                let r = self.conv_f64(x)?;
                 (r, self.b.ins().f64const(0.0))
             }
         })
@@ -784,7 +795,7 @@ impl Gen<'_, '_> {
                 .icmp_imm_s(IntCC::UnsignedGreaterThan, a, 1i64 << 53);
             self.deopt_if(big);
         }
-        self.to_f64(x)
+        self.conv_f64(x)
     }
 
     /// float -> int64 truncating toward zero; deopt when not finite or out of range.
@@ -802,7 +813,7 @@ impl Gen<'_, '_> {
     fn any_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
         match &x.0 {
             Ty::Np(Dtype::Float32) => Ok(self.b.ins().fpromote(clt::F64, x.1[0])),
-            _ => self.to_f64(x),
+            _ => self.conv_f64(x),
         }
     }
 
@@ -814,7 +825,7 @@ impl Gen<'_, '_> {
         let rt = Ty::from_scalar(r);
         let vals = match r {
             Scalar::Py(Kind::Int) => {
-                let (x, y) = (self.to_i64(a)?, self.to_i64(b)?);
+                let (x, y) = (self.conv_i64(a)?, self.conv_i64(b)?);
                 vec![self.int_op(op, x, y, clt::I64)?]
             }
             Scalar::Py(Kind::Bool) | Scalar::Np(Dtype::Bool) => {
@@ -830,29 +841,29 @@ impl Gen<'_, '_> {
                 let (x, y) = if op == BinOp::Div && int_like(&a.0) && int_like(&b.0) {
                     (self.exact_f64(a)?, self.exact_f64(b)?)
                 } else {
-                    (self.to_f64(a)?, self.to_f64(b)?)
+                    (self.conv_f64(a)?, self.conv_f64(b)?)
                 };
                 vec![self.float_op(op, x, y, clt::F64, true)?]
             }
             Scalar::Py(Kind::Complex) | Scalar::Np(Dtype::Complex128) => {
-                let (x, y) = (self.to_c128(a)?, self.to_c128(b)?);
+                let (x, y) = (self.conv_c128(a)?, self.conv_c128(b)?);
                 let (re, im) = self.complex_op(op, x, y)?;
                 vec![re, im]
             }
             Scalar::Np(d @ (Dtype::Int64 | Dtype::Int32)) => {
                 let (x, y, ty) = if d == Dtype::Int64 {
-                    (self.to_i64(a)?, self.to_i64(b)?, clt::I64)
+                    (self.conv_i64(a)?, self.conv_i64(b)?, clt::I64)
                 } else {
-                    (self.to_i32(a)?, self.to_i32(b)?, clt::I32)
+                    (self.conv_i32(a)?, self.conv_i32(b)?, clt::I32)
                 };
                 vec![self.int_op(op, x, y, ty)?]
             }
             Scalar::Np(Dtype::Float64) => {
-                let (x, y) = (self.to_f64(a)?, self.to_f64(b)?);
+                let (x, y) = (self.conv_f64(a)?, self.conv_f64(b)?);
                 vec![self.float_op(op, x, y, clt::F64, false)?]
             }
             Scalar::Np(Dtype::Float32) => {
-                let (x, y) = (self.to_f32(a)?, self.to_f32(b)?);
+                let (x, y) = (self.conv_f32(a)?, self.conv_f32(b)?);
                 vec![self.float_op(op, x, y, clt::F32, false)?]
             }
         };
@@ -1080,12 +1091,12 @@ impl Gen<'_, '_> {
                 (Ty::Bool, vec![self.b.ins().bxor_imm_s(v, 1)])
             }
             UnaryOp::Pos => match t {
-                Ty::Bool => (Ty::Int, vec![self.to_i64(a)?]),
+                Ty::Bool => (Ty::Int, vec![self.conv_i64(a)?]),
                 _ => (t, a.1.clone()),
             },
             UnaryOp::Neg => match t {
                 Ty::Bool => {
-                    let v = self.to_i64(a)?;
+                    let v = self.conv_i64(a)?;
                     (Ty::Int, vec![self.b.ins().ineg(v)])
                 }
                 Ty::Int | Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => {
@@ -1112,7 +1123,7 @@ impl Gen<'_, '_> {
             },
             UnaryOp::Invert => match t {
                 Ty::Bool => {
-                    let v = self.to_i64(a)?;
+                    let v = self.conv_i64(a)?;
                     (Ty::Int, vec![self.b.ins().bnot(v)])
                 }
                 Ty::Np(Dtype::Bool) => (t, vec![self.b.ins().bxor_imm_s(a.1[0], 1)]),
@@ -1217,7 +1228,7 @@ impl Gen<'_, '_> {
         };
         let v = match d {
             D::I64 | D::I32 => {
-                let (x, y) = (self.to_i64(a)?, self.to_i64(b)?);
+                let (x, y) = (self.conv_i64(a)?, self.conv_i64(b)?);
                 self.b.ins().icmp(icc, x, y)
             }
             D::F64 => {
@@ -1230,11 +1241,11 @@ impl Gen<'_, '_> {
                 self.b.ins().fcmp(fcc, x, y)
             }
             D::F32 => {
-                let (x, y) = (self.to_f32(a)?, self.to_f32(b)?);
+                let (x, y) = (self.conv_f32(a)?, self.conv_f32(b)?);
                 self.b.ins().fcmp(fcc, x, y)
             }
             D::C => {
-                let ((ar, ai), (br, bi)) = (self.to_c128(a)?, self.to_c128(b)?);
+                let ((ar, ai), (br, bi)) = (self.conv_c128(a)?, self.conv_c128(b)?);
                 let r = self.b.ins().fcmp(FloatCC::Equal, ar, br);
                 let i = self.b.ins().fcmp(FloatCC::Equal, ai, bi);
                 let eq = self.b.ins().band(r, i);
@@ -1402,7 +1413,7 @@ impl Gen<'_, '_> {
                                 let x = g.any_f64(&a[0])?;
                                 g.f64_to_i64(x)
                             }
-                            _ => g.to_i64(&a[0])?,
+                            _ => g.conv_i64(&a[0])?,
                         }],
                     ))
                 })
@@ -1422,7 +1433,7 @@ impl Gen<'_, '_> {
                 self.dispatch(pos, rt, &mut |g, a| Ok((Ty::Bool, vec![g.truth(&a[0])?])))
             }
             Builtin::Complex => self.dispatch(pos, rt, &mut |g, a| {
-                let (re, im) = g.to_c128(&a[0])?;
+                let (re, im) = g.conv_c128(&a[0])?;
                 if a.len() == 2 {
                     let y = g.any_f64(&a[1])?;
                     // complex(x, y) == x + y*1j for real x, y
@@ -1440,7 +1451,7 @@ impl Gen<'_, '_> {
                             let r = g.b.ins().nearest(x);
                             g.f64_to_i64(r)
                         }
-                        _ => g.to_i64(&a[0])?,
+                        _ => g.conv_i64(&a[0])?,
                     }],
                 ))
             }),
@@ -1568,7 +1579,7 @@ impl Gen<'_, '_> {
                 self.deopt_if(is_min);
                 (Ty::Int, vec![self.b.ins().iabs(a.1[0])])
             }
-            Ty::Bool => (Ty::Int, vec![self.to_i64(a)?]),
+            Ty::Bool => (Ty::Int, vec![self.conv_i64(a)?]),
             Ty::Np(Dtype::Bool) => (t, a.1.clone()),
             Ty::Np(Dtype::Int64 | Dtype::Int32) => (t, vec![self.b.ins().iabs(a.1[0])]),
             Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32) => {
@@ -1595,7 +1606,7 @@ impl Gen<'_, '_> {
     fn math(&mut self, m: MathFn, a: &[(Ty, Vals)]) -> CResult<(Ty, Vals)> {
         use MathFn::*;
         if matches!(m, Floor | Ceil | Trunc) && matches!(a[0].0, Ty::Int | Ty::Bool) {
-            return Ok((Ty::Int, vec![self.to_i64(&a[0])?]));
+            return Ok((Ty::Int, vec![self.conv_i64(&a[0])?]));
         }
         let xs: Vec<CV> = a.iter().map(|x| self.any_f64(x)).collect::<CResult<_>>()?;
         let x = xs[0];
@@ -1675,7 +1686,7 @@ impl Gen<'_, '_> {
                     let f = self.any_f64(x)?;
                     vec![self.f64_to_i64(f)]
                 } else {
-                    vec![self.to_i64(x)?]
+                    vec![self.conv_i64(x)?]
                 }
             }
             Dtype::Int32 => {
@@ -1683,14 +1694,14 @@ impl Gen<'_, '_> {
                     let f = self.any_f64(x)?;
                     self.f64_to_i64(f)
                 } else {
-                    self.to_i64(x)?
+                    self.conv_i64(x)?
                 };
-                vec![self.to_i32(&(Ty::Int, vec![wide]))?]
+                vec![self.conv_i32(&(Ty::Int, vec![wide]))?]
             }
             Dtype::Float64 => vec![self.any_f64(x)?],
-            Dtype::Float32 => vec![self.to_f32(x)?],
+            Dtype::Float32 => vec![self.conv_f32(x)?],
             Dtype::Complex128 => {
-                let (r, i) = self.to_c128(x)?;
+                let (r, i) = self.conv_c128(x)?;
                 vec![r, i]
             }
         })
@@ -1702,11 +1713,11 @@ impl Gen<'_, '_> {
         let t = x.0.clone();
         if let Ty::Union(_) = t {
             let r = self.dispatch(std::slice::from_ref(x), &Ty::Int, &mut |g, a| {
-                Ok((Ty::Int, vec![g.to_i64(&a[0])?]))
+                Ok((Ty::Int, vec![g.conv_i64(&a[0])?]))
             })?;
             return Ok(r[0]);
         }
-        self.to_i64(x)
+        self.conv_i64(x)
     }
 
     /// Address of `a[idx...]` (after wraparound and bounds checks) and the

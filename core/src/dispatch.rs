@@ -477,6 +477,12 @@ impl Dispatcher {
         this.run(py, &spec, &args, &slots)
     }
 
+    /// Runs the call on the interpreter tier only (the executor IR tests compare against).
+    #[pyo3(signature = (*args))]
+    fn _interpret(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        self.interpret(py, args)
+    }
+
     /// The original Python function.
     #[getter]
     fn py_func(&self, py: Python<'_>) -> Py<PyAny> {

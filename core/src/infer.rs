@@ -109,7 +109,7 @@ pub fn infer(f: &Function, params: &[Ty], env: &mut dyn Env) -> CResult<Typed> {
             continue;
         }
         if let Term::Ret(v) = &f.block(b).term {
-            let t = inf.t.ty(*v).clone();
+            let t = strip_undef(inf.t.ty(*v));
             ret = join(&ret, &t).ok_or_else(|| {
                 CompileError::typing(
                     f.block(b).term_span,
@@ -132,6 +132,22 @@ pub fn infer(f: &Function, params: &[Ty], env: &mut dyn Env) -> CResult<Typed> {
     }
     inf.t.ret = ret;
     Ok(inf.t)
+}
+
+/// The type without its "unbound" member: using an unbound local raises
+/// (compiled code deoptimizes there), so only the bound members flow on.
+pub fn strip_undef(t: &Ty) -> Ty {
+    match t {
+        Ty::Union(m) => {
+            let rest: Vec<Ty> = m.iter().filter(|x| **x != Ty::Undef).cloned().collect();
+            match rest.len() {
+                0 => Ty::Undef,
+                1 => rest[0].clone(),
+                _ => Ty::Union(rest),
+            }
+        }
+        t => t.clone(),
+    }
 }
 
 fn contains_undef(t: &Ty) -> bool {
@@ -177,7 +193,7 @@ impl Infer<'_> {
         let mut changed = false;
         for inst in &data.insts {
             let args: Vec<Ty> = inst.args.iter().map(|a| self.t.ty(*a).clone()).collect();
-            if args.iter().any(|t| *t == Ty::Bottom) {
+            if args.contains(&Ty::Bottom) {
                 continue;
             }
             if let Some(t) = self.inst(&inst.op, &inst.args, &args, inst.result, inst.span)? {
@@ -333,13 +349,15 @@ impl Infer<'_> {
             })
             .map(|t| if matches!(t, Ty::Union(_)) { Ty::Bool } else { t })?,
             Op::Tuple => {
-                for (a, t) in argv.iter().zip(args) {
+                let mut elems = Vec::new();
+                for t in args {
+                    let t = strip_undef(t);
                     if !t.is_value() || matches!(t, Ty::Undef) {
-                        let _ = a;
-                        return Err(CompileError::typing(span, format!("a tuple cannot hold a '{}' in compiled code", py_name(t))));
+                        return Err(CompileError::typing(span, format!("a tuple cannot hold a '{}' in compiled code", py_name(&t))));
                     }
+                    elems.push(t);
                 }
-                Ty::Tuple(args.to_vec())
+                Ty::Tuple(elems)
             }
             Op::Unpack(n) => match &args[0] {
                 Ty::Tuple(ts) if ts.len() == *n as usize => args[0].clone(),
@@ -542,8 +560,7 @@ impl Infer<'_> {
                     }
                     Min | Max => {
                         no_kw(if *b == Min { "min" } else { "max" })?;
-                        if pos.len() < 2 || !pos.iter().all(|t| t.members().iter().all(|m| real(m)))
-                        {
+                        if pos.len() < 2 || !pos.iter().all(|t| t.members().iter().all(real)) {
                             return Err(bad(if *b == Min { "min" } else { "max" }));
                         }
                         let mut out = Ty::Bottom;
@@ -650,12 +667,14 @@ impl Infer<'_> {
                         for (k, v) in &kwargs {
                             match *k {
                                 "dtype" => dt = Some((*v).clone()),
-                                _ => return Err(CompileError::typing(
-                                    span,
-                                    format!(
+                                _ => {
+                                    return Err(CompileError::typing(
+                                        span,
+                                        format!(
                                         "the keyword '{k}' is not supported here in compiled code"
                                     ),
-                                )),
+                                    ))
+                                }
                             }
                         }
                         let dtype = match dt {
@@ -689,12 +708,14 @@ impl Infer<'_> {
                         for (k, v) in &kwargs {
                             match *k {
                                 "dtype" => dtype = self.dtype_arg(v, span)?,
-                                _ => return Err(CompileError::typing(
-                                    span,
-                                    format!(
+                                _ => {
+                                    return Err(CompileError::typing(
+                                        span,
+                                        format!(
                                         "the keyword '{k}' is not supported here in compiled code"
                                     ),
-                                )),
+                                    ))
+                                }
                             }
                         }
                         Ty::Array(ArrTy { dtype, ..*a })

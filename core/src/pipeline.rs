@@ -442,7 +442,6 @@ impl CompileEnv<'_> {
             std::ptr::addr_of_mut!(pyo3::ffi::PyFloat_Type) as *mut pyo3::ffi::PyObject,
             std::ptr::addr_of_mut!(pyo3::ffi::PyComplex_Type) as *mut pyo3::ffi::PyObject,
         );
-        let tp = tp as *mut pyo3::ffi::PyObject;
         use crate::ir::Const;
         if obj.is_none() {
             return GlobalKind::Const(Const::None);

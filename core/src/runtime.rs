@@ -454,44 +454,28 @@ pub fn unbox_value(
     let tp = obj.get_type().as_ptr() as usize;
     Ok(match t {
         Ty::NoneT => obj.is_none(),
-        Ty::Bool => {
-            if tp == std::ptr::addr_of!(ffi::PyBool_Type) as usize {
-                out.push(obj.is_truthy()? as u64);
-                true
-            } else {
-                false
-            }
+        Ty::Bool if tp == std::ptr::addr_of!(ffi::PyBool_Type) as usize => {
+            out.push(obj.is_truthy()? as u64);
+            true
         }
-        Ty::Int => {
-            if tp == std::ptr::addr_of!(ffi::PyLong_Type) as usize {
-                match obj.extract::<i64>() {
-                    Ok(i) => {
-                        out.push(i as u64);
-                        true
-                    }
-                    Err(_) => false,
+        Ty::Int if tp == std::ptr::addr_of!(ffi::PyLong_Type) as usize => {
+            match obj.extract::<i64>() {
+                Ok(i) => {
+                    out.push(i as u64);
+                    true
                 }
-            } else {
-                false
+                Err(_) => false,
             }
         }
-        Ty::Float => {
-            if tp == std::ptr::addr_of!(ffi::PyFloat_Type) as usize {
-                out.push(obj.extract::<f64>()?.to_bits());
-                true
-            } else {
-                false
-            }
+        Ty::Float if tp == std::ptr::addr_of!(ffi::PyFloat_Type) as usize => {
+            out.push(obj.extract::<f64>()?.to_bits());
+            true
         }
-        Ty::Complex => {
-            if tp == std::ptr::addr_of!(ffi::PyComplex_Type) as usize {
-                let c = obj.cast::<pyo3::types::PyComplex>().map_err(PyErr::from)?;
-                out.push(c.real().to_bits());
-                out.push(c.imag().to_bits());
-                true
-            } else {
-                false
-            }
+        Ty::Complex if tp == std::ptr::addr_of!(ffi::PyComplex_Type) as usize => {
+            let c = obj.cast::<pyo3::types::PyComplex>().map_err(PyErr::from)?;
+            out.push(c.real().to_bits());
+            out.push(c.imag().to_bits());
+            true
         }
         Ty::Np(d) => {
             if tp != np.scalar_types[dtype_index(*d)] {
@@ -581,7 +565,10 @@ pub fn unbox_value(
 
 /// Python `int ** int` for a non-negative exponent; DEOPT on a negative
 /// exponent (the result is a float) or on overflow (the result is a big int).
-pub extern "C" fn pyston_ipow(a: i64, b: i64, out: *mut i64) -> i32 {
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_ipow(a: i64, b: i64, out: *mut i64) -> i32 {
     if b < 0 {
         return DEOPT;
     }
@@ -609,7 +596,10 @@ pub extern "C" fn pyston_ipow(a: i64, b: i64, out: *mut i64) -> i32 {
 }
 
 /// Python `float ** float`; DEOPT where CPython raises or returns a complex.
-pub extern "C" fn pyston_fpow(x: f64, y: f64, out: *mut f64) -> i32 {
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_fpow(x: f64, y: f64, out: *mut f64) -> i32 {
     if x == 0.0 && y < 0.0 {
         return DEOPT; // ZeroDivisionError
     }
@@ -626,7 +616,10 @@ pub extern "C" fn pyston_fpow(x: f64, y: f64, out: *mut f64) -> i32 {
 }
 
 /// NumPy's float32 divmod (`npy_divmodf`); `b != 0`.
-pub extern "C" fn pyston_fdivmod32(a: f32, b: f32, out_mod: *mut f32) -> f32 {
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_fdivmod32(a: f32, b: f32, out_mod: *mut f32) -> f32 {
     let mut m = a % b;
     let mut div = (a - m) / b;
     if m != 0.0 {
@@ -653,7 +646,10 @@ pub extern "C" fn pyston_fdivmod32(a: f32, b: f32, out_mod: *mut f32) -> f32 {
 
 /// Float floor division and modulo, `b != 0`: CPython's `float_divmod`
 /// and NumPy's `npy_divmod` are the same algorithm.
-pub extern "C" fn pyston_fdivmod(a: f64, b: f64, out_mod: *mut f64) -> f64 {
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_fdivmod(a: f64, b: f64, out_mod: *mut f64) -> f64 {
     let mut m = a % b;
     let mut div = (a - m) / b;
     if m != 0.0 {
@@ -679,7 +675,10 @@ pub extern "C" fn pyston_fdivmod(a: f64, b: f64, out_mod: *mut f64) -> f64 {
 }
 
 /// CPython's complex division (`_Py_c_quot`); DEOPT when dividing by zero.
-pub extern "C" fn pyston_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) -> i32 {
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) -> i32 {
     let abs_br = br.abs();
     let abs_bi = bi.abs();
     let (re, im);
@@ -711,7 +710,10 @@ pub extern "C" fn pyston_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64)
 /// Allocates an array for `np.empty/zeros/ones` (`kind` 0/1/2) in C order,
 /// or matching the layout of `like` (`like_order`: 0 C, 1 F). Writes the
 /// array's slots to `out`; the array is owned by the call's arena.
-pub extern "C" fn pyston_alloc(
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_alloc(
     ctx: *mut Ctx,
     kind: i32,
     dtype: i32,
@@ -764,7 +766,10 @@ pub extern "C" fn pyston_alloc(
 /// `np.empty_like/zeros_like/ones_like(a)`: an array shaped like the array whose
 /// slots are at `src`, in Fortran order when `a` is (NumPy's order='K' for
 /// contiguous arrays; other views get the order of their largest strides).
-pub extern "C" fn pyston_alloc_like(
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_alloc_like(
     ctx: *mut Ctx,
     kind: i32,
     dtype: i32,
@@ -805,7 +810,10 @@ unsafe fn fill_ones(data: *mut u8, d: Dtype, n: usize) {
 
 /// `a.copy()`: a new C-ordered array with the elements of the array whose
 /// slots are at `src`. Writes the new array's slots to `out`.
-pub extern "C" fn pyston_copy(
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_copy(
     ctx: *mut Ctx,
     dtype: i32,
     ndim: i64,
@@ -852,7 +860,10 @@ pub extern "C" fn pyston_copy(
 
 /// Finishes a callee that deoptimized: runs the interpreter from its deopt
 /// point and writes the result's slots to `out` (as the callee's return type).
-pub extern "C" fn pyston_resume(ctx: *mut Ctx, meta: *const FuncMeta, out: *mut u64) -> i32 {
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_resume(ctx: *mut Ctx, meta: *const FuncMeta, out: *mut u64) -> i32 {
     Python::attach(|py| {
         // SAFETY: `meta` is kept alive by the specialization that owns the
         // compiled code calling us; `ctx` is the live context of this call.
@@ -894,7 +905,10 @@ pub extern "C" fn pyston_resume(ctx: *mut Ctx, meta: *const FuncMeta, out: *mut 
 }
 
 /// Records that an exception passed through a call site (for the traceback).
-pub extern "C" fn pyston_push_frame(ctx: *mut Ctx, meta: *const FuncMeta, span_index: i64) {
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_push_frame(ctx: *mut Ctx, meta: *const FuncMeta, span_index: i64) {
     // SAFETY: as in `pyston_resume`.
     let (meta, ctx) = unsafe { (&*meta, &mut *ctx) };
     let arc = crate::dispatch::meta_arc(meta);
@@ -904,7 +918,10 @@ pub extern "C" fn pyston_push_frame(ctx: *mut Ctx, meta: *const FuncMeta, span_i
 
 /// Math functions CPython implements itself (not a libm call): called through
 /// CPython's `math` module so the result is bit-identical. DEOPT on error.
-pub extern "C" fn pyston_pymath(code: i64, x: f64, y: f64, out: *mut f64) -> i32 {
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_pymath(code: i64, x: f64, y: f64, out: *mut f64) -> i32 {
     Python::attach(|py| {
         let f = crate::types::MathFn::ALL[code as usize];
         let r = py.import("math").and_then(|m| {
@@ -1001,22 +1018,28 @@ mod tests {
     #[test]
     fn ipow() {
         let mut out = 0i64;
-        assert_eq!(pyston_ipow(3, 4, &mut out), OK);
-        assert_eq!(out, 81);
-        assert_eq!(pyston_ipow(2, 63, &mut out), DEOPT);
-        assert_eq!(pyston_ipow(-2, 63, &mut out), OK);
-        assert_eq!(out, i64::MIN);
-        assert_eq!(pyston_ipow(2, -1, &mut out), DEOPT);
+        // SAFETY: `out` is a valid i64.
+        unsafe {
+            assert_eq!(pyston_ipow(3, 4, &mut out), OK);
+            assert_eq!(out, 81);
+            assert_eq!(pyston_ipow(2, 63, &mut out), DEOPT);
+            assert_eq!(pyston_ipow(-2, 63, &mut out), OK);
+            assert_eq!(out, i64::MIN);
+            assert_eq!(pyston_ipow(2, -1, &mut out), DEOPT);
+        }
     }
 
     #[test]
     fn fdivmod_matches_python() {
         let mut m = 0.0;
-        assert_eq!(pyston_fdivmod(7.0, -2.0, &mut m), -4.0);
+        // SAFETY: `m` is a valid f64.
+        assert_eq!(unsafe { pyston_fdivmod(7.0, -2.0, &mut m) }, -4.0);
         assert_eq!(m, -1.0);
-        assert_eq!(pyston_fdivmod(-7.5, 2.0, &mut m), -4.0);
+        // SAFETY: as above.
+        assert_eq!(unsafe { pyston_fdivmod(-7.5, 2.0, &mut m) }, -4.0);
         assert_eq!(m, 0.5);
-        let q = pyston_fdivmod(0.0, -3.0, &mut m);
+        // SAFETY: as above.
+        let q = unsafe { pyston_fdivmod(0.0, -3.0, &mut m) };
         assert!(q == 0.0 && q.is_sign_negative() && m.is_sign_negative());
     }
 

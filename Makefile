@@ -1,0 +1,50 @@
+# pyston developer commands. `make help` lists them.
+PYTHON ?= python3
+VENV   ?= .venv
+VPY    := $(VENV)/bin/python
+export VIRTUAL_ENV := $(abspath $(VENV))
+
+.PHONY: help install demo test test-rust test-python bench lint fmt clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.base:
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q "maturin>=1.5,<2" "numpy>=1.24"
+	touch $@
+
+$(VENV)/.test: $(VENV)/.base
+	$(VPY) -m pip install -q "pytest>=7" "hypothesis>=6" "ruff>=0.5"
+	touch $@
+
+install: $(VENV)/.base ## Build pyston (release) into .venv
+	$(VENV)/bin/maturin develop --release --quiet
+
+demo: install ## Build, then run examples/demo.py (speedups over plain Python)
+	$(VPY) examples/demo.py
+
+test: $(VENV)/.test install test-rust test-python ## Install test dependencies and run every test (Rust + Python)
+
+test-rust: ## Rust unit tests
+	cargo test --release --workspace --quiet
+
+test-python: ## pytest suite through the public API
+	$(VPY) -m pytest -q tests
+
+bench: install ## Benchmark suite: CPython vs pyston vs Numba (installs numba)
+	$(VPY) -m pip install -q -r benchmarks/requirements.txt
+	$(VPY) benchmarks/run.py
+
+lint: $(VENV)/.test ## cargo fmt --check, clippy -D warnings, ruff
+	cargo fmt --all -- --check
+	cargo clippy --release --workspace --all-targets -- -D warnings
+	$(VENV)/bin/ruff check python tests benchmarks examples
+
+fmt: ## Format Rust and Python code
+	cargo fmt --all
+	$(VENV)/bin/ruff check --fix python tests benchmarks examples || true
+
+clean: ## Remove build outputs and the virtualenv
+	rm -rf target $(VENV)

@@ -1,0 +1,7 @@
+def f(n):
+    for i in range(n):
+        pass
+    return i
+
+# call: 3
+# call: 0
