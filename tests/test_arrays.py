@@ -523,8 +523,22 @@ def test_element_binary_ops(op, da, db):
     a = np.array(ELEM_VALUES[np.dtype(da)], dtype=da)
     b = np.array(ELEM_VALUES[np.dtype(db)], dtype=db)
     fallback_ok = _raises_type_error(fn, a, b)  # e.g. bool - bool, complex // x, complex < x
+    # results of a dtype compiled code does not handle yet (bool ** bool is int8)
+    fallback_ok = fallback_ok or _unsupported_result_dtype(fn, a, b)
     cases = [(a, i, b, j) for i in range(len(a)) for j in range(len(b))]
     assert_same_all(fn, cases, allow_fallback=fallback_ok)
+
+
+SUPPORTED_DTYPES = {np.dtype(d) for d in ("bool", "int32", "int64", "float32", "float64", "complex128")}
+
+
+def _unsupported_result_dtype(fn, a, b):
+    with np.errstate(all="ignore"):
+        try:
+            r = fn.py_func(a, 0, b, 0)
+        except Exception:  # noqa: BLE001
+            return False
+    return isinstance(r, np.generic) and r.dtype not in SUPPORTED_DTYPES
 
 
 @pyston.fast
@@ -594,6 +608,8 @@ def test_element_with_python_scalar(op, dtype, pt):
     a = np.array(ELEM_VALUES[np.dtype(dtype)], dtype=dtype)
     cases = [(a, i, x) for i in range(len(a)) for x in PY_SCALARS[pt]]
     fallback_ok = pt == "complex" and op in ("rfloordiv", "gt")
+    # float32 with a Python complex is complex64, a dtype compiled code does not handle yet
+    fallback_ok = fallback_ok or (pt == "complex" and np.dtype(dtype) == np.float32)
     if np.dtype(dtype).kind == "b" and op == "rsub":
         fallback_ok = True
     if np.dtype(dtype).kind == "c" and op in ("rfloordiv", "gt"):

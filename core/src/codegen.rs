@@ -13,14 +13,13 @@ use crate::hir::{BinOp, CmpOp, Span, UnaryOp};
 use crate::infer::{GlobalKind, Typed};
 use crate::ir::{self, Block, Const, Op, Term, Value};
 use crate::runtime::{
-    self, dtype_index, DeoptPoint, FuncMeta, SlotTy, CTX_DEOPT_POINT_OFFSET, CTX_SLOTS_OFFSET,
-    DEOPT_SLOTS,
+    self, dtype_index, DeoptPoint, FuncMeta, SlotTy, CTX_DEOPT_POINT_OFFSET, CTX_DEPTH_LIMIT_OFFSET, CTX_DEPTH_OFFSET,
+    CTX_SLOTS_OFFSET, DEOPT_SLOTS,
 };
 use crate::types::*;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    self as clir, types as clt, AbiParam, BlockArg, InstBuilder, MemFlagsData, Signature,
-    StackSlotData, StackSlotKind,
+    self as clir, types as clt, AbiParam, BlockArg, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
@@ -90,9 +89,12 @@ fn helper_sig(name: &str) -> (Vec<clir::Type>, Vec<clir::Type>) {
         "pyston_fpow" => (vec![F64, F64, I64], vec![I32]),
         "pyston_fdivmod" => (vec![F64, F64, I64], vec![F64]),
         "pyston_fdivmod32" => (vec![F32, F32, I64], vec![F32]),
-        "pyston_cdiv" => (vec![F64, F64, F64, F64, I64], vec![I32]),
+        "pyston_cdiv" | "pyston_npy_cdiv" => (vec![F64, F64, F64, F64, I64], vec![I32]),
+        "pyston_pyround" => (vec![F64, I64, I64], vec![I32]),
+        "pyston_cpow" => (vec![I32, F64, F64, F64, F64, I64], vec![I32]),
+        "pyston_np_power" => (vec![I32, F64, F64, I64], vec![I32]),
         "pyston_alloc" => (vec![I64, I32, I32, I64, I64, I32, I64], vec![I32]),
-        "pyston_alloc_like" => (vec![I64, I32, I32, I64, I64, I64], vec![I32]),
+        "pyston_alloc_like" => (vec![I64, I32, I32, I64, I64, I32, I64], vec![I32]),
         "pyston_copy" => (vec![I64, I32, I64, I64, I64], vec![I32]),
         "pyston_resume" => (vec![I64, I64, I64], vec![I32]),
         "pyston_push_frame" => (vec![I64, I64, I64], vec![]),
@@ -121,6 +123,7 @@ pub fn build(
         blocks: HashMap::new(),
         live_in: f.live_in(),
         deopt_blocks: HashMap::new(),
+        after_blocks: HashMap::new(),
         pending_deopts: Vec::new(),
         deopts: Vec::new(),
         call_sites: Vec::new(),
@@ -153,7 +156,9 @@ struct Gen<'a, 'b> {
     blocks: HashMap<Block, CB>,
     live_in: Vec<HashSet<Value>>,
     deopt_blocks: HashMap<(Block, usize), CB>,
-    pending_deopts: Vec<(CB, Block, usize)>,
+    /// Deopt points after a call whose result compiled code cannot hold.
+    after_blocks: HashMap<(Block, usize), CB>,
+    pending_deopts: Vec<(CB, Block, usize, Option<Value>)>,
     deopts: Vec<DeoptPoint>,
     call_sites: Vec<Span>,
     imports: HashMap<String, clir::FuncRef>,
@@ -222,6 +227,15 @@ impl Gen<'_, '_> {
                 slot += 1;
             }
         }
+        // Recursion guard: count this frame; too deep -> deopt at entry.
+        let depth = self
+            .b
+            .ins()
+            .load(clt::I32, MemFlagsData::trusted(), ctx, CTX_DEPTH_OFFSET);
+        let depth = self.b.ins().iadd_imm_s(depth, 1);
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), depth, ctx, CTX_DEPTH_OFFSET);
         let entry = self.blocks[&self.f.entry()];
         self.b.ins().jump(entry, &entry_args);
 
@@ -236,6 +250,21 @@ impl Gen<'_, '_> {
                 self.vals.insert(*p, bparams[i..i + n].to_vec());
                 i += n;
             }
+            if blk == self.f.entry() {
+                // Too deep: deopt, and CPython's recursion limit takes over.
+                self.cur_inst = (blk, 0);
+                let ctx = self.ctx.unwrap();
+                let depth = self
+                    .b
+                    .ins()
+                    .load(clt::I32, MemFlagsData::trusted(), ctx, CTX_DEPTH_OFFSET);
+                let limit = self
+                    .b
+                    .ins()
+                    .load(clt::I32, MemFlagsData::trusted(), ctx, CTX_DEPTH_LIMIT_OFFSET);
+                let too_deep = self.b.ins().icmp(IntCC::UnsignedGreaterThan, depth, limit);
+                self.deopt_if(too_deep);
+            }
             if self.typed.cold.contains(&blk) {
                 let d = self.deopt_block(blk, 0);
                 self.b.ins().jump(d, &[]);
@@ -249,8 +278,8 @@ impl Gen<'_, '_> {
             self.term(&data.term)?;
         }
         // Deopt blocks, emitted last (they only read values that dominate them).
-        while let Some((cb, blk, k)) = self.pending_deopts.pop() {
-            self.emit_deopt(cb, blk, k)?;
+        while let Some((cb, blk, k, pending)) = self.pending_deopts.pop() {
+            self.emit_deopt(cb, blk, k, pending)?;
         }
         self.b.seal_all_blocks();
         Ok(())
@@ -265,11 +294,24 @@ impl Gen<'_, '_> {
         let cb = self.b.create_block();
         self.b.set_cold_block(cb);
         self.deopt_blocks.insert((blk, k), cb);
-        self.pending_deopts.push((cb, blk, k));
+        self.pending_deopts.push((cb, blk, k, None));
         cb
     }
 
-    fn emit_deopt(&mut self, cb: CB, blk: Block, k: usize) -> CResult<()> {
+    /// A deopt point just after instruction `k`, whose result `v` the runtime
+    /// left in `ctx.pending` (a value compiled code cannot represent).
+    fn deopt_after_block(&mut self, blk: Block, k: usize, v: Value) -> CB {
+        if let Some(cb) = self.after_blocks.get(&(blk, k)) {
+            return *cb;
+        }
+        let cb = self.b.create_block();
+        self.b.set_cold_block(cb);
+        self.after_blocks.insert((blk, k), cb);
+        self.pending_deopts.push((cb, blk, k + 1, Some(v)));
+        cb
+    }
+
+    fn emit_deopt(&mut self, cb: CB, blk: Block, k: usize, pending: Option<Value>) -> CResult<()> {
         self.b.switch_to_block(cb);
         let live = self.f.live_before(blk, k, &self.live_in);
         let ctx = self.ctx.unwrap();
@@ -277,7 +319,7 @@ impl Gen<'_, '_> {
         let mut values = Vec::new();
         for v in live {
             let t = self.ty(v);
-            if !t.is_value() {
+            if !t.is_value() || Some(v) == pending {
                 continue; // compile-time values are recomputed by the interpreter
             }
             let vals = self.val(v)?;
@@ -288,12 +330,9 @@ impl Gen<'_, '_> {
                 ));
             }
             for x in vals {
-                self.b.ins().store(
-                    MemFlagsData::trusted(),
-                    x,
-                    ctx,
-                    CTX_SLOTS_OFFSET + 8 * slot as i32,
-                );
+                self.b
+                    .ins()
+                    .store(MemFlagsData::trusted(), x, ctx, CTX_SLOTS_OFFSET + 8 * slot as i32);
                 slot += 1;
             }
             values.push(v);
@@ -303,14 +342,29 @@ impl Gen<'_, '_> {
             block: blk,
             inst: k,
             values,
+            pending,
         });
         let idv = self.b.ins().iconst(clt::I32, id);
         self.b
             .ins()
             .store(MemFlagsData::trusted(), idv, ctx, CTX_DEOPT_POINT_OFFSET);
         let st = self.b.ins().iconst(clt::I32, runtime::DEOPT as i64);
-        self.b.ins().return_(&[st]);
+        self.ret(st);
         Ok(())
+    }
+
+    /// Returns `status`, leaving this frame (the depth counter goes down).
+    fn ret(&mut self, status: CV) {
+        let ctx = self.ctx.unwrap();
+        let depth = self
+            .b
+            .ins()
+            .load(clt::I32, MemFlagsData::trusted(), ctx, CTX_DEPTH_OFFSET);
+        let depth = self.b.ins().iadd_imm_s(depth, -1);
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), depth, ctx, CTX_DEPTH_OFFSET);
+        self.b.ins().return_(&[status]);
     }
 
     /// Leaves compiled code at the current instruction when `cond` is true.
@@ -356,11 +410,9 @@ impl Gen<'_, '_> {
     }
 
     fn stack(&mut self, bytes: u32) -> CV {
-        let ss = self.b.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            bytes.max(8),
-            3,
-        ));
+        let ss = self
+            .b
+            .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, bytes.max(8), 3));
         self.b.ins().stack_addr(clt::I64, ss, 0)
     }
 
@@ -377,10 +429,7 @@ impl Gen<'_, '_> {
             Const::Int(i) => (Ty::Int, vec![self.b.ins().iconst(clt::I64, *i)]),
             Const::Float(x) => (Ty::Float, vec![self.b.ins().f64const(*x)]),
             Const::Bool(x) => (Ty::Bool, vec![self.b.ins().iconst(clt::I8, *x as i64)]),
-            Const::Complex(r, i) => (
-                Ty::Complex,
-                vec![self.b.ins().f64const(*r), self.b.ins().f64const(*i)],
-            ),
+            Const::Complex(r, i) => (Ty::Complex, vec![self.b.ins().f64const(*r), self.b.ins().f64const(*i)]),
             Const::None => (Ty::NoneT, vec![]),
             Const::Str(s) => (Ty::Str(s.clone()), vec![]),
             Const::BigInt(_) => return Err(internal("big int constant in compiled code")),
@@ -510,6 +559,12 @@ impl Gen<'_, '_> {
     // ---- terminators ---------------------------------------------------------
 
     fn term(&mut self, t: &Term) -> CResult<()> {
+        if t.uses().iter().any(|v| !self.vals.contains_key(v)) {
+            self.deopt_now();
+            let z = self.b.ins().iconst(clt::I32, runtime::DEOPT as i64);
+            self.ret(z);
+            return Ok(());
+        }
         match t {
             Term::Jump(e) => {
                 let args = self.edge_args(e)?;
@@ -529,18 +584,16 @@ impl Gen<'_, '_> {
                 let vals = self.coerce(&t, vals, &self.typed.ret.clone())?;
                 let out = self.out.unwrap();
                 for (i, x) in vals.into_iter().enumerate() {
-                    self.b
-                        .ins()
-                        .store(MemFlagsData::trusted(), x, out, 8 * i as i32);
+                    self.b.ins().store(MemFlagsData::trusted(), x, out, 8 * i as i32);
                 }
                 let ok = self.b.ins().iconst(clt::I32, 0);
-                self.b.ins().return_(&[ok]);
+                self.ret(ok);
             }
             Term::Raise(_) | Term::AssertFail(_) | Term::Unreachable => {
                 // The interpreter raises with CPython's own machinery.
                 self.deopt_now();
                 let z = self.b.ins().iconst(clt::I32, runtime::DEOPT as i64);
-                self.b.ins().return_(&[z]);
+                self.ret(z);
             }
         }
         Ok(())
@@ -554,23 +607,18 @@ impl Gen<'_, '_> {
 
     fn inst(&mut self, inst: &ir::Inst) -> CResult<()> {
         let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
-        if inst.result.is_some() && rt == Ty::Bottom {
-            return Ok(()); // never computed (only reached through cold code)
+        let missing = inst.args.iter().any(|a| !self.vals.contains_key(a));
+        if (inst.result.is_some() && rt == Ty::Bottom) || missing {
+            // Inference could not type this (e.g. a call into a function whose own
+            // compilation is still in progress): leave compiled code here.
+            self.deopt_now();
+            return Ok(());
         }
-        let args: Vec<(Ty, Vals)> = inst
-            .args
-            .iter()
-            .map(|a| self.arg(*a))
-            .collect::<CResult<_>>()?;
+        let args: Vec<(Ty, Vals)> = inst.args.iter().map(|a| self.arg(*a)).collect::<CResult<_>>()?;
         let out: Vals = match &inst.op {
             Op::Const(c) => self.const_vals(c)?.1,
             Op::Undef(_) => vec![],
-            Op::Global(_) | Op::Attr(_)
-                if inst
-                    .result
-                    .and_then(|r| self.typed.globals.get(&r))
-                    .is_some() =>
-            {
+            Op::Global(_) | Op::Attr(_) if inst.result.and_then(|r| self.typed.globals.get(&r)).is_some() => {
                 let g = self.typed.globals[&inst.result.unwrap()].clone();
                 self.global(&g)?
             }
@@ -584,11 +632,7 @@ impl Gen<'_, '_> {
                         GlobalKind::Builtin(b) => Ty::Builtin(b),
                         GlobalKind::DtypeObj(d) => Ty::DtypeObj(d),
                         GlobalKind::Func(f) => Ty::Func(f),
-                        _ => {
-                            return Err(internal(
-                                "method call on a module attribute that is not callable",
-                            ))
-                        }
+                        _ => return Err(internal("method call on a module attribute that is not callable")),
                     };
                     self.call_op(&callee, &args[1..], kw, inst)?
                 }
@@ -610,9 +654,7 @@ impl Gen<'_, '_> {
                 let c = *c;
                 self.dispatch(&args, &rt, &mut |g, a| g.compare(c, &a[0], &a[1]))?
             }
-            Op::Truth => self.dispatch(&args, &Ty::Bool, &mut |g, a| {
-                Ok((Ty::Bool, vec![g.truth(&a[0])?]))
-            })?,
+            Op::Truth => self.dispatch(&args, &Ty::Bool, &mut |g, a| Ok((Ty::Bool, vec![g.truth(&a[0])?])))?,
             Op::Tuple => {
                 let Ty::Tuple(ts) = &rt else {
                     return Err(internal("tuple type"));
@@ -731,14 +773,8 @@ impl Gen<'_, '_> {
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().uextend(clt::I32, x.1[0]),
             Ty::Int | Ty::Np(Dtype::Int64) => {
                 let v = x.1[0];
-                let lo = self
-                    .b
-                    .ins()
-                    .icmp_imm_s(IntCC::SignedLessThan, v, i32::MIN as i64);
-                let hi = self
-                    .b
-                    .ins()
-                    .icmp_imm_s(IntCC::SignedGreaterThan, v, i32::MAX as i64);
+                let lo = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, v, i32::MIN as i64);
+                let hi = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, v, i32::MAX as i64);
                 let bad = self.b.ins().bor(lo, hi);
                 self.deopt_if(bad);
                 self.b.ins().ireduce(clt::I32, v)
@@ -752,9 +788,7 @@ impl Gen<'_, '_> {
         Ok(match &x.0 {
             Ty::Float | Ty::Np(Dtype::Float64) => v,
             Ty::Np(Dtype::Float32) => self.b.ins().fpromote(clt::F64, v),
-            Ty::Int | Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => {
-                self.b.ins().fcvt_from_sint(clt::F64, v)
-            }
+            Ty::Int | Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => self.b.ins().fcvt_from_sint(clt::F64, v),
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().fcvt_from_uint(clt::F64, v),
             t => return Err(internal(format!("conv_f64 of {t}"))),
         })
@@ -789,10 +823,7 @@ impl Gen<'_, '_> {
     fn exact_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
         if matches!(x.0, Ty::Int | Ty::Np(Dtype::Int64)) {
             let a = self.b.ins().iabs(x.1[0]);
-            let big = self
-                .b
-                .ins()
-                .icmp_imm_s(IntCC::UnsignedGreaterThan, a, 1i64 << 53);
+            let big = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThan, a, 1i64 << 53);
             self.deopt_if(big);
         }
         self.conv_f64(x)
@@ -831,8 +862,8 @@ impl Gen<'_, '_> {
             Scalar::Py(Kind::Bool) | Scalar::Np(Dtype::Bool) => {
                 let (x, y) = (a.1[0], b.1[0]);
                 vec![match op {
-                    BinOp::BitAnd => self.b.ins().band(x, y),
-                    BinOp::BitOr => self.b.ins().bor(x, y),
+                    BinOp::BitAnd | BinOp::Mul => self.b.ins().band(x, y),
+                    BinOp::BitOr | BinOp::Add => self.b.ins().bor(x, y),
                     _ => self.b.ins().bxor(x, y),
                 }]
             }
@@ -847,7 +878,7 @@ impl Gen<'_, '_> {
             }
             Scalar::Py(Kind::Complex) | Scalar::Np(Dtype::Complex128) => {
                 let (x, y) = (self.conv_c128(a)?, self.conv_c128(b)?);
-                let (re, im) = self.complex_op(op, x, y)?;
+                let (re, im) = self.complex_op(op, x, y, r == Scalar::Np(Dtype::Complex128))?;
                 vec![re, im]
             }
             Scalar::Np(d @ (Dtype::Int64 | Dtype::Int32)) => {
@@ -857,6 +888,23 @@ impl Gen<'_, '_> {
                     (self.conv_i32(a)?, self.conv_i32(b)?, clt::I32)
                 };
                 vec![self.int_op(op, x, y, ty)?]
+            }
+            Scalar::Np(d @ (Dtype::Float64 | Dtype::Float32))
+                if op == BinOp::Pow && a.0 != Ty::Np(d) && b.0 != Ty::Np(d) =>
+            {
+                // Neither operand has the result dtype: NumPy computes this through the
+                // `np.power` ufunc (its own implementation), so we call it.
+                let (x, y) = (self.any_f64(a)?, self.any_f64(b)?);
+                let slot = self.stack(8);
+                let dv = self.b.ins().iconst(clt::I32, dtype_index(d) as i64);
+                let st = self.call("pyston_np_power", &[dv, x, y, slot])?[0];
+                self.deopt_if(st);
+                let r = self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0);
+                if d == Dtype::Float32 {
+                    vec![self.b.ins().fdemote(clt::F32, r)]
+                } else {
+                    vec![r]
+                }
             }
             Scalar::Np(Dtype::Float64) => {
                 let (x, y) = (self.conv_f64(a)?, self.conv_f64(b)?);
@@ -874,11 +922,7 @@ impl Gen<'_, '_> {
     /// int for Python ints; NumPy's wrap-and-warn for NumPy scalars).
     fn int_op(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type) -> CResult<CV> {
         let bits = ty.bits() as i64;
-        let min = if ty == clt::I64 {
-            i64::MIN
-        } else {
-            i32::MIN as i64
-        };
+        let min = if ty == clt::I64 { i64::MIN } else { i32::MIN as i64 };
         Ok(match op {
             BinOp::Add | BinOp::Sub | BinOp::Mul => {
                 let (r, of) = match op {
@@ -916,10 +960,7 @@ impl Gen<'_, '_> {
                 let (x64, y64) = if ty == clt::I64 {
                     (x, y)
                 } else {
-                    (
-                        self.b.ins().sextend(clt::I64, x),
-                        self.b.ins().sextend(clt::I64, y),
-                    )
+                    (self.b.ins().sextend(clt::I64, x), self.b.ins().sextend(clt::I64, y))
                 };
                 let out = self.stack(8);
                 let st = self.call("pyston_ipow", &[x64, y64, out])?[0];
@@ -928,14 +969,8 @@ impl Gen<'_, '_> {
                 if ty == clt::I64 {
                     r
                 } else {
-                    let lo = self
-                        .b
-                        .ins()
-                        .icmp_imm_s(IntCC::SignedLessThan, r, i32::MIN as i64);
-                    let hi = self
-                        .b
-                        .ins()
-                        .icmp_imm_s(IntCC::SignedGreaterThan, r, i32::MAX as i64);
+                    let lo = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, r, i32::MIN as i64);
+                    let hi = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, r, i32::MAX as i64);
                     let bad = self.b.ins().bor(lo, hi);
                     self.deopt_if(bad);
                     self.b.ins().ireduce(clt::I32, r)
@@ -945,10 +980,7 @@ impl Gen<'_, '_> {
             BinOp::BitOr => self.b.ins().bor(x, y),
             BinOp::BitXor => self.b.ins().bxor(x, y),
             BinOp::LShift => {
-                let bad = self
-                    .b
-                    .ins()
-                    .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, y, bits);
+                let bad = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, y, bits);
                 self.deopt_if(bad);
                 let r = self.b.ins().ishl(x, y);
                 let back = self.b.ins().sshr(r, y);
@@ -1005,9 +1037,7 @@ impl Gen<'_, '_> {
                 let slot = self.stack(8);
                 let st = self.call("pyston_fpow", &[x, y, slot])?[0];
                 self.deopt_if(st);
-                self.b
-                    .ins()
-                    .load(clt::F64, MemFlagsData::trusted(), slot, 0)
+                self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0)
             }
             BinOp::Pow => {
                 let r = if ty == clt::F64 {
@@ -1050,12 +1080,7 @@ impl Gen<'_, '_> {
         self.deopt_if(bad);
     }
 
-    fn complex_op(
-        &mut self,
-        op: BinOp,
-        (ar, ai): (CV, CV),
-        (br, bi): (CV, CV),
-    ) -> CResult<(CV, CV)> {
+    fn complex_op(&mut self, op: BinOp, (ar, ai): (CV, CV), (br, bi): (CV, CV), numpy: bool) -> CResult<(CV, CV)> {
         Ok(match op {
             BinOp::Add => (self.b.ins().fadd(ar, br), self.b.ins().fadd(ai, bi)),
             BinOp::Sub => (self.b.ins().fsub(ar, br), self.b.ins().fsub(ai, bi)),
@@ -1068,15 +1093,22 @@ impl Gen<'_, '_> {
             }
             BinOp::Div => {
                 let slot = self.stack(16);
-                let st = self.call("pyston_cdiv", &[ar, ai, br, bi, slot])?[0];
+                let name = if numpy { "pyston_npy_cdiv" } else { "pyston_cdiv" };
+                let st = self.call(name, &[ar, ai, br, bi, slot])?[0];
                 self.deopt_if(st);
                 (
-                    self.b
-                        .ins()
-                        .load(clt::F64, MemFlagsData::trusted(), slot, 0),
-                    self.b
-                        .ins()
-                        .load(clt::F64, MemFlagsData::trusted(), slot, 8),
+                    self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0),
+                    self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 8),
+                )
+            }
+            BinOp::Pow => {
+                let slot = self.stack(16);
+                let np = self.b.ins().iconst(clt::I32, numpy as i64);
+                let st = self.call("pyston_cpow", &[np, ar, ai, br, bi, slot])?[0];
+                self.deopt_if(st);
+                (
+                    self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0),
+                    self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 8),
                 )
             }
             _ => return Err(internal("complex_op")),
@@ -1100,25 +1132,18 @@ impl Gen<'_, '_> {
                     (Ty::Int, vec![self.b.ins().ineg(v)])
                 }
                 Ty::Int | Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => {
-                    let zero = self.b.ins().iconst(
-                        if t == Ty::Np(Dtype::Int32) {
-                            clt::I32
-                        } else {
-                            clt::I64
-                        },
-                        0,
-                    );
+                    let zero = self
+                        .b
+                        .ins()
+                        .iconst(if t == Ty::Np(Dtype::Int32) { clt::I32 } else { clt::I64 }, 0);
                     let (r, of) = self.b.ins().ssub_overflow(zero, a.1[0]);
                     self.deopt_if(of);
                     (t, vec![r])
                 }
-                Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32) => {
-                    (t, vec![self.b.ins().fneg(a.1[0])])
+                Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32) => (t, vec![self.b.ins().fneg(a.1[0])]),
+                Ty::Complex | Ty::Np(Dtype::Complex128) => {
+                    (t, vec![self.b.ins().fneg(a.1[0]), self.b.ins().fneg(a.1[1])])
                 }
-                Ty::Complex | Ty::Np(Dtype::Complex128) => (
-                    t,
-                    vec![self.b.ins().fneg(a.1[0]), self.b.ins().fneg(a.1[1])],
-                ),
                 _ => return Err(internal("neg")),
             },
             UnaryOp::Invert => match t {
@@ -1181,8 +1206,7 @@ impl Gen<'_, '_> {
             return Ok((Ty::Bool, vec![self.b.ins().iconst(clt::I8, v as i64)]));
         }
         let (sa, sb) = (a.0.scalar().unwrap(), b.0.scalar().unwrap());
-        let rt = cmp_result(sa, sb, !matches!(op, CmpOp::Eq | CmpOp::Ne))
-            .ok_or_else(|| internal("cmp"))?;
+        let rt = cmp_result(sa, sb, !matches!(op, CmpOp::Eq | CmpOp::Ne)).ok_or_else(|| internal("cmp"))?;
         // The domain the comparison happens in.
         #[derive(PartialEq)]
         enum D {
@@ -1205,9 +1229,7 @@ impl Gen<'_, '_> {
             _ => {
                 let dt = match (sa, sb) {
                     (Scalar::Np(x), Scalar::Np(y)) => Dtype::promote(x, y),
-                    (Scalar::Np(x), Scalar::Py(k)) | (Scalar::Py(k), Scalar::Np(x)) => {
-                        Dtype::promote_weak(x, k)
-                    }
+                    (Scalar::Np(x), Scalar::Py(k)) | (Scalar::Py(k), Scalar::Np(x)) => Dtype::promote_weak(x, k),
                     _ => None,
                 }
                 .ok_or_else(|| internal("cmp promote"))?;
@@ -1249,10 +1271,30 @@ impl Gen<'_, '_> {
                 let r = self.b.ins().fcmp(FloatCC::Equal, ar, br);
                 let i = self.b.ins().fcmp(FloatCC::Equal, ai, bi);
                 let eq = self.b.ins().band(r, i);
-                if op == CmpOp::Eq {
-                    eq
-                } else {
-                    self.b.ins().bxor_imm_s(eq, 1)
+                match op {
+                    CmpOp::Eq => eq,
+                    CmpOp::Ne => self.b.ins().bxor_imm_s(eq, 1),
+                    _ => {
+                        // NumPy orders complex numbers lexicographically:
+                        // x < y  iff  (xr < yr and neither imag is NaN) or (xr == yr and xi < yi)
+                        let ((xr, xi), (yr, yi)) = if matches!(op, CmpOp::Lt | CmpOp::Le) {
+                            ((ar, ai), (br, bi))
+                        } else {
+                            ((br, bi), (ar, ai))
+                        };
+                        let lt_r = self.b.ins().fcmp(FloatCC::LessThan, xr, yr);
+                        let ord_i = self.b.ins().fcmp(FloatCC::Ordered, xi, yi);
+                        let first = self.b.ins().band(lt_r, ord_i);
+                        let eq_r = self.b.ins().fcmp(FloatCC::Equal, xr, yr);
+                        let icc = if matches!(op, CmpOp::Lt | CmpOp::Gt) {
+                            FloatCC::LessThan
+                        } else {
+                            FloatCC::LessThanOrEqual
+                        };
+                        let cmp_i = self.b.ins().fcmp(icc, xi, yi);
+                        let second = self.b.ins().band(eq_r, cmp_i);
+                        self.b.ins().bor(first, second)
+                    }
                 }
             }
         };
@@ -1261,13 +1303,7 @@ impl Gen<'_, '_> {
 
     // ---- calls ---------------------------------------------------------------
 
-    fn call_op(
-        &mut self,
-        callee: &Ty,
-        args: &[(Ty, Vals)],
-        kw: &[String],
-        inst: &ir::Inst,
-    ) -> CResult<Vals> {
+    fn call_op(&mut self, callee: &Ty, args: &[(Ty, Vals)], kw: &[String], inst: &ir::Inst) -> CResult<Vals> {
         let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
         let npos = args.len() - kw.len();
         match callee {
@@ -1300,9 +1336,7 @@ impl Gen<'_, '_> {
         }
         let argbuf = self.stack(8 * flat.len() as u32);
         for (i, x) in flat.iter().enumerate() {
-            self.b
-                .ins()
-                .store(MemFlagsData::trusted(), *x, argbuf, 8 * i as i32);
+            self.b.ins().store(MemFlagsData::trusted(), *x, argbuf, 8 * i as i32);
         }
         let nret = runtime::slot_count(&info.ret);
         let outbuf = self.stack(8 * nret as u32);
@@ -1314,24 +1348,22 @@ impl Gen<'_, '_> {
         let resumed = self.b.create_block();
         let after = self.b.create_block();
         self.b.append_block_param(after, clt::I32);
-        let is_deopt = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::Equal, st, runtime::DEOPT as i64);
-        self.b
-            .ins()
-            .brif(is_deopt, resumed, &[], after, &[BlockArg::Value(st)]);
+        let is_deopt = self.b.ins().icmp_imm_s(IntCC::Equal, st, runtime::DEOPT as i64);
+        self.b.ins().brif(is_deopt, resumed, &[], after, &[BlockArg::Value(st)]);
         self.b.switch_to_block(resumed);
         self.b.set_cold_block(resumed);
         let slotp = self.b.ins().iconst(clt::I64, info.meta_slot as i64);
-        let meta = self
-            .b
-            .ins()
-            .load(clt::I64, MemFlagsData::trusted(), slotp, 0);
+        let meta = self.b.ins().load(clt::I64, MemFlagsData::trusted(), slotp, 0);
         let st2 = self.call("pyston_resume", &[ctx, meta, outbuf])?[0];
         self.b.ins().jump(after, &[BlockArg::Value(st2)]);
         self.b.switch_to_block(after);
         let st = self.b.block_params(after)[0];
+        let (cur_b, cur_k) = self.cur_inst;
+        let is_after = self.b.ins().icmp_imm_s(IntCC::Equal, st, runtime::DEOPT as i64);
+        let d = self.deopt_after_block(cur_b, cur_k, inst.result.unwrap());
+        let next = self.b.create_block();
+        self.b.ins().brif(is_after, d, &[], next, &[]);
+        self.b.switch_to_block(next);
         let failed = self.b.create_block();
         let ok = self.b.create_block();
         self.b.ins().brif(st, failed, &[], ok, &[]);
@@ -1339,18 +1371,12 @@ impl Gen<'_, '_> {
         self.b.set_cold_block(failed);
         let site = self.call_sites.len() as i64;
         self.call_sites.push(inst.span);
-        let slotp = self
-            .b
-            .ins()
-            .iconst(clt::I64, self.env.self_meta_slot as i64);
-        let my_meta = self
-            .b
-            .ins()
-            .load(clt::I64, MemFlagsData::trusted(), slotp, 0);
+        let slotp = self.b.ins().iconst(clt::I64, self.env.self_meta_slot as i64);
+        let my_meta = self.b.ins().load(clt::I64, MemFlagsData::trusted(), slotp, 0);
         let sv = self.b.ins().iconst(clt::I64, site);
         self.call("pyston_push_frame", &[ctx, my_meta, sv])?;
         let e = self.b.ins().iconst(clt::I32, runtime::ERROR as i64);
-        self.b.ins().return_(&[e]);
+        self.ret(e);
         self.b.switch_to_block(ok);
         let mut out = Vec::new();
         for (i, st) in runtime::slot_types(&info.ret).into_iter().enumerate() {
@@ -1363,23 +1389,13 @@ impl Gen<'_, '_> {
         self.coerce(&info.ret, out, rt)
     }
 
-    fn builtin(
-        &mut self,
-        b: Builtin,
-        args: &[(Ty, Vals)],
-        kw: &[String],
-        rt: &Ty,
-    ) -> CResult<Vals> {
+    fn builtin(&mut self, b: Builtin, args: &[(Ty, Vals)], kw: &[String], rt: &Ty) -> CResult<Vals> {
         let npos = args.len() - kw.len();
         let pos = &args[..npos];
         match b {
             Builtin::Abs => self.dispatch(pos, rt, &mut |g, a| g.abs(&a[0])),
             Builtin::Min | Builtin::Max => {
-                let op = if b == Builtin::Min {
-                    CmpOp::Lt
-                } else {
-                    CmpOp::Gt
-                };
+                let op = if b == Builtin::Min { CmpOp::Lt } else { CmpOp::Gt };
                 let mut acc = self.coerce(&pos[0].0, pos[0].1.clone(), rt)?;
                 for x in &pos[1..] {
                     let accv = (rt.clone(), acc.clone());
@@ -1422,9 +1438,7 @@ impl Gen<'_, '_> {
                 if pos.is_empty() {
                     return Ok(vec![self.b.ins().f64const(0.0)]);
                 }
-                self.dispatch(pos, rt, &mut |g, a| {
-                    Ok((Ty::Float, vec![g.any_f64(&a[0])?]))
-                })
+                self.dispatch(pos, rt, &mut |g, a| Ok((Ty::Float, vec![g.any_f64(&a[0])?])))
             }
             Builtin::Bool => {
                 if pos.is_empty() {
@@ -1441,6 +1455,23 @@ impl Gen<'_, '_> {
                 } else {
                     Ok((Ty::Complex, vec![re, im]))
                 }
+            }),
+            Builtin::Round if pos.len() == 2 && matches!(pos[0].0, Ty::Int | Ty::Bool) => {
+                // round(int, n) is the int itself for n >= 0 (negative n: interpreter).
+                let n = self.conv_i64(&pos[1])?;
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, n, 0);
+                self.deopt_if(neg);
+                Ok(vec![self.conv_i64(&pos[0])?])
+            }
+            Builtin::Round if pos.len() == 2 => self.dispatch(pos, rt, &mut |g, a| {
+                let n = g.conv_i64(&a[1])?;
+                let slot = g.stack(8);
+                let st = g.call("pyston_pyround", &[a[0].1[0], n, slot])?[0];
+                g.deopt_if(st);
+                Ok((
+                    Ty::Float,
+                    vec![g.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0)],
+                ))
             }),
             Builtin::Round => self.dispatch(pos, rt, &mut |g, a| {
                 Ok((
@@ -1482,9 +1513,7 @@ impl Gen<'_, '_> {
                 };
                 let src = self.stack(8 * pos[0].1.len() as u32);
                 for (i, x) in pos[0].1.iter().enumerate() {
-                    self.b
-                        .ins()
-                        .store(MemFlagsData::trusted(), *x, src, 8 * i as i32);
+                    self.b.ins().store(MemFlagsData::trusted(), *x, src, 8 * i as i32);
                 }
                 let n = 2 + 2 * at.ndim as usize;
                 let out = self.stack(8 * n as u32);
@@ -1492,14 +1521,16 @@ impl Gen<'_, '_> {
                 let k = self.b.ins().iconst(clt::I32, kind as i64);
                 let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
                 let nd = self.b.ins().iconst(clt::I64, at.ndim as i64);
-                let st = self.call("pyston_alloc_like", &[ctx, k, dt, nd, src, out])?[0];
+                let order = match &pos[0].0 {
+                    Ty::Array(s) if s.layout == pyston_numeric::Layout::C => 0,
+                    Ty::Array(s) if s.layout == pyston_numeric::Layout::F => 1,
+                    _ => 2,
+                };
+                let ov = self.b.ins().iconst(clt::I32, order);
+                let st = self.call("pyston_alloc_like", &[ctx, k, dt, nd, src, ov, out])?[0];
                 self.status_check(st);
                 Ok((0..n)
-                    .map(|i| {
-                        self.b
-                            .ins()
-                            .load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32)
-                    })
+                    .map(|i| self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32))
                     .collect())
             }
             Builtin::Range => Err(internal("range call")),
@@ -1510,15 +1541,12 @@ impl Gen<'_, '_> {
     fn status_check(&mut self, st: CV) {
         let err = self.b.create_block();
         let cont = self.b.create_block();
-        let is_err = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::Equal, st, runtime::ERROR as i64);
+        let is_err = self.b.ins().icmp_imm_s(IntCC::Equal, st, runtime::ERROR as i64);
         self.b.ins().brif(is_err, err, &[], cont, &[]);
         self.b.switch_to_block(err);
         self.b.set_cold_block(err);
         let e = self.b.ins().iconst(clt::I32, runtime::ERROR as i64);
-        self.b.ins().return_(&[e]);
+        self.ret(e);
         self.b.switch_to_block(cont);
         self.deopt_if(st);
     }
@@ -1527,9 +1555,7 @@ impl Gen<'_, '_> {
         let nd = at.ndim as usize;
         let shp = self.stack(8 * nd as u32);
         for (i, x) in shape.iter().enumerate() {
-            self.b
-                .ins()
-                .store(MemFlagsData::trusted(), *x, shp, 8 * i as i32);
+            self.b.ins().store(MemFlagsData::trusted(), *x, shp, 8 * i as i32);
         }
         let n = 2 + 2 * nd;
         let out = self.stack(8 * n as u32);
@@ -1541,20 +1567,14 @@ impl Gen<'_, '_> {
         let st = self.call("pyston_alloc", &[ctx, k, dt, ndv, shp, fo, out])?[0];
         self.status_check(st);
         Ok((0..n)
-            .map(|i| {
-                self.b
-                    .ins()
-                    .load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32)
-            })
+            .map(|i| self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32))
             .collect())
     }
 
     fn array_copy(&mut self, at: &ArrTy, v: &[CV]) -> CResult<Vals> {
         let src = self.stack(8 * v.len() as u32);
         for (i, x) in v.iter().enumerate() {
-            self.b
-                .ins()
-                .store(MemFlagsData::trusted(), *x, src, 8 * i as i32);
+            self.b.ins().store(MemFlagsData::trusted(), *x, src, 8 * i as i32);
         }
         let out = self.stack(8 * v.len() as u32);
         let ctx = self.ctx.unwrap();
@@ -1563,11 +1583,7 @@ impl Gen<'_, '_> {
         let st = self.call("pyston_copy", &[ctx, dt, nd, src, out])?[0];
         self.status_check(st);
         Ok((0..v.len())
-            .map(|i| {
-                self.b
-                    .ins()
-                    .load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32)
-            })
+            .map(|i| self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32))
             .collect())
     }
 
@@ -1582,9 +1598,7 @@ impl Gen<'_, '_> {
             Ty::Bool => (Ty::Int, vec![self.conv_i64(a)?]),
             Ty::Np(Dtype::Bool) => (t, a.1.clone()),
             Ty::Np(Dtype::Int64 | Dtype::Int32) => (t, vec![self.b.ins().iabs(a.1[0])]),
-            Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32) => {
-                (t, vec![self.b.ins().fabs(a.1[0])])
-            }
+            Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32) => (t, vec![self.b.ins().fabs(a.1[0])]),
             Ty::Complex | Ty::Np(Dtype::Complex128) => {
                 let r = self.call("hypot", &[a.1[0], a.1[1]])?[0];
                 if t == Ty::Complex {
@@ -1632,11 +1646,7 @@ impl Gen<'_, '_> {
             Isinf | Isfinite => {
                 let ax = self.b.ins().fabs(x);
                 let inf = self.b.ins().f64const(f64::INFINITY);
-                let cc = if m == Isinf {
-                    FloatCC::Equal
-                } else {
-                    FloatCC::LessThan
-                };
+                let cc = if m == Isinf { FloatCC::Equal } else { FloatCC::LessThan };
                 Ok((Ty::Bool, vec![self.b.ins().fcmp(cc, ax, inf)]))
             }
             Degrees => {
@@ -1658,11 +1668,7 @@ impl Gen<'_, '_> {
                 let slot = self.stack(8);
                 let st = self.call("pyston_pymath", &[c, x, y, slot])?[0];
                 self.deopt_if(st);
-                float(
-                    self.b
-                        .ins()
-                        .load(clt::F64, MemFlagsData::trusted(), slot, 0),
-                )
+                float(self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0))
             }
             _ => {
                 let name = m.libm().ok_or_else(|| internal("libm"))?;
@@ -1674,11 +1680,14 @@ impl Gen<'_, '_> {
     }
 
     /// Casts a scalar to a NumPy dtype as `np.<dtype>(x)` and array stores do.
-    fn cast_to_dtype(&mut self, x: &(Ty, Vals), d: Dtype, _store: bool) -> CResult<Vals> {
-        let is_float = matches!(
-            x.0,
-            Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32)
-        );
+    fn cast_to_dtype(&mut self, x: &(Ty, Vals), d: Dtype, store: bool) -> CResult<Vals> {
+        if store && d != Dtype::Complex128 && matches!(x.0, Ty::Complex | Ty::Np(Dtype::Complex128)) {
+            // NumPy raises (Python complex) or warns and drops the imaginary part.
+            self.deopt_now();
+            let z: Vec<SlotTy> = runtime::dtype_slots(d);
+            return Ok(z.into_iter().map(|s| self.zero(s)).collect());
+        }
+        let is_float = matches!(x.0, Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32));
         Ok(match d {
             Dtype::Bool => vec![self.truth(x)?],
             Dtype::Int64 => {
@@ -1727,6 +1736,14 @@ impl Gen<'_, '_> {
         let unit = at.layout.unit_stride_axis(nd);
         let mut addr = arr[0];
         for (k, ix) in idx.iter().enumerate() {
+            if ix
+                .0
+                .members()
+                .iter()
+                .any(|m| matches!(m, Ty::Bool | Ty::Np(Dtype::Bool)))
+            {
+                self.deopt_now(); // a bool index is NumPy boolean indexing
+            }
             let mut i = self.index_i64(ix)?;
             let n = arr[2 + k];
             let may_be_negative = !matches!(self.known_const(ix), Some(c) if c >= 0);
@@ -1753,12 +1770,7 @@ impl Gen<'_, '_> {
         None
     }
 
-    fn getitem(
-        &mut self,
-        x: &(Ty, Vals),
-        idx: &[(Ty, Vals)],
-        _first: Option<Value>,
-    ) -> CResult<Vals> {
+    fn getitem(&mut self, x: &(Ty, Vals), idx: &[(Ty, Vals)], _first: Option<Value>) -> CResult<Vals> {
         match &x.0 {
             Ty::Array(at) => {
                 let at = *at;
@@ -1785,7 +1797,23 @@ impl Gen<'_, '_> {
             }
             Ty::Tuple(ts) => {
                 let Some(Const::Int(k)) = _first.and_then(|v| self.consts.get(&v)) else {
-                    return Err(internal("tuple getitem with a non-constant index"));
+                    // All elements have one type (inference checked): select at run time.
+                    let n = ts.len() as i64;
+                    let mut i = self.index_i64(&idx[0])?;
+                    let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
+                    let wrapped = self.b.ins().iadd_imm_s(i, n);
+                    i = self.b.ins().select(neg, wrapped, i);
+                    let oob = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, i, n);
+                    self.deopt_if(oob); // IndexError: tuple index out of range
+                    let w = runtime::slot_count(&ts[0]);
+                    let mut res: Vec<CV> = x.1[..w].to_vec();
+                    for k in 1..ts.len() {
+                        let is_k = self.b.ins().icmp_imm_s(IntCC::Equal, i, k as i64);
+                        res = (0..w)
+                            .map(|j| self.b.ins().select(is_k, x.1[k * w + j], res[j]))
+                            .collect();
+                    }
+                    return Ok(res);
                 };
                 let n = ts.len() as i64;
                 let k = if *k < 0 { *k + n } else { *k } as usize;
@@ -1802,6 +1830,10 @@ impl Gen<'_, '_> {
             return Err(internal("setitem"));
         };
         let at = *at;
+        if at.readonly {
+            self.deopt_now(); // ValueError: assignment destination is read-only
+            return Ok(());
+        }
         let addr = self.element_addr(&at, &x.1, idx)?;
         let vals = self.dispatch(std::slice::from_ref(v), &Ty::Np(at.dtype), &mut |g, a| {
             Ok((Ty::Np(at.dtype), g.cast_to_dtype(&a[0], at.dtype, true)?))
@@ -1814,12 +1846,7 @@ impl Gen<'_, '_> {
     }
 
     /// `len(range(start, stop, step))`; step 0 deopts (ValueError).
-    fn range_len(
-        &mut self,
-        start: &(Ty, Vals),
-        stop: &(Ty, Vals),
-        step: &(Ty, Vals),
-    ) -> CResult<Vals> {
+    fn range_len(&mut self, start: &(Ty, Vals), stop: &(Ty, Vals), step: &(Ty, Vals)) -> CResult<Vals> {
         let a = self.index_i64(start)?;
         let b = self.index_i64(stop)?;
         let s = self.index_i64(step)?;

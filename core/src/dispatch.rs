@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 
 static NEXT_ID: AtomicU32 = AtomicU32::new(1);
 
-#[pyclass(module = "pyston._pyston", name = "Dispatcher", frozen)]
+#[pyclass(module = "pyston._pyston", name = "Dispatcher", frozen, dict)]
 pub struct Dispatcher {
     pub id: u32,
     pub name: String,
@@ -65,11 +65,7 @@ impl Spec {
 
 /// The argument's type as compiled code sees it, appending its slots; `None`
 /// when compiled code cannot take it.
-fn classify_arg(
-    py: Python<'_>,
-    obj: &Bound<'_, PyAny>,
-    slots: &mut Vec<u64>,
-) -> PyResult<Option<Ty>> {
+fn classify_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>) -> PyResult<Option<Ty>> {
     let tp = obj.get_type().as_ptr() as *mut ffi::PyTypeObject;
     // SAFETY: reading CPython's static type objects for identity comparison.
     unsafe {
@@ -160,16 +156,7 @@ fn with_frames(py: Python<'_>, err: PyErr, frames: &[(String, String, Span)]) ->
     }
     let list: Vec<(String, String, u32, u32, u32, u32)> = frames
         .iter()
-        .map(|(file, name, s)| {
-            (
-                file.clone(),
-                name.clone(),
-                s.line,
-                s.col,
-                s.end_line,
-                s.end_col,
-            )
-        })
+        .map(|(file, name, s)| (file.clone(), name.clone(), s.line, s.col, s.end_line, s.end_col))
         .collect();
     let exc = err.value(py).clone();
     match py
@@ -191,10 +178,7 @@ impl Dispatcher {
         if inner.source.is_none() {
             drop(inner);
             let src = pipeline::front(py, self.py_func.bind(py))?.map(Arc::new);
-            let env = self.make_env(
-                py,
-                src.as_ref().map(|s| s.filename.clone()).unwrap_or_default(),
-            )?;
+            let env = self.make_env(py, src.as_ref().map(|s| s.filename.clone()).unwrap_or_default())?;
             inner = self.inner.lock().unwrap();
             inner.source = Some(src);
             inner.env = Some(Arc::new(env));
@@ -279,28 +263,23 @@ impl Dispatcher {
         let Some(env) = self.inner.lock().unwrap().env.clone() else {
             return true;
         };
-        spec.guards.iter().all(
-            |(name, obj)| match crate::interp::lookup_global(py, &env, name) {
+        spec.guards
+            .iter()
+            .all(|(name, obj)| match crate::interp::lookup_global(py, &env, name) {
                 Ok(cur) => cur.as_ptr() == obj.as_ptr(),
                 Err(_) => false,
-            },
-        )
+            })
     }
 
-    fn run(
-        &self,
-        py: Python<'_>,
-        spec: &Spec,
-        args: &Bound<'_, PyTuple>,
-        slots: &[u64],
-    ) -> PyResult<Py<PyAny>> {
+    fn run(&self, py: Python<'_>, spec: &Spec, args: &Bound<'_, PyTuple>, slots: &[u64]) -> PyResult<Py<PyAny>> {
         let (Some(entry), Some(meta)) = (spec.entry, spec.meta.as_ref()) else {
             return self.interpret(py, args);
         };
-        let mut ctx = CTX_POOL
-            .with(|p| p.borrow_mut().pop())
-            .unwrap_or_else(Ctx::new);
+        let mut ctx = CTX_POOL.with(|p| p.borrow_mut().pop()).unwrap_or_else(Ctx::new);
         ctx.frames.clear();
+        ctx.depth = runtime::NATIVE_DEPTH.with(|d| d.get());
+        // SAFETY: plain C API query, GIL held.
+        ctx.depth_limit = unsafe { ffi::Py_GetRecursionLimit() }.clamp(50, 10_000) as u32;
         let nret = runtime::slot_count(&meta.typed.ret);
         let mut out = [0u64; 32];
         let mut big = Vec::new();
@@ -314,19 +293,21 @@ impl Dispatcher {
         // matched), `slots` holds their slots, `outp` has room for the result's
         // slots and `ctx` is a valid, exclusively borrowed context.
         let status = unsafe { entry(slots.as_ptr(), outp, &mut *ctx) };
-        let result = match status {
-            runtime::OK => {
-                // SAFETY: compiled code wrote `nret` slots.
-                let outs = unsafe { std::slice::from_raw_parts(outp, nret) };
-                let mut pos = 0;
-                runtime::box_value(py, &meta.typed.ret, outs, &mut pos)
-                    .map(|o| o.unwrap_or_else(|| py.None()))
-            }
-            runtime::DEOPT => crate::interp::resume(py, meta, &mut ctx),
-            _ => Err(PyErr::take(py).unwrap_or_else(|| {
-                crate::internal_error("compiled code failed without an exception")
-            })),
-        };
+        let result =
+            match status {
+                runtime::OK => {
+                    // SAFETY: compiled code wrote `nret` slots.
+                    let outs = unsafe { std::slice::from_raw_parts(outp, nret) };
+                    let mut pos = 0;
+                    runtime::box_value(py, &meta.typed.ret, outs, &mut pos).map(|o| o.unwrap_or_else(|| py.None()))
+                }
+                runtime::DEOPT => {
+                    let depth = ctx.depth + 1;
+                    runtime::with_depth(depth, || crate::interp::resume(py, meta, &mut ctx))
+                }
+                _ => Err(PyErr::take(py)
+                    .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception"))),
+            };
         let result = result.map_err(|e| {
             let frames: Vec<(String, String, Span)> = ctx
                 .frames
@@ -345,13 +326,8 @@ impl Dispatcher {
     fn interpret(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
         let (src, env) = self.source(py)?;
         let argv: Vec<Py<PyAny>> = args.iter().map(|a| a.unbind()).collect();
-        crate::interp::call(py, &src.ir, &env, argv).map_err(|r| {
-            with_frames(
-                py,
-                r.err,
-                &[(env.filename.clone(), src.ir.name.clone(), r.span)],
-            )
-        })
+        crate::interp::call(py, &src.ir, &env, argv)
+            .map_err(|r| with_frames(py, r.err, &[(env.filename.clone(), src.ir.name.clone(), r.span)]))
     }
 }
 
@@ -378,11 +354,7 @@ impl Spec {
 }
 
 /// The specialization of `disp` for `params` (used for calls between compiled functions).
-pub fn spec_for(
-    py: Python<'_>,
-    disp: &Bound<'_, Dispatcher>,
-    params: &[Ty],
-) -> PyResult<Arc<Spec>> {
+pub fn spec_for(py: Python<'_>, disp: &Bound<'_, Dispatcher>, params: &[Ty]) -> PyResult<Arc<Spec>> {
     let _ = py;
     Dispatcher::get_spec(disp, params)
 }
@@ -440,6 +412,9 @@ impl Dispatcher {
             },
             _ => args.clone(),
         };
+        if this.runs_as_python(py)? {
+            return Ok(this.py_func.bind(py).call(args, None)?.unbind());
+        }
         let mut slots: Vec<u64> = Vec::with_capacity(16);
         let mut tys: Vec<Ty> = Vec::with_capacity(args.len());
         for a in args.iter() {
@@ -463,6 +438,19 @@ impl Dispatcher {
                 s
             }
         };
+        // Calls re-entering through Python count against CPython's recursion limit.
+        // SAFETY: plain C API call with the GIL held; balanced by the guard below.
+        if unsafe { ffi::Py_EnterRecursiveCall(c" while calling a pyston function".as_ptr()) } != 0 {
+            return Err(PyErr::fetch(py));
+        }
+        struct Leave;
+        impl Drop for Leave {
+            fn drop(&mut self) {
+                // SAFETY: balances the successful Py_EnterRecursiveCall above.
+                unsafe { ffi::Py_LeaveRecursiveCall() };
+            }
+        }
+        let _leave = Leave;
         if !this.guards_hold(py, &spec) {
             // A global the code was compiled against was rebound: recompile.
             {
@@ -486,16 +474,6 @@ impl Dispatcher {
     /// The original Python function.
     #[getter]
     fn py_func(&self, py: Python<'_>) -> Py<PyAny> {
-        self.py_func.clone_ref(py)
-    }
-
-    #[getter]
-    fn __name__(&self) -> String {
-        self.name.clone()
-    }
-
-    #[getter]
-    fn __wrapped__(&self, py: Python<'_>) -> Py<PyAny> {
         self.py_func.clone_ref(py)
     }
 
@@ -586,18 +564,10 @@ impl Dispatcher {
     }
 
     fn __repr__(&self) -> String {
-        format!(
-            "<pyston.fast function {} ({})>",
-            self.name,
-            self.opts.describe()
-        )
+        format!("<pyston.fast function {} ({})>", self.name, self.opts.describe())
     }
 
-    fn __get__(
-        slf: &Bound<'_, Self>,
-        obj: &Bound<'_, PyAny>,
-        _ty: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Py<PyAny>> {
+    fn __get__(slf: &Bound<'_, Self>, obj: &Bound<'_, PyAny>, _ty: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         if obj.is_none() {
             return Ok(slf.clone().into_any().unbind());
@@ -608,6 +578,40 @@ impl Dispatcher {
 }
 
 impl Dispatcher {
+    /// Whether the function uses syntax pyston cannot compile and runs as
+    /// plain Python instead (strict mode with `fallback=True`); warns once.
+    fn runs_as_python(&self, py: Python<'_>) -> PyResult<bool> {
+        let inner = self.inner.lock().unwrap();
+        if inner.last.is_some() {
+            return Ok(false);
+        }
+        let known = inner.source.is_some();
+        drop(inner);
+        if !known {
+            let _ = self.source(py);
+        }
+        let mut inner = self.inner.lock().unwrap();
+        let Some(Err((e, file))) = inner.source.as_ref() else {
+            return Ok(false);
+        };
+        let (e, file) = (e.clone(), file.clone());
+        if e.kind != ErrorKind::Unsupported || !self.opts.fallback {
+            return Ok(false);
+        }
+        if !inner.warned {
+            inner.warned = true;
+            let line = e.span.map(|s| s.line).unwrap_or(0);
+            let msg = format!(
+                "pyston: '{}' runs as plain Python: {} (line {line} of {file}); use fallback=False to make this an error",
+                self.name, e.message
+            );
+            drop(inner);
+            let cat = py.import("pyston._errors")?.getattr("PerformanceWarning")?;
+            PyErr::warn(py, &cat, &std::ffi::CString::new(msg).unwrap(), 2)?;
+        }
+        Ok(true)
+    }
+
     /// Maps keyword arguments onto positions; `None` lets CPython raise its TypeError.
     fn bind_kwargs<'py>(
         &self,
@@ -645,28 +649,39 @@ impl Dispatcher {
         if !self.opts.fallback {
             let types: Vec<String> = args
                 .iter()
-                .map(|a| {
-                    a.get_type()
-                        .name()
-                        .map(|n| n.to_string())
-                        .unwrap_or_default()
-                })
+                .map(|a| a.get_type().name().map(|n| n.to_string()).unwrap_or_default())
                 .collect();
             let bad = args
                 .iter()
-                .position(|a| {
-                    classify_arg(py, &a, &mut Vec::new())
-                        .ok()
-                        .flatten()
-                        .is_none()
-                })
+                .position(|a| classify_arg(py, &a, &mut Vec::new()).ok().flatten().is_none())
                 .unwrap_or(0);
             return Err(PyTypeError::new_err(format!(
                 "{}() argument '{}' has type '{}', which compiled code does not support (supported: bool, int within 64 bits, float, complex, None, NumPy scalars, ndarrays of bool/int32/int64/float32/float64/complex128, tuples of these)",
                 self.name, src.ir.params[bad], types[bad]
             )));
         }
-        let _ = env;
+        let big_int_only = args.iter().all(|a| {
+            a.is_exact_instance_of::<pyo3::types::PyInt>()
+                || classify_arg(py, &a, &mut Vec::new()).ok().flatten().is_some()
+        });
+        if !big_int_only {
+            let mut inner = self.inner.lock().unwrap();
+            if !inner.warned {
+                inner.warned = true;
+                drop(inner);
+                let bad = args
+                    .iter()
+                    .position(|a| classify_arg(py, &a, &mut Vec::new()).ok().flatten().is_none())
+                    .unwrap_or(0);
+                let tn = args.get_item(bad)?.get_type().name()?.to_string();
+                let msg = format!(
+                    "pyston: '{}' runs on the interpreter tier (slow): argument '{}' has type '{}', which compiled code does not support (line {} of {})",
+                    self.name, src.ir.params[bad], tn, src.ir.span.line, env.filename
+                );
+                let cat = py.import("pyston._errors")?.getattr("PerformanceWarning")?;
+                PyErr::warn(py, &cat, &std::ffi::CString::new(msg).unwrap(), 2)?;
+            }
+        }
         self.interpret(py, args)
     }
 }

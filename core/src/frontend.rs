@@ -19,10 +19,7 @@ fn pyerr(e: PyErr) -> CompileError {
 }
 
 fn tyname(node: &Bound<'_, PyAny>) -> String {
-    node.get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_default()
+    node.get_type().name().map(|n| n.to_string()).unwrap_or_default()
 }
 
 impl Frontend {
@@ -56,20 +53,12 @@ impl Frontend {
         let span = self.span(node);
         let kind = tyname(node);
         if kind == "AsyncFunctionDef" {
-            return Err(CompileError::unsupported(
-                span,
-                "async functions are not supported",
-            ));
+            return Err(CompileError::unsupported(span, "async functions are not supported"));
         }
         if kind != "FunctionDef" {
-            return Err(CompileError::internal(format!(
-                "expected a FunctionDef, got {kind}"
-            )));
+            return Err(CompileError::internal(format!("expected a FunctionDef, got {kind}")));
         }
-        let name: String = node
-            .getattr("name")
-            .and_then(|n| n.extract())
-            .map_err(pyerr)?;
+        let name: String = node.getattr("name").and_then(|n| n.extract()).map_err(pyerr)?;
         let args = node.getattr("args").map_err(pyerr)?;
         let mut params = Vec::new();
         for field in ["posonlyargs", "args"] {
@@ -109,9 +98,7 @@ impl Frontend {
 
     fn list<'py>(&self, node: &Bound<'py, PyAny>, field: &str) -> CResult<Vec<Bound<'py, PyAny>>> {
         let v = node.getattr(field).map_err(pyerr)?;
-        let list = v
-            .cast::<PyList>()
-            .map_err(|e| CompileError::internal(e.to_string()))?;
+        let list = v.cast::<PyList>().map_err(|e| CompileError::internal(e.to_string()))?;
         Ok(list.iter().collect())
     }
 
@@ -177,11 +164,7 @@ impl Frontend {
             "Pass" => StmtKind::Pass,
             "Return" => {
                 let v = get("value")?;
-                StmtKind::Return(if v.is_none() {
-                    None
-                } else {
-                    Some(self.expr(&v)?)
-                })
+                StmtKind::Return(if v.is_none() { None } else { Some(self.expr(&v)?) })
             }
             "Raise" => {
                 let cause = get("cause")?;
@@ -193,10 +176,7 @@ impl Frontend {
                 }
                 let exc = get("exc")?;
                 if exc.is_none() {
-                    return Err(CompileError::unsupported(
-                        span,
-                        "a bare `raise` is not supported yet",
-                    ));
+                    return Err(CompileError::unsupported(span, "a bare `raise` is not supported yet"));
                 }
                 StmtKind::Raise(Some(self.expr(&exc)?))
             }
@@ -204,11 +184,7 @@ impl Frontend {
                 let msg = get("msg")?;
                 StmtKind::Assert(
                     self.expr(&get("test")?)?,
-                    if msg.is_none() {
-                        None
-                    } else {
-                        Some(self.expr(&msg)?)
-                    },
+                    if msg.is_none() { None } else { Some(self.expr(&msg)?) },
                 )
             }
             other => {
@@ -224,10 +200,7 @@ impl Frontend {
                     "AsyncFor" => "`async for` loops",
                     _ => "this statement",
                 };
-                return Err(CompileError::unsupported(
-                    span,
-                    format!("{what} are not supported yet"),
-                ));
+                return Err(CompileError::unsupported(span, format!("{what} are not supported yet")));
             }
         };
         Ok(Stmt { kind, span })
@@ -237,9 +210,7 @@ impl Frontend {
         let span = self.span(node);
         match tyname(node).as_str() {
             "Name" => Ok(Target::Name(
-                node.getattr("id")
-                    .and_then(|n| n.extract())
-                    .map_err(pyerr)?,
+                node.getattr("id").and_then(|n| n.extract()).map_err(pyerr)?,
                 span,
             )),
             "Subscript" => Ok(Target::Subscript(
@@ -296,10 +267,7 @@ impl Frontend {
     }
 
     fn exprs(&self, node: &Bound<'_, PyAny>, field: &str) -> CResult<Vec<Expr>> {
-        self.list(node, field)?
-            .iter()
-            .map(|e| self.expr(e))
-            .collect()
+        self.list(node, field)?.iter().map(|e| self.expr(e)).collect()
     }
 
     fn expr(&self, node: &Bound<'_, PyAny>) -> CResult<Expr> {
@@ -310,11 +278,7 @@ impl Frontend {
             "Constant" => ExprKind::Lit(self.constant(&get("value")?, span)?),
             "Name" => ExprKind::Name(get("id")?.extract().map_err(pyerr)?),
             "Attribute" => ExprKind::Attr(boxed("value")?, get("attr")?.extract().map_err(pyerr)?),
-            "BinOp" => ExprKind::Bin(
-                self.binop(&get("op")?, span)?,
-                boxed("left")?,
-                boxed("right")?,
-            ),
+            "BinOp" => ExprKind::Bin(self.binop(&get("op")?, span)?, boxed("left")?, boxed("right")?),
             "UnaryOp" => {
                 let op = match tyname(&get("op")?).as_str() {
                     "USub" => UnaryOp::Neg,

@@ -113,10 +113,7 @@ pub fn infer(f: &Function, params: &[Ty], env: &mut dyn Env) -> CResult<Typed> {
             ret = join(&ret, &t).ok_or_else(|| {
                 CompileError::typing(
                     f.block(b).term_span,
-                    format!(
-                        "the function returns values of incompatible types ({} and {})",
-                        ret, t
-                    ),
+                    format!("the function returns values of incompatible types ({} and {})", ret, t),
                 )
             })?;
         }
@@ -214,9 +211,7 @@ impl Infer<'_> {
                         .unwrap_or_else(|| "a value".into());
                     CompileError::typing(
                         data.term_span,
-                        format!(
-                            "variable '{name}' holds values of incompatible types ({pt} and {at})"
-                        ),
+                        format!("variable '{name}' holds values of incompatible types ({pt} and {at})"),
                     )
                 })?;
                 if j != pt {
@@ -228,9 +223,7 @@ impl Infer<'_> {
         if let Term::Br(c, _, _) = &data.term {
             let t = self.t.ty(*c);
             if *t != Ty::Bool && *t != Ty::Bottom {
-                return Err(CompileError::internal(format!(
-                    "branch on a non-bool ({t})"
-                )));
+                return Err(CompileError::internal(format!("branch on a non-bool ({t})")));
             }
         }
         if matches!(data.term, Term::Raise(_) | Term::AssertFail(_)) {
@@ -240,13 +233,7 @@ impl Infer<'_> {
         Ok(changed)
     }
 
-    fn global_ty(
-        &mut self,
-        r: Option<Value>,
-        g: GlobalKind,
-        span: Span,
-        what: &str,
-    ) -> CResult<Ty> {
+    fn global_ty(&mut self, r: Option<Value>, g: GlobalKind, span: Span, what: &str) -> CResult<Ty> {
         let t = match &g {
             GlobalKind::Const(c) => const_ty(c, span)?,
             GlobalKind::Array(a, _) => Ty::Array(*a),
@@ -267,14 +254,7 @@ impl Infer<'_> {
         Ok(t)
     }
 
-    fn inst(
-        &mut self,
-        op: &Op,
-        argv: &[Value],
-        args: &[Ty],
-        r: Option<Value>,
-        span: Span,
-    ) -> CResult<Option<Ty>> {
+    fn inst(&mut self, op: &Op, argv: &[Value], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Option<Ty>> {
         Ok(Some(match op {
             Op::Const(c) => const_ty(c, span)?,
             Op::Global(name) => {
@@ -295,7 +275,11 @@ impl Infer<'_> {
                     self.call(&callee, &args[1..], r, kw, span)?
                 }
                 Ty::Array(a) => match (name.as_str(), args.len(), kw.is_empty()) {
-                    ("copy", 1, true) => Ty::Array(ArrTy { layout: Layout::C, ..*a }),
+                    ("copy", 1, true) => Ty::Array(ArrTy {
+                        layout: Layout::C,
+                        readonly: false,
+                        ..*a
+                    }),
                     _ => {
                         return Err(CompileError::typing(
                             span,
@@ -306,7 +290,10 @@ impl Infer<'_> {
                 t => {
                     return Err(CompileError::typing(
                         span,
-                        format!("calling method '{name}' of '{}' is not supported in compiled code", py_name(t)),
+                        format!(
+                            "calling method '{name}' of '{}' is not supported in compiled code",
+                            py_name(t)
+                        ),
                     ))
                 }
             },
@@ -325,7 +312,10 @@ impl Infer<'_> {
                     .and_then(|s| unary_result(*u, s))
                     .map(Ty::from_scalar)
                     .ok_or_else(|| {
-                        CompileError::typing(span, format!("compiled code does not support unary {} on '{}'", u.name(), py_name(a)))
+                        CompileError::typing(
+                            span,
+                            format!("compiled code does not support unary {} on '{}'", u.name(), py_name(a)),
+                        )
                     })
             })?,
             Op::Cmp(c) => {
@@ -339,21 +329,25 @@ impl Infer<'_> {
                     .ok_or_else(|| unsupported_operands(span, "comparison", a, b)),
                 })?
             }
-            Op::Truth => self.each_member(&args[0], span, &|a| match a {
-                Ty::Array(_) => Err(CompileError::typing(
-                    span,
-                    "the truth value of an array is not supported in compiled code (use a.any() or a.all())",
-                )),
-                t if t.is_value() => Ok(Ty::Bool),
-                t => Err(CompileError::typing(span, format!("truth value of '{}'", py_name(t)))),
-            })
-            .map(|t| if matches!(t, Ty::Union(_)) { Ty::Bool } else { t })?,
+            Op::Truth => self
+                .each_member(&args[0], span, &|a| match a {
+                    Ty::Array(_) => Err(CompileError::typing(
+                        span,
+                        "the truth value of an array is not supported in compiled code (use a.any() or a.all())",
+                    )),
+                    t if t.is_value() => Ok(Ty::Bool),
+                    t => Err(CompileError::typing(span, format!("truth value of '{}'", py_name(t)))),
+                })
+                .map(|t| if matches!(t, Ty::Union(_)) { Ty::Bool } else { t })?,
             Op::Tuple => {
                 let mut elems = Vec::new();
                 for t in args {
                     let t = strip_undef(t);
                     if !t.is_value() || matches!(t, Ty::Undef) {
-                        return Err(CompileError::typing(span, format!("a tuple cannot hold a '{}' in compiled code", py_name(&t))));
+                        return Err(CompileError::typing(
+                            span,
+                            format!("a tuple cannot hold a '{}' in compiled code", py_name(&t)),
+                        ));
                     }
                     elems.push(t);
                 }
@@ -414,20 +408,13 @@ impl Infer<'_> {
                 continue; // raises UnboundLocalError at run time
             }
             let t = f(&m)?;
-            out = join(&out, &t).ok_or_else(|| {
-                CompileError::typing(span, format!("incompatible result types {out} and {t}"))
-            })?;
+            out = join(&out, &t)
+                .ok_or_else(|| CompileError::typing(span, format!("incompatible result types {out} and {t}")))?;
         }
         Ok(out)
     }
 
-    fn each_member2(
-        &self,
-        a: &Ty,
-        b: &Ty,
-        span: Span,
-        f: &dyn Fn(&Ty, &Ty) -> CResult<Ty>,
-    ) -> CResult<Ty> {
+    fn each_member2(&self, a: &Ty, b: &Ty, span: Span, f: &dyn Fn(&Ty, &Ty) -> CResult<Ty>) -> CResult<Ty> {
         self.each_member(a, span, &|x| self.each_member(b, span, &|y| f(x, y)))
     }
 
@@ -476,12 +463,7 @@ impl Infer<'_> {
                     "c16" | "complex" => Some(Dtype::Complex128),
                     _ => None,
                 })
-                .ok_or_else(|| {
-                    CompileError::typing(
-                        span,
-                        format!("dtype {s:?} is not supported in compiled code"),
-                    )
-                })?,
+                .ok_or_else(|| CompileError::typing(span, format!("dtype {s:?} is not supported in compiled code")))?,
             Ty::Builtin(Builtin::Float) => Dtype::Float64,
             Ty::Builtin(Builtin::Int) => Dtype::Int64,
             Ty::Builtin(Builtin::Bool) => Dtype::Bool,
@@ -495,14 +477,7 @@ impl Infer<'_> {
         })
     }
 
-    fn call(
-        &mut self,
-        callee: &Ty,
-        args: &[Ty],
-        at: Option<Value>,
-        kw: &[String],
-        span: Span,
-    ) -> CResult<Ty> {
+    fn call(&mut self, callee: &Ty, args: &[Ty], at: Option<Value>, kw: &[String], span: Span) -> CResult<Ty> {
         let npos = args.len() - kw.len();
         let pos = &args[..npos];
         let kwargs: Vec<(&str, &Ty)> = kw.iter().map(|k| k.as_str()).zip(&args[npos..]).collect();
@@ -516,12 +491,8 @@ impl Infer<'_> {
                 ))
             }
         };
-        let bad = |what: &str| {
-            CompileError::typing(
-                span,
-                format!("this call to {what}() is not supported in compiled code"),
-            )
-        };
+        let bad =
+            |what: &str| CompileError::typing(span, format!("this call to {what}() is not supported in compiled code"));
         let real = |t: &Ty| matches!(t.scalar(), Some(s) if !matches!(s, Scalar::Py(Kind::Complex) | Scalar::Np(Dtype::Complex128)));
         Ok(match callee {
             Ty::Func(f) => {
@@ -597,13 +568,7 @@ impl Infer<'_> {
                         no_kw("bool")?;
                         match pos {
                             [] => Ty::Bool,
-                            [a] if a
-                                .members()
-                                .iter()
-                                .all(|m| m.scalar().is_some() || *m == Ty::NoneT) =>
-                            {
-                                Ty::Bool
-                            }
+                            [a] if a.members().iter().all(|m| m.scalar().is_some() || *m == Ty::NoneT) => Ty::Bool,
                             _ => return Err(bad("bool")),
                         }
                     }
@@ -625,6 +590,8 @@ impl Infer<'_> {
                     Round => {
                         no_kw("round")?;
                         match pos {
+                            [Ty::Float, n] if matches!(n, Ty::Int | Ty::Bool) => Ty::Float,
+                            [Ty::Int | Ty::Bool, n] if matches!(n, Ty::Int | Ty::Bool) => Ty::Int,
                             [a] => self.each_member(a, span, &|t| match t {
                                 Ty::Int | Ty::Bool => Ok(Ty::Int),
                                 Ty::Float => Ok(Ty::Int),
@@ -635,15 +602,15 @@ impl Infer<'_> {
                             _ => return Err(bad("round")),
                         }
                     }
-                    Range => return Err(CompileError::typing(
-                        span,
-                        "range() is only supported as the iterable of a for loop in compiled code",
-                    )),
+                    Range => {
+                        return Err(CompileError::typing(
+                            span,
+                            "range() is only supported as the iterable of a for loop in compiled code",
+                        ))
+                    }
                     Math(m) => {
                         no_kw(&format!("math.{}", m.name()))?;
-                        if pos.len() != m.arity()
-                            || !pos.iter().all(|t| t.members().iter().all(real))
-                        {
+                        if pos.len() != m.arity() || !pos.iter().all(|t| t.members().iter().all(real)) {
                             return Err(bad(&format!("math.{}", m.name())));
                         }
                         match m {
@@ -670,9 +637,7 @@ impl Infer<'_> {
                                 _ => {
                                     return Err(CompileError::typing(
                                         span,
-                                        format!(
-                                        "the keyword '{k}' is not supported here in compiled code"
-                                    ),
+                                        format!("the keyword '{k}' is not supported here in compiled code"),
                                     ))
                                 }
                             }
@@ -687,10 +652,7 @@ impl Infer<'_> {
                             t => {
                                 return Err(CompileError::typing(
                                     span,
-                                    format!(
-                                        "a shape must be an int or a tuple of ints, not '{}'",
-                                        py_name(t)
-                                    ),
+                                    format!("a shape must be an int or a tuple of ints, not '{}'", py_name(t)),
                                 ))
                             }
                         };
@@ -698,6 +660,7 @@ impl Infer<'_> {
                             dtype,
                             ndim: ndim as u8,
                             layout: Layout::C,
+                            readonly: false,
                         })
                     }
                     NpAllocLike(_) => {
@@ -711,24 +674,23 @@ impl Infer<'_> {
                                 _ => {
                                     return Err(CompileError::typing(
                                         span,
-                                        format!(
-                                        "the keyword '{k}' is not supported here in compiled code"
-                                    ),
+                                        format!("the keyword '{k}' is not supported here in compiled code"),
                                     ))
                                 }
                             }
                         }
-                        Ty::Array(ArrTy { dtype, ..*a })
+                        Ty::Array(ArrTy {
+                            dtype,
+                            readonly: false,
+                            ..*a
+                        })
                     }
                 }
             }
             t => {
                 return Err(CompileError::typing(
                     span,
-                    format!(
-                        "calling a '{}' is not supported in compiled code",
-                        py_name(t)
-                    ),
+                    format!("calling a '{}' is not supported in compiled code", py_name(t)),
                 ))
             }
         })
@@ -740,14 +702,21 @@ impl Infer<'_> {
                 if idx.len() > a.ndim as usize {
                     return Err(CompileError::typing(
                         span,
-                        format!("too many indices for array: array is {}-dimensional, but {} were indexed", a.ndim, idx.len()),
+                        format!(
+                            "too many indices for array: array is {}-dimensional, but {} were indexed",
+                            a.ndim,
+                            idx.len()
+                        ),
                     ));
                 }
                 for t in idx {
-                    if !is_index(t) || *t == Ty::Bool {
+                    if !is_index(t) {
                         return Err(CompileError::typing(
                             span,
-                            format!("indexing an array with a '{}' is not supported in compiled code yet", py_name(t)),
+                            format!(
+                                "indexing an array with a '{}' is not supported in compiled code yet",
+                                py_name(t)
+                            ),
                         ));
                     }
                 }
@@ -758,11 +727,8 @@ impl Infer<'_> {
                     Ok(Ty::Array(ArrTy {
                         dtype: a.dtype,
                         ndim: rest as u8,
-                        layout: if a.layout == Layout::C {
-                            Layout::C
-                        } else {
-                            Layout::A
-                        },
+                        readonly: a.readonly,
+                        layout: if a.layout == Layout::C { Layout::C } else { Layout::A },
                     }))
                 }
             }
@@ -780,15 +746,16 @@ impl Infer<'_> {
                             Err(CompileError::typing(span, "tuple index out of range"))
                         }
                     }
-                    _ => Err(CompileError::typing(span, "indexing a tuple with a non-constant index is not supported in compiled code")),
+                    _ if !ts.is_empty() && ts.iter().all(|t| *t == ts[0]) && is_index(&idx[0]) => Ok(ts[0].clone()),
+                    _ => Err(CompileError::typing(
+                        span,
+                        "indexing a tuple of mixed types with a non-constant index is not supported in compiled code",
+                    )),
                 }
             }
             t => Err(CompileError::typing(
                 span,
-                format!(
-                    "indexing a '{}' is not supported in compiled code",
-                    py_name(t)
-                ),
+                format!("indexing a '{}' is not supported in compiled code", py_name(t)),
             )),
         }
     }
@@ -810,7 +777,7 @@ impl Infer<'_> {
             ));
         }
         for t in idx {
-            if !is_index(t) || *t == Ty::Bool {
+            if !is_index(t) {
                 return Err(CompileError::typing(
                     span,
                     format!("indexing an array with a '{}' is not supported", py_name(t)),
@@ -818,13 +785,8 @@ impl Infer<'_> {
             }
         }
         for m in v.members() {
-            let ok = match m.scalar() {
-                Some(Scalar::Py(Kind::Complex)) | Some(Scalar::Np(Dtype::Complex128)) => {
-                    a.dtype == Dtype::Complex128
-                }
-                Some(_) => true,
-                None => false,
-            };
+            // A complex stored into a real array is NumPy's business (compiled code deoptimizes).
+            let ok = m.scalar().is_some();
             if !ok {
                 return Err(CompileError::typing(
                     span,

@@ -23,12 +23,7 @@ pub struct Raised {
 }
 
 /// Runs `f` from its entry with `args`.
-pub fn call(
-    py: Python<'_>,
-    f: &Function,
-    env: &PyEnv,
-    args: Vec<Py<PyAny>>,
-) -> Result<Py<PyAny>, Raised> {
+pub fn call(py: Python<'_>, f: &Function, env: &PyEnv, args: Vec<Py<PyAny>>) -> Result<Py<PyAny>, Raised> {
     let mut vals: Vec<Slot> = (0..f.values.len()).map(|_| None).collect();
     for (p, a) in f.block(f.entry()).params.iter().zip(args) {
         vals[p.0 as usize] = Some(a);
@@ -48,6 +43,9 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
     let mut pos = 0;
     for v in &point.values {
         vals[v.0 as usize] = runtime::box_value(py, meta.typed.ty(*v), &ctx.slots, &mut pos)?;
+    }
+    if let Some(v) = point.pending {
+        vals[v.0 as usize] = ctx.pending.take();
     }
     // Compile-time values (modules, functions, dtypes) were not stored: recompute them.
     let live = f.live_before(point.block, point.inst, &f.live_in());
@@ -96,10 +94,7 @@ fn recompute(
     for a in &inst.args {
         recompute(py, f, env, defs, vals, *a)?;
     }
-    let r = eval(py, f, env, vals, &inst.op, &inst.args).map_err(|err| Raised {
-        err,
-        span: inst.span,
-    })?;
+    let r = eval(py, f, env, vals, &inst.op, &inst.args).map_err(|err| Raised { err, span: inst.span })?;
     vals[v.0 as usize] = r;
     Ok(())
 }
@@ -115,10 +110,7 @@ fn exec(
     loop {
         let data = f.block(b);
         for inst in &data.insts[k..] {
-            let r = eval(py, f, env, vals, &inst.op, &inst.args).map_err(|err| Raised {
-                err,
-                span: inst.span,
-            })?;
+            let r = eval(py, f, env, vals, &inst.op, &inst.args).map_err(|err| Raised { err, span: inst.span })?;
             if let Some(res) = inst.result {
                 vals[res.0 as usize] = r;
             }
@@ -129,11 +121,7 @@ fn exec(
             Term::Jump(e) => e,
             Term::Br(c, t, e) => {
                 let cond = get(vals, *c)?;
-                if cond
-                    .bind(py)
-                    .is_truthy()
-                    .map_err(|err| Raised { err, span })?
-                {
+                if cond.bind(py).is_truthy().map_err(|err| Raised { err, span })? {
                     t
                 } else {
                     e
@@ -181,9 +169,7 @@ fn unbound(py: Python<'_>, name: &str) -> PyErr {
             "cannot access local variable '{name}' where it is not associated with a value"
         ))
     } else {
-        PyUnboundLocalError::new_err(format!(
-            "local variable '{name}' referenced before assignment"
-        ))
+        PyUnboundLocalError::new_err(format!("local variable '{name}' referenced before assignment"))
     }
 }
 
@@ -191,10 +177,7 @@ fn get(py: Python<'_>, f: &Function, vals: &[Slot], v: Value) -> PyResult<Py<PyA
     match &vals[v.0 as usize] {
         Some(o) => Ok(o.clone_ref(py)),
         None => {
-            let name = f.values[v.0 as usize]
-                .name
-                .clone()
-                .unwrap_or_else(|| format!("{v}"));
+            let name = f.values[v.0 as usize].name.clone().unwrap_or_else(|| format!("{v}"));
             Err(unbound(py, &name))
         }
     }
@@ -205,7 +188,9 @@ fn get(py: Python<'_>, f: &Function, vals: &[Slot], v: Value) -> PyResult<Py<PyA
 pub fn lookup_global<'py>(py: Python<'py>, env: &PyEnv, name: &str) -> PyResult<Bound<'py, PyAny>> {
     if let Some(cell) = env.cells.get(name) {
         return cell.bind(py).getattr("cell_contents").map_err(|_| {
-            PyNameError::new_err(format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"))
+            PyNameError::new_err(format!(
+                "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
+            ))
         });
     }
     if let Some(v) = env.globals.bind(py).get_item(name)? {
@@ -214,9 +199,7 @@ pub fn lookup_global<'py>(py: Python<'py>, env: &PyEnv, name: &str) -> PyResult<
     if let Some(v) = env.builtins.bind(py).get_item(name)? {
         return Ok(v);
     }
-    Err(PyNameError::new_err(format!(
-        "name '{name}' is not defined"
-    )))
+    Err(PyNameError::new_err(format!("name '{name}' is not defined")))
 }
 
 fn owned(py: Python<'_>, p: *mut ffi::PyObject) -> PyResult<Py<PyAny>> {
@@ -274,33 +257,16 @@ fn index_key<'py>(py: Python<'py>, items: Vec<Py<PyAny>>) -> PyResult<Bound<'py,
     }
 }
 
-fn eval(
-    py: Python<'_>,
-    f: &Function,
-    env: &PyEnv,
-    vals: &[Slot],
-    op: &Op,
-    args: &[Value],
-) -> PyResult<Slot> {
+fn eval(py: Python<'_>, f: &Function, env: &PyEnv, vals: &[Slot], op: &Op, args: &[Value]) -> PyResult<Slot> {
     let arg = |i: usize| get(py, f, vals, args[i]).map(|o| o.into_bound(py));
-    let all = |from: usize| -> PyResult<Vec<Py<PyAny>>> {
-        args[from..].iter().map(|a| get(py, f, vals, *a)).collect()
-    };
+    let all = |from: usize| -> PyResult<Vec<Py<PyAny>>> { args[from..].iter().map(|a| get(py, f, vals, *a)).collect() };
     let out: Py<PyAny> = match op {
         Op::Const(c) => match c {
             Const::Int(i) => i.into_pyobject(py)?.into_any().unbind(),
-            Const::BigInt(s) => py
-                .get_type::<pyo3::types::PyInt>()
-                .call1((s.as_str(),))?
-                .unbind(),
+            Const::BigInt(s) => py.get_type::<pyo3::types::PyInt>().call1((s.as_str(),))?.unbind(),
             Const::Float(x) => x.into_pyobject(py)?.into_any().unbind(),
-            Const::Complex(r, i) => pyo3::types::PyComplex::from_doubles(py, *r, *i)
-                .into_any()
-                .unbind(),
-            Const::Bool(b) => pyo3::types::PyBool::new(py, *b)
-                .to_owned()
-                .into_any()
-                .unbind(),
+            Const::Complex(r, i) => pyo3::types::PyComplex::from_doubles(py, *r, *i).into_any().unbind(),
+            Const::Bool(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any().unbind(),
             Const::None => py.None(),
             Const::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
         },

@@ -350,14 +350,9 @@ impl Function {
                     HashSet::new()
                 } else {
                     let mut it = preds[b.0 as usize].iter();
-                    let first = it
-                        .next()
-                        .map(|p| avail_out[p.0 as usize].clone())
-                        .unwrap_or_default();
+                    let first = it.next().map(|p| avail_out[p.0 as usize].clone()).unwrap_or_default();
                     it.fold(first, |acc, p| {
-                        acc.intersection(&avail_out[p.0 as usize])
-                            .copied()
-                            .collect()
+                        acc.intersection(&avail_out[p.0 as usize]).copied().collect()
                     })
                 };
                 let data = self.block(b);
@@ -377,32 +372,23 @@ impl Function {
                 HashSet::new()
             } else {
                 let mut it = preds[b.0 as usize].iter();
-                let first = it
-                    .next()
-                    .map(|p| avail_out[p.0 as usize].clone())
-                    .unwrap_or_default();
+                let first = it.next().map(|p| avail_out[p.0 as usize].clone()).unwrap_or_default();
                 it.fold(first, |acc, p| {
-                    acc.intersection(&avail_out[p.0 as usize])
-                        .copied()
-                        .collect()
+                    acc.intersection(&avail_out[p.0 as usize]).copied().collect()
                 })
             };
             avail.extend(data.params.iter().copied());
             for inst in &data.insts {
                 for a in &inst.args {
                     if !avail.contains(a) {
-                        return Err(format!(
-                            "{b}: {a} is used before it is defined on every path"
-                        ));
+                        return Err(format!("{b}: {a} is used before it is defined on every path"));
                     }
                 }
                 avail.extend(inst.result);
             }
             for a in data.term.uses() {
                 if !avail.contains(&a) {
-                    return Err(format!(
-                        "{b}: terminator uses {a} before it is defined on every path"
-                    ));
+                    return Err(format!("{b}: terminator uses {a} before it is defined on every path"));
                 }
             }
         }
@@ -425,10 +411,7 @@ impl Function {
             let params: Vec<String> = data.params.iter().map(|p| name(*p)).collect();
             let _ = writeln!(s, "{b}({}):", params.join(", "));
             for inst in &data.insts {
-                let lhs = inst
-                    .result
-                    .map(|r| format!("{} = ", name(r)))
-                    .unwrap_or_default();
+                let lhs = inst.result.map(|r| format!("{} = ", name(r))).unwrap_or_default();
                 let args: Vec<String> = inst.args.iter().map(|a| a.to_string()).collect();
                 let _ = writeln!(
                     s,

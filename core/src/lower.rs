@@ -176,10 +176,7 @@ impl Lowerer {
         }
         let v = if !self.sealed.contains(&b) {
             let p = self.add_param(b, name);
-            self.incomplete
-                .entry(b)
-                .or_default()
-                .push((name.to_string(), p));
+            self.incomplete.entry(b).or_default().push((name.to_string(), p));
             p
         } else {
             let preds = self.preds[b.0 as usize].clone();
@@ -273,14 +270,7 @@ impl Lowerer {
                 Target::Name(n, tspan) => {
                     let cur = self.name(n, *tspan);
                     let v = self.expr(value)?;
-                    let r = self.emit_cur(
-                        Op::Bin {
-                            op: *op,
-                            inplace: true,
-                        },
-                        vec![cur, v],
-                        span,
-                    );
+                    let r = self.emit_cur(Op::Bin { op: *op, inplace: true }, vec![cur, v], span);
                     let b = self.block();
                     self.write_var(n, b, r);
                 }
@@ -290,14 +280,7 @@ impl Lowerer {
                     args.extend(self.index(idx)?);
                     let cur = self.emit_cur(Op::GetItem, args.clone(), span);
                     let v = self.expr(value)?;
-                    let r = self.emit_cur(
-                        Op::Bin {
-                            op: *op,
-                            inplace: true,
-                        },
-                        vec![cur, v],
-                        span,
-                    );
+                    let r = self.emit_cur(Op::Bin { op: *op, inplace: true }, vec![cur, v], span);
                     args.push(r);
                     self.emit_store(args, span);
                 }
@@ -382,9 +365,7 @@ impl Lowerer {
                     Some(after)
                 };
             }
-            StmtKind::For(target, iter, body, orelse) => {
-                self.for_loop(target, iter, body, orelse, span)?
-            }
+            StmtKind::For(target, iter, body, orelse) => self.for_loop(target, iter, body, orelse, span)?,
             StmtKind::Break => {
                 let (_, brk) = *self
                     .loops
@@ -393,9 +374,10 @@ impl Lowerer {
                 self.jump(brk, vec![], span);
             }
             StmtKind::Continue => {
-                let (cont, _) = *self.loops.last().ok_or_else(|| {
-                    CompileError::unsupported(span, "'continue' not properly in loop")
-                })?;
+                let (cont, _) = *self
+                    .loops
+                    .last()
+                    .ok_or_else(|| CompileError::unsupported(span, "'continue' not properly in loop"))?;
                 self.jump(cont, vec![], span);
             }
             StmtKind::Return(e) => {
@@ -460,14 +442,7 @@ impl Lowerer {
         });
     }
 
-    fn for_loop(
-        &mut self,
-        target: &Target,
-        iter: &Expr,
-        body: &[Stmt],
-        orelse: &[Stmt],
-        span: Span,
-    ) -> CResult<()> {
+    fn for_loop(&mut self, target: &Target, iter: &Expr, body: &[Stmt], orelse: &[Stmt], span: Span) -> CResult<()> {
         let kname = self.hidden_name("k");
         let iname = self.hidden_name("i");
         // The trip count and, for ranges, start and step.
@@ -513,12 +488,7 @@ impl Lowerer {
         self.cur = Some(header);
         let k = self.read_var(&kname, header, span);
         let c = self.emit(header, Op::Cmp(CmpOp::Lt), vec![k, n], iter.span);
-        let (bb, latch, eb, after) = (
-            self.new_block(),
-            self.new_block(),
-            self.new_block(),
-            self.new_block(),
-        );
+        let (bb, latch, eb, after) = (self.new_block(), self.new_block(), self.new_block(), self.new_block());
         self.terminate(
             header,
             Term::Br(
@@ -656,6 +626,16 @@ impl Lowerer {
                     span,
                 )
             }
+            ExprKind::Unary(UnaryOp::Neg, a)
+                if matches!(a.kind, ExprKind::Lit(Literal::Int(_) | Literal::Float(_))) =>
+            {
+                let c = match a.kind {
+                    ExprKind::Lit(Literal::Int(i)) => Const::Int(-i),
+                    ExprKind::Lit(Literal::Float(x)) => Const::Float(-x),
+                    _ => unreachable!(),
+                };
+                self.emit_cur(Op::Const(c), vec![], span)
+            }
             ExprKind::Unary(op, a) => {
                 let a = self.expr(a)?;
                 self.emit_cur(Op::Unary(*op), vec![a], span)
@@ -778,10 +758,7 @@ impl Lowerer {
                 self.emit_cur(Op::GetItem, args, span)
             }
             ExprKind::Tuple(es) => {
-                let vals = es
-                    .iter()
-                    .map(|e| self.expr(e))
-                    .collect::<CResult<Vec<_>>>()?;
+                let vals = es.iter().map(|e| self.expr(e)).collect::<CResult<Vec<_>>>()?;
                 self.emit_cur(Op::Tuple, vals, span)
             }
             ExprKind::IfExp(test, a, b) => {

@@ -35,16 +35,9 @@ pub struct Source {
 }
 
 /// Parses and lowers the Python function `func` (through `pyston._source`).
-pub fn front(
-    py: Python<'_>,
-    func: &Bound<'_, PyAny>,
-) -> PyResult<Result<Source, (CompileError, String)>> {
-    let src = py
-        .import("pyston._source")?
-        .getattr("function_ast")?
-        .call1((func,))?;
-    let (node, filename, line_offset, col_offset): (Bound<'_, PyAny>, String, u32, u32) =
-        src.extract()?;
+pub fn front(py: Python<'_>, func: &Bound<'_, PyAny>) -> PyResult<Result<Source, (CompileError, String)>> {
+    let src = py.import("pyston._source")?.getattr("function_ast")?.call1((func,))?;
+    let (node, filename, line_offset, col_offset): (Bound<'_, PyAny>, String, u32, u32) = src.extract()?;
     let fe = Frontend::new(line_offset, col_offset);
     let res = fe
         .function(&node)
@@ -231,14 +224,7 @@ fn compile_inner(
             cranelift_codegen::ir::UserFuncName::user(0, func_id.as_u32()),
             sig,
         );
-        let out = codegen::build(
-            &mut jit.module,
-            &mut jit.ctx.func,
-            &mut jit.fctx,
-            f,
-            &typed,
-            &cg_env,
-        );
+        let out = codegen::build(&mut jit.module, &mut jit.ctx.func, &mut jit.fctx, f, &typed, &cg_env);
         let out = match out {
             Ok(o) => o,
             Err(e) => {
@@ -251,9 +237,7 @@ fn compile_inner(
         }
         jit.module
             .define_function(func_id, &mut jit.ctx)
-            .map_err(|e| {
-                CompileError::internal(format!("Cranelift rejected the function: {e:?}"))
-            })?;
+            .map_err(|e| CompileError::internal(format!("Cranelift rejected the function: {e:?}")))?;
         jit.module.clear_context(&mut jit.ctx);
         jit.module
             .finalize_definitions()
@@ -308,10 +292,7 @@ pub fn disassemble(
     let meta_slot: Box<*const FuncMeta> = Box::new(std::ptr::null());
     let func_id = with_jit(|jit| {
         jit.counter += 1;
-        codegen::declare(
-            &mut jit.module,
-            &format!("pyston_asm_{}_{}", f.name, jit.counter),
-        )
+        codegen::declare(&mut jit.module, &format!("pyston_asm_{}_{}", f.name, jit.counter))
     })?;
     IN_PROGRESS.with(|s| {
         s.borrow_mut().push(InProgress {
@@ -338,14 +319,7 @@ pub fn disassemble(
             cranelift_codegen::ir::UserFuncName::user(0, func_id.as_u32()),
             sig,
         );
-        codegen::build(
-            &mut jit.module,
-            &mut ctx.func,
-            &mut jit.fctx,
-            f,
-            &typed,
-            &cg_env,
-        )?;
+        codegen::build(&mut jit.module, &mut ctx.func, &mut jit.fctx, f, &typed, &cg_env)?;
         ctx.set_disasm(true);
         let isa = jit.module.isa();
         let code = ctx
@@ -396,10 +370,7 @@ fn builtin_table(py: Python<'_>) -> PyResult<&'static HashMap<usize, GlobalKind>
     }
     let math = py.import("math")?;
     for m in MathFn::ALL {
-        add(
-            math.getattr(m.name())?,
-            GlobalKind::Builtin(Builtin::Math(m)),
-        );
+        add(math.getattr(m.name())?, GlobalKind::Builtin(Builtin::Math(m)));
     }
     let np = py.import("numpy")?;
     for (name, b) in [
@@ -430,11 +401,7 @@ impl CompileEnv<'_> {
                 return g.clone();
             }
         }
-        let tn = obj
-            .get_type()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_default();
+        let tn = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
         let tp = obj.get_type().as_ptr();
         let (t_bool, t_int, t_float, t_complex) = (
             std::ptr::addr_of_mut!(pyo3::ffi::PyBool_Type) as *mut pyo3::ffi::PyObject,
@@ -540,15 +507,10 @@ impl Env for CompileEnv<'_> {
             .get(&fid)
             .map(|d| d.clone_ref(self.py))
             .ok_or_else(|| CompileError::internal("unknown callee"))?;
-        let spec = crate::dispatch::spec_for(self.py, disp.bind(self.py), args).map_err(|e| {
-            CompileError::typing(span, format!("compiling the called function failed: {e}"))
-        })?;
+        let spec = crate::dispatch::spec_for(self.py, disp.bind(self.py), args)
+            .map_err(|e| CompileError::typing(span, format!("compiling the called function failed: {e}")))?;
         let (Some(func_id), Some(meta)) = (spec.func_id, spec.meta.as_ref()) else {
-            let why = spec
-                .fallback
-                .as_ref()
-                .map(|e| e.message.clone())
-                .unwrap_or_default();
+            let why = spec.fallback.as_ref().map(|e| e.message.clone()).unwrap_or_default();
             return Err(CompileError::typing(
                 span,
                 format!(

@@ -34,6 +34,12 @@ pub const DEOPT_SLOTS: usize = 512;
 pub struct Ctx {
     /// Set by compiled code before it returns [`DEOPT`].
     pub deopt_point: u32,
+    /// Nesting depth of compiled frames in this call (direct calls between
+    /// compiled functions do not pass through CPython's recursion check).
+    pub depth: u32,
+    /// Deeper than this, compiled code deoptimizes and CPython's own
+    /// recursion limit takes over (`RecursionError` instead of a crash).
+    pub depth_limit: u32,
     pub _pad: u32,
     /// Live values at the deopt point, as slots.
     pub slots: [u64; DEOPT_SLOTS],
@@ -41,19 +47,42 @@ pub struct Ctx {
     pub arena: Vec<*mut ffi::PyObject>,
     /// Frames an exception passed through: (function metadata, source span).
     pub frames: Vec<(Arc<FuncMeta>, crate::hir::Span)>,
+    /// A call result handed to the interpreter by a deopt point's `pending`.
+    pub pending: Option<Py<PyAny>>,
 }
 
 pub const CTX_DEOPT_POINT_OFFSET: i32 = 0;
-pub const CTX_SLOTS_OFFSET: i32 = 8;
+thread_local! {
+    /// Compiled-frame depth of the calls in progress on this thread, carried
+    /// across re-entries through the interpreter tier so that deep recursion
+    /// ends in `RecursionError` (as in CPython) and never overflows the stack.
+    pub static NATIVE_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` (the interpreter finishing a deoptimized frame) with the native
+/// depth of the frames below it recorded.
+pub fn with_depth<R>(depth: u32, f: impl FnOnce() -> R) -> R {
+    let saved = NATIVE_DEPTH.with(|d| d.replace(depth));
+    let r = f();
+    NATIVE_DEPTH.with(|d| d.set(saved));
+    r
+}
+
+pub const CTX_DEPTH_OFFSET: i32 = 4;
+pub const CTX_DEPTH_LIMIT_OFFSET: i32 = 8;
+pub const CTX_SLOTS_OFFSET: i32 = 16;
 
 impl Ctx {
     pub fn new() -> Box<Ctx> {
         Box::new(Ctx {
             deopt_point: 0,
+            depth: 0,
+            depth_limit: 1000,
             _pad: 0,
             slots: [0; DEOPT_SLOTS],
             arena: Vec::new(),
             frames: Vec::new(),
+            pending: None,
         })
     }
 
@@ -82,6 +111,9 @@ pub struct DeoptPoint {
     pub inst: usize,
     /// The live values, in slot order.
     pub values: Vec<Value>,
+    /// The value the interpreter takes from `ctx.pending` (a call's result that
+    /// compiled code could not hold).
+    pub pending: Option<Value>,
 }
 
 /// The Python side of a function: what the interpreter needs to run it.
@@ -203,8 +235,7 @@ pub fn np_types(py: Python<'_>) -> PyResult<&'static NpTypes> {
         descrs[i] = unsafe { PY_ARRAY_API.PyArray_DescrFromType(py, typenum(*d)) } as usize;
     }
     // SAFETY: reading NumPy's static type object pointer.
-    let ndarray_type =
-        unsafe { npyffi::get_type_object(py, npyffi::NpyTypes::PyArray_Type) } as usize;
+    let ndarray_type = unsafe { npyffi::get_type_object(py, npyffi::NpyTypes::PyArray_Type) } as usize;
     let _ = NP.set(NpTypes {
         scalar_types,
         descrs,
@@ -276,6 +307,7 @@ pub unsafe fn array_info(obj: *mut ffi::PyObject, slots: &mut Vec<u64>) -> Optio
         dtype,
         ndim: nd as u8,
         layout,
+        readonly: f.flags & npyffi::NPY_ARRAY_WRITEABLE == 0,
     })
 }
 
@@ -293,12 +325,7 @@ fn read_slot(slots: &[u64], i: usize, t: SlotTy) -> u64 {
 
 /// Builds the Python object for a value of type `t` from `slots[*pos..]`.
 /// `Ok(None)` means "unbound" (a local read before assignment).
-pub fn box_value(
-    py: Python<'_>,
-    t: &Ty,
-    slots: &[u64],
-    pos: &mut usize,
-) -> PyResult<Option<Py<PyAny>>> {
+pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyResult<Option<Py<PyAny>>> {
     let mut take = |st: SlotTy| {
         let v = read_slot(slots, *pos, st);
         *pos += 1;
@@ -311,20 +338,12 @@ pub fn box_value(
             .to_owned()
             .into_any()
             .unbind(),
-        Ty::Int => (take(SlotTy::I64) as i64)
-            .into_pyobject(py)?
-            .into_any()
-            .unbind(),
-        Ty::Float => f64::from_bits(take(SlotTy::F64))
-            .into_pyobject(py)?
-            .into_any()
-            .unbind(),
+        Ty::Int => (take(SlotTy::I64) as i64).into_pyobject(py)?.into_any().unbind(),
+        Ty::Float => f64::from_bits(take(SlotTy::F64)).into_pyobject(py)?.into_any().unbind(),
         Ty::Complex => {
             let re = f64::from_bits(take(SlotTy::F64));
             let im = f64::from_bits(take(SlotTy::F64));
-            pyo3::types::PyComplex::from_doubles(py, re, im)
-                .into_any()
-                .unbind()
+            pyo3::types::PyComplex::from_doubles(py, re, im).into_any().unbind()
         }
         Ty::Np(d) => {
             let mut buf = [0u64; 2];
@@ -357,11 +376,7 @@ pub fn box_value(
             }
             return out.ok_or_else(|| crate::internal_error("bad union tag"));
         }
-        t => {
-            return Err(crate::internal_error(&format!(
-                "cannot box a value of type {t}"
-            )))
-        }
+        t => return Err(crate::internal_error(&format!("cannot box a value of type {t}"))),
     };
     Ok(Some(obj))
 }
@@ -444,12 +459,7 @@ fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
 // Unboxing: Python objects -> slots (for arguments and resumed calls)
 
 /// Appends the slots of `obj` as a value of type `t`; `false` if it does not fit.
-pub fn unbox_value(
-    py: Python<'_>,
-    t: &Ty,
-    obj: &Bound<'_, PyAny>,
-    out: &mut Vec<u64>,
-) -> PyResult<bool> {
+pub fn unbox_value(py: Python<'_>, t: &Ty, obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) -> PyResult<bool> {
     let np = np_types(py)?;
     let tp = obj.get_type().as_ptr() as usize;
     Ok(match t {
@@ -458,15 +468,13 @@ pub fn unbox_value(
             out.push(obj.is_truthy()? as u64);
             true
         }
-        Ty::Int if tp == std::ptr::addr_of!(ffi::PyLong_Type) as usize => {
-            match obj.extract::<i64>() {
-                Ok(i) => {
-                    out.push(i as u64);
-                    true
-                }
-                Err(_) => false,
+        Ty::Int if tp == std::ptr::addr_of!(ffi::PyLong_Type) as usize => match obj.extract::<i64>() {
+            Ok(i) => {
+                out.push(i as u64);
+                true
             }
-        }
+            Err(_) => false,
+        },
         Ty::Float if tp == std::ptr::addr_of!(ffi::PyFloat_Type) as usize => {
             out.push(obj.extract::<f64>()?.to_bits());
             true
@@ -483,9 +491,7 @@ pub fn unbox_value(
             }
             let mut buf = [0u64; 2];
             // SAFETY: `obj` is a NumPy scalar of dtype `d`; the buffer holds 16 bytes.
-            unsafe {
-                PY_ARRAY_API.PyArray_ScalarAsCtype(py, obj.as_ptr(), buf.as_mut_ptr() as *mut _)
-            };
+            unsafe { PY_ARRAY_API.PyArray_ScalarAsCtype(py, obj.as_ptr(), buf.as_mut_ptr() as *mut _) };
             match d {
                 Dtype::Bool => out.push(buf[0] & 0xff),
                 Dtype::Int32 | Dtype::Float32 => out.push(buf[0] & 0xffff_ffff),
@@ -504,7 +510,8 @@ pub fn unbox_value(
                 Some(a)
                     if a.dtype == want.dtype
                         && a.ndim == want.ndim
-                        && (want.layout == Layout::A || want.layout == a.layout) =>
+                        && (want.layout == Layout::A || want.layout == a.layout)
+                        && (want.readonly || !a.readonly) =>
                 {
                     true
                 }
@@ -763,27 +770,191 @@ pub unsafe extern "C" fn pyston_alloc(
     })
 }
 
-/// `np.empty_like/zeros_like/ones_like(a)`: an array shaped like the array whose
-/// slots are at `src`, in Fortran order when `a` is (NumPy's order='K' for
-/// contiguous arrays; other views get the order of their largest strides).
+/// NumPy's complex division (Smith's method with a reciprocal); DEOPT when
+/// dividing by zero (NumPy returns inf/nan with a warning).
 ///
 /// # Safety
-/// Called by compiled code; every pointer argument is valid for the accesses described above.
+/// Called by compiled code; `out` points to two writable f64 slots.
+pub unsafe extern "C" fn pyston_npy_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) -> i32 {
+    let (abs_br, abs_bi) = (br.abs(), bi.abs());
+    let (re, im) = if abs_br >= abs_bi {
+        if abs_br == 0.0 && abs_bi == 0.0 {
+            return DEOPT;
+        }
+        let rat = bi / br;
+        let scl = 1.0 / (br + bi * rat);
+        ((ar + ai * rat) * scl, (ai - ar * rat) * scl)
+    } else {
+        let rat = br / bi;
+        let scl = 1.0 / (bi + br * rat);
+        ((ar * rat + ai) * scl, (ai * rat - ar) * scl)
+    };
+    // SAFETY: `out` points to two f64 stack slots in the calling compiled function.
+    unsafe {
+        *out = re;
+        *out.add(1) = im;
+    }
+    OK
+}
+
+/// Complex `**`, computed by CPython (`numpy` 0) or NumPy (`numpy` 1) itself.
+/// DEOPT when it raises (e.g. `0j ** -1`).
+///
+/// # Safety
+/// Called by compiled code; `out` points to two writable f64 slots.
+pub unsafe extern "C" fn pyston_cpow(numpy: i32, ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) -> i32 {
+    Python::attach(|py| {
+        let r = (|| -> PyResult<(f64, f64)> {
+            let (a, b) = if numpy != 0 {
+                let c = py.import("numpy")?.getattr("complex128")?;
+                (
+                    c.call1((pyo3::types::PyComplex::from_doubles(py, ar, ai),))?,
+                    c.call1((pyo3::types::PyComplex::from_doubles(py, br, bi),))?,
+                )
+            } else {
+                (
+                    pyo3::types::PyComplex::from_doubles(py, ar, ai).into_any(),
+                    pyo3::types::PyComplex::from_doubles(py, br, bi).into_any(),
+                )
+            };
+            let r = a.pow(b, py.None())?;
+            Ok((r.getattr("real")?.extract()?, r.getattr("imag")?.extract()?))
+        })();
+        match r {
+            Ok((re, im)) => {
+                // SAFETY: `out` points to two f64 stack slots in the calling compiled function.
+                unsafe {
+                    *out = re;
+                    *out.add(1) = im;
+                }
+                OK
+            }
+            Err(_) => DEOPT,
+        }
+    })
+}
+
+/// `np.power` on two values of dtype `Dtype::ALL[dtype]` (float32/float64). DEOPT on error.
+///
+/// # Safety
+/// Called by compiled code; `out` points to a writable f64 slot.
+pub unsafe extern "C" fn pyston_np_power(dtype: i32, x: f64, y: f64, out: *mut f64) -> i32 {
+    Python::attach(|py| {
+        let r = (|| -> PyResult<f64> {
+            let np = py.import("numpy")?;
+            let t = np.getattr(Dtype::ALL[dtype as usize].name())?;
+            np.getattr("power")?
+                .call1((t.call1((x,))?, t.call1((y,))?))?
+                .extract::<f64>()
+        })();
+        match r {
+            Ok(v) => {
+                // SAFETY: `out` points to a stack slot in the calling compiled function.
+                unsafe { *out = v };
+                OK
+            }
+            Err(_) => DEOPT,
+        }
+    })
+}
+
+/// `round(x, ndigits)` for a Python float, through CPython's correctly rounded algorithm.
+///
+/// # Safety
+/// Called by compiled code; `out` points to a writable f64 slot.
+pub unsafe extern "C" fn pyston_pyround(x: f64, ndigits: i64, out: *mut f64) -> i32 {
+    Python::attach(|py| {
+        let r = py
+            .import("builtins")
+            .and_then(|b| b.getattr("round")?.call1((x, ndigits))?.extract::<f64>());
+        match r {
+            Ok(v) => {
+                // SAFETY: `out` points to a stack slot in the calling compiled function.
+                unsafe { *out = v };
+                OK
+            }
+            Err(_) => DEOPT,
+        }
+    })
+}
+
+/// `np.empty_like/zeros_like/ones_like(a)` with NumPy's default order='K':
+/// `order` 0 (the source is C-contiguous), 1 (Fortran) or 2 (any view: the
+/// new array's axes are laid out in the order of the source's |strides|).
+///
+/// # Safety
+/// Called by compiled code; `src` holds the slots of a live array, `out` has
+/// room for the new array's slots.
 pub unsafe extern "C" fn pyston_alloc_like(
     ctx: *mut Ctx,
     kind: i32,
     dtype: i32,
     ndim: i64,
     src: *const u64,
+    order: i32,
     out: *mut u64,
 ) -> i32 {
     let nd = ndim as usize;
     // SAFETY: `src` points to the 2 + 2*ndim slots of a live array value.
     let s: Vec<u64> = (0..2 + 2 * nd).map(|k| unsafe { *src.add(k) }).collect();
     let shape: Vec<i64> = s[2..2 + nd].iter().map(|x| *x as i64).collect();
+    if order != 2 || nd < 2 {
+        // SAFETY: forwarding valid pointers.
+        return unsafe { pyston_alloc(ctx, kind, dtype, ndim, shape.as_ptr(), (order == 1) as i32, out) };
+    }
     let strides: Vec<i64> = s[2 + nd..].iter().map(|x| (*x as i64).abs()).collect();
-    let fortran = nd > 1 && strides[0] < strides[nd - 1] && shape.iter().all(|n| *n > 1);
-    pyston_alloc(ctx, kind, dtype, ndim, shape.as_ptr(), fortran as i32, out)
+    let mut perm: Vec<usize> = (0..nd).collect();
+    perm.sort_by(|a, b| strides[*b].cmp(&strides[*a]));
+    let d = Dtype::ALL[dtype as usize];
+    let pshape: Vec<i64> = perm.iter().map(|k| shape[*k]).collect();
+    let pstr = c_strides(&pshape, d.itemsize());
+    let mut new_strides = vec![0isize; nd];
+    for (i, k) in perm.iter().enumerate() {
+        new_strides[*k] = pstr[i] as isize;
+    }
+    Python::attach(|py| {
+        let Ok(np) = np_types(py) else { return ERROR };
+        let descr = np.descrs[dtype as usize] as *mut npyffi::PyArray_Descr;
+        let mut dims: Vec<isize> = shape.iter().map(|x| *x as isize).collect();
+        // SAFETY: NewFromDescr steals a descriptor reference; with NULL data NumPy
+        // allocates the (permuted-contiguous) buffer the strides describe.
+        let arr = unsafe {
+            ffi::Py_INCREF(descr as *mut ffi::PyObject);
+            PY_ARRAY_API.PyArray_NewFromDescr(
+                py,
+                np.ndarray_type as *mut _,
+                descr,
+                nd as i32,
+                dims.as_mut_ptr(),
+                new_strides.as_mut_ptr(),
+                std::ptr::null_mut(),
+                0,
+                std::ptr::null_mut(),
+            )
+        };
+        if arr.is_null() {
+            return ERROR;
+        }
+        // SAFETY: `ctx` is the live context of this call.
+        unsafe { (*ctx).arena.push(arr) };
+        let mut slots = Vec::with_capacity(2 + 2 * nd);
+        // SAFETY: `arr` is a fresh ndarray.
+        unsafe { array_info(arr, &mut slots) };
+        let count: i64 = shape.iter().product();
+        // SAFETY: the buffer holds `count` elements contiguously (in permuted order).
+        unsafe {
+            match kind {
+                1 => std::ptr::write_bytes(slots[0] as *mut u8, 0, (count * d.itemsize()) as usize),
+                2 => fill_ones(slots[0] as *mut u8, d, count as usize),
+                _ => {}
+            }
+        }
+        for (i, v) in slots.iter().enumerate() {
+            // SAFETY: `out` has room for the array's slots.
+            unsafe { *out.add(i) = *v };
+        }
+        OK
+    })
 }
 
 /// # Safety
@@ -813,13 +984,7 @@ unsafe fn fill_ones(data: *mut u8, d: Dtype, n: usize) {
 ///
 /// # Safety
 /// Called by compiled code; every pointer argument is valid for the accesses described above.
-pub unsafe extern "C" fn pyston_copy(
-    ctx: *mut Ctx,
-    dtype: i32,
-    ndim: i64,
-    src: *const u64,
-    out: *mut u64,
-) -> i32 {
+pub unsafe extern "C" fn pyston_copy(ctx: *mut Ctx, dtype: i32, ndim: i64, src: *const u64, out: *mut u64) -> i32 {
     let nd = ndim as usize;
     // SAFETY: `src` points to the 2 + 2*ndim slots of a live array value.
     let s: Vec<u64> = (0..2 + 2 * nd).map(|k| unsafe { *src.add(k) }).collect();
@@ -841,11 +1006,7 @@ pub unsafe extern "C" fn pyston_copy(
         let doff: i64 = (0..nd).map(|k| idx[k] * dst_strides[k]).sum();
         // SAFETY: both offsets address element `idx` inside their arrays.
         unsafe {
-            std::ptr::copy_nonoverlapping(
-                (s[0] as *const u8).offset(so as isize),
-                dst.offset(doff as isize),
-                item,
-            )
+            std::ptr::copy_nonoverlapping((s[0] as *const u8).offset(so as isize), dst.offset(doff as isize), item)
         };
         for k in (0..nd).rev() {
             idx[k] += 1;
@@ -869,7 +1030,8 @@ pub unsafe extern "C" fn pyston_resume(ctx: *mut Ctx, meta: *const FuncMeta, out
         // compiled code calling us; `ctx` is the live context of this call.
         let (meta, ctx) = unsafe { (&*meta, &mut *ctx) };
         let meta_arc = crate::dispatch::meta_arc(meta);
-        match crate::interp::resume(py, &meta_arc, ctx) {
+        let depth = ctx.depth + 1;
+        match with_depth(depth, || crate::interp::resume(py, &meta_arc, ctx)) {
             Ok(obj) => {
                 let mut slots = Vec::new();
                 match unbox_value(py, &meta.typed.ret, obj.bind(py), &mut slots) {
@@ -883,12 +1045,9 @@ pub unsafe extern "C" fn pyston_resume(ctx: *mut Ctx, meta: *const FuncMeta, out
                         OK
                     }
                     Ok(false) => {
-                        PyErr::new::<pyo3::exceptions::PyNotImplementedError, _>(format!(
-                            "pyston: a call to '{}' returned a value of another type than compiled code expected (deoptimization across calls is not supported yet)",
-                            meta.func.name
-                        ))
-                        .restore(py);
-                        ERROR
+                        // e.g. a big int: the caller continues on the interpreter tier.
+                        ctx.pending = Some(obj);
+                        DEOPT
                     }
                     Err(e) => {
                         e.restore(py);
@@ -1003,6 +1162,10 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_fdivmod", pyston_fdivmod as *const u8),
         ("pyston_fdivmod32", pyston_fdivmod32 as *const u8),
         ("pyston_cdiv", pyston_cdiv as *const u8),
+        ("pyston_npy_cdiv", pyston_npy_cdiv as *const u8),
+        ("pyston_pyround", pyston_pyround as *const u8),
+        ("pyston_cpow", pyston_cpow as *const u8),
+        ("pyston_np_power", pyston_np_power as *const u8),
         ("pyston_alloc", pyston_alloc as *const u8),
         ("pyston_copy", pyston_copy as *const u8),
         ("pyston_resume", pyston_resume as *const u8),

@@ -10,6 +10,8 @@ pub struct ArrTy {
     pub dtype: Dtype,
     pub ndim: u8,
     pub layout: Layout,
+    /// The array is not writeable (stores raise NumPy's ValueError).
+    pub readonly: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -296,12 +298,11 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
         return Some(b.clone());
     }
     match (a, b) {
-        (Ty::Array(x), Ty::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => {
-            Some(Ty::Array(ArrTy {
-                layout: Layout::A,
-                ..*x
-            }))
-        }
+        (Ty::Array(x), Ty::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => Some(Ty::Array(ArrTy {
+            layout: if x.layout == y.layout { x.layout } else { Layout::A },
+            readonly: x.readonly || y.readonly,
+            ..*x
+        })),
         (Ty::Tuple(x), Ty::Tuple(y)) if x.len() == y.len() => {
             let mut v = Vec::new();
             for (p, q) in x.iter().zip(y) {
@@ -319,13 +320,7 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
             let ok = m.iter().all(|t| {
                 matches!(
                     t,
-                    Ty::NoneT
-                        | Ty::Bool
-                        | Ty::Int
-                        | Ty::Float
-                        | Ty::Complex
-                        | Ty::Np(_)
-                        | Ty::Undef
+                    Ty::NoneT | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::Np(_) | Ty::Undef
                 )
             });
             if !ok || m.len() > 4 {
@@ -345,10 +340,7 @@ pub fn py_name(t: &Ty) -> String {
         Ty::Int => "int".into(),
         Ty::Float => "float".into(),
         Ty::Complex => "complex".into(),
-        Ty::Np(d) => format!(
-            "numpy.{}",
-            if *d == Dtype::Bool { "bool" } else { d.name() }
-        ),
+        Ty::Np(d) => format!("numpy.{}", if *d == Dtype::Bool { "bool" } else { d.name() }),
         Ty::Array(_) => "numpy.ndarray".into(),
         Ty::Tuple(_) => "tuple".into(),
         Ty::Str(_) => "str".into(),
@@ -369,7 +361,14 @@ impl fmt::Display for Ty {
             Ty::Float => write!(f, "float"),
             Ty::Complex => write!(f, "complex"),
             Ty::Np(d) => write!(f, "np.{d}"),
-            Ty::Array(a) => write!(f, "array({}, {}d, {})", a.dtype, a.ndim, a.layout.code()),
+            Ty::Array(a) => write!(
+                f,
+                "array({}, {}d, {}{})",
+                a.dtype,
+                a.ndim,
+                a.layout.code(),
+                if a.readonly { ", readonly" } else { "" }
+            ),
             Ty::Tuple(ts) => {
                 let s: Vec<String> = ts.iter().map(|t| t.to_string()).collect();
                 write!(f, "tuple({})", s.join(", "))
@@ -394,13 +393,7 @@ pub fn binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
     use Scalar::*;
     let arith = matches!(
         op,
-        BinOp::Add
-            | BinOp::Sub
-            | BinOp::Mul
-            | BinOp::Div
-            | BinOp::FloorDiv
-            | BinOp::Mod
-            | BinOp::Pow
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::FloorDiv | BinOp::Mod | BinOp::Pow
     );
     let bitwise = matches!(
         op,
@@ -414,25 +407,25 @@ pub fn binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
             let k = x.max(y);
             if bitwise {
                 return match (x, y) {
-                    (Kind::Bool, Kind::Bool) if !matches!(op, BinOp::LShift | BinOp::RShift) => {
-                        Some(Py(Kind::Bool))
-                    }
+                    (Kind::Bool, Kind::Bool) if !matches!(op, BinOp::LShift | BinOp::RShift) => Some(Py(Kind::Bool)),
                     (Kind::Bool | Kind::Int, Kind::Bool | Kind::Int) => Some(Py(Kind::Int)),
                     _ => None,
                 };
             }
             debug_assert!(arith);
             match op {
-                BinOp::Div => Some(Py(if k == Kind::Complex {
-                    Kind::Complex
-                } else {
-                    Kind::Float
-                })),
+                BinOp::Div => Some(Py(if k == Kind::Complex { Kind::Complex } else { Kind::Float })),
                 BinOp::FloorDiv | BinOp::Mod if k == Kind::Complex => None,
-                BinOp::Pow if k == Kind::Complex => None,
+                BinOp::Pow if k == Kind::Complex => Some(Py(Kind::Complex)),
                 _ => Some(Py(if k == Kind::Bool { Kind::Int } else { k })),
             }
         }
+        // `complex OP np.float64`: complex.__op__ accepts float subclasses, so
+        // CPython computes it as Python complex arithmetic.
+        (Py(Kind::Complex), Np(Dtype::Float64)) if arith => match op {
+            BinOp::FloorDiv | BinOp::Mod => None,
+            _ => Some(Py(Kind::Complex)),
+        },
         (Np(d), Py(k)) | (Py(k), Np(d)) => {
             let r = Dtype::promote_weak(d, k)?;
             np_result(op, r, bitwise)
@@ -448,11 +441,11 @@ fn np_result(op: BinOp, r: Dtype, bitwise: bool) -> Option<Scalar> {
     use Dtype::*;
     match r.kind() {
         Kind::Bool => {
-            // NumPy bool arithmetic is logical (or deprecated); not compiled.
-            if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) {
-                Some(Scalar::Np(Bool))
-            } else {
-                None
+            // NumPy bool arithmetic is logical: + is or, * is and; / gives float64.
+            match op {
+                BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Add | BinOp::Mul => Some(Scalar::Np(Bool)),
+                BinOp::Div => Some(Scalar::Np(Float64)),
+                _ => None,
             }
         }
         Kind::Int => match op {
@@ -460,14 +453,21 @@ fn np_result(op: BinOp, r: Dtype, bitwise: bool) -> Option<Scalar> {
             _ => Some(Scalar::Np(r)),
         },
         Kind::Float | Kind::Complex => {
-            if bitwise
-                || (r == Complex128 && matches!(op, BinOp::FloorDiv | BinOp::Mod | BinOp::Pow))
-            {
+            if bitwise || (r == Complex128 && matches!(op, BinOp::FloorDiv | BinOp::Mod)) {
                 None
             } else {
                 Some(Scalar::Np(r))
             }
         }
+    }
+}
+
+/// The NumPy dtype two scalars promote to, when one of them is a NumPy scalar.
+pub fn promote_any(a: Scalar, b: Scalar) -> Option<Dtype> {
+    match (a, b) {
+        (Scalar::Np(x), Scalar::Np(y)) => Dtype::promote(x, y),
+        (Scalar::Np(x), Scalar::Py(k)) | (Scalar::Py(k), Scalar::Np(x)) => Dtype::promote_weak(x, k),
+        _ => None,
     }
 }
 
@@ -491,11 +491,13 @@ pub fn cmp_result(a: Scalar, b: Scalar, ordering: bool) -> Option<Ty> {
         Scalar::Py(k) => k == Kind::Complex,
         Scalar::Np(d) => d == Dtype::Complex128,
     };
-    if ordering && (complex(a) || complex(b)) {
-        return None;
+    let numpy = matches!(a, Scalar::Np(_)) || matches!(b, Scalar::Np(_));
+    if ordering && (complex(a) || complex(b)) && !(numpy && promote_any(a, b) == Some(Dtype::Complex128)) {
+        return None; // Python complex numbers are not ordered; NumPy's are (lexicographically)
     }
     match (a, b) {
         (Scalar::Py(_), Scalar::Py(_)) => Some(Ty::Bool),
+        (Scalar::Py(Kind::Complex), Scalar::Np(Dtype::Float64)) => Some(Ty::Bool),
         _ => Some(Ty::Np(Dtype::Bool)),
     }
 }

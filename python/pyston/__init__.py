@@ -7,6 +7,7 @@ combination of argument types, and gives the results CPython would give.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, TypeVar, overload
 
 from ._errors import CompileError, PerformanceWarning
@@ -45,7 +46,13 @@ def fast(func=None, **flags):
     if unknown:
         raise TypeError(f"fast() got unknown flag(s) {', '.join(map(repr, unknown))}; valid flags: {', '.join(_FLAGS)}")
     if func is None:
-        return lambda f: Dispatcher(f, **flags)
+        return lambda f: _make(f, flags)
+    return _make(func, flags)
+
+
+def _make(func, flags):
     if not callable(func):
         raise TypeError(f"fast() expects a function, got {type(func).__name__}")
-    return Dispatcher(func, **flags)
+    d = Dispatcher(func, **flags)
+    functools.update_wrapper(d, func)  # __name__, __doc__, __module__, __qualname__, __wrapped__
+    return d

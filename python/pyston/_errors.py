@@ -17,7 +17,9 @@ class CompileError(Exception):
     ``"internal"`` (a bug in pyston).
     """
 
-    def __init__(self, kind, message, filename, funcname, lineno, col, end_lineno, end_col):
+    def __init__(
+        self, message="", filename=None, lineno=None, *, kind="unsupported", funcname="?", col=0, end_lineno=None, end_col=0
+    ):
         self.kind = kind
         self.msg = message
         self.filename = filename
@@ -33,8 +35,8 @@ class CompileError(Exception):
             head = f"internal compiler error in '{self.funcname}': {self.msg} (this is a bug in pyston, please report it)"
         else:
             head = f"cannot compile '{self.funcname}': {self.msg}"
-        if not self.lineno:
-            return head
+        if not self.lineno or not self.filename:
+            return head if self.funcname != "?" else self.msg
         out = [head, f'  File "{self.filename}", line {self.lineno}, in {self.funcname}']
         line = linecache.getline(self.filename, self.lineno).rstrip("\n")
         if line.strip():
@@ -47,7 +49,9 @@ class CompileError(Exception):
 
 
 def compile_error(kind, message, filename, funcname, lineno, col, end_lineno, end_col):
-    return CompileError(kind, message, filename, funcname, lineno, col, end_lineno, end_col)
+    return CompileError(
+        message, filename, lineno, kind=kind, funcname=funcname, col=col, end_lineno=end_lineno, end_col=end_col
+    )
 
 
 def _frame(filename, funcname, line, col, end_line, end_col, exc):
