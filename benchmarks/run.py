@@ -39,7 +39,6 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import numpy as np  # noqa: E402
-
 from kernels import CATEGORIES, KERNELS, Kernel  # noqa: E402
 
 perf_counter = time.perf_counter

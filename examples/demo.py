@@ -13,7 +13,6 @@ import sys
 import time
 
 import numpy as np
-
 import pyston
 
 

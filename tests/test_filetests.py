@@ -8,9 +8,8 @@ import os
 import pathlib
 
 import numpy as np
-import pytest
-
 import pyston
+import pytest
 from helpers import _run, clone, diff
 
 HERE = pathlib.Path(__file__).parent / "filetests"

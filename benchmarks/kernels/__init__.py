@@ -12,7 +12,7 @@ To add a kernel: write the function in the module of its category and call
 ``register(...)`` right after it (see ``_registry.py``).
 """
 
+from . import integer, layout, matrix, recursion, reduction, scalar, stencil, stream  # noqa: F401,E402
 from ._registry import CATEGORIES, KERNELS, Kernel, register  # noqa: F401
-from . import scalar, integer, stream, reduction, stencil, matrix, layout, recursion  # noqa: F401,E402
 
 __all__ = ["CATEGORIES", "KERNELS", "Kernel", "register"]

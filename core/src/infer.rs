@@ -590,8 +590,8 @@ impl Infer<'_> {
                     Round => {
                         no_kw("round")?;
                         match pos {
-                            [Ty::Float, n] if matches!(n, Ty::Int | Ty::Bool) => Ty::Float,
-                            [Ty::Int | Ty::Bool, n] if matches!(n, Ty::Int | Ty::Bool) => Ty::Int,
+                            [Ty::Float, Ty::Int | Ty::Bool] => Ty::Float,
+                            [Ty::Int | Ty::Bool, Ty::Int | Ty::Bool] => Ty::Int,
                             [a] => self.each_member(a, span, &|t| match t {
                                 Ty::Int | Ty::Bool => Ok(Ty::Int),
                                 Ty::Float => Ok(Ty::Int),

@@ -95,11 +95,7 @@ impl Dtype {
     pub fn promote_weak(a: Dtype, py: Kind) -> Option<Dtype> {
         use Dtype::*;
         if py <= a.kind() {
-            return Some(if a == Bool && py == Kind::Bool {
-                Bool
-            } else {
-                a
-            });
+            return Some(if a == Bool && py == Kind::Bool { Bool } else { a });
         }
         Some(match (a, py) {
             (Bool, Kind::Int) => Int64,
