@@ -122,6 +122,11 @@ pub fn build(
         vals: HashMap::new(),
         blocks: HashMap::new(),
         live_in: f.live_in(),
+        facts: if env.opts.boundscheck {
+            crate::ranges::analyze(f, typed)
+        } else {
+            Default::default()
+        },
         deopt_blocks: HashMap::new(),
         after_blocks: HashMap::new(),
         pending_deopts: Vec::new(),
@@ -155,6 +160,8 @@ struct Gen<'a, 'b> {
     vals: HashMap<Value, Vals>,
     blocks: HashMap<Block, CB>,
     live_in: Vec<HashSet<Value>>,
+    /// Array accesses in counted loops that need no index checks, and the guards that prove it.
+    facts: crate::ranges::IndexFacts,
     deopt_blocks: HashMap<(Block, usize), CB>,
     /// Deopt points after a call whose result compiled code cannot hold.
     after_blocks: HashMap<(Block, usize), CB>,
@@ -275,6 +282,7 @@ impl Gen<'_, '_> {
                 self.inst(inst)?;
             }
             self.cur_inst = (blk, data.insts.len());
+            self.loop_guards(blk)?;
             self.term(&data.term)?;
         }
         // Deopt blocks, emitted last (they only read values that dominate them).
@@ -440,10 +448,7 @@ impl Gen<'_, '_> {
 
     /// Splits a union value into (member type, member values) for member `i`.
     fn member(&self, ms: &[Ty], vals: &[CV], i: usize) -> (Ty, Vals) {
-        let mut off = 1;
-        for m in &ms[..i] {
-            off += runtime::slot_count(m);
-        }
+        let off = 1 + runtime::union_layout(ms).0[i];
         let n = runtime::slot_count(&ms[i]);
         (ms[i].clone(), vals[off..off + n].to_vec())
     }
@@ -498,6 +503,70 @@ impl Gen<'_, '_> {
         Ok(self.b.block_params(merge).to_vec())
     }
 
+    /// `float | np.float64` unions (a float accumulator that becomes
+    /// `np.float64` after the first `+= a[i]`) share one f64, and for these
+    /// operators both members compute the same value (the differences, like
+    /// division by zero, deoptimize either way): compute once, branch-free,
+    /// and carry the tag through when the result type depends on it.
+    fn float_union_op(&mut self, args: &[TV], rt: &Ty, op: Option<BinOp>, cmp: Option<CmpOp>) -> CResult<Option<Vals>> {
+        use BinOp::*;
+        if matches!(op, Some(Pow | BitAnd | BitOr | BitXor | LShift | RShift | MatMul)) {
+            return Ok(None);
+        }
+        let floatlike =
+            |t: &Ty| matches!(t, Ty::Union(ms) if ms.iter().all(|m| matches!(m, Ty::Float | Ty::Np(Dtype::Float64))));
+        // The other operand must convert to float64 the same way for both members.
+        let plain = |t: &Ty| {
+            matches!(
+                t,
+                Ty::Int | Ty::Bool | Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Int64 | Dtype::Int32 | Dtype::Bool)
+            )
+        };
+        let (ui, oi) = if floatlike(&args[0].0) && plain(&args[1].0) {
+            (0, 1)
+        } else if floatlike(&args[1].0) && plain(&args[0].0) {
+            (1, 0)
+        } else {
+            return Ok(None);
+        };
+        let Ty::Union(ms) = &args[ui].0 else { return Ok(None) };
+        let other = args[oi].0.scalar().unwrap();
+        let results: Option<Vec<Ty>> = ms
+            .iter()
+            .map(|m| {
+                let s = m.scalar().unwrap();
+                let (x, y) = if ui == 0 { (s, other) } else { (other, s) };
+                match (op, cmp) {
+                    (Some(o), _) => binop_result(o, x, y).map(Ty::from_scalar),
+                    (_, Some(c)) => cmp_result(x, y, !matches!(c, CmpOp::Eq | CmpOp::Ne)),
+                    _ => None,
+                }
+            })
+            .collect();
+        let Some(results) = results else { return Ok(None) };
+        let rep = (Ty::Np(Dtype::Float64), vec![args[ui].1[1]]);
+        let pair = if ui == 0 {
+            [rep, args[oi].clone()]
+        } else {
+            [args[oi].clone(), rep]
+        };
+        let (t, vals) = match (op, cmp) {
+            (Some(o), _) => self.binop(o, &pair[0], &pair[1])?,
+            (_, Some(c)) => self.compare(c, &pair[0], &pair[1])?,
+            _ => return Ok(None),
+        };
+        if results.iter().all(|r| *r == t) {
+            return Ok(Some(self.coerce(&t, vals, rt)?));
+        }
+        // Member i gives result member i of the same-ordered union: keep the tag.
+        if *rt == Ty::Union(results.clone()) && runtime::union_layout(&results).1.len() == vals.len() {
+            let mut out = vec![args[ui].1[0]];
+            out.extend(vals);
+            return Ok(Some(out));
+        }
+        Ok(None)
+    }
+
     /// Converts a value of type `from` to the representation of `to` (equal
     /// types, a member into its union, unions into wider unions, tuples elementwise).
     fn coerce(&mut self, from: &Ty, v: Vals, to: &Ty) -> CResult<Vals> {
@@ -516,16 +585,12 @@ impl Gen<'_, '_> {
                     .iter()
                     .position(|m| m == from)
                     .ok_or_else(|| internal(format!("cannot coerce {from} to {to}")))?;
+                let (offsets, payload) = runtime::union_layout(ms);
                 let mut out = vec![self.b.ins().iconst(clt::I8, idx as i64)];
-                for (i, m) in ms.iter().enumerate() {
-                    if i == idx {
-                        out.extend(v.iter().copied());
-                    } else {
-                        for st in runtime::slot_types(m) {
-                            let z = self.zero(st);
-                            out.push(z);
-                        }
-                    }
+                for (j, st) in payload.iter().enumerate() {
+                    let here = j >= offsets[idx] && j < offsets[idx] + v.len();
+                    let x = if here { v[j - offsets[idx]] } else { self.zero(*st) };
+                    out.push(x);
                 }
                 Ok(out)
             }
@@ -554,6 +619,41 @@ impl Gen<'_, '_> {
             out.extend(self.coerce(&at, v, &pt)?.into_iter().map(BlockArg::Value));
         }
         Ok(out)
+    }
+
+    /// The once-per-loop index checks that replace per-iteration ones (see
+    /// `ranges`). A failing guard deoptimizes before the loop starts.
+    fn loop_guards(&mut self, blk: Block) -> CResult<()> {
+        let Some(guards) = self.facts.guards.get(&blk).cloned() else {
+            return Ok(());
+        };
+        for g in guards {
+            match g {
+                crate::ranges::Guard::Lower { base, offset } => {
+                    let v = self.val(base)?[0];
+                    let c = self.b.ins().iconst(clt::I64, offset);
+                    let (s, of) = self.b.ins().sadd_overflow(v, c);
+                    let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, s, 0);
+                    let bad = self.b.ins().bor(neg, of);
+                    self.deopt_if(bad);
+                }
+                crate::ranges::Guard::Upper {
+                    base,
+                    offset,
+                    array,
+                    axis,
+                } => {
+                    let v = self.val(base)?[0];
+                    let dim = self.val(array)?[2 + axis];
+                    let c = self.b.ins().iconst(clt::I64, offset);
+                    let (s, of) = self.b.ins().sadd_overflow(v, c);
+                    let over = self.b.ins().icmp(IntCC::SignedGreaterThan, s, dim);
+                    let bad = self.b.ins().bor(over, of);
+                    self.deopt_if(bad);
+                }
+            }
+        }
+        Ok(())
     }
 
     // ---- terminators ---------------------------------------------------------
@@ -644,7 +744,10 @@ impl Gen<'_, '_> {
             },
             Op::Bin { op, .. } => {
                 let op = *op;
-                self.dispatch(&args, &rt, &mut |g, a| g.binop(op, &a[0], &a[1]))?
+                match self.float_union_op(&args, &rt, Some(op), None)? {
+                    Some(v) => v,
+                    None => self.dispatch(&args, &rt, &mut |g, a| g.binop(op, &a[0], &a[1]))?,
+                }
             }
             Op::Unary(u) => {
                 let u = *u;
@@ -652,9 +755,16 @@ impl Gen<'_, '_> {
             }
             Op::Cmp(c) => {
                 let c = *c;
-                self.dispatch(&args, &rt, &mut |g, a| g.compare(c, &a[0], &a[1]))?
+                match self.float_union_op(&args, &rt, None, Some(c))? {
+                    Some(v) => v,
+                    None => self.dispatch(&args, &rt, &mut |g, a| g.compare(c, &a[0], &a[1]))?,
+                }
             }
-            Op::Truth => self.dispatch(&args, &Ty::Bool, &mut |g, a| Ok((Ty::Bool, vec![g.truth(&a[0])?])))?,
+            Op::Truth => match &args[0].0 {
+                // bool | np.bool share one byte: no need to look at the tag
+                Ty::Union(ms) if ms.iter().all(|m| matches!(m, Ty::Bool | Ty::Np(Dtype::Bool))) => vec![args[0].1[1]],
+                _ => self.dispatch(&args, &Ty::Bool, &mut |g, a| Ok((Ty::Bool, vec![g.truth(&a[0])?])))?,
+            },
             Op::Tuple => {
                 let Ty::Tuple(ts) = &rt else {
                     return Err(internal("tuple type"));
@@ -1746,13 +1856,15 @@ impl Gen<'_, '_> {
             }
             let mut i = self.index_i64(ix)?;
             let n = arr[2 + k];
-            let may_be_negative = !matches!(self.known_const(ix), Some(c) if c >= 0);
+            let (cb, ck) = self.cur_inst;
+            let proven = self.facts.unchecked.contains(&(cb, ck, k));
+            let may_be_negative = !proven && !matches!(self.known_const(ix), Some(c) if c >= 0);
             if self.env.opts.wraparound && may_be_negative {
                 let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
                 let wrapped = self.b.ins().iadd(i, n);
                 i = self.b.ins().select(neg, wrapped, i);
             }
-            if self.env.opts.boundscheck {
+            if self.env.opts.boundscheck && !proven {
                 let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, n);
                 self.deopt_if(oob);
             }

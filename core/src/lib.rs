@@ -16,6 +16,7 @@ pub mod interp;
 pub mod ir;
 pub mod lower;
 pub mod pipeline;
+pub mod ranges;
 pub mod runtime;
 pub mod types;
 

@@ -169,10 +169,32 @@ fn push_slots(t: &Ty, v: &mut Vec<SlotTy>) {
         Ty::Tuple(ts) => ts.iter().for_each(|t| push_slots(t, v)),
         Ty::Union(ms) => {
             v.push(SlotTy::I8);
-            ms.iter().for_each(|t| push_slots(t, v));
+            v.extend(union_layout(ms).1);
         }
         _ => {}
     }
+}
+
+/// The payload layout of a union: members with the same machine
+/// representation (`float` and `np.float64`, `int` and `np.int64`) share
+/// slots. Returns each member's offset into the payload (after the tag) and
+/// the payload's slot types.
+pub fn union_layout(ms: &[Ty]) -> (Vec<usize>, Vec<SlotTy>) {
+    let mut groups: Vec<(Vec<SlotTy>, usize)> = Vec::new();
+    let mut payload = Vec::new();
+    let mut offsets = Vec::new();
+    for m in ms {
+        let st = slot_types(m);
+        match groups.iter().find(|(g, _)| *g == st) {
+            Some((_, off)) => offsets.push(*off),
+            None => {
+                groups.push((st.clone(), payload.len()));
+                offsets.push(payload.len());
+                payload.extend(st);
+            }
+        }
+    }
+    (offsets, payload)
 }
 
 pub fn dtype_slots(d: Dtype) -> Vec<SlotTy> {
@@ -367,14 +389,11 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
         }
         Ty::Union(ms) => {
             let tag = take(SlotTy::I8) as usize;
-            let mut out = None;
-            for (i, m) in ms.iter().enumerate() {
-                let v = box_value(py, m, slots, pos)?;
-                if i == tag {
-                    out = Some(v);
-                }
-            }
-            return out.ok_or_else(|| crate::internal_error("bad union tag"));
+            let (offsets, payload) = union_layout(ms);
+            let m = ms.get(tag).ok_or_else(|| crate::internal_error("bad union tag"))?;
+            let mut p = *pos + offsets[tag];
+            *pos += payload.len();
+            return box_value(py, m, slots, &mut p);
         }
         t => return Err(crate::internal_error(&format!("cannot box a value of type {t}"))),
     };
@@ -536,31 +555,18 @@ pub fn unbox_value(py: Python<'_>, t: &Ty, obj: &Bound<'_, PyAny>, out: &mut Vec
             true
         }
         Ty::Union(ms) => {
-            let mark = out.len();
-            out.push(0);
-            let mut found = None;
+            let (offsets, payload) = union_layout(ms);
             for (i, m) in ms.iter().enumerate() {
-                let before = out.len();
-                if found.is_none() && unbox_value(py, m, obj, out)? {
-                    found = Some(i);
-                } else {
-                    out.truncate(before);
-                    for st in slot_types(m) {
-                        let _ = st;
-                        out.push(0);
-                    }
+                let mut member = Vec::new();
+                if unbox_value(py, m, obj, &mut member)? {
+                    let mut slots = vec![0u64; 1 + payload.len()];
+                    slots[0] = i as u64;
+                    slots[1 + offsets[i]..1 + offsets[i] + member.len()].copy_from_slice(&member);
+                    out.extend(slots);
+                    return Ok(true);
                 }
             }
-            match found {
-                Some(i) => {
-                    out[mark] = i as u64;
-                    true
-                }
-                None => {
-                    out.truncate(mark);
-                    false
-                }
-            }
+            false
         }
         _ => false,
     })
@@ -1210,5 +1216,12 @@ mod tests {
     fn slots() {
         let t = Ty::Union(vec![Ty::Int, Ty::Float]);
         assert_eq!(slot_types(&t), vec![SlotTy::I8, SlotTy::I64, SlotTy::F64]);
+        // float and np.float64 share their payload slot
+        let t = Ty::Union(vec![Ty::Float, Ty::Np(Dtype::Float64), Ty::Int]);
+        assert_eq!(slot_types(&t), vec![SlotTy::I8, SlotTy::F64, SlotTy::I64]);
+        assert_eq!(
+            union_layout(&[Ty::Float, Ty::Np(Dtype::Float64), Ty::Int]).0,
+            vec![0, 0, 1]
+        );
     }
 }

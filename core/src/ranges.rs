@@ -1,0 +1,357 @@
+//! Index-range analysis: which array accesses in counted loops need no
+//! per-iteration index checks.
+//!
+//! In `for i in range(start, stop, step)` with a constant `step > 0`, the
+//! loop variable satisfies `start <= i < stop` in the loop body, and so
+//! `i + c` satisfies `start + c <= i + c < stop + c`. An access `X[i + c]`
+//! on an array `X` defined before the loop is in bounds on every iteration
+//! when `start + c >= 0` and `stop + c <= X.shape[axis]`. Each condition is
+//! either *proven* (a constant start; a stop that is `X.shape[axis]` itself,
+//! through `n = X.shape[0]`, `n, m = X.shape`, `len(X)`, ...) or checked once
+//! by a *guard* before the loop. A failing guard deoptimizes before the loop
+//! starts, so the interpreter runs it with exact semantics (the IndexError,
+//! or a negative index wrapping around, happens at the right iteration).
+//!
+//! The result is consumed by codegen: accesses in `unchecked` skip the
+//! wraparound and bounds checks; `guards` are emitted before the terminator
+//! of each loop's preheader block.
+
+use crate::infer::Typed;
+use crate::ir::{Block, Const, Function, Op, Term, Value};
+use crate::types::Ty;
+use std::collections::{HashMap, HashSet};
+
+/// A check emitted once before a loop: `base + offset` (an int) compared
+/// with dimension `axis` of `array`, or with zero.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Guard {
+    /// `base + offset <= array.shape[axis]`
+    Upper {
+        base: Value,
+        offset: i64,
+        array: Value,
+        axis: usize,
+    },
+    /// `base + offset >= 0`
+    Lower { base: Value, offset: i64 },
+}
+
+#[derive(Default, Debug)]
+pub struct IndexFacts {
+    /// (block, instruction, axis) of accesses that need no index checks.
+    pub unchecked: HashSet<(Block, usize, usize)>,
+    /// Guards to emit at the end of each preheader block.
+    pub guards: HashMap<Block, Vec<Guard>>,
+}
+
+/// A range loop's variable: `start <= v < stop` in the blocks `body` dominates.
+#[derive(Clone, Copy, Debug)]
+struct LoopVar {
+    start: Value,
+    stop: Value,
+    preheader: Block,
+    body: Block,
+}
+
+/// `v = var + offset` for a loop variable.
+#[derive(Clone, Copy, Debug)]
+struct Affine {
+    var: LoopVar,
+    offset: i64,
+}
+
+pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
+    let mut facts = IndexFacts::default();
+    let idom = dominators(f);
+    let defs = definitions(f);
+    let consts: HashMap<Value, i64> = defs
+        .iter()
+        .filter_map(|(v, (b, k))| match &f.block(*b).insts[*k].op {
+            Op::Const(Const::Int(i)) => Some((*v, *i)),
+            _ => None,
+        })
+        .collect();
+    let vars = loop_vars(f, &consts);
+    let dominates = |a: Block, mut b: Block| -> bool {
+        loop {
+            if a == b {
+                return true;
+            }
+            match idom.get(&b) {
+                Some(&p) if p != b => b = p,
+                _ => return false,
+            }
+        }
+    };
+    let def_block = |v: Value| -> Option<Block> {
+        defs.get(&v).map(|(b, _)| *b).or_else(|| {
+            f.blocks
+                .iter()
+                .enumerate()
+                .find(|(_, d)| d.params.contains(&v))
+                .map(|(i, _)| Block(i as u32))
+        })
+    };
+    // The affine form of an index value, if it is a loop variable plus a constant.
+    let affine = |v: Value| -> Option<Affine> {
+        if let Some(var) = vars.get(&v) {
+            return Some(Affine { var: *var, offset: 0 });
+        }
+        let (b, k) = defs.get(&v)?;
+        let inst = &f.block(*b).insts[*k];
+        let Op::Bin { op, .. } = &inst.op else { return None };
+        let (x, y) = (inst.args[0], inst.args[1]);
+        use crate::hir::BinOp;
+        match op {
+            BinOp::Add => match (vars.get(&x), consts.get(&y), vars.get(&y), consts.get(&x)) {
+                (Some(var), Some(c), _, _) | (_, _, Some(var), Some(c)) => Some(Affine { var: *var, offset: *c }),
+                _ => None,
+            },
+            BinOp::Sub => match (vars.get(&x), consts.get(&y)) {
+                (Some(var), Some(c)) => Some(Affine { var: *var, offset: -*c }),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    for (bi, data) in f.blocks.iter().enumerate() {
+        let b = Block(bi as u32);
+        for (k, inst) in data.insts.iter().enumerate() {
+            let idx: &[Value] = match inst.op {
+                Op::GetItem => &inst.args[1..],
+                Op::SetItem => &inst.args[1..inst.args.len() - 1],
+                _ => continue,
+            };
+            let arr = inst.args[0];
+            if !matches!(typed.ty(arr), Ty::Array(_)) {
+                continue;
+            }
+            for (axis, &ix) in idx.iter().enumerate() {
+                if *typed.ty(ix) != Ty::Int {
+                    continue;
+                }
+                let Some(a) = affine(ix) else { continue };
+                let lv = a.var;
+                if !dominates(lv.body, b) {
+                    continue;
+                }
+                // The array and the bounds must be known before the loop.
+                let before = |v: Value| def_block(v).is_some_and(|db| db != lv.body && dominates(db, lv.preheader));
+                if !before(arr) || !before(lv.start) || !before(lv.stop) {
+                    continue;
+                }
+                let mut needed = Vec::new();
+                match consts.get(&lv.start) {
+                    Some(s) if s + a.offset >= 0 => {}
+                    _ => needed.push(Guard::Lower {
+                        base: lv.start,
+                        offset: a.offset,
+                    }),
+                }
+                let (stop_base, stop_off) = split_offset(f, &defs, &consts, lv.stop);
+                let proven_upper = stop_off + a.offset <= 0
+                    && dim_of(f, &defs, &consts, stop_base).is_some_and(|(x, d)| same_array(f, &defs, x, arr, d, axis));
+                if !proven_upper {
+                    needed.push(Guard::Upper {
+                        base: lv.stop,
+                        offset: a.offset,
+                        array: arr,
+                        axis,
+                    });
+                }
+                let list = facts.guards.entry(lv.preheader).or_default();
+                for g in needed {
+                    if !list.contains(&g) {
+                        list.push(g);
+                    }
+                }
+                facts.unchecked.insert((b, k, axis));
+            }
+        }
+    }
+    facts
+}
+
+fn definitions(f: &Function) -> HashMap<Value, (Block, usize)> {
+    let mut m = HashMap::new();
+    for (bi, b) in f.blocks.iter().enumerate() {
+        for (k, inst) in b.insts.iter().enumerate() {
+            if let Some(r) = inst.result {
+                m.insert(r, (Block(bi as u32), k));
+            }
+        }
+    }
+    m
+}
+
+/// `v` as `base + constant` (for `n - 1`, `n + 2`, ...).
+fn split_offset(
+    f: &Function,
+    defs: &HashMap<Value, (Block, usize)>,
+    consts: &HashMap<Value, i64>,
+    v: Value,
+) -> (Value, i64) {
+    if let Some((b, k)) = defs.get(&v) {
+        let inst = &f.block(*b).insts[*k];
+        if let Op::Bin { op, .. } = &inst.op {
+            use crate::hir::BinOp;
+            match (op, consts.get(&inst.args[1]), consts.get(&inst.args[0])) {
+                (BinOp::Add, Some(c), _) => return (inst.args[0], *c),
+                (BinOp::Add, None, Some(c)) => return (inst.args[1], *c),
+                (BinOp::Sub, Some(c), _) => return (inst.args[0], -*c),
+                _ => {}
+            }
+        }
+    }
+    (v, 0)
+}
+
+/// If `v` is a dimension of an array value: (array, axis).
+fn dim_of(
+    f: &Function,
+    defs: &HashMap<Value, (Block, usize)>,
+    consts: &HashMap<Value, i64>,
+    v: Value,
+) -> Option<(Value, usize)> {
+    let (b, k) = defs.get(&v)?;
+    let inst = &f.block(*b).insts[*k];
+    let shape_of = |t: Value| -> Option<Value> {
+        let (b, k) = defs.get(&t)?;
+        let i = &f.block(*b).insts[*k];
+        match &i.op {
+            Op::Attr(n) if n == "shape" => Some(i.args[0]),
+            Op::Unpack(_) => {
+                let (b2, k2) = defs.get(&i.args[0])?;
+                let i2 = &f.block(*b2).insts[*k2];
+                matches!(&i2.op, Op::Attr(n) if n == "shape").then_some(i2.args[0])
+            }
+            _ => None,
+        }
+    };
+    match &inst.op {
+        Op::TupleGet(d) => Some((shape_of(inst.args[0])?, *d as usize)),
+        Op::GetItem if inst.args.len() == 2 => {
+            let d = *consts.get(&inst.args[1])?;
+            let x = shape_of(inst.args[0])?;
+            (d >= 0).then_some((x, d as usize))
+        }
+        Op::Len => Some((inst.args[0], 0)),
+        _ => None,
+    }
+}
+
+/// Whether dimension `dx` of array `x` is dimension `dy` of array `y`
+/// (the same value, or `y` a row/sub-array of `x` taken by leading indexes).
+fn same_array(f: &Function, defs: &HashMap<Value, (Block, usize)>, x: Value, y: Value, dx: usize, dy: usize) -> bool {
+    if x == y {
+        return dx == dy;
+    }
+    if let Some((b, k)) = defs.get(&y) {
+        let inst = &f.block(*b).insts[*k];
+        if inst.op == Op::GetItem {
+            let taken = inst.args.len() - 1;
+            return same_array(f, defs, x, inst.args[0], dx, dy + taken);
+        }
+    }
+    false
+}
+
+/// Finds the variables of `for ... in range(start, stop, step)` loops with a
+/// constant positive step (the shape `lower::for_loop` produces).
+fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopVar> {
+    let mut out = HashMap::new();
+    let preds = f.predecessors();
+    for header in f.rpo() {
+        let h = f.block(header);
+        let Term::Br(_, body, _) = &h.term else { continue };
+        for (pi, &param) in h.params.iter().enumerate() {
+            // One incoming edge from a preheader holding the range_len, one
+            // from a latch stepping this parameter with range_next.
+            let mut start = None;
+            let mut stepped = None;
+            for &p in &preds[header.0 as usize] {
+                for e in f.block(p).term.successors() {
+                    if e.block != header {
+                        continue;
+                    }
+                    let a = e.args[pi];
+                    let next = f
+                        .block(p)
+                        .insts
+                        .iter()
+                        .find(|i| i.result == Some(a) && i.op == Op::RangeNext);
+                    match next {
+                        Some(i) if i.args[0] == param => stepped = Some(i.args[1]),
+                        _ => start = Some((p, a)),
+                    }
+                }
+            }
+            let (Some((pre, start)), Some(step)) = (start, stepped) else {
+                continue;
+            };
+            if consts.get(&step).is_none_or(|s| *s <= 0) {
+                continue;
+            }
+            let range = f
+                .block(pre)
+                .insts
+                .iter()
+                .find(|i| i.op == Op::RangeLen && i.args[1] == start && i.args[3] == step);
+            if let Some(r) = range {
+                out.insert(
+                    param,
+                    LoopVar {
+                        start,
+                        stop: r.args[2],
+                        preheader: pre,
+                        body: body.block,
+                    },
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Immediate dominators (Cooper, Harvey and Kennedy's iterative algorithm).
+pub fn dominators(f: &Function) -> HashMap<Block, Block> {
+    let order = f.rpo();
+    let index: HashMap<Block, usize> = order.iter().enumerate().map(|(i, b)| (*b, i)).collect();
+    let preds = f.predecessors();
+    let mut idom: HashMap<Block, Block> = HashMap::new();
+    idom.insert(f.entry(), f.entry());
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &b in order.iter().skip(1) {
+            let mut new: Option<Block> = None;
+            for &p in &preds[b.0 as usize] {
+                if !idom.contains_key(&p) {
+                    continue;
+                }
+                new = Some(match new {
+                    None => p,
+                    Some(n) => {
+                        let (mut x, mut y) = (p, n);
+                        while x != y {
+                            while index[&x] > index[&y] {
+                                x = idom[&x];
+                            }
+                            while index[&y] > index[&x] {
+                                y = idom[&y];
+                            }
+                        }
+                        x
+                    }
+                });
+            }
+            if let Some(n) = new {
+                if idom.get(&b) != Some(&n) {
+                    idom.insert(b, n);
+                    changed = true;
+                }
+            }
+        }
+    }
+    idom
+}
