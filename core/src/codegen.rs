@@ -503,32 +503,57 @@ impl Gen<'_, '_> {
         Ok(self.b.block_params(merge).to_vec())
     }
 
-    /// `float | np.float64` unions (a float accumulator that becomes
-    /// `np.float64` after the first `+= a[i]`) share one f64, and for these
-    /// operators both members compute the same value (the differences, like
-    /// division by zero, deoptimize either way): compute once, branch-free,
-    /// and carry the tag through when the result type depends on it.
+    /// Unions of a Python scalar and the NumPy scalar with the same machine
+    /// representation (`float | np.float64`: a float accumulator that becomes
+    /// `np.float64` after the first `+= a[i]`; `int | np.int64`) share one
+    /// slot, and for these operators both members compute the same value (the
+    /// differences, like division by zero or overflow, deoptimize either way):
+    /// compute once, branch-free, and carry the tag through when the result
+    /// type depends on it. Returns the representative member's type.
+    fn same_repr_family(t: &Ty) -> Option<Ty> {
+        let Ty::Union(ms) = t else { return None };
+        if ms.iter().all(|m| matches!(m, Ty::Float | Ty::Np(Dtype::Float64))) {
+            Some(Ty::Np(Dtype::Float64))
+        } else if ms.iter().all(|m| matches!(m, Ty::Int | Ty::Np(Dtype::Int64))) {
+            Some(Ty::Np(Dtype::Int64))
+        } else {
+            None
+        }
+    }
+
+    /// Whether `t`, combined with either member of a union represented by
+    /// `rep`, converts the same way (so one computation serves both members).
+    fn plain_partner(rep: &Ty, t: &Ty) -> bool {
+        match rep {
+            Ty::Np(Dtype::Float64) => {
+                matches!(
+                    t,
+                    Ty::Int | Ty::Bool | Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Int64 | Dtype::Int32 | Dtype::Bool)
+                )
+            }
+            _ => matches!(
+                t,
+                Ty::Int | Ty::Bool | Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Int64 | Dtype::Bool)
+            ),
+        }
+    }
+
     fn float_union_op(&mut self, args: &[TV], rt: &Ty, op: Option<BinOp>, cmp: Option<CmpOp>) -> CResult<Option<Vals>> {
         use BinOp::*;
-        if matches!(op, Some(Pow | BitAnd | BitOr | BitXor | LShift | RShift | MatMul)) {
-            return Ok(None);
+        let fam = |t: &Ty| Self::same_repr_family(t);
+        let plain = Self::plain_partner;
+        let (ui, oi, rep) = match (fam(&args[0].0), fam(&args[1].0)) {
+            (Some(r), _) if plain(&r, &args[1].0) => (0, 1, r),
+            (_, Some(r)) if plain(&r, &args[0].0) => (1, 0, r),
+            _ => return Ok(None),
+        };
+        let int_family = rep == Ty::Np(Dtype::Int64);
+        match op {
+            Some(Pow | LShift | RShift | MatMul) => return Ok(None),
+            Some(Div) if int_family => return Ok(None), // int / int is exact in Python, not in NumPy
+            Some(BitAnd | BitOr | BitXor) if !int_family => return Ok(None),
+            _ => {}
         }
-        let floatlike =
-            |t: &Ty| matches!(t, Ty::Union(ms) if ms.iter().all(|m| matches!(m, Ty::Float | Ty::Np(Dtype::Float64))));
-        // The other operand must convert to float64 the same way for both members.
-        let plain = |t: &Ty| {
-            matches!(
-                t,
-                Ty::Int | Ty::Bool | Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Int64 | Dtype::Int32 | Dtype::Bool)
-            )
-        };
-        let (ui, oi) = if floatlike(&args[0].0) && plain(&args[1].0) {
-            (0, 1)
-        } else if floatlike(&args[1].0) && plain(&args[0].0) {
-            (1, 0)
-        } else {
-            return Ok(None);
-        };
         let Ty::Union(ms) = &args[ui].0 else { return Ok(None) };
         let other = args[oi].0.scalar().unwrap();
         let results: Option<Vec<Ty>> = ms
@@ -544,11 +569,11 @@ impl Gen<'_, '_> {
             })
             .collect();
         let Some(results) = results else { return Ok(None) };
-        let rep = (Ty::Np(Dtype::Float64), vec![args[ui].1[1]]);
+        let repv = (rep, vec![args[ui].1[1]]);
         let pair = if ui == 0 {
-            [rep, args[oi].clone()]
+            [repv, args[oi].clone()]
         } else {
-            [args[oi].clone(), rep]
+            [args[oi].clone(), repv]
         };
         let (t, vals) = match (op, cmp) {
             (Some(o), _) => self.binop(o, &pair[0], &pair[1])?,
@@ -565,6 +590,31 @@ impl Gen<'_, '_> {
             return Ok(Some(out));
         }
         Ok(None)
+    }
+
+    /// The truth of `a OP b` as one byte (min/max), branch-free for same-representation unions.
+    fn compare_truth(&mut self, op: CmpOp, a: &TV, b: &TV) -> CResult<CV> {
+        let (fa, fb) = (Self::same_repr_family(&a.0), Self::same_repr_family(&b.0));
+        let shared = match (&fa, &fb) {
+            (Some(x), Some(y)) => x == y,
+            (Some(r), None) => Self::plain_partner(r, &b.0),
+            (None, Some(r)) => Self::plain_partner(r, &a.0),
+            (None, None) => false,
+        };
+        if shared {
+            let rep = |t: &TV, f: &Option<Ty>| -> TV {
+                match f {
+                    Some(r) => (r.clone(), vec![t.1[1]]),
+                    None => t.clone(),
+                }
+            };
+            let (_, v) = self.compare(op, &rep(a, &fa), &rep(b, &fb))?;
+            return Ok(v[0]);
+        }
+        Ok(self.dispatch(&[a.clone(), b.clone()], &Ty::Bool, &mut |g, x| {
+            let (_, v) = g.compare(op, &x[0], &x[1])?;
+            Ok((Ty::Bool, v))
+        })?[0])
     }
 
     /// Converts a value of type `from` to the representation of `to` (equal
@@ -1028,6 +1078,20 @@ impl Gen<'_, '_> {
         Ok((rt, vals))
     }
 
+    /// The constant a Cranelift value was defined as, if it is an `iconst`.
+    fn iconst_value(&self, v: CV) -> Option<i64> {
+        let clir::ValueDef::Result(inst, _) = self.b.func.dfg.value_def(v) else {
+            return None;
+        };
+        match self.b.func.dfg.insts[inst] {
+            clir::InstructionData::UnaryImm {
+                opcode: clir::Opcode::Iconst,
+                imm,
+            } => Some(imm.bits()),
+            _ => None,
+        }
+    }
+
     /// Integer arithmetic with overflow checks: an overflow deoptimizes (a big
     /// int for Python ints; NumPy's wrap-and-warn for NumPy scalars).
     fn int_op(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type) -> CResult<CV> {
@@ -1044,6 +1108,20 @@ impl Gen<'_, '_> {
                     self.deopt_if(of);
                 }
                 r
+            }
+            BinOp::FloorDiv | BinOp::Mod
+                if self
+                    .iconst_value(y)
+                    .is_some_and(|c| c > 0 && (c as u64).is_power_of_two()) =>
+            {
+                // Floor division and modulo by 2**k are an arithmetic shift and a
+                // mask, exactly (Python's floor semantics; no overflow possible).
+                let c = self.iconst_value(y).unwrap();
+                if op == BinOp::FloorDiv {
+                    self.b.ins().sshr_imm_u(x, c.trailing_zeros() as i64)
+                } else {
+                    self.b.ins().band_imm_s(x, c - 1)
+                }
             }
             BinOp::FloorDiv | BinOp::Mod => {
                 let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
@@ -1509,10 +1587,7 @@ impl Gen<'_, '_> {
                 let mut acc = self.coerce(&pos[0].0, pos[0].1.clone(), rt)?;
                 for x in &pos[1..] {
                     let accv = (rt.clone(), acc.clone());
-                    let c = self.dispatch(&[x.clone(), accv], &Ty::Bool, &mut |g, a| {
-                        let (_, v) = g.compare(op, &a[0], &a[1])?;
-                        Ok((Ty::Bool, v))
-                    })?[0];
+                    let c = self.compare_truth(op, x, &accv)?;
                     let xv = self.coerce(&x.0, x.1.clone(), rt)?;
                     acc = xv
                         .iter()
@@ -1947,9 +2022,13 @@ impl Gen<'_, '_> {
             return Ok(());
         }
         let addr = self.element_addr(&at, &x.1, idx)?;
-        let vals = self.dispatch(std::slice::from_ref(v), &Ty::Np(at.dtype), &mut |g, a| {
-            Ok((Ty::Np(at.dtype), g.cast_to_dtype(&a[0], at.dtype, true)?))
-        })?;
+        let vals = match Self::same_repr_family(&v.0) {
+            // Both members store the same bits (and deoptimize alike).
+            Some(rep) => self.cast_to_dtype(&(rep, vec![v.1[1]]), at.dtype, true)?,
+            None => self.dispatch(std::slice::from_ref(v), &Ty::Np(at.dtype), &mut |g, a| {
+                Ok((Ty::Np(at.dtype), g.cast_to_dtype(&a[0], at.dtype, true)?))
+            })?,
+        };
         let fl = MemFlagsData::trusted();
         for (i, val) in vals.into_iter().enumerate() {
             self.b.ins().store(fl, val, addr, 8 * i as i32);

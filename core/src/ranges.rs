@@ -53,10 +53,10 @@ struct LoopVar {
     body: Block,
 }
 
-/// `v = var + offset` for a loop variable.
-#[derive(Clone, Copy, Debug)]
+/// `v = var_1 + ... + var_k + offset` for loop variables.
+#[derive(Clone, Debug)]
 struct Affine {
-    var: LoopVar,
+    vars: Vec<LoopVar>,
     offset: i64,
 }
 
@@ -92,28 +92,48 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
                 .map(|(i, _)| Block(i as u32))
         })
     };
-    // The affine form of an index value, if it is a loop variable plus a constant.
-    let affine = |v: Value| -> Option<Affine> {
+    // The affine form of an index value: a sum of loop variables plus a constant.
+    fn affine(
+        f: &Function,
+        defs: &HashMap<Value, (Block, usize)>,
+        consts: &HashMap<Value, i64>,
+        vars: &HashMap<Value, LoopVar>,
+        v: Value,
+        depth: u32,
+    ) -> Option<Affine> {
         if let Some(var) = vars.get(&v) {
-            return Some(Affine { var: *var, offset: 0 });
+            return Some(Affine {
+                vars: vec![*var],
+                offset: 0,
+            });
+        }
+        if let Some(c) = consts.get(&v) {
+            return Some(Affine {
+                vars: vec![],
+                offset: *c,
+            });
+        }
+        if depth > 4 {
+            return None;
         }
         let (b, k) = defs.get(&v)?;
         let inst = &f.block(*b).insts[*k];
         let Op::Bin { op, .. } = &inst.op else { return None };
-        let (x, y) = (inst.args[0], inst.args[1]);
         use crate::hir::BinOp;
+        let x = affine(f, defs, consts, vars, inst.args[0], depth + 1)?;
+        let y = affine(f, defs, consts, vars, inst.args[1], depth + 1)?;
         match op {
-            BinOp::Add => match (vars.get(&x), consts.get(&y), vars.get(&y), consts.get(&x)) {
-                (Some(var), Some(c), _, _) | (_, _, Some(var), Some(c)) => Some(Affine { var: *var, offset: *c }),
-                _ => None,
-            },
-            BinOp::Sub => match (vars.get(&x), consts.get(&y)) {
-                (Some(var), Some(c)) => Some(Affine { var: *var, offset: -*c }),
-                _ => None,
-            },
+            BinOp::Add => Some(Affine {
+                vars: x.vars.into_iter().chain(y.vars).collect(),
+                offset: x.offset.checked_add(y.offset)?,
+            }),
+            BinOp::Sub if y.vars.is_empty() => Some(Affine {
+                vars: x.vars,
+                offset: x.offset.checked_sub(y.offset)?,
+            }),
             _ => None,
         }
-    };
+    }
     for (bi, data) in f.blocks.iter().enumerate() {
         let b = Block(bi as u32);
         for (k, inst) in data.insts.iter().enumerate() {
@@ -130,36 +150,74 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
                 if *typed.ty(ix) != Ty::Int {
                     continue;
                 }
-                let Some(a) = affine(ix) else { continue };
-                let lv = a.var;
-                if !dominates(lv.body, b) {
+                let Some(a) = affine(f, &defs, &consts, &vars, ix, 0) else {
+                    continue;
+                };
+                if a.vars.is_empty() || !a.vars.iter().all(|lv| dominates(lv.body, b)) {
                     continue;
                 }
-                // The array and the bounds must be known before the loop.
-                let before = |v: Value| def_block(v).is_some_and(|db| db != lv.body && dominates(db, lv.preheader));
-                if !before(arr) || !before(lv.start) || !before(lv.stop) {
+                // Guards go before the innermost of the loops (the one whose body
+                // the others' bodies dominate); everything they read, and the
+                // array, must be computed before it.
+                let Some(inner) = a
+                    .vars
+                    .iter()
+                    .find(|lv| a.vars.iter().all(|o| dominates(o.body, lv.body)))
+                    .copied()
+                else {
+                    continue;
+                };
+                let before =
+                    |v: Value| def_block(v).is_some_and(|db| db != inner.body && dominates(db, inner.preheader));
+                if !before(arr) || !a.vars.iter().all(|lv| before(lv.start) && before(lv.stop)) {
                     continue;
                 }
+                // Each variable satisfies start <= v <= stop - 1, so the index lies in
+                // [sum(start) + offset, sum(stop - 1) + offset].
+                let k_vars = a.vars.len() as i64;
                 let mut needed = Vec::new();
-                match consts.get(&lv.start) {
+                let const_starts: Option<i64> = a.vars.iter().map(|lv| consts.get(&lv.start).copied()).sum();
+                match const_starts {
                     Some(s) if s + a.offset >= 0 => {}
-                    _ => needed.push(Guard::Lower {
-                        base: lv.start,
+                    Some(_) => continue, // may be negative: keep the per-access checks
+                    None if a.vars.len() == 1 => needed.push(Guard::Lower {
+                        base: a.vars[0].start,
                         offset: a.offset,
                     }),
+                    None => continue,
                 }
-                let (stop_base, stop_off) = split_offset(f, &defs, &consts, lv.stop);
-                let proven_upper = stop_off + a.offset <= 0
-                    && dim_of(f, &defs, &consts, stop_base).is_some_and(|(x, d)| same_array(f, &defs, x, arr, d, axis));
-                if !proven_upper {
-                    needed.push(Guard::Upper {
-                        base: lv.stop,
-                        offset: a.offset,
-                        array: arr,
-                        axis,
-                    });
+                // Upper: at most one stop may be symbolic; the others are constants.
+                let sym: Vec<&LoopVar> = a.vars.iter().filter(|lv| !consts.contains_key(&lv.stop)).collect();
+                let const_stops: i64 = a.vars.iter().filter_map(|lv| consts.get(&lv.stop)).sum();
+                let slack = const_stops - (k_vars - 1) + a.offset; // index <= sym_stop - 1 + slack
+                match sym.as_slice() {
+                    [] => {
+                        // All constant: index <= slack - 1, i.e. in bounds when slack <= dim.
+                        let c0 = consts[&a.vars[0].stop];
+                        needed.push(Guard::Upper {
+                            base: a.vars[0].stop,
+                            offset: slack - c0,
+                            array: arr,
+                            axis,
+                        });
+                    }
+                    [lv] => {
+                        let (stop_base, stop_off) = split_offset(f, &defs, &consts, lv.stop);
+                        let proven = stop_off + slack <= 0
+                            && dim_of(f, &defs, &consts, stop_base)
+                                .is_some_and(|(x, d)| same_array(f, &defs, x, arr, d, axis));
+                        if !proven {
+                            needed.push(Guard::Upper {
+                                base: lv.stop,
+                                offset: slack,
+                                array: arr,
+                                axis,
+                            });
+                        }
+                    }
+                    _ => continue,
                 }
-                let list = facts.guards.entry(lv.preheader).or_default();
+                let list = facts.guards.entry(inner.preheader).or_default();
                 for g in needed {
                     if !list.contains(&g) {
                         list.push(g);
