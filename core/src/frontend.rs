@@ -353,9 +353,12 @@ impl Frontend {
             other => {
                 let what = match other {
                     "Slice" => "slices",
-                    "List" | "ListComp" => "lists",
-                    "Dict" | "DictComp" => "dicts",
-                    "Set" | "SetComp" => "sets",
+                    "ListComp" => "list comprehensions",
+                    "List" => "lists",
+                    "DictComp" => "dict comprehensions",
+                    "Dict" => "dicts",
+                    "SetComp" => "set comprehensions",
+                    "Set" => "sets",
                     "GeneratorExp" => "generator expressions",
                     "Lambda" => "lambdas",
                     "JoinedStr" | "FormattedValue" => "f-strings",

@@ -40,11 +40,13 @@ class CompileError(Exception):
         out = [head, f'  File "{self.filename}", line {self.lineno}, in {self.funcname}']
         line = linecache.getline(self.filename, self.lineno).rstrip("\n")
         if line.strip():
-            out.append("    " + line)
+            indent = len(line) - len(line.lstrip())
+            out.append("    " + line.strip())
             width = len(line)
             end = self.end_col if self.end_lineno == self.lineno and self.end_col > self.col else width
             end = min(max(end, self.col + 1), max(width, self.col + 1))
-            out.append("    " + " " * self.col + "^" * (end - self.col))
+            start = max(self.col, indent)
+            out.append("    " + " " * (start - indent) + "^" * max(end - start, 1))
         return "\n".join(out)
 
 

@@ -1,0 +1,26 @@
+"""Kernels whose compile errors are snapshot-tested (line numbers matter: append only)."""
+
+import numpy as np
+
+
+def uses_listcomp(a):
+    s = 0.0
+    squares = [x * x for x in a]
+    return s + len(squares)
+
+
+def uses_with(path):
+    with open(path) as fh:
+        return fh.read()
+
+
+def uses_string(a):
+    total = 0
+    for i in range(len(a)):
+        total += a[i]
+    return total + "!"
+
+
+def uses_slice(a):
+    b = a[1:]
+    return np.sum(b)
