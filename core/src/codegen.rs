@@ -1104,7 +1104,7 @@ impl Gen<'_, '_> {
                     BinOp::Sub => self.b.ins().ssub_overflow(x, y),
                     _ => self.b.ins().smul_overflow(x, y),
                 };
-                if !self.env.opts.unchecked_int || ty != clt::I64 {
+                if !self.env.opts.unchecked_int {
                     self.deopt_if(of);
                 }
                 r
@@ -1125,7 +1125,14 @@ impl Gen<'_, '_> {
             }
             BinOp::FloorDiv | BinOp::Mod => {
                 let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
-                self.deopt_if(zero);
+                let y = if self.env.opts.numpy_error_model {
+                    // error_model="numpy": x // 0 and x % 0 are 0 (divide by 1, then select 0).
+                    let one = self.b.ins().iconst(ty, 1);
+                    self.b.ins().select(zero, one, y)
+                } else {
+                    self.deopt_if(zero);
+                    y
+                };
                 let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, x, min);
                 let is_m1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
                 let of = self.b.ins().band(is_min, is_m1);
@@ -1136,12 +1143,18 @@ impl Gen<'_, '_> {
                 let sx = self.b.ins().bxor(r, y);
                 let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, sx, 0);
                 let adj = self.b.ins().band(rnz, neg);
-                if op == BinOp::FloorDiv {
+                let res = if op == BinOp::FloorDiv {
                     let adj = self.b.ins().uextend(ty, adj);
                     self.b.ins().isub(q, adj)
                 } else {
                     let r2 = self.b.ins().iadd(r, y);
                     self.b.ins().select(adj, r2, r)
+                };
+                if self.env.opts.numpy_error_model {
+                    let z = self.b.ins().iconst(ty, 0);
+                    self.b.ins().select(zero, z, res)
+                } else {
+                    res
                 }
             }
             BinOp::Pow => {
@@ -1206,8 +1219,10 @@ impl Gen<'_, '_> {
                 self.b.ins().fdiv(x, y)
             }
             BinOp::FloorDiv | BinOp::Mod => {
-                let z = self.b.ins().fcmp(FloatCC::Equal, y, zero);
-                self.deopt_if(z);
+                if !self.env.opts.numpy_error_model {
+                    let z = self.b.ins().fcmp(FloatCC::Equal, y, zero);
+                    self.deopt_if(z);
+                }
                 let slot = self.stack(8);
                 let name = if ty == clt::F64 {
                     "pyston_fdivmod"
@@ -1325,7 +1340,9 @@ impl Gen<'_, '_> {
                         .ins()
                         .iconst(if t == Ty::Np(Dtype::Int32) { clt::I32 } else { clt::I64 }, 0);
                     let (r, of) = self.b.ins().ssub_overflow(zero, a.1[0]);
-                    self.deopt_if(of);
+                    if !self.env.opts.unchecked_int {
+                        self.deopt_if(of);
+                    }
                     (t, vec![r])
                 }
                 Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32) => (t, vec![self.b.ins().fneg(a.1[0])]),
@@ -1776,8 +1793,10 @@ impl Gen<'_, '_> {
         let t = a.0.clone();
         Ok(match &t {
             Ty::Int => {
-                let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, a.1[0], i64::MIN);
-                self.deopt_if(is_min);
+                if !self.env.opts.unchecked_int {
+                    let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, a.1[0], i64::MIN);
+                    self.deopt_if(is_min);
+                }
                 (Ty::Int, vec![self.b.ins().iabs(a.1[0])])
             }
             Ty::Bool => (Ty::Int, vec![self.conv_i64(a)?]),

@@ -40,6 +40,8 @@ struct Inner {
     order: Vec<Vec<Ty>>,
     warned: bool,
     last: Option<Arc<Spec>>,
+    /// Explicit signatures only: other argument types raise TypeError.
+    restricted: bool,
 }
 
 /// An `Arc` for metadata known by pointer (from compiled code).
@@ -221,8 +223,36 @@ impl Dispatcher {
     fn get_spec(slf: &Bound<'_, Self>, params: &[Ty]) -> PyResult<Arc<Spec>> {
         let py = slf.py();
         let this = slf.get();
-        if let Some(s) = this.inner.lock().unwrap().specs.get(params) {
-            return Ok(s.clone());
+        {
+            let inner = this.inner.lock().unwrap();
+            if let Some(s) = inner.specs.get(params) {
+                return Ok(s.clone());
+            }
+            if inner.restricted {
+                // An explicit signature accepts arguments it can take as they are
+                // (any layout for an "A" array, a writeable array for a read-only one).
+                let fits = |want: &Ty, got: &Ty| match (want, got) {
+                    (Ty::Array(w), Ty::Array(g)) => {
+                        w.dtype == g.dtype
+                            && w.ndim == g.ndim
+                            && (w.layout == pyston_numeric::Layout::A || w.layout == g.layout)
+                            && (w.readonly || !g.readonly)
+                    }
+                    (w, g) => w == g,
+                };
+                for p in &inner.order {
+                    if p.len() == params.len() && p.iter().zip(params).all(|(w, g)| fits(w, g)) {
+                        return Ok(inner.specs[p].clone());
+                    }
+                }
+                let sigs: Vec<String> = inner.order.iter().map(|p| Spec::describe(p)).collect();
+                return Err(PyTypeError::new_err(format!(
+                    "No matching definition for argument type(s) {} of '{}'; compiled signatures: {}",
+                    Spec::describe(params),
+                    this.name,
+                    sigs.join(", ")
+                )));
+            }
         }
         let (src, env) = this.source(py)?;
         let spec = match pipeline::compile(py, slf, &src, &env, params.to_vec(), &this.opts) {
@@ -308,6 +338,11 @@ impl Dispatcher {
                 _ => Err(PyErr::take(py)
                     .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception"))),
             };
+        let result = if self.opts.numba_boxing {
+            result.and_then(|o| numba_box(py, o))
+        } else {
+            result
+        };
         let result = result.map_err(|e| {
             let frames: Vec<(String, String, Span)> = ctx
                 .frames
@@ -353,6 +388,58 @@ impl Spec {
     }
 }
 
+/// Numba boxes NumPy scalar results as Python scalars (in tuples too).
+fn numba_box(py: Python<'_>, obj: Py<PyAny>) -> PyResult<Py<PyAny>> {
+    let b = obj.bind(py);
+    if let Ok(t) = b.cast::<PyTuple>() {
+        let items: Vec<Py<PyAny>> = t.iter().map(|x| numba_box(py, x.unbind())).collect::<PyResult<_>>()?;
+        return Ok(PyTuple::new(py, items)?.into_any().unbind());
+    }
+    let np = runtime::np_types(py)?;
+    if np.scalar_types.contains(&(b.get_type().as_ptr() as usize)) {
+        return Ok(b.call_method0("item")?.unbind());
+    }
+    Ok(obj)
+}
+
+/// Parses a type tuple of `Dispatcher.compile_types`.
+fn parse_type(t: &Bound<'_, PyAny>) -> PyResult<Ty> {
+    let bad = || pyo3::exceptions::PyValueError::new_err(format!("not a pyston type description: {t}"));
+    let kind: String = t.get_item(0)?.extract()?;
+    let dtype = |i: usize| -> PyResult<Dtype> {
+        let n: String = t.get_item(i)?.extract()?;
+        Dtype::from_name(&n).ok_or_else(bad)
+    };
+    Ok(match kind.as_str() {
+        "int" => Ty::Int,
+        "float" => Ty::Float,
+        "bool" => Ty::Bool,
+        "complex" => Ty::Complex,
+        "none" => Ty::NoneT,
+        "np" => Ty::Np(dtype(1)?),
+        "array" => {
+            let ndim: u8 = t.get_item(2)?.extract()?;
+            let layout: String = t.get_item(3)?.extract()?;
+            Ty::Array(crate::types::ArrTy {
+                dtype: dtype(1)?,
+                ndim,
+                layout: match layout.as_str() {
+                    "C" => pyston_numeric::Layout::C,
+                    "F" => pyston_numeric::Layout::F,
+                    "A" => pyston_numeric::Layout::A,
+                    _ => return Err(bad()),
+                },
+                readonly: false,
+            })
+        }
+        "tuple" => {
+            let items: Vec<Bound<'_, PyAny>> = t.get_item(1)?.extract()?;
+            Ty::Tuple(items.iter().map(parse_type).collect::<PyResult<_>>()?)
+        }
+        _ => return Err(bad()),
+    })
+}
+
 /// The specialization of `disp` for `params` (used for calls between compiled functions).
 pub fn spec_for(py: Python<'_>, disp: &Bound<'_, Dispatcher>, params: &[Ty]) -> PyResult<Arc<Spec>> {
     let _ = py;
@@ -362,7 +449,7 @@ pub fn spec_for(py: Python<'_>, disp: &Bound<'_, Dispatcher>, params: &[Ty]) -> 
 #[pymethods]
 impl Dispatcher {
     #[new]
-    #[pyo3(signature = (py_func, frozen_globals=false, unchecked_int=false, boundscheck=true, wraparound=true, error_model="python", fastmath=false, fallback=true))]
+    #[pyo3(signature = (py_func, frozen_globals=false, unchecked_int=false, boundscheck=true, wraparound=true, error_model="python", fastmath=false, fallback=true, numba_boxing=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py_func: &Bound<'_, PyAny>,
@@ -373,6 +460,7 @@ impl Dispatcher {
         error_model: &str,
         fastmath: bool,
         fallback: bool,
+        numba_boxing: bool,
     ) -> PyResult<Self> {
         let name: String = py_func.getattr("__name__")?.extract()?;
         if !matches!(error_model, "python" | "numpy") {
@@ -392,6 +480,7 @@ impl Dispatcher {
                 numpy_error_model: error_model == "numpy",
                 fastmath,
                 fallback,
+                numba_boxing,
             },
             inner: Mutex::new(Inner::default()),
         })
@@ -463,6 +552,35 @@ impl Dispatcher {
             return this.run(py, &s, &args, &slots);
         }
         this.run(py, &spec, &args, &slots)
+    }
+
+    /// Compiles eagerly for each list of argument types. A type is a tuple:
+    /// `("int",)`, `("float",)`, `("bool",)`, `("complex",)`, `("none",)`,
+    /// `("np", dtype)`, `("array", dtype, ndim, layout)` with layout "C", "F"
+    /// or "A", `("tuple", [types...])`.
+    fn compile_types(slf: &Bound<'_, Self>, signatures: Vec<Vec<Bound<'_, PyAny>>>) -> PyResult<()> {
+        for sig in signatures {
+            let tys: Vec<Ty> = sig.iter().map(parse_type).collect::<PyResult<_>>()?;
+            let was = std::mem::replace(&mut slf.get().inner.lock().unwrap().restricted, false);
+            let r = Dispatcher::get_spec(slf, &tys);
+            slf.get().inner.lock().unwrap().restricted = was;
+            r?;
+        }
+        Ok(())
+    }
+
+    /// With `True`, calls whose argument types have no compiled signature raise TypeError.
+    fn restrict(&self, on: bool) {
+        self.inner.lock().unwrap().restricted = on;
+    }
+
+    /// Drops every compiled specialization (they recompile on the next call,
+    /// seeing the current values of frozen globals).
+    fn recompile(&self) {
+        let mut inner = self.inner.lock().unwrap();
+        inner.specs.clear();
+        inner.order.clear();
+        inner.last = None;
     }
 
     /// Runs the call on the interpreter tier only (the executor IR tests compare against).

@@ -633,6 +633,11 @@ pub unsafe extern "C" fn pyston_fpow(x: f64, y: f64, out: *mut f64) -> i32 {
 /// # Safety
 /// Called by compiled code; every pointer argument is valid for the accesses described above.
 pub unsafe extern "C" fn pyston_fdivmod32(a: f32, b: f32, out_mod: *mut f32) -> f32 {
+    if b == 0.0 {
+        // SAFETY: `out_mod` points to a stack slot in the calling compiled function.
+        unsafe { *out_mod = a % b };
+        return a / b;
+    }
     let mut m = a % b;
     let mut div = (a - m) / b;
     if m != 0.0 {
@@ -663,6 +668,12 @@ pub unsafe extern "C" fn pyston_fdivmod32(a: f32, b: f32, out_mod: *mut f32) -> 
 /// # Safety
 /// Called by compiled code; every pointer argument is valid for the accesses described above.
 pub unsafe extern "C" fn pyston_fdivmod(a: f64, b: f64, out_mod: *mut f64) -> f64 {
+    if b == 0.0 {
+        // Only under error_model="numpy" (strict mode deoptimizes first): NumPy's result.
+        // SAFETY: `out_mod` points to a stack slot in the calling compiled function.
+        unsafe { *out_mod = a % b };
+        return a / b;
+    }
     let mut m = a % b;
     let mut div = (a - m) / b;
     if m != 0.0 {

@@ -21,6 +21,8 @@ pub struct Options {
     pub fastmath: bool,
     /// Untypeable code runs on the interpreter tier (true) or raises (false).
     pub fallback: bool,
+    /// Results are boxed as Numba does: NumPy scalars become Python scalars.
+    pub numba_boxing: bool,
 }
 
 impl Default for Options {
@@ -40,6 +42,22 @@ impl Options {
             numpy_error_model: false,
             fastmath: false,
             fallback: true,
+            numba_boxing: false,
+        }
+    }
+
+    /// Numba's semantics (`pyston.njit`): frozen globals, wrapping ints, no
+    /// bounds checks, errors at compile time, Numba's result boxing.
+    pub fn numba() -> Self {
+        Options {
+            frozen_globals: true,
+            unchecked_int: true,
+            boundscheck: false,
+            wraparound: true,
+            numpy_error_model: false,
+            fastmath: false,
+            fallback: false,
+            numba_boxing: true,
         }
     }
 
@@ -74,6 +92,9 @@ impl Options {
         }
         if self.fastmath {
             parts.push("fastmath");
+        }
+        if self.numba_boxing {
+            parts.push("numba_boxing");
         }
         if parts.is_empty() {
             "strict".to_string()
