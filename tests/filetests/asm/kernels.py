@@ -1,0 +1,20 @@
+"""Kernels whose machine code is pinned (Cranelift is pinned to one version)."""
+
+
+def dot(a, b):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i] * b[i]
+    return s
+
+
+def scale_into(out, a, k, n):
+    for i in range(n):
+        out[i] = a[i] * k
+
+
+def prev_sum(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i - 1]
+    return s

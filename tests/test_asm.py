@@ -1,0 +1,109 @@
+"""Machine-code goldens: bounds checks in counted loops are hoisted out.
+
+`for i in range(a.shape[0])` indexes `a` without any check (proven); other
+arrays and `range(n)` with an arbitrary `n` get one guard before the loop.
+The golden files pin the whole listing (regenerate with PYSTON_BLESS=1 after
+an intended change); the structural test below checks the inner loop itself.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import sys
+
+import numpy as np
+import pytest
+
+import pyston
+
+HERE = pathlib.Path(__file__).parent / "filetests" / "asm"
+sys.path.insert(0, str(HERE))
+import kernels  # noqa: E402
+
+BLESS = os.environ.get("PYSTON_BLESS") == "1"
+x86 = pytest.mark.skipif(os.uname().machine not in ("x86_64", "AMD64"), reason="x86-64 listings")
+
+CASES = {
+    "dot": (np.ones(8), np.ones(8)),
+    "scale_into": (np.zeros(8), np.ones(8), 2.0, 8),
+}
+
+
+def listing(name):
+    f = pyston.fast(getattr(kernels, name))
+    f(*CASES[name])
+    return f.inspect_asm()
+
+
+def loop_blocks(asm):
+    """The blocks of the loop cycle through the block with the element accesses."""
+    blocks = {}
+    for chunk in re.split(r"\n(?=block\d+:)", asm):
+        m = re.match(r"block(\d+):", chunk)
+        if m:
+            blocks[int(m.group(1))] = chunk
+    succ = {b: [int(x) for x in re.findall(r"\blabel(\d+)", text)] for b, text in blocks.items()}
+    hot = [b for b, text in blocks.items() if re.search(r"\(%\w+, %\w+, 8\)", text)]
+    assert hot, "no indexed memory access found"
+    start = hot[0]
+
+    def reach(src):
+        seen, todo = set(), [src]
+        while todo:
+            b = todo.pop()
+            for n in succ.get(b, []):
+                if n not in seen:
+                    seen.add(n)
+                    todo.append(n)
+        return seen
+
+    cycle = [b for b in reach(start) if start in reach(b)]
+    assert start in cycle, "the element accesses are not in a loop"
+    return [blocks[b] for b in sorted(cycle)]
+
+
+def checks_in_loop(asm):
+    """Compare/test instructions in the loop cycle (the loop's own exit test is one)."""
+    return sum(len(re.findall(r"^\s+(cmp|test)\w*\b", b, re.M)) for b in loop_blocks(asm))
+
+
+@x86
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_asm_golden(name):
+    asm = listing(name)
+    golden = HERE / f"{name}.asm"
+    if BLESS or not golden.exists():
+        golden.write_text(asm)
+        if not BLESS:
+            pytest.fail(f"{golden.name} did not exist; it was written, review and commit it")
+    assert asm == golden.read_text()
+
+
+@x86
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_no_bounds_check_in_inner_loop(name):
+    # Every index check is a compare and a jump to a deopt block; the loop may
+    # only contain its own exit test.
+    asm = listing(name)
+    assert checks_in_loop(asm) == 1, "\n".join(loop_blocks(asm))
+
+
+def test_hoisted_guard_still_raises_at_the_right_iteration():
+    out = np.zeros(4)
+    a = np.arange(10.0)
+    f = pyston.fast(kernels.scale_into)
+    with pytest.raises(IndexError, match="index 4 is out of bounds for axis 0 with size 4"):
+        f(out, a, 2.0, 6)
+    # Elements 0..3 were written before the error, exactly as in CPython.
+    assert list(out) == [0.0, 2.0, 4.0, 6.0]
+
+
+@x86
+def test_detector_sees_a_check_that_must_stay():
+    # a[i - 1] with i from 0 reads a[-1] first (wraparound): the check stays.
+    f = pyston.fast(kernels.prev_sum)
+    a = np.arange(5.0)
+    assert f(a) == kernels.prev_sum(a)
+    assert checks_in_loop(f.inspect_asm()) > 1
