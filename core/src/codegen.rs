@@ -52,6 +52,8 @@ pub struct CodegenEnv<'a> {
     /// Where this function's own metadata pointer will be stored.
     pub self_meta_slot: *const *const FuncMeta,
     pub opts: &'a Options,
+    /// Calls into Python/NumPy, by instruction position.
+    pub pycalls: &'a HashMap<(Block, usize), *const crate::runtime::PyCallDesc>,
 }
 
 pub struct Output {
@@ -99,6 +101,9 @@ fn helper_sig(name: &str) -> (Vec<clir::Type>, Vec<clir::Type>) {
         "pyston_resume" => (vec![I64, I64, I64], vec![I32]),
         "pyston_push_frame" => (vec![I64, I64, I64], vec![]),
         "pyston_pymath" => (vec![I64, F64, F64, I64], vec![I32]),
+        "pyston_pycall" => (vec![I64, I64, I64, I64], vec![I32]),
+        "pyston_arena_mark" => (vec![I64], vec![I64]),
+        "pyston_arena_collect" => (vec![I64, I64, I64, I64], vec![]),
         _ => (vec![F64], vec![F64]),
     }
 }
@@ -137,6 +142,8 @@ pub fn build(
         out: None,
         consts: HashMap::new(),
         cur_inst: (Block(0), 0),
+        loop_marks: HashMap::new(),
+        idom: crate::ranges::dominators(f),
     };
     let r = g.run();
     let Gen {
@@ -174,6 +181,10 @@ struct Gen<'a, 'b> {
     consts: HashMap<Value, Const>,
     /// The IR instruction being lowered: where a deopt resumes.
     cur_inst: (Block, usize),
+    /// Loop headers whose loops create objects, with the stack slot holding
+    /// the arena mark taken on entry (temporaries are released per iteration).
+    loop_marks: HashMap<Block, clir::StackSlot>,
+    idom: HashMap<Block, Block>,
 }
 
 fn internal(msg: impl Into<String>) -> CompileError {
@@ -215,6 +226,7 @@ impl Gen<'_, '_> {
                 }
             }
         }
+        self.plan_loop_collection();
         // Prologue: load the arguments from the slot array.
         self.b.switch_to_block(prologue);
         let params = self.b.block_params(prologue).to_vec();
@@ -290,6 +302,107 @@ impl Gen<'_, '_> {
             self.emit_deopt(cb, blk, k, pending)?;
         }
         self.b.seal_all_blocks();
+        Ok(())
+    }
+
+    // ---- temporaries in loops ---------------------------------------------------
+
+    fn dominates(&self, a: Block, mut b: Block) -> bool {
+        loop {
+            if a == b {
+                return true;
+            }
+            match self.idom.get(&b) {
+                Some(&p) if p != b => b = p,
+                _ => return false,
+            }
+        }
+    }
+
+    /// Finds the loops that create objects (NumPy calls, allocations, calls to
+    /// compiled functions) and gives each a slot for its arena mark.
+    fn plan_loop_collection(&mut self) {
+        let preds = self.f.predecessors();
+        for b in self.f.rpo() {
+            for e in self.f.block(b).term.successors() {
+                let h = e.block;
+                if !self.dominates(h, b) || self.loop_marks.contains_key(&h) {
+                    continue;
+                }
+                // The natural loop of this back edge.
+                let mut body: HashSet<Block> = [h].into_iter().collect();
+                let mut todo = vec![b];
+                while let Some(x) = todo.pop() {
+                    if body.insert(x) {
+                        todo.extend(preds[x.0 as usize].iter().copied());
+                    }
+                }
+                let allocates = body.iter().any(|blk| {
+                    self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
+                        self.env.pycalls.contains_key(&(*blk, k))
+                            || matches!(i.op, Op::Call { .. } | Op::MethodCall { .. })
+                    })
+                });
+                if allocates {
+                    let ss = self
+                        .b
+                        .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
+                    self.loop_marks.insert(h, ss);
+                }
+            }
+        }
+    }
+
+    /// Object pointers held by a value (arrays; arrays inside tuples).
+    fn obj_slots(t: &Ty, v: &[CV], out: &mut Vec<CV>) {
+        match t {
+            Ty::Array(_) => out.push(v[1]),
+            Ty::Tuple(ts) => {
+                let mut off = 0;
+                for t in ts {
+                    let n = runtime::slot_count(t);
+                    Self::obj_slots(t, &v[off..off + n], out);
+                    off += n;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Before a jump into an instrumented loop header: on entry take the
+    /// arena mark; on the back edge release what the next iteration cannot see.
+    fn loop_edge(&mut self, from: Block, e: &ir::Edge, args: &[BlockArg]) -> CResult<()> {
+        let Some(ss) = self.loop_marks.get(&e.block).copied() else {
+            return Ok(());
+        };
+        let ctx = self.ctx.unwrap();
+        if !self.dominates(e.block, from) {
+            let m = self.call("pyston_arena_mark", &[ctx])?[0];
+            self.b.ins().stack_store(clt::I64, m, ss, 0);
+            return Ok(());
+        }
+        let vals: Vec<CV> = args
+            .iter()
+            .map(|a| match a {
+                BlockArg::Value(v) => *v,
+                _ => unreachable!(),
+            })
+            .collect();
+        let mut live = Vec::new();
+        let mut off = 0;
+        for p in &self.f.block(e.block).params {
+            let t = self.ty(*p);
+            let n = runtime::slot_count(&t);
+            Self::obj_slots(&t, &vals[off..off + n], &mut live);
+            off += n;
+        }
+        let buf = self.stack(8 * live.len().max(1) as u32);
+        for (i, v) in live.iter().enumerate() {
+            self.b.ins().store(MemFlagsData::trusted(), *v, buf, 8 * i as i32);
+        }
+        let mark = self.b.ins().stack_load(clt::I64, clt::I64, ss, 0);
+        let n = self.b.ins().iconst(clt::I64, live.len() as i64);
+        self.call("pyston_arena_collect", &[ctx, mark, buf, n])?;
         Ok(())
     }
 
@@ -440,6 +553,7 @@ impl Gen<'_, '_> {
             Const::Complex(r, i) => (Ty::Complex, vec![self.b.ins().f64const(*r), self.b.ins().f64const(*i)]),
             Const::None => (Ty::NoneT, vec![]),
             Const::Str(s) => (Ty::Str(s.clone()), vec![]),
+            Const::Ellipsis => (Ty::Ellipsis, vec![]),
             Const::BigInt(_) => return Err(internal("big int constant in compiled code")),
         })
     }
@@ -718,6 +832,8 @@ impl Gen<'_, '_> {
         match t {
             Term::Jump(e) => {
                 let args = self.edge_args(e)?;
+                let (from, _) = self.cur_inst;
+                self.loop_edge(from, e, &args)?;
                 let target = self.blocks[&e.block];
                 self.b.ins().jump(target, &args);
             }
@@ -765,8 +881,33 @@ impl Gen<'_, '_> {
             return Ok(());
         }
         let args: Vec<(Ty, Vals)> = inst.args.iter().map(|a| self.arg(*a)).collect::<CResult<_>>()?;
+        if let Some(desc) = self.env.pycalls.get(&self.cur_inst).copied() {
+            // NumPy performs this operation (see `infer::numpy_op`).
+            // The callee itself (a function object or the module it is read from) is not an argument.
+            let skip = match (&inst.op, args.first()) {
+                (Op::Call { .. }, _) => 1,
+                (Op::MethodCall { .. }, Some((Ty::Module(_), _))) => 1,
+                _ => 0,
+            };
+            let boxed = &args[skip..];
+            let out = self.pycall(desc, boxed, inst.result)?;
+            if let Some(r) = inst.result {
+                self.vals.insert(r, out);
+            }
+            return Ok(());
+        }
         let out: Vals = match &inst.op {
             Op::Const(c) => self.const_vals(c)?.1,
+            Op::Slice => {
+                let Ty::Slice(parts) = &rt else {
+                    return Err(internal("slice type"));
+                };
+                let mut out = Vec::new();
+                for ((t, v), want) in args.iter().zip(parts) {
+                    out.extend(self.coerce(t, v.clone(), want)?);
+                }
+                out
+            }
             Op::Undef(_) => vec![],
             Op::Global(_) | Op::Attr(_) if inst.result.and_then(|r| self.typed.globals.get(&r)).is_some() => {
                 let g = self.typed.globals[&inst.result.unwrap()].clone();
@@ -1736,6 +1877,52 @@ impl Gen<'_, '_> {
                     .collect())
             }
             Builtin::Range => Err(internal("range call")),
+        }
+    }
+
+    /// A call into Python/NumPy (`runtime::pyston_pycall`): the arguments are
+    /// passed as slots, the result comes back unboxed. The call raising
+    /// deoptimizes here (the interpreter re-executes it); a result of an
+    /// unexpected type deoptimizes just after it.
+    fn pycall(&mut self, desc: *const crate::runtime::PyCallDesc, args: &[TV], result: Option<Value>) -> CResult<Vals> {
+        // SAFETY: descriptors live in the compile environment, then in the function's metadata.
+        let d = unsafe { &*desc };
+        let mut flat = Vec::new();
+        for ((t, v), want) in args.iter().zip(&d.arg_tys) {
+            flat.extend(self.coerce(t, v.clone(), want)?);
+        }
+        let argbuf = self.stack(8 * flat.len().max(1) as u32);
+        for (i, x) in flat.iter().enumerate() {
+            self.b.ins().store(MemFlagsData::trusted(), *x, argbuf, 8 * i as i32);
+        }
+        let ret_slots = runtime::slot_types(&d.ret);
+        let outbuf = self.stack(8 * ret_slots.len().max(1) as u32);
+        let ctx = self.ctx.unwrap();
+        let dp = self.b.ins().iconst(clt::I64, desc as i64);
+        let st = self.call("pyston_pycall", &[ctx, dp, argbuf, outbuf])?[0];
+        if let Some(r) = result {
+            let (cb, ck) = self.cur_inst;
+            let after = self.b.ins().icmp_imm_s(IntCC::Equal, st, runtime::DEOPT_AFTER as i64);
+            let d_after = self.deopt_after_block(cb, ck, r);
+            let next = self.b.create_block();
+            self.b.ins().brif(after, d_after, &[], next, &[]);
+            self.b.switch_to_block(next);
+        }
+        self.status_check(st);
+        let out: Vals = ret_slots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                self.b
+                    .ins()
+                    .load(cl_ty(*s), MemFlagsData::trusted(), outbuf, 8 * i as i32)
+            })
+            .collect();
+        let rt = result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
+        if result.is_some() {
+            self.coerce(&d.ret, out, &rt)
+        } else {
+            Ok(vec![])
         }
     }
 

@@ -349,10 +349,20 @@ impl Frontend {
             "Subscript" => ExprKind::Subscript(boxed("value")?, boxed("slice")?),
             "Tuple" => ExprKind::Tuple(self.exprs(node, "elts")?),
             "IfExp" => ExprKind::IfExp(boxed("test")?, boxed("body")?, boxed("orelse")?),
+            "Slice" => {
+                let part = |f: &str| -> CResult<Option<Box<Expr>>> {
+                    let v = get(f)?;
+                    Ok(if v.is_none() {
+                        None
+                    } else {
+                        Some(Box::new(self.expr(&v)?))
+                    })
+                };
+                ExprKind::Slice(part("lower")?, part("upper")?, part("step")?)
+            }
             "Index" => return self.expr(&get("value")?), // Python 3.8 compatibility
             other => {
                 let what = match other {
-                    "Slice" => "slices",
                     "ListComp" => "list comprehensions",
                     "List" => "lists",
                     "DictComp" => "dict comprehensions",
@@ -394,6 +404,7 @@ impl Frontend {
             "complex" => Literal::Imag(v.getattr("imag").and_then(|x| x.extract()).map_err(pyerr)?),
             "NoneType" => Literal::None,
             "str" => Literal::Str(v.extract().map_err(pyerr)?),
+            "ellipsis" => Literal::Ellipsis,
             _ => {
                 return Err(CompileError::unsupported(
                     span,

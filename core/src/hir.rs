@@ -142,6 +142,8 @@ pub enum Literal {
     Bool(bool),
     None,
     Str(String),
+    /// `...`
+    Ellipsis,
 }
 
 #[derive(Clone, Debug)]
@@ -167,6 +169,8 @@ pub enum ExprKind {
     Subscript(Box<Expr>, Box<Expr>),
     Tuple(Vec<Expr>),
     IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `lo:hi:step` inside a subscript (each part optional).
+    Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
 }
 
 #[derive(Clone, Debug)]

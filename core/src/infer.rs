@@ -24,11 +24,41 @@ pub enum GlobalKind {
     Builtin(Builtin),
     Func(u32),
     DtypeObj(Dtype),
+    /// A NumPy function or ufunc called through NumPy (index into captured objects).
+    PyFunc(u32),
     /// Anything else: its Python type name.
     Other(String),
 }
 
+/// What a call through Python/NumPy calls.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProbeTarget {
+    /// A captured NumPy function or ufunc; the call's args follow the callee.
+    Func(u32),
+    /// A method of the first argument.
+    Method(String),
+    /// A function of the `operator` module (`add`, `neg`, `lt`, `iadd`, ...).
+    Operator(&'static str),
+    /// An attribute of the first argument.
+    Attr(String),
+    /// `x[i, ...]`: args are the object and the indexes.
+    GetItem,
+    /// `x[i, ...] = v`: args are the object, the indexes and the value.
+    SetItem,
+}
+
 pub trait Env {
+    /// The result type of calling `target` with values of types `args`
+    /// (trailing `kw` named), found by calling it on sample values; records
+    /// the call for codegen under the instruction position `at`.
+    fn probe(
+        &mut self,
+        target: &ProbeTarget,
+        args: &[Ty],
+        kw: &[String],
+        at: (Block, usize),
+        span: Span,
+    ) -> CResult<Ty>;
     fn global(&mut self, name: &str) -> GlobalKind;
     fn module_attr(&mut self, m: Module, name: &str) -> GlobalKind;
     /// Return type of compiled function `f` called with `args` (compiling it if needed).
@@ -61,6 +91,7 @@ pub fn infer(f: &Function, params: &[Ty], env: &mut dyn Env) -> CResult<Typed> {
             globals: HashMap::new(),
         },
         consts: HashMap::new(),
+        cur: (Block(0), 0),
     };
     for b in &f.blocks {
         for inst in &b.insts {
@@ -160,6 +191,8 @@ struct Infer<'a> {
     env: &'a mut dyn Env,
     t: Typed,
     consts: HashMap<Value, Const>,
+    /// The instruction being typed.
+    cur: (Block, usize),
 }
 
 fn unsupported_operands(span: Span, op: &str, a: &Ty, b: &Ty) -> CompileError {
@@ -188,11 +221,12 @@ impl Infer<'_> {
     fn block(&mut self, b: Block) -> CResult<bool> {
         let data = self.f.block(b);
         let mut changed = false;
-        for inst in &data.insts {
+        for (k, inst) in data.insts.iter().enumerate() {
             let args: Vec<Ty> = inst.args.iter().map(|a| self.t.ty(*a).clone()).collect();
             if args.contains(&Ty::Bottom) {
                 continue;
             }
+            self.cur = (b, k);
             if let Some(t) = self.inst(&inst.op, &inst.args, &args, inst.result, inst.span)? {
                 if let Some(r) = inst.result {
                     changed |= self.set(r, t);
@@ -241,6 +275,7 @@ impl Infer<'_> {
             GlobalKind::Builtin(b) => Ty::Builtin(*b),
             GlobalKind::Func(i) => Ty::Func(*i),
             GlobalKind::DtypeObj(d) => Ty::DtypeObj(*d),
+            GlobalKind::PyFunc(i) => Ty::PyFunc(*i),
             GlobalKind::Other(tn) => {
                 return Err(CompileError::typing(
                     span,
@@ -256,7 +291,33 @@ impl Infer<'_> {
 
     fn inst(&mut self, op: &Op, argv: &[Value], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Option<Ty>> {
         Ok(Some(match op {
+            // Operations on arrays NumPy performs itself (arithmetic, comparisons,
+            // slicing, fancy indexing, methods): the result type is probed.
+            _ if self.numpy_op(op, args).is_some() => {
+                let (target, kw) = self.numpy_op(op, args).unwrap();
+                let pass = if matches!(target, ProbeTarget::Func(_)) {
+                    &args[1..]
+                } else {
+                    args
+                };
+                let t = self.env.probe(&target, pass, &kw, self.cur, span)?;
+                if matches!(op, Op::SetItem) {
+                    return Ok(None);
+                }
+                t
+            }
             Op::Const(c) => const_ty(c, span)?,
+            Op::Slice => {
+                for t in args {
+                    if !(is_index(t) || *t == Ty::NoneT) {
+                        return Err(CompileError::typing(
+                            span,
+                            format!("slice indices must be integers or None, not '{}'", py_name(t)),
+                        ));
+                    }
+                }
+                Ty::Slice(args.to_vec())
+            }
             Op::Global(name) => {
                 let g = self.env.global(name);
                 self.global_ty(r, g, span, &format!("'{name}'"))?
@@ -265,6 +326,12 @@ impl Infer<'_> {
             Op::Attr(name) => self.attr(&args[0], name, r, span)?,
             Op::Call { kw } => self.call(&args[0], &args[1..], r, kw, span)?,
             Op::MethodCall { name, kw } => match &args[0] {
+                Ty::Module(m) if matches!(self.env.module_attr(*m, name), GlobalKind::PyFunc(_)) => {
+                    let GlobalKind::PyFunc(i) = self.env.module_attr(*m, name) else {
+                        unreachable!()
+                    };
+                    self.env.probe(&ProbeTarget::Func(i), &args[1..], kw, self.cur, span)?
+                }
                 Ty::Module(m) => {
                     let g = self.env.module_attr(*m, name);
                     let callee = self.global_ty(None, g.clone(), span, &format!("'{name}'"))?;
@@ -809,6 +876,129 @@ pub fn is_index(t: &Ty) -> bool {
         .all(|m| matches!(m, Ty::Int | Ty::Bool | Ty::Np(Dtype::Int32 | Dtype::Int64)))
 }
 
+/// Array methods compiled code calls through NumPy.
+const ARRAY_METHODS: &[&str] = &[
+    "sum",
+    "prod",
+    "mean",
+    "std",
+    "var",
+    "min",
+    "max",
+    "argmin",
+    "argmax",
+    "cumsum",
+    "cumprod",
+    "dot",
+    "reshape",
+    "ravel",
+    "flatten",
+    "transpose",
+    "astype",
+    "sort",
+    "argsort",
+    "fill",
+    "any",
+    "all",
+    "clip",
+    "round",
+    "nonzero",
+    "squeeze",
+    "swapaxes",
+    "item",
+    "conj",
+    "conjugate",
+    "trace",
+    "diagonal",
+    "repeat",
+    "searchsorted",
+];
+
+fn operator_name(op: &Op) -> Option<&'static str> {
+    use crate::hir::{BinOp as B, CmpOp as C, UnaryOp as U};
+    Some(match op {
+        Op::Bin { op, inplace } => match (op, inplace) {
+            (B::Add, false) => "add",
+            (B::Sub, false) => "sub",
+            (B::Mul, false) => "mul",
+            (B::Div, false) => "truediv",
+            (B::FloorDiv, false) => "floordiv",
+            (B::Mod, false) => "mod",
+            (B::Pow, false) => "pow",
+            (B::MatMul, false) => "matmul",
+            (B::BitAnd, false) => "and_",
+            (B::BitOr, false) => "or_",
+            (B::BitXor, false) => "xor",
+            (B::LShift, false) => "lshift",
+            (B::RShift, false) => "rshift",
+            (B::Add, true) => "iadd",
+            (B::Sub, true) => "isub",
+            (B::Mul, true) => "imul",
+            (B::Div, true) => "itruediv",
+            (B::FloorDiv, true) => "ifloordiv",
+            (B::Mod, true) => "imod",
+            (B::Pow, true) => "ipow",
+            (B::MatMul, true) => "imatmul",
+            (B::BitAnd, true) => "iand",
+            (B::BitOr, true) => "ior",
+            (B::BitXor, true) => "ixor",
+            (B::LShift, true) => "ilshift",
+            (B::RShift, true) => "irshift",
+        },
+        Op::Unary(U::Neg) => "neg",
+        Op::Unary(U::Pos) => "pos",
+        Op::Unary(U::Invert) => "invert",
+        Op::Cmp(c) => match c {
+            C::Eq => "eq",
+            C::Ne => "ne",
+            C::Lt => "lt",
+            C::Le => "le",
+            C::Gt => "gt",
+            C::Ge => "ge",
+        },
+        _ => return None,
+    })
+}
+
+impl Infer<'_> {
+    /// Whether NumPy performs this operation (and how compiled code calls it).
+    fn numpy_op(&self, op: &Op, args: &[Ty]) -> Option<(ProbeTarget, Vec<String>)> {
+        let array = |t: &Ty| matches!(t, Ty::Array(_));
+        let int_index = |t: &Ty| is_index(t) && !matches!(t, Ty::Bool);
+        match op {
+            Op::Call { kw } if matches!(args.first(), Some(Ty::PyFunc(_))) => {
+                let Ty::PyFunc(i) = args[0] else { unreachable!() };
+                Some((ProbeTarget::Func(i), kw.clone()))
+            }
+            Op::MethodCall { name, kw }
+                if array(&args[0]) && name != "copy" && ARRAY_METHODS.contains(&name.as_str()) =>
+            {
+                Some((ProbeTarget::Method(name.clone()), kw.clone()))
+            }
+            Op::Attr(name) if array(&args[0]) && matches!(name.as_str(), "real" | "imag") => {
+                Some((ProbeTarget::Attr(name.clone()), vec![]))
+            }
+            Op::Bin { .. } | Op::Cmp(_) if args.iter().any(array) => {
+                Some((ProbeTarget::Operator(operator_name(op)?), vec![]))
+            }
+            Op::Unary(u) if *u != crate::hir::UnaryOp::Not && array(&args[0]) => {
+                Some((ProbeTarget::Operator(operator_name(op)?), vec![]))
+            }
+            Op::GetItem if array(&args[0]) && !args[1..].iter().all(int_index) => Some((ProbeTarget::GetItem, vec![])),
+            Op::SetItem if array(&args[0]) => {
+                let Ty::Array(a) = &args[0] else { unreachable!() };
+                let idx = &args[1..args.len() - 1];
+                let v = &args[args.len() - 1];
+                let native = idx.iter().all(int_index) && idx.len() == a.ndim as usize && v.scalar().is_some();
+                let native =
+                    native || (idx.iter().all(int_index) && idx.len() == a.ndim as usize && matches!(v, Ty::Union(_)));
+                (!native).then(|| (ProbeTarget::SetItem, vec![]))
+            }
+            _ => None,
+        }
+    }
+}
+
 fn const_ty(c: &Const, span: Span) -> CResult<Ty> {
     Ok(match c {
         Const::Int(_) => Ty::Int,
@@ -823,6 +1013,7 @@ fn const_ty(c: &Const, span: Span) -> CResult<Ty> {
         Const::Bool(_) => Ty::Bool,
         Const::None => Ty::NoneT,
         Const::Str(s) => Ty::Str(s.clone()),
+        Const::Ellipsis => Ty::Ellipsis,
     })
 }
 

@@ -269,8 +269,13 @@ fn eval(py: Python<'_>, f: &Function, env: &PyEnv, vals: &[Slot], op: &Op, args:
             Const::Bool(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any().unbind(),
             Const::None => py.None(),
             Const::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
+            Const::Ellipsis => py.Ellipsis(),
         },
         Op::Undef(_) => return Ok(None),
+        Op::Slice => py
+            .get_type::<pyo3::types::PySlice>()
+            .call1((arg(0)?, arg(1)?, arg(2)?))?
+            .unbind(),
         Op::Global(name) => lookup_global(py, env, name)?.unbind(),
         Op::Attr(name) => arg(0)?.getattr(name.as_str())?.unbind(),
         Op::Call { kw } | Op::MethodCall { kw, .. } => {

@@ -39,6 +39,7 @@ pub enum Const {
     Bool(bool),
     None,
     Str(String),
+    Ellipsis,
 }
 
 impl fmt::Display for Const {
@@ -51,6 +52,7 @@ impl fmt::Display for Const {
             Const::Bool(b) => write!(f, "{}", if *b { "True" } else { "False" }),
             Const::None => write!(f, "None"),
             Const::Str(s) => write!(f, "{s:?}"),
+            Const::Ellipsis => write!(f, "..."),
         }
     }
 }
@@ -101,6 +103,8 @@ pub enum Op {
     RangeNext,
     /// A local variable read where it may be unassigned.
     Undef(String),
+    /// `slice(lo, hi, step)`. args: [lo, hi, step] (None constants where omitted)
+    Slice,
 }
 
 impl Op {
@@ -465,5 +469,6 @@ fn op_text(op: &Op) -> String {
         Op::RangeLen => "range_len".into(),
         Op::RangeNext => "range_next".into(),
         Op::Undef(n) => format!("undef {n:?}"),
+        Op::Slice => "slice".into(),
     }
 }

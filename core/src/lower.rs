@@ -606,6 +606,7 @@ impl Lowerer {
                     Literal::Bool(b) => Const::Bool(*b),
                     Literal::None => Const::None,
                     Literal::Str(s) => Const::Str(s.clone()),
+                    Literal::Ellipsis => Const::Ellipsis,
                 };
                 self.emit_cur(Op::Const(c), vec![], span)
             }
@@ -760,6 +761,16 @@ impl Lowerer {
             ExprKind::Tuple(es) => {
                 let vals = es.iter().map(|e| self.expr(e)).collect::<CResult<Vec<_>>>()?;
                 self.emit_cur(Op::Tuple, vals, span)
+            }
+            ExprKind::Slice(lo, hi, step) => {
+                let mut parts = Vec::new();
+                for p in [lo, hi, step] {
+                    parts.push(match p {
+                        Some(e) => self.expr(e)?,
+                        None => self.emit_cur(Op::Const(Const::None), vec![], span),
+                    });
+                }
+                self.emit_cur(Op::Slice, parts, span)
             }
             ExprKind::IfExp(test, a, b) => {
                 let c = self.cond(test)?;

@@ -12,16 +12,16 @@ use crate::dispatch::Dispatcher;
 use crate::error::{CResult, CompileError};
 use crate::frontend::Frontend;
 use crate::hir::Span;
-use crate::infer::{self, Env, GlobalKind, Typed};
+use crate::infer::{self, Env, GlobalKind, ProbeTarget, Typed};
 use crate::ir::{self, Value};
-use crate::runtime::{self, FuncMeta, PyEnv};
+use crate::runtime::{self, FuncMeta, PyCallDesc, PyCallKind, PyEnv};
 use crate::types::{AllocKind, Builtin, MathFn, Module, Ty};
 use cranelift_codegen::settings::Configurable;
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Module as _};
 use pyo3::prelude::*;
-use pyo3::types::PyAnyMethods;
+use pyo3::types::{PyAnyMethods, PyDict};
 use pyston_numeric::Dtype;
 use pyston_optin::Options;
 use std::cell::RefCell;
@@ -197,12 +197,15 @@ fn compile_inner(
         keep: Vec::new(),
         funcs: HashMap::new(),
         callees: HashMap::new(),
+        pyfuncs: Vec::new(),
+        pycalls: HashMap::new(),
     };
     // Type inference, repeated while a recursive call's assumed return type changes.
     let mut typed: Typed;
     let mut rounds = 0;
     loop {
         cenv.callees.clear();
+        cenv.pycalls.clear();
         typed = infer::infer(f, params, &mut cenv)?;
         let assumed = IN_PROGRESS.with(|s| s.borrow().last().unwrap().assumed_ret.clone());
         if typed.ret == assumed || rounds > 4 {
@@ -212,11 +215,17 @@ fn compile_inner(
         rounds += 1;
     }
     let typed_ir = f.display(Some(&|v: Value| typed.ty(v).to_string()));
+    let pycall_ptrs: HashMap<(ir::Block, usize), *const PyCallDesc> = cenv
+        .pycalls
+        .iter()
+        .map(|(k, v)| (*k, &**v as *const PyCallDesc))
+        .collect();
     let cg_env = CodegenEnv {
         callees: &cenv.callees,
         array_consts: &cenv.arrays,
         self_meta_slot: meta_slot,
         opts,
+        pycalls: &pycall_ptrs,
     };
     let (entry, out) = with_jit(|jit| -> CResult<(EntryFn, codegen::Output)> {
         let sig = codegen::entry_signature(jit.module.isa().default_call_conv());
@@ -254,6 +263,7 @@ fn compile_inner(
         deopts: out.deopts,
         call_sites: out.call_sites,
         env: env.clone(),
+        pycalls: std::mem::take(&mut cenv.pycalls).into_values().collect(),
     });
     Ok(Spec {
         params: params.to_vec(),
@@ -287,6 +297,8 @@ pub fn disassemble(
         keep: Vec::new(),
         funcs: HashMap::new(),
         callees: HashMap::new(),
+        pyfuncs: Vec::new(),
+        pycalls: HashMap::new(),
     };
     let _ = disp;
     let meta_slot: Box<*const FuncMeta> = Box::new(std::ptr::null());
@@ -306,11 +318,17 @@ pub fn disassemble(
     let typed = infer::infer(f, params, &mut cenv);
     IN_PROGRESS.with(|s| s.borrow_mut().pop());
     let typed = typed?;
+    let pycall_ptrs: HashMap<(ir::Block, usize), *const PyCallDesc> = cenv
+        .pycalls
+        .iter()
+        .map(|(k, v)| (*k, &**v as *const PyCallDesc))
+        .collect();
     let cg_env = CodegenEnv {
         callees: &cenv.callees,
         array_consts: &cenv.arrays,
         self_meta_slot: &*meta_slot as *const *const FuncMeta,
         opts,
+        pycalls: &pycall_ptrs,
     };
     with_jit(|jit| {
         let sig = codegen::entry_signature(jit.module.isa().default_call_conv());
@@ -340,6 +358,10 @@ struct CompileEnv<'py> {
     keep: Vec<Py<PyAny>>,
     funcs: HashMap<u32, Py<Dispatcher>>,
     callees: HashMap<Value, CalleeInfo>,
+    /// NumPy functions compiled code calls through NumPy (by `Ty::PyFunc` index).
+    pyfuncs: Vec<Py<PyAny>>,
+    /// Calls into Python/NumPy, by instruction position.
+    pycalls: HashMap<(ir::Block, usize), Box<PyCallDesc>>,
 }
 
 /// Builtin functions compiled code knows, keyed by object identity.
@@ -433,6 +455,11 @@ impl CompileEnv<'_> {
         if let Ok(s) = obj.extract::<String>() {
             return GlobalKind::Const(Const::Str(s));
         }
+        if is_numpy_callable(py, obj) {
+            let id = self.pyfuncs.len() as u32;
+            self.pyfuncs.push(obj.clone().unbind());
+            return GlobalKind::PyFunc(id);
+        }
         if let Ok(d) = obj.cast::<Dispatcher>() {
             let id = d.get().id;
             self.funcs.insert(id, d.clone().unbind());
@@ -454,7 +481,289 @@ impl CompileEnv<'_> {
     }
 }
 
-impl Env for CompileEnv<'_> {
+/// NumPy functions compiled code may call through NumPy: every ufunc, and
+/// these pure functions (their result types are found by probing).
+const NUMPY_FUNCTIONS: &[&str] = &[
+    "sum",
+    "prod",
+    "mean",
+    "std",
+    "var",
+    "min",
+    "max",
+    "amin",
+    "amax",
+    "argmin",
+    "argmax",
+    "cumsum",
+    "cumprod",
+    "dot",
+    "vdot",
+    "inner",
+    "outer",
+    "matmul",
+    "sort",
+    "argsort",
+    "searchsorted",
+    "unique",
+    "concatenate",
+    "stack",
+    "vstack",
+    "hstack",
+    "column_stack",
+    "histogram",
+    "interp",
+    "diff",
+    "roll",
+    "tile",
+    "repeat",
+    "trace",
+    "where",
+    "clip",
+    "arange",
+    "linspace",
+    "eye",
+    "identity",
+    "full",
+    "full_like",
+    "array",
+    "asarray",
+    "ascontiguousarray",
+    "asfortranarray",
+    "copy",
+    "transpose",
+    "ravel",
+    "reshape",
+    "nonzero",
+    "count_nonzero",
+    "all",
+    "any",
+    "flip",
+    "fliplr",
+    "flipud",
+    "median",
+    "percentile",
+    "quantile",
+    "average",
+    "cross",
+    "kron",
+    "polyval",
+    "convolve",
+    "correlate",
+    "isclose",
+    "allclose",
+    "array_equal",
+    "nan_to_num",
+    "nansum",
+    "nanmean",
+    "nanmax",
+    "nanmin",
+    "round",
+    "around",
+    "diag",
+    "triu",
+    "tril",
+    "cumulative_sum",
+    "broadcast_to",
+    "expand_dims",
+    "squeeze",
+    "swapaxes",
+    "moveaxis",
+    "atleast_1d",
+    "atleast_2d",
+    "ptp",
+    "bincount",
+    "digitize",
+    "logspace",
+    "meshgrid",
+];
+
+fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    static IDS: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let mut set = std::collections::HashSet::new();
+        if let Ok(np) = py.import("numpy") {
+            for name in NUMPY_FUNCTIONS {
+                if let Ok(f) = np.getattr(*name) {
+                    set.insert(f.as_ptr() as usize);
+                    std::mem::forget(f); // identities stay valid for the process
+                }
+            }
+        }
+        set
+    });
+    if ids.contains(&(obj.as_ptr() as usize)) {
+        return true;
+    }
+    obj.get_type().name().is_ok_and(|n| n == "ufunc")
+}
+
+/// A sample value of a type, for probing result types: arrays have extent 2
+/// on every axis, slices take whole axes.
+fn sample<'py>(py: Python<'py>, t: &Ty) -> PyResult<Bound<'py, PyAny>> {
+    let np = py.import("numpy")?;
+    Ok(match t {
+        Ty::Int => 1i64.into_pyobject(py)?.into_any(),
+        Ty::Float => 1.0f64.into_pyobject(py)?.into_any(),
+        Ty::Bool => pyo3::types::PyBool::new(py, true).to_owned().into_any(),
+        Ty::Complex => pyo3::types::PyComplex::from_doubles(py, 1.0, 0.0).into_any(),
+        Ty::NoneT => py.None().into_bound(py),
+        Ty::Ellipsis => py.Ellipsis().into_bound(py),
+        Ty::Str(s) => s.into_pyobject(py)?.into_any(),
+        Ty::Np(d) => np
+            .getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?
+            .call1((1,))?,
+        Ty::DtypeObj(d) => np.getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?,
+        Ty::Array(a) => {
+            let shape = pyo3::types::PyTuple::new(py, vec![2usize; a.ndim as usize])?;
+            let kw = PyDict::new(py);
+            kw.set_item("dtype", a.dtype.name())?;
+            let arr = np.getattr("ones")?.call((shape,), Some(&kw))?;
+            if a.readonly {
+                arr.getattr("flags")?.setattr("writeable", false)?;
+            }
+            arr
+        }
+        Ty::Tuple(ts) => {
+            let items: Vec<Bound<'py, PyAny>> = ts.iter().map(|t| sample(py, t)).collect::<PyResult<_>>()?;
+            pyo3::types::PyTuple::new(py, items)?.into_any()
+        }
+        Ty::Slice(_) => py
+            .get_type::<pyo3::types::PySlice>()
+            .call1((py.None(), py.None(), py.None()))?,
+        Ty::Union(ms) => sample(py, &ms[ms.len() - 1])?,
+        t => {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "no sample value for {t}"
+            )))
+        }
+    })
+}
+
+/// The type compiled code gives a result value.
+fn result_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Ty> {
+    let mut slots = Vec::new();
+    for t in [Ty::Bool, Ty::Int, Ty::Float, Ty::Complex, Ty::NoneT] {
+        if runtime::unbox_value(py, &t, obj, &mut slots).ok()? {
+            return Some(t);
+        }
+    }
+    if obj.is_exact_instance_of::<pyo3::types::PyInt>() {
+        return Some(Ty::Int); // a big int sample: still an int
+    }
+    for d in Dtype::ALL {
+        if runtime::unbox_value(py, &Ty::Np(d), obj, &mut slots).ok()? {
+            return Some(Ty::Np(d));
+        }
+    }
+    let np = runtime::np_types(py).ok()?;
+    if obj.get_type().as_ptr() as usize == np.ndarray_type {
+        // SAFETY: `obj` is exactly an ndarray.
+        let a = unsafe { runtime::array_info(obj.as_ptr(), &mut slots) }?;
+        return Some(Ty::Array(crate::types::ArrTy {
+            layout: pyston_numeric::Layout::A,
+            ..a
+        }));
+    }
+    if let Ok(t) = obj.cast_exact::<pyo3::types::PyTuple>() {
+        return t
+            .iter()
+            .map(|x| result_type(py, &x))
+            .collect::<Option<Vec<_>>>()
+            .map(Ty::Tuple);
+    }
+    None
+}
+
+impl<'py> Env for CompileEnv<'py> {
+    fn probe(
+        &mut self,
+        target: &ProbeTarget,
+        args: &[Ty],
+        kw: &[String],
+        at: (ir::Block, usize),
+        span: Span,
+    ) -> CResult<Ty> {
+        let py = self.py;
+        let what = match target {
+            ProbeTarget::Func(_) => "this NumPy call".to_string(),
+            ProbeTarget::Method(m) => format!("the array method '{m}'"),
+            ProbeTarget::Operator(o) => format!("the array operation '{}'", o.trim_end_matches('_')),
+            ProbeTarget::Attr(a) => format!("the array attribute '{a}'"),
+            ProbeTarget::GetItem => "this indexing".to_string(),
+            ProbeTarget::SetItem => "this assignment".to_string(),
+        };
+        let fail = |e: String| CompileError::typing(span, format!("compiled code cannot use {what}: {e}"));
+        let samples: Vec<Bound<'py, PyAny>> = args
+            .iter()
+            .map(|t| sample(py, t))
+            .collect::<PyResult<_>>()
+            .map_err(|e| fail(e.to_string()))?;
+        let operator = py.import("operator").map_err(|e| fail(e.to_string()))?;
+        let key = |items: &[Bound<'py, PyAny>]| -> PyResult<Bound<'py, PyAny>> {
+            Ok(if items.len() == 1 {
+                items[0].clone()
+            } else {
+                pyo3::types::PyTuple::new(py, items)?.into_any()
+            })
+        };
+        let (kind, result) = (|| -> PyResult<(PyCallKind, Bound<'py, PyAny>)> {
+            let call = |f: &Bound<'py, PyAny>, xs: &[Bound<'py, PyAny>]| -> PyResult<Bound<'py, PyAny>> {
+                let npos = xs.len() - kw.len();
+                let kwargs = PyDict::new(py);
+                for (k, v) in kw.iter().zip(&xs[npos..]) {
+                    kwargs.set_item(k, v)?;
+                }
+                f.call(pyo3::types::PyTuple::new(py, &xs[..npos])?, Some(&kwargs))
+            };
+            Ok(match target {
+                ProbeTarget::Func(i) => {
+                    let f = self.pyfuncs[*i as usize].bind(py).clone();
+                    let r = call(&f, &samples)?;
+                    (PyCallKind::Call(f.unbind()), r)
+                }
+                ProbeTarget::Method(m) => {
+                    let f = samples[0].getattr(m.as_str())?;
+                    (PyCallKind::Method(m.clone()), call(&f, &samples[1..])?)
+                }
+                ProbeTarget::Operator(o) => {
+                    let f = operator.getattr(*o)?;
+                    let r = call(&f, &samples)?;
+                    (PyCallKind::Call(f.unbind()), r)
+                }
+                ProbeTarget::Attr(a) => (PyCallKind::Attr(a.clone()), samples[0].getattr(a.as_str())?),
+                ProbeTarget::GetItem => {
+                    let f = operator.getattr("getitem")?;
+                    let r = f.call1((&samples[0], key(&samples[1..])?))?;
+                    (PyCallKind::GetItem(f.unbind()), r)
+                }
+                ProbeTarget::SetItem => {
+                    let f = operator.getattr("setitem")?;
+                    let n = samples.len();
+                    let r = f.call1((&samples[0], key(&samples[1..n - 1])?, &samples[n - 1]))?;
+                    (PyCallKind::SetItem(f.unbind()), r)
+                }
+            })
+        })()
+        .map_err(|e| fail(e.to_string()))?;
+        let ret = result_type(py, &result).ok_or_else(|| {
+            fail(format!(
+                "its result (a '{}') has no compiled representation",
+                result.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+            ))
+        })?;
+        self.pycalls.insert(
+            at,
+            Box::new(PyCallDesc {
+                kind,
+                arg_tys: args.to_vec(),
+                kw: kw.to_vec(),
+                ret: ret.clone(),
+            }),
+        );
+        Ok(ret)
+    }
+
     fn global(&mut self, name: &str) -> GlobalKind {
         let py = self.py;
         match crate::interp::lookup_global(py, &self.env, name) {

@@ -125,6 +125,32 @@ pub struct PyEnv {
     pub filename: String,
 }
 
+/// Status of `pyston_pycall` when the result has another type than compiled
+/// code expected: it is in `ctx.pending`, and the caller deoptimizes after the call.
+pub const DEOPT_AFTER: i32 = 3;
+
+/// How compiled code calls into Python/NumPy at one call site.
+pub struct PyCallDesc {
+    pub kind: PyCallKind,
+    /// Types of the boxed arguments, in order (trailing `kw.len()` are keywords).
+    pub arg_tys: Vec<Ty>,
+    pub kw: Vec<String>,
+    pub ret: Ty,
+}
+
+pub enum PyCallKind {
+    /// Call this object.
+    Call(Py<PyAny>),
+    /// Call the method of the first argument.
+    Method(String),
+    /// Read the attribute of the first argument.
+    Attr(String),
+    /// `operator.getitem(x, key)`; the key is built from the remaining args.
+    GetItem(Py<PyAny>),
+    /// `operator.setitem(x, key, value)`.
+    SetItem(Py<PyAny>),
+}
+
 /// Everything the runtime knows about one compiled specialization.
 pub struct FuncMeta {
     pub func: Arc<ir::Function>,
@@ -134,6 +160,8 @@ pub struct FuncMeta {
     /// Spans of direct calls, for tracebacks through compiled frames.
     pub call_sites: Vec<crate::hir::Span>,
     pub env: Arc<PyEnv>,
+    /// Calls into Python/NumPy (their descriptors are referenced by compiled code).
+    pub pycalls: Vec<Box<PyCallDesc>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -166,7 +194,7 @@ fn push_slots(t: &Ty, v: &mut Vec<SlotTy>) {
             v.extend([SlotTy::I64, SlotTy::I64]);
             v.extend(std::iter::repeat_n(SlotTy::I64, 2 * a.ndim as usize));
         }
-        Ty::Tuple(ts) => ts.iter().for_each(|t| push_slots(t, v)),
+        Ty::Tuple(ts) | Ty::Slice(ts) => ts.iter().for_each(|t| push_slots(t, v)),
         Ty::Union(ms) => {
             v.push(SlotTy::I8);
             v.extend(union_layout(ms).1);
@@ -356,6 +384,22 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
     let obj: Py<PyAny> = match t {
         Ty::Undef => return Ok(None),
         Ty::NoneT => py.None(),
+        // Compile-time values passed to NumPy calls (`dtype=np.float32`, `"C"`).
+        Ty::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
+        Ty::DtypeObj(d) => py
+            .import("numpy")?
+            .getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?
+            .unbind(),
+        Ty::Ellipsis => py.Ellipsis(),
+        Ty::Slice(parts) => {
+            let mut p = Vec::new();
+            for t in parts {
+                p.push(box_value(py, t, slots, pos)?.unwrap_or_else(|| py.None()));
+            }
+            py.get_type::<pyo3::types::PySlice>()
+                .call1((&p[0], &p[1], &p[2]))?
+                .unbind()
+        }
         Ty::Bool => pyo3::types::PyBool::new(py, take(SlotTy::I8) != 0)
             .to_owned()
             .into_any()
@@ -875,6 +919,132 @@ pub unsafe extern "C" fn pyston_np_power(dtype: i32, x: f64, y: f64, out: *mut f
     })
 }
 
+/// A call from compiled code into Python/NumPy (a NumPy function, an array
+/// method or operator, slicing). Arguments arrive as slots typed by the
+/// descriptor; the result is unboxed into `out` and kept alive in the arena.
+/// DEOPT when the call raises (the interpreter re-executes it and raises
+/// exactly); DEOPT_AFTER when the result does not have the expected type.
+///
+/// # Safety
+/// Called by compiled code; `desc` is owned by the function's metadata, `args`
+/// holds the slots of `desc.arg_tys`, `out` has room for the result's slots.
+pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64) -> i32 {
+    Python::attach(|py| {
+        // SAFETY: see the function's contract.
+        let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
+        let nslots: usize = desc.arg_tys.iter().map(slot_count).sum();
+        // SAFETY: `args` holds `nslots` slots.
+        let slots = unsafe { std::slice::from_raw_parts(args, nslots) };
+        let r = (|| -> PyResult<Py<PyAny>> {
+            let mut pos = 0;
+            let mut vals = Vec::with_capacity(desc.arg_tys.len());
+            for t in &desc.arg_tys {
+                vals.push(box_value(py, t, slots, &mut pos)?.unwrap_or_else(|| py.None()));
+            }
+            let key = |items: &[Py<PyAny>]| -> PyResult<Py<PyAny>> {
+                Ok(if items.len() == 1 {
+                    items[0].clone_ref(py)
+                } else {
+                    pyo3::types::PyTuple::new(py, items)?.into_any().unbind()
+                })
+            };
+            Ok(match &desc.kind {
+                PyCallKind::Call(_) | PyCallKind::Method(_) => {
+                    let (callee, first) = match &desc.kind {
+                        PyCallKind::Call(f) => (f.bind(py).clone(), 0),
+                        PyCallKind::Method(m) => (vals[0].bind(py).getattr(m.as_str())?, 1),
+                        _ => unreachable!(),
+                    };
+                    let rest = &vals[first..];
+                    let npos = rest.len() - desc.kw.len();
+                    let pos_args = pyo3::types::PyTuple::new(py, &rest[..npos])?;
+                    let kwargs = if desc.kw.is_empty() {
+                        None
+                    } else {
+                        let d = PyDict::new(py);
+                        for (k, v) in desc.kw.iter().zip(&rest[npos..]) {
+                            d.set_item(k, v)?;
+                        }
+                        Some(d)
+                    };
+                    callee.call(pos_args, kwargs.as_ref())?.unbind()
+                }
+                PyCallKind::Attr(a) => vals[0].bind(py).getattr(a.as_str())?.unbind(),
+                PyCallKind::GetItem(f) => f.bind(py).call1((&vals[0], key(&vals[1..])?))?.unbind(),
+                PyCallKind::SetItem(f) => {
+                    let n = vals.len();
+                    f.bind(py)
+                        .call1((&vals[0], key(&vals[1..n - 1])?, &vals[n - 1]))?
+                        .unbind()
+                }
+            })
+        })();
+        let obj = match r {
+            Ok(o) => o,
+            Err(_) => return DEOPT, // re-executed (and raised) by the interpreter
+        };
+        let mut res = Vec::new();
+        match unbox_value(py, &desc.ret, obj.bind(py), &mut res) {
+            Ok(true) => {
+                for (i, s) in res.iter().enumerate() {
+                    // SAFETY: `out` has room for the result's slots.
+                    unsafe { *out.add(i) = *s };
+                }
+                ctx.arena.push(obj.into_ptr());
+                OK
+            }
+            Ok(false) => {
+                ctx.pending = Some(obj);
+                DEOPT_AFTER
+            }
+            Err(e) => {
+                e.restore(py);
+                ERROR
+            }
+        }
+    })
+}
+
+/// The arena's size at a loop's entry (see `pyston_arena_collect`).
+///
+/// # Safety
+/// Called by compiled code with its live context.
+pub unsafe extern "C" fn pyston_arena_mark(ctx: *mut Ctx) -> i64 {
+    // SAFETY: `ctx` is the live context of this call.
+    unsafe { (*ctx).arena.len() as i64 }
+}
+
+/// At a loop's back edge: releases the objects created since `mark` that no
+/// value carried into the next iteration refers to (`live`, `n` pointers), so
+/// temporaries made in a loop do not pile up.
+///
+/// # Safety
+/// Called by compiled code; `live` points to `n` object pointers.
+pub unsafe extern "C" fn pyston_arena_collect(ctx: *mut Ctx, mark: i64, live: *const u64, n: i64) {
+    // SAFETY: `ctx` is the live context of this call.
+    let ctx = unsafe { &mut *ctx };
+    let mark = mark as usize;
+    if ctx.arena.len() <= mark {
+        return;
+    }
+    // SAFETY: `live` points to `n` slots.
+    let live = unsafe { std::slice::from_raw_parts(live, n as usize) };
+    Python::attach(|_| {
+        let mut keep = mark;
+        for i in mark..ctx.arena.len() {
+            let o = ctx.arena[i];
+            if live.contains(&(o as u64)) {
+                ctx.arena[keep] = o;
+                keep += 1;
+            } else {
+                // SAFETY: the arena holds one strong reference to each entry.
+                unsafe { ffi::Py_DECREF(o) };
+            }
+        }
+        ctx.arena.truncate(keep);
+    })
+}
+
 /// `round(x, ndigits)` for a Python float, through CPython's correctly rounded algorithm.
 ///
 /// # Safety
@@ -1182,6 +1352,9 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_npy_cdiv", pyston_npy_cdiv as *const u8),
         ("pyston_pyround", pyston_pyround as *const u8),
         ("pyston_cpow", pyston_cpow as *const u8),
+        ("pyston_pycall", pyston_pycall as *const u8),
+        ("pyston_arena_mark", pyston_arena_mark as *const u8),
+        ("pyston_arena_collect", pyston_arena_collect as *const u8),
         ("pyston_np_power", pyston_np_power as *const u8),
         ("pyston_alloc", pyston_alloc as *const u8),
         ("pyston_copy", pyston_copy as *const u8),

@@ -236,6 +236,13 @@ pub enum Ty {
     Str(String),
     /// A NumPy dtype / scalar type object, e.g. `np.float64`.
     DtypeObj(Dtype),
+    /// `slice(lo, hi, step)`; each part an int or None.
+    Slice(Vec<Ty>),
+    /// `...`
+    Ellipsis,
+    /// A NumPy function or ufunc that compiled code calls through NumPy itself
+    /// (an index into the objects captured at compile time).
+    PyFunc(u32),
 }
 
 /// The Python scalar categories, for promotion.
@@ -278,6 +285,8 @@ impl Ty {
                 | Ty::Tuple(_)
                 | Ty::Union(_)
                 | Ty::Undef
+                | Ty::Slice(_)
+                | Ty::Ellipsis
         )
     }
     /// The union members, or the type itself.
@@ -383,6 +392,9 @@ impl fmt::Display for Ty {
             Ty::Func(i) => write!(f, "function #{i}"),
             Ty::Str(s) => write!(f, "str {s:?}"),
             Ty::DtypeObj(d) => write!(f, "dtype {d}"),
+            Ty::Slice(p) => write!(f, "slice({}, {}, {})", p[0], p[1], p[2]),
+            Ty::Ellipsis => write!(f, "ellipsis"),
+            Ty::PyFunc(i) => write!(f, "numpy function #{i}"),
         }
     }
 }
