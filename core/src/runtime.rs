@@ -657,16 +657,59 @@ pub unsafe extern "C" fn pyston_ipow(a: i64, b: i64, out: *mut i64) -> i32 {
 /// # Safety
 /// Called by compiled code; every pointer argument is valid for the accesses described above.
 pub unsafe extern "C" fn pyston_fpow(x: f64, y: f64, out: *mut f64) -> i32 {
-    if x == 0.0 && y < 0.0 {
-        return DEOPT; // ZeroDivisionError
-    }
-    if x < 0.0 && x.is_finite() && y.is_finite() && y != y.floor() {
-        return DEOPT; // complex result
-    }
-    let r = x.powf(y);
-    if r.is_infinite() && x.is_finite() && y.is_finite() {
-        return DEOPT; // OverflowError
-    }
+    // CPython's float_pow special cases, in its order (they decide which NaN
+    // comes back, among other things).
+    let odd = |v: f64| v.is_finite() && v % 2.0 == 1.0 || v % 2.0 == -1.0;
+    let r = if y == 0.0 {
+        1.0
+    } else if x.is_nan() {
+        x
+    } else if y.is_nan() {
+        if x == 1.0 {
+            1.0
+        } else {
+            y
+        }
+    } else if y.is_infinite() {
+        let ax = x.abs();
+        if ax == 1.0 {
+            1.0
+        } else if (y > 0.0) == (ax > 1.0) {
+            y.abs()
+        } else {
+            0.0
+        }
+    } else if x.is_infinite() {
+        if y > 0.0 {
+            if odd(y) {
+                x
+            } else {
+                x.abs()
+            }
+        } else if odd(y) {
+            0.0f64.copysign(x)
+        } else {
+            0.0
+        }
+    } else if x == 0.0 {
+        if y < 0.0 {
+            return DEOPT; // ZeroDivisionError
+        }
+        if odd(y) {
+            x
+        } else {
+            0.0
+        }
+    } else {
+        if x < 0.0 && y != y.floor() {
+            return DEOPT; // complex result
+        }
+        let r = x.powf(y);
+        if r.is_infinite() {
+            return DEOPT; // OverflowError
+        }
+        r
+    };
     // SAFETY: `out` points to a stack slot in the calling compiled function.
     unsafe { *out = r };
     OK
