@@ -1366,16 +1366,14 @@ impl Gen<'_, '_> {
         } else {
             self.b.ins().f32const(0.0)
         };
-        // NumPy warns when its float arithmetic overflows or is invalid
-        // (inf from finite operands, NaN from non-NaN ones); those results
-        // deoptimize so NumPy itself computes them and warns.
+        // NumPy warns when its float arithmetic overflows or is invalid (inf
+        // from finite operands, NaN from non-NaN ones); those results
+        // deoptimize so NumPy itself computes them and warns. Done for / // %
+        // (where it costs little next to the operation), not for + - *: a
+        // check there costs more than the operation in tight loops, so those
+        // warnings are not reproduced (docs/semantics.md).
         let np_checked = !python && !self.env.opts.fastmath && !self.env.opts.numba_boxing;
-        if np_checked
-            && matches!(
-                op,
-                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::FloorDiv | BinOp::Mod
-            )
-        {
+        if np_checked && matches!(op, BinOp::Div | BinOp::FloorDiv | BinOp::Mod) {
             let r = self.float_op(op, x, y, ty, true)?;
             self.np_float_check(r, &[x, y], ty);
             return Ok(r);
