@@ -600,10 +600,13 @@ fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
 
 /// A sample value of a type, for probing result types: arrays have extent 2
 /// on every axis, slices take whole axes.
-fn sample<'py>(py: Python<'py>, t: &Ty) -> PyResult<Bound<'py, PyAny>> {
+fn sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bound<'py, PyAny>> {
     let np = py.import("numpy")?;
     Ok(match t {
-        Ty::Int => 1i64.into_pyobject(py)?.into_any(),
+        Ty::Int => int.into_pyobject(py)?.into_any(),
+        Ty::Builtin(b @ (Builtin::Bool | Builtin::Int | Builtin::Float | Builtin::Complex)) => {
+            py.import("builtins")?.getattr(builtin_type_name(*b))?
+        }
         Ty::Float => 1.0f64.into_pyobject(py)?.into_any(),
         Ty::Bool => pyo3::types::PyBool::new(py, true).to_owned().into_any(),
         Ty::Complex => pyo3::types::PyComplex::from_doubles(py, 1.0, 0.0).into_any(),
@@ -615,7 +618,7 @@ fn sample<'py>(py: Python<'py>, t: &Ty) -> PyResult<Bound<'py, PyAny>> {
             .call1((1,))?,
         Ty::DtypeObj(d) => np.getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?,
         Ty::Array(a) => {
-            let shape = pyo3::types::PyTuple::new(py, vec![2usize; a.ndim as usize])?;
+            let shape = pyo3::types::PyTuple::new(py, vec![extent; a.ndim as usize])?;
             let kw = PyDict::new(py);
             kw.set_item("dtype", a.dtype.name())?;
             let arr = np.getattr("ones")?.call((shape,), Some(&kw))?;
@@ -625,19 +628,29 @@ fn sample<'py>(py: Python<'py>, t: &Ty) -> PyResult<Bound<'py, PyAny>> {
             arr
         }
         Ty::Tuple(ts) => {
-            let items: Vec<Bound<'py, PyAny>> = ts.iter().map(|t| sample(py, t)).collect::<PyResult<_>>()?;
+            let items: Vec<Bound<'py, PyAny>> =
+                ts.iter().map(|t| sample(py, t, extent, int)).collect::<PyResult<_>>()?;
             pyo3::types::PyTuple::new(py, items)?.into_any()
         }
         Ty::Slice(_) => py
             .get_type::<pyo3::types::PySlice>()
             .call1((py.None(), py.None(), py.None()))?,
-        Ty::Union(ms) => sample(py, &ms[ms.len() - 1])?,
+        Ty::Union(ms) => sample(py, &ms[ms.len() - 1], extent, int)?,
         t => {
             return Err(pyo3::exceptions::PyTypeError::new_err(format!(
                 "no sample value for {t}"
             )))
         }
     })
+}
+
+pub fn builtin_type_name(b: Builtin) -> &'static str {
+    match b {
+        Builtin::Bool => "bool",
+        Builtin::Int => "int",
+        Builtin::Float => "float",
+        _ => "complex",
+    }
 }
 
 /// The type compiled code gives a result value.
@@ -675,31 +688,16 @@ fn result_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Ty> {
     None
 }
 
-impl<'py> Env for CompileEnv<'py> {
-    fn probe(
-        &mut self,
+impl<'py> CompileEnv<'py> {
+    /// One probe call with the given sample arguments.
+    fn probe_once(
+        &self,
         target: &ProbeTarget,
-        args: &[Ty],
+        samples: &[Bound<'py, PyAny>],
         kw: &[String],
-        at: (ir::Block, usize),
-        span: Span,
-    ) -> CResult<Ty> {
+    ) -> PyResult<(PyCallKind, Bound<'py, PyAny>)> {
         let py = self.py;
-        let what = match target {
-            ProbeTarget::Func(_) => "this NumPy call".to_string(),
-            ProbeTarget::Method(m) => format!("the array method '{m}'"),
-            ProbeTarget::Operator(o) => format!("the array operation '{}'", o.trim_end_matches('_')),
-            ProbeTarget::Attr(a) => format!("the array attribute '{a}'"),
-            ProbeTarget::GetItem => "this indexing".to_string(),
-            ProbeTarget::SetItem => "this assignment".to_string(),
-        };
-        let fail = |e: String| CompileError::typing(span, format!("compiled code cannot use {what}: {e}"));
-        let samples: Vec<Bound<'py, PyAny>> = args
-            .iter()
-            .map(|t| sample(py, t))
-            .collect::<PyResult<_>>()
-            .map_err(|e| fail(e.to_string()))?;
-        let operator = py.import("operator").map_err(|e| fail(e.to_string()))?;
+        let operator = py.import("operator")?;
         let key = |items: &[Bound<'py, PyAny>]| -> PyResult<Bound<'py, PyAny>> {
             Ok(if items.len() == 1 {
                 items[0].clone()
@@ -707,7 +705,7 @@ impl<'py> Env for CompileEnv<'py> {
                 pyo3::types::PyTuple::new(py, items)?.into_any()
             })
         };
-        let (kind, result) = (|| -> PyResult<(PyCallKind, Bound<'py, PyAny>)> {
+        (|| -> PyResult<(PyCallKind, Bound<'py, PyAny>)> {
             let call = |f: &Bound<'py, PyAny>, xs: &[Bound<'py, PyAny>]| -> PyResult<Bound<'py, PyAny>> {
                 let npos = xs.len() - kw.len();
                 let kwargs = PyDict::new(py);
@@ -745,7 +743,50 @@ impl<'py> Env for CompileEnv<'py> {
                 }
             })
         })()
-        .map_err(|e| fail(e.to_string()))?;
+    }
+}
+
+impl<'py> Env for CompileEnv<'py> {
+    fn probe(
+        &mut self,
+        target: &ProbeTarget,
+        args: &[Ty],
+        kw: &[String],
+        at: (ir::Block, usize),
+        span: Span,
+    ) -> CResult<Ty> {
+        let py = self.py;
+        let what = match target {
+            ProbeTarget::Func(_) => "this NumPy call".to_string(),
+            ProbeTarget::Method(m) => format!("the array method '{m}'"),
+            ProbeTarget::Operator(o) => format!("the array operation '{}'", o.trim_end_matches('_')),
+            ProbeTarget::Attr(a) => format!("the array attribute '{a}'"),
+            ProbeTarget::GetItem => "this indexing".to_string(),
+            ProbeTarget::SetItem => "this assignment".to_string(),
+        };
+        let fail = |e: String| CompileError::typing(span, format!("compiled code cannot use {what}: {e}"));
+        // Sample sets to try: functions whose validity depends on values
+        // (`reshape(n, m)`) usually accept one of them.
+        let mut last_err = String::new();
+        let mut found = None;
+        for (extent, int) in [(2usize, 1i64), (1, 1), (0, 0), (2, 2)] {
+            let samples: Vec<Bound<'py, PyAny>> =
+                match args.iter().map(|t| sample(py, t, extent, int)).collect::<PyResult<_>>() {
+                    Ok(s) => s,
+                    Err(e) => {
+                        last_err = e.to_string();
+                        continue;
+                    }
+                };
+            match self.probe_once(target, &samples, kw) {
+                Ok(r) => {
+                    found = Some(r);
+                    break;
+                }
+                Err(e) => last_err = e.to_string(),
+            }
+        }
+        let (kind, result) = found.ok_or_else(|| fail(last_err))?;
         let ret = result_type(py, &result).ok_or_else(|| {
             fail(format!(
                 "its result (a '{}') has no compiled representation",

@@ -386,6 +386,10 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
         Ty::NoneT => py.None(),
         // Compile-time values passed to NumPy calls (`dtype=np.float32`, `"C"`).
         Ty::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
+        Ty::Builtin(b) => py
+            .import("builtins")?
+            .getattr(crate::pipeline::builtin_type_name(*b))?
+            .unbind(),
         Ty::DtypeObj(d) => py
             .import("numpy")?
             .getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?
