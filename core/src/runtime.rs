@@ -1037,7 +1037,11 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
                     // SAFETY: `out` has room for the result's slots.
                     unsafe { *out.add(i) = *s };
                 }
-                ctx.arena.push(obj.into_ptr());
+                // The arena keeps every array the result holds (arrays inside a
+                // tuple too), each by its own reference: compiled code refers to
+                // arrays, never to the tuple.
+                keep_arrays(&desc.ret, &res, &mut 0, &mut ctx.arena);
+                drop(obj);
                 OK
             }
             Ok(false) => {
@@ -1050,6 +1054,21 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
             }
         }
     })
+}
+
+/// Takes a reference, into the arena, to each array in a value's slots.
+fn keep_arrays(t: &Ty, slots: &[u64], pos: &mut usize, arena: &mut Vec<*mut ffi::PyObject>) {
+    match t {
+        Ty::Array(a) => {
+            let o = slots[*pos + 1] as *mut ffi::PyObject;
+            // SAFETY: the slot holds a live ndarray (owned by the call's result).
+            unsafe { ffi::Py_INCREF(o) };
+            arena.push(o);
+            *pos += 2 + 2 * a.ndim as usize;
+        }
+        Ty::Tuple(ts) => ts.iter().for_each(|t| keep_arrays(t, slots, pos, arena)),
+        t => *pos += slot_count(t),
+    }
 }
 
 /// The arena's size at a loop's entry (see `pyston_arena_collect`).
@@ -1274,8 +1293,9 @@ pub unsafe extern "C" fn pyston_resume(ctx: *mut Ctx, meta: *const FuncMeta, out
                             // SAFETY: `out` has room for the callee's return slots.
                             unsafe { *out.add(i) = *s };
                         }
-                        // Keep the object alive for the rest of the call (arrays point into it).
-                        ctx.arena.push(obj.into_ptr());
+                        // Keep the arrays it holds alive for the rest of the call.
+                        keep_arrays(&meta.typed.ret, &slots, &mut 0, &mut ctx.arena);
+                        drop(obj);
                         OK
                     }
                     Ok(false) => {
