@@ -16,7 +16,7 @@ $(VENV)/.base:
 	touch $@
 
 $(VENV)/.test: $(VENV)/.base
-	$(VPY) -m pip install -q "pytest>=7" "hypothesis>=6" "ruff>=0.5"
+	$(VPY) -m pip install -q "pytest>=7" "hypothesis>=6" "ruff>=0.5" numba
 	touch $@
 
 install: $(VENV)/.base ## Build pyston (release) into .venv

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""pyston benchmark suite: CPython vs pyston (strict) vs Numba, in one run.
+"""pyston benchmark suite: CPython vs pyston (strict, opt-in, njit) vs Numba, in one run.
 
     python benchmarks/run.py [--quick] [--json PATH] [--filter SUBSTR] [--no-numba]
-                             [--optin] [--list] [--no-extras] [--budget S]
+                             [--no-optin] [--no-njit] [--list] [--no-extras] [--budget S]
 
 For every kernel in ``benchmarks/kernels`` it times the plain function
-(CPython), a fresh ``pyston.fast(fn)`` and a fresh ``numba.njit(fn)``; checks
-that the three return equal results; prints one table plus geometric means,
+(CPython), a fresh ``pyston.fast(fn)`` (strict), a fresh
+``pyston.fast(frozen_globals=True, unchecked_int=True, boundscheck=False)(fn)``
+(opt-in), a fresh ``pyston.njit(fn)`` and a fresh ``numba.njit(fn)``; checks
+that they return equal results; prints one table plus geometric means,
 compile latencies, ``import pyston`` time, call overhead and peak RSS; and
 writes every number to a JSON file (default ``benchmarks/results/latest.json``).
 See ``benchmarks/README.md`` for what each column means.
@@ -44,14 +46,12 @@ from kernels import CATEGORIES, KERNELS, Kernel  # noqa: E402
 perf_counter = time.perf_counter
 DEFAULT_JSON = HERE / "results" / "latest.json"
 
-# Flags of the opt-in engine (--optin): every relaxation DESIGN.md lists.
+# Flags of the opt-in engine ("pyston-optin"): the relaxations that matter for speed
+# and that a careful user turns on for a tested kernel.
 OPTIN_FLAGS = dict(
     frozen_globals=True,
     unchecked_int=True,
     boundscheck=False,
-    wraparound=False,
-    error_model="numpy",
-    fastmath=True,
 )
 
 
@@ -86,7 +86,7 @@ QUICK = Settings(
 
 @dataclass
 class Engine:
-    name: str  # key in the JSON: cpython, pyston, numba, pyston-optin
+    name: str  # key in the JSON: cpython, pyston, numba, pyston-optin, pyston-njit
     label: str  # column header
     wrap: Callable[[Callable], Callable]
     compiles: bool
@@ -104,12 +104,14 @@ def make_engines(args) -> list[Engine]:
             "Build and install it first (see benchmarks/README.md)."
         )
     engines.append(Engine("pyston", "pyston", lambda fn: pyston.fast(fn), True, True, pyston))
-    if args.optin:
+    if not args.no_optin:
+        # The opt-in flags keep result types; only values past the relaxed edge cases differ.
         engines.append(
-            Engine(
-                "pyston-optin", "optin", lambda fn: pyston.fast(**OPTIN_FLAGS)(fn), True, False, pyston
-            )
+            Engine("pyston-optin", "optin", lambda fn: pyston.fast(**OPTIN_FLAGS)(fn), True, True, pyston)
         )
+    if not args.no_njit:
+        # Numba semantics: NumPy scalar results come back as Python scalars, like numba.njit.
+        engines.append(Engine("pyston-njit", "njit", lambda fn: pyston.njit(fn), True, False, pyston))
     if not args.no_numba:
         try:
             import numba
@@ -394,7 +396,7 @@ def _t(runs, name):
 
 
 def derived(runs) -> dict:
-    cp, ps, nb, po = (_t(runs, n) for n in ("cpython", "pyston", "numba", "pyston-optin"))
+    cp, ps, nb, po, pj = (_t(runs, n) for n in ("cpython", "pyston", "numba", "pyston-optin", "pyston-njit"))
     d = {
         "speedup_vs_cpython": cp / ps if cp and ps else None,
         "ratio_vs_numba": ps / nb if ps and nb else None,
@@ -403,6 +405,11 @@ def derived(runs) -> dict:
     if "pyston-optin" in runs:
         d["optin_speedup_vs_cpython"] = cp / po if cp and po else None
         d["optin_ratio_vs_numba"] = po / nb if po and nb else None
+        # what exactness costs: strict time / opt-in time (1.00x = free)
+        d["strict_overhead_vs_optin"] = ps / po if ps and po else None
+    if "pyston-njit" in runs:
+        d["njit_speedup_vs_cpython"] = cp / pj if cp and pj else None
+        d["njit_ratio_vs_numba"] = pj / nb if pj and nb else None
     return d
 
 
@@ -667,6 +674,11 @@ def summarize(rows, engine_names) -> dict:
         s["optin_speedup_vs_cpython"] = gm("optin_speedup_vs_cpython", "cpython", "pyston-optin")
         if "numba" in engine_names:
             s["optin_ratio_vs_numba"] = gm("optin_ratio_vs_numba", "pyston-optin", "numba")
+        s["strict_overhead_vs_optin"] = gm("strict_overhead_vs_optin", "pyston", "pyston-optin")
+    if "pyston-njit" in engine_names:
+        s["njit_speedup_vs_cpython"] = gm("njit_speedup_vs_cpython", "cpython", "pyston-njit")
+        if "numba" in engine_names:
+            s["njit_ratio_vs_numba"] = gm("njit_ratio_vs_numba", "pyston-njit", "numba")
     for eng in engine_names:
         if eng == "cpython":
             continue
@@ -691,6 +703,12 @@ def summarize(rows, engine_names) -> dict:
         by_cat[cat] = {"pyston_speedup_vs_cpython": gm("speedup_vs_cpython", "cpython", "pyston", sub)["geomean"]}
         if "numba" in engine_names:
             by_cat[cat]["pyston_ratio_vs_numba"] = gm("ratio_vs_numba", "pyston", "numba", sub)["geomean"]
+        if "pyston-optin" in engine_names:
+            by_cat[cat]["optin_speedup_vs_cpython"] = gm(
+                "optin_speedup_vs_cpython", "cpython", "pyston-optin", sub)["geomean"]
+        if "pyston-njit" in engine_names:
+            by_cat[cat]["njit_speedup_vs_cpython"] = gm(
+                "njit_speedup_vs_cpython", "cpython", "pyston-njit", sub)["geomean"]
     s["by_category"] = by_cat
     return s
 
@@ -699,10 +717,14 @@ def print_report(doc: dict, engine_names: list[str]) -> None:
     rows = doc["kernels"]
     has_nb = "numba" in engine_names
     has_opt = "pyston-optin" in engine_names
+    has_nj = "pyston-njit" in engine_names
     headers = ["kernel", "inputs", "CPython", "pyston"]
     align = ["l", "l", "r", "r"]
     if has_opt:
         headers.append("optin")
+        align.append("r")
+    if has_nj:
+        headers.append("njit")
         align.append("r")
     if has_nb:
         headers.append("numba")
@@ -710,21 +732,33 @@ def print_report(doc: dict, engine_names: list[str]) -> None:
     headers += ["speedup"]
     align += ["r"]
     if has_opt:
-        headers.append("optin spd")
+        headers += ["optin spd", "str/opt"]
+        align += ["r", "r"]
+    if has_nj:
+        headers.append("njit spd")
         align.append("r")
     if has_nb:
         headers.append("py/nb")
         align.append("r")
+        if has_opt:
+            headers.append("opt/nb")
+            align.append("r")
+        if has_nj:
+            headers.append("nj/nb")
+            align.append("r")
     headers += ["py 1st ms", "py comp ms"]
     align += ["r", "r"]
     if has_opt:
         headers += ["opt comp ms"]
         align += ["r"]
+    if has_nj:
+        headers += ["nj comp ms"]
+        align += ["r"]
     if has_nb:
         headers += ["nb 1st ms", "nb comp ms"]
         align += ["r", "r"]
     check_engines = [e for e in engine_names if e != "cpython"]
-    short = {"pyston": "py", "numba": "nb", "pyston-optin": "opt"}
+    short = {"pyston": "py", "numba": "nb", "pyston-optin": "opt", "pyston-njit": "nj"}
     headers.append("check " + "/".join(short[e] for e in check_engines))
     align.append("l")
 
@@ -740,16 +774,26 @@ def print_report(doc: dict, engine_names: list[str]) -> None:
         cells = [r["name"], inputs, _cell_time(e.get("cpython")), _cell_time(e.get("pyston"))]
         if has_opt:
             cells.append(_cell_time(e.get("pyston-optin")))
+        if has_nj:
+            cells.append(_cell_time(e.get("pyston-njit")))
         if has_nb:
             cells.append(_cell_time(e.get("numba")))
         cells.append(fmt_x(r["speedup_vs_cpython"]))
         if has_opt:
-            cells.append(fmt_x(r.get("optin_speedup_vs_cpython")))
+            cells += [fmt_x(r.get("optin_speedup_vs_cpython")), fmt_x(r.get("strict_overhead_vs_optin"))]
+        if has_nj:
+            cells.append(fmt_x(r.get("njit_speedup_vs_cpython")))
         if has_nb:
             cells.append(fmt_x(r["ratio_vs_numba"]))
+            if has_opt:
+                cells.append(fmt_x(r.get("optin_ratio_vs_numba")))
+            if has_nj:
+                cells.append(fmt_x(r.get("njit_ratio_vs_numba")))
         cells += [fmt_ms(e["pyston"]["first_call_s"]), fmt_ms(e["pyston"]["compile_s"])]
         if has_opt:
             cells.append(fmt_ms(e["pyston-optin"]["compile_s"]))
+        if has_nj:
+            cells.append(fmt_ms(e["pyston-njit"]["compile_s"]))
         if has_nb:
             cells += [fmt_ms(e["numba"]["first_call_s"]), fmt_ms(e["numba"]["compile_s"])]
         cells.append(" ".join(SYMBOL[e[n]["check"]] for n in check_engines))
@@ -764,6 +808,9 @@ def print_report(doc: dict, engine_names: list[str]) -> None:
           "(PerformanceWarning)")
     print("speedup = CPython time / pyston time;  py/nb = pyston time / numba time (<1: pyston faster);  "
           "comp = first call - steady call")
+    if has_opt or has_nj:
+        print("optin = pyston.fast(" + ", ".join(f"{k}={v!r}" for k, v in OPTIN_FLAGS.items()) + ");  "
+              "njit = pyston.njit (Numba semantics);  str/opt = strict time / optin time (what exactness costs)")
 
     s = doc["summary"]
     print()
@@ -772,6 +819,9 @@ def print_report(doc: dict, engine_names: list[str]) -> None:
     if has_opt:
         g = s["optin_speedup_vs_cpython"]
         print(f"geomean optin  speedup vs CPython : {fmt_x(g['geomean'])}   ({g['n']} kernels)")
+    if has_nj:
+        g = s["njit_speedup_vs_cpython"]
+        print(f"geomean njit   speedup vs CPython : {fmt_x(g['geomean'])}   ({g['n']} kernels)")
     if has_nb:
         g = s["numba_speedup_vs_cpython"]
         print(f"geomean numba  speedup vs CPython : {fmt_x(g['geomean'])}   ({g['n']} kernels)")
@@ -780,6 +830,13 @@ def print_report(doc: dict, engine_names: list[str]) -> None:
         if has_opt:
             g = s["optin_ratio_vs_numba"]
             print(f"geomean optin/numba time ratio    : {fmt_x(g['geomean'])}   ({g['n']} kernels)")
+        if has_nj:
+            g = s["njit_ratio_vs_numba"]
+            print(f"geomean njit/numba time ratio     : {fmt_x(g['geomean'])}   ({g['n']} kernels)")
+    if has_opt:
+        g = s["strict_overhead_vs_optin"]
+        print(f"geomean strict/optin time ratio   : {fmt_x(g['geomean'])}   ({g['n']} kernels; "
+              "the cost of exactness, 1.00x = free)")
     for eng in check_engines:
         c = s[f"{eng}_compile_s"]
         print(f"{eng + ' compile latency':<34}: median {fmt_ms(c['median'])} ms, max {fmt_ms(c['max'])} ms, "
@@ -789,6 +846,8 @@ def print_report(doc: dict, engine_names: list[str]) -> None:
         parts = []
         for cat, v in cats.items():
             p = f"{cat} {fmt_x(v['pyston_speedup_vs_cpython'])}"
+            if has_opt:
+                p += f" (optin {fmt_x(v.get('optin_speedup_vs_cpython'))})"
             if has_nb:
                 p += f" (py/nb {fmt_x(v.get('pyston_ratio_vs_numba'))})"
             parts.append(p)
@@ -866,8 +925,11 @@ def parse_args(argv=None):
     p.add_argument("--filter", metavar="SUBSTR", action="append", default=[],
                    help="only kernels whose name or category contains SUBSTR (repeatable, comma-separated)")
     p.add_argument("--no-numba", action="store_true", help="skip Numba even if it is installed")
-    p.add_argument("--optin", action="store_true",
-                   help="also time pyston.fast(" + ", ".join(f"{k}={v!r}" for k, v in OPTIN_FLAGS.items()) + ")")
+    p.add_argument("--no-optin", action="store_true",
+                   help="skip the opt-in engine, pyston.fast("
+                   + ", ".join(f"{k}={v!r}" for k, v in OPTIN_FLAGS.items()) + ")")
+    p.add_argument("--optin", action="store_true", help=argparse.SUPPRESS)  # old spelling; now the default
+    p.add_argument("--no-njit", action="store_true", help="skip the pyston.njit engine")
     p.add_argument("--no-extras", action="store_true", help="skip import-time and call-overhead measurements")
     p.add_argument("--budget", type=float, metavar="S", help="seconds of timed calls per kernel and engine")
     p.add_argument("--list", action="store_true", help="list the kernels and exit")
@@ -929,7 +991,7 @@ def main(argv=None) -> int:
         "mode": "quick" if args.quick else "full",
         "settings": asdict(st),
         "engines": engine_names,
-        "optin_flags": OPTIN_FLAGS if args.optin else None,
+        "optin_flags": OPTIN_FLAGS if not args.no_optin else None,
         **env,
         "warm_up_s": warm,
         "kernels": rows,

@@ -88,7 +88,7 @@ fn helper_sig(name: &str) -> (Vec<clir::Type>, Vec<clir::Type>) {
         "powf" => (vec![F32, F32], vec![F32]),
         "atan2" | "pow" | "fmod" | "hypot" => (vec![F64, F64], vec![F64]),
         "pyston_ipow" => (vec![I64, I64, I64], vec![I32]),
-        "pyston_fpow" => (vec![F64, F64, I64], vec![I32]),
+        "pyston_fpow" | "pyston_math_pow" => (vec![F64, F64, I64], vec![I32]),
         "pyston_fdivmod" => (vec![F64, F64, I64], vec![F64]),
         "pyston_fdivmod32" => (vec![F32, F32, I64], vec![F32]),
         "pyston_cdiv" | "pyston_npy_cdiv" => (vec![F64, F64, F64, F64, I64], vec![I32]),
@@ -554,7 +554,7 @@ impl Gen<'_, '_> {
             Const::None => (Ty::NoneT, vec![]),
             Const::Str(s) => (Ty::Str(s.clone()), vec![]),
             Const::Ellipsis => (Ty::Ellipsis, vec![]),
-            Const::BigInt(_) => return Err(internal("big int constant in compiled code")),
+            Const::BigInt(_) | Const::Tuple(_) => return Err(internal("big int or tuple constant in compiled code")),
         })
     }
 
@@ -880,7 +880,19 @@ impl Gen<'_, '_> {
             self.deopt_now();
             return Ok(());
         }
-        let args: Vec<(Ty, Vals)> = inst.args.iter().map(|a| self.arg(*a)).collect::<CResult<_>>()?;
+        let mut args: Vec<(Ty, Vals)> = inst.args.iter().map(|a| self.arg(*a)).collect::<CResult<_>>()?;
+        // `unbound | T`: check once, then use the T payload (see infer).
+        for a in args.iter_mut() {
+            if let Ty::Union(ms) = &a.0 {
+                if ms.len() == 2 && ms.contains(&Ty::Undef) {
+                    let ms = ms.clone();
+                    let ui = ms.iter().position(|m| *m == Ty::Undef).unwrap();
+                    let is_unbound = self.b.ins().icmp_imm_s(IntCC::Equal, a.1[0], ui as i64);
+                    self.deopt_if(is_unbound);
+                    *a = self.member(&ms, &a.1, 1 - ui);
+                }
+            }
+        }
         if let Some(desc) = self.env.pycalls.get(&self.cur_inst).copied() {
             // NumPy performs this operation (see `infer::numpy_op`).
             // The callee itself (a function object or the module it is read from) is not an argument.
@@ -1031,6 +1043,7 @@ impl Gen<'_, '_> {
         Ok(match (t, name) {
             (Ty::Array(a), "shape") => v[2..2 + a.ndim as usize].to_vec(),
             (Ty::Array(a), "ndim") => vec![self.b.ins().iconst(clt::I64, a.ndim as i64)],
+            (Ty::Array(_), "dtype") => vec![],
             (Ty::Array(a), "itemsize") => vec![self.b.ins().iconst(clt::I64, a.dtype.itemsize())],
             (Ty::Array(a), "size") => {
                 let mut acc = self.b.ins().iconst(clt::I64, 1);
@@ -1959,7 +1972,24 @@ impl Gen<'_, '_> {
             self.b.ins().brif(after, d_after, &[], next, &[]);
             self.b.switch_to_block(next);
         }
-        self.status_check(st);
+        // An exception: record this line for the traceback and return it.
+        let failed = self.b.create_block();
+        let ok = self.b.create_block();
+        let is_err = self.b.ins().icmp_imm_s(IntCC::Equal, st, runtime::ERROR as i64);
+        self.b.ins().brif(is_err, failed, &[], ok, &[]);
+        self.b.switch_to_block(failed);
+        self.b.set_cold_block(failed);
+        let (cb, ck) = self.cur_inst;
+        let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
+        let site = self.call_sites.len() as i64;
+        self.call_sites.push(span);
+        let slotp = self.b.ins().iconst(clt::I64, self.env.self_meta_slot as i64);
+        let my_meta = self.b.ins().load(clt::I64, MemFlagsData::trusted(), slotp, 0);
+        let sv = self.b.ins().iconst(clt::I64, site);
+        self.call("pyston_push_frame", &[ctx, my_meta, sv])?;
+        let e = self.b.ins().iconst(clt::I32, runtime::ERROR as i64);
+        self.ret(e);
+        self.b.switch_to_block(ok);
         let out: Vals = ret_slots
             .iter()
             .enumerate()
@@ -2120,10 +2150,22 @@ impl Gen<'_, '_> {
                 self.deopt_if(st);
                 float(self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0))
             }
+            Pow => {
+                let slot = self.stack(8);
+                let st = self.call("pyston_math_pow", &[x, xs[1], slot])?[0];
+                self.deopt_if(st);
+                float(self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0))
+            }
             _ => {
                 let name = m.libm().ok_or_else(|| internal("libm"))?;
                 let r = self.call(name, &xs)?[0];
                 self.check_math(r, &xs, clt::F64);
+                if m == Atan2 {
+                    // CPython's atan2 returns its own (positive) NaN for NaN inputs.
+                    let nan = self.b.ins().f64const(f64::NAN);
+                    let is_nan = self.b.ins().fcmp(FloatCC::Unordered, r, r);
+                    return float(self.b.ins().select(is_nan, nan, r));
+                }
                 float(r)
             }
         }

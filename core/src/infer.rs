@@ -37,6 +37,8 @@ pub enum ProbeTarget {
     Func(u32),
     /// A method of the first argument.
     Method(String),
+    /// A builtin function (`abs`, `min`, ...) applied to arrays.
+    Builtin(&'static str),
     /// A function of the `operator` module (`add`, `neg`, `lt`, `iadd`, ...).
     Operator(&'static str),
     /// An attribute of the first argument.
@@ -51,10 +53,12 @@ pub trait Env {
     /// The result type of calling `target` with values of types `args`
     /// (trailing `kw` named), found by calling it on sample values; records
     /// the call for codegen under the instruction position `at`.
+    /// `consts` gives the value of arguments that are compile-time constants.
     fn probe(
         &mut self,
         target: &ProbeTarget,
         args: &[Ty],
+        consts: &[Option<Const>],
         kw: &[String],
         at: (Block, usize),
         span: Span,
@@ -91,12 +95,24 @@ pub fn infer(f: &Function, params: &[Ty], env: &mut dyn Env) -> CResult<Typed> {
             globals: HashMap::new(),
         },
         consts: HashMap::new(),
+        probe_consts: HashMap::new(),
         cur: (Block(0), 0),
     };
     for b in &f.blocks {
         for inst in &b.insts {
             if let (Some(r), Op::Const(c)) = (inst.result, &inst.op) {
                 inf.consts.insert(r, c.clone());
+            }
+        }
+    }
+    // Tuples of constants (`np.transpose(x, (2, 0, 1))`), for probing NumPy calls.
+    for b in &f.blocks {
+        for inst in &b.insts {
+            if let (Some(r), Op::Tuple) = (inst.result, &inst.op) {
+                let items: Option<Vec<Const>> = inst.args.iter().map(|a| inf.consts.get(a).cloned()).collect();
+                if let Some(items) = items {
+                    inf.probe_consts.insert(r, Const::Tuple(items));
+                }
             }
         }
     }
@@ -191,6 +207,8 @@ struct Infer<'a> {
     env: &'a mut dyn Env,
     t: Typed,
     consts: HashMap<Value, Const>,
+    /// Constant tuples (probing only: they are not constants of the IR).
+    probe_consts: HashMap<Value, Const>,
     /// The instruction being typed.
     cur: (Block, usize),
 }
@@ -222,7 +240,16 @@ impl Infer<'_> {
         let data = self.f.block(b);
         let mut changed = false;
         for (k, inst) in data.insts.iter().enumerate() {
-            let args: Vec<Ty> = inst.args.iter().map(|a| self.t.ty(*a).clone()).collect();
+            // `unbound | T` arguments are typed as T: the unbound case deoptimizes
+            // (UnboundLocalError on the interpreter tier).
+            let args: Vec<Ty> = inst
+                .args
+                .iter()
+                .map(|a| match self.t.ty(*a) {
+                    t @ Ty::Union(ms) if ms.len() == 2 && ms.contains(&Ty::Undef) => strip_undef(t),
+                    t => t.clone(),
+                })
+                .collect();
             if args.contains(&Ty::Bottom) {
                 continue;
             }
@@ -295,12 +322,12 @@ impl Infer<'_> {
             // slicing, fancy indexing, methods): the result type is probed.
             _ if self.numpy_op(op, args).is_some() => {
                 let (target, kw) = self.numpy_op(op, args).unwrap();
-                let pass = if matches!(target, ProbeTarget::Func(_)) {
-                    &args[1..]
-                } else {
-                    args
-                };
-                let t = self.env.probe(&target, pass, &kw, self.cur, span)?;
+                let skip = usize::from(matches!(target, ProbeTarget::Func(_) | ProbeTarget::Builtin(_)));
+                let consts: Vec<Option<Const>> = argv[skip..]
+                    .iter()
+                    .map(|v| self.consts.get(v).or(self.probe_consts.get(v)).cloned())
+                    .collect();
+                let t = self.env.probe(&target, &args[skip..], &consts, &kw, self.cur, span)?;
                 if matches!(op, Op::SetItem) {
                     return Ok(None);
                 }
@@ -330,7 +357,14 @@ impl Infer<'_> {
                     let GlobalKind::PyFunc(i) = self.env.module_attr(*m, name) else {
                         unreachable!()
                     };
-                    self.env.probe(&ProbeTarget::Func(i), &args[1..], kw, self.cur, span)?
+                    {
+                        let consts: Vec<Option<Const>> = argv[1..]
+                            .iter()
+                            .map(|v| self.consts.get(v).or(self.probe_consts.get(v)).cloned())
+                            .collect();
+                        self.env
+                            .probe(&ProbeTarget::Func(i), &args[1..], &consts, kw, self.cur, span)?
+                    }
                 }
                 Ty::Module(m) => {
                     let g = self.env.module_attr(*m, name);
@@ -493,6 +527,7 @@ impl Infer<'_> {
             }
             (Ty::Array(a), "shape") => Ty::Tuple(vec![Ty::Int; a.ndim as usize]),
             (Ty::Array(_), "ndim" | "size" | "itemsize") => Ty::Int,
+            (Ty::Array(a), "dtype") => Ty::Descr(a.dtype),
             (Ty::Array(a), "T") => Ty::Array(ArrTy {
                 layout: match a.layout {
                     Layout::C if a.ndim > 1 => Layout::F,
@@ -519,7 +554,7 @@ impl Infer<'_> {
 
     fn dtype_arg(&self, t: &Ty, span: Span) -> CResult<Dtype> {
         Ok(match t {
-            Ty::DtypeObj(d) => *d,
+            Ty::DtypeObj(d) | Ty::Descr(d) => *d,
             Ty::Str(s) => Dtype::from_name(s)
                 .or(match s.as_str() {
                     "f8" | "d" | "float" => Some(Dtype::Float64),
@@ -966,6 +1001,21 @@ impl Infer<'_> {
         let array = |t: &Ty| matches!(t, Ty::Array(_));
         let int_index = |t: &Ty| is_index(t) && !matches!(t, Ty::Bool);
         match op {
+            Op::Call { kw } if matches!(args.first(), Some(Ty::Builtin(_))) && args[1..].iter().any(array) => {
+                let Ty::Builtin(b) = args[0] else { unreachable!() };
+                let name = match b {
+                    Builtin::Abs => "abs",
+                    Builtin::Min => "min",
+                    Builtin::Max => "max",
+                    Builtin::Round => "round",
+                    Builtin::Float => "float",
+                    Builtin::Int => "int",
+                    Builtin::Bool => "bool",
+                    Builtin::Complex => "complex",
+                    _ => return None,
+                };
+                Some((ProbeTarget::Builtin(name), kw.clone()))
+            }
             Op::Call { kw } if matches!(args.first(), Some(Ty::PyFunc(_))) => {
                 let Ty::PyFunc(i) = args[0] else { unreachable!() };
                 Some((ProbeTarget::Func(i), kw.clone()))
@@ -1014,6 +1064,7 @@ fn const_ty(c: &Const, span: Span) -> CResult<Ty> {
         Const::None => Ty::NoneT,
         Const::Str(s) => Ty::Str(s.clone()),
         Const::Ellipsis => Ty::Ellipsis,
+        Const::Tuple(_) => return Err(CompileError::internal("tuple constant in the IR")),
     })
 }
 

@@ -270,6 +270,7 @@ fn eval(py: Python<'_>, f: &Function, env: &PyEnv, vals: &[Slot], op: &Op, args:
             Const::None => py.None(),
             Const::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
             Const::Ellipsis => py.Ellipsis(),
+            Const::Tuple(_) => return Err(crate::internal_error("tuple constant in the IR")),
         },
         Op::Undef(_) => return Ok(None),
         Op::Slice => py

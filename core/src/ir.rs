@@ -40,6 +40,8 @@ pub enum Const {
     None,
     Str(String),
     Ellipsis,
+    /// A tuple of constants (only used to probe NumPy calls; never in IR).
+    Tuple(Vec<Const>),
 }
 
 impl fmt::Display for Const {
@@ -53,6 +55,10 @@ impl fmt::Display for Const {
             Const::None => write!(f, "None"),
             Const::Str(s) => write!(f, "{s:?}"),
             Const::Ellipsis => write!(f, "..."),
+            Const::Tuple(items) => {
+                let s: Vec<String> = items.iter().map(|c| c.to_string()).collect();
+                write!(f, "({})", s.join(", "))
+            }
         }
     }
 }

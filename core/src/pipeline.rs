@@ -456,8 +456,13 @@ impl CompileEnv<'_> {
             return GlobalKind::Const(Const::Str(s));
         }
         if is_numpy_callable(py, obj) {
-            let id = self.pyfuncs.len() as u32;
-            self.pyfuncs.push(obj.clone().unbind());
+            let id = match self.pyfuncs.iter().position(|f| f.as_ptr() == obj.as_ptr()) {
+                Some(i) => i,
+                None => {
+                    self.pyfuncs.push(obj.clone().unbind());
+                    self.pyfuncs.len() - 1
+                }
+            } as u32;
             return GlobalKind::PyFunc(id);
         }
         if let Ok(d) = obj.cast::<Dispatcher>() {
@@ -617,6 +622,7 @@ fn sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bou
             .getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?
             .call1((1,))?,
         Ty::DtypeObj(d) => np.getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?,
+        Ty::Descr(d) => np.getattr("dtype")?.call1((d.name(),))?,
         Ty::Array(a) => {
             let shape = pyo3::types::PyTuple::new(py, vec![extent; a.ndim as usize])?;
             let kw = PyDict::new(py);
@@ -642,6 +648,19 @@ fn sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bou
             )))
         }
     })
+}
+
+/// The Python value of a constant, for probing (ints, floats, tuples of them).
+fn const_object<'py>(py: Python<'py>, c: &ir::Const) -> Option<Bound<'py, PyAny>> {
+    match c {
+        ir::Const::Int(v) => v.into_pyobject(py).ok().map(|o| o.into_any()),
+        ir::Const::Float(v) => v.into_pyobject(py).ok().map(|o| o.into_any()),
+        ir::Const::Tuple(items) => {
+            let objs: Option<Vec<Bound<'py, PyAny>>> = items.iter().map(|c| const_object(py, c)).collect();
+            pyo3::types::PyTuple::new(py, objs?).ok().map(|t| t.into_any())
+        }
+        _ => None,
+    }
 }
 
 pub fn builtin_type_name(b: Builtin) -> &'static str {
@@ -720,6 +739,11 @@ impl<'py> CompileEnv<'py> {
                     let r = call(&f, &samples)?;
                     (PyCallKind::Call(f.unbind()), r)
                 }
+                ProbeTarget::Builtin(b) => {
+                    let f = py.import("builtins")?.getattr(*b)?;
+                    let r = call(&f, samples)?;
+                    (PyCallKind::Call(f.unbind()), r)
+                }
                 ProbeTarget::Method(m) => {
                     let f = samples[0].getattr(m.as_str())?;
                     (PyCallKind::Method(m.clone()), call(&f, &samples[1..])?)
@@ -751,6 +775,7 @@ impl<'py> Env for CompileEnv<'py> {
         &mut self,
         target: &ProbeTarget,
         args: &[Ty],
+        consts: &[Option<ir::Const>],
         kw: &[String],
         at: (ir::Block, usize),
         span: Span,
@@ -759,6 +784,7 @@ impl<'py> Env for CompileEnv<'py> {
         let what = match target {
             ProbeTarget::Func(_) => "this NumPy call".to_string(),
             ProbeTarget::Method(m) => format!("the array method '{m}'"),
+            ProbeTarget::Builtin(b) => format!("{b}() on an array"),
             ProbeTarget::Operator(o) => format!("the array operation '{}'", o.trim_end_matches('_')),
             ProbeTarget::Attr(a) => format!("the array attribute '{a}'"),
             ProbeTarget::GetItem => "this indexing".to_string(),
@@ -769,15 +795,21 @@ impl<'py> Env for CompileEnv<'py> {
         // (`reshape(n, m)`) usually accept one of them.
         let mut last_err = String::new();
         let mut found = None;
-        for (extent, int) in [(2usize, 1i64), (1, 1), (0, 0), (2, 2)] {
-            let samples: Vec<Bound<'py, PyAny>> =
-                match args.iter().map(|t| sample(py, t, extent, int)).collect::<PyResult<_>>() {
-                    Ok(s) => s,
-                    Err(e) => {
-                        last_err = e.to_string();
-                        continue;
-                    }
-                };
+        for (extent, int) in [(2usize, 1i64), (2, 0), (1, 1), (2, -1), (0, 0), (2, 2)] {
+            // Constant arguments are probed with their values (`transpose(1, 0, 2)`).
+            let one = |(t, c): (&Ty, &Option<ir::Const>)| -> PyResult<Bound<'py, PyAny>> {
+                match c.as_ref().and_then(|c| const_object(py, c)) {
+                    Some(o) => Ok(o),
+                    None => sample(py, t, extent, int),
+                }
+            };
+            let samples: Vec<Bound<'py, PyAny>> = match args.iter().zip(consts).map(one).collect::<PyResult<_>>() {
+                Ok(s) => s,
+                Err(e) => {
+                    last_err = e.to_string();
+                    continue;
+                }
+            };
             match self.probe_once(target, &samples, kw) {
                 Ok(r) => {
                     found = Some(r);

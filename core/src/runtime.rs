@@ -386,6 +386,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
         Ty::NoneT => py.None(),
         // Compile-time values passed to NumPy calls (`dtype=np.float32`, `"C"`).
         Ty::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
+        Ty::Descr(d) => py.import("numpy")?.getattr("dtype")?.call1((d.name(),))?.unbind(),
         Ty::Builtin(b) => py
             .import("builtins")?
             .getattr(crate::pipeline::builtin_type_name(*b))?
@@ -719,6 +720,59 @@ pub unsafe extern "C" fn pyston_fpow(x: f64, y: f64, out: *mut f64) -> i32 {
     OK
 }
 
+/// `math.pow(x, y)` with CPython's special cases; DEOPT where it raises
+/// (domain and range errors).
+///
+/// # Safety
+/// Called by compiled code; `out` points to a writable f64 slot.
+pub unsafe extern "C" fn pyston_math_pow(x: f64, y: f64, out: *mut f64) -> i32 {
+    let odd = |v: f64| v.is_finite() && (v % 2.0).abs() == 1.0;
+    let r = if !x.is_finite() || !y.is_finite() {
+        if x.is_nan() {
+            if y == 0.0 {
+                1.0
+            } else {
+                x
+            }
+        } else if y.is_nan() {
+            if x == 1.0 {
+                1.0
+            } else {
+                y
+            }
+        } else if x.is_infinite() {
+            if y > 0.0 {
+                if odd(y) {
+                    x
+                } else {
+                    x.abs()
+                }
+            } else if y == 0.0 {
+                1.0
+            } else if odd(y) {
+                0.0f64.copysign(x)
+            } else {
+                0.0
+            }
+        } else if x.abs() == 1.0 {
+            1.0
+        } else if (y > 0.0) == (x.abs() > 1.0) {
+            f64::INFINITY
+        } else {
+            0.0
+        }
+    } else {
+        let r = x.powf(y);
+        if !r.is_finite() {
+            return DEOPT; // ValueError / OverflowError
+        }
+        r
+    };
+    // SAFETY: `out` points to a stack slot in the calling compiled function.
+    unsafe { *out = r };
+    OK
+}
+
 /// NumPy's float32 divmod (`npy_divmodf`); `b != 0`.
 ///
 /// # Safety
@@ -1028,7 +1082,12 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
         })();
         let obj = match r {
             Ok(o) => o,
-            Err(_) => return DEOPT, // re-executed (and raised) by the interpreter
+            Err(e) => {
+                // Raised where it happened (an in-place operation may have written
+                // part of its result already; running it again would differ).
+                e.restore(py);
+                return ERROR;
+            }
         };
         let mut res = Vec::new();
         match unbox_value(py, &desc.ret, obj.bind(py), &mut res) {
@@ -1413,6 +1472,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_alloc_like", pyston_alloc_like as *const u8),
         ("pyston_ipow", pyston_ipow as *const u8),
         ("pyston_fpow", pyston_fpow as *const u8),
+        ("pyston_math_pow", pyston_math_pow as *const u8),
         ("pyston_fdivmod", pyston_fdivmod as *const u8),
         ("pyston_fdivmod32", pyston_fdivmod32 as *const u8),
         ("pyston_cdiv", pyston_cdiv as *const u8),

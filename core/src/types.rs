@@ -236,6 +236,8 @@ pub enum Ty {
     Str(String),
     /// A NumPy dtype / scalar type object, e.g. `np.float64`.
     DtypeObj(Dtype),
+    /// A NumPy dtype instance (`a.dtype`): usable as a `dtype=` argument.
+    Descr(Dtype),
     /// `slice(lo, hi, step)`; each part an int or None.
     Slice(Vec<Ty>),
     /// `...`
@@ -326,13 +328,17 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
                     m.push(t);
                 }
             }
-            let ok = m.iter().all(|t| {
+            let scalar = |t: &Ty| {
                 matches!(
                     t,
                     Ty::NoneT | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::Np(_) | Ty::Undef
                 )
-            });
-            if !ok || m.len() > 4 {
+            };
+            // Unions of scalars, or "unbound or one value" (an array first
+            // assigned inside a loop).
+            let undef_pair =
+                m.len() == 2 && m.contains(&Ty::Undef) && m.iter().all(|t| *t == Ty::Undef || t.is_value());
+            if !(m.iter().all(scalar) || undef_pair) || m.len() > 4 {
                 return None;
             }
             m.sort();
@@ -393,6 +399,7 @@ impl fmt::Display for Ty {
             Ty::Str(s) => write!(f, "str {s:?}"),
             Ty::DtypeObj(d) => write!(f, "dtype {d}"),
             Ty::Slice(p) => write!(f, "slice({}, {}, {})", p[0], p[1], p[2]),
+            Ty::Descr(d) => write!(f, "dtype('{d}')"),
             Ty::Ellipsis => write!(f, "ellipsis"),
             Ty::PyFunc(i) => write!(f, "numpy function #{i}"),
         }

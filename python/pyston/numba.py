@@ -1,0 +1,171 @@
+"""A drop-in for the parts of Numba that pyston implements.
+
+    import pyston.numba as numba        # instead of `import numba`
+
+    @numba.njit(cache=True)
+    def kernel(a): ...
+
+``njit``, ``jit``, ``prange``, ``types`` (also the type names at top level:
+``numba.float64``, ``numba.int64[:]``, ...), ``config`` (``DISABLE_JIT`` from
+``NUMBA_DISABLE_JIT``, ``BOUNDSCHECK`` from ``NUMBA_BOUNDSCHECK``, read at
+import), ``get_num_threads``/``set_num_threads``/``get_thread_id`` (one
+thread).  Everything else Numba has (``vectorize``, ``guvectorize``,
+``cfunc``, ``stencil``, ``objmode``, ``typed.List``, ...) raises
+``NotImplementedError`` naming it when you touch it, so a missing feature
+is reported at the line that uses it.
+
+To make an unmodified ``import numba`` (and ``from numba import njit``)
+resolve here, run this before anything imports Numba::
+
+    import pyston.numba; pyston.numba.install()
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import types as _pytypes
+from typing import Any
+
+from . import types
+from ._numba_api import NumbaCompatibilityWarning, _decorator, _jit_disabled, prange
+from .types import (  # noqa: F401 - Numba exposes its type objects at top level
+    b1,
+    bool_,
+    boolean,
+    c16,
+    complex128,
+    double,
+    f4,
+    f8,
+    float32,
+    float64,
+    i4,
+    i8,
+    int32,
+    int64,
+    int_,
+    intc,
+    intp,
+    none,
+    void,
+)
+
+__all__ = [
+    "njit",
+    "jit",
+    "prange",
+    "types",
+    "config",
+    "typed",
+    "install",
+    "get_num_threads",
+    "set_num_threads",
+    "get_thread_id",
+    "NumbaCompatibilityWarning",
+]
+
+
+def _env_bool(name: str):
+    """None when unset; else Numba's reading of an int-valued variable."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return bool(int(raw))
+    except ValueError:
+        return raw.strip().lower() in ("true", "yes", "on")
+
+
+class _Config:
+    """``numba.config``: the settings the shim honours.
+
+    ``DISABLE_JIT`` (``NUMBA_DISABLE_JIT``): ``njit``/``jit`` return the
+    function unchanged.  ``BOUNDSCHECK`` (``NUMBA_BOUNDSCHECK``): ``None``
+    leaves each decorator's ``boundscheck`` option in charge, ``True``/``False``
+    overrides it.  Both are read from the environment when ``pyston.numba``
+    is imported and can be assigned afterwards.
+    """
+
+    def __init__(self) -> None:
+        self.DISABLE_JIT = bool(_env_bool("NUMBA_DISABLE_JIT"))
+        self.BOUNDSCHECK = _env_bool("NUMBA_BOUNDSCHECK")
+        self.NUMBA_NUM_THREADS = 1
+        self.NUMBA_DEFAULT_NUM_THREADS = 1
+
+    def __repr__(self) -> str:
+        return f"pyston.numba.config(DISABLE_JIT={self.DISABLE_JIT}, BOUNDSCHECK={self.BOUNDSCHECK})"
+
+
+config = _Config()
+
+
+def _disabled() -> bool:
+    return bool(config.DISABLE_JIT) or _jit_disabled()
+
+
+def njit(signature_or_function: Any = None, **options: Any):
+    """``numba.njit`` (see :func:`pyston.njit`); honours ``config.DISABLE_JIT``
+    and ``config.BOUNDSCHECK``."""
+    return _decorator("njit", signature_or_function, options, disabled=_disabled, boundscheck_env=config.BOUNDSCHECK)
+
+
+def jit(signature_or_function: Any = None, **options: Any):
+    """``numba.jit``: the same as :func:`njit` (nopython mode; no object mode)."""
+    return _decorator("jit", signature_or_function, options, disabled=_disabled, boundscheck_env=config.BOUNDSCHECK)
+
+
+def get_num_threads() -> int:
+    """pyston runs ``prange`` loops on one thread."""
+    return 1
+
+
+def set_num_threads(n: int) -> None:
+    """Accepted for compatibility; pyston runs ``prange`` loops on one thread."""
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"The number of threads must be a positive int, got {n!r}")
+
+
+def get_thread_id() -> int:
+    return 0
+
+
+def _unsupported(qualname: str) -> NotImplementedError:
+    return NotImplementedError(
+        f"pyston.numba does not support {qualname} yet (supported: njit, jit, prange, types, config, "
+        "the scalar type names such as float64)"
+    )
+
+
+class _UnsupportedModule(_pytypes.ModuleType):
+    """A Numba submodule pyston does not implement: every attribute raises."""
+
+    def __init__(self, name: str, numba_name: str):
+        super().__init__(name, f"Placeholder for {numba_name}, which pyston does not implement.")
+        self._numba_name = numba_name
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("__") and attr.endswith("__") or attr == "_numba_name":
+            raise AttributeError(attr)
+        raise _unsupported(f"{self._numba_name}.{attr}")
+
+
+typed = _UnsupportedModule(__name__ + ".typed", "numba.typed")
+sys.modules[typed.__name__] = typed
+sys.modules[__name__ + ".types"] = types
+
+
+def __getattr__(name: str):
+    if name.startswith("__") and name.endswith("__"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise _unsupported(f"numba.{name}")
+
+
+def install() -> None:
+    """Make ``import numba`` (and ``numba.types``, ``numba.typed``) resolve to
+    this shim for the rest of the process.  Call it before anything imports
+    Numba; modules that already imported the real Numba keep it."""
+    mod = sys.modules[__name__]
+    sys.modules["numba"] = mod
+    sys.modules["numba.types"] = types
+    sys.modules["numba.typed"] = typed

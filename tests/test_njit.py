@@ -1,0 +1,815 @@
+"""``pyston.njit`` / ``pyston.jit`` / ``pyston.numba`` against real Numba.
+
+Every kernel is written the way Numba users write them (loops over arrays,
+scalar math, ``prange``, explicit signatures) and runs through both
+``pyston.njit`` and ``numba.njit``: the results must be equal (floats with
+``assert_allclose``, ints and bools exactly) and of the same type (Numba
+returns Python ``float``/``int``/``bool`` for scalars, arrays keep their
+dtype).  The file is skipped where Numba is not installed.
+"""
+
+import importlib
+import math
+import os
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import numpy as np
+import pyston
+import pytest
+
+numba = pytest.importorskip("numba")
+
+
+# ==========================================================================
+# kernels, written for Numba
+# ==========================================================================
+
+
+def sum_array(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i]
+    return s
+
+
+def dot(a, b):
+    s = 0.0
+    for i in range(len(a)):
+        s += a[i] * b[i]
+    return s
+
+
+def pairwise(X):
+    n, d = X.shape
+    D = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            s = 0.0
+            for k in range(d):
+                t = X[i, k] - X[j, k]
+                s += t * t
+            D[i, j] = math.sqrt(s)
+    return D
+
+
+def matmul(A, B):
+    n, m = A.shape
+    p = B.shape[1]
+    C = np.zeros((n, p))
+    for i in range(n):
+        for k in range(m):
+            aik = A[i, k]
+            for j in range(p):
+                C[i, j] += aik * B[k, j]
+    return C
+
+
+def lcg_hash(n, seed):
+    # Numba's ints are 64-bit: the multiply wraps.
+    h = seed
+    for i in range(n):
+        h = h * 6364136223846793005 + 1442695040888963407
+        h ^= i
+    return h
+
+
+def fnv1a(a):
+    h = -3750763034362895579  # the FNV-1a offset basis as a signed 64-bit int
+    for i in range(a.shape[0]):
+        h ^= a[i]
+        h *= 1099511628211
+    return h
+
+
+def collatz_total(n):
+    total = 0
+    for start in range(1, n):
+        x = start
+        while x != 1:
+            if x % 2 == 0:
+                x = x // 2
+            else:
+                x = 3 * x + 1
+            total += 1
+    return total
+
+
+def mandel_count(w, h, max_iter):
+    count = 0
+    for iy in range(h):
+        for ix in range(w):
+            cr = -2.0 + 3.0 * ix / w
+            ci = -1.5 + 3.0 * iy / h
+            zr = 0.0
+            zi = 0.0
+            it = 0
+            while it < max_iter and zr * zr + zi * zi <= 4.0:
+                zr, zi = zr * zr - zi * zi + cr, 2.0 * zr * zi + ci
+                it += 1
+            count += it
+    return count
+
+
+def prange_sum_sq(a):
+    s = 0.0
+    for i in pyston.prange(a.shape[0]):
+        s += a[i] * a[i]
+    return s
+
+
+def prange_scale(a, out, k):
+    for i in pyston.prange(a.shape[0]):
+        out[i] = a[i] * k
+    return out
+
+
+def smooth(a, out):
+    n = a.shape[0]
+    out[0] = a[0]
+    out[n - 1] = a[n - 1]
+    for i in range(1, n - 1):
+        out[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0
+
+
+def cumsum(a):
+    out = np.empty_like(a)
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i]
+        out[i] = s
+    return out
+
+
+def int_sum(a):
+    s = 0
+    for i in range(a.shape[0]):
+        s += a[i]
+    return s
+
+
+def is_sorted(a):
+    for i in range(1, a.shape[0]):
+        if a[i - 1] > a[i]:
+            return False
+    return True
+
+
+def min_max_argmax(a):
+    lo = a[0]
+    hi = a[0]
+    arg = 0
+    for i in range(1, a.shape[0]):
+        if a[i] < lo:
+            lo = a[i]
+        if a[i] > hi:
+            hi = a[i]
+            arg = i
+    return lo, hi, arg
+
+
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+def newton_sqrt(x, iters):
+    g = x if x > 1.0 else 1.0
+    for _ in range(iters):
+        g = 0.5 * (g + x / g)
+    return g
+
+
+def trig_sum(n):
+    s = 0.0
+    for i in range(n):
+        x = i * 0.001
+        s += math.sin(x) * math.cos(x) + math.exp(-x) + math.log1p(x)
+    return s
+
+
+def row_sums_2d(M):
+    n, m = M.shape
+    out = np.zeros(n)
+    for i in range(n):
+        for j in range(m):
+            out[i] += M[i, j]
+    return out
+
+
+def negative_index_last(a):
+    return a[-1] + a[-2]
+
+
+def complex_poly(z, n):
+    acc = 0j
+    p = 1 + 0j
+    for _ in range(n):
+        acc += p
+        p *= z
+    return acc
+
+
+def count_true(mask):
+    c = 0
+    for i in range(mask.shape[0]):
+        if mask[i]:
+            c += 1
+    return c
+
+
+def int_div_mod(a, b):
+    return a // b, a % b, a / b
+
+
+def float32_sum(a):
+    s = np.float32(0.0)
+    for i in range(a.shape[0]):
+        s += a[i]
+    return s
+
+
+# ==========================================================================
+# comparison helpers
+# ==========================================================================
+
+
+def check_same(got, want, rtol=1e-12):
+    """Equal values and equal types, recursively (Numba's result is ``want``)."""
+    if isinstance(want, tuple):
+        assert isinstance(got, tuple) and len(got) == len(want), (got, want)
+        for g, w in zip(got, want):
+            check_same(g, w, rtol)
+        return
+    if isinstance(want, np.ndarray):
+        assert isinstance(got, np.ndarray), type(got)
+        assert got.dtype == want.dtype and got.shape == want.shape, (got.dtype, got.shape, want.dtype, want.shape)
+        if want.dtype.kind in "fc":
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=0)
+        else:
+            np.testing.assert_array_equal(got, want)
+        return
+    assert type(got) is type(want), f"pyston returned {type(got).__name__} {got!r}, Numba {type(want).__name__} {want!r}"
+    if isinstance(want, (float, complex)):
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=0)
+    else:
+        assert got == want, (got, want)
+
+
+def copy_args(args):
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def run_both(fn, args, rtol=1e-12, **options):
+    """``fn`` through pyston.njit and numba.njit on separate copies of ``args``;
+    returns (pyston result, numba result, pyston args, numba args)."""
+    p_args, n_args = copy_args(args), copy_args(args)
+    p = pyston.njit(**options)(fn)
+    n = numba.njit(**options)(fn)
+    got = p(*p_args)
+    want = n(*n_args)
+    check_same(got, want, rtol)
+    for pa, na in zip(p_args, n_args):
+        if isinstance(na, np.ndarray):
+            check_same(pa, na, rtol)  # the same side effects on array arguments
+    return got, want
+
+
+RNG = np.random.default_rng(20240607)
+F1 = RNG.standard_normal(257)
+F1b = RNG.standard_normal(257)
+F2 = RNG.standard_normal((23, 7))
+SQ = RNG.standard_normal((17, 17))
+I1 = RNG.integers(-(2**40), 2**40, 300)
+SORTED = np.sort(F1)
+
+CASES = [
+    ("sum_array", sum_array, (F1,), {}),
+    ("sum_array_strided", sum_array, (F1[::-3],), {}),
+    ("dot", dot, (F1, F1b), {}),
+    ("pairwise", pairwise, (F2,), {}),
+    ("pairwise_fortran", pairwise, (np.asfortranarray(F2),), {}),
+    ("matmul", matmul, (SQ, SQ.T), {}),
+    ("lcg_hash", lcg_hash, (1000, 12345), {}),
+    ("fnv1a", fnv1a, (I1,), {}),
+    ("collatz_total", collatz_total, (300,), {}),
+    ("mandel_count", mandel_count, (30, 20, 50), {}),
+    ("prange_sum_sq", prange_sum_sq, (F1,), {"parallel": True}),
+    ("prange_scale", prange_scale, (F1, np.zeros_like(F1), 2.5), {"parallel": True}),
+    ("smooth", smooth, (F1, np.zeros_like(F1)), {}),
+    ("cumsum", cumsum, (F1,), {}),
+    ("int_sum", int_sum, (I1,), {}),
+    ("int_sum_int32", int_sum, (np.arange(-50, 50, dtype=np.int32),), {}),
+    ("is_sorted_yes", is_sorted, (SORTED,), {}),
+    ("is_sorted_no", is_sorted, (F1,), {}),
+    ("min_max_argmax", min_max_argmax, (F1,), {}),
+    ("min_max_argmax_int", min_max_argmax, (I1,), {}),
+    ("newton_sqrt", newton_sqrt, (2.0, 30), {}),
+    ("trig_sum", trig_sum, (500,), {"fastmath": True}),
+    ("row_sums_2d", row_sums_2d, (F2,), {}),
+    ("row_sums_2d_view", row_sums_2d, (F2[::2, ::-1],), {}),
+    ("negative_index_last", negative_index_last, (F1,), {}),
+    ("complex_poly", complex_poly, (0.5 + 0.25j, 20), {}),
+    ("count_true", count_true, (F1 > 0,), {}),
+    ("int_div_mod_neg", int_div_mod, (-7, 2), {}),
+    ("int_div_mod_pos", int_div_mod, (17, 5), {}),
+    ("float_div_mod", int_div_mod, (-7.5, 2.0), {}),
+    ("boundscheck_on", sum_array, (F1,), {"boundscheck": True}),
+    ("cache_nogil", dot, (F1, F1b), {"cache": True, "nogil": True}),
+    ("error_model_numpy", newton_sqrt, (3.0, 10), {"error_model": "numpy"}),
+]
+
+
+@pytest.mark.parametrize("fn,args,options", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_kernel_matches_numba(fn, args, options):
+    run_both(fn, args, **options)
+
+
+def test_float32_accumulation_is_close_to_numba():
+    # Numba keeps s a float32 here too; both return a Python float.
+    a = RNG.standard_normal(100).astype(np.float32)
+    got, want = run_both(float32_sum, (a,), rtol=1e-5)
+    assert type(got) is float
+
+
+def test_recursion_matches_numba():
+    results = []
+    for i, engine in enumerate(("pyston", "numba")):
+        src = textwrap.dedent(
+            f"""
+            from {engine} import njit
+
+            @njit
+            def fib(n):
+                if n < 2:
+                    return n
+                return fib(n - 1) + fib(n - 2)
+            """
+        )
+        results.append(_load_module(src, f"fibmod_{i}").fib(20))
+    check_same(results[0], results[1])
+    assert results[0] == 6765
+
+
+def _load_module(src, name):
+    """Import ``src`` as a real module file (pyston and Numba read the source)."""
+    import importlib.util
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp(prefix="pyston_njit_")) / f"{name}.py"
+    path.write_text(src)
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod  # Numba resolves recursive calls through the module
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _gcd(a, b):
+    while b:
+        a, b = b, a % b
+    return a
+
+
+def _make_gcd_sum(jit):
+    gcd = jit(_gcd)
+
+    def gcd_sum(n):
+        s = 0
+        for i in range(1, n):
+            for j in range(1, n):
+                s += gcd(i, j)
+        return s
+
+    return jit(gcd_sum)
+
+
+def test_calls_between_jitted_functions_match_numba():
+    check_same(_make_gcd_sum(pyston.njit)(40), _make_gcd_sum(numba.njit)(40))
+
+
+# ==========================================================================
+# Numba's semantics where they differ from strict pyston
+# ==========================================================================
+
+
+def square(x):
+    return x * x
+
+
+def add(x, y):
+    return x + y
+
+
+@pytest.mark.parametrize("x", [2**32, 2**40 + 3, -(2**62), 3_037_000_500])
+def test_int_overflow_wraps_like_numba(x):
+    got, want = run_both(square, (x,))
+    assert type(got) is int
+    assert pyston.fast(square)(x) == x * x  # strict mode stays exact
+
+
+@pytest.mark.parametrize("x,y", [(2**63 - 1, 1), (-(2**63), -1), (2**62, 2**62)])
+def test_int_add_wraps_like_numba(x, y):
+    run_both(add, (x, y))
+
+
+def test_numpy_scalar_results_are_python_scalars():
+    p = pyston.njit(add)
+    for args, typ in [((np.float64(1.5), 2.0), float), ((np.int64(3), np.int64(4)), int),
+                      ((np.float32(1.5), np.float32(2.0)), float), ((True, False), int),
+                      ((np.complex128(1j), 1.0), complex)]:
+        got = p(*args)
+        want = numba.njit(add)(*args)
+        assert type(got) is typ and type(want) is typ, (args, got, want)
+        np.testing.assert_allclose(got, want)
+
+
+# Numba types small ints (int32, bool) as int64 and mixes float32 with a Python
+# float in float64; pyston's njit follows NumPy's rules (NEP 50) there.  The
+# native side does not implement Numba's promotion rules yet.
+NUMBA_PROMOTION = [
+    ("np_bool_add", add, (np.bool_(True), np.bool_(True))),
+    ("int32_plus_int", add, (np.int32(2**31 - 1), 1)),
+    ("int32_times_int32", add, (np.int32(2**31 - 1), np.int32(1))),
+    ("int32_array_sum", int_sum, (np.full(4, 2**30, dtype=np.int32),)),
+    ("float32_plus_float", add, (np.float32(0.1), 0.2)),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="native: njit uses NumPy's promotion (NEP 50), not Numba's (int32/bool -> int64)")
+@pytest.mark.parametrize("fn,args", [c[1:] for c in NUMBA_PROMOTION], ids=[c[0] for c in NUMBA_PROMOTION])
+def test_numba_promotion_rules(fn, args):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # NumPy's overflow warning in the plain-Python reference
+        run_both(fn, args)
+
+
+def shift_left(x):
+    return x << 40
+
+
+def cube(x):
+    return x**3
+
+
+@pytest.mark.xfail(strict=True, reason="native: unchecked_int wraps + - * neg abs only; << and ** still give big ints")
+@pytest.mark.parametrize("fn", [shift_left, cube])
+def test_shift_and_power_wrap_like_numba(fn):
+    run_both(fn, (2**30,))
+
+
+def test_frozen_globals_like_numba():
+    src = textwrap.dedent(
+        """
+        K = 2.0
+
+        def scale(x):
+            return x * K
+        """
+    )
+    mod = _load_module(src, "frozen_globals_mod")
+    p = pyston.njit(mod.scale)
+    n = numba.njit(mod.scale)
+    assert p(3.0) == n(3.0) == 6.0
+    mod.K = 10.0
+    assert p(3.0) == n(3.0) == 6.0  # both froze K at compile time
+    p.recompile()
+    n.recompile()
+    assert p(3.0) == n(3.0) == 30.0
+
+
+def test_zero_division_raises_like_numba():
+    p = pyston.njit(int_div_mod)
+    n = numba.njit(int_div_mod)
+    for args in [(1, 0), (1.0, 0.0)]:
+        with pytest.raises(ZeroDivisionError):
+            n(*args)
+        with pytest.raises(ZeroDivisionError):
+            p(*args)
+
+
+def fdiv(a, b):
+    return a / b
+
+
+def test_error_model_numpy_gives_inf_like_numba():
+    got, want = run_both(fdiv, (1.0, 0.0), error_model="numpy")
+    assert got == math.inf
+    got, want = run_both(fdiv, (-1.0, 0.0), error_model="numpy")
+    assert got == -math.inf
+
+
+def test_untypeable_code_raises_compile_error():
+    def uses_list(n):
+        xs = [i for i in range(n)]
+        return len(xs)
+
+    f = pyston.njit(uses_list)
+    with pytest.raises(pyston.CompileError):
+        f(3)
+
+
+def test_boundscheck_true_raises_index_error_like_numba():
+    p = pyston.njit(boundscheck=True)(negative_index_last)
+    n = numba.njit(boundscheck=True)(negative_index_last)
+    a = np.zeros(1)
+    with pytest.raises(IndexError):
+        n(a)
+    with pytest.raises(IndexError):
+        p(a)
+
+
+# ==========================================================================
+# explicit signatures
+# ==========================================================================
+
+
+def sum_first(a, n):
+    s = 0.0
+    for i in range(n):
+        s += a[i]
+    return s
+
+
+@pytest.mark.parametrize(
+    "sig",
+    [
+        "float64(float64[:], int64)",
+        "f8(f8[::1], i8)",
+        "(float64[:], intp)",
+        ["float64(float64[:], int64)", "float64(float64[:], int32)"],
+    ],
+    ids=["string", "short-names", "args-only", "list"],
+)
+def test_explicit_signatures_match_numba(sig):
+    p = pyston.njit(sig)(sum_first)
+    n = numba.njit(sig)(sum_first)
+    assert p.signatures, "explicit signatures compile at decoration time"
+    for args in [(F1, 10), (F1, np.int64(7))]:
+        check_same(p(*args), n(*args))
+
+
+def test_signature_type_objects_match_numba():
+    from pyston.types import float64, int64
+
+    p = pyston.njit(float64(float64[:], int64))(sum_first)
+    n = numba.njit(numba.float64(numba.float64[:], numba.int64))(sum_first)
+    check_same(p(F1, 5), n(F1, 5))
+
+
+def test_signature_rejects_other_types_like_numba():
+    p = pyston.njit("float64(float64[:], int64)")(sum_first)
+    n = numba.njit("float64(float64[:], int64)")(sum_first)
+    for args in [(F1.astype(np.float32), 3), (F2, 3), (F1, 1j)]:
+        with pytest.raises(TypeError):
+            n(*args)
+        with pytest.raises(TypeError, match="No matching definition"):
+            p(*args)
+
+
+def test_jit_is_njit():
+    p = pyston.jit(dot)
+    check_same(p(F1, F1b), numba.jit(dot)(F1, F1b))
+    q = pyston.jit("float64(float64[:], float64[:])", nopython=True)(dot)
+    check_same(q(F1, F1b), numba.njit(dot)(F1, F1b))
+
+
+# ==========================================================================
+# options
+# ==========================================================================
+
+
+def test_nopython_false_warns_once_and_still_compiles(monkeypatch):
+    import pyston._numba_api as api
+
+    monkeypatch.setattr(api, "_warned_objmode", False)
+    with pytest.warns(pyston.NumbaCompatibilityWarning, match="object mode"):
+        f = pyston.jit(nopython=False)(dot)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = pyston.jit(forceobj=True)(dot)  # only once per process
+    check_same(f(F1, F1b), numba.njit(dot)(F1, F1b))
+    check_same(g(F1, F1b), numba.njit(dot)(F1, F1b))
+
+
+def test_accepted_options():
+    f = pyston.njit(cache=True, fastmath=True, parallel=True, nogil=True, boundscheck=False,
+                    error_model="python", inline="never", locals={"s": numba.float64}, looplift=True,
+                    debug=False)(prange_sum_sq)
+    check_same(f(F1), numba.njit(parallel=True)(prange_sum_sq)(F1))
+
+
+def test_unknown_option_raises_type_error():
+    with pytest.raises(TypeError, match="pipeline_class|bogus"):
+        pyston.njit(bogus=True)
+    with pytest.raises(TypeError, match="nopython"):  # the message lists what is accepted
+        pyston.jit(target="cuda")
+
+
+def test_bad_error_model_raises():
+    with pytest.raises(ValueError, match="error_model"):
+        pyston.njit(error_model="fortran")
+
+
+def test_decorating_non_function_raises():
+    with pytest.raises(TypeError):
+        pyston.njit(3)
+
+
+def test_dispatcher_attributes():
+    f = pyston.njit(dot)
+    assert f.py_func is dot
+    assert f.__name__ == "dot" and f.__wrapped__ is dot
+    f(F1, F1b)
+    assert len(f.signatures) == 1
+    assert "frozen_globals" in f.options and "unchecked_int" in f.options
+
+
+# ==========================================================================
+# disabling the JIT
+# ==========================================================================
+
+
+def test_pyston_disable_jit(monkeypatch):
+    monkeypatch.setenv("PYSTON_DISABLE_JIT", "1")
+    assert pyston.njit(dot) is dot
+    assert pyston.jit(cache=True)(dot) is dot
+    assert pyston.njit("float64(float64[:], float64[:])")(dot) is dot
+    assert pyston.fast(dot) is dot
+    assert pyston.fast(unchecked_int=True)(dot) is dot
+    monkeypatch.setenv("PYSTON_DISABLE_JIT", "0")
+    assert pyston.njit(dot) is not dot
+
+
+def test_numba_disable_jit_via_shim_reload(monkeypatch):
+    import pyston.numba as shim
+
+    monkeypatch.setenv("NUMBA_DISABLE_JIT", "1")
+    try:
+        shim = importlib.reload(shim)
+        assert shim.config.DISABLE_JIT is True
+        assert shim.njit(dot) is dot
+        assert shim.jit("float64(float64[:], float64[:])")(dot) is dot
+        assert shim.njit(parallel=True)(dot) is dot
+    finally:
+        monkeypatch.delenv("NUMBA_DISABLE_JIT")
+        shim = importlib.reload(shim)
+    assert shim.config.DISABLE_JIT is False
+    assert shim.njit(dot) is not dot
+
+
+def test_numba_disable_jit_in_subprocess():
+    code = textwrap.dedent(
+        """
+        import pyston.numba as numba
+
+        def f(x):
+            return x * x
+
+        g = numba.njit(f)
+        print(g is f, numba.config.DISABLE_JIT, g(2**40))
+        """
+    )
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
+    env.pop("PYSTON_DISABLE_JIT", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True", str(2**80)]  # plain Python: no wrapping
+
+
+def test_config_assignment_is_honoured(monkeypatch):
+    import pyston.numba as shim
+
+    monkeypatch.setattr(shim.config, "DISABLE_JIT", True)
+    assert shim.njit(dot) is dot
+    monkeypatch.setattr(shim.config, "DISABLE_JIT", False)
+    assert shim.njit(dot) is not dot
+
+
+# ==========================================================================
+# the pyston.numba shim
+# ==========================================================================
+
+
+def test_shim_runs_numba_style_module():
+    import pyston.numba as nb
+
+    @nb.njit("float64(float64[:])")
+    def total(a):
+        s = 0.0
+        for i in nb.prange(a.shape[0]):
+            s += a[i]
+        return s
+
+    check_same(total(F1), numba.njit(sum_array)(F1))
+    assert nb.types.float64 is nb.float64
+    assert repr(nb.float64[:, ::1]) == "array(float64, 2d, C)"
+    assert nb.get_num_threads() == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["vectorize", "guvectorize", "cfunc", "stencil", "objmode", "generated_jit", "literal_unroll",
+             "typeof", "uint8"]
+)
+def test_shim_unsupported_features_raise_not_implemented(name):
+    import pyston.numba as nb
+
+    with pytest.raises(NotImplementedError, match=f"numba.{name}"):
+        getattr(nb, name)
+
+
+@pytest.mark.parametrize("name", ["List", "Dict"])
+def test_shim_typed_raises_not_implemented(name):
+    import pyston.numba as nb
+
+    with pytest.raises(NotImplementedError, match=f"pyston.numba does not support numba.typed.{name} yet"):
+        getattr(nb.typed, name)
+
+
+def test_shim_from_import_raises_not_implemented():
+    with pytest.raises(NotImplementedError, match="vectorize"):
+        exec("from pyston.numba import vectorize", {})
+    with pytest.raises(NotImplementedError, match="typed.List"):
+        exec("from pyston.numba.typed import List", {})
+
+
+def test_shim_dunders_are_attribute_errors():
+    import pyston.numba as nb
+
+    assert not hasattr(nb, "__version__")
+    assert not hasattr(nb.typed, "__wrapped__")
+
+
+def test_shim_install_makes_import_numba_resolve(tmp_path):
+    code = textwrap.dedent(
+        """
+        import pyston.numba
+        pyston.numba.install()
+        import numba
+        from numba import njit, prange, float64
+        from numba.typed import List as _  # noqa
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "NotImplementedError: pyston.numba does not support numba.typed.List yet" in out.stderr, out.stderr
+    code2 = textwrap.dedent(
+        """
+        import pyston.numba
+        pyston.numba.install()
+        import numba
+        from numba import njit, prange
+
+        @njit(parallel=True)
+        def f(n):
+            s = 0
+            for i in prange(n):
+                s += i
+            return s
+
+        print(numba is pyston.numba, f(10), type(f).__name__)
+        """
+    )
+    script = tmp_path / "uses_numba.py"
+    script.write_text(code2)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "45", "Dispatcher"]
+
+
+# ==========================================================================
+# prange spellings
+# ==========================================================================
+
+
+def prange_numba_module(a):
+    s = 0.0
+    for i in numba.prange(a.shape[0]):
+        s += a[i]
+    return s
+
+
+def prange_shim_module(a):
+    import_free = 0.0
+    for i in _shim.prange(1, a.shape[0], 2):
+        import_free += a[i]
+    return import_free
+
+
+import pyston.numba as _shim  # noqa: E402
+
+
+@pytest.mark.parametrize("fn", [prange_sum_sq, prange_numba_module, prange_shim_module])
+def test_prange_spellings_compile_as_counted_loops(fn):
+    a = F1.copy()
+    want = fn(a)  # plain Python: prange behaves as range
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no interpreter-tier fallback in strict mode either
+        assert pyston.fast(fn)(a) == want
+    got = pyston.njit(parallel=True)(fn)(a)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    if fn is not prange_shim_module:  # real Numba cannot read globals that are the shim module
+        check_same(got, numba.njit(parallel=True)(fn)(a))
