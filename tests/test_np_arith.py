@@ -189,6 +189,7 @@ def test_binary_layouts(sym, dt, rng):
 
 
 @pytest.mark.parametrize("sym", ["//", "%", "**", "+", "-", "*", "/"])
+@pytest.mark.xfail(strict=True, reason="known gap: results of dtypes outside the six (int8, float16, complex64) run on the interpreter tier")
 def test_results_outside_six_dtypes(sym, rng):
     """bool // bool, bool % bool, bool ** bool give int8; float32 op complex gives
     complex64: the same kernels, the cases the tests above leave out."""
@@ -474,6 +475,7 @@ cover(
 
 
 @pytest.mark.parametrize("dt", [np.int32, np.int64], ids=["int32", "int64"])
+@pytest.mark.xfail(strict=True, reason="known gap: an array variable whose dtype changes in a loop runs on the interpreter tier")
 def test_array_variable_changes_dtype(dt, rng):
     """In plain Python `x = x + dt * v` turns an int array into a float one on the
     first step; the compiled kernel must follow (here: leapfrog from int positions)."""
@@ -506,8 +508,6 @@ cover(
     "np.multiply(a, b, out=out) likewise",
     dtypes=["float64", "float32"],
     test="test_raise_after_write",
-    known_issue="the call raises after writing, compiled code deoptimizes and the interpreter runs it a second "
-    "time: the argument is multiplied twice and the FloatingPointError is lost (the second run does not overflow)",
 )
 
 
@@ -573,8 +573,6 @@ cover(
     dtypes=["float64"],
     layouts=L2,
     test="test_jacobi_unbound_before_loop",
-    known_issue="falls back: \"variable 'x_new' holds values of incompatible types (unbound and array(float64, 1d, "
-    'A))" (a possibly-unbound array variable)',
 )
 
 

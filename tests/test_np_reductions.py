@@ -785,6 +785,7 @@ def test_joins(dt, rng):
     check_all(grow, [(layout(random_array(rng, 3, dt), n), 4) for n in L1])
 
 
+@pytest.mark.xfail(strict=True, reason="known gap: lists are not compiled (np.concatenate([a, b]))")
 def test_join_lists(rng):
     a, b = random_array(rng, 5, np.float64), random_array(rng, 5, np.float64)
     check(joins_list, a, b)

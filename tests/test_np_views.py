@@ -77,7 +77,6 @@ cover(
     dtypes=DTYPES,
     layouts=LAYOUTS_2D,
     test="test_dtype_attribute",
-    known_issue="falls back: \"the attribute 'dtype' of 'numpy.ndarray' is not supported in compiled code\"",
 )
 
 
@@ -560,8 +559,6 @@ cover(
     dtypes=DTYPES,
     layouts=LAYOUTS_2D,
     test="test_ravel_flatten_transpose / test_transpose_axes",
-    known_issue="X.transpose(1, 0, 2) falls back: the probe passes the same sample int for every axis "
-    "(ValueError: repeated axis in transpose)",
 )
 cover(G, "np.transpose", "np.transpose(A)", "np.transpose(X, (2, 0, 1))", dtypes=DTYPES, layouts=LAYOUTS_2D)
 cover(G, "np.ascontiguousarray", "np.ascontiguousarray(A)", dtypes=DTYPES, layouts=LAYOUTS_2D)
