@@ -456,7 +456,6 @@ def cube(x):
     return x**3
 
 
-@pytest.mark.xfail(strict=True, reason="native: unchecked_int wraps + - * neg abs only; << and ** still give big ints")
 @pytest.mark.parametrize("fn", [shift_left, cube])
 def test_shift_and_power_wrap_like_numba(fn):
     run_both(fn, (2**30,))

@@ -87,7 +87,7 @@ fn helper_sig(name: &str) -> (Vec<clir::Type>, Vec<clir::Type>) {
     match name {
         "powf" => (vec![F32, F32], vec![F32]),
         "atan2" | "pow" | "fmod" | "hypot" => (vec![F64, F64], vec![F64]),
-        "pyston_ipow" => (vec![I64, I64, I64], vec![I32]),
+        "pyston_ipow" | "pyston_ipow_wrap" => (vec![I64, I64, I64], vec![I32]),
         "pyston_fpow" | "pyston_math_pow" => (vec![F64, F64, I64], vec![I32]),
         "pyston_fdivmod" => (vec![F64, F64, I64], vec![F64]),
         "pyston_fdivmod32" => (vec![F32, F32, I64], vec![F32]),
@@ -1336,11 +1336,18 @@ impl Gen<'_, '_> {
                     (self.b.ins().sextend(clt::I64, x), self.b.ins().sextend(clt::I64, y))
                 };
                 let out = self.stack(8);
-                let st = self.call("pyston_ipow", &[x64, y64, out])?[0];
+                let helper = if self.env.opts.unchecked_int {
+                    "pyston_ipow_wrap"
+                } else {
+                    "pyston_ipow"
+                };
+                let st = self.call(helper, &[x64, y64, out])?[0];
                 self.deopt_if(st);
                 let r = self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 0);
                 if ty == clt::I64 {
                     r
+                } else if self.env.opts.unchecked_int {
+                    self.b.ins().ireduce(clt::I32, r)
                 } else {
                     let lo = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, r, i32::MIN as i64);
                     let hi = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, r, i32::MAX as i64);
@@ -1352,6 +1359,15 @@ impl Gen<'_, '_> {
             BinOp::BitAnd => self.b.ins().band(x, y),
             BinOp::BitOr => self.b.ins().bor(x, y),
             BinOp::BitXor => self.b.ins().bxor(x, y),
+            BinOp::LShift if self.env.opts.unchecked_int => {
+                // Wraps like Numba: shifting out every bit gives 0; a negative count deopts.
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, y, 0);
+                self.deopt_if(neg);
+                let big = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, y, bits);
+                let r = self.b.ins().ishl(x, y);
+                let z = self.b.ins().iconst(ty, 0);
+                self.b.ins().select(big, z, r)
+            }
             BinOp::LShift => {
                 let bad = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, y, bits);
                 self.deopt_if(bad);

@@ -657,6 +657,20 @@ pub unsafe extern "C" fn pyston_ipow(a: i64, b: i64, out: *mut i64) -> i32 {
     OK
 }
 
+/// `int ** int` wrapping at 64 bits (`unchecked_int`, Numba); DEOPT on a
+/// negative exponent.
+///
+/// # Safety
+/// Called by compiled code; `out` points to a writable i64 slot.
+pub unsafe extern "C" fn pyston_ipow_wrap(a: i64, b: i64, out: *mut i64) -> i32 {
+    if b < 0 {
+        return DEOPT;
+    }
+    // SAFETY: `out` points to a stack slot in the calling compiled function.
+    unsafe { *out = a.wrapping_pow(b.min(u32::MAX as i64) as u32) };
+    OK
+}
+
 /// Python `float ** float`; DEOPT where CPython raises or returns a complex.
 ///
 /// # Safety
@@ -1471,6 +1485,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("hypot", hypot as *const u8),
         ("pyston_alloc_like", pyston_alloc_like as *const u8),
         ("pyston_ipow", pyston_ipow as *const u8),
+        ("pyston_ipow_wrap", pyston_ipow_wrap as *const u8),
         ("pyston_fpow", pyston_fpow as *const u8),
         ("pyston_math_pow", pyston_math_pow as *const u8),
         ("pyston_fdivmod", pyston_fdivmod as *const u8),
