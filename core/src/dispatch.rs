@@ -494,6 +494,9 @@ impl Dispatcher {
     ) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let this = slf.get();
+        if this.runs_as_python(py)? {
+            return Ok(this.py_func.bind(py).call(args, kwargs)?.unbind());
+        }
         let args = match kwargs {
             Some(kw) if !kw.is_empty() => match this.bind_kwargs(py, args, kw)? {
                 Some(a) => a,
@@ -501,9 +504,7 @@ impl Dispatcher {
             },
             _ => args.clone(),
         };
-        if this.runs_as_python(py)? {
-            return Ok(this.py_func.bind(py).call(args, None)?.unbind());
-        }
+        let args = this.with_defaults(py, args)?;
         let mut slots: Vec<u64> = Vec::with_capacity(16);
         let mut tys: Vec<Ty> = Vec::with_capacity(args.len());
         for a in args.iter() {
@@ -696,6 +697,11 @@ impl Dispatcher {
 }
 
 impl Dispatcher {
+    /// The number of parameters, if the function's source compiles.
+    pub fn arity(&self, py: Python<'_>) -> Option<usize> {
+        self.source(py).ok().map(|(s, _)| s.ir.params.len())
+    }
+
     /// Whether the function uses syntax pyston cannot compile and runs as
     /// plain Python instead (strict mode with `fallback=True`); warns once.
     fn runs_as_python(&self, py: Python<'_>) -> PyResult<bool> {
@@ -730,6 +736,33 @@ impl Dispatcher {
         Ok(true)
     }
 
+    /// Appends the default values of omitted trailing parameters (from
+    /// `__defaults__`, read at each call like CPython).
+    fn with_defaults<'py>(&self, py: Python<'py>, args: Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyTuple>> {
+        let inner = self.inner.lock().unwrap();
+        let nparams = match inner.source.as_ref() {
+            Some(Ok(s)) => s.ir.params.len(),
+            _ => return Ok(args),
+        };
+        drop(inner);
+        if args.len() >= nparams {
+            return Ok(args);
+        }
+        let defaults = self.py_func.bind(py).getattr("__defaults__")?;
+        let Ok(defaults) = defaults.cast_into::<PyTuple>() else {
+            return Ok(args);
+        };
+        let first_default = nparams - defaults.len();
+        if args.len() < first_default {
+            return Ok(args); // CPython's TypeError comes from the arity check
+        }
+        let mut items: Vec<Bound<'py, PyAny>> = args.iter().collect();
+        for k in args.len()..nparams {
+            items.push(defaults.get_item(k - first_default)?);
+        }
+        PyTuple::new(py, items)
+    }
+
     /// Maps keyword arguments onto positions; `None` lets CPython raise its TypeError.
     fn bind_kwargs<'py>(
         &self,
@@ -751,6 +784,15 @@ impl Dispatcher {
             match params.iter().position(|p| *p == k) {
                 Some(i) if out[i].is_none() => out[i] = Some(v),
                 _ => return Ok(None),
+            }
+        }
+        // Omitted trailing parameters take their default values.
+        if let Ok(defaults) = self.py_func.bind(py).getattr("__defaults__")?.cast_into::<PyTuple>() {
+            let first_default = params.len() - defaults.len().min(params.len());
+            for (k, slot) in out.iter_mut().enumerate().skip(first_default) {
+                if slot.is_none() {
+                    *slot = Some(defaults.get_item(k - first_default)?);
+                }
             }
         }
         if out.iter().any(|o| o.is_none()) {

@@ -81,12 +81,8 @@ impl Frontend {
                 "keyword-only parameters are not supported yet",
             ));
         }
-        if !self.list(&args, "defaults")?.is_empty() {
-            return Err(CompileError::unsupported(
-                span,
-                "parameter default values are not supported yet",
-            ));
-        }
+        // Default values are taken from the function object (`__defaults__`) when
+        // a call omits them, as CPython does.
         let body = self.block(node, "body")?;
         Ok(FunctionDef {
             name,

@@ -456,7 +456,10 @@ impl Lowerer {
             }
             _ => None,
         };
-        let (n, step, seq) = if let Some((f, args)) = range_args {
+        // `unit`: for `range(stop)` / `range(start, stop)` the loop variable is the
+        // only induction variable and the loop runs while it is below `stop`
+        // (it never exceeds `stop`, so stepping it cannot overflow).
+        let (n, step, seq, unit) = if let Some((f, args)) = range_args {
             let rf = self.expr(f)?;
             let mut vals = Vec::new();
             for a in args {
@@ -470,24 +473,37 @@ impl Lowerer {
                 _ => (vals[0], vals[1], vals[2]),
             };
             let n = self.emit_cur(Op::RangeLen, vec![rf, start, stop, step], iter.span);
+            // The loop variable is a Python int even when range() got a NumPy integer.
+            let i0 = self.emit_cur(Op::RangeNext, vec![start, zero], iter.span);
             let b = self.block();
-            self.write_var(&iname, b, start);
-            (n, Some(step), None)
+            self.write_var(&iname, b, i0);
+            (n, Some(step), None, (vals.len() < 3).then_some(stop))
         } else {
             let seq = self.expr(iter)?;
             let n = self.emit_cur(Op::Len, vec![seq], iter.span);
-            (n, None, Some(seq))
+            (n, None, Some(seq), None)
         };
         let zero = self.emit_cur(Op::Const(Const::Int(0)), vec![], iter.span);
         let one = self.emit_cur(Op::Const(Const::Int(1)), vec![], iter.span);
-        let b = self.block();
-        self.write_var(&kname, b, zero);
+        if unit.is_none() {
+            let b = self.block();
+            self.write_var(&kname, b, zero);
+        }
 
         let header = self.new_block();
         self.jump(header, vec![], span);
         self.cur = Some(header);
-        let k = self.read_var(&kname, header, span);
-        let c = self.emit(header, Op::Cmp(CmpOp::Lt), vec![k, n], iter.span);
+        let c = match unit {
+            Some(stop) => {
+                let i = self.read_var(&iname, header, span);
+                let lt = self.emit(header, Op::Cmp(CmpOp::Lt), vec![i, stop], iter.span);
+                self.emit(header, Op::Truth, vec![lt], iter.span)
+            }
+            None => {
+                let k = self.read_var(&kname, header, span);
+                self.emit(header, Op::Cmp(CmpOp::Lt), vec![k, n], iter.span)
+            }
+        };
         let (bb, latch, eb, after) = (self.new_block(), self.new_block(), self.new_block(), self.new_block());
         self.terminate(
             header,
@@ -523,9 +539,11 @@ impl Lowerer {
             self.cur = None;
         } else {
             self.cur = Some(latch);
-            let k = self.read_var(&kname, latch, span);
-            let k1 = self.emit(latch, Op::RangeNext, vec![k, one], iter.span);
-            self.write_var(&kname, latch, k1);
+            if unit.is_none() {
+                let k = self.read_var(&kname, latch, span);
+                let k1 = self.emit(latch, Op::RangeNext, vec![k, one], iter.span);
+                self.write_var(&kname, latch, k1);
+            }
             if let Some(step) = step {
                 let i = self.read_var(&iname, latch, span);
                 let i1 = self.emit(latch, Op::RangeNext, vec![i, step], iter.span);

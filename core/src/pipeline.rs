@@ -151,6 +151,14 @@ pub fn compile(
     let t0 = std::time::Instant::now();
     let d = disp.get();
     let f = &src.ir;
+    if params.len() != f.params.len() {
+        return Err(CompileError::internal(format!(
+            "{}() compiled for {} arguments but it takes {}",
+            f.name,
+            params.len(),
+            f.params.len()
+        )));
+    }
     let mut meta_slot: Box<*const FuncMeta> = Box::new(std::ptr::null());
     let func_id = with_jit(|jit| {
         jit.counter += 1;
@@ -889,6 +897,11 @@ impl<'py> Env for CompileEnv<'py> {
             .get(&fid)
             .map(|d| d.clone_ref(self.py))
             .ok_or_else(|| CompileError::internal("unknown callee"))?;
+        // A call with the wrong number of arguments raises TypeError: compiled
+        // code leaves to the interpreter tier at that call (no result type).
+        if disp.get().arity(self.py) != Some(args.len()) {
+            return Ok(Ty::Bottom);
+        }
         let spec = crate::dispatch::spec_for(self.py, disp.bind(self.py), args)
             .map_err(|e| CompileError::typing(span, format!("compiling the called function failed: {e}")))?;
         let (Some(func_id), Some(meta)) = (spec.func_id, spec.meta.as_ref()) else {

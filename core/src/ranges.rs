@@ -347,6 +347,13 @@ fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopV
             let (Some((pre, start)), Some(step)) = (start, stepped) else {
                 continue;
             };
+            // The loop variable starts as `range_next(start, 0)` (start as a Python int).
+            let start = f
+                .block(pre)
+                .insts
+                .iter()
+                .find(|i| i.result == Some(start) && i.op == Op::RangeNext && consts.get(&i.args[1]) == Some(&0))
+                .map_or(start, |i| i.args[0]);
             if consts.get(&step).is_none_or(|s| *s <= 0) {
                 continue;
             }

@@ -48,13 +48,9 @@ block5:
   xorl %r9d, %r9d
   uninit  %xmm0
   vxorpd %xmm0, %xmm0, %xmm0
-  cmpq %r8, %rax
-  movq %r8, %r10
-  cmovgeq %rax, %r10
-  movq %r8, %rax
   jmp     label6
 block6:
-  cmpq %r10, %r8
+  cmpq %rax, %r8
   jl      label9; j label7
 block7:
   jmp     label8
@@ -72,15 +68,14 @@ block8:
   popq %rbp
   retq
 block9:
-  vmovsd (%r12, %rax, 8), %xmm1
-  vmovsd (%rcx, %rax, 8), %xmm2
+  vmovsd (%r12, %r8, 8), %xmm1
+  vmovsd (%rcx, %r8, 8), %xmm2
   jmp     label10
 block10:
   leaq 1(%r8), %r8
-  leaq 1(%rax), %rax
   movl $0x1, %r9d
-  vmulsd %xmm2, %xmm1, %xmm2
-  vaddsd %xmm2, %xmm0, %xmm0
+  vmulsd %xmm2, %xmm1, %xmm1
+  vaddsd %xmm1, %xmm0, %xmm0
   jmp     label6
 block11:
   movq %r12, 0x10(%rdx)
@@ -91,18 +86,12 @@ block11:
   movq %r10, 0x38(%rdx)
   movq %r9, 0x40(%rdx)
   movq %r8, 0x48(%rdx)
-  uninit  %xmm0
-  vxorpd %xmm0, %xmm0, %xmm0
-  vmovsd %xmm0, 0x50(%rdx)
-  uninit  %r10
-  xorq %r10, %r10
-  movq $0x0, 0x58(%rdx)
+  uninit  %xmm3
+  vxorpd %xmm3, %xmm3, %xmm5
+  vmovsd %xmm5, 0x50(%rdx)
+  movq %rax, 0x58(%rdx)
   movq $0x1, 0x60(%rdx)
-  cmpq %r10, %rax
-  cmovgeq %rax, %r10
-  movq %r10, 0x68(%rdx)
-  movq $0x0, 0x70(%rdx)
-  movq $0x1, 0x78(%rdx)
+  movq $0x0, 0x68(%rdx)
   movl $0x0, (%rdx)
   addl $0xffffffff, 4(%rdx)
   movl $0x2, %eax

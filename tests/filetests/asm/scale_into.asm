@@ -55,13 +55,9 @@ block6:
 block8:
   uninit  %rdi
   xorq %rdi, %rdi
-  cmpq %rdi, %rax
-  movq %rdi, %r8
-  cmovgeq %rax, %r8
-  movq %rdi, %rax
   jmp     label9
 block9:
-  cmpq %r8, %rdi
+  cmpq %rax, %rdi
   jl      label12; j label10
 block10:
   jmp     label11
@@ -77,12 +73,11 @@ block11:
   popq %rbp
   retq
 block12:
-  vmulsd (%rcx, %rax, 8), %xmm0, %xmm1
-  vmovsd %xmm1, (%rsi, %rax, 8)
+  vmulsd (%rcx, %rdi, 8), %xmm0, %xmm1
+  vmovsd %xmm1, (%rsi, %rdi, 8)
   jmp     label13
 block13:
   leaq 1(%rdi), %rdi
-  leaq 1(%rax), %rax
   jmp     label9
 block5:
   jmp     label14
@@ -98,15 +93,9 @@ block14:
   movq %r8, 0x40(%rdx)
   movq %r12, 0x48(%rdx)
   vmovsd %xmm0, 0x50(%rdx)
-  uninit  %rdi
-  xorq %rdi, %rdi
-  movq $0x0, 0x58(%rdx)
+  movq %rax, 0x58(%rdx)
   movq $0x1, 0x60(%rdx)
-  cmpq %rdi, %rax
-  cmovgeq %rax, %rdi
-  movq %rdi, 0x68(%rdx)
-  movq $0x0, 0x70(%rdx)
-  movq $0x1, 0x78(%rdx)
+  movq $0x0, 0x68(%rdx)
   movl $0x0, (%rdx)
   addl $0xffffffff, 4(%rdx)
   movl $0x2, %eax
