@@ -744,7 +744,7 @@ impl<'py> CompileEnv<'py> {
             Ok(match target {
                 ProbeTarget::Func(i) => {
                     let f = self.pyfuncs[*i as usize].bind(py).clone();
-                    let r = call(&f, &samples)?;
+                    let r = call(&f, samples)?;
                     (PyCallKind::Call(f.unbind()), r)
                 }
                 ProbeTarget::Builtin(b) => {
@@ -758,7 +758,7 @@ impl<'py> CompileEnv<'py> {
                 }
                 ProbeTarget::Operator(o) => {
                     let f = operator.getattr(*o)?;
-                    let r = call(&f, &samples)?;
+                    let r = call(&f, samples)?;
                     (PyCallKind::Call(f.unbind()), r)
                 }
                 ProbeTarget::Attr(a) => (PyCallKind::Attr(a.clone()), samples[0].getattr(a.as_str())?),
