@@ -103,6 +103,13 @@ fn helper_sig(name: &str) -> (Vec<clir::Type>, Vec<clir::Type>) {
         "pyston_pymath" => (vec![I64, F64, F64, I64], vec![I32]),
         "pyston_pycall" => (vec![I64, I64, I64, I64], vec![I32]),
         "pyston_arena_mark" => (vec![I64], vec![I64]),
+        "pyston_box_int" => (vec![I64, I64], vec![I64]),
+        "pyston_box_float" => (vec![I64, F64], vec![I64]),
+        "pyston_obj_f64" => (vec![I64, I64], vec![I32]),
+        "pyston_int_op" => (vec![I64, I32, I64, I64], vec![I64]),
+        "pyston_int_cmp" => (vec![I32, I64, I64], vec![I32]),
+        "pyston_int_truth" => (vec![I64], vec![I32]),
+        "pyston_int_truediv" => (vec![I64, I64, I64], vec![I32]),
         "pyston_arena_collect" => (vec![I64, I64, I64, I64], vec![]),
         _ => (vec![F64], vec![F64]),
     }
@@ -341,6 +348,7 @@ impl Gen<'_, '_> {
                     self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
                         self.env.pycalls.contains_key(&(*blk, k))
                             || matches!(i.op, Op::Call { .. } | Op::MethodCall { .. })
+                            || i.result.is_some_and(|r| *self.typed.ty(r) == Ty::PyInt)
                     })
                 });
                 if allocates {
@@ -357,6 +365,7 @@ impl Gen<'_, '_> {
     fn obj_slots(t: &Ty, v: &[CV], out: &mut Vec<CV>) {
         match t {
             Ty::Array(_) => out.push(v[1]),
+            Ty::PyInt => out.push(v[0]),
             Ty::Tuple(ts) => {
                 let mut off = 0;
                 for t in ts {
@@ -738,6 +747,7 @@ impl Gen<'_, '_> {
             return Ok(v);
         }
         match (from, to) {
+            (Ty::Int | Ty::Bool, Ty::PyInt) => Ok(vec![self.as_pyint(&(from.clone(), v))?]),
             (Ty::Union(_), _) => {
                 let to2 = to.clone();
                 self.dispatch(&[(from.clone(), v)], to, &mut |g, a| {
@@ -945,6 +955,10 @@ impl Gen<'_, '_> {
                 }
                 _ => return Err(internal(format!("method {name}"))),
             },
+            Op::Bin { op, .. } if rt == Ty::PyInt || args.iter().any(|(t, _)| *t == Ty::PyInt) => {
+                let op = *op;
+                self.dispatch(&args, &rt, &mut |g, a| g.pyint_binop(op, &a[0], &a[1]))?
+            }
             Op::Bin { op, .. } => {
                 let op = *op;
                 match self.float_union_op(&args, &rt, Some(op), None)? {
@@ -1181,6 +1195,71 @@ impl Gen<'_, '_> {
     }
 
     // ---- arithmetic ----------------------------------------------------------
+
+    /// A boxed Python int operand (an i64 or bool is boxed first).
+    fn as_pyint(&mut self, a: &TV) -> CResult<CV> {
+        Ok(match &a.0 {
+            Ty::PyInt => a.1[0],
+            Ty::Float => {
+                let ctx = self.ctx.unwrap();
+                self.call("pyston_box_float", &[ctx, a.1[0]])?[0]
+            }
+            _ => {
+                let v = self.conv_i64(a)?;
+                let ctx = self.ctx.unwrap();
+                self.call("pyston_box_int", &[ctx, v])?[0]
+            }
+        })
+    }
+
+    /// Arithmetic on boxed Python ints, by CPython. An exception (division
+    /// by zero, ...) deoptimizes and the interpreter raises it exactly.
+    fn pyint_binop(&mut self, op: BinOp, a: &TV, b: &TV) -> CResult<TV> {
+        let int_like = |t: &Ty| matches!(t, Ty::Int | Ty::Bool | Ty::PyInt);
+        if (a.0 == Ty::Float || b.0 == Ty::Float) && (a.0 == Ty::PyInt || b.0 == Ty::PyInt) {
+            // Float arithmetic with a boxed int, by CPython (exact conversion or OverflowError).
+            let (x, y) = (self.as_pyint(a)?, self.as_pyint(b)?);
+            let ctx = self.ctx.unwrap();
+            let code = runtime::INT_OPS
+                .iter()
+                .position(|o| *o == op)
+                .ok_or_else(|| internal("int op"))? as i64;
+            let cv = self.b.ins().iconst(clt::I32, code);
+            let r = self.call("pyston_int_op", &[ctx, cv, x, y])?[0];
+            let failed = self.b.ins().icmp_imm_s(IntCC::Equal, r, 0);
+            self.deopt_if(failed);
+            let slot = self.stack(8);
+            let st = self.call("pyston_obj_f64", &[r, slot])?[0];
+            self.deopt_if(st);
+            return Ok((
+                Ty::Float,
+                vec![self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0)],
+            ));
+        }
+        if !(int_like(&a.0) && int_like(&b.0)) {
+            return self.binop(op, a, b);
+        }
+        let (x, y) = (self.as_pyint(a)?, self.as_pyint(b)?);
+        let ctx = self.ctx.unwrap();
+        if op == BinOp::Div {
+            let slot = self.stack(8);
+            let st = self.call("pyston_int_truediv", &[x, y, slot])?[0];
+            self.deopt_if(st);
+            return Ok((
+                Ty::Float,
+                vec![self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0)],
+            ));
+        }
+        let code = runtime::INT_OPS
+            .iter()
+            .position(|o| *o == op)
+            .ok_or_else(|| internal("int op"))? as i64;
+        let cv = self.b.ins().iconst(clt::I32, code);
+        let r = self.call("pyston_int_op", &[ctx, cv, x, y])?[0];
+        let failed = self.b.ins().icmp_imm_s(IntCC::Equal, r, 0);
+        self.deopt_if(failed);
+        Ok((Ty::PyInt, vec![r]))
+    }
 
     fn binop(&mut self, op: BinOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
         let (sa, sb) = (a.0.scalar().unwrap(), b.0.scalar().unwrap());
@@ -1541,6 +1620,20 @@ impl Gen<'_, '_> {
 
     fn unary(&mut self, op: UnaryOp, a: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
         let t = a.0.clone();
+        if t == Ty::PyInt && op != UnaryOp::Not {
+            let code = match op {
+                UnaryOp::Neg => 100,
+                UnaryOp::Pos => 101,
+                _ => 102,
+            };
+            let ctx = self.ctx.unwrap();
+            let cv = self.b.ins().iconst(clt::I32, code);
+            let zero = self.b.ins().iconst(clt::I64, 0);
+            let r = self.call("pyston_int_op", &[ctx, cv, a.1[0], zero])?[0];
+            let failed = self.b.ins().icmp_imm_s(IntCC::Equal, r, 0);
+            self.deopt_if(failed);
+            return Ok((Ty::PyInt, vec![r]));
+        }
         Ok(match op {
             UnaryOp::Not => {
                 let v = self.truth(a)?;
@@ -1585,6 +1678,10 @@ impl Gen<'_, '_> {
 
     fn truth(&mut self, a: &(Ty, Vals)) -> CResult<CV> {
         Ok(match &a.0 {
+            Ty::PyInt => {
+                let r = self.call("pyston_int_truth", &[a.1[0]])?[0];
+                self.b.ins().ireduce(clt::I8, r)
+            }
             Ty::Bool | Ty::Np(Dtype::Bool) => a.1[0],
             Ty::Int | Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => {
                 self.b.ins().icmp_imm_s(IntCC::NotEqual, a.1[0], 0)
@@ -1610,6 +1707,22 @@ impl Gen<'_, '_> {
     }
 
     fn compare(&mut self, op: CmpOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
+        if a.0 == Ty::PyInt || b.0 == Ty::PyInt {
+            let (x, y) = (self.as_pyint(a)?, self.as_pyint(b)?);
+            let code = match op {
+                CmpOp::Lt => 0,
+                CmpOp::Le => 1,
+                CmpOp::Eq => 2,
+                CmpOp::Ne => 3,
+                CmpOp::Gt => 4,
+                CmpOp::Ge => 5,
+            };
+            let cv = self.b.ins().iconst(clt::I32, code);
+            let r = self.call("pyston_int_cmp", &[cv, x, y])?[0];
+            let failed = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, r, 0);
+            self.deopt_if(failed);
+            return Ok((Ty::Bool, vec![self.b.ins().ireduce(clt::I8, r)]));
+        }
         let icc = match op {
             CmpOp::Eq => IntCC::Equal,
             CmpOp::Ne => IntCC::NotEqual,

@@ -42,6 +42,10 @@ struct Inner {
     last: Option<Arc<Spec>>,
     /// Explicit signatures only: other argument types raise TypeError.
     restricted: bool,
+    /// Int operations that overflowed 64 bits, by IR position, and how often.
+    overflow_hits: HashMap<(crate::ir::Block, usize), u32>,
+    /// Those compiled with a boxed (arbitrary-precision) result from now on.
+    boxed: std::collections::HashSet<(crate::ir::Block, usize)>,
 }
 
 /// An `Arc` for metadata known by pointer (from compiled code).
@@ -79,7 +83,9 @@ fn classify_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>) ->
             let mut overflow = 0;
             let v = ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow);
             if overflow != 0 {
-                return Ok(None); // a big int: the interpreter tier handles it exactly
+                ffi::PyErr_Clear();
+                slots.push(obj.as_ptr() as u64);
+                return Ok(Some(Ty::PyInt)); // a big int: held boxed
             }
             slots.push(v as u64);
             return Ok(Some(Ty::Int));
@@ -255,7 +261,8 @@ impl Dispatcher {
             }
         }
         let (src, env) = this.source(py)?;
-        let spec = match pipeline::compile(py, slf, &src, &env, params.to_vec(), &this.opts) {
+        let boxed = this.inner.lock().unwrap().boxed.clone();
+        let spec = match pipeline::compile(py, slf, &src, &env, params.to_vec(), &this.opts, &boxed) {
             Ok(s) => s,
             Err(e) if e.kind == ErrorKind::Typing && this.opts.fallback => {
                 let mut inner = this.inner.lock().unwrap();
@@ -332,6 +339,7 @@ impl Dispatcher {
                     runtime::box_value(py, &meta.typed.ret, outs, &mut pos).map(|o| o.unwrap_or_else(|| py.None()))
                 }
                 runtime::DEOPT => {
+                    self.note_overflow(meta, ctx.deopt_point);
                     let depth = ctx.depth + 1;
                     runtime::with_depth(depth, || crate::interp::resume(py, meta, &mut ctx))
                 }
@@ -382,6 +390,7 @@ impl Spec {
             fallback: Some(why),
             typed_ir: String::new(),
             _keep: Vec::new(),
+            _callees: Vec::new(),
             _meta_slot: Box::new(std::ptr::null()),
             compile_ns: 0,
         }
@@ -697,6 +706,38 @@ impl Dispatcher {
 }
 
 impl Dispatcher {
+    /// Counts deoptimizations caused by an int overflowing 64 bits; when the
+    /// same operation overflows on a second call, the function is recompiled
+    /// with that result held as a boxed int, so the slow path does not repeat.
+    fn note_overflow(&self, meta: &FuncMeta, point: u32) {
+        use crate::hir::{BinOp, UnaryOp};
+        use crate::ir::Op;
+        let Some(p) = meta.deopts.get(point as usize) else {
+            return;
+        };
+        let Some(inst) = meta.func.block(p.block).insts.get(p.inst) else {
+            return;
+        };
+        let overflowing = matches!(
+            inst.op,
+            Op::Bin {
+                op: BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Pow | BinOp::LShift,
+                ..
+            } | Op::Unary(UnaryOp::Neg)
+        ) && inst.result.is_some_and(|r| *meta.typed.ty(r) == Ty::Int);
+        if !overflowing {
+            return;
+        }
+        let mut inner = self.inner.lock().unwrap();
+        let hits = inner.overflow_hits.entry((p.block, p.inst)).or_insert(0);
+        *hits += 1;
+        if *hits >= 2 && inner.boxed.insert((p.block, p.inst)) {
+            inner.specs.clear();
+            inner.order.clear();
+            inner.last = None;
+        }
+    }
+
     /// The number of parameters, if the function's source compiles.
     pub fn arity(&self, py: Python<'_>) -> Option<usize> {
         self.source(py).ok().map(|(s, _)| s.ir.params.len())

@@ -85,6 +85,12 @@ impl Typed {
 }
 
 pub fn infer(f: &Function, params: &[Ty], env: &mut dyn Env) -> CResult<Typed> {
+    infer_with(f, params, env, &HashSet::new())
+}
+
+/// Type inference where the int results of the instructions in `boxed`
+/// (which overflowed 64 bits on earlier calls) are typed as boxed ints.
+pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, boxed: &HashSet<(Block, usize)>) -> CResult<Typed> {
     let mut inf = Infer {
         f,
         env,
@@ -97,6 +103,7 @@ pub fn infer(f: &Function, params: &[Ty], env: &mut dyn Env) -> CResult<Typed> {
         consts: HashMap::new(),
         probe_consts: HashMap::new(),
         cur: (Block(0), 0),
+        boxed,
     };
     for b in &f.blocks {
         for inst in &b.insts {
@@ -211,6 +218,8 @@ struct Infer<'a> {
     probe_consts: HashMap<Value, Const>,
     /// The instruction being typed.
     cur: (Block, usize),
+    /// Instructions whose int result is typed as a boxed int.
+    boxed: &'a HashSet<(Block, usize)>,
 }
 
 fn unsupported_operands(span: Span, op: &str, a: &Ty, b: &Ty) -> CompileError {
@@ -398,16 +407,44 @@ impl Infer<'_> {
                     ))
                 }
             },
-            Op::Bin { op, .. } => self.each_member2(&args[0], &args[1], span, &|a, b| {
-                match (a.scalar(), b.scalar()) {
-                    (Some(x), Some(y)) => binop_result(*op, x, y).map(Ty::from_scalar),
-                    _ => None,
+            Op::Bin { op, .. } => {
+                let boxed = self.boxed.contains(&self.cur);
+                let t = self.each_member2(&args[0], &args[1], span, &|a, b| {
+                    let int_like = |t: &Ty| matches!(t, Ty::Int | Ty::Bool | Ty::PyInt);
+                    if (*a == Ty::PyInt || *b == Ty::PyInt) && (*a == Ty::Float || *b == Ty::Float) {
+                        // A boxed int with a float: CPython's float arithmetic (may raise OverflowError).
+                        return match op {
+                            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::FloorDiv | BinOp::Mod => {
+                                Ok(Ty::Float)
+                            }
+                            _ => Err(unsupported_operands(span, op.symbol(), a, b)),
+                        };
+                    }
+                    if (*a == Ty::PyInt || *b == Ty::PyInt) && int_like(a) && int_like(b) {
+                        return match op {
+                            BinOp::Div => Ok(Ty::Float),
+                            BinOp::MatMul => Err(unsupported_operands(span, op.symbol(), a, b)),
+                            _ => Ok(Ty::PyInt),
+                        };
+                    }
+                    match (a.scalar(), b.scalar()) {
+                        (Some(x), Some(y)) => binop_result(*op, x, y).map(Ty::from_scalar),
+                        _ => None,
+                    }
+                    .ok_or_else(|| unsupported_operands(span, op.symbol(), a, b))
+                })?;
+                if boxed && t == Ty::Int && op.name() != "truediv" {
+                    Ty::PyInt
+                } else {
+                    t
                 }
-                .ok_or_else(|| unsupported_operands(span, op.symbol(), a, b))
-            })?,
+            }
             Op::Unary(u) => self.each_member(&args[0], span, &|a| {
-                if *u == UnaryOp::Not && matches!(a, Ty::NoneT | Ty::Tuple(_)) {
+                if *u == UnaryOp::Not && matches!(a, Ty::NoneT | Ty::Tuple(_) | Ty::PyInt) {
                     return Ok(Ty::Bool);
+                }
+                if *a == Ty::PyInt {
+                    return Ok(Ty::PyInt);
                 }
                 a.scalar()
                     .and_then(|s| unary_result(*u, s))
@@ -423,6 +460,8 @@ impl Infer<'_> {
                 let ordering = !matches!(c, crate::hir::CmpOp::Eq | crate::hir::CmpOp::Ne);
                 self.each_member2(&args[0], &args[1], span, &|a, b| match (a, b) {
                     (Ty::NoneT, Ty::NoneT) if !ordering => Ok(Ty::Bool),
+                    (Ty::PyInt, Ty::Int | Ty::Bool | Ty::PyInt | Ty::Float)
+                    | (Ty::Int | Ty::Bool | Ty::Float, Ty::PyInt) => Ok(Ty::Bool),
                     _ => match (a.scalar(), b.scalar()) {
                         (Some(x), Some(y)) => cmp_result(x, y, ordering),
                         _ => None,

@@ -111,6 +111,8 @@ pub struct Spec {
     pub typed_ir: String,
     /// Objects compiled code refers to (captured arrays, callees).
     pub _keep: Vec<Py<PyAny>>,
+    /// Specializations compiled code calls directly (kept alive with it).
+    pub _callees: Vec<Arc<Spec>>,
     pub _meta_slot: Box<*const FuncMeta>,
     pub compile_ns: u64,
 }
@@ -147,6 +149,7 @@ pub fn compile(
     env: &Arc<PyEnv>,
     params: Vec<Ty>,
     opts: &Options,
+    boxed: &std::collections::HashSet<(ir::Block, usize)>,
 ) -> CResult<Spec> {
     let t0 = std::time::Instant::now();
     let d = disp.get();
@@ -175,7 +178,7 @@ pub fn compile(
         })
     });
     let slot_ptr = &*meta_slot as *const *const FuncMeta;
-    let result = compile_inner(py, disp, src, env, &params, opts, func_id, slot_ptr);
+    let result = compile_inner(py, disp, src, env, &params, opts, func_id, slot_ptr, boxed);
     IN_PROGRESS.with(|s| s.borrow_mut().pop());
     let mut spec = result?;
     // Compiled code reads its own metadata through this slot (on error paths only).
@@ -195,6 +198,7 @@ fn compile_inner(
     opts: &Options,
     func_id: FuncId,
     meta_slot: *const *const FuncMeta,
+    boxed: &std::collections::HashSet<(ir::Block, usize)>,
 ) -> CResult<Spec> {
     let f = &src.ir;
     let mut cenv = CompileEnv {
@@ -207,6 +211,7 @@ fn compile_inner(
         callees: HashMap::new(),
         pyfuncs: Vec::new(),
         pycalls: HashMap::new(),
+        callee_specs: Vec::new(),
     };
     // Type inference, repeated while a recursive call's assumed return type changes.
     let mut typed: Typed;
@@ -214,7 +219,7 @@ fn compile_inner(
     loop {
         cenv.callees.clear();
         cenv.pycalls.clear();
-        typed = infer::infer(f, params, &mut cenv)?;
+        typed = infer::infer_with(f, params, &mut cenv, boxed)?;
         let assumed = IN_PROGRESS.with(|s| s.borrow().last().unwrap().assumed_ret.clone());
         if typed.ret == assumed || rounds > 4 {
             break;
@@ -282,6 +287,7 @@ fn compile_inner(
         fallback: None,
         typed_ir,
         _keep: cenv.keep,
+        _callees: std::mem::take(&mut cenv.callee_specs),
         _meta_slot: Box::new(std::ptr::null()),
         compile_ns: 0,
     })
@@ -307,6 +313,7 @@ pub fn disassemble(
         callees: HashMap::new(),
         pyfuncs: Vec::new(),
         pycalls: HashMap::new(),
+        callee_specs: Vec::new(),
     };
     let _ = disp;
     let meta_slot: Box<*const FuncMeta> = Box::new(std::ptr::null());
@@ -370,6 +377,8 @@ struct CompileEnv<'py> {
     pyfuncs: Vec<Py<PyAny>>,
     /// Calls into Python/NumPy, by instruction position.
     pycalls: HashMap<(ir::Block, usize), Box<PyCallDesc>>,
+    /// Specializations of other functions this code calls directly.
+    callee_specs: Vec<Arc<Spec>>,
 }
 
 /// Builtin functions compiled code knows, keyed by object identity.
@@ -933,7 +942,12 @@ impl<'py> Env for CompileEnv<'py> {
 }
 
 impl CompileEnv<'_> {
-    fn keep_spec(&mut self, _spec: Arc<Spec>) {
-        // The callee's dispatcher (kept above) owns its specializations.
+    /// Compiled code calling `spec` refers to its code and metadata: keep the
+    /// spec alive as long as the caller's (the callee may be recompiled and
+    /// dropped from its own cache).
+    fn keep_spec(&mut self, spec: Arc<Spec>) {
+        if !self.callee_specs.iter().any(|s| Arc::ptr_eq(s, &spec)) {
+            self.callee_specs.push(spec);
+        }
     }
 }

@@ -222,6 +222,9 @@ pub enum Ty {
     Complex,
     /// A NumPy scalar (`np.float64`, `np.int32`, ...).
     Np(Dtype),
+    /// A Python int held as an object (beyond 64 bits, or "boxed" after
+    /// overflowing on earlier calls); arithmetic goes through CPython.
+    PyInt,
     Array(ArrTy),
     Tuple(Vec<Ty>),
     /// One of several scalar types, decided at run time (a tag travels with the value).
@@ -283,6 +286,7 @@ impl Ty {
                 | Ty::Float
                 | Ty::Complex
                 | Ty::Np(_)
+                | Ty::PyInt
                 | Ty::Array(_)
                 | Ty::Tuple(_)
                 | Ty::Union(_)
@@ -309,6 +313,8 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
         return Some(b.clone());
     }
     match (a, b) {
+        // An int that may outgrow 64 bits is held boxed on every path.
+        (Ty::Int | Ty::PyInt, Ty::Int | Ty::PyInt) => Some(Ty::PyInt),
         (Ty::Array(x), Ty::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => Some(Ty::Array(ArrTy {
             layout: if x.layout == y.layout { x.layout } else { Layout::A },
             readonly: x.readonly || y.readonly,
@@ -352,7 +358,7 @@ pub fn py_name(t: &Ty) -> String {
     match t {
         Ty::NoneT => "NoneType".into(),
         Ty::Bool => "bool".into(),
-        Ty::Int => "int".into(),
+        Ty::Int | Ty::PyInt => "int".into(),
         Ty::Float => "float".into(),
         Ty::Complex => "complex".into(),
         Ty::Np(d) => format!("numpy.{}", if *d == Dtype::Bool { "bool" } else { d.name() }),
@@ -376,6 +382,7 @@ impl fmt::Display for Ty {
             Ty::Float => write!(f, "float"),
             Ty::Complex => write!(f, "complex"),
             Ty::Np(d) => write!(f, "np.{d}"),
+            Ty::PyInt => write!(f, "int (boxed)"),
             Ty::Array(a) => write!(
                 f,
                 "array({}, {}d, {}{})",

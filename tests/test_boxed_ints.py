@@ -1,0 +1,73 @@
+"""Ints beyond 64 bits in compiled code.
+
+An int operation that overflows deoptimizes to the interpreter tier; when the
+same operation overflows on a second call, the function is recompiled with
+that result held as a boxed Python int (CPython's own arithmetic), so the
+slow path does not repeat on every call. Big-int arguments are compiled too.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+
+import pyston
+from helpers import assert_same, rss_bytes
+
+
+@pyston.fast
+def factorial(n):
+    r = 1
+    for i in range(2, n + 1):
+        r *= i
+    return r
+
+
+@pyston.fast
+def power_sum(n):
+    s = 0
+    for i in range(n):
+        s += i * i * i * i * i
+    return s
+
+
+@pyston.fast
+def mixed(a, b):
+    c = a * b
+    return c + 1, c - 0.5, c // 7, c % 7, c > b, -c
+
+
+def test_repeated_overflow_recompiles_boxed():
+    for _ in range(3):
+        assert assert_same(factorial, 40) == math.factorial(40)
+    assert "int (boxed)" in factorial.inspect_types()
+    # Results stay exact for small and big inputs alike.
+    for n in (0, 1, 5, 20, 21, 100):
+        assert assert_same(factorial, n) == math.factorial(n)
+    assert type(factorial(5)) is int
+
+
+def test_boxing_converges_on_the_overflowing_operations():
+    for _ in range(10):
+        assert_same(power_sum, 20000)
+    types = power_sum.inspect_types()
+    assert "int (boxed)" in types
+    # The loop counter itself stays a machine int.
+    assert "range_next" in types and "v" in types
+
+
+def test_big_int_arguments_are_compiled():
+    for args in [(2**70, 3), (-(2**80), 2**70), (2**64, -1), (5, 2**65)]:
+        assert_same(mixed, *args, allow_fallback=True)
+    assert any("int (boxed)" in s for s in mixed.signatures)
+
+
+def test_boxed_loop_keeps_memory_flat():
+    for _ in range(10):
+        power_sum(3000)
+    gc.collect()
+    before = rss_bytes()
+    for _ in range(300):
+        power_sum(3000)
+    gc.collect()
+    assert rss_bytes() - before < 20e6
