@@ -134,11 +134,8 @@ pub fn build(
         vals: HashMap::new(),
         blocks: HashMap::new(),
         live_in: f.live_in(),
-        facts: if env.opts.boundscheck {
-            crate::ranges::analyze(f, typed)
-        } else {
-            Default::default()
-        },
+        // Also without bounds checks: the facts remove wraparound selects too.
+        facts: crate::ranges::analyze(f, typed),
         deopt_blocks: HashMap::new(),
         after_blocks: HashMap::new(),
         pending_deopts: Vec::new(),
@@ -802,6 +799,9 @@ impl Gen<'_, '_> {
             return Ok(());
         };
         for g in guards {
+            if !self.env.opts.boundscheck && matches!(g, crate::ranges::Guard::Upper { .. }) {
+                continue; // out-of-range indexes are the user's promise under boundscheck=False
+            }
             match g {
                 crate::ranges::Guard::Lower { base, offset } => {
                     let v = self.val(base)?[0];
