@@ -27,6 +27,12 @@ def overflows(n):
 
 
 @pyston.fast
+def complex_root(x):
+    y = x ** 0.5  # a negative x gives a complex: deoptimizes on every call
+    return y * 2
+
+
+@pyston.fast
 def out_of_range(a, i):
     return a[i]
 
@@ -45,8 +51,8 @@ def temporaries(a, n):
     return s
 
 
-def measure(name, fn, calls):
-    for _ in range(1000):  # warm up: compile, fill caches
+def measure(name, fn, calls, warmup=1000):
+    for _ in range(warmup):  # warm up: compile, fill caches
         fn()
     gc.collect()
     rss0, blocks0 = rss_mib(), sys.getallocatedblocks()
@@ -73,12 +79,13 @@ def main():
             pass
 
     print(f"pyston {pyston.__version__}, numpy {np.__version__}, python {sys.version.split()[0]}")
-    measure("deoptimizing (int overflow -> big int)", lambda: overflows(25), 100_000)
+    measure("deoptimizing (float ** 0.5 -> complex)", lambda: complex_root(-2.0), 100_000)
+    measure("int overflow (boxed after the 2nd call)", lambda: overflows(25), 100_000)
     measure("raising IndexError", raising_index, 100_000)
     measure("raising ZeroDivisionError", raising_zero, 100_000)
-    measure("1,000 loop temporaries per call", lambda: temporaries(a, 1000), 1_000)
+    measure("1,000 loop temporaries per call", lambda: temporaries(a, 1000), 1_000, warmup=10)
     big = np.ones(1000)
-    measure("temporary of 8 KB x 1,000,000 iterations", lambda: temporaries(big, 1_000_000), 1)
+    measure("temporary of 8 KB x 1,000,000 iterations", lambda: temporaries(big, 1_000_000), 1, warmup=1)
 
 
 if __name__ == "__main__":
