@@ -297,15 +297,7 @@ impl Dispatcher {
         if self.opts.frozen_globals || spec.guards.is_empty() {
             return true;
         }
-        let Some(env) = self.inner.lock().unwrap().env.clone() else {
-            return true;
-        };
-        spec.guards
-            .iter()
-            .all(|(name, obj)| match crate::interp::lookup_global(py, &env, name) {
-                Ok(cur) => cur.as_ptr() == obj.as_ptr(),
-                Err(_) => false,
-            })
+        spec.guards.iter().all(|g| g.holds(py))
     }
 
     fn run(&self, py: Python<'_>, spec: &Spec, args: &Bound<'_, PyTuple>, slots: &[u64]) -> PyResult<Py<PyAny>> {

@@ -98,6 +98,58 @@ fn with_jit<R>(f: impl FnOnce(&mut Jit) -> R) -> R {
 
 pub type EntryFn = unsafe extern "C" fn(*const u64, *mut u64, *mut runtime::Ctx) -> i32;
 
+/// A global name compiled code was specialized on, and where it is looked up
+/// (CPython's order: closure cell, module globals, builtins).
+pub struct Guard {
+    pub name: String,
+    key: Py<pyo3::types::PyString>,
+    kind: GuardKind,
+    expected: Py<PyAny>,
+}
+
+enum GuardKind {
+    Cell(Py<PyAny>),
+    Global(Py<PyDict>),
+    /// Absent from the globals, found in the builtins.
+    Builtin(Py<PyDict>, Py<PyDict>),
+}
+
+impl Guard {
+    fn new(py: Python<'_>, env: &PyEnv, name: &str, obj: &Bound<'_, PyAny>) -> Guard {
+        let kind = if let Some(cell) = env.cells.get(name) {
+            GuardKind::Cell(cell.clone_ref(py))
+        } else if env.globals.bind(py).contains(name).unwrap_or(false) {
+            GuardKind::Global(env.globals.clone_ref(py))
+        } else {
+            GuardKind::Builtin(env.globals.clone_ref(py), env.builtins.clone_ref(py))
+        };
+        Guard {
+            name: name.to_string(),
+            key: pyo3::types::PyString::intern(py, name).unbind(),
+            kind,
+            expected: obj.clone().unbind(),
+        }
+    }
+
+    /// Whether the name is still bound to the same object.
+    pub fn holds(&self, py: Python<'_>) -> bool {
+        let key = self.key.as_ptr();
+        let want = self.expected.as_ptr();
+        // SAFETY: dictionaries and key are live (held by this guard); PyDict_GetItem
+        // returns a borrowed reference or NULL and never raises.
+        unsafe {
+            match &self.kind {
+                GuardKind::Global(g) => pyo3::ffi::PyDict_GetItem(g.as_ptr(), key) == want,
+                GuardKind::Builtin(g, b) => {
+                    pyo3::ffi::PyDict_GetItem(g.as_ptr(), key).is_null()
+                        && pyo3::ffi::PyDict_GetItem(b.as_ptr(), key) == want
+                }
+                GuardKind::Cell(c) => c.bind(py).getattr("cell_contents").is_ok_and(|v| v.as_ptr() == want),
+            }
+        }
+    }
+}
+
 /// One compiled specialization (or the decision to interpret).
 pub struct Spec {
     pub params: Vec<Ty>,
@@ -105,7 +157,7 @@ pub struct Spec {
     pub meta: Option<Arc<FuncMeta>>,
     pub func_id: Option<FuncId>,
     /// (name, object the name was bound to at compile time)
-    pub guards: Vec<(String, Py<PyAny>)>,
+    pub guards: Vec<Guard>,
     /// Why the function runs on the interpreter tier, if it does.
     pub fallback: Option<CompileError>,
     pub typed_ir: String,
@@ -368,7 +420,7 @@ pub fn disassemble(
 struct CompileEnv<'py> {
     py: Python<'py>,
     env: Arc<PyEnv>,
-    guards: Vec<(String, Py<PyAny>)>,
+    guards: Vec<Guard>,
     arrays: HashMap<u32, Vec<u64>>,
     keep: Vec<Py<PyAny>>,
     funcs: HashMap<u32, Py<Dispatcher>>,
@@ -858,8 +910,8 @@ impl<'py> Env for CompileEnv<'py> {
         let py = self.py;
         match crate::interp::lookup_global(py, &self.env, name) {
             Ok(obj) => {
-                if !self.guards.iter().any(|(n, _)| n == name) {
-                    self.guards.push((name.to_string(), obj.clone().unbind()));
+                if !self.guards.iter().any(|g| g.name == name) {
+                    self.guards.push(Guard::new(py, &self.env, name, &obj));
                 }
                 self.classify(&obj)
             }
