@@ -9,7 +9,6 @@ import gc
 import sys
 
 import numpy as np
-
 import pyston
 
 
@@ -45,7 +44,7 @@ def divides(a, b):
 @pyston.fast
 def temporaries(a, n):
     s = 0.0
-    for i in range(n):
+    for _ in range(n):
         t = a * 2.0 + 1.0
         s += t[0]
     return s

@@ -495,7 +495,16 @@ impl Dispatcher {
     ) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let this = slf.get();
-        if this.runs_as_python(py)? {
+        // One lock per call on the fast path: the last specialization used and the arity.
+        let (last, nparams) = {
+            let inner = this.inner.lock().unwrap();
+            let n = match inner.source.as_ref() {
+                Some(Ok(s)) => Some(s.ir.params.len()),
+                _ => None,
+            };
+            (inner.last.clone(), n)
+        };
+        if last.is_none() && this.runs_as_python(py)? {
             return Ok(this.py_func.bind(py).call(args, kwargs)?.unbind());
         }
         let args = match kwargs {
@@ -505,7 +514,11 @@ impl Dispatcher {
             },
             _ => args.clone(),
         };
-        let args = this.with_defaults(py, args)?;
+        let args = if nparams.is_none_or(|n| args.len() < n) {
+            this.with_defaults(py, args)?
+        } else {
+            args
+        };
         let mut slots: Vec<u64> = Vec::with_capacity(16);
         let mut tys: Vec<Ty> = Vec::with_capacity(args.len());
         for a in args.iter() {
@@ -515,7 +528,6 @@ impl Dispatcher {
             }
         }
         // Fast path: the last specialization used.
-        let last = this.inner.lock().unwrap().last.clone();
         let spec = match last {
             Some(s) if s.params == tys => s,
             _ => {
