@@ -429,8 +429,7 @@ def test_numpy_scalar_results_are_python_scalars():
 
 
 # Numba types small ints (int32, bool) as int64 and mixes float32 with a Python
-# float in float64; pyston's njit follows NumPy's rules (NEP 50) there.  The
-# native side does not implement Numba's promotion rules yet.
+# float in float64; pyston.njit follows the same rules (types.numba_binop_result).
 NUMBA_PROMOTION = [
     ("np_bool_add", add, (np.bool_(True), np.bool_(True))),
     ("int32_plus_int", add, (np.int32(2**31 - 1), 1)),
@@ -440,7 +439,6 @@ NUMBA_PROMOTION = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="native: njit uses NumPy's promotion (NEP 50), not Numba's (int32/bool -> int64)")
 @pytest.mark.parametrize("fn,args", [c[1:] for c in NUMBA_PROMOTION], ids=[c[0] for c in NUMBA_PROMOTION])
 def test_numba_promotion_rules(fn, args):
     with warnings.catch_warnings():

@@ -682,7 +682,7 @@ impl Gen<'_, '_> {
                 let s = m.scalar().unwrap();
                 let (x, y) = if ui == 0 { (s, other) } else { (other, s) };
                 match (op, cmp) {
-                    (Some(o), _) => binop_result(o, x, y).map(Ty::from_scalar),
+                    (Some(o), _) => binop_result_in(self.env.opts.numba_boxing, o, x, y).map(Ty::from_scalar),
                     (_, Some(c)) => cmp_result(x, y, !matches!(c, CmpOp::Eq | CmpOp::Ne)),
                     _ => None,
                 }
@@ -1263,7 +1263,7 @@ impl Gen<'_, '_> {
 
     fn binop(&mut self, op: BinOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
         let (sa, sb) = (a.0.scalar().unwrap(), b.0.scalar().unwrap());
-        let r = binop_result(op, sa, sb).ok_or_else(|| internal("untyped binop"))?;
+        let r = binop_result_in(self.env.opts.numba_boxing, op, sa, sb).ok_or_else(|| internal("untyped binop"))?;
         let rt = Ty::from_scalar(r);
         let vals = match r {
             Scalar::Py(Kind::Int) => {

@@ -85,12 +85,18 @@ impl Typed {
 }
 
 pub fn infer(f: &Function, params: &[Ty], env: &mut dyn Env) -> CResult<Typed> {
-    infer_with(f, params, env, &HashSet::new())
+    infer_with(f, params, env, &HashSet::new(), false)
 }
 
 /// Type inference where the int results of the instructions in `boxed`
 /// (which overflowed 64 bits on earlier calls) are typed as boxed ints.
-pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, boxed: &HashSet<(Block, usize)>) -> CResult<Typed> {
+pub fn infer_with(
+    f: &Function,
+    params: &[Ty],
+    env: &mut dyn Env,
+    boxed: &HashSet<(Block, usize)>,
+    numba: bool,
+) -> CResult<Typed> {
     let mut inf = Infer {
         f,
         env,
@@ -104,6 +110,7 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, boxed: &HashSe
         probe_consts: HashMap::new(),
         cur: (Block(0), 0),
         boxed,
+        numba,
     };
     for b in &f.blocks {
         for inst in &b.insts {
@@ -220,6 +227,8 @@ struct Infer<'a> {
     cur: (Block, usize),
     /// Instructions whose int result is typed as a boxed int.
     boxed: &'a HashSet<(Block, usize)>,
+    /// Numba's typing rules (`pyston.njit`) instead of NumPy's.
+    numba: bool,
 }
 
 fn unsupported_operands(span: Span, op: &str, a: &Ty, b: &Ty) -> CompileError {
@@ -409,6 +418,7 @@ impl Infer<'_> {
             },
             Op::Bin { op, .. } => {
                 let boxed = self.boxed.contains(&self.cur);
+                let numba = self.numba;
                 let t = self.each_member2(&args[0], &args[1], span, &|a, b| {
                     let int_like = |t: &Ty| matches!(t, Ty::Int | Ty::Bool | Ty::PyInt);
                     if (*a == Ty::PyInt || *b == Ty::PyInt) && (*a == Ty::Float || *b == Ty::Float) {
@@ -428,7 +438,7 @@ impl Infer<'_> {
                         };
                     }
                     match (a.scalar(), b.scalar()) {
-                        (Some(x), Some(y)) => binop_result(*op, x, y).map(Ty::from_scalar),
+                        (Some(x), Some(y)) => binop_result_in(numba, *op, x, y).map(Ty::from_scalar),
                         _ => None,
                     }
                     .ok_or_else(|| unsupported_operands(span, op.symbol(), a, b))

@@ -271,7 +271,7 @@ fn compile_inner(
     loop {
         cenv.callees.clear();
         cenv.pycalls.clear();
-        typed = infer::infer_with(f, params, &mut cenv, boxed)?;
+        typed = infer::infer_with(f, params, &mut cenv, boxed, opts.numba_boxing)?;
         let assumed = IN_PROGRESS.with(|s| s.borrow().last().unwrap().assumed_ret.clone());
         if typed.ret == assumed || rounds > 4 {
             break;
@@ -382,7 +382,7 @@ pub fn disassemble(
             assumed_ret: Ty::Bottom,
         })
     });
-    let typed = infer::infer(f, params, &mut cenv);
+    let typed = infer::infer_with(f, params, &mut cenv, &Default::default(), opts.numba_boxing);
     IN_PROGRESS.with(|s| s.borrow_mut().pop());
     let typed = typed?;
     let pycall_ptrs: HashMap<(ir::Block, usize), *const PyCallDesc> = cenv

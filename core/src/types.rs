@@ -497,6 +497,46 @@ pub fn promote_any(a: Scalar, b: Scalar) -> Option<Dtype> {
     }
 }
 
+/// Result of `a OP b` under Numba's typing (`pyston.njit`): Python scalars
+/// are strong (`int` is int64, `float` float64, `bool` a bool), integer
+/// arithmetic is done in at least int64, and results are NumPy scalars
+/// (returned to Python as Python scalars). Python-with-Python stays Python.
+pub fn numba_binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
+    use Scalar::*;
+    if let (Py(_), Py(_)) = (a, b) {
+        return binop_result(op, a, b);
+    }
+    let strong = |s: Scalar| match s {
+        Py(Kind::Bool) => Dtype::Bool,
+        Py(Kind::Int) => Dtype::Int64,
+        Py(Kind::Float) => Dtype::Float64,
+        Py(Kind::Complex) => Dtype::Complex128,
+        Np(d) => d,
+    };
+    let (x, y) = (strong(a), strong(b));
+    let ints = |d: Dtype| matches!(d.kind(), Kind::Bool | Kind::Int);
+    if ints(x) && ints(y) {
+        return match op {
+            BinOp::Div => Some(Np(Dtype::Float64)),
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor if x == Dtype::Bool && y == Dtype::Bool => {
+                Some(Np(Dtype::Bool))
+            }
+            BinOp::MatMul => None,
+            _ => Some(Np(Dtype::Int64)),
+        };
+    }
+    binop_result(op, Np(x), Np(y))
+}
+
+/// The binary-operator typing in force: NumPy's (NEP 50) or Numba's.
+pub fn binop_result_in(numba: bool, op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
+    if numba {
+        numba_binop_result(op, a, b)
+    } else {
+        binop_result(op, a, b)
+    }
+}
+
 /// Result of a unary operator on a scalar.
 pub fn unary_result(op: UnaryOp, a: Scalar) -> Option<Scalar> {
     use Scalar::*;
