@@ -443,6 +443,27 @@ impl Lowerer {
     }
 
     fn for_loop(&mut self, target: &Target, iter: &Expr, body: &[Stmt], orelse: &[Stmt], span: Span) -> CResult<()> {
+        if let Some(values) = self.small_constant_range(iter, body) {
+            // Unrolled: the body once per value, the loop variable a constant in each copy.
+            let rf = match &iter.kind {
+                ExprKind::Call(f, _, _) => self.expr(f)?,
+                _ => unreachable!(),
+            };
+            // `range` must still be the builtin (checked like any range loop).
+            let consts: Vec<Value> = [values.0, values.1, values.2]
+                .iter()
+                .map(|c| self.emit_cur(Op::Const(Const::Int(*c)), vec![], iter.span))
+                .collect();
+            self.emit_cur(Op::RangeLen, vec![rf, consts[0], consts[1], consts[2]], iter.span);
+            let mut v = values.0;
+            while (values.2 > 0 && v < values.1) || (values.2 < 0 && v > values.1) {
+                let c = self.emit_cur(Op::Const(Const::Int(v)), vec![], iter.span);
+                self.assign(target, c)?;
+                self.stmts(body)?;
+                v += values.2;
+            }
+            return self.stmts(orelse);
+        }
         let kname = self.hidden_name("k");
         let iname = self.hidden_name("i");
         // The trip count and, for ranges, start and step.
@@ -563,6 +584,42 @@ impl Lowerer {
             Some(after)
         };
         Ok(())
+    }
+
+    /// `(start, stop, step)` of `range(...)` with literal arguments and at most
+    /// 8 iterations, when the body has no `break`/`continue`/`return` (so it
+    /// can be unrolled).
+    fn small_constant_range(&self, iter: &Expr, body: &[Stmt]) -> Option<(i64, i64, i64)> {
+        let ExprKind::Call(f, args, kws) = &iter.kind else {
+            return None;
+        };
+        if !matches!(&f.kind, ExprKind::Name(n) if n == "range") || self.locals.contains("range") || !kws.is_empty() {
+            return None;
+        }
+        let lit = |e: &Expr| match &e.kind {
+            ExprKind::Lit(Literal::Int(i)) => Some(*i),
+            ExprKind::Unary(UnaryOp::Neg, x) => match &x.kind {
+                ExprKind::Lit(Literal::Int(i)) => Some(-*i),
+                _ => None,
+            },
+            _ => None,
+        };
+        let vals: Option<Vec<i64>> = args.iter().map(lit).collect();
+        let (start, stop, step) = match vals?.as_slice() {
+            [n] => (0, *n, 1),
+            [a, b] => (*a, *b, 1),
+            [a, b, c] if *c != 0 => (*a, *b, *c),
+            _ => return None,
+        };
+        let trips = if step > 0 {
+            (stop - start + step - 1) / step
+        } else {
+            (start - stop - step - 1) / -step
+        };
+        if !(1..=8).contains(&trips) || stmts_len(body) > 24 || jumps_out(body) {
+            return None;
+        }
+        Some((start, stop, step))
     }
 
     fn assign(&mut self, t: &Target, v: Value) -> CResult<()> {
@@ -908,4 +965,36 @@ fn unique_incoming(f: &ir::Function, preds: &[Vec<Block>], b: Block, pi: usize) 
         }
     }
     same
+}
+
+fn stmts_len(body: &[Stmt]) -> usize {
+    body.iter()
+        .map(|s| {
+            1 + match &s.kind {
+                StmtKind::If(_, a, b) | StmtKind::While(_, a, b) | StmtKind::For(_, _, a, b) => {
+                    stmts_len(a) + stmts_len(b)
+                }
+                _ => 0,
+            }
+        })
+        .sum()
+}
+
+/// Whether a loop body contains `break`, `continue` or `return` that would
+/// leave or restart *this* loop (nested loops' own break/continue are fine).
+fn jumps_out(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match &s.kind {
+        StmtKind::Break | StmtKind::Continue | StmtKind::Return(_) => true,
+        StmtKind::If(_, a, b) => jumps_out(a) || jumps_out(b),
+        StmtKind::While(_, a, b) | StmtKind::For(_, _, a, b) => returns(a) || jumps_out(b),
+        _ => false,
+    })
+}
+
+fn returns(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match &s.kind {
+        StmtKind::Return(_) => true,
+        StmtKind::If(_, a, b) | StmtKind::While(_, a, b) | StmtKind::For(_, _, a, b) => returns(a) || returns(b),
+        _ => false,
+    })
 }
