@@ -28,6 +28,7 @@ x86 = pytest.mark.skipif(os.uname().machine not in ("x86_64", "AMD64"), reason="
 CASES = {
     "dot": (np.ones(8), np.ones(8)),
     "scale_into": (np.zeros(8), np.ones(8), 2.0, 8),
+    "sum_iter": (np.ones(8),),
 }
 
 

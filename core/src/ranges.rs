@@ -362,6 +362,23 @@ fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopV
                 .insts
                 .iter()
                 .find(|i| i.op == Op::RangeLen && i.args[1] == start && i.args[3] == step);
+            // A loop counter: starts at 0, steps by 1 and the header runs the body
+            // while `counter < stop` (`for x in seq` iterates with such a counter
+            // over `[0, len(seq))`).
+            if range.is_none() && consts.get(&start) == Some(&0) && consts.get(&step) == Some(&1) {
+                if let Some(stop) = header_bound(f, header, param) {
+                    out.insert(
+                        param,
+                        LoopVar {
+                            start,
+                            stop,
+                            preheader: pre,
+                            body: body.block,
+                        },
+                    );
+                    continue;
+                }
+            }
             if let Some(r) = range {
                 out.insert(
                     param,
@@ -419,4 +436,16 @@ pub fn dominators(f: &Function) -> HashMap<Block, Block> {
         }
     }
     idom
+}
+
+/// If the header branches on `param < stop` (possibly through a truth test), `stop`.
+fn header_bound(f: &Function, header: Block, param: Value) -> Option<Value> {
+    let h = f.block(header);
+    let Term::Br(c, _, _) = &h.term else { return None };
+    let def = |v: Value| h.insts.iter().find(|i| i.result == Some(v));
+    let mut inst = def(*c)?;
+    if inst.op == Op::Truth {
+        inst = def(inst.args[0])?;
+    }
+    (inst.op == Op::Cmp(crate::hir::CmpOp::Lt) && inst.args[0] == param).then_some(inst.args[1])
 }

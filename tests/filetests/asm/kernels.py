@@ -18,3 +18,10 @@ def prev_sum(a):
     for i in range(a.shape[0]):
         s += a[i - 1]
     return s
+
+
+def sum_iter(a):
+    s = 0.0
+    for x in a:
+        s += x
+    return s
