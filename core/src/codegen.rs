@@ -530,6 +530,20 @@ impl Gen<'_, '_> {
         Ok(r)
     }
 
+    /// An exception came back from a call: record `span` as this function's traceback line and
+    /// return ERROR to our own caller.
+    fn push_frame_and_fail(&mut self, ctx: CV, span: Span) -> CResult<()> {
+        let site = self.call_sites.len() as i64;
+        self.call_sites.push(span);
+        let slotp = self.b.ins().iconst(clt::I64, self.env.self_meta_slot as i64);
+        let my_meta = self.b.ins().load(clt::I64, MemFlagsData::trusted(), slotp, 0);
+        let sv = self.b.ins().iconst(clt::I64, site);
+        self.call("pyston_push_frame", &[ctx, my_meta, sv])?;
+        let e = self.b.ins().iconst(clt::I32, runtime::ERROR as i64);
+        self.ret(e);
+        Ok(())
+    }
+
     fn call(&mut self, name: &str, args: &[CV]) -> CResult<Vec<CV>> {
         let r = self.import(name)?;
         let inst = self.b.ins().call(r, args);
@@ -1908,14 +1922,7 @@ impl Gen<'_, '_> {
         self.b.ins().brif(st, failed, &[], ok, &[]);
         self.b.switch_to_block(failed);
         self.b.set_cold_block(failed);
-        let site = self.call_sites.len() as i64;
-        self.call_sites.push(inst.span);
-        let slotp = self.b.ins().iconst(clt::I64, self.env.self_meta_slot as i64);
-        let my_meta = self.b.ins().load(clt::I64, MemFlagsData::trusted(), slotp, 0);
-        let sv = self.b.ins().iconst(clt::I64, site);
-        self.call("pyston_push_frame", &[ctx, my_meta, sv])?;
-        let e = self.b.ins().iconst(clt::I32, runtime::ERROR as i64);
-        self.ret(e);
+        self.push_frame_and_fail(ctx, inst.span)?;
         self.b.switch_to_block(ok);
         let mut out = Vec::new();
         for (i, st) in runtime::slot_types(&info.ret).into_iter().enumerate() {
@@ -2110,14 +2117,7 @@ impl Gen<'_, '_> {
         self.b.set_cold_block(failed);
         let (cb, ck) = self.cur_inst;
         let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
-        let site = self.call_sites.len() as i64;
-        self.call_sites.push(span);
-        let slotp = self.b.ins().iconst(clt::I64, self.env.self_meta_slot as i64);
-        let my_meta = self.b.ins().load(clt::I64, MemFlagsData::trusted(), slotp, 0);
-        let sv = self.b.ins().iconst(clt::I64, site);
-        self.call("pyston_push_frame", &[ctx, my_meta, sv])?;
-        let e = self.b.ins().iconst(clt::I32, runtime::ERROR as i64);
-        self.ret(e);
+        self.push_frame_and_fail(ctx, span)?;
         self.b.switch_to_block(ok);
         let out: Vals = ret_slots
             .iter()

@@ -796,74 +796,61 @@ pub unsafe extern "C" fn pyston_math_pow(x: f64, y: f64, out: *mut f64) -> i32 {
     OK
 }
 
-/// NumPy's float32 divmod (`npy_divmodf`); `b != 0`.
+/// Float floor division and modulo, `b != 0`: CPython's `float_divmod` and NumPy's
+/// `npy_divmod`/`npy_divmodf` are the same algorithm, written once for both widths.
+macro_rules! float_divmod {
+    ($name:ident, $t:ty) => {
+        fn $name(a: $t, b: $t) -> ($t, $t) {
+            if b == 0.0 {
+                // Only under error_model="numpy" (strict mode deoptimizes first): NumPy's result.
+                return (a / b, a % b);
+            }
+            let mut m = a % b;
+            let mut div = (a - m) / b;
+            if m != 0.0 {
+                if (b < 0.0) != (m < 0.0) {
+                    m += b;
+                    div -= 1.0;
+                }
+            } else {
+                m = (0.0 as $t).copysign(b);
+            }
+            let floordiv = if div != 0.0 {
+                let mut fd = div.floor();
+                if div - fd > 0.5 {
+                    fd += 1.0;
+                }
+                fd
+            } else {
+                (0.0 as $t).copysign(a / b)
+            };
+            (floordiv, m)
+        }
+    };
+}
+float_divmod!(divmod_f32, f32);
+float_divmod!(divmod_f64, f64);
+
+/// NumPy's float32 divmod (`npy_divmodf`): returns the floor quotient, stores the modulo.
 ///
 /// # Safety
 /// Called by compiled code; every pointer argument is valid for the accesses described above.
 pub unsafe extern "C" fn pyston_fdivmod32(a: f32, b: f32, out_mod: *mut f32) -> f32 {
-    if b == 0.0 {
-        // SAFETY: `out_mod` points to a stack slot in the calling compiled function.
-        unsafe { *out_mod = a % b };
-        return a / b;
-    }
-    let mut m = a % b;
-    let mut div = (a - m) / b;
-    if m != 0.0 {
-        if (b < 0.0) != (m < 0.0) {
-            m += b;
-            div -= 1.0;
-        }
-    } else {
-        m = 0.0f32.copysign(b);
-    }
-    let floordiv = if div != 0.0 {
-        let mut fd = div.floor();
-        if div - fd > 0.5 {
-            fd += 1.0;
-        }
-        fd
-    } else {
-        0.0f32.copysign(a / b)
-    };
+    let (q, m) = divmod_f32(a, b);
     // SAFETY: `out_mod` points to a stack slot in the calling compiled function.
     unsafe { *out_mod = m };
-    floordiv
+    q
 }
 
-/// Float floor division and modulo, `b != 0`: CPython's `float_divmod`
-/// and NumPy's `npy_divmod` are the same algorithm.
+/// Float64 divmod (CPython's `float_divmod`): returns the floor quotient, stores the modulo.
 ///
 /// # Safety
 /// Called by compiled code; every pointer argument is valid for the accesses described above.
 pub unsafe extern "C" fn pyston_fdivmod(a: f64, b: f64, out_mod: *mut f64) -> f64 {
-    if b == 0.0 {
-        // Only under error_model="numpy" (strict mode deoptimizes first): NumPy's result.
-        // SAFETY: `out_mod` points to a stack slot in the calling compiled function.
-        unsafe { *out_mod = a % b };
-        return a / b;
-    }
-    let mut m = a % b;
-    let mut div = (a - m) / b;
-    if m != 0.0 {
-        if (b < 0.0) != (m < 0.0) {
-            m += b;
-            div -= 1.0;
-        }
-    } else {
-        m = 0.0f64.copysign(b);
-    }
-    let floordiv = if div != 0.0 {
-        let mut fd = div.floor();
-        if div - fd > 0.5 {
-            fd += 1.0;
-        }
-        fd
-    } else {
-        0.0f64.copysign(a / b)
-    };
+    let (q, m) = divmod_f64(a, b);
     // SAFETY: `out_mod` points to a stack slot in the calling compiled function.
     unsafe { *out_mod = m };
-    floordiv
+    q
 }
 
 /// CPython's complex division (`_Py_c_quot`); DEOPT when dividing by zero.
