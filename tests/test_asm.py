@@ -110,3 +110,20 @@ def test_detector_sees_a_check_that_must_stay():
     a = np.arange(5.0)
     assert f(a) == kernels.prev_sum(a)
     assert checks_in_loop(f.inspect_asm()) > 1
+
+
+@x86
+@pytest.mark.parametrize(
+    "flags", [{}, {"frozen_globals": True, "unchecked_int": True, "boundscheck": False}], ids=["strict", "optin"]
+)
+def test_arguments_are_not_spilled_in_the_loop(flags):
+    # Exits (return, deopt) reload the arguments from the argument array, so the
+    # loop does not keep every slot of `out` live and spill/reload it each trip.
+    n = 64
+    args = (1.5, np.arange(n, dtype=float), np.ones(n), np.empty(n))
+    f = pyston.fast(**flags)(kernels.axpy)
+    out = f(*args)
+    assert out is args[3]
+    np.testing.assert_array_equal(out, kernels.axpy(1.5, args[1], args[2], np.empty(n)))
+    loop = "\n".join(loop_blocks(f.inspect_asm()))
+    assert "%rsp" not in loop and "offset:" not in loop, loop

@@ -132,6 +132,8 @@ pub fn build(
         typed,
         env,
         vals: HashMap::new(),
+        args_ptr: None,
+        param_slots: HashMap::new(),
         blocks: HashMap::new(),
         live_in: f.live_in(),
         // Also without bounds checks: the facts remove wraparound selects too.
@@ -182,6 +184,10 @@ struct Gen<'a, 'b> {
     imports: HashMap<String, clir::FuncRef>,
     ctx: Option<CV>,
     out: Option<CV>,
+    /// The argument slot array, and each entry parameter's first slot in it: exits reload
+    /// parameters from there instead of keeping them in registers across loops.
+    args_ptr: Option<CV>,
+    param_slots: HashMap<Value, i32>,
     consts: HashMap<Value, Const>,
     /// The IR instruction being lowered: where a deopt resumes.
     cur_inst: (Block, usize),
@@ -205,6 +211,24 @@ impl Gen<'_, '_> {
             .get(&v)
             .cloned()
             .ok_or_else(|| internal(format!("codegen: {v} has no value")))
+    }
+
+    /// A value as read on a cold exit path (return, deopt): entry parameters are loaded again
+    /// from the argument array, so a loop need not keep every argument slot in a register.
+    fn exit_val(&mut self, v: Value) -> CResult<Vals> {
+        let (Some(&first), Some(args)) = (self.param_slots.get(&v), self.args_ptr) else {
+            return self.val(v);
+        };
+        let tys = runtime::slot_types(&self.ty(v));
+        Ok(tys
+            .into_iter()
+            .enumerate()
+            .map(|(i, st)| {
+                self.b
+                    .ins()
+                    .load(cl_ty(st), MemFlagsData::trusted(), args, (first + i as i32) * 8)
+            })
+            .collect())
     }
 
     fn run(&mut self) -> CResult<()> {
@@ -237,9 +261,11 @@ impl Gen<'_, '_> {
         let (args_ptr, out_ptr, ctx) = (params[0], params[1], params[2]);
         self.ctx = Some(ctx);
         self.out = Some(out_ptr);
+        self.args_ptr = Some(args_ptr);
         let mut entry_args = Vec::new();
         let mut slot = 0i32;
         for p in &self.f.block(self.f.entry()).params {
+            self.param_slots.insert(*p, slot);
             for st in runtime::slot_types(&self.ty(*p)) {
                 entry_args.push(BlockArg::Value(self.b.ins().load(
                     cl_ty(st),
@@ -449,7 +475,7 @@ impl Gen<'_, '_> {
             if !t.is_value() || Some(v) == pending {
                 continue; // compile-time values are recomputed by the interpreter
             }
-            let vals = self.val(v)?;
+            let vals = self.exit_val(v)?;
             if slot + vals.len() > DEOPT_SLOTS {
                 return Err(CompileError::typing(
                     self.f.span,
@@ -870,7 +896,7 @@ impl Gen<'_, '_> {
             }
             Term::Ret(v) => {
                 let t = self.ty(*v);
-                let vals = self.val(*v)?;
+                let vals = self.exit_val(*v)?;
                 let vals = self.coerce(&t, vals, &self.typed.ret.clone())?;
                 let out = self.out.unwrap();
                 for (i, x) in vals.into_iter().enumerate() {

@@ -25,3 +25,9 @@ def sum_iter(a):
     for x in a:
         s += x
     return s
+
+
+def axpy(alpha, x, y, out):
+    for i in range(len(x)):
+        out[i] = alpha * x[i] + y[i]
+    return out

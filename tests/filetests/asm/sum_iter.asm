@@ -5,17 +5,17 @@
   unwind DefineNewFrame { offset_upward_to_caller_sp: 16, offset_downward_to_clobbers: 0 }
 block0:
   movq (%rdi), %rax
-  movq 8(%rdi), %r10
+  movq 8(%rdi), %rcx
   movq 0x10(%rdi), %rcx
   movq 0x18(%rdi), %r8
-  movl 4(%rdx), %r9d
-  leal 1(%r9), %edi
-  movl %edi, 4(%rdx)
+  movl 4(%rdx), %r8d
+  leal 1(%r8), %r9d
+  movl %r9d, 4(%rdx)
   jmp     label1
 block1:
-  movl 8(%rdx), %edi
-  leal 1(%r9), %r9d
-  cmpl %edi, %r9d
+  movl 8(%rdx), %r9d
+  leal 1(%r8), %r8d
+  cmpl %r9d, %r8d
   jnbe    label8; j label2
 block2:
   uninit  %rdi
@@ -48,10 +48,14 @@ block7:
   vaddsd %xmm1, %xmm0, %xmm0
   jmp     label3
 block8:
+  movq (%rdi), %rax
+  movq 8(%rdi), %rcx
+  movq 0x10(%rdi), %rsi
+  movq 0x18(%rdi), %rdi
   movq %rax, 0x10(%rdx)
-  movq %r10, 0x18(%rdx)
-  movq %rcx, 0x20(%rdx)
-  movq %r8, 0x28(%rdx)
+  movq %rcx, 0x18(%rdx)
+  movq %rsi, 0x20(%rdx)
+  movq %rdi, 0x28(%rdx)
   movl $0x0, (%rdx)
   addl $0xffffffff, 4(%rdx)
   movl $0x2, %eax
