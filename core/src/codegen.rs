@@ -370,7 +370,8 @@ impl Gen<'_, '_> {
                 let allocates = body.iter().any(|blk| {
                     self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
                         self.env.pycalls.contains_key(&(*blk, k))
-                            || matches!(i.op, Op::Call { .. } | Op::MethodCall { .. })
+                            || matches!(i.op, Op::MethodCall { .. })
+                            || (matches!(i.op, Op::Call { .. }) && self.call_may_allocate(i))
                             || i.result.is_some_and(|r| *self.typed.ty(r) == Ty::PyInt)
                     })
                 });
@@ -382,6 +383,24 @@ impl Gen<'_, '_> {
                 }
             }
         }
+    }
+
+    /// Whether a call can leave temporaries in the arena. Builtins and dtype
+    /// conversions on plain scalars (`int(x)`, `abs(x)`, `math.sqrt(x)`,
+    /// `np.float32(x)`) cannot; compiled callees, and anything taking or making
+    /// an array or a boxed int, may.
+    fn call_may_allocate(&self, i: &ir::Inst) -> bool {
+        fn holds_object(t: &Ty) -> bool {
+            match t {
+                Ty::Array(_) | Ty::PyInt | Ty::PyFunc(_) | Ty::Func(_) => true,
+                Ty::Tuple(ts) | Ty::Union(ts) | Ty::Slice(ts) => ts.iter().any(holds_object),
+                _ => false,
+            }
+        }
+        let plain_callee = matches!(self.typed.ty(i.args[0]), Ty::Builtin(_) | Ty::DtypeObj(_));
+        let objects = i.args[1..].iter().any(|a| holds_object(self.typed.ty(*a)))
+            || i.result.is_some_and(|r| holds_object(self.typed.ty(r)));
+        !plain_callee || objects
     }
 
     /// Object pointers held by a value (arrays; arrays inside tuples).

@@ -31,3 +31,10 @@ def axpy(alpha, x, y, out):
     for i in range(len(x)):
         out[i] = alpha * x[i] + y[i]
     return out
+
+
+def int_sum_as_int(a):
+    s = 0
+    for x in a:
+        s += int(x) + int(abs(x))
+    return s
