@@ -936,6 +936,15 @@ impl Gen<'_, '_> {
 
     // ---- instructions --------------------------------------------------------
 
+    /// The slots of a tuple or slice built from `args`, each coerced to its member type.
+    fn coerce_members(&mut self, args: &[(Ty, Vals)], members: &[Ty]) -> CResult<Vals> {
+        let mut out = Vec::new();
+        for ((t, v), want) in args.iter().zip(members) {
+            out.extend(self.coerce(t, v.clone(), want)?);
+        }
+        Ok(out)
+    }
+
     fn arg(&self, v: Value) -> CResult<(Ty, Vals)> {
         Ok((self.ty(v), self.val(v)?))
     }
@@ -983,11 +992,7 @@ impl Gen<'_, '_> {
                 let Ty::Slice(parts) = &rt else {
                     return Err(internal("slice type"));
                 };
-                let mut out = Vec::new();
-                for ((t, v), want) in args.iter().zip(parts) {
-                    out.extend(self.coerce(t, v.clone(), want)?);
-                }
-                out
+                self.coerce_members(&args, parts)?
             }
             Op::Undef(_) => vec![],
             Op::Global(_) | Op::Attr(_) if inst.result.and_then(|r| self.typed.globals.get(&r)).is_some() => {
@@ -1045,11 +1050,7 @@ impl Gen<'_, '_> {
                 let Ty::Tuple(ts) = &rt else {
                     return Err(internal("tuple type"));
                 };
-                let mut out = Vec::new();
-                for ((t, v), want) in args.iter().zip(ts) {
-                    out.extend(self.coerce(t, v.clone(), want)?);
-                }
-                out
+                self.coerce_members(&args, ts)?
             }
             Op::Unpack(_) => args[0].1.clone(),
             Op::TupleGet(i) => {

@@ -49,7 +49,7 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
     }
     // Compile-time values (modules, functions, dtypes) were not stored: recompute them.
     let live = f.live_before(point.block, point.inst, &f.live_in());
-    let defs = definitions(f);
+    let defs = f.definitions();
     for v in live {
         if !meta.typed.ty(v).is_value() {
             recompute(py, f, &meta.env, &defs, &mut vals, v).map_err(|r| r.err)?;
@@ -62,18 +62,6 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
             Err(r.err)
         }
     }
-}
-
-fn definitions(f: &Function) -> HashMap<Value, (Block, usize)> {
-    let mut m = HashMap::new();
-    for (bi, b) in f.blocks.iter().enumerate() {
-        for (k, inst) in b.insts.iter().enumerate() {
-            if let Some(r) = inst.result {
-                m.insert(r, (Block(bi as u32), k));
-            }
-        }
-    }
-    m
 }
 
 fn recompute(

@@ -10,7 +10,7 @@
 //! re-executes that instruction exactly (see [`Function::live_before`]).
 
 use crate::hir::{BinOp, CmpOp, Span, UnaryOp};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -236,6 +236,19 @@ impl Function {
         }
         post.reverse();
         post
+    }
+
+    /// Where each value is defined: its block and instruction index.
+    pub fn definitions(&self) -> HashMap<Value, (Block, usize)> {
+        let mut m = HashMap::new();
+        for (bi, b) in self.blocks.iter().enumerate() {
+            for (k, inst) in b.insts.iter().enumerate() {
+                if let Some(r) = inst.result {
+                    m.insert(r, (Block(bi as u32), k));
+                }
+            }
+        }
+        m
     }
 
     pub fn predecessors(&self) -> Vec<Vec<Block>> {

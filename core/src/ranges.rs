@@ -63,7 +63,7 @@ struct Affine {
 pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
     let mut facts = IndexFacts::default();
     let idom = dominators(f);
-    let defs = definitions(f);
+    let defs = f.definitions();
     let consts: HashMap<Value, i64> = defs
         .iter()
         .filter_map(|(v, (b, k))| match &f.block(*b).insts[*k].op {
@@ -228,18 +228,6 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
         }
     }
     facts
-}
-
-fn definitions(f: &Function) -> HashMap<Value, (Block, usize)> {
-    let mut m = HashMap::new();
-    for (bi, b) in f.blocks.iter().enumerate() {
-        for (k, inst) in b.insts.iter().enumerate() {
-            if let Some(r) = inst.result {
-                m.insert(r, (Block(bi as u32), k));
-            }
-        }
-    }
-    m
 }
 
 /// `v` as `base + constant` (for `n - 1`, `n + 2`, ...).
