@@ -1033,6 +1033,28 @@ def test_min_max_take_first_on_ties_and_nan(a, b):
 
 
 @pyston.fast
+def min_max3(a, b, c):
+    return min(a, b, c), max(a, b, c), min(max(abs(a), b), c)
+
+
+F64, F32 = np.float64, np.float32
+
+
+@pytest.mark.parametrize(
+    "a, b, c",
+    [
+        (F64(NAN), 1.0, 2.0), (1.0, F64(NAN), 0.5), (F64(-0.0), 0.0, F64(0.0)), (0.0, F64(-0.0), -0.0),
+        (F64(0.3), 0.1, 1.5), (F64(-3.0), 0.1, 1.5), (F64(9.0), 0.1, 1.5), (2.0, F64(2.0), 2.0),
+        (F32(NAN), F32(1.0), F32(2.0)), (F32(-0.0), F32(0.0), F32(-0.0)), (F32(0.5), F32(0.25), F32(0.75)),
+        (NAN, NAN, 1.0), (INF, -INF, NAN),
+    ],
+)  # fmt: skip
+def test_min_max_floats_and_float64_mixes_branch_free(a, b, c):
+    # The result is whichever argument wins, so its type (float or np.float64) follows it.
+    assert_same(min_max3, a, b, c)
+
+
+@pyston.fast
 def nan_pow_int(x):
     return x**3
 

@@ -150,6 +150,7 @@ pub fn build(
         cur_inst: (Block(0), 0),
         loop_marks: HashMap::new(),
         idom: crate::ranges::dominators(f),
+        preds: f.predecessors(),
     };
     let r = g.run();
     let Gen {
@@ -195,6 +196,7 @@ struct Gen<'a, 'b> {
     /// the arena mark taken on entry (temporaries are released per iteration).
     loop_marks: HashMap<Block, clir::StackSlot>,
     idom: HashMap<Block, Block>,
+    preds: Vec<Vec<Block>>,
 }
 
 fn internal(msg: impl Into<String>) -> CompileError {
@@ -228,6 +230,24 @@ impl Gen<'_, '_> {
                     .ins()
                     .load(cl_ty(st), MemFlagsData::trusted(), args, (first + i as i32) * 8)
             })
+            .collect())
+    }
+
+    /// A value as an instruction operand. Entry parameters are read with a pure
+    /// load from the argument array rather than kept in registers since the entry:
+    /// Cranelift hoists the load out of loops, so a parameter never lives across
+    /// a call (which would spill it, and a float spilled in a loop is stored and
+    /// reloaded every iteration).
+    fn use_val(&mut self, v: Value) -> CResult<Vals> {
+        let (Some(&first), Some(args)) = (self.param_slots.get(&v), self.args_ptr) else {
+            return self.val(v);
+        };
+        let flags = MemFlagsData::trusted().with_readonly().with_can_move();
+        let tys = runtime::slot_types(&self.ty(v));
+        Ok(tys
+            .into_iter()
+            .enumerate()
+            .map(|(i, st)| self.b.ins().load(cl_ty(st), flags, args, (first + i as i32) * 8))
             .collect())
     }
 
@@ -336,6 +356,10 @@ impl Gen<'_, '_> {
     }
 
     // ---- temporaries in loops ---------------------------------------------------
+
+    fn preds_of(&self, b: Block) -> &[Block] {
+        &self.preds[b.0 as usize]
+    }
 
     fn dominates(&self, a: Block, mut b: Block) -> bool {
         loop {
@@ -845,7 +869,7 @@ impl Gen<'_, '_> {
         let mut out = Vec::new();
         for (p, a) in params.iter().zip(&e.args) {
             let (pt, at) = (self.ty(*p), self.ty(*a));
-            let v = self.val(*a)?;
+            let v = self.use_val(*a)?;
             out.extend(self.coerce(&at, v, &pt)?.into_iter().map(BlockArg::Value));
         }
         Ok(out)
@@ -911,7 +935,19 @@ impl Gen<'_, '_> {
                 let aa = self.edge_args(a)?;
                 let ba = self.edge_args(bb)?;
                 let (ta, tb) = (self.blocks[&a.block], self.blocks[&bb.block]);
-                self.b.ins().brif(cv, ta, &aa, tb, &ba);
+                let (from, _) = self.cur_inst;
+                let loop_test = self.f.block(from).term.successors().len() == 2
+                    && self.preds_of(from).iter().any(|p| self.dominates(from, *p));
+                if loop_test {
+                    // Cranelift lays out a branch's *last* successor right after it: at a
+                    // loop's test the condition is inverted so that the body falls through
+                    // and the back edge is the loop's only taken jump. (An `if` keeps the
+                    // `else` side inline: the rare case is usually the `then` arm.)
+                    let not = self.b.ins().icmp_imm_u(IntCC::Equal, cv, 0);
+                    self.b.ins().brif(not, tb, &ba, ta, &aa);
+                } else {
+                    self.b.ins().brif(cv, ta, &aa, tb, &ba);
+                }
             }
             Term::Ret(v) => {
                 let t = self.ty(*v);
@@ -945,10 +981,6 @@ impl Gen<'_, '_> {
         Ok(out)
     }
 
-    fn arg(&self, v: Value) -> CResult<(Ty, Vals)> {
-        Ok((self.ty(v), self.val(v)?))
-    }
-
     fn inst(&mut self, inst: &ir::Inst) -> CResult<()> {
         let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
         let missing = inst.args.iter().any(|a| !self.vals.contains_key(a));
@@ -958,7 +990,10 @@ impl Gen<'_, '_> {
             self.deopt_now();
             return Ok(());
         }
-        let mut args: Vec<(Ty, Vals)> = inst.args.iter().map(|a| self.arg(*a)).collect::<CResult<_>>()?;
+        let mut args: Vec<(Ty, Vals)> = Vec::with_capacity(inst.args.len());
+        for a in &inst.args {
+            args.push((self.ty(*a), self.use_val(*a)?));
+        }
         // `unbound | T`: check once, then use the T payload (see infer).
         for a in args.iter_mut() {
             if let Ty::Union(ms) = &a.0 {
@@ -1989,7 +2024,32 @@ impl Gen<'_, '_> {
             Builtin::Min | Builtin::Max => {
                 let op = if b == Builtin::Min { CmpOp::Lt } else { CmpOp::Gt };
                 let mut acc = self.coerce(&pos[0].0, pos[0].1.clone(), rt)?;
+                // Where the result is a float (or float | np.float64, one shared slot),
+                // compare the payloads directly: Python keeps the earlier argument
+                // unless the later one is strictly smaller (larger), and
+                // `select(x < acc, x, acc)` / `select(acc < x, x, acc)` say exactly
+                // that, NaN included, lowering to one minsd/maxsd instead of a branch.
+                let payload = match runtime::slot_types(rt)[..] {
+                    [SlotTy::F64] | [SlotTy::F32] => Some(0),
+                    _ if Self::same_repr_family(rt) == Some(Ty::Np(Dtype::Float64)) => Some(1),
+                    _ => None,
+                };
                 for x in &pos[1..] {
+                    if let Some(k) = payload {
+                        let xv = self.coerce(&x.0, x.1.clone(), rt)?;
+                        let (l, r) = if b == Builtin::Min {
+                            (xv[k], acc[k])
+                        } else {
+                            (acc[k], xv[k])
+                        };
+                        let c = self.b.ins().fcmp(FloatCC::LessThan, l, r);
+                        acc = xv
+                            .iter()
+                            .zip(&acc)
+                            .map(|(n, o)| self.b.ins().select(c, *n, *o))
+                            .collect();
+                        continue;
+                    }
                     let accv = (rt.clone(), acc.clone());
                     let c = self.compare_truth(op, x, &accv)?;
                     let xv = self.coerce(&x.0, x.1.clone(), rt)?;

@@ -5,69 +5,72 @@
   unwind DefineNewFrame { offset_upward_to_caller_sp: 16, offset_downward_to_clobbers: 0 }
 block0:
   movq (%rdi), %rax
-  movq 8(%rdi), %rcx
-  movq 0x10(%rdi), %r8
+  movq 8(%rdi), %rax
+  movq 0x10(%rdi), %rax
   movq 0x18(%rdi), %rcx
   movq 0x20(%rdi), %rcx
-  movq 0x28(%rdi), %rsi
-  movq 0x30(%rdi), %r9
-  movq 0x38(%rdi), %rsi
+  movq 0x28(%rdi), %rcx
+  movq 0x30(%rdi), %rsi
+  movq 0x38(%rdi), %rcx
   vmovsd 0x40(%rdi), %xmm0
-  movq 0x48(%rdi), %rsi
-  movl 4(%rdx), %r10d
-  leal 1(%r10), %r11d
-  movl %r11d, 4(%rdx)
+  movq 0x48(%rdi), %rcx
+  movl 4(%rdx), %r8d
+  leal 1(%r8), %r9d
+  movl %r9d, 4(%rdx)
   jmp     label1
 block1:
-  movl 8(%rdx), %r11d
-  leal 1(%r10), %r10d
-  cmpl %r11d, %r10d
+  movl 8(%rdx), %r9d
+  leal 1(%r8), %r8d
+  cmpl %r9d, %r8d
   jnbe    label15; j label2
 block2:
   jmp     label3
 block3:
   jmp     label4
 block4:
-  movq %rsi, %r11
-  addq $0x0, %r11
-  seto %r10b
-  cmpq %r9, %r11
-  setg %r9b
-  orl %r10d, %r9d
-  testb %r9b, %r9b
+  movq %rcx, %r9
+  addq $0x0, %r9
+  seto %r8b
+  cmpq %rsi, %r9
+  setg %sil
+  orl %r8d, %esi
+  testb %sil, %sil
   jnz     label5; j label6
 block6:
-  movq %rsi, %r10
-  addq $0x0, %r10
-  seto %r9b
-  cmpq %r8, %r10
+  addq $0x0, %rcx
+  seto %sil
+  cmpq %rax, %rcx
   setg %r8b
-  orl %r9d, %r8d
+  orl %esi, %r8d
   testb %r8b, %r8b
   jnz     label7; j label8
 block8:
-  uninit  %rdi
-  xorq %rdi, %rdi
+  uninit  %rax
+  xorq %rax, %rax
+  movq 0x48(%rdi), %r8
+  movq 0x20(%rdi), %r9
+  vmovsd 0x40(%rdi), %xmm0
+  movq (%rdi), %r10
   jmp     label9
 block9:
-  cmpq %rsi, %rdi
-  jl      label12; j label10
+  cmpq %r8, %rax
+  jnl     label12; j label10
 block10:
+  vmulsd (%r9, %rax, 8), %xmm0, %xmm1
+  vmovsd %xmm1, (%r10, %rax, 8)
   jmp     label11
 block11:
+  leaq 1(%rax), %rax
+  jmp     label9
+block12:
+  jmp     label13
+block13:
   addl $0xffffffff, 4(%rdx)
   uninit  %rax
   xorl %eax, %eax
   movq %rbp, %rsp
   popq %rbp
   retq
-block12:
-  vmulsd (%rcx, %rdi, 8), %xmm0, %xmm1
-  vmovsd %xmm1, (%rax, %rdi, 8)
-  jmp     label13
-block13:
-  leaq 1(%rdi), %rdi
-  jmp     label9
 block5:
   jmp     label14
 block7:

@@ -5,33 +5,43 @@
   unwind DefineNewFrame { offset_upward_to_caller_sp: 16, offset_downward_to_clobbers: 0 }
 block0:
   movq (%rdi), %rax
-  movq 8(%rdi), %rcx
-  movq 0x10(%rdi), %rcx
-  movq 0x18(%rdi), %r8
-  movl 4(%rdx), %r8d
-  leal 1(%r8), %r9d
-  movl %r9d, 4(%rdx)
+  movq 8(%rdi), %rax
+  movq 0x10(%rdi), %rax
+  movq 0x18(%rdi), %rax
+  movl 4(%rdx), %eax
+  leal 1(%rax), %ecx
+  movl %ecx, 4(%rdx)
   jmp     label1
 block1:
-  movl 8(%rdx), %r9d
-  leal 1(%r8), %r8d
-  cmpl %r9d, %r8d
+  movl 8(%rdx), %ecx
+  leal 1(%rax), %eax
+  cmpl %ecx, %eax
   jnbe    label8; j label2
 block2:
-  uninit  %rdi
-  xorq %rdi, %rdi
-  uninit  %r8
-  xorl %r8d, %r8d
+  uninit  %rax
+  xorq %rax, %rax
+  uninit  %rcx
+  xorl %ecx, %ecx
   uninit  %xmm0
   vxorpd %xmm0, %xmm0, %xmm0
+  movq 0x10(%rdi), %r8
+  movq (%rdi), %rdi
   jmp     label3
 block3:
-  cmpq %rcx, %rdi
-  jl      label6; j label4
+  cmpq %r8, %rax
+  jnl     label6; j label4
 block4:
+  vmovsd (%rdi, %rax, 8), %xmm1
   jmp     label5
 block5:
-  movb %r8b, (%rsi)
+  leaq 1(%rax), %rax
+  movl $0x1, %ecx
+  vaddsd %xmm1, %xmm0, %xmm0
+  jmp     label3
+block6:
+  jmp     label7
+block7:
+  movb %cl, (%rsi)
   vmovsd %xmm0, 8(%rsi)
   addl $0xffffffff, 4(%rdx)
   uninit  %rax
@@ -39,14 +49,6 @@ block5:
   movq %rbp, %rsp
   popq %rbp
   retq
-block6:
-  vmovsd (%rax, %rdi, 8), %xmm1
-  jmp     label7
-block7:
-  leaq 1(%rdi), %rdi
-  movl $0x1, %r8d
-  vaddsd %xmm1, %xmm0, %xmm0
-  jmp     label3
 block8:
   movq (%rdi), %rax
   movq 8(%rdi), %rcx
