@@ -459,6 +459,32 @@ def test_shift_and_power_wrap_like_numba(fn):
     run_both(fn, (2**30,))
 
 
+def float_powers(x, y, n):
+    return (x**0.5, x**2, x**3, x**-2, x**13, x**0, x**-1.0, x**2.0, x**1.0, x**y, x**n, math.pow(x, 0.5))
+
+
+POW_X = [
+    float.fromhex("0x1.5928e6e8447d4p+361"),  # libm pow(x, 0.5) != sqrt(x) here; Numba gives the sqrt
+    -1.6533539966859667, -1.0, -0.0, 0.0, 1.0, 2.5, 1e300, 1e-300, math.inf, -math.inf, math.nan,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("x", POW_X + list(RNG.uniform(-10, 10, 12)))
+@pytest.mark.parametrize("y, n", [(1 / 3, 7), (-0.5, -3), (2.0, 0), (1e6, 70000)])
+def test_float_powers_match_numba_bit_for_bit(x, y, n):
+    # Numba's x ** int multiplies (binary exponentiation) and its x ** 0.5 is a
+    # square root (LLVM's rewrite), where CPython calls pow: njit follows Numba.
+    def outcome(f):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return [float(r).hex() for r in f(x, y, n)]
+        except ZeroDivisionError as e:  # x ** -k with x ** k == 0
+            return repr(e)
+
+    assert outcome(pyston.njit(float_powers)) == outcome(numba.njit(float_powers))
+
+
 def test_frozen_globals_like_numba():
     src = textwrap.dedent(
         """

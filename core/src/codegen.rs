@@ -90,6 +90,8 @@ fn helper_sig(name: &str) -> (Vec<clir::Type>, Vec<clir::Type>) {
         "pyston_ipow" | "pyston_ipow_wrap" => (vec![I64, I64, I64], vec![I32]),
         "pyston_fpow" | "pyston_math_pow" => (vec![F64, F64, I64], vec![I32]),
         "pyston_fdivmod" => (vec![F64, F64, I64], vec![F64]),
+        "pyston_powi_numba" => (vec![F64, I64, I64], vec![I32]),
+        "pyston_raise_zerodiv" => (vec![], vec![]),
         "pyston_fdivmod32" => (vec![F32, F32, I64], vec![F32]),
         "pyston_cdiv" | "pyston_npy_cdiv" => (vec![F64, F64, F64, F64, I64], vec![I32]),
         "pyston_pyround" => (vec![F64, I64, I64], vec![I32]),
@@ -1360,6 +1362,13 @@ impl Gen<'_, '_> {
         let (sa, sb) = (a.0.scalar().unwrap(), b.0.scalar().unwrap());
         let r = binop_result_in(self.env.opts.numba_boxing, op, sa, sb).ok_or_else(|| internal("untyped binop"))?;
         let rt = Ty::from_scalar(r);
+        if op == BinOp::Pow
+            && self.env.opts.numba_boxing
+            && matches!(r, Scalar::Py(Kind::Float) | Scalar::Np(Dtype::Float64))
+        {
+            let x = self.conv_f64(a)?;
+            return Ok((rt, vec![self.numba_pow(x, b)?]));
+        }
         let vals = match r {
             Scalar::Py(Kind::Int) => {
                 let (x, y) = (self.conv_i64(a)?, self.conv_i64(b)?);
@@ -1438,12 +1447,122 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// `x ** y` for a float result as Numba computes it (its LLVM code, not CPython's
+    /// `pow`): an int exponent by binary exponentiation (unrolled when constant), a
+    /// float exponent by libm `pow` with no error checks, except the constants LLVM
+    /// rewrites: `0.5` (a square root), `1.0`, `2.0` and `-1.0`.
+    fn numba_pow(&mut self, x: CV, y: &(Ty, Vals)) -> CResult<CV> {
+        let int_exp = matches!(
+            y.0,
+            Ty::Int | Ty::Bool | Ty::Np(Dtype::Int64 | Dtype::Int32 | Dtype::Bool)
+        );
+        if int_exp {
+            let n = self.conv_i64(y)?;
+            let Some(e) = self.iconst_value(n).filter(|e| e.unsigned_abs() <= 0x10000) else {
+                let slot = self.stack(8);
+                let zero_div = self.call("pyston_powi_numba", &[x, n, slot])?[0];
+                if !self.env.opts.numpy_error_model {
+                    self.raise_zerodiv_if(zero_div)?;
+                }
+                return Ok(self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0));
+            };
+            let (mut r, mut a, mut k) = (None, x, e.unsigned_abs());
+            while k != 0 {
+                if k & 1 == 1 {
+                    r = Some(match r {
+                        None => a,
+                        Some(r) => self.b.ins().fmul(r, a),
+                    });
+                }
+                k >>= 1;
+                if k != 0 {
+                    a = self.b.ins().fmul(a, a);
+                }
+            }
+            let r = r.unwrap_or_else(|| self.b.ins().f64const(1.0));
+            if e < 0 {
+                if !self.env.opts.numpy_error_model {
+                    let zero = self.b.ins().f64const(0.0);
+                    let z = self.b.ins().fcmp(FloatCC::Equal, r, zero);
+                    self.raise_zerodiv_if(z)?;
+                }
+                let one = self.b.ins().f64const(1.0);
+                return Ok(self.b.ins().fdiv(one, r));
+            }
+            return Ok(r);
+        }
+        let yv = self.conv_f64(y)?;
+        Ok(match self.fconst_value(yv) {
+            Some(1.0) => x,
+            Some(2.0) => self.b.ins().fmul(x, x),
+            Some(-1.0) => {
+                let one = self.b.ins().f64const(1.0);
+                self.b.ins().fdiv(one, x)
+            }
+            Some(0.5) => {
+                // pow(x, 0.5) as a square root: -0.0 gives +0.0 and -inf gives +inf.
+                let r = self.b.ins().sqrt(x);
+                let r = self.b.ins().fabs(r);
+                let ninf = self.b.ins().f64const(f64::NEG_INFINITY);
+                let pinf = self.b.ins().f64const(f64::INFINITY);
+                let is_ninf = self.b.ins().fcmp(FloatCC::Equal, x, ninf);
+                self.b.ins().select(is_ninf, pinf, r)
+            }
+            _ => self.call("pow", &[x, yv])?[0],
+        })
+    }
+
+    /// Raises Numba's `ZeroDivisionError("division by zero")` when `cond` holds.
+    fn raise_zerodiv_if(&mut self, cond: CV) -> CResult<()> {
+        let failed = self.b.create_block();
+        let ok = self.b.create_block();
+        self.b.ins().brif(cond, failed, &[], ok, &[]);
+        self.b.switch_to_block(failed);
+        self.b.set_cold_block(failed);
+        self.call("pyston_raise_zerodiv", &[])?;
+        let (cb, ck) = self.cur_inst;
+        let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
+        let ctx = self.ctx.unwrap();
+        self.push_frame_and_fail(ctx, span)?;
+        self.b.switch_to_block(ok);
+        Ok(())
+    }
+
+    /// The value of a Cranelift float constant.
+    fn fconst_value(&self, v: CV) -> Option<f64> {
+        let clir::ValueDef::Result(inst, _) = self.b.func.dfg.value_def(v) else {
+            return None;
+        };
+        match self.b.func.dfg.insts[inst] {
+            clir::InstructionData::UnaryIeee64 { imm, .. } => Some(f64::from_bits(imm.bits())),
+            _ => None,
+        }
+    }
+
+    /// Whether a Cranelift value is a float constant other than zero (a division by
+    /// it needs no zero check).
+    fn nonzero_fconst(&self, v: CV) -> bool {
+        let clir::ValueDef::Result(inst, _) = self.b.func.dfg.value_def(v) else {
+            return false;
+        };
+        match self.b.func.dfg.insts[inst] {
+            clir::InstructionData::UnaryIeee64 { imm, .. } => f64::from_bits(imm.bits()) != 0.0,
+            clir::InstructionData::UnaryIeee32 { imm, .. } => f32::from_bits(imm.bits()) != 0.0,
+            _ => false,
+        }
+    }
+
     /// Integer arithmetic with overflow checks: an overflow deoptimizes (a big
     /// int for Python ints; NumPy's wrap-and-warn for NumPy scalars).
     fn int_op(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type) -> CResult<CV> {
         let bits = ty.bits() as i64;
         let min = if ty == clt::I64 { i64::MIN } else { i32::MIN as i64 };
         Ok(match op {
+            BinOp::Add | BinOp::Sub | BinOp::Mul if self.facts.no_overflow.contains(&self.cur_inst) => match op {
+                BinOp::Add => self.b.ins().iadd(x, y),
+                BinOp::Sub => self.b.ins().isub(x, y),
+                _ => self.b.ins().imul(x, y),
+            },
             BinOp::Add | BinOp::Sub | BinOp::Mul => {
                 let (r, of) = match op {
                     BinOp::Add => self.b.ins().sadd_overflow(x, y),
@@ -1586,14 +1705,14 @@ impl Gen<'_, '_> {
             BinOp::Sub => self.b.ins().fsub(x, y),
             BinOp::Mul => self.b.ins().fmul(x, y),
             BinOp::Div => {
-                if !self.env.opts.numpy_error_model {
+                if !self.env.opts.numpy_error_model && !self.nonzero_fconst(y) {
                     let z = self.b.ins().fcmp(FloatCC::Equal, y, zero);
                     self.deopt_if(z);
                 }
                 self.b.ins().fdiv(x, y)
             }
             BinOp::FloorDiv | BinOp::Mod => {
-                if !self.env.opts.numpy_error_model {
+                if !self.env.opts.numpy_error_model && !self.nonzero_fconst(y) {
                     let z = self.b.ins().fcmp(FloatCC::Equal, y, zero);
                     self.deopt_if(z);
                 }
@@ -2385,6 +2504,10 @@ impl Gen<'_, '_> {
                 self.deopt_if(st);
                 float(self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0))
             }
+            Pow if self.env.opts.numba_boxing => {
+                let y = (Ty::Float, vec![xs[1]]);
+                float(self.numba_pow(x, &y)?)
+            }
             Pow => {
                 let slot = self.stack(8);
                 let st = self.call("pyston_math_pow", &[x, xs[1], slot])?[0];
@@ -2583,6 +2706,19 @@ impl Gen<'_, '_> {
         let a = self.index_i64(start)?;
         let b = self.index_i64(stop)?;
         let s = self.index_i64(step)?;
+        if let (Some(a), Some(b), Some(s)) = (self.iconst_value(a), self.iconst_value(b), self.iconst_value(s)) {
+            if s != 0 {
+                // A literal range (the unrolled `range(-1, 2)` of a stencil): no checks.
+                let n = if s > 0 {
+                    (b as i128 - a as i128 + s as i128 - 1).div_euclid(s as i128).max(0)
+                } else {
+                    (a as i128 - b as i128 - s as i128 - 1).div_euclid(-(s as i128)).max(0)
+                };
+                if let Ok(n) = i64::try_from(n) {
+                    return Ok(vec![self.b.ins().iconst(clt::I64, n)]);
+                }
+            }
+        }
         let z = self.b.ins().icmp_imm_s(IntCC::Equal, s, 0);
         self.deopt_if(z);
         // n = (|stop - start| - 1) / |step| + 1 when the range is non-empty, in

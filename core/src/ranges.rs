@@ -16,6 +16,7 @@
 //! wraparound and bounds checks; `guards` are emitted before the terminator
 //! of each loop's preheader block.
 
+use crate::hir::BinOp;
 use crate::infer::Typed;
 use crate::ir::{Block, Const, Function, Op, Term, Value};
 use crate::types::Ty;
@@ -42,6 +43,9 @@ pub struct IndexFacts {
     pub unchecked: HashSet<(Block, usize, usize)>,
     /// Guards to emit at the end of each preheader block.
     pub guards: HashMap<Block, Vec<Guard>>,
+    /// (block, instruction) of int `+ - *` whose result provably fits in 64
+    /// bits: `i + 1`, `i - 1`, `i * m + j` on loop variables and array sizes.
+    pub no_overflow: HashSet<(Block, usize)>,
 }
 
 /// A range loop's variable: `start <= v < stop` in the blocks `body` dominates.
@@ -132,6 +136,28 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
                 offset: x.offset.checked_sub(y.offset)?,
             }),
             _ => None,
+        }
+    }
+    let ctx = BoundsCtx {
+        f,
+        typed,
+        defs: &defs,
+        consts: &consts,
+        vars: &vars,
+        dominates: &dominates,
+    };
+    for (bi, data) in f.blocks.iter().enumerate() {
+        let b = Block(bi as u32);
+        for (k, inst) in data.insts.iter().enumerate() {
+            if let (Op::Bin { op, .. }, Some(r)) = (&inst.op, inst.result) {
+                if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul)
+                    && *typed.ty(r) == Ty::Int
+                    && inst.args.iter().all(|a| *typed.ty(*a) == Ty::Int)
+                    && ctx.bin_bounds(*op, inst.args[0], inst.args[1], b, 0).is_some()
+                {
+                    facts.no_overflow.insert((b, k));
+                }
+            }
         }
     }
     for (bi, data) in f.blocks.iter().enumerate() {
@@ -228,6 +254,73 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
         }
     }
     facts
+}
+
+/// What bounds of int values are derived from.
+struct BoundsCtx<'a> {
+    f: &'a Function,
+    typed: &'a Typed,
+    defs: &'a HashMap<Value, (Block, usize)>,
+    consts: &'a HashMap<Value, i64>,
+    vars: &'a HashMap<Value, LoopVar>,
+    dominates: &'a dyn Fn(Block, Block) -> bool,
+}
+
+const FULL: (i64, i64) = (i64::MIN, i64::MAX);
+
+impl BoundsCtx<'_> {
+    /// Conservative `[lo, hi]` of an int value as seen in block `at`: constants,
+    /// array dimensions (`0 <= n`), range loop variables inside their loop body
+    /// (`start <= i <= stop - 1`), and `+ - *` of those.
+    fn bounds(&self, v: Value, at: Block, depth: u32) -> (i64, i64) {
+        if let Some(c) = self.consts.get(&v) {
+            return (*c, *c);
+        }
+        if depth > 6 || *self.typed.ty(v) != Ty::Int {
+            return FULL;
+        }
+        if let Some(lv) = self.vars.get(&v) {
+            if !(self.dominates)(lv.body, at) {
+                return FULL;
+            }
+            let lo = self.bounds(lv.start, at, depth + 1).0;
+            let hi = self.bounds(lv.stop, at, depth + 1).1.saturating_sub(1);
+            return (lo, hi.max(lo));
+        }
+        if dim_of(self.f, self.defs, self.consts, v).is_some() {
+            return (0, i64::MAX);
+        }
+        let Some((b, k)) = self.defs.get(&v) else { return FULL };
+        let inst = &self.f.block(*b).insts[*k];
+        match &inst.op {
+            Op::Bin { op, .. } if inst.args.len() == 2 => self
+                .bin_bounds(*op, inst.args[0], inst.args[1], at, depth + 1)
+                .unwrap_or(FULL),
+            _ => FULL,
+        }
+    }
+
+    /// Bounds of `x OP y` when the result cannot overflow 64 bits.
+    fn bin_bounds(&self, op: BinOp, x: Value, y: Value, at: Block, depth: u32) -> Option<(i64, i64)> {
+        if !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul) {
+            return None;
+        }
+        let (a, b) = (self.bounds(x, at, depth), self.bounds(y, at, depth));
+        if op != BinOp::Mul && (a == FULL || b == FULL) {
+            return None;
+        }
+        let (a0, a1, b0, b1) = (a.0 as i128, a.1 as i128, b.0 as i128, b.1 as i128);
+        let (lo, hi) = match op {
+            BinOp::Add => (a0 + b0, a1 + b1),
+            BinOp::Sub => (a0 - b1, a1 - b0),
+            _ => {
+                let p = [a0 * b0, a0 * b1, a1 * b0, a1 * b1];
+                (*p.iter().min().unwrap(), *p.iter().max().unwrap())
+            }
+        };
+        let fits = |x: i128| i64::try_from(x).is_ok();
+        (fits(lo) && fits(hi)).then_some((lo as i64, hi as i64))
+    }
 }
 
 /// `v` as `base + constant` (for `n - 1`, `n + 2`, ...).

@@ -831,6 +831,44 @@ macro_rules! float_divmod {
 float_divmod!(divmod_f32, f32);
 float_divmod!(divmod_f64, f64);
 
+/// `x ** n` for an int exponent under Numba semantics: binary exponentiation
+/// (multiply by `x` for each set bit, squaring `x` as the bits are consumed),
+/// inverted for negative `n`; exponents past 2**16 use `pow`, as Numba does.
+/// Stores the result; returns 1 where the inversion divides by zero (Numba
+/// raises `ZeroDivisionError` there under `error_model="python"`).
+///
+/// # Safety
+/// Called by compiled code; `out` is valid for one write.
+pub unsafe extern "C" fn pyston_powi_numba(x: f64, n: i64, out: *mut f64) -> i32 {
+    let mut k = n.unsigned_abs();
+    let (r, zero_div) = if k > 0x10000 {
+        (x.powf(n as f64), false)
+    } else {
+        let (mut r, mut a) = (1.0f64, x);
+        while k != 0 {
+            if k & 1 == 1 {
+                r *= a;
+            }
+            k >>= 1;
+            a *= a;
+        }
+        if n < 0 {
+            (1.0 / r, r == 0.0)
+        } else {
+            (r, false)
+        }
+    };
+    // SAFETY: the caller passes a stack slot for the result.
+    unsafe { *out = r };
+    zero_div as i32
+}
+
+/// Sets Numba's `ZeroDivisionError("division by zero")` (compiled code then
+/// returns the error).
+pub extern "C" fn pyston_raise_zerodiv() {
+    Python::attach(|py| pyo3::exceptions::PyZeroDivisionError::new_err("division by zero").restore(py));
+}
+
 /// NumPy's float32 divmod (`npy_divmodf`): returns the floor quotient, stores the modulo.
 ///
 /// # Safety
@@ -1622,6 +1660,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_math_pow", pyston_math_pow as *const u8),
         ("pyston_fdivmod", pyston_fdivmod as *const u8),
         ("pyston_fdivmod32", pyston_fdivmod32 as *const u8),
+        ("pyston_powi_numba", pyston_powi_numba as *const u8),
+        ("pyston_raise_zerodiv", pyston_raise_zerodiv as *const u8),
         ("pyston_cdiv", pyston_cdiv as *const u8),
         ("pyston_npy_cdiv", pyston_npy_cdiv as *const u8),
         ("pyston_pyround", pyston_pyround as *const u8),
