@@ -691,3 +691,48 @@ def loop_with_array_counter(a, n):
 def test_control_flow_with_side_effects():
     a = np.zeros(2, dtype=np.int64)
     assert_same_all(loop_with_array_counter, [(a, 0), (a, 1), (a, 10), (a, 1001)])
+
+
+@pyston.fast
+def folded_away_assignment(x):
+    if 0:
+        w = 1
+    if x > 0 and 0:
+        w = 2
+    return w if x else x
+
+
+@pyston.fast
+def constant_operands(x):
+    a = 0 or x
+    b = 1 and x
+    c = False or x
+    d = None or 0.0 or x
+    e = 2 or undefined_name  # noqa: F821 (never evaluated)
+    return a, b, c, d, e, (x if 1 else undefined_name)  # noqa: F821
+
+
+@pytest.mark.parametrize("x", [0, 1, -2, 0.0, 2.5, True])
+def test_constant_tests_fold_like_python(x):
+    # The unbound `w` raises UnboundLocalError exactly as in CPython; operands
+    # after a deciding constant are never evaluated (no NameError).
+    assert_same(folded_away_assignment, x)
+    assert_same(constant_operands, x)
+
+
+@pyston.fast
+def wrapped_indexes(n, d):
+    # `(i + d) % n` and `// n` with 0 <= i + d < n take a division-free path.
+    s = 0
+    t = 0
+    for i in range(-2, 9):
+        s = s * 3 + (i + d) % n
+        t = t * 3 + (i + d) // n
+    return s, t
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, -1, -3, I64_MAX, I64_MIN])
+@pytest.mark.parametrize("d", [-3, -1, 0, 1, 4])
+def test_floor_mod_and_div_fast_path(n, d):
+    assert_same(wrapped_indexes, n, d)
+    assert_same(wrapped_indexes, 0, d)  # ZeroDivisionError, as CPython

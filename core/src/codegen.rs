@@ -1588,40 +1588,28 @@ impl Gen<'_, '_> {
                     self.b.ins().band_imm_s(x, c - 1)
                 }
             }
-            BinOp::FloorDiv | BinOp::Mod => {
-                let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
-                let y = if self.env.opts.numpy_error_model {
-                    // error_model="numpy": x // 0 and x % 0 are 0 (divide by 1, then select 0).
-                    let one = self.b.ins().iconst(ty, 1);
-                    self.b.ins().select(zero, one, y)
+            BinOp::FloorDiv | BinOp::Mod if self.iconst_value(y).is_none() => {
+                // 0 <= x < y (a wrapped index `(i + 1) % n`): x % y is x and x // y is 0,
+                // with no division; other operands take the general path.
+                let nonneg = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, x, 0);
+                let below = self.b.ins().icmp(IntCC::SignedLessThan, x, y);
+                let easy = self.b.ins().band(nonneg, below);
+                let fast = if op == BinOp::Mod {
+                    x
                 } else {
-                    self.deopt_if(zero);
-                    y
+                    self.b.ins().iconst(ty, 0)
                 };
-                let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, x, min);
-                let is_m1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
-                let of = self.b.ins().band(is_min, is_m1);
-                self.deopt_if(of);
-                let q = self.b.ins().sdiv(x, y);
-                let r = self.b.ins().srem(x, y);
-                let rnz = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
-                let sx = self.b.ins().bxor(r, y);
-                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, sx, 0);
-                let adj = self.b.ins().band(rnz, neg);
-                let res = if op == BinOp::FloorDiv {
-                    let adj = self.b.ins().uextend(ty, adj);
-                    self.b.ins().isub(q, adj)
-                } else {
-                    let r2 = self.b.ins().iadd(r, y);
-                    self.b.ins().select(adj, r2, r)
-                };
-                if self.env.opts.numpy_error_model {
-                    let z = self.b.ins().iconst(ty, 0);
-                    self.b.ins().select(zero, z, res)
-                } else {
-                    res
-                }
+                let slow = self.b.create_block();
+                let done = self.b.create_block();
+                let r = self.b.append_block_param(done, ty);
+                self.b.ins().brif(easy, done, &[BlockArg::Value(fast)], slow, &[]);
+                self.b.switch_to_block(slow);
+                let res = self.int_divmod(op, x, y, ty, min);
+                self.b.ins().jump(done, &[BlockArg::Value(res)]);
+                self.b.switch_to_block(done);
+                r
             }
+            BinOp::FloorDiv | BinOp::Mod => self.int_divmod(op, x, y, ty, min),
             BinOp::Pow => {
                 let (x64, y64) = if ty == clt::I64 {
                     (x, y)
@@ -1680,6 +1668,44 @@ impl Gen<'_, '_> {
             }
             BinOp::Div | BinOp::MatMul => return Err(internal("int_op")),
         })
+    }
+
+    /// Python's floor division or modulo of ints: a zero divisor deoptimizes
+    /// (ZeroDivisionError) unless `error_model="numpy"` (then 0), as does
+    /// `MIN // -1` (the result needs a big int).
+    fn int_divmod(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type, min: i64) -> CV {
+        let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+        let y = if self.env.opts.numpy_error_model {
+            // error_model="numpy": x // 0 and x % 0 are 0 (divide by 1, then select 0).
+            let one = self.b.ins().iconst(ty, 1);
+            self.b.ins().select(zero, one, y)
+        } else {
+            self.deopt_if(zero);
+            y
+        };
+        let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, x, min);
+        let is_m1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
+        let of = self.b.ins().band(is_min, is_m1);
+        self.deopt_if(of);
+        let q = self.b.ins().sdiv(x, y);
+        let r = self.b.ins().srem(x, y);
+        let rnz = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
+        let sx = self.b.ins().bxor(r, y);
+        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, sx, 0);
+        let adj = self.b.ins().band(rnz, neg);
+        let res = if op == BinOp::FloorDiv {
+            let adj = self.b.ins().uextend(ty, adj);
+            self.b.ins().isub(q, adj)
+        } else {
+            let r2 = self.b.ins().iadd(r, y);
+            self.b.ins().select(adj, r2, r)
+        };
+        if self.env.opts.numpy_error_model {
+            let z = self.b.ins().iconst(ty, 0);
+            self.b.ins().select(zero, z, res)
+        } else {
+            res
+        }
     }
 
     fn float_op(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type, python: bool) -> CResult<CV> {

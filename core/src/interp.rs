@@ -150,6 +150,38 @@ fn exec(
     }
 }
 
+/// The variable an unbound value stands for when it reaches an unnamed merge
+/// parameter (`w if x else y`): the name of the `undef` that can flow into it.
+fn undef_name(f: &Function, v: Value) -> Option<String> {
+    let defs = f.definitions();
+    let mut seen = std::collections::HashSet::new();
+    let mut todo = vec![v];
+    while let Some(v) = todo.pop() {
+        if !seen.insert(v) {
+            continue;
+        }
+        if let Some((b, k)) = defs.get(&v) {
+            if let Op::Undef(name) = &f.block(*b).insts[*k].op {
+                return Some(name.clone());
+            }
+            continue;
+        }
+        // A block parameter: follow the values every edge passes to it.
+        for (bi, data) in f.blocks.iter().enumerate() {
+            if let Some(pi) = data.params.iter().position(|p| *p == v) {
+                for pred in &f.blocks {
+                    for e in pred.term.successors() {
+                        if e.block.0 as usize == bi {
+                            todo.push(e.args[pi]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
 fn unbound(py: Python<'_>, name: &str) -> PyErr {
     let new_msg = py.version_info() >= (3, 11);
     if new_msg {
@@ -165,7 +197,11 @@ fn get(py: Python<'_>, f: &Function, vals: &[Slot], v: Value) -> PyResult<Py<PyA
     match &vals[v.0 as usize] {
         Some(o) => Ok(o.clone_ref(py)),
         None => {
-            let name = f.values[v.0 as usize].name.clone().unwrap_or_else(|| format!("{v}"));
+            let name = f.values[v.0 as usize]
+                .name
+                .clone()
+                .or_else(|| undef_name(f, v))
+                .unwrap_or_else(|| format!("{v}"));
             Err(unbound(py, &name))
         }
     }

@@ -33,6 +33,7 @@ pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
         locals: HashSet::new(),
         loops: Vec::new(),
         hidden: 0,
+        consts: HashMap::new(),
     };
     for p in &def.params {
         l.locals.insert(p.clone());
@@ -102,6 +103,10 @@ struct Lowerer {
     /// (continue target, break target)
     loops: Vec<(Block, Block)>,
     hidden: u32,
+    /// Values defined as constants: comparisons and branches on them fold while
+    /// lowering (after unrolling `for di in range(-1, 2)`, `if di != 0 or dj != 0`
+    /// is known for each copy and only the taken side is emitted).
+    consts: HashMap<Value, Const>,
 }
 
 impl Lowerer {
@@ -132,6 +137,9 @@ impl Lowerer {
 
     fn emit(&mut self, b: Block, op: Op, args: Vec<Value>, span: Span) -> Value {
         let r = self.f.new_value(None);
+        if let Op::Const(c) = &op {
+            self.consts.insert(r, c.clone());
+        }
         self.f.block_mut(b).insts.push(Inst {
             result: Some(r),
             op,
@@ -183,7 +191,7 @@ impl Lowerer {
             match preds.len() {
                 0 => {
                     // Read before any assignment: UnboundLocalError at run time.
-                    let r = self.f.new_value(None);
+                    let r = self.f.new_value(Some(name.to_string()));
                     self.f.block_mut(b).insts.insert(
                         0,
                         Inst {
@@ -293,6 +301,10 @@ impl Lowerer {
             },
             StmtKind::If(test, body, orelse) => {
                 let c = self.cond(test)?;
+                if let Some(Const::Bool(t)) = self.consts.get(&c) {
+                    // A constant test: only the side that runs is lowered.
+                    return self.stmts(if *t { body } else { orelse });
+                }
                 let from = self.block();
                 let (tb, eb, merge) = (self.new_block(), self.new_block(), self.new_block());
                 self.terminate(
@@ -666,7 +678,39 @@ impl Lowerer {
 
     fn cond(&mut self, e: &Expr) -> CResult<Value> {
         let v = self.expr(e)?;
+        if let Some(t) = self.const_truth(v) {
+            return Ok(self.emit_cur(Op::Const(Const::Bool(t)), vec![], e.span));
+        }
         Ok(self.emit_cur(Op::Truth, vec![v], e.span))
+    }
+
+    /// The truth of a value known to be a number, bool or None constant.
+    fn const_truth(&self, v: Value) -> Option<bool> {
+        match self.consts.get(&v)? {
+            Const::Int(i) => Some(*i != 0),
+            Const::Bool(b) => Some(*b),
+            Const::Float(x) => Some(*x != 0.0),
+            Const::None => Some(false),
+            _ => None,
+        }
+    }
+
+    /// `a OP b` for int or bool constants (exact, as Python compares them).
+    fn fold_compare(&self, op: CmpOp, a: Value, b: Value) -> Option<bool> {
+        let int = |v: Value| match self.consts.get(&v)? {
+            Const::Int(i) => Some(*i),
+            Const::Bool(b) => Some(*b as i64),
+            _ => None,
+        };
+        let (x, y) = (int(a)?, int(b)?);
+        Some(match op {
+            CmpOp::Eq => x == y,
+            CmpOp::Ne => x != y,
+            CmpOp::Lt => x < y,
+            CmpOp::Le => x <= y,
+            CmpOp::Gt => x > y,
+            CmpOp::Ge => x >= y,
+        })
     }
 
     fn expr(&mut self, e: &Expr) -> CResult<Value> {
@@ -717,10 +761,29 @@ impl Lowerer {
                 self.emit_cur(Op::Unary(*op), vec![a], span)
             }
             ExprKind::BoolOp(is_and, vals) => {
+                // Leading constant operands fold: one that decides is the result (the
+                // rest is never evaluated); one that does not is skipped.
+                let mut first = 0;
+                let mut v = self.expr(&vals[0])?;
+                while first + 1 < vals.len() {
+                    match self.const_truth(v) {
+                        Some(t) if t != *is_and => return Ok(v),
+                        Some(_) => {
+                            first += 1;
+                            v = self.expr(&vals[first])?;
+                        }
+                        None => break,
+                    }
+                }
+                if first + 1 == vals.len() {
+                    return Ok(v);
+                }
                 let merge = self.new_block();
                 let r = self.add_param(merge, "%boolop");
-                for (i, ve) in vals.iter().enumerate() {
-                    let v = self.expr(ve)?;
+                for (i, ve) in vals.iter().enumerate().skip(first) {
+                    if i > first {
+                        v = self.expr(ve)?;
+                    }
                     if i + 1 == vals.len() {
                         self.jump(merge, vec![v], span);
                     } else {
@@ -763,6 +826,9 @@ impl Lowerer {
                 let mut left = self.expr(first)?;
                 if rest.len() == 1 {
                     let right = self.expr(&rest[0].1)?;
+                    if let Some(t) = self.fold_compare(rest[0].0, left, right) {
+                        return Ok(self.emit_cur(Op::Const(Const::Bool(t)), vec![], span));
+                    }
                     return Ok(self.emit_cur(Op::Cmp(rest[0].0), vec![left, right], span));
                 }
                 let merge = self.new_block();
@@ -849,6 +915,9 @@ impl Lowerer {
             }
             ExprKind::IfExp(test, a, b) => {
                 let c = self.cond(test)?;
+                if let Some(Const::Bool(t)) = self.consts.get(&c) {
+                    return self.expr(if *t { a } else { b });
+                }
                 let from = self.block();
                 let (tb, eb, merge) = (self.new_block(), self.new_block(), self.new_block());
                 let r = self.add_param(merge, "%ifexp");
