@@ -29,7 +29,10 @@ CASES = {
     "dot": (np.ones(8), np.ones(8)),
     "scale_into": (np.zeros(8), np.ones(8), 2.0, 8),
     "sum_iter": (np.ones(8),),
+    "axpy": (1.5, np.ones(8), np.ones(8), np.zeros(8)),
+    "clip_f32": (np.ones(8, dtype=np.float32), np.zeros(8, dtype=np.float32), np.float32(0.5), np.float32(2.0)),
 }
+PACKED = r"\bv(mov(u|a)p[sd]|(add|sub|mul|div|min|max|and)p[sd])\b"
 
 
 def listing(name):
@@ -38,17 +41,17 @@ def listing(name):
     return f.inspect_asm()
 
 
-def loop_blocks(asm):
-    """The blocks of the loop cycle through the block with the element accesses."""
+def loop_blocks(asm, access=r"\(%\w+, %\w+, [1248]\)"):
+    """The blocks of the first loop cycle through a block with element accesses
+    (matching `access`; the default is any scaled-index memory operand)."""
     blocks = {}
     for chunk in re.split(r"\n(?=block\d+:)", asm):
         m = re.match(r"block(\d+):", chunk)
         if m:
             blocks[int(m.group(1))] = chunk
     succ = {b: [int(x) for x in re.findall(r"\blabel(\d+)", text)] for b, text in blocks.items()}
-    hot = [b for b, text in blocks.items() if re.search(r"\(%\w+, %\w+, [1248]\)", text)]
+    hot = [b for b, text in blocks.items() if re.search(access, text)]
     assert hot, "no indexed memory access found"
-    start = hot[0]
 
     def reach(src):
         seen, todo = set(), [src]
@@ -60,9 +63,11 @@ def loop_blocks(asm):
                     todo.append(n)
         return seen
 
-    cycle = [b for b in reach(start) if start in reach(b)]
-    assert start in cycle, "the element accesses are not in a loop"
-    return [blocks[b] for b in sorted(cycle)]
+    for start in hot:
+        cycle = [b for b in reach(start) if start in reach(b)]
+        if start in cycle:
+            return [blocks[b] for b in sorted(cycle)]
+    raise AssertionError("the element accesses are not in a loop")
 
 
 def checks_in_loop(asm):
@@ -91,6 +96,28 @@ def test_no_bounds_check_in_inner_loop(name):
     # only contain its own exit test.
     asm = listing(name)
     assert checks_in_loop(asm) == 1, "\n".join(loop_blocks(asm))
+
+
+@x86
+@pytest.mark.parametrize(
+    "name, ops",
+    [
+        ("scale_into", ["vmulpd", "vmovupd"]),
+        ("axpy", ["vmulpd", "vaddpd", "vmovupd"]),
+        ("clip_f32", ["vandps", "vmaxps", "vminps", "vmovups"]),
+    ],
+)
+def test_elementwise_loops_are_vectorized(name, ops):
+    # The SIMD loop: packed loads, arithmetic and stores on 2 x f64 / 4 x f32
+    # lanes, its exit test as the only compare, nothing spilled; the scalar loop
+    # after it runs the tail.
+    asm = listing(name)
+    loop = "\n".join(loop_blocks(asm, access=PACKED))
+    for op in ops:
+        assert op in loop, loop
+    assert len(re.findall(r"^\s+cmp\w*\b", loop, re.M)) == 1, loop
+    assert "%rsp" not in loop and "offset:" not in loop, loop
+    assert "label" in "\n".join(loop_blocks(asm))  # and a scalar loop still exists
 
 
 def test_hoisted_guard_still_raises_at_the_right_iteration():

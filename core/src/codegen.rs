@@ -28,6 +28,8 @@ use pyston_numeric::{Dtype, Kind, Layout};
 use pyston_optin::Options;
 use std::collections::{HashMap, HashSet};
 
+mod simd;
+
 type CV = clir::Value;
 type CB = clir::Block;
 type Vals = Vec<CV>;
@@ -153,6 +155,18 @@ pub fn build(
         loop_marks: HashMap::new(),
         idom: crate::ranges::dominators(f),
         preds: f.predecessors(),
+        def_block: f
+            .definitions()
+            .into_iter()
+            .map(|(v, (b, _))| (v, b))
+            .chain(
+                f.blocks
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, d)| d.params.iter().map(move |p| (*p, Block(i as u32)))),
+            )
+            .collect(),
+        vec_loops: HashMap::new(),
     };
     let r = g.run();
     let Gen {
@@ -199,6 +213,10 @@ struct Gen<'a, 'b> {
     loop_marks: HashMap<Block, clir::StackSlot>,
     idom: HashMap<Block, Block>,
     preds: Vec<Vec<Block>>,
+    /// The block defining each value (instruction results and block parameters).
+    def_block: HashMap<Value, Block>,
+    /// Loops with a SIMD version, by header (see `simd`).
+    vec_loops: HashMap<Block, simd::VecLoop>,
 }
 
 fn internal(msg: impl Into<String>) -> CompileError {
@@ -277,6 +295,7 @@ impl Gen<'_, '_> {
             }
         }
         self.plan_loop_collection();
+        self.plan_vector_loops();
         // Prologue: load the arguments from the slot array.
         self.b.switch_to_block(prologue);
         let params = self.b.block_params(prologue).to_vec();
@@ -926,9 +945,18 @@ impl Gen<'_, '_> {
         }
         match t {
             Term::Jump(e) => {
-                let args = self.edge_args(e)?;
+                let mut args = self.edge_args(e)?;
                 let (from, _) = self.cur_inst;
                 self.loop_edge(from, e, &args)?;
+                if let Some(plan) = self.vec_loops.get(&e.block).cloned() {
+                    if !self.dominates(e.block, from) {
+                        // Entering a loop with a SIMD version: it runs first.
+                        let BlockArg::Value(i0) = args[0] else {
+                            return Err(internal("simd: loop variable"));
+                        };
+                        args[0] = BlockArg::Value(self.emit_vector_loop(&plan, i0)?);
+                    }
+                }
                 let target = self.blocks[&e.block];
                 self.b.ins().jump(target, &args);
             }
@@ -1539,6 +1567,17 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// The value of a Cranelift f32 constant.
+    fn f32const_value(&self, v: CV) -> Option<f64> {
+        let clir::ValueDef::Result(inst, _) = self.b.func.dfg.value_def(v) else {
+            return None;
+        };
+        match self.b.func.dfg.insts[inst] {
+            clir::InstructionData::UnaryIeee32 { imm, .. } => Some(f32::from_bits(imm.bits()) as f64),
+            _ => None,
+        }
+    }
+
     /// Whether a Cranelift value is a float constant other than zero (a division by
     /// it needs no zero check).
     fn nonzero_fconst(&self, v: CV) -> bool {
@@ -1721,7 +1760,13 @@ impl Gen<'_, '_> {
         // check there costs more than the operation in tight loops, so those
         // warnings are not reproduced (docs/semantics.md).
         let np_checked = !python && !self.env.opts.fastmath && !self.env.opts.numba_boxing;
-        if np_checked && matches!(op, BinOp::Div | BinOp::FloorDiv | BinOp::Mod) {
+        // x / c with a constant |c| >= 1 cannot overflow, nor make a NaN from non-NaN x.
+        let tame_div = op == BinOp::Div
+            && self
+                .fconst_value(y)
+                .or_else(|| self.f32const_value(y))
+                .is_some_and(|c| c.abs() >= 1.0);
+        if np_checked && !tame_div && matches!(op, BinOp::Div | BinOp::FloorDiv | BinOp::Mod) {
             let r = self.float_op(op, x, y, ty, true)?;
             self.np_float_check(r, &[x, y], ty);
             return Ok(r);

@@ -38,3 +38,8 @@ def int_sum_as_int(a):
     for x in a:
         s += int(x) + int(abs(x))
     return s
+
+
+def clip_f32(a, out, lo, hi):
+    for i in range(len(a)):
+        out[i] = min(max(abs(a[i]), lo), hi)

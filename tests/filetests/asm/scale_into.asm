@@ -4,67 +4,98 @@
   movq %rsp, %rbp
   unwind DefineNewFrame { offset_upward_to_caller_sp: 16, offset_downward_to_clobbers: 0 }
 block0:
-  movq (%rdi), %rax
-  movq 8(%rdi), %rax
-  movq 0x10(%rdi), %rax
-  movq 0x18(%rdi), %rcx
-  movq 0x20(%rdi), %rcx
-  movq 0x28(%rdi), %rcx
-  movq 0x30(%rdi), %rsi
-  movq 0x38(%rdi), %rcx
+  movq (%rdi), %r9
+  movq 8(%rdi), %r9
+  movq 0x10(%rdi), %r9
+  movq 0x18(%rdi), %r10
+  movq 0x20(%rdi), %r10
+  movq 0x28(%rdi), %r10
+  movq 0x30(%rdi), %r10
+  movq 0x38(%rdi), %r11
   vmovsd 0x40(%rdi), %xmm0
-  movq 0x48(%rdi), %rcx
-  movl 4(%rdx), %r8d
-  leal 1(%r8), %r9d
-  movl %r9d, 4(%rdx)
+  movq 0x48(%rdi), %rax
+  movl 4(%rdx), %r11d
+  leal 1(%r11), %ecx
+  movl %ecx, 4(%rdx)
   jmp     label1
 block1:
-  movl 8(%rdx), %r9d
-  leal 1(%r8), %r8d
-  cmpl %r9d, %r8d
-  jnbe    label15; j label2
+  movl 8(%rdx), %ecx
+  leal 1(%r11), %r11d
+  cmpl %ecx, %r11d
+  jnbe    label21; j label2
 block2:
   jmp     label3
 block3:
   jmp     label4
 block4:
-  movq %rcx, %r9
-  addq $0x0, %r9
-  seto %r8b
-  cmpq %rsi, %r9
+  movq %rax, %rsi
+  addq $0x0, %rsi
+  seto %cl
+  cmpq %r10, %rsi
   setg %sil
-  orl %r8d, %esi
+  orl %ecx, %esi
   testb %sil, %sil
   jnz     label5; j label6
 block6:
-  addq $0x0, %rcx
-  seto %sil
-  cmpq %rax, %rcx
-  setg %r8b
-  orl %esi, %r8d
-  testb %r8b, %r8b
+  addq $0x0, %rax
+  seto %cl
+  cmpq %r9, %rax
+  setg %al
+  orl %ecx, %eax
+  testb %al, %al
   jnz     label7; j label8
 block8:
-  uninit  %rax
-  xorq %rax, %rax
+  movq (%rdi), %rax
+  movq 0x10(%rdi), %rcx
+  leaq (%rax, %rcx, 8), %rsi
+  movq 0x20(%rdi), %rcx
+  cmpq %rcx, %rsi
+  setbe %r9b
+  movq 0x30(%rdi), %rsi
+  leaq (%rcx, %rsi, 8), %rsi
+  cmpq %rax, %rsi
+  setbe %sil
+  orl %esi, %r9d
+  uninit  %rsi
+  xorq %rsi, %rsi
   movq 0x48(%rdi), %r8
-  movq 0x20(%rdi), %r9
+  leaq -2(%r8), %r11
+  movabsq $0x8000000000000000, %r10
+  cmpq (%rip), %r8
+  cmovgeq %r11, %r10
   vmovsd 0x40(%rdi), %xmm0
-  movq (%rdi), %r10
-  jmp     label9
+  vpshufd $0x44, %xmm0, %xmm1
+  testb %r9b, %r9b
+  jnz     label9; j label10
 block9:
-  cmpq %r8, %rax
-  jnl     label12; j label10
-block10:
-  vmulsd (%r9, %rax, 8), %xmm0, %xmm1
-  vmovsd %xmm1, (%r10, %rax, 8)
   jmp     label11
+block10:
+  jmp     label14
 block11:
-  leaq 1(%rax), %rax
-  jmp     label9
+  cmpq %r10, %rsi
+  jnle    label12; j label13
 block12:
-  jmp     label13
+  jmp     label14
 block13:
+  vmulpd (%rcx, %rsi, 8), %xmm1, %xmm2
+  vmovupd %xmm2, (%rax, %rsi, 8)
+  leaq 2(%rsi), %rsi
+  jmp     label11
+block14:
+  jmp     label15
+block15:
+  cmpq %r8, %rsi
+  jnl     label18; j label16
+block16:
+  vmulsd (%rcx, %rsi, 8), %xmm0, %xmm1
+  vmovsd %xmm1, (%rax, %rsi, 8)
+  jmp     label17
+block17:
+  leaq 1(%rsi), %rsi
+  jmp     label15
+block18:
+  jmp     label19
+block19:
   addl $0xffffffff, 4(%rdx)
   uninit  %rax
   xorl %eax, %eax
@@ -72,10 +103,10 @@ block13:
   popq %rbp
   retq
 block5:
-  jmp     label14
+  jmp     label20
 block7:
-  jmp     label14
-block14:
+  jmp     label20
+block20:
   movq (%rdi), %rax
   movq 8(%rdi), %rcx
   movq 0x10(%rdi), %rsi
@@ -104,7 +135,7 @@ block14:
   movq %rbp, %rsp
   popq %rbp
   retq
-block15:
+block21:
   movq (%rdi), %rax
   movq 8(%rdi), %rcx
   movq 0x10(%rdi), %rsi
@@ -121,10 +152,10 @@ block15:
   movq %rcx, 0x38(%rdx)
   movq %rsi, 0x40(%rdx)
   movq %r8, 0x48(%rdx)
-  vmovsd 0x40(%rdi), %xmm0
-  vmovsd %xmm0, 0x50(%rdx)
-  movq 0x48(%rdi), %rax
-  movq %rax, 0x58(%rdx)
+  vmovsd 0x40(%rdi), %xmm4
+  vmovsd %xmm4, 0x50(%rdx)
+  movq 0x48(%rdi), %rsi
+  movq %rsi, 0x58(%rdx)
   movl $0x2, %eax
   movl $0x2, (%rdx)
   addl $0xffffffff, 4(%rdx)

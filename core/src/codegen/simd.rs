@@ -1,0 +1,692 @@
+//! SIMD versions of element-wise loops.
+//!
+//! Cranelift has no auto-vectorizer, so codegen adds one for the loops that
+//! matter most: a counted `for i in range(...)` loop (step 1) whose body is
+//! straight-line float arithmetic on array elements indexed `X[..., i + c]`
+//! along the array's unit-stride axis, with at least one store. Such a loop
+//! gets a 128-bit version (2 x f64 or 4 x f32 lanes) that runs first, while
+//! `i + lanes <= stop`; the original scalar loop then finishes the remaining
+//! iterations (the tail), or all of them when a run-time check says the
+//! arrays written and read overlap.
+//!
+//! Every lane computes exactly what the scalar loop computes for its
+//! iteration (IEEE operations are lane-wise identical, and the loop has no
+//! loop-carried values), loads of an iteration happen before its stores,
+//! and the only instructions allowed are those that cannot leave the fast
+//! path: index checks must be proven away by `ranges`, and a division must be
+//! by a constant that cannot raise or warn. So strict-mode results stay
+//! bit-identical to the sequential loop.
+
+use super::*;
+
+/// A loop codegen vectorizes (see the module docs).
+#[derive(Clone, Debug)]
+pub(super) struct VecLoop {
+    /// The loop variable `i` (the header's only parameter) and its bound.
+    var: Value,
+    stop: Value,
+    /// The body, a chain of blocks from the header's `true` successor to the latch.
+    body: Vec<Block>,
+    /// The latch's `i + 1`, not emitted in vector form.
+    step_inst: (Block, usize),
+    elem: SlotTy,
+    /// Pairs of arrays (one written) that must not overlap at run time.
+    disjoint: Vec<(Value, Value)>,
+}
+
+impl VecLoop {
+    fn lane_ty(&self) -> clir::Type {
+        match self.elem {
+            SlotTy::F32 => clt::F32X4,
+            _ => clt::F64X2,
+        }
+    }
+
+    fn lanes(&self) -> i64 {
+        self.lane_ty().lane_count() as i64
+    }
+}
+
+/// What a value is in the vector body.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    /// The same for every lane (defined before the loop, or computed from such values).
+    Inv,
+    /// `i + c`.
+    Idx(i64),
+    /// One value per lane.
+    Lane,
+}
+
+/// What the body of a vectorized loop computes, per IR value.
+#[derive(Clone, Debug)]
+enum VV {
+    Inv(Vals),
+    Idx(i64),
+    Lane(CV),
+}
+
+/// The lane type of a float value. `float | np.float64` (what `max(a[i], lo)`
+/// returns) counts as f64: both members have the same bits, and every vector
+/// operation (arithmetic, min/max, abs, a store) treats them alike.
+fn float_slot(t: &Ty) -> Option<SlotTy> {
+    match t {
+        Ty::Float | Ty::Np(Dtype::Float64) => Some(SlotTy::F64),
+        Ty::Np(Dtype::Float32) => Some(SlotTy::F32),
+        Ty::Union(ms) if ms.iter().all(|m| matches!(m, Ty::Float | Ty::Np(Dtype::Float64))) => Some(SlotTy::F64),
+        _ => None,
+    }
+}
+
+fn plain_scalar(t: &Ty) -> bool {
+    matches!(t, Ty::Int | Ty::Bool | Ty::Float | Ty::Np(_))
+}
+
+impl Gen<'_, '_> {
+    /// Finds the loops to vectorize (analysis only; see the module docs).
+    pub(super) fn plan_vector_loops(&mut self) {
+        if std::env::var_os("PYSTON_NO_SIMD").is_some() {
+            return;
+        }
+        for (hi, h) in self.f.blocks.iter().enumerate() {
+            let header = Block(hi as u32);
+            if let Some(plan) = self.vector_plan(header, h) {
+                self.vec_loops.insert(header, plan);
+            }
+        }
+    }
+
+    fn vector_plan(&self, header: Block, h: &ir::BlockData) -> Option<VecLoop> {
+        let Term::Br(c, body_edge, _) = &h.term else {
+            return None;
+        };
+        if h.params.len() != 1 || !body_edge.args.is_empty() || body_edge.block == header {
+            return None;
+        }
+        let var = h.params[0];
+        // The header tests `i < stop` (perhaps through `truth`) and nothing else.
+        let (cmp, truth) = match h.insts.as_slice() {
+            [a] => (a, None),
+            [a, b] => (a, Some(b)),
+            _ => return None,
+        };
+        if cmp.op != Op::Cmp(CmpOp::Lt) || cmp.args[0] != var || *self.typed.ty(var) != Ty::Int {
+            return None;
+        }
+        let stop = cmp.args[1];
+        match truth {
+            None if cmp.result == Some(*c) => {}
+            Some(t) if t.op == Op::Truth && t.args[0] == cmp.result? && t.result == Some(*c) => {}
+            _ => return None,
+        }
+        if *self.typed.ty(stop) != Ty::Int || self.loop_defined(stop, header) {
+            return None;
+        }
+        // The body: a chain of single-predecessor blocks ending in the latch.
+        let mut body = Vec::new();
+        let mut b = body_edge.block;
+        let latch = loop {
+            if body.contains(&b) || body.len() > 16 || self.preds_of(b).len() != 1 {
+                return None;
+            }
+            body.push(b);
+            let Term::Jump(e) = &self.f.block(b).term else {
+                return None;
+            };
+            if e.block == header {
+                break b;
+            }
+            b = e.block;
+        };
+        let preds = self.preds_of(header);
+        if preds.len() != 2 || !preds.contains(&latch) {
+            return None;
+        }
+        let Term::Jump(back) = &self.f.block(latch).term else {
+            return None;
+        };
+        let k = self
+            .f
+            .block(latch)
+            .insts
+            .iter()
+            .position(|i| i.result == Some(back.args[0]))?;
+        let step = &self.f.block(latch).insts[k];
+        if step.op != Op::RangeNext || step.args[0] != var || self.consts.get(&step.args[1]) != Some(&Const::Int(1)) {
+            return None;
+        }
+        let step_inst = (latch, k);
+        if self.loop_marks.contains_key(&header) {
+            return None;
+        }
+        // Classify every instruction of the body.
+        let mut kinds: HashMap<Value, Kind> = HashMap::new();
+        kinds.insert(var, Kind::Idx(0));
+        let mut elem: Option<SlotTy> = None;
+        let mut stores: Vec<(Value, Vec<Value>)> = Vec::new();
+        let mut loads: Vec<(Value, Vec<Value>)> = Vec::new();
+        for &blk in &body {
+            for (k, inst) in self.f.block(blk).insts.iter().enumerate() {
+                if (blk, k) == step_inst {
+                    continue;
+                }
+                if self.env.pycalls.contains_key(&(blk, k)) {
+                    return None;
+                }
+                let kind_of = |v: Value| -> Option<Kind> {
+                    match kinds.get(&v) {
+                        Some(k) => Some(*k),
+                        None if !self.loop_defined(v, header) => Some(Kind::Inv),
+                        None => None,
+                    }
+                };
+                let rt = inst.result.map(|r| self.ty(r));
+                let kind = match &inst.op {
+                    Op::Const(Const::Int(_) | Const::Float(_) | Const::Bool(_)) => Kind::Inv,
+                    Op::Global(_) => match rt {
+                        Some(Ty::Builtin(_)) => Kind::Inv,
+                        _ => return None,
+                    },
+                    // The length of an unrolled literal range (a constant, no checks).
+                    Op::RangeLen
+                        if inst.args[1..]
+                            .iter()
+                            .all(|a| matches!(self.consts.get(a), Some(Const::Int(_)))) =>
+                    {
+                        Kind::Inv
+                    }
+                    Op::Bin { op, .. } => {
+                        let (a, b) = (inst.args[0], inst.args[1]);
+                        let (ka, kb) = (kind_of(a)?, kind_of(b)?);
+                        let rt = rt?;
+                        if rt == Ty::Int {
+                            let ci = |v: Value| match self.consts.get(&v) {
+                                Some(Const::Int(c)) => Some(*c),
+                                _ => None,
+                            };
+                            match (op, ka, kb) {
+                                (BinOp::Add, Kind::Idx(x), Kind::Inv) => Kind::Idx(x.checked_add(ci(b)?)?),
+                                (BinOp::Add, Kind::Inv, Kind::Idx(x)) => Kind::Idx(x.checked_add(ci(a)?)?),
+                                (BinOp::Sub, Kind::Idx(x), Kind::Inv) => Kind::Idx(x.checked_sub(ci(b)?)?),
+                                (BinOp::Add | BinOp::Sub | BinOp::Mul, Kind::Inv, Kind::Inv)
+                                    if self.facts.no_overflow.contains(&(blk, k)) =>
+                                {
+                                    Kind::Inv
+                                }
+                                _ => return None,
+                            }
+                        } else {
+                            let e = float_slot(&rt)?;
+                            let lane_ok = |v: Value, kv: Kind| match kv {
+                                Kind::Lane => float_slot(self.typed.ty(v)) == Some(e),
+                                Kind::Inv => plain_scalar(self.typed.ty(v)),
+                                Kind::Idx(_) => false,
+                            };
+                            if !lane_ok(a, ka) || !lane_ok(b, kb) {
+                                return None;
+                            }
+                            match op {
+                                BinOp::Add | BinOp::Sub | BinOp::Mul => {}
+                                // Division by a constant that cannot raise (Python float) or
+                                // warn (NumPy: |c| >= 1 cannot overflow a finite quotient).
+                                BinOp::Div => {
+                                    let c = match self.consts.get(&b) {
+                                        Some(Const::Float(c)) => *c,
+                                        Some(Const::Int(c)) => *c as f64,
+                                        _ => return None,
+                                    };
+                                    let np = rt != Ty::Float;
+                                    if c == 0.0 || c.is_nan() || (np && c.abs() < 1.0) {
+                                        return None;
+                                    }
+                                }
+                                _ => return None,
+                            }
+                            if ka == Kind::Lane || kb == Kind::Lane {
+                                if *elem.get_or_insert(e) != e {
+                                    return None;
+                                }
+                                Kind::Lane
+                            } else if *op == BinOp::Div {
+                                return None;
+                            } else {
+                                Kind::Inv
+                            }
+                        }
+                    }
+                    Op::Unary(UnaryOp::Neg) => {
+                        let rt = rt?;
+                        let e = float_slot(&rt)?;
+                        if kind_of(inst.args[0])? != Kind::Lane || float_slot(self.typed.ty(inst.args[0])) != Some(e) {
+                            return None;
+                        }
+                        Kind::Lane
+                    }
+                    Op::Call { kw } if kw.is_empty() => {
+                        let rt = rt?;
+                        let e = float_slot(&rt)?;
+                        let args = &inst.args[1..];
+                        let ok = match self.typed.ty(inst.args[0]) {
+                            Ty::Builtin(Builtin::Abs) => args.len() == 1,
+                            Ty::Builtin(Builtin::Min | Builtin::Max) => args.len() >= 2,
+                            _ => false,
+                        };
+                        let kinds_ok = args.iter().all(|a| {
+                            let t = self.typed.ty(*a);
+                            float_slot(t) == Some(e)
+                                && match kind_of(*a) {
+                                    Some(Kind::Lane) => true,
+                                    Some(Kind::Inv) => plain_scalar(t),
+                                    _ => false,
+                                }
+                        });
+                        if !ok || !kinds_ok || !args.iter().any(|a| kind_of(*a) == Some(Kind::Lane)) {
+                            return None;
+                        }
+                        Kind::Lane
+                    }
+                    Op::GetItem => {
+                        let e = self.vector_access(inst, &kinds, header, blk, k)?;
+                        if float_slot(&rt?) != Some(e) || *elem.get_or_insert(e) != e {
+                            return None;
+                        }
+                        loads.push((inst.args[0], inst.args[1..].to_vec()));
+                        Kind::Lane
+                    }
+                    Op::SetItem => {
+                        let e = self.vector_access(inst, &kinds, header, blk, k)?;
+                        let v = *inst.args.last().unwrap();
+                        let Ty::Array(at) = self.typed.ty(inst.args[0]) else {
+                            return None;
+                        };
+                        let kv = kind_of(v)?;
+                        let vt = self.typed.ty(v);
+                        let inv_ok = kv != Kind::Inv || plain_scalar(vt);
+                        if at.readonly || float_slot(vt) != Some(e) || matches!(kv, Kind::Idx(_)) || !inv_ok {
+                            return None;
+                        }
+                        if *elem.get_or_insert(e) != e {
+                            return None;
+                        }
+                        stores.push((inst.args[0], inst.args[1..inst.args.len() - 1].to_vec()));
+                        continue;
+                    }
+                    _ => return None,
+                };
+                if let Some(r) = inst.result {
+                    kinds.insert(r, kind);
+                }
+            }
+        }
+        let elem = elem?;
+        if stores.is_empty() {
+            return None;
+        }
+        // Aliasing: an array both written and read must be read at exactly the
+        // written element (`y[i] = a * x[i] + y[i]`); any other pair of a written
+        // array and another array is checked for overlap at run time.
+        let mut disjoint = Vec::new();
+        for (si, (s, sidx)) in stores.iter().enumerate() {
+            for (o, oidx) in loads.iter().chain(stores.iter().skip(si + 1)) {
+                if o == s {
+                    if oidx != sidx {
+                        return None;
+                    }
+                } else if !disjoint.contains(&(*s, *o)) {
+                    disjoint.push((*s, *o));
+                }
+            }
+        }
+        Some(VecLoop {
+            var,
+            stop,
+            body,
+            step_inst,
+            elem,
+            disjoint,
+        })
+    }
+
+    /// For a load or store in a candidate loop: the element's slot type when the
+    /// access is `X[inv.., i + c, inv..]` along X's unit-stride axis, on a float
+    /// array defined before the loop, with every index check proven away.
+    fn vector_access(
+        &self,
+        inst: &ir::Inst,
+        kinds: &HashMap<Value, Kind>,
+        header: Block,
+        blk: Block,
+        k: usize,
+    ) -> Option<SlotTy> {
+        let arr = inst.args[0];
+        let Ty::Array(at) = self.typed.ty(arr) else { return None };
+        if self.loop_defined(arr, header) {
+            return None;
+        }
+        let nd = at.ndim as usize;
+        let idx = if inst.op == Op::SetItem {
+            &inst.args[1..inst.args.len() - 1]
+        } else {
+            &inst.args[1..]
+        };
+        let unit = at.layout.unit_stride_axis(nd)?;
+        if idx.len() != nd {
+            return None;
+        }
+        for (axis, ix) in idx.iter().enumerate() {
+            if *self.typed.ty(*ix) != Ty::Int || !self.facts.unchecked.contains(&(blk, k, axis)) {
+                return None;
+            }
+            let kind = kinds.get(ix).copied().unwrap_or(Kind::Inv);
+            let ok = if axis == unit {
+                matches!(kind, Kind::Idx(_))
+            } else {
+                kind == Kind::Inv
+            };
+            if !ok {
+                return None;
+            }
+        }
+        match at.dtype {
+            Dtype::Float64 => Some(SlotTy::F64),
+            Dtype::Float32 => Some(SlotTy::F32),
+            _ => None,
+        }
+    }
+
+    /// Whether `v` is defined inside the loop headed by `header` (the header
+    /// dominates its definition).
+    fn loop_defined(&self, v: Value, header: Block) -> bool {
+        match self.def_block.get(&v) {
+            Some(b) => self.dominates(header, *b),
+            None => false,
+        }
+    }
+
+    /// Emits the vector loop in front of the scalar loop (called at the jump from
+    /// the preheader). Returns the `i` the scalar loop starts from.
+    ///
+    /// Everything that is the same for all iterations (invariant arithmetic, the
+    /// conversion of scalar operands to the element type, which may deoptimize)
+    /// is computed here, before the loop: a deopt then resumes at the jump into
+    /// the scalar loop. The vector body itself cannot leave the fast path.
+    pub(super) fn emit_vector_loop(&mut self, plan: &VecLoop, i0: CV) -> CResult<CV> {
+        let lanes = plan.lanes();
+        let lane_ty = plan.lane_ty();
+        let mut vv: HashMap<Value, VV> = HashMap::new();
+        vv.insert(plan.var, VV::Idx(0));
+        let mut lane_vals: HashSet<Value> = HashSet::new();
+        let mut splats: HashMap<Value, CV> = HashMap::new();
+        for &blk in &plan.body {
+            for (k, inst) in self.f.block(blk).insts.clone().iter().enumerate() {
+                if (blk, k) == plan.step_inst {
+                    continue;
+                }
+                let lane_args: Vec<Value> = match &inst.op {
+                    Op::GetItem => vec![],
+                    Op::SetItem => vec![*inst.args.last().unwrap()],
+                    Op::Call { .. } => inst.args[1..].to_vec(),
+                    Op::Bin { .. } | Op::Unary(_) if inst.args.iter().any(|a| lane_vals.contains(a)) => {
+                        inst.args.clone()
+                    }
+                    Op::Global(_) => continue, // a builtin callee: no value
+                    Op::RangeLen => {
+                        let mut xs = Vec::new();
+                        for a in &inst.args[1..] {
+                            let VV::Inv(v) = self.operand(*a, &vv)? else {
+                                return Err(internal("simd: range bounds"));
+                            };
+                            xs.push((self.ty(*a), v));
+                        }
+                        let n = self.range_len(&xs[0], &xs[1], &xs[2])?;
+                        vv.insert(inst.result.unwrap(), VV::Inv(n));
+                        continue;
+                    }
+                    Op::Const(c) => {
+                        let (_, vals) = self.const_vals(c)?;
+                        vv.insert(inst.result.unwrap(), VV::Inv(vals));
+                        continue;
+                    }
+                    _ => {
+                        if let Some(v) = self.invariant_inst(inst, &vv)? {
+                            vv.insert(inst.result.unwrap(), v);
+                        }
+                        continue;
+                    }
+                };
+                for a in lane_args {
+                    if !lane_vals.contains(&a) && !splats.contains_key(&a) {
+                        let s = self.splat_of(a, &vv, lane_ty)?;
+                        splats.insert(a, s);
+                    }
+                }
+                if let Some(r) = inst.result {
+                    lane_vals.insert(r);
+                }
+            }
+        }
+        // Overlap checks: [data, data + size * itemsize) of each pair must be disjoint.
+        let mut ok: Option<CV> = None;
+        for (a, b) in &plan.disjoint {
+            let (ea, eb) = (self.extent(*a)?, self.extent(*b)?);
+            let left = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, ea.1, eb.0);
+            let right = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, eb.1, ea.0);
+            let d = self.b.ins().bor(left, right);
+            ok = Some(match ok {
+                Some(o) => self.b.ins().band(o, d),
+                None => d,
+            });
+        }
+        // The vector loop runs while i <= stop - lanes (computed without overflow).
+        let stop = self.use_val(plan.stop)?[0];
+        let min_ok = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, stop, i64::MIN + lanes);
+        let lim = self.b.ins().iadd_imm_s(stop, -lanes);
+        let floor = self.b.ins().iconst(clt::I64, i64::MIN);
+        let lim = self.b.ins().select(min_ok, lim, floor);
+        let vh = self.b.create_block();
+        let vb = self.b.create_block();
+        let out = self.b.create_block();
+        let iv = self.b.append_block_param(vh, clt::I64);
+        let i_out = self.b.append_block_param(out, clt::I64);
+        match ok {
+            Some(ok) => self
+                .b
+                .ins()
+                .brif(ok, vh, &[BlockArg::Value(i0)], out, &[BlockArg::Value(i0)]),
+            None => self.b.ins().jump(vh, &[BlockArg::Value(i0)]),
+        };
+        self.b.switch_to_block(vh);
+        // (The body is the branch's last successor: Cranelift lays it out right after.)
+        let done = self.b.ins().icmp(IntCC::SignedGreaterThan, iv, lim);
+        self.b.ins().brif(done, out, &[BlockArg::Value(iv)], vb, &[]);
+        self.b.switch_to_block(vb);
+        let saved = self.cur_inst;
+        for &blk in &plan.body {
+            for (k, inst) in self.f.block(blk).insts.clone().iter().enumerate() {
+                let lane_op =
+                    matches!(inst.op, Op::GetItem | Op::SetItem) || inst.result.is_some_and(|r| lane_vals.contains(&r));
+                if (blk, k) == plan.step_inst || !lane_op {
+                    continue;
+                }
+                self.cur_inst = (blk, k); // the index facts of this access
+                if let Some(v) = self.vector_inst(inst, &vv, &splats, iv, lane_ty)? {
+                    vv.insert(inst.result.unwrap(), VV::Lane(v));
+                }
+            }
+        }
+        self.cur_inst = saved;
+        let next = self.b.ins().iadd_imm_s(iv, lanes);
+        self.b.ins().jump(vh, &[BlockArg::Value(next)]);
+        self.b.switch_to_block(out);
+        Ok(i_out)
+    }
+
+    /// An invariant or index instruction of the body, computed before the loop.
+    fn invariant_inst(&mut self, inst: &ir::Inst, vv: &HashMap<Value, VV>) -> CResult<Option<VV>> {
+        let Op::Bin { op, .. } = &inst.op else {
+            return Err(internal("simd: unplanned instruction"));
+        };
+        let (a, b) = (inst.args[0], inst.args[1]);
+        let (ka, kb) = (self.operand(a, vv)?, self.operand(b, vv)?);
+        let int_const = |g: &Self, v: Value| match g.consts.get(&v) {
+            Some(Const::Int(c)) => Ok(*c),
+            _ => Err(internal("simd: index offset")),
+        };
+        Ok(Some(match (ka, kb) {
+            (VV::Idx(x), VV::Inv(_)) => VV::Idx(if *op == BinOp::Sub {
+                x - int_const(self, b)?
+            } else {
+                x + int_const(self, b)?
+            }),
+            (VV::Inv(_), VV::Idx(x)) => VV::Idx(x + int_const(self, a)?),
+            (VV::Inv(x), VV::Inv(y)) => {
+                let (ta, tb) = (self.ty(a), self.ty(b));
+                if self.ty(inst.result.unwrap()) == Ty::Int {
+                    // Proven not to overflow (the plan checked the fact).
+                    VV::Inv(vec![match op {
+                        BinOp::Add => self.b.ins().iadd(x[0], y[0]),
+                        BinOp::Sub => self.b.ins().isub(x[0], y[0]),
+                        _ => self.b.ins().imul(x[0], y[0]),
+                    }])
+                } else {
+                    VV::Inv(self.binop(*op, &(ta, x), &(tb, y))?.1)
+                }
+            }
+            _ => return Err(internal("simd: invariant operation")),
+        }))
+    }
+
+    /// `[start, end)` of an array's memory (C- or F-contiguous: `size * itemsize` bytes).
+    fn extent(&mut self, arr: Value) -> CResult<(CV, CV)> {
+        let Ty::Array(at) = self.ty(arr) else {
+            return Err(internal("simd: extent of a non-array"));
+        };
+        let v = self.use_val(arr)?;
+        let mut bytes = self.b.ins().iconst(clt::I64, at.dtype.itemsize());
+        for k in 0..at.ndim as usize {
+            bytes = self.b.ins().imul(bytes, v[2 + k]);
+        }
+        let end = self.b.ins().iadd(v[0], bytes);
+        Ok((v[0], end))
+    }
+
+    fn operand(&mut self, v: Value, vv: &HashMap<Value, VV>) -> CResult<VV> {
+        match vv.get(&v) {
+            Some(x) => Ok(x.clone()),
+            None => Ok(VV::Inv(self.use_val(v)?)),
+        }
+    }
+
+    /// An invariant operand converted to the element type (as the scalar code
+    /// converts it) and splatted to every lane.
+    fn splat_of(&mut self, v: Value, vv: &HashMap<Value, VV>, lane_ty: clir::Type) -> CResult<CV> {
+        let VV::Inv(vals) = self.operand(v, vv)? else {
+            return Err(internal("simd: splat of a non-invariant"));
+        };
+        let t = self.ty(v);
+        let s = if lane_ty == clt::F32X4 {
+            self.conv_f32(&(t, vals))?
+        } else {
+            self.conv_f64(&(t, vals))?
+        };
+        Ok(self.b.ins().splat(lane_ty, s))
+    }
+
+    fn index_cv(&mut self, v: Value, vv: &HashMap<Value, VV>, iv: CV) -> CResult<CV> {
+        Ok(match self.operand(v, vv)? {
+            VV::Idx(c) => self.b.ins().iadd_imm_s(iv, c),
+            VV::Inv(vals) => vals[0],
+            VV::Lane(_) => return Err(internal("simd: lane value used as an index")),
+        })
+    }
+
+    /// The address of lane 0's element of a planned load or store.
+    fn vector_addr(&mut self, inst: &ir::Inst, vv: &HashMap<Value, VV>, iv: CV) -> CResult<CV> {
+        let arr = inst.args[0];
+        let Ty::Array(at) = self.ty(arr) else {
+            return Err(internal("simd: access to a non-array"));
+        };
+        let av = self.use_val(arr)?;
+        let end = if inst.op == Op::SetItem {
+            inst.args.len() - 1
+        } else {
+            inst.args.len()
+        };
+        let mut idx = Vec::new();
+        for ix in &inst.args[1..end] {
+            idx.push((Ty::Int, vec![self.index_cv(*ix, vv, iv)?]));
+        }
+        self.element_addr(&at, &av, &idx)
+    }
+
+    fn vector_inst(
+        &mut self,
+        inst: &ir::Inst,
+        vv: &HashMap<Value, VV>,
+        splats: &HashMap<Value, CV>,
+        iv: CV,
+        lane_ty: clir::Type,
+    ) -> CResult<Option<CV>> {
+        let flags = MemFlagsData::new().with_notrap();
+        let lane = |v: Value| -> CResult<CV> {
+            match (vv.get(&v), splats.get(&v)) {
+                (Some(VV::Lane(x)), _) => Ok(*x),
+                (_, Some(s)) => Ok(*s),
+                _ => Err(internal("simd: operand has no lanes")),
+            }
+        };
+        Ok(Some(match &inst.op {
+            Op::Bin { op, .. } => {
+                let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
+                match op {
+                    BinOp::Add => self.b.ins().fadd(x, y),
+                    BinOp::Sub => self.b.ins().fsub(x, y),
+                    BinOp::Mul => self.b.ins().fmul(x, y),
+                    _ => self.b.ins().fdiv(x, y),
+                }
+            }
+            Op::Unary(_) => {
+                let x = lane(inst.args[0])?;
+                self.b.ins().fneg(x)
+            }
+            Op::Call { .. } => {
+                let args = &inst.args[1..];
+                match self.ty(inst.args[0]) {
+                    Ty::Builtin(Builtin::Abs) => {
+                        let x = lane(args[0])?;
+                        self.b.ins().fabs(x)
+                    }
+                    Ty::Builtin(b) => {
+                        // As the scalar code: keep the earlier argument unless the later one
+                        // is strictly smaller (larger), which is minp*/maxp* exactly.
+                        let mut acc = lane(args[0])?;
+                        for a in &args[1..] {
+                            let x = lane(*a)?;
+                            let (l, r) = if b == Builtin::Min { (x, acc) } else { (acc, x) };
+                            let m = self.b.ins().fcmp(FloatCC::LessThan, l, r);
+                            let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                            let m = self.b.ins().bitcast(lane_ty, le, m);
+                            acc = self.b.ins().bitselect(m, x, acc);
+                        }
+                        acc
+                    }
+                    _ => return Err(internal("simd: call")),
+                }
+            }
+            Op::GetItem => {
+                let addr = self.vector_addr(inst, vv, iv)?;
+                self.b.ins().load(lane_ty, flags, addr, 0)
+            }
+            Op::SetItem => {
+                let addr = self.vector_addr(inst, vv, iv)?;
+                let v = lane(*inst.args.last().unwrap())?;
+                self.b.ins().store(flags, v, addr, 0);
+                return Ok(None);
+            }
+            _ => return Err(internal("simd: unplanned instruction")),
+        }))
+    }
+}

@@ -1,0 +1,209 @@
+"""SIMD versions of element-wise loops give exactly the sequential loop's results.
+
+Codegen runs a 2 x f64 / 4 x f32 version of an element-wise counted loop first
+and the scalar loop for the tail, so every length 0..67 is tried (each tail
+length, and loops that never enter the vector part). Strided and reversed
+views are not unit-stride and run the scalar loop; they must agree too. Arrays
+that overlap (the same array passed twice, shifted views of one buffer) must
+give the sequential result: the run-time overlap check sends them to the
+scalar loop. `tests/test_asm.py` shows the packed instructions themselves.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyston
+import pytest
+from helpers import assert_same
+
+NAN, INF = math.nan, math.inf
+
+
+@pyston.fast
+def scale(a, out, k):
+    for i in range(len(a)):
+        out[i] = a[i] * k
+    return out
+
+
+@pyston.fast
+def axpy(alpha, x, y, out):
+    for i in range(len(x)):
+        out[i] = alpha * x[i] + y[i]
+    return out
+
+
+@pyston.fast
+def axpy_inplace(alpha, x, y):
+    for i in range(len(x)):
+        y[i] += alpha * x[i]
+    return y
+
+
+@pyston.fast
+def clip_abs(a, out, lo, hi):
+    for i in range(len(a)):
+        out[i] = min(max(abs(a[i]), lo), hi)
+    return out
+
+
+@pyston.fast
+def smooth3(a, out):
+    for i in range(1, len(a) - 1):
+        out[i] = (a[i - 1] + a[i] + a[i + 1]) / 3.0
+    return out
+
+
+@pyston.fast
+def neg_sub_div(a, b, out):
+    for i in range(len(a)):
+        out[i] = -(a[i] - b[i]) / 4.0 + 1.0
+    return out
+
+
+@pyston.fast
+def row_stencil(img, out):
+    n, m = img.shape
+    for i in range(1, n - 1):
+        for j in range(1, m - 1):
+            s = 0.0
+            for di in range(-1, 2):
+                for dj in range(-1, 2):
+                    s += img[i + di, j + dj]
+            out[i, j] = s / 9.0
+    return out
+
+
+@pyston.fast
+def fill(out, v):
+    for i in range(len(out)):
+        out[i] = v
+    return out
+
+
+LENGTHS = list(range(0, 68))
+
+
+def _data(n, dtype, rng):
+    a = rng.standard_normal(n).astype(dtype)
+    if n > 3:
+        a[rng.integers(0, n, 3)] = [NAN, -0.0, INF]
+    return a
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", LENGTHS)
+def test_every_length_and_tail(n, dtype, rng):
+    a, b = _data(n, dtype, rng), _data(n, dtype, rng)
+    out = np.full(n, 7.0, dtype=dtype)
+    k = dtype(1.5)
+    assert_same(scale, a, out, k)
+    assert_same(scale, a, out, 1.5)  # a Python float scalar, converted as the scalar code does
+    assert_same(axpy, k, a, b, out)
+    assert_same(axpy_inplace, k, a, b)
+    assert_same(clip_abs, a, out, dtype(0.1), dtype(1.5))
+    assert_same(smooth3, a, out)
+    assert_same(neg_sub_div, a, b, out)
+    assert_same(fill, out, k)
+
+
+def test_float64_mixes_and_specials(rng):
+    # min/max of np.float64 elements and Python float bounds return either type:
+    # the stored bits are the same; NaN and -0.0 keep Python's first-wins rule.
+    a = np.array([NAN, -0.0, 0.0, 0.05, -3.0, 2.0, INF, -INF, 1.5, 0.1, NAN, 1e-320])
+    out = np.empty_like(a)
+    assert_same(clip_abs, a, out, 0.1, 1.5)
+    assert_same(clip_abs, a, out, NAN, 1.5)
+    assert_same(clip_abs, a, out, 0.1, NAN)
+    assert_same(clip_abs, rng.standard_normal(1001), np.empty(1001), -0.0, 0.0)
+
+
+def test_float32_overflowing_scalar_deoptimizes_exactly():
+    # 1e300 does not fit a float32: NumPy warns while converting it; the vector
+    # loop's conversion happens before the loop and deoptimizes there.
+    a = np.ones(10, dtype=np.float32)
+    assert_same(scale, a, np.empty_like(a), 1e300)
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        lambda x: x[::2],
+        lambda x: x[::-1],
+        lambda x: x[1::3],
+    ],
+    ids=["strided", "reversed", "offset-strided"],
+)
+def test_non_unit_stride_views_run_the_scalar_loop(view, rng):
+    base = rng.standard_normal(90)
+    a, b = view(base), view(base[::-1].copy())
+    assert_same(axpy, 2.0, a, b, np.empty(len(a)))
+    assert_same(axpy, 2.0, np.ascontiguousarray(a), b, view(np.zeros(90)))
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 5), (7, 12), (17, 9), (2, 40)])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_2d_row_stencil(shape, order, rng):
+    img = np.asarray(rng.standard_normal(shape), order=order)
+    assert_same(row_stencil, img, np.zeros(shape, order=order))
+    assert_same(row_stencil, img.astype(np.float32), np.zeros(shape, dtype=np.float32, order=order))
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 16, 33])
+def test_same_array_read_and_written_at_the_same_index(n, rng):
+    a = rng.standard_normal(n)
+    b = a.copy()
+    got = axpy_inplace(2.0, a, a)  # y[i] += 2 * x[i] with x is y: lane-wise safe
+    want = axpy_inplace.py_func(2.0, b, b)
+    np.testing.assert_array_equal(got, want)
+    assert got is a
+
+
+@pytest.mark.parametrize("n", [3, 8, 33])
+@pytest.mark.parametrize("shift", [1, -1, 2])
+def test_overlapping_arrays_keep_sequential_semantics(n, shift, rng):
+    # out and a are shifted views of one buffer: iteration i reads what
+    # iteration i - shift wrote. Both are C-contiguous, so the vector loop is
+    # compiled; the overlap check must send the call to the scalar loop.
+    buf = rng.standard_normal(n + 2)
+    ref = buf.copy()
+    s = abs(shift)
+    if shift > 0:
+        out, a, rout, ra = buf[s:], buf[:-s], ref[s:], ref[:-s]
+    else:
+        out, a, rout, ra = buf[:-s], buf[s:], ref[:-s], ref[s:]
+    scale(a, out, 3.0)
+    scale.py_func(ra, rout, 3.0)
+    np.testing.assert_array_equal(buf, ref)
+    # and the same array as both input and output (same index: vectorized)
+    c, d = buf.copy(), buf.copy()
+    scale(c, c, 0.5)
+    scale.py_func(d, d, 0.5)
+    np.testing.assert_array_equal(c, d)
+
+
+def test_index_errors_still_raise_at_the_right_iteration():
+    # range(n) with n beyond the array: the hoisted guard deoptimizes before the
+    # loop, so nothing runs vectorized and the error comes at element 5.
+    a = np.arange(5.0)
+    out = np.zeros(5)
+
+    @pyston.fast
+    def scale_n(a, out, k, n):
+        for i in range(n):
+            out[i] = a[i] * k
+        return out
+
+    assert_same(scale_n, a, out, 2.0, 9)
+    assert_same(scale_n, a, out, 2.0, 5)
+
+
+def test_disabling_simd_gives_the_same_results(rng, monkeypatch):
+    a = rng.standard_normal(37)
+    want = axpy(1.25, a, a[::-1].copy(), np.empty(37))
+    monkeypatch.setenv("PYSTON_NO_SIMD", "1")
+    f = pyston.fast(axpy.py_func)
+    np.testing.assert_array_equal(f(1.25, a, a[::-1].copy(), np.empty(37)), want)
+    assert "vmulpd" not in f.inspect_asm()
