@@ -8,6 +8,7 @@ only that valid indexes still give the right answers.
 """
 
 import math
+import os
 import textwrap
 import warnings
 
@@ -301,15 +302,41 @@ def test_strict_mode_still_raises_index_error():
 
 
 # --------------------------------------------------------------------------
-# fastmath (accepted, no effect yet)
+# fastmath: float sums are reassociated (vector lanes, several partial sums)
 # --------------------------------------------------------------------------
 
 
-def test_fastmath_is_accepted_and_keeps_results(rng):
-    a = rng.standard_normal(1001)
-    f = pyston.fast(fastmath=True)(total)
-    assert f(a) == pyston.fast(total)(a) == total(a)
+def total_sq(a):
+    s = 0.0
+    for i in range(len(a)):
+        s += a[i] * a[i]
+    return s
+
+
+@pytest.mark.parametrize("n", list(range(0, 40)) + [1001])
+def test_fastmath_reorders_float_sums_within_rounding(rng, n):
+    a = rng.standard_normal(n)
+    f = pyston.fast(fastmath=True)(total_sq)
+    got, want = f(a), total_sq(a)
+    assert type(got) is type(want)
+    assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
     assert "fastmath" in f.options
+    if n >= 16:
+        assert "vaddpd" in f.inspect_asm() or os.uname().machine not in ("x86_64", "AMD64")
+
+
+def test_fastmath_changes_the_last_bits_strict_does_not():
+    # 1 + 1e-16 + ... : sequential order loses every 1e-16; reassociated sums keep some.
+    a = np.array([1.0] + [1e-16] * 64)
+    assert pyston.fast(total)(a) == total(a) == 1.0
+    assert pyston.fast(fastmath=True)(total)(a) > 1.0
+
+
+def test_fastmath_does_not_change_a_neighbouring_strict_function(rng):
+    a = rng.standard_normal(1001)
+    relaxed, strict = pyston.fast(fastmath=True)(total_sq), pyston.fast(total_sq)
+    relaxed(a)
+    assert strict(a) == total_sq(a)
 
 
 # --------------------------------------------------------------------------

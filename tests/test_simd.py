@@ -12,6 +12,7 @@ scalar loop. `tests/test_asm.py` shows the packed instructions themselves.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pyston
@@ -207,3 +208,70 @@ def test_disabling_simd_gives_the_same_results(rng, monkeypatch):
     f = pyston.fast(axpy.py_func)
     np.testing.assert_array_equal(f(1.25, a, a[::-1].copy(), np.empty(37)), want)
     assert "vmulpd" not in f.inspect_asm()
+
+
+# --------------------------------------------------------------------------
+# reductions: vectorized only where their order cannot be observed
+# --------------------------------------------------------------------------
+
+
+def int_total(a):
+    s = 0
+    for i in range(len(a)):
+        s += a[i]
+    return s
+
+
+def int_dot(a, b):
+    s = 0
+    for i in range(len(a)):
+        s += a[i] * b[i] - 1
+    return s
+
+
+def float_total_sq(a):
+    s = 0.0
+    for i in range(len(a)):
+        s += a[i] * a[i]
+    return s
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_wrapping_int_sums_are_exact_at_every_length(n, rng):
+    # unchecked_int (and njit) ints wrap, and wrapping addition is associative:
+    # the vector partial sums give the sequential result bit for bit.
+    a = rng.integers(-(2**62), 2**62, n)
+    b = rng.integers(-1000, 1000, n)
+    want = int(np.sum(a, dtype=np.int64))  # NumPy's int64 sum wraps too
+    f = pyston.fast(unchecked_int=True)(int_total)
+    with np.errstate(over="ignore"):
+        got = f(a)
+        assert got == want and type(got) is type(int_total(a[:0]) if n == 0 else np.int64(0))
+        assert pyston.njit(int_total)(a) == want
+        assert pyston.njit(int_dot)(b, b) == int_dot(b, b)
+
+
+def test_strict_int_sums_stay_sequential():
+    # Strict mode must see each overflow at its element (NumPy warns there, twice
+    # here), so the int64 sum is not vectorized.
+    f = pyston.fast(int_total)
+    f(np.arange(40))
+    assert "vpaddq" not in f.inspect_asm()
+    a = np.array([2**62, 2**62, -(2**62), 5] * 5, dtype=np.int64)
+    with warnings.catch_warnings(record=True) as got_w:
+        warnings.simplefilter("always")
+        got = f(a)
+    with warnings.catch_warnings(record=True) as want_w:
+        warnings.simplefilter("always")
+        want = int_total(a)
+    assert got == want and type(got) is type(want)
+    assert [str(w.message) for w in got_w] == [str(w.message) for w in want_w]
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_fastmath_float_sums_at_every_length(n, rng):
+    a = rng.standard_normal(n)
+    got = pyston.fast(fastmath=True)(float_total_sq)(a)
+    want = float_total_sq(a)
+    assert type(got) is type(want) and got == pytest.approx(want, rel=1e-12, abs=1e-300)
+    assert pyston.fast(float_total_sq)(a) == want  # strict: bit-identical, sequential

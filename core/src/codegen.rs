@@ -951,10 +951,7 @@ impl Gen<'_, '_> {
                 if let Some(plan) = self.vec_loops.get(&e.block).cloned() {
                     if !self.dominates(e.block, from) {
                         // Entering a loop with a SIMD version: it runs first.
-                        let BlockArg::Value(i0) = args[0] else {
-                            return Err(internal("simd: loop variable"));
-                        };
-                        args[0] = BlockArg::Value(self.emit_vector_loop(&plan, i0)?);
+                        args = self.emit_vector_loop(&plan, &args)?;
                     }
                 }
                 let target = self.blocks[&e.block];

@@ -32,12 +32,28 @@ pub(super) struct VecLoop {
     elem: SlotTy,
     /// Pairs of arrays (one written) that must not overlap at run time.
     disjoint: Vec<(Value, Value)>,
+    /// The header parameter that is `i`; the others are reductions.
+    var_index: usize,
+    reductions: Vec<Reduction>,
+}
+
+/// `s += e` carried by a header parameter: allowed where the order of the
+/// additions cannot be observed (ints that wrap; floats under `fastmath`).
+/// The vector loop keeps one partial sum per lane, added to `s` at the end.
+#[derive(Clone, Debug)]
+struct Reduction {
+    param: Value,
+    index: usize,
+    /// The `s + e` instruction and its lane operand `e`.
+    add: (Block, usize),
+    term: Value,
 }
 
 impl VecLoop {
     fn lane_ty(&self) -> clir::Type {
         match self.elem {
             SlotTy::F32 => clt::F32X4,
+            SlotTy::I64 => clt::I64X2,
             _ => clt::F64X2,
         }
     }
@@ -78,6 +94,16 @@ fn float_slot(t: &Ty) -> Option<SlotTy> {
     }
 }
 
+/// The lane type of a value: a float (see `float_slot`) or a 64-bit int
+/// (`int`, `np.int64`, or a union of the two, which share one slot).
+fn lane_slot(t: &Ty) -> Option<SlotTy> {
+    match t {
+        Ty::Int | Ty::Np(Dtype::Int64) => Some(SlotTy::I64),
+        Ty::Union(ms) if ms.iter().all(|m| matches!(m, Ty::Int | Ty::Np(Dtype::Int64))) => Some(SlotTy::I64),
+        _ => float_slot(t),
+    }
+}
+
 fn plain_scalar(t: &Ty) -> bool {
     matches!(t, Ty::Int | Ty::Bool | Ty::Float | Ty::Np(_))
 }
@@ -100,17 +126,21 @@ impl Gen<'_, '_> {
         let Term::Br(c, body_edge, _) = &h.term else {
             return None;
         };
-        if h.params.len() != 1 || !body_edge.args.is_empty() || body_edge.block == header {
+        if h.params.is_empty() || !body_edge.args.is_empty() || body_edge.block == header {
             return None;
         }
-        let var = h.params[0];
         // The header tests `i < stop` (perhaps through `truth`) and nothing else.
         let (cmp, truth) = match h.insts.as_slice() {
             [a] => (a, None),
             [a, b] => (a, Some(b)),
             _ => return None,
         };
-        if cmp.op != Op::Cmp(CmpOp::Lt) || cmp.args[0] != var || *self.typed.ty(var) != Ty::Int {
+        if cmp.op != Op::Cmp(CmpOp::Lt) {
+            return None;
+        }
+        let var = cmp.args[0];
+        let var_index = h.params.iter().position(|p| *p == var)?;
+        if *self.typed.ty(var) != Ty::Int {
             return None;
         }
         let stop = cmp.args[1];
@@ -150,7 +180,7 @@ impl Gen<'_, '_> {
             .block(latch)
             .insts
             .iter()
-            .position(|i| i.result == Some(back.args[0]))?;
+            .position(|i| i.result == Some(back.args[var_index]))?;
         let step = &self.f.block(latch).insts[k];
         if step.op != Op::RangeNext || step.args[0] != var || self.consts.get(&step.args[1]) != Some(&Const::Int(1)) {
             return None;
@@ -158,6 +188,61 @@ impl Gen<'_, '_> {
         let step_inst = (latch, k);
         if self.loop_marks.contains_key(&header) {
             return None;
+        }
+        // The other header parameters must be reductions `s = s + e`, where `s` and
+        // the sum are used nowhere else in the loop.
+        let mut reductions = Vec::new();
+        let uses = |v: Value| -> usize {
+            let in_insts: usize = body
+                .iter()
+                .chain(std::iter::once(&header))
+                .map(|b| {
+                    let d = self.f.block(*b);
+                    d.insts
+                        .iter()
+                        .map(|i| i.args.iter().filter(|a| **a == v).count())
+                        .sum::<usize>()
+                        + d.term
+                            .successors()
+                            .iter()
+                            .map(|e| e.args.iter().filter(|a| **a == v).count())
+                            .sum::<usize>()
+                })
+                .sum();
+            in_insts
+        };
+        for (index, &param) in h.params.iter().enumerate() {
+            if index == var_index {
+                continue;
+            }
+            let next = back.args[index];
+            let (blk, k) = body.iter().find_map(|b| {
+                let k = self.f.block(*b).insts.iter().position(|i| i.result == Some(next))?;
+                Some((*b, k))
+            })?;
+            let add = &self.f.block(blk).insts[k];
+            if !matches!(add.op, Op::Bin { op: BinOp::Add, .. }) || uses(param) != 1 || uses(next) != 1 {
+                return None;
+            }
+            let term = if add.args[0] == param { add.args[1] } else { add.args[0] };
+            if term == param || !add.args.contains(&param) {
+                return None;
+            }
+            let rt = self.typed.ty(next);
+            let ok = match lane_slot(rt)? {
+                SlotTy::I64 => self.env.opts.unchecked_int,
+                _ => self.env.opts.fastmath,
+            };
+            let pt = self.typed.ty(param);
+            if !ok || lane_slot(pt) != lane_slot(rt) || runtime::slot_count(pt) > 2 {
+                return None;
+            }
+            reductions.push(Reduction {
+                param,
+                index,
+                add: (blk, k),
+                term,
+            });
         }
         // Classify every instruction of the body.
         let mut kinds: HashMap<Value, Kind> = HashMap::new();
@@ -172,6 +257,13 @@ impl Gen<'_, '_> {
                 }
                 if self.env.pycalls.contains_key(&(blk, k)) {
                     return None;
+                }
+                if let Some(r) = reductions.iter().find(|r| r.add == (blk, k)) {
+                    let e = lane_slot(self.typed.ty(r.term))?;
+                    if kinds.get(&r.term) != Some(&Kind::Lane) || *elem.get_or_insert(e) != e {
+                        return None;
+                    }
+                    continue;
                 }
                 let kind_of = |v: Value| -> Option<Kind> {
                     match kinds.get(&v) {
@@ -199,7 +291,24 @@ impl Gen<'_, '_> {
                         let (a, b) = (inst.args[0], inst.args[1]);
                         let (ka, kb) = (kind_of(a)?, kind_of(b)?);
                         let rt = rt?;
-                        if rt == Ty::Int {
+                        let lane_any = ka == Kind::Lane || kb == Kind::Lane;
+                        if lane_any && lane_slot(&rt) == Some(SlotTy::I64) {
+                            // Int lanes wrap: only where ints wrap anyway.
+                            let lane_ok = |v: Value, kv: Kind| match kv {
+                                Kind::Lane => lane_slot(self.typed.ty(v)) == Some(SlotTy::I64),
+                                Kind::Inv => matches!(self.typed.ty(v), Ty::Int | Ty::Bool | Ty::Np(Dtype::Int64)),
+                                Kind::Idx(_) => false,
+                            };
+                            if !self.env.opts.unchecked_int
+                                || !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul)
+                                || !lane_ok(a, ka)
+                                || !lane_ok(b, kb)
+                                || *elem.get_or_insert(SlotTy::I64) != SlotTy::I64
+                            {
+                                return None;
+                            }
+                            Kind::Lane
+                        } else if rt == Ty::Int {
                             let ci = |v: Value| match self.consts.get(&v) {
                                 Some(Const::Int(c)) => Some(*c),
                                 _ => None,
@@ -287,7 +396,7 @@ impl Gen<'_, '_> {
                     }
                     Op::GetItem => {
                         let e = self.vector_access(inst, &kinds, header, blk, k)?;
-                        if float_slot(&rt?) != Some(e) || *elem.get_or_insert(e) != e {
+                        if lane_slot(&rt?) != Some(e) || *elem.get_or_insert(e) != e {
                             return None;
                         }
                         loads.push((inst.args[0], inst.args[1..].to_vec()));
@@ -302,7 +411,7 @@ impl Gen<'_, '_> {
                         let kv = kind_of(v)?;
                         let vt = self.typed.ty(v);
                         let inv_ok = kv != Kind::Inv || plain_scalar(vt);
-                        if at.readonly || float_slot(vt) != Some(e) || matches!(kv, Kind::Idx(_)) || !inv_ok {
+                        if at.readonly || lane_slot(vt) != Some(e) || matches!(kv, Kind::Idx(_)) || !inv_ok {
                             return None;
                         }
                         if *elem.get_or_insert(e) != e {
@@ -319,7 +428,7 @@ impl Gen<'_, '_> {
             }
         }
         let elem = elem?;
-        if stores.is_empty() {
+        if stores.is_empty() && reductions.is_empty() {
             return None;
         }
         // Aliasing: an array both written and read must be read at exactly the
@@ -344,6 +453,8 @@ impl Gen<'_, '_> {
             step_inst,
             elem,
             disjoint,
+            var_index,
+            reductions,
         })
     }
 
@@ -390,6 +501,7 @@ impl Gen<'_, '_> {
         match at.dtype {
             Dtype::Float64 => Some(SlotTy::F64),
             Dtype::Float32 => Some(SlotTy::F32),
+            Dtype::Int64 => Some(SlotTy::I64),
             _ => None,
         }
     }
@@ -410,16 +522,29 @@ impl Gen<'_, '_> {
     /// conversion of scalar operands to the element type, which may deoptimize)
     /// is computed here, before the loop: a deopt then resumes at the jump into
     /// the scalar loop. The vector body itself cannot leave the fast path.
-    pub(super) fn emit_vector_loop(&mut self, plan: &VecLoop, i0: CV) -> CResult<CV> {
+    pub(super) fn emit_vector_loop(&mut self, plan: &VecLoop, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
         let lanes = plan.lanes();
         let lane_ty = plan.lane_ty();
+        // Where each header parameter's slots are in `args`.
+        let params = self.f.block(self.header_of(plan)).params.clone();
+        let mut first_slot = Vec::new();
+        let mut n = 0;
+        for p in &params {
+            first_slot.push(n);
+            n += runtime::slot_count(&self.ty(*p));
+        }
+        let arg_cv = |k: usize| match args[k] {
+            BlockArg::Value(v) => Ok(v),
+            _ => Err(internal("simd: block argument")),
+        };
+        let i0 = arg_cv(first_slot[plan.var_index])?;
         let mut vv: HashMap<Value, VV> = HashMap::new();
         vv.insert(plan.var, VV::Idx(0));
         let mut lane_vals: HashSet<Value> = HashSet::new();
         let mut splats: HashMap<Value, CV> = HashMap::new();
         for &blk in &plan.body {
             for (k, inst) in self.f.block(blk).insts.clone().iter().enumerate() {
-                if (blk, k) == plan.step_inst {
+                if (blk, k) == plan.step_inst || plan.reductions.iter().any(|r| r.add == (blk, k)) {
                     continue;
                 }
                 let lane_args: Vec<Value> = match &inst.op {
@@ -477,13 +602,21 @@ impl Gen<'_, '_> {
                 None => d,
             });
         }
-        // The vector loop runs while i <= stop - lanes (computed without overflow).
+        // The body is unrolled: twice, or four times for float sums (four partial-sum
+        // vectors hide the add latency). It runs while i <= stop - step, computed
+        // without overflow.
+        let unroll: i64 = if !plan.reductions.is_empty() && plan.elem != SlotTy::I64 {
+            4
+        } else {
+            2
+        };
+        let step = unroll * lanes;
         let stop = self.use_val(plan.stop)?[0];
         let min_ok = self
             .b
             .ins()
-            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, stop, i64::MIN + lanes);
-        let lim = self.b.ins().iadd_imm_s(stop, -lanes);
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, stop, i64::MIN + step);
+        let lim = self.b.ins().iadd_imm_s(stop, -step);
         let floor = self.b.ins().iconst(clt::I64, i64::MIN);
         let lim = self.b.ins().select(min_ok, lim, floor);
         let vh = self.b.create_block();
@@ -491,37 +624,123 @@ impl Gen<'_, '_> {
         let out = self.b.create_block();
         let iv = self.b.append_block_param(vh, clt::I64);
         let i_out = self.b.append_block_param(out, clt::I64);
+        // One vector of partial sums per reduction, starting at zero.
+        let zero = match plan.elem {
+            SlotTy::F32 => self.b.ins().f32const(0.0),
+            SlotTy::I64 => self.b.ins().iconst(clt::I64, 0),
+            _ => self.b.ins().f64const(0.0),
+        };
+        let zeros = self.b.ins().splat(lane_ty, zero);
+        // Partial sums: accs[u * R + r] for unrolled copy u and reduction r.
+        let nacc = unroll as usize * plan.reductions.len();
+        let mut accs = Vec::new();
+        let mut accs_out = Vec::new();
+        for _ in 0..nacc {
+            accs.push(self.b.append_block_param(vh, lane_ty));
+            accs_out.push(self.b.append_block_param(out, lane_ty));
+        }
+        let mut entry_args = vec![BlockArg::Value(i0)];
+        entry_args.extend((0..nacc).map(|_| BlockArg::Value(zeros)));
         match ok {
-            Some(ok) => self
-                .b
-                .ins()
-                .brif(ok, vh, &[BlockArg::Value(i0)], out, &[BlockArg::Value(i0)]),
-            None => self.b.ins().jump(vh, &[BlockArg::Value(i0)]),
+            Some(ok) => self.b.ins().brif(ok, vh, &entry_args, out, &entry_args),
+            None => self.b.ins().jump(vh, &entry_args),
         };
         self.b.switch_to_block(vh);
         // (The body is the branch's last successor: Cranelift lays it out right after.)
         let done = self.b.ins().icmp(IntCC::SignedGreaterThan, iv, lim);
-        self.b.ins().brif(done, out, &[BlockArg::Value(iv)], vb, &[]);
+        let mut exit_args = vec![BlockArg::Value(iv)];
+        exit_args.extend(accs.iter().map(|a| BlockArg::Value(*a)));
+        self.b.ins().brif(done, out, &exit_args, vb, &[]);
         self.b.switch_to_block(vb);
         let saved = self.cur_inst;
-        for &blk in &plan.body {
-            for (k, inst) in self.f.block(blk).insts.clone().iter().enumerate() {
-                let lane_op =
-                    matches!(inst.op, Op::GetItem | Op::SetItem) || inst.result.is_some_and(|r| lane_vals.contains(&r));
-                if (blk, k) == plan.step_inst || !lane_op {
-                    continue;
-                }
-                self.cur_inst = (blk, k); // the index facts of this access
-                if let Some(v) = self.vector_inst(inst, &vv, &splats, iv, lane_ty)? {
-                    vv.insert(inst.result.unwrap(), VV::Lane(v));
+        let mut new_accs = accs.clone();
+        let nred = plan.reductions.len();
+        for u in 0..unroll {
+            // Copy u handles iterations i + u * lanes .. i + (u + 1) * lanes, in order.
+            let iu = if u == 0 {
+                iv
+            } else {
+                self.b.ins().iadd_imm_s(iv, u * lanes)
+            };
+            let mut vu = vv.clone();
+            for &blk in &plan.body {
+                for (k, inst) in self.f.block(blk).insts.clone().iter().enumerate() {
+                    if let Some(ri) = plan.reductions.iter().position(|r| r.add == (blk, k)) {
+                        let Some(VV::Lane(e)) = vu.get(&plan.reductions[ri].term).cloned() else {
+                            return Err(internal("simd: reduction term"));
+                        };
+                        let a = u as usize * nred + ri;
+                        new_accs[a] = if plan.elem == SlotTy::I64 {
+                            self.b.ins().iadd(new_accs[a], e)
+                        } else {
+                            self.b.ins().fadd(new_accs[a], e)
+                        };
+                        continue;
+                    }
+                    let lane_op = matches!(inst.op, Op::GetItem | Op::SetItem)
+                        || inst.result.is_some_and(|r| lane_vals.contains(&r));
+                    if (blk, k) == plan.step_inst || !lane_op {
+                        continue;
+                    }
+                    self.cur_inst = (blk, k); // the index facts of this access
+                    if let Some(v) = self.vector_inst(inst, &vu, &splats, iu, lane_ty)? {
+                        vu.insert(inst.result.unwrap(), VV::Lane(v));
+                    }
                 }
             }
         }
         self.cur_inst = saved;
-        let next = self.b.ins().iadd_imm_s(iv, lanes);
-        self.b.ins().jump(vh, &[BlockArg::Value(next)]);
+        let next = self.b.ins().iadd_imm_s(iv, step);
+        let mut back_args = vec![BlockArg::Value(next)];
+        back_args.extend(new_accs.iter().map(|a| BlockArg::Value(*a)));
+        self.b.ins().jump(vh, &back_args);
         self.b.switch_to_block(out);
-        Ok(i_out)
+        // The scalar loop continues from i_out, each reduction from s + (its lanes' sum).
+        let mut result: Vec<BlockArg> = args.to_vec();
+        result[first_slot[plan.var_index]] = BlockArg::Value(i_out);
+        let ran = self.b.ins().icmp(IntCC::NotEqual, i_out, i0);
+        for (ri, r) in plan.reductions.iter().enumerate() {
+            let mut v = accs_out[ri];
+            for u in 1..unroll as usize {
+                let w = accs_out[u * nred + ri];
+                v = if plan.elem == SlotTy::I64 {
+                    self.b.ins().iadd(v, w)
+                } else {
+                    self.b.ins().fadd(v, w)
+                };
+            }
+            let mut h = self.b.ins().extractlane(v, 0);
+            for l in 1..lanes as u8 {
+                let x = self.b.ins().extractlane(v, l);
+                h = if plan.elem == SlotTy::I64 {
+                    self.b.ins().iadd(h, x)
+                } else {
+                    self.b.ins().fadd(h, x)
+                };
+            }
+            let pt = self.ty(r.param);
+            let k0 = first_slot[r.index];
+            let nslots = runtime::slot_count(&pt);
+            let old: Vals = (k0..k0 + nslots).map(arg_cv).collect::<CResult<_>>()?;
+            let payload = old[nslots - 1];
+            let sum = if plan.elem == SlotTy::I64 {
+                self.b.ins().iadd(payload, h)
+            } else {
+                self.b.ins().fadd(payload, h)
+            };
+            // After at least one iteration the value has the type of `s + e`.
+            let (ab, ak) = r.add;
+            let add_ty = self.ty(self.f.block(ab).insts[ak].result.unwrap());
+            let new = self.coerce(&add_ty, vec![sum], &pt)?;
+            for (j, (n, o)) in new.iter().zip(&old).enumerate() {
+                result[k0 + j] = BlockArg::Value(self.b.ins().select(ran, *n, *o));
+            }
+        }
+        Ok(result)
+    }
+
+    fn header_of(&self, plan: &VecLoop) -> Block {
+        self.def_block[&plan.var]
     }
 
     /// An invariant or index instruction of the body, computed before the loop.
@@ -589,6 +808,8 @@ impl Gen<'_, '_> {
         let t = self.ty(v);
         let s = if lane_ty == clt::F32X4 {
             self.conv_f32(&(t, vals))?
+        } else if lane_ty == clt::I64X2 {
+            self.conv_i64(&(t, vals))?
         } else {
             self.conv_f64(&(t, vals))?
         };
@@ -639,6 +860,14 @@ impl Gen<'_, '_> {
             }
         };
         Ok(Some(match &inst.op {
+            Op::Bin { op, .. } if lane_ty == clt::I64X2 => {
+                let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
+                match op {
+                    BinOp::Add => self.b.ins().iadd(x, y),
+                    BinOp::Sub => self.b.ins().isub(x, y),
+                    _ => self.b.ins().imul(x, y),
+                }
+            }
             Op::Bin { op, .. } => {
                 let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
                 match op {

@@ -86,7 +86,7 @@ block10:
   orl %r10d, %r12d
   uninit  %r10
   xorq %r10, %r10
-  leaq -2(%rax), %r13
+  leaq -4(%rax), %r13
   movabsq $0x8000000000000000, %rbx
   cmpq (%rip), %rax
   cmovgeq %r13, %rbx
@@ -104,10 +104,14 @@ block13:
 block14:
   jmp     label16
 block15:
-  vmulpd (%r8, %r10, 8), %xmm1, %xmm2
-  vaddpd (%r9, %r10, 8), %xmm2, %xmm2
-  vmovupd %xmm2, (%rcx, %r10, 8)
-  leaq 2(%r10), %r10
+  vmulpd (%r8, %r10, 8), %xmm1, %xmm4
+  vaddpd (%r9, %r10, 8), %xmm4, %xmm4
+  vmovupd %xmm4, (%rcx, %r10, 8)
+  leaq 2(%r10), %r11
+  vmulpd (%r8, %r11, 8), %xmm1, %xmm5
+  vaddpd (%r9, %r11, 8), %xmm5, %xmm5
+  vmovupd %xmm5, (%rcx, %r11, 8)
+  leaq 4(%r10), %r10
   jmp     label13
 block16:
   jmp     label17
@@ -115,9 +119,9 @@ block17:
   cmpq %rax, %r10
   jnl     label20; j label18
 block18:
-  vmulsd (%r8, %r10, 8), %xmm0, %xmm6
-  vaddsd (%r9, %r10, 8), %xmm6, %xmm6
-  vmovsd %xmm6, (%rcx, %r10, 8)
+  vmulsd (%r8, %r10, 8), %xmm0, %xmm1
+  vaddsd (%r9, %r10, 8), %xmm1, %xmm1
+  vmovsd %xmm1, (%rcx, %r10, 8)
   jmp     label19
 block19:
   leaq 1(%r10), %r10
@@ -125,14 +129,14 @@ block19:
 block20:
   jmp     label21
 block21:
-  movq 0x48(%rdi), %r10
-  movq 0x50(%rdi), %r11
-  movq 0x58(%rdi), %rax
-  movq 0x60(%rdi), %rcx
-  movq %r10, (%rsi)
-  movq %r11, 8(%rsi)
-  movq %rax, 0x10(%rsi)
-  movq %rcx, 0x18(%rsi)
+  movq 0x48(%rdi), %rax
+  movq 0x50(%rdi), %rcx
+  movq 0x58(%rdi), %r8
+  movq 0x60(%rdi), %rdi
+  movq %rax, (%rsi)
+  movq %rcx, 8(%rsi)
+  movq %r8, 0x10(%rsi)
+  movq %rdi, 0x18(%rsi)
   addl $0xffffffff, 4(%rdx)
   uninit  %rax
   xorl %eax, %eax

@@ -59,7 +59,7 @@ block8:
   orl %r8d, %r10d
   uninit  %r8
   xorq %r8, %r8
-  leaq -4(%rax), %r11
+  leaq -8(%rax), %r11
   movabsq $0x8000000000000000, %r9
   cmpq (%rip), %rax
   cmovgeq %r11, %r9
@@ -87,7 +87,16 @@ block13:
   vmaxps %xmm4, %xmm3, %xmm4
   vminps %xmm4, %xmm2, %xmm4
   vmovups %xmm4, (%rcx, %r8, 4)
-  leaq 4(%r8), %r8
+  leaq 4(%r8), %rdi
+  vmovups (%rsi, %rdi, 4), %xmm4
+  uninit  %xmm5
+  vpcmpeqd %xmm5, %xmm5, %xmm5
+  vpsrld $0x1, %xmm5, %xmm5
+  vandps %xmm5, %xmm4, %xmm4
+  vmaxps %xmm4, %xmm3, %xmm4
+  vminps %xmm4, %xmm2, %xmm4
+  vmovups %xmm4, (%rcx, %rdi, 4)
+  leaq 8(%r8), %r8
   jmp     label11
 block14:
   jmp     label15
@@ -120,26 +129,26 @@ block5:
 block7:
   jmp     label20
 block20:
-  movq (%rdi), %rcx
-  movq 8(%rdi), %rsi
-  movq 0x10(%rdi), %r8
-  movq 0x18(%rdi), %r9
-  movq %rcx, 0x10(%rdx)
-  movq %rsi, 0x18(%rdx)
-  movq %r8, 0x20(%rdx)
-  movq %r9, 0x28(%rdx)
-  movq 0x20(%rdi), %rcx
-  movq 0x28(%rdi), %rsi
-  movq 0x30(%rdi), %r8
-  movq 0x38(%rdi), %r9
-  movq %rcx, 0x30(%rdx)
-  movq %rsi, 0x38(%rdx)
-  movq %r8, 0x40(%rdx)
-  movq %r9, 0x48(%rdx)
-  vmovss 0x40(%rdi), %xmm1
-  vmovss %xmm1, 0x50(%rdx)
-  vmovss 0x48(%rdi), %xmm2
-  vmovss %xmm2, 0x58(%rdx)
+  movq (%rdi), %rsi
+  movq 8(%rdi), %r8
+  movq 0x10(%rdi), %r9
+  movq 0x18(%rdi), %r10
+  movq %rsi, 0x10(%rdx)
+  movq %r8, 0x18(%rdx)
+  movq %r9, 0x20(%rdx)
+  movq %r10, 0x28(%rdx)
+  movq 0x20(%rdi), %rsi
+  movq 0x28(%rdi), %r8
+  movq 0x30(%rdi), %r9
+  movq 0x38(%rdi), %r10
+  movq %rsi, 0x30(%rdx)
+  movq %r8, 0x38(%rdx)
+  movq %r9, 0x40(%rdx)
+  movq %r10, 0x48(%rdx)
+  vmovss 0x40(%rdi), %xmm0
+  vmovss %xmm0, 0x50(%rdx)
+  vmovss 0x48(%rdi), %xmm0
+  vmovss %xmm0, 0x58(%rdx)
   movq %rax, 0x60(%rdx)
   movq $0x1, 0x68(%rdx)
   movq $0x0, 0x70(%rdx)
@@ -150,14 +159,14 @@ block20:
   popq %rbp
   retq
 block21:
-  movq (%rdi), %r9
-  movq 8(%rdi), %r10
-  movq 0x10(%rdi), %r11
-  movq 0x18(%rdi), %rax
-  movq %r9, 0x10(%rdx)
-  movq %r10, 0x18(%rdx)
-  movq %r11, 0x20(%rdx)
-  movq %rax, 0x28(%rdx)
+  movq (%rdi), %rax
+  movq 8(%rdi), %rcx
+  movq 0x10(%rdi), %rsi
+  movq 0x18(%rdi), %r8
+  movq %rax, 0x10(%rdx)
+  movq %rcx, 0x18(%rdx)
+  movq %rsi, 0x20(%rdx)
+  movq %r8, 0x28(%rdx)
   movq 0x20(%rdi), %rax
   movq 0x28(%rdi), %rcx
   movq 0x30(%rdi), %rsi
