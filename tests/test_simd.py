@@ -12,6 +12,7 @@ scalar loop. `tests/test_asm.py` shows the packed instructions themselves.
 from __future__ import annotations
 
 import math
+import os
 import warnings
 
 import numpy as np
@@ -251,21 +252,50 @@ def test_wrapping_int_sums_are_exact_at_every_length(n, rng):
         assert pyston.njit(int_dot)(b, b) == int_dot(b, b)
 
 
-def test_strict_int_sums_stay_sequential():
-    # Strict mode must see each overflow at its element (NumPy warns there, twice
-    # here), so the int64 sum is not vectorized.
+def int_total_from(a, s):
+    for i in range(len(a)):
+        s += a[i]
+    return s
+
+
+def _same_with_warnings(f, *args):
+    def run(fn):
+        with warnings.catch_warnings(record=True) as ws:
+            warnings.simplefilter("always")
+            try:
+                r = fn(*args)
+            except OverflowError as e:  # NumPy: a Python int past int64 meets np.int64
+                r = repr(e)
+        return r, type(r), [str(w.message) for w in ws if not issubclass(w.category, pyston.PerformanceWarning)]
+
+    assert run(f) == run(f.py_func)
+
+
+def test_strict_int_sums_are_vectorized_and_exact():
+    # Strict mode must see each overflow at its element (NumPy warns there). The
+    # vector loop bounds the terms' magnitudes; where a partial sum could reach
+    # 2**63 its result is dropped and the scalar loop redoes the loop exactly.
     f = pyston.fast(int_total)
+    g = pyston.fast(int_total_from)
     f(np.arange(40))
-    assert "vpaddq" not in f.inspect_asm()
-    a = np.array([2**62, 2**62, -(2**62), 5] * 5, dtype=np.int64)
-    with warnings.catch_warnings(record=True) as got_w:
-        warnings.simplefilter("always")
-        got = f(a)
-    with warnings.catch_warnings(record=True) as want_w:
-        warnings.simplefilter("always")
-        want = int_total(a)
-    assert got == want and type(got) is type(want)
-    assert [str(w.message) for w in got_w] == [str(w.message) for w in want_w]
+    g(np.arange(40), 0)
+    assert "vpaddq" in f.inspect_asm() or os.uname().machine not in ("x86_64", "AMD64")
+    big = np.array([2**62, 2**62, -(2**62), 5] * 5, dtype=np.int64)
+    _same_with_warnings(f, big)  # overflows (two warnings)
+    _same_with_warnings(f, np.full(64, 2**57, dtype=np.int64))  # bound too large, no overflow
+    _same_with_warnings(f, np.full(64, -(2**57), dtype=np.int64))
+    _same_with_warnings(f, np.array([-(2**63)] + [0] * 20, dtype=np.int64))
+    _same_with_warnings(f, np.array([-(2**63), -1] + [0] * 20, dtype=np.int64))
+    for s0 in (0, 2**63 - 100, -(2**63) + 50, 2**62, 2**70):
+        _same_with_warnings(g, np.arange(60, dtype=np.int64), s0)  # a Python int start: big ints, exactly
+        _same_with_warnings(g, np.arange(60, dtype=np.int64), np.int64(min(max(s0, -(2**63)), 2**63 - 1)))
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_strict_int_sums_at_every_length(n, rng):
+    f = pyston.fast(int_total)
+    for a in (rng.integers(-1000, 1000, n), rng.integers(-(2**62), 2**62, n)):
+        _same_with_warnings(f, a)
 
 
 @pytest.mark.parametrize("n", LENGTHS)

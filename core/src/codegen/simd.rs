@@ -47,6 +47,11 @@ struct Reduction {
     /// The `s + e` instruction and its lane operand `e`.
     add: (Block, usize),
     term: Value,
+    /// Strict int sums (overflow must be seen at its element): the vector loop
+    /// also tracks a bound on the terms' magnitudes and its result is kept only
+    /// when no partial sum, in any order, can overflow; otherwise the scalar
+    /// loop redoes the whole loop (allowed only for loops that store nothing).
+    checked: bool,
 }
 
 impl VecLoop {
@@ -229,8 +234,9 @@ impl Gen<'_, '_> {
                 return None;
             }
             let rt = self.typed.ty(next);
+            let checked = lane_slot(rt)? == SlotTy::I64 && !self.env.opts.unchecked_int;
             let ok = match lane_slot(rt)? {
-                SlotTy::I64 => self.env.opts.unchecked_int,
+                SlotTy::I64 => true,
                 _ => self.env.opts.fastmath,
             };
             let pt = self.typed.ty(param);
@@ -242,6 +248,7 @@ impl Gen<'_, '_> {
                 index,
                 add: (blk, k),
                 term,
+                checked,
             });
         }
         // Classify every instruction of the body.
@@ -430,6 +437,9 @@ impl Gen<'_, '_> {
         let elem = elem?;
         if stores.is_empty() && reductions.is_empty() {
             return None;
+        }
+        if !stores.is_empty() && reductions.iter().any(|r| r.checked) {
+            return None; // a checked sum may have to redo the loop: no side effects allowed
         }
         // Aliasing: an array both written and read must be read at exactly the
         // written element (`y[i] = a * x[i] + y[i]`); any other pair of a written
@@ -631,8 +641,10 @@ impl Gen<'_, '_> {
             _ => self.b.ins().f64const(0.0),
         };
         let zeros = self.b.ins().splat(lane_ty, zero);
-        // Partial sums: accs[u * R + r] for unrolled copy u and reduction r.
-        let nacc = unroll as usize * plan.reductions.len();
+        // Partial sums: accs[u * R + r] for unrolled copy u and reduction r; then, for
+        // checked sums, the OR of the terms' magnitude bits, in the same order.
+        let any_checked = plan.reductions.iter().any(|r| r.checked);
+        let nacc = (1 + any_checked as usize) * unroll as usize * plan.reductions.len();
         let mut accs = Vec::new();
         let mut accs_out = Vec::new();
         for _ in 0..nacc {
@@ -641,6 +653,7 @@ impl Gen<'_, '_> {
         }
         let mut entry_args = vec![BlockArg::Value(i0)];
         entry_args.extend((0..nacc).map(|_| BlockArg::Value(zeros)));
+        let bits_at = nacc / 2;
         match ok {
             Some(ok) => self.b.ins().brif(ok, vh, &entry_args, out, &entry_args),
             None => self.b.ins().jump(vh, &entry_args),
@@ -675,6 +688,12 @@ impl Gen<'_, '_> {
                         } else {
                             self.b.ins().fadd(new_accs[a], e)
                         };
+                        if plan.reductions[ri].checked {
+                            // e ^ (e >> 63) is |e| for e >= 0 and |e| - 1 below.
+                            let sign = self.b.ins().sshr_imm_u(e, 63);
+                            let mag = self.b.ins().bxor(e, sign);
+                            new_accs[bits_at + a] = self.b.ins().bor(new_accs[bits_at + a], mag);
+                        }
                         continue;
                     }
                     let lane_op = matches!(inst.op, Op::GetItem | Op::SetItem)
@@ -699,6 +718,41 @@ impl Gen<'_, '_> {
         let mut result: Vec<BlockArg> = args.to_vec();
         result[first_slot[plan.var_index]] = BlockArg::Value(i_out);
         let ran = self.b.ins().icmp(IntCC::NotEqual, i_out, i0);
+        // Checked sums: with N terms of magnitude <= M + 1, every partial sum in any
+        // order is within |s| + N * (M + 1); below 2**63 nothing overflowed.
+        let mut keep: Option<CV> = None;
+        for (ri, r) in plan.reductions.iter().enumerate() {
+            if !r.checked {
+                continue;
+            }
+            let mut v = accs_out[bits_at + ri];
+            for u in 1..unroll as usize {
+                v = self.b.ins().bor(v, accs_out[bits_at + u * nred + ri]);
+            }
+            let mut m = self.b.ins().extractlane(v, 0);
+            for l in 1..lanes as u8 {
+                let x = self.b.ins().extractlane(v, l);
+                m = self.b.ins().bor(m, x);
+            }
+            let m1 = self.b.ins().iadd_imm_s(m, 1);
+            let n = self.b.ins().isub(i_out, i0);
+            let (span, of1) = self.b.ins().umul_overflow(n, m1);
+            let k0 = first_slot[r.index];
+            let nslots = runtime::slot_count(&self.ty(r.param));
+            let BlockArg::Value(s0) = args[k0 + nslots - 1] else {
+                return Err(internal("simd: reduction start"));
+            };
+            let a0 = self.b.ins().iabs(s0);
+            let (total, of2) = self.b.ins().uadd_overflow(a0, span);
+            let big = self.b.ins().icmp_imm_u(IntCC::UnsignedGreaterThan, total, i64::MAX);
+            let bad = self.b.ins().bor(of1, of2);
+            let bad = self.b.ins().bor(bad, big);
+            let fine = self.b.ins().icmp_imm_u(IntCC::Equal, bad, 0);
+            keep = Some(match keep {
+                Some(k) => self.b.ins().band(k, fine),
+                None => fine,
+            });
+        }
         for (ri, r) in plan.reductions.iter().enumerate() {
             let mut v = accs_out[ri];
             for u in 1..unroll as usize {
@@ -734,6 +788,15 @@ impl Gen<'_, '_> {
             let new = self.coerce(&add_ty, vec![sum], &pt)?;
             for (j, (n, o)) in new.iter().zip(&old).enumerate() {
                 result[k0 + j] = BlockArg::Value(self.b.ins().select(ran, *n, *o));
+            }
+        }
+        if let Some(keep) = keep {
+            // Otherwise the scalar loop starts over (the loop stores nothing).
+            for (j, r) in result.iter_mut().enumerate() {
+                let (BlockArg::Value(n), BlockArg::Value(o)) = (*r, args[j]) else {
+                    return Err(internal("simd: block argument"));
+                };
+                *r = BlockArg::Value(self.b.ins().select(keep, n, o));
             }
         }
         Ok(result)
