@@ -28,6 +28,7 @@ use pyston_numeric::{Dtype, Kind, Layout};
 use pyston_optin::Options;
 use std::collections::{HashMap, HashSet};
 
+mod idioms;
 mod simd;
 
 type CV = clir::Value;
@@ -167,6 +168,7 @@ pub fn build(
             )
             .collect(),
         vec_loops: HashMap::new(),
+        popcount_loops: HashMap::new(),
     };
     let r = g.run();
     let Gen {
@@ -217,6 +219,8 @@ struct Gen<'a, 'b> {
     def_block: HashMap<Value, Block>,
     /// Loops with a SIMD version, by header (see `simd`).
     vec_loops: HashMap<Block, simd::VecLoop>,
+    /// Bit-counting loops done in one step on entry (see `idioms`).
+    popcount_loops: HashMap<Block, idioms::PopcountLoop>,
 }
 
 fn internal(msg: impl Into<String>) -> CompileError {
@@ -296,6 +300,7 @@ impl Gen<'_, '_> {
         }
         self.plan_loop_collection();
         self.plan_vector_loops();
+        self.plan_idioms();
         // Prologue: load the arguments from the slot array.
         self.b.switch_to_block(prologue);
         let params = self.b.block_params(prologue).to_vec();
@@ -948,6 +953,11 @@ impl Gen<'_, '_> {
                 let mut args = self.edge_args(e)?;
                 let (from, _) = self.cur_inst;
                 self.loop_edge(from, e, &args)?;
+                if let Some(p) = self.popcount_loops.get(&e.block).copied() {
+                    if !self.dominates(e.block, from) {
+                        args = self.emit_popcount(p, &args)?;
+                    }
+                }
                 if let Some(plan) = self.vec_loops.get(&e.block).cloned() {
                     if !self.dominates(e.block, from) {
                         // Entering a loop with a SIMD version: it runs first.
