@@ -28,6 +28,7 @@ use pyston_numeric::{Dtype, Kind, Layout};
 use pyston_optin::Options;
 use std::collections::{HashMap, HashSet};
 
+mod fuse;
 mod idioms;
 mod simd;
 
@@ -169,6 +170,8 @@ pub fn build(
             .collect(),
         vec_loops: HashMap::new(),
         popcount_loops: HashMap::new(),
+        fused: HashMap::new(),
+        fused_inner: HashSet::new(),
     };
     let r = g.run();
     let Gen {
@@ -221,6 +224,9 @@ struct Gen<'a, 'b> {
     vec_loops: HashMap<Block, simd::VecLoop>,
     /// Bit-counting loops done in one step on entry (see `idioms`).
     popcount_loops: HashMap<Block, idioms::PopcountLoop>,
+    /// Fused array expressions by root instruction, and their other instructions.
+    fused: HashMap<(Block, usize), fuse::FusedExpr>,
+    fused_inner: HashSet<(Block, usize)>,
 }
 
 fn internal(msg: impl Into<String>) -> CompileError {
@@ -301,6 +307,7 @@ impl Gen<'_, '_> {
         self.plan_loop_collection();
         self.plan_vector_loops();
         self.plan_idioms();
+        self.plan_fusion();
         // Prologue: load the arguments from the slot array.
         self.b.switch_to_block(prologue);
         let params = self.b.block_params(prologue).to_vec();
@@ -367,6 +374,13 @@ impl Gen<'_, '_> {
             }
             for (k, inst) in data.insts.iter().enumerate() {
                 self.cur_inst = (blk, k);
+                if self.fused_inner.contains(&(blk, k)) {
+                    continue; // computed at the expression's root
+                }
+                if let Some(fx) = self.fused.get(&(blk, k)).cloned() {
+                    self.emit_fused(blk, &fx)?;
+                    continue;
+                }
                 self.inst(inst)?;
             }
             self.cur_inst = (blk, data.insts.len());

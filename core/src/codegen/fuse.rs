@@ -1,0 +1,387 @@
+//! Fused whole-array expressions.
+//!
+//! `np.sqrt(a*a + b*b) - 0.5*c` is, instruction by instruction, five NumPy
+//! calls and four temporary arrays. When its arrays are float64, C-contiguous
+//! and of one shape (checked at run time), codegen computes it in one pass
+//! instead: one output array, a 2 x f64 SIMD loop and a scalar tail, and no
+//! temporaries. The operations fused (`+ - * /`, unary minus, `np.sqrt`,
+//! `np.abs`/`np.absolute`/`np.fabs`, `np.negative`, `np.square`) are exactly
+//! rounded IEEE operations, so every element is bit-identical to NumPy's.
+//!
+//! NumPy also *warns* on overflow, invalid operations and division by zero.
+//! The fused loop notes any non-finite intermediate or result; then, and
+//! whenever the shapes, dtypes or layouts do not fit, the expression runs as
+//! the separate NumPy calls it was written as (the "slow path", which is the
+//! unfused code), so broadcasting, warnings and errors are NumPy's own.
+
+use super::*;
+
+/// One fused expression: its instructions in program order (the root, whose
+/// value the rest of the function uses, last) and its array leaves.
+#[derive(Clone, Debug)]
+pub(super) struct FusedExpr {
+    nodes: Vec<usize>,
+    leaves: Vec<Value>,
+    ndim: usize,
+}
+
+/// What an expression node computes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum NodeOp {
+    Bin(BinOp),
+    Neg,
+    Sqrt,
+    Abs,
+    Square,
+}
+
+impl Gen<'_, '_> {
+    /// The fusable operation an instruction performs: a NumPy operation on
+    /// float64 arrays (or arrays and scalars) that compiled code calls NumPy for.
+    fn node_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<NodeOp> {
+        let r = inst.result?;
+        let Ty::Array(at) = self.typed.ty(r) else { return None };
+        if at.dtype != Dtype::Float64 || !self.env.pycalls.contains_key(&(blk, k)) {
+            return None;
+        }
+        match &inst.op {
+            Op::Bin { op, .. } if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) => {
+                Some(NodeOp::Bin(*op))
+            }
+            Op::Unary(UnaryOp::Neg) => Some(NodeOp::Neg),
+            Op::MethodCall { name, kw }
+                if kw.is_empty()
+                    && inst.args.len() == 2
+                    && *self.typed.ty(inst.args[0]) == Ty::Module(crate::types::Module::Numpy) =>
+            {
+                match name.as_str() {
+                    "sqrt" => Some(NodeOp::Sqrt),
+                    "abs" | "absolute" | "fabs" => Some(NodeOp::Abs),
+                    "negative" => Some(NodeOp::Neg),
+                    "square" => Some(NodeOp::Square),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The operands of a node (the module argument of `np.sqrt(x)` left out).
+    fn node_args(inst: &ir::Inst) -> &[Value] {
+        match inst.op {
+            Op::MethodCall { .. } => &inst.args[1..],
+            _ => &inst.args,
+        }
+    }
+
+    /// Finds the expressions worth fusing (two or more operations).
+    pub(super) fn plan_fusion(&mut self) {
+        if std::env::var_os("PYSTON_NO_FUSION").is_some() {
+            return;
+        }
+        let mut uses: HashMap<Value, usize> = HashMap::new();
+        for d in &self.f.blocks {
+            for i in &d.insts {
+                for a in &i.args {
+                    *uses.entry(*a).or_default() += 1;
+                }
+            }
+            for v in d.term.uses() {
+                *uses.entry(v).or_default() += 1;
+            }
+            for e in d.term.successors() {
+                for a in &e.args {
+                    *uses.entry(*a).or_default() += 1;
+                }
+            }
+        }
+        for (bi, d) in self.f.blocks.iter().enumerate() {
+            let blk = Block(bi as u32);
+            let nodes: HashMap<Value, usize> = d
+                .insts
+                .iter()
+                .enumerate()
+                .filter(|(k, i)| self.node_op(blk, *k, i).is_some())
+                .map(|(k, i)| (i.result.unwrap(), k))
+                .collect();
+            // A node used once, by another node of this block, is inside an expression.
+            let node_at: HashSet<usize> = nodes.values().copied().collect();
+            let mut inner: HashSet<usize> = HashSet::new();
+            for (k, i) in d.insts.iter().enumerate() {
+                if !node_at.contains(&k) {
+                    continue;
+                }
+                for a in Self::node_args(i) {
+                    if let Some(&c) = nodes.get(a) {
+                        if uses.get(a) == Some(&1) {
+                            inner.insert(c);
+                        }
+                    }
+                }
+            }
+            for (&r, &root) in &nodes {
+                if inner.contains(&root) {
+                    continue;
+                }
+                let Ty::Array(rt) = self.typed.ty(r) else { continue };
+                let ndim = rt.ndim as usize;
+                if ndim == 0 {
+                    continue; // NumPy gives scalars for 0-d operands
+                }
+                // Collect the tree; every leaf must be a C-contiguous float64 array of
+                // the root's rank, or a number.
+                let mut tree = vec![root];
+                let mut leaves = Vec::new();
+                let mut todo = vec![root];
+                let mut ok = true;
+                while let Some(k) = todo.pop() {
+                    for a in Self::node_args(&d.insts[k]) {
+                        match nodes.get(a) {
+                            Some(&c) if inner.contains(&c) => {
+                                tree.push(c);
+                                todo.push(c);
+                            }
+                            _ => match self.typed.ty(*a) {
+                                Ty::Array(at)
+                                    if at.dtype == Dtype::Float64
+                                        && at.layout == Layout::C
+                                        && at.ndim as usize == ndim =>
+                                {
+                                    if !leaves.contains(a) {
+                                        leaves.push(*a);
+                                    }
+                                }
+                                Ty::Float | Ty::Int | Ty::Bool | Ty::Np(Dtype::Float64) => {}
+                                _ => ok = false,
+                            },
+                        }
+                    }
+                }
+                tree.sort();
+                // Only constants and global reads may sit between the nodes: the slow
+                // path runs the nodes after them (a deopt there resumes at its node).
+                let first = tree[0];
+                let pure =
+                    (first..root).all(|k| tree.contains(&k) || matches!(d.insts[k].op, Op::Const(_) | Op::Global(_)));
+                if ok && pure && tree.len() >= 2 && !leaves.is_empty() {
+                    for k in &tree[..tree.len() - 1] {
+                        self.fused_inner.insert((blk, *k));
+                    }
+                    self.fused.insert(
+                        (blk, root),
+                        FusedExpr {
+                            nodes: tree,
+                            leaves,
+                            ndim,
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// Emits a fused expression at its root instruction (see the module docs).
+    pub(super) fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()> {
+        let insts = self.f.block(blk).insts.clone();
+        let root = *fx.nodes.last().unwrap();
+        let root_val = insts[root].result.unwrap();
+        let nd = fx.ndim;
+        // Leaves and their shapes: all must equal the first leaf's.
+        let mut leaf_vals = Vec::new();
+        for l in &fx.leaves {
+            leaf_vals.push(self.use_val(*l)?);
+        }
+        let shape: Vec<CV> = leaf_vals[0][2..2 + nd].to_vec();
+        let mut same = self.b.ins().iconst(clt::I8, 1);
+        for lv in &leaf_vals[1..] {
+            for (d, s) in shape.iter().enumerate() {
+                let eq = self.b.ins().icmp(IntCC::Equal, lv[2 + d], *s);
+                same = self.b.ins().band(same, eq);
+            }
+        }
+        // Scalars, converted once as NumPy converts them (to float64).
+        let mut scalars: HashMap<Value, CV> = HashMap::new();
+        for &k in &fx.nodes {
+            for a in Self::node_args(&insts[k]) {
+                let t = self.ty(*a);
+                if matches!(t, Ty::Float | Ty::Int | Ty::Bool | Ty::Np(Dtype::Float64)) && !scalars.contains_key(a) {
+                    let v = self.use_val(*a)?;
+                    let x = self.conv_f64(&(t, v))?;
+                    scalars.insert(*a, x);
+                }
+            }
+        }
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        let merge = self.b.create_block();
+        let nslots = 2 + 2 * nd;
+        let merge_params: Vec<CV> = (0..nslots)
+            .map(|_| self.b.append_block_param(merge, clt::I64))
+            .collect();
+        self.b.ins().brif(same, fast, &[], slow, &[]);
+
+        // Fast path: one output array, one pass.
+        self.b.switch_to_block(fast);
+        let at = ArrTy {
+            dtype: Dtype::Float64,
+            ndim: nd as u8,
+            layout: Layout::C,
+            readonly: false,
+        };
+        // The output array (no deopt here: a failed allocation takes the slow path,
+        // which fails the same way with NumPy's own error).
+        let shp = self.stack(8 * nd as u32);
+        for (i, x) in shape.iter().enumerate() {
+            self.b.ins().store(MemFlagsData::trusted(), *x, shp, 8 * i as i32);
+        }
+        let outbuf = self.stack(8 * nslots as u32);
+        let ctx = self.ctx.unwrap();
+        let kind = self.b.ins().iconst(clt::I32, AllocKind::Empty as i64);
+        let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
+        let ndv = self.b.ins().iconst(clt::I64, nd as i64);
+        let c_order = self.b.ins().iconst(clt::I32, 0);
+        let st = self.call("pyston_alloc", &[ctx, kind, dt, ndv, shp, c_order, outbuf])?[0];
+        let allocated = self.b.create_block();
+        self.b.ins().brif(st, slow, &[], allocated, &[]);
+        self.b.switch_to_block(allocated);
+        let out: Vals = (0..nslots)
+            .map(|i| {
+                self.b
+                    .ins()
+                    .load(clt::I64, MemFlagsData::trusted(), outbuf, 8 * i as i32)
+            })
+            .collect();
+        let mut size = self.b.ins().iconst(clt::I64, 1);
+        for s in &shape {
+            size = self.b.ins().imul(size, *s);
+        }
+        let ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
+        let out_ptr = out[0];
+        let vec_end = self.b.ins().band_imm_s(size, !1);
+        let flags = MemFlagsData::new().with_notrap();
+        // Vector loop over [0, vec_end), then a scalar loop over the rest; `bad`
+        // collects non-finite values (either loop), which send us to the slow path.
+        let vh = self.b.create_block();
+        let vb = self.b.create_block();
+        let sh = self.b.create_block();
+        let sb = self.b.create_block();
+        let done = self.b.create_block();
+        let vi = self.b.append_block_param(vh, clt::I64);
+        let vbad = self.b.append_block_param(vh, clt::I64X2);
+        let si = self.b.append_block_param(sh, clt::I64);
+        let sbad = self.b.append_block_param(sh, clt::I64X2);
+        let dbad = self.b.append_block_param(done, clt::I64X2);
+        let z = self.b.ins().iconst(clt::I64, 0);
+        let zv = self.b.ins().splat(clt::I64X2, z);
+        let zero = self.b.ins().iconst(clt::I64, 0);
+        self.b.ins().jump(vh, &[BlockArg::Value(zero), BlockArg::Value(zv)]);
+        self.b.switch_to_block(vh);
+        let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, vi, vec_end);
+        self.b
+            .ins()
+            .brif(end, sh, &[BlockArg::Value(vi), BlockArg::Value(vbad)], vb, &[]);
+        self.b.switch_to_block(vb);
+        let off = self.b.ins().ishl_imm_u(vi, 3);
+        let (r, bad) = self.fused_value(fx, &insts, &ptrs, off, &scalars, clt::F64X2, flags)?;
+        let addr = self.b.ins().iadd(out_ptr, off);
+        self.b.ins().store(flags, r, addr, 0);
+        let bad2 = self.b.ins().bor(vbad, bad);
+        let next = self.b.ins().iadd_imm_s(vi, 2);
+        self.b.ins().jump(vh, &[BlockArg::Value(next), BlockArg::Value(bad2)]);
+        self.b.switch_to_block(sh);
+        let send = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, si, size);
+        self.b.ins().brif(send, done, &[BlockArg::Value(sbad)], sb, &[]);
+        self.b.switch_to_block(sb);
+        let off = self.b.ins().ishl_imm_u(si, 3);
+        let (r, bad) = self.fused_value(fx, &insts, &ptrs, off, &scalars, clt::F64, flags)?;
+        let addr = self.b.ins().iadd(out_ptr, off);
+        self.b.ins().store(flags, r, addr, 0);
+        let badw = self.b.ins().uextend(clt::I64, bad);
+        let badv = self.b.ins().splat(clt::I64X2, badw);
+        let sbad2 = self.b.ins().bor(sbad, badv);
+        let next = self.b.ins().iadd_imm_s(si, 1);
+        self.b.ins().jump(sh, &[BlockArg::Value(next), BlockArg::Value(sbad2)]);
+        self.b.switch_to_block(done);
+        let any = self.b.ins().vany_true(dbad);
+        let out_args: Vec<BlockArg> = out.iter().map(|v| BlockArg::Value(*v)).collect();
+        self.b.ins().brif(any, slow, &[], merge, &out_args);
+
+        // Slow path: the instructions as written (NumPy calls, temporaries, warnings).
+        self.b.switch_to_block(slow);
+        let saved = self.cur_inst;
+        for &k in &fx.nodes {
+            self.cur_inst = (blk, k);
+            self.inst(&insts[k])?;
+        }
+        self.cur_inst = saved;
+        let vals = self.val(root_val)?;
+        if vals.len() != nslots {
+            return Err(internal("fuse: array slots"));
+        }
+        let args: Vec<BlockArg> = vals.iter().map(|v| BlockArg::Value(*v)).collect();
+        self.b.ins().jump(merge, &args);
+        self.b.switch_to_block(merge);
+        self.vals.insert(root_val, merge_params);
+        Ok(())
+    }
+
+    /// The root's value at byte offset `off` (one element, or two lanes), and a
+    /// flag (lane mask) set where any node's value is not finite.
+    #[allow(clippy::too_many_arguments)]
+    fn fused_value(
+        &mut self,
+        fx: &FusedExpr,
+        insts: &[ir::Inst],
+        ptrs: &[CV],
+        off: CV,
+        scalars: &HashMap<Value, CV>,
+        ty: clir::Type,
+        flags: MemFlagsData,
+    ) -> CResult<(CV, CV)> {
+        let vector = ty.is_vector();
+        let blk = self.cur_inst.0;
+        let mut vals: HashMap<Value, CV> = HashMap::new();
+        let mut bad: Option<CV> = None;
+        for &k in &fx.nodes {
+            let inst = &insts[k];
+            let op = self.node_op(blk, k, inst).ok_or_else(|| internal("fuse: node"))?;
+            let mut xs = Vec::new();
+            for a in Self::node_args(inst) {
+                let x = if let Some(v) = vals.get(a) {
+                    *v
+                } else if let Some(i) = fx.leaves.iter().position(|l| l == a) {
+                    let addr = self.b.ins().iadd(ptrs[i], off);
+                    self.b.ins().load(ty, flags, addr, 0)
+                } else {
+                    let s = *scalars.get(a).ok_or_else(|| internal("fuse: operand"))?;
+                    if vector {
+                        self.b.ins().splat(ty, s)
+                    } else {
+                        s
+                    }
+                };
+                xs.push(x);
+            }
+            let r = match op {
+                NodeOp::Bin(BinOp::Add) => self.b.ins().fadd(xs[0], xs[1]),
+                NodeOp::Bin(BinOp::Sub) => self.b.ins().fsub(xs[0], xs[1]),
+                NodeOp::Bin(BinOp::Mul) => self.b.ins().fmul(xs[0], xs[1]),
+                NodeOp::Bin(_) => self.b.ins().fdiv(xs[0], xs[1]),
+                NodeOp::Neg => self.b.ins().fneg(xs[0]),
+                NodeOp::Sqrt => self.b.ins().sqrt(xs[0]),
+                NodeOp::Abs => self.b.ins().fabs(xs[0]),
+                NodeOp::Square => self.b.ins().fmul(xs[0], xs[0]),
+            };
+            // r - r is NaN exactly when r is inf or NaN.
+            let d = self.b.ins().fsub(r, r);
+            let nf = self.b.ins().fcmp(FloatCC::Unordered, d, d);
+            bad = Some(match bad {
+                Some(b) => self.b.ins().bor(b, nf),
+                None => nf,
+            });
+            vals.insert(inst.result.unwrap(), r);
+        }
+        let root = insts[*fx.nodes.last().unwrap()].result.unwrap();
+        Ok((vals[&root], bad.unwrap()))
+    }
+}

@@ -1,0 +1,183 @@
+"""Fused whole-array expressions are bit-identical to NumPy, warnings included.
+
+`np.sqrt(a*a + b*b) - 0.5*c` on float64 arrays of one shape, C-contiguous,
+runs as one pass with no temporaries; anything else (broadcasting, other
+dtypes or layouts, a non-finite value anywhere, which is where NumPy may warn)
+runs as the separate NumPy calls. Both must give NumPy's values, dtype, shape
+and warnings.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+
+import numpy as np
+import pyston
+import pytest
+
+NAN, INF = math.nan, math.inf
+
+
+@pyston.fast
+def hypot_minus(a, b, c):
+    return np.sqrt(a * a + b * b) - 0.5 * c
+
+
+@pyston.fast
+def poly(a, k):
+    return -(a * a * 3.0 - a / 7.0 + k) / 2
+
+
+@pyston.fast
+def mixed_ufuncs(a, b):
+    return np.abs(a - b) + np.square(b) * np.negative(a) - np.absolute(b) / 3
+
+
+@pyston.fast
+def used_twice(a, b):
+    t = a * b
+    return t + 1.0, t * 2.0
+
+
+@pyston.fast
+def in_a_loop(a, b, n):
+    s = 0.0
+    for i in range(n):
+        k = float(i)
+        r = a * b + k
+        s += r[0]
+    return s
+
+
+class RaisedError(tuple):
+    def __new__(cls, *parts):
+        return super().__new__(cls, parts)
+
+
+def run(f, *args):
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter("always")
+        try:
+            r = f(*args)
+        except Exception as e:  # noqa: BLE001 (compared below)
+            return RaisedError(type(e).__name__, str(e)), []
+    msgs = [str(w.message) for w in ws if not issubclass(w.category, pyston.PerformanceWarning)]
+    return r, msgs
+
+
+def check(f, *args):
+    got, gw = run(f, *args)
+    want, ww = run(f.py_func, *args)
+    assert gw == ww
+    if isinstance(want, RaisedError) or isinstance(got, RaisedError):
+        assert got == want
+        return
+    for g, w in zip(got, want) if isinstance(want, tuple) else [(got, want)]:
+        assert type(g) is type(w)
+        assert g.dtype == w.dtype and g.shape == w.shape
+        assert g.tobytes() == w.tobytes()  # bit for bit (NaN payloads included)
+
+
+@pytest.mark.parametrize("n", list(range(0, 20)) + [63, 64, 65, 1001])
+def test_lengths(n, rng):
+    a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
+    check(hypot_minus, a, b, c)
+    check(poly, a, 2.5)
+    check(poly, a, 3)  # an int scalar
+    check(poly, a, np.float64(-1.25))
+    check(mixed_ufuncs, a, b)
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (1, 7), (5, 1), (2, 3, 4), (0, 3)])
+def test_multidimensional(shape, rng):
+    a, b, c = rng.standard_normal(shape), rng.standard_normal(shape), rng.standard_normal(shape)
+    check(hypot_minus, a, b, c)
+    check(mixed_ufuncs, a, b)
+
+
+def test_broadcasting_takes_the_numpy_path(rng):
+    check(hypot_minus, rng.standard_normal((3, 4)), rng.standard_normal(4), rng.standard_normal((3, 1)))
+    check(hypot_minus, np.ones((2, 3)), np.ones((3, 2)), np.ones((2, 3)))  # ValueError from NumPy
+
+
+def test_other_layouts_and_dtypes(rng):
+    a = rng.standard_normal((6, 8))
+    check(hypot_minus, a[::2], a[1::2], a[::2, ::-1])
+    check(hypot_minus, np.asfortranarray(a), np.asfortranarray(a), np.asfortranarray(a))
+    check(hypot_minus, a.astype(np.float32), a.astype(np.float32), a.astype(np.float32))
+    check(hypot_minus, a.astype(np.int64), a, a)
+
+
+@pytest.mark.parametrize(
+    "vals",
+    [
+        [1e200, -1.0, 2.0],  # overflow in a*a (the result is inf, NumPy warns)
+        [-4.0, 1.0, 2.0],  # sqrt of a negative: invalid value
+        [NAN, 1.0, 2.0],  # NaN in: no warning, NaN out
+        [INF, -INF, 0.0],
+        [1e-320, 5e-324, 0.0],  # subnormals (underflow is not warned by default)
+    ],
+)
+def test_special_values_and_warnings(vals):
+    x = np.array(vals)
+    check(hypot_minus, x, x[::-1].copy(), x)
+    check(poly, x, 1.0)
+    check(mixed_ufuncs, x, x)
+
+
+def test_division_by_zero_warns_like_numpy():
+    a = np.array([1.0, 0.0, -2.0, 3.0])
+    z = np.zeros(4)
+
+    @pyston.fast
+    def div(a, b):
+        return (a + 1.0) / (b * 2.0)
+
+    check(div, a, z)
+    check(div, a, a)
+
+
+def test_intermediate_overflow_with_a_finite_result():
+    # (a * a) overflows to inf; inf / inf is NaN: NumPy warns twice.
+    @pyston.fast
+    def f(a):
+        return (a * a) / (a * a) + 1.0
+
+    check(f, np.array([1e200, 2.0, 3.0]))
+
+
+def test_a_value_used_twice_is_not_fused_away(rng):
+    check(used_twice, rng.standard_normal(9), rng.standard_normal(9))
+
+
+def test_inside_a_loop_memory_stays_flat(rng):
+    a, b = rng.standard_normal(1000), rng.standard_normal(1000)
+    check(in_a_loop, a, b, 50)
+    in_a_loop(a, b, 10)
+    # Every iteration's result array is released (the arena collects at the back edge).
+    import tracemalloc
+
+    tracemalloc.start()
+    in_a_loop(a, b, 2000)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 200_000
+
+
+def test_the_fused_code_is_one_simd_loop(rng):
+    a = rng.standard_normal(8)
+    hypot_minus(a, a, a)
+    asm = hypot_minus.inspect_asm()
+    if os.uname().machine in ("x86_64", "AMD64"):
+        assert "vsqrtpd" in asm and "vmulpd" in asm
+
+
+def test_disabling_fusion_gives_the_same_results(rng, monkeypatch):
+    a, b, c = rng.standard_normal(33), rng.standard_normal(33), rng.standard_normal(33)
+    want = hypot_minus(a, b, c)
+    monkeypatch.setenv("PYSTON_NO_FUSION", "1")
+    f = pyston.fast(hypot_minus.py_func)
+    assert f(a, b, c).tobytes() == want.tobytes()
+    assert "vsqrtpd" not in f.inspect_asm()
