@@ -36,6 +36,7 @@ test-python: ## pytest suite through the public API
 bench: install ## Benchmark suite: CPython vs pyston vs Numba (installs numba)
 	$(VPY) -m pip install -q -r benchmarks/requirements.txt
 	$(VPY) benchmarks/run.py
+	$(VPY) benchmarks/arrays.py
 
 lint: $(VENV)/.test ## cargo fmt --check, clippy -D warnings, ruff
 	cargo fmt --all -- --check

@@ -147,6 +147,15 @@ def test_intermediate_overflow_with_a_finite_result():
 
     check(f, np.array([1e200, 2.0, 3.0]))
 
+    # 1 / (a * a) is 0 for a = 1e200: finite, but a * a overflowed (NumPy warns).
+    @pyston.fast
+    def g(a):
+        return 1.0 / (a * a) - 2.0 * a
+
+    check(g, np.array([1e200, 2.0, 3.0]))
+    check(g, np.array([1e-200, 2.0, 3.0]))  # 1 / 0: divide by zero
+    check(g, np.array([0.5, 2.0, 3.0, 4.0, 5.0]))
+
 
 def test_a_value_used_twice_is_not_fused_away(rng):
     check(used_twice, rng.standard_normal(9), rng.standard_normal(9))

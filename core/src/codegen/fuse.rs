@@ -9,7 +9,8 @@
 //! rounded IEEE operations, so every element is bit-identical to NumPy's.
 //!
 //! NumPy also *warns* on overflow, invalid operations and division by zero.
-//! The fused loop notes any non-finite intermediate or result; then, and
+//! The fused loop notes any non-finite result or computed divisor (the only
+//! way a non-finite intermediate can vanish is as a divisor); then, and
 //! whenever the shapes, dtypes or layouts do not fit, the expression runs as
 //! the separate NumPy calls it was written as (the "slow path", which is the
 //! unfused code), so broadcasting, warnings and errors are NumPy's own.
@@ -372,13 +373,24 @@ impl Gen<'_, '_> {
                 NodeOp::Abs => self.b.ins().fabs(xs[0]),
                 NodeOp::Square => self.b.ins().fmul(xs[0], xs[0]),
             };
-            // r - r is NaN exactly when r is inf or NaN.
-            let d = self.b.ins().fsub(r, r);
-            let nf = self.b.ins().fcmp(FloatCC::Unordered, d, d);
-            bad = Some(match bad {
-                Some(b) => self.b.ins().bor(b, nf),
-                None => nf,
-            });
+            // A non-finite value stays non-finite through + - * sqrt abs and minus;
+            // only a division by it can hide it (x / inf == 0). So the result and
+            // every computed divisor are checked: r - r is NaN exactly when r is
+            // inf or NaN.
+            let mut check = |g: &mut Self, r: CV| {
+                let d = g.b.ins().fsub(r, r);
+                let nf = g.b.ins().fcmp(FloatCC::Unordered, d, d);
+                bad = Some(match bad {
+                    Some(b) => g.b.ins().bor(b, nf),
+                    None => nf,
+                });
+            };
+            if op == NodeOp::Bin(BinOp::Div) && vals.contains_key(&Self::node_args(inst)[1]) {
+                check(self, xs[1]);
+            }
+            if k == *fx.nodes.last().unwrap() {
+                check(self, r);
+            }
             vals.insert(inst.result.unwrap(), r);
         }
         let root = insts[*fx.nodes.last().unwrap()].result.unwrap();
