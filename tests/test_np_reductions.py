@@ -785,10 +785,42 @@ def test_joins(dt, rng):
     check_all(grow, [(layout(random_array(rng, 3, dt), n), 4) for n in L1])
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: lists are not compiled (np.concatenate([a, b]))")
-def test_join_lists(rng):
-    a, b = random_array(rng, 5, np.float64), random_array(rng, 5, np.float64)
-    check(joins_list, a, b)
+@pyston.fast
+def arrays_from_lists(a, b, x):
+    return (
+        np.array([x, 2 * x, a[0]]),
+        np.array([[1.0, 2.0], [3.0, x]]),
+        np.asarray([a[1], b[0]]),
+        np.concatenate([a, b, a]),
+        np.stack([a, b], axis=-1),
+    )
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_join_lists(rng, dt):
+    # A list passed to a NumPy function is compiled (as a tuple: NumPy treats them alike).
+    for n in L1:
+        a, b = layout(random_array(rng, 5, dt), n), layout(random_array(rng, 5, dt), n)
+        check(joins_list, a, b)
+        check(arrays_from_lists, a, b, 1.5)
+        check(arrays_from_lists, a, b, 3)
+    check(joins_list, random_array(rng, 5, dt), random_array(rng, 4, dt))  # stack: ValueError
+
+
+@pyston.fast
+def list_used_otherwise(a):
+    xs = [a[0], a[1]]
+    s = 0.0
+    for x in xs:
+        s += x
+    return s, xs
+
+
+def test_other_list_uses_run_on_the_interpreter_tier(rng):
+    a = random_array(rng, 5, np.float64)
+    with pytest.warns(pyston.PerformanceWarning, match="lists are not supported yet in compiled code"):
+        got = list_used_otherwise(a)
+    assert got == list_used_otherwise.py_func(a) and type(got[1]) is list
 
 
 # --------------------------------------------------------------------------

@@ -1132,7 +1132,7 @@ impl Gen<'_, '_> {
                 Ty::Union(ms) if ms.iter().all(|m| matches!(m, Ty::Bool | Ty::Np(Dtype::Bool))) => vec![args[0].1[1]],
                 _ => self.dispatch(&args, &Ty::Bool, &mut |g, a| Ok((Ty::Bool, vec![g.truth(&a[0])?])))?,
             },
-            Op::Tuple => {
+            Op::Tuple | Op::List => {
                 let Ty::Tuple(ts) = &rt else {
                     return Err(internal("tuple type"));
                 };

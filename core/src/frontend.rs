@@ -344,6 +344,7 @@ impl Frontend {
             }
             "Subscript" => ExprKind::Subscript(boxed("value")?, boxed("slice")?),
             "Tuple" => ExprKind::Tuple(self.exprs(node, "elts")?),
+            "List" => ExprKind::List(self.exprs(node, "elts")?),
             "IfExp" => ExprKind::IfExp(boxed("test")?, boxed("body")?, boxed("orelse")?),
             "Slice" => {
                 let part = |f: &str| -> CResult<Option<Box<Expr>>> {

@@ -168,6 +168,9 @@ pub enum ExprKind {
     /// `value[index]`; a tuple index is an `ExprKind::Tuple`.
     Subscript(Box<Expr>, Box<Expr>),
     Tuple(Vec<Expr>),
+    /// A list display; compiled only as an argument of a NumPy function
+    /// (`np.array([x, y])`, `np.concatenate([a, b])`), see `infer`.
+    List(Vec<Expr>),
     IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
     /// `lo:hi:step` inside a subscript (each part optional).
     Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),

@@ -122,7 +122,7 @@ pub fn infer_with(
     // Tuples of constants (`np.transpose(x, (2, 0, 1))`), for probing NumPy calls.
     for b in &f.blocks {
         for inst in &b.insts {
-            if let (Some(r), Op::Tuple) = (inst.result, &inst.op) {
+            if let (Some(r), Op::Tuple | Op::List) = (inst.result, &inst.op) {
                 let items: Option<Vec<Const>> = inst.args.iter().map(|a| inf.consts.get(a).cloned()).collect();
                 if let Some(items) = items {
                     inf.probe_consts.insert(r, Const::Tuple(items));
@@ -164,6 +164,7 @@ pub fn infer_with(
             break;
         }
     }
+    check_lists(f, &inf.t)?;
     let mut ret = Ty::Bottom;
     for &b in &order {
         if inf.t.cold.contains(&b) {
@@ -190,6 +191,55 @@ pub fn infer_with(
     }
     inf.t.ret = ret;
     Ok(inf.t)
+}
+
+/// Lists are compiled as tuples, which is only exact where nobody can tell
+/// the difference: as arguments of NumPy functions (`np.array([x, y])`,
+/// `np.concatenate([a, b])`, nested inside such a list). Any other use (indexing,
+/// iteration, `append`, returning it) is reported as not supported.
+fn check_lists(f: &Function, t: &Typed) -> CResult<()> {
+    let lists: HashSet<Value> = f
+        .blocks
+        .iter()
+        .flat_map(|b| b.insts.iter())
+        .filter(|i| i.op == Op::List)
+        .filter_map(|i| i.result)
+        .collect();
+    if lists.is_empty() {
+        return Ok(());
+    }
+    let unsupported = |span| {
+        Err(CompileError::typing(
+            span,
+            "lists are not supported yet in compiled code, except as arguments of NumPy functions",
+        ))
+    };
+    for b in &f.blocks {
+        for i in &b.insts {
+            for (k, a) in i.args.iter().enumerate() {
+                if !lists.contains(a) {
+                    continue;
+                }
+                let ok = match &i.op {
+                    Op::List => true,
+                    Op::MethodCall { .. } => k >= 1 && *t.ty(i.args[0]) == Ty::Module(Module::Numpy),
+                    _ => false,
+                };
+                if !ok {
+                    return unsupported(i.span);
+                }
+            }
+        }
+        if b.term.uses().iter().any(|v| lists.contains(v))
+            || b.term
+                .successors()
+                .iter()
+                .any(|e| e.args.iter().any(|v| lists.contains(v)))
+        {
+            return unsupported(b.term_span);
+        }
+    }
+    Ok(())
 }
 
 /// The type without its "unbound" member: using an unbound local raises
@@ -489,7 +539,7 @@ impl Infer<'_> {
                     t => Err(CompileError::typing(span, format!("truth value of '{}'", py_name(t)))),
                 })
                 .map(|t| if matches!(t, Ty::Union(_)) { Ty::Bool } else { t })?,
-            Op::Tuple => {
+            Op::Tuple | Op::List => {
                 let mut elems = Vec::new();
                 for t in args {
                     let t = strip_undef(t);

@@ -354,6 +354,7 @@ fn eval(py: Python<'_>, f: &Function, env: &PyEnv, vals: &[Slot], op: &Op, args:
             .into_any()
             .unbind(),
         Op::Tuple => PyTuple::new(py, all(0)?)?.into_any().unbind(),
+        Op::List => pyo3::types::PyList::new(py, all(0)?)?.into_any().unbind(),
         Op::Unpack(n) => {
             let x = arg(0)?;
             let mut items = Vec::new();

@@ -92,6 +92,8 @@ pub enum Op {
     Truth,
     /// args: the elements
     Tuple,
+    /// A list (only passed to NumPy functions: compiled code holds it as a tuple).
+    List,
     /// `a, b = x`: checks `x` unpacks into exactly n items and gives them as a tuple. args: [x]
     Unpack(u32),
     /// args: [tuple]
@@ -480,6 +482,7 @@ fn op_text(op: &Op) -> String {
         Op::Cmp(c) => format!("cmp {}", c.name()),
         Op::Truth => "truth".into(),
         Op::Tuple => "tuple".into(),
+        Op::List => "list".into(),
         Op::Unpack(n) => format!("unpack {n}"),
         Op::TupleGet(i) => format!("tuple_get {i}"),
         Op::GetItem => "getitem".into(),

@@ -903,6 +903,10 @@ impl Lowerer {
                 let vals = es.iter().map(|e| self.expr(e)).collect::<CResult<Vec<_>>>()?;
                 self.emit_cur(Op::Tuple, vals, span)
             }
+            ExprKind::List(es) => {
+                let vals = es.iter().map(|e| self.expr(e)).collect::<CResult<Vec<_>>>()?;
+                self.emit_cur(Op::List, vals, span)
+            }
             ExprKind::Slice(lo, hi, step) => {
                 let mut parts = Vec::new();
                 for p in [lo, hi, step] {
