@@ -761,13 +761,19 @@ cover(G, "np.vstack", "np.vstack((a, b))", dtypes=DTYPES, layouts=L1 + ["empty"]
 cover(G, "np.hstack", "np.hstack((a, b))", dtypes=DTYPES, layouts=L1 + ["empty"])
 cover(
     G,
-    "joining a list of arrays",
+    "lists as arguments",
     "np.concatenate([a, b])",
     "np.stack([a, b])",
     "np.vstack([a, b])",
     "np.hstack([a, b])",
+    "np.array([x, 2 * x, a[0]])",
+    "np.array([[1.0, 2.0], [3.0, x]])",
+    "np.asarray([a[1], b[0]])",
+    "np.concatenate([a, b, a])",
+    "np.stack([a, b], axis=-1)",
+    dtypes=DTYPES,
+    layouts=L1,
     test="test_join_lists",
-    known_issue='the function runs as plain Python: "lists are not supported yet" (documented gap)',
 )
 
 
