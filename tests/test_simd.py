@@ -305,3 +305,27 @@ def test_fastmath_float_sums_at_every_length(n, rng):
     want = float_total_sq(a)
     assert type(got) is type(want) and got == pytest.approx(want, rel=1e-12, abs=1e-300)
     assert pyston.fast(float_total_sq)(a) == want  # strict: bit-identical, sequential
+
+
+def int32_as_int_total(a, s):
+    for x in a:
+        s += int(x)
+    return s
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+def test_int32_elements_summed_as_python_ints(n, rng):
+    # int(x) of int32 elements: loaded sign-extended into 64-bit lanes, summed
+    # with the overflow bound (a Python int start near 2**63 must go big).
+    f = pyston.fast(int32_as_int_total)
+    a = rng.integers(-(2**31), 2**31, n, dtype=np.int32)
+    for s0 in (0, -7, 2**63 - 2**33, -(2**63) + 5):
+        _same_with_warnings(f, a, s0)
+    _same_with_warnings(f, np.full(n, -(2**31), dtype=np.int32), 0)
+
+
+def test_int32_sum_is_vectorized():
+    f = pyston.fast(int32_as_int_total)
+    f(np.arange(10, dtype=np.int32), 0)
+    if os.uname().machine in ("x86_64", "AMD64"):
+        assert "vpmovsxdq" in f.inspect_asm() or "pmovsxdq" in f.inspect_asm()

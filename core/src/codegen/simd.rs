@@ -255,6 +255,7 @@ impl Gen<'_, '_> {
         let mut kinds: HashMap<Value, Kind> = HashMap::new();
         kinds.insert(var, Kind::Idx(0));
         let mut elem: Option<SlotTy> = None;
+        let mut narrow: HashSet<Value> = HashSet::new();
         let mut stores: Vec<(Value, Vec<Value>)> = Vec::new();
         let mut loads: Vec<(Value, Vec<Value>)> = Vec::new();
         for &blk in &body {
@@ -378,6 +379,17 @@ impl Gen<'_, '_> {
                         }
                         Kind::Lane
                     }
+                    // int(x) of an int32 element: the lane was loaded sign-extended to 64 bits.
+                    Op::Call { kw }
+                        if kw.is_empty()
+                            && *self.typed.ty(inst.args[0]) == Ty::Builtin(Builtin::Int)
+                            && inst.args.len() == 2 =>
+                    {
+                        if !narrow.contains(&inst.args[1]) || rt? != Ty::Int {
+                            return None;
+                        }
+                        Kind::Lane
+                    }
                     Op::Call { kw } if kw.is_empty() => {
                         let rt = rt?;
                         let e = float_slot(&rt)?;
@@ -403,7 +415,13 @@ impl Gen<'_, '_> {
                     }
                     Op::GetItem => {
                         let e = self.vector_access(inst, &kinds, header, blk, k)?;
-                        if lane_slot(&rt?) != Some(e) || *elem.get_or_insert(e) != e {
+                        if e == SlotTy::I32 {
+                            // Loaded widened into 64-bit lanes; usable only through int().
+                            if *elem.get_or_insert(SlotTy::I64) != SlotTy::I64 {
+                                return None;
+                            }
+                            narrow.insert(inst.result?);
+                        } else if lane_slot(&rt?) != Some(e) || *elem.get_or_insert(e) != e {
                             return None;
                         }
                         loads.push((inst.args[0], inst.args[1..].to_vec()));
@@ -512,6 +530,7 @@ impl Gen<'_, '_> {
             Dtype::Float64 => Some(SlotTy::F64),
             Dtype::Float32 => Some(SlotTy::F32),
             Dtype::Int64 => Some(SlotTy::I64),
+            Dtype::Int32 => Some(SlotTy::I32),
             _ => None,
         }
     }
@@ -947,6 +966,7 @@ impl Gen<'_, '_> {
             Op::Call { .. } => {
                 let args = &inst.args[1..];
                 match self.ty(inst.args[0]) {
+                    Ty::Builtin(Builtin::Int) => lane(args[0])?,
                     Ty::Builtin(Builtin::Abs) => {
                         let x = lane(args[0])?;
                         self.b.ins().fabs(x)
@@ -970,7 +990,10 @@ impl Gen<'_, '_> {
             }
             Op::GetItem => {
                 let addr = self.vector_addr(inst, vv, iv)?;
-                self.b.ins().load(lane_ty, flags, addr, 0)
+                match self.ty(inst.args[0]) {
+                    Ty::Array(at) if at.dtype == Dtype::Int32 => self.b.ins().sload32x2(flags, addr, 0),
+                    _ => self.b.ins().load(lane_ty, flags, addr, 0),
+                }
             }
             Op::SetItem => {
                 let addr = self.vector_addr(inst, vv, iv)?;
