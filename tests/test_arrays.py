@@ -1089,3 +1089,36 @@ def test_copy(dtype, rng):
         assert_same(copy_2d_and_modify, v)
         j = copy_2d_and_modify(v)
         assert j.flags.c_contiguous and not np.shares_memory(j, v)
+
+
+@pyston.fast
+def periodic_sum(g, d):
+    # (i + d) % n indexes axis 0 of g, which has length n: always in bounds.
+    n, m = g.shape
+    s = 0.0
+    for i in range(n):
+        for j in range(m):
+            s += g[(i + d) % n, (j - d) % m] * (i + 1)
+    return s
+
+
+@pyston.fast
+def modulo_of_another_length(a, b):
+    # % len(b) is not a bound for a: the index check stays and raises.
+    s = 0.0
+    for i in range(len(b) + 3):
+        s += a[i % len(b)]
+    return s
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 5), (8, 2)])
+@pytest.mark.parametrize("d", [-7, -1, 0, 1, 4, 2**40])
+def test_modulo_by_the_axis_length_needs_no_check(shape, d, rng):
+    assert_same(periodic_sum, rng.standard_normal(shape), d)
+    assert_same(periodic_sum, np.zeros((0, 3)), d)
+
+
+def test_modulo_by_another_length_keeps_the_check(rng):
+    assert_same(modulo_of_another_length, rng.standard_normal(4), np.zeros(4))
+    assert_same(modulo_of_another_length, rng.standard_normal(4), np.zeros(9))  # IndexError
+    assert_same(modulo_of_another_length, rng.standard_normal(4), np.zeros(0))  # ZeroDivisionError

@@ -176,6 +176,18 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
                 if *typed.ty(ix) != Ty::Int {
                     continue;
                 }
+                // `X[(...) % n]` with n this axis's length: Python's modulo by n > 0 is
+                // in [0, n), and n == 0 raised ZeroDivisionError before the access.
+                if let Some((db, dk)) = defs.get(&ix) {
+                    let m = &f.block(*db).insts[*dk];
+                    if matches!(m.op, Op::Bin { op: BinOp::Mod, .. })
+                        && dim_of(f, &defs, &consts, m.args[1])
+                            .is_some_and(|(x, d)| same_array(f, &defs, x, arr, d, axis))
+                    {
+                        facts.unchecked.insert((b, k, axis));
+                        continue;
+                    }
+                }
                 let Some(a) = affine(f, &defs, &consts, &vars, ix, 0) else {
                     continue;
                 };
