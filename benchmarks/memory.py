@@ -43,6 +43,7 @@ def divides(a, b):
 
 @pyston.fast
 def temporaries(a, n):
+    # (fused into one pass since the numeric tier fuses array expressions)
     s = 0.0
     for _ in range(n):
         t = a * 2.0 + 1.0
@@ -85,6 +86,11 @@ def main():
     measure("1,000 loop temporaries per call", lambda: temporaries(a, 1000), 1_000, warmup=10)
     big = np.ones(1000)
     measure("temporary of 8 KB x 1,000,000 iterations", lambda: temporaries(big, 1_000_000), 1, warmup=1)
+    # a * 2.0 + 1.0 is a fused expression; with an inf in `a` every evaluation
+    # drops the fused result and runs the NumPy calls instead.
+    with np.errstate(all="ignore"):
+        inf = np.full(1000, np.inf)
+        measure("fused expression falling back x 100,000", lambda: temporaries(inf, 100_000), 1, warmup=1)
 
 
 if __name__ == "__main__":
