@@ -190,3 +190,43 @@ def test_disabling_fusion_gives_the_same_results(rng, monkeypatch):
     f = pyston.fast(hypot_minus.py_func)
     assert f(a, b, c).tobytes() == want.tobytes()
     assert "vsqrtpd" not in f.inspect_asm()
+
+
+@pyston.fast
+def relu_where(a, t):
+    return np.where(a > t, a, 0.0)
+
+
+@pyston.fast
+def where_ops(a, b):
+    return (
+        np.where(a != a, 0.0, a * 2.0),  # NaN -> 0
+        np.where(a <= b, b - a, (a - b) / 4.0),
+        np.where(a == 0.5, -a, np.abs(b)) + 1.0,
+        np.where(a >= 0, np.sqrt(a), -1.0),  # sqrt of a negative is computed (NumPy warns) and dropped
+        np.where(a < 3, a, b),  # an int constant compared as a float
+    )
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 64, 101])
+def test_where_and_comparisons(n, rng):
+    a, b = rng.standard_normal(n), rng.standard_normal(n)
+    check(relu_where, a, 0.5)
+    check(relu_where, a, np.float64(-0.25))
+    check(where_ops, np.abs(a), b)  # no negative sqrt: the fused path
+    check(where_ops, a, b)  # negatives: NumPy's warnings, via the NumPy calls
+
+
+def test_where_special_values():
+    a = np.array([NAN, -0.0, 0.0, INF, -INF, 0.5, 3.0, -2.0])
+    b = a[::-1].copy()
+    check(relu_where, a, 0.0)
+    check(relu_where, a, NAN)
+    check(where_ops, a, b)
+
+
+def test_where_is_fused(rng):
+    a = rng.standard_normal(8)
+    relu_where(a, 0.5)
+    if os.uname().machine in ("x86_64", "AMD64"):
+        assert "vcmp" in relu_where.inspect_asm()

@@ -34,6 +34,10 @@ enum NodeOp {
     Sqrt,
     Abs,
     Square,
+    /// `a > b` etc.: a bool array, fused only as the condition of `np.where`.
+    Cmp(CmpOp),
+    /// `np.where(cond, x, y)`.
+    Where,
 }
 
 impl Gen<'_, '_> {
@@ -42,7 +46,16 @@ impl Gen<'_, '_> {
     fn node_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<NodeOp> {
         let r = inst.result?;
         let Ty::Array(at) = self.typed.ty(r) else { return None };
-        if at.dtype != Dtype::Float64 || !self.env.pycalls.contains_key(&(blk, k)) {
+        if !self.env.pycalls.contains_key(&(blk, k)) {
+            return None;
+        }
+        if at.dtype == Dtype::Bool {
+            return match inst.op {
+                Op::Cmp(c) => Some(NodeOp::Cmp(c)),
+                _ => None,
+            };
+        }
+        if at.dtype != Dtype::Float64 {
             return None;
         }
         match &inst.op {
@@ -50,6 +63,14 @@ impl Gen<'_, '_> {
                 Some(NodeOp::Bin(*op))
             }
             Op::Unary(UnaryOp::Neg) => Some(NodeOp::Neg),
+            Op::MethodCall { name, kw }
+                if name == "where"
+                    && kw.is_empty()
+                    && inst.args.len() == 4
+                    && *self.typed.ty(inst.args[0]) == Ty::Module(crate::types::Module::Numpy) =>
+            {
+                Some(NodeOp::Where)
+            }
             Op::MethodCall { name, kw }
                 if kw.is_empty()
                     && inst.args.len() == 2
@@ -64,6 +85,20 @@ impl Gen<'_, '_> {
                 }
             }
             _ => None,
+        }
+    }
+
+    /// Whether a comparison operand is compared as the float64 it converts to:
+    /// float64 arrays and floats, and int constants of at most 2**53 (NumPy
+    /// compares larger ints exactly, not as float64).
+    fn exact_in_f64(&self, v: Value) -> bool {
+        match self.typed.ty(v) {
+            Ty::Array(_) | Ty::Float | Ty::Np(Dtype::Float64) => true,
+            Ty::Int | Ty::Bool => {
+                matches!(self.consts.get(&v), Some(Const::Int(c)) if c.unsigned_abs() <= 1 << 53)
+                    || matches!(self.consts.get(&v), Some(Const::Bool(_)))
+            }
+            _ => false,
         }
     }
 
@@ -125,6 +160,9 @@ impl Gen<'_, '_> {
                     continue;
                 }
                 let Ty::Array(rt) = self.typed.ty(r) else { continue };
+                if rt.dtype != Dtype::Float64 {
+                    continue; // a comparison is fused only into the np.where using it
+                }
                 let ndim = rt.ndim as usize;
                 if ndim == 0 {
                     continue; // NumPy gives scalars for 0-d operands
@@ -136,7 +174,22 @@ impl Gen<'_, '_> {
                 let mut todo = vec![root];
                 let mut ok = true;
                 while let Some(k) = todo.pop() {
-                    for a in Self::node_args(&d.insts[k]) {
+                    let user = self.node_op(blk, k, &d.insts[k]);
+                    for (pos, a) in Self::node_args(&d.insts[k]).iter().enumerate() {
+                        // A bool comparison is usable only as np.where's condition,
+                        // and np.where's condition only as such a comparison.
+                        let is_cmp = nodes
+                            .get(a)
+                            .is_some_and(|&c| matches!(self.node_op(blk, c, &d.insts[c]), Some(NodeOp::Cmp(_))));
+                        let cond_slot = user == Some(NodeOp::Where) && pos == 0;
+                        if is_cmp != cond_slot {
+                            ok = false;
+                            continue;
+                        }
+                        if matches!(user, Some(NodeOp::Cmp(_))) && !self.exact_in_f64(*a) {
+                            ok = false;
+                            continue;
+                        }
                         match nodes.get(a) {
                             Some(&c) if inner.contains(&c) => {
                                 tree.push(c);
@@ -372,11 +425,31 @@ impl Gen<'_, '_> {
                 NodeOp::Sqrt => self.b.ins().sqrt(xs[0]),
                 NodeOp::Abs => self.b.ins().fabs(xs[0]),
                 NodeOp::Square => self.b.ins().fmul(xs[0], xs[0]),
+                NodeOp::Cmp(c) => {
+                    let cc = match c {
+                        CmpOp::Eq => FloatCC::Equal,
+                        CmpOp::Ne => FloatCC::NotEqual, // true for NaN, as in NumPy
+                        CmpOp::Lt => FloatCC::LessThan,
+                        CmpOp::Le => FloatCC::LessThanOrEqual,
+                        CmpOp::Gt => FloatCC::GreaterThan,
+                        CmpOp::Ge => FloatCC::GreaterThanOrEqual,
+                    };
+                    self.b.ins().fcmp(cc, xs[0], xs[1])
+                }
+                NodeOp::Where => {
+                    if vector {
+                        let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                        let m = self.b.ins().bitcast(ty, le, xs[0]);
+                        self.b.ins().bitselect(m, xs[1], xs[2])
+                    } else {
+                        self.b.ins().select(xs[0], xs[1], xs[2])
+                    }
+                }
             };
             // A non-finite value stays non-finite through + - * sqrt abs and minus;
-            // only a division by it can hide it (x / inf == 0). So the result and
-            // every computed divisor are checked: r - r is NaN exactly when r is
-            // inf or NaN.
+            // only a division by it (x / inf == 0) or np.where can hide it. So the
+            // result, every computed divisor and np.where's computed operands are
+            // checked: r - r is NaN exactly when r is inf or NaN.
             let mut check = |g: &mut Self, r: CV| {
                 let d = g.b.ins().fsub(r, r);
                 let nf = g.b.ins().fcmp(FloatCC::Unordered, d, d);
@@ -387,6 +460,15 @@ impl Gen<'_, '_> {
             };
             if op == NodeOp::Bin(BinOp::Div) && vals.contains_key(&Self::node_args(inst)[1]) {
                 check(self, xs[1]);
+            }
+            // np.where drops one side per element: a non-finite value computed there
+            // (np.sqrt of a negative, NumPy warns) must be seen too.
+            if op == NodeOp::Where {
+                for (x, a) in xs[1..].iter().zip(&Self::node_args(inst)[1..]) {
+                    if vals.contains_key(a) {
+                        check(self, *x);
+                    }
+                }
             }
             if k == *fx.nodes.last().unwrap() {
                 check(self, r);
