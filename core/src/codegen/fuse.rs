@@ -5,8 +5,9 @@
 //! and of one shape (checked at run time), codegen computes it in one pass
 //! instead: one output array, a 2 x f64 SIMD loop and a scalar tail, and no
 //! temporaries. The operations fused (`+ - * /`, unary minus, `np.sqrt`,
-//! `np.abs`/`np.absolute`/`np.fabs`, `np.negative`, `np.square`) are exactly
-//! rounded IEEE operations, so every element is bit-identical to NumPy's.
+//! `np.abs`/`np.absolute`/`np.fabs`, `np.negative`, `np.square`, and
+//! `np.where` of a comparison) are exactly rounded IEEE operations or exact
+//! selections, so every element is bit-identical to NumPy's.
 //!
 //! NumPy also *warns* on overflow, invalid operations and division by zero.
 //! The fused loop notes any non-finite result or computed divisor (the only
