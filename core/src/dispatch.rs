@@ -69,6 +69,48 @@ impl Spec {
     }
 }
 
+/// The fast path of `classify_arg` for the common arguments (float, 64-bit
+/// int, bool, ndarray): appends the slots and the type in place and returns
+/// true; false leaves the argument to `classify_arg`. (Returning a `Ty` by
+/// value through `PyResult<Option<Ty>>` costs store-forwarding stalls on the
+/// call path.)
+#[inline]
+fn classify_common(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>, tys: &mut Vec<Ty>) -> PyResult<bool> {
+    let tp = obj.get_type_ptr();
+    // SAFETY: identity comparisons with CPython's static type objects, and C API
+    // reads of an object of exactly that type.
+    unsafe {
+        if tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) {
+            slots.push(ffi::PyFloat_AsDouble(obj.as_ptr()).to_bits());
+            tys.push(Ty::Float);
+            return Ok(true);
+        }
+        if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
+            let mut overflow = 0;
+            let v = ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow);
+            if overflow != 0 {
+                ffi::PyErr_Clear();
+                return Ok(false);
+            }
+            slots.push(v as u64);
+            tys.push(Ty::Int);
+            return Ok(true);
+        }
+        if tp == std::ptr::addr_of_mut!(ffi::PyBool_Type) {
+            slots.push((obj.as_ptr() == ffi::Py_True()) as u64);
+            tys.push(Ty::Bool);
+            return Ok(true);
+        }
+        if tp as usize == runtime::np_types(py)?.ndarray_type {
+            if let Some(at) = runtime::array_info(obj.as_ptr(), slots) {
+                tys.push(Ty::Array(at));
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
 /// The argument's type as compiled code sees it, appending its slots; `None`
 /// when compiled code cannot take it.
 fn classify_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>) -> PyResult<Option<Ty>> {
@@ -521,7 +563,14 @@ impl Dispatcher {
         };
         let mut slots: Vec<u64> = Vec::with_capacity(16);
         let mut tys: Vec<Ty> = Vec::with_capacity(args.len());
-        for a in args.iter() {
+        for i in 0..args.len() {
+            // By index with the C API: pyo3's tuple iterator is returned through
+            // memory and stalls the call path on store forwarding.
+            // SAFETY: `i` is in range and the tuple outlives this borrow.
+            let a = unsafe { pyo3::Borrowed::from_ptr(py, ffi::PyTuple_GetItem(args.as_ptr(), i as ffi::Py_ssize_t)) };
+            if classify_common(py, &a, &mut slots, &mut tys)? {
+                continue;
+            }
             match classify_arg(py, &a, &mut slots)? {
                 Some(t) => tys.push(t),
                 None => return this.interpret_checked(py, &args),
