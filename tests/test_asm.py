@@ -168,3 +168,19 @@ def test_scalar_builtins_do_not_make_the_loop_call_the_runtime():
     big = np.array([2**62, 2**62, 2**62], dtype=np.int64)
     r = f(big)
     assert r == kernels.int_sum_as_int(big) and type(r) is int
+
+
+@pyston.fast
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+@x86
+def test_recursive_listing_shows_the_native_self_call():
+    # The listing recompiles; it must infer the recursive return type as the real
+    # compile does, not show the self-call deoptimizing.
+    assert fib(15) == 610
+    asm = fib.inspect_asm()
+    assert asm.count("call    User(") >= 2, asm

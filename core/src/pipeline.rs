@@ -382,7 +382,21 @@ pub fn disassemble(
             assumed_ret: Ty::Bottom,
         })
     });
-    let typed = infer::infer_with(f, params, &mut cenv, &Default::default(), opts.numba_boxing);
+    // As in `compile`: repeat while a recursive call's assumed return type changes
+    // (otherwise the listing would show the self-call deoptimizing).
+    let mut rounds = 0;
+    let typed = loop {
+        cenv.callees.clear();
+        cenv.pycalls.clear();
+        let typed = infer::infer_with(f, params, &mut cenv, &Default::default(), opts.numba_boxing);
+        let Ok(t) = &typed else { break typed };
+        let assumed = IN_PROGRESS.with(|s| s.borrow().last().unwrap().assumed_ret.clone());
+        if t.ret == assumed || rounds > 4 {
+            break typed;
+        }
+        IN_PROGRESS.with(|s| s.borrow_mut().last_mut().unwrap().assumed_ret = t.ret.clone());
+        rounds += 1;
+    };
     IN_PROGRESS.with(|s| s.borrow_mut().pop());
     let typed = typed?;
     let pycall_ptrs: HashMap<(ir::Block, usize), *const PyCallDesc> = cenv
