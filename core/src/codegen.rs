@@ -1365,15 +1365,7 @@ impl Gen<'_, '_> {
         if (a.0 == Ty::Float || b.0 == Ty::Float) && (a.0 == Ty::PyInt || b.0 == Ty::PyInt) {
             // Float arithmetic with a boxed int, by CPython (exact conversion or OverflowError).
             let (x, y) = (self.as_pyint(a)?, self.as_pyint(b)?);
-            let ctx = self.ctx.unwrap();
-            let code = runtime::INT_OPS
-                .iter()
-                .position(|o| *o == op)
-                .ok_or_else(|| internal("int op"))? as i64;
-            let cv = self.b.ins().iconst(clt::I32, code);
-            let r = self.call("pyston_int_op", &[ctx, cv, x, y])?[0];
-            let failed = self.b.ins().icmp_imm_s(IntCC::Equal, r, 0);
-            self.deopt_if(failed);
+            let r = self.pyint_op_call(op, x, y)?;
             let slot = self.stack(8);
             let st = self.call("pyston_obj_f64", &[r, slot])?[0];
             self.deopt_if(st);
@@ -1386,7 +1378,6 @@ impl Gen<'_, '_> {
             return self.binop(op, a, b);
         }
         let (x, y) = (self.as_pyint(a)?, self.as_pyint(b)?);
-        let ctx = self.ctx.unwrap();
         if op == BinOp::Div {
             let slot = self.stack(8);
             let st = self.call("pyston_int_truediv", &[x, y, slot])?[0];
@@ -1396,6 +1387,12 @@ impl Gen<'_, '_> {
                 vec![self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0)],
             ));
         }
+        Ok((Ty::PyInt, vec![self.pyint_op_call(op, x, y)?]))
+    }
+
+    /// `x OP y` on boxed ints by CPython (`pyston_int_op`); an exception deoptimizes.
+    fn pyint_op_call(&mut self, op: BinOp, x: CV, y: CV) -> CResult<CV> {
+        let ctx = self.ctx.unwrap();
         let code = runtime::INT_OPS
             .iter()
             .position(|o| *o == op)
@@ -1404,7 +1401,7 @@ impl Gen<'_, '_> {
         let r = self.call("pyston_int_op", &[ctx, cv, x, y])?[0];
         let failed = self.b.ins().icmp_imm_s(IntCC::Equal, r, 0);
         self.deopt_if(failed);
-        Ok((Ty::PyInt, vec![r]))
+        Ok(r)
     }
 
     fn binop(&mut self, op: BinOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
@@ -1541,7 +1538,7 @@ impl Gen<'_, '_> {
             return Ok(r);
         }
         let yv = self.conv_f64(y)?;
-        Ok(match self.fconst_value(yv) {
+        Ok(match self.float_const(yv) {
             Some(1.0) => x,
             Some(2.0) => self.b.ins().fmul(x, x),
             Some(-1.0) => {
@@ -1577,23 +1574,13 @@ impl Gen<'_, '_> {
         Ok(())
     }
 
-    /// The value of a Cranelift float constant.
-    fn fconst_value(&self, v: CV) -> Option<f64> {
+    /// The value of a Cranelift float constant (f64 or f32).
+    fn float_const(&self, v: CV) -> Option<f64> {
         let clir::ValueDef::Result(inst, _) = self.b.func.dfg.value_def(v) else {
             return None;
         };
         match self.b.func.dfg.insts[inst] {
             clir::InstructionData::UnaryIeee64 { imm, .. } => Some(f64::from_bits(imm.bits())),
-            _ => None,
-        }
-    }
-
-    /// The value of a Cranelift f32 constant.
-    fn f32const_value(&self, v: CV) -> Option<f64> {
-        let clir::ValueDef::Result(inst, _) = self.b.func.dfg.value_def(v) else {
-            return None;
-        };
-        match self.b.func.dfg.insts[inst] {
             clir::InstructionData::UnaryIeee32 { imm, .. } => Some(f32::from_bits(imm.bits()) as f64),
             _ => None,
         }
@@ -1602,14 +1589,7 @@ impl Gen<'_, '_> {
     /// Whether a Cranelift value is a float constant other than zero (a division by
     /// it needs no zero check).
     fn nonzero_fconst(&self, v: CV) -> bool {
-        let clir::ValueDef::Result(inst, _) = self.b.func.dfg.value_def(v) else {
-            return false;
-        };
-        match self.b.func.dfg.insts[inst] {
-            clir::InstructionData::UnaryIeee64 { imm, .. } => f64::from_bits(imm.bits()) != 0.0,
-            clir::InstructionData::UnaryIeee32 { imm, .. } => f32::from_bits(imm.bits()) != 0.0,
-            _ => false,
-        }
+        self.float_const(v).is_some_and(|c| c != 0.0)
     }
 
     /// Integer arithmetic with overflow checks: an overflow deoptimizes (a big
@@ -1782,11 +1762,7 @@ impl Gen<'_, '_> {
         // warnings are not reproduced (docs/semantics.md).
         let np_checked = !python && !self.env.opts.fastmath && !self.env.opts.numba_boxing;
         // x / c with a constant |c| >= 1 cannot overflow, nor make a NaN from non-NaN x.
-        let tame_div = op == BinOp::Div
-            && self
-                .fconst_value(y)
-                .or_else(|| self.f32const_value(y))
-                .is_some_and(|c| c.abs() >= 1.0);
+        let tame_div = op == BinOp::Div && self.float_const(y).is_some_and(|c| c.abs() >= 1.0);
         if np_checked && !tame_div && matches!(op, BinOp::Div | BinOp::FloorDiv | BinOp::Mod) {
             let r = self.float_op(op, x, y, ty, true)?;
             self.np_float_check(r, &[x, y], ty);
@@ -2468,23 +2444,33 @@ impl Gen<'_, '_> {
     }
 
     fn alloc(&mut self, kind: AllocKind, at: &ArrTy, shape: &[CV]) -> CResult<Vals> {
+        let (st, out) = self.alloc_call(kind, at, shape)?;
+        self.status_check(st);
+        Ok(self.load_array_slots(out, at.ndim as usize))
+    }
+
+    /// Calls `pyston_alloc` for a new C-ordered array: (status, the buffer its slots are written to).
+    fn alloc_call(&mut self, kind: AllocKind, at: &ArrTy, shape: &[CV]) -> CResult<(CV, CV)> {
         let nd = at.ndim as usize;
         let shp = self.stack(8 * nd as u32);
         for (i, x) in shape.iter().enumerate() {
             self.b.ins().store(MemFlagsData::trusted(), *x, shp, 8 * i as i32);
         }
-        let n = 2 + 2 * nd;
-        let out = self.stack(8 * n as u32);
+        let out = self.stack(8 * (2 + 2 * nd) as u32);
         let ctx = self.ctx.unwrap();
         let k = self.b.ins().iconst(clt::I32, kind as i64);
         let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
         let ndv = self.b.ins().iconst(clt::I64, nd as i64);
         let fo = self.b.ins().iconst(clt::I32, 0);
         let st = self.call("pyston_alloc", &[ctx, k, dt, ndv, shp, fo, out])?[0];
-        self.status_check(st);
-        Ok((0..n)
-            .map(|i| self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32))
-            .collect())
+        Ok((st, out))
+    }
+
+    /// The slots of an `ndim`-dimensional array written to `buf` by the runtime.
+    fn load_array_slots(&mut self, buf: CV, ndim: usize) -> Vals {
+        (0..2 + 2 * ndim)
+            .map(|i| self.b.ins().load(clt::I64, MemFlagsData::trusted(), buf, 8 * i as i32))
+            .collect()
     }
 
     fn array_copy(&mut self, at: &ArrTy, v: &[CV]) -> CResult<Vals> {

@@ -74,7 +74,7 @@ impl Spec {
 /// true; false leaves the argument to `classify_arg`. (Returning a `Ty` by
 /// value through `PyResult<Option<Ty>>` costs store-forwarding stalls on the
 /// call path.)
-#[inline]
+#[inline(always)]
 fn classify_common(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>, tys: &mut Vec<Ty>) -> PyResult<bool> {
     let tp = obj.get_type_ptr();
     // SAFETY: identity comparisons with CPython's static type objects, and C API
@@ -114,33 +114,18 @@ fn classify_common(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>,
 /// The argument's type as compiled code sees it, appending its slots; `None`
 /// when compiled code cannot take it.
 fn classify_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>) -> PyResult<Option<Ty>> {
-    let tp = obj.get_type().as_ptr() as *mut ffi::PyTypeObject;
-    // SAFETY: reading CPython's static type objects for identity comparison.
-    unsafe {
-        if tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) {
-            slots.push(ffi::PyFloat_AsDouble(obj.as_ptr()).to_bits());
-            return Ok(Some(Ty::Float));
-        }
-        if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
-            let mut overflow = 0;
-            let v = ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow);
-            if overflow != 0 {
-                ffi::PyErr_Clear();
-                slots.push(obj.as_ptr() as u64);
-                return Ok(Some(Ty::PyInt)); // a big int: held boxed
-            }
-            slots.push(v as u64);
-            return Ok(Some(Ty::Int));
-        }
-        if tp == std::ptr::addr_of_mut!(ffi::PyBool_Type) {
-            slots.push((obj.as_ptr() == ffi::Py_True()) as u64);
-            return Ok(Some(Ty::Bool));
-        }
+    let mut ty = Vec::new();
+    if classify_common(py, obj, slots, &mut ty)? {
+        return Ok(ty.pop());
+    }
+    let tp = obj.get_type_ptr();
+    if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
+        slots.push(obj.as_ptr() as u64);
+        return Ok(Some(Ty::PyInt)); // beyond 64 bits: held boxed
     }
     let np = runtime::np_types(py)?;
     if tp as usize == np.ndarray_type {
-        // SAFETY: `obj` is exactly an ndarray.
-        return Ok(unsafe { runtime::array_info(obj.as_ptr(), slots) }.map(Ty::Array));
+        return Ok(None); // an array compiled code cannot take
     }
     if let Some(i) = np.scalar_types.iter().position(|t| *t == tp as usize) {
         let t = Ty::Np(Dtype::ALL[i]);

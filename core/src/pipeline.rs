@@ -265,20 +265,7 @@ fn compile_inner(
         pycalls: HashMap::new(),
         callee_specs: Vec::new(),
     };
-    // Type inference, repeated while a recursive call's assumed return type changes.
-    let mut typed: Typed;
-    let mut rounds = 0;
-    loop {
-        cenv.callees.clear();
-        cenv.pycalls.clear();
-        typed = infer::infer_with(f, params, &mut cenv, boxed, opts.numba_boxing)?;
-        let assumed = IN_PROGRESS.with(|s| s.borrow().last().unwrap().assumed_ret.clone());
-        if typed.ret == assumed || rounds > 4 {
-            break;
-        }
-        IN_PROGRESS.with(|s| s.borrow_mut().last_mut().unwrap().assumed_ret = typed.ret.clone());
-        rounds += 1;
-    }
+    let typed = infer_recursive(f, params, &mut cenv, boxed, opts)?;
     let typed_ir = f.display(Some(&|v: Value| typed.ty(v).to_string()));
     let pycall_ptrs: HashMap<(ir::Block, usize), *const PyCallDesc> = cenv
         .pycalls
@@ -346,6 +333,29 @@ fn compile_inner(
 }
 
 /// Renders the machine code of a typed function (for `inspect_asm`).
+/// Type inference, repeated while a recursive call's assumed return type (the
+/// innermost `IN_PROGRESS` entry) changes.
+fn infer_recursive(
+    f: &ir::Function,
+    params: &[Ty],
+    cenv: &mut CompileEnv<'_>,
+    boxed: &std::collections::HashSet<(ir::Block, usize)>,
+    opts: &Options,
+) -> CResult<Typed> {
+    let mut rounds = 0;
+    loop {
+        cenv.callees.clear();
+        cenv.pycalls.clear();
+        let typed = infer::infer_with(f, params, cenv, boxed, opts.numba_boxing)?;
+        let assumed = IN_PROGRESS.with(|s| s.borrow().last().unwrap().assumed_ret.clone());
+        if typed.ret == assumed || rounds > 4 {
+            return Ok(typed);
+        }
+        IN_PROGRESS.with(|s| s.borrow_mut().last_mut().unwrap().assumed_ret = typed.ret.clone());
+        rounds += 1;
+    }
+}
+
 pub fn disassemble(
     py: Python<'_>,
     disp: &Bound<'_, Dispatcher>,
@@ -382,21 +392,8 @@ pub fn disassemble(
             assumed_ret: Ty::Bottom,
         })
     });
-    // As in `compile`: repeat while a recursive call's assumed return type changes
-    // (otherwise the listing would show the self-call deoptimizing).
-    let mut rounds = 0;
-    let typed = loop {
-        cenv.callees.clear();
-        cenv.pycalls.clear();
-        let typed = infer::infer_with(f, params, &mut cenv, &Default::default(), opts.numba_boxing);
-        let Ok(t) = &typed else { break typed };
-        let assumed = IN_PROGRESS.with(|s| s.borrow().last().unwrap().assumed_ret.clone());
-        if t.ret == assumed || rounds > 4 {
-            break typed;
-        }
-        IN_PROGRESS.with(|s| s.borrow_mut().last_mut().unwrap().assumed_ret = t.ret.clone());
-        rounds += 1;
-    };
+    // As in `compile` (otherwise the listing would show the self-call deoptimizing).
+    let typed = infer_recursive(f, params, &mut cenv, &Default::default(), opts);
     IN_PROGRESS.with(|s| s.borrow_mut().pop());
     let typed = typed?;
     let pycall_ptrs: HashMap<(ir::Block, usize), *const PyCallDesc> = cenv

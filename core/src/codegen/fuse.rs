@@ -23,6 +23,8 @@ use super::*;
 #[derive(Clone, Debug)]
 pub(super) struct FusedExpr {
     nodes: Vec<usize>,
+    /// What each of `nodes` computes.
+    ops: Vec<NodeOp>,
     leaves: Vec<Value>,
     ndim: usize,
 }
@@ -134,18 +136,17 @@ impl Gen<'_, '_> {
         }
         for (bi, d) in self.f.blocks.iter().enumerate() {
             let blk = Block(bi as u32);
-            let nodes: HashMap<Value, usize> = d
+            let ops: HashMap<usize, NodeOp> = d
                 .insts
                 .iter()
                 .enumerate()
-                .filter(|(k, i)| self.node_op(blk, *k, i).is_some())
-                .map(|(k, i)| (i.result.unwrap(), k))
+                .filter_map(|(k, i)| Some((k, self.node_op(blk, k, i)?)))
                 .collect();
+            let nodes: HashMap<Value, usize> = ops.keys().map(|&k| (d.insts[k].result.unwrap(), k)).collect();
             // A node used once, by another node of this block, is inside an expression.
-            let node_at: HashSet<usize> = nodes.values().copied().collect();
             let mut inner: HashSet<usize> = HashSet::new();
             for (k, i) in d.insts.iter().enumerate() {
-                if !node_at.contains(&k) {
+                if !ops.contains_key(&k) {
                     continue;
                 }
                 for a in Self::node_args(i) {
@@ -175,19 +176,17 @@ impl Gen<'_, '_> {
                 let mut todo = vec![root];
                 let mut ok = true;
                 while let Some(k) = todo.pop() {
-                    let user = self.node_op(blk, k, &d.insts[k]);
+                    let user = ops[&k];
                     for (pos, a) in Self::node_args(&d.insts[k]).iter().enumerate() {
                         // A bool comparison is usable only as np.where's condition,
                         // and np.where's condition only as such a comparison.
-                        let is_cmp = nodes
-                            .get(a)
-                            .is_some_and(|&c| matches!(self.node_op(blk, c, &d.insts[c]), Some(NodeOp::Cmp(_))));
-                        let cond_slot = user == Some(NodeOp::Where) && pos == 0;
+                        let is_cmp = nodes.get(a).is_some_and(|c| matches!(ops[c], NodeOp::Cmp(_)));
+                        let cond_slot = user == NodeOp::Where && pos == 0;
                         if is_cmp != cond_slot {
                             ok = false;
                             continue;
                         }
-                        if matches!(user, Some(NodeOp::Cmp(_))) && !self.exact_in_f64(*a) {
+                        if matches!(user, NodeOp::Cmp(_)) && !self.exact_in_f64(*a) {
                             ok = false;
                             continue;
                         }
@@ -225,6 +224,7 @@ impl Gen<'_, '_> {
                     self.fused.insert(
                         (blk, root),
                         FusedExpr {
+                            ops: tree.iter().map(|k| ops[k]).collect(),
                             nodes: tree,
                             leaves,
                             ndim,
@@ -285,27 +285,11 @@ impl Gen<'_, '_> {
         };
         // The output array (no deopt here: a failed allocation takes the slow path,
         // which fails the same way with NumPy's own error).
-        let shp = self.stack(8 * nd as u32);
-        for (i, x) in shape.iter().enumerate() {
-            self.b.ins().store(MemFlagsData::trusted(), *x, shp, 8 * i as i32);
-        }
-        let outbuf = self.stack(8 * nslots as u32);
-        let ctx = self.ctx.unwrap();
-        let kind = self.b.ins().iconst(clt::I32, AllocKind::Empty as i64);
-        let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
-        let ndv = self.b.ins().iconst(clt::I64, nd as i64);
-        let c_order = self.b.ins().iconst(clt::I32, 0);
-        let st = self.call("pyston_alloc", &[ctx, kind, dt, ndv, shp, c_order, outbuf])?[0];
+        let (st, outbuf) = self.alloc_call(AllocKind::Empty, &at, &shape)?;
         let allocated = self.b.create_block();
         self.b.ins().brif(st, slow, &[], allocated, &[]);
         self.b.switch_to_block(allocated);
-        let out: Vals = (0..nslots)
-            .map(|i| {
-                self.b
-                    .ins()
-                    .load(clt::I64, MemFlagsData::trusted(), outbuf, 8 * i as i32)
-            })
-            .collect();
+        let out = self.load_array_slots(outbuf, nd);
         let mut size = self.b.ins().iconst(clt::I64, 1);
         for s in &shape {
             size = self.b.ins().imul(size, *s);
@@ -394,12 +378,10 @@ impl Gen<'_, '_> {
         flags: MemFlagsData,
     ) -> CResult<(CV, CV)> {
         let vector = ty.is_vector();
-        let blk = self.cur_inst.0;
         let mut vals: HashMap<Value, CV> = HashMap::new();
         let mut bad: Option<CV> = None;
-        for &k in &fx.nodes {
+        for (&k, &op) in fx.nodes.iter().zip(&fx.ops) {
             let inst = &insts[k];
-            let op = self.node_op(blk, k, inst).ok_or_else(|| internal("fuse: node"))?;
             let mut xs = Vec::new();
             for a in Self::node_args(inst) {
                 let x = if let Some(v) = vals.get(a) {
