@@ -65,6 +65,21 @@ pub struct Output {
     pub call_sites: Vec<Span>,
 }
 
+/// Whether `x ** 0.5` may be computed as a checked square root (`sqrt_as_pow`):
+/// the libm is glibc's and the target has a fused multiply-add.
+fn exact_sqrt_pow_host(isa: &dyn cranelift_codegen::isa::TargetIsa) -> bool {
+    if !cfg!(all(target_os = "linux", target_env = "gnu")) {
+        return false;
+    }
+    // The JIT targets the host: aarch64 always has FMA, x86-64 says in its flags.
+    cfg!(target_arch = "aarch64")
+        || cfg!(target_arch = "x86_64")
+            && isa
+                .isa_flags()
+                .iter()
+                .any(|f| f.name == "has_fma" && f.as_bool() == Some(true))
+}
+
 pub fn entry_signature(call_conv: CallConv) -> Signature {
     let mut sig = Signature::new(call_conv);
     sig.params.extend([
@@ -434,8 +449,7 @@ impl Gen<'_, '_> {
                 let allocates = body.iter().any(|blk| {
                     self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
                         self.env.pycalls.contains_key(&(*blk, k))
-                            || matches!(i.op, Op::MethodCall { .. })
-                            || (matches!(i.op, Op::Call { .. }) && self.call_may_allocate(i))
+                            || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. }) && self.call_may_allocate(i))
                             || i.result.is_some_and(|r| *self.typed.ty(r) == Ty::PyInt)
                     })
                 });
@@ -452,7 +466,8 @@ impl Gen<'_, '_> {
     /// Whether a call can leave temporaries in the arena. Builtins and dtype
     /// conversions on plain scalars (`int(x)`, `abs(x)`, `math.sqrt(x)`,
     /// `np.float32(x)`) cannot; compiled callees, and anything taking or making
-    /// an array or a boxed int, may.
+    /// an array or a boxed int, may. So may any method call other than a module
+    /// function (`math.sqrt(x)` is plain, `a.copy()` is not).
     fn call_may_allocate(&self, i: &ir::Inst) -> bool {
         fn holds_object(t: &Ty) -> bool {
             match t {
@@ -461,7 +476,15 @@ impl Gen<'_, '_> {
                 _ => false,
             }
         }
-        let plain_callee = matches!(self.typed.ty(i.args[0]), Ty::Builtin(_) | Ty::DtypeObj(_));
+        let plain_callee = match i.op {
+            Op::MethodCall { .. } => {
+                matches!(self.typed.ty(i.args[0]), Ty::Module(_))
+                    && i.result
+                        .and_then(|r| self.typed.globals.get(&r))
+                        .is_some_and(|g| matches!(g, GlobalKind::Builtin(_) | GlobalKind::DtypeObj(_)))
+            }
+            _ => matches!(self.typed.ty(i.args[0]), Ty::Builtin(_) | Ty::DtypeObj(_)),
+        };
         let objects = i.args[1..].iter().any(|a| holds_object(self.typed.ty(*a)))
             || i.result.is_some_and(|r| holds_object(self.typed.ty(r)));
         !plain_callee || objects
@@ -1558,6 +1581,61 @@ impl Gen<'_, '_> {
         })
     }
 
+    /// `x ** y` through `pow_call` (libm `pow` and its special cases), except that a
+    /// constant `y == 0.5` is first tried as a square root. `sqrt` is correctly
+    /// rounded; glibc's `pow` is not, but its documented error is at most
+    /// 0.509 ULP from its `exp` plus `|y * log(x)| * 1.3 * 2**-15` ULP from its `log`
+    /// (glibc before 2.28 rounded `pow` correctly). For x in [2**-64, 2**64] that is
+    /// under 0.5099 ULP. So whenever the exact root lies within 0.488 ULP of
+    /// `s = sqrt(x)`, `pow` must return `s` too: the other neighbour is more than
+    /// 0.512 ULP away. The distance comes from the exact residual `s*s - x` (one
+    /// FMA): `|s*s - x| < 0.976 * s * ulp(s)`. About 2.4% of inputs (and all outside
+    /// that range) take `pow_call`, so the result is `pow`'s, bit for bit, on every
+    /// input. Only where the platform's `pow` is glibc's and the CPU has FMA.
+    fn sqrt_as_pow(
+        &mut self,
+        x: CV,
+        y: CV,
+        ty: clir::Type,
+        pow_call: impl FnOnce(&mut Self) -> CResult<CV>,
+    ) -> CResult<CV> {
+        if ty != clt::F64 || self.float_const(y) != Some(0.5) || !exact_sqrt_pow_host(self.module.isa()) {
+            return pow_call(self);
+        }
+        // Only x in [2**-64, 2**64): one unsigned compare of the bits, which also
+        // sends zeros, negatives, NaN and infinities to `pow_call`.
+        let xb = self.b.ins().bitcast(clt::I64, MemFlagsData::new(), x);
+        let (lo, hi) = (0x3bf0_0000_0000_0000_i64, 0x43f0_0000_0000_0000_i64);
+        let off = self.b.ins().iadd_imm_s(xb, -lo);
+        let in_range = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, off, hi - lo);
+        let s = self.b.ins().sqrt(x);
+        let negx = self.b.ins().fneg(x);
+        let r = self.b.ins().fma(s, s, negx);
+        let sb = self.b.ins().bitcast(clt::I64, MemFlagsData::new(), s);
+        let next = self.b.ins().iadd_imm_s(sb, 1);
+        let next = self.b.ins().bitcast(clt::F64, MemFlagsData::new(), next);
+        let ulp = self.b.ins().fsub(next, s);
+        let k = self.b.ins().f64const(0.976);
+        let t = self.b.ins().fmul(s, ulp);
+        let t = self.b.ins().fmul(t, k);
+        // |r| < t, as r*r < t*t (neither can overflow, and r*r underflowing to 0 is
+        // the good case).
+        let r2 = self.b.ins().fmul(r, r);
+        let t2 = self.b.ins().fmul(t, t);
+        let close = self.b.ins().fcmp(FloatCC::LessThan, r2, t2);
+        let ok = self.b.ins().band(in_range, close);
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        let res = self.b.append_block_param(done, clt::F64);
+        self.b.ins().brif(ok, done, &[s.into()], slow, &[]);
+        self.b.switch_to_block(slow);
+        self.b.set_cold_block(slow);
+        let p = pow_call(self)?;
+        self.b.ins().jump(done, &[p.into()]);
+        self.b.switch_to_block(done);
+        Ok(res)
+    }
+
     /// Raises Numba's `ZeroDivisionError("division by zero")` when `cond` holds.
     fn raise_zerodiv_if(&mut self, cond: CV) -> CResult<()> {
         let failed = self.b.create_block();
@@ -1797,21 +1875,21 @@ impl Gen<'_, '_> {
                     self.b.ins().load(ty, MemFlagsData::trusted(), slot, 0)
                 }
             }
-            BinOp::Pow if python => {
-                let slot = self.stack(8);
-                let st = self.call("pyston_fpow", &[x, y, slot])?[0];
-                self.deopt_if(st);
-                self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0)
-            }
-            BinOp::Pow => {
+            BinOp::Pow if python => self.sqrt_as_pow(x, y, ty, |cg: &mut Self| {
+                let slot = cg.stack(8);
+                let st = cg.call("pyston_fpow", &[x, y, slot])?[0];
+                cg.deopt_if(st);
+                Ok(cg.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0))
+            })?,
+            BinOp::Pow => self.sqrt_as_pow(x, y, ty, |cg: &mut Self| {
                 let r = if ty == clt::F64 {
-                    self.call("pow", &[x, y])?[0]
+                    cg.call("pow", &[x, y])?[0]
                 } else {
-                    self.call("powf", &[x, y])?[0]
+                    cg.call("powf", &[x, y])?[0]
                 };
-                self.check_math(r, &[x, y], ty);
-                r
-            }
+                cg.check_math(r, &[x, y], ty);
+                Ok(r)
+            })?,
             _ => return Err(internal("float_op")),
         })
     }
@@ -2586,12 +2664,12 @@ impl Gen<'_, '_> {
                 let y = (Ty::Float, vec![xs[1]]);
                 float(self.numba_pow(x, &y)?)
             }
-            Pow => {
-                let slot = self.stack(8);
-                let st = self.call("pyston_math_pow", &[x, xs[1], slot])?[0];
-                self.deopt_if(st);
-                float(self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0))
-            }
+            Pow => float(self.sqrt_as_pow(x, xs[1], clt::F64, |cg: &mut Self| {
+                let slot = cg.stack(8);
+                let st = cg.call("pyston_math_pow", &[x, xs[1], slot])?[0];
+                cg.deopt_if(st);
+                Ok(cg.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0))
+            })?),
             _ => {
                 let name = m.libm().ok_or_else(|| internal("libm"))?;
                 let r = self.call(name, &xs)?[0];
