@@ -86,6 +86,7 @@ pub fn entry_signature(call_conv: CallConv) -> Signature {
         AbiParam::new(clt::I64),
         AbiParam::new(clt::I64),
         AbiParam::new(clt::I64),
+        AbiParam::new(clt::I32),
     ]);
     sig.returns.push(AbiParam::new(clt::I32));
     sig
@@ -166,6 +167,7 @@ pub fn build(
         call_sites: Vec::new(),
         imports: HashMap::new(),
         ctx: None,
+        depth: None,
         out: None,
         consts: HashMap::new(),
         cur_inst: (Block(0), 0),
@@ -220,6 +222,9 @@ struct Gen<'a, 'b> {
     call_sites: Vec<Span>,
     imports: HashMap<String, clir::FuncRef>,
     ctx: Option<CV>,
+    /// This frame's nesting depth of compiled frames (the entry's fourth argument;
+    /// a direct call passes its own plus one).
+    depth: Option<CV>,
     out: Option<CV>,
     /// The argument slot array, and each entry parameter's first slot in it: exits reload
     /// parameters from there instead of keeping them in registers across loops.
@@ -328,6 +333,7 @@ impl Gen<'_, '_> {
         let params = self.b.block_params(prologue).to_vec();
         let (args_ptr, out_ptr, ctx) = (params[0], params[1], params[2]);
         self.ctx = Some(ctx);
+        self.depth = Some(params[3]);
         self.out = Some(out_ptr);
         self.args_ptr = Some(args_ptr);
         let mut entry_args = Vec::new();
@@ -344,15 +350,6 @@ impl Gen<'_, '_> {
                 slot += 1;
             }
         }
-        // Recursion guard: count this frame; too deep -> deopt at entry.
-        let depth = self
-            .b
-            .ins()
-            .load(clt::I32, MemFlagsData::trusted(), ctx, CTX_DEPTH_OFFSET);
-        let depth = self.b.ins().iadd_imm_s(depth, 1);
-        self.b
-            .ins()
-            .store(MemFlagsData::trusted(), depth, ctx, CTX_DEPTH_OFFSET);
         let entry = self.blocks[&self.f.entry()];
         self.b.ins().jump(entry, &entry_args);
 
@@ -371,10 +368,7 @@ impl Gen<'_, '_> {
                 // Too deep: deopt, and CPython's recursion limit takes over.
                 self.cur_inst = (blk, 0);
                 let ctx = self.ctx.unwrap();
-                let depth = self
-                    .b
-                    .ins()
-                    .load(clt::I32, MemFlagsData::trusted(), ctx, CTX_DEPTH_OFFSET);
+                let depth = self.depth.unwrap();
                 let limit = self
                     .b
                     .ins()
@@ -612,17 +606,8 @@ impl Gen<'_, '_> {
         Ok(())
     }
 
-    /// Returns `status`, leaving this frame (the depth counter goes down).
+    /// Returns `status`, leaving this frame.
     fn ret(&mut self, status: CV) {
-        let ctx = self.ctx.unwrap();
-        let depth = self
-            .b
-            .ins()
-            .load(clt::I32, MemFlagsData::trusted(), ctx, CTX_DEPTH_OFFSET);
-        let depth = self.b.ins().iadd_imm_s(depth, -1);
-        self.b
-            .ins()
-            .store(MemFlagsData::trusted(), depth, ctx, CTX_DEPTH_OFFSET);
         self.b.ins().return_(&[status]);
     }
 
@@ -1801,12 +1786,20 @@ impl Gen<'_, '_> {
             self.deopt_if(zero);
             y
         };
-        let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, x, min);
-        let is_m1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
-        let of = self.b.ins().band(is_min, is_m1);
-        self.deopt_if(of);
-        let q = self.b.ins().sdiv(x, y);
-        let r = self.b.ins().srem(x, y);
+        // One hardware division: `%` needs only the remainder (and MIN % -1 is 0 in
+        // Cranelift's srem, as in Python); `//` takes its remainder from the quotient
+        // (MIN // -1 overflows: a big int, so deopt).
+        let (q, r) = if op == BinOp::FloorDiv {
+            let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, x, min);
+            let is_m1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
+            let of = self.b.ins().band(is_min, is_m1);
+            self.deopt_if(of);
+            let q = self.b.ins().sdiv(x, y);
+            let qy = self.b.ins().imul(q, y);
+            (q, self.b.ins().isub(x, qy))
+        } else {
+            (x, self.b.ins().srem(x, y))
+        };
         let rnz = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
         let sx = self.b.ins().bxor(r, y);
         let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, sx, 0);
@@ -2241,8 +2234,15 @@ impl Gen<'_, '_> {
         let outbuf = self.stack(8 * nret as u32);
         let fref = self.module.declare_func_in_func(info.func_id, self.b.func);
         let ctx = self.ctx.unwrap();
-        let call = self.b.ins().call(fref, &[argbuf, outbuf, ctx]);
+        let depth = self.b.ins().iadd_imm_s(self.depth.unwrap(), 1);
+        let call = self.b.ins().call(fref, &[argbuf, outbuf, ctx, depth]);
         let st = self.b.inst_results(call)[0];
+        // Status OK (0) goes straight on; anything else is sorted out off the hot path.
+        let not_ok = self.b.create_block();
+        let ok = self.b.create_block();
+        self.b.ins().brif(st, not_ok, &[], ok, &[]);
+        self.b.switch_to_block(not_ok);
+        self.b.set_cold_block(not_ok);
         // status 2: finish the callee on the interpreter, then continue here.
         let resumed = self.b.create_block();
         let after = self.b.create_block();
@@ -2253,6 +2253,10 @@ impl Gen<'_, '_> {
         self.b.set_cold_block(resumed);
         let slotp = self.b.ins().iconst(clt::I64, info.meta_slot as i64);
         let meta = self.b.ins().load(clt::I64, MemFlagsData::trusted(), slotp, 0);
+        // The runtime reads this frame's depth from the context.
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), self.depth.unwrap(), ctx, CTX_DEPTH_OFFSET);
         let st2 = self.call("pyston_resume", &[ctx, meta, outbuf])?[0];
         self.b.ins().jump(after, &[BlockArg::Value(st2)]);
         self.b.switch_to_block(after);
@@ -2263,8 +2267,8 @@ impl Gen<'_, '_> {
         let next = self.b.create_block();
         self.b.ins().brif(is_after, d, &[], next, &[]);
         self.b.switch_to_block(next);
+        self.b.set_cold_block(next);
         let failed = self.b.create_block();
-        let ok = self.b.create_block();
         self.b.ins().brif(st, failed, &[], ok, &[]);
         self.b.switch_to_block(failed);
         self.b.set_cold_block(failed);

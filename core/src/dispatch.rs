@@ -348,7 +348,8 @@ impl Dispatcher {
         // SAFETY: `entry` was compiled for exactly these argument types (the key
         // matched), `slots` holds their slots, `outp` has room for the result's
         // slots and `ctx` is a valid, exclusively borrowed context.
-        let status = unsafe { entry(slots.as_ptr(), outp, &mut *ctx) };
+        let depth = ctx.depth + 1;
+        let status = unsafe { entry(slots.as_ptr(), outp, &mut *ctx, depth) };
         let result =
             match status {
                 runtime::OK => {
@@ -359,7 +360,6 @@ impl Dispatcher {
                 }
                 runtime::DEOPT => {
                     self.note_overflow(meta, ctx.deopt_point);
-                    let depth = ctx.depth + 1;
                     runtime::with_depth(depth, || crate::interp::resume(py, meta, &mut ctx))
                 }
                 _ => Err(PyErr::take(py)

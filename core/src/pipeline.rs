@@ -96,7 +96,9 @@ fn with_jit<R>(f: impl FnOnce(&mut Jit) -> R) -> R {
     f(guard.as_mut().unwrap())
 }
 
-pub type EntryFn = unsafe extern "C" fn(*const u64, *mut u64, *mut runtime::Ctx) -> i32;
+/// A compiled function: (argument slots, result slots, context, its depth of
+/// compiled frames) -> status.
+pub type EntryFn = unsafe extern "C" fn(*const u64, *mut u64, *mut runtime::Ctx, u32) -> i32;
 
 /// A global name compiled code was specialized on, and where it is looked up
 /// (CPython's order: closure cell, module globals, builtins).

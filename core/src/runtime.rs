@@ -34,8 +34,11 @@ pub const DEOPT_SLOTS: usize = 512;
 pub struct Ctx {
     /// Set by compiled code before it returns [`DEOPT`].
     pub deopt_point: u32,
-    /// Nesting depth of compiled frames in this call (direct calls between
-    /// compiled functions do not pass through CPython's recursion check).
+    /// Nesting depth of compiled frames (direct calls between compiled
+    /// functions do not pass through CPython's recursion check). Compiled code
+    /// passes depths in a register, not here: this holds the depth the call
+    /// started from, or, just before compiled code calls `pyston_resume`, the
+    /// caller's own depth.
     pub depth: u32,
     /// Deeper than this, compiled code deoptimizes and CPython's own
     /// recursion limit takes over (`RecursionError` instead of a crash).

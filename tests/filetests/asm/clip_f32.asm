@@ -2,26 +2,25 @@
   pushq %rbp
   unwind PushFrameRegs { offset_upward_to_caller_sp: 16 }
   movq %rsp, %rbp
-  unwind DefineNewFrame { offset_upward_to_caller_sp: 16, offset_downward_to_clobbers: 0 }
+  unwind DefineNewFrame { offset_upward_to_caller_sp: 16, offset_downward_to_clobbers: 16 }
+  subq $0x10, %rsp
+  movq %rbx, (%rsp)
+  unwind SaveReg { clobber_offset: 0, reg: p3i }
 block0:
-  movq (%rdi), %rax
-  movq 8(%rdi), %rax
+  movq (%rdi), %r9
+  movq 8(%rdi), %r8
   movq 0x10(%rdi), %rsi
-  movq 0x18(%rdi), %rax
+  movq 0x18(%rdi), %r11
   movq 0x20(%rdi), %rax
   movq 0x28(%rdi), %rax
-  movq 0x30(%rdi), %rcx
+  movq 0x30(%rdi), %r10
   movq 0x38(%rdi), %rax
   vmovss 0x40(%rdi), %xmm0
   vmovss 0x48(%rdi), %xmm0
-  movl 4(%rdx), %eax
-  leal 1(%rax), %r8d
-  movl %r8d, 4(%rdx)
   jmp     label1
 block1:
-  movl 8(%rdx), %r8d
-  leal 1(%rax), %eax
-  cmpl %r8d, %eax
+  movl 8(%rdx), %eax
+  cmpl %eax, %ecx
   jnbe    label21; j label2
 block2:
   jmp     label3
@@ -29,66 +28,66 @@ block3:
   jmp     label4
 block4:
   movq 0x10(%rdi), %rax
-  movq %rax, %r9
-  addq $0x0, %r9
-  seto %r8b
-  cmpq %rsi, %r9
-  setg %sil
-  orl %r8d, %esi
-  testb %sil, %sil
+  movq %rax, %rbx
+  addq $0x0, %rbx
+  seto %cl
+  cmpq %rsi, %rbx
+  setg %bl
+  orl %ecx, %ebx
+  testb %bl, %bl
   jnz     label5; j label6
 block6:
-  movq %rax, %r8
-  addq $0x0, %r8
-  seto %sil
-  cmpq %rcx, %r8
-  setg %cl
-  orl %esi, %ecx
-  testb %cl, %cl
+  movq %rax, %rbx
+  addq $0x0, %rbx
+  seto %cl
+  cmpq %r10, %rbx
+  setg %r10b
+  orl %ecx, %r10d
+  testb %r10b, %r10b
   jnz     label7; j label8
 block8:
   movq 0x20(%rdi), %rcx
-  movq 0x30(%rdi), %rsi
-  leaq (%rcx, %rsi, 4), %r8
-  movq (%rdi), %rsi
-  cmpq %rsi, %r8
-  setbe %r10b
-  leaq (%rsi, %rax, 4), %r8
-  cmpq %rcx, %r8
-  setbe %r8b
-  orl %r8d, %r10d
-  uninit  %r8
-  xorq %r8, %r8
-  leaq -8(%rax), %r11
-  movabsq $0x8000000000000000, %r9
+  movq 0x30(%rdi), %rdx
+  leaq (%rcx, %rdx, 4), %rsi
+  movq (%rdi), %rdx
+  cmpq %rdx, %rsi
+  setbe %r9b
+  leaq (%rdx, %rax, 4), %rsi
+  cmpq %rcx, %rsi
+  setbe %sil
+  orl %esi, %r9d
+  uninit  %rsi
+  xorq %rsi, %rsi
+  leaq -8(%rax), %r10
+  movabsq $0x8000000000000000, %r8
   cmpq (%rip), %rax
-  cmovgeq %r11, %r9
+  cmovgeq %r10, %r8
   vmovss 0x48(%rdi), %xmm0
   vbroadcastss %xmm0, %xmm2
   vmovss 0x40(%rdi), %xmm1
   vbroadcastss %xmm1, %xmm3
-  testb %r10b, %r10b
+  testb %r9b, %r9b
   jnz     label9; j label10
 block9:
   jmp     label11
 block10:
   jmp     label14
 block11:
-  cmpq %r9, %r8
+  cmpq %r8, %rsi
   jnle    label12; j label13
 block12:
   jmp     label14
 block13:
-  vmovups (%rsi, %r8, 4), %xmm4
+  vmovups (%rdx, %rsi, 4), %xmm4
   uninit  %xmm5
   vpcmpeqd %xmm5, %xmm5, %xmm5
   vpsrld $0x1, %xmm5, %xmm5
   vandps %xmm5, %xmm4, %xmm4
   vmaxps %xmm4, %xmm3, %xmm4
   vminps %xmm4, %xmm2, %xmm4
-  vmovups %xmm4, (%rcx, %r8, 4)
-  leaq 4(%r8), %rdi
-  vmovups (%rsi, %rdi, 4), %xmm4
+  vmovups %xmm4, (%rcx, %rsi, 4)
+  leaq 4(%rsi), %rdi
+  vmovups (%rdx, %rdi, 4), %xmm4
   uninit  %xmm5
   vpcmpeqd %xmm5, %xmm5, %xmm5
   vpsrld $0x1, %xmm5, %xmm5
@@ -96,31 +95,32 @@ block13:
   vmaxps %xmm4, %xmm3, %xmm4
   vminps %xmm4, %xmm2, %xmm4
   vmovups %xmm4, (%rcx, %rdi, 4)
-  leaq 8(%r8), %r8
+  leaq 8(%rsi), %rsi
   jmp     label11
 block14:
   jmp     label15
 block15:
-  cmpq %rax, %r8
+  cmpq %rax, %rsi
   jnl     label18; j label16
 block16:
-  vmovss (%rsi, %r8, 4), %xmm2
+  vmovss (%rdx, %rsi, 4), %xmm2
   movl $0x7fffffff, %edi
   vmovd %edi, %xmm3
   vandps %xmm3, %xmm2, %xmm2
   vmaxss %xmm2, %xmm1, %xmm2
   vminss %xmm2, %xmm0, %xmm2
-  vmovss %xmm2, (%rcx, %r8, 4)
+  vmovss %xmm2, (%rcx, %rsi, 4)
   jmp     label17
 block17:
-  leaq 1(%r8), %r8
+  leaq 1(%rsi), %rsi
   jmp     label15
 block18:
   jmp     label19
 block19:
-  addl $0xffffffff, 4(%rdx)
   uninit  %rax
   xorl %eax, %eax
+  movq (%rsp), %rbx
+  addq $0x10, %rsp
   movq %rbp, %rsp
   popq %rbp
   retq
@@ -129,22 +129,18 @@ block5:
 block7:
   jmp     label20
 block20:
-  movq (%rdi), %rsi
-  movq 8(%rdi), %r8
-  movq 0x10(%rdi), %r9
-  movq 0x18(%rdi), %r10
-  movq %rsi, 0x10(%rdx)
+  movq %r9, 0x10(%rdx)
   movq %r8, 0x18(%rdx)
-  movq %r9, 0x20(%rdx)
-  movq %r10, 0x28(%rdx)
-  movq 0x20(%rdi), %rsi
-  movq 0x28(%rdi), %r8
-  movq 0x30(%rdi), %r9
-  movq 0x38(%rdi), %r10
-  movq %rsi, 0x30(%rdx)
-  movq %r8, 0x38(%rdx)
-  movq %r9, 0x40(%rdx)
-  movq %r10, 0x48(%rdx)
+  movq %rsi, 0x20(%rdx)
+  movq %r11, 0x28(%rdx)
+  movq 0x20(%rdi), %rcx
+  movq 0x28(%rdi), %rsi
+  movq 0x30(%rdi), %r8
+  movq 0x38(%rdi), %r9
+  movq %rcx, 0x30(%rdx)
+  movq %rsi, 0x38(%rdx)
+  movq %r8, 0x40(%rdx)
+  movq %r9, 0x48(%rdx)
   vmovss 0x40(%rdi), %xmm0
   vmovss %xmm0, 0x50(%rdx)
   vmovss 0x48(%rdi), %xmm0
@@ -153,35 +149,33 @@ block20:
   movq $0x1, 0x68(%rdx)
   movq $0x0, 0x70(%rdx)
   movl $0x0, (%rdx)
-  addl $0xffffffff, 4(%rdx)
   movl $0x2, %eax
+  movq (%rsp), %rbx
+  addq $0x10, %rsp
   movq %rbp, %rsp
   popq %rbp
   retq
 block21:
-  movq (%rdi), %rax
-  movq 8(%rdi), %rcx
-  movq 0x10(%rdi), %rsi
-  movq 0x18(%rdi), %r8
-  movq %rax, 0x10(%rdx)
-  movq %rcx, 0x18(%rdx)
+  movq %r9, 0x10(%rdx)
+  movq %r8, 0x18(%rdx)
   movq %rsi, 0x20(%rdx)
-  movq %r8, 0x28(%rdx)
-  movq 0x20(%rdi), %rax
-  movq 0x28(%rdi), %rcx
-  movq 0x30(%rdi), %rsi
-  movq 0x38(%rdi), %r8
-  movq %rax, 0x30(%rdx)
-  movq %rcx, 0x38(%rdx)
-  movq %rsi, 0x40(%rdx)
-  movq %r8, 0x48(%rdx)
+  movq %r11, 0x28(%rdx)
+  movq 0x20(%rdi), %r9
+  movq 0x28(%rdi), %r10
+  movq 0x30(%rdi), %r11
+  movq 0x38(%rdi), %rax
+  movq %r9, 0x30(%rdx)
+  movq %r10, 0x38(%rdx)
+  movq %r11, 0x40(%rdx)
+  movq %rax, 0x48(%rdx)
   vmovss 0x40(%rdi), %xmm0
   vmovss %xmm0, 0x50(%rdx)
   vmovss 0x48(%rdi), %xmm0
   vmovss %xmm0, 0x58(%rdx)
   movl $0x2, %eax
   movl $0x2, (%rdx)
-  addl $0xffffffff, 4(%rdx)
+  movq (%rsp), %rbx
+  addq $0x10, %rsp
   movq %rbp, %rsp
   popq %rbp
   retq

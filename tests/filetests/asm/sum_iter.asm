@@ -5,17 +5,13 @@
   unwind DefineNewFrame { offset_upward_to_caller_sp: 16, offset_downward_to_clobbers: 0 }
 block0:
   movq (%rdi), %rax
-  movq 8(%rdi), %rax
-  movq 0x10(%rdi), %rax
-  movq 0x18(%rdi), %rax
-  movl 4(%rdx), %eax
-  leal 1(%rax), %ecx
-  movl %ecx, 4(%rdx)
+  movq 8(%rdi), %r10
+  movq 0x10(%rdi), %r8
+  movq 0x18(%rdi), %r9
   jmp     label1
 block1:
-  movl 8(%rdx), %ecx
-  leal 1(%rax), %eax
-  cmpl %ecx, %eax
+  movl 8(%rdx), %r11d
+  cmpl %r11d, %ecx
   jnbe    label8; j label2
 block2:
   uninit  %rax
@@ -24,11 +20,11 @@ block2:
   xorl %ecx, %ecx
   uninit  %xmm0
   vxorpd %xmm0, %xmm0, %xmm0
-  movq 0x10(%rdi), %r8
+  movq 0x10(%rdi), %rdx
   movq (%rdi), %rdi
   jmp     label3
 block3:
-  cmpq %r8, %rax
+  cmpq %rdx, %rax
   jnl     label6; j label4
 block4:
   vmovsd (%rdi, %rax, 8), %xmm1
@@ -43,23 +39,17 @@ block6:
 block7:
   movb %cl, (%rsi)
   vmovsd %xmm0, 8(%rsi)
-  addl $0xffffffff, 4(%rdx)
   uninit  %rax
   xorl %eax, %eax
   movq %rbp, %rsp
   popq %rbp
   retq
 block8:
-  movq (%rdi), %rax
-  movq 8(%rdi), %rcx
-  movq 0x10(%rdi), %rsi
-  movq 0x18(%rdi), %rdi
   movq %rax, 0x10(%rdx)
-  movq %rcx, 0x18(%rdx)
-  movq %rsi, 0x20(%rdx)
-  movq %rdi, 0x28(%rdx)
+  movq %r10, 0x18(%rdx)
+  movq %r8, 0x20(%rdx)
+  movq %r9, 0x28(%rdx)
   movl $0x0, (%rdx)
-  addl $0xffffffff, 4(%rdx)
   movl $0x2, %eax
   movq %rbp, %rsp
   popq %rbp
