@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pyston
 import pytest
-from helpers import I64_MAX, I64_MIN, assert_same, assert_same_all
+from helpers import I64_MAX, I64_MIN, assert_same, assert_same_all, rng_for
 
 INF = math.inf
 NAN = math.nan
@@ -736,3 +736,88 @@ def wrapped_indexes(n, d):
 def test_floor_mod_and_div_fast_path(n, d):
     assert_same(wrapped_indexes, n, d)
     assert_same(wrapped_indexes, 0, d)  # ZeroDivisionError, as CPython
+
+
+# ---------------------------------------------------------------------------
+# if-conversion: small branches become selects; the untaken arm must be invisible
+# ---------------------------------------------------------------------------
+
+
+@pyston.fast
+def ic_diamond(x, y):
+    if x > 0:
+        r = y * 3 + 1  # overflows (big int) only when taken
+    else:
+        r = y // 2 - y % 7
+    return r
+
+
+@pyston.fast
+def ic_triangle_float(x, y):
+    z = y
+    if x < y:
+        z = x * 2.0 - 1.0
+    return z
+
+
+@pyston.fast
+def ic_count_loop(a, start):
+    count = start
+    for i in range(a.shape[0]):
+        if a[i] > 0:
+            count += 1  # may pass 2**63 (a big int) when start is near it
+    return count
+
+
+@pyston.fast
+def ic_two_sums(a):
+    pos = 0
+    neg = 0.0
+    for i in range(a.shape[0]):
+        v = a[i]
+        if v >= 0:
+            pos += v << 1
+        else:
+            neg -= v * 0.5
+    return pos, neg
+
+
+@pyston.fast
+def ic_bool_merge(a, lo, hi):
+    n = 0
+    for i in range(a.shape[0]):
+        v = a[i]
+        if v >= lo and v < hi:
+            n += 1
+    return n
+
+
+def test_if_conversion_diamond_untaken_arm_cannot_overflow_or_raise():
+    cases = [(x, y) for x in (-1, 0, 1) for y in (0, 1, -7, 13, I64_MAX, I64_MIN, I64_MAX // 3, -(2**62))]
+    assert_same_all(ic_diamond, cases)
+
+
+def test_if_conversion_float_triangle_with_nan_and_signed_zero():
+    vals = [0.0, -0.0, 1.5, -2.0, math.inf, -math.inf, math.nan, 1e308]
+    assert_same_all(ic_triangle_float, [(x, y) for x in vals for y in vals])
+
+
+def test_if_conversion_in_loops_random_and_edge():
+    rng = rng_for("if_conversion_loops")
+    for n in (0, 1, 7, 64, 1000):
+        a = rng.integers(-5, 5, n)
+        assert_same(ic_count_loop, a, 0)
+        assert_same(ic_count_loop, a, I64_MAX - 2)  # the count passes 2**63: a big int
+        assert_same(ic_two_sums, a)
+        assert_same(ic_bool_merge, rng.normal(size=n), -0.5, 0.5)
+    assert_same(ic_two_sums, np.array([I64_MAX // 2 + 1, 3, -4]))  # v << 1 overflows when taken
+    assert_same(ic_two_sums, np.array([-(2**62) - 1, -9]))  # ... and not when untaken
+    assert_same(ic_bool_merge, np.array([math.nan, -0.0, 0.5, -0.5]), -0.5, 0.5)
+
+
+def test_if_conversion_makes_selects():
+    """The counting branch compiles to a conditional move, not a jump."""
+    a = np.arange(10)
+    ic_count_loop(a, 0)
+    asm = ic_count_loop.inspect_asm()
+    assert "cmov" in asm

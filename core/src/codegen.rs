@@ -168,6 +168,11 @@ pub fn build(
         imports: HashMap::new(),
         ctx: None,
         depth: None,
+        pred: None,
+        inlined: HashSet::new(),
+        defs: HashMap::new(),
+        param_defs: HashMap::new(),
+        index_cone: HashSet::new(),
         out: None,
         consts: HashMap::new(),
         cur_inst: (Block(0), 0),
@@ -225,6 +230,16 @@ struct Gen<'a, 'b> {
     /// This frame's nesting depth of compiled frames (the entry's fourth argument;
     /// a direct call passes its own plus one).
     depth: Option<CV>,
+    /// While an if-converted arm is emitted: the condition under which it runs
+    /// (its deopts fire only when it holds).
+    pred: Option<CV>,
+    /// Blocks emitted inside their predecessor by if-conversion.
+    inlined: HashSet<Block>,
+    /// Where each IR value is defined: by an instruction, or as a block parameter.
+    defs: HashMap<Value, (Block, usize)>,
+    param_defs: HashMap<Value, (Block, usize)>,
+    /// Values array indexes are computed from (within their blocks).
+    index_cone: HashSet<Value>,
     out: Option<CV>,
     /// The argument slot array, and each entry parameter's first slot in it: exits reload
     /// parameters from there instead of keeping them in registers across loops.
@@ -325,6 +340,29 @@ impl Gen<'_, '_> {
             }
         }
         self.plan_loop_collection();
+        self.defs = self.f.definitions();
+        for b in self.f.rpo() {
+            for (i, p) in self.f.block(b).params.iter().enumerate() {
+                self.param_defs.insert(*p, (b, i));
+            }
+        }
+        let mut todo: Vec<Value> = Vec::new();
+        for data in &self.f.blocks {
+            for inst in &data.insts {
+                match inst.op {
+                    Op::GetItem => todo.extend(&inst.args[1..]),
+                    Op::SetItem => todo.extend(&inst.args[1..inst.args.len() - 1]),
+                    _ => {}
+                }
+            }
+        }
+        while let Some(v) = todo.pop() {
+            if self.index_cone.insert(v) {
+                if let Some(&(b, k)) = self.defs.get(&v) {
+                    todo.extend(&self.f.block(b).insts[k].args);
+                }
+            }
+        }
         self.plan_vector_loops();
         self.plan_idioms();
         self.plan_fusion();
@@ -354,6 +392,9 @@ impl Gen<'_, '_> {
         self.b.ins().jump(entry, &entry_args);
 
         for &blk in &order {
+            if self.inlined.contains(&blk) {
+                continue; // if-converted into its predecessor
+            }
             let cb = self.blocks[&blk];
             self.b.switch_to_block(cb);
             let data = self.f.block(blk);
@@ -613,6 +654,10 @@ impl Gen<'_, '_> {
 
     /// Leaves compiled code at the current instruction when `cond` is true.
     fn deopt_if(&mut self, cond: CV) {
+        let cond = match self.pred {
+            Some(p) => self.b.ins().band(cond, p),
+            None => cond,
+        };
         let (blk, k) = self.cur_inst;
         let d = self.deopt_block(blk, k);
         let cont = self.b.create_block();
@@ -621,6 +666,11 @@ impl Gen<'_, '_> {
     }
 
     fn deopt_now(&mut self) {
+        if let Some(p) = self.pred {
+            // In an if-converted arm: leave only if the arm is the one taken.
+            self.deopt_if(p);
+            return;
+        }
         let (blk, k) = self.cur_inst;
         let d = self.deopt_block(blk, k);
         self.b.ins().jump(d, &[]);
@@ -989,6 +1039,11 @@ impl Gen<'_, '_> {
                 let target = self.blocks[&e.block];
                 self.b.ins().jump(target, &args);
             }
+            Term::Br(c, a, bb) if self.if_convertible(*c, a, bb).is_some() => {
+                let cv = self.val(*c)?[0];
+                let merge = self.if_convertible(*c, a, bb).unwrap();
+                self.emit_if_converted(cv, a, bb, merge)?;
+            }
             Term::Br(c, a, bb) => {
                 let cv = self.val(*c)?[0];
                 let aa = self.edge_args(a)?;
@@ -1026,6 +1081,186 @@ impl Gen<'_, '_> {
                 self.ret(z);
             }
         }
+        Ok(())
+    }
+
+    // ---- if-conversion ---------------------------------------------------------
+
+    /// Whether `if c: <a> else: <b>` may run both arms and pick the results with
+    /// selects: each arm is the edge itself or a block of at most four cheap,
+    /// non-trapping scalar operations (no memory access, no call, no division by a
+    /// variable) whose only predecessor is this branch, and both reach the same
+    /// block, which is not a loop header. A deopt inside an arm fires only when
+    /// the arm is the one taken. This turns data-dependent branches
+    /// (`if flags[i]: count += 1`) into `cmov`s. Not when the condition depends on
+    /// a value the loop carries (other than a `range` counter): there the branch
+    /// version breaks the loop's dependency chain and often predicts well
+    /// (`if v > best: best = v`, Collatz's `x // 2` or `3 * x + 1`), which
+    /// measured faster.
+    fn if_convertible(&self, c: Value, a: &ir::Edge, b: &ir::Edge) -> Option<Block> {
+        let (from, _) = self.cur_inst;
+        let arm = |e: &ir::Edge| -> Option<Block> {
+            // The block the arm ends in: the edge's target, or the target of the
+            // arm block's jump.
+            if self.preds_of(e.block).len() == 1 && e.args.is_empty() {
+                let data = self.f.block(e.block);
+                if let Term::Jump(j) = &data.term {
+                    if data.params.is_empty() && self.arm_is_cheap(e.block) {
+                        return Some(j.block);
+                    }
+                }
+            }
+            None
+        };
+        let (ma, mb) = (arm(a), arm(b));
+        let merge = match (ma, mb) {
+            (Some(x), Some(y)) if x == y => x,
+            (Some(x), None) if x == b.block => x,
+            (None, Some(y)) if y == a.block => y,
+            _ => return None,
+        };
+        // A select feeding an index would delay the load or store behind it; a
+        // predicted branch lets it start early (a clamp like `if k >= n: k = n - 1`).
+        let feeds_index = self.f.block(merge).params.iter().any(|p| self.index_cone.contains(p));
+        let ok = merge != from
+            && !feeds_index
+            && !self.in_recurrence(c, 0)
+            && !self.dominates(merge, from)
+            && !self.typed.cold.contains(&merge)
+            && !self.loop_marks.contains_key(&merge);
+        ok.then_some(merge)
+    }
+
+    /// Whether `v` depends, within one loop iteration, on a loop-carried value
+    /// other than a `range` counter (unknown: yes).
+    fn in_recurrence(&self, v: Value, depth: u32) -> bool {
+        if depth > 24 {
+            return true;
+        }
+        if let Some(&(b, k)) = self.defs.get(&v) {
+            let args = self.f.block(b).insts[k].args.clone();
+            return args.iter().any(|a| self.in_recurrence(*a, depth + 1));
+        }
+        let Some(&(b, i)) = self.param_defs.get(&v) else {
+            return false; // an entry parameter
+        };
+        let incoming: Vec<(Block, Value)> = self
+            .preds_of(b)
+            .iter()
+            .flat_map(|p| {
+                self.f
+                    .block(*p)
+                    .term
+                    .successors()
+                    .into_iter()
+                    .filter(|e| e.block == b)
+                    .map(|e| (*p, e.args[i]))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        if self.preds_of(b).iter().any(|p| self.dominates(b, *p)) {
+            // A loop header: only a range counter (advanced by RangeNext) is harmless.
+            return !incoming.iter().filter(|(p, _)| self.dominates(b, *p)).all(|(_, a)| {
+                self.defs
+                    .get(a)
+                    .is_some_and(|&(db, dk)| matches!(self.f.block(db).insts[dk].op, Op::RangeNext))
+            });
+        }
+        incoming.iter().any(|(_, a)| self.in_recurrence(*a, depth + 1))
+    }
+
+    fn arm_is_cheap(&self, blk: Block) -> bool {
+        let data = self.f.block(blk);
+        if self.typed.cold.contains(&blk) || self.facts.guards.contains_key(&blk) {
+            return false;
+        }
+        let scalar = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool);
+        let mut cost = 0;
+        for (k, inst) in data.insts.iter().enumerate() {
+            if self.fused.contains_key(&(blk, k))
+                || self.fused_inner.contains(&(blk, k))
+                || self.env.pycalls.contains_key(&(blk, k))
+            {
+                return false;
+            }
+            let Some(r) = inst.result else { return false };
+            if !scalar(self.typed.ty(r)) || inst.args.iter().any(|a| !scalar(self.typed.ty(*a))) {
+                return false;
+            }
+            let ok = match &inst.op {
+                Op::Const(_) => true,
+                Op::Cmp(_) | Op::Truth | Op::Unary(_) => {
+                    cost += 1;
+                    true
+                }
+                Op::Bin { op, .. } => {
+                    cost += 1;
+                    match op {
+                        BinOp::Add
+                        | BinOp::Sub
+                        | BinOp::Mul
+                        | BinOp::BitAnd
+                        | BinOp::BitOr
+                        | BinOp::BitXor
+                        | BinOp::LShift
+                        | BinOp::RShift => true,
+                        // Only by a constant that cannot fault (zero, or MIN / -1).
+                        BinOp::FloorDiv | BinOp::Mod | BinOp::Div => {
+                            matches!(self.consts.get(&inst.args[1]), Some(Const::Int(c)) if *c > 0)
+                        }
+                        _ => false,
+                    }
+                }
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+        cost <= 4
+    }
+
+    /// Emits an if-converted branch (see `if_convertible`): both arms, then one
+    /// jump to the merge block with each argument chosen by `cv`.
+    fn emit_if_converted(&mut self, cv: CV, a: &ir::Edge, b: &ir::Edge, merge: Block) -> CResult<()> {
+        let (from, nk) = self.cur_inst;
+        let not_cv = self.b.ins().icmp_imm_u(IntCC::Equal, cv, 0);
+        let mut sides = Vec::new();
+        for (e, p) in [(a, cv), (b, not_cv)] {
+            // Everything on this side, its edge's coercions included, is under `p`.
+            let saved = self.pred.replace(p);
+            let edge = if e.block == merge {
+                e.clone()
+            } else {
+                let data = self.f.block(e.block);
+                let Term::Jump(j) = &data.term else {
+                    return Err(internal("if-converted arm"));
+                };
+                let (j, insts) = (j.clone(), data.insts.clone());
+                self.inlined.insert(e.block);
+                for (k, inst) in insts.iter().enumerate() {
+                    self.cur_inst = (e.block, k);
+                    self.inst(inst)?;
+                }
+                self.cur_inst = (e.block, insts.len());
+                j
+            };
+            sides.push(self.edge_args(&edge)?);
+            self.pred = saved;
+            self.cur_inst = (from, nk);
+        }
+        self.cur_inst = (from, nk);
+        let args: Vec<BlockArg> = sides[0]
+            .iter()
+            .zip(&sides[1])
+            .map(|(x, y)| match (x, y) {
+                (BlockArg::Value(x), BlockArg::Value(y)) if x == y => BlockArg::Value(*x),
+                (BlockArg::Value(x), BlockArg::Value(y)) => BlockArg::Value(self.b.ins().select(cv, *x, *y)),
+                _ => unreachable!(),
+            })
+            .collect();
+        let target = self.blocks[&merge];
+        self.b.ins().jump(target, &args);
         Ok(())
     }
 
