@@ -1039,13 +1039,11 @@ impl Gen<'_, '_> {
                 let target = self.blocks[&e.block];
                 self.b.ins().jump(target, &args);
             }
-            Term::Br(c, a, bb) if self.if_convertible(*c, a, bb).is_some() => {
-                let cv = self.val(*c)?[0];
-                let merge = self.if_convertible(*c, a, bb).unwrap();
-                self.emit_if_converted(cv, a, bb, merge)?;
-            }
             Term::Br(c, a, bb) => {
                 let cv = self.val(*c)?[0];
+                if let Some(merge) = self.if_convertible(*c, a, bb) {
+                    return self.emit_if_converted(cv, a, bb, merge);
+                }
                 let aa = self.edge_args(a)?;
                 let ba = self.edge_args(bb)?;
                 let (ta, tb) = (self.blocks[&a.block], self.blocks[&bb.block]);
