@@ -3,6 +3,11 @@
 Codegen adds `c * popcount(x)` to the total on entry when `x >= 0` and the
 sum fits in 64 bits, and hands the loop `x == 0`; otherwise the loop runs as
 written. The results (values, int vs big int) must be CPython's.
+
+When that loop is the whole body of `for i in range(start, stop)` over `x = i`,
+the counted loop also has a SIMD version (int32 lanes, byte bit counts) for
+`0 <= start`, `stop < 2**31` and a total that fits in 64 bits; the scalar loop
+does the rest, or everything when one of those does not hold.
 """
 
 from __future__ import annotations
@@ -53,6 +58,76 @@ def not_the_idiom(x):
         total += 1
         other += x
     return total, other
+
+
+@pyston.fast
+def range_bits(start, stop, total):
+    for i in range(start, stop):
+        x = i
+        while x:
+            x &= x - 1
+            total += 1
+    return total
+
+
+@pyston.fast
+def range_bits_weighted(start, stop, total):
+    for i in range(start, stop):
+        x = i
+        while x:
+            x &= x - 1
+            total -= 3
+    return total
+
+
+@pyston.fast
+def range_bits_heavy(stop, total):
+    for j in range(stop):
+        x = j
+        while x:
+            x &= x - 1
+            total += 2**40
+    return total
+
+
+def _range_cases(rng):
+    # Every length from 0 to 67 (all tails after 16-counter steps), block
+    # boundaries (31 steps of 16 counters), the int32 edge, and random spans.
+    cases = [(0, n) for n in range(68)] + [(s, s + n) for s in (1, 5, 255) for n in range(0, 40, 3)]
+    cases += [(0, 16 * 31 * k + d) for k in (1, 2, 3) for d in (-1, 0, 1, 17)]
+    cases += [(2**31 - 100, 2**31 - 1), (2**31 - 100, 2**31), (2**31 - 40, 2**31 + 40)]
+    # High bytes with many bits set for whole blocks (the byte sums' limit).
+    cases += [(2**31 - 2**20, 2**31 - 2**20 + 5000), (2**31 - 6000, 2**31 - 1)]
+    cases += [(2**40, 2**40 + 50), (2**62, 2**62 + 20), (10, 3), (70000, 70000)]
+    for _ in range(8):
+        s = int(rng.integers(0, 10**6))
+        cases.append((s, s + int(rng.integers(0, 5000))))
+    return cases
+
+
+@pytest.mark.parametrize("total", [0, -17, I64_MAX - 1000, -(2**63) + 10, 2**70])
+def test_bit_count_over_a_range(rng, total):
+    # Fresh compiled functions per total: a total that overflows on two calls
+    # gets the function recompiled with it boxed (no SIMD version), which must
+    # not hide the cases after it.
+    for fn in (range_bits, range_bits_weighted):
+        fast = pyston.fast(fn.py_func)
+        for start, stop in _range_cases(rng):
+            assert_same(fast, start, stop, total)
+
+
+@pytest.mark.parametrize("stop", [0, 16, 1000, 100000])
+@pytest.mark.parametrize("total", [0, 2**62, -(2**62), I64_MAX - 2**41])
+def test_bit_count_over_a_range_overflows_exactly(stop, total):
+    # 2**40 per bit: the total leaves int64 for big stops (the scalar loop redoes it).
+    assert_same(range_bits_heavy, stop, total)
+
+
+def test_bit_count_over_a_range_is_vectorized():
+    range_bits(0, 100, 0)
+    asm = range_bits.inspect_asm()
+    assert "popcnt" in asm or "cnt" in asm
+    assert "xmm" in asm or "v0." in asm
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 63, 64, 1000])

@@ -192,6 +192,7 @@ pub fn build(
             .collect(),
         vec_loops: HashMap::new(),
         popcount_loops: HashMap::new(),
+        popcount_ranges: HashMap::new(),
         fused: HashMap::new(),
         fused_inner: HashSet::new(),
     };
@@ -259,6 +260,8 @@ struct Gen<'a, 'b> {
     vec_loops: HashMap<Block, simd::VecLoop>,
     /// Bit-counting loops done in one step on entry (see `idioms`).
     popcount_loops: HashMap<Block, idioms::PopcountLoop>,
+    /// Counted loops summing the bit counts of their counter, with a SIMD version.
+    popcount_ranges: HashMap<Block, idioms::PopcountRange>,
     /// Fused array expressions by root instruction, and their other instructions.
     fused: HashMap<(Block, usize), fuse::FusedExpr>,
     fused_inner: HashSet<(Block, usize)>,
@@ -1028,6 +1031,11 @@ impl Gen<'_, '_> {
                 if let Some(p) = self.popcount_loops.get(&e.block).copied() {
                     if !self.dominates(e.block, from) {
                         args = self.emit_popcount(p, &args)?;
+                    }
+                }
+                if let Some(p) = self.popcount_ranges.get(&e.block).copied() {
+                    if !self.dominates(e.block, from) {
+                        args = self.emit_popcount_range(p, &args)?;
                     }
                 }
                 if let Some(plan) = self.vec_loops.get(&e.block).cloned() {

@@ -13,6 +13,21 @@
 //! check) and hands `x = 0` to the loop, which then exits at once. A negative
 //! `x` (where Python loops forever, its ints being unbounded) or an overflowing
 //! total enter the loop unchanged, which behaves exactly as before.
+//!
+//! When that loop is the whole body of a counted loop over its `x`,
+//!
+//! ```python
+//! for i in range(start, stop):
+//!     x = i
+//!     while x: ...          # as above
+//! ```
+//!
+//! the counted loop also gets a SIMD version (`emit_popcount_range`), the way
+//! LLVM vectorizes the loop once it has become `total += ctpop(i)`: four
+//! counters per 128-bit vector, bit counts per byte, byte sums widened every
+//! 31 steps. It runs where that is exact (`0 <= start`, `stop < 2**31` so
+//! every counter fits an `int32` lane, and a final total that fits an `int64`);
+//! otherwise, and for the last few iterations, the scalar loop runs.
 
 use super::*;
 
@@ -24,6 +39,22 @@ pub(super) struct PopcountLoop {
     step: i64,
 }
 
+/// A counted loop whose body is a `PopcountLoop` over its counter (see the
+/// module docs): the header's parameters `i` and `total`, its bound, and `c`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct PopcountRange {
+    var_index: usize,
+    total_index: usize,
+    stop: Value,
+    step: i64,
+}
+
+/// Counters per vector, vectors per step, and steps before the byte sums
+/// (at most 8 per step) are widened.
+const RANGE_LANES: i64 = 4;
+const RANGE_UNROLL: i64 = 4;
+const RANGE_BLOCK: i64 = 31;
+
 impl Gen<'_, '_> {
     pub(super) fn plan_idioms(&mut self) {
         for (hi, h) in self.f.blocks.iter().enumerate() {
@@ -32,6 +63,235 @@ impl Gen<'_, '_> {
                 self.popcount_loops.insert(header, p);
             }
         }
+        for (hi, h) in self.f.blocks.iter().enumerate() {
+            let header = Block(hi as u32);
+            if let Some(p) = self.popcount_range_plan(header, h) {
+                self.popcount_ranges.insert(header, p);
+            }
+        }
+    }
+
+    /// From `b`, the blocks that only jump on (constants at most), each with one
+    /// predecessor: the first block that does more, and the edge into it.
+    fn skip_empty(&self, mut b: Block) -> Option<(Block, ir::Edge)> {
+        let mut prev = None;
+        for _ in 0..8 {
+            let d = self.f.block(b);
+            let empty = d.insts.iter().all(|i| matches!(i.op, Op::Const(_)));
+            match (&d.term, empty && self.preds_of(b).len() == 1) {
+                (Term::Jump(e), true) => {
+                    prev = Some(e.clone());
+                    b = e.block;
+                }
+                _ => return Some((b, prev?)),
+            }
+        }
+        None
+    }
+
+    fn popcount_range_plan(&self, header: Block, h: &ir::BlockData) -> Option<PopcountRange> {
+        let Term::Br(c, body, _) = &h.term else { return None };
+        if h.params.len() != 2 || !body.args.is_empty() || self.loop_marks.contains_key(&header) {
+            return None;
+        }
+        // The header tests `i < stop` (perhaps through `truth`) and nothing else.
+        let (cmp, truth) = match h.insts.as_slice() {
+            [a] => (a, None),
+            [a, b] => (a, Some(b)),
+            _ => return None,
+        };
+        match truth {
+            None if cmp.result == Some(*c) => {}
+            Some(t) if t.op == Op::Truth && Some(t.args[0]) == cmp.result && t.result == Some(*c) => {}
+            _ => return None,
+        }
+        if cmp.op != Op::Cmp(CmpOp::Lt) {
+            return None;
+        }
+        let (var, stop) = (cmp.args[0], cmp.args[1]);
+        if self.loop_defined(stop, header) {
+            return None;
+        }
+        let var_index = h.params.iter().position(|p| *p == var)?;
+        let total_index = 1 - var_index;
+        let total = h.params[total_index];
+        let all_int = [var, stop, total].iter().all(|v| *self.typed.ty(*v) == Ty::Int);
+        // The body: straight on into a bit-counting loop of `x = i` and `total`.
+        let (inner, into) = self.skip_empty(body.block)?;
+        let p = *self.popcount_loops.get(&inner)?;
+        if !all_int || into.args.len() != 2 || into.args[p.x_index] != var || into.args[p.total_index] != total {
+            return None;
+        }
+        let Term::Br(_, _, out) = &self.f.block(inner).term else {
+            return None;
+        };
+        if !out.args.is_empty() || self.preds_of(inner).len() != 2 {
+            return None;
+        }
+        // After it, straight on to the latch: `i + 1` and back with the loop's total.
+        let (latch, _) = self.skip_empty(out.block)?;
+        let ld = self.f.block(latch);
+        let Term::Jump(back) = &ld.term else { return None };
+        let steps: Vec<&ir::Inst> = ld.insts.iter().filter(|i| !matches!(i.op, Op::Const(_))).collect();
+        let [next] = steps.as_slice() else { return None };
+        let one = self.consts.get(&next.args[1]) == Some(&Const::Int(1));
+        if back.block != header
+            || next.op != Op::RangeNext
+            || next.args[0] != var
+            || !one
+            || back.args[var_index] != next.result?
+            || back.args[total_index] != self.f.block(inner).params[p.total_index]
+            || self.preds_of(header).len() != 2
+            || self.preds_of(latch).len() != 1
+        {
+            return None;
+        }
+        Some(PopcountRange {
+            var_index,
+            total_index,
+            stop,
+            step: p.step,
+        })
+    }
+
+    /// At the jump into the counted loop: the SIMD version runs first, and
+    /// the scalar loop goes on from where it stopped (see the module docs).
+    pub(super) fn emit_popcount_range(&mut self, p: PopcountRange, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
+        let (BlockArg::Value(i0), BlockArg::Value(s0)) = (args[p.var_index], args[p.total_index]) else {
+            return Err(internal("popcount range: block arguments"));
+        };
+        let stop = self.val(p.stop)?[0];
+        let per_step = RANGE_LANES * RANGE_UNROLL;
+        let (v32, v8) = (clt::I32X4, clt::I8X16);
+        let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+        // Exact in int32 lanes: 0 <= i0 and stop <= 2**31 - 1; worth it: one full step.
+        let nonneg = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, i0, 0);
+        let fits = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::SignedLessThanOrEqual, stop, i32::MAX as i64);
+        let left = self.b.ins().isub(stop, i0);
+        let enough = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, left, per_step);
+        let ok = self.b.ins().band(nonneg, fits);
+        let ok = self.b.ins().band(ok, enough);
+        let pre = self.b.create_block();
+        let outer = self.b.create_block();
+        let inner = self.b.create_block();
+        let flush = self.b.create_block();
+        let done = self.b.create_block();
+        let out = self.b.create_block();
+        let i_out = self.b.append_block_param(out, clt::I64);
+        let s_out = self.b.append_block_param(out, clt::I64);
+        self.b
+            .ins()
+            .brif(ok, pre, &[], out, &[BlockArg::Value(i0), BlockArg::Value(s0)]);
+        // Lanes i0 .. i0 + 3 (all below 2**31: their int32 bits are the int's bits).
+        self.b.switch_to_block(pre);
+        let i32v = self.b.ins().ireduce(clt::I32, i0);
+        let base = self.b.ins().splat(v32, i32v);
+        let iota: Vec<u8> = (0..4u32).flat_map(|k| k.to_le_bytes()).collect();
+        let iota = self.b.func.dfg.constants.insert(iota.into());
+        let iota = self.b.ins().vconst(v32, iota);
+        let base = self.b.ins().iadd(base, iota);
+        let zero = self.b.ins().iconst(clt::I64, 0);
+        self.b.ins().jump(
+            outer,
+            &[BlockArg::Value(i0), BlockArg::Value(base), BlockArg::Value(zero)],
+        );
+        // outer(i, lanes, count): up to 31 steps, then the byte sums are added to count.
+        self.b.switch_to_block(outer);
+        let iv = self.b.append_block_param(outer, clt::I64);
+        let lanes = self.b.append_block_param(outer, v32);
+        let count = self.b.append_block_param(outer, clt::I64);
+        let left = self.b.ins().isub(stop, iv);
+        let steps = self.b.ins().ushr_imm_s(left, per_step.trailing_zeros() as i64);
+        let most = self.b.ins().iconst(clt::I64, RANGE_BLOCK);
+        let k = self.b.ins().umin(steps, most);
+        let zeros = self.b.ins().iconst(clt::I8, 0);
+        let zeros = self.b.ins().splat(v8, zeros);
+        let mut inner_args = vec![BlockArg::Value(iv), BlockArg::Value(lanes), BlockArg::Value(k)];
+        inner_args.extend((0..RANGE_UNROLL).map(|_| BlockArg::Value(zeros)));
+        self.b.ins().jump(inner, &inner_args);
+        // inner(i, lanes, k, acc...): one step, 16 counters, each byte sum grows by <= 8.
+        self.b.switch_to_block(inner);
+        let iv = self.b.append_block_param(inner, clt::I64);
+        let lanes = self.b.append_block_param(inner, v32);
+        let k = self.b.append_block_param(inner, clt::I64);
+        let accs: Vec<CV> = (0..RANGE_UNROLL)
+            .map(|_| self.b.append_block_param(inner, v8))
+            .collect();
+        let mut next_accs = Vec::new();
+        for (u, acc) in accs.iter().enumerate() {
+            let lu = if u == 0 {
+                lanes
+            } else {
+                let off = self.b.ins().iconst(clt::I32, u as i64 * RANGE_LANES);
+                let off = self.b.ins().splat(v32, off);
+                self.b.ins().iadd(lanes, off)
+            };
+            let bytes = self.b.ins().bitcast(v8, le, lu);
+            let bits = self.b.ins().popcnt(bytes);
+            next_accs.push(self.b.ins().iadd(*acc, bits));
+        }
+        let inc = self.b.ins().iconst(clt::I32, per_step);
+        let inc = self.b.ins().splat(v32, inc);
+        let lanes2 = self.b.ins().iadd(lanes, inc);
+        let iv2 = self.b.ins().iadd_imm_s(iv, per_step);
+        let k2 = self.b.ins().iadd_imm_s(k, -1);
+        let mut loop_args = vec![BlockArg::Value(iv2), BlockArg::Value(lanes2), BlockArg::Value(k2)];
+        loop_args.extend(next_accs.iter().map(|a| BlockArg::Value(*a)));
+        let mut flush_args = vec![BlockArg::Value(iv2), BlockArg::Value(lanes2)];
+        flush_args.extend(next_accs.iter().map(|a| BlockArg::Value(*a)));
+        self.b.ins().brif(k2, inner, &loop_args, flush, &flush_args);
+        // flush: bytes (<= 248) to 16-bit pairs (<= 496), summed (<= 1984), to 32-bit lanes.
+        self.b.switch_to_block(flush);
+        let iv = self.b.append_block_param(flush, clt::I64);
+        let lanes = self.b.append_block_param(flush, v32);
+        let mut wide: Option<CV> = None;
+        for _ in 0..RANGE_UNROLL {
+            let a = self.b.append_block_param(flush, v8);
+            let lo = self.b.ins().uwiden_low(a);
+            let hi = self.b.ins().uwiden_high(a);
+            let w = self.b.ins().iadd_pairwise(lo, hi);
+            wide = Some(match wide {
+                Some(x) => self.b.ins().iadd(x, w),
+                None => w,
+            });
+        }
+        let wide = wide.ok_or_else(|| internal("popcount range: no accumulators"))?;
+        let lo = self.b.ins().swiden_low(wide);
+        let hi = self.b.ins().swiden_high(wide);
+        let w32 = self.b.ins().iadd_pairwise(lo, hi);
+        let mut sum = count;
+        for l in 0..4u8 {
+            let x = self.b.ins().extractlane(w32, l);
+            let x = self.b.ins().uextend(clt::I64, x);
+            sum = self.b.ins().iadd(sum, x);
+        }
+        let left = self.b.ins().isub(stop, iv);
+        let more = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, left, per_step);
+        let again = [BlockArg::Value(iv), BlockArg::Value(lanes), BlockArg::Value(sum)];
+        self.b
+            .ins()
+            .brif(more, outer, &again, done, &[BlockArg::Value(iv), BlockArg::Value(sum)]);
+        // done: total + c * count, or (should that overflow) the scalar loop from the start.
+        self.b.switch_to_block(done);
+        let iv = self.b.append_block_param(done, clt::I64);
+        let count = self.b.append_block_param(done, clt::I64);
+        let c = self.b.ins().iconst(clt::I64, p.step);
+        let (prod, of1) = self.b.ins().smul_overflow(count, c);
+        let (total, of2) = self.b.ins().sadd_overflow(s0, prod);
+        let bad = self.b.ins().bor(of1, of2);
+        let i_end = self.b.ins().select(bad, i0, iv);
+        let s_end = self.b.ins().select(bad, s0, total);
+        self.b
+            .ins()
+            .jump(out, &[BlockArg::Value(i_end), BlockArg::Value(s_end)]);
+        self.b.switch_to_block(out);
+        let mut result = args.to_vec();
+        result[p.var_index] = BlockArg::Value(i_out);
+        result[p.total_index] = BlockArg::Value(s_out);
+        Ok(result)
     }
 
     fn popcount_plan(&self, header: Block, h: &ir::BlockData) -> Option<PopcountLoop> {

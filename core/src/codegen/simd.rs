@@ -537,7 +537,7 @@ impl Gen<'_, '_> {
 
     /// Whether `v` is defined inside the loop headed by `header` (the header
     /// dominates its definition).
-    fn loop_defined(&self, v: Value, header: Block) -> bool {
+    pub(super) fn loop_defined(&self, v: Value, header: Block) -> bool {
         match self.def_block.get(&v) {
             Some(b) => self.dominates(header, *b),
             None => false,
