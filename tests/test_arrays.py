@@ -1122,3 +1122,39 @@ def test_modulo_by_another_length_keeps_the_check(rng):
     assert_same(modulo_of_another_length, rng.standard_normal(4), np.zeros(4))
     assert_same(modulo_of_another_length, rng.standard_normal(4), np.zeros(9))  # IndexError
     assert_same(modulo_of_another_length, rng.standard_normal(4), np.zeros(0))  # ZeroDivisionError
+
+
+@pyston.fast
+def count_into(keys, counts, scale):
+    # `counts[k] += 1`: the store reuses the load's checked address.
+    for i in range(len(keys)):
+        k = int(keys[i] * scale)
+        counts[k] += 1
+    return counts
+
+
+@pyston.fast
+def count_into_2d(keys, counts):
+    for i in range(len(keys)):
+        k = int(keys[i])
+        counts[k, k - 1] += 2
+        counts[k - 1, k] -= 1
+    return counts
+
+
+def test_increment_in_place_checks_its_index_once(rng):
+    counts = np.zeros(10, dtype=np.int64)
+    assert_same(count_into, rng.random(500), counts, 9.99)
+    assert_same(count_into, rng.random(500) - 1.0, counts, 9.99)  # negative: wraps
+    assert_same(count_into, rng.random(50), counts, 10.5)  # IndexError part-way
+    assert_same(count_into, np.array([0.5, -1.5]), counts, 10.0)  # IndexError at -15
+    assert_same(count_into, np.array([1e300]), counts, 1.0)  # int() too big for an index
+    assert_same(count_into, np.array([np.nan]), counts, 1.0)  # ValueError from int()
+    assert_same(count_into, np.array([0.5, np.inf]), counts, 1.0)  # OverflowError
+    big = np.array([2.0**63, -(2.0**63), 2.0**62], dtype=np.float64)
+    assert_same(count_into, big, counts, 1.0)
+    assert_same(count_into_2d, rng.integers(-4, 5, 300).astype(np.float64), np.zeros((5, 5), dtype=np.int64))
+    assert_same(count_into_2d, np.array([1.0, 2.0, 5.0]), np.zeros((5, 5), dtype=np.int64))
+    # The int64 count overflowing makes NumPy wrap (NumPy ints wrap).
+    full = np.full(3, 2**63 - 1, dtype=np.int64)
+    assert_same(count_into, np.array([0.5, 1.5]), full, 1.0)

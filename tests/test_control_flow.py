@@ -810,6 +810,8 @@ def test_if_conversion_in_loops_random_and_edge():
         assert_same(ic_count_loop, a, I64_MAX - 2)  # the count passes 2**63: a big int
         assert_same(ic_two_sums, a)
         assert_same(ic_bool_merge, rng.normal(size=n), -0.5, 0.5)
+        assert_same(ic_bool_merge, rng.integers(-3, 3, n).astype(np.int32), -1, 2)  # NumPy int compares
+        assert_same(ic_bool_merge, rng.normal(size=n).astype(np.float32), np.float32(-0.5), 0.5)
     assert_same(ic_two_sums, np.array([I64_MAX // 2 + 1, 3, -4]))  # v << 1 overflows when taken
     assert_same(ic_two_sums, np.array([-(2**62) - 1, -9]))  # ... and not when untaken
     assert_same(ic_bool_merge, np.array([math.nan, -0.0, 0.5, -0.5]), -0.5, 0.5)

@@ -193,6 +193,8 @@ pub fn build(
         vec_loops: HashMap::new(),
         popcount_loops: HashMap::new(),
         popcount_ranges: HashMap::new(),
+        addrs: HashMap::new(),
+        addr_key: None,
         fused: HashMap::new(),
         fused_inner: HashSet::new(),
     };
@@ -262,6 +264,10 @@ struct Gen<'a, 'b> {
     popcount_loops: HashMap<Block, idioms::PopcountLoop>,
     /// Counted loops summing the bit counts of their counter, with a SIMD version.
     popcount_ranges: HashMap<Block, idioms::PopcountRange>,
+    /// Element addresses computed (and checked) in the current IR block, by
+    /// the IR values of array and indexes (`addr_key`, set by `GetItem`/`SetItem`).
+    addrs: HashMap<Vec<Value>, CV>,
+    addr_key: Option<Vec<Value>>,
     /// Fused array expressions by root instruction, and their other instructions.
     fused: HashMap<(Block, usize), fuse::FusedExpr>,
     fused_inner: HashSet<(Block, usize)>,
@@ -402,6 +408,7 @@ impl Gen<'_, '_> {
             self.b.switch_to_block(cb);
             let data = self.f.block(blk);
             let bparams = self.b.block_params(cb).to_vec();
+            self.addrs.clear();
             let mut i = 0;
             for p in &data.params {
                 let n = runtime::slot_count(&self.ty(*p));
@@ -1190,7 +1197,11 @@ impl Gen<'_, '_> {
                 return false;
             }
             let Some(r) = inst.result else { return false };
-            if !scalar(self.typed.ty(r)) || inst.args.iter().any(|a| !scalar(self.typed.ty(*a))) {
+            // NumPy scalars only in comparisons and truth tests (arithmetic may warn).
+            let real_np = |t: &Ty| matches!(t, Ty::Np(d) if *d != Dtype::Complex128);
+            let test = matches!(inst.op, Op::Cmp(_) | Op::Truth);
+            let operand = |t: &Ty| scalar(t) || (test && real_np(t));
+            if !operand(self.typed.ty(r)) || inst.args.iter().any(|a| !operand(self.typed.ty(*a))) {
                 return false;
             }
             let ok = match &inst.op {
@@ -1396,10 +1407,18 @@ impl Gen<'_, '_> {
                 let n = runtime::slot_count(&ts[*i as usize]);
                 args[0].1[off..off + n].to_vec()
             }
-            Op::GetItem => self.getitem(&args[0], &args[1..], inst.args.get(1).copied())?,
+            Op::GetItem => {
+                self.addr_key = Some(inst.args.clone());
+                let r = self.getitem(&args[0], &args[1..], inst.args.get(1).copied());
+                self.addr_key = None;
+                r?
+            }
             Op::SetItem => {
                 let n = args.len();
-                self.setitem(&args[0], &args[1..n - 1], &args[n - 1])?;
+                self.addr_key = Some(inst.args[..n - 1].to_vec());
+                let r = self.setitem(&args[0], &args[1..n - 1], &args[n - 1]);
+                self.addr_key = None;
+                r?;
                 vec![]
             }
             Op::Len => match &args[0].0 {
@@ -1572,12 +1591,10 @@ impl Gen<'_, '_> {
 
     /// float -> int64 truncating toward zero; deopt when not finite or out of range.
     fn f64_to_i64(&mut self, x: CV) -> CV {
-        let lo = self.b.ins().f64const(-9223372036854775808.0);
+        // One test: |x| >= 2**63 or NaN (-2**63 itself deopts too, exactly).
+        let a = self.b.ins().fabs(x);
         let hi = self.b.ins().f64const(9223372036854775808.0);
-        let ge = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, x, lo);
-        let lt = self.b.ins().fcmp(FloatCC::LessThan, x, hi);
-        let ok = self.b.ins().band(ge, lt);
-        let bad = self.b.ins().bxor_imm_s(ok, 1);
+        let bad = self.b.ins().fcmp(FloatCC::UnorderedOrGreaterThanOrEqual, a, hi);
         self.deopt_if(bad);
         self.b.ins().fcvt_to_sint_sat(clt::I64, x)
     }
@@ -2983,6 +3000,20 @@ impl Gen<'_, '_> {
     /// Address of `a[idx...]` (after wraparound and bounds checks) and the
     /// number of indexed axes.
     fn element_addr(&mut self, at: &ArrTy, arr: &[CV], idx: &[(Ty, Vals)]) -> CResult<CV> {
+        // `a[k] += 1`: the store reuses the load's checked address (same IR block,
+        // same array and index values, so the check above it passed).
+        let key = self.addr_key.take();
+        if let Some(a) = key.as_ref().and_then(|k| self.addrs.get(k)) {
+            return Ok(*a);
+        }
+        let addr = self.element_addr_checked(at, arr, idx)?;
+        if let Some(k) = key {
+            self.addrs.insert(k, addr);
+        }
+        Ok(addr)
+    }
+
+    fn element_addr_checked(&mut self, at: &ArrTy, arr: &[CV], idx: &[(Ty, Vals)]) -> CResult<CV> {
         let nd = at.ndim as usize;
         let unit = at.layout.unit_stride_axis(nd);
         let mut addr = arr[0];
