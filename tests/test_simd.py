@@ -329,3 +329,19 @@ def test_int32_sum_is_vectorized():
     f(np.arange(10, dtype=np.int32), 0)
     if os.uname().machine in ("x86_64", "AMD64"):
         assert "vpmovsxdq" in f.inspect_asm() or "pmovsxdq" in f.inspect_asm()
+
+
+@pytest.mark.parametrize("n", [5, 64, 1000])
+def test_strict_int_sum_bound_edges(n):
+    # The vector loop keeps its sum when every term lies in [-2**k, 2**k), with
+    # k = 62 - n.bit_length(), and |start| + n * 2**k < 2**63; terms and starts
+    # on both sides of those edges, where the sum just fits or just overflows.
+    f = pyston.fast(int_total_from)
+    k = 62 - n.bit_length()
+    for v in (2**k - 1, -(2**k), 2**k, -(2**k) - 1, 2 ** (k + 1) - 1, -(2 ** (k + 1))):
+        a = np.full(n, v, dtype=np.int64)
+        room = 2**63 - 1 - n * abs(v)
+        room_k = 2**63 - 1 - n * 2**k  # what the bound allows
+        for s0 in (0, room, room + 1, -room - 1, -room - 2, room_k, -room_k):
+            for start in (s0, np.int64(min(max(s0, -(2**63)), 2**63 - 1))):
+                _same_with_warnings(f, a, start)

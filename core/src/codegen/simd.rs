@@ -673,6 +673,24 @@ impl Gen<'_, '_> {
         let mut entry_args = vec![BlockArg::Value(i0)];
         entry_args.extend((0..nacc).map(|_| BlockArg::Value(zeros)));
         let bits_at = nacc / 2;
+        // Checked sums: every term must lie in [-2**k, 2**k), with k chosen from the
+        // trip count so that n terms cannot reach 2**62. Each term plus 2**k is then
+        // in [0, 2**(k+1)), and the OR of those sums shows whether all of them were.
+        let mut bias = None;
+        if any_checked {
+            let span = self.b.ins().isub(stop, i0);
+            let pos = self.b.ins().icmp(IntCC::SignedGreaterThan, stop, i0);
+            let z = self.b.ins().iconst(clt::I64, 0);
+            let trips = self.b.ins().select(pos, span, z);
+            let lz = self.b.ins().clz(trips);
+            // k = 62 - bits(trips) = lz - 2, at least 0 (then the final check fails).
+            let k = self.b.ins().iadd_imm_s(lz, -2);
+            let k = self.b.ins().smax(k, z);
+            let one = self.b.ins().iconst(clt::I64, 1);
+            let b = self.b.ins().ishl(one, k);
+            let splat = self.b.ins().splat(lane_ty, b);
+            bias = Some((b, splat));
+        }
         match ok {
             Some(ok) => self.b.ins().brif(ok, vh, &entry_args, out, &entry_args),
             None => self.b.ins().jump(vh, &entry_args),
@@ -707,11 +725,9 @@ impl Gen<'_, '_> {
                         } else {
                             self.b.ins().fadd(new_accs[a], e)
                         };
-                        if plan.reductions[ri].checked {
-                            // e ^ (e >> 63) is |e| for e >= 0 and |e| - 1 below.
-                            let sign = self.b.ins().sshr_imm_u(e, 63);
-                            let mag = self.b.ins().bxor(e, sign);
-                            new_accs[bits_at + a] = self.b.ins().bor(new_accs[bits_at + a], mag);
+                        if let (true, Some((_, splat))) = (plan.reductions[ri].checked, bias) {
+                            let u = self.b.ins().iadd(e, splat);
+                            new_accs[bits_at + a] = self.b.ins().bor(new_accs[bits_at + a], u);
                         }
                         continue;
                     }
@@ -737,8 +753,9 @@ impl Gen<'_, '_> {
         let mut result: Vec<BlockArg> = args.to_vec();
         result[first_slot[plan.var_index]] = BlockArg::Value(i_out);
         let ran = self.b.ins().icmp(IntCC::NotEqual, i_out, i0);
-        // Checked sums: with N terms of magnitude <= M + 1, every partial sum in any
-        // order is within |s| + N * (M + 1); below 2**63 nothing overflowed.
+        // Checked sums: with N terms of magnitude <= 2**k (all term + 2**k below
+        // 2**(k+1)), every partial sum in any order is within |s| + N * 2**k; below
+        // 2**63 nothing overflowed.
         let mut keep: Option<CV> = None;
         for (ri, r) in plan.reductions.iter().enumerate() {
             if !r.checked {
@@ -753,9 +770,14 @@ impl Gen<'_, '_> {
                 let x = self.b.ins().extractlane(v, l);
                 m = self.b.ins().bor(m, x);
             }
-            let m1 = self.b.ins().iadd_imm_s(m, 1);
+            let Some((b, _)) = bias else {
+                return Err(internal("simd: checked sum without a bias"));
+            };
+            let limit = self.b.ins().ishl_imm_s(b, 1);
+            let outside = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, m, limit);
             let n = self.b.ins().isub(i_out, i0);
-            let (span, of1) = self.b.ins().umul_overflow(n, m1);
+            let (span, of1) = self.b.ins().umul_overflow(n, b);
+            let of1 = self.b.ins().bor(of1, outside);
             let k0 = first_slot[r.index];
             let nslots = runtime::slot_count(&self.ty(r.param));
             let BlockArg::Value(s0) = args[k0 + nslots - 1] else {
