@@ -159,3 +159,75 @@ def test_other_work_in_the_loop_keeps_it(x):
 def test_the_loop_is_gone_from_the_hot_path():
     bit_total(10, 0)
     assert "popcnt" in bit_total.inspect_asm() or "cnt" in bit_total.inspect_asm()
+
+
+# ---------------------------------------------------------------------------
+# Counting the true elements of a bool array (a SIMD version of the loop)
+# ---------------------------------------------------------------------------
+
+
+@pyston.fast
+def count_true(flags, total):
+    for i in range(len(flags)):
+        if flags[i]:
+            total += 1
+    return total
+
+
+@pyston.fast
+def count_true_weighted(flags, start, stop, total):
+    for i in range(start, stop):
+        if flags[i]:
+            total += -3
+        else:
+            pass
+    return total
+
+
+@pyston.fast
+def count_true_big_step(flags, total):
+    for i in range(len(flags)):
+        if flags[i]:
+            total += 2**40
+    return total
+
+
+def _bool_arrays(rng):
+    out = [rng.random(n) < p for n in range(68) for p in (0.5,)]
+    out += [np.ones(n, dtype=bool) for n in (16, 31, 32, 33, 100, 1000)]
+    out += [np.zeros(n, dtype=bool) for n in (32, 1000)]
+    out += [rng.random(n) < p for n in (5000, 70001) for p in (0.01, 0.5, 0.99)]
+    # Bytes other than 0 and 1 (a bool view of raw bytes): NumPy counts any nonzero as true.
+    out.append(np.frombuffer(bytes([0, 2, 255, 1, 0, 128] * 20), dtype=np.bool_))
+    return out
+
+
+@pytest.mark.parametrize("total", [0, -5, I64_MAX - 40, -(2**63), 2**70])
+def test_count_true_elements(rng, total):
+    # Fresh compiled functions per total (a total that overflows twice gets
+    # the function recompiled with it boxed, which would hide later cases).
+    f = pyston.fast(count_true.py_func)
+    g = pyston.fast(count_true_weighted.py_func)
+    for a in _bool_arrays(rng):
+        assert_same(f, a, total)
+        n = len(a)
+        for start, stop in ((0, n), (3, n), (0, n - 5), (n // 2, n), (n, n)):
+            assert_same(g, a, start, stop, total)
+
+
+@pytest.mark.parametrize("total", [0, 2**62, I64_MAX - 2**45])
+def test_count_true_overflows_exactly(total):
+    for n in (16, 100, 9000):
+        assert_same(count_true_big_step, np.ones(n, dtype=bool), total)
+
+
+def test_count_true_strided_and_2d_views_are_counted_too(rng):
+    a = rng.random(200) < 0.3
+    assert_same(count_true, a[::2], 0)  # not contiguous: the scalar loop
+    assert_same(count_true, a[::-1], 7)
+
+
+def test_count_true_is_vectorized():
+    count_true(np.ones(40, dtype=bool), 0)
+    asm = count_true.inspect_asm()
+    assert "xmm" in asm or "v0." in asm

@@ -345,3 +345,30 @@ def test_strict_int_sum_bound_edges(n):
         for s0 in (0, room, room + 1, -room - 1, -room - 2, room_k, -room_k):
             for start in (s0, np.int64(min(max(s0, -(2**63)), 2**63 - 1))):
                 _same_with_warnings(f, a, start)
+
+
+def bool_fill(flags, value, start):
+    for i in range(start, len(flags)):
+        flags[i] = value
+    return flags
+
+
+@pytest.mark.parametrize("n", LENGTHS + [1000])
+def test_bool_fill_at_every_length(n, rng):
+    f = pyston.fast(bool_fill)
+    for value in (True, False, np.True_, np.False_):
+        a = rng.random(n) < 0.5
+        assert_same(f, a, value, 0)
+        assert_same(f, a, value, min(n, 3))
+        assert_same(f, a[::-1], value, 0)  # reversed view: scalar loop
+    assert_same(f, np.zeros(n, dtype=bool), 1, 0)  # an int stored into bools: scalar loop
+
+
+def test_bool_fill_is_vectorized_and_checks_writeable():
+    f = pyston.fast(bool_fill)
+    f(np.zeros(40, dtype=bool), True, 0)
+    if os.uname().machine in ("x86_64", "AMD64"):
+        assert "movdqu" in f.inspect_asm()
+    ro = np.zeros(40, dtype=bool)
+    ro.flags.writeable = False
+    assert_same(f, ro, True, 0)  # ValueError: read-only

@@ -193,6 +193,7 @@ pub fn build(
         vec_loops: HashMap::new(),
         popcount_loops: HashMap::new(),
         popcount_ranges: HashMap::new(),
+        bool_counts: HashMap::new(),
         addrs: HashMap::new(),
         addr_key: None,
         fused: HashMap::new(),
@@ -264,6 +265,8 @@ struct Gen<'a, 'b> {
     popcount_loops: HashMap<Block, idioms::PopcountLoop>,
     /// Counted loops summing the bit counts of their counter, with a SIMD version.
     popcount_ranges: HashMap<Block, idioms::PopcountRange>,
+    /// Counted loops counting the true elements of a bool array, with a SIMD version.
+    bool_counts: HashMap<Block, idioms::BoolCount>,
     /// Element addresses computed (and checked) in the current IR block, by
     /// the IR values of array and indexes (`addr_key`, set by `GetItem`/`SetItem`).
     addrs: HashMap<Vec<Value>, CV>,
@@ -1043,6 +1046,11 @@ impl Gen<'_, '_> {
                 if let Some(p) = self.popcount_ranges.get(&e.block).copied() {
                     if !self.dominates(e.block, from) {
                         args = self.emit_popcount_range(p, &args)?;
+                    }
+                }
+                if let Some(p) = self.bool_counts.get(&e.block).copied() {
+                    if !self.dominates(e.block, from) {
+                        args = self.emit_bool_count(p, &args)?;
                     }
                 }
                 if let Some(plan) = self.vec_loops.get(&e.block).cloned() {

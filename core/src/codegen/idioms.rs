@@ -28,6 +28,19 @@
 //! 31 steps. It runs where that is exact (`0 <= start`, `stop < 2**31` so
 //! every counter fits an `int32` lane, and a final total that fits an `int64`);
 //! otherwise, and for the last few iterations, the scalar loop runs.
+//!
+//! Counting the true elements of a contiguous 1-D bool array,
+//!
+//! ```python
+//! for i in range(start, stop):
+//!     if flags[i]:
+//!         count += c
+//! ```
+//!
+//! (every index proven in bounds by `ranges`) gets a SIMD version too: 16
+//! bytes compared with zero per vector, the zero lanes widened into 32-bit
+//! counters; exact while the total fits in an `int64` (else the scalar loop
+//! redoes the loop, which has no side effects).
 
 use super::*;
 
@@ -46,6 +59,17 @@ pub(super) struct PopcountRange {
     var_index: usize,
     total_index: usize,
     stop: Value,
+    step: i64,
+}
+
+/// A counted loop adding `c` to a total for each true element of a bool array
+/// (see the module docs).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct BoolCount {
+    var_index: usize,
+    total_index: usize,
+    stop: Value,
+    array: Value,
     step: i64,
 }
 
@@ -68,33 +92,19 @@ impl Gen<'_, '_> {
             if let Some(p) = self.popcount_range_plan(header, h) {
                 self.popcount_ranges.insert(header, p);
             }
-        }
-    }
-
-    /// From `b`, the blocks that only jump on (constants at most), each with one
-    /// predecessor: the first block that does more, and the edge into it.
-    fn skip_empty(&self, mut b: Block) -> Option<(Block, ir::Edge)> {
-        let mut prev = None;
-        for _ in 0..8 {
-            let d = self.f.block(b);
-            let empty = d.insts.iter().all(|i| matches!(i.op, Op::Const(_)));
-            match (&d.term, empty && self.preds_of(b).len() == 1) {
-                (Term::Jump(e), true) => {
-                    prev = Some(e.clone());
-                    b = e.block;
-                }
-                _ => return Some((b, prev?)),
+            if let Some(p) = self.bool_count_plan(header, h) {
+                self.bool_counts.insert(header, p);
             }
         }
-        None
     }
 
-    fn popcount_range_plan(&self, header: Block, h: &ir::BlockData) -> Option<PopcountRange> {
+    /// A counted loop's header with two parameters: `(i, total)` indexes and the bound,
+    /// when it tests `i < stop` (perhaps through `truth`) and nothing else.
+    fn counted_header(&self, header: Block, h: &ir::BlockData) -> Option<(usize, usize, Value, Block)> {
         let Term::Br(c, body, _) = &h.term else { return None };
         if h.params.len() != 2 || !body.args.is_empty() || self.loop_marks.contains_key(&header) {
             return None;
         }
-        // The header tests `i < stop` (perhaps through `truth`) and nothing else.
         let (cmp, truth) = match h.insts.as_slice() {
             [a] => (a, None),
             [a, b] => (a, Some(b)),
@@ -109,17 +119,244 @@ impl Gen<'_, '_> {
             return None;
         }
         let (var, stop) = (cmp.args[0], cmp.args[1]);
-        if self.loop_defined(stop, header) {
+        if self.loop_defined(stop, header) || self.preds_of(header).len() != 2 {
             return None;
         }
         let var_index = h.params.iter().position(|p| *p == var)?;
         let total_index = 1 - var_index;
-        let total = h.params[total_index];
-        let all_int = [var, stop, total].iter().all(|v| *self.typed.ty(*v) == Ty::Int);
+        let all_int = [var, stop, h.params[total_index]]
+            .iter()
+            .all(|v| *self.typed.ty(*v) == Ty::Int);
+        all_int.then_some((var_index, total_index, stop, body.block))
+    }
+
+    /// Whether `latch` is a counted loop's latch: `i + 1` (and constants), then
+    /// back to `header` with `(i + 1, total)`.
+    fn is_latch(&self, latch: Block, header: Block, var_index: usize, total: Value) -> bool {
+        let h = self.f.block(header);
+        let ld = self.f.block(latch);
+        let Term::Jump(back) = &ld.term else { return false };
+        let steps: Vec<&ir::Inst> = ld.insts.iter().filter(|i| !matches!(i.op, Op::Const(_))).collect();
+        let [next] = steps.as_slice() else { return false };
+        back.block == header
+            && next.op == Op::RangeNext
+            && next.args[0] == h.params[var_index]
+            && self.consts.get(&next.args[1]) == Some(&Const::Int(1))
+            && Some(back.args[var_index]) == next.result
+            && back.args[1 - var_index] == total
+            && self.preds_of(latch).len() == 1
+    }
+
+    fn bool_count_plan(&self, header: Block, h: &ir::BlockData) -> Option<BoolCount> {
+        let (var_index, total_index, stop, b0) = self.counted_header(header, h)?;
+        let (var, total) = (h.params[var_index], h.params[total_index]);
+        // The body: `v = A[i]`, `truth v`, and a branch on it.
+        let d = self.f.block(b0);
+        if self.preds_of(b0).len() != 1 || self.typed.cold.contains(&b0) {
+            return None;
+        }
+        let work: Vec<(usize, &ir::Inst)> = d
+            .insts
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| !matches!(i.op, Op::Const(_)))
+            .collect();
+        let [(gk, get), (_, t)] = work.as_slice() else {
+            return None;
+        };
+        let Term::Br(c, yes, no) = &d.term else { return None };
+        if get.op != Op::GetItem || get.args.len() != 2 || get.args[1] != var {
+            return None;
+        }
+        if t.op != Op::Truth || Some(t.args[0]) != get.result || t.result != Some(*c) {
+            return None;
+        }
+        let array = get.args[0];
+        let Ty::Array(at) = self.typed.ty(array) else {
+            return None;
+        };
+        let contiguous = at.layout.unit_stride_axis(1) == Some(0);
+        if at.dtype != Dtype::Bool || at.ndim != 1 || !contiguous || self.loop_defined(array, header) {
+            return None;
+        }
+        if !self.facts.unchecked.contains(&(b0, *gk, 0)) || self.env.pycalls.contains_key(&(b0, *gk)) {
+            return None;
+        }
+        // The `yes` side adds a constant to the total; the `no` side passes it on.
+        let int_const = |v: Value| match self.consts.get(&v) {
+            Some(Const::Int(c)) => Some(*c),
+            _ => None,
+        };
+        let yb = self.f.block(yes.block);
+        let Term::Jump(ye) = &yb.term else { return None };
+        let merge = ye.block;
+        let adds: Vec<&ir::Inst> = yb.insts.iter().filter(|i| !matches!(i.op, Op::Const(_))).collect();
+        let [add] = adds.as_slice() else { return None };
+        if !yes.args.is_empty() || self.preds_of(yes.block).len() != 1 || ye.args.len() != 1 {
+            return None;
+        }
+        if !matches!(add.op, Op::Bin { op: BinOp::Add, .. }) || add.args[0] != total || ye.args[0] != add.result? {
+            return None;
+        }
+        let step = int_const(add.args[1])?;
+        let no_edge = if no.block == merge {
+            no.clone()
+        } else {
+            let nb = self.f.block(no.block);
+            let Term::Jump(ne) = &nb.term else { return None };
+            let empty = nb.insts.iter().all(|i| matches!(i.op, Op::Const(_)));
+            if !empty || !no.args.is_empty() || self.preds_of(no.block).len() != 1 || ne.block != merge {
+                return None;
+            }
+            ne.clone()
+        };
+        if no_edge.args.as_slice() != [total] || *self.typed.ty(add.result?) != Ty::Int {
+            return None;
+        }
+        // The merge: its one parameter is the new total; then straight on to the latch.
+        let md = self.f.block(merge);
+        if md.params.len() != 1 || self.preds_of(merge).len() != 2 || step.unsigned_abs() > 1 << 40 {
+            return None;
+        }
+        if !md.insts.iter().all(|i| matches!(i.op, Op::Const(_))) {
+            return None;
+        }
+        let Term::Jump(me) = &md.term else { return None };
+        let (latch, _) = self.skip_empty(me.block)?;
+        if !me.args.is_empty() || !self.is_latch(latch, header, var_index, md.params[0]) {
+            return None;
+        }
+        Some(BoolCount {
+            var_index,
+            total_index,
+            stop,
+            array,
+            step,
+        })
+    }
+
+    /// At the jump into the counting loop: the SIMD version runs first, and the
+    /// scalar loop goes on from where it stopped (see the module docs).
+    pub(super) fn emit_bool_count(&mut self, p: BoolCount, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
+        let (BlockArg::Value(i0), BlockArg::Value(s0)) = (args[p.var_index], args[p.total_index]) else {
+            return Err(internal("bool count: block arguments"));
+        };
+        const UNROLL: i64 = 2;
+        let per_step = 16 * UNROLL;
+        let stop = self.use_val(p.stop)?[0];
+        let data = self.use_val(p.array)?[0];
+        // 32-bit counters gain at most 4 per step: exact below 2**32 iterations.
+        let left = self.b.ins().isub(stop, i0);
+        let enough = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, left, per_step);
+        let small = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, left, 1 << 32);
+        let ok = self.b.ins().band(enough, small);
+        let lim = self.b.ins().iadd_imm_s(stop, -per_step);
+        let (v8, v32) = (clt::I8X16, clt::I32X4);
+        let vh = self.b.create_block();
+        let vb = self.b.create_block();
+        let done = self.b.create_block();
+        let out = self.b.create_block();
+        let i_out = self.b.append_block_param(out, clt::I64);
+        let s_out = self.b.append_block_param(out, clt::I64);
+        let z32 = self.b.ins().iconst(clt::I32, 0);
+        let z32 = self.b.ins().splat(v32, z32);
+        let mut entry = vec![BlockArg::Value(i0)];
+        entry.extend((0..UNROLL).map(|_| BlockArg::Value(z32)));
+        self.b
+            .ins()
+            .brif(ok, vh, &entry, out, &[BlockArg::Value(i0), BlockArg::Value(s0)]);
+        // vh(i, acc..): each acc lane holds minus the number of zero bytes seen.
+        self.b.switch_to_block(vh);
+        let iv = self.b.append_block_param(vh, clt::I64);
+        let accs: Vec<CV> = (0..UNROLL).map(|_| self.b.append_block_param(vh, v32)).collect();
+        let past = self.b.ins().icmp(IntCC::SignedGreaterThan, iv, lim);
+        let mut done_args = vec![BlockArg::Value(iv)];
+        done_args.extend(accs.iter().map(|a| BlockArg::Value(*a)));
+        self.b.ins().brif(past, done, &done_args, vb, &[]);
+        self.b.switch_to_block(vb);
+        let flags = MemFlagsData::new().with_notrap();
+        let z8 = self.b.ins().iconst(clt::I8, 0);
+        let z8 = self.b.ins().splat(v8, z8);
+        let addr = self.b.ins().iadd(data, iv);
+        let mut next = vec![];
+        for (u, acc) in accs.iter().enumerate() {
+            let v = self.b.ins().load(v8, flags, addr, u as i32 * 16);
+            let zero = self.b.ins().icmp(IntCC::Equal, v, z8);
+            let lo = self.b.ins().swiden_low(zero);
+            let hi = self.b.ins().swiden_high(zero);
+            let w16 = self.b.ins().iadd_pairwise(lo, hi);
+            let lo = self.b.ins().swiden_low(w16);
+            let hi = self.b.ins().swiden_high(w16);
+            let w32 = self.b.ins().iadd_pairwise(lo, hi);
+            next.push(BlockArg::Value(self.b.ins().iadd(*acc, w32)));
+        }
+        let iv2 = self.b.ins().iadd_imm_s(iv, per_step);
+        let mut back = vec![BlockArg::Value(iv2)];
+        back.extend(next);
+        self.b.ins().jump(vh, &back);
+        // done: count = iterations - zeros; total + c * count, or the scalar loop redoes it.
+        self.b.switch_to_block(done);
+        let iv = self.b.append_block_param(done, clt::I64);
+        let mut sum = None;
+        for _ in 0..UNROLL {
+            let a = self.b.append_block_param(done, v32);
+            sum = Some(match sum {
+                Some(s) => self.b.ins().iadd(s, a),
+                None => a,
+            });
+        }
+        let sum = sum.ok_or_else(|| internal("bool count: no accumulators"))?;
+        let mut neg_zeros = self.b.ins().iconst(clt::I64, 0);
+        for l in 0..4u8 {
+            let x = self.b.ins().extractlane(sum, l);
+            let x = self.b.ins().sextend(clt::I64, x);
+            neg_zeros = self.b.ins().iadd(neg_zeros, x);
+        }
+        let n = self.b.ins().isub(iv, i0);
+        let count = self.b.ins().iadd(n, neg_zeros);
+        let c = self.b.ins().iconst(clt::I64, p.step);
+        let (prod, of1) = self.b.ins().smul_overflow(count, c);
+        let (total, of2) = self.b.ins().sadd_overflow(s0, prod);
+        let bad = self.b.ins().bor(of1, of2);
+        let i_end = self.b.ins().select(bad, i0, iv);
+        let s_end = self.b.ins().select(bad, s0, total);
+        self.b
+            .ins()
+            .jump(out, &[BlockArg::Value(i_end), BlockArg::Value(s_end)]);
+        self.b.switch_to_block(out);
+        let mut result = args.to_vec();
+        result[p.var_index] = BlockArg::Value(i_out);
+        result[p.total_index] = BlockArg::Value(s_out);
+        Ok(result)
+    }
+
+    /// From `b`, the blocks that only jump on (constants at most), each with one
+    /// predecessor: the first block that does more, and the edge into it (none
+    /// when that is `b` itself).
+    fn skip_empty(&self, mut b: Block) -> Option<(Block, Option<ir::Edge>)> {
+        let mut prev = None;
+        for _ in 0..8 {
+            let d = self.f.block(b);
+            let empty = d.insts.iter().all(|i| matches!(i.op, Op::Const(_)));
+            match (&d.term, empty && self.preds_of(b).len() == 1) {
+                (Term::Jump(e), true) => {
+                    prev = Some(e.clone());
+                    b = e.block;
+                }
+                _ => return Some((b, prev)),
+            }
+        }
+        None
+    }
+
+    fn popcount_range_plan(&self, header: Block, h: &ir::BlockData) -> Option<PopcountRange> {
+        let (var_index, total_index, stop, body) = self.counted_header(header, h)?;
+        let (var, total) = (h.params[var_index], h.params[total_index]);
         // The body: straight on into a bit-counting loop of `x = i` and `total`.
-        let (inner, into) = self.skip_empty(body.block)?;
+        let (inner, into) = self.skip_empty(body)?;
+        let into = into?;
         let p = *self.popcount_loops.get(&inner)?;
-        if !all_int || into.args.len() != 2 || into.args[p.x_index] != var || into.args[p.total_index] != total {
+        if into.args.len() != 2 || into.args[p.x_index] != var || into.args[p.total_index] != total {
             return None;
         }
         let Term::Br(_, _, out) = &self.f.block(inner).term else {
@@ -128,22 +365,10 @@ impl Gen<'_, '_> {
         if !out.args.is_empty() || self.preds_of(inner).len() != 2 {
             return None;
         }
-        // After it, straight on to the latch: `i + 1` and back with the loop's total.
+        // After it, straight on to the latch, back with the inner loop's total.
         let (latch, _) = self.skip_empty(out.block)?;
-        let ld = self.f.block(latch);
-        let Term::Jump(back) = &ld.term else { return None };
-        let steps: Vec<&ir::Inst> = ld.insts.iter().filter(|i| !matches!(i.op, Op::Const(_))).collect();
-        let [next] = steps.as_slice() else { return None };
-        let one = self.consts.get(&next.args[1]) == Some(&Const::Int(1));
-        if back.block != header
-            || next.op != Op::RangeNext
-            || next.args[0] != var
-            || !one
-            || back.args[var_index] != next.result?
-            || back.args[total_index] != self.f.block(inner).params[p.total_index]
-            || self.preds_of(header).len() != 2
-            || self.preds_of(latch).len() != 1
-        {
+        let inner_total = self.f.block(inner).params[p.total_index];
+        if !self.is_latch(latch, header, var_index, inner_total) {
             return None;
         }
         Some(PopcountRange {

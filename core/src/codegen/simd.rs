@@ -59,6 +59,7 @@ impl VecLoop {
         match self.elem {
             SlotTy::F32 => clt::F32X4,
             SlotTy::I64 => clt::I64X2,
+            SlotTy::I8 => clt::I8X16,
             _ => clt::F64X2,
         }
     }
@@ -436,7 +437,11 @@ impl Gen<'_, '_> {
                         let kv = kind_of(v)?;
                         let vt = self.typed.ty(v);
                         let inv_ok = kv != Kind::Inv || plain_scalar(vt);
-                        if at.readonly || lane_slot(vt) != Some(e) || matches!(kv, Kind::Idx(_)) || !inv_ok {
+                        // A bool array: only filled with one bool (`flags[i] = True`).
+                        let bool_fill =
+                            e == SlotTy::I8 && kv == Kind::Inv && matches!(vt, Ty::Bool | Ty::Np(Dtype::Bool));
+                        let vslot = if bool_fill { Some(SlotTy::I8) } else { lane_slot(vt) };
+                        if at.readonly || vslot != Some(e) || matches!(kv, Kind::Idx(_)) || !inv_ok {
                             return None;
                         }
                         if *elem.get_or_insert(e) != e {
@@ -531,6 +536,7 @@ impl Gen<'_, '_> {
             Dtype::Float32 => Some(SlotTy::F32),
             Dtype::Int64 => Some(SlotTy::I64),
             Dtype::Int32 => Some(SlotTy::I32),
+            Dtype::Bool => Some(SlotTy::I8),
             _ => None,
         }
     }
@@ -657,6 +663,7 @@ impl Gen<'_, '_> {
         let zero = match plan.elem {
             SlotTy::F32 => self.b.ins().f32const(0.0),
             SlotTy::I64 => self.b.ins().iconst(clt::I64, 0),
+            SlotTy::I8 => self.b.ins().iconst(clt::I8, 0),
             _ => self.b.ins().f64const(0.0),
         };
         let zeros = self.b.ins().splat(lane_ty, zero);
@@ -910,7 +917,9 @@ impl Gen<'_, '_> {
             return Err(internal("simd: splat of a non-invariant"));
         };
         let t = self.ty(v);
-        let s = if lane_ty == clt::F32X4 {
+        let s = if lane_ty == clt::I8X16 {
+            vals[0] // a bool: 0 or 1 in an I8, as NumPy stores it
+        } else if lane_ty == clt::F32X4 {
             self.conv_f32(&(t, vals))?
         } else if lane_ty == clt::I64X2 {
             self.conv_i64(&(t, vals))?
