@@ -1927,20 +1927,24 @@ impl Gen<'_, '_> {
         let bits = ty.bits() as i64;
         let min = if ty == clt::I64 { i64::MIN } else { i32::MIN as i64 };
         Ok(match op {
-            BinOp::Add | BinOp::Sub | BinOp::Mul if self.facts.no_overflow.contains(&self.cur_inst) => match op {
-                BinOp::Add => self.b.ins().iadd(x, y),
-                BinOp::Sub => self.b.ins().isub(x, y),
-                _ => self.b.ins().imul(x, y),
-            },
+            // Proven not to overflow, or wrapping (unchecked_int): the plain
+            // instruction (the *_overflow forms cost more: one-operand imul, seto).
+            BinOp::Add | BinOp::Sub | BinOp::Mul
+                if self.env.opts.unchecked_int || self.facts.no_overflow.contains(&self.cur_inst) =>
+            {
+                match op {
+                    BinOp::Add => self.b.ins().iadd(x, y),
+                    BinOp::Sub => self.b.ins().isub(x, y),
+                    _ => self.b.ins().imul(x, y),
+                }
+            }
             BinOp::Add | BinOp::Sub | BinOp::Mul => {
                 let (r, of) = match op {
                     BinOp::Add => self.b.ins().sadd_overflow(x, y),
                     BinOp::Sub => self.b.ins().ssub_overflow(x, y),
                     _ => self.b.ins().smul_overflow(x, y),
                 };
-                if !self.env.opts.unchecked_int {
-                    self.deopt_if(of);
-                }
+                self.deopt_if(of);
                 r
             }
             BinOp::FloorDiv | BinOp::Mod
@@ -2272,10 +2276,13 @@ impl Gen<'_, '_> {
                         .b
                         .ins()
                         .iconst(if t == Ty::Np(Dtype::Int32) { clt::I32 } else { clt::I64 }, 0);
-                    let (r, of) = self.b.ins().ssub_overflow(zero, a.1[0]);
-                    if !self.env.opts.unchecked_int {
+                    let r = if self.env.opts.unchecked_int {
+                        self.b.ins().isub(zero, a.1[0])
+                    } else {
+                        let (r, of) = self.b.ins().ssub_overflow(zero, a.1[0]);
                         self.deopt_if(of);
-                    }
+                        r
+                    };
                     (t, vec![r])
                 }
                 Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32) => (t, vec![self.b.ins().fneg(a.1[0])]),
