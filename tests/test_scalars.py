@@ -1076,3 +1076,74 @@ def test_half_power_is_pow_bit_for_bit(kernel):
         "no input where sqrt and pow differ: the test would not catch a wrong shortcut"
     assert_same(kernel, pos, np.empty_like(pos))
     assert_same(kernel, np.array([-1.0, 4.0]), np.empty(2), allow_fallback=True)
+
+
+# ---------------------------------------------------------------------------
+# Masked int arithmetic: `(expr) & M` needs no overflow checks inside `expr`
+# ---------------------------------------------------------------------------
+
+
+@pyston.fast
+def masked_hash(n, x, h):
+    for i in range(n):
+        x ^= (x << 13) & 0xFFFFFFFF
+        x ^= x >> 17
+        x ^= (x << 5) & 0xFFFFFFFF
+        h = (h * 31 + x + i) & 0xFFFFFFFFFFFF
+    return h, x
+
+
+@pyston.fast
+def masked_exprs(a, b):
+    return (
+        (a * b) & (2**63 - 1),
+        (a + b - 7) & 0xFF,
+        (a << 40) & 0xFFFF_FFFF_FFFF,
+        (a * b * a) & 0,
+        (b - a * 3) & 1,
+    )
+
+
+@pyston.fast
+def masked_but_used_elsewhere(a, b):
+    t = a * b  # also returned: stays checked (a big int)
+    return t & 0xFFFF, t
+
+
+@pyston.fast
+def masked_with_negative(a, b):
+    return (a * b) & -16  # a negative mask keeps the high bits: checked
+
+
+@pyston.fast
+def masked_shift_by_variable(a, s):
+    return (a << s) & 0xFFFF  # the count is not a constant below 64: checked
+
+
+@pyston.fast
+def masked_across_a_call(a, b, c):
+    return (a * b + abs(c)) & 0xFFFFFFFF
+
+
+_MASK_VALUES = [0, 1, -1, 7, -7, 2**31, 2**32 + 5, 2**40 - 3, -(2**40), 2**62, I64_MAX, I64_MIN, 3**39]
+
+
+def test_masked_arithmetic_matches_big_ints():
+    cases = [(a, b) for a in _MASK_VALUES for b in _MASK_VALUES]
+    assert_same_all(masked_exprs, cases)
+    assert_same_all(masked_but_used_elsewhere, cases)
+    assert_same_all(masked_with_negative, cases)
+    assert_same_all(masked_across_a_call, [(a, b, c) for a, b in cases[::7] for c in (0, -5, I64_MIN)])
+    assert_same_all(masked_shift_by_variable, [(a, s) for a in _MASK_VALUES for s in (0, 5, 63, 64, 100)])
+
+
+def test_masked_hash_loop(rng):
+    for seed in (2463534242, 1, 2**40 + 1, 2**62 + 3, I64_MAX, -12345):
+        for h in (0, 2**62, I64_MAX, -1):
+            assert_same(masked_hash, 50, seed, h)
+    assert_same(masked_hash, int(rng.integers(0, 5000)), int(rng.integers(1, 2**63)), 0)
+
+
+def test_masked_arithmetic_has_no_overflow_checks():
+    masked_hash(3, 5, 0)
+    assert "seto" not in masked_hash.inspect_asm()

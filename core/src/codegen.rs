@@ -193,6 +193,7 @@ pub fn build(
         vec_loops: HashMap::new(),
         popcount_loops: HashMap::new(),
         popcount_ranges: HashMap::new(),
+        wrapping: HashSet::new(),
         bool_counts: HashMap::new(),
         addrs: HashMap::new(),
         addr_key: None,
@@ -265,6 +266,8 @@ struct Gen<'a, 'b> {
     popcount_loops: HashMap<Block, idioms::PopcountLoop>,
     /// Counted loops summing the bit counts of their counter, with a SIMD version.
     popcount_ranges: HashMap<Block, idioms::PopcountRange>,
+    /// Int `+ - * <<` whose result is only ever masked with `& M` (see `idioms`).
+    wrapping: HashSet<(Block, usize)>,
     /// Counted loops counting the true elements of a bool array, with a SIMD version.
     bool_counts: HashMap<Block, idioms::BoolCount>,
     /// Element addresses computed (and checked) in the current IR block, by
@@ -377,6 +380,7 @@ impl Gen<'_, '_> {
         }
         self.plan_vector_loops();
         self.plan_idioms();
+        self.plan_wrapping();
         self.plan_fusion();
         // Prologue: load the arguments from the slot array.
         self.b.switch_to_block(prologue);
@@ -1930,7 +1934,9 @@ impl Gen<'_, '_> {
             // Proven not to overflow, or wrapping (unchecked_int): the plain
             // instruction (the *_overflow forms cost more: one-operand imul, seto).
             BinOp::Add | BinOp::Sub | BinOp::Mul
-                if self.env.opts.unchecked_int || self.facts.no_overflow.contains(&self.cur_inst) =>
+                if self.env.opts.unchecked_int
+                    || self.facts.no_overflow.contains(&self.cur_inst)
+                    || self.wrapping.contains(&self.cur_inst) =>
             {
                 match op {
                     BinOp::Add => self.b.ins().iadd(x, y),
@@ -2022,6 +2028,8 @@ impl Gen<'_, '_> {
                 let z = self.b.ins().iconst(ty, 0);
                 self.b.ins().select(big, z, r)
             }
+            // Masked afterwards (a constant count below 64): the low bits are exact.
+            BinOp::LShift if self.wrapping.contains(&self.cur_inst) => self.b.ins().ishl(x, y),
             BinOp::LShift => {
                 let bad = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, y, bits);
                 self.deopt_if(bad);

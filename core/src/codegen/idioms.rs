@@ -41,6 +41,14 @@
 //! bytes compared with zero per vector, the zero lanes widened into 32-bit
 //! counters; exact while the total fits in an `int64` (else the scalar loop
 //! redoes the loop, which has no side effects).
+//!
+//! Masked int arithmetic, `(h * 31 + x) & 0xFFFFFFFF` or `(x << 13) & M`: an
+//! int `+ - * <<` whose only use is `& M` (`M` a constant >= 0), directly or
+//! through other such operations, needs no overflow check. Python's result is
+//! a big int only in between, and `& M` keeps its low 63 bits, which are the
+//! low bits of the wrapping 64-bit result (`+ - * <<` are exact modulo 2**64).
+//! The chain must be consecutive within one block, so no deoptimization point
+//! can see a wrapped value in between.
 
 use super::*;
 
@@ -80,6 +88,69 @@ const RANGE_UNROLL: i64 = 4;
 const RANGE_BLOCK: i64 = 31;
 
 impl Gen<'_, '_> {
+    /// The int `+ - * <<` instructions that may wrap (see the module docs).
+    pub(super) fn plan_wrapping(&mut self) {
+        // Every use of every value: (block, instruction), or None for a terminator.
+        let mut uses: HashMap<Value, Vec<(Block, Option<usize>)>> = HashMap::new();
+        for (bi, d) in self.f.blocks.iter().enumerate() {
+            let blk = Block(bi as u32);
+            for (k, inst) in d.insts.iter().enumerate() {
+                for a in &inst.args {
+                    uses.entry(*a).or_default().push((blk, Some(k)));
+                }
+            }
+            for v in d.term.uses() {
+                uses.entry(v).or_default().push((blk, None));
+            }
+        }
+        let nonneg_const = |v: Value| matches!(self.consts.get(&v), Some(Const::Int(c)) if *c >= 0);
+        let mut wrapping = HashSet::new();
+        for (bi, d) in self.f.blocks.iter().enumerate() {
+            let blk = Block(bi as u32);
+            for k in (0..d.insts.len()).rev() {
+                let inst = &d.insts[k];
+                let Some(r) = inst.result else { continue };
+                let Op::Bin { op, .. } = inst.op else { continue };
+                let shift_ok = match op {
+                    BinOp::Add | BinOp::Sub | BinOp::Mul => true,
+                    BinOp::LShift => {
+                        matches!(self.consts.get(&inst.args[1]), Some(Const::Int(c)) if (0..64).contains(c))
+                    }
+                    _ => false,
+                };
+                let ints = std::iter::once(&r)
+                    .chain(&inst.args)
+                    .all(|v| *self.typed.ty(*v) == Ty::Int);
+                if !shift_ok || !ints || self.env.pycalls.contains_key(&(blk, k)) {
+                    continue;
+                }
+                let Some(us) = uses.get(&r) else { continue };
+                let mut last = k;
+                let ok = us.iter().all(|&(ub, uk)| {
+                    let Some(uk) = uk.filter(|_| ub == blk) else {
+                        return false;
+                    };
+                    let u = &d.insts[uk];
+                    last = last.max(uk);
+                    let masked = matches!(u.op, Op::Bin { op: BinOp::BitAnd, .. })
+                        && u.args.iter().any(|a| *a != r && nonneg_const(*a))
+                        && u.args.iter().filter(|a| **a == r).count() == 1;
+                    masked || wrapping.contains(&(blk, uk))
+                });
+                // Nothing in between may leave compiled code (constants and the chain only).
+                let between = (k + 1..last).all(|j| {
+                    matches!(d.insts[j].op, Op::Const(_))
+                        || wrapping.contains(&(blk, j))
+                        || us.contains(&(blk, Some(j)))
+                });
+                if ok && between && last > k {
+                    wrapping.insert((blk, k));
+                }
+            }
+        }
+        self.wrapping = wrapping;
+    }
+
     pub(super) fn plan_idioms(&mut self) {
         for (hi, h) in self.f.blocks.iter().enumerate() {
             let header = Block(hi as u32);
