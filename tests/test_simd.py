@@ -372,3 +372,128 @@ def test_bool_fill_is_vectorized_and_checks_writeable():
     ro = np.zeros(40, dtype=bool)
     ro.flags.writeable = False
     assert_same(f, ro, True, 0)  # ValueError: read-only
+
+
+# ---------------------------------------------------------------------------
+# Int element-wise lanes: int64 (2 lanes) and int32 (4 lanes)
+# ---------------------------------------------------------------------------
+
+
+def _same_arrays_with_warnings(f, *args):
+    """Plain and compiled runs on copies: same result, exception, arrays and warnings."""
+
+    def run(fn):
+        cargs = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+        exc = None
+        with warnings.catch_warnings(record=True) as ws:
+            warnings.simplefilter("always")
+            try:
+                r = fn(*cargs)
+            except Exception as e:  # noqa: BLE001 - compared below
+                r, exc = None, (type(e), str(e))
+        res = (r.dtype, r.tolist()) if isinstance(r, np.ndarray) else r
+        arrays = [(a.dtype, a.tolist()) for a in cargs if isinstance(a, np.ndarray)]
+        msgs = [str(w.message) for w in ws if not issubclass(w.category, pyston.PerformanceWarning)]
+        return res, exc, arrays, msgs
+
+    assert run(f) == run(f.py_func)
+
+
+def int_axpb(a, b, out):
+    for i in range(len(a)):
+        out[i] = a[i] + b[i] - 3
+    return out
+
+
+def int_inplace(a, b):
+    for i in range(len(a)):
+        a[i] = a[i] - b[i]
+    return a
+
+
+def int_add_scalar(a, c, out):
+    for i in range(len(a)):
+        out[i] = a[i] + c
+    return out
+
+
+def int_times(a, b, out):
+    for i in range(len(a)):
+        out[i] = a[i] * b[i] + a[i]
+    return out
+
+
+def py_int_lanes(a, out):
+    for i in range(len(a)):
+        out[i] = int(a[i]) + 7  # a Python int: a big int on overflow (then OverflowError on the store)
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("n", LENGTHS + [1000])
+def test_int_lanes_at_every_length_and_overflow(n, dtype, rng):
+    # Strict: each step checks its lanes for overflow before storing; on one, the
+    # scalar loop takes over at that step, overflows exactly (NumPy's warning) and
+    # goes on. Overflows are placed at every lane position of a step.
+    f = pyston.fast(int_axpb)
+    g = pyston.fast(int_inplace)
+    info = np.iinfo(dtype)
+    a = rng.integers(-1000, 1000, n).astype(dtype)
+    b = rng.integers(-1000, 1000, n).astype(dtype)
+    _same_arrays_with_warnings(f, a, b, np.zeros(n, dtype))
+    _same_arrays_with_warnings(g, a, b)
+    for pos in sorted({0, 1, 2, 3, n // 2, n - 1} & set(range(n))):
+        big = a.copy()
+        big[pos] = info.max - 1  # + 100 overflows
+        bb = b.copy()
+        bb[pos] = 100
+        _same_arrays_with_warnings(f, big, bb, np.zeros(n, dtype))
+        low = a.copy()
+        low[pos] = info.min + 2
+        _same_arrays_with_warnings(g, low, bb)  # min + 2 - 100 overflows, in place
+    if n:
+        # Wrapping back into range: the two overflows cancel, both warn.
+        _same_arrays_with_warnings(f, np.full(n, info.max, dtype), np.full(n, 5, dtype), np.zeros(n, dtype))
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 17, 64, 1000])
+def test_python_int_lanes_and_mixed_types(n, rng):
+    f = pyston.fast(py_int_lanes)
+    a = rng.integers(-(2**40), 2**40, n)
+    _same_arrays_with_warnings(f, a, np.zeros(n, np.int64))
+    if n:
+        a[n // 2] = 2**63 - 3  # + 7 is a big int: OverflowError on the store, nothing after it stored
+        _same_arrays_with_warnings(f, a, np.zeros(n, np.int64))
+    h = pyston.fast(int_add_scalar)
+    a32 = rng.integers(-9, 9, n).astype(np.int32)
+    _same_arrays_with_warnings(h, a32, np.int32(4), np.zeros(n, np.int32))
+    _same_arrays_with_warnings(h, a32, np.int32(2**31 - 5), np.zeros(n, np.int32))  # overflows
+    _same_arrays_with_warnings(h, a32, np.int32(4), np.zeros(n, np.int64))  # int32 into int64: scalar
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_wrapping_int_lanes_multiply(dtype, rng):
+    # unchecked_int and njit wrap, so * is vectorized too (and + - without checks).
+    # (njit types int32 * int32 as int64, as Numba does, so only int64 there.)
+    info = np.iinfo(dtype)
+    for deco in (pyston.fast(unchecked_int=True), pyston.njit)[: 2 if dtype == np.int64 else 1]:
+        f = deco(int_times)
+        for n in (0, 3, 33, 500):
+            a = rng.integers(info.min, info.max, n, dtype=dtype)
+            b = rng.integers(-5, 5, n).astype(dtype)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                want = int_times(a, b, np.zeros(n, dtype))
+            got = f(a, b, np.zeros(n, dtype))
+            assert got.dtype == want.dtype and got.tolist() == want.tolist()
+
+
+def test_int_lanes_are_vectorized():
+    f = pyston.fast(int_axpb)
+    f(np.arange(40, dtype=np.int32), np.arange(40, dtype=np.int32), np.zeros(40, np.int32))
+    g = pyston.fast(int_axpb)
+    g(np.arange(40), np.arange(40), np.zeros(40, np.int64))
+    if os.uname().machine in ("x86_64", "AMD64"):
+        assert "paddd" in f.inspect_asm()
+        assert "paddq" in g.inspect_asm()
+        assert "movmsk" in f.inspect_asm()  # the per-step overflow test

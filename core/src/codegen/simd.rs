@@ -16,6 +16,13 @@
 //! path: index checks must be proven away by `ranges`, and a division must be
 //! by a constant that cannot raise or warn. So strict-mode results stay
 //! bit-identical to the sequential loop.
+//!
+//! Int element-wise loops (int64 in 2 lanes, int32 in 4) are vectorized too:
+//! `+ - *` where ints wrap (`unchecked_int`, njit); in strict mode `+ -`, with
+//! each step's stores held back until its lanes are known not to have
+//! overflowed (the sign bits of `(x ^ r) & (y ^ r)`). When one did, nothing of
+//! that step is stored and the scalar loop takes over there, so the overflow
+//! happens exactly where it does in Python (a big int, or NumPy's warning).
 
 use super::*;
 
@@ -35,6 +42,10 @@ pub(super) struct VecLoop {
     /// The header parameter that is `i`; the others are reductions.
     var_index: usize,
     reductions: Vec<Reduction>,
+    /// Strict int lanes (`+ -` that may overflow): each step checks its lanes
+    /// before it stores anything, and leaves the rest to the scalar loop (which
+    /// overflows exactly) when one did.
+    checked_lanes: bool,
 }
 
 /// `s += e` carried by a header parameter: allowed where the order of the
@@ -59,6 +70,7 @@ impl VecLoop {
         match self.elem {
             SlotTy::F32 => clt::F32X4,
             SlotTy::I64 => clt::I64X2,
+            SlotTy::I32 => clt::I32X4,
             SlotTy::I8 => clt::I8X16,
             _ => clt::F64X2,
         }
@@ -68,6 +80,10 @@ impl VecLoop {
         self.lane_ty().lane_count() as i64
     }
 }
+
+/// A store of a vector step held back until the step's lanes are checked:
+/// the instruction, the lane values at that point, `i` of its copy, and where it is.
+type DeferredStore = (ir::Inst, HashMap<Value, VV>, CV, (Block, usize));
 
 /// What a value is in the vector body.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -105,6 +121,7 @@ fn float_slot(t: &Ty) -> Option<SlotTy> {
 fn lane_slot(t: &Ty) -> Option<SlotTy> {
     match t {
         Ty::Int | Ty::Np(Dtype::Int64) => Some(SlotTy::I64),
+        Ty::Np(Dtype::Int32) => Some(SlotTy::I32),
         Ty::Union(ms) if ms.iter().all(|m| matches!(m, Ty::Int | Ty::Np(Dtype::Int64))) => Some(SlotTy::I64),
         _ => float_slot(t),
     }
@@ -238,7 +255,8 @@ impl Gen<'_, '_> {
             let checked = lane_slot(rt)? == SlotTy::I64 && !self.env.opts.unchecked_int;
             let ok = match lane_slot(rt)? {
                 SlotTy::I64 => true,
-                _ => self.env.opts.fastmath,
+                SlotTy::F64 | SlotTy::F32 => self.env.opts.fastmath,
+                _ => false,
             };
             let pt = self.typed.ty(param);
             if !ok || lane_slot(pt) != lane_slot(rt) || runtime::slot_count(pt) > 2 {
@@ -257,6 +275,7 @@ impl Gen<'_, '_> {
         kinds.insert(var, Kind::Idx(0));
         let mut elem: Option<SlotTy> = None;
         let mut narrow: HashSet<Value> = HashSet::new();
+        let mut checked_lanes = false;
         let mut stores: Vec<(Value, Vec<Value>)> = Vec::new();
         let mut loads: Vec<(Value, Vec<Value>)> = Vec::new();
         for &blk in &body {
@@ -269,7 +288,8 @@ impl Gen<'_, '_> {
                 }
                 if let Some(r) = reductions.iter().find(|r| r.add == (blk, k)) {
                     let e = lane_slot(self.typed.ty(r.term))?;
-                    if kinds.get(&r.term) != Some(&Kind::Lane) || *elem.get_or_insert(e) != e {
+                    let sum_lanes = matches!(e, SlotTy::I64 | SlotTy::F64 | SlotTy::F32);
+                    if !sum_lanes || kinds.get(&r.term) != Some(&Kind::Lane) || *elem.get_or_insert(e) != e {
                         return None;
                     }
                     continue;
@@ -301,21 +321,28 @@ impl Gen<'_, '_> {
                         let (ka, kb) = (kind_of(a)?, kind_of(b)?);
                         let rt = rt?;
                         let lane_any = ka == Kind::Lane || kb == Kind::Lane;
-                        if lane_any && lane_slot(&rt) == Some(SlotTy::I64) {
-                            // Int lanes wrap: only where ints wrap anyway.
+                        let int_lanes = lane_slot(&rt).filter(|e| matches!(e, SlotTy::I64 | SlotTy::I32));
+                        if let (true, Some(e)) = (lane_any, int_lanes) {
+                            // Int lanes: + - * where ints wrap (unchecked_int); in strict mode
+                            // + and -, with each step's lanes checked for overflow before its stores.
+                            let i32_const = |v: Value| matches!(self.consts.get(&v), Some(Const::Int(c)) if i32::try_from(*c).is_ok());
                             let lane_ok = |v: Value, kv: Kind| match kv {
-                                Kind::Lane => lane_slot(self.typed.ty(v)) == Some(SlotTy::I64),
-                                Kind::Inv => matches!(self.typed.ty(v), Ty::Int | Ty::Bool | Ty::Np(Dtype::Int64)),
+                                Kind::Lane => lane_slot(self.typed.ty(v)) == Some(e),
+                                Kind::Inv if e == SlotTy::I64 => {
+                                    matches!(self.typed.ty(v), Ty::Int | Ty::Bool | Ty::Np(Dtype::Int64))
+                                }
+                                Kind::Inv => *self.typed.ty(v) == Ty::Np(Dtype::Int32) || i32_const(v),
                                 Kind::Idx(_) => false,
                             };
-                            if !self.env.opts.unchecked_int
-                                || !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul)
-                                || !lane_ok(a, ka)
-                                || !lane_ok(b, kb)
-                                || *elem.get_or_insert(SlotTy::I64) != SlotTy::I64
-                            {
+                            let op_ok = if self.env.opts.unchecked_int {
+                                matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul)
+                            } else {
+                                matches!(op, BinOp::Add | BinOp::Sub)
+                            };
+                            if !op_ok || !lane_ok(a, ka) || !lane_ok(b, kb) || *elem.get_or_insert(e) != e {
                                 return None;
                             }
+                            checked_lanes |= !self.env.opts.unchecked_int;
                             Kind::Lane
                         } else if rt == Ty::Int {
                             let ci = |v: Value| match self.consts.get(&v) {
@@ -416,7 +443,7 @@ impl Gen<'_, '_> {
                     }
                     Op::GetItem => {
                         let e = self.vector_access(inst, &kinds, header, blk, k)?;
-                        if e == SlotTy::I32 {
+                        if e == SlotTy::I32 && self.only_int_calls(inst.result?, &body) {
                             // Loaded widened into 64-bit lanes; usable only through int().
                             if *elem.get_or_insert(SlotTy::I64) != SlotTy::I64 {
                                 return None;
@@ -464,6 +491,9 @@ impl Gen<'_, '_> {
         if !stores.is_empty() && reductions.iter().any(|r| r.checked) {
             return None; // a checked sum may have to redo the loop: no side effects allowed
         }
+        if checked_lanes && !reductions.is_empty() {
+            return None; // a step left early would have to undo its partial sums
+        }
         // Aliasing: an array both written and read must be read at exactly the
         // written element (`y[i] = a * x[i] + y[i]`); any other pair of a written
         // array and another array is checked for overlap at run time.
@@ -488,6 +518,22 @@ impl Gen<'_, '_> {
             disjoint,
             var_index,
             reductions,
+            checked_lanes,
+        })
+    }
+
+    /// Whether every use of `v` in the loop body is `int(v)`.
+    fn only_int_calls(&self, v: Value, body: &[Block]) -> bool {
+        body.iter().all(|b| {
+            let d = self.f.block(*b);
+            let in_term = d.term.uses().contains(&v);
+            !in_term
+                && d.insts.iter().filter(|i| i.args.contains(&v)).all(|i| {
+                    matches!(i.op, Op::Call { .. })
+                        && i.args.len() == 2
+                        && i.args[1] == v
+                        && *self.typed.ty(i.args[0]) == Ty::Builtin(Builtin::Int)
+                })
         })
     }
 
@@ -664,6 +710,7 @@ impl Gen<'_, '_> {
             SlotTy::F32 => self.b.ins().f32const(0.0),
             SlotTy::I64 => self.b.ins().iconst(clt::I64, 0),
             SlotTy::I8 => self.b.ins().iconst(clt::I8, 0),
+            SlotTy::I32 => self.b.ins().iconst(clt::I32, 0),
             _ => self.b.ins().f64const(0.0),
         };
         let zeros = self.b.ins().splat(lane_ty, zero);
@@ -712,6 +759,10 @@ impl Gen<'_, '_> {
         let saved = self.cur_inst;
         let mut new_accs = accs.clone();
         let nred = plan.reductions.len();
+        // Strict int lanes: the sign bits of `ovf` flag lanes whose + or - overflowed;
+        // the step's stores wait until all its lanes are known to be exact.
+        let mut ovf: Option<CV> = None;
+        let mut deferred: Vec<DeferredStore> = Vec::new();
         for u in 0..unroll {
             // Copy u handles iterations i + u * lanes .. i + (u + 1) * lanes, in order.
             let iu = if u == 0 {
@@ -743,12 +794,45 @@ impl Gen<'_, '_> {
                     if (blk, k) == plan.step_inst || !lane_op {
                         continue;
                     }
+                    if plan.checked_lanes && inst.op == Op::SetItem {
+                        deferred.push((inst.clone(), vu.clone(), iu, (blk, k)));
+                        continue;
+                    }
                     self.cur_inst = (blk, k); // the index facts of this access
                     if let Some(v) = self.vector_inst(inst, &vu, &splats, iu, lane_ty)? {
+                        if let (true, Op::Bin { op, .. }) = (plan.checked_lanes, &inst.op) {
+                            let x = Self::lane_of(inst.args[0], &vu, &splats)?;
+                            let y = Self::lane_of(inst.args[1], &vu, &splats)?;
+                            let xr = self.b.ins().bxor(x, v);
+                            let m = if *op == BinOp::Add {
+                                let yr = self.b.ins().bxor(y, v);
+                                self.b.ins().band(xr, yr)
+                            } else {
+                                let xy = self.b.ins().bxor(x, y);
+                                self.b.ins().band(xy, xr)
+                            };
+                            ovf = Some(match ovf {
+                                Some(o) => self.b.ins().bor(o, m),
+                                None => m,
+                            });
+                        }
                         vu.insert(inst.result.unwrap(), VV::Lane(v));
                     }
                 }
             }
+        }
+        if let Some(ovf) = ovf {
+            // A lane overflowed: the scalar loop takes over at this step (nothing stored).
+            let signs = self.b.ins().vhigh_bits(clt::I32, ovf);
+            let store = self.b.create_block();
+            let mut bail = vec![BlockArg::Value(iv)];
+            bail.extend(accs.iter().map(|a| BlockArg::Value(*a)));
+            self.b.ins().brif(signs, out, &bail, store, &[]);
+            self.b.switch_to_block(store);
+        }
+        for (inst, vu, iu, at) in deferred {
+            self.cur_inst = at;
+            self.vector_inst(&inst, &vu, &splats, iu, lane_ty)?;
         }
         self.cur_inst = saved;
         let next = self.b.ins().iadd_imm_s(iv, step);
@@ -919,6 +1003,12 @@ impl Gen<'_, '_> {
         let t = self.ty(v);
         let s = if lane_ty == clt::I8X16 {
             vals[0] // a bool: 0 or 1 in an I8, as NumPy stores it
+        } else if lane_ty == clt::I32X4 {
+            // An np.int32, or an int constant the plan found to fit in 32 bits.
+            match t {
+                Ty::Np(Dtype::Int32) => vals[0],
+                _ => self.b.ins().ireduce(clt::I32, vals[0]),
+            }
         } else if lane_ty == clt::F32X4 {
             self.conv_f32(&(t, vals))?
         } else if lane_ty == clt::I64X2 {
@@ -956,6 +1046,15 @@ impl Gen<'_, '_> {
         self.element_addr(&at, &av, &idx)
     }
 
+    /// The lanes of an operand: computed in the body, or an invariant's splat.
+    fn lane_of(v: Value, vv: &HashMap<Value, VV>, splats: &HashMap<Value, CV>) -> CResult<CV> {
+        match (vv.get(&v), splats.get(&v)) {
+            (Some(VV::Lane(x)), _) => Ok(*x),
+            (_, Some(s)) => Ok(*s),
+            _ => Err(internal("simd: operand has no lanes")),
+        }
+    }
+
     fn vector_inst(
         &mut self,
         inst: &ir::Inst,
@@ -965,15 +1064,9 @@ impl Gen<'_, '_> {
         lane_ty: clir::Type,
     ) -> CResult<Option<CV>> {
         let flags = MemFlagsData::new().with_notrap();
-        let lane = |v: Value| -> CResult<CV> {
-            match (vv.get(&v), splats.get(&v)) {
-                (Some(VV::Lane(x)), _) => Ok(*x),
-                (_, Some(s)) => Ok(*s),
-                _ => Err(internal("simd: operand has no lanes")),
-            }
-        };
+        let lane = |v: Value| Self::lane_of(v, vv, splats);
         Ok(Some(match &inst.op {
-            Op::Bin { op, .. } if lane_ty == clt::I64X2 => {
+            Op::Bin { op, .. } if lane_ty == clt::I64X2 || lane_ty == clt::I32X4 => {
                 let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
                 match op {
                     BinOp::Add => self.b.ins().iadd(x, y),
@@ -1022,7 +1115,9 @@ impl Gen<'_, '_> {
             Op::GetItem => {
                 let addr = self.vector_addr(inst, vv, iv)?;
                 match self.ty(inst.args[0]) {
-                    Ty::Array(at) if at.dtype == Dtype::Int32 => self.b.ins().sload32x2(flags, addr, 0),
+                    Ty::Array(at) if at.dtype == Dtype::Int32 && lane_ty == clt::I64X2 => {
+                        self.b.ins().sload32x2(flags, addr, 0)
+                    }
                     _ => self.b.ins().load(lane_ty, flags, addr, 0),
                 }
             }
