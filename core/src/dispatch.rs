@@ -701,8 +701,15 @@ impl Dispatcher {
         Ok(s)
     }
 
-    /// Machine code of every compiled specialization.
-    fn inspect_asm(slf: &Bound<'_, Self>) -> PyResult<String> {
+    /// Machine code of every compiled specialization; with `target="aarch64"`
+    /// (or `"x86_64"`), what the same compiled code becomes on that architecture.
+    #[pyo3(signature = (target=None))]
+    fn inspect_asm(slf: &Bound<'_, Self>, target: Option<&str>) -> PyResult<String> {
+        if let Some(t) = target.filter(|t| !matches!(*t, "aarch64" | "arm64" | "x86_64" | "x86-64")) {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "inspect_asm(target={t:?}): the targets are 'aarch64' and 'x86_64'"
+            )));
+        }
         let py = slf.py();
         let this = slf.get();
         let (src, env) = this.source(py)?;
@@ -721,7 +728,7 @@ impl Dispatcher {
                 s.push_str("# (interpreter tier: no machine code)\n");
                 continue;
             }
-            match pipeline::disassemble(py, slf, &src, &env, &p, &this.opts) {
+            match pipeline::disassemble(py, slf, &src, &env, &p, &this.opts, target) {
                 Ok(a) => s.push_str(&a),
                 Err(e) => return Err(new_err(py, &e, &env.filename, &this.name)),
             }

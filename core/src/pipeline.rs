@@ -358,6 +358,26 @@ fn infer_recursive(
     }
 }
 
+/// A Cranelift ISA for `target` ("aarch64" or "x86_64"), with the JIT's
+/// settings and the baseline features of that architecture: what compiled code
+/// becomes on another machine (for `inspect_asm(target=...)`).
+fn cross_isa(target: &str) -> CResult<std::sync::Arc<dyn cranelift_codegen::isa::TargetIsa>> {
+    let triple = match target {
+        "aarch64" | "arm64" => "aarch64-unknown-linux-gnu",
+        "x86_64" | "x86-64" => "x86_64-unknown-linux-gnu",
+        other => return Err(CompileError::internal(format!("unknown target {other:?}"))),
+    };
+    let mut flags = cranelift_codegen::settings::builder();
+    flags.set("opt_level", "speed").unwrap();
+    flags.set("use_colocated_libcalls", "false").unwrap();
+    flags.set("is_pic", "false").unwrap();
+    let builder = cranelift_codegen::isa::lookup_by_name(triple)
+        .map_err(|e| CompileError::internal(format!("no Cranelift backend for {triple}: {e}")))?;
+    builder
+        .finish(cranelift_codegen::settings::Flags::new(flags))
+        .map_err(|e| CompileError::internal(format!("Cranelift ISA for {triple}: {e}")))
+}
+
 pub fn disassemble(
     py: Python<'_>,
     disp: &Bound<'_, Dispatcher>,
@@ -365,7 +385,9 @@ pub fn disassemble(
     env: &Arc<PyEnv>,
     params: &[Ty],
     opts: &Options,
+    target: Option<&str>,
 ) -> CResult<String> {
+    let cross = target.map(cross_isa).transpose()?;
     let f = &src.ir;
     let mut cenv = CompileEnv {
         py,
@@ -419,7 +441,10 @@ pub fn disassemble(
         );
         codegen::build(&mut jit.module, &mut ctx.func, &mut jit.fctx, f, &typed, &cg_env)?;
         ctx.set_disasm(true);
-        let isa = jit.module.isa();
+        let isa = match &cross {
+            Some(isa) => &**isa,
+            None => jit.module.isa(),
+        };
         let code = ctx
             .compile(isa, &mut Default::default())
             .map_err(|e| CompileError::internal(format!("compile: {:?}", e.inner)))?;
