@@ -221,6 +221,14 @@ def count_true(mask):
     return c
 
 
+def int32_times_store(a):
+    # Numba types int32 * int as int64 and stores its low 32 bits back.
+    out = np.zeros_like(a)
+    for i in range(a.shape[0]):
+        out[i] = a[i] * 3 + 1
+    return out
+
+
 def int_div_mod(a, b):
     return a // b, a % b, a / b
 
@@ -314,6 +322,7 @@ CASES = [
     ("negative_index_last", negative_index_last, (F1,), {}),
     ("complex_poly", complex_poly, (0.5 + 0.25j, 20), {}),
     ("count_true", count_true, (F1 > 0,), {}),
+    ("int32_store_truncates", int32_times_store, (np.array([2**31 - 1, 5, -(2**31)], np.int32),), {}),
     ("int_div_mod_neg", int_div_mod, (-7, 2), {}),
     ("int_div_mod_pos", int_div_mod, (17, 5), {}),
     ("float_div_mod", int_div_mod, (-7.5, 2.0), {}),

@@ -474,9 +474,8 @@ def test_python_int_lanes_and_mixed_types(n, rng):
 @pytest.mark.parametrize("dtype", [np.int32, np.int64])
 def test_wrapping_int_lanes_multiply(dtype, rng):
     # unchecked_int and njit wrap, so * is vectorized too (and + - without checks).
-    # (njit types int32 * int32 as int64, as Numba does, so only int64 there.)
     info = np.iinfo(dtype)
-    for deco in (pyston.fast(unchecked_int=True), pyston.njit)[: 2 if dtype == np.int64 else 1]:
+    for deco in (pyston.fast(unchecked_int=True), pyston.njit):
         f = deco(int_times)
         for n in (0, 3, 33, 500):
             a = rng.integers(info.min, info.max, n, dtype=dtype)

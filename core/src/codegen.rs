@@ -2989,6 +2989,11 @@ impl Gen<'_, '_> {
                     vec![self.conv_i64(x)?]
                 }
             }
+            // Numba stores an int into an int32 array as C does: the low 32 bits.
+            Dtype::Int32 if store && !is_float && self.env.opts.numba_boxing => {
+                let wide = self.conv_i64(x)?;
+                vec![self.b.ins().ireduce(clt::I32, wide)]
+            }
             Dtype::Int32 => {
                 let wide = if is_float {
                     let f = self.any_f64(x)?;
