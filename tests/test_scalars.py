@@ -1147,3 +1147,57 @@ def test_masked_hash_loop(rng):
 def test_masked_arithmetic_has_no_overflow_checks():
     masked_hash(3, 5, 0)
     assert "seto" not in masked_hash.inspect_asm()
+
+
+# ---------------------------------------------------------------------------
+# Int bounds from branch conditions: `if n < 2: return` makes `n - 1` safe
+# ---------------------------------------------------------------------------
+
+
+@pyston.fast
+def guarded_sub(n):
+    if n < 2:
+        return n
+    return (n - 1) + (n - 2)  # n >= 2: neither overflows; the sum still may
+
+
+@pyston.fast
+def guarded_add(n, m):
+    if n <= 100:
+        if m > n:
+            return n + 5, m - 1  # n + 5 cannot overflow; m > n >= MIN, so m - 1 cannot
+        return n - 5, m + 1  # n - 5 may overflow (n may be MIN); m + 1 too
+    return n * 2, m
+
+
+@pyston.fast
+def guarded_index(a, k):
+    # k < len(a) says nothing about k >= 0: a negative k still wraps or raises.
+    if k < len(a):
+        return a[k]
+    return -1.0
+
+
+@pyston.fast
+def guarded_loop(n):
+    total = 0
+    while n > 0:
+        total += n - 1
+        n -= 3
+    return total
+
+
+def test_branch_bounds_keep_python_results():
+    vals = [I64_MIN, I64_MIN + 1, I64_MIN + 5, -3, 0, 1, 2, 3, 100, 101, I64_MAX - 4, I64_MAX]
+    assert_same_all(guarded_sub, [(n,) for n in vals])
+    assert_same_all(guarded_add, [(n, m) for n in vals for m in vals])
+    assert_same_all(guarded_loop, [(n,) for n in (0, 1, 10, 1000, I64_MIN, -5)])
+    a = np.arange(5.0)
+    assert_same_all(guarded_index, [(a, k) for k in (-6, -5, -1, 0, 4, 5, 9, I64_MIN)])
+
+
+def test_branch_bounds_remove_checks():
+    guarded_sub(5)
+    asm = guarded_sub.inspect_asm()
+    # only the final addition is checked
+    assert asm.count("seto") + asm.count("jo ") == 1, asm

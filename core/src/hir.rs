@@ -119,6 +119,17 @@ impl CmpOp {
         use CmpOp::*;
         [Eq, Ne, Lt, Le, Gt, Ge].into_iter().find(|o| o.name() == s)
     }
+    /// The operator that is true exactly when this one is false (for ints).
+    pub fn negated(self) -> CmpOp {
+        match self {
+            CmpOp::Eq => CmpOp::Ne,
+            CmpOp::Ne => CmpOp::Eq,
+            CmpOp::Lt => CmpOp::Ge,
+            CmpOp::Le => CmpOp::Gt,
+            CmpOp::Gt => CmpOp::Le,
+            CmpOp::Ge => CmpOp::Lt,
+        }
+    }
     /// The operator with its operands swapped (`a < b` == `b > a`).
     pub fn swapped(self) -> CmpOp {
         match self {

@@ -16,7 +16,7 @@
 //! wraparound and bounds checks; `guards` are emitted before the terminator
 //! of each loop's preheader block.
 
-use crate::hir::BinOp;
+use crate::hir::{BinOp, CmpOp};
 use crate::infer::Typed;
 use crate::ir::{Block, Const, Function, Op, Term, Value};
 use crate::types::Ty;
@@ -138,9 +138,12 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
             _ => None,
         }
     }
+    let preds = f.predecessors();
     let ctx = BoundsCtx {
         f,
         typed,
+        idom: &idom,
+        preds: &preds,
         defs: &defs,
         consts: &consts,
         vars: &vars,
@@ -272,6 +275,8 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
 struct BoundsCtx<'a> {
     f: &'a Function,
     typed: &'a Typed,
+    idom: &'a HashMap<Block, Block>,
+    preds: &'a [Vec<Block>],
     defs: &'a HashMap<Value, (Block, usize)>,
     consts: &'a HashMap<Value, i64>,
     vars: &'a HashMap<Value, LoopVar>,
@@ -283,8 +288,71 @@ const FULL: (i64, i64) = (i64::MIN, i64::MAX);
 impl BoundsCtx<'_> {
     /// Conservative `[lo, hi]` of an int value as seen in block `at`: constants,
     /// array dimensions (`0 <= n`), range loop variables inside their loop body
-    /// (`start <= i <= stop - 1`), and `+ - *` of those.
+    /// (`start <= i <= stop - 1`), `+ - *` of those, narrowed by the int
+    /// comparisons of the branches that lead to `at` (`if n < 2: return` makes
+    /// `n >= 2` after it).
     fn bounds(&self, v: Value, at: Block, depth: u32) -> (i64, i64) {
+        let (mut lo, mut hi) = self.bounds_base(v, at, depth);
+        if lo == hi || depth > 3 || *self.typed.ty(v) != Ty::Int {
+            return (lo, hi);
+        }
+        // Up the dominator tree: each block entered only from one branch edge
+        // tells that edge's condition.
+        let mut s = at;
+        for _ in 0..32 {
+            if let [d] = self.preds[s.0 as usize].as_slice() {
+                if let Some((op, other)) = self.edge_compare(*d, s, v) {
+                    let (olo, ohi) = self.bounds(other, *d, depth + 1);
+                    match op {
+                        CmpOp::Lt => hi = hi.min(ohi.saturating_sub(1)),
+                        CmpOp::Le => hi = hi.min(ohi),
+                        CmpOp::Gt => lo = lo.max(olo.saturating_add(1)),
+                        CmpOp::Ge => lo = lo.max(olo),
+                        CmpOp::Eq => (lo, hi) = (lo.max(olo), hi.min(ohi)),
+                        CmpOp::Ne => {}
+                    }
+                }
+            }
+            match self.idom.get(&s) {
+                Some(&p) if p != s => s = p,
+                _ => break,
+            }
+        }
+        (lo, hi.max(lo))
+    }
+
+    /// When `d` ends in a branch on an int comparison involving `v` and `s` is
+    /// one of its two (different) targets: the relation `v OP other` that holds
+    /// on entering `s`.
+    fn edge_compare(&self, d: Block, s: Block, v: Value) -> Option<(CmpOp, Value)> {
+        let Term::Br(c, t, e) = &self.f.block(d).term else {
+            return None;
+        };
+        if t.block == e.block {
+            return None;
+        }
+        let taken = s == t.block;
+        let inst = |x: Value| self.defs.get(&x).map(|(b, k)| &self.f.block(*b).insts[*k]);
+        let mut cmp = inst(*c)?;
+        if cmp.op == Op::Truth {
+            cmp = inst(cmp.args[0])?;
+        }
+        let Op::Cmp(op) = cmp.op else { return None };
+        let (a, b) = (cmp.args[0], cmp.args[1]);
+        if *self.typed.ty(a) != Ty::Int || *self.typed.ty(b) != Ty::Int {
+            return None;
+        }
+        let (op, other) = if a == v && b != v {
+            (op, b)
+        } else if b == v && a != v {
+            (op.swapped(), a)
+        } else {
+            return None;
+        };
+        Some((if taken { op } else { op.negated() }, other))
+    }
+
+    fn bounds_base(&self, v: Value, at: Block, depth: u32) -> (i64, i64) {
         if let Some(c) = self.consts.get(&v) {
             return (*c, *c);
         }
