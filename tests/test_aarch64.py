@@ -20,6 +20,7 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent.parent))
 from benchmarks.kernels import KERNELS  # noqa: E402
+from benchmarks.kernels.integer import popcount_sum  # noqa: E402
 from benchmarks.run import bind  # noqa: E402
 
 
@@ -71,16 +72,6 @@ def count_true(flags):
         if flags[i]:
             c += 1
     return c
-
-
-def popcount_sum(n):
-    total = 0
-    for i in range(n):
-        x = i
-        while x:
-            x &= x - 1
-            total += 1
-    return total
 
 
 CASES = [

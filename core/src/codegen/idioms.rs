@@ -81,6 +81,16 @@ pub(super) struct BoolCount {
     step: i64,
 }
 
+/// Where a counting SIMD loop ended: its start `(i0, s0)`, the `i` it reached,
+/// and the count to add to the total, `step` at a time.
+struct CountEnds {
+    i0: CV,
+    s0: CV,
+    i: CV,
+    count: CV,
+    step: i64,
+}
+
 /// Counters per vector, vectors per step, and steps before the byte sums
 /// (at most 8 per step) are widened.
 const RANGE_LANES: i64 = 4;
@@ -327,8 +337,8 @@ impl Gen<'_, '_> {
         let vb = self.b.create_block();
         let done = self.b.create_block();
         let out = self.b.create_block();
-        let i_out = self.b.append_block_param(out, clt::I64);
-        let s_out = self.b.append_block_param(out, clt::I64);
+        self.b.append_block_param(out, clt::I64); // i, then the total
+        self.b.append_block_param(out, clt::I64);
         let z32 = self.b.ins().iconst(clt::I32, 0);
         let z32 = self.b.ins().splat(v32, z32);
         let mut entry = vec![BlockArg::Value(i0)];
@@ -385,20 +395,42 @@ impl Gen<'_, '_> {
         }
         let n = self.b.ins().isub(iv, i0);
         let count = self.b.ins().iadd(n, neg_zeros);
-        let c = self.b.ins().iconst(clt::I64, p.step);
-        let (prod, of1) = self.b.ins().smul_overflow(count, c);
-        let (total, of2) = self.b.ins().sadd_overflow(s0, prod);
+        let ends = CountEnds {
+            i0,
+            s0,
+            i: iv,
+            count,
+            step: p.step,
+        };
+        Ok(self.finish_count(ends, out, args, p.var_index, p.total_index))
+    }
+
+    /// The end of a counting SIMD loop: jump to `out` with `(i, total + step *
+    /// count)`, or with `(i0, s0)` when that overflows (the scalar loop redoes the
+    /// loop, which has no side effects); the arguments the scalar loop gets.
+    fn finish_count(
+        &mut self,
+        e: CountEnds,
+        out: clir::Block,
+        args: &[BlockArg],
+        vi: usize,
+        ti: usize,
+    ) -> Vec<BlockArg> {
+        let c = self.b.ins().iconst(clt::I64, e.step);
+        let (prod, of1) = self.b.ins().smul_overflow(e.count, c);
+        let (total, of2) = self.b.ins().sadd_overflow(e.s0, prod);
         let bad = self.b.ins().bor(of1, of2);
-        let i_end = self.b.ins().select(bad, i0, iv);
-        let s_end = self.b.ins().select(bad, s0, total);
+        let i_end = self.b.ins().select(bad, e.i0, e.i);
+        let s_end = self.b.ins().select(bad, e.s0, total);
         self.b
             .ins()
             .jump(out, &[BlockArg::Value(i_end), BlockArg::Value(s_end)]);
         self.b.switch_to_block(out);
+        let params = self.b.block_params(out).to_vec();
         let mut result = args.to_vec();
-        result[p.var_index] = BlockArg::Value(i_out);
-        result[p.total_index] = BlockArg::Value(s_out);
-        Ok(result)
+        result[vi] = BlockArg::Value(params[0]);
+        result[ti] = BlockArg::Value(params[1]);
+        result
     }
 
     /// From `b`, the blocks that only jump on (constants at most), each with one
@@ -476,8 +508,8 @@ impl Gen<'_, '_> {
         let flush = self.b.create_block();
         let done = self.b.create_block();
         let out = self.b.create_block();
-        let i_out = self.b.append_block_param(out, clt::I64);
-        let s_out = self.b.append_block_param(out, clt::I64);
+        self.b.append_block_param(out, clt::I64); // i, then the total
+        self.b.append_block_param(out, clt::I64);
         self.b
             .ins()
             .brif(ok, pre, &[], out, &[BlockArg::Value(i0), BlockArg::Value(s0)]);
@@ -574,20 +606,14 @@ impl Gen<'_, '_> {
         self.b.switch_to_block(done);
         let iv = self.b.append_block_param(done, clt::I64);
         let count = self.b.append_block_param(done, clt::I64);
-        let c = self.b.ins().iconst(clt::I64, p.step);
-        let (prod, of1) = self.b.ins().smul_overflow(count, c);
-        let (total, of2) = self.b.ins().sadd_overflow(s0, prod);
-        let bad = self.b.ins().bor(of1, of2);
-        let i_end = self.b.ins().select(bad, i0, iv);
-        let s_end = self.b.ins().select(bad, s0, total);
-        self.b
-            .ins()
-            .jump(out, &[BlockArg::Value(i_end), BlockArg::Value(s_end)]);
-        self.b.switch_to_block(out);
-        let mut result = args.to_vec();
-        result[p.var_index] = BlockArg::Value(i_out);
-        result[p.total_index] = BlockArg::Value(s_out);
-        Ok(result)
+        let ends = CountEnds {
+            i0,
+            s0,
+            i: iv,
+            count,
+            step: p.step,
+        };
+        Ok(self.finish_count(ends, out, args, p.var_index, p.total_index))
     }
 
     fn popcount_plan(&self, header: Block, h: &ir::BlockData) -> Option<PopcountLoop> {
