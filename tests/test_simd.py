@@ -275,20 +275,21 @@ def test_strict_int_sums_are_vectorized_and_exact():
     # Strict mode must see each overflow at its element (NumPy warns there). The
     # vector loop bounds the terms' magnitudes; where a partial sum could reach
     # 2**63 its result is dropped and the scalar loop redoes the loop exactly.
+    # (A fresh function per case: two overflowing calls would box the total.)
     f = pyston.fast(int_total)
     g = pyston.fast(int_total_from)
     f(np.arange(40))
     g(np.arange(40), 0)
     assert "vpaddq" in f.inspect_asm() or os.uname().machine not in ("x86_64", "AMD64")
     big = np.array([2**62, 2**62, -(2**62), 5] * 5, dtype=np.int64)
-    _same_with_warnings(f, big)  # overflows (two warnings)
-    _same_with_warnings(f, np.full(64, 2**57, dtype=np.int64))  # bound too large, no overflow
-    _same_with_warnings(f, np.full(64, -(2**57), dtype=np.int64))
-    _same_with_warnings(f, np.array([-(2**63)] + [0] * 20, dtype=np.int64))
-    _same_with_warnings(f, np.array([-(2**63), -1] + [0] * 20, dtype=np.int64))
+    _same_with_warnings(pyston.fast(int_total), big)  # overflows (two warnings)
+    _same_with_warnings(pyston.fast(int_total), np.full(64, 2**57, dtype=np.int64))  # bound too large, no overflow
+    _same_with_warnings(pyston.fast(int_total), np.full(64, -(2**57), dtype=np.int64))
+    _same_with_warnings(pyston.fast(int_total), np.array([-(2**63)] + [0] * 20, dtype=np.int64))
+    _same_with_warnings(pyston.fast(int_total), np.array([-(2**63), -1] + [0] * 20, dtype=np.int64))
     for s0 in (0, 2**63 - 100, -(2**63) + 50, 2**62, 2**70):
-        _same_with_warnings(g, np.arange(60, dtype=np.int64), s0)  # a Python int start: big ints, exactly
-        _same_with_warnings(g, np.arange(60, dtype=np.int64), np.int64(min(max(s0, -(2**63)), 2**63 - 1)))
+        _same_with_warnings(pyston.fast(int_total_from), np.arange(60, dtype=np.int64), s0)  # a Python int start: big ints, exactly
+        _same_with_warnings(pyston.fast(int_total_from), np.arange(60, dtype=np.int64), np.int64(min(max(s0, -(2**63)), 2**63 - 1)))
 
 
 @pytest.mark.parametrize("n", LENGTHS)
@@ -336,7 +337,6 @@ def test_strict_int_sum_bound_edges(n):
     # The vector loop keeps its sum when every term lies in [-2**k, 2**k), with
     # k = 62 - n.bit_length(), and |start| + n * 2**k < 2**63; terms and starts
     # on both sides of those edges, where the sum just fits or just overflows.
-    f = pyston.fast(int_total_from)
     k = 62 - n.bit_length()
     for v in (2**k - 1, -(2**k), 2**k, -(2**k) - 1, 2 ** (k + 1) - 1, -(2 ** (k + 1))):
         a = np.full(n, v, dtype=np.int64)
@@ -344,7 +344,9 @@ def test_strict_int_sum_bound_edges(n):
         room_k = 2**63 - 1 - n * 2**k  # what the bound allows
         for s0 in (0, room, room + 1, -room - 1, -room - 2, room_k, -room_k):
             for start in (s0, np.int64(min(max(s0, -(2**63)), 2**63 - 1))):
-                _same_with_warnings(f, a, start)
+                # A fresh function each time: two overflowing calls would get it
+                # recompiled with the total boxed (no vector loop) for the rest.
+                _same_with_warnings(pyston.fast(int_total_from), a, start)
 
 
 def bool_fill(flags, value, start):
