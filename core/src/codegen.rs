@@ -279,6 +279,18 @@ struct Gen<'a, 'b> {
     fused_inner: HashSet<(Block, usize)>,
 }
 
+/// The float condition of a comparison (IEEE: `!=` is true for NaN, the rest false).
+fn float_cc(op: CmpOp) -> FloatCC {
+    match op {
+        CmpOp::Eq => FloatCC::Equal,
+        CmpOp::Ne => FloatCC::NotEqual,
+        CmpOp::Lt => FloatCC::LessThan,
+        CmpOp::Le => FloatCC::LessThanOrEqual,
+        CmpOp::Gt => FloatCC::GreaterThan,
+        CmpOp::Ge => FloatCC::GreaterThanOrEqual,
+    }
+}
+
 fn internal(msg: impl Into<String>) -> CompileError {
     CompileError::internal(msg)
 }
@@ -466,6 +478,11 @@ impl Gen<'_, '_> {
 
     fn preds_of(&self, b: Block) -> &[Block] {
         &self.preds[b.0 as usize]
+    }
+
+    /// Whether `b` heads a loop (one of its predecessors is dominated by it).
+    fn is_loop_header(&self, b: Block) -> bool {
+        self.preds_of(b).iter().any(|p| self.dominates(b, *p))
     }
 
     fn dominates(&self, a: Block, mut b: Block) -> bool {
@@ -1042,24 +1059,19 @@ impl Gen<'_, '_> {
                 let mut args = self.edge_args(e)?;
                 let (from, _) = self.cur_inst;
                 self.loop_edge(from, e, &args)?;
-                if let Some(p) = self.popcount_loops.get(&e.block).copied() {
-                    if !self.dominates(e.block, from) {
+                if !self.dominates(e.block, from) {
+                    // Entering a loop (not its back edge): its one-step or SIMD
+                    // versions run first, and the loop goes on from where they stopped.
+                    if let Some(p) = self.popcount_loops.get(&e.block).copied() {
                         args = self.emit_popcount(p, &args)?;
                     }
-                }
-                if let Some(p) = self.popcount_ranges.get(&e.block).copied() {
-                    if !self.dominates(e.block, from) {
+                    if let Some(p) = self.popcount_ranges.get(&e.block).copied() {
                         args = self.emit_popcount_range(p, &args)?;
                     }
-                }
-                if let Some(p) = self.bool_counts.get(&e.block).copied() {
-                    if !self.dominates(e.block, from) {
+                    if let Some(p) = self.bool_counts.get(&e.block).copied() {
                         args = self.emit_bool_count(p, &args)?;
                     }
-                }
-                if let Some(plan) = self.vec_loops.get(&e.block).cloned() {
-                    if !self.dominates(e.block, from) {
-                        // Entering a loop with a SIMD version: it runs first.
+                    if let Some(plan) = self.vec_loops.get(&e.block).cloned() {
                         args = self.emit_vector_loop(&plan, &args)?;
                     }
                 }
@@ -1075,8 +1087,7 @@ impl Gen<'_, '_> {
                 let ba = self.edge_args(bb)?;
                 let (ta, tb) = (self.blocks[&a.block], self.blocks[&bb.block]);
                 let (from, _) = self.cur_inst;
-                let loop_test = self.f.block(from).term.successors().len() == 2
-                    && self.preds_of(from).iter().any(|p| self.dominates(from, *p));
+                let loop_test = self.f.block(from).term.successors().len() == 2 && self.is_loop_header(from);
                 if loop_test {
                     // Cranelift lays out a branch's *last* successor right after it: at a
                     // loop's test the condition is inverted so that the body falls through
@@ -1149,10 +1160,10 @@ impl Gen<'_, '_> {
         let feeds_index = self.f.block(merge).params.iter().any(|p| self.index_cone.contains(p));
         let ok = merge != from
             && !feeds_index
-            && !self.in_recurrence(c, 0)
             && !self.dominates(merge, from)
             && !self.typed.cold.contains(&merge)
-            && !self.loop_marks.contains_key(&merge);
+            && !self.loop_marks.contains_key(&merge)
+            && !self.in_recurrence(c, 0);
         ok.then_some(merge)
     }
 
@@ -1163,8 +1174,11 @@ impl Gen<'_, '_> {
             return true;
         }
         if let Some(&(b, k)) = self.defs.get(&v) {
-            let args = self.f.block(b).insts[k].args.clone();
-            return args.iter().any(|a| self.in_recurrence(*a, depth + 1));
+            let f = self.f;
+            return f.block(b).insts[k]
+                .args
+                .iter()
+                .any(|a| self.in_recurrence(*a, depth + 1));
         }
         let Some(&(b, i)) = self.param_defs.get(&v) else {
             return false; // an entry parameter
@@ -1183,7 +1197,7 @@ impl Gen<'_, '_> {
                     .collect::<Vec<_>>()
             })
             .collect();
-        if self.preds_of(b).iter().any(|p| self.dominates(b, *p)) {
+        if self.is_loop_header(b) {
             // A loop header: only a range counter (advanced by RangeNext) is harmless.
             return !incoming.iter().filter(|(p, _)| self.dominates(b, *p)).all(|(_, a)| {
                 self.defs
@@ -1261,24 +1275,23 @@ impl Gen<'_, '_> {
             let edge = if e.block == merge {
                 e.clone()
             } else {
-                let data = self.f.block(e.block);
+                let f = self.f;
+                let data = f.block(e.block);
                 let Term::Jump(j) = &data.term else {
                     return Err(internal("if-converted arm"));
                 };
-                let (j, insts) = (j.clone(), data.insts.clone());
                 self.inlined.insert(e.block);
-                for (k, inst) in insts.iter().enumerate() {
+                for (k, inst) in data.insts.iter().enumerate() {
                     self.cur_inst = (e.block, k);
                     self.inst(inst)?;
                 }
-                self.cur_inst = (e.block, insts.len());
-                j
+                self.cur_inst = (e.block, data.insts.len());
+                j.clone()
             };
             sides.push(self.edge_args(&edge)?);
             self.pred = saved;
             self.cur_inst = (from, nk);
         }
-        self.cur_inst = (from, nk);
         let args: Vec<BlockArg> = sides[0]
             .iter()
             .zip(&sides[1])
@@ -2365,14 +2378,7 @@ impl Gen<'_, '_> {
             CmpOp::Gt => IntCC::SignedGreaterThan,
             CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
         };
-        let fcc = match op {
-            CmpOp::Eq => FloatCC::Equal,
-            CmpOp::Ne => FloatCC::NotEqual,
-            CmpOp::Lt => FloatCC::LessThan,
-            CmpOp::Le => FloatCC::LessThanOrEqual,
-            CmpOp::Gt => FloatCC::GreaterThan,
-            CmpOp::Ge => FloatCC::GreaterThanOrEqual,
-        };
+        let fcc = float_cc(op);
         if a.0 == Ty::NoneT || b.0 == Ty::NoneT {
             let eq = a.0 == b.0;
             let v = if op == CmpOp::Eq { eq } else { !eq };

@@ -118,6 +118,12 @@ fn classify_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>) ->
     if classify_common(py, obj, slots, &mut ty)? {
         return Ok(ty.pop());
     }
+    classify_other(py, obj, slots)
+}
+
+/// `classify_arg` for what `classify_common` does not take (big ints, NumPy
+/// scalars, None, complex, tuples).
+fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>) -> PyResult<Option<Ty>> {
     let tp = obj.get_type_ptr();
     if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
         slots.push(obj.as_ptr() as u64);
@@ -556,7 +562,7 @@ impl Dispatcher {
             if classify_common(py, &a, &mut slots, &mut tys)? {
                 continue;
             }
-            match classify_arg(py, &a, &mut slots)? {
+            match classify_other(py, &a, &mut slots)? {
                 Some(t) => tys.push(t),
                 None => return this.interpret_checked(py, &args),
             }
@@ -705,11 +711,10 @@ impl Dispatcher {
     /// (or `"x86_64"`), what the same compiled code becomes on that architecture.
     #[pyo3(signature = (target=None))]
     fn inspect_asm(slf: &Bound<'_, Self>, target: Option<&str>) -> PyResult<String> {
-        if let Some(t) = target.filter(|t| !matches!(*t, "aarch64" | "arm64" | "x86_64" | "x86-64")) {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "inspect_asm(target={t:?}): the targets are 'aarch64' and 'x86_64'"
-            )));
-        }
+        let cross = target
+            .map(pipeline::cross_isa)
+            .transpose()
+            .map_err(pyo3::exceptions::PyValueError::new_err)?;
         let py = slf.py();
         let this = slf.get();
         let (src, env) = this.source(py)?;
@@ -728,7 +733,7 @@ impl Dispatcher {
                 s.push_str("# (interpreter tier: no machine code)\n");
                 continue;
             }
-            match pipeline::disassemble(py, slf, &src, &env, &p, &this.opts, target) {
+            match pipeline::disassemble(py, slf, &src, &env, &p, &this.opts, cross.as_deref()) {
                 Ok(a) => s.push_str(&a),
                 Err(e) => return Err(new_err(py, &e, &env.filename, &this.name)),
             }

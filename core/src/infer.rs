@@ -230,12 +230,7 @@ fn check_lists(f: &Function, t: &Typed) -> CResult<()> {
                 }
             }
         }
-        if b.term.uses().iter().any(|v| lists.contains(v))
-            || b.term
-                .successors()
-                .iter()
-                .any(|e| e.args.iter().any(|v| lists.contains(v)))
-        {
+        if b.term.uses().iter().any(|v| lists.contains(v)) {
             return unsupported(b.term_span);
         }
     }

@@ -71,16 +71,21 @@ unsafe impl Send for Jit {}
 
 static JIT: Mutex<Option<Jit>> = Mutex::new(None);
 
+/// The Cranelift settings of all compiled code.
+fn jit_flags() -> cranelift_codegen::settings::Flags {
+    let mut flags = cranelift_codegen::settings::builder();
+    flags.set("opt_level", "speed").unwrap();
+    flags.set("use_colocated_libcalls", "false").unwrap();
+    flags.set("is_pic", "false").unwrap();
+    cranelift_codegen::settings::Flags::new(flags)
+}
+
 fn with_jit<R>(f: impl FnOnce(&mut Jit) -> R) -> R {
     let mut guard = JIT.lock().unwrap_or_else(|p| p.into_inner());
     if guard.is_none() {
-        let mut flags = cranelift_codegen::settings::builder();
-        flags.set("opt_level", "speed").unwrap();
-        flags.set("use_colocated_libcalls", "false").unwrap();
-        flags.set("is_pic", "false").unwrap();
         let isa = cranelift_native::builder()
             .expect("host machine is not supported by Cranelift")
-            .finish(cranelift_codegen::settings::Flags::new(flags))
+            .finish(jit_flags())
             .expect("Cranelift ISA");
         let mut b = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
         for (name, ptr) in runtime::symbols() {
@@ -334,7 +339,6 @@ fn compile_inner(
     })
 }
 
-/// Renders the machine code of a typed function (for `inspect_asm`).
 /// Type inference, repeated while a recursive call's assumed return type (the
 /// innermost `IN_PROGRESS` entry) changes.
 fn infer_recursive(
@@ -360,24 +364,27 @@ fn infer_recursive(
 
 /// A Cranelift ISA for `target` ("aarch64" or "x86_64"), with the JIT's
 /// settings and the baseline features of that architecture: what compiled code
-/// becomes on another machine (for `inspect_asm(target=...)`).
-fn cross_isa(target: &str) -> CResult<std::sync::Arc<dyn cranelift_codegen::isa::TargetIsa>> {
+/// becomes on another machine (for `inspect_asm(target=...)`). The error says
+/// which targets there are.
+pub fn cross_isa(target: &str) -> Result<Arc<dyn cranelift_codegen::isa::TargetIsa>, String> {
     let triple = match target {
         "aarch64" | "arm64" => "aarch64-unknown-linux-gnu",
         "x86_64" | "x86-64" => "x86_64-unknown-linux-gnu",
-        other => return Err(CompileError::internal(format!("unknown target {other:?}"))),
+        other => {
+            return Err(format!(
+                "inspect_asm(target={other:?}): the targets are 'aarch64' and 'x86_64'"
+            ))
+        }
     };
-    let mut flags = cranelift_codegen::settings::builder();
-    flags.set("opt_level", "speed").unwrap();
-    flags.set("use_colocated_libcalls", "false").unwrap();
-    flags.set("is_pic", "false").unwrap();
     let builder = cranelift_codegen::isa::lookup_by_name(triple)
-        .map_err(|e| CompileError::internal(format!("no Cranelift backend for {triple}: {e}")))?;
+        .map_err(|e| format!("no Cranelift backend for {triple}: {e}"))?;
     builder
-        .finish(cranelift_codegen::settings::Flags::new(flags))
-        .map_err(|e| CompileError::internal(format!("Cranelift ISA for {triple}: {e}")))
+        .finish(jit_flags())
+        .map_err(|e| format!("Cranelift ISA for {triple}: {e}"))
 }
 
+/// Renders the machine code of a typed function (for `inspect_asm`), for the
+/// host or for `cross` (see `cross_isa`).
 pub fn disassemble(
     py: Python<'_>,
     disp: &Bound<'_, Dispatcher>,
@@ -385,9 +392,8 @@ pub fn disassemble(
     env: &Arc<PyEnv>,
     params: &[Ty],
     opts: &Options,
-    target: Option<&str>,
+    cross: Option<&dyn cranelift_codegen::isa::TargetIsa>,
 ) -> CResult<String> {
-    let cross = target.map(cross_isa).transpose()?;
     let f = &src.ir;
     let mut cenv = CompileEnv {
         py,
@@ -441,10 +447,7 @@ pub fn disassemble(
         );
         codegen::build(&mut jit.module, &mut ctx.func, &mut jit.fctx, f, &typed, &cg_env)?;
         ctx.set_disasm(true);
-        let isa = match &cross {
-            Some(isa) => &**isa,
-            None => jit.module.isa(),
-        };
+        let isa = cross.unwrap_or_else(|| jit.module.isa());
         let code = ctx
             .compile(isa, &mut Default::default())
             .map_err(|e| CompileError::internal(format!("compile: {:?}", e.inner)))?;

@@ -126,12 +126,7 @@ impl Gen<'_, '_> {
                 }
             }
             for v in d.term.uses() {
-                *uses.entry(v).or_default() += 1;
-            }
-            for e in d.term.successors() {
-                for a in &e.args {
-                    *uses.entry(*a).or_default() += 1;
-                }
+                *uses.entry(v).or_default() += 1; // edge arguments included
             }
         }
         for (bi, d) in self.f.blocks.iter().enumerate() {
@@ -237,7 +232,8 @@ impl Gen<'_, '_> {
 
     /// Emits a fused expression at its root instruction (see the module docs).
     pub(super) fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()> {
-        let insts = self.f.block(blk).insts.clone();
+        let f = self.f;
+        let insts = &f.block(blk).insts;
         let root = *fx.nodes.last().unwrap();
         let root_val = insts[root].result.unwrap();
         let nd = fx.ndim;
@@ -312,8 +308,7 @@ impl Gen<'_, '_> {
         let dbad = self.b.append_block_param(done, clt::I64X2);
         let z = self.b.ins().iconst(clt::I64, 0);
         let zv = self.b.ins().splat(clt::I64X2, z);
-        let zero = self.b.ins().iconst(clt::I64, 0);
-        self.b.ins().jump(vh, &[BlockArg::Value(zero), BlockArg::Value(zv)]);
+        self.b.ins().jump(vh, &[BlockArg::Value(z), BlockArg::Value(zv)]);
         self.b.switch_to_block(vh);
         let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, vi, vec_end);
         self.b
@@ -321,7 +316,7 @@ impl Gen<'_, '_> {
             .brif(end, sh, &[BlockArg::Value(vi), BlockArg::Value(vbad)], vb, &[]);
         self.b.switch_to_block(vb);
         let off = self.b.ins().ishl_imm_u(vi, 3);
-        let (r, bad) = self.fused_value(fx, &insts, &ptrs, off, &scalars, clt::F64X2, flags)?;
+        let (r, bad) = self.fused_value(fx, insts, &ptrs, off, &scalars, clt::F64X2, flags)?;
         let addr = self.b.ins().iadd(out_ptr, off);
         self.b.ins().store(flags, r, addr, 0);
         let bad2 = self.b.ins().bor(vbad, bad);
@@ -332,7 +327,7 @@ impl Gen<'_, '_> {
         self.b.ins().brif(send, done, &[BlockArg::Value(sbad)], sb, &[]);
         self.b.switch_to_block(sb);
         let off = self.b.ins().ishl_imm_u(si, 3);
-        let (r, bad) = self.fused_value(fx, &insts, &ptrs, off, &scalars, clt::F64, flags)?;
+        let (r, bad) = self.fused_value(fx, insts, &ptrs, off, &scalars, clt::F64, flags)?;
         let addr = self.b.ins().iadd(out_ptr, off);
         self.b.ins().store(flags, r, addr, 0);
         let badw = self.b.ins().uextend(clt::I64, bad);
@@ -408,17 +403,8 @@ impl Gen<'_, '_> {
                 NodeOp::Sqrt => self.b.ins().sqrt(xs[0]),
                 NodeOp::Abs => self.b.ins().fabs(xs[0]),
                 NodeOp::Square => self.b.ins().fmul(xs[0], xs[0]),
-                NodeOp::Cmp(c) => {
-                    let cc = match c {
-                        CmpOp::Eq => FloatCC::Equal,
-                        CmpOp::Ne => FloatCC::NotEqual, // true for NaN, as in NumPy
-                        CmpOp::Lt => FloatCC::LessThan,
-                        CmpOp::Le => FloatCC::LessThanOrEqual,
-                        CmpOp::Gt => FloatCC::GreaterThan,
-                        CmpOp::Ge => FloatCC::GreaterThanOrEqual,
-                    };
-                    self.b.ins().fcmp(cc, xs[0], xs[1])
-                }
+                // `!=` is true for NaN, as in NumPy.
+                NodeOp::Cmp(c) => self.b.ins().fcmp(float_cc(c), xs[0], xs[1]),
                 NodeOp::Where => {
                     if vector {
                         let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);

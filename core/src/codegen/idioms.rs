@@ -97,6 +97,15 @@ const RANGE_LANES: i64 = 4;
 const RANGE_UNROLL: i64 = 4;
 const RANGE_BLOCK: i64 = 31;
 
+/// A block's instructions other than constants, with their positions.
+fn non_const(d: &ir::BlockData) -> Vec<(usize, &ir::Inst)> {
+    d.insts
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| !matches!(i.op, Op::Const(_)))
+        .collect()
+}
+
 impl Gen<'_, '_> {
     /// The int `+ - * <<` instructions that may wrap (see the module docs).
     pub(super) fn plan_wrapping(&mut self) {
@@ -179,36 +188,15 @@ impl Gen<'_, '_> {
         }
     }
 
-    /// A counted loop's header with two parameters: `(i, total)` indexes and the bound,
-    /// when it tests `i < stop` (perhaps through `truth`) and nothing else.
+    /// A counted loop's header (`range_test`) with two parameters, `(i, total)`
+    /// (both ints): their indexes, the bound and the body.
     fn counted_header(&self, header: Block, h: &ir::BlockData) -> Option<(usize, usize, Value, Block)> {
-        let Term::Br(c, body, _) = &h.term else { return None };
-        if h.params.len() != 2 || !body.args.is_empty() || self.loop_marks.contains_key(&header) {
+        let (var_index, stop, body) = self.range_test(header, h)?;
+        if h.params.len() != 2 || self.loop_marks.contains_key(&header) || self.preds_of(header).len() != 2 {
             return None;
         }
-        let (cmp, truth) = match h.insts.as_slice() {
-            [a] => (a, None),
-            [a, b] => (a, Some(b)),
-            _ => return None,
-        };
-        match truth {
-            None if cmp.result == Some(*c) => {}
-            Some(t) if t.op == Op::Truth && Some(t.args[0]) == cmp.result && t.result == Some(*c) => {}
-            _ => return None,
-        }
-        if cmp.op != Op::Cmp(CmpOp::Lt) {
-            return None;
-        }
-        let (var, stop) = (cmp.args[0], cmp.args[1]);
-        if self.loop_defined(stop, header) || self.preds_of(header).len() != 2 {
-            return None;
-        }
-        let var_index = h.params.iter().position(|p| *p == var)?;
         let total_index = 1 - var_index;
-        let all_int = [var, stop, h.params[total_index]]
-            .iter()
-            .all(|v| *self.typed.ty(*v) == Ty::Int);
-        all_int.then_some((var_index, total_index, stop, body.block))
+        (*self.typed.ty(h.params[total_index]) == Ty::Int).then_some((var_index, total_index, stop, body.block))
     }
 
     /// Whether `latch` is a counted loop's latch: `i + 1` (and constants), then
@@ -217,8 +205,7 @@ impl Gen<'_, '_> {
         let h = self.f.block(header);
         let ld = self.f.block(latch);
         let Term::Jump(back) = &ld.term else { return false };
-        let steps: Vec<&ir::Inst> = ld.insts.iter().filter(|i| !matches!(i.op, Op::Const(_))).collect();
-        let [next] = steps.as_slice() else { return false };
+        let [(_, next)] = non_const(ld)[..] else { return false };
         back.block == header
             && next.op == Op::RangeNext
             && next.args[0] == h.params[var_index]
@@ -236,13 +223,7 @@ impl Gen<'_, '_> {
         if self.preds_of(b0).len() != 1 || self.typed.cold.contains(&b0) {
             return None;
         }
-        let work: Vec<(usize, &ir::Inst)> = d
-            .insts
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| !matches!(i.op, Op::Const(_)))
-            .collect();
-        let [(gk, get), (_, t)] = work.as_slice() else {
+        let [(gk, get), (_, t)] = non_const(d)[..] else {
             return None;
         };
         let Term::Br(c, yes, no) = &d.term else { return None };
@@ -260,7 +241,7 @@ impl Gen<'_, '_> {
         if at.dtype != Dtype::Bool || at.ndim != 1 || !contiguous || self.loop_defined(array, header) {
             return None;
         }
-        if !self.facts.unchecked.contains(&(b0, *gk, 0)) || self.env.pycalls.contains_key(&(b0, *gk)) {
+        if !self.facts.unchecked.contains(&(b0, gk, 0)) || self.env.pycalls.contains_key(&(b0, gk)) {
             return None;
         }
         // The `yes` side adds a constant to the total; the `no` side passes it on.
@@ -271,8 +252,7 @@ impl Gen<'_, '_> {
         let yb = self.f.block(yes.block);
         let Term::Jump(ye) = &yb.term else { return None };
         let merge = ye.block;
-        let adds: Vec<&ir::Inst> = yb.insts.iter().filter(|i| !matches!(i.op, Op::Const(_))).collect();
-        let [add] = adds.as_slice() else { return None };
+        let [(_, add)] = non_const(yb)[..] else { return None };
         if !yes.args.is_empty() || self.preds_of(yes.block).len() != 1 || ye.args.len() != 1 {
             return None;
         }
@@ -285,8 +265,11 @@ impl Gen<'_, '_> {
         } else {
             let nb = self.f.block(no.block);
             let Term::Jump(ne) = &nb.term else { return None };
-            let empty = nb.insts.iter().all(|i| matches!(i.op, Op::Const(_)));
-            if !empty || !no.args.is_empty() || self.preds_of(no.block).len() != 1 || ne.block != merge {
+            if !non_const(nb).is_empty()
+                || !no.args.is_empty()
+                || self.preds_of(no.block).len() != 1
+                || ne.block != merge
+            {
                 return None;
             }
             ne.clone()
@@ -299,7 +282,7 @@ impl Gen<'_, '_> {
         if md.params.len() != 1 || self.preds_of(merge).len() != 2 || step.unsigned_abs() > 1 << 40 {
             return None;
         }
-        if !md.insts.iter().all(|i| matches!(i.op, Op::Const(_))) {
+        if !non_const(md).is_empty() {
             return None;
         }
         let Term::Jump(me) = &md.term else { return None };
@@ -440,8 +423,7 @@ impl Gen<'_, '_> {
         let mut prev = None;
         for _ in 0..8 {
             let d = self.f.block(b);
-            let empty = d.insts.iter().all(|i| matches!(i.op, Op::Const(_)));
-            match (&d.term, empty && self.preds_of(b).len() == 1) {
+            match (&d.term, non_const(d).is_empty() && self.preds_of(b).len() == 1) {
                 (Term::Jump(e), true) => {
                     prev = Some(e.clone());
                     b = e.block;

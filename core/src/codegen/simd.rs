@@ -145,14 +145,16 @@ impl Gen<'_, '_> {
         }
     }
 
-    fn vector_plan(&self, header: Block, h: &ir::BlockData) -> Option<VecLoop> {
+    /// A counted loop's header: it tests `i < stop` (perhaps through `truth`) and
+    /// nothing else, `i` being one of its parameters and `stop` an int defined
+    /// before the loop. Returns `i`'s parameter index, `stop` and the body edge.
+    pub(super) fn range_test<'h>(&self, header: Block, h: &'h ir::BlockData) -> Option<(usize, Value, &'h ir::Edge)> {
         let Term::Br(c, body_edge, _) = &h.term else {
             return None;
         };
         if h.params.is_empty() || !body_edge.args.is_empty() || body_edge.block == header {
             return None;
         }
-        // The header tests `i < stop` (perhaps through `truth`) and nothing else.
         let (cmp, truth) = match h.insts.as_slice() {
             [a] => (a, None),
             [a, b] => (a, Some(b)),
@@ -161,20 +163,20 @@ impl Gen<'_, '_> {
         if cmp.op != Op::Cmp(CmpOp::Lt) {
             return None;
         }
-        let var = cmp.args[0];
+        let (var, stop) = (cmp.args[0], cmp.args[1]);
         let var_index = h.params.iter().position(|p| *p == var)?;
-        if *self.typed.ty(var) != Ty::Int {
-            return None;
-        }
-        let stop = cmp.args[1];
         match truth {
             None if cmp.result == Some(*c) => {}
             Some(t) if t.op == Op::Truth && t.args[0] == cmp.result? && t.result == Some(*c) => {}
             _ => return None,
         }
-        if *self.typed.ty(stop) != Ty::Int || self.loop_defined(stop, header) {
-            return None;
-        }
+        let ints = *self.typed.ty(var) == Ty::Int && *self.typed.ty(stop) == Ty::Int;
+        (ints && !self.loop_defined(stop, header)).then_some((var_index, stop, body_edge))
+    }
+
+    fn vector_plan(&self, header: Block, h: &ir::BlockData) -> Option<VecLoop> {
+        let (var_index, stop, body_edge) = self.range_test(header, h)?;
+        let var = h.params[var_index];
         // The body: a chain of single-predecessor blocks ending in the latch.
         let mut body = Vec::new();
         let mut b = body_edge.block;
@@ -577,13 +579,9 @@ impl Gen<'_, '_> {
                 return None;
             }
         }
-        match at.dtype {
-            Dtype::Float64 => Some(SlotTy::F64),
-            Dtype::Float32 => Some(SlotTy::F32),
-            Dtype::Int64 => Some(SlotTy::I64),
-            Dtype::Int32 => Some(SlotTy::I32),
-            Dtype::Bool => Some(SlotTy::I8),
-            _ => None,
+        match runtime::dtype_slots(at.dtype)[..] {
+            [st] => Some(st),
+            _ => None, // complex
         }
     }
 
@@ -604,6 +602,7 @@ impl Gen<'_, '_> {
     /// is computed here, before the loop: a deopt then resumes at the jump into
     /// the scalar loop. The vector body itself cannot leave the fast path.
     pub(super) fn emit_vector_loop(&mut self, plan: &VecLoop, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
+        let f = self.f;
         let lanes = plan.lanes();
         let lane_ty = plan.lane_ty();
         // Where each header parameter's slots are in `args`.
@@ -624,7 +623,7 @@ impl Gen<'_, '_> {
         let mut lane_vals: HashSet<Value> = HashSet::new();
         let mut splats: HashMap<Value, CV> = HashMap::new();
         for &blk in &plan.body {
-            for (k, inst) in self.f.block(blk).insts.clone().iter().enumerate() {
+            for (k, inst) in f.block(blk).insts.iter().enumerate() {
                 if (blk, k) == plan.step_inst || plan.reductions.iter().any(|r| r.add == (blk, k)) {
                     continue;
                 }
@@ -706,13 +705,7 @@ impl Gen<'_, '_> {
         let iv = self.b.append_block_param(vh, clt::I64);
         let i_out = self.b.append_block_param(out, clt::I64);
         // One vector of partial sums per reduction, starting at zero.
-        let zero = match plan.elem {
-            SlotTy::F32 => self.b.ins().f32const(0.0),
-            SlotTy::I64 => self.b.ins().iconst(clt::I64, 0),
-            SlotTy::I8 => self.b.ins().iconst(clt::I8, 0),
-            SlotTy::I32 => self.b.ins().iconst(clt::I32, 0),
-            _ => self.b.ins().f64const(0.0),
-        };
+        let zero = self.zero(plan.elem);
         let zeros = self.b.ins().splat(lane_ty, zero);
         // Partial sums: accs[u * R + r] for unrolled copy u and reduction r; then, for
         // checked sums, the OR of the terms' magnitude bits, in the same order.
@@ -772,17 +765,13 @@ impl Gen<'_, '_> {
             };
             let mut vu = vv.clone();
             for &blk in &plan.body {
-                for (k, inst) in self.f.block(blk).insts.clone().iter().enumerate() {
+                for (k, inst) in f.block(blk).insts.iter().enumerate() {
                     if let Some(ri) = plan.reductions.iter().position(|r| r.add == (blk, k)) {
                         let Some(VV::Lane(e)) = vu.get(&plan.reductions[ri].term).cloned() else {
                             return Err(internal("simd: reduction term"));
                         };
                         let a = u as usize * nred + ri;
-                        new_accs[a] = if plan.elem == SlotTy::I64 {
-                            self.b.ins().iadd(new_accs[a], e)
-                        } else {
-                            self.b.ins().fadd(new_accs[a], e)
-                        };
+                        new_accs[a] = self.add_lanes(plan.elem, new_accs[a], e);
                         if let (true, Some((_, splat))) = (plan.reductions[ri].checked, bias) {
                             let u = self.b.ins().iadd(e, splat);
                             new_accs[bits_at + a] = self.b.ins().bor(new_accs[bits_at + a], u);
@@ -889,31 +878,19 @@ impl Gen<'_, '_> {
             let mut v = accs_out[ri];
             for u in 1..unroll as usize {
                 let w = accs_out[u * nred + ri];
-                v = if plan.elem == SlotTy::I64 {
-                    self.b.ins().iadd(v, w)
-                } else {
-                    self.b.ins().fadd(v, w)
-                };
+                v = self.add_lanes(plan.elem, v, w);
             }
             let mut h = self.b.ins().extractlane(v, 0);
             for l in 1..lanes as u8 {
                 let x = self.b.ins().extractlane(v, l);
-                h = if plan.elem == SlotTy::I64 {
-                    self.b.ins().iadd(h, x)
-                } else {
-                    self.b.ins().fadd(h, x)
-                };
+                h = self.add_lanes(plan.elem, h, x);
             }
             let pt = self.ty(r.param);
             let k0 = first_slot[r.index];
             let nslots = runtime::slot_count(&pt);
             let old: Vals = (k0..k0 + nslots).map(arg_cv).collect::<CResult<_>>()?;
             let payload = old[nslots - 1];
-            let sum = if plan.elem == SlotTy::I64 {
-                self.b.ins().iadd(payload, h)
-            } else {
-                self.b.ins().fadd(payload, h)
-            };
+            let sum = self.add_lanes(plan.elem, payload, h);
             // After at least one iteration the value has the type of `s + e`.
             let (ab, ak) = r.add;
             let add_ty = self.ty(self.f.block(ab).insts[ak].result.unwrap());
@@ -932,6 +909,15 @@ impl Gen<'_, '_> {
             }
         }
         Ok(result)
+    }
+
+    /// `a + b` for a sum of `elem` values (int sums wrap; float sums are IEEE adds).
+    fn add_lanes(&mut self, elem: SlotTy, a: CV, b: CV) -> CV {
+        if elem == SlotTy::I64 {
+            self.b.ins().iadd(a, b)
+        } else {
+            self.b.ins().fadd(a, b)
+        }
     }
 
     fn header_of(&self, plan: &VecLoop) -> Block {
