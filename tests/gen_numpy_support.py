@@ -5,7 +5,7 @@ Every ``tests/test_np_*.py`` module records what it exercises with
 at import time; this script imports the modules, reads the registry and writes
 the table of supported NumPy functions, methods and operators with the argument
 forms each one is tested with.  It also lists what compiled code may call
-through NumPy (the whitelists in ``core/src``) that these suites do not cover.
+through NumPy (the whitelists in ``core/runtime`` and ``core/compiler``) that these suites do not cover.
 
     .venv/bin/python tests/gen_numpy_support.py          # rewrite the doc
     .venv/bin/python tests/gen_numpy_support.py --check  # exit 1 if it is stale
@@ -136,15 +136,15 @@ def render() -> str:
         if issues:
             out += ["", "Known issues:", ""]
             out += [f"- `{_cell(n)}`: {i}" for n, i in issues]
-    funcs = _whitelist("core/src/pipeline.rs", "NUMPY_FUNCTIONS")
-    methods = _whitelist("core/src/infer.rs", "ARRAY_METHODS")
+    funcs = _whitelist("core/runtime/src/pipeline.rs", "NUMPY_FUNCTIONS")
+    methods = _whitelist("core/compiler/src/infer.rs", "ARRAY_METHODS")
     out += ["", "## Callable from compiled code but not covered by these tests", ""]
     if funcs is None or methods is None:
-        out.append("(the whitelists in core/src were not found)")
+        out.append("(the whitelists were not found)")
     else:
         out += [
             "Compiled code calls these through NumPy as well (whitelists `NUMPY_FUNCTIONS` in",
-            "`core/src/pipeline.rs` and `ARRAY_METHODS` in `core/src/infer.rs`, plus every ufunc),",
+            "`core/runtime/src/pipeline.rs` and `ARRAY_METHODS` in `core/compiler/src/infer.rs`, plus every ufunc),",
             "but the suites above do not test them yet:",
             "",
             "- functions: " + (", ".join(f"`np.{f}`" for f in sorted(set(funcs) - covered)) or "none"),

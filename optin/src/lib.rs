@@ -1,120 +1,209 @@
 //! pyston-optin: the named relaxations of Python semantics.
 //!
-//! Strict mode (all fields at their defaults) gives CPython's results. Each
-//! field trades one named piece of semantics for speed; the compiler reads
-//! them as independent switches. The Numba entry point (`njit`) is a preset.
+//! Strict mode ([`Semantics::strict`]) gives CPython's results. Each flag in
+//! [`FLAGS`] trades one named piece of those semantics for speed, as an edit
+//! of the compiler's [`Semantics`]; one module per flag holds its parser,
+//! its effect and its test. The Numba entry point (`njit`) is the preset in
+//! [`numba`]. `@pyston.fast(...)`, `njit(...)`, the dispatcher and the
+//! Python stub all read this one table (`pyston._pyston.FLAGS`).
 
-/// The options a function is compiled under.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Options {
-    /// Globals and closure cells are captured at compile time (no guards).
-    pub frozen_globals: bool,
-    /// Python ints wrap at 64 bits (no overflow checks, no deoptimization).
-    pub unchecked_int: bool,
-    /// Array indexes are checked against the shape.
-    pub boundscheck: bool,
-    /// Negative indexes count from the end.
-    pub wraparound: bool,
-    /// Division by zero gives inf / nan / 0 instead of raising.
-    pub numpy_error_model: bool,
-    /// Floating-point reassociation is allowed.
-    pub fastmath: bool,
-    /// Untypeable code runs on the interpreter tier (true) or raises (false).
-    pub fallback: bool,
-    /// Results are boxed as Numba does: NumPy scalars become Python scalars.
-    pub numba_boxing: bool,
+pub mod flags;
+pub mod numba;
+
+pub use flags::FLAGS;
+pub use pyston_compiler::Semantics;
+
+/// A flag's value as the user wrote it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FlagValue {
+    Bool(bool),
+    Choice(String),
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options::strict()
+/// What values a flag takes, and its strict default.
+#[derive(Clone, Copy, Debug)]
+pub enum FlagKind {
+    Bool {
+        default: bool,
+    },
+    Choice {
+        default: &'static str,
+        choices: &'static [&'static str],
+    },
+}
+
+/// One relaxation: its name, what it does, and its effect on [`Semantics`].
+#[derive(Clone, Copy)]
+pub struct Flag {
+    pub name: &'static str,
+    /// One paragraph for users (docstrings and `docs/optin.md`).
+    pub doc: &'static str,
+    pub kind: FlagKind,
+    /// Applies a valid value to the semantics.
+    pub apply: fn(&mut Semantics, &FlagValue),
+}
+
+/// A flag that does not exist (Python `TypeError`) or a bad value (`ValueError`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FlagError {
+    Unknown(String),
+    BadValue(String),
+}
+
+impl std::fmt::Display for FlagError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FlagError::Unknown(m) | FlagError::BadValue(m) => f.write_str(m),
+        }
     }
 }
 
-impl Options {
-    /// Exact CPython semantics.
-    pub fn strict() -> Self {
-        Options {
-            frozen_globals: false,
-            unchecked_int: false,
-            boundscheck: true,
-            wraparound: true,
-            numpy_error_model: false,
-            fastmath: false,
-            fallback: true,
-            numba_boxing: false,
+const TRUE: [&str; 4] = ["true", "1", "yes", "on"];
+const FALSE: [&str; 4] = ["false", "0", "no", "off"];
+
+impl Flag {
+    /// The strict default.
+    pub fn default_value(&self) -> FlagValue {
+        match self.kind {
+            FlagKind::Bool { default } => FlagValue::Bool(default),
+            FlagKind::Choice { default, .. } => FlagValue::Choice(default.to_string()),
         }
     }
 
-    /// Numba's semantics (`pyston.njit`): frozen globals, wrapping ints, no
-    /// bounds checks, errors at compile time, Numba's result boxing.
-    pub fn numba() -> Self {
-        Options {
-            frozen_globals: true,
-            unchecked_int: true,
-            boundscheck: false,
-            wraparound: true,
-            numpy_error_model: false,
-            fastmath: false,
-            fallback: false,
-            numba_boxing: true,
+    pub fn is_bool(&self) -> bool {
+        matches!(self.kind, FlagKind::Bool { .. })
+    }
+
+    /// Checks a value given in Python (`flag=value`).
+    pub fn check(&self, v: &FlagValue) -> Result<(), FlagError> {
+        match (self.kind, v) {
+            (FlagKind::Bool { .. }, FlagValue::Bool(_)) => Ok(()),
+            (FlagKind::Choice { choices, .. }, FlagValue::Choice(c)) if choices.contains(&c.as_str()) => Ok(()),
+            (FlagKind::Choice { choices, .. }, FlagValue::Choice(c)) => Err(FlagError::BadValue(format!(
+                "{} must be {}, not {c:?}",
+                self.name,
+                quoted_or(choices)
+            ))),
+            (FlagKind::Bool { .. }, FlagValue::Choice(c)) => Err(FlagError::BadValue(format!(
+                "optin flag {:?} takes True or False, not {c:?}",
+                self.name
+            ))),
+            (FlagKind::Choice { choices, .. }, FlagValue::Bool(b)) => Err(FlagError::BadValue(format!(
+                "{} must be {}, not {}",
+                self.name,
+                quoted_or(choices),
+                if *b { "True" } else { "False" }
+            ))),
         }
     }
 
-    /// The names accepted as flags, in documentation order.
-    pub const FLAG_NAMES: [&'static str; 7] = [
-        "frozen_globals",
-        "unchecked_int",
-        "boundscheck",
-        "wraparound",
-        "error_model",
-        "fastmath",
-        "fallback",
-    ];
-
-    /// Short text used in signatures and cache keys, e.g. `strict` or `unchecked_int,fastmath`.
-    pub fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if self.frozen_globals {
-            parts.push("frozen_globals");
-        }
-        if self.unchecked_int {
-            parts.push("unchecked_int");
-        }
-        if !self.boundscheck {
-            parts.push("boundscheck=False");
-        }
-        if !self.wraparound {
-            parts.push("wraparound=False");
-        }
-        if self.numpy_error_model {
-            parts.push("error_model=numpy");
-        }
-        if self.fastmath {
-            parts.push("fastmath");
-        }
-        if self.numba_boxing {
-            parts.push("numba_boxing");
-        }
-        if parts.is_empty() {
-            "strict".to_string()
-        } else {
-            parts.join(",")
-        }
+    /// Parses the text after `name=` in an `optin="..."` string.
+    pub fn parse(&self, text: &str) -> Result<FlagValue, FlagError> {
+        let v = match self.kind {
+            FlagKind::Bool { .. } => {
+                let low = text.to_ascii_lowercase();
+                if TRUE.contains(&low.as_str()) {
+                    FlagValue::Bool(true)
+                } else if FALSE.contains(&low.as_str()) {
+                    FlagValue::Bool(false)
+                } else {
+                    return Err(FlagError::BadValue(format!(
+                        "optin flag {:?} takes True or False, not {text:?}",
+                        self.name
+                    )));
+                }
+            }
+            FlagKind::Choice { .. } => FlagValue::Choice(text.to_string()),
+        };
+        self.check(&v)?;
+        Ok(v)
     }
+}
+
+fn quoted_or(choices: &[&str]) -> String {
+    let q: Vec<String> = choices.iter().map(|c| format!("'{c}'")).collect();
+    q.join(" or ")
+}
+
+/// The flag called `name`.
+pub fn flag(name: &str) -> Result<&'static Flag, FlagError> {
+    FLAGS.iter().find(|f| f.name == name).ok_or_else(|| {
+        FlagError::Unknown(format!(
+            "unknown optin flag {name:?}; valid flags: {}",
+            names().join(", ")
+        ))
+    })
+}
+
+/// The flag names, in documentation order.
+pub fn names() -> Vec<&'static str> {
+    FLAGS.iter().map(|f| f.name).collect()
+}
+
+/// The presets a dispatcher starts from: `strict` (`@pyston.fast`) or `numba` (`njit`).
+pub fn preset(name: &str) -> Result<Semantics, FlagError> {
+    match name {
+        "strict" => Ok(Semantics::strict()),
+        "numba" => Ok(numba::numba()),
+        _ => Err(FlagError::BadValue(format!(
+            "preset must be 'strict' or 'numba', not {name:?}"
+        ))),
+    }
+}
+
+/// A preset with flags applied, each checked against the table.
+pub fn semantics(preset_name: &str, flags: &[(String, FlagValue)]) -> Result<Semantics, FlagError> {
+    let mut s = preset(preset_name)?;
+    for (name, v) in flags {
+        let f = flag(name)?;
+        f.check(v)?;
+        (f.apply)(&mut s, v);
+    }
+    Ok(s)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
     #[test]
-    fn strict_is_default() {
-        assert_eq!(Options::default(), Options::strict());
-        assert_eq!(Options::strict().describe(), "strict");
-        let o = Options {
-            unchecked_int: true,
-            ..Options::strict()
-        };
-        assert_eq!(o.describe(), "unchecked_int");
+    fn defaults_are_strict() {
+        let all: Vec<(String, FlagValue)> = FLAGS.iter().map(|f| (f.name.to_string(), f.default_value())).collect();
+        assert_eq!(semantics("strict", &all).unwrap(), Semantics::strict());
+    }
+
+    #[test]
+    fn every_flag_changes_something() {
+        for f in FLAGS {
+            let v = match f.kind {
+                FlagKind::Bool { default } => FlagValue::Bool(!default),
+                FlagKind::Choice { default, choices } => {
+                    FlagValue::Choice(choices.iter().find(|c| **c != default).unwrap().to_string())
+                }
+            };
+            let s = semantics("strict", &[(f.name.to_string(), v)]).unwrap();
+            assert_ne!(s, Semantics::strict(), "{} changes nothing", f.name);
+        }
+    }
+
+    #[test]
+    fn errors() {
+        assert!(matches!(flag("nope"), Err(FlagError::Unknown(_))));
+        let em = flag("error_model").unwrap();
+        assert_eq!(
+            em.check(&FlagValue::Choice("c".into())).unwrap_err().to_string(),
+            "error_model must be 'python' or 'numpy', not \"c\""
+        );
+        assert_eq!(flag("fastmath").unwrap().parse("On").unwrap(), FlagValue::Bool(true));
+        assert!(flag("fastmath").unwrap().parse("maybe").is_err());
+        assert!(preset("fortran").is_err());
+    }
+
+    #[test]
+    fn names_are_unique_and_documented() {
+        for (i, f) in FLAGS.iter().enumerate() {
+            assert!(FLAGS[i + 1..].iter().all(|g| g.name != f.name));
+            assert!(f.doc.len() > 20, "{} needs a doc", f.name);
+        }
     }
 }

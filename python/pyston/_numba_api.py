@@ -110,14 +110,10 @@ def _build(func: Callable, sigs: Optional[list], options: dict, disabled: bool, 
     fastmath = options.get("fastmath", False)
     d = Dispatcher(
         func,
-        frozen_globals=True,
-        unchecked_int=True,
+        preset="numba",
         boundscheck=bool(boundscheck),
-        wraparound=True,
         error_model=options.get("error_model", "python"),
         fastmath=bool(fastmath),
-        fallback=False,
-        numba_boxing=True,
     )
     functools.update_wrapper(d, func)
     if sigs:

@@ -6,17 +6,17 @@
 //! it was compiled against (a rebinding recompiles), and runs the native
 //! entry. A deoptimization hands the call to the interpreter tier.
 
-use crate::error::{CompileError, ErrorKind};
-use crate::hir::Span;
 use crate::pipeline::{self, Source, Spec};
 use crate::runtime::{self, Ctx, FuncMeta, PyEnv};
-use crate::types::Ty;
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
-use pyston_numeric::Dtype;
-use pyston_optin::Options;
+use pyston_compiler::error::{CompileError, ErrorKind};
+use pyston_compiler::hir::Span;
+use pyston_compiler::types::Dtype;
+use pyston_compiler::types::Ty;
+use pyston_compiler::Semantics;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -28,7 +28,7 @@ pub struct Dispatcher {
     pub id: u32,
     pub name: String,
     py_func: Py<PyAny>,
-    opts: Options,
+    sem: Semantics,
     inner: Mutex<Inner>,
 }
 
@@ -43,9 +43,9 @@ struct Inner {
     /// Explicit signatures only: other argument types raise TypeError.
     restricted: bool,
     /// Int operations that overflowed 64 bits, by IR position, and how often.
-    overflow_hits: HashMap<(crate::ir::Block, usize), u32>,
+    overflow_hits: HashMap<(pyston_compiler::ir::Block, usize), u32>,
     /// Those compiled with a boxed (arbitrary-precision) result from now on.
-    boxed: std::collections::HashSet<(crate::ir::Block, usize)>,
+    boxed: std::collections::HashSet<(pyston_compiler::ir::Block, usize)>,
 }
 
 /// An `Arc` for metadata known by pointer (from compiled code).
@@ -274,7 +274,7 @@ impl Dispatcher {
                     (Ty::Array(w), Ty::Array(g)) => {
                         w.dtype == g.dtype
                             && w.ndim == g.ndim
-                            && (w.layout == pyston_numeric::Layout::A || w.layout == g.layout)
+                            && (w.layout == pyston_compiler::types::Layout::A || w.layout == g.layout)
                             && (w.readonly || !g.readonly)
                     }
                     (w, g) => w == g,
@@ -295,9 +295,9 @@ impl Dispatcher {
         }
         let (src, env) = this.source(py)?;
         let boxed = this.inner.lock().unwrap().boxed.clone();
-        let spec = match pipeline::compile(py, slf, &src, &env, params.to_vec(), &this.opts, &boxed) {
+        let spec = match pipeline::compile(py, slf, &src, &env, params.to_vec(), &this.sem, &boxed) {
             Ok(s) => s,
-            Err(e) if e.kind == ErrorKind::Typing && this.opts.fallback => {
+            Err(e) if e.kind == ErrorKind::Typing && this.sem.fallback => {
                 let mut inner = this.inner.lock().unwrap();
                 if !inner.warned {
                     inner.warned = true;
@@ -327,7 +327,7 @@ impl Dispatcher {
     }
 
     fn guards_hold(&self, py: Python<'_>, spec: &Spec) -> bool {
-        if self.opts.frozen_globals || spec.guards.is_empty() {
+        if self.sem.frozen_globals || spec.guards.is_empty() {
             return true;
         }
         spec.guards.iter().all(|g| g.holds(py))
@@ -371,7 +371,7 @@ impl Dispatcher {
                 _ => Err(PyErr::take(py)
                     .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception"))),
             };
-        let result = if self.opts.numba_boxing {
+        let result = if self.sem.box_python_scalars {
             result.and_then(|o| numba_box(py, o))
         } else {
             result
@@ -454,13 +454,13 @@ fn parse_type(t: &Bound<'_, PyAny>) -> PyResult<Ty> {
         "array" => {
             let ndim: u8 = t.get_item(2)?.extract()?;
             let layout: String = t.get_item(3)?.extract()?;
-            Ty::Array(crate::types::ArrTy {
+            Ty::Array(pyston_compiler::types::ArrTy {
                 dtype: dtype(1)?,
                 ndim,
                 layout: match layout.as_str() {
-                    "C" => pyston_numeric::Layout::C,
-                    "F" => pyston_numeric::Layout::F,
-                    "A" => pyston_numeric::Layout::A,
+                    "C" => pyston_compiler::types::Layout::C,
+                    "F" => pyston_compiler::types::Layout::F,
+                    "A" => pyston_compiler::types::Layout::A,
                     _ => return Err(bad()),
                 },
                 readonly: false,
@@ -482,40 +482,36 @@ pub fn spec_for(py: Python<'_>, disp: &Bound<'_, Dispatcher>, params: &[Ty]) -> 
 
 #[pymethods]
 impl Dispatcher {
+    /// `Dispatcher(py_func, preset="strict", **flags)`: the semantics are the
+    /// preset (`strict` or `numba`) with the opt-in flags of `pyston_optin::FLAGS` applied.
     #[new]
-    #[pyo3(signature = (py_func, frozen_globals=false, unchecked_int=false, boundscheck=true, wraparound=true, error_model="python", fastmath=false, fallback=true, numba_boxing=false))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py_func: &Bound<'_, PyAny>,
-        frozen_globals: bool,
-        unchecked_int: bool,
-        boundscheck: bool,
-        wraparound: bool,
-        error_model: &str,
-        fastmath: bool,
-        fallback: bool,
-        numba_boxing: bool,
-    ) -> PyResult<Self> {
+    #[pyo3(signature = (py_func, preset="strict", **flags))]
+    fn new(py_func: &Bound<'_, PyAny>, preset: &str, flags: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         let name: String = py_func.getattr("__name__")?.extract()?;
-        if !matches!(error_model, "python" | "numpy") {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "error_model must be 'python' or 'numpy', not {error_model:?}"
-            )));
+        let mut given = Vec::new();
+        for (k, v) in flags.into_iter().flat_map(|d| d.iter()) {
+            let k: String = k.extract()?;
+            let v = if let Ok(b) = v.extract::<bool>() {
+                pyston_optin::FlagValue::Bool(b)
+            } else if let Ok(t) = v.extract::<String>() {
+                pyston_optin::FlagValue::Choice(t)
+            } else {
+                return Err(PyTypeError::new_err(format!(
+                    "flag {k:?} takes a bool or a string, not {}",
+                    v.get_type().name()?
+                )));
+            };
+            given.push((k, v));
         }
+        let sem = pyston_optin::semantics(preset, &given).map_err(|e| match e {
+            pyston_optin::FlagError::Unknown(m) => PyTypeError::new_err(m),
+            pyston_optin::FlagError::BadValue(m) => pyo3::exceptions::PyValueError::new_err(m),
+        })?;
         Ok(Dispatcher {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             name,
             py_func: py_func.clone().unbind(),
-            opts: Options {
-                frozen_globals,
-                unchecked_int,
-                boundscheck,
-                wraparound,
-                numpy_error_model: error_model == "numpy",
-                fastmath,
-                fallback,
-                numba_boxing,
-            },
+            sem,
             inner: Mutex::new(Inner::default()),
         })
     }
@@ -671,7 +667,7 @@ impl Dispatcher {
     /// The options this function is compiled with.
     #[getter]
     fn options(&self) -> String {
-        self.opts.describe()
+        self.sem.describe()
     }
 
     /// The SSA IR (untyped), as text.
@@ -733,7 +729,7 @@ impl Dispatcher {
                 s.push_str("# (interpreter tier: no machine code)\n");
                 continue;
             }
-            match pipeline::disassemble(py, slf, &src, &env, &p, &this.opts, cross.as_deref()) {
+            match pipeline::disassemble(py, slf, &src, &env, &p, &this.sem, cross.as_deref()) {
                 Ok(a) => s.push_str(&a),
                 Err(e) => return Err(new_err(py, &e, &env.filename, &this.name)),
             }
@@ -742,7 +738,7 @@ impl Dispatcher {
     }
 
     fn __repr__(&self) -> String {
-        format!("<pyston.fast function {} ({})>", self.name, self.opts.describe())
+        format!("<pyston.fast function {} ({})>", self.name, self.sem.describe())
     }
 
     fn __get__(slf: &Bound<'_, Self>, obj: &Bound<'_, PyAny>, _ty: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
@@ -760,8 +756,8 @@ impl Dispatcher {
     /// same operation overflows on a second call, the function is recompiled
     /// with that result held as a boxed int, so the slow path does not repeat.
     fn note_overflow(&self, meta: &FuncMeta, point: u32) {
-        use crate::hir::{BinOp, UnaryOp};
-        use crate::ir::Op;
+        use pyston_compiler::hir::{BinOp, UnaryOp};
+        use pyston_compiler::ir::Op;
         let Some(p) = meta.deopts.get(point as usize) else {
             return;
         };
@@ -810,7 +806,7 @@ impl Dispatcher {
             return Ok(false);
         };
         let (e, file) = (e.clone(), file.clone());
-        if e.kind != ErrorKind::Unsupported || !self.opts.fallback {
+        if e.kind != ErrorKind::Unsupported || !self.sem.fallback {
             return Ok(false);
         }
         if !inner.warned {
@@ -897,7 +893,7 @@ impl Dispatcher {
         if src.ir.params.len() != args.len() {
             return Ok(self.py_func.bind(py).call1(args)?.unbind());
         }
-        if !self.opts.fallback {
+        if !self.sem.fallback {
             let types: Vec<String> = args
                 .iter()
                 .map(|a| a.get_type().name().map(|n| n.to_string()).unwrap_or_default())

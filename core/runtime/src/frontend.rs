@@ -4,10 +4,10 @@
 //! this module walks the resulting objects. Line numbers are shifted by
 //! `line_offset` so spans refer to lines of the user's file.
 
-use crate::error::{CResult, CompileError};
-use crate::hir::*;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
+use pyston_compiler::error::{CResult, CompileError};
+use pyston_compiler::hir::*;
 
 pub struct Frontend {
     line_offset: u32,

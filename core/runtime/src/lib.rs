@@ -1,24 +1,17 @@
-//! pyston-core: the compiler and runtime behind `@pyston.fast`.
+//! pyston-runtime: the Python extension `pyston._pyston`, on top of the
+//! compiler (`pyston-compiler`), the numeric tier (`pyston-numeric`) and the
+//! opt-in relaxations (`pyston-optin`).
 //!
-//! Pipeline stages, one module each (assembled in [`pipeline`]):
-//! [`frontend`] (Python `ast` -> [`hir`]), [`lower`] (HIR -> SSA [`ir`]),
-//! [`infer`] (types, see [`types`]), [`codegen`] (Cranelift), and the
-//! [`interp`]reter tier; [`runtime`] is the boundary with Python and
-//! [`dispatch`] the object users call.
+//! [`frontend`] walks Python's `ast` into the compiler's HIR, [`pipeline`]
+//! assembles the stages, [`dispatch`] is the object users call,
+//! [`runtime`] the boundary with compiled code and [`interp`] the
+//! interpreter tier. All of pyston's `unsafe` code lives in this crate.
 
-pub mod codegen;
 pub mod dispatch;
-pub mod error;
 pub mod frontend;
-pub mod hir;
-pub mod infer;
 pub mod interp;
-pub mod ir;
-pub mod lower;
 pub mod pipeline;
-pub mod ranges;
 pub mod runtime;
-pub mod types;
 
 use pyo3::prelude::*;
 

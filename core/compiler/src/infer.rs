@@ -7,11 +7,11 @@
 //! compiled code cannot type is *cold*: compiled code deoptimizes on entry
 //! and the interpreter builds and raises the exception exactly.
 
+use crate::dtype::{Dtype, Kind, Layout};
 use crate::error::{CResult, CompileError};
 use crate::hir::{BinOp, Span, UnaryOp};
 use crate::ir::{Block, Const, Function, Op, Term, Value};
 use crate::types::*;
-use pyston_numeric::{Dtype, Kind, Layout};
 use std::collections::{HashMap, HashSet};
 
 /// What a global name (or module attribute) refers to, as far as compiled code cares.

@@ -254,14 +254,14 @@ impl Gen<'_, '_> {
                 return None;
             }
             let rt = self.typed.ty(next);
-            let checked = lane_slot(rt)? == SlotTy::I64 && !self.env.opts.unchecked_int;
+            let checked = lane_slot(rt)? == SlotTy::I64 && !self.env.sem.wrapping_ints;
             let ok = match lane_slot(rt)? {
                 SlotTy::I64 => true,
-                SlotTy::F64 | SlotTy::F32 => self.env.opts.fastmath,
+                SlotTy::F64 | SlotTy::F32 => self.env.sem.reassociate,
                 _ => false,
             };
             let pt = self.typed.ty(param);
-            if !ok || lane_slot(pt) != lane_slot(rt) || runtime::slot_count(pt) > 2 {
+            if !ok || lane_slot(pt) != lane_slot(rt) || abi::slot_count(pt) > 2 {
                 return None;
             }
             reductions.push(Reduction {
@@ -336,7 +336,7 @@ impl Gen<'_, '_> {
                                 Kind::Inv => *self.typed.ty(v) == Ty::Np(Dtype::Int32) || i32_const(v),
                                 Kind::Idx(_) => false,
                             };
-                            let op_ok = if self.env.opts.unchecked_int {
+                            let op_ok = if self.env.sem.wrapping_ints {
                                 matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul)
                             } else {
                                 matches!(op, BinOp::Add | BinOp::Sub)
@@ -344,7 +344,7 @@ impl Gen<'_, '_> {
                             if !op_ok || !lane_ok(a, ka) || !lane_ok(b, kb) || *elem.get_or_insert(e) != e {
                                 return None;
                             }
-                            checked_lanes |= !self.env.opts.unchecked_int;
+                            checked_lanes |= !self.env.sem.wrapping_ints;
                             Kind::Lane
                         } else if rt == Ty::Int {
                             let ci = |v: Value| match self.consts.get(&v) {
@@ -579,7 +579,7 @@ impl Gen<'_, '_> {
                 return None;
             }
         }
-        match runtime::dtype_slots(at.dtype)[..] {
+        match abi::dtype_slots(at.dtype)[..] {
             [st] => Some(st),
             _ => None, // complex
         }
@@ -611,7 +611,7 @@ impl Gen<'_, '_> {
         let mut n = 0;
         for p in &params {
             first_slot.push(n);
-            n += runtime::slot_count(&self.ty(*p));
+            n += abi::slot_count(&self.ty(*p));
         }
         let arg_cv = |k: usize| match args[k] {
             BlockArg::Value(v) => Ok(v),
@@ -859,7 +859,7 @@ impl Gen<'_, '_> {
             let (span, of1) = self.b.ins().umul_overflow(n, b);
             let of1 = self.b.ins().bor(of1, outside);
             let k0 = first_slot[r.index];
-            let nslots = runtime::slot_count(&self.ty(r.param));
+            let nslots = abi::slot_count(&self.ty(r.param));
             let BlockArg::Value(s0) = args[k0 + nslots - 1] else {
                 return Err(internal("simd: reduction start"));
             };
@@ -887,7 +887,7 @@ impl Gen<'_, '_> {
             }
             let pt = self.ty(r.param);
             let k0 = first_slot[r.index];
-            let nslots = runtime::slot_count(&pt);
+            let nslots = abi::slot_count(&pt);
             let old: Vals = (k0..k0 + nslots).map(arg_cv).collect::<CResult<_>>()?;
             let payload = old[nslots - 1];
             let sum = self.add_lanes(plan.elem, payload, h);

@@ -7,23 +7,23 @@
 //!
 //! [`front`] runs once per function; [`compile`] once per argument-type key.
 
-use crate::codegen::{self, CalleeInfo, CodegenEnv};
 use crate::dispatch::Dispatcher;
-use crate::error::{CResult, CompileError};
 use crate::frontend::Frontend;
-use crate::hir::Span;
-use crate::infer::{self, Env, GlobalKind, ProbeTarget, Typed};
-use crate::ir::{self, Value};
-use crate::runtime::{self, FuncMeta, PyCallDesc, PyCallKind, PyEnv};
-use crate::types::{AllocKind, Builtin, MathFn, Module, Ty};
+use crate::runtime::{self, FuncMeta, PyCallDesc, PyCallKind, PyCallSite, PyEnv};
 use cranelift_codegen::settings::Configurable;
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Module as _};
 use pyo3::prelude::*;
 use pyo3::types::{PyAnyMethods, PyDict};
-use pyston_numeric::Dtype;
-use pyston_optin::Options;
+use pyston_compiler::codegen::{self, CalleeInfo, CodegenEnv};
+use pyston_compiler::error::{CResult, CompileError};
+use pyston_compiler::hir::Span;
+use pyston_compiler::infer::{self, Env, GlobalKind, ProbeTarget, Typed};
+use pyston_compiler::ir::{self, Value};
+use pyston_compiler::types::Dtype;
+use pyston_compiler::types::{AllocKind, Builtin, MathFn, Module, Ty};
+use pyston_compiler::Semantics;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -41,7 +41,7 @@ pub fn front(py: Python<'_>, func: &Bound<'_, PyAny>) -> PyResult<Result<Source,
     let fe = Frontend::new(line_offset, col_offset);
     let res = fe
         .function(&node)
-        .and_then(|def| crate::lower::lower(&def))
+        .and_then(|def| pyston_compiler::lower::lower(&def))
         .and_then(|f| {
             f.verify()
                 .map_err(|e| CompileError::internal(format!("IR verification failed: {e}")))?;
@@ -207,7 +207,7 @@ pub fn compile(
     src: &Source,
     env: &Arc<PyEnv>,
     params: Vec<Ty>,
-    opts: &Options,
+    sem: &Semantics,
     boxed: &std::collections::HashSet<(ir::Block, usize)>,
 ) -> CResult<Spec> {
     let t0 = std::time::Instant::now();
@@ -237,7 +237,7 @@ pub fn compile(
         })
     });
     let slot_ptr = &*meta_slot as *const *const FuncMeta;
-    let result = compile_inner(py, disp, src, env, &params, opts, func_id, slot_ptr, boxed);
+    let result = compile_inner(py, disp, src, env, &params, sem, func_id, slot_ptr, boxed);
     IN_PROGRESS.with(|s| s.borrow_mut().pop());
     let mut spec = result?;
     // Compiled code reads its own metadata through this slot (on error paths only).
@@ -254,7 +254,7 @@ fn compile_inner(
     src: &Source,
     env: &Arc<PyEnv>,
     params: &[Ty],
-    opts: &Options,
+    sem: &Semantics,
     func_id: FuncId,
     meta_slot: *const *const FuncMeta,
     boxed: &std::collections::HashSet<(ir::Block, usize)>,
@@ -272,19 +272,15 @@ fn compile_inner(
         pycalls: HashMap::new(),
         callee_specs: Vec::new(),
     };
-    let typed = infer_recursive(f, params, &mut cenv, boxed, opts)?;
+    let typed = infer_recursive(f, params, &mut cenv, boxed, sem)?;
     let typed_ir = f.display(Some(&|v: Value| typed.ty(v).to_string()));
-    let pycall_ptrs: HashMap<(ir::Block, usize), *const PyCallDesc> = cenv
-        .pycalls
-        .iter()
-        .map(|(k, v)| (*k, &**v as *const PyCallDesc))
-        .collect();
+    let pycall_sites = call_sites(&cenv.pycalls);
     let cg_env = CodegenEnv {
         callees: &cenv.callees,
         array_consts: &cenv.arrays,
-        self_meta_slot: meta_slot,
-        opts,
-        pycalls: &pycall_ptrs,
+        self_meta_slot: meta_slot as u64,
+        sem,
+        pycalls: &pycall_sites,
     };
     let (entry, out) = with_jit(|jit| -> CResult<(EntryFn, codegen::Output)> {
         let sig = codegen::entry_signature(jit.module.isa().default_call_conv());
@@ -341,18 +337,34 @@ fn compile_inner(
 
 /// Type inference, repeated while a recursive call's assumed return type (the
 /// innermost `IN_PROGRESS` entry) changes.
+/// The codegen view of the call descriptors: their addresses (stable: boxed,
+/// then owned by the function's metadata) and slot types.
+fn call_sites(pycalls: &HashMap<(ir::Block, usize), Box<PyCallDesc>>) -> HashMap<(ir::Block, usize), PyCallSite> {
+    pycalls
+        .iter()
+        .map(|(k, d)| {
+            let site = PyCallSite {
+                desc: &**d as *const PyCallDesc as u64,
+                arg_tys: d.arg_tys.clone(),
+                ret: d.ret.clone(),
+            };
+            (*k, site)
+        })
+        .collect()
+}
+
 fn infer_recursive(
     f: &ir::Function,
     params: &[Ty],
     cenv: &mut CompileEnv<'_>,
     boxed: &std::collections::HashSet<(ir::Block, usize)>,
-    opts: &Options,
+    sem: &Semantics,
 ) -> CResult<Typed> {
     let mut rounds = 0;
     loop {
         cenv.callees.clear();
         cenv.pycalls.clear();
-        let typed = infer::infer_with(f, params, cenv, boxed, opts.numba_boxing)?;
+        let typed = infer::infer_with(f, params, cenv, boxed, sem.numba_scalar_typing)?;
         let assumed = IN_PROGRESS.with(|s| s.borrow().last().unwrap().assumed_ret.clone());
         if typed.ret == assumed || rounds > 4 {
             return Ok(typed);
@@ -391,7 +403,7 @@ pub fn disassemble(
     src: &Source,
     env: &Arc<PyEnv>,
     params: &[Ty],
-    opts: &Options,
+    sem: &Semantics,
     cross: Option<&dyn cranelift_codegen::isa::TargetIsa>,
 ) -> CResult<String> {
     let f = &src.ir;
@@ -423,20 +435,16 @@ pub fn disassemble(
         })
     });
     // As in `compile` (otherwise the listing would show the self-call deoptimizing).
-    let typed = infer_recursive(f, params, &mut cenv, &Default::default(), opts);
+    let typed = infer_recursive(f, params, &mut cenv, &Default::default(), sem);
     IN_PROGRESS.with(|s| s.borrow_mut().pop());
     let typed = typed?;
-    let pycall_ptrs: HashMap<(ir::Block, usize), *const PyCallDesc> = cenv
-        .pycalls
-        .iter()
-        .map(|(k, v)| (*k, &**v as *const PyCallDesc))
-        .collect();
+    let pycall_sites = call_sites(&cenv.pycalls);
     let cg_env = CodegenEnv {
         callees: &cenv.callees,
         array_consts: &cenv.arrays,
-        self_meta_slot: &*meta_slot as *const *const FuncMeta,
-        opts,
-        pycalls: &pycall_ptrs,
+        self_meta_slot: &*meta_slot as *const *const FuncMeta as u64,
+        sem,
+        pycalls: &pycall_sites,
     };
     with_jit(|jit| {
         let sig = codegen::entry_signature(jit.module.isa().default_call_conv());
@@ -541,7 +549,7 @@ impl CompileEnv<'_> {
             std::ptr::addr_of_mut!(pyo3::ffi::PyFloat_Type) as *mut pyo3::ffi::PyObject,
             std::ptr::addr_of_mut!(pyo3::ffi::PyComplex_Type) as *mut pyo3::ffi::PyObject,
         );
-        use crate::ir::Const;
+        use pyston_compiler::ir::Const;
         if obj.is_none() {
             return GlobalKind::Const(Const::None);
         }
@@ -802,8 +810,8 @@ fn result_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Ty> {
     if obj.get_type().as_ptr() as usize == np.ndarray_type {
         // SAFETY: `obj` is exactly an ndarray.
         let a = unsafe { runtime::array_info(obj.as_ptr(), &mut slots) }?;
-        return Some(Ty::Array(crate::types::ArrTy {
-            layout: pyston_numeric::Layout::A,
+        return Some(Ty::Array(pyston_compiler::types::ArrTy {
+            layout: pyston_compiler::types::Layout::A,
             ..a
         }));
     }
@@ -986,7 +994,7 @@ impl<'py> Env for CompileEnv<'py> {
                     v,
                     CalleeInfo {
                         func_id,
-                        meta_slot,
+                        meta_slot: meta_slot as u64,
                         params: args.to_vec(),
                         ret: ret.clone(),
                     },
@@ -1023,7 +1031,7 @@ impl<'py> Env for CompileEnv<'py> {
                 v,
                 CalleeInfo {
                     func_id,
-                    meta_slot: spec.meta_slot_ptr(),
+                    meta_slot: spec.meta_slot_ptr() as u64,
                     params: args.to_vec(),
                     ret: ret.clone(),
                 },

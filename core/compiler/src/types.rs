@@ -1,8 +1,8 @@
 //! Types of IR values, and the result-type rules of Python and NumPy
 //! (NEP 50) for the operations compiled code handles.
 
+pub use crate::dtype::{c_strides, Dtype, Kind, Layout};
 use crate::hir::{BinOp, UnaryOp};
-use pyston_numeric::{Dtype, Kind, Layout};
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,33 +1,30 @@
-//! The runtime: the boundary between compiled code and Python.
-//!
-//! Compiled functions have the signature
-//! `extern "C" fn(args: *const u64, out: *mut u64, ctx: *mut Ctx) -> i32`.
-//! Values travel as *slots*: one 64-bit word per machine value of the type's
-//! representation (see [`slot_types`]). The status is [`OK`], [`ERROR`] (a
-//! Python exception is set) or [`DEOPT`] (the live values are in
-//! `ctx.slots` and the interpreter must finish the call from
-//! `ctx.deopt_point`).
+//! The runtime: the boundary between compiled code and Python. The ABI
+//! (statuses, slot layouts, context offsets, the helper table) is defined in
+//! `pyston_compiler::abi` and re-exported here.
 //!
 //! This module holds the only `unsafe` code besides the dispatcher's call
 //! into compiled code; every block states why it is sound.
 
-use crate::infer::Typed;
-use crate::ir::{self, Block, Value};
-use crate::types::{ArrTy, Ty};
 use numpy::npyffi::{self, NPY_TYPES, PY_ARRAY_API};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use pyston_numeric::{c_strides, Dtype, Layout};
+use pyston_compiler::infer::Typed;
+use pyston_compiler::ir;
+use pyston_compiler::types::{c_strides, Dtype, Layout};
+use pyston_compiler::types::{ArrTy, Ty};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-pub const OK: i32 = 0;
-pub const ERROR: i32 = 1;
-pub const DEOPT: i32 = 2;
+pub use pyston_compiler::abi::*;
 
-/// Capacity of the deoptimization buffer (slots live at one deopt point).
-pub const DEOPT_SLOTS: usize = 512;
+// The context's layout is part of the ABI: compiled code reads these fields at fixed offsets.
+const _: () = {
+    assert!(std::mem::offset_of!(Ctx, deopt_point) == CTX_DEOPT_POINT_OFFSET as usize);
+    assert!(std::mem::offset_of!(Ctx, depth) == CTX_DEPTH_OFFSET as usize);
+    assert!(std::mem::offset_of!(Ctx, depth_limit) == CTX_DEPTH_LIMIT_OFFSET as usize);
+    assert!(std::mem::offset_of!(Ctx, slots) == CTX_SLOTS_OFFSET as usize);
+};
 
 /// Per-call state shared by compiled code and the runtime.
 #[repr(C)]
@@ -49,12 +46,11 @@ pub struct Ctx {
     /// Objects created during the call, released when it ends.
     pub arena: Vec<*mut ffi::PyObject>,
     /// Frames an exception passed through: (function metadata, source span).
-    pub frames: Vec<(Arc<FuncMeta>, crate::hir::Span)>,
+    pub frames: Vec<(Arc<FuncMeta>, pyston_compiler::hir::Span)>,
     /// A call result handed to the interpreter by a deopt point's `pending`.
     pub pending: Option<Py<PyAny>>,
 }
 
-pub const CTX_DEOPT_POINT_OFFSET: i32 = 0;
 thread_local! {
     /// Compiled-frame depth of the calls in progress on this thread, carried
     /// across re-entries through the interpreter tier so that deep recursion
@@ -70,10 +66,6 @@ pub fn with_depth<R>(depth: u32, f: impl FnOnce() -> R) -> R {
     NATIVE_DEPTH.with(|d| d.set(saved));
     r
 }
-
-pub const CTX_DEPTH_OFFSET: i32 = 4;
-pub const CTX_DEPTH_LIMIT_OFFSET: i32 = 8;
-pub const CTX_SLOTS_OFFSET: i32 = 16;
 
 impl Ctx {
     pub fn new() -> Box<Ctx> {
@@ -106,19 +98,6 @@ impl Drop for Ctx {
     }
 }
 
-/// Where the interpreter resumes after a deoptimization, and what it receives.
-#[derive(Clone, Debug)]
-pub struct DeoptPoint {
-    pub block: Block,
-    /// Index of the instruction to re-execute (`insts.len()`: the terminator).
-    pub inst: usize,
-    /// The live values, in slot order.
-    pub values: Vec<Value>,
-    /// The value the interpreter takes from `ctx.pending` (a call's result that
-    /// compiled code could not hold).
-    pub pending: Option<Value>,
-}
-
 /// The Python side of a function: what the interpreter needs to run it.
 pub struct PyEnv {
     pub globals: Py<PyDict>,
@@ -127,10 +106,6 @@ pub struct PyEnv {
     pub cells: HashMap<String, Py<PyAny>>,
     pub filename: String,
 }
-
-/// Status of `pyston_pycall` when the result has another type than compiled
-/// code expected: it is in `ctx.pending`, and the caller deoptimizes after the call.
-pub const DEOPT_AFTER: i32 = 3;
 
 /// How compiled code calls into Python/NumPy at one call site.
 pub struct PyCallDesc {
@@ -161,86 +136,10 @@ pub struct FuncMeta {
     pub params: Vec<Ty>,
     pub deopts: Vec<DeoptPoint>,
     /// Spans of direct calls, for tracebacks through compiled frames.
-    pub call_sites: Vec<crate::hir::Span>,
+    pub call_sites: Vec<pyston_compiler::hir::Span>,
     pub env: Arc<PyEnv>,
     /// Calls into Python/NumPy (their descriptors are referenced by compiled code).
     pub pycalls: Vec<Box<PyCallDesc>>,
-}
-
-// ---------------------------------------------------------------------------
-// Type representation
-
-/// The machine types of a value of type `t`, one slot each.
-pub fn slot_types(t: &Ty) -> Vec<SlotTy> {
-    let mut v = Vec::new();
-    push_slots(t, &mut v);
-    v
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SlotTy {
-    I8,
-    I32,
-    I64,
-    F32,
-    F64,
-}
-
-fn push_slots(t: &Ty, v: &mut Vec<SlotTy>) {
-    match t {
-        Ty::Bool => v.push(SlotTy::I8),
-        Ty::Int | Ty::PyInt => v.push(SlotTy::I64),
-        Ty::Float => v.push(SlotTy::F64),
-        Ty::Complex => v.extend([SlotTy::F64, SlotTy::F64]),
-        Ty::Np(d) => v.extend(dtype_slots(*d)),
-        Ty::Array(a) => {
-            v.extend([SlotTy::I64, SlotTy::I64]);
-            v.extend(std::iter::repeat_n(SlotTy::I64, 2 * a.ndim as usize));
-        }
-        Ty::Tuple(ts) | Ty::Slice(ts) => ts.iter().for_each(|t| push_slots(t, v)),
-        Ty::Union(ms) => {
-            v.push(SlotTy::I8);
-            v.extend(union_layout(ms).1);
-        }
-        _ => {}
-    }
-}
-
-/// The payload layout of a union: members with the same machine
-/// representation (`float` and `np.float64`, `int` and `np.int64`) share
-/// slots. Returns each member's offset into the payload (after the tag) and
-/// the payload's slot types.
-pub fn union_layout(ms: &[Ty]) -> (Vec<usize>, Vec<SlotTy>) {
-    let mut groups: Vec<(Vec<SlotTy>, usize)> = Vec::new();
-    let mut payload = Vec::new();
-    let mut offsets = Vec::new();
-    for m in ms {
-        let st = slot_types(m);
-        match groups.iter().find(|(g, _)| *g == st) {
-            Some((_, off)) => offsets.push(*off),
-            None => {
-                groups.push((st.clone(), payload.len()));
-                offsets.push(payload.len());
-                payload.extend(st);
-            }
-        }
-    }
-    (offsets, payload)
-}
-
-pub fn dtype_slots(d: Dtype) -> Vec<SlotTy> {
-    match d {
-        Dtype::Bool => vec![SlotTy::I8],
-        Dtype::Int32 => vec![SlotTy::I32],
-        Dtype::Int64 => vec![SlotTy::I64],
-        Dtype::Float32 => vec![SlotTy::F32],
-        Dtype::Float64 => vec![SlotTy::F64],
-        Dtype::Complex128 => vec![SlotTy::F64, SlotTy::F64],
-    }
-}
-
-pub fn slot_count(t: &Ty) -> usize {
-    slot_types(t).len()
 }
 
 // ---------------------------------------------------------------------------
@@ -255,10 +154,6 @@ pub struct NpTypes {
 }
 
 static NP: OnceLock<NpTypes> = OnceLock::new();
-
-pub fn dtype_index(d: Dtype) -> usize {
-    Dtype::ALL.iter().position(|x| *x == d).unwrap()
-}
 
 pub fn typenum(d: Dtype) -> i32 {
     (match d {
@@ -1230,14 +1125,6 @@ pub unsafe extern "C" fn pyston_int_op(ctx: *mut Ctx, op: i32, a: u64, b: u64) -
     })
 }
 
-/// The binary operators `pyston_int_op` performs, by index.
-pub const INT_OPS: [crate::hir::BinOp; 12] = {
-    use crate::hir::BinOp::*;
-    [
-        Add, Sub, Mul, FloorDiv, Mod, Pow, BitAnd, BitOr, BitXor, LShift, RShift, Div,
-    ]
-};
-
 /// Rich comparison of two Python ints (`op`: CPython's Py_LT..Py_GE): 0/1, or -1 when it raised.
 ///
 /// # Safety
@@ -1262,7 +1149,9 @@ pub unsafe extern "C" fn pyston_int_truediv(a: u64, b: u64, out: *mut f64) -> i3
                 Bound::from_borrowed_ptr(py, b as *mut ffi::PyObject),
             )
         };
-        match crate::interp::binop(py, crate::hir::BinOp::Div, false, &x, &y).and_then(|r| r.extract::<f64>(py)) {
+        match crate::interp::binop(py, pyston_compiler::hir::BinOp::Div, false, &x, &y)
+            .and_then(|r| r.extract::<f64>(py))
+        {
             Ok(v) => {
                 // SAFETY: `out` points to a stack slot in the calling compiled function.
                 unsafe { *out = v };
@@ -1582,7 +1471,7 @@ pub unsafe extern "C" fn pyston_push_frame(ctx: *mut Ctx, meta: *const FuncMeta,
 /// Called by compiled code; every pointer argument is valid for the accesses described above.
 pub unsafe extern "C" fn pyston_pymath(code: i64, x: f64, y: f64, out: *mut f64) -> i32 {
     Python::attach(|py| {
-        let f = crate::types::MathFn::ALL[code as usize];
+        let f = pyston_compiler::types::MathFn::ALL[code as usize];
         let r = py.import("math").and_then(|m| {
             let func = m.getattr(f.name())?;
             if f.arity() == 2 {
@@ -1721,15 +1610,14 @@ mod tests {
     }
 
     #[test]
-    fn slots() {
-        let t = Ty::Union(vec![Ty::Int, Ty::Float]);
-        assert_eq!(slot_types(&t), vec![SlotTy::I8, SlotTy::I64, SlotTy::F64]);
-        // float and np.float64 share their payload slot
-        let t = Ty::Union(vec![Ty::Float, Ty::Np(Dtype::Float64), Ty::Int]);
-        assert_eq!(slot_types(&t), vec![SlotTy::I8, SlotTy::F64, SlotTy::I64]);
-        assert_eq!(
-            union_layout(&[Ty::Float, Ty::Np(Dtype::Float64), Ty::Int]).0,
-            vec![0, 0, 1]
-        );
+    fn every_helper_has_an_address() {
+        let syms = symbols();
+        for h in HELPERS {
+            assert!(syms.iter().any(|(n, _)| *n == h.name), "{} has no address", h.name);
+        }
+        for (n, _) in &syms {
+            assert!(helper(n).is_some(), "{n} is not in abi::HELPERS");
+        }
+        assert_eq!(syms.len(), HELPERS.len());
     }
 }

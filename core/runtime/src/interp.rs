@@ -3,14 +3,14 @@
 //! results are exactly CPython's. It runs functions compiled code cannot
 //! type, finishes calls that deoptimized, and is the oracle in IR tests.
 
-use crate::hir::{BinOp, CmpOp, Span, UnaryOp};
-use crate::ir::{Block, Const, Function, Op, Term, Value};
 use crate::runtime::{self, Ctx, FuncMeta, PyEnv};
 use pyo3::exceptions::{PyAssertionError, PyNameError, PyUnboundLocalError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::types::{PyDict, PyTuple};
+use pyston_compiler::hir::{BinOp, CmpOp, Span, UnaryOp};
+use pyston_compiler::ir::{Block, Const, Function, Op, Term, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -1,21 +1,23 @@
 //! Cranelift code generation from typed SSA IR.
 //!
 //! Every IR value becomes a list of Cranelift values (its slots, see
-//! [`crate::runtime::slot_types`]). Operations that can leave the fast path
+//! [`crate::abi::slot_types`]). Operations that can leave the fast path
 //! (int overflow, division by zero, an index out of range, a math domain
 //! error, ...) branch to a cold *deopt block* that stores the values live
 //! at that instruction into `ctx.slots` and returns `DEOPT`; the interpreter
 //! re-executes the instruction with CPython's semantics. No instruction that
 //! traps on user data is emitted without a check in front of it.
 
+use crate::abi::{
+    self, dtype_index, DeoptPoint, PyCallSite, SlotTy, CTX_DEOPT_POINT_OFFSET, CTX_DEPTH_LIMIT_OFFSET,
+    CTX_DEPTH_OFFSET, CTX_SLOTS_OFFSET, DEOPT_SLOTS,
+};
+use crate::dtype::{Dtype, Kind, Layout};
 use crate::error::{CResult, CompileError};
 use crate::hir::{BinOp, CmpOp, Span, UnaryOp};
 use crate::infer::{GlobalKind, Typed};
 use crate::ir::{self, Block, Const, Op, Term, Value};
-use crate::runtime::{
-    self, dtype_index, DeoptPoint, FuncMeta, SlotTy, CTX_DEOPT_POINT_OFFSET, CTX_DEPTH_LIMIT_OFFSET, CTX_DEPTH_OFFSET,
-    CTX_SLOTS_OFFSET, DEOPT_SLOTS,
-};
+use crate::semantics::Semantics;
 use crate::types::*;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
@@ -24,8 +26,6 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{FuncId, Linkage, Module};
-use pyston_numeric::{Dtype, Kind, Layout};
-use pyston_optin::Options;
 use std::collections::{HashMap, HashSet};
 
 mod fuse;
@@ -42,8 +42,9 @@ type TV = (Ty, Vals);
 #[derive(Clone)]
 pub struct CalleeInfo {
     pub func_id: FuncId,
-    /// Where the callee's metadata pointer lives (written once it is compiled).
-    pub meta_slot: *const *const FuncMeta,
+    /// Address of the word holding the callee's metadata pointer (written
+    /// by the runtime once the callee is compiled).
+    pub meta_slot: u64,
     pub params: Vec<Ty>,
     pub ret: Ty,
 }
@@ -53,11 +54,11 @@ pub struct CodegenEnv<'a> {
     pub callees: &'a HashMap<Value, CalleeInfo>,
     /// Slots of captured global arrays, by id.
     pub array_consts: &'a HashMap<u32, Vec<u64>>,
-    /// Where this function's own metadata pointer will be stored.
-    pub self_meta_slot: *const *const FuncMeta,
-    pub opts: &'a Options,
+    /// Address of the word that will hold this function's own metadata pointer.
+    pub self_meta_slot: u64,
+    pub sem: &'a Semantics,
     /// Calls into Python/NumPy, by instruction position.
-    pub pycalls: &'a HashMap<(Block, usize), *const crate::runtime::PyCallDesc>,
+    pub pycalls: &'a HashMap<(Block, usize), PyCallSite>,
 }
 
 pub struct Output {
@@ -102,39 +103,12 @@ fn cl_ty(s: SlotTy) -> clir::Type {
     }
 }
 
-fn helper_sig(name: &str) -> (Vec<clir::Type>, Vec<clir::Type>) {
-    use clt::*;
-    match name {
-        "powf" => (vec![F32, F32], vec![F32]),
-        "atan2" | "pow" | "fmod" | "hypot" => (vec![F64, F64], vec![F64]),
-        "pyston_ipow" | "pyston_ipow_wrap" => (vec![I64, I64, I64], vec![I32]),
-        "pyston_fpow" | "pyston_math_pow" => (vec![F64, F64, I64], vec![I32]),
-        "pyston_fdivmod" => (vec![F64, F64, I64], vec![F64]),
-        "pyston_powi_numba" => (vec![F64, I64, I64], vec![I32]),
-        "pyston_raise_zerodiv" => (vec![], vec![]),
-        "pyston_fdivmod32" => (vec![F32, F32, I64], vec![F32]),
-        "pyston_cdiv" | "pyston_npy_cdiv" => (vec![F64, F64, F64, F64, I64], vec![I32]),
-        "pyston_pyround" => (vec![F64, I64, I64], vec![I32]),
-        "pyston_cpow" => (vec![I32, F64, F64, F64, F64, I64], vec![I32]),
-        "pyston_np_power" => (vec![I32, F64, F64, I64], vec![I32]),
-        "pyston_alloc" => (vec![I64, I32, I32, I64, I64, I32, I64], vec![I32]),
-        "pyston_alloc_like" => (vec![I64, I32, I32, I64, I64, I32, I64], vec![I32]),
-        "pyston_copy" => (vec![I64, I32, I64, I64, I64], vec![I32]),
-        "pyston_resume" => (vec![I64, I64, I64], vec![I32]),
-        "pyston_push_frame" => (vec![I64, I64, I64], vec![]),
-        "pyston_pymath" => (vec![I64, F64, F64, I64], vec![I32]),
-        "pyston_pycall" => (vec![I64, I64, I64, I64], vec![I32]),
-        "pyston_arena_mark" => (vec![I64], vec![I64]),
-        "pyston_box_int" => (vec![I64, I64], vec![I64]),
-        "pyston_box_float" => (vec![I64, F64], vec![I64]),
-        "pyston_obj_f64" => (vec![I64, I64], vec![I32]),
-        "pyston_int_op" => (vec![I64, I32, I64, I64], vec![I64]),
-        "pyston_int_cmp" => (vec![I32, I64, I64], vec![I32]),
-        "pyston_int_truth" => (vec![I64], vec![I32]),
-        "pyston_int_truediv" => (vec![I64, I64, I64], vec![I32]),
-        "pyston_arena_collect" => (vec![I64, I64, I64, I64], vec![]),
-        _ => (vec![F64], vec![F64]),
-    }
+fn helper_sig(name: &str) -> CResult<(Vec<clir::Type>, Vec<clir::Type>)> {
+    let h = abi::helper(name).ok_or_else(|| internal(format!("no helper {name} in abi::HELPERS")))?;
+    Ok((
+        h.params.iter().map(|s| cl_ty(*s)).collect(),
+        h.returns.iter().map(|s| cl_ty(*s)).collect(),
+    ))
 }
 
 /// Builds the Cranelift function for `f` into `func`.
@@ -313,7 +287,7 @@ impl Gen<'_, '_> {
         let (Some(&first), Some(args)) = (self.param_slots.get(&v), self.args_ptr) else {
             return self.val(v);
         };
-        let tys = runtime::slot_types(&self.ty(v));
+        let tys = abi::slot_types(&self.ty(v));
         Ok(tys
             .into_iter()
             .enumerate()
@@ -335,7 +309,7 @@ impl Gen<'_, '_> {
             return self.val(v);
         };
         let flags = MemFlagsData::trusted().with_readonly().with_can_move();
-        let tys = runtime::slot_types(&self.ty(v));
+        let tys = abi::slot_types(&self.ty(v));
         Ok(tys
             .into_iter()
             .enumerate()
@@ -350,7 +324,7 @@ impl Gen<'_, '_> {
         for &blk in &order {
             let cb = self.b.create_block();
             for p in &self.f.block(blk).params {
-                for st in runtime::slot_types(&self.ty(*p)) {
+                for st in abi::slot_types(&self.ty(*p)) {
                     self.b.append_block_param(cb, cl_ty(st));
                 }
             }
@@ -406,7 +380,7 @@ impl Gen<'_, '_> {
         let mut slot = 0i32;
         for p in &self.f.block(self.f.entry()).params {
             self.param_slots.insert(*p, slot);
-            for st in runtime::slot_types(&self.ty(*p)) {
+            for st in abi::slot_types(&self.ty(*p)) {
                 entry_args.push(BlockArg::Value(self.b.ins().load(
                     cl_ty(st),
                     MemFlagsData::trusted(),
@@ -430,7 +404,7 @@ impl Gen<'_, '_> {
             self.addrs.clear();
             let mut i = 0;
             for p in &data.params {
-                let n = runtime::slot_count(&self.ty(*p));
+                let n = abi::slot_count(&self.ty(*p));
                 self.vals.insert(*p, bparams[i..i + n].to_vec());
                 i += n;
             }
@@ -567,7 +541,7 @@ impl Gen<'_, '_> {
             Ty::Tuple(ts) => {
                 let mut off = 0;
                 for t in ts {
-                    let n = runtime::slot_count(t);
+                    let n = abi::slot_count(t);
                     Self::obj_slots(t, &v[off..off + n], out);
                     off += n;
                 }
@@ -599,7 +573,7 @@ impl Gen<'_, '_> {
         let mut off = 0;
         for p in &self.f.block(e.block).params {
             let t = self.ty(*p);
-            let n = runtime::slot_count(&t);
+            let n = abi::slot_count(&t);
             Self::obj_slots(&t, &vals[off..off + n], &mut live);
             off += n;
         }
@@ -676,7 +650,7 @@ impl Gen<'_, '_> {
         self.b
             .ins()
             .store(MemFlagsData::trusted(), idv, ctx, CTX_DEOPT_POINT_OFFSET);
-        let st = self.b.ins().iconst(clt::I32, runtime::DEOPT as i64);
+        let st = self.b.ins().iconst(clt::I32, abi::DEOPT as i64);
         self.ret(st);
         Ok(())
     }
@@ -718,7 +692,7 @@ impl Gen<'_, '_> {
         if let Some(r) = self.imports.get(name) {
             return Ok(*r);
         }
-        let (ps, rs) = helper_sig(name);
+        let (ps, rs) = helper_sig(name)?;
         let mut sig = self.module.make_signature();
         sig.params.extend(ps.into_iter().map(AbiParam::new));
         sig.returns.extend(rs.into_iter().map(AbiParam::new));
@@ -740,7 +714,7 @@ impl Gen<'_, '_> {
         let my_meta = self.b.ins().load(clt::I64, MemFlagsData::trusted(), slotp, 0);
         let sv = self.b.ins().iconst(clt::I64, site);
         self.call("pyston_push_frame", &[ctx, my_meta, sv])?;
-        let e = self.b.ins().iconst(clt::I32, runtime::ERROR as i64);
+        let e = self.b.ins().iconst(clt::I32, abi::ERROR as i64);
         self.ret(e);
         Ok(())
     }
@@ -783,8 +757,8 @@ impl Gen<'_, '_> {
 
     /// Splits a union value into (member type, member values) for member `i`.
     fn member(&self, ms: &[Ty], vals: &[CV], i: usize) -> (Ty, Vals) {
-        let off = 1 + runtime::union_layout(ms).0[i];
-        let n = runtime::slot_count(&ms[i]);
+        let off = 1 + abi::union_layout(ms).0[i];
+        let n = abi::slot_count(&ms[i]);
         (ms[i].clone(), vals[off..off + n].to_vec())
     }
 
@@ -799,7 +773,7 @@ impl Gen<'_, '_> {
         let Some(u) = args.iter().position(|(t, _)| matches!(t, Ty::Union(_))) else {
             if args.iter().any(|(t, _)| *t == Ty::Undef) {
                 self.deopt_now(); // UnboundLocalError
-                let outs: Vec<SlotTy> = runtime::slot_types(out);
+                let outs: Vec<SlotTy> = abi::slot_types(out);
                 return Ok(outs.into_iter().map(|s| self.zero(s)).collect());
             }
             let (t, v) = op(self, args)?;
@@ -810,7 +784,7 @@ impl Gen<'_, '_> {
         };
         let tag = args[u].1[0];
         let merge = self.b.create_block();
-        for st in runtime::slot_types(out) {
+        for st in abi::slot_types(out) {
             self.b.append_block_param(merge, cl_ty(st));
         }
         for i in 0..ms.len() {
@@ -897,7 +871,7 @@ impl Gen<'_, '_> {
                 let s = m.scalar().unwrap();
                 let (x, y) = if ui == 0 { (s, other) } else { (other, s) };
                 match (op, cmp) {
-                    (Some(o), _) => binop_result_in(self.env.opts.numba_boxing, o, x, y).map(Ty::from_scalar),
+                    (Some(o), _) => binop_result_in(self.env.sem.numba_scalar_typing, o, x, y).map(Ty::from_scalar),
                     (_, Some(c)) => cmp_result(x, y, !matches!(c, CmpOp::Eq | CmpOp::Ne)),
                     _ => None,
                 }
@@ -919,7 +893,7 @@ impl Gen<'_, '_> {
             return Ok(Some(self.coerce(&t, vals, rt)?));
         }
         // Member i gives result member i of the same-ordered union: keep the tag.
-        if *rt == Ty::Union(results.clone()) && runtime::union_layout(&results).1.len() == vals.len() {
+        if *rt == Ty::Union(results.clone()) && abi::union_layout(&results).1.len() == vals.len() {
             let mut out = vec![args[ui].1[0]];
             out.extend(vals);
             return Ok(Some(out));
@@ -971,7 +945,7 @@ impl Gen<'_, '_> {
                     .iter()
                     .position(|m| m == from)
                     .ok_or_else(|| internal(format!("cannot coerce {from} to {to}")))?;
-                let (offsets, payload) = runtime::union_layout(ms);
+                let (offsets, payload) = abi::union_layout(ms);
                 let mut out = vec![self.b.ins().iconst(clt::I8, idx as i64)];
                 for (j, st) in payload.iter().enumerate() {
                     let here = j >= offsets[idx] && j < offsets[idx] + v.len();
@@ -984,7 +958,7 @@ impl Gen<'_, '_> {
                 let mut out = Vec::new();
                 let mut off = 0;
                 for (x, y) in a.iter().zip(b) {
-                    let n = runtime::slot_count(x);
+                    let n = abi::slot_count(x);
                     out.extend(self.coerce(x, v[off..off + n].to_vec(), y)?);
                     off += n;
                 }
@@ -1014,7 +988,7 @@ impl Gen<'_, '_> {
             return Ok(());
         };
         for g in guards {
-            if !self.env.opts.boundscheck && matches!(g, crate::ranges::Guard::Upper { .. }) {
+            if !self.env.sem.boundscheck && matches!(g, crate::ranges::Guard::Upper { .. }) {
                 continue; // out-of-range indexes are the user's promise under boundscheck=False
             }
             match g {
@@ -1050,7 +1024,7 @@ impl Gen<'_, '_> {
     fn term(&mut self, t: &Term) -> CResult<()> {
         if t.uses().iter().any(|v| !self.vals.contains_key(v)) {
             self.deopt_now();
-            let z = self.b.ins().iconst(clt::I32, runtime::DEOPT as i64);
+            let z = self.b.ins().iconst(clt::I32, abi::DEOPT as i64);
             self.ret(z);
             return Ok(());
         }
@@ -1113,7 +1087,7 @@ impl Gen<'_, '_> {
             Term::Raise(_) | Term::AssertFail(_) | Term::Unreachable => {
                 // The interpreter raises with CPython's own machinery.
                 self.deopt_now();
-                let z = self.b.ins().iconst(clt::I32, runtime::DEOPT as i64);
+                let z = self.b.ins().iconst(clt::I32, abi::DEOPT as i64);
                 self.ret(z);
             }
         }
@@ -1342,7 +1316,7 @@ impl Gen<'_, '_> {
                 }
             }
         }
-        if let Some(desc) = self.env.pycalls.get(&self.cur_inst).copied() {
+        if let Some(desc) = self.env.pycalls.get(&self.cur_inst).cloned() {
             // NumPy performs this operation (see `infer::numpy_op`).
             // The callee itself (a function object or the module it is read from) is not an argument.
             let skip = match (&inst.op, args.first()) {
@@ -1351,7 +1325,7 @@ impl Gen<'_, '_> {
                 _ => 0,
             };
             let boxed = &args[skip..];
-            let out = self.pycall(desc, boxed, inst.result)?;
+            let out = self.pycall(&desc, boxed, inst.result)?;
             if let Some(r) = inst.result {
                 self.vals.insert(r, out);
             }
@@ -1428,8 +1402,8 @@ impl Gen<'_, '_> {
                 let Ty::Tuple(ts) = &args[0].0 else {
                     return Err(internal("tuple_get"));
                 };
-                let off: usize = ts[..*i as usize].iter().map(runtime::slot_count).sum();
-                let n = runtime::slot_count(&ts[*i as usize]);
+                let off: usize = ts[..*i as usize].iter().map(abi::slot_count).sum();
+                let n = abi::slot_count(&ts[*i as usize]);
                 args[0].1[off..off + n].to_vec()
             }
             Op::GetItem => {
@@ -1459,7 +1433,7 @@ impl Gen<'_, '_> {
             }
         };
         if let Some(r) = inst.result {
-            let expect = runtime::slot_count(&rt);
+            let expect = abi::slot_count(&rt);
             if out.len() != expect {
                 return Err(internal(format!(
                     "codegen produced {} slots for {:?} of type {rt}, expected {expect}",
@@ -1567,7 +1541,7 @@ impl Gen<'_, '_> {
             Ty::Np(Dtype::Float32) => v,
             Ty::Float | Ty::Np(Dtype::Float64) => {
                 let r = self.b.ins().fdemote(clt::F32, v);
-                if !self.env.opts.fastmath && !self.env.opts.numba_boxing {
+                if self.env.sem.float_warnings {
                     // NumPy warns "overflow encountered in cast": let it.
                     let z = self.b.ins().f32const(0.0);
                     let t = self.b.ins().fmul(r, z);
@@ -1684,7 +1658,7 @@ impl Gen<'_, '_> {
     /// `x OP y` on boxed ints by CPython (`pyston_int_op`); an exception deoptimizes.
     fn pyint_op_call(&mut self, op: BinOp, x: CV, y: CV) -> CResult<CV> {
         let ctx = self.ctx.unwrap();
-        let code = runtime::INT_OPS
+        let code = abi::INT_OPS
             .iter()
             .position(|o| *o == op)
             .ok_or_else(|| internal("int op"))? as i64;
@@ -1697,10 +1671,11 @@ impl Gen<'_, '_> {
 
     fn binop(&mut self, op: BinOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
         let (sa, sb) = (a.0.scalar().unwrap(), b.0.scalar().unwrap());
-        let r = binop_result_in(self.env.opts.numba_boxing, op, sa, sb).ok_or_else(|| internal("untyped binop"))?;
+        let r =
+            binop_result_in(self.env.sem.numba_scalar_typing, op, sa, sb).ok_or_else(|| internal("untyped binop"))?;
         let rt = Ty::from_scalar(r);
         if op == BinOp::Pow
-            && self.env.opts.numba_boxing
+            && self.env.sem.numba_int_pow
             && matches!(r, Scalar::Py(Kind::Float) | Scalar::Np(Dtype::Float64))
         {
             let x = self.conv_f64(a)?;
@@ -1798,7 +1773,7 @@ impl Gen<'_, '_> {
             let Some(e) = self.iconst_value(n).filter(|e| e.unsigned_abs() <= 0x10000) else {
                 let slot = self.stack(8);
                 let zero_div = self.call("pyston_powi_numba", &[x, n, slot])?[0];
-                if !self.env.opts.numpy_error_model {
+                if !self.env.sem.numpy_division {
                     self.raise_zerodiv_if(zero_div)?;
                 }
                 return Ok(self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0));
@@ -1818,7 +1793,7 @@ impl Gen<'_, '_> {
             }
             let r = r.unwrap_or_else(|| self.b.ins().f64const(1.0));
             if e < 0 {
-                if !self.env.opts.numpy_error_model {
+                if !self.env.sem.numpy_division {
                     let zero = self.b.ins().f64const(0.0);
                     let z = self.b.ins().fcmp(FloatCC::Equal, r, zero);
                     self.raise_zerodiv_if(z)?;
@@ -1947,7 +1922,7 @@ impl Gen<'_, '_> {
             // Proven not to overflow, or wrapping (unchecked_int): the plain
             // instruction (the *_overflow forms cost more: one-operand imul, seto).
             BinOp::Add | BinOp::Sub | BinOp::Mul
-                if self.env.opts.unchecked_int
+                if self.env.sem.wrapping_ints
                     || self.facts.no_overflow.contains(&self.cur_inst)
                     || self.wrapping.contains(&self.cur_inst) =>
             {
@@ -2009,7 +1984,7 @@ impl Gen<'_, '_> {
                     (self.b.ins().sextend(clt::I64, x), self.b.ins().sextend(clt::I64, y))
                 };
                 let out = self.stack(8);
-                let helper = if self.env.opts.unchecked_int {
+                let helper = if self.env.sem.wrapping_ints {
                     "pyston_ipow_wrap"
                 } else {
                     "pyston_ipow"
@@ -2019,7 +1994,7 @@ impl Gen<'_, '_> {
                 let r = self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 0);
                 if ty == clt::I64 {
                     r
-                } else if self.env.opts.unchecked_int {
+                } else if self.env.sem.wrapping_ints {
                     self.b.ins().ireduce(clt::I32, r)
                 } else {
                     let lo = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, r, i32::MIN as i64);
@@ -2032,7 +2007,7 @@ impl Gen<'_, '_> {
             BinOp::BitAnd => self.b.ins().band(x, y),
             BinOp::BitOr => self.b.ins().bor(x, y),
             BinOp::BitXor => self.b.ins().bxor(x, y),
-            BinOp::LShift if self.env.opts.unchecked_int => {
+            BinOp::LShift if self.env.sem.wrapping_ints => {
                 // Wraps like Numba: shifting out every bit gives 0; a negative count deopts.
                 let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, y, 0);
                 self.deopt_if(neg);
@@ -2069,7 +2044,7 @@ impl Gen<'_, '_> {
     /// `MIN // -1` (the result needs a big int).
     fn int_divmod(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type, min: i64) -> CV {
         let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
-        let y = if self.env.opts.numpy_error_model {
+        let y = if self.env.sem.numpy_division {
             // error_model="numpy": x // 0 and x % 0 are 0 (divide by 1, then select 0).
             let one = self.b.ins().iconst(ty, 1);
             self.b.ins().select(zero, one, y)
@@ -2102,7 +2077,7 @@ impl Gen<'_, '_> {
             let r2 = self.b.ins().iadd(r, y);
             self.b.ins().select(adj, r2, r)
         };
-        if self.env.opts.numpy_error_model {
+        if self.env.sem.numpy_division {
             let z = self.b.ins().iconst(ty, 0);
             self.b.ins().select(zero, z, res)
         } else {
@@ -2122,7 +2097,7 @@ impl Gen<'_, '_> {
         // (where it costs little next to the operation), not for + - *: a
         // check there costs more than the operation in tight loops, so those
         // warnings are not reproduced (docs/semantics.md).
-        let np_checked = !python && !self.env.opts.fastmath && !self.env.opts.numba_boxing;
+        let np_checked = !python && self.env.sem.float_warnings;
         // x / c with a constant |c| >= 1 cannot overflow, nor make a NaN from non-NaN x.
         let tame_div = op == BinOp::Div && self.float_const(y).is_some_and(|c| c.abs() >= 1.0);
         if np_checked && !tame_div && matches!(op, BinOp::Div | BinOp::FloorDiv | BinOp::Mod) {
@@ -2135,14 +2110,14 @@ impl Gen<'_, '_> {
             BinOp::Sub => self.b.ins().fsub(x, y),
             BinOp::Mul => self.b.ins().fmul(x, y),
             BinOp::Div => {
-                if !self.env.opts.numpy_error_model && !self.nonzero_fconst(y) {
+                if !self.env.sem.numpy_division && !self.nonzero_fconst(y) {
                     let z = self.b.ins().fcmp(FloatCC::Equal, y, zero);
                     self.deopt_if(z);
                 }
                 self.b.ins().fdiv(x, y)
             }
             BinOp::FloorDiv | BinOp::Mod => {
-                if !self.env.opts.numpy_error_model && !self.nonzero_fconst(y) {
+                if !self.env.sem.numpy_division && !self.nonzero_fconst(y) {
                     let z = self.b.ins().fcmp(FloatCC::Equal, y, zero);
                     self.deopt_if(z);
                 }
@@ -2297,7 +2272,7 @@ impl Gen<'_, '_> {
                         .b
                         .ins()
                         .iconst(if t == Ty::Np(Dtype::Int32) { clt::I32 } else { clt::I64 }, 0);
-                    let r = if self.env.opts.unchecked_int {
+                    let r = if self.env.sem.wrapping_ints {
                         self.b.ins().isub(zero, a.1[0])
                     } else {
                         let (r, of) = self.b.ins().ssub_overflow(zero, a.1[0]);
@@ -2490,7 +2465,7 @@ impl Gen<'_, '_> {
             Ty::DtypeObj(d) => {
                 let d = *d;
                 if npos == 0 {
-                    let z: Vec<SlotTy> = runtime::dtype_slots(d);
+                    let z: Vec<SlotTy> = abi::dtype_slots(d);
                     return Ok(z.into_iter().map(|s| self.zero(s)).collect());
                 }
                 self.dispatch(&args[..1], &rt, &mut |g, a| {
@@ -2517,7 +2492,7 @@ impl Gen<'_, '_> {
         for (i, x) in flat.iter().enumerate() {
             self.b.ins().store(MemFlagsData::trusted(), *x, argbuf, 8 * i as i32);
         }
-        let nret = runtime::slot_count(&info.ret);
+        let nret = abi::slot_count(&info.ret);
         let outbuf = self.stack(8 * nret as u32);
         let fref = self.module.declare_func_in_func(info.func_id, self.b.func);
         let ctx = self.ctx.unwrap();
@@ -2534,7 +2509,7 @@ impl Gen<'_, '_> {
         let resumed = self.b.create_block();
         let after = self.b.create_block();
         self.b.append_block_param(after, clt::I32);
-        let is_deopt = self.b.ins().icmp_imm_s(IntCC::Equal, st, runtime::DEOPT as i64);
+        let is_deopt = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::DEOPT as i64);
         self.b.ins().brif(is_deopt, resumed, &[], after, &[BlockArg::Value(st)]);
         self.b.switch_to_block(resumed);
         self.b.set_cold_block(resumed);
@@ -2549,7 +2524,7 @@ impl Gen<'_, '_> {
         self.b.switch_to_block(after);
         let st = self.b.block_params(after)[0];
         let (cur_b, cur_k) = self.cur_inst;
-        let is_after = self.b.ins().icmp_imm_s(IntCC::Equal, st, runtime::DEOPT as i64);
+        let is_after = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::DEOPT as i64);
         let d = self.deopt_after_block(cur_b, cur_k, inst.result.unwrap());
         let next = self.b.create_block();
         self.b.ins().brif(is_after, d, &[], next, &[]);
@@ -2562,7 +2537,7 @@ impl Gen<'_, '_> {
         self.push_frame_and_fail(ctx, inst.span)?;
         self.b.switch_to_block(ok);
         let mut out = Vec::new();
-        for (i, st) in runtime::slot_types(&info.ret).into_iter().enumerate() {
+        for (i, st) in abi::slot_types(&info.ret).into_iter().enumerate() {
             out.push(
                 self.b
                     .ins()
@@ -2585,7 +2560,7 @@ impl Gen<'_, '_> {
                 // unless the later one is strictly smaller (larger), and
                 // `select(x < acc, x, acc)` / `select(acc < x, x, acc)` say exactly
                 // that, NaN included, lowering to one minsd/maxsd instead of a branch.
-                let payload = match runtime::slot_types(rt)[..] {
+                let payload = match abi::slot_types(rt)[..] {
                     [SlotTy::F64] | [SlotTy::F32] => Some(0),
                     _ if Self::same_repr_family(rt) == Some(Ty::Np(Dtype::Float64)) => Some(1),
                     _ => None,
@@ -2701,7 +2676,7 @@ impl Gen<'_, '_> {
                         let mut v = Vec::new();
                         let mut off = 0;
                         for t in ts {
-                            let n = runtime::slot_count(t);
+                            let n = abi::slot_count(t);
                             let x = (t.clone(), pos[0].1[off..off + n].to_vec());
                             v.push(self.index_i64(&x)?);
                             off += n;
@@ -2727,8 +2702,8 @@ impl Gen<'_, '_> {
                 let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
                 let nd = self.b.ins().iconst(clt::I64, at.ndim as i64);
                 let order = match &pos[0].0 {
-                    Ty::Array(s) if s.layout == pyston_numeric::Layout::C => 0,
-                    Ty::Array(s) if s.layout == pyston_numeric::Layout::F => 1,
+                    Ty::Array(s) if s.layout == Layout::C => 0,
+                    Ty::Array(s) if s.layout == Layout::F => 1,
                     _ => 2,
                 };
                 let ov = self.b.ins().iconst(clt::I32, order);
@@ -2742,13 +2717,11 @@ impl Gen<'_, '_> {
         }
     }
 
-    /// A call into Python/NumPy (`runtime::pyston_pycall`): the arguments are
+    /// A call into Python/NumPy (`abi::pyston_pycall`): the arguments are
     /// passed as slots, the result comes back unboxed. The call raising
     /// deoptimizes here (the interpreter re-executes it); a result of an
     /// unexpected type deoptimizes just after it.
-    fn pycall(&mut self, desc: *const crate::runtime::PyCallDesc, args: &[TV], result: Option<Value>) -> CResult<Vals> {
-        // SAFETY: descriptors live in the compile environment, then in the function's metadata.
-        let d = unsafe { &*desc };
+    fn pycall(&mut self, d: &PyCallSite, args: &[TV], result: Option<Value>) -> CResult<Vals> {
         let mut flat = Vec::new();
         for ((t, v), want) in args.iter().zip(&d.arg_tys) {
             flat.extend(self.coerce(t, v.clone(), want)?);
@@ -2757,14 +2730,14 @@ impl Gen<'_, '_> {
         for (i, x) in flat.iter().enumerate() {
             self.b.ins().store(MemFlagsData::trusted(), *x, argbuf, 8 * i as i32);
         }
-        let ret_slots = runtime::slot_types(&d.ret);
+        let ret_slots = abi::slot_types(&d.ret);
         let outbuf = self.stack(8 * ret_slots.len().max(1) as u32);
         let ctx = self.ctx.unwrap();
-        let dp = self.b.ins().iconst(clt::I64, desc as i64);
+        let dp = self.b.ins().iconst(clt::I64, d.desc as i64);
         let st = self.call("pyston_pycall", &[ctx, dp, argbuf, outbuf])?[0];
         if let Some(r) = result {
             let (cb, ck) = self.cur_inst;
-            let after = self.b.ins().icmp_imm_s(IntCC::Equal, st, runtime::DEOPT_AFTER as i64);
+            let after = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::DEOPT_AFTER as i64);
             let d_after = self.deopt_after_block(cb, ck, r);
             let next = self.b.create_block();
             self.b.ins().brif(after, d_after, &[], next, &[]);
@@ -2773,7 +2746,7 @@ impl Gen<'_, '_> {
         // An exception: record this line for the traceback and return it.
         let failed = self.b.create_block();
         let ok = self.b.create_block();
-        let is_err = self.b.ins().icmp_imm_s(IntCC::Equal, st, runtime::ERROR as i64);
+        let is_err = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::ERROR as i64);
         self.b.ins().brif(is_err, failed, &[], ok, &[]);
         self.b.switch_to_block(failed);
         self.b.set_cold_block(failed);
@@ -2802,11 +2775,11 @@ impl Gen<'_, '_> {
     fn status_check(&mut self, st: CV) {
         let err = self.b.create_block();
         let cont = self.b.create_block();
-        let is_err = self.b.ins().icmp_imm_s(IntCC::Equal, st, runtime::ERROR as i64);
+        let is_err = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::ERROR as i64);
         self.b.ins().brif(is_err, err, &[], cont, &[]);
         self.b.switch_to_block(err);
         self.b.set_cold_block(err);
-        let e = self.b.ins().iconst(clt::I32, runtime::ERROR as i64);
+        let e = self.b.ins().iconst(clt::I32, abi::ERROR as i64);
         self.ret(e);
         self.b.switch_to_block(cont);
         self.deopt_if(st);
@@ -2862,7 +2835,7 @@ impl Gen<'_, '_> {
         let t = a.0.clone();
         Ok(match &t {
             Ty::Int => {
-                if !self.env.opts.unchecked_int {
+                if !self.env.sem.wrapping_ints {
                     let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, a.1[0], i64::MIN);
                     self.deopt_if(is_min);
                 }
@@ -2871,7 +2844,7 @@ impl Gen<'_, '_> {
             Ty::Bool => (Ty::Int, vec![self.conv_i64(a)?]),
             Ty::Np(Dtype::Bool) => (t, a.1.clone()),
             Ty::Np(d @ (Dtype::Int64 | Dtype::Int32)) => {
-                if !self.env.opts.unchecked_int {
+                if !self.env.sem.wrapping_ints {
                     // NumPy warns on abs(INT_MIN) (and wraps): let it.
                     let min = if *d == Dtype::Int64 { i64::MIN } else { i32::MIN as i64 };
                     let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, a.1[0], min);
@@ -2951,7 +2924,7 @@ impl Gen<'_, '_> {
                 self.deopt_if(st);
                 float(self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0))
             }
-            Pow if self.env.opts.numba_boxing => {
+            Pow if self.env.sem.numba_int_pow => {
                 let y = (Ty::Float, vec![xs[1]]);
                 float(self.numba_pow(x, &y)?)
             }
@@ -2981,7 +2954,7 @@ impl Gen<'_, '_> {
         if store && d != Dtype::Complex128 && matches!(x.0, Ty::Complex | Ty::Np(Dtype::Complex128)) {
             // NumPy raises (Python complex) or warns and drops the imaginary part.
             self.deopt_now();
-            let z: Vec<SlotTy> = runtime::dtype_slots(d);
+            let z: Vec<SlotTy> = abi::dtype_slots(d);
             return Ok(z.into_iter().map(|s| self.zero(s)).collect());
         }
         let is_float = matches!(x.0, Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32));
@@ -2996,7 +2969,7 @@ impl Gen<'_, '_> {
                 }
             }
             // Numba stores an int into an int32 array as C does: the low 32 bits.
-            Dtype::Int32 if store && !is_float && self.env.opts.numba_boxing => {
+            Dtype::Int32 if store && !is_float && self.env.sem.int32_store_wraps => {
                 let wide = self.conv_i64(x)?;
                 vec![self.b.ins().ireduce(clt::I32, wide)]
             }
@@ -3065,12 +3038,12 @@ impl Gen<'_, '_> {
             let (cb, ck) = self.cur_inst;
             let proven = self.facts.unchecked.contains(&(cb, ck, k));
             let may_be_negative = !proven && !matches!(self.known_const(ix), Some(c) if c >= 0);
-            if self.env.opts.wraparound && may_be_negative {
+            if self.env.sem.wraparound && may_be_negative {
                 let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
                 let wrapped = self.b.ins().iadd(i, n);
                 i = self.b.ins().select(neg, wrapped, i);
             }
-            if self.env.opts.boundscheck && !proven {
+            if self.env.sem.boundscheck && !proven {
                 let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, n);
                 self.deopt_if(oob);
             }
@@ -3108,7 +3081,7 @@ impl Gen<'_, '_> {
                         self.b.ins().load(clt::F64, fl, addr, 8),
                     ],
                     d => {
-                        let st = runtime::dtype_slots(d)[0];
+                        let st = abi::dtype_slots(d)[0];
                         vec![self.b.ins().load(cl_ty(st), fl, addr, 0)]
                     }
                 })
@@ -3123,7 +3096,7 @@ impl Gen<'_, '_> {
                     i = self.b.ins().select(neg, wrapped, i);
                     let oob = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, i, n);
                     self.deopt_if(oob); // IndexError: tuple index out of range
-                    let w = runtime::slot_count(&ts[0]);
+                    let w = abi::slot_count(&ts[0]);
                     let mut res: Vec<CV> = x.1[..w].to_vec();
                     for k in 1..ts.len() {
                         let is_k = self.b.ins().icmp_imm_s(IntCC::Equal, i, k as i64);
@@ -3135,8 +3108,8 @@ impl Gen<'_, '_> {
                 };
                 let n = ts.len() as i64;
                 let k = if *k < 0 { *k + n } else { *k } as usize;
-                let off: usize = ts[..k].iter().map(runtime::slot_count).sum();
-                let len = runtime::slot_count(&ts[k]);
+                let off: usize = ts[..k].iter().map(abi::slot_count).sum();
+                let len = abi::slot_count(&ts[k]);
                 Ok(x.1[off..off + len].to_vec())
             }
             t => Err(internal(format!("getitem on {t}"))),

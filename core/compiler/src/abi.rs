@@ -1,0 +1,285 @@
+//! The ABI between compiled code and the runtime: what both sides agree on.
+//!
+//! Compiled functions have the signature
+//! `extern "C" fn(args: *const u64, out: *mut u64, ctx: *mut Ctx, depth: u32) -> i32`.
+//! Values travel as *slots*: one 64-bit word per machine value of the type's
+//! representation (see [`slot_types`]). The status is [`OK`], [`ERROR`] (a
+//! Python exception is set) or [`DEOPT`] (the live values are in
+//! `ctx.slots` and the interpreter must finish the call from
+//! `ctx.deopt_point`). The runtime's `Ctx` is `#[repr(C)]` with the fields at
+//! the `CTX_*` offsets below; it asserts them at compile time.
+
+use crate::hir::BinOp;
+use crate::ir::{Block, Value};
+use crate::types::{Dtype, Ty};
+
+pub const OK: i32 = 0;
+pub const ERROR: i32 = 1;
+pub const DEOPT: i32 = 2;
+
+/// Capacity of the deoptimization buffer (slots live at one deopt point).
+pub const DEOPT_SLOTS: usize = 512;
+
+pub const CTX_DEOPT_POINT_OFFSET: i32 = 0;
+pub const CTX_DEPTH_OFFSET: i32 = 4;
+pub const CTX_DEPTH_LIMIT_OFFSET: i32 = 8;
+pub const CTX_SLOTS_OFFSET: i32 = 16;
+
+/// Status of `pyston_pycall` when the result has another type than compiled
+/// code expected: it is in `ctx.pending`, and the caller deoptimizes after the call.
+pub const DEOPT_AFTER: i32 = 3;
+
+/// Where the interpreter resumes after a deoptimization, and what it receives.
+#[derive(Clone, Debug)]
+pub struct DeoptPoint {
+    pub block: Block,
+    /// Index of the instruction to re-execute (`insts.len()`: the terminator).
+    pub inst: usize,
+    /// The live values, in slot order.
+    pub values: Vec<Value>,
+    /// The value the interpreter takes from `ctx.pending` (a call's result that
+    /// compiled code could not hold).
+    pub pending: Option<Value>,
+}
+
+// ---------------------------------------------------------------------------
+// Type representation
+
+/// The machine types of a value of type `t`, one slot each.
+pub fn slot_types(t: &Ty) -> Vec<SlotTy> {
+    let mut v = Vec::new();
+    push_slots(t, &mut v);
+    v
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlotTy {
+    I8,
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+fn push_slots(t: &Ty, v: &mut Vec<SlotTy>) {
+    match t {
+        Ty::Bool => v.push(SlotTy::I8),
+        Ty::Int | Ty::PyInt => v.push(SlotTy::I64),
+        Ty::Float => v.push(SlotTy::F64),
+        Ty::Complex => v.extend([SlotTy::F64, SlotTy::F64]),
+        Ty::Np(d) => v.extend(dtype_slots(*d)),
+        Ty::Array(a) => {
+            v.extend([SlotTy::I64, SlotTy::I64]);
+            v.extend(std::iter::repeat_n(SlotTy::I64, 2 * a.ndim as usize));
+        }
+        Ty::Tuple(ts) | Ty::Slice(ts) => ts.iter().for_each(|t| push_slots(t, v)),
+        Ty::Union(ms) => {
+            v.push(SlotTy::I8);
+            v.extend(union_layout(ms).1);
+        }
+        _ => {}
+    }
+}
+
+/// The payload layout of a union: members with the same machine
+/// representation (`float` and `np.float64`, `int` and `np.int64`) share
+/// slots. Returns each member's offset into the payload (after the tag) and
+/// the payload's slot types.
+pub fn union_layout(ms: &[Ty]) -> (Vec<usize>, Vec<SlotTy>) {
+    let mut groups: Vec<(Vec<SlotTy>, usize)> = Vec::new();
+    let mut payload = Vec::new();
+    let mut offsets = Vec::new();
+    for m in ms {
+        let st = slot_types(m);
+        match groups.iter().find(|(g, _)| *g == st) {
+            Some((_, off)) => offsets.push(*off),
+            None => {
+                groups.push((st.clone(), payload.len()));
+                offsets.push(payload.len());
+                payload.extend(st);
+            }
+        }
+    }
+    (offsets, payload)
+}
+
+pub fn dtype_slots(d: Dtype) -> Vec<SlotTy> {
+    match d {
+        Dtype::Bool => vec![SlotTy::I8],
+        Dtype::Int32 => vec![SlotTy::I32],
+        Dtype::Int64 => vec![SlotTy::I64],
+        Dtype::Float32 => vec![SlotTy::F32],
+        Dtype::Float64 => vec![SlotTy::F64],
+        Dtype::Complex128 => vec![SlotTy::F64, SlotTy::F64],
+    }
+}
+
+pub fn slot_count(t: &Ty) -> usize {
+    slot_types(t).len()
+}
+
+pub fn dtype_index(d: Dtype) -> usize {
+    Dtype::ALL.iter().position(|x| *x == d).unwrap()
+}
+
+/// The binary operators `pyston_int_op` performs, by index.
+pub const INT_OPS: [BinOp; 12] = {
+    use BinOp::*;
+    [
+        Add, Sub, Mul, FloorDiv, Mod, Pow, BitAnd, BitOr, BitXor, LShift, RShift, Div,
+    ]
+};
+
+/// Positions of the machine words ("slots") that make up an array value in
+/// compiled code: `[data, object, shape_0.., strides_0..]`.
+///
+/// `object` is the `PyArrayObject*` whose memory the data lives in (the base
+/// of a view); strides are in bytes, as in NumPy.
+#[derive(Clone, Copy, Debug)]
+pub struct ArraySlots {
+    pub ndim: usize,
+}
+
+impl ArraySlots {
+    pub const DATA: usize = 0;
+    pub const OBJ: usize = 1;
+    pub fn new(ndim: usize) -> Self {
+        ArraySlots { ndim }
+    }
+    pub fn count(self) -> usize {
+        2 + 2 * self.ndim
+    }
+    pub fn shape(self, axis: usize) -> usize {
+        2 + axis
+    }
+    pub fn stride(self, axis: usize) -> usize {
+        2 + self.ndim + axis
+    }
+}
+
+/// A function compiled code calls: its symbol and its signature in machine types.
+#[derive(Clone, Copy, Debug)]
+pub struct Helper {
+    pub name: &'static str,
+    pub params: &'static [SlotTy],
+    pub returns: &'static [SlotTy],
+}
+
+const fn h(name: &'static str, params: &'static [SlotTy], returns: &'static [SlotTy]) -> Helper {
+    Helper { name, params, returns }
+}
+
+use SlotTy::{F32, F64, I32, I64};
+
+/// Every function compiled code may call. Codegen declares its imports from
+/// this table and the runtime resolves each name to an address (its test
+/// checks that every entry has one, and nothing more).
+pub const HELPERS: &[Helper] = &[
+    // libm: the same functions CPython's math module calls.
+    h("exp", &[F64], &[F64]),
+    h("log", &[F64], &[F64]),
+    h("log2", &[F64], &[F64]),
+    h("log10", &[F64], &[F64]),
+    h("log1p", &[F64], &[F64]),
+    h("expm1", &[F64], &[F64]),
+    h("sin", &[F64], &[F64]),
+    h("cos", &[F64], &[F64]),
+    h("tan", &[F64], &[F64]),
+    h("asin", &[F64], &[F64]),
+    h("acos", &[F64], &[F64]),
+    h("atan", &[F64], &[F64]),
+    h("sinh", &[F64], &[F64]),
+    h("cosh", &[F64], &[F64]),
+    h("tanh", &[F64], &[F64]),
+    h("asinh", &[F64], &[F64]),
+    h("acosh", &[F64], &[F64]),
+    h("atanh", &[F64], &[F64]),
+    h("atan2", &[F64, F64], &[F64]),
+    h("pow", &[F64, F64], &[F64]),
+    h("powf", &[F32, F32], &[F32]),
+    h("fmod", &[F64, F64], &[F64]),
+    h("hypot", &[F64, F64], &[F64]),
+    // scalar arithmetic with Python's or NumPy's semantics
+    h("pyston_ipow", &[I64, I64, I64], &[I32]),
+    h("pyston_ipow_wrap", &[I64, I64, I64], &[I32]),
+    h("pyston_fpow", &[F64, F64, I64], &[I32]),
+    h("pyston_math_pow", &[F64, F64, I64], &[I32]),
+    h("pyston_fdivmod", &[F64, F64, I64], &[F64]),
+    h("pyston_fdivmod32", &[F32, F32, I64], &[F32]),
+    h("pyston_powi_numba", &[F64, I64, I64], &[I32]),
+    h("pyston_raise_zerodiv", &[], &[]),
+    h("pyston_cdiv", &[F64, F64, F64, F64, I64], &[I32]),
+    h("pyston_npy_cdiv", &[F64, F64, F64, F64, I64], &[I32]),
+    h("pyston_pyround", &[F64, I64, I64], &[I32]),
+    h("pyston_cpow", &[I32, F64, F64, F64, F64, I64], &[I32]),
+    h("pyston_np_power", &[I32, F64, F64, I64], &[I32]),
+    h("pyston_pymath", &[I64, F64, F64, I64], &[I32]),
+    // Python ints beyond 64 bits (boxed)
+    h("pyston_box_int", &[I64, I64], &[I64]),
+    h("pyston_box_float", &[I64, F64], &[I64]),
+    h("pyston_obj_f64", &[I64, I64], &[I32]),
+    h("pyston_int_op", &[I64, I32, I64, I64], &[I64]),
+    h("pyston_int_cmp", &[I32, I64, I64], &[I32]),
+    h("pyston_int_truth", &[I64], &[I32]),
+    h("pyston_int_truediv", &[I64, I64, I64], &[I32]),
+    // arrays and objects made in compiled code
+    h("pyston_alloc", &[I64, I32, I32, I64, I64, I32, I64], &[I32]),
+    h("pyston_alloc_like", &[I64, I32, I32, I64, I64, I32, I64], &[I32]),
+    h("pyston_copy", &[I64, I32, I64, I64, I64], &[I32]),
+    h("pyston_arena_mark", &[I64], &[I64]),
+    h("pyston_arena_collect", &[I64, I64, I64, I64], &[]),
+    // calls into Python, deoptimization and tracebacks
+    h("pyston_pycall", &[I64, I64, I64, I64], &[I32]),
+    h("pyston_resume", &[I64, I64, I64], &[I32]),
+    h("pyston_push_frame", &[I64, I64, I64], &[]),
+];
+
+/// The table entry for `name`.
+pub fn helper(name: &str) -> Option<&'static Helper> {
+    HELPERS.iter().find(|h| h.name == name)
+}
+
+/// How compiled code calls into Python/NumPy at one call site: the address
+/// of the runtime's descriptor (passed to `pyston_pycall`) and the types of
+/// the slots that go in and come out.
+#[derive(Clone, Debug)]
+pub struct PyCallSite {
+    pub desc: u64,
+    /// Types of the boxed arguments, in order.
+    pub arg_tys: Vec<Ty>,
+    pub ret: Ty,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots() {
+        let t = Ty::Union(vec![Ty::Int, Ty::Float]);
+        assert_eq!(slot_types(&t), vec![SlotTy::I8, SlotTy::I64, SlotTy::F64]);
+        // float and np.float64 share their payload slot
+        let t = Ty::Union(vec![Ty::Float, Ty::Np(Dtype::Float64), Ty::Int]);
+        assert_eq!(slot_types(&t), vec![SlotTy::I8, SlotTy::F64, SlotTy::I64]);
+        assert_eq!(
+            union_layout(&[Ty::Float, Ty::Np(Dtype::Float64), Ty::Int]).0,
+            vec![0, 0, 1]
+        );
+    }
+
+    #[test]
+    fn array_slots() {
+        let s = ArraySlots::new(2);
+        assert_eq!(s.count(), 6);
+        assert_eq!(s.shape(1), 3);
+        assert_eq!(s.stride(1), 5);
+    }
+
+    #[test]
+    fn helper_names_are_unique() {
+        for (i, a) in HELPERS.iter().enumerate() {
+            assert!(HELPERS[i + 1..].iter().all(|b| b.name != a.name), "{} twice", a.name);
+        }
+        assert!(helper("pyston_resume").is_some() && helper("nope").is_none());
+    }
+}
