@@ -205,7 +205,7 @@ def test_index_errors_still_raise_at_the_right_iteration():
 def test_disabling_simd_gives_the_same_results(rng, monkeypatch):
     a = rng.standard_normal(37)
     want = axpy(1.25, a, a[::-1].copy(), np.empty(37))
-    monkeypatch.setenv("PYSTON_NO_SIMD", "1")
+    monkeypatch.setenv("PYSTON_DISABLE_PASSES", "simd")
     f = pyston.fast(axpy.py_func)
     np.testing.assert_array_equal(f(1.25, a, a[::-1].copy(), np.empty(37)), want)
     assert "vmulpd" not in f.inspect_asm()

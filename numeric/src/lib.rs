@@ -1,1 +1,196 @@
-//! pyston-numeric: the numeric tier (being moved here from the compiler crate).
+//! pyston-numeric: the numeric tier, as passes on the compiler's typed IR.
+//!
+//! Each pass plans from the typed IR (analysis only) and then emits through
+//! the compiler's code generator at loop entries and instructions (see
+//! `pyston_compiler::codegen::passes`); the plain, checked loop is always
+//! kept as the fallback, so every pass is exact on its own and can be
+//! switched off by name (`PYSTON_DISABLE_PASSES=simd,fusion`). [`PASSES`] is
+//! the ordered list the pipeline runs:
+//!
+//! 1. [`bounds`](ranges): index ranges in counted loops: accesses that need no
+//!    per-iteration checks, guards hoisted before loops, int ops that cannot overflow.
+//! 2. [`idioms`]: loops recognised whole (bit counts, counting true
+//!    elements) and masked int arithmetic that may wrap.
+//! 3. [`simd`]: 128-bit SIMD versions of element-wise loops and reductions.
+//! 4. [`fusion`](fuse): whole-array expressions fused into one pass.
+
+mod prelude;
+
+pub mod fuse;
+pub mod idioms;
+pub mod ranges;
+pub mod simd;
+
+use prelude::*;
+use pyston_compiler::codegen::{AtInst, Pass, Plan};
+use std::rc::Rc;
+
+use fuse::{FuseGen, FusionPlan};
+use idioms::{IdiomPlans, IdiomsGen};
+use simd::{SimdGen, VecLoop};
+
+/// The numeric tier's passes, in the order they plan and emit.
+pub const PASSES: &[&dyn Pass] = &[&Bounds, &Idioms, &Simd, &Fusion];
+
+/// The passes minus those named in `disabled` (unknown names are reported).
+pub fn passes_except(disabled: &[&str]) -> Result<Vec<&'static dyn Pass>, String> {
+    for d in disabled {
+        if !PASSES.iter().any(|p| p.name() == *d) {
+            let names: Vec<&str> = PASSES.iter().map(|p| p.name()).collect();
+            return Err(format!("unknown pass {d:?}; passes: {}", names.join(", ")));
+        }
+    }
+    Ok(PASSES
+        .iter()
+        .copied()
+        .filter(|p| !disabled.contains(&p.name()))
+        .collect())
+}
+
+/// Index ranges: see [`ranges`].
+pub struct Bounds;
+
+impl Pass for Bounds {
+    fn name(&self) -> &'static str {
+        "bounds"
+    }
+    fn doc(&self) -> &'static str {
+        "index ranges in counted loops: unchecked accesses, guards hoisted before the loop, int ops that cannot overflow"
+    }
+    fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
+        let wrapping = std::mem::take(&mut g.facts.wrapping);
+        g.facts = ranges::analyze(g.f, g.typed);
+        g.facts.wrapping = wrapping;
+        Ok(None)
+    }
+}
+
+/// Loop idioms and masked arithmetic: see [`idioms`].
+pub struct Idioms;
+
+impl Pass for Idioms {
+    fn name(&self) -> &'static str {
+        "idioms"
+    }
+    fn doc(&self) -> &'static str {
+        "bit-count loops in one instruction (SIMD over a range), true-element counts, masked int arithmetic"
+    }
+    fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
+        g.facts.wrapping = g.plan_wrapping();
+        let p = g.plan_idioms();
+        let empty = p.popcount_loops.is_empty() && p.popcount_ranges.is_empty() && p.bool_counts.is_empty();
+        Ok((!empty).then(|| Rc::new(p) as Rc<dyn Plan>))
+    }
+}
+
+impl Plan for IdiomPlans {
+    fn enter_loop(&self, g: &mut Gen<'_, '_>, header: Block, mut args: Vec<BlockArg>) -> CResult<Vec<BlockArg>> {
+        if let Some(p) = self.popcount_loops.get(&header).copied() {
+            args = g.emit_popcount(p, &args)?;
+        }
+        if let Some(p) = self.popcount_ranges.get(&header).copied() {
+            args = g.emit_popcount_range(p, &args)?;
+        }
+        if let Some(p) = self.bool_counts.get(&header).copied() {
+            args = g.emit_bool_count(p, &args)?;
+        }
+        Ok(args)
+    }
+    fn describe(&self) -> String {
+        let mut v: Vec<String> = Vec::new();
+        v.extend(self.popcount_loops.keys().map(|b| format!("popcount {b}")));
+        v.extend(self.popcount_ranges.keys().map(|b| format!("popcount_range {b}")));
+        v.extend(self.bool_counts.keys().map(|b| format!("bool_count {b}")));
+        v.sort();
+        v.join("\n")
+    }
+}
+
+/// SIMD versions of counted loops: see [`simd`].
+pub struct Simd;
+
+/// The loops with a SIMD version, by header.
+pub struct SimdPlan(HashMap<Block, VecLoop>);
+
+impl Pass for Simd {
+    fn name(&self) -> &'static str {
+        "simd"
+    }
+    fn doc(&self) -> &'static str {
+        "128-bit SIMD versions of element-wise loops and sums (exact; a scalar tail and the plain loop finish)"
+    }
+    fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
+        let loops = g.plan_vector_loops();
+        Ok((!loops.is_empty()).then(|| Rc::new(SimdPlan(loops)) as Rc<dyn Plan>))
+    }
+}
+
+impl Plan for SimdPlan {
+    fn enter_loop(&self, g: &mut Gen<'_, '_>, header: Block, args: Vec<BlockArg>) -> CResult<Vec<BlockArg>> {
+        match self.0.get(&header) {
+            Some(plan) => g.emit_vector_loop(plan, &args),
+            None => Ok(args),
+        }
+    }
+    fn describe(&self) -> String {
+        let mut v: Vec<String> = self.0.iter().map(|(b, p)| format!("{b}: {p:?}")).collect();
+        v.sort();
+        v.join("\n")
+    }
+}
+
+/// Fused whole-array expressions: see [`fuse`].
+pub struct Fusion;
+
+impl Pass for Fusion {
+    fn name(&self) -> &'static str {
+        "fusion"
+    }
+    fn doc(&self) -> &'static str {
+        "whole-array float64 expressions computed in one pass with no temporaries"
+    }
+    fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
+        let p = g.plan_fusion();
+        Ok((!p.roots.is_empty()).then(|| Rc::new(p) as Rc<dyn Plan>))
+    }
+}
+
+impl Plan for FusionPlan {
+    fn inst(&self, g: &mut Gen<'_, '_>, at: (Block, usize)) -> CResult<AtInst> {
+        if self.inner.contains(&at) {
+            return Ok(AtInst::Skip); // computed at the expression's root
+        }
+        match self.roots.get(&at) {
+            Some(fx) => {
+                g.emit_fused(at.0, fx)?;
+                Ok(AtInst::Emitted)
+            }
+            None => Ok(AtInst::Default),
+        }
+    }
+    fn claims(&self, at: (Block, usize)) -> bool {
+        self.roots.contains_key(&at) || self.inner.contains(&at)
+    }
+    fn describe(&self) -> String {
+        let mut v: Vec<String> = self
+            .roots
+            .iter()
+            .map(|((b, k), fx)| format!("{b}:{k} fuses {:?}", fx.nodes))
+            .collect();
+        v.sort();
+        v.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pass_names() {
+        let names: Vec<&str> = PASSES.iter().map(|p| p.name()).collect();
+        assert_eq!(names, ["bounds", "idioms", "simd", "fusion"]);
+        assert_eq!(passes_except(&["simd"]).unwrap().len(), 3);
+        assert!(passes_except(&["nope"]).is_err());
+    }
+}

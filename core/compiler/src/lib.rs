@@ -19,7 +19,6 @@ pub mod hir;
 pub mod infer;
 pub mod ir;
 pub mod lower;
-pub mod ranges;
 pub mod semantics;
 pub mod types;
 

@@ -281,6 +281,7 @@ fn compile_inner(
         self_meta_slot: meta_slot as u64,
         sem,
         pycalls: &pycall_sites,
+        passes: &numeric_passes()?,
     };
     let (entry, out) = with_jit(|jit| -> CResult<(EntryFn, codegen::Output)> {
         let sig = codegen::entry_signature(jit.module.isa().default_call_conv());
@@ -337,6 +338,14 @@ fn compile_inner(
 
 /// Type inference, repeated while a recursive call's assumed return type (the
 /// innermost `IN_PROGRESS` entry) changes.
+/// The numeric tier's passes, minus those named in `PYSTON_DISABLE_PASSES`
+/// (comma-separated: `bounds`, `idioms`, `simd`, `fusion`).
+fn numeric_passes() -> CResult<Vec<&'static dyn pyston_compiler::codegen::Pass>> {
+    let off = std::env::var("PYSTON_DISABLE_PASSES").unwrap_or_default();
+    let names: Vec<&str> = off.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    pyston_numeric::passes_except(&names).map_err(|e| CompileError::internal(format!("PYSTON_DISABLE_PASSES: {e}")))
+}
+
 /// The codegen view of the call descriptors: their addresses (stable: boxed,
 /// then owned by the function's metadata) and slot types.
 fn call_sites(pycalls: &HashMap<(ir::Block, usize), Box<PyCallDesc>>) -> HashMap<(ir::Block, usize), PyCallSite> {
@@ -445,6 +454,7 @@ pub fn disassemble(
         self_meta_slot: &*meta_slot as *const *const FuncMeta as u64,
         sem,
         pycalls: &pycall_sites,
+        passes: &numeric_passes()?,
     };
     with_jit(|jit| {
         let sig = codegen::entry_signature(jit.module.isa().default_call_conv());

@@ -28,15 +28,16 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::{FuncId, Linkage, Module};
 use std::collections::{HashMap, HashSet};
 
-mod fuse;
-mod idioms;
-mod simd;
+pub mod facts;
+pub mod passes;
 
-type CV = clir::Value;
-type CB = clir::Block;
-type Vals = Vec<CV>;
+pub use passes::{AtInst, Pass, Plan};
+
+pub type CV = clir::Value;
+pub type CB = clir::Block;
+pub type Vals = Vec<CV>;
 /// A typed value: its IR type and its Cranelift slot values.
-type TV = (Ty, Vals);
+pub type TV = (Ty, Vals);
 
 /// A compiled function another function calls directly.
 #[derive(Clone)]
@@ -59,6 +60,8 @@ pub struct CodegenEnv<'a> {
     pub sem: &'a Semantics,
     /// Calls into Python/NumPy, by instruction position.
     pub pycalls: &'a HashMap<(Block, usize), PyCallSite>,
+    /// The numeric tier's passes, in order (see [`passes`]).
+    pub passes: &'a [&'a dyn Pass],
 }
 
 pub struct Output {
@@ -93,7 +96,7 @@ pub fn entry_signature(call_conv: CallConv) -> Signature {
     sig
 }
 
-fn cl_ty(s: SlotTy) -> clir::Type {
+pub fn cl_ty(s: SlotTy) -> clir::Type {
     match s {
         SlotTy::I8 => clt::I8,
         SlotTy::I32 => clt::I32,
@@ -132,8 +135,7 @@ pub fn build(
         param_slots: HashMap::new(),
         blocks: HashMap::new(),
         live_in: f.live_in(),
-        // Also without bounds checks: the facts remove wraparound selects too.
-        facts: crate::ranges::analyze(f, typed),
+        facts: facts::IndexFacts::none(),
         deopt_blocks: HashMap::new(),
         after_blocks: HashMap::new(),
         pending_deopts: Vec::new(),
@@ -151,7 +153,7 @@ pub fn build(
         consts: HashMap::new(),
         cur_inst: (Block(0), 0),
         loop_marks: HashMap::new(),
-        idom: crate::ranges::dominators(f),
+        idom: ir::cfg_dominators(f),
         preds: f.predecessors(),
         def_block: f
             .definitions()
@@ -164,15 +166,9 @@ pub fn build(
                     .flat_map(|(i, d)| d.params.iter().map(move |p| (*p, Block(i as u32)))),
             )
             .collect(),
-        vec_loops: HashMap::new(),
-        popcount_loops: HashMap::new(),
-        popcount_ranges: HashMap::new(),
-        wrapping: HashSet::new(),
-        bool_counts: HashMap::new(),
+        plans: Vec::new(),
         addrs: HashMap::new(),
         addr_key: None,
-        fused: HashMap::new(),
-        fused_inner: HashSet::new(),
     };
     let r = g.run();
     let Gen {
@@ -187,74 +183,65 @@ pub fn build(
     Ok(Output { deopts, call_sites })
 }
 
-struct Gen<'a, 'b> {
-    module: &'a mut dyn Module,
-    b: FunctionBuilder<'b>,
-    f: &'a ir::Function,
-    typed: &'a Typed,
-    env: &'a CodegenEnv<'a>,
-    vals: HashMap<Value, Vals>,
-    blocks: HashMap<Block, CB>,
-    live_in: Vec<HashSet<Value>>,
+/// The code generator of one function: Cranelift builder state, the analyses
+/// it reads, and the plans of the numeric tier's passes.
+pub struct Gen<'a, 'b> {
+    pub module: &'a mut dyn Module,
+    pub b: FunctionBuilder<'b>,
+    pub f: &'a ir::Function,
+    pub typed: &'a Typed,
+    pub env: &'a CodegenEnv<'a>,
+    pub vals: HashMap<Value, Vals>,
+    pub blocks: HashMap<Block, CB>,
+    pub live_in: Vec<HashSet<Value>>,
     /// Array accesses in counted loops that need no index checks, and the guards that prove it.
-    facts: crate::ranges::IndexFacts,
-    deopt_blocks: HashMap<(Block, usize), CB>,
+    pub facts: facts::IndexFacts,
+    pub deopt_blocks: HashMap<(Block, usize), CB>,
     /// Deopt points after a call whose result compiled code cannot hold.
-    after_blocks: HashMap<(Block, usize), CB>,
-    pending_deopts: Vec<(CB, Block, usize, Option<Value>)>,
-    deopts: Vec<DeoptPoint>,
-    call_sites: Vec<Span>,
-    imports: HashMap<String, clir::FuncRef>,
-    ctx: Option<CV>,
+    pub after_blocks: HashMap<(Block, usize), CB>,
+    pub pending_deopts: Vec<(CB, Block, usize, Option<Value>)>,
+    pub deopts: Vec<DeoptPoint>,
+    pub call_sites: Vec<Span>,
+    pub imports: HashMap<String, clir::FuncRef>,
+    pub ctx: Option<CV>,
     /// This frame's nesting depth of compiled frames (the entry's fourth argument;
     /// a direct call passes its own plus one).
-    depth: Option<CV>,
+    pub depth: Option<CV>,
     /// While an if-converted arm is emitted: the condition under which it runs
     /// (its deopts fire only when it holds).
-    pred: Option<CV>,
+    pub pred: Option<CV>,
     /// Blocks emitted inside their predecessor by if-conversion.
-    inlined: HashSet<Block>,
+    pub inlined: HashSet<Block>,
     /// Where each IR value is defined: by an instruction, or as a block parameter.
-    defs: HashMap<Value, (Block, usize)>,
-    param_defs: HashMap<Value, (Block, usize)>,
+    pub defs: HashMap<Value, (Block, usize)>,
+    pub param_defs: HashMap<Value, (Block, usize)>,
     /// Values array indexes are computed from (within their blocks).
-    index_cone: HashSet<Value>,
-    out: Option<CV>,
+    pub index_cone: HashSet<Value>,
+    pub out: Option<CV>,
     /// The argument slot array, and each entry parameter's first slot in it: exits reload
     /// parameters from there instead of keeping them in registers across loops.
-    args_ptr: Option<CV>,
-    param_slots: HashMap<Value, i32>,
-    consts: HashMap<Value, Const>,
+    pub args_ptr: Option<CV>,
+    pub param_slots: HashMap<Value, i32>,
+    pub consts: HashMap<Value, Const>,
     /// The IR instruction being lowered: where a deopt resumes.
-    cur_inst: (Block, usize),
+    pub cur_inst: (Block, usize),
     /// Loop headers whose loops create objects, with the stack slot holding
     /// the arena mark taken on entry (temporaries are released per iteration).
-    loop_marks: HashMap<Block, clir::StackSlot>,
-    idom: HashMap<Block, Block>,
-    preds: Vec<Vec<Block>>,
+    pub loop_marks: HashMap<Block, clir::StackSlot>,
+    pub idom: HashMap<Block, Block>,
+    pub preds: Vec<Vec<Block>>,
     /// The block defining each value (instruction results and block parameters).
-    def_block: HashMap<Value, Block>,
-    /// Loops with a SIMD version, by header (see `simd`).
-    vec_loops: HashMap<Block, simd::VecLoop>,
-    /// Bit-counting loops done in one step on entry (see `idioms`).
-    popcount_loops: HashMap<Block, idioms::PopcountLoop>,
-    /// Counted loops summing the bit counts of their counter, with a SIMD version.
-    popcount_ranges: HashMap<Block, idioms::PopcountRange>,
-    /// Int `+ - * <<` whose result is only ever masked with `& M` (see `idioms`).
-    wrapping: HashSet<(Block, usize)>,
-    /// Counted loops counting the true elements of a bool array, with a SIMD version.
-    bool_counts: HashMap<Block, idioms::BoolCount>,
+    pub def_block: HashMap<Value, Block>,
+    /// The numeric tier's plans for this function, in pass order.
+    pub plans: Vec<std::rc::Rc<dyn Plan>>,
     /// Element addresses computed (and checked) in the current IR block, by
     /// the IR values of array and indexes (`addr_key`, set by `GetItem`/`SetItem`).
-    addrs: HashMap<Vec<Value>, CV>,
-    addr_key: Option<Vec<Value>>,
-    /// Fused array expressions by root instruction, and their other instructions.
-    fused: HashMap<(Block, usize), fuse::FusedExpr>,
-    fused_inner: HashSet<(Block, usize)>,
+    pub addrs: HashMap<Vec<Value>, CV>,
+    pub addr_key: Option<Vec<Value>>,
 }
 
 /// The float condition of a comparison (IEEE: `!=` is true for NaN, the rest false).
-fn float_cc(op: CmpOp) -> FloatCC {
+pub fn float_cc(op: CmpOp) -> FloatCC {
     match op {
         CmpOp::Eq => FloatCC::Equal,
         CmpOp::Ne => FloatCC::NotEqual,
@@ -265,16 +252,16 @@ fn float_cc(op: CmpOp) -> FloatCC {
     }
 }
 
-fn internal(msg: impl Into<String>) -> CompileError {
+pub fn internal(msg: impl Into<String>) -> CompileError {
     CompileError::internal(msg)
 }
 
 impl Gen<'_, '_> {
-    fn ty(&self, v: Value) -> Ty {
+    pub fn ty(&self, v: Value) -> Ty {
         self.typed.ty(v).clone()
     }
 
-    fn val(&self, v: Value) -> CResult<Vals> {
+    pub fn val(&self, v: Value) -> CResult<Vals> {
         self.vals
             .get(&v)
             .cloned()
@@ -283,7 +270,7 @@ impl Gen<'_, '_> {
 
     /// A value as read on a cold exit path (return, deopt): entry parameters are loaded again
     /// from the argument array, so a loop need not keep every argument slot in a register.
-    fn exit_val(&mut self, v: Value) -> CResult<Vals> {
+    pub fn exit_val(&mut self, v: Value) -> CResult<Vals> {
         let (Some(&first), Some(args)) = (self.param_slots.get(&v), self.args_ptr) else {
             return self.val(v);
         };
@@ -304,7 +291,7 @@ impl Gen<'_, '_> {
     /// Cranelift hoists the load out of loops, so a parameter never lives across
     /// a call (which would spill it, and a float spilled in a loop is stored and
     /// reloaded every iteration).
-    fn use_val(&mut self, v: Value) -> CResult<Vals> {
+    pub fn use_val(&mut self, v: Value) -> CResult<Vals> {
         let (Some(&first), Some(args)) = (self.param_slots.get(&v), self.args_ptr) else {
             return self.val(v);
         };
@@ -317,7 +304,7 @@ impl Gen<'_, '_> {
             .collect())
     }
 
-    fn run(&mut self) -> CResult<()> {
+    pub fn run(&mut self) -> CResult<()> {
         let prologue = self.b.create_block();
         self.b.append_block_params_for_function_params(prologue);
         let order = self.f.rpo();
@@ -364,10 +351,11 @@ impl Gen<'_, '_> {
                 }
             }
         }
-        self.plan_vector_loops();
-        self.plan_idioms();
-        self.plan_wrapping();
-        self.plan_fusion();
+        for pass in self.env.passes {
+            if let Some(plan) = pass.plan(self)? {
+                self.plans.push(plan);
+            }
+        }
         // Prologue: load the arguments from the slot array.
         self.b.switch_to_block(prologue);
         let params = self.b.block_params(prologue).to_vec();
@@ -427,14 +415,9 @@ impl Gen<'_, '_> {
             }
             for (k, inst) in data.insts.iter().enumerate() {
                 self.cur_inst = (blk, k);
-                if self.fused_inner.contains(&(blk, k)) {
-                    continue; // computed at the expression's root
+                if self.planned_inst((blk, k))? == AtInst::Default {
+                    self.inst(inst)?;
                 }
-                if let Some(fx) = self.fused.get(&(blk, k)).cloned() {
-                    self.emit_fused(blk, &fx)?;
-                    continue;
-                }
-                self.inst(inst)?;
             }
             self.cur_inst = (blk, data.insts.len());
             self.loop_guards(blk)?;
@@ -448,18 +431,29 @@ impl Gen<'_, '_> {
         Ok(())
     }
 
+    /// Offers instruction `at` to the plans, in pass order.
+    pub fn planned_inst(&mut self, at: (Block, usize)) -> CResult<AtInst> {
+        for plan in self.plans.clone() {
+            let r = plan.inst(self, at)?;
+            if r != AtInst::Default {
+                return Ok(r);
+            }
+        }
+        Ok(AtInst::Default)
+    }
+
     // ---- temporaries in loops ---------------------------------------------------
 
-    fn preds_of(&self, b: Block) -> &[Block] {
+    pub fn preds_of(&self, b: Block) -> &[Block] {
         &self.preds[b.0 as usize]
     }
 
     /// Whether `b` heads a loop (one of its predecessors is dominated by it).
-    fn is_loop_header(&self, b: Block) -> bool {
+    pub fn is_loop_header(&self, b: Block) -> bool {
         self.preds_of(b).iter().any(|p| self.dominates(b, *p))
     }
 
-    fn dominates(&self, a: Block, mut b: Block) -> bool {
+    pub fn dominates(&self, a: Block, mut b: Block) -> bool {
         loop {
             if a == b {
                 return true;
@@ -473,7 +467,7 @@ impl Gen<'_, '_> {
 
     /// Finds the loops that create objects (NumPy calls, allocations, calls to
     /// compiled functions) and gives each a slot for its arena mark.
-    fn plan_loop_collection(&mut self) {
+    pub fn plan_loop_collection(&mut self) {
         let preds = self.f.predecessors();
         for b in self.f.rpo() {
             for e in self.f.block(b).term.successors() {
@@ -511,7 +505,7 @@ impl Gen<'_, '_> {
     /// `np.float32(x)`) cannot; compiled callees, and anything taking or making
     /// an array or a boxed int, may. So may any method call other than a module
     /// function (`math.sqrt(x)` is plain, `a.copy()` is not).
-    fn call_may_allocate(&self, i: &ir::Inst) -> bool {
+    pub fn call_may_allocate(&self, i: &ir::Inst) -> bool {
         fn holds_object(t: &Ty) -> bool {
             match t {
                 Ty::Array(_) | Ty::PyInt | Ty::PyFunc(_) | Ty::Func(_) => true,
@@ -534,7 +528,7 @@ impl Gen<'_, '_> {
     }
 
     /// Object pointers held by a value (arrays; arrays inside tuples).
-    fn obj_slots(t: &Ty, v: &[CV], out: &mut Vec<CV>) {
+    pub fn obj_slots(t: &Ty, v: &[CV], out: &mut Vec<CV>) {
         match t {
             Ty::Array(_) => out.push(v[1]),
             Ty::PyInt => out.push(v[0]),
@@ -552,7 +546,7 @@ impl Gen<'_, '_> {
 
     /// Before a jump into an instrumented loop header: on entry take the
     /// arena mark; on the back edge release what the next iteration cannot see.
-    fn loop_edge(&mut self, from: Block, e: &ir::Edge, args: &[BlockArg]) -> CResult<()> {
+    pub fn loop_edge(&mut self, from: Block, e: &ir::Edge, args: &[BlockArg]) -> CResult<()> {
         let Some(ss) = self.loop_marks.get(&e.block).copied() else {
             return Ok(());
         };
@@ -589,7 +583,7 @@ impl Gen<'_, '_> {
 
     // ---- deoptimization ------------------------------------------------------
 
-    fn deopt_block(&mut self, blk: Block, k: usize) -> CB {
+    pub fn deopt_block(&mut self, blk: Block, k: usize) -> CB {
         if let Some(cb) = self.deopt_blocks.get(&(blk, k)) {
             return *cb;
         }
@@ -602,7 +596,7 @@ impl Gen<'_, '_> {
 
     /// A deopt point just after instruction `k`, whose result `v` the runtime
     /// left in `ctx.pending` (a value compiled code cannot represent).
-    fn deopt_after_block(&mut self, blk: Block, k: usize, v: Value) -> CB {
+    pub fn deopt_after_block(&mut self, blk: Block, k: usize, v: Value) -> CB {
         if let Some(cb) = self.after_blocks.get(&(blk, k)) {
             return *cb;
         }
@@ -613,7 +607,7 @@ impl Gen<'_, '_> {
         cb
     }
 
-    fn emit_deopt(&mut self, cb: CB, blk: Block, k: usize, pending: Option<Value>) -> CResult<()> {
+    pub fn emit_deopt(&mut self, cb: CB, blk: Block, k: usize, pending: Option<Value>) -> CResult<()> {
         self.b.switch_to_block(cb);
         let live = self.f.live_before(blk, k, &self.live_in);
         let ctx = self.ctx.unwrap();
@@ -656,12 +650,12 @@ impl Gen<'_, '_> {
     }
 
     /// Returns `status`, leaving this frame.
-    fn ret(&mut self, status: CV) {
+    pub fn ret(&mut self, status: CV) {
         self.b.ins().return_(&[status]);
     }
 
     /// Leaves compiled code at the current instruction when `cond` is true.
-    fn deopt_if(&mut self, cond: CV) {
+    pub fn deopt_if(&mut self, cond: CV) {
         let cond = match self.pred {
             Some(p) => self.b.ins().band(cond, p),
             None => cond,
@@ -673,7 +667,7 @@ impl Gen<'_, '_> {
         self.b.switch_to_block(cont);
     }
 
-    fn deopt_now(&mut self) {
+    pub fn deopt_now(&mut self) {
         if let Some(p) = self.pred {
             // In an if-converted arm: leave only if the arm is the one taken.
             self.deopt_if(p);
@@ -688,7 +682,7 @@ impl Gen<'_, '_> {
 
     // ---- helpers ---------------------------------------------------------------
 
-    fn import(&mut self, name: &str) -> CResult<clir::FuncRef> {
+    pub fn import(&mut self, name: &str) -> CResult<clir::FuncRef> {
         if let Some(r) = self.imports.get(name) {
             return Ok(*r);
         }
@@ -707,7 +701,7 @@ impl Gen<'_, '_> {
 
     /// An exception came back from a call: record `span` as this function's traceback line and
     /// return ERROR to our own caller.
-    fn push_frame_and_fail(&mut self, ctx: CV, span: Span) -> CResult<()> {
+    pub fn push_frame_and_fail(&mut self, ctx: CV, span: Span) -> CResult<()> {
         let site = self.call_sites.len() as i64;
         self.call_sites.push(span);
         let slotp = self.b.ins().iconst(clt::I64, self.env.self_meta_slot as i64);
@@ -719,20 +713,20 @@ impl Gen<'_, '_> {
         Ok(())
     }
 
-    fn call(&mut self, name: &str, args: &[CV]) -> CResult<Vec<CV>> {
+    pub fn call(&mut self, name: &str, args: &[CV]) -> CResult<Vec<CV>> {
         let r = self.import(name)?;
         let inst = self.b.ins().call(r, args);
         Ok(self.b.inst_results(inst).to_vec())
     }
 
-    fn stack(&mut self, bytes: u32) -> CV {
+    pub fn stack(&mut self, bytes: u32) -> CV {
         let ss = self
             .b
             .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, bytes.max(8), 3));
         self.b.ins().stack_addr(clt::I64, ss, 0)
     }
 
-    fn zero(&mut self, st: SlotTy) -> CV {
+    pub fn zero(&mut self, st: SlotTy) -> CV {
         match st {
             SlotTy::F32 => self.b.ins().f32const(0.0),
             SlotTy::F64 => self.b.ins().f64const(0.0),
@@ -740,7 +734,7 @@ impl Gen<'_, '_> {
         }
     }
 
-    fn const_vals(&mut self, c: &Const) -> CResult<(Ty, Vals)> {
+    pub fn const_vals(&mut self, c: &Const) -> CResult<(Ty, Vals)> {
         Ok(match c {
             Const::Int(i) => (Ty::Int, vec![self.b.ins().iconst(clt::I64, *i)]),
             Const::Float(x) => (Ty::Float, vec![self.b.ins().f64const(*x)]),
@@ -756,7 +750,7 @@ impl Gen<'_, '_> {
     // ---- unions --------------------------------------------------------------
 
     /// Splits a union value into (member type, member values) for member `i`.
-    fn member(&self, ms: &[Ty], vals: &[CV], i: usize) -> (Ty, Vals) {
+    pub fn member(&self, ms: &[Ty], vals: &[CV], i: usize) -> (Ty, Vals) {
         let off = 1 + abi::union_layout(ms).0[i];
         let n = abi::slot_count(&ms[i]);
         (ms[i].clone(), vals[off..off + n].to_vec())
@@ -764,7 +758,7 @@ impl Gen<'_, '_> {
 
     /// Runs `op` on concrete member types of the (possibly union) arguments,
     /// converting each result to `out`.
-    fn dispatch(
+    pub fn dispatch(
         &mut self,
         args: &[(Ty, Vals)],
         out: &Ty,
@@ -819,7 +813,7 @@ impl Gen<'_, '_> {
     /// differences, like division by zero or overflow, deoptimize either way):
     /// compute once, branch-free, and carry the tag through when the result
     /// type depends on it. Returns the representative member's type.
-    fn same_repr_family(t: &Ty) -> Option<Ty> {
+    pub fn same_repr_family(t: &Ty) -> Option<Ty> {
         let Ty::Union(ms) = t else { return None };
         if ms.iter().all(|m| matches!(m, Ty::Float | Ty::Np(Dtype::Float64))) {
             Some(Ty::Np(Dtype::Float64))
@@ -832,7 +826,7 @@ impl Gen<'_, '_> {
 
     /// Whether `t`, combined with either member of a union represented by
     /// `rep`, converts the same way (so one computation serves both members).
-    fn plain_partner(rep: &Ty, t: &Ty) -> bool {
+    pub fn plain_partner(rep: &Ty, t: &Ty) -> bool {
         match rep {
             Ty::Np(Dtype::Float64) => {
                 matches!(
@@ -847,7 +841,13 @@ impl Gen<'_, '_> {
         }
     }
 
-    fn float_union_op(&mut self, args: &[TV], rt: &Ty, op: Option<BinOp>, cmp: Option<CmpOp>) -> CResult<Option<Vals>> {
+    pub fn float_union_op(
+        &mut self,
+        args: &[TV],
+        rt: &Ty,
+        op: Option<BinOp>,
+        cmp: Option<CmpOp>,
+    ) -> CResult<Option<Vals>> {
         use BinOp::*;
         let fam = |t: &Ty| Self::same_repr_family(t);
         let plain = Self::plain_partner;
@@ -902,7 +902,7 @@ impl Gen<'_, '_> {
     }
 
     /// The truth of `a OP b` as one byte (min/max), branch-free for same-representation unions.
-    fn compare_truth(&mut self, op: CmpOp, a: &TV, b: &TV) -> CResult<CV> {
+    pub fn compare_truth(&mut self, op: CmpOp, a: &TV, b: &TV) -> CResult<CV> {
         let (fa, fb) = (Self::same_repr_family(&a.0), Self::same_repr_family(&b.0));
         let shared = match (&fa, &fb) {
             (Some(x), Some(y)) => x == y,
@@ -928,7 +928,7 @@ impl Gen<'_, '_> {
 
     /// Converts a value of type `from` to the representation of `to` (equal
     /// types, a member into its union, unions into wider unions, tuples elementwise).
-    fn coerce(&mut self, from: &Ty, v: Vals, to: &Ty) -> CResult<Vals> {
+    pub fn coerce(&mut self, from: &Ty, v: Vals, to: &Ty) -> CResult<Vals> {
         if from == to {
             return Ok(v);
         }
@@ -970,7 +970,7 @@ impl Gen<'_, '_> {
         }
     }
 
-    fn edge_args(&mut self, e: &ir::Edge) -> CResult<Vec<BlockArg>> {
+    pub fn edge_args(&mut self, e: &ir::Edge) -> CResult<Vec<BlockArg>> {
         let params = self.f.block(e.block).params.clone();
         let mut out = Vec::new();
         for (p, a) in params.iter().zip(&e.args) {
@@ -983,16 +983,16 @@ impl Gen<'_, '_> {
 
     /// The once-per-loop index checks that replace per-iteration ones (see
     /// `ranges`). A failing guard deoptimizes before the loop starts.
-    fn loop_guards(&mut self, blk: Block) -> CResult<()> {
+    pub fn loop_guards(&mut self, blk: Block) -> CResult<()> {
         let Some(guards) = self.facts.guards.get(&blk).cloned() else {
             return Ok(());
         };
         for g in guards {
-            if !self.env.sem.boundscheck && matches!(g, crate::ranges::Guard::Upper { .. }) {
+            if !self.env.sem.boundscheck && matches!(g, facts::Guard::Upper { .. }) {
                 continue; // out-of-range indexes are the user's promise under boundscheck=False
             }
             match g {
-                crate::ranges::Guard::Lower { base, offset } => {
+                facts::Guard::Lower { base, offset } => {
                     let v = self.val(base)?[0];
                     let c = self.b.ins().iconst(clt::I64, offset);
                     let (s, of) = self.b.ins().sadd_overflow(v, c);
@@ -1000,7 +1000,7 @@ impl Gen<'_, '_> {
                     let bad = self.b.ins().bor(neg, of);
                     self.deopt_if(bad);
                 }
-                crate::ranges::Guard::Upper {
+                facts::Guard::Upper {
                     base,
                     offset,
                     array,
@@ -1021,7 +1021,7 @@ impl Gen<'_, '_> {
 
     // ---- terminators ---------------------------------------------------------
 
-    fn term(&mut self, t: &Term) -> CResult<()> {
+    pub fn term(&mut self, t: &Term) -> CResult<()> {
         if t.uses().iter().any(|v| !self.vals.contains_key(v)) {
             self.deopt_now();
             let z = self.b.ins().iconst(clt::I32, abi::DEOPT as i64);
@@ -1036,17 +1036,8 @@ impl Gen<'_, '_> {
                 if !self.dominates(e.block, from) {
                     // Entering a loop (not its back edge): its one-step or SIMD
                     // versions run first, and the loop goes on from where they stopped.
-                    if let Some(p) = self.popcount_loops.get(&e.block).copied() {
-                        args = self.emit_popcount(p, &args)?;
-                    }
-                    if let Some(p) = self.popcount_ranges.get(&e.block).copied() {
-                        args = self.emit_popcount_range(p, &args)?;
-                    }
-                    if let Some(p) = self.bool_counts.get(&e.block).copied() {
-                        args = self.emit_bool_count(p, &args)?;
-                    }
-                    if let Some(plan) = self.vec_loops.get(&e.block).cloned() {
-                        args = self.emit_vector_loop(&plan, &args)?;
+                    for plan in self.plans.clone() {
+                        args = plan.enter_loop(self, e.block, args)?;
                     }
                 }
                 let target = self.blocks[&e.block];
@@ -1107,7 +1098,7 @@ impl Gen<'_, '_> {
     /// version breaks the loop's dependency chain and often predicts well
     /// (`if v > best: best = v`, Collatz's `x // 2` or `3 * x + 1`), which
     /// measured faster.
-    fn if_convertible(&self, c: Value, a: &ir::Edge, b: &ir::Edge) -> Option<Block> {
+    pub fn if_convertible(&self, c: Value, a: &ir::Edge, b: &ir::Edge) -> Option<Block> {
         let (from, _) = self.cur_inst;
         let arm = |e: &ir::Edge| -> Option<Block> {
             // The block the arm ends in: the edge's target, or the target of the
@@ -1143,7 +1134,7 @@ impl Gen<'_, '_> {
 
     /// Whether `v` depends, within one loop iteration, on a loop-carried value
     /// other than a `range` counter (unknown: yes).
-    fn in_recurrence(&self, v: Value, depth: u32) -> bool {
+    pub fn in_recurrence(&self, v: Value, depth: u32) -> bool {
         if depth > 24 {
             return true;
         }
@@ -1182,7 +1173,7 @@ impl Gen<'_, '_> {
         incoming.iter().any(|(_, a)| self.in_recurrence(*a, depth + 1))
     }
 
-    fn arm_is_cheap(&self, blk: Block) -> bool {
+    pub fn arm_is_cheap(&self, blk: Block) -> bool {
         let data = self.f.block(blk);
         if self.typed.cold.contains(&blk) || self.facts.guards.contains_key(&blk) {
             return false;
@@ -1190,10 +1181,7 @@ impl Gen<'_, '_> {
         let scalar = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool);
         let mut cost = 0;
         for (k, inst) in data.insts.iter().enumerate() {
-            if self.fused.contains_key(&(blk, k))
-                || self.fused_inner.contains(&(blk, k))
-                || self.env.pycalls.contains_key(&(blk, k))
-            {
+            if self.plans.iter().any(|p| p.claims((blk, k))) || self.env.pycalls.contains_key(&(blk, k)) {
                 return false;
             }
             let Some(r) = inst.result else { return false };
@@ -1239,7 +1227,7 @@ impl Gen<'_, '_> {
 
     /// Emits an if-converted branch (see `if_convertible`): both arms, then one
     /// jump to the merge block with each argument chosen by `cv`.
-    fn emit_if_converted(&mut self, cv: CV, a: &ir::Edge, b: &ir::Edge, merge: Block) -> CResult<()> {
+    pub fn emit_if_converted(&mut self, cv: CV, a: &ir::Edge, b: &ir::Edge, merge: Block) -> CResult<()> {
         let (from, nk) = self.cur_inst;
         let not_cv = self.b.ins().icmp_imm_u(IntCC::Equal, cv, 0);
         let mut sides = Vec::new();
@@ -1283,7 +1271,7 @@ impl Gen<'_, '_> {
     // ---- instructions --------------------------------------------------------
 
     /// The slots of a tuple or slice built from `args`, each coerced to its member type.
-    fn coerce_members(&mut self, args: &[(Ty, Vals)], members: &[Ty]) -> CResult<Vals> {
+    pub fn coerce_members(&mut self, args: &[(Ty, Vals)], members: &[Ty]) -> CResult<Vals> {
         let mut out = Vec::new();
         for ((t, v), want) in args.iter().zip(members) {
             out.extend(self.coerce(t, v.clone(), want)?);
@@ -1291,7 +1279,7 @@ impl Gen<'_, '_> {
         Ok(out)
     }
 
-    fn inst(&mut self, inst: &ir::Inst) -> CResult<()> {
+    pub fn inst(&mut self, inst: &ir::Inst) -> CResult<()> {
         let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
         let missing = inst.args.iter().any(|a| !self.vals.contains_key(a));
         if (inst.result.is_some() && rt == Ty::Bottom) || missing {
@@ -1446,7 +1434,7 @@ impl Gen<'_, '_> {
         Ok(())
     }
 
-    fn global(&mut self, g: &GlobalKind) -> CResult<Vals> {
+    pub fn global(&mut self, g: &GlobalKind) -> CResult<Vals> {
         Ok(match g {
             GlobalKind::Const(c) => self.const_vals(c)?.1,
             GlobalKind::Array(_, id) => {
@@ -1465,7 +1453,7 @@ impl Gen<'_, '_> {
         })
     }
 
-    fn attr(&mut self, x: &(Ty, Vals), name: &str) -> CResult<Vals> {
+    pub fn attr(&mut self, x: &(Ty, Vals), name: &str) -> CResult<Vals> {
         let (t, v) = x;
         Ok(match (t, name) {
             (Ty::Array(a), "shape") => v[2..2 + a.ndim as usize].to_vec(),
@@ -1497,7 +1485,7 @@ impl Gen<'_, '_> {
 
     // ---- scalar conversions ----------------------------------------------------
 
-    fn conv_i64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+    pub fn conv_i64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
         let v = x.1.first().copied();
         Ok(match &x.0 {
             Ty::Int | Ty::Np(Dtype::Int64) => v.unwrap(),
@@ -1508,7 +1496,7 @@ impl Gen<'_, '_> {
     }
 
     /// To int32 with NumPy's rule for Python ints (out of range: deopt).
-    fn conv_i32(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+    pub fn conv_i32(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
         Ok(match &x.0 {
             Ty::Np(Dtype::Int32) => x.1[0],
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().uextend(clt::I32, x.1[0]),
@@ -1524,7 +1512,7 @@ impl Gen<'_, '_> {
         })
     }
 
-    fn conv_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+    pub fn conv_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
         let v = x.1[0];
         Ok(match &x.0 {
             Ty::Float | Ty::Np(Dtype::Float64) => v,
@@ -1535,7 +1523,7 @@ impl Gen<'_, '_> {
         })
     }
 
-    fn conv_f32(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+    pub fn conv_f32(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
         let v = x.1[0];
         Ok(match &x.0 {
             Ty::Np(Dtype::Float32) => v,
@@ -1568,7 +1556,7 @@ impl Gen<'_, '_> {
         })
     }
 
-    fn conv_c128(&mut self, x: &(Ty, Vals)) -> CResult<(CV, CV)> {
+    pub fn conv_c128(&mut self, x: &(Ty, Vals)) -> CResult<(CV, CV)> {
         Ok(match &x.0 {
             Ty::Complex | Ty::Np(Dtype::Complex128) => (x.1[0], x.1[1]),
             _ => {
@@ -1579,7 +1567,7 @@ impl Gen<'_, '_> {
     }
 
     /// An int converted exactly to float, or deopt (|x| > 2**53 may round).
-    fn exact_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+    pub fn exact_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
         if matches!(x.0, Ty::Int | Ty::Np(Dtype::Int64)) {
             let a = self.b.ins().iabs(x.1[0]);
             let big = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThan, a, 1i64 << 53);
@@ -1589,7 +1577,7 @@ impl Gen<'_, '_> {
     }
 
     /// float -> int64 truncating toward zero; deopt when not finite or out of range.
-    fn f64_to_i64(&mut self, x: CV) -> CV {
+    pub fn f64_to_i64(&mut self, x: CV) -> CV {
         // One test: |x| >= 2**63 or NaN (-2**63 itself deopts too, exactly).
         let a = self.b.ins().fabs(x);
         let hi = self.b.ins().f64const(9223372036854775808.0);
@@ -1598,7 +1586,7 @@ impl Gen<'_, '_> {
         self.b.ins().fcvt_to_sint_sat(clt::I64, x)
     }
 
-    fn any_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+    pub fn any_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
         match &x.0 {
             Ty::Np(Dtype::Float32) => Ok(self.b.ins().fpromote(clt::F64, x.1[0])),
             _ => self.conv_f64(x),
@@ -1608,7 +1596,7 @@ impl Gen<'_, '_> {
     // ---- arithmetic ----------------------------------------------------------
 
     /// A boxed Python int operand (an i64 or bool is boxed first).
-    fn as_pyint(&mut self, a: &TV) -> CResult<CV> {
+    pub fn as_pyint(&mut self, a: &TV) -> CResult<CV> {
         Ok(match &a.0 {
             Ty::PyInt => a.1[0],
             Ty::Float => {
@@ -1625,7 +1613,7 @@ impl Gen<'_, '_> {
 
     /// Arithmetic on boxed Python ints, by CPython. An exception (division
     /// by zero, ...) deoptimizes and the interpreter raises it exactly.
-    fn pyint_binop(&mut self, op: BinOp, a: &TV, b: &TV) -> CResult<TV> {
+    pub fn pyint_binop(&mut self, op: BinOp, a: &TV, b: &TV) -> CResult<TV> {
         let int_like = |t: &Ty| matches!(t, Ty::Int | Ty::Bool | Ty::PyInt);
         if (a.0 == Ty::Float || b.0 == Ty::Float) && (a.0 == Ty::PyInt || b.0 == Ty::PyInt) {
             // Float arithmetic with a boxed int, by CPython (exact conversion or OverflowError).
@@ -1656,7 +1644,7 @@ impl Gen<'_, '_> {
     }
 
     /// `x OP y` on boxed ints by CPython (`pyston_int_op`); an exception deoptimizes.
-    fn pyint_op_call(&mut self, op: BinOp, x: CV, y: CV) -> CResult<CV> {
+    pub fn pyint_op_call(&mut self, op: BinOp, x: CV, y: CV) -> CResult<CV> {
         let ctx = self.ctx.unwrap();
         let code = abi::INT_OPS
             .iter()
@@ -1669,7 +1657,7 @@ impl Gen<'_, '_> {
         Ok(r)
     }
 
-    fn binop(&mut self, op: BinOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
+    pub fn binop(&mut self, op: BinOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
         let (sa, sb) = (a.0.scalar().unwrap(), b.0.scalar().unwrap());
         let r =
             binop_result_in(self.env.sem.numba_scalar_typing, op, sa, sb).ok_or_else(|| internal("untyped binop"))?;
@@ -1746,7 +1734,7 @@ impl Gen<'_, '_> {
     }
 
     /// The constant a Cranelift value was defined as, if it is an `iconst`.
-    fn iconst_value(&self, v: CV) -> Option<i64> {
+    pub fn iconst_value(&self, v: CV) -> Option<i64> {
         let clir::ValueDef::Result(inst, _) = self.b.func.dfg.value_def(v) else {
             return None;
         };
@@ -1763,7 +1751,7 @@ impl Gen<'_, '_> {
     /// `pow`): an int exponent by binary exponentiation (unrolled when constant), a
     /// float exponent by libm `pow` with no error checks, except the constants LLVM
     /// rewrites: `0.5` (a square root), `1.0`, `2.0` and `-1.0`.
-    fn numba_pow(&mut self, x: CV, y: &(Ty, Vals)) -> CResult<CV> {
+    pub fn numba_pow(&mut self, x: CV, y: &(Ty, Vals)) -> CResult<CV> {
         let int_exp = matches!(
             y.0,
             Ty::Int | Ty::Bool | Ty::Np(Dtype::Int64 | Dtype::Int32 | Dtype::Bool)
@@ -1835,7 +1823,7 @@ impl Gen<'_, '_> {
     /// FMA): `|s*s - x| < 0.976 * s * ulp(s)`. About 2.4% of inputs (and all outside
     /// that range) take `pow_call`, so the result is `pow`'s, bit for bit, on every
     /// input. Only where the platform's `pow` is glibc's and the CPU has FMA.
-    fn sqrt_as_pow(
+    pub fn sqrt_as_pow(
         &mut self,
         x: CV,
         y: CV,
@@ -1880,7 +1868,7 @@ impl Gen<'_, '_> {
     }
 
     /// Raises Numba's `ZeroDivisionError("division by zero")` when `cond` holds.
-    fn raise_zerodiv_if(&mut self, cond: CV) -> CResult<()> {
+    pub fn raise_zerodiv_if(&mut self, cond: CV) -> CResult<()> {
         let failed = self.b.create_block();
         let ok = self.b.create_block();
         self.b.ins().brif(cond, failed, &[], ok, &[]);
@@ -1896,7 +1884,7 @@ impl Gen<'_, '_> {
     }
 
     /// The value of a Cranelift float constant (f64 or f32).
-    fn float_const(&self, v: CV) -> Option<f64> {
+    pub fn float_const(&self, v: CV) -> Option<f64> {
         let clir::ValueDef::Result(inst, _) = self.b.func.dfg.value_def(v) else {
             return None;
         };
@@ -1909,13 +1897,13 @@ impl Gen<'_, '_> {
 
     /// Whether a Cranelift value is a float constant other than zero (a division by
     /// it needs no zero check).
-    fn nonzero_fconst(&self, v: CV) -> bool {
+    pub fn nonzero_fconst(&self, v: CV) -> bool {
         self.float_const(v).is_some_and(|c| c != 0.0)
     }
 
     /// Integer arithmetic with overflow checks: an overflow deoptimizes (a big
     /// int for Python ints; NumPy's wrap-and-warn for NumPy scalars).
-    fn int_op(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type) -> CResult<CV> {
+    pub fn int_op(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type) -> CResult<CV> {
         let bits = ty.bits() as i64;
         let min = if ty == clt::I64 { i64::MIN } else { i32::MIN as i64 };
         Ok(match op {
@@ -1924,7 +1912,7 @@ impl Gen<'_, '_> {
             BinOp::Add | BinOp::Sub | BinOp::Mul
                 if self.env.sem.wrapping_ints
                     || self.facts.no_overflow.contains(&self.cur_inst)
-                    || self.wrapping.contains(&self.cur_inst) =>
+                    || self.facts.wrapping.contains(&self.cur_inst) =>
             {
                 match op {
                     BinOp::Add => self.b.ins().iadd(x, y),
@@ -2017,7 +2005,7 @@ impl Gen<'_, '_> {
                 self.b.ins().select(big, z, r)
             }
             // Masked afterwards (a constant count below 64): the low bits are exact.
-            BinOp::LShift if self.wrapping.contains(&self.cur_inst) => self.b.ins().ishl(x, y),
+            BinOp::LShift if self.facts.wrapping.contains(&self.cur_inst) => self.b.ins().ishl(x, y),
             BinOp::LShift => {
                 let bad = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, y, bits);
                 self.deopt_if(bad);
@@ -2042,7 +2030,7 @@ impl Gen<'_, '_> {
     /// Python's floor division or modulo of ints: a zero divisor deoptimizes
     /// (ZeroDivisionError) unless `error_model="numpy"` (then 0), as does
     /// `MIN // -1` (the result needs a big int).
-    fn int_divmod(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type, min: i64) -> CV {
+    pub fn int_divmod(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type, min: i64) -> CV {
         let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
         let y = if self.env.sem.numpy_division {
             // error_model="numpy": x // 0 and x % 0 are 0 (divide by 1, then select 0).
@@ -2085,7 +2073,7 @@ impl Gen<'_, '_> {
         }
     }
 
-    fn float_op(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type, python: bool) -> CResult<CV> {
+    pub fn float_op(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type, python: bool) -> CResult<CV> {
         let zero = if ty == clt::F64 {
             self.b.ins().f64const(0.0)
         } else {
@@ -2156,7 +2144,7 @@ impl Gen<'_, '_> {
     /// Deopts when `r` is inf from finite inputs or NaN from non-NaN inputs
     /// (NumPy's overflow/invalid warnings). The common path costs a multiply
     /// and a compare; the precise test runs only for non-finite results.
-    fn np_float_check(&mut self, r: CV, inputs: &[CV], ty: clir::Type) {
+    pub fn np_float_check(&mut self, r: CV, inputs: &[CV], ty: clir::Type) {
         let zero = if ty == clt::F64 {
             self.b.ins().f64const(0.0)
         } else {
@@ -2177,7 +2165,7 @@ impl Gen<'_, '_> {
     /// CPython's math-module error rule: a NaN from non-NaN inputs is a domain
     /// error, an infinity from finite inputs an overflow: both deopt, and the
     /// interpreter raises the exact exception.
-    fn check_math(&mut self, r: CV, inputs: &[CV], ty: clir::Type) {
+    pub fn check_math(&mut self, r: CV, inputs: &[CV], ty: clir::Type) {
         let r_nan = self.b.ins().fcmp(FloatCC::Unordered, r, r);
         let mut any_nan = self.b.ins().iconst(clt::I8, 0);
         let mut all_finite = self.b.ins().iconst(clt::I8, 1);
@@ -2202,7 +2190,7 @@ impl Gen<'_, '_> {
         self.deopt_if(bad);
     }
 
-    fn complex_op(&mut self, op: BinOp, (ar, ai): (CV, CV), (br, bi): (CV, CV), numpy: bool) -> CResult<(CV, CV)> {
+    pub fn complex_op(&mut self, op: BinOp, (ar, ai): (CV, CV), (br, bi): (CV, CV), numpy: bool) -> CResult<(CV, CV)> {
         Ok(match op {
             BinOp::Add => (self.b.ins().fadd(ar, br), self.b.ins().fadd(ai, bi)),
             BinOp::Sub => (self.b.ins().fsub(ar, br), self.b.ins().fsub(ai, bi)),
@@ -2237,7 +2225,7 @@ impl Gen<'_, '_> {
         })
     }
 
-    fn unary(&mut self, op: UnaryOp, a: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
+    pub fn unary(&mut self, op: UnaryOp, a: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
         let t = a.0.clone();
         if t == Ty::PyInt && op != UnaryOp::Not {
             let code = match op {
@@ -2298,7 +2286,7 @@ impl Gen<'_, '_> {
         })
     }
 
-    fn truth(&mut self, a: &(Ty, Vals)) -> CResult<CV> {
+    pub fn truth(&mut self, a: &(Ty, Vals)) -> CResult<CV> {
         Ok(match &a.0 {
             Ty::PyInt => {
                 let r = self.call("pyston_int_truth", &[a.1[0]])?[0];
@@ -2328,7 +2316,7 @@ impl Gen<'_, '_> {
         })
     }
 
-    fn compare(&mut self, op: CmpOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
+    pub fn compare(&mut self, op: CmpOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
         if a.0 == Ty::PyInt || b.0 == Ty::PyInt {
             let (x, y) = (self.as_pyint(a)?, self.as_pyint(b)?);
             let code = match op {
@@ -2457,7 +2445,7 @@ impl Gen<'_, '_> {
 
     // ---- calls ---------------------------------------------------------------
 
-    fn call_op(&mut self, callee: &Ty, args: &[(Ty, Vals)], kw: &[String], inst: &ir::Inst) -> CResult<Vals> {
+    pub fn call_op(&mut self, callee: &Ty, args: &[(Ty, Vals)], kw: &[String], inst: &ir::Inst) -> CResult<Vals> {
         let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
         let npos = args.len() - kw.len();
         match callee {
@@ -2477,7 +2465,7 @@ impl Gen<'_, '_> {
         }
     }
 
-    fn direct_call(&mut self, args: &[(Ty, Vals)], inst: &ir::Inst, rt: &Ty) -> CResult<Vals> {
+    pub fn direct_call(&mut self, args: &[(Ty, Vals)], inst: &ir::Inst, rt: &Ty) -> CResult<Vals> {
         let info = self
             .env
             .callees
@@ -2547,7 +2535,7 @@ impl Gen<'_, '_> {
         self.coerce(&info.ret, out, rt)
     }
 
-    fn builtin(&mut self, b: Builtin, args: &[(Ty, Vals)], kw: &[String], rt: &Ty) -> CResult<Vals> {
+    pub fn builtin(&mut self, b: Builtin, args: &[(Ty, Vals)], kw: &[String], rt: &Ty) -> CResult<Vals> {
         let npos = args.len() - kw.len();
         let pos = &args[..npos];
         match b {
@@ -2721,7 +2709,7 @@ impl Gen<'_, '_> {
     /// passed as slots, the result comes back unboxed. The call raising
     /// deoptimizes here (the interpreter re-executes it); a result of an
     /// unexpected type deoptimizes just after it.
-    fn pycall(&mut self, d: &PyCallSite, args: &[TV], result: Option<Value>) -> CResult<Vals> {
+    pub fn pycall(&mut self, d: &PyCallSite, args: &[TV], result: Option<Value>) -> CResult<Vals> {
         let mut flat = Vec::new();
         for ((t, v), want) in args.iter().zip(&d.arg_tys) {
             flat.extend(self.coerce(t, v.clone(), want)?);
@@ -2772,7 +2760,7 @@ impl Gen<'_, '_> {
     }
 
     /// Handles a runtime helper's status: ERROR returns, DEOPT deopts.
-    fn status_check(&mut self, st: CV) {
+    pub fn status_check(&mut self, st: CV) {
         let err = self.b.create_block();
         let cont = self.b.create_block();
         let is_err = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::ERROR as i64);
@@ -2785,14 +2773,14 @@ impl Gen<'_, '_> {
         self.deopt_if(st);
     }
 
-    fn alloc(&mut self, kind: AllocKind, at: &ArrTy, shape: &[CV]) -> CResult<Vals> {
+    pub fn alloc(&mut self, kind: AllocKind, at: &ArrTy, shape: &[CV]) -> CResult<Vals> {
         let (st, out) = self.alloc_call(kind, at, shape)?;
         self.status_check(st);
         Ok(self.load_array_slots(out, at.ndim as usize))
     }
 
     /// Calls `pyston_alloc` for a new C-ordered array: (status, the buffer its slots are written to).
-    fn alloc_call(&mut self, kind: AllocKind, at: &ArrTy, shape: &[CV]) -> CResult<(CV, CV)> {
+    pub fn alloc_call(&mut self, kind: AllocKind, at: &ArrTy, shape: &[CV]) -> CResult<(CV, CV)> {
         let nd = at.ndim as usize;
         let shp = self.stack(8 * nd as u32);
         for (i, x) in shape.iter().enumerate() {
@@ -2809,13 +2797,13 @@ impl Gen<'_, '_> {
     }
 
     /// The slots of an `ndim`-dimensional array written to `buf` by the runtime.
-    fn load_array_slots(&mut self, buf: CV, ndim: usize) -> Vals {
+    pub fn load_array_slots(&mut self, buf: CV, ndim: usize) -> Vals {
         (0..2 + 2 * ndim)
             .map(|i| self.b.ins().load(clt::I64, MemFlagsData::trusted(), buf, 8 * i as i32))
             .collect()
     }
 
-    fn array_copy(&mut self, at: &ArrTy, v: &[CV]) -> CResult<Vals> {
+    pub fn array_copy(&mut self, at: &ArrTy, v: &[CV]) -> CResult<Vals> {
         let src = self.stack(8 * v.len() as u32);
         for (i, x) in v.iter().enumerate() {
             self.b.ins().store(MemFlagsData::trusted(), *x, src, 8 * i as i32);
@@ -2831,7 +2819,7 @@ impl Gen<'_, '_> {
             .collect())
     }
 
-    fn abs(&mut self, a: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
+    pub fn abs(&mut self, a: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
         let t = a.0.clone();
         Ok(match &t {
             Ty::Int => {
@@ -2871,7 +2859,7 @@ impl Gen<'_, '_> {
         })
     }
 
-    fn math(&mut self, m: MathFn, a: &[(Ty, Vals)]) -> CResult<(Ty, Vals)> {
+    pub fn math(&mut self, m: MathFn, a: &[(Ty, Vals)]) -> CResult<(Ty, Vals)> {
         use MathFn::*;
         if matches!(m, Floor | Ceil | Trunc) && matches!(a[0].0, Ty::Int | Ty::Bool) {
             return Ok((Ty::Int, vec![self.conv_i64(&a[0])?]));
@@ -2950,7 +2938,7 @@ impl Gen<'_, '_> {
     }
 
     /// Casts a scalar to a NumPy dtype as `np.<dtype>(x)` and array stores do.
-    fn cast_to_dtype(&mut self, x: &(Ty, Vals), d: Dtype, store: bool) -> CResult<Vals> {
+    pub fn cast_to_dtype(&mut self, x: &(Ty, Vals), d: Dtype, store: bool) -> CResult<Vals> {
         if store && d != Dtype::Complex128 && matches!(x.0, Ty::Complex | Ty::Np(Dtype::Complex128)) {
             // NumPy raises (Python complex) or warns and drops the imaginary part.
             self.deopt_now();
@@ -2993,7 +2981,7 @@ impl Gen<'_, '_> {
 
     // ---- arrays --------------------------------------------------------------
 
-    fn index_i64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+    pub fn index_i64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
         let t = x.0.clone();
         if let Ty::Union(_) = t {
             let r = self.dispatch(std::slice::from_ref(x), &Ty::Int, &mut |g, a| {
@@ -3006,7 +2994,7 @@ impl Gen<'_, '_> {
 
     /// Address of `a[idx...]` (after wraparound and bounds checks) and the
     /// number of indexed axes.
-    fn element_addr(&mut self, at: &ArrTy, arr: &[CV], idx: &[(Ty, Vals)]) -> CResult<CV> {
+    pub fn element_addr(&mut self, at: &ArrTy, arr: &[CV], idx: &[(Ty, Vals)]) -> CResult<CV> {
         // `a[k] += 1`: the store reuses the load's checked address (same IR block,
         // same array and index values, so the check above it passed).
         let key = self.addr_key.take();
@@ -3020,7 +3008,7 @@ impl Gen<'_, '_> {
         Ok(addr)
     }
 
-    fn element_addr_checked(&mut self, at: &ArrTy, arr: &[CV], idx: &[(Ty, Vals)]) -> CResult<CV> {
+    pub fn element_addr_checked(&mut self, at: &ArrTy, arr: &[CV], idx: &[(Ty, Vals)]) -> CResult<CV> {
         let nd = at.ndim as usize;
         let unit = at.layout.unit_stride_axis(nd);
         let mut addr = arr[0];
@@ -3057,11 +3045,11 @@ impl Gen<'_, '_> {
         Ok(addr)
     }
 
-    fn known_const(&self, _ix: &(Ty, Vals)) -> Option<i64> {
+    pub fn known_const(&self, _ix: &(Ty, Vals)) -> Option<i64> {
         None
     }
 
-    fn getitem(&mut self, x: &(Ty, Vals), idx: &[(Ty, Vals)], _first: Option<Value>) -> CResult<Vals> {
+    pub fn getitem(&mut self, x: &(Ty, Vals), idx: &[(Ty, Vals)], _first: Option<Value>) -> CResult<Vals> {
         match &x.0 {
             Ty::Array(at) => {
                 let at = *at;
@@ -3116,7 +3104,7 @@ impl Gen<'_, '_> {
         }
     }
 
-    fn setitem(&mut self, x: &(Ty, Vals), idx: &[(Ty, Vals)], v: &(Ty, Vals)) -> CResult<()> {
+    pub fn setitem(&mut self, x: &(Ty, Vals), idx: &[(Ty, Vals)], v: &(Ty, Vals)) -> CResult<()> {
         let Ty::Array(at) = &x.0 else {
             return Err(internal("setitem"));
         };
@@ -3141,7 +3129,7 @@ impl Gen<'_, '_> {
     }
 
     /// `len(range(start, stop, step))`; step 0 deopts (ValueError).
-    fn range_len(&mut self, start: &(Ty, Vals), stop: &(Ty, Vals), step: &(Ty, Vals)) -> CResult<Vals> {
+    pub fn range_len(&mut self, start: &(Ty, Vals), stop: &(Ty, Vals), step: &(Ty, Vals)) -> CResult<Vals> {
         let a = self.index_i64(start)?;
         let b = self.index_i64(stop)?;
         let s = self.index_i64(step)?;

@@ -16,22 +16,22 @@
 //! the separate NumPy calls it was written as (the "slow path", which is the
 //! unfused code), so broadcasting, warnings and errors are NumPy's own.
 
-use super::*;
+use crate::prelude::*;
 
 /// One fused expression: its instructions in program order (the root, whose
 /// value the rest of the function uses, last) and its array leaves.
 #[derive(Clone, Debug)]
-pub(super) struct FusedExpr {
-    nodes: Vec<usize>,
+pub struct FusedExpr {
+    pub nodes: Vec<usize>,
     /// What each of `nodes` computes.
-    ops: Vec<NodeOp>,
-    leaves: Vec<Value>,
-    ndim: usize,
+    pub ops: Vec<NodeOp>,
+    pub leaves: Vec<Value>,
+    pub ndim: usize,
 }
 
 /// What an expression node computes.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum NodeOp {
+pub enum NodeOp {
     Bin(BinOp),
     Neg,
     Sqrt,
@@ -43,7 +43,34 @@ enum NodeOp {
     Where,
 }
 
-impl Gen<'_, '_> {
+/// The fused expressions of a function, by root instruction, and their other instructions.
+#[derive(Default)]
+pub struct FusionPlan {
+    pub roots: HashMap<(Block, usize), FusedExpr>,
+    pub inner: HashSet<(Block, usize)>,
+}
+
+/// This pass's code generation, as methods on the compiler's `Gen`.
+pub(crate) trait FuseGen {
+    fn node_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<NodeOp>;
+    fn exact_in_f64(&self, v: Value) -> bool;
+    fn node_args(inst: &ir::Inst) -> &[Value];
+    fn plan_fusion(&self) -> FusionPlan;
+    fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()>;
+    #[allow(clippy::too_many_arguments)]
+    fn fused_value(
+        &mut self,
+        fx: &FusedExpr,
+        insts: &[ir::Inst],
+        ptrs: &[CV],
+        off: CV,
+        scalars: &HashMap<Value, CV>,
+        ty: clir::Type,
+        flags: MemFlagsData,
+    ) -> CResult<(CV, CV)>;
+}
+
+impl FuseGen for Gen<'_, '_> {
     /// The fusable operation an instruction performs: a NumPy operation on
     /// float64 arrays (or arrays and scalars) that compiled code calls NumPy for.
     fn node_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<NodeOp> {
@@ -70,14 +97,14 @@ impl Gen<'_, '_> {
                 if name == "where"
                     && kw.is_empty()
                     && inst.args.len() == 4
-                    && *self.typed.ty(inst.args[0]) == Ty::Module(crate::types::Module::Numpy) =>
+                    && *self.typed.ty(inst.args[0]) == Ty::Module(Module::Numpy) =>
             {
                 Some(NodeOp::Where)
             }
             Op::MethodCall { name, kw }
                 if kw.is_empty()
                     && inst.args.len() == 2
-                    && *self.typed.ty(inst.args[0]) == Ty::Module(crate::types::Module::Numpy) =>
+                    && *self.typed.ty(inst.args[0]) == Ty::Module(Module::Numpy) =>
             {
                 match name.as_str() {
                     "sqrt" => Some(NodeOp::Sqrt),
@@ -114,10 +141,8 @@ impl Gen<'_, '_> {
     }
 
     /// Finds the expressions worth fusing (two or more operations).
-    pub(super) fn plan_fusion(&mut self) {
-        if std::env::var_os("PYSTON_NO_FUSION").is_some() {
-            return;
-        }
+    fn plan_fusion(&self) -> FusionPlan {
+        let mut plan = FusionPlan::default();
         let mut uses: HashMap<Value, usize> = HashMap::new();
         for d in &self.f.blocks {
             for i in &d.insts {
@@ -214,9 +239,9 @@ impl Gen<'_, '_> {
                     (first..root).all(|k| tree.contains(&k) || matches!(d.insts[k].op, Op::Const(_) | Op::Global(_)));
                 if ok && pure && tree.len() >= 2 && !leaves.is_empty() {
                     for k in &tree[..tree.len() - 1] {
-                        self.fused_inner.insert((blk, *k));
+                        plan.inner.insert((blk, *k));
                     }
-                    self.fused.insert(
+                    plan.roots.insert(
                         (blk, root),
                         FusedExpr {
                             ops: tree.iter().map(|k| ops[k]).collect(),
@@ -228,10 +253,11 @@ impl Gen<'_, '_> {
                 }
             }
         }
+        plan
     }
 
     /// Emits a fused expression at its root instruction (see the module docs).
-    pub(super) fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()> {
+    fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()> {
         let f = self.f;
         let insts = &f.block(blk).insts;
         let root = *fx.nodes.last().unwrap();

@@ -50,11 +50,12 @@
 //! The chain must be consecutive within one block, so no deoptimization point
 //! can see a wrapped value in between.
 
-use super::*;
+use crate::prelude::*;
+use crate::simd::SimdGen; // range_test, loop_defined: the counted-loop shape
 
 /// A loop in the shape above: its header's parameters `x` and `total`, and `c`.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct PopcountLoop {
+pub struct PopcountLoop {
     x_index: usize,
     total_index: usize,
     step: i64,
@@ -63,7 +64,7 @@ pub(super) struct PopcountLoop {
 /// A counted loop whose body is a `PopcountLoop` over its counter (see the
 /// module docs): the header's parameters `i` and `total`, its bound, and `c`.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct PopcountRange {
+pub struct PopcountRange {
     var_index: usize,
     total_index: usize,
     stop: Value,
@@ -73,7 +74,7 @@ pub(super) struct PopcountRange {
 /// A counted loop adding `c` to a total for each true element of a bool array
 /// (see the module docs).
 #[derive(Clone, Copy, Debug)]
-pub(super) struct BoolCount {
+pub struct BoolCount {
     var_index: usize,
     total_index: usize,
     stop: Value,
@@ -83,7 +84,7 @@ pub(super) struct BoolCount {
 
 /// Where a counting SIMD loop ended: its start `(i0, s0)`, the `i` it reached,
 /// and the count to add to the total, `step` at a time.
-struct CountEnds {
+pub(crate) struct CountEnds {
     i0: CV,
     s0: CV,
     i: CV,
@@ -106,9 +107,48 @@ fn non_const(d: &ir::BlockData) -> Vec<(usize, &ir::Inst)> {
         .collect()
 }
 
-impl Gen<'_, '_> {
+/// The loops each idiom takes over, by header.
+#[derive(Default)]
+pub struct IdiomPlans {
+    /// Bit-counting loops done in one step on entry.
+    pub popcount_loops: HashMap<Block, PopcountLoop>,
+    /// Counted loops summing the bit counts of their counter, with a SIMD version.
+    pub popcount_ranges: HashMap<Block, PopcountRange>,
+    /// Counted loops counting the true elements of a bool array, with a SIMD version.
+    pub bool_counts: HashMap<Block, BoolCount>,
+}
+
+/// This pass's code generation, as methods on the compiler's `Gen`.
+pub(crate) trait IdiomsGen {
+    fn plan_wrapping(&self) -> HashSet<(Block, usize)>;
+    fn plan_idioms(&self) -> IdiomPlans;
+    fn counted_header(&self, header: Block, h: &ir::BlockData) -> Option<(usize, usize, Value, Block)>;
+    fn is_latch(&self, latch: Block, header: Block, var_index: usize, total: Value) -> bool;
+    fn bool_count_plan(&self, header: Block, h: &ir::BlockData) -> Option<BoolCount>;
+    fn emit_bool_count(&mut self, p: BoolCount, args: &[BlockArg]) -> CResult<Vec<BlockArg>>;
+    fn finish_count(
+        &mut self,
+        e: CountEnds,
+        out: clir::Block,
+        args: &[BlockArg],
+        vi: usize,
+        ti: usize,
+    ) -> Vec<BlockArg>;
+    fn skip_empty(&self, b: Block) -> Option<(Block, Option<ir::Edge>)>;
+    fn popcount_range_plan(
+        &self,
+        header: Block,
+        h: &ir::BlockData,
+        loops: &HashMap<Block, PopcountLoop>,
+    ) -> Option<PopcountRange>;
+    fn emit_popcount_range(&mut self, p: PopcountRange, args: &[BlockArg]) -> CResult<Vec<BlockArg>>;
+    fn popcount_plan(&self, header: Block, h: &ir::BlockData) -> Option<PopcountLoop>;
+    fn emit_popcount(&mut self, p: PopcountLoop, args: &[BlockArg]) -> CResult<Vec<BlockArg>>;
+}
+
+impl IdiomsGen for Gen<'_, '_> {
     /// The int `+ - * <<` instructions that may wrap (see the module docs).
-    pub(super) fn plan_wrapping(&mut self) {
+    fn plan_wrapping(&self) -> HashSet<(Block, usize)> {
         // Every use of every value: (block, instruction), or None for a terminator.
         let mut uses: HashMap<Value, Vec<(Block, Option<usize>)>> = HashMap::new();
         for (bi, d) in self.f.blocks.iter().enumerate() {
@@ -167,25 +207,27 @@ impl Gen<'_, '_> {
                 }
             }
         }
-        self.wrapping = wrapping;
+        wrapping
     }
 
-    pub(super) fn plan_idioms(&mut self) {
+    fn plan_idioms(&self) -> IdiomPlans {
+        let mut plans = IdiomPlans::default();
         for (hi, h) in self.f.blocks.iter().enumerate() {
             let header = Block(hi as u32);
             if let Some(p) = self.popcount_plan(header, h) {
-                self.popcount_loops.insert(header, p);
+                plans.popcount_loops.insert(header, p);
             }
         }
         for (hi, h) in self.f.blocks.iter().enumerate() {
             let header = Block(hi as u32);
-            if let Some(p) = self.popcount_range_plan(header, h) {
-                self.popcount_ranges.insert(header, p);
+            if let Some(p) = self.popcount_range_plan(header, h, &plans.popcount_loops) {
+                plans.popcount_ranges.insert(header, p);
             }
             if let Some(p) = self.bool_count_plan(header, h) {
-                self.bool_counts.insert(header, p);
+                plans.bool_counts.insert(header, p);
             }
         }
+        plans
     }
 
     /// A counted loop's header (`range_test`) with two parameters, `(i, total)`
@@ -301,7 +343,7 @@ impl Gen<'_, '_> {
 
     /// At the jump into the counting loop: the SIMD version runs first, and the
     /// scalar loop goes on from where it stopped (see the module docs).
-    pub(super) fn emit_bool_count(&mut self, p: BoolCount, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
+    fn emit_bool_count(&mut self, p: BoolCount, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
         let (BlockArg::Value(i0), BlockArg::Value(s0)) = (args[p.var_index], args[p.total_index]) else {
             return Err(internal("bool count: block arguments"));
         };
@@ -434,13 +476,18 @@ impl Gen<'_, '_> {
         None
     }
 
-    fn popcount_range_plan(&self, header: Block, h: &ir::BlockData) -> Option<PopcountRange> {
+    fn popcount_range_plan(
+        &self,
+        header: Block,
+        h: &ir::BlockData,
+        loops: &HashMap<Block, PopcountLoop>,
+    ) -> Option<PopcountRange> {
         let (var_index, total_index, stop, body) = self.counted_header(header, h)?;
         let (var, total) = (h.params[var_index], h.params[total_index]);
         // The body: straight on into a bit-counting loop of `x = i` and `total`.
         let (inner, into) = self.skip_empty(body)?;
         let into = into?;
-        let p = *self.popcount_loops.get(&inner)?;
+        let p = *loops.get(&inner)?;
         if into.args.len() != 2 || into.args[p.x_index] != var || into.args[p.total_index] != total {
             return None;
         }
@@ -466,7 +513,7 @@ impl Gen<'_, '_> {
 
     /// At the jump into the counted loop: the SIMD version runs first, and
     /// the scalar loop goes on from where it stopped (see the module docs).
-    pub(super) fn emit_popcount_range(&mut self, p: PopcountRange, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
+    fn emit_popcount_range(&mut self, p: PopcountRange, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
         let (BlockArg::Value(i0), BlockArg::Value(s0)) = (args[p.var_index], args[p.total_index]) else {
             return Err(internal("popcount range: block arguments"));
         };
@@ -663,7 +710,7 @@ impl Gen<'_, '_> {
 
     /// At the jump into the loop: the arguments after the loop's work is done
     /// in one step where that is exact (see the module docs).
-    pub(super) fn emit_popcount(&mut self, p: PopcountLoop, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
+    fn emit_popcount(&mut self, p: PopcountLoop, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
         let (BlockArg::Value(x), BlockArg::Value(total)) = (args[p.x_index], args[p.total_index]) else {
             return Err(internal("popcount: block arguments"));
         };

@@ -16,38 +16,16 @@
 //! wraparound and bounds checks; `guards` are emitted before the terminator
 //! of each loop's preheader block.
 
-use crate::hir::{BinOp, CmpOp};
-use crate::infer::Typed;
-use crate::ir::{Block, Const, Function, Op, Term, Value};
-use crate::types::Ty;
-use std::collections::{HashMap, HashSet};
+use pyston_compiler::codegen::facts::{Guard, IndexFacts};
+use pyston_compiler::hir::{BinOp, CmpOp};
+use pyston_compiler::infer::Typed;
+use pyston_compiler::ir::cfg_dominators as dominators;
+use pyston_compiler::ir::{Block, Const, Function, Op, Term, Value};
+use pyston_compiler::types::Ty;
+use std::collections::HashMap;
 
 /// A check emitted once before a loop: `base + offset` (an int) compared
 /// with dimension `axis` of `array`, or with zero.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Guard {
-    /// `base + offset <= array.shape[axis]`
-    Upper {
-        base: Value,
-        offset: i64,
-        array: Value,
-        axis: usize,
-    },
-    /// `base + offset >= 0`
-    Lower { base: Value, offset: i64 },
-}
-
-#[derive(Default, Debug)]
-pub struct IndexFacts {
-    /// (block, instruction, axis) of accesses that need no index checks.
-    pub unchecked: HashSet<(Block, usize, usize)>,
-    /// Guards to emit at the end of each preheader block.
-    pub guards: HashMap<Block, Vec<Guard>>,
-    /// (block, instruction) of int `+ - *` whose result provably fits in 64
-    /// bits: `i + 1`, `i - 1`, `i * m + j` on loop variables and array sizes.
-    pub no_overflow: HashSet<(Block, usize)>,
-}
-
 /// A range loop's variable: `start <= v < stop` in the blocks `body` dominates.
 #[derive(Clone, Copy, Debug)]
 struct LoopVar {
@@ -123,7 +101,7 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
         let (b, k) = defs.get(&v)?;
         let inst = &f.block(*b).insts[*k];
         let Op::Bin { op, .. } = &inst.op else { return None };
-        use crate::hir::BinOp;
+        use pyston_compiler::hir::BinOp;
         let x = affine(f, defs, consts, vars, inst.args[0], depth + 1)?;
         let y = affine(f, defs, consts, vars, inst.args[1], depth + 1)?;
         match op {
@@ -413,7 +391,7 @@ fn split_offset(
     if let Some((b, k)) = defs.get(&v) {
         let inst = &f.block(*b).insts[*k];
         if let Op::Bin { op, .. } = &inst.op {
-            use crate::hir::BinOp;
+            use pyston_compiler::hir::BinOp;
             match (op, consts.get(&inst.args[1]), consts.get(&inst.args[0])) {
                 (BinOp::Add, Some(c), _) => return (inst.args[0], *c),
                 (BinOp::Add, None, Some(c)) => return (inst.args[1], *c),
@@ -556,49 +534,6 @@ fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopV
     out
 }
 
-/// Immediate dominators (Cooper, Harvey and Kennedy's iterative algorithm).
-pub fn dominators(f: &Function) -> HashMap<Block, Block> {
-    let order = f.rpo();
-    let index: HashMap<Block, usize> = order.iter().enumerate().map(|(i, b)| (*b, i)).collect();
-    let preds = f.predecessors();
-    let mut idom: HashMap<Block, Block> = HashMap::new();
-    idom.insert(f.entry(), f.entry());
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for &b in order.iter().skip(1) {
-            let mut new: Option<Block> = None;
-            for &p in &preds[b.0 as usize] {
-                if !idom.contains_key(&p) {
-                    continue;
-                }
-                new = Some(match new {
-                    None => p,
-                    Some(n) => {
-                        let (mut x, mut y) = (p, n);
-                        while x != y {
-                            while index[&x] > index[&y] {
-                                x = idom[&x];
-                            }
-                            while index[&y] > index[&x] {
-                                y = idom[&y];
-                            }
-                        }
-                        x
-                    }
-                });
-            }
-            if let Some(n) = new {
-                if idom.get(&b) != Some(&n) {
-                    idom.insert(b, n);
-                    changed = true;
-                }
-            }
-        }
-    }
-    idom
-}
-
 /// If the header branches on `param < stop` (possibly through a truth test), `stop`.
 fn header_bound(f: &Function, header: Block, param: Value) -> Option<Value> {
     let h = f.block(header);
@@ -608,5 +543,5 @@ fn header_bound(f: &Function, header: Block, param: Value) -> Option<Value> {
     if inst.op == Op::Truth {
         inst = def(inst.args[0])?;
     }
-    (inst.op == Op::Cmp(crate::hir::CmpOp::Lt) && inst.args[0] == param).then_some(inst.args[1])
+    (inst.op == Op::Cmp(CmpOp::Lt) && inst.args[0] == param).then_some(inst.args[1])
 }

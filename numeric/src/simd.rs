@@ -24,11 +24,11 @@
 //! that step is stored and the scalar loop takes over there, so the overflow
 //! happens exactly where it does in Python (a big int, or NumPy's warning).
 
-use super::*;
+use crate::prelude::*;
 
 /// A loop codegen vectorizes (see the module docs).
 #[derive(Clone, Debug)]
-pub(super) struct VecLoop {
+pub struct VecLoop {
     /// The loop variable `i` (the header's only parameter) and its bound.
     var: Value,
     stop: Value,
@@ -52,7 +52,7 @@ pub(super) struct VecLoop {
 /// additions cannot be observed (ints that wrap; floats under `fastmath`).
 /// The vector loop keeps one partial sum per lane, added to `s` at the end.
 #[derive(Clone, Debug)]
-struct Reduction {
+pub(crate) struct Reduction {
     param: Value,
     index: usize,
     /// The `s + e` instruction and its lane operand `e`.
@@ -87,7 +87,7 @@ type DeferredStore = (ir::Inst, HashMap<Value, VV>, CV, (Block, usize));
 
 /// What a value is in the vector body.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Kind {
+pub(crate) enum Kind {
     /// The same for every lane (defined before the loop, or computed from such values).
     Inv,
     /// `i + c`.
@@ -98,7 +98,7 @@ enum Kind {
 
 /// What the body of a vectorized loop computes, per IR value.
 #[derive(Clone, Debug)]
-enum VV {
+pub(crate) enum VV {
     Inv(Vals),
     Idx(i64),
     Lane(CV),
@@ -131,24 +131,58 @@ fn plain_scalar(t: &Ty) -> bool {
     matches!(t, Ty::Int | Ty::Bool | Ty::Float | Ty::Np(_))
 }
 
-impl Gen<'_, '_> {
+/// This pass's code generation, as methods on the compiler's `Gen`.
+pub(crate) trait SimdGen {
+    fn plan_vector_loops(&self) -> HashMap<Block, VecLoop>;
+    fn range_test<'h>(&self, header: Block, h: &'h ir::BlockData) -> Option<(usize, Value, &'h ir::Edge)>;
+    fn vector_plan(&self, header: Block, h: &ir::BlockData) -> Option<VecLoop>;
+    fn only_int_calls(&self, v: Value, body: &[Block]) -> bool;
+    fn vector_access(
+        &self,
+        inst: &ir::Inst,
+        kinds: &HashMap<Value, Kind>,
+        header: Block,
+        blk: Block,
+        k: usize,
+    ) -> Option<SlotTy>;
+    fn loop_defined(&self, v: Value, header: Block) -> bool;
+    fn emit_vector_loop(&mut self, plan: &VecLoop, args: &[BlockArg]) -> CResult<Vec<BlockArg>>;
+    fn add_lanes(&mut self, elem: SlotTy, a: CV, b: CV) -> CV;
+    fn header_of(&self, plan: &VecLoop) -> Block;
+    fn invariant_inst(&mut self, inst: &ir::Inst, vv: &HashMap<Value, VV>) -> CResult<Option<VV>>;
+    fn extent(&mut self, arr: Value) -> CResult<(CV, CV)>;
+    fn operand(&mut self, v: Value, vv: &HashMap<Value, VV>) -> CResult<VV>;
+    fn splat_of(&mut self, v: Value, vv: &HashMap<Value, VV>, lane_ty: clir::Type) -> CResult<CV>;
+    fn index_cv(&mut self, v: Value, vv: &HashMap<Value, VV>, iv: CV) -> CResult<CV>;
+    fn vector_addr(&mut self, inst: &ir::Inst, vv: &HashMap<Value, VV>, iv: CV) -> CResult<CV>;
+    fn lane_of(v: Value, vv: &HashMap<Value, VV>, splats: &HashMap<Value, CV>) -> CResult<CV>;
+    fn vector_inst(
+        &mut self,
+        inst: &ir::Inst,
+        vv: &HashMap<Value, VV>,
+        splats: &HashMap<Value, CV>,
+        iv: CV,
+        lane_ty: clir::Type,
+    ) -> CResult<Option<CV>>;
+}
+
+impl SimdGen for Gen<'_, '_> {
     /// Finds the loops to vectorize (analysis only; see the module docs).
-    pub(super) fn plan_vector_loops(&mut self) {
-        if std::env::var_os("PYSTON_NO_SIMD").is_some() {
-            return;
-        }
+    fn plan_vector_loops(&self) -> HashMap<Block, VecLoop> {
+        let mut loops = HashMap::new();
         for (hi, h) in self.f.blocks.iter().enumerate() {
             let header = Block(hi as u32);
             if let Some(plan) = self.vector_plan(header, h) {
-                self.vec_loops.insert(header, plan);
+                loops.insert(header, plan);
             }
         }
+        loops
     }
 
     /// A counted loop's header: it tests `i < stop` (perhaps through `truth`) and
     /// nothing else, `i` being one of its parameters and `stop` an int defined
     /// before the loop. Returns `i`'s parameter index, `stop` and the body edge.
-    pub(super) fn range_test<'h>(&self, header: Block, h: &'h ir::BlockData) -> Option<(usize, Value, &'h ir::Edge)> {
+    fn range_test<'h>(&self, header: Block, h: &'h ir::BlockData) -> Option<(usize, Value, &'h ir::Edge)> {
         let Term::Br(c, body_edge, _) = &h.term else {
             return None;
         };
@@ -587,7 +621,7 @@ impl Gen<'_, '_> {
 
     /// Whether `v` is defined inside the loop headed by `header` (the header
     /// dominates its definition).
-    pub(super) fn loop_defined(&self, v: Value, header: Block) -> bool {
+    fn loop_defined(&self, v: Value, header: Block) -> bool {
         match self.def_block.get(&v) {
             Some(b) => self.dominates(header, *b),
             None => false,
@@ -601,7 +635,7 @@ impl Gen<'_, '_> {
     /// conversion of scalar operands to the element type, which may deoptimize)
     /// is computed here, before the loop: a deopt then resumes at the jump into
     /// the scalar loop. The vector body itself cannot leave the fast path.
-    pub(super) fn emit_vector_loop(&mut self, plan: &VecLoop, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
+    fn emit_vector_loop(&mut self, plan: &VecLoop, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
         let f = self.f;
         let lanes = plan.lanes();
         let lane_ty = plan.lane_ty();

@@ -1,0 +1,40 @@
+//! Facts the numeric tier's passes establish and codegen relies on: which
+//! array accesses need no index checks (and the guards that prove it before
+//! a loop), which int operations cannot overflow, and which may wrap.
+
+use crate::ir::{Block, Value};
+use std::collections::{HashMap, HashSet};
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Guard {
+    /// `base + offset <= array.shape[axis]`
+    Upper {
+        base: Value,
+        offset: i64,
+        array: Value,
+        axis: usize,
+    },
+    /// `base + offset >= 0`
+    Lower { base: Value, offset: i64 },
+}
+
+#[derive(Default, Debug)]
+pub struct IndexFacts {
+    /// (block, instruction, axis) of accesses that need no index checks.
+    pub unchecked: HashSet<(Block, usize, usize)>,
+    /// Guards to emit at the end of each preheader block.
+    pub guards: HashMap<Block, Vec<Guard>>,
+    /// (block, instruction) of int `+ - *` whose result provably fits in 64
+    /// bits: `i + 1`, `i - 1`, `i * m + j` on loop variables and array sizes.
+    pub no_overflow: HashSet<(Block, usize)>,
+    /// (block, instruction) of int `+ - * <<` whose result is only ever masked
+    /// with `& M` (M >= 0): they may wrap (the mask keeps exact low bits).
+    pub wrapping: HashSet<(Block, usize)>,
+}
+
+impl IndexFacts {
+    /// Nothing proven: every access and operation is checked.
+    pub fn none() -> Self {
+        IndexFacts::default()
+    }
+}
