@@ -7,8 +7,11 @@
 //! [`runtime`] the boundary with compiled code and [`interp`] the
 //! interpreter tier. All of pyston's `unsafe` code lives in this crate.
 
+pub mod boxing;
+pub mod deopt;
 pub mod dispatch;
 pub mod frontend;
+pub mod helpers;
 pub mod interp;
 pub mod pipeline;
 pub mod runtime;

@@ -1,0 +1,196 @@
+//! Arrays: element addresses (with index checks), indexing and stores, `range` lengths.
+
+use super::*;
+
+impl Gen<'_, '_> {
+    // ---- arrays --------------------------------------------------------------
+
+    pub fn index_i64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+        let t = x.0.clone();
+        if let Ty::Union(_) = t {
+            let r = self.dispatch(std::slice::from_ref(x), &Ty::Int, &mut |g, a| {
+                Ok((Ty::Int, vec![g.conv_i64(&a[0])?]))
+            })?;
+            return Ok(r[0]);
+        }
+        self.conv_i64(x)
+    }
+
+    /// Address of `a[idx...]` (after wraparound and bounds checks) and the
+    /// number of indexed axes.
+    pub fn element_addr(&mut self, at: &ArrTy, arr: &[CV], idx: &[(Ty, Vals)]) -> CResult<CV> {
+        // `a[k] += 1`: the store reuses the load's checked address (same IR block,
+        // same array and index values, so the check above it passed).
+        let key = self.addr_key.take();
+        if let Some(a) = key.as_ref().and_then(|k| self.addrs.get(k)) {
+            return Ok(*a);
+        }
+        let addr = self.element_addr_checked(at, arr, idx)?;
+        if let Some(k) = key {
+            self.addrs.insert(k, addr);
+        }
+        Ok(addr)
+    }
+
+    pub fn element_addr_checked(&mut self, at: &ArrTy, arr: &[CV], idx: &[(Ty, Vals)]) -> CResult<CV> {
+        let nd = at.ndim as usize;
+        let unit = at.layout.unit_stride_axis(nd);
+        let mut addr = arr[0];
+        for (k, ix) in idx.iter().enumerate() {
+            if ix
+                .0
+                .members()
+                .iter()
+                .any(|m| matches!(m, Ty::Bool | Ty::Np(Dtype::Bool)))
+            {
+                self.deopt_now(); // a bool index is NumPy boolean indexing
+            }
+            let mut i = self.index_i64(ix)?;
+            let n = arr[2 + k];
+            let (cb, ck) = self.cur_inst;
+            let proven = self.facts.unchecked.contains(&(cb, ck, k));
+            let may_be_negative = !proven && !matches!(self.known_const(ix), Some(c) if c >= 0);
+            if self.env.sem.wraparound && may_be_negative {
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
+                let wrapped = self.b.ins().iadd(i, n);
+                i = self.b.ins().select(neg, wrapped, i);
+            }
+            if self.env.sem.boundscheck && !proven {
+                let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, n);
+                self.deopt_if(oob);
+            }
+            let off = if unit == Some(k) {
+                self.b.ins().imul_imm_s(i, at.dtype.itemsize())
+            } else {
+                self.b.ins().imul(i, arr[2 + nd + k])
+            };
+            addr = self.b.ins().iadd(addr, off);
+        }
+        Ok(addr)
+    }
+
+    pub fn known_const(&self, _ix: &(Ty, Vals)) -> Option<i64> {
+        None
+    }
+
+    pub fn getitem(&mut self, x: &(Ty, Vals), idx: &[(Ty, Vals)], _first: Option<Value>) -> CResult<Vals> {
+        match &x.0 {
+            Ty::Array(at) => {
+                let at = *at;
+                let addr = self.element_addr(&at, &x.1, idx)?;
+                let nd = at.ndim as usize;
+                let k = idx.len();
+                if k < nd {
+                    let mut out = vec![addr, x.1[1]];
+                    out.extend(&x.1[2 + k..2 + nd]);
+                    out.extend(&x.1[2 + nd + k..]);
+                    return Ok(out);
+                }
+                let fl = MemFlagsData::trusted();
+                Ok(match at.dtype {
+                    Dtype::Complex128 => vec![
+                        self.b.ins().load(clt::F64, fl, addr, 0),
+                        self.b.ins().load(clt::F64, fl, addr, 8),
+                    ],
+                    d => {
+                        let st = abi::dtype_slots(d)[0];
+                        vec![self.b.ins().load(cl_ty(st), fl, addr, 0)]
+                    }
+                })
+            }
+            Ty::Tuple(ts) => {
+                let Some(Const::Int(k)) = _first.and_then(|v| self.consts.get(&v)) else {
+                    // All elements have one type (inference checked): select at run time.
+                    let n = ts.len() as i64;
+                    let mut i = self.index_i64(&idx[0])?;
+                    let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
+                    let wrapped = self.b.ins().iadd_imm_s(i, n);
+                    i = self.b.ins().select(neg, wrapped, i);
+                    let oob = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, i, n);
+                    self.deopt_if(oob); // IndexError: tuple index out of range
+                    let w = abi::slot_count(&ts[0]);
+                    let mut res: Vec<CV> = x.1[..w].to_vec();
+                    for k in 1..ts.len() {
+                        let is_k = self.b.ins().icmp_imm_s(IntCC::Equal, i, k as i64);
+                        res = (0..w)
+                            .map(|j| self.b.ins().select(is_k, x.1[k * w + j], res[j]))
+                            .collect();
+                    }
+                    return Ok(res);
+                };
+                let n = ts.len() as i64;
+                let k = if *k < 0 { *k + n } else { *k } as usize;
+                let off: usize = ts[..k].iter().map(abi::slot_count).sum();
+                let len = abi::slot_count(&ts[k]);
+                Ok(x.1[off..off + len].to_vec())
+            }
+            t => Err(internal(format!("getitem on {t}"))),
+        }
+    }
+
+    pub fn setitem(&mut self, x: &(Ty, Vals), idx: &[(Ty, Vals)], v: &(Ty, Vals)) -> CResult<()> {
+        let Ty::Array(at) = &x.0 else {
+            return Err(internal("setitem"));
+        };
+        let at = *at;
+        if at.readonly {
+            self.deopt_now(); // ValueError: assignment destination is read-only
+            return Ok(());
+        }
+        let addr = self.element_addr(&at, &x.1, idx)?;
+        let vals = match Self::same_repr_family(&v.0) {
+            // Both members store the same bits (and deoptimize alike).
+            Some(rep) => self.cast_to_dtype(&(rep, vec![v.1[1]]), at.dtype, true)?,
+            None => self.dispatch(std::slice::from_ref(v), &Ty::Np(at.dtype), &mut |g, a| {
+                Ok((Ty::Np(at.dtype), g.cast_to_dtype(&a[0], at.dtype, true)?))
+            })?,
+        };
+        let fl = MemFlagsData::trusted();
+        for (i, val) in vals.into_iter().enumerate() {
+            self.b.ins().store(fl, val, addr, 8 * i as i32);
+        }
+        Ok(())
+    }
+
+    /// `len(range(start, stop, step))`; step 0 deopts (ValueError).
+    pub fn range_len(&mut self, start: &(Ty, Vals), stop: &(Ty, Vals), step: &(Ty, Vals)) -> CResult<Vals> {
+        let a = self.index_i64(start)?;
+        let b = self.index_i64(stop)?;
+        let s = self.index_i64(step)?;
+        if let (Some(a), Some(b), Some(s)) = (self.iconst_value(a), self.iconst_value(b), self.iconst_value(s)) {
+            if s != 0 {
+                // A literal range (the unrolled `range(-1, 2)` of a stencil): no checks.
+                let n = if s > 0 {
+                    (b as i128 - a as i128 + s as i128 - 1).div_euclid(s as i128).max(0)
+                } else {
+                    (a as i128 - b as i128 - s as i128 - 1).div_euclid(-(s as i128)).max(0)
+                };
+                if let Ok(n) = i64::try_from(n) {
+                    return Ok(vec![self.b.ins().iconst(clt::I64, n)]);
+                }
+            }
+        }
+        let z = self.b.ins().icmp_imm_s(IntCC::Equal, s, 0);
+        self.deopt_if(z);
+        // n = (|stop - start| - 1) / |step| + 1 when the range is non-empty, in
+        // unsigned 64-bit arithmetic (the difference of two i64 fits in a u64).
+        let pos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, s, 0);
+        let up = self.b.ins().icmp(IntCC::SignedLessThan, a, b);
+        let down = self.b.ins().icmp(IntCC::SignedGreaterThan, a, b);
+        let nonempty = self.b.ins().select(pos, up, down);
+        let d1 = self.b.ins().isub(b, a);
+        let d2 = self.b.ins().isub(a, b);
+        let diff = self.b.ins().select(pos, d1, d2);
+        let ns = self.b.ins().ineg(s);
+        let mag = self.b.ins().select(pos, s, ns);
+        let dm1 = self.b.ins().iadd_imm_s(diff, -1);
+        let q = self.b.ins().udiv(dm1, mag);
+        let n = self.b.ins().iadd_imm_s(q, 1);
+        // A trip count beyond i64::MAX (only for astronomically long ranges): deopt.
+        let huge = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, n, 0);
+        let huge = self.b.ins().band(huge, nonempty);
+        self.deopt_if(huge);
+        let zero = self.b.ins().iconst(clt::I64, 0);
+        Ok(vec![self.b.ins().select(nonempty, n, zero)])
+    }
+}

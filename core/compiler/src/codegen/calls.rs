@@ -1,0 +1,608 @@
+//! Calls: runtime helpers, direct calls between compiled functions, builtins, `math`, calls into Python/NumPy and array allocation.
+
+use super::*;
+
+impl Gen<'_, '_> {
+    // ---- helpers ---------------------------------------------------------------
+
+    pub fn import(&mut self, name: &str) -> CResult<clir::FuncRef> {
+        if let Some(r) = self.imports.get(name) {
+            return Ok(*r);
+        }
+        let (ps, rs) = helper_sig(name)?;
+        let mut sig = self.module.make_signature();
+        sig.params.extend(ps.into_iter().map(AbiParam::new));
+        sig.returns.extend(rs.into_iter().map(AbiParam::new));
+        let id = self
+            .module
+            .declare_function(name, Linkage::Import, &sig)
+            .map_err(|e| internal(format!("declaring {name}: {e}")))?;
+        let r = self.module.declare_func_in_func(id, self.b.func);
+        self.imports.insert(name.to_string(), r);
+        Ok(r)
+    }
+
+    /// An exception came back from a call: record `span` as this function's traceback line and
+    /// return ERROR to our own caller.
+    pub fn push_frame_and_fail(&mut self, ctx: CV, span: Span) -> CResult<()> {
+        let site = self.call_sites.len() as i64;
+        self.call_sites.push(span);
+        let slotp = self.b.ins().iconst(clt::I64, self.env.self_meta_slot as i64);
+        let my_meta = self.b.ins().load(clt::I64, MemFlagsData::trusted(), slotp, 0);
+        let sv = self.b.ins().iconst(clt::I64, site);
+        self.call("pyston_push_frame", &[ctx, my_meta, sv])?;
+        let e = self.b.ins().iconst(clt::I32, abi::ERROR as i64);
+        self.ret(e);
+        Ok(())
+    }
+
+    pub fn call(&mut self, name: &str, args: &[CV]) -> CResult<Vec<CV>> {
+        let r = self.import(name)?;
+        let inst = self.b.ins().call(r, args);
+        Ok(self.b.inst_results(inst).to_vec())
+    }
+
+    pub fn stack(&mut self, bytes: u32) -> CV {
+        let ss = self
+            .b
+            .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, bytes.max(8), 3));
+        self.b.ins().stack_addr(clt::I64, ss, 0)
+    }
+
+    pub fn zero(&mut self, st: SlotTy) -> CV {
+        match st {
+            SlotTy::F32 => self.b.ins().f32const(0.0),
+            SlotTy::F64 => self.b.ins().f64const(0.0),
+            s => self.b.ins().iconst(cl_ty(s), 0),
+        }
+    }
+
+    pub fn const_vals(&mut self, c: &Const) -> CResult<(Ty, Vals)> {
+        Ok(match c {
+            Const::Int(i) => (Ty::Int, vec![self.b.ins().iconst(clt::I64, *i)]),
+            Const::Float(x) => (Ty::Float, vec![self.b.ins().f64const(*x)]),
+            Const::Bool(x) => (Ty::Bool, vec![self.b.ins().iconst(clt::I8, *x as i64)]),
+            Const::Complex(r, i) => (Ty::Complex, vec![self.b.ins().f64const(*r), self.b.ins().f64const(*i)]),
+            Const::None => (Ty::NoneT, vec![]),
+            Const::Str(s) => (Ty::Str(s.clone()), vec![]),
+            Const::Ellipsis => (Ty::Ellipsis, vec![]),
+            Const::BigInt(_) | Const::Tuple(_) => return Err(internal("big int or tuple constant in compiled code")),
+        })
+    }
+
+    // ---- calls ---------------------------------------------------------------
+
+    pub fn call_op(&mut self, callee: &Ty, args: &[(Ty, Vals)], kw: &[String], inst: &ir::Inst) -> CResult<Vals> {
+        let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
+        let npos = args.len() - kw.len();
+        match callee {
+            Ty::Func(_) => self.direct_call(&args[..npos], inst, &rt),
+            Ty::DtypeObj(d) => {
+                let d = *d;
+                if npos == 0 {
+                    let z: Vec<SlotTy> = abi::dtype_slots(d);
+                    return Ok(z.into_iter().map(|s| self.zero(s)).collect());
+                }
+                self.dispatch(&args[..1], &rt, &mut |g, a| {
+                    Ok((Ty::Np(d), g.cast_to_dtype(&a[0], d, false)?))
+                })
+            }
+            Ty::Builtin(b) => self.builtin(*b, args, kw, &rt),
+            t => Err(internal(format!("call of {t}"))),
+        }
+    }
+
+    pub fn direct_call(&mut self, args: &[(Ty, Vals)], inst: &ir::Inst, rt: &Ty) -> CResult<Vals> {
+        let info = self
+            .env
+            .callees
+            .get(&inst.result.unwrap())
+            .cloned()
+            .ok_or_else(|| internal("missing callee"))?;
+        let mut flat = Vec::new();
+        for ((t, v), pt) in args.iter().zip(&info.params) {
+            flat.extend(self.coerce(t, v.clone(), pt)?);
+        }
+        let argbuf = self.stack(8 * flat.len() as u32);
+        for (i, x) in flat.iter().enumerate() {
+            self.b.ins().store(MemFlagsData::trusted(), *x, argbuf, 8 * i as i32);
+        }
+        let nret = abi::slot_count(&info.ret);
+        let outbuf = self.stack(8 * nret as u32);
+        let fref = self.module.declare_func_in_func(info.func_id, self.b.func);
+        let ctx = self.ctx.unwrap();
+        let depth = self.b.ins().iadd_imm_s(self.depth.unwrap(), 1);
+        let call = self.b.ins().call(fref, &[argbuf, outbuf, ctx, depth]);
+        let st = self.b.inst_results(call)[0];
+        // Status OK (0) goes straight on; anything else is sorted out off the hot path.
+        let not_ok = self.b.create_block();
+        let ok = self.b.create_block();
+        self.b.ins().brif(st, not_ok, &[], ok, &[]);
+        self.b.switch_to_block(not_ok);
+        self.b.set_cold_block(not_ok);
+        // status 2: finish the callee on the interpreter, then continue here.
+        let resumed = self.b.create_block();
+        let after = self.b.create_block();
+        self.b.append_block_param(after, clt::I32);
+        let is_deopt = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::DEOPT as i64);
+        self.b.ins().brif(is_deopt, resumed, &[], after, &[BlockArg::Value(st)]);
+        self.b.switch_to_block(resumed);
+        self.b.set_cold_block(resumed);
+        let slotp = self.b.ins().iconst(clt::I64, info.meta_slot as i64);
+        let meta = self.b.ins().load(clt::I64, MemFlagsData::trusted(), slotp, 0);
+        // The runtime reads this frame's depth from the context.
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), self.depth.unwrap(), ctx, CTX_DEPTH_OFFSET);
+        let st2 = self.call("pyston_resume", &[ctx, meta, outbuf])?[0];
+        self.b.ins().jump(after, &[BlockArg::Value(st2)]);
+        self.b.switch_to_block(after);
+        let st = self.b.block_params(after)[0];
+        let (cur_b, cur_k) = self.cur_inst;
+        let is_after = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::DEOPT as i64);
+        let d = self.deopt_after_block(cur_b, cur_k, inst.result.unwrap());
+        let next = self.b.create_block();
+        self.b.ins().brif(is_after, d, &[], next, &[]);
+        self.b.switch_to_block(next);
+        self.b.set_cold_block(next);
+        let failed = self.b.create_block();
+        self.b.ins().brif(st, failed, &[], ok, &[]);
+        self.b.switch_to_block(failed);
+        self.b.set_cold_block(failed);
+        self.push_frame_and_fail(ctx, inst.span)?;
+        self.b.switch_to_block(ok);
+        let mut out = Vec::new();
+        for (i, st) in abi::slot_types(&info.ret).into_iter().enumerate() {
+            out.push(
+                self.b
+                    .ins()
+                    .load(cl_ty(st), MemFlagsData::trusted(), outbuf, 8 * i as i32),
+            );
+        }
+        self.coerce(&info.ret, out, rt)
+    }
+
+    pub fn builtin(&mut self, b: Builtin, args: &[(Ty, Vals)], kw: &[String], rt: &Ty) -> CResult<Vals> {
+        let npos = args.len() - kw.len();
+        let pos = &args[..npos];
+        match b {
+            Builtin::Abs => self.dispatch(pos, rt, &mut |g, a| g.abs(&a[0])),
+            Builtin::Min | Builtin::Max => {
+                let op = if b == Builtin::Min { CmpOp::Lt } else { CmpOp::Gt };
+                let mut acc = self.coerce(&pos[0].0, pos[0].1.clone(), rt)?;
+                // Where the result is a float (or float | np.float64, one shared slot),
+                // compare the payloads directly: Python keeps the earlier argument
+                // unless the later one is strictly smaller (larger), and
+                // `select(x < acc, x, acc)` / `select(acc < x, x, acc)` say exactly
+                // that, NaN included, lowering to one minsd/maxsd instead of a branch.
+                let payload = match abi::slot_types(rt)[..] {
+                    [SlotTy::F64] | [SlotTy::F32] => Some(0),
+                    _ if Self::same_repr_family(rt) == Some(Ty::Np(Dtype::Float64)) => Some(1),
+                    _ => None,
+                };
+                for x in &pos[1..] {
+                    if let Some(k) = payload {
+                        let xv = self.coerce(&x.0, x.1.clone(), rt)?;
+                        let (l, r) = if b == Builtin::Min {
+                            (xv[k], acc[k])
+                        } else {
+                            (acc[k], xv[k])
+                        };
+                        let c = self.b.ins().fcmp(FloatCC::LessThan, l, r);
+                        acc = xv
+                            .iter()
+                            .zip(&acc)
+                            .map(|(n, o)| self.b.ins().select(c, *n, *o))
+                            .collect();
+                        continue;
+                    }
+                    let accv = (rt.clone(), acc.clone());
+                    let c = self.compare_truth(op, x, &accv)?;
+                    let xv = self.coerce(&x.0, x.1.clone(), rt)?;
+                    acc = xv
+                        .iter()
+                        .zip(&acc)
+                        .map(|(n, o)| self.b.ins().select(c, *n, *o))
+                        .collect();
+                }
+                Ok(acc)
+            }
+            Builtin::Len => Ok(match &pos[0].0 {
+                Ty::Array(_) => vec![pos[0].1[2]],
+                Ty::Tuple(ts) => vec![self.b.ins().iconst(clt::I64, ts.len() as i64)],
+                _ => return Err(internal("len")),
+            }),
+            Builtin::Int => {
+                if pos.is_empty() {
+                    return Ok(vec![self.b.ins().iconst(clt::I64, 0)]);
+                }
+                self.dispatch(pos, rt, &mut |g, a| {
+                    Ok((
+                        Ty::Int,
+                        vec![match &a[0].0 {
+                            Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32) => {
+                                let x = g.any_f64(&a[0])?;
+                                g.f64_to_i64(x)
+                            }
+                            _ => g.conv_i64(&a[0])?,
+                        }],
+                    ))
+                })
+            }
+            Builtin::Float => {
+                if pos.is_empty() {
+                    return Ok(vec![self.b.ins().f64const(0.0)]);
+                }
+                self.dispatch(pos, rt, &mut |g, a| Ok((Ty::Float, vec![g.any_f64(&a[0])?])))
+            }
+            Builtin::Bool => {
+                if pos.is_empty() {
+                    return Ok(vec![self.b.ins().iconst(clt::I8, 0)]);
+                }
+                self.dispatch(pos, rt, &mut |g, a| Ok((Ty::Bool, vec![g.truth(&a[0])?])))
+            }
+            Builtin::Complex => self.dispatch(pos, rt, &mut |g, a| {
+                let (re, im) = g.conv_c128(&a[0])?;
+                if a.len() == 2 {
+                    let y = g.any_f64(&a[1])?;
+                    // complex(x, y) == x + y*1j for real x, y
+                    Ok((Ty::Complex, vec![re, y]))
+                } else {
+                    Ok((Ty::Complex, vec![re, im]))
+                }
+            }),
+            Builtin::Round if pos.len() == 2 && matches!(pos[0].0, Ty::Int | Ty::Bool) => {
+                // round(int, n) is the int itself for n >= 0 (negative n: interpreter).
+                let n = self.conv_i64(&pos[1])?;
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, n, 0);
+                self.deopt_if(neg);
+                Ok(vec![self.conv_i64(&pos[0])?])
+            }
+            Builtin::Round if pos.len() == 2 => self.dispatch(pos, rt, &mut |g, a| {
+                let n = g.conv_i64(&a[1])?;
+                let slot = g.stack(8);
+                let st = g.call("pyston_pyround", &[a[0].1[0], n, slot])?[0];
+                g.deopt_if(st);
+                Ok((
+                    Ty::Float,
+                    vec![g.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0)],
+                ))
+            }),
+            Builtin::Round => self.dispatch(pos, rt, &mut |g, a| {
+                Ok((
+                    Ty::Int,
+                    vec![match &a[0].0 {
+                        Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32) => {
+                            let x = g.any_f64(&a[0])?;
+                            let r = g.b.ins().nearest(x);
+                            g.f64_to_i64(r)
+                        }
+                        _ => g.conv_i64(&a[0])?,
+                    }],
+                ))
+            }),
+            Builtin::Math(m) => self.dispatch(pos, rt, &mut |g, a| g.math(m, a)),
+            Builtin::NpAlloc(kind) => {
+                let Ty::Array(at) = rt else {
+                    return Err(internal("alloc type"));
+                };
+                let shape: Vec<CV> = match &pos[0].0 {
+                    Ty::Tuple(ts) => {
+                        let mut v = Vec::new();
+                        let mut off = 0;
+                        for t in ts {
+                            let n = abi::slot_count(t);
+                            let x = (t.clone(), pos[0].1[off..off + n].to_vec());
+                            v.push(self.index_i64(&x)?);
+                            off += n;
+                        }
+                        v
+                    }
+                    _ => vec![self.index_i64(&pos[0])?],
+                };
+                self.alloc(kind, at, &shape)
+            }
+            Builtin::NpAllocLike(kind) => {
+                let Ty::Array(at) = rt.clone() else {
+                    return Err(internal("alloc type"));
+                };
+                let src = self.stack(8 * pos[0].1.len() as u32);
+                for (i, x) in pos[0].1.iter().enumerate() {
+                    self.b.ins().store(MemFlagsData::trusted(), *x, src, 8 * i as i32);
+                }
+                let n = 2 + 2 * at.ndim as usize;
+                let out = self.stack(8 * n as u32);
+                let ctx = self.ctx.unwrap();
+                let k = self.b.ins().iconst(clt::I32, kind as i64);
+                let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
+                let nd = self.b.ins().iconst(clt::I64, at.ndim as i64);
+                let order = match &pos[0].0 {
+                    Ty::Array(s) if s.layout == Layout::C => 0,
+                    Ty::Array(s) if s.layout == Layout::F => 1,
+                    _ => 2,
+                };
+                let ov = self.b.ins().iconst(clt::I32, order);
+                let st = self.call("pyston_alloc_like", &[ctx, k, dt, nd, src, ov, out])?[0];
+                self.status_check(st);
+                Ok((0..n)
+                    .map(|i| self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32))
+                    .collect())
+            }
+            Builtin::Range => Err(internal("range call")),
+        }
+    }
+
+    /// A call into Python/NumPy (`abi::pyston_pycall`): the arguments are
+    /// passed as slots, the result comes back unboxed. The call raising
+    /// deoptimizes here (the interpreter re-executes it); a result of an
+    /// unexpected type deoptimizes just after it.
+    pub fn pycall(&mut self, d: &PyCallSite, args: &[TV], result: Option<Value>) -> CResult<Vals> {
+        let mut flat = Vec::new();
+        for ((t, v), want) in args.iter().zip(&d.arg_tys) {
+            flat.extend(self.coerce(t, v.clone(), want)?);
+        }
+        let argbuf = self.stack(8 * flat.len().max(1) as u32);
+        for (i, x) in flat.iter().enumerate() {
+            self.b.ins().store(MemFlagsData::trusted(), *x, argbuf, 8 * i as i32);
+        }
+        let ret_slots = abi::slot_types(&d.ret);
+        let outbuf = self.stack(8 * ret_slots.len().max(1) as u32);
+        let ctx = self.ctx.unwrap();
+        let dp = self.b.ins().iconst(clt::I64, d.desc as i64);
+        let st = self.call("pyston_pycall", &[ctx, dp, argbuf, outbuf])?[0];
+        if let Some(r) = result {
+            let (cb, ck) = self.cur_inst;
+            let after = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::DEOPT_AFTER as i64);
+            let d_after = self.deopt_after_block(cb, ck, r);
+            let next = self.b.create_block();
+            self.b.ins().brif(after, d_after, &[], next, &[]);
+            self.b.switch_to_block(next);
+        }
+        // An exception: record this line for the traceback and return it.
+        let failed = self.b.create_block();
+        let ok = self.b.create_block();
+        let is_err = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::ERROR as i64);
+        self.b.ins().brif(is_err, failed, &[], ok, &[]);
+        self.b.switch_to_block(failed);
+        self.b.set_cold_block(failed);
+        let (cb, ck) = self.cur_inst;
+        let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
+        self.push_frame_and_fail(ctx, span)?;
+        self.b.switch_to_block(ok);
+        let out: Vals = ret_slots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                self.b
+                    .ins()
+                    .load(cl_ty(*s), MemFlagsData::trusted(), outbuf, 8 * i as i32)
+            })
+            .collect();
+        let rt = result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
+        if result.is_some() {
+            self.coerce(&d.ret, out, &rt)
+        } else {
+            Ok(vec![])
+        }
+    }
+
+    /// Handles a runtime helper's status: ERROR returns, DEOPT deopts.
+    pub fn status_check(&mut self, st: CV) {
+        let err = self.b.create_block();
+        let cont = self.b.create_block();
+        let is_err = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::ERROR as i64);
+        self.b.ins().brif(is_err, err, &[], cont, &[]);
+        self.b.switch_to_block(err);
+        self.b.set_cold_block(err);
+        let e = self.b.ins().iconst(clt::I32, abi::ERROR as i64);
+        self.ret(e);
+        self.b.switch_to_block(cont);
+        self.deopt_if(st);
+    }
+
+    pub fn alloc(&mut self, kind: AllocKind, at: &ArrTy, shape: &[CV]) -> CResult<Vals> {
+        let (st, out) = self.alloc_call(kind, at, shape)?;
+        self.status_check(st);
+        Ok(self.load_array_slots(out, at.ndim as usize))
+    }
+
+    /// Calls `pyston_alloc` for a new C-ordered array: (status, the buffer its slots are written to).
+    pub fn alloc_call(&mut self, kind: AllocKind, at: &ArrTy, shape: &[CV]) -> CResult<(CV, CV)> {
+        let nd = at.ndim as usize;
+        let shp = self.stack(8 * nd as u32);
+        for (i, x) in shape.iter().enumerate() {
+            self.b.ins().store(MemFlagsData::trusted(), *x, shp, 8 * i as i32);
+        }
+        let out = self.stack(8 * (2 + 2 * nd) as u32);
+        let ctx = self.ctx.unwrap();
+        let k = self.b.ins().iconst(clt::I32, kind as i64);
+        let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
+        let ndv = self.b.ins().iconst(clt::I64, nd as i64);
+        let fo = self.b.ins().iconst(clt::I32, 0);
+        let st = self.call("pyston_alloc", &[ctx, k, dt, ndv, shp, fo, out])?[0];
+        Ok((st, out))
+    }
+
+    /// The slots of an `ndim`-dimensional array written to `buf` by the runtime.
+    pub fn load_array_slots(&mut self, buf: CV, ndim: usize) -> Vals {
+        (0..2 + 2 * ndim)
+            .map(|i| self.b.ins().load(clt::I64, MemFlagsData::trusted(), buf, 8 * i as i32))
+            .collect()
+    }
+
+    pub fn array_copy(&mut self, at: &ArrTy, v: &[CV]) -> CResult<Vals> {
+        let src = self.stack(8 * v.len() as u32);
+        for (i, x) in v.iter().enumerate() {
+            self.b.ins().store(MemFlagsData::trusted(), *x, src, 8 * i as i32);
+        }
+        let out = self.stack(8 * v.len() as u32);
+        let ctx = self.ctx.unwrap();
+        let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
+        let nd = self.b.ins().iconst(clt::I64, at.ndim as i64);
+        let st = self.call("pyston_copy", &[ctx, dt, nd, src, out])?[0];
+        self.status_check(st);
+        Ok((0..v.len())
+            .map(|i| self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32))
+            .collect())
+    }
+
+    pub fn abs(&mut self, a: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
+        let t = a.0.clone();
+        Ok(match &t {
+            Ty::Int => {
+                if !self.env.sem.wrapping_ints {
+                    let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, a.1[0], i64::MIN);
+                    self.deopt_if(is_min);
+                }
+                (Ty::Int, vec![self.b.ins().iabs(a.1[0])])
+            }
+            Ty::Bool => (Ty::Int, vec![self.conv_i64(a)?]),
+            Ty::Np(Dtype::Bool) => (t, a.1.clone()),
+            Ty::Np(d @ (Dtype::Int64 | Dtype::Int32)) => {
+                if !self.env.sem.wrapping_ints {
+                    // NumPy warns on abs(INT_MIN) (and wraps): let it.
+                    let min = if *d == Dtype::Int64 { i64::MIN } else { i32::MIN as i64 };
+                    let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, a.1[0], min);
+                    self.deopt_if(is_min);
+                }
+                (t.clone(), vec![self.b.ins().iabs(a.1[0])])
+            }
+            Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32) => (t, vec![self.b.ins().fabs(a.1[0])]),
+            Ty::Complex | Ty::Np(Dtype::Complex128) => {
+                let r = self.call("hypot", &[a.1[0], a.1[1]])?[0];
+                if t == Ty::Complex {
+                    self.check_math(r, &[a.1[0], a.1[1]], clt::F64);
+                }
+                (
+                    if t == Ty::Complex {
+                        Ty::Float
+                    } else {
+                        Ty::Np(Dtype::Float64)
+                    },
+                    vec![r],
+                )
+            }
+            _ => return Err(internal("abs")),
+        })
+    }
+
+    pub fn math(&mut self, m: MathFn, a: &[(Ty, Vals)]) -> CResult<(Ty, Vals)> {
+        use MathFn::*;
+        if matches!(m, Floor | Ceil | Trunc) && matches!(a[0].0, Ty::Int | Ty::Bool) {
+            return Ok((Ty::Int, vec![self.conv_i64(&a[0])?]));
+        }
+        let xs: Vec<CV> = a.iter().map(|x| self.any_f64(x)).collect::<CResult<_>>()?;
+        let x = xs[0];
+        let float = |v: CV| Ok((Ty::Float, vec![v]));
+        match m {
+            Sqrt => {
+                let z = self.b.ins().f64const(0.0);
+                let neg = self.b.ins().fcmp(FloatCC::LessThan, x, z);
+                self.deopt_if(neg);
+                float(self.b.ins().sqrt(x))
+            }
+            Floor | Ceil | Trunc => {
+                let r = match m {
+                    Floor => self.b.ins().floor(x),
+                    Ceil => self.b.ins().ceil(x),
+                    _ => self.b.ins().trunc(x),
+                };
+                Ok((Ty::Int, vec![self.f64_to_i64(r)]))
+            }
+            Fabs => float(self.b.ins().fabs(x)),
+            Copysign => float(self.b.ins().fcopysign(x, xs[1])),
+            Isnan => Ok((Ty::Bool, vec![self.b.ins().fcmp(FloatCC::Unordered, x, x)])),
+            Isinf | Isfinite => {
+                let ax = self.b.ins().fabs(x);
+                let inf = self.b.ins().f64const(f64::INFINITY);
+                let cc = if m == Isinf { FloatCC::Equal } else { FloatCC::LessThan };
+                Ok((Ty::Bool, vec![self.b.ins().fcmp(cc, ax, inf)]))
+            }
+            Degrees => {
+                let k = self.b.ins().f64const(std::f64::consts::PI / 180.0);
+                float(self.b.ins().fdiv(x, k))
+            }
+            Radians => {
+                let k = self.b.ins().f64const(std::f64::consts::PI / 180.0);
+                float(self.b.ins().fmul(x, k))
+            }
+            Hypot | Erf | Erfc | Gamma | Lgamma => {
+                let code = MathFn::ALL.iter().position(|f| *f == m).unwrap() as i64;
+                let c = self.b.ins().iconst(clt::I64, code);
+                let y = if xs.len() > 1 {
+                    xs[1]
+                } else {
+                    self.b.ins().f64const(0.0)
+                };
+                let slot = self.stack(8);
+                let st = self.call("pyston_pymath", &[c, x, y, slot])?[0];
+                self.deopt_if(st);
+                float(self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0))
+            }
+            Pow if self.env.sem.numba_int_pow => {
+                let y = (Ty::Float, vec![xs[1]]);
+                float(self.numba_pow(x, &y)?)
+            }
+            Pow => float(self.sqrt_as_pow(x, xs[1], clt::F64, |cg: &mut Self| {
+                let slot = cg.stack(8);
+                let st = cg.call("pyston_math_pow", &[x, xs[1], slot])?[0];
+                cg.deopt_if(st);
+                Ok(cg.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0))
+            })?),
+            _ => {
+                let name = m.libm().ok_or_else(|| internal("libm"))?;
+                let r = self.call(name, &xs)?[0];
+                self.check_math(r, &xs, clt::F64);
+                if m == Atan2 {
+                    // CPython's atan2 returns its own (positive) NaN for NaN inputs.
+                    let nan = self.b.ins().f64const(f64::NAN);
+                    let is_nan = self.b.ins().fcmp(FloatCC::Unordered, r, r);
+                    return float(self.b.ins().select(is_nan, nan, r));
+                }
+                float(r)
+            }
+        }
+    }
+
+    /// Casts a scalar to a NumPy dtype as `np.<dtype>(x)` and array stores do.
+    pub fn cast_to_dtype(&mut self, x: &(Ty, Vals), d: Dtype, store: bool) -> CResult<Vals> {
+        if store && d != Dtype::Complex128 && matches!(x.0, Ty::Complex | Ty::Np(Dtype::Complex128)) {
+            // NumPy raises (Python complex) or warns and drops the imaginary part.
+            self.deopt_now();
+            let z: Vec<SlotTy> = abi::dtype_slots(d);
+            return Ok(z.into_iter().map(|s| self.zero(s)).collect());
+        }
+        let is_float = matches!(x.0, Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32));
+        Ok(match d {
+            Dtype::Bool => vec![self.truth(x)?],
+            Dtype::Int64 => {
+                if is_float {
+                    let f = self.any_f64(x)?;
+                    vec![self.f64_to_i64(f)]
+                } else {
+                    vec![self.conv_i64(x)?]
+                }
+            }
+            // Numba stores an int into an int32 array as C does: the low 32 bits.
+            Dtype::Int32 if store && !is_float && self.env.sem.int32_store_wraps => {
+                let wide = self.conv_i64(x)?;
+                vec![self.b.ins().ireduce(clt::I32, wide)]
+            }
+            Dtype::Int32 => {
+                let wide = if is_float {
+                    let f = self.any_f64(x)?;
+                    self.f64_to_i64(f)
+                } else {
+                    self.conv_i64(x)?
+                };
+                vec![self.conv_i32(&(Ty::Int, vec![wide]))?]
+            }
+            Dtype::Float64 => vec![self.any_f64(x)?],
+            Dtype::Float32 => vec![self.conv_f32(x)?],
+            Dtype::Complex128 => {
+                let (r, i) = self.conv_c128(x)?;
+                vec![r, i]
+            }
+        })
+    }
+}

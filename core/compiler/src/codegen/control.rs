@@ -1,0 +1,442 @@
+//! Control flow: loops (and the temporaries they release), branch edges, preheader guards, terminators and if-conversion.
+
+use super::*;
+
+impl Gen<'_, '_> {
+    // ---- temporaries in loops ---------------------------------------------------
+
+    pub fn preds_of(&self, b: Block) -> &[Block] {
+        &self.preds[b.0 as usize]
+    }
+
+    /// Whether `b` heads a loop (one of its predecessors is dominated by it).
+    pub fn is_loop_header(&self, b: Block) -> bool {
+        self.preds_of(b).iter().any(|p| self.dominates(b, *p))
+    }
+
+    pub fn dominates(&self, a: Block, mut b: Block) -> bool {
+        loop {
+            if a == b {
+                return true;
+            }
+            match self.idom.get(&b) {
+                Some(&p) if p != b => b = p,
+                _ => return false,
+            }
+        }
+    }
+
+    /// Finds the loops that create objects (NumPy calls, allocations, calls to
+    /// compiled functions) and gives each a slot for its arena mark.
+    pub fn plan_loop_collection(&mut self) {
+        let preds = self.f.predecessors();
+        for b in self.f.rpo() {
+            for e in self.f.block(b).term.successors() {
+                let h = e.block;
+                if !self.dominates(h, b) || self.loop_marks.contains_key(&h) {
+                    continue;
+                }
+                // The natural loop of this back edge.
+                let mut body: HashSet<Block> = [h].into_iter().collect();
+                let mut todo = vec![b];
+                while let Some(x) = todo.pop() {
+                    if body.insert(x) {
+                        todo.extend(preds[x.0 as usize].iter().copied());
+                    }
+                }
+                let allocates = body.iter().any(|blk| {
+                    self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
+                        self.env.pycalls.contains_key(&(*blk, k))
+                            || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. }) && self.call_may_allocate(i))
+                            || i.result.is_some_and(|r| *self.typed.ty(r) == Ty::PyInt)
+                    })
+                });
+                if allocates {
+                    let ss = self
+                        .b
+                        .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
+                    self.loop_marks.insert(h, ss);
+                }
+            }
+        }
+    }
+
+    /// Whether a call can leave temporaries in the arena. Builtins and dtype
+    /// conversions on plain scalars (`int(x)`, `abs(x)`, `math.sqrt(x)`,
+    /// `np.float32(x)`) cannot; compiled callees, and anything taking or making
+    /// an array or a boxed int, may. So may any method call other than a module
+    /// function (`math.sqrt(x)` is plain, `a.copy()` is not).
+    pub fn call_may_allocate(&self, i: &ir::Inst) -> bool {
+        fn holds_object(t: &Ty) -> bool {
+            match t {
+                Ty::Array(_) | Ty::PyInt | Ty::PyFunc(_) | Ty::Func(_) => true,
+                Ty::Tuple(ts) | Ty::Union(ts) | Ty::Slice(ts) => ts.iter().any(holds_object),
+                _ => false,
+            }
+        }
+        let plain_callee = match i.op {
+            Op::MethodCall { .. } => {
+                matches!(self.typed.ty(i.args[0]), Ty::Module(_))
+                    && i.result
+                        .and_then(|r| self.typed.globals.get(&r))
+                        .is_some_and(|g| matches!(g, GlobalKind::Builtin(_) | GlobalKind::DtypeObj(_)))
+            }
+            _ => matches!(self.typed.ty(i.args[0]), Ty::Builtin(_) | Ty::DtypeObj(_)),
+        };
+        let objects = i.args[1..].iter().any(|a| holds_object(self.typed.ty(*a)))
+            || i.result.is_some_and(|r| holds_object(self.typed.ty(r)));
+        !plain_callee || objects
+    }
+
+    /// Object pointers held by a value (arrays; arrays inside tuples).
+    pub fn obj_slots(t: &Ty, v: &[CV], out: &mut Vec<CV>) {
+        match t {
+            Ty::Array(_) => out.push(v[1]),
+            Ty::PyInt => out.push(v[0]),
+            Ty::Tuple(ts) => {
+                let mut off = 0;
+                for t in ts {
+                    let n = abi::slot_count(t);
+                    Self::obj_slots(t, &v[off..off + n], out);
+                    off += n;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Before a jump into an instrumented loop header: on entry take the
+    /// arena mark; on the back edge release what the next iteration cannot see.
+    pub fn loop_edge(&mut self, from: Block, e: &ir::Edge, args: &[BlockArg]) -> CResult<()> {
+        let Some(ss) = self.loop_marks.get(&e.block).copied() else {
+            return Ok(());
+        };
+        let ctx = self.ctx.unwrap();
+        if !self.dominates(e.block, from) {
+            let m = self.call("pyston_arena_mark", &[ctx])?[0];
+            self.b.ins().stack_store(clt::I64, m, ss, 0);
+            return Ok(());
+        }
+        let vals: Vec<CV> = args
+            .iter()
+            .map(|a| match a {
+                BlockArg::Value(v) => *v,
+                _ => unreachable!(),
+            })
+            .collect();
+        let mut live = Vec::new();
+        let mut off = 0;
+        for p in &self.f.block(e.block).params {
+            let t = self.ty(*p);
+            let n = abi::slot_count(&t);
+            Self::obj_slots(&t, &vals[off..off + n], &mut live);
+            off += n;
+        }
+        let buf = self.stack(8 * live.len().max(1) as u32);
+        for (i, v) in live.iter().enumerate() {
+            self.b.ins().store(MemFlagsData::trusted(), *v, buf, 8 * i as i32);
+        }
+        let mark = self.b.ins().stack_load(clt::I64, clt::I64, ss, 0);
+        let n = self.b.ins().iconst(clt::I64, live.len() as i64);
+        self.call("pyston_arena_collect", &[ctx, mark, buf, n])?;
+        Ok(())
+    }
+
+    pub fn edge_args(&mut self, e: &ir::Edge) -> CResult<Vec<BlockArg>> {
+        let params = self.f.block(e.block).params.clone();
+        let mut out = Vec::new();
+        for (p, a) in params.iter().zip(&e.args) {
+            let (pt, at) = (self.ty(*p), self.ty(*a));
+            let v = self.use_val(*a)?;
+            out.extend(self.coerce(&at, v, &pt)?.into_iter().map(BlockArg::Value));
+        }
+        Ok(out)
+    }
+
+    /// The once-per-loop index checks that replace per-iteration ones (see
+    /// `ranges`). A failing guard deoptimizes before the loop starts.
+    pub fn loop_guards(&mut self, blk: Block) -> CResult<()> {
+        let Some(guards) = self.facts.guards.get(&blk).cloned() else {
+            return Ok(());
+        };
+        for g in guards {
+            if !self.env.sem.boundscheck && matches!(g, facts::Guard::Upper { .. }) {
+                continue; // out-of-range indexes are the user's promise under boundscheck=False
+            }
+            match g {
+                facts::Guard::Lower { base, offset } => {
+                    let v = self.val(base)?[0];
+                    let c = self.b.ins().iconst(clt::I64, offset);
+                    let (s, of) = self.b.ins().sadd_overflow(v, c);
+                    let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, s, 0);
+                    let bad = self.b.ins().bor(neg, of);
+                    self.deopt_if(bad);
+                }
+                facts::Guard::Upper {
+                    base,
+                    offset,
+                    array,
+                    axis,
+                } => {
+                    let v = self.val(base)?[0];
+                    let dim = self.val(array)?[2 + axis];
+                    let c = self.b.ins().iconst(clt::I64, offset);
+                    let (s, of) = self.b.ins().sadd_overflow(v, c);
+                    let over = self.b.ins().icmp(IntCC::SignedGreaterThan, s, dim);
+                    let bad = self.b.ins().bor(over, of);
+                    self.deopt_if(bad);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    // ---- terminators ---------------------------------------------------------
+
+    pub fn term(&mut self, t: &Term) -> CResult<()> {
+        if t.uses().iter().any(|v| !self.vals.contains_key(v)) {
+            self.deopt_now();
+            let z = self.b.ins().iconst(clt::I32, abi::DEOPT as i64);
+            self.ret(z);
+            return Ok(());
+        }
+        match t {
+            Term::Jump(e) => {
+                let mut args = self.edge_args(e)?;
+                let (from, _) = self.cur_inst;
+                self.loop_edge(from, e, &args)?;
+                if !self.dominates(e.block, from) {
+                    // Entering a loop (not its back edge): its one-step or SIMD
+                    // versions run first, and the loop goes on from where they stopped.
+                    for plan in self.plans.clone() {
+                        args = plan.enter_loop(self, e.block, args)?;
+                    }
+                }
+                let target = self.blocks[&e.block];
+                self.b.ins().jump(target, &args);
+            }
+            Term::Br(c, a, bb) => {
+                let cv = self.val(*c)?[0];
+                if let Some(merge) = self.if_convertible(*c, a, bb) {
+                    return self.emit_if_converted(cv, a, bb, merge);
+                }
+                let aa = self.edge_args(a)?;
+                let ba = self.edge_args(bb)?;
+                let (ta, tb) = (self.blocks[&a.block], self.blocks[&bb.block]);
+                let (from, _) = self.cur_inst;
+                let loop_test = self.f.block(from).term.successors().len() == 2 && self.is_loop_header(from);
+                if loop_test {
+                    // Cranelift lays out a branch's *last* successor right after it: at a
+                    // loop's test the condition is inverted so that the body falls through
+                    // and the back edge is the loop's only taken jump. (An `if` keeps the
+                    // `else` side inline: the rare case is usually the `then` arm.)
+                    let not = self.b.ins().icmp_imm_u(IntCC::Equal, cv, 0);
+                    self.b.ins().brif(not, tb, &ba, ta, &aa);
+                } else {
+                    self.b.ins().brif(cv, ta, &aa, tb, &ba);
+                }
+            }
+            Term::Ret(v) => {
+                let t = self.ty(*v);
+                let vals = self.exit_val(*v)?;
+                let vals = self.coerce(&t, vals, &self.typed.ret.clone())?;
+                let out = self.out.unwrap();
+                for (i, x) in vals.into_iter().enumerate() {
+                    self.b.ins().store(MemFlagsData::trusted(), x, out, 8 * i as i32);
+                }
+                let ok = self.b.ins().iconst(clt::I32, 0);
+                self.ret(ok);
+            }
+            Term::Raise(_) | Term::AssertFail(_) | Term::Unreachable => {
+                // The interpreter raises with CPython's own machinery.
+                self.deopt_now();
+                let z = self.b.ins().iconst(clt::I32, abi::DEOPT as i64);
+                self.ret(z);
+            }
+        }
+        Ok(())
+    }
+
+    // ---- if-conversion ---------------------------------------------------------
+
+    /// Whether `if c: <a> else: <b>` may run both arms and pick the results with
+    /// selects: each arm is the edge itself or a block of at most four cheap,
+    /// non-trapping scalar operations (no memory access, no call, no division by a
+    /// variable) whose only predecessor is this branch, and both reach the same
+    /// block, which is not a loop header. A deopt inside an arm fires only when
+    /// the arm is the one taken. This turns data-dependent branches
+    /// (`if flags[i]: count += 1`) into `cmov`s. Not when the condition depends on
+    /// a value the loop carries (other than a `range` counter): there the branch
+    /// version breaks the loop's dependency chain and often predicts well
+    /// (`if v > best: best = v`, Collatz's `x // 2` or `3 * x + 1`), which
+    /// measured faster.
+    pub fn if_convertible(&self, c: Value, a: &ir::Edge, b: &ir::Edge) -> Option<Block> {
+        let (from, _) = self.cur_inst;
+        let arm = |e: &ir::Edge| -> Option<Block> {
+            // The block the arm ends in: the edge's target, or the target of the
+            // arm block's jump.
+            if self.preds_of(e.block).len() == 1 && e.args.is_empty() {
+                let data = self.f.block(e.block);
+                if let Term::Jump(j) = &data.term {
+                    if data.params.is_empty() && self.arm_is_cheap(e.block) {
+                        return Some(j.block);
+                    }
+                }
+            }
+            None
+        };
+        let (ma, mb) = (arm(a), arm(b));
+        let merge = match (ma, mb) {
+            (Some(x), Some(y)) if x == y => x,
+            (Some(x), None) if x == b.block => x,
+            (None, Some(y)) if y == a.block => y,
+            _ => return None,
+        };
+        // A select feeding an index would delay the load or store behind it; a
+        // predicted branch lets it start early (a clamp like `if k >= n: k = n - 1`).
+        let feeds_index = self.f.block(merge).params.iter().any(|p| self.index_cone.contains(p));
+        let ok = merge != from
+            && !feeds_index
+            && !self.dominates(merge, from)
+            && !self.typed.cold.contains(&merge)
+            && !self.loop_marks.contains_key(&merge)
+            && !self.in_recurrence(c, 0);
+        ok.then_some(merge)
+    }
+
+    /// Whether `v` depends, within one loop iteration, on a loop-carried value
+    /// other than a `range` counter (unknown: yes).
+    pub fn in_recurrence(&self, v: Value, depth: u32) -> bool {
+        if depth > 24 {
+            return true;
+        }
+        if let Some(&(b, k)) = self.defs.get(&v) {
+            let f = self.f;
+            return f.block(b).insts[k]
+                .args
+                .iter()
+                .any(|a| self.in_recurrence(*a, depth + 1));
+        }
+        let Some(&(b, i)) = self.param_defs.get(&v) else {
+            return false; // an entry parameter
+        };
+        let incoming: Vec<(Block, Value)> = self
+            .preds_of(b)
+            .iter()
+            .flat_map(|p| {
+                self.f
+                    .block(*p)
+                    .term
+                    .successors()
+                    .into_iter()
+                    .filter(|e| e.block == b)
+                    .map(|e| (*p, e.args[i]))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        if self.is_loop_header(b) {
+            // A loop header: only a range counter (advanced by RangeNext) is harmless.
+            return !incoming.iter().filter(|(p, _)| self.dominates(b, *p)).all(|(_, a)| {
+                self.defs
+                    .get(a)
+                    .is_some_and(|&(db, dk)| matches!(self.f.block(db).insts[dk].op, Op::RangeNext))
+            });
+        }
+        incoming.iter().any(|(_, a)| self.in_recurrence(*a, depth + 1))
+    }
+
+    pub fn arm_is_cheap(&self, blk: Block) -> bool {
+        let data = self.f.block(blk);
+        if self.typed.cold.contains(&blk) || self.facts.guards.contains_key(&blk) {
+            return false;
+        }
+        let scalar = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool);
+        let mut cost = 0;
+        for (k, inst) in data.insts.iter().enumerate() {
+            if self.plans.iter().any(|p| p.claims((blk, k))) || self.env.pycalls.contains_key(&(blk, k)) {
+                return false;
+            }
+            let Some(r) = inst.result else { return false };
+            // NumPy scalars only in comparisons and truth tests (arithmetic may warn).
+            let real_np = |t: &Ty| matches!(t, Ty::Np(d) if *d != Dtype::Complex128);
+            let test = matches!(inst.op, Op::Cmp(_) | Op::Truth);
+            let operand = |t: &Ty| scalar(t) || (test && real_np(t));
+            if !operand(self.typed.ty(r)) || inst.args.iter().any(|a| !operand(self.typed.ty(*a))) {
+                return false;
+            }
+            let ok = match &inst.op {
+                Op::Const(_) => true,
+                Op::Cmp(_) | Op::Truth | Op::Unary(_) => {
+                    cost += 1;
+                    true
+                }
+                Op::Bin { op, .. } => {
+                    cost += 1;
+                    match op {
+                        BinOp::Add
+                        | BinOp::Sub
+                        | BinOp::Mul
+                        | BinOp::BitAnd
+                        | BinOp::BitOr
+                        | BinOp::BitXor
+                        | BinOp::LShift
+                        | BinOp::RShift => true,
+                        // Only by a constant that cannot fault (zero, or MIN / -1).
+                        BinOp::FloorDiv | BinOp::Mod | BinOp::Div => {
+                            matches!(self.consts.get(&inst.args[1]), Some(Const::Int(c)) if *c > 0)
+                        }
+                        _ => false,
+                    }
+                }
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+        cost <= 4
+    }
+
+    /// Emits an if-converted branch (see `if_convertible`): both arms, then one
+    /// jump to the merge block with each argument chosen by `cv`.
+    pub fn emit_if_converted(&mut self, cv: CV, a: &ir::Edge, b: &ir::Edge, merge: Block) -> CResult<()> {
+        let (from, nk) = self.cur_inst;
+        let not_cv = self.b.ins().icmp_imm_u(IntCC::Equal, cv, 0);
+        let mut sides = Vec::new();
+        for (e, p) in [(a, cv), (b, not_cv)] {
+            // Everything on this side, its edge's coercions included, is under `p`.
+            let saved = self.pred.replace(p);
+            let edge = if e.block == merge {
+                e.clone()
+            } else {
+                let f = self.f;
+                let data = f.block(e.block);
+                let Term::Jump(j) = &data.term else {
+                    return Err(internal("if-converted arm"));
+                };
+                self.inlined.insert(e.block);
+                for (k, inst) in data.insts.iter().enumerate() {
+                    self.cur_inst = (e.block, k);
+                    self.inst(inst)?;
+                }
+                self.cur_inst = (e.block, data.insts.len());
+                j.clone()
+            };
+            sides.push(self.edge_args(&edge)?);
+            self.pred = saved;
+            self.cur_inst = (from, nk);
+        }
+        let args: Vec<BlockArg> = sides[0]
+            .iter()
+            .zip(&sides[1])
+            .map(|(x, y)| match (x, y) {
+                (BlockArg::Value(x), BlockArg::Value(y)) if x == y => BlockArg::Value(*x),
+                (BlockArg::Value(x), BlockArg::Value(y)) => BlockArg::Value(self.b.ins().select(cv, *x, *y)),
+                _ => unreachable!(),
+            })
+            .collect();
+        let target = self.blocks[&merge];
+        self.b.ins().jump(target, &args);
+        Ok(())
+    }
+}

@@ -1,0 +1,220 @@
+//! Instructions: the dispatch of each IR operation to the code that emits it; globals and attributes.
+
+use super::*;
+
+impl Gen<'_, '_> {
+    // ---- instructions --------------------------------------------------------
+
+    /// The slots of a tuple or slice built from `args`, each coerced to its member type.
+    pub fn coerce_members(&mut self, args: &[(Ty, Vals)], members: &[Ty]) -> CResult<Vals> {
+        let mut out = Vec::new();
+        for ((t, v), want) in args.iter().zip(members) {
+            out.extend(self.coerce(t, v.clone(), want)?);
+        }
+        Ok(out)
+    }
+
+    pub fn inst(&mut self, inst: &ir::Inst) -> CResult<()> {
+        let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
+        let missing = inst.args.iter().any(|a| !self.vals.contains_key(a));
+        if (inst.result.is_some() && rt == Ty::Bottom) || missing {
+            // Inference could not type this (e.g. a call into a function whose own
+            // compilation is still in progress): leave compiled code here.
+            self.deopt_now();
+            return Ok(());
+        }
+        let mut args: Vec<(Ty, Vals)> = Vec::with_capacity(inst.args.len());
+        for a in &inst.args {
+            args.push((self.ty(*a), self.use_val(*a)?));
+        }
+        // `unbound | T`: check once, then use the T payload (see infer).
+        for a in args.iter_mut() {
+            if let Ty::Union(ms) = &a.0 {
+                if ms.len() == 2 && ms.contains(&Ty::Undef) {
+                    let ms = ms.clone();
+                    let ui = ms.iter().position(|m| *m == Ty::Undef).unwrap();
+                    let is_unbound = self.b.ins().icmp_imm_s(IntCC::Equal, a.1[0], ui as i64);
+                    self.deopt_if(is_unbound);
+                    *a = self.member(&ms, &a.1, 1 - ui);
+                }
+            }
+        }
+        if let Some(desc) = self.env.pycalls.get(&self.cur_inst).cloned() {
+            // NumPy performs this operation (see `infer::numpy_op`).
+            // The callee itself (a function object or the module it is read from) is not an argument.
+            let skip = match (&inst.op, args.first()) {
+                (Op::Call { .. }, _) => 1,
+                (Op::MethodCall { .. }, Some((Ty::Module(_), _))) => 1,
+                _ => 0,
+            };
+            let boxed = &args[skip..];
+            let out = self.pycall(&desc, boxed, inst.result)?;
+            if let Some(r) = inst.result {
+                self.vals.insert(r, out);
+            }
+            return Ok(());
+        }
+        let out: Vals = match &inst.op {
+            Op::Const(c) => self.const_vals(c)?.1,
+            Op::Slice => {
+                let Ty::Slice(parts) = &rt else {
+                    return Err(internal("slice type"));
+                };
+                self.coerce_members(&args, parts)?
+            }
+            Op::Undef(_) => vec![],
+            Op::Global(_) | Op::Attr(_) if inst.result.and_then(|r| self.typed.globals.get(&r)).is_some() => {
+                let g = self.typed.globals[&inst.result.unwrap()].clone();
+                self.global(&g)?
+            }
+            Op::Global(_) => vec![],
+            Op::Attr(name) => self.attr(&args[0], name)?,
+            Op::Call { kw } => self.call_op(&args[0].0, &args[1..], kw, inst)?,
+            Op::MethodCall { name, kw } => match &args[0].0 {
+                Ty::Module(_) => {
+                    let g = self.typed.globals[&inst.result.unwrap()].clone();
+                    let callee = match g {
+                        GlobalKind::Builtin(b) => Ty::Builtin(b),
+                        GlobalKind::DtypeObj(d) => Ty::DtypeObj(d),
+                        GlobalKind::Func(f) => Ty::Func(f),
+                        _ => return Err(internal("method call on a module attribute that is not callable")),
+                    };
+                    self.call_op(&callee, &args[1..], kw, inst)?
+                }
+                Ty::Array(a) if name == "copy" => {
+                    let a = *a;
+                    self.array_copy(&a, &args[0].1)?
+                }
+                _ => return Err(internal(format!("method {name}"))),
+            },
+            Op::Bin { op, .. } if rt == Ty::PyInt || args.iter().any(|(t, _)| *t == Ty::PyInt) => {
+                let op = *op;
+                self.dispatch(&args, &rt, &mut |g, a| g.pyint_binop(op, &a[0], &a[1]))?
+            }
+            Op::Bin { op, .. } => {
+                let op = *op;
+                match self.float_union_op(&args, &rt, Some(op), None)? {
+                    Some(v) => v,
+                    None => self.dispatch(&args, &rt, &mut |g, a| g.binop(op, &a[0], &a[1]))?,
+                }
+            }
+            Op::Unary(u) => {
+                let u = *u;
+                self.dispatch(&args, &rt, &mut |g, a| g.unary(u, &a[0]))?
+            }
+            Op::Cmp(c) => {
+                let c = *c;
+                match self.float_union_op(&args, &rt, None, Some(c))? {
+                    Some(v) => v,
+                    None => self.dispatch(&args, &rt, &mut |g, a| g.compare(c, &a[0], &a[1]))?,
+                }
+            }
+            Op::Truth => match &args[0].0 {
+                // bool | np.bool share one byte: no need to look at the tag
+                Ty::Union(ms) if ms.iter().all(|m| matches!(m, Ty::Bool | Ty::Np(Dtype::Bool))) => vec![args[0].1[1]],
+                _ => self.dispatch(&args, &Ty::Bool, &mut |g, a| Ok((Ty::Bool, vec![g.truth(&a[0])?])))?,
+            },
+            Op::Tuple | Op::List => {
+                let Ty::Tuple(ts) = &rt else {
+                    return Err(internal("tuple type"));
+                };
+                self.coerce_members(&args, ts)?
+            }
+            Op::Unpack(_) => args[0].1.clone(),
+            Op::TupleGet(i) => {
+                let Ty::Tuple(ts) = &args[0].0 else {
+                    return Err(internal("tuple_get"));
+                };
+                let off: usize = ts[..*i as usize].iter().map(abi::slot_count).sum();
+                let n = abi::slot_count(&ts[*i as usize]);
+                args[0].1[off..off + n].to_vec()
+            }
+            Op::GetItem => {
+                self.addr_key = Some(inst.args.clone());
+                let r = self.getitem(&args[0], &args[1..], inst.args.get(1).copied());
+                self.addr_key = None;
+                r?
+            }
+            Op::SetItem => {
+                let n = args.len();
+                self.addr_key = Some(inst.args[..n - 1].to_vec());
+                let r = self.setitem(&args[0], &args[1..n - 1], &args[n - 1]);
+                self.addr_key = None;
+                r?;
+                vec![]
+            }
+            Op::Len => match &args[0].0 {
+                Ty::Array(_) => vec![args[0].1[2]],
+                Ty::Tuple(ts) => vec![self.b.ins().iconst(clt::I64, ts.len() as i64)],
+                _ => return Err(internal("len")),
+            },
+            Op::RangeLen => self.range_len(&args[1], &args[2], &args[3])?,
+            Op::RangeNext => {
+                let a = self.conv_i64(&args[0])?;
+                let s = self.conv_i64(&args[1])?;
+                vec![self.b.ins().iadd(a, s)]
+            }
+        };
+        if let Some(r) = inst.result {
+            let expect = abi::slot_count(&rt);
+            if out.len() != expect {
+                return Err(internal(format!(
+                    "codegen produced {} slots for {:?} of type {rt}, expected {expect}",
+                    out.len(),
+                    inst.op
+                )));
+            }
+            self.vals.insert(r, out);
+        }
+        Ok(())
+    }
+
+    pub fn global(&mut self, g: &GlobalKind) -> CResult<Vals> {
+        Ok(match g {
+            GlobalKind::Const(c) => self.const_vals(c)?.1,
+            GlobalKind::Array(_, id) => {
+                let slots = self
+                    .env
+                    .array_consts
+                    .get(id)
+                    .ok_or_else(|| internal("missing captured array"))?
+                    .clone();
+                slots
+                    .into_iter()
+                    .map(|s| self.b.ins().iconst(clt::I64, s as i64))
+                    .collect()
+            }
+            _ => vec![],
+        })
+    }
+
+    pub fn attr(&mut self, x: &(Ty, Vals), name: &str) -> CResult<Vals> {
+        let (t, v) = x;
+        Ok(match (t, name) {
+            (Ty::Array(a), "shape") => v[2..2 + a.ndim as usize].to_vec(),
+            (Ty::Array(a), "ndim") => vec![self.b.ins().iconst(clt::I64, a.ndim as i64)],
+            (Ty::Array(_), "dtype") => vec![],
+            (Ty::Array(a), "itemsize") => vec![self.b.ins().iconst(clt::I64, a.dtype.itemsize())],
+            (Ty::Array(a), "size") => {
+                let mut acc = self.b.ins().iconst(clt::I64, 1);
+                for k in 0..a.ndim as usize {
+                    acc = self.b.ins().imul(acc, v[2 + k]);
+                }
+                vec![acc]
+            }
+            (Ty::Array(a), "T") => {
+                let nd = a.ndim as usize;
+                let mut out = vec![v[0], v[1]];
+                out.extend(v[2..2 + nd].iter().rev());
+                out.extend(v[2 + nd..].iter().rev());
+                out
+            }
+            (Ty::Complex | Ty::Np(Dtype::Complex128), "real") => vec![v[0]],
+            (Ty::Complex | Ty::Np(Dtype::Complex128), "imag") => vec![v[1]],
+            (Ty::Float, "real") | (Ty::Int, "real") => vec![v[0]],
+            (Ty::Float, "imag") => vec![self.b.ins().f64const(0.0)],
+            (Ty::Int, "imag") => vec![self.b.ins().iconst(clt::I64, 0)],
+            _ => return Err(internal(format!("attribute {name} of {t}"))),
+        })
+    }
+}

@@ -1,0 +1,228 @@
+//! Union values (a tag and a payload) and coercion between representations.
+
+use super::*;
+
+impl Gen<'_, '_> {
+    // ---- unions --------------------------------------------------------------
+
+    /// Splits a union value into (member type, member values) for member `i`.
+    pub fn member(&self, ms: &[Ty], vals: &[CV], i: usize) -> (Ty, Vals) {
+        let off = 1 + abi::union_layout(ms).0[i];
+        let n = abi::slot_count(&ms[i]);
+        (ms[i].clone(), vals[off..off + n].to_vec())
+    }
+
+    /// Runs `op` on concrete member types of the (possibly union) arguments,
+    /// converting each result to `out`.
+    pub fn dispatch(
+        &mut self,
+        args: &[(Ty, Vals)],
+        out: &Ty,
+        op: &mut dyn FnMut(&mut Self, &[TV]) -> CResult<TV>,
+    ) -> CResult<Vals> {
+        let Some(u) = args.iter().position(|(t, _)| matches!(t, Ty::Union(_))) else {
+            if args.iter().any(|(t, _)| *t == Ty::Undef) {
+                self.deopt_now(); // UnboundLocalError
+                let outs: Vec<SlotTy> = abi::slot_types(out);
+                return Ok(outs.into_iter().map(|s| self.zero(s)).collect());
+            }
+            let (t, v) = op(self, args)?;
+            return self.coerce(&t, v, out);
+        };
+        let Ty::Union(ms) = args[u].0.clone() else {
+            unreachable!()
+        };
+        let tag = args[u].1[0];
+        let merge = self.b.create_block();
+        for st in abi::slot_types(out) {
+            self.b.append_block_param(merge, cl_ty(st));
+        }
+        for i in 0..ms.len() {
+            let here = self.b.create_block();
+            if i + 1 < ms.len() {
+                let next = self.b.create_block();
+                let c = self.b.ins().icmp_imm_s(IntCC::Equal, tag, i as i64);
+                self.b.ins().brif(c, here, &[], next, &[]);
+                self.b.switch_to_block(here);
+                let mut a2 = args.to_vec();
+                a2[u] = self.member(&ms, &args[u].1, i);
+                let r = self.dispatch(&a2, out, op)?;
+                let ra: Vec<BlockArg> = r.into_iter().map(BlockArg::Value).collect();
+                self.b.ins().jump(merge, &ra);
+                self.b.switch_to_block(next);
+            } else {
+                let mut a2 = args.to_vec();
+                a2[u] = self.member(&ms, &args[u].1, i);
+                let r = self.dispatch(&a2, out, op)?;
+                let ra: Vec<BlockArg> = r.into_iter().map(BlockArg::Value).collect();
+                self.b.ins().jump(merge, &ra);
+            }
+        }
+        self.b.switch_to_block(merge);
+        Ok(self.b.block_params(merge).to_vec())
+    }
+
+    /// Unions of a Python scalar and the NumPy scalar with the same machine
+    /// representation (`float | np.float64`: a float accumulator that becomes
+    /// `np.float64` after the first `+= a[i]`; `int | np.int64`) share one
+    /// slot, and for these operators both members compute the same value (the
+    /// differences, like division by zero or overflow, deoptimize either way):
+    /// compute once, branch-free, and carry the tag through when the result
+    /// type depends on it. Returns the representative member's type.
+    pub fn same_repr_family(t: &Ty) -> Option<Ty> {
+        let Ty::Union(ms) = t else { return None };
+        if ms.iter().all(|m| matches!(m, Ty::Float | Ty::Np(Dtype::Float64))) {
+            Some(Ty::Np(Dtype::Float64))
+        } else if ms.iter().all(|m| matches!(m, Ty::Int | Ty::Np(Dtype::Int64))) {
+            Some(Ty::Np(Dtype::Int64))
+        } else {
+            None
+        }
+    }
+
+    /// Whether `t`, combined with either member of a union represented by
+    /// `rep`, converts the same way (so one computation serves both members).
+    pub fn plain_partner(rep: &Ty, t: &Ty) -> bool {
+        match rep {
+            Ty::Np(Dtype::Float64) => {
+                matches!(
+                    t,
+                    Ty::Int | Ty::Bool | Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Int64 | Dtype::Int32 | Dtype::Bool)
+                )
+            }
+            _ => matches!(
+                t,
+                Ty::Int | Ty::Bool | Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Int64 | Dtype::Bool)
+            ),
+        }
+    }
+
+    pub fn float_union_op(
+        &mut self,
+        args: &[TV],
+        rt: &Ty,
+        op: Option<BinOp>,
+        cmp: Option<CmpOp>,
+    ) -> CResult<Option<Vals>> {
+        use BinOp::*;
+        let fam = |t: &Ty| Self::same_repr_family(t);
+        let plain = Self::plain_partner;
+        let (ui, oi, rep) = match (fam(&args[0].0), fam(&args[1].0)) {
+            (Some(r), _) if plain(&r, &args[1].0) => (0, 1, r),
+            (_, Some(r)) if plain(&r, &args[0].0) => (1, 0, r),
+            _ => return Ok(None),
+        };
+        let int_family = rep == Ty::Np(Dtype::Int64);
+        match op {
+            Some(Pow | LShift | RShift | MatMul) => return Ok(None),
+            Some(Div) if int_family => return Ok(None), // int / int is exact in Python, not in NumPy
+            Some(BitAnd | BitOr | BitXor) if !int_family => return Ok(None),
+            _ => {}
+        }
+        let Ty::Union(ms) = &args[ui].0 else { return Ok(None) };
+        let other = args[oi].0.scalar().unwrap();
+        let results: Option<Vec<Ty>> = ms
+            .iter()
+            .map(|m| {
+                let s = m.scalar().unwrap();
+                let (x, y) = if ui == 0 { (s, other) } else { (other, s) };
+                match (op, cmp) {
+                    (Some(o), _) => binop_result_in(self.env.sem.numba_scalar_typing, o, x, y).map(Ty::from_scalar),
+                    (_, Some(c)) => cmp_result(x, y, !matches!(c, CmpOp::Eq | CmpOp::Ne)),
+                    _ => None,
+                }
+            })
+            .collect();
+        let Some(results) = results else { return Ok(None) };
+        let repv = (rep, vec![args[ui].1[1]]);
+        let pair = if ui == 0 {
+            [repv, args[oi].clone()]
+        } else {
+            [args[oi].clone(), repv]
+        };
+        let (t, vals) = match (op, cmp) {
+            (Some(o), _) => self.binop(o, &pair[0], &pair[1])?,
+            (_, Some(c)) => self.compare(c, &pair[0], &pair[1])?,
+            _ => return Ok(None),
+        };
+        if results.iter().all(|r| *r == t) {
+            return Ok(Some(self.coerce(&t, vals, rt)?));
+        }
+        // Member i gives result member i of the same-ordered union: keep the tag.
+        if *rt == Ty::Union(results.clone()) && abi::union_layout(&results).1.len() == vals.len() {
+            let mut out = vec![args[ui].1[0]];
+            out.extend(vals);
+            return Ok(Some(out));
+        }
+        Ok(None)
+    }
+
+    /// The truth of `a OP b` as one byte (min/max), branch-free for same-representation unions.
+    pub fn compare_truth(&mut self, op: CmpOp, a: &TV, b: &TV) -> CResult<CV> {
+        let (fa, fb) = (Self::same_repr_family(&a.0), Self::same_repr_family(&b.0));
+        let shared = match (&fa, &fb) {
+            (Some(x), Some(y)) => x == y,
+            (Some(r), None) => Self::plain_partner(r, &b.0),
+            (None, Some(r)) => Self::plain_partner(r, &a.0),
+            (None, None) => false,
+        };
+        if shared {
+            let rep = |t: &TV, f: &Option<Ty>| -> TV {
+                match f {
+                    Some(r) => (r.clone(), vec![t.1[1]]),
+                    None => t.clone(),
+                }
+            };
+            let (_, v) = self.compare(op, &rep(a, &fa), &rep(b, &fb))?;
+            return Ok(v[0]);
+        }
+        Ok(self.dispatch(&[a.clone(), b.clone()], &Ty::Bool, &mut |g, x| {
+            let (_, v) = g.compare(op, &x[0], &x[1])?;
+            Ok((Ty::Bool, v))
+        })?[0])
+    }
+
+    /// Converts a value of type `from` to the representation of `to` (equal
+    /// types, a member into its union, unions into wider unions, tuples elementwise).
+    pub fn coerce(&mut self, from: &Ty, v: Vals, to: &Ty) -> CResult<Vals> {
+        if from == to {
+            return Ok(v);
+        }
+        match (from, to) {
+            (Ty::Int | Ty::Bool, Ty::PyInt) => Ok(vec![self.as_pyint(&(from.clone(), v))?]),
+            (Ty::Union(_), _) => {
+                let to2 = to.clone();
+                self.dispatch(&[(from.clone(), v)], to, &mut |g, a| {
+                    Ok((to2.clone(), g.coerce(&a[0].0, a[0].1.clone(), &to2)?))
+                })
+            }
+            (_, Ty::Union(ms)) => {
+                let idx = ms
+                    .iter()
+                    .position(|m| m == from)
+                    .ok_or_else(|| internal(format!("cannot coerce {from} to {to}")))?;
+                let (offsets, payload) = abi::union_layout(ms);
+                let mut out = vec![self.b.ins().iconst(clt::I8, idx as i64)];
+                for (j, st) in payload.iter().enumerate() {
+                    let here = j >= offsets[idx] && j < offsets[idx] + v.len();
+                    let x = if here { v[j - offsets[idx]] } else { self.zero(*st) };
+                    out.push(x);
+                }
+                Ok(out)
+            }
+            (Ty::Tuple(a), Ty::Tuple(b)) if a.len() == b.len() => {
+                let mut out = Vec::new();
+                let mut off = 0;
+                for (x, y) in a.iter().zip(b) {
+                    let n = abi::slot_count(x);
+                    out.extend(self.coerce(x, v[off..off + n].to_vec(), y)?);
+                    off += n;
+                }
+                Ok(out)
+            }
+            (Ty::Array(a), Ty::Array(b)) if a.dtype == b.dtype && a.ndim == b.ndim => Ok(v),
+            (_, Ty::Bottom) => Ok(vec![]),
+            _ => Err(internal(format!("cannot coerce {from} to {to}"))),
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! Boxing and unboxing: Python objects to slots and back, and the NumPy
+//! handles (scalar types, descriptors) looked up once.
+
+use crate::runtime::*;
+use numpy::npyffi::{self, NPY_TYPES, PY_ARRAY_API};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyston_compiler::types::{ArrTy, Ty};
+use pyston_compiler::types::{Dtype, Layout};
+use std::sync::OnceLock;
+
+pub struct NpTypes {
+    /// Scalar type objects, indexed like `Dtype::ALL`.
+    pub scalar_types: [usize; 6],
+    /// Descriptors, indexed like `Dtype::ALL` (strong references kept forever).
+    pub descrs: [usize; 6],
+    pub ndarray_type: usize,
+}
+
+static NP: OnceLock<NpTypes> = OnceLock::new();
+
+pub fn typenum(d: Dtype) -> i32 {
+    (match d {
+        Dtype::Bool => NPY_TYPES::NPY_BOOL,
+        Dtype::Int32 => NPY_TYPES::NPY_INT,
+        Dtype::Int64 => NPY_TYPES::NPY_LONG,
+        Dtype::Float32 => NPY_TYPES::NPY_FLOAT,
+        Dtype::Float64 => NPY_TYPES::NPY_DOUBLE,
+        Dtype::Complex128 => NPY_TYPES::NPY_CDOUBLE,
+    }) as i32
+}
+
+pub fn np_types(py: Python<'_>) -> PyResult<&'static NpTypes> {
+    if let Some(t) = NP.get() {
+        return Ok(t);
+    }
+    let np = py.import("numpy")?;
+    let mut scalar_types = [0usize; 6];
+    let mut descrs = [0usize; 6];
+    for (i, d) in Dtype::ALL.iter().enumerate() {
+        let name = if *d == Dtype::Bool { "bool_" } else { d.name() };
+        let t = np.getattr(name)?;
+        scalar_types[i] = t.as_ptr() as usize;
+        std::mem::forget(t);
+        // SAFETY: the NumPy C API is initialized by `PY_ARRAY_API` on first use; the
+        // descriptor reference is deliberately kept for the life of the process.
+        descrs[i] = unsafe { PY_ARRAY_API.PyArray_DescrFromType(py, typenum(*d)) } as usize;
+    }
+    // SAFETY: reading NumPy's static type object pointer.
+    let ndarray_type = unsafe { npyffi::get_type_object(py, npyffi::NpyTypes::PyArray_Type) } as usize;
+    let _ = NP.set(NpTypes {
+        scalar_types,
+        descrs,
+        ndarray_type,
+    });
+    Ok(NP.get().unwrap())
+}
+
+/// The supported dtype of an array descriptor, if any (native byte order only).
+///
+/// # Safety
+/// `descr` must point to a live NumPy array descriptor.
+pub unsafe fn descr_dtype(descr: *mut npyffi::PyArray_Descr) -> Option<Dtype> {
+    // SAFETY: the caller guarantees `descr` is a live descriptor.
+    let f = unsafe { &(*descr).fields };
+    if f.byteorder as u8 == b'>' {
+        return None;
+    }
+    Some(match f.type_num {
+        0 => Dtype::Bool,
+        5 => Dtype::Int32,
+        7 | 9 => Dtype::Int64,
+        11 => Dtype::Float32,
+        12 => Dtype::Float64,
+        15 => Dtype::Complex128,
+        _ => return None,
+    })
+}
+
+/// Classifies an ndarray: its array type and slots, or `None` if compiled code cannot take it.
+///
+/// # Safety
+/// `obj` must be a live ndarray (checked by the caller with the type object).
+pub unsafe fn array_info(obj: *mut ffi::PyObject, slots: &mut Vec<u64>) -> Option<ArrTy> {
+    let arr = obj as *mut npyffi::PyArrayObject;
+    // SAFETY: `obj` is an ndarray, so its object layout is `PyArrayObject`.
+    let f = unsafe { &(*arr).fields };
+    // SAFETY: the descriptor of a live array is live.
+    let dtype = unsafe { descr_dtype(f.descr) }?;
+    if f.flags & npyffi::NPY_ARRAY_ALIGNED == 0 || f.nd > 32 {
+        return None;
+    }
+    let nd = f.nd as usize;
+    let layout = if f.flags & npyffi::NPY_ARRAY_C_CONTIGUOUS != 0 {
+        Layout::C
+    } else if f.flags & npyffi::NPY_ARRAY_F_CONTIGUOUS != 0 {
+        Layout::F
+    } else {
+        Layout::A
+    };
+    slots.push(f.data as u64);
+    slots.push(obj as u64);
+    for k in 0..nd {
+        // SAFETY: `dimensions` and `strides` have `nd` entries.
+        slots.push(unsafe { *f.dimensions.add(k) } as u64);
+    }
+    for k in 0..nd {
+        // SAFETY: as above.
+        slots.push(unsafe { *f.strides.add(k) } as u64);
+    }
+    // Compiled code relies on the unit stride of contiguous layouts; NumPy may
+    // flag arrays with a zero-size or length-1 axis as contiguous with any stride.
+    let layout = match layout.unit_stride_axis(nd) {
+        // SAFETY: axis < nd.
+        Some(ax) if unsafe { *f.strides.add(ax) } != dtype.itemsize() as isize => Layout::A,
+        _ => layout,
+    };
+    Some(ArrTy {
+        dtype,
+        ndim: nd as u8,
+        layout,
+        readonly: f.flags & npyffi::NPY_ARRAY_WRITEABLE == 0,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Boxing: slots -> Python objects
+
+fn read_slot(slots: &[u64], i: usize, t: SlotTy) -> u64 {
+    let raw = slots[i];
+    match t {
+        SlotTy::I8 => raw & 0xff,
+        SlotTy::I32 | SlotTy::F32 => raw & 0xffff_ffff,
+        _ => raw,
+    }
+}
+
+/// Builds the Python object for a value of type `t` from `slots[*pos..]`.
+/// `Ok(None)` means "unbound" (a local read before assignment).
+pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyResult<Option<Py<PyAny>>> {
+    let mut take = |st: SlotTy| {
+        let v = read_slot(slots, *pos, st);
+        *pos += 1;
+        v
+    };
+    let obj: Py<PyAny> = match t {
+        Ty::Undef => return Ok(None),
+        Ty::NoneT => py.None(),
+        // Compile-time values passed to NumPy calls (`dtype=np.float32`, `"C"`).
+        Ty::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
+        Ty::Descr(d) => py.import("numpy")?.getattr("dtype")?.call1((d.name(),))?.unbind(),
+        Ty::Builtin(b) => py
+            .import("builtins")?
+            .getattr(crate::pipeline::builtin_type_name(*b))?
+            .unbind(),
+        Ty::DtypeObj(d) => py
+            .import("numpy")?
+            .getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?
+            .unbind(),
+        Ty::Ellipsis => py.Ellipsis(),
+        Ty::Slice(parts) => {
+            let mut p = Vec::new();
+            for t in parts {
+                p.push(box_value(py, t, slots, pos)?.unwrap_or_else(|| py.None()));
+            }
+            py.get_type::<pyo3::types::PySlice>()
+                .call1((&p[0], &p[1], &p[2]))?
+                .unbind()
+        }
+        Ty::Bool => pyo3::types::PyBool::new(py, take(SlotTy::I8) != 0)
+            .to_owned()
+            .into_any()
+            .unbind(),
+        Ty::Int => (take(SlotTy::I64) as i64).into_pyobject(py)?.into_any().unbind(),
+        Ty::PyInt => {
+            let p = take(SlotTy::I64) as *mut ffi::PyObject;
+            // SAFETY: a PyInt slot holds a live int object (argument or arena-owned).
+            unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
+        }
+        Ty::Float => f64::from_bits(take(SlotTy::F64)).into_pyobject(py)?.into_any().unbind(),
+        Ty::Complex => {
+            let re = f64::from_bits(take(SlotTy::F64));
+            let im = f64::from_bits(take(SlotTy::F64));
+            pyo3::types::PyComplex::from_doubles(py, re, im).into_any().unbind()
+        }
+        Ty::Np(d) => {
+            let mut buf = [0u64; 2];
+            for (i, st) in dtype_slots(*d).into_iter().enumerate() {
+                buf[i] = take(st);
+            }
+            np_scalar(py, *d, &buf)?
+        }
+        Ty::Array(a) => {
+            let n = 2 + 2 * a.ndim as usize;
+            let s = &slots[*pos..*pos + n];
+            *pos += n;
+            box_array(py, a, s)?
+        }
+        Ty::Tuple(ts) => {
+            let mut items = Vec::new();
+            for t in ts {
+                items.push(box_value(py, t, slots, pos)?.unwrap_or_else(|| py.None()));
+            }
+            pyo3::types::PyTuple::new(py, items)?.into_any().unbind()
+        }
+        Ty::Union(ms) => {
+            let tag = take(SlotTy::I8) as usize;
+            let (offsets, payload) = union_layout(ms);
+            let m = ms.get(tag).ok_or_else(|| crate::internal_error("bad union tag"))?;
+            let mut p = *pos + offsets[tag];
+            *pos += payload.len();
+            return box_value(py, m, slots, &mut p);
+        }
+        t => return Err(crate::internal_error(&format!("cannot box a value of type {t}"))),
+    };
+    Ok(Some(obj))
+}
+
+fn np_scalar(py: Python<'_>, d: Dtype, buf: &[u64; 2]) -> PyResult<Py<PyAny>> {
+    let np = np_types(py)?;
+    let mut bytes = [0u8; 16];
+    match d {
+        Dtype::Bool => bytes[0] = (buf[0] != 0) as u8,
+        Dtype::Int32 | Dtype::Float32 => bytes[..4].copy_from_slice(&(buf[0] as u32).to_ne_bytes()),
+        Dtype::Int64 | Dtype::Float64 => bytes[..8].copy_from_slice(&buf[0].to_ne_bytes()),
+        Dtype::Complex128 => {
+            bytes[..8].copy_from_slice(&buf[0].to_ne_bytes());
+            bytes[8..].copy_from_slice(&buf[1].to_ne_bytes());
+        }
+    }
+    // SAFETY: `bytes` holds one element of dtype `d`; PyArray_Scalar copies it.
+    let o = unsafe {
+        PY_ARRAY_API.PyArray_Scalar(
+            py,
+            bytes.as_mut_ptr() as *mut _,
+            np.descrs[dtype_index(d)] as *mut _,
+            std::ptr::null_mut(),
+        )
+    };
+    // SAFETY: a new reference or NULL with an exception set.
+    unsafe { Bound::from_owned_ptr_or_err(py, o) }.map(|b| b.unbind())
+}
+
+/// The ndarray for array slots: the object itself when the slots describe it
+/// exactly, otherwise a new view whose base is the object.
+fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
+    let nd = a.ndim as usize;
+    let obj = s[1] as *mut ffi::PyObject;
+    let arr = obj as *mut npyffi::PyArrayObject;
+    // SAFETY: array slots always carry a live ndarray in slot 1 (an argument, a
+    // captured global or an arena object, all alive for the whole call).
+    let f = unsafe { &(*arr).fields };
+    let same = f.data as u64 == s[0]
+        && f.nd as usize == nd
+        // SAFETY: both shape arrays have `nd` entries.
+        // SAFETY: both shape arrays have `nd` entries.
+        && (0..nd).all(|k| unsafe { *f.dimensions.add(k) as u64 == s[2 + k] && *f.strides.add(k) as u64 == s[2 + nd + k] });
+    if same {
+        // SAFETY: `obj` is live; we return a new strong reference.
+        return Ok(unsafe { Bound::from_borrowed_ptr(py, obj) }.unbind());
+    }
+    let np = np_types(py)?;
+    let mut dims: Vec<isize> = s[2..2 + nd].iter().map(|x| *x as isize).collect();
+    let mut strides: Vec<isize> = s[2 + nd..2 + 2 * nd].iter().map(|x| *x as isize).collect();
+    let descr = np.descrs[dtype_index(a.dtype)] as *mut npyffi::PyArray_Descr;
+    // SAFETY: PyArray_NewFromDescr steals a descriptor reference, so take one;
+    // the view points into `obj`'s memory and keeps `obj` alive as its base.
+    unsafe {
+        ffi::Py_INCREF(descr as *mut ffi::PyObject);
+        let view = PY_ARRAY_API.PyArray_NewFromDescr(
+            py,
+            np.ndarray_type as *mut _,
+            descr,
+            nd as i32,
+            dims.as_mut_ptr(),
+            strides.as_mut_ptr(),
+            s[0] as *mut _,
+            f.flags & npyffi::NPY_ARRAY_WRITEABLE,
+            std::ptr::null_mut(),
+        );
+        if view.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        ffi::Py_INCREF(obj);
+        if PY_ARRAY_API.PyArray_SetBaseObject(py, view as *mut _, obj) < 0 {
+            ffi::Py_DECREF(view);
+            return Err(PyErr::fetch(py));
+        }
+        Ok(Bound::from_owned_ptr(py, view).unbind())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Unboxing: Python objects -> slots (for arguments and resumed calls)
+
+/// Appends the slots of `obj` as a value of type `t`; `false` if it does not fit.
+pub fn unbox_value(py: Python<'_>, t: &Ty, obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) -> PyResult<bool> {
+    let np = np_types(py)?;
+    let tp = obj.get_type().as_ptr() as usize;
+    Ok(match t {
+        Ty::NoneT => obj.is_none(),
+        Ty::Bool if tp == std::ptr::addr_of!(ffi::PyBool_Type) as usize => {
+            out.push(obj.is_truthy()? as u64);
+            true
+        }
+        Ty::Int if tp == std::ptr::addr_of!(ffi::PyLong_Type) as usize => match obj.extract::<i64>() {
+            Ok(i) => {
+                out.push(i as u64);
+                true
+            }
+            Err(_) => false,
+        },
+        Ty::PyInt if tp == std::ptr::addr_of!(ffi::PyLong_Type) as usize => {
+            out.push(obj.as_ptr() as u64);
+            true
+        }
+        Ty::Float if tp == std::ptr::addr_of!(ffi::PyFloat_Type) as usize => {
+            out.push(obj.extract::<f64>()?.to_bits());
+            true
+        }
+        Ty::Complex if tp == std::ptr::addr_of!(ffi::PyComplex_Type) as usize => {
+            let c = obj.cast::<pyo3::types::PyComplex>().map_err(PyErr::from)?;
+            out.push(c.real().to_bits());
+            out.push(c.imag().to_bits());
+            true
+        }
+        Ty::Np(d) => {
+            if tp != np.scalar_types[dtype_index(*d)] {
+                return Ok(false);
+            }
+            let mut buf = [0u64; 2];
+            // SAFETY: `obj` is a NumPy scalar of dtype `d`; the buffer holds 16 bytes.
+            unsafe { PY_ARRAY_API.PyArray_ScalarAsCtype(py, obj.as_ptr(), buf.as_mut_ptr() as *mut _) };
+            match d {
+                Dtype::Bool => out.push(buf[0] & 0xff),
+                Dtype::Int32 | Dtype::Float32 => out.push(buf[0] & 0xffff_ffff),
+                Dtype::Complex128 => out.extend(buf),
+                _ => out.push(buf[0]),
+            }
+            true
+        }
+        Ty::Array(want) => {
+            if tp != np.ndarray_type {
+                return Ok(false);
+            }
+            let mark = out.len();
+            // SAFETY: `obj` is exactly an ndarray.
+            match unsafe { array_info(obj.as_ptr(), out) } {
+                Some(a)
+                    if a.dtype == want.dtype
+                        && a.ndim == want.ndim
+                        && (want.layout == Layout::A || want.layout == a.layout)
+                        && (want.readonly || !a.readonly) =>
+                {
+                    true
+                }
+                _ => {
+                    out.truncate(mark);
+                    false
+                }
+            }
+        }
+        Ty::Tuple(ts) => {
+            let Ok(tup) = obj.cast::<pyo3::types::PyTuple>() else {
+                return Ok(false);
+            };
+            if tup.len() != ts.len() {
+                return Ok(false);
+            }
+            for (t, item) in ts.iter().zip(tup.iter()) {
+                if !unbox_value(py, t, &item, out)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        Ty::Union(ms) => {
+            let (offsets, payload) = union_layout(ms);
+            for (i, m) in ms.iter().enumerate() {
+                let mut member = Vec::new();
+                if unbox_value(py, m, obj, &mut member)? {
+                    let mut slots = vec![0u64; 1 + payload.len()];
+                    slots[0] = i as u64;
+                    slots[1 + offsets[i]..1 + offsets[i] + member.len()].copy_from_slice(&member);
+                    out.extend(slots);
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        _ => false,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Helpers called from compiled code. Each returns a status or a plain value;
+// none of them unwinds (a panic here would abort the process).

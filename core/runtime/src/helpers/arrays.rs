@@ -1,0 +1,244 @@
+//! Arrays made in compiled code (allocation, copies) and the arena of temporaries released per loop iteration.
+
+use crate::runtime::*;
+use numpy::npyffi::{self, PY_ARRAY_API};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyston_compiler::types::{c_strides, Dtype};
+
+/// Allocates an array for `np.empty/zeros/ones` (`kind` 0/1/2) in C order,
+/// or matching the layout of `like` (`like_order`: 0 C, 1 F). Writes the
+/// array's slots to `out`; the array is owned by the call's arena.
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_alloc(
+    ctx: *mut Ctx,
+    kind: i32,
+    dtype: i32,
+    ndim: i64,
+    shape: *const i64,
+    fortran: i32,
+    out: *mut u64,
+) -> i32 {
+    Python::attach(|py| {
+        let nd = ndim as usize;
+        // SAFETY: `shape` points to `ndim` i64 stack slots written by compiled code.
+        let dims: Vec<isize> = (0..nd).map(|k| unsafe { *shape.add(k) } as isize).collect();
+        if dims.iter().any(|d| *d < 0) {
+            return DEOPT; // ValueError: negative dimensions are not allowed
+        }
+        let d = Dtype::ALL[dtype as usize];
+        let Ok(np) = np_types(py) else { return ERROR };
+        let descr = np.descrs[dtype as usize] as *mut npyffi::PyArray_Descr;
+        let mut dims_m = dims.clone();
+        // SAFETY: PyArray_Zeros/PyArray_Empty steal a descriptor reference.
+        let arr = unsafe {
+            ffi::Py_INCREF(descr as *mut ffi::PyObject);
+            if kind == 0 {
+                PY_ARRAY_API.PyArray_Empty(py, nd as i32, dims_m.as_mut_ptr(), descr, fortran)
+            } else {
+                PY_ARRAY_API.PyArray_Zeros(py, nd as i32, dims_m.as_mut_ptr(), descr, fortran)
+            }
+        };
+        if arr.is_null() {
+            return ERROR;
+        }
+        // SAFETY: `ctx` is the live context of this call.
+        unsafe { (*ctx).arena.push(arr) };
+        let mut slots = Vec::with_capacity(2 + 2 * nd);
+        // SAFETY: `arr` is a fresh ndarray.
+        unsafe { array_info(arr, &mut slots) };
+        if kind == 2 {
+            let count: isize = dims.iter().product();
+            // SAFETY: the fresh array holds `count` contiguous elements of `d`.
+            unsafe { fill_ones(slots[0] as *mut u8, d, count as usize) };
+        }
+        for (i, s) in slots.iter().enumerate() {
+            // SAFETY: `out` has room for the array's slots (2 + 2*ndim).
+            unsafe { *out.add(i) = *s };
+        }
+        OK
+    })
+}
+
+/// The arena's size at a loop's entry (see `pyston_arena_collect`).
+///
+/// # Safety
+/// Called by compiled code with its live context.
+pub unsafe extern "C" fn pyston_arena_mark(ctx: *mut Ctx) -> i64 {
+    // SAFETY: `ctx` is the live context of this call.
+    unsafe { (*ctx).arena.len() as i64 }
+}
+
+/// At a loop's back edge: releases the objects created since `mark` that no
+/// value carried into the next iteration refers to (`live`, `n` pointers), so
+/// temporaries made in a loop do not pile up.
+///
+/// # Safety
+/// Called by compiled code; `live` points to `n` object pointers.
+pub unsafe extern "C" fn pyston_arena_collect(ctx: *mut Ctx, mark: i64, live: *const u64, n: i64) {
+    // SAFETY: `ctx` is the live context of this call.
+    let ctx = unsafe { &mut *ctx };
+    let mark = mark as usize;
+    if ctx.arena.len() <= mark {
+        return;
+    }
+    // SAFETY: `live` points to `n` slots.
+    let live = unsafe { std::slice::from_raw_parts(live, n as usize) };
+    Python::attach(|_| {
+        let mut keep = mark;
+        for i in mark..ctx.arena.len() {
+            let o = ctx.arena[i];
+            if live.contains(&(o as u64)) {
+                ctx.arena[keep] = o;
+                keep += 1;
+            } else {
+                // SAFETY: the arena holds one strong reference to each entry.
+                unsafe { ffi::Py_DECREF(o) };
+            }
+        }
+        ctx.arena.truncate(keep);
+    })
+}
+
+/// `np.empty_like/zeros_like/ones_like(a)` with NumPy's default order='K':
+/// `order` 0 (the source is C-contiguous), 1 (Fortran) or 2 (any view: the
+/// new array's axes are laid out in the order of the source's |strides|).
+///
+/// # Safety
+/// Called by compiled code; `src` holds the slots of a live array, `out` has
+/// room for the new array's slots.
+pub unsafe extern "C" fn pyston_alloc_like(
+    ctx: *mut Ctx,
+    kind: i32,
+    dtype: i32,
+    ndim: i64,
+    src: *const u64,
+    order: i32,
+    out: *mut u64,
+) -> i32 {
+    let nd = ndim as usize;
+    // SAFETY: `src` points to the 2 + 2*ndim slots of a live array value.
+    let s: Vec<u64> = (0..2 + 2 * nd).map(|k| unsafe { *src.add(k) }).collect();
+    let shape: Vec<i64> = s[2..2 + nd].iter().map(|x| *x as i64).collect();
+    if order != 2 || nd < 2 {
+        // SAFETY: forwarding valid pointers.
+        return unsafe { pyston_alloc(ctx, kind, dtype, ndim, shape.as_ptr(), (order == 1) as i32, out) };
+    }
+    let strides: Vec<i64> = s[2 + nd..].iter().map(|x| (*x as i64).abs()).collect();
+    let mut perm: Vec<usize> = (0..nd).collect();
+    perm.sort_by(|a, b| strides[*b].cmp(&strides[*a]));
+    let d = Dtype::ALL[dtype as usize];
+    let pshape: Vec<i64> = perm.iter().map(|k| shape[*k]).collect();
+    let pstr = c_strides(&pshape, d.itemsize());
+    let mut new_strides = vec![0isize; nd];
+    for (i, k) in perm.iter().enumerate() {
+        new_strides[*k] = pstr[i] as isize;
+    }
+    Python::attach(|py| {
+        let Ok(np) = np_types(py) else { return ERROR };
+        let descr = np.descrs[dtype as usize] as *mut npyffi::PyArray_Descr;
+        let mut dims: Vec<isize> = shape.iter().map(|x| *x as isize).collect();
+        // SAFETY: NewFromDescr steals a descriptor reference; with NULL data NumPy
+        // allocates the (permuted-contiguous) buffer the strides describe.
+        let arr = unsafe {
+            ffi::Py_INCREF(descr as *mut ffi::PyObject);
+            PY_ARRAY_API.PyArray_NewFromDescr(
+                py,
+                np.ndarray_type as *mut _,
+                descr,
+                nd as i32,
+                dims.as_mut_ptr(),
+                new_strides.as_mut_ptr(),
+                std::ptr::null_mut(),
+                0,
+                std::ptr::null_mut(),
+            )
+        };
+        if arr.is_null() {
+            return ERROR;
+        }
+        // SAFETY: `ctx` is the live context of this call.
+        unsafe { (*ctx).arena.push(arr) };
+        let mut slots = Vec::with_capacity(2 + 2 * nd);
+        // SAFETY: `arr` is a fresh ndarray.
+        unsafe { array_info(arr, &mut slots) };
+        let count: i64 = shape.iter().product();
+        // SAFETY: the buffer holds `count` elements contiguously (in permuted order).
+        unsafe {
+            match kind {
+                1 => std::ptr::write_bytes(slots[0] as *mut u8, 0, (count * d.itemsize()) as usize),
+                2 => fill_ones(slots[0] as *mut u8, d, count as usize),
+                _ => {}
+            }
+        }
+        for (i, v) in slots.iter().enumerate() {
+            // SAFETY: `out` has room for the array's slots.
+            unsafe { *out.add(i) = *v };
+        }
+        OK
+    })
+}
+
+/// # Safety
+/// `data` must point to `n` writable contiguous elements of dtype `d`.
+unsafe fn fill_ones(data: *mut u8, d: Dtype, n: usize) {
+    // SAFETY: guaranteed by the caller for each element written.
+    unsafe {
+        match d {
+            Dtype::Bool => std::ptr::write_bytes(data, 1, n),
+            Dtype::Int32 => std::slice::from_raw_parts_mut(data as *mut i32, n).fill(1),
+            Dtype::Int64 => std::slice::from_raw_parts_mut(data as *mut i64, n).fill(1),
+            Dtype::Float32 => std::slice::from_raw_parts_mut(data as *mut f32, n).fill(1.0),
+            Dtype::Float64 => std::slice::from_raw_parts_mut(data as *mut f64, n).fill(1.0),
+            Dtype::Complex128 => {
+                let s = std::slice::from_raw_parts_mut(data as *mut f64, 2 * n);
+                for k in 0..n {
+                    s[2 * k] = 1.0;
+                    s[2 * k + 1] = 0.0;
+                }
+            }
+        }
+    }
+}
+
+/// `a.copy()`: a new C-ordered array with the elements of the array whose
+/// slots are at `src`. Writes the new array's slots to `out`.
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_copy(ctx: *mut Ctx, dtype: i32, ndim: i64, src: *const u64, out: *mut u64) -> i32 {
+    let nd = ndim as usize;
+    // SAFETY: `src` points to the 2 + 2*ndim slots of a live array value.
+    let s: Vec<u64> = (0..2 + 2 * nd).map(|k| unsafe { *src.add(k) }).collect();
+    let shape: Vec<i64> = s[2..2 + nd].iter().map(|x| *x as i64).collect();
+    let status = pyston_alloc(ctx, 0, dtype, ndim, shape.as_ptr(), 0, out);
+    if status != OK {
+        return status;
+    }
+    let d = Dtype::ALL[dtype as usize];
+    let item = d.itemsize() as usize;
+    // SAFETY: `out` now holds the slots of the new array.
+    let dst = unsafe { *out } as *mut u8;
+    let dst_strides = c_strides(&shape, item as i64);
+    let src_strides: Vec<i64> = s[2 + nd..].iter().map(|x| *x as i64).collect();
+    let total: i64 = shape.iter().product();
+    let mut idx = vec![0i64; nd];
+    for _ in 0..total {
+        let so: i64 = (0..nd).map(|k| idx[k] * src_strides[k]).sum();
+        let doff: i64 = (0..nd).map(|k| idx[k] * dst_strides[k]).sum();
+        // SAFETY: both offsets address element `idx` inside their arrays.
+        unsafe {
+            std::ptr::copy_nonoverlapping((s[0] as *const u8).offset(so as isize), dst.offset(doff as isize), item)
+        };
+        for k in (0..nd).rev() {
+            idx[k] += 1;
+            if idx[k] < shape[k] {
+                break;
+            }
+            idx[k] = 0;
+        }
+    }
+    OK
+}

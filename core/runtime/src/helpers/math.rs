@@ -1,0 +1,458 @@
+//! Scalar arithmetic helpers with Python's or NumPy's exact semantics (powers, divmod, complex division, rounding) and the libm functions CPython calls.
+
+use crate::runtime::*;
+use pyo3::prelude::*;
+use pyston_compiler::types::Dtype;
+
+/// Python `int ** int` for a non-negative exponent; DEOPT on a negative
+/// exponent (the result is a float) or on overflow (the result is a big int).
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_ipow(a: i64, b: i64, out: *mut i64) -> i32 {
+    if b < 0 {
+        return DEOPT;
+    }
+    let mut result: i64 = 1;
+    let mut base = a;
+    let mut e = b as u64;
+    while e > 0 {
+        if e & 1 == 1 {
+            match result.checked_mul(base) {
+                Some(r) => result = r,
+                None => return DEOPT,
+            }
+        }
+        e >>= 1;
+        if e > 0 {
+            match base.checked_mul(base) {
+                Some(r) => base = r,
+                None => return DEOPT,
+            }
+        }
+    }
+    // SAFETY: `out` points to a stack slot in the calling compiled function.
+    unsafe { *out = result };
+    OK
+}
+
+/// `int ** int` wrapping at 64 bits (`unchecked_int`, Numba); DEOPT on a
+/// negative exponent.
+///
+/// # Safety
+/// Called by compiled code; `out` points to a writable i64 slot.
+pub unsafe extern "C" fn pyston_ipow_wrap(a: i64, b: i64, out: *mut i64) -> i32 {
+    if b < 0 {
+        return DEOPT;
+    }
+    // SAFETY: `out` points to a stack slot in the calling compiled function.
+    unsafe { *out = a.wrapping_pow(b.min(u32::MAX as i64) as u32) };
+    OK
+}
+
+/// Python `float ** float`; DEOPT where CPython raises or returns a complex.
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_fpow(x: f64, y: f64, out: *mut f64) -> i32 {
+    // CPython's float_pow special cases, in its order (they decide which NaN
+    // comes back, among other things).
+    let odd = |v: f64| v.is_finite() && v % 2.0 == 1.0 || v % 2.0 == -1.0;
+    let r = if y == 0.0 {
+        1.0
+    } else if x.is_nan() {
+        x
+    } else if y.is_nan() {
+        if x == 1.0 {
+            1.0
+        } else {
+            y
+        }
+    } else if y.is_infinite() {
+        let ax = x.abs();
+        if ax == 1.0 {
+            1.0
+        } else if (y > 0.0) == (ax > 1.0) {
+            y.abs()
+        } else {
+            0.0
+        }
+    } else if x.is_infinite() {
+        if y > 0.0 {
+            if odd(y) {
+                x
+            } else {
+                x.abs()
+            }
+        } else if odd(y) {
+            0.0f64.copysign(x)
+        } else {
+            0.0
+        }
+    } else if x == 0.0 {
+        if y < 0.0 {
+            return DEOPT; // ZeroDivisionError
+        }
+        if odd(y) {
+            x
+        } else {
+            0.0
+        }
+    } else {
+        if x < 0.0 && y != y.floor() {
+            return DEOPT; // complex result
+        }
+        let r = x.powf(y);
+        if r.is_infinite() {
+            return DEOPT; // OverflowError
+        }
+        r
+    };
+    // SAFETY: `out` points to a stack slot in the calling compiled function.
+    unsafe { *out = r };
+    OK
+}
+
+/// `math.pow(x, y)` with CPython's special cases; DEOPT where it raises
+/// (domain and range errors).
+///
+/// # Safety
+/// Called by compiled code; `out` points to a writable f64 slot.
+pub unsafe extern "C" fn pyston_math_pow(x: f64, y: f64, out: *mut f64) -> i32 {
+    let odd = |v: f64| v.is_finite() && (v % 2.0).abs() == 1.0;
+    let r = if !x.is_finite() || !y.is_finite() {
+        if x.is_nan() {
+            if y == 0.0 {
+                1.0
+            } else {
+                x
+            }
+        } else if y.is_nan() {
+            if x == 1.0 {
+                1.0
+            } else {
+                y
+            }
+        } else if x.is_infinite() {
+            if y > 0.0 {
+                if odd(y) {
+                    x
+                } else {
+                    x.abs()
+                }
+            } else if y == 0.0 {
+                1.0
+            } else if odd(y) {
+                0.0f64.copysign(x)
+            } else {
+                0.0
+            }
+        } else if x.abs() == 1.0 {
+            1.0
+        } else if (y > 0.0) == (x.abs() > 1.0) {
+            f64::INFINITY
+        } else {
+            0.0
+        }
+    } else {
+        let r = x.powf(y);
+        if !r.is_finite() {
+            return DEOPT; // ValueError / OverflowError
+        }
+        r
+    };
+    // SAFETY: `out` points to a stack slot in the calling compiled function.
+    unsafe { *out = r };
+    OK
+}
+
+/// Float floor division and modulo, `b != 0`: CPython's `float_divmod` and NumPy's
+/// `npy_divmod`/`npy_divmodf` are the same algorithm, written once for both widths.
+macro_rules! float_divmod {
+    ($name:ident, $t:ty) => {
+        fn $name(a: $t, b: $t) -> ($t, $t) {
+            if b == 0.0 {
+                // Only under error_model="numpy" (strict mode deoptimizes first): NumPy's result.
+                return (a / b, a % b);
+            }
+            let mut m = a % b;
+            let mut div = (a - m) / b;
+            if m != 0.0 {
+                if (b < 0.0) != (m < 0.0) {
+                    m += b;
+                    div -= 1.0;
+                }
+            } else {
+                m = (0.0 as $t).copysign(b);
+            }
+            let floordiv = if div != 0.0 {
+                let mut fd = div.floor();
+                if div - fd > 0.5 {
+                    fd += 1.0;
+                }
+                fd
+            } else {
+                (0.0 as $t).copysign(a / b)
+            };
+            (floordiv, m)
+        }
+    };
+}
+float_divmod!(divmod_f32, f32);
+float_divmod!(divmod_f64, f64);
+
+/// `x ** n` for an int exponent under Numba semantics: binary exponentiation
+/// (multiply by `x` for each set bit, squaring `x` as the bits are consumed),
+/// inverted for negative `n`; exponents past 2**16 use `pow`, as Numba does.
+/// Stores the result; returns 1 where the inversion divides by zero (Numba
+/// raises `ZeroDivisionError` there under `error_model="python"`).
+///
+/// # Safety
+/// Called by compiled code; `out` is valid for one write.
+pub unsafe extern "C" fn pyston_powi_numba(x: f64, n: i64, out: *mut f64) -> i32 {
+    let mut k = n.unsigned_abs();
+    let (r, zero_div) = if k > 0x10000 {
+        (x.powf(n as f64), false)
+    } else {
+        let (mut r, mut a) = (1.0f64, x);
+        while k != 0 {
+            if k & 1 == 1 {
+                r *= a;
+            }
+            k >>= 1;
+            a *= a;
+        }
+        if n < 0 {
+            (1.0 / r, r == 0.0)
+        } else {
+            (r, false)
+        }
+    };
+    // SAFETY: the caller passes a stack slot for the result.
+    unsafe { *out = r };
+    zero_div as i32
+}
+
+/// Sets Numba's `ZeroDivisionError("division by zero")` (compiled code then
+/// returns the error).
+pub extern "C" fn pyston_raise_zerodiv() {
+    Python::attach(|py| pyo3::exceptions::PyZeroDivisionError::new_err("division by zero").restore(py));
+}
+
+/// NumPy's float32 divmod (`npy_divmodf`): returns the floor quotient, stores the modulo.
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_fdivmod32(a: f32, b: f32, out_mod: *mut f32) -> f32 {
+    let (q, m) = divmod_f32(a, b);
+    // SAFETY: `out_mod` points to a stack slot in the calling compiled function.
+    unsafe { *out_mod = m };
+    q
+}
+
+/// Float64 divmod (CPython's `float_divmod`): returns the floor quotient, stores the modulo.
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_fdivmod(a: f64, b: f64, out_mod: *mut f64) -> f64 {
+    let (q, m) = divmod_f64(a, b);
+    // SAFETY: `out_mod` points to a stack slot in the calling compiled function.
+    unsafe { *out_mod = m };
+    q
+}
+
+/// CPython's complex division (`_Py_c_quot`); DEOPT when dividing by zero.
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) -> i32 {
+    let abs_br = br.abs();
+    let abs_bi = bi.abs();
+    let (re, im);
+    if abs_br >= abs_bi {
+        if abs_br == 0.0 {
+            return DEOPT;
+        }
+        let ratio = bi / br;
+        let denom = br + bi * ratio;
+        re = (ar + ai * ratio) / denom;
+        im = (ai - ar * ratio) / denom;
+    } else if abs_bi >= abs_br {
+        let ratio = br / bi;
+        let denom = br * ratio + bi;
+        re = (ar * ratio + ai) / denom;
+        im = (ai * ratio - ar) / denom;
+    } else {
+        re = f64::NAN;
+        im = f64::NAN;
+    }
+    // SAFETY: `out` points to two f64 stack slots in the calling compiled function.
+    unsafe {
+        *out = re;
+        *out.add(1) = im;
+    }
+    OK
+}
+
+/// NumPy's complex division (Smith's method with a reciprocal); DEOPT when
+/// dividing by zero (NumPy returns inf/nan with a warning).
+///
+/// # Safety
+/// Called by compiled code; `out` points to two writable f64 slots.
+pub unsafe extern "C" fn pyston_npy_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) -> i32 {
+    let (abs_br, abs_bi) = (br.abs(), bi.abs());
+    let (re, im) = if abs_br >= abs_bi {
+        if abs_br == 0.0 && abs_bi == 0.0 {
+            return DEOPT;
+        }
+        let rat = bi / br;
+        let scl = 1.0 / (br + bi * rat);
+        ((ar + ai * rat) * scl, (ai - ar * rat) * scl)
+    } else {
+        let rat = br / bi;
+        let scl = 1.0 / (bi + br * rat);
+        ((ar * rat + ai) * scl, (ai * rat - ar) * scl)
+    };
+    // SAFETY: `out` points to two f64 stack slots in the calling compiled function.
+    unsafe {
+        *out = re;
+        *out.add(1) = im;
+    }
+    OK
+}
+
+/// Complex `**`, computed by CPython (`numpy` 0) or NumPy (`numpy` 1) itself.
+/// DEOPT when it raises (e.g. `0j ** -1`).
+///
+/// # Safety
+/// Called by compiled code; `out` points to two writable f64 slots.
+pub unsafe extern "C" fn pyston_cpow(numpy: i32, ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) -> i32 {
+    Python::attach(|py| {
+        let r = (|| -> PyResult<(f64, f64)> {
+            let (a, b) = if numpy != 0 {
+                let c = py.import("numpy")?.getattr("complex128")?;
+                (
+                    c.call1((pyo3::types::PyComplex::from_doubles(py, ar, ai),))?,
+                    c.call1((pyo3::types::PyComplex::from_doubles(py, br, bi),))?,
+                )
+            } else {
+                (
+                    pyo3::types::PyComplex::from_doubles(py, ar, ai).into_any(),
+                    pyo3::types::PyComplex::from_doubles(py, br, bi).into_any(),
+                )
+            };
+            let r = a.pow(b, py.None())?;
+            Ok((r.getattr("real")?.extract()?, r.getattr("imag")?.extract()?))
+        })();
+        match r {
+            Ok((re, im)) => {
+                // SAFETY: `out` points to two f64 stack slots in the calling compiled function.
+                unsafe {
+                    *out = re;
+                    *out.add(1) = im;
+                }
+                OK
+            }
+            Err(_) => DEOPT,
+        }
+    })
+}
+
+/// `np.power` on two values of dtype `Dtype::ALL[dtype]` (float32/float64). DEOPT on error.
+///
+/// # Safety
+/// Called by compiled code; `out` points to a writable f64 slot.
+pub unsafe extern "C" fn pyston_np_power(dtype: i32, x: f64, y: f64, out: *mut f64) -> i32 {
+    Python::attach(|py| {
+        let r = (|| -> PyResult<f64> {
+            let np = py.import("numpy")?;
+            let t = np.getattr(Dtype::ALL[dtype as usize].name())?;
+            np.getattr("power")?
+                .call1((t.call1((x,))?, t.call1((y,))?))?
+                .extract::<f64>()
+        })();
+        match r {
+            Ok(v) => {
+                // SAFETY: `out` points to a stack slot in the calling compiled function.
+                unsafe { *out = v };
+                OK
+            }
+            Err(_) => DEOPT,
+        }
+    })
+}
+
+/// `round(x, ndigits)` for a Python float, through CPython's correctly rounded algorithm.
+///
+/// # Safety
+/// Called by compiled code; `out` points to a writable f64 slot.
+pub unsafe extern "C" fn pyston_pyround(x: f64, ndigits: i64, out: *mut f64) -> i32 {
+    Python::attach(|py| {
+        let r = py
+            .import("builtins")
+            .and_then(|b| b.getattr("round")?.call1((x, ndigits))?.extract::<f64>());
+        match r {
+            Ok(v) => {
+                // SAFETY: `out` points to a stack slot in the calling compiled function.
+                unsafe { *out = v };
+                OK
+            }
+            Err(_) => DEOPT,
+        }
+    })
+}
+
+/// Math functions CPython implements itself (not a libm call): called through
+/// CPython's `math` module so the result is bit-identical. DEOPT on error.
+///
+/// # Safety
+/// Called by compiled code; every pointer argument is valid for the accesses described above.
+pub unsafe extern "C" fn pyston_pymath(code: i64, x: f64, y: f64, out: *mut f64) -> i32 {
+    Python::attach(|py| {
+        let f = pyston_compiler::types::MathFn::ALL[code as usize];
+        let r = py.import("math").and_then(|m| {
+            let func = m.getattr(f.name())?;
+            if f.arity() == 2 {
+                func.call1((x, y))
+            } else {
+                func.call1((x,))
+            }
+            .and_then(|r| r.extract::<f64>())
+        });
+        match r {
+            Ok(v) => {
+                // SAFETY: `out` points to a stack slot in the calling compiled function.
+                unsafe { *out = v };
+                OK
+            }
+            Err(_) => DEOPT,
+        }
+    })
+}
+
+// libm, the same functions CPython's math module calls.
+unsafe extern "C" {
+    pub fn exp(x: f64) -> f64;
+    pub fn log(x: f64) -> f64;
+    pub fn log2(x: f64) -> f64;
+    pub fn log10(x: f64) -> f64;
+    pub fn log1p(x: f64) -> f64;
+    pub fn expm1(x: f64) -> f64;
+    pub fn sin(x: f64) -> f64;
+    pub fn cos(x: f64) -> f64;
+    pub fn tan(x: f64) -> f64;
+    pub fn asin(x: f64) -> f64;
+    pub fn acos(x: f64) -> f64;
+    pub fn atan(x: f64) -> f64;
+    pub fn sinh(x: f64) -> f64;
+    pub fn cosh(x: f64) -> f64;
+    pub fn tanh(x: f64) -> f64;
+    pub fn asinh(x: f64) -> f64;
+    pub fn acosh(x: f64) -> f64;
+    pub fn atanh(x: f64) -> f64;
+    pub fn atan2(y: f64, x: f64) -> f64;
+    pub fn pow(x: f64, y: f64) -> f64;
+    pub fn powf(x: f32, y: f32) -> f32;
+    pub fn fmod(x: f64, y: f64) -> f64;
+    pub fn hypot(x: f64, y: f64) -> f64;
+}
