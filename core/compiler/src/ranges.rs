@@ -556,47 +556,10 @@ fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopV
     out
 }
 
-/// Immediate dominators (Cooper, Harvey and Kennedy's iterative algorithm).
+/// Immediate dominators (Cooper, Harvey and Kennedy's iterative algorithm):
+/// [`crate::ir::cfg::dominators`].
 pub fn dominators(f: &Function) -> HashMap<Block, Block> {
-    let order = f.rpo();
-    let index: HashMap<Block, usize> = order.iter().enumerate().map(|(i, b)| (*b, i)).collect();
-    let preds = f.predecessors();
-    let mut idom: HashMap<Block, Block> = HashMap::new();
-    idom.insert(f.entry(), f.entry());
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for &b in order.iter().skip(1) {
-            let mut new: Option<Block> = None;
-            for &p in &preds[b.0 as usize] {
-                if !idom.contains_key(&p) {
-                    continue;
-                }
-                new = Some(match new {
-                    None => p,
-                    Some(n) => {
-                        let (mut x, mut y) = (p, n);
-                        while x != y {
-                            while index[&x] > index[&y] {
-                                x = idom[&x];
-                            }
-                            while index[&y] > index[&x] {
-                                y = idom[&y];
-                            }
-                        }
-                        x
-                    }
-                });
-            }
-            if let Some(n) = new {
-                if idom.get(&b) != Some(&n) {
-                    idom.insert(b, n);
-                    changed = true;
-                }
-            }
-        }
-    }
-    idom
+    crate::ir::cfg::dominators(f)
 }
 
 /// If the header branches on `param < stop` (possibly through a truth test), `stop`.
