@@ -438,3 +438,16 @@ fn parse_accepts_invalid_ssa_for_the_verifier() {
     let err = f.verify().unwrap_err();
     assert_eq!(err, "block0: v2 is used before it is defined on every path");
 }
+
+#[test]
+fn parse_error_typed_annotations() {
+    let (line, msg) = parse_err("function f(a) {\nblock0(v0: ):\n    return v0\n}\n");
+    assert_eq!(line, 2);
+    assert_eq!(msg, "empty type annotation");
+    let (_, msg) = parse_err("function f(a) {\nblock0(v0: tuple(int, int):\n    return v0\n}\n");
+    assert_eq!(msg, "unterminated type annotation");
+    let (_, msg) = parse_err("function f(a) {\nblock0(v0):\n    v1: int const 1\n    return v1\n}\n");
+    assert_eq!(msg, "unterminated type annotation");
+    let (_, msg) = parse_err("function f(a) {\nblock0(v0):\n    v1 = const \"\\q\"\n    return v1\n}\n");
+    assert_eq!(msg, "unknown escape `\\q` in a string");
+}
