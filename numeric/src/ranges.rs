@@ -19,7 +19,7 @@
 use pyston_compiler::codegen::facts::{Guard, IndexFacts};
 use pyston_compiler::hir::{BinOp, CmpOp};
 use pyston_compiler::infer::Typed;
-use pyston_compiler::ir::cfg_dominators as dominators;
+use pyston_compiler::ir::cfg::dominators;
 use pyston_compiler::ir::{Block, Const, Function, Op, Term, Value};
 use pyston_compiler::types::Ty;
 use std::collections::HashMap;

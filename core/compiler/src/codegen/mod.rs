@@ -160,7 +160,7 @@ pub fn build(
         consts: HashMap::new(),
         cur_inst: (Block(0), 0),
         loop_marks: HashMap::new(),
-        idom: ir::cfg_dominators(f),
+        idom: ir::cfg::dominators(f),
         preds: f.predecessors(),
         def_block: f
             .definitions()

@@ -1,0 +1,287 @@
+//! The SSA IR shared by the Cranelift JIT and the interpreter tier.
+//!
+//! A function is a list of blocks; a block has parameters (SSA phis), a list
+//! of instructions and a terminator. Every instruction carries the span of
+//! the user's code it came from. Instructions are generic Python operations
+//! (`bin add`, `getitem`, `call`); type inference gives them meaning and the
+//! JIT specializes them, while the interpreter executes them on boxed objects
+//! with CPython's own operations. Any instruction can be a deoptimization
+//! point: the JIT hands the values live there to the interpreter, which
+//! re-executes that instruction exactly (see [`Function::live_before`]).
+//!
+//! Submodules: [`write`] prints the textual form, [`parse`] reads it back,
+//! [`verify`] checks the SSA invariants and [`cfg`] holds the control-flow
+//! analyses (reverse post-order, predecessors, liveness, dominators, loops).
+
+use crate::hir::{BinOp, CmpOp, Span, UnaryOp};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+pub mod cfg;
+pub mod parse;
+pub mod verify;
+pub mod write;
+
+pub use cfg::Loop;
+pub use parse::{ParseError, Parsed};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Value(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Block(pub u32);
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "v{}", self.0)
+    }
+}
+impl fmt::Display for Block {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "block{}", self.0)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    Int(i64),
+    BigInt(String),
+    Float(f64),
+    Complex(f64, f64),
+    Bool(bool),
+    None,
+    Str(String),
+    Ellipsis,
+    /// A tuple of constants (only used to probe NumPy calls; never in IR).
+    Tuple(Vec<Const>),
+}
+
+impl fmt::Display for Const {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Const::Int(i) => write!(f, "{i}"),
+            Const::BigInt(s) => write!(f, "{s}"),
+            Const::Float(x) => write!(f, "{x:?}"),
+            Const::Complex(r, i) => write!(f, "complex({r:?}, {i:?})"),
+            Const::Bool(b) => write!(f, "{}", if *b { "True" } else { "False" }),
+            Const::None => write!(f, "None"),
+            Const::Str(s) => write!(f, "{s:?}"),
+            Const::Ellipsis => write!(f, "..."),
+            Const::Tuple(items) => {
+                let s: Vec<String> = items.iter().map(|c| c.to_string()).collect();
+                write!(f, "({})", s.join(", "))
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    Const(Const),
+    /// A module global, closure variable or builtin, read by name.
+    Global(String),
+    /// `x.name` (an attribute read that is not a method call). args: [x]
+    Attr(String),
+    /// args: [callee, positional..., keyword values...]; `kw` names the trailing args.
+    Call {
+        kw: Vec<String>,
+    },
+    /// `x.name(...)`. args: [x, positional..., keyword values...]
+    MethodCall {
+        name: String,
+        kw: Vec<String>,
+    },
+    /// args: [a, b]; `inplace` for augmented assignment (`a += b`).
+    Bin {
+        op: BinOp,
+        inplace: bool,
+    },
+    /// args: [a]
+    Unary(UnaryOp),
+    /// args: [a, b]
+    Cmp(CmpOp),
+    /// Python's truth test, `bool(x)` as used by `if`/`while`. args: [x]
+    Truth,
+    /// args: the elements
+    Tuple,
+    /// A list (only passed to NumPy functions: compiled code holds it as a tuple).
+    List,
+    /// `a, b = x`: checks `x` unpacks into exactly n items and gives them as a tuple. args: [x]
+    Unpack(u32),
+    /// args: [tuple]
+    TupleGet(u32),
+    /// `x[i0, i1, ...]`. args: [x, i0, i1, ...]
+    GetItem,
+    /// `x[i0, ...] = value`. args: [x, i0, ..., value]
+    SetItem,
+    /// `len(x)` of the object a `for` loop iterates over. args: [x]
+    Len,
+    /// Trip count of `range(start, stop, step)`. args: [start, stop, step]
+    RangeLen,
+    /// The next value of a range loop variable, `i + step`; never overflows
+    /// where it is used. args: [i, step]
+    RangeNext,
+    /// A local variable read where it may be unassigned.
+    Undef(String),
+    /// `slice(lo, hi, step)`. args: [lo, hi, step] (None constants where omitted)
+    Slice,
+}
+
+impl Op {
+    /// Whether the instruction defines a value.
+    pub fn has_result(&self) -> bool {
+        !matches!(self, Op::SetItem)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Inst {
+    pub result: Option<Value>,
+    pub op: Op,
+    pub args: Vec<Value>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edge {
+    pub block: Block,
+    pub args: Vec<Value>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Term {
+    Jump(Edge),
+    Br(Value, Edge, Edge),
+    Ret(Value),
+    /// `raise exc` / `assert` failure. args: the exception (class or instance).
+    Raise(Value),
+    /// `assert test, msg` failed: raise AssertionError(msg).
+    AssertFail(Option<Value>),
+    Unreachable,
+}
+
+impl Term {
+    pub fn successors(&self) -> Vec<&Edge> {
+        match self {
+            Term::Jump(e) => vec![e],
+            Term::Br(_, a, b) => vec![a, b],
+            _ => vec![],
+        }
+    }
+    pub fn successors_mut(&mut self) -> Vec<&mut Edge> {
+        match self {
+            Term::Jump(e) => vec![e],
+            Term::Br(_, a, b) => vec![a, b],
+            _ => vec![],
+        }
+    }
+    /// Values the terminator reads (edge arguments included).
+    pub fn uses(&self) -> Vec<Value> {
+        let mut v = Vec::new();
+        match self {
+            Term::Br(c, _, _) => v.push(*c),
+            Term::Ret(x) | Term::Raise(x) => v.push(*x),
+            Term::AssertFail(Some(x)) => v.push(*x),
+            _ => {}
+        }
+        for e in self.successors() {
+            v.extend(e.args.iter().copied());
+        }
+        v
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct BlockData {
+    pub params: Vec<Value>,
+    pub insts: Vec<Inst>,
+    pub term: Term,
+    pub term_span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ValueInfo {
+    /// The source variable the value belongs to, if any (for printing and errors).
+    pub name: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Function {
+    pub name: String,
+    pub params: Vec<String>,
+    pub blocks: Vec<BlockData>,
+    pub values: Vec<ValueInfo>,
+    pub span: Span,
+}
+
+impl Function {
+    pub fn entry(&self) -> Block {
+        Block(0)
+    }
+    pub fn block(&self, b: Block) -> &BlockData {
+        &self.blocks[b.0 as usize]
+    }
+    pub fn block_mut(&mut self, b: Block) -> &mut BlockData {
+        &mut self.blocks[b.0 as usize]
+    }
+    pub fn new_value(&mut self, name: Option<String>) -> Value {
+        self.values.push(ValueInfo { name });
+        Value(self.values.len() as u32 - 1)
+    }
+
+    /// Blocks in reverse post-order from the entry (unreachable blocks omitted).
+    pub fn rpo(&self) -> Vec<Block> {
+        cfg::rpo(self)
+    }
+
+    /// Where each value is defined: its block and instruction index.
+    pub fn definitions(&self) -> HashMap<Value, (Block, usize)> {
+        cfg::definitions(self)
+    }
+
+    /// The predecessors of every block (indexed by block number), in the
+    /// order of the reverse post-order; unreachable blocks are not predecessors.
+    pub fn predecessors(&self) -> Vec<Vec<Block>> {
+        cfg::predecessors(self)
+    }
+
+    /// Live-in sets of every block (values used in the block or after it
+    /// before being defined), by iterative backward dataflow.
+    pub fn live_in(&self) -> Vec<HashSet<Value>> {
+        cfg::live_in(self)
+    }
+
+    /// The values live just before instruction `k` of block `b`: what the
+    /// interpreter needs to resume there. Sorted.
+    pub fn live_before(&self, b: Block, k: usize, live_in: &[HashSet<Value>]) -> Vec<Value> {
+        cfg::live_before(self, b, k, live_in)
+    }
+
+    /// Immediate dominators of the reachable blocks (the entry maps to itself).
+    pub fn dominators(&self) -> HashMap<Block, Block> {
+        cfg::dominators(self)
+    }
+
+    /// The natural loops, outermost headers first (see [`cfg::loops`]).
+    pub fn loops(&self) -> Vec<Loop> {
+        cfg::loops(self)
+    }
+
+    /// Checks the SSA invariants: single definitions, every use dominated by
+    /// its definition, edge arity matching block parameters.
+    pub fn verify(&self) -> Result<(), String> {
+        verify::verify(self)
+    }
+
+    /// The textual form. `types`, when given, annotates every value.
+    /// [`Function::parse`] reads it back.
+    pub fn display(&self, types: Option<&dyn Fn(Value) -> String>) -> String {
+        write::display(self, types)
+    }
+
+    /// Reads back the text [`Function::display`] writes (untyped or typed;
+    /// type annotations are dropped, see [`parse::parse_typed`] to keep them).
+    pub fn parse(text: &str) -> Result<Function, ParseError> {
+        parse::parse_typed(text).map(|p| p.func)
+    }
+}
