@@ -294,3 +294,66 @@ def test_row_view_keeps_base_alive():
     junk = [np.full((3, 4), -1.0) for _ in range(50)]  # reuse freed memory if A was freed
     assert r.tolist() == [4.0, 5.0, 6.0, 7.0]
     del junk
+
+
+# --------------------------------------------------------------------------
+# the type stub (python/pyston/_pyston.pyi) matches the native module
+# --------------------------------------------------------------------------
+
+
+def _stub():
+    import ast
+    import pathlib
+
+    path = pathlib.Path(pyston.__file__).with_name("_pyston.pyi")
+    return ast.parse(path.read_text())
+
+
+def _public(names):
+    return {n for n in names if not n.startswith("_") or n in ("__call__", "__get__")}
+
+
+def test_stub_lists_every_public_dispatcher_attribute():
+    import ast
+
+    (cls,) = [n for n in _stub().body if isinstance(n, ast.ClassDef) and n.name == "Dispatcher"]
+    stub = {n.name: n for n in cls.body if isinstance(n, ast.FunctionDef)}
+    assert _public(stub) == _public(dir(pyston.Dispatcher))
+    for name, fn in stub.items():
+        assert ast.get_docstring(fn), f"Dispatcher.{name} has no docstring in the stub"
+    assert ast.get_docstring(cls)
+    assert any(ast.unparse(d) in ("final", "typing.final") for d in cls.decorator_list)
+    init = stub["__init__"]
+    assert [a.arg for a in init.args.args] == ["self", "py_func", "preset"]
+    assert ast.literal_eval(init.args.defaults[0]) == "strict"
+    assert init.args.kwarg is not None and init.args.kwarg.arg == "flags"
+    # the properties are properties
+    props = {n for n, fn in stub.items() if any(ast.unparse(d) == "property" for d in fn.decorator_list)}
+    real = {n for n in _public(dir(pyston.Dispatcher)) if type(getattr(pyston.Dispatcher, n)).__name__ == "getset_descriptor"}
+    assert props == real
+
+
+def test_stub_lists_every_public_module_attribute():
+    import ast
+
+    names = set()
+    for node in _stub().body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.AnnAssign):
+            names.add(node.target.id)
+    real = {n for n in dir(pyston._pyston) if not n.startswith("__") or n == "__version__"}
+    assert names == real
+
+
+def test_inspect_asm_targets_are_the_stubs():
+    f = pyston.fast(lambda_free_add)
+    f(1, 2)
+    for target in ("x86_64", "x86-64", "aarch64", "arm64"):
+        assert "lambda_free_add" in f.inspect_asm(target=target)
+    with pytest.raises(ValueError, match="aarch64"):
+        f.inspect_asm(target="riscv64")
+
+
+def lambda_free_add(a, b):
+    return a + b

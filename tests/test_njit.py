@@ -845,3 +845,107 @@ def test_prange_spellings_compile_as_counted_loops(fn):
     np.testing.assert_allclose(got, want, rtol=1e-12)
     if fn is not prange_shim_module:  # real Numba cannot read globals that are the shim module
         check_same(got, numba.njit(parallel=True)(fn)(a))
+
+
+def _prange_in_closure():
+    pr = pyston.prange
+
+    def f(a):
+        s = 0.0
+        for i in pr(a.shape[0]):
+            s += a[i]
+        return s
+
+    return f
+
+
+def _numba_prange_in_closure():
+    pr = numba.prange
+
+    def f(a):
+        s = 0.0
+        for i in pr(1, a.shape[0]):
+            s += a[i]
+        return s
+
+    return f
+
+
+@pytest.mark.parametrize("make", [_prange_in_closure, _numba_prange_in_closure])
+def test_prange_closure_variables_compile_as_range(make):
+    fn = make()
+    a = F1.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f = pyston.fast(fn)
+        assert f(a) == fn(a)
+    assert "range_len" in f.inspect_ir()
+
+
+def prange_local_alias(n):
+    r = pyston.prange  # a local variable: read at run time, never aliased
+    s = 0
+    for i in r(n):
+        s += i
+    return s
+
+
+def test_prange_local_variable_is_not_aliased():
+    f = pyston.fast(prange_local_alias)
+    assert "range_len" not in f.inspect_ir()
+    with pytest.warns(pyston.PerformanceWarning):
+        assert f(10) == 45
+
+
+def _rebound_range_module(tmp_path):
+    path = tmp_path / "prange_rebound_mod.py"
+    path.write_text(
+        textwrap.dedent(
+            """
+            import builtins
+            from pyston import prange
+
+            def range(n):
+                return builtins.range(n - 1)
+
+            def total(n):
+                s = 0
+                for i in prange(n):
+                    s += i
+                return s
+
+            def total_range(n):
+                s = 0
+                for i in range(n):
+                    s += i
+                return s
+            """
+        )
+    )
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("prange_rebound_mod", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_prange_not_aliased_when_the_module_rebinds_range(tmp_path):
+    mod = _rebound_range_module(tmp_path)
+    with pytest.warns(pyston.PerformanceWarning):
+        assert pyston.fast(mod.total)(10) == mod.total(10) == 45
+
+
+@pytest.mark.xfail(strict=True, reason="pre-existing: a rebound `range` is called as range(start, stop, step)")
+def test_rebound_range_is_called_with_the_arguments_written(tmp_path):
+    mod = _rebound_range_module(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pyston.PerformanceWarning)
+        assert pyston.fast(mod.total_range)(10) == mod.total_range(10) == 36
+
+
+def test_prange_alias_keeps_the_callee_span():
+    f = pyston.fast(prange_sum_sq)
+    ir = f.inspect_ir()
+    line = prange_sum_sq.__code__.co_firstlineno + 2  # the `for ... in pyston.prange(...)` line
+    assert f'global "range"  ; line {line}' in ir

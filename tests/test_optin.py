@@ -481,3 +481,80 @@ def test_disable_jit_env_returns_function(monkeypatch):
     assert pyston.fast(optin="unchecked_int")(square) is square
     with pytest.raises(TypeError):
         pyston.fast(turbo=True)  # flags are still checked
+
+
+# --------------------------------------------------------------------------
+# the flag table (pyston._pyston.FLAGS) is the one source of flag names,
+# values and documentation
+# --------------------------------------------------------------------------
+
+
+def test_flag_table_shape():
+    names = [f[0] for f in pyston.FLAGS]
+    assert len(names) == len(set(names)) >= 7
+    for name, kind, default, choices, doc in pyston.FLAGS:
+        assert kind in ("bool", "choice")
+        assert default in choices
+        if kind == "bool":
+            assert set(choices) == {True, False}
+        else:
+            assert all(isinstance(c, str) for c in choices) and len(choices) >= 2
+        assert len(doc) > 20
+        assert pyston._pyston.check_flag(name, default) == default
+
+
+def test_every_flag_is_documented_in_fast_docstring_and_optin_md():
+    import pathlib
+
+    doc = " ".join(pyston.fast.__doc__.split())
+    md = (pathlib.Path(__file__).parent.parent / "docs" / "optin.md").read_text()
+    for name, _kind, default, choices, text in pyston.FLAGS:
+        value = next(c for c in choices if c != default)
+        assert f"``{name}={value!r}``".replace("'", '"') in doc
+        assert " ".join(text.replace("`", "``").split()) in doc
+        assert f"| `{name}=" in md, f"docs/optin.md's flag table lacks {name}"
+    assert "changes nothing" not in doc
+
+
+def test_fast_overload_names_every_flag():
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(pyston))
+    kw = [
+        [a.arg for a in node.args.kwonlyargs]
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name == "fast" and node.args.kwonlyargs
+    ]
+    assert [f[0] for f in pyston.FLAGS] + ["optin"] in kw
+
+
+def test_check_and_parse_flag():
+    assert pyston._pyston.check_flag("boundscheck", False) is False
+    assert pyston._pyston.parse_flag("boundscheck", "Off") is False
+    assert pyston._pyston.parse_flag("fastmath", "yes") is True
+    assert pyston._pyston.parse_flag("error_model", "numpy") == "numpy"
+    with pytest.raises(TypeError, match="unknown optin flag 'turbo'; valid flags: frozen_globals"):
+        pyston._pyston.check_flag("turbo", True)
+    with pytest.raises(ValueError, match="^optin flag 'wraparound' takes True or False, not 'maybe'$"):
+        pyston._pyston.parse_flag("wraparound", "maybe")
+    with pytest.raises(ValueError, match="^error_model must be 'python' or 'numpy', not 'c'$"):
+        pyston._pyston.check_flag("error_model", "c")
+    with pytest.raises(ValueError, match="error_model must be 'python' or 'numpy', not True"):
+        pyston._pyston.check_flag("error_model", True)
+    with pytest.raises(TypeError, match="takes a bool or a string, not int"):
+        pyston._pyston.check_flag("unchecked_int", 1)
+
+
+def test_keyword_flag_values_are_checked_when_fast_is_called():
+    with pytest.raises(ValueError, match="error_model"):
+        pyston.fast(error_model="fortran")
+    with pytest.raises(ValueError, match="True or False"):
+        pyston.fast(boundscheck="no")
+
+
+def test_optin_mapping_values_are_checked():
+    with pytest.raises(ValueError, match="True or False"):
+        pyston._parse_optin({"boundscheck": "False"})
+    with pytest.raises(TypeError, match="unknown optin flag"):
+        pyston._parse_optin({"turbo": True})

@@ -36,7 +36,8 @@ pub enum FlagKind {
 #[derive(Clone, Copy)]
 pub struct Flag {
     pub name: &'static str,
-    /// One paragraph for users (docstrings and `docs/optin.md`).
+    /// One paragraph for users: what setting the flag away from its default
+    /// does, without the flag's name (`pyston.fast.__doc__` is built from it).
     pub doc: &'static str,
     pub kind: FlagKind,
     /// Applies a valid value to the semantics.
@@ -80,13 +81,15 @@ impl Flag {
             (FlagKind::Bool { .. }, FlagValue::Bool(_)) => Ok(()),
             (FlagKind::Choice { choices, .. }, FlagValue::Choice(c)) if choices.contains(&c.as_str()) => Ok(()),
             (FlagKind::Choice { choices, .. }, FlagValue::Choice(c)) => Err(FlagError::BadValue(format!(
-                "{} must be {}, not {c:?}",
+                "{} must be {}, not {}",
                 self.name,
-                quoted_or(choices)
+                quoted_or(choices),
+                repr(c)
             ))),
             (FlagKind::Bool { .. }, FlagValue::Choice(c)) => Err(FlagError::BadValue(format!(
-                "optin flag {:?} takes True or False, not {c:?}",
-                self.name
+                "optin flag {} takes True or False, not {}",
+                repr(self.name),
+                repr(c)
             ))),
             (FlagKind::Choice { choices, .. }, FlagValue::Bool(b)) => Err(FlagError::BadValue(format!(
                 "{} must be {}, not {}",
@@ -108,8 +111,9 @@ impl Flag {
                     FlagValue::Bool(false)
                 } else {
                     return Err(FlagError::BadValue(format!(
-                        "optin flag {:?} takes True or False, not {text:?}",
-                        self.name
+                        "optin flag {} takes True or False, not {}",
+                        repr(self.name),
+                        repr(text)
                     )));
                 }
             }
@@ -121,15 +125,44 @@ impl Flag {
 }
 
 fn quoted_or(choices: &[&str]) -> String {
-    let q: Vec<String> = choices.iter().map(|c| format!("'{c}'")).collect();
+    let q: Vec<String> = choices.iter().map(|c| repr(c)).collect();
     q.join(" or ")
+}
+
+/// `s` quoted as Python's `repr` quotes a `str`, so messages read the same
+/// whether Rust or Python wrote them.
+pub fn repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
 }
 
 /// The flag called `name`.
 pub fn flag(name: &str) -> Result<&'static Flag, FlagError> {
     FLAGS.iter().find(|f| f.name == name).ok_or_else(|| {
         FlagError::Unknown(format!(
-            "unknown optin flag {name:?}; valid flags: {}",
+            "unknown optin flag {}; valid flags: {}",
+            repr(name),
             names().join(", ")
         ))
     })
@@ -146,7 +179,8 @@ pub fn preset(name: &str) -> Result<Semantics, FlagError> {
         "strict" => Ok(Semantics::strict()),
         "numba" => Ok(numba::numba()),
         _ => Err(FlagError::BadValue(format!(
-            "preset must be 'strict' or 'numba', not {name:?}"
+            "preset must be 'strict' or 'numba', not {}",
+            repr(name)
         ))),
     }
 }
@@ -192,8 +226,14 @@ mod tests {
         let em = flag("error_model").unwrap();
         assert_eq!(
             em.check(&FlagValue::Choice("c".into())).unwrap_err().to_string(),
-            "error_model must be 'python' or 'numpy', not \"c\""
+            "error_model must be 'python' or 'numpy', not 'c'"
         );
+        assert_eq!(
+            flag("boundscheck").unwrap().parse("maybe").unwrap_err().to_string(),
+            "optin flag 'boundscheck' takes True or False, not 'maybe'"
+        );
+        assert_eq!(repr("it's"), "\"it's\"");
+        assert_eq!(repr("a'\"\\\n"), "'a\\'\"\\\\\\n'");
         assert_eq!(flag("fastmath").unwrap().parse("On").unwrap(), FlagValue::Bool(true));
         assert!(flag("fastmath").unwrap().parse("maybe").is_err());
         assert!(preset("fortran").is_err());

@@ -18,7 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar, Union, overload
 
 from ._errors import CompileError, PerformanceWarning
-from ._pyston import Dispatcher, __version__
+from ._pyston import FLAGS, Dispatcher, __version__, check_flag, parse_flag
 
 if TYPE_CHECKING:
     from . import types
@@ -34,15 +34,11 @@ __all__ = [
     "PerformanceWarning",
     "NumbaCompatibilityWarning",
     "Dispatcher",
+    "FLAGS",
     "__version__",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-_FLAGS = ("frozen_globals", "unchecked_int", "boundscheck", "wraparound", "error_model", "fastmath", "fallback")
-_BOOL_FLAGS = ("frozen_globals", "unchecked_int", "boundscheck", "wraparound", "fastmath", "fallback")
-_TRUE = ("true", "1", "yes", "on")
-_FALSE = ("false", "0", "no", "off")
 
 OptIn = Union[str, Iterable[str], Mapping[str, Any]]
 
@@ -100,27 +96,7 @@ def fast(func=None, *, optin=None, **flags):
     Every flag left at its default keeps CPython's exact behaviour; each one
     you set trades one guarantee for speed (details: ``docs/optin.md``):
 
-    ``frozen_globals=True``
-        module globals and closure cells are read once, at compile time; a
-        rebinding is not seen until ``f.recompile()``.
-    ``unchecked_int=True``
-        ``int`` (and NumPy int) ``+ - *``, negation and ``abs`` wrap at 64 bits
-        instead of growing into big ints (NumPy ints: without the overflow
-        warning).
-    ``boundscheck=False``
-        array indexes are not checked: an out-of-range index is **undefined
-        behaviour** (garbage or a crash), never an ``IndexError``.
-    ``wraparound=False``
-        negative indexes are assumed not to happen (undefined behaviour if
-        they do).
-    ``error_model="numpy"``
-        ``x / 0.0`` gives inf/nan, ``int // 0`` and ``int % 0`` give 0,
-        ``float // 0`` inf and ``float % 0`` nan, instead of ``ZeroDivisionError``.
-    ``fastmath=True``
-        accepted; changes nothing yet (reductions stay in source order).
-    ``fallback=False``
-        code the compiler cannot type raises :class:`CompileError` instead of
-        running (exactly, slowly) on the interpreter tier.
+    {flags}
 
     ``optin`` is another spelling of the same flags, handy in configuration:
     a comma/space separated string or an iterable of items, each a flag name
@@ -138,11 +114,14 @@ def fast(func=None, *, optin=None, **flags):
     are read again), ``signatures``, ``py_func`` and ``inspect_ir()`` /
     ``inspect_types()`` / ``inspect_asm()``.
     """
-    unknown = sorted(set(flags) - set(_FLAGS))
+    names = [f[0] for f in FLAGS]
+    unknown = sorted(set(flags) - set(names))
     if unknown:
         raise TypeError(
-            f"fast() got unknown flag(s) {', '.join(map(repr, unknown))}; valid flags: {', '.join(_FLAGS)}, optin"
+            f"fast() got unknown flag(s) {', '.join(map(repr, unknown))}; valid flags: {', '.join(names)}, optin"
         )
+    for name, value in flags.items():
+        check_flag(name, value)
     if optin is not None:
         for name, value in _parse_optin(optin).items():
             if name in flags and flags[name] != value:
@@ -153,9 +132,29 @@ def fast(func=None, *, optin=None, **flags):
     return _make(func, flags)
 
 
+def _flags_doc() -> str:
+    """The flag list of ``fast.__doc__``, from the native flag table."""
+    import textwrap
+
+    lines = []
+    for name, _kind, default, choices, doc in FLAGS:
+        value = next(c for c in choices if c != default)
+        lines.append(f"``{name}={value!r}``".replace("'", '"'))
+        lines += textwrap.wrap(doc.replace("`", "``") + ".", 74, initial_indent="    ", subsequent_indent="    ")
+    return "\n    ".join(lines)
+
+
+if fast.__doc__:  # None under python -OO
+    fast.__doc__ = fast.__doc__.replace("{flags}", _flags_doc())
+
+
 def _parse_optin(optin: OptIn) -> dict:
-    """``"unchecked_int, error_model=numpy"`` -> ``{"unchecked_int": True, "error_model": "numpy"}``."""
-    valid = ", ".join(_FLAGS)
+    """``"unchecked_int, error_model=numpy"`` -> ``{"unchecked_int": True, "error_model": "numpy"}``.
+
+    Names and values are checked against the native flag table (``FLAGS``):
+    an unknown name is a ``TypeError``, a bad value a ``ValueError``.
+    """
+    kinds = {f[0]: f for f in FLAGS}
     if isinstance(optin, Mapping):
         items = [(str(k), v) for k, v in optin.items()]
     else:
@@ -177,41 +176,29 @@ def _parse_optin(optin: OptIn) -> dict:
                 continue
             if "=" in part:
                 name, _, text = part.partition("=")
-                items.append((name.strip(), _parse_value(name.strip(), text.strip().strip("'\""))))
+                items.append((name.strip(), parse_flag(name.strip(), text.strip().strip("'\""))))
             else:
                 items.append((part, None))
     out: dict = {}
     for name, value in items:
-        if value is None:
-            if name in _BOOL_FLAGS:
-                value = True
-            elif name.startswith("no_") and name[3:] in _BOOL_FLAGS:
-                name, value = name[3:], False
-            elif name == "error_model":
-                raise TypeError("optin item 'error_model' needs a value: 'error_model=numpy' or 'error_model=python'")
-            else:
-                raise TypeError(f"unknown optin flag {name!r}; valid flags: {valid} (or no_<flag> for a boolean flag)")
-        elif name not in _FLAGS:
-            raise TypeError(f"unknown optin flag {name!r}; valid flags: {valid}")
+        if value is not None:
+            value = check_flag(name, value)
+        elif name in kinds and kinds[name][1] == "bool":
+            value = True
+        elif name.startswith("no_") and name[3:] in kinds and kinds[name[3:]][1] == "bool":
+            name, value = name[3:], False
+        elif name in kinds:
+            _, _, default, choices, _ = kinds[name]
+            spelled = " or ".join(repr(f"{name}={c}") for c in sorted(choices, key=lambda c: c == default))
+            raise TypeError(f"optin item {name!r} needs a value: {spelled}")
+        else:
+            raise TypeError(
+                f"unknown optin flag {name!r}; valid flags: {', '.join(kinds)} (or no_<flag> for a boolean flag)"
+            )
         if name in out and out[name] != value:
             raise TypeError(f"optin sets {name!r} twice with different values ({out[name]!r} and {value!r})")
         out[name] = value
     return out
-
-
-def _parse_value(name: str, text: str):
-    if name in _BOOL_FLAGS:
-        low = text.lower()
-        if low in _TRUE:
-            return True
-        if low in _FALSE:
-            return False
-        raise ValueError(f"optin flag {name!r} takes True or False, not {text!r}")
-    if name == "error_model":
-        if text not in ("python", "numpy"):
-            raise ValueError(f"error_model must be 'python' or 'numpy', not {text!r}")
-        return text
-    raise TypeError(f"unknown optin flag {name!r}; valid flags: {', '.join(_FLAGS)}")
 
 
 def _make(func, flags):

@@ -181,8 +181,9 @@ def njit(signature_or_function: Any = None, **options: Any):
 
     Options: ``nopython`` (``False``/``forceobj=True`` warn once; nopython
     semantics anyway), ``cache`` (accepted, no-op: compiling takes
-    milliseconds), ``fastmath`` (passed on; currently changes nothing),
-    ``parallel`` (accepted; ``prange`` is ``range``, one thread), ``nogil``,
+    milliseconds), ``fastmath`` (passed on: float sums in loops are
+    reassociated into SIMD partial sums), ``parallel`` (accepted;
+    ``prange`` is ``range``, one thread), ``nogil``,
     ``inline``, ``locals``, ``looplift``, ``debug`` (accepted, ignored),
     ``boundscheck`` (default ``False``), ``error_model`` (``"python"``, the
     default, raises ``ZeroDivisionError``; ``"numpy"`` gives inf/nan/0).

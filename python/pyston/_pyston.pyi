@@ -1,36 +1,108 @@
-from typing import Any
+"""The native module: the compiled-function object and the opt-in flag table."""
+
+from typing import Any, Callable, Literal, Optional, Union, final
 
 __version__: str
 
+#: One ``(name, kind, default, choices, doc)`` per opt-in flag, in
+#: documentation order (the table ``pyston_optin::FLAGS``). ``kind`` is
+#: ``"bool"`` (``choices`` is ``(True, False)``) or ``"choice"`` (``choices``
+#: are the accepted strings); ``default`` is the strict value; ``doc`` says
+#: what setting the flag away from its default does.
+FLAGS: tuple[tuple[str, Literal["bool", "choice"], Union[bool, str], tuple[Union[bool, str], ...], str], ...]
+
+def check_flag(name: str, value: Union[bool, str]) -> Union[bool, str]:
+    """``value`` (as given to ``fast(name=value)``) checked against the flag table, and returned.
+
+    Raises ``TypeError`` for an unknown flag or a value that is neither a
+    ``bool`` nor a ``str``, ``ValueError`` for a value the flag does not take.
+    """
+
+def parse_flag(name: str, text: str) -> Union[bool, str]:
+    """The value of ``name=text`` in an ``optin="..."`` string.
+
+    Booleans are spelled ``true/false/1/0/yes/no/on/off`` (any case). Raises
+    ``TypeError`` for an unknown flag, ``ValueError`` for a bad value.
+    """
+
+@final
 class Dispatcher:
-    """A function compiled by ``pyston.fast``; call it like the original."""
+    """A compiled function (``pyston.fast``, ``pyston.njit``); call it like the original.
 
-    def __init__(
-        self,
-        py_func: Any,
-        frozen_globals: bool = ...,
-        unchecked_int: bool = ...,
-        boundscheck: bool = ...,
-        wraparound: bool = ...,
-        error_model: str = ...,
-        fastmath: bool = ...,
-        fallback: bool = ...,
-        numba_boxing: bool = ...,
-    ) -> None: ...
-    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
-    def compile_types(self, signatures: list[list[tuple]]) -> None: ...
-    def restrict(self, on: bool) -> None: ...
-    def recompile(self) -> None: ...
-    @property
-    def py_func(self) -> Any: ...
-    @property
-    def signatures(self) -> list[str]: ...
-    @property
-    def compile_times(self) -> list[float]: ...
-    @property
-    def options(self) -> str: ...
-    def inspect_ir(self) -> str: ...
-    def inspect_types(self) -> str: ...
-    def inspect_asm(self) -> str: ...
+    It compiles on the first call for each combination of argument types
+    (a *specialization*) and keeps every specialization for later calls.
+    """
 
-def _dump(d: Dispatcher) -> list[str]: ...
+    def __init__(self, py_func: Callable[..., Any], preset: Literal["strict", "numba"] = "strict", **flags: Union[bool, str]) -> None:
+        """Wraps ``py_func``; nothing is compiled yet.
+
+        ``preset`` is the starting semantics: ``"strict"`` (CPython's,
+        ``pyston.fast``) or ``"numba"`` (Numba's, ``pyston.njit``). ``flags``
+        are opt-in flags of ``FLAGS`` applied on top (``unchecked_int=True``,
+        ``error_model="numpy"``, ...). An unknown flag raises ``TypeError``, a
+        bad value or an unknown preset ``ValueError``.
+        """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Calls the compiled code for these argument types (compiling it first if needed).
+
+        Keyword arguments and omitted defaults bind as in CPython. After
+        ``restrict(True)``, argument types with no compiled signature raise
+        ``TypeError`` instead of compiling.
+        """
+
+    def __get__(self, obj: Any, objtype: Optional[type] = None) -> Any:
+        """Descriptor protocol: on an instance, a bound method; on the class, the dispatcher itself."""
+
+    def compile_types(self, signatures: list[list[tuple[Any, ...]]]) -> None:
+        """Compiles eagerly, one specialization per list of argument types.
+
+        A type is a tuple: ``("int",)``, ``("float",)``, ``("bool",)``,
+        ``("complex",)``, ``("none",)``, ``("np", dtype)``,
+        ``("array", dtype, ndim, layout)`` with layout ``"C"``, ``"F"`` or
+        ``"A"``, or ``("tuple", [types...])``. A compile error raises here.
+        """
+
+    def restrict(self, on: bool) -> None:
+        """With ``True``, calls whose argument types have no compiled signature raise ``TypeError``."""
+
+    def recompile(self) -> None:
+        """Drops every compiled specialization; the next call compiles again,
+        reading frozen globals afresh."""
+
+    @property
+    def py_func(self) -> Callable[..., Any]:
+        """The original Python function."""
+
+    @property
+    def signatures(self) -> list[str]:
+        """The argument types of every specialization compiled so far, e.g.
+        ``'(array(float64, 1d, C), int)'``, in compilation order."""
+
+    @property
+    def compile_times(self) -> list[float]:
+        """The compile time of each specialization, in seconds (same order as ``signatures``)."""
+
+    @property
+    def options(self) -> str:
+        """The semantics this function is compiled with: ``"strict"``, or the
+        relaxations joined by commas (``"unchecked_int,error_model=numpy"``)."""
+
+    def inspect_ir(self) -> str:
+        """The function's SSA IR before type inference, as text."""
+
+    def inspect_types(self) -> str:
+        """The typed IR of every compiled specialization, as text."""
+
+    def inspect_asm(self, target: Optional[Literal["x86_64", "x86-64", "aarch64", "arm64"]] = None) -> str:
+        """The machine code of every compiled specialization, disassembled.
+
+        With ``target=None`` it is the host's code; with ``"x86_64"`` (or
+        ``"x86-64"``) or ``"aarch64"`` (or ``"arm64"``), what the same
+        specializations compile to on that architecture. Another target
+        raises ``ValueError``. Specializations running on the interpreter
+        tier show no machine code.
+        """
+
+def _dump(d: Dispatcher) -> list[str]:
+    """The signatures compiled for ``d`` (a debugging aid)."""

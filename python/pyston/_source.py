@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import builtins
 import inspect
 import textwrap
 
@@ -34,80 +33,16 @@ def function_ast(func):
     tree = ast.parse(src)
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == func.__name__:
-            return _alias_range(node, func), filename, first - 1, col
+            return _tag(node, func), filename, first - 1, col
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return _alias_range(node, func), filename, first - 1, col
+            return _tag(node, func), filename, first - 1, col
     raise OSError(f"pyston cannot find the definition of {func.__qualname__} in its source")
 
 
-class _RangeAliases(ast.NodeTransformer):
-    """Rewrites calls of names bound to the builtin ``range`` (``prange``,
-    ``numba.prange``, ``pyston.prange``) into calls of ``range``, which the
-    front end compiles as a counted loop."""
-
-    def __init__(self, resolve):
-        self.resolve = resolve
-
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        f = node.func
-        if not (isinstance(f, ast.Name) and f.id == "range") and _is_range(self.resolve(f)):
-            node.func = ast.copy_location(ast.Name(id="range", ctx=ast.Load()), f)
-            ast.fix_missing_locations(node.func)
-            node.func.end_lineno, node.func.end_col_offset = f.end_lineno, f.end_col_offset
-        return node
-
-
-def _is_range(obj) -> bool:
-    """The builtin ``range`` (``pyston.prange``) or Numba's own ``prange`` class."""
-    if obj is range:
-        return True
-    return isinstance(obj, type) and obj.__name__ == "prange" and obj.__module__.split(".")[0] == "numba"
-
-
-def _alias_range(node, func):
-    """``for i in prange(n)`` compiles like ``for i in range(n)`` when
-    ``prange`` (a global, a closure variable, or ``module.prange``) *is* the
-    builtin ``range`` at compile time, as ``pyston.prange`` is (or Numba's
-    ``numba.prange``, which behaves as ``range`` outside Numba)."""
-    g = getattr(func, "__globals__", None)
-    if g is None or g.get("range", builtins.range) is not builtins.range:
-        return node
-    local = {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
-    local |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    cells = {}
-    code = getattr(func, "__code__", None)
-    if code is not None and getattr(func, "__closure__", None):
-        for name, cell in zip(code.co_freevars, func.__closure__):
-            try:
-                cells[name] = cell.cell_contents
-            except ValueError:  # empty cell
-                pass
-    missing = object()
-
-    def resolve(e):
-        if isinstance(e, ast.Name):
-            if e.id in local:
-                return missing
-            if e.id in cells:
-                return cells[e.id]
-            return g.get(e.id, getattr(builtins, e.id, missing))
-        if isinstance(e, ast.Attribute):
-            base = resolve(e.value)
-            if not inspect.ismodule(base):
-                return missing
-            try:
-                return getattr(base, e.attr, missing)
-            except Exception:  # noqa: BLE001 - e.g. pyston.numba's NotImplementedError
-                return missing
-        return missing
-
-    if not any(
-        isinstance(n, ast.Call)
-        and not (isinstance(n.func, ast.Name) and n.func.id == "range")
-        and _is_range(resolve(n.func))
-        for n in ast.walk(node)
-    ):
-        return node
-    return _RangeAliases(resolve).visit(node)
+def _tag(node, func):
+    """The front end reads ``func`` (its globals and closure cells) from the
+    node: a call of a name that is the builtin ``range`` at compile time
+    (``prange``, ``numba.prange``, ``pyston.prange``) compiles as ``range``."""
+    node._pyston_function = func
+    return node

@@ -491,22 +491,10 @@ impl Dispatcher {
         let mut given = Vec::new();
         for (k, v) in flags.into_iter().flat_map(|d| d.iter()) {
             let k: String = k.extract()?;
-            let v = if let Ok(b) = v.extract::<bool>() {
-                pyston_optin::FlagValue::Bool(b)
-            } else if let Ok(t) = v.extract::<String>() {
-                pyston_optin::FlagValue::Choice(t)
-            } else {
-                return Err(PyTypeError::new_err(format!(
-                    "flag {k:?} takes a bool or a string, not {}",
-                    v.get_type().name()?
-                )));
-            };
+            let v = crate::flag_value(&k, &v)?;
             given.push((k, v));
         }
-        let sem = pyston_optin::semantics(preset, &given).map_err(|e| match e {
-            pyston_optin::FlagError::Unknown(m) => PyTypeError::new_err(m),
-            pyston_optin::FlagError::BadValue(m) => pyo3::exceptions::PyValueError::new_err(m),
-        })?;
+        let sem = pyston_optin::semantics(preset, &given).map_err(crate::flag_error)?;
         Ok(Dispatcher {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             name,

@@ -3,15 +3,155 @@
 //! The Python layer parses the function's source with CPython's own parser;
 //! this module walks the resulting objects. Line numbers are shifted by
 //! `line_offset` so spans refer to lines of the user's file.
+//!
+//! Calls of names that are, when the function is compiled, the builtin
+//! `range` under another name (`prange`, `numba.prange`, `pyston.prange`)
+//! are read as calls of `range` (see [`RangeAliases`]).
 
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList, PyModule, PyType};
 use pyston_compiler::error::{CResult, CompileError};
 use pyston_compiler::hir::*;
+use std::collections::{HashMap, HashSet};
 
 pub struct Frontend {
     line_offset: u32,
     col_offset: u32,
+    /// Set by [`Frontend::function`] for the function being read.
+    aliases: Option<RangeAliases>,
+}
+
+/// `for i in prange(n)` compiles like `for i in range(n)` when the callee (a
+/// global, a closure variable, or an attribute of a module reached through
+/// them, such as `numba.prange`) *is*, at compile time, the builtin `range`
+/// (as `pyston.prange` is) or Numba's own `prange` class (which behaves as
+/// `range` outside Numba). The function object is the `_pyston_function`
+/// attribute of its `FunctionDef` node (set by `pyston._source.function_ast`);
+/// nothing is aliased when the module rebinds `range` itself.
+struct RangeAliases {
+    globals: Py<PyDict>,
+    builtins: Py<PyModule>,
+    range: Py<PyAny>,
+    /// Closure variables and their values (empty cells left out).
+    cells: HashMap<String, Py<PyAny>>,
+    /// Parameters and every name the function assigns: never aliases.
+    locals: HashSet<String>,
+}
+
+impl RangeAliases {
+    fn of(node: &Bound<'_, PyAny>) -> PyResult<Option<Self>> {
+        let py = node.py();
+        let func = match node.getattr("_pyston_function") {
+            Ok(f) if !f.is_none() => f,
+            _ => return Ok(None),
+        };
+        let Some(globals) = func
+            .getattr("__globals__")
+            .ok()
+            .and_then(|g| g.cast_into::<PyDict>().ok())
+        else {
+            return Ok(None);
+        };
+        let builtins = py.import("builtins")?;
+        let range = builtins.getattr("range")?;
+        if let Some(r) = globals.get_item("range")? {
+            if !r.is(&range) {
+                return Ok(None);
+            }
+        }
+        let walk = py.import("ast")?.getattr("walk")?;
+        let mut locals = HashSet::new();
+        for a in walk.call1((node.getattr("args")?,))?.try_iter()? {
+            let a = a?;
+            if tyname(&a) == "arg" {
+                locals.insert(a.getattr("arg")?.extract::<String>()?);
+            }
+        }
+        for n in walk.call1((node,))?.try_iter()? {
+            let n = n?;
+            if tyname(&n) == "Name" && tyname(&n.getattr("ctx")?) != "Load" {
+                locals.insert(n.getattr("id")?.extract::<String>()?);
+            }
+        }
+        let mut cells = HashMap::new();
+        if let (Ok(code), Ok(closure)) = (func.getattr("__code__"), func.getattr("__closure__")) {
+            if closure.is_truthy()? {
+                let names = code.getattr("co_freevars")?;
+                for (name, cell) in names.try_iter()?.zip(closure.try_iter()?) {
+                    // An empty cell (a variable not assigned yet) raises ValueError.
+                    if let Ok(v) = cell?.getattr("cell_contents") {
+                        cells.insert(name?.extract::<String>()?, v.unbind());
+                    }
+                }
+            }
+        }
+        Ok(Some(RangeAliases {
+            globals: globals.unbind(),
+            builtins: builtins.unbind(),
+            range: range.unbind(),
+            cells,
+            locals,
+        }))
+    }
+
+    /// What `e` (a name or an attribute chain on modules) is bound to now, as
+    /// CPython would look it up: closure cell, module globals, builtins.
+    fn resolve<'py>(&self, e: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
+        let py = e.py();
+        match tyname(e).as_str() {
+            "Name" => {
+                let id: String = e.getattr("id").ok()?.extract().ok()?;
+                if self.locals.contains(&id) {
+                    None
+                } else if let Some(v) = self.cells.get(&id) {
+                    Some(v.bind(py).clone())
+                } else if let Some(v) = self.globals.bind(py).get_item(&id).ok().flatten() {
+                    Some(v)
+                } else {
+                    self.builtins.bind(py).getattr(id.as_str()).ok()
+                }
+            }
+            "Attribute" => {
+                let base = self.resolve(&e.getattr("value").ok()?)?;
+                if !base.is_instance_of::<PyModule>() {
+                    return None;
+                }
+                let attr: String = e.getattr("attr").ok()?.extract().ok()?;
+                // Any error (e.g. `pyston.numba`'s NotImplementedError for a
+                // missing feature) means "not an alias".
+                base.getattr(attr.as_str()).ok()
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether calling `callee` (not spelled `range`) calls the builtin `range`.
+    fn aliases_range(&self, callee: &Bound<'_, PyAny>) -> bool {
+        if tyname(callee) == "Name"
+            && callee
+                .getattr("id")
+                .and_then(|i| i.extract::<String>())
+                .is_ok_and(|i| i == "range")
+        {
+            return false;
+        }
+        let Some(obj) = self.resolve(callee) else {
+            return false;
+        };
+        if obj.is(self.range.bind(callee.py())) {
+            return true;
+        }
+        // Numba's `prange` class (imported from `numba` or a submodule).
+        obj.is_instance_of::<PyType>()
+            && obj
+                .getattr("__name__")
+                .and_then(|n| n.extract::<String>())
+                .is_ok_and(|n| n == "prange")
+            && obj
+                .getattr("__module__")
+                .and_then(|m| m.extract::<String>())
+                .is_ok_and(|m| m.split('.').next() == Some("numba"))
+    }
 }
 
 fn pyerr(e: PyErr) -> CompileError {
@@ -29,6 +169,7 @@ impl Frontend {
         Frontend {
             line_offset,
             col_offset,
+            aliases: None,
         }
     }
 
@@ -50,6 +191,15 @@ impl Frontend {
     }
 
     pub fn function(&self, node: &Bound<'_, PyAny>) -> CResult<FunctionDef> {
+        let fe = Frontend {
+            line_offset: self.line_offset,
+            col_offset: self.col_offset,
+            aliases: RangeAliases::of(node).map_err(pyerr)?,
+        };
+        fe.function_def(node)
+    }
+
+    fn function_def(&self, node: &Bound<'_, PyAny>) -> CResult<FunctionDef> {
         let span = self.span(node);
         let kind = tyname(node);
         if kind == "AsyncFunctionDef" {
@@ -340,7 +490,15 @@ impl Frontend {
                         self.expr(&k.getattr("value").map_err(pyerr)?)?,
                     ));
                 }
-                ExprKind::Call(boxed("func")?, pos, kws)
+                let func = get("func")?;
+                let callee = match &self.aliases {
+                    Some(a) if a.aliases_range(&func) => Expr {
+                        kind: ExprKind::Name("range".to_string()),
+                        span: self.span(&func),
+                    },
+                    _ => self.expr(&func)?,
+                };
+                ExprKind::Call(Box::new(callee), pos, kws)
             }
             "Subscript" => ExprKind::Subscript(boxed("value")?, boxed("slice")?),
             "Tuple" => ExprKind::Tuple(self.exprs(node, "elts")?),

@@ -16,7 +16,10 @@ pub mod interp;
 pub mod pipeline;
 pub mod runtime;
 
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use pyston_optin::{FlagError, FlagKind, FlagValue};
 
 /// A `RuntimeError` that says it is a bug in pyston, not in the user's code.
 pub fn internal_error(msg: &str) -> PyErr {
@@ -25,10 +28,88 @@ pub fn internal_error(msg: &str) -> PyErr {
     ))
 }
 
+/// A flag value given in Python (`flag=value`): a `bool` or a `str`.
+pub fn flag_value(name: &str, v: &Bound<'_, PyAny>) -> PyResult<FlagValue> {
+    if let Ok(b) = v.extract::<bool>() {
+        Ok(FlagValue::Bool(b))
+    } else if let Ok(t) = v.extract::<String>() {
+        Ok(FlagValue::Choice(t))
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "flag {} takes a bool or a string, not {}",
+            pyston_optin::repr(name),
+            v.get_type().name()?
+        )))
+    }
+}
+
+/// An unknown flag is a `TypeError` (like an unknown keyword argument), a bad value a `ValueError`.
+pub fn flag_error(e: FlagError) -> PyErr {
+    match e {
+        FlagError::Unknown(m) => PyTypeError::new_err(m),
+        FlagError::BadValue(m) => PyValueError::new_err(m),
+    }
+}
+
+fn py_value<'py>(py: Python<'py>, v: &FlagValue) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        FlagValue::Bool(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any(),
+        FlagValue::Choice(c) => pyo3::types::PyString::new(py, c).into_any(),
+    })
+}
+
+/// `check_flag(name, value)`: `value` (a `bool` or a `str`, as given to
+/// `fast(name=value)`) checked against the flag table and returned;
+/// `TypeError` for an unknown flag, `ValueError` for a bad value.
+#[pyfunction]
+fn check_flag<'py>(name: &str, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let f = pyston_optin::flag(name).map_err(flag_error)?;
+    let v = flag_value(name, value)?;
+    f.check(&v).map_err(flag_error)?;
+    py_value(value.py(), &v)
+}
+
+/// `parse_flag(name, text)`: the value of `name=text` in an `optin="..."`
+/// string (booleans: `true/false/1/0/yes/no/on/off`, any case).
+#[pyfunction]
+fn parse_flag<'py>(py: Python<'py>, name: &str, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let f = pyston_optin::flag(name).map_err(flag_error)?;
+    py_value(py, &f.parse(text).map_err(flag_error)?)
+}
+
+/// `FLAGS`: one `(name, kind, default, choices, doc)` per opt-in flag of
+/// `pyston_optin::FLAGS`, in documentation order; `kind` is `"bool"`
+/// (choices `(True, False)`) or `"choice"` (choices: the accepted strings).
+fn flags_table<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+    let mut rows = Vec::new();
+    for f in pyston_optin::FLAGS {
+        let (kind, choices) = match f.kind {
+            FlagKind::Bool { .. } => ("bool", vec![FlagValue::Bool(true), FlagValue::Bool(false)]),
+            FlagKind::Choice { choices, .. } => (
+                "choice",
+                choices.iter().map(|c| FlagValue::Choice(c.to_string())).collect(),
+            ),
+        };
+        let choices = choices.iter().map(|v| py_value(py, v)).collect::<PyResult<Vec<_>>>()?;
+        let row = (
+            f.name,
+            kind,
+            py_value(py, &f.default_value())?,
+            PyTuple::new(py, choices)?,
+            f.doc,
+        );
+        rows.push(row.into_pyobject(py)?);
+    }
+    PyTuple::new(py, rows)
+}
+
 #[pymodule]
 fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatch::Dispatcher>()?;
     m.add_function(wrap_pyfunction!(dispatch::_dump, m)?)?;
+    m.add_function(wrap_pyfunction!(check_flag, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_flag, m)?)?;
+    m.add("FLAGS", flags_table(m.py())?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

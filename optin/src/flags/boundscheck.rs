@@ -4,7 +4,7 @@ use crate::{Flag, FlagKind, FlagValue, Semantics};
 
 pub const FLAG: Flag = Flag {
     name: "boundscheck",
-    doc: "`boundscheck=False`: array indexes are not checked; an out-of-range index is undefined behaviour \
+    doc: "array indexes are not checked; an out-of-range index is undefined behaviour \
           (garbage, memory corruption or a crash), never an `IndexError`",
     kind: FlagKind::Bool { default: true },
     apply,

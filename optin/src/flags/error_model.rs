@@ -4,7 +4,7 @@ use crate::{Flag, FlagKind, FlagValue, Semantics};
 
 pub const FLAG: Flag = Flag {
     name: "error_model",
-    doc: "`error_model=\"numpy\"`: `x / 0.0` gives inf/nan, `int // 0` and `int % 0` give 0, `float // 0` \
+    doc: "`x / 0.0` gives inf/nan, `int // 0` and `int % 0` give 0, `float // 0` \
           inf and `float % 0` nan, instead of `ZeroDivisionError`",
     kind: FlagKind::Choice {
         default: "python",

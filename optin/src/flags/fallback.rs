@@ -4,7 +4,7 @@ use crate::{Flag, FlagKind, FlagValue, Semantics};
 
 pub const FLAG: Flag = Flag {
     name: "fallback",
-    doc: "`fallback=False`: code the compiler cannot type raises `pyston.CompileError` instead of running \
+    doc: "code the compiler cannot type raises `pyston.CompileError` instead of running \
           (exactly, slowly) as plain Python",
     kind: FlagKind::Bool { default: true },
     apply,

@@ -4,7 +4,7 @@ use crate::{Flag, FlagKind, FlagValue, Semantics};
 
 pub const FLAG: Flag = Flag {
     name: "wraparound",
-    doc: "`wraparound=False`: negative indexes are assumed not to happen (undefined behaviour if they do) \
+    doc: "negative indexes are assumed not to happen (undefined behaviour if they do) \
           instead of counting from the end",
     kind: FlagKind::Bool { default: true },
     apply,
