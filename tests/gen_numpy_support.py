@@ -136,7 +136,7 @@ def render() -> str:
         if issues:
             out += ["", "Known issues:", ""]
             out += [f"- `{_cell(n)}`: {i}" for n, i in issues]
-    funcs = _whitelist("core/runtime/src/pipeline.rs", "NUMPY_FUNCTIONS")
+    funcs = _whitelist("core/runtime/src/env.rs", "NUMPY_FUNCTIONS")
     methods = _whitelist("core/compiler/src/infer.rs", "ARRAY_METHODS")
     out += ["", "## Callable from compiled code but not covered by these tests", ""]
     if funcs is None or methods is None:
@@ -144,7 +144,7 @@ def render() -> str:
     else:
         out += [
             "Compiled code calls these through NumPy as well (whitelists `NUMPY_FUNCTIONS` in",
-            "`core/runtime/src/pipeline.rs` and `ARRAY_METHODS` in `core/compiler/src/infer.rs`, plus every ufunc),",
+            "`core/runtime/src/env.rs` and `ARRAY_METHODS` in `core/compiler/src/infer.rs`, plus every ufunc),",
             "but the suites above do not test them yet:",
             "",
             "- functions: " + (", ".join(f"`np.{f}`" for f in sorted(set(funcs) - covered)) or "none"),

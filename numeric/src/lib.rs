@@ -61,7 +61,19 @@ impl Pass for Bounds {
         let wrapping = std::mem::take(&mut g.facts.wrapping);
         g.facts = ranges::analyze(g.f, g.typed);
         g.facts.wrapping = wrapping;
-        Ok(None)
+        // The facts live in `g.facts`; a plan only carries their text, for dumps.
+        Ok(g.env
+            .describe_plans
+            .then(|| Rc::new(Described(ranges::describe(g.f, &g.facts))) as Rc<dyn Plan>))
+    }
+}
+
+/// A plan that only describes facts recorded elsewhere.
+pub struct Described(String);
+
+impl Plan for Described {
+    fn describe(&self) -> String {
+        self.0.clone()
     }
 }
 

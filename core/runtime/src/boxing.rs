@@ -151,7 +151,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
         Ty::Descr(d) => py.import("numpy")?.getattr("dtype")?.call1((d.name(),))?.unbind(),
         Ty::Builtin(b) => py
             .import("builtins")?
-            .getattr(crate::pipeline::builtin_type_name(*b))?
+            .getattr(crate::env::builtin_type_name(*b))?
             .unbind(),
         Ty::DtypeObj(d) => py
             .import("numpy")?

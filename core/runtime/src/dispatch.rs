@@ -696,7 +696,7 @@ impl Dispatcher {
     #[pyo3(signature = (target=None))]
     fn inspect_asm(slf: &Bound<'_, Self>, target: Option<&str>) -> PyResult<String> {
         let cross = target
-            .map(pipeline::cross_isa)
+            .map(crate::jit::cross_isa)
             .transpose()
             .map_err(pyo3::exceptions::PyValueError::new_err)?;
         let py = slf.py();

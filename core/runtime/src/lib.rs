@@ -10,9 +10,11 @@
 pub mod boxing;
 pub mod deopt;
 pub mod dispatch;
+pub mod env;
 pub mod frontend;
 pub mod helpers;
 pub mod interp;
+pub mod jit;
 pub mod pipeline;
 pub mod runtime;
 

@@ -10,14 +10,13 @@ impl Gen<'_, '_> {
             return Ok(*r);
         }
         let (ps, rs) = helper_sig(name)?;
-        let mut sig = self.module.make_signature();
+        let mut sig = emitting(&mut self.module)?.make_signature();
         sig.params.extend(ps.into_iter().map(AbiParam::new));
         sig.returns.extend(rs.into_iter().map(AbiParam::new));
-        let id = self
-            .module
+        let id = emitting(&mut self.module)?
             .declare_function(name, Linkage::Import, &sig)
             .map_err(|e| internal(format!("declaring {name}: {e}")))?;
-        let r = self.module.declare_func_in_func(id, self.b.func);
+        let r = emitting(&mut self.module)?.declare_func_in_func(id, self.b.func);
         self.imports.insert(name.to_string(), r);
         Ok(r)
     }
@@ -109,7 +108,7 @@ impl Gen<'_, '_> {
         }
         let nret = abi::slot_count(&info.ret);
         let outbuf = self.stack(8 * nret as u32);
-        let fref = self.module.declare_func_in_func(info.func_id, self.b.func);
+        let fref = emitting(&mut self.module)?.declare_func_in_func(info.func_id, self.b.func);
         let ctx = self.ctx.unwrap();
         let depth = self.b.ins().iadd_imm_s(self.depth.unwrap(), 1);
         let call = self.b.ins().call(fref, &[argbuf, outbuf, ctx, depth]);

@@ -208,7 +208,7 @@ impl Gen<'_, '_> {
                 if !self.dominates(e.block, from) {
                     // Entering a loop (not its back edge): its one-step or SIMD
                     // versions run first, and the loop goes on from where they stopped.
-                    for plan in self.plans.clone() {
+                    for (_, plan) in self.plans.clone() {
                         args = plan.enter_loop(self, e.block, args)?;
                     }
                 }
@@ -353,7 +353,7 @@ impl Gen<'_, '_> {
         let scalar = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool);
         let mut cost = 0;
         for (k, inst) in data.insts.iter().enumerate() {
-            if self.plans.iter().any(|p| p.claims((blk, k))) || self.env.pycalls.contains_key(&(blk, k)) {
+            if self.plans.iter().any(|(_, p)| p.claims((blk, k))) || self.env.pycalls.contains_key(&(blk, k)) {
                 return false;
             }
             let Some(r) = inst.result else { return false };

@@ -69,11 +69,15 @@ pub struct CodegenEnv<'a> {
     pub pycalls: &'a HashMap<(Block, usize), PyCallSite>,
     /// The numeric tier's passes, in order (see [`passes`]).
     pub passes: &'a [&'a dyn Pass],
+    /// Whether to keep each plan's text in [`Output::plans`] (for dumps).
+    pub describe_plans: bool,
 }
 
 pub struct Output {
     pub deopts: Vec<DeoptPoint>,
     pub call_sites: Vec<Span>,
+    /// The numeric tier's plans as text, by pass (only when `CodegenEnv::describe_plans`).
+    pub plans: Vec<(&'static str, String)>,
 }
 
 /// Whether `x ** 0.5` may be computed as a checked square root (`sqrt_as_pow`):
@@ -130,54 +134,9 @@ pub fn build(
     typed: &Typed,
     env: &CodegenEnv<'_>,
 ) -> CResult<Output> {
-    let builder = FunctionBuilder::new(func, fctx);
-    let mut g = Gen {
-        module,
-        b: builder,
-        f,
-        typed,
-        env,
-        vals: HashMap::new(),
-        args_ptr: None,
-        param_slots: HashMap::new(),
-        blocks: HashMap::new(),
-        live_in: f.live_in(),
-        facts: facts::IndexFacts::none(),
-        deopt_blocks: HashMap::new(),
-        after_blocks: HashMap::new(),
-        pending_deopts: Vec::new(),
-        deopts: Vec::new(),
-        call_sites: Vec::new(),
-        imports: HashMap::new(),
-        ctx: None,
-        depth: None,
-        pred: None,
-        inlined: HashSet::new(),
-        defs: HashMap::new(),
-        param_defs: HashMap::new(),
-        index_cone: HashSet::new(),
-        out: None,
-        consts: HashMap::new(),
-        cur_inst: (Block(0), 0),
-        loop_marks: HashMap::new(),
-        idom: ir::cfg::dominators(f),
-        preds: f.predecessors(),
-        def_block: f
-            .definitions()
-            .into_iter()
-            .map(|(v, (b, _))| (v, b))
-            .chain(
-                f.blocks
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, d)| d.params.iter().map(move |p| (*p, Block(i as u32)))),
-            )
-            .collect(),
-        plans: Vec::new(),
-        addrs: HashMap::new(),
-        addr_key: None,
-    };
-    let r = g.run();
+    let mut g = Gen::new(Some(module), FunctionBuilder::new(func, fctx), f, typed, env);
+    let r = g.analyze().and_then(|()| g.emit());
+    let plans = g.plan_texts();
     let Gen {
         b,
         deopts,
@@ -185,15 +144,91 @@ pub fn build(
         module,
         ..
     } = g;
-    b.finalize(module.target_config());
+    if let Some(m) = module {
+        b.finalize(m.target_config());
+    }
     r?;
-    Ok(Output { deopts, call_sites })
+    Ok(Output {
+        deopts,
+        call_sites,
+        plans,
+    })
+}
+
+/// Runs the analyses and the numeric tier's planning on `f` without emitting
+/// code: each pass that planned something, with its plan as text (for the
+/// numeric tier's filetests and `PYSTON_DUMP_IR=<pass>`).
+pub fn plan_only(f: &ir::Function, typed: &Typed, env: &CodegenEnv<'_>) -> CResult<Vec<(&'static str, String)>> {
+    let mut func =
+        clir::Function::with_name_signature(clir::UserFuncName::default(), entry_signature(CallConv::SystemV));
+    let mut fctx = FunctionBuilderContext::new();
+    let mut g = Gen::new(None, FunctionBuilder::new(&mut func, &mut fctx), f, typed, env);
+    g.analyze()?;
+    Ok(g.plan_texts())
+}
+
+impl<'a, 'b> Gen<'a, 'b> {
+    fn new(
+        module: Option<&'a mut dyn Module>,
+        b: FunctionBuilder<'b>,
+        f: &'a ir::Function,
+        typed: &'a Typed,
+        env: &'a CodegenEnv<'a>,
+    ) -> Self {
+        Gen {
+            module,
+            b,
+            f,
+            typed,
+            env,
+            vals: HashMap::new(),
+            args_ptr: None,
+            param_slots: HashMap::new(),
+            blocks: HashMap::new(),
+            live_in: f.live_in(),
+            facts: facts::IndexFacts::none(),
+            deopt_blocks: HashMap::new(),
+            after_blocks: HashMap::new(),
+            pending_deopts: Vec::new(),
+            deopts: Vec::new(),
+            call_sites: Vec::new(),
+            imports: HashMap::new(),
+            ctx: None,
+            depth: None,
+            pred: None,
+            inlined: HashSet::new(),
+            defs: HashMap::new(),
+            param_defs: HashMap::new(),
+            index_cone: HashSet::new(),
+            out: None,
+            consts: HashMap::new(),
+            cur_inst: (Block(0), 0),
+            loop_marks: HashMap::new(),
+            idom: ir::cfg::dominators(f),
+            preds: f.predecessors(),
+            def_block: f
+                .definitions()
+                .into_iter()
+                .map(|(v, (b, _))| (v, b))
+                .chain(
+                    f.blocks
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(i, d)| d.params.iter().map(move |p| (*p, Block(i as u32)))),
+                )
+                .collect(),
+            plans: Vec::new(),
+            addrs: HashMap::new(),
+            addr_key: None,
+        }
+    }
 }
 
 /// The code generator of one function: Cranelift builder state, the analyses
 /// it reads, and the plans of the numeric tier's passes.
 pub struct Gen<'a, 'b> {
-    pub module: &'a mut dyn Module,
+    /// Where helper imports and direct callees are declared (`None` when only planning).
+    pub module: Option<&'a mut dyn Module>,
     pub b: FunctionBuilder<'b>,
     pub f: &'a ir::Function,
     pub typed: &'a Typed,
@@ -240,7 +275,7 @@ pub struct Gen<'a, 'b> {
     /// The block defining each value (instruction results and block parameters).
     pub def_block: HashMap<Value, Block>,
     /// The numeric tier's plans for this function, in pass order.
-    pub plans: Vec<std::rc::Rc<dyn Plan>>,
+    pub plans: Vec<(&'static str, std::rc::Rc<dyn Plan>)>,
     /// Element addresses computed (and checked) in the current IR block, by
     /// the IR values of array and indexes (`addr_key`, set by `GetItem`/`SetItem`).
     pub addrs: HashMap<Vec<Value>, CV>,
@@ -311,9 +346,9 @@ impl Gen<'_, '_> {
             .collect())
     }
 
-    pub fn run(&mut self) -> CResult<()> {
-        let prologue = self.b.create_block();
-        self.b.append_block_params_for_function_params(prologue);
+    /// The analyses codegen and the passes read, then the passes' plans
+    /// (nothing is emitted yet).
+    pub fn analyze(&mut self) -> CResult<()> {
         let order = self.f.rpo();
         for &blk in &order {
             let cb = self.b.create_block();
@@ -360,10 +395,23 @@ impl Gen<'_, '_> {
         }
         for pass in self.env.passes {
             if let Some(plan) = pass.plan(self)? {
-                self.plans.push(plan);
+                self.plans.push((pass.name(), plan));
             }
         }
+        Ok(())
+    }
+
+    /// The plans as text, by pass.
+    pub fn plan_texts(&self) -> Vec<(&'static str, String)> {
+        self.plans.iter().map(|(n, p)| (*n, p.describe())).collect()
+    }
+
+    /// Emits the function (after [`Gen::analyze`]).
+    pub fn emit(&mut self) -> CResult<()> {
+        let order = self.f.rpo();
         // Prologue: load the arguments from the slot array.
+        let prologue = self.b.create_block();
+        self.b.append_block_params_for_function_params(prologue);
         self.b.switch_to_block(prologue);
         let params = self.b.block_params(prologue).to_vec();
         let (args_ptr, out_ptr, ctx) = (params[0], params[1], params[2]);
@@ -440,13 +488,21 @@ impl Gen<'_, '_> {
 
     /// Offers instruction `at` to the plans, in pass order.
     pub fn planned_inst(&mut self, at: (Block, usize)) -> CResult<AtInst> {
-        for plan in self.plans.clone() {
+        for (_, plan) in self.plans.clone() {
             let r = plan.inst(self, at)?;
             if r != AtInst::Default {
                 return Ok(r);
             }
         }
         Ok(AtInst::Default)
+    }
+}
+
+/// The module code is emitted into (absent when only planning).
+fn emitting<'m, 'a>(m: &'m mut Option<&'a mut dyn Module>) -> CResult<&'m mut (dyn Module + 'a)> {
+    match m {
+        Some(m) => Ok(&mut **m),
+        None => Err(internal("codegen called while only planning")),
     }
 }
 

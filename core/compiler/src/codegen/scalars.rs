@@ -350,7 +350,10 @@ impl Gen<'_, '_> {
         ty: clir::Type,
         pow_call: impl FnOnce(&mut Self) -> CResult<CV>,
     ) -> CResult<CV> {
-        if ty != clt::F64 || self.float_const(y) != Some(0.5) || !exact_sqrt_pow_host(self.module.isa()) {
+        if ty != clt::F64
+            || self.float_const(y) != Some(0.5)
+            || !self.module.as_ref().is_some_and(|m| exact_sqrt_pow_host(m.isa()))
+        {
             return pow_call(self);
         }
         // Only x in [2**-64, 2**64): one unsigned compare of the bits, which also

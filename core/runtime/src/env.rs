@@ -1,0 +1,690 @@
+//! The compile-time environment (the `Env` of type inference): what module
+//! globals, closure variables and builtins are, the guards that keep them
+//! valid, calls into NumPy probed on sample values, and calls to other
+//! compiled functions (which compiles them).
+
+use crate::dispatch::Dispatcher;
+use crate::pipeline::{Spec, IN_PROGRESS};
+use crate::runtime::{self, PyCallDesc, PyCallKind, PyCallSite, PyEnv};
+use pyo3::prelude::*;
+use pyo3::types::{PyAnyMethods, PyDict};
+use pyston_compiler::codegen::CalleeInfo;
+use pyston_compiler::error::{CResult, CompileError};
+use pyston_compiler::hir::Span;
+use pyston_compiler::infer::{Env, GlobalKind, ProbeTarget};
+use pyston_compiler::ir::{self, Value};
+use pyston_compiler::types::Dtype;
+use pyston_compiler::types::{AllocKind, Builtin, MathFn, Module, Ty};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A global name compiled code was specialized on, and where it is looked up
+/// (CPython's order: closure cell, module globals, builtins).
+pub struct Guard {
+    pub name: String,
+    key: Py<pyo3::types::PyString>,
+    kind: GuardKind,
+    expected: Py<PyAny>,
+}
+
+enum GuardKind {
+    Cell(Py<PyAny>),
+    Global(Py<PyDict>),
+    /// Absent from the globals, found in the builtins.
+    Builtin(Py<PyDict>, Py<PyDict>),
+}
+
+impl Guard {
+    pub fn new(py: Python<'_>, env: &PyEnv, name: &str, obj: &Bound<'_, PyAny>) -> Guard {
+        let kind = if let Some(cell) = env.cells.get(name) {
+            GuardKind::Cell(cell.clone_ref(py))
+        } else if env.globals.bind(py).contains(name).unwrap_or(false) {
+            GuardKind::Global(env.globals.clone_ref(py))
+        } else {
+            GuardKind::Builtin(env.globals.clone_ref(py), env.builtins.clone_ref(py))
+        };
+        Guard {
+            name: name.to_string(),
+            key: pyo3::types::PyString::intern(py, name).unbind(),
+            kind,
+            expected: obj.clone().unbind(),
+        }
+    }
+
+    /// Whether the name is still bound to the same object.
+    pub fn holds(&self, py: Python<'_>) -> bool {
+        let key = self.key.as_ptr();
+        let want = self.expected.as_ptr();
+        // SAFETY: dictionaries and key are live (held by this guard); PyDict_GetItem
+        // returns a borrowed reference or NULL and never raises.
+        unsafe {
+            match &self.kind {
+                GuardKind::Global(g) => pyo3::ffi::PyDict_GetItem(g.as_ptr(), key) == want,
+                GuardKind::Builtin(g, b) => {
+                    pyo3::ffi::PyDict_GetItem(g.as_ptr(), key).is_null()
+                        && pyo3::ffi::PyDict_GetItem(b.as_ptr(), key) == want
+                }
+                GuardKind::Cell(c) => c.bind(py).getattr("cell_contents").is_ok_and(|v| v.as_ptr() == want),
+            }
+        }
+    }
+}
+
+pub struct CompileEnv<'py> {
+    pub py: Python<'py>,
+    pub env: Arc<PyEnv>,
+    pub guards: Vec<Guard>,
+    pub arrays: HashMap<u32, Vec<u64>>,
+    pub keep: Vec<Py<PyAny>>,
+    pub funcs: HashMap<u32, Py<Dispatcher>>,
+    pub callees: HashMap<Value, CalleeInfo>,
+    /// NumPy functions compiled code calls through NumPy (by `Ty::PyFunc` index).
+    pub pyfuncs: Vec<Py<PyAny>>,
+    /// Calls into Python/NumPy, by instruction position.
+    pub pycalls: HashMap<(ir::Block, usize), Box<PyCallDesc>>,
+    /// Specializations of other functions this code calls directly.
+    pub callee_specs: Vec<Arc<Spec>>,
+}
+
+/// Builtin functions compiled code knows, keyed by object identity.
+fn builtin_table(py: Python<'_>) -> PyResult<&'static HashMap<usize, GlobalKind>> {
+    static TABLE: std::sync::OnceLock<HashMap<usize, GlobalKind>> = std::sync::OnceLock::new();
+    if let Some(t) = TABLE.get() {
+        return Ok(t);
+    }
+    let mut t = HashMap::new();
+    let bi = py.import("builtins")?;
+    let mut add = |obj: Bound<'_, PyAny>, g: GlobalKind| {
+        t.insert(obj.as_ptr() as usize, g);
+        std::mem::forget(obj); // keep the identity valid for the process
+    };
+    for (name, b) in [
+        ("abs", Builtin::Abs),
+        ("min", Builtin::Min),
+        ("max", Builtin::Max),
+        ("len", Builtin::Len),
+        ("int", Builtin::Int),
+        ("float", Builtin::Float),
+        ("bool", Builtin::Bool),
+        ("round", Builtin::Round),
+        ("complex", Builtin::Complex),
+        ("range", Builtin::Range),
+    ] {
+        add(bi.getattr(name)?, GlobalKind::Builtin(b));
+    }
+    let math = py.import("math")?;
+    for m in MathFn::ALL {
+        add(math.getattr(m.name())?, GlobalKind::Builtin(Builtin::Math(m)));
+    }
+    let np = py.import("numpy")?;
+    for (name, b) in [
+        ("empty", Builtin::NpAlloc(AllocKind::Empty)),
+        ("zeros", Builtin::NpAlloc(AllocKind::Zeros)),
+        ("ones", Builtin::NpAlloc(AllocKind::Ones)),
+        ("empty_like", Builtin::NpAllocLike(AllocKind::Empty)),
+        ("zeros_like", Builtin::NpAllocLike(AllocKind::Zeros)),
+        ("ones_like", Builtin::NpAllocLike(AllocKind::Ones)),
+    ] {
+        add(np.getattr(name)?, GlobalKind::Builtin(b));
+    }
+    for d in Dtype::ALL {
+        let name = if d == Dtype::Bool { "bool_" } else { d.name() };
+        add(np.getattr(name)?, GlobalKind::DtypeObj(d));
+    }
+    add(math.clone().into_any(), GlobalKind::Module(Module::Math));
+    add(np.into_any(), GlobalKind::Module(Module::Numpy));
+    let _ = TABLE.set(t);
+    Ok(TABLE.get().unwrap())
+}
+
+impl CompileEnv<'_> {
+    fn classify(&mut self, obj: &Bound<'_, PyAny>) -> GlobalKind {
+        let py = self.py;
+        if let Ok(table) = builtin_table(py) {
+            if let Some(g) = table.get(&(obj.as_ptr() as usize)) {
+                return g.clone();
+            }
+        }
+        let tn = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+        let tp = obj.get_type().as_ptr();
+        let (t_bool, t_int, t_float, t_complex) = (
+            std::ptr::addr_of_mut!(pyo3::ffi::PyBool_Type) as *mut pyo3::ffi::PyObject,
+            std::ptr::addr_of_mut!(pyo3::ffi::PyLong_Type) as *mut pyo3::ffi::PyObject,
+            std::ptr::addr_of_mut!(pyo3::ffi::PyFloat_Type) as *mut pyo3::ffi::PyObject,
+            std::ptr::addr_of_mut!(pyo3::ffi::PyComplex_Type) as *mut pyo3::ffi::PyObject,
+        );
+        use pyston_compiler::ir::Const;
+        if obj.is_none() {
+            return GlobalKind::Const(Const::None);
+        }
+        if tp == t_bool {
+            return GlobalKind::Const(Const::Bool(obj.is_truthy().unwrap_or(false)));
+        }
+        if tp == t_int {
+            return match obj.extract::<i64>() {
+                Ok(i) => GlobalKind::Const(Const::Int(i)),
+                Err(_) => GlobalKind::Other("int beyond 64 bits".into()),
+            };
+        }
+        if tp == t_float {
+            return GlobalKind::Const(Const::Float(obj.extract().unwrap_or(f64::NAN)));
+        }
+        if tp == t_complex {
+            if let Ok(c) = obj.cast::<pyo3::types::PyComplex>() {
+                return GlobalKind::Const(Const::Complex(c.real(), c.imag()));
+            }
+        }
+        if let Ok(s) = obj.extract::<String>() {
+            return GlobalKind::Const(Const::Str(s));
+        }
+        if is_numpy_callable(py, obj) {
+            let id = match self.pyfuncs.iter().position(|f| f.as_ptr() == obj.as_ptr()) {
+                Some(i) => i,
+                None => {
+                    self.pyfuncs.push(obj.clone().unbind());
+                    self.pyfuncs.len() - 1
+                }
+            } as u32;
+            return GlobalKind::PyFunc(id);
+        }
+        if let Ok(d) = obj.cast::<Dispatcher>() {
+            let id = d.get().id;
+            self.funcs.insert(id, d.clone().unbind());
+            return GlobalKind::Func(id);
+        }
+        if let Ok(np) = runtime::np_types(py) {
+            if obj.get_type().as_ptr() as usize == np.ndarray_type {
+                let mut slots = Vec::new();
+                // SAFETY: `obj` is exactly an ndarray.
+                if let Some(at) = unsafe { runtime::array_info(obj.as_ptr(), &mut slots) } {
+                    let id = self.arrays.len() as u32;
+                    self.arrays.insert(id, slots);
+                    self.keep.push(obj.clone().unbind());
+                    return GlobalKind::Array(at, id);
+                }
+            }
+        }
+        GlobalKind::Other(tn)
+    }
+}
+
+/// NumPy functions compiled code may call through NumPy: every ufunc, and
+/// these pure functions (their result types are found by probing).
+const NUMPY_FUNCTIONS: &[&str] = &[
+    "sum",
+    "prod",
+    "mean",
+    "std",
+    "var",
+    "min",
+    "max",
+    "amin",
+    "amax",
+    "argmin",
+    "argmax",
+    "cumsum",
+    "cumprod",
+    "dot",
+    "vdot",
+    "inner",
+    "outer",
+    "matmul",
+    "sort",
+    "argsort",
+    "searchsorted",
+    "unique",
+    "concatenate",
+    "stack",
+    "vstack",
+    "hstack",
+    "column_stack",
+    "histogram",
+    "interp",
+    "diff",
+    "roll",
+    "tile",
+    "repeat",
+    "trace",
+    "where",
+    "clip",
+    "arange",
+    "linspace",
+    "eye",
+    "identity",
+    "full",
+    "full_like",
+    "array",
+    "asarray",
+    "ascontiguousarray",
+    "asfortranarray",
+    "copy",
+    "transpose",
+    "ravel",
+    "reshape",
+    "nonzero",
+    "count_nonzero",
+    "all",
+    "any",
+    "flip",
+    "fliplr",
+    "flipud",
+    "median",
+    "percentile",
+    "quantile",
+    "average",
+    "cross",
+    "kron",
+    "polyval",
+    "convolve",
+    "correlate",
+    "isclose",
+    "allclose",
+    "array_equal",
+    "nan_to_num",
+    "nansum",
+    "nanmean",
+    "nanmax",
+    "nanmin",
+    "round",
+    "around",
+    "diag",
+    "triu",
+    "tril",
+    "cumulative_sum",
+    "broadcast_to",
+    "expand_dims",
+    "squeeze",
+    "swapaxes",
+    "moveaxis",
+    "atleast_1d",
+    "atleast_2d",
+    "ptp",
+    "bincount",
+    "digitize",
+    "logspace",
+    "meshgrid",
+];
+
+fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    static IDS: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let mut set = std::collections::HashSet::new();
+        if let Ok(np) = py.import("numpy") {
+            for name in NUMPY_FUNCTIONS {
+                if let Ok(f) = np.getattr(*name) {
+                    set.insert(f.as_ptr() as usize);
+                    std::mem::forget(f); // identities stay valid for the process
+                }
+            }
+        }
+        set
+    });
+    if ids.contains(&(obj.as_ptr() as usize)) {
+        return true;
+    }
+    obj.get_type().name().is_ok_and(|n| n == "ufunc")
+}
+
+/// A sample value of a type, for probing result types: arrays have extent 2
+/// on every axis, slices take whole axes.
+fn sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bound<'py, PyAny>> {
+    let np = py.import("numpy")?;
+    Ok(match t {
+        Ty::Int => int.into_pyobject(py)?.into_any(),
+        Ty::Builtin(b @ (Builtin::Bool | Builtin::Int | Builtin::Float | Builtin::Complex)) => {
+            py.import("builtins")?.getattr(builtin_type_name(*b))?
+        }
+        Ty::Float => 1.0f64.into_pyobject(py)?.into_any(),
+        Ty::Bool => pyo3::types::PyBool::new(py, true).to_owned().into_any(),
+        Ty::Complex => pyo3::types::PyComplex::from_doubles(py, 1.0, 0.0).into_any(),
+        Ty::NoneT => py.None().into_bound(py),
+        Ty::Ellipsis => py.Ellipsis().into_bound(py),
+        Ty::Str(s) => s.into_pyobject(py)?.into_any(),
+        Ty::Np(d) => np
+            .getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?
+            .call1((1,))?,
+        Ty::DtypeObj(d) => np.getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?,
+        Ty::Descr(d) => np.getattr("dtype")?.call1((d.name(),))?,
+        Ty::Array(a) => {
+            let shape = pyo3::types::PyTuple::new(py, vec![extent; a.ndim as usize])?;
+            let kw = PyDict::new(py);
+            kw.set_item("dtype", a.dtype.name())?;
+            let arr = np.getattr("ones")?.call((shape,), Some(&kw))?;
+            if a.readonly {
+                arr.getattr("flags")?.setattr("writeable", false)?;
+            }
+            arr
+        }
+        Ty::Tuple(ts) => {
+            let items: Vec<Bound<'py, PyAny>> =
+                ts.iter().map(|t| sample(py, t, extent, int)).collect::<PyResult<_>>()?;
+            pyo3::types::PyTuple::new(py, items)?.into_any()
+        }
+        Ty::Slice(_) => py
+            .get_type::<pyo3::types::PySlice>()
+            .call1((py.None(), py.None(), py.None()))?,
+        Ty::Union(ms) => sample(py, &ms[ms.len() - 1], extent, int)?,
+        t => {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "no sample value for {t}"
+            )))
+        }
+    })
+}
+
+/// The Python value of a constant, for probing (ints, floats, tuples of them).
+fn const_object<'py>(py: Python<'py>, c: &ir::Const) -> Option<Bound<'py, PyAny>> {
+    match c {
+        ir::Const::Int(v) => v.into_pyobject(py).ok().map(|o| o.into_any()),
+        ir::Const::Float(v) => v.into_pyobject(py).ok().map(|o| o.into_any()),
+        ir::Const::Tuple(items) => {
+            let objs: Option<Vec<Bound<'py, PyAny>>> = items.iter().map(|c| const_object(py, c)).collect();
+            pyo3::types::PyTuple::new(py, objs?).ok().map(|t| t.into_any())
+        }
+        _ => None,
+    }
+}
+
+pub fn builtin_type_name(b: Builtin) -> &'static str {
+    match b {
+        Builtin::Bool => "bool",
+        Builtin::Int => "int",
+        Builtin::Float => "float",
+        _ => "complex",
+    }
+}
+
+/// The type compiled code gives a result value.
+fn result_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Ty> {
+    let mut slots = Vec::new();
+    for t in [Ty::Bool, Ty::Int, Ty::Float, Ty::Complex, Ty::NoneT] {
+        if runtime::unbox_value(py, &t, obj, &mut slots).ok()? {
+            return Some(t);
+        }
+    }
+    if obj.is_exact_instance_of::<pyo3::types::PyInt>() {
+        return Some(Ty::Int); // a big int sample: still an int
+    }
+    for d in Dtype::ALL {
+        if runtime::unbox_value(py, &Ty::Np(d), obj, &mut slots).ok()? {
+            return Some(Ty::Np(d));
+        }
+    }
+    let np = runtime::np_types(py).ok()?;
+    if obj.get_type().as_ptr() as usize == np.ndarray_type {
+        // SAFETY: `obj` is exactly an ndarray.
+        let a = unsafe { runtime::array_info(obj.as_ptr(), &mut slots) }?;
+        return Some(Ty::Array(pyston_compiler::types::ArrTy {
+            layout: pyston_compiler::types::Layout::A,
+            ..a
+        }));
+    }
+    if let Ok(t) = obj.cast_exact::<pyo3::types::PyTuple>() {
+        return t
+            .iter()
+            .map(|x| result_type(py, &x))
+            .collect::<Option<Vec<_>>>()
+            .map(Ty::Tuple);
+    }
+    None
+}
+
+impl<'py> CompileEnv<'py> {
+    /// An empty environment for compiling a function of `env`.
+    pub fn new(py: Python<'py>, env: Arc<PyEnv>) -> Self {
+        CompileEnv {
+            py,
+            env,
+            guards: Vec::new(),
+            arrays: HashMap::new(),
+            keep: Vec::new(),
+            funcs: HashMap::new(),
+            callees: HashMap::new(),
+            pyfuncs: Vec::new(),
+            pycalls: HashMap::new(),
+            callee_specs: Vec::new(),
+        }
+    }
+
+    /// One probe call with the given sample arguments.
+    fn probe_once(
+        &self,
+        target: &ProbeTarget,
+        samples: &[Bound<'py, PyAny>],
+        kw: &[String],
+    ) -> PyResult<(PyCallKind, Bound<'py, PyAny>)> {
+        let py = self.py;
+        let operator = py.import("operator")?;
+        let key = |items: &[Bound<'py, PyAny>]| -> PyResult<Bound<'py, PyAny>> {
+            Ok(if items.len() == 1 {
+                items[0].clone()
+            } else {
+                pyo3::types::PyTuple::new(py, items)?.into_any()
+            })
+        };
+        (|| -> PyResult<(PyCallKind, Bound<'py, PyAny>)> {
+            let call = |f: &Bound<'py, PyAny>, xs: &[Bound<'py, PyAny>]| -> PyResult<Bound<'py, PyAny>> {
+                let npos = xs.len() - kw.len();
+                let kwargs = PyDict::new(py);
+                for (k, v) in kw.iter().zip(&xs[npos..]) {
+                    kwargs.set_item(k, v)?;
+                }
+                f.call(pyo3::types::PyTuple::new(py, &xs[..npos])?, Some(&kwargs))
+            };
+            Ok(match target {
+                ProbeTarget::Func(i) => {
+                    let f = self.pyfuncs[*i as usize].bind(py).clone();
+                    let r = call(&f, samples)?;
+                    (PyCallKind::Call(f.unbind()), r)
+                }
+                ProbeTarget::Builtin(b) => {
+                    let f = py.import("builtins")?.getattr(*b)?;
+                    let r = call(&f, samples)?;
+                    (PyCallKind::Call(f.unbind()), r)
+                }
+                ProbeTarget::Method(m) => {
+                    let f = samples[0].getattr(m.as_str())?;
+                    (PyCallKind::Method(m.clone()), call(&f, &samples[1..])?)
+                }
+                ProbeTarget::Operator(o) => {
+                    let f = operator.getattr(*o)?;
+                    let r = call(&f, samples)?;
+                    (PyCallKind::Call(f.unbind()), r)
+                }
+                ProbeTarget::Attr(a) => (PyCallKind::Attr(a.clone()), samples[0].getattr(a.as_str())?),
+                ProbeTarget::GetItem => {
+                    let f = operator.getattr("getitem")?;
+                    let r = f.call1((&samples[0], key(&samples[1..])?))?;
+                    (PyCallKind::GetItem(f.unbind()), r)
+                }
+                ProbeTarget::SetItem => {
+                    let f = operator.getattr("setitem")?;
+                    let n = samples.len();
+                    let r = f.call1((&samples[0], key(&samples[1..n - 1])?, &samples[n - 1]))?;
+                    (PyCallKind::SetItem(f.unbind()), r)
+                }
+            })
+        })()
+    }
+}
+
+impl<'py> Env for CompileEnv<'py> {
+    fn probe(
+        &mut self,
+        target: &ProbeTarget,
+        args: &[Ty],
+        consts: &[Option<ir::Const>],
+        kw: &[String],
+        at: (ir::Block, usize),
+        span: Span,
+    ) -> CResult<Ty> {
+        let py = self.py;
+        let what = match target {
+            ProbeTarget::Func(_) => "this NumPy call".to_string(),
+            ProbeTarget::Method(m) => format!("the array method '{m}'"),
+            ProbeTarget::Builtin(b) => format!("{b}() on an array"),
+            ProbeTarget::Operator(o) => format!("the array operation '{}'", o.trim_end_matches('_')),
+            ProbeTarget::Attr(a) => format!("the array attribute '{a}'"),
+            ProbeTarget::GetItem => "this indexing".to_string(),
+            ProbeTarget::SetItem => "this assignment".to_string(),
+        };
+        let fail = |e: String| CompileError::typing(span, format!("compiled code cannot use {what}: {e}"));
+        // Sample sets to try: functions whose validity depends on values
+        // (`reshape(n, m)`) usually accept one of them.
+        let mut last_err = String::new();
+        let mut found = None;
+        for (extent, int) in [(2usize, 1i64), (2, 0), (1, 1), (2, -1), (0, 0), (2, 2)] {
+            // Constant arguments are probed with their values (`transpose(1, 0, 2)`).
+            let one = |(t, c): (&Ty, &Option<ir::Const>)| -> PyResult<Bound<'py, PyAny>> {
+                match c.as_ref().and_then(|c| const_object(py, c)) {
+                    Some(o) => Ok(o),
+                    None => sample(py, t, extent, int),
+                }
+            };
+            let samples: Vec<Bound<'py, PyAny>> = match args.iter().zip(consts).map(one).collect::<PyResult<_>>() {
+                Ok(s) => s,
+                Err(e) => {
+                    last_err = e.to_string();
+                    continue;
+                }
+            };
+            match self.probe_once(target, &samples, kw) {
+                Ok(r) => {
+                    found = Some(r);
+                    break;
+                }
+                Err(e) => last_err = e.to_string(),
+            }
+        }
+        let (kind, result) = found.ok_or_else(|| fail(last_err))?;
+        let ret = result_type(py, &result).ok_or_else(|| {
+            fail(format!(
+                "its result (a '{}') has no compiled representation",
+                result.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+            ))
+        })?;
+        self.pycalls.insert(
+            at,
+            Box::new(PyCallDesc {
+                kind,
+                arg_tys: args.to_vec(),
+                kw: kw.to_vec(),
+                ret: ret.clone(),
+            }),
+        );
+        Ok(ret)
+    }
+
+    fn global(&mut self, name: &str) -> GlobalKind {
+        let py = self.py;
+        match crate::interp::lookup_global(py, &self.env, name) {
+            Ok(obj) => {
+                if !self.guards.iter().any(|g| g.name == name) {
+                    self.guards.push(Guard::new(py, &self.env, name, &obj));
+                }
+                self.classify(&obj)
+            }
+            Err(_) => GlobalKind::Other("undefined name".into()),
+        }
+    }
+
+    fn module_attr(&mut self, m: Module, name: &str) -> GlobalKind {
+        let py = self.py;
+        let module = match m {
+            Module::Math => py.import("math"),
+            Module::Numpy => py.import("numpy"),
+        };
+        match module.and_then(|md| md.getattr(name)) {
+            Ok(obj) => self.classify(&obj),
+            Err(_) => GlobalKind::Other("missing module attribute".into()),
+        }
+    }
+
+    fn call_func(&mut self, fid: u32, args: &[Ty], at: Option<Value>, span: Span) -> CResult<Ty> {
+        // A call to a function being compiled right now (recursion).
+        let hit = IN_PROGRESS.with(|s| {
+            s.borrow()
+                .iter()
+                .find(|p| p.disp == fid && p.params == args)
+                .map(|p| (p.func_id, p.meta_slot, p.assumed_ret.clone()))
+        });
+        if let Some((func_id, meta_slot, ret)) = hit {
+            if let Some(v) = at {
+                self.callees.insert(
+                    v,
+                    CalleeInfo {
+                        func_id,
+                        meta_slot: meta_slot as u64,
+                        params: args.to_vec(),
+                        ret: ret.clone(),
+                    },
+                );
+            }
+            return Ok(ret);
+        }
+        let disp = self
+            .funcs
+            .get(&fid)
+            .map(|d| d.clone_ref(self.py))
+            .ok_or_else(|| CompileError::internal("unknown callee"))?;
+        // A call with the wrong number of arguments raises TypeError: compiled
+        // code leaves to the interpreter tier at that call (no result type).
+        if disp.get().arity(self.py) != Some(args.len()) {
+            return Ok(Ty::Bottom);
+        }
+        let spec = crate::dispatch::spec_for(self.py, disp.bind(self.py), args)
+            .map_err(|e| CompileError::typing(span, format!("compiling the called function failed: {e}")))?;
+        let (Some(func_id), Some(meta)) = (spec.func_id, spec.meta.as_ref()) else {
+            let why = spec.fallback.as_ref().map(|e| e.message.clone()).unwrap_or_default();
+            return Err(CompileError::typing(
+                span,
+                format!(
+                    "the called function '{}' runs on the interpreter tier ({why})",
+                    disp.get().name
+                ),
+            ));
+        };
+        self.keep.push(disp.clone_ref(self.py).into_any());
+        let ret = meta.typed.ret.clone();
+        if let Some(v) = at {
+            self.callees.insert(
+                v,
+                CalleeInfo {
+                    func_id,
+                    meta_slot: spec.meta_slot_ptr() as u64,
+                    params: args.to_vec(),
+                    ret: ret.clone(),
+                },
+            );
+        }
+        self.keep_spec(spec);
+        Ok(ret)
+    }
+}
+
+impl CompileEnv<'_> {
+    /// Compiled code calling `spec` refers to its code and metadata: keep the
+    /// spec alive as long as the caller's (the callee may be recompiled and
+    /// dropped from its own cache).
+    fn keep_spec(&mut self, spec: Arc<Spec>) {
+        if !self.callee_specs.iter().any(|s| Arc::ptr_eq(s, &spec)) {
+            self.callee_specs.push(spec);
+        }
+    }
+}
+
+/// The codegen view of the call descriptors: their addresses (stable: boxed,
+/// then owned by the function's metadata) and slot types.
+pub fn call_sites(pycalls: &HashMap<(ir::Block, usize), Box<PyCallDesc>>) -> HashMap<(ir::Block, usize), PyCallSite> {
+    pycalls
+        .iter()
+        .map(|(k, d)| {
+            let site = PyCallSite {
+                desc: &**d as *const PyCallDesc as u64,
+                arg_tys: d.arg_tys.clone(),
+                ret: d.ret.clone(),
+            };
+            (*k, site)
+        })
+        .collect()
+}
