@@ -268,11 +268,12 @@ impl FuseGen for Gen<'_, '_> {
         for l in &fx.leaves {
             leaf_vals.push(self.use_val(*l)?);
         }
-        let shape: Vec<CV> = leaf_vals[0][2..2 + nd].to_vec();
+        let slots = abi::ArraySlots::new(nd);
+        let shape: Vec<CV> = leaf_vals[0][slots.shapes()].to_vec();
         let mut same = self.b.ins().iconst(clt::I8, 1);
         for lv in &leaf_vals[1..] {
             for (d, s) in shape.iter().enumerate() {
-                let eq = self.b.ins().icmp(IntCC::Equal, lv[2 + d], *s);
+                let eq = self.b.ins().icmp(IntCC::Equal, lv[slots.shape(d)], *s);
                 same = self.b.ins().band(same, eq);
             }
         }
@@ -291,7 +292,7 @@ impl FuseGen for Gen<'_, '_> {
         let fast = self.b.create_block();
         let slow = self.b.create_block();
         let merge = self.b.create_block();
-        let nslots = 2 + 2 * nd;
+        let nslots = slots.count();
         let merge_params: Vec<CV> = (0..nslots)
             .map(|_| self.b.append_block_param(merge, clt::I64))
             .collect();

@@ -1001,9 +1001,12 @@ impl SimdGen for Gen<'_, '_> {
         let v = self.use_val(arr)?;
         let mut bytes = self.b.ins().iconst(clt::I64, at.dtype.itemsize());
         for k in 0..at.ndim as usize {
-            bytes = self.b.ins().imul(bytes, v[2 + k]);
+            bytes = self
+                .b
+                .ins()
+                .imul(bytes, v[abi::ArraySlots::new(at.ndim as usize).shape(k)]);
         }
-        let end = self.b.ins().iadd(v[0], bytes);
+        let end = self.b.ins().iadd(v[abi::ArraySlots::DATA], bytes);
         Ok((v[0], end))
     }
 

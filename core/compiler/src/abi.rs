@@ -155,6 +155,14 @@ impl ArraySlots {
     pub fn stride(self, axis: usize) -> usize {
         2 + self.ndim + axis
     }
+    /// The positions of the shape (one per axis).
+    pub fn shapes(self) -> std::ops::Range<usize> {
+        2..2 + self.ndim
+    }
+    /// The positions of the byte strides (one per axis).
+    pub fn strides(self) -> std::ops::Range<usize> {
+        2 + self.ndim..2 + 2 * self.ndim
+    }
 }
 
 /// A function compiled code calls: its symbol and its signature in machine types.

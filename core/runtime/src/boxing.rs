@@ -149,10 +149,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
         // Compile-time values passed to NumPy calls (`dtype=np.float32`, `"C"`).
         Ty::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
         Ty::Descr(d) => py.import("numpy")?.getattr("dtype")?.call1((d.name(),))?.unbind(),
-        Ty::Builtin(b) => py
-            .import("builtins")?
-            .getattr(crate::env::builtin_type_name(*b))?
-            .unbind(),
+        Ty::Builtin(b) => py.import("builtins")?.getattr(builtin_type_name(*b))?.unbind(),
         Ty::DtypeObj(d) => py
             .import("numpy")?
             .getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?
@@ -191,7 +188,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             np_scalar(py, *d, &buf)?
         }
         Ty::Array(a) => {
-            let n = 2 + 2 * a.ndim as usize;
+            let n = ArraySlots::new(a.ndim as usize).count();
             let s = &slots[*pos..*pos + n];
             *pos += n;
             box_array(py, a, s)?
@@ -245,23 +242,24 @@ fn np_scalar(py: Python<'_>, d: Dtype, buf: &[u64; 2]) -> PyResult<Py<PyAny>> {
 /// exactly, otherwise a new view whose base is the object.
 fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
     let nd = a.ndim as usize;
-    let obj = s[1] as *mut ffi::PyObject;
+    let at = ArraySlots::new(nd);
+    let obj = s[ArraySlots::OBJ] as *mut ffi::PyObject;
     let arr = obj as *mut npyffi::PyArrayObject;
     // SAFETY: array slots always carry a live ndarray in slot 1 (an argument, a
     // captured global or an arena object, all alive for the whole call).
     let f = unsafe { &(*arr).fields };
-    let same = f.data as u64 == s[0]
+    let same = f.data as u64 == s[ArraySlots::DATA]
         && f.nd as usize == nd
         // SAFETY: both shape arrays have `nd` entries.
         // SAFETY: both shape arrays have `nd` entries.
-        && (0..nd).all(|k| unsafe { *f.dimensions.add(k) as u64 == s[2 + k] && *f.strides.add(k) as u64 == s[2 + nd + k] });
+        && (0..nd).all(|k| unsafe { *f.dimensions.add(k) as u64 == s[at.shape(k)] && *f.strides.add(k) as u64 == s[at.stride(k)] });
     if same {
         // SAFETY: `obj` is live; we return a new strong reference.
         return Ok(unsafe { Bound::from_borrowed_ptr(py, obj) }.unbind());
     }
     let np = np_types(py)?;
-    let mut dims: Vec<isize> = s[2..2 + nd].iter().map(|x| *x as isize).collect();
-    let mut strides: Vec<isize> = s[2 + nd..2 + 2 * nd].iter().map(|x| *x as isize).collect();
+    let mut dims: Vec<isize> = s[at.shapes()].iter().map(|x| *x as isize).collect();
+    let mut strides: Vec<isize> = s[at.strides()].iter().map(|x| *x as isize).collect();
     let descr = np.descrs[dtype_index(a.dtype)] as *mut npyffi::PyArray_Descr;
     // SAFETY: PyArray_NewFromDescr steals a descriptor reference, so take one;
     // the view points into `obj`'s memory and keeps `obj` alive as its base.
@@ -293,105 +291,202 @@ fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
 // ---------------------------------------------------------------------------
 // Unboxing: Python objects -> slots (for arguments and resumed calls)
 
-/// Appends the slots of `obj` as a value of type `t`; `false` if it does not fit.
-pub fn unbox_value(py: Python<'_>, t: &Ty, obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) -> PyResult<bool> {
-    let np = np_types(py)?;
-    let tp = obj.get_type().as_ptr() as usize;
-    Ok(match t {
-        Ty::NoneT => obj.is_none(),
-        Ty::Bool if tp == std::ptr::addr_of!(ffi::PyBool_Type) as usize => {
-            out.push(obj.is_truthy()? as u64);
-            true
-        }
-        Ty::Int if tp == std::ptr::addr_of!(ffi::PyLong_Type) as usize => match obj.extract::<i64>() {
-            Ok(i) => {
-                out.push(i as u64);
-                true
-            }
-            Err(_) => false,
-        },
-        Ty::PyInt if tp == std::ptr::addr_of!(ffi::PyLong_Type) as usize => {
-            out.push(obj.as_ptr() as u64);
-            true
-        }
-        Ty::Float if tp == std::ptr::addr_of!(ffi::PyFloat_Type) as usize => {
-            out.push(obj.extract::<f64>()?.to_bits());
-            true
-        }
-        Ty::Complex if tp == std::ptr::addr_of!(ffi::PyComplex_Type) as usize => {
-            let c = obj.cast::<pyo3::types::PyComplex>().map_err(PyErr::from)?;
-            out.push(c.real().to_bits());
-            out.push(c.imag().to_bits());
-            true
-        }
-        Ty::Np(d) => {
-            if tp != np.scalar_types[dtype_index(*d)] {
-                return Ok(false);
-            }
-            let mut buf = [0u64; 2];
-            // SAFETY: `obj` is a NumPy scalar of dtype `d`; the buffer holds 16 bytes.
-            unsafe { PY_ARRAY_API.PyArray_ScalarAsCtype(py, obj.as_ptr(), buf.as_mut_ptr() as *mut _) };
-            match d {
-                Dtype::Bool => out.push(buf[0] & 0xff),
-                Dtype::Int32 | Dtype::Float32 => out.push(buf[0] & 0xffff_ffff),
-                Dtype::Complex128 => out.extend(buf),
-                _ => out.push(buf[0]),
-            }
-            true
-        }
-        Ty::Array(want) => {
-            if tp != np.ndarray_type {
-                return Ok(false);
-            }
-            let mark = out.len();
-            // SAFETY: `obj` is exactly an ndarray.
-            match unsafe { array_info(obj.as_ptr(), out) } {
-                Some(a)
-                    if a.dtype == want.dtype
-                        && a.ndim == want.ndim
-                        && (want.layout == Layout::A || want.layout == a.layout)
-                        && (want.readonly || !a.readonly) =>
-                {
-                    true
-                }
-                _ => {
-                    out.truncate(mark);
-                    false
-                }
-            }
-        }
-        Ty::Tuple(ts) => {
-            let Ok(tup) = obj.cast::<pyo3::types::PyTuple>() else {
-                return Ok(false);
-            };
-            if tup.len() != ts.len() {
-                return Ok(false);
-            }
-            for (t, item) in ts.iter().zip(tup.iter()) {
-                if !unbox_value(py, t, &item, out)? {
-                    return Ok(false);
-                }
-            }
-            true
-        }
-        Ty::Union(ms) => {
+/// The one conversion from Python objects to slots. With `want: None` it
+/// classifies the object (a call's argument: see [`classify`]); with
+/// `Some(t)` it converts the object to exactly `t` (a result handed back to
+/// compiled code: see [`unbox_value`]), giving `None` (and appending
+/// nothing) when the object is not a `t`.
+pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: &mut Vec<u64>) -> PyResult<Option<Ty>> {
+    match want {
+        Some(Ty::Union(ms)) => {
             let (offsets, payload) = union_layout(ms);
             for (i, m) in ms.iter().enumerate() {
                 let mut member = Vec::new();
-                if unbox_value(py, m, obj, &mut member)? {
+                if to_slots(py, obj, Some(m), &mut member)?.is_some() {
                     let mut slots = vec![0u64; 1 + payload.len()];
                     slots[0] = i as u64;
                     slots[1 + offsets[i]..1 + offsets[i] + member.len()].copy_from_slice(&member);
                     out.extend(slots);
-                    return Ok(true);
+                    return Ok(want.cloned());
                 }
             }
-            false
+            return Ok(None);
         }
-        _ => false,
+        // Any int, held boxed.
+        Some(Ty::PyInt) => {
+            return Ok(if obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
+                out.push(obj.as_ptr() as u64);
+                want.cloned()
+            } else {
+                None
+            });
+        }
+        // Tuple subclasses too (NumPy returns named tuples).
+        Some(Ty::Tuple(ts)) => {
+            let Ok(tup) = obj.cast::<pyo3::types::PyTuple>() else {
+                return Ok(None);
+            };
+            let mark = out.len();
+            if tup.len() != ts.len() {
+                return Ok(None);
+            }
+            for (t, item) in ts.iter().zip(tup.iter()) {
+                if to_slots(py, &item, Some(t), out)?.is_none() {
+                    out.truncate(mark);
+                    return Ok(None);
+                }
+            }
+            return Ok(want.cloned());
+        }
+        _ => {}
+    }
+    let mark = out.len();
+    let got = classify(py, obj, out)?;
+    let fits = match (want, &got) {
+        (None, _) => true,
+        (Some(Ty::Array(w)), Some(Ty::Array(a))) => {
+            a.dtype == w.dtype
+                && a.ndim == w.ndim
+                && (w.layout == Layout::A || w.layout == a.layout)
+                && (w.readonly || !a.readonly)
+        }
+        (Some(w), Some(g)) => w == g,
+        (Some(_), None) => false,
+    };
+    if !fits {
+        out.truncate(mark);
+        return Ok(None);
+    }
+    Ok(match want {
+        Some(w) => Some(w.clone()),
+        None => got,
     })
+}
+
+/// Converts `obj` to the slots of type `t`; false (nothing appended) when it is not a `t`.
+pub fn unbox_value(py: Python<'_>, t: &Ty, obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) -> PyResult<bool> {
+    Ok(to_slots(py, obj, Some(t), out)?.is_some())
+}
+
+/// The slots of a NumPy scalar of dtype `d` (the caller checked its type).
+fn np_scalar_slots(py: Python<'_>, d: Dtype, obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) {
+    let mut buf = [0u64; 2];
+    // SAFETY: `obj` is a NumPy scalar of dtype `d`; the buffer holds 16 bytes.
+    unsafe { PY_ARRAY_API.PyArray_ScalarAsCtype(py, obj.as_ptr(), buf.as_mut_ptr() as *mut _) };
+    match d {
+        Dtype::Bool => out.push(buf[0] & 0xff),
+        Dtype::Int32 | Dtype::Float32 => out.push(buf[0] & 0xffff_ffff),
+        Dtype::Complex128 => out.extend(buf),
+        _ => out.push(buf[0]),
+    }
+}
+
+/// The fast path of `classify` for the common arguments (float, 64-bit
+/// int, bool, ndarray): appends the slots and the type in place and returns
+/// true; false leaves the argument to `classify`. (Returning a `Ty` by
+/// value through `PyResult<Option<Ty>>` costs store-forwarding stalls on the
+/// call path.)
+#[inline(always)]
+pub fn classify_common(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    slots: &mut Vec<u64>,
+    tys: &mut Vec<Ty>,
+) -> PyResult<bool> {
+    let tp = obj.get_type_ptr();
+    // SAFETY: identity comparisons with CPython's static type objects, and C API
+    // reads of an object of exactly that type.
+    unsafe {
+        if tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) {
+            slots.push(ffi::PyFloat_AsDouble(obj.as_ptr()).to_bits());
+            tys.push(Ty::Float);
+            return Ok(true);
+        }
+        if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
+            let mut overflow = 0;
+            let v = ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow);
+            if overflow != 0 {
+                ffi::PyErr_Clear();
+                return Ok(false);
+            }
+            slots.push(v as u64);
+            tys.push(Ty::Int);
+            return Ok(true);
+        }
+        if tp == std::ptr::addr_of_mut!(ffi::PyBool_Type) {
+            slots.push((obj.as_ptr() == ffi::Py_True()) as u64);
+            tys.push(Ty::Bool);
+            return Ok(true);
+        }
+        if tp as usize == np_types(py)?.ndarray_type {
+            if let Some(at) = array_info(obj.as_ptr(), slots) {
+                tys.push(Ty::Array(at));
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// The object's type as compiled code sees it (a call's argument), appending
+/// its slots; `None` when compiled code cannot take it.
+pub fn classify(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>) -> PyResult<Option<Ty>> {
+    let mut ty = Vec::new();
+    if classify_common(py, obj, slots, &mut ty)? {
+        return Ok(ty.pop());
+    }
+    classify_other(py, obj, slots)
+}
+
+/// `classify` for what `classify_common` does not take (big ints, NumPy
+/// scalars, None, complex, tuples).
+pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>) -> PyResult<Option<Ty>> {
+    let tp = obj.get_type_ptr();
+    if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
+        slots.push(obj.as_ptr() as u64);
+        return Ok(Some(Ty::PyInt)); // beyond 64 bits: held boxed
+    }
+    let np = np_types(py)?;
+    if tp as usize == np.ndarray_type {
+        return Ok(None); // an array compiled code cannot take
+    }
+    if let Some(i) = np.scalar_types.iter().position(|t| *t == tp as usize) {
+        let d = Dtype::ALL[i];
+        np_scalar_slots(py, d, obj, slots);
+        return Ok(Some(Ty::Np(d)));
+    }
+    if obj.is_none() {
+        return Ok(Some(Ty::NoneT));
+    }
+    if let Ok(c) = obj.cast::<pyo3::types::PyComplex>() {
+        if c.get_type().is(py.get_type::<pyo3::types::PyComplex>()) {
+            slots.push(c.real().to_bits());
+            slots.push(c.imag().to_bits());
+            return Ok(Some(Ty::Complex));
+        }
+    }
+    if let Ok(t) = obj.cast_exact::<pyo3::types::PyTuple>() {
+        let mut ts = Vec::new();
+        for item in t.iter() {
+            match classify(py, &item, slots)? {
+                Some(x) => ts.push(x),
+                None => return Ok(None),
+            }
+        }
+        return Ok(Some(Ty::Tuple(ts)));
+    }
+    Ok(None)
 }
 
 // ---------------------------------------------------------------------------
 // Helpers called from compiled code. Each returns a status or a plain value;
 // none of them unwinds (a panic here would abort the process).
+
+pub fn builtin_type_name(b: pyston_compiler::types::Builtin) -> &'static str {
+    match b {
+        pyston_compiler::types::Builtin::Bool => "bool",
+        pyston_compiler::types::Builtin::Int => "int",
+        pyston_compiler::types::Builtin::Float => "float",
+        _ => "complex",
+    }
+}

@@ -1,10 +1,74 @@
-//! Deoptimization and tracebacks: compiled code hands its live values to the
-//! interpreter tier (`pyston_resume`), which finishes the call exactly; an
-//! exception passing through a compiled frame records its line
-//! (`pyston_push_frame`).
+//! Deoptimization, in one place: compiled code stores the values live at a
+//! deopt point in `ctx.slots` and returns `DEOPT` (or, for a direct callee,
+//! calls `pyston_resume`); [`resume`] boxes those values, recomputes the
+//! compile-time ones and lets the interpreter tier finish the call from that
+//! instruction, exactly. An exception passing through a compiled frame
+//! records its line (`pyston_push_frame`).
 
+use crate::boxing::*;
+use crate::helpers::keep_arrays;
+use crate::interp::{eval, exec, Raised, Slot};
 use crate::runtime::*;
 use pyo3::prelude::*;
+use pyston_compiler::ir::{Block, Function, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Finishes a call that deoptimized: boxes the live values from `ctx.slots`
+/// and runs from the deopt point. On an exception, records the frame.
+pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<Py<PyAny>> {
+    let point = meta
+        .deopts
+        .get(ctx.deopt_point as usize)
+        .ok_or_else(|| crate::internal_error("bad deopt point"))?;
+    let f = &meta.func;
+    let mut vals: Vec<Slot> = (0..f.values.len()).map(|_| None).collect();
+    let mut pos = 0;
+    for v in &point.values {
+        vals[v.0 as usize] = box_value(py, meta.typed.ty(*v), &ctx.slots, &mut pos)?;
+    }
+    if let Some(v) = point.pending {
+        vals[v.0 as usize] = ctx.pending.take();
+    }
+    // Compile-time values (modules, functions, dtypes) were not stored: recompute them.
+    let live = f.live_before(point.block, point.inst, &f.live_in());
+    let defs = f.definitions();
+    for v in live {
+        if !meta.typed.ty(v).is_value() {
+            recompute(py, f, &meta.env, &defs, &mut vals, v).map_err(|r| r.err)?;
+        }
+    }
+    match exec(py, f, &meta.env, &mut vals, point.block, point.inst) {
+        Ok(o) => Ok(o),
+        Err(r) => {
+            ctx.frames.push((meta.clone(), r.span));
+            Err(r.err)
+        }
+    }
+}
+
+fn recompute(
+    py: Python<'_>,
+    f: &Function,
+    env: &PyEnv,
+    defs: &HashMap<Value, (Block, usize)>,
+    vals: &mut [Slot],
+    v: Value,
+) -> Result<(), Raised> {
+    if vals[v.0 as usize].is_some() {
+        return Ok(());
+    }
+    let Some(&(b, k)) = defs.get(&v) else {
+        return Ok(());
+    };
+    let inst = &f.block(b).insts[k];
+    for a in &inst.args {
+        recompute(py, f, env, defs, vals, *a)?;
+    }
+    let r = eval(py, f, env, vals, &inst.op, &inst.args).map_err(|err| Raised { err, span: inst.span })?;
+    vals[v.0 as usize] = r;
+    Ok(())
+}
 
 /// Finishes a callee that deoptimized: runs the interpreter from its deopt
 /// point and writes the result's slots to `out` (as the callee's return type).
@@ -16,9 +80,9 @@ pub unsafe extern "C" fn pyston_resume(ctx: *mut Ctx, meta: *const FuncMeta, out
         // SAFETY: `meta` is kept alive by the specialization that owns the
         // compiled code calling us; `ctx` is the live context of this call.
         let (meta, ctx) = unsafe { (&*meta, &mut *ctx) };
-        let meta_arc = crate::dispatch::meta_arc(meta);
+        let meta_arc = meta_arc(meta);
         let depth = ctx.depth + 1;
-        match with_depth(depth, || crate::interp::resume(py, &meta_arc, ctx)) {
+        match with_depth(depth, || resume(py, &meta_arc, ctx)) {
             Ok(obj) => {
                 let mut slots = Vec::new();
                 match unbox_value(py, &meta.typed.ret, obj.bind(py), &mut slots) {
@@ -58,7 +122,7 @@ pub unsafe extern "C" fn pyston_resume(ctx: *mut Ctx, meta: *const FuncMeta, out
 pub unsafe extern "C" fn pyston_push_frame(ctx: *mut Ctx, meta: *const FuncMeta, span_index: i64) {
     // SAFETY: as in `pyston_resume`.
     let (meta, ctx) = unsafe { (&*meta, &mut *ctx) };
-    let arc = crate::dispatch::meta_arc(meta);
-    let span = crate::dispatch::call_site_span(meta, span_index as usize);
+    let arc = meta_arc(meta);
+    let span = call_site_span(meta, span_index as usize);
     ctx.frames.push((arc, span));
 }

@@ -6,6 +6,7 @@
 //! it was compiled against (a rebinding recompiles), and runs the native
 //! entry. A deoptimization hands the call to the interpreter tier.
 
+use crate::boxing;
 use crate::pipeline::{self, Source, Spec};
 use crate::runtime::{self, Ctx, FuncMeta, PyEnv};
 use pyo3::exceptions::PyTypeError;
@@ -48,120 +49,10 @@ struct Inner {
     boxed: std::collections::HashSet<(pyston_compiler::ir::Block, usize)>,
 }
 
-/// An `Arc` for metadata known by pointer (from compiled code).
-pub fn meta_arc(meta: &FuncMeta) -> Arc<FuncMeta> {
-    let p = meta as *const FuncMeta;
-    // SAFETY: every `FuncMeta` compiled code refers to lives in an `Arc` owned by
-    // its `Spec`; we add one strong count before materializing a new `Arc`.
-    unsafe {
-        Arc::increment_strong_count(p);
-        Arc::from_raw(p)
-    }
-}
-
-pub fn call_site_span(meta: &FuncMeta, i: usize) -> Span {
-    meta.call_sites.get(i).copied().unwrap_or(meta.func.span)
-}
-
 impl Spec {
     pub fn meta_slot_ptr(&self) -> *const *const FuncMeta {
         &*self._meta_slot as *const *const FuncMeta
     }
-}
-
-/// The fast path of `classify_arg` for the common arguments (float, 64-bit
-/// int, bool, ndarray): appends the slots and the type in place and returns
-/// true; false leaves the argument to `classify_arg`. (Returning a `Ty` by
-/// value through `PyResult<Option<Ty>>` costs store-forwarding stalls on the
-/// call path.)
-#[inline(always)]
-fn classify_common(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>, tys: &mut Vec<Ty>) -> PyResult<bool> {
-    let tp = obj.get_type_ptr();
-    // SAFETY: identity comparisons with CPython's static type objects, and C API
-    // reads of an object of exactly that type.
-    unsafe {
-        if tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) {
-            slots.push(ffi::PyFloat_AsDouble(obj.as_ptr()).to_bits());
-            tys.push(Ty::Float);
-            return Ok(true);
-        }
-        if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
-            let mut overflow = 0;
-            let v = ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow);
-            if overflow != 0 {
-                ffi::PyErr_Clear();
-                return Ok(false);
-            }
-            slots.push(v as u64);
-            tys.push(Ty::Int);
-            return Ok(true);
-        }
-        if tp == std::ptr::addr_of_mut!(ffi::PyBool_Type) {
-            slots.push((obj.as_ptr() == ffi::Py_True()) as u64);
-            tys.push(Ty::Bool);
-            return Ok(true);
-        }
-        if tp as usize == runtime::np_types(py)?.ndarray_type {
-            if let Some(at) = runtime::array_info(obj.as_ptr(), slots) {
-                tys.push(Ty::Array(at));
-                return Ok(true);
-            }
-        }
-    }
-    Ok(false)
-}
-
-/// The argument's type as compiled code sees it, appending its slots; `None`
-/// when compiled code cannot take it.
-fn classify_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>) -> PyResult<Option<Ty>> {
-    let mut ty = Vec::new();
-    if classify_common(py, obj, slots, &mut ty)? {
-        return Ok(ty.pop());
-    }
-    classify_other(py, obj, slots)
-}
-
-/// `classify_arg` for what `classify_common` does not take (big ints, NumPy
-/// scalars, None, complex, tuples).
-fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>) -> PyResult<Option<Ty>> {
-    let tp = obj.get_type_ptr();
-    if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
-        slots.push(obj.as_ptr() as u64);
-        return Ok(Some(Ty::PyInt)); // beyond 64 bits: held boxed
-    }
-    let np = runtime::np_types(py)?;
-    if tp as usize == np.ndarray_type {
-        return Ok(None); // an array compiled code cannot take
-    }
-    if let Some(i) = np.scalar_types.iter().position(|t| *t == tp as usize) {
-        let t = Ty::Np(Dtype::ALL[i]);
-        return Ok(if runtime::unbox_value(py, &t, obj, slots)? {
-            Some(t)
-        } else {
-            None
-        });
-    }
-    if obj.is_none() {
-        return Ok(Some(Ty::NoneT));
-    }
-    if let Ok(c) = obj.cast::<pyo3::types::PyComplex>() {
-        if c.get_type().is(py.get_type::<pyo3::types::PyComplex>()) {
-            slots.push(c.real().to_bits());
-            slots.push(c.imag().to_bits());
-            return Ok(Some(Ty::Complex));
-        }
-    }
-    if let Ok(t) = obj.cast_exact::<PyTuple>() {
-        let mut ts = Vec::new();
-        for item in t.iter() {
-            match classify_arg(py, &item, slots)? {
-                Some(x) => ts.push(x),
-                None => return Ok(None),
-            }
-        }
-        return Ok(Some(Ty::Tuple(ts)));
-    }
-    Ok(None)
 }
 
 fn new_err(py: Python<'_>, e: &CompileError, filename: &str, funcname: &str) -> PyErr {
@@ -295,7 +186,7 @@ impl Dispatcher {
         }
         let (src, env) = this.source(py)?;
         let boxed = this.inner.lock().unwrap().boxed.clone();
-        let spec = match pipeline::compile(py, slf, &src, &env, params.to_vec(), &this.sem, &boxed) {
+        let spec = match pipeline::compile(py, this.id, &src, &env, params.to_vec(), &this.sem, &boxed) {
             Ok(s) => s,
             Err(e) if e.kind == ErrorKind::Typing && this.sem.fallback => {
                 let mut inner = this.inner.lock().unwrap();
@@ -362,11 +253,11 @@ impl Dispatcher {
                     // SAFETY: compiled code wrote `nret` slots.
                     let outs = unsafe { std::slice::from_raw_parts(outp, nret) };
                     let mut pos = 0;
-                    runtime::box_value(py, &meta.typed.ret, outs, &mut pos).map(|o| o.unwrap_or_else(|| py.None()))
+                    boxing::box_value(py, &meta.typed.ret, outs, &mut pos).map(|o| o.unwrap_or_else(|| py.None()))
                 }
                 runtime::DEOPT => {
                     self.note_overflow(meta, ctx.deopt_point);
-                    runtime::with_depth(depth, || crate::interp::resume(py, meta, &mut ctx))
+                    runtime::with_depth(depth, || crate::deopt::resume(py, meta, &mut ctx))
                 }
                 _ => Err(PyErr::take(py)
                     .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception"))),
@@ -429,7 +320,7 @@ fn numba_box(py: Python<'_>, obj: Py<PyAny>) -> PyResult<Py<PyAny>> {
         let items: Vec<Py<PyAny>> = t.iter().map(|x| numba_box(py, x.unbind())).collect::<PyResult<_>>()?;
         return Ok(PyTuple::new(py, items)?.into_any().unbind());
     }
-    let np = runtime::np_types(py)?;
+    let np = boxing::np_types(py)?;
     if np.scalar_types.contains(&(b.get_type().as_ptr() as usize)) {
         return Ok(b.call_method0("item")?.unbind());
     }
@@ -543,10 +434,10 @@ impl Dispatcher {
             // memory and stalls the call path on store forwarding.
             // SAFETY: `i` is in range and the tuple outlives this borrow.
             let a = unsafe { pyo3::Borrowed::from_ptr(py, ffi::PyTuple_GetItem(args.as_ptr(), i as ffi::Py_ssize_t)) };
-            if classify_common(py, &a, &mut slots, &mut tys)? {
+            if boxing::classify_common(py, &a, &mut slots, &mut tys)? {
                 continue;
             }
-            match classify_other(py, &a, &mut slots)? {
+            match boxing::classify_other(py, &a, &mut slots)? {
                 Some(t) => tys.push(t),
                 None => return this.interpret_checked(py, &args),
             }
@@ -717,7 +608,7 @@ impl Dispatcher {
                 s.push_str("# (interpreter tier: no machine code)\n");
                 continue;
             }
-            match pipeline::disassemble(py, slf, &src, &env, &p, &this.sem, cross.as_deref()) {
+            match pipeline::disassemble(py, this.id, &src, &env, &p, &this.sem, cross.as_deref()) {
                 Ok(a) => s.push_str(&a),
                 Err(e) => return Err(new_err(py, &e, &env.filename, &this.name)),
             }
@@ -888,7 +779,7 @@ impl Dispatcher {
                 .collect();
             let bad = args
                 .iter()
-                .position(|a| classify_arg(py, &a, &mut Vec::new()).ok().flatten().is_none())
+                .position(|a| boxing::classify(py, &a, &mut Vec::new()).ok().flatten().is_none())
                 .unwrap_or(0);
             return Err(PyTypeError::new_err(format!(
                 "{}() argument '{}' has type '{}', which compiled code does not support (supported: bool, int within 64 bits, float, complex, None, NumPy scalars, ndarrays of bool/int32/int64/float32/float64/complex128, tuples of these)",
@@ -897,7 +788,7 @@ impl Dispatcher {
         }
         let big_int_only = args.iter().all(|a| {
             a.is_exact_instance_of::<pyo3::types::PyInt>()
-                || classify_arg(py, &a, &mut Vec::new()).ok().flatten().is_some()
+                || boxing::classify(py, &a, &mut Vec::new()).ok().flatten().is_some()
         });
         if !big_int_only {
             let mut inner = self.inner.lock().unwrap();
@@ -906,7 +797,7 @@ impl Dispatcher {
                 drop(inner);
                 let bad = args
                     .iter()
-                    .position(|a| classify_arg(py, &a, &mut Vec::new()).ok().flatten().is_none())
+                    .position(|a| boxing::classify(py, &a, &mut Vec::new()).ok().flatten().is_none())
                     .unwrap_or(0);
                 let tn = args.get_item(bad)?.get_type().name()?.to_string();
                 let msg = format!(

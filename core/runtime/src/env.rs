@@ -5,7 +5,7 @@
 
 use crate::dispatch::Dispatcher;
 use crate::pipeline::{Spec, IN_PROGRESS};
-use crate::runtime::{self, PyCallDesc, PyCallKind, PyCallSite, PyEnv};
+use crate::runtime::{PyCallDesc, PyCallKind, PyCallSite, PyEnv};
 use pyo3::prelude::*;
 use pyo3::types::{PyAnyMethods, PyDict};
 use pyston_compiler::codegen::CalleeInfo;
@@ -192,11 +192,11 @@ impl CompileEnv<'_> {
             self.funcs.insert(id, d.clone().unbind());
             return GlobalKind::Func(id);
         }
-        if let Ok(np) = runtime::np_types(py) {
+        if let Ok(np) = crate::boxing::np_types(py) {
             if obj.get_type().as_ptr() as usize == np.ndarray_type {
                 let mut slots = Vec::new();
                 // SAFETY: `obj` is exactly an ndarray.
-                if let Some(at) = unsafe { runtime::array_info(obj.as_ptr(), &mut slots) } {
+                if let Some(at) = unsafe { crate::boxing::array_info(obj.as_ptr(), &mut slots) } {
                     let id = self.arrays.len() as u32;
                     self.arrays.insert(id, slots);
                     self.keep.push(obj.clone().unbind());
@@ -332,7 +332,7 @@ fn sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bou
     Ok(match t {
         Ty::Int => int.into_pyobject(py)?.into_any(),
         Ty::Builtin(b @ (Builtin::Bool | Builtin::Int | Builtin::Float | Builtin::Complex)) => {
-            py.import("builtins")?.getattr(builtin_type_name(*b))?
+            py.import("builtins")?.getattr(crate::boxing::builtin_type_name(*b))?
         }
         Ty::Float => 1.0f64.into_pyobject(py)?.into_any(),
         Ty::Bool => pyo3::types::PyBool::new(py, true).to_owned().into_any(),
@@ -385,20 +385,11 @@ fn const_object<'py>(py: Python<'py>, c: &ir::Const) -> Option<Bound<'py, PyAny>
     }
 }
 
-pub fn builtin_type_name(b: Builtin) -> &'static str {
-    match b {
-        Builtin::Bool => "bool",
-        Builtin::Int => "int",
-        Builtin::Float => "float",
-        _ => "complex",
-    }
-}
-
 /// The type compiled code gives a result value.
 fn result_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Ty> {
     let mut slots = Vec::new();
     for t in [Ty::Bool, Ty::Int, Ty::Float, Ty::Complex, Ty::NoneT] {
-        if runtime::unbox_value(py, &t, obj, &mut slots).ok()? {
+        if crate::boxing::unbox_value(py, &t, obj, &mut slots).ok()? {
             return Some(t);
         }
     }
@@ -406,14 +397,14 @@ fn result_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Ty> {
         return Some(Ty::Int); // a big int sample: still an int
     }
     for d in Dtype::ALL {
-        if runtime::unbox_value(py, &Ty::Np(d), obj, &mut slots).ok()? {
+        if crate::boxing::unbox_value(py, &Ty::Np(d), obj, &mut slots).ok()? {
             return Some(Ty::Np(d));
         }
     }
-    let np = runtime::np_types(py).ok()?;
+    let np = crate::boxing::np_types(py).ok()?;
     if obj.get_type().as_ptr() as usize == np.ndarray_type {
         // SAFETY: `obj` is exactly an ndarray.
-        let a = unsafe { runtime::array_info(obj.as_ptr(), &mut slots) }?;
+        let a = unsafe { crate::boxing::array_info(obj.as_ptr(), &mut slots) }?;
         return Some(Ty::Array(pyston_compiler::types::ArrTy {
             layout: pyston_compiler::types::Layout::A,
             ..a

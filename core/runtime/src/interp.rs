@@ -3,7 +3,7 @@
 //! results are exactly CPython's. It runs functions compiled code cannot
 //! type, finishes calls that deoptimized, and is the oracle in IR tests.
 
-use crate::runtime::{self, Ctx, FuncMeta, PyEnv};
+use crate::runtime::PyEnv;
 use pyo3::exceptions::{PyAssertionError, PyNameError, PyUnboundLocalError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -11,8 +11,6 @@ use pyo3::pyclass::CompareOp;
 use pyo3::types::{PyDict, PyTuple};
 use pyston_compiler::hir::{BinOp, CmpOp, Span, UnaryOp};
 use pyston_compiler::ir::{Block, Const, Function, Op, Term, Value};
-use std::collections::HashMap;
-use std::sync::Arc;
 
 pub type Slot = Option<Py<PyAny>>;
 
@@ -31,63 +29,8 @@ pub fn call(py: Python<'_>, f: &Function, env: &PyEnv, args: Vec<Py<PyAny>>) -> 
     exec(py, f, env, &mut vals, f.entry(), 0)
 }
 
-/// Finishes a call that deoptimized: boxes the live values from `ctx.slots`
-/// and runs from the deopt point. On an exception, records the frame.
-pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<Py<PyAny>> {
-    let point = meta
-        .deopts
-        .get(ctx.deopt_point as usize)
-        .ok_or_else(|| crate::internal_error("bad deopt point"))?;
-    let f = &meta.func;
-    let mut vals: Vec<Slot> = (0..f.values.len()).map(|_| None).collect();
-    let mut pos = 0;
-    for v in &point.values {
-        vals[v.0 as usize] = runtime::box_value(py, meta.typed.ty(*v), &ctx.slots, &mut pos)?;
-    }
-    if let Some(v) = point.pending {
-        vals[v.0 as usize] = ctx.pending.take();
-    }
-    // Compile-time values (modules, functions, dtypes) were not stored: recompute them.
-    let live = f.live_before(point.block, point.inst, &f.live_in());
-    let defs = f.definitions();
-    for v in live {
-        if !meta.typed.ty(v).is_value() {
-            recompute(py, f, &meta.env, &defs, &mut vals, v).map_err(|r| r.err)?;
-        }
-    }
-    match exec(py, f, &meta.env, &mut vals, point.block, point.inst) {
-        Ok(o) => Ok(o),
-        Err(r) => {
-            ctx.frames.push((meta.clone(), r.span));
-            Err(r.err)
-        }
-    }
-}
-
-fn recompute(
-    py: Python<'_>,
-    f: &Function,
-    env: &PyEnv,
-    defs: &HashMap<Value, (Block, usize)>,
-    vals: &mut [Slot],
-    v: Value,
-) -> Result<(), Raised> {
-    if vals[v.0 as usize].is_some() {
-        return Ok(());
-    }
-    let Some(&(b, k)) = defs.get(&v) else {
-        return Ok(());
-    };
-    let inst = &f.block(b).insts[k];
-    for a in &inst.args {
-        recompute(py, f, env, defs, vals, *a)?;
-    }
-    let r = eval(py, f, env, vals, &inst.op, &inst.args).map_err(|err| Raised { err, span: inst.span })?;
-    vals[v.0 as usize] = r;
-    Ok(())
-}
-
-fn exec(
+/// Runs `f` from instruction `k` of block `b` with the values in `vals`.
+pub(crate) fn exec(
     py: Python<'_>,
     f: &Function,
     env: &PyEnv,
@@ -281,7 +224,14 @@ fn index_key<'py>(py: Python<'py>, items: Vec<Py<PyAny>>) -> PyResult<Bound<'py,
     }
 }
 
-fn eval(py: Python<'_>, f: &Function, env: &PyEnv, vals: &[Slot], op: &Op, args: &[Value]) -> PyResult<Slot> {
+pub(crate) fn eval(
+    py: Python<'_>,
+    f: &Function,
+    env: &PyEnv,
+    vals: &[Slot],
+    op: &Op,
+    args: &[Value],
+) -> PyResult<Slot> {
     let arg = |i: usize| get(py, f, vals, args[i]).map(|o| o.into_bound(py));
     let all = |from: usize| -> PyResult<Vec<Py<PyAny>>> { args[from..].iter().map(|a| get(py, f, vals, *a)).collect() };
     let out: Py<PyAny> = match op {

@@ -12,7 +12,6 @@
 //! [`STAGES`]; `1` or `all`: every stage); `PYSTON_DISABLE_PASSES=<passes>`
 //! switches numeric passes off by name.
 
-use crate::dispatch::Dispatcher;
 use crate::env::{call_sites, CompileEnv, Guard};
 use crate::frontend::Frontend;
 use crate::jit::{with_jit, EntryFn, Jit};
@@ -133,12 +132,12 @@ thread_local! {
 }
 
 /// The stages after the front end, shared by [`compile`] and
-/// [`disassemble`]: type inference (with `disp` marked in progress, so that
+/// [`disassemble`]: type inference (with dispatcher `disp` marked in progress, so that
 /// recursive calls see it) and the verifier.
 #[allow(clippy::too_many_arguments)]
 fn typed<'py>(
     py: Python<'py>,
-    disp: &Bound<'_, Dispatcher>,
+    disp: u32,
     src: &Source,
     env: &Arc<PyEnv>,
     params: &[Ty],
@@ -151,7 +150,7 @@ fn typed<'py>(
     let mut cenv = CompileEnv::new(py, env.clone());
     IN_PROGRESS.with(|s| {
         s.borrow_mut().push(InProgress {
-            disp: disp.get().id,
+            disp,
             params: params.to_vec(),
             func_id,
             meta_slot,
@@ -211,7 +210,7 @@ fn codegen_into(
 /// Compiles `src` for argument types `params`.
 pub fn compile(
     py: Python<'_>,
-    disp: &Bound<'_, Dispatcher>,
+    disp: u32,
     src: &Source,
     env: &Arc<PyEnv>,
     params: Vec<Ty>,
@@ -287,7 +286,7 @@ pub fn compile(
 /// [`compile`], the code listed instead of installed.
 pub fn disassemble(
     py: Python<'_>,
-    disp: &Bound<'_, Dispatcher>,
+    disp: u32,
     src: &Source,
     env: &Arc<PyEnv>,
     params: &[Ty],

@@ -2,20 +2,17 @@
 //! what the runtime keeps about each compiled function ([`FuncMeta`],
 //! [`PyEnv`], [`PyCallDesc`]). The ABI (statuses, slot layouts, context
 //! offsets, the helper table) is defined in `pyston_compiler::abi` and
-//! re-exported here, as are the boxing functions and the helpers.
+//! re-exported here.
 
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use pyston_compiler::hir::Span;
 use pyston_compiler::infer::Typed;
 use pyston_compiler::ir;
 use pyston_compiler::types::Ty;
 use std::collections::HashMap;
 use std::sync::Arc;
-
-pub use crate::boxing::*;
-pub use crate::deopt::{pyston_push_frame, pyston_resume};
-pub use crate::helpers::*;
 
 pub use pyston_compiler::abi::*;
 
@@ -145,3 +142,19 @@ pub struct FuncMeta {
 
 // ---------------------------------------------------------------------------
 // NumPy handles, looked up once.
+
+/// An `Arc` for metadata known by pointer (from compiled code).
+pub fn meta_arc(meta: &FuncMeta) -> Arc<FuncMeta> {
+    let p = meta as *const FuncMeta;
+    // SAFETY: every `FuncMeta` compiled code refers to lives in an `Arc` owned by
+    // its `Spec`; we add one strong count before materializing a new `Arc`.
+    unsafe {
+        Arc::increment_strong_count(p);
+        Arc::from_raw(p)
+    }
+}
+
+/// The span of direct call site `i` (for tracebacks through compiled frames).
+pub fn call_site_span(meta: &FuncMeta, i: usize) -> Span {
+    meta.call_sites.get(i).copied().unwrap_or(meta.func.span)
+}

@@ -46,7 +46,7 @@ impl Gen<'_, '_> {
                 self.deopt_now(); // a bool index is NumPy boolean indexing
             }
             let mut i = self.index_i64(ix)?;
-            let n = arr[2 + k];
+            let n = arr[ArraySlots::new(nd).shape(k)];
             let (cb, ck) = self.cur_inst;
             let proven = self.facts.unchecked.contains(&(cb, ck, k));
             let may_be_negative = !proven && !matches!(self.known_const(ix), Some(c) if c >= 0);
@@ -62,7 +62,7 @@ impl Gen<'_, '_> {
             let off = if unit == Some(k) {
                 self.b.ins().imul_imm_s(i, at.dtype.itemsize())
             } else {
-                self.b.ins().imul(i, arr[2 + nd + k])
+                self.b.ins().imul(i, arr[ArraySlots::new(nd).stride(k)])
             };
             addr = self.b.ins().iadd(addr, off);
         }

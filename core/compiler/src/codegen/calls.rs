@@ -309,7 +309,7 @@ impl Gen<'_, '_> {
                 for (i, x) in pos[0].1.iter().enumerate() {
                     self.b.ins().store(MemFlagsData::trusted(), *x, src, 8 * i as i32);
                 }
-                let n = 2 + 2 * at.ndim as usize;
+                let n = ArraySlots::new(at.ndim as usize).count();
                 let out = self.stack(8 * n as u32);
                 let ctx = self.ctx.unwrap();
                 let k = self.b.ins().iconst(clt::I32, kind as i64);
@@ -412,7 +412,7 @@ impl Gen<'_, '_> {
         for (i, x) in shape.iter().enumerate() {
             self.b.ins().store(MemFlagsData::trusted(), *x, shp, 8 * i as i32);
         }
-        let out = self.stack(8 * (2 + 2 * nd) as u32);
+        let out = self.stack(8 * ArraySlots::new(nd).count() as u32);
         let ctx = self.ctx.unwrap();
         let k = self.b.ins().iconst(clt::I32, kind as i64);
         let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
@@ -424,7 +424,7 @@ impl Gen<'_, '_> {
 
     /// The slots of an `ndim`-dimensional array written to `buf` by the runtime.
     pub fn load_array_slots(&mut self, buf: CV, ndim: usize) -> Vals {
-        (0..2 + 2 * ndim)
+        (0..ArraySlots::new(ndim).count())
             .map(|i| self.b.ins().load(clt::I64, MemFlagsData::trusted(), buf, 8 * i as i32))
             .collect()
     }

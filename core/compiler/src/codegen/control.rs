@@ -91,7 +91,7 @@ impl Gen<'_, '_> {
     /// Object pointers held by a value (arrays; arrays inside tuples).
     pub fn obj_slots(t: &Ty, v: &[CV], out: &mut Vec<CV>) {
         match t {
-            Ty::Array(_) => out.push(v[1]),
+            Ty::Array(_) => out.push(v[ArraySlots::OBJ]),
             Ty::PyInt => out.push(v[0]),
             Ty::Tuple(ts) => {
                 let mut off = 0;
@@ -179,7 +179,11 @@ impl Gen<'_, '_> {
                     axis,
                 } => {
                     let v = self.val(base)?[0];
-                    let dim = self.val(array)?[2 + axis];
+                    let nd = match self.ty(array) {
+                        Ty::Array(a) => a.ndim as usize,
+                        _ => return Err(internal("guard on a non-array")),
+                    };
+                    let dim = self.val(array)?[ArraySlots::new(nd).shape(axis)];
                     let c = self.b.ins().iconst(clt::I64, offset);
                     let (s, of) = self.b.ins().sadd_overflow(v, c);
                     let over = self.b.ins().icmp(IntCC::SignedGreaterThan, s, dim);

@@ -191,22 +191,22 @@ impl Gen<'_, '_> {
     pub fn attr(&mut self, x: &(Ty, Vals), name: &str) -> CResult<Vals> {
         let (t, v) = x;
         Ok(match (t, name) {
-            (Ty::Array(a), "shape") => v[2..2 + a.ndim as usize].to_vec(),
+            (Ty::Array(a), "shape") => v[ArraySlots::new(a.ndim as usize).shapes()].to_vec(),
             (Ty::Array(a), "ndim") => vec![self.b.ins().iconst(clt::I64, a.ndim as i64)],
             (Ty::Array(_), "dtype") => vec![],
             (Ty::Array(a), "itemsize") => vec![self.b.ins().iconst(clt::I64, a.dtype.itemsize())],
             (Ty::Array(a), "size") => {
                 let mut acc = self.b.ins().iconst(clt::I64, 1);
                 for k in 0..a.ndim as usize {
-                    acc = self.b.ins().imul(acc, v[2 + k]);
+                    acc = self.b.ins().imul(acc, v[ArraySlots::new(a.ndim as usize).shape(k)]);
                 }
                 vec![acc]
             }
             (Ty::Array(a), "T") => {
-                let nd = a.ndim as usize;
-                let mut out = vec![v[0], v[1]];
-                out.extend(v[2..2 + nd].iter().rev());
-                out.extend(v[2 + nd..].iter().rev());
+                let s = ArraySlots::new(a.ndim as usize);
+                let mut out = vec![v[ArraySlots::DATA], v[ArraySlots::OBJ]];
+                out.extend(v[s.shapes()].iter().rev());
+                out.extend(v[s.strides()].iter().rev());
                 out
             }
             (Ty::Complex | Ty::Np(Dtype::Complex128), "real") => vec![v[0]],

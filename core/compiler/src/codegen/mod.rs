@@ -9,7 +9,7 @@
 //! traps on user data is emitted without a check in front of it.
 
 use crate::abi::{
-    self, dtype_index, DeoptPoint, PyCallSite, SlotTy, CTX_DEOPT_POINT_OFFSET, CTX_DEPTH_LIMIT_OFFSET,
+    self, dtype_index, ArraySlots, DeoptPoint, PyCallSite, SlotTy, CTX_DEOPT_POINT_OFFSET, CTX_DEPTH_LIMIT_OFFSET,
     CTX_DEPTH_OFFSET, CTX_SLOTS_OFFSET, DEOPT_SLOTS,
 };
 use crate::dtype::{Dtype, Kind, Layout};

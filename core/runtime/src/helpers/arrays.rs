@@ -1,5 +1,6 @@
 //! Arrays made in compiled code (allocation, copies) and the arena of temporaries released per loop iteration.
 
+use crate::boxing::*;
 use crate::runtime::*;
 use numpy::npyffi::{self, PY_ARRAY_API};
 use pyo3::ffi;
@@ -46,7 +47,7 @@ pub unsafe extern "C" fn pyston_alloc(
         }
         // SAFETY: `ctx` is the live context of this call.
         unsafe { (*ctx).arena.push(arr) };
-        let mut slots = Vec::with_capacity(2 + 2 * nd);
+        let mut slots = Vec::with_capacity(ArraySlots::new(nd).count());
         // SAFETY: `arr` is a fresh ndarray.
         unsafe { array_info(arr, &mut slots) };
         if kind == 2 {
@@ -55,7 +56,7 @@ pub unsafe extern "C" fn pyston_alloc(
             unsafe { fill_ones(slots[0] as *mut u8, d, count as usize) };
         }
         for (i, s) in slots.iter().enumerate() {
-            // SAFETY: `out` has room for the array's slots (2 + 2*ndim).
+            // SAFETY: `out` has room for the array's slots (`ArraySlots::count`).
             unsafe { *out.add(i) = *s };
         }
         OK
@@ -119,14 +120,15 @@ pub unsafe extern "C" fn pyston_alloc_like(
     out: *mut u64,
 ) -> i32 {
     let nd = ndim as usize;
-    // SAFETY: `src` points to the 2 + 2*ndim slots of a live array value.
-    let s: Vec<u64> = (0..2 + 2 * nd).map(|k| unsafe { *src.add(k) }).collect();
-    let shape: Vec<i64> = s[2..2 + nd].iter().map(|x| *x as i64).collect();
+    let at = ArraySlots::new(nd);
+    // SAFETY: `src` points to the slots of a live `nd`-dimensional array value.
+    let s: Vec<u64> = (0..at.count()).map(|k| unsafe { *src.add(k) }).collect();
+    let shape: Vec<i64> = s[at.shapes()].iter().map(|x| *x as i64).collect();
     if order != 2 || nd < 2 {
         // SAFETY: forwarding valid pointers.
         return unsafe { pyston_alloc(ctx, kind, dtype, ndim, shape.as_ptr(), (order == 1) as i32, out) };
     }
-    let strides: Vec<i64> = s[2 + nd..].iter().map(|x| (*x as i64).abs()).collect();
+    let strides: Vec<i64> = s[at.strides()].iter().map(|x| (*x as i64).abs()).collect();
     let mut perm: Vec<usize> = (0..nd).collect();
     perm.sort_by(|a, b| strides[*b].cmp(&strides[*a]));
     let d = Dtype::ALL[dtype as usize];
@@ -161,7 +163,7 @@ pub unsafe extern "C" fn pyston_alloc_like(
         }
         // SAFETY: `ctx` is the live context of this call.
         unsafe { (*ctx).arena.push(arr) };
-        let mut slots = Vec::with_capacity(2 + 2 * nd);
+        let mut slots = Vec::with_capacity(ArraySlots::new(nd).count());
         // SAFETY: `arr` is a fresh ndarray.
         unsafe { array_info(arr, &mut slots) };
         let count: i64 = shape.iter().product();
@@ -210,9 +212,10 @@ unsafe fn fill_ones(data: *mut u8, d: Dtype, n: usize) {
 /// Called by compiled code; every pointer argument is valid for the accesses described above.
 pub unsafe extern "C" fn pyston_copy(ctx: *mut Ctx, dtype: i32, ndim: i64, src: *const u64, out: *mut u64) -> i32 {
     let nd = ndim as usize;
-    // SAFETY: `src` points to the 2 + 2*ndim slots of a live array value.
-    let s: Vec<u64> = (0..2 + 2 * nd).map(|k| unsafe { *src.add(k) }).collect();
-    let shape: Vec<i64> = s[2..2 + nd].iter().map(|x| *x as i64).collect();
+    let at = ArraySlots::new(nd);
+    // SAFETY: `src` points to the slots of a live `nd`-dimensional array value.
+    let s: Vec<u64> = (0..at.count()).map(|k| unsafe { *src.add(k) }).collect();
+    let shape: Vec<i64> = s[at.shapes()].iter().map(|x| *x as i64).collect();
     let status = pyston_alloc(ctx, 0, dtype, ndim, shape.as_ptr(), 0, out);
     if status != OK {
         return status;
@@ -222,7 +225,7 @@ pub unsafe extern "C" fn pyston_copy(ctx: *mut Ctx, dtype: i32, ndim: i64, src: 
     // SAFETY: `out` now holds the slots of the new array.
     let dst = unsafe { *out } as *mut u8;
     let dst_strides = c_strides(&shape, item as i64);
-    let src_strides: Vec<i64> = s[2 + nd..].iter().map(|x| *x as i64).collect();
+    let src_strides: Vec<i64> = s[at.strides()].iter().map(|x| *x as i64).collect();
     let total: i64 = shape.iter().product();
     let mut idx = vec![0i64; nd];
     for _ in 0..total {

@@ -1,5 +1,6 @@
 //! Calls from compiled code into Python and NumPy.
 
+use crate::boxing::*;
 use crate::runtime::*;
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -105,11 +106,11 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
 pub(crate) fn keep_arrays(t: &Ty, slots: &[u64], pos: &mut usize, arena: &mut Vec<*mut ffi::PyObject>) {
     match t {
         Ty::Array(a) => {
-            let o = slots[*pos + 1] as *mut ffi::PyObject;
+            let o = slots[*pos + ArraySlots::OBJ] as *mut ffi::PyObject;
             // SAFETY: the slot holds a live ndarray (owned by the call's result).
             unsafe { ffi::Py_INCREF(o) };
             arena.push(o);
-            *pos += 2 + 2 * a.ndim as usize;
+            *pos += ArraySlots::new(a.ndim as usize).count();
         }
         Ty::Tuple(ts) => ts.iter().for_each(|t| keep_arrays(t, slots, pos, arena)),
         t => *pos += slot_count(t),
