@@ -48,6 +48,52 @@ pub enum NodeOp {
 pub struct FusionPlan {
     pub roots: HashMap<(Block, usize), FusedExpr>,
     pub inner: HashSet<(Block, usize)>,
+    /// The plan as text ([`describe`]), when the environment asks for it.
+    pub text: String,
+}
+
+/// A fusion plan as text, one expression after another by root: the root,
+/// its rank and leaves, then each node (root last) with what it computes.
+pub fn describe(f: &ir::Function, plan: &FusionPlan) -> String {
+    let mut roots: Vec<_> = plan.roots.iter().collect();
+    roots.sort_by_key(|(at, _)| **at);
+    let mut s = String::new();
+    for (&(b, k), fx) in roots {
+        let root = f.block(b).insts[k].result.map(|r| r.to_string()).unwrap_or_default();
+        let leaves: Vec<String> = fx.leaves.iter().map(|l| l.to_string()).collect();
+        s.push_str(&format!(
+            "fused {b}[{k}] -> {root}: {} nodes, {}d, leaves {}\n",
+            fx.nodes.len(),
+            fx.ndim,
+            leaves.join(", ")
+        ));
+        for (&n, op) in fx.nodes.iter().zip(&fx.ops) {
+            s.push_str(&format!("  {b}[{n}] {}: {}\n", op.name(), crate::inst_text(f, b, n)));
+        }
+    }
+    s
+}
+
+impl NodeOp {
+    /// A short name: `add`, `sqrt`, `cmp gt`, `where`.
+    pub fn name(&self) -> String {
+        match self {
+            NodeOp::Bin(op) => match op {
+                BinOp::Add => "add",
+                BinOp::Sub => "sub",
+                BinOp::Mul => "mul",
+                BinOp::Div => "div",
+                _ => "bin",
+            }
+            .to_string(),
+            NodeOp::Neg => "neg".into(),
+            NodeOp::Sqrt => "sqrt".into(),
+            NodeOp::Abs => "abs".into(),
+            NodeOp::Square => "square".into(),
+            NodeOp::Cmp(c) => format!("cmp {}", format!("{c:?}").to_lowercase()),
+            NodeOp::Where => "where".into(),
+        }
+    }
 }
 
 /// This pass's code generation, as methods on the compiler's `Gen`.

@@ -116,6 +116,49 @@ pub struct IdiomPlans {
     pub popcount_ranges: HashMap<Block, PopcountRange>,
     /// Counted loops counting the true elements of a bool array, with a SIMD version.
     pub bool_counts: HashMap<Block, BoolCount>,
+    /// The plans as text ([`describe`]), when the environment asks for it.
+    pub text: String,
+}
+
+/// The idioms found, as text: one line per loop (by kind, then header), then
+/// the masked int operations that may wrap.
+pub fn describe(f: &ir::Function, p: &IdiomPlans, wrapping: &HashSet<(Block, usize)>) -> String {
+    fn sorted<T>(m: &HashMap<Block, T>) -> Vec<(Block, &T)> {
+        let mut v: Vec<(Block, &T)> = m.iter().map(|(b, t)| (*b, t)).collect();
+        v.sort_by_key(|(b, _)| *b);
+        v
+    }
+    let mut s = String::new();
+    for (h, l) in sorted(&p.popcount_loops) {
+        let ps = &f.block(h).params;
+        let (x, t) = (ps[l.x_index], ps[l.total_index]);
+        s.push_str(&format!(
+            "popcount {h}: while {x}: {x} &= {x} - 1; {t} += {} => {t} += {} * popcount({x}) on entry\n",
+            l.step, l.step
+        ));
+    }
+    for (h, l) in sorted(&p.popcount_ranges) {
+        let ps = &f.block(h).params;
+        let (i, t) = (ps[l.var_index], ps[l.total_index]);
+        s.push_str(&format!(
+            "popcount_range {h}: for {i} < {}: {t} += {} * popcount({i}); SIMD {RANGE_LANES} x i32 counters, unroll {RANGE_UNROLL}\n",
+            l.stop, l.step
+        ));
+    }
+    for (h, l) in sorted(&p.bool_counts) {
+        let ps = &f.block(h).params;
+        let (i, t) = (ps[l.var_index], ps[l.total_index]);
+        s.push_str(&format!(
+            "bool_count {h}: for {i} < {}: {t} += {} if {}[{i}]; SIMD 16 x i8 compares\n",
+            l.stop, l.step, l.array
+        ));
+    }
+    let mut w: Vec<_> = wrapping.iter().copied().collect();
+    w.sort();
+    for (b, k) in w {
+        s.push_str(&format!("wrapping {b}[{k}]: {}\n", crate::inst_text(f, b, k)));
+    }
+    s
 }
 
 /// This pass's code generation, as methods on the compiler's `Gen`.

@@ -68,6 +68,15 @@ impl Pass for Bounds {
     }
 }
 
+/// Instruction `k` of block `b` as the IR text writes it (`v5 = bin mul v0, v1`).
+pub(crate) fn inst_text(f: &ir::Function, b: Block, k: usize) -> String {
+    let i = &f.block(b).insts[k];
+    let args: Vec<String> = i.args.iter().map(|a| a.to_string()).collect();
+    let lhs = i.result.map(|r| format!("{r} = ")).unwrap_or_default();
+    let sep = if args.is_empty() { "" } else { " " };
+    format!("{lhs}{}{sep}{}", ir::write::op_text(&i.op), args.join(", "))
+}
+
 /// A plan that only describes facts recorded elsewhere.
 pub struct Described(String);
 
@@ -89,8 +98,15 @@ impl Pass for Idioms {
     }
     fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
         g.facts.wrapping = g.plan_wrapping();
-        let p = g.plan_idioms();
+        let mut p = g.plan_idioms();
         let empty = p.popcount_loops.is_empty() && p.popcount_ranges.is_empty() && p.bool_counts.is_empty();
+        if g.env.describe_plans {
+            p.text = idioms::describe(g.f, &p, &g.facts.wrapping);
+            // Masked arithmetic alone is a fact, not a loop plan: described only.
+            if empty && !g.facts.wrapping.is_empty() {
+                return Ok(Some(Rc::new(Described(p.text))));
+            }
+        }
         Ok((!empty).then(|| Rc::new(p) as Rc<dyn Plan>))
     }
 }
@@ -109,20 +125,15 @@ impl Plan for IdiomPlans {
         Ok(args)
     }
     fn describe(&self) -> String {
-        let mut v: Vec<String> = Vec::new();
-        v.extend(self.popcount_loops.keys().map(|b| format!("popcount {b}")));
-        v.extend(self.popcount_ranges.keys().map(|b| format!("popcount_range {b}")));
-        v.extend(self.bool_counts.keys().map(|b| format!("bool_count {b}")));
-        v.sort();
-        v.join("\n")
+        self.text.clone()
     }
 }
 
 /// SIMD versions of counted loops: see [`simd`].
 pub struct Simd;
 
-/// The loops with a SIMD version, by header.
-pub struct SimdPlan(HashMap<Block, VecLoop>);
+/// The loops with a SIMD version, by header, and their text (when described).
+pub struct SimdPlan(HashMap<Block, VecLoop>, String);
 
 impl Pass for Simd {
     fn name(&self) -> &'static str {
@@ -133,7 +144,12 @@ impl Pass for Simd {
     }
     fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
         let loops = g.plan_vector_loops();
-        Ok((!loops.is_empty()).then(|| Rc::new(SimdPlan(loops)) as Rc<dyn Plan>))
+        let text = if g.env.describe_plans {
+            simd::describe(g.f, &loops)
+        } else {
+            String::new()
+        };
+        Ok((!loops.is_empty()).then(|| Rc::new(SimdPlan(loops, text)) as Rc<dyn Plan>))
     }
 }
 
@@ -145,9 +161,7 @@ impl Plan for SimdPlan {
         }
     }
     fn describe(&self) -> String {
-        let mut v: Vec<String> = self.0.iter().map(|(b, p)| format!("{b}: {p:?}")).collect();
-        v.sort();
-        v.join("\n")
+        self.1.clone()
     }
 }
 
@@ -162,7 +176,10 @@ impl Pass for Fusion {
         "whole-array float64 expressions computed in one pass with no temporaries"
     }
     fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
-        let p = g.plan_fusion();
+        let mut p = g.plan_fusion();
+        if g.env.describe_plans {
+            p.text = fuse::describe(g.f, &p);
+        }
         Ok((!p.roots.is_empty()).then(|| Rc::new(p) as Rc<dyn Plan>))
     }
 }
@@ -184,13 +201,7 @@ impl Plan for FusionPlan {
         self.roots.contains_key(&at) || self.inner.contains(&at)
     }
     fn describe(&self) -> String {
-        let mut v: Vec<String> = self
-            .roots
-            .iter()
-            .map(|((b, k), fx)| format!("{b}:{k} fuses {:?}", fx.nodes))
-            .collect();
-        v.sort();
-        v.join("\n")
+        self.text.clone()
     }
 }
 

@@ -81,6 +81,56 @@ impl VecLoop {
     }
 }
 
+/// The SIMD plans as text, by header: per loop its counter and bound, lane
+/// type and count, then its element-wise stores, its sums and the checks it
+/// needs at run time.
+pub fn describe(f: &ir::Function, loops: &HashMap<Block, VecLoop>) -> String {
+    let mut heads: Vec<&Block> = loops.keys().collect();
+    heads.sort();
+    let mut s = String::new();
+    for h in heads {
+        let p = &loops[h];
+        let lt = p.lane_ty();
+        let body: Vec<String> = p.body.iter().map(|b| b.to_string()).collect();
+        s.push_str(&format!(
+            "loop {h}: for {} < {}, {} x {}, body {}\n",
+            p.var,
+            p.stop,
+            p.lanes(),
+            lt.lane_type(),
+            body.join(" ")
+        ));
+        for &b in &p.body {
+            for (k, inst) in f.block(b).insts.iter().enumerate() {
+                if inst.op == Op::SetItem {
+                    s.push_str(&format!("  store {b}[{k}]: {}\n", crate::inst_text(f, b, k)));
+                }
+            }
+        }
+        for r in &p.reductions {
+            let (b, k) = r.add;
+            let how = match p.elem {
+                _ if r.checked => "checked: kept only if no partial sum can overflow, else the scalar loop redoes it",
+                SlotTy::F64 | SlotTy::F32 => "reassociated",
+                _ => "wrapping",
+            };
+            s.push_str(&format!(
+                "  sum {} += {} ({how}) at {b}[{k}]: {}\n",
+                r.param,
+                r.term,
+                crate::inst_text(f, b, k)
+            ));
+        }
+        if p.checked_lanes {
+            s.push_str("  int lanes checked for overflow before each step's stores\n");
+        }
+        for (x, y) in &p.disjoint {
+            s.push_str(&format!("  disjoint at run time: {x}, {y}\n"));
+        }
+    }
+    s
+}
+
 /// A store of a vector step held back until the step's lanes are checked:
 /// the instruction, the lane values at that point, `i` of its copy, and where it is.
 type DeferredStore = (ir::Inst, HashMap<Value, VV>, CV, (Block, usize));

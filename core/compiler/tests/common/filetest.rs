@@ -4,8 +4,9 @@
 #![allow(dead_code)]
 
 use super::{parse_params, MockEnv};
-use pyston_compiler::infer::{infer, Typed};
+use pyston_compiler::infer::{infer_with, Typed};
 use pyston_compiler::ir::Function;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// A test file split into its parts.
@@ -57,10 +58,16 @@ pub fn parse_input(input: &str) -> Result<Function, String> {
 }
 
 pub fn typed_input(input: &str) -> Result<(Function, Typed), String> {
+    typed_input_with(input, &mut MockEnv::default(), false)
+}
+
+/// [`typed_input`] with a given mock environment (which records the NumPy
+/// calls it types) and Numba's scalar typing or not.
+pub fn typed_input_with(input: &str, env: &mut MockEnv, numba: bool) -> Result<(Function, Typed), String> {
     let f = parse_input(input)?;
     let params = parse_params(header(input, "params").unwrap_or("")).map_err(|e| format!("bad params: {e}"))?;
     f.verify().map_err(|e| format!("invalid IR: {e}"))?;
-    match infer(&f, &params, &mut MockEnv) {
+    match infer_with(&f, &params, env, &HashSet::new(), numba) {
         Ok(t) => Ok((f, t)),
         Err(e) => Err(format!(
             "error: {e}{}",

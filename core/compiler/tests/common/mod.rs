@@ -3,12 +3,14 @@
 
 #![allow(dead_code)]
 
+use pyston_compiler::abi::PyCallSite;
 use pyston_compiler::dtype::{Dtype, Layout};
 use pyston_compiler::error::{CResult, CompileError};
 use pyston_compiler::hir::Span;
 use pyston_compiler::infer::{Env, GlobalKind, ProbeTarget};
 use pyston_compiler::ir::{Block, Const, Value};
 use pyston_compiler::types::{ArrTy, Builtin, Module, Ty};
+use std::collections::HashMap;
 
 /// Splits `s` at `sep` where it is outside parentheses.
 fn split_top(s: &str, sep: &str) -> Vec<String> {
@@ -108,23 +110,99 @@ pub fn parse_params(s: &str) -> Result<Vec<Ty>, String> {
     split_top(s, ",").iter().map(|p| parse_ty(p)).collect()
 }
 
+/// The NumPy functions the mock environment knows (with `numpy` on), by
+/// `GlobalKind::PyFunc` index: element-wise ufuncs and `np.where`.
+pub const MOCK_NUMPY_FUNCS: &[&str] = &[
+    "sqrt", "abs", "absolute", "fabs", "negative", "square", "exp", "log", "sin", "cos", "where",
+];
+
 /// The outside world of type inference for tests: no globals but the
 /// builtins `range`, `len`, `abs`, `min` and `max` (resolved as the runtime
-/// resolves them), `math` and `np` absent, no NumPy probing, no other
-/// compiled functions.
-pub struct MockEnv;
+/// resolves them), no other compiled functions, and `math` absent.
+///
+/// NumPy is absent too unless `numpy` is set ([`MockEnv::with_numpy`]); then
+/// the global `np` is the NumPy module, its functions are those of
+/// [`MOCK_NUMPY_FUNCS`], and a NumPy call (a ufunc, `np.where`, or an
+/// operator on arrays) is typed by a fixed rule instead of being run: its
+/// operands must be float64 arrays, bool arrays or numbers (with at least
+/// one array), and the result is a new C-contiguous array of the largest
+/// operand ndim: bool for a comparison, float64 otherwise. Each such call
+/// is recorded in `pycalls`, as the runtime records the calls it probes.
+#[derive(Default)]
+pub struct MockEnv {
+    pub numpy: bool,
+    /// The probed NumPy calls, by instruction (`desc` is 0).
+    pub pycalls: HashMap<(Block, usize), PyCallSite>,
+}
+
+impl MockEnv {
+    pub fn with_numpy() -> Self {
+        MockEnv {
+            numpy: true,
+            pycalls: HashMap::new(),
+        }
+    }
+}
+
+/// The mock rule for a NumPy call's result (see [`MockEnv`]).
+fn mock_numpy_result(target: &ProbeTarget, args: &[Ty], kw: &[String]) -> Result<Ty, String> {
+    let cmp = |name: &str| matches!(name, "lt" | "le" | "gt" | "ge" | "eq" | "ne");
+    let (bool_result, arity) = match target {
+        ProbeTarget::Func(i) => match MOCK_NUMPY_FUNCS.get(*i as usize) {
+            Some(&"where") => (false, 3),
+            Some(_) => (false, 1),
+            None => return Err(format!("no mock NumPy function #{i}")),
+        },
+        ProbeTarget::Operator(op) if cmp(op) => (true, 2),
+        ProbeTarget::Operator("neg" | "pos" | "abs") => (false, 1),
+        ProbeTarget::Operator("add" | "sub" | "mul" | "truediv" | "iadd" | "isub" | "imul" | "itruediv") => (false, 2),
+        t => return Err(format!("the mock environment cannot call {t:?}")),
+    };
+    if !kw.is_empty() || args.len() != arity {
+        return Err("the mock environment calls NumPy with positional arguments only".into());
+    }
+    let mut ndim = None;
+    for a in args {
+        match a {
+            Ty::Array(at) if matches!(at.dtype, Dtype::Float64 | Dtype::Bool) => {
+                ndim = ndim.max(Some(at.ndim));
+            }
+            Ty::Float | Ty::Int | Ty::Bool | Ty::Np(Dtype::Float64) => {}
+            t => return Err(format!("the mock environment cannot call NumPy with a '{t}'")),
+        }
+    }
+    let ndim = ndim.ok_or("the mock environment calls NumPy on arrays only")?;
+    Ok(Ty::Array(ArrTy {
+        dtype: if bool_result { Dtype::Bool } else { Dtype::Float64 },
+        ndim,
+        layout: Layout::C,
+        readonly: false,
+    }))
+}
 
 impl Env for MockEnv {
     fn probe(
         &mut self,
-        _target: &ProbeTarget,
-        _args: &[Ty],
+        target: &ProbeTarget,
+        args: &[Ty],
         _consts: &[Option<Const>],
-        _kw: &[String],
-        _at: (Block, usize),
+        kw: &[String],
+        at: (Block, usize),
         span: Span,
     ) -> CResult<Ty> {
-        Err(CompileError::typing(span, "the mock environment cannot call NumPy"))
+        if !self.numpy {
+            return Err(CompileError::typing(span, "the mock environment cannot call NumPy"));
+        }
+        let ret = mock_numpy_result(target, args, kw).map_err(|e| CompileError::typing(span, e))?;
+        self.pycalls.insert(
+            at,
+            PyCallSite {
+                desc: 0,
+                arg_tys: args.to_vec(),
+                ret: ret.clone(),
+            },
+        );
+        Ok(ret)
     }
     fn global(&mut self, name: &str) -> GlobalKind {
         match name {
@@ -133,11 +211,15 @@ impl Env for MockEnv {
             "abs" => GlobalKind::Builtin(Builtin::Abs),
             "min" => GlobalKind::Builtin(Builtin::Min),
             "max" => GlobalKind::Builtin(Builtin::Max),
+            "np" if self.numpy => GlobalKind::Module(Module::Numpy),
             _ => GlobalKind::Other("undefined name".into()),
         }
     }
-    fn module_attr(&mut self, _m: Module, _name: &str) -> GlobalKind {
-        GlobalKind::Other("missing module attribute".into())
+    fn module_attr(&mut self, m: Module, name: &str) -> GlobalKind {
+        match MOCK_NUMPY_FUNCS.iter().position(|f| *f == name) {
+            Some(i) if self.numpy && m == Module::Numpy => GlobalKind::PyFunc(i as u32),
+            _ => GlobalKind::Other("missing module attribute".into()),
+        }
     }
     fn call_func(&mut self, _f: u32, _args: &[Ty], _at: Option<Value>, span: Span) -> CResult<Ty> {
         Err(CompileError::typing(
