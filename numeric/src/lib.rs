@@ -14,6 +14,8 @@
 //! 3. [`simd`]: 128-bit SIMD versions of element-wise loops and reductions.
 //! 4. [`fusion`](fuse): whole-array expressions fused into one pass.
 
+#![forbid(unsafe_code)]
+
 mod prelude;
 
 pub mod fuse;

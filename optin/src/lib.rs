@@ -7,6 +7,8 @@
 //! [`numba`]. `@pyston.fast(...)`, `njit(...)`, the dispatcher and the
 //! Python stub all read this one table (`pyston._pyston.FLAGS`).
 
+#![forbid(unsafe_code)]
+
 pub mod flags;
 pub mod numba;
 

@@ -8,11 +8,13 @@ import textwrap
 
 
 def function_ast(func):
-    """Return ``(FunctionDef node, filename, line_offset, col_offset)``.
+    """Return ``(FunctionDef node, filename, line_offset, col_offset, function)``.
 
     Line numbers in the node are relative to the snippet; adding
     ``line_offset`` gives lines of the file. ``col_offset`` is the
-    indentation removed by dedenting.
+    indentation removed by dedenting. ``function`` is ``func`` unwrapped
+    (``functools.wraps`` chains): its globals and closure resolve names
+    such as ``prange``.
     """
     func = inspect.unwrap(func)
     try:
@@ -33,16 +35,9 @@ def function_ast(func):
     tree = ast.parse(src)
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == func.__name__:
-            return _tag(node, func), filename, first - 1, col
+            return node, filename, first - 1, col, func
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return _tag(node, func), filename, first - 1, col
+            return node, filename, first - 1, col, func
     raise OSError(f"pyston cannot find the definition of {func.__qualname__} in its source")
 
-
-def _tag(node, func):
-    """The front end reads ``func`` (its globals and closure cells) from the
-    node: a call of a name that is the builtin ``range`` at compile time
-    (``prange``, ``numba.prange``, ``pyston.prange``) compiles as ``range``."""
-    node._pyston_function = func
-    return node

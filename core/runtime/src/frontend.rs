@@ -25,9 +25,8 @@ pub struct Frontend {
 /// global, a closure variable, or an attribute of a module reached through
 /// them, such as `numba.prange`) *is*, at compile time, the builtin `range`
 /// (as `pyston.prange` is) or Numba's own `prange` class (which behaves as
-/// `range` outside Numba). The function object is the `_pyston_function`
-/// attribute of its `FunctionDef` node (set by `pyston._source.function_ast`);
-/// nothing is aliased when the module rebinds `range` itself.
+/// `range` outside Numba), looked up in the function object's globals and
+/// closure; nothing is aliased when the module rebinds `range` itself.
 struct RangeAliases {
     globals: Py<PyDict>,
     builtins: Py<PyModule>,
@@ -39,12 +38,8 @@ struct RangeAliases {
 }
 
 impl RangeAliases {
-    fn of(node: &Bound<'_, PyAny>) -> PyResult<Option<Self>> {
+    fn of(node: &Bound<'_, PyAny>, func: &Bound<'_, PyAny>) -> PyResult<Option<Self>> {
         let py = node.py();
-        let func = match node.getattr("_pyston_function") {
-            Ok(f) if !f.is_none() => f,
-            _ => return Ok(None),
-        };
         let Some(globals) = func
             .getattr("__globals__")
             .ok()
@@ -190,11 +185,13 @@ impl Frontend {
         }
     }
 
-    pub fn function(&self, node: &Bound<'_, PyAny>) -> CResult<FunctionDef> {
+    /// Reads the `FunctionDef` `node` of the function object `func` (whose
+    /// globals and closure resolve `prange` aliases).
+    pub fn function(&self, node: &Bound<'_, PyAny>, func: &Bound<'_, PyAny>) -> CResult<FunctionDef> {
         let fe = Frontend {
             line_offset: self.line_offset,
             col_offset: self.col_offset,
-            aliases: RangeAliases::of(node).map_err(pyerr)?,
+            aliases: RangeAliases::of(node, func).map_err(pyerr)?,
         };
         fe.function_def(node)
     }

@@ -62,10 +62,11 @@ pub struct Source {
 /// Parses and lowers the Python function `func` (through `pyston._source`).
 pub fn front(py: Python<'_>, func: &Bound<'_, PyAny>) -> PyResult<Result<Source, (CompileError, String)>> {
     let src = py.import("pyston._source")?.getattr("function_ast")?.call1((func,))?;
-    let (node, filename, line_offset, col_offset): (Bound<'_, PyAny>, String, u32, u32) = src.extract()?;
+    let (node, filename, line_offset, col_offset, unwrapped): (Bound<'_, PyAny>, String, u32, u32, Bound<'_, PyAny>) =
+        src.extract()?;
     let fe = Frontend::new(line_offset, col_offset);
     let res = fe
-        .function(&node)
+        .function(&node, &unwrapped)
         .and_then(|def| pyston_compiler::lower::lower(&def))
         .and_then(|f| {
             verify(&f, "lower")?;
