@@ -4,8 +4,9 @@ Every ``tests/test_np_*.py`` module records what it exercises with
 ``np_common.cover(group, name, *forms, dtypes=, layouts=, test=, known_issue=)``
 at import time; this script imports the modules, reads the registry and writes
 the table of supported NumPy functions, methods and operators with the argument
-forms each one is tested with.  It also lists what compiled code may call
-through NumPy (the whitelists in ``core/runtime`` and ``core/compiler``) that these suites do not cover.
+forms each one is tested with.  It also lists the NumPy library of compiled
+code (the table ``NUMPY`` in ``numeric/src/numpy_lib.rs``, read through
+``pyston._pyston.numpy_library()``) and what in it these suites do not cover.
 
     .venv/bin/python tests/gen_numpy_support.py          # rewrite the doc
     .venv/bin/python tests/gen_numpy_support.py --check  # exit 1 if it is stale
@@ -70,15 +71,53 @@ def _cell(s):
     return s.replace("|", "\\|").replace("\n", " ")
 
 
-def _whitelist(path, const):
-    """The string items of ``const NAME: &[&str] = &[...]`` in a Rust source file."""
-    try:
-        with open(os.path.join(ROOT, path)) as f:
-            src = f.read()
-    except OSError:
-        return None
-    m = re.search(r"const " + const + r": &\[&str\] = &\[(.*?)\];", src, re.S)
-    return re.findall(r'"(\w+)"', m.group(1)) if m else None
+def library():
+    """The NumPy library of compiled code: one dict per row (name, kind, how,
+    signature, result, doc), from ``numeric/src/numpy_lib.rs``."""
+    from pyston import _pyston
+
+    return _pyston.numpy_library()
+
+
+KIND_TITLES = [
+    ("function", "Functions"),
+    ("ufunc", "Ufuncs"),
+    ("method", "Array methods"),
+    ("attribute", "Array attributes"),
+    ("scalar type", "Scalar types"),
+    ("constant", "Constants"),
+]
+
+
+def _qualified(row):
+    if row["kind"] in ("method", "attribute"):
+        return f"a.{row['name']}"
+    if row["kind"] == "ufunc":
+        return "np.<ufunc>"
+    return f"np.{row['name']}"
+
+
+def _library_section(lib):
+    out = [
+        "",
+        "## The NumPy library of compiled code",
+        "",
+        "Generated from the table `NUMPY` in `numeric/src/numpy_lib.rs`, which type inference and the",
+        "runtime read. *how*: `native` is compiled code's own implementation, `numpy` a call into NumPy",
+        "from compiled code. *result*: `probe` means the result type is found at compile time by",
+        "calling the operation on sample values of the argument types; otherwise the fixed rule.",
+    ]
+    for kind, title in KIND_TITLES:
+        rows = [r for r in lib if r["kind"] == kind]
+        if not rows:
+            continue
+        out += ["", f"### {title}", "", "| name | signature | how | result | doc |", "|---|---|---|---|---|"]
+        for r in rows:
+            sig = f"`{_cell(r['signature'])}`" if r["signature"] else ""
+            out.append(
+                f"| `{_cell(_qualified(r))}` | {sig} | {r['how']} | {_cell(r['result'])} | {_cell(r['doc'])} |"
+            )
+    return out
 
 
 def render() -> str:
@@ -136,20 +175,18 @@ def render() -> str:
         if issues:
             out += ["", "Known issues:", ""]
             out += [f"- `{_cell(n)}`: {i}" for n, i in issues]
-    funcs = _whitelist("core/runtime/src/env.rs", "NUMPY_FUNCTIONS")
-    methods = _whitelist("core/compiler/src/infer.rs", "ARRAY_METHODS")
+    lib = library()
+    funcs = [r["name"] for r in lib if r["kind"] == "function"]
+    methods = [r["name"] for r in lib if r["kind"] == "method"]
     out += ["", "## Callable from compiled code but not covered by these tests", ""]
-    if funcs is None or methods is None:
-        out.append("(the whitelists were not found)")
-    else:
-        out += [
-            "Compiled code calls these through NumPy as well (whitelists `NUMPY_FUNCTIONS` in",
-            "`core/runtime/src/env.rs` and `ARRAY_METHODS` in `core/compiler/src/infer.rs`, plus every ufunc),",
-            "but the suites above do not test them yet:",
-            "",
-            "- functions: " + (", ".join(f"`np.{f}`" for f in sorted(set(funcs) - covered)) or "none"),
-            "- array methods: " + (", ".join(f"`.{m}()`" for m in sorted(set(methods) - covered)) or "none"),
-        ]
+    out += [
+        "The NumPy library below lists these as well (plus every ufunc), but the suites above",
+        "do not test them yet:",
+        "",
+        "- functions: " + (", ".join(f"`np.{f}`" for f in sorted(set(funcs) - covered)) or "none"),
+        "- array methods: " + (", ".join(f"`.{m}()`" for m in sorted(set(methods) - covered)) or "none"),
+    ]
+    out += _library_section(lib)
     return "\n".join(out) + "\n"
 
 

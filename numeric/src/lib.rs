@@ -20,6 +20,7 @@ mod prelude;
 
 pub mod fuse;
 pub mod idioms;
+pub mod numpy_lib;
 pub mod ranges;
 pub mod simd;
 

@@ -1,4 +1,4 @@
-"""The native module: the compiled-function object and the opt-in flag table."""
+"""The native module: the compiled-function object, the opt-in flag table and the NumPy library."""
 
 from typing import Any, Callable, Literal, Optional, Union, final
 
@@ -23,6 +23,16 @@ def parse_flag(name: str, text: str) -> Union[bool, str]:
 
     Booleans are spelled ``true/false/1/0/yes/no/on/off`` (any case). Raises
     ``TypeError`` for an unknown flag, ``ValueError`` for a bad value.
+    """
+
+def numpy_library() -> list[dict[str, str]]:
+    """The NumPy library of compiled code (the table ``NUMPY`` in
+    ``numeric/src/numpy_lib.rs``), one dict per row with the keys ``name``,
+    ``kind`` (``"function"``, ``"method"``, ``"attribute"``, ``"ufunc"``,
+    ``"scalar type"``, ``"constant"``), ``how`` (``"native"``: compiled code's
+    own implementation, ``"numpy"``: a call into NumPy), ``signature`` (as
+    NumPy documents it), ``result`` (``"probe"``: typed by calling it on sample
+    values at compile time; otherwise the fixed rule) and ``doc``.
     """
 
 @final

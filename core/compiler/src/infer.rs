@@ -67,6 +67,14 @@ pub trait Env {
     fn module_attr(&mut self, m: Module, name: &str) -> GlobalKind;
     /// Return type of compiled function `f` called with `args` (compiling it if needed).
     fn call_func(&mut self, f: u32, args: &[Ty], at: Option<Value>, span: Span) -> CResult<Ty>;
+    /// Whether compiled code calls the array method `name` through NumPy
+    /// (typed by [`Env::probe`]); the runtime answers from the NumPy library
+    /// of the numeric tier (`pyston_numeric::numpy_lib`).
+    fn array_method(&self, name: &str) -> bool;
+    /// Whether compiled code reads the array attribute `name` through NumPy
+    /// (`real`, `imag`; typed by [`Env::probe`]). Attributes typed natively
+    /// (`shape`, `dtype`, `T`, ...) are not.
+    fn array_attribute(&self, name: &str) -> bool;
 }
 
 pub struct Typed {
@@ -1005,44 +1013,6 @@ pub fn is_index(t: &Ty) -> bool {
         .all(|m| matches!(m, Ty::Int | Ty::Bool | Ty::Np(Dtype::Int32 | Dtype::Int64)))
 }
 
-/// Array methods compiled code calls through NumPy.
-const ARRAY_METHODS: &[&str] = &[
-    "sum",
-    "prod",
-    "mean",
-    "std",
-    "var",
-    "min",
-    "max",
-    "argmin",
-    "argmax",
-    "cumsum",
-    "cumprod",
-    "dot",
-    "reshape",
-    "ravel",
-    "flatten",
-    "transpose",
-    "astype",
-    "sort",
-    "argsort",
-    "fill",
-    "any",
-    "all",
-    "clip",
-    "round",
-    "nonzero",
-    "squeeze",
-    "swapaxes",
-    "item",
-    "conj",
-    "conjugate",
-    "trace",
-    "diagonal",
-    "repeat",
-    "searchsorted",
-];
-
 fn operator_name(op: &Op) -> Option<&'static str> {
     use crate::hir::{BinOp as B, CmpOp as C, UnaryOp as U};
     Some(match op {
@@ -1114,12 +1084,10 @@ impl Infer<'_> {
                 let Ty::PyFunc(i) = args[0] else { unreachable!() };
                 Some((ProbeTarget::Func(i), kw.clone()))
             }
-            Op::MethodCall { name, kw }
-                if array(&args[0]) && name != "copy" && ARRAY_METHODS.contains(&name.as_str()) =>
-            {
+            Op::MethodCall { name, kw } if array(&args[0]) && name != "copy" && self.env.array_method(name) => {
                 Some((ProbeTarget::Method(name.clone()), kw.clone()))
             }
-            Op::Attr(name) if array(&args[0]) && matches!(name.as_str(), "real" | "imag") => {
+            Op::Attr(name) if array(&args[0]) && self.env.array_attribute(name) => {
                 Some((ProbeTarget::Attr(name.clone()), vec![]))
             }
             Op::Bin { .. } | Op::Cmp(_) if args.iter().any(array) => {

@@ -14,7 +14,8 @@ use pyston_compiler::hir::Span;
 use pyston_compiler::infer::{Env, GlobalKind, ProbeTarget};
 use pyston_compiler::ir::{self, Value};
 use pyston_compiler::types::Dtype;
-use pyston_compiler::types::{AllocKind, Builtin, MathFn, Module, Ty};
+use pyston_compiler::types::{Builtin, MathFn, Module, Ty};
+use pyston_numeric::numpy_lib;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -117,18 +118,11 @@ fn builtin_table(py: Python<'_>) -> PyResult<&'static HashMap<usize, GlobalKind>
         add(math.getattr(m.name())?, GlobalKind::Builtin(Builtin::Math(m)));
     }
     let np = py.import("numpy")?;
-    for (name, b) in [
-        ("empty", Builtin::NpAlloc(AllocKind::Empty)),
-        ("zeros", Builtin::NpAlloc(AllocKind::Zeros)),
-        ("ones", Builtin::NpAlloc(AllocKind::Ones)),
-        ("empty_like", Builtin::NpAllocLike(AllocKind::Empty)),
-        ("zeros_like", Builtin::NpAllocLike(AllocKind::Zeros)),
-        ("ones_like", Builtin::NpAllocLike(AllocKind::Ones)),
-    ] {
+    // The NumPy library's natively compiled functions and its scalar types.
+    for (name, b) in numpy_lib::native_builtins() {
         add(np.getattr(name)?, GlobalKind::Builtin(b));
     }
-    for d in Dtype::ALL {
-        let name = if d == Dtype::Bool { "bool_" } else { d.name() };
+    for (name, d) in numpy_lib::scalar_types() {
         add(np.getattr(name)?, GlobalKind::DtypeObj(d));
     }
     add(math.clone().into_any(), GlobalKind::Module(Module::Math));
@@ -208,110 +202,16 @@ impl CompileEnv<'_> {
     }
 }
 
-/// NumPy functions compiled code may call through NumPy: every ufunc, and
-/// these pure functions (their result types are found by probing).
-const NUMPY_FUNCTIONS: &[&str] = &[
-    "sum",
-    "prod",
-    "mean",
-    "std",
-    "var",
-    "min",
-    "max",
-    "amin",
-    "amax",
-    "argmin",
-    "argmax",
-    "cumsum",
-    "cumprod",
-    "dot",
-    "vdot",
-    "inner",
-    "outer",
-    "matmul",
-    "sort",
-    "argsort",
-    "searchsorted",
-    "unique",
-    "concatenate",
-    "stack",
-    "vstack",
-    "hstack",
-    "column_stack",
-    "histogram",
-    "interp",
-    "diff",
-    "roll",
-    "tile",
-    "repeat",
-    "trace",
-    "where",
-    "clip",
-    "arange",
-    "linspace",
-    "eye",
-    "identity",
-    "full",
-    "full_like",
-    "array",
-    "asarray",
-    "ascontiguousarray",
-    "asfortranarray",
-    "copy",
-    "transpose",
-    "ravel",
-    "reshape",
-    "nonzero",
-    "count_nonzero",
-    "all",
-    "any",
-    "flip",
-    "fliplr",
-    "flipud",
-    "median",
-    "percentile",
-    "quantile",
-    "average",
-    "cross",
-    "kron",
-    "polyval",
-    "convolve",
-    "correlate",
-    "isclose",
-    "allclose",
-    "array_equal",
-    "nan_to_num",
-    "nansum",
-    "nanmean",
-    "nanmax",
-    "nanmin",
-    "round",
-    "around",
-    "diag",
-    "triu",
-    "tril",
-    "cumulative_sum",
-    "broadcast_to",
-    "expand_dims",
-    "squeeze",
-    "swapaxes",
-    "moveaxis",
-    "atleast_1d",
-    "atleast_2d",
-    "ptp",
-    "bincount",
-    "digitize",
-    "logspace",
-    "meshgrid",
-];
-
+/// Whether compiled code may call `obj` through NumPy: the NumPy library's
+/// functions called through NumPy (their result types are found by probing)
+/// and every ufunc.
 fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
     static IDS: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
     let ids = IDS.get_or_init(|| {
         let mut set = std::collections::HashSet::new();
         if let Ok(np) = py.import("numpy") {
-            for name in NUMPY_FUNCTIONS {
-                if let Ok(f) = np.getattr(*name) {
+            for name in numpy_lib::numpy_functions() {
+                if let Ok(f) = np.getattr(name) {
                     set.insert(f.as_ptr() as usize);
                     std::mem::forget(f); // identities stay valid for the process
                 }
@@ -589,6 +489,14 @@ impl<'py> Env for CompileEnv<'py> {
             Ok(obj) => self.classify(&obj),
             Err(_) => GlobalKind::Other("missing module attribute".into()),
         }
+    }
+
+    fn array_method(&self, name: &str) -> bool {
+        numpy_lib::is_array_method(name)
+    }
+
+    fn array_attribute(&self, name: &str) -> bool {
+        numpy_lib::is_array_attribute(name)
     }
 
     fn call_func(&mut self, fid: u32, args: &[Ty], at: Option<Value>, span: Span) -> CResult<Ty> {

@@ -105,12 +105,34 @@ fn flags_table<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
     PyTuple::new(py, rows)
 }
 
+/// The NumPy library of compiled code (`pyston_numeric::numpy_lib::NUMPY`),
+/// one dict per row: `name`, `kind` (function, method, attribute, ufunc,
+/// scalar type, constant), `how` (native, numpy), `signature`, `result`
+/// ("probe" or the rule) and `doc`.
+#[pyfunction]
+fn numpy_library(py: Python<'_>) -> PyResult<Vec<Bound<'_, pyo3::types::PyDict>>> {
+    pyston_numeric::numpy_lib::NUMPY
+        .iter()
+        .map(|e| {
+            let d = pyo3::types::PyDict::new(py);
+            d.set_item("name", e.name)?;
+            d.set_item("kind", e.kind.name())?;
+            d.set_item("how", e.how.name())?;
+            d.set_item("signature", e.signature)?;
+            d.set_item("result", e.result.describe())?;
+            d.set_item("doc", e.doc)?;
+            Ok(d)
+        })
+        .collect()
+}
+
 #[pymodule]
 fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatch::Dispatcher>()?;
     m.add_function(wrap_pyfunction!(dispatch::_dump, m)?)?;
     m.add_function(wrap_pyfunction!(check_flag, m)?)?;
     m.add_function(wrap_pyfunction!(parse_flag, m)?)?;
+    m.add_function(wrap_pyfunction!(numpy_library, m)?)?;
     m.add("FLAGS", flags_table(m.py())?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -118,7 +118,9 @@ pub const MOCK_NUMPY_FUNCS: &[&str] = &[
 
 /// The outside world of type inference for tests: no globals but the
 /// builtins `range`, `len`, `abs`, `min` and `max` (resolved as the runtime
-/// resolves them), no other compiled functions, and `math` absent.
+/// resolves them), no other compiled functions, and `math` absent; the
+/// array methods and attributes the runtime calls through NumPy are a few of
+/// the runtime's (`sum`, `mean`, `reshape`; `real`, `imag`).
 ///
 /// NumPy is absent too unless `numpy` is set ([`MockEnv::with_numpy`]); then
 /// the global `np` is the NumPy module, its functions are those of
@@ -226,6 +228,12 @@ impl Env for MockEnv {
             span,
             "the mock environment has no compiled functions",
         ))
+    }
+    fn array_method(&self, name: &str) -> bool {
+        matches!(name, "sum" | "mean" | "reshape")
+    }
+    fn array_attribute(&self, name: &str) -> bool {
+        matches!(name, "real" | "imag")
     }
 }
 pub mod filetest;

@@ -1,0 +1,465 @@
+//! The NumPy library of compiled code: one table, [`NUMPY`], of every NumPy
+//! function, array method, array attribute, scalar type and constant that
+//! `@pyston.fast` code supports, with how each is implemented and typed.
+//!
+//! Type inference learns from it (through the runtime's `infer::Env`, which
+//! answers [`is_array_method`] and [`is_array_attribute`]), the runtime
+//! resolves NumPy objects with it (the functions it calls through NumPy, the
+//! allocations compiled natively, the scalar types) and the documentation
+//! (`docs/numpy-support.md`) is generated from it (`pyston._pyston.numpy_library()`).
+
+use pyston_compiler::types::{AllocKind, Builtin, Dtype};
+
+/// What kind of NumPy object a row names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A function of the `numpy` module (`np.sum`).
+    Function,
+    /// A method of `ndarray` (`a.sum()`).
+    Method,
+    /// An attribute of `ndarray` (`a.shape`).
+    Attribute,
+    /// Every object of type `np.ufunc` (`np.sin`, `np.add`, ...).
+    UfuncFamily,
+    /// A scalar type, used as a dtype or called to convert (`np.float64`).
+    ScalarType,
+    /// A constant of the `numpy` module (`np.pi`).
+    Constant,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Function => "function",
+            Kind::Method => "method",
+            Kind::Attribute => "attribute",
+            Kind::UfuncFamily => "ufunc",
+            Kind::ScalarType => "scalar type",
+            Kind::Constant => "constant",
+        }
+    }
+}
+
+/// How compiled code performs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    /// A call into NumPy from compiled code, its result type found at compile
+    /// time by calling it on sample values (a result of another type at run
+    /// time deoptimizes).
+    NumPy,
+    /// Native in compiled code, typed by a fixed rule of type inference.
+    Native,
+    /// Native: the runtime resolves the object to this builtin of the
+    /// compiler (allocations).
+    Builtin(Builtin),
+    /// Native: the runtime resolves the object to this scalar type.
+    Dtype(Dtype),
+}
+
+impl How {
+    pub fn name(self) -> &'static str {
+        match self {
+            How::NumPy => "numpy",
+            How::Native | How::Builtin(_) | How::Dtype(_) => "native",
+        }
+    }
+}
+
+/// How the result type is obtained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultType {
+    /// Probing: calling it on sample values of the argument types.
+    Probe,
+    /// A fixed rule, described.
+    Rule(&'static str),
+}
+
+impl ResultType {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ResultType::Probe => "probe",
+            ResultType::Rule(r) => r,
+        }
+    }
+}
+
+/// One row of the library.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NpEntry {
+    /// The name in `numpy` (functions, scalar types, constants, `ufunc`) or
+    /// on `ndarray` (methods, attributes).
+    pub name: &'static str,
+    pub kind: Kind,
+    pub how: How,
+    /// The accepted arguments, as NumPy documents them.
+    pub signature: &'static str,
+    pub result: ResultType,
+    /// One line.
+    pub doc: &'static str,
+}
+
+const fn func(name: &'static str, signature: &'static str, doc: &'static str) -> NpEntry {
+    NpEntry {
+        name,
+        kind: Kind::Function,
+        how: How::NumPy,
+        signature,
+        result: ResultType::Probe,
+        doc,
+    }
+}
+
+const fn method(name: &'static str, signature: &'static str, doc: &'static str) -> NpEntry {
+    NpEntry {
+        name,
+        kind: Kind::Method,
+        how: How::NumPy,
+        signature,
+        result: ResultType::Probe,
+        doc,
+    }
+}
+
+const fn alloc(name: &'static str, b: Builtin, signature: &'static str, doc: &'static str) -> NpEntry {
+    let result = match b {
+        Builtin::NpAllocLike(_) => {
+            ResultType::Rule("an array of the prototype's ndim and layout, its dtype or `dtype`, writable")
+        }
+        _ => ResultType::Rule(
+            "a C-contiguous array of `shape` (an int or a tuple of ints) and `dtype` (default float64)",
+        ),
+    };
+    NpEntry {
+        name,
+        kind: Kind::Function,
+        how: How::Builtin(b),
+        signature,
+        result,
+        doc,
+    }
+}
+
+const fn attr(name: &'static str, how: How, result: ResultType, doc: &'static str) -> NpEntry {
+    NpEntry {
+        name,
+        kind: Kind::Attribute,
+        how,
+        signature: "",
+        result,
+        doc,
+    }
+}
+
+const fn scalar(name: &'static str, d: Dtype, signature: &'static str, doc: &'static str) -> NpEntry {
+    NpEntry {
+        name,
+        kind: Kind::ScalarType,
+        how: How::Dtype(d),
+        signature,
+        result: ResultType::Rule("a NumPy scalar of the type; as a `dtype=` argument, that dtype"),
+        doc,
+    }
+}
+
+const fn constant(name: &'static str, result: &'static str, doc: &'static str) -> NpEntry {
+    NpEntry {
+        name,
+        kind: Kind::Constant,
+        how: How::Native,
+        signature: "",
+        result: ResultType::Rule(result),
+        doc,
+    }
+}
+
+/// The library, one row per name and kind.
+#[rustfmt::skip]
+pub const NUMPY: &[NpEntry] = &[
+    // Allocations compiled natively (`Builtin::NpAlloc*`); the only keyword is `dtype`.
+    alloc("empty", Builtin::NpAlloc(AllocKind::Empty), "np.empty(shape, dtype=float)", "New array, elements not initialized."),
+    alloc("zeros", Builtin::NpAlloc(AllocKind::Zeros), "np.zeros(shape, dtype=float)", "New array of zeros."),
+    alloc("ones", Builtin::NpAlloc(AllocKind::Ones), "np.ones(shape, dtype=float)", "New array of ones."),
+    alloc("empty_like", Builtin::NpAllocLike(AllocKind::Empty), "np.empty_like(prototype, dtype=None)", "New array like the prototype, elements not initialized."),
+    alloc("zeros_like", Builtin::NpAllocLike(AllocKind::Zeros), "np.zeros_like(a, dtype=None)", "New array of zeros like `a`."),
+    alloc("ones_like", Builtin::NpAllocLike(AllocKind::Ones), "np.ones_like(a, dtype=None)", "New array of ones like `a`."),
+    // Functions called through NumPy.
+    func("sum", "np.sum(a, axis=None, dtype=None, keepdims=False)", "Sum of the elements over an axis."),
+    func("prod", "np.prod(a, axis=None, dtype=None, keepdims=False)", "Product of the elements over an axis."),
+    func("mean", "np.mean(a, axis=None, dtype=None, keepdims=False)", "Arithmetic mean over an axis."),
+    func("std", "np.std(a, axis=None, dtype=None, ddof=0, keepdims=False)", "Standard deviation over an axis."),
+    func("var", "np.var(a, axis=None, dtype=None, ddof=0, keepdims=False)", "Variance over an axis."),
+    func("min", "np.min(a, axis=None, keepdims=False)", "Minimum over an axis."),
+    func("max", "np.max(a, axis=None, keepdims=False)", "Maximum over an axis."),
+    func("amin", "np.amin(a, axis=None, keepdims=False)", "Minimum over an axis (alias of np.min)."),
+    func("amax", "np.amax(a, axis=None, keepdims=False)", "Maximum over an axis (alias of np.max)."),
+    func("argmin", "np.argmin(a, axis=None)", "Index of the minimum (flattened, or along an axis)."),
+    func("argmax", "np.argmax(a, axis=None)", "Index of the maximum (flattened, or along an axis)."),
+    func("cumsum", "np.cumsum(a, axis=None, dtype=None)", "Cumulative sum."),
+    func("cumprod", "np.cumprod(a, axis=None, dtype=None)", "Cumulative product."),
+    func("dot", "np.dot(a, b)", "Dot product (matrix product for 2-d arrays)."),
+    func("vdot", "np.vdot(a, b)", "Dot product of the flattened arrays, conjugating the first."),
+    func("inner", "np.inner(a, b)", "Inner product over the last axes."),
+    func("outer", "np.outer(a, b)", "Outer product of two vectors."),
+    func("matmul", "np.matmul(x1, x2)", "Matrix product (the `@` operator)."),
+    func("sort", "np.sort(a, axis=-1, kind=None)", "Sorted copy of an array."),
+    func("argsort", "np.argsort(a, axis=-1, kind=None)", "Indices that sort an array."),
+    func("searchsorted", "np.searchsorted(a, v, side='left', sorter=None)", "Indices where values would be inserted into a sorted array."),
+    func("unique", "np.unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None)", "Sorted unique elements (and optionally indices and counts)."),
+    func("concatenate", "np.concatenate((a1, a2, ...), axis=0)", "Joins arrays along an existing axis."),
+    func("stack", "np.stack(arrays, axis=0)", "Joins arrays along a new axis."),
+    func("vstack", "np.vstack(tup)", "Stacks arrays vertically (row-wise)."),
+    func("hstack", "np.hstack(tup)", "Stacks arrays horizontally (column-wise)."),
+    func("column_stack", "np.column_stack(tup)", "Stacks 1-d arrays as the columns of a 2-d array."),
+    func("histogram", "np.histogram(a, bins=10, range=None, density=None, weights=None)", "Histogram counts and bin edges."),
+    func("interp", "np.interp(x, xp, fp, left=None, right=None, period=None)", "One-dimensional linear interpolation."),
+    func("diff", "np.diff(a, n=1, axis=-1)", "n-th discrete difference along an axis."),
+    func("roll", "np.roll(a, shift, axis=None)", "Rolls elements along an axis."),
+    func("tile", "np.tile(A, reps)", "Repeats an array as tiles."),
+    func("repeat", "np.repeat(a, repeats, axis=None)", "Repeats each element."),
+    func("trace", "np.trace(a, offset=0, axis1=0, axis2=1, dtype=None)", "Sum along a diagonal."),
+    func("where", "np.where(condition, x, y)", "Elements of x or y by a condition (one argument: the indices of nonzero elements)."),
+    func("clip", "np.clip(a, a_min, a_max)", "Limits values to an interval."),
+    func("arange", "np.arange([start,] stop[, step], dtype=None)", "Evenly spaced values in a half-open interval."),
+    func("linspace", "np.linspace(start, stop, num=50, endpoint=True, dtype=None)", "Evenly spaced numbers over an interval."),
+    func("eye", "np.eye(N, M=None, k=0, dtype=float)", "2-d array with ones on a diagonal."),
+    func("identity", "np.identity(n, dtype=None)", "Square identity matrix."),
+    func("full", "np.full(shape, fill_value, dtype=None)", "New array filled with a value."),
+    func("full_like", "np.full_like(a, fill_value, dtype=None)", "New array like `a`, filled with a value."),
+    func("array", "np.array(object, dtype=None, copy=True, ndmin=0)", "Creates an array."),
+    func("asarray", "np.asarray(a, dtype=None)", "Converts to an array (no copy when possible)."),
+    func("ascontiguousarray", "np.ascontiguousarray(a, dtype=None)", "C-contiguous array (copies when needed)."),
+    func("asfortranarray", "np.asfortranarray(a, dtype=None)", "Fortran-contiguous array (copies when needed)."),
+    func("copy", "np.copy(a, order='K')", "Copy of an array."),
+    func("transpose", "np.transpose(a, axes=None)", "Permutes the axes (a view)."),
+    func("ravel", "np.ravel(a, order='C')", "Flattened array (a view when possible)."),
+    func("reshape", "np.reshape(a, shape, order='C')", "Array with a new shape (a view when possible)."),
+    func("nonzero", "np.nonzero(a)", "Indices of the nonzero elements, one array per axis."),
+    func("count_nonzero", "np.count_nonzero(a, axis=None)", "Number of nonzero elements."),
+    func("all", "np.all(a, axis=None)", "Whether all elements are true."),
+    func("any", "np.any(a, axis=None)", "Whether any element is true."),
+    func("flip", "np.flip(m, axis=None)", "Reverses the order of elements along an axis (a view)."),
+    func("fliplr", "np.fliplr(m)", "Reverses the order of columns (a view)."),
+    func("flipud", "np.flipud(m)", "Reverses the order of rows (a view)."),
+    func("median", "np.median(a, axis=None)", "Median along an axis."),
+    func("percentile", "np.percentile(a, q, axis=None, method='linear')", "q-th percentile along an axis."),
+    func("quantile", "np.quantile(a, q, axis=None, method='linear')", "q-th quantile along an axis."),
+    func("average", "np.average(a, axis=None, weights=None)", "Weighted average along an axis."),
+    func("cross", "np.cross(a, b, axis=-1)", "Cross product of 3-element (or 2-element) vectors."),
+    func("kron", "np.kron(a, b)", "Kronecker product."),
+    func("polyval", "np.polyval(p, x)", "Evaluates a polynomial at values."),
+    func("convolve", "np.convolve(a, v, mode='full')", "Discrete linear convolution of two 1-d arrays."),
+    func("correlate", "np.correlate(a, v, mode='valid')", "Cross-correlation of two 1-d arrays."),
+    func("isclose", "np.isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False)", "Element-wise equality within a tolerance."),
+    func("allclose", "np.allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False)", "Whether all elements are equal within a tolerance."),
+    func("array_equal", "np.array_equal(a1, a2, equal_nan=False)", "Whether two arrays have the same shape and elements."),
+    func("nan_to_num", "np.nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None)", "Replaces NaN and infinities with numbers."),
+    func("nansum", "np.nansum(a, axis=None)", "Sum treating NaN as zero."),
+    func("nanmean", "np.nanmean(a, axis=None)", "Mean ignoring NaN."),
+    func("nanmax", "np.nanmax(a, axis=None)", "Maximum ignoring NaN."),
+    func("nanmin", "np.nanmin(a, axis=None)", "Minimum ignoring NaN."),
+    func("round", "np.round(a, decimals=0)", "Rounds to a number of decimals (half to even)."),
+    func("around", "np.around(a, decimals=0)", "Rounds to a number of decimals (alias of np.round)."),
+    func("diag", "np.diag(v, k=0)", "Extracts a diagonal, or builds a diagonal array from a vector."),
+    func("triu", "np.triu(m, k=0)", "Upper triangle of a matrix."),
+    func("tril", "np.tril(m, k=0)", "Lower triangle of a matrix."),
+    func("cumulative_sum", "np.cumulative_sum(x, axis=None, dtype=None, include_initial=False)", "Cumulative sum (the array API form; NumPy 2.1 and later)."),
+    func("broadcast_to", "np.broadcast_to(array, shape)", "Read-only view broadcast to a shape."),
+    func("expand_dims", "np.expand_dims(a, axis)", "Inserts a length-1 axis (a view)."),
+    func("squeeze", "np.squeeze(a, axis=None)", "Removes length-1 axes (a view)."),
+    func("swapaxes", "np.swapaxes(a, axis1, axis2)", "Interchanges two axes (a view)."),
+    func("moveaxis", "np.moveaxis(a, source, destination)", "Moves axes to new positions (a view)."),
+    func("atleast_1d", "np.atleast_1d(*arys)", "Views with at least one dimension."),
+    func("atleast_2d", "np.atleast_2d(*arys)", "Views with at least two dimensions."),
+    func("ptp", "np.ptp(a, axis=None)", "Range of values (maximum minus minimum) along an axis."),
+    func("bincount", "np.bincount(x, weights=None, minlength=0)", "Counts of each non-negative int."),
+    func("digitize", "np.digitize(x, bins, right=False)", "Indices of the bins each value falls in."),
+    func("logspace", "np.logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None)", "Numbers spaced evenly on a log scale."),
+    func("meshgrid", "np.meshgrid(*xi, indexing='xy')", "Coordinate matrices from coordinate vectors."),
+    // Every ufunc, called through NumPy.
+    NpEntry {
+        name: "ufunc",
+        kind: Kind::UfuncFamily,
+        how: How::NumPy,
+        signature: "np.<ufunc>(x1[, x2], /, out=None, *, where=True, dtype=None)",
+        result: ResultType::Probe,
+        doc: "Every NumPy ufunc (np.sin, np.add, np.sqrt, np.isnan, ...): element-wise on arrays and scalars.",
+    },
+    // Array methods called through NumPy.
+    method("sum", "a.sum(axis=None, dtype=None, keepdims=False)", "Sum of the elements over an axis."),
+    method("prod", "a.prod(axis=None, dtype=None, keepdims=False)", "Product of the elements over an axis."),
+    method("mean", "a.mean(axis=None, dtype=None, keepdims=False)", "Arithmetic mean over an axis."),
+    method("std", "a.std(axis=None, dtype=None, ddof=0, keepdims=False)", "Standard deviation over an axis."),
+    method("var", "a.var(axis=None, dtype=None, ddof=0, keepdims=False)", "Variance over an axis."),
+    method("min", "a.min(axis=None, keepdims=False)", "Minimum over an axis."),
+    method("max", "a.max(axis=None, keepdims=False)", "Maximum over an axis."),
+    method("argmin", "a.argmin(axis=None)", "Index of the minimum."),
+    method("argmax", "a.argmax(axis=None)", "Index of the maximum."),
+    method("cumsum", "a.cumsum(axis=None, dtype=None)", "Cumulative sum."),
+    method("cumprod", "a.cumprod(axis=None, dtype=None)", "Cumulative product."),
+    method("dot", "a.dot(b)", "Dot product."),
+    method("reshape", "a.reshape(shape, order='C')", "Array with a new shape (a view when possible)."),
+    method("ravel", "a.ravel(order='C')", "Flattened array (a view when possible)."),
+    method("flatten", "a.flatten(order='C')", "Flattened copy."),
+    method("transpose", "a.transpose(*axes)", "Permutes the axes (a view)."),
+    method("astype", "a.astype(dtype, copy=True)", "Copy cast to a dtype."),
+    method("sort", "a.sort(axis=-1, kind=None)", "Sorts in place."),
+    method("argsort", "a.argsort(axis=-1, kind=None)", "Indices that sort the array."),
+    method("fill", "a.fill(value)", "Fills the array with a scalar, in place."),
+    method("any", "a.any(axis=None)", "Whether any element is true."),
+    method("all", "a.all(axis=None)", "Whether all elements are true."),
+    method("clip", "a.clip(min=None, max=None)", "Limits values to an interval."),
+    method("round", "a.round(decimals=0)", "Rounds to a number of decimals."),
+    method("nonzero", "a.nonzero()", "Indices of the nonzero elements, one array per axis."),
+    method("squeeze", "a.squeeze(axis=None)", "Removes length-1 axes (a view)."),
+    method("swapaxes", "a.swapaxes(axis1, axis2)", "Interchanges two axes (a view)."),
+    method("item", "a.item(*args)", "One element as a Python scalar."),
+    method("conj", "a.conj()", "Complex conjugate."),
+    method("conjugate", "a.conjugate()", "Complex conjugate."),
+    method("trace", "a.trace(offset=0, axis1=0, axis2=1)", "Sum along a diagonal."),
+    method("diagonal", "a.diagonal(offset=0, axis1=0, axis2=1)", "A diagonal (a read-only view)."),
+    method("repeat", "a.repeat(repeats, axis=None)", "Repeats each element."),
+    method("searchsorted", "a.searchsorted(v, side='left')", "Indices where values would be inserted (the array sorted)."),
+    NpEntry {
+        name: "copy",
+        kind: Kind::Method,
+        how: How::Native,
+        signature: "a.copy()",
+        result: ResultType::Rule("the array's dtype and ndim, C layout, writable (other forms are not supported)"),
+        doc: "C-contiguous copy, compiled natively.",
+    },
+    // Array attributes.
+    attr("shape", How::Native, ResultType::Rule("a tuple of ndim ints"), "The extent of each axis."),
+    attr("ndim", How::Native, ResultType::Rule("int"), "The number of axes."),
+    attr("size", How::Native, ResultType::Rule("int"), "The number of elements."),
+    attr("itemsize", How::Native, ResultType::Rule("int"), "The size of one element in bytes."),
+    attr("dtype", How::Native, ResultType::Rule("the array's dtype descriptor"), "The element type."),
+    attr("T", How::Native, ResultType::Rule("a view of the same dtype and ndim, C and F layouts swapped"), "The transposed array (a view)."),
+    attr("real", How::NumPy, ResultType::Probe, "The real part (a view for complex arrays)."),
+    attr("imag", How::NumPy, ResultType::Probe, "The imaginary part (a view for complex arrays)."),
+    // Scalar types (NumPy's names).
+    scalar("bool_", Dtype::Bool, "np.bool_(x=False)", "The bool scalar type."),
+    scalar("int32", Dtype::Int32, "np.int32(x=0)", "The 32-bit int scalar type."),
+    scalar("int64", Dtype::Int64, "np.int64(x=0)", "The 64-bit int scalar type."),
+    scalar("float32", Dtype::Float32, "np.float32(x=0.0)", "The single-precision float scalar type."),
+    scalar("float64", Dtype::Float64, "np.float64(x=0.0)", "The double-precision float scalar type."),
+    scalar("complex128", Dtype::Complex128, "np.complex128(x=0)", "The double-precision complex scalar type."),
+    // Module constants (folded at compile time, as every int, float or None global is).
+    constant("pi", "float", "The constant pi."),
+    constant("e", "float", "Euler's number."),
+    constant("inf", "float", "Positive infinity."),
+    constant("nan", "float", "Not a number."),
+    constant("newaxis", "None", "Inserts a length-1 axis when indexing (an alias of None)."),
+];
+
+/// The module-level row named `name` (a function, scalar type or constant).
+pub fn lookup_function(name: &str) -> Option<&'static NpEntry> {
+    NUMPY
+        .iter()
+        .find(|e| e.name == name && matches!(e.kind, Kind::Function | Kind::ScalarType | Kind::Constant))
+}
+
+/// Whether compiled code calls the array method `name` through NumPy
+/// (typed by probing; `copy` is native and not one of them).
+pub fn is_array_method(name: &str) -> bool {
+    NUMPY
+        .iter()
+        .any(|e| e.name == name && e.kind == Kind::Method && e.how == How::NumPy)
+}
+
+/// Whether compiled code reads the array attribute `name` through NumPy
+/// (typed by probing; `shape`, `dtype`, ... are native).
+pub fn is_array_attribute(name: &str) -> bool {
+    NUMPY
+        .iter()
+        .any(|e| e.name == name && e.kind == Kind::Attribute && e.how == How::NumPy)
+}
+
+/// The `numpy` functions compiled code calls through NumPy (besides every ufunc).
+pub fn numpy_functions() -> impl Iterator<Item = &'static str> {
+    NUMPY
+        .iter()
+        .filter(|e| e.kind == Kind::Function && e.how == How::NumPy)
+        .map(|e| e.name)
+}
+
+/// The `numpy` functions compiled natively, with the compiler builtin each is.
+pub fn native_builtins() -> impl Iterator<Item = (&'static str, Builtin)> {
+    NUMPY.iter().filter_map(|e| match e.how {
+        How::Builtin(b) => Some((e.name, b)),
+        _ => None,
+    })
+}
+
+/// The scalar types, by their name in `numpy`.
+pub fn scalar_types() -> impl Iterator<Item = (&'static str, Dtype)> {
+    NUMPY.iter().filter_map(|e| match e.how {
+        How::Dtype(d) => Some((e.name, d)),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn names_unique_and_documented() {
+        let mut seen = HashSet::new();
+        for e in NUMPY {
+            // A name may be both a function and a method; never twice the same kind of name.
+            let space = match e.kind {
+                Kind::Method | Kind::Attribute => "ndarray",
+                _ => "numpy",
+            };
+            assert!(seen.insert((space, e.name)), "duplicate row {space}.{}", e.name);
+            assert!(!e.doc.trim().is_empty(), "row {} has no doc", e.name);
+            assert!(
+                !e.doc.contains('\n') && e.doc.ends_with('.'),
+                "row {}: one-line doc",
+                e.name
+            );
+            if matches!(e.kind, Kind::Function | Kind::Method) {
+                assert!(
+                    e.signature.contains(&format!("{}(", e.name)),
+                    "row {}: signature",
+                    e.name
+                );
+            }
+            if e.how == How::NumPy {
+                assert_eq!(
+                    e.result,
+                    ResultType::Probe,
+                    "row {}: NumPy calls are typed by probing",
+                    e.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn queries() {
+        assert!(is_array_method("sum") && is_array_method("searchsorted"));
+        assert!(!is_array_method("copy") && !is_array_method("shape") && !is_array_method("nope"));
+        assert!(is_array_attribute("real") && is_array_attribute("imag"));
+        assert!(!is_array_attribute("shape") && !is_array_attribute("sum"));
+        assert!(numpy_functions().any(|n| n == "histogram"));
+        assert!(!numpy_functions().any(|n| n == "zeros"));
+        assert_eq!(
+            lookup_function("zeros").map(|e| e.how),
+            Some(How::Builtin(Builtin::NpAlloc(AllocKind::Zeros)))
+        );
+        assert_eq!(lookup_function("ufunc"), None);
+        assert_eq!(native_builtins().count(), 6);
+    }
+
+    #[test]
+    fn scalar_types_cover_dtypes() {
+        let got: Vec<(&str, Dtype)> = scalar_types().collect();
+        let want: Vec<(&str, Dtype)> = Dtype::ALL
+            .iter()
+            .map(|&d| (if d == Dtype::Bool { "bool_" } else { d.name() }, d))
+            .collect();
+        assert_eq!(got, want);
+    }
+}
