@@ -11,6 +11,7 @@ use crate::dtype::{Dtype, Kind, Layout};
 use crate::error::{CResult, CompileError};
 use crate::hir::{BinOp, Span, UnaryOp};
 use crate::ir::{Block, Const, Function, Op, Term, Value};
+use crate::semantics::Semantics;
 use crate::types::*;
 use std::collections::{HashMap, HashSet};
 
@@ -93,17 +94,18 @@ impl Typed {
 }
 
 pub fn infer(f: &Function, params: &[Ty], env: &mut dyn Env) -> CResult<Typed> {
-    infer_with(f, params, env, &HashSet::new(), false)
+    infer_with(f, params, env, &HashSet::new(), &Semantics::strict())
 }
 
-/// Type inference where the int results of the instructions in `boxed`
-/// (which overflowed 64 bits on earlier calls) are typed as boxed ints.
+/// Type inference under the semantics `sem` (which decides the scalar typing
+/// rules: NumPy's, or Numba's), where the int results of the instructions in
+/// `boxed` (which overflowed 64 bits on earlier calls) are typed as boxed ints.
 pub fn infer_with(
     f: &Function,
     params: &[Ty],
     env: &mut dyn Env,
     boxed: &HashSet<(Block, usize)>,
-    numba: bool,
+    sem: &Semantics,
 ) -> CResult<Typed> {
     let mut inf = Infer {
         f,
@@ -118,7 +120,7 @@ pub fn infer_with(
         probe_consts: HashMap::new(),
         cur: (Block(0), 0),
         boxed,
-        numba,
+        numba: sem.numba_scalar_typing,
     };
     for b in &f.blocks {
         for inst in &b.insts {
@@ -280,7 +282,7 @@ struct Infer<'a> {
     cur: (Block, usize),
     /// Instructions whose int result is typed as a boxed int.
     boxed: &'a HashSet<(Block, usize)>,
-    /// Numba's typing rules (`pyston.njit`) instead of NumPy's.
+    /// Numba's scalar typing rules (`Semantics::numba_scalar_typing`) instead of NumPy's.
     numba: bool,
 }
 

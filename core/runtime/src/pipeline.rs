@@ -327,7 +327,7 @@ fn infer_recursive(
     loop {
         cenv.callees.clear();
         cenv.pycalls.clear();
-        let typed = infer::infer_with(f, params, cenv, boxed, sem.numba_scalar_typing)?;
+        let typed = infer::infer_with(f, params, cenv, boxed, sem)?;
         let assumed = IN_PROGRESS.with(|s| s.borrow().last().unwrap().assumed_ret.clone());
         if typed.ret == assumed || rounds > 4 {
             return Ok(typed);

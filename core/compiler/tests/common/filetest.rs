@@ -67,7 +67,11 @@ pub fn typed_input_with(input: &str, env: &mut MockEnv, numba: bool) -> Result<(
     let f = parse_input(input)?;
     let params = parse_params(header(input, "params").unwrap_or("")).map_err(|e| format!("bad params: {e}"))?;
     f.verify().map_err(|e| format!("invalid IR: {e}"))?;
-    match infer_with(&f, &params, env, &HashSet::new(), numba) {
+    let sem = pyston_compiler::Semantics {
+        numba_scalar_typing: numba,
+        ..pyston_compiler::Semantics::strict()
+    };
+    match infer_with(&f, &params, env, &HashSet::new(), &sem) {
         Ok(t) => Ok((f, t)),
         Err(e) => Err(format!(
             "error: {e}{}",
