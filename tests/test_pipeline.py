@@ -6,9 +6,8 @@ import sys
 import textwrap
 
 import numpy as np
-import pytest
-
 import pyston
+import pytest
 
 KERNEL = textwrap.dedent(
     """
