@@ -67,7 +67,7 @@ fn push_slots(t: &Ty, v: &mut Vec<SlotTy>) {
         Ty::Int | Ty::PyInt => v.push(SlotTy::I64),
         Ty::Float => v.push(SlotTy::F64),
         Ty::Complex => v.extend([SlotTy::F64, SlotTy::F64]),
-        Ty::Np(d) => v.extend(dtype_slots(*d)),
+        Ty::Np(d) => v.extend_from_slice(dtype_slots(*d)),
         Ty::Array(a) => {
             v.extend([SlotTy::I64, SlotTy::I64]);
             v.extend(std::iter::repeat_n(SlotTy::I64, 2 * a.ndim as usize));
@@ -103,23 +103,45 @@ pub fn union_layout(ms: &[Ty]) -> (Vec<usize>, Vec<SlotTy>) {
     (offsets, payload)
 }
 
-pub fn dtype_slots(d: Dtype) -> Vec<SlotTy> {
+/// The slots of one element of dtype `d`.
+#[inline]
+pub fn dtype_slots(d: Dtype) -> &'static [SlotTy] {
     match d {
-        Dtype::Bool => vec![SlotTy::I8],
-        Dtype::Int32 => vec![SlotTy::I32],
-        Dtype::Int64 => vec![SlotTy::I64],
-        Dtype::Float32 => vec![SlotTy::F32],
-        Dtype::Float64 => vec![SlotTy::F64],
-        Dtype::Complex128 => vec![SlotTy::F64, SlotTy::F64],
+        Dtype::Bool => &[SlotTy::I8],
+        Dtype::Int32 => &[SlotTy::I32],
+        Dtype::Int64 => &[SlotTy::I64],
+        Dtype::Float32 => &[SlotTy::F32],
+        Dtype::Float64 => &[SlotTy::F64],
+        Dtype::Complex128 => &[SlotTy::F64, SlotTy::F64],
     }
 }
 
+/// How many slots a value of type `t` takes (`slot_types(t).len()`, without
+/// building the list: the dispatcher asks on every call).
+#[inline]
 pub fn slot_count(t: &Ty) -> usize {
-    slot_types(t).len()
+    match t {
+        Ty::Bool | Ty::Int | Ty::PyInt | Ty::Float => 1,
+        Ty::Complex => 2,
+        Ty::Np(d) => dtype_slots(*d).len(),
+        Ty::Array(a) => ArraySlots::new(a.ndim as usize).count(),
+        Ty::Tuple(ts) | Ty::Slice(ts) => ts.iter().map(slot_count).sum(),
+        Ty::Union(ms) => 1 + union_layout(ms).1.len(),
+        _ => 0,
+    }
 }
 
+/// The position of `d` in `Dtype::ALL` (the runtime's tables are indexed by it).
+#[inline]
 pub fn dtype_index(d: Dtype) -> usize {
-    Dtype::ALL.iter().position(|x| *x == d).unwrap()
+    match d {
+        Dtype::Bool => 0,
+        Dtype::Int32 => 1,
+        Dtype::Int64 => 2,
+        Dtype::Float32 => 3,
+        Dtype::Float64 => 4,
+        Dtype::Complex128 => 5,
+    }
 }
 
 /// The binary operators `pyston_int_op` performs, by index.
@@ -281,6 +303,33 @@ mod tests {
         assert_eq!(s.count(), 6);
         assert_eq!(s.shape(1), 3);
         assert_eq!(s.stride(1), 5);
+    }
+
+    #[test]
+    fn slot_count_matches_slot_types() {
+        use crate::types::{ArrTy, Layout};
+        let arr = Ty::Array(ArrTy {
+            dtype: Dtype::Int32,
+            ndim: 3,
+            layout: Layout::A,
+            readonly: false,
+        });
+        let ts = [
+            Ty::Bool,
+            Ty::PyInt,
+            Ty::Complex,
+            Ty::Np(Dtype::Complex128),
+            arr.clone(),
+            Ty::Tuple(vec![Ty::Float, arr, Ty::Np(Dtype::Bool)]),
+            Ty::Union(vec![Ty::Int, Ty::Float, Ty::Np(Dtype::Float64), Ty::Complex]),
+            Ty::NoneT,
+        ];
+        for t in ts {
+            assert_eq!(slot_count(&t), slot_types(&t).len(), "{t}");
+        }
+        for (i, d) in Dtype::ALL.into_iter().enumerate() {
+            assert_eq!(dtype_index(d), i);
+        }
     }
 
     #[test]

@@ -182,7 +182,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
         }
         Ty::Np(d) => {
             let mut buf = [0u64; 2];
-            for (i, st) in dtype_slots(*d).into_iter().enumerate() {
+            for (i, st) in dtype_slots(*d).iter().copied().enumerate() {
                 buf[i] = take(st);
             }
             np_scalar(py, *d, &buf)?

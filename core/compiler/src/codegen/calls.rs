@@ -79,7 +79,7 @@ impl Gen<'_, '_> {
             Ty::DtypeObj(d) => {
                 let d = *d;
                 if npos == 0 {
-                    let z: Vec<SlotTy> = abi::dtype_slots(d);
+                    let z: Vec<SlotTy> = abi::dtype_slots(d).to_vec();
                     return Ok(z.into_iter().map(|s| self.zero(s)).collect());
                 }
                 self.dispatch(&args[..1], &rt, &mut |g, a| {
@@ -568,7 +568,7 @@ impl Gen<'_, '_> {
         if store && d != Dtype::Complex128 && matches!(x.0, Ty::Complex | Ty::Np(Dtype::Complex128)) {
             // NumPy raises (Python complex) or warns and drops the imaginary part.
             self.deopt_now();
-            let z: Vec<SlotTy> = abi::dtype_slots(d);
+            let z: Vec<SlotTy> = abi::dtype_slots(d).to_vec();
             return Ok(z.into_iter().map(|s| self.zero(s)).collect());
         }
         let is_float = matches!(x.0, Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32));
