@@ -123,7 +123,12 @@ impl Dispatcher {
 
     fn make_env(&self, py: Python<'_>, filename: String) -> PyResult<PyEnv> {
         let f = self.py_func.bind(py);
-        let globals = f.getattr("__globals__")?.cast_into::<PyDict>()?.unbind();
+        // Objects that are not Python functions (builtins, partials, ...) run as
+        // plain Python and only need an empty environment.
+        let globals = match f.getattr("__globals__").map(|g| g.cast_into::<PyDict>()) {
+            Ok(Ok(g)) => g.unbind(),
+            _ => PyDict::new(py).unbind(),
+        };
         let builtins = match globals.bind(py).get_item("__builtins__")? {
             Some(b) if b.cast::<PyDict>().is_ok() => b.cast_into::<PyDict>()?.unbind(),
             Some(b) => b.getattr("__dict__")?.cast_into::<PyDict>()?.unbind(),
@@ -134,7 +139,7 @@ impl Dispatcher {
                 .unbind(),
         };
         let mut cells = HashMap::new();
-        let closure = f.getattr("__closure__")?;
+        let closure = f.getattr("__closure__").unwrap_or_else(|_| py.None().into_bound(py));
         if !closure.is_none() {
             let names: Vec<String> = f.getattr("__code__")?.getattr("co_freevars")?.extract()?;
             for (n, c) in names.into_iter().zip(closure.try_iter()?) {
@@ -195,7 +200,7 @@ impl Dispatcher {
                     drop(inner);
                     let line = e.span.map(|s| s.line).unwrap_or(0);
                     let msg = format!(
-                        "pyston: '{}' runs on the interpreter tier (slow) for argument types {}: {} (line {line} of {})",
+                        "pyston: '{}' runs as plain Python for argument types {}: {} (line {line} of {})",
                         this.name,
                         Spec::describe(params),
                         e.message,
@@ -226,7 +231,8 @@ impl Dispatcher {
 
     fn run(&self, py: Python<'_>, spec: &Spec, args: &Bound<'_, PyTuple>, slots: &[u64]) -> PyResult<Py<PyAny>> {
         let (Some(entry), Some(meta)) = (spec.entry, spec.meta.as_ref()) else {
-            return self.interpret(py, args);
+            // Not compiled for these types: CPython's own code (never slower than plain Python).
+            return Ok(self.py_func.bind(py).call1(args)?.unbind());
         };
         let mut ctx = CTX_POOL.with(|p| p.borrow_mut().pop()).unwrap_or_else(Ctx::new);
         ctx.frames.clear();
@@ -378,7 +384,10 @@ impl Dispatcher {
     #[new]
     #[pyo3(signature = (py_func, preset="strict", **flags))]
     fn new(py_func: &Bound<'_, PyAny>, preset: &str, flags: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        let name: String = py_func.getattr("__name__")?.extract()?;
+        let name: String = match py_func.getattr("__name__").and_then(|n| n.extract()) {
+            Ok(n) => n,
+            Err(_) => py_func.get_type().name()?.to_string(),
+        };
         let mut given = Vec::new();
         for (k, v) in flags.into_iter().flat_map(|d| d.iter()) {
             let k: String = k.extract()?;
@@ -439,7 +448,7 @@ impl Dispatcher {
             }
             match boxing::classify_other(py, &a, &mut slots)? {
                 Some(t) => tys.push(t),
-                None => return this.interpret_checked(py, &args),
+                None => return this.run_uncompiled(py, &args),
             }
         }
         // Fast path: the last specialization used.
@@ -572,7 +581,7 @@ impl Dispatcher {
             s.push_str(&format!("# signature {}\n", Spec::describe(p)));
             match &spec.fallback {
                 Some(e) => s.push_str(&format!(
-                    "# runs on the interpreter tier: {}\n{}",
+                    "# runs as plain Python (CPython's own code): {}\n{}",
                     e.message,
                     src.ir.display(None)
                 )),
@@ -605,7 +614,7 @@ impl Dispatcher {
         for (p, compiled) in sigs {
             s.push_str(&format!("# {} {}\n", this.name, Spec::describe(&p)));
             if !compiled {
-                s.push_str("# (interpreter tier: no machine code)\n");
+                s.push_str("# (runs as plain Python: no machine code)\n");
                 continue;
             }
             match pipeline::disassemble(py, this.id, &src, &env, &p, &this.sem, cross.as_deref()) {
@@ -690,9 +699,12 @@ impl Dispatcher {
         }
         if !inner.warned {
             inner.warned = true;
-            let line = e.span.map(|s| s.line).unwrap_or(0);
+            let at = match e.span {
+                Some(s) => format!(" (line {} of {file})", s.line),
+                None => String::new(),
+            };
             let msg = format!(
-                "pyston: '{}' runs as plain Python: {} (line {line} of {file}); use fallback=False to make this an error",
+                "pyston: '{}' runs as plain Python: {}{at}; use fallback=False to make this an error",
                 self.name, e.message
             );
             drop(inner);
@@ -767,7 +779,9 @@ impl Dispatcher {
         Ok(Some(PyTuple::new(py, out.into_iter().map(|o| o.unwrap()))?))
     }
 
-    fn interpret_checked(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+    /// A call whose arguments compiled code cannot take: CPython runs it (or,
+    /// with `fallback=False`, a `TypeError` names the argument).
+    fn run_uncompiled(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
         let (src, env) = self.source(py)?;
         if src.ir.params.len() != args.len() {
             return Ok(self.py_func.bind(py).call1(args)?.unbind());
@@ -801,14 +815,15 @@ impl Dispatcher {
                     .unwrap_or(0);
                 let tn = args.get_item(bad)?.get_type().name()?.to_string();
                 let msg = format!(
-                    "pyston: '{}' runs on the interpreter tier (slow): argument '{}' has type '{}', which compiled code does not support (line {} of {})",
+                    "pyston: '{}' runs as plain Python: argument '{}' has type '{}', which compiled code does not support (line {} of {})",
                     self.name, src.ir.params[bad], tn, src.ir.span.line, env.filename
                 );
                 let cat = py.import("pyston._errors")?.getattr("PerformanceWarning")?;
                 PyErr::warn(py, &cat, &std::ffi::CString::new(msg).unwrap(), 2)?;
             }
         }
-        self.interpret(py, args)
+        // CPython's own code: exact, and never slower than the undecorated function.
+        Ok(self.py_func.bind(py).call1(args)?.unbind())
     }
 }
 

@@ -19,7 +19,7 @@ use crate::runtime::{FuncMeta, PyEnv};
 use cranelift_module::{FuncId, Module as _};
 use pyo3::prelude::*;
 use pyston_compiler::codegen::{self, CodegenEnv, Pass};
-use pyston_compiler::error::{CResult, CompileError};
+use pyston_compiler::error::{CResult, CompileError, ErrorKind};
 use pyston_compiler::infer::{self, Typed};
 use pyston_compiler::ir::{self, Value};
 use pyston_compiler::types::Ty;
@@ -59,14 +59,29 @@ pub struct Source {
     pub filename: String,
 }
 
-/// Parses and lowers the Python function `func` (through `pyston._source`).
+/// Parses and lowers the Python function `func` (its source found and checked
+/// against its code object by `pyston._source`).
 pub fn front(py: Python<'_>, func: &Bound<'_, PyAny>) -> PyResult<Result<Source, (CompileError, String)>> {
     let src = py.import("pyston._source")?.getattr("function_ast")?.call1((func,))?;
-    let (node, filename, line_offset, col_offset, unwrapped): (Bound<'_, PyAny>, String, u32, u32, Bound<'_, PyAny>) =
+    if let Ok(why) = src.extract::<String>() {
+        // No source, or source that does not compile to the function's own code.
+        let filename = func
+            .getattr("__code__")
+            .and_then(|c| c.getattr("co_filename"))
+            .and_then(|f| f.extract::<String>())
+            .unwrap_or_else(|_| "<unknown>".into());
+        let e = CompileError {
+            kind: ErrorKind::Unsupported,
+            message: format!("not compiled: {why}"),
+            span: None,
+        };
+        return Ok(Err((e, filename)));
+    }
+    let (node, filename, line_offset, col_offset, func): (Bound<'_, PyAny>, String, u32, u32, Bound<'_, PyAny>) =
         src.extract()?;
     let fe = Frontend::new(line_offset, col_offset);
     let res = fe
-        .function(&node, &unwrapped)
+        .function(&node, &func)
         .and_then(|def| pyston_compiler::lower::lower(&def))
         .and_then(|f| {
             verify(&f, "lower")?;
