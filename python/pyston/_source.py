@@ -12,8 +12,8 @@ runs it.
 """
 
 from __future__ import annotations
-
 import __future__
+
 import ast
 import inspect
 import linecache
