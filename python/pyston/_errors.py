@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import linecache
 
 
@@ -58,9 +59,22 @@ def compile_error(kind, message, filename, funcname, lineno, col, end_lineno, en
 
 def _frame(filename, funcname, line, col, end_line, end_col, exc):
     """A traceback entry at ``filename:line`` in a function named ``funcname``."""
+    real = linecache.getline(filename, line)
+    raiser = _raiser(filename, funcname, line, col, end_line, end_col, real)
+    try:
+        raiser(exc)
+    except BaseException as e:  # noqa: BLE001 - we only want its traceback
+        tb = e.__traceback__
+        return tb.tb_next if tb is not None else None
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _raiser(filename, funcname, line, col, end_line, end_col, real):
+    """A function raising its argument from ``filename:line`` (compiled once
+    per place: a call that deoptimizes and raises every time stays cheap)."""
     if not funcname.isidentifier():
         funcname = "_"
-    real = linecache.getline(filename, line)
     width = len(real.rstrip("\n"))
     if end_line == line and end_col - col >= 11:
         stmt = " " * col + "raise (__e" + " " * (end_col - col - 11) + ")"
@@ -73,13 +87,8 @@ def _frame(filename, funcname, line, col, end_line, end_col, exc):
     else:
         src = f"def {funcname}(__e): raise __e\n"
     ns = {}
-    try:
-        exec(compile(src, filename, "exec"), ns)
-        ns[funcname](exc)
-    except BaseException as e:  # noqa: BLE001 - we only want its traceback
-        tb = e.__traceback__
-        return tb.tb_next if tb is not None else None
-    return None
+    exec(compile(src, filename, "exec"), ns)
+    return ns[funcname]
 
 
 def with_frames(exc, frames):

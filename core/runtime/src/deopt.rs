@@ -31,11 +31,11 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
         vals[v.0 as usize] = ctx.pending.take();
     }
     // Compile-time values (modules, functions, dtypes) were not stored: recompute them.
-    let live = f.live_before(point.block, point.inst, &f.live_in());
-    let defs = f.definitions();
+    let info = meta.resume_info();
+    let live = f.live_before(point.block, point.inst, &info.live_in);
     for v in live {
         if !meta.typed.ty(v).is_value() {
-            recompute(py, f, &meta.env, &defs, &mut vals, v).map_err(|r| r.err)?;
+            recompute(py, f, &meta.env, &info.defs, &mut vals, v).map_err(|r| r.err)?;
         }
     }
     match exec(py, f, &meta.env, &mut vals, point.block, point.inst) {

@@ -101,6 +101,8 @@ fn with_frames(py: Python<'_>, err: PyErr, frames: &[(String, String, Span)]) ->
 }
 
 thread_local! {
+    /// Nesting of dispatcher calls on this thread (re-entries through Python).
+    static CALL_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     static CTX_POOL: std::cell::RefCell<Vec<Box<Ctx>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -473,11 +475,27 @@ impl Dispatcher {
         struct Leave;
         impl Drop for Leave {
             fn drop(&mut self) {
+                CALL_DEPTH.with(|d| d.set(d.get() - 1));
                 // SAFETY: balances the successful Py_EnterRecursiveCall above.
                 unsafe { ffi::Py_LeaveRecursiveCall() };
             }
         }
+        let depth = CALL_DEPTH.with(|d| {
+            d.set(d.get() + 1);
+            d.get()
+        });
         let _leave = Leave;
+        // From Python 3.12 Py_EnterRecursiveCall counts C frames against a much
+        // higher limit than Python's, and each re-entry here holds compiled and
+        // interpreter frames on the native stack: bound the nesting by Python's
+        // own recursion limit (the RecursionError CPython would raise).
+        // SAFETY: plain C API query, GIL held.
+        let limit = unsafe { ffi::Py_GetRecursionLimit() }.max(50) as u32;
+        if depth + runtime::NATIVE_DEPTH.with(|d| d.get()) > limit {
+            return Err(pyo3::exceptions::PyRecursionError::new_err(
+                "maximum recursion depth exceeded while calling a pyston function",
+            ));
+        }
         if !this.guards_hold(py, &spec) {
             // A global the code was compiled against was rebound: recompile.
             {

@@ -279,6 +279,7 @@ pub fn compile(
         call_sites: out.call_sites,
         env: env.clone(),
         pycalls: std::mem::take(&mut cenv.pycalls).into_values().collect(),
+        resume_info: Default::default(),
     });
     // Compiled code reads its own metadata through this slot (on error paths only).
     *meta_slot = Arc::as_ptr(&meta);

@@ -12,7 +12,7 @@ use pyston_compiler::infer::Typed;
 use pyston_compiler::ir;
 use pyston_compiler::types::Ty;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use pyston_compiler::abi::*;
 
@@ -138,6 +138,23 @@ pub struct FuncMeta {
     pub env: Arc<PyEnv>,
     /// Calls into Python/NumPy (their descriptors are referenced by compiled code).
     pub pycalls: Vec<Box<PyCallDesc>>,
+    /// Liveness and definitions of `func`, computed on the first deoptimization.
+    pub resume_info: OnceLock<ResumeInfo>,
+}
+
+/// What resuming at any deopt point of a function needs about its IR.
+pub struct ResumeInfo {
+    pub live_in: Vec<std::collections::HashSet<ir::Value>>,
+    pub defs: HashMap<ir::Value, (ir::Block, usize)>,
+}
+
+impl FuncMeta {
+    pub fn resume_info(&self) -> &ResumeInfo {
+        self.resume_info.get_or_init(|| ResumeInfo {
+            live_in: self.func.live_in(),
+            defs: self.func.definitions(),
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -113,6 +113,13 @@ pub unsafe extern "C" fn pyston_fpow(x: f64, y: f64, out: *mut f64) -> i32 {
     OK
 }
 
+/// Whether the running CPython is older than 3.11 (whose `math` functions
+/// differ in a few special cases).
+fn python_before_3_11() -> bool {
+    static OLD: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *OLD.get_or_init(|| Python::attach(|py| py.version_info() < (3, 11)))
+}
+
 /// `math.pow(x, y)` with CPython's special cases; DEOPT where it raises
 /// (domain and range errors).
 ///
@@ -149,6 +156,8 @@ pub unsafe extern "C" fn pyston_math_pow(x: f64, y: f64, out: *mut f64) -> i32 {
             }
         } else if x.abs() == 1.0 {
             1.0
+        } else if x == 0.0 && y < 0.0 && python_before_3_11() {
+            return DEOPT; // math.pow(0.0, -inf) raised ValueError until Python 3.11
         } else if (y > 0.0) == (x.abs() > 1.0) {
             f64::INFINITY
         } else {
