@@ -19,9 +19,8 @@ import textwrap
 import warnings
 
 import numpy as np
-import pytest
-
 import pyston
+import pytest
 
 
 def perf_warnings(fn, *args):
