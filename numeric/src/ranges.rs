@@ -19,7 +19,7 @@
 use pyston_compiler::codegen::facts::{Guard, IndexFacts};
 use pyston_compiler::hir::{BinOp, CmpOp};
 use pyston_compiler::infer::Typed;
-use pyston_compiler::ir::cfg::dominators;
+use pyston_compiler::ir::cfg::{self, dominators};
 use pyston_compiler::ir::{write, Block, Const, Function, Op, Term, Value};
 use pyston_compiler::types::Ty;
 use std::collections::HashMap;
@@ -54,17 +54,7 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
         })
         .collect();
     let vars = loop_vars(f, &consts);
-    let dominates = |a: Block, mut b: Block| -> bool {
-        loop {
-            if a == b {
-                return true;
-            }
-            match idom.get(&b) {
-                Some(&p) if p != b => b = p,
-                _ => return false,
-            }
-        }
-    };
+    let dominates = |a: Block, b: Block| cfg::dominates(&idom, a, b);
     let def_block = |v: Value| -> Option<Block> {
         defs.get(&v).map(|(b, _)| *b).or_else(|| {
             f.blocks

@@ -14,16 +14,8 @@ impl Gen<'_, '_> {
         self.preds_of(b).iter().any(|p| self.dominates(b, *p))
     }
 
-    pub fn dominates(&self, a: Block, mut b: Block) -> bool {
-        loop {
-            if a == b {
-                return true;
-            }
-            match self.idom.get(&b) {
-                Some(&p) if p != b => b = p,
-                _ => return false,
-            }
-        }
+    pub fn dominates(&self, a: Block, b: Block) -> bool {
+        ir::cfg::dominates(&self.idom, a, b)
     }
 
     /// Finds the loops that create objects (NumPy calls, allocations, calls to
