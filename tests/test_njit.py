@@ -950,3 +950,78 @@ def test_prange_alias_keeps_the_callee_span():
     ir = f.inspect_ir()
     line = prange_sum_sq.__code__.co_firstlineno + 2  # the `for ... in pyston.prange(...)` line
     assert f'global "range"  ; line {line}' in ir
+
+
+# ==========================================================================
+# explicit signatures: arguments converted as Numba converts them
+# ==========================================================================
+
+_CONVERSIONS = [
+    ("int32(int32)", 5),
+    ("int32(int32)", 2**40),  # the low 32 bits
+    ("int32(int32)", -(2**35) - 7),
+    ("int32(int32)", 2.5),  # truncated
+    ("int32(int32)", -2.5),
+    ("int32(int32)", True),
+    ("int32(int32)", np.int64(2**40 + 3)),
+    ("int64(int64)", 2.5),
+    ("int64(int64)", np.int32(4)),
+    ("int64(int64)", np.float64(-4.5)),
+    ("int64(int64)", np.float32(7.75)),
+    ("int64(int64)", 2**70),  # OverflowError
+    ("float32(float32)", 1.1),
+    ("float32(float32)", 3),
+    ("float32(float32)", np.float64(1e300)),  # inf
+    ("float64(float64)", 3),
+    ("float64(float64)", True),
+    ("float64(float64)", np.int32(-9)),
+    ("float64(float64)", 1 + 2j),  # TypeError: complex converts to nothing real
+    ("complex128(complex128)", 2.0),
+    ("complex128(complex128)", 3),
+    ("complex128(complex128)", np.float32(0.5)),
+    ("boolean(boolean)", 3),
+    ("boolean(boolean)", 0.0),
+    (["int32(int32)", "float64(float64)"], 3),  # int64 -> float64 is safe, -> int32 unsafe
+    (["int32(int32)", "float64(float64)"], 3.5),
+    (["int32(int32)", "float32(float32)"], 3.5),  # ambiguous: both unsafe
+    (["float32(float32)", "float64(float64)"], 3),
+    (["int64(int64)", "float64(float64)"], True),  # ambiguous: both safe
+    (["int32(int32)", "int64(int64)"], np.int32(2)),  # exact beats promote
+    (["float32(float32)", "int64(int64)"], np.float64(2.5)),  # ambiguous
+]
+
+
+def _outcome(f, x):
+    try:
+        r = f(x)
+    except (TypeError, OverflowError) as e:
+        return type(e).__name__
+    if isinstance(r, float) and math.isnan(r):
+        return ("nan", type(r).__name__)
+    return (repr(r), type(r).__name__)
+
+
+@pytest.mark.parametrize("sig, x", _CONVERSIONS, ids=[f"{s}-{x!r}" for s, x in _CONVERSIONS])
+def test_signature_argument_conversion_matches_numba(sig, x):
+    def ident(v):
+        return v
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = _outcome(numba.njit(sig)(ident), x)
+    got = _outcome(pyston.njit(sig)(ident), x)
+    assert got == want
+
+
+def test_converted_arrays_and_scalars_together():
+    def scale(a, k):
+        s = 0.0
+        for i in range(a.shape[0]):
+            s += a[i] * k
+        return s
+
+    a = np.arange(6.0)
+    f = pyston.njit("float64(float64[:], float32)")(scale)
+    g = numba.njit("float64(float64[:], float32)")(scale)
+    assert f(a, 1.1) == g(a, 1.1)  # 1.1 rounded to float32 first
+    assert f(a[::2], 3) == g(a[::2], 3)  # a strided view and an int

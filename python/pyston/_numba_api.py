@@ -15,6 +15,8 @@ import types as _pytypes
 import warnings
 from typing import Any, Callable, Optional
 
+import numpy as np
+
 from . import _jit_disabled
 from . import types as _types
 from ._pyston import Dispatcher
@@ -120,6 +122,7 @@ def _build(func: Callable, sigs: Optional[list], options: dict, disabled: bool, 
         combos = _dispatch_combos(sigs)
         d.compile_types(combos)
         d.restrict(True)
+        d.set_converter(functools.partial(_convert_args, sigs, getattr(func, "__qualname__", "?")))
         native_recompile = d.recompile
 
         def recompile() -> None:
@@ -129,6 +132,116 @@ def _build(func: Callable, sigs: Optional[list], options: dict, disabled: bool, 
 
         d.recompile = recompile
     return d
+
+
+# ---- Numba's argument conversion under explicit signatures ----------------
+#
+# Numba converts an argument to a parameter type when it can (a Python int to
+# int32, a float to int64, an np.int32 to int64, ...) and picks the signature
+# whose conversions rate best: fewest unsafe conversions, then fewest safe
+# ones, then fewest promotions; two best signatures are ambiguous (TypeError).
+# The kinds below are Numba's, for the scalar types pyston compiles.
+
+_KIND_RANK = {"exact": 0, "promote": 1, "safe": 2, "unsafe": 3}
+_INTS = ("int32", "int64")
+_FLOATS = ("float32", "float64")
+
+
+def _scalar_conversion(src: str, dst: str) -> Optional[str]:
+    """How Numba converts a scalar of type ``src`` to ``dst`` (None: it does not)."""
+    if src == dst:
+        return "exact"
+    if src == "complex128":
+        return None  # complex converts to nothing real
+    if dst == "complex128" or src == "bool":
+        return "safe"
+    if dst == "bool":
+        return "unsafe"
+    if src in _INTS and dst in _INTS or src in _FLOATS and dst in _FLOATS:
+        return "promote" if (src, dst) in (("int32", "int64"), ("float32", "float64")) else "unsafe"
+    if src in _INTS:  # to a float
+        return "safe" if dst == "float64" else "unsafe"
+    return "unsafe"  # a float to an int
+
+
+def _numba_type(x):
+    """The Numba type name of an argument: a scalar name, or ``(dtype, ndim, layout)``."""
+    if isinstance(x, bool):
+        return "bool"
+    if isinstance(x, int):
+        return "int64"
+    if isinstance(x, float):
+        return "float64"
+    if isinstance(x, complex):
+        return "complex128"
+    if isinstance(x, np.generic):
+        return "bool" if x.dtype == np.bool_ else x.dtype.name
+    if isinstance(x, np.ndarray):
+        layout = "C" if x.flags.c_contiguous else "F" if x.flags.f_contiguous else "A"
+        return (x.dtype.name, x.ndim, layout)
+    return None
+
+
+def _arg_conversion(x, t) -> Optional[str]:
+    src = _numba_type(x)
+    if isinstance(t, _types.Array):
+        if not isinstance(src, tuple) or (src[0], src[1]) != (t.dtype.dtype, t.ndim):
+            return None
+        if t.layout == src[2]:
+            return "exact"
+        return "safe" if t.layout == "A" else None
+    if isinstance(t, _types.Scalar) and isinstance(src, str):
+        return _scalar_conversion(src, t.dtype)
+    return None
+
+
+def _convert_value(x, t):
+    """``x`` as a value of the scalar type ``t`` (how Numba's unboxing converts it)."""
+    d = t.dtype
+    if d == "bool":
+        return bool(x)
+    if d == "complex128":
+        return complex(x)
+    if d in _FLOATS:
+        v = float(x)
+        return v if d == "float64" else np.float32(v)
+    v = int(x)  # floats truncate toward zero
+    if not -(2**63) <= v < 2**63:
+        raise OverflowError("int too big to convert")
+    if d == "int32":
+        return np.int32((v + 2**31) % 2**32 - 2**31)  # the low 32 bits
+    return v
+
+
+def _convert_args(sigs: list, name: str, args: tuple):
+    """``args`` converted to the best of ``sigs`` by Numba's rules, or None
+    when no signature accepts them (the dispatcher then raises its TypeError)."""
+    rated = []
+    for sig in sigs:
+        if len(sig.args) != len(args):
+            continue
+        kinds = [_arg_conversion(x, t) for x, t in zip(args, sig.args)]
+        if None in kinds:
+            continue
+        rating = tuple(sum(k == kind for k in kinds) for kind in ("unsafe", "safe", "promote"))
+        rated.append((rating, sig))
+    if not rated:
+        return None
+    best = min(r for r, _ in rated)
+    winners = [s for r, s in rated if r == best]
+    if len(winners) > 1:
+        types = ", ".join(str(_numba_type(x)) for x in args)
+        lines = "\n".join(f"({', '.join(map(str, s.args))},) -> {s.return_type}" for s in winners)
+        raise TypeError(f"Ambiguous overloading for {name} ({types},):\n{lines}")
+    sig = winners[0]
+    out = tuple(
+        x if isinstance(t, _types.Array) else _convert_value(x, t) for x, t in zip(args, sig.args)
+    )
+    ok = all(
+        _arg_conversion(x, t) in (("exact", "safe") if isinstance(t, _types.Array) else ("exact",))
+        for x, t in zip(out, sig.args)
+    )
+    return out if ok else None
 
 
 def _decorator(api: str, signature_or_function, options: dict, *, disabled: Callable[[], bool], boundscheck_env=None):

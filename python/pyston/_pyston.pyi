@@ -76,6 +76,10 @@ class Dispatcher:
     def restrict(self, on: bool) -> None:
         """With ``True``, calls whose argument types have no compiled signature raise ``TypeError``."""
 
+    def set_converter(self, converter: Callable[[tuple], Optional[tuple]]) -> None:
+        """With explicit signatures: ``converter(args)`` gives the arguments converted to
+        one of the signatures (Numba's conversion rules), or ``None`` when none accepts them."""
+
     def recompile(self) -> None:
         """Drops every compiled specialization; the next call compiles again,
         reading frozen globals afresh."""

@@ -43,6 +43,9 @@ struct Inner {
     last: Option<Arc<Spec>>,
     /// Explicit signatures only: other argument types raise TypeError.
     restricted: bool,
+    /// With explicit signatures: converts arguments of other types to the
+    /// best signature (Numba's rules, `pyston._numba_api`), or gives None.
+    converter: Option<Py<PyAny>>,
     /// Int operations that overflowed 64 bits, by IR position, and how often.
     overflow_hits: HashMap<(pyston_compiler::ir::Block, usize), u32>,
     /// Those compiled with a boxed (arbitrary-precision) result from now on.
@@ -101,6 +104,8 @@ fn with_frames(py: Python<'_>, err: PyErr, frames: &[(String, String, Span)]) ->
 }
 
 thread_local! {
+    /// Set while a call runs with arguments converted to an explicit signature.
+    static CONVERTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// Nesting of dispatcher calls on this thread (re-entries through Python).
     static CALL_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     static CTX_POOL: std::cell::RefCell<Vec<Box<Ctx>>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -462,7 +467,10 @@ impl Dispatcher {
                     // CPython's own TypeError for the wrong number of arguments.
                     return Ok(this.py_func.bind(py).call1(args)?.unbind());
                 }
-                let s = Dispatcher::get_spec(slf, &tys)?;
+                let s = match Dispatcher::get_spec(slf, &tys) {
+                    Ok(s) => s,
+                    Err(e) => return this.convert_and_call(slf, &args, e),
+                };
                 this.inner.lock().unwrap().last = Some(s.clone());
                 s
             }
@@ -528,6 +536,13 @@ impl Dispatcher {
     /// With `True`, calls whose argument types have no compiled signature raise TypeError.
     fn restrict(&self, on: bool) {
         self.inner.lock().unwrap().restricted = on;
+    }
+
+    /// With explicit signatures: `converter(args)` gives the arguments
+    /// converted to one of the signatures (Numba's conversion rules), or None
+    /// when none accepts them.
+    fn set_converter(&self, converter: Py<PyAny>) {
+        self.inner.lock().unwrap().converter = Some(converter);
     }
 
     /// Drops every compiled specialization (they recompile on the next call,
@@ -795,6 +810,31 @@ impl Dispatcher {
             return Ok(None);
         }
         Ok(Some(PyTuple::new(py, out.into_iter().map(|o| o.unwrap()))?))
+    }
+
+    /// Explicit signatures and arguments of other types (`err` is the
+    /// dispatcher's TypeError): Numba converts the arguments to the best
+    /// signature (`set_converter`); without one, or when none accepts them,
+    /// `err` is raised.
+    fn convert_and_call(&self, slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>, err: PyErr) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let converter = {
+            let inner = self.inner.lock().unwrap();
+            match &inner.converter {
+                Some(c) if inner.restricted && !CONVERTING.with(|c| c.get()) => c.clone_ref(py),
+                _ => return Err(err),
+            }
+        };
+        let converted = converter.bind(py).call1((args,))?;
+        if converted.is_none() {
+            return Err(err);
+        }
+        let converted = converted.cast_into::<PyTuple>().map_err(PyErr::from)?;
+        // Converted arguments match a signature exactly: never converted twice.
+        CONVERTING.with(|c| c.set(true));
+        let r = slf.call1(converted).map(Bound::unbind);
+        CONVERTING.with(|c| c.set(false));
+        r
     }
 
     /// A call whose arguments compiled code cannot take: CPython runs it (or,
