@@ -200,17 +200,25 @@ impl Dispatcher {
         let boxed = this.inner.lock().unwrap().boxed.clone();
         let spec = match pipeline::compile(py, this.id, &src, &env, params.to_vec(), &this.sem, &boxed) {
             Ok(s) => s,
-            Err(e) if e.kind == ErrorKind::Typing && this.sem.fallback => {
+            // Untypeable, or a bug in pyston: CPython runs it, exactly (never an
+            // internal error out of fallback mode).
+            Err(e) if matches!(e.kind, ErrorKind::Typing | ErrorKind::Internal) && this.sem.fallback => {
                 let mut inner = this.inner.lock().unwrap();
                 if !inner.warned {
                     inner.warned = true;
                     drop(inner);
                     let line = e.span.map(|s| s.line).unwrap_or(0);
+                    let why = match e.kind {
+                        ErrorKind::Internal => format!(
+                            "internal compiler error (a bug in pyston, please report it): {}",
+                            e.message
+                        ),
+                        _ => e.message.clone(),
+                    };
                     let msg = format!(
-                        "pyston: '{}' runs as plain Python for argument types {}: {} (line {line} of {})",
+                        "pyston: '{}' runs as plain Python for argument types {}: {why} (line {line} of {})",
                         this.name,
                         Spec::describe(params),
-                        e.message,
                         env.filename
                     );
                     let cat = py.import("pyston._errors")?.getattr("PerformanceWarning")?;
@@ -244,8 +252,17 @@ impl Dispatcher {
         let mut ctx = CTX_POOL.with(|p| p.borrow_mut().pop()).unwrap_or_else(Ctx::new);
         ctx.frames.clear();
         ctx.depth = runtime::NATIVE_DEPTH.with(|d| d.get());
+        // Compiled recursion stops (and deoptimizes) at Python's recursion limit,
+        // or earlier where the native stack would run out.
         // SAFETY: plain C API query, GIL held.
-        ctx.depth_limit = unsafe { ffi::Py_GetRecursionLimit() }.clamp(50, 10_000) as u32;
+        let by_python = unsafe { ffi::Py_GetRecursionLimit() }.clamp(50, 10_000) as u32;
+        ctx.depth_limit = match crate::stack::remaining() {
+            Some(r) => {
+                let frames = r.saturating_sub(crate::stack::CALL_RESERVE) / crate::stack::FRAME_BYTES;
+                by_python.min(ctx.depth.saturating_add(frames as u32))
+            }
+            None => by_python,
+        };
         let nret = runtime::slot_count(&meta.typed.ret);
         let mut out = [0u64; 32];
         let mut big = Vec::new();
@@ -419,6 +436,36 @@ impl Dispatcher {
     ) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let this = slf.get();
+        // Recursion through the dispatcher holds compiled and interpreter frames
+        // on the native stack: bound the nesting (with the compiled frames below
+        // it) by Python's recursion limit and by the stack actually left. A
+        // function running as plain Python meets CPython's own limit first (it
+        // counts every Python frame), so its RecursionError is CPython's.
+        // (Py_EnterRecursiveCall is not used: on 3.11 it would count each level
+        // twice, and from 3.12 it counts C frames against a far higher limit.)
+        struct Leave;
+        impl Drop for Leave {
+            fn drop(&mut self) {
+                CALL_DEPTH.with(|d| d.set(d.get() - 1));
+            }
+        }
+        let depth = CALL_DEPTH.with(|d| {
+            d.set(d.get() + 1);
+            d.get()
+        });
+        let _leave = Leave;
+        // SAFETY: plain C API query, GIL held.
+        let limit = unsafe { ffi::Py_GetRecursionLimit() }.max(50) as u32;
+        let low_stack = crate::stack::remaining().is_some_and(|r| r < crate::stack::CALL_RESERVE);
+        if depth + runtime::NATIVE_DEPTH.with(|d| d.get()) > limit || (low_stack && depth > 1) {
+            return Err(pyo3::exceptions::PyRecursionError::new_err(
+                "maximum recursion depth exceeded while calling a pyston function",
+            ));
+        }
+        if low_stack {
+            // A thread with a tiny stack: CPython runs the call itself.
+            return Ok(this.py_func.bind(py).call(args, kwargs)?.unbind());
+        }
         // One lock per call on the fast path: the last specialization used and the arity.
         let (last, nparams) = {
             let inner = this.inner.lock().unwrap();
@@ -467,6 +514,11 @@ impl Dispatcher {
                     // CPython's own TypeError for the wrong number of arguments.
                     return Ok(this.py_func.bind(py).call1(args)?.unbind());
                 }
+                let compiled = this.inner.lock().unwrap().specs.contains_key(&tys);
+                if !compiled && crate::stack::remaining().is_some_and(|r| r < crate::stack::COMPILE_RESERVE) {
+                    // Too little stack to compile here: this call runs as plain Python.
+                    return Ok(this.py_func.bind(py).call1(args)?.unbind());
+                }
                 let s = match Dispatcher::get_spec(slf, &tys) {
                     Ok(s) => s,
                     Err(e) => return this.convert_and_call(slf, &args, e),
@@ -475,35 +527,6 @@ impl Dispatcher {
                 s
             }
         };
-        // Calls re-entering through Python count against CPython's recursion limit.
-        // SAFETY: plain C API call with the GIL held; balanced by the guard below.
-        if unsafe { ffi::Py_EnterRecursiveCall(c" while calling a pyston function".as_ptr()) } != 0 {
-            return Err(PyErr::fetch(py));
-        }
-        struct Leave;
-        impl Drop for Leave {
-            fn drop(&mut self) {
-                CALL_DEPTH.with(|d| d.set(d.get() - 1));
-                // SAFETY: balances the successful Py_EnterRecursiveCall above.
-                unsafe { ffi::Py_LeaveRecursiveCall() };
-            }
-        }
-        let depth = CALL_DEPTH.with(|d| {
-            d.set(d.get() + 1);
-            d.get()
-        });
-        let _leave = Leave;
-        // From Python 3.12 Py_EnterRecursiveCall counts C frames against a much
-        // higher limit than Python's, and each re-entry here holds compiled and
-        // interpreter frames on the native stack: bound the nesting by Python's
-        // own recursion limit (the RecursionError CPython would raise).
-        // SAFETY: plain C API query, GIL held.
-        let limit = unsafe { ffi::Py_GetRecursionLimit() }.max(50) as u32;
-        if depth + runtime::NATIVE_DEPTH.with(|d| d.get()) > limit {
-            return Err(pyo3::exceptions::PyRecursionError::new_err(
-                "maximum recursion depth exceeded while calling a pyston function",
-            ));
-        }
         if !this.guards_hold(py, &spec) {
             // A global the code was compiled against was rebound: recompile.
             {
@@ -727,7 +750,7 @@ impl Dispatcher {
             return Ok(false);
         };
         let (e, file) = (e.clone(), file.clone());
-        if e.kind != ErrorKind::Unsupported || !self.sem.fallback {
+        if e.kind == ErrorKind::Typing || !self.sem.fallback {
             return Ok(false);
         }
         if !inner.warned {

@@ -517,9 +517,10 @@ impl Gen<'_, '_> {
                 let cc = if m == Isinf { FloatCC::Equal } else { FloatCC::LessThan };
                 Ok((Ty::Bool, vec![self.b.ins().fcmp(cc, ax, inf)]))
             }
+            // CPython: x * (180.0 / pi) and x * (pi / 180.0), each one rounded constant.
             Degrees => {
-                let k = self.b.ins().f64const(std::f64::consts::PI / 180.0);
-                float(self.b.ins().fdiv(x, k))
+                let k = self.b.ins().f64const(180.0 / std::f64::consts::PI);
+                float(self.b.ins().fmul(x, k))
             }
             Radians => {
                 let k = self.b.ins().f64const(std::f64::consts::PI / 180.0);

@@ -1,0 +1,199 @@
+"""Regression tests for defects a differential fuzzer found: crashes, wrong
+results and internal errors leaking out of strict (fallback) mode. Each case
+is run plain and compiled and must agree with CPython, or (where pyston
+cannot be exact) raise the exception CPython raises for the same reason,
+never crash."""
+
+from __future__ import annotations
+
+import math
+import random
+import subprocess
+import sys
+import textwrap
+import threading
+import warnings
+
+import numpy as np
+import pyston
+import pytest
+
+
+def quiet(fn, *args):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pyston.PerformanceWarning)
+        return fn(*args)
+
+
+def run_script(src, tmp_path):
+    # From a file: functions need their source to compile.
+    path = tmp_path / "script.py"
+    path.write_text(textwrap.dedent(src))
+    return subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
+
+
+def test_deep_recursion_with_a_raised_limit_does_not_crash(tmp_path):
+    r = run_script(
+        """
+        import sys, pyston
+
+        @pyston.fast
+        def rec(n):
+            return 0 if n <= 0 else rec(n - 1) + 1
+
+        sys.setrecursionlimit(100_000)
+        for n in (5_000, 10_500, 20_000, 60_000):
+            try:
+                print(rec(n))
+            except RecursionError:
+                print("RecursionError")
+        print("plain Python" not in rec.inspect_types())
+        """,
+        tmp_path,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    lines = r.stdout.split()
+    assert lines[:2] == ["5000", "10500"] and lines[-1] == "True"  # compiled, not plain Python
+    assert all(x in ("20000", "60000", "RecursionError") for x in lines[2:-1])
+
+
+def test_mutual_recursion_past_the_limit_raises_recursion_error(tmp_path):
+    r = run_script(
+        """
+        import pyston
+
+        @pyston.fast
+        def even(n):
+            return True if n == 0 else odd(n - 1)
+
+        @pyston.fast
+        def odd(n):
+            return False if n == 0 else even(n - 1)
+
+        try:
+            even(10**7)
+        except RecursionError:
+            print("RecursionError")
+        print(even(100))
+        """,
+        tmp_path,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split() == ["RecursionError", "True"]
+
+
+@pytest.mark.parametrize("size", [64 * 1024, 128 * 1024, 256 * 1024])
+def test_first_call_on_a_thread_with_a_small_stack(size, tmp_path):
+    r = run_script(
+        f"""
+        import threading, pyston
+
+        @pyston.fast
+        def add(x):
+            return x + 1
+
+        @pyston.fast
+        def rec(n):
+            return 0 if n <= 0 else rec(n - 1) + 1
+
+        def work():
+            out.append((add(1), add(2.5)))
+            try:
+                out.append(rec(3000))
+            except RecursionError:
+                out.append("RecursionError")
+
+        out = []
+        threading.stack_size({size})
+        t = threading.Thread(target=work)
+        t.start()
+        t.join()
+        print(out)
+        """,
+        tmp_path,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.startswith("[(2, 3.5), ")
+
+
+def test_math_degrees_and_radians_bit_for_bit():
+    def conv(x):
+        return math.degrees(x), math.radians(x)
+
+    fast = pyston.fast(conv)
+    rng = random.Random(17)
+    xs = [9.0, 1.0, -0.0, 1e308, 5e-324, math.pi] + [rng.uniform(-1e6, 1e6) for _ in range(2000)]
+    for x in xs:
+        assert fast(x) == conv(x), x
+
+
+def test_internal_error_runs_as_python_in_fallback_mode():
+    def f(n):
+        if n > 5:
+            n = 3
+        for i in range(n, 9):  # noqa: B007 (the fuzzer's reproducer)
+            pass
+        return n
+
+    for n in (np.int64(3), np.int64(7)):
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            assert pyston.fast(f)(n) == f(n)
+        assert all(issubclass(w.category, pyston.PerformanceWarning) for w in rec)
+
+
+def test_cranelift_rejection_runs_as_python_in_fallback_mode():
+    def g(a, n):
+        for i in range(n):
+            n *= a[i]
+        return n
+
+    a = np.arange(1, 4, dtype=np.int32)
+    want = g(a, np.int32(-3))
+    got = quiet(pyston.fast(g), a, np.int32(-3))
+    assert got == want and type(got) is type(want)
+
+
+def test_iterating_a_0d_array_raises_numpys_error():
+    def it(a):
+        s = 0.0
+        for x in a:
+            s += x
+        return s
+
+    with pytest.raises(TypeError, match="iteration over a 0-d array"):
+        quiet(pyston.fast(it), np.array(1.0))
+
+
+def test_exception_from_compiled_code_each_call():
+    def pick(a, i):
+        return a[i]
+
+    f = pyston.fast(pick)
+    a = np.arange(3.0)
+    for _ in range(200):
+        with pytest.raises(IndexError, match="index 10 is out of bounds"):
+            f(a, 10)
+    assert f(a, 1) == 1.0
+
+
+def test_threads_compile_and_run_concurrently():
+    @pyston.fast
+    def total(a):
+        s = 0.0
+        for i in range(a.shape[0]):
+            s += a[i]
+        return s
+
+    a = np.arange(1000.0)
+    out = []
+
+    def work():
+        out.append(total(a))
+
+    ts = [threading.Thread(target=work) for _ in range(8)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert out == [a.sum()] * 8 or out == [sum(a.tolist())] * 8
