@@ -106,12 +106,124 @@ fn with_frames(py: Python<'_>, err: PyErr, frames: &[(String, String, Span)]) ->
 thread_local! {
     /// Set while a call runs with arguments converted to an explicit signature.
     static CONVERTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// Nesting of dispatcher calls on this thread (re-entries through Python).
-    static CALL_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-    static CTX_POOL: std::cell::RefCell<Vec<Box<Ctx>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl Dispatcher {
+    /// `__call__`, with this thread's state.
+    fn call(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+        t: &runtime::ThreadState,
+    ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let this = slf.get();
+        // Recursion through the dispatcher holds compiled and interpreter frames
+        // on the native stack: bound the nesting (with the compiled frames below
+        // it) by Python's recursion limit and by the stack actually left. A
+        // function running as plain Python meets CPython's own limit first (it
+        // counts every Python frame), so its RecursionError is CPython's.
+        // (Py_EnterRecursiveCall is not used: on 3.11 it would count each level
+        // twice, and from 3.12 it counts C frames against a far higher limit.)
+        struct Leave<'a>(&'a std::cell::Cell<u32>);
+        impl Drop for Leave<'_> {
+            fn drop(&mut self) {
+                self.0.set(self.0.get() - 1);
+            }
+        }
+        let depth = t.call_depth.get() + 1;
+        t.call_depth.set(depth);
+        let _leave = Leave(&t.call_depth);
+        let nested = depth + t.native_depth.get();
+        // SAFETY: plain C API query, GIL held (asked only past the smallest limit we use).
+        let too_deep = nested > 50 && nested > unsafe { ffi::Py_GetRecursionLimit() }.max(50) as u32;
+        let low_stack = crate::stack::remaining_in(&t.stack_low).is_some_and(|r| r < crate::stack::CALL_RESERVE);
+        if too_deep || (low_stack && depth > 1) {
+            return Err(pyo3::exceptions::PyRecursionError::new_err(
+                "maximum recursion depth exceeded while calling a pyston function",
+            ));
+        }
+        if low_stack {
+            // A thread with a tiny stack: CPython runs the call itself.
+            return Ok(this.py_func.bind(py).call(args, kwargs)?.unbind());
+        }
+        // One lock per call on the fast path: the last specialization used and the arity.
+        let (last, nparams) = {
+            let inner = this.inner.lock().unwrap();
+            let n = match inner.source.as_ref() {
+                Some(Ok(s)) => Some(s.ir.params.len()),
+                _ => None,
+            };
+            (inner.last.clone(), n)
+        };
+        if last.is_none() && this.runs_as_python(py)? {
+            return Ok(this.py_func.bind(py).call(args, kwargs)?.unbind());
+        }
+        let args = match kwargs {
+            Some(kw) if !kw.is_empty() => match this.bind_kwargs(py, args, kw)? {
+                Some(a) => a,
+                None => return Ok(this.py_func.bind(py).call(args, Some(kw))?.unbind()),
+            },
+            _ => args.clone(),
+        };
+        let args = if nparams.is_none_or(|n| args.len() < n) {
+            this.with_defaults(py, args)?
+        } else {
+            args
+        };
+        let mut slots: Vec<u64> = Vec::with_capacity(16);
+        let mut tys: Vec<Ty> = Vec::with_capacity(args.len());
+        for i in 0..args.len() {
+            // By index with the C API: pyo3's tuple iterator is returned through
+            // memory and stalls the call path on store forwarding.
+            // SAFETY: `i` is in range and the tuple outlives this borrow.
+            let a = unsafe { pyo3::Borrowed::from_ptr(py, ffi::PyTuple_GetItem(args.as_ptr(), i as ffi::Py_ssize_t)) };
+            if boxing::classify_common(py, &a, &mut slots, &mut tys)? {
+                continue;
+            }
+            match boxing::classify_other(py, &a, &mut slots)? {
+                Some(t) => tys.push(t),
+                None => return this.run_uncompiled(py, &args),
+            }
+        }
+        // Fast path: the last specialization used.
+        let spec = match last {
+            Some(s) if s.params == tys => s,
+            _ => {
+                let (src, _) = this.source(py)?;
+                if src.ir.params.len() != tys.len() {
+                    // CPython's own TypeError for the wrong number of arguments.
+                    return Ok(this.py_func.bind(py).call1(args)?.unbind());
+                }
+                let compiled = this.inner.lock().unwrap().specs.contains_key(&tys);
+                if !compiled
+                    && crate::stack::remaining_in(&t.stack_low).is_some_and(|r| r < crate::stack::COMPILE_RESERVE)
+                {
+                    // Too little stack to compile here: this call runs as plain Python.
+                    return Ok(this.py_func.bind(py).call1(args)?.unbind());
+                }
+                let s = match Dispatcher::get_spec(slf, &tys) {
+                    Ok(s) => s,
+                    Err(e) => return this.convert_and_call(slf, &args, e),
+                };
+                this.inner.lock().unwrap().last = Some(s.clone());
+                s
+            }
+        };
+        if !this.guards_hold(py, &spec) {
+            // A global the code was compiled against was rebound: recompile.
+            {
+                let mut inner = this.inner.lock().unwrap();
+                inner.specs.clear();
+                inner.last = None;
+            }
+            let s = Dispatcher::get_spec(slf, &tys)?;
+            this.inner.lock().unwrap().last = Some(s.clone());
+            return this.run(py, &s, &args, &slots, t);
+        }
+        this.run(py, &spec, &args, &slots, t)
+    }
+
     fn source(&self, py: Python<'_>) -> PyResult<(Arc<Source>, Arc<PyEnv>)> {
         let mut inner = self.inner.lock().unwrap();
         if inner.source.is_none() {
@@ -244,19 +356,26 @@ impl Dispatcher {
         spec.guards.iter().all(|g| g.holds(py))
     }
 
-    fn run(&self, py: Python<'_>, spec: &Spec, args: &Bound<'_, PyTuple>, slots: &[u64]) -> PyResult<Py<PyAny>> {
+    fn run(
+        &self,
+        py: Python<'_>,
+        spec: &Spec,
+        args: &Bound<'_, PyTuple>,
+        slots: &[u64],
+        t: &runtime::ThreadState,
+    ) -> PyResult<Py<PyAny>> {
         let (Some(entry), Some(meta)) = (spec.entry, spec.meta.as_ref()) else {
             // Not compiled for these types: CPython's own code (never slower than plain Python).
             return Ok(self.py_func.bind(py).call1(args)?.unbind());
         };
-        let mut ctx = CTX_POOL.with(|p| p.borrow_mut().pop()).unwrap_or_else(Ctx::new);
+        let mut ctx = t.ctx_pool.borrow_mut().pop().unwrap_or_else(Ctx::new);
         ctx.frames.clear();
-        ctx.depth = runtime::NATIVE_DEPTH.with(|d| d.get());
+        ctx.depth = t.native_depth.get();
         // Compiled recursion stops (and deoptimizes) at Python's recursion limit,
         // or earlier where the native stack would run out.
         // SAFETY: plain C API query, GIL held.
         let by_python = unsafe { ffi::Py_GetRecursionLimit() }.clamp(50, 10_000) as u32;
-        ctx.depth_limit = match crate::stack::remaining() {
+        ctx.depth_limit = match crate::stack::remaining_in(&t.stack_low) {
             Some(r) => {
                 let frames = r.saturating_sub(crate::stack::CALL_RESERVE) / crate::stack::FRAME_BYTES;
                 by_python.min(ctx.depth.saturating_add(frames as u32))
@@ -307,7 +426,7 @@ impl Dispatcher {
         });
         ctx.release();
         ctx.frames.clear();
-        CTX_POOL.with(|p| p.borrow_mut().push(ctx));
+        t.ctx_pool.borrow_mut().push(ctx);
         result
     }
 
@@ -434,111 +553,7 @@ impl Dispatcher {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let py = slf.py();
-        let this = slf.get();
-        // Recursion through the dispatcher holds compiled and interpreter frames
-        // on the native stack: bound the nesting (with the compiled frames below
-        // it) by Python's recursion limit and by the stack actually left. A
-        // function running as plain Python meets CPython's own limit first (it
-        // counts every Python frame), so its RecursionError is CPython's.
-        // (Py_EnterRecursiveCall is not used: on 3.11 it would count each level
-        // twice, and from 3.12 it counts C frames against a far higher limit.)
-        struct Leave;
-        impl Drop for Leave {
-            fn drop(&mut self) {
-                CALL_DEPTH.with(|d| d.set(d.get() - 1));
-            }
-        }
-        let depth = CALL_DEPTH.with(|d| {
-            d.set(d.get() + 1);
-            d.get()
-        });
-        let _leave = Leave;
-        // SAFETY: plain C API query, GIL held.
-        let limit = unsafe { ffi::Py_GetRecursionLimit() }.max(50) as u32;
-        let low_stack = crate::stack::remaining().is_some_and(|r| r < crate::stack::CALL_RESERVE);
-        if depth + runtime::NATIVE_DEPTH.with(|d| d.get()) > limit || (low_stack && depth > 1) {
-            return Err(pyo3::exceptions::PyRecursionError::new_err(
-                "maximum recursion depth exceeded while calling a pyston function",
-            ));
-        }
-        if low_stack {
-            // A thread with a tiny stack: CPython runs the call itself.
-            return Ok(this.py_func.bind(py).call(args, kwargs)?.unbind());
-        }
-        // One lock per call on the fast path: the last specialization used and the arity.
-        let (last, nparams) = {
-            let inner = this.inner.lock().unwrap();
-            let n = match inner.source.as_ref() {
-                Some(Ok(s)) => Some(s.ir.params.len()),
-                _ => None,
-            };
-            (inner.last.clone(), n)
-        };
-        if last.is_none() && this.runs_as_python(py)? {
-            return Ok(this.py_func.bind(py).call(args, kwargs)?.unbind());
-        }
-        let args = match kwargs {
-            Some(kw) if !kw.is_empty() => match this.bind_kwargs(py, args, kw)? {
-                Some(a) => a,
-                None => return Ok(this.py_func.bind(py).call(args, Some(kw))?.unbind()),
-            },
-            _ => args.clone(),
-        };
-        let args = if nparams.is_none_or(|n| args.len() < n) {
-            this.with_defaults(py, args)?
-        } else {
-            args
-        };
-        let mut slots: Vec<u64> = Vec::with_capacity(16);
-        let mut tys: Vec<Ty> = Vec::with_capacity(args.len());
-        for i in 0..args.len() {
-            // By index with the C API: pyo3's tuple iterator is returned through
-            // memory and stalls the call path on store forwarding.
-            // SAFETY: `i` is in range and the tuple outlives this borrow.
-            let a = unsafe { pyo3::Borrowed::from_ptr(py, ffi::PyTuple_GetItem(args.as_ptr(), i as ffi::Py_ssize_t)) };
-            if boxing::classify_common(py, &a, &mut slots, &mut tys)? {
-                continue;
-            }
-            match boxing::classify_other(py, &a, &mut slots)? {
-                Some(t) => tys.push(t),
-                None => return this.run_uncompiled(py, &args),
-            }
-        }
-        // Fast path: the last specialization used.
-        let spec = match last {
-            Some(s) if s.params == tys => s,
-            _ => {
-                let (src, _) = this.source(py)?;
-                if src.ir.params.len() != tys.len() {
-                    // CPython's own TypeError for the wrong number of arguments.
-                    return Ok(this.py_func.bind(py).call1(args)?.unbind());
-                }
-                let compiled = this.inner.lock().unwrap().specs.contains_key(&tys);
-                if !compiled && crate::stack::remaining().is_some_and(|r| r < crate::stack::COMPILE_RESERVE) {
-                    // Too little stack to compile here: this call runs as plain Python.
-                    return Ok(this.py_func.bind(py).call1(args)?.unbind());
-                }
-                let s = match Dispatcher::get_spec(slf, &tys) {
-                    Ok(s) => s,
-                    Err(e) => return this.convert_and_call(slf, &args, e),
-                };
-                this.inner.lock().unwrap().last = Some(s.clone());
-                s
-            }
-        };
-        if !this.guards_hold(py, &spec) {
-            // A global the code was compiled against was rebound: recompile.
-            {
-                let mut inner = this.inner.lock().unwrap();
-                inner.specs.clear();
-                inner.last = None;
-            }
-            let s = Dispatcher::get_spec(slf, &tys)?;
-            this.inner.lock().unwrap().last = Some(s.clone());
-            return this.run(py, &s, &args, &slots);
-        }
-        this.run(py, &spec, &args, &slots)
+        runtime::THREAD.with(|t| Dispatcher::call(slf, args, kwargs, t))
     }
 
     /// Compiles eagerly for each list of argument types. A type is a tuple:

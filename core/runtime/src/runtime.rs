@@ -49,19 +49,38 @@ pub struct Ctx {
     pub pending: Option<Py<PyAny>>,
 }
 
+/// What this thread's calls into compiled code keep between them, in one
+/// thread-local (in a shared library every thread-local access is a call).
+pub struct ThreadState {
+    /// Compiled-frame depth of the calls in progress, carried across
+    /// re-entries through the interpreter tier so that deep recursion ends in
+    /// `RecursionError` (as in CPython) and never overflows the stack.
+    pub native_depth: std::cell::Cell<u32>,
+    /// Nesting of dispatcher calls (re-entries through Python).
+    pub call_depth: std::cell::Cell<u32>,
+    /// The lowest usable address of the thread's stack (see `crate::stack`).
+    pub stack_low: std::cell::Cell<usize>,
+    /// Contexts ready for the next call.
+    pub ctx_pool: std::cell::RefCell<Vec<Box<Ctx>>>,
+}
+
 thread_local! {
-    /// Compiled-frame depth of the calls in progress on this thread, carried
-    /// across re-entries through the interpreter tier so that deep recursion
-    /// ends in `RecursionError` (as in CPython) and never overflows the stack.
-    pub static NATIVE_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    pub static THREAD: ThreadState = const {
+        ThreadState {
+            native_depth: std::cell::Cell::new(0),
+            call_depth: std::cell::Cell::new(0),
+            stack_low: std::cell::Cell::new(0),
+            ctx_pool: std::cell::RefCell::new(Vec::new()),
+        }
+    };
 }
 
 /// Runs `f` (the interpreter finishing a deoptimized frame) with the native
 /// depth of the frames below it recorded.
 pub fn with_depth<R>(depth: u32, f: impl FnOnce() -> R) -> R {
-    let saved = NATIVE_DEPTH.with(|d| d.replace(depth));
+    let saved = THREAD.with(|t| t.native_depth.replace(depth));
     let r = f();
-    NATIVE_DEPTH.with(|d| d.set(saved));
+    THREAD.with(|t| t.native_depth.set(saved));
     r
 }
 

@@ -9,21 +9,19 @@
 
 use std::cell::Cell;
 
-thread_local! {
-    /// The lowest usable address of this thread's stack (0: not asked yet;
-    /// `usize::MAX`: unknown on this platform).
-    static STACK_LOW: Cell<usize> = const { Cell::new(0) };
+/// Bytes of stack left below the caller's frame, when the platform says.
+pub fn remaining() -> Option<usize> {
+    crate::runtime::THREAD.with(|t| remaining_in(&t.stack_low))
 }
 
-/// Bytes of stack left below the caller's frame, when the platform says.
+/// [`remaining`], given this thread's cached lowest stack address
+/// (`ThreadState::stack_low`: 0 until asked, `usize::MAX` when unknown).
 #[inline]
-pub fn remaining() -> Option<usize> {
-    let low = STACK_LOW.with(|c| {
-        if c.get() == 0 {
-            c.set(lowest_address());
-        }
-        c.get()
-    });
+pub fn remaining_in(stack_low: &Cell<usize>) -> Option<usize> {
+    if stack_low.get() == 0 {
+        stack_low.set(lowest_address());
+    }
+    let low = stack_low.get();
     if low == usize::MAX {
         return None;
     }
