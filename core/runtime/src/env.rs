@@ -246,7 +246,11 @@ fn sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bou
         Ty::DtypeObj(d) => np.getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?,
         Ty::Descr(d) => np.getattr("dtype")?.call1((d.name(),))?,
         Ty::Array(a) => {
-            let shape = pyo3::types::PyTuple::new(py, vec![extent; a.ndim as usize])?;
+            // `extent` along the first axes, 1 beyond: the sample stays small
+            // (extent ** ndim elements would grow exponentially with ndim).
+            let nd = a.ndim as usize;
+            let dims: Vec<usize> = (0..nd).map(|k| if k < 4 { extent } else { 1 }).collect();
+            let shape = pyo3::types::PyTuple::new(py, dims)?;
             let kw = PyDict::new(py);
             kw.set_item("dtype", a.dtype.name())?;
             let arr = np.getattr("ones")?.call((shape,), Some(&kw))?;

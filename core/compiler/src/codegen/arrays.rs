@@ -81,9 +81,11 @@ impl Gen<'_, '_> {
                 let nd = at.ndim as usize;
                 let k = idx.len();
                 if k < nd {
-                    let mut out = vec![addr, x.1[1]];
-                    out.extend(&x.1[2 + k..2 + nd]);
-                    out.extend(&x.1[2 + nd + k..]);
+                    // A view of the remaining axes: same object, shapes and strides from axis k.
+                    let slots = ArraySlots::new(nd);
+                    let mut out = vec![addr, x.1[ArraySlots::OBJ]];
+                    out.extend(&x.1[slots.shape(k)..slots.shape(nd - 1) + 1]);
+                    out.extend(&x.1[slots.stride(k)..slots.stride(nd - 1) + 1]);
                     return Ok(out);
                 }
                 let fl = MemFlagsData::trusted();
@@ -92,6 +94,12 @@ impl Gen<'_, '_> {
                         self.b.ins().load(clt::F64, fl, addr, 0),
                         self.b.ins().load(clt::F64, fl, addr, 8),
                     ],
+                    // Any nonzero byte of a bool array is True (a view of other bytes
+                    // as bool): NumPy reads it as 1.
+                    Dtype::Bool => {
+                        let byte = self.b.ins().load(clt::I8, fl, addr, 0);
+                        vec![self.b.ins().icmp_imm_u(IntCC::NotEqual, byte, 0)]
+                    }
                     d => {
                         let st = abi::dtype_slots(d)[0];
                         vec![self.b.ins().load(cl_ty(st), fl, addr, 0)]
