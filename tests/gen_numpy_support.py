@@ -86,6 +86,7 @@ KIND_TITLES = [
     ("attribute", "Array attributes"),
     ("scalar type", "Scalar types"),
     ("constant", "Constants"),
+    ("random function", "Random numbers (`numpy.random`, NumPy's own stream)"),
 ]
 
 
@@ -94,6 +95,8 @@ def _qualified(row):
         return f"a.{row['name']}"
     if row["kind"] == "ufunc":
         return "np.<ufunc>"
+    if row["kind"] == "random function":
+        return f"np.random.{row['name']}"
     return f"np.{row['name']}"
 
 

@@ -25,6 +25,9 @@ pub enum Kind {
     ScalarType,
     /// A constant of the `numpy` module (`np.pi`).
     Constant,
+    /// A function of `numpy.random` (`np.random.normal`), drawing from
+    /// NumPy's own global generator.
+    RandomFunction,
 }
 
 impl Kind {
@@ -36,6 +39,7 @@ impl Kind {
             Kind::UfuncFamily => "ufunc",
             Kind::ScalarType => "scalar type",
             Kind::Constant => "constant",
+            Kind::RandomFunction => "random function",
         }
     }
 }
@@ -168,6 +172,21 @@ const fn constant(name: &'static str, result: &'static str, doc: &'static str) -
         how: How::Native,
         signature: "",
         result: ResultType::Rule(result),
+        doc,
+    }
+}
+
+const fn random(name: &'static str, signature: &'static str, doc: &'static str) -> NpEntry {
+    NpEntry {
+        name,
+        kind: Kind::RandomFunction,
+        how: How::NumPy,
+        signature,
+        result: ResultType::Rule(
+            "without `size` (or with `size=None`) a Python float (an int for integer draws, None for \
+             `seed`); with an int or tuple `size` (or `rand`/`randn`'s dimensions) a C-contiguous \
+             float64 (int64) array of that shape",
+        ),
         doc,
     }
 }
@@ -349,6 +368,29 @@ pub const NUMPY: &[NpEntry] = &[
     constant("inf", "float", "Positive infinity."),
     constant("nan", "float", "Not a number."),
     constant("newaxis", "None", "Inserts a length-1 axis when indexing (an alias of None)."),
+    // numpy.random: called through NumPy at run time (so the stream is NumPy's own and
+    // its state advances exactly as in plain Python), typed by a fixed rule: probing
+    // would draw numbers.
+    random("seed", "np.random.seed(seed=None)", "reseeds NumPy's global generator."),
+    random("random", "np.random.random(size=None)", "uniform floats in [0, 1)."),
+    random("random_sample", "np.random.random_sample(size=None)", "uniform floats in [0, 1)."),
+    random("rand", "np.random.rand(d0, d1, ..., dn)", "uniform floats in [0, 1), shape from the arguments."),
+    random("randn", "np.random.randn(d0, d1, ..., dn)", "standard normal floats, shape from the arguments."),
+    random("standard_normal", "np.random.standard_normal(size=None)", "standard normal floats."),
+    random("normal", "np.random.normal(loc=0.0, scale=1.0, size=None)", "normal floats."),
+    random("uniform", "np.random.uniform(low=0.0, high=1.0, size=None)", "uniform floats in [low, high)."),
+    random("exponential", "np.random.exponential(scale=1.0, size=None)", "exponential floats."),
+    random("standard_exponential", "np.random.standard_exponential(size=None)", "exponential floats, scale 1."),
+    random("gamma", "np.random.gamma(shape, scale=1.0, size=None)", "gamma floats."),
+    random("beta", "np.random.beta(a, b, size=None)", "beta floats."),
+    random("lognormal", "np.random.lognormal(mean=0.0, sigma=1.0, size=None)", "log-normal floats."),
+    random("laplace", "np.random.laplace(loc=0.0, scale=1.0, size=None)", "Laplace floats."),
+    random("logistic", "np.random.logistic(loc=0.0, scale=1.0, size=None)", "logistic floats."),
+    random("standard_cauchy", "np.random.standard_cauchy(size=None)", "Cauchy floats."),
+    random("randint", "np.random.randint(low, high=None, size=None)", "uniform ints in [low, high) (default int dtype)."),
+    random("poisson", "np.random.poisson(lam=1.0, size=None)", "Poisson ints."),
+    random("binomial", "np.random.binomial(n, p, size=None)", "binomial ints."),
+    random("geometric", "np.random.geometric(p, size=None)", "geometric ints."),
 ];
 
 /// The module-level row named `name` (a function, scalar type or constant).
@@ -404,12 +446,23 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
+    fn every_random_function_has_a_rule() {
+        for name in random_functions() {
+            assert!(random_rule(name).is_some(), "{name}");
+        }
+        assert_eq!(random_rule("normal").unwrap().size_at, Some(2));
+        assert!(random_rule("rand").unwrap().dims);
+        assert!(random_rule("sum").is_none());
+    }
+
+    #[test]
     fn names_unique_and_documented() {
         let mut seen = HashSet::new();
         for e in NUMPY {
             // A name may be both a function and a method; never twice the same kind of name.
             let space = match e.kind {
                 Kind::Method | Kind::Attribute => "ndarray",
+                Kind::RandomFunction => "numpy.random",
                 _ => "numpy",
             };
             assert!(seen.insert((space, e.name)), "duplicate row {space}.{}", e.name);
@@ -419,14 +472,14 @@ mod tests {
                 "row {}: one-line doc",
                 e.name
             );
-            if matches!(e.kind, Kind::Function | Kind::Method) {
+            if matches!(e.kind, Kind::Function | Kind::Method | Kind::RandomFunction) {
                 assert!(
                     e.signature.contains(&format!("{}(", e.name)),
                     "row {}: signature",
                     e.name
                 );
             }
-            if e.how == How::NumPy {
+            if e.how == How::NumPy && e.kind != Kind::RandomFunction {
                 assert_eq!(
                     e.result,
                     ResultType::Probe,
@@ -462,4 +515,48 @@ mod tests {
             .collect();
         assert_eq!(got, want);
     }
+}
+
+/// What a `numpy.random` function draws, for its fixed typing rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Draw {
+    Float,
+    Int,
+    /// `seed`: returns None.
+    Nothing,
+}
+
+/// How a `numpy.random` function of [`NUMPY`] is typed (no probing: that would draw).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RandomRule {
+    pub draw: Draw,
+    /// The position of `size` among the positional arguments (it may also be a keyword).
+    pub size_at: Option<usize>,
+    /// `rand`/`randn`: the positional arguments are the dimensions.
+    pub dims: bool,
+}
+
+/// The typing rule of the `numpy.random` function `name`, if the library has it.
+pub fn random_rule(name: &str) -> Option<RandomRule> {
+    NUMPY
+        .iter()
+        .find(|e| e.kind == Kind::RandomFunction && e.name == name)?;
+    let (draw, size_at, dims) = match name {
+        "seed" => (Draw::Nothing, None, false),
+        "rand" | "randn" => (Draw::Float, None, true),
+        "random" | "random_sample" | "standard_normal" | "standard_exponential" | "standard_cauchy" => {
+            (Draw::Float, Some(0), false)
+        }
+        "exponential" => (Draw::Float, Some(1), false),
+        "normal" | "uniform" | "gamma" | "beta" | "lognormal" | "laplace" | "logistic" => (Draw::Float, Some(2), false),
+        "poisson" | "geometric" => (Draw::Int, Some(1), false),
+        "randint" | "binomial" => (Draw::Int, Some(2), false),
+        _ => return None,
+    };
+    Some(RandomRule { draw, size_at, dims })
+}
+
+/// The names of the `numpy.random` functions compiled code calls.
+pub fn random_functions() -> impl Iterator<Item = &'static str> {
+    NUMPY.iter().filter(|e| e.kind == Kind::RandomFunction).map(|e| e.name)
 }

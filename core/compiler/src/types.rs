@@ -18,6 +18,8 @@ pub struct ArrTy {
 pub enum Module {
     Math,
     Numpy,
+    /// `numpy.random` (its legacy functions draw from NumPy's global generator).
+    NumpyRandom,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -126,6 +126,10 @@ fn builtin_table(py: Python<'_>) -> PyResult<&'static HashMap<usize, GlobalKind>
         add(np.getattr(name)?, GlobalKind::DtypeObj(d));
     }
     add(math.clone().into_any(), GlobalKind::Module(Module::Math));
+    add(
+        py.import("numpy.random")?.into_any(),
+        GlobalKind::Module(Module::NumpyRandom),
+    );
     add(np.into_any(), GlobalKind::Module(Module::Numpy));
     let _ = TABLE.set(t);
     Ok(TABLE.get().unwrap())
@@ -219,10 +223,80 @@ fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
         }
         set
     });
-    if ids.contains(&(obj.as_ptr() as usize)) {
+    if ids.contains(&(obj.as_ptr() as usize)) || random_rule_of(py, obj).is_some() {
         return true;
     }
     obj.get_type().name().is_ok_and(|n| n == "ufunc")
+}
+
+/// The typing rule of `obj` if it is one of the library's `numpy.random`
+/// functions (bound methods of NumPy's global generator: matched by identity,
+/// which is stable while `np.random.seed` only reseeds that generator).
+fn random_rule_of(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<numpy_lib::RandomRule> {
+    static IDS: std::sync::OnceLock<HashMap<usize, numpy_lib::RandomRule>> = std::sync::OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let mut map = HashMap::new();
+        if let Ok(random) = py.import("numpy.random") {
+            for name in numpy_lib::random_functions() {
+                if let (Ok(f), Some(rule)) = (random.getattr(name), numpy_lib::random_rule(name)) {
+                    map.insert(f.as_ptr() as usize, rule);
+                    std::mem::forget(f); // identities stay valid for the process
+                }
+            }
+        }
+        map
+    });
+    ids.get(&(obj.as_ptr() as usize)).copied()
+}
+
+/// The result type of a `numpy.random` call by its rule (see `numpy_lib::RandomRule`):
+/// a Python scalar without `size`, a C-contiguous array of the size's shape with it.
+fn random_result(rule: numpy_lib::RandomRule, args: &[Ty], kw: &[String]) -> Result<Ty, String> {
+    let npos = args.len() - kw.len();
+    let scalar =
+        |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::Np(_)) && !matches!(t, Ty::Np(Dtype::Complex128));
+    let mut size: Option<&Ty> = None;
+    for (i, t) in args.iter().enumerate() {
+        let kw_name = i.checked_sub(npos).map(|k| kw[k].as_str());
+        let is_size = kw_name == Some("size") || (kw_name.is_none() && rule.size_at == Some(i));
+        if is_size {
+            size = Some(t);
+        } else if kw_name == Some("dtype") {
+            return Err("the `dtype` argument is not supported in compiled code yet".into());
+        } else if !scalar(t) {
+            return Err(format!(
+                "its argument of type {t} (arrays broadcast, which is not compiled yet)"
+            ));
+        }
+    }
+    let ndim = if rule.dims {
+        if !args[..npos].iter().all(|t| *t == Ty::Int) {
+            return Err("its dimensions must be ints".into());
+        }
+        npos
+    } else {
+        match size {
+            None | Some(Ty::NoneT) => 0,
+            Some(Ty::Int) => 1,
+            Some(Ty::Tuple(ts)) if ts.iter().all(|t| *t == Ty::Int) => ts.len(),
+            Some(t) => return Err(format!("a `size` of type {t}")),
+        }
+    };
+    let (scalar_ty, dtype) = match rule.draw {
+        numpy_lib::Draw::Nothing => return Ok(Ty::NoneT),
+        numpy_lib::Draw::Float => (Ty::Float, Dtype::Float64),
+        numpy_lib::Draw::Int => (Ty::Int, Dtype::Int64),
+    };
+    Ok(if ndim == 0 {
+        scalar_ty
+    } else {
+        Ty::Array(pyston_compiler::types::ArrTy {
+            dtype,
+            ndim: ndim as u8,
+            layout: pyston_compiler::types::Layout::C,
+            readonly: false,
+        })
+    })
 }
 
 /// A sample value of a type, for probing result types: arrays have extent 2
@@ -424,6 +498,24 @@ impl<'py> Env for CompileEnv<'py> {
             ProbeTarget::SetItem => "this assignment".to_string(),
         };
         let fail = |e: String| CompileError::typing(span, format!("compiled code cannot use {what}: {e}"));
+        // numpy.random: typed by rule, never called at compile time (a draw would
+        // advance NumPy's generator); compiled code calls NumPy itself.
+        if let ProbeTarget::Func(i) = target {
+            let f = self.pyfuncs[*i as usize].bind(py).clone();
+            if let Some(rule) = random_rule_of(py, &f) {
+                let ret = random_result(rule, args, kw).map_err(fail)?;
+                self.pycalls.insert(
+                    at,
+                    Box::new(PyCallDesc {
+                        kind: PyCallKind::Call(f.unbind()),
+                        arg_tys: args.to_vec(),
+                        kw: kw.to_vec(),
+                        ret: ret.clone(),
+                    }),
+                );
+                return Ok(ret);
+            }
+        }
         // Sample sets to try: functions whose validity depends on values
         // (`reshape(n, m)`) usually accept one of them.
         let mut last_err = String::new();
@@ -488,6 +580,7 @@ impl<'py> Env for CompileEnv<'py> {
         let module = match m {
             Module::Math => py.import("math"),
             Module::Numpy => py.import("numpy"),
+            Module::NumpyRandom => py.import("numpy.random"),
         };
         match module.and_then(|md| md.getattr(name)) {
             Ok(obj) => self.classify(&obj),

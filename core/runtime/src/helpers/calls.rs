@@ -24,8 +24,12 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
         // SAFETY: `args` holds `nslots` slots.
         let slots = unsafe { std::slice::from_raw_parts(args, nslots) };
         let r = (|| -> PyResult<Py<PyAny>> {
+            // A call of a function without arguments (np.random.random()): vectorcall.
+            if let (PyCallKind::Call(f), true) = (&desc.kind, desc.arg_tys.is_empty()) {
+                return Ok(f.bind(py).call0()?.unbind());
+            }
             let mut pos = 0;
-            let mut vals = Vec::with_capacity(desc.arg_tys.len());
+            let mut vals: smallvec::SmallVec<[Py<PyAny>; 4]> = smallvec::SmallVec::new();
             for t in &desc.arg_tys {
                 vals.push(box_value(py, t, slots, &mut pos)?.unwrap_or_else(|| py.None()));
             }
@@ -76,7 +80,7 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
                 return ERROR;
             }
         };
-        let mut res = Vec::new();
+        let mut res: Vec<u64> = Vec::with_capacity(4);
         match unbox_value(py, &desc.ret, obj.bind(py), &mut res) {
             Ok(true) => {
                 for (i, s) in res.iter().enumerate() {
@@ -86,7 +90,12 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
                 // The arena keeps every array the result holds (arrays inside a
                 // tuple too), each by its own reference: compiled code refers to
                 // arrays, never to the tuple.
-                keep_arrays(&desc.ret, &res, &mut 0, &mut ctx.arena);
+                if !matches!(
+                    desc.ret,
+                    Ty::Float | Ty::Int | Ty::Bool | Ty::NoneT | Ty::Np(_) | Ty::Complex
+                ) {
+                    keep_arrays(&desc.ret, &res, &mut 0, &mut ctx.arena);
+                }
                 drop(obj);
                 OK
             }

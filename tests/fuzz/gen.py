@@ -1,0 +1,489 @@
+"""Random, well-typed numeric Python functions for differential fuzzing.
+
+``generate(seed)`` returns a ``Program``: the source text of a module that
+defines ``f`` (5-25 lines) and a few argument tuples to call it with, each
+written as Python source (so a reproducer is plain text).
+
+How it works: the function's parameters get a *kind* first (``int``,
+``float`` or a 1-D / 2-D NumPy array of float64/int64/int32/float32/bool).
+The body is then built top-down by ``Gen``; it keeps a table of the names in
+scope and the kind of value each holds ("i" integer-like, "f" float-like,
+"b" bool-like), and only ever writes an expression of the kind a context
+needs (``range`` bounds are integer, array stores get their element kind,
+conditions are bool), so most programs type-check and compile. Loops are
+always bounded (``range`` bounds are clamped to small values, ``while`` loops
+count a fresh counter up to a small limit) and ``*``/``**`` are restricted
+inside loops so big ints stay small enough to compute quickly.
+
+Edge values are deliberate: int literals and arguments near 2**63, nan, inf,
+-0.0, empty arrays, raw (possibly out-of-range) indexes, divisors that can be
+zero, math-domain errors, NaN stored into int arrays. Exceptions are part of
+what the runner compares.
+
+Constructs that hit a known pyston defect (see KNOWN.md) are avoided here,
+each with a comment naming the defect; ``AVOID`` lists them.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import List, Tuple
+
+HEADER = "import math\n\nimport numpy as np\n\n\n"
+
+# Known defects the generator steers around (see KNOWN.md); empty when none.
+AVOID: Tuple[str, ...] = ()
+
+DTYPES = ("float64", "int64", "int32", "float32", "bool")
+ELEM_KIND = {"float64": "f", "float32": "f", "int64": "i", "int32": "i", "bool": "b"}
+
+EDGE_INTS = (0, -1, 1, 2, 3, 7, -13, 255, 2**31 - 1, -(2**31), 2**62, 2**63 - 1, -(2**63), 2**63, 2**64 + 5, 10**20)
+EDGE_INT_SRC = {2**63 - 1: "2**63 - 1", -(2**63): "-2**63", 2**63: "2**63", 2**62: "2**62", 2**64 + 5: "2**64 + 5",
+                10**20: "10**20", 2**31 - 1: "2**31 - 1", -(2**31): "-2**31"}
+EDGE_FLOATS = ("0.0", "-0.0", "1.5", "-2.25", "0.1", "nan", "inf", "-inf", "1e308", "-1e300", "5e-324", "3.0", "1e16")
+MATH_F1 = ("sqrt", "exp", "log", "sin", "cos", "tan", "atan", "tanh", "fabs", "log1p", "expm1", "asin", "acos",
+           "cosh", "log10", "log2", "erf", "gamma", "trunc")
+MATH_F2 = ("atan2", "hypot", "copysign", "fmod", "pow")
+MATH_I1 = ("floor", "ceil")
+
+
+@dataclass
+class Program:
+    seed: int
+    source: str
+    args: List[str] = field(default_factory=list)  # each: source of a tuple expression
+
+    def reproducer(self) -> str:
+        calls = "\n".join(f"#   f(*{a})" for a in self.args)
+        return f"# fuzz program seed={self.seed}\n{self.source}\n# called as:\n{calls}\n"
+
+
+def int_src(v: int) -> str:
+    return EDGE_INT_SRC.get(v, repr(v))
+
+
+class Gen:
+    def __init__(self, rng: random.Random):
+        self.r = rng
+        self.lines: List[str] = []
+        self.scalars: dict = {}  # name -> "i" / "f"
+        self.readonly: set = set()  # loop variables and while counters
+        self.arrays: dict = {}  # name -> (ndim, dtype)
+        self.loop_depth = 0
+        self.n_names = 0
+        self.budget = 0
+        self.ret_kinds = None
+
+    # --- helpers ---------------------------------------------------------
+    def chance(self, p: float) -> bool:
+        return self.r.random() < p
+
+    def fresh(self, prefix: str) -> str:
+        self.n_names += 1
+        return f"{prefix}{self.n_names}"
+
+    def emit(self, indent: int, text: str) -> None:
+        self.lines.append("    " * indent + text)
+        self.budget -= 1
+
+    def vars_of(self, kind: str) -> List[str]:
+        return [n for n, k in self.scalars.items() if k == kind]
+
+    def arrays_of(self, kind: str) -> List[str]:
+        return [n for n, (_, dt) in self.arrays.items() if ELEM_KIND[dt] == kind]
+
+    # --- literals ----------------------------------------------------------
+    def int_lit(self) -> str:
+        if self.chance(0.15):
+            v = self.r.choice(EDGE_INTS)
+        else:
+            v = self.r.randint(-5, 12)
+        s = int_src(v)
+        return f"({s})" if v < 0 or " " in s or "*" in s else s
+
+    def float_lit(self) -> str:
+        if self.chance(0.25):
+            s = self.r.choice(EDGE_FLOATS)
+            if s in ("nan", "inf", "-inf"):
+                return {"nan": "math.nan", "inf": "math.inf", "-inf": "(-math.inf)"}[s]
+        else:
+            s = repr(round(self.r.uniform(-10, 10), self.r.choice((0, 1, 3))))
+        return f"({s})" if s.startswith("-") else s
+
+    # --- indexes -------------------------------------------------------------
+    def index1(self, a: str) -> str:
+        c = self.r.random()
+        if c < 0.55:
+            return f"{self.expr('i', 1)} % len({a})"
+        if c < 0.8:
+            return self.r.choice(("0", "-1", "1", f"len({a}) - 1", "2", "-2"))
+        return self.expr("i", 1)  # raw: may be out of range
+
+    def index2(self, a: str) -> str:
+        out = []
+        for k in (0, 1):
+            c = self.r.random()
+            if c < 0.6:
+                out.append(f"{self.expr('i', 1)} % {a}.shape[{k}]")
+            elif c < 0.9:
+                out.append(self.r.choice(("0", "-1", "1", f"{a}.shape[{k}] - 1")))
+            else:
+                out.append(self.expr("i", 1))
+        return ", ".join(out)
+
+    def array_read(self, kind: str) -> str:
+        names = self.arrays_of(kind)
+        a = self.r.choice(names)
+        ndim = self.arrays[a][0]
+        if ndim == 1:
+            return f"{a}[{self.index1(a)}]"
+        return f"{a}[{self.index2(a)}]"
+
+    # --- expressions -------------------------------------------------------
+    def leaf(self, kind: str) -> str:
+        opts = []
+        if kind == "i":
+            opts += ["lit"] * 3 + ["var"] * 4 * bool(self.vars_of("i"))
+            if self.arrays:
+                opts += ["len"] * 2
+            opts += ["arr"] * 2 * bool(self.arrays_of("i"))
+        elif kind == "f":
+            opts += ["lit"] * 3 + ["var"] * 4 * bool(self.vars_of("f"))
+            opts += ["arr"] * 3 * bool(self.arrays_of("f"))
+        else:
+            opts += ["cmp"] * 4 + ["arr"] * 2 * bool(self.arrays_of("b")) + ["lit"]
+        pick = self.r.choice(opts)
+        if pick == "var":
+            return self.r.choice(self.vars_of(kind))
+        if pick == "arr":
+            return self.array_read(kind)
+        if pick == "len":
+            a = self.r.choice(list(self.arrays))
+            if self.arrays[a][0] == 2 or self.chance(0.3):
+                return f"{a}.shape[{self.r.randint(0, self.arrays[a][0] - 1)}]"
+            return f"len({a})"
+        if pick == "cmp":
+            return self.compare(1)
+        if kind == "i":
+            return self.int_lit()
+        if kind == "f":
+            return self.float_lit()
+        return self.r.choice(("True", "False"))
+
+    def num(self, depth: int) -> str:
+        return self.expr(self.r.choice("iif"), depth)
+
+    def compare(self, depth: int) -> str:
+        ops = ("<", "<=", ">", ">=", "==", "!=")
+        if self.chance(0.2):
+            return f"{self.num(depth - 1)} {self.r.choice(ops[:4])} {self.num(depth - 1)} {self.r.choice(ops[:4])} {self.num(depth - 1)}"
+        return f"{self.num(depth - 1)} {self.r.choice(ops)} {self.num(depth - 1)}"
+
+    def expr(self, kind: str, depth: int = 2) -> str:
+        if depth <= 0 or self.chance(0.3):
+            return self.leaf(kind)
+        d = depth - 1
+        r = self.r.random()
+        if kind == "b":
+            if r < 0.5:
+                return self.compare(depth)
+            if r < 0.75:
+                return f"({self.expr('b', d)} {self.r.choice(('and', 'or'))} {self.expr('b', d)})"
+            if r < 0.82:
+                return f"(not {self.expr('b', d)})"
+            if r < 0.87:
+                return f"math.{self.r.choice(('isnan', 'isinf', 'isfinite'))}({self.expr('f', d)})"
+            return self.leaf("b")
+        if kind == "i":
+            if r < 0.45:
+                op = self.r.choice(("+", "-", "*", "//", "%", "+", "-"))
+                if op == "*" and self.loop_depth:
+                    return f"({self.expr('i', d)} * {self.int_lit()})"
+                return f"({self.expr('i', d)} {op} {self.expr('i', d)})"
+            if r < 0.52:
+                return f"(-{self.expr('i', d)})"
+            if r < 0.58:
+                return f"abs({self.expr('i', d)})"
+            if r < 0.66:
+                return f"{self.r.choice(('min', 'max'))}({self.expr('i', d)}, {self.expr('i', d)})"
+            if r < 0.72 and not self.loop_depth:
+                return f"({self.leaf('i')} ** {self.r.randint(0, 3)})"
+            if r < 0.8:
+                return f"math.{self.r.choice(MATH_I1)}({self.expr('f', d)})"
+            if r < 0.85:
+                return f"int({self.expr('f', d)})"
+            if r < 0.9:
+                return f"np.int64({self.expr('i', d)})"
+            if r < 0.93:
+                return f"({self.expr('i', d)} if {self.expr('b', d)} else {self.expr('i', d)})"
+            if r < 0.95:
+                return f"({self.expr('i', d)} {self.r.choice(('and', 'or'))} {self.expr('i', d)})"
+            if r < 0.97:
+                op = self.r.choice(("&", "|", "^", "<<", ">>"))
+                rhs = str(self.r.randint(0, 70)) if op in ("<<", ">>") else self.expr("i", d)
+                return f"({self.expr('i', d)} {op} {rhs})"
+            if r < 0.985:
+                return f"round({self.expr('f', d)})"
+            return f"int({self.expr('b', d)})"
+        # float
+        if r < 0.4:
+            op = self.r.choice(("+", "-", "*", "/", "//", "%", "+", "/"))
+            a, b = self.expr("f", d), self.expr(self.r.choice("fi"), d)
+            if self.chance(0.5):
+                a, b = b, a
+            if op == "*" and self.loop_depth:
+                return f"({a} * {self.float_lit()})"
+            return f"({a} {op} {b})"
+        if r < 0.47:
+            return f"(-{self.expr('f', d)})"
+        if r < 0.52:
+            return f"abs({self.expr('f', d)})"
+        if r < 0.58:
+            return f"{self.r.choice(('min', 'max'))}({self.expr('f', d)}, {self.expr(self.r.choice('fi'), d)})"
+        if r < 0.7:
+            return f"math.{self.r.choice(MATH_F1)}({self.expr(self.r.choice('ffi'), d)})"
+        if r < 0.75:
+            return f"math.{self.r.choice(MATH_F2)}({self.expr('f', d)}, {self.expr(self.r.choice('fi'), d)})"
+        if r < 0.8 and not self.loop_depth:
+            base = self.leaf(self.r.choice("fi"))
+            return f"({base} ** {self.r.choice(('2', '3', '0', '(-1)', '0.5'))})"
+        if r < 0.86:
+            return f"np.{self.r.choice(('float32', 'float64'))}({self.expr(self.r.choice('fi'), d)})"
+        if r < 0.88:
+            return f"float({self.expr('i', d)})"
+        if r < 0.9:
+            return f"round({self.expr('f', d)}, {self.r.randint(-1, 3)})"
+        if r < 0.96:
+            return f"({self.expr('f', d)} if {self.expr('b', d)} else {self.expr('f', d)})"
+        return f"({self.expr('f', d)} {self.r.choice(('and', 'or'))} {self.expr('f', d)})"
+
+    def bound(self) -> str:
+        """A small integer expression: range bounds and while limits."""
+        c = self.r.random()
+        ints = self.vars_of("i")
+        if c < 0.35:
+            return str(self.r.randint(-3, 9))
+        if c < 0.6 and self.arrays:
+            a = self.r.choice(list(self.arrays))
+            return f"len({a})" if self.arrays[a][0] == 1 else f"{a}.shape[{self.r.randint(0, 1)}]"
+        if ints:
+            v = self.r.choice(ints)
+            if self.chance(0.5):
+                return f"{v} % {self.r.randint(2, 9)}"
+            return f"max(min({v}, {self.r.randint(0, 9)}), {self.r.randint(-4, 0)})"
+        return str(self.r.randint(0, 9))
+
+    # --- statements --------------------------------------------------------
+    def assignable(self) -> List[str]:
+        return [n for n in self.scalars if n not in self.readonly]
+
+    def stmt(self, indent: int, depth: int) -> None:
+        r = self.r.random()
+        names = self.assignable()
+        if r < 0.28 and names:
+            v = self.r.choice(names)
+            kind = self.scalars[v]
+            if self.chance(0.4):
+                op = self.r.choice(("+=", "-=", "*=", "+=")) if kind == "i" else self.r.choice(("+=", "-=", "*=", "/="))
+                rhs = self.int_lit() if op == "*=" and self.loop_depth else self.expr(kind, 2)
+                self.emit(indent, f"{v} {op} {rhs}")
+            else:
+                self.emit(indent, f"{v} = {self.expr(kind, 2)}")
+        elif r < 0.42 and self.arrays:
+            a = self.r.choice(list(self.arrays))
+            ndim, dt = self.arrays[a]
+            idx = self.index1(a) if ndim == 1 else self.index2(a)
+            ek = ELEM_KIND[dt]
+            if ek != "b" and self.chance(0.4):
+                rhs = self.int_lit() if self.loop_depth and self.chance(0.5) else self.expr(ek, 1)
+                self.emit(indent, f"{a}[{idx}] {self.r.choice(('+=', '-=', '*='))} {rhs}")
+            else:
+                rk = ek if self.chance(0.8) else self.r.choice("if")
+                self.emit(indent, f"{a}[{idx}] = {self.expr(rk, 2)}")
+        elif r < 0.55 and depth > 0 and self.budget > 4:
+            self.if_stmt(indent, depth)
+        elif r < 0.68 and depth > 0 and self.budget > 4:
+            self.for_stmt(indent, depth)
+        elif r < 0.74 and depth > 0 and self.budget > 5:
+            self.while_stmt(indent, depth)
+        elif r < 0.82 and self.loop_depth:
+            self.emit(indent, f"if {self.expr('b', 2)}:")
+            self.emit(indent + 1, self.r.choice(("break", "continue")))
+        elif r < 0.87:
+            self.emit(indent, f"if {self.expr('b', 2)}:")
+            self.emit(indent + 1, f"return {self.ret_expr()}")
+        else:
+            kind = self.r.choice("iif")
+            v = self.fresh("v")
+            self.emit(indent, f"{v} = {self.expr(kind, 2)}")
+            if indent == 1:  # only top-level names stay in scope for sure
+                self.scalars[v] = kind
+
+    def block(self, indent: int, depth: int, n: int) -> None:
+        saved = dict(self.scalars)
+        for _ in range(max(1, n)):
+            self.stmt(indent, depth - 1)
+            if self.budget <= 0:
+                break
+        self.scalars = saved
+
+    def if_stmt(self, indent: int, depth: int) -> None:
+        self.emit(indent, f"if {self.expr('b', 2)}:")
+        self.block(indent + 1, depth, self.r.randint(1, 3))
+        while self.chance(0.3) and self.budget > 2:
+            self.emit(indent, f"elif {self.expr('b', 2)}:")
+            self.block(indent + 1, depth, self.r.randint(1, 2))
+        if self.chance(0.5) and self.budget > 1:
+            self.emit(indent, "else:")
+            self.block(indent + 1, depth, self.r.randint(1, 2))
+
+    def for_stmt(self, indent: int, depth: int) -> None:
+        i = self.fresh("i")
+        step = self.r.choice(("", "", ", 2", ", 3", ", -1", ", -1", ", -2"))
+        lo, hi = self.bound(), self.bound()
+        if step.startswith(", -") and self.chance(0.7):
+            lo, hi = hi, lo
+        if step == "" and self.chance(0.4):
+            self.emit(indent, f"for {i} in range({hi}):")
+        else:
+            self.emit(indent, f"for {i} in range({lo}, {hi}{step}):")
+        self.scalars[i] = "i"
+        self.readonly.add(i)
+        self.loop_depth += 1
+        self.block(indent + 1, depth, self.r.randint(1, 3))
+        self.loop_depth -= 1
+        self.scalars.pop(i, None)
+
+    def while_stmt(self, indent: int, depth: int) -> None:
+        k = self.fresh("k")
+        self.emit(indent, f"{k} = 0")
+        cond = f"{k} < {self.bound()}"
+        if self.chance(0.3):
+            cond += f" and {self.expr('b', 1)}"
+        self.emit(indent, f"while {cond}:")
+        self.emit(indent + 1, f"{k} += 1")
+        self.scalars[k] = "i"
+        self.readonly.add(k)
+        self.loop_depth += 1
+        self.block(indent + 1, depth, self.r.randint(1, 3))
+        self.loop_depth -= 1
+
+    def ret_expr(self) -> str:
+        kinds = self.ret_kinds or [self.r.choice("if")]
+        parts = [self.expr(k, 2) for k in kinds]
+        return parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
+
+    # --- whole function ------------------------------------------------------
+    def function(self) -> Tuple[str, List[str]]:
+        n_params = self.r.randint(1, 4)
+        params, kinds = [], []
+        for p in range(n_params):
+            c = self.r.random()
+            if c < 0.3:
+                kind = "int"
+            elif c < 0.55:
+                kind = "float"
+            else:
+                kind = f"arr{self.r.choice((1, 1, 2))}:{self.r.choice(DTYPES)}"
+            name = ("a", "b", "c", "d")[p] if kind.startswith("arr") else ("n", "m", "x", "y")[p]
+            params.append(name)
+            kinds.append(kind)
+            if kind == "int":
+                self.scalars[name] = "i"
+            elif kind == "float":
+                self.scalars[name] = "f"
+            else:
+                self.arrays[name] = (int(kind[3]), kind.split(":")[1])
+        self.budget = self.r.randint(4, 20)
+        # Every return statement returns the same shape (one value or a tuple of
+        # fixed kinds) so the function has one return type and compiles; with
+        # ret_kinds None the final return is a tuple of locals (early returns
+        # then differ in type: those programs exercise the fallback path).
+        c = self.r.random()
+        if c < 0.15:
+            self.ret_kinds = None
+        elif c < 0.7:
+            self.ret_kinds = [self.r.choice("iifb")]
+        else:
+            self.ret_kinds = [self.r.choice("iif") for _ in range(self.r.randint(2, 3))]
+        body_start = len(self.lines)
+        for _ in range(self.r.randint(1, 2)):
+            v = self.fresh("v")
+            kind = self.r.choice("if")
+            self.emit(1, f"{v} = {self.expr(kind, 2)}")
+            self.scalars[v] = kind
+        while self.budget > 0:
+            self.stmt(1, 3)
+        names = list(self.scalars)
+        self.r.shuffle(names)
+        if self.ret_kinds is None:
+            self.emit(1, f"return ({', '.join(names[:4])},)")
+        else:
+            self.emit(1, f"return {self.ret_expr()}")
+        body = self.lines[body_start:]
+        src = f"def f({', '.join(params)}):\n" + "\n".join(body) + "\n"
+        return src, kinds
+
+
+def array_arg(r: random.Random, ndim: int, dtype: str) -> str:
+    if ndim == 1:
+        shape = (r.choice((0, 1, 2, 3, 4, 5, 7)),)
+    else:
+        shape = (r.choice((0, 1, 2, 3)), r.choice((1, 2, 3)))
+    n = shape[0] * (shape[1] if ndim == 2 else 1)
+    if n == 0 and r.random() < 0.5:
+        return f"np.zeros({shape}, dtype=np.{dtype})"
+    vals = []
+    for _ in range(n):
+        if dtype == "bool":
+            vals.append(r.choice(("True", "False")))
+        elif dtype.startswith("int"):
+            if r.random() < 0.1:
+                big = 2**31 - 1 if dtype == "int32" else 2**63 - 1
+                vals.append(r.choice((str(big), str(-big - 1), "0", "-1")))
+            else:
+                vals.append(str(r.randint(-9, 20)))
+        else:
+            if r.random() < 0.15:
+                vals.append(r.choice(("nan", "inf", "-inf", "-0.0", "0.0", "1e300")))
+            else:
+                vals.append(repr(round(r.uniform(-20, 20), r.choice((0, 2, 6)))))
+    s = f"np.array([{', '.join(vals)}], dtype=np.{dtype})"
+    if ndim == 2:
+        s += f".reshape{shape}"
+    return s
+
+
+def scalar_arg(r: random.Random, kind: str) -> str:
+    if kind == "int":
+        if r.random() < 0.35:
+            return int_src(r.choice(EDGE_INTS))
+        return str(r.randint(-10, 30))
+    if r.random() < 0.35:
+        return r.choice(EDGE_FLOATS)
+    return repr(round(r.uniform(-20, 20), r.choice((0, 1, 4))))
+
+
+def generate(seed: int) -> Program:
+    r = random.Random(seed)
+    g = Gen(r)
+    src, kinds = g.function()
+    args = []
+    for _ in range(r.randint(2, 4)):
+        vals = []
+        for k in kinds:
+            if k.startswith("arr"):
+                vals.append(array_arg(r, int(k[3]), k.split(":")[1]))
+            else:
+                vals.append(scalar_arg(r, k))
+        args.append("(" + "".join(v + ", " for v in vals) + ")")
+    return Program(seed, HEADER + src, args)
+
+
+if __name__ == "__main__":
+    import sys
+
+    for s in range(int(sys.argv[1]) if len(sys.argv) > 1 else 3):
+        p = generate(s)
+        print(p.reproducer())
