@@ -222,3 +222,31 @@ def test_compile_time_does_not_grow_exponentially_with_ndim(ndim):
     assert f(a) == s(a)
     # A hang guard, not a speed test: a few ms here (it was 1.9 s at ndim 26, exponential).
     assert time.perf_counter() - t0 < 5.0
+
+
+def test_int_union_as_range_bound_compiles():
+    # Found by the fuzzer: `int | np.int64` (or np.int32 from an array) as a range
+    # bound was an internal compiler error.
+    def f1(n):
+        v = 11
+        v = 3 - np.int64(v)
+        s = 0
+        for i in range(max(v, -4), 5):
+            s += i
+        return s
+
+    def f2(a, n):
+        v = n
+        if n > 2:
+            v = a[0]
+        t = 0
+        for i in range(v, 6):
+            t += i
+        return t
+
+    a = np.array([3, 4], np.int32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)  # compiled, no fallback
+        assert pyston.fast(f1)(1) == f1(1)
+        for n in (1, 5):
+            assert pyston.fast(f2)(a, n) == f2(a, n)

@@ -319,7 +319,10 @@ impl Dispatcher {
                 if !inner.warned {
                     inner.warned = true;
                     drop(inner);
-                    let line = e.span.map(|s| s.line).unwrap_or(0);
+                    let at = match e.span {
+                        Some(sp) => format!(" (line {} of {})", sp.line, env.filename),
+                        None => format!(" ({})", env.filename),
+                    };
                     let why = match e.kind {
                         ErrorKind::Internal => format!(
                             "internal compiler error (a bug in pyston, please report it): {}",
@@ -328,10 +331,9 @@ impl Dispatcher {
                         _ => e.message.clone(),
                     };
                     let msg = format!(
-                        "pyston: '{}' runs as plain Python for argument types {}: {why} (line {line} of {})",
+                        "pyston: '{}' runs as plain Python for argument types {}: {why}{at}",
                         this.name,
                         Spec::describe(params),
-                        env.filename
                     );
                     let cat = py.import("pyston._errors")?.getattr("PerformanceWarning")?;
                     PyErr::warn(py, &cat, &std::ffi::CString::new(msg).unwrap(), 2)?;

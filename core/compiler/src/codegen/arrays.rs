@@ -6,13 +6,6 @@ impl Gen<'_, '_> {
     // ---- arrays --------------------------------------------------------------
 
     pub fn index_i64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
-        let t = x.0.clone();
-        if let Ty::Union(_) = t {
-            let r = self.dispatch(std::slice::from_ref(x), &Ty::Int, &mut |g, a| {
-                Ok((Ty::Int, vec![g.conv_i64(&a[0])?]))
-            })?;
-            return Ok(r[0]);
-        }
         self.conv_i64(x)
     }
 

@@ -6,6 +6,13 @@ impl Gen<'_, '_> {
     // ---- scalar conversions ----------------------------------------------------
 
     pub fn conv_i64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+        if let Ty::Union(_) = x.0 {
+            // `int | np.int64` (a variable bound to either): convert the member it holds.
+            let r = self.dispatch(std::slice::from_ref(x), &Ty::Int, &mut |g, a| {
+                Ok((Ty::Int, vec![g.conv_i64(&a[0])?]))
+            })?;
+            return Ok(r[0]);
+        }
         let v = x.1.first().copied();
         Ok(match &x.0 {
             Ty::Int | Ty::Np(Dtype::Int64) => v.unwrap(),
