@@ -250,3 +250,20 @@ def test_int_union_as_range_bound_compiles():
         assert pyston.fast(f1)(1) == f1(1)
         for n in (1, 5):
             assert pyston.fast(f2)(a, n) == f2(a, n)
+
+
+@pytest.mark.parametrize("n", [np.int32(-3), np.int32(3), np.int32(2), 3, np.int64(2)], ids=repr)
+def test_np_int32_range_bound_with_hoisted_index_guard(n):
+    # Issue #17 item 9 (and the fuzzer): the guard hoisted before the loop used
+    # the int32 bound as a 64-bit value (Cranelift's verifier rejected it).
+    def g(a, n):
+        for i in range(n):
+            n *= a[i]
+        return n
+
+    a = np.arange(1, 4, dtype=np.int32)
+    want = g(a, n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got = pyston.fast(g)(a, n)
+    assert got == want and type(got) is type(want)

@@ -157,7 +157,9 @@ impl Gen<'_, '_> {
             }
             match g {
                 facts::Guard::Lower { base, offset } => {
-                    let v = self.val(base)?[0];
+                    // An int, np.int32 or a union of ints: as i64.
+                    let bv = (self.ty(base), self.val(base)?);
+                    let v = self.conv_i64(&bv)?;
                     let c = self.b.ins().iconst(clt::I64, offset);
                     let (s, of) = self.b.ins().sadd_overflow(v, c);
                     let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, s, 0);
@@ -170,7 +172,9 @@ impl Gen<'_, '_> {
                     array,
                     axis,
                 } => {
-                    let v = self.val(base)?[0];
+                    // An int, np.int32 or a union of ints: as i64.
+                    let bv = (self.ty(base), self.val(base)?);
+                    let v = self.conv_i64(&bv)?;
                     let nd = match self.ty(array) {
                         Ty::Array(a) => a.ndim as usize,
                         _ => return Err(internal("guard on a non-array")),
