@@ -21,7 +21,7 @@ use pyston_compiler::hir::{BinOp, CmpOp};
 use pyston_compiler::infer::Typed;
 use pyston_compiler::ir::cfg::{self, dominators};
 use pyston_compiler::ir::{write, Block, Const, Function, Op, Term, Value};
-use pyston_compiler::types::Ty;
+use pyston_compiler::types::{Builtin, Ty};
 use std::collections::HashMap;
 
 /// A check emitted once before a loop: `base + offset` (an int) compared
@@ -152,7 +152,7 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
                 if let Some((db, dk)) = defs.get(&ix) {
                     let m = &f.block(*db).insts[*dk];
                     if matches!(m.op, Op::Bin { op: BinOp::Mod, .. })
-                        && dim_of(f, &defs, &consts, m.args[1])
+                        && dim_of(f, typed, &defs, &consts, m.args[1])
                             .is_some_and(|(x, d)| same_array(f, &defs, x, arr, d, axis))
                     {
                         facts.unchecked.insert((b, k, axis));
@@ -213,7 +213,7 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
                     [lv] => {
                         let (stop_base, stop_off) = split_offset(f, &defs, &consts, lv.stop);
                         let proven = stop_off + slack <= 0
-                            && dim_of(f, &defs, &consts, stop_base)
+                            && dim_of(f, typed, &defs, &consts, stop_base)
                                 .is_some_and(|(x, d)| same_array(f, &defs, x, arr, d, axis));
                         if !proven {
                             needed.push(Guard::Upper {
@@ -335,7 +335,7 @@ impl BoundsCtx<'_> {
             let hi = self.bounds(lv.stop, at, depth + 1).1.saturating_sub(1);
             return (lo, hi.max(lo));
         }
-        if dim_of(self.f, self.defs, self.consts, v).is_some() {
+        if dim_of(self.f, self.typed, self.defs, self.consts, v).is_some() {
             return (0, i64::MAX);
         }
         let Some((b, k)) = self.defs.get(&v) else { return FULL };
@@ -396,6 +396,7 @@ fn split_offset(
 /// If `v` is a dimension of an array value: (array, axis).
 fn dim_of(
     f: &Function,
+    typed: &Typed,
     defs: &HashMap<Value, (Block, usize)>,
     consts: &HashMap<Value, i64>,
     v: Value,
@@ -423,6 +424,15 @@ fn dim_of(
             (d >= 0).then_some((x, d as usize))
         }
         Op::Len => Some((inst.args[0], 0)),
+        // `len(a)` with the builtin `len` (guarded at compile time) of an array: a.shape[0].
+        Op::Call { kw }
+            if kw.is_empty()
+                && inst.args.len() == 2
+                && *typed.ty(inst.args[0]) == Ty::Builtin(Builtin::Len)
+                && matches!(typed.ty(inst.args[1]), Ty::Array(a) if a.ndim >= 1) =>
+        {
+            Some((inst.args[1], 0))
+        }
         _ => None,
     }
 }

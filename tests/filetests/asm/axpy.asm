@@ -12,31 +12,31 @@ block0:
   vmovsd (%rdi), %xmm0
   movq 8(%rdi), %rax
   movq 0x10(%rdi), %rax
-  movq 0x18(%rdi), %r9
+  movq 0x18(%rdi), %rax
   movq 0x20(%rdi), %rax
   movq 0x28(%rdi), %rax
   movq 0x30(%rdi), %rax
-  movq 0x38(%rdi), %r8
+  movq 0x38(%rdi), %r9
   movq 0x40(%rdi), %rax
   movq 0x48(%rdi), %rax
   movq 0x50(%rdi), %rax
-  movq 0x58(%rdi), %r10
+  movq 0x58(%rdi), %r8
   movq 0x60(%rdi), %rax
   jmp     label1
 block1:
   movl 8(%rdx), %eax
   cmpl %eax, %ecx
-  jnbe    label23; j label2
+  jnbe    label21; j label2
 block2:
   jmp     label3
 block3:
   jmp     label4
 block4:
   movq 0x18(%rdi), %rax
-  movq %rax, %r11
-  addq $0x0, %r11
+  movq %rax, %r10
+  addq $0x0, %r10
   seto %cl
-  cmpq %r9, %r11
+  cmpq %r9, %r10
   setg %r9b
   orl %ecx, %r9d
   testb %r9b, %r9b
@@ -51,15 +51,6 @@ block6:
   testb %r8b, %r8b
   jnz     label7; j label8
 block8:
-  movq %rax, %r8
-  addq $0x0, %r8
-  seto %cl
-  cmpq %r10, %r8
-  setg %r8b
-  orl %ecx, %r8d
-  testb %r8b, %r8b
-  jnz     label9; j label10
-block10:
   movq 0x48(%rdi), %rcx
   movq 0x58(%rdi), %rdx
   leaq (%rcx, %rdx, 8), %r9
@@ -87,17 +78,17 @@ block10:
   vmovsd (%rdi), %xmm0
   vpshufd $0x44, %xmm0, %xmm1
   testb %r10b, %bl
-  jnz     label11; j label12
+  jnz     label9; j label10
+block9:
+  jmp     label11
+block10:
+  jmp     label14
 block11:
-  jmp     label13
-block12:
-  jmp     label16
-block13:
   cmpq %r11, %r9
-  jnle    label14; j label15
-block14:
-  jmp     label16
-block15:
+  jnle    label12; j label13
+block12:
+  jmp     label14
+block13:
   vmulpd (%rdx, %r9, 8), %xmm1, %xmm2
   vaddpd (%r8, %r9, 8), %xmm2, %xmm2
   vmovupd %xmm2, (%rcx, %r9, 8)
@@ -106,31 +97,31 @@ block15:
   vaddpd (%r8, %r10, 8), %xmm2, %xmm2
   vmovupd %xmm2, (%rcx, %r10, 8)
   leaq 4(%r9), %r9
-  jmp     label13
+  jmp     label11
+block14:
+  jmp     label15
+block15:
+  cmpq %rax, %r9
+  jnl     label18; j label16
 block16:
+  vmulsd (%rdx, %r9, 8), %xmm0, %xmm1
+  vaddsd (%r8, %r9, 8), %xmm1, %xmm1
+  vmovsd %xmm1, (%rcx, %r9, 8)
   jmp     label17
 block17:
-  cmpq %rax, %r9
-  jnl     label20; j label18
+  leaq 1(%r9), %r9
+  jmp     label15
 block18:
-  vmulsd (%rdx, %r9, 8), %xmm0, %xmm5
-  vaddsd (%r8, %r9, 8), %xmm5, %xmm5
-  vmovsd %xmm5, (%rcx, %r9, 8)
   jmp     label19
 block19:
-  leaq 1(%r9), %r9
-  jmp     label17
-block20:
-  jmp     label21
-block21:
-  movq 0x48(%rdi), %r9
-  movq 0x50(%rdi), %r10
-  movq 0x58(%rdi), %r11
-  movq 0x60(%rdi), %rax
-  movq %r9, (%rsi)
-  movq %r10, 8(%rsi)
-  movq %r11, 0x10(%rsi)
-  movq %rax, 0x18(%rsi)
+  movq 0x48(%rdi), %rcx
+  movq 0x50(%rdi), %rdx
+  movq 0x58(%rdi), %r8
+  movq 0x60(%rdi), %rdi
+  movq %rcx, (%rsi)
+  movq %rdx, 8(%rsi)
+  movq %r8, 0x10(%rsi)
+  movq %rdi, 0x18(%rsi)
   uninit  %rax
   xorl %eax, %eax
   movq (%rsp), %rbx
@@ -140,29 +131,27 @@ block21:
   popq %rbp
   retq
 block5:
-  jmp     label22
+  jmp     label20
 block7:
-  jmp     label22
-block9:
-  jmp     label22
-block22:
+  jmp     label20
+block20:
   vmovsd %xmm0, 0x10(%rdx)
-  movq 8(%rdi), %rcx
-  movq 0x10(%rdi), %rsi
-  movq 0x18(%rdi), %r8
-  movq 0x20(%rdi), %r9
-  movq %rcx, 0x18(%rdx)
-  movq %rsi, 0x20(%rdx)
-  movq %r8, 0x28(%rdx)
-  movq %r9, 0x30(%rdx)
-  movq 0x28(%rdi), %rcx
-  movq 0x30(%rdi), %rsi
-  movq 0x38(%rdi), %r8
-  movq 0x40(%rdi), %r9
-  movq %rcx, 0x38(%rdx)
-  movq %rsi, 0x40(%rdx)
-  movq %r8, 0x48(%rdx)
-  movq %r9, 0x50(%rdx)
+  movq 8(%rdi), %r8
+  movq 0x10(%rdi), %r9
+  movq 0x18(%rdi), %r10
+  movq 0x20(%rdi), %r11
+  movq %r8, 0x18(%rdx)
+  movq %r9, 0x20(%rdx)
+  movq %r10, 0x28(%rdx)
+  movq %r11, 0x30(%rdx)
+  movq 0x28(%rdi), %r11
+  movq 0x30(%rdi), %rcx
+  movq 0x38(%rdi), %rsi
+  movq 0x40(%rdi), %r8
+  movq %r11, 0x38(%rdx)
+  movq %rcx, 0x40(%rdx)
+  movq %rsi, 0x48(%rdx)
+  movq %r8, 0x50(%rdx)
   movq 0x48(%rdi), %rcx
   movq 0x50(%rdi), %rsi
   movq 0x58(%rdi), %r8
@@ -182,7 +171,7 @@ block22:
   movq %rbp, %rsp
   popq %rbp
   retq
-block23:
+block21:
   vmovsd %xmm0, 0x10(%rdx)
   movq 8(%rdi), %rax
   movq 0x10(%rdi), %rcx

@@ -21,7 +21,7 @@ block0:
 block1:
   movl 8(%rdx), %eax
   cmpl %eax, %ecx
-  jnbe    label21; j label2
+  jnbe    label18; j label2
 block2:
   jmp     label3
 block3:
@@ -31,21 +31,12 @@ block4:
   movq %rax, %rbx
   addq $0x0, %rbx
   seto %cl
-  cmpq %rsi, %rbx
-  setg %bl
-  orl %ecx, %ebx
-  testb %bl, %bl
-  jnz     label5; j label6
-block6:
-  movq %rax, %rbx
-  addq $0x0, %rbx
-  seto %cl
   cmpq %r10, %rbx
   setg %r10b
   orl %ecx, %r10d
   testb %r10b, %r10b
-  jnz     label7; j label8
-block8:
+  jnz     label17; j label5
+block5:
   movq 0x20(%rdi), %rcx
   movq 0x30(%rdi), %rdx
   leaq (%rcx, %rdx, 4), %rsi
@@ -67,17 +58,17 @@ block8:
   vmovss 0x40(%rdi), %xmm1
   vbroadcastss %xmm1, %xmm3
   testb %r9b, %r9b
-  jnz     label9; j label10
+  jnz     label6; j label7
+block6:
+  jmp     label8
+block7:
+  jmp     label11
+block8:
+  cmpq %r8, %rsi
+  jnle    label9; j label10
 block9:
   jmp     label11
 block10:
-  jmp     label14
-block11:
-  cmpq %r8, %rsi
-  jnle    label12; j label13
-block12:
-  jmp     label14
-block13:
   vmovups (%rdx, %rsi, 4), %xmm4
   uninit  %xmm5
   vpcmpeqd %xmm5, %xmm5, %xmm5
@@ -96,13 +87,13 @@ block13:
   vminps %xmm4, %xmm2, %xmm4
   vmovups %xmm4, (%rcx, %rdi, 4)
   leaq 8(%rsi), %rsi
-  jmp     label11
-block14:
-  jmp     label15
-block15:
+  jmp     label8
+block11:
+  jmp     label12
+block12:
   cmpq %rax, %rsi
-  jnl     label18; j label16
-block16:
+  jnl     label15; j label13
+block13:
   vmovss (%rdx, %rsi, 4), %xmm2
   movl $0x7fffffff, %edi
   vmovd %edi, %xmm3
@@ -110,13 +101,13 @@ block16:
   vmaxss %xmm2, %xmm1, %xmm2
   vminss %xmm2, %xmm0, %xmm2
   vmovss %xmm2, (%rcx, %rsi, 4)
-  jmp     label17
-block17:
+  jmp     label14
+block14:
   leaq 1(%rsi), %rsi
-  jmp     label15
-block18:
-  jmp     label19
-block19:
+  jmp     label12
+block15:
+  jmp     label16
+block16:
   uninit  %rax
   xorl %eax, %eax
   movq (%rsp), %rbx
@@ -124,11 +115,7 @@ block19:
   movq %rbp, %rsp
   popq %rbp
   retq
-block5:
-  jmp     label20
-block7:
-  jmp     label20
-block20:
+block17:
   movq %r9, 0x10(%rdx)
   movq %r8, 0x18(%rdx)
   movq %rsi, 0x20(%rdx)
@@ -155,23 +142,23 @@ block20:
   movq %rbp, %rsp
   popq %rbp
   retq
-block21:
+block18:
   movq %r9, 0x10(%rdx)
   movq %r8, 0x18(%rdx)
   movq %rsi, 0x20(%rdx)
   movq %r11, 0x28(%rdx)
-  movq 0x20(%rdi), %r9
-  movq 0x28(%rdi), %r10
-  movq 0x30(%rdi), %r11
-  movq 0x38(%rdi), %rax
-  movq %r9, 0x30(%rdx)
-  movq %r10, 0x38(%rdx)
-  movq %r11, 0x40(%rdx)
-  movq %rax, 0x48(%rdx)
-  vmovss 0x40(%rdi), %xmm0
-  vmovss %xmm0, 0x50(%rdx)
-  vmovss 0x48(%rdi), %xmm0
-  vmovss %xmm0, 0x58(%rdx)
+  movq 0x20(%rdi), %rax
+  movq 0x28(%rdi), %rcx
+  movq 0x30(%rdi), %rsi
+  movq 0x38(%rdi), %r8
+  movq %rax, 0x30(%rdx)
+  movq %rcx, 0x38(%rdx)
+  movq %rsi, 0x40(%rdx)
+  movq %r8, 0x48(%rdx)
+  vmovss 0x40(%rdi), %xmm4
+  vmovss %xmm4, 0x50(%rdx)
+  vmovss 0x48(%rdi), %xmm5
+  vmovss %xmm5, 0x58(%rdx)
   movl $0x2, %eax
   movl $0x2, (%rdx)
   movq (%rsp), %rbx
