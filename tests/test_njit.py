@@ -1025,3 +1025,26 @@ def test_converted_arrays_and_scalars_together():
     g = numba.njit("float64(float64[:], float32)")(scale)
     assert f(a, 1.1) == g(a, 1.1)  # 1.1 rounded to float32 first
     assert f(a[::2], 3) == g(a[::2], 3)  # a strided view and an int
+
+
+_RETURNS = [
+    ("float64(int64)", 3),
+    ("int32(float64)", 2.7),
+    ("int32(int64)", 2**40 + 5),
+    ("float32(float64)", 1.1),
+    ("complex128(float64)", 2.0),
+    ("int64(int64)", 3),
+    ("boolean(int64)", 3),
+    ("int64(boolean)", True),
+]
+
+
+@pytest.mark.parametrize("sig, x", _RETURNS, ids=[f"{s}-{x!r}" for s, x in _RETURNS])
+def test_signature_return_type_conversion_matches_numba(sig, x):
+    def ident(v):
+        return v
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = _outcome(numba.njit(sig)(ident), x)
+    assert _outcome(pyston.njit(sig)(ident), x) == want

@@ -87,14 +87,37 @@ def _signatures(spec) -> list:
 
 
 def _dispatch_combos(sigs: list) -> list:
+    return [combo for combo, _ in _dispatch_combos_with_returns(sigs)]
+
+
+def _dispatch_combos_with_returns(sigs: list) -> list:
+    """Each pyston argument-type combination of the signatures, with the
+    converter of its signature's declared return type (None: no conversion)."""
     out, seen = [], set()
     for sig in sigs:
+        conv = _return_converter(sig.return_type)
         for combo in sig.dispatch_signatures(MAX_COMBINATIONS):
             key = repr(combo)
             if key not in seen:
                 seen.add(key)
-                out.append(combo)
+                out.append((combo, conv))
     return out
+
+
+def _return_converter(t):
+    """Numba converts a function's result to its signature's declared return
+    type (an int returned as ``float64`` becomes a float, ``int32`` keeps the
+    low 32 bits, ...); NumPy scalars come back as Python scalars."""
+    if not isinstance(t, _types.Scalar):
+        # Arrays and tuples are returned as they are; so is a value returned
+        # under ``void`` (Numba refuses to compile that: pyston does not check).
+        return None
+
+    def convert(r):
+        v = _convert_value(r, t)
+        return v.item() if isinstance(v, np.generic) else v
+
+    return convert
 
 
 def _build(func: Callable, sigs: Optional[list], options: dict, disabled: bool, boundscheck_env=None):
@@ -119,8 +142,10 @@ def _build(func: Callable, sigs: Optional[list], options: dict, disabled: bool, 
     )
     functools.update_wrapper(d, func)
     if sigs:
-        combos = _dispatch_combos(sigs)
-        d.compile_types(combos)
+        pairs = _dispatch_combos_with_returns(sigs)
+        combos = [c for c, _ in pairs]
+        returns = [r for _, r in pairs]
+        d.compile_types(combos, returns)
         d.restrict(True)
         d.set_converter(functools.partial(_convert_args, sigs, getattr(func, "__qualname__", "?")))
         native_recompile = d.recompile
@@ -128,7 +153,7 @@ def _build(func: Callable, sigs: Optional[list], options: dict, disabled: bool, 
         def recompile() -> None:
             """Recompile every signature afresh (frozen globals are read again)."""
             native_recompile()
-            d.compile_types(combos)
+            d.compile_types(combos, returns)
 
         d.recompile = recompile
     return d

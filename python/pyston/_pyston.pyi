@@ -64,8 +64,14 @@ class Dispatcher:
     def __get__(self, obj: Any, objtype: Optional[type] = None) -> Any:
         """Descriptor protocol: on an instance, a bound method; on the class, the dispatcher itself."""
 
-    def compile_types(self, signatures: list[list[tuple[Any, ...]]]) -> None:
-        """Compiles eagerly, one specialization per list of argument types.
+    def compile_types(
+        self,
+        signatures: list[list[tuple[Any, ...]]],
+        returns: Optional[list[Optional[Callable[[Any], Any]]]] = None,
+    ) -> None:
+        """Compiles eagerly, one specialization per list of argument types;
+        ``returns`` (one per signature) converts each result to the declared
+        return type, as Numba's explicit signatures do.
 
         A type is a tuple: ``("int",)``, ``("float",)``, ``("bool",)``,
         ``("complex",)``, ``("none",)``, ``("np", dtype)``,

@@ -418,6 +418,11 @@ impl Dispatcher {
         } else {
             result
         };
+        // An explicit signature's declared return type (Numba converts the result).
+        let result = match spec.ret_convert.get() {
+            Some(conv) => result.and_then(|o| conv.bind(py).call1((o,)).map(Bound::unbind)),
+            None => result,
+        };
         let result = result.map_err(|e| {
             let frames: Vec<(String, String, Span)> = ctx
                 .frames
@@ -450,6 +455,7 @@ impl Spec {
     fn interpreted(params: Vec<Ty>, why: CompileError) -> Spec {
         Spec {
             params,
+            ret_convert: std::sync::OnceLock::new(),
             entry: None,
             meta: None,
             func_id: None,
@@ -562,13 +568,24 @@ impl Dispatcher {
     /// `("int",)`, `("float",)`, `("bool",)`, `("complex",)`, `("none",)`,
     /// `("np", dtype)`, `("array", dtype, ndim, layout)` with layout "C", "F"
     /// or "A", `("tuple", [types...])`.
-    fn compile_types(slf: &Bound<'_, Self>, signatures: Vec<Vec<Bound<'_, PyAny>>>) -> PyResult<()> {
-        for sig in signatures {
+    ///
+    /// `returns`, when given, has one callable per signature converting the
+    /// result to the declared return type (Numba's explicit signatures).
+    #[pyo3(signature = (signatures, returns=None))]
+    fn compile_types(
+        slf: &Bound<'_, Self>,
+        signatures: Vec<Vec<Bound<'_, PyAny>>>,
+        returns: Option<Vec<Option<Py<PyAny>>>>,
+    ) -> PyResult<()> {
+        for (k, sig) in signatures.iter().enumerate() {
             let tys: Vec<Ty> = sig.iter().map(parse_type).collect::<PyResult<_>>()?;
             let was = std::mem::replace(&mut slf.get().inner.lock().unwrap().restricted, false);
             let r = Dispatcher::get_spec(slf, &tys);
             slf.get().inner.lock().unwrap().restricted = was;
-            r?;
+            let spec = r?;
+            if let Some(Some(conv)) = returns.as_ref().and_then(|rs| rs.get(k)) {
+                let _ = spec.ret_convert.set(conv.clone_ref(slf.py()));
+            }
         }
         Ok(())
     }

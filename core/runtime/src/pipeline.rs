@@ -106,6 +106,9 @@ fn verify(f: &ir::Function, after: &str) -> CResult<()> {
 /// One compiled specialization (or the decision to interpret).
 pub struct Spec {
     pub params: Vec<Ty>,
+    /// With an explicit signature: converts the result to its declared return
+    /// type, as Numba does (set by `Dispatcher.compile_types`).
+    pub ret_convert: std::sync::OnceLock<Py<PyAny>>,
     pub entry: Option<EntryFn>,
     pub meta: Option<Arc<FuncMeta>>,
     pub func_id: Option<FuncId>,
@@ -285,6 +288,7 @@ pub fn compile(
     *meta_slot = Arc::as_ptr(&meta);
     Ok(Spec {
         params,
+        ret_convert: std::sync::OnceLock::new(),
         entry: Some(entry),
         meta: Some(meta),
         func_id: Some(func_id),
