@@ -18,7 +18,9 @@ inside loops so big ints stay small enough to compute quickly.
 Edge values are deliberate: int literals and arguments near 2**63, nan, inf,
 -0.0, empty arrays, raw (possibly out-of-range) indexes, divisors that can be
 zero, math-domain errors, NaN stored into int arrays. Exceptions are part of
-what the runner compares.
+what the runner compares. One function in five seeds ``np.random`` at its
+start and then draws from it (compiled code calls NumPy's own generator, so
+the plain and compiled calls must see the same stream).
 
 Constructs that hit a known pyston defect (see KNOWN.md) are avoided here,
 each with a comment naming the defect; ``AVOID`` lists them.
@@ -74,6 +76,7 @@ class Gen:
         self.n_names = 0
         self.budget = 0
         self.ret_kinds = None
+        self.random = False  # the function seeds np.random and draws from it
 
     # --- helpers ---------------------------------------------------------
     def chance(self, p: float) -> bool:
@@ -153,7 +156,11 @@ class Gen:
             opts += ["arr"] * 3 * bool(self.arrays_of("f"))
         else:
             opts += ["cmp"] * 4 + ["arr"] * 2 * bool(self.arrays_of("b")) + ["lit"]
+        if self.random and kind in "if":
+            opts += ["rand"] * 2
         pick = self.r.choice(opts)
+        if pick == "rand":
+            return self.draw(kind)
         if pick == "var":
             return self.r.choice(self.vars_of(kind))
         if pick == "arr":
@@ -170,6 +177,20 @@ class Gen:
         if kind == "f":
             return self.float_lit()
         return self.r.choice(("True", "False"))
+
+    def draw(self, kind: str) -> str:
+        """A draw from NumPy's global generator (seeded at the function's
+        start, so the plain and the compiled call see the same stream)."""
+        if kind == "i":
+            return self.r.choice(
+                (f"np.random.randint(0, {self.r.randint(1, 50)})", "np.random.poisson(2.5)",
+                 "np.random.binomial(6, 0.4)", "np.random.geometric(0.3)", f"np.random.randint({self.r.randint(1, 9)})")
+            )
+        return self.r.choice(
+            ("np.random.random()", "np.random.rand()", "np.random.standard_normal()", "np.random.randn()",
+             f"np.random.normal({self.float_lit()}, 2.0)", "np.random.uniform(-1.0, 3.0)",
+             "np.random.exponential(1.5)", "np.random.standard_exponential()")
+        )
 
     def num(self, depth: int) -> str:
         return self.expr(self.r.choice("iif"), depth)
@@ -408,6 +429,9 @@ class Gen:
         else:
             self.ret_kinds = [self.r.choice("iif") for _ in range(self.r.randint(2, 3))]
         body_start = len(self.lines)
+        if self.chance(0.2):
+            self.random = True
+            self.emit(1, f"np.random.seed({self.r.randint(0, 2**31 - 1)})")
         for _ in range(self.r.randint(1, 2)):
             v = self.fresh("v")
             kind = self.r.choice("if")
