@@ -26,8 +26,8 @@ pub enum Kind {
     /// A constant of the `numpy` module (`np.pi`).
     Constant,
     /// A function of `numpy.random` (`np.random.normal`), drawing from
-    /// NumPy's own global generator.
-    RandomFunction,
+    /// NumPy's own global generator, and how its result is typed.
+    RandomFunction(RandomRule),
 }
 
 impl Kind {
@@ -39,7 +39,7 @@ impl Kind {
             Kind::UfuncFamily => "ufunc",
             Kind::ScalarType => "scalar type",
             Kind::Constant => "constant",
-            Kind::RandomFunction => "random function",
+            Kind::RandomFunction(_) => "random function",
         }
     }
 }
@@ -176,10 +176,10 @@ const fn constant(name: &'static str, result: &'static str, doc: &'static str) -
     }
 }
 
-const fn random(name: &'static str, signature: &'static str, doc: &'static str) -> NpEntry {
+const fn random(name: &'static str, rule: RandomRule, signature: &'static str, doc: &'static str) -> NpEntry {
     NpEntry {
         name,
-        kind: Kind::RandomFunction,
+        kind: Kind::RandomFunction(rule),
         how: How::NumPy,
         signature,
         result: ResultType::Rule(
@@ -190,6 +190,22 @@ const fn random(name: &'static str, signature: &'static str, doc: &'static str) 
         doc,
     }
 }
+
+/// A `numpy.random` function drawing `draw`s, `size` at positional `size_at`.
+const fn draws(draw: Draw, size_at: Option<usize>) -> RandomRule {
+    RandomRule {
+        draw,
+        size_at,
+        dims: false,
+    }
+}
+
+/// `rand`/`randn`: float draws shaped by the positional arguments.
+const DIMS: RandomRule = RandomRule {
+    draw: Draw::Float,
+    size_at: None,
+    dims: true,
+};
 
 /// The library, one row per name and kind.
 #[rustfmt::skip]
@@ -371,26 +387,26 @@ pub const NUMPY: &[NpEntry] = &[
     // numpy.random: called through NumPy at run time (so the stream is NumPy's own and
     // its state advances exactly as in plain Python), typed by a fixed rule: probing
     // would draw numbers.
-    random("seed", "np.random.seed(seed=None)", "reseeds NumPy's global generator."),
-    random("random", "np.random.random(size=None)", "uniform floats in [0, 1)."),
-    random("random_sample", "np.random.random_sample(size=None)", "uniform floats in [0, 1)."),
-    random("rand", "np.random.rand(d0, d1, ..., dn)", "uniform floats in [0, 1), shape from the arguments."),
-    random("randn", "np.random.randn(d0, d1, ..., dn)", "standard normal floats, shape from the arguments."),
-    random("standard_normal", "np.random.standard_normal(size=None)", "standard normal floats."),
-    random("normal", "np.random.normal(loc=0.0, scale=1.0, size=None)", "normal floats."),
-    random("uniform", "np.random.uniform(low=0.0, high=1.0, size=None)", "uniform floats in [low, high)."),
-    random("exponential", "np.random.exponential(scale=1.0, size=None)", "exponential floats."),
-    random("standard_exponential", "np.random.standard_exponential(size=None)", "exponential floats, scale 1."),
-    random("gamma", "np.random.gamma(shape, scale=1.0, size=None)", "gamma floats."),
-    random("beta", "np.random.beta(a, b, size=None)", "beta floats."),
-    random("lognormal", "np.random.lognormal(mean=0.0, sigma=1.0, size=None)", "log-normal floats."),
-    random("laplace", "np.random.laplace(loc=0.0, scale=1.0, size=None)", "Laplace floats."),
-    random("logistic", "np.random.logistic(loc=0.0, scale=1.0, size=None)", "logistic floats."),
-    random("standard_cauchy", "np.random.standard_cauchy(size=None)", "Cauchy floats."),
-    random("randint", "np.random.randint(low, high=None, size=None)", "uniform ints in [low, high) (default int dtype)."),
-    random("poisson", "np.random.poisson(lam=1.0, size=None)", "Poisson ints."),
-    random("binomial", "np.random.binomial(n, p, size=None)", "binomial ints."),
-    random("geometric", "np.random.geometric(p, size=None)", "geometric ints."),
+    random("seed", draws(Draw::Nothing, None), "np.random.seed(seed=None)", "reseeds NumPy's global generator."),
+    random("random", draws(Draw::Float, Some(0)), "np.random.random(size=None)", "uniform floats in [0, 1)."),
+    random("random_sample", draws(Draw::Float, Some(0)), "np.random.random_sample(size=None)", "uniform floats in [0, 1)."),
+    random("rand", DIMS, "np.random.rand(d0, d1, ..., dn)", "uniform floats in [0, 1), shape from the arguments."),
+    random("randn", DIMS, "np.random.randn(d0, d1, ..., dn)", "standard normal floats, shape from the arguments."),
+    random("standard_normal", draws(Draw::Float, Some(0)), "np.random.standard_normal(size=None)", "standard normal floats."),
+    random("normal", draws(Draw::Float, Some(2)), "np.random.normal(loc=0.0, scale=1.0, size=None)", "normal floats."),
+    random("uniform", draws(Draw::Float, Some(2)), "np.random.uniform(low=0.0, high=1.0, size=None)", "uniform floats in [low, high)."),
+    random("exponential", draws(Draw::Float, Some(1)), "np.random.exponential(scale=1.0, size=None)", "exponential floats."),
+    random("standard_exponential", draws(Draw::Float, Some(0)), "np.random.standard_exponential(size=None)", "exponential floats, scale 1."),
+    random("gamma", draws(Draw::Float, Some(2)), "np.random.gamma(shape, scale=1.0, size=None)", "gamma floats."),
+    random("beta", draws(Draw::Float, Some(2)), "np.random.beta(a, b, size=None)", "beta floats."),
+    random("lognormal", draws(Draw::Float, Some(2)), "np.random.lognormal(mean=0.0, sigma=1.0, size=None)", "log-normal floats."),
+    random("laplace", draws(Draw::Float, Some(2)), "np.random.laplace(loc=0.0, scale=1.0, size=None)", "Laplace floats."),
+    random("logistic", draws(Draw::Float, Some(2)), "np.random.logistic(loc=0.0, scale=1.0, size=None)", "logistic floats."),
+    random("standard_cauchy", draws(Draw::Float, Some(0)), "np.random.standard_cauchy(size=None)", "Cauchy floats."),
+    random("randint", draws(Draw::Int, Some(2)), "np.random.randint(low, high=None, size=None)", "uniform ints in [low, high) (default int dtype)."),
+    random("poisson", draws(Draw::Int, Some(1)), "np.random.poisson(lam=1.0, size=None)", "Poisson ints."),
+    random("binomial", draws(Draw::Int, Some(2)), "np.random.binomial(n, p, size=None)", "binomial ints."),
+    random("geometric", draws(Draw::Int, Some(1)), "np.random.geometric(p, size=None)", "geometric ints."),
 ];
 
 /// The module-level row named `name` (a function, scalar type or constant).
@@ -462,7 +478,7 @@ mod tests {
             // A name may be both a function and a method; never twice the same kind of name.
             let space = match e.kind {
                 Kind::Method | Kind::Attribute => "ndarray",
-                Kind::RandomFunction => "numpy.random",
+                Kind::RandomFunction(_) => "numpy.random",
                 _ => "numpy",
             };
             assert!(seen.insert((space, e.name)), "duplicate row {space}.{}", e.name);
@@ -472,14 +488,14 @@ mod tests {
                 "row {}: one-line doc",
                 e.name
             );
-            if matches!(e.kind, Kind::Function | Kind::Method | Kind::RandomFunction) {
+            if matches!(e.kind, Kind::Function | Kind::Method | Kind::RandomFunction(_)) {
                 assert!(
                     e.signature.contains(&format!("{}(", e.name)),
                     "row {}: signature",
                     e.name
                 );
             }
-            if e.how == How::NumPy && e.kind != Kind::RandomFunction {
+            if e.how == How::NumPy && !matches!(e.kind, Kind::RandomFunction(_)) {
                 assert_eq!(
                     e.result,
                     ResultType::Probe,
@@ -538,25 +554,16 @@ pub struct RandomRule {
 
 /// The typing rule of the `numpy.random` function `name`, if the library has it.
 pub fn random_rule(name: &str) -> Option<RandomRule> {
-    NUMPY
-        .iter()
-        .find(|e| e.kind == Kind::RandomFunction && e.name == name)?;
-    let (draw, size_at, dims) = match name {
-        "seed" => (Draw::Nothing, None, false),
-        "rand" | "randn" => (Draw::Float, None, true),
-        "random" | "random_sample" | "standard_normal" | "standard_exponential" | "standard_cauchy" => {
-            (Draw::Float, Some(0), false)
-        }
-        "exponential" => (Draw::Float, Some(1), false),
-        "normal" | "uniform" | "gamma" | "beta" | "lognormal" | "laplace" | "logistic" => (Draw::Float, Some(2), false),
-        "poisson" | "geometric" => (Draw::Int, Some(1), false),
-        "randint" | "binomial" => (Draw::Int, Some(2), false),
-        _ => return None,
-    };
-    Some(RandomRule { draw, size_at, dims })
+    NUMPY.iter().find_map(|e| match e.kind {
+        Kind::RandomFunction(rule) if e.name == name => Some(rule),
+        _ => None,
+    })
 }
 
 /// The names of the `numpy.random` functions compiled code calls.
 pub fn random_functions() -> impl Iterator<Item = &'static str> {
-    NUMPY.iter().filter(|e| e.kind == Kind::RandomFunction).map(|e| e.name)
+    NUMPY
+        .iter()
+        .filter(|e| matches!(e.kind, Kind::RandomFunction(_)))
+        .map(|e| e.name)
 }

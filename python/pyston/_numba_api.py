@@ -86,10 +86,6 @@ def _signatures(spec) -> list:
     return [_types.normalize_signature(spec)]
 
 
-def _dispatch_combos(sigs: list) -> list:
-    return [combo for combo, _ in _dispatch_combos_with_returns(sigs)]
-
-
 def _dispatch_combos_with_returns(sigs: list) -> list:
     """Each pyston argument-type combination of the signatures, with the
     converter of its signature's declared return type (None: no conversion)."""

@@ -137,7 +137,9 @@ impl Dispatcher {
         let nested = depth + t.native_depth.get();
         // SAFETY: plain C API query, GIL held (asked only past the smallest limit we use).
         let too_deep = nested > 50 && nested > unsafe { ffi::Py_GetRecursionLimit() }.max(50) as u32;
-        let low_stack = crate::stack::remaining_in(&t.stack_low).is_some_and(|r| r < crate::stack::CALL_RESERVE);
+        // Asked once per call: the checks below and `run` read it.
+        let stack = crate::stack::remaining_in(&t.stack_low);
+        let low_stack = stack.is_some_and(|r| r < crate::stack::CALL_RESERVE);
         if too_deep || (low_stack && depth > 1) {
             return Err(pyo3::exceptions::PyRecursionError::new_err(
                 "maximum recursion depth exceeded while calling a pyston function",
@@ -196,9 +198,7 @@ impl Dispatcher {
                     return Ok(this.py_func.bind(py).call1(args)?.unbind());
                 }
                 let compiled = this.inner.lock().unwrap().specs.contains_key(&tys);
-                if !compiled
-                    && crate::stack::remaining_in(&t.stack_low).is_some_and(|r| r < crate::stack::COMPILE_RESERVE)
-                {
+                if !compiled && stack.is_some_and(|r| r < crate::stack::COMPILE_RESERVE) {
                     // Too little stack to compile here: this call runs as plain Python.
                     return Ok(this.py_func.bind(py).call1(args)?.unbind());
                 }
@@ -219,9 +219,9 @@ impl Dispatcher {
             }
             let s = Dispatcher::get_spec(slf, &tys)?;
             this.inner.lock().unwrap().last = Some(s.clone());
-            return this.run(py, &s, &args, &slots, t);
+            return this.run(py, &s, &args, &slots, t, stack);
         }
-        this.run(py, &spec, &args, &slots, t)
+        this.run(py, &spec, &args, &slots, t, stack)
     }
 
     fn source(&self, py: Python<'_>) -> PyResult<(Arc<Source>, Arc<PyEnv>)> {
@@ -338,7 +338,7 @@ impl Dispatcher {
                     let cat = py.import("pyston._errors")?.getattr("PerformanceWarning")?;
                     PyErr::warn(py, &cat, &std::ffi::CString::new(msg).unwrap(), 2)?;
                 }
-                Spec::interpreted(params.to_vec(), e)
+                Spec::uncompiled(params.to_vec(), e)
             }
             Err(e) => return Err(new_err(py, &e, &env.filename, &this.name)),
         };
@@ -365,6 +365,8 @@ impl Dispatcher {
         args: &Bound<'_, PyTuple>,
         slots: &[u64],
         t: &runtime::ThreadState,
+        // The stack left at the dispatcher's frame (`crate::stack::remaining_in`).
+        stack: Option<usize>,
     ) -> PyResult<Py<PyAny>> {
         let (Some(entry), Some(meta)) = (spec.entry, spec.meta.as_ref()) else {
             // Not compiled for these types: CPython's own code (never slower than plain Python).
@@ -377,7 +379,7 @@ impl Dispatcher {
         // or earlier where the native stack would run out.
         // SAFETY: plain C API query, GIL held.
         let by_python = unsafe { ffi::Py_GetRecursionLimit() }.clamp(50, 10_000) as u32;
-        ctx.depth_limit = match crate::stack::remaining_in(&t.stack_low) {
+        ctx.depth_limit = match stack {
             Some(r) => {
                 let frames = r.saturating_sub(crate::stack::CALL_RESERVE) / crate::stack::FRAME_BYTES;
                 by_python.min(ctx.depth.saturating_add(frames as u32))
@@ -452,7 +454,8 @@ impl Spec {
         format!("({})", ps.join(", "))
     }
 
-    fn interpreted(params: Vec<Ty>, why: CompileError) -> Spec {
+    /// A specialization that runs as plain Python (`why`: the compile error).
+    fn uncompiled(params: Vec<Ty>, why: CompileError) -> Spec {
         Spec {
             params,
             ret_convert: std::sync::OnceLock::new(),

@@ -9,13 +9,9 @@
 
 use std::cell::Cell;
 
-/// Bytes of stack left below the caller's frame, when the platform says.
-pub fn remaining() -> Option<usize> {
-    crate::runtime::THREAD.with(|t| remaining_in(&t.stack_low))
-}
-
-/// [`remaining`], given this thread's cached lowest stack address
-/// (`ThreadState::stack_low`: 0 until asked, `usize::MAX` when unknown).
+/// Bytes of stack left below the caller's frame, when the platform says,
+/// given this thread's cached lowest stack address (`ThreadState::stack_low`:
+/// 0 until asked, `usize::MAX` when unknown).
 #[inline]
 pub fn remaining_in(stack_low: &Cell<usize>) -> Option<usize> {
     if stack_low.get() == 0 {
@@ -81,12 +77,13 @@ pub const FRAME_BYTES: usize = 1024;
 mod tests {
     #[test]
     fn this_thread_has_stack_left() {
-        if let Some(r) = super::remaining() {
+        let low = std::cell::Cell::new(0);
+        if let Some(r) = super::remaining_in(&low) {
             assert!(r > 16 * 1024 && r < 1 << 40, "{r}");
             let deeper = {
                 let pad = [0u8; 4096];
                 std::hint::black_box(&pad);
-                super::remaining().unwrap()
+                super::remaining_in(&low).unwrap()
             };
             assert!(deeper <= r);
         }

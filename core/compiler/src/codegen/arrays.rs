@@ -5,10 +5,6 @@ use super::*;
 impl Gen<'_, '_> {
     // ---- arrays --------------------------------------------------------------
 
-    pub fn index_i64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
-        self.conv_i64(x)
-    }
-
     /// Address of `a[idx...]` (after wraparound and bounds checks) and the
     /// number of indexed axes.
     pub fn element_addr(&mut self, at: &ArrTy, arr: &[CV], idx: &[(Ty, Vals)]) -> CResult<CV> {
@@ -38,7 +34,7 @@ impl Gen<'_, '_> {
             {
                 self.deopt_now(); // a bool index is NumPy boolean indexing
             }
-            let mut i = self.index_i64(ix)?;
+            let mut i = self.conv_i64(ix)?;
             let n = arr[ArraySlots::new(nd).shape(k)];
             let (cb, ck) = self.cur_inst;
             let proven = self.facts.unchecked.contains(&(cb, ck, k));
@@ -103,7 +99,7 @@ impl Gen<'_, '_> {
                 let Some(Const::Int(k)) = _first.and_then(|v| self.consts.get(&v)) else {
                     // All elements have one type (inference checked): select at run time.
                     let n = ts.len() as i64;
-                    let mut i = self.index_i64(&idx[0])?;
+                    let mut i = self.conv_i64(&idx[0])?;
                     let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
                     let wrapped = self.b.ins().iadd_imm_s(i, n);
                     i = self.b.ins().select(neg, wrapped, i);
@@ -155,9 +151,9 @@ impl Gen<'_, '_> {
 
     /// `len(range(start, stop, step))`; step 0 deopts (ValueError).
     pub fn range_len(&mut self, start: &(Ty, Vals), stop: &(Ty, Vals), step: &(Ty, Vals)) -> CResult<Vals> {
-        let a = self.index_i64(start)?;
-        let b = self.index_i64(stop)?;
-        let s = self.index_i64(step)?;
+        let a = self.conv_i64(start)?;
+        let b = self.conv_i64(stop)?;
+        let s = self.conv_i64(step)?;
         if let (Some(a), Some(b), Some(s)) = (self.iconst_value(a), self.iconst_value(b), self.iconst_value(s)) {
             if s != 0 {
                 // A literal range (the unrolled `range(-1, 2)` of a stencil): no checks.

@@ -292,12 +292,12 @@ impl Gen<'_, '_> {
                         for t in ts {
                             let n = abi::slot_count(t);
                             let x = (t.clone(), pos[0].1[off..off + n].to_vec());
-                            v.push(self.index_i64(&x)?);
+                            v.push(self.conv_i64(&x)?);
                             off += n;
                         }
                         v
                     }
-                    _ => vec![self.index_i64(&pos[0])?],
+                    _ => vec![self.conv_i64(&pos[0])?],
                 };
                 self.alloc(kind, at, &shape)
             }

@@ -31,10 +31,3 @@ pub struct IndexFacts {
     /// with `& M` (M >= 0): they may wrap (the mask keeps exact low bits).
     pub wrapping: HashSet<(Block, usize)>,
 }
-
-impl IndexFacts {
-    /// Nothing proven: every access and operation is checked.
-    pub fn none() -> Self {
-        IndexFacts::default()
-    }
-}

@@ -186,7 +186,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             param_slots: HashMap::new(),
             blocks: HashMap::new(),
             live_in: f.live_in(),
-            facts: facts::IndexFacts::none(),
+            facts: facts::IndexFacts::default(),
             deopt_blocks: HashMap::new(),
             after_blocks: HashMap::new(),
             pending_deopts: Vec::new(),
@@ -513,6 +513,3 @@ pub fn declare(module: &mut dyn Module, name: &str) -> CResult<FuncId> {
         .declare_function(name, Linkage::Local, &sig)
         .map_err(|e| internal(format!("declare: {e}")))
 }
-
-#[allow(dead_code)]
-fn layout_unused(_: Layout) {}

@@ -90,12 +90,7 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
                 // The arena keeps every array the result holds (arrays inside a
                 // tuple too), each by its own reference: compiled code refers to
                 // arrays, never to the tuple.
-                if !matches!(
-                    desc.ret,
-                    Ty::Float | Ty::Int | Ty::Bool | Ty::NoneT | Ty::Np(_) | Ty::Complex
-                ) {
-                    keep_arrays(&desc.ret, &res, &mut 0, &mut ctx.arena);
-                }
+                keep_arrays(&desc.ret, &res, &mut 0, &mut ctx.arena);
                 drop(obj);
                 OK
             }
