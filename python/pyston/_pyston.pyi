@@ -100,6 +100,18 @@ class Dispatcher:
         ``'(array(float64, 1d, C), int)'``, in compilation order."""
 
     @property
+    def lifted_loops(self) -> list[tuple[int, Dispatcher]]:
+        """When the function runs as plain Python, the loops compiled alone
+        (loop lifting): ``(first line, dispatcher of the loop)`` each; known
+        after the first such call."""
+
+    @property
+    def native(self) -> bool:
+        """For the dispatcher of a lifted loop: whether its function calls it
+        (false once the loop ran as plain Python with nothing lifted inside,
+        after which the loop runs in place). True for other dispatchers."""
+
+    @property
     def compile_times(self) -> list[float]:
         """The compile time of each specialization, in seconds (same order as ``signatures``)."""
 

@@ -20,14 +20,20 @@ import linecache
 import sys
 import textwrap
 import types
+import weakref
 
 # The compiler flags a code object's __future__ imports set.
-_FUTURE_FLAGS = 0
+FUTURE_FLAGS = 0
 for _name in __future__.all_feature_names:
-    _FUTURE_FLAGS |= getattr(__future__, _name).compiler_flag
+    FUTURE_FLAGS |= getattr(__future__, _name).compiler_flag
 
 # CO_NESTED: set on functions defined inside another, whatever they capture.
 _CO_NESTED = 0x10
+
+
+# Functions pyston made from a syntax tree it holds (loop lifting,
+# `pyston._lift`): code object -> (FunctionDef with the file's line numbers, filename).
+GENERATED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class _NoSource(Exception):
@@ -53,6 +59,9 @@ def _function_ast(func):
     if not isinstance(func, types.FunctionType):
         raise _NoSource(f"it is a {type(func).__name__} object, not a Python function")
     code = func.__code__
+    made = GENERATED.get(code)
+    if made is not None:
+        return made[0], made[1], 0, 0, func
     filename = code.co_filename
     lines = linecache.getlines(filename, func.__globals__)
     first = code.co_firstlineno
@@ -76,7 +85,7 @@ def _function_ast(func):
         tree = ast.parse(src)
     except (SyntaxError, ValueError):
         raise _NoSource("its source text does not parse (the file changed after import?)") from None
-    flags = code.co_flags & _FUTURE_FLAGS
+    flags = code.co_flags & FUTURE_FLAGS
     imports = _module_imports(filename, lines)
     for node in _candidates(tree, code.co_name):
         if _compiles_to(node, code, filename, flags, imports):

@@ -18,7 +18,9 @@ inside loops so big ints stay small enough to compute quickly.
 Edge values are deliberate: int literals and arguments near 2**63, nan, inf,
 -0.0, empty arrays, raw (possibly out-of-range) indexes, divisors that can be
 zero, math-domain errors, NaN stored into int arrays. Exceptions are part of
-what the runner compares. One function in five seeds ``np.random`` at its
+what the runner compares. One function in seven gets a line compiled code
+cannot run (``_u = object()``), so it runs as plain Python with its loops
+lifted out and compiled alone. One function in five seeds ``np.random`` at its
 start and then draws from it (compiled code calls NumPy's own generator, so
 the plain and compiled calls must see the same stream).
 
@@ -446,6 +448,12 @@ class Gen:
         else:
             self.emit(1, f"return {self.ret_expr()}")
         body = self.lines[body_start:]
+        if self.chance(0.15):
+            # A line compiled code cannot run: the function runs as plain
+            # Python and its loops are compiled alone (loop lifting).
+            spots = [k for k, line in enumerate(body) if line.startswith("    ") and not line.startswith("     ")
+                     and not line.lstrip().startswith(("else", "elif"))]
+            body.insert(self.r.choice(spots), "    _u = object()")
         src = f"def f({', '.join(params)}):\n" + "\n".join(body) + "\n"
         return src, kinds
 

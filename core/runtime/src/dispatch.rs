@@ -31,6 +31,11 @@ pub struct Dispatcher {
     py_func: Py<PyAny>,
     sem: Semantics,
     inner: Mutex<Inner>,
+    /// Made by loop lifting for one loop of another function (`pyston._lift`): never warns.
+    lifted_loop: bool,
+    /// False once a call of a lifted loop ran as plain Python with nothing
+    /// lifted inside it: the function it came from runs its loop in place again.
+    native: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Default)]
@@ -50,6 +55,11 @@ struct Inner {
     overflow_hits: HashMap<(pyston_compiler::ir::Block, usize), u32>,
     /// Those compiled with a boxed (arbitrary-precision) result from now on.
     boxed: std::collections::HashSet<(pyston_compiler::ir::Block, usize)>,
+    /// What runs when compiled code cannot: the Python function with its
+    /// liftable loops compiled (`pyston._lift`), or the function itself.
+    plain: Option<Py<PyAny>>,
+    /// The lifted loops: (first line, dispatcher).
+    loops: Vec<(u32, Py<PyAny>)>,
 }
 
 impl Spec {
@@ -159,12 +169,12 @@ impl Dispatcher {
             (inner.last.clone(), n)
         };
         if last.is_none() && this.runs_as_python(py)? {
-            return Ok(this.py_func.bind(py).call(args, kwargs)?.unbind());
+            return Dispatcher::call_plain(slf, args, kwargs);
         }
         let args = match kwargs {
             Some(kw) if !kw.is_empty() => match this.bind_kwargs(py, args, kw)? {
                 Some(a) => a,
-                None => return Ok(this.py_func.bind(py).call(args, Some(kw))?.unbind()),
+                None => return Dispatcher::call_plain(slf, args, Some(kw)),
             },
             _ => args.clone(),
         };
@@ -185,7 +195,7 @@ impl Dispatcher {
             }
             match boxing::classify_other(py, &a, &mut slots)? {
                 Some(t) => tys.push(t),
-                None => return this.run_uncompiled(py, &args),
+                None => return Dispatcher::run_uncompiled(slf, &args),
             }
         }
         // Fast path: the last specialization used.
@@ -219,9 +229,9 @@ impl Dispatcher {
             }
             let s = Dispatcher::get_spec(slf, &tys)?;
             this.inner.lock().unwrap().last = Some(s.clone());
-            return this.run(py, &s, &args, &slots, t, stack);
+            return Dispatcher::run(slf, &s, &args, &slots, t, stack);
         }
-        this.run(py, &spec, &args, &slots, t, stack)
+        Dispatcher::run(slf, &spec, &args, &slots, t, stack)
     }
 
     fn source(&self, py: Python<'_>) -> PyResult<(Arc<Source>, Arc<PyEnv>)> {
@@ -359,8 +369,7 @@ impl Dispatcher {
     }
 
     fn run(
-        &self,
-        py: Python<'_>,
+        slf: &Bound<'_, Self>,
         spec: &Spec,
         args: &Bound<'_, PyTuple>,
         slots: &[u64],
@@ -368,9 +377,10 @@ impl Dispatcher {
         // The stack left at the dispatcher's frame (`crate::stack::remaining_in`).
         stack: Option<usize>,
     ) -> PyResult<Py<PyAny>> {
+        let (py, this) = (slf.py(), slf.get());
         let (Some(entry), Some(meta)) = (spec.entry, spec.meta.as_ref()) else {
             // Not compiled for these types: CPython's own code (never slower than plain Python).
-            return Ok(self.py_func.bind(py).call1(args)?.unbind());
+            return Dispatcher::call_plain(slf, args, None);
         };
         let mut ctx = t.ctx_pool.borrow_mut().pop().unwrap_or_else(Ctx::new);
         ctx.frames.clear();
@@ -409,13 +419,13 @@ impl Dispatcher {
                     boxing::box_value(py, &meta.typed.ret, outs, &mut pos).map(|o| o.unwrap_or_else(|| py.None()))
                 }
                 runtime::DEOPT => {
-                    self.note_overflow(meta, ctx.deopt_point);
+                    this.note_overflow(meta, ctx.deopt_point);
                     runtime::with_depth(depth, || crate::deopt::resume(py, meta, &mut ctx))
                 }
                 _ => Err(PyErr::take(py)
                     .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception"))),
             };
-        let result = if self.sem.box_python_scalars {
+        let result = if this.sem.box_python_scalars {
             result.and_then(|o| numba_box(py, o))
         } else {
             result
@@ -437,6 +447,64 @@ impl Dispatcher {
         ctx.frames.clear();
         t.ctx_pool.borrow_mut().push(ctx);
         result
+    }
+
+    /// Runs the call as plain Python (with lifted loops compiled).
+    fn call_plain(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let plain = Dispatcher::plain(slf)?;
+        match plain.call(args, kwargs) {
+            Ok(r) => Ok(r.unbind()),
+            Err(e) if plain.is(slf.get().py_func.bind(py)) => Err(e),
+            Err(e) => {
+                // The traceback CPython gives: no entry for the call of a lifted loop.
+                let tidy = py.import("pyston._lift")?.getattr("tidy")?;
+                Err(PyErr::from_value(tidy.call1((e.into_value(py),))?))
+            }
+        }
+    }
+
+    /// What runs when compiled code cannot: the function with its liftable
+    /// loops compiled (worked out on first use), or the function itself.
+    fn plain<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let (py, this) = (slf.py(), slf.get());
+        if let Some(p) = this.inner.lock().unwrap().plain.as_ref() {
+            return Ok(p.bind(py).clone());
+        }
+        let lifted = if this.sem.fallback && !this.py_func.bind(py).is_instance_of::<Dispatcher>() {
+            py.import("pyston._lift")
+                .and_then(|m| m.getattr("lift"))
+                .and_then(|lift| lift.call1((this.py_func.bind(py), slf.getattr("_derive")?)))
+        } else {
+            Ok(py.None().into_bound(py))
+        };
+        let (plain, loops) = match lifted {
+            Ok(r) if !r.is_none() => {
+                let (f, loops): (Bound<'_, PyAny>, Vec<(u32, Py<PyAny>)>) = r.extract()?;
+                (f, loops)
+            }
+            Ok(_) => (this.py_func.bind(py).clone(), Vec::new()),
+            Err(e) => {
+                // A bug in loop lifting must not change what runs: the function itself.
+                let msg = format!(
+                    "pyston: loop lifting failed for '{}' (internal error, a bug in pyston, please report it): {e}",
+                    this.name
+                );
+                let cat = py.import("pyston._errors")?.getattr("PerformanceWarning")?;
+                PyErr::warn(py, &cat, &std::ffi::CString::new(msg).unwrap(), 1)?;
+                (this.py_func.bind(py).clone(), Vec::new())
+            }
+        };
+        if this.lifted_loop && loops.is_empty() {
+            this.native.store(false, Ordering::Relaxed);
+        }
+        let mut inner = this.inner.lock().unwrap();
+        inner.loops = loops;
+        Ok(inner.plain.get_or_insert_with(|| plain.unbind()).bind(py).clone())
     }
 
     /// Runs the whole call on the interpreter tier.
@@ -555,7 +623,43 @@ impl Dispatcher {
             py_func: py_func.clone().unbind(),
             sem,
             inner: Mutex::new(Inner::default()),
+            lifted_loop: false,
+            native: std::sync::atomic::AtomicBool::new(true),
         })
+    }
+
+    /// A dispatcher for `func` (a loop lifted out of this function) with
+    /// this one's semantics; it never warns.
+    fn _derive(&self, func: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let inner = Inner {
+            warned: true,
+            ..Inner::default()
+        };
+        Ok(Dispatcher {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            name: self.name.clone(),
+            py_func: func.clone().unbind(),
+            sem: self.sem.clone(),
+            inner: Mutex::new(inner),
+            lifted_loop: true,
+            native: std::sync::atomic::AtomicBool::new(true),
+        })
+    }
+
+    /// For a lifted loop: whether the function it came from should call it
+    /// (false once it ran as plain Python with nothing lifted inside).
+    #[getter]
+    fn native(&self) -> bool {
+        self.native.load(Ordering::Relaxed)
+    }
+
+    /// The loops compiled on their own because the function runs as plain
+    /// Python (loop lifting): `[(first line, dispatcher)]`, known after the
+    /// first call that ran as plain Python.
+    #[getter]
+    fn lifted_loops(&self, py: Python<'_>) -> Vec<(u32, Py<PyAny>)> {
+        let inner = self.inner.lock().unwrap();
+        inner.loops.iter().map(|(l, d)| (*l, d.clone_ref(py))).collect()
     }
 
     #[pyo3(signature = (*args, **kwargs))]
@@ -899,12 +1003,13 @@ impl Dispatcher {
 
     /// A call whose arguments compiled code cannot take: CPython runs it (or,
     /// with `fallback=False`, a `TypeError` names the argument).
-    fn run_uncompiled(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
-        let (src, env) = self.source(py)?;
+    fn run_uncompiled(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        let (py, this) = (slf.py(), slf.get());
+        let (src, env) = this.source(py)?;
         if src.ir.params.len() != args.len() {
-            return Ok(self.py_func.bind(py).call1(args)?.unbind());
+            return Ok(this.py_func.bind(py).call1(args)?.unbind());
         }
-        if !self.sem.fallback {
+        if !this.sem.fallback {
             let types: Vec<String> = args
                 .iter()
                 .map(|a| a.get_type().name().map(|n| n.to_string()).unwrap_or_default())
@@ -915,7 +1020,7 @@ impl Dispatcher {
                 .unwrap_or(0);
             return Err(PyTypeError::new_err(format!(
                 "{}() argument '{}' has type '{}', which compiled code does not support (supported: bool, int within 64 bits, float, complex, None, NumPy scalars, ndarrays of bool/int32/int64/float32/float64/complex128, tuples of these)",
-                self.name, src.ir.params[bad], types[bad]
+                this.name, src.ir.params[bad], types[bad]
             )));
         }
         let big_int_only = args.iter().all(|a| {
@@ -923,7 +1028,7 @@ impl Dispatcher {
                 || boxing::classify(py, &a, &mut Vec::new()).ok().flatten().is_some()
         });
         if !big_int_only {
-            let mut inner = self.inner.lock().unwrap();
+            let mut inner = this.inner.lock().unwrap();
             if !inner.warned {
                 inner.warned = true;
                 drop(inner);
@@ -934,14 +1039,14 @@ impl Dispatcher {
                 let tn = args.get_item(bad)?.get_type().name()?.to_string();
                 let msg = format!(
                     "pyston: '{}' runs as plain Python: argument '{}' has type '{}', which compiled code does not support (line {} of {})",
-                    self.name, src.ir.params[bad], tn, src.ir.span.line, env.filename
+                    this.name, src.ir.params[bad], tn, src.ir.span.line, env.filename
                 );
                 let cat = py.import("pyston._errors")?.getattr("PerformanceWarning")?;
                 PyErr::warn(py, &cat, &std::ffi::CString::new(msg).unwrap(), 2)?;
             }
         }
         // CPython's own code: exact, and never slower than the undecorated function.
-        Ok(self.py_func.bind(py).call1(args)?.unbind())
+        Dispatcher::call_plain(slf, args, None)
     }
 }
 
