@@ -66,6 +66,7 @@ fn plans(input: &str, passes: &[&dyn Pass]) -> Result<Vec<(&'static str, String)
         callees: &callees,
         array_consts: &array_consts,
         self_meta_slot: 0,
+        signal_flag: 0,
         sem: &sem,
         pycalls: &env.pycalls,
         passes,

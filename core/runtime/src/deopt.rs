@@ -38,6 +38,15 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
             recompute(py, f, &meta.env, &info.defs, &mut vals, v).map_err(|r| r.err)?;
         }
     }
+    // A loop that stopped for Ctrl-C: Python's handlers run now (KeyboardInterrupt from the loop's line).
+    if let Err(err) = crate::signals::handle(py) {
+        let span = match f.block(point.block).insts.get(point.inst) {
+            Some(i) => i.span,
+            None => f.block(point.block).term_span,
+        };
+        ctx.frames.push((meta.clone(), span));
+        return Err(err);
+    }
     match exec(py, f, &meta.env, &mut vals, point.block, point.inst) {
         Ok(o) => Ok(o),
         Err(r) => {

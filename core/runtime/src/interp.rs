@@ -38,6 +38,8 @@ pub(crate) fn exec(
     mut b: Block,
     mut k: usize,
 ) -> Result<Py<PyAny>, Raised> {
+    // Jumps until the next check for signals (Ctrl-C), as compiled loops do.
+    let mut tick = 0u32;
     loop {
         let data = f.block(b);
         for inst in &data.insts[k..] {
@@ -49,7 +51,13 @@ pub(crate) fn exec(
         let span = data.term_span;
         let get = |vals: &[Slot], v: Value| get(py, f, vals, v).map_err(|err| Raised { err, span });
         let edge = match &data.term {
-            Term::Jump(e) => e,
+            Term::Jump(e) => {
+                tick = tick.wrapping_add(1);
+                if tick % 4096 == 0 {
+                    py.check_signals().map_err(|err| Raised { err, span })?;
+                }
+                e
+            }
             Term::Br(c, t, e) => {
                 let cond = get(vals, *c)?;
                 if cond.bind(py).is_truthy().map_err(|err| Raised { err, span })? {

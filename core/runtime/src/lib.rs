@@ -17,6 +17,7 @@ pub mod interp;
 pub mod jit;
 pub mod pipeline;
 pub mod runtime;
+pub mod signals;
 pub mod stack;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};

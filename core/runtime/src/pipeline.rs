@@ -206,6 +206,7 @@ fn codegen_into(
         callees: &cenv.callees,
         array_consts: &cenv.arrays,
         self_meta_slot: meta_slot as u64,
+        signal_flag: crate::signals::flag_address(),
         sem,
         pycalls: &sites,
         passes: &passes,
@@ -237,6 +238,8 @@ pub fn compile(
     boxed: &std::collections::HashSet<(ir::Block, usize)>,
 ) -> CResult<Spec> {
     let t0 = std::time::Instant::now();
+    // Compiled loops stop for Ctrl-C through pyston's wrapper of Python's SIGINT handler.
+    crate::signals::install();
     let f = &src.ir;
     if params.len() != f.params.len() {
         return Err(CompileError::internal(format!(

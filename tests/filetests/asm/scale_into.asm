@@ -6,144 +6,180 @@
   subq $0x10, %rsp
   movq %rbx, (%rsp)
   unwind SaveReg { clobber_offset: 0, reg: p3i }
-  movq %r12, 8(%rsp)
-  unwind SaveReg { clobber_offset: 8, reg: p12i }
+  movq %r15, 8(%rsp)
+  unwind SaveReg { clobber_offset: 8, reg: p15i }
 block0:
-  movq (%rdi), %r9
-  movq 8(%rdi), %r8
-  movq 0x10(%rdi), %rsi
-  movq 0x18(%rdi), %r10
-  movq 0x20(%rdi), %r11
-  movq 0x28(%rdi), %r11
+  movq (%rdi), %r8
+  movq 8(%rdi), %rsi
+  movq 0x10(%rdi), %r10
+  movq 0x18(%rdi), %rax
+  movq 0x20(%rdi), %r9
+  movq 0x28(%rdi), %r9
   movq 0x30(%rdi), %r11
-  movq 0x38(%rdi), %rax
-  vmovsd 0x40(%rdi), %xmm1
-  movq 0x48(%rdi), %rax
+  movq 0x38(%rdi), %r9
+  vmovsd 0x40(%rdi), %xmm0
+  movq 0x48(%rdi), %r9
   jmp     label1
 block1:
-  movl 8(%rdx), %ebx
-  cmpl %ebx, %ecx
-  jnbe    label21; j label2
+  movl 8(%rdx), %r15d
+  cmpl %r15d, %ecx
+  jnbe    label23; j label2
 block2:
   jmp     label3
 block3:
   jmp     label4
 block4:
-  movq %rax, %r12
-  addq $0x0, %r12
+  movq %r9, %rbx
+  addq $0x0, %rbx
   seto %cl
-  cmpq %r11, %r12
+  cmpq %r11, %rbx
   setg %r11b
   orl %ecx, %r11d
   testb %r11b, %r11b
   jnz     label5; j label6
 block6:
-  addq $0x0, %rax
-  seto %r11b
-  cmpq %rsi, %rax
-  setg %al
-  orl %r11d, %eax
-  testb %al, %al
+  addq $0x0, %r9
+  seto %cl
+  cmpq %r10, %r9
+  setg %r9b
+  orl %ecx, %r9d
+  testb %r9b, %r9b
   jnz     label7; j label8
 block8:
-  movq (%rdi), %rax
-  movq 0x10(%rdi), %rcx
-  leaq (%rax, %rcx, 8), %rdx
-  movq 0x20(%rdi), %rcx
-  cmpq %rcx, %rdx
-  setbe %r11b
-  movq 0x30(%rdi), %rdx
-  leaq (%rcx, %rdx, 8), %rdx
-  cmpq %rax, %rdx
-  setbe %dl
-  orl %edx, %r11d
-  uninit  %rdx
-  xorq %rdx, %rdx
-  movq 0x48(%rdi), %rsi
-  leaq -4(%rsi), %r9
-  movabsq $0x8000000000000000, %r8
-  cmpq (%rip), %rsi
-  cmovgeq %r9, %r8
+  movq (%rdi), %rcx
+  movq 0x10(%rdi), %rax
+  leaq (%rcx, %rax, 8), %rax
+  movq 0x20(%rdi), %rsi
+  cmpq %rsi, %rax
+  setbe %r10b
+  movq 0x30(%rdi), %rax
+  leaq (%rsi, %rax, 8), %rax
+  cmpq %rcx, %rax
+  setbe %al
+  orl %eax, %r10d
+  uninit  %rax
+  xorq %rax, %rax
+  movq 0x48(%rdi), %r8
+  leaq -4(%r8), %r11
+  movabsq $<address>, %r9
+  cmpq (%rip), %r8
+  cmovgeq %r11, %r9
   vmovsd 0x40(%rdi), %xmm0
   vpshufd $0x44, %xmm0, %xmm1
-  testb %r11b, %r11b
+  testb %r10b, %r10b
   jnz     label9; j label10
 block9:
   jmp     label11
 block10:
   jmp     label14
 block11:
-  cmpq %r8, %rdx
+  cmpq %r9, %rax
   jnle    label12; j label13
 block12:
   jmp     label14
 block13:
-  vmulpd (%rcx, %rdx, 8), %xmm1, %xmm2
-  vmovupd %xmm2, (%rax, %rdx, 8)
-  leaq 2(%rdx), %rdi
-  vmulpd (%rcx, %rdi, 8), %xmm1, %xmm2
-  vmovupd %xmm2, (%rax, %rdi, 8)
-  leaq 4(%rdx), %rdx
+  vmulpd (%rsi, %rax, 8), %xmm1, %xmm2
+  vmovupd %xmm2, (%rcx, %rax, 8)
+  leaq 2(%rax), %r10
+  vmulpd (%rsi, %r10, 8), %xmm1, %xmm2
+  vmovupd %xmm2, (%rcx, %r10, 8)
+  leaq 4(%rax), %rax
   jmp     label11
 block14:
   jmp     label15
 block15:
-  cmpq %rsi, %rdx
-  jnl     label18; j label16
+  cmpq %r8, %rax
+  jnl     label20; j label16
 block16:
-  vmulsd (%rcx, %rdx, 8), %xmm0, %xmm1
-  vmovsd %xmm1, (%rax, %rdx, 8)
+  vmulsd (%rsi, %rax, 8), %xmm0, %xmm1
+  vmovsd %xmm1, (%rcx, %rax, 8)
   jmp     label17
 block17:
-  leaq 1(%rdx), %rdx
-  jmp     label15
+  movabsq $<address>, %r9
+  movl (%r9), %r9d
+  leaq 1(%rax), %rax
+  testl %r9d, %r9d
+  jnz     label19; j label18
 block18:
-  jmp     label19
-block19:
+  jmp     label15
+block20:
+  jmp     label21
+block21:
   uninit  %rax
   xorl %eax, %eax
   movq (%rsp), %rbx
-  movq 8(%rsp), %r12
+  movq 8(%rsp), %r15
   addq $0x10, %rsp
   movq %rbp, %rsp
   popq %rbp
   retq
 block5:
-  jmp     label20
+  jmp     label22
 block7:
-  jmp     label20
-block20:
-  movq %r9, 0x10(%rdx)
-  movq %r8, 0x18(%rdx)
-  movq %rsi, 0x20(%rdx)
-  movq %r10, 0x28(%rdx)
-  movq 0x20(%rdi), %rax
-  movq 0x28(%rdi), %rcx
-  movq 0x30(%rdi), %rsi
-  movq 0x38(%rdi), %r8
-  movq %rax, 0x30(%rdx)
-  movq %rcx, 0x38(%rdx)
-  movq %rsi, 0x40(%rdx)
-  movq %r8, 0x48(%rdx)
+  jmp     label22
+block19:
+  movq (%rdi), %rcx
+  movq 8(%rdi), %rsi
+  movq 0x10(%rdi), %r8
+  movq 0x18(%rdi), %r9
+  movq %rcx, 0x10(%rdx)
+  movq %rsi, 0x18(%rdx)
+  movq %r8, 0x20(%rdx)
+  movq %r9, 0x28(%rdx)
+  movq 0x20(%rdi), %rcx
+  movq 0x28(%rdi), %rsi
+  movq 0x30(%rdi), %r8
+  movq 0x38(%rdi), %r9
+  movq %rcx, 0x30(%rdx)
+  movq %rsi, 0x38(%rdx)
+  movq %r8, 0x40(%rdx)
+  movq %r9, 0x48(%rdx)
   vmovsd 0x40(%rdi), %xmm0
   vmovsd %xmm0, 0x50(%rdx)
-  movq 0x48(%rdi), %rax
-  movq %rax, 0x58(%rdx)
+  movq 0x48(%rdi), %rcx
+  movq %rcx, 0x58(%rdx)
   movq $0x1, 0x60(%rdx)
-  movq $0x0, 0x68(%rdx)
+  movq %rax, 0x68(%rdx)
   movl $0x0, (%rdx)
   movl $0x2, %eax
   movq (%rsp), %rbx
-  movq 8(%rsp), %r12
+  movq 8(%rsp), %r15
   addq $0x10, %rsp
   movq %rbp, %rsp
   popq %rbp
   retq
-block21:
-  movq %r9, 0x10(%rdx)
-  movq %r8, 0x18(%rdx)
-  movq %rsi, 0x20(%rdx)
-  movq %r10, 0x28(%rdx)
+block22:
+  movq %r8, 0x10(%rdx)
+  movq %rsi, 0x18(%rdx)
+  movq %r10, 0x20(%rdx)
+  movq %rax, 0x28(%rdx)
+  movq 0x20(%rdi), %rsi
+  movq 0x28(%rdi), %r8
+  movq 0x30(%rdi), %r9
+  movq 0x38(%rdi), %r10
+  movq %rsi, 0x30(%rdx)
+  movq %r8, 0x38(%rdx)
+  movq %r9, 0x40(%rdx)
+  movq %r10, 0x48(%rdx)
+  vmovsd 0x40(%rdi), %xmm0
+  vmovsd %xmm0, 0x50(%rdx)
+  movq 0x48(%rdi), %r10
+  movq %r10, 0x58(%rdx)
+  movq $0x1, 0x60(%rdx)
+  movq $0x0, 0x68(%rdx)
+  movl $0x1, (%rdx)
+  movl $0x2, %eax
+  movq (%rsp), %rbx
+  movq 8(%rsp), %r15
+  addq $0x10, %rsp
+  movq %rbp, %rsp
+  popq %rbp
+  retq
+block23:
+  movq %r8, 0x10(%rdx)
+  movq %rsi, 0x18(%rdx)
+  movq %r10, 0x20(%rdx)
+  movq %rax, 0x28(%rdx)
   movq 0x20(%rdi), %rax
   movq 0x28(%rdi), %rcx
   movq 0x30(%rdi), %rsi
@@ -156,10 +192,10 @@ block21:
   vmovsd %xmm0, 0x50(%rdx)
   movq 0x48(%rdi), %rax
   movq %rax, 0x58(%rdx)
+  movl $0x3, (%rdx)
   movl $0x2, %eax
-  movl $0x2, (%rdx)
   movq (%rsp), %rbx
-  movq 8(%rsp), %r12
+  movq 8(%rsp), %r15
   addq $0x10, %rsp
   movq %rbp, %rsp
   popq %rbp

@@ -213,7 +213,18 @@ impl Gen<'_, '_> {
                     }
                 }
                 let target = self.blocks[&e.block];
-                self.b.ins().jump(target, &args);
+                if self.dominates(e.block, from) && self.env.signal_flag != 0 {
+                    // A back edge: leave for the interpreter tier when Ctrl-C
+                    // arrived (`pyston_runtime::signals`); one load and a branch.
+                    let addr = self.b.ins().iconst(clt::I64, self.env.signal_flag as i64);
+                    let flag = self.b.ins().load(clt::I32, MemFlagsData::trusted(), addr, 0);
+                    let set = self.b.ins().icmp_imm_u(IntCC::NotEqual, flag, 0);
+                    let k = self.f.block(from).insts.len();
+                    let d = self.deopt_block(from, k);
+                    self.b.ins().brif(set, d, &[], target, &args);
+                } else {
+                    self.b.ins().jump(target, &args);
+                }
             }
             Term::Br(c, a, bb) => {
                 let cv = self.val(*c)?[0];

@@ -64,6 +64,9 @@ pub struct CodegenEnv<'a> {
     pub array_consts: &'a HashMap<u32, Vec<u64>>,
     /// Address of the word that will hold this function's own metadata pointer.
     pub self_meta_slot: u64,
+    /// Address of the runtime's "SIGINT arrived" word, read at every loop
+    /// back edge (a deopt when set); 0: no check.
+    pub signal_flag: u64,
     pub sem: &'a Semantics,
     /// Calls into Python/NumPy, by instruction position.
     pub pycalls: &'a HashMap<(Block, usize), PyCallSite>,
