@@ -53,7 +53,7 @@ pub(crate) fn exec(
         let edge = match &data.term {
             Term::Jump(e) => {
                 tick = tick.wrapping_add(1);
-                if tick % 4096 == 0 {
+                if tick.is_multiple_of(4096) {
                     py.check_signals().map_err(|err| Raised { err, span })?;
                 }
                 e
