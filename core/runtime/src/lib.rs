@@ -18,6 +18,7 @@ pub mod jit;
 pub mod pipeline;
 pub mod runtime;
 pub mod stack;
+pub mod ufunc;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -134,6 +135,9 @@ fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check_flag, m)?)?;
     m.add_function(wrap_pyfunction!(parse_flag, m)?)?;
     m.add_function(wrap_pyfunction!(numpy_library, m)?)?;
+    m.add_function(wrap_pyfunction!(ufunc::make_ufunc, m)?)?;
+    m.add_function(wrap_pyfunction!(ufunc::make_gufunc, m)?)?;
+    m.add_function(wrap_pyfunction!(ufunc::ufunc_result_dtype, m)?)?;
     m.add("FLAGS", flags_table(m.py())?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
