@@ -19,10 +19,14 @@ installed on both sides; joblib, loky and Dask install it).
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib
+import inspect
+import linecache
 import pickle
 import sys
-from typing import Any, Callable
+import types
+from typing import Any, Callable, Optional
 
 __all__ = ["reduce", "rebuild", "dump_function", "load_function"]
 
@@ -58,19 +62,62 @@ def _by_reference(obj: Any) -> bool:
         return False
 
 
+def _source_info(func: Callable) -> Optional[tuple]:
+    """``(filename, first line, the function's source lines)``, if available."""
+    code = getattr(func, "__code__", None)
+    if not isinstance(code, types.CodeType):
+        return None
+    lines = linecache.getlines(code.co_filename, getattr(func, "__globals__", None))
+    first = code.co_firstlineno
+    if not lines or not 1 <= first <= len(lines):
+        return None
+    try:
+        block = inspect.getblock(lines[first - 1 :])
+    except Exception:  # noqa: BLE001 - no source, then: it runs as plain Python
+        return None
+    return (code.co_filename, first, list(block))
+
+
+def _renamed(code: types.CodeType, filename: str) -> types.CodeType:
+    consts = tuple(_renamed(c, filename) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
+def _restore_source(func: Callable, info: tuple) -> None:
+    """cloudpickle drops a function's file name (``<dynamic-code>``), and
+    pyston compiles from source: give the loaded function its file name back
+    and, where that file does not hold the same lines, its own lines in
+    ``linecache`` under ``<pickled FILE#hash>`` (at the same line numbers)."""
+    filename, first, block = info
+    lines = linecache.getlines(filename)
+    if lines[first - 1 : first - 1 + len(block)] != block:
+        digest = hashlib.sha1("".join(block).encode()).hexdigest()[:12]
+        filename = f"<pickled {filename}#{digest}>"
+        if filename not in linecache.cache:
+            text = ["\n"] * (first - 1) + block
+            linecache.cache[filename] = (sum(map(len, text)), None, text, filename)
+    try:
+        func.__code__ = _renamed(func.__code__, filename)
+    except (AttributeError, TypeError, ValueError):
+        pass  # not a plain function: it runs as it is
+
+
 def dump_function(func: Callable) -> Any:
     """What stands for ``func`` in a pickle: the function itself when pickle
-    can save it by reference, else ``("cloudpickle", bytes)``."""
+    can save it by reference, else ``("cloudpickle", bytes, source info)``."""
     if _by_reference(func) or not _has_cloudpickle():
         return func  # plain pickle raises its own error if it cannot
     import cloudpickle
 
-    return ("cloudpickle", cloudpickle.dumps(func))
+    return ("cloudpickle", cloudpickle.dumps(func), _source_info(func))
 
 
 def load_function(payload: Any) -> Callable:
-    if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == "cloudpickle":
-        return pickle.loads(payload[1])
+    if isinstance(payload, tuple) and len(payload) == 3 and payload[0] == "cloudpickle":
+        func = pickle.loads(payload[1])
+        if payload[2] is not None:
+            _restore_source(func, payload[2])
+        return func
     return payload
 
 

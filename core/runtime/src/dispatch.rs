@@ -759,6 +759,15 @@ impl Dispatcher {
     /// The specialization a ufunc inner loop runs for `params` (compiled on
     /// a miss; recompiled when a global it was compiled against was rebound).
     pub(crate) fn loop_spec(slf: &Bound<'_, Self>, params: &[Ty]) -> PyResult<Arc<Spec>> {
+        let this = slf.get();
+        if this.runs_as_python(slf.py())? {
+            // Syntax pyston does not compile (strict mode, fallback): the plain function runs.
+            let e = match this.inner.lock().unwrap().source.as_ref() {
+                Some(Err((e, _))) => e.clone(),
+                _ => CompileError::internal("no source"),
+            };
+            return Ok(Arc::new(Spec::uncompiled(params.to_vec(), e)));
+        }
         let s = Dispatcher::get_spec(slf, params)?;
         if slf.get().guards_hold(slf.py(), &s) {
             return Ok(s);
