@@ -11,6 +11,7 @@ dtype).  The file is skipped where Numba is not installed.
 import importlib
 import math
 import os
+import pickle
 import subprocess
 import sys
 import textwrap
@@ -767,6 +768,14 @@ def test_shim_from_import_raises_not_implemented():
         exec("from pyston.numba import stencil", {})
     with pytest.raises(NotImplementedError, match="typed.List"):
         exec("from pyston.numba.typed import List", {})
+
+
+def test_shim_does_not_break_pickling_by_name():
+    import pyston.numba  # noqa: F401 - the shim is in sys.modules while pickle searches modules
+
+    u = np.frompyfunc(lambda x: x, 1, 1)
+    with pytest.raises(pickle.PicklingError):
+        pickle.dumps(u)  # not found anywhere: pickle's own error, not NotImplementedError
 
 
 def test_shim_dunders_are_attribute_errors():

@@ -11,9 +11,9 @@ import pickle
 import warnings
 
 import numpy as np
-import pytest
 import pyston
 import pyston.numba as nb
+import pytest
 from helpers import rng_for
 
 

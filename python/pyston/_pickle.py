@@ -153,7 +153,7 @@ def rebuild_dufunc(payload: Any, options: dict, numba: bool, keys: list):
     return u
 
 
-def rebuild_cfunc(payload: Any, sig: str, options: dict, numba: bool):
+def rebuild_cfunc(payload: Any, sig: Any, options: dict, numba: bool):
     from ._ufunc import CFunc
 
     return CFunc(load_function(payload), sig, options, numba)

@@ -421,6 +421,7 @@ class CFunc:
     and calling it from Python runs the compiled function."""
 
     def __init__(self, func: Callable, sig, options: dict, numba: bool):
+        self._sig_spec = sig
         sig = _types.normalize_signature(sig)
         if sig.return_type is None:
             raise TypeError(f"a cfunc signature needs a return type: {sig!r}")
@@ -456,7 +457,7 @@ class CFunc:
     def __reduce__(self):
         from ._pickle import dump_function, rebuild_cfunc
 
-        return (rebuild_cfunc, (dump_function(self.py_func), str(self._sig), self._options, self._numba))
+        return (rebuild_cfunc, (dump_function(self.py_func), self._sig_spec, self._options, self._numba))
 
     def __repr__(self) -> str:
         return f"<pyston.CFunc {self.native_name} {self._sig}>"

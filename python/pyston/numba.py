@@ -160,8 +160,24 @@ class UnsupportedFeatureError(NotImplementedError, AttributeError):
     ``hasattr``) sees a missing attribute instead of failing."""
 
 
+_IMPORT_FROM = __import__("dis").opmap["IMPORT_FROM"]
+
+
+def _from_import() -> bool:
+    """Whether the missing attribute is being looked up by ``from ... import``
+    (the frame that called __getattr__ executes IMPORT_FROM): there a plain
+    ``NotImplementedError`` reaches the user (an ``AttributeError`` would
+    become ``ImportError: cannot import name``)."""
+    try:
+        f = sys._getframe(3)
+        return f.f_code.co_code[f.f_lasti] == _IMPORT_FROM
+    except (AttributeError, IndexError, ValueError):
+        return False
+
+
 def _unsupported(qualname: str) -> NotImplementedError:
-    return UnsupportedFeatureError(
+    cls = NotImplementedError if _from_import() else UnsupportedFeatureError
+    return cls(
         f"pyston.numba does not support {qualname} yet (supported: njit, jit, prange, vectorize, "
         "guvectorize, cfunc, types, config, "
         "the scalar type names such as float64)"
