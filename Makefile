@@ -37,6 +37,7 @@ bench: install ## Benchmark suite: CPython vs pyston vs Numba (installs numba)
 	$(VPY) -m pip install -q -r benchmarks/requirements.txt
 	$(VPY) benchmarks/run.py
 	$(VPY) benchmarks/arrays.py
+	$(VPY) benchmarks/ufuncs.py
 	$(VPY) benchmarks/never_slower.py
 
 lint: $(VENV)/.test ## cargo fmt --check, clippy -D warnings, ruff

@@ -127,29 +127,105 @@ unsafe fn read_elem(p: *const u8, d: Dtype, t: &Ty, slots: &mut Vec<u64>) {
     }
 }
 
-/// The scalar in result slots of type `t`, if it is one.
-fn ret_scalar(t: &Ty, s: &[u64]) -> Option<Sc> {
-    Some(match t {
-        Ty::Bool => Sc::B(s[0] & 0xff != 0),
-        Ty::Int => Sc::I(s[0] as i64),
-        Ty::Float => Sc::F(f64::from_bits(s[0])),
-        Ty::Complex => Sc::C(f64::from_bits(s[0]), f64::from_bits(s[1])),
-        Ty::Np(d) => match d {
-            Dtype::Bool => Sc::B(s[0] & 0xff != 0),
-            Dtype::Int32 => Sc::I(s[0] as u32 as i32 as i64),
-            Dtype::Int64 => Sc::I(s[0] as i64),
-            Dtype::Float32 => Sc::F(f32::from_bits(s[0] as u32) as f64),
-            Dtype::Float64 => Sc::F(f64::from_bits(s[0])),
-            Dtype::Complex128 => Sc::C(f64::from_bits(s[0]), f64::from_bits(s[1])),
-        },
-        Ty::Union(ms) => {
-            let tag = (s[0] & 0xff) as usize;
-            let m = ms.get(tag)?;
-            let (offsets, _) = union_layout(ms);
-            return ret_scalar(m, s.get(1 + offsets[tag]..)?);
+/// How the hot loop reads one input element into slots (decided once per buffer).
+#[derive(Clone, Copy)]
+enum Rd {
+    F64,
+    F32Wide,
+    F32,
+    I64,
+    I32Wide,
+    I32,
+    B,
+    C,
+}
+
+impl Rd {
+    fn new(d: Dtype, t: &Ty) -> Rd {
+        match (d, t) {
+            (Dtype::Bool, _) => Rd::B,
+            (Dtype::Int64, _) => Rd::I64,
+            (Dtype::Int32, Ty::Np(_)) => Rd::I32,
+            (Dtype::Int32, _) => Rd::I32Wide,
+            (Dtype::Float64, _) => Rd::F64,
+            (Dtype::Float32, Ty::Np(_)) => Rd::F32,
+            (Dtype::Float32, _) => Rd::F32Wide,
+            (Dtype::Complex128, _) => Rd::C,
         }
-        _ => return None,
-    })
+    }
+
+    /// Writes the element's slots at `slots[*j..]`.
+    ///
+    /// # Safety
+    /// `p` points to a readable element of the reader's dtype; `slots` has room.
+    #[inline(always)]
+    unsafe fn read(self, p: *const u8, slots: &mut [u64], j: &mut usize) {
+        // SAFETY (all reads): the caller guarantees `p` holds an element of this dtype.
+        let v = unsafe {
+            match self {
+                Rd::F64 | Rd::I64 => (p as *const u64).read_unaligned(),
+                Rd::F32Wide => ((p as *const f32).read_unaligned() as f64).to_bits(),
+                Rd::F32 | Rd::I32 => (p as *const u32).read_unaligned() as u64,
+                Rd::I32Wide => (p as *const i32).read_unaligned() as i64 as u64,
+                Rd::B => (p.read() != 0) as u64,
+                Rd::C => {
+                    slots[*j] = (p as *const u64).read_unaligned();
+                    *j += 1;
+                    (p as *const u64).add(1).read_unaligned()
+                }
+            }
+        };
+        slots[*j] = v;
+        *j += 1;
+    }
+}
+
+/// How to read a scalar result from compiled code's slots (decided once per buffer).
+enum Rk {
+    B,
+    I,
+    I32,
+    F,
+    F32,
+    C,
+    /// Per union tag: the member's kind and its slot offset (after the tag).
+    Union(Vec<(Rk, usize)>),
+    Other,
+}
+
+impl Rk {
+    fn new(t: &Ty) -> Rk {
+        match t {
+            Ty::Bool | Ty::Np(Dtype::Bool) => Rk::B,
+            Ty::Int | Ty::Np(Dtype::Int64) => Rk::I,
+            Ty::Np(Dtype::Int32) => Rk::I32,
+            Ty::Float | Ty::Np(Dtype::Float64) => Rk::F,
+            Ty::Np(Dtype::Float32) => Rk::F32,
+            Ty::Complex | Ty::Np(Dtype::Complex128) => Rk::C,
+            Ty::Union(ms) => {
+                let (offsets, _) = union_layout(ms);
+                Rk::Union(ms.iter().zip(offsets).map(|(m, o)| (Rk::new(m), o)).collect())
+            }
+            _ => Rk::Other,
+        }
+    }
+
+    #[inline(always)]
+    fn read(&self, s: &[u64]) -> Option<Sc> {
+        Some(match self {
+            Rk::B => Sc::B(s[0] & 0xff != 0),
+            Rk::I => Sc::I(s[0] as i64),
+            Rk::I32 => Sc::I(s[0] as u32 as i32 as i64),
+            Rk::F => Sc::F(f64::from_bits(s[0])),
+            Rk::F32 => Sc::F(f32::from_bits(s[0] as u32) as f64),
+            Rk::C => Sc::C(f64::from_bits(s[0]), f64::from_bits(s[1])),
+            Rk::Union(ms) => {
+                let (m, o) = ms.get((s[0] & 0xff) as usize)?;
+                return m.read(s.get(1 + o..)?);
+            }
+            Rk::Other => return None,
+        })
+    }
 }
 
 /// Stores `v` as an element of dtype `d` at `p` when that needs no Python
@@ -157,6 +233,7 @@ fn ret_scalar(t: &Ty, s: &[u64]) -> Option<Sc> {
 ///
 /// # Safety
 /// `p` points to a writable element of dtype `d`.
+#[inline(always)]
 unsafe fn store_fast(p: *mut u8, d: Dtype, v: Sc, numba: bool) -> bool {
     // SAFETY (all writes): the caller guarantees `p` is a writable element of `d`.
     unsafe {
@@ -322,6 +399,11 @@ fn run_elem_loop(py: Python<'_>, ld: &ElemLoop, n: usize, ops: &[(*mut u8, isize
     };
     let nret = runtime::slot_count(&meta.typed.ret).max(1);
     let mut out = vec![0u64; nret];
+    let readers: Vec<(Rd, *mut u8, isize)> = (0..nin)
+        .map(|i| (Rd::new(ld.ins[i], &ld.params[i]), ops[i].0, ops[i].1))
+        .collect();
+    let rk = Rk::new(&meta.typed.ret);
+    let mut fast_slots = vec![0u64; 2 * nin];
     runtime::THREAD.with(|t| {
         let mut ctx = t.ctx_pool.borrow_mut().pop().unwrap_or_else(Ctx::new);
         ctx.frames.clear();
@@ -337,26 +419,56 @@ fn run_elem_loop(py: Python<'_>, ld: &ElemLoop, n: usize, ops: &[(*mut u8, isize
         };
         let depth = ctx.depth + 1;
         let mut result = Ok(());
-        for k in 0..n {
-            slots.clear();
-            for i in 0..nin {
-                // SAFETY: element k of input i is inside the operand NumPy gave.
-                unsafe { read_elem(elem(i, k), ld.ins[i], &ld.params[i], &mut slots) };
+        // 8-byte inputs passed as they are and a result of the output's own
+        // type (`float64(float64, ...)`, `int64(int64, ...)`): a tight loop
+        // that stops at the first element needing more (the loop below).
+        let plain = readers.iter().all(|r| matches!(r.0, Rd::F64 | Rd::I64))
+            && matches!((&rk, ld.out), (Rk::F, Dtype::Float64) | (Rk::I, Dtype::Int64));
+        let ins: Vec<(*mut u8, isize)> = readers.iter().map(|r| (r.1, r.2)).collect();
+        let outbuf = (outp, outs);
+        // SAFETY (each call): the operands NumPy gave hold `n` elements at
+        // their steps; `entry` takes one 8-byte slot per input.
+        let (start, st) = match (plain, nin) {
+            (true, 1) => unsafe { plain_run::<1>(entry, &ins, outbuf, &mut ctx, depth, n, &mut out) },
+            (true, 2) => unsafe { plain_run::<2>(entry, &ins, outbuf, &mut ctx, depth, n, &mut out) },
+            (true, 3) => unsafe { plain_run::<3>(entry, &ins, outbuf, &mut ctx, depth, n, &mut out) },
+            (true, 4) => unsafe { plain_run::<4>(entry, &ins, outbuf, &mut ctx, depth, n, &mut out) },
+            _ => (0, runtime::OK),
+        };
+        let mut replay = (plain && nin <= 4 && start < n).then_some(st);
+        for k in start..n {
+            let mut j = 0;
+            for &(rd, base, step) in &readers {
+                // SAFETY: element k of this input is inside the operand NumPy
+                // gave; `fast_slots` has two slots per input.
+                unsafe { rd.read(base.wrapping_offset(step * k as isize), &mut fast_slots, &mut j) };
             }
             let dst = outp.wrapping_offset(outs * k as isize);
-            // SAFETY: `entry` was compiled for `ld.params`, whose slots `slots`
-            // holds; `out` has room for the result's slots; `ctx` is ours.
-            let status = unsafe { entry(slots.as_ptr(), out.as_mut_ptr(), &mut *ctx, depth) };
-            let r = match status {
-                runtime::OK => match ret_scalar(&meta.typed.ret, &out) {
+            let status = match replay.take() {
+                // The tight loop already ran this element (not run twice: side effects).
+                Some(st) => st,
+                // SAFETY: `entry` was compiled for `ld.params`, whose slots
+                // `fast_slots` holds; `out` has room for the result's slots; `ctx` is ours.
+                None => unsafe { entry(fast_slots.as_ptr(), out.as_mut_ptr(), &mut *ctx, depth) },
+            };
+            if status == runtime::OK {
+                if let Some(v) = rk.read(&out) {
                     // SAFETY: `dst` is element k of the output.
-                    Some(v) if unsafe { store_fast(dst, ld.out, v, ld.numba) } => Ok(()),
-                    _ => boxing::box_value(py, &meta.typed.ret, &out, &mut 0).and_then(|o| {
-                        let o = o.unwrap_or_else(|| py.None());
-                        // SAFETY: as above.
-                        unsafe { store_obj(py, &ld.convert, o.bind(py), dst, ld.out, ld.numba) }
-                    }),
-                },
+                    if unsafe { store_fast(dst, ld.out, v, ld.numba) } {
+                        if !ctx.arena.is_empty() {
+                            ctx.release();
+                        }
+                        continue;
+                    }
+                }
+            }
+            let r = match status {
+                // A result the loop cannot store natively: NumPy's (or Numba's) conversion.
+                runtime::OK => boxing::box_value(py, &meta.typed.ret, &out, &mut 0).and_then(|o| {
+                    let o = o.unwrap_or_else(|| py.None());
+                    // SAFETY: `dst` is element k of the output.
+                    unsafe { store_obj(py, &ld.convert, o.bind(py), dst, ld.out, ld.numba) }
+                }),
                 runtime::DEOPT => {
                     runtime::with_depth(depth, || crate::deopt::resume(py, &meta, &mut ctx)).and_then(|o| {
                         // SAFETY: as above.
@@ -384,6 +496,50 @@ fn run_elem_loop(py: Python<'_>, ld: &ElemLoop, n: usize, ops: &[(*mut u8, isize
         t.ctx_pool.borrow_mut().push(ctx);
         result
     })
+}
+
+/// The tight loop of `run_elem_loop` for `N` 8-byte inputs and an 8-byte
+/// result stored as it is; returns the index of the first element it did not
+/// finish (`n` when all are done) with the status compiled code returned for
+/// it (the element is not run again: it may have had side effects).
+///
+/// # Safety
+/// `ins` and `out` are NumPy's operands (pointer, step) with `n` elements;
+/// `entry` takes `N` slots and returns one.
+#[allow(clippy::too_many_arguments)]
+unsafe fn plain_run<const N: usize>(
+    entry: crate::jit::EntryFn,
+    ins: &[(*mut u8, isize)],
+    out: (*mut u8, isize),
+    ctx: &mut Ctx,
+    depth: u32,
+    n: usize,
+    buf: &mut [u64],
+) -> (usize, i32) {
+    let mut slots = [0u64; N];
+    let mut ptrs = [(std::ptr::null_mut::<u8>(), 0isize); N];
+    ptrs.copy_from_slice(&ins[..N]);
+    let (mut dst, dstep) = out;
+    for k in 0..n {
+        for i in 0..N {
+            // SAFETY: element k of input i (the caller's contract).
+            slots[i] = unsafe { (ptrs[i].0 as *const u64).read_unaligned() };
+            ptrs[i].0 = ptrs[i].0.wrapping_offset(ptrs[i].1);
+        }
+        // SAFETY: the caller's contract; `buf` has room for the result.
+        let status = unsafe { entry(slots.as_ptr(), buf.as_mut_ptr(), ctx, depth) };
+        if status != runtime::OK || !ctx.arena.is_empty() {
+            if status == runtime::OK {
+                ctx.release();
+            } else {
+                return (k, status); // the general loop finishes this element
+            }
+        }
+        // SAFETY: element k of the output.
+        unsafe { (dst as *mut u64).write_unaligned(buf[0]) };
+        dst = dst.wrapping_offset(dstep);
+    }
+    (n, runtime::OK)
 }
 
 /// Boxes one element of dtype `d` at `p` as the function receives it.
