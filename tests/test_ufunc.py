@@ -379,3 +379,35 @@ def test_cfunc_with_scipy_quad():
     got = integrate.quad(scipy.LowLevelCallable(integrand.ctypes), 0.0, 2.0)
     want = integrate.quad(lambda x: math.exp(-x * x), 0.0, 2.0)
     assert got == want
+
+
+def test_cfunc_deopt_is_exact_and_exceptions_are_unraisable(monkeypatch):
+    import sys
+
+    @pyston.cfunc("float64(int64)")
+    def cube(x):
+        return x * x * x  # strict: past 64 bits the exact big int, then the C double
+
+    assert cube.ctypes(10**7) == float(10**21) and cube.ctypes(3) == 27.0
+
+    @pyston.cfunc("float64(float64)")
+    def inv(x):
+        return 1.0 / x
+
+    seen = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: seen.append(u.exc_type))
+    assert inv.ctypes(0.0) == 0.0
+    assert seen == [ZeroDivisionError]
+    assert inv(4.0) == 0.25
+
+    @pyston.cfunc("boolean(float32, int32)")
+    def flag(x, n):
+        return x * n > 1.0
+
+    assert flag.ctypes(0.75, 2) is True and flag.ctypes(0.25, 2) is False
+
+    @pyston.cfunc("void(float64)")
+    def nothing(x):
+        return None
+
+    assert nothing.ctypes(1.0) is None

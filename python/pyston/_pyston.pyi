@@ -160,6 +160,11 @@ def make_gufunc(
     """A generalized ufunc with layout ``signature``; ``func`` is called once
     per outer iteration with views of the core dimensions (``pyston.guvectorize``)."""
 
+def make_cfunc(disp: Dispatcher, args: list[str], ret: Optional[str], numba: bool) -> int:
+    """Compiles ``disp`` for C arguments of the dtype names ``args`` and
+    returns the address of a native C function ``ret f(args...)`` running it
+    (``pyston.cfunc``)."""
+
 def ufunc_result_dtype(disp: Dispatcher, ins: list[str], numba: bool) -> Optional[str]:
     """Compiles ``disp`` for elements of dtypes ``ins`` and gives the dtype
     name its result is stored as (None: no single dtype)."""

@@ -27,7 +27,7 @@ import numpy as np
 
 from . import FLAGS
 from . import types as _types
-from ._pyston import Dispatcher, make_gufunc, make_ufunc, ufunc_result_dtype
+from ._pyston import Dispatcher, make_cfunc, make_gufunc, make_ufunc, ufunc_result_dtype
 
 __all__ = ["vectorize", "guvectorize", "cfunc", "DUFunc", "CFunc"]
 
@@ -417,8 +417,9 @@ def _ctype(t, what: str):
 
 class CFunc:
     """A C callback (Numba's ``CFunc``): ``.address`` (the C function
-    pointer), ``.ctypes`` (a ctypes function object for it), ``.native_name``,
-    and calling it from Python runs the compiled function."""
+    pointer: native code that stores its C arguments for the compiled
+    function and calls it), ``.ctypes`` (a ctypes function object for it),
+    ``.native_name``; calling it from Python goes through ctypes, as in Numba."""
 
     def __init__(self, func: Callable, sig, options: dict, numba: bool):
         self._sig_spec = sig
@@ -433,26 +434,15 @@ class CFunc:
         self.py_func = self._dispatcher.py_func
         restype = _ctype(sig.return_type, "return")
         argtypes = [_ctype(a, "argument") for a in sig.args]
-        conv_args = list(sig.args)
-        ret_t = sig.return_type
-        disp = self._dispatcher
-
-        def call(*args):
-            vals = [_c_value(x, t) for x, t in zip(args, conv_args)]
-            r = disp(*vals)
-            return None if restype is None else _c_result(r, ret_t)
-
-        # Compile the signature now (as Numba does): one call per argument kind.
-        self._callback = ctypes.CFUNCTYPE(restype, *argtypes)(call)
-        self.ctypes = self._callback
-        self.address = ctypes.cast(self._callback, ctypes.c_void_p).value
+        ret = None if restype is None else sig.return_type.dtype
+        self.address = make_cfunc(self._dispatcher, [a.dtype for a in sig.args], ret, numba)
+        self.ctypes = ctypes.CFUNCTYPE(restype, *argtypes)(self.address)
         qual = getattr(self.py_func, "__qualname__", "cfunc")
         self.native_name = f"cfunc.{self.py_func.__module__}.{qual}".replace("<", "_").replace(">", "_")
-        self.__wrapped__ = self.py_func
         functools.update_wrapper(self, self.py_func)
 
     def __call__(self, *args):
-        return self._dispatcher(*args)
+        return self.ctypes(*args)
 
     def __reduce__(self):
         from ._pickle import dump_function, rebuild_cfunc
@@ -463,34 +453,13 @@ class CFunc:
         return f"<pyston.CFunc {self.native_name} {self._sig}>"
 
 
-def _c_value(x, t):
-    """A C argument as the compiled function receives it (the Python scalar)."""
-    d = t.dtype
-    if d == "bool":
-        return bool(x)
-    if d in ("int64", "int32"):
-        return int(x)
-    return float(x)
-
-
-def _c_result(r, t):
-    """The compiled function's result converted to the C return type (C casts)."""
-    d = t.dtype
-    if d == "bool":
-        return bool(r)
-    if d in ("int64", "int32"):
-        v = int(r) if not isinstance(r, float) or r == r else 0
-        bits = 64 if d == "int64" else 32
-        return (v + 2 ** (bits - 1)) % 2**bits - 2 ** (bits - 1)
-    return float(r)
-
-
 def cfunc(sig, **options: Any):
     """``@cfunc("float64(float64, float64)")``: a C callback for the function
     (``.address``, ``.ctypes``; usable with ``ctypes`` and
     ``scipy.LowLevelCallable``).  Arguments and result: float64, float32,
-    int64, int32, bool (``void`` result too).  An exception inside the callback
-    cannot cross C: it is printed as unraisable and the callback returns 0.
+    int64, int32, bool (``void`` result too), converted as C converts them.
+    An exception inside the callback cannot cross C: it is reported as
+    unraisable (``sys.unraisablehook``) and the callback returns 0.
     """
     return lambda func: CFunc(func, sig, options, False)
 

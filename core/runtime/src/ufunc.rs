@@ -404,19 +404,7 @@ fn run_elem_loop(py: Python<'_>, ld: &ElemLoop, n: usize, ops: &[(*mut u8, isize
         .collect();
     let rk = Rk::new(&meta.typed.ret);
     let mut fast_slots = vec![0u64; 2 * nin];
-    runtime::THREAD.with(|t| {
-        let mut ctx = t.ctx_pool.borrow_mut().pop().unwrap_or_else(Ctx::new);
-        ctx.frames.clear();
-        ctx.depth = t.native_depth.get();
-        // SAFETY: plain C API query, GIL held.
-        let by_python = unsafe { ffi::Py_GetRecursionLimit() }.clamp(50, 10_000) as u32;
-        ctx.depth_limit = match crate::stack::remaining_in(&t.stack_low) {
-            Some(r) => {
-                let frames = r.saturating_sub(crate::stack::CALL_RESERVE) / crate::stack::FRAME_BYTES;
-                by_python.min(ctx.depth.saturating_add(frames as u32))
-            }
-            None => by_python,
-        };
+    with_ctx(|ctx| {
         let depth = ctx.depth + 1;
         let mut result = Ok(());
         // 8-byte inputs passed as they are and a result of the output's own
@@ -429,10 +417,10 @@ fn run_elem_loop(py: Python<'_>, ld: &ElemLoop, n: usize, ops: &[(*mut u8, isize
         // SAFETY (each call): the operands NumPy gave hold `n` elements at
         // their steps; `entry` takes one 8-byte slot per input.
         let (start, st) = match (plain, nin) {
-            (true, 1) => unsafe { plain_run::<1>(entry, &ins, outbuf, &mut ctx, depth, n, &mut out) },
-            (true, 2) => unsafe { plain_run::<2>(entry, &ins, outbuf, &mut ctx, depth, n, &mut out) },
-            (true, 3) => unsafe { plain_run::<3>(entry, &ins, outbuf, &mut ctx, depth, n, &mut out) },
-            (true, 4) => unsafe { plain_run::<4>(entry, &ins, outbuf, &mut ctx, depth, n, &mut out) },
+            (true, 1) => unsafe { plain_run::<1>(entry, &ins, outbuf, ctx, depth, n, &mut out) },
+            (true, 2) => unsafe { plain_run::<2>(entry, &ins, outbuf, ctx, depth, n, &mut out) },
+            (true, 3) => unsafe { plain_run::<3>(entry, &ins, outbuf, ctx, depth, n, &mut out) },
+            (true, 4) => unsafe { plain_run::<4>(entry, &ins, outbuf, ctx, depth, n, &mut out) },
             _ => (0, runtime::OK),
         };
         let mut replay = (plain && nin <= 4 && start < n).then_some(st);
@@ -449,7 +437,7 @@ fn run_elem_loop(py: Python<'_>, ld: &ElemLoop, n: usize, ops: &[(*mut u8, isize
                 Some(st) => st,
                 // SAFETY: `entry` was compiled for `ld.params`, whose slots
                 // `fast_slots` holds; `out` has room for the result's slots; `ctx` is ours.
-                None => unsafe { entry(fast_slots.as_ptr(), out.as_mut_ptr(), &mut *ctx, depth) },
+                None => unsafe { entry(fast_slots.as_ptr(), out.as_mut_ptr(), ctx, depth) },
             };
             if status == runtime::OK {
                 if let Some(v) = rk.read(&out) {
@@ -470,7 +458,7 @@ fn run_elem_loop(py: Python<'_>, ld: &ElemLoop, n: usize, ops: &[(*mut u8, isize
                     unsafe { store_obj(py, &ld.convert, o.bind(py), dst, ld.out, ld.numba) }
                 }),
                 runtime::DEOPT => {
-                    runtime::with_depth(depth, || crate::deopt::resume(py, &meta, &mut ctx)).and_then(|o| {
+                    runtime::with_depth(depth, || crate::deopt::resume(py, &meta, ctx)).and_then(|o| {
                         // SAFETY: as above.
                         unsafe { store_obj(py, &ld.convert, o.bind(py), dst, ld.out, ld.numba) }
                     })
@@ -482,20 +470,47 @@ fn run_elem_loop(py: Python<'_>, ld: &ElemLoop, n: usize, ops: &[(*mut u8, isize
                 ctx.release();
             }
             if let Err(e) = r {
-                let frames: Vec<(String, String, Span)> = ctx
-                    .frames
-                    .iter()
-                    .map(|(m, s)| (m.env.filename.clone(), m.func.name.clone(), *s))
-                    .collect();
-                result = Err(with_frames(py, e, &frames));
+                result = Err(err_with_frames(py, ctx, e));
                 break;
             }
         }
+        result
+    })
+}
+
+/// Runs `f` with a context from this thread's pool, set up as the
+/// dispatcher sets it up for a call (compiled-frame depth, recursion limit
+/// from Python's and from the stack left), and returns it to the pool.
+pub(crate) fn with_ctx<R>(f: impl FnOnce(&mut Ctx) -> R) -> R {
+    runtime::THREAD.with(|t| {
+        let mut ctx = t.ctx_pool.borrow_mut().pop().unwrap_or_else(Ctx::new);
+        ctx.frames.clear();
+        ctx.depth = t.native_depth.get();
+        // SAFETY: plain C API query, GIL held.
+        let by_python = unsafe { ffi::Py_GetRecursionLimit() }.clamp(50, 10_000) as u32;
+        ctx.depth_limit = match crate::stack::remaining_in(&t.stack_low) {
+            Some(r) => {
+                let frames = r.saturating_sub(crate::stack::CALL_RESERVE) / crate::stack::FRAME_BYTES;
+                by_python.min(ctx.depth.saturating_add(frames as u32))
+            }
+            None => by_python,
+        };
+        let r = f(&mut ctx);
         ctx.release();
         ctx.frames.clear();
         t.ctx_pool.borrow_mut().push(ctx);
-        result
+        r
     })
+}
+
+/// `err` with traceback entries for the compiled frames recorded in `ctx`.
+pub(crate) fn err_with_frames(py: Python<'_>, ctx: &Ctx, err: PyErr) -> PyErr {
+    let frames: Vec<(String, String, Span)> = ctx
+        .frames
+        .iter()
+        .map(|(m, s)| (m.env.filename.clone(), m.func.name.clone(), *s))
+        .collect();
+    with_frames(py, err, &frames)
 }
 
 /// The tight loop of `run_elem_loop` for `N` 8-byte inputs and an 8-byte
