@@ -411,3 +411,36 @@ def test_cfunc_deopt_is_exact_and_exceptions_are_unraisable(monkeypatch):
         return None
 
     assert nothing.ctypes(1.0) is None
+
+
+def _mul_add(x, y):
+    return x * y + x
+
+
+def _div(x, y):
+    return x / y
+
+
+def _floordiv3(x, y):
+    return (x + y) // 3
+
+
+@pytest.mark.parametrize(
+    "sig, func, args",
+    [
+        ("int32(int32, int32)", _mul_add, ([2**30, -5, 7], [3, 2**30, -2])),
+        ("float32(float32, float32)", _mul_add, ([1.1, 2.5e38, -3], [3.3, 2, 1e-3])),
+        ("float64(float64, float64)", _div, ([1.0, 0.0, -1.0, 3.0], [0.0, 0.0, 0.0, 7.0])),
+        ("int64(int64, int64)", _div, ([1, 0, -1, 7], [0, 0, 0, 2])),
+        ("int64(int64, int64)", _floordiv3, ([-7, 7, 2**62], [0, -1, 2**62])),
+    ],
+)
+def test_numba_vectorize_matches_numba(sig, func, args):
+    numba = pytest.importorskip("numba")
+    dtype = sig.split("(")[1].split(",")[0]
+    arrays = [np.array(a, dtype=dtype) for a in args]
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = numba.vectorize([sig])(func)(*arrays)
+        got = nb.vectorize([sig])(func)(*arrays)
+    same(got, want)

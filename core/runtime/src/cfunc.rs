@@ -89,7 +89,8 @@ fn slots_val(t: &Ty, s: &[u64]) -> Option<Val> {
 unsafe fn write_ret(out: *mut u64, d: Dtype, v: Val) {
     let (i, f) = match v {
         Val::I(i) => (i, i as f64),
-        Val::F(x) => (x as i64, x),
+        Val::F(x) if d == Dtype::Int32 => (crate::ufunc::c_f64_to_i32(x) as i64, x),
+        Val::F(x) => (crate::ufunc::c_f64_to_i64(x), x),
     };
     // SAFETY: the caller guarantees 8 writable bytes.
     unsafe {

@@ -228,6 +228,24 @@ impl Rk {
     }
 }
 
+/// A float cast to int64 as compiled C/LLVM code does on this machine
+/// (Numba's casts): x86-64's `cvttsd2si` gives `i64::MIN` for NaN and out
+/// of range values; elsewhere the conversion saturates.
+pub fn c_f64_to_i64(x: f64) -> i64 {
+    if cfg!(target_arch = "x86_64") && !(x > -9.223372036854778e18 && x < 9.223372036854776e18) {
+        return i64::MIN;
+    }
+    x as i64
+}
+
+/// As [`c_f64_to_i64`], to int32.
+pub fn c_f64_to_i32(x: f64) -> i32 {
+    if cfg!(target_arch = "x86_64") && !(x > -2147483649.0 && x < 2147483648.0) {
+        return i32::MIN;
+    }
+    x as i32
+}
+
 /// Stores `v` as an element of dtype `d` at `p` when that needs no Python
 /// (false: the value takes NumPy's object conversion instead).
 ///
@@ -252,10 +270,10 @@ unsafe fn store_fast(p: *mut u8, d: Dtype, v: Sc, numba: bool) -> bool {
             (Dtype::Float32, Sc::B(b)) => (p as *mut f32).write_unaligned(b as u8 as f32),
             (Dtype::Int64, Sc::I(i)) => (p as *mut i64).write_unaligned(i),
             (Dtype::Int64, Sc::B(b)) => (p as *mut i64).write_unaligned(b as i64),
-            (Dtype::Int64, Sc::F(x)) if numba => (p as *mut i64).write_unaligned(x as i64),
+            (Dtype::Int64, Sc::F(x)) if numba => (p as *mut i64).write_unaligned(c_f64_to_i64(x)),
             (Dtype::Int32, Sc::I(i)) if numba || i32::try_from(i).is_ok() => (p as *mut i32).write_unaligned(i as i32),
             (Dtype::Int32, Sc::B(b)) => (p as *mut i32).write_unaligned(b as i32),
-            (Dtype::Int32, Sc::F(x)) if numba => (p as *mut i32).write_unaligned(x as i64 as i32),
+            (Dtype::Int32, Sc::F(x)) if numba => (p as *mut i32).write_unaligned(c_f64_to_i32(x)),
             (Dtype::Bool, Sc::B(b)) => p.write(b as u8),
             (Dtype::Bool, Sc::I(i)) => p.write((i != 0) as u8),
             (Dtype::Bool, Sc::F(x)) => p.write((x != 0.0) as u8),
@@ -625,7 +643,7 @@ unsafe extern "C" fn gu_loop(args: *mut *mut c_char, dims: *mut npy_intp, steps:
     }
     guarded(|py| {
         let f = gl.func.bind(py);
-        for k in 0..n as isize {
+        for k in 0..n {
             let mut items = Vec::with_capacity(nargs);
             let mut off = 0;
             for (i, core) in gl.core.iter().enumerate() {
