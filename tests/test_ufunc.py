@@ -452,3 +452,15 @@ def test_numba_vectorize_matches_numba(sig, func, args):
 def test_fp_flag_warnings_like_np_vectorize():
     a = np.array([0.5, np.nan])
     same_outcome(outcome(pyston.vectorize(["f8(f8)"])(clip01), a), outcome(np.vectorize(clip01, otypes=["f8"]), a))
+
+
+def test_lazy_vectorize_needs_one_result_dtype():
+    @pyston.vectorize
+    def mixed(x):
+        if x > 0:
+            return 1
+        return 0.5
+
+    with pytest.raises(TypeError, match="cannot infer the output dtype"):
+        mixed(np.arange(3.0))
+    assert pyston.vectorize(["f8(f8)"])(mixed.py_func)(np.array([1.0, -1.0])).tolist() == [1.0, 0.5]

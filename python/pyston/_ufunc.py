@@ -228,8 +228,9 @@ class DUFunc:
         out = ufunc_result_dtype(self._dispatcher, list(key), self._numba)
         if out is None:
             raise TypeError(
-                f"pyston.vectorize: the result of {self.__name__} for {', '.join(key)} has no single "
-                "NumPy dtype; give explicit signatures such as 'float64(float64)'"
+                f"pyston.vectorize: cannot infer the output dtype of {self.__name__} for {', '.join(key)} "
+                "(its result has several types, or it runs as plain Python); give explicit signatures "
+                "such as 'float64(float64)'"
             )
         self._keys[key] = out
         self._loops.append((list(key), out))
