@@ -16,7 +16,7 @@ $(VENV)/.base:
 	touch $@
 
 $(VENV)/.test: $(VENV)/.base
-	$(VPY) -m pip install -q "pytest>=7" "hypothesis>=6" "ruff>=0.5" numba
+	$(VPY) -m pip install -q "pytest>=7" "hypothesis>=6" "ruff>=0.5" numba cloudpickle scipy "dask[array,distributed]"
 	touch $@
 
 install: $(VENV)/.base ## Build pyston (release) into .venv
@@ -37,6 +37,7 @@ bench: install ## Benchmark suite: CPython vs pyston vs Numba (installs numba)
 	$(VPY) -m pip install -q -r benchmarks/requirements.txt
 	$(VPY) benchmarks/run.py
 	$(VPY) benchmarks/arrays.py
+	$(VPY) benchmarks/ufuncs.py
 	$(VPY) benchmarks/never_slower.py
 
 lint: $(VENV)/.test ## cargo fmt --check, clippy -D warnings, ruff

@@ -23,12 +23,18 @@ from ._pyston import FLAGS, Dispatcher, __version__, check_flag, parse_flag
 if TYPE_CHECKING:
     from . import types
     from ._numba_api import NumbaCompatibilityWarning, jit, njit, prange
+    from ._ufunc import CFunc, DUFunc, cfunc, guvectorize, vectorize
 
 __all__ = [
     "fast",
     "jit",
     "njit",
     "prange",
+    "vectorize",
+    "guvectorize",
+    "cfunc",
+    "DUFunc",
+    "CFunc",
     "types",
     "CompileError",
     "PerformanceWarning",
@@ -49,6 +55,11 @@ _LAZY = {
     "prange": "._numba_api",
     "NumbaCompatibilityWarning": "._numba_api",
     "types": ".types",
+    "vectorize": "._ufunc",
+    "guvectorize": "._ufunc",
+    "cfunc": "._ufunc",
+    "DUFunc": "._ufunc",
+    "CFunc": "._ufunc",
 }
 
 

@@ -138,6 +138,8 @@ def _build(func: Callable, sigs: Optional[list], options: dict, disabled: bool, 
     )
     functools.update_wrapper(d, func)
     if sigs:
+        # Pickling by value rebuilds the function through this function (`pyston._pickle`).
+        d._pyston_njit = (sigs, {**options, "boundscheck": bool(boundscheck)})
         pairs = _dispatch_combos_with_returns(sigs)
         combos = [c for c, _ in pairs]
         returns = [r for _, r in pairs]

@@ -90,6 +90,15 @@ class Dispatcher:
         """Drops every compiled specialization; the next call compiles again,
         reading frozen globals afresh."""
 
+    def __reduce__(self) -> Any:
+        """Pickling (``pyston._pickle.reduce``): by reference when
+        ``module.qualname`` names this object, else by value (the function,
+        preset and flags; compiled again where it is loaded)."""
+
+    @property
+    def _init_args(self) -> tuple[str, dict[str, Union[bool, str]]]:
+        """``(preset, flags)`` as given to the constructor."""
+
     @property
     def py_func(self) -> Callable[..., Any]:
         """The original Python function."""
@@ -135,6 +144,42 @@ class Dispatcher:
         raises ``ValueError``. Specializations running on the interpreter
         tier show no machine code.
         """
+
+def make_ufunc(
+    disp: Dispatcher,
+    name: str,
+    doc: str,
+    loops: list[tuple[list[str], str]],
+    identity: int,
+    numba: bool,
+    convert: Callable[[Any, str, bool], Any],
+) -> Any:
+    """A NumPy ufunc with one element-wise loop per ``(input dtype names,
+    output dtype name)``, each compiled now; ``identity`` is NumPy's
+    ``PyUFunc_*`` constant; ``convert(obj, dtype, numba)`` converts results
+    the loop cannot store natively (``pyston.vectorize``)."""
+
+def make_gufunc(
+    func: Callable[..., Any],
+    name: str,
+    doc: str,
+    loops: list[list[str]],
+    nin: int,
+    core: list[list[int]],
+    signature: str,
+    numba: bool,
+) -> Any:
+    """A generalized ufunc with layout ``signature``; ``func`` is called once
+    per outer iteration with views of the core dimensions (``pyston.guvectorize``)."""
+
+def make_cfunc(disp: Dispatcher, args: list[str], ret: Optional[str], numba: bool) -> int:
+    """Compiles ``disp`` for C arguments of the dtype names ``args`` and
+    returns the address of a native C function ``ret f(args...)`` running it
+    (``pyston.cfunc``)."""
+
+def ufunc_result_dtype(disp: Dispatcher, ins: list[str], numba: bool) -> Optional[str]:
+    """Compiles ``disp`` for elements of dtypes ``ins`` and gives the dtype
+    name its result is stored as (None: no single dtype)."""
 
 def _dump(d: Dispatcher) -> list[str]:
     """The signatures compiled for ``d`` (a debugging aid)."""

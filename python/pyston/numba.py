@@ -5,12 +5,11 @@
     @numba.njit(cache=True)
     def kernel(a): ...
 
-``njit``, ``jit``, ``prange``, ``types`` (also the type names at top level:
+``njit``, ``jit``, ``prange``, ``vectorize``, ``guvectorize``, ``cfunc``, ``types`` (also the type names at top level:
 ``numba.float64``, ``numba.int64[:]``, ...), ``config`` (``DISABLE_JIT`` from
 ``NUMBA_DISABLE_JIT``, ``BOUNDSCHECK`` from ``NUMBA_BOUNDSCHECK``, read at
 import), ``get_num_threads``/``set_num_threads``/``get_thread_id`` (one
-thread).  Everything else Numba has (``vectorize``, ``guvectorize``,
-``cfunc``, ``stencil``, ``objmode``, ``typed.List``, ...) raises
+thread).  Everything else Numba has (``stencil``, ``objmode``, ``typed.List``, ...) raises
 ``NotImplementedError`` naming it when you touch it, so a missing feature
 is reported at the line that uses it.
 
@@ -55,6 +54,9 @@ __all__ = [
     "njit",
     "jit",
     "prange",
+    "vectorize",
+    "guvectorize",
+    "cfunc",
     "types",
     "config",
     "typed",
@@ -115,6 +117,28 @@ def jit(signature_or_function: Any = None, **options: Any):
     return _decorator("jit", signature_or_function, options, disabled=_disabled, boundscheck_env=config.BOUNDSCHECK)
 
 
+def vectorize(ftylist_or_function: Any = (), **options: Any):
+    """``numba.vectorize``: a NumPy ufunc with Numba's semantics (see
+    :func:`pyston.vectorize`; ``target="parallel"`` runs on one thread)."""
+    from ._ufunc import numba_vectorize
+
+    return numba_vectorize(ftylist_or_function, **options)
+
+
+def guvectorize(ftylist: Any, signature: Any = None, **options: Any):
+    """``numba.guvectorize``: a generalized ufunc with Numba's semantics."""
+    from ._ufunc import numba_guvectorize
+
+    return numba_guvectorize(ftylist, signature, **options)
+
+
+def cfunc(sig: Any, **options: Any):
+    """``numba.cfunc``: a C callback (``.address``, ``.ctypes``) with Numba's semantics."""
+    from ._ufunc import numba_cfunc
+
+    return numba_cfunc(sig, **options)
+
+
 def get_num_threads() -> int:
     """pyston runs ``prange`` loops on one thread."""
     return 1
@@ -130,9 +154,32 @@ def get_thread_id() -> int:
     return 0
 
 
+class UnsupportedFeatureError(NotImplementedError, AttributeError):
+    """A Numba feature pyston does not implement.  Also an ``AttributeError``,
+    so code that probes modules for attributes (``pickle.whichmodule``,
+    ``hasattr``) sees a missing attribute instead of failing."""
+
+
+_IMPORT_FROM = __import__("dis").opmap["IMPORT_FROM"]
+
+
+def _from_import() -> bool:
+    """Whether the missing attribute is being looked up by ``from ... import``
+    (the frame that called __getattr__ executes IMPORT_FROM): there a plain
+    ``NotImplementedError`` reaches the user (an ``AttributeError`` would
+    become ``ImportError: cannot import name``)."""
+    try:
+        f = sys._getframe(3)
+        return f.f_code.co_code[f.f_lasti] == _IMPORT_FROM
+    except (AttributeError, IndexError, ValueError):
+        return False
+
+
 def _unsupported(qualname: str) -> NotImplementedError:
-    return NotImplementedError(
-        f"pyston.numba does not support {qualname} yet (supported: njit, jit, prange, types, config, "
+    cls = NotImplementedError if _from_import() else UnsupportedFeatureError
+    return cls(
+        f"pyston.numba does not support {qualname} yet (supported: njit, jit, prange, vectorize, "
+        "guvectorize, cfunc, types, config, "
         "the scalar type names such as float64)"
     )
 

@@ -30,6 +30,9 @@ pub struct Dispatcher {
     pub name: String,
     py_func: Py<PyAny>,
     sem: Semantics,
+    /// The constructor's preset and flags (for pickling by value).
+    preset: String,
+    flags: Py<PyDict>,
     inner: Mutex<Inner>,
     /// Made by loop lifting for one loop of another function (`pyston._lift`): never warns.
     lifted_loop: bool,
@@ -95,7 +98,7 @@ fn new_err(py: Python<'_>, e: &CompileError, filename: &str, funcname: &str) -> 
 
 /// Re-raises `err` with traceback entries for the frames it passed through
 /// in compiled or interpreted code (innermost first).
-fn with_frames(py: Python<'_>, err: PyErr, frames: &[(String, String, Span)]) -> PyErr {
+pub(crate) fn with_frames(py: Python<'_>, err: PyErr, frames: &[(String, String, Span)]) -> PyErr {
     if frames.is_empty() {
         return err;
     }
@@ -617,11 +620,18 @@ impl Dispatcher {
             given.push((k, v));
         }
         let sem = pyston_optin::semantics(preset, &given).map_err(crate::flag_error)?;
+        let py = py_func.py();
+        let flags = match flags {
+            Some(d) => d.copy()?.unbind(),
+            None => PyDict::new(py).unbind(),
+        };
         Ok(Dispatcher {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             name,
             py_func: py_func.clone().unbind(),
             sem,
+            preset: preset.to_string(),
+            flags,
             inner: Mutex::new(Inner::default()),
             lifted_loop: false,
             native: std::sync::atomic::AtomicBool::new(true),
@@ -822,6 +832,19 @@ impl Dispatcher {
         Ok(s)
     }
 
+    /// `(preset, flags)` as given to the constructor (pickling rebuilds from them).
+    #[getter]
+    fn _init_args<'py>(&self, py: Python<'py>) -> PyResult<(String, Bound<'py, PyDict>)> {
+        Ok((self.preset.clone(), self.flags.bind(py).copy()?))
+    }
+
+    /// Pickles by reference when `module.qualname` names this object, else by
+    /// value (the Python function, preset and flags; compiled again on load):
+    /// `pyston._pickle.reduce`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py().import("pyston._pickle")?.getattr("reduce")?.call1((slf,))
+    }
+
     fn __repr__(&self) -> String {
         format!("<pyston.fast function {} ({})>", self.name, self.sem.describe())
     }
@@ -833,6 +856,37 @@ impl Dispatcher {
         }
         let method = py.import("types")?.getattr("MethodType")?;
         Ok(method.call1((slf, obj))?.unbind())
+    }
+}
+
+impl Dispatcher {
+    /// The specialization a ufunc inner loop runs for `params` (compiled on
+    /// a miss; recompiled when a global it was compiled against was rebound).
+    pub(crate) fn loop_spec(slf: &Bound<'_, Self>, params: &[Ty]) -> PyResult<Arc<Spec>> {
+        let this = slf.get();
+        if this.runs_as_python(slf.py())? {
+            // Syntax pyston does not compile (strict mode, fallback): the plain function runs.
+            let e = match this.inner.lock().unwrap().source.as_ref() {
+                Some(Err((e, _))) => e.clone(),
+                _ => CompileError::internal("no source"),
+            };
+            return Ok(Arc::new(Spec::uncompiled(params.to_vec(), e)));
+        }
+        let s = Dispatcher::get_spec(slf, params)?;
+        if slf.get().guards_hold(slf.py(), &s) {
+            return Ok(s);
+        }
+        {
+            let mut inner = slf.get().inner.lock().unwrap();
+            inner.specs.clear();
+            inner.last = None;
+        }
+        Dispatcher::get_spec(slf, params)
+    }
+
+    /// The original Python function.
+    pub(crate) fn func(&self) -> &Py<PyAny> {
+        &self.py_func
     }
 }
 

@@ -8,6 +8,7 @@
 //! interpreter tier. All of pyston's `unsafe` code lives in this crate.
 
 pub mod boxing;
+pub mod cfunc;
 pub mod deopt;
 pub mod dispatch;
 pub mod env;
@@ -19,6 +20,7 @@ pub mod pipeline;
 pub mod runtime;
 pub mod signals;
 pub mod stack;
+pub mod ufunc;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -135,6 +137,10 @@ fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check_flag, m)?)?;
     m.add_function(wrap_pyfunction!(parse_flag, m)?)?;
     m.add_function(wrap_pyfunction!(numpy_library, m)?)?;
+    m.add_function(wrap_pyfunction!(ufunc::make_ufunc, m)?)?;
+    m.add_function(wrap_pyfunction!(ufunc::make_gufunc, m)?)?;
+    m.add_function(wrap_pyfunction!(ufunc::ufunc_result_dtype, m)?)?;
+    m.add_function(wrap_pyfunction!(cfunc::make_cfunc, m)?)?;
     m.add("FLAGS", flags_table(m.py())?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
