@@ -650,6 +650,8 @@ impl Dispatcher {
             name: self.name.clone(),
             py_func: func.clone().unbind(),
             sem: self.sem.clone(),
+            preset: self.preset.clone(),
+            flags: self.flags.clone_ref(func.py()),
             inner: Mutex::new(inner),
             lifted_loop: true,
             native: std::sync::atomic::AtomicBool::new(true),
