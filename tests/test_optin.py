@@ -396,7 +396,7 @@ def test_optin_combines_with_keywords():
         pyston.fast(optin="unchecked_int", unchecked_int=False)
 
 
-@pytest.mark.parametrize("bad", ["unchecked_ints", "frozen_globals, turbo", "nogil", ["speed=11"]])
+@pytest.mark.parametrize("bad", ["unchecked_ints", "frozen_globals, turbo", "no_gil", ["speed=11"]])
 def test_optin_unknown_name_raises_type_error_listing_valid(bad):
     with pytest.raises(TypeError) as info:
         pyston.fast(optin=bad)

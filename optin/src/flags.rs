@@ -5,6 +5,8 @@ mod error_model;
 mod fallback;
 mod fastmath;
 mod frozen_globals;
+mod nogil;
+mod parallel;
 mod unchecked_int;
 mod wraparound;
 
@@ -18,6 +20,8 @@ pub const FLAGS: &[Flag] = &[
     wraparound::FLAG,
     error_model::FLAG,
     fastmath::FLAG,
+    nogil::FLAG,
+    parallel::FLAG,
     fallback::FLAG,
 ];
 

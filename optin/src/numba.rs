@@ -20,6 +20,8 @@ pub fn numba() -> Semantics {
         numba_int_pow: true,
         int32_store_wraps: true,
         box_python_scalars: true,
+        nogil: false,
+        parallel: false,
     }
 }
 

@@ -95,6 +95,8 @@ def fast(
     wraparound: bool = ...,
     error_model: str = ...,
     fastmath: bool = ...,
+    nogil: bool = ...,
+    parallel: bool = ...,
     fallback: bool = ...,
     optin: OptIn = ...,
 ) -> Callable[[F], F]: ...

@@ -23,8 +23,8 @@ from ._pyston import Dispatcher
 
 __all__ = ["jit", "njit", "prange", "NumbaCompatibilityWarning"]
 
-#: ``numba.prange``: pyston runs it as ``range`` (``parallel=True`` is accepted
-#: but loops run on one thread).
+#: ``numba.prange``: ``range`` everywhere, except that under ``parallel=True``
+#: pyston runs the loop's iterations on a thread pool.
 prange = range
 
 #: The most argument-type combinations one explicit signature is compiled for
@@ -135,6 +135,8 @@ def _build(func: Callable, sigs: Optional[list], options: dict, disabled: bool, 
         boundscheck=bool(boundscheck),
         error_model=options.get("error_model", "python"),
         fastmath=bool(fastmath),
+        nogil=bool(options.get("nogil", False)),
+        parallel=bool(options.get("parallel", False)),
     )
     functools.update_wrapper(d, func)
     if sigs:
@@ -318,9 +320,10 @@ def njit(signature_or_function: Any = None, **options: Any):
     Options: ``nopython`` (``False``/``forceobj=True`` warn once; nopython
     semantics anyway), ``cache`` (accepted, no-op: compiling takes
     milliseconds), ``fastmath`` (passed on: float sums in loops are
-    reassociated into SIMD partial sums), ``parallel`` (accepted;
-    ``prange`` is ``range``, one thread), ``nogil``,
-    ``inline``, ``locals``, ``looplift``, ``debug`` (accepted, ignored),
+    reassociated into SIMD partial sums), ``parallel`` (``prange`` loops
+    run on a thread pool, see ``docs/scale-out.md``), ``nogil`` (compiled
+    code runs with the GIL released), ``inline``, ``locals``, ``looplift``,
+    ``debug`` (accepted, ignored),
     ``boundscheck`` (default ``False``), ``error_model`` (``"python"``, the
     default, raises ``ZeroDivisionError``; ``"numpy"`` gives inf/nan/0).
     Any other option raises ``TypeError``.

@@ -36,6 +36,12 @@ pub struct Semantics {
     pub int32_store_wraps: bool,
     /// Results are boxed as Numba does: NumPy scalars become Python scalars.
     pub box_python_scalars: bool,
+    /// Compiled code runs with the GIL released (other Python threads run
+    /// meanwhile); it takes the GIL back to touch Python objects.
+    pub nogil: bool,
+    /// `prange` loops run their iterations on several threads at once, in
+    /// any order; reductions are combined per chunk.
+    pub parallel: bool,
 }
 
 impl Default for Semantics {
@@ -60,6 +66,8 @@ impl Semantics {
             numba_int_pow: false,
             int32_store_wraps: false,
             box_python_scalars: false,
+            nogil: false,
+            parallel: false,
         }
     }
 
@@ -90,6 +98,12 @@ impl Semantics {
         }
         if self.reassociate {
             parts.push("fastmath");
+        }
+        if self.nogil {
+            parts.push("nogil");
+        }
+        if self.parallel {
+            parts.push("parallel");
         }
         if self.box_python_scalars {
             parts.push("numba_boxing");

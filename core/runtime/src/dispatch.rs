@@ -412,7 +412,20 @@ impl Dispatcher {
         // matched), `slots` holds their slots, `outp` has room for the result's
         // slots and `ctx` is a valid, exclusively borrowed context.
         let depth = ctx.depth + 1;
-        let status = unsafe { entry(slots.as_ptr(), outp, &mut *ctx, depth) };
+        let status = if this.sem.nogil {
+            // `nogil=True`: other Python threads run meanwhile; every helper
+            // that touches Python objects takes the GIL back (`Python::attach`).
+            let call = crate::runtime::EntryCall {
+                entry,
+                args: slots.as_ptr(),
+                out: outp,
+                ctx: &mut *ctx,
+                depth,
+            };
+            py.detach(move || call.run())
+        } else {
+            unsafe { entry(slots.as_ptr(), outp, &mut *ctx, depth) }
+        };
         let result =
             match status {
                 runtime::OK => {

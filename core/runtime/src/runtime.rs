@@ -194,3 +194,25 @@ pub fn meta_arc(meta: &FuncMeta) -> Arc<FuncMeta> {
 pub fn call_site_span(meta: &FuncMeta, i: usize) -> Span {
     meta.call_sites.get(i).copied().unwrap_or(meta.func.span)
 }
+
+/// A call of compiled code handed to another thread or run with the GIL
+/// released (`nogil`, `prange` chunks).
+pub struct EntryCall {
+    pub entry: crate::jit::EntryFn,
+    pub args: *const u64,
+    pub out: *mut u64,
+    pub ctx: *mut Ctx,
+    pub depth: u32,
+}
+
+// SAFETY: the pointers are used by exactly one thread at a time (the one that
+// runs the call), and they outlive the call (the caller waits for it).
+unsafe impl Send for EntryCall {}
+
+impl EntryCall {
+    pub fn run(self) -> i32 {
+        // SAFETY: built by the dispatcher from a specialization's entry and the
+        // argument slots, out buffer and context it was compiled for.
+        unsafe { (self.entry)(self.args, self.out, self.ctx, self.depth) }
+    }
+}
