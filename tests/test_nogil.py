@@ -9,9 +9,8 @@ import threading
 import time
 
 import numpy as np
-import pytest
-
 import pyston
+import pytest
 
 
 def weighted(a, reps):
