@@ -48,10 +48,11 @@ _LOOPS = (ast.For, ast.While)
 _CALL_LINES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def lift(func, derive):
-    """``func`` with its liftable loops compiled, and the lifted loops as
-    ``[(line, dispatcher)]``; or ``None`` when no loop can be lifted.
-    ``derive(function)`` makes a dispatcher with ``func``'s flags."""
+def lift(func, derive, parallel=False):
+    """``(func rewritten, [(line, dispatcher)], any prange loop parallel)``:
+    ``func`` with its liftable loops compiled and, with ``parallel``, its
+    ``prange`` loops run on threads; or ``None`` when no loop can be lifted.
+    ``derive(function, serial=False)`` makes a dispatcher with ``func``'s flags."""
     found = _source.function_ast(func)
     if isinstance(found, str) or not isinstance(func, types.FunctionType):
         return None
@@ -68,11 +69,11 @@ def lift(func, derive):
                 n.col_offset += col_offset
                 if getattr(n, "end_col_offset", None) is not None:
                     n.end_col_offset += col_offset
-    return _Lifter(func, node, filename, derive, node.body[0] if inner_only else None).run()
+    return _Lifter(func, node, filename, derive, node.body[0] if inner_only else None, parallel).run()
 
 
 class _Lifter:
-    def __init__(self, func, node, filename, derive, keep):
+    def __init__(self, func, node, filename, derive, keep, parallel=False):
         code = func.__code__
         self.func, self.node, self.filename, self.derive = func, node, filename, derive
         self.locals = set(code.co_varnames) | set(code.co_cellvars)
@@ -84,13 +85,17 @@ class _Lifter:
         self.declared_global = {name for n in ast.walk(node) if isinstance(n, ast.Global) for name in n.names}
         self.lifted = []  # (line, dispatcher, free-variable name)
         self.keep = keep  # a loop not to lift (itself)
+        self.parallel = parallel and _builtin(func, "range")
+        self.n_parallel = 0
 
     def run(self):
         self.node.body = self._block(self.node.body, _params(self.node.args) - self.deleted)
         if not self.lifted:
             return None
         new = self._rebuild()
-        return new, [(line, d) for line, d, _ in self.lifted]
+        # (A parallel loop is reported by its body's dispatcher.)
+        loops = [(line, getattr(d, "body", d)) for line, d, _ in self.lifted]
+        return new, loops, self.n_parallel > 0
 
     # -- finding loops ---------------------------------------------------
 
@@ -101,7 +106,11 @@ class _Lifter:
         assigned = set(assigned)
         for s in stmts:
             if isinstance(s, _LOOPS):
-                lifted = None if s is self.keep else self._try_lift(s, assigned)
+                lifted = None
+                if self.parallel and s is not self.keep and self._is_prange(s):
+                    lifted = self._try_parallel(s, assigned)
+                if lifted is None and s is not self.keep:
+                    lifted = self._try_lift(s, assigned)
                 if lifted is not None:
                     out.append(lifted)
                     continue
@@ -146,6 +155,104 @@ class _Lifter:
                 return None  # maybe unbound here, and seen elsewhere: keep CPython's order of events
         return self._replace(loop, params, results)
 
+    # -- prange loops (parallel=True) -------------------------------------
+
+    def _is_prange(self, loop):
+        it = loop.iter if isinstance(loop, ast.For) else None
+        if not (isinstance(it, ast.Call) and not it.keywords and 1 <= len(it.args) <= 3):
+            return False
+        if any(isinstance(a, ast.Starred) for a in it.args):
+            return False
+        f = it.func
+        if isinstance(f, ast.Name):
+            return f.id == "prange" and f.id not in self.locals and _is_prange_object(self._lookup(f.id))
+        if isinstance(f, ast.Attribute) and f.attr == "prange" and isinstance(f.value, ast.Name):
+            mod = self._lookup(f.value.id) if f.value.id not in self.locals else None
+            return _is_prange_object(getattr(mod, "prange", None))
+        return False
+
+    def _lookup(self, name):
+        cells = dict(zip(self.func.__code__.co_freevars, self.func.__closure__ or ()))
+        if name in cells:
+            try:
+                return cells[name].cell_contents
+            except ValueError:
+                return None
+        return self.func.__globals__.get(name)
+
+    def _try_parallel(self, loop, assigned):
+        """The prange loop's replacement: its body compiled alone, run in
+        chunks on threads (``run_parallel``); None when its iterations are not
+        independent in a way pyston can see (the loop then runs serially)."""
+        if loop.orelse or not isinstance(loop.target, ast.Name) or _breaks(loop.body):
+            return None
+        nodes = [n for s in loop.body for n in ast.walk(s)]
+        for n in nodes:
+            if isinstance(n, _FORBIDDEN) or type(n).__name__ == "Match":
+                return None
+            if isinstance(n, ast.Delete) and any(isinstance(t, ast.Name) for t in n.targets):
+                return None
+            if isinstance(n, ast.Name) and n.id in _FRAME_NAMES:
+                return None
+        target = loop.target.id
+        inside = {id(n) for n in ast.walk(loop)}
+        used = {n.id for n in nodes if isinstance(n, ast.Name)}
+        stored = {n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+        outside = {n.id for n in ast.walk(self.node) if isinstance(n, ast.Name) and id(n) not in inside}
+        outside |= _params(self.node.args)
+        if (stored & (self.free | self.declared_global)) or (used & self.cells) or target in outside:
+            return None
+        reductions = {}
+        for name in sorted((stored & self.locals) - {target}):
+            op = _reduction(loop.body, name, self)
+            if op is not None and name in assigned:
+                reductions[name] = op
+            elif name in outside:
+                return None  # its value after the loop would depend on the order of iterations
+        shared = sorted((used & self.locals) - stored - {target})
+        if any(n not in assigned for n in shared):
+            return None
+        reds = list(reductions)
+        key = f"__pyston_loop_{len(self.lifted)}"
+        start, stop, step = "__pyston_start", "__pyston_stop", "__pyston_step"
+        rng = ast.Call(
+            func=ast.Name(id="range", ctx=ast.Load()),
+            args=[ast.Name(id=v, ctx=ast.Load()) for v in (start, stop, step)],
+            keywords=[],
+        )
+        inner = ast.For(target=loop.target, iter=rng, body=loop.body, orelse=[])
+        body = [inner, ast.Return(value=_names(reds, ast.Load))] if reds else [inner]
+        fdef = _def(self.node.name, [start, stop, step] + shared + reds, body)
+        for n in [fdef, *body, rng, *rng.args, rng.func]:
+            ast.copy_location(n, loop)
+        ast.fix_missing_locations(fdef)
+        free = sorted(self.free & used)
+        body_func = self._function(fdef, free)
+        _source.GENERATED[body_func.__code__] = (fdef, self.filename)
+        dispatcher = self.derive(body_func, True)
+        from ._pyston import ParallelLoop
+
+        self.lifted.append((loop.lineno, ParallelLoop(dispatcher), key))
+        self.n_parallel += 1
+        # if <key>.native: (reds,) = run_parallel(<key>, ops, range(<args>), (shared,), (reds,))
+        call = ast.Call(
+            func=ast.Name(id="__pyston_run_parallel", ctx=ast.Load()),
+            args=[
+                ast.Name(id=key, ctx=ast.Load()),
+                ast.Constant(value=tuple(reductions[r] for r in reds)),
+                ast.Call(func=ast.Name(id="range", ctx=ast.Load()), args=copy.deepcopy(loop.iter.args), keywords=[]),
+                _names(shared, ast.Load),
+                _names(reds, ast.Load),
+            ],
+            keywords=[],
+        )
+        run = ast.Assign(targets=[_names(reds, ast.Store)], value=call) if reds else ast.Expr(value=call)
+        test = ast.Attribute(value=ast.Name(id=key, ctx=ast.Load()), attr="native", ctx=ast.Load())
+        new = ast.If(test=test, body=[run], orelse=[copy.deepcopy(loop)])
+        for n in [new, test, test.value, *ast.walk(run)]:
+            ast.copy_location(n, loop)
+        return new
+
     # -- building --------------------------------------------------------
 
     def _replace(self, loop, params, results):
@@ -184,9 +291,12 @@ class _Lifter:
         cells = dict(zip(f.__code__.co_freevars, f.__closure__ or ()))
         for _, d, key in self.lifted:
             cells[key] = types.CellType(d)
+        if self.n_parallel:
+            cells["__pyston_run_parallel"] = types.CellType(run_parallel)
         self.node.decorator_list = []
         new = _make(self.node, self.filename, f, cells)
         _CALL_LINES[new.__code__] = {line for line, _, _ in self.lifted}
+
         new.__defaults__ = f.__defaults__
         new.__kwdefaults__ = f.__kwdefaults__
         for attr in ("__qualname__", "__module__", "__doc__", "__annotations__"):
@@ -279,3 +389,125 @@ def tidy(exc):
             prev = tb
         tb = nxt
     return exc.with_traceback(head)
+
+
+# -- parallel loops ---------------------------------------------------------
+
+_AUG_OPS = {ast.Add: "+", ast.Sub: "+", ast.Mult: "*", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^"}
+
+
+def _reduction(body, name, lifter):
+    """The reduction operator of ``name`` in a prange loop's body (``"+"`` for
+    ``name += e`` / ``name -= e``, ``"*"``, ``"&"``, ``"|"``, ``"^"``,
+    ``"min"``/``"max"`` for ``name = min(name, e)``), or None when the body
+    uses ``name`` any other way."""
+    ops, seen = set(), set()
+
+    def mentions(e):
+        return any(isinstance(x, ast.Name) and x.id == name for x in ast.walk(e))
+
+    for n in (x for s in body for x in ast.walk(s)):
+        if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id == name:
+            if type(n.op) not in _AUG_OPS or mentions(n.value):
+                return None
+            ops.add(_AUG_OPS[type(n.op)])
+            seen.add(id(n.target))
+        elif isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets):
+            v = n.value
+            if not (len(n.targets) == 1 and isinstance(v, ast.Call) and isinstance(v.func, ast.Name)):
+                return None
+            if v.func.id not in ("min", "max") or v.keywords or len(v.args) != 2 or not _builtin(lifter.func, v.func.id):
+                return None
+            mine = [a for a in v.args if isinstance(a, ast.Name) and a.id == name]
+            other = [a for a in v.args if a not in mine]
+            if len(mine) != 1 or len(other) != 1 or mentions(other[0]):
+                return None
+            ops.add(v.func.id)
+            seen |= {id(n.targets[0]), id(mine[0])}
+    uses = [x for s in body for x in ast.walk(s) if isinstance(x, ast.Name) and x.id == name]
+    if len(ops) != 1 or any(id(x) not in seen for x in uses):
+        return None
+    return ops.pop()
+
+
+def _identity(op, v):
+    """A chunk's starting value for reduction ``op`` whose value before the
+    loop is ``v``: the operator's identity in ``v``'s type, or ``v`` itself
+    for the idempotent ones (``min``, ``max``, ``&``, ``|``)."""
+    if op in ("min", "max", "&", "|"):
+        return v
+    t = type(v)
+    if op == "*":
+        return t(1)
+    if op == "+" and isinstance(v, (float, complex)) or type(v).__module__ == "numpy" and v.dtype.kind in "fc":
+        return t(-0.0)  # -0.0 + x is x, for every x
+    return t(0)
+
+
+_COMBINE = {
+    "+": lambda a, b: a + b,
+    "*": lambda a, b: a * b,
+    "&": lambda a, b: a & b,
+    "|": lambda a, b: a | b,
+    "^": lambda a, b: a ^ b,
+    "min": min,
+    "max": max,
+}
+
+
+def run_parallel(loop, ops, rng, shared, values):
+    """Runs a prange loop: its range in one chunk per thread (each chunk's
+    reductions start from ``_identity``), the chunks' results combined in
+    chunk order with the values before the loop; serially (one call of the
+    body, exactly the loop) when there is one thread or one iteration, or the
+    body does not compile."""
+    from ._pyston import get_num_threads
+
+    n = len(rng)
+    k = min(get_num_threads(), n)
+    if k > 1:
+        step = rng.step
+        bounds = [(rng.start + (j * n // k) * step, rng.start + ((j + 1) * n // k) * step) for j in range(k)]
+        try:
+            parts = loop.run(bounds, step, shared, tuple(_identity(op, v) for op, v in zip(ops, values)))
+        except OverflowError:  # bounds beyond 64 bits
+            parts = None
+        if parts is not None:
+            if not ops:
+                return None
+            out = list(values)
+            for part in parts:
+                for j, op in enumerate(ops):
+                    out[j] = _COMBINE[op](out[j], part[j])
+            return tuple(out)
+    return loop.body(rng.start, rng.stop, rng.step, *shared, *values)
+
+
+def _builtin(func, name):
+    """Whether ``name`` means the builtin of that name in ``func``."""
+    import builtins
+
+    return name not in func.__code__.co_varnames and func.__globals__.get(name, getattr(builtins, name)) is getattr(
+        builtins, name
+    )
+
+
+def _is_prange_object(obj):
+    """``pyston.prange`` (the builtin ``range``) or Numba's ``prange``."""
+    if obj is range:
+        return True
+    return getattr(obj, "__name__", None) == "prange" and "numba" in (getattr(obj, "__module__", "") or "")
+
+
+def _breaks(body):
+    """Whether a ``break`` in ``body`` leaves the loop ``body`` belongs to."""
+    todo = list(body)
+    while todo:
+        s = todo.pop()
+        if isinstance(s, ast.Break):
+            return True
+        if isinstance(s, (ast.For, ast.While, ast.AsyncFor) + _SCOPES):
+            continue
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            todo.extend(x for x in getattr(s, field, []) if isinstance(x, ast.AST))
+    return False

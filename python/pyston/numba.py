@@ -8,7 +8,7 @@
 ``njit``, ``jit``, ``prange``, ``vectorize``, ``guvectorize``, ``cfunc``, ``types`` (also the type names at top level:
 ``numba.float64``, ``numba.int64[:]``, ...), ``config`` (``DISABLE_JIT`` from
 ``NUMBA_DISABLE_JIT``, ``BOUNDSCHECK`` from ``NUMBA_BOUNDSCHECK``, read at
-import), ``get_num_threads``/``set_num_threads``/``get_thread_id`` (one
+import), ``get_num_threads``/``set_num_threads``/``get_thread_id`` (the
 thread).  Everything else Numba has (``stencil``, ``objmode``, ``typed.List``, ...) raises
 ``NotImplementedError`` naming it when you touch it, so a missing feature
 is reported at the line that uses it.
@@ -92,8 +92,10 @@ class _Config:
     def __init__(self) -> None:
         self.DISABLE_JIT = bool(_env_bool("NUMBA_DISABLE_JIT"))
         self.BOUNDSCHECK = _env_bool("NUMBA_BOUNDSCHECK")
-        self.NUMBA_NUM_THREADS = 1
-        self.NUMBA_DEFAULT_NUM_THREADS = 1
+        from ._pyston import get_num_threads as native
+
+        self.NUMBA_NUM_THREADS = native()
+        self.NUMBA_DEFAULT_NUM_THREADS = native()
 
     def __repr__(self) -> str:
         return f"pyston.numba.config(DISABLE_JIT={self.DISABLE_JIT}, BOUNDSCHECK={self.BOUNDSCHECK})"
@@ -140,18 +142,27 @@ def cfunc(sig: Any, **options: Any):
 
 
 def get_num_threads() -> int:
-    """pyston runs ``prange`` loops on one thread."""
-    return 1
+    """The number of threads ``prange`` loops run on under ``parallel=True``
+    (``PYSTON_NUM_THREADS`` or ``NUMBA_NUM_THREADS``, else one per core)."""
+    from ._pyston import get_num_threads as native
+
+    return native()
 
 
 def set_num_threads(n: int) -> None:
-    """Accepted for compatibility; pyston runs ``prange`` loops on one thread."""
+    """Sets the number of threads ``prange`` loops run on (a positive int)."""
+    from ._pyston import set_num_threads as native
+
     if not isinstance(n, int) or isinstance(n, bool) or n < 1:
         raise ValueError(f"The number of threads must be a positive int, got {n!r}")
+    native(n)
 
 
 def get_thread_id() -> int:
-    return 0
+    """The index of the chunk the calling thread runs in a parallel loop (0 outside one)."""
+    from ._pyston import get_thread_id as native
+
+    return native()
 
 
 class UnsupportedFeatureError(NotImplementedError, AttributeError):

@@ -39,6 +39,9 @@ pub struct Dispatcher {
     /// False once a call of a lifted loop ran as plain Python with nothing
     /// lifted inside it: the function it came from runs its loop in place again.
     native: std::sync::atomic::AtomicBool,
+    /// With `parallel`: 0 not known yet, 1 no `prange` loop runs in
+    /// parallel, 2 some do (calls then run the rewritten function).
+    parallel_loops: std::sync::atomic::AtomicU8,
 }
 
 #[derive(Default)]
@@ -161,6 +164,15 @@ impl Dispatcher {
         if low_stack {
             // A thread with a tiny stack: CPython runs the call itself.
             return Ok(this.py_func.bind(py).call(args, kwargs)?.unbind());
+        }
+        if this.sem.parallel {
+            // `prange` loops run on threads from the function rewritten around them.
+            if this.parallel_loops.load(Ordering::Relaxed) == 0 {
+                Dispatcher::plain(slf)?;
+            }
+            if this.parallel_loops.load(Ordering::Relaxed) == 2 {
+                return Dispatcher::call_plain(slf, args, kwargs);
+            }
         }
         // One lock per call on the fast path: the last specialization used and the arity.
         let (last, nparams) = {
@@ -491,16 +503,20 @@ impl Dispatcher {
         if let Some(p) = this.inner.lock().unwrap().plain.as_ref() {
             return Ok(p.bind(py).clone());
         }
-        let lifted = if this.sem.fallback && !this.py_func.bind(py).is_instance_of::<Dispatcher>() {
+        let wanted = this.sem.fallback || this.sem.parallel;
+        let lifted = if wanted && !this.py_func.bind(py).is_instance_of::<Dispatcher>() {
             py.import("pyston._lift")
                 .and_then(|m| m.getattr("lift"))
-                .and_then(|lift| lift.call1((this.py_func.bind(py), slf.getattr("_derive")?)))
+                .and_then(|lift| lift.call1((this.py_func.bind(py), slf.getattr("_derive")?, this.sem.parallel)))
         } else {
             Ok(py.None().into_bound(py))
         };
         let (plain, loops) = match lifted {
             Ok(r) if !r.is_none() => {
-                let (f, loops): (Bound<'_, PyAny>, Vec<(u32, Py<PyAny>)>) = r.extract()?;
+                let (f, loops, parallel): (Bound<'_, PyAny>, Vec<(u32, Py<PyAny>)>, bool) = r.extract()?;
+                if parallel {
+                    this.parallel_loops.store(2, Ordering::Relaxed);
+                }
                 (f, loops)
             }
             Ok(_) => (this.py_func.bind(py).clone(), Vec::new()),
@@ -515,6 +531,9 @@ impl Dispatcher {
                 (this.py_func.bind(py).clone(), Vec::new())
             }
         };
+        let _ = this
+            .parallel_loops
+            .compare_exchange(0, 1, Ordering::Relaxed, Ordering::Relaxed);
         if this.lifted_loop && loops.is_empty() {
             this.native.store(false, Ordering::Relaxed);
         }
@@ -648,26 +667,32 @@ impl Dispatcher {
             inner: Mutex::new(Inner::default()),
             lifted_loop: false,
             native: std::sync::atomic::AtomicBool::new(true),
+            parallel_loops: std::sync::atomic::AtomicU8::new(0),
         })
     }
 
     /// A dispatcher for `func` (a loop lifted out of this function) with
-    /// this one's semantics; it never warns.
-    fn _derive(&self, func: &Bound<'_, PyAny>) -> PyResult<Self> {
+    /// this one's semantics; it never warns. `serial`: a parallel loop's
+    /// body, whose own `prange` loops run serially.
+    #[pyo3(signature = (func, serial=false))]
+    fn _derive(&self, func: &Bound<'_, PyAny>, serial: bool) -> PyResult<Self> {
         let inner = Inner {
             warned: true,
             ..Inner::default()
         };
+        let mut sem = self.sem.clone();
+        sem.parallel &= !serial;
         Ok(Dispatcher {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             name: self.name.clone(),
             py_func: func.clone().unbind(),
-            sem: self.sem.clone(),
+            sem,
             preset: self.preset.clone(),
             flags: self.flags.clone_ref(func.py()),
             inner: Mutex::new(inner),
             lifted_loop: true,
             native: std::sync::atomic::AtomicBool::new(true),
+            parallel_loops: std::sync::atomic::AtomicU8::new(0),
         })
     }
 

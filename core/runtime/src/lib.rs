@@ -16,6 +16,7 @@ pub mod frontend;
 pub mod helpers;
 pub mod interp;
 pub mod jit;
+pub mod parallel;
 pub mod pipeline;
 pub mod runtime;
 pub mod signals;
@@ -133,6 +134,10 @@ fn numpy_library(py: Python<'_>) -> PyResult<Vec<Bound<'_, pyo3::types::PyDict>>
 #[pymodule]
 fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatch::Dispatcher>()?;
+    m.add_class::<parallel::ParallelLoop>()?;
+    m.add_function(wrap_pyfunction!(parallel::get_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(parallel::set_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(parallel::get_thread_id, m)?)?;
     m.add_function(wrap_pyfunction!(dispatch::_dump, m)?)?;
     m.add_function(wrap_pyfunction!(check_flag, m)?)?;
     m.add_function(wrap_pyfunction!(parse_flag, m)?)?;

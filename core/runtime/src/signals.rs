@@ -30,6 +30,11 @@ pub fn handle(py: Python<'_>) -> PyResult<()> {
     if PENDING.load(Ordering::Relaxed) == 0 {
         return Ok(());
     }
+    let threading = py.import("threading")?;
+    let main = threading.call_method0("main_thread")?.getattr("ident")?;
+    if !main.eq(threading.call_method0("get_ident")?)? {
+        return Ok(()); // the main thread runs the handlers (and clears the flag)
+    }
     PENDING.store(0, Ordering::Relaxed);
     py.check_signals()
 }

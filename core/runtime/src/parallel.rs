@@ -1,0 +1,248 @@
+//! `prange` under `parallel=True`: a loop's chunks run on threads at once.
+//!
+//! `pyston._lift` rewrites a function with `prange` loops: each loop body
+//! becomes a function of its own, `body(start, stop, step, <shared>,
+//! <reductions>)`, compiled by a dispatcher, and the loop's place calls
+//! `pyston._lift.run_parallel`, which splits the range into one chunk per
+//! thread and calls [`ParallelLoop::run`]. That runs the compiled body for
+//! every chunk on its own thread with the GIL released (a thread takes the
+//! GIL back only to deoptimize, allocate or raise) and returns the chunks'
+//! results in chunk order; the Python side combines the reductions.
+//!
+//! A chunk that deoptimizes finishes on the interpreter tier on its thread
+//! (exact). An exception stops its chunk; the first one in chunk order is
+//! raised once every chunk has stopped. A chunk stopped by Ctrl-C (a deopt
+//! with SIGINT pending) is finished on the calling thread after Python's
+//! handlers ran there, so `KeyboardInterrupt` comes from the main thread, as
+//! in CPython, and a handler that returns changes no result.
+
+use crate::dispatch::{with_frames, Dispatcher};
+use crate::runtime::{self, Ctx, EntryCall, FuncMeta};
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use pyston_compiler::hir::Span;
+use pyston_compiler::types::Ty;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Threads a parallel loop uses (0: not set yet).
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// The chunk this thread runs (0 outside parallel loops).
+    static THREAD_ID: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// `PYSTON_NUM_THREADS`, else `NUMBA_NUM_THREADS`, else the number of cores.
+fn default_threads() -> usize {
+    ["PYSTON_NUM_THREADS", "NUMBA_NUM_THREADS"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok()?.trim().parse::<usize>().ok().filter(|n| *n > 0))
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+}
+
+/// The number of threads `prange` loops run on.
+#[pyfunction]
+pub fn get_num_threads() -> usize {
+    match THREADS.load(Ordering::Relaxed) {
+        0 => {
+            let n = default_threads();
+            THREADS.store(n, Ordering::Relaxed);
+            n
+        }
+        n => n,
+    }
+}
+
+/// Sets the number of threads `prange` loops run on (at least 1).
+#[pyfunction]
+pub fn set_num_threads(n: i64) -> PyResult<()> {
+    if n < 1 {
+        return Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "The number of threads must be between 1 and {}, got {n}",
+            default_threads().max(n.max(1) as usize)
+        )));
+    }
+    THREADS.store(n as usize, Ordering::Relaxed);
+    Ok(())
+}
+
+/// The index of the chunk the calling thread runs in a parallel loop (0 outside one).
+#[pyfunction]
+pub fn get_thread_id() -> usize {
+    THREAD_ID.with(|t| t.get())
+}
+
+/// The compiled body of one `prange` loop.
+#[pyclass(module = "pyston._pyston", name = "ParallelLoop", frozen)]
+pub struct ParallelLoop {
+    body: Py<Dispatcher>,
+}
+
+/// A context left at a deopt point by Ctrl-C, to finish on the calling thread.
+struct Paused(Box<Ctx>);
+// SAFETY: a paused context is handed from its worker (which has stopped using
+// it) to the calling thread, which alone resumes it with the GIL held.
+unsafe impl Send for Paused {}
+
+enum Chunk {
+    Done(PyResult<Py<PyAny>>),
+    Paused(Paused),
+}
+
+#[pymethods]
+impl ParallelLoop {
+    #[new]
+    fn new(body: Py<Dispatcher>) -> Self {
+        ParallelLoop { body }
+    }
+
+    /// The loop body's dispatcher (the serial path calls it directly).
+    #[getter]
+    fn body(&self, py: Python<'_>) -> Py<Dispatcher> {
+        self.body.clone_ref(py)
+    }
+
+    /// Always true: the function calls its parallel loop (which falls back to
+    /// a serial call of the body when the body does not compile).
+    #[getter]
+    fn native(&self) -> bool {
+        true
+    }
+
+    /// Runs `body(start, stop, step, *shared, *inits)` for every
+    /// `(start, stop)` of `chunks` at once, one thread each; returns the
+    /// results in chunk order, or `None` when the body does not compile for
+    /// these arguments (the caller then runs the loop serially).
+    fn run(
+        &self,
+        py: Python<'_>,
+        chunks: Vec<(i64, i64)>,
+        step: i64,
+        shared: &Bound<'_, PyTuple>,
+        inits: &Bound<'_, PyTuple>,
+    ) -> PyResult<Option<Vec<Py<PyAny>>>> {
+        let Some(&(s0, e0)) = chunks.first() else {
+            return Ok(Some(Vec::new()));
+        };
+        let mut args: Vec<Bound<'_, PyAny>> = vec![
+            s0.into_pyobject(py)?.into_any(),
+            e0.into_pyobject(py)?.into_any(),
+            step.into_pyobject(py)?.into_any(),
+        ];
+        args.extend(shared.iter());
+        args.extend(inits.iter());
+        let mut slots = Vec::new();
+        let mut tys = Vec::new();
+        for a in &args {
+            match crate::boxing::classify(py, a, &mut slots)? {
+                Some(t) => tys.push(t),
+                None => return Ok(None),
+            }
+        }
+        if tys[..3] != [Ty::Int, Ty::Int, Ty::Int] {
+            return Ok(None);
+        }
+        let spec = Dispatcher::loop_spec(self.body.bind(py), &tys)?;
+        let (Some(entry), Some(meta)) = (spec.entry, spec.meta.clone()) else {
+            return Ok(None);
+        };
+        let nret = runtime::slot_count(&meta.typed.ret);
+        // One argument vector per chunk: only the first two slots differ.
+        let per_chunk: Vec<Vec<u64>> = chunks
+            .iter()
+            .map(|&(s, e)| {
+                let mut v = slots.clone();
+                v[0] = s as u64;
+                v[1] = e as u64;
+                v
+            })
+            .collect();
+        let outcomes: Vec<Chunk> = py.detach(|| {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = per_chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(k, args)| {
+                        let meta = meta.clone();
+                        scope.spawn(move || run_chunk(k, entry, &meta, args, nret))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Chunk::Done(Err(crate::internal_error("a parallel loop's thread panicked")))
+                        })
+                    })
+                    .collect()
+            })
+        });
+        // Chunks stopped by Ctrl-C: Python's handlers run here (the main
+        // thread); if they return, the chunks finish on the interpreter tier.
+        let mut results = Vec::with_capacity(outcomes.len());
+        let mut handled = false;
+        for c in outcomes {
+            results.push(match c {
+                Chunk::Done(r) => r,
+                Chunk::Paused(Paused(mut ctx)) => {
+                    if !handled {
+                        handled = true;
+                        crate::signals::handle(py)?;
+                    }
+                    let r = crate::deopt::resume(py, &meta, &mut ctx);
+                    finish(py, r, &mut ctx)
+                }
+            });
+        }
+        results.into_iter().collect::<PyResult<Vec<_>>>().map(Some)
+    }
+}
+
+/// One chunk on its own thread: the compiled body with the GIL released.
+fn run_chunk(k: usize, entry: crate::jit::EntryFn, meta: &Arc<FuncMeta>, args: &[u64], nret: usize) -> Chunk {
+    THREAD_ID.with(|t| t.set(k));
+    Python::attach(|py| {
+        let mut ctx = Ctx::new();
+        ctx.depth = 0;
+        ctx.depth_limit = 1000;
+        let mut out = vec![0u64; nret.max(1)];
+        let call = EntryCall {
+            entry,
+            args: args.as_ptr(),
+            out: out.as_mut_ptr(),
+            ctx: &mut *ctx,
+            depth: 1,
+        };
+        let status = py.detach(move || call.run());
+        let r = match status {
+            runtime::OK => {
+                let mut pos = 0;
+                crate::boxing::box_value(py, &meta.typed.ret, &out, &mut pos).map(|o| o.unwrap_or_else(|| py.None()))
+            }
+            runtime::DEOPT if crate::signals::PENDING.load(Ordering::Relaxed) != 0 => {
+                return Chunk::Paused(Paused(ctx));
+            }
+            runtime::DEOPT => crate::deopt::resume(py, meta, &mut ctx),
+            _ => {
+                Err(PyErr::take(py)
+                    .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception")))
+            }
+        };
+        Chunk::Done(finish(py, r, &mut ctx))
+    })
+}
+
+/// The chunk's result with its traceback frames; releases its temporaries.
+fn finish(py: Python<'_>, r: PyResult<Py<PyAny>>, ctx: &mut Ctx) -> PyResult<Py<PyAny>> {
+    let r = r.map_err(|e| {
+        let frames: Vec<(String, String, Span)> = ctx
+            .frames
+            .iter()
+            .map(|(m, s)| (m.env.filename.clone(), m.func.name.clone(), *s))
+            .collect();
+        with_frames(py, e, &frames)
+    });
+    ctx.release();
+    r
+}
