@@ -24,6 +24,10 @@ use std::sync::{Arc, Mutex};
 
 static NEXT_ID: AtomicU32 = AtomicU32::new(1);
 
+/// What `pyston._lift.lift` gives: the rewritten function, its lifted loops
+/// (first line, dispatcher) and whether any `prange` loop runs in parallel.
+type Lifted<'py> = (Bound<'py, PyAny>, Vec<(u32, Py<PyAny>)>, bool);
+
 #[pyclass(module = "pyston._pyston", name = "Dispatcher", frozen, dict)]
 pub struct Dispatcher {
     pub id: u32,
@@ -513,7 +517,7 @@ impl Dispatcher {
         };
         let (plain, loops) = match lifted {
             Ok(r) if !r.is_none() => {
-                let (f, loops, parallel): (Bound<'_, PyAny>, Vec<(u32, Py<PyAny>)>, bool) = r.extract()?;
+                let (f, loops, parallel): Lifted<'_> = r.extract()?;
                 if parallel {
                     this.parallel_loops.store(2, Ordering::Relaxed);
                 }
