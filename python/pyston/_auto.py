@@ -1,0 +1,544 @@
+"""Accelerating code nobody decorated: ``python -m pyston`` and the notebook extension.
+
+Three parts, each small:
+
+* **Finding hot code** (:class:`Sampler`): a daemon thread wakes every
+  ``PYSTON_SAMPLE_MS`` (1 ms by default), reads the main thread's stack with
+  ``sys._current_frames()`` and counts the code objects of its top few frames.
+  The program itself runs untouched (no ``sys.settrace``/``setprofile``, no
+  ``sys.monitoring``): its only cost is the sampler taking the GIL about once
+  per switch interval, a fraction of a percent.  A code object seen in
+  ``PYSTON_HOT_SAMPLES`` samples (25 by default: about 25-125 ms of run time)
+  is hot, so short scripts never compile anything.
+* **Accelerating a function in place** (:meth:`Accelerator.accelerate`): every
+  live function object running the hot code (``gc.get_referrers``) keeps its
+  identity, so module globals, class attributes, bound methods and closures
+  holding it all see the change.  A copy of the original function (same code,
+  globals, closure, defaults) goes into a strict :class:`pyston.Dispatcher`,
+  and the original's ``__code__`` becomes a *trampoline* that forwards its
+  arguments to the dispatcher (see :func:`trampoline_code`).
+* **Giving up cleanly**: when the dispatcher reports that it runs every call
+  as plain Python (a ``# runs as plain Python`` specialization, or a compile
+  error), the original ``__code__`` is put back, so nothing stays between the
+  caller and CPython.
+
+Nothing visible changes: results and exceptions are the strict mode's, which
+are CPython's; pyston's ``PerformanceWarning``s are silenced; trampoline
+frames are removed from tracebacks printed by :func:`print_exception`.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import sys
+import sysconfig
+import threading
+import types
+from dataclasses import dataclass, field
+
+from ._pyston import Dispatcher
+
+# Code flags of functions whose calls cannot be forwarded to a dispatcher.
+_CO_GENERATOR, _CO_COROUTINE, _CO_ITERABLE_COROUTINE, _CO_ASYNC_GENERATOR = 0x20, 0x80, 0x100, 0x200
+_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08
+_NOT_FORWARDABLE = {
+    _CO_GENERATOR: "a generator",
+    _CO_COROUTINE: "a coroutine",
+    _CO_ITERABLE_COROUTINE: "a coroutine",
+    _CO_ASYNC_GENERATOR: "an async generator",
+}
+
+# The constant the trampoline's source loads; replaced by the dispatcher.
+_PLACEHOLDER = "<pyston dispatcher placeholder>"
+_DVAR = "__pyston_dispatcher"
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return max(int(os.environ.get(name, "")), 1)
+    except ValueError:
+        return default
+
+
+def trampoline_code(code: types.CodeType, target) -> types.CodeType:
+    """A code object that calls ``target`` with the arguments it was called with.
+
+    It has ``code``'s parameters (names, kinds, order), name, qualified name,
+    file and first line, and the same free variables in the same order (a
+    function's ``__closure__`` must match its code's ``co_freevars``), which it
+    never reads.  Defaults stay on the function object, so CPython binds the
+    call (and raises its own ``TypeError`` for a bad one) exactly as for the
+    original code; every argument is then passed on explicitly: positional
+    parameters by position, keyword-only ones by keyword, ``*args`` and
+    ``**kwargs`` unpacked.  ``target`` reaches the code as a constant (a
+    string placeholder in the generated source, swapped for the object), so
+    no global name and no extra closure cell is needed.
+    """
+    names = code.co_varnames
+    npos, nposonly, nkw = code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount
+    pos = list(names[:npos])
+    kwonly = list(names[npos : npos + nkw])
+    i = npos + nkw
+    star = names[i] if code.co_flags & _CO_VARARGS else None
+    i += bool(star)
+    dstar = names[i] if code.co_flags & _CO_VARKEYWORDS else None
+    params = pos[:nposonly] + (["/"] if nposonly else []) + pos[nposonly:]
+    if star:
+        params.append("*" + star)
+    elif kwonly:
+        params.append("*")
+    params += kwonly
+    if dstar:
+        params.append("**" + dstar)
+    args = pos + (["*" + star] if star else []) + [f"{k}={k}" for k in kwonly] + (["**" + dstar] if dstar else [])
+    free = code.co_freevars
+    body = f"{_DVAR} = {_PLACEHOLDER!r}; "
+    if free:
+        body += f"if 0: ({', '.join(free)},); "  # makes them free variables, never read
+    body += f"return {_DVAR}({', '.join(args)})"
+    src = f"def __pyston_outer({', '.join(free)}):\n def __pyston_t({', '.join(params)}): {body}\n return __pyston_t\n"
+    outer = compile(src, code.co_filename, "exec", dont_inherit=True)
+    inner = next(c for c in next(c for c in outer.co_consts if isinstance(c, types.CodeType)).co_consts if isinstance(c, types.CodeType))
+    if inner.co_freevars != free:
+        raise ValueError("free variables could not be reproduced")
+    consts = tuple(target if c == _PLACEHOLDER else c for c in inner.co_consts)
+    fields = {"co_consts": consts, "co_name": code.co_name, "co_firstlineno": code.co_firstlineno}
+    if hasattr(code, "co_qualname"):
+        fields["co_qualname"] = code.co_qualname
+    return inner.replace(**fields)
+
+
+@dataclass
+class Record:
+    """One function accelerated in place (or considered and left alone)."""
+
+    func: types.FunctionType
+    code: types.CodeType  # the original code
+    where: str  # file:line
+    name: str
+    dispatcher: Dispatcher | None = None
+    tcode: types.CodeType | None = None
+    state: str = "accelerated"  # accelerated | compiled | restored | skipped
+    why: str = ""
+    seen: int = 0  # signatures already looked at
+    compiled: list = field(default_factory=list)
+
+
+_UNCOMPILED = re.compile(r"^# runs as plain Python[^:]*: (.*)$", re.M)
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).splitlines() or [type(e).__name__])[0]
+
+
+class Accelerator:
+    """Turns hot code objects into accelerated functions and keeps the report."""
+
+    def __init__(self, is_user):
+        self.is_user = is_user
+        self.lock = threading.RLock()
+        self.records: list[Record] = []
+        self.by_code: dict[types.CodeType, str] = {}  # decision per original code object
+        self.tcodes: set[types.CodeType] = set()  # every trampoline made (for tracebacks)
+        self.loops: dict[str, str] = {}  # file:line -> why not compiled (hot module-level code)
+
+    @staticmethod
+    def _where(code, line=None) -> str:
+        return f"{code.co_filename}:{line or code.co_firstlineno}"
+
+    def hot(self, code: types.CodeType, line: int | None = None) -> None:
+        """``code`` was seen hot; ``line`` is where its frame was."""
+        with self.lock:
+            if code in self.by_code or code in self.tcodes or not self.is_user(code.co_filename):
+                return
+            self.by_code[code] = "seen"
+            name = code.co_name
+            if name == "<module>":
+                self.loops[self._where(code, line)] = (
+                    "hot module-level code cannot be compiled in place (put the loop in a function)"
+                )
+                return
+            if name.startswith("<") or getattr(code, "co_qualname", "").endswith(">"):
+                self.loops[self._where(code, line)] = f"{name} is not compiled (a comprehension or a class body)"
+                return
+            funcs = [
+                r for r in gc.get_referrers(code) if type(r) is types.FunctionType and r.__code__ is code
+            ]
+            if not funcs:
+                self.records.append(
+                    Record(None, code, self._where(code), name, state="skipped", why="no live function object runs it")
+                )
+            for f in funcs:
+                self.accelerate(f)
+
+    def accelerate(self, func: types.FunctionType) -> Record:
+        """Make ``func`` run through a strict dispatcher, in place (or say why not)."""
+        with self.lock:
+            code = func.__code__
+            rec = Record(func, code, self._where(code), getattr(func, "__qualname__", code.co_name))
+            self.records.append(rec)
+            why = self._refuse(func)
+            if why:
+                rec.state, rec.why = "skipped", why
+                return rec
+            copy = types.FunctionType(code, func.__globals__, func.__name__, func.__defaults__, func.__closure__)
+            copy.__kwdefaults__ = func.__kwdefaults__
+            copy.__dict__.update(func.__dict__)
+            copy.__qualname__, copy.__module__, copy.__doc__ = func.__qualname__, func.__module__, func.__doc__
+            d = Dispatcher(copy)
+            try:
+                d.inspect_ir()  # parses and lowers: unsupported syntax is known before any call
+                tcode = trampoline_code(code, d)
+            except Exception as e:  # noqa: BLE001 - any failure leaves the function as it is
+                rec.state, rec.why = "skipped", _first_line(e)
+                return rec
+            rec.dispatcher, rec.tcode = d, tcode
+            self.tcodes.add(tcode)
+            func.__code__ = tcode
+            return rec
+
+    @staticmethod
+    def _refuse(func) -> str:
+        code = func.__code__
+        for flag, what in _NOT_FORWARDABLE.items():
+            if code.co_flags & flag:
+                return f"it is {what}"
+        if "__class__" in code.co_freevars:
+            return "it uses super() or __class__ (methods with them are not compiled yet)"
+        if func.__module__ and str(func.__module__).startswith("pyston"):
+            return "it is part of pyston"
+        return ""
+
+    def poll(self) -> None:
+        """Look at dispatchers with new specializations; put back the code of those that compiled nothing."""
+        with self.lock:
+            for rec in self.records:
+                d = rec.dispatcher
+                if d is None or rec.state not in ("accelerated", "compiled"):
+                    continue
+                n = len(d.signatures)
+                if n == rec.seen and n:
+                    continue
+                try:
+                    text = d.inspect_types()
+                except Exception as e:  # noqa: BLE001 - a CompileError: nothing compiles
+                    self._restore(rec, _first_line(e))
+                    continue
+                if n == rec.seen:
+                    continue
+                rec.seen = n
+                sections = text.split("# signature ")[1:]
+                rec.compiled = [s.split("\n", 1)[0] for s in sections if not _UNCOMPILED.search(s)]
+                if rec.compiled:
+                    rec.state = "compiled"
+                else:
+                    m = _UNCOMPILED.search(text)
+                    self._restore(rec, m.group(1) if m else "no specialization compiled")
+
+    def _restore(self, rec: Record, why: str) -> None:
+        if rec.func.__code__ is rec.tcode:
+            rec.func.__code__ = rec.code
+        rec.state, rec.why = "restored", why
+
+    def restore_all(self) -> None:
+        with self.lock:
+            for rec in self.records:
+                if rec.tcode is not None and rec.state in ("accelerated", "compiled"):
+                    if rec.func.__code__ is rec.tcode:
+                        rec.func.__code__ = rec.code
+                    rec.state = "unloaded"
+
+    # -- the report ------------------------------------------------------
+
+    def rows(self):
+        """``(status, where, name, detail)`` for everything hot, compiled first."""
+        self.poll()
+        out = []
+        for rec in self.records:
+            if rec.state == "compiled":
+                out.append(("compiled", rec.where, rec.name, ", ".join(rec.compiled)))
+            elif rec.state == "accelerated":
+                out.append(("waiting", rec.where, rec.name, "hot, not called again yet"))
+            elif rec.state in ("restored", "skipped"):
+                out.append(("not compiled", rec.where, rec.name, rec.why))
+        for where, why in self.loops.items():
+            out.append(("not compiled", where, "<loop>", why))
+        order = {"compiled": 0, "waiting": 1, "not compiled": 2}
+        return sorted(out, key=lambda r: order[r[0]])
+
+    def report_text(self) -> str:
+        rows = self.rows()
+        if not rows:
+            return "pyston: nothing was hot enough to compile\n"
+        lines = ["pyston report:"]
+        for status, where, name, detail in rows:
+            lines.append(f"  {status:<12} {where}  {name}: {detail}")
+        return "\n".join(lines) + "\n"
+
+
+class Sampler(threading.Thread):
+    """Counts the code objects on top of the main thread's stack, every ``interval`` seconds."""
+
+    def __init__(self, accel: Accelerator, interval: float | None = None, threshold: int | None = None, depth: int = 3):
+        super().__init__(name="pyston-sampler", daemon=True)
+        self.accel = accel
+        self.interval = interval if interval is not None else _env_int("PYSTON_SAMPLE_MS", 1) / 1000
+        self.threshold = threshold if threshold is not None else _env_int("PYSTON_HOT_SAMPLES", 25)
+        self.depth = depth
+        self.counts: dict[types.CodeType, int] = {}
+        self.stopped = threading.Event()
+        self.target = threading.main_thread().ident
+
+    def run(self) -> None:
+        counts, accel, tick = self.counts, self.accel, 0
+        while not self.stopped.wait(self.interval):
+            frame = sys._current_frames().get(self.target)
+            depth = 0
+            while frame is not None and depth < self.depth:
+                code = frame.f_code
+                n = counts.get(code, 0) + 1
+                counts[code] = n
+                if n == self.threshold:
+                    try:
+                        accel.hot(code, frame.f_lineno)
+                    except Exception:  # noqa: BLE001, S110 - never disturb the program
+                        pass
+                frame = frame.f_back
+                depth += 1
+            del frame
+            tick += 1
+            if tick % 20 == 0:
+                try:
+                    accel.poll()
+                except Exception:  # noqa: BLE001, S110
+                    pass
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+# -- which files are the user's --------------------------------------------
+
+def _library_dirs() -> list[str]:
+    dirs = {os.path.dirname(os.path.abspath(__file__))}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        p = sysconfig.get_paths().get(key)
+        if p:
+            dirs.add(os.path.abspath(p))
+    for p in sys.path:
+        if p and ("site-packages" in p or "dist-packages" in p):
+            dirs.add(os.path.abspath(p))
+    dirs.add(os.path.abspath(sys.prefix))
+    dirs.add(os.path.abspath(sys.base_prefix))
+    return sorted(dirs)
+
+
+def user_code_filter(roots):
+    """A predicate on filenames: under one of ``roots`` and not in a library directory.
+
+    ``"<string>"``-like names (``-c``, stdin, ``exec``) and notebook cells count as the user's.
+    """
+    roots = [os.path.join(os.path.abspath(r), "") for r in roots if r is not None]
+    libs = [os.path.join(d, "") for d in _library_dirs()]
+    cache: dict[str, bool] = {}
+
+    def is_user(filename: str) -> bool:
+        ok = cache.get(filename)
+        if ok is None:
+            if filename.startswith("<"):
+                ok = not filename.startswith("<frozen")
+            else:
+                path = os.path.abspath(filename)
+                ok = any(path.startswith(r) for r in roots) and not any(
+                    path.startswith(lib) and not any(r.startswith(lib) and path.startswith(r) and len(r) > len(lib) for r in roots)
+                    for lib in libs
+                )
+            cache[filename] = ok
+        return ok
+
+    return is_user
+
+
+# -- tracebacks without trampoline frames ------------------------------------
+
+def strip_traceback(exc: BaseException, drop) -> None:
+    """Remove the traceback entries whose frame satisfies ``drop`` from ``exc``
+    and from the exceptions chained to it (cause, context, groups)."""
+    seen = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        tb = e.__traceback__
+        while tb is not None and drop(tb.tb_frame):
+            tb = tb.tb_next
+        head = tb
+        while tb is not None:
+            nxt = tb.tb_next
+            while nxt is not None and drop(nxt.tb_frame):
+                nxt = nxt.tb_next
+            tb.tb_next = nxt
+            tb = nxt
+        e.__traceback__ = head
+        todo += [e.__cause__, e.__context__, *getattr(e, "exceptions", ())]
+
+
+# -- python -m pyston ---------------------------------------------------------
+
+USAGE = """\
+usage: python -m pyston [--report] (script.py | -m module | -c code | -) [args ...]
+
+Runs a Python program as `python` would, compiling its hot functions with
+pyston in strict mode (results, exceptions and output stay CPython's).
+
+  --report   print what was compiled, and what was hot but not compiled and
+             why, to stderr at exit (also: PYSTON_REPORT=1)
+"""
+
+_HERE = (os.path.abspath(__file__), os.path.join(os.path.dirname(os.path.abspath(__file__)), "__main__.py"))
+
+
+def _fresh_main(**attrs) -> dict:
+    """A new ``__main__`` module, filled like the one CPython makes, installed in ``sys.modules``."""
+    import builtins
+
+    mod = types.ModuleType("__main__")
+    g = mod.__dict__
+    g["__annotations__"] = {}
+    g["__builtins__"] = builtins
+    g.update(attrs)
+    sys.modules["__main__"] = mod
+    return g
+
+
+def _run(mode: str, target: str) -> None:
+    """Run the program the way the ``python`` command line would."""
+    import importlib.machinery
+    import runpy
+
+    safe_path = getattr(sys.flags, "safe_path", False)
+    if mode == "-m":
+        _fresh_main()
+        runpy._run_module_as_main(target, alter_argv=True)  # what `python -m` runs
+        return
+    if mode in ("-c", "-"):
+        if not safe_path:
+            sys.path[0] = ""
+        if mode == "-c":
+            source, filename = target, "<string>"
+            g = _fresh_main(__loader__=importlib.machinery.BuiltinImporter)
+        else:
+            source, filename = sys.stdin.read(), "<stdin>"
+            g = _fresh_main(__loader__=importlib.machinery.BuiltinImporter, __file__="<stdin>", __cached__=None)
+        exec(compile(source, filename, "exec", dont_inherit=True), g)
+        return
+    path = os.path.abspath(target)
+    if not safe_path:
+        sys.path[0] = os.path.dirname(os.path.realpath(target))
+    if os.path.isdir(target) or not target.endswith((".py", ".pyw")) and _is_zip(target):
+        sys.path[0] = target
+        _fresh_main()
+        runpy._run_module_as_main("__main__", alter_argv=False)
+        return
+    with open(path, "rb") as fh:
+        source = fh.read()
+    loader = importlib.machinery.SourceFileLoader("__main__", path)
+    g = _fresh_main(__loader__=loader, __file__=path, __cached__=None)
+    exec(compile(source, path, "exec", dont_inherit=True), g)
+
+
+def _is_zip(path: str) -> bool:
+    import zipfile
+
+    try:
+        return zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
+def main(argv: list[str]) -> None:
+    """``python -m pyston [--report] (script | -m module | -c code | -) [args]``."""
+    import atexit
+    import warnings
+
+    from ._errors import PerformanceWarning
+
+    report = os.environ.get("PYSTON_REPORT", "").strip() not in ("", "0")
+    args = list(argv)
+    while args and args[0] in ("--report", "-h", "--help"):
+        if args[0] == "--report":
+            report = True
+            args.pop(0)
+        else:
+            sys.stdout.write(USAGE)
+            return
+    if not args:
+        sys.stderr.write(USAGE)
+        sys.exit(2)
+    if args[0] in ("-m", "-c"):
+        if len(args) < 2:
+            sys.stderr.write(f"Argument expected for the {args[0]} option\n{USAGE}")
+            sys.exit(2)
+        mode, target, rest = args[0], args[1], args[2:]
+        sys.argv = [args[0], *rest]
+        roots = [os.getcwd()]
+    elif args[0] == "-":
+        mode, target, rest = "-", "-", args[1:]
+        sys.argv = ["-", *rest]
+        roots = [os.getcwd()]
+    else:
+        mode, target, rest = "script", args[0], args[1:]
+        sys.argv = [target, *rest]
+        if not os.path.exists(target):
+            exe = (getattr(sys, "orig_argv", None) or [sys.executable])[0]
+            sys.stderr.write(f"{exe}: can't open file {os.path.abspath(target)!r}: [Errno 2] No such file or directory\n")
+            sys.exit(2)
+        roots = [os.getcwd(), os.path.dirname(os.path.realpath(target))]
+
+    # pyston's own warnings are not the program's output.
+    warnings.filterwarnings("ignore", category=PerformanceWarning)
+    accel = Accelerator(user_code_filter(roots))
+    sampler = Sampler(accel)
+    interrupted = []
+
+    def at_exit():  # registered first, so it runs after the program's own atexit functions
+        sampler.stop()
+        if report:
+            sys.stderr.write(accel.report_text())
+            sys.stderr.flush()
+        if interrupted:  # CPython ends a program killed by Ctrl-C with SIGINT
+            import signal
+
+            sys.stdout.flush()
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    atexit.register(at_exit)
+    sampler.start()
+    try:
+        _run(mode, target)
+    except SystemExit:
+        sampler.stop()
+        raise
+    except BaseException as e:  # noqa: BLE001 - printed as CPython prints an uncaught exception
+        sampler.stop()
+        tcodes = accel.tcodes
+        here = _HERE
+        tb = e.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename in here:
+            tb = tb.tb_next
+        e.__traceback__ = tb
+        strip_traceback(e, lambda f: f.f_code in tcodes)
+        sys.last_type, sys.last_value, sys.last_traceback = type(e), e, e.__traceback__
+        if sys.version_info >= (3, 12):
+            sys.last_exc = e
+        if isinstance(e, KeyboardInterrupt):
+            interrupted.append(True)
+        sys.excepthook(type(e), e, e.__traceback__)
+        del e, tb
+        sys.exit(1)
+    sampler.stop()
