@@ -96,7 +96,7 @@ def trampoline_code(code: types.CodeType, target) -> types.CodeType:
     free = code.co_freevars
     body = f"{_DVAR} = {_PLACEHOLDER!r}; "
     if free:
-        body += f"if 0: ({', '.join(free)},); "  # makes them free variables, never read
+        body += f"0 and ({', '.join(free)},); "  # makes them free variables, never read
     body += f"return {_DVAR}({', '.join(args)})"
     src = f"def __pyston_outer({', '.join(free)}):\n def __pyston_t({', '.join(params)}): {body}\n return __pyston_t\n"
     outer = compile(src, code.co_filename, "exec", dont_inherit=True)
@@ -173,8 +173,12 @@ class Accelerator:
             for f in funcs:
                 self.accelerate(f)
 
-    def accelerate(self, func: types.FunctionType) -> Record:
-        """Make ``func`` run through a strict dispatcher, in place (or say why not)."""
+    def accelerate(self, func: types.FunctionType, precheck: bool = True) -> Record:
+        """Make ``func`` run through a strict dispatcher, in place (or say why not).
+
+        With ``precheck`` (the default) a function whose source pyston cannot
+        lower (unsupported syntax, no source) is left alone at once.
+        """
         with self.lock:
             code = func.__code__
             rec = Record(func, code, self._where(code), getattr(func, "__qualname__", code.co_name))
@@ -189,7 +193,8 @@ class Accelerator:
             copy.__qualname__, copy.__module__, copy.__doc__ = func.__qualname__, func.__module__, func.__doc__
             d = Dispatcher(copy)
             try:
-                d.inspect_ir()  # parses and lowers: unsupported syntax is known before any call
+                if precheck:
+                    d.inspect_ir()  # parses and lowers: unsupported syntax is known before any call
                 tcode = trampoline_code(code, d)
             except Exception as e:  # noqa: BLE001 - any failure leaves the function as it is
                 rec.state, rec.why = "skipped", _first_line(e)
