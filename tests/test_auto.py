@@ -19,7 +19,6 @@ import warnings
 from pathlib import Path
 
 import pytest
-
 from pyston import _auto
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,7 +200,7 @@ def test_compiled_function_results_and_restore():
         return s
 
     def text(x):
-        return "%s" % x + str([x])
+        return "%s" % x + str([x])  # noqa: UP031 - something compiled code does not type
 
     acc, rec = check(kernel, lambda: kernel(10), lambda: kernel(10**7 // 1000), lambda: kernel(0))
     acc.poll()
