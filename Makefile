@@ -38,6 +38,7 @@ bench: install ## Benchmark suite: CPython vs pyston vs Numba (installs numba)
 	$(VPY) benchmarks/run.py
 	$(VPY) benchmarks/arrays.py
 	$(VPY) benchmarks/never_slower.py
+	$(VPY) benchmarks/run_scripts.py
 
 lint: $(VENV)/.test ## cargo fmt --check, clippy -D warnings, ruff
 	cargo fmt --all -- --check

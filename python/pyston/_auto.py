@@ -8,7 +8,8 @@ Three parts, each small:
   The program itself runs untouched (no ``sys.settrace``/``setprofile``, no
   ``sys.monitoring``): its only cost is the sampler taking the GIL about once
   per switch interval, a fraction of a percent.  A code object seen in
-  ``PYSTON_HOT_SAMPLES`` samples (25 by default: about 25-125 ms of run time)
+  ``PYSTON_HOT_SAMPLES`` samples (20 by default; the sampler gets the GIL about
+  every 5 ms, the interpreter's switch interval, so that is about 0.1 s of run time)
   is hot, so short scripts never compile anything.
 * **Accelerating a function in place** (:meth:`Accelerator.accelerate`): every
   live function object running the hot code (``gc.get_referrers``) keeps its
@@ -36,7 +37,6 @@ import sys
 import sysconfig
 import threading
 import types
-from dataclasses import dataclass, field
 
 from ._pyston import Dispatcher
 
@@ -110,20 +110,25 @@ def trampoline_code(code: types.CodeType, target) -> types.CodeType:
     return inner.replace(**fields)
 
 
-@dataclass
 class Record:
-    """One function accelerated in place (or considered and left alone)."""
+    """One function accelerated in place (or considered and left alone).
 
-    func: types.FunctionType
-    code: types.CodeType  # the original code
-    where: str  # file:line
-    name: str
-    dispatcher: Dispatcher | None = None
-    tcode: types.CodeType | None = None
-    state: str = "accelerated"  # accelerated | compiled | restored | skipped
-    why: str = ""
-    seen: int = 0  # signatures already looked at
-    compiled: list = field(default_factory=list)
+    ``state`` is ``accelerated`` (trampoline in place, nothing compiled yet),
+    ``compiled``, ``restored`` (original code back: nothing compiled),
+    ``skipped`` (never touched) or ``unloaded``.
+    """
+
+    def __init__(self, func, code, where, name, state="accelerated", why=""):
+        self.func = func
+        self.code = code  # the original code
+        self.where = where  # file:line
+        self.name = name
+        self.dispatcher = None
+        self.tcode = None  # the trampoline
+        self.state = state
+        self.why = why
+        self.seen = 0  # signatures already looked at
+        self.compiled = []  # signatures with machine code
 
 
 _UNCOMPILED = re.compile(r"^# runs as plain Python[^:]*: (.*)$", re.M)
@@ -204,8 +209,7 @@ class Accelerator:
             func.__code__ = tcode
             return rec
 
-    @staticmethod
-    def _refuse(func) -> str:
+    def _refuse(self, func) -> str:
         code = func.__code__
         for flag, what in _NOT_FORWARDABLE.items():
             if code.co_flags & flag:
@@ -214,6 +218,35 @@ class Accelerator:
             return "it uses super() or __class__ (methods with them are not compiled yet)"
         if func.__module__ and str(func.__module__).startswith("pyston"):
             return "it is part of pyston"
+        return self._uses_untypeable_global(func)
+
+    # Modules compiled code reads functions from; any other module is untypeable.
+    _MODULES = ("math", "cmath", "numpy", "numpy.random")
+
+    def _uses_untypeable_global(self, func) -> str:
+        """Why ``func`` certainly cannot compile, judged from the globals it reads, or ``""``.
+
+        A cheap look before asking the compiler: a global that is a module
+        other than ``math``/NumPy, a class defined in Python, or a plain
+        Python function (not one accelerated here) makes the compiler give
+        up, after paying for its set-up (the first compile imports NumPy,
+        about 0.1 s, which a text-processing script would otherwise pay).
+        """
+        import builtins
+        import dis
+
+        g = func.__globals__
+        for ins in dis.get_instructions(func.__code__):
+            if ins.opname != "LOAD_GLOBAL":
+                continue
+            name = ins.argval
+            obj = g[name] if name in g else getattr(builtins, name, None)
+            if isinstance(obj, types.ModuleType) and obj.__name__ not in self._MODULES:
+                return f"it uses the module {obj.__name__!r} (line {ins.positions.lineno if hasattr(ins, 'positions') else '?'})"
+            if isinstance(obj, type) and obj.__module__ != "builtins" and not obj.__module__.startswith("numpy"):
+                return f"it uses the class {obj.__qualname__!r}"
+            if type(obj) is types.FunctionType and obj.__code__ not in self.tcodes:
+                return f"it calls the plain Python function {name!r} (not compiled here)"
         return ""
 
     def poll(self) -> None:
@@ -290,7 +323,7 @@ class Sampler(threading.Thread):
         super().__init__(name="pyston-sampler", daemon=True)
         self.accel = accel
         self.interval = interval if interval is not None else _env_int("PYSTON_SAMPLE_MS", 1) / 1000
-        self.threshold = threshold if threshold is not None else _env_int("PYSTON_HOT_SAMPLES", 25)
+        self.threshold = threshold if threshold is not None else _env_int("PYSTON_HOT_SAMPLES", 20)
         self.depth = depth
         self.counts: dict[types.CodeType, int] = {}
         self.stopped = threading.Event()
@@ -303,6 +336,8 @@ class Sampler(threading.Thread):
             depth = 0
             while frame is not None and depth < self.depth:
                 code = frame.f_code
+                if depth and code.co_name == "<module>":
+                    break  # module-level code is hot only where it runs itself, not where it calls
                 n = counts.get(code, 0) + 1
                 counts[code] = n
                 if n == self.threshold:
