@@ -16,7 +16,7 @@ $(VENV)/.base:
 	touch $@
 
 $(VENV)/.test: $(VENV)/.base
-	$(VPY) -m pip install -q "pytest>=7" "hypothesis>=6" "ruff>=0.5" numba
+	$(VPY) -m pip install -q "pytest>=7" "hypothesis>=6" "ruff>=0.5" numba nbclient nbformat ipykernel ipython
 	touch $@
 
 install: $(VENV)/.base ## Build pyston (release) into .venv

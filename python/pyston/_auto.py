@@ -34,7 +34,6 @@ import gc
 import os
 import re
 import sys
-import sysconfig
 import threading
 import types
 
@@ -356,17 +355,16 @@ class Sampler(threading.Thread):
                     pass
 
     def stop(self) -> None:
+        """Stop sampling and wait for the thread (a compile must not run into interpreter shutdown)."""
         self.stopped.set()
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join()
 
 
 # -- which files are the user's --------------------------------------------
 
 def _library_dirs() -> list[str]:
-    dirs = {os.path.dirname(os.path.abspath(__file__))}
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        p = sysconfig.get_paths().get(key)
-        if p:
-            dirs.add(os.path.abspath(p))
+    dirs = {os.path.dirname(os.path.abspath(__file__)), os.path.dirname(os.path.abspath(os.__file__))}
     for p in sys.path:
         if p and ("site-packages" in p or "dist-packages" in p):
             dirs.add(os.path.abspath(p))
