@@ -47,6 +47,14 @@ def main() -> int:
     # The pyston being measured: this checkout's python/ folder when its native module is built there.
     if list((PYTHON_DIR / "pyston").glob("_pyston*.so")) or list((PYTHON_DIR / "pyston").glob("_pyston*.pyd")):
         env["PYTHONPATH"] = str(PYTHON_DIR) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    # An installed package has its bytecode compiled (pip does it); so has this checkout's, here,
+    # even where PYTHONDONTWRITEBYTECODE is set, so start-up is measured as users get it.
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyston") if "PYTHONPATH" not in env else None
+    package = Path(spec.origin).parent if spec and spec.origin else PYTHON_DIR / "pyston"
+    compileall.compile_dir(str(package), quiet=1)
     for k in ("PYSTON_REPORT", "PYSTON_HOT_SAMPLES", "PYSTON_SAMPLE_MS", "PYSTON_DISABLE_JIT"):
         env.pop(k, None)
     scripts = sorted(SCRIPTS.glob("*.py"), key=lambda p: (not p.name.startswith("num_"), p.name))

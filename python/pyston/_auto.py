@@ -3,14 +3,14 @@
 Three parts, each small:
 
 * **Finding hot code** (:class:`Sampler`): a daemon thread wakes every
-  ``PYSTON_SAMPLE_MS`` (1 ms by default), reads the main thread's stack with
+  ``PYSTON_SAMPLE_MS`` (5 ms by default), reads the main thread's stack with
   ``sys._current_frames()`` and counts the code objects of its top few frames.
   The program itself runs untouched (no ``sys.settrace``/``setprofile``, no
-  ``sys.monitoring``): its only cost is the sampler taking the GIL about once
-  per switch interval, a fraction of a percent.  A code object seen in
-  ``PYSTON_HOT_SAMPLES`` samples (20 by default; the sampler gets the GIL about
-  every 5 ms, the interpreter's switch interval, so that is about 0.1 s of run time)
-  is hot, so short scripts never compile anything.
+  ``sys.monitoring``): its only cost is the sampler taking the GIL, which
+  makes the main thread switch about 100 times a second (about 1% of the
+  CPU time measured).  A code object seen in ``PYSTON_HOT_SAMPLES`` samples
+  (10 by default: about 0.1 s of run time) is hot, so short scripts never
+  compile anything.
 * **Accelerating a function in place** (:meth:`Accelerator.accelerate`): every
   live function object running the hot code (``gc.get_referrers``) keeps its
   identity, so module globals, class attributes, bound methods and closures
@@ -18,14 +18,18 @@ Three parts, each small:
   globals, closure, defaults) goes into a strict :class:`pyston.Dispatcher`,
   and the original's ``__code__`` becomes a *trampoline* that forwards its
   arguments to the dispatcher (see :func:`trampoline_code`).
-* **Giving up cleanly**: when the dispatcher reports that it runs every call
-  as plain Python (a ``# runs as plain Python`` specialization, or a compile
-  error), the original ``__code__`` is put back, so nothing stays between the
-  caller and CPython.
+* **Giving up cleanly**: a function that certainly cannot compile (a
+  generator, unsupported syntax, a global that is a module other than
+  ``math``/NumPy, a Python class or a plain function) is never touched; when
+  the dispatcher reports that it runs every call as plain Python (a
+  ``# runs as plain Python`` specialization, or a compile error), the
+  original ``__code__`` is put back, so nothing stays between the caller and
+  CPython.
 
 Nothing visible changes: results and exceptions are the strict mode's, which
 are CPython's; pyston's ``PerformanceWarning``s are silenced; trampoline
-frames are removed from tracebacks printed by :func:`print_exception`.
+frames are removed from the traceback of an uncaught exception
+(:func:`strip_traceback`).  ``docs/auto.md`` has the whole design.
 """
 
 from __future__ import annotations
@@ -321,8 +325,8 @@ class Sampler(threading.Thread):
     def __init__(self, accel: Accelerator, interval: float | None = None, threshold: int | None = None, depth: int = 3):
         super().__init__(name="pyston-sampler", daemon=True)
         self.accel = accel
-        self.interval = interval if interval is not None else _env_int("PYSTON_SAMPLE_MS", 1) / 1000
-        self.threshold = threshold if threshold is not None else _env_int("PYSTON_HOT_SAMPLES", 20)
+        self.interval = interval if interval is not None else _env_int("PYSTON_SAMPLE_MS", 5) / 1000
+        self.threshold = threshold if threshold is not None else _env_int("PYSTON_HOT_SAMPLES", 10)
         self.depth = depth
         self.counts: dict[types.CodeType, int] = {}
         self.stopped = threading.Event()
@@ -556,7 +560,8 @@ def main(argv: list[str]) -> None:
             os.kill(os.getpid(), signal.SIGINT)
 
     atexit.register(at_exit)
-    sampler.start()
+    if os.environ.get("PYSTON_DISABLE_JIT", "").strip() in ("", "0"):
+        sampler.start()
     try:
         _run(mode, target)
     except SystemExit:
