@@ -29,6 +29,7 @@ def env(**extra):
     e = dict(os.environ)
     e["PYTHONPATH"] = PYPATH + os.pathsep + e.get("PYTHONPATH", "") if e.get("PYTHONPATH") else PYPATH
     e.setdefault("PYSTON_HOT_SAMPLES", "3")
+    e.setdefault("PYSTON_SAMPLE_MS", "1")
     e.pop("PYSTON_REPORT", None)
     e.update(extra)
     return e
@@ -297,14 +298,17 @@ def divide(n, divisor):
     for i in range(n):
         total += i * 3 // divisor
     return total
-for k in range(3000):
-    divide(300, 1 if k < 2999 else 0)
+for k in range(1000):
+    divide(2000, 1 if k < 999 else 0)
 """
 
 
 def test_script_that_raises_in_a_hot_function(tmp_path):
     # The error happens in compiled code (an int division by zero) after it became hot.
     same(tmp_path, RAISES)
+    rc, _, err = run(["-m", "pyston", "--report", "prog.py"], tmp_path)
+    assert rc == 1
+    assert any(ln.split()[0] == "compiled" and "divide" in ln for ln in err.decode().splitlines() if ln.strip()), err
 
 
 @pytest.mark.xfail(strict=True, reason="a compiled frame's traceback entry has no ~~^^~~ carets under an "
@@ -469,3 +473,34 @@ def test_usage(tmp_path):
 @pytest.mark.skipif(sys.platform == "win32", reason="signals")
 def test_keyboard_interrupt(tmp_path):
     same(tmp_path, "def f():\n    raise KeyboardInterrupt\nf()\n")
+
+
+def test_directory_with_main(tmp_path):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "util.py").write_text("def double(x):\n    return 2 * x\n")
+    (app / "__main__.py").write_text("import sys, util\nprint(util.double(21), sys.argv, __name__)\n")
+    plain = run(["app", "z"], tmp_path)
+    assert plain[0] == 0
+    assert run(["-m", "pyston", "app", "z"], tmp_path) == plain
+
+
+def test_disable_jit_compiles_nothing(tmp_path):
+    path = tmp_path / "q.py"
+    path.write_text(HOT + "\nprint(run_hot())\n")
+    rc, out, err = run(["-m", "pyston", "--report", "q.py"], tmp_path, PYSTON_DISABLE_JIT="1")
+    assert rc == 0 and "nothing was hot" in err.decode()
+
+
+def test_hot_code_of_an_accelerated_function_is_not_accelerated_twice():
+    def kernel(n):
+        s = 0
+        for i in range(n):
+            s += i
+        return s
+
+    acc = _auto.Accelerator(lambda f: True)
+    rec = acc.accelerate(kernel)
+    acc.hot(rec.code)  # the copy run by the dispatcher has the same code: it is left alone
+    assert [r.func for r in acc.records] == [kernel]
+    assert kernel(10) == 45

@@ -76,6 +76,9 @@ def load(ip) -> None:
     ip.register_magic_function(_cell_magic(ip, accel), "cell", "pyston")
     ip.register_magic_function(_report_magic(ip, accel), "line", "pyston_report")
     sampler.start()
+    import atexit
+
+    atexit.register(sampler.stop)  # no compile may run into interpreter shutdown
     _STATE.update(ip=ip, accel=accel, sampler=sampler, hook=post_run_cell, filter=flt)
 
 
