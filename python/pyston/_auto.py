@@ -21,11 +21,13 @@ Three parts, each small:
   arguments to the dispatcher (see :func:`trampoline_code`).
 * **Giving up cleanly**: a function that certainly cannot compile (a
   generator, unsupported syntax, a global that is a module other than
-  ``math``/NumPy, a Python class or a plain function) is never touched; when
-  the dispatcher reports that it runs every call as plain Python (a
-  ``# runs as plain Python`` specialization, or a compile error), the
-  original ``__code__`` is put back, so nothing stays between the caller and
-  CPython.
+  ``math``/NumPy, a Python class or a plain function) is never touched.  The
+  first call after acceleration goes through a probe (:func:`_probe`): when
+  the dispatcher then reports that it compiled nothing (arguments it does
+  not take, a ``# runs as plain Python`` specialization, a compile error),
+  the original ``__code__`` is put back at once, so nothing stays between
+  the caller and CPython; otherwise the trampoline calls the dispatcher
+  directly from then on.
 
 Nothing visible changes: results and exceptions are the strict mode's, which
 are CPython's; pyston's ``PerformanceWarning``s are silenced; trampoline
@@ -128,7 +130,8 @@ class Record:
         self.where = where  # file:line
         self.name = name
         self.dispatcher = None
-        self.tcode = None  # the trampoline
+        self.tcode = None  # the trampoline to the dispatcher
+        self.pcode = None  # the trampoline to the probe (until the first call returns)
         self.state = state
         self.why = why
         self.seen = 0  # signatures already looked at
@@ -210,13 +213,24 @@ class Accelerator:
                 if precheck:
                     d.inspect_ir()  # parses and lowers: unsupported syntax is known before any call
                 tcode = trampoline_code(code, d)
+                pcode = trampoline_code(code, _probe(self, rec, d))
             except Exception as e:  # noqa: BLE001 - any failure leaves the function as it is
                 rec.state, rec.why = "skipped", _first_line(e)
                 return rec
-            rec.dispatcher, rec.tcode = d, tcode
-            self.tcodes.add(tcode)
-            func.__code__ = tcode
+            rec.dispatcher, rec.tcode, rec.pcode = d, tcode, pcode
+            self.tcodes.update((tcode, pcode))
+            func.__code__ = pcode  # the first call decides (see _probe)
             return rec
+
+    def hidden(self, frame) -> bool:
+        """Whether ``frame`` is pyston's (a trampoline or a probe), not the program's."""
+        return frame.f_code in self.tcodes or frame.f_code is _PROBE_CODE
+
+    def decide(self, rec: Record) -> None:
+        """After the first call through ``rec``'s probe: keep the dispatcher only if it compiled."""
+        with self.lock:
+            if rec.state == "accelerated" and rec.func.__code__ is rec.pcode:
+                self._judge(rec, first=True)
 
     def _refuse(self, func) -> str:
         code = func.__code__
@@ -259,33 +273,37 @@ class Accelerator:
         return ""
 
     def poll(self) -> None:
-        """Look at dispatchers with new specializations; put back the code of those that compiled nothing."""
+        """Look again at dispatchers that compiled something (new signatures go in the report)."""
         with self.lock:
             for rec in self.records:
-                d = rec.dispatcher
-                if d is None or rec.state not in ("accelerated", "compiled"):
-                    continue
-                n = len(d.signatures)
-                if n == rec.seen and n:
-                    continue
-                try:
-                    text = d.inspect_types()
-                except Exception as e:  # noqa: BLE001 - a CompileError: nothing compiles
-                    self._restore(rec, _first_line(e))
-                    continue
-                if n == rec.seen:
-                    continue
-                rec.seen = n
-                sections = text.split("# signature ")[1:]
-                rec.compiled = [s.split("\n", 1)[0] for s in sections if not _UNCOMPILED.search(s)]
-                if rec.compiled:
-                    rec.state = "compiled"
-                else:
-                    m = _UNCOMPILED.search(text)
-                    self._restore(rec, m.group(1) if m else "no specialization compiled")
+                if rec.state == "compiled" and len(rec.dispatcher.signatures) != rec.seen:
+                    self._judge(rec, first=False)
+
+    def _judge(self, rec: Record, first: bool) -> None:
+        d = rec.dispatcher
+        n = len(d.signatures)
+        try:
+            text = d.inspect_types()
+        except Exception as e:  # noqa: BLE001 - a CompileError: nothing compiles
+            self._restore(rec, _first_line(e))
+            return
+        if n == 0:
+            if first:
+                self._restore(rec, "its arguments are of types compiled code does not take")
+            return
+        rec.seen = n
+        sections = text.split("# signature ")[1:]
+        rec.compiled = [s.split("\n", 1)[0] for s in sections if not _UNCOMPILED.search(s)]
+        if rec.compiled:
+            rec.state = "compiled"
+            if rec.func.__code__ is rec.pcode:
+                rec.func.__code__ = rec.tcode
+        elif first:
+            m = _UNCOMPILED.search(text)
+            self._restore(rec, m.group(1) if m else "no specialization compiled")
 
     def _restore(self, rec: Record, why: str) -> None:
-        if rec.func.__code__ is rec.tcode:
+        if rec.func.__code__ in (rec.tcode, rec.pcode):
             rec.func.__code__ = rec.code
         rec.state, rec.why = "restored", why
 
@@ -293,7 +311,7 @@ class Accelerator:
         with self.lock:
             for rec in self.records:
                 if rec.tcode is not None and rec.state in ("accelerated", "compiled"):
-                    if rec.func.__code__ is rec.tcode:
+                    if rec.func.__code__ in (rec.tcode, rec.pcode):
                         rec.func.__code__ = rec.code
                     rec.state = "unloaded"
 
@@ -377,6 +395,24 @@ class Sampler(threading.Thread):
         self.stopped.set()
         if self.is_alive() and threading.current_thread() is not self:
             self.join()
+
+
+def _probe(accel: Accelerator, rec: Record, d):
+    """The target of a fresh trampoline: the first call runs through the
+    dispatcher, then ``accel.decide`` keeps the dispatcher (something
+    compiled: the trampoline now calls it directly) or gives the function its
+    own code back (nothing compiled: no cost stays)."""
+
+    def probe(*args, **kwargs):
+        try:
+            return d(*args, **kwargs)
+        finally:
+            accel.decide(rec)
+
+    return probe
+
+
+_PROBE_CODE = next(c for c in _probe.__code__.co_consts if isinstance(c, types.CodeType))
 
 
 # -- which files are the user's --------------------------------------------
@@ -583,13 +619,12 @@ def main(argv: list[str]) -> None:
         raise
     except BaseException as e:  # noqa: BLE001 - printed as CPython prints an uncaught exception
         sampler.stop()
-        tcodes = accel.tcodes
         here = _HERE
         tb = e.__traceback__
         while tb is not None and tb.tb_frame.f_code.co_filename in here:
             tb = tb.tb_next
         e.__traceback__ = tb
-        strip_traceback(e, lambda f: f.f_code in tcodes)
+        strip_traceback(e, accel.hidden)
         sys.last_type, sys.last_value, sys.last_traceback = type(e), e, e.__traceback__
         if sys.version_info >= (3, 12):
             sys.last_exc = e

@@ -65,7 +65,7 @@ def load(ip) -> None:
         try:
             etype, value, tb = ip._get_exc_info(exc_tuple)
             if value is not None:
-                _auto.strip_traceback(value, lambda f: f.f_code in accel.tcodes)
+                _auto.strip_traceback(value, accel.hidden)
                 exc_tuple = (etype, value, value.__traceback__)
         except Exception:  # noqa: BLE001, S110 - show it as IPython would
             pass
