@@ -524,3 +524,12 @@ def test_functions_taking_objects_get_their_code_back_after_one_call():
         code = f.__code__
         acc, rec = check(f, call)
         assert rec.state == "restored" and f.__code__ is code, rec.why
+
+
+def test_functions_without_a_loop_are_left_alone():
+    def tiny(x):
+        return x * 2 + 1
+
+    code = tiny.__code__
+    _, rec = accelerated(tiny, precheck=True)
+    assert rec.state == "skipped" and "no loop" in rec.why and tiny.__code__ is code

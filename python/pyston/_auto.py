@@ -21,7 +21,8 @@ Three parts, each small:
   arguments to the dispatcher (see :func:`trampoline_code`).
 * **Giving up cleanly**: a function that certainly cannot compile (a
   generator, unsupported syntax, a global that is a module other than
-  ``math``/NumPy, a Python class or a plain function) is never touched.  The
+  ``math``/NumPy, a Python class or a plain function) or cannot gain (no
+  loop: the trampoline and dispatcher add ~0.2 us a call) is never touched.  The
   first call after acceleration goes through a probe (:func:`_probe`): when
   the dispatcher then reports that it compiled nothing (arguments it does
   not take, a ``# runs as plain Python`` specialization, a compile error),
@@ -199,7 +200,7 @@ class Accelerator:
             self.by_code.setdefault(code, "seen")
             rec = Record(func, code, self._where(code), getattr(func, "__qualname__", code.co_name))
             self.records.append(rec)
-            why = self._refuse(func)
+            why = self._refuse(func) or (precheck and self._not_worth_it(func))
             if why:
                 rec.state, rec.why = "skipped", why
                 return rec
@@ -241,6 +242,14 @@ class Accelerator:
             return "it uses super() or __class__ (methods with them are not compiled yet)"
         if func.__module__ and str(func.__module__).startswith("pyston"):
             return "it is part of pyston"
+        return ""
+
+    def _not_worth_it(self, func) -> str:
+        """Why compiling ``func`` cannot pay off, or ``""`` (cheap looks before asking the compiler)."""
+        if not _has_loop(func.__code__):
+            # A call through the trampoline and the dispatcher costs ~0.2 us more than a plain
+            # call: a function without a loop does too little for compiling it to win that back.
+            return "it has no loop (a compiled call would cost more than it saves)"
         return self._uses_untypeable_global(func)
 
     # Modules compiled code reads functions from; any other module is untypeable.
@@ -395,6 +404,18 @@ class Sampler(threading.Thread):
         self.stopped.set()
         if self.is_alive() and threading.current_thread() is not self:
             self.join()
+
+
+def _has_loop(code: types.CodeType) -> bool:
+    """Whether ``code`` jumps backwards (a ``for`` or ``while`` loop of its own)."""
+    import dis
+
+    for ins in dis.get_instructions(code):
+        if "BACKWARD" in ins.opname:
+            return True
+        if ins.opcode in dis.hasjabs and isinstance(ins.argval, int) and ins.argval <= ins.offset:
+            return True  # Python 3.9/3.10: JUMP_ABSOLUTE back to the loop head
+    return False
 
 
 def _probe(accel: Accelerator, rec: Record, d):
