@@ -205,6 +205,7 @@ def test_compiled_function_results_and_restore():
 
     acc, rec = check(kernel, lambda: kernel(10), lambda: kernel(10**7 // 1000), lambda: kernel(0))
     assert rec.state == "compiled" and rec.compiled == ["(int)"]
+    assert _auto.dispatcher_of(kernel) is rec.dispatcher
     assert kernel.__code__ is rec.tcode  # straight to the dispatcher from now on
     acc2, rec2 = check(text, lambda: text(3))
     assert rec2.state == "restored" and text.__code__ is rec2.code  # nothing compiled: no trampoline left

@@ -139,6 +139,22 @@ class Record:
         self.compiled = []  # signatures with machine code
 
 
+# Trampoline code -> the dispatcher it calls, for every function accelerated in this process.
+_DISPATCHERS: dict = {}
+
+
+def dispatcher_of(func):
+    """The dispatcher an accelerated function forwards to, or ``None``.
+
+    Meant for the compiler: a call from compiled code to a function
+    accelerated here could become a native call to this dispatcher (today only
+    a global that *is* a ``Dispatcher`` does), so hot functions calling each
+    other (or themselves) would compile.
+    """
+    code = getattr(func, "__code__", None)
+    return _DISPATCHERS.get(code) if type(func) is types.FunctionType else None
+
+
 _UNCOMPILED = re.compile(r"^# runs as plain Python[^:]*: (.*)$", re.M)
 
 
@@ -220,6 +236,7 @@ class Accelerator:
                 return rec
             rec.dispatcher, rec.tcode, rec.pcode = d, tcode, pcode
             self.tcodes.update((tcode, pcode))
+            _DISPATCHERS[tcode] = _DISPATCHERS[pcode] = d
             func.__code__ = pcode  # the first call decides (see _probe)
             return rec
 
