@@ -191,7 +191,9 @@ class Accelerator:
                 )
                 return
             if name.startswith("<") or getattr(code, "co_qualname", "").endswith(">"):
-                self.loops[self._where(code, line)] = f"{name} is not compiled (a comprehension or a class body)"
+                self.loops[self._where(code, line)] = (
+                    f"{name} is not compiled (comprehensions and lambdas are left alone)"
+                )
                 return
             funcs = [
                 r
@@ -208,8 +210,10 @@ class Accelerator:
     def accelerate(self, func: types.FunctionType, precheck: bool = True) -> Record:
         """Make ``func`` run through a strict dispatcher, in place (or say why not).
 
-        With ``precheck`` (the default) a function whose source pyston cannot
-        lower (unsupported syntax, no source) is left alone at once.
+        With ``precheck`` (the default) a function that cannot gain is left
+        alone at once: no loop, a global compiled code cannot use, or source
+        pyston cannot lower (unsupported syntax, no source).  Without it
+        (tests), only what cannot be forwarded at all is refused.
         """
         with self.lock:
             code = func.__code__
