@@ -16,7 +16,7 @@ $(VENV)/.base:
 	touch $@
 
 $(VENV)/.test: $(VENV)/.base
-	$(VPY) -m pip install -q "pytest>=7" "hypothesis>=6" "ruff>=0.5" numba cloudpickle scipy "dask[array,distributed]"
+	$(VPY) -m pip install -q "pytest>=7" "hypothesis>=6" "ruff>=0.5" numba cloudpickle scipy "dask[array,distributed]" nbclient nbformat ipykernel ipython
 	touch $@
 
 install: $(VENV)/.base ## Build pyston (release) into .venv
@@ -39,6 +39,7 @@ bench: install ## Benchmark suite: CPython vs pyston vs Numba (installs numba)
 	$(VPY) benchmarks/arrays.py
 	$(VPY) benchmarks/ufuncs.py
 	$(VPY) benchmarks/never_slower.py
+	$(VPY) benchmarks/run_scripts.py
 
 lint: $(VENV)/.test ## cargo fmt --check, clippy -D warnings, ruff
 	cargo fmt --all -- --check

@@ -75,6 +75,25 @@ def __getattr__(name: str):
     return value
 
 
+def load_ipython_extension(ip) -> None:
+    """``%load_ext pyston``: hot functions of later cells are compiled in place (strict mode).
+
+    Adds ``%%pyston`` (accelerate the functions a cell defines, at once) and
+    ``%pyston_report`` (an HTML table of what compiled and why not); see
+    ``docs/auto.md``.
+    """
+    from . import _notebook
+
+    _notebook.load(ip)
+
+
+def unload_ipython_extension(ip) -> None:
+    """``%unload_ext pyston``: stop, and give every accelerated function its own code back."""
+    from . import _notebook
+
+    _notebook.unload(ip)
+
+
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
