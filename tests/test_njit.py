@@ -741,7 +741,7 @@ def test_shim_runs_numba_style_module():
     check_same(total(F1), numba.njit(sum_array)(F1))
     assert nb.types.float64 is nb.float64
     assert repr(nb.float64[:, ::1]) == "array(float64, 2d, C)"
-    assert nb.get_num_threads() == 1
+    assert nb.get_num_threads() == pyston._pyston.get_num_threads() >= 1
 
 
 @pytest.mark.parametrize(

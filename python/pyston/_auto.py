@@ -311,6 +311,15 @@ class Accelerator:
 
     def _judge(self, rec: Record, first: bool) -> None:
         d = rec.dispatcher
+        # A function that runs as plain Python with loops compiled alone (loop lifting) gains too.
+        lifted = [line for line, loop in d.lifted_loops if loop.native and loop.signatures]
+        if lifted:
+            rec.seen = len(d.signatures)
+            rec.compiled = [f"loop at line {line} (lifted)" for line in lifted]
+            rec.state = "compiled"
+            if rec.func.__code__ is rec.pcode:
+                rec.func.__code__ = rec.tcode
+            return
         n = len(d.signatures)
         try:
             text = d.inspect_types()

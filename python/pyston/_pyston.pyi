@@ -181,5 +181,36 @@ def ufunc_result_dtype(disp: Dispatcher, ins: list[str], numba: bool) -> Optiona
     """Compiles ``disp`` for elements of dtypes ``ins`` and gives the dtype
     name its result is stored as (None: no single dtype)."""
 
+def get_num_threads() -> int:
+    """The number of threads ``prange`` loops run on under ``parallel=True``
+    (``PYSTON_NUM_THREADS``, else ``NUMBA_NUM_THREADS``, else one per core)."""
+
+def set_num_threads(n: int) -> None:
+    """Sets the number of threads ``prange`` loops run on; ``ValueError`` below 1."""
+
+def get_thread_id() -> int:
+    """The index of the chunk the calling thread runs in a parallel loop (0 outside one)."""
+
+@final
+class ParallelLoop:
+    """The compiled body of one ``prange`` loop under ``parallel=True``
+    (made by ``pyston._lift``; see ``docs/scale-out.md``)."""
+
+    def __init__(self, body: Dispatcher) -> None: ...
+    @property
+    def body(self) -> Dispatcher:
+        """The loop body's dispatcher: ``body(start, stop, step, *shared, *reductions)``."""
+
+    @property
+    def native(self) -> bool:
+        """Always true (a body that does not compile runs serially inside ``run``)."""
+
+    def run(
+        self, chunks: list[tuple[int, int]], step: int, shared: tuple, inits: tuple
+    ) -> Optional[list[Any]]:
+        """Runs the body for every ``(start, stop)`` chunk at once, one thread
+        each, and returns the results in chunk order; ``None`` when the body
+        does not compile for these arguments."""
+
 def _dump(d: Dispatcher) -> list[str]:
     """The signatures compiled for ``d`` (a debugging aid)."""

@@ -490,6 +490,8 @@ impl Dispatcher {
         let py = slf.py();
         let plain = Dispatcher::plain(slf)?;
         match plain.call(args, kwargs) {
+            // njit(parallel=True) runs the code around its prange loops as Python: box as Numba does.
+            Ok(r) if slf.get().sem.box_python_scalars => numba_box(py, r.unbind()),
             Ok(r) => Ok(r.unbind()),
             Err(e) if plain.is(slf.get().py_func.bind(py)) => Err(e),
             Err(e) => {
