@@ -464,12 +464,17 @@ def run_parallel(loop, ops, rng, shared, values):
     from ._pyston import get_num_threads
 
     n = len(rng)
-    k = min(get_num_threads(), n)
-    if k > 1:
+    threads = min(get_num_threads(), n)
+    if threads > 1:
+        # Four chunks per thread, taken in turn by the threads (a busy core
+        # delays one chunk, not half the loop); their results are combined in
+        # chunk order, so a float sum depends only on the thread count.
+        k = min(n, 4 * threads)
         step = rng.step
         bounds = [(rng.start + (j * n // k) * step, rng.start + ((j + 1) * n // k) * step) for j in range(k)]
         try:
-            parts = loop.run(bounds, step, shared, tuple(_identity(op, v) for op, v in zip(ops, values)))
+            inits = tuple(_identity(op, v) for op, v in zip(ops, values))
+            parts = loop.run(bounds, step, shared, inits, threads)
         except OverflowError:  # bounds beyond 64 bits
             parts = None
         if parts is not None:

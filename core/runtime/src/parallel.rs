@@ -86,6 +86,8 @@ struct Paused(Box<Ctx>);
 unsafe impl Send for Paused {}
 
 enum Chunk {
+    /// Returned plain scalars: their slots, boxed by the calling thread.
+    Slots(Vec<u64>),
     Done(PyResult<Py<PyAny>>),
     Paused(Paused),
 }
@@ -111,9 +113,12 @@ impl ParallelLoop {
     }
 
     /// Runs `body(start, stop, step, *shared, *inits)` for every
-    /// `(start, stop)` of `chunks` at once, one thread each; returns the
-    /// results in chunk order, or `None` when the body does not compile for
-    /// these arguments (the caller then runs the loop serially).
+    /// `(start, stop)` of `chunks` on `threads` threads, each taking the next
+    /// chunk not yet taken (so a slow chunk or a busy core delays only its
+    /// own thread); returns the results in chunk order, or `None` when the
+    /// body does not compile for these arguments (the caller then runs the
+    /// loop serially).
+    #[pyo3(signature = (chunks, step, shared, inits, threads=None))]
     fn run(
         &self,
         py: Python<'_>,
@@ -121,6 +126,7 @@ impl ParallelLoop {
         step: i64,
         shared: &Bound<'_, PyTuple>,
         inits: &Bound<'_, PyTuple>,
+        threads: Option<usize>,
     ) -> PyResult<Option<Vec<Py<PyAny>>>> {
         let Some(&(s0, e0)) = chunks.first() else {
             return Ok(Some(Vec::new()));
@@ -158,32 +164,43 @@ impl ParallelLoop {
                 v
             })
             .collect();
-        let outcomes: Vec<Chunk> = py.detach(|| {
+        let workers = threads.unwrap_or(per_chunk.len()).clamp(1, per_chunk.len());
+        let next = AtomicUsize::new(0);
+        let done: Vec<(usize, Chunk)> = py.detach(|| {
             std::thread::scope(|scope| {
-                let handles: Vec<_> = per_chunk
-                    .iter()
-                    .enumerate()
-                    .map(|(k, args)| {
-                        let meta = meta.clone();
-                        scope.spawn(move || run_chunk(k, entry, &meta, args, nret))
+                let handles: Vec<_> = (0..workers)
+                    .map(|w| {
+                        let (meta, next, per_chunk) = (meta.clone(), &next, &per_chunk);
+                        scope.spawn(move || worker(w, next, per_chunk, entry, &meta, nret))
                     })
                     .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            Chunk::Done(Err(crate::internal_error("a parallel loop's thread panicked")))
-                        })
-                    })
-                    .collect()
+                let mut all = Vec::new();
+                for h in handles {
+                    match h.join() {
+                        Ok(v) => all.extend(v),
+                        Err(_) => all.push((
+                            usize::MAX,
+                            Chunk::Done(Err(crate::internal_error("a parallel loop's thread panicked"))),
+                        )),
+                    }
+                }
+                all
             })
         });
+        let mut done = done;
+        done.sort_by_key(|(k, _)| *k);
+        let outcomes: Vec<Chunk> = done.into_iter().map(|(_, c)| c).collect();
         // Chunks stopped by Ctrl-C: Python's handlers run here (the main
         // thread); if they return, the chunks finish on the interpreter tier.
         let mut results = Vec::with_capacity(outcomes.len());
         let mut handled = false;
         for c in outcomes {
             results.push(match c {
+                Chunk::Slots(slots) => {
+                    let mut pos = 0;
+                    crate::boxing::box_value(py, &meta.typed.ret, &slots, &mut pos)
+                        .map(|o| o.unwrap_or_else(|| py.None()))
+                }
                 Chunk::Done(r) => r,
                 Chunk::Paused(Paused(mut ctx)) => {
                     if !handled {
@@ -199,38 +216,75 @@ impl ParallelLoop {
     }
 }
 
-/// One chunk on its own thread: the compiled body with the GIL released.
-fn run_chunk(k: usize, entry: crate::jit::EntryFn, meta: &Arc<FuncMeta>, args: &[u64], nret: usize) -> Chunk {
-    THREAD_ID.with(|t| t.set(k));
+/// One thread of a parallel loop: runs the chunks not yet taken, in turn,
+/// with the GIL released. The thread keeps one Python thread state for its
+/// life, so a helper that takes the GIL inside compiled code (and an
+/// exception it sets) stays on this thread; the GIL is taken only for a chunk
+/// that did not simply return plain scalars.
+fn worker(
+    w: usize,
+    next: &AtomicUsize,
+    chunks: &[Vec<u64>],
+    entry: crate::jit::EntryFn,
+    meta: &Arc<FuncMeta>,
+    nret: usize,
+) -> Vec<(usize, Chunk)> {
+    THREAD_ID.with(|t| t.set(w));
+    let plain = plain_scalars(&meta.typed.ret);
     Python::attach(|py| {
+        let mut out = Vec::new();
         let mut ctx = Ctx::new();
-        ctx.depth = 0;
-        ctx.depth_limit = 1000;
-        let mut out = vec![0u64; nret.max(1)];
-        let call = EntryCall {
-            entry,
-            args: args.as_ptr(),
-            out: out.as_mut_ptr(),
-            ctx: &mut *ctx,
-            depth: 1,
-        };
-        let status = py.detach(move || call.run());
-        let r = match status {
-            runtime::OK => {
-                let mut pos = 0;
-                crate::boxing::box_value(py, &meta.typed.ret, &out, &mut pos).map(|o| o.unwrap_or_else(|| py.None()))
-            }
-            runtime::DEOPT if crate::signals::PENDING.load(Ordering::Relaxed) != 0 => {
-                return Chunk::Paused(Paused(ctx));
-            }
-            runtime::DEOPT => crate::deopt::resume(py, meta, &mut ctx),
-            _ => {
-                Err(PyErr::take(py)
-                    .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception")))
-            }
-        };
-        Chunk::Done(finish(py, r, &mut ctx))
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(args) = chunks.get(k) else {
+                return out;
+            };
+            ctx.depth = 0;
+            ctx.depth_limit = 1000;
+            let mut slots = vec![0u64; nret.max(1)];
+            let call = EntryCall {
+                entry,
+                args: args.as_ptr(),
+                out: slots.as_mut_ptr(),
+                ctx: &mut *ctx,
+                depth: 1,
+            };
+            let status = py.detach(move || call.run());
+            let chunk = match status {
+                runtime::OK if plain && ctx.arena.is_empty() => Chunk::Slots(slots),
+                runtime::OK => {
+                    let mut pos = 0;
+                    let r = crate::boxing::box_value(py, &meta.typed.ret, &slots, &mut pos)
+                        .map(|o| o.unwrap_or_else(|| py.None()));
+                    Chunk::Done(finish(py, r, &mut ctx))
+                }
+                runtime::DEOPT if crate::signals::PENDING.load(Ordering::Relaxed) != 0 => {
+                    out.push((k, Chunk::Paused(Paused(std::mem::replace(&mut ctx, Ctx::new())))));
+                    continue;
+                }
+                runtime::DEOPT => {
+                    let r = crate::deopt::resume(py, meta, &mut ctx);
+                    Chunk::Done(finish(py, r, &mut ctx))
+                }
+                _ => {
+                    let r = Err(PyErr::take(py)
+                        .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception")));
+                    Chunk::Done(finish(py, r, &mut ctx))
+                }
+            };
+            ctx.frames.clear();
+            out.push((k, chunk));
+        }
     })
+}
+
+/// Whether values of `t` are plain scalars (boxed later, on any thread with the GIL).
+fn plain_scalars(t: &Ty) -> bool {
+    match t {
+        Ty::NoneT | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::Np(_) => true,
+        Ty::Tuple(ts) => ts.iter().all(plain_scalars),
+        _ => false,
+    }
 }
 
 /// The chunk's result with its traceback frames; releases its temporaries.
