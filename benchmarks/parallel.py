@@ -1,8 +1,9 @@
 """prange under parallel=True: pyston vs Numba at 1, 2, ... threads, in one run.
 
-Four kernels written the way Numba's documentation writes parallel loops:
+Five kernels written the way Numba's documentation writes parallel loops:
 row sums of a matrix, pairwise distances, a Mandelbrot image (one row per
-iteration) and a sum of squares (a scalar reduction). Each runs under
+iteration), a sum of squares (a scalar reduction) and a histogram (per-chunk
+local histograms added into the result: an array reduction). Each runs under
 ``pyston.fast(parallel=True)`` and ``numba.njit(parallel=True)`` with the
 thread count set through each library's ``set_num_threads``, after a warm-up;
 prints medians and the speedup over one thread. Results are checked against
@@ -80,6 +81,20 @@ def sum_sq(a):
     return s
 
 
+def histogram(x, nbins, nchunks):
+    hist = np.zeros(nbins, np.int64)
+    n = x.shape[0]
+    for c in prange(nchunks):
+        local = np.zeros(nbins, np.int64)
+        for i in range(c * n // nchunks, (c + 1) * n // nchunks):
+            b = int(x[i] * nbins)
+            if b >= nbins:
+                b = nbins - 1
+            local[b] += 1
+        hist += local  # an array reduction
+    return hist
+
+
 def cases():
     rng = np.random.default_rng(0)
     a = rng.random((2000, 2000))
@@ -90,6 +105,7 @@ def cases():
         ("pairwise 600x3", pairwise, (x, np.empty((600, 600)))),
         ("mandelbrot 400x300", mandelbrot, (np.empty((300, 400), np.int64), 400, 300, 200)),
         ("sum_sq 2e7 (reduction)", sum_sq, (v,)),
+        ("histogram 2e7 (array red.)", histogram, (v, 256, 64)),
     ]
 
 

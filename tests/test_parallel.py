@@ -103,6 +103,35 @@ def uncompilable_body(n):
     return s
 
 
+def column_sums(a):
+    y = np.zeros(a.shape[1], a.dtype)
+    keep = y
+    for i in prange(a.shape[0]):
+        y += a[i]  # an array reduction: each chunk has its own y
+    return y, y is keep
+
+
+def histogram(x, nbins, nchunks):
+    hist = np.zeros(nbins, np.int64)
+    n = x.shape[0]
+    for c in prange(nchunks):
+        local = np.zeros(nbins, np.int64)
+        for i in range(c * n // nchunks, (c + 1) * n // nchunks):
+            local[min(int(x[i] * nbins), nbins - 1)] += 1
+        hist += local
+    return hist
+
+
+def test_array_reductions(threads):
+    ints = np.random.default_rng(9).integers(-100, 100, size=(501, 6))
+    got, same_object = par(column_sums)(ints)
+    assert same_object and np.array_equal(got, column_sums(ints)[0])
+    floats = np.random.default_rng(10).random((777, 5))
+    np.testing.assert_allclose(par(column_sums)(floats)[0], column_sums(floats)[0], rtol=1e-12)
+    x = np.random.default_rng(11).random(20_000)
+    assert np.array_equal(par(histogram)(x, 32, 8), histogram(x, 32, 8))
+
+
 def test_map_matches_serial(threads):
     a = np.random.default_rng(threads).normal(size=10_001)
     out1, out2 = np.empty_like(a), np.empty_like(a)

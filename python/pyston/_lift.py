@@ -432,8 +432,16 @@ def _reduction(body, name, lifter):
 
 def _identity(op, v):
     """A chunk's starting value for reduction ``op`` whose value before the
-    loop is ``v``: the operator's identity in ``v``'s type, or ``v`` itself
-    for the idempotent ones (``min``, ``max``, ``&``, ``|``)."""
+    loop is ``v``: the operator's identity in ``v``'s type (for an array, a
+    new array of it), or ``v`` itself for the idempotent ones (``min``,
+    ``max``, ``&``, ``|``)."""
+    if type(v).__module__ == "numpy" and getattr(v, "ndim", 0) > 0:
+        import numpy as np
+
+        fill = {"*": 1, "+": -0.0 if v.dtype.kind in "fc" else 0, "^": 0}.get(op)
+        if fill is None:  # &, |: the identity is all ones / all zeros bits
+            fill = {"&": -1 if v.dtype.kind == "i" else True, "|": 0}[op]
+        return np.full_like(v, fill)
     if op in ("min", "max", "&", "|"):
         return v
     t = type(v)
@@ -444,15 +452,32 @@ def _identity(op, v):
     return t(0)
 
 
-_COMBINE = {
-    "+": lambda a, b: a + b,
-    "*": lambda a, b: a * b,
-    "&": lambda a, b: a & b,
-    "|": lambda a, b: a | b,
-    "^": lambda a, b: a ^ b,
-    "min": min,
-    "max": max,
-}
+def _iadd(a, b):
+    a += b  # in place for an array (the array the loop updates), a new value otherwise
+    return a
+
+
+def _imul(a, b):
+    a *= b
+    return a
+
+
+def _iand(a, b):
+    a &= b
+    return a
+
+
+def _ior(a, b):
+    a |= b
+    return a
+
+
+def _ixor(a, b):
+    a ^= b
+    return a
+
+
+_COMBINE = {"+": _iadd, "*": _imul, "&": _iand, "|": _ior, "^": _ixor, "min": min, "max": max}
 
 
 def run_parallel(loop, ops, rng, shared, values):
@@ -473,7 +498,7 @@ def run_parallel(loop, ops, rng, shared, values):
         step = rng.step
         bounds = [(rng.start + (j * n // k) * step, rng.start + ((j + 1) * n // k) * step) for j in range(k)]
         try:
-            inits = tuple(_identity(op, v) for op, v in zip(ops, values))
+            inits = [tuple(_identity(op, v) for op, v in zip(ops, values)) for _ in bounds]
             parts = loop.run(bounds, step, shared, inits, threads)
         except OverflowError:  # bounds beyond 64 bits
             parts = None

@@ -206,11 +206,12 @@ class ParallelLoop:
         """Always true (a body that does not compile runs serially inside ``run``)."""
 
     def run(
-        self, chunks: list[tuple[int, int]], step: int, shared: tuple, inits: tuple
+        self, chunks: list[tuple[int, int]], step: int, shared: tuple, inits: list[tuple], threads: Optional[int] = None
     ) -> Optional[list[Any]]:
-        """Runs the body for every ``(start, stop)`` chunk at once, one thread
-        each, and returns the results in chunk order; ``None`` when the body
-        does not compile for these arguments."""
+        """Runs the body for every ``(start, stop)`` chunk (with that chunk's
+        tuple of reduction values from ``inits``) on ``threads`` threads that
+        take chunks in turn, and returns the results in chunk order; ``None``
+        when the body does not compile for these arguments."""
 
 def _dump(d: Dispatcher) -> list[str]:
     """The signatures compiled for ``d`` (a debugging aid)."""

@@ -112,8 +112,9 @@ impl ParallelLoop {
         true
     }
 
-    /// Runs `body(start, stop, step, *shared, *inits)` for every
-    /// `(start, stop)` of `chunks` on `threads` threads, each taking the next
+    /// Runs `body(start, stop, step, *shared, *inits[k])` for every
+    /// `(start, stop)` of `chunks` (`inits`: one tuple per chunk, the
+    /// chunk's own reduction values) on `threads` threads, each taking the next
     /// chunk not yet taken (so a slow chunk or a busy core delays only its
     /// own thread); returns the results in chunk order, or `None` when the
     /// body does not compile for these arguments (the caller then runs the
@@ -125,45 +126,44 @@ impl ParallelLoop {
         chunks: Vec<(i64, i64)>,
         step: i64,
         shared: &Bound<'_, PyTuple>,
-        inits: &Bound<'_, PyTuple>,
+        inits: Vec<Bound<'_, PyTuple>>,
         threads: Option<usize>,
     ) -> PyResult<Option<Vec<Py<PyAny>>>> {
-        let Some(&(s0, e0)) = chunks.first() else {
+        if chunks.is_empty() || inits.len() != chunks.len() {
             return Ok(Some(Vec::new()));
-        };
-        let mut args: Vec<Bound<'_, PyAny>> = vec![
-            s0.into_pyobject(py)?.into_any(),
-            e0.into_pyobject(py)?.into_any(),
-            step.into_pyobject(py)?.into_any(),
-        ];
-        args.extend(shared.iter());
-        args.extend(inits.iter());
-        let mut slots = Vec::new();
-        let mut tys = Vec::new();
-        for a in &args {
-            match crate::boxing::classify(py, a, &mut slots)? {
-                Some(t) => tys.push(t),
-                None => return Ok(None),
+        }
+        // One argument vector per chunk, all of the same types (the inits
+        // tuples may hold arrays: each chunk has its own).
+        let mut per_chunk: Vec<Vec<u64>> = Vec::with_capacity(chunks.len());
+        let mut tys0: Option<Vec<Ty>> = None;
+        for (&(s, e), init) in chunks.iter().zip(&inits) {
+            let mut args: Vec<Bound<'_, PyAny>> = vec![
+                s.into_pyobject(py)?.into_any(),
+                e.into_pyobject(py)?.into_any(),
+                step.into_pyobject(py)?.into_any(),
+            ];
+            args.extend(shared.iter());
+            args.extend(init.iter());
+            let mut slots = Vec::new();
+            let mut tys = Vec::new();
+            for a in &args {
+                match crate::boxing::classify(py, a, &mut slots)? {
+                    Some(t) => tys.push(t),
+                    None => return Ok(None),
+                }
             }
+            if tys[..3] != [Ty::Int, Ty::Int, Ty::Int] || tys0.as_ref().is_some_and(|t0| *t0 != tys) {
+                return Ok(None);
+            }
+            tys0 = Some(tys);
+            per_chunk.push(slots);
         }
-        if tys[..3] != [Ty::Int, Ty::Int, Ty::Int] {
-            return Ok(None);
-        }
+        let tys = tys0.unwrap_or_default();
         let spec = Dispatcher::loop_spec(self.body.bind(py), &tys)?;
         let (Some(entry), Some(meta)) = (spec.entry, spec.meta.clone()) else {
             return Ok(None);
         };
         let nret = runtime::slot_count(&meta.typed.ret);
-        // One argument vector per chunk: only the first two slots differ.
-        let per_chunk: Vec<Vec<u64>> = chunks
-            .iter()
-            .map(|&(s, e)| {
-                let mut v = slots.clone();
-                v[0] = s as u64;
-                v[1] = e as u64;
-                v
-            })
-            .collect();
         let workers = threads.unwrap_or(per_chunk.len()).clamp(1, per_chunk.len());
         let next = AtomicUsize::new(0);
         let done: Vec<(usize, Chunk)> = py.detach(|| {
