@@ -464,3 +464,62 @@ def test_lazy_vectorize_needs_one_result_dtype():
     with pytest.raises(TypeError, match="cannot infer the output dtype"):
         mixed(np.arange(3.0))
     assert pyston.vectorize(["f8(f8)"])(mixed.py_func)(np.array([1.0, -1.0])).tolist() == [1.0, 0.5]
+
+
+# -- target="parallel": long runs of elements split across threads ----------
+
+
+def _reciprocal(x):
+    return 1.0 / x
+
+
+def _grow(x):
+    return x * 3 + 1
+
+
+def _wave(x, y):
+    s = 0.0
+    for k in range(5):
+        s += math.sin(x * k + y)
+    return s
+
+
+@pytest.fixture(params=[2, 3])
+def par_threads(request):
+    from pyston import _pyston
+
+    old = _pyston.get_num_threads()
+    _pyston.set_num_threads(request.param)
+    yield request.param
+    _pyston.set_num_threads(old)
+
+
+def test_parallel_target_matches_serial(par_threads):
+    a, b = np.random.default_rng(1).random((2, 50_001))
+    serial = pyston.vectorize(["float64(float64, float64)"])(_wave)
+    par = pyston.vectorize(["float64(float64, float64)"], target="parallel")(_wave)
+    assert isinstance(par, np.ufunc)
+    assert np.array_equal(par(a, b), serial(a, b))
+    assert np.array_equal(par(a[::3], b[::3]), serial(a[::3], b[::3]))  # strided
+
+
+def test_parallel_target_exception_from_a_chunk(par_threads):
+    x = np.random.default_rng(2).random(60_000) + 1.0
+    x[41_234] = 0.0
+    par = pyston.vectorize(["float64(float64)"], target="parallel")(_reciprocal)
+    with pytest.raises(ZeroDivisionError) as e:
+        par(x)
+    with pytest.raises(ZeroDivisionError) as p:
+        np.vectorize(_reciprocal, otypes=[np.float64])(x)
+    assert str(e.value) == str(p.value)
+
+
+def test_parallel_target_deopt_in_a_chunk(par_threads):
+    x = np.arange(60_000, dtype=np.int64)
+    par = pyston.vectorize(["int64(int64)"], target="parallel")(_grow)
+    assert np.array_equal(par(x), x * 3 + 1)
+    x[33_333] = 2**62  # 3 * 2**62 + 1 does not fit: the element deoptimizes, then NumPy's conversion raises
+    with pytest.raises(OverflowError):
+        par(x)
+    with pytest.raises(OverflowError):
+        np.vectorize(_grow, otypes=[np.int64])(x)

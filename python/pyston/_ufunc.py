@@ -146,7 +146,10 @@ def _build_ufunc(func, sigs, options: dict, numba: bool, api: str):
     if not loops:
         raise TypeError(f"{api}() got an empty list of signatures")
     d = _dispatcher(func, preset, flags)
-    return make_ufunc(d, _name(func), _doc(func), loops, _identity(numba_opts.get("identity")), numba, _convert)
+    parallel = numba_opts.get("target", "cpu") == "parallel"
+    return make_ufunc(
+        d, _name(func), _doc(func), loops, _identity(numba_opts.get("identity")), numba, _convert, parallel
+    )
 
 
 # ---- lazy vectorize: a ufunc that grows a loop per new input dtypes ---------
@@ -186,6 +189,7 @@ class DUFunc:
         self._numba = numba
         numba_opts, preset, flags = _split_options("vectorize", self._options, numba)
         self._identity = _identity(numba_opts.get("identity"))
+        self._parallel = numba_opts.get("target", "cpu") == "parallel"
         self._dispatcher = _dispatcher(func, preset, flags)
         self.py_func = self._dispatcher.py_func
         code = getattr(self.py_func, "__code__", None)
@@ -236,7 +240,7 @@ class DUFunc:
         self._loops.append((list(key), out))
         self._ufunc = make_ufunc(
             self._dispatcher, _name(self.py_func), _doc(self.py_func), self._loops, self._identity,
-            self._numba, _convert,
+            self._numba, _convert, self._parallel,
         )
 
     def _ensure(self, args) -> None:
@@ -306,7 +310,8 @@ def vectorize(ftylist_or_function: Any = (), **options: Any):
     Strict semantics (``pyston.vectorize``): every element gives exactly what
     ``np.vectorize(func, otypes=[out dtype])`` gives, exceptions included.
     Options: Numba's ``identity`` (None, 0, 1, ``"reorderable"``),
-    ``target`` (``"cpu"``; ``"parallel"`` runs single-threaded), ``nopython``,
+    ``target`` (``"cpu"``; ``"parallel"`` splits long runs of 8-byte elements
+    across the threads ``prange`` uses), ``nopython``,
     ``cache`` (accepted), and the opt-in flags of :func:`pyston.fast`.
     """
     return _vectorize("vectorize", False, ftylist_or_function, options)

@@ -121,7 +121,7 @@ def jit(signature_or_function: Any = None, **options: Any):
 
 def vectorize(ftylist_or_function: Any = (), **options: Any):
     """``numba.vectorize``: a NumPy ufunc with Numba's semantics (see
-    :func:`pyston.vectorize`; ``target="parallel"`` runs on one thread)."""
+    :func:`pyston.vectorize`; ``target="parallel"`` splits long runs across threads)."""
     from ._ufunc import numba_vectorize
 
     return numba_vectorize(ftylist_or_function, **options)

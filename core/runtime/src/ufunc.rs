@@ -55,6 +55,8 @@ struct ElemLoop {
     out: Dtype,
     /// Numba's semantics (C casts of the result) instead of NumPy's object conversion.
     numba: bool,
+    /// `target="parallel"`: a long run of elements is split across threads.
+    parallel: bool,
     /// `convert(obj, dtype_name, numba)`: the result as a Python scalar of the
     /// output dtype's kind (`(re, im)` for complex), raising as NumPy would.
     convert: Py<PyAny>,
@@ -422,43 +424,233 @@ fn run_elem_loop(py: Python<'_>, ld: &ElemLoop, n: usize, ops: &[(*mut u8, isize
         .collect();
     let rk = Rk::new(&meta.typed.ret);
     let mut fast_slots = vec![0u64; 2 * nin];
+    // 8-byte inputs passed as they are and a result of the output's own
+    // type (`float64(float64, ...)`, `int64(int64, ...)`): a tight loop
+    // that stops at the first element needing more (the general loop).
+    let plain = nin <= 4
+        && readers.iter().all(|r| matches!(r.0, Rd::F64 | Rd::I64))
+        && matches!((&rk, ld.out), (Rk::F, Dtype::Float64) | (Rk::I, Dtype::Int64));
+    let ins: Vec<(*mut u8, isize)> = readers.iter().map(|r| (r.1, r.2)).collect();
+    let lp = Loop {
+        ld,
+        meta: &meta,
+        entry,
+        readers: &readers,
+        rk: &rk,
+        outp,
+        outs,
+    };
+    let threads = crate::parallel::get_num_threads();
+    if ld.parallel && plain && threads > 1 && n >= 2 * PARALLEL_MIN {
+        return lp.parallel(py, &ins, n, threads);
+    }
     with_ctx(|ctx| {
         let depth = ctx.depth + 1;
-        let mut result = Ok(());
-        // 8-byte inputs passed as they are and a result of the output's own
-        // type (`float64(float64, ...)`, `int64(int64, ...)`): a tight loop
-        // that stops at the first element needing more (the loop below).
-        let plain = readers.iter().all(|r| matches!(r.0, Rd::F64 | Rd::I64))
-            && matches!((&rk, ld.out), (Rk::F, Dtype::Float64) | (Rk::I, Dtype::Int64));
-        let ins: Vec<(*mut u8, isize)> = readers.iter().map(|r| (r.1, r.2)).collect();
-        let outbuf = (outp, outs);
-        // SAFETY (each call): the operands NumPy gave hold `n` elements at
-        // their steps; `entry` takes one 8-byte slot per input.
-        let (start, st) = match (plain, nin) {
-            (true, 1) => unsafe { plain_run::<1>(entry, &ins, outbuf, ctx, depth, n, &mut out) },
-            (true, 2) => unsafe { plain_run::<2>(entry, &ins, outbuf, ctx, depth, n, &mut out) },
-            (true, 3) => unsafe { plain_run::<3>(entry, &ins, outbuf, ctx, depth, n, &mut out) },
-            (true, 4) => unsafe { plain_run::<4>(entry, &ins, outbuf, ctx, depth, n, &mut out) },
-            _ => (0, runtime::OK),
+        // SAFETY: the operands NumPy gave hold `n` elements at their steps;
+        // `entry` takes one 8-byte slot per input.
+        let (start, st) = if plain {
+            unsafe { plain_any(entry, &ins, (outp, outs), ctx, depth, n, &mut out) }
+        } else {
+            (0, runtime::OK)
         };
-        let mut replay = (plain && nin <= 4 && start < n).then_some(st);
-        for k in start..n {
+        let replay = (plain && start < n).then_some((st, None));
+        lp.finish(py, ctx, depth, start..n, replay, &mut fast_slots, &mut out)
+    })
+}
+
+/// Elements per chunk below which `target="parallel"` stays on one thread.
+const PARALLEL_MIN: usize = 4096;
+
+/// [`plain_run`] for 1 to 4 inputs.
+///
+/// # Safety
+/// As [`plain_run`].
+unsafe fn plain_any(
+    entry: crate::jit::EntryFn,
+    ins: &[(*mut u8, isize)],
+    out: (*mut u8, isize),
+    ctx: &mut Ctx,
+    depth: u32,
+    n: usize,
+    buf: &mut [u64],
+) -> (usize, i32) {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        match ins.len() {
+            1 => plain_run::<1>(entry, ins, out, ctx, depth, n, buf),
+            2 => plain_run::<2>(entry, ins, out, ctx, depth, n, buf),
+            3 => plain_run::<3>(entry, ins, out, ctx, depth, n, buf),
+            _ => plain_run::<4>(entry, ins, out, ctx, depth, n, buf),
+        }
+    }
+}
+
+/// One chunk of a parallel ufunc loop, handed to a worker thread.
+struct Job {
+    ins: Vec<(*mut u8, isize)>,
+    out: (*mut u8, isize),
+    lo: usize,
+    hi: usize,
+}
+// SAFETY: each job's pointers address its own elements of NumPy's operands
+// (disjoint output elements), valid until the loop returns, which waits for
+// every worker.
+unsafe impl Send for Job {}
+unsafe impl Sync for Job {}
+
+/// A job running on its worker with the GIL released.
+struct JobRun<'a>(&'a Job, &'a mut Ctx, &'a mut [u64; 2], crate::jit::EntryFn);
+// SAFETY: the worker that made it runs it (the GIL released in between) and
+// nothing else touches the context or buffer meanwhile.
+unsafe impl Send for JobRun<'_> {}
+
+impl JobRun<'_> {
+    fn run(self) -> (usize, i32) {
+        let JobRun(job, ctx, buf, entry) = self;
+        // SAFETY: the job's operands hold `hi - lo` elements; `entry` takes one
+        // 8-byte slot per input and returns one.
+        unsafe { plain_any(entry, &job.ins, job.out, ctx, 1, job.hi - job.lo, buf) }
+    }
+}
+
+/// A chunk that stopped early: where, the status, the exception taken on
+/// its thread, and its context (a deopt's values live there).
+struct Stopped(usize, usize, i32, Option<PyErr>, Box<Ctx>);
+// SAFETY: the context is handed over by a worker that no longer uses it.
+unsafe impl Send for Stopped {}
+
+impl Loop<'_> {
+    /// `target="parallel"`: the tight loop over `n` elements on `threads`
+    /// threads (four chunks each, taken in turn, the GIL released); chunks
+    /// that stopped early (a deopt, an exception, a result needing
+    /// conversion) are finished in chunk order on this thread by the
+    /// general loop, from the element that stopped (not run again).
+    fn parallel(&self, py: Python<'_>, ins: &[(*mut u8, isize)], n: usize, threads: usize) -> PyResult<()> {
+        let nchunks = (4 * threads).min(n / PARALLEL_MIN).max(1);
+        let jobs: Vec<Job> = (0..nchunks)
+            .map(|c| {
+                let (lo, hi) = (c * n / nchunks, (c + 1) * n / nchunks);
+                Job {
+                    ins: ins
+                        .iter()
+                        .map(|&(p, st)| (p.wrapping_offset(st * lo as isize), st))
+                        .collect(),
+                    out: (self.outp.wrapping_offset(self.outs * lo as isize), self.outs),
+                    lo,
+                    hi,
+                }
+            })
+            .collect();
+        let entry = self.entry;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let workers = threads.min(nchunks);
+        let mut stopped: Vec<Stopped> = py.detach(|| {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..workers)
+                    .map(|_| {
+                        let (jobs, next) = (&jobs, &next);
+                        scope.spawn(move || {
+                            // One Python thread state for the worker's life: a helper
+                            // taking the GIL in compiled code (and its exception) stays here.
+                            Python::attach(|py| {
+                                let mut found = Vec::new();
+                                let mut ctx = Ctx::new();
+                                let mut buf = [0u64; 2];
+                                loop {
+                                    let c = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                    let Some(job) = jobs.get(c) else {
+                                        return found;
+                                    };
+                                    ctx.depth = 0;
+                                    ctx.depth_limit = 1000;
+                                    let run = JobRun(job, &mut ctx, &mut buf, entry);
+                                    let (stop, st) = py.detach(move || run.run());
+                                    if stop < job.hi - job.lo {
+                                        let err = (st == runtime::ERROR).then(|| PyErr::take(py)).flatten();
+                                        found.push(Stopped(
+                                            c,
+                                            job.lo + stop,
+                                            st,
+                                            err,
+                                            std::mem::replace(&mut ctx, Ctx::new()),
+                                        ));
+                                    }
+                                }
+                            })
+                        })
+                    })
+                    .collect();
+                handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+            })
+        });
+        stopped.sort_by_key(|s| s.0);
+        let mut fast_slots = vec![0u64; 2 * ins.len()];
+        let mut out = vec![0u64; runtime::slot_count(&self.meta.typed.ret).max(1)];
+        for Stopped(c, at, st, err, mut ctx) in stopped {
+            let r = self.finish(
+                py,
+                &mut ctx,
+                1,
+                at..jobs[c].hi,
+                Some((st, err)),
+                &mut fast_slots,
+                &mut out,
+            );
+            ctx.release();
+            r?;
+        }
+        Ok(())
+    }
+}
+
+/// What the general element loop needs (see [`Loop::finish`]).
+struct Loop<'a> {
+    ld: &'a ElemLoop,
+    meta: &'a std::sync::Arc<runtime::FuncMeta>,
+    entry: crate::jit::EntryFn,
+    readers: &'a [(Rd, *mut u8, isize)],
+    rk: &'a Rk,
+    outp: *mut u8,
+    outs: isize,
+}
+
+impl Loop<'_> {
+    /// The general loop over elements `range`: every input reader, every
+    /// result kind, deopts and exceptions. `replay`: the status (and the
+    /// exception, when it was taken on another thread) compiled code already
+    /// returned for the first element, which is not run again.
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &self,
+        py: Python<'_>,
+        ctx: &mut Ctx,
+        depth: u32,
+        range: std::ops::Range<usize>,
+        mut replay: Option<(i32, Option<PyErr>)>,
+        fast_slots: &mut [u64],
+        out: &mut [u64],
+    ) -> PyResult<()> {
+        let (ld, meta, rk, outp, outs) = (self.ld, self.meta, self.rk, self.outp, self.outs);
+        for k in range {
             let mut j = 0;
-            for &(rd, base, step) in &readers {
+            for &(rd, base, step) in self.readers {
                 // SAFETY: element k of this input is inside the operand NumPy
                 // gave; `fast_slots` has two slots per input.
-                unsafe { rd.read(base.wrapping_offset(step * k as isize), &mut fast_slots, &mut j) };
+                unsafe { rd.read(base.wrapping_offset(step * k as isize), fast_slots, &mut j) };
             }
             let dst = outp.wrapping_offset(outs * k as isize);
-            let status = match replay.take() {
+            let (status, taken) = match replay.take() {
                 // The tight loop already ran this element (not run twice: side effects).
                 Some(st) => st,
                 // SAFETY: `entry` was compiled for `ld.params`, whose slots
                 // `fast_slots` holds; `out` has room for the result's slots; `ctx` is ours.
-                None => unsafe { entry(fast_slots.as_ptr(), out.as_mut_ptr(), ctx, depth) },
+                None => (
+                    unsafe { (self.entry)(fast_slots.as_ptr(), out.as_mut_ptr(), ctx, depth) },
+                    None,
+                ),
             };
             if status == runtime::OK {
-                if let Some(v) = rk.read(&out) {
+                if let Some(v) = rk.read(out) {
                     // SAFETY: `dst` is element k of the output.
                     if unsafe { store_fast(dst, ld.out, v, ld.numba) } {
                         if !ctx.arena.is_empty() {
@@ -470,30 +662,30 @@ fn run_elem_loop(py: Python<'_>, ld: &ElemLoop, n: usize, ops: &[(*mut u8, isize
             }
             let r = match status {
                 // A result the loop cannot store natively: NumPy's (or Numba's) conversion.
-                runtime::OK => boxing::box_value(py, &meta.typed.ret, &out, &mut 0).and_then(|o| {
+                runtime::OK => boxing::box_value(py, &meta.typed.ret, out, &mut 0).and_then(|o| {
                     let o = o.unwrap_or_else(|| py.None());
                     // SAFETY: `dst` is element k of the output.
                     unsafe { store_obj(py, &ld.convert, o.bind(py), dst, ld.out, ld.numba) }
                 }),
                 runtime::DEOPT => {
-                    runtime::with_depth(depth, || crate::deopt::resume(py, &meta, ctx)).and_then(|o| {
+                    runtime::with_depth(depth, || crate::deopt::resume(py, meta, ctx)).and_then(|o| {
                         // SAFETY: as above.
                         unsafe { store_obj(py, &ld.convert, o.bind(py), dst, ld.out, ld.numba) }
                     })
                 }
-                _ => Err(PyErr::take(py)
+                _ => Err(taken
+                    .or_else(|| PyErr::take(py))
                     .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception"))),
             };
             if !ctx.arena.is_empty() {
                 ctx.release();
             }
             if let Err(e) = r {
-                result = Err(err_with_frames(py, ctx, e));
-                break;
+                return Err(err_with_frames(py, ctx, e));
             }
         }
-        result
-    })
+        Ok(())
+    }
 }
 
 /// Runs `f` with a context from this thread's pool, set up as the
@@ -678,11 +870,14 @@ fn leak_cstr(s: &str) -> PyResult<*const c_char> {
     Ok(c.into_raw())
 }
 
-/// `make_ufunc(disp, name, doc, loops, identity, numba, convert)`: a NumPy
+/// `make_ufunc(disp, name, doc, loops, identity, numba, convert, parallel)`: a NumPy
 /// ufunc with one element-wise loop per `(input dtype names, output dtype
 /// name)` in `loops` (NumPy picks the first loop the inputs cast to safely),
-/// each compiled eagerly (`CompileError` here, as in Numba).
+/// each compiled eagerly (`CompileError` here, as in Numba). With
+/// `parallel` (`target="parallel"`), long runs of elements are split across
+/// the threads `prange` uses.
 #[pyfunction]
+#[pyo3(signature = (disp, name, doc, loops, identity, numba, convert, parallel=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn make_ufunc(
     py: Python<'_>,
@@ -693,6 +888,7 @@ pub fn make_ufunc(
     identity: i32,
     numba: bool,
     convert: Py<PyAny>,
+    parallel: bool,
 ) -> PyResult<Py<PyAny>> {
     let nin = loops.first().map(|l| l.0.len()).unwrap_or(0);
     if loops.is_empty() || nin == 0 || loops.iter().any(|l| l.0.len() != nin) {
@@ -716,6 +912,7 @@ pub fn make_ufunc(
             ins,
             out,
             numba,
+            parallel,
             convert: convert.clone_ref(py),
         });
         data.push(Box::into_raw(ld) as *mut c_void);
