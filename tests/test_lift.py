@@ -433,3 +433,18 @@ def except_name_in_loop(a, n):
 def test_except_as_name_unbinds(n):
     g = same(except_name_in_loop, np.arange(4), n)
     assert g.lifted_loops == []
+
+
+def recursive_with_loop(items, depth):
+    _ = object()
+    total = 0
+    for x in items:
+        total += x
+    if depth > 0:
+        total += recursive_with_loop(items, depth - 1)  # its own name: the module global
+    return total
+
+
+def test_recursive_function_keeps_its_global_name():
+    g = same(recursive_with_loop, np.arange(5), 3)
+    assert compiled_loops(g)

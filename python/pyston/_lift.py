@@ -312,7 +312,10 @@ def _make(fdef, filename, func, cells):
     body = [fdef]
     if cells:
         binds = [ast.Assign(targets=[ast.Name(id=v, ctx=ast.Store())], value=ast.Constant(value=None)) for v in cells]
-        outer = _def("__pyston_outer__", [], binds + [fdef])
+        # The def would bind its own name in the maker: keep the function's
+        # references to its name (recursion) global, as they are in the module.
+        own = [] if fdef.name in cells else [ast.Global(names=[fdef.name])]
+        outer = _def("__pyston_outer__", [], own + binds + [fdef])
         body = [outer]
     mod = ast.fix_missing_locations(ast.Module(body=body, type_ignores=[]))
     flags = func.__code__.co_flags & _source.FUTURE_FLAGS
