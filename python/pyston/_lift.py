@@ -126,13 +126,8 @@ class _Lifter:
 
     def _try_lift(self, loop, assigned):
         nodes = list(ast.walk(loop))
-        for n in nodes:
-            if isinstance(n, _FORBIDDEN) or type(n).__name__ == "Match":
-                return None
-            if isinstance(n, ast.Delete) and any(isinstance(t, ast.Name) for t in n.targets):
-                return None
-            if isinstance(n, ast.Name) and n.id in _FRAME_NAMES:
-                return None
+        if not _movable(nodes):
+            return None
         inside = {id(n) for n in nodes}
         used = {n.id for n in nodes if isinstance(n, ast.Name)}
         stored = {n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
@@ -187,13 +182,8 @@ class _Lifter:
         if loop.orelse or not isinstance(loop.target, ast.Name) or _breaks(loop.body):
             return None
         nodes = [n for s in loop.body for n in ast.walk(s)]
-        for n in nodes:
-            if isinstance(n, _FORBIDDEN) or type(n).__name__ == "Match":
-                return None
-            if isinstance(n, ast.Delete) and any(isinstance(t, ast.Name) for t in n.targets):
-                return None
-            if isinstance(n, ast.Name) and n.id in _FRAME_NAMES:
-                return None
+        if not _movable(nodes):
+            return None
         target = loop.target.id
         inside = {id(n) for n in ast.walk(loop)}
         used = {n.id for n in nodes if isinstance(n, ast.Name)}
@@ -323,6 +313,20 @@ def _make(fdef, filename, func, cells):
     code = next(c for c in _source._code_objects(top) if c.co_name == fdef.name and c.co_firstlineno == fdef.lineno)
     closure = tuple(cells[v] for v in code.co_freevars) or None
     return types.FunctionType(code, func.__globals__, fdef.name, None, closure)
+
+
+def _movable(nodes):
+    """Whether code made of ``nodes`` means the same in a function of its own:
+    no ``return``/``yield``/``await``/``global``/``nonlocal``, nested scope,
+    ``match``, ``del`` of a name, or name that depends on the frame."""
+    for n in nodes:
+        if isinstance(n, _FORBIDDEN) or type(n).__name__ == "Match":
+            return False
+        if isinstance(n, ast.Delete) and any(isinstance(t, ast.Name) for t in n.targets):
+            return False
+        if isinstance(n, ast.Name) and n.id in _FRAME_NAMES:
+            return False
+    return True
 
 
 def _def(name, params, body):
