@@ -523,3 +523,35 @@ def test_parallel_target_deopt_in_a_chunk(par_threads):
         par(x)
     with pytest.raises(OverflowError):
         np.vectorize(_grow, otypes=[np.int64])(x)
+
+
+def _dot_into(a, b, out):
+    s = a[0] - a[0]
+    for i in range(a.shape[0]):
+        s += a[i] * b[i]
+    out[0] = s
+
+
+def test_lazy_guvectorize_compiles_per_dtype():
+    g = pyston.guvectorize("(n),(n)->()")(_dot_into)
+    x = np.random.default_rng(3).random((4, 5))
+    out = np.empty(4)
+    g(x, x, out)
+    np.testing.assert_allclose(out, (x * x).sum(axis=1), rtol=1e-12)
+    xi = np.arange(20).reshape(4, 5)
+    outi = np.empty(4, np.int64)
+    g(xi, xi, outi)
+    assert np.array_equal(outi, (xi * xi).sum(axis=1))
+    assert g.types == ["dd->d", "ll->l"]
+    assert pickle.loads(pickle.dumps(g, protocol=5)).signature == "(n),(n)->()"
+    with pytest.raises(TypeError, match="output"):
+        g(x, x)  # the output cannot be inferred: it must be passed, as in Numba
+
+
+def test_lazy_guvectorize_matches_numba():
+    numba = pytest.importorskip("numba")
+    x = np.random.default_rng(4).random((3, 6))
+    o1, o2 = np.empty(3), np.empty(3)
+    pyston.numba.guvectorize("(n),(n)->()")(_dot_into)(x, x, o1)
+    numba.guvectorize("(n),(n)->()")(_dot_into)(x, x, o2)
+    np.testing.assert_allclose(o1, o2, rtol=1e-12)

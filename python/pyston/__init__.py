@@ -23,7 +23,7 @@ from ._pyston import FLAGS, Dispatcher, __version__, check_flag, parse_flag
 if TYPE_CHECKING:
     from . import types
     from ._numba_api import NumbaCompatibilityWarning, jit, njit, prange
-    from ._ufunc import CFunc, DUFunc, cfunc, guvectorize, vectorize
+    from ._ufunc import CFunc, DUFunc, GUFunc, cfunc, guvectorize, vectorize
 
 __all__ = [
     "fast",
@@ -34,6 +34,7 @@ __all__ = [
     "guvectorize",
     "cfunc",
     "DUFunc",
+    "GUFunc",
     "CFunc",
     "types",
     "CompileError",
@@ -59,6 +60,7 @@ _LAZY = {
     "guvectorize": "._ufunc",
     "cfunc": "._ufunc",
     "DUFunc": "._ufunc",
+    "GUFunc": "._ufunc",
     "CFunc": "._ufunc",
 }
 

@@ -153,6 +153,12 @@ def rebuild_dufunc(payload: Any, options: dict, numba: bool, keys: list):
     return u
 
 
+def rebuild_gufunc(payload: Any, layout: str, options: dict, numba: bool):
+    from ._ufunc import GUFunc
+
+    return GUFunc(load_function(payload), layout, options, numba)
+
+
 def rebuild_cfunc(payload: Any, sig: Any, options: dict, numba: bool):
     from ._ufunc import CFunc
 

@@ -29,7 +29,7 @@ from . import FLAGS
 from . import types as _types
 from ._pyston import Dispatcher, make_cfunc, make_gufunc, make_ufunc, ufunc_result_dtype
 
-__all__ = ["vectorize", "guvectorize", "cfunc", "DUFunc", "CFunc"]
+__all__ = ["vectorize", "guvectorize", "cfunc", "DUFunc", "GUFunc", "CFunc"]
 
 #: The dtypes a loop can have (others are cast by NumPy to the first loop that fits).
 _LOOP_DTYPES = ("bool", "int32", "int64", "float32", "float64", "complex128")
@@ -349,11 +349,20 @@ def _parse_layout(layout: str):
     return ins + outs, len(ins)
 
 
-def _build_gufunc(func, sigs, layout: str, options: dict, numba: bool):
-    numba_opts, preset, flags = _split_options("guvectorize", options, numba)
+def _core(layout: str):
+    """(per-argument core dim names, core dim indexes, number of inputs, NumPy's signature text)."""
     dims, nin = _parse_layout(layout)
     names: dict = {}
     core = [[names.setdefault(d, len(names)) for d in arg] for arg in dims]
+    sig_text = ",".join("(" + ",".join(x) + ")" for x in dims[:nin]) + "->" + ",".join(
+        "(" + ",".join(x) + ")" for x in dims[nin:]
+    )
+    return dims, core, nin, sig_text
+
+
+def _build_gufunc(func, sigs, layout: str, options: dict, numba: bool):
+    numba_opts, preset, flags = _split_options("guvectorize", options, numba)
+    dims, core, nin, sig_text = _core(layout)
     loops = []
     for sig in _signature_list(sigs):
         if len(sig.args) != len(dims):
@@ -365,15 +374,66 @@ def _build_gufunc(func, sigs, layout: str, options: dict, numba: bool):
     if not loops:
         raise TypeError("guvectorize() needs at least one signature")
     d = _dispatcher(func, preset, flags)
-    sig_text = ",".join("(" + ",".join(x) + ")" for x in dims[:nin]) + "->" + ",".join(
-        "(" + ",".join(x) + ")" for x in dims[nin:]
-    )
     return make_gufunc(d, _name(func), _doc(func), loops, nin, core, sig_text, numba)
+
+
+class GUFunc:
+    """What ``guvectorize`` with a layout and no signatures returns (Numba's
+    dynamic gufunc): each call with new argument dtypes compiles a loop for
+    them and rebuilds the generalized ufunc (``.ufunc``). As in Numba, the
+    output arrays must be passed (their dtypes cannot be inferred)."""
+
+    def __init__(self, func: Callable, layout: str, options: dict, numba: bool):
+        numba_opts, preset, flags = _split_options("guvectorize", options, numba)
+        self._dims, self._core, self.nin, self._sig_text = _core(layout)
+        self.nout = len(self._dims) - self.nin
+        self.signature = self._sig_text
+        self._numba, self._layout, self._options = numba, layout, dict(options)
+        self._dispatcher = _dispatcher(func, preset, flags)
+        self.py_func = self._dispatcher.py_func
+        self._loops: list = []
+        self.ufunc = None
+        functools.update_wrapper(self, self.py_func)
+
+    def __call__(self, *args, **kwargs):
+        nargs = self.nin + self.nout
+        given = list(args) + [kwargs["out"]] if "out" in kwargs and len(args) == self.nin else list(args)
+        if len(given) != nargs:
+            raise TypeError(
+                f"{self.__name__}: a guvectorize function without signatures needs its {self.nout} output "
+                f"array(s) passed too ({nargs} arguments, got {len(given)})"
+            )
+        key = [_arg_dtype(a) for a in given]
+        if key not in self._loops:
+            loops = self._loops + [key]
+            self.ufunc = make_gufunc(
+                self._dispatcher, _name(self.py_func), _doc(self.py_func), loops, self.nin, self._core,
+                self._sig_text, self._numba,
+            )
+            self._loops = loops
+        return self.ufunc(*args, **kwargs)
+
+    @property
+    def types(self):
+        return [] if self.ufunc is None else self.ufunc.types
+
+    def __reduce__(self):
+        from ._pickle import dump_function, rebuild_gufunc
+
+        return (rebuild_gufunc, (dump_function(self.py_func), self._layout, self._options, self._numba))
+
+    def __repr__(self) -> str:
+        return f"<pyston.GUFunc '{self.__name__}' {self._sig_text} ({len(self._loops)} loop(s))>"
 
 
 def _guvectorize(numba: bool, ftylist, signature, options):
     if callable(ftylist) and not isinstance(ftylist, (str, list, tuple)):
-        raise NotImplementedError("guvectorize without type signatures (lazy) is not supported; give signatures")
+        raise TypeError("guvectorize() needs a layout such as '(n),(n)->()' (and optionally signatures first)")
+    if signature is None and isinstance(ftylist, str) and "->" in ftylist:
+        # guvectorize("(n),(n)->()"): no signatures, a loop per argument dtypes on first use.
+        layout = ftylist
+        _parse_layout(layout)
+        return lambda func: GUFunc(func, layout, options, numba)
     if signature is None:
         raise TypeError("guvectorize() needs a layout such as '(n),(n)->()'")
 
