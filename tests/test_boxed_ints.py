@@ -12,6 +12,7 @@ import gc
 import math
 
 import pyston
+import pytest
 from helpers import assert_same, rss_bytes
 
 
@@ -71,3 +72,48 @@ def test_boxed_loop_keeps_memory_flat():
         power_sum(3000)
     gc.collect()
     assert rss_bytes() - before < 20e6
+
+
+def neg_pow_sum(n):
+    s = 0.0
+    for k in range(n):
+        s += 2 ** -(k % 5)  # an int power with a negative exponent is a float
+    return s
+
+
+def pow_both_signs(lo, hi):
+    t = 0
+    r = 0
+    for k in range(lo, hi):
+        r = 3 ** k
+        if k >= 0:
+            t = t + r
+    return t, r
+
+
+def test_int_power_with_negative_exponent_recompiles_as_int_or_float():
+    g = pyston.fast(neg_pow_sum)
+    for n in (10, 1000, 1):
+        assert g(n) == neg_pow_sum(n)
+    # After the first negative exponent the power is compiled as int | float:
+    # no deoptimization per iteration (it was slower than CPython).
+    assert "int | float" in g.inspect_types()
+
+
+@pytest.mark.parametrize("lo,hi", [(-3, 0), (-3, 5), (0, 4), (-2, 45), (5, 6)])
+def test_int_power_of_either_sign_is_exact(lo, hi):
+    g = pyston.fast(pow_both_signs)
+    for _ in range(3):
+        got, want = g(lo, hi), pow_both_signs(lo, hi)
+        assert got == want and [type(x) for x in got] == [type(x) for x in want]
+
+
+def test_zero_to_a_negative_power_raises_as_cpython():
+    def zero_pow(k):
+        return 0 ** k
+
+    g = pyston.fast(zero_pow)
+    assert g(3) == 0
+    for _ in range(3):
+        with pytest.raises(ZeroDivisionError, match="0.0 cannot be raised to a negative power"):
+            g(-1)

@@ -94,19 +94,22 @@ impl Typed {
 }
 
 pub fn infer(f: &Function, params: &[Ty], env: &mut dyn Env) -> CResult<Typed> {
-    infer_with(f, params, env, &HashSet::new(), &Semantics::strict())
+    infer_with(f, params, env, &Adapt::default(), &Semantics::strict())
+}
+
+/// What earlier calls taught the dispatcher about instructions (by position):
+/// their int result overflowed 64 bits (`boxed`: typed as a boxed int), or
+/// an int power's exponent was negative (`float_pow`: `int ** int` typed as
+/// `int | float`, the float branch taken when the exponent is negative).
+#[derive(Clone, Debug, Default)]
+pub struct Adapt {
+    pub boxed: HashSet<(Block, usize)>,
+    pub float_pow: HashSet<(Block, usize)>,
 }
 
 /// Type inference under the semantics `sem` (which decides the scalar typing
-/// rules: NumPy's, or Numba's), where the int results of the instructions in
-/// `boxed` (which overflowed 64 bits on earlier calls) are typed as boxed ints.
-pub fn infer_with(
-    f: &Function,
-    params: &[Ty],
-    env: &mut dyn Env,
-    boxed: &HashSet<(Block, usize)>,
-    sem: &Semantics,
-) -> CResult<Typed> {
+/// rules: NumPy's, or Numba's), with what earlier calls taught (`adapt`).
+pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt, sem: &Semantics) -> CResult<Typed> {
     let mut inf = Infer {
         f,
         env,
@@ -119,7 +122,7 @@ pub fn infer_with(
         consts: HashMap::new(),
         probe_consts: HashMap::new(),
         cur: (Block(0), 0),
-        boxed,
+        adapt,
         numba: sem.numba_scalar_typing,
     };
     for b in &f.blocks {
@@ -280,8 +283,8 @@ struct Infer<'a> {
     probe_consts: HashMap<Value, Const>,
     /// The instruction being typed.
     cur: (Block, usize),
-    /// Instructions whose int result is typed as a boxed int.
-    boxed: &'a HashSet<(Block, usize)>,
+    /// What earlier calls taught (boxed int results, int powers giving floats).
+    adapt: &'a Adapt,
     /// Numba's scalar typing rules (`Semantics::numba_scalar_typing`) instead of NumPy's.
     numba: bool,
 }
@@ -472,7 +475,8 @@ impl Infer<'_> {
                 }
             },
             Op::Bin { op, .. } => {
-                let boxed = self.boxed.contains(&self.cur);
+                let boxed = self.adapt.boxed.contains(&self.cur);
+                let float_pow = *op == BinOp::Pow && self.adapt.float_pow.contains(&self.cur);
                 let numba = self.numba;
                 let t = self.each_member2(&args[0], &args[1], span, &|a, b| {
                     let int_like = |t: &Ty| matches!(t, Ty::Int | Ty::Bool | Ty::PyInt);
@@ -498,7 +502,10 @@ impl Infer<'_> {
                     }
                     .ok_or_else(|| unsupported_operands(span, op.symbol(), a, b))
                 })?;
-                if boxed && t == Ty::Int && op.name() != "truediv" {
+                if float_pow && t == Ty::Int {
+                    // `int ** int` with a negative exponent is a float (CPython).
+                    Ty::Union(vec![Ty::Int, Ty::Float])
+                } else if boxed && t == Ty::Int && op.name() != "truediv" {
                     Ty::PyInt
                 } else {
                     t

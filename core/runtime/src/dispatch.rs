@@ -63,8 +63,9 @@ struct Inner {
     converter: Option<Py<PyAny>>,
     /// Int operations that overflowed 64 bits, by IR position, and how often.
     overflow_hits: HashMap<(pyston_compiler::ir::Block, usize), u32>,
-    /// Those compiled with a boxed (arbitrary-precision) result from now on.
-    boxed: std::collections::HashSet<(pyston_compiler::ir::Block, usize)>,
+    /// Those compiled with a boxed (arbitrary-precision) result from now on,
+    /// and int powers compiled with a float result for negative exponents.
+    adapt: pyston_compiler::infer::Adapt,
     /// What runs when compiled code cannot: the Python function with its
     /// liftable loops compiled (`pyston._lift`), or the function itself.
     plain: Option<Py<PyAny>>,
@@ -338,8 +339,8 @@ impl Dispatcher {
             }
         }
         let (src, env) = this.source(py)?;
-        let boxed = this.inner.lock().unwrap().boxed.clone();
-        let spec = match pipeline::compile(py, this.id, &src, &env, params.to_vec(), &this.sem, &boxed) {
+        let adapt = this.inner.lock().unwrap().adapt.clone();
+        let spec = match pipeline::compile(py, this.id, &src, &env, params.to_vec(), &this.sem, &adapt) {
             Ok(s) => s,
             // Untypeable, or a bug in pyston: CPython runs it, exactly (never an
             // internal error out of fallback mode).
@@ -451,7 +452,7 @@ impl Dispatcher {
                     boxing::box_value(py, &meta.typed.ret, outs, &mut pos).map(|o| o.unwrap_or_else(|| py.None()))
                 }
                 runtime::DEOPT => {
-                    this.note_overflow(meta, ctx.deopt_point);
+                    this.note_overflow(meta, ctx.deopt_point, &ctx.slots);
                     runtime::with_depth(depth, || crate::deopt::resume(py, meta, &mut ctx))
                 }
                 _ => Err(PyErr::take(py)
@@ -940,7 +941,9 @@ impl Dispatcher {
     /// Counts deoptimizations caused by an int overflowing 64 bits; when the
     /// same operation overflows on a second call, the function is recompiled
     /// with that result held as a boxed int, so the slow path does not repeat.
-    fn note_overflow(&self, meta: &FuncMeta, point: u32) {
+    /// An int power that deoptimized for a negative exponent (its result is a
+    /// float) is recompiled as `int | float` at once. `slots`: the deopt's values.
+    fn note_overflow(&self, meta: &FuncMeta, point: u32, slots: &[u64]) {
         use pyston_compiler::hir::{BinOp, UnaryOp};
         use pyston_compiler::ir::Op;
         let Some(p) = meta.deopts.get(point as usize) else {
@@ -959,10 +962,29 @@ impl Dispatcher {
         if !overflowing {
             return;
         }
+        // The exponent of an int power, as the deopt left it.
+        let negative_exponent = matches!(inst.op, Op::Bin { op: BinOp::Pow, .. }) && {
+            let mut off = 0;
+            let mut neg = false;
+            for v in &p.values {
+                let t = meta.typed.ty(*v);
+                if Some(v) == inst.args.get(1) {
+                    neg = *t == Ty::Int && slots.get(off).is_some_and(|x| (*x as i64) < 0);
+                    break;
+                }
+                off += runtime::slot_count(t);
+            }
+            neg
+        };
         let mut inner = self.inner.lock().unwrap();
         let hits = inner.overflow_hits.entry((p.block, p.inst)).or_insert(0);
         *hits += 1;
-        if *hits >= 2 && inner.boxed.insert((p.block, p.inst)) {
+        let adapted = if negative_exponent {
+            inner.adapt.float_pow.insert((p.block, p.inst))
+        } else {
+            *hits >= 2 && inner.adapt.boxed.insert((p.block, p.inst))
+        };
+        if adapted {
             inner.specs.clear();
             inner.order.clear();
             inner.last = None;

@@ -163,7 +163,7 @@ fn typed<'py>(
     sem: &Semantics,
     func_id: FuncId,
     meta_slot: *const *const FuncMeta,
-    boxed: &std::collections::HashSet<(ir::Block, usize)>,
+    adapt: &pyston_compiler::infer::Adapt,
 ) -> CResult<(CompileEnv<'py>, Typed)> {
     let f = &src.ir;
     let mut cenv = CompileEnv::new(py, env.clone());
@@ -176,7 +176,7 @@ fn typed<'py>(
             assumed_ret: Ty::Bottom,
         })
     });
-    let typed = infer_recursive(f, params, &mut cenv, boxed, sem);
+    let typed = infer_recursive(f, params, &mut cenv, adapt, sem);
     IN_PROGRESS.with(|s| s.borrow_mut().pop());
     let typed = typed?;
     if cfg!(debug_assertions) {
@@ -235,7 +235,7 @@ pub fn compile(
     env: &Arc<PyEnv>,
     params: Vec<Ty>,
     sem: &Semantics,
-    boxed: &std::collections::HashSet<(ir::Block, usize)>,
+    adapt: &pyston_compiler::infer::Adapt,
 ) -> CResult<Spec> {
     let t0 = std::time::Instant::now();
     // Compiled loops stop for Ctrl-C through pyston's wrapper of Python's SIGINT handler.
@@ -256,7 +256,7 @@ pub fn compile(
         let name = format!("pyston_{}_{}", f.name, jit.counter);
         codegen::declare(&mut jit.module, &name)
     })?;
-    let (mut cenv, typed) = typed(py, disp, src, env, &params, sem, func_id, slot_ptr, boxed)?;
+    let (mut cenv, typed) = typed(py, disp, src, env, &params, sem, func_id, slot_ptr, adapt)?;
     let typed_ir = f.display(Some(&|v: Value| typed.ty(v).to_string()));
     let (entry, out) = with_jit(|jit| -> CResult<(EntryFn, codegen::Output)> {
         let mut ctx = std::mem::replace(&mut jit.ctx, cranelift_codegen::Context::new());
@@ -343,14 +343,14 @@ fn infer_recursive(
     f: &ir::Function,
     params: &[Ty],
     cenv: &mut CompileEnv<'_>,
-    boxed: &std::collections::HashSet<(ir::Block, usize)>,
+    adapt: &pyston_compiler::infer::Adapt,
     sem: &Semantics,
 ) -> CResult<Typed> {
     let mut rounds = 0;
     loop {
         cenv.callees.clear();
         cenv.pycalls.clear();
-        let typed = infer::infer_with(f, params, cenv, boxed, sem)?;
+        let typed = infer::infer_with(f, params, cenv, adapt, sem)?;
         let assumed = IN_PROGRESS.with(|s| s.borrow().last().unwrap().assumed_ret.clone());
         if typed.ret == assumed || rounds > 4 {
             return Ok(typed);

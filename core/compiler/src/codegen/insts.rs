@@ -91,6 +91,12 @@ impl Gen<'_, '_> {
                 let op = *op;
                 self.dispatch(&args, &rt, &mut |g, a| g.pyint_binop(op, &a[0], &a[1]))?
             }
+            Op::Bin { op: BinOp::Pow, .. }
+                if rt == Ty::Union(vec![Ty::Int, Ty::Float])
+                    && args.iter().all(|(t, _)| matches!(t, Ty::Int | Ty::Bool)) =>
+            {
+                self.int_pow_or_float(&args[0], &args[1], &rt)?
+            }
             Op::Bin { op, .. } => {
                 let op = *op;
                 match self.float_union_op(&args, &rt, Some(op), None)? {
@@ -216,5 +222,41 @@ impl Gen<'_, '_> {
             (Ty::Int, "imag") => vec![self.b.ins().iconst(clt::I64, 0)],
             _ => return Err(internal(format!("attribute {name} of {t}"))),
         })
+    }
+}
+
+impl Gen<'_, '_> {
+    /// `int ** int` typed `int | float` (the dispatcher saw a negative
+    /// exponent): an int for a non-negative exponent, else CPython's
+    /// `float(x) ** float(y)` (a zero base deoptimizes: the interpreter raises).
+    fn int_pow_or_float(&mut self, a: &TV, b: &TV, rt: &Ty) -> CResult<Vals> {
+        let y = self.conv_i64(b)?;
+        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, y, 0);
+        let (as_int, as_float, merge) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let slots = abi::slot_types(rt);
+        for st in &slots {
+            self.b.append_block_param(merge, cl_ty(*st));
+        }
+        self.b.ins().brif(neg, as_float, &[], as_int, &[]);
+        self.b.switch_to_block(as_int);
+        let (t, v) = self.binop(BinOp::Pow, a, b)?;
+        let v = self.coerce(&t, v, rt)?;
+        let args: Vec<BlockArg> = v.into_iter().map(BlockArg::Value).collect();
+        self.b.ins().jump(merge, &args);
+        self.b.switch_to_block(as_float);
+        let x = self.conv_i64(a)?;
+        let (xf, yf) = (
+            self.b.ins().fcvt_from_sint(clt::F64, x),
+            self.b.ins().fcvt_from_sint(clt::F64, y),
+        );
+        let out = self.stack(8);
+        let st = self.call("pyston_fpow", &[xf, yf, out])?[0];
+        self.deopt_if(st);
+        let r = self.b.ins().load(clt::F64, MemFlagsData::trusted(), out, 0);
+        let v = self.coerce(&Ty::Float, vec![r], rt)?;
+        let args: Vec<BlockArg> = v.into_iter().map(BlockArg::Value).collect();
+        self.b.ins().jump(merge, &args);
+        self.b.switch_to_block(merge);
+        Ok(self.b.block_params(merge).to_vec())
     }
 }

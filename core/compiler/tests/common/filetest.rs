@@ -4,9 +4,8 @@
 #![allow(dead_code)]
 
 use super::{parse_params, MockEnv};
-use pyston_compiler::infer::{infer_with, Typed};
+use pyston_compiler::infer::{infer_with, Adapt, Typed};
 use pyston_compiler::ir::Function;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// A test file split into its parts.
@@ -71,7 +70,7 @@ pub fn typed_input_with(input: &str, env: &mut MockEnv, numba: bool) -> Result<(
         numba_scalar_typing: numba,
         ..pyston_compiler::Semantics::strict()
     };
-    match infer_with(&f, &params, env, &HashSet::new(), &sem) {
+    match infer_with(&f, &params, env, &Adapt::default(), &sem) {
         Ok(t) => Ok((f, t)),
         Err(e) => Err(format!(
             "error: {e}{}",
