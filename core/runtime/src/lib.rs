@@ -18,6 +18,7 @@ pub mod interp;
 pub mod jit;
 pub mod parallel;
 pub mod pipeline;
+pub mod pool;
 pub mod runtime;
 pub mod signals;
 pub mod stack;

@@ -3,11 +3,12 @@
 //! `pyston._lift` rewrites a function with `prange` loops: each loop body
 //! becomes a function of its own, `body(start, stop, step, <shared>,
 //! <reductions>)`, compiled by a dispatcher, and the loop's place calls
-//! `pyston._lift.run_parallel`, which splits the range into one chunk per
-//! thread and calls [`ParallelLoop::run`]. That runs the compiled body for
-//! every chunk on its own thread with the GIL released (a thread takes the
-//! GIL back only to deoptimize, allocate or raise) and returns the chunks'
-//! results in chunk order; the Python side combines the reductions.
+//! `pyston._lift.run_parallel`, which splits the range into chunks (four per
+//! thread) and calls [`ParallelLoop::run`]. That runs the compiled body for
+//! the chunks on the threads of [`crate::pool`], each taking the next chunk
+//! not yet taken, with the GIL released (a thread takes the GIL back only to
+//! deoptimize, allocate or raise), and returns the chunks' results in chunk
+//! order; the Python side combines the reductions.
 //!
 //! A chunk that deoptimizes finishes on the interpreter tier on its thread
 //! (exact). An exception stops its chunk; the first one in chunk order is
@@ -166,28 +167,15 @@ impl ParallelLoop {
         let nret = runtime::slot_count(&meta.typed.ret);
         let workers = threads.unwrap_or(per_chunk.len()).clamp(1, per_chunk.len());
         let next = AtomicUsize::new(0);
-        let done: Vec<(usize, Chunk)> = py.detach(|| {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..workers)
-                    .map(|w| {
-                        let (meta, next, per_chunk) = (meta.clone(), &next, &per_chunk);
-                        scope.spawn(move || worker(w, next, per_chunk, entry, &meta, nret))
-                    })
-                    .collect();
-                let mut all = Vec::new();
-                for h in handles {
-                    match h.join() {
-                        Ok(v) => all.extend(v),
-                        Err(_) => all.push((
-                            usize::MAX,
-                            Chunk::Done(Err(crate::internal_error("a parallel loop's thread panicked"))),
-                        )),
-                    }
-                }
-                all
-            })
+        let all: std::sync::Mutex<Vec<(usize, Chunk)>> = std::sync::Mutex::new(Vec::new());
+        crate::pool::run(py, workers, &|w| {
+            let out = worker(w, &next, &per_chunk, entry, &meta, nret);
+            all.lock().unwrap_or_else(|e| e.into_inner()).extend(out);
         });
-        let mut done = done;
+        let mut done = all.into_inner().unwrap_or_else(|e| e.into_inner());
+        if done.len() != per_chunk.len() {
+            return Err(crate::internal_error("a chunk of a parallel loop did not finish"));
+        }
         done.sort_by_key(|(k, _)| *k);
         let outcomes: Vec<Chunk> = done.into_iter().map(|(_, c)| c).collect();
         // Chunks stopped by Ctrl-C: Python's handlers run here (the main
@@ -231,51 +219,50 @@ fn worker(
 ) -> Vec<(usize, Chunk)> {
     THREAD_ID.with(|t| t.set(w));
     let plain = plain_scalars(&meta.typed.ret);
-    Python::attach(|py| {
-        let mut out = Vec::new();
-        let mut ctx = Ctx::new();
-        loop {
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            let Some(args) = chunks.get(k) else {
-                return out;
-            };
-            ctx.depth = 0;
-            ctx.depth_limit = 1000;
-            let mut slots = vec![0u64; nret.max(1)];
-            let call = EntryCall {
-                entry,
-                args: args.as_ptr(),
-                out: slots.as_mut_ptr(),
-                ctx: &mut *ctx,
-                depth: 1,
-            };
-            let status = py.detach(move || call.run());
-            let chunk = match status {
-                runtime::OK if plain && ctx.arena.is_empty() => Chunk::Slots(slots),
+    // Called with the GIL released (`pool::run`); taken only for a chunk
+    // that needs Python (a deopt, an exception, a result holding objects).
+    let mut out = Vec::new();
+    let mut ctx = Ctx::new();
+    loop {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        let Some(args) = chunks.get(k) else {
+            return out;
+        };
+        ctx.depth = 0;
+        ctx.depth_limit = 1000;
+        let mut slots = vec![0u64; nret.max(1)];
+        let call = EntryCall {
+            entry,
+            args: args.as_ptr(),
+            out: slots.as_mut_ptr(),
+            ctx: &mut *ctx,
+            depth: 1,
+        };
+        let status = call.run();
+        if status == runtime::OK && plain && ctx.arena.is_empty() {
+            out.push((k, Chunk::Slots(slots)));
+            continue;
+        }
+        if status == runtime::DEOPT && crate::signals::PENDING.load(Ordering::Relaxed) != 0 {
+            out.push((k, Chunk::Paused(Paused(std::mem::replace(&mut ctx, Ctx::new())))));
+            continue;
+        }
+        let chunk = Python::attach(|py| {
+            let r = match status {
                 runtime::OK => {
                     let mut pos = 0;
-                    let r = crate::boxing::box_value(py, &meta.typed.ret, &slots, &mut pos)
-                        .map(|o| o.unwrap_or_else(|| py.None()));
-                    Chunk::Done(finish(py, r, &mut ctx))
+                    crate::boxing::box_value(py, &meta.typed.ret, &slots, &mut pos)
+                        .map(|o| o.unwrap_or_else(|| py.None()))
                 }
-                runtime::DEOPT if crate::signals::PENDING.load(Ordering::Relaxed) != 0 => {
-                    out.push((k, Chunk::Paused(Paused(std::mem::replace(&mut ctx, Ctx::new())))));
-                    continue;
-                }
-                runtime::DEOPT => {
-                    let r = crate::deopt::resume(py, meta, &mut ctx);
-                    Chunk::Done(finish(py, r, &mut ctx))
-                }
-                _ => {
-                    let r = Err(PyErr::take(py)
-                        .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception")));
-                    Chunk::Done(finish(py, r, &mut ctx))
-                }
+                runtime::DEOPT => crate::deopt::resume(py, meta, &mut ctx),
+                _ => Err(PyErr::take(py)
+                    .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception"))),
             };
-            ctx.frames.clear();
-            out.push((k, chunk));
-        }
-    })
+            Chunk::Done(finish(py, r, &mut ctx))
+        });
+        ctx.frames.clear();
+        out.push((k, chunk));
+    }
 }
 
 /// Whether values of `t` are plain scalars (boxed later, on any thread with the GIL).

@@ -544,45 +544,45 @@ impl Loop<'_> {
         let entry = self.entry;
         let next = std::sync::atomic::AtomicUsize::new(0);
         let workers = threads.min(nchunks);
-        let mut stopped: Vec<Stopped> = py.detach(|| {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..workers)
-                    .map(|_| {
-                        let (jobs, next) = (&jobs, &next);
-                        scope.spawn(move || {
-                            // One Python thread state for the worker's life: a helper
-                            // taking the GIL in compiled code (and its exception) stays here.
-                            Python::attach(|py| {
-                                let mut found = Vec::new();
-                                let mut ctx = Ctx::new();
-                                let mut buf = [0u64; 2];
-                                loop {
-                                    let c = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                                    let Some(job) = jobs.get(c) else {
-                                        return found;
-                                    };
-                                    ctx.depth = 0;
-                                    ctx.depth_limit = 1000;
-                                    let run = JobRun(job, &mut ctx, &mut buf, entry);
-                                    let (stop, st) = py.detach(move || run.run());
-                                    if stop < job.hi - job.lo {
-                                        let err = (st == runtime::ERROR).then(|| PyErr::take(py)).flatten();
-                                        found.push(Stopped(
-                                            c,
-                                            job.lo + stop,
-                                            st,
-                                            err,
-                                            std::mem::replace(&mut ctx, Ctx::new()),
-                                        ));
-                                    }
-                                }
-                            })
-                        })
-                    })
-                    .collect();
-                handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-            })
+        let found: std::sync::Mutex<Vec<Stopped>> = std::sync::Mutex::new(Vec::new());
+        let finished = std::sync::atomic::AtomicUsize::new(0);
+        crate::pool::run(py, workers, &|_| {
+            // Every thread of the pool keeps its Python thread state: a helper
+            // taking the GIL in compiled code (and its exception) stays on it.
+            // Run with the GIL released (`pool::run`); taken only to fetch an exception.
+            let mut mine = Vec::new();
+            let mut ctx = Ctx::new();
+            let mut buf = [0u64; 2];
+            loop {
+                let c = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(job) = jobs.get(c) else {
+                    break;
+                };
+                ctx.depth = 0;
+                ctx.depth_limit = 1000;
+                let (stop, st) = JobRun(job, &mut ctx, &mut buf, entry).run();
+                if stop < job.hi - job.lo {
+                    let err = if st == runtime::ERROR {
+                        Python::attach(|py| PyErr::take(py))
+                    } else {
+                        None
+                    };
+                    mine.push(Stopped(
+                        c,
+                        job.lo + stop,
+                        st,
+                        err,
+                        std::mem::replace(&mut ctx, Ctx::new()),
+                    ));
+                }
+                finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            found.lock().unwrap_or_else(|e| e.into_inner()).extend(mine);
         });
+        let mut stopped = found.into_inner().unwrap_or_else(|e| e.into_inner());
+        if finished.into_inner() != jobs.len() {
+            return Err(crate::internal_error("a chunk of a parallel ufunc loop did not finish"));
+        }
         stopped.sort_by_key(|s| s.0);
         let mut fast_slots = vec![0u64; 2 * ins.len()];
         let mut out = vec![0u64; runtime::slot_count(&self.meta.typed.ret).max(1)];
