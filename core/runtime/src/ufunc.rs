@@ -563,7 +563,7 @@ impl Loop<'_> {
                 let (stop, st) = JobRun(job, &mut ctx, &mut buf, entry).run();
                 if stop < job.hi - job.lo {
                     let err = if st == runtime::ERROR {
-                        Python::attach(|py| PyErr::take(py))
+                        Python::attach(PyErr::take)
                     } else {
                         None
                     };
