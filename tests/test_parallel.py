@@ -234,3 +234,25 @@ def test_num_threads_from_environment():
         env[var] = "3"
         r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
         assert r.stdout.strip() == "3", r.stderr
+
+
+PAR_FLOAT_SUM = pyston.fast(parallel=True)(float_sum)
+
+
+def _sum_in_child(a):
+    return PAR_FLOAT_SUM(a)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork start method")
+def test_parallel_loop_in_a_forked_child():
+    import multiprocessing
+    import warnings
+
+    a = np.random.default_rng(12).random(50_000)
+    _pyston.set_num_threads(2)
+    want = PAR_FLOAT_SUM(a)  # the parent's pool is running
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork of a threaded process
+        with multiprocessing.get_context("fork").Pool(1) as p:
+            got = p.apply(_sum_in_child, (a,))  # the child starts a pool of its own
+    assert got == want
