@@ -249,8 +249,12 @@ def test_parallel_loop_in_a_forked_child():
     import warnings
 
     a = np.random.default_rng(12).random(50_000)
+    old = _pyston.get_num_threads()
     _pyston.set_num_threads(2)
-    want = PAR_FLOAT_SUM(a)  # the parent's pool is running
+    try:
+        want = PAR_FLOAT_SUM(a)  # the parent's pool is running
+    finally:
+        _pyston.set_num_threads(old)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork of a threaded process
         with multiprocessing.get_context("fork").Pool(1) as p:
