@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import linecache
+import warnings
 
 
 class PerformanceWarning(UserWarning):
@@ -49,6 +50,27 @@ class CompileError(Exception):
             start = max(self.col, indent)
             out.append("    " + " " * (start - indent) + "^" * max(end - start, 1))
         return "\n".join(out)
+
+
+class Quiet:
+    """Silences warnings and NumPy floating-point reports while compile time
+    probes NumPy on sample values (``np.sqrt(-0.5)`` in a branch never taken
+    must not warn when the function compiles)."""
+
+    def __enter__(self):
+        import numpy as np
+
+        self._warnings = warnings.catch_warnings()
+        self._warnings.__enter__()
+        warnings.simplefilter("ignore")
+        self._errstate = np.errstate(all="ignore")
+        self._errstate.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._errstate.__exit__(*exc)
+        self._warnings.__exit__(*exc)
+        return False
 
 
 def compile_error(kind, message, filename, funcname, lineno, col, end_lineno, end_col):

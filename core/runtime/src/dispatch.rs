@@ -162,7 +162,7 @@ impl Dispatcher {
         let low_stack = stack.is_some_and(|r| r < crate::stack::CALL_RESERVE);
         if too_deep || (low_stack && depth > 1) {
             return Err(pyo3::exceptions::PyRecursionError::new_err(
-                "maximum recursion depth exceeded while calling a pyston function",
+                "maximum recursion depth exceeded",
             ));
         }
         if low_stack {
