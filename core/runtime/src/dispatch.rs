@@ -221,7 +221,24 @@ impl Dispatcher {
         let spec = match last {
             Some(s) if s.params == tys => s,
             _ => {
-                let (src, _) = this.source(py)?;
+                let (src, env) = this.source(py)?;
+                if this.sem.numba_scalar_typing && !this.inner.lock().unwrap().restricted {
+                    // Numba types an int argument as int64 or uint64, and refuses a wider one
+                    // (explicit signatures convert arguments instead: `convert_and_call`).
+                    if let Some(i) = tys.iter().position(|t| *t == Ty::PyInt) {
+                        let a = args.get_item(i)?;
+                        let fits_u64 = a.extract::<u64>().is_ok();
+                        if !fits_u64 {
+                            let msg = format!(
+                                "argument '{}': Int value is too large: {}",
+                                src.ir.params.get(i).map(String::as_str).unwrap_or("?"),
+                                a.str()?
+                            );
+                            let e = CompileError::typing(src.ir.span, msg);
+                            return Err(new_err(py, &e, &env.filename, &this.name));
+                        }
+                    }
+                }
                 if src.ir.params.len() != tys.len() {
                     // CPython's own TypeError for the wrong number of arguments.
                     return Ok(this.py_func.bind(py).call1(args)?.unbind());
