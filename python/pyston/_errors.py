@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import linecache
 import warnings
+from types import TracebackType as _Traceback
 
 
 class PerformanceWarning(UserWarning):
@@ -79,15 +80,26 @@ def compile_error(kind, message, filename, funcname, lineno, col, end_lineno, en
     )
 
 
-def _frame(filename, funcname, line, col, end_line, end_col, exc):
-    """A traceback entry at ``filename:line`` in a function named ``funcname``."""
+class _Probe(Exception):
+    """Raised once per place to obtain a traceback entry for it."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _entry(filename, funcname, line, col, end_line, end_col):
+    """``(frame, lasti, lineno)`` of a traceback entry at ``filename:line`` in a
+    function named ``funcname``, made once per place: a call that raises from
+    compiled code every time only links a new entry to it (about 0.3 us)."""
     real = linecache.getline(filename, line)
     raiser = _raiser(filename, funcname, line, col, end_line, end_col, real)
     try:
-        raiser(exc)
-    except BaseException as e:  # noqa: BLE001 - we only want its traceback
-        tb = e.__traceback__
-        return tb.tb_next if tb is not None else None
+        raiser(_Probe())
+    except _Probe as e:
+        tb = e.__traceback__.tb_next if e.__traceback__ is not None else None
+        if tb is None:
+            return None
+        frame = tb.tb_frame
+        frame.clear()  # drop the probe exception it holds; the code and line stay
+        return frame, tb.tb_lasti, tb.tb_lineno
     return None
 
 
@@ -119,15 +131,11 @@ def with_frames(exc, frames):
     ``frames`` lists ``(filename, funcname, line, col, end_line, end_col)``,
     innermost first.
     """
-    inner = exc.__traceback__
-    entries = []
-    for filename, funcname, line, col, end_line, end_col in frames:
-        tb = _frame(filename, funcname, line, col, end_line, end_col, exc)
-        if tb is not None:
-            entries.append(tb)
     # Chain outermost -> innermost, then whatever traceback the exception had.
-    chain = inner
-    for tb in entries:
-        # Rebuild each single-entry traceback so it points to the rest of the chain.
-        chain = type(tb)(chain, tb.tb_frame, tb.tb_lasti, tb.tb_lineno)
+    chain = exc.__traceback__
+    for filename, funcname, line, col, end_line, end_col in frames:
+        entry = _entry(filename, funcname, line, col, end_line, end_col)
+        if entry is not None:
+            chain = _Traceback(chain, *entry)
     return exc.with_traceback(chain)
+
