@@ -48,9 +48,8 @@ ARGS = {k_sum: (), k_index: (1,), k_store: (3,), k_numpy: (), k_scale: ()}
 
 
 def outcome(fn, a, *rest):
-    with warnings.catch_warnings(record=True) as w:
+    with warnings.catch_warnings(record=True) as w, np.errstate(all="warn"):
         warnings.simplefilter("always")
-        np.seterr(all="warn")
         try:
             r = ("ok", fn(a, *rest))
         except Exception as e:  # noqa: BLE001 - compared with plain Python's

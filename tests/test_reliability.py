@@ -325,9 +325,8 @@ def test_compile_time_probing_does_not_warn():
             return y + np.sqrt(a).sum()
         return x + 1.0
 
-    with warnings.catch_warnings(record=True) as w:
+    with warnings.catch_warnings(record=True) as w, np.errstate(all="warn"):
         warnings.simplefilter("always")
-        np.seterr(all="warn")
         r = pyston.fast(kernel)(np.float64(-0.5), False, np.array([-1.0, 0.0]))
     assert r == 0.5
     assert [str(x.message) for x in w] == []
@@ -355,11 +354,6 @@ def warn_array_call(a):
     return np.log(b)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap (issue 17 item 12b): warnings raised by NumPy from compiled code or the "
-    "interpreter tier carry the caller's line, not the kernel's",
-)
 @pytest.mark.parametrize(
     "fn,args",
     [(warn_sqrt, (np.float64(-0.5),)), (warn_divide, (np.array([1.0]),)), (warn_array_call, (np.zeros(3),))],

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import linecache
 import warnings
+from types import CodeType as _Code
+from types import FunctionType as _Function
 from types import TracebackType as _Traceback
 
 
@@ -72,6 +74,32 @@ class Quiet:
         self._errstate.__exit__(*exc)
         self._warnings.__exit__(*exc)
         return False
+
+
+_LOCATED: dict = {}
+
+
+def located(filename, funcname, line, module_globals):
+    """A function ``f(fn, *args, **kwargs)`` that calls ``fn`` from a frame at
+    ``filename:line`` in the user's module: a warning NumPy raises inside
+    (``invalid value encountered in sqrt``) then carries the kernel's file,
+    line, module and warning registry, as it does when the function runs as
+    plain Python. Made once per place."""
+    key = (filename, funcname, line, id(module_globals))
+    hit = _LOCATED.get(key)
+    if hit is not None and hit[0] is module_globals:
+        return hit[1]
+    name = funcname if funcname.isidentifier() else "_"
+    if line >= 2:
+        src = "\n" * (line - 2) + f"def {name}(__f, /, *__a, **__k):\n    return __f(*__a, **__k)\n"
+    else:
+        src = f"def {name}(__f, /, *__a, **__k): return __f(*__a, **__k)\n"
+    code = next(c for c in compile(src, filename, "exec").co_consts if isinstance(c, _Code))
+    fn = _Function(code, module_globals, name)
+    if len(_LOCATED) > 4096:
+        _LOCATED.clear()
+    _LOCATED[key] = (module_globals, fn)
+    return fn
 
 
 def compile_error(kind, message, filename, funcname, lineno, col, end_lineno, end_col):

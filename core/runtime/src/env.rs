@@ -511,6 +511,9 @@ impl<'py> Env for CompileEnv<'py> {
                         arg_tys: args.to_vec(),
                         kw: kw.to_vec(),
                         ret: ret.clone(),
+                        env: self.env.clone(),
+                        line: span.line,
+                        located: Default::default(),
                     }),
                 );
                 return Ok(ret);
@@ -566,6 +569,9 @@ impl<'py> Env for CompileEnv<'py> {
                 arg_tys: args.to_vec(),
                 kw: kw.to_vec(),
                 ret: ret.clone(),
+                env: self.env.clone(),
+                line: span.line,
+                located: Default::default(),
             }),
         );
         Ok(ret)
