@@ -284,10 +284,20 @@ def even(n):
 def odd(n):
     return False if n == 0 else even(n - 1)
 
+def even_mixed(n):  # compiled, calling a plain Python function
+    return True if n == 0 else odd_plain(n - 1)
+
+def odd_plain(n):
+    return False if n == 0 else even_mixed(n - 1)
+
 def rec_array(a, i):
     return a[0] if i == 0 else rec_array(a, i - 1) + a[i % a.shape[0]]
 
-CASES = [("rec", (10**6,)), ("rec_float", (1e6,)), ("even", (10**7,)), ("rec_array", (np.ones(3), 10**6))]
+def rec_plain(n, seen):
+    seen.append(n)  # a list argument: runs as plain Python through the dispatcher
+    return 0 if n <= 0 else rec_plain(n - 1, seen) + 1
+
+CASES = [("rec_plain", (10**6, [])), ("rec", (10**6,)), ("rec_float", (1e6,)), ("even", (10**7,)), ("odd", (10**7,)), ("even_mixed", (10**7,)), ("rec_array", (np.ones(3), 10**6))]
 
 def message(name, args):
     try:
@@ -363,3 +373,38 @@ def test_warnings_from_compiled_code_carry_the_kernels_line(fn, args):
     got_r, got = warnings_of(pyston.fast(fn), *args)
     np.testing.assert_array_equal(got_r, want_r)
     assert want and got == want
+
+
+def test_recursion_through_a_function_running_as_plain_python_reaches_the_same_depth(tmp_path):
+    # Each call of the dispatcher (a C type) took a level of Python's recursion
+    # count besides the frame's: RecursionError came at half the plain depth.
+    r = run_script(
+        """
+        import sys, warnings, pyston
+        warnings.simplefilter("ignore")
+
+        def rec(n, seen):
+            seen.append(n)
+            return 0 if n <= 0 else rec(n - 1, seen) + 1
+
+        def deepest(f):
+            lo, hi = 1, 10_000
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                try:
+                    f(mid, [])
+                    lo = mid
+                except RecursionError:
+                    hi = mid - 1
+            return lo
+
+        sys.setrecursionlimit(1000)
+        plain = deepest(rec)
+        rec = pyston.fast(rec)
+        print(plain, deepest(rec))
+        """,
+        tmp_path,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    plain, fast = map(int, r.stdout.split())
+    assert plain > 900 and abs(plain - fast) <= 2, (plain, fast)

@@ -410,7 +410,10 @@ pub(crate) fn eval(
                 }
                 Some(d)
             };
-            callee.call(pos, kwargs.as_ref())?.unbind()
+            match callee.cast::<crate::dispatch::Dispatcher>() {
+                Ok(d) => crate::dispatch::call_direct(d, &pos, kwargs.as_ref())?,
+                Err(_) => callee.call(pos, kwargs.as_ref())?.unbind(),
+            }
         }
         Op::Bin { op, inplace } => binop(py, *op, *inplace, &arg(0)?, &arg(1)?)?,
         Op::Unary(u) => {
