@@ -408,3 +408,25 @@ def test_recursion_through_a_function_running_as_plain_python_reaches_the_same_d
     assert r.returncode == 0, r.stderr[-2000:]
     plain, fast = map(int, r.stdout.split())
     assert plain > 900 and abs(plain - fast) <= 2, (plain, fast)
+
+
+@pytest.mark.parametrize(
+    "fn,args",
+    [(warn_sqrt, (np.float64(-0.5),)), (warn_divide, (np.array([1.0]),)), (warn_array_call, (np.zeros(3),))],
+)
+def test_warnings_as_errors_raise_from_the_kernels_line(fn, args):
+    def raised(f):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                f(*args)
+            except RuntimeWarning as e:
+                tb = e.__traceback__
+                while tb.tb_next is not None:
+                    tb = tb.tb_next
+                return type(e), str(e), tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        return None
+
+    want = raised(fn)
+    assert want is not None
+    assert raised(pyston.fast(fn)) == want

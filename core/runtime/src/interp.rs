@@ -106,38 +106,43 @@ pub(crate) fn exec(
     }
 }
 
-/// Whether `obj` is a Python scalar (`int`, `float`, `complex`, `bool`,
-/// `None`): operations on those never raise NumPy's warnings.
-fn plain_scalar(obj: &Bound<'_, PyAny>) -> bool {
-    obj.is_exact_instance_of::<pyo3::types::PyInt>()
-        || obj.is_exact_instance_of::<pyo3::types::PyFloat>()
-        || obj.is_exact_instance_of::<pyo3::types::PyComplex>()
-        || obj.is_instance_of::<pyo3::types::PyBool>()
-        || obj.is_none()
+/// Whether `obj` is NumPy's: a NumPy module, or an object of a type NumPy
+/// defines (arrays, NumPy scalars, ufuncs, masked arrays, ...).
+fn is_numpy(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    let numpy = |m: Bound<'_, PyAny>| {
+        m.extract::<String>()
+            .is_ok_and(|m| m == "numpy" || m.starts_with("numpy."))
+    };
+    if obj.is_instance_of::<pyo3::types::PyModule>() {
+        return obj.getattr(pyo3::intern!(py, "__name__")).is_ok_and(numpy);
+    }
+    obj.get_type().getattr(pyo3::intern!(py, "__module__")).is_ok_and(numpy)
 }
 
 /// Whether evaluating `op` may emit a NumPy warning: an operation with a
-/// NumPy operand, a method of a NumPy object, a call of a NumPy function.
+/// NumPy operand, a method of a NumPy object or module, a call of a NumPy function.
 fn may_warn(py: Python<'_>, vals: &[Slot], op: &Op, args: &[Value]) -> bool {
-    let obj = |i: usize| {
+    let numpy = |i: usize| {
         args.get(i)
             .and_then(|a| vals.get(a.0 as usize))
             .and_then(|s| s.as_ref())
-            .map(|o| o.bind(py).clone())
-    };
-    let numpy = |o: Option<Bound<'_, PyAny>>| {
-        o.is_some_and(|o| !plain_scalar(&o) && !o.is_instance_of::<pyo3::types::PyString>())
+            .is_some_and(|o| is_numpy(py, o.bind(py)))
     };
     match op {
-        Op::Bin { .. } => numpy(obj(0)) || numpy(obj(1)),
-        Op::Unary(u) => !matches!(u, UnaryOp::Not) && numpy(obj(0)),
-        Op::MethodCall { .. } => numpy(obj(0)),
-        Op::Call { .. } => obj(0).is_some_and(|c| {
-            c.getattr(pyo3::intern!(py, "__module__"))
-                .ok()
-                .and_then(|m| m.extract::<String>().ok())
-                .is_some_and(|m| m == "numpy" || m.starts_with("numpy."))
-        }),
+        Op::Bin { .. } => numpy(0) || numpy(1),
+        Op::Unary(u) => !matches!(u, UnaryOp::Not) && numpy(0),
+        Op::MethodCall { .. } => numpy(0),
+        // A NumPy callable, or a Python function of NumPy's (`np.linspace`).
+        Op::Call { .. } => {
+            numpy(0)
+                || args
+                    .first()
+                    .and_then(|a| vals.get(a.0 as usize))
+                    .and_then(|s| s.as_ref())
+                    .and_then(|c| c.bind(py).getattr(pyo3::intern!(py, "__module__")).ok())
+                    .and_then(|m| m.extract::<String>().ok())
+                    .is_some_and(|m| m == "numpy" || m.starts_with("numpy."))
+        }
         _ => false,
     }
 }
