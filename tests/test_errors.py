@@ -421,3 +421,33 @@ def test_exception_is_a_fresh_python_exception():
     except RuntimeError as outer:
         assert isinstance(outer.__cause__, ValueError)
         assert str(outer.__cause__) == "x must be non-negative"
+
+
+def _rendered_tail(fn, args, exc, n):
+    """The last ``n`` rendered traceback entries (file, line, source, caret)."""
+    try:
+        fn(*args)
+    except exc as e:
+        return traceback.format_exception(e)[-1 - n : -1], str(e)
+    raise AssertionError("no exception")
+
+
+@pytest.mark.parametrize("repeat", [1, 2, 5])
+def test_repeated_raises_render_the_same_traceback_as_python(repeat):
+    """A place that raises again and again reuses its traceback entry (raising
+    is cheap); every exception must still render CPython's lines and carets,
+    and each carries its own traceback."""
+    a = np.arange(3.0)
+    plain_inner, plain_outer = tb_inner.py_func, tb_outer.py_func
+    want = _rendered_tail(plain_outer, (a, 5), IndexError, 2)
+    seen = []
+    for _ in range(repeat):
+        with pytest.raises(IndexError) as excinfo:
+            tb_outer(a, 5)
+        seen.append(excinfo.value)
+        got = traceback.format_exception(excinfo.value)[-3:-1], str(excinfo.value)
+        assert got[1] == want[1]
+        assert [s.replace(plain_inner.__name__, "?") for s in got[0]] == [
+            s.replace(plain_inner.__name__, "?") for s in want[0]
+        ]
+    assert len({id(e.__traceback__) for e in seen}) == len(seen)

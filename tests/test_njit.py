@@ -1057,3 +1057,105 @@ def test_signature_return_type_conversion_matches_numba(sig, x):
         warnings.simplefilter("ignore")
         want = _outcome(numba.njit(sig)(ident), x)
     assert _outcome(pyston.njit(sig)(ident), x) == want
+
+
+# ==========================================================================
+# programs Numba compiles that pyston.njit refused (issue 17, differential fuzzing)
+# ==========================================================================
+
+
+def round_n(x, n):
+    return round(x, n)
+
+
+def round_elements(a, n):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += round(a[i], n)
+    return s
+
+
+def floor_ceil_trunc(x):
+    return math.floor(x), math.ceil(x), math.trunc(x)
+
+
+def floor_ceil_trunc_elements(a):
+    t = 0
+    for i in range(a.shape[0]):
+        t += math.floor(a[i]) * 100 + math.ceil(a[i]) * 10 + math.trunc(a[i])
+    return t
+
+
+def array_expression(a, b):
+    return a * 2.0 + b / 3.0 - 1.0
+
+
+def array_expression_int(a):
+    return (a + 1) * a
+
+
+def zero_d_ops(a):
+    return a + 1.0, a.sum(), a[()]
+
+
+def zero_d_identity(a):
+    return a
+
+
+def add_one(x):
+    return x + 1
+
+
+NUMBA_COMPAT = [
+    ("round_float", round_n, (1.23456, 2)),
+    ("round_float_neg_n", round_n, (12345.678, -2)),
+    ("round_np_float64", round_n, (np.float64(2.675), 2)),
+    ("round_np_float32", round_n, (np.float32(1.25), 1)),
+    ("round_float_half_way", round_n, (2.675, 2)),
+    ("round_float_huge_n", round_n, (1e300, 30)),
+    ("round_float_inf", round_n, (float("inf"), 2)),
+    ("round_float_minus_zero", round_n, (-0.0, 1)),
+    ("round_float_half_even", round_n, (2.5, 0)),
+    ("round_np_float32_small", round_n, (np.float32(0.3456), 2)),
+    ("round_int_wide", round_n, (2**62 + 1, -3)),
+    ("round_int", round_n, (12345, 2)),
+    ("round_int_neg_n", round_n, (12345, -2)),
+    ("round_elements_f8", round_elements, (F1, 3)),
+    ("round_elements_f4", round_elements, (F1.astype(np.float32), 2)),
+    ("floor_np_float64", floor_ceil_trunc, (np.float64(-1.5),)),
+    ("floor_np_float32", floor_ceil_trunc, (np.float32(2.5),)),
+    ("floor_np_int64", floor_ceil_trunc, (np.int64(2**62 + 1),)),
+    ("floor_np_int32", floor_ceil_trunc, (np.int32(-7),)),
+    ("floor_elements_f8", floor_ceil_trunc_elements, (F1 * 10,)),
+    ("floor_elements_f4", floor_ceil_trunc_elements, ((F1 * 10).astype(np.float32),)),
+    ("floor_elements_i4", floor_ceil_trunc_elements, (np.arange(-5, 5, dtype=np.int32),)),
+    ("array_expression", array_expression, (F1, F1b)),
+    ("array_expression_2d", array_expression, (F2, F2[::-1])),
+    ("array_expression_int", array_expression_int, (I1,)),
+    ("zero_d_float", zero_d_ops, (np.array(2.5),)),
+    ("zero_d_identity", zero_d_identity, (np.array(7),)),
+    ("int_64_bits", add_one, (2**62,)),
+]
+
+
+@pytest.mark.parametrize("fn,args", [c[1:] for c in NUMBA_COMPAT], ids=[c[0] for c in NUMBA_COMPAT])
+def test_numba_compiles_it_and_so_does_njit(fn, args):
+    run_both(fn, args, rtol=0)
+
+
+@pytest.mark.parametrize("value", [2**64, -(2**63) - 1, 10**30])
+def test_int_argument_wider_than_64_bits_is_a_typing_error(value):
+    with pytest.raises(numba.core.errors.TypingError, match="Int value is too large"):
+        numba.njit(add_one)(value)
+    with pytest.raises(pyston.CompileError, match="Int value is too large") as e:
+        pyston.njit(add_one)(value)
+    assert e.value.kind == "typing"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="gap: Numba subtracts bool arrays into int8 (NumPy raises TypeError); "
+    "pyston.njit has no int8 arrays in compiled code",
+)
+def test_bool_array_subtraction_matches_numba():
+    run_both(lambda a, b: a - b, (np.array([True, False]), np.array([False, True])))

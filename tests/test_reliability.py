@@ -267,3 +267,166 @@ def test_np_int32_range_bound_with_hoisted_index_guard(n):
         warnings.simplefilter("error", pyston.PerformanceWarning)
         got = pyston.fast(g)(a, n)
     assert got == want and type(got) is type(want)
+
+
+RECURSION_KERNELS = """
+import sys, numpy as np, pyston
+
+def rec(n):
+    return 0 if n <= 0 else rec(n - 1) + 1
+
+def rec_float(x):
+    return 0.0 if x <= 0.0 else rec_float(x - 1.0) * 0.5 + 1.0
+
+def even(n):
+    return True if n == 0 else odd(n - 1)
+
+def odd(n):
+    return False if n == 0 else even(n - 1)
+
+def even_mixed(n):  # compiled, calling a plain Python function
+    return True if n == 0 else odd_plain(n - 1)
+
+def odd_plain(n):
+    return False if n == 0 else even_mixed(n - 1)
+
+def rec_array(a, i):
+    return a[0] if i == 0 else rec_array(a, i - 1) + a[i % a.shape[0]]
+
+def rec_plain(n, seen):
+    seen.append(n)  # a list argument: runs as plain Python through the dispatcher
+    return 0 if n <= 0 else rec_plain(n - 1, seen) + 1
+
+CASES = [("rec_plain", (10**6, [])), ("rec", (10**6,)), ("rec_float", (1e6,)), ("even", (10**7,)), ("odd", (10**7,)), ("even_mixed", (10**7,)), ("rec_array", (np.ones(3), 10**6))]
+
+def message(name, args):
+    try:
+        globals()[name](*args)
+    except RecursionError as e:
+        return str(e)
+    return "no error"
+
+for compiled in (False, True):
+    if compiled:
+        for name, _ in CASES:
+            globals()[name] = pyston.fast(globals()[name])
+    for name, args in CASES:
+        print(name, repr(message(name, args)))
+        # From inside another Python function and again (the message must not
+        # depend on the caller's stack or on what ran before).
+        print(name, repr((lambda: message(name, args))()))
+"""
+
+
+def test_recursion_error_message_is_cpythons(tmp_path):
+    r = run_script(RECURSION_KERNELS, tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
+    lines = r.stdout.splitlines()
+    half = len(lines) // 2
+    assert lines[:half] == lines[half:]
+    assert all("maximum recursion depth exceeded" in line for line in lines)
+
+
+def test_compile_time_probing_does_not_warn():
+    def kernel(x, flag, a):
+        if flag:
+            y = np.sqrt(-0.5) + np.log(x) + np.arcsin(2.0) + np.log(np.zeros(2))[0]
+            a[0] = np.float64(1e308) * 10.0 / a[1] + np.divide(1.0, 0.0)
+            return y + np.sqrt(a).sum()
+        return x + 1.0
+
+    with warnings.catch_warnings(record=True) as w, np.errstate(all="warn"):
+        warnings.simplefilter("always")
+        r = pyston.fast(kernel)(np.float64(-0.5), False, np.array([-1.0, 0.0]))
+    assert r == 0.5
+    assert [str(x.message) for x in w] == []
+
+
+def warnings_of(fn, *args):
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        r = fn(*args)
+    return r, [(x.category, str(x.message), x.filename, x.lineno) for x in w]
+
+
+def warn_sqrt(x):
+    y = x * 2.0
+    return np.sqrt(y)
+
+
+def warn_divide(a):
+    t = a[0]
+    return t / 0.0
+
+
+def warn_array_call(a):
+    b = a - 1.0
+    return np.log(b)
+
+
+@pytest.mark.parametrize(
+    "fn,args",
+    [(warn_sqrt, (np.float64(-0.5),)), (warn_divide, (np.array([1.0]),)), (warn_array_call, (np.zeros(3),))],
+)
+def test_warnings_from_compiled_code_carry_the_kernels_line(fn, args):
+    want_r, want = warnings_of(fn, *args)
+    got_r, got = warnings_of(pyston.fast(fn), *args)
+    np.testing.assert_array_equal(got_r, want_r)
+    assert want and got == want
+
+
+def test_recursion_through_a_function_running_as_plain_python_reaches_the_same_depth(tmp_path):
+    # Each call of the dispatcher (a C type) took a level of Python's recursion
+    # count besides the frame's: RecursionError came at half the plain depth.
+    r = run_script(
+        """
+        import sys, warnings, pyston
+        warnings.simplefilter("ignore")
+
+        def rec(n, seen):
+            seen.append(n)
+            return 0 if n <= 0 else rec(n - 1, seen) + 1
+
+        def deepest(f):
+            lo, hi = 1, 10_000
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                try:
+                    f(mid, [])
+                    lo = mid
+                except RecursionError:
+                    hi = mid - 1
+            return lo
+
+        sys.setrecursionlimit(1000)
+        plain = deepest(rec)
+        rec = pyston.fast(rec)
+        print(plain, deepest(rec))
+        """,
+        tmp_path,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    plain, fast = map(int, r.stdout.split())
+    assert plain > 900 and abs(plain - fast) <= 2, (plain, fast)
+
+
+@pytest.mark.parametrize(
+    "fn,args",
+    [(warn_sqrt, (np.float64(-0.5),)), (warn_divide, (np.array([1.0]),)), (warn_array_call, (np.zeros(3),))],
+)
+def test_warnings_as_errors_raise_from_the_kernels_line(fn, args):
+    def raised(f):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                f(*args)
+            except RuntimeWarning as e:
+                tb = e.__traceback__
+                while tb.tb_next is not None:
+                    tb = tb.tb_next
+                return type(e), str(e), tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        return None
+
+    want = raised(fn)
+    assert want is not None
+    assert raised(pyston.fast(fn)) == want

@@ -804,6 +804,11 @@ impl Infer<'_> {
                         no_kw("round")?;
                         match pos {
                             [Ty::Float, Ty::Int | Ty::Bool] => Ty::Float,
+                            // Numba: round(np.float64/np.float32, n) is a float (rounded in the scalar's precision).
+                            [Ty::Np(d), Ty::Int | Ty::Bool] if self.numba && d.kind() == Kind::Float => Ty::Float,
+                            // Numba: round(int, n) is a float too.
+                            [Ty::Int | Ty::Bool, Ty::Int | Ty::Bool] if self.numba => Ty::Float,
+                            [Ty::Np(d), Ty::Int | Ty::Bool] if self.numba && d.kind() != Kind::Complex => Ty::Float,
                             [Ty::Int | Ty::Bool, Ty::Int | Ty::Bool] => Ty::Int,
                             [a] => self.each_member(a, span, &|t| match t {
                                 Ty::Int | Ty::Bool => Ok(Ty::Int),
@@ -828,8 +833,9 @@ impl Infer<'_> {
                         }
                         match m {
                             MathFn::Floor | MathFn::Ceil | MathFn::Trunc => {
-                                // math.floor(np.float32) etc. go through __floor__: keep it to Python types.
-                                if pos[0].members().iter().any(|t| matches!(t, Ty::Np(_))) {
+                                // math.floor(np.float32) etc. go through __floor__: keep it to Python
+                                // types (Numba: an int for every real NumPy scalar).
+                                if !self.numba && pos[0].members().iter().any(|t| matches!(t, Ty::Np(_))) {
                                     return Err(bad(&format!("math.{}", m.name())));
                                 }
                                 Ty::Int

@@ -104,6 +104,70 @@ fn new_err(py: Python<'_>, e: &CompileError, filename: &str, funcname: &str) -> 
     }
 }
 
+/// Calls a dispatcher from the interpreter tier (a call compiled code left
+/// for the interpreter, e.g. one direction of mutual recursion) as CPython
+/// calls a Python function: one level of the recursion count, and at the
+/// limit CPython's message for a recursive Python function (calling the
+/// object would check the limit with "while calling a Python object").
+pub(crate) fn call_direct(
+    slf: &Bound<'_, Dispatcher>,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Py<PyAny>> {
+    let py = slf.py();
+    // SAFETY: GIL held; balanced by the Py_LeaveRecursiveCall below.
+    if unsafe { ffi::Py_EnterRecursiveCall(c"".as_ptr()) } != 0 {
+        return Err(PyErr::fetch(py));
+    }
+    let r = runtime::THREAD.with(|t| Dispatcher::call(slf, args, kwargs, t));
+    // SAFETY: GIL held; leaves the level entered above.
+    unsafe { ffi::Py_LeaveRecursiveCall() };
+    r
+}
+
+/// Gives a `RecursionError` raised when a frame of `plain`'s module called a
+/// pyston function CPython's message for a recursive Python function: CPython checks
+/// the limit when it calls the dispatcher (a C type) and says "while calling a
+/// Python object"; the plain function meets the limit entering its own frame,
+/// with no suffix. Runs no Python code (at the limit anything would raise).
+fn plain_recursion_message(py: Python<'_>, err: &PyErr, plain: &Bound<'_, PyAny>) {
+    const CALLING: &str = "maximum recursion depth exceeded while calling a Python object";
+    let value = err.value(py);
+    let Ok(args) = value.getattr("args") else {
+        return;
+    };
+    let Ok(args) = args.cast::<PyTuple>() else {
+        return;
+    };
+    let first = args.get_item(0).ok();
+    let msg = first.as_ref().and_then(|m| {
+        m.cast::<pyo3::types::PyString>()
+            .ok()
+            .and_then(|s| s.to_cow().ok().map(|c| c.into_owned()))
+    });
+    if args.len() != 1 || msg.as_deref() != Some(CALLING) {
+        return;
+    }
+    let (Some(mut tb), Ok(globals)) = (err.traceback(py).map(|t| t.into_any()), plain.getattr("__globals__")) else {
+        return;
+    };
+    while let Ok(next) = tb.getattr("tb_next") {
+        if next.is_none() {
+            break;
+        }
+        tb = next;
+    }
+    // Raised calling from a function of the same module (this one, or the
+    // other half of a mutual recursion): CPython would have met the limit
+    // entering that frame.
+    let innermost = tb.getattr("tb_frame").and_then(|f| f.getattr("f_globals"));
+    if innermost.is_ok_and(|g| g.is(&globals)) {
+        if let Ok(t) = PyTuple::new(py, ["maximum recursion depth exceeded"]) {
+            let _ = value.setattr("args", t);
+        }
+    }
+}
+
 /// Re-raises `err` with traceback entries for the frames it passed through
 /// in compiled or interpreted code (innermost first).
 pub(crate) fn with_frames(py: Python<'_>, err: PyErr, frames: &[(String, String, Span)]) -> PyErr {
@@ -163,7 +227,7 @@ impl Dispatcher {
         let low_stack = stack.is_some_and(|r| r < crate::stack::CALL_RESERVE);
         if too_deep || (low_stack && depth > 1) {
             return Err(pyo3::exceptions::PyRecursionError::new_err(
-                "maximum recursion depth exceeded while calling a pyston function",
+                "maximum recursion depth exceeded",
             ));
         }
         if low_stack {
@@ -222,7 +286,24 @@ impl Dispatcher {
         let spec = match last {
             Some(s) if s.params == tys => s,
             _ => {
-                let (src, _) = this.source(py)?;
+                let (src, env) = this.source(py)?;
+                if this.sem.numba_scalar_typing && !this.inner.lock().unwrap().restricted {
+                    // Numba types an int argument as int64 or uint64, and refuses a wider one
+                    // (explicit signatures convert arguments instead: `convert_and_call`).
+                    if let Some(i) = tys.iter().position(|t| *t == Ty::PyInt) {
+                        let a = args.get_item(i)?;
+                        let fits_u64 = a.extract::<u64>().is_ok();
+                        if !fits_u64 {
+                            let msg = format!(
+                                "argument '{}': Int value is too large: {}",
+                                src.ir.params.get(i).map(String::as_str).unwrap_or("?"),
+                                a.str()?
+                            );
+                            let e = CompileError::typing(src.ir.span, msg);
+                            return Err(new_err(py, &e, &env.filename, &this.name));
+                        }
+                    }
+                }
                 if src.ir.params.len() != tys.len() {
                     // CPython's own TypeError for the wrong number of arguments.
                     return Ok(this.py_func.bind(py).call1(args)?.unbind());
@@ -490,7 +571,34 @@ impl Dispatcher {
     ) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let plain = Dispatcher::plain(slf)?;
-        match plain.call(args, kwargs) {
+        // Calling this dispatcher (a type without vectorcall) took one level of
+        // Python's recursion count (`_PyObject_MakeTpCall`, "while calling a
+        // Python object") on top of the level the Python frame below takes: give
+        // it back for the call, so that recursion through a function running as
+        // plain Python reaches the depth, and the RecursionError, of the plain
+        // function.
+        // SAFETY: GIL held; the level is taken again right after the call.
+        unsafe { ffi::Py_LeaveRecursiveCall() };
+        let r = plain.call(args, kwargs);
+        // SAFETY: GIL held; this depth was entered successfully before, so this
+        // cannot fail on depth (any error it reports is dropped; the count is
+        // balanced either way).
+        if unsafe { ffi::Py_EnterRecursiveCall(c" while calling a Python object".as_ptr()) } != 0 {
+            let _ = PyErr::take(py);
+        }
+        let r = match r {
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyRecursionError>(py) => {
+                // The limit met at the call of this dispatcher from the function's own
+                // frame: the plain function would meet it entering its frame, whose
+                // message has no "while calling a Python object".
+                // (Done without running Python code: at the limit, any frame,
+                // comparison or str() would raise again.)
+                plain_recursion_message(py, &e, &plain);
+                Err(e)
+            }
+            r => r,
+        };
+        match r {
             // njit(parallel=True) runs the code around its prange loops as Python: box as Numba does.
             Ok(r) if slf.get().sem.box_python_scalars => numba_box(py, r.unbind()),
             Ok(r) => Ok(r.unbind()),

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::types::{PyDict, PyTuple};
 use pyston_compiler::hir::{BinOp, CmpOp, Span, UnaryOp};
-use pyston_compiler::ir::{Block, Const, Function, Op, Term, Value};
+use pyston_compiler::ir::{Block, Const, Function, Inst, Op, Term, Value};
 
 pub type Slot = Option<Py<PyAny>>;
 
@@ -43,7 +43,12 @@ pub(crate) fn exec(
     loop {
         let data = f.block(b);
         for inst in &data.insts[k..] {
-            let r = eval(py, f, env, vals, &inst.op, &inst.args).map_err(|err| Raised { err, span: inst.span })?;
+            let r = if may_warn(py, vals, &inst.op, &inst.args) {
+                eval_located(py, f, env, vals, inst)
+            } else {
+                eval(py, f, env, vals, &inst.op, &inst.args)
+            }
+            .map_err(|err| Raised { err, span: inst.span })?;
             if let Some(res) = inst.result {
                 vals[res.0 as usize] = r;
             }
@@ -98,6 +103,138 @@ pub(crate) fn exec(
         }
         b = edge.block;
         k = 0;
+    }
+}
+
+/// Whether `obj` is NumPy's: a NumPy module, or an object of a type NumPy
+/// defines (arrays, NumPy scalars, ufuncs, masked arrays, ...).
+fn is_numpy(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    let numpy = |m: Bound<'_, PyAny>| {
+        m.extract::<String>()
+            .is_ok_and(|m| m == "numpy" || m.starts_with("numpy."))
+    };
+    if obj.is_instance_of::<pyo3::types::PyModule>() {
+        return obj.getattr(pyo3::intern!(py, "__name__")).is_ok_and(numpy);
+    }
+    obj.get_type().getattr(pyo3::intern!(py, "__module__")).is_ok_and(numpy)
+}
+
+/// Whether evaluating `op` may emit a NumPy warning: an operation with a
+/// NumPy operand, a method of a NumPy object or module, a call of a NumPy function.
+fn may_warn(py: Python<'_>, vals: &[Slot], op: &Op, args: &[Value]) -> bool {
+    let numpy = |i: usize| {
+        args.get(i)
+            .and_then(|a| vals.get(a.0 as usize))
+            .and_then(|s| s.as_ref())
+            .is_some_and(|o| is_numpy(py, o.bind(py)))
+    };
+    match op {
+        Op::Bin { .. } => numpy(0) || numpy(1),
+        Op::Unary(u) => !matches!(u, UnaryOp::Not) && numpy(0),
+        Op::MethodCall { .. } => numpy(0),
+        // A NumPy callable, or a Python function of NumPy's (`np.linspace`).
+        Op::Call { .. } => {
+            numpy(0)
+                || args
+                    .first()
+                    .and_then(|a| vals.get(a.0 as usize))
+                    .and_then(|s| s.as_ref())
+                    .and_then(|c| c.bind(py).getattr(pyo3::intern!(py, "__module__")).ok())
+                    .and_then(|m| m.extract::<String>().ok())
+                    .is_some_and(|m| m == "numpy" || m.starts_with("numpy."))
+        }
+        _ => false,
+    }
+}
+
+fn operator_name(op: BinOp, inplace: bool) -> &'static str {
+    match (op, inplace) {
+        (BinOp::Add, false) => "add",
+        (BinOp::Sub, false) => "sub",
+        (BinOp::Mul, false) => "mul",
+        (BinOp::Div, false) => "truediv",
+        (BinOp::FloorDiv, false) => "floordiv",
+        (BinOp::Mod, false) => "mod",
+        (BinOp::Pow, false) => "pow",
+        (BinOp::BitAnd, false) => "and_",
+        (BinOp::BitOr, false) => "or_",
+        (BinOp::BitXor, false) => "xor",
+        (BinOp::LShift, false) => "lshift",
+        (BinOp::RShift, false) => "rshift",
+        (BinOp::MatMul, false) => "matmul",
+        (BinOp::Add, true) => "iadd",
+        (BinOp::Sub, true) => "isub",
+        (BinOp::Mul, true) => "imul",
+        (BinOp::Div, true) => "itruediv",
+        (BinOp::FloorDiv, true) => "ifloordiv",
+        (BinOp::Mod, true) => "imod",
+        (BinOp::Pow, true) => "ipow",
+        (BinOp::BitAnd, true) => "iand",
+        (BinOp::BitOr, true) => "ior",
+        (BinOp::BitXor, true) => "ixor",
+        (BinOp::LShift, true) => "ilshift",
+        (BinOp::RShift, true) => "irshift",
+        (BinOp::MatMul, true) => "imatmul",
+    }
+}
+
+/// Evaluates an operation that may warn from a Python frame at the
+/// instruction's line in the user's module (`pyston._errors.located`), so a
+/// warning carries the kernel's file and line, as in plain Python.
+fn eval_located(py: Python<'_>, f: &Function, env: &PyEnv, vals: &[Slot], inst: &Inst) -> PyResult<Slot> {
+    let arg = |i: usize| get(py, f, vals, inst.args[i]).map(|o| o.into_bound(py));
+    let operator = py.import("operator")?;
+    let (callee, first, kw): (Bound<'_, PyAny>, usize, &[String]) = match &inst.op {
+        Op::Bin { op, inplace } => (operator.getattr(operator_name(*op, *inplace))?, 0, &[]),
+        Op::Unary(UnaryOp::Neg) => (operator.getattr("neg")?, 0, &[]),
+        Op::Unary(UnaryOp::Pos) => (operator.getattr("pos")?, 0, &[]),
+        Op::Unary(UnaryOp::Invert) => (operator.getattr("invert")?, 0, &[]),
+        Op::Call { kw } => (arg(0)?, 1, kw.as_slice()),
+        Op::MethodCall { name, kw } => (arg(0)?.getattr(name.as_str())?, 1, kw.as_slice()),
+        _ => return eval(py, f, env, vals, &inst.op, &inst.args),
+    };
+    let rest: Vec<Py<PyAny>> = inst.args[first..]
+        .iter()
+        .map(|a| get(py, f, vals, *a))
+        .collect::<PyResult<_>>()?;
+    let npos = rest.len() - kw.len();
+    let mut pos: Vec<Py<PyAny>> = Vec::with_capacity(npos + 1);
+    pos.push(callee.unbind());
+    pos.extend(rest[..npos].iter().map(|o| o.clone_ref(py)));
+    let kwargs = if kw.is_empty() {
+        None
+    } else {
+        let d = PyDict::new(py);
+        for (k, v) in kw.iter().zip(&rest[npos..]) {
+            d.set_item(k, v)?;
+        }
+        Some(d)
+    };
+    let at = py.import("pyston._errors")?.getattr("located")?.call1((
+        env.filename.as_str(),
+        f.name.as_str(),
+        inst.span.line,
+        env.globals.bind(py),
+    ))?;
+    match at.call(PyTuple::new(py, pos)?, kwargs.as_ref()) {
+        Ok(r) => Ok(Some(r.unbind())),
+        Err(e) => Err(drop_first_entry(py, e)),
+    }
+}
+
+/// `err` without the first entry of its traceback (the frame of
+/// `pyston._errors.located`'s helper: the caller adds the kernel's line).
+pub(crate) fn drop_first_entry(py: Python<'_>, err: PyErr) -> PyErr {
+    let Some(tb) = err.traceback(py) else {
+        return err;
+    };
+    let value = err.value(py).clone();
+    match tb
+        .getattr("tb_next")
+        .and_then(|next| value.call_method1("with_traceback", (next,)))
+    {
+        Ok(_) => PyErr::from_value(value.into_any()),
+        Err(_) => err,
     }
 }
 
@@ -278,7 +415,10 @@ pub(crate) fn eval(
                 }
                 Some(d)
             };
-            callee.call(pos, kwargs.as_ref())?.unbind()
+            match callee.cast::<crate::dispatch::Dispatcher>() {
+                Ok(d) => crate::dispatch::call_direct(d, &pos, kwargs.as_ref())?,
+                Err(_) => callee.call(pos, kwargs.as_ref())?.unbind(),
+            }
         }
         Op::Bin { op, inplace } => binop(py, *op, *inplace, &arg(0)?, &arg(1)?)?,
         Op::Unary(u) => {

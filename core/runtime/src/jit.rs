@@ -108,6 +108,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_fpow", pyston_fpow as *const u8),
         ("pyston_math_pow", pyston_math_pow as *const u8),
         ("pyston_fdivmod", pyston_fdivmod as *const u8),
+        ("pyston_numba_round", pyston_numba_round as *const u8),
         ("pyston_fdivmod32", pyston_fdivmod32 as *const u8),
         ("pyston_powi_numba", pyston_powi_numba as *const u8),
         ("pyston_raise_zerodiv", pyston_raise_zerodiv as *const u8),

@@ -131,6 +131,44 @@ pub struct PyCallDesc {
     pub arg_tys: Vec<Ty>,
     pub kw: Vec<String>,
     pub ret: Ty,
+    /// Where the call is (its function's module and line): a warning the
+    /// call raises carries that line (`pyston._errors.located`).
+    pub env: Arc<PyEnv>,
+    pub line: u32,
+    /// The `located` helper for that line, made on first use.
+    pub located: std::sync::OnceLock<Py<PyAny>>,
+}
+
+impl PyCallDesc {
+    /// Calls `callee` from a Python frame at the call's line in the user's
+    /// module (see `pyston._errors.located`), so that NumPy's warnings carry
+    /// the kernel's file and line; an exception loses that frame's entry.
+    pub fn call_located<'py>(
+        &self,
+        py: Python<'py>,
+        callee: Bound<'py, PyAny>,
+        args: &[Py<PyAny>],
+        kwargs: Option<&Bound<'py, pyo3::types::PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let at = match self.located.get() {
+            Some(f) => f.bind(py).clone(),
+            None => {
+                let f = py.import("pyston._errors")?.getattr("located")?.call1((
+                    self.env.filename.as_str(),
+                    "_",
+                    self.line,
+                    self.env.globals.bind(py),
+                ))?;
+                let _ = self.located.set(f.clone().unbind());
+                f
+            }
+        };
+        let mut all: smallvec::SmallVec<[Py<PyAny>; 5]> = smallvec::SmallVec::new();
+        all.push(callee.unbind());
+        all.extend(args.iter().map(|a| a.clone_ref(py)));
+        at.call(pyo3::types::PyTuple::new(py, all)?, kwargs)
+            .map_err(|e| crate::interp::drop_first_entry(py, e))
+    }
 }
 
 pub enum PyCallKind {

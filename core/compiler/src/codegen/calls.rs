@@ -250,7 +250,7 @@ impl Gen<'_, '_> {
                     Ok((Ty::Complex, vec![re, im]))
                 }
             }),
-            Builtin::Round if pos.len() == 2 && matches!(pos[0].0, Ty::Int | Ty::Bool) => {
+            Builtin::Round if pos.len() == 2 && matches!(pos[0].0, Ty::Int | Ty::Bool) && *rt != Ty::Float => {
                 // round(int, n) is the int itself for n >= 0 (negative n: interpreter).
                 let n = self.conv_i64(&pos[1])?;
                 let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, n, 0);
@@ -259,13 +259,22 @@ impl Gen<'_, '_> {
             }
             Builtin::Round if pos.len() == 2 => self.dispatch(pos, rt, &mut |g, a| {
                 let n = g.conv_i64(&a[1])?;
-                let slot = g.stack(8);
-                let st = g.call("pyston_pyround", &[a[0].1[0], n, slot])?[0];
-                g.deopt_if(st);
-                Ok((
-                    Ty::Float,
-                    vec![g.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0)],
-                ))
+                let x = g.any_f64(&a[0])?;
+                let mut r = if g.env.sem.numba_scalar_typing {
+                    // Numba's rounding (scale, round half to even, scale back), not CPython's.
+                    g.call("pyston_numba_round", &[x, n])?[0]
+                } else {
+                    let slot = g.stack(8);
+                    let st = g.call("pyston_pyround", &[x, n, slot])?[0];
+                    g.deopt_if(st);
+                    g.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0)
+                };
+                if a[0].0 == Ty::Np(Dtype::Float32) {
+                    // njit: a float32 rounds to a float32 (then widens to a Python float).
+                    let narrow = g.b.ins().fdemote(clt::F32, r);
+                    r = g.b.ins().fpromote(clt::F64, narrow);
+                }
+                Ok((Ty::Float, vec![r]))
             }),
             Builtin::Round => self.dispatch(pos, rt, &mut |g, a| {
                 Ok((
@@ -487,7 +496,13 @@ impl Gen<'_, '_> {
 
     pub fn math(&mut self, m: MathFn, a: &[(Ty, Vals)]) -> CResult<(Ty, Vals)> {
         use MathFn::*;
-        if matches!(m, Floor | Ceil | Trunc) && matches!(a[0].0, Ty::Int | Ty::Bool) {
+        let int_like = match &a[0].0 {
+            Ty::Int | Ty::Bool => true,
+            Ty::Np(d) => matches!(d.kind(), crate::dtype::Kind::Int | crate::dtype::Kind::Bool),
+            _ => false,
+        };
+        // Numba floors an int through a float (math.floor(2**62 + 1) is 2**62 there).
+        if matches!(m, Floor | Ceil | Trunc) && int_like && !self.env.sem.numba_scalar_typing {
             return Ok((Ty::Int, vec![self.conv_i64(&a[0])?]));
         }
         let xs: Vec<CV> = a.iter().map(|x| self.any_f64(x)).collect::<CResult<_>>()?;

@@ -49,7 +49,6 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
                     };
                     let rest = &vals[first..];
                     let npos = rest.len() - desc.kw.len();
-                    let pos_args = pyo3::types::PyTuple::new(py, &rest[..npos])?;
                     let kwargs = if desc.kw.is_empty() {
                         None
                     } else {
@@ -59,7 +58,8 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
                         }
                         Some(d)
                     };
-                    callee.call(pos_args, kwargs.as_ref())?.unbind()
+                    // From a frame at the call's line: NumPy's warnings carry the kernel's line.
+                    desc.call_located(py, callee, &rest[..npos], kwargs.as_ref())?.unbind()
                 }
                 PyCallKind::Attr(a) => vals[0].bind(py).getattr(a.as_str())?.unbind(),
                 PyCallKind::GetItem(f) => f.bind(py).call1((&vals[0], key(&vals[1..])?))?.unbind(),

@@ -391,6 +391,33 @@ pub unsafe extern "C" fn pyston_np_power(dtype: i32, x: f64, y: f64, out: *mut f
     })
 }
 
+/// `round(x, n)` as Numba computes it (NumPy's `np.round` scheme): scale by
+/// `10**n`, round half to even, scale back; a scaling that overflows, and
+/// inf/NaN, leave `x` as it is. (CPython's `round` is correctly rounded
+/// instead: `round(2.675, 2)` is 2.67 there, 2.68 here.)
+pub extern "C" fn pyston_numba_round(x: f64, n: i64) -> f64 {
+    if !x.is_finite() {
+        return x;
+    }
+    let n = n.clamp(-400, 400) as f64;
+    if n >= 0.0 {
+        // Two factors, so that 10**n itself cannot overflow for large n.
+        let (big, small) = if n > 22.0 {
+            (10f64.powf(n - 22.0), 1e22)
+        } else {
+            (10f64.powf(n), 1.0)
+        };
+        let y = x * big * small;
+        if y.is_infinite() {
+            return x;
+        }
+        y.round_ties_even() / small / big
+    } else {
+        let scale = 10f64.powf(-n);
+        (x / scale).round_ties_even() * scale
+    }
+}
+
 /// `round(x, ndigits)` for a Python float, through CPython's correctly rounded algorithm.
 ///
 /// # Safety
