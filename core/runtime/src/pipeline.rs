@@ -206,7 +206,12 @@ fn codegen_into(
         callees: &cenv.callees,
         array_consts: &cenv.arrays,
         self_meta_slot: meta_slot as u64,
-        signal_flag: crate::signals::flag_address(),
+        // PYSTON_NO_INTERRUPT_CHECK=1: loops are not interruptible (measures the check's cost).
+        signal_flag: if std::env::var_os("PYSTON_NO_INTERRUPT_CHECK").is_some_and(|v| !v.is_empty() && v != "0") {
+            0
+        } else {
+            crate::signals::flag_address()
+        },
         sem,
         pycalls: &sites,
         passes: &passes,
