@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import sys
 import threading
 import types
@@ -155,7 +154,15 @@ def dispatcher_of(func):
     return _DISPATCHERS.get(code) if type(func) is types.FunctionType else None
 
 
-_UNCOMPILED = re.compile(r"^# runs as plain Python[^:]*: (.*)$", re.M)
+def _uncompiled(text: str):
+    """Why the first specialization in ``inspect_types()`` text that runs as
+    plain Python does so (its ``# runs as plain Python...: why`` line), or ``None``."""
+    for line in text.splitlines():
+        if line.startswith("# runs as plain Python"):
+            head, sep, why = line.partition(": ")
+            if sep and ":" not in head[len("# runs as plain Python") :]:
+                return why
+    return None
 
 
 def _first_line(e: BaseException) -> str:
@@ -332,14 +339,14 @@ class Accelerator:
             return
         rec.seen = n
         sections = text.split("# signature ")[1:]
-        rec.compiled = [s.split("\n", 1)[0] for s in sections if not _UNCOMPILED.search(s)]
+        rec.compiled = [s.split("\n", 1)[0] for s in sections if _uncompiled(s) is None]
         if rec.compiled:
             rec.state = "compiled"
             if rec.func.__code__ is rec.pcode:
                 rec.func.__code__ = rec.tcode
         elif first:
-            m = _UNCOMPILED.search(text)
-            self._restore(rec, m.group(1) if m else "no specialization compiled")
+            why = _uncompiled(text)
+            self._restore(rec, why if why is not None else "no specialization compiled")
 
     def _restore(self, rec: Record, why: str) -> None:
         if rec.func.__code__ in (rec.tcode, rec.pcode):

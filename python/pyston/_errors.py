@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-import linecache
+# `linecache` (which imports `tokenize`, `re`, ...) is imported where a message
+# needs a source line, not here: `import pyston` stays cheap.
 
 
 class PerformanceWarning(UserWarning):
@@ -38,6 +38,8 @@ class CompileError(Exception):
             head = f"cannot compile '{self.funcname}': {self.msg}"
         if not self.lineno or not self.filename:
             return head if self.funcname != "?" else self.msg
+        import linecache
+
         out = [head, f'  File "{self.filename}", line {self.lineno}, in {self.funcname}']
         line = linecache.getline(self.filename, self.lineno).rstrip("\n")
         if line.strip():
@@ -59,8 +61,15 @@ def compile_error(kind, message, filename, funcname, lineno, col, end_lineno, en
 
 def _frame(filename, funcname, line, col, end_line, end_col, exc):
     """A traceback entry at ``filename:line`` in a function named ``funcname``."""
+    import linecache
+
     real = linecache.getline(filename, line)
-    raiser = _raiser(filename, funcname, line, col, end_line, end_col, real)
+    key = (filename, funcname, line, col, end_line, end_col, real)
+    raiser = _RAISERS.get(key)
+    if raiser is None:
+        if len(_RAISERS) >= 1024:
+            _RAISERS.clear()
+        raiser = _RAISERS[key] = _raiser(filename, funcname, line, col, end_line, end_col, real)
     try:
         raiser(exc)
     except BaseException as e:  # noqa: BLE001 - we only want its traceback
@@ -69,7 +78,10 @@ def _frame(filename, funcname, line, col, end_line, end_col, exc):
     return None
 
 
-@functools.lru_cache(maxsize=1024)
+# One raiser per place (a call that deoptimizes and raises every time stays cheap).
+_RAISERS: dict = {}
+
+
 def _raiser(filename, funcname, line, col, end_line, end_col, real):
     """A function raising its argument from ``filename:line`` (compiled once
     per place: a call that deoptimizes and raises every time stays cheap)."""
