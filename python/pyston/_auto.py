@@ -10,7 +10,7 @@ Three parts, each small:
   makes the main thread switch about 100 times a second (1-3% of the CPU
   time measured); after 200 samples without a new hot function the interval
   doubles, up to 80 ms, so a long run pays ~nothing.  A code object seen in ``PYSTON_HOT_SAMPLES`` samples
-  (10 by default: about 0.1 s of run time) is hot, so short scripts never
+  (5 by default: about 0.05-0.1 s of run time) is hot, so short scripts never
   compile anything.
 * **Accelerating a function in place** (:meth:`Accelerator.accelerate`): every
   live function object running the hot code (``gc.get_referrers``) keeps its
@@ -21,7 +21,7 @@ Three parts, each small:
   arguments to the dispatcher (see :func:`trampoline_code`).
 * **Giving up cleanly**: a function that certainly cannot compile (a
   generator, unsupported syntax, a global that is a module other than
-  ``math``/NumPy, a Python class or a plain function) or cannot gain (no
+  ``math``/NumPy, a Python class or a function compiled code cannot call) or cannot gain (no
   loop: the trampoline and dispatcher add ~0.2 us a call) is never touched.  The
   first call after acceleration goes through a probe (:func:`_probe`): when
   the dispatcher then reports that it compiled nothing (arguments it does
@@ -487,7 +487,7 @@ class Sampler(threading.Thread):
         super().__init__(name="pyston-sampler", daemon=True)
         self.accel = accel
         self.interval = interval if interval is not None else _env_int("PYSTON_SAMPLE_MS", 5) / 1000
-        self.threshold = threshold if threshold is not None else _env_int("PYSTON_HOT_SAMPLES", 10)
+        self.threshold = threshold if threshold is not None else _env_int("PYSTON_HOT_SAMPLES", 5)
         self.depth = depth
         self.counts: dict[types.CodeType, int] = {}
         self.stopped = threading.Event()
