@@ -506,7 +506,10 @@ class Sampler(threading.Thread):
                 n = counts.get(code, 0) + 1
                 counts[code] = n
                 if n == self.threshold:
-                    interval, quiet = self.interval, 0
+                    if accel.is_user(code.co_filename):
+                        # Something new of the program's is hot: sample often again. (Library code
+                        # turning hot, say `random.choice`, changes nothing: it is never compiled.)
+                        interval, quiet = self.interval, 0
                     try:
                         accel.hot(code, frame.f_lineno)
                     except Exception:  # noqa: BLE001, S110 - never disturb the program
