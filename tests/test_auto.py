@@ -630,3 +630,29 @@ print(repr(f(10, np.float64(2.0))), repr(f(3, np.int32(1))), repr(f(np.int64(4),
     rc, plain, _ = run(["p.py"], tmp_path, PYSTON_DISABLE_JIT="1")
     assert out == plain and out.decode().splitlines()[0].endswith("False"), (out, plain)
     assert err.decode().strip() == "['(int, float)', '(int, int)', '(int, bool)']", err
+
+
+def test_exception_in_a_helper_called_from_compiled_code(tmp_path):
+    # The helper runs natively inside the compiled caller; the traceback is CPython's.
+    same(
+        tmp_path,
+        """
+def helper(value, divisor):
+    return (value * 3 + 1) // divisor
+
+def total(n, divisor):
+    s = 0
+    for i in range(n):
+        s += helper(i, divisor)
+    return s
+
+acc = 0
+for r in range(3000):
+    acc += total(300, 1 if r < 2999 else 0)
+print(acc)
+""",
+    )
+    rc, _, err = run(["-m", "pyston", "--report", "prog.py"], tmp_path)
+    assert rc == 1 and "ZeroDivisionError" in err.decode()
+    assert any(ln.split()[:1] == ["compiled"] and "helper" in ln and "called from compiled code" in ln
+               for ln in err.decode().splitlines()), err
