@@ -18,6 +18,7 @@ import types
 import warnings
 from pathlib import Path
 
+import pyston
 import pytest
 from pyston import _auto
 
@@ -534,3 +535,124 @@ def test_functions_without_a_loop_are_left_alone():
     code = tiny.__code__
     _, rec = accelerated(tiny, precheck=True)
     assert rec.state == "skipped" and "no loop" in rec.why and tiny.__code__ is code
+
+
+# -- calls between the program's functions ---------------------------------------------------
+
+CALLS = """
+import math
+import sys
+
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+def fact(n):
+    return 1 if n <= 1 else n * fact(n - 1)
+
+def dist(x, y):
+    return math.sqrt(x * x + y * y)
+
+def scale(v, k=3):
+    return v * k
+
+def total(n):
+    s = 0.0
+    for i in range(n):
+        s += dist(i * 0.5, i * 0.25) + scale(i) + scale(i, 2)  # keywords: not native yet
+    return s
+
+out = []
+for r in range(800):
+    out.append(total(400 + r))
+    out.append(fib(15 + r % 4))
+    out.append(fact(15 + r % 12))  # 21! and beyond leave 64 bits: exact big ints
+print(out[:3], out[-3:], sum(out[0::3]), sum(out[1::3]), sum(out[2::3]))
+
+def dist(x, y):  # rebinding a callee: compiled callers see the new one
+    return x - y
+
+print(total(500), fact(25), "numpy" in sys.modules)
+"""
+
+
+def test_recursion_and_calls_to_helpers_compile(tmp_path):
+    same(tmp_path, CALLS)
+    out, err = report(tmp_path, CALLS)
+    compiled = {ln.split()[2].rstrip(":") for ln in err.splitlines() if ln.strip().startswith("compiled")}
+    assert {"fib", "total"} <= compiled, err
+    assert any("dist" in ln and "called from compiled code" in ln for ln in err.splitlines()), err
+    assert out.rstrip().endswith("False"), out  # compiling scalar code never imported NumPy
+
+
+def test_callee_dispatcher_only_for_the_programs_plain_functions(tmp_path):
+    def helper(x):
+        return x + 1
+
+    def gen(x):
+        yield x
+
+    acc = _auto.Accelerator(lambda filename: filename == __file__)
+    _auto._ACTIVE.append(acc)
+    try:
+        d = _auto.callee_dispatcher(helper)
+        assert isinstance(d, pyston.Dispatcher) and _auto.callee_dispatcher(helper) is d
+        assert d(41) == helper(41) == 42
+        assert _auto.callee_dispatcher(gen) is None  # cannot be forwarded
+        assert _auto.callee_dispatcher(len) is None and _auto.callee_dispatcher(d) is None
+        assert _auto.callee_dispatcher(textwrap.dedent) is None  # not the program's
+    finally:
+        _auto._ACTIVE.remove(acc)
+    assert _auto.callee_dispatcher(lambda x: x) is None  # no accelerator at work
+
+
+def test_compiling_scalar_code_does_not_import_numpy(tmp_path):
+    src = """
+import sys
+import pyston
+
+@pyston.fast
+def f(n, x):
+    s = 0
+    for i in range(n):
+        s += i * i
+    return s + x
+
+print(repr(f(10, 3.0)), repr(f(10, 2)), repr(f(3, True)), "numpy" in sys.modules)
+print(getattr(f, "signatures", None), file=sys.stderr)
+import numpy as np
+print(repr(f(10, np.float64(2.0))), repr(f(3, np.int32(1))), repr(f(np.int64(4), 0.5)), "numpy" in sys.modules)
+"""
+    (tmp_path / "p.py").write_text(src)
+    rc, out, err = run(["p.py"], tmp_path)
+    assert rc == 0, err.decode()
+    rc, plain, _ = run(["p.py"], tmp_path, PYSTON_DISABLE_JIT="1")
+    assert out == plain and out.decode().splitlines()[0].endswith("False"), (out, plain)
+    assert err.decode().strip() == "['(int, float)', '(int, int)', '(int, bool)']", err
+
+
+def test_exception_in_a_helper_called_from_compiled_code(tmp_path):
+    # The helper runs natively inside the compiled caller; the traceback is CPython's.
+    same(
+        tmp_path,
+        """
+def helper(value, divisor):
+    return (value * 3 + 1) // divisor
+
+def total(n, divisor):
+    s = 0
+    for i in range(n):
+        s += helper(i, divisor)
+    return s
+
+acc = 0
+for r in range(3000):
+    acc += total(300, 1 if r < 2999 else 0)
+print(acc)
+""",
+    )
+    rc, _, err = run(["-m", "pyston", "--report", "prog.py"], tmp_path)
+    assert rc == 1 and "ZeroDivisionError" in err.decode()
+    assert any(ln.split()[:1] == ["compiled"] and "helper" in ln and "called from compiled code" in ln
+               for ln in err.decode().splitlines()), err

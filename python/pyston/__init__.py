@@ -12,18 +12,25 @@ Numba runs through ``pyston.njit`` / ``pyston.jit`` (Numba's semantics) or
 
 from __future__ import annotations
 
-import functools
 import os
-import re
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar, Union, overload
 
 from ._errors import CompileError, PerformanceWarning
 from ._pyston import FLAGS, Dispatcher, __version__, check_flag, parse_flag
 
+# `typing`, `re`, `functools` and `textwrap` are not imported at run time: `import pyston`
+# (and so `python -m pyston`) stays cheap; annotations are strings (`from __future__`).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable, Mapping, TypeVar, Union, overload
+
     from . import types
     from ._numba_api import NumbaCompatibilityWarning, jit, njit, prange
     from ._ufunc import CFunc, DUFunc, GUFunc, cfunc, guvectorize, vectorize
+else:
+
+    def overload(func):  # typing.overload's run-time effect, without importing typing
+        return func
+
 
 __all__ = [
     "fast",
@@ -45,9 +52,9 @@ __all__ = [
     "__version__",
 ]
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-OptIn = Union[str, Iterable[str], Mapping[str, Any]]
+if TYPE_CHECKING:
+    F = TypeVar("F", bound=Callable[..., Any])
+    OptIn = Union[str, Iterable[str], Mapping[str, Any]]
 
 # The Numba-compatible API loads on first use, so `import pyston` stays cheap.
 _LAZY = {
@@ -108,7 +115,7 @@ def _jit_disabled() -> bool:
 @overload
 def fast(func: F) -> F: ...
 @overload
-def fast(
+def fast(  # noqa: F811 - overloads (ruff does not see `overload` as typing's here)
     *,
     frozen_globals: bool = ...,
     unchecked_int: bool = ...,
@@ -123,7 +130,7 @@ def fast(
 ) -> Callable[[F], F]: ...
 
 
-def fast(func=None, *, optin=None, **flags):
+def fast(func=None, *, optin=None, **flags):  # noqa: F811
     """Compile ``func`` with exact CPython semantics (strict mode).
 
     Used bare (``@pyston.fast``) or with flags (``@pyston.fast(fallback=False)``).
@@ -168,14 +175,28 @@ def fast(func=None, *, optin=None, **flags):
 
 def _flags_doc() -> str:
     """The flag list of ``fast.__doc__``, from the native flag table."""
-    import textwrap
-
     lines = []
     for name, _kind, default, choices, doc in FLAGS:
         value = next(c for c in choices if c != default)
         lines.append(f"``{name}={value!r}``".replace("'", '"'))
-        lines += textwrap.wrap(doc.replace("`", "``") + ".", 74, initial_indent="    ", subsequent_indent="    ")
+        lines += _wrap(doc.replace("`", "``") + ".", 74, "    ")
     return "\n    ".join(lines)
+
+
+def _wrap(text: str, width: int, indent: str) -> list:
+    """``text`` in lines of at most ``width`` characters (words kept whole), each
+    starting with ``indent`` (what ``textwrap.wrap`` does here, without importing it)."""
+    lines: list = []
+    line = ""
+    for word in text.split():
+        if line and len(indent) + len(line) + 1 + len(word) > width:
+            lines.append(indent + line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(indent + line)
+    return lines
 
 
 if fast.__doc__:  # None under python -OO
@@ -188,6 +209,9 @@ def _parse_optin(optin: OptIn) -> dict:
     Names and values are checked against the native flag table (``FLAGS``):
     an unknown name is a ``TypeError``, a bad value a ``ValueError``.
     """
+    import re
+    from collections.abc import Mapping
+
     kinds = {f[0]: f for f in FLAGS}
     if isinstance(optin, Mapping):
         items = [(str(k), v) for k, v in optin.items()]
@@ -242,6 +266,8 @@ def _make(func, flags):
         return func
     if isinstance(func, Dispatcher):
         func = func.py_func
+    import functools
+
     d = Dispatcher(func, **flags)
     functools.update_wrapper(d, func)  # __name__, __doc__, __module__, __qualname__, __wrapped__
     return d

@@ -10,7 +10,7 @@ Three parts, each small:
   makes the main thread switch about 100 times a second (1-3% of the CPU
   time measured); after 200 samples without a new hot function the interval
   doubles, up to 80 ms, so a long run pays ~nothing.  A code object seen in ``PYSTON_HOT_SAMPLES`` samples
-  (10 by default: about 0.1 s of run time) is hot, so short scripts never
+  (5 by default: about 0.05-0.1 s of run time) is hot, so short scripts never
   compile anything.
 * **Accelerating a function in place** (:meth:`Accelerator.accelerate`): every
   live function object running the hot code (``gc.get_referrers``) keeps its
@@ -21,7 +21,7 @@ Three parts, each small:
   arguments to the dispatcher (see :func:`trampoline_code`).
 * **Giving up cleanly**: a function that certainly cannot compile (a
   generator, unsupported syntax, a global that is a module other than
-  ``math``/NumPy, a Python class or a plain function) or cannot gain (no
+  ``math``/NumPy, a Python class or a function compiled code cannot call) or cannot gain (no
   loop: the trampoline and dispatcher add ~0.2 us a call) is never touched.  The
   first call after acceleration goes through a probe (:func:`_probe`): when
   the dispatcher then reports that it compiled nothing (arguments it does
@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import sys
 import threading
 import types
@@ -144,18 +143,58 @@ _DISPATCHERS: dict = {}
 
 
 def dispatcher_of(func):
-    """The dispatcher an accelerated function forwards to, or ``None``.
-
-    Meant for the compiler: a call from compiled code to a function
-    accelerated here could become a native call to this dispatcher (today only
-    a global that *is* a ``Dispatcher`` does), so hot functions calling each
-    other (or themselves) would compile.
-    """
+    """The dispatcher an accelerated function forwards to, or ``None``."""
     code = getattr(func, "__code__", None)
     return _DISPATCHERS.get(code) if type(func) is types.FunctionType else None
 
 
-_UNCOMPILED = re.compile(r"^# runs as plain Python[^:]*: (.*)$", re.M)
+# The accelerators at work: the one of `python -m pyston`, the notebook extension's while loaded.
+_ACTIVE: list = []
+
+
+def callee_dispatcher(func):
+    """The dispatcher compiled code calls natively for the plain Python function ``func``, or ``None``.
+
+    Asked by the compiler (``core/runtime/src/env.rs``) for a global that is a
+    plain function, only while this module is imported: an accelerated
+    function's own dispatcher (so a hot function calling itself compiles as
+    recursion), else, while an accelerator is at work, a strict dispatcher
+    made for a function of the program (``Accelerator.callee``); the function
+    object itself is left as it is.  Calling either is calling ``func``: both
+    run a copy sharing its code, globals, defaults and closure, in strict mode.
+    """
+    if type(func) is not types.FunctionType:
+        return None
+    d = _DISPATCHERS.get(func.__code__)
+    if d is not None:
+        return d
+    for accel in list(_ACTIVE):
+        d = accel.callee(func)
+        if d is not None:
+            return d
+    return None
+
+
+def _uncompiled(text: str):
+    """Why the first specialization in ``inspect_types()`` text that runs as
+    plain Python does so (its ``# runs as plain Python...: why`` line), or ``None``."""
+    for line in text.splitlines():
+        if line.startswith("# runs as plain Python"):
+            head, sep, why = line.partition(": ")
+            if sep and ":" not in head[len("# runs as plain Python") :]:
+                return why
+    return None
+
+
+def _compiled_signatures(d) -> list:
+    """The signatures of ``d`` that have machine code (not those running as plain Python)."""
+    if not d.signatures:
+        return []
+    try:
+        text = d.inspect_types()
+    except Exception:  # noqa: BLE001 - a CompileError: nothing compiled
+        return []
+    return [s.split("\n", 1)[0] for s in text.split("# signature ")[1:] if _uncompiled(s) is None]
 
 
 def _first_line(e: BaseException) -> str:
@@ -173,6 +212,8 @@ class Accelerator:
         self.tcodes: set[types.CodeType] = set()  # every trampoline made (for tracebacks)
         self.copies: set[types.FunctionType] = set()  # the functions dispatchers run (never accelerated)
         self.loops: dict[str, str] = {}  # file:line -> why not compiled (hot module-level code)
+        self.callees: dict = {}  # plain function -> the dispatcher compiled callers call (or None)
+        self.restored: set = set()  # original code of functions given their code back
 
     @staticmethod
     def _where(code, line=None) -> str:
@@ -224,12 +265,7 @@ class Accelerator:
             if why:
                 rec.state, rec.why = "skipped", why
                 return rec
-            copy = types.FunctionType(code, func.__globals__, func.__name__, func.__defaults__, func.__closure__)
-            copy.__kwdefaults__ = func.__kwdefaults__
-            copy.__dict__.update(func.__dict__)
-            copy.__qualname__, copy.__module__, copy.__doc__ = func.__qualname__, func.__module__, func.__doc__
-            self.copies.add(copy)
-            d = Dispatcher(copy)
+            d = Dispatcher(self._copy(func))
             try:
                 if precheck:
                     d.inspect_ir()  # parses and lowers: unsupported syntax is known before any call
@@ -243,6 +279,40 @@ class Accelerator:
             _DISPATCHERS[tcode] = _DISPATCHERS[pcode] = d
             func.__code__ = pcode  # the first call decides (see _probe)
             return rec
+
+    def _copy(self, func: types.FunctionType) -> types.FunctionType:
+        """A function running ``func``'s code with its globals, closure cells and defaults."""
+        copy = types.FunctionType(func.__code__, func.__globals__, func.__name__, func.__defaults__, func.__closure__)
+        copy.__kwdefaults__ = func.__kwdefaults__
+        copy.__dict__.update(func.__dict__)
+        copy.__qualname__, copy.__module__, copy.__doc__ = func.__qualname__, func.__module__, func.__doc__
+        self.copies.add(copy)
+        return copy
+
+    def callee(self, func: types.FunctionType):
+        """A strict dispatcher standing for the program's plain function ``func``
+        when compiled code calls it (see :func:`callee_dispatcher`), or ``None``
+        (not the program's, cannot be forwarded, or certainly cannot compile).
+        Made once per function; ``func`` keeps its own code.  No lock: this
+        runs inside a compile, which the sampler thread may be waiting for
+        while it holds ``self.lock`` (two threads making one dispatcher each
+        is harmless)."""
+        if func in self.callees:
+            return self.callees[func]
+        d = Dispatcher(self._copy(func)) if self._callable_natively(func, set()) else None
+        return self.callees.setdefault(func, d)
+
+    def _callable_natively(self, func: types.FunctionType, seen: set) -> bool:
+        """Whether compiled code may call ``func`` as a dispatcher (cheap looks, no compile)."""
+        code = func.__code__
+        if code in self.tcodes:
+            return True
+        return (
+            code not in self.restored
+            and self.is_user(code.co_filename)
+            and not self._refuse(func)
+            and not self._uses_untypeable_global(func, seen)
+        )
 
     def hidden(self, frame) -> bool:
         """Whether ``frame`` is pyston's (a trampoline or a probe), not the program's."""
@@ -267,27 +337,43 @@ class Accelerator:
 
     def _not_worth_it(self, func) -> str:
         """Why compiling ``func`` cannot pay off, or ``""`` (cheap looks before asking the compiler)."""
-        if not _has_loop(func.__code__):
+        if not _has_loop(func.__code__) and not self._recursive(func):
             # A call through the trampoline and the dispatcher costs ~0.2 us more than a plain
             # call: a function without a loop does too little for compiling it to win that back.
             return "it has no loop (a compiled call would cost more than it saves)"
         return self._uses_untypeable_global(func)
 
+    @staticmethod
+    def _recursive(func) -> bool:
+        """Whether ``func`` calls itself through a global (recursion is its loop:
+        compiled, the inner calls are native)."""
+        import dis
+
+        g = func.__globals__
+        return any(
+            ins.opname == "LOAD_GLOBAL" and g.get(ins.argval) is func for ins in dis.get_instructions(func.__code__)
+        )
+
     # Modules compiled code reads functions from; any other module is untypeable.
     _MODULES = ("math", "cmath", "numpy", "numpy.random")
 
-    def _uses_untypeable_global(self, func) -> str:
+    def _uses_untypeable_global(self, func, seen: set | None = None) -> str:
         """Why ``func`` certainly cannot compile, judged from the globals it reads, or ``""``.
 
         A cheap look before asking the compiler: a global that is a module
         other than ``math``/NumPy, a class defined in Python, or a plain
-        Python function (not one accelerated here) makes the compiler give
-        up, after paying for its set-up (the first compile imports NumPy,
-        about 0.1 s, which a text-processing script would otherwise pay).
+        Python function compiled code cannot call (not the program's, or
+        itself using such globals; the program's other functions are called
+        through dispatchers, see :func:`callee_dispatcher`) makes the
+        compiler give up, after paying for parsing and typing.
         """
         import builtins
         import dis
 
+        seen = set() if seen is None else seen
+        if func.__code__ in seen:
+            return ""
+        seen.add(func.__code__)
         g = func.__globals__
         for ins in dis.get_instructions(func.__code__):
             if ins.opname != "LOAD_GLOBAL":
@@ -298,8 +384,8 @@ class Accelerator:
                 return f"it uses the module {obj.__name__!r} (line {ins.positions.lineno if hasattr(ins, 'positions') else '?'})"
             if isinstance(obj, type) and obj.__module__ != "builtins" and not obj.__module__.startswith("numpy"):
                 return f"it uses the class {obj.__qualname__!r}"
-            if type(obj) is types.FunctionType and obj.__code__ not in self.tcodes:
-                return f"it calls the plain Python function {name!r} (not compiled here)"
+            if type(obj) is types.FunctionType and not self._callable_natively(obj, seen):
+                return f"it calls the plain Python function {name!r} (which cannot be compiled)"
         return ""
 
     def poll(self) -> None:
@@ -332,18 +418,19 @@ class Accelerator:
             return
         rec.seen = n
         sections = text.split("# signature ")[1:]
-        rec.compiled = [s.split("\n", 1)[0] for s in sections if not _UNCOMPILED.search(s)]
+        rec.compiled = list(dict.fromkeys(s.split("\n", 1)[0] for s in sections if _uncompiled(s) is None))
         if rec.compiled:
             rec.state = "compiled"
             if rec.func.__code__ is rec.pcode:
                 rec.func.__code__ = rec.tcode
         elif first:
-            m = _UNCOMPILED.search(text)
-            self._restore(rec, m.group(1) if m else "no specialization compiled")
+            why = _uncompiled(text)
+            self._restore(rec, why if why is not None else "no specialization compiled")
 
     def _restore(self, rec: Record, why: str) -> None:
         if rec.func.__code__ in (rec.tcode, rec.pcode):
             rec.func.__code__ = rec.code
+        self.restored.add(rec.code)
         rec.state, rec.why = "restored", why
 
     def restore_all(self) -> None:
@@ -360,13 +447,22 @@ class Accelerator:
         """``(status, where, name, detail)`` for everything hot, compiled first."""
         self.poll()
         out = []
+        called = {}  # functions compiled code calls through a dispatcher of their own
+        for func, d in list(self.callees.items()):
+            sigs = _compiled_signatures(d) if d is not None else []
+            if sigs:
+                called[func] = ", ".join(sigs) + " (called from compiled code)"
         for rec in self.records:
             if rec.state == "compiled":
                 out.append(("compiled", rec.where, rec.name, ", ".join(rec.compiled)))
             elif rec.state == "accelerated":
                 out.append(("waiting", rec.where, rec.name, "hot, not called again yet"))
+            elif rec.func in called:
+                out.append(("compiled", rec.where, rec.name, called.pop(rec.func)))
             elif rec.state in ("restored", "skipped"):
                 out.append(("not compiled", rec.where, rec.name, rec.why))
+        for func, detail in called.items():
+            out.append(("compiled", self._where(func.__code__), func.__qualname__, detail))
         for where, why in self.loops.items():
             out.append(("not compiled", where, "<loop>", why))
         order = {"compiled": 0, "waiting": 1, "not compiled": 2}
@@ -386,12 +482,13 @@ class Sampler(threading.Thread):
     """Counts the code objects on top of the main thread's stack, every ``interval`` seconds."""
 
     MAX_INTERVAL = 0.08
+    SWITCH = 0.0005  # the GIL switch interval while the sampler accelerates a function
 
     def __init__(self, accel: Accelerator, interval: float | None = None, threshold: int | None = None, depth: int = 3):
         super().__init__(name="pyston-sampler", daemon=True)
         self.accel = accel
         self.interval = interval if interval is not None else _env_int("PYSTON_SAMPLE_MS", 5) / 1000
-        self.threshold = threshold if threshold is not None else _env_int("PYSTON_HOT_SAMPLES", 10)
+        self.threshold = threshold if threshold is not None else _env_int("PYSTON_HOT_SAMPLES", 5)
         self.depth = depth
         self.counts: dict[types.CodeType, int] = {}
         self.stopped = threading.Event()
@@ -410,11 +507,24 @@ class Sampler(threading.Thread):
                 n = counts.get(code, 0) + 1
                 counts[code] = n
                 if n == self.threshold:
-                    interval, quiet = self.interval, 0
+                    if accel.is_user(code.co_filename):
+                        # Something new of the program's is hot: sample often again. (Library code
+                        # turning hot, say `random.choice`, changes nothing: it is never compiled.)
+                        interval, quiet = self.interval, 0
+                    # While the sampler accelerates (imports, file reads, parsing), the main thread
+                    # hands the GIL back after 0.5 ms instead of 5: each file read releases the GIL, and
+                    # the sampler would wait a whole switch interval to get it back (measured: the first
+                    # accelerate of a process, ~20 ms of CPU time, took ~250 ms of wall time). Put back at
+                    # once, unless the program changed it meanwhile.
+                    switch = sys.getswitchinterval()
+                    sys.setswitchinterval(self.SWITCH)
                     try:
                         accel.hot(code, frame.f_lineno)
                     except Exception:  # noqa: BLE001, S110 - never disturb the program
                         pass
+                    finally:
+                        if sys.getswitchinterval() == self.SWITCH:
+                            sys.setswitchinterval(switch)
                 frame = frame.f_back
                 depth += 1
             del frame
@@ -645,6 +755,7 @@ def main(argv: list[str]) -> None:
     # pyston's own warnings are not the program's output.
     warnings.filterwarnings("ignore", category=PerformanceWarning)
     accel = Accelerator(user_code_filter(roots))
+    _ACTIVE.append(accel)
     sampler = Sampler(accel)
     interrupted = []
 

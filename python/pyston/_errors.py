@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import linecache
 import warnings
 from types import CodeType as _Code
 from types import FunctionType as _Function
 from types import TracebackType as _Traceback
+
+# `linecache` (which imports `tokenize`, `re`, ...) is imported where a message
+# needs a source line, not here: `import pyston` stays cheap.
 
 
 class PerformanceWarning(UserWarning):
@@ -42,6 +43,8 @@ class CompileError(Exception):
             head = f"cannot compile '{self.funcname}': {self.msg}"
         if not self.lineno or not self.filename:
             return head if self.funcname != "?" else self.msg
+        import linecache
+
         out = [head, f'  File "{self.filename}", line {self.lineno}, in {self.funcname}']
         line = linecache.getline(self.filename, self.lineno).rstrip("\n")
         if line.strip():
@@ -112,13 +115,32 @@ class _Probe(Exception):
     """Raised once per place to obtain a traceback entry for it."""
 
 
-@functools.lru_cache(maxsize=1024)
+# Traceback entries by place (see `_entry`).
+_ENTRIES: dict = {}
+
+
 def _entry(filename, funcname, line, col, end_line, end_col):
     """``(frame, lasti, lineno)`` of a traceback entry at ``filename:line`` in a
     function named ``funcname``, made once per place: a call that raises from
     compiled code every time only links a new entry to it (about 0.3 us)."""
+    key = (filename, funcname, line, col, end_line, end_col)
+    if key not in _ENTRIES:
+        if len(_ENTRIES) >= 1024:
+            _ENTRIES.clear()
+        _ENTRIES[key] = _make_entry(*key)
+    return _ENTRIES[key]
+
+
+def _make_entry(filename, funcname, line, col, end_line, end_col):
+    import linecache
+
     real = linecache.getline(filename, line)
-    raiser = _raiser(filename, funcname, line, col, end_line, end_col, real)
+    key = (filename, funcname, line, col, end_line, end_col, real)
+    raiser = _RAISERS.get(key)
+    if raiser is None:
+        if len(_RAISERS) >= 1024:
+            _RAISERS.clear()
+        raiser = _RAISERS[key] = _raiser(filename, funcname, line, col, end_line, end_col, real)
     try:
         raiser(_Probe())
     except _Probe as e:
@@ -131,7 +153,10 @@ def _entry(filename, funcname, line, col, end_line, end_col):
     return None
 
 
-@functools.lru_cache(maxsize=1024)
+# One raiser per place (a call that deoptimizes and raises every time stays cheap).
+_RAISERS: dict = {}
+
+
 def _raiser(filename, funcname, line, col, end_line, end_col, real):
     """A function raising its argument from ``filename:line`` (compiled once
     per place: a call that deoptimizes and raises every time stays cheap)."""

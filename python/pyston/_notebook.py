@@ -51,6 +51,7 @@ def load(ip) -> None:
         return filename.startswith("<ipython-input-")
 
     accel = _auto.Accelerator(is_user)
+    _auto._ACTIVE.append(accel)  # compiled cells call the cells' other functions natively
     sampler = _auto.Sampler(accel, interval=0.005)
     flt = ("ignore", None, PerformanceWarning, None, 0)
     warnings.filterwarnings("ignore", category=PerformanceWarning)
@@ -87,6 +88,8 @@ def unload(ip) -> None:
         return
     _STATE["sampler"].stop()
     _STATE["accel"].restore_all()
+    if _STATE["accel"] in _auto._ACTIVE:
+        _auto._ACTIVE.remove(_STATE["accel"])
     try:
         ip.events.unregister("post_run_cell", _STATE["hook"])
     except ValueError:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import __future__
 
 import ast
-import inspect
 import linecache
 import sys
 import textwrap
@@ -71,7 +70,7 @@ def _function_ast(func):
             "interactive prompt have none unless it is in linecache)"
         )
     try:
-        block = inspect.getblock(lines[first - 1 :])
+        block = _block(filename, lines, first, code.co_name)
     except Exception as e:  # noqa: BLE001  (the tokenizer's errors vary by version)
         raise _NoSource(f"its source text does not parse ({type(e).__name__})") from None
     raw = "".join(block)
@@ -98,6 +97,40 @@ def _function_ast(func):
     )
 
 
+def _block(filename, lines, first, name):
+    """The lines of the definition that starts at line ``first`` (its first
+    decorator or its ``def``): found in the syntax tree of the whole file
+    (parsed once per file, also for its imports), else by
+    ``inspect.getblock``, which tokenizes (its first use compiles the
+    tokenizer's regular expressions: ~10 ms, and importing ``inspect``
+    costs as much again)."""
+    if name != "<lambda>":
+        tree = _file_tree(filename, lines)
+        for n in ast.walk(tree) if tree is not None else ():
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name and n.end_lineno:
+                if min([n.lineno] + [d.lineno for d in n.decorator_list]) == first:
+                    return lines[first - 1 : n.end_lineno]
+    import inspect
+
+    return inspect.getblock(lines[first - 1 :])
+
+
+_TREES: dict = {}
+
+
+def _file_tree(filename, lines):
+    """The syntax tree of a whole file (``None`` if it does not parse), kept while ``linecache`` holds the same lines."""
+    hit = _TREES.get(filename)
+    if hit is not None and hit[0] is lines:
+        return hit[1]
+    try:
+        tree = ast.parse("".join(lines))
+    except (SyntaxError, ValueError):
+        tree = None
+    _TREES[filename] = (lines, tree)
+    return tree
+
+
 def _candidates(tree, name):
     """The definitions in ``tree`` that may be the function, outermost first."""
     if name == "<lambda>":
@@ -115,9 +148,8 @@ def _module_imports(filename, lines):
     hit = _IMPORTS.get(filename)
     if hit is not None and hit[0] is lines:
         return hit[1]
-    try:
-        tree = ast.parse("".join(lines))
-    except (SyntaxError, ValueError):
+    tree = _file_tree(filename, lines)
+    if tree is None:
         found = []
     else:
         found = []

@@ -56,6 +56,33 @@ pub fn np_types(py: Python<'_>) -> PyResult<&'static NpTypes> {
     Ok(NP.get().unwrap())
 }
 
+/// Whether NumPy is imported (`"numpy"` in `sys.modules`), without importing it.
+pub fn numpy_loaded(_py: Python<'_>) -> bool {
+    if NP.get().is_some() {
+        return true;
+    }
+    // SAFETY: the GIL is held (`_py`); the module dictionary is a borrowed
+    // reference owned by the interpreter; PyDict_GetItemString returns a
+    // borrowed reference or NULL and never raises.
+    unsafe {
+        let modules = ffi::PyImport_GetModuleDict();
+        !modules.is_null() && !ffi::PyDict_GetItemString(modules, c"numpy".as_ptr()).is_null()
+    }
+}
+
+/// NumPy's handles if the program imported NumPy, else `None`: a program that
+/// never imported NumPy has no arrays or NumPy scalars, and compiling or
+/// calling a scalar function must not import it (about 0.1 s).
+pub fn np_types_if_loaded(py: Python<'_>) -> PyResult<Option<&'static NpTypes>> {
+    if let Some(t) = NP.get() {
+        return Ok(Some(t));
+    }
+    if !numpy_loaded(py) {
+        return Ok(None);
+    }
+    np_types(py).map(Some)
+}
+
 /// The supported dtype of an array descriptor, if any (native byte order only).
 ///
 /// # Safety
@@ -418,7 +445,7 @@ pub fn classify_common(
             tys.push(Ty::Bool);
             return Ok(true);
         }
-        if tp as usize == np_types(py)?.ndarray_type {
+        if np_types_if_loaded(py)?.is_some_and(|np| tp as usize == np.ndarray_type) {
             if let Some(at) = array_info(obj.as_ptr(), slots) {
                 tys.push(Ty::Array(at));
                 return Ok(true);
@@ -446,14 +473,15 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         slots.push(obj.as_ptr() as u64);
         return Ok(Some(Ty::PyInt)); // beyond 64 bits: held boxed
     }
-    let np = np_types(py)?;
-    if tp as usize == np.ndarray_type {
-        return Ok(None); // an array compiled code cannot take
-    }
-    if let Some(i) = np.scalar_types.iter().position(|t| *t == tp as usize) {
-        let d = Dtype::ALL[i];
-        np_scalar_slots(py, d, obj, slots);
-        return Ok(Some(Ty::Np(d)));
+    if let Some(np) = np_types_if_loaded(py)? {
+        if tp as usize == np.ndarray_type {
+            return Ok(None); // an array compiled code cannot take
+        }
+        if let Some(i) = np.scalar_types.iter().position(|t| *t == tp as usize) {
+            let d = Dtype::ALL[i];
+            np_scalar_slots(py, d, obj, slots);
+            return Ok(Some(Ty::Np(d)));
+        }
     }
     if obj.is_none() {
         return Ok(Some(Ty::NoneT));

@@ -698,9 +698,10 @@ fn numba_box(py: Python<'_>, obj: Py<PyAny>) -> PyResult<Py<PyAny>> {
         let items: Vec<Py<PyAny>> = t.iter().map(|x| numba_box(py, x.unbind())).collect::<PyResult<_>>()?;
         return Ok(PyTuple::new(py, items)?.into_any().unbind());
     }
-    let np = boxing::np_types(py)?;
-    if np.scalar_types.contains(&(b.get_type().as_ptr() as usize)) {
-        return Ok(b.call_method0("item")?.unbind());
+    if let Some(np) = boxing::np_types_if_loaded(py)? {
+        if np.scalar_types.contains(&(b.get_type().as_ptr() as usize)) {
+            return Ok(b.call_method0("item")?.unbind());
+        }
     }
     Ok(obj)
 }

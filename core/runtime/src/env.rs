@@ -87,59 +87,86 @@ pub struct CompileEnv<'py> {
     pub callee_specs: Vec<Arc<Spec>>,
 }
 
-/// Builtin functions compiled code knows, keyed by object identity.
-fn builtin_table(py: Python<'_>) -> PyResult<&'static HashMap<usize, GlobalKind>> {
-    static TABLE: std::sync::OnceLock<HashMap<usize, GlobalKind>> = std::sync::OnceLock::new();
-    if let Some(t) = TABLE.get() {
-        return Ok(t);
-    }
-    let mut t = HashMap::new();
-    let bi = py.import("builtins")?;
-    let mut add = |obj: Bound<'_, PyAny>, g: GlobalKind| {
+/// What a global is, keyed by object identity.
+type KindTable = HashMap<usize, GlobalKind>;
+
+/// Builtin functions and modules compiled code knows, keyed by object identity:
+/// Python's builtins and `math` always, NumPy's functions, scalar types and
+/// modules once the program has imported NumPy (compiling a function of a
+/// program that never did must not import it: about 0.1 s).
+fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'static KindTable>)> {
+    static BASE: std::sync::OnceLock<KindTable> = std::sync::OnceLock::new();
+    static NUMPY: std::sync::OnceLock<KindTable> = std::sync::OnceLock::new();
+    fn add(t: &mut KindTable, obj: Bound<'_, PyAny>, g: GlobalKind) {
         t.insert(obj.as_ptr() as usize, g);
         std::mem::forget(obj); // keep the identity valid for the process
-    };
-    for (name, b) in [
-        ("abs", Builtin::Abs),
-        ("min", Builtin::Min),
-        ("max", Builtin::Max),
-        ("len", Builtin::Len),
-        ("int", Builtin::Int),
-        ("float", Builtin::Float),
-        ("bool", Builtin::Bool),
-        ("round", Builtin::Round),
-        ("complex", Builtin::Complex),
-        ("range", Builtin::Range),
-    ] {
-        add(bi.getattr(name)?, GlobalKind::Builtin(b));
     }
-    let math = py.import("math")?;
-    for m in MathFn::ALL {
-        add(math.getattr(m.name())?, GlobalKind::Builtin(Builtin::Math(m)));
+    if BASE.get().is_none() {
+        let mut t = HashMap::new();
+        let bi = py.import("builtins")?;
+        for (name, b) in [
+            ("abs", Builtin::Abs),
+            ("min", Builtin::Min),
+            ("max", Builtin::Max),
+            ("len", Builtin::Len),
+            ("int", Builtin::Int),
+            ("float", Builtin::Float),
+            ("bool", Builtin::Bool),
+            ("round", Builtin::Round),
+            ("complex", Builtin::Complex),
+            ("range", Builtin::Range),
+        ] {
+            add(&mut t, bi.getattr(name)?, GlobalKind::Builtin(b));
+        }
+        let math = py.import("math")?;
+        for m in MathFn::ALL {
+            add(&mut t, math.getattr(m.name())?, GlobalKind::Builtin(Builtin::Math(m)));
+        }
+        add(&mut t, math.into_any(), GlobalKind::Module(Module::Math));
+        let _ = BASE.set(t);
     }
-    let np = py.import("numpy")?;
-    // The NumPy library's natively compiled functions and its scalar types.
-    for (name, b) in numpy_lib::native_builtins() {
-        add(np.getattr(name)?, GlobalKind::Builtin(b));
+    if NUMPY.get().is_none() && crate::boxing::numpy_loaded(py) {
+        let mut t = HashMap::new();
+        let np = py.import("numpy")?;
+        // The NumPy library's natively compiled functions and its scalar types.
+        for (name, b) in numpy_lib::native_builtins() {
+            add(&mut t, np.getattr(name)?, GlobalKind::Builtin(b));
+        }
+        for (name, d) in numpy_lib::scalar_types() {
+            add(&mut t, np.getattr(name)?, GlobalKind::DtypeObj(d));
+        }
+        add(
+            &mut t,
+            py.import("numpy.random")?.into_any(),
+            GlobalKind::Module(Module::NumpyRandom),
+        );
+        add(&mut t, np.into_any(), GlobalKind::Module(Module::Numpy));
+        let _ = NUMPY.set(t);
     }
-    for (name, d) in numpy_lib::scalar_types() {
-        add(np.getattr(name)?, GlobalKind::DtypeObj(d));
+    Ok((BASE.get().unwrap(), NUMPY.get()))
+}
+
+/// Under `python -m pyston` and the notebook extension: the dispatcher that
+/// stands for a plain Python function of the program (the one an accelerated
+/// function's trampoline calls, or one made for a callee), so compiled code
+/// calls it natively (`pyston._auto.callee_dispatcher`). `None` elsewhere:
+/// `_auto` is only imported by those modes.
+fn auto_dispatcher<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> Option<Bound<'py, Dispatcher>> {
+    if obj.get_type().name().ok()? != "function" {
+        return None;
     }
-    add(math.clone().into_any(), GlobalKind::Module(Module::Math));
-    add(
-        py.import("numpy.random")?.into_any(),
-        GlobalKind::Module(Module::NumpyRandom),
-    );
-    add(np.into_any(), GlobalKind::Module(Module::Numpy));
-    let _ = TABLE.set(t);
-    Ok(TABLE.get().unwrap())
+    let modules = py.import("sys").ok()?.getattr("modules").ok()?;
+    let auto = modules.get_item("pyston._auto").ok()?;
+    let d = auto.call_method1("callee_dispatcher", (obj,)).ok()?;
+    d.cast_into::<Dispatcher>().ok()
 }
 
 impl CompileEnv<'_> {
     fn classify(&mut self, obj: &Bound<'_, PyAny>) -> GlobalKind {
         let py = self.py;
-        if let Ok(table) = builtin_table(py) {
-            if let Some(g) = table.get(&(obj.as_ptr() as usize)) {
+        if let Ok((base, numpy)) = builtin_table(py) {
+            let key = obj.as_ptr() as usize;
+            if let Some(g) = base.get(&key).or_else(|| numpy.and_then(|t| t.get(&key))) {
                 return g.clone();
             }
         }
@@ -190,7 +217,12 @@ impl CompileEnv<'_> {
             self.funcs.insert(id, d.clone().unbind());
             return GlobalKind::Func(id);
         }
-        if let Ok(np) = crate::boxing::np_types(py) {
+        if let Some(d) = auto_dispatcher(py, obj) {
+            let id = d.get().id;
+            self.funcs.insert(id, d.unbind());
+            return GlobalKind::Func(id);
+        }
+        if let Ok(Some(np)) = crate::boxing::np_types_if_loaded(py) {
             if obj.get_type().as_ptr() as usize == np.ndarray_type {
                 let mut slots = Vec::new();
                 // SAFETY: `obj` is exactly an ndarray.
@@ -210,6 +242,9 @@ impl CompileEnv<'_> {
 /// functions called through NumPy (their result types are found by probing)
 /// and every ufunc.
 fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    if !crate::boxing::numpy_loaded(py) {
+        return false; // no NumPy function exists yet (and the tables below must not be filled empty)
+    }
     static IDS: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
     let ids = IDS.get_or_init(|| {
         let mut set = std::collections::HashSet::new();
@@ -233,6 +268,9 @@ fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
 /// functions (bound methods of NumPy's global generator: matched by identity,
 /// which is stable while `np.random.seed` only reseeds that generator).
 fn random_rule_of(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<numpy_lib::RandomRule> {
+    if !crate::boxing::numpy_loaded(py) {
+        return None;
+    }
     static IDS: std::sync::OnceLock<HashMap<usize, numpy_lib::RandomRule>> = std::sync::OnceLock::new();
     let ids = IDS.get_or_init(|| {
         let mut map = HashMap::new();
