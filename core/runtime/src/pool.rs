@@ -11,7 +11,15 @@
 //! (same results: chunks are combined in chunk order either way).
 
 use pyo3::prelude::*;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a thread spins for the next job, or the caller for the workers
+/// to finish, before sleeping: waking a sleeping thread costs tens of
+/// microseconds (more on a virtual machine), which a loop of a few
+/// microseconds would pay every call.
+const SPIN: Duration = Duration::from_micros(200);
 
 /// A job: `f(worker)` with its lifetime erased (see the SAFETY note in [`run`]).
 #[derive(Clone, Copy)]
@@ -31,6 +39,9 @@ struct State {
 struct Pool {
     pid: u32,
     threads: usize,
+    /// `state.generation` and `state.finished`, readable without the lock (for spinning).
+    generation: AtomicU64,
+    finished: AtomicUsize,
     state: Mutex<State>,
     work: Condvar,
     done: Condvar,
@@ -56,6 +67,8 @@ fn pool(threads: usize) -> Arc<Pool> {
     let p = Arc::new(Pool {
         pid: std::process::id(),
         threads,
+        generation: AtomicU64::new(0),
+        finished: AtomicUsize::new(0),
         state: Mutex::new(State::default()),
         work: Condvar::new(),
         done: Condvar::new(),
@@ -80,6 +93,10 @@ fn worker(p: &Pool, w: usize) {
         py.detach(|| {
             let mut seen = 0;
             loop {
+                let t0 = Instant::now();
+                while p.generation.load(Ordering::Acquire) == seen && t0.elapsed() < SPIN {
+                    std::hint::spin_loop();
+                }
                 let job = {
                     let mut st = p.state.lock().unwrap_or_else(|e| e.into_inner());
                     while st.generation == seen {
@@ -95,6 +112,7 @@ fn worker(p: &Pool, w: usize) {
                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(w)));
                 let mut st = p.state.lock().unwrap_or_else(|e| e.into_inner());
                 st.finished += 1;
+                p.finished.store(st.finished, Ordering::Release);
                 if st.finished == st.taking_part {
                     p.done.notify_all();
                 }
@@ -123,7 +141,9 @@ pub fn run(py: Python<'_>, threads: usize, f: &(dyn Fn(usize) + Sync)) {
         st.job = Some(job);
         st.taking_part = threads - 1;
         st.finished = 0;
+        p.finished.store(0, Ordering::Release);
         st.generation += 1;
+        p.generation.store(st.generation, Ordering::Release);
         p.work.notify_all();
     }
     py.detach(|| {
@@ -132,6 +152,10 @@ pub fn run(py: Python<'_>, threads: usize, f: &(dyn Fn(usize) + Sync)) {
         IN_JOB.with(|j| j.set(false));
         // SAFETY (of the lifetime erased in `Job`): no worker touches `f`
         // after counting itself finished, and we wait for all of them here.
+        let t0 = Instant::now();
+        while p.finished.load(Ordering::Acquire) < threads - 1 && t0.elapsed() < SPIN {
+            std::hint::spin_loop();
+        }
         let mut st = p.state.lock().unwrap_or_else(|e| e.into_inner());
         while st.finished < st.taking_part {
             st = p.done.wait(st).unwrap_or_else(|e| e.into_inner());
