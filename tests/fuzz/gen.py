@@ -271,6 +271,10 @@ class Gen:
         if r < 0.8 and not self.loop_depth:
             base = self.leaf(self.r.choice("fi"))
             return f"({base} ** {self.r.choice(('2', '3', '0', '(-1)', '0.5'))})"
+        if r < 0.83:
+            # An int power whose exponent may be negative: an int or a float
+            # (compiled as int | float once a negative exponent was seen).
+            return f"({self.r.choice(('2', '3', '(-2)'))} ** (1 - abs({self.leaf('i')}) % 4))"
         if r < 0.86:
             return f"np.{self.r.choice(('float32', 'float64'))}({self.expr(self.r.choice('fi'), d)})"
         if r < 0.88:
