@@ -498,11 +498,8 @@ struct Job {
 unsafe impl Send for Job {}
 unsafe impl Sync for Job {}
 
-/// A job running on its worker with the GIL released.
+/// A job run by the pool thread that took it (the GIL released).
 struct JobRun<'a>(&'a Job, &'a mut Ctx, &'a mut [u64; 2], crate::jit::EntryFn);
-// SAFETY: the worker that made it runs it (the GIL released in between) and
-// nothing else touches the context or buffer meanwhile.
-unsafe impl Send for JobRun<'_> {}
 
 impl JobRun<'_> {
     fn run(self) -> (usize, i32) {
