@@ -378,6 +378,12 @@ pub const NUMPY: &[NpEntry] = &[
     scalar("float32", Dtype::Float32, "np.float32(x=0.0)", "The single-precision float scalar type."),
     scalar("float64", Dtype::Float64, "np.float64(x=0.0)", "The double-precision float scalar type."),
     scalar("complex128", Dtype::Complex128, "np.complex128(x=0)", "The double-precision complex scalar type."),
+    scalar("int8", Dtype::Int8, "np.int8(x=0)", "The 8-bit int scalar type."),
+    scalar("int16", Dtype::Int16, "np.int16(x=0)", "The 16-bit int scalar type."),
+    scalar("uint8", Dtype::UInt8, "np.uint8(x=0)", "The 8-bit unsigned int scalar type."),
+    scalar("uint16", Dtype::UInt16, "np.uint16(x=0)", "The 16-bit unsigned int scalar type."),
+    scalar("uint32", Dtype::UInt32, "np.uint32(x=0)", "The 32-bit unsigned int scalar type."),
+    scalar("uint64", Dtype::UInt64, "np.uint64(x=0)", "The 64-bit unsigned int scalar type."),
     // Module constants (folded at compile time, as every int, float or None global is).
     constant("pi", "float", "The constant pi."),
     constant("e", "float", "Euler's number."),
