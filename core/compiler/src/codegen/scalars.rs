@@ -18,6 +18,8 @@ impl Gen<'_, '_> {
             Ty::Int | Ty::Np(Dtype::Int64) => v.unwrap(),
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().uextend(clt::I64, v.unwrap()),
             Ty::Np(Dtype::Int32) => self.b.ins().sextend(clt::I64, v.unwrap()),
+            // Numba: the bits (uint64 mixed with a signed int is int64 there).
+            Ty::Np(Dtype::UInt64) if self.env.sem.numba_scalar_typing => v.unwrap(),
             Ty::Np(Dtype::UInt64) => {
                 // Beyond i64::MAX the value needs a big int: the interpreter has it.
                 let v = v.unwrap();
@@ -701,6 +703,10 @@ impl Gen<'_, '_> {
     /// by zero) or that needs care (powers, shifts out of range) deoptimizes.
     pub fn uint64_op(&mut self, op: BinOp, x: CV, y: CV) -> CResult<CV> {
         Ok(match op {
+            // Numba (and unchecked_int): uint64 arithmetic wraps.
+            BinOp::Add if self.env.sem.wrapping_ints => self.b.ins().iadd(x, y),
+            BinOp::Sub if self.env.sem.wrapping_ints => self.b.ins().isub(x, y),
+            BinOp::Mul if self.env.sem.wrapping_ints => self.b.ins().imul(x, y),
             BinOp::Add | BinOp::Sub | BinOp::Mul => {
                 let (r, of) = match op {
                     BinOp::Add => self.b.ins().uadd_overflow(x, y),
@@ -726,9 +732,11 @@ impl Gen<'_, '_> {
                 let big = self.b.ins().icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, y, 64);
                 self.deopt_if(big);
                 let r = self.b.ins().ishl(x, y);
-                let back = self.b.ins().ushr(r, y);
-                let lost = self.b.ins().icmp(IntCC::NotEqual, back, x);
-                self.deopt_if(lost);
+                if !self.env.sem.wrapping_ints {
+                    let back = self.b.ins().ushr(r, y);
+                    let lost = self.b.ins().icmp(IntCC::NotEqual, back, x);
+                    self.deopt_if(lost);
+                }
                 r
             }
             BinOp::RShift => {
