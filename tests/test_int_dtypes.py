@@ -292,3 +292,27 @@ def test_type_key_distinguishes_dtypes():
         a = np.arange(3, dtype=t)
         assert f(a).dtype == t
     assert len(f.signatures) == 2 * len(ALL_INTS)
+
+
+def shift_below(a, t):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        v = a[i]
+        out[i] = v + 100 if v < t else v  # the arm overflows uint8 exactly when it is not taken
+    return out
+
+
+def test_if_converted_arms_with_numpy_int_arithmetic():
+    # `x if c else y` over NumPy ints becomes a select (no data-dependent branch);
+    # the arm's overflow check deoptimizes only when that arm is the one taken.
+    import platform
+
+    a = np.array([0, 99, 100, 154, 155, 156, 200, 255], dtype=np.uint8)
+    for t in (np.uint8(100), np.uint8(156), np.uint8(0), np.uint8(255)):
+        check(shift_below, a, t)
+    f = pyston.fast(shift_below)
+    f(a, np.uint8(100))
+    asm = f.inspect_asm()
+    select = {"x86_64": "cmov", "AMD64": "cmov", "aarch64": "csel", "arm64": "csel"}.get(platform.machine())
+    if select:
+        assert select in asm
