@@ -316,3 +316,25 @@ def test_if_converted_arms_with_numpy_int_arithmetic():
     select = {"x86_64": "cmov", "AMD64": "cmov", "aarch64": "csel", "arm64": "csel"}.get(platform.machine())
     if select:
         assert select in asm
+
+
+def floor_ceil(x):
+    return math.floor(x), math.ceil(x)
+
+
+def trunc(x):
+    return math.trunc(x)
+
+
+def test_math_floor_ceil_of_numpy_scalars():
+    # NumPy scalars' __floor__/__ceil__ give Python ints (big ones too); only
+    # np.float64 has __trunc__ (the others raise TypeError, compiled or not).
+    values = [np.float64(2.5), np.float64(-2.5), np.float64(1e300), np.float64("nan"), np.float64("inf"),
+              np.float32(-7.25), np.float32(3e38), np.bool_(True)]
+    values += [t(v) for t in ALL_INTS for v in (0, 5, int(np.iinfo(t).max))]
+    for x in values:
+        check(floor_ceil, x)
+    for x in (np.float64(2.5), np.float64(-1e20), np.float64(-0.5)):
+        check(trunc, x)
+    with pytest.raises(TypeError), pytest.warns(pyston.PerformanceWarning, match="math.trunc"):
+        pyston.fast(trunc)(np.float32(2.5))

@@ -839,9 +839,11 @@ impl Infer<'_> {
                         }
                         match m {
                             MathFn::Floor | MathFn::Ceil | MathFn::Trunc => {
-                                // math.floor(np.float32) etc. go through __floor__: keep it to Python
-                                // types (Numba: an int for every real NumPy scalar).
-                                if !self.numba && pos[0].members().iter().any(|t| matches!(t, Ty::Np(_))) {
+                                // NumPy scalars go through their __floor__/__ceil__ (a Python int for
+                                // every real one); only np.float64 (a float subclass) has __trunc__.
+                                // Numba: an int for every real NumPy scalar.
+                                let no_trunc = |t: &Ty| matches!(t, Ty::Np(d) if *d != Dtype::Float64);
+                                if !self.numba && *m == MathFn::Trunc && pos[0].members().iter().any(no_trunc) {
                                     return Err(bad(&format!("math.{}", m.name())));
                                 }
                                 Ty::Int

@@ -509,8 +509,10 @@ impl Gen<'_, '_> {
             Ty::Np(d) => matches!(d.kind(), crate::dtype::Kind::Int | crate::dtype::Kind::Bool),
             _ => false,
         };
-        // Numba floors an int through a float (math.floor(2**62 + 1) is 2**62 there).
-        if matches!(m, Floor | Ceil | Trunc) && int_like && !self.env.sem.numba_scalar_typing {
+        // Numba floors an int through a float (math.floor(2**62 + 1) is 2**62 there),
+        // and so does NumPy's __floor__ of its ints (np.int64(2**63 - 1) gives 2**63).
+        let py_int = matches!(a[0].0, Ty::Int | Ty::Bool);
+        if matches!(m, Floor | Ceil | Trunc) && int_like && py_int && !self.env.sem.numba_scalar_typing {
             return Ok((Ty::Int, vec![self.conv_i64(&a[0])?]));
         }
         let xs: Vec<CV> = a.iter().map(|x| self.any_f64(x)).collect::<CResult<_>>()?;
