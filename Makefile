@@ -4,7 +4,7 @@ VENV   ?= .venv
 VPY    := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: help install demo test test-rust test-python bench lint fmt clean
+.PHONY: help install demo test test-rust test-python bench fuzz lint fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ bench: install ## Benchmark suite: CPython vs pyston vs Numba (installs numba)
 	$(VPY) benchmarks/never_slower.py
 	$(VPY) benchmarks/exceptions.py
 	$(VPY) benchmarks/run_scripts.py
+
+fuzz: install ## Long differential fuzzing run: make fuzz N=100000 SEED=1 (reproducers in /tmp/pyston_fuzz_SEED)
+	$(VPY) tests/fuzz/run.py --seed $(or $(SEED),1) --count $(or $(N),10000) --jobs $(or $(JOBS),2)
 
 lint: $(VENV)/.test ## cargo fmt --check, clippy -D warnings, ruff
 	cargo fmt --all -- --check

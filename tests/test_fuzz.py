@@ -9,6 +9,7 @@ Reproduce or explore with ``python tests/fuzz/run.py --seed S --count N``.
 from __future__ import annotations
 
 import os
+import random
 import sys
 
 import pytest
@@ -20,6 +21,10 @@ import run as fuzz_run  # noqa: E402
 SEED = int(os.environ.get("PYSTON_FUZZ_SEED", "20240611"))
 # About 30-60 s on a busy two-core machine (two worker subprocesses).
 COUNT = int(os.environ.get("PYSTON_FUZZ_COUNT", "2500"))
+# Plus a small batch from a seed drawn per run (printed on failure; set
+# PYSTON_FUZZ_RANDOM_SEED to replay it), so CI explores beyond the fixed range.
+RANDOM_SEED = int(os.environ.get("PYSTON_FUZZ_RANDOM_SEED", str(random.randrange(1, 10**9))))
+RANDOM_COUNT = int(os.environ.get("PYSTON_FUZZ_RANDOM_COUNT", "300"))
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +69,10 @@ def test_fuzz_runner_reports_interpreter_difference(tmp_path, monkeypatch):
     s = fuzz_run.run(SEED, 6, jobs=1, timeout=30.0, outdir=str(tmp_path))
     assert [(m["k"], m["tier"]) for m in s.mismatches] == [(k, "interp")], fuzz_run.report(s)
     assert s.interp_calls > 0
+
+
+def test_fuzz_random_seed_batch(tmp_path):
+    s = fuzz_run.run(RANDOM_SEED, RANDOM_COUNT, jobs=2, timeout=60.0, outdir=str(tmp_path))
+    replay = f"replay: PYSTON_FUZZ_RANDOM_SEED={RANDOM_SEED} (python tests/fuzz/run.py --seed {RANDOM_SEED} --count {RANDOM_COUNT})"
+    assert s.programs == RANDOM_COUNT and not s.errors, replay + "\n" + fuzz_run.report(s)
+    assert not s.mismatches and not s.crashes and not s.hangs, replay + "\n" + fuzz_run.report(s, show=5)
