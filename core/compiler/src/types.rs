@@ -211,6 +211,10 @@ pub enum Builtin {
     NpAlloc(AllocKind),
     /// `np.empty_like/zeros_like/ones_like(a, dtype=...)`
     NpAllocLike(AllocKind),
+    // Builtins a `for` loop expands inline (lower.rs); not callable otherwise.
+    Enumerate,
+    Zip,
+    Reversed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -115,6 +115,9 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("round", Builtin::Round),
             ("complex", Builtin::Complex),
             ("range", Builtin::Range),
+            ("enumerate", Builtin::Enumerate),
+            ("zip", Builtin::Zip),
+            ("reversed", Builtin::Reversed),
         ] {
             add(&mut t, bi.getattr(name)?, GlobalKind::Builtin(b));
         }

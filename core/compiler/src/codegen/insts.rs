@@ -135,6 +135,33 @@ impl Gen<'_, '_> {
                 let n = abi::slot_count(&ts[*i as usize]);
                 args[0].1[off..off + n].to_vec()
             }
+            Op::GetItem if matches!(&args[0].0, Ty::Tuple(ts) if ts.iter().any(|t| *t != ts[0]))
+                && !matches!(self.consts.get(&inst.args[1]), Some(Const::Int(_))) =>
+            {
+                // Scalars of several types read at a run-time index: each coerced to the union.
+                let Ty::Tuple(ts) = args[0].0.clone() else { unreachable!() };
+                let mut elems = Vec::new();
+                let mut off = 0;
+                for t in &ts {
+                    let n = abi::slot_count(t);
+                    let v = args[0].1[off..off + n].to_vec();
+                    off += n;
+                    elems.push(self.coerce(t, v, &rt)?);
+                }
+                let n = ts.len() as i64;
+                let mut i = self.conv_i64(&args[1])?;
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
+                let wrapped = self.b.ins().iadd_imm_s(i, n);
+                i = self.b.ins().select(neg, wrapped, i);
+                let oob = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, i, n);
+                self.deopt_if(oob); // IndexError: tuple index out of range
+                let mut res = elems[0].clone();
+                for (k, e) in elems.iter().enumerate().skip(1) {
+                    let is_k = self.b.ins().icmp_imm_s(IntCC::Equal, i, k as i64);
+                    res = res.iter().zip(e).map(|(r, x)| self.b.ins().select(is_k, *x, *r)).collect();
+                }
+                res
+            }
             Op::GetItem => {
                 self.addr_key = Some(inst.args.clone());
                 let r = self.getitem(&args[0], &args[1..], inst.args.get(1).copied());
@@ -155,6 +182,41 @@ impl Gen<'_, '_> {
                 _ => return Err(internal("len")),
             },
             Op::RangeLen => self.range_len(&args[1], &args[2], &args[3])?,
+            // Checked by inference (the builtin) and by the operations that follow (the ints).
+            Op::Builtin(_) => vec![],
+            Op::Is => self.dispatch(&args, &Ty::Bool, &mut |g, a| {
+                let v = match crate::infer::is_rule(&a[0].0, &a[1].0) {
+                    Some(crate::infer::IsRule::Const(c)) => g.b.ins().iconst(clt::I8, c as i64),
+                    Some(crate::infer::IsRule::BoolEq) => g.b.ins().icmp(IntCC::Equal, a[0].1[0], a[1].1[0]),
+                    None => return Err(internal("`is` on types inference rejects")),
+                };
+                Ok((Ty::Bool, vec![v]))
+            })?,
+            Op::Contains => {
+                let Ty::Tuple(ts) = args[0].0.clone() else {
+                    return Err(internal("contains"));
+                };
+                let mut off = 0;
+                let mut elems = Vec::new();
+                for t in &ts {
+                    let n = abi::slot_count(t);
+                    elems.push((t.clone(), args[0].1[off..off + n].to_vec()));
+                    off += n;
+                }
+                let x = args[1].clone();
+                self.dispatch(&[x], &Ty::Bool, &mut |g, a| {
+                    let mut acc = g.b.ins().iconst(clt::I8, 0);
+                    for e in &elems {
+                        let eq = match (&a[0].0, &e.0) {
+                            (Ty::NoneT, Ty::NoneT) => g.b.ins().iconst(clt::I8, 1),
+                            (Ty::NoneT, _) | (_, Ty::NoneT) => g.b.ins().iconst(clt::I8, 0),
+                            _ => g.compare_truth(CmpOp::Eq, e, &a[0])?,
+                        };
+                        acc = g.b.ins().bor(acc, eq);
+                    }
+                    Ok((Ty::Bool, vec![acc]))
+                })?
+            }
             Op::RangeNext => {
                 let a = self.conv_i64(&args[0])?;
                 let s = self.conv_i64(&args[1])?;
