@@ -1032,7 +1032,10 @@ impl Infer<'_> {
                     }
                     _ if !ts.is_empty() && ts.iter().all(|t| *t == ts[0]) && is_index(&idx[0]) => Ok(ts[0].clone()),
                     // Scalars of several types: a union (its tag says which one was read).
-                    _ if !ts.is_empty() && is_index(&idx[0]) && ts.iter().all(|t| t.scalar().is_some() || *t == Ty::NoneT) => {
+                    _ if !ts.is_empty()
+                        && is_index(&idx[0])
+                        && ts.iter().all(|t| t.scalar().is_some() || *t == Ty::NoneT) =>
+                    {
                         let mut out = Ty::Bottom;
                         for t in ts {
                             out = match join(&out, t) {

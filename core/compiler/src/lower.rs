@@ -615,7 +615,9 @@ impl Lowerer {
     /// The builtin call `name(...)` (a name not assigned in the function), with its arguments.
     fn builtin_call<'e>(&self, e: &'e Expr, name: &str) -> Option<(&'e Expr, &'e [Expr], &'e [(String, Expr)])> {
         match &e.kind {
-            ExprKind::Call(f, args, kws) if matches!(&f.kind, ExprKind::Name(n) if n == name) && !self.locals.contains(name) => {
+            ExprKind::Call(f, args, kws)
+                if matches!(&f.kind, ExprKind::Name(n) if n == name) && !self.locals.contains(name) =>
+            {
                 Some((f, args, kws))
             }
             _ => None,
@@ -710,9 +712,30 @@ impl Lowerer {
                         let b = self.block();
                         let start = self.read_var(&var, b, span);
                         let step = self.emit_cur(Op::RangeNext, vec![step, zero], span);
-                        let nm1 = self.emit_cur(Op::Bin { op: BinOp::Sub, inplace: false }, vec![n, one], span);
-                        let off = self.emit_cur(Op::Bin { op: BinOp::Mul, inplace: false }, vec![nm1, step], span);
-                        let last = self.emit_cur(Op::Bin { op: BinOp::Add, inplace: false }, vec![start, off], span);
+                        let nm1 = self.emit_cur(
+                            Op::Bin {
+                                op: BinOp::Sub,
+                                inplace: false,
+                            },
+                            vec![n, one],
+                            span,
+                        );
+                        let off = self.emit_cur(
+                            Op::Bin {
+                                op: BinOp::Mul,
+                                inplace: false,
+                            },
+                            vec![nm1, step],
+                            span,
+                        );
+                        let last = self.emit_cur(
+                            Op::Bin {
+                                op: BinOp::Add,
+                                inplace: false,
+                            },
+                            vec![start, off],
+                            span,
+                        );
                         let neg = self.emit_cur(Op::Unary(UnaryOp::Neg), vec![step], span);
                         let b = self.block();
                         self.write_var(&var, b, last);
@@ -766,7 +789,8 @@ impl Lowerer {
     }
 
     /// `x in range(...)` for an int `x`, as `range.__contains__` computes it:
-    /// `(x - start) % step == 0 and 0 <= (x - start) // step < len`.
+    /// `start <= x < stop` (`stop < x <= start` for a negative step) and
+    /// `(x - start) % step == 0`, in Python ints (no length: it may not fit 64 bits).
     fn in_range(&mut self, x: Value, f: &Expr, args: &[Expr], span: Span) -> CResult<Value> {
         let rf = self.expr(f)?;
         let mut vals = Vec::new();
@@ -780,23 +804,31 @@ impl Lowerer {
             2 => (vals[0], vals[1], one),
             _ => (vals[0], vals[1], vals[2]),
         };
-        let n = self.emit_cur(Op::RangeLen, vec![rf, start, stop, step], span);
-        // Only an int probe is compiled (a float one compares with each element).
-        self.emit_check("range", vec![rf, x], span);
-        let bin = |l: &mut Self, op: BinOp, a: Value, b: Value| {
-            l.emit_cur(Op::Bin { op, inplace: false }, vec![a, b], span)
-        };
+        // The call `range(start, stop, step)` (ints, a nonzero step); only an int
+        // probe is compiled (a float one compares with each element).
+        self.emit_check("range", vec![rf, start, stop, step, x], span);
+        let bin =
+            |l: &mut Self, op: BinOp, a: Value, b: Value| l.emit_cur(Op::Bin { op, inplace: false }, vec![a, b], span);
+        let cmp = |l: &mut Self, op: CmpOp, a: Value, b: Value| l.emit_cur(Op::Cmp(op), vec![a, b], span);
         let xi = self.emit_cur(Op::RangeNext, vec![x, zero], span);
-        let s = self.emit_cur(Op::RangeNext, vec![start, zero], span);
+        let lo = self.emit_cur(Op::RangeNext, vec![start, zero], span);
+        let hi = self.emit_cur(Op::RangeNext, vec![stop, zero], span);
         let st = self.emit_cur(Op::RangeNext, vec![step, zero], span);
-        let d = bin(self, BinOp::Sub, xi, s);
-        let q = bin(self, BinOp::FloorDiv, d, st);
+        let up = cmp(self, CmpOp::Gt, st, zero);
+        let a1 = cmp(self, CmpOp::Le, lo, xi);
+        let a2 = cmp(self, CmpOp::Lt, xi, hi);
+        let inc = bin(self, BinOp::BitAnd, a1, a2);
+        let b1 = cmp(self, CmpOp::Lt, hi, xi);
+        let b2 = cmp(self, CmpOp::Le, xi, lo);
+        let dec = bin(self, BinOp::BitAnd, b1, b2);
+        let down = self.emit_cur(Op::Unary(UnaryOp::Not), vec![up], span);
+        let inc = bin(self, BinOp::BitAnd, up, inc);
+        let dec = bin(self, BinOp::BitAnd, down, dec);
+        let within = bin(self, BinOp::BitOr, inc, dec);
+        let d = bin(self, BinOp::Sub, xi, lo);
         let r = bin(self, BinOp::Mod, d, st);
-        let c1 = self.emit_cur(Op::Cmp(CmpOp::Eq), vec![r, zero], span);
-        let c2 = self.emit_cur(Op::Cmp(CmpOp::Ge), vec![q, zero], span);
-        let c3 = self.emit_cur(Op::Cmp(CmpOp::Lt), vec![q, n], span);
-        let c12 = bin(self, BinOp::BitAnd, c1, c2);
-        Ok(bin(self, BinOp::BitAnd, c12, c3))
+        let on_step = cmp(self, CmpOp::Eq, r, zero);
+        Ok(bin(self, BinOp::BitAnd, within, on_step))
     }
 
     /// The item of one iteration (at the top of the body).

@@ -489,7 +489,10 @@ pub(crate) fn eval(
             let r = arg(0)?.call1((arg(1)?, arg(2)?, arg(3)?))?;
             r.len()?.into_pyobject(py)?.into_any().unbind()
         }
-        Op::Is => pyo3::types::PyBool::new(py, arg(0)?.is(&arg(1)?)).to_owned().into_any().unbind(),
+        Op::Is => pyo3::types::PyBool::new(py, arg(0)?.is(&arg(1)?))
+            .to_owned()
+            .into_any()
+            .unbind(),
         Op::Contains => pyo3::types::PyBool::new(py, arg(0)?.contains(arg(1)?)?)
             .to_owned()
             .into_any()
@@ -497,11 +500,14 @@ pub(crate) fn eval(
         Op::Builtin(name) => {
             // Compiled code ran this only with the builtin itself (a guarded global);
             // the other arguments are converted as the call converts them.
+            if name == "range" {
+                // `range(start, stop, step)` itself: ValueError for a zero step.
+                arg(0)?.call1((arg(1)?, arg(2)?, arg(3)?))?;
+            }
             for k in 1..args.len() {
                 // SAFETY: a live operand; PyNumber_Index returns a new reference or NULL.
                 owned(py, unsafe { ffi::PyNumber_Index(arg(k)?.as_ptr()) })?;
             }
-            let _ = name;
             return Ok(Some(py.None()));
         }
         Op::RangeNext => {

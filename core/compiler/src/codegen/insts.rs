@@ -135,11 +135,14 @@ impl Gen<'_, '_> {
                 let n = abi::slot_count(&ts[*i as usize]);
                 args[0].1[off..off + n].to_vec()
             }
-            Op::GetItem if matches!(&args[0].0, Ty::Tuple(ts) if ts.iter().any(|t| *t != ts[0]))
-                && !matches!(self.consts.get(&inst.args[1]), Some(Const::Int(_))) =>
+            Op::GetItem
+                if matches!(&args[0].0, Ty::Tuple(ts) if ts.iter().any(|t| *t != ts[0]))
+                    && !matches!(self.consts.get(&inst.args[1]), Some(Const::Int(_))) =>
             {
                 // Scalars of several types read at a run-time index: each coerced to the union.
-                let Ty::Tuple(ts) = args[0].0.clone() else { unreachable!() };
+                let Ty::Tuple(ts) = args[0].0.clone() else {
+                    unreachable!()
+                };
                 let mut elems = Vec::new();
                 let mut off = 0;
                 for t in &ts {
@@ -158,7 +161,11 @@ impl Gen<'_, '_> {
                 let mut res = elems[0].clone();
                 for (k, e) in elems.iter().enumerate().skip(1) {
                     let is_k = self.b.ins().icmp_imm_s(IntCC::Equal, i, k as i64);
-                    res = res.iter().zip(e).map(|(r, x)| self.b.ins().select(is_k, *x, *r)).collect();
+                    res = res
+                        .iter()
+                        .zip(e)
+                        .map(|(r, x)| self.b.ins().select(is_k, *x, *r))
+                        .collect();
                 }
                 res
             }
@@ -182,6 +189,13 @@ impl Gen<'_, '_> {
                 _ => return Err(internal("len")),
             },
             Op::RangeLen => self.range_len(&args[1], &args[2], &args[3])?,
+            // `range(start, stop, step, x)` in `x in range(...)`: a zero step raises ValueError.
+            Op::Builtin(name) if name == "range" => {
+                let step = self.conv_i64(&args[3])?;
+                let zero = self.b.ins().icmp_imm_s(IntCC::Equal, step, 0);
+                self.deopt_if(zero);
+                vec![]
+            }
             // Checked by inference (the builtin) and by the operations that follow (the ints).
             Op::Builtin(_) => vec![],
             Op::Is => self.dispatch(&args, &Ty::Bool, &mut |g, a| {
