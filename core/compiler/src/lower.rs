@@ -831,6 +831,38 @@ impl Lowerer {
         Ok(bin(self, BinOp::BitAnd, within, on_step))
     }
 
+    /// `min(a, b)` of two trip counts (ints), as a branch and a block parameter.
+    fn min_count(&mut self, a: Value, b: Value, span: Span) -> Value {
+        let lt = self.emit_cur(Op::Cmp(CmpOp::Lt), vec![b, a], span);
+        let from = self.block();
+        let (tb, eb, merge) = (self.new_block(), self.new_block(), self.new_block());
+        let r = self.add_param(merge, "%min");
+        self.terminate(
+            from,
+            Term::Br(
+                lt,
+                Edge {
+                    block: tb,
+                    args: vec![],
+                },
+                Edge {
+                    block: eb,
+                    args: vec![],
+                },
+            ),
+            span,
+        );
+        self.seal(tb);
+        self.seal(eb);
+        self.cur = Some(tb);
+        self.jump(merge, vec![b], span);
+        self.cur = Some(eb);
+        self.jump(merge, vec![a], span);
+        self.seal(merge);
+        self.cur = Some(merge);
+        r
+    }
+
     /// The item of one iteration (at the top of the body).
     fn source_item(&mut self, st: &St, k: Value, span: Span) -> Value {
         let b = self.block();
@@ -908,6 +940,12 @@ impl Lowerer {
     ) -> CResult<()> {
         let mut counts = Vec::new();
         let st = self.setup_source(src, iter.span, &mut counts)?;
+        // `zip` stops at its shortest argument: the trip count is the smallest count
+        // (one counter tested against one bound, so the bounds pass sees a counted loop).
+        let mut n = counts[0];
+        for m in &counts[1..] {
+            n = self.min_count(n, *m, iter.span);
+        }
         let kname = self.hidden_name("k");
         let zero = self.emit_cur(Op::Const(Const::Int(0)), vec![], iter.span);
         let one = self.emit_cur(Op::Const(Const::Int(1)), vec![], iter.span);
@@ -918,19 +956,7 @@ impl Lowerer {
         self.jump(header, vec![], span);
         self.cur = Some(header);
         let k = self.read_var(&kname, header, span);
-        let mut c = self.emit(header, Op::Cmp(CmpOp::Lt), vec![k, counts[0]], iter.span);
-        for n in &counts[1..] {
-            let lt = self.emit(header, Op::Cmp(CmpOp::Lt), vec![k, *n], iter.span);
-            c = self.emit(
-                header,
-                Op::Bin {
-                    op: BinOp::BitAnd,
-                    inplace: false,
-                },
-                vec![c, lt],
-                iter.span,
-            );
-        }
+        let c = self.emit(header, Op::Cmp(CmpOp::Lt), vec![k, n], iter.span);
         let (bb, latch, eb, after) = (self.new_block(), self.new_block(), self.new_block(), self.new_block());
         self.terminate(
             header,
