@@ -463,3 +463,76 @@ def uses_local_zip(a, b):
 def test_shadowed_builtin():
     # `zip` is a local here: not expanded; the call runs as CPython runs it
     assert_same(uses_local_zip, np.arange(3), 2, allow_fallback=True)
+
+
+# --------------------------------------------------------------------------
+# np.ndindex / np.ndenumerate
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def nd_shape(a):
+    s = 0.0
+    for idx in np.ndindex(a.shape):
+        s = s * 0.5 + a[idx]
+    return s
+
+
+@pyston.fast
+def nd_dims(m, k):
+    t = 0
+    last = (-1, -1)
+    for i, j in np.ndindex(m, k):
+        t = t * 7 + i * 3 + j
+        last = (i, j)
+    return t, last
+
+
+@pyston.fast
+def nd_one(n):
+    t = 0
+    for (i,) in np.ndindex(n):
+        t += i * i
+    return t
+
+
+@pyston.fast
+def nd_enum(a):
+    s = 0.0
+    for (i, j), v in np.ndenumerate(a):
+        s += (i + 1) * (j + 2) * v
+    return s
+
+
+@pyston.fast
+def nd_enum_first(a, t):
+    for idx, v in np.ndenumerate(a):
+        if v > t:
+            return idx[0] * 1000 + idx[-1]
+    return -1
+
+
+@pyston.fast
+def nd_enum_write(a):
+    # writes through the same array while enumerating it: values are read when reached
+    for (i, j), v in np.ndenumerate(a):
+        if j + 1 < a.shape[1]:
+            a[i, j + 1] += v
+    return a
+
+
+def test_ndindex():
+    rng = rng_for("ndindex")
+    m = rng.standard_normal((3, 4))
+    check(nd_shape, [(m,), (m[:, ::-2],), (rng.standard_normal((2, 2, 3)),), (m[:0],), (np.arange(5.0),)])
+    check(nd_dims, [(3, 4), (0, 4), (4, 0), (1, 1), (6, 2)])
+    assert_same(nd_dims, -1, 4)  # ValueError: negative dimensions are not allowed (NumPy's)
+    check(nd_one, [(0,), (1,), (10,)])
+
+
+def test_ndenumerate():
+    rng = rng_for("ndenumerate")
+    m = rng.standard_normal((4, 3))
+    check(nd_enum, [(m,), (np.asfortranarray(m),), (m[::2, ::-1],), (m[:0],)])
+    check(nd_enum_first, [(m, 0.5), (m, 99.0), (np.arange(6).reshape(2, 3), 3), (rng.standard_normal((2, 2, 2)), 0.0)])
+    check(nd_enum_write, [(m.copy(),), (np.arange(12).reshape(3, 4),)])

@@ -615,6 +615,8 @@ impl Infer<'_> {
                     "enumerate" => Builtin::Enumerate,
                     "zip" => Builtin::Zip,
                     "reversed" => Builtin::Reversed,
+                    "ndindex" => Builtin::NdIndex,
+                    "ndenumerate" => Builtin::NdEnumerate,
                     _ => return Err(CompileError::internal(format!("unknown inline builtin {name}"))),
                 };
                 if args[0] != Ty::Builtin(want) {
@@ -623,7 +625,27 @@ impl Infer<'_> {
                         format!("'{name}' is not the builtin {name} here"),
                     ));
                 }
-                for t in &args[1..] {
+                if name == "ndenumerate" {
+                    if !matches!(&args[1], Ty::Array(a) if a.ndim >= 1) {
+                        return Err(CompileError::typing(
+                            span,
+                            format!("np.ndenumerate of a '{}' is not supported in compiled code", py_name(&args[1])),
+                        ));
+                    }
+                    return Ok(None);
+                }
+                let ints: Vec<Ty> = match (name.as_str(), &args[1..]) {
+                    ("ndindex", [Ty::Tuple(ts)]) if !ts.is_empty() => ts.clone(),
+                    ("ndindex", [t]) if is_index(t) => vec![t.clone()],
+                    ("ndindex", _) => {
+                        return Err(CompileError::typing(
+                            span,
+                            "np.ndindex is compiled with a shape of ints (one tuple, or the dimensions)",
+                        ))
+                    }
+                    (_, ts) => ts.to_vec(),
+                };
+                for t in &ints {
                     if !is_index(t) {
                         return Err(CompileError::typing(
                             span,
@@ -633,6 +655,11 @@ impl Infer<'_> {
                 }
                 return Ok(None);
             }
+            Op::NdSize => Ty::Int,
+            Op::NdIndex => match &args[0] {
+                Ty::Tuple(ts) => Ty::Tuple(vec![Ty::Int; ts.len()]),
+                _ => Ty::Tuple(vec![Ty::Int]),
+            },
             Op::Is => self.each_member2(&args[0], &args[1], span, &|a, b| {
                 is_rule(a, b).map(|_| Ty::Bool).ok_or_else(|| {
                     CompileError::typing(
@@ -879,12 +906,14 @@ impl Infer<'_> {
                             _ => return Err(bad("round")),
                         }
                     }
-                    Range | Enumerate | Zip | Reversed => {
+                    Range | Enumerate | Zip | Reversed | NdIndex | NdEnumerate => {
                         let name = match b {
                             Range => "range",
                             Enumerate => "enumerate",
                             Zip => "zip",
-                            _ => "reversed",
+                            Reversed => "reversed",
+                            NdIndex => "np.ndindex",
+                            _ => "np.ndenumerate",
                         };
                         return Err(CompileError::typing(
                             span,
@@ -981,6 +1010,13 @@ impl Infer<'_> {
     }
 
     fn getitem(&mut self, x: &Ty, idxv: &[Value], idx: &[Ty], span: Span) -> CResult<Ty> {
+        if let (Ty::Array(_), [Ty::Tuple(ts)]) = (x, idx) {
+            if ts.iter().all(is_index) {
+                // `a[idx]` with `idx` a tuple of ints (np.ndenumerate): the ints are the indexes.
+                let none = vec![];
+                return self.getitem(x, &none, ts, span);
+            }
+        }
         match x {
             Ty::Array(a) => {
                 if idx.len() > a.ndim as usize {
@@ -1203,7 +1239,10 @@ impl Infer<'_> {
     /// Whether NumPy performs this operation (and how compiled code calls it).
     fn numpy_op(&self, op: &Op, args: &[Ty]) -> Option<(ProbeTarget, Vec<String>)> {
         let array = |t: &Ty| matches!(t, Ty::Array(_));
-        let int_index = |t: &Ty| is_index(t) && !matches!(t, Ty::Bool);
+        let int_index = |t: &Ty| match t {
+            Ty::Tuple(ts) => args.len() == 2 && ts.iter().all(|t| is_index(t) && !matches!(t, Ty::Bool)),
+            t => is_index(t) && !matches!(t, Ty::Bool),
+        };
         match op {
             Op::Call { kw } if matches!(args.first(), Some(Ty::Builtin(_))) && args[1..].iter().any(array) => {
                 let Ty::Builtin(b) = args[0] else { unreachable!() };

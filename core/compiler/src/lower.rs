@@ -655,11 +655,22 @@ impl Lowerer {
                 }
             }
         }
+        if let ExprKind::Call(f, args, kws) = &e.kind {
+            if let (ExprKind::Attr(m, name), true) = (&f.kind, kws.is_empty()) {
+                let module = matches!(&m.kind, ExprKind::Name(n) if !self.locals.contains(n));
+                if module && name == "ndindex" && !args.is_empty() {
+                    return Src::Ndindex(f, args);
+                }
+                if module && name == "ndenumerate" && args.len() == 1 {
+                    return Src::Ndenumerate(f, &args[0]);
+                }
+            }
+        }
         Src::Seq(e)
     }
 
-    /// The loop's iterable when it is `enumerate`, `zip` or `reversed` (expanded
-    /// inline by [`Lowerer::for_composite`]).
+    /// The loop's iterable when it is `enumerate`, `zip`, `reversed`, `np.ndindex` or
+    /// `np.ndenumerate` (expanded inline by [`Lowerer::for_composite`]).
     fn composite_source<'e>(&self, iter: &'e Expr) -> Option<Src<'e>> {
         match self.source(iter) {
             Src::Range(..) | Src::Seq(_) => None,
@@ -776,6 +787,31 @@ impl Lowerer {
                     }
                 }
             }
+            Src::Ndindex(f, args) => {
+                let rf = self.expr(f)?;
+                let mut dims = Vec::new();
+                for a in args.iter() {
+                    dims.push(self.expr(a)?);
+                }
+                let shape = if dims.len() == 1 {
+                    dims[0]
+                } else {
+                    self.emit_cur(Op::Tuple, dims, span)
+                };
+                self.emit_check("ndindex", vec![rf, shape], span);
+                let n = self.emit_cur(Op::NdSize, vec![shape], span);
+                counts.push(n);
+                St::Nd { shape, arr: None }
+            }
+            Src::Ndenumerate(f, a) => {
+                let rf = self.expr(f)?;
+                let arr = self.expr(a)?;
+                self.emit_check("ndenumerate", vec![rf, arr], span);
+                let shape = self.emit_cur(Op::Attr("shape".into()), vec![arr], span);
+                let n = self.emit_cur(Op::NdSize, vec![shape], span);
+                counts.push(n);
+                St::Nd { shape, arr: Some(arr) }
+            }
             Src::Zip(f, srcs) => {
                 let rf = self.expr(f)?;
                 let mut sts = Vec::new();
@@ -881,6 +917,16 @@ impl Lowerer {
                 let x = self.source_item(inner, k, span);
                 self.emit_cur(Op::Tuple, vec![i, x], span)
             }
+            St::Nd { shape, arr } => {
+                let idx = self.emit_cur(Op::NdIndex, vec![*shape, k], span);
+                match arr {
+                    None => idx,
+                    Some(a) => {
+                        let v = self.emit_cur(Op::GetItem, vec![*a, idx], span);
+                        self.emit_cur(Op::Tuple, vec![idx, v], span)
+                    }
+                }
+            }
             St::Zip(sts) => {
                 let items: Vec<Value> = sts.iter().map(|s| self.source_item(s, k, span)).collect();
                 self.emit_cur(Op::Tuple, items, span)
@@ -897,7 +943,7 @@ impl Lowerer {
                 let i1 = self.emit_cur(Op::RangeNext, vec![i, *step], span);
                 self.write_var(var, b, i1);
             }
-            St::Seq(_) => {}
+            St::Seq(_) | St::Nd { .. } => {}
             St::RevSeq { var, .. } => {
                 let j = self.read_var(var, b, span);
                 let m1 = self.emit_cur(Op::Const(Const::Int(-1)), vec![], span);
@@ -1486,6 +1532,10 @@ enum Src<'e> {
     Zip(&'e Expr, Vec<Src<'e>>),
     /// `reversed(range(...))` / `reversed(seq)`
     Reversed(&'e Expr, Box<Src<'e>>),
+    /// `np.ndindex(...)` (callee, the shape or its dimensions)
+    Ndindex(&'e Expr, &'e [Expr]),
+    /// `np.ndenumerate(a)`
+    Ndenumerate(&'e Expr, &'e Expr),
 }
 
 /// How the loop steps an expanded iterable: hidden variables and what each item is.
@@ -1500,6 +1550,8 @@ enum St {
     Enumerate(Option<String>, Box<St>),
     /// A tuple of the items.
     Zip(Vec<St>),
+    /// `nd_index(shape, k)`; with an array, `(index, a[index])` (np.ndenumerate).
+    Nd { shape: Value, arr: Option<Value> },
 }
 
 impl St {

@@ -215,6 +215,8 @@ pub enum Builtin {
     Enumerate,
     Zip,
     Reversed,
+    NdIndex,
+    NdEnumerate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -135,6 +135,12 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
         for (name, b) in numpy_lib::native_builtins() {
             add(&mut t, np.getattr(name)?, GlobalKind::Builtin(b));
         }
+        add(&mut t, np.getattr("ndindex")?, GlobalKind::Builtin(Builtin::NdIndex));
+        add(
+            &mut t,
+            np.getattr("ndenumerate")?,
+            GlobalKind::Builtin(Builtin::NdEnumerate),
+        );
         for (name, d) in numpy_lib::scalar_types() {
             add(&mut t, np.getattr(name)?, GlobalKind::DtypeObj(d));
         }

@@ -169,6 +169,20 @@ impl Gen<'_, '_> {
                 }
                 res
             }
+            Op::GetItem if matches!((&args[0].0, &args[1].0), (Ty::Array(_), Ty::Tuple(_))) => {
+                // `a[idx]`, `idx` a tuple of ints: its members are the indexes.
+                let Ty::Tuple(ts) = args[1].0.clone() else {
+                    unreachable!()
+                };
+                let mut idx = Vec::new();
+                let mut off = 0;
+                for t in &ts {
+                    let n = abi::slot_count(t);
+                    idx.push((t.clone(), args[1].1[off..off + n].to_vec()));
+                    off += n;
+                }
+                self.getitem(&args[0], &idx, None)?
+            }
             Op::GetItem => {
                 self.addr_key = Some(inst.args.clone());
                 let r = self.getitem(&args[0], &args[1..], inst.args.get(1).copied());
@@ -198,6 +212,40 @@ impl Gen<'_, '_> {
             }
             // Checked by inference (the builtin) and by the operations that follow (the ints).
             Op::Builtin(_) => vec![],
+            Op::NdSize => {
+                let dims = self.nd_dims(&args[0])?;
+                let mut n = self.b.ins().iconst(clt::I64, 1);
+                let mut bad = self.b.ins().iconst(clt::I8, 0);
+                for d in dims {
+                    // A negative dimension raises (NumPy's ValueError); a product past
+                    // 64 bits is left to the interpreter.
+                    let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, d, 0);
+                    let (p, o) = self.b.ins().smul_overflow(n, d);
+                    bad = self.b.ins().bor(bad, neg);
+                    bad = self.b.ins().bor(bad, o);
+                    n = p;
+                }
+                self.deopt_if(bad);
+                vec![n]
+            }
+            Op::NdIndex => {
+                let dims = self.nd_dims(&args[0])?;
+                let mut k = self.conv_i64(&args[1])?;
+                let mut out = vec![k; dims.len()];
+                for a in (1..dims.len()).rev() {
+                    // Only reached when every dimension is positive (the trip count is
+                    // their product); the divisor is kept nonzero regardless.
+                    let one = self.b.ins().iconst(clt::I64, 1);
+                    let zero = self.b.ins().icmp_imm_s(IntCC::Equal, dims[a], 0);
+                    let d = self.b.ins().select(zero, one, dims[a]);
+                    let q = self.b.ins().udiv(k, d);
+                    let qd = self.b.ins().imul(q, d);
+                    out[a] = self.b.ins().isub(k, qd);
+                    k = q;
+                }
+                out[0] = k;
+                out
+            }
             Op::Is => self.dispatch(&args, &Ty::Bool, &mut |g, a| {
                 let v = match crate::infer::is_rule(&a[0].0, &a[1].0) {
                     Some(crate::infer::IsRule::Const(c)) => g.b.ins().iconst(clt::I8, c as i64),
@@ -302,6 +350,23 @@ impl Gen<'_, '_> {
 }
 
 impl Gen<'_, '_> {
+    /// The dimensions of a shape (an int or a tuple of ints), as i64s.
+    fn nd_dims(&mut self, shape: &TV) -> CResult<Vec<CV>> {
+        match &shape.0 {
+            Ty::Tuple(ts) => {
+                let mut out = Vec::new();
+                let mut off = 0;
+                for t in ts {
+                    let n = abi::slot_count(t);
+                    out.push(self.conv_i64(&(t.clone(), shape.1[off..off + n].to_vec()))?);
+                    off += n;
+                }
+                Ok(out)
+            }
+            _ => Ok(vec![self.conv_i64(shape)?]),
+        }
+    }
+
     /// `int ** int` typed `int | float` (the dispatcher saw a negative
     /// exponent): an int for a non-negative exponent, else CPython's
     /// `float(x) ** float(y)` (a zero base deoptimizes: the interpreter raises).

@@ -125,6 +125,11 @@ pub enum Op {
     Undef(String),
     /// `slice(lo, hi, step)`. args: [lo, hi, step] (None constants where omitted)
     Slice,
+    /// The number of indexes `np.ndindex(shape)` yields: the product of the
+    /// dimensions (an int or a tuple of ints). args: [shape]
+    NdSize,
+    /// Index `k` of `np.ndindex(shape)` in C order, a tuple of ints. args: [shape, k]
+    NdIndex,
     /// `a is b` (a Python bool). args: [a, b]
     Is,
     /// `x in container` (a Python bool), as `operator.contains`. args: [container, x]
