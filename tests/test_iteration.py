@@ -2,12 +2,13 @@
 `in`/`not in` and `is`/`is not`: differential against plain Python, and each kernel must
 compile natively (checked with a `fallback=False` twin, which raises instead of falling back)."""
 
+import gc
 import warnings
 
 import numpy as np
 import pyston
 import pytest
-from helpers import I64_MAX, I64_MIN, assert_same, assert_same_all, rng_for
+from helpers import I64_MAX, I64_MIN, assert_same, assert_same_all, rng_for, rss_bytes
 
 
 def native(fn, *args):
@@ -536,3 +537,51 @@ def test_ndenumerate():
     check(nd_enum, [(m,), (np.asfortranarray(m),), (m[::2, ::-1],), (m[:0],)])
     check(nd_enum_first, [(m, 0.5), (m, 99.0), (np.arange(6).reshape(2, 3), 3), (rng.standard_normal((2, 2, 2)), 0.0)])
     check(nd_enum_write, [(m.copy(),), (np.arange(12).reshape(3, 4),)])
+
+
+# --------------------------------------------------------------------------
+# memory, njit
+# --------------------------------------------------------------------------
+
+
+def test_memory_flat():
+    # big-int enumerate counters (boxed past 64 bits), deopts, index tuples: nothing kept
+    a = np.arange(50.0)
+    m = np.arange(12.0).reshape(3, 4)
+    t = (1, 2.5, True)
+
+    def calls(n):
+        for _ in range(n):
+            enum_start(a, I64_MAX - 20)
+            nd_enum(m)
+            tuple_mixed(t)
+            in_range(5, 0, 10, 2)
+            dot_zip(a, a[:30])
+
+    calls(2000)
+    gc.collect()
+    before = rss_bytes()
+    calls(100_000)
+    gc.collect()
+    assert rss_bytes() - before < 20e6
+
+
+NJIT_KERNELS = [
+    (dot_zip, (np.arange(7.0), np.arange(5.0))),
+    (zip3, (np.arange(7.0), np.arange(5.0), np.arange(6.0))),
+    (enum_zip, (np.arange(7.0), np.arange(5.0) * 2)),
+    (enum_sum, (np.linspace(0, 1, 9),)),
+    (rows, (np.arange(12.0).reshape(3, 4),)),
+    (nd_shape, (np.arange(12.0).reshape(3, 4),)),
+    (nd_enum, (np.arange(12.0).reshape(3, 4),)),
+    (count_in_range, (np.array([1, 5, 9, 12, -3, 7]), 0, 10)),
+]
+
+
+# (Numba does not compile `reversed`; pyston.njit does.)
+@pytest.mark.parametrize("fn,args", NJIT_KERNELS, ids=[k[0].py_func.__name__ for k in NJIT_KERNELS])
+def test_njit_agrees_with_numba(fn, args):
+    numba = pytest.importorskip("numba")
+    got = pyston.njit(fn.py_func)(*args)
+    want = numba.njit(fn.py_func)(*args)
+    assert np.array_equal(np.asarray(got), np.asarray(want)), (got, want)
