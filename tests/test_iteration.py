@@ -49,7 +49,7 @@ def enum_sum(a):
 def enum_start(a, start):
     t = 0
     j = 0
-    for i, x in enumerate(a, start):
+    for i, _x in enumerate(a, start):
         t += i
         j = i
     return t, j
@@ -167,7 +167,7 @@ def enum_zip(a, b):
 def zip_last(a, b):
     x = 0.0
     y = 0.0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b):  # noqa: B007 - the values after the loop are the point
         pass
     return x, y
 

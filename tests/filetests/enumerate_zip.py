@@ -1,4 +1,4 @@
-import numpy as np
+# enumerate over zip, with a start, break and for-else
 
 
 def f(a, b, start):

@@ -676,7 +676,7 @@ impl Infer<'_> {
             Op::Contains => match &args[0] {
                 Ty::Tuple(ts) => {
                     let ok = |t: &Ty| t.members().iter().all(contains_operand);
-                    if !ts.iter().all(|t| contains_operand(t)) || !ok(&args[1]) {
+                    if !ts.iter().all(contains_operand) || !ok(&args[1]) {
                         return Err(CompileError::typing(
                             span,
                             format!(

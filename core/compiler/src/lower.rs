@@ -613,7 +613,7 @@ impl Lowerer {
     }
 
     /// The builtin call `name(...)` (a name not assigned in the function), with its arguments.
-    fn builtin_call<'e>(&self, e: &'e Expr, name: &str) -> Option<(&'e Expr, &'e [Expr], &'e [(String, Expr)])> {
+    fn builtin_call<'e>(&self, e: &'e Expr, name: &str) -> Option<CallParts<'e>> {
         match &e.kind {
             ExprKind::Call(f, args, kws)
                 if matches!(&f.kind, ExprKind::Name(n) if n == name) && !self.locals.contains(name) =>
@@ -649,9 +649,8 @@ impl Lowerer {
         }
         if let Some((f, args, kws)) = self.builtin_call(e, "reversed") {
             if let ([a], []) = (args, kws) {
-                match self.source(a) {
-                    inner @ (Src::Range(..) | Src::Seq(_)) => return Src::Reversed(f, Box::new(inner)),
-                    _ => {}
+                if let inner @ (Src::Range(..) | Src::Seq(_)) = self.source(a) {
+                    return Src::Reversed(f, Box::new(inner));
                 }
             }
         }
@@ -1519,6 +1518,9 @@ fn unique_incoming(f: &ir::Function, preds: &[Vec<Block>], b: Block, pi: usize) 
     }
     same
 }
+
+/// A call's callee, positional arguments and keyword arguments.
+type CallParts<'e> = (&'e Expr, &'e [Expr], &'e [(String, Expr)]);
 
 /// An iterable of a `for` loop, as the lowering sees it.
 enum Src<'e> {
