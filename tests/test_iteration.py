@@ -585,3 +585,13 @@ def test_njit_agrees_with_numba(fn, args):
     got = pyston.njit(fn.py_func)(*args)
     want = numba.njit(fn.py_func)(*args)
     assert np.array_equal(np.asarray(got), np.asarray(want)), (got, want)
+
+
+@pyston.fast
+def zero_d_item(a, t):
+    return a[()] + t[1]
+
+
+def test_empty_index_tuple_still_compiles():
+    # `a[()]` has no index operand: the tuple-index paths must leave it alone
+    check(zero_d_item, [(np.array(2.5), (1, 2.0)), (np.array(7), (True, 3))])

@@ -136,7 +136,8 @@ impl Gen<'_, '_> {
                 args[0].1[off..off + n].to_vec()
             }
             Op::GetItem
-                if matches!(&args[0].0, Ty::Tuple(ts) if ts.iter().any(|t| *t != ts[0]))
+                if args.len() == 2
+                    && matches!(&args[0].0, Ty::Tuple(ts) if ts.iter().any(|t| *t != ts[0]))
                     && !matches!(self.consts.get(&inst.args[1]), Some(Const::Int(_))) =>
             {
                 // Scalars of several types read at a run-time index: each coerced to the union.
@@ -169,7 +170,7 @@ impl Gen<'_, '_> {
                 }
                 res
             }
-            Op::GetItem if matches!((&args[0].0, &args[1].0), (Ty::Array(_), Ty::Tuple(_))) => {
+            Op::GetItem if args.len() == 2 && matches!((&args[0].0, &args[1].0), (Ty::Array(_), Ty::Tuple(_))) => {
                 // `a[idx]`, `idx` a tuple of ints: its members are the indexes.
                 let Ty::Tuple(ts) = args[1].0.clone() else {
                     unreachable!()
