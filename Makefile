@@ -42,6 +42,7 @@ bench: install ## Benchmark suite: CPython vs pyston vs Numba (installs numba)
 	$(VPY) benchmarks/parallel.py
 	$(VPY) benchmarks/never_slower.py
 	$(VPY) benchmarks/exceptions.py
+	$(VPY) benchmarks/language.py
 	$(VPY) benchmarks/run_scripts.py
 
 fuzz: install ## Long differential fuzzing run: make fuzz N=100000 SEED=1 (reproducers in /tmp/pyston_fuzz_SEED)

@@ -204,6 +204,15 @@ class Gen:
 
     def compare(self, depth: int) -> str:
         ops = ("<", "<=", ">", ">=", "==", "!=")
+        if self.chance(0.06):
+            # membership: an int in a tuple of int literals or in a range
+            x = self.expr("i", depth - 1)
+            neg = self.r.choice(("in", "not in"))
+            if self.chance(0.5):
+                lits = ", ".join(self.int_lit() for _ in range(self.r.randint(1, 4)))
+                return f"({x} {neg} ({lits},))"
+            step = self.r.choice(("", ", 2", ", -1", ", -3"))
+            return f"({x} {neg} range({self.bound()}, {self.bound()}{step}))"
         if self.chance(0.2):
             return f"{self.num(depth - 1)} {self.r.choice(ops[:4])} {self.num(depth - 1)} {self.r.choice(ops[:4])} {self.num(depth - 1)}"
         return f"{self.num(depth - 1)} {self.r.choice(ops)} {self.num(depth - 1)}"
@@ -374,6 +383,8 @@ class Gen:
             self.block(indent + 1, depth, self.r.randint(1, 2))
 
     def for_stmt(self, indent: int, depth: int) -> None:
+        if self.chance(0.25) and self.iter_stmt(indent, depth):
+            return
         i = self.fresh("i")
         step = self.r.choice(("", "", ", 2", ", 3", ", -1", ", -1", ", -2"))
         lo, hi = self.bound(), self.bound()
@@ -389,6 +400,40 @@ class Gen:
         self.block(indent + 1, depth, self.r.randint(1, 3))
         self.loop_depth -= 1
         self.scalars.pop(i, None)
+
+    def iter_stmt(self, indent: int, depth: int) -> bool:
+        """`enumerate`/`zip`/`reversed` over ranges and 1-D arrays (False: none fits)."""
+        ones = [a for a, (nd, _) in self.arrays.items() if nd == 1]
+        names = []
+        kinds = []
+        r = self.r.random()
+        if r < 0.4 and ones:
+            a = self.r.choice(ones)
+            i, x = self.fresh("i"), self.fresh("x")
+            start = self.r.choice(("", "", f", {self.int_lit()}", f", start={self.int_lit()}"))
+            src = f"reversed({a})" if self.chance(0.2) else a
+            self.emit(indent, f"for {i}, {x} in enumerate({src}{start}):")
+            names, kinds = [i, x], ["i", ELEM_KIND[self.arrays[a][1]]]
+        elif r < 0.75:
+            i, j = self.fresh("i"), self.fresh("j")
+            other = self.r.choice(ones) if ones and self.chance(0.6) else f"range({self.bound()})"
+            kind = ELEM_KIND[self.arrays[other][1]] if other in self.arrays else "i"
+            self.emit(indent, f"for {i}, {j} in zip(range({self.bound()}, {self.bound()}), {other}):")
+            names, kinds = [i, j], ["i", kind]
+        else:
+            i = self.fresh("i")
+            step = self.r.choice(("", ", 2", ", -1", ", -3"))
+            self.emit(indent, f"for {i} in reversed(range({self.bound()}, {self.bound()}{step})):")
+            names, kinds = [i], ["i"]
+        for n, k in zip(names, kinds):
+            self.scalars[n] = k
+            self.readonly.add(n)
+        self.loop_depth += 1
+        self.block(indent + 1, depth, self.r.randint(1, 3))
+        self.loop_depth -= 1
+        for n in names:
+            self.scalars.pop(n, None)
+        return True
 
     def while_stmt(self, indent: int, depth: int) -> None:
         k = self.fresh("k")

@@ -185,6 +185,10 @@ pub enum ExprKind {
     IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
     /// `lo:hi:step` inside a subscript (each part optional).
     Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
+    /// `a is b` (`false`) / `a is not b` (`true`).
+    Is(Box<Expr>, Box<Expr>, bool),
+    /// `a in b` (`false`) / `a not in b` (`true`).
+    In(Box<Expr>, Box<Expr>, bool),
 }
 
 #[derive(Clone, Debug)]

@@ -609,6 +609,92 @@ impl Infer<'_> {
                 Ty::Int
             }
             Op::RangeNext => Ty::Int,
+            Op::Builtin(name) => {
+                let want = match name.as_str() {
+                    "range" => Builtin::Range,
+                    "enumerate" => Builtin::Enumerate,
+                    "zip" => Builtin::Zip,
+                    "reversed" => Builtin::Reversed,
+                    "ndindex" => Builtin::NdIndex,
+                    "ndenumerate" => Builtin::NdEnumerate,
+                    _ => return Err(CompileError::internal(format!("unknown inline builtin {name}"))),
+                };
+                if args[0] != Ty::Builtin(want) {
+                    return Err(CompileError::typing(
+                        span,
+                        format!("'{name}' is not the builtin {name} here"),
+                    ));
+                }
+                if name == "ndenumerate" {
+                    if !matches!(&args[1], Ty::Array(a) if a.ndim >= 1) {
+                        return Err(CompileError::typing(
+                            span,
+                            format!("np.ndenumerate of a '{}' is not supported in compiled code", py_name(&args[1])),
+                        ));
+                    }
+                    return Ok(None);
+                }
+                let ints: Vec<Ty> = match (name.as_str(), &args[1..]) {
+                    ("ndindex", [Ty::Tuple(ts)]) if !ts.is_empty() => ts.clone(),
+                    ("ndindex", [t]) if is_index(t) => vec![t.clone()],
+                    ("ndindex", _) => {
+                        return Err(CompileError::typing(
+                            span,
+                            "np.ndindex is compiled with a shape of ints (one tuple, or the dimensions)",
+                        ))
+                    }
+                    (_, ts) => ts.to_vec(),
+                };
+                for t in &ints {
+                    if !is_index(t) {
+                        return Err(CompileError::typing(
+                            span,
+                            format!("'{}' object cannot be interpreted as an integer", py_name(t)),
+                        ));
+                    }
+                }
+                return Ok(None);
+            }
+            Op::NdSize => Ty::Int,
+            Op::NdIndex => match &args[0] {
+                Ty::Tuple(ts) => Ty::Tuple(vec![Ty::Int; ts.len()]),
+                _ => Ty::Tuple(vec![Ty::Int]),
+            },
+            Op::Is => self.each_member2(&args[0], &args[1], span, &|a, b| {
+                is_rule(a, b).map(|_| Ty::Bool).ok_or_else(|| {
+                    CompileError::typing(
+                        span,
+                        format!(
+                            "`is` between a '{}' and a '{}' is not supported in compiled code (object identity is only decided for None, bools and values of different types)",
+                            py_name(a),
+                            py_name(b)
+                        ),
+                    )
+                })
+            })
+            .map(|_| Ty::Bool)?,
+            Op::Contains => match &args[0] {
+                Ty::Tuple(ts) => {
+                    let ok = |t: &Ty| t.members().iter().all(contains_operand);
+                    if !ts.iter().all(contains_operand) || !ok(&args[1]) {
+                        return Err(CompileError::typing(
+                            span,
+                            format!(
+                                "`in` on a '{}' with a '{}' is not supported in compiled code yet (ints, bools and None only: CPython matches a NaN float by identity)",
+                                args[0],
+                                py_name(&args[1])
+                            ),
+                        ));
+                    }
+                    Ty::Bool
+                }
+                t => {
+                    return Err(CompileError::typing(
+                        span,
+                        format!("`in` on a '{}' is not supported in compiled code yet", py_name(t)),
+                    ))
+                }
+            },
         }))
     }
 
@@ -826,11 +912,19 @@ impl Infer<'_> {
                             _ => return Err(bad("round")),
                         }
                     }
-                    Range => {
+                    Range | Enumerate | Zip | Reversed | NdIndex | NdEnumerate => {
+                        let name = match b {
+                            Range => "range",
+                            Enumerate => "enumerate",
+                            Zip => "zip",
+                            Reversed => "reversed",
+                            NdIndex => "np.ndindex",
+                            _ => "np.ndenumerate",
+                        };
                         return Err(CompileError::typing(
                             span,
-                            "range() is only supported as the iterable of a for loop in compiled code",
-                        ))
+                            format!("{name}() is only supported as the iterable of a for loop in compiled code"),
+                        ));
                     }
                     Math(m) => {
                         no_kw(&format!("math.{}", m.name()))?;
@@ -924,6 +1018,13 @@ impl Infer<'_> {
     }
 
     fn getitem(&mut self, x: &Ty, idxv: &[Value], idx: &[Ty], span: Span) -> CResult<Ty> {
+        if let (Ty::Array(_), [Ty::Tuple(ts)]) = (x, idx) {
+            if ts.iter().all(is_index) {
+                // `a[idx]` with `idx` a tuple of ints (np.ndenumerate): the ints are the indexes.
+                let none = vec![];
+                return self.getitem(x, &none, ts, span);
+            }
+        }
         match x {
             Ty::Array(a) => {
                 if idx.len() > a.ndim as usize {
@@ -974,6 +1075,25 @@ impl Infer<'_> {
                         }
                     }
                     _ if !ts.is_empty() && ts.iter().all(|t| *t == ts[0]) && is_index(&idx[0]) => Ok(ts[0].clone()),
+                    // Scalars of several types: a union (its tag says which one was read).
+                    _ if !ts.is_empty()
+                        && is_index(&idx[0])
+                        && ts.iter().all(|t| t.scalar().is_some() || *t == Ty::NoneT) =>
+                    {
+                        let mut out = Ty::Bottom;
+                        for t in ts {
+                            out = match join(&out, t) {
+                                Some(j) if !matches!(j, Ty::PyInt) => j,
+                                _ => {
+                                    return Err(CompileError::typing(
+                                        span,
+                                        "indexing a tuple of mixed types with a non-constant index is not supported in compiled code",
+                                    ))
+                                }
+                            };
+                        }
+                        Ok(out)
+                    }
                     _ => Err(CompileError::typing(
                         span,
                         "indexing a tuple of mixed types with a non-constant index is not supported in compiled code",
@@ -1030,6 +1150,47 @@ impl Infer<'_> {
 }
 
 /// Whether a type can be used as an integer index (`__index__`).
+/// What `a is b` is for two concrete (non-union) types, when compiled code can decide it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IsRule {
+    /// Always this answer (None is None; values of different Python types are never one object).
+    Const(bool),
+    /// `True`/`False` are singletons: identity is equality.
+    BoolEq,
+}
+
+pub fn is_rule(a: &Ty, b: &Ty) -> Option<IsRule> {
+    // The Python class of a value (values of different classes are different objects).
+    let class = |t: &Ty| -> Option<u32> {
+        Some(match t {
+            Ty::NoneT => 0,
+            Ty::Bool => 1,
+            Ty::Int | Ty::PyInt => 2,
+            Ty::Float => 3,
+            Ty::Complex => 4,
+            Ty::Np(d) => 10 + crate::abi::dtype_index(*d) as u32,
+            Ty::Array(_) => 20,
+            Ty::Tuple(_) => 21,
+            _ => return None,
+        })
+    };
+    let (ca, cb) = (class(a)?, class(b)?);
+    match (a, b) {
+        _ if ca != cb => Some(IsRule::Const(false)),
+        (Ty::NoneT, Ty::NoneT) => Some(IsRule::Const(true)),
+        (Ty::Bool, Ty::Bool) => Some(IsRule::BoolEq),
+        _ => None,
+    }
+}
+
+/// A value `x in tuple` compares exactly as compiled code does (no NaN identity).
+pub fn contains_operand(t: &Ty) -> bool {
+    matches!(
+        t,
+        Ty::NoneT | Ty::Bool | Ty::Int | Ty::Np(Dtype::Bool | Dtype::Int32 | Dtype::Int64)
+    )
+}
+
 pub fn is_index(t: &Ty) -> bool {
     t.members()
         .iter()
@@ -1086,7 +1247,10 @@ impl Infer<'_> {
     /// Whether NumPy performs this operation (and how compiled code calls it).
     fn numpy_op(&self, op: &Op, args: &[Ty]) -> Option<(ProbeTarget, Vec<String>)> {
         let array = |t: &Ty| matches!(t, Ty::Array(_));
-        let int_index = |t: &Ty| is_index(t) && !matches!(t, Ty::Bool);
+        let int_index = |t: &Ty| match t {
+            Ty::Tuple(ts) => args.len() == 2 && ts.iter().all(|t| is_index(t) && !matches!(t, Ty::Bool)),
+            t => is_index(t) && !matches!(t, Ty::Bool),
+        };
         match op {
             Op::Call { kw } if matches!(args.first(), Some(Ty::Builtin(_))) && args[1..].iter().any(array) => {
                 let Ty::Builtin(b) = args[0] else { unreachable!() };
@@ -1120,6 +1284,7 @@ impl Infer<'_> {
                 Some((ProbeTarget::Operator(operator_name(op)?), vec![]))
             }
             Op::GetItem if array(&args[0]) && !args[1..].iter().all(int_index) => Some((ProbeTarget::GetItem, vec![])),
+            Op::Contains if array(&args[0]) => Some((ProbeTarget::Operator("contains"), vec![])),
             Op::SetItem if array(&args[0]) => {
                 let Ty::Array(a) = &args[0] else { unreachable!() };
                 let idx = &args[1..args.len() - 1];

@@ -444,6 +444,17 @@ impl Lowerer {
         Ok(())
     }
 
+    /// `builtin "name"(callee, ints...)`: the check of a builtin expanded inline.
+    fn emit_check(&mut self, name: &str, args: Vec<Value>, span: Span) {
+        let b = self.block();
+        self.f.block_mut(b).insts.push(Inst {
+            result: None,
+            op: Op::Builtin(name.to_string()),
+            args,
+            span,
+        });
+    }
+
     fn emit_store(&mut self, args: Vec<Value>, span: Span) {
         let b = self.block();
         self.f.block_mut(b).insts.push(Inst {
@@ -475,6 +486,9 @@ impl Lowerer {
                 v += values.2;
             }
             return self.stmts(orelse);
+        }
+        if let Some(src) = self.composite_source(iter) {
+            return self.for_composite(target, iter, &src, body, orelse, span);
         }
         let kname = self.hidden_name("k");
         let iname = self.hidden_name("i");
@@ -582,6 +596,446 @@ impl Lowerer {
                 let i1 = self.emit(latch, Op::RangeNext, vec![i, step], iter.span);
                 self.write_var(&iname, latch, i1);
             }
+            self.jump(header, vec![], span);
+        }
+        self.seal(header);
+        self.seal(eb);
+        self.cur = Some(eb);
+        self.stmts(orelse)?;
+        self.jump(after, vec![], span);
+        self.seal(after);
+        self.cur = if self.preds[after.0 as usize].is_empty() {
+            None
+        } else {
+            Some(after)
+        };
+        Ok(())
+    }
+
+    /// The builtin call `name(...)` (a name not assigned in the function), with its arguments.
+    fn builtin_call<'e>(&self, e: &'e Expr, name: &str) -> Option<CallParts<'e>> {
+        match &e.kind {
+            ExprKind::Call(f, args, kws)
+                if matches!(&f.kind, ExprKind::Name(n) if n == name) && !self.locals.contains(name) =>
+            {
+                Some((f, args, kws))
+            }
+            _ => None,
+        }
+    }
+
+    /// One iterable of a loop the lowering expands inline.
+    fn source<'e>(&self, e: &'e Expr) -> Src<'e> {
+        if let Some((f, args, kws)) = self.builtin_call(e, "range") {
+            if kws.is_empty() && (1..=3).contains(&args.len()) {
+                return Src::Range(f, args);
+            }
+        }
+        if let Some((f, args, kws)) = self.builtin_call(e, "enumerate") {
+            let start = match (args, kws) {
+                ([_], []) => Some(None),
+                ([_, s], []) => Some(Some(s)),
+                ([_], [(k, s)]) if k == "start" => Some(Some(s)),
+                _ => None,
+            };
+            if let Some(start) = start {
+                return Src::Enumerate(f, Box::new(self.source(&args[0])), start);
+            }
+        }
+        if let Some((f, args, kws)) = self.builtin_call(e, "zip") {
+            if !args.is_empty() && kws.is_empty() {
+                return Src::Zip(f, args.iter().map(|a| self.source(a)).collect());
+            }
+        }
+        if let Some((f, args, kws)) = self.builtin_call(e, "reversed") {
+            if let ([a], []) = (args, kws) {
+                if let inner @ (Src::Range(..) | Src::Seq(_)) = self.source(a) {
+                    return Src::Reversed(f, Box::new(inner));
+                }
+            }
+        }
+        if let ExprKind::Call(f, args, kws) = &e.kind {
+            if let (ExprKind::Attr(m, name), true) = (&f.kind, kws.is_empty()) {
+                let module = matches!(&m.kind, ExprKind::Name(n) if !self.locals.contains(n));
+                if module && name == "ndindex" && !args.is_empty() {
+                    return Src::Ndindex(f, args);
+                }
+                if module && name == "ndenumerate" && args.len() == 1 {
+                    return Src::Ndenumerate(f, &args[0]);
+                }
+            }
+        }
+        Src::Seq(e)
+    }
+
+    /// The loop's iterable when it is `enumerate`, `zip`, `reversed`, `np.ndindex` or
+    /// `np.ndenumerate` (expanded inline by [`Lowerer::for_composite`]).
+    fn composite_source<'e>(&self, iter: &'e Expr) -> Option<Src<'e>> {
+        match self.source(iter) {
+            Src::Range(..) | Src::Seq(_) => None,
+            s => Some(s),
+        }
+    }
+
+    /// Evaluates an iterable (in CPython's order: the callee, its arguments, then
+    /// the call's checks) and returns how to step it and its trip count(s).
+    fn setup_source(&mut self, src: &Src, span: Span, counts: &mut Vec<Value>) -> CResult<St> {
+        let int = |l: &mut Self, i: i64| l.emit_cur(Op::Const(Const::Int(i)), vec![], span);
+        Ok(match src {
+            Src::Range(f, args) => {
+                let rf = self.expr(f)?;
+                let mut vals = Vec::new();
+                for a in args.iter() {
+                    vals.push(self.expr(a)?);
+                }
+                let (zero, one) = (int(self, 0), int(self, 1));
+                let (start, stop, step) = match vals.len() {
+                    1 => (zero, vals[0], one),
+                    2 => (vals[0], vals[1], one),
+                    _ => (vals[0], vals[1], vals[2]),
+                };
+                let n = self.emit_cur(Op::RangeLen, vec![rf, start, stop, step], span);
+                counts.push(n);
+                let i0 = self.emit_cur(Op::RangeNext, vec![start, zero], span);
+                let name = self.hidden_name("i");
+                let b = self.block();
+                self.write_var(&name, b, i0);
+                St::Range { var: name, step }
+            }
+            Src::Seq(e) => {
+                let seq = self.expr(e)?;
+                let n = self.emit_cur(Op::Len, vec![seq], span);
+                counts.push(n);
+                St::Seq(seq)
+            }
+            Src::Reversed(f, inner) => {
+                let rf = self.expr(f)?;
+                match &**inner {
+                    Src::Range(..) => {
+                        let St::Range { var, step } = self.setup_source(inner, span, counts)? else {
+                            unreachable!()
+                        };
+                        self.emit_check("reversed", vec![rf], span);
+                        // Last value first: start + (n - 1) * step, in Python ints.
+                        let n = *counts.last().unwrap();
+                        let (zero, one) = (int(self, 0), int(self, 1));
+                        let b = self.block();
+                        let start = self.read_var(&var, b, span);
+                        let step = self.emit_cur(Op::RangeNext, vec![step, zero], span);
+                        let nm1 = self.emit_cur(
+                            Op::Bin {
+                                op: BinOp::Sub,
+                                inplace: false,
+                            },
+                            vec![n, one],
+                            span,
+                        );
+                        let off = self.emit_cur(
+                            Op::Bin {
+                                op: BinOp::Mul,
+                                inplace: false,
+                            },
+                            vec![nm1, step],
+                            span,
+                        );
+                        let last = self.emit_cur(
+                            Op::Bin {
+                                op: BinOp::Add,
+                                inplace: false,
+                            },
+                            vec![start, off],
+                            span,
+                        );
+                        let neg = self.emit_cur(Op::Unary(UnaryOp::Neg), vec![step], span);
+                        let b = self.block();
+                        self.write_var(&var, b, last);
+                        St::Range { var, step: neg }
+                    }
+                    Src::Seq(e) => {
+                        let seq = self.expr(e)?;
+                        self.emit_check("reversed", vec![rf], span);
+                        let n = self.emit_cur(Op::Len, vec![seq], span);
+                        counts.push(n);
+                        let m1 = int(self, -1);
+                        let j0 = self.emit_cur(Op::RangeNext, vec![n, m1], span);
+                        let name = self.hidden_name("j");
+                        let b = self.block();
+                        self.write_var(&name, b, j0);
+                        St::Range { var: name, step: m1 }.rev_of(seq)
+                    }
+                    _ => unreachable!(),
+                }
+            }
+            Src::Enumerate(f, inner, start) => {
+                let rf = self.expr(f)?;
+                let st = self.setup_source(inner, span, counts)?;
+                match start {
+                    None => {
+                        self.emit_check("enumerate", vec![rf], span);
+                        St::Enumerate(None, Box::new(st))
+                    }
+                    Some(s) => {
+                        let s = self.expr(s)?;
+                        self.emit_check("enumerate", vec![rf, s], span);
+                        let zero = int(self, 0);
+                        let c0 = self.emit_cur(Op::RangeNext, vec![s, zero], span);
+                        let name = self.hidden_name("c");
+                        let b = self.block();
+                        self.write_var(&name, b, c0);
+                        St::Enumerate(Some(name), Box::new(st))
+                    }
+                }
+            }
+            Src::Ndindex(f, args) => {
+                let rf = self.expr(f)?;
+                let mut dims = Vec::new();
+                for a in args.iter() {
+                    dims.push(self.expr(a)?);
+                }
+                let shape = if dims.len() == 1 {
+                    dims[0]
+                } else {
+                    self.emit_cur(Op::Tuple, dims, span)
+                };
+                self.emit_check("ndindex", vec![rf, shape], span);
+                let n = self.emit_cur(Op::NdSize, vec![shape], span);
+                counts.push(n);
+                St::Nd { shape, arr: None }
+            }
+            Src::Ndenumerate(f, a) => {
+                let rf = self.expr(f)?;
+                let arr = self.expr(a)?;
+                self.emit_check("ndenumerate", vec![rf, arr], span);
+                let shape = self.emit_cur(Op::Attr("shape".into()), vec![arr], span);
+                let n = self.emit_cur(Op::NdSize, vec![shape], span);
+                counts.push(n);
+                St::Nd { shape, arr: Some(arr) }
+            }
+            Src::Zip(f, srcs) => {
+                let rf = self.expr(f)?;
+                let mut sts = Vec::new();
+                for s in srcs {
+                    sts.push(self.setup_source(s, span, counts)?);
+                }
+                self.emit_check("zip", vec![rf], span);
+                St::Zip(sts)
+            }
+        })
+    }
+
+    /// `x in range(...)` for an int `x`, as `range.__contains__` computes it:
+    /// `start <= x < stop` (`stop < x <= start` for a negative step) and
+    /// `(x - start) % step == 0`, in Python ints (no length: it may not fit 64 bits).
+    fn in_range(&mut self, x: Value, f: &Expr, args: &[Expr], span: Span) -> CResult<Value> {
+        let rf = self.expr(f)?;
+        let mut vals = Vec::new();
+        for a in args {
+            vals.push(self.expr(a)?);
+        }
+        let zero = self.emit_cur(Op::Const(Const::Int(0)), vec![], span);
+        let one = self.emit_cur(Op::Const(Const::Int(1)), vec![], span);
+        let (start, stop, step) = match vals.len() {
+            1 => (zero, vals[0], one),
+            2 => (vals[0], vals[1], one),
+            _ => (vals[0], vals[1], vals[2]),
+        };
+        // The call `range(start, stop, step)` (ints, a nonzero step); only an int
+        // probe is compiled (a float one compares with each element).
+        self.emit_check("range", vec![rf, start, stop, step, x], span);
+        let bin =
+            |l: &mut Self, op: BinOp, a: Value, b: Value| l.emit_cur(Op::Bin { op, inplace: false }, vec![a, b], span);
+        let cmp = |l: &mut Self, op: CmpOp, a: Value, b: Value| l.emit_cur(Op::Cmp(op), vec![a, b], span);
+        let xi = self.emit_cur(Op::RangeNext, vec![x, zero], span);
+        let lo = self.emit_cur(Op::RangeNext, vec![start, zero], span);
+        let hi = self.emit_cur(Op::RangeNext, vec![stop, zero], span);
+        let st = self.emit_cur(Op::RangeNext, vec![step, zero], span);
+        let up = cmp(self, CmpOp::Gt, st, zero);
+        let a1 = cmp(self, CmpOp::Le, lo, xi);
+        let a2 = cmp(self, CmpOp::Lt, xi, hi);
+        let inc = bin(self, BinOp::BitAnd, a1, a2);
+        let b1 = cmp(self, CmpOp::Lt, hi, xi);
+        let b2 = cmp(self, CmpOp::Le, xi, lo);
+        let dec = bin(self, BinOp::BitAnd, b1, b2);
+        let down = self.emit_cur(Op::Unary(UnaryOp::Not), vec![up], span);
+        let inc = bin(self, BinOp::BitAnd, up, inc);
+        let dec = bin(self, BinOp::BitAnd, down, dec);
+        let within = bin(self, BinOp::BitOr, inc, dec);
+        let d = bin(self, BinOp::Sub, xi, lo);
+        let r = bin(self, BinOp::Mod, d, st);
+        let on_step = cmp(self, CmpOp::Eq, r, zero);
+        Ok(bin(self, BinOp::BitAnd, within, on_step))
+    }
+
+    /// `min(a, b)` of two trip counts (ints), as a branch and a block parameter.
+    fn min_count(&mut self, a: Value, b: Value, span: Span) -> Value {
+        let lt = self.emit_cur(Op::Cmp(CmpOp::Lt), vec![b, a], span);
+        let from = self.block();
+        let (tb, eb, merge) = (self.new_block(), self.new_block(), self.new_block());
+        let r = self.add_param(merge, "%min");
+        self.terminate(
+            from,
+            Term::Br(
+                lt,
+                Edge {
+                    block: tb,
+                    args: vec![],
+                },
+                Edge {
+                    block: eb,
+                    args: vec![],
+                },
+            ),
+            span,
+        );
+        self.seal(tb);
+        self.seal(eb);
+        self.cur = Some(tb);
+        self.jump(merge, vec![b], span);
+        self.cur = Some(eb);
+        self.jump(merge, vec![a], span);
+        self.seal(merge);
+        self.cur = Some(merge);
+        r
+    }
+
+    /// The item of one iteration (at the top of the body).
+    fn source_item(&mut self, st: &St, k: Value, span: Span) -> Value {
+        let b = self.block();
+        match st {
+            St::Range { var, .. } => self.read_var(var, b, span),
+            St::Seq(seq) => self.emit_cur(Op::GetItem, vec![*seq, k], span),
+            St::RevSeq { seq, var } => {
+                let j = self.read_var(var, b, span);
+                self.emit_cur(Op::GetItem, vec![*seq, j], span)
+            }
+            St::Enumerate(c, inner) => {
+                let i = match c {
+                    Some(c) => self.read_var(c, b, span),
+                    None => k,
+                };
+                let x = self.source_item(inner, k, span);
+                self.emit_cur(Op::Tuple, vec![i, x], span)
+            }
+            St::Nd { shape, arr } => {
+                let idx = self.emit_cur(Op::NdIndex, vec![*shape, k], span);
+                match arr {
+                    None => idx,
+                    Some(a) => {
+                        let v = self.emit_cur(Op::GetItem, vec![*a, idx], span);
+                        self.emit_cur(Op::Tuple, vec![idx, v], span)
+                    }
+                }
+            }
+            St::Zip(sts) => {
+                let items: Vec<Value> = sts.iter().map(|s| self.source_item(s, k, span)).collect();
+                self.emit_cur(Op::Tuple, items, span)
+            }
+        }
+    }
+
+    /// Steps the hidden variables of an iterable (in the loop latch).
+    fn source_step(&mut self, st: &St, span: Span) {
+        let b = self.block();
+        match st {
+            St::Range { var, step } => {
+                let i = self.read_var(var, b, span);
+                let i1 = self.emit_cur(Op::RangeNext, vec![i, *step], span);
+                self.write_var(var, b, i1);
+            }
+            St::Seq(_) | St::Nd { .. } => {}
+            St::RevSeq { var, .. } => {
+                let j = self.read_var(var, b, span);
+                let m1 = self.emit_cur(Op::Const(Const::Int(-1)), vec![], span);
+                let j1 = self.emit_cur(Op::RangeNext, vec![j, m1], span);
+                self.write_var(var, b, j1);
+            }
+            St::Enumerate(c, inner) => {
+                if let Some(c) = c {
+                    let i = self.read_var(c, b, span);
+                    let one = self.emit_cur(Op::Const(Const::Int(1)), vec![], span);
+                    // Checked: `enumerate(x, start)` counts in Python ints past 64 bits.
+                    let i1 = self.emit_cur(
+                        Op::Bin {
+                            op: BinOp::Add,
+                            inplace: false,
+                        },
+                        vec![i, one],
+                        span,
+                    );
+                    self.write_var(c, b, i1);
+                }
+                self.source_step(inner, span);
+            }
+            St::Zip(sts) => sts.iter().for_each(|s| self.source_step(s, span)),
+        }
+    }
+
+    /// `for target in enumerate(...)/zip(...)/reversed(...)`: a counted loop over
+    /// hidden indexes, each iterable read by index (an array element or row is
+    /// read when the iteration reaches it, as NumPy's iterator does); `zip` stops
+    /// at its shortest argument.
+    fn for_composite(
+        &mut self,
+        target: &Target,
+        iter: &Expr,
+        src: &Src,
+        body: &[Stmt],
+        orelse: &[Stmt],
+        span: Span,
+    ) -> CResult<()> {
+        let mut counts = Vec::new();
+        let st = self.setup_source(src, iter.span, &mut counts)?;
+        // `zip` stops at its shortest argument: the trip count is the smallest count
+        // (one counter tested against one bound, so the bounds pass sees a counted loop).
+        let mut n = counts[0];
+        for m in &counts[1..] {
+            n = self.min_count(n, *m, iter.span);
+        }
+        let kname = self.hidden_name("k");
+        let zero = self.emit_cur(Op::Const(Const::Int(0)), vec![], iter.span);
+        let one = self.emit_cur(Op::Const(Const::Int(1)), vec![], iter.span);
+        let b = self.block();
+        self.write_var(&kname, b, zero);
+
+        let header = self.new_block();
+        self.jump(header, vec![], span);
+        self.cur = Some(header);
+        let k = self.read_var(&kname, header, span);
+        let c = self.emit(header, Op::Cmp(CmpOp::Lt), vec![k, n], iter.span);
+        let (bb, latch, eb, after) = (self.new_block(), self.new_block(), self.new_block(), self.new_block());
+        self.terminate(
+            header,
+            Term::Br(
+                c,
+                Edge {
+                    block: bb,
+                    args: vec![],
+                },
+                Edge {
+                    block: eb,
+                    args: vec![],
+                },
+            ),
+            iter.span,
+        );
+        self.seal(bb);
+        self.cur = Some(bb);
+        let k = self.read_var(&kname, bb, span);
+        let item = self.source_item(&st, k, iter.span);
+        self.assign(target, item)?;
+        self.loops.push((latch, after));
+        self.stmts(body)?;
+        self.loops.pop();
+        self.jump(latch, vec![], span);
+        self.seal(latch);
+        if self.preds[latch.0 as usize].is_empty() {
+            self.cur = None;
+        } else {
+            self.cur = Some(latch);
+            let k = self.read_var(&kname, latch, span);
+            let k1 = self.emit(latch, Op::RangeNext, vec![k, one], iter.span);
+            self.write_var(&kname, latch, k1);
+            self.source_step(&st, iter.span);
             self.jump(header, vec![], span);
         }
         self.seal(header);
@@ -917,6 +1371,31 @@ impl Lowerer {
                 }
                 self.emit_cur(Op::Slice, parts, span)
             }
+            ExprKind::Is(a, b, negate) => {
+                let a = self.expr(a)?;
+                let b = self.expr(b)?;
+                let r = self.emit_cur(Op::Is, vec![a, b], span);
+                if *negate {
+                    self.emit_cur(Op::Unary(UnaryOp::Not), vec![r], span)
+                } else {
+                    r
+                }
+            }
+            ExprKind::In(x, c, negate) => {
+                let x = self.expr(x)?;
+                let r = match self.builtin_call(c, "range") {
+                    Some((f, args, [])) if (1..=3).contains(&args.len()) => self.in_range(x, f, args, span)?,
+                    _ => {
+                        let c = self.expr(c)?;
+                        self.emit_cur(Op::Contains, vec![c, x], span)
+                    }
+                };
+                if *negate {
+                    self.emit_cur(Op::Unary(UnaryOp::Not), vec![r], span)
+                } else {
+                    r
+                }
+            }
             ExprKind::IfExp(test, a, b) => {
                 let c = self.cond(test)?;
                 if let Some(Const::Bool(t)) = self.consts.get(&c) {
@@ -1038,6 +1517,52 @@ fn unique_incoming(f: &ir::Function, preds: &[Vec<Block>], b: Block, pi: usize) 
         }
     }
     same
+}
+
+/// A call's callee, positional arguments and keyword arguments.
+type CallParts<'e> = (&'e Expr, &'e [Expr], &'e [(String, Expr)]);
+
+/// An iterable of a `for` loop, as the lowering sees it.
+enum Src<'e> {
+    /// `range(args)` (callee, 1-3 arguments)
+    Range(&'e Expr, &'e [Expr]),
+    /// Anything indexable with a length (arrays, tuples): `len` once, `x[k]` per item.
+    Seq(&'e Expr),
+    /// `enumerate(inner[, start])`
+    Enumerate(&'e Expr, Box<Src<'e>>, Option<&'e Expr>),
+    /// `zip(a, b, ...)`
+    Zip(&'e Expr, Vec<Src<'e>>),
+    /// `reversed(range(...))` / `reversed(seq)`
+    Reversed(&'e Expr, Box<Src<'e>>),
+    /// `np.ndindex(...)` (callee, the shape or its dimensions)
+    Ndindex(&'e Expr, &'e [Expr]),
+    /// `np.ndenumerate(a)`
+    Ndenumerate(&'e Expr, &'e Expr),
+}
+
+/// How the loop steps an expanded iterable: hidden variables and what each item is.
+enum St {
+    /// A counter `var`, stepped by `step` (ranges, reversed ranges).
+    Range { var: String, step: Value },
+    /// `seq[k]` (the loop's own hidden counter).
+    Seq(Value),
+    /// `seq[j]`, `j` counting down from `len(seq) - 1`.
+    RevSeq { seq: Value, var: String },
+    /// `(counter, item)`; no counter: the loop's own hidden counter (`start` 0).
+    Enumerate(Option<String>, Box<St>),
+    /// A tuple of the items.
+    Zip(Vec<St>),
+    /// `nd_index(shape, k)`; with an array, `(index, a[index])` (np.ndenumerate).
+    Nd { shape: Value, arr: Option<Value> },
+}
+
+impl St {
+    fn rev_of(self, seq: Value) -> St {
+        match self {
+            St::Range { var, .. } => St::RevSeq { seq, var },
+            s => s,
+        }
+    }
 }
 
 fn stmts_len(body: &[Stmt]) -> usize {

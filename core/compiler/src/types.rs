@@ -211,6 +211,12 @@ pub enum Builtin {
     NpAlloc(AllocKind),
     /// `np.empty_like/zeros_like/ones_like(a, dtype=...)`
     NpAllocLike(AllocKind),
+    // Builtins a `for` loop expands inline (lower.rs); not callable otherwise.
+    Enumerate,
+    Zip,
+    Reversed,
+    NdIndex,
+    NdEnumerate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -451,3 +451,25 @@ fn parse_error_typed_annotations() {
     let (_, msg) = parse_err("function f(a) {\nblock0(v0):\n    v1 = const \"\\q\"\n    return v1\n}\n");
     assert_eq!(msg, "unknown escape `\\q` in a string");
 }
+
+#[test]
+fn iteration_and_membership_ops_roundtrip() {
+    let text = body(
+        "    v1 = global \"zip\"  ; line 2\n    builtin \"zip\" v1  ; line 2\n    v2 = nd_size v0  ; line 3\n    v3 = const 0  ; line 3\n    v4 = nd_index v0, v3  ; line 3\n    v5 = is v0, v3  ; line 4\n    v6 = contains v4, v3  ; line 4\n    return v6  ; line 5\n",
+    );
+    let f = roundtrip(&text);
+    f.verify().unwrap();
+    let insts = &f.block(Block(0)).insts;
+    assert_eq!(insts[1].op, Op::Builtin("zip".into()));
+    assert_eq!(insts[1].result, None);
+    assert_eq!(insts[2].op, Op::NdSize);
+    assert_eq!(insts[4].op, Op::NdIndex);
+    assert_eq!(insts[5].op, Op::Is);
+    assert_eq!(insts[6].op, Op::Contains);
+    let (_, msg) = parse_err(&body("    v1 = nd_index v0  ; line 2\n    return v1  ; line 2\n"));
+    assert!(msg.contains("takes 2 arguments"), "{msg}");
+    let (_, msg) = parse_err(&body(
+        "    v1 = builtin \"zip\" v0  ; line 2\n    return v1  ; line 2\n",
+    ));
+    assert!(msg.contains("defines no value"), "{msg}");
+}

@@ -115,6 +115,9 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("round", Builtin::Round),
             ("complex", Builtin::Complex),
             ("range", Builtin::Range),
+            ("enumerate", Builtin::Enumerate),
+            ("zip", Builtin::Zip),
+            ("reversed", Builtin::Reversed),
         ] {
             add(&mut t, bi.getattr(name)?, GlobalKind::Builtin(b));
         }
@@ -132,6 +135,12 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
         for (name, b) in numpy_lib::native_builtins() {
             add(&mut t, np.getattr(name)?, GlobalKind::Builtin(b));
         }
+        add(&mut t, np.getattr("ndindex")?, GlobalKind::Builtin(Builtin::NdIndex));
+        add(
+            &mut t,
+            np.getattr("ndenumerate")?,
+            GlobalKind::Builtin(Builtin::NdEnumerate),
+        );
         for (name, d) in numpy_lib::scalar_types() {
             add(&mut t, np.getattr(name)?, GlobalKind::DtypeObj(d));
         }

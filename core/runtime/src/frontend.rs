@@ -435,6 +435,17 @@ impl Frontend {
             "Compare" => {
                 let ops = self.list(node, "ops")?;
                 let rest = self.exprs(node, "comparators")?;
+                let special = |op: &Bound<'_, PyAny>| matches!(tyname(op).as_str(), "Is" | "IsNot" | "In" | "NotIn");
+                if ops.len() == 1 && special(&ops[0]) {
+                    let (left, right) = (boxed("left")?, Box::new(rest.into_iter().next().unwrap()));
+                    let kind = match tyname(&ops[0]).as_str() {
+                        "Is" => ExprKind::Is(left, right, false),
+                        "IsNot" => ExprKind::Is(left, right, true),
+                        "In" => ExprKind::In(left, right, false),
+                        _ => ExprKind::In(left, right, true),
+                    };
+                    return Ok(Expr { kind, span });
+                }
                 let mut pairs = Vec::new();
                 for (op, e) in ops.iter().zip(rest) {
                     let op = match tyname(op).as_str() {
@@ -447,13 +458,13 @@ impl Frontend {
                         "Is" | "IsNot" => {
                             return Err(CompileError::unsupported(
                                 span,
-                                "`is` comparisons are not supported yet",
+                                "`is` inside a chained comparison is not supported yet",
                             ))
                         }
                         _ => {
                             return Err(CompileError::unsupported(
                                 span,
-                                "`in` comparisons are not supported yet",
+                                "`in` inside a chained comparison is not supported yet",
                             ))
                         }
                     };

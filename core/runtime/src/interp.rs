@@ -489,6 +489,70 @@ pub(crate) fn eval(
             let r = arg(0)?.call1((arg(1)?, arg(2)?, arg(3)?))?;
             r.len()?.into_pyobject(py)?.into_any().unbind()
         }
+        Op::NdSize => {
+            let shape = arg(0)?;
+            let dims: Vec<Bound<'_, PyAny>> = match shape.cast::<PyTuple>() {
+                Ok(t) => t.iter().collect(),
+                Err(_) => vec![shape.clone()],
+            };
+            // NumPy validates the shape (and raises its own error for a negative dimension).
+            py.import("numpy")?
+                .getattr("ndindex")?
+                .call1(PyTuple::new(py, &dims)?)?;
+            let mut n = 1i64.into_pyobject(py)?.into_any();
+            for d in &dims {
+                n = n.mul(d.call_method0("__index__")?)?;
+            }
+            n.unbind()
+        }
+        Op::NdIndex => {
+            let shape = arg(0)?;
+            let dims: Vec<i64> = match shape.cast::<PyTuple>() {
+                Ok(t) => t
+                    .iter()
+                    .map(|d| d.call_method0("__index__")?.extract())
+                    .collect::<PyResult<_>>()?,
+                Err(_) => vec![shape.call_method0("__index__")?.extract()?],
+            };
+            let mut k: i64 = arg(1)?.extract()?;
+            let mut idx = vec![0i64; dims.len()];
+            for a in (1..dims.len()).rev() {
+                let d = dims[a].max(1);
+                idx[a] = k % d;
+                k /= d;
+            }
+            if let Some(first) = idx.first_mut() {
+                *first = k;
+            }
+            PyTuple::new(py, idx)?.into_any().unbind()
+        }
+        Op::Is => pyo3::types::PyBool::new(py, arg(0)?.is(&arg(1)?))
+            .to_owned()
+            .into_any()
+            .unbind(),
+        Op::Contains => pyo3::types::PyBool::new(py, arg(0)?.contains(arg(1)?)?)
+            .to_owned()
+            .into_any()
+            .unbind(),
+        Op::Builtin(name) => {
+            // Compiled code ran this only with the builtin itself (a guarded global);
+            // the other arguments are converted as the call converts them.
+            if name == "range" {
+                // `range(start, stop, step)` itself: ValueError for a zero step.
+                arg(0)?.call1((arg(1)?, arg(2)?, arg(3)?))?;
+            }
+            // np.ndindex/np.ndenumerate: their shape is checked by `nd_size`.
+            let ints = if matches!(name.as_str(), "ndindex" | "ndenumerate") {
+                1
+            } else {
+                args.len()
+            };
+            for k in 1..ints {
+                // SAFETY: a live operand; PyNumber_Index returns a new reference or NULL.
+                owned(py, unsafe { ffi::PyNumber_Index(arg(k)?.as_ptr()) })?;
+            }
+            return Ok(Some(py.None()));
+        }
         Op::RangeNext => {
             // SAFETY: live operands; PyNumber_Index returns a new reference or NULL.
             let a = owned(py, unsafe { ffi::PyNumber_Index(arg(0)?.as_ptr()) })?;

@@ -336,7 +336,12 @@ impl Gen<'_, '_> {
                     .map(|i| self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32))
                     .collect())
             }
-            Builtin::Range => Err(internal("range call")),
+            Builtin::Range
+            | Builtin::Enumerate
+            | Builtin::Zip
+            | Builtin::Reversed
+            | Builtin::NdIndex
+            | Builtin::NdEnumerate => Err(internal("range call")),
         }
     }
 

@@ -135,6 +135,55 @@ impl Gen<'_, '_> {
                 let n = abi::slot_count(&ts[*i as usize]);
                 args[0].1[off..off + n].to_vec()
             }
+            Op::GetItem
+                if args.len() == 2
+                    && matches!(&args[0].0, Ty::Tuple(ts) if ts.iter().any(|t| *t != ts[0]))
+                    && !matches!(self.consts.get(&inst.args[1]), Some(Const::Int(_))) =>
+            {
+                // Scalars of several types read at a run-time index: each coerced to the union.
+                let Ty::Tuple(ts) = args[0].0.clone() else {
+                    unreachable!()
+                };
+                let mut elems = Vec::new();
+                let mut off = 0;
+                for t in &ts {
+                    let n = abi::slot_count(t);
+                    let v = args[0].1[off..off + n].to_vec();
+                    off += n;
+                    elems.push(self.coerce(t, v, &rt)?);
+                }
+                let n = ts.len() as i64;
+                let mut i = self.conv_i64(&args[1])?;
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
+                let wrapped = self.b.ins().iadd_imm_s(i, n);
+                i = self.b.ins().select(neg, wrapped, i);
+                let oob = self.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, i, n);
+                self.deopt_if(oob); // IndexError: tuple index out of range
+                let mut res = elems[0].clone();
+                for (k, e) in elems.iter().enumerate().skip(1) {
+                    let is_k = self.b.ins().icmp_imm_s(IntCC::Equal, i, k as i64);
+                    res = res
+                        .iter()
+                        .zip(e)
+                        .map(|(r, x)| self.b.ins().select(is_k, *x, *r))
+                        .collect();
+                }
+                res
+            }
+            Op::GetItem if args.len() == 2 && matches!((&args[0].0, &args[1].0), (Ty::Array(_), Ty::Tuple(_))) => {
+                // `a[idx]`, `idx` a tuple of ints: its members are the indexes.
+                let Ty::Tuple(ts) = args[1].0.clone() else {
+                    unreachable!()
+                };
+                let mut idx = Vec::new();
+                let mut off = 0;
+                for t in &ts {
+                    let n = abi::slot_count(t);
+                    idx.push((t.clone(), args[1].1[off..off + n].to_vec()));
+                    off += n;
+                }
+                self.getitem(&args[0], &idx, None)?
+            }
             Op::GetItem => {
                 self.addr_key = Some(inst.args.clone());
                 let r = self.getitem(&args[0], &args[1..], inst.args.get(1).copied());
@@ -155,6 +204,82 @@ impl Gen<'_, '_> {
                 _ => return Err(internal("len")),
             },
             Op::RangeLen => self.range_len(&args[1], &args[2], &args[3])?,
+            // `range(start, stop, step, x)` in `x in range(...)`: a zero step raises ValueError.
+            Op::Builtin(name) if name == "range" => {
+                let step = self.conv_i64(&args[3])?;
+                let zero = self.b.ins().icmp_imm_s(IntCC::Equal, step, 0);
+                self.deopt_if(zero);
+                vec![]
+            }
+            // Checked by inference (the builtin) and by the operations that follow (the ints).
+            Op::Builtin(_) => vec![],
+            Op::NdSize => {
+                let dims = self.nd_dims(&args[0])?;
+                let mut n = self.b.ins().iconst(clt::I64, 1);
+                let mut bad = self.b.ins().iconst(clt::I8, 0);
+                for d in dims {
+                    // A negative dimension raises (NumPy's ValueError); a product past
+                    // 64 bits is left to the interpreter.
+                    let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, d, 0);
+                    let (p, o) = self.b.ins().smul_overflow(n, d);
+                    bad = self.b.ins().bor(bad, neg);
+                    bad = self.b.ins().bor(bad, o);
+                    n = p;
+                }
+                self.deopt_if(bad);
+                vec![n]
+            }
+            Op::NdIndex => {
+                let dims = self.nd_dims(&args[0])?;
+                let mut k = self.conv_i64(&args[1])?;
+                let mut out = vec![k; dims.len()];
+                for a in (1..dims.len()).rev() {
+                    // Only reached when every dimension is positive (the trip count is
+                    // their product); the divisor is kept nonzero regardless.
+                    let one = self.b.ins().iconst(clt::I64, 1);
+                    let zero = self.b.ins().icmp_imm_s(IntCC::Equal, dims[a], 0);
+                    let d = self.b.ins().select(zero, one, dims[a]);
+                    let q = self.b.ins().udiv(k, d);
+                    let qd = self.b.ins().imul(q, d);
+                    out[a] = self.b.ins().isub(k, qd);
+                    k = q;
+                }
+                out[0] = k;
+                out
+            }
+            Op::Is => self.dispatch(&args, &Ty::Bool, &mut |g, a| {
+                let v = match crate::infer::is_rule(&a[0].0, &a[1].0) {
+                    Some(crate::infer::IsRule::Const(c)) => g.b.ins().iconst(clt::I8, c as i64),
+                    Some(crate::infer::IsRule::BoolEq) => g.b.ins().icmp(IntCC::Equal, a[0].1[0], a[1].1[0]),
+                    None => return Err(internal("`is` on types inference rejects")),
+                };
+                Ok((Ty::Bool, vec![v]))
+            })?,
+            Op::Contains => {
+                let Ty::Tuple(ts) = args[0].0.clone() else {
+                    return Err(internal("contains"));
+                };
+                let mut off = 0;
+                let mut elems = Vec::new();
+                for t in &ts {
+                    let n = abi::slot_count(t);
+                    elems.push((t.clone(), args[0].1[off..off + n].to_vec()));
+                    off += n;
+                }
+                let x = args[1].clone();
+                self.dispatch(&[x], &Ty::Bool, &mut |g, a| {
+                    let mut acc = g.b.ins().iconst(clt::I8, 0);
+                    for e in &elems {
+                        let eq = match (&a[0].0, &e.0) {
+                            (Ty::NoneT, Ty::NoneT) => g.b.ins().iconst(clt::I8, 1),
+                            (Ty::NoneT, _) | (_, Ty::NoneT) => g.b.ins().iconst(clt::I8, 0),
+                            _ => g.compare_truth(CmpOp::Eq, e, &a[0])?,
+                        };
+                        acc = g.b.ins().bor(acc, eq);
+                    }
+                    Ok((Ty::Bool, vec![acc]))
+                })?
+            }
             Op::RangeNext => {
                 let a = self.conv_i64(&args[0])?;
                 let s = self.conv_i64(&args[1])?;
@@ -226,6 +351,23 @@ impl Gen<'_, '_> {
 }
 
 impl Gen<'_, '_> {
+    /// The dimensions of a shape (an int or a tuple of ints), as i64s.
+    fn nd_dims(&mut self, shape: &TV) -> CResult<Vec<CV>> {
+        match &shape.0 {
+            Ty::Tuple(ts) => {
+                let mut out = Vec::new();
+                let mut off = 0;
+                for t in ts {
+                    let n = abi::slot_count(t);
+                    out.push(self.conv_i64(&(t.clone(), shape.1[off..off + n].to_vec()))?);
+                    off += n;
+                }
+                Ok(out)
+            }
+            _ => Ok(vec![self.conv_i64(shape)?]),
+        }
+    }
+
     /// `int ** int` typed `int | float` (the dispatcher saw a negative
     /// exponent): an int for a non-negative exponent, else CPython's
     /// `float(x) ** float(y)` (a zero base deoptimizes: the interpreter raises).

@@ -125,12 +125,26 @@ pub enum Op {
     Undef(String),
     /// `slice(lo, hi, step)`. args: [lo, hi, step] (None constants where omitted)
     Slice,
+    /// The number of indexes `np.ndindex(shape)` yields: the product of the
+    /// dimensions (an int or a tuple of ints). args: [shape]
+    NdSize,
+    /// Index `k` of `np.ndindex(shape)` in C order, a tuple of ints. args: [shape, k]
+    NdIndex,
+    /// `a is b` (a Python bool). args: [a, b]
+    Is,
+    /// `x in container` (a Python bool), as `operator.contains`. args: [container, x]
+    Contains,
+    /// A builtin the lowering expanded inline (`enumerate`, `zip`, `reversed`,
+    /// `range` in `x in range(...)`): checks that `callee` is that
+    /// builtin and that every other argument is an integer (`operator.index`),
+    /// as the call would. No result. args: [callee, ints...]
+    Builtin(String),
 }
 
 impl Op {
     /// Whether the instruction defines a value.
     pub fn has_result(&self) -> bool {
-        !matches!(self, Op::SetItem)
+        !matches!(self, Op::SetItem | Op::Builtin(_))
     }
 }
 

@@ -584,6 +584,11 @@ impl Parser {
             "range_len" => Op::RangeLen,
             "range_next" => Op::RangeNext,
             "slice" => Op::Slice,
+            "nd_size" => Op::NdSize,
+            "nd_index" => Op::NdIndex,
+            "is" => Op::Is,
+            "contains" => Op::Contains,
+            "builtin" => Op::Builtin(c.string()?),
             "" => {
                 c.pos = save;
                 return c.err(format!("expected an operation, found {}", c.found()));
@@ -682,16 +687,16 @@ const TERMS: [&str; 6] = ["jump", "br", "return", "raise", "assert_fail", "unrea
 fn check_arity(op: &Op, kw: &str, n: usize) -> Result<(), String> {
     let exact = match op {
         Op::Const(_) | Op::Global(_) | Op::Undef(_) => Some(0),
-        Op::Attr(_) | Op::Unary(_) | Op::Truth | Op::Unpack(_) | Op::TupleGet(_) | Op::Len => Some(1),
-        Op::Bin { .. } | Op::Cmp(_) | Op::RangeNext => Some(2),
+        Op::Attr(_) | Op::Unary(_) | Op::Truth | Op::Unpack(_) | Op::TupleGet(_) | Op::Len | Op::NdSize => Some(1),
+        Op::Bin { .. } | Op::Cmp(_) | Op::RangeNext | Op::Is | Op::Contains | Op::NdIndex => Some(2),
         Op::Slice => Some(3),
         Op::RangeLen => Some(4),
         Op::Tuple | Op::List => None,
-        Op::Call { .. } | Op::MethodCall { .. } | Op::GetItem | Op::SetItem => None,
+        Op::Call { .. } | Op::MethodCall { .. } | Op::GetItem | Op::SetItem | Op::Builtin(_) => None,
     };
     let min = match op {
         Op::Call { kw } | Op::MethodCall { kw, .. } => 1 + kw.len(),
-        Op::GetItem => 1,
+        Op::GetItem | Op::Builtin(_) => 1,
         Op::SetItem => 2,
         _ => 0,
     };

@@ -94,5 +94,10 @@ pub fn op_text(op: &Op) -> String {
         Op::RangeNext => "range_next".into(),
         Op::Undef(n) => format!("undef {n:?}"),
         Op::Slice => "slice".into(),
+        Op::NdSize => "nd_size".into(),
+        Op::NdIndex => "nd_index".into(),
+        Op::Is => "is".into(),
+        Op::Contains => "contains".into(),
+        Op::Builtin(n) => format!("builtin {n:?}"),
     }
 }

@@ -1,0 +1,156 @@
+"""Ordinary kernels written with the language features of issue #14: CPython vs pyston vs Numba.
+
+`enumerate`/`zip`/`reversed` loops, iteration over array rows, `in` on tuples and
+ranges, `is None`. Each kernel is checked to compile natively under pyston
+(`fallback=False`) and to give CPython's result; times are medians of `--repeat`
+runs, ratios are CPython time / pyston (Numba) time (higher is faster).
+
+    python benchmarks/language.py [--repeat 7] [--n 200000] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "python"))
+
+import pyston  # noqa: E402
+
+try:
+    import numba
+except ImportError:  # Numba is optional
+    numba = None
+
+
+def weighted_dot(a, b):
+    s = 0.0
+    for i, (x, y) in enumerate(zip(a, b)):
+        s += (i & 7) * x * y
+    return s
+
+
+def zip3_residual(x, y, z):
+    r = 0.0
+    for a, b, c in zip(x, y, z):
+        d = a * b - c
+        r += d * d
+    return r
+
+
+def reversed_horner(coef, x):
+    acc = 0.0
+    for c in reversed(coef):
+        acc = acc * x + c
+    return acc
+
+
+def row_norms(m, out):
+    for i, row in enumerate(m):
+        s = 0.0
+        for v in row:
+            s += v * v
+        out[i] = math.sqrt(s)
+    return out
+
+
+def count_small_primes(a):
+    n = 0
+    for x in a:
+        if x in (2, 3, 5, 7, 11, 13):
+            n += 1
+    return n
+
+
+def count_in_window(a, lo, hi):
+    n = 0
+    for x in a:
+        if x in range(lo, hi, 3):
+            n += 1
+    return n
+
+
+def first_above(a, t):
+    found = None
+    for i, x in enumerate(a):
+        if x > t:
+            found = i
+            break
+    if found is None:
+        return -1
+    return found
+
+
+def make_cases(n):
+    rng = np.random.default_rng(1)
+    a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
+    ints = rng.integers(0, 50, n)
+    m = rng.standard_normal((n // 50, 50))
+    coef = rng.standard_normal(n) * 1e-3
+    return [
+        ("enumerate(zip(a, b)) dot", weighted_dot, (a, b)),
+        ("zip(x, y, z) residual", zip3_residual, (a, b, c)),
+        ("reversed(coef) Horner", reversed_horner, (coef, 0.999)),
+        ("for row in m (norms)", row_norms, (m, np.empty(m.shape[0]))),
+        ("x in (2, 3, 5, ...)", count_small_primes, (ints,)),
+        ("x in range(lo, hi, 3)", count_in_window, (ints, 5, 40)),
+        ("enumerate + is None", first_above, (a, 4.5)),
+    ]
+
+
+def best(f, args, repeat):
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        f(*args)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--n", type=int, default=200_000)
+    ap.add_argument("--json")
+    opts = ap.parse_args()
+    rows = []
+    print(f"{'kernel':28s} {'CPython ms':>10s} {'pyston ms':>10s} {'x CPy':>7s} {'numba ms':>9s} {'x CPy':>7s}")
+    for name, f, args in make_cases(opts.n):
+        fast = pyston.fast(fallback=False)(f)
+        want, got = f(*args), fast(*args)
+        if not (type(want) is type(got) and np.array_equal(np.asarray(want), np.asarray(got))):
+            raise SystemExit(f"{name}: pyston gave {got!r}, CPython {want!r}")
+        t_py = best(f, args, max(1, opts.repeat // 2))
+        t_ps = best(fast, args, opts.repeat)
+        t_nb = None
+        if numba is not None:
+            try:
+                nb = numba.njit(f)
+                nb(*args)
+                t_nb = best(nb, args, opts.repeat)
+            except Exception:  # noqa: BLE001 - Numba may not compile a kernel
+                t_nb = None
+        nb_txt = f"{t_nb * 1e3:9.3f} {t_py / t_nb:7.1f}" if t_nb else f"{'-':>9s} {'-':>7s}"
+        print(f"{name:28s} {t_py * 1e3:10.2f} {t_ps * 1e3:10.3f} {t_py / t_ps:7.1f} {nb_txt}")
+        rows.append({"kernel": name, "cpython_s": t_py, "pyston_s": t_ps, "numba_s": t_nb})
+    g = math.exp(statistics.mean(math.log(r["cpython_s"] / r["pyston_s"]) for r in rows))
+    print(f"geometric mean speedup over CPython: {g:.1f}x")
+    nbr = [r for r in rows if r["numba_s"]]
+    if nbr:
+        gn = math.exp(statistics.mean(math.log(r["numba_s"] / r["pyston_s"]) for r in nbr))
+        print(f"pyston vs Numba (geometric mean of numba time / pyston time, >1: pyston faster): {gn:.2f}")
+    if opts.json:
+        with open(opts.json, "w") as fh:
+            json.dump(rows, fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()
