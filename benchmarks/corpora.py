@@ -205,21 +205,27 @@ def load_kernel(kid: str, wrap, preset: str):
         exec(setup, ns)
         call = ast.parse(run, mode="eval").body
         assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.keywords, run
-        args = [eval(compile(ast.Expression(a), "<run>", "eval"), ns) for a in call.args]
+        args = []
+        for a in call.args:  # `f(y, *args)` spreads, as the #run: line says
+            star = isinstance(a, ast.Starred)
+            v = eval(compile(ast.Expression(a.value if star else a), "<run>", "eval"), ns)
+            args.extend(v) if star else args.append(v)
         return getattr(mod, call.func.id), args, list(range(len(args)))
     d = ROOT / corpus / name
     info = json.loads((d / "info.json").read_text())
     params = dict(info["parameters"][preset])
-    init = _import_file(d / "init.py", f"corpus_npbench_{name}_init")
+    init = _import_file(d / "init.py", f"corpus_npbench_{name}_init") if info.get("init") else None
     mod = _import_file(d / "kernel.py", f"corpus_npbench_{name}")
     if wrap is not None:
         _wrap_module(mod, wrap)
     np.random.seed(42)
-    ini = info["init"]
-    outs = getattr(init, ini["func_name"])(*[params[a] for a in ini["input_args"]])
-    if len(ini["output_args"]) == 1:
-        outs = (outs,)
-    ns = {**params, **dict(zip(ini["output_args"], outs))}
+    ns = dict(params)
+    ini = info.get("init")  # kernels of scalars only have none
+    if ini:
+        outs = getattr(init, ini["func_name"])(*[params[a] for a in ini["input_args"]])
+        if len(ini["output_args"]) == 1:
+            outs = (outs,)
+        ns.update(zip(ini["output_args"], outs))
     names = info["input_args"]
     args = [ns[a] for a in names]
     written = [i for i, a in enumerate(names) if a in info.get("output_args", [])]

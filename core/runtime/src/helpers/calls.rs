@@ -2,9 +2,9 @@
 
 use crate::boxing::*;
 use crate::runtime::*;
+use numpy::npyffi;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use numpy::npyffi;
 use pyo3::types::PyDict;
 use pyston_compiler::types::{Dtype, Ty};
 
@@ -169,11 +169,16 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                         }
                         Some(d)
                     };
-                    if let (Some((ip, commutative, pow)), true) = (&desc.inplace, dying != 0 && first == 0 && rest.len() == 2) {
+                    if let (Some((ip, commutative, pow)), true) =
+                        (&desc.inplace, dying != 0 && first == 0 && rest.len() == 2)
+                    {
                         let (arena, pow) = (&ctx.arena, *pow);
                         if dying & 1 != 0 && elidable(py, arena, &rest[0], &rest[1], &desc.ret, pow) {
                             elided = Some(0);
-                        } else if *commutative && dying & 2 != 0 && elidable(py, arena, &rest[1], &rest[0], &desc.ret, pow) {
+                        } else if *commutative
+                            && dying & 2 != 0
+                            && elidable(py, arena, &rest[1], &rest[0], &desc.ret, pow)
+                        {
                             elided = Some(1);
                         }
                         if let Some(k) = elided {
