@@ -468,6 +468,8 @@ def cmd_run(args) -> int:
     if "plain" not in engines:
         engines.insert(0, "plain")
     reuse = set(x for x in args.reuse.split(",") if x)
+    if args.report_only:
+        reuse = set(engines)
     cache = Path(args.cache) if args.cache else ROOT / ".results" / args.preset
     cache.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
@@ -485,6 +487,8 @@ def cmd_run(args) -> int:
             pk = cache / f"{kid.replace('/', '__')}.{eng}.pkl"
             if eng in reuse and pk.is_file():
                 recs[eng] = pickle.loads(pk.read_bytes())
+            elif args.report_only:
+                recs[eng] = {"ok": False, "error": "not run"}
             else:
                 with tempfile.NamedTemporaryFile(suffix=".pkl", delete=False) as tf:
                     tmp = tf.name
@@ -582,8 +586,8 @@ def report(rows, engines, args) -> dict:
           " matched: value/shape equal to CPython (pyston.fast: dtype and type too)")
     # geomeans
     print()
-    print(f"{'geomean':<18}" + "".join(f"{LABEL[e] + ' vs CPython':>22}" for e in comp)
-          + "".join(f"{LABEL[e] + ' / Numba':>22}" for e in comp if e != "numba"))
+    print(f"{'geomean':<18}" + "".join(f"{LABEL[e] + ' vs CPython':>26}" for e in comp)
+          + "".join(f"{LABEL[e] + ' / Numba':>26}" for e in comp if e != "numba"))
     for corpus in corpora + ["all"]:
         sub = [r for r in rows if corpus in ("all", r["corpus"])]
         cells = []
@@ -602,7 +606,7 @@ def report(rows, engines, args) -> dict:
                 g = geomean(xs)
                 summary[corpus][e]["ratio_vs_numba"] = g
                 cells.append(f"{fx(g)} ({len(xs)})")
-        print(f"{corpus:<18}" + "".join(f"{c:>22}" for c in cells))
+        print(f"{corpus:<18}" + "".join(f"{c:>26}" for c in cells))
     print("  (n) = kernels where both ran and matched; vs CPython: higher is faster; / Numba: time ratio, lower is faster")
     # compile times
     print()
@@ -706,6 +710,8 @@ def main(argv=None) -> int:
     pr.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of " + ",".join(ENGINES))
     pr.add_argument("--reuse", default="", metavar="ENGINES",
                     help="reuse cached results of these engines (e.g. plain,numba) from an earlier run")
+    pr.add_argument("--report-only", action="store_true",
+                    help="run nothing: report the cached results (missing ones count as not run)")
     pr.add_argument("--cache", default=None, help="where per-kernel results are kept (default corpora/.results/PRESET)")
     pr.add_argument("--timeout", type=float, default=180.0, help="seconds per kernel and engine (default 180)")
     pr.add_argument("--budget", type=float, default=0.3, help="seconds of timed calls per kernel and engine")
