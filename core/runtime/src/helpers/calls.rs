@@ -79,7 +79,7 @@ fn elidable(py: Python<'_>, arena: &[*mut ffi::PyObject], x: &Py<PyAny>, y: &Py<
         let dims = std::slice::from_raw_parts(xa.dimensions, nd);
         let strides = std::slice::from_raw_parts(xa.strides, nd);
         let n: isize = dims.iter().product();
-        if n * rt.dtype.itemsize() as isize <= MIN_ELIDE_BYTES - 1 {
+        if n * (rt.dtype.itemsize() as isize) < MIN_ELIDE_BYTES {
             return false;
         }
         let float = matches!(rt.dtype, Dtype::Float64 | Dtype::Float32 | Dtype::Complex128);
