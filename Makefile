@@ -48,7 +48,7 @@ bench-corpora: ## Public kernel corpora (benchmarks/corpora/, fetched locally): 
 	@if [ -z "$$($(PYTHON) benchmarks/corpora.py list --quiet)" ]; then \
 		$(PYTHON) benchmarks/corpora.py run; \
 	else \
-		$(MAKE) install && $(VPY) -m pip install -q -r benchmarks/requirements.txt && \
+		$(MAKE) install && $(VPY) -m pip install -q -r benchmarks/requirements.txt scipy && \
 		$(VPY) benchmarks/corpora.py run $(CORPORA_ARGS); \
 	fi
 
