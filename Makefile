@@ -4,7 +4,7 @@ VENV   ?= .venv
 VPY    := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: help install demo test test-rust test-python bench fuzz lint fmt clean
+.PHONY: help install demo test test-rust test-python bench bench-corpora fuzz lint fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,14 @@ bench: install ## Benchmark suite: CPython vs pyston vs Numba (installs numba)
 
 fuzz: install ## Long differential fuzzing run: make fuzz N=100000 SEED=1 (reproducers in /tmp/pyston_fuzz_SEED)
 	$(VPY) tests/fuzz/run.py --seed $(or $(SEED),1) --count $(or $(N),10000) --jobs $(or $(JOBS),2)
+
+bench-corpora: ## Public kernel corpora (benchmarks/corpora/, fetched locally): CPython vs pyston vs Numba
+	@if [ -z "$$($(PYTHON) benchmarks/corpora.py list --quiet)" ]; then \
+		$(PYTHON) benchmarks/corpora.py run; \
+	else \
+		$(MAKE) install && $(VPY) -m pip install -q -r benchmarks/requirements.txt scipy && \
+		$(VPY) benchmarks/corpora.py run $(CORPORA_ARGS); \
+	fi
 
 lint: $(VENV)/.test ## cargo fmt --check, clippy -D warnings, ruff
 	cargo fmt --all -- --check

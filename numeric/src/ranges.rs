@@ -55,6 +55,32 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
         .collect();
     let vars = loop_vars(f, &consts);
     let dominates = |a: Block, b: Block| cfg::dominates(&idom, a, b);
+    let preds = f.predecessors();
+    // Whether block `b` runs on every iteration of the innermost range loop
+    // around it: it dominates each of that loop's back edges.
+    let unconditional = |b: Block| -> bool {
+        let around: Vec<&LoopVar> = vars.values().filter(|lv| dominates(lv.body, b)).collect();
+        let Some(lv) = around
+            .iter()
+            .find(|lv| around.iter().all(|o| dominates(o.body, lv.body)))
+        else {
+            return false;
+        };
+        let Some(header) = f
+            .block(lv.preheader)
+            .term
+            .successors()
+            .into_iter()
+            .map(|e| e.block)
+            .find(|h| matches!(&f.block(*h).term, Term::Br(_, body, _) if body.block == lv.body))
+        else {
+            return false;
+        };
+        preds[header.0 as usize]
+            .iter()
+            .filter(|p| dominates(lv.body, **p))
+            .all(|p| dominates(b, *p))
+    };
     let def_block = |v: Value| -> Option<Block> {
         defs.get(&v).map(|(b, _)| *b).or_else(|| {
             f.blocks
@@ -225,6 +251,13 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
                         }
                     }
                     _ => continue,
+                }
+                // A guard stands for the access on every iteration: an access that
+                // some iterations skip (`if 0 < i + 1 < n: x[i + 1]`) would fail it
+                // when only the skipped iterations are out of range, and the loop would
+                // go to the interpreter on every call. Those keep their own checks.
+                if !needed.is_empty() && !unconditional(b) {
+                    continue;
                 }
                 let list = facts.guards.entry(inner.preheader).or_default();
                 for g in needed {

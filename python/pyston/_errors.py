@@ -82,21 +82,31 @@ class Quiet:
 _LOCATED: dict = {}
 
 
-def located(filename, funcname, line, module_globals):
+def located(filename, funcname, line, module_globals, nargs=None):
     """A function ``f(fn, *args, **kwargs)`` that calls ``fn`` from a frame at
     ``filename:line`` in the user's module: a warning NumPy raises inside
     (``invalid value encountered in sqrt``) then carries the kernel's file,
     line, module and warning registry, as it does when the function runs as
-    plain Python. Made once per place."""
-    key = (filename, funcname, line, id(module_globals))
+    plain Python. Made once per place.
+
+    With ``nargs``, the function takes exactly ``fn`` and ``nargs`` positional
+    arguments and passes them on as they are: no ``*args`` tuple or
+    ``**kwargs`` dict is built per call (compiled code's calls into NumPy go
+    through it, so its cost is part of every such call)."""
+    key = (filename, funcname, line, id(module_globals), nargs)
     hit = _LOCATED.get(key)
     if hit is not None and hit[0] is module_globals:
         return hit[1]
     name = funcname if funcname.isidentifier() else "_"
-    if line >= 2:
-        src = "\n" * (line - 2) + f"def {name}(__f, /, *__a, **__k):\n    return __f(*__a, **__k)\n"
+    if nargs is None:
+        params, body = "__f, /, *__a, **__k", "__f(*__a, **__k)"
     else:
-        src = f"def {name}(__f, /, *__a, **__k): return __f(*__a, **__k)\n"
+        names = ", ".join(f"__a{i}" for i in range(nargs))
+        params, body = f"__f, {names}, /" if nargs else "__f, /", f"__f({names})"
+    if line >= 2:
+        src = "\n" * (line - 2) + f"def {name}({params}):\n    return {body}\n"
+    else:
+        src = f"def {name}({params}): return {body}\n"
     code = next(c for c in compile(src, filename, "exec").co_consts if isinstance(c, _Code))
     fn = _Function(code, module_globals, name)
     if len(_LOCATED) > 4096:

@@ -272,6 +272,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_arena_collect", &[I64, I64, I64, I64], &[]),
     // calls into Python, deoptimization and tracebacks
     h("pyston_pycall", &[I64, I64, I64, I64], &[I32]),
+    h("pyston_pycall_dying", &[I64, I64, I64, I64, I64], &[I32]),
     h("pyston_resume", &[I64, I64, I64], &[I32]),
     h("pyston_push_frame", &[I64, I64, I64], &[]),
 ];

@@ -561,6 +561,7 @@ impl<'py> Env for CompileEnv<'py> {
                         env: self.env.clone(),
                         line: span.line,
                         located: Default::default(),
+                        inplace: None,
                     }),
                 );
                 return Ok(ret);
@@ -603,6 +604,35 @@ impl<'py> Env for CompileEnv<'py> {
             let _ = q.call_method1("__exit__", (py.None(), py.None(), py.None()));
         }
         let (kind, result) = found.ok_or_else(|| fail(last_err))?;
+        // Binary operators get their in-place form, for temporaries dying at the call.
+        let inplace = match target {
+            ProbeTarget::Operator(o) if args.len() == 2 && kw.is_empty() => {
+                let (name, commutative) = match *o {
+                    "add" => ("iadd", true),
+                    "mul" => ("imul", true),
+                    "and_" => ("iand", true),
+                    "or_" => ("ior", true),
+                    "xor" => ("ixor", true),
+                    "sub" => ("isub", false),
+                    "truediv" => ("itruediv", false),
+                    "floordiv" => ("ifloordiv", false),
+                    "mod" => ("imod", false),
+                    "pow" => ("ipow", false),
+                    "lshift" => ("ilshift", false),
+                    "rshift" => ("irshift", false),
+                    _ => ("", false),
+                };
+                match name {
+                    "" => None,
+                    n => py
+                        .import("operator")
+                        .and_then(|m| m.getattr(n))
+                        .ok()
+                        .map(|f| (f.unbind(), commutative, n == "ipow")),
+                }
+            }
+            _ => None,
+        };
         let ret = result_type(py, &result).ok_or_else(|| {
             fail(format!(
                 "its result (a '{}') has no compiled representation",
@@ -619,6 +649,7 @@ impl<'py> Env for CompileEnv<'py> {
                 env: self.env.clone(),
                 line: span.line,
                 located: Default::default(),
+                inplace,
             }),
         );
         Ok(ret)

@@ -137,6 +137,11 @@ pub struct PyCallDesc {
     pub line: u32,
     /// The `located` helper for that line, made on first use.
     pub located: std::sync::OnceLock<Py<PyAny>>,
+    /// For a binary operator on arrays (`operator.add`, ...): its in-place form
+    /// (`operator.iadd`, ...), whether the operands may be swapped and whether it
+    /// is a power, used when an operand is a temporary that dies at the call (see
+    /// `pyston_pycall_dying`).
+    pub inplace: Option<(Py<PyAny>, bool, bool)>,
 }
 
 impl PyCallDesc {
@@ -150,14 +155,20 @@ impl PyCallDesc {
         args: &[Py<PyAny>],
         kwargs: Option<&Bound<'py, pyo3::types::PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        // A descriptor's calls all have the same arity and keywords: without
+        // keywords the helper takes exactly its positional arguments (no
+        // `*args` tuple or `**kwargs` dict made in the frame).
+        let fixed = kwargs.is_none();
         let at = match self.located.get() {
             Some(f) => f.bind(py).clone(),
             None => {
+                let nargs = if fixed { Some(args.len()) } else { None };
                 let f = py.import("pyston._errors")?.getattr("located")?.call1((
                     self.env.filename.as_str(),
                     "_",
                     self.line,
                     self.env.globals.bind(py),
+                    nargs,
                 ))?;
                 let _ = self.located.set(f.clone().unbind());
                 f
@@ -166,8 +177,8 @@ impl PyCallDesc {
         let mut all: smallvec::SmallVec<[Py<PyAny>; 5]> = smallvec::SmallVec::new();
         all.push(callee.unbind());
         all.extend(args.iter().map(|a| a.clone_ref(py)));
-        at.call(pyo3::types::PyTuple::new(py, all)?, kwargs)
-            .map_err(|e| crate::interp::drop_first_entry(py, e))
+        let r = at.call(pyo3::types::PyTuple::new(py, all)?, kwargs);
+        r.map_err(|e| crate::interp::drop_first_entry(py, e))
     }
 }
 

@@ -349,7 +349,9 @@ impl Gen<'_, '_> {
     /// passed as slots, the result comes back unboxed. The call raising
     /// deoptimizes here (the interpreter re-executes it); a result of an
     /// unexpected type deoptimizes just after it.
-    pub fn pycall(&mut self, d: &PyCallSite, args: &[TV], result: Option<Value>) -> CResult<Vals> {
+    /// `dying`: the arguments that are temporaries no one uses after this call
+    /// (`dying_args`), for `pyston_pycall_dying`.
+    pub fn pycall(&mut self, d: &PyCallSite, args: &[TV], result: Option<Value>, dying: u64) -> CResult<Vals> {
         let mut flat = Vec::new();
         for ((t, v), want) in args.iter().zip(&d.arg_tys) {
             flat.extend(self.coerce(t, v.clone(), want)?);
@@ -362,7 +364,12 @@ impl Gen<'_, '_> {
         let outbuf = self.stack(8 * ret_slots.len().max(1) as u32);
         let ctx = self.ctx.unwrap();
         let dp = self.b.ins().iconst(clt::I64, d.desc as i64);
-        let st = self.call("pyston_pycall", &[ctx, dp, argbuf, outbuf])?[0];
+        let st = if dying != 0 {
+            let m = self.b.ins().iconst(clt::I64, dying as i64);
+            self.call("pyston_pycall_dying", &[ctx, dp, argbuf, outbuf, m])?[0]
+        } else {
+            self.call("pyston_pycall", &[ctx, dp, argbuf, outbuf])?[0]
+        };
         if let Some(r) = result {
             let (cb, ck) = self.cur_inst;
             let after = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::DEOPT_AFTER as i64);

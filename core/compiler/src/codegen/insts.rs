@@ -14,6 +14,26 @@ impl Gen<'_, '_> {
         Ok(out)
     }
 
+    /// The arguments of the current call into NumPy that are temporaries dying
+    /// here, as a bit mask (see the runtime's `pyston_pycall_dying`): arrays
+    /// made by an earlier call into NumPy in the same block and used by nothing
+    /// else, so no other value (a view made by compiled code, a loop's next
+    /// iteration, a later instruction, a deoptimized continuation) can see them.
+    pub fn dying_args(&self, args: &[Value]) -> u64 {
+        let (blk, k) = self.cur_inst;
+        let mut mask = 0u64;
+        for (j, v) in args.iter().enumerate().take(64) {
+            if !matches!(self.ty(*v), Ty::Array(_)) || self.use_counts.get(v) != Some(&1) {
+                continue;
+            }
+            let Some(&(db, dk)) = self.defs.get(v) else { continue };
+            if db == blk && dk < k && self.env.pycalls.contains_key(&(db, dk)) && !args[..j].contains(v) {
+                mask |= 1 << j;
+            }
+        }
+        mask
+    }
+
     pub fn inst(&mut self, inst: &ir::Inst) -> CResult<()> {
         let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
         let missing = inst.args.iter().any(|a| !self.vals.contains_key(a));
@@ -48,7 +68,8 @@ impl Gen<'_, '_> {
                 _ => 0,
             };
             let boxed = &args[skip..];
-            let out = self.pycall(&desc, boxed, inst.result)?;
+            let dying = self.dying_args(&inst.args[skip..]);
+            let out = self.pycall(&desc, boxed, inst.result, dying)?;
             if let Some(r) = inst.result {
                 self.vals.insert(r, out);
             }

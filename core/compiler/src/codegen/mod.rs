@@ -224,6 +224,15 @@ impl<'a, 'b> Gen<'a, 'b> {
             plans: Vec::new(),
             addrs: HashMap::new(),
             addr_key: None,
+            use_counts: {
+                let mut uses: HashMap<Value, usize> = HashMap::new();
+                for d in &f.blocks {
+                    for v in d.insts.iter().flat_map(|i| i.args.iter().copied()).chain(d.term.uses()) {
+                        *uses.entry(v).or_default() += 1;
+                    }
+                }
+                uses
+            },
         }
     }
 }
@@ -284,6 +293,9 @@ pub struct Gen<'a, 'b> {
     /// the IR values of array and indexes (`addr_key`, set by `GetItem`/`SetItem`).
     pub addrs: HashMap<Vec<Value>, CV>,
     pub addr_key: Option<Vec<Value>>,
+    /// How many times each value is used (instruction arguments, branch
+    /// conditions, edge arguments and returns).
+    pub use_counts: HashMap<Value, usize>,
 }
 
 /// The float condition of a comparison (IEEE: `!=` is true for NaN, the rest false).

@@ -2,10 +2,11 @@
 
 use crate::boxing::*;
 use crate::runtime::*;
+use numpy::npyffi;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use pyston_compiler::types::Ty;
+use pyston_compiler::types::{Dtype, Ty};
 
 /// A call from compiled code into Python/NumPy (a NumPy function, an array
 /// method or operator, slicing). Arguments arrive as slots typed by the
@@ -17,19 +18,129 @@ use pyston_compiler::types::Ty;
 /// Called by compiled code; `desc` is owned by the function's metadata, `args`
 /// holds the slots of `desc.arg_tys`, `out` has room for the result's slots.
 pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64) -> i32 {
+    // SAFETY: the caller's contract is this function's.
+    unsafe { pycall(ctx, desc, args, out, 0) }
+}
+
+/// `pyston_pycall` where the arguments whose bits are set in `dying` are
+/// arrays made by an earlier call into NumPy (held by the arena) that no
+/// instruction uses after this one (compiled code's analysis: one use, in
+/// the same block). Two things then match what CPython does with a
+/// temporary in an expression:
+///
+/// * elision: a binary operator whose dying operand could take the result
+///   in place (NumPy's own conditions for eliding a temporary: an exact,
+///   writeable ndarray owning its data of at least 256 KiB that nothing
+///   else refers to; the other operand a scalar or an array of the same
+///   shape and strides; the result of the result's dtype) runs as the
+///   in-place operator (`t + x` as `t += x`: the same ufunc loop on the same
+///   values, so the same result), with no new array;
+/// * release: after the call, a dying array nothing else refers to is freed
+///   (not kept until the function returns), so memory is reused as in CPython.
+///
+/// # Safety
+/// As `pyston_pycall`.
+pub unsafe extern "C" fn pyston_pycall_dying(
+    ctx: *mut Ctx,
+    desc: *const PyCallDesc,
+    args: *const u64,
+    out: *mut u64,
+    dying: u64,
+) -> i32 {
+    // SAFETY: the caller's contract is this function's.
+    unsafe { pycall(ctx, desc, args, out, dying) }
+}
+
+/// NumPy's smallest temporary worth eliding (`NPY_MIN_ELIDE_BYTES`).
+const MIN_ELIDE_BYTES: isize = 256 * 1024;
+
+/// Whether `x op= y` may stand for `x op y` (see `pyston_pycall_dying`): `x`
+/// is held only by the arena and by the call's own reference.
+fn elidable(py: Python<'_>, arena: &[*mut ffi::PyObject], x: &Py<PyAny>, y: &Py<PyAny>, ret: &Ty, pow: bool) -> bool {
+    let Ty::Array(rt) = ret else { return false };
+    let Ok(np) = np_types(py) else { return false };
+    let xp = x.as_ptr();
+    // SAFETY: `xp` is a live object (the call holds a reference); the fields are
+    // read only after checking that it is exactly an ndarray.
+    unsafe {
+        if ffi::Py_REFCNT(xp) != 2 || ffi::Py_TYPE(xp) as usize != np.ndarray_type || !arena.contains(&xp) {
+            return false;
+        }
+        let xa = &(*(xp as *mut npyffi::PyArrayObject)).fields;
+        let flags = xa.flags;
+        let need = npyffi::NPY_ARRAY_OWNDATA | npyffi::NPY_ARRAY_WRITEABLE;
+        if flags & need != need || flags & npyffi::NPY_ARRAY_WRITEBACKIFCOPY != 0 {
+            return false;
+        }
+        if xa.descr as usize != np.descrs[dtype_index(rt.dtype)] || xa.nd != rt.ndim as i32 {
+            return false;
+        }
+        let nd = xa.nd as usize;
+        let dims = std::slice::from_raw_parts(xa.dimensions, nd);
+        let strides = std::slice::from_raw_parts(xa.strides, nd);
+        let n: isize = dims.iter().product();
+        if n * (rt.dtype.itemsize() as isize) < MIN_ELIDE_BYTES {
+            return false;
+        }
+        let float = matches!(rt.dtype, Dtype::Float64 | Dtype::Float32 | Dtype::Complex128);
+        if pow && !float {
+            return false; // integer powers: negative exponents raise; leave them to NumPy
+        }
+        let yp = y.as_ptr();
+        if ffi::Py_TYPE(yp) as usize == np.ndarray_type {
+            let ya = &(*(yp as *mut npyffi::PyArrayObject)).fields;
+            ya.nd == 0
+                || (ya.nd == xa.nd
+                    && std::slice::from_raw_parts(ya.dimensions, nd) == dims
+                    && std::slice::from_raw_parts(ya.strides, nd) == strides)
+        } else if ffi::PyFloat_CheckExact(yp) != 0 || ffi::PyComplex_CheckExact(yp) != 0 || ffi::PyBool_Check(yp) != 0 {
+            true
+        } else if ffi::PyLong_CheckExact(yp) != 0 {
+            // an int converts to the float dtype without raising when it fits 64 bits
+            let mut overflow = 0;
+            let _ = ffi::PyLong_AsLongLongAndOverflow(yp, &mut overflow);
+            float && overflow == 0
+        } else {
+            np.scalar_types.contains(&(ffi::Py_TYPE(yp) as usize))
+        }
+    }
+}
+
+/// Frees a dying array the arena holds if nothing else refers to it (its
+/// arena entry becomes `None`, so the arena's marks stay where they were).
+fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject) {
+    // SAFETY: arena entries are live objects the arena holds a reference to.
+    unsafe {
+        if ffi::Py_REFCNT(p) != 1 {
+            return;
+        }
+        if let Some(e) = arena.iter_mut().rev().find(|e| **e == p) {
+            let none = ffi::Py_None();
+            ffi::Py_INCREF(none);
+            *e = none;
+            ffi::Py_DECREF(p);
+        }
+    }
+}
+
+/// # Safety
+/// As `pyston_pycall`.
+unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64, dying: u64) -> i32 {
     Python::attach(|py| {
         // SAFETY: see the function's contract.
         let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
         let nslots: usize = desc.arg_tys.iter().map(slot_count).sum();
         // SAFETY: `args` holds `nslots` slots.
         let slots = unsafe { std::slice::from_raw_parts(args, nslots) };
+        let mut vals: smallvec::SmallVec<[Py<PyAny>; 4]> = smallvec::SmallVec::new();
+        // The dying operand computed into in place (it is the result), if any.
+        let mut elided: Option<usize> = None;
         let r = (|| -> PyResult<Py<PyAny>> {
             // A call of a function without arguments (np.random.random()): vectorcall.
             if let (PyCallKind::Call(f), true) = (&desc.kind, desc.arg_tys.is_empty()) {
                 return Ok(f.bind(py).call0()?.unbind());
             }
             let mut pos = 0;
-            let mut vals: smallvec::SmallVec<[Py<PyAny>; 4]> = smallvec::SmallVec::new();
             for t in &desc.arg_tys {
                 vals.push(box_value(py, t, slots, &mut pos)?.unwrap_or_else(|| py.None()));
             }
@@ -58,6 +169,23 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
                         }
                         Some(d)
                     };
+                    if let (Some((ip, commutative, pow)), true) =
+                        (&desc.inplace, dying != 0 && first == 0 && rest.len() == 2)
+                    {
+                        let (arena, pow) = (&ctx.arena, *pow);
+                        if dying & 1 != 0 && elidable(py, arena, &rest[0], &rest[1], &desc.ret, pow) {
+                            elided = Some(0);
+                        } else if *commutative
+                            && dying & 2 != 0
+                            && elidable(py, arena, &rest[1], &rest[0], &desc.ret, pow)
+                        {
+                            elided = Some(1);
+                        }
+                        if let Some(k) = elided {
+                            let pair = [rest[k].clone_ref(py), rest[1 - k].clone_ref(py)];
+                            return Ok(desc.call_located(py, ip.bind(py).clone(), &pair, None)?.unbind());
+                        }
+                    }
                     // From a frame at the call's line: NumPy's warnings carry the kernel's line.
                     desc.call_located(py, callee, &rest[..npos], kwargs.as_ref())?.unbind()
                 }
@@ -89,9 +217,21 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
                 }
                 // The arena keeps every array the result holds (arrays inside a
                 // tuple too), each by its own reference: compiled code refers to
-                // arrays, never to the tuple.
-                keep_arrays(&desc.ret, &res, &mut 0, &mut ctx.arena);
+                // arrays, never to the tuple. An elided operand is the result and
+                // is in the arena already.
+                if elided.is_none() {
+                    keep_arrays(&desc.ret, &res, &mut 0, &mut ctx.arena);
+                }
                 drop(obj);
+                if dying != 0 {
+                    let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 4]> = vals.iter().map(|v| v.as_ptr()).collect();
+                    vals.clear();
+                    for (i, p) in ptrs.into_iter().enumerate() {
+                        if i < 64 && dying & (1 << i) != 0 && elided != Some(i) {
+                            release(&mut ctx.arena, p);
+                        }
+                    }
+                }
                 OK
             }
             Ok(false) => {

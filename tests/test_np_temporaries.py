@@ -1,0 +1,231 @@
+"""Temporaries of whole-array expressions in compiled code.
+
+An array made by a call into NumPy and used once, by the next operation in
+the same block, is a temporary: compiled code hands it to the runtime as
+dying (``pyston_pycall_dying``), which computes a binary operator into it in
+place when NumPy's own conditions for eliding a temporary hold (``t + x`` as
+``t += x``: exact ndarray owning its data, >= 256 KiB, same dtype as the
+result, the other operand a scalar or an array of the same shape and strides)
+and frees it after the call otherwise. Either way nothing observable may
+change: every kernel here runs plain and compiled and must agree on values,
+dtypes, shapes, strides, exceptions and side effects, on arrays above and
+below the 256 KiB threshold."""
+
+import warnings
+
+import numpy as np
+import pyston
+import pytest
+from helpers import assert_same, rng_for
+
+BIG = 50_000  # 400 KB of float64: above NumPy's elision threshold
+SMALL = 1_000
+
+
+@pyston.fast
+def chain(a, b):
+    return ((a + 1.0) * 2.0 - b) / 3.0
+
+
+@pyston.fast
+def chain_left_scalar(a):
+    return 2.0 - (1.5 * (a + 1.0))
+
+
+@pyston.fast
+def power_chain(a):
+    return (a - 0.5) ** 2 + (a + 0.25) ** 3
+
+
+@pyston.fast
+def ufunc_chain(a, b):
+    return np.sqrt(np.sin(a) ** 2 + np.cos(b) ** 2) * 2.0
+
+
+@pyston.fast
+def arc_distance(theta_1, phi_1, theta_2, phi_2):
+    temp = np.sin((theta_2 - theta_1) / 2) ** 2 + np.cos(theta_1) * np.cos(theta_2) * np.sin((phi_2 - phi_1) / 2) ** 2
+    return 2 * (np.arctan2(np.sqrt(temp), np.sqrt(1 - temp)))
+
+
+@pyston.fast
+def temp_used_twice(a):
+    t = np.sin(a)
+    u = t * 2.0
+    return t, u
+
+
+@pyston.fast
+def temp_plus_itself(a):
+    t = np.cos(a)
+    return t + t
+
+
+@pyston.fast
+def view_of_temp(a):
+    t = np.exp(a)
+    v = t[::2]
+    w = t * 3.0
+    return v, w
+
+
+@pyston.fast
+def temp_in_loop(a, n):
+    t = np.sin(a)
+    out = np.zeros(a.shape[0])
+    for _ in range(n):
+        out = out + t * 2.0
+    return out, t
+
+
+@pyston.fast
+def int_chain(a, k):
+    return ((a * 3) + k) // 2 - (a % 7)
+
+
+@pyston.fast
+def int_pow_negative(a):
+    return (a + 1) ** -1
+
+
+@pyston.fast
+def float32_chain(a):
+    return (a * np.float32(2.0) + 1.0) * 3
+
+
+@pyston.fast
+def mixed_dtype_chain(a, b):
+    return (a + 1) * b  # int32 temporary, float64 result: no in-place
+
+
+@pyston.fast
+def broadcast_chain(m, row):
+    return (m * 2.0) + row  # other operand broadcast: same result, new array
+
+
+@pyston.fast
+def complex_chain(z):
+    return (z * 1j + 2.0) * (z - 1.0)
+
+
+@pyston.fast
+def bool_chain(a, b):
+    return (a > 0.5) & (b < 0.5) | (a < 0.1)
+
+
+@pyston.fast
+def divide_by_zero(a):
+    return (a - a) / 0.0 + 1.0
+
+
+@pyston.fast
+def subtract_from(a, b):
+    return b - np.abs(a)  # the dying operand on the right of a non-commutative operator
+
+
+@pyston.fast
+def out_arg_untouched(a):
+    t = a * 1.0
+    return a, t + 1.0
+
+
+def _args(name, n, dtype=np.float64):
+    rng = rng_for(name)
+    return rng.standard_normal(n).astype(dtype)
+
+
+@pytest.mark.parametrize("n", [SMALL, BIG])
+def test_float_chains(n):
+    a, b = _args("a", n), _args("b", n)
+    assert_same(chain, a, b)
+    assert_same(chain_left_scalar, a)
+    assert_same(power_chain, a)
+    assert_same(ufunc_chain, a, b)
+    assert_same(arc_distance, a, b, _args("c", n), _args("d", n))
+    assert_same(subtract_from, a, b)
+    assert_same(divide_by_zero, a)
+
+
+@pytest.mark.parametrize("n", [SMALL, BIG])
+def test_layouts(n):
+    a = _args("a", 2 * n)
+    assert_same(chain, a[::2], a[1::2])  # strided views
+    assert_same(chain, a[::-1], a)  # negative strides
+    m = _args("m", 2 * n).reshape(2, n)
+    assert_same(chain, np.asfortranarray(m), m)  # F against C: no in-place (strides differ)
+    assert_same(chain, np.asfortranarray(m), np.asfortranarray(m))
+    assert_same(broadcast_chain, m, _args("row", n))
+
+
+@pytest.mark.parametrize("n", [SMALL, BIG])
+def test_temporaries_still_needed(n):
+    a = _args("a", n)
+    assert_same(temp_used_twice, a)
+    assert_same(temp_plus_itself, a)
+    assert_same(view_of_temp, a)
+    assert_same(temp_in_loop, a, 3)
+    assert_same(out_arg_untouched, a)
+
+
+@pytest.mark.parametrize("n", [SMALL, BIG])
+def test_other_dtypes(n):
+    ints = (_args("i", n) * 1000).astype(np.int64)
+    assert_same(int_chain, ints, 5)
+    assert_same(int_chain, ints.astype(np.int32), 2**40)  # OverflowError: Python int out of int32's range
+    assert_same(int_chain, ints, 2**62)  # wraps as NumPy wraps
+    assert_same(int_pow_negative, ints)  # ValueError: integers to negative integer powers
+    assert_same(float32_chain, _args("f", n, np.float32))
+    assert_same(mixed_dtype_chain, ints.astype(np.int32), _args("b", n))
+    z = _args("re", n) + 1j * _args("im", n)
+    assert_same(complex_chain, z)
+    assert_same(bool_chain, _args("a", n), _args("b", n))
+
+
+def test_warnings_point_at_the_kernel_line():
+    a = _args("a", BIG)
+    f = pyston.fast(divide_by_zero.py_func)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        f(a)
+    runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    assert runtime, [str(w.message) for w in caught]
+    assert runtime[0].filename == __file__
+    assert runtime[0].lineno == divide_by_zero.py_func.__code__.co_firstlineno + 2
+
+
+def test_memory_stays_flat_in_a_loop():
+    from helpers import rss_bytes
+
+    a = _args("a", 200_000)  # 1.6 MB per temporary
+    chain(a, a)
+    before = rss_bytes()
+    for _ in range(200):
+        chain(a, a)
+        arc_distance(a, a, a, a)
+    assert (rss_bytes() - before) / 2**20 < 40
+
+
+@pyston.fast
+def two_uses(a, b):
+    t = np.sin(a) + np.cos(b)
+    return np.sqrt(np.abs(t)) + np.sqrt(np.abs(1 - t))
+
+
+@pytest.mark.parametrize("kernel", [arc_distance, ufunc_chain, two_uses, power_chain])
+def test_peak_memory_as_cpython(kernel):
+    """Temporaries are computed into in place or freed when they die, as CPython
+    does: the peak of NumPy's traced allocations is the plain function's."""
+    import tracemalloc
+
+    n = kernel.py_func.__code__.co_argcount
+    args = [_args(f"x{i}", 100_000) for i in range(n)]
+    kernel(*args)  # compile
+    peaks = []
+    for f in (kernel.py_func, kernel):
+        tracemalloc.start()
+        try:
+            f(*args)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    assert peaks[1] <= peaks[0] + 4096, peaks
