@@ -87,6 +87,7 @@ KIND_TITLES = [
     ("scalar type", "Scalar types"),
     ("constant", "Constants"),
     ("random function", "Random numbers (`numpy.random`, NumPy's own stream)"),
+    ("Generator method", "`numpy.random.Generator` methods (`rng = np.random.default_rng(seed)`)"),
 ]
 
 
@@ -97,6 +98,8 @@ def _qualified(row):
         return "np.<ufunc>"
     if row["kind"] == "random function":
         return f"np.random.{row['name']}"
+    if row["kind"] == "Generator method":
+        return f"rng.{row['name']}"
     return f"np.{row['name']}"
 
 

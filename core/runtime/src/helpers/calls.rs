@@ -17,6 +17,19 @@ use pyston_compiler::types::Ty;
 /// Called by compiled code; `desc` is owned by the function's metadata, `args`
 /// holds the slots of `desc.arg_tys`, `out` has room for the result's slots.
 pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64) -> i32 {
+    {
+        // SAFETY: see the function's contract.
+        let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
+        if let Some(n) = &desc.native {
+            let nslots: usize = desc.arg_tys.iter().map(slot_count).sum();
+            // SAFETY: `args` holds `nslots` slots; `out` has room for the result's slot.
+            let slots = unsafe { std::slice::from_raw_parts(args, nslots) };
+            // SAFETY: as above; `ctx` is the call's context.
+            if let Some(st) = unsafe { super::random::native_draw(ctx, n, slots, out) } {
+                return st;
+            }
+        }
+    }
     Python::attach(|py| {
         // SAFETY: see the function's contract.
         let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
@@ -58,6 +71,10 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
                         }
                         Some(d)
                     };
+                    if desc.direct {
+                        let args = pyo3::types::PyTuple::new(py, &rest[..npos])?;
+                        return Ok(callee.call(args, kwargs.as_ref())?.unbind());
+                    }
                     // From a frame at the call's line: NumPy's warnings carry the kernel's line.
                     desc.call_located(py, callee, &rest[..npos], kwargs.as_ref())?.unbind()
                 }
@@ -117,6 +134,13 @@ pub(crate) fn keep_arrays(t: &Ty, slots: &[u64], pos: &mut usize, arena: &mut Ve
             *pos += ArraySlots::new(a.ndim as usize).count();
         }
         Ty::Tuple(ts) => ts.iter().for_each(|t| keep_arrays(t, slots, pos, arena)),
+        Ty::Obj(_) => {
+            let o = slots[*pos] as *mut ffi::PyObject;
+            // SAFETY: the slot holds a live object (owned by the call's result).
+            unsafe { ffi::Py_INCREF(o) };
+            arena.push(o);
+            *pos += 1;
+        }
         t => *pos += slot_count(t),
     }
 }
