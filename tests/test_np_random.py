@@ -197,7 +197,7 @@ def randint_stream(n, lo, hi):
     for i in range(n):
         out[3 * i] = np.random.randint(lo, hi)
         out[3 * i + 1] = np.random.randint(high=hi, low=lo)
-        out[3 * i + 2] = np.random.randint(hi - lo) if hi - lo > 0 else 0
+        out[3 * i + 2] = np.random.randint(hi) if hi > 0 else 0
     return out
 
 
@@ -268,11 +268,17 @@ def test_native_draws_release_numpys_lock():
     f(10)
     lock = np.random.mtrand._rand._bit_generator.lock
     got = []
-    t = threading.Thread(target=lambda: got.append(lock.acquire(timeout=5)))
+
+    def other_thread():
+        ok = lock.acquire(timeout=5)
+        got.append(ok)
+        if ok:
+            lock.release()
+
+    t = threading.Thread(target=other_thread)
     t.start()
     t.join()
     assert got == [True]
-    lock.release()
     # Holding NumPy's lock around a compiled call (it is reentrant) still draws.
     np.random.seed(3)
     want = draws(20)
