@@ -227,41 +227,51 @@ fn arg_i64(a: RngArg, slots: &[u64]) -> i64 {
     }
 }
 
-/// The `bitgen_t` and lock of the draw's generator; `None` leaves the draw to NumPy's call.
-fn source(py: Python<'_>, n: &NativeRng, slots: &[u64]) -> Option<(*const BitGen, *mut ffi::PyObject)> {
+/// The `bitgen_t` and lock of the draw's generator when known without
+/// Python: a fixed generator, or the cached one (the mutex is never held
+/// while taking the GIL: see `fill_source`).
+fn cached_source(n: &NativeRng, slots: &[u64]) -> Option<(*const BitGen, *mut ffi::PyObject)> {
     match &n.source {
         RngSource::Fixed { bitgen, lock, .. } => Some((*bitgen, lock.as_ptr())),
         RngSource::Arg0(cache) => {
             let obj = slots[0] as *mut ffi::PyObject;
-            let mut c = cache.lock().ok()?;
-            if let Some(c) = c.as_ref() {
-                if c.generator.as_ptr() == obj {
-                    return Some((c.bitgen, c.lock.as_ptr()));
-                }
-            }
-            // SAFETY: the slot holds a live Generator (an argument or arena-owned).
-            let g = unsafe { Bound::from_borrowed_ptr(py, obj) };
-            let bg = g.getattr("bit_generator").ok()?;
-            let (bitgen, lock) = bitgen_of(py, &bg).ok()?;
-            let lp = lock.as_ptr();
-            *c = Some(Cached {
-                generator: g.unbind(),
-                _owner: bg.unbind(),
-                bitgen,
-                lock,
-            });
-            Some((bitgen, lp))
+            let c = cache.lock().ok()?;
+            c.as_ref()
+                .filter(|c| c.generator.as_ptr() == obj)
+                .map(|c| (c.bitgen, c.lock.as_ptr()))
         }
     }
 }
 
-/// Draws natively for the call site `desc` (see the module's doc): `Some`
-/// status with the result in `out`, or `None` when NumPy's call must run
-/// (an argument NumPy rejects, a call on another thread's context).
+/// The first draw from a Generator at this call site: its bit generator's
+/// `bitgen_t` and lock, cached; `None` leaves the draw to NumPy's call.
+fn fill_source(py: Python<'_>, n: &NativeRng, slots: &[u64]) -> Option<(*const BitGen, *mut ffi::PyObject)> {
+    let RngSource::Arg0(cache) = &n.source else {
+        return None;
+    };
+    // SAFETY: the slot holds a live Generator (an argument or arena-owned).
+    let g = unsafe { Bound::from_borrowed_ptr(py, slots[0] as *mut ffi::PyObject) };
+    let bg = g.getattr("bit_generator").ok()?;
+    let (bitgen, lock) = bitgen_of(py, &bg).ok()?;
+    let lp = lock.as_ptr();
+    let new = Some(Cached {
+        generator: g.unbind(),
+        _owner: bg.unbind(),
+        bitgen,
+        lock,
+    });
+    let old = std::mem::replace(&mut *cache.lock().ok()?, new);
+    drop(old); // with the GIL, the mutex released
+    Some((bitgen, lp))
+}
+
+/// Draws natively for a NumPy random call site (see the module's doc):
+/// `Some` status with the result in `out`, or `None` when NumPy's call must
+/// run (an argument NumPy rejects, a parallel chunk's or ufunc loop's context).
 ///
 /// # Safety
 /// `ctx` is the call's live context; `slots` the call's argument slots as
-/// `desc.arg_tys` lays them out; `out` has room for one slot.
+/// the call site's `arg_tys` lay them out; `out` has room for one slot.
 pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut u64) -> Option<i32> {
     if !ctx.rng_native {
         return None; // a parallel chunk's or a ufunc loop's context: NumPy's call
@@ -269,17 +279,30 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
     // The argument slots of the draw (a method's first slot is its Generator).
     let skip = usize::from(matches!(n.source, RngSource::Arg0(_)));
     let args = &slots[skip.min(slots.len())..];
-    Python::attach(|py| {
-        let (bitgen, lock) = source(py, n, slots)?;
-        if !ctx.rng_locks.iter().any(|l| l.as_ptr() == lock) {
+    let (bitgen, lock) = match cached_source(n, slots) {
+        Some(s) => s,
+        None => Python::attach(|py| fill_source(py, n, slots))?,
+    };
+    if !ctx.rng_locks.iter().any(|l| l.as_ptr() == lock) {
+        let failed = Python::attach(|py| {
             // SAFETY: `lock` is a live object (held by the source).
             let l = unsafe { Bound::from_borrowed_ptr(py, lock) };
-            if let Err(e) = l.call_method0("acquire") {
-                e.restore(py);
-                return Some(crate::runtime::ERROR);
+            match l.call_method0("acquire") {
+                Ok(_) => {
+                    ctx.rng_locks.push(l.unbind());
+                    false
+                }
+                Err(e) => {
+                    e.restore(py);
+                    true
+                }
             }
-            ctx.rng_locks.push(l.unbind());
+        });
+        if failed {
+            return Some(crate::runtime::ERROR);
         }
+    }
+    {
         // SAFETY: `bitgen` points into a bit generator the source keeps alive, and
         // this thread holds its lock (taken above), as NumPy's own draws do.
         let bg = unsafe { &*bitgen };
@@ -315,7 +338,7 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
         // SAFETY: `out` has room for the result's one slot.
         unsafe { *out = bits };
         Some(OK)
-    })
+    }
 }
 
 /// Releases the generator locks a call took for its native draws.
