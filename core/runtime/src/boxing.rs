@@ -535,7 +535,10 @@ pub fn is_generator(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
     let tp = match TYPE.get() {
         Some(t) => *t,
         None => {
-            let Ok(m) = py.import("sys").and_then(|s| s.getattr("modules")?.get_item("numpy.random")) else {
+            let Ok(m) = py
+                .import("sys")
+                .and_then(|s| s.getattr("modules")?.get_item("numpy.random"))
+            else {
                 return false;
             };
             let Ok(g) = m.getattr("Generator") else {

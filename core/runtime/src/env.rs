@@ -324,7 +324,9 @@ fn random_result(rule: numpy_lib::RandomRule, args: &[Ty], kw: &[String]) -> Res
                 (Some(Ty::Array(a)), 1, true, numpy_lib::Draw::Permutation) if a.ndim >= 1 => {
                     Ok(arr(a.dtype, a.ndim as usize, Layout::A))
                 }
-                (Some(t), ..) => Err(format!("its argument of type {t} (an int or a writable array of ndim >= 1 is compiled)")),
+                (Some(t), ..) => Err(format!(
+                    "its argument of type {t} (an int or a writable array of ndim >= 1 is compiled)"
+                )),
                 (None, ..) => Err("it needs an argument".into()),
             };
         }
