@@ -489,3 +489,76 @@ def test_generators_alternate_between_calls():
         assert f(b2) == draw(b1)
     same_state(a1, a2)
     same_state(b1, b2)
+
+
+@pyston.fast
+def _draw_twice(rng):
+    return rng.random() + rng.integers(0, 100)
+
+
+def generator_through_calls(seed, n):
+    rng = np.random.default_rng(seed)
+    s = 0.0
+    for _ in range(n):
+        s += _draw_twice(rng)  # a compiled callee taking the Generator
+    return s, rng.random()
+
+
+def test_generator_passed_to_compiled_callee():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got = pyston.fast(generator_through_calls)(9, 50)
+    r = np.random.default_rng(9)
+    s = 0.0
+    for _ in range(50):
+        s += r.random() + r.integers(0, 100)
+    assert got == (s, r.random())
+
+
+def overflow_with_generator(rng, n):
+    x = 1
+    s = 0.0
+    for _ in range(n):
+        s += rng.random()
+        x = x * 1000  # overflows 64 bits: the interpreter finishes the call, the Generator live
+    return s + rng.random(), x
+
+
+def test_deopt_with_a_live_generator():
+    run_gen(overflow_with_generator, 20)
+
+
+def test_native_draws_in_a_deoptimized_call():
+    def f(n):
+        x = 1
+        s = 0.0
+        for _ in range(n):
+            s += np.random.random() + np.random.randint(0, 9)
+            x = x * 1000
+        return s, x
+
+    run_both(f, 20)
+
+
+def test_set_bit_generator_is_followed():
+    # np.random.set_bit_generator replaces the global RandomState's bit generator:
+    # compiled code draws from the new one (through NumPy's call), as plain code does.
+    def f():
+        return np.random.random() + np.random.randint(0, 10) + np.random.uniform(1.0, 2.0)
+
+    fast = pyston.fast(f)
+    np.random.seed(0)
+    fast()
+    old = np.random.get_bit_generator()
+    try:
+        np.random.set_bit_generator(np.random.MT19937(5))
+        want = f()
+        after = np.random.random()
+        np.random.set_bit_generator(np.random.MT19937(5))
+        assert fast() == want and np.random.random() == after
+    finally:
+        np.random.set_bit_generator(old)
+    np.random.seed(1)
+    want = f()
+    np.random.seed(1)
+    assert fast() == want

@@ -673,14 +673,16 @@ impl<'py> Env for CompileEnv<'py> {
                 let ret = random_result(rule, args, kw).map_err(fail)?;
                 // A draw compiled code makes itself from the global RandomState's bit generator.
                 let native = native_rng(name, false, args, kw).and_then(|(op, lo, hi)| {
-                    let bg = f.getattr("__self__").ok()?.getattr("_bit_generator").ok()?;
+                    let state = f.getattr("__self__").ok()?;
+                    let bg = state.getattr("_bit_generator").ok()?;
                     let (bitgen, lock) = crate::helpers::random::bitgen_of(py, &bg).ok()?;
                     Some(crate::helpers::random::NativeRng {
                         op,
                         lo,
                         hi,
                         source: crate::helpers::random::RngSource::Fixed {
-                            _owner: bg.unbind(),
+                            state: state.unbind(),
+                            owner: bg.unbind(),
                             bitgen,
                             lock,
                         },

@@ -80,7 +80,10 @@ pub enum RngSource {
     /// A generator known at compile time (NumPy's global `RandomState`):
     /// its bit generator object (kept alive here), `bitgen_t` and lock.
     Fixed {
-        _owner: Py<PyAny>,
+        /// The `RandomState`, whose `_bit_generator` must still be `owner`
+        /// (`np.random.set_bit_generator` replaces it).
+        state: Py<PyAny>,
+        owner: Py<PyAny>,
         bitgen: *const BitGen,
         lock: Py<PyAny>,
     },
@@ -284,22 +287,30 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
         None => Python::attach(|py| fill_source(py, n, slots))?,
     };
     if !ctx.rng_locks.iter().any(|l| l.as_ptr() == lock) {
-        let failed = Python::attach(|py| {
+        // The call's first draw from this generator: take its lock (kept until the call ends).
+        let taken = Python::attach(|py| {
+            if let RngSource::Fixed { state, owner, .. } = &n.source {
+                // The global RandomState still draws from the bit generator compiled against.
+                let current = state.bind(py).getattr("_bit_generator").ok()?;
+                if !current.is(owner.bind(py)) {
+                    return None; // NumPy's call, which uses the new one
+                }
+            }
             // SAFETY: `lock` is a live object (held by the source).
             let l = unsafe { Bound::from_borrowed_ptr(py, lock) };
-            match l.call_method0("acquire") {
+            Some(match l.call_method0("acquire") {
                 Ok(_) => {
                     ctx.rng_locks.push(l.unbind());
-                    false
+                    OK
                 }
                 Err(e) => {
                     e.restore(py);
-                    true
+                    crate::runtime::ERROR
                 }
-            }
-        });
-        if failed {
-            return Some(crate::runtime::ERROR);
+            })
+        })?;
+        if taken != OK {
+            return Some(taken);
         }
     }
     {
