@@ -97,6 +97,28 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
                 return ERROR;
             }
         };
+        // The common scalar results (a draw's float or int, a `seed`'s None): no
+        // general unboxing.
+        let tp = obj.bind(py).get_type_ptr();
+        match desc.ret {
+            Ty::Float if tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) => {
+                // SAFETY: `obj` is exactly a float; `out` has room for the result's slot.
+                unsafe { *out = ffi::PyFloat_AsDouble(obj.as_ptr()).to_bits() };
+                return OK;
+            }
+            Ty::Int if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) => {
+                let mut overflow = 0;
+                // SAFETY: `obj` is exactly an int.
+                let v = unsafe { ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow) };
+                if overflow == 0 {
+                    // SAFETY: `out` has room for the result's slot.
+                    unsafe { *out = v as u64 };
+                    return OK;
+                }
+            }
+            Ty::NoneT if obj.is_none(py) => return OK,
+            _ => {}
+        }
         let mut res: Vec<u64> = Vec::with_capacity(4);
         match unbox_value(py, &desc.ret, obj.bind(py), &mut res) {
             Ok(true) => {
