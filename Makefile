@@ -38,6 +38,7 @@ bench: install ## Benchmark suite: CPython vs pyston vs Numba (installs numba)
 	$(VPY) benchmarks/run.py
 	$(VPY) benchmarks/arrays.py
 	$(VPY) benchmarks/ufuncs.py
+	$(VPY) benchmarks/dtypes.py
 	$(VPY) benchmarks/parallel.py
 	$(VPY) benchmarks/never_slower.py
 	$(VPY) benchmarks/np_random.py

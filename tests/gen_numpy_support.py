@@ -79,6 +79,29 @@ def library():
     return _pyston.numpy_library()
 
 
+# The functions of the `numpy` module Numba 0.68 compiles in nopython mode
+# (those its typing context resolves: a fact about Numba, for the "Numba" column).
+NUMBA_FUNCTIONS = set(
+    """
+    all allclose amax amin angle any append arange argmax argmin argpartition argsort argwhere
+    around array array_equal array_split asarray asarray_chkfinite ascontiguousarray asfortranarray
+    atleast_1d atleast_2d atleast_3d average bartlett bincount blackman broadcast_arrays
+    broadcast_shapes broadcast_to clip column_stack concat concatenate convolve copy corrcoef
+    correlate count_nonzero cov cross cumprod cumsum delete diag diagflat diff digitize dot dsplit
+    dstack ediff1d empty empty_like expand_dims extract eye fill_diagonal flatnonzero flip fliplr
+    flipud frombuffer full full_like geomspace hamming hanning histogram hsplit hstack identity imag
+    indices insert interp intersect1d isclose iscomplex iscomplexobj isin isneginf isposinf isreal
+    isrealobj isscalar kaiser kron linspace logspace max mean median min moveaxis nan_to_num
+    nanargmax nanargmin nancumprod nancumsum nanmax nanmean nanmedian nanmin nanpercentile nanprod
+    nanquantile nanstd nansum nanvar nonzero ones ones_like outer partition percentile permute_dims
+    prod ptp quantile ravel real repeat reshape resize roll roots rot90 round row_stack searchsorted
+    select setdiff1d setxor1d shape sinc size sort split stack std sum swapaxes take take_along_axis
+    trace transpose trapezoid tri tril tril_indices tril_indices_from trim_zeros triu triu_indices
+    triu_indices_from union1d unique unwrap vander var vdot vsplit vstack where zeros zeros_like
+    """.split()
+)
+
+
 KIND_TITLES = [
     ("function", "Functions"),
     ("ufunc", "Ufuncs"),
@@ -117,12 +140,20 @@ def _library_section(lib):
         rows = [r for r in lib if r["kind"] == kind]
         if not rows:
             continue
-        out += ["", f"### {title}", "", "| name | signature | how | result | doc |", "|---|---|---|---|---|"]
+        numba_col = kind == "function"
+        head = "| name | signature | how | result |" + (" Numba |" if numba_col else "") + " doc |"
+        out += ["", f"### {title}", "", head, "|---" * head.count(" |") + "|"]
         for r in rows:
             sig = f"`{_cell(r['signature'])}`" if r["signature"] else ""
+            nb = (" yes |" if r["name"] in NUMBA_FUNCTIONS else " no |") if numba_col else ""
             out.append(
-                f"| `{_cell(_qualified(r))}` | {sig} | {r['how']} | {_cell(r['result'])} | {_cell(r['doc'])} |"
+                f"| `{_cell(_qualified(r))}` | {sig} | {r['how']} | {_cell(r['result'])} |{nb} {_cell(r['doc'])} |"
             )
+        if numba_col:
+            extra = sorted(NUMBA_FUNCTIONS - {r["name"] for r in lib if r["kind"] == kind})
+            out += ["", "Numba functions not in this table: " + (", ".join(f"`np.{n}`" for n in extra) or "none")
+                    + " (the `split` family returns lists, and `broadcast_arrays` does on NumPy 1.26: compiled "
+                    "code does not hold lists yet; `frombuffer` takes a buffer object; `row_stack` is deprecated)."]
     return out
 
 

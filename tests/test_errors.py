@@ -451,3 +451,20 @@ def test_repeated_raises_render_the_same_traceback_as_python(repeat):
             s.replace(plain_inner.__name__, "?") for s in want[0]
         ]
     assert len({id(e.__traceback__) for e in seen}) == len(seen)
+
+
+def one_line_div(a): return 1 // a  # noqa: E704 -- the one-line form is the point
+
+
+def test_error_raised_in_a_one_line_def_points_at_its_line():
+    # The traceback entry for a compiled frame is synthesized from the source
+    # line; a `def f(x): return ...` in column 0 made that synthesis fail with
+    # an IndentationError instead of the user's exception.
+    with pytest.raises(ZeroDivisionError) as plain:
+        one_line_div(0)
+    with pytest.raises(ZeroDivisionError) as compiled:
+        pyston.fast(one_line_div)(0)
+    assert str(plain.value) == str(compiled.value)
+    last = traceback.extract_tb(compiled.value.__traceback__)[-1]
+    assert _same_file(last.filename, THIS_FILE)
+    assert last.lineno == one_line_div.__code__.co_firstlineno and last.name == "one_line_div"

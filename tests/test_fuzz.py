@@ -33,6 +33,8 @@ def test_fuzz_batch_ran_and_mostly_compiled(stats):
     assert not stats.errors, fuzz_run.report(stats)
     # Guard against the generator drifting into programs that never compile.
     assert stats.compiled_calls >= 0.4 * stats.calls, fuzz_run.report(stats)
+    # The second oracle pair: every call also ran on the interpreter tier.
+    assert stats.interp_calls >= 0.9 * stats.calls, fuzz_run.report(stats)
 
 
 def test_fuzz_no_mismatch(stats):
@@ -52,3 +54,13 @@ def test_fuzz_runner_reports_crash_and_hang(tmp_path, monkeypatch):
     assert s.programs == 8
     assert [c["k"] for c in s.crashes] == [2] and [h["k"] for h in s.hangs] == [5]
     assert os.path.exists(s.crashes[0]["path"]) and os.path.exists(s.hangs[0]["path"])
+
+
+def test_fuzz_runner_reports_interpreter_difference(tmp_path, monkeypatch):
+    # A difference only the interpreter tier shows is a mismatch of its own.
+    k = 3
+    seed = fuzz_run.program_seed(SEED, k)
+    monkeypatch.setenv("PYSTON_FUZZ_SELFTEST_INTERP", f"fz_{seed}")
+    s = fuzz_run.run(SEED, 6, jobs=1, timeout=30.0, outdir=str(tmp_path))
+    assert [(m["k"], m["tier"]) for m in s.mismatches] == [(k, "interp")], fuzz_run.report(s)
+    assert s.interp_calls > 0

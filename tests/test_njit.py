@@ -9,6 +9,7 @@ dtype).  The file is skipped where Numba is not installed.
 """
 
 import importlib
+import itertools
 import math
 import os
 import pickle
@@ -746,7 +747,7 @@ def test_shim_runs_numba_style_module():
 
 @pytest.mark.parametrize(
     "name", ["stencil", "objmode", "generated_jit", "literal_unroll",
-             "typeof", "uint8"]
+             "typeof", "float16"]
 )
 def test_shim_unsupported_features_raise_not_implemented(name):
     import pyston.numba as nb
@@ -1159,3 +1160,48 @@ def test_int_argument_wider_than_64_bits_is_a_typing_error(value):
 )
 def test_bool_array_subtraction_matches_numba():
     run_both(lambda a, b: a - b, (np.array([True, False]), np.array([False, True])))
+
+
+# The integer types beyond int32/int64 under explicit signatures: argument
+# conversion (Python ints and floats truncated to the low bits; negative
+# values to unsigned types raise OverflowError), signature rating between
+# them, and the declared return type, each against real Numba.
+_NARROW = ("int8", "int16", "uint8", "uint16", "uint32", "uint64")
+_NARROW_VALUES = (3, 300, -1, -200, 2.7, -2.7, True, 2**63, 2**64 - 1, np.uint8(250), np.int8(-5),
+                  np.int64(300), np.uint64(2**64 - 1), np.float32(1.5), np.int16(-300))
+_NARROW_SIGS = []
+for _t in _NARROW:
+    _NARROW_SIGS += [f"{_t}({_t})", f"int64({_t})", f"float64({_t})", [f"{_t}({_t})", "int64(int64)"],
+                     [f"{_t}({_t})", "float64(float64)"], [f"{_t}({_t})", "int32(int32)"]]
+
+
+@pytest.mark.parametrize("sig", _NARROW_SIGS, ids=[str(s) for s in _NARROW_SIGS])
+def test_narrow_int_signatures_match_numba(sig):
+    def ident(v):
+        return v
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nb = numba.njit(sig)(ident)
+        ps = pyston.njit(sig)(ident)
+        for x in _NARROW_VALUES:
+            try:
+                want = _outcome(nb, x)
+            except RuntimeError:  # Numba's own failure to explain an ambiguity
+                continue
+            assert _outcome(ps, x) == want, (sig, x)
+
+
+def test_narrow_int_arithmetic_matches_numba():
+    # Numba computes int arithmetic in at least int64 and returns Python ints.
+    def mix(a, b):
+        return a + b, a * b, a - b, a // (b | 1), a & b, a < b
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        nb, ps = numba.njit(mix), pyston.njit(mix)
+        ts = (np.int8, np.int16, np.uint8, np.uint16, np.uint32, np.uint64, np.int64)
+        for t, u in itertools.product(ts, ts):
+            for x, y in [(np.iinfo(t).max, np.iinfo(u).max), (np.iinfo(t).min, 1), (3, 5)]:
+                got, want = ps(t(x), u(y)), nb(t(x), u(y))
+                assert got == want and list(map(type, got)) == list(map(type, want)), (t, u, x, y)

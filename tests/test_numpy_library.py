@@ -17,7 +17,7 @@ LIB = _pyston.numpy_library()
 KINDS = {"function", "method", "attribute", "ufunc", "scalar type", "constant", "random function", "Generator method"}
 # Rows for functions newer than the oldest NumPy pyston supports (the runtime
 # skips a function the installed NumPy lacks).
-NEW_IN = {"cumulative_sum": (2, 1)}
+NEW_IN = {"cumulative_sum": (2, 1), "concat": (2, 0), "permute_dims": (2, 0), "trapezoid": (2, 0)}
 
 
 def _numpy_version():

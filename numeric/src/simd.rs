@@ -636,7 +636,8 @@ impl SimdGen for Gen<'_, '_> {
     ) -> Option<SlotTy> {
         let arr = inst.args[0];
         let Ty::Array(at) = self.typed.ty(arr) else { return None };
-        if self.loop_defined(arr, header) {
+        // The narrow and unsigned int dtypes stay scalar (no vector plan for them yet).
+        if self.loop_defined(arr, header) || !at.dtype.is_basic() {
             return None;
         }
         let nd = at.ndim as usize;

@@ -163,10 +163,12 @@ def _raiser(filename, funcname, line, col, end_line, end_col, real):
     if not funcname.isidentifier():
         funcname = "_"
     width = len(real.rstrip("\n"))
-    if end_line == line and end_col - col >= 11:
+    if end_line == line and end_col - col >= 11 and col > 0:
         stmt = " " * col + "raise (__e" + " " * (end_col - col - 11) + ")"
     else:
-        indent = len(real) - len(real.lstrip())
+        # At least one space: the line may be a one-line `def f(x): return ...`
+        # (or a continuation line) that starts in column 0.
+        indent = max(len(real) - len(real.lstrip()), 1)
         pad = max(width - indent - 11, 0)
         stmt = " " * indent + "raise (__e" + " " * pad + ")"
     if line >= 2:
@@ -174,7 +176,10 @@ def _raiser(filename, funcname, line, col, end_line, end_col, real):
     else:
         src = f"def {funcname}(__e): raise __e\n"
     ns = {}
-    exec(compile(src, filename, "exec"), ns)
+    try:
+        exec(compile(src, filename, "exec"), ns)
+    except SyntaxError:  # never expected; the entry then points at the line only
+        exec(compile("\n" * max(line - 1, 0) + f"def {funcname}(__e): raise __e\n", filename, "exec"), ns)
     return ns[funcname]
 
 

@@ -82,7 +82,12 @@ def _signatures(spec) -> list:
     if isinstance(spec, list):
         if not spec:
             raise TypeError("an empty list of signatures compiles nothing; leave the signature out instead")
-        return [_types.normalize_signature(s) for s in spec]
+        out = []
+        for s in spec:
+            sig = _types.normalize_signature(s)
+            if not any(repr(sig) == repr(o) for o in out):  # a repeated signature is one signature
+                out.append(sig)
+        return out
     return [_types.normalize_signature(spec)]
 
 
@@ -110,6 +115,10 @@ def _return_converter(t):
         return None
 
     def convert(r):
+        if t.dtype in _BITS and isinstance(r, (int, np.integer)) and not isinstance(r, bool):
+            r = int(r)
+            if t.dtype == "int64" and 2**63 <= r < 2**64:
+                r -= 2**64  # a uint64 result declared int64: Numba's C cast keeps the bits
         v = _convert_value(r, t)
         return v.item() if isinstance(v, np.generic) else v
 
@@ -168,8 +177,28 @@ def _build(func: Callable, sigs: Optional[list], options: dict, disabled: bool, 
 # The kinds below are Numba's, for the scalar types pyston compiles.
 
 _KIND_RANK = {"exact": 0, "promote": 1, "safe": 2, "unsafe": 3}
-_INTS = ("int32", "int64")
 _FLOATS = ("float32", "float64")
+_SIGNED = ("int8", "int16", "int32", "int64")
+_UNSIGNED = ("uint8", "uint16", "uint32", "uint64")
+_BITS = {"int8": 8, "int16": 16, "int32": 32, "int64": 64, "uint8": 8, "uint16": 16, "uint32": 32, "uint64": 64}
+
+# Numba's conversion kinds between the int types and to float32, read from its
+# typing context (``can_convert``) for Numba 0.6x: a wider int of the same
+# signedness is a promotion, an unsigned int to a wider signed one is safe,
+# anything narrower (or signed to unsigned) unsafe; int8/int16/uint8 to float32
+# are safe, wider ints unsafe; every int to float64 and complex128 is safe.
+
+
+def _int_conversion(src: str, dst: str) -> str:
+    if dst in _FLOATS:
+        if dst == "float64":
+            return "safe"
+        return "safe" if src in ("int8", "int16", "uint8") else "unsafe"
+    if (src in _SIGNED) == (dst in _SIGNED):
+        return "promote" if _BITS[dst] > _BITS[src] else "unsafe"
+    if src in _UNSIGNED and _BITS[dst] > _BITS[src]:
+        return "safe"
+    return "unsafe"
 
 
 def _scalar_conversion(src: str, dst: str) -> Optional[str]:
@@ -182,10 +211,10 @@ def _scalar_conversion(src: str, dst: str) -> Optional[str]:
         return "safe"
     if dst == "bool":
         return "unsafe"
-    if src in _INTS and dst in _INTS or src in _FLOATS and dst in _FLOATS:
-        return "promote" if (src, dst) in (("int32", "int64"), ("float32", "float64")) else "unsafe"
-    if src in _INTS:  # to a float
-        return "safe" if dst == "float64" else "unsafe"
+    if src in _BITS:
+        return _int_conversion(src, dst)
+    if src in _FLOATS and dst in _FLOATS:
+        return "promote" if (src, dst) == ("float32", "float64") else "unsafe"
     return "unsafe"  # a float to an int
 
 
@@ -231,10 +260,17 @@ def _convert_value(x, t):
         v = float(x)
         return v if d == "float64" else np.float32(v)
     v = int(x)  # floats truncate toward zero
+    if d in _UNSIGNED:
+        if v < 0:
+            raise OverflowError("can't convert negative int to unsigned")
+        if v >= 2**64:
+            raise OverflowError("int too big to convert")
+        return np.dtype(d).type(v % 2 ** _BITS[d])  # the low bits
     if not -(2**63) <= v < 2**63:
         raise OverflowError("int too big to convert")
-    if d == "int32":
-        return np.int32((v + 2**31) % 2**32 - 2**31)  # the low 32 bits
+    if d != "int64":
+        b = _BITS[d]
+        return np.dtype(d).type((v + 2 ** (b - 1)) % 2**b - 2 ** (b - 1))  # the low bits
     return v
 
 

@@ -7,11 +7,11 @@ Write signatures the way Numba does::
     float64[:, ::1]                     # a 2-d C-contiguous float64 array type
     parse_signature("f8(f8[:], i8)")    # the same from a string
 
-Only the types pyston compiles exist here: bool, int32, int64, float32,
-float64, complex128 scalars, arrays of those, tuples of those and ``void``/
-``none`` (a return type).  Other Numba type names (``uint8``, ``complex64``,
-``unicode_type``, ...) are recognised in strings and rejected with a
-``TypeError`` naming them.
+Only the types pyston compiles exist here: bool, int8, int16, int32, int64,
+uint8, uint16, uint32, uint64, float32, float64, complex128 scalars, arrays of
+those, tuples of those and ``void``/``none`` (a return type).  Other Numba
+type names (``float16``, ``complex64``, ``unicode_type``, ...) are recognised
+in strings and rejected with a ``TypeError`` naming them.
 
 A signature's return type is parsed and validated but **not enforced**: the
 function returns whatever its code computes (pyston does not insert Numba's
@@ -36,6 +36,21 @@ __all__ = [
     "normalize_signature",
     "int64",
     "int32",
+    "int16",
+    "int8",
+    "i2",
+    "i1",
+    "uintp",
+    "uintc",
+    "u8",
+    "u4",
+    "u2",
+    "u1",
+    "byte",
+    "uint64",
+    "uint32",
+    "uint16",
+    "uint8",
     "float64",
     "float32",
     "boolean",
@@ -267,6 +282,12 @@ def _array_spec(spec) -> tuple[int, str]:
 boolean = Scalar("bool", "bool", "bool")
 int32 = Scalar("int32", "int32", None)
 int64 = Scalar("int64", "int64", "int")
+int8 = Scalar("int8", "int8", None)
+int16 = Scalar("int16", "int16", None)
+uint8 = Scalar("uint8", "uint8", None)
+uint16 = Scalar("uint16", "uint16", None)
+uint32 = Scalar("uint32", "uint32", None)
+uint64 = Scalar("uint64", "uint64", None)
 float32 = Scalar("float32", "float32", None)
 float64 = Scalar("float64", "float64", "float")
 complex128 = Scalar("complex128", "complex128", "complex")
@@ -276,6 +297,12 @@ void = none
 bool_ = b1 = boolean
 intp = int_ = i8 = int64
 intc = i4 = int32
+i2 = int16
+i1 = int8
+uintp = u8 = uint64
+uintc = u4 = uint32
+u2 = uint16
+byte = u1 = uint8
 double = f8 = float64
 f4 = float32
 c16 = complex128
@@ -284,6 +311,12 @@ _NAMES = {
     "boolean": boolean, "bool_": boolean, "b1": boolean,
     "int64": int64, "intp": int64, "int_": int64, "i8": int64, "long_": int64, "longlong": int64,
     "int32": int32, "intc": int32, "i4": int32,
+    "int16": int16, "i2": int16, "short": int16,
+    "int8": int8, "i1": int8, "char": int8,
+    "uint64": uint64, "u8": uint64, "uintp": uint64, "uint": uint64, "ulonglong": uint64,
+    "uint32": uint32, "u4": uint32, "uintc": uint32,
+    "uint16": uint16, "u2": uint16, "ushort": uint16,
+    "uint8": uint8, "u1": uint8, "byte": uint8, "uchar": uint8,
     "float64": float64, "double": float64, "f8": float64,
     "float32": float32, "f4": float32,
     "complex128": complex128, "c16": complex128, "cdouble": complex128,
@@ -292,8 +325,7 @@ _NAMES = {
 
 # Numba types pyston does not compile (yet): named in the TypeError.
 _KNOWN_UNSUPPORTED = {
-    "int8", "int16", "uint8", "uint16", "uint32", "uint64", "uintp", "uintc", "uint", "byte", "char",
-    "u1", "u2", "u4", "u8", "i1", "i2", "float16", "f2", "complex64", "c8", "csingle",
+    "float16", "f2", "complex64", "c8", "csingle",
     "unicode_type", "string", "char_seq", "pyobject", "ffi_forced_object", "NPDatetime", "NPTimedelta",
     "List", "ListType", "DictType", "Dict", "Set", "Optional", "Record", "CPointer", "voidptr",
 }
@@ -311,8 +343,8 @@ def _lookup(name: str) -> Type:
         return t
     if name in _KNOWN_UNSUPPORTED:
         raise TypeError(
-            f"Numba type {name!r} is not supported by pyston (supported: bool, int32, int64, float32, "
-            "float64, complex128, arrays and tuples of them)"
+            f"Numba type {name!r} is not supported by pyston (supported: bool, int8 to int64, uint8 to "
+            "uint64, float32, float64, complex128, arrays and tuples of them)"
         )
     raise TypeError(f"unknown type name {name!r} in signature")
 

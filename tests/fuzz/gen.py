@@ -39,8 +39,13 @@ HEADER = "import math\n\nimport numpy as np\n\n\n"
 # Known defects the generator steers around (see KNOWN.md); empty when none.
 AVOID: Tuple[str, ...] = ()
 
-DTYPES = ("float64", "int64", "int32", "float32", "bool")
-ELEM_KIND = {"float64": "f", "float32": "f", "int64": "i", "int32": "i", "bool": "b"}
+DTYPES = ("float64", "int64", "int32", "float32", "bool", "float64", "int64",
+          "int8", "int16", "uint8", "uint16", "uint32", "uint64")
+ELEM_KIND = {"float64": "f", "float32": "f", "int64": "i", "int32": "i", "bool": "b",
+             "int8": "i", "int16": "i", "uint8": "i", "uint16": "i", "uint32": "i", "uint64": "i"}
+INT_RANGE = {"int8": (-2**7, 2**7 - 1), "int16": (-2**15, 2**15 - 1), "int32": (-2**31, 2**31 - 1),
+             "int64": (-2**63, 2**63 - 1), "uint8": (0, 2**8 - 1), "uint16": (0, 2**16 - 1),
+             "uint32": (0, 2**32 - 1), "uint64": (0, 2**64 - 1)}
 
 EDGE_INTS = (0, -1, 1, 2, 3, 7, -13, 255, 2**31 - 1, -(2**31), 2**62, 2**63 - 1, -(2**63), 2**63, 2**64 + 5, 10**20)
 EDGE_INT_SRC = {2**63 - 1: "2**63 - 1", -(2**63): "-2**63", 2**63: "2**63", 2**62: "2**62", 2**64 + 5: "2**64 + 5",
@@ -237,6 +242,9 @@ class Gen:
             if r < 0.85:
                 return f"int({self.expr('f', d)})"
             if r < 0.9:
+                if self.chance(0.5):
+                    t = self.r.choice(("int8", "int16", "uint8", "uint16", "uint32", "uint64"))
+                    return f"np.{t}({self.expr('i', d)})"
                 return f"np.int64({self.expr('i', d)})"
             if r < 0.93:
                 return f"({self.expr('i', d)} if {self.expr('b', d)} else {self.expr('i', d)})"
@@ -474,12 +482,12 @@ def array_arg(r: random.Random, ndim: int, dtype: str) -> str:
     for _ in range(n):
         if dtype == "bool":
             vals.append(r.choice(("True", "False")))
-        elif dtype.startswith("int"):
+        elif dtype in INT_RANGE:
+            lo, hi = INT_RANGE[dtype]
             if r.random() < 0.1:
-                big = 2**31 - 1 if dtype == "int32" else 2**63 - 1
-                vals.append(r.choice((str(big), str(-big - 1), "0", "-1")))
+                vals.append(str(r.choice((lo, hi, 0, max(lo, -1)))))
             else:
-                vals.append(str(r.randint(-9, 20)))
+                vals.append(str(r.randint(max(lo, -9), 20)))
         else:
             if r.random() < 0.15:
                 vals.append(r.choice(("nan", "inf", "-inf", "-0.0", "0.0", "1e300")))

@@ -14,6 +14,14 @@ exception raised (type and message) and any warnings other than
 ``pyston.PerformanceWarning``. A call that raises ``PerformanceWarning`` ran
 as plain Python: it is counted as "fell back", not compiled.
 
+A third executor is compared too: the interpreter tier
+(``Dispatcher._interpret``), which runs the same SSA IR the JIT compiles, on
+boxed values; it is where strict mode finishes a call after a deoptimization.
+Every call whose function lowers to IR runs there as well and must agree with
+CPython exactly (and so with the JIT). A function whose source does not lower
+(``pyston.CompileError`` from the front end: "not supported yet") is counted
+as "interpreter skipped". ``--no-interp`` turns the third executor off.
+
 The parent watches the workers: if one dies while running a program, that
 program is a crash; if one is silent for ``--timeout`` seconds, it is killed
 and the program is a hang (a hang in the *plain* call is the generator's
@@ -160,6 +168,22 @@ def emit(out, **kw):
     out.flush()
 
 
+INTERP = os.environ.get("PYSTON_FUZZ_INTERP", "1") != "0"
+
+
+def interpret(fn, args):
+    """The interpreter tier on fn's IR: (outcome, skipped)."""
+    import pyston
+
+    disp = pyston.fast(fn)
+    out, _ = call(disp._interpret, args)
+    if os.environ.get("PYSTON_FUZZ_SELFTEST_INTERP") == getattr(fn, "__module__", ""):
+        out = dict(out, warnings=out["warnings"] + ["self-test: a difference only the interpreter shows"])
+    if out.get("exc") == "pyston._errors.CompileError":
+        return None, out["msg"].splitlines()[0]
+    return out, None
+
+
 def run_program(prog, tmpdir, out=None):
     import numpy as np
     import pyston
@@ -188,7 +212,15 @@ def run_program(prog, tmpdir, out=None):
             # A fresh dispatcher per call: PerformanceWarning comes once per
             # dispatcher and signature, and calls should not share state.
             jit, fell_back = call(pyston.fast(fn), copy.deepcopy(args))
-            calls.append({"args": a_src, "plain": plain, "fast": jit, "fell_back": fell_back, "same": same(plain, jit)})
+            rec = {"args": a_src, "plain": plain, "fast": jit, "fell_back": fell_back, "same": same(plain, jit)}
+            if INTERP:
+                if out is not None:
+                    emit(out, ev="stage", stage="interp")
+                interp, skipped = interpret(fn, copy.deepcopy(args))
+                rec["interp_skipped"] = skipped
+                rec["interp"] = interp
+                rec["interp_same"] = interp is None or same(plain, interp)
+            calls.append(rec)
         return calls
     finally:
         sys.modules.pop(name, None)
@@ -241,6 +273,8 @@ class Stats:
         self.slow_plain = []
         self.errors = []
         self.ice = []  # fallbacks whose reason is "internal compiler error"
+        self.interp_calls = 0  # calls also run on the interpreter tier
+        self.interp_skipped = 0  # calls whose function does not lower to IR
 
     def as_dict(self):
         return {k: v for k, v in self.__dict__.items()}
@@ -339,16 +373,24 @@ def record(stats, lock, seed, outdir, ev):
             if c["fell_back"] and "internal compiler error" in c["fell_back"]:
                 stats.ice.append({"k": ev["k"], "seed": program_seed(seed, ev["k"]), "args": c["args"],
                                   "msg": c["fell_back"]})
-        bad = [c for c in calls if not c["same"]]
+        for c in calls:
+            if "interp" in c:
+                if c["interp_skipped"]:
+                    stats.interp_skipped += 1
+                else:
+                    stats.interp_calls += 1
+        bad = [(c, "fast") for c in calls if not c["same"]]
+        bad += [(c, "interp") for c in calls if not c.get("interp_same", True)]
         if bad:
-            c = bad[0]
+            c, tier = bad[0]
             prog = gen.generate(program_seed(seed, ev["k"]))
+            label = "pyston" if tier == "fast" else "interp"
             detail = (f"args: {c['args']}\nfell back: {c['fell_back']}\n"
-                      f"CPython: {summ(c['plain'])}\npyston:  {summ(c['fast'])}")
+                      f"CPython: {summ(c['plain'])}\n{label}:  {summ(c[tier])}")
             stats.mismatches.append({
-                "k": ev["k"], "seed": prog.seed, "why": classify(c["plain"], c["fast"]),
+                "k": ev["k"], "seed": prog.seed, "why": classify(c["plain"], c[tier]), "tier": tier,
                 "fell_back": c["fell_back"], "source": prog.source, "args": c["args"],
-                "plain": summ(c["plain"]), "fast": summ(c["fast"]),
+                "plain": summ(c["plain"]), "fast": summ(c[tier]),
                 "path": save(outdir, "mismatch", ev["k"], seed, detail),
             })
 
@@ -388,6 +430,8 @@ def report(stats, show=3) -> str:
         f"crashes:     {len(stats.crashes)}",
         f"hangs:       {len(stats.hangs)} (plus {len(stats.slow_plain)} slow in plain CPython: generator's fault)",
         f"runner errors: {len(stats.errors)}",
+        f"interpreter: {stats.interp_calls} calls compared on the interpreter tier; "
+        f"{stats.interp_skipped} skipped (source does not lower)",
         f"internal compiler errors (fell back, results still compared): {len(stats.ice)} calls in "
         f"{len({i['k'] for i in stats.ice})} programs",
         f"reproducers in {stats.outdir}",
@@ -404,8 +448,9 @@ def report(stats, show=3) -> str:
     for msg, i in ices.items():
         lines.append(f"  ICE: {msg[:200]}  (e.g. program seed {i['seed']})")
     for m in stats.mismatches[:show]:
-        lines += ["", f"--- mismatch (program {m['k']}, seed {m['seed']}, {m['why']}) ---", m["source"].rstrip(),
-                  f"args: {m['args']}", f"CPython: {m['plain']}", f"pyston:  {m['fast']}"]
+        tier = "pyston" if m.get("tier", "fast") == "fast" else "interp"
+        lines += ["", f"--- mismatch (program {m['k']}, seed {m['seed']}, {tier}: {m['why']}) ---",
+                  m["source"].rstrip(), f"args: {m['args']}", f"CPython: {m['plain']}", f"{tier}:  {m['fast']}"]
     for c in stats.crashes[:show]:
         lines += ["", f"--- crash (program {c['k']}, stage {c['stage']}, rc {c['rc']}) --- {c['path']}", c["stderr"][-800:]]
     for h in stats.hangs[:show]:
@@ -425,12 +470,15 @@ def main(argv=None):
     ap.add_argument("--out", default=None, help="directory for reproducers")
     ap.add_argument("--show", type=int, default=3, help="reproducers to print")
     ap.add_argument("--json", default=None, help="write full statistics as JSON here")
+    ap.add_argument("--no-interp", action="store_true", help="do not also compare the interpreter tier")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--indexes", default="", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.worker:
         worker(a.seed, range(*map(int, a.indexes.split(","))))
         return 0
+    if a.no_interp:
+        os.environ["PYSTON_FUZZ_INTERP"] = "0"  # inherited by the workers
     t0 = time.time()
     stats = run(a.seed, a.count, a.jobs, a.timeout, a.out, a.start)
     print(report(stats, a.show))

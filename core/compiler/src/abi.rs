@@ -55,6 +55,7 @@ pub fn slot_types(t: &Ty) -> Vec<SlotTy> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SlotTy {
     I8,
+    I16,
     I32,
     I64,
     F32,
@@ -113,6 +114,10 @@ pub fn dtype_slots(d: Dtype) -> &'static [SlotTy] {
         Dtype::Float32 => &[SlotTy::F32],
         Dtype::Float64 => &[SlotTy::F64],
         Dtype::Complex128 => &[SlotTy::F64, SlotTy::F64],
+        Dtype::Int8 | Dtype::UInt8 => &[SlotTy::I8],
+        Dtype::Int16 | Dtype::UInt16 => &[SlotTy::I16],
+        Dtype::UInt32 => &[SlotTy::I32],
+        Dtype::UInt64 => &[SlotTy::I64],
     }
 }
 
@@ -141,6 +146,12 @@ pub fn dtype_index(d: Dtype) -> usize {
         Dtype::Float32 => 3,
         Dtype::Float64 => 4,
         Dtype::Complex128 => 5,
+        Dtype::Int8 => 6,
+        Dtype::Int16 => 7,
+        Dtype::UInt8 => 8,
+        Dtype::UInt16 => 9,
+        Dtype::UInt32 => 10,
+        Dtype::UInt64 => 11,
     }
 }
 

@@ -12,6 +12,14 @@ pub enum Dtype {
     Float32,
     Float64,
     Complex128,
+    // The other integer dtypes (after the first six: the runtime's tables are
+    // indexed by position in `Dtype::ALL`).
+    Int8,
+    Int16,
+    UInt8,
+    UInt16,
+    UInt32,
+    UInt64,
 }
 
 /// Category used by NumPy's promotion rules (NEP 50).
@@ -24,14 +32,21 @@ pub enum Kind {
 }
 
 impl Dtype {
-    pub const ALL: [Dtype; 6] = [
+    pub const ALL: [Dtype; 12] = [
         Dtype::Bool,
         Dtype::Int32,
         Dtype::Int64,
         Dtype::Float32,
         Dtype::Float64,
         Dtype::Complex128,
+        Dtype::Int8,
+        Dtype::Int16,
+        Dtype::UInt8,
+        Dtype::UInt16,
+        Dtype::UInt32,
+        Dtype::UInt64,
     ];
+    pub const COUNT: usize = Dtype::ALL.len();
 
     /// NumPy's name for the dtype (`np.dtype(name)` accepts it).
     pub fn name(self) -> &'static str {
@@ -42,6 +57,12 @@ impl Dtype {
             Dtype::Float32 => "float32",
             Dtype::Float64 => "float64",
             Dtype::Complex128 => "complex128",
+            Dtype::Int8 => "int8",
+            Dtype::Int16 => "int16",
+            Dtype::UInt8 => "uint8",
+            Dtype::UInt16 => "uint16",
+            Dtype::UInt32 => "uint32",
+            Dtype::UInt64 => "uint64",
         }
     }
 
@@ -52,9 +73,10 @@ impl Dtype {
     /// Size of one element in bytes.
     pub fn itemsize(self) -> i64 {
         match self {
-            Dtype::Bool => 1,
-            Dtype::Int32 | Dtype::Float32 => 4,
-            Dtype::Int64 | Dtype::Float64 => 8,
+            Dtype::Bool | Dtype::Int8 | Dtype::UInt8 => 1,
+            Dtype::Int16 | Dtype::UInt16 => 2,
+            Dtype::Int32 | Dtype::UInt32 | Dtype::Float32 => 4,
+            Dtype::Int64 | Dtype::UInt64 | Dtype::Float64 => 8,
             Dtype::Complex128 => 16,
         }
     }
@@ -62,9 +84,61 @@ impl Dtype {
     pub fn kind(self) -> Kind {
         match self {
             Dtype::Bool => Kind::Bool,
-            Dtype::Int32 | Dtype::Int64 => Kind::Int,
+            Dtype::Int8
+            | Dtype::Int16
+            | Dtype::Int32
+            | Dtype::Int64
+            | Dtype::UInt8
+            | Dtype::UInt16
+            | Dtype::UInt32
+            | Dtype::UInt64 => Kind::Int,
             Dtype::Float32 | Dtype::Float64 => Kind::Float,
             Dtype::Complex128 => Kind::Complex,
+        }
+    }
+
+    /// One of the six dtypes every part of compiled code handles (ufunc loops
+    /// and C callbacks take only these).
+    pub fn is_basic(self) -> bool {
+        (self as usize) < 6
+    }
+
+    /// An integer dtype (bool excluded).
+    pub fn is_int(self) -> bool {
+        self.kind() == Kind::Int
+    }
+
+    /// An unsigned integer dtype.
+    pub fn is_unsigned(self) -> bool {
+        matches!(self, Dtype::UInt8 | Dtype::UInt16 | Dtype::UInt32 | Dtype::UInt64)
+    }
+
+    /// The integer dtypes other than int64 and int32, which compiled code
+    /// computes in 64 bits with a range check on every result.
+    pub fn is_narrow_or_unsigned_int(self) -> bool {
+        self.is_int() && !matches!(self, Dtype::Int64 | Dtype::Int32)
+    }
+
+    /// The signed integer dtype of `bits` bits.
+    pub fn signed_of_bits(bits: i64) -> Option<Dtype> {
+        Some(match bits {
+            8 => Dtype::Int8,
+            16 => Dtype::Int16,
+            32 => Dtype::Int32,
+            64 => Dtype::Int64,
+            _ => return None,
+        })
+    }
+
+    /// The range of an integer dtype, as i128 (bool: 0..=1).
+    pub fn int_range(self) -> (i128, i128) {
+        let bits = 8 * self.itemsize() as u32;
+        if self == Dtype::Bool {
+            (0, 1)
+        } else if self.is_unsigned() {
+            (0, (1i128 << bits) - 1)
+        } else {
+            (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
         }
     }
 
@@ -75,13 +149,41 @@ impl Dtype {
         if a == b {
             return Some(a);
         }
-        let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-        Some(match (lo, hi) {
-            (Bool, x) => x,
-            (Int32, Int64) => Int64,
-            (Int32, Float32) | (Int64, Float32) => Float64,
-            (_, Float64) => Float64,
-            (_, Complex128) => Complex128,
+        let (ka, kb) = (a.kind(), b.kind());
+        if ka == Kind::Bool {
+            return Some(b);
+        }
+        if kb == Kind::Bool {
+            return Some(a);
+        }
+        let (lo, hi) = if ka <= kb { (a, b) } else { (b, a) };
+        let bits = |d: Dtype| 8 * d.itemsize();
+        Some(match (lo.kind(), hi.kind()) {
+            (Kind::Int, Kind::Int) => {
+                let (s, u) = match (a.is_unsigned(), b.is_unsigned()) {
+                    (false, false) | (true, true) => {
+                        return Some(if bits(a) >= bits(b) { a } else { b });
+                    }
+                    (false, true) => (a, b),
+                    (true, false) => (b, a),
+                };
+                if bits(u) < bits(s) {
+                    s
+                } else {
+                    // A signed type twice as wide as the unsigned one; none for uint64.
+                    Dtype::signed_of_bits(2 * bits(u)).unwrap_or(Float64)
+                }
+            }
+            // Ints of up to 16 bits fit float32 exactly; wider ones need float64.
+            (Kind::Int, Kind::Float) if hi == Float32 => {
+                if bits(lo) <= 16 {
+                    Float32
+                } else {
+                    Float64
+                }
+            }
+            (Kind::Int | Kind::Float, Kind::Float) => Float64,
+            (_, Kind::Complex) => Complex128,
             _ => return None,
         })
     }
@@ -93,12 +195,12 @@ impl Dtype {
         if py <= a.kind() {
             return Some(if a == Bool && py == Kind::Bool { Bool } else { a });
         }
-        Some(match (a, py) {
-            (Bool, Kind::Int) => Int64,
-            (Bool | Int32 | Int64, Kind::Float) => Float64,
-            (Float64 | Int32 | Int64 | Bool, Kind::Complex) => Complex128,
-            (Float32, Kind::Complex) => return None, // complex64
-            _ => return None,
+        Some(match (a.kind(), py) {
+            (Kind::Bool, Kind::Int) => Int64,
+            (Kind::Bool | Kind::Int, Kind::Float) => Float64,
+            (Kind::Bool | Kind::Int, Kind::Complex) => Complex128,
+            (Kind::Float, Kind::Complex) if a == Float64 => Complex128,
+            _ => return None, // complex64
         })
     }
 }
@@ -167,6 +269,18 @@ mod tests {
         assert_eq!(Dtype::promote_weak(Int32, Kind::Float), Some(Float64));
         assert_eq!(Dtype::promote_weak(Bool, Kind::Int), Some(Int64));
         assert_eq!(Dtype::promote_weak(Bool, Kind::Bool), Some(Bool));
+        assert_eq!(Dtype::promote(Int8, UInt8), Some(Int16));
+        assert_eq!(Dtype::promote(UInt8, Int16), Some(Int16));
+        assert_eq!(Dtype::promote(UInt16, Int16), Some(Int32));
+        assert_eq!(Dtype::promote(UInt32, Int8), Some(Int64));
+        assert_eq!(Dtype::promote(UInt64, Int64), Some(Float64));
+        assert_eq!(Dtype::promote(UInt64, UInt8), Some(UInt64));
+        assert_eq!(Dtype::promote(Int16, Float32), Some(Float32));
+        assert_eq!(Dtype::promote(UInt32, Float32), Some(Float64));
+        assert_eq!(Dtype::promote(Bool, UInt8), Some(UInt8));
+        assert_eq!(Dtype::promote_weak(UInt8, Kind::Int), Some(UInt8));
+        assert_eq!(Dtype::promote_weak(UInt64, Kind::Float), Some(Float64));
+        assert_eq!(Dtype::promote_weak(Int8, Kind::Complex), Some(Complex128));
     }
 
     #[test]

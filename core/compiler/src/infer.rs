@@ -687,6 +687,12 @@ impl Infer<'_> {
                     "f4" | "f" => Some(Dtype::Float32),
                     "i8" | "int" => Some(Dtype::Int64),
                     "i4" => Some(Dtype::Int32),
+                    "i1" | "b" => Some(Dtype::Int8),
+                    "i2" | "h" => Some(Dtype::Int16),
+                    "u1" | "B" => Some(Dtype::UInt8),
+                    "u2" | "H" => Some(Dtype::UInt16),
+                    "u4" | "I" => Some(Dtype::UInt32),
+                    "u8" | "uint" => Some(Dtype::UInt64),
                     "?" => Some(Dtype::Bool),
                     "c16" | "complex" => Some(Dtype::Complex128),
                     _ => None,
@@ -1040,7 +1046,7 @@ impl Infer<'_> {
 pub fn is_index(t: &Ty) -> bool {
     t.members()
         .iter()
-        .all(|m| matches!(m, Ty::Int | Ty::Bool | Ty::Np(Dtype::Int32 | Dtype::Int64)))
+        .all(|m| matches!(m, Ty::Int | Ty::Bool) || matches!(m, Ty::Np(d) if d.is_int()))
 }
 
 fn operator_name(op: &Op) -> Option<&'static str> {

@@ -531,6 +531,8 @@ pub fn numba_binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
                 Some(Np(Dtype::Bool))
             }
             BinOp::MatMul => None,
+            // Numba: unsigned with unsigned is uint64, anything else int64.
+            _ if x.is_unsigned() && y.is_unsigned() => Some(Np(Dtype::UInt64)),
             _ => Some(Np(Dtype::Int64)),
         };
     }

@@ -11,9 +11,9 @@ use std::sync::OnceLock;
 
 pub struct NpTypes {
     /// Scalar type objects, indexed like `Dtype::ALL`.
-    pub scalar_types: [usize; 6],
+    pub scalar_types: [usize; Dtype::COUNT],
     /// Descriptors, indexed like `Dtype::ALL` (strong references kept forever).
-    pub descrs: [usize; 6],
+    pub descrs: [usize; Dtype::COUNT],
     pub ndarray_type: usize,
 }
 
@@ -27,6 +27,12 @@ pub fn typenum(d: Dtype) -> i32 {
         Dtype::Float32 => NPY_TYPES::NPY_FLOAT,
         Dtype::Float64 => NPY_TYPES::NPY_DOUBLE,
         Dtype::Complex128 => NPY_TYPES::NPY_CDOUBLE,
+        Dtype::Int8 => NPY_TYPES::NPY_BYTE,
+        Dtype::Int16 => NPY_TYPES::NPY_SHORT,
+        Dtype::UInt8 => NPY_TYPES::NPY_UBYTE,
+        Dtype::UInt16 => NPY_TYPES::NPY_USHORT,
+        Dtype::UInt32 => NPY_TYPES::NPY_UINT,
+        Dtype::UInt64 => NPY_TYPES::NPY_ULONG,
     }) as i32
 }
 
@@ -35,8 +41,8 @@ pub fn np_types(py: Python<'_>) -> PyResult<&'static NpTypes> {
         return Ok(t);
     }
     let np = py.import("numpy")?;
-    let mut scalar_types = [0usize; 6];
-    let mut descrs = [0usize; 6];
+    let mut scalar_types = [0usize; Dtype::COUNT];
+    let mut descrs = [0usize; Dtype::COUNT];
     for (i, d) in Dtype::ALL.iter().enumerate() {
         let name = if *d == Dtype::Bool { "bool_" } else { d.name() };
         let t = np.getattr(name)?;
@@ -95,8 +101,14 @@ pub unsafe fn descr_dtype(descr: *mut npyffi::PyArray_Descr) -> Option<Dtype> {
     }
     Some(match f.type_num {
         0 => Dtype::Bool,
+        1 => Dtype::Int8,
+        2 => Dtype::UInt8,
+        3 => Dtype::Int16,
+        4 => Dtype::UInt16,
         5 => Dtype::Int32,
+        6 => Dtype::UInt32,
         7 | 9 => Dtype::Int64,
+        8 | 10 => Dtype::UInt64,
         11 => Dtype::Float32,
         12 => Dtype::Float64,
         15 => Dtype::Complex128,
@@ -157,6 +169,7 @@ fn read_slot(slots: &[u64], i: usize, t: SlotTy) -> u64 {
     let raw = slots[i];
     match t {
         SlotTy::I8 => raw & 0xff,
+        SlotTy::I16 => raw & 0xffff,
         SlotTy::I32 | SlotTy::F32 => raw & 0xffff_ffff,
         _ => raw,
     }
@@ -252,6 +265,10 @@ fn np_scalar(py: Python<'_>, d: Dtype, buf: &[u64; 2]) -> PyResult<Py<PyAny>> {
         Dtype::Bool => bytes[0] = (buf[0] != 0) as u8,
         Dtype::Int32 | Dtype::Float32 => bytes[..4].copy_from_slice(&(buf[0] as u32).to_ne_bytes()),
         Dtype::Int64 | Dtype::Float64 => bytes[..8].copy_from_slice(&buf[0].to_ne_bytes()),
+        Dtype::Int8 | Dtype::UInt8 => bytes[0] = buf[0] as u8,
+        Dtype::Int16 | Dtype::UInt16 => bytes[..2].copy_from_slice(&(buf[0] as u16).to_ne_bytes()),
+        Dtype::UInt32 => bytes[..4].copy_from_slice(&(buf[0] as u32).to_ne_bytes()),
+        Dtype::UInt64 => bytes[..8].copy_from_slice(&buf[0].to_ne_bytes()),
         Dtype::Complex128 => {
             bytes[..8].copy_from_slice(&buf[0].to_ne_bytes());
             bytes[8..].copy_from_slice(&buf[1].to_ne_bytes());
@@ -406,8 +423,9 @@ fn np_scalar_slots(py: Python<'_>, d: Dtype, obj: &Bound<'_, PyAny>, out: &mut V
     // SAFETY: `obj` is a NumPy scalar of dtype `d`; the buffer holds 16 bytes.
     unsafe { PY_ARRAY_API.PyArray_ScalarAsCtype(py, obj.as_ptr(), buf.as_mut_ptr() as *mut _) };
     match d {
-        Dtype::Bool => out.push(buf[0] & 0xff),
-        Dtype::Int32 | Dtype::Float32 => out.push(buf[0] & 0xffff_ffff),
+        Dtype::Bool | Dtype::Int8 | Dtype::UInt8 => out.push(buf[0] & 0xff),
+        Dtype::Int16 | Dtype::UInt16 => out.push(buf[0] & 0xffff),
+        Dtype::Int32 | Dtype::UInt32 | Dtype::Float32 => out.push(buf[0] & 0xffff_ffff),
         Dtype::Complex128 => out.extend(buf),
         _ => out.push(buf[0]),
     }

@@ -39,13 +39,16 @@ fn cl_type(d: Dtype) -> types::Type {
         Dtype::Int64 => types::I64,
         Dtype::Float32 => types::F32,
         Dtype::Float64 => types::F64,
-        Dtype::Complex128 => types::INVALID,
+        _ => types::INVALID,
     }
 }
 
 fn c_dtype(name: &str) -> PyResult<Dtype> {
     match Dtype::from_name(name) {
-        Some(Dtype::Complex128) | None => Err(PyTypeError::new_err(format!(
+        Some(d) if !d.is_basic() || d == Dtype::Complex128 => Err(PyTypeError::new_err(format!(
+            "cfunc argument and return types are bool, int32, int64, float32 and float64, not {name}"
+        ))),
+        None => Err(PyTypeError::new_err(format!(
             "cfunc argument and return types are bool, int32, int64, float32 and float64, not {name}"
         ))),
         Some(d) => Ok(d),
@@ -100,7 +103,7 @@ unsafe fn write_ret(out: *mut u64, d: Dtype, v: Val) {
             Dtype::Int64 => (out as *mut i64).write(i),
             Dtype::Float32 => (out as *mut f32).write(f as f32),
             Dtype::Float64 => (out as *mut f64).write(f),
-            Dtype::Complex128 => {}
+            _ => {}
         }
     }
 }
@@ -245,7 +248,7 @@ pub fn make_cfunc(disp: Bound<'_, Dispatcher>, args: Vec<String>, ret: Option<St
                             .icmp_imm_u(cranelift_codegen::ir::condcodes::IntCC::NotEqual, v, 0);
                         b.ins().uextend(types::I64, nz)
                     }
-                    (Dtype::Complex128, _) => unreachable!("rejected by c_dtype"),
+                    _ => unreachable!("rejected by c_dtype"),
                 };
                 b.ins().stack_store(ptr, slot, arg_slot, (8 * i) as i32);
             }

@@ -83,7 +83,7 @@ enum Sc {
 }
 
 fn dtype_of(name: &str) -> PyResult<Dtype> {
-    Dtype::from_name(name).ok_or_else(|| {
+    Dtype::from_name(name).filter(|d| d.is_basic()).ok_or_else(|| {
         PyTypeError::new_err(format!(
             "ufunc loops support the dtypes bool, int32, int64, float32, float64 and complex128, not {name}"
         ))
@@ -103,6 +103,7 @@ pub fn param_ty(d: Dtype, numba: bool) -> Ty {
         Dtype::Float32 if numba => Ty::Np(Dtype::Float32),
         Dtype::Int32 => Ty::Int,
         Dtype::Float32 => Ty::Float,
+        d => Ty::Np(d), // not reached: `dtype_of` admits only the basic dtypes
     }
 }
 
@@ -125,6 +126,7 @@ unsafe fn read_elem(p: *const u8, d: Dtype, t: &Ty, slots: &mut Vec<u64>) {
                 slots.push((p as *const u64).read_unaligned());
                 slots.push((p as *const u64).add(1).read_unaligned());
             }
+            _ => unreachable!("`dtype_of` admits only the basic dtypes"),
         }
     }
 }
@@ -153,6 +155,7 @@ impl Rd {
             (Dtype::Float32, Ty::Np(_)) => Rd::F32,
             (Dtype::Float32, _) => Rd::F32Wide,
             (Dtype::Complex128, _) => Rd::C,
+            _ => unreachable!("`dtype_of` admits only the basic dtypes"),
         }
     }
 
@@ -318,6 +321,7 @@ unsafe fn store_obj(
             let (re, im): (f64, f64) = v.extract()?;
             Sc::C(re, im)
         }
+        _ => return Err(crate::internal_error("ufunc loop of a non-basic dtype")),
     };
     // The converted value fits (`numba` makes float32 overflow a plain store).
     // SAFETY: forwarded from the caller.

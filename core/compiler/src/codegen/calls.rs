@@ -475,6 +475,14 @@ impl Gen<'_, '_> {
                 }
                 (t.clone(), vec![self.b.ins().iabs(a.1[0])])
             }
+            Ty::Np(d) if d.is_unsigned() => (t, a.1.clone()),
+            Ty::Np(d) if d.is_int() => {
+                // abs(int8 -128) overflows: NumPy warns and wraps.
+                let d = *d;
+                let w = self.widen_int(a.1[0], d);
+                let r = self.b.ins().iabs(w);
+                (t, vec![self.narrow_checked(r, d)])
+            }
             Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32) => (t, vec![self.b.ins().fabs(a.1[0])]),
             Ty::Complex | Ty::Np(Dtype::Complex128) => {
                 let r = self.call("hypot", &[a.1[0], a.1[1]])?[0];
@@ -617,6 +625,33 @@ impl Gen<'_, '_> {
             Dtype::Complex128 => {
                 let (r, i) = self.conv_c128(x)?;
                 vec![r, i]
+            }
+            Dtype::Int8 | Dtype::Int16 | Dtype::UInt8 | Dtype::UInt16 | Dtype::UInt32 | Dtype::UInt64 => {
+                let w = match &x.0 {
+                    // A NumPy int of another dtype: NumPy wraps into unsigned
+                    // targets but raises for signed ones; out of range, the
+                    // interpreter does that.
+                    Ty::Np(s) if s.is_int() => {
+                        if *s == Dtype::UInt64 {
+                            self.conv_i64(x)?
+                        } else {
+                            self.widen_int(x.1[0], *s)
+                        }
+                    }
+                    // Floats truncate toward zero; out of range NumPy raises or
+                    // warns (by value and type): the interpreter does that.
+                    _ if is_float => {
+                        let f = self.any_f64(x)?;
+                        self.f64_to_i64(f)
+                    }
+                    // Python ints and bools must fit (else OverflowError).
+                    _ => self.conv_i64(x)?,
+                };
+                if d == Dtype::UInt64 {
+                    let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, w, 0);
+                    self.deopt_if(neg);
+                }
+                vec![self.narrow_checked(w, d)]
             }
         })
     }

@@ -368,10 +368,12 @@ impl Gen<'_, '_> {
                 return false;
             }
             let Some(r) = inst.result else { return false };
-            // NumPy scalars only in comparisons and truth tests (arithmetic may warn).
+            // NumPy floats only in comparisons and truth tests; NumPy ints anywhere
+            // (their overflow checks deoptimize only when the arm is the one taken).
             let real_np = |t: &Ty| matches!(t, Ty::Np(d) if *d != Dtype::Complex128);
+            let int_np = |t: &Ty| matches!(t, Ty::Np(d) if d.is_int() || *d == Dtype::Bool);
             let test = matches!(inst.op, Op::Cmp(_) | Op::Truth);
-            let operand = |t: &Ty| scalar(t) || (test && real_np(t));
+            let operand = |t: &Ty| scalar(t) || int_np(t) || (test && real_np(t));
             if !operand(self.typed.ty(r)) || inst.args.iter().any(|a| !operand(self.typed.ty(*a))) {
                 return false;
             }

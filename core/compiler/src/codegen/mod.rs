@@ -113,6 +113,7 @@ pub fn entry_signature(call_conv: CallConv) -> Signature {
 pub fn cl_ty(s: SlotTy) -> clir::Type {
     match s {
         SlotTy::I8 => clt::I8,
+        SlotTy::I16 => clt::I16,
         SlotTy::I32 => clt::I32,
         SlotTy::I64 => clt::I64,
         SlotTy::F32 => clt::F32,

@@ -18,6 +18,16 @@ impl Gen<'_, '_> {
             Ty::Int | Ty::Np(Dtype::Int64) => v.unwrap(),
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().uextend(clt::I64, v.unwrap()),
             Ty::Np(Dtype::Int32) => self.b.ins().sextend(clt::I64, v.unwrap()),
+            // Numba: the bits (uint64 mixed with a signed int is int64 there).
+            Ty::Np(Dtype::UInt64) if self.env.sem.numba_scalar_typing => v.unwrap(),
+            Ty::Np(Dtype::UInt64) => {
+                // Beyond i64::MAX the value needs a big int: the interpreter has it.
+                let v = v.unwrap();
+                let big = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, v, 0);
+                self.deopt_if(big);
+                v
+            }
+            Ty::Np(d) if d.is_int() => self.widen_int(v.unwrap(), *d),
             t => return Err(internal(format!("conv_i64 of {t}"))),
         })
     }
@@ -35,8 +45,70 @@ impl Gen<'_, '_> {
                 self.deopt_if(bad);
                 self.b.ins().ireduce(clt::I32, v)
             }
+            Ty::Np(d) if d.is_int() => {
+                let w = self.conv_i64(x)?;
+                if d.itemsize() < 4 {
+                    self.b.ins().ireduce(clt::I32, w)
+                } else {
+                    self.conv_i32(&(Ty::Int, vec![w]))?
+                }
+            }
             t => return Err(internal(format!("conv_i32 of {t}"))),
         })
+    }
+
+    /// An integer of dtype `d` (in its own width) as an exact i64 (uint64: its bits).
+    pub fn widen_int(&mut self, v: CV, d: Dtype) -> CV {
+        match d.itemsize() {
+            8 => v,
+            _ if d.is_unsigned() => self.b.ins().uextend(clt::I64, v),
+            _ => self.b.ins().sextend(clt::I64, v),
+        }
+    }
+
+    /// A uint64 operand: unsigned ints widen, other ints must not be negative (deopt).
+    pub fn conv_u64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
+        Ok(match &x.0 {
+            Ty::Np(d) if d.is_unsigned() => self.widen_int(x.1[0], *d),
+            _ => {
+                let w = self.conv_i64(x)?;
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, w, 0);
+                self.deopt_if(neg);
+                w
+            }
+        })
+    }
+
+    /// An i64 (uint64: its bits) as a value of integer dtype `d`, in d's width;
+    /// outside d's range it deoptimizes (NumPy raises, warns or wraps there:
+    /// the interpreter does what NumPy does).
+    pub fn narrow_checked(&mut self, w: CV, d: Dtype) -> CV {
+        if d.itemsize() == 8 {
+            return w;
+        }
+        let (lo, hi) = d.int_range();
+        let below = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, w, lo as i64);
+        let above = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, w, hi as i64);
+        let bad = self.b.ins().bor(below, above);
+        self.deopt_if(bad);
+        self.b.ins().ireduce(int_cl(d), w)
+    }
+
+    /// An operand of an operation computed in integer dtype `d` (one of the
+    /// narrow or unsigned ones), as an exact i64 (uint64: its bits).
+    pub fn int_operand(&mut self, x: &(Ty, Vals), d: Dtype) -> CResult<CV> {
+        if let Ty::Np(s) = x.0 {
+            if s == d || (s.is_int() && s.itemsize() <= 4 && fits_in(s, d)) {
+                return Ok(self.widen_int(x.1[0], s));
+            }
+        }
+        if d == Dtype::UInt64 {
+            return self.conv_u64(x);
+        }
+        // A Python int (weak: it must fit d, else NumPy raises OverflowError), or a bool.
+        let w = self.conv_i64(x)?;
+        let n = self.narrow_checked(w, d);
+        Ok(self.widen_int(n, d))
     }
 
     pub fn conv_f64(&mut self, x: &(Ty, Vals)) -> CResult<CV> {
@@ -46,6 +118,11 @@ impl Gen<'_, '_> {
             Ty::Np(Dtype::Float32) => self.b.ins().fpromote(clt::F64, v),
             Ty::Int | Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => self.b.ins().fcvt_from_sint(clt::F64, v),
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().fcvt_from_uint(clt::F64, v),
+            Ty::Np(Dtype::UInt64) => self.b.ins().fcvt_from_uint(clt::F64, v),
+            Ty::Np(d) if d.is_int() => {
+                let w = self.widen_int(v, *d);
+                self.b.ins().fcvt_from_sint(clt::F64, w)
+            }
             t => return Err(internal(format!("conv_f64 of {t}"))),
         })
     }
@@ -79,6 +156,11 @@ impl Gen<'_, '_> {
             }
             Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => self.b.ins().fcvt_from_sint(clt::F32, v),
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().fcvt_from_uint(clt::F32, v),
+            Ty::Np(Dtype::UInt64) => self.b.ins().fcvt_from_uint(clt::F32, v),
+            Ty::Np(d) if d.is_int() => {
+                let w = self.widen_int(v, *d);
+                self.b.ins().fcvt_from_sint(clt::F32, w)
+            }
             t => return Err(internal(format!("conv_f32 of {t}"))),
         })
     }
@@ -223,6 +305,17 @@ impl Gen<'_, '_> {
                 let (re, im) = self.complex_op(op, x, y, r == Scalar::Np(Dtype::Complex128))?;
                 vec![re, im]
             }
+            Scalar::Np(d)
+                if d.is_int() && matches!(op, BinOp::LShift | BinOp::RShift) && !self.env.sem.wrapping_ints =>
+            {
+                let (x, y) = (self.int_operand(a, d)?, self.int_operand(b, d)?);
+                let r = self.np_shift(op, x, y, d);
+                vec![if d.itemsize() == 8 {
+                    r
+                } else {
+                    self.b.ins().ireduce(int_cl(d), r)
+                }]
+            }
             Scalar::Np(d @ (Dtype::Int64 | Dtype::Int32)) => {
                 let (x, y, ty) = if d == Dtype::Int64 {
                     (self.conv_i64(a)?, self.conv_i64(b)?, clt::I64)
@@ -230,6 +323,17 @@ impl Gen<'_, '_> {
                     (self.conv_i32(a)?, self.conv_i32(b)?, clt::I32)
                 };
                 vec![self.int_op(op, x, y, ty)?]
+            }
+            Scalar::Np(Dtype::UInt64) => {
+                let (x, y) = (self.conv_u64(a)?, self.conv_u64(b)?);
+                vec![self.uint64_op(op, x, y)?]
+            }
+            Scalar::Np(d @ (Dtype::Int8 | Dtype::Int16 | Dtype::UInt8 | Dtype::UInt16 | Dtype::UInt32)) => {
+                // int8/16, uint8/16/32: exact in 64 bits, then back to d's range
+                // (a result outside it is NumPy's overflow: warn and wrap).
+                let (x, y) = (self.int_operand(a, d)?, self.int_operand(b, d)?);
+                let r = self.int_op(op, x, y, clt::I64)?;
+                vec![self.narrow_checked(r, d)]
             }
             Scalar::Np(d @ (Dtype::Float64 | Dtype::Float32))
                 if op == BinOp::Pow && a.0 != Ty::Np(d) && b.0 != Ty::Np(d) =>
@@ -557,6 +661,97 @@ impl Gen<'_, '_> {
         })
     }
 
+    /// NumPy's shifts of int dtype `d` (never a warning): a count that is negative
+    /// or at least the width gives 0 (`>>` of a negative value: -1); `<<` wraps.
+    /// `x` and `y` are exact i64s (uint64: bits); so is the result.
+    pub fn np_shift(&mut self, op: BinOp, x: CV, y: CV, d: Dtype) -> CV {
+        let bits = 8 * d.itemsize();
+        let unsigned = d.is_unsigned();
+        // Out of range: y < 0 (for signed d) or y >= bits, one unsigned test.
+        let big = if unsigned || bits == 64 {
+            self.b.ins().icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, y, bits)
+        } else {
+            let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, y, 0);
+            let wide = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, y, bits);
+            self.b.ins().bor(neg, wide)
+        };
+        let count = self.b.ins().band_imm_s(y, 63);
+        if op == BinOp::LShift {
+            let r = self.b.ins().ishl(x, count);
+            let r = if bits == 64 {
+                r
+            } else {
+                let n = self.b.ins().ireduce(int_cl(d), r);
+                self.widen_int(n, d)
+            };
+            let z = self.b.ins().iconst(clt::I64, 0);
+            self.b.ins().select(big, z, r)
+        } else if d == Dtype::UInt64 {
+            let r = self.b.ins().ushr(x, count);
+            let z = self.b.ins().iconst(clt::I64, 0);
+            self.b.ins().select(big, z, r)
+        } else {
+            // x is exact in 64 bits (unsigned ones non-negative): an arithmetic
+            // shift by min(y, 63) is right for every count.
+            let sixty3 = self.b.ins().iconst(clt::I64, 63);
+            let c = self.b.ins().select(big, sixty3, count);
+            self.b.ins().sshr(x, c)
+        }
+    }
+
+    /// `x OP y` on uint64 bits. Anything NumPy warns about (overflow, division
+    /// by zero) or that needs care (powers, shifts out of range) deoptimizes.
+    pub fn uint64_op(&mut self, op: BinOp, x: CV, y: CV) -> CResult<CV> {
+        Ok(match op {
+            // Numba (and unchecked_int): uint64 arithmetic wraps.
+            BinOp::Add if self.env.sem.wrapping_ints => self.b.ins().iadd(x, y),
+            BinOp::Sub if self.env.sem.wrapping_ints => self.b.ins().isub(x, y),
+            BinOp::Mul if self.env.sem.wrapping_ints => self.b.ins().imul(x, y),
+            BinOp::Add | BinOp::Sub | BinOp::Mul => {
+                let (r, of) = match op {
+                    BinOp::Add => self.b.ins().uadd_overflow(x, y),
+                    BinOp::Sub => self.b.ins().usub_overflow(x, y),
+                    _ => self.b.ins().umul_overflow(x, y),
+                };
+                self.deopt_if(of);
+                r
+            }
+            BinOp::FloorDiv | BinOp::Mod => {
+                let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+                self.deopt_if(zero);
+                if op == BinOp::FloorDiv {
+                    self.b.ins().udiv(x, y)
+                } else {
+                    self.b.ins().urem(x, y)
+                }
+            }
+            BinOp::BitAnd => self.b.ins().band(x, y),
+            BinOp::BitOr => self.b.ins().bor(x, y),
+            BinOp::BitXor => self.b.ins().bxor(x, y),
+            BinOp::LShift => {
+                let big = self.b.ins().icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, y, 64);
+                self.deopt_if(big);
+                let r = self.b.ins().ishl(x, y);
+                if !self.env.sem.wrapping_ints {
+                    let back = self.b.ins().ushr(r, y);
+                    let lost = self.b.ins().icmp(IntCC::NotEqual, back, x);
+                    self.deopt_if(lost);
+                }
+                r
+            }
+            BinOp::RShift => {
+                let big = self.b.ins().icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, y, 64);
+                self.deopt_if(big);
+                self.b.ins().ushr(x, y)
+            }
+            BinOp::Pow => {
+                self.deopt_now(); // rare: NumPy computes it
+                x
+            }
+            BinOp::Div | BinOp::MatMul => return Err(internal("uint64_op")),
+        })
+    }
+
     /// Python's floor division or modulo of ints: a zero divisor deoptimizes
     /// (ZeroDivisionError) unless `error_model="numpy"` (then 0), as does
     /// `MIN // -1` (the result needs a big int).
@@ -799,6 +994,17 @@ impl Gen<'_, '_> {
                     };
                     (t, vec![r])
                 }
+                Ty::Np(d) if d.is_unsigned() => {
+                    // NumPy wraps and warns unless the value is 0.
+                    let nz = self.b.ins().icmp_imm_s(IntCC::NotEqual, a.1[0], 0);
+                    self.deopt_if(nz);
+                    (t, a.1.clone())
+                }
+                Ty::Np(d) if d.is_int() => {
+                    let w = self.widen_int(a.1[0], d);
+                    let r = self.b.ins().ineg(w);
+                    (t, vec![self.narrow_checked(r, d)])
+                }
                 Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32) => (t, vec![self.b.ins().fneg(a.1[0])]),
                 Ty::Complex | Ty::Np(Dtype::Complex128) => {
                     (t, vec![self.b.ins().fneg(a.1[0]), self.b.ins().fneg(a.1[1])])
@@ -826,6 +1032,7 @@ impl Gen<'_, '_> {
             Ty::Int | Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => {
                 self.b.ins().icmp_imm_s(IntCC::NotEqual, a.1[0], 0)
             }
+            Ty::Np(d) if d.is_int() => self.b.ins().icmp_imm_s(IntCC::NotEqual, a.1[0], 0),
             Ty::Float | Ty::Np(Dtype::Float64) => {
                 let z = self.b.ins().f64const(0.0);
                 self.b.ins().fcmp(FloatCC::NotEqual, a.1[0], z)
@@ -883,6 +1090,7 @@ impl Gen<'_, '_> {
         #[derive(PartialEq)]
         enum D {
             I64,
+            U64,
             I32,
             F64,
             F32,
@@ -914,9 +1122,20 @@ impl Gen<'_, '_> {
                             D::I32
                         }
                     }
+                    // Integers compare exactly in NumPy, whatever their types
+                    // (uint64 with a signed int too, though they promote to float64).
+                    _ if kind_of(sa) <= Kind::Int && kind_of(sb) <= Kind::Int => {
+                        let u64 = |s: Scalar| s == Scalar::Np(Dtype::UInt64);
+                        if u64(sa) || u64(sb) {
+                            D::U64
+                        } else {
+                            D::I64
+                        }
+                    }
                     Dtype::Float64 => D::F64,
                     Dtype::Float32 => D::F32,
                     Dtype::Complex128 => D::C,
+                    d => return Err(internal(format!("cmp in {d}"))),
                 }
             }
         };
@@ -924,6 +1143,11 @@ impl Gen<'_, '_> {
             D::I64 | D::I32 => {
                 let (x, y) = (self.conv_i64(a)?, self.conv_i64(b)?);
                 self.b.ins().icmp(icc, x, y)
+            }
+            D::U64 => {
+                // A negative signed operand deoptimizes (the interpreter compares exactly).
+                let (x, y) = (self.conv_u64(a)?, self.conv_u64(b)?);
+                self.b.ins().icmp(icc.unsigned(), x, y)
             }
             D::F64 => {
                 let py_mixed = matches!((sa, sb), (Scalar::Py(_), Scalar::Py(_)));
@@ -972,4 +1196,20 @@ impl Gen<'_, '_> {
         };
         Ok((rt, vec![v]))
     }
+}
+
+/// The Cranelift type holding a value of integer dtype `d`.
+pub fn int_cl(d: Dtype) -> clir::Type {
+    match d.itemsize() {
+        1 => clt::I8,
+        2 => clt::I16,
+        4 => clt::I32,
+        _ => clt::I64,
+    }
+}
+
+/// Every value of int dtype `s` is a value of int dtype `d`.
+fn fits_in(s: Dtype, d: Dtype) -> bool {
+    let ((a, b), (c, e)) = (s.int_range(), d.int_range());
+    c <= a && b <= e
 }

@@ -189,7 +189,10 @@ unsafe fn fill_ones(data: *mut u8, d: Dtype, n: usize) {
     // SAFETY: guaranteed by the caller for each element written.
     unsafe {
         match d {
-            Dtype::Bool => std::ptr::write_bytes(data, 1, n),
+            Dtype::Bool | Dtype::Int8 | Dtype::UInt8 => std::ptr::write_bytes(data, 1, n),
+            Dtype::Int16 | Dtype::UInt16 => std::slice::from_raw_parts_mut(data as *mut u16, n).fill(1),
+            Dtype::UInt32 => std::slice::from_raw_parts_mut(data as *mut u32, n).fill(1),
+            Dtype::UInt64 => std::slice::from_raw_parts_mut(data as *mut u64, n).fill(1),
             Dtype::Int32 => std::slice::from_raw_parts_mut(data as *mut i32, n).fill(1),
             Dtype::Int64 => std::slice::from_raw_parts_mut(data as *mut i64, n).fill(1),
             Dtype::Float32 => std::slice::from_raw_parts_mut(data as *mut f32, n).fill(1.0),

@@ -1,0 +1,162 @@
+"""Loops over the integer dtypes beyond int32/int64: CPython vs pyston vs Numba.
+
+Kernels written from textbook descriptions (not from the test suite): a uint8
+image histogram, a uint8 threshold/invert pass, an int16 moving sum, a uint64
+xorshift generator, a uint32 FNV-1a hash and an int8 saturating add. Each runs
+plain (on a slice, scaled up), under ``pyston.fast`` (strict) and under
+``numba.njit`` when installed; the compiled results are checked against plain
+Python (value, type, dtype). Medians of repeated runs; ratios printed; JSON
+written.
+
+    python benchmarks/dtypes.py [--repeat 5] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+import warnings
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "python"))
+
+import pyston  # noqa: E402
+
+try:
+    import numba
+except ImportError:  # Numba is optional
+    numba = None
+
+
+def histogram_u8(img):
+    h = np.zeros(256, np.int64)
+    for i in range(img.shape[0]):
+        for j in range(img.shape[1]):
+            h[img[i, j]] += 1
+    return h
+
+
+def threshold_u8(img, t):
+    out = np.empty_like(img)
+    for i in range(img.shape[0]):
+        for j in range(img.shape[1]):
+            v = img[i, j]
+            out[i, j] = np.uint8(255) - v if v > t else v
+    return out
+
+
+def moving_sum_i16(a, w):
+    out = np.zeros(a.shape[0] - w + 1, np.int32)
+    for i in range(out.shape[0]):
+        s = 0
+        for k in range(w):
+            s += int(a[i + k])
+        out[i] = s
+    return out
+
+
+def xorshift_u64(n, seed):
+    x = np.uint64(seed)
+    acc = np.uint64(0)
+    for _ in range(n):
+        x ^= x << np.uint64(13)
+        x ^= x >> np.uint64(7)
+        x ^= x << np.uint64(17)
+        acc ^= x
+    return acc
+
+
+def fnv1a_u32(data):
+    h = np.uint32(2166136261)
+    for i in range(data.shape[0]):
+        h ^= np.uint32(data[i])
+        h = np.uint32((int(h) * 16777619) & 0xFFFFFFFF)
+    return h
+
+
+def saturating_add_i8(a, b):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        s = int(a[i]) + int(b[i])
+        out[i] = 127 if s > 127 else (-128 if s < -128 else s)
+    return out
+
+
+def cases(rng):
+    img = rng.integers(0, 256, (1000, 1000), dtype=np.uint8)
+    i16 = rng.integers(-3000, 3000, 1_000_000, dtype=np.int16)
+    bytes_ = rng.integers(0, 256, 1_000_000, dtype=np.uint8)
+    a8, b8 = rng.integers(-128, 128, 1_000_000, dtype=np.int8), rng.integers(-128, 128, 1_000_000, dtype=np.int8)
+    # (kernel, full-size args, plain-Python args, scale of the full size over the plain one)
+    return [
+        (histogram_u8, (img,), (img[:20],), 50),
+        (threshold_u8, (img, np.uint8(128)), (img[:20], np.uint8(128)), 50),
+        (moving_sum_i16, (i16, 8), (i16[:20_007], 8), 50),
+        (xorshift_u64, (1_000_000, 88172645463325252), (20_000, 88172645463325252), 50),
+        (fnv1a_u32, (bytes_,), (bytes_[:20_000],), 50),
+        (saturating_add_i8, (a8, b8), (a8[:20_000], b8[:20_000]), 50),
+    ]
+
+
+def median_time(f, repeat):
+    ts = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        f()
+        ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
+
+
+def same(x, y):
+    if isinstance(x, np.ndarray):
+        return isinstance(y, np.ndarray) and x.dtype == y.dtype and np.array_equal(x, y)
+    return type(x) is type(y) and x == y
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--json", default=os.path.join(HERE, "results", "dtypes.json"))
+    args = ap.parse_args()
+    rng = np.random.default_rng(7)
+    rows = []
+    print(f"{'kernel':<18} {'CPython':>10} {'pyston':>10} {'numba':>10} {'vs CPython':>11} {'vs numba':>9}  same")
+    for fn, full, small, scale in cases(rng):
+        fast = pyston.fast(fn)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pyston.PerformanceWarning)
+            got = fast(*small)
+        ok = bool(same(fn(*small), got))
+        nb = numba.njit(fn) if numba is not None else None
+        if nb is not None:
+            nb(*small)
+        t_py = median_time(lambda: fn(*small), max(1, args.repeat // 2)) * scale
+        t_ps = median_time(lambda: fast(*full), args.repeat)
+        t_nb = median_time(lambda: nb(*full), args.repeat) if nb is not None else float("nan")
+        rows.append(dict(kernel=fn.__name__, cpython=t_py, pyston=t_ps, numba=t_nb, same=ok))
+        print(f"{fn.__name__:<18} {t_py:10.4f} {t_ps:10.5f} {t_nb:10.5f} {t_py / t_ps:10.0f}x {t_ps / t_nb:8.2f}x  {ok}")
+
+    def gmean(xs):
+        xs = [x for x in xs if x == x]
+        return math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
+
+    summary = dict(speedup_over_cpython=gmean([r["cpython"] / r["pyston"] for r in rows]),
+                   time_vs_numba=gmean([r["pyston"] / r["numba"] for r in rows]))
+    print(f"geometric means: {summary['speedup_over_cpython']:.0f}x faster than CPython, "
+          f"{summary['time_vs_numba']:.2f}x Numba's time")
+    os.makedirs(os.path.dirname(args.json), exist_ok=True)
+    with open(args.json, "w") as f:
+        json.dump(dict(machine=platform.machine(), python=platform.python_version(), numpy=np.__version__,
+                       numba=getattr(numba, "__version__", None), rows=rows, summary=summary), f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
