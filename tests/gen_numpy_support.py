@@ -31,6 +31,7 @@ MODULES = [
     "test_np_ufuncs",
     "test_np_reductions",
     "test_np_memory",
+    "test_np_library_more",
 ]
 DTYPE_ORDER = ["bool", "int32", "int64", "float32", "float64", "complex128"]
 DTYPE_SHORT = {
@@ -110,6 +111,7 @@ KIND_TITLES = [
     ("scalar type", "Scalar types"),
     ("constant", "Constants"),
     ("random function", "Random numbers (`numpy.random`, NumPy's own stream)"),
+    ("Generator method", "`numpy.random.Generator` methods (`rng = np.random.default_rng(seed)`)"),
 ]
 
 
@@ -120,6 +122,8 @@ def _qualified(row):
         return "np.<ufunc>"
     if row["kind"] == "random function":
         return f"np.random.{row['name']}"
+    if row["kind"] == "Generator method":
+        return f"rng.{row['name']}"
     return f"np.{row['name']}"
 
 

@@ -283,5 +283,5 @@ cover(
     "np.vander",
     dtypes=[np.float64, np.int64, np.complex128],
     layouts=L1,
-    test="tests/test_np_library_more.py",
+    test=["test_angle_real_imag", "test_append_delete_insert", "test_partitions", "test_conditions_and_where", "test_shapes", "test_windows_and_ranges", "test_statistics", "test_sets", "test_take_trim_unwrap_vander_roots", "test_numpy2_names"],
 )

@@ -159,3 +159,406 @@ def test_array_arguments_fall_back_exactly():
         warnings.simplefilter("ignore", pyston.PerformanceWarning)
         got = pyston.fast(f)(loc)
     np.testing.assert_array_equal(got, want)
+
+
+# ---- native draws: uniform doubles and bounded ints from NumPy's bit generator ----
+
+INT_RANGES = [
+    (0, 1),
+    (0, 2),
+    (0, 100),
+    (-3, 3),
+    (5, 6),
+    (0, 2**31 + 1),
+    (0, 2**32 - 1),
+    (0, 2**32),
+    (0, 2**32 + 1),
+    (-(2**40), 2**40 + 7),
+    (-5, 2**62),
+    (-(2**63), 2**63 - 1),
+    (2**63 - 10, 2**63 - 1),
+]
+
+
+def legacy_native_stream(n, lo, hi):
+    out = np.empty(6 * n)
+    for i in range(n):
+        out[6 * i] = np.random.random()
+        out[6 * i + 1] = np.random.rand()
+        out[6 * i + 2] = np.random.random_sample()
+        out[6 * i + 3] = np.random.uniform(lo, hi)
+        out[6 * i + 4] = np.random.uniform()
+        out[6 * i + 5] = np.random.uniform(low=hi, high=lo)
+    return out
+
+
+def randint_stream(n, lo, hi):
+    out = np.empty(3 * n, dtype=np.int64)
+    for i in range(n):
+        out[3 * i] = np.random.randint(lo, hi)
+        out[3 * i + 1] = np.random.randint(high=hi, low=lo)
+        out[3 * i + 2] = np.random.randint(hi) if hi > 0 else 0
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 7, 2**32 - 1])
+def test_native_uniform_long_stream(seed):
+    run_both(legacy_native_stream, 3000, -2.5, 7.0, seed=seed)
+    run_both(legacy_native_stream, 500, 3, 10, seed=seed)  # int bounds: converted to float as NumPy does
+    run_both(legacy_native_stream, 500, True, 2.5, seed=seed)
+
+
+@pytest.mark.parametrize("lo,hi", INT_RANGES)
+def test_native_randint_matches_masked_rejection(lo, hi):
+    run_both(randint_stream, 1500, lo, hi, seed=lo & 0xFFFF)
+
+
+def test_native_draws_interleave_with_numpy_calls():
+    # Native draws, NumPy's own calls (normal keeps the legacy gauss cache) and
+    # plain Python calls between compiled ones all share one stream.
+    def mixed(n):
+        s = 0.0
+        k = 0
+        for _ in range(n):
+            s += np.random.random() + np.random.normal()
+            k += np.random.randint(0, 1000)
+            s += np.random.uniform(0.0, 2.0) * np.random.standard_normal()
+        return s, k
+
+    f = pyston.fast(mixed)
+    np.random.seed(11)
+    want = [mixed(37) if k % 2 else (np.random.random(), np.random.randn()) for k in range(12)]
+    np.random.seed(11)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got = [f(37) if k % 2 else (np.random.random(), np.random.randn()) for k in range(12)]
+    assert got == want
+
+
+def test_native_draw_errors_are_numpys():
+    def bad_randint(lo, hi):
+        return np.random.randint(lo, hi)
+
+    def bad_uniform(lo, hi):
+        return np.random.uniform(lo, hi)
+
+    f, g = pyston.fast(bad_randint), pyston.fast(bad_uniform)
+    for fn, plain, args in [(f, bad_randint, (5, 5)), (f, bad_randint, (3, -1)), (g, bad_uniform, (-1e308, 1e308)), (g, bad_uniform, (0.0, float("nan")))]:
+        np.random.seed(1)
+        with pytest.raises(Exception) as want:
+            plain(*args)
+        after_plain = np.random.random()
+        np.random.seed(1)
+        with pytest.raises(type(want.value)) as got:
+            fn(*args)
+        assert str(got.value) == str(want.value)
+        assert np.random.random() == after_plain
+
+
+def test_native_draws_release_numpys_lock():
+    import threading
+
+    def draws(n):
+        s = 0.0
+        for _ in range(n):
+            s += np.random.random()
+        return s
+
+    f = pyston.fast(draws)
+    f(10)
+    lock = np.random.mtrand._rand._bit_generator.lock
+    got = []
+
+    def other_thread():
+        ok = lock.acquire(timeout=5)
+        got.append(ok)
+        if ok:
+            lock.release()
+
+    t = threading.Thread(target=other_thread)
+    t.start()
+    t.join()
+    assert got == [True]
+    # Holding NumPy's lock around a compiled call (it is reentrant) still draws.
+    np.random.seed(3)
+    want = draws(20)
+    np.random.seed(3)
+    with lock:
+        assert f(20) == want
+
+
+# ---- choice, shuffle, permutation (calls into NumPy) ----
+
+
+def legacy_choices(a, n):
+    return (
+        np.random.choice(a),
+        np.random.choice(n),
+        np.random.choice(a, 4),
+        np.random.choice(n, (2, 2), False),
+        np.random.choice(a, size=3, replace=True),
+        np.random.permutation(n),
+        np.random.permutation(a),
+    )
+
+
+def shuffled(a):
+    np.random.shuffle(a)
+    b = a.copy()
+    np.random.shuffle(b)
+    return b
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.int32, np.bool_])
+def test_choice_and_permutation(dtype):
+    a = np.arange(7).astype(dtype)
+    got = run_both(legacy_choices, a, 9)
+    assert type(got[1]) is int and type(got[0]) is type(a[0])
+
+
+def test_shuffle_in_place():
+    a, b = np.arange(10.0), np.arange(10.0)
+    np.random.seed(4)
+    want = shuffled(a)
+    np.random.seed(4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got = pyston.fast(shuffled)(b)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(got, want)
+
+
+# ---- numpy.random.Generator ----
+
+
+def same_state(r1, r2):
+    assert r1.bit_generator.state == r2.bit_generator.state
+
+
+def run_gen(fn, *args, seed=2024):
+    """`fn(rng, *args)` plain and compiled on generators from one seed: same values, same state after."""
+    r1 = np.random.default_rng(seed)
+    want = fn(r1, *args)
+    r2 = np.random.default_rng(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got = pyston.fast(fn)(r2, *args)
+    same(got, want)
+    same_state(r1, r2)
+    return got
+
+
+def gen_native_stream(rng, n, lo, hi):
+    out = np.empty(4 * n)
+    ints = np.empty(2 * n, dtype=np.int64)
+    for i in range(n):
+        out[4 * i] = rng.random()
+        out[4 * i + 1] = rng.uniform(lo, hi)
+        out[4 * i + 2] = rng.uniform()
+        out[4 * i + 3] = rng.uniform(high=hi, low=lo)
+        ints[2 * i] = rng.integers(int(lo), int(hi) + 1)
+        ints[2 * i + 1] = rng.integers(int(hi) + 1)
+    return out, ints
+
+
+def gen_integers(rng, n, lo, hi):
+    out = np.empty(2 * n, dtype=np.int64)
+    for i in range(n):
+        out[2 * i] = rng.integers(lo, hi)
+        out[2 * i + 1] = rng.integers(low=lo, high=hi)
+    return out
+
+
+def gen_every_draw(rng):
+    return (
+        rng.random(),
+        rng.integers(0, 10),
+        rng.integers(10),
+        rng.integers(0, 10, endpoint=True),
+        rng.uniform(1.0, 2.0),
+        rng.normal(1.0, 2.0),
+        rng.standard_normal(),
+        rng.exponential(2.0),
+        rng.standard_exponential(),
+        rng.gamma(2.0, 1.0),
+        rng.beta(0.5, 0.5),
+        rng.lognormal(0.0, 0.5),
+        rng.laplace(0.0, 1.0),
+        rng.logistic(0.0, 1.0),
+        rng.standard_cauchy(),
+        rng.poisson(3.0),
+        rng.binomial(10, 0.5),
+        rng.geometric(0.3),
+        rng.random(3),
+        rng.integers(0, 5, (2, 2)),
+        rng.normal(0.0, 1.0, 4),
+    )
+
+
+def gen_choices(rng, a, n):
+    b = a.copy()
+    rng.shuffle(b)
+    return rng.choice(a), rng.choice(n), rng.choice(a, 3), rng.permutation(n), rng.permutation(a), b
+
+
+@pytest.mark.parametrize("seed", [0, 1, 12345])
+def test_generator_native_stream(seed):
+    run_gen(gen_native_stream, 2000, -3.0, 40.0, seed=seed)
+
+
+@pytest.mark.parametrize("lo,hi", INT_RANGES)
+def test_generator_integers_lemire(lo, hi):
+    run_gen(gen_integers, 1500, lo, hi, seed=hi & 0xFFFF)
+
+
+def test_generator_every_draw_value_and_type():
+    got = run_gen(gen_every_draw)
+    assert type(got[1]) is np.int64 and type(got[0]) is float and type(got[15]) is int
+
+
+def test_generator_choice_shuffle_permutation():
+    run_gen(gen_choices, np.arange(8.0), 6)
+
+
+def test_default_rng_inside_compiled_code():
+    def make(seed, n):
+        rng = np.random.default_rng(seed)
+        s = 0.0
+        for _ in range(n):
+            s += rng.random() * rng.integers(1, 5)
+        return s, rng
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got, grng = pyston.fast(make)(42, 1000)
+    want, wrng = make(42, 1000)
+    assert got == want and type(grng) is np.random.Generator
+    same_state(grng, wrng)
+    assert grng.random() == wrng.random()  # the returned Generator continues the stream
+
+
+def test_generator_uniform_errors_are_numpys():
+    def bad(rng, lo, hi):
+        return rng.uniform(lo, hi)
+
+    r1, r2 = np.random.default_rng(0), np.random.default_rng(0)
+    with pytest.raises(ValueError) as want:
+        bad(r1, 2.0, 1.0)
+    with pytest.raises(ValueError) as got:
+        pyston.fast(bad)(r2, 2.0, 1.0)
+    assert str(got.value) == str(want.value)
+    same_state(r1, r2)
+
+
+RNG = np.random.default_rng(77)
+
+
+def module_generator(n):
+    s = 0
+    for _ in range(n):
+        s += RNG.integers(0, 6)
+    return s
+
+
+def test_module_level_generator():
+    global RNG
+    RNG = np.random.default_rng(5)
+    want = module_generator(300)
+    after = RNG.random()
+    RNG = np.random.default_rng(5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        f = pyston.fast(module_generator)
+        got = f(300)
+    assert got == want and RNG.random() == after
+    RNG = np.random.default_rng(6)  # rebinding the global is seen on the next call
+    plain = module_generator(300)
+    RNG = np.random.default_rng(6)
+    assert f(300) == plain
+
+
+def test_generators_alternate_between_calls():
+    def draw(rng):
+        return rng.random() + rng.integers(0, 1 << 40)
+
+    f = pyston.fast(draw)
+    a1, b1 = np.random.default_rng(1), np.random.default_rng(2)
+    a2, b2 = np.random.default_rng(1), np.random.default_rng(2)
+    for _ in range(5):
+        assert f(a2) == draw(a1)
+        assert f(b2) == draw(b1)
+    same_state(a1, a2)
+    same_state(b1, b2)
+
+
+@pyston.fast
+def _draw_twice(rng):
+    return rng.random() + rng.integers(0, 100)
+
+
+def generator_through_calls(seed, n):
+    rng = np.random.default_rng(seed)
+    s = 0.0
+    for _ in range(n):
+        s += _draw_twice(rng)  # a compiled callee taking the Generator
+    return s, rng.random()
+
+
+def test_generator_passed_to_compiled_callee():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got = pyston.fast(generator_through_calls)(9, 50)
+    r = np.random.default_rng(9)
+    s = 0.0
+    for _ in range(50):
+        s += r.random() + r.integers(0, 100)
+    assert got == (s, r.random())
+
+
+def overflow_with_generator(rng, n):
+    x = 1
+    s = 0.0
+    for _ in range(n):
+        s += rng.random()
+        x = x * 1000  # overflows 64 bits: the interpreter finishes the call, the Generator live
+    return s + rng.random(), x
+
+
+def test_deopt_with_a_live_generator():
+    run_gen(overflow_with_generator, 20)
+
+
+def test_native_draws_in_a_deoptimized_call():
+    def f(n):
+        x = 1
+        s = 0.0
+        for _ in range(n):
+            s += np.random.random() + np.random.randint(0, 9)
+            x = x * 1000
+        return s, x
+
+    run_both(f, 20)
+
+
+def test_set_bit_generator_is_followed():
+    # np.random.set_bit_generator replaces the global RandomState's bit generator:
+    # compiled code draws from the new one (through NumPy's call), as plain code does.
+    def f():
+        return np.random.random() + np.random.randint(0, 10) + np.random.uniform(1.0, 2.0)
+
+    fast = pyston.fast(f)
+    np.random.seed(0)
+    fast()
+    old = np.random.get_bit_generator()
+    try:
+        np.random.set_bit_generator(np.random.MT19937(5))
+        want = f()
+        after = np.random.random()
+        np.random.set_bit_generator(np.random.MT19937(5))
+        assert fast() == want and np.random.random() == after
+    finally:
+        np.random.set_bit_generator(old)
+    np.random.seed(1)
+    want = f()
+    np.random.seed(1)
+    assert fast() == want

@@ -28,6 +28,9 @@ pub enum Kind {
     /// A function of `numpy.random` (`np.random.normal`), drawing from
     /// NumPy's own global generator, and how its result is typed.
     RandomFunction(RandomRule),
+    /// A method of `numpy.random.Generator` (`rng.random()`), drawing from
+    /// that generator's bit generator, and how its result is typed.
+    GeneratorMethod(RandomRule),
 }
 
 impl Kind {
@@ -40,6 +43,7 @@ impl Kind {
             Kind::ScalarType => "scalar type",
             Kind::Constant => "constant",
             Kind::RandomFunction(_) => "random function",
+            Kind::GeneratorMethod(_) => "Generator method",
         }
     }
 }
@@ -191,6 +195,56 @@ const fn random(name: &'static str, rule: RandomRule, signature: &'static str, d
     }
 }
 
+/// The result rule of the draws that depend on their first argument.
+const ARG_RESULT: &str = "`choice(a)`: an element (`a` an int: a Python int; a 1-d array: a NumPy scalar of its \
+     dtype), with `size` an array of them; `permutation(x)`: an int64 array (`x` an int) or a shuffled copy \
+     of the array; `shuffle(x)`: None (the array is shuffled in place)";
+
+/// A `numpy.random` row typed by `rule`, implemented as `how`, with the result rule `result`.
+const fn random_as(
+    name: &'static str,
+    rule: RandomRule,
+    how: How,
+    result: &'static str,
+    signature: &'static str,
+    doc: &'static str,
+) -> NpEntry {
+    NpEntry {
+        name,
+        kind: Kind::RandomFunction(rule),
+        how,
+        signature,
+        result: ResultType::Rule(result),
+        doc,
+    }
+}
+
+/// A `numpy.random.Generator` method row.
+const fn generator(
+    name: &'static str,
+    rule: RandomRule,
+    how: How,
+    signature: &'static str,
+    doc: &'static str,
+) -> NpEntry {
+    let result = match rule.draw {
+        Draw::Choice | Draw::Permutation | Draw::Shuffle => ARG_RESULT,
+        Draw::NpInt => "without `size` a NumPy int64 scalar; with an int or tuple `size` a C-contiguous int64 array",
+        _ => {
+            "without `size` (or with `size=None`) a Python float (an int for integer draws); with an int or \
+             tuple `size` a C-contiguous float64 (int64) array of that shape"
+        }
+    };
+    NpEntry {
+        name,
+        kind: Kind::GeneratorMethod(rule),
+        how,
+        signature,
+        result: ResultType::Rule(result),
+        doc,
+    }
+}
+
 /// A `numpy.random` function drawing `draw`s, `size` at positional `size_at`.
 const fn draws(draw: Draw, size_at: Option<usize>) -> RandomRule {
     RandomRule {
@@ -198,6 +252,12 @@ const fn draws(draw: Draw, size_at: Option<usize>) -> RandomRule {
         size_at,
         dims: false,
     }
+}
+
+/// A `numpy.random` row whose scalar draws compiled code makes itself, from
+/// NumPy's own bit generator (the same stream, NumPy's state advanced).
+const fn native(e: NpEntry) -> NpEntry {
+    NpEntry { how: How::Native, ..e }
 }
 
 /// `rand`/`randn`: float draws shaped by the positional arguments.
@@ -464,13 +524,13 @@ pub const NUMPY: &[NpEntry] = &[
     // its state advances exactly as in plain Python), typed by a fixed rule: probing
     // would draw numbers.
     random("seed", draws(Draw::Nothing, None), "np.random.seed(seed=None)", "reseeds NumPy's global generator."),
-    random("random", draws(Draw::Float, Some(0)), "np.random.random(size=None)", "uniform floats in [0, 1)."),
-    random("random_sample", draws(Draw::Float, Some(0)), "np.random.random_sample(size=None)", "uniform floats in [0, 1)."),
-    random("rand", DIMS, "np.random.rand(d0, d1, ..., dn)", "uniform floats in [0, 1), shape from the arguments."),
+    native(random("random", draws(Draw::Float, Some(0)), "np.random.random(size=None)", "uniform floats in [0, 1) (native without `size`).")),
+    native(random("random_sample", draws(Draw::Float, Some(0)), "np.random.random_sample(size=None)", "uniform floats in [0, 1) (native without `size`).")),
+    native(random("rand", DIMS, "np.random.rand(d0, d1, ..., dn)", "uniform floats in [0, 1), shape from the arguments (native without them).")),
     random("randn", DIMS, "np.random.randn(d0, d1, ..., dn)", "standard normal floats, shape from the arguments."),
     random("standard_normal", draws(Draw::Float, Some(0)), "np.random.standard_normal(size=None)", "standard normal floats."),
     random("normal", draws(Draw::Float, Some(2)), "np.random.normal(loc=0.0, scale=1.0, size=None)", "normal floats."),
-    random("uniform", draws(Draw::Float, Some(2)), "np.random.uniform(low=0.0, high=1.0, size=None)", "uniform floats in [low, high)."),
+    native(random("uniform", draws(Draw::Float, Some(2)), "np.random.uniform(low=0.0, high=1.0, size=None)", "uniform floats in [low, high) (native without `size`).")),
     random("exponential", draws(Draw::Float, Some(1)), "np.random.exponential(scale=1.0, size=None)", "exponential floats."),
     random("standard_exponential", draws(Draw::Float, Some(0)), "np.random.standard_exponential(size=None)", "exponential floats, scale 1."),
     random("gamma", draws(Draw::Float, Some(2)), "np.random.gamma(shape, scale=1.0, size=None)", "gamma floats."),
@@ -479,10 +539,36 @@ pub const NUMPY: &[NpEntry] = &[
     random("laplace", draws(Draw::Float, Some(2)), "np.random.laplace(loc=0.0, scale=1.0, size=None)", "Laplace floats."),
     random("logistic", draws(Draw::Float, Some(2)), "np.random.logistic(loc=0.0, scale=1.0, size=None)", "logistic floats."),
     random("standard_cauchy", draws(Draw::Float, Some(0)), "np.random.standard_cauchy(size=None)", "Cauchy floats."),
-    random("randint", draws(Draw::Int, Some(2)), "np.random.randint(low, high=None, size=None)", "uniform ints in [low, high) (default int dtype)."),
+    native(random("randint", draws(Draw::Int, Some(2)), "np.random.randint(low, high=None, size=None)", "uniform ints in [low, high) (default int dtype; native without `size`: NumPy's masked rejection).")),
     random("poisson", draws(Draw::Int, Some(1)), "np.random.poisson(lam=1.0, size=None)", "Poisson ints."),
     random("binomial", draws(Draw::Int, Some(2)), "np.random.binomial(n, p, size=None)", "binomial ints."),
     random("geometric", draws(Draw::Int, Some(1)), "np.random.geometric(p, size=None)", "geometric ints."),
+    random_as("choice", draws(Draw::Choice, Some(1)), How::NumPy, ARG_RESULT, "np.random.choice(a, size=None, replace=True, p=None)", "a random sample from `a` (an int n: range(n); a 1-d array)."),
+    random_as("permutation", draws(Draw::Permutation, None), How::NumPy, ARG_RESULT, "np.random.permutation(x)", "a permuted range (an int) or a permuted copy of an array."),
+    random_as("shuffle", draws(Draw::Shuffle, None), How::NumPy, ARG_RESULT, "np.random.shuffle(x)", "shuffles an array in place along its first axis."),
+    random_as("default_rng", draws(Draw::Generator, None), How::NumPy, "a `numpy.random.Generator`, held by compiled code as an object (see the Generator methods)", "np.random.default_rng(seed=None)", "a new Generator (PCG64) seeded with an int or None."),
+    // numpy.random.Generator methods (`rng` made by `default_rng` in compiled code, an
+    // argument or a module global): calls into NumPy (exact), except the natively drawn
+    // scalar draws (see the runtime's `helpers/random.rs`).
+    generator("random", draws(Draw::Float, Some(0)), How::Native, "rng.random(size=None)", "uniform floats in [0, 1) (native without `size`)."),
+    generator("integers", draws(Draw::NpInt, Some(2)), How::Native, "rng.integers(low, high=None, size=None, endpoint=False)", "uniform ints in [low, high) (native without `size` and `endpoint`: Lemire's method on NumPy's bit generator)."),
+    generator("uniform", draws(Draw::Float, Some(2)), How::Native, "rng.uniform(low=0.0, high=1.0, size=None)", "uniform floats in [low, high) (native without `size`)."),
+    generator("normal", draws(Draw::Float, Some(2)), How::NumPy, "rng.normal(loc=0.0, scale=1.0, size=None)", "normal floats."),
+    generator("standard_normal", draws(Draw::Float, Some(0)), How::NumPy, "rng.standard_normal(size=None)", "standard normal floats."),
+    generator("exponential", draws(Draw::Float, Some(1)), How::NumPy, "rng.exponential(scale=1.0, size=None)", "exponential floats."),
+    generator("standard_exponential", draws(Draw::Float, Some(0)), How::NumPy, "rng.standard_exponential(size=None)", "exponential floats, scale 1."),
+    generator("gamma", draws(Draw::Float, Some(2)), How::NumPy, "rng.gamma(shape, scale=1.0, size=None)", "gamma floats."),
+    generator("beta", draws(Draw::Float, Some(2)), How::NumPy, "rng.beta(a, b, size=None)", "beta floats."),
+    generator("lognormal", draws(Draw::Float, Some(2)), How::NumPy, "rng.lognormal(mean=0.0, sigma=1.0, size=None)", "log-normal floats."),
+    generator("laplace", draws(Draw::Float, Some(2)), How::NumPy, "rng.laplace(loc=0.0, scale=1.0, size=None)", "Laplace floats."),
+    generator("logistic", draws(Draw::Float, Some(2)), How::NumPy, "rng.logistic(loc=0.0, scale=1.0, size=None)", "logistic floats."),
+    generator("standard_cauchy", draws(Draw::Float, Some(0)), How::NumPy, "rng.standard_cauchy(size=None)", "Cauchy floats."),
+    generator("poisson", draws(Draw::Int, Some(1)), How::NumPy, "rng.poisson(lam=1.0, size=None)", "Poisson ints."),
+    generator("binomial", draws(Draw::Int, Some(2)), How::NumPy, "rng.binomial(n, p, size=None)", "binomial ints."),
+    generator("geometric", draws(Draw::Int, Some(1)), How::NumPy, "rng.geometric(p, size=None)", "geometric ints."),
+    generator("choice", draws(Draw::Choice, Some(1)), How::NumPy, "rng.choice(a, size=None, replace=True, p=None)", "a random sample from `a` (an int n: range(n); a 1-d array)."),
+    generator("permutation", draws(Draw::Permutation, None), How::NumPy, "rng.permutation(x)", "a permuted range (an int) or a permuted copy of an array."),
+    generator("shuffle", draws(Draw::Shuffle, None), How::NumPy, "rng.shuffle(x)", "shuffles an array in place along its first axis."),
 ];
 
 /// The module-level row named `name` (a function, scalar type or constant).
@@ -545,6 +631,9 @@ mod tests {
         assert_eq!(random_rule("normal").unwrap().size_at, Some(2));
         assert!(random_rule("rand").unwrap().dims);
         assert!(random_rule("sum").is_none());
+        assert_eq!(generator_rule("integers").unwrap().draw, Draw::NpInt);
+        assert!(generator_rule("randint").is_none());
+        assert_eq!(random_rule("default_rng").unwrap().draw, Draw::Generator);
     }
 
     #[test]
@@ -555,6 +644,7 @@ mod tests {
             let space = match e.kind {
                 Kind::Method | Kind::Attribute => "ndarray",
                 Kind::RandomFunction(_) => "numpy.random",
+                Kind::GeneratorMethod(_) => "Generator",
                 _ => "numpy",
             };
             assert!(seen.insert((space, e.name)), "duplicate row {space}.{}", e.name);
@@ -564,14 +654,17 @@ mod tests {
                 "row {}: one-line doc",
                 e.name
             );
-            if matches!(e.kind, Kind::Function | Kind::Method | Kind::RandomFunction(_)) {
+            if matches!(
+                e.kind,
+                Kind::Function | Kind::Method | Kind::RandomFunction(_) | Kind::GeneratorMethod(_)
+            ) {
                 assert!(
                     e.signature.contains(&format!("{}(", e.name)),
                     "row {}: signature",
                     e.name
                 );
             }
-            if e.how == How::NumPy && !matches!(e.kind, Kind::RandomFunction(_)) {
+            if e.how == How::NumPy && !matches!(e.kind, Kind::RandomFunction(_) | Kind::GeneratorMethod(_)) {
                 assert_eq!(
                     e.result,
                     ResultType::Probe,
@@ -616,6 +709,16 @@ pub enum Draw {
     Int,
     /// `seed`: returns None.
     Nothing,
+    /// `Generator.integers`: a NumPy int64 scalar (an int64 array with `size`).
+    NpInt,
+    /// `default_rng`: a `numpy.random.Generator`.
+    Generator,
+    /// `choice(a, ...)`: elements of `a` (an int n: range(n)).
+    Choice,
+    /// `permutation(x)`: an int64 array (`x` an int) or a shuffled copy of `x`.
+    Permutation,
+    /// `shuffle(x)`: None, `x` shuffled in place.
+    Shuffle,
 }
 
 /// How a `numpy.random` function of [`NUMPY`] is typed (no probing: that would draw).
@@ -642,4 +745,12 @@ pub fn random_functions() -> impl Iterator<Item = &'static str> {
         .iter()
         .filter(|e| matches!(e.kind, Kind::RandomFunction(_)))
         .map(|e| e.name)
+}
+
+/// The typing rule of the `numpy.random.Generator` method `name`, if the library has it.
+pub fn generator_rule(name: &str) -> Option<RandomRule> {
+    NUMPY.iter().find_map(|e| match e.kind {
+        Kind::GeneratorMethod(rule) if e.name == name => Some(rule),
+        _ => None,
+    })
 }

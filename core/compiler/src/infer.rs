@@ -29,6 +29,10 @@ pub enum GlobalKind {
     PyFunc(u32),
     /// Anything else: its Python type name.
     Other(String),
+    /// An object of a class compiled code holds as a value (a module-level
+    /// `numpy.random.Generator`); `id` indexes the captured objects' slots
+    /// (the same table as [`GlobalKind::Array`]'s).
+    Obj(ObjClass, u32),
 }
 
 /// What a call through Python/NumPy calls.
@@ -379,6 +383,7 @@ impl Infer<'_> {
             GlobalKind::Func(i) => Ty::Func(*i),
             GlobalKind::DtypeObj(d) => Ty::DtypeObj(*d),
             GlobalKind::PyFunc(i) => Ty::PyFunc(*i),
+            GlobalKind::Obj(c, _) => Ty::Obj(*c),
             GlobalKind::Other(tn) => {
                 return Err(CompileError::typing(
                     span,
@@ -464,6 +469,16 @@ impl Infer<'_> {
                         ))
                     }
                 },
+                // A method of an object compiled code holds (a Generator's draws):
+                // the environment types it by its rule and records the call.
+                Ty::Obj(_) => {
+                    let consts: Vec<Option<Const>> = argv
+                        .iter()
+                        .map(|v| self.consts.get(v).or(self.probe_consts.get(v)).cloned())
+                        .collect();
+                    self.env
+                        .probe(&ProbeTarget::Method(name.clone()), args, &consts, kw, self.cur, span)?
+                }
                 t => {
                     return Err(CompileError::typing(
                         span,

@@ -256,6 +256,10 @@ pub enum Ty {
     /// A NumPy function or ufunc that compiled code calls through NumPy itself
     /// (an index into the objects captured at compile time).
     PyFunc(u32),
+    /// A Python object of a class compiled code knows (`numpy.random.Generator`):
+    /// one slot, the object pointer, kept alive by the caller or the call's
+    /// arena; its methods are calls into Python (some native in the runtime).
+    Obj(ObjClass),
 }
 
 /// The Python scalar categories, for promotion.
@@ -301,6 +305,7 @@ impl Ty {
                 | Ty::Undef
                 | Ty::Slice(_)
                 | Ty::Ellipsis
+                | Ty::Obj(_)
         )
     }
     /// The union members, or the type itself.
@@ -376,6 +381,7 @@ pub fn py_name(t: &Ty) -> String {
         Ty::Module(_) => "module".into(),
         Ty::Builtin(_) | Ty::Func(_) => "function".into(),
         Ty::DtypeObj(_) => "type".into(),
+        Ty::Obj(c) => c.py_name().into(),
         t => format!("{t}"),
     }
 }
@@ -417,6 +423,7 @@ impl fmt::Display for Ty {
             Ty::Descr(d) => write!(f, "dtype('{d}')"),
             Ty::Ellipsis => write!(f, "ellipsis"),
             Ty::PyFunc(i) => write!(f, "numpy function #{i}"),
+            Ty::Obj(c) => write!(f, "{}", c.py_name()),
         }
     }
 }
@@ -575,5 +582,21 @@ pub fn cmp_result(a: Scalar, b: Scalar, ordering: bool) -> Option<Ty> {
         (Scalar::Py(_), Scalar::Py(_)) => Some(Ty::Bool),
         (Scalar::Py(Kind::Complex), Scalar::Np(Dtype::Float64)) => Some(Ty::Bool),
         _ => Some(Ty::Np(Dtype::Bool)),
+    }
+}
+
+/// The classes of Python objects compiled code holds as values ([`Ty::Obj`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObjClass {
+    /// `numpy.random.Generator` (exactly that class).
+    Generator,
+}
+
+impl ObjClass {
+    /// The class's qualified Python name.
+    pub fn py_name(self) -> &'static str {
+        match self {
+            ObjClass::Generator => "numpy.random.Generator",
+        }
     }
 }

@@ -5,7 +5,7 @@ use crate::runtime::*;
 use numpy::npyffi::{self, NPY_TYPES, PY_ARRAY_API};
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyston_compiler::types::{ArrTy, Ty};
+use pyston_compiler::types::{ArrTy, ObjClass, Ty};
 use pyston_compiler::types::{Dtype, Layout};
 use std::sync::OnceLock;
 
@@ -209,6 +209,11 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             .into_any()
             .unbind(),
         Ty::Int => (take(SlotTy::I64) as i64).into_pyobject(py)?.into_any().unbind(),
+        Ty::Obj(_) => {
+            let p = take(SlotTy::I64) as *mut ffi::PyObject;
+            // SAFETY: an object slot holds a live object (argument or arena-owned).
+            unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
+        }
         Ty::PyInt => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             // SAFETY: a PyInt slot holds a live int object (argument or arena-owned).
@@ -521,6 +526,10 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         }
         return Ok(Some(Ty::Tuple(ts)));
     }
+    if is_generator(py, obj) {
+        slots.push(obj.as_ptr() as u64);
+        return Ok(Some(Ty::Obj(ObjClass::Generator)));
+    }
     Ok(None)
 }
 
@@ -535,4 +544,28 @@ pub fn builtin_type_name(b: pyston_compiler::types::Builtin) -> &'static str {
         pyston_compiler::types::Builtin::Float => "float",
         _ => "complex",
     }
+}
+
+/// Whether `obj` is exactly a `numpy.random.Generator` (only once the
+/// program has imported `numpy.random`: this never imports it).
+pub fn is_generator(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    static TYPE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let tp = match TYPE.get() {
+        Some(t) => *t,
+        None => {
+            let Ok(m) = py
+                .import("sys")
+                .and_then(|s| s.getattr("modules")?.get_item("numpy.random"))
+            else {
+                return false;
+            };
+            let Ok(g) = m.getattr("Generator") else {
+                return false;
+            };
+            let t = g.as_ptr() as usize;
+            std::mem::forget(g); // the identity stays valid for the process
+            *TYPE.get_or_init(|| t)
+        }
+    };
+    obj.get_type_ptr() as usize == tp
 }

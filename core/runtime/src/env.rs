@@ -231,6 +231,13 @@ impl CompileEnv<'_> {
             self.funcs.insert(id, d.unbind());
             return GlobalKind::Func(id);
         }
+        if crate::boxing::is_generator(py, obj) {
+            // A module-level Generator: captured (guarded by identity like every global).
+            let id = self.arrays.len() as u32;
+            self.arrays.insert(id, vec![obj.as_ptr() as u64]);
+            self.keep.push(obj.clone().unbind());
+            return GlobalKind::Obj(pyston_compiler::types::ObjClass::Generator, id);
+        }
         if let Ok(Some(np)) = crate::boxing::np_types_if_loaded(py) {
             if obj.get_type().as_ptr() as usize == np.ndarray_type {
                 let mut slots = Vec::new();
@@ -276,17 +283,18 @@ fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
 /// The typing rule of `obj` if it is one of the library's `numpy.random`
 /// functions (bound methods of NumPy's global generator: matched by identity,
 /// which is stable while `np.random.seed` only reseeds that generator).
-fn random_rule_of(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<numpy_lib::RandomRule> {
+fn random_rule_of(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<(numpy_lib::RandomRule, &'static str)> {
     if !crate::boxing::numpy_loaded(py) {
         return None;
     }
-    static IDS: std::sync::OnceLock<HashMap<usize, numpy_lib::RandomRule>> = std::sync::OnceLock::new();
+    type Rules = HashMap<usize, (numpy_lib::RandomRule, &'static str)>;
+    static IDS: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
     let ids = IDS.get_or_init(|| {
         let mut map = HashMap::new();
         if let Ok(random) = py.import("numpy.random") {
             for name in numpy_lib::random_functions() {
                 if let (Ok(f), Some(rule)) = (random.getattr(name), numpy_lib::random_rule(name)) {
-                    map.insert(f.as_ptr() as usize, rule);
+                    map.insert(f.as_ptr() as usize, (rule, name));
                     std::mem::forget(f); // identities stay valid for the process
                 }
             }
@@ -299,7 +307,61 @@ fn random_rule_of(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<numpy_lib::R
 /// The result type of a `numpy.random` call by its rule (see `numpy_lib::RandomRule`):
 /// a Python scalar without `size`, a C-contiguous array of the size's shape with it.
 fn random_result(rule: numpy_lib::RandomRule, args: &[Ty], kw: &[String]) -> Result<Ty, String> {
+    use pyston_compiler::types::{ArrTy, Layout, ObjClass};
     let npos = args.len() - kw.len();
+    let arr = |dtype: Dtype, ndim: usize, layout: Layout| {
+        Ty::Array(ArrTy {
+            dtype,
+            ndim: ndim as u8,
+            layout,
+            readonly: false,
+        })
+    };
+    // The draws whose result depends on their first argument, and `default_rng`.
+    match rule.draw {
+        numpy_lib::Draw::Generator => {
+            return match args {
+                [] | [Ty::Int | Ty::NoneT] => Ok(Ty::Obj(ObjClass::Generator)),
+                _ => Err("its seed must be an int or None".into()),
+            }
+        }
+        numpy_lib::Draw::Shuffle | numpy_lib::Draw::Permutation => {
+            let rest_ok = args.iter().skip(1).all(|t| *t == Ty::Int);
+            return match (args.first(), npos, rest_ok, rule.draw) {
+                (Some(Ty::Array(a)), 1, true, numpy_lib::Draw::Shuffle) if a.ndim >= 1 && !a.readonly => Ok(Ty::NoneT),
+                (Some(Ty::Int), 1, true, numpy_lib::Draw::Permutation) => Ok(arr(Dtype::Int64, 1, Layout::C)),
+                (Some(Ty::Array(a)), 1, true, numpy_lib::Draw::Permutation) if a.ndim >= 1 => {
+                    Ok(arr(a.dtype, a.ndim as usize, Layout::A))
+                }
+                (Some(t), ..) => Err(format!(
+                    "its argument of type {t} (an int or a writable array of ndim >= 1 is compiled)"
+                )),
+                (None, ..) => Err("it needs an argument".into()),
+            };
+        }
+        numpy_lib::Draw::Choice => {
+            let (elem, dtype) = match args.first() {
+                Some(Ty::Int) if npos >= 1 => (Ty::Int, Dtype::Int64),
+                Some(Ty::Array(a)) if npos >= 1 && a.ndim == 1 => (Ty::Np(a.dtype), a.dtype),
+                Some(t) => return Err(format!("choosing from a {t} (an int or a 1-d array is compiled)")),
+                None => return Err("it needs an argument".into()),
+            };
+            let size = args.iter().enumerate().find(|(i, _)| {
+                let kw_name = i.checked_sub(npos).map(|k| kw[k].as_str());
+                kw_name == Some("size") || (kw_name.is_none() && *i == 1)
+            });
+            if kw.iter().any(|k| k == "axis" || k == "shuffle") {
+                return Err("its `axis` and `shuffle` arguments are not compiled yet".into());
+            }
+            return Ok(match size.map(|(_, t)| t) {
+                None | Some(Ty::NoneT) => elem,
+                Some(Ty::Int) => arr(dtype, 1, Layout::C),
+                Some(Ty::Tuple(ts)) if ts.iter().all(|t| *t == Ty::Int) => arr(dtype, ts.len(), Layout::C),
+                Some(t) => return Err(format!("a `size` of type {t}")),
+            });
+        }
+        _ => {}
+    }
     let scalar =
         |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::Np(_)) && !matches!(t, Ty::Np(Dtype::Complex128));
     let mut size: Option<&Ty> = None;
@@ -333,6 +395,8 @@ fn random_result(rule: numpy_lib::RandomRule, args: &[Ty], kw: &[String]) -> Res
         numpy_lib::Draw::Nothing => return Ok(Ty::NoneT),
         numpy_lib::Draw::Float => (Ty::Float, Dtype::Float64),
         numpy_lib::Draw::Int => (Ty::Int, Dtype::Int64),
+        numpy_lib::Draw::NpInt => (Ty::Np(Dtype::Int64), Dtype::Int64),
+        _ => return Err("internal: a draw typed above".into()),
     };
     Ok(if ndim == 0 {
         scalar_ty
@@ -343,6 +407,71 @@ fn random_result(rule: numpy_lib::RandomRule, args: &[Ty], kw: &[String]) -> Res
             layout: pyston_compiler::types::Layout::C,
             readonly: false,
         })
+    })
+}
+
+/// Whether the `numpy.random` call `name` (a `Generator` method when
+/// `generator`) with arguments `args` is drawn natively, and how: the draw
+/// and where its `low`/`high` come from (see `helpers::random`). Only scalar
+/// draws (no `size`, `dtype`, `endpoint`, ...) with int/float/bool arguments.
+fn native_rng(
+    name: &str,
+    generator: bool,
+    args: &[Ty],
+    kw: &[String],
+) -> Option<(
+    crate::helpers::random::RngOp,
+    crate::helpers::random::RngArg,
+    crate::helpers::random::RngArg,
+)> {
+    use crate::helpers::random::{ArgKind, RngArg, RngOp};
+    let npos = args.len() - kw.len();
+    let kinds: Vec<ArgKind> = args
+        .iter()
+        .map(|t| match t {
+            Ty::Int => Some(ArgKind::Int),
+            Ty::Float => Some(ArgKind::Float),
+            Ty::Bool => Some(ArgKind::Bool),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let (params, op): (&[&str], RngOp) = match (generator, name) {
+        (false, "random" | "random_sample" | "rand") | (true, "random") => (&[], RngOp::Double),
+        (false, "uniform") => (&["low", "high"], RngOp::UniformLegacy),
+        (true, "uniform") => (&["low", "high"], RngOp::UniformGen),
+        (false, "randint") => (&["low", "high"], RngOp::MaskedInt),
+        (true, "integers") => (&["low", "high"], RngOp::LemireInt),
+        _ => return None,
+    };
+    if npos > params.len() || kw.iter().any(|k| !params.contains(&k.as_str())) {
+        return None;
+    }
+    // Each argument is one slot: argument j is slot j.
+    let at = |p: usize| -> Option<usize> {
+        if p < npos {
+            Some(p)
+        } else {
+            kw.iter().position(|k| k == params[p]).map(|k| npos + k)
+        }
+    };
+    let slot = |j: usize| RngArg::Slot(j, kinds[j]);
+    Some(match op {
+        RngOp::Double => (op, RngArg::Default(0.0, 0), RngArg::Default(1.0, 0)),
+        RngOp::UniformLegacy | RngOp::UniformGen => (
+            op,
+            at(0).map_or(RngArg::Default(0.0, 0), slot),
+            at(1).map_or(RngArg::Default(1.0, 0), slot),
+        ),
+        RngOp::MaskedInt | RngOp::LemireInt => {
+            if kinds.iter().any(|k| *k != ArgKind::Int) {
+                return None;
+            }
+            match (at(0), at(1)) {
+                (Some(lo), Some(hi)) => (op, slot(lo), slot(hi)),
+                (Some(hi), None) => (op, RngArg::Default(0.0, 0), slot(hi)),
+                _ => return None, // NumPy raises
+            }
+        }
     })
 }
 
@@ -549,8 +678,25 @@ impl<'py> Env for CompileEnv<'py> {
         // advance NumPy's generator); compiled code calls NumPy itself.
         if let ProbeTarget::Func(i) = target {
             let f = self.pyfuncs[*i as usize].bind(py).clone();
-            if let Some(rule) = random_rule_of(py, &f) {
+            if let Some((rule, name)) = random_rule_of(py, &f) {
                 let ret = random_result(rule, args, kw).map_err(fail)?;
+                // A draw compiled code makes itself from the global RandomState's bit generator.
+                let native = native_rng(name, false, args, kw).and_then(|(op, lo, hi)| {
+                    let state = f.getattr("__self__").ok()?;
+                    let bg = state.getattr("_bit_generator").ok()?;
+                    let (bitgen, lock) = crate::helpers::random::bitgen_of(py, &bg).ok()?;
+                    Some(crate::helpers::random::NativeRng {
+                        op,
+                        lo,
+                        hi,
+                        source: crate::helpers::random::RngSource::Fixed {
+                            state: state.unbind(),
+                            owner: bg.unbind(),
+                            bitgen,
+                            lock,
+                        },
+                    })
+                });
                 self.pycalls.insert(
                     at,
                     Box::new(PyCallDesc {
@@ -562,10 +708,42 @@ impl<'py> Env for CompileEnv<'py> {
                         line: span.line,
                         located: Default::default(),
                         inplace: None,
+                        native,
+                        direct: true,
                     }),
                 );
                 return Ok(ret);
             }
+        }
+        // A method of a numpy.random.Generator: typed by rule too.
+        if let (ProbeTarget::Method(m), Some(Ty::Obj(pyston_compiler::types::ObjClass::Generator))) =
+            (target, args.first())
+        {
+            let rule = numpy_lib::generator_rule(m)
+                .ok_or_else(|| fail("this Generator method is not supported in compiled code yet".into()))?;
+            let ret = random_result(rule, &args[1..], kw).map_err(fail)?;
+            let native = native_rng(m, true, &args[1..], kw).map(|(op, lo, hi)| crate::helpers::random::NativeRng {
+                op,
+                lo,
+                hi,
+                source: crate::helpers::random::RngSource::Arg0(Default::default()),
+            });
+            self.pycalls.insert(
+                at,
+                Box::new(PyCallDesc {
+                    kind: PyCallKind::Method(m.clone()),
+                    arg_tys: args.to_vec(),
+                    kw: kw.to_vec(),
+                    ret: ret.clone(),
+                    env: self.env.clone(),
+                    line: span.line,
+                    located: Default::default(),
+                    inplace: None,
+                    native,
+                    direct: true,
+                }),
+            );
+            return Ok(ret);
         }
         // Sample sets to try: functions whose validity depends on values
         // (`reshape(n, m)`) usually accept one of them.
@@ -650,6 +828,8 @@ impl<'py> Env for CompileEnv<'py> {
                 line: span.line,
                 located: Default::default(),
                 inplace,
+                native: None,
+                direct: false,
             }),
         );
         Ok(ret)

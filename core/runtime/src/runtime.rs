@@ -47,6 +47,12 @@ pub struct Ctx {
     pub frames: Vec<(Arc<FuncMeta>, pyston_compiler::hir::Span)>,
     /// A call result handed to the interpreter by a deopt point's `pending`.
     pub pending: Option<Py<PyAny>>,
+    /// Whether NumPy random call sites may draw natively in this call (a
+    /// dispatcher's call: the locks they take are released on this thread).
+    pub rng_native: bool,
+    /// The generator locks native draws took, released when the call ends
+    /// (`helpers::random`).
+    pub rng_locks: Vec<Py<PyAny>>,
 }
 
 /// What this thread's calls into compiled code keep between them, in one
@@ -95,11 +101,14 @@ impl Ctx {
             arena: Vec::new(),
             frames: Vec::new(),
             pending: None,
+            rng_native: false,
+            rng_locks: Vec::new(),
         })
     }
 
     /// Releases every object the call created (the result holds its own references).
     pub fn release(&mut self) {
+        crate::helpers::random::release_locks(self);
         for o in self.arena.drain(..) {
             // SAFETY: every arena entry is a strong reference taken by the runtime.
             unsafe { ffi::Py_DECREF(o) };
@@ -109,7 +118,7 @@ impl Ctx {
 
 impl Drop for Ctx {
     fn drop(&mut self) {
-        if !self.arena.is_empty() {
+        if !self.arena.is_empty() || !self.rng_locks.is_empty() {
             Python::attach(|_| self.release());
         }
     }
@@ -142,6 +151,11 @@ pub struct PyCallDesc {
     /// is a power, used when an operand is a temporary that dies at the call (see
     /// `pyston_pycall_dying`).
     pub inplace: Option<(Py<PyAny>, bool, bool)>,
+    /// A `numpy.random` draw compiled code makes itself (`helpers::random`).
+    pub native: Option<crate::helpers::random::NativeRng>,
+    /// Called directly, not from a frame at the call's line (`numpy.random`
+    /// calls: they do not warn, and the frame costs more than the draw).
+    pub direct: bool,
 }
 
 impl PyCallDesc {

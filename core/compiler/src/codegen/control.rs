@@ -61,7 +61,7 @@ impl Gen<'_, '_> {
     pub fn call_may_allocate(&self, i: &ir::Inst) -> bool {
         fn holds_object(t: &Ty) -> bool {
             match t {
-                Ty::Array(_) | Ty::PyInt | Ty::PyFunc(_) | Ty::Func(_) => true,
+                Ty::Array(_) | Ty::PyInt | Ty::PyFunc(_) | Ty::Func(_) | Ty::Obj(_) => true,
                 Ty::Tuple(ts) | Ty::Union(ts) | Ty::Slice(ts) => ts.iter().any(holds_object),
                 _ => false,
             }
@@ -84,7 +84,7 @@ impl Gen<'_, '_> {
     pub fn obj_slots(t: &Ty, v: &[CV], out: &mut Vec<CV>) {
         match t {
             Ty::Array(_) => out.push(v[ArraySlots::OBJ]),
-            Ty::PyInt => out.push(v[0]),
+            Ty::PyInt | Ty::Obj(_) => out.push(v[0]),
             Ty::Tuple(ts) => {
                 let mut off = 0;
                 for t in ts {

@@ -324,7 +324,7 @@ impl Gen<'_, '_> {
     pub fn global(&mut self, g: &GlobalKind) -> CResult<Vals> {
         Ok(match g {
             GlobalKind::Const(c) => self.const_vals(c)?.1,
-            GlobalKind::Array(_, id) => {
+            GlobalKind::Array(_, id) | GlobalKind::Obj(_, id) => {
                 let slots = self
                     .env
                     .array_consts

@@ -126,6 +126,19 @@ fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject) {
 /// # Safety
 /// As `pyston_pycall`.
 unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64, dying: u64) -> i32 {
+    {
+        // SAFETY: see the function's contract.
+        let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
+        if let Some(n) = &desc.native {
+            let nslots: usize = desc.arg_tys.iter().map(slot_count).sum();
+            // SAFETY: `args` holds `nslots` slots; `out` has room for the result's slot.
+            let slots = unsafe { std::slice::from_raw_parts(args, nslots) };
+            // SAFETY: as above; `ctx` is the call's context.
+            if let Some(st) = unsafe { super::random::native_draw(ctx, n, slots, out) } {
+                return st;
+            }
+        }
+    }
     Python::attach(|py| {
         // SAFETY: see the function's contract.
         let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
@@ -186,6 +199,10 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                             return Ok(desc.call_located(py, ip.bind(py).clone(), &pair, None)?.unbind());
                         }
                     }
+                    if desc.direct {
+                        let args = pyo3::types::PyTuple::new(py, &rest[..npos])?;
+                        return Ok(callee.call(args, kwargs.as_ref())?.unbind());
+                    }
                     // From a frame at the call's line: NumPy's warnings carry the kernel's line.
                     desc.call_located(py, callee, &rest[..npos], kwargs.as_ref())?.unbind()
                 }
@@ -208,6 +225,28 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 return ERROR;
             }
         };
+        // The common scalar results (a draw's float or int, a `seed`'s None): no
+        // general unboxing.
+        let tp = obj.bind(py).get_type_ptr();
+        match desc.ret {
+            Ty::Float if tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) => {
+                // SAFETY: `obj` is exactly a float; `out` has room for the result's slot.
+                unsafe { *out = ffi::PyFloat_AsDouble(obj.as_ptr()).to_bits() };
+                return OK;
+            }
+            Ty::Int if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) => {
+                let mut overflow = 0;
+                // SAFETY: `obj` is exactly an int.
+                let v = unsafe { ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow) };
+                if overflow == 0 {
+                    // SAFETY: `out` has room for the result's slot.
+                    unsafe { *out = v as u64 };
+                    return OK;
+                }
+            }
+            Ty::NoneT if obj.is_none(py) => return OK,
+            _ => {}
+        }
         let mut res: Vec<u64> = Vec::with_capacity(4);
         match unbox_value(py, &desc.ret, obj.bind(py), &mut res) {
             Ok(true) => {
@@ -257,6 +296,13 @@ pub(crate) fn keep_arrays(t: &Ty, slots: &[u64], pos: &mut usize, arena: &mut Ve
             *pos += ArraySlots::new(a.ndim as usize).count();
         }
         Ty::Tuple(ts) => ts.iter().for_each(|t| keep_arrays(t, slots, pos, arena)),
+        Ty::Obj(_) => {
+            let o = slots[*pos] as *mut ffi::PyObject;
+            // SAFETY: the slot holds a live object (owned by the call's result).
+            unsafe { ffi::Py_INCREF(o) };
+            arena.push(o);
+            *pos += 1;
+        }
         t => *pos += slot_count(t),
     }
 }

@@ -1,0 +1,367 @@
+//! Native draws from NumPy's own bit generators (`numpy.random`).
+//!
+//! NumPy's `RandomState` (the legacy global functions) and `Generator` hold a
+//! BitGenerator whose `capsule` ("BitGenerator") points at a C `bitgen_t`:
+//! the generator's state and its `next_uint64/next_uint32/next_double`
+//! functions. Where the distribution on top is simple (uniform doubles,
+//! bounded integers), compiled code's NumPy call site draws from those
+//! functions itself: the same numbers from the same stream, NumPy's state
+//! advanced exactly as NumPy's own call would. Everything else (and every
+//! argument a native draw does not take) stays NumPy's call.
+//!
+//! The algorithms, from their definitions (checked value for value against
+//! NumPy by `tests/test_np_random.py`):
+//! - uniform doubles: `next_double` itself; `uniform(low, high)` is
+//!   `low + (high - low) * next_double` (NumPy raises when `high - low` is not
+//!   finite, and `Generator.uniform` when it is negative: those run NumPy's call);
+//! - legacy `randint(low, high)`: masked rejection on `r = high - 1 - low`:
+//!   a 32-bit draw when `r` fits 32 bits (64-bit otherwise) masked to the
+//!   smallest `2^k - 1 >= r`, redrawn while above `r`; no draw when `r == 0`;
+//! - `Generator.integers(low, high)`: Lemire's multiply-shift rejection
+//!   ("Fast random integer generation in an interval", 2019) on `r + 1`,
+//!   32-bit draws when `r` fits 32 bits.
+//!
+//! Thread safety: NumPy guards each generator with an `RLock` (its fills run
+//! with the GIL released while holding it). The first native draw of a call
+//! takes that lock (blocking, the GIL released while waiting, as NumPy's own
+//! `acquire` does) and the call keeps it until it returns (`Ctx::release`):
+//! the lock is reentrant, so NumPy calls made meanwhile by the same thread
+//! still draw; other threads wait for the compiled call to end.
+
+use crate::runtime::{Ctx, OK};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use std::os::raw::c_void;
+
+/// NumPy's `bitgen_t` (numpy/random/bitgen.h): the layout NumPy documents
+/// for using its bit generators from C.
+#[repr(C)]
+pub struct BitGen {
+    pub state: *mut c_void,
+    pub next_uint64: unsafe extern "C" fn(*mut c_void) -> u64,
+    pub next_uint32: unsafe extern "C" fn(*mut c_void) -> u32,
+    pub next_double: unsafe extern "C" fn(*mut c_void) -> f64,
+    #[allow(dead_code)] // not used: part of the layout
+    pub next_raw: unsafe extern "C" fn(*mut c_void) -> u64,
+}
+
+/// What a native draw computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RngOp {
+    /// A double in [0, 1): `next_double`.
+    Double,
+    /// Legacy `uniform(low, high)`: any finite `high - low`.
+    UniformLegacy,
+    /// `Generator.uniform(low, high)`: a finite, non-negative `high - low`.
+    UniformGen,
+    /// Legacy `randint(low, high)`: masked rejection.
+    MaskedInt,
+    /// `Generator.integers(low, high)`: Lemire's method.
+    LemireInt,
+}
+
+/// Where a draw's argument comes from: a default, or an argument slot.
+#[derive(Clone, Copy, Debug)]
+pub enum RngArg {
+    Default(f64, i64),
+    /// The slot at this index, an int (`true`) or a float/bool.
+    Slot(usize, ArgKind),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgKind {
+    Int,
+    Float,
+    Bool,
+}
+
+/// Whose bit generator a native draw uses.
+pub enum RngSource {
+    /// A generator known at compile time (NumPy's global `RandomState`):
+    /// its bit generator object (kept alive here), `bitgen_t` and lock.
+    Fixed {
+        /// The `RandomState`, whose `_bit_generator` must still be `owner`
+        /// (`np.random.set_bit_generator` replaces it).
+        state: Py<PyAny>,
+        owner: Py<PyAny>,
+        bitgen: *const BitGen,
+        lock: Py<PyAny>,
+    },
+    /// The `Generator` in the first argument slot; the last one seen is
+    /// cached (its bit generator held, so the pointers stay valid).
+    Arg0(std::sync::Mutex<Option<Cached>>),
+}
+
+pub struct Cached {
+    generator: Py<PyAny>,
+    _owner: Py<PyAny>,
+    bitgen: *const BitGen,
+    lock: Py<PyAny>,
+}
+
+// SAFETY: the raw pointers point into bit generator objects this value keeps
+// alive; they are only dereferenced with the GIL held (see `native_draw`).
+unsafe impl Send for RngSource {}
+// SAFETY: as above; the cache is behind a mutex.
+unsafe impl Sync for RngSource {}
+// SAFETY: as above (a `Cached` lives inside the mutex of an `RngSource`).
+unsafe impl Send for Cached {}
+
+/// A NumPy random call site that compiled code draws for natively.
+pub struct NativeRng {
+    pub op: RngOp,
+    pub lo: RngArg,
+    pub hi: RngArg,
+    pub source: RngSource,
+}
+
+/// The bit generator object `bg`'s `bitgen_t` and lock.
+pub fn bitgen_of(py: Python<'_>, bg: &Bound<'_, PyAny>) -> PyResult<(*const BitGen, Py<PyAny>)> {
+    let cap = bg.getattr("capsule")?;
+    let lock = bg.getattr("lock")?;
+    // SAFETY: PyCapsule_GetPointer checks the capsule's type and name, returning
+    // NULL with an exception set when they do not match.
+    let p = unsafe { ffi::PyCapsule_GetPointer(cap.as_ptr(), c"BitGenerator".as_ptr()) };
+    if p.is_null() {
+        return Err(PyErr::take(py).unwrap_or_else(|| crate::internal_error("bit generator capsule")));
+    }
+    Ok((p as *const BitGen, lock.unbind()))
+}
+
+/// The smallest `2^k - 1` at least `r`.
+fn mask_of(r: u64) -> u64 {
+    if r == 0 {
+        0
+    } else {
+        u64::MAX >> r.leading_zeros()
+    }
+}
+
+/// Legacy `randint`'s offset draw in [0, r] (masked rejection).
+///
+/// # Safety
+/// `bg` points at a live `bitgen_t`, used by this thread alone.
+unsafe fn masked(bg: &BitGen, r: u64) -> u64 {
+    // SAFETY: see the function's contract.
+    unsafe {
+        if r == 0 {
+            0
+        } else if r <= u32::MAX as u64 {
+            if r == u32::MAX as u64 {
+                return (bg.next_uint32)(bg.state) as u64;
+            }
+            let m = mask_of(r) as u32;
+            loop {
+                let v = (bg.next_uint32)(bg.state) & m;
+                if v as u64 <= r {
+                    return v as u64;
+                }
+            }
+        } else if r == u64::MAX {
+            (bg.next_uint64)(bg.state)
+        } else {
+            let m = mask_of(r);
+            loop {
+                let v = (bg.next_uint64)(bg.state) & m;
+                if v <= r {
+                    return v;
+                }
+            }
+        }
+    }
+}
+
+/// `Generator.integers`' offset draw in [0, r] (Lemire's method).
+///
+/// # Safety
+/// `bg` points at a live `bitgen_t`, used by this thread alone.
+unsafe fn lemire(bg: &BitGen, r: u64) -> u64 {
+    // SAFETY: see the function's contract.
+    unsafe {
+        if r == 0 {
+            0
+        } else if r <= u32::MAX as u64 {
+            if r == u32::MAX as u64 {
+                return (bg.next_uint32)(bg.state) as u64;
+            }
+            let n = r + 1; // the interval's size, <= 2^32 - 1
+            let mut m = (bg.next_uint32)(bg.state) as u64 * n;
+            let mut low = m & 0xffff_ffff;
+            if low < n {
+                let threshold = (u32::MAX as u64 - r) % n;
+                while low < threshold {
+                    m = (bg.next_uint32)(bg.state) as u64 * n;
+                    low = m & 0xffff_ffff;
+                }
+            }
+            m >> 32
+        } else if r == u64::MAX {
+            (bg.next_uint64)(bg.state)
+        } else {
+            let n = r + 1;
+            let mut m = (bg.next_uint64)(bg.state) as u128 * n as u128;
+            let mut low = m as u64;
+            if low < n {
+                let threshold = (u64::MAX - r) % n;
+                while low < threshold {
+                    m = (bg.next_uint64)(bg.state) as u128 * n as u128;
+                    low = m as u64;
+                }
+            }
+            (m >> 64) as u64
+        }
+    }
+}
+
+fn arg_f64(a: RngArg, slots: &[u64]) -> f64 {
+    match a {
+        RngArg::Default(x, _) => x,
+        RngArg::Slot(i, ArgKind::Float) => f64::from_bits(slots[i]),
+        RngArg::Slot(i, ArgKind::Int) => slots[i] as i64 as f64,
+        RngArg::Slot(i, ArgKind::Bool) => (slots[i] & 0xff != 0) as i64 as f64,
+    }
+}
+
+fn arg_i64(a: RngArg, slots: &[u64]) -> i64 {
+    match a {
+        RngArg::Default(_, i) => i,
+        RngArg::Slot(i, ArgKind::Bool) => (slots[i] & 0xff != 0) as i64,
+        RngArg::Slot(i, _) => slots[i] as i64,
+    }
+}
+
+/// The `bitgen_t` and lock of the draw's generator when known without
+/// Python: a fixed generator, or the cached one (the mutex is never held
+/// while taking the GIL: see `fill_source`).
+fn cached_source(n: &NativeRng, slots: &[u64]) -> Option<(*const BitGen, *mut ffi::PyObject)> {
+    match &n.source {
+        RngSource::Fixed { bitgen, lock, .. } => Some((*bitgen, lock.as_ptr())),
+        RngSource::Arg0(cache) => {
+            let obj = slots[0] as *mut ffi::PyObject;
+            let c = cache.lock().ok()?;
+            c.as_ref()
+                .filter(|c| c.generator.as_ptr() == obj)
+                .map(|c| (c.bitgen, c.lock.as_ptr()))
+        }
+    }
+}
+
+/// The first draw from a Generator at this call site: its bit generator's
+/// `bitgen_t` and lock, cached; `None` leaves the draw to NumPy's call.
+fn fill_source(py: Python<'_>, n: &NativeRng, slots: &[u64]) -> Option<(*const BitGen, *mut ffi::PyObject)> {
+    let RngSource::Arg0(cache) = &n.source else {
+        return None;
+    };
+    // SAFETY: the slot holds a live Generator (an argument or arena-owned).
+    let g = unsafe { Bound::from_borrowed_ptr(py, slots[0] as *mut ffi::PyObject) };
+    let bg = g.getattr("bit_generator").ok()?;
+    let (bitgen, lock) = bitgen_of(py, &bg).ok()?;
+    let lp = lock.as_ptr();
+    let new = Some(Cached {
+        generator: g.unbind(),
+        _owner: bg.unbind(),
+        bitgen,
+        lock,
+    });
+    let old = std::mem::replace(&mut *cache.lock().ok()?, new);
+    drop(old); // with the GIL, the mutex released
+    Some((bitgen, lp))
+}
+
+/// Draws natively for a NumPy random call site (see the module's doc):
+/// `Some` status with the result in `out`, or `None` when NumPy's call must
+/// run (an argument NumPy rejects, a parallel chunk's or ufunc loop's context).
+///
+/// # Safety
+/// `ctx` is the call's live context; `slots` the call's argument slots as
+/// the call site's `arg_tys` lay them out; `out` has room for one slot.
+pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut u64) -> Option<i32> {
+    if !ctx.rng_native {
+        return None; // a parallel chunk's or a ufunc loop's context: NumPy's call
+    }
+    // The argument slots of the draw (a method's first slot is its Generator).
+    let skip = usize::from(matches!(n.source, RngSource::Arg0(_)));
+    let args = &slots[skip.min(slots.len())..];
+    let (bitgen, lock) = match cached_source(n, slots) {
+        Some(s) => s,
+        None => Python::attach(|py| fill_source(py, n, slots))?,
+    };
+    if !ctx.rng_locks.iter().any(|l| l.as_ptr() == lock) {
+        // The call's first draw from this generator: take its lock (kept until the call ends).
+        let taken = Python::attach(|py| {
+            if let RngSource::Fixed { state, owner, .. } = &n.source {
+                // The global RandomState still draws from the bit generator compiled against.
+                let current = state.bind(py).getattr("_bit_generator").ok()?;
+                if !current.is(owner.bind(py)) {
+                    return None; // NumPy's call, which uses the new one
+                }
+            }
+            // SAFETY: `lock` is a live object (held by the source).
+            let l = unsafe { Bound::from_borrowed_ptr(py, lock) };
+            Some(match l.call_method0("acquire") {
+                Ok(_) => {
+                    ctx.rng_locks.push(l.unbind());
+                    OK
+                }
+                Err(e) => {
+                    e.restore(py);
+                    crate::runtime::ERROR
+                }
+            })
+        })?;
+        if taken != OK {
+            return Some(taken);
+        }
+    }
+    {
+        // SAFETY: `bitgen` points into a bit generator the source keeps alive, and
+        // this thread holds its lock (taken above), as NumPy's own draws do.
+        let bg = unsafe { &*bitgen };
+        let bits: u64 = match n.op {
+            // SAFETY: as above.
+            RngOp::Double => unsafe { (bg.next_double)(bg.state) }.to_bits(),
+            RngOp::UniformLegacy | RngOp::UniformGen => {
+                let (lo, hi) = (arg_f64(n.lo, args), arg_f64(n.hi, args));
+                let range = hi - lo;
+                if !range.is_finite() || (n.op == RngOp::UniformGen && range < 0.0) {
+                    return None; // NumPy raises
+                }
+                // SAFETY: as above.
+                (lo + range * unsafe { (bg.next_double)(bg.state) }).to_bits()
+            }
+            RngOp::MaskedInt | RngOp::LemireInt => {
+                let (lo, hi) = (arg_i64(n.lo, args), arg_i64(n.hi, args));
+                if lo >= hi {
+                    return None; // NumPy raises ValueError
+                }
+                let r = (hi as u64).wrapping_sub(1).wrapping_sub(lo as u64);
+                // SAFETY: as above.
+                let v = unsafe {
+                    if n.op == RngOp::MaskedInt {
+                        masked(bg, r)
+                    } else {
+                        lemire(bg, r)
+                    }
+                };
+                (lo as u64).wrapping_add(v)
+            }
+        };
+        // SAFETY: `out` has room for the result's one slot.
+        unsafe { *out = bits };
+        Some(OK)
+    }
+}
+
+/// Releases the generator locks a call took for its native draws.
+pub fn release_locks(ctx: &mut Ctx) {
+    if ctx.rng_locks.is_empty() {
+        return;
+    }
+    Python::attach(|py| {
+        for l in ctx.rng_locks.drain(..) {
+            if let Err(e) = l.bind(py).call_method0("release") {
+                e.write_unraisable(py, None);
+            }
+        }
+    })
+}
