@@ -3,6 +3,7 @@
 # under qemu-user in the arm64 Debian root that setup.sh makes (it is called first).
 #
 #   scripts/aarch64/run.sh smoke   # `make smoke-aarch64`: build, smoke, demo, a sample of the suite
+#                                  (all of test_simd.py and test_aarch64.py, the asm-shape tests)
 #   scripts/aarch64/run.sh full    # `make test-aarch64`:  build, smoke, the whole suite
 #   scripts/aarch64/run.sh pytest [ARGS...]   # build, then pytest ARGS under emulation
 #
@@ -35,17 +36,15 @@ mkdir -p "$RES"
 PYV=$(cat "$ROOT/opt/venv/pyvenv.cfg" | sed -n 's/^version = \([0-9]*\.[0-9]*\).*/\1/p')
 SITE=$ROOT/opt/venv/lib/python$PYV/site-packages
 
-# 1. The cross build (Debian's aarch64 gcc links): a release wheel, as `maturin build` makes it.
+# 1. The cross build: the manylinux2014 aarch64 wheel that `make wheels` ships
+#    (maturin --zig; scripts/wheels.sh), so what is tested is what users install.
 if [ "${AARCH64_NOBUILD:-}" != 1 ]; then
   s=$SECONDS
-  rm -rf "$DIR/wheel"
-  (cd "$REPO" && CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
-    nice -n 10 maturin build --release --target "$TRIPLE" --out "$DIR/wheel") >"$RES/build.log" 2>&1 ||
-    { tail -30 "$RES/build.log"; die "cross build failed (log: $RES/build.log)"; }
+  bash "$REPO/scripts/wheels.sh" aarch64 || die "cross build failed"
   log "cross build: $((SECONDS - s)) s"
 fi
-WHL=$(ls "$DIR"/wheel/*aarch64.whl 2>/dev/null | head -1 || true)
-[ -n "$WHL" ] || die "no aarch64 wheel in $DIR/wheel"
+WHL=$(ls "$REPO"/target/wheels/pyston_jit-*aarch64.whl 2>/dev/null | head -1 || true)
+[ -n "$WHL" ] || die "no aarch64 wheel in target/wheels"
 
 # 2. Install it: a wheel is a zip laid out for site-packages; unpack it natively
 #    (no pip under qemu). Copy the working tree's tests, examples, benchmarks

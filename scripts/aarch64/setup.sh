@@ -2,7 +2,8 @@
 # Prepare this x86-64 Debian machine to build pyston for aarch64 and run it under
 # qemu-user (`make smoke-aarch64` / `make test-aarch64` call it; safe to rerun):
 #
-#   1. host packages: qemu-user-static, binfmt-support, debootstrap, the cross gcc
+#   1. host packages: qemu-user-static, binfmt-support, debootstrap (the cross
+#      build links with zig: scripts/wheels.sh)
 #   2. binfmt_misc: the kernel runs aarch64 ELF files through qemu-aarch64-static
 #   3. an arm64 Debian root (the host's release) in target/aarch64/root, made by
 #      `debootstrap --foreign` and unpacked natively (dpkg -x) on the host: no
@@ -32,7 +33,7 @@ mkdir -p "$DIR"
 t0=$SECONDS
 
 # 1. Host packages.
-PKGS="qemu-user-static binfmt-support debootstrap gcc-aarch64-linux-gnu libc6-dev-arm64-cross ca-certificates"
+PKGS="qemu-user-static binfmt-support debootstrap ca-certificates"
 missing=$(for p in $PKGS; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
 done)
@@ -105,11 +106,10 @@ inch /opt/venv/bin/python -c 'import platform, sys, numpy, pytest, hypothesis
 print("== aarch64 setup: chroot python", sys.version.split()[0], platform.machine(), "numpy", numpy.__version__,
       "pytest", pytest.__version__, "hypothesis", hypothesis.__version__)'
 
-# 5. The aarch64 Rust std for the host's toolchain, and maturin.
+# 5. The aarch64 Rust std for the host's toolchain.
 if ! rustup target list --installed 2>/dev/null | grep -qx "$TRIPLE"; then
   command -v rustup >/dev/null || die "needs rustup (to add the $TRIPLE standard library)"
   log "rustup target add $TRIPLE"
   rustup target add "$TRIPLE" >/dev/null
 fi
-command -v maturin >/dev/null || "$HOSTPY" -m pip install -q "maturin>=1.5,<2"
 log "ready in $((SECONDS - t0)) s ($ROOT)"
