@@ -49,23 +49,24 @@ show() { # show WHEEL: auditwheel's verdict, which must name the wheel's own tag
   local whl=$1 tag=$2 out
   out=$(auditwheel show "$whl" 2>&1) || { echo "$out"; die "auditwheel show failed on $whl"; }
   echo "$out" | tr '\n' ' ' | sed 's/  */ /g' | fold -s -w 110 | sed 's/^/   /'
+  echo
   echo "$out" | tr '\n' ' ' | grep -q "\"$tag\"" || die "auditwheel: $(basename "$whl") is not $tag"
 }
 
 if has x86_64; then
   rm -f "$OUT"/pyston_jit-"$VER"-*x86_64.whl
   build x86_64-unknown-linux-gnu manylinux2014
-  show "$OUT"/pyston_jit-"$VER"-*manylinux2014_x86_64.whl manylinux_2_17_x86_64
+  show "$OUT"/pyston_jit-"$VER"-*manylinux*_x86_64.whl manylinux_2_17_x86_64
 fi
 if has aarch64; then
   rm -f "$OUT"/pyston_jit-"$VER"-*aarch64.whl
   build aarch64-unknown-linux-gnu manylinux2014
-  show "$OUT"/pyston_jit-"$VER"-*manylinux2014_aarch64.whl manylinux_2_17_aarch64
+  show "$OUT"/pyston_jit-"$VER"-*manylinux*_aarch64.whl manylinux_2_17_aarch64
 fi
 if has musl; then
   rm -f "$OUT"/pyston_jit-"$VER"-*musllinux*.whl
   build x86_64-unknown-linux-musl musllinux_1_2
-  show "$OUT"/pyston_jit-"$VER"-*musllinux_1_2_x86_64.whl musllinux_1_2_x86_64
+  show "$OUT"/pyston_jit-"$VER"-*musllinux*_x86_64.whl musllinux_1_2_x86_64
 fi
 if has sdist; then
   rm -f "$OUT/pyston_jit-$VER.tar.gz"
@@ -93,4 +94,7 @@ assert pyston.fast(dot)(x) == dot(x) == 285.0
 print("== wheels: the wheel built from the sdist imports and compiles")') || die "the sdist-built wheel does not work"
   log "sdist build: $((SECONDS - s)) s"
 fi
-ls -l "$OUT"/*.whl "$OUT"/*.tar.gz 2>/dev/null | awk '{printf "   %8.1f MiB  %s\n", $5/1048576, $NF}'
+for f in "$OUT"/*.whl "$OUT"/*.tar.gz; do
+  [ -f "$f" ] && printf '   %6.1f MiB  %s\n' "$(($(stat -c %s "$f") * 10 / 1048576))e-1" "$(basename "$f")"
+done
+exit 0

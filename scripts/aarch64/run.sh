@@ -51,21 +51,30 @@ WHL=$(ls "$REPO"/target/wheels/pyston_jit-*aarch64.whl 2>/dev/null | head -1 || 
 #    (the tests import benchmarks.kernels) and the sampling plugin.
 rm -rf "$SITE"/pyston "$SITE"/pyston_jit-*.dist-info
 python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$WHL" "$SITE"
-rm -rf --one-file-system "$ROOT/root/pyston" && mkdir -p "$ROOT/root/pyston"
+rm -rf --one-file-system "$ROOT/root/pyston-$MODE" && mkdir -p "$ROOT/root/pyston-$MODE"
 (cd "$REPO" && git ls-files -co --exclude-standard -z -- tests examples benchmarks scripts pyproject.toml |
-  tar --null -T - -cf -) | tar -xf - -C "$ROOT/root/pyston"
+  tar --null -T - -cf -) | tar -xf - -C "$ROOT/root/pyston-$MODE"
 
 inch() { env -i PATH=/opt/venv/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root USER=root LANG=C.UTF-8 \
-  PYSTON_TEST_SEED="$SEED" PYTHONPATH=/root/pyston/scripts /usr/sbin/chroot "$ROOT" "$@"; }
+  PYSTON_TEST_SEED="$SEED" PYTHONPATH=/root/pyston-$MODE/scripts /usr/sbin/chroot "$ROOT" "$@"; }
 # /proc inside the root only while this runs (os.cpu_count, /proc/self/maps)
-cleanup() { if mountpoint -q "$ROOT/proc"; then umount -l "$ROOT/proc"; fi; }
+# (left mounted while another run, e.g. smoke beside full, still uses the root)
+cleanup() {
+  local p
+  for p in /proc/[0-9]*; do
+    [ "$p" != "/proc/$$" ] && [ "$(readlink "$p/root" 2>/dev/null)" = "$ROOT" ] && return 0
+  done
+  if mountpoint -q "$ROOT/proc"; then umount -l "$ROOT/proc"; fi
+}
 trap cleanup EXIT
 mountpoint -q "$ROOT/proc" || mount -t proc proc "$ROOT/proc"
 rc=0
-step() { # step NAME CMD...: run CMD in the root from /root/pyston, log, keep the first failure
+step() { # step NAME CMD...: run CMD in the root from /root/pyston-$MODE, log, keep the first failure
   local name=$1 s=$SECONDS st=0; shift
-  inch sh -c 'cd /root/pyston && exec "$@"' sh "$@" 2>&1 | tee "$RES/$name.log" || true
+  set +e
+  inch sh -c "cd /root/pyston-$MODE && exec \"\$@\"" sh "$@" 2>&1 | tee "$RES/$MODE-$name.log"
   st=${PIPESTATUS[0]}
+  set -e
   log "$name: $((SECONDS - s)) s, exit $st"
   if [ "$st" != 0 ] && [ "$rc" = 0 ]; then rc=$st; fi
 }
@@ -87,7 +96,7 @@ case $MODE in
   full) args+=(tests) ;;
   pytest) args+=("$@") ;;
 esac
-step "pytest-$MODE" python -m pytest "${args[@]}"
+step pytest python -m pytest "${args[@]}"
 cp "$ROOT/root/junit-$MODE.xml" "$RES/" 2>/dev/null || true
 log "total $((SECONDS - t0)) s, exit $rc (PYSTON_TEST_SEED=$SEED; logs in $RES)"
 exit "$rc"
