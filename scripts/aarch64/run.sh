@@ -51,12 +51,14 @@ WHL=$(ls "$REPO"/target/wheels/pyston_jit-*aarch64.whl 2>/dev/null | head -1 || 
 [ -n "$WHL" ] || die "no aarch64 wheel in target/wheels"
 
 # 2. Install it: a wheel is a zip laid out for site-packages; unpack it natively
-#    (no pip under qemu). Copy the working tree's tests, examples, benchmarks
-#    (the tests import benchmarks.kernels) and the sampling plugin.
+#    (no pip under qemu). Copy the working tree's tests, examples, benchmarks, docs
+#    (the tests import benchmarks.kernels; test_numpy_support_doc reads docs/,
+#    test_platform frontend.rs) and the sampling plugin.
 rm -rf "$SITE"/pyston "$SITE"/pyston_jit-*.dist-info
 python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$WHL" "$SITE"
 rm -rf --one-file-system "$ROOT/root/pyston-$MODE" && mkdir -p "$ROOT/root/pyston-$MODE"
-(cd "$REPO" && git ls-files -co --exclude-standard -z -- tests examples benchmarks scripts pyproject.toml |
+(cd "$REPO" && git ls-files -co --exclude-standard -z -- tests examples benchmarks scripts docs pyproject.toml \
+    core/runtime/src/frontend.rs |
   tar --null -T - -cf -) | tar -xf - -C "$ROOT/root/pyston-$MODE"
 
 inch() { env -i PATH=/opt/venv/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root USER=root LANG=C.UTF-8 \
