@@ -4,10 +4,11 @@ VENV   ?= .venv
 VPY    := $(VENV)/bin/python
 export VIRTUAL_ENV := $(abspath $(VENV))
 
-.PHONY: help install demo test test-rust test-python bench bench-corpora fuzz lint fmt clean
+.PHONY: help install demo test test-rust test-python bench bench-corpora fuzz lint fmt clean \
+	smoke-aarch64 test-aarch64 wheels test-matrix
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(VENV)/.base:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +57,19 @@ bench-corpora: ## Public kernel corpora (benchmarks/corpora/, fetched locally): 
 		$(MAKE) install && $(VPY) -m pip install -q -r benchmarks/requirements.txt scipy && \
 		$(VPY) benchmarks/corpora.py run $(CORPORA_ARGS); \
 	fi
+
+wheels: ## abi3 wheels (manylinux2014 x86_64 + aarch64, via zig) and the sdist, into target/wheels
+	bash scripts/wheels.sh x86_64 aarch64 sdist
+
+smoke-aarch64: ## aarch64 under qemu-user (root, Debian host): cross build, demo, a sample of the suite
+	bash scripts/aarch64/run.sh smoke
+
+test-aarch64: ## the whole suite on aarch64 under qemu-user (long: see docs/platforms.md)
+	bash scripts/aarch64/run.sh full
+
+test-matrix: ## the x86_64 wheel on every CPython 3.9-3.13 found x NumPy 1.26 / 2.x (a quick sample)
+	@ls target/wheels/pyston_jit-*-manylinux*_x86_64.whl >/dev/null 2>&1 || bash scripts/wheels.sh x86_64
+	bash scripts/test_matrix.sh
 
 lint: $(VENV)/.test ## cargo fmt --check, clippy -D warnings, ruff
 	cargo fmt --all -- --check

@@ -3,6 +3,8 @@ globals and closures, functions whose result type depends on the path taken."""
 
 import itertools
 import math
+import platform
+import re
 import sys
 
 import numpy as np
@@ -817,9 +819,20 @@ def test_if_conversion_in_loops_random_and_edge():
     assert_same(ic_bool_merge, np.array([math.nan, -0.0, 0.5, -0.5]), -0.5, 0.5)
 
 
-def test_if_conversion_makes_selects():
-    """The counting branch compiles to a conditional move, not a jump."""
+@pytest.mark.parametrize("target", [None, "x86_64", "aarch64"], ids=["host", "x86_64", "aarch64"])
+def test_if_conversion_makes_selects(target):
+    """The counting branch compiles to a conditional move (x86-64 `cmovg`,
+    aarch64 `csel ..., gt`), not a jump: no branch on `a[i] > 0` is left in the
+    loop (its other branches are the loop exit, the overflow deopt and the
+    interrupt poll). `None` is the host's own code: aarch64 under
+    `make test-aarch64`."""
     a = np.arange(10)
     ic_count_loop(a, 0)
-    asm = ic_count_loop.inspect_asm()
-    assert "cmov" in asm
+    asm = ic_count_loop.inspect_asm(target=target)
+    arch = target or ("aarch64" if platform.machine() in ("aarch64", "arm64") else "x86_64")
+    if arch == "aarch64":
+        assert re.search(r"\bcsel x\d+, x\d+, x\d+, (gt|le)\b", asm), asm
+        assert not re.search(r"\bb\.(gt|le)\b", asm), asm
+    else:
+        assert re.search(r"\bcmov(g|le|ng|nle)q?\b", asm), asm
+        assert not re.search(r"\bj(g|le|ng|nle)\b", asm), asm

@@ -3,7 +3,9 @@ compared against plain CPython bit for bit (value, type, exception type and mess
 
 import itertools
 import math
+import platform
 import random
+import re
 
 import numpy as np
 import pyston
@@ -1196,8 +1198,13 @@ def test_branch_bounds_keep_python_results():
     assert_same_all(guarded_index, [(a, k) for k in (-6, -5, -1, 0, 4, 5, 9, I64_MIN)])
 
 
-def test_branch_bounds_remove_checks():
+@pytest.mark.parametrize("target", [None, "x86_64", "aarch64"], ids=["host", "x86_64", "aarch64"])
+def test_branch_bounds_remove_checks(target):
     guarded_sub(5)
-    asm = guarded_sub.inspect_asm()
-    # only the final addition is checked
-    assert asm.count("seto") + asm.count("jo ") == 1, asm
+    asm = guarded_sub.inspect_asm(target=target)
+    arch = target or ("aarch64" if platform.machine() in ("aarch64", "arm64") else "x86_64")
+    # only the final addition is checked: x86-64 `seto`/`jo`, aarch64 `adds` + `cset ..., vs`/`b.vs`
+    if arch == "aarch64":
+        assert len(re.findall(r"\bcset [xw]\d+, vs\b|\bb\.vs\b", asm)) == 1, asm
+    else:
+        assert asm.count("seto") + asm.count("jo ") == 1, asm

@@ -132,7 +132,11 @@ fn numpy_library(py: Python<'_>) -> PyResult<Vec<Bound<'_, pyo3::types::PyDict>>
         .collect()
 }
 
-#[pymodule]
+// `gil_used = true`: the runtime relies on the GIL (docs/free-threading.md), so
+// a free-threaded CPython that imports a from-source build of this module turns
+// the GIL back on (with a RuntimeWarning) instead of running it without one.
+// pyo3 0.30 assumes `false` when it is not written. abi3 wheels are unaffected.
+#[pymodule(gil_used = true)]
 fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatch::Dispatcher>()?;
     m.add_class::<parallel::ParallelLoop>()?;
