@@ -278,6 +278,27 @@ impl Gen<'_, '_> {
             let x = self.conv_f64(a)?;
             return Ok((rt, vec![self.numba_pow(x, b)?]));
         }
+        if op == BinOp::Div {
+            // A NumPy int divided by (or dividing) a Python int outside the NumPy
+            // dtype's range: NumPy 2 gives a float, NumPy 1.x (weak promotion)
+            // raises OverflowError. Deoptimize: the installed NumPy decides.
+            for (x, y) in [(a, b), (b, a)] {
+                if let (Ty::Np(d), Ty::Int) = (&x.0, &y.0) {
+                    if d.is_int() && *d != Dtype::Int64 {
+                        let (lo, hi) = d.int_range();
+                        let w = y.1[0];
+                        let below = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, w, lo as i64);
+                        let bad = if hi < i64::MAX as i128 {
+                            let above = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, w, hi as i64);
+                            self.b.ins().bor(below, above)
+                        } else {
+                            below
+                        };
+                        self.deopt_if(bad);
+                    }
+                }
+            }
+        }
         let vals = match r {
             Scalar::Py(Kind::Int) => {
                 let (x, y) = (self.conv_i64(a)?, self.conv_i64(b)?);
