@@ -38,8 +38,9 @@ def outcome(f, *args):
             r = ("ok", f(*args))
         except Exception as e:  # noqa: BLE001 -- compared
             r = ("exc", type(e), str(e))
+    # (ResourceWarnings are other tests' garbage collected here, not this call's.)
     msgs = sorted({f"{w.category.__name__}: {w.message}" for w in ws
-                   if not issubclass(w.category, pyston.PerformanceWarning)})
+                   if not issubclass(w.category, (pyston.PerformanceWarning, ResourceWarning))})
     return r, msgs
 
 
