@@ -653,6 +653,25 @@ impl<'py> CompileEnv<'py> {
     }
 }
 
+impl CompileEnv<'_> {
+    /// The descriptor of a call into Python at a compiled call site: through
+    /// the frame at the call's line, nothing in place, no native draw.
+    fn call_desc(&self, kind: PyCallKind, args: &[Ty], kw: &[String], ret: &Ty, line: u32) -> PyCallDesc {
+        PyCallDesc {
+            kind,
+            arg_tys: args.to_vec(),
+            kw: kw.to_vec(),
+            ret: ret.clone(),
+            env: self.env.clone(),
+            line,
+            located: Default::default(),
+            inplace: None,
+            native: None,
+            direct: false,
+        }
+    }
+}
+
 impl<'py> Env for CompileEnv<'py> {
     fn probe(
         &mut self,
@@ -700,16 +719,9 @@ impl<'py> Env for CompileEnv<'py> {
                 self.pycalls.insert(
                     at,
                     Box::new(PyCallDesc {
-                        kind: PyCallKind::Call(f.unbind()),
-                        arg_tys: args.to_vec(),
-                        kw: kw.to_vec(),
-                        ret: ret.clone(),
-                        env: self.env.clone(),
-                        line: span.line,
-                        located: Default::default(),
-                        inplace: None,
                         native,
                         direct: true,
+                        ..self.call_desc(PyCallKind::Call(f.unbind()), args, kw, &ret, span.line)
                     }),
                 );
                 return Ok(ret);
@@ -731,16 +743,9 @@ impl<'py> Env for CompileEnv<'py> {
             self.pycalls.insert(
                 at,
                 Box::new(PyCallDesc {
-                    kind: PyCallKind::Method(m.clone()),
-                    arg_tys: args.to_vec(),
-                    kw: kw.to_vec(),
-                    ret: ret.clone(),
-                    env: self.env.clone(),
-                    line: span.line,
-                    located: Default::default(),
-                    inplace: None,
                     native,
                     direct: true,
+                    ..self.call_desc(PyCallKind::Method(m.clone()), args, kw, &ret, span.line)
                 }),
             );
             return Ok(ret);
@@ -820,16 +825,8 @@ impl<'py> Env for CompileEnv<'py> {
         self.pycalls.insert(
             at,
             Box::new(PyCallDesc {
-                kind,
-                arg_tys: args.to_vec(),
-                kw: kw.to_vec(),
-                ret: ret.clone(),
-                env: self.env.clone(),
-                line: span.line,
-                located: Default::default(),
                 inplace,
-                native: None,
-                direct: false,
+                ..self.call_desc(kind, args, kw, &ret, span.line)
             }),
         );
         Ok(ret)
