@@ -6,6 +6,7 @@ mod arrays;
 mod calls;
 mod ints;
 mod math;
+pub mod pyrandom;
 pub mod random;
 
 pub use arrays::*;
