@@ -313,3 +313,14 @@ def test_arrays_through_operator():
 
     native(f, a)
     assert_same_all(f, [(a,), (np.arange(4, dtype=np.int32),)])
+
+
+def test_isinstance_of_a_union_value_runs_as_plain_python():
+    def f(flag, x):
+        y = 1 if flag else 2.5
+        return isinstance(y, int), x
+
+    g = pyston.fast(f)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pyston.PerformanceWarning)
+        assert g(True, 1) == f(True, 1) and g(False, 1) == f(False, 1)

@@ -83,6 +83,8 @@ pub struct CompileEnv<'py> {
     pub pyfuncs: Vec<Py<PyAny>>,
     /// Calls into Python/NumPy, by instruction position.
     pub pycalls: HashMap<(ir::Block, usize), Box<PyCallDesc>>,
+    /// Calls whose result is a named tuple (held as a plain tuple: see `infer::Env::named_tuple_result`).
+    pub named: std::collections::HashSet<(ir::Block, usize)>,
     /// Specializations of other functions this code calls directly.
     pub callee_specs: Vec<Arc<Spec>>,
 }
@@ -132,6 +134,11 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
     if NUMPY.get().is_none() && crate::boxing::numpy_loaded(py) {
         let mut t = HashMap::new();
         let np = py.import("numpy")?;
+        add(
+            &mut t,
+            py.import("numpy.linalg")?.into_any(),
+            GlobalKind::Module(Module::NumpyLinalg),
+        );
         // The NumPy library's natively compiled functions and its scalar types.
         for (name, b) in numpy_lib::native_builtins() {
             add(&mut t, np.getattr(name)?, GlobalKind::Builtin(b));
@@ -280,6 +287,14 @@ fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
         if let Ok(np) = py.import("numpy") {
             for name in numpy_lib::numpy_functions() {
                 if let Ok(f) = np.getattr(name) {
+                    set.insert(f.as_ptr() as usize);
+                    std::mem::forget(f); // identities stay valid for the process
+                }
+            }
+        }
+        if let Ok(linalg) = py.import("numpy.linalg") {
+            for name in numpy_lib::linalg_functions() {
+                if let Ok(f) = linalg.getattr(name) {
                     set.insert(f.as_ptr() as usize);
                     std::mem::forget(f); // identities stay valid for the process
                 }
@@ -731,7 +746,9 @@ fn result_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Ty> {
             ..a
         }));
     }
-    if let Ok(t) = obj.cast_exact::<pyo3::types::PyTuple>() {
+    // Named tuples too (NumPy's `EighResult`, ...): compiled code holds them as
+    // plain tuples where they are only unpacked or indexed (`named_tuple_result`).
+    if let Ok(t) = obj.cast::<pyo3::types::PyTuple>() {
         return t
             .iter()
             .map(|x| result_type(py, &x))
@@ -754,6 +771,7 @@ impl<'py> CompileEnv<'py> {
             callees: HashMap::new(),
             pyfuncs: Vec::new(),
             pycalls: HashMap::new(),
+            named: Default::default(),
             callee_specs: Vec::new(),
         }
     }
@@ -999,6 +1017,9 @@ impl<'py> Env for CompileEnv<'py> {
             }
             _ => None,
         };
+        if result.cast::<pyo3::types::PyTuple>().is_ok() && result.cast_exact::<pyo3::types::PyTuple>().is_err() {
+            self.named.insert(at);
+        }
         let ret = result_type(py, &result).ok_or_else(|| {
             fail(format!(
                 "its result (a '{}') has no compiled representation",
@@ -1040,6 +1061,7 @@ impl<'py> Env for CompileEnv<'py> {
             Module::Math => py.import("math"),
             Module::Numpy => py.import("numpy"),
             Module::NumpyRandom => py.import("numpy.random"),
+            Module::NumpyLinalg => py.import("numpy.linalg"),
             Module::Operator => py.import("operator"),
             Module::Cmath => py.import("cmath"),
             Module::Random => py.import("random"),
@@ -1052,6 +1074,10 @@ impl<'py> Env for CompileEnv<'py> {
 
     fn array_method(&self, name: &str) -> bool {
         numpy_lib::is_array_method(name)
+    }
+
+    fn named_tuple_result(&self, at: (ir::Block, usize)) -> bool {
+        self.named.contains(&at)
     }
 
     fn array_attribute(&self, name: &str) -> bool {
