@@ -313,7 +313,12 @@ fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
 /// `math.comb`, `math.frexp`, `operator.add`, `cmath.exp`, ...): the loop
 /// around them compiles, the call is CPython's own.
 fn stdlib_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
-    static IDS: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
+    stdlib_name(py, obj).is_some()
+}
+
+/// The module and name of a function `stdlib_callable` accepts.
+fn stdlib_name(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<(&'static str, &'static str)> {
+    static IDS: std::sync::OnceLock<HashMap<usize, (&'static str, &'static str)>> = std::sync::OnceLock::new();
     const TABLE: [(&str, &[&str]); 4] = [
         ("builtins", &["divmod", "pow", "hash"]),
         (
@@ -357,20 +362,20 @@ fn stdlib_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
         ),
     ];
     let ids = IDS.get_or_init(|| {
-        let mut set = std::collections::HashSet::new();
+        let mut map = HashMap::new();
         for (module, names) in TABLE {
             if let Ok(m) = py.import(module) {
                 for name in names {
                     if let Ok(f) = m.getattr(*name) {
-                        set.insert(f.as_ptr() as usize);
+                        map.insert(f.as_ptr() as usize, (module, *name));
                         std::mem::forget(f); // identities stay valid for the process
                     }
                 }
             }
         }
-        set
+        map
     });
-    ids.contains(&(obj.as_ptr() as usize))
+    ids.get(&(obj.as_ptr() as usize)).copied()
 }
 
 /// The functions of the standard library's `random` compiled code calls
@@ -853,6 +858,7 @@ impl CompileEnv<'_> {
             inplace: None,
             native: None,
             mt: None,
+            pure: None,
             direct: false,
         }
     }
@@ -1026,16 +1032,29 @@ impl<'py> Env for CompileEnv<'py> {
                 result.get_type().name().map(|n| n.to_string()).unwrap_or_default()
             ))
         })?;
-        // The standard library's pure functions do not warn: no frame at the call's line.
-        let direct = match target {
-            ProbeTarget::Func(i) => stdlib_callable(py, self.pyfuncs[*i as usize].bind(py)),
-            _ => false,
+        // The standard library's pure functions do not warn: no frame at the
+        // call's line; some are computed natively for int/float arguments.
+        let stdlib = match target {
+            ProbeTarget::Func(i) => stdlib_name(py, self.pyfuncs[*i as usize].bind(py)),
+            _ => None,
         };
+        let pure = stdlib.filter(|_| kw.is_empty()).and_then(|(module, name)| {
+            let kinds: Option<String> = args
+                .iter()
+                .map(|t| match t {
+                    Ty::Int => Some('i'),
+                    Ty::Float => Some('f'),
+                    _ => None,
+                })
+                .collect();
+            crate::helpers::pure::Pure::of(module, name, &kinds?)
+        });
         self.pycalls.insert(
             at,
             Box::new(PyCallDesc {
                 inplace,
-                direct,
+                pure,
+                direct: stdlib.is_some(),
                 ..self.call_desc(kind, args, kw, &ret, span.line)
             }),
         );

@@ -6,6 +6,7 @@ mod arrays;
 mod calls;
 mod ints;
 mod math;
+pub mod pure;
 pub mod pyrandom;
 pub mod random;
 
