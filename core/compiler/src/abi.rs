@@ -40,6 +40,9 @@ pub struct DeoptPoint {
     /// The value the interpreter takes from `ctx.pending` (a call's result that
     /// compiled code could not hold).
     pub pending: Option<Value>,
+    /// The instruction raised (the Python exception is set) inside a `try`
+    /// body: the interpreter raises it there, to the block's handler.
+    pub raised: bool,
 }
 
 // ---------------------------------------------------------------------------

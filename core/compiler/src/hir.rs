@@ -228,6 +228,19 @@ pub enum StmtKind {
     /// `raise exc` (None: bare `raise`, not supported by the lowering)
     Raise(Option<Expr>),
     Assert(Expr, Option<Expr>),
+    /// `raise exc from cause`
+    RaiseFrom(Expr, Expr),
+    /// `try`: body, `except` clauses, `else`, `finally`.
+    Try(Vec<Stmt>, Vec<Handler>, Vec<Stmt>, Vec<Stmt>),
+}
+
+/// One `except` clause: `except class as name:` (`class` None for a bare `except:`).
+#[derive(Clone, Debug)]
+pub struct Handler {
+    pub class: Option<Expr>,
+    pub name: Option<String>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
 }
 
 /// A function definition.

@@ -431,6 +431,10 @@ impl Infer<'_> {
                 self.global_ty(r, g, span, &format!("'{name}'"))?
             }
             Op::Undef(_) => Ty::Undef,
+            // `raise ... from ...` is built by the interpreter tier (the block is cold), and
+            // `try` handlers run there too (they are reached by exceptional edges only).
+            Op::RaiseFrom => return Err(CompileError::typing(span, "raise")),
+            Op::CaughtExc | Op::ExcMatch => return Err(CompileError::internal("a `try` handler in compiled code")),
             Op::Attr(name) => self.attr(&args[0], name, r, span)?,
             Op::Call { kw } => self.call(&args[0], &args[1..], r, kw, span)?,
             Op::MethodCall { name, kw } => match &args[0] {

@@ -7,7 +7,7 @@
 
 use crate::boxing::*;
 use crate::helpers::keep_arrays;
-use crate::interp::{eval, exec, Raised, Slot};
+use crate::interp::{eval, exec, exec_raised, Raised, Slot};
 use crate::runtime::*;
 use pyo3::prelude::*;
 use pyston_compiler::ir::{Block, Function, Value};
@@ -21,6 +21,8 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
         .deopts
         .get(ctx.deopt_point as usize)
         .ok_or_else(|| crate::internal_error("bad deopt point"))?;
+    // Taken first: nothing below may run with an exception set.
+    let raised = if point.raised { PyErr::take(py) } else { None };
     let f = &meta.func;
     let mut vals: Vec<Slot> = (0..f.values.len()).map(|_| None).collect();
     let mut pos = 0;
@@ -47,7 +49,26 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
         ctx.frames.push((meta.clone(), span));
         return Err(err);
     }
-    match exec(py, f, &meta.env, &mut vals, point.block, point.inst) {
+    let run = if point.raised {
+        // An instruction inside a `try` body raised in compiled code: its handler takes it,
+        // with the traceback entries of the compiled frames it passed through.
+        let err = raised.unwrap_or_else(|| crate::internal_error("a raise without an exception"));
+        let frames: Vec<(String, String, pyston_compiler::hir::Span)> = ctx
+            .frames
+            .drain(..)
+            .map(|(m, s)| (m.env.filename.clone(), m.func.name.clone(), s))
+            .collect();
+        let err = crate::dispatch::with_frames(py, err, &frames);
+        let span = f
+            .block(point.block)
+            .insts
+            .get(point.inst)
+            .map_or(f.block(point.block).term_span, |i| i.span);
+        exec_raised(py, f, &meta.env, &mut vals, point.block, Raised { err, span })
+    } else {
+        exec(py, f, &meta.env, &mut vals, point.block, point.inst)
+    };
+    match run {
         Ok(o) => Ok(o),
         Err(r) => {
             ctx.frames.push((meta.clone(), r.span));

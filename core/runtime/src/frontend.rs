@@ -311,17 +311,37 @@ impl Frontend {
             }
             "Raise" => {
                 let cause = get("cause")?;
-                if !cause.is_none() {
-                    return Err(CompileError::unsupported(
-                        span,
-                        "`raise ... from ...` is not supported yet",
-                    ));
-                }
                 let exc = get("exc")?;
                 if exc.is_none() {
-                    return Err(CompileError::unsupported(span, "a bare `raise` is not supported yet"));
+                    StmtKind::Raise(None)
+                } else if cause.is_none() {
+                    StmtKind::Raise(Some(self.expr(&exc)?))
+                } else {
+                    StmtKind::RaiseFrom(self.expr(&exc)?, self.expr(&cause)?)
                 }
-                StmtKind::Raise(Some(self.expr(&exc)?))
+            }
+            "Try" => {
+                let mut handlers = Vec::new();
+                for h in self.list(node, "handlers")? {
+                    let ty = h.getattr("type").map_err(pyerr)?;
+                    let name = h.getattr("name").map_err(pyerr)?;
+                    handlers.push(Handler {
+                        class: if ty.is_none() { None } else { Some(self.expr(&ty)?) },
+                        name: if name.is_none() {
+                            None
+                        } else {
+                            Some(name.extract().map_err(pyerr)?)
+                        },
+                        body: self.block(&h, "body")?,
+                        span: self.span(&h),
+                    });
+                }
+                StmtKind::Try(
+                    self.block(node, "body")?,
+                    handlers,
+                    self.block(node, "orelse")?,
+                    self.block(node, "finalbody")?,
+                )
             }
             "Assert" => {
                 let msg = get("msg")?;
@@ -335,7 +355,7 @@ impl Frontend {
                     "FunctionDef" | "AsyncFunctionDef" => "nested function definitions",
                     "ClassDef" => "class definitions",
                     "With" | "AsyncWith" => "`with` statements",
-                    "Try" | "TryStar" => "`try` statements",
+                    "TryStar" => "`try`/`except*` statements",
                     "Global" | "Nonlocal" => "`global`/`nonlocal` declarations",
                     "Import" | "ImportFrom" => "`import` inside a compiled function",
                     "Delete" => "`del` statements",

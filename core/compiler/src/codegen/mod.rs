@@ -194,6 +194,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             deopt_blocks: HashMap::new(),
             after_blocks: HashMap::new(),
             pending_deopts: Vec::new(),
+            raised_blocks: HashMap::new(),
             deopts: Vec::new(),
             call_sites: Vec::new(),
             imports: HashMap::new(),
@@ -255,6 +256,8 @@ pub struct Gen<'a, 'b> {
     /// Deopt points after a call whose result compiled code cannot hold.
     pub after_blocks: HashMap<(Block, usize), CB>,
     pub pending_deopts: Vec<(CB, Block, usize, Option<Value>)>,
+    /// Deopt points where an instruction inside a `try` body raised (emitted with the others).
+    pub raised_blocks: HashMap<(Block, usize), CB>,
     pub deopts: Vec<DeoptPoint>,
     pub call_sites: Vec<Span>,
     pub imports: HashMap<String, clir::FuncRef>,
@@ -497,6 +500,14 @@ impl Gen<'_, '_> {
         // Deopt blocks, emitted last (they only read values that dominate them).
         while let Some((cb, blk, k, pending)) = self.pending_deopts.pop() {
             self.emit_deopt(cb, blk, k, pending)?;
+        }
+        let mut raised: Vec<((Block, usize), CB)> = self.raised_blocks.iter().map(|(a, b)| (*a, *b)).collect();
+        raised.sort_by_key(|(a, _)| *a);
+        for ((blk, k), cb) in raised {
+            self.emit_deopt(cb, blk, k, None)?;
+            if let Some(d) = self.deopts.last_mut() {
+                d.raised = true;
+            }
         }
         self.b.seal_all_blocks();
         Ok(())
