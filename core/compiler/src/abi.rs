@@ -278,6 +278,11 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_pycall_dying", &[I64, I64, I64, I64, I64], &[I32]),
     h("pyston_resume", &[I64, I64, I64], &[I32]),
     h("pyston_push_frame", &[I64, I64, I64], &[]),
+    // exceptions caught by compiled handlers
+    h("pyston_catch", &[I64], &[I64]),
+    h("pyston_exc_match", &[I64, I64, I64], &[I32]),
+    h("pyston_reraise", &[I64], &[]),
+    h("pyston_try_raise", &[I64, I64], &[I32]),
 ];
 
 /// The table entry for `name`.

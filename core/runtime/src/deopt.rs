@@ -24,22 +24,7 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
     // Taken first: nothing below may run with an exception set.
     let raised = if point.raised { PyErr::take(py) } else { None };
     let f = &meta.func;
-    let mut vals: Vec<Slot> = (0..f.values.len()).map(|_| None).collect();
-    let mut pos = 0;
-    for v in &point.values {
-        vals[v.0 as usize] = box_value(py, meta.typed.ty(*v), &ctx.slots, &mut pos)?;
-    }
-    if let Some(v) = point.pending {
-        vals[v.0 as usize] = ctx.pending.take();
-    }
-    // Compile-time values (modules, functions, dtypes) were not stored: recompute them.
-    let info = meta.resume_info();
-    let live = f.live_before(point.block, point.inst, &info.live_in);
-    for v in live {
-        if !meta.typed.ty(v).is_value() {
-            recompute(py, f, &meta.env, &info.defs, &mut vals, v).map_err(|r| r.err)?;
-        }
-    }
+    let mut vals = boxed_live_values(py, meta, point, ctx)?;
     // A loop that stopped for Ctrl-C: Python's handlers run now (KeyboardInterrupt from the loop's line).
     if let Err(err) = crate::signals::handle(py) {
         let span = match f.block(point.block).insts.get(point.inst) {
@@ -75,6 +60,34 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
             Err(r.err)
         }
     }
+}
+
+/// The values live at deopt point `point`, boxed from `ctx.slots` (and
+/// `ctx.pending`), compile-time values recomputed.
+pub(crate) fn boxed_live_values(
+    py: Python<'_>,
+    meta: &FuncMeta,
+    point: &pyston_compiler::abi::DeoptPoint,
+    ctx: &mut Ctx,
+) -> PyResult<Vec<Slot>> {
+    let f = &meta.func;
+    let mut vals: Vec<Slot> = (0..f.values.len()).map(|_| None).collect();
+    let mut pos = 0;
+    for v in &point.values {
+        vals[v.0 as usize] = box_value(py, meta.typed.ty(*v), &ctx.slots, &mut pos)?;
+    }
+    if let Some(v) = point.pending {
+        vals[v.0 as usize] = ctx.pending.take();
+    }
+    // Compile-time values (modules, functions, dtypes) were not stored: recompute them.
+    let info = meta.resume_info();
+    let live = f.live_before(point.block, point.inst, &info.live_in);
+    for v in live {
+        if !meta.typed.ty(v).is_value() {
+            recompute(py, f, &meta.env, &info.defs, &mut vals, v).map_err(|r| r.err)?;
+        }
+    }
+    Ok(vals)
 }
 
 fn recompute(

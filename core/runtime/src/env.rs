@@ -179,6 +179,16 @@ impl CompileEnv<'_> {
                 return g.clone();
             }
         }
+        if obj
+            .cast::<pyo3::types::PyType>()
+            .is_ok_and(|t| t.is_subclass_of::<pyo3::exceptions::PyBaseException>().unwrap_or(false))
+        {
+            // An exception class (for `except`): captured, guarded by identity like every global.
+            let id = self.arrays.len() as u32;
+            self.arrays.insert(id, vec![obj.as_ptr() as u64]);
+            self.keep.push(obj.clone().unbind());
+            return GlobalKind::Obj(pyston_compiler::types::ObjClass::ExcClass, id);
+        }
         let tn = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
         let tp = obj.get_type().as_ptr();
         let (t_bool, t_int, t_float, t_complex) = (

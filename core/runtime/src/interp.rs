@@ -217,7 +217,7 @@ fn is_numpy(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
 
 /// Whether evaluating `op` may emit a NumPy warning: an operation with a
 /// NumPy operand, a method of a NumPy object or module, a call of a NumPy function.
-fn may_warn(py: Python<'_>, vals: &[Slot], op: &Op, args: &[Value]) -> bool {
+pub(crate) fn may_warn(py: Python<'_>, vals: &[Slot], op: &Op, args: &[Value]) -> bool {
     let numpy = |i: usize| {
         args.get(i)
             .and_then(|a| vals.get(a.0 as usize))

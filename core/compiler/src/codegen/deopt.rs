@@ -67,6 +67,9 @@ impl Gen<'_, '_> {
         self.b
             .ins()
             .store(MemFlagsData::trusted(), idv, ctx, CTX_DEOPT_POINT_OFFSET);
+        if pending.is_none() && !self.raised_blocks.values().any(|c| *c == cb) {
+            self.try_raise_at_deopt(blk, k)?;
+        }
         let st = self.b.ins().iconst(clt::I32, abi::DEOPT as i64);
         self.ret(st);
         Ok(())

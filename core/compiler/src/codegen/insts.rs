@@ -85,7 +85,9 @@ impl Gen<'_, '_> {
             }
             Op::Undef(_) => vec![],
             // Exceptions are raised and handled on the interpreter tier.
-            Op::CaughtExc | Op::ExcMatch | Op::RaiseFrom => {
+            Op::CaughtExc => self.caught_exc(),
+            Op::ExcMatch => self.exc_match(&args, inst.span)?,
+            Op::RaiseFrom => {
                 self.deopt_now();
                 vec![]
             }
