@@ -62,8 +62,7 @@ def uses_listcomp(x):
 
 @pyston.fast(fallback=False)
 def uses_lambda(x):
-    g = lambda y: y + x  # noqa: E731 #@E_LAMBDA
-    return g(1)
+    return (lambda y: y + x)(1)  # @E_LAMBDA
 
 
 @pyston.fast(fallback=False)

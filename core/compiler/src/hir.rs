@@ -189,6 +189,8 @@ pub enum ExprKind {
     Is(Box<Expr>, Box<Expr>, bool),
     /// `a in b` (`false`) / `a not in b` (`true`).
     In(Box<Expr>, Box<Expr>, bool),
+    /// `lambda params: body` (no default values).
+    Lambda(Vec<String>, Box<Expr>),
 }
 
 #[derive(Clone, Debug)]
@@ -230,6 +232,8 @@ pub enum StmtKind {
     Assert(Expr, Option<Expr>),
     /// `raise exc from cause`
     RaiseFrom(Expr, Expr),
+    /// A nested `def` (no decorators, no default values).
+    Def(Box<FunctionDef>),
     /// `try`: body, `except` clauses, `else`, `finally`.
     Try(Vec<Stmt>, Vec<Handler>, Vec<Stmt>, Vec<Stmt>),
 }

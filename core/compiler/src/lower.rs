@@ -17,6 +17,7 @@ use crate::ir::{self, Block, BlockData, Const, Edge, Inst, Op, Term, Value};
 use std::collections::{HashMap, HashSet};
 
 mod exceptions;
+mod inline;
 
 pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
     let mut l = Lowerer {
@@ -40,6 +41,8 @@ pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
         fin: Vec::new(),
         exc_stack: Vec::new(),
         loop_fin: Vec::new(),
+        inner: inline::inlinable(&def.body),
+        inlining: Vec::new(),
     };
     for p in &def.params {
         l.locals.insert(p.clone());
@@ -131,6 +134,10 @@ struct Lowerer {
     exc_stack: Vec<Value>,
     /// `fin.len()` where each loop of `loops` starts.
     loop_fin: Vec<usize>,
+    /// Nested functions inlined at their calls (by name: the `def` statement's span, the function).
+    inner: HashMap<String, (Span, FunctionDef)>,
+    /// The inlined calls being lowered (innermost last).
+    inlining: Vec<inline::Inlining>,
 }
 
 impl Lowerer {
@@ -298,6 +305,23 @@ impl Lowerer {
             StmtKind::Expr(e) => {
                 self.expr(e)?;
             }
+            StmtKind::Def(d) => {
+                if self.inner.get(&d.name).is_none_or(|(at, _)| *at != span) {
+                    return Err(CompileError::unsupported(
+                        span,
+                        "nested functions defined inside a block, or whose name is bound twice, are not supported yet",
+                    ));
+                }
+            }
+            StmtKind::Assign(targets, value) if matches!(value.kind, ExprKind::Lambda(..)) => {
+                let ok = matches!(targets.as_slice(), [Target::Name(n, _)] if self.inner.get(n).is_some_and(|(at, _)| *at == span));
+                if !ok {
+                    return Err(CompileError::unsupported(
+                        value.span,
+                        "lambdas other than `name = lambda ...` bound once at the top of the function are not supported yet",
+                    ));
+                }
+            }
             StmtKind::Assign(targets, value) => {
                 let v = self.expr(value)?;
                 for t in targets {
@@ -431,6 +455,9 @@ impl Lowerer {
                     Some(e) => self.expr(e)?,
                     None => self.emit_cur(Op::Const(Const::None), vec![], span),
                 };
+                if !self.inlining.is_empty() {
+                    return self.inline_return(v, span);
+                }
                 // `finally` clauses run first (one that returns overrides).
                 self.leave(0)?;
                 if let Some(b) = self.cur {
@@ -1240,6 +1267,26 @@ impl Lowerer {
                     Literal::Ellipsis => Const::Ellipsis,
                 };
                 self.emit_cur(Op::Const(c), vec![], span)
+            }
+            ExprKind::Name(n) if self.inner.contains_key(n) => {
+                return Err(CompileError::unsupported(
+                    span,
+                    format!("using the nested function '{n}' as a value is not supported yet"),
+                ))
+            }
+            ExprKind::Lambda(..) => return Err(CompileError::unsupported(
+                span,
+                "lambdas other than `name = lambda ...` bound once at the top of the function are not supported yet",
+            )),
+            ExprKind::Call(f, args, kws) if matches!(&f.kind, ExprKind::Name(n) if self.inner.contains_key(n)) => {
+                let ExprKind::Name(n) = &f.kind else { unreachable!() };
+                if !kws.is_empty() {
+                    return Err(CompileError::unsupported(
+                        span,
+                        "keyword arguments to nested functions are not supported yet",
+                    ));
+                }
+                self.inline_call(n, args, span)?
             }
             ExprKind::Name(n) => self.name(n, span),
             ExprKind::Attr(x, n) => {

@@ -320,6 +320,22 @@ impl Frontend {
                     StmtKind::RaiseFrom(self.expr(&exc)?, self.expr(&cause)?)
                 }
             }
+            "FunctionDef" => {
+                if !self.list(node, "decorator_list")?.is_empty() {
+                    return Err(CompileError::unsupported(
+                        span,
+                        "decorated nested functions are not supported yet",
+                    ));
+                }
+                let args = get("args")?;
+                if !self.list(&args, "defaults")?.is_empty() {
+                    return Err(CompileError::unsupported(
+                        span,
+                        "default values of nested functions' parameters are not supported yet",
+                    ));
+                }
+                StmtKind::Def(Box::new(self.function_def(node)?))
+            }
             "Try" => {
                 let mut handlers = Vec::new();
                 for h in self.list(node, "handlers")? {
@@ -544,6 +560,30 @@ impl Frontend {
                 ExprKind::Slice(part("lower")?, part("upper")?, part("step")?)
             }
             "Index" => return self.expr(&get("value")?), // Python 3.8 compatibility
+            "Lambda" => {
+                let args = get("args")?;
+                for (field, what) in [("vararg", "`*args`"), ("kwarg", "`**kwargs`")] {
+                    if !args.getattr(field).map_err(pyerr)?.is_none() {
+                        return Err(CompileError::unsupported(
+                            span,
+                            format!("{what} in lambdas is not supported yet"),
+                        ));
+                    }
+                }
+                if !self.list(&args, "defaults")?.is_empty() || !self.list(&args, "kwonlyargs")?.is_empty() {
+                    return Err(CompileError::unsupported(
+                        span,
+                        "default values and keyword-only parameters of lambdas are not supported yet",
+                    ));
+                }
+                let mut params = Vec::new();
+                for field in ["posonlyargs", "args"] {
+                    for a in self.list(&args, field)? {
+                        params.push(a.getattr("arg").and_then(|n| n.extract()).map_err(pyerr)?);
+                    }
+                }
+                ExprKind::Lambda(params, boxed("body")?)
+            }
             other => {
                 let what = match other {
                     "ListComp" => "list comprehensions",
