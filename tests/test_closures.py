@@ -162,3 +162,79 @@ def test_unsupported_fall_back_with_a_reason(fn, args):
     with pytest.warns(pyston.PerformanceWarning, match="not supported yet"):
         r = fn(*args)
     assert r == fn.py_func(*args)
+
+
+# --------------------------------------------------------------------------
+# functions as values: compiled and plain functions passed as arguments
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def fsq(x):
+    return x * x
+
+
+@pyston.fast
+def fcube(x):
+    return x * x * x
+
+
+def fplain(x):
+    return x + 0.5
+
+
+def fplain_raises(x):
+    if x > 3:
+        raise ValueError("too big: " + str(x))
+    return x
+
+
+@pyston.fast
+def apply_sum(f, a):
+    s = 0.0
+    for i in range(len(a)):
+        s += f(a[i])
+    return s
+
+
+@pyston.fast
+def apply_pair(fs, x):
+    return fs[0](x) + fs[1](x)
+
+
+@pyston.fast
+def apply_local(f, x):
+    g = f
+    return g(x) * 10
+
+
+@pyston.fast
+def apply_catch(f, n):
+    bad = 0
+    s = 0
+    for i in range(n):
+        try:
+            s += f(i)
+        except ValueError:
+            bad += 1
+    return s, bad
+
+
+def test_function_arguments():
+    rng = rng_for("funcargs")
+    for n in [0, 1, 9]:
+        a = rng.normal(size=n)
+        for f in (fsq, fcube, fplain):
+            assert_same(apply_sum, f, a)
+    assert_same_all(apply_pair, [((fsq, fcube), 3), ((fcube, fplain), 2.5), ((fsq, fsq), 2**40)])
+    assert_same_all(apply_local, [(fsq, 7), (fplain, 1.5), (fcube, 2**30)])
+    assert_same_all(apply_catch, [(fplain_raises, 0), (fplain_raises, 8), (fsq, 5)])
+    # one specialization per function passed: the type key includes its identity
+    assert len(apply_sum.signatures) >= 3
+
+
+def test_lambda_argument_runs_exactly():
+    a = np.arange(4.0)
+    with pytest.warns(pyston.PerformanceWarning, match="function"):
+        r = apply_sum(lambda x: x - 1, a)
+    assert r == apply_sum.py_func(lambda x: x - 1, a)

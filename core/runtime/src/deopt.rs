@@ -83,6 +83,13 @@ pub(crate) fn boxed_live_values(
     let info = meta.resume_info();
     let live = f.live_before(point.block, point.inst, &info.live_in);
     for v in live {
+        if let (pyston_compiler::types::Ty::Func(id), None) = (meta.typed.ty(v), &vals[v.0 as usize]) {
+            // A compiled function that came as an argument (no defining instruction).
+            if !info.defs.contains_key(&v) {
+                vals[v.0 as usize] = crate::env::func_arg(py, *id).map(|d| d.into_any());
+                continue;
+            }
+        }
         if !meta.typed.ty(v).is_value() {
             recompute(py, f, &meta.env, &info.defs, &mut vals, v).map_err(|r| r.err)?;
         }
