@@ -491,3 +491,40 @@ def test_else_and_finally_are_outside_the_handlers():
     assert_same(else_not_covered, 5)
     for x in (0, 2):
         assert_same(finally_raises_once, x, np.zeros(1, dtype=np.int64))
+
+
+# --------------------------------------------------------------------------
+# pyston.njit: the forms Numba supports give Numba's results
+# --------------------------------------------------------------------------
+
+
+def _njit_count(a, b):
+    s = 0.0
+    n = 0
+    for i in range(len(a)):
+        try:
+            s += float(a[i]) / float(b[i])
+        except Exception:
+            n += 1
+    return s, n
+
+
+def _njit_bare(x):
+    try:
+        y = 10 // x
+    except:  # noqa: E722
+        y = -1
+    else:
+        y += 2
+    finally:
+        y += 1
+    return y
+
+
+def test_njit_try_except_matches_numba():
+    numba = pytest.importorskip("numba")
+    a = np.arange(6.0)
+    b = np.array([1.0, 0.0, 2.0, 0.0, 3.0, 1.0])
+    assert pyston.njit(_njit_count)(a, b) == numba.njit(_njit_count)(a, b) == _njit_count(a, b)
+    for x in (0, 3, -4):
+        assert pyston.njit(_njit_bare)(x) == numba.njit(_njit_bare)(x) == _njit_bare(x)

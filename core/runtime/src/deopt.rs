@@ -62,6 +62,39 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
     }
 }
 
+/// Only the values in `wanted` (and the compile-time values they need) of those
+/// live at deopt point `point`, boxed from `ctx.slots`.
+pub(crate) fn boxed_values_for(
+    py: Python<'_>,
+    meta: &FuncMeta,
+    point: &pyston_compiler::abi::DeoptPoint,
+    ctx: &Ctx,
+    wanted: &[Value],
+) -> PyResult<Vec<Slot>> {
+    let f = &meta.func;
+    let mut vals: Vec<Slot> = (0..f.values.len()).map(|_| None).collect();
+    let mut pos = 0;
+    for v in &point.values {
+        let t = meta.typed.ty(*v);
+        if wanted.contains(v) {
+            vals[v.0 as usize] = box_value(py, t, &ctx.slots, &mut pos)?;
+        } else {
+            pos += pyston_compiler::abi::slot_count(t);
+        }
+    }
+    let info = meta.resume_info();
+    for v in wanted {
+        if vals[v.0 as usize].is_none() && !meta.typed.ty(*v).is_value() {
+            if let (pyston_compiler::types::Ty::Func(id), false) = (meta.typed.ty(*v), info.defs.contains_key(v)) {
+                vals[v.0 as usize] = crate::env::func_arg(py, *id).map(|d| d.into_any());
+                continue;
+            }
+            recompute(py, f, &meta.env, &info.defs, &mut vals, *v).map_err(|r| r.err)?;
+        }
+    }
+    Ok(vals)
+}
+
 /// The values live at deopt point `point`, boxed from `ctx.slots` (and
 /// `ctx.pending`), compile-time values recomputed.
 pub(crate) fn boxed_live_values(

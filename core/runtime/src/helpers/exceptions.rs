@@ -166,7 +166,7 @@ pub unsafe extern "C" fn pyston_try_raise(ctx: *mut Ctx, meta: *const FuncMeta) 
         if !pure {
             return DEOPT;
         }
-        let Ok(vals) = crate::deopt::boxed_live_values(py, &meta, point, ctx) else {
+        let Ok(vals) = crate::deopt::boxed_values_for(py, &meta, point, ctx, &inst.args) else {
             return DEOPT;
         };
         if may_warn(py, &vals, &inst.op, &inst.args) {
