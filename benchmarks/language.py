@@ -1,7 +1,9 @@
 """Ordinary kernels written with the language features of issue #14: CPython vs pyston vs Numba.
 
 `enumerate`/`zip`/`reversed` loops, iteration over array rows, `in` on tuples and
-ranges, `is None`. Each kernel is checked to compile natively under pyston
+ranges, `is None`; `try`/`except` in a loop (5% of the iterations raise), a
+lambda and a nested `def` capturing variables, a function passed as an argument
+(Numba gets an `njit` function; it has no `except ZeroDivisionError`). Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 
@@ -89,12 +91,74 @@ def first_above(a, t):
     return found
 
 
+def safe_div_specific(a, b):
+    s = 0.0
+    fails = 0
+    for i in range(len(a)):
+        x = float(a[i])
+        y = float(b[i])
+        try:
+            s += x / y
+        except ZeroDivisionError:
+            fails += 1
+    return s, fails
+
+
+def safe_div_any(a, b):
+    s = 0.0
+    fails = 0
+    for i in range(len(a)):
+        x = float(a[i])
+        y = float(b[i])
+        try:
+            s += x / y
+        except Exception:
+            fails += 1
+    return s, fails
+
+
+def lambda_captured(a, k):
+    f = lambda x: x * k + 1.0  # noqa: E731
+    s = 0.0
+    for i in range(len(a)):
+        s += f(a[i])
+    return s
+
+
+def inner_def(a, lo, hi):
+    def clip(x):
+        if x < lo:
+            return lo
+        if x > hi:
+            return hi
+        return x
+
+    s = 0.0
+    for i in range(len(a)):
+        s += clip(a[i])
+    return s
+
+
+def poly(x):
+    return (x * 0.5 + 1.0) * x - 2.0
+
+
+def apply_arg(f, a):
+    s = 0.0
+    for i in range(len(a)):
+        s += f(a[i])
+    return s
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
     ints = rng.integers(0, 50, n)
     m = rng.standard_normal((n // 50, 50))
     coef = rng.standard_normal(n) * 1e-3
+    den = rng.standard_normal(n)
+    den[rng.random(n) < 0.05] = 0.0  # 5% of the divisions raise
+    nb_poly = numba.njit(poly) if numba is not None else None
     return [
         ("enumerate(zip(a, b)) dot", weighted_dot, (a, b)),
         ("zip(x, y, z) residual", zip3_residual, (a, b, c)),
@@ -103,6 +167,11 @@ def make_cases(n):
         ("x in (2, 3, 5, ...)", count_small_primes, (ints,)),
         ("x in range(lo, hi, 3)", count_in_window, (ints, 5, 40)),
         ("enumerate + is None", first_above, (a, 4.5)),
+        ("try/except ZeroDivisionError", safe_div_specific, (a, den)),
+        ("try/except Exception", safe_div_any, (a, den)),
+        ("lambda capturing k", lambda_captured, (a, 2.5)),
+        ("nested def (clip)", inner_def, (a, -0.5, 0.5)),
+        ("f passed as argument", apply_arg, (poly, a), (nb_poly, a)),
     ]
 
 
@@ -123,7 +192,8 @@ def main():
     opts = ap.parse_args()
     rows = []
     print(f"{'kernel':28s} {'CPython ms':>10s} {'pyston ms':>10s} {'x CPy':>7s} {'numba ms':>9s} {'x CPy':>7s}")
-    for name, f, args in make_cases(opts.n):
+    for name, f, args, *nb_args in make_cases(opts.n):
+        nb_args = nb_args[0] if nb_args else args
         fast = pyston.fast(fallback=False)(f)
         want, got = f(*args), fast(*args)
         if not (type(want) is type(got) and np.array_equal(np.asarray(want), np.asarray(got))):
@@ -134,8 +204,8 @@ def main():
         if numba is not None:
             try:
                 nb = numba.njit(f)
-                nb(*args)
-                t_nb = best(nb, args, opts.repeat)
+                nb(*nb_args)
+                t_nb = best(nb, nb_args, opts.repeat)
             except Exception:  # noqa: BLE001 - Numba may not compile a kernel
                 t_nb = None
         nb_txt = f"{t_nb * 1e3:9.3f} {t_py / t_nb:7.1f}" if t_nb else f"{'-':>9s} {'-':>7s}"

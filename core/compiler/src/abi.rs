@@ -40,6 +40,9 @@ pub struct DeoptPoint {
     /// The value the interpreter takes from `ctx.pending` (a call's result that
     /// compiled code could not hold).
     pub pending: Option<Value>,
+    /// The instruction raised (the Python exception is set) inside a `try`
+    /// body: the interpreter raises it there, to the block's handler.
+    pub raised: bool,
 }
 
 // ---------------------------------------------------------------------------
@@ -276,6 +279,11 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_pycall_dying", &[I64, I64, I64, I64, I64], &[I32]),
     h("pyston_resume", &[I64, I64, I64], &[I32]),
     h("pyston_push_frame", &[I64, I64, I64], &[]),
+    // exceptions caught by compiled handlers
+    h("pyston_catch", &[I64], &[I64]),
+    h("pyston_exc_match", &[I64, I64, I64], &[I32]),
+    h("pyston_reraise", &[I64], &[]),
+    h("pyston_try_raise", &[I64, I64], &[I32]),
 ];
 
 /// The table entry for `name`.

@@ -4,6 +4,7 @@
 
 mod arrays;
 mod calls;
+pub mod exceptions;
 mod ints;
 mod math;
 pub mod pure;
