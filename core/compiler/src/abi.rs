@@ -275,6 +275,9 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_pycall_dying", &[I64, I64, I64, I64, I64], &[I32]),
     h("pyston_resume", &[I64, I64, I64], &[I32]),
     h("pyston_push_frame", &[I64, I64, I64], &[]),
+    // small arrays natively (numeric/src/small.rs)
+    h("pyston_dot_seq_limit", &[], &[I64]),
+    h("pyston_pairwise_sum", &[I64, I64, I64, I32], &[F64]),
 ];
 
 /// The table entry for `name`.

@@ -133,6 +133,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_resume", pyston_resume as *const u8),
         ("pyston_push_frame", pyston_push_frame as *const u8),
         ("pyston_pymath", pyston_pymath as *const u8),
+        ("pyston_dot_seq_limit", pyston_dot_seq_limit as *const u8),
+        ("pyston_pairwise_sum", pyston_pairwise_sum as *const u8),
     ]
 }
 

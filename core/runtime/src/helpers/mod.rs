@@ -7,11 +7,13 @@ mod calls;
 mod ints;
 mod math;
 pub mod random;
+pub mod small;
 
 pub use arrays::*;
 pub use calls::*;
 pub use ints::*;
 pub use math::*;
+pub use small::{pyston_dot_seq_limit, pyston_pairwise_sum};
 
 #[cfg(test)]
 mod tests {
