@@ -131,6 +131,9 @@ pub fn describe(f: &ir::Function, plan: &SmallPlan) -> String {
     s
 }
 
+/// The longest array a `Make` root fills natively.
+const MAKE_MAX: i64 = 1024;
+
 fn cty(d: Dtype) -> clir::Type {
     match d {
         Dtype::Float32 => clt::F32,
@@ -539,6 +542,20 @@ impl SmallGen for Gen<'_, '_> {
                 }
                 let dt = elems[&v].3;
                 if let Some(sx) = self.build(blk, k, &[], RootKind::Make, dt, &elems, &taken) {
+                    // What the fusion pass computes (float64, C-contiguous, two or more
+                    // operations) is left to it: it runs SIMD loops at any length.
+                    let c_leaves = sx
+                        .leaves
+                        .iter()
+                        .all(|l| matches!(self.typed.ty(*l), Ty::Array(a) if a.layout == Layout::C));
+                    let no_pow = sx
+                        .nodes
+                        .iter()
+                        .chain([&k])
+                        .all(|&n| !matches!(insts[n].op, Op::Bin { op: BinOp::Pow, .. }));
+                    if dt == Dtype::Float64 && c_leaves && no_pow && !sx.nodes.is_empty() {
+                        continue;
+                    }
                     add(sx, &mut taken, &mut plan);
                 }
             }
@@ -658,8 +675,8 @@ impl SmallGen for Gen<'_, '_> {
             RootKind::Reduce(Red::Sum | Red::Mean, _) if float || matches!(sx.kind, RootKind::Reduce(Red::Mean, _)) => {
                 // Inline pairwise sums up to 128 elements; a plain float array of any length
                 // through the runtime; empty means are NumPy's (a warning and NaN).
-                let single = sx.nodes.is_empty() && float;
-                if !single {
+                // (float sums of any length; int means summed as floats up to 128)
+                if !float {
                     let c = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, n, 128);
                     ok = self.b.ins().band(ok, c);
                 }
@@ -667,6 +684,11 @@ impl SmallGen for Gen<'_, '_> {
                     let c = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n, 0);
                     ok = self.b.ins().band(ok, c);
                 }
+            }
+            RootKind::Make => {
+                // Long arrays: NumPy's SIMD loops and its in-place temporaries do better.
+                let c = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, n, MAKE_MAX);
+                ok = self.b.ins().band(ok, c);
             }
             RootKind::Reduce(Red::Max | Red::Min, _) => {
                 let c = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n, 0);
@@ -703,7 +725,7 @@ impl SmallGen for Gen<'_, '_> {
         };
         let out: Vec<CV> = match &sx.kind {
             RootKind::Reduce(red, opnds) => {
-                let (r, bad) = self.reduce(&ctx, *red, opnds, n)?;
+                let (r, bad) = self.reduce(&ctx, *red, opnds, n, slow)?;
                 // max/min of floats: NaN, infinities and zeros are NumPy's to answer.
                 let bad = match (red, float) {
                     (Red::Max | Red::Min, true) => {
@@ -829,7 +851,7 @@ trait SmallEmit {
         body: &mut dyn FnMut(&mut Self, CV, &[CV]) -> CResult<Vec<CV>>,
     ) -> CResult<Vec<CV>>;
     fn fill(&mut self, c: &Ectx<'_>, expr: Value, dst: &Span1, op: Option<EOp>, n: CV, store: bool) -> CResult<CV>;
-    fn reduce(&mut self, c: &Ectx<'_>, red: Red, opnds: &[Value], n: CV) -> CResult<(CV, CV)>;
+    fn reduce(&mut self, c: &Ectx<'_>, red: Red, opnds: &[Value], n: CV, slow: CB) -> CResult<(CV, CV)>;
     fn pairwise(&mut self, c: &Ectx<'_>, e: Value, n: CV, conv: bool) -> CResult<(CV, CV)>;
 }
 
@@ -956,15 +978,16 @@ impl SmallEmit for Gen<'_, '_> {
 
     /// A reduction's value (in the dtype's machine type) and whether an element
     /// was not finite where that matters (max/min) or a computed divisor was.
-    fn reduce(&mut self, c: &Ectx<'_>, red: Red, opnds: &[Value], n: CV) -> CResult<(CV, CV)> {
+    fn reduce(&mut self, c: &Ectx<'_>, red: Red, opnds: &[Value], n: CV, slow: CB) -> CResult<(CV, CV)> {
         let z = self.b.ins().iconst(clt::I64, 0);
         let bad0 = self.b.ins().iconst(clt::I8, 0);
         let t = c.t;
         match red {
             Red::Sum | Red::Mean if c.float || red == Red::Mean => {
                 let conv = !c.float; // the mean of ints sums float64s
-                let (s, bad) = if c.sx.nodes.is_empty() && c.float {
-                    // A plain array: the runtime's pairwise sum for long ones.
+                let (s, bad) = if c.float {
+                    // Long sums: the runtime's pairwise sum, of the array itself or of the
+                    // expression's values written to one temporary (NumPy makes it too).
                     let long = self.b.create_block();
                     let short = self.b.create_block();
                     let join = self.b.create_block();
@@ -974,14 +997,36 @@ impl SmallEmit for Gen<'_, '_> {
                     self.b.ins().brif(c128, long, &[], short, &[]);
                     self.b.switch_to_block(long);
                     let f32f = self.b.ins().iconst(clt::I32, (t == clt::F32) as i64);
-                    let l = &c.leaves[0];
-                    let r = self.call("pyston_pairwise_sum", &[l.data, n, l.stride, f32f])?[0];
+                    let (data, stride, bad) = if c.sx.nodes.is_empty() {
+                        (c.leaves[0].data, c.leaves[0].stride, bad0)
+                    } else {
+                        let at = ArrTy {
+                            dtype: c.sx.dtype,
+                            ndim: 1,
+                            layout: Layout::C,
+                            readonly: false,
+                        };
+                        let (st, buf) = self.alloc_call(AllocKind::Empty, &at, &[n])?;
+                        let allocated = self.b.create_block();
+                        self.b.ins().brif(st, slow, &[], allocated, &[]);
+                        self.b.switch_to_block(allocated);
+                        let o = self.load_array_slots(buf, 1);
+                        let s1 = abi::ArraySlots::new(1);
+                        let os = Span1 {
+                            data: o[0],
+                            len: n,
+                            stride: o[s1.stride(0)],
+                        };
+                        let b = self.fill(c, opnds[0], &os, None, n, true)?;
+                        (os.data, os.stride, b)
+                    };
+                    let r = self.call("pyston_pairwise_sum", &[data, n, stride, f32f])?[0];
                     let r = if t == clt::F32 {
                         self.b.ins().fdemote(clt::F32, r)
                     } else {
                         r
                     };
-                    self.b.ins().jump(join, &[BlockArg::Value(r), BlockArg::Value(bad0)]);
+                    self.b.ins().jump(join, &[BlockArg::Value(r), BlockArg::Value(bad)]);
                     self.b.switch_to_block(short);
                     let (s, b) = self.pairwise(c, opnds[0], n, conv)?;
                     self.b.ins().jump(join, &[BlockArg::Value(s), BlockArg::Value(b)]);
