@@ -81,6 +81,9 @@ pub enum RootKind {
     Make,
     /// `np.sqrt(x)` (or another element operation) of a float scalar.
     Scalar(EOp, Value),
+    /// `np.exp(e)` (a ufunc of `abi::SMALL_UFUNCS`, by its loop id): a new
+    /// array holding `e`, then NumPy's own inner loop run on it in place.
+    Ufunc(u32, Value),
 }
 
 /// One small-array expression: its root, the element-wise nodes it computes
@@ -115,6 +118,7 @@ pub fn describe(f: &ir::Function, plan: &SmallPlan) -> String {
             RootKind::Inplace { op, .. } => format!("inplace {}", format!("{op:?}").to_lowercase()),
             RootKind::Make => "make".into(),
             RootKind::Scalar(op, _) => format!("scalar {}", format!("{op:?}").to_lowercase()),
+            RootKind::Ufunc(id, _) => format!("ufunc {}", abi::SMALL_UFUNCS[*id as usize / 2]),
         };
         let leaves: Vec<String> = sx.leaves.iter().map(|l| l.to_string()).collect();
         s.push_str(&format!(
@@ -171,6 +175,7 @@ trait SmallPlanning {
     fn red_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(Red, Vec<Value>, Dtype)>;
     fn scalar_ok(&self, v: Value, d: Dtype) -> bool;
     fn scalar_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(EOp, Value, Dtype)>;
+    fn ufunc_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(u32, Value, Dtype)>;
     #[allow(clippy::too_many_arguments)]
     fn build(
         &self,
@@ -309,6 +314,26 @@ impl SmallPlanning for Gen<'_, '_> {
         Some((op, x, *d))
     }
 
+    /// `np.exp(x)` (a ufunc of `abi::SMALL_UFUNCS`) of a 1-D float array: its loop id and operand.
+    fn ufunc_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(u32, Value, Dtype)> {
+        let r = inst.result?;
+        let Op::MethodCall { name, kw } = &inst.op else {
+            return None;
+        };
+        if !kw.is_empty() || inst.args.len() != 2 || !self.is_np(inst.args[0]) {
+            return None;
+        }
+        if !self.env.pycalls.contains_key(&(blk, k)) {
+            return None;
+        }
+        let idx = abi::SMALL_UFUNCS.iter().position(|u| u == name)?;
+        let d = self.vec_ty(r)?.dtype;
+        if !is_float(d) || self.vec_ty(inst.args[1])?.dtype != d {
+            return None;
+        }
+        Some((2 * idx as u32 + (d == Dtype::Float32) as u32, inst.args[1], d))
+    }
+
     /// Whether a scalar operand converts to dtype `d` the way NumPy converts it.
     fn scalar_ok(&self, v: Value, d: Dtype) -> bool {
         match self.typed.ty(v) {
@@ -371,6 +396,15 @@ impl SmallPlanning for Gen<'_, '_> {
             }
         }
         tree.sort();
+        // The slow path computes the nodes at the root: only constants and global
+        // reads may sit between them (a deopt there would need a value not
+        // computed), so nodes before anything else stay outside, as leaves.
+        let barrier = (0..root)
+            .rev()
+            .find(|&p| !tree.contains(&p) && !matches!(insts[p].op, Op::Const(_) | Op::Global(_)));
+        if let Some(b) = barrier {
+            tree.retain(|&k| k > b || k == root);
+        }
         // Every operand outside the tree: a 1-D array of the dtype, or a scalar converting to it.
         let mut leaves: Vec<Value> = Vec::new();
         let mut ops = HashMap::new();
@@ -400,13 +434,6 @@ impl SmallPlanning for Gen<'_, '_> {
                     }
                 }
             }
-        }
-        // The slow path computes the nodes at the root: only constants and global
-        // reads may sit between them (a deopt there would need a value not computed).
-        let first = tree.first().copied().unwrap_or(root).min(root);
-        let pure = (first..root).all(|k| tree.contains(&k) || matches!(insts[k].op, Op::Const(_) | Op::Global(_)));
-        if !pure {
-            return None;
         }
         let nodes: Vec<usize> = tree.into_iter().filter(|&k| k != root).collect();
         if leaves.is_empty() && !matches!(kind, RootKind::Inplace { .. }) {
@@ -447,6 +474,12 @@ impl SmallGen for Gen<'_, '_> {
             };
             // Consumers first: reductions, stores into rows, in-place row updates.
             for (k, i) in insts.iter().enumerate() {
+                if let Some((id, x, dt)) = self.ufunc_op(blk, k, i) {
+                    if let Some(sx) = self.build(blk, k, &[x], RootKind::Ufunc(id, x), dt, &elems, &taken) {
+                        add(sx, &mut taken, &mut plan);
+                    }
+                    continue;
+                }
                 if let Some((op, x, dt)) = self.scalar_op(blk, k, i) {
                     let sx = SmallExpr {
                         kind: RootKind::Scalar(op, x),
@@ -752,6 +785,55 @@ impl SmallGen for Gen<'_, '_> {
                 self.b.ins().brif(bad, slow, &[], cont, &[]);
                 self.b.switch_to_block(cont);
                 vec![r]
+            }
+            RootKind::Ufunc(id, x) => {
+                let at = ArrTy {
+                    dtype: d,
+                    ndim: 1,
+                    layout: Layout::C,
+                    readonly: false,
+                };
+                let (st, buf) = self.alloc_call(AllocKind::Empty, &at, &[n])?;
+                let allocated = self.b.create_block();
+                self.b.ins().brif(st, slow, &[], allocated, &[]);
+                self.b.switch_to_block(allocated);
+                let o = self.load_array_slots(buf, 1);
+                let os = Span1 {
+                    data: o[0],
+                    len: n,
+                    stride: o[s1.stride(0)],
+                };
+                // The operand: the array itself, or its values computed into the output.
+                let (inp, is) = if sx.nodes.is_empty() {
+                    (leaves[0].data, leaves[0].stride)
+                } else {
+                    let bad = self.fill(&ctx, *x, &os, None, n, true)?;
+                    let cont = self.b.create_block();
+                    self.b.ins().brif(bad, slow, &[], cont, &[]);
+                    self.b.switch_to_block(cont);
+                    (os.data, os.stride)
+                };
+                let idv = self.b.ins().iconst(clt::I64, *id as i64);
+                let st = self.call("pyston_ufunc_loop", &[idv, inp, is, os.data, os.stride, n])?[0];
+                let ran = self.b.create_block();
+                self.b.ins().brif(st, slow, &[], ran, &[]);
+                self.b.switch_to_block(ran);
+                // A non-finite result may come with NumPy's warning: NumPy's call then.
+                let z = self.b.ins().iconst(clt::I64, 0);
+                let bad0 = self.b.ins().iconst(clt::I8, 0);
+                let t = ctx.t;
+                let fl = MemFlagsData::new().with_notrap();
+                let r = self.counted(z, n, 1, &[bad0], &mut |g, i, p| {
+                    let off = g.b.ins().imul(i, os.stride);
+                    let addr = g.b.ins().iadd(os.data, off);
+                    let v = g.b.ins().load(t, fl, addr, 0);
+                    let nf = g.non_finite(v);
+                    Ok(vec![g.b.ins().bor(p[0], nf)])
+                })?;
+                let cont = self.b.create_block();
+                self.b.ins().brif(r[0], slow, &[], cont, &[]);
+                self.b.switch_to_block(cont);
+                o
             }
             RootKind::Make => {
                 let at = ArrTy {

@@ -278,6 +278,14 @@ pub const HELPERS: &[Helper] = &[
     // small arrays natively (numeric/src/small.rs)
     h("pyston_dot_seq_limit", &[], &[I64]),
     h("pyston_pairwise_sum", &[I64, I64, I64, I32], &[F64]),
+    h("pyston_ufunc_loop", &[I64, I64, I64, I64, I64, I64], &[I32]),
+];
+
+/// The unary float ufuncs whose NumPy inner loop (float64 `2*i`, float32
+/// `2*i + 1`) compiled code calls on buffers it made (`pyston_ufunc_loop`).
+pub const SMALL_UFUNCS: &[&str] = &[
+    "exp", "log", "sin", "cos", "tan", "tanh", "exp2", "log2", "log10", "expm1", "log1p", "arctan", "sinh", "cosh",
+    "arcsin", "arccos", "arcsinh", "arccosh", "arctanh", "cbrt",
 ];
 
 /// The table entry for `name`.

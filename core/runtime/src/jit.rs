@@ -135,6 +135,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_pymath", pyston_pymath as *const u8),
         ("pyston_dot_seq_limit", pyston_dot_seq_limit as *const u8),
         ("pyston_pairwise_sum", pyston_pairwise_sum as *const u8),
+        ("pyston_ufunc_loop", pyston_ufunc_loop as *const u8),
     ]
 }
 

@@ -13,7 +13,7 @@ pub use arrays::*;
 pub use calls::*;
 pub use ints::*;
 pub use math::*;
-pub use small::{pyston_dot_seq_limit, pyston_pairwise_sum};
+pub use small::{pyston_dot_seq_limit, pyston_pairwise_sum, pyston_ufunc_loop};
 
 #[cfg(test)]
 mod tests {

@@ -4,9 +4,19 @@
 //! products in this process's BLAS, and a counter of the calls into
 //! Python/NumPy compiled code makes (for tests).
 
+use numpy::npyffi::{self, npy_intp, PyUFuncObject};
 use pyo3::prelude::*;
+use pyston_compiler::abi::SMALL_UFUNCS;
+use std::ffi::{c_char, c_void};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
+
+/// A NumPy inner loop: `(args, dimensions, steps, data)`.
+type InnerLoop = unsafe extern "C" fn(*mut *mut c_char, *mut npy_intp, *mut npy_intp, *mut c_void);
+
+/// The inner loops of `SMALL_UFUNCS` (float64 at `2*i`, float32 at `2*i + 1`)
+/// with their data pointers; `None` where not found or not verified.
+static LOOPS: OnceLock<Vec<Option<(InnerLoop, usize)>>> = OnceLock::new();
 
 /// Calls into Python/NumPy made by compiled code (`pyston_pycall*`).
 pub static PYCALLS: AtomicU64 = AtomicU64::new(0);
@@ -44,7 +54,126 @@ pub fn calibrate(py: Python<'_>) {
     CALIBRATED.call_once(|| {
         let limit = measure(py).unwrap_or(0);
         DOT_SEQ_LIMIT.store(limit, Ordering::Relaxed);
+        let _ = LOOPS.set(find_loops(py).unwrap_or_default());
     });
+}
+
+/// The loops of `SMALL_UFUNCS`, checked with NumPy's floating-point errors
+/// ignored (the checks' values leave some functions' domains).
+fn find_loops(py: Python<'_>) -> PyResult<Vec<Option<(InnerLoop, usize)>>> {
+    let np = py.import("numpy")?;
+    let kw = pyo3::types::PyDict::new(py);
+    kw.set_item("all", "ignore")?;
+    let es = np.getattr("errstate")?.call((), Some(&kw))?;
+    es.call_method0("__enter__")?;
+    let loops = SMALL_UFUNCS
+        .iter()
+        .flat_map(|name| {
+            [
+                (name, npyffi::NPY_TYPES::NPY_DOUBLE),
+                (name, npyffi::NPY_TYPES::NPY_FLOAT),
+            ]
+        })
+        .map(|(name, t)| find_loop(py, name, t as i32).ok().flatten())
+        .collect();
+    es.call_method1("__exit__", (py.None(), py.None(), py.None()))?;
+    Ok(loops)
+}
+
+/// `numpy.<name>`'s inner loop for `t -> t` (the first in its table, the one
+/// NumPy's type resolution picks), kept only if it gives `numpy.<name>`'s own
+/// bits on a spread of values (called on 64 elements, then on 1 and 3, as
+/// compiled code calls it on rows of any length).
+fn find_loop(py: Python<'_>, name: &str, t: i32) -> PyResult<Option<(InnerLoop, usize)>> {
+    let np = py.import("numpy")?;
+    let u = np.getattr(name)?;
+    if !u.is_instance(&np.getattr("ufunc")?)? {
+        return Ok(None);
+    }
+    // SAFETY: `u` is a live numpy.ufunc (checked above), whose object is a
+    // PyUFuncObject; its tables hold `ntypes` entries (`nargs` type codes each).
+    let found = unsafe {
+        let f = &(*(u.as_ptr() as *const PyUFuncObject)).fields;
+        if f.nin != 1 || f.nout != 1 || f.functions.is_null() || f.types.is_null() {
+            return Ok(None);
+        }
+        let mut found = None;
+        for i in 0..f.ntypes.max(0) as usize {
+            let a = *f.types.add(2 * i) as i32;
+            let b = *f.types.add(2 * i + 1) as i32;
+            if a == t && b == t {
+                if let Some(func) = *f.functions.add(i) {
+                    let data = if f.data.is_null() { 0 } else { *f.data.add(i) as usize };
+                    found = Some((func as InnerLoop, data));
+                }
+                break;
+            }
+        }
+        found
+    };
+    let Some((func, data)) = found else { return Ok(None) };
+    let dtype = if t == npyffi::NPY_TYPES::NPY_DOUBLE as i32 {
+        "float64"
+    } else {
+        "float32"
+    };
+    let x = np.getattr("linspace")?.call1((-30.0, 30.0, 64))?;
+    let x = x.call_method1("__add__", (0.013,))?.call_method1("astype", (dtype,))?;
+    let want = u.call1((x.clone(),))?;
+    let out = np.getattr("empty_like")?.call1((x.clone(),))?;
+    let isz: i64 = x.getattr("itemsize")?.extract()?;
+    let ptr = |a: &Bound<'_, PyAny>| -> PyResult<i64> {
+        let iface = a.getattr("__array_interface__")?;
+        let d = iface.get_item("data")?;
+        d.get_item(0)?.extract()
+    };
+    let (xp, op) = (ptr(&x)?, ptr(&out)?);
+    let wb: Vec<u8> = want.call_method0("tobytes")?.extract()?;
+    for (start, n) in [(0i64, 64i64), (5, 1), (60, 3)] {
+        out.call_method1("fill", (0,))?;
+        let mut args = [(xp + start * isz) as *mut c_char, (op + start * isz) as *mut c_char];
+        let mut dims = [n as npy_intp];
+        let mut steps = [isz as npy_intp, isz as npy_intp];
+        // SAFETY: both buffers hold 64 elements of the loop's dtype and stay alive.
+        unsafe {
+            func(
+                args.as_mut_ptr(),
+                dims.as_mut_ptr(),
+                steps.as_mut_ptr(),
+                data as *mut c_void,
+            )
+        };
+        let got: Vec<u8> = out.call_method0("tobytes")?.extract()?;
+        let r = (start * isz) as usize..((start + n) * isz) as usize;
+        if got[r.clone()] != wb[r] {
+            return Ok(None);
+        }
+    }
+    Ok(Some((func, data)))
+}
+
+/// Runs ufunc `id`'s NumPy inner loop (see `SMALL_UFUNCS`) on `n` elements:
+/// 0, or 1 when that loop is not available (compiled code then calls NumPy).
+///
+/// # Safety
+/// `inp + i*is` and `out + i*os` for `i < n` must be elements of the loop's dtype.
+pub unsafe extern "C" fn pyston_ufunc_loop(id: i64, inp: i64, is: i64, out: i64, os: i64, n: i64) -> i32 {
+    let Some(Some((func, data))) = LOOPS.get().and_then(|l| l.get(id as usize)) else {
+        return 1;
+    };
+    let mut args = [inp as *mut c_char, out as *mut c_char];
+    let mut dims = [n as npy_intp];
+    let mut steps = [is as npy_intp, os as npy_intp];
+    // SAFETY: the caller's contract; the loop is NumPy's own for this signature.
+    unsafe {
+        func(
+            args.as_mut_ptr(),
+            dims.as_mut_ptr(),
+            steps.as_mut_ptr(),
+            *data as *mut c_void,
+        )
+    };
+    0
 }
 
 fn measure(py: Python<'_>) -> PyResult<i64> {
