@@ -427,3 +427,65 @@ def test_numpy_inner_loops_no_calls():
     X = np.random.default_rng(4).standard_normal((20, 8)) * 0.1
     assert pycalls(ufunc_rows, X, np.zeros(8)) == 0
     assert pycalls(softmax, X, np.empty_like(X)) == 0
+
+
+def test_pass_switched_off_calls_numpy(tmp_path):
+    """With the pass off (PYSTON_DISABLE_PASSES=small) the same kernel calls NumPy per row."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "k.py"
+    script.write_text(
+        "import numpy as np, pyston\n"
+        "from pyston import _pyston as P\n"
+        "@pyston.fast\n"
+        "def f(X, c):\n"
+        "    s = 0.0\n"
+        "    for i in range(X.shape[0]):\n"
+        "        v = X[i] - c\n"
+        "        s += np.sqrt(np.dot(v, v))\n"
+        "    return s\n"
+        "X = np.ones((10, 3)); c = np.zeros(3)\n"
+        "f(X, c)\n"
+        "n = P.pycall_count(); f(X, c); print('calls', P.pycall_count() - n)\n"
+    )
+    for off, want in (("", "calls 0"), ("small", "calls 30")):
+        env = dict(os.environ, PYSTON_DISABLE_PASSES=off)
+        out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, check=True)
+        assert want in out.stdout, (off, out.stdout, out.stderr)
+
+
+@pyston.fast
+def slice_views(X, a, lo, hi):
+    s = 0.0
+    for i in range(X.shape[0]):
+        s += X[i, :].sum() + a[lo:hi].sum() + X[i, 1:3].max() + X[i][lo:hi].sum() + a[lo::2].sum()
+        s += np.dot(X[i, lo:hi], X[i, lo:hi]) + a[:hi].min() + a[-3:].sum()
+    return s, a[lo:hi], X[-1, lo:]
+
+
+def test_slice_views(rng):
+    for dtype in DTYPES:
+        X = data(rng, (5, 12), dtype)
+        a = data(rng, 12, dtype)
+        for lo, hi in ((0, 12), (2, 5), (-5, -1), (3, 100), (-100, 4), (1, 3), (4, 4)):
+            same(slice_views, X, a, lo, hi)
+        for i, (lo, hi) in enumerate(((6, 2), (11, 12), (0, 0))):
+            same(slice_views, X, a, lo, hi)
+    # a too-short array: IndexError/ValueError as NumPy raises them
+    same(slice_views, np.ones((2, 2)), np.ones(2), 0, 1)
+    X = np.random.default_rng(1).random((10, 6))
+    assert pycalls(slice_views, X, X[0].copy(), 1, 4) == 0
+
+
+@pyston.fast
+def dot_views(X, j):
+    return np.dot(X[j], X[j + 1]), np.dot(X[:, j], X[:, j + 1]), np.dot(X[j, ::2], X[j, ::-2]), np.dot(X[j] * 2.0, X[j])
+
+
+def test_dot_strided(rng):
+    for n in (1, 2, 3, 4, 5, 8, 9, 15, 16):
+        X = data(rng, (n + 2, n), np.float64)
+        same(dot_views, X, 0)
+        same(dot_views, np.asfortranarray(X), 1)

@@ -81,6 +81,14 @@ pub enum RootKind {
     Make,
     /// `np.sqrt(x)` (or another element operation) of a float scalar.
     Scalar(EOp, Value),
+    /// `a[lo:hi]` of a 1-D array or `X[i, lo:hi]` of a 2-D one (`row`: `i`), with
+    /// a constant positive step: a view, no object made.
+    View {
+        arr: Value,
+        row: Option<Value>,
+        slice: Value,
+        step: i64,
+    },
     /// `np.exp(e)` (a ufunc of `abi::SMALL_UFUNCS`, by its loop id): a new
     /// array holding `e`, then NumPy's own inner loop run on it in place.
     Ufunc(u32, Value),
@@ -119,6 +127,7 @@ pub fn describe(f: &ir::Function, plan: &SmallPlan) -> String {
             RootKind::Make => "make".into(),
             RootKind::Scalar(op, _) => format!("scalar {}", format!("{op:?}").to_lowercase()),
             RootKind::Ufunc(id, _) => format!("ufunc {}", abi::SMALL_UFUNCS[*id as usize / 2]),
+            RootKind::View { .. } => "view".into(),
         };
         let leaves: Vec<String> = sx.leaves.iter().map(|l| l.to_string()).collect();
         s.push_str(&format!(
@@ -176,6 +185,7 @@ trait SmallPlanning {
     fn scalar_ok(&self, v: Value, d: Dtype) -> bool;
     fn scalar_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(EOp, Value, Dtype)>;
     fn ufunc_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(u32, Value, Dtype)>;
+    fn view_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<RootKind>;
     #[allow(clippy::too_many_arguments)]
     fn build(
         &self,
@@ -334,6 +344,58 @@ impl SmallPlanning for Gen<'_, '_> {
         Some((2 * idx as u32 + (d == Dtype::Float32) as u32, inst.args[1], d))
     }
 
+    /// `a[lo:hi]` (1-D) or `X[i, lo:hi]` (2-D), bounds ints or None, step None or a positive constant.
+    fn view_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<RootKind> {
+        let r = inst.result?;
+        if !matches!(inst.op, Op::GetItem) || !self.env.pycalls.contains_key(&(blk, k)) {
+            return None;
+        }
+        let Ty::Array(rt) = self.typed.ty(r) else { return None };
+        let Ty::Array(at) = self.typed.ty(inst.args[0]) else {
+            return None;
+        };
+        let (row, slice) = match inst.args.len() {
+            2 if at.ndim == 1 => (None, inst.args[1]),
+            3 if at.ndim == 2 && matches!(self.typed.ty(inst.args[1]), Ty::Int | Ty::Np(Dtype::Int64)) => {
+                (Some(inst.args[1]), inst.args[2])
+            }
+            _ => return None,
+        };
+        if rt.ndim != 1 || rt.dtype != at.dtype {
+            return None;
+        }
+        let Ty::Slice(parts) = self.typed.ty(slice) else {
+            return None;
+        };
+        if !parts[..2]
+            .iter()
+            .all(|t| matches!(t, Ty::Int | Ty::Np(Dtype::Int64) | Ty::NoneT))
+        {
+            return None;
+        }
+        let step = match &parts[2] {
+            Ty::NoneT => 1,
+            Ty::Int => {
+                let (b, k) = *self.defs.get(&slice)?;
+                let def = &self.f.block(b).insts[k];
+                if !matches!(def.op, Op::Slice) || def.args.len() != 3 {
+                    return None;
+                }
+                match self.consts.get(&def.args[2]) {
+                    Some(Const::Int(c)) if *c > 0 && *c < 1 << 32 => *c,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        Some(RootKind::View {
+            arr: inst.args[0],
+            row,
+            slice,
+            step,
+        })
+    }
+
     /// Whether a scalar operand converts to dtype `d` the way NumPy converts it.
     fn scalar_ok(&self, v: Value, d: Dtype) -> bool {
         match self.typed.ty(v) {
@@ -474,6 +536,18 @@ impl SmallGen for Gen<'_, '_> {
             };
             // Consumers first: reductions, stores into rows, in-place row updates.
             for (k, i) in insts.iter().enumerate() {
+                if let Some(kind) = self.view_op(blk, k, i) {
+                    let sx = SmallExpr {
+                        kind,
+                        root: k,
+                        nodes: vec![],
+                        ops: HashMap::new(),
+                        leaves: vec![],
+                        dtype: Dtype::Float64, // (unused: a view of any dtype)
+                    };
+                    add(sx, &mut taken, &mut plan);
+                    continue;
+                }
                 if let Some((id, x, dt)) = self.ufunc_op(blk, k, i) {
                     if let Some(sx) = self.build(blk, k, &[x], RootKind::Ufunc(id, x), dt, &elems, &taken) {
                         add(sx, &mut taken, &mut plan);
@@ -642,21 +716,7 @@ impl SmallGen for Gen<'_, '_> {
             RootKind::Store { dst, idx, .. } => {
                 let dv = self.use_val(*dst)?;
                 let s2 = abi::ArraySlots::new(2);
-                let it = self.ty(*idx);
-                let iv = self.use_val(*idx)?;
-                let i = self.conv_i64(&(it, iv))?;
-                let rows = dv[s2.shape(0)];
-                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
-                let wrapped = self.b.ins().iadd(i, rows);
-                let i = self.b.ins().select(neg, wrapped, i);
-                let lo = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, i, 0);
-                let hi = self.b.ins().icmp(IntCC::SignedLessThan, i, rows);
-                let ok = self.b.ins().band(lo, hi);
-                // A safe address even when out of range (it is not used then).
-                let z = self.b.ins().iconst(clt::I64, 0);
-                let i = self.b.ins().select(ok, i, z);
-                let off = self.b.ins().imul(i, dv[s2.stride(0)]);
-                let data = self.b.ins().iadd(dv[0], off);
+                let (ok, data) = self.row_of(&dv, *idx)?;
                 let sp = Span1 {
                     data,
                     len: dv[s2.shape(1)],
@@ -673,6 +733,30 @@ impl SmallGen for Gen<'_, '_> {
                 };
                 let one = self.b.ins().iconst(clt::I8, 1);
                 (sp.len, one, Some(sp))
+            }
+            RootKind::View { arr, row, .. } => {
+                let av = self.use_val(*arr)?;
+                match row {
+                    Some(r) => {
+                        let s2 = abi::ArraySlots::new(2);
+                        let (ok, data) = self.row_of(&av, *r)?;
+                        let sp = Span1 {
+                            data,
+                            len: av[s2.shape(1)],
+                            stride: av[s2.stride(1)],
+                        };
+                        (sp.len, ok, Some(sp))
+                    }
+                    None => {
+                        let one = self.b.ins().iconst(clt::I8, 1);
+                        let sp = Span1 {
+                            data: av[0],
+                            len: av[s1.shape(0)],
+                            stride: av[s1.stride(0)],
+                        };
+                        (sp.len, one, Some(sp))
+                    }
+                }
             }
             RootKind::Scalar(..) => {
                 let one = self.b.ins().iconst(clt::I8, 1);
@@ -731,6 +815,17 @@ impl SmallGen for Gen<'_, '_> {
                 let lim = self.call("pyston_dot_seq_limit", &[])?[0];
                 let c = self.b.ins().icmp(IntCC::SignedLessThanOrEqual, n, lim);
                 ok = self.b.ins().band(ok, c);
+                // Arrays passed to BLAS as they are: contiguous ones only (strided
+                // ones take BLAS's strided kernel, whose order differs; expressions
+                // are contiguous temporaries in NumPy).
+                if let RootKind::Reduce(_, opnds) = &sx.kind {
+                    for o in opnds {
+                        if let Some(li) = sx.leaves.iter().position(|l| l == o) {
+                            let c = self.b.ins().icmp_imm_s(IntCC::Equal, leaves[li].stride, isz);
+                            ok = self.b.ins().band(ok, c);
+                        }
+                    }
+                }
             }
             _ => {}
         }
@@ -776,6 +871,48 @@ impl SmallGen for Gen<'_, '_> {
                 self.b.ins().brif(bad, slow, &[], cont, &[]);
                 self.b.switch_to_block(cont);
                 vec![r]
+            }
+            RootKind::View { arr, slice, step, .. } => {
+                // Python's slice.indices() for a positive step, then the view's slots.
+                let base = dst.as_ref().unwrap();
+                let len = base.len;
+                let parts = match self.ty(*slice) {
+                    Ty::Slice(p) => p,
+                    _ => return Err(internal("small: slice")),
+                };
+                let sv = self.use_val(*slice)?;
+                let mut pos = 0;
+                let mut bound = |g: &mut Self, t: &Ty, default: CV| -> CResult<CV> {
+                    if *t == Ty::NoneT {
+                        return Ok(default);
+                    }
+                    let x = sv[pos];
+                    pos += 1;
+                    let z = g.b.ins().iconst(clt::I64, 0);
+                    let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
+                    let up = g.b.ins().iadd(x, len);
+                    let x = g.b.ins().select(neg, up, x);
+                    let x = g.b.ins().smax(x, z);
+                    Ok(g.b.ins().smin(x, len))
+                };
+                let z = self.b.ins().iconst(clt::I64, 0);
+                let start = bound(self, &parts[0], z)?;
+                let stop = bound(self, &parts[1], len)?;
+                let span = self.b.ins().isub(stop, start);
+                let span = self.b.ins().smax(span, z);
+                let count = if *step == 1 {
+                    span
+                } else {
+                    // ceil(span / step) for span >= 0
+                    let t = self.b.ins().iadd_imm_s(span, *step - 1);
+                    let stp = self.b.ins().iconst(clt::I64, *step);
+                    self.b.ins().udiv(t, stp)
+                };
+                let off = self.b.ins().imul(start, base.stride);
+                let data = self.b.ins().iadd(base.data, off);
+                let stride = self.b.ins().imul_imm_s(base.stride, *step);
+                let obj = self.use_val(*arr)?[1];
+                vec![data, obj, count, stride]
             }
             RootKind::Scalar(op, x) => {
                 // NumPy warns where the result is not finite (sqrt(-1), overflow): its call does.
@@ -922,6 +1059,7 @@ struct Ectx<'s> {
 trait SmallEmit {
     fn byte_range(&mut self, s: &Span1, isz: i64) -> (CV, CV);
     fn fzero(&mut self, t: clir::Type) -> CV;
+    fn row_of(&mut self, av: &[CV], idx: Value) -> CResult<(CV, CV)>;
     fn non_finite(&mut self, x: CV) -> CV;
     fn elem(&mut self, c: &Ectx<'_>, v: Value, i: CV, memo: &mut HashMap<Value, CV>, bad: &mut CV) -> CResult<CV>;
     fn counted(
@@ -949,6 +1087,26 @@ impl SmallEmit for Gen<'_, '_> {
         let empty = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, s.len, 0);
         let hi = self.b.ins().select(empty, lo, hi);
         (lo, hi)
+    }
+
+    /// Row `idx` of a 2-D array (slots `av`): whether the index is in range
+    /// (negative ones count from the end) and the row's address (row 0's when not).
+    fn row_of(&mut self, av: &[CV], idx: Value) -> CResult<(CV, CV)> {
+        let s2 = abi::ArraySlots::new(2);
+        let it = self.ty(idx);
+        let iv = self.use_val(idx)?;
+        let i = self.conv_i64(&(it, iv))?;
+        let rows = av[s2.shape(0)];
+        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
+        let wrapped = self.b.ins().iadd(i, rows);
+        let i = self.b.ins().select(neg, wrapped, i);
+        let lo = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, i, 0);
+        let hi = self.b.ins().icmp(IntCC::SignedLessThan, i, rows);
+        let ok = self.b.ins().band(lo, hi);
+        let z = self.b.ins().iconst(clt::I64, 0);
+        let i = self.b.ins().select(ok, i, z);
+        let off = self.b.ins().imul(i, av[s2.stride(0)]);
+        Ok((ok, self.b.ins().iadd(av[0], off)))
     }
 
     fn fzero(&mut self, t: clir::Type) -> CV {
