@@ -1062,6 +1062,7 @@ trait SmallEmit {
     fn row_of(&mut self, av: &[CV], idx: Value) -> CResult<(CV, CV)>;
     fn non_finite(&mut self, x: CV) -> CV;
     fn elem(&mut self, c: &Ectx<'_>, v: Value, i: CV, memo: &mut HashMap<Value, CV>, bad: &mut CV) -> CResult<CV>;
+    #[allow(clippy::type_complexity)]
     fn counted(
         &mut self,
         start: CV,
@@ -1152,6 +1153,7 @@ impl SmallEmit for Gen<'_, '_> {
         Ok(x)
     }
 
+    #[allow(clippy::type_complexity)]
     fn counted(
         &mut self,
         start: CV,
