@@ -13,9 +13,8 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import pytest
-
 import pyston
+import pytest
 from pyston import _pyston as P
 
 SIZES = [0, 1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 63, 64, 100, 127, 128, 129, 130, 200, 255, 256, 257, 300]
@@ -471,7 +470,7 @@ def test_slice_views(rng):
         a = data(rng, 12, dtype)
         for lo, hi in ((0, 12), (2, 5), (-5, -1), (3, 100), (-100, 4), (1, 3), (4, 4)):
             same(slice_views, X, a, lo, hi)
-        for i, (lo, hi) in enumerate(((6, 2), (11, 12), (0, 0))):
+        for lo, hi in ((6, 2), (11, 12), (0, 0)):
             same(slice_views, X, a, lo, hi)
     # a too-short array: IndexError/ValueError as NumPy raises them
     same(slice_views, np.ones((2, 2)), np.ones(2), 0, 1)
@@ -489,3 +488,25 @@ def test_dot_strided(rng):
         X = data(rng, (n + 2, n), np.float64)
         same(dot_views, X, 0)
         same(dot_views, np.asfortranarray(X), 1)
+
+
+@pyston.fast
+def max_min_rows(X, c):
+    out = np.empty_like(X)
+    s = 0.0
+    for i in range(X.shape[0]):
+        out[i] = np.maximum(X[i] - c, 0.0) + np.minimum(c, X[i])
+        s += np.maximum(X[i], c).sum() + np.minimum(X[i], -0.5).max() + np.minimum(X[i], -0.0).min()
+    return out, s
+
+
+def test_maximum_minimum(rng):
+    for dtype in DTYPES:
+        for n in (0, 1, 3, 9, 40):
+            same(max_min_rows, data(rng, (4, n), dtype), data(rng, n, dtype))
+    for dtype in FLOATS:
+        z = np.array([[0.0, -0.0, 1.0, -1.0], [-0.0, 0.0, np.nan, 2.0]], dtype=dtype)
+        same(max_min_rows, z, np.array([-0.0, 0.0, 0.0, np.nan], dtype=dtype))
+        same(max_min_rows, z, np.array([0.0, -0.0, -0.0, 0.0], dtype=dtype))
+    X = np.random.default_rng(2).standard_normal((10, 5)) - 3.0  # (max/min of a zero: NumPy's)
+    assert pycalls(max_min_rows, X, X[0].copy()) == 0

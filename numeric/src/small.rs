@@ -50,6 +50,10 @@ pub enum EOp {
     Sqrt,
     Abs,
     Square,
+    /// `np.maximum` / `np.minimum`: ties give the second operand, as NumPy's loops
+    /// do; a NaN operand is NumPy's to answer (the slow path).
+    Maximum,
+    Minimum,
 }
 
 /// A reduction.
@@ -130,16 +134,26 @@ pub fn describe(f: &ir::Function, plan: &SmallPlan) -> String {
             RootKind::View { .. } => "view".into(),
         };
         let leaves: Vec<String> = sx.leaves.iter().map(|l| l.to_string()).collect();
+        let leaves = if leaves.is_empty() {
+            "no leaves".to_string()
+        } else {
+            format!("leaves {}", leaves.join(", "))
+        };
         s.push_str(&format!(
-            "small {b}[{k}] {kind} {}: {} nodes, leaves {}\n",
+            "small {b}[{k}] {kind} {}: {} nodes, {leaves}\n",
             sx.dtype.name(),
             sx.nodes.len(),
-            leaves.join(", ")
         ));
         for &n in &sx.nodes {
             s.push_str(&format!("  {b}[{n}] {}\n", crate::inst_text(f, b, n)));
         }
         s.push_str(&format!("  {b}[{k}] {}\n", crate::inst_text(f, b, k)));
+        if let RootKind::Inplace { setitem, .. } = &sx.kind {
+            s.push_str(&format!(
+                "  {b}[{setitem}] {} (skipped: the row onto itself)\n",
+                crate::inst_text(f, b, *setitem)
+            ));
+        }
     }
     s
 }
@@ -234,6 +248,15 @@ impl SmallPlanning for Gen<'_, '_> {
                 _ => return None,
             },
             Op::Unary(UnaryOp::Neg) => EOp::Neg,
+            Op::MethodCall { name, kw }
+                if kw.is_empty()
+                    && a.len() == 3
+                    && self.is_np(a[0])
+                    && matches!(name.as_str(), "maximum" | "minimum") =>
+            {
+                let op = if name == "maximum" { EOp::Maximum } else { EOp::Minimum };
+                return Some((op, vec![a[1], a[2]], d));
+            }
             Op::MethodCall { name, kw } if kw.is_empty() && a.len() == 2 && self.is_np(a[0]) => {
                 let op = match name.as_str() {
                     "sqrt" | "fabs" if !is_float(d) => return None,
@@ -659,8 +682,13 @@ impl SmallGen for Gen<'_, '_> {
                         .nodes
                         .iter()
                         .chain([&k])
-                        .all(|&n| !matches!(insts[n].op, Op::Bin { op: BinOp::Pow, .. }));
+                        .all(|&n| !matches!(insts[n].op, Op::Bin { op: BinOp::Pow, .. }))
+                        && sx
+                            .ops
+                            .values()
+                            .all(|(op, _)| !matches!(op, EOp::Maximum | EOp::Minimum));
                     if dt == Dtype::Float64 && c_leaves && no_pow && !sx.nodes.is_empty() {
+                        taken.extend(sx.nodes.iter().copied().chain([k]));
                         continue;
                     }
                     add(sx, &mut taken, &mut plan);
@@ -1142,6 +1170,10 @@ impl SmallEmit for Gen<'_, '_> {
             for a in &args {
                 xs.push(self.elem(c, *a, i, memo, bad)?);
             }
+            if c.float && matches!(op, EOp::Maximum | EOp::Minimum) {
+                let nan = self.b.ins().fcmp(FloatCC::Unordered, xs[0], xs[1]);
+                *bad = self.b.ins().bor(*bad, nan);
+            }
             if op == EOp::Div && c.sx.ops.contains_key(&args[1]) {
                 // x / inf == 0 hides a non-finite divisor computed here.
                 let nf = self.non_finite(xs[1]);
@@ -1443,6 +1475,15 @@ impl Apply for Gen<'_, '_> {
                 EOp::Sqrt => ins.sqrt(xs[0]),
                 EOp::Abs => ins.fabs(xs[0]),
                 EOp::Square => ins.fmul(xs[0], xs[0]),
+                EOp::Maximum | EOp::Minimum => {
+                    let cc = if op == EOp::Maximum {
+                        FloatCC::GreaterThan
+                    } else {
+                        FloatCC::LessThan
+                    };
+                    let c = ins.fcmp(cc, xs[0], xs[1]);
+                    self.b.ins().select(c, xs[0], xs[1])
+                }
             }
         } else {
             // int64: NumPy wraps (no warnings for arrays).
@@ -1453,6 +1494,8 @@ impl Apply for Gen<'_, '_> {
                 EOp::Neg => ins.ineg(xs[0]),
                 EOp::Abs => ins.iabs(xs[0]),
                 EOp::Square => ins.imul(xs[0], xs[0]),
+                EOp::Maximum => ins.smax(xs[0], xs[1]),
+                EOp::Minimum => ins.smin(xs[0], xs[1]),
                 // never planned for ints
                 EOp::Div | EOp::Sqrt => xs[0],
             }
