@@ -510,3 +510,51 @@ def test_maximum_minimum(rng):
         same(max_min_rows, z, np.array([0.0, -0.0, -0.0, 0.0], dtype=dtype))
     X = np.random.default_rng(2).standard_normal((10, 5)) - 3.0  # (max/min of a zero: NumPy's)
     assert pycalls(max_min_rows, X, X[0].copy()) == 0
+
+
+@pyston.fast
+def inplace_copies(a, idx, m, b):
+    a[idx] += b
+    a[m] -= 1.0
+    a[1:4] *= 2.0
+    a[1:4] += b
+    return a
+
+
+def test_inplace_on_copies_and_slices():
+    a = np.arange(8.0)
+    same(inplace_copies, a, np.array([0, 2, 5]), a > 3.0, np.array([1.0, 2.0, 3.0]))
+
+
+@pyston.fast
+def cmp_rows(X, c, t):
+    out = np.empty_like(X)
+    n = 0
+    for i in range(X.shape[0]):
+        out[i] = np.where(X[i] > t, X[i] - c, c * 2)
+        n += (X[i] <= c).sum() + np.sum(X[i] - c != t)
+    return out, n
+
+
+def test_comparisons_where_count(rng):
+    for dtype in DTYPES:
+        for n in (0, 1, 3, 9, 40):
+            X = data(rng, (4, n), dtype)
+            c = data(rng, n, dtype)
+            t = 0 if dtype == np.int64 else 0.5
+            same(cmp_rows, X, c, t)
+    for dtype in FLOATS:
+        X = np.array([[np.nan, 1.0, -np.inf, 0.0], [2.0, np.nan, 3.0, -0.0]], dtype=dtype)
+        same(cmp_rows, X, np.array([1.0, np.nan, 0.0, -0.0], dtype=dtype), 0.5)
+        big = np.finfo(dtype).max
+        # an overflow on the side np.where drops still warns
+        same(cmp_rows, np.array([[big, -big, 1.0]], dtype=dtype), np.array([-big, big, 0.0], dtype=dtype), 1e300)
+    X = np.random.default_rng(3).standard_normal((10, 6))
+    assert pycalls(cmp_rows, X, X[0].copy(), 0.1) == 0
+
+
+def test_float32_scalar_out_of_range():
+    X = np.ones((2, 3), dtype=np.float32)
+    same(make_rows, X, np.ones(3, dtype=np.float32))
+    same(cmp_rows, X, np.zeros(3, dtype=np.float32), 1e300)
+    same(inplace_rows, X, X)

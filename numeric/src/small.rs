@@ -54,6 +54,11 @@ pub enum EOp {
     /// do; a NaN operand is NumPy's to answer (the slow path).
     Maximum,
     Minimum,
+    /// `a > b` etc.: a bool per element (an i8), used only as `np.where`'s
+    /// condition or counted by `.sum()`.
+    Cmp(CmpOp),
+    /// `np.where(cond, x, y)`.
+    Where,
 }
 
 /// A reduction.
@@ -64,6 +69,8 @@ pub enum Red {
     Max,
     Min,
     Dot,
+    /// `.sum()` of a comparison: how many elements are true.
+    Count,
 }
 
 /// What the root instruction of a small-array expression does with it.
@@ -227,10 +234,26 @@ impl SmallPlanning for Gen<'_, '_> {
 
     fn elem_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(EOp, Vec<Value>, Dtype)> {
         let r = inst.result?;
-        let at = self.vec_ty(r)?;
         if !self.env.pycalls.contains_key(&(blk, k)) {
             return None;
         }
+        if let Op::Cmp(c) = inst.op {
+            // Compared in the operands' dtype: its arrays, and scalars converting exactly.
+            let is_bool_vec = matches!(self.typed.ty(r), Ty::Array(a) if a.ndim == 1 && a.dtype == Dtype::Bool);
+            let d = inst.args.iter().find_map(|a| self.vec_ty(*a))?.dtype;
+            let exact = |v: Value| match self.typed.ty(v) {
+                Ty::Array(_) => self.vec_ty(v).is_some_and(|a| a.dtype == d),
+                Ty::Int if d == Dtype::Float64 => {
+                    matches!(self.consts.get(&v), Some(Const::Int(c)) if c.unsigned_abs() <= 1 << 53)
+                }
+                _ => self.scalar_ok(v, d),
+            };
+            if !is_bool_vec || !inst.args.iter().all(|a| exact(*a)) {
+                return None;
+            }
+            return Some((EOp::Cmp(c), inst.args.clone(), d));
+        }
+        let at = self.vec_ty(r)?;
         let d = at.dtype;
         let a = &inst.args;
         let op = match &inst.op {
@@ -248,6 +271,9 @@ impl SmallPlanning for Gen<'_, '_> {
                 _ => return None,
             },
             Op::Unary(UnaryOp::Neg) => EOp::Neg,
+            Op::MethodCall { name, kw } if kw.is_empty() && a.len() == 4 && self.is_np(a[0]) && name == "where" => {
+                return Some((EOp::Where, vec![a[1], a[2], a[3]], d));
+            }
             Op::MethodCall { name, kw }
                 if kw.is_empty()
                     && a.len() == 3
@@ -484,9 +510,21 @@ impl SmallPlanning for Gen<'_, '_> {
         // The slow path computes the nodes at the root: only constants and global
         // reads may sit between them (a deopt there would need a value not
         // computed), so nodes before anything else stay outside, as leaves.
-        let barrier = (0..root)
-            .rev()
-            .find(|&p| !tree.contains(&p) && !matches!(insts[p].op, Op::Const(_) | Op::Global(_)));
+        let quiet = |p: usize| -> bool {
+            let i = &insts[p];
+            match i.op {
+                Op::Const(_) | Op::Global(_) | Op::Slice | Op::Tuple => true,
+                // A row view whose index the bounds pass proved in range cannot deopt.
+                Op::GetItem => {
+                    i.args.len() == 2
+                        && matches!(self.typed.ty(i.args[0]), Ty::Array(a) if a.ndim == 2)
+                        && matches!(self.typed.ty(i.args[1]), Ty::Int)
+                        && self.facts.unchecked.contains(&(blk, p, 0))
+                }
+                _ => false,
+            }
+        };
+        let barrier = (0..root).rev().find(|&p| !tree.contains(&p) && !quiet(p));
         if let Some(b) = barrier {
             tree.retain(|&k| k > b || k == root);
         }
@@ -519,6 +557,22 @@ impl SmallPlanning for Gen<'_, '_> {
                     }
                 }
             }
+        }
+        // A comparison is used only as np.where's condition (which must be one) or counted.
+        let is_cmp = |v: &Value| matches!(ops.get(v), Some((EOp::Cmp(_), _)));
+        for (op, args) in ops.values() {
+            for (pos, a) in args.iter().enumerate() {
+                if is_cmp(a) != (*op == EOp::Where && pos == 0) {
+                    return None;
+                }
+            }
+        }
+        let counted = matches!(kind, RootKind::Reduce(Red::Count, _));
+        if seeds.iter().any(|s| is_cmp(s) != counted) {
+            return None;
+        }
+        if matches!(kind, RootKind::Make) && is_cmp(&insts[root].result?) {
+            return None;
         }
         let nodes: Vec<usize> = tree.into_iter().filter(|&k| k != root).collect();
         if leaves.is_empty() && !matches!(kind, RootKind::Inplace { .. }) {
@@ -589,6 +643,26 @@ impl SmallGen for Gen<'_, '_> {
                     add(sx, &mut taken, &mut plan);
                     continue;
                 }
+                if let (Op::MethodCall { name, kw }, Some(r)) = (&i.op, i.result) {
+                    let opnd = match i.args.as_slice() {
+                        [m, x] if self.is_np(*m) => Some(*x),
+                        [x] => Some(*x),
+                        _ => None,
+                    };
+                    let cmp = opnd.and_then(|x| elems.get(&x)).filter(|e| matches!(e.1, EOp::Cmp(_)));
+                    if let (true, true, Some(x), Some(e)) = (
+                        name == "sum" && kw.is_empty(),
+                        *self.typed.ty(r) == Ty::Np(Dtype::Int64) && self.env.pycalls.contains_key(&(blk, k)),
+                        opnd,
+                        cmp,
+                    ) {
+                        let kind = RootKind::Reduce(Red::Count, vec![x]);
+                        if let Some(sx) = self.build(blk, k, &[x], kind, e.3, &elems, &taken) {
+                            add(sx, &mut taken, &mut plan);
+                        }
+                        continue;
+                    }
+                }
                 if let Some((red, opnds, dt)) = self.red_op(blk, k, i) {
                     if let Some(sx) =
                         self.build(blk, k, &opnds, RootKind::Reduce(red, opnds.clone()), dt, &elems, &taken)
@@ -634,6 +708,16 @@ impl SmallGen for Gen<'_, '_> {
                     };
                     let g = &insts[tk];
                     if !matches!(g.op, Op::GetItem) || g.args.len() != 2 || self.use_counts.get(&r) != Some(&1) {
+                        continue;
+                    }
+                    // ... and a view of base (a row, or a basic slice), not a copy (an index
+                    // array or a mask): `base[idx] = target` is then a copy onto itself.
+                    let is_view = match (self.typed.ty(g.args[0]), self.typed.ty(g.args[1])) {
+                        (Ty::Array(b), Ty::Int | Ty::Np(Dtype::Int64)) => b.ndim == 2,
+                        (Ty::Array(b), Ty::Slice(_)) => b.ndim == 1,
+                        _ => false,
+                    };
+                    if !is_view {
                         continue;
                     }
                     let Some(sk) = (k + 1..insts.len())
@@ -723,6 +807,8 @@ impl SmallGen for Gen<'_, '_> {
         if let RootKind::Inplace { expr, .. } | RootKind::Scalar(_, expr) = &sx.kind {
             all_opnds.push(*expr);
         }
+        // A float beyond float32's range: NumPy warns ("overflow encountered in cast").
+        let mut cast_overflow: Option<CV> = None;
         for a in all_opnds {
             if sx.ops.contains_key(&a) || sx.leaves.contains(&a) || scalars.contains_key(&a) {
                 continue;
@@ -733,7 +819,15 @@ impl SmallGen for Gen<'_, '_> {
                 Dtype::Int64 => self.conv_i64(&(ty, v))?,
                 Dtype::Float32 => {
                     let x = self.conv_f64(&(ty, v))?;
-                    self.b.ins().fdemote(clt::F32, x)
+                    let y = self.b.ins().fdemote(clt::F32, x);
+                    let was = self.non_finite(x);
+                    let is = self.non_finite(y);
+                    let ov = self.b.ins().band_not(is, was);
+                    cast_overflow = Some(match cast_overflow {
+                        Some(o) => self.b.ins().bor(o, ov),
+                        None => ov,
+                    });
+                    y
                 }
                 _ => self.conv_f64(&(ty, v))?,
             };
@@ -799,6 +893,9 @@ impl SmallGen for Gen<'_, '_> {
         for l in &leaves {
             let eq = self.b.ins().icmp(IntCC::Equal, l.len, n);
             ok = self.b.ins().band(ok, eq);
+        }
+        if let Some(ov) = cast_overflow {
+            ok = self.b.ins().band_not(ok, ov);
         }
         // A destination must not overlap an operand, unless it is the same elements.
         if let Some(ds) = &dst {
@@ -884,6 +981,7 @@ impl SmallGen for Gen<'_, '_> {
                 let (r, bad) = self.reduce(&ctx, *red, opnds, n, slow)?;
                 // max/min of floats: NaN, infinities and zeros are NumPy's to answer.
                 let bad = match (red, float) {
+                    (Red::Count, _) => bad,
                     (Red::Max | Red::Min, true) => {
                         let zf = self.fzero(t);
                         let z = self.b.ins().fcmp(FloatCC::Equal, r, zf);
@@ -1174,10 +1272,18 @@ impl SmallEmit for Gen<'_, '_> {
                 let nan = self.b.ins().fcmp(FloatCC::Unordered, xs[0], xs[1]);
                 *bad = self.b.ins().bor(*bad, nan);
             }
-            if op == EOp::Div && c.sx.ops.contains_key(&args[1]) {
-                // x / inf == 0 hides a non-finite divisor computed here.
-                let nf = self.non_finite(xs[1]);
-                *bad = self.b.ins().bor(*bad, nf);
+            // Operations whose result can hide a non-finite operand computed here
+            // (x / inf == 0, maximum(-inf, 0), comparisons, np.where's unused side),
+            // where NumPy warned when it computed that operand: checked.
+            let hides = matches!(op, EOp::Div | EOp::Maximum | EOp::Minimum | EOp::Cmp(_) | EOp::Where);
+            if c.float && hides {
+                for (pos, a) in args.iter().enumerate() {
+                    let skip = (op == EOp::Div && pos == 0) || (op == EOp::Where && pos == 0);
+                    if !skip && c.sx.ops.contains_key(a) {
+                        let nf = self.non_finite(xs[pos]);
+                        *bad = self.b.ins().bor(*bad, nf);
+                    }
+                }
             }
             self.apply(op, c.float, &xs)
         };
@@ -1329,6 +1435,16 @@ impl SmallEmit for Gen<'_, '_> {
                 })?;
                 Ok((r[0], r[1]))
             }
+            Red::Count => {
+                let zi = self.b.ins().iconst(clt::I64, 0);
+                let r = self.counted(z, n, 1, &[zi, bad0], &mut |g, i, p| {
+                    let mut bad = p[1];
+                    let x = g.elem(c, opnds[0], i, &mut HashMap::new(), &mut bad)?;
+                    let x = g.b.ins().uextend(clt::I64, x);
+                    Ok(vec![g.b.ins().iadd(p[0], x), bad])
+                })?;
+                Ok((r[0], r[1]))
+            }
             Red::Dot => {
                 let init = if c.float {
                     self.fzero(t)
@@ -1475,6 +1591,8 @@ impl Apply for Gen<'_, '_> {
                 EOp::Sqrt => ins.sqrt(xs[0]),
                 EOp::Abs => ins.fabs(xs[0]),
                 EOp::Square => ins.fmul(xs[0], xs[0]),
+                EOp::Cmp(cc) => ins.fcmp(float_cc(cc), xs[0], xs[1]),
+                EOp::Where => ins.select(xs[0], xs[1], xs[2]),
                 EOp::Maximum | EOp::Minimum => {
                     let cc = if op == EOp::Maximum {
                         FloatCC::GreaterThan
@@ -1495,6 +1613,18 @@ impl Apply for Gen<'_, '_> {
                 EOp::Abs => ins.iabs(xs[0]),
                 EOp::Square => ins.imul(xs[0], xs[0]),
                 EOp::Maximum => ins.smax(xs[0], xs[1]),
+                EOp::Cmp(cc) => {
+                    let cc = match cc {
+                        CmpOp::Eq => IntCC::Equal,
+                        CmpOp::Ne => IntCC::NotEqual,
+                        CmpOp::Lt => IntCC::SignedLessThan,
+                        CmpOp::Le => IntCC::SignedLessThanOrEqual,
+                        CmpOp::Gt => IntCC::SignedGreaterThan,
+                        CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
+                    };
+                    ins.icmp(cc, xs[0], xs[1])
+                }
+                EOp::Where => ins.select(xs[0], xs[1], xs[2]),
                 EOp::Minimum => ins.smin(xs[0], xs[1]),
                 // never planned for ints
                 EOp::Div | EOp::Sqrt => xs[0],

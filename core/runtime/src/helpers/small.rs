@@ -50,7 +50,21 @@ pub fn dot_seq_limit(py: Python<'_>) -> i64 {
 /// short vectors, and the tail of long ones, that way; their main loops use
 /// other orders). Lengths are tried from 1 up to 15; the first length where
 /// any of 32 pseudo-random pairs differs ends the range. Errors leave it at 0.
+///
+/// Nothing happens until NumPy has been imported (compiling scalar code
+/// never imports it); a later compilation measures then.
 pub fn calibrate(py: Python<'_>) {
+    if CALIBRATED.is_completed() {
+        return;
+    }
+    let imported = py
+        .import("sys")
+        .and_then(|sys| sys.getattr("modules"))
+        .and_then(|m| m.contains("numpy"))
+        .unwrap_or(false);
+    if !imported {
+        return;
+    }
     CALIBRATED.call_once(|| {
         let limit = measure(py).unwrap_or(0);
         DOT_SEQ_LIMIT.store(limit, Ordering::Relaxed);
