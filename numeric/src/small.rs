@@ -1278,7 +1278,7 @@ impl SmallEmit for Gen<'_, '_> {
             let hides = matches!(op, EOp::Div | EOp::Maximum | EOp::Minimum | EOp::Cmp(_) | EOp::Where);
             if c.float && hides {
                 for (pos, a) in args.iter().enumerate() {
-                    let skip = (op == EOp::Div && pos == 0) || (op == EOp::Where && pos == 0);
+                    let skip = pos == 0 && matches!(op, EOp::Div | EOp::Where);
                     if !skip && c.sx.ops.contains_key(a) {
                         let nf = self.non_finite(xs[pos]);
                         *bad = self.b.ins().bor(*bad, nf);
