@@ -4,15 +4,20 @@
 //! calls into NumPy per iteration, each costing far more than the three
 //! elements it computes. This pass finds element-wise expressions over 1-D
 //! arrays of float64, float32 or int64 (`+ - * /`, unary minus, `**2`,
-//! `np.sqrt`, `np.abs`, `np.negative`, `np.square`) and the instruction that
-//! consumes them, and computes both in one native loop:
+//! `np.sqrt`, `np.abs`, `np.negative`, `np.square`, `np.maximum`,
+//! `np.minimum`, comparisons as `np.where`'s condition) and the instruction
+//! that consumes them, and computes both in one native loop:
 //!
 //! * a reduction (`e.sum()`, `np.sum(e)`, `e.mean()`, `e.max()`, `e.min()`,
-//!   `np.dot(e1, e2)`): no temporary array at all;
+//!   `np.dot(e1, e2)`, `(a > b).sum()`): no temporary array at all;
 //! * a store into a row (`out[i] = e`) or an in-place update of a row
 //!   (`newC[k] += e`): the values go straight into the destination;
 //! * anything else that needs the array (`e = row - m` used twice): one
-//!   array allocated natively and filled.
+//!   array allocated natively and filled; `np.exp(e)` and the other
+//!   `abi::SMALL_UFUNCS` fill it with `e`, then run NumPy's own inner loop on it.
+//!
+//! It also makes 1-D slices (`a[lo:hi]`, `X[i, lo:hi]`) views from slots, and
+//! `np.sqrt(x)` (and the other one-instruction operations) of float scalars native.
 //!
 //! Exactness with NumPy, bit for bit:
 //! * element operations are exactly rounded IEEE operations (`**2` is
