@@ -558,3 +558,37 @@ def test_float32_scalar_out_of_range():
     same(make_rows, X, np.ones(3, dtype=np.float32))
     same(cmp_rows, X, np.zeros(3, dtype=np.float32), 1e300)
     same(inplace_rows, X, X)
+
+
+@pyston.fast
+def prods(X, c):
+    s = 0.0
+    for i in range(X.shape[0]):
+        s += (X[i] * c).prod() + np.prod(X[i, ::2])
+    return s
+
+
+def test_prod(rng):
+    for dtype in DTYPES:
+        for n in (0, 1, 2, 7, 8, 9, 100, 300):
+            if dtype == np.int64:
+                X, c = rng.integers(-3, 4, (3, n)), rng.integers(-3, 4, n)
+            else:
+                X, c = rng.uniform(0.5, 2.0, (3, n)).astype(dtype), rng.uniform(0.5, 2.0, n).astype(dtype)
+            same(prods, X, c)
+    same(prods, np.full((2, 3), 1e200), np.full(3, 1e200))  # overflow: NumPy's warning
+    X = np.random.default_rng(2).uniform(0.5, 2.0, (10, 6))
+    assert pycalls(prods, X, X[0].copy()) == 0
+
+
+def test_memory_flat_over_many_rows():
+    import resource
+
+    X = np.random.default_rng(0).random((200_000, 8))
+    c = np.random.default_rng(1).random(8)
+    ufunc_rows(X[:10], c)
+    r0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _ in range(3):
+        ufunc_rows(X, c)
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - r0
+    assert grown_kb < 64 * 1024  # the output array (12.8 MB) once, not the temporaries of 200k rows

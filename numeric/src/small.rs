@@ -76,6 +76,8 @@ pub enum Red {
     Dot,
     /// `.sum()` of a comparison: how many elements are true.
     Count,
+    /// `prod`: NumPy multiplies in order (no pairwise scheme), from 1.
+    Prod,
 }
 
 /// What the root instruction of a small-array expression does with it.
@@ -323,6 +325,7 @@ impl SmallPlanning for Gen<'_, '_> {
             ("max", _) | ("amax", true) => Red::Max,
             ("min", _) | ("amin", true) => Red::Min,
             ("dot", _) => Red::Dot,
+            ("prod", _) => Red::Prod,
             _ => return None,
         };
         let want = if red == Red::Dot { 2 } else { 1 };
@@ -1437,6 +1440,28 @@ impl SmallEmit for Gen<'_, '_> {
                     let mut bad = p[1];
                     let x = g.elem(c, opnds[0], i, &mut HashMap::new(), &mut bad)?;
                     Ok(vec![g.b.ins().iadd(p[0], x), bad])
+                })?;
+                Ok((r[0], r[1]))
+            }
+            Red::Prod => {
+                let one = if c.float {
+                    if t == clt::F32 {
+                        self.b.ins().f32const(1.0)
+                    } else {
+                        self.b.ins().f64const(1.0)
+                    }
+                } else {
+                    self.b.ins().iconst(clt::I64, 1)
+                };
+                let r = self.counted(z, n, 1, &[one, bad0], &mut |g, i, p| {
+                    let mut bad = p[1];
+                    let x = g.elem(c, opnds[0], i, &mut HashMap::new(), &mut bad)?;
+                    let m = if c.float {
+                        g.b.ins().fmul(p[0], x)
+                    } else {
+                        g.b.ins().imul(p[0], x)
+                    };
+                    Ok(vec![m, bad])
                 })?;
                 Ok((r[0], r[1]))
             }
