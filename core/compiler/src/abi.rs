@@ -260,6 +260,10 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_cpow", &[I32, F64, F64, F64, F64, I64], &[I32]),
     h("pyston_np_power", &[I32, F64, F64, I64], &[I32]),
     h("pyston_pymath", &[I64, F64, F64, I64], &[I32]),
+    // small arrays natively (numeric/src/small.rs)
+    h("pyston_dot_seq_limit", &[], &[I64]),
+    h("pyston_pairwise_sum", &[I64, I64, I64, I32], &[F64]),
+    h("pyston_ufunc_loop", &[I64, I64, I64, I64, I64, I64], &[I32]),
     // Python ints beyond 64 bits (boxed)
     h("pyston_box_int", &[I64, I64], &[I64]),
     h("pyston_box_float", &[I64, F64], &[I64]),
@@ -290,6 +294,13 @@ pub const HELPERS: &[Helper] = &[
 pub fn helper(name: &str) -> Option<&'static Helper> {
     HELPERS.iter().find(|h| h.name == name)
 }
+
+/// The unary float ufuncs whose NumPy inner loop (float64 `2*i`, float32
+/// `2*i + 1`) compiled code calls on buffers it made (`pyston_ufunc_loop`).
+pub const SMALL_UFUNCS: &[&str] = &[
+    "exp", "log", "sin", "cos", "tan", "tanh", "exp2", "log2", "log10", "expm1", "log1p", "arctan", "sinh", "cosh",
+    "arcsin", "arccos", "arcsinh", "arccosh", "arctanh", "cbrt",
+];
 
 /// How compiled code calls into Python/NumPy at one call site: the address
 /// of the runtime's descriptor (passed to `pyston_pycall`) and the types of

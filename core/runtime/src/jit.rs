@@ -139,6 +139,9 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_reraise", exceptions::pyston_reraise as *const u8),
         ("pyston_try_raise", exceptions::pyston_try_raise as *const u8),
         ("pyston_pymath", pyston_pymath as *const u8),
+        ("pyston_dot_seq_limit", pyston_dot_seq_limit as *const u8),
+        ("pyston_pairwise_sum", pyston_pairwise_sum as *const u8),
+        ("pyston_ufunc_loop", pyston_ufunc_loop as *const u8),
     ]
 }
 

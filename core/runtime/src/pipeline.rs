@@ -251,6 +251,8 @@ pub fn compile(
     let t0 = std::time::Instant::now();
     // Compiled loops stop for Ctrl-C through pyston's wrapper of Python's SIGINT handler.
     crate::signals::install();
+    // The small pass computes short float64 dot products itself where BLAS sums in order.
+    crate::helpers::small::calibrate(py);
     let f = &src.ir;
     if params.len() != f.params.len() {
         return Err(CompileError::internal(format!(

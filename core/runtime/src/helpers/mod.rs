@@ -10,11 +10,13 @@ mod math;
 pub mod pure;
 pub mod pyrandom;
 pub mod random;
+pub mod small;
 
 pub use arrays::*;
 pub use calls::*;
 pub use ints::*;
 pub use math::*;
+pub use small::{pyston_dot_seq_limit, pyston_pairwise_sum, pyston_ufunc_loop};
 
 #[cfg(test)]
 mod tests {
