@@ -14,10 +14,28 @@ import gen_numpy_support  # noqa: E402
 from pyston import _pyston  # noqa: E402
 
 LIB = _pyston.numpy_library()
-KINDS = {"function", "method", "attribute", "ufunc", "scalar type", "constant", "random function", "Generator method"}
+KINDS = {
+    "function",
+    "method",
+    "attribute",
+    "ufunc",
+    "scalar type",
+    "constant",
+    "random function",
+    "Generator method",
+    "linalg function",
+}
 # Rows for functions newer than the oldest NumPy pyston supports (the runtime
 # skips a function the installed NumPy lacks).
-NEW_IN = {"cumulative_sum": (2, 1), "concat": (2, 0), "permute_dims": (2, 0), "trapezoid": (2, 0)}
+NEW_IN = {
+    "cumulative_sum": (2, 1),
+    "concat": (2, 0),
+    "permute_dims": (2, 0),
+    "trapezoid": (2, 0),
+    "svdvals": (2, 0),
+    "vector_norm": (2, 0),
+    "matrix_norm": (2, 0),
+}
 
 
 def _numpy_version():
@@ -46,6 +64,7 @@ def test_row_exists_in_numpy(row):
         "attribute": np.ndarray,
         "random function": np.random,
         "Generator method": np.random.Generator,
+        "linalg function": np.linalg,
     }.get(row["kind"], np)
     assert hasattr(owner, row["name"]), row
     if row["kind"] == "method":
