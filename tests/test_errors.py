@@ -52,11 +52,10 @@ def uses_with(x):
 
 
 @pyston.fast(fallback=False)
-def uses_listcomp(x):
+def uses_walrus(x):
     total = 0
-    ys = [i * x for i in range(3)]  # @E_LISTCOMP
-    for v in ys:
-        total += v
+    if (y := x + 1) > 0:  # @E_WALRUS
+        total += y
     return total
 
 
@@ -93,11 +92,11 @@ def _find_caret_block(msg, src, token):
     "fn, marker, token",
     [
         (uses_with, "E_WITH", "with"),
-        (uses_listcomp, "E_LISTCOMP", "["),
+        (uses_walrus, "E_WALRUS", "y :="),
         (uses_lambda, "E_LAMBDA", "lambda"),
         (uses_try, "E_TRY", "try"),
     ],
-    ids=["with", "listcomp", "lambda", "try"],
+    ids=["with", "walrus", "lambda", "try"],
 )
 def test_compile_error_points_at_the_line(fn, marker, token):
     lineno = line_of(__file__, marker)
@@ -185,14 +184,13 @@ def test_untypeable_arguments_run_and_warn_once():
     assert_same(concat, 2, 3.5, allow_fallback=True)
 
 
-@pytest.mark.parametrize("marker", ["W_LISTCOMP", "W_WITH", "W_TRY"])
+@pytest.mark.parametrize("marker", ["W_WALRUS", "W_WITH", "W_TRY"])
 def test_unsupported_syntax_falls_back_with_warning_naming_the_line(marker):
     @pyston.fast
-    def with_listcomp(n):
-        ys = [i * i for i in range(n)]  # @W_LISTCOMP
+    def with_walrus(n):
         s = 0
-        for v in ys:
-            s += v
+        if (m := n * n) > 3:  # @W_WALRUS
+            s += m
         return s
 
     @pyston.fast
@@ -209,7 +207,7 @@ def test_unsupported_syntax_falls_back_with_warning_naming_the_line(marker):
             r = -1
         return r
 
-    fn = {"W_LISTCOMP": with_listcomp, "W_WITH": with_with, "W_TRY": with_try}[marker]
+    fn = {"W_WALRUS": with_walrus, "W_WITH": with_with, "W_TRY": with_try}[marker]
     lineno = line_of(__file__, marker)
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")

@@ -16,6 +16,8 @@ use crate::hir::*;
 use crate::ir::{self, Block, BlockData, Const, Edge, Inst, Op, Term, Value};
 use std::collections::{HashMap, HashSet};
 
+mod comp;
+
 pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
     let mut l = Lowerer {
         f: ir::Function {
@@ -1169,6 +1171,9 @@ impl Lowerer {
 
     fn expr(&mut self, e: &Expr) -> CResult<Value> {
         let span = e.span;
+        if let Some(v) = self.gen_call(e)? {
+            return Ok(v);
+        }
         Ok(match &e.kind {
             ExprKind::Lit(l) => {
                 let c = match l {
@@ -1319,6 +1324,13 @@ impl Lowerer {
                 self.seal(merge);
                 self.cur = Some(merge);
                 r
+            }
+            ExprKind::ListComp(elt, gens) => self.list_comp(elt, gens, span)?,
+            ExprKind::GenExp(..) => {
+                return Err(CompileError::unsupported(
+                    span,
+                    "generator expressions are compiled only as the argument of sum(), min(), max(), any(), all() or list()",
+                ))
             }
             ExprKind::Call(f, args, kws) => {
                 let (op, mut vals) = match &f.kind {

@@ -209,7 +209,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             .into_any()
             .unbind(),
         Ty::Int => (take(SlotTy::I64) as i64).into_pyobject(py)?.into_any().unbind(),
-        Ty::Obj(_) => {
+        Ty::Obj(_) | Ty::List(_) => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             // SAFETY: an object slot holds a live object (argument or arena-owned).
             unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
@@ -364,6 +364,15 @@ pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: 
         // Any int, held boxed.
         Some(Ty::PyInt) => {
             return Ok(if obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
+                out.push(obj.as_ptr() as u64);
+                want.cloned()
+            } else {
+                None
+            });
+        }
+        // Exactly a list (its elements are checked when compiled code reads them).
+        Some(Ty::List(_)) => {
+            return Ok(if obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyList_Type) {
                 out.push(obj.as_ptr() as u64);
                 want.cloned()
             } else {
@@ -526,11 +535,39 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         }
         return Ok(Some(Ty::Tuple(ts)));
     }
+    if tp == std::ptr::addr_of_mut!(ffi::PyList_Type) {
+        let t = list_type(py, obj)?;
+        if t.is_some() {
+            slots.push(obj.as_ptr() as u64);
+        }
+        return Ok(t);
+    }
     if is_generator(py, obj) {
         slots.push(obj.as_ptr() as u64);
         return Ok(Some(Ty::Obj(ObjClass::Generator)));
     }
     Ok(None)
+}
+
+/// The type of a list argument: `list(T)` with `T` the type of its first
+/// element (every read checks the element it reads: a list of floats with an
+/// int at index 7 deoptimizes there), `list(?)` when empty; `None` when
+/// compiled code does not hold such elements (strings, big ints, ...).
+fn list_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Ty>> {
+    let Ok(l) = obj.cast::<pyo3::types::PyList>() else {
+        return Ok(None);
+    };
+    let Ok(first) = l.get_item(0) else {
+        return Ok(Some(Ty::List(Box::new(Ty::Bottom))));
+    };
+    let mut scratch = Vec::new();
+    let e = match classify(py, &first, &mut scratch)? {
+        // Arrays of any layout may follow: read as "any layout".
+        Some(Ty::Array(a)) => Ty::Array(ArrTy { layout: Layout::A, ..a }),
+        Some(t) => t,
+        None => return Ok(None),
+    };
+    Ok(pyston_compiler::types::list_elem_ok(&e).then(|| Ty::List(Box::new(e))))
 }
 
 // ---------------------------------------------------------------------------

@@ -511,6 +511,30 @@ impl Frontend {
             "Subscript" => ExprKind::Subscript(boxed("value")?, boxed("slice")?),
             "Tuple" => ExprKind::Tuple(self.exprs(node, "elts")?),
             "List" => ExprKind::List(self.exprs(node, "elts")?),
+            "ListComp" | "GeneratorExp" => {
+                let mut gens = Vec::new();
+                for g in self.list(node, "generators")? {
+                    let is_async = g.getattr("is_async").and_then(|a| a.extract::<i64>()).unwrap_or(0);
+                    if is_async != 0 {
+                        return Err(CompileError::unsupported(
+                            span,
+                            "asynchronous comprehensions are not supported",
+                        ));
+                    }
+                    gens.push(Comprehension {
+                        target: self.target(&g.getattr("target").map_err(pyerr)?)?,
+                        iter: self.expr(&g.getattr("iter").map_err(pyerr)?)?,
+                        ifs: self.exprs(&g, "ifs")?,
+                    });
+                }
+                if tyname(node) == "ListComp" {
+                    ExprKind::ListComp(boxed("elt")?, gens)
+                } else {
+                    // CPython 3.12+ adds floats in sum() with compensated summation.
+                    let compensated = node.py().version_info() >= (3, 12);
+                    ExprKind::GenExp(boxed("elt")?, gens, compensated)
+                }
+            }
             "IfExp" => ExprKind::IfExp(boxed("test")?, boxed("body")?, boxed("orelse")?),
             "Slice" => {
                 let part = |f: &str| -> CResult<Option<Box<Expr>>> {

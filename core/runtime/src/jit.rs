@@ -133,6 +133,11 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_resume", pyston_resume as *const u8),
         ("pyston_push_frame", pyston_push_frame as *const u8),
         ("pyston_pymath", pyston_pymath as *const u8),
+        ("pyston_list_new", pyston_list_new as *const u8),
+        ("pyston_list_append", pyston_list_append as *const u8),
+        ("pyston_list_get", pyston_list_get as *const u8),
+        ("pyston_list_set", pyston_list_set as *const u8),
+        ("pyston_list_len", pyston_list_len as *const u8),
     ]
 }
 

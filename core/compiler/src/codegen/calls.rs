@@ -342,6 +342,9 @@ impl Gen<'_, '_> {
             | Builtin::Reversed
             | Builtin::NdIndex
             | Builtin::NdEnumerate => Err(internal("range call")),
+            Builtin::Sum | Builtin::Sorted | Builtin::Any | Builtin::All | Builtin::List => {
+                Err(internal("list builtin called natively"))
+            }
         }
     }
 

@@ -34,6 +34,7 @@ mod control;
 mod deopt;
 pub mod facts;
 mod insts;
+mod lists;
 pub mod passes;
 mod scalars;
 mod unions;

@@ -5,12 +5,14 @@
 mod arrays;
 mod calls;
 mod ints;
+mod lists;
 mod math;
 pub mod random;
 
 pub use arrays::*;
 pub use calls::*;
 pub use ints::*;
+pub use lists::*;
 pub use math::*;
 
 #[cfg(test)]

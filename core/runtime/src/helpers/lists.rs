@@ -1,0 +1,197 @@
+//! Lists: the native operations on `list(int)`, `list(float)` and
+//! `list(bool)` compiled code performs (see `codegen/lists.rs`). A list is a
+//! real CPython `list` object; elements are boxed exactly as CPython would
+//! box them when written (an `int`, a `float`, `True`/`False`) and checked
+//! when read: an element of another type, or an int beyond 64 bits,
+//! returns DEOPT and the interpreter tier re-executes the read exactly.
+//!
+//! Element kinds (`pyston_compiler::infer::native_kind`): 0 int, 1 float, 2 bool.
+//! Everything goes through the C API's list functions (abi3: no macros, no
+//! field offsets), except the length, read with `Py_SIZE` (the `ob_size` of
+//! `PyVarObject`, part of the stable ABI).
+
+use crate::runtime::*;
+use pyo3::ffi;
+use pyo3::prelude::*;
+
+/// A new reference to the object CPython makes for a native value of kind `kind`.
+///
+/// # Safety
+/// The GIL is held.
+unsafe fn box_elem(kind: i32, bits: u64) -> *mut ffi::PyObject {
+    // SAFETY: plain C API calls with the GIL held (the caller's contract).
+    unsafe {
+        match kind {
+            0 => ffi::PyLong_FromLongLong(bits as i64),
+            1 => ffi::PyFloat_FromDouble(f64::from_bits(bits)),
+            _ => {
+                let b = if bits & 0xff != 0 {
+                    ffi::Py_True()
+                } else {
+                    ffi::Py_False()
+                };
+                ffi::Py_INCREF(b);
+                b
+            }
+        }
+    }
+}
+
+/// The native value of `o` if it is exactly of kind `kind` (an int within 64 bits).
+///
+/// # Safety
+/// The GIL is held and `o` is a live object.
+unsafe fn unbox_elem(kind: i32, o: *mut ffi::PyObject) -> Option<u64> {
+    // SAFETY: type checks by identity with CPython's static types, then reads of
+    // an object of exactly that type (the caller's contract).
+    unsafe {
+        let tp = ffi::Py_TYPE(o);
+        match kind {
+            0 if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) => {
+                let mut overflow = 0;
+                let v = ffi::PyLong_AsLongLongAndOverflow(o, &mut overflow);
+                (overflow == 0).then_some(v as u64)
+            }
+            1 if tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) => Some(ffi::PyFloat_AsDouble(o).to_bits()),
+            2 if o == ffi::Py_True() => Some(1),
+            2 if o == ffi::Py_False() => Some(0),
+            _ => None,
+        }
+    }
+}
+
+/// `idx` counted from the end when negative; `None` when out of range.
+fn normalize(idx: i64, n: isize) -> Option<isize> {
+    let i = if idx < 0 { idx.checked_add(n as i64)? } else { idx };
+    (0..n as i64).contains(&i).then_some(i as isize)
+}
+
+/// A new list of `n` native values of kind `kind` (`items` holds them as
+/// words), kept alive by the arena; NULL when allocation failed (the
+/// exception is set).
+///
+/// # Safety
+/// Called by compiled code with its live context; `items` holds `n` words.
+pub unsafe extern "C" fn pyston_list_new(ctx: *mut Ctx, kind: i32, items: *const u64, n: i64) -> u64 {
+    Python::attach(|_| {
+        // SAFETY: the GIL is held; `items` holds `n` words (the contract); each
+        // PyList_SetItem steals the new element reference, into a fresh list.
+        unsafe {
+            let l = ffi::PyList_New(n as ffi::Py_ssize_t);
+            if l.is_null() {
+                return 0;
+            }
+            for i in 0..n as usize {
+                let o = box_elem(kind, *items.add(i));
+                if o.is_null() || ffi::PyList_SetItem(l, i as ffi::Py_ssize_t, o) < 0 {
+                    ffi::Py_DECREF(l);
+                    return 0;
+                }
+            }
+            (*ctx).arena.push(l);
+            l as u64
+        }
+    })
+}
+
+/// `list.append(x)` of a native value: OK, or ERROR (MemoryError set).
+///
+/// # Safety
+/// Called by compiled code; `list` is a live list.
+pub unsafe extern "C" fn pyston_list_append(_ctx: *mut Ctx, list: u64, kind: i32, bits: u64) -> i32 {
+    Python::attach(|_| {
+        // SAFETY: the GIL is held; `list` is a live list (the contract).
+        unsafe {
+            let o = box_elem(kind, bits);
+            if o.is_null() {
+                return ERROR;
+            }
+            let r = ffi::PyList_Append(list as *mut ffi::PyObject, o);
+            ffi::Py_DECREF(o);
+            if r < 0 {
+                ERROR
+            } else {
+                OK
+            }
+        }
+    })
+}
+
+/// `list[idx]` as a native value of kind `kind` into `out`: OK; ERROR with
+/// CPython's `IndexError: list index out of range`; DEOPT when the element
+/// is not of that kind (the interpreter reads it).
+///
+/// # Safety
+/// Called by compiled code; `list` is a live list, `out` a writable word.
+pub unsafe extern "C" fn pyston_list_get(_ctx: *mut Ctx, list: u64, idx: i64, kind: i32, out: *mut u64) -> i32 {
+    Python::attach(|_| {
+        let l = list as *mut ffi::PyObject;
+        // SAFETY: the GIL is held; `list` is a live list, so `Py_SIZE` reads its
+        // length and PyList_GetItem a borrowed reference to an element in range.
+        unsafe {
+            let Some(i) = normalize(idx, ffi::Py_SIZE(l)) else {
+                ffi::PyErr_SetString(ffi::PyExc_IndexError, c"list index out of range".as_ptr());
+                return ERROR;
+            };
+            let o = ffi::PyList_GetItem(l, i);
+            if o.is_null() {
+                return ERROR;
+            }
+            match unbox_elem(kind, o) {
+                Some(v) => {
+                    *out = v;
+                    OK
+                }
+                None => DEOPT,
+            }
+        }
+    })
+}
+
+/// `list[idx] = x` of a native value: OK, or ERROR with CPython's
+/// `IndexError: list assignment index out of range`.
+///
+/// # Safety
+/// Called by compiled code; `list` is a live list.
+pub unsafe extern "C" fn pyston_list_set(_ctx: *mut Ctx, list: u64, idx: i64, kind: i32, bits: u64) -> i32 {
+    Python::attach(|_| {
+        let l = list as *mut ffi::PyObject;
+        // SAFETY: the GIL is held; `list` is a live list; PyList_SetItem steals the
+        // new element's reference (and releases the old element's).
+        unsafe {
+            let Some(i) = normalize(idx, ffi::Py_SIZE(l)) else {
+                ffi::PyErr_SetString(ffi::PyExc_IndexError, c"list assignment index out of range".as_ptr());
+                return ERROR;
+            };
+            let o = box_elem(kind, bits);
+            if o.is_null() || ffi::PyList_SetItem(l, i, o) < 0 {
+                return ERROR;
+            }
+            OK
+        }
+    })
+}
+
+/// `len(list)`.
+///
+/// # Safety
+/// Called by compiled code; `list` is a live list.
+pub unsafe extern "C" fn pyston_list_len(list: u64) -> i64 {
+    // SAFETY: a live list is a PyVarObject; its `ob_size` is its length.
+    unsafe { ffi::Py_SIZE(list as *mut ffi::PyObject) as i64 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn negative_indexes_count_from_the_end() {
+        assert_eq!(normalize(-1, 3), Some(2));
+        assert_eq!(normalize(-3, 3), Some(0));
+        assert_eq!(normalize(-4, 3), None);
+        assert_eq!(normalize(3, 3), None);
+        assert_eq!(normalize(i64::MIN, 3), None);
+        assert_eq!(normalize(0, 0), None);
+    }
+}
