@@ -1,7 +1,9 @@
 """Ordinary kernels written with the language features of issue #14: CPython vs pyston vs Numba.
 
 `enumerate`/`zip`/`reversed` loops, iteration over array rows, `in` on tuples and
-ranges, `is None`. Each kernel is checked to compile natively under pyston
+ranges, `is None`; lists built, appended to and iterated, list comprehensions and
+`sum` of a generator expression (lists are real CPython lists in pyston: building
+one allocates its element objects as CPython does; Numba uses its own list type). Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 
@@ -89,6 +91,35 @@ def first_above(a, t):
     return found
 
 
+def list_build_sum(a):
+    out = []
+    for x in a:
+        out.append(x * 2.0)
+    s = 0.0
+    for v in out:
+        s += v
+    return s
+
+
+def list_float_build_sum(n):
+    out = []
+    for i in range(n):
+        out.append(i * 0.5)
+    s = 0.0
+    for v in out:
+        s += v
+    return s
+
+
+def comprehension_filter(a, t):
+    ys = [x * x for x in a if x > t]
+    return len(ys)
+
+
+def sum_genexp(a):
+    return sum(x * x for x in a)
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
@@ -103,6 +134,10 @@ def make_cases(n):
         ("x in (2, 3, 5, ...)", count_small_primes, (ints,)),
         ("x in range(lo, hi, 3)", count_in_window, (ints, 5, 40)),
         ("enumerate + is None", first_above, (a, 4.5)),
+        ("list append + sum (np)", list_build_sum, (a,)),
+        ("list append + sum (float)", list_float_build_sum, (n,)),
+        ("[x*x for x in a if x > t]", comprehension_filter, (a, 0.5)),
+        ("sum(x * x for x in a)", sum_genexp, (a,)),
     ]
 
 
@@ -120,10 +155,13 @@ def main():
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--n", type=int, default=200_000)
     ap.add_argument("--json")
+    ap.add_argument("--only", help="run the kernels whose name contains this text")
     opts = ap.parse_args()
     rows = []
     print(f"{'kernel':28s} {'CPython ms':>10s} {'pyston ms':>10s} {'x CPy':>7s} {'numba ms':>9s} {'x CPy':>7s}")
     for name, f, args in make_cases(opts.n):
+        if opts.only and opts.only not in name:
+            continue
         fast = pyston.fast(fallback=False)(f)
         want, got = f(*args), fast(*args)
         if not (type(want) is type(got) and np.array_equal(np.asarray(want), np.asarray(got))):

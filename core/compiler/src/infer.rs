@@ -149,6 +149,7 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
         adapt,
         numba: sem.numba_scalar_typing,
         lists: lists::Lists::new(f),
+        gil_free: sem.nogil || sem.parallel,
     };
     for b in &f.blocks {
         for inst in &b.insts {
@@ -271,6 +272,8 @@ struct Infer<'a> {
     numba: bool,
     /// List element types and where lists come from (`infer/lists.rs`).
     lists: lists::Lists,
+    /// Compiled code may run without the GIL (`nogil`, `parallel`): no lists.
+    gil_free: bool,
 }
 
 fn unsupported_operands(span: Span, op: &str, a: &Ty, b: &Ty) -> CompileError {

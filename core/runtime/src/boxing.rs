@@ -258,7 +258,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
     Ok(Some(obj))
 }
 
-fn np_scalar(py: Python<'_>, d: Dtype, buf: &[u64; 2]) -> PyResult<Py<PyAny>> {
+pub(crate) fn np_scalar(py: Python<'_>, d: Dtype, buf: &[u64; 2]) -> PyResult<Py<PyAny>> {
     let np = np_types(py)?;
     let mut bytes = [0u8; 16];
     match d {
@@ -427,7 +427,7 @@ pub fn unbox_value(py: Python<'_>, t: &Ty, obj: &Bound<'_, PyAny>, out: &mut Vec
 }
 
 /// The slots of a NumPy scalar of dtype `d` (the caller checked its type).
-fn np_scalar_slots(py: Python<'_>, d: Dtype, obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) {
+pub(crate) fn np_scalar_slots(py: Python<'_>, d: Dtype, obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) {
     let mut buf = [0u64; 2];
     // SAFETY: `obj` is a NumPy scalar of dtype `d`; the buffer holds 16 bytes.
     unsafe { PY_ARRAY_API.PyArray_ScalarAsCtype(py, obj.as_ptr(), buf.as_mut_ptr() as *mut _) };

@@ -53,6 +53,10 @@ pub struct Ctx {
     /// The generator locks native draws took, released when the call ends
     /// (`helpers::random`).
     pub rng_locks: Vec<Py<PyAny>>,
+    /// The call runs without the GIL (`nogil=True`, a `prange` chunk or a
+    /// parallel ufunc loop on a worker thread): helpers that would otherwise
+    /// assume it take it (`helpers::lists`).
+    pub no_gil: bool,
 }
 
 /// What this thread's calls into compiled code keep between them, in one
@@ -103,6 +107,7 @@ impl Ctx {
             pending: None,
             rng_native: false,
             rng_locks: Vec::new(),
+            no_gil: false,
         })
     }
 

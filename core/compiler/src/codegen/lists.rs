@@ -10,9 +10,13 @@ use crate::infer::native_kind;
 impl Gen<'_, '_> {
     /// A native value of element kind `k` as the 64-bit word the helpers take.
     fn list_word(&mut self, v: CV, e: &Ty) -> CV {
-        match e {
-            Ty::Float => self.b.ins().bitcast(clt::I64, MemFlagsData::new(), v),
-            Ty::Bool => self.b.ins().uextend(clt::I64, v),
+        match abi::slot_types(e).first() {
+            Some(SlotTy::F64) => self.b.ins().bitcast(clt::I64, MemFlagsData::new(), v),
+            Some(SlotTy::F32) => {
+                let i = self.b.ins().bitcast(clt::I32, MemFlagsData::new(), v);
+                self.b.ins().uextend(clt::I64, i)
+            }
+            Some(SlotTy::I8 | SlotTy::I16 | SlotTy::I32) => self.b.ins().uextend(clt::I64, v),
             _ => v,
         }
     }

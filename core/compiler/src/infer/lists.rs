@@ -18,12 +18,14 @@
 use super::*;
 
 /// The element kind the native list helpers take (`helpers/lists.rs`):
-/// 0 int, 1 float, 2 bool.
+/// 0 int, 1 float, 2 bool, 16 + the dtype's index for a NumPy scalar of
+/// one slot (every dtype but complex128).
 pub fn native_kind(e: &Ty) -> Option<i32> {
     match e {
         Ty::Int => Some(0),
         Ty::Float => Some(1),
         Ty::Bool => Some(2),
+        Ty::Np(d) if *d != Dtype::Complex128 => Some(16 + crate::abi::dtype_index(*d) as i32),
         _ => None,
     }
 }
@@ -246,6 +248,12 @@ impl Infer<'_> {
         let is_list = |t: &Ty| matches!(t, Ty::List(_));
         let int_index = |t: &Ty| matches!(t, Ty::Int | Ty::Bool) || matches!(t, Ty::Np(d) if d.kind() == Kind::Int);
         let first_list = args.first().is_some_and(is_list);
+        if self.gil_free && args.iter().any(is_list) {
+            return Err(CompileError::typing(
+                span,
+                "lists are not supported in compiled code under nogil=True or parallel=True yet",
+            ));
+        }
         let t = match op {
             Op::List => {
                 if r.is_some_and(|r| self.np_literal(r)) {
