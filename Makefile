@@ -43,6 +43,7 @@ bench: install ## Benchmark suite: CPython vs pyston vs Numba (installs numba)
 	$(VPY) benchmarks/parallel.py
 	$(VPY) benchmarks/never_slower.py
 	$(VPY) benchmarks/np_random.py
+	$(VPY) benchmarks/stdlib.py
 	$(VPY) benchmarks/exceptions.py
 	$(VPY) benchmarks/language.py
 	$(VPY) benchmarks/run_scripts.py

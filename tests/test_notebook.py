@@ -47,7 +47,12 @@ def outputs(cell):
     out = []
     for o in cell.get("outputs", []):
         if o["output_type"] == "stream":
-            out.append((o["name"], o["text"]))
+            # a stream's text may arrive in several messages (`print` writes the
+            # newline separately; under load the kernel flushes in between): joined
+            if out and out[-1][0] == o["name"]:
+                out[-1] = (o["name"], out[-1][1] + o["text"])
+            else:
+                out.append((o["name"], o["text"]))
         elif o["output_type"] == "error":
             tb = [re.sub(r"Cell In\[\d+\]", "Cell", ANSI.sub("", t)) for t in o["traceback"]]
             out.append(("error", o["ename"], o["evalue"], tb))

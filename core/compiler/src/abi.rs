@@ -244,6 +244,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_ipow", &[I64, I64, I64], &[I32]),
     h("pyston_ipow_wrap", &[I64, I64, I64], &[I32]),
     h("pyston_fpow", &[F64, F64, I64], &[I32]),
+    h("pyston_ipow_neg", &[I64, I64, I64], &[I32]),
     h("pyston_math_pow", &[F64, F64, I64], &[I32]),
     h("pyston_fdivmod", &[F64, F64, I64], &[F64]),
     h("pyston_fdivmod32", &[F32, F32, I64], &[F32]),

@@ -552,6 +552,8 @@ impl Infer<'_> {
                     t => Err(CompileError::typing(span, format!("truth value of '{}'", py_name(t)))),
                 })
                 .map(|t| if matches!(t, Ty::Union(_)) { Ty::Bool } else { t })?,
+            // A tuple of classes, for isinstance (compile-time only: no slots).
+            Op::Tuple if !args.is_empty() && args.iter().all(crate::types::is_class) => Ty::Tuple(args.to_vec()),
             Op::Tuple | Op::List => {
                 let mut elems = Vec::new();
                 for t in args {
@@ -947,6 +949,32 @@ impl Infer<'_> {
                                 builtin_name(*b).unwrap_or("this builtin")
                             ),
                         ));
+                    }
+                    Isinstance => {
+                        no_kw("isinstance")?;
+                        let [x, cls] = pos else {
+                            return Err(bad("isinstance"));
+                        };
+                        let decided: Option<Vec<bool>> = x
+                            .members()
+                            .iter()
+                            .map(|m| crate::types::isinstance_static(m, cls))
+                            .collect();
+                        match decided {
+                            Some(v) if v.windows(2).all(|w| w[0] == w[1]) => Ty::Bool,
+                            Some(_) => {
+                                return Err(CompileError::unsupported(
+                                    span,
+                                    "isinstance() of a value whose type is decided at run time is not supported yet",
+                                ))
+                            }
+                            None => {
+                                return Err(CompileError::unsupported(
+                                    span,
+                                    "isinstance() is supported with int, float, bool, complex and NumPy scalar types",
+                                ))
+                            }
+                        }
                     }
                     Math(m) => {
                         no_kw(&format!("math.{}", m.name()))?;

@@ -20,6 +20,11 @@ pub enum Module {
     Numpy,
     /// `numpy.random` (its legacy functions draw from NumPy's global generator).
     NumpyRandom,
+    /// The standard library's `operator`, `cmath` and `random` (its functions
+    /// draw from CPython's own Mersenne Twister, `random._inst`).
+    Operator,
+    Cmath,
+    Random,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -224,6 +229,39 @@ pub enum Builtin {
     Any,
     All,
     List,
+    /// `isinstance(x, cls)`: decided at compile time from `x`'s type.
+    Isinstance,
+}
+
+/// `isinstance(x, cls)` for a value of type `x` (not a union) and a class
+/// `cls` (`int`, `float`, `bool`, `complex`, a NumPy scalar type, or a tuple
+/// of them), by CPython's and NumPy's class hierarchy: `bool` is an `int`,
+/// `np.float64` a `float` and `np.complex128` a `complex`; no other NumPy
+/// scalar is a Python number's subclass. `None` when `cls` is none of these.
+pub fn isinstance_static(x: &Ty, cls: &Ty) -> Option<bool> {
+    Some(match cls {
+        Ty::Tuple(cs) => {
+            let mut any = false;
+            for c in cs {
+                any |= isinstance_static(x, c)?;
+            }
+            any
+        }
+        Ty::Builtin(Builtin::Int) => matches!(x, Ty::Int | Ty::Bool | Ty::PyInt),
+        Ty::Builtin(Builtin::Bool) => matches!(x, Ty::Bool),
+        Ty::Builtin(Builtin::Float) => matches!(x, Ty::Float | Ty::Np(Dtype::Float64)),
+        Ty::Builtin(Builtin::Complex) => matches!(x, Ty::Complex | Ty::Np(Dtype::Complex128)),
+        Ty::DtypeObj(d) => *x == Ty::Np(*d),
+        _ => return None,
+    })
+}
+
+/// Whether `t` is a class `isinstance` decides statically (see `isinstance_static`).
+pub fn is_class(t: &Ty) -> bool {
+    matches!(
+        t,
+        Ty::Builtin(Builtin::Int | Builtin::Bool | Builtin::Float | Builtin::Complex) | Ty::DtypeObj(_)
+    )
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -486,6 +486,7 @@ impl Dispatcher {
         let mut ctx = t.ctx_pool.borrow_mut().pop().unwrap_or_else(Ctx::new);
         ctx.frames.clear();
         ctx.rng_native = true;
+        ctx.nogil = this.sem.nogil;
         ctx.depth = t.native_depth.get();
         // Compiled recursion stops (and deoptimizes) at Python's recursion limit,
         // or earlier where the native stack would run out.

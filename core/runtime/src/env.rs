@@ -123,6 +123,7 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("any", Builtin::Any),
             ("all", Builtin::All),
             ("list", Builtin::List),
+            ("isinstance", Builtin::Isinstance),
         ] {
             add(&mut t, bi.getattr(name)?, GlobalKind::Builtin(b));
         }
@@ -216,6 +217,15 @@ impl CompileEnv<'_> {
         if let Ok(s) = obj.extract::<String>() {
             return GlobalKind::Const(Const::Str(s));
         }
+        if tn == "module" {
+            let name = obj.getattr("__name__").and_then(|n| n.extract::<String>());
+            match name.as_deref() {
+                Ok("operator") => return GlobalKind::Module(Module::Operator),
+                Ok("cmath") => return GlobalKind::Module(Module::Cmath),
+                Ok("random") => return GlobalKind::Module(Module::Random),
+                _ => {}
+            }
+        }
         if is_numpy_callable(py, obj) {
             let id = match self.pyfuncs.iter().position(|f| f.as_ptr() == obj.as_ptr()) {
                 Some(i) => i,
@@ -263,6 +273,9 @@ impl CompileEnv<'_> {
 /// functions called through NumPy (their result types are found by probing)
 /// and every ufunc.
 fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    if stdlib_callable(py, obj) || stdlib_random(py, obj).is_some() {
+        return true;
+    }
     if !crate::boxing::numpy_loaded(py) {
         return false; // no NumPy function exists yet (and the tables below must not be filled empty)
     }
@@ -283,6 +296,160 @@ fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
         return true;
     }
     obj.get_type().name().is_ok_and(|n| n == "ufunc")
+}
+
+/// Pure functions of the standard library that compiled code calls through
+/// CPython, typed by probing like NumPy's (`divmod`, `pow`, `hash`, `math.gcd`,
+/// `math.comb`, `math.frexp`, `operator.add`, `cmath.exp`, ...): the loop
+/// around them compiles, the call is CPython's own.
+fn stdlib_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    static IDS: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
+    const TABLE: [(&str, &[&str]); 4] = [
+        ("builtins", &["divmod", "pow", "hash"]),
+        (
+            "math",
+            &[
+                "gcd",
+                "lcm",
+                "isqrt",
+                "comb",
+                "perm",
+                "factorial",
+                "frexp",
+                "ldexp",
+                "isclose",
+                "prod",
+                "dist",
+                "fsum",
+                "modf",
+                "nextafter",
+                "ulp",
+                "remainder",
+                "cbrt",
+                "exp2",
+                "sumprod",
+            ],
+        ),
+        (
+            "operator",
+            &[
+                "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "neg", "pos", "abs", "invert", "lshift",
+                "rshift", "and_", "or_", "xor", "not_", "truth", "eq", "ne", "lt", "le", "gt", "ge", "is_", "is_not",
+                "index", "matmul", "getitem",
+            ],
+        ),
+        (
+            "cmath",
+            &[
+                "sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
+                "asinh", "acosh", "atanh", "phase", "polar", "rect", "isfinite", "isinf", "isnan", "isclose",
+            ],
+        ),
+    ];
+    let ids = IDS.get_or_init(|| {
+        let mut set = std::collections::HashSet::new();
+        for (module, names) in TABLE {
+            if let Ok(m) = py.import(module) {
+                for name in names {
+                    if let Ok(f) = m.getattr(*name) {
+                        set.insert(f.as_ptr() as usize);
+                        std::mem::forget(f); // identities stay valid for the process
+                    }
+                }
+            }
+        }
+        set
+    });
+    ids.contains(&(obj.as_ptr() as usize))
+}
+
+/// The functions of the standard library's `random` compiled code calls
+/// (bound methods of `random._inst`, matched by identity), by name; `None`
+/// before the program has imported `random`. Never probed: a probe would draw.
+fn stdlib_random(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<&'static str> {
+    const NAMES: [&str; 16] = [
+        "random",
+        "uniform",
+        "randint",
+        "randrange",
+        "getrandbits",
+        "gauss",
+        "normalvariate",
+        "expovariate",
+        "lognormvariate",
+        "vonmisesvariate",
+        "gammavariate",
+        "betavariate",
+        "paretovariate",
+        "weibullvariate",
+        "triangular",
+        "seed",
+    ];
+    static IDS: std::sync::OnceLock<HashMap<usize, &'static str>> = std::sync::OnceLock::new();
+    if IDS.get().is_none() {
+        let loaded = py
+            .import("sys")
+            .and_then(|s| s.getattr("modules"))
+            .and_then(|m| m.contains("random"))
+            .unwrap_or(false);
+        if !loaded {
+            return None;
+        }
+    }
+    let ids = IDS.get_or_init(|| {
+        let mut map = HashMap::new();
+        if let Ok(random) = py.import("random") {
+            for name in NAMES {
+                if let Ok(f) = random.getattr(name) {
+                    map.insert(f.as_ptr() as usize, name);
+                    std::mem::forget(f); // identities stay valid for the process
+                }
+            }
+        }
+        map
+    });
+    ids.get(&(obj.as_ptr() as usize)).copied()
+}
+
+/// The result type of a call of `random`'s function `name`, and whether it
+/// is drawn natively (`helpers::pyrandom`).
+fn stdlib_random_call(
+    py: Python<'_>,
+    f: &Bound<'_, PyAny>,
+    name: &str,
+    args: &[Ty],
+    kw: &[String],
+) -> Result<(Ty, Option<crate::helpers::pyrandom::MtDraw>), String> {
+    if !args
+        .iter()
+        .all(|t| matches!(t, Ty::Int | Ty::PyInt | Ty::Float | Ty::Bool | Ty::NoneT))
+    {
+        return Err("its arguments must be ints or floats".into());
+    }
+    let ret = match name {
+        "seed" => Ty::NoneT,
+        "randint" | "randrange" | "getrandbits" => Ty::Int,
+        _ => Ty::Float,
+    };
+    let ints: Option<Vec<bool>> = args
+        .iter()
+        .map(|t| match t {
+            Ty::Int => Some(true),
+            Ty::Float => Some(false),
+            _ => None,
+        })
+        .collect();
+    let native = match (ints, kw.is_empty()) {
+        (Some(ints), true) => crate::helpers::pyrandom::MtOp::of(name, &ints).and_then(|op| {
+            let inst = f.getattr("__self__").ok()?;
+            crate::helpers::pyrandom::layout_ok(py, &inst).then(|| crate::helpers::pyrandom::MtDraw {
+                op,
+                inst: inst.unbind(),
+            })
+        }),
+        _ => None,
+    };
+    Ok((ret, native))
 }
 
 /// The typing rule of `obj` if it is one of the library's `numpy.random`
@@ -681,6 +848,7 @@ impl CompileEnv<'_> {
             located: Default::default(),
             inplace: None,
             native: None,
+            mt: None,
             direct: false,
         }
     }
@@ -698,7 +866,7 @@ impl<'py> Env for CompileEnv<'py> {
     ) -> CResult<Ty> {
         let py = self.py;
         let what = match target {
-            ProbeTarget::Func(_) => "this NumPy call".to_string(),
+            ProbeTarget::Func(_) => "this call".to_string(),
             ProbeTarget::Method(m) => format!("the array method '{m}'"),
             ProbeTarget::Builtin(b) => format!("{b}() on an array"),
             ProbeTarget::Operator(o) => format!("the array operation '{}'", o.trim_end_matches('_')),
@@ -711,6 +879,21 @@ impl<'py> Env for CompileEnv<'py> {
         // advance NumPy's generator); compiled code calls NumPy itself.
         if let ProbeTarget::Func(i) = target {
             let f = self.pyfuncs[*i as usize].bind(py).clone();
+            // The standard library's `random`: typed by name, drawn natively where simple.
+            if let Some(name) = stdlib_random(py, &f) {
+                let what = format!("random.{name}()");
+                let (ret, mt) = stdlib_random_call(py, &f, name, args, kw)
+                    .map_err(|e| CompileError::typing(span, format!("compiled code cannot use {what}: {e}")))?;
+                self.pycalls.insert(
+                    at,
+                    Box::new(PyCallDesc {
+                        mt,
+                        direct: true,
+                        ..self.call_desc(PyCallKind::Call(f.unbind()), args, kw, &ret, span.line)
+                    }),
+                );
+                return Ok(ret);
+            }
             if let Some((rule, name)) = random_rule_of(py, &f) {
                 let ret = random_result(rule, args, kw).map_err(fail)?;
                 // A draw compiled code makes itself from the global RandomState's bit generator.
@@ -836,10 +1019,16 @@ impl<'py> Env for CompileEnv<'py> {
                 result.get_type().name().map(|n| n.to_string()).unwrap_or_default()
             ))
         })?;
+        // The standard library's pure functions do not warn: no frame at the call's line.
+        let direct = match target {
+            ProbeTarget::Func(i) => stdlib_callable(py, self.pyfuncs[*i as usize].bind(py)),
+            _ => false,
+        };
         self.pycalls.insert(
             at,
             Box::new(PyCallDesc {
                 inplace,
+                direct,
                 ..self.call_desc(kind, args, kw, &ret, span.line)
             }),
         );
@@ -865,6 +1054,9 @@ impl<'py> Env for CompileEnv<'py> {
             Module::Math => py.import("math"),
             Module::Numpy => py.import("numpy"),
             Module::NumpyRandom => py.import("numpy.random"),
+            Module::Operator => py.import("operator"),
+            Module::Cmath => py.import("cmath"),
+            Module::Random => py.import("random"),
         };
         match module.and_then(|md| md.getattr(name)) {
             Ok(obj) => self.classify(&obj),

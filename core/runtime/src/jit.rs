@@ -106,6 +106,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_ipow", pyston_ipow as *const u8),
         ("pyston_ipow_wrap", pyston_ipow_wrap as *const u8),
         ("pyston_fpow", pyston_fpow as *const u8),
+        ("pyston_ipow_neg", pyston_ipow_neg as *const u8),
         ("pyston_math_pow", pyston_math_pow as *const u8),
         ("pyston_fdivmod", pyston_fdivmod as *const u8),
         ("pyston_numba_round", pyston_numba_round as *const u8),

@@ -50,6 +50,8 @@ pub struct Ctx {
     /// Whether NumPy random call sites may draw natively in this call (a
     /// dispatcher's call: the locks they take are released on this thread).
     pub rng_native: bool,
+    /// Whether the call runs with the GIL released (`nogil=True`).
+    pub nogil: bool,
     /// The generator locks native draws took, released when the call ends
     /// (`helpers::random`).
     pub rng_locks: Vec<Py<PyAny>>,
@@ -106,6 +108,7 @@ impl Ctx {
             frames: Vec::new(),
             pending: None,
             rng_native: false,
+            nogil: false,
             rng_locks: Vec::new(),
             no_gil: false,
         })
@@ -158,6 +161,8 @@ pub struct PyCallDesc {
     pub inplace: Option<(Py<PyAny>, bool, bool)>,
     /// A `numpy.random` draw compiled code makes itself (`helpers::random`).
     pub native: Option<crate::helpers::random::NativeRng>,
+    /// A `random` (standard library) draw compiled code makes itself (`helpers::pyrandom`).
+    pub mt: Option<crate::helpers::pyrandom::MtDraw>,
     /// Called directly, not from a frame at the call's line (`numpy.random`
     /// calls: they do not warn, and the frame costs more than the draw).
     pub direct: bool,

@@ -336,6 +336,15 @@ impl Gen<'_, '_> {
                     .map(|i| self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 8 * i as i32))
                     .collect())
             }
+            Builtin::Isinstance => {
+                let v = pos[0]
+                    .0
+                    .members()
+                    .first()
+                    .and_then(|m| crate::types::isinstance_static(m, &pos[1].0))
+                    .ok_or_else(|| internal("isinstance typed without a static answer"))?;
+                Ok(vec![self.b.ins().iconst(clt::I8, v as i64)])
+            }
             Builtin::Range
             | Builtin::Enumerate
             | Builtin::Zip

@@ -415,12 +415,8 @@ impl Gen<'_, '_> {
         self.b.ins().jump(merge, &args);
         self.b.switch_to_block(as_float);
         let x = self.conv_i64(a)?;
-        let (xf, yf) = (
-            self.b.ins().fcvt_from_sint(clt::F64, x),
-            self.b.ins().fcvt_from_sint(clt::F64, y),
-        );
         let out = self.stack(8);
-        let st = self.call("pyston_fpow", &[xf, yf, out])?[0];
+        let st = self.call("pyston_ipow_neg", &[x, y, out])?[0];
         self.deopt_if(st);
         let r = self.b.ins().load(clt::F64, MemFlagsData::trusted(), out, 0);
         let v = self.coerce(&Ty::Float, vec![r], rt)?;

@@ -129,6 +129,15 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
     {
         // SAFETY: see the function's contract.
         let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
+        if let Some(d) = &desc.mt {
+            let nslots: usize = desc.arg_tys.iter().map(slot_count).sum();
+            // SAFETY: `args` holds `nslots` slots; `out` has room for the result's slot.
+            let slots = unsafe { std::slice::from_raw_parts(args, nslots) };
+            // SAFETY: as above; compiled code holds the GIL when `ctx.rng_native`.
+            if let Some(st) = unsafe { super::pyrandom::native_draw(ctx, d, slots, out) } {
+                return st;
+            }
+        }
         if let Some(n) = &desc.native {
             let nslots: usize = desc.arg_tys.iter().map(slot_count).sum();
             // SAFETY: `args` holds `nslots` slots; `out` has room for the result's slot.

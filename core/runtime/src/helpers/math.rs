@@ -50,6 +50,45 @@ pub unsafe extern "C" fn pyston_ipow_wrap(a: i64, b: i64, out: *mut i64) -> i32 
     OK
 }
 
+/// Python `int ** int` for a negative exponent `e`: a float, which CPython
+/// computes as `float(b) ** float(e)` (libm `pow` and `float_pow`'s special
+/// cases: `pyston_fpow`). When `|b|^-e` is an exact integer `m` of at most 53
+/// bits, `r = 1.0 / m` is the correctly rounded result; glibc's `pow` is within
+/// 0.5099 ULP of the exact value for these arguments (see `sqrt_as_pow` in the
+/// compiler's codegen for its error bound, with `|e * log(b)| < 37`), so
+/// whenever the exact `1/m` lies within 0.48 ULP of `r`, `pow` returns `r` too
+/// (its other neighbour is over 0.52 ULP away). The distance is
+/// `|r*m - 1| / |m|`, computed exactly in integers from `r`'s significand (a
+/// result that is a power of two takes this path only when exact: the ULP
+/// below it is half the one above). Otherwise, and where the platform's `pow`
+/// is not glibc's, `pow` itself.
+///
+/// # Safety
+/// Called by compiled code; `out` is valid for one f64 write.
+pub unsafe extern "C" fn pyston_ipow_neg(b: i64, e: i64, out: *mut f64) -> i32 {
+    if cfg!(all(target_os = "linux", target_env = "gnu")) && b != 0 && (-64..0).contains(&e) {
+        if let Some(m) = b
+            .checked_pow(e.unsigned_abs() as u32)
+            .filter(|m| m.unsigned_abs() <= 1 << 53)
+        {
+            let r = 1.0 / m as f64;
+            // |r| = mant * 2^-sh, with |r| in [2^-53, 1]: a normal number, sh in 52..=105.
+            let bits = r.abs().to_bits();
+            let mant = (bits & ((1 << 52) - 1)) | (1 << 52);
+            let sh = 1075 - (bits >> 52) as u32;
+            // |r*m - 1| = d * 2^-sh (exact: a 106-bit product), and one ULP of r is 2^-sh.
+            let d = (mant as u128 * m.unsigned_abs() as u128).abs_diff(1u128 << sh);
+            if d == 0 || (mant != 1 << 52 && 100 * d < 48 * m.unsigned_abs() as u128) {
+                // SAFETY: see the function's contract.
+                unsafe { *out = r };
+                return OK;
+            }
+        }
+    }
+    // SAFETY: the function's contract is `pyston_fpow`'s.
+    unsafe { pyston_fpow(b as f64, e as f64, out) }
+}
+
 /// Python `float ** float`; DEOPT where CPython raises or returns a complex.
 ///
 /// # Safety

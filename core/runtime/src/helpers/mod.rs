@@ -7,6 +7,7 @@ mod calls;
 mod ints;
 mod lists;
 mod math;
+pub mod pyrandom;
 pub mod random;
 
 pub use arrays::*;

@@ -1,0 +1,259 @@
+//! Native draws from CPython's own `random` module (its Mersenne Twister).
+//!
+//! The module-level functions of `random` (`random.random`, `randint`, ...)
+//! are bound methods of one hidden instance, `random._inst`, whose C part
+//! (`_random.Random`) is the MT19937 state: 624 32-bit words and an index.
+//! Compiled code that calls `random.random()` & co. draws from that state
+//! itself, the same numbers CPython's call would give, advancing the same
+//! state: after a compiled call, plain Python continues the same sequence,
+//! and `random.seed(n)` before a compiled call reproduces it.
+//!
+//! The algorithms, from their definitions (checked value for value against
+//! CPython by `tests/test_stdlib_calls.py`):
+//! - MT19937 (Matsumoto and Nishimura, 1998): regenerate the 624 words when
+//!   the index reaches 624, then temper the next word;
+//! - `random()`: 53 bits from two words, `(a >> 5) * 2^26 + (b >> 6)`, times 2^-53;
+//! - `getrandbits(k)`, 0 < k <= 63: one word shifted right by `32 - k` when
+//!   `k <= 32`; else 32-bit words from least to most significant, the last
+//!   shifted right by the bits it does not need;
+//! - `randrange(start, stop)` / `randint(a, b)` (`randrange(a, b + 1)`):
+//!   `start + r`, `r` drawn by `getrandbits(n.bit_length())` and redrawn
+//!   while `r >= n`, for the width `n = stop - start > 0`;
+//! - `uniform(a, b)`: `a + (b - a) * random()` with Python's int/float rules
+//!   (the difference of two ints is exact, then rounded once).
+//!
+//! Where the draw would raise (an empty range) or its result would leave 64
+//! bits, the call runs CPython's function instead. The layout of the C
+//! struct (`PyObject_HEAD; int index; uint32_t state[624]`, unchanged from
+//! CPython 3.9 to 3.13) is checked against `getstate()` when a function is
+//! compiled; if it differs, every call goes through CPython.
+
+use crate::runtime::{Ctx, OK};
+use pyo3::ffi;
+use pyo3::prelude::*;
+
+const N: usize = 624;
+const M: usize = 397;
+/// Offset of `index` in `_random.Random` (after the 16-byte object header).
+const INDEX_AT: usize = 16;
+/// Offset of `state[0]`.
+const STATE_AT: usize = 20;
+
+/// Which `random` function a call site draws for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MtOp {
+    /// `random()`
+    Random,
+    /// `uniform(a, b)`; which of `a`, `b` are ints.
+    Uniform(bool, bool),
+    /// `randrange(stop)`
+    RandrangeStop,
+    /// `randrange(start, stop)`
+    Randrange,
+    /// `randint(a, b)`
+    Randint,
+    /// `getrandbits(k)`
+    Getrandbits,
+}
+
+impl MtOp {
+    /// The op for function `name` with arguments of types `args` (each an
+    /// int when `true`, a float when `false`), if drawn natively.
+    pub fn of(name: &str, ints: &[bool]) -> Option<MtOp> {
+        Some(match (name, ints) {
+            ("random", []) => MtOp::Random,
+            ("uniform", [a, b]) => MtOp::Uniform(*a, *b),
+            ("randrange", [true]) => MtOp::RandrangeStop,
+            ("randrange", [true, true]) => MtOp::Randrange,
+            ("randint", [true, true]) => MtOp::Randint,
+            ("getrandbits", [true]) => MtOp::Getrandbits,
+            _ => return None,
+        })
+    }
+}
+
+/// A `random` call site compiled code draws for natively.
+pub struct MtDraw {
+    pub op: MtOp,
+    /// `random._inst` (kept alive here).
+    pub inst: Py<PyAny>,
+}
+
+/// Whether `inst`'s memory holds the state `getstate()` reports at the
+/// offsets this module reads.
+pub fn layout_ok(py: Python<'_>, inst: &Bound<'_, PyAny>) -> bool {
+    let check = || -> PyResult<bool> {
+        let st = inst.call_method0("getstate")?;
+        let words: Vec<u64> = st.get_item(1)?.extract()?;
+        if words.len() != N + 1 {
+            return Ok(false);
+        }
+        let p = inst.as_ptr() as *const u8;
+        // SAFETY: reads 4 + 4 * 624 bytes after the object header of a live
+        // `_random.Random` instance (the C struct is at least that large: its
+        // `__sizeof__` is checked first).
+        let size: usize = inst.call_method0("__sizeof__")?.extract()?;
+        if size < STATE_AT + 4 * N {
+            return Ok(false);
+        }
+        let index = unsafe { (p.add(INDEX_AT) as *const i32).read_unaligned() };
+        let mut same = index as i64 as u64 == words[N];
+        for (k, w) in words[..N].iter().enumerate() {
+            // SAFETY: as above.
+            let v = unsafe { (p.add(STATE_AT + 4 * k) as *const u32).read_unaligned() };
+            same &= v as u64 == *w;
+        }
+        Ok(same)
+    };
+    let _ = py;
+    check().unwrap_or(false)
+}
+
+/// The MT state of a live `_random.Random`, borrowed for one draw.
+struct Mt {
+    index: *mut i32,
+    state: *mut u32,
+}
+
+impl Mt {
+    /// # Safety
+    /// `inst` is a live `_random.Random` whose layout `layout_ok` accepted,
+    /// used by this thread alone (the GIL is held) for the borrow's life.
+    unsafe fn of(inst: *mut ffi::PyObject) -> Mt {
+        let p = inst as *mut u8;
+        // SAFETY: see the function's contract.
+        unsafe {
+            Mt {
+                index: p.add(INDEX_AT) as *mut i32,
+                state: p.add(STATE_AT) as *mut u32,
+            }
+        }
+    }
+
+    fn next_u32(&mut self) -> u32 {
+        const UPPER: u32 = 0x8000_0000;
+        const LOWER: u32 = 0x7fff_ffff;
+        let mag = |y: u32| if y & 1 != 0 { 0x9908_b0df } else { 0 };
+        // SAFETY: `index`/`state` point into the live object (see `Mt::of`);
+        // the state is 624 words, the index is kept in 0..=624 below.
+        unsafe {
+            let mt = std::slice::from_raw_parts_mut(self.state, N);
+            let mut i = (*self.index).clamp(0, N as i32) as usize;
+            if i >= N {
+                for k in 0..N {
+                    let y = (mt[k] & UPPER) | (mt[(k + 1) % N] & LOWER);
+                    mt[k] = mt[(k + M) % N] ^ (y >> 1) ^ mag(y);
+                }
+                i = 0;
+            }
+            let mut y = mt[i];
+            *self.index = (i + 1) as i32;
+            y ^= y >> 11;
+            y ^= (y << 7) & 0x9d2c_5680;
+            y ^= (y << 15) & 0xefc6_0000;
+            y ^ (y >> 18)
+        }
+    }
+
+    fn random(&mut self) -> f64 {
+        let a = (self.next_u32() >> 5) as f64;
+        let b = (self.next_u32() >> 6) as f64;
+        (a * 67_108_864.0 + b) * (1.0 / 9_007_199_254_740_992.0)
+    }
+
+    /// `getrandbits(k)` for 0 < k <= 63.
+    fn bits(&mut self, k: u32) -> u64 {
+        if k <= 32 {
+            return (self.next_u32() >> (32 - k)) as u64;
+        }
+        let lo = self.next_u32() as u64;
+        (((self.next_u32() >> (64 - k)) as u64) << 32) | lo
+    }
+
+    /// `_randbelow(n)` for 0 < n < 2^62.
+    fn below(&mut self, n: u64) -> u64 {
+        let k = 64 - n.leading_zeros();
+        loop {
+            let r = self.bits(k);
+            if r < n {
+                return r;
+            }
+        }
+    }
+}
+
+/// Draws natively for a `random` call site: `Some` status with the result
+/// in `out`, or `None` when CPython's function must run (an argument it
+/// rejects, a result beyond 64 bits, a parallel chunk's or ufunc loop's context).
+///
+/// # Safety
+/// `ctx` is the call's live context; `slots` the call's
+/// argument slots (one per int/float argument); `out` has room for one slot.
+pub unsafe fn native_draw(ctx: &Ctx, d: &MtDraw, slots: &[u64], out: *mut u64) -> Option<i32> {
+    if !ctx.rng_native {
+        return None;
+    }
+    // The GIL guards the state, as for CPython's own draws: held by a
+    // dispatcher's call, taken here under `nogil=True`.
+    if ctx.nogil {
+        Python::attach(|_| {
+            // SAFETY: the function's contract; the GIL is held.
+            unsafe { draw(d, slots, out) }
+        })
+    } else {
+        // SAFETY: the function's contract; the dispatcher's call holds the GIL.
+        unsafe { draw(d, slots, out) }
+    }
+}
+
+/// # Safety
+/// As `native_draw`, with the GIL held.
+unsafe fn draw(d: &MtDraw, slots: &[u64], out: *mut u64) -> Option<i32> {
+    // SAFETY: `inst` is kept alive by the draw and its layout was checked when
+    // the call site was compiled; this thread holds the GIL.
+    let mut mt = unsafe { Mt::of(d.inst.as_ptr()) };
+    let int = |k: usize| slots[k] as i64;
+    let flt = |k: usize, is_int: bool| {
+        if is_int {
+            slots[k] as i64 as f64
+        } else {
+            f64::from_bits(slots[k])
+        }
+    };
+    // randrange's width check: CPython raises for an empty range; a width
+    // of 2^62 or more runs CPython's function (it draws more than 63 bits).
+    let range = |lo: i64, hi: i128| -> Option<(i64, u64)> {
+        let n = hi - lo as i128;
+        (n > 0 && n < 1 << 62).then_some((lo, n as u64))
+    };
+    let bits: u64 = match d.op {
+        MtOp::Random => mt.random().to_bits(),
+        MtOp::Uniform(ai, bi) => {
+            // `b - a` is exact for two ints (then rounded once), else a float difference.
+            let diff = if ai && bi {
+                (int(1) as i128 - int(0) as i128) as f64
+            } else {
+                flt(1, bi) - flt(0, ai)
+            };
+            (flt(0, ai) + diff * mt.random()).to_bits()
+        }
+        MtOp::RandrangeStop | MtOp::Randrange | MtOp::Randint => {
+            let (lo, n) = match d.op {
+                MtOp::RandrangeStop => range(0, int(0) as i128)?,
+                MtOp::Randrange => range(int(0), int(1) as i128)?,
+                _ => range(int(0), int(1) as i128 + 1)?,
+            };
+            (lo as i128 + mt.below(n) as i128) as i64 as u64
+        }
+        MtOp::Getrandbits => {
+            let k = int(0);
+            if !(1..=63).contains(&k) {
+                return None;
+            }
+            mt.bits(k as u32)
+        }
+    };
+    // SAFETY: `out` has room for the result's one slot.
+    unsafe { *out = bits };
+    Some(OK)
+}
