@@ -594,3 +594,63 @@ def test_njit_lists():
         r2 = fn(a2, args[1])
         assert r1 == r2 and a1 == a2
         assert math.isclose(r1[0], r2[0])
+
+
+# --------------------------------------------------------------------------
+# random programs of list operations, differential
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def op_program(lst, codes, vals):
+    acc = 0.0
+    other = [0.5]
+    for k in range(len(codes)):
+        c = codes[k]
+        v = float(vals[k])
+        n = len(lst)
+        if c == 0:
+            lst.append(v)
+        elif c == 1 and n > 0:
+            acc += lst.pop()
+        elif c == 2:
+            lst.insert(int(v * 3.0), v)
+        elif c == 3 and n > 0:
+            lst[int(v * 7.0) % n - n] = v * 2.0
+        elif c == 4 and n > 0:
+            acc += lst[int(v * 11.0) % n]
+        elif c == 5:
+            lst.reverse()
+        elif c == 6:
+            lst.sort()
+        elif c == 7:
+            other = lst[1:] + other
+        elif c == 8:
+            lst.extend(other[:2])
+        elif c == 9 and n > 0:
+            acc += lst.pop(int(v * 5.0) % n)
+        elif c == 10:
+            acc += sum(x * x for x in lst) + len(lst)
+        elif c == 11:
+            lst = [x for x in lst if x > v]
+        elif c == 12:
+            lst = lst * 2
+        else:
+            for x in lst:
+                acc += x
+                if len(lst) < 8:
+                    lst.append(x * 0.5)
+    return acc, lst, other
+
+
+def test_random_list_programs():
+    rng = rng_for("list_programs")
+    cases = []
+    for _ in range(60):
+        m = int(rng.integers(0, 40))
+        start = [float(x) for x in rng.normal(size=int(rng.integers(0, 6)))]
+        cases.append((start, rng.integers(0, 14, m), rng.random(m)))
+    native(op_program, [1.0], np.array([0]), np.array([0.5]))
+    assert_same_all(op_program, cases)
+    # an int element in the float list: deoptimizes where it is read, exact
+    assert_same_all(op_program, [([1.0, 2, 3.0], np.array([4, 13, 6, 10]), np.array([0.1, 0.2, 0.3, 0.4]))])
