@@ -654,3 +654,30 @@ def test_random_list_programs():
     assert_same_all(op_program, cases)
     # an int element in the float list: deoptimizes where it is read, exact
     assert_same_all(op_program, [([1.0, 2, 3.0], np.array([4, 13, 6, 10]), np.array([0.1, 0.2, 0.3, 0.4]))])
+
+
+@pyston.fast
+def np_elements(a):
+    out = []
+    for x in a:
+        out.append(x)
+    t = out[0] if len(out) else a[:1].sum()
+    return out, t, [y * 2 for y in out]
+
+
+def test_numpy_scalar_elements():
+    for dt in (np.float64, np.float32, np.int64, np.int32, np.uint8, np.bool_):
+        a = np.array([1, 0, 3], dtype=dt)
+        check(np_elements, [(a,), (a[:0],)])
+    special = np.array([np.nan, -0.0, np.inf, -np.inf, 5e-324, 1.5])
+    check(np_elements, [(special,)])
+    out, _, _ = np_elements(special)
+    assert all(type(x) is np.float64 for x in out)
+    assert math.copysign(1.0, out[1]) == -1.0 and math.isnan(out[0]) and out[4] == 5e-324
+    gc.collect()
+    before = rss_bytes()
+    big = np.arange(1000.0)
+    for _ in range(2000):
+        np_elements(big)
+    gc.collect()
+    assert rss_bytes() - before < 8 * 2**20

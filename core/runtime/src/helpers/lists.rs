@@ -32,6 +32,12 @@ fn with_gil<R>(ctx: &Ctx, f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
     }
 }
 
+/// Where a float object's value is: after `PyObject_HEAD` (reference count
+/// and type pointer) in CPython's non-debug builds 3.9 to 3.13, the only
+/// builds the abi3 wheel loads in (tests/test_lists.py checks np.float64
+/// elements made here against NumPy's own, NaN, -0.0 and infinities included).
+const FLOAT_VALUE_OFFSET: usize = 16;
+
 /// The NumPy scalar dtype of an element kind >= 16.
 fn np_dtype(kind: i32) -> Option<Dtype> {
     Dtype::ALL.get(usize::try_from(kind - 16).ok()?).copied()
@@ -56,6 +62,22 @@ unsafe fn box_elem(py: Python<'_>, kind: i32, bits: u64) -> *mut ffi::PyObject {
                 };
                 ffi::Py_INCREF(b);
                 b
+            }
+            k if np_dtype(k) == Some(Dtype::Float64) => {
+                // An np.float64: NumPy's scalar object is CPython's float object
+                // layout (np.float64 subclasses float: `PyDoubleScalarObject` is
+                // `PyObject_HEAD` then the double, as `PyFloatObject`), allocated as
+                // NumPy's own `gentype_alloc` does (zeroed memory from the object
+                // allocator; the type is static and not garbage-collected).
+                let Ok(np) = crate::boxing::np_types(py) else {
+                    return std::ptr::null_mut();
+                };
+                let tp = np.scalar_types[k as usize - 16] as *mut ffi::PyTypeObject;
+                let o = ffi::PyType_GenericAlloc(tp, 0);
+                if !o.is_null() {
+                    *(o as *mut u8).add(FLOAT_VALUE_OFFSET).cast::<f64>() = f64::from_bits(bits);
+                }
+                o
             }
             k => match np_dtype(k).map(|d| crate::boxing::np_scalar(py, d, &[bits, 0])) {
                 Some(Ok(o)) => o.into_ptr(),
@@ -97,6 +119,10 @@ unsafe fn unbox_elem(py: Python<'_>, kind: i32, o: *mut ffi::PyObject) -> Option
                     return None;
                 }
                 // The value's bytes, masked to the dtype's width (as `np_scalar_slots`).
+                if d == Dtype::Float64 {
+                    // np.float64 is a float subclass: its value is the float's.
+                    return Some(ffi::PyFloat_AsDouble(o).to_bits());
+                }
                 let mut buf = [0u64; 2];
                 numpy::npyffi::PY_ARRAY_API.PyArray_ScalarAsCtype(py, o, buf.as_mut_ptr() as *mut _);
                 Some(match d.itemsize() {
