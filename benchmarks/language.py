@@ -120,6 +120,14 @@ def sum_genexp(a):
     return sum(x * x for x in a)
 
 
+def dict_count(a):
+    counts = {}
+    for x in a:
+        k = int(x)
+        counts[k] = counts.get(k, 0) + 1
+    return len(counts)
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
@@ -138,6 +146,7 @@ def make_cases(n):
         ("list append + sum (float)", list_float_build_sum, (n,)),
         ("[x*x for x in a if x > t]", comprehension_filter, (a, 0.5)),
         ("sum(x * x for x in a)", sum_genexp, (a,)),
+        ("dict counting of ints", dict_count, (ints,)),
     ]
 
 

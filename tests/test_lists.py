@@ -534,7 +534,7 @@ def sort_key(lst):
 
 
 def test_unsupported_falls_back():
-    falls_back(mixed, 3, reason="a list holding both")
+    falls_back(mixed, 3, reason="holding both")
     falls_back(strings, ["a", "b"], reason="argument")
     falls_back(sort_key, [3.0, -4.0], reason="list method 'sort'")
 

@@ -198,6 +198,10 @@ pub enum ExprKind {
     /// compensated summation (3.12+), so `sum(genexp)` builds the items'
     /// list and calls `sum` on it instead of adding natively.
     GenExp(Box<Expr>, Vec<Comprehension>, bool),
+    /// `{k: v, ...}`: lowered as `dict()` and one store per pair, in order.
+    Dict(Vec<(Expr, Expr)>),
+    /// `{k: v for ...}`
+    DictComp(Box<Expr>, Box<Expr>, Vec<Comprehension>),
 }
 
 /// One `for target in iter if cond...` clause of a comprehension.

@@ -384,6 +384,9 @@ impl Infer<'_> {
         if let Some(t) = self.list_op(op, argv, args, r, span)? {
             return Ok(t);
         }
+        if let Some(t) = self.dict_op(op, argv, args, r, span)? {
+            return Ok(t);
+        }
         Ok(Some(match op {
             // Operations on arrays NumPy performs itself (arithmetic, comparisons,
             // slicing, fancy indexing, methods): the result type is probed.
@@ -632,6 +635,7 @@ impl Infer<'_> {
                     "any" => Builtin::Any,
                     "all" => Builtin::All,
                     "list" => Builtin::List,
+                    "dict" => Builtin::Dict,
                     _ => return Err(CompileError::internal(format!("unknown inline builtin {name}"))),
                 };
                 if args[0] != Ty::Builtin(want) {
@@ -941,7 +945,7 @@ impl Infer<'_> {
                             format!("{name}() is only supported as the iterable of a for loop in compiled code"),
                         ));
                     }
-                    Sum | Sorted | Any | All | List => {
+                    Sum | Sorted | Any | All | List | Dict => {
                         return Err(CompileError::typing(
                             span,
                             format!(

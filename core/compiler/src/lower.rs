@@ -1326,6 +1326,20 @@ impl Lowerer {
                 r
             }
             ExprKind::ListComp(elt, gens) => self.list_comp(elt, gens, span)?,
+            ExprKind::Dict(pairs) => {
+                // Keys and values in order, then the dict: the same stores as BUILD_MAP.
+                let mut vals = Vec::new();
+                for (k, v) in pairs {
+                    vals.push(self.expr(k)?);
+                    vals.push(self.expr(v)?);
+                }
+                let d = self.new_dict(span)?;
+                for kv in vals.chunks(2) {
+                    self.emit_store(vec![d, kv[0], kv[1]], span);
+                }
+                d
+            }
+            ExprKind::DictComp(k, v, gens) => self.dict_comp(k, v, gens, span)?,
             ExprKind::GenExp(..) => {
                 return Err(CompileError::unsupported(
                     span,

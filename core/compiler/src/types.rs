@@ -229,6 +229,7 @@ pub enum Builtin {
     Any,
     All,
     List,
+    Dict,
     /// `isinstance(x, cls)`: decided at compile time from `x`'s type.
     Isinstance,
 }
@@ -310,6 +311,9 @@ pub enum Ty {
     /// the call's arena). Elements are checked when read (a mismatch
     /// deoptimizes); `Bottom` is a list no element was seen for (empty).
     List(Box<Ty>),
+    /// A Python `dict` with keys and values compiled code reads as these
+    /// types (`dict(int, float)`): one slot, the dict object, as [`Ty::List`].
+    Dict(Box<Ty>, Box<Ty>),
 }
 
 /// The Python scalar categories, for promotion.
@@ -357,6 +361,7 @@ impl Ty {
                 | Ty::Ellipsis
                 | Ty::Obj(_)
                 | Ty::List(_)
+                | Ty::Dict(..)
         )
     }
     /// The union members, or the type itself.
@@ -392,6 +397,9 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
             Some(Ty::Tuple(v))
         }
         (Ty::List(x), Ty::List(y)) => Some(Ty::List(Box::new(elem_join(x, y)?))),
+        (Ty::Dict(k1, v1), Ty::Dict(k2, v2)) => {
+            Some(Ty::Dict(Box::new(elem_join(k1, k2)?), Box::new(elem_join(v1, v2)?)))
+        }
         _ => {
             let mut m = a.members();
             for t in b.members() {
@@ -469,6 +477,7 @@ pub fn py_name(t: &Ty) -> String {
         Ty::DtypeObj(_) => "type".into(),
         Ty::Obj(c) => c.py_name().into(),
         Ty::List(_) => "list".into(),
+        Ty::Dict(..) => "dict".into(),
         t => format!("{t}"),
     }
 }
@@ -512,6 +521,7 @@ impl fmt::Display for Ty {
             Ty::PyFunc(i) => write!(f, "numpy function #{i}"),
             Ty::Obj(c) => write!(f, "{}", c.py_name()),
             Ty::List(e) => write!(f, "list({e})"),
+            Ty::Dict(k, v) => write!(f, "dict({k}, {v})"),
         }
     }
 }

@@ -209,7 +209,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             .into_any()
             .unbind(),
         Ty::Int => (take(SlotTy::I64) as i64).into_pyobject(py)?.into_any().unbind(),
-        Ty::Obj(_) | Ty::List(_) => {
+        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             // SAFETY: an object slot holds a live object (argument or arena-owned).
             unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
@@ -379,6 +379,14 @@ pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: 
                 None
             });
         }
+        Some(Ty::Dict(..)) => {
+            return Ok(if obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyDict_Type) {
+                out.push(obj.as_ptr() as u64);
+                want.cloned()
+            } else {
+                None
+            });
+        }
         // Tuple subclasses too (NumPy returns named tuples).
         Some(Ty::Tuple(ts)) => {
             let Ok(tup) = obj.cast::<pyo3::types::PyTuple>() else {
@@ -542,6 +550,13 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         }
         return Ok(t);
     }
+    if tp == std::ptr::addr_of_mut!(ffi::PyDict_Type) {
+        let t = dict_type(py, obj)?;
+        if t.is_some() {
+            slots.push(obj.as_ptr() as u64);
+        }
+        return Ok(t);
+    }
     if is_generator(py, obj) {
         slots.push(obj.as_ptr() as u64);
         return Ok(Some(Ty::Obj(ObjClass::Generator)));
@@ -568,6 +583,24 @@ fn list_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Ty>> {
         None => return Ok(None),
     };
     Ok(pyston_compiler::types::list_elem_ok(&e).then(|| Ty::List(Box::new(e))))
+}
+
+/// The type of a dict argument: `dict(K, V)` from its first item (every
+/// read checks the value it reads), `dict(?, ?)` when empty; `None` unless
+/// the key is an int or bool and the value an int, float, bool or NumPy scalar.
+fn dict_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Ty>> {
+    let Ok(d) = obj.cast::<pyo3::types::PyDict>() else {
+        return Ok(None);
+    };
+    let Some((k, v)) = d.iter().next() else {
+        return Ok(Some(Ty::Dict(Box::new(Ty::Bottom), Box::new(Ty::Bottom))));
+    };
+    let mut scratch = Vec::new();
+    let (Some(kt), Some(vt)) = (classify(py, &k, &mut scratch)?, classify(py, &v, &mut scratch)?) else {
+        return Ok(None);
+    };
+    let ok = matches!(kt, Ty::Int | Ty::Bool) && pyston_compiler::infer::native_kind(&vt).is_some();
+    Ok(ok.then(|| Ty::Dict(Box::new(kt), Box::new(vt))))
 }
 
 // ---------------------------------------------------------------------------

@@ -123,6 +123,7 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("any", Builtin::Any),
             ("all", Builtin::All),
             ("list", Builtin::List),
+            ("dict", Builtin::Dict),
             ("isinstance", Builtin::Isinstance),
         ] {
             add(&mut t, bi.getattr(name)?, GlobalKind::Builtin(b));

@@ -511,7 +511,22 @@ impl Frontend {
             "Subscript" => ExprKind::Subscript(boxed("value")?, boxed("slice")?),
             "Tuple" => ExprKind::Tuple(self.exprs(node, "elts")?),
             "List" => ExprKind::List(self.exprs(node, "elts")?),
-            "ListComp" | "GeneratorExp" => {
+            "Dict" => {
+                let keys = self.list(node, "keys")?;
+                let vals = self.list(node, "values")?;
+                let mut pairs = Vec::new();
+                for (k, v) in keys.iter().zip(&vals) {
+                    if k.is_none() {
+                        return Err(CompileError::unsupported(
+                            span,
+                            "`**` in dict displays is not supported yet",
+                        ));
+                    }
+                    pairs.push((self.expr(k)?, self.expr(v)?));
+                }
+                ExprKind::Dict(pairs)
+            }
+            "ListComp" | "GeneratorExp" | "DictComp" => {
                 let mut gens = Vec::new();
                 for g in self.list(node, "generators")? {
                     let is_async = g.getattr("is_async").and_then(|a| a.extract::<i64>()).unwrap_or(0);
@@ -527,7 +542,9 @@ impl Frontend {
                         ifs: self.exprs(&g, "ifs")?,
                     });
                 }
-                if tyname(node) == "ListComp" {
+                if tyname(node) == "DictComp" {
+                    ExprKind::DictComp(boxed("key")?, boxed("value")?, gens)
+                } else if tyname(node) == "ListComp" {
                     ExprKind::ListComp(boxed("elt")?, gens)
                 } else {
                     // CPython 3.12+ adds floats in sum() with compensated summation.

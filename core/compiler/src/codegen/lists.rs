@@ -163,6 +163,90 @@ impl Gen<'_, '_> {
             Op::Call { .. } if matches!(args.first(), Some((Ty::Builtin(Builtin::List), _))) && args.len() == 1 => {
                 vec![self.new_list(&Ty::Int, &[])?]
             }
+            _ => return self.dict_inst(inst, args, rt),
+        }))
+    }
+
+    /// A status-like result of a dict helper: `-1` returns ERROR.
+    fn fail_if_negative(&mut self, st: CV) -> CResult<()> {
+        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, st, 0);
+        let st = self.b.ins().uextend(clt::I32, neg);
+        self.list_status(st)
+    }
+
+    fn dict_key(&mut self, t: &Ty, v: &Vals) -> CResult<(CV, CV)> {
+        let kind = native_kind(t).ok_or_else(|| internal("dict key"))?;
+        let k = self.b.ins().iconst(clt::I32, kind as i64);
+        let w = self.list_word(v[0], t);
+        Ok((k, w))
+    }
+
+    /// The native dict operations (int/bool keys, native values).
+    fn dict_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)], rt: &Ty) -> CResult<Option<Vals>> {
+        let is_dict = |t: &Ty| matches!(t, Ty::Dict(..));
+        let first = args.first().is_some_and(|(t, _)| is_dict(t));
+        let ctx = self.ctx.unwrap();
+        Ok(Some(match &inst.op {
+            Op::Call { .. } if matches!(args.first(), Some((Ty::Builtin(Builtin::Dict), _))) => {
+                let p = self.call("pyston_dict_new", &[ctx])?[0];
+                let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+                let st = self.b.ins().uextend(clt::I32, st);
+                self.list_status(st)?;
+                vec![p]
+            }
+            Op::GetItem if first => {
+                let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
+                let vk = native_kind(rt).ok_or_else(|| internal("dict value read"))?;
+                let vk = self.b.ins().iconst(clt::I32, vk as i64);
+                let out = self.stack(8);
+                let st = self.call("pyston_dict_get", &[ctx, args[0].1[0], kk, kb, vk, out])?[0];
+                self.list_status(st)?;
+                let ct = cl_ty(abi::slot_types(rt)[0]);
+                vec![self.b.ins().load(ct, MemFlagsData::trusted(), out, 0)]
+            }
+            Op::MethodCall { name, .. } if first && name == "get" => {
+                let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
+                let vk = native_kind(rt).ok_or_else(|| internal("dict value read"))?;
+                let d = self.coerce(&args[2].0, args[2].1.clone(), rt)?[0];
+                let db = self.list_word(d, rt);
+                let vk = self.b.ins().iconst(clt::I32, vk as i64);
+                let out = self.stack(8);
+                let st = self.call("pyston_dict_get_default", &[ctx, args[0].1[0], kk, kb, vk, db, out])?[0];
+                self.list_status(st)?;
+                let ct = cl_ty(abi::slot_types(rt)[0]);
+                vec![self.b.ins().load(ct, MemFlagsData::trusted(), out, 0)]
+            }
+            Op::SetItem if first => {
+                let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
+                let vt = args[2].0.clone();
+                let vk = native_kind(&vt).ok_or_else(|| internal("dict value write"))?;
+                let vb = self.list_word(args[2].1[0], &vt);
+                let vk = self.b.ins().iconst(clt::I32, vk as i64);
+                let st = self.call("pyston_dict_set", &[ctx, args[0].1[0], kk, kb, vk, vb])?[0];
+                self.list_status(st)?;
+                vec![]
+            }
+            Op::Contains if first => {
+                let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
+                let r = self.call("pyston_dict_contains", &[ctx, args[0].1[0], kk, kb])?[0];
+                self.fail_if_negative(r)?;
+                vec![self.b.ins().icmp_imm_s(IntCC::Equal, r, 1)]
+            }
+            Op::Truth if first => {
+                let n = self.call("pyston_dict_len", &[args[0].1[0]])?[0];
+                vec![self.b.ins().icmp_imm_s(IntCC::NotEqual, n, 0)]
+            }
+            Op::Unary(UnaryOp::Not) if first => {
+                let n = self.call("pyston_dict_len", &[args[0].1[0]])?[0];
+                vec![self.b.ins().icmp_imm_s(IntCC::Equal, n, 0)]
+            }
+            Op::Call { .. }
+                if matches!(args.first(), Some((Ty::Builtin(Builtin::Len), _)))
+                    && args.len() == 2
+                    && is_dict(&args[1].0) =>
+            {
+                vec![self.call("pyston_dict_len", &[args[1].1[0]])?[0]]
+            }
             _ => return Ok(None),
         }))
     }

@@ -86,7 +86,7 @@ impl Lists {
 fn mixed(span: Span, a: &Ty, b: &Ty) -> CompileError {
     CompileError::typing(
         span,
-        format!("a list holding both '{a}' and '{b}' values is not supported in compiled code yet"),
+        format!("a list or dict holding both '{a}' and '{b}' values is not supported in compiled code yet"),
     )
 }
 
@@ -538,9 +538,210 @@ pub fn builtin_name(b: Builtin) -> Option<&'static str> {
         Builtin::Any => "any",
         Builtin::All => "all",
         Builtin::List => "list",
+        Builtin::Dict => "dict",
         Builtin::Min => "min",
         Builtin::Max => "max",
         Builtin::Len => "len",
         _ => return None,
     })
+}
+
+// ---------------------------------------------------------------------------
+// dicts: the same object-backed approach, keys and values typed per site
+
+fn dict_kv(t: &Ty) -> (Ty, Ty) {
+    match t {
+        Ty::Dict(k, v) => ((**k).clone(), (**v).clone()),
+        _ => (Ty::Bottom, Ty::Bottom),
+    }
+}
+
+/// The key types compiled code stores into and looks up in dicts natively:
+/// ints and bools (a float key is matched by identity first in CPython, as
+/// in lists: see [`needle`]).
+fn dict_key(t: &Ty, span: Span) -> CResult<()> {
+    if matches!(t, Ty::Int | Ty::Bool) {
+        return Ok(());
+    }
+    Err(CompileError::typing(
+        span,
+        format!(
+            "dicts with '{}' keys are not supported in compiled code yet (int and bool keys only)",
+            py_name(t)
+        ),
+    ))
+}
+
+impl Infer<'_> {
+    /// Records that dict `v` (of type `cur`) receives `key: val` items.
+    fn widen_dict(&mut self, v: Value, cur: &Ty, key: &Ty, val: &Ty, span: Span) -> CResult<()> {
+        let (key, val) = (strip_undef(key), strip_undef(val));
+        dict_key(&key, span)?;
+        if native_kind(&val).is_none() {
+            return Err(CompileError::typing(
+                span,
+                format!(
+                    "dicts with '{}' values are not supported in compiled code yet",
+                    py_name(&val)
+                ),
+            ));
+        }
+        let (k0, v0) = dict_kv(cur);
+        let k = elem_join(&k0, &key).ok_or_else(|| mixed(span, &k0, &key))?;
+        let w = elem_join(&v0, &val).ok_or_else(|| mixed(span, &v0, &val))?;
+        if k == k0 && w == v0 {
+            return Ok(());
+        }
+        let pair = Ty::Tuple(vec![key.clone(), val.clone()]);
+        let mut out = Vec::new();
+        self.origins(v, &mut HashSet::new(), &mut out);
+        for o in out {
+            match o {
+                Origin::Site(s) if self.lists.entry_params.contains(&s) => {
+                    let (pk, pv) = dict_kv(self.t.ty(s));
+                    let jk = elem_join(&pk, &key).ok_or_else(|| mixed(span, &pk, &key))?;
+                    let jv = elem_join(&pv, &val).ok_or_else(|| mixed(span, &pv, &val))?;
+                    if (jk != pk && pk != Ty::Bottom) || (jv != pv && pv != Ty::Bottom) {
+                        return Err(mixed(span, &pv, &val));
+                    }
+                    if jk != pk || jv != pv {
+                        self.t.types[s.0 as usize] = Ty::Dict(Box::new(jk), Box::new(jv));
+                        self.lists.widened = true;
+                    }
+                }
+                Origin::Site(s) => {
+                    let se = self.lists.site_elem.get(&s).cloned().unwrap_or(Ty::Bottom);
+                    let j = elem_join(&se, &pair).ok_or_else(|| mixed(span, &se, &pair))?;
+                    if j != se {
+                        self.lists.site_elem.insert(s, j);
+                        self.lists.widened = true;
+                    }
+                }
+                _ => return Err(mixed(span, &v0, &val)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The type of a dict made at `r`.
+    fn dict_site(&mut self, r: Option<Value>) -> Ty {
+        if let Some(r) = r {
+            self.lists.sites.insert(r);
+            if let Some(Ty::Tuple(kv)) = self.lists.site_elem.get(&r) {
+                return Ty::Dict(Box::new(kv[0].clone()), Box::new(kv[1].clone()));
+            }
+        }
+        Ty::Dict(Box::new(Ty::Bottom), Box::new(Ty::Bottom))
+    }
+
+    /// Types `op` if it is an operation on a dict (see [`Infer::list_op`]).
+    pub(super) fn dict_op(
+        &mut self,
+        op: &Op,
+        argv: &[Value],
+        args: &[Ty],
+        r: Option<Value>,
+        span: Span,
+    ) -> CResult<Option<Option<Ty>>> {
+        let is_dict = |t: &Ty| matches!(t, Ty::Dict(..));
+        if let (Op::Call { kw }, Some(Ty::Builtin(Builtin::Dict))) = (op, args.first()) {
+            if args.len() == 1 && kw.is_empty() {
+                return Ok(Some(Some(self.dict_site(r))));
+            }
+            return Err(CompileError::typing(
+                span,
+                "dict() with arguments is not supported in compiled code yet",
+            ));
+        }
+        if !args.iter().any(is_dict) {
+            return Ok(None);
+        }
+        if self.gil_free {
+            return Err(CompileError::typing(
+                span,
+                "dicts are not supported in compiled code under nogil=True or parallel=True yet",
+            ));
+        }
+        let first = args.first().is_some_and(is_dict);
+        let (k, v) = args.first().map(dict_kv).unwrap_or((Ty::Bottom, Ty::Bottom));
+        let t = match op {
+            Op::GetItem if first && args.len() == 2 => {
+                needle(&args[1], span)?;
+                let native = matches!(args[1], Ty::Int | Ty::Bool) && native_kind(&v).is_some();
+                if !native && v != Ty::Bottom {
+                    self.py_list_op(ProbeTarget::GetItem, args, &[], &v, span)?;
+                }
+                Some(v)
+            }
+            Op::SetItem if first && args.len() == 3 => {
+                self.widen_dict(argv[0], &args[0], &args[1], &args[2], span)?;
+                None
+            }
+            Op::Contains if first => {
+                needle(&args[1], span)?;
+                if !matches!(args[1], Ty::Int | Ty::Bool) {
+                    self.py_list_op(ProbeTarget::Operator("contains"), args, &[], &Ty::Bool, span)?;
+                }
+                Some(Ty::Bool)
+            }
+            Op::Truth | Op::Unary(UnaryOp::Not) if first => Some(Ty::Bool),
+            Op::Call { kw } if kw.is_empty() && args.len() == 2 && args[0] == Ty::Builtin(Builtin::Len) => {
+                Some(Ty::Int)
+            }
+            Op::MethodCall { name, kw } if first && kw.is_empty() && name == "get" => match &args[1..] {
+                [key] => {
+                    needle(key, span)?;
+                    // `get(k)` is the value or None: a union compiled code does not hold.
+                    return Err(CompileError::typing(
+                        span,
+                        "dict.get(k) without a default is not supported in compiled code yet",
+                    ));
+                }
+                [key, d] => {
+                    needle(key, span)?;
+                    let d = strip_undef(d);
+                    let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
+                    if native_kind(&j).is_none() {
+                        return Err(bad_elem(span, &j));
+                    }
+                    if !matches!(key, Ty::Int | Ty::Bool) {
+                        self.py_list_op(ProbeTarget::Method("get".into()), args, &[], &j, span)?;
+                    }
+                    Some(j)
+                }
+                _ => return Err(CompileError::typing(span, "dict.get() takes one or two arguments")),
+            },
+            Op::MethodCall { name, kw } if first && kw.is_empty() && name == "setdefault" && args.len() == 3 => {
+                self.widen_dict(argv[0], &args[0], &args[1], &args[2], span)?;
+                let d = strip_undef(&args[2]);
+                let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
+                self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &j, span)?;
+                Some(j)
+            }
+            Op::MethodCall { name, kw } if first && kw.is_empty() && name == "pop" && args.len() == 3 => {
+                needle(&args[1], span)?;
+                let d = strip_undef(&args[2]);
+                let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
+                self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &j, span)?;
+                Some(j)
+            }
+            Op::MethodCall { name, kw } if first && kw.is_empty() && name == "pop" && args.len() == 2 => {
+                needle(&args[1], span)?;
+                if v != Ty::Bottom {
+                    self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &v, span)?;
+                }
+                Some(v)
+            }
+            Op::MethodCall { name, .. } if first => {
+                let _ = k;
+                return Err(CompileError::typing(
+                    span,
+                    format!("the dict method '{name}' is not supported in compiled code yet (d[k], d[k] = v, get, setdefault, pop, in, len)"),
+                ));
+            }
+            // Anything else (a tuple holding a dict, ...) is typed as for any value.
+            _ => return Ok(None),
+        };
+        Ok(Some(t))
+    }
 }

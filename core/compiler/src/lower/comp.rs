@@ -93,6 +93,11 @@ fn rename(e: &Expr, map: &HashMap<String, String>) -> Expr {
             let (gens, m) = rename_gens(gens, map);
             ExprKind::GenExp(Box::new(rename(elt, &m)), gens, *c)
         }
+        ExprKind::Dict(pairs) => ExprKind::Dict(pairs.iter().map(|(k, v)| (rename(k, map), rename(v, map))).collect()),
+        ExprKind::DictComp(k, v, gens) => {
+            let (gens, m) = rename_gens(gens, map);
+            ExprKind::DictComp(Box::new(rename(k, &m)), Box::new(rename(v, &m)), gens)
+        }
     };
     Expr { kind, span: e.span }
 }
@@ -146,6 +151,52 @@ impl Lowerer {
             )];
         }
         body
+    }
+
+    /// A new empty dict: `dict()` with the builtin `dict` (checked).
+    pub(super) fn new_dict(&mut self, span: Span) -> CResult<Value> {
+        if self.locals.contains("dict") {
+            return Err(CompileError::unsupported(
+                span,
+                "dict displays in a function with a local named 'dict' are not supported",
+            ));
+        }
+        let callee = self.emit_cur(Op::Global("dict".into()), vec![], span);
+        self.emit_check("dict", vec![callee], span);
+        Ok(self.emit_cur(Op::Call { kw: vec![] }, vec![callee], span))
+    }
+
+    /// `{k: v for ...}`: a new dict and a loop storing into it (the key
+    /// evaluated before the value, as CPython 3.8+ does).
+    pub(super) fn dict_comp(&mut self, k: &Expr, v: &Expr, gens: &[Comprehension], span: Span) -> CResult<Value> {
+        let pair = Expr {
+            kind: ExprKind::Tuple(vec![k.clone(), v.clone()]),
+            span,
+        };
+        let (pair, gens) = self.hide_targets(&pair, gens);
+        let ExprKind::Tuple(kv) = pair.kind else { unreachable!() };
+        let acc = self.hidden_name("dict");
+        self.locals.insert(acc.clone());
+        let key = self.hidden_name("key");
+        self.locals.insert(key.clone());
+        let d = self.new_dict(span)?;
+        let b = self.block();
+        self.write_var(&acc, b, d);
+        let sp = kv[0].span;
+        let inner = vec![
+            stmt(StmtKind::Assign(vec![Target::Name(key.clone(), sp)], kv[0].clone()), sp),
+            stmt(
+                StmtKind::Assign(
+                    vec![Target::Subscript(name(&acc, sp), name(&key, sp), sp)],
+                    kv[1].clone(),
+                ),
+                sp,
+            ),
+        ];
+        let loops = Self::comp_loops(&gens, inner, span);
+        self.stmts(&loops)?;
+        let b = self.block();
+        Ok(self.read_var(&acc, b, span))
     }
 
     /// `[elt for ...]`: a new list and a loop appending to it.

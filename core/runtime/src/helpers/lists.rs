@@ -23,7 +23,7 @@ use pyo3::prelude::*;
 use pyston_compiler::types::Dtype;
 
 /// Runs `f` with the GIL: the caller's, or taken when the call runs without it.
-fn with_gil<R>(ctx: &Ctx, f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
+pub(super) fn with_gil<R>(ctx: &Ctx, f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
     if ctx.no_gil {
         Python::attach(f)
     } else {
@@ -48,7 +48,7 @@ fn np_dtype(kind: i32) -> Option<Dtype> {
 ///
 /// # Safety
 /// The GIL is held.
-unsafe fn box_elem(py: Python<'_>, kind: i32, bits: u64) -> *mut ffi::PyObject {
+pub(super) unsafe fn box_elem(py: Python<'_>, kind: i32, bits: u64) -> *mut ffi::PyObject {
     // SAFETY: plain C API calls with the GIL held (the caller's contract).
     unsafe {
         match kind {
@@ -98,7 +98,7 @@ unsafe fn box_elem(py: Python<'_>, kind: i32, bits: u64) -> *mut ffi::PyObject {
 ///
 /// # Safety
 /// The GIL is held and `o` is a live object.
-unsafe fn unbox_elem(py: Python<'_>, kind: i32, o: *mut ffi::PyObject) -> Option<u64> {
+pub(super) unsafe fn unbox_elem(py: Python<'_>, kind: i32, o: *mut ffi::PyObject) -> Option<u64> {
     // SAFETY: type checks by identity with CPython's and NumPy's type objects,
     // then reads of an object of exactly that type (the caller's contract).
     unsafe {

@@ -4,6 +4,7 @@
 
 mod arrays;
 mod calls;
+mod dicts;
 mod ints;
 mod lists;
 mod math;
@@ -12,6 +13,7 @@ pub mod random;
 
 pub use arrays::*;
 pub use calls::*;
+pub use dicts::*;
 pub use ints::*;
 pub use lists::*;
 pub use math::*;
