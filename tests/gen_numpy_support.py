@@ -32,6 +32,7 @@ MODULES = [
     "test_np_reductions",
     "test_np_memory",
     "test_np_library_more",
+    "test_np_linalg",
 ]
 DTYPE_ORDER = ["bool", "int32", "int64", "float32", "float64", "complex128"]
 DTYPE_SHORT = {
@@ -112,7 +113,16 @@ KIND_TITLES = [
     ("constant", "Constants"),
     ("random function", "Random numbers (`numpy.random`, NumPy's own stream)"),
     ("Generator method", "`numpy.random.Generator` methods (`rng = np.random.default_rng(seed)`)"),
+    ("linalg function", "Linear algebra (`numpy.linalg`)"),
 ]
+
+# The `numpy.linalg` functions Numba 0.68 compiles (its documented list).
+NUMBA_LINALG = set(
+    """
+    cholesky cond det eig eigh eigvals eigvalsh inv lstsq matrix_power matrix_rank norm pinv qr slogdet
+    solve svd
+    """.split()
+)
 
 
 def _qualified(row):
@@ -124,6 +134,8 @@ def _qualified(row):
         return f"np.random.{row['name']}"
     if row["kind"] == "Generator method":
         return f"rng.{row['name']}"
+    if row["kind"] == "linalg function":
+        return f"np.linalg.{row['name']}"
     return f"np.{row['name']}"
 
 
@@ -141,16 +153,17 @@ def _library_section(lib):
         rows = [r for r in lib if r["kind"] == kind]
         if not rows:
             continue
-        numba_col = kind == "function"
+        numba_col = kind in ("function", "linalg function")
+        numba_set = NUMBA_FUNCTIONS if kind == "function" else NUMBA_LINALG
         head = "| name | signature | how | result |" + (" Numba |" if numba_col else "") + " doc |"
         out += ["", f"### {title}", "", head, "|---" * head.count(" |") + "|"]
         for r in rows:
             sig = f"`{_cell(r['signature'])}`" if r["signature"] else ""
-            nb = (" yes |" if r["name"] in NUMBA_FUNCTIONS else " no |") if numba_col else ""
+            nb = (" yes |" if r["name"] in numba_set else " no |") if numba_col else ""
             out.append(
                 f"| `{_cell(_qualified(r))}` | {sig} | {r['how']} | {_cell(r['result'])} |{nb} {_cell(r['doc'])} |"
             )
-        if numba_col:
+        if kind == "function":
             extra = sorted(NUMBA_FUNCTIONS - {r["name"] for r in lib if r["kind"] == kind})
             out += ["", "Numba functions not in this table: " + (", ".join(f"`np.{n}`" for n in extra) or "none")
                     + " (the `split` family returns lists, and `broadcast_arrays` does on NumPy 1.26: compiled "

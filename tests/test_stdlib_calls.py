@@ -313,3 +313,50 @@ def test_arrays_through_operator():
 
     native(f, a)
     assert_same_all(f, [(a,), (np.arange(4, dtype=np.int32),)])
+
+
+def test_isinstance_of_a_union_value_runs_as_plain_python():
+    def f(flag, x):
+        y = 1 if flag else 2.5
+        return isinstance(y, int), x
+
+    g = pyston.fast(f)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pyston.PerformanceWarning)
+        assert g(True, 1) == f(True, 1) and g(False, 1) == f(False, 1)
+
+
+# --------------------------------------------------------------------------
+# the functions computed natively (helpers/pure.rs): edges against CPython
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def native_ints(a, b):
+    return math.gcd(a, b), math.lcm(a, b), divmod(a, b), hash(a), math.isqrt(abs(a) // 2)
+
+
+@pyston.fast
+def native_floats(x, y, e):
+    return divmod(x, y), math.frexp(x), math.ldexp(x, e), math.modf(x), math.isclose(x, y)
+
+
+INT_EDGES = [0, 1, -1, 2, -2, 7, -7, 12, -18, 2**31, -(2**31), 2**61 - 1, 2**61, -(2**61) + 1, I64_MAX, I64_MIN, I64_MIN + 1]
+FLOAT_EDGES = [0.0, -0.0, 1.0, -1.0, 0.5, 2.5, -2.5, 1e308, -1e308, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-310,
+               math.inf, -math.inf, math.nan, 3.0, -3.0, 0.1, 7.25, 1e16 + 1]
+
+
+def test_native_int_functions_at_the_edges():
+    cases = [(a, b) for a in INT_EDGES for b in INT_EDGES]
+    native(native_ints, 3, 5)
+    assert_same_all(native_ints, cases)  # ZeroDivisionError, 2**63 results, big lcm: CPython's call, exactly
+
+
+def test_native_float_functions_at_the_edges():
+    rng = rng_for("pure-floats")
+    xs = FLOAT_EDGES + [float(v) for v in rng.normal(0, 100, size=10)]
+    es = [0, 1, -1, 10, -1074, -1075, -1100, 1023, 1024, 2000, -2000, 2**31, -(2**31) - 1, I64_MAX, I64_MIN]
+    cases = [(x, y, e) for x in xs for y in xs[:12] for e in es[:4]]
+    cases += [(x, 1.5, e) for x in xs for e in es]
+    native(native_floats, 1.5, 2.0, 3)
+    assert_same_all(native_floats, cases)

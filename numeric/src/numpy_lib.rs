@@ -31,6 +31,8 @@ pub enum Kind {
     /// A method of `numpy.random.Generator` (`rng.random()`), drawing from
     /// that generator's bit generator, and how its result is typed.
     GeneratorMethod(RandomRule),
+    /// A function of `numpy.linalg` (`np.linalg.solve`), called through NumPy.
+    LinalgFunction,
 }
 
 impl Kind {
@@ -44,6 +46,7 @@ impl Kind {
             Kind::Constant => "constant",
             Kind::RandomFunction(_) => "random function",
             Kind::GeneratorMethod(_) => "Generator method",
+            Kind::LinalgFunction => "linalg function",
         }
     }
 }
@@ -110,6 +113,17 @@ const fn func(name: &'static str, signature: &'static str, doc: &'static str) ->
     NpEntry {
         name,
         kind: Kind::Function,
+        how: How::NumPy,
+        signature,
+        result: ResultType::Probe,
+        doc,
+    }
+}
+
+const fn linalg(name: &'static str, signature: &'static str, doc: &'static str) -> NpEntry {
+    NpEntry {
+        name,
+        kind: Kind::LinalgFunction,
         how: How::NumPy,
         signature,
         result: ResultType::Probe,
@@ -523,6 +537,35 @@ pub const NUMPY: &[NpEntry] = &[
     // numpy.random: called through NumPy at run time (so the stream is NumPy's own and
     // its state advances exactly as in plain Python), typed by a fixed rule: probing
     // would draw numbers.
+    // numpy.linalg: calls into NumPy (LAPACK); results that are named tuples
+    // (eig, eigh, svd, qr, slogdet on NumPy 2) may only be unpacked or indexed.
+    linalg("norm", "np.linalg.norm(x, ord=None, axis=None, keepdims=False)", "matrix or vector norm."),
+    linalg("solve", "np.linalg.solve(a, b)", "solution of the linear system `a @ x = b`."),
+    linalg("inv", "np.linalg.inv(a)", "inverse of a square matrix."),
+    linalg("det", "np.linalg.det(a)", "determinant."),
+    linalg("slogdet", "np.linalg.slogdet(a)", "sign and natural log of the determinant (a named tuple on NumPy 2)."),
+    linalg("eig", "np.linalg.eig(a)", "eigenvalues and right eigenvectors (a named tuple on NumPy 2)."),
+    linalg("eigh", "np.linalg.eigh(a, UPLO='L')", "eigen-decomposition of a Hermitian matrix (a named tuple on NumPy 2)."),
+    linalg("eigvals", "np.linalg.eigvals(a)", "eigenvalues."),
+    linalg("eigvalsh", "np.linalg.eigvalsh(a, UPLO='L')", "eigenvalues of a Hermitian matrix."),
+    linalg(
+        "svd",
+        "np.linalg.svd(a, full_matrices=True, compute_uv=True, hermitian=False)",
+        "singular value decomposition (a named tuple on NumPy 2 with `compute_uv`).",
+    ),
+    linalg("qr", "np.linalg.qr(a, mode='reduced')", "QR decomposition (a named tuple on NumPy 2)."),
+    linalg("cholesky", "np.linalg.cholesky(a)", "Cholesky factor."),
+    linalg("lstsq", "np.linalg.lstsq(a, b, rcond=None)", "least-squares solution, residuals, rank and singular values."),
+    linalg("pinv", "np.linalg.pinv(a, rcond=None, hermitian=False)", "Moore-Penrose pseudo-inverse."),
+    linalg("matrix_power", "np.linalg.matrix_power(a, n)", "integer power of a square matrix."),
+    linalg("matrix_rank", "np.linalg.matrix_rank(A, tol=None, hermitian=False)", "rank by SVD."),
+    linalg("cond", "np.linalg.cond(x, p=None)", "condition number."),
+    linalg("multi_dot", "np.linalg.multi_dot(arrays)", "chained dot product in the cheapest order."),
+    linalg("tensorsolve", "np.linalg.tensorsolve(a, b, axes=None)", "solution of a tensor equation."),
+    linalg("tensorinv", "np.linalg.tensorinv(a, ind=2)", "inverse of a tensor."),
+    linalg("svdvals", "np.linalg.svdvals(x)", "singular values (NumPy 2)."),
+    linalg("vector_norm", "np.linalg.vector_norm(x, axis=None, keepdims=False, ord=2)", "vector norm (NumPy 2)."),
+    linalg("matrix_norm", "np.linalg.matrix_norm(x, keepdims=False, ord='fro')", "matrix norm (NumPy 2)."),
     random("seed", draws(Draw::Nothing, None), "np.random.seed(seed=None)", "reseeds NumPy's global generator."),
     native(random("random", draws(Draw::Float, Some(0)), "np.random.random(size=None)", "uniform floats in [0, 1) (native without `size`).")),
     native(random("random_sample", draws(Draw::Float, Some(0)), "np.random.random_sample(size=None)", "uniform floats in [0, 1) (native without `size`).")),
@@ -645,6 +688,7 @@ mod tests {
                 Kind::Method | Kind::Attribute => "ndarray",
                 Kind::RandomFunction(_) => "numpy.random",
                 Kind::GeneratorMethod(_) => "Generator",
+                Kind::LinalgFunction => "numpy.linalg",
                 _ => "numpy",
             };
             assert!(seen.insert((space, e.name)), "duplicate row {space}.{}", e.name);
@@ -656,7 +700,11 @@ mod tests {
             );
             if matches!(
                 e.kind,
-                Kind::Function | Kind::Method | Kind::RandomFunction(_) | Kind::GeneratorMethod(_)
+                Kind::Function
+                    | Kind::Method
+                    | Kind::RandomFunction(_)
+                    | Kind::GeneratorMethod(_)
+                    | Kind::LinalgFunction
             ) {
                 assert!(
                     e.signature.contains(&format!("{}(", e.name)),
@@ -737,6 +785,11 @@ pub fn random_rule(name: &str) -> Option<RandomRule> {
         Kind::RandomFunction(rule) if e.name == name => Some(rule),
         _ => None,
     })
+}
+
+/// The names of the `numpy.linalg` functions compiled code calls.
+pub fn linalg_functions() -> impl Iterator<Item = &'static str> {
+    NUMPY.iter().filter(|e| e.kind == Kind::LinalgFunction).map(|e| e.name)
 }
 
 /// The names of the `numpy.random` functions compiled code calls.

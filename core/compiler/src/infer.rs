@@ -100,6 +100,12 @@ pub trait Env {
             "lists are not supported by this environment",
         ))
     }
+    /// Whether the call at `at` (typed by [`Env::probe`]) returns a named tuple
+    /// (`np.linalg.eigh`'s `EighResult`): compiled code holds it as a plain
+    /// tuple, which is only exact where it is unpacked or indexed.
+    fn named_tuple_result(&self, _at: (Block, usize)) -> bool {
+        false
+    }
 }
 
 pub struct Typed {
@@ -205,6 +211,7 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
         }
     }
     inf.check_list_loops()?;
+    check_named_tuples(f, &*inf.env)?;
     let mut ret = Ty::Bottom;
     for &b in &order {
         if inf.t.cold.contains(&b) {
@@ -231,6 +238,66 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
     }
     inf.t.ret = ret;
     Ok(inf.t)
+}
+
+/// A named tuple a NumPy call returns is held as a plain tuple: exact only
+/// where it is unpacked (`w, v = np.linalg.eigh(a)`) or indexed with a
+/// constant; any other use (returning it, storing it, passing it on, its
+/// attributes) would show a plain tuple where CPython has the named one.
+fn check_named_tuples(f: &Function, env: &dyn Env) -> CResult<()> {
+    let mut named: HashSet<Value> = HashSet::new();
+    for (bi, data) in f.blocks.iter().enumerate() {
+        for (k, i) in data.insts.iter().enumerate() {
+            if let Some(r) = i.result.filter(|_| env.named_tuple_result((Block(bi as u32), k))) {
+                named.insert(r);
+            }
+        }
+    }
+    if named.is_empty() {
+        return Ok(());
+    }
+    let unsupported = |span| {
+        Err(CompileError::typing(
+            span,
+            "the named tuple this NumPy call returns can only be unpacked or indexed in compiled code yet",
+        ))
+    };
+    // An unpacked named tuple is still the same tuple (its items are read with TupleGet).
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for b in &f.blocks {
+            for i in &b.insts {
+                if matches!(i.op, Op::Unpack(_)) && i.args.iter().any(|a| named.contains(a)) {
+                    grew |= i.result.is_some_and(|r| named.insert(r));
+                }
+            }
+        }
+    }
+    let int_consts: HashSet<Value> = f
+        .blocks
+        .iter()
+        .flat_map(|b| b.insts.iter())
+        .filter(|i| matches!(i.op, Op::Const(Const::Int(_))))
+        .filter_map(|i| i.result)
+        .collect();
+    for b in &f.blocks {
+        for i in &b.insts {
+            let read = match i.op {
+                Op::Unpack(_) | Op::TupleGet(_) => true,
+                // `t[k]` with a constant `k`, the tuple itself not an index
+                Op::GetItem => i.args.len() == 2 && int_consts.contains(&i.args[1]) && !named.contains(&i.args[1]),
+                _ => false,
+            };
+            if i.args.iter().any(|a| named.contains(a)) && !read {
+                return unsupported(i.span);
+            }
+        }
+        if b.term.uses().iter().any(|v| named.contains(v)) {
+            return unsupported(b.term_span);
+        }
+    }
+    Ok(())
 }
 
 /// The type without its "unbound" member: using an unbound local raises
@@ -967,13 +1034,13 @@ impl Infer<'_> {
                         match decided {
                             Some(v) if v.windows(2).all(|w| w[0] == w[1]) => Ty::Bool,
                             Some(_) => {
-                                return Err(CompileError::unsupported(
+                                return Err(CompileError::typing(
                                     span,
                                     "isinstance() of a value whose type is decided at run time is not supported yet",
                                 ))
                             }
                             None => {
-                                return Err(CompileError::unsupported(
+                                return Err(CompileError::typing(
                                     span,
                                     "isinstance() is supported with int, float, bool, complex and NumPy scalar types",
                                 ))

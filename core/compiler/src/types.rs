@@ -20,6 +20,8 @@ pub enum Module {
     Numpy,
     /// `numpy.random` (its legacy functions draw from NumPy's global generator).
     NumpyRandom,
+    /// `numpy.linalg` (its functions are calls into NumPy).
+    NumpyLinalg,
     /// The standard library's `operator`, `cmath` and `random` (its functions
     /// draw from CPython's own Mersenne Twister, `random._inst`).
     Operator,

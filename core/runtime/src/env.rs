@@ -83,6 +83,8 @@ pub struct CompileEnv<'py> {
     pub pyfuncs: Vec<Py<PyAny>>,
     /// Calls into Python/NumPy, by instruction position.
     pub pycalls: HashMap<(ir::Block, usize), Box<PyCallDesc>>,
+    /// Calls whose result is a named tuple (held as a plain tuple: see `infer::Env::named_tuple_result`).
+    pub named: std::collections::HashSet<(ir::Block, usize)>,
     /// Specializations of other functions this code calls directly.
     pub callee_specs: Vec<Arc<Spec>>,
 }
@@ -138,6 +140,11 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
     if NUMPY.get().is_none() && crate::boxing::numpy_loaded(py) {
         let mut t = HashMap::new();
         let np = py.import("numpy")?;
+        add(
+            &mut t,
+            py.import("numpy.linalg")?.into_any(),
+            GlobalKind::Module(Module::NumpyLinalg),
+        );
         // The NumPy library's natively compiled functions and its scalar types.
         for (name, b) in numpy_lib::native_builtins() {
             add(&mut t, np.getattr(name)?, GlobalKind::Builtin(b));
@@ -291,6 +298,14 @@ fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
                 }
             }
         }
+        if let Ok(linalg) = py.import("numpy.linalg") {
+            for name in numpy_lib::linalg_functions() {
+                if let Ok(f) = linalg.getattr(name) {
+                    set.insert(f.as_ptr() as usize);
+                    std::mem::forget(f); // identities stay valid for the process
+                }
+            }
+        }
         set
     });
     if ids.contains(&(obj.as_ptr() as usize)) || random_rule_of(py, obj).is_some() {
@@ -304,7 +319,12 @@ fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
 /// `math.comb`, `math.frexp`, `operator.add`, `cmath.exp`, ...): the loop
 /// around them compiles, the call is CPython's own.
 fn stdlib_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
-    static IDS: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
+    stdlib_name(py, obj).is_some()
+}
+
+/// The module and name of a function `stdlib_callable` accepts.
+fn stdlib_name(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<(&'static str, &'static str)> {
+    static IDS: std::sync::OnceLock<HashMap<usize, (&'static str, &'static str)>> = std::sync::OnceLock::new();
     const TABLE: [(&str, &[&str]); 4] = [
         ("builtins", &["divmod", "pow", "hash"]),
         (
@@ -348,20 +368,20 @@ fn stdlib_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
         ),
     ];
     let ids = IDS.get_or_init(|| {
-        let mut set = std::collections::HashSet::new();
+        let mut map = HashMap::new();
         for (module, names) in TABLE {
             if let Ok(m) = py.import(module) {
                 for name in names {
                     if let Ok(f) = m.getattr(*name) {
-                        set.insert(f.as_ptr() as usize);
+                        map.insert(f.as_ptr() as usize, (module, *name));
                         std::mem::forget(f); // identities stay valid for the process
                     }
                 }
             }
         }
-        set
+        map
     });
-    ids.contains(&(obj.as_ptr() as usize))
+    ids.get(&(obj.as_ptr() as usize)).copied()
 }
 
 /// The functions of the standard library's `random` compiled code calls
@@ -746,7 +766,9 @@ fn result_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Ty> {
             ..a
         }));
     }
-    if let Ok(t) = obj.cast_exact::<pyo3::types::PyTuple>() {
+    // Named tuples too (NumPy's `EighResult`, ...): compiled code holds them as
+    // plain tuples where they are only unpacked or indexed (`named_tuple_result`).
+    if let Ok(t) = obj.cast::<pyo3::types::PyTuple>() {
         return t
             .iter()
             .map(|x| result_type(py, &x))
@@ -769,6 +791,7 @@ impl<'py> CompileEnv<'py> {
             callees: HashMap::new(),
             pyfuncs: Vec::new(),
             pycalls: HashMap::new(),
+            named: Default::default(),
             callee_specs: Vec::new(),
         }
     }
@@ -850,6 +873,7 @@ impl CompileEnv<'_> {
             inplace: None,
             native: None,
             mt: None,
+            pure: None,
             direct: false,
         }
     }
@@ -1014,22 +1038,38 @@ impl<'py> Env for CompileEnv<'py> {
             }
             _ => None,
         };
+        if result.cast::<pyo3::types::PyTuple>().is_ok() && result.cast_exact::<pyo3::types::PyTuple>().is_err() {
+            self.named.insert(at);
+        }
         let ret = result_type(py, &result).ok_or_else(|| {
             fail(format!(
                 "its result (a '{}') has no compiled representation",
                 result.get_type().name().map(|n| n.to_string()).unwrap_or_default()
             ))
         })?;
-        // The standard library's pure functions do not warn: no frame at the call's line.
-        let direct = match target {
-            ProbeTarget::Func(i) => stdlib_callable(py, self.pyfuncs[*i as usize].bind(py)),
-            _ => false,
+        // The standard library's pure functions do not warn: no frame at the
+        // call's line; some are computed natively for int/float arguments.
+        let stdlib = match target {
+            ProbeTarget::Func(i) => stdlib_name(py, self.pyfuncs[*i as usize].bind(py)),
+            _ => None,
         };
+        let pure = stdlib.filter(|_| kw.is_empty()).and_then(|(module, name)| {
+            let kinds: Option<String> = args
+                .iter()
+                .map(|t| match t {
+                    Ty::Int => Some('i'),
+                    Ty::Float => Some('f'),
+                    _ => None,
+                })
+                .collect();
+            crate::helpers::pure::Pure::of(module, name, &kinds?)
+        });
         self.pycalls.insert(
             at,
             Box::new(PyCallDesc {
                 inplace,
-                direct,
+                pure,
+                direct: stdlib.is_some(),
                 ..self.call_desc(kind, args, kw, &ret, span.line)
             }),
         );
@@ -1055,6 +1095,7 @@ impl<'py> Env for CompileEnv<'py> {
             Module::Math => py.import("math"),
             Module::Numpy => py.import("numpy"),
             Module::NumpyRandom => py.import("numpy.random"),
+            Module::NumpyLinalg => py.import("numpy.linalg"),
             Module::Operator => py.import("operator"),
             Module::Cmath => py.import("cmath"),
             Module::Random => py.import("random"),
@@ -1067,6 +1108,10 @@ impl<'py> Env for CompileEnv<'py> {
 
     fn array_method(&self, name: &str) -> bool {
         numpy_lib::is_array_method(name)
+    }
+
+    fn named_tuple_result(&self, at: (ir::Block, usize)) -> bool {
+        self.named.contains(&at)
     }
 
     fn array_attribute(&self, name: &str) -> bool {

@@ -163,6 +163,8 @@ pub struct PyCallDesc {
     pub native: Option<crate::helpers::random::NativeRng>,
     /// A `random` (standard library) draw compiled code makes itself (`helpers::pyrandom`).
     pub mt: Option<crate::helpers::pyrandom::MtDraw>,
+    /// A pure standard-library function computed natively (`helpers::pure`).
+    pub pure: Option<crate::helpers::pure::Pure>,
     /// Called directly, not from a frame at the call's line (`numpy.random`
     /// calls: they do not warn, and the frame costs more than the draw).
     pub direct: bool,

@@ -137,7 +137,9 @@ impl Infer<'_> {
             && uses.iter().all(|(b, k, j)| {
                 let i = &self.f.block(*b).insts[*k];
                 match &i.op {
-                    Op::MethodCall { .. } => *j >= 1 && *self.t.ty(i.args[0]) == Ty::Module(Module::Numpy),
+                    Op::MethodCall { .. } => {
+                        *j >= 1 && matches!(self.t.ty(i.args[0]), Ty::Module(Module::Numpy | Module::NumpyLinalg))
+                    }
                     Op::List => i.result.is_some_and(|r| self.np_literal(r)),
                     _ => false,
                 }

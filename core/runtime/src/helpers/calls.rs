@@ -129,6 +129,20 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
     {
         // SAFETY: see the function's contract.
         let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
+        if let Some(p) = desc.pure {
+            let nslots: usize = desc.arg_tys.iter().map(slot_count).sum();
+            let nout = slot_count(&desc.ret);
+            // SAFETY: `args` holds `nslots` slots; `out` has room for the result's `nout`.
+            let (slots, res) = unsafe {
+                (
+                    std::slice::from_raw_parts(args, nslots),
+                    std::slice::from_raw_parts_mut(out, nout),
+                )
+            };
+            if p.eval(slots, res).is_some() {
+                return OK;
+            }
+        }
         if let Some(d) = &desc.mt {
             let nslots: usize = desc.arg_tys.iter().map(slot_count).sum();
             // SAFETY: `args` holds `nslots` slots; `out` has room for the result's slot.

@@ -8,6 +8,7 @@ mod dicts;
 mod ints;
 mod lists;
 mod math;
+pub mod pure;
 pub mod pyrandom;
 pub mod random;
 
