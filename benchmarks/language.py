@@ -1,9 +1,12 @@
 """Ordinary kernels written with the language features of issue #14: CPython vs pyston vs Numba.
 
 `enumerate`/`zip`/`reversed` loops, iteration over array rows, `in` on tuples and
-ranges, `is None`; lists built, appended to and iterated, list comprehensions and
-`sum` of a generator expression (lists are real CPython lists in pyston: building
-one allocates its element objects as CPython does; Numba uses its own list type). Each kernel is checked to compile natively under pyston
+ranges, `is None`; `try`/`except` in a loop (5% of the iterations raise), a
+lambda and a nested `def` capturing variables, a function passed as an argument
+(Numba gets an `njit` function; it has no `except ZeroDivisionError`); lists built,
+appended to and iterated, list comprehensions, `sum` of a generator expression and
+dict counting (lists and dicts are real CPython objects in pyston: building one
+allocates its element objects as CPython does; Numba uses its own containers). Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 
@@ -126,6 +129,63 @@ def dict_count(a):
         k = int(x)
         counts[k] = counts.get(k, 0) + 1
     return len(counts)
+def safe_div_specific(a, b):
+    s = 0.0
+    fails = 0
+    for i in range(len(a)):
+        x = float(a[i])
+        y = float(b[i])
+        try:
+            s += x / y
+        except ZeroDivisionError:
+            fails += 1
+    return s, fails
+
+
+def safe_div_any(a, b):
+    s = 0.0
+    fails = 0
+    for i in range(len(a)):
+        x = float(a[i])
+        y = float(b[i])
+        try:
+            s += x / y
+        except Exception:
+            fails += 1
+    return s, fails
+
+
+def lambda_captured(a, k):
+    f = lambda x: x * k + 1.0  # noqa: E731
+    s = 0.0
+    for i in range(len(a)):
+        s += f(a[i])
+    return s
+
+
+def inner_def(a, lo, hi):
+    def clip(x):
+        if x < lo:
+            return lo
+        if x > hi:
+            return hi
+        return x
+
+    s = 0.0
+    for i in range(len(a)):
+        s += clip(a[i])
+    return s
+
+
+def poly(x):
+    return (x * 0.5 + 1.0) * x - 2.0
+
+
+def apply_arg(f, a):
+    s = 0.0
+    for i in range(len(a)):
+        s += f(a[i])
+    return s
 
 
 def make_cases(n):
@@ -134,6 +194,9 @@ def make_cases(n):
     ints = rng.integers(0, 50, n)
     m = rng.standard_normal((n // 50, 50))
     coef = rng.standard_normal(n) * 1e-3
+    den = rng.standard_normal(n)
+    den[rng.random(n) < 0.05] = 0.0  # 5% of the divisions raise
+    nb_poly = numba.njit(poly) if numba is not None else None
     return [
         ("enumerate(zip(a, b)) dot", weighted_dot, (a, b)),
         ("zip(x, y, z) residual", zip3_residual, (a, b, c)),
@@ -147,6 +210,11 @@ def make_cases(n):
         ("[x*x for x in a if x > t]", comprehension_filter, (a, 0.5)),
         ("sum(x * x for x in a)", sum_genexp, (a,)),
         ("dict counting of ints", dict_count, (ints,)),
+        ("try/except ZeroDivisionError", safe_div_specific, (a, den)),
+        ("try/except Exception", safe_div_any, (a, den)),
+        ("lambda capturing k", lambda_captured, (a, 2.5)),
+        ("nested def (clip)", inner_def, (a, -0.5, 0.5)),
+        ("f passed as argument", apply_arg, (poly, a), (nb_poly, a)),
     ]
 
 
@@ -168,7 +236,8 @@ def main():
     opts = ap.parse_args()
     rows = []
     print(f"{'kernel':28s} {'CPython ms':>10s} {'pyston ms':>10s} {'x CPy':>7s} {'numba ms':>9s} {'x CPy':>7s}")
-    for name, f, args in make_cases(opts.n):
+    for name, f, args, *nb_args in make_cases(opts.n):
+        nb_args = nb_args[0] if nb_args else args
         if opts.only and opts.only not in name:
             continue
         fast = pyston.fast(fallback=False)(f)
@@ -181,8 +250,8 @@ def main():
         if numba is not None:
             try:
                 nb = numba.njit(f)
-                nb(*args)
-                t_nb = best(nb, args, opts.repeat)
+                nb(*nb_args)
+                t_nb = best(nb, nb_args, opts.repeat)
             except Exception:  # noqa: BLE001 - Numba may not compile a kernel
                 t_nb = None
         nb_txt = f"{t_nb * 1e3:9.3f} {t_py / t_nb:7.1f}" if t_nb else f"{'-':>9s} {'-':>7s}"

@@ -61,17 +61,14 @@ def uses_walrus(x):
 
 @pyston.fast(fallback=False)
 def uses_lambda(x):
-    g = lambda y: y + x  # noqa: E731 #@E_LAMBDA
-    return g(1)
+    return (lambda y: y + x)(1)  # @E_LAMBDA
 
 
 @pyston.fast(fallback=False)
-def uses_try(x):
-    r = 0.0
-    try:  # @E_TRY
-        r = 1 / x
-    except ZeroDivisionError:
-        r = -1.0
+def uses_del(x):
+    r = 1 / x
+    t = r
+    del t  # @E_DEL
     return r
 
 
@@ -94,9 +91,9 @@ def _find_caret_block(msg, src, token):
         (uses_with, "E_WITH", "with"),
         (uses_walrus, "E_WALRUS", "y :="),
         (uses_lambda, "E_LAMBDA", "lambda"),
-        (uses_try, "E_TRY", "try"),
+        (uses_del, "E_DEL", "del"),
     ],
-    ids=["with", "walrus", "lambda", "try"],
+    ids=["with", "walrus", "lambda", "del"],
 )
 def test_compile_error_points_at_the_line(fn, marker, token):
     lineno = line_of(__file__, marker)
@@ -184,7 +181,7 @@ def test_untypeable_arguments_run_and_warn_once():
     assert_same(concat, 2, 3.5, allow_fallback=True)
 
 
-@pytest.mark.parametrize("marker", ["W_WALRUS", "W_WITH", "W_TRY"])
+@pytest.mark.parametrize("marker", ["W_WALRUS", "W_WITH", "W_DEL"])
 def test_unsupported_syntax_falls_back_with_warning_naming_the_line(marker):
     @pyston.fast
     def with_walrus(n):
@@ -200,14 +197,13 @@ def test_unsupported_syntax_falls_back_with_warning_naming_the_line(marker):
         return r
 
     @pyston.fast
-    def with_try(n):
-        try:  # @W_TRY
-            r = 10 // n
-        except ZeroDivisionError:
-            r = -1
+    def with_del(n):
+        r = 10 // (n + 1)
+        t = r
+        del t  # @W_DEL
         return r
 
-    fn = {"W_WALRUS": with_walrus, "W_WITH": with_with, "W_TRY": with_try}[marker]
+    fn = {"W_WALRUS": with_walrus, "W_WITH": with_with, "W_DEL": with_del}[marker]
     lineno = line_of(__file__, marker)
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")

@@ -178,3 +178,18 @@ def test_linalg_error_is_numpys():
     with pytest.raises(np.linalg.LinAlgError) as plain:
         f_solve_inv_det.py_func(np.zeros((2, 2)))
     assert str(e.value) == str(plain.value)
+
+
+@pyston.fast
+def f_caught(a):
+    try:
+        return LA.inv(a)[0, 0]
+    except LA.LinAlgError:
+        return -1.0
+
+
+def test_linalg_error_caught_in_compiled_code():
+    strict = pyston.fast(fallback=False)(f_caught.py_func)
+    for a in (np.eye(2) * 2.0, np.zeros((2, 2)), np.array([[1.0, 2.0], [2.0, 4.0]])):
+        assert strict(a) == f_caught.py_func(a)
+    check(f_caught, np.zeros((3, 3)))

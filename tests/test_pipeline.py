@@ -73,7 +73,7 @@ def test_disabled_passes_keep_results(monkeypatch):
     a = np.random.default_rng(5).random(37)
     want_b = np.empty_like(a)
     want = kernel(a, want_b)
-    for off in ("", "bounds", "simd", "bounds,idioms,simd,fusion"):
+    for off in ("", "bounds", "simd", "small", "bounds,idioms,simd,small,fusion"):
         monkeypatch.setenv("PYSTON_DISABLE_PASSES", off)
         b = np.empty_like(a)
         got = pyston.fast(kernel)(a, b)

@@ -24,7 +24,7 @@ CASES = {
     "uses_genexp": (np.ones(3),),
     "uses_with": ("/dev/null",),
     "uses_string": (np.ones(3),),
-    "uses_try": (np.ones(3),),
+    "uses_del": (np.ones(3),),
 }
 
 

@@ -337,6 +337,11 @@ def native_ints(a, b):
 
 
 @pyston.fast
+def native_small(n, k, x):
+    return math.factorial(n), math.comb(n, k), math.perm(n, k), hash(x)
+
+
+@pyston.fast
 def native_floats(x, y, e):
     return divmod(x, y), math.frexp(x), math.ldexp(x, e), math.modf(x), math.isclose(x, y)
 
@@ -350,6 +355,14 @@ def test_native_int_functions_at_the_edges():
     cases = [(a, b) for a in INT_EDGES for b in INT_EDGES]
     native(native_ints, 3, 5)
     assert_same_all(native_ints, cases)  # ZeroDivisionError, 2**63 results, big lcm: CPython's call, exactly
+
+
+def test_native_factorial_comb_perm_and_float_hash():
+    native(native_small, 5, 2, 1.5)
+    xs = [x for x in FLOAT_EDGES if x == x] + [1e-300, 123.456, -2.0, 2.0**70, 1.0 / 3.0]
+    cases = [(n, k, x) for n in [0, 1, 2, 5, 20, 21, 30, 66, 67, 68, 100, -1] for k in [0, 1, 2, 5, 33, 34, 70, -1] for x in xs[:6]]
+    cases += [(5, 2, x) for x in xs]
+    assert_same_all(native_small, cases)
 
 
 def test_native_float_functions_at_the_edges():

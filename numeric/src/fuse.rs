@@ -283,7 +283,9 @@ impl FuseGen for Gen<'_, '_> {
                 let first = tree[0];
                 let pure =
                     (first..root).all(|k| tree.contains(&k) || matches!(d.insts[k].op, Op::Const(_) | Op::Global(_)));
-                if ok && pure && tree.len() >= 2 && !leaves.is_empty() {
+                // Expressions an earlier pass (small arrays) computes are left to it.
+                let claimed = tree.iter().any(|k| self.plans.iter().any(|(_, p)| p.claims((blk, *k))));
+                if ok && pure && !claimed && tree.len() >= 2 && !leaves.is_empty() {
                     for k in &tree[..tree.len() - 1] {
                         plan.inner.insert((blk, *k));
                     }

@@ -12,7 +12,9 @@
 //! 2. [`idioms`]: loops recognised whole (bit counts, counting true
 //!    elements) and masked int arithmetic that may wrap.
 //! 3. [`simd`]: 128-bit SIMD versions of element-wise loops and reductions.
-//! 4. [`fusion`](fuse): whole-array expressions fused into one pass.
+//! 4. [`small`]: element-wise expressions on 1-D arrays (rows) with their
+//!    reduction, row store or allocation, in one native loop.
+//! 5. [`fusion`](fuse): whole-array expressions fused into one pass.
 
 #![forbid(unsafe_code)]
 
@@ -23,6 +25,7 @@ pub mod idioms;
 pub mod numpy_lib;
 pub mod ranges;
 pub mod simd;
+pub mod small;
 
 use prelude::*;
 use pyston_compiler::codegen::{AtInst, Pass, Plan};
@@ -31,9 +34,10 @@ use std::rc::Rc;
 use fuse::{FuseGen, FusionPlan};
 use idioms::{IdiomPlans, IdiomsGen};
 use simd::{SimdGen, VecLoop};
+use small::{SmallGen, SmallPlan};
 
 /// The numeric tier's passes, in the order they plan and emit.
-pub const PASSES: &[&dyn Pass] = &[&Bounds, &Idioms, &Simd, &Fusion];
+pub const PASSES: &[&dyn Pass] = &[&Bounds, &Idioms, &Simd, &Small, &Fusion];
 
 /// The passes minus those named in `disabled` (unknown names are reported).
 pub fn passes_except(disabled: &[&str]) -> Result<Vec<&'static dyn Pass>, String> {
@@ -168,6 +172,46 @@ impl Plan for SimdPlan {
     }
 }
 
+/// Small arrays natively: see [`small`].
+pub struct Small;
+
+impl Pass for Small {
+    fn name(&self) -> &'static str {
+        "small"
+    }
+    fn doc(&self) -> &'static str {
+        "element-wise expressions on 1-D arrays and rows, with the reduction, row store or allocation using them, in one native loop"
+    }
+    fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
+        let mut p = g.plan_small();
+        if g.env.describe_plans {
+            p.text = small::describe(g.f, &p);
+        }
+        Ok((!p.roots.is_empty()).then(|| Rc::new(p) as Rc<dyn Plan>))
+    }
+}
+
+impl Plan for SmallPlan {
+    fn inst(&self, g: &mut Gen<'_, '_>, at: (Block, usize)) -> CResult<AtInst> {
+        if self.inner.contains(&at) {
+            return Ok(AtInst::Skip); // computed at the expression's root
+        }
+        match self.roots.get(&at) {
+            Some(sx) => {
+                g.emit_small(at.0, sx)?;
+                Ok(AtInst::Emitted)
+            }
+            None => Ok(AtInst::Default),
+        }
+    }
+    fn claims(&self, at: (Block, usize)) -> bool {
+        self.roots.contains_key(&at) || self.inner.contains(&at)
+    }
+    fn describe(&self) -> String {
+        self.text.clone()
+    }
+}
+
 /// Fused whole-array expressions: see [`fuse`].
 pub struct Fusion;
 
@@ -215,8 +259,8 @@ mod tests {
     #[test]
     fn pass_names() {
         let names: Vec<&str> = PASSES.iter().map(|p| p.name()).collect();
-        assert_eq!(names, ["bounds", "idioms", "simd", "fusion"]);
-        assert_eq!(passes_except(&["simd"]).unwrap().len(), 3);
+        assert_eq!(names, ["bounds", "idioms", "simd", "small", "fusion"]);
+        assert_eq!(passes_except(&["simd"]).unwrap().len(), 4);
         assert!(passes_except(&["nope"]).is_err());
     }
 }

@@ -97,6 +97,15 @@ fn run_fusion(input: &str) -> Result<String, String> {
     plan_of(input, "fusion")
 }
 
+fn run_small(input: &str) -> Result<String, String> {
+    plan_of(input, "small")
+}
+
+#[test]
+fn small_filetests() {
+    run_dir(env!("CARGO_MANIFEST_DIR"), "small", run_small);
+}
+
 #[test]
 fn idioms_filetests() {
     run_dir(env!("CARGO_MANIFEST_DIR"), "idioms", run_idioms);
@@ -115,7 +124,7 @@ fn fusion_filetests() {
 /// Every `.ir` file of the plan filetests.
 fn plan_inputs() -> Vec<(PathBuf, String)> {
     let mut v = Vec::new();
-    for pass in ["idioms", "simd", "fusion"] {
+    for pass in ["idioms", "simd", "small", "fusion"] {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir(env!("CARGO_MANIFEST_DIR"), pass))
             .unwrap()
             .map(|e| e.unwrap().path())

@@ -259,6 +259,29 @@ def _parse_optin(optin: OptIn) -> dict:
     return out
 
 
+_ARG_DISPATCHERS: dict = {}
+
+
+def _arg_dispatcher(func):
+    """The strict dispatcher compiled code calls for the plain function ``func``
+    passed as an argument (``apply(f, a)``), made once per function, or ``None``.
+
+    Asked by the dispatcher (``core/runtime/src/boxing.rs``) while classifying
+    arguments. Only module-level functions are wrapped: a lambda or closure made
+    anew on each call would compile anew each time (the call then runs on the
+    interpreter tier, as before). Calling the dispatcher is calling ``func``
+    (strict mode: the same results).
+    """
+    d = _ARG_DISPATCHERS.get(func)
+    if d is None:
+        qn = getattr(func, "__qualname__", "")
+        if "<locals>" in qn or "<lambda>" in qn or _jit_disabled():
+            return None
+        d = Dispatcher(func)
+        _ARG_DISPATCHERS[func] = d
+    return d
+
+
 def _make(func, flags):
     if not callable(func):
         raise TypeError(f"fast() expects a function, got {type(func).__name__}")

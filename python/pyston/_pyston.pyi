@@ -25,6 +25,12 @@ def parse_flag(name: str, text: str) -> Union[bool, str]:
     ``TypeError`` for an unknown flag, ``ValueError`` for a bad value.
     """
 
+def pycall_count() -> int:
+    """How many calls into Python/NumPy compiled code has made (the small-array pass makes none in row loops)."""
+
+def dot_seq_limit() -> int:
+    """Up to which length compiled code computes float64 ``np.dot`` itself (measured against this process's BLAS)."""
+
 def numpy_library() -> list[dict[str, str]]:
     """The NumPy library of compiled code (the table ``NUMPY`` in
     ``numeric/src/numpy_lib.rs``), one dict per row with the keys ``name``,

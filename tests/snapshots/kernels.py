@@ -21,8 +21,7 @@ def uses_string(a):
     return total + "!"
 
 
-def uses_try(a):
-    try:
-        return np.sum(a)
-    except ValueError:
-        return 0.0
+def uses_del(a):
+    t = a
+    del t
+    return np.sum(a)

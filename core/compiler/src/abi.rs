@@ -40,6 +40,9 @@ pub struct DeoptPoint {
     /// The value the interpreter takes from `ctx.pending` (a call's result that
     /// compiled code could not hold).
     pub pending: Option<Value>,
+    /// The instruction raised (the Python exception is set) inside a `try`
+    /// body: the interpreter raises it there, to the block's handler.
+    pub raised: bool,
 }
 
 // ---------------------------------------------------------------------------
@@ -257,6 +260,10 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_cpow", &[I32, F64, F64, F64, F64, I64], &[I32]),
     h("pyston_np_power", &[I32, F64, F64, I64], &[I32]),
     h("pyston_pymath", &[I64, F64, F64, I64], &[I32]),
+    // small arrays natively (numeric/src/small.rs)
+    h("pyston_dot_seq_limit", &[], &[I64]),
+    h("pyston_pairwise_sum", &[I64, I64, I64, I32], &[F64]),
+    h("pyston_ufunc_loop", &[I64, I64, I64, I64, I64, I64], &[I32]),
     // Python ints beyond 64 bits (boxed)
     h("pyston_box_int", &[I64, I64], &[I64]),
     h("pyston_box_float", &[I64, F64], &[I64]),
@@ -289,12 +296,24 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_dict_set", &[I64, I64, I32, I64, I32, I64], &[I32]),
     h("pyston_dict_contains", &[I64, I64, I32, I64], &[I32]),
     h("pyston_dict_len", &[I64], &[I64]),
+    // exceptions caught by compiled handlers
+    h("pyston_catch", &[I64], &[I64]),
+    h("pyston_exc_match", &[I64, I64, I64], &[I32]),
+    h("pyston_reraise", &[I64], &[]),
+    h("pyston_try_raise", &[I64, I64], &[I32]),
 ];
 
 /// The table entry for `name`.
 pub fn helper(name: &str) -> Option<&'static Helper> {
     HELPERS.iter().find(|h| h.name == name)
 }
+
+/// The unary float ufuncs whose NumPy inner loop (float64 `2*i`, float32
+/// `2*i + 1`) compiled code calls on buffers it made (`pyston_ufunc_loop`).
+pub const SMALL_UFUNCS: &[&str] = &[
+    "exp", "log", "sin", "cos", "tan", "tanh", "exp2", "log2", "log10", "expm1", "log1p", "arctan", "sinh", "cosh",
+    "arcsin", "arccos", "arcsinh", "arccosh", "arctanh", "cbrt",
+];
 
 /// How compiled code calls into Python/NumPy at one call site: the address
 /// of the runtime's descriptor (passed to `pyston_pycall`) and the types of

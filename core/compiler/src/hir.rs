@@ -202,6 +202,8 @@ pub enum ExprKind {
     Dict(Vec<(Expr, Expr)>),
     /// `{k: v for ...}`
     DictComp(Box<Expr>, Box<Expr>, Vec<Comprehension>),
+    /// `lambda params: body` (no default values).
+    Lambda(Vec<String>, Box<Expr>),
 }
 
 /// One `for target in iter if cond...` clause of a comprehension.
@@ -249,6 +251,21 @@ pub enum StmtKind {
     /// `raise exc` (None: bare `raise`, not supported by the lowering)
     Raise(Option<Expr>),
     Assert(Expr, Option<Expr>),
+    /// `raise exc from cause`
+    RaiseFrom(Expr, Expr),
+    /// A nested `def` (no decorators, no default values).
+    Def(Box<FunctionDef>),
+    /// `try`: body, `except` clauses, `else`, `finally`.
+    Try(Vec<Stmt>, Vec<Handler>, Vec<Stmt>, Vec<Stmt>),
+}
+
+/// One `except` clause: `except class as name:` (`class` None for a bare `except:`).
+#[derive(Clone, Debug)]
+pub struct Handler {
+    pub class: Option<Expr>,
+    pub name: Option<String>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
 }
 
 /// A function definition.

@@ -178,7 +178,10 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
     for (p, t) in f.block(f.entry()).params.iter().zip(params) {
         inf.t.types[p.0 as usize] = t.clone();
     }
-    let order = f.rpo();
+    // Blocks reached only through exceptional edges (`try` handlers) are typed
+    // too; one that cannot be typed runs on the interpreter tier (cold).
+    let order = f.rpo_all();
+    let normal: std::collections::HashSet<Block> = f.rpo().into_iter().collect();
     let mut rounds = 0;
     loop {
         rounds += 1;
@@ -194,7 +197,7 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
                 Ok(c) => changed |= c,
                 Err(e) => {
                     let data = f.block(b);
-                    if matches!(data.term, Term::Raise(_) | Term::AssertFail(_))
+                    if (matches!(data.term, Term::Raise(_) | Term::AssertFail(_)) || !normal.contains(&b))
                         && e.kind != crate::error::ErrorKind::Internal
                     {
                         inf.t.cold.insert(b);
@@ -209,6 +212,30 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
         if !changed {
             break;
         }
+    }
+    // A handler's block reached only from cold blocks runs on the interpreter tier too.
+    let mut exc_preds: HashMap<Block, Vec<Block>> = HashMap::new();
+    for &b in &order {
+        let data = f.block(b);
+        for e in data.term.successors().into_iter().chain(data.handler.as_ref()) {
+            exc_preds.entry(e.block).or_default().push(b);
+        }
+    }
+    loop {
+        let newly: Vec<Block> = order
+            .iter()
+            .copied()
+            .filter(|b| !normal.contains(b) && !inf.t.cold.contains(b))
+            .filter(|b| {
+                exc_preds
+                    .get(b)
+                    .is_none_or(|ps| ps.iter().all(|p| inf.t.cold.contains(p)))
+            })
+            .collect();
+        if newly.is_empty() {
+            break;
+        }
+        inf.t.cold.extend(newly);
     }
     inf.check_list_loops()?;
     check_named_tuples(f, &*inf.env)?;
@@ -390,7 +417,7 @@ impl Infer<'_> {
                 }
             }
         }
-        for e in data.term.successors() {
+        for e in data.term.successors().into_iter().chain(data.handler.as_ref()) {
             let target = self.f.block(e.block);
             for (p, a) in target.params.iter().zip(&e.args) {
                 let at = self.t.ty(*a).clone();
@@ -417,7 +444,8 @@ impl Infer<'_> {
                 return Err(CompileError::internal(format!("branch on a non-bool ({t})")));
             }
         }
-        if matches!(data.term, Term::Raise(_) | Term::AssertFail(_)) {
+        let reraise = matches!(&data.term, Term::Raise(v) if *self.t.ty(*v) == Ty::Obj(ObjClass::Exception));
+        if matches!(data.term, Term::Raise(_) | Term::AssertFail(_)) && !reraise {
             // The interpreter raises; make sure the block is treated as cold.
             return Err(CompileError::typing(data.term_span, "raise"));
         }
@@ -487,6 +515,21 @@ impl Infer<'_> {
                 self.global_ty(r, g, span, &format!("'{name}'"))?
             }
             Op::Undef(_) => Ty::Undef,
+            // `raise ... from ...` is built by the interpreter tier (the block is cold), and
+            // `try` handlers run there too (they are reached by exceptional edges only).
+            Op::RaiseFrom => return Err(CompileError::typing(span, "raise")),
+            Op::CaughtExc => Ty::Obj(ObjClass::Exception),
+            Op::ExcMatch => {
+                let class = |t: &Ty| *t == Ty::Obj(ObjClass::ExcClass);
+                let ok = match &args[1] {
+                    Ty::Tuple(ts) => ts.iter().all(class),
+                    t => class(t),
+                };
+                if args[0] != Ty::Obj(ObjClass::Exception) || !ok {
+                    return Err(CompileError::typing(span, "an `except` clause of classes compiled code does not know"));
+                }
+                Ty::Bool
+            }
             Op::Attr(name) => self.attr(&args[0], name, r, span)?,
             Op::Call { kw } => self.call(&args[0], &args[1..], r, kw, span)?,
             Op::MethodCall { name, kw } => match &args[0] {

@@ -17,6 +17,8 @@ use crate::ir::{self, Block, BlockData, Const, Edge, Inst, Op, Term, Value};
 use std::collections::{HashMap, HashSet};
 
 mod comp;
+mod exceptions;
+mod inline;
 
 pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
     let mut l = Lowerer {
@@ -36,6 +38,12 @@ pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
         loops: Vec::new(),
         hidden: 0,
         consts: HashMap::new(),
+        handlers: Vec::new(),
+        fin: Vec::new(),
+        exc_stack: Vec::new(),
+        loop_fin: Vec::new(),
+        inner: inline::inlinable(&def.body),
+        inlining: Vec::new(),
     };
     for p in &def.params {
         l.locals.insert(p.clone());
@@ -78,6 +86,15 @@ fn collect_assigned(body: &[Stmt], out: &mut HashSet<String>) {
     for s in body {
         match &s.kind {
             StmtKind::Assign(ts, _) => ts.iter().for_each(|t| target(t, out)),
+            StmtKind::Try(a, hs, b, c) => {
+                collect_assigned(a, out);
+                for h in hs {
+                    out.extend(h.name.iter().cloned());
+                    collect_assigned(&h.body, out);
+                }
+                collect_assigned(b, out);
+                collect_assigned(c, out);
+            }
             StmtKind::AugAssign(t, _, _) => target(t, out),
             StmtKind::If(_, a, b) | StmtKind::While(_, a, b) => {
                 collect_assigned(a, out);
@@ -109,12 +126,30 @@ struct Lowerer {
     /// lowering (after unrolling `for di in range(-1, 2)`, `if di != 0 or dj != 0`
     /// is known for each copy and only the taken side is emitted).
     consts: HashMap<Value, Const>,
+    /// The dispatch blocks of the enclosing `try` bodies (innermost last):
+    /// blocks created inside one get an exceptional edge to it.
+    handlers: Vec<Block>,
+    /// What leaving the enclosing `try`/`except` statements runs (innermost last).
+    fin: Vec<exceptions::Fin>,
+    /// The exceptions the enclosing `except` clauses handle (for a bare `raise`).
+    exc_stack: Vec<Value>,
+    /// `fin.len()` where each loop of `loops` starts.
+    loop_fin: Vec<usize>,
+    /// Nested functions inlined at their calls (by name: the `def` statement's span, the function).
+    inner: HashMap<String, (Span, FunctionDef)>,
+    /// The inlined calls being lowered (innermost last).
+    inlining: Vec<inline::Inlining>,
 }
 
 impl Lowerer {
     fn new_block(&mut self) -> Block {
+        let handler = self.handlers.last().map(|&h| Edge { block: h, args: vec![] });
+        if let Some(h) = &handler {
+            self.preds[h.block.0 as usize].push(Block(self.f.blocks.len() as u32));
+        }
         self.f.blocks.push(BlockData {
             params: Vec::new(),
+            handler,
             insts: Vec::new(),
             term: Term::Unreachable,
             term_span: Span::default(),
@@ -231,7 +266,8 @@ impl Lowerer {
     fn add_phi_operands(&mut self, name: &str, b: Block, span: Span) {
         for p in self.preds[b.0 as usize].clone() {
             let v = self.read_var(name, p, span);
-            for e in self.f.block_mut(p).term.successors_mut() {
+            let data = self.f.block_mut(p);
+            for e in data.term.successors_mut().into_iter().chain(data.handler.as_mut()) {
                 if e.block == b {
                     e.args.push(v);
                 }
@@ -270,6 +306,23 @@ impl Lowerer {
             StmtKind::Expr(e) => {
                 self.expr(e)?;
             }
+            StmtKind::Def(d) => {
+                if self.inner.get(&d.name).is_none_or(|(at, _)| *at != span) {
+                    return Err(CompileError::unsupported(
+                        span,
+                        "nested functions defined inside a block, or whose name is bound twice, are not supported yet",
+                    ));
+                }
+            }
+            StmtKind::Assign(targets, value) if matches!(value.kind, ExprKind::Lambda(..)) => {
+                let ok = matches!(targets.as_slice(), [Target::Name(n, _)] if self.inner.get(n).is_some_and(|(at, _)| *at == span));
+                if !ok {
+                    return Err(CompileError::unsupported(
+                        value.span,
+                        "lambdas other than `name = lambda ...` bound once at the top of the function are not supported yet",
+                    ));
+                }
+            }
             StmtKind::Assign(targets, value) => {
                 let v = self.expr(value)?;
                 for t in targets {
@@ -281,7 +334,7 @@ impl Lowerer {
                     let cur = self.name(n, *tspan);
                     let v = self.expr(value)?;
                     let r = self.emit_cur(Op::Bin { op: *op, inplace: true }, vec![cur, v], span);
-                    let b = self.block();
+                    let b = self.block_for_write();
                     self.write_var(n, b, r);
                 }
                 Target::Subscript(obj, idx, _) => {
@@ -365,8 +418,10 @@ impl Lowerer {
                 self.seal(eb);
                 self.cur = Some(bb);
                 self.loops.push((header, after));
+                self.loop_fin.push(self.fin.len());
                 self.stmts(body)?;
                 self.loops.pop();
+                self.loop_fin.pop();
                 self.jump(header, vec![], span);
                 self.seal(header);
                 self.cur = Some(eb);
@@ -385,6 +440,7 @@ impl Lowerer {
                     .loops
                     .last()
                     .ok_or_else(|| CompileError::unsupported(span, "'break' outside loop"))?;
+                self.leave(self.loop_fin.last().copied().unwrap_or(0))?;
                 self.jump(brk, vec![], span);
             }
             StmtKind::Continue => {
@@ -392,6 +448,7 @@ impl Lowerer {
                     .loops
                     .last()
                     .ok_or_else(|| CompileError::unsupported(span, "'continue' not properly in loop"))?;
+                self.leave(self.loop_fin.last().copied().unwrap_or(0))?;
                 self.jump(cont, vec![], span);
             }
             StmtKind::Return(e) => {
@@ -399,15 +456,38 @@ impl Lowerer {
                     Some(e) => self.expr(e)?,
                     None => self.emit_cur(Op::Const(Const::None), vec![], span),
                 };
+                if !self.inlining.is_empty() {
+                    return self.inline_return(v, span);
+                }
+                // `finally` clauses run first (one that returns overrides).
+                self.leave(0)?;
+                if let Some(b) = self.cur {
+                    self.terminate(b, Term::Ret(v), span);
+                    self.cur = None;
+                }
+            }
+            StmtKind::RaiseFrom(e, cause) => {
+                let v = self.expr(e)?;
+                let c = self.expr(cause)?;
+                let r = self.emit_cur(Op::RaiseFrom, vec![v, c], span);
                 let b = self.block();
-                self.terminate(b, Term::Ret(v), span);
+                self.terminate(b, Term::Raise(r), span);
                 self.cur = None;
             }
+            StmtKind::Try(body, handlers, orelse, finalbody) => {
+                self.try_stmt(body, handlers, orelse, finalbody, span)?
+            }
             StmtKind::Raise(e) => {
-                let e = e
-                    .as_ref()
-                    .ok_or_else(|| CompileError::unsupported(span, "bare raise"))?;
-                let v = self.expr(e)?;
+                let v = match e {
+                    Some(e) => self.expr(e)?,
+                    // A bare `raise`: the exception the innermost `except` clause handles.
+                    None => *self.exc_stack.last().ok_or_else(|| {
+                        CompileError::unsupported(
+                            span,
+                            "a bare `raise` outside an `except` clause is not supported yet",
+                        )
+                    })?,
+                };
                 let b = self.block();
                 self.terminate(b, Term::Raise(v), span);
                 self.cur = None;
@@ -580,8 +660,10 @@ impl Lowerer {
         };
         self.assign(target, item)?;
         self.loops.push((latch, after));
+        self.loop_fin.push(self.fin.len());
         self.stmts(body)?;
         self.loops.pop();
+        self.loop_fin.pop();
         self.jump(latch, vec![], span);
         self.seal(latch);
         if self.preds[latch.0 as usize].is_empty() {
@@ -1026,8 +1108,10 @@ impl Lowerer {
         let item = self.source_item(&st, k, iter.span);
         self.assign(target, item)?;
         self.loops.push((latch, after));
+        self.loop_fin.push(self.fin.len());
         self.stmts(body)?;
         self.loops.pop();
+        self.loop_fin.pop();
         self.jump(latch, vec![], span);
         self.seal(latch);
         if self.preds[latch.0 as usize].is_empty() {
@@ -1093,7 +1177,7 @@ impl Lowerer {
     fn assign(&mut self, t: &Target, v: Value) -> CResult<()> {
         match t {
             Target::Name(n, _) => {
-                let b = self.block();
+                let b = self.block_for_write();
                 self.write_var(n, b, v);
             }
             Target::Subscript(obj, idx, span) => {
@@ -1187,6 +1271,26 @@ impl Lowerer {
                     Literal::Ellipsis => Const::Ellipsis,
                 };
                 self.emit_cur(Op::Const(c), vec![], span)
+            }
+            ExprKind::Name(n) if self.inner.contains_key(n) => {
+                return Err(CompileError::unsupported(
+                    span,
+                    format!("using the nested function '{n}' as a value is not supported yet"),
+                ))
+            }
+            ExprKind::Lambda(..) => return Err(CompileError::unsupported(
+                span,
+                "lambdas other than `name = lambda ...` bound once at the top of the function are not supported yet",
+            )),
+            ExprKind::Call(f, args, kws) if matches!(&f.kind, ExprKind::Name(n) if self.inner.contains_key(n)) => {
+                let ExprKind::Name(n) = &f.kind else { unreachable!() };
+                if !kws.is_empty() {
+                    return Err(CompileError::unsupported(
+                        span,
+                        "keyword arguments to nested functions are not supported yet",
+                    ));
+                }
+                self.inline_call(n, args, span)?
             }
             ExprKind::Name(n) => self.name(n, span),
             ExprKind::Attr(x, n) => {
@@ -1465,10 +1569,18 @@ impl Lowerer {
 /// (or the parameter itself), until none is left.
 pub fn remove_trivial_phis(f: &mut ir::Function) {
     loop {
-        let preds = f.predecessors();
+        // Exceptional edges count: a handler's parameters merge every block of its `try` body.
+        let order = f.rpo_all();
+        let mut preds = vec![Vec::new(); f.blocks.len()];
+        for &b in &order {
+            let data = f.block(b);
+            for e in data.term.successors().into_iter().chain(data.handler.as_ref()) {
+                preds[e.block.0 as usize].push(b);
+            }
+        }
         let mut replace: HashMap<Value, Value> = HashMap::new();
         let mut removed: Vec<(Block, usize)> = Vec::new();
-        'blocks: for b in f.rpo() {
+        'blocks: for b in order {
             if b == f.entry() {
                 continue;
             }
@@ -1506,7 +1618,7 @@ pub fn remove_trivial_phis(f: &mut ir::Function) {
                 Term::AssertFail(Some(v)) => *v = resolve(*v),
                 _ => {}
             }
-            for e in data.term.successors_mut() {
+            for e in data.term.successors_mut().into_iter().chain(data.handler.as_mut()) {
                 let mut i = 0;
                 let target = e.block;
                 e.args.retain(|_| {
@@ -1527,8 +1639,13 @@ pub fn remove_trivial_phis(f: &mut ir::Function) {
 fn unique_incoming(f: &ir::Function, preds: &[Vec<Block>], b: Block, pi: usize) -> Option<Value> {
     let p = f.block(b).params[pi];
     let mut same: Option<Value> = None;
+    let mut seen = HashSet::new();
     for pred in &preds[b.0 as usize] {
-        for e in f.block(*pred).term.successors() {
+        if !seen.insert(*pred) {
+            continue;
+        }
+        let data = f.block(*pred);
+        for e in data.term.successors().into_iter().chain(data.handler.as_ref()) {
             if e.block != b {
                 continue;
             }
@@ -1598,6 +1715,9 @@ fn stmts_len(body: &[Stmt]) -> usize {
                 StmtKind::If(_, a, b) | StmtKind::While(_, a, b) | StmtKind::For(_, _, a, b) => {
                     stmts_len(a) + stmts_len(b)
                 }
+                StmtKind::Try(a, hs, b, c) => {
+                    stmts_len(a) + hs.iter().map(|h| stmts_len(&h.body)).sum::<usize>() + stmts_len(b) + stmts_len(c)
+                }
                 _ => 0,
             }
         })
@@ -1609,6 +1729,8 @@ fn stmts_len(body: &[Stmt]) -> usize {
 fn jumps_out(body: &[Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
         StmtKind::Break | StmtKind::Continue | StmtKind::Return(_) => true,
+        // Not unrolled: `finally` clauses and handlers make jumps hard to see.
+        StmtKind::Try(..) => true,
         StmtKind::If(_, a, b) => jumps_out(a) || jumps_out(b),
         StmtKind::While(_, a, b) | StmtKind::For(_, _, a, b) => returns(a) || jumps_out(b),
         _ => false,
@@ -1617,7 +1739,7 @@ fn jumps_out(body: &[Stmt]) -> bool {
 
 fn returns(body: &[Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
-        StmtKind::Return(_) => true,
+        StmtKind::Return(_) | StmtKind::Try(..) => true,
         StmtKind::If(_, a, b) | StmtKind::While(_, a, b) | StmtKind::For(_, _, a, b) => returns(a) || returns(b),
         _ => false,
     })

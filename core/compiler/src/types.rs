@@ -690,6 +690,11 @@ pub fn cmp_result(a: Scalar, b: Scalar, ordering: bool) -> Option<Ty> {
 pub enum ObjClass {
     /// `numpy.random.Generator` (exactly that class).
     Generator,
+    /// An exception class (`ZeroDivisionError`, a user's `class E(Exception)`),
+    /// as named in an `except` clause.
+    ExcClass,
+    /// A caught exception instance (`except E as e`).
+    Exception,
 }
 
 impl ObjClass {
@@ -697,6 +702,8 @@ impl ObjClass {
     pub fn py_name(self) -> &'static str {
         match self {
             ObjClass::Generator => "numpy.random.Generator",
+            ObjClass::ExcClass => "type",
+            ObjClass::Exception => "BaseException",
         }
     }
 }

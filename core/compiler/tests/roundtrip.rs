@@ -212,6 +212,7 @@ fn one_const(c: Const) -> Function {
         name: "k".into(),
         params: vec![],
         blocks: vec![BlockData {
+            handler: None,
             params: vec![],
             insts: vec![Inst {
                 result: Some(Value(0)),

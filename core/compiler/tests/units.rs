@@ -333,6 +333,7 @@ fn func(blocks: Vec<BlockData>, nvalues: usize) -> Function {
 
 fn block(params: Vec<u32>, insts: Vec<Inst>, term: Term) -> BlockData {
     BlockData {
+        handler: None,
         params: params.into_iter().map(Value).collect(),
         insts,
         term,

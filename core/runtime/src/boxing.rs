@@ -561,6 +561,22 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         slots.push(obj.as_ptr() as u64);
         return Ok(Some(Ty::Obj(ObjClass::Generator)));
     }
+    if let Ok(d) = obj.cast::<crate::dispatch::Dispatcher>() {
+        // A compiled function passed as a value: part of the type key by identity
+        // (no slots); calls of it compile to direct calls.
+        return Ok(Some(Ty::Func(crate::env::register_func_arg(d))));
+    }
+    if obj.get_type().name().is_ok_and(|n| n == "function") {
+        // A plain module-level function: through a strict dispatcher of its own.
+        if let Ok(d) = py
+            .import("pyston")
+            .and_then(|m| m.getattr("_arg_dispatcher")?.call1((obj,)))
+        {
+            if let Ok(d) = d.cast::<crate::dispatch::Dispatcher>() {
+                return Ok(Some(Ty::Func(crate::env::register_func_arg(d))));
+            }
+        }
+    }
     Ok(None)
 }
 

@@ -7,7 +7,7 @@
 
 use crate::boxing::*;
 use crate::helpers::keep_arrays;
-use crate::interp::{eval, exec, Raised, Slot};
+use crate::interp::{eval, exec, exec_raised, Raised, Slot};
 use crate::runtime::*;
 use pyo3::prelude::*;
 use pyston_compiler::ir::{Block, Function, Value};
@@ -21,6 +21,88 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
         .deopts
         .get(ctx.deopt_point as usize)
         .ok_or_else(|| crate::internal_error("bad deopt point"))?;
+    // Taken first: nothing below may run with an exception set.
+    let raised = if point.raised { PyErr::take(py) } else { None };
+    let f = &meta.func;
+    let mut vals = boxed_live_values(py, meta, point, ctx)?;
+    // A loop that stopped for Ctrl-C: Python's handlers run now (KeyboardInterrupt from the loop's line).
+    if let Err(err) = crate::signals::handle(py) {
+        let span = match f.block(point.block).insts.get(point.inst) {
+            Some(i) => i.span,
+            None => f.block(point.block).term_span,
+        };
+        ctx.frames.push((meta.clone(), span));
+        return Err(err);
+    }
+    let run = if point.raised {
+        // An instruction inside a `try` body raised in compiled code: its handler takes it,
+        // with the traceback entries of the compiled frames it passed through.
+        let err = raised.unwrap_or_else(|| crate::internal_error("a raise without an exception"));
+        let frames: Vec<(String, String, pyston_compiler::hir::Span)> = ctx
+            .frames
+            .drain(..)
+            .map(|(m, s)| (m.env.filename.clone(), m.func.name.clone(), s))
+            .collect();
+        let err = crate::dispatch::with_frames(py, err, &frames);
+        let span = f
+            .block(point.block)
+            .insts
+            .get(point.inst)
+            .map_or(f.block(point.block).term_span, |i| i.span);
+        exec_raised(py, f, &meta.env, &mut vals, point.block, Raised { err, span })
+    } else {
+        exec(py, f, &meta.env, &mut vals, point.block, point.inst)
+    };
+    match run {
+        Ok(o) => Ok(o),
+        Err(r) => {
+            ctx.frames.push((meta.clone(), r.span));
+            Err(r.err)
+        }
+    }
+}
+
+/// Only the values in `wanted` (and the compile-time values they need) of those
+/// live at deopt point `point`, boxed from `ctx.slots`.
+pub(crate) fn boxed_values_for(
+    py: Python<'_>,
+    meta: &FuncMeta,
+    point: &pyston_compiler::abi::DeoptPoint,
+    ctx: &Ctx,
+    wanted: &[Value],
+) -> PyResult<Vec<Slot>> {
+    let f = &meta.func;
+    let mut vals: Vec<Slot> = (0..f.values.len()).map(|_| None).collect();
+    let mut pos = 0;
+    for v in &point.values {
+        let t = meta.typed.ty(*v);
+        if wanted.contains(v) {
+            vals[v.0 as usize] = box_value(py, t, &ctx.slots, &mut pos)?;
+        } else {
+            pos += pyston_compiler::abi::slot_count(t);
+        }
+    }
+    let info = meta.resume_info();
+    for v in wanted {
+        if vals[v.0 as usize].is_none() && !meta.typed.ty(*v).is_value() {
+            if let (pyston_compiler::types::Ty::Func(id), false) = (meta.typed.ty(*v), info.defs.contains_key(v)) {
+                vals[v.0 as usize] = crate::env::func_arg(py, *id).map(|d| d.into_any());
+                continue;
+            }
+            recompute(py, f, &meta.env, &info.defs, &mut vals, *v).map_err(|r| r.err)?;
+        }
+    }
+    Ok(vals)
+}
+
+/// The values live at deopt point `point`, boxed from `ctx.slots` (and
+/// `ctx.pending`), compile-time values recomputed.
+pub(crate) fn boxed_live_values(
+    py: Python<'_>,
+    meta: &FuncMeta,
+    point: &pyston_compiler::abi::DeoptPoint,
+    ctx: &mut Ctx,
+) -> PyResult<Vec<Slot>> {
     let f = &meta.func;
     let mut vals: Vec<Slot> = (0..f.values.len()).map(|_| None).collect();
     let mut pos = 0;
@@ -34,26 +116,18 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
     let info = meta.resume_info();
     let live = f.live_before(point.block, point.inst, &info.live_in);
     for v in live {
+        if let (pyston_compiler::types::Ty::Func(id), None) = (meta.typed.ty(v), &vals[v.0 as usize]) {
+            // A compiled function that came as an argument (no defining instruction).
+            if !info.defs.contains_key(&v) {
+                vals[v.0 as usize] = crate::env::func_arg(py, *id).map(|d| d.into_any());
+                continue;
+            }
+        }
         if !meta.typed.ty(v).is_value() {
             recompute(py, f, &meta.env, &info.defs, &mut vals, v).map_err(|r| r.err)?;
         }
     }
-    // A loop that stopped for Ctrl-C: Python's handlers run now (KeyboardInterrupt from the loop's line).
-    if let Err(err) = crate::signals::handle(py) {
-        let span = match f.block(point.block).insts.get(point.inst) {
-            Some(i) => i.span,
-            None => f.block(point.block).term_span,
-        };
-        ctx.frames.push((meta.clone(), span));
-        return Err(err);
-    }
-    match exec(py, f, &meta.env, &mut vals, point.block, point.inst) {
-        Ok(o) => Ok(o),
-        Err(r) => {
-            ctx.frames.push((meta.clone(), r.span));
-            Err(r.err)
-        }
-    }
+    Ok(vals)
 }
 
 fn recompute(

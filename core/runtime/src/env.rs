@@ -174,6 +174,26 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
 /// function's trampoline calls, or one made for a callee), so compiled code
 /// calls it natively (`pyston._auto.callee_dispatcher`). `None` elsewhere:
 /// `_auto` is only imported by those modes.
+/// Compiled functions passed as arguments, by dispatcher id (kept alive: the
+/// specializations keyed on them refer to them).
+static FUNC_ARGS: std::sync::Mutex<Option<HashMap<u32, Py<Dispatcher>>>> = std::sync::Mutex::new(None);
+
+/// Registers a dispatcher passed as an argument; returns its id (its `Ty::Func`).
+pub fn register_func_arg(d: &Bound<'_, Dispatcher>) -> u32 {
+    let id = d.get().id;
+    let mut reg = FUNC_ARGS.lock().unwrap_or_else(|e| e.into_inner());
+    reg.get_or_insert_with(HashMap::new)
+        .entry(id)
+        .or_insert_with(|| d.clone().unbind());
+    id
+}
+
+/// The dispatcher of `Ty::Func(id)` for a function that came as an argument.
+pub fn func_arg(py: Python<'_>, id: u32) -> Option<Py<Dispatcher>> {
+    let reg = FUNC_ARGS.lock().unwrap_or_else(|e| e.into_inner());
+    reg.as_ref()?.get(&id).map(|d| d.clone_ref(py))
+}
+
 fn auto_dispatcher<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> Option<Bound<'py, Dispatcher>> {
     if obj.get_type().name().ok()? != "function" {
         return None;
@@ -192,6 +212,16 @@ impl CompileEnv<'_> {
             if let Some(g) = base.get(&key).or_else(|| numpy.and_then(|t| t.get(&key))) {
                 return g.clone();
             }
+        }
+        if obj
+            .cast::<pyo3::types::PyType>()
+            .is_ok_and(|t| t.is_subclass_of::<pyo3::exceptions::PyBaseException>().unwrap_or(false))
+        {
+            // An exception class (for `except`): captured, guarded by identity like every global.
+            let id = self.arrays.len() as u32;
+            self.arrays.insert(id, vec![obj.as_ptr() as u64]);
+            self.keep.push(obj.clone().unbind());
+            return GlobalKind::Obj(pyston_compiler::types::ObjClass::ExcClass, id);
         }
         let tn = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
         let tp = obj.get_type().as_ptr();
@@ -1185,6 +1215,7 @@ impl<'py> Env for CompileEnv<'py> {
             .funcs
             .get(&fid)
             .map(|d| d.clone_ref(self.py))
+            .or_else(|| func_arg(self.py, fid))
             .ok_or_else(|| CompileError::internal("unknown callee"))?;
         // A call with the wrong number of arguments raises TypeError: compiled
         // code leaves to the interpreter tier at that call (no result type).

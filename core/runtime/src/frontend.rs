@@ -311,17 +311,53 @@ impl Frontend {
             }
             "Raise" => {
                 let cause = get("cause")?;
-                if !cause.is_none() {
-                    return Err(CompileError::unsupported(
-                        span,
-                        "`raise ... from ...` is not supported yet",
-                    ));
-                }
                 let exc = get("exc")?;
                 if exc.is_none() {
-                    return Err(CompileError::unsupported(span, "a bare `raise` is not supported yet"));
+                    StmtKind::Raise(None)
+                } else if cause.is_none() {
+                    StmtKind::Raise(Some(self.expr(&exc)?))
+                } else {
+                    StmtKind::RaiseFrom(self.expr(&exc)?, self.expr(&cause)?)
                 }
-                StmtKind::Raise(Some(self.expr(&exc)?))
+            }
+            "FunctionDef" => {
+                if !self.list(node, "decorator_list")?.is_empty() {
+                    return Err(CompileError::unsupported(
+                        span,
+                        "decorated nested functions are not supported yet",
+                    ));
+                }
+                let args = get("args")?;
+                if !self.list(&args, "defaults")?.is_empty() {
+                    return Err(CompileError::unsupported(
+                        span,
+                        "default values of nested functions' parameters are not supported yet",
+                    ));
+                }
+                StmtKind::Def(Box::new(self.function_def(node)?))
+            }
+            "Try" => {
+                let mut handlers = Vec::new();
+                for h in self.list(node, "handlers")? {
+                    let ty = h.getattr("type").map_err(pyerr)?;
+                    let name = h.getattr("name").map_err(pyerr)?;
+                    handlers.push(Handler {
+                        class: if ty.is_none() { None } else { Some(self.expr(&ty)?) },
+                        name: if name.is_none() {
+                            None
+                        } else {
+                            Some(name.extract().map_err(pyerr)?)
+                        },
+                        body: self.block(&h, "body")?,
+                        span: self.span(&h),
+                    });
+                }
+                StmtKind::Try(
+                    self.block(node, "body")?,
+                    handlers,
+                    self.block(node, "orelse")?,
+                    self.block(node, "finalbody")?,
+                )
             }
             "Assert" => {
                 let msg = get("msg")?;
@@ -335,7 +371,7 @@ impl Frontend {
                     "FunctionDef" | "AsyncFunctionDef" => "nested function definitions",
                     "ClassDef" => "class definitions",
                     "With" | "AsyncWith" => "`with` statements",
-                    "Try" | "TryStar" => "`try` statements",
+                    "TryStar" => "`try`/`except*` statements",
                     "Global" | "Nonlocal" => "`global`/`nonlocal` declarations",
                     "Import" | "ImportFrom" => "`import` inside a compiled function",
                     "Delete" => "`del` statements",
@@ -565,6 +601,30 @@ impl Frontend {
                 ExprKind::Slice(part("lower")?, part("upper")?, part("step")?)
             }
             "Index" => return self.expr(&get("value")?), // Python 3.8 compatibility
+            "Lambda" => {
+                let args = get("args")?;
+                for (field, what) in [("vararg", "`*args`"), ("kwarg", "`**kwargs`")] {
+                    if !args.getattr(field).map_err(pyerr)?.is_none() {
+                        return Err(CompileError::unsupported(
+                            span,
+                            format!("{what} in lambdas is not supported yet"),
+                        ));
+                    }
+                }
+                if !self.list(&args, "defaults")?.is_empty() || !self.list(&args, "kwonlyargs")?.is_empty() {
+                    return Err(CompileError::unsupported(
+                        span,
+                        "default values and keyword-only parameters of lambdas are not supported yet",
+                    ));
+                }
+                let mut params = Vec::new();
+                for field in ["posonlyargs", "args"] {
+                    for a in self.list(&args, field)? {
+                        params.push(a.getattr("arg").and_then(|n| n.extract()).map_err(pyerr)?);
+                    }
+                }
+                ExprKind::Lambda(params, boxed("body")?)
+            }
             other => {
                 let what = match other {
                     "ListComp" => "list comprehensions",

@@ -30,14 +30,104 @@ pub fn call(py: Python<'_>, f: &Function, env: &PyEnv, args: Vec<Py<PyAny>>) -> 
 }
 
 /// Runs `f` from instruction `k` of block `b` with the values in `vals`.
+/// An exception raised in a block with an exceptional edge (a `try` body)
+/// continues at its handler.
 pub(crate) fn exec(
+    py: Python<'_>,
+    f: &Function,
+    env: &PyEnv,
+    vals: &mut [Slot],
+    b: Block,
+    k: usize,
+) -> Result<Py<PyAny>, Raised> {
+    let mut origins = Origins::default();
+    let (mut b, mut k) = (b, k);
+    loop {
+        match exec_blocks(py, f, env, vals, b, k) {
+            Ok(o) => return Ok(o),
+            Err((r, at)) => (b, k) = to_handler(py, f, vals, at, r, &mut origins)?,
+        }
+    }
+}
+
+/// Resumes a call whose instruction in block `b` raised `err` in compiled
+/// code (inside a `try` body): the exception goes to the block's handler.
+pub(crate) fn exec_raised(
+    py: Python<'_>,
+    f: &Function,
+    env: &PyEnv,
+    vals: &mut [Slot],
+    b: Block,
+    err: Raised,
+) -> Result<Py<PyAny>, Raised> {
+    let mut origins = Origins::default();
+    let (b, k) = to_handler(py, f, vals, b, err, &mut origins)?;
+    exec(py, f, env, vals, b, k)
+}
+
+/// The lines exceptions were first raised at, for those a handler caught
+/// (a re-raise reports the original line, as CPython's traceback does).
+/// Only the most recent few are kept.
+#[derive(Default)]
+struct Origins(Vec<(Py<PyAny>, Span)>);
+
+/// Sends the exception `r` raised in block `at` to the block's handler:
+/// returns where to continue (after the handler's `caught_exc`), or the
+/// exception when the block has none.
+fn to_handler(
+    py: Python<'_>,
+    f: &Function,
+    vals: &mut [Slot],
+    at: Block,
+    r: Raised,
+    origins: &mut Origins,
+) -> Result<(Block, usize), Raised> {
+    let exc = r.err.into_value(py).into_any();
+    let span = match origins.0.iter().find(|(o, _)| o.is(&exc)) {
+        Some((_, s)) => *s,
+        None => r.span,
+    };
+    let Some(h) = &f.block(at).handler else {
+        return Err(Raised {
+            err: PyErr::from_value(exc.into_bound(py)),
+            span,
+        });
+    };
+    origins.0.retain(|(o, _)| !o.is(&exc));
+    if origins.0.len() >= 8 {
+        origins.0.remove(0);
+    }
+    origins.0.push((exc.clone_ref(py), span));
+    let args: Vec<Slot> = h
+        .args
+        .iter()
+        .map(|a| vals[a.0 as usize].as_ref().map(|o| o.clone_ref(py)))
+        .collect();
+    let target = f.block(h.block);
+    for (p, a) in target.params.iter().zip(args) {
+        vals[p.0 as usize] = a;
+    }
+    match target.insts.first() {
+        Some(inst) if inst.op == Op::CaughtExc => {
+            if let Some(res) = inst.result {
+                vals[res.0 as usize] = Some(exc);
+            }
+            Ok((h.block, 1))
+        }
+        _ => Ok((h.block, 0)),
+    }
+}
+
+/// Runs blocks from instruction `k` of block `b`; an exception comes back
+/// with the block it was raised in.
+fn exec_blocks(
     py: Python<'_>,
     f: &Function,
     env: &PyEnv,
     vals: &mut [Slot],
     mut b: Block,
     mut k: usize,
-) -> Result<Py<PyAny>, Raised> {
+) -> Result<Py<PyAny>, (Raised, Block)> {
     // Jumps until the next check for signals (Ctrl-C), as compiled loops do.
     let mut tick = 0u32;
     // The trip counts of `for` loops (`len`): over a list, the loop test
@@ -53,36 +143,34 @@ pub(crate) fn exec(
         let data = f.block(b);
         for inst in &data.insts[k..] {
             let list_test = match (&inst.op, inst.args.get(1).and_then(|a| len_of.get(a))) {
-                (Op::Cmp(CmpOp::Lt), Some(seq)) => {
-                    list_loop_test(py, f, vals, inst.args[0], *seq).map_err(|err| Raised { err, span: inst.span })?
-                }
+                (Op::Cmp(CmpOp::Lt), Some(seq)) => list_loop_test(py, f, vals, inst.args[0], *seq).transpose(),
                 _ => None,
             };
             let r = if let Some(r) = list_test {
-                Ok(Some(r))
+                r.map(Some)
             } else if may_warn(py, vals, &inst.op, &inst.args) {
                 eval_located(py, f, env, vals, inst)
             } else {
                 eval(py, f, env, vals, &inst.op, &inst.args)
             }
-            .map_err(|err| Raised { err, span: inst.span })?;
+            .map_err(|err| (Raised { err, span: inst.span }, b))?;
             if let Some(res) = inst.result {
                 vals[res.0 as usize] = r;
             }
         }
         let span = data.term_span;
-        let get = |vals: &[Slot], v: Value| get(py, f, vals, v).map_err(|err| Raised { err, span });
+        let get = |vals: &[Slot], v: Value| get(py, f, vals, v).map_err(|err| (Raised { err, span }, b));
         let edge = match &data.term {
             Term::Jump(e) => {
                 tick = tick.wrapping_add(1);
                 if tick.is_multiple_of(4096) {
-                    py.check_signals().map_err(|err| Raised { err, span })?;
+                    py.check_signals().map_err(|err| (Raised { err, span }, b))?;
                 }
                 e
             }
             Term::Br(c, t, e) => {
                 let cond = get(vals, *c)?;
-                if cond.bind(py).is_truthy().map_err(|err| Raised { err, span })? {
+                if cond.bind(py).is_truthy().map_err(|err| (Raised { err, span }, b))? {
                     t
                 } else {
                     e
@@ -91,23 +179,29 @@ pub(crate) fn exec(
             Term::Ret(v) => return get(vals, *v),
             Term::Raise(v) => {
                 let exc = get(vals, *v)?;
-                return Err(Raised {
-                    err: PyErr::from_value(exc.into_bound(py)),
-                    span,
-                });
+                return Err((
+                    Raised {
+                        err: PyErr::from_value(exc.into_bound(py)),
+                        span,
+                    },
+                    b,
+                ));
             }
             Term::AssertFail(m) => {
                 let err = match m {
                     Some(m) => PyAssertionError::new_err(get(vals, *m)?),
                     None => PyAssertionError::new_err(()),
                 };
-                return Err(Raised { err, span });
+                return Err((Raised { err, span }, b));
             }
             Term::Unreachable => {
-                return Err(Raised {
-                    err: crate::internal_error("reached unreachable code"),
-                    span,
-                })
+                return Err((
+                    Raised {
+                        err: crate::internal_error("reached unreachable code"),
+                        span,
+                    },
+                    b,
+                ))
             }
         };
         let args: Vec<Slot> = edge
@@ -150,7 +244,7 @@ fn is_numpy(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
 
 /// Whether evaluating `op` may emit a NumPy warning: an operation with a
 /// NumPy operand, a method of a NumPy object or module, a call of a NumPy function.
-fn may_warn(py: Python<'_>, vals: &[Slot], op: &Op, args: &[Value]) -> bool {
+pub(crate) fn may_warn(py: Python<'_>, vals: &[Slot], op: &Op, args: &[Value]) -> bool {
     let numpy = |i: usize| {
         args.get(i)
             .and_then(|a| vals.get(a.0 as usize))
@@ -563,6 +657,9 @@ pub(crate) fn eval(
             .to_owned()
             .into_any()
             .unbind(),
+        Op::CaughtExc => return Err(crate::internal_error("`caught_exc` outside a handler's entry")),
+        Op::ExcMatch => crate::helpers::exceptions::exc_match(py, &arg(0)?, &arg(1)?)?,
+        Op::RaiseFrom => crate::helpers::exceptions::raise_from(py, &arg(0)?, &arg(1)?)?,
         Op::Builtin(name) => {
             // Compiled code ran this only with the builtin itself (a guarded global);
             // the other arguments are converted as the call converts them.

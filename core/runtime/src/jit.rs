@@ -2,6 +2,7 @@
 //! mutex), its settings, and the ISAs `inspect_asm` lowers for.
 
 use crate::deopt::{pyston_push_frame, pyston_resume};
+use crate::helpers::exceptions;
 use crate::helpers::*;
 use crate::runtime;
 use cranelift_codegen::settings::Configurable;
@@ -133,6 +134,10 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_copy", pyston_copy as *const u8),
         ("pyston_resume", pyston_resume as *const u8),
         ("pyston_push_frame", pyston_push_frame as *const u8),
+        ("pyston_catch", exceptions::pyston_catch as *const u8),
+        ("pyston_exc_match", exceptions::pyston_exc_match as *const u8),
+        ("pyston_reraise", exceptions::pyston_reraise as *const u8),
+        ("pyston_try_raise", exceptions::pyston_try_raise as *const u8),
         ("pyston_pymath", pyston_pymath as *const u8),
         ("pyston_list_new", pyston_list_new as *const u8),
         ("pyston_list_append", pyston_list_append as *const u8),
@@ -145,6 +150,9 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_dict_set", pyston_dict_set as *const u8),
         ("pyston_dict_contains", pyston_dict_contains as *const u8),
         ("pyston_dict_len", pyston_dict_len as *const u8),
+        ("pyston_dot_seq_limit", pyston_dot_seq_limit as *const u8),
+        ("pyston_pairwise_sum", pyston_pairwise_sum as *const u8),
+        ("pyston_ufunc_loop", pyston_ufunc_loop as *const u8),
     ]
 }
 

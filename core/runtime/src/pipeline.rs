@@ -200,7 +200,13 @@ fn codegen_into(
     sem: &Semantics,
     meta_slot: *const *const FuncMeta,
 ) -> CResult<codegen::Output> {
-    let passes = numeric_passes()?;
+    // A function with `try` statements gets the plain code only: the numeric passes'
+    // fast versions assume nothing in a loop raises to a handler.
+    let passes = if f.has_handlers() {
+        Vec::new()
+    } else {
+        numeric_passes()?
+    };
     let sites = call_sites(&cenv.pycalls);
     let cg_env = CodegenEnv {
         callees: &cenv.callees,
@@ -245,6 +251,8 @@ pub fn compile(
     let t0 = std::time::Instant::now();
     // Compiled loops stop for Ctrl-C through pyston's wrapper of Python's SIGINT handler.
     crate::signals::install();
+    // The small pass computes short float64 dot products itself where BLAS sums in order.
+    crate::helpers::small::calibrate(py);
     let f = &src.ir;
     if params.len() != f.params.len() {
         return Err(CompileError::internal(format!(

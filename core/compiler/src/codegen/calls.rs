@@ -24,6 +24,9 @@ impl Gen<'_, '_> {
     /// An exception came back from a call: record `span` as this function's traceback line and
     /// return ERROR to our own caller.
     pub fn push_frame_and_fail(&mut self, ctx: CV, span: Span) -> CResult<()> {
+        if self.raise_to_handler()? {
+            return Ok(());
+        }
         let site = self.call_sites.len() as i64;
         self.call_sites.push(span);
         let slotp = self.b.ins().iconst(clt::I64, self.env.self_meta_slot as i64);
@@ -426,8 +429,11 @@ impl Gen<'_, '_> {
         self.b.ins().brif(is_err, err, &[], cont, &[]);
         self.b.switch_to_block(err);
         self.b.set_cold_block(err);
-        let e = self.b.ins().iconst(clt::I32, abi::ERROR as i64);
-        self.ret(e);
+        // (An error here could only come from declaring a helper, which the table guarantees.)
+        if !self.raise_to_handler().unwrap_or(false) {
+            let e = self.b.ins().iconst(clt::I32, abi::ERROR as i64);
+            self.ret(e);
+        }
         self.b.switch_to_block(cont);
         self.deopt_if(st);
     }

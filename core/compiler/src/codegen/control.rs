@@ -36,14 +36,18 @@ impl Gen<'_, '_> {
                         todo.extend(preds[x.0 as usize].iter().copied());
                     }
                 }
-                let allocates = body.iter().any(|blk| {
-                    self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
-                        self.env.pycalls.contains_key(&(*blk, k))
-                            || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. }) && self.call_may_allocate(i))
-                            || i.result.is_some_and(|r| *self.typed.ty(r) == Ty::PyInt)
-                            || (i.op == Op::List && i.result.is_some_and(|r| matches!(self.typed.ty(r), Ty::List(_))))
-                    })
-                });
+                // A `try` body in the loop: caught exceptions go to the arena.
+                let allocates = body.iter().any(|blk| self.f.block(*blk).handler.is_some())
+                    || body.iter().any(|blk| {
+                        self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
+                            self.env.pycalls.contains_key(&(*blk, k))
+                                || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. })
+                                    && self.call_may_allocate(i))
+                                || i.result.is_some_and(|r| *self.typed.ty(r) == Ty::PyInt)
+                                || (i.op == Op::List
+                                    && i.result.is_some_and(|r| matches!(self.typed.ty(r), Ty::List(_))))
+                        })
+                    });
                 if allocates {
                     let ss = self
                         .b
@@ -273,6 +277,7 @@ impl Gen<'_, '_> {
                 let ok = self.b.ins().iconst(clt::I32, 0);
                 self.ret(ok);
             }
+            Term::Raise(v) if self.ty(*v) == Ty::Obj(ObjClass::Exception) => self.reraise(*v)?,
             Term::Raise(_) | Term::AssertFail(_) | Term::Unreachable => {
                 // The interpreter raises with CPython's own machinery.
                 self.deopt_now();

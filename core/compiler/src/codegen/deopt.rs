@@ -61,14 +61,33 @@ impl Gen<'_, '_> {
             inst: k,
             values,
             pending,
+            raised: false,
         });
         let idv = self.b.ins().iconst(clt::I32, id);
         self.b
             .ins()
             .store(MemFlagsData::trusted(), idv, ctx, CTX_DEOPT_POINT_OFFSET);
+        if pending.is_none() && !self.raised_blocks.values().any(|c| *c == cb) {
+            self.try_raise_at_deopt(blk, k)?;
+        }
         let st = self.b.ins().iconst(clt::I32, abi::DEOPT as i64);
         self.ret(st);
         Ok(())
+    }
+
+    /// The IR instruction being compiled is inside a `try` body: the block
+    /// (emitted last) that hands an exception it raised, with the live values,
+    /// to the interpreter, which raises it to the handler.
+    pub fn raised_block(&mut self) -> Option<CB> {
+        let (blk, k) = self.cur_inst;
+        self.f.block(blk).handler.as_ref()?;
+        if let Some(cb) = self.raised_blocks.get(&(blk, k)) {
+            return Some(*cb);
+        }
+        let cb = self.b.create_block();
+        self.b.set_cold_block(cb);
+        self.raised_blocks.insert((blk, k), cb);
+        Some(cb)
     }
 
     /// Returns `status`, leaving this frame.

@@ -91,6 +91,13 @@ impl Gen<'_, '_> {
                 self.coerce_members(&args, parts)?
             }
             Op::Undef(_) => vec![],
+            // Exceptions are raised and handled on the interpreter tier.
+            Op::CaughtExc => self.caught_exc(),
+            Op::ExcMatch => self.exc_match(&args, inst.span)?,
+            Op::RaiseFrom => {
+                self.deopt_now();
+                vec![]
+            }
             Op::Global(_) | Op::Attr(_) if inst.result.and_then(|r| self.typed.globals.get(&r)).is_some() => {
                 let g = self.typed.globals[&inst.result.unwrap()].clone();
                 self.global(&g)?

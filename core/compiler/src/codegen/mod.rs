@@ -32,6 +32,7 @@ mod arrays;
 mod calls;
 mod control;
 mod deopt;
+mod exceptions;
 pub mod facts;
 mod insts;
 mod lists;
@@ -195,6 +196,8 @@ impl<'a, 'b> Gen<'a, 'b> {
             deopt_blocks: HashMap::new(),
             after_blocks: HashMap::new(),
             pending_deopts: Vec::new(),
+            raised_blocks: HashMap::new(),
+            exc_slots: None,
             deopts: Vec::new(),
             call_sites: Vec::new(),
             imports: HashMap::new(),
@@ -256,6 +259,10 @@ pub struct Gen<'a, 'b> {
     /// Deopt points after a call whose result compiled code cannot hold.
     pub after_blocks: HashMap<(Block, usize), CB>,
     pub pending_deopts: Vec<(CB, Block, usize, Option<Value>)>,
+    /// Deopt points where an instruction inside a `try` body raised (emitted with the others).
+    pub raised_blocks: HashMap<(Block, usize), CB>,
+    /// Stack slots of the exception a compiled handler caught and of its call site.
+    pub exc_slots: Option<(cranelift_codegen::ir::StackSlot, cranelift_codegen::ir::StackSlot)>,
     pub deopts: Vec<DeoptPoint>,
     pub call_sites: Vec<Span>,
     pub imports: HashMap<String, clir::FuncRef>,
@@ -366,7 +373,7 @@ impl Gen<'_, '_> {
     /// The analyses codegen and the passes read, then the passes' plans
     /// (nothing is emitted yet).
     pub fn analyze(&mut self) -> CResult<()> {
-        let order = self.f.rpo();
+        let order = self.native_order();
         for &blk in &order {
             let cb = self.b.create_block();
             for p in &self.f.block(blk).params {
@@ -388,7 +395,7 @@ impl Gen<'_, '_> {
         }
         self.plan_loop_collection();
         self.defs = self.f.definitions();
-        for b in self.f.rpo() {
+        for b in self.f.rpo_all() {
             for (i, p) in self.f.block(b).params.iter().enumerate() {
                 self.param_defs.insert(*p, (b, i));
             }
@@ -425,7 +432,7 @@ impl Gen<'_, '_> {
 
     /// Emits the function (after [`Gen::analyze`]).
     pub fn emit(&mut self) -> CResult<()> {
-        let order = self.f.rpo();
+        let order = self.native_order();
         // Prologue: load the arguments from the slot array.
         let prologue = self.b.create_block();
         self.b.append_block_params_for_function_params(prologue);
@@ -498,6 +505,14 @@ impl Gen<'_, '_> {
         // Deopt blocks, emitted last (they only read values that dominate them).
         while let Some((cb, blk, k, pending)) = self.pending_deopts.pop() {
             self.emit_deopt(cb, blk, k, pending)?;
+        }
+        let mut raised: Vec<((Block, usize), CB)> = self.raised_blocks.iter().map(|(a, b)| (*a, *b)).collect();
+        raised.sort_by_key(|(a, _)| *a);
+        for ((blk, k), cb) in raised {
+            self.emit_deopt(cb, blk, k, None)?;
+            if let Some(d) = self.deopts.last_mut() {
+                d.raised = true;
+            }
         }
         self.b.seal_all_blocks();
         Ok(())

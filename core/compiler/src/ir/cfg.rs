@@ -10,12 +10,25 @@ use std::collections::{HashMap, HashSet};
 
 /// Blocks in reverse post-order from the entry (unreachable blocks omitted).
 pub fn rpo(f: &Function) -> Vec<Block> {
+    rpo_with(f, false)
+}
+
+/// Blocks in reverse post-order, following exceptional edges too.
+pub fn rpo_all(f: &Function) -> Vec<Block> {
+    rpo_with(f, true)
+}
+
+fn rpo_with(f: &Function, exceptional: bool) -> Vec<Block> {
     let mut seen = vec![false; f.blocks.len()];
     let mut post = Vec::new();
     let mut stack = vec![(f.entry(), 0usize)];
     seen[0] = true;
     while let Some((b, i)) = stack.pop() {
-        let succs = f.block(b).term.successors();
+        let data = f.block(b);
+        let mut succs = data.term.successors();
+        if exceptional {
+            succs.extend(data.handler.as_ref());
+        }
         if i < succs.len() {
             stack.push((b, i + 1));
             let s = succs[i].block;
@@ -62,7 +75,7 @@ pub fn predecessors(f: &Function) -> Vec<Vec<Block>> {
 pub fn live_in(f: &Function) -> Vec<HashSet<Value>> {
     let n = f.blocks.len();
     let mut live_in: Vec<HashSet<Value>> = vec![HashSet::new(); n];
-    let order = rpo(f);
+    let order = rpo_all(f);
     let mut changed = true;
     while changed {
         changed = false;
@@ -80,7 +93,9 @@ pub fn live_in(f: &Function) -> Vec<HashSet<Value>> {
 fn live_before_in(f: &Function, b: Block, k: usize, live_in: &[HashSet<Value>]) -> HashSet<Value> {
     let data = f.block(b);
     let mut live: HashSet<Value> = HashSet::new();
-    for e in data.term.successors() {
+    // An exceptional edge leaves from anywhere in the block: what its handler
+    // needs is live throughout.
+    for e in data.term.successors().into_iter().chain(data.handler.as_ref()) {
         for v in &live_in[e.block.0 as usize] {
             if !f.block(e.block).params.contains(v) {
                 live.insert(*v);
@@ -88,6 +103,9 @@ fn live_before_in(f: &Function, b: Block, k: usize, live_in: &[HashSet<Value>]) 
         }
     }
     live.extend(data.term.uses());
+    if let Some(h) = &data.handler {
+        live.extend(h.args.iter().copied());
+    }
     for inst in data.insts[k..].iter().rev() {
         if let Some(r) = inst.result {
             live.remove(&r);

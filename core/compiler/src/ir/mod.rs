@@ -139,6 +139,15 @@ pub enum Op {
     /// builtin and that every other argument is an integer (`operator.index`),
     /// as the call would. No result. args: [callee, ints...]
     Builtin(String),
+    /// The exception a handler block was entered with (the first instruction
+    /// of a `try` statement's dispatch block, reached by exceptional edges). args: []
+    CaughtExc,
+    /// Whether the exception `exc` matches `classes` (a class or a tuple of
+    /// classes), as an `except` clause tests it. args: [exc, classes]
+    ExcMatch,
+    /// `raise exc from cause`: the exception instance (`exc` instantiated if a
+    /// class) with its `__cause__` set. args: [exc, cause]
+    RaiseFrom,
 }
 
 impl Op {
@@ -208,6 +217,11 @@ impl Term {
 #[derive(Clone, Debug)]
 pub struct BlockData {
     pub params: Vec<Value>,
+    /// The exceptional edge of a block inside a `try` body: when any
+    /// instruction or the terminator raises, control goes to this block (its
+    /// arguments are defined before the block's first instruction) and the
+    /// exception is read there by `caught_exc`.
+    pub handler: Option<Edge>,
     pub insts: Vec<Inst>,
     pub term: Term,
     pub term_span: Span,
@@ -244,8 +258,20 @@ impl Function {
     }
 
     /// Blocks in reverse post-order from the entry (unreachable blocks omitted).
+    /// Only normal edges are followed: blocks reached only through exceptional
+    /// edges (`try` handlers) run on the interpreter tier and are left out.
     pub fn rpo(&self) -> Vec<Block> {
         cfg::rpo(self)
+    }
+
+    /// Blocks in reverse post-order following exceptional edges too.
+    pub fn rpo_all(&self) -> Vec<Block> {
+        cfg::rpo_all(self)
+    }
+
+    /// Whether any block has an exceptional edge (a `try` statement).
+    pub fn has_handlers(&self) -> bool {
+        self.blocks.iter().any(|b| b.handler.is_some())
     }
 
     /// Where each value is defined: its block and instruction index.

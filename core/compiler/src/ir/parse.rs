@@ -476,6 +476,14 @@ impl Parser {
                 c.expect(",")?;
             }
         }
+        let handler = if c.eat("except") {
+            let mut refs = std::mem::take(&mut self.refs);
+            let e = c.edge(&mut refs);
+            self.refs = refs;
+            Some(e?)
+        } else {
+            None
+        };
         c.expect(":")?;
         if !c.at_end() {
             return c.err(format!("expected the end of the line, found {}", c.found()));
@@ -489,6 +497,7 @@ impl Parser {
         }
         self.blocks[i] = Some(BlockData {
             params,
+            handler,
             insts: vec![],
             term: PLACEHOLDER_TERM,
             term_span: Span::default(),
@@ -588,6 +597,9 @@ impl Parser {
             "nd_index" => Op::NdIndex,
             "is" => Op::Is,
             "contains" => Op::Contains,
+            "caught_exc" => Op::CaughtExc,
+            "exc_match" => Op::ExcMatch,
+            "raise_from" => Op::RaiseFrom,
             "builtin" => Op::Builtin(c.string()?),
             "" => {
                 c.pos = save;
@@ -661,6 +673,7 @@ impl Parser {
             .map(|b| {
                 b.unwrap_or(BlockData {
                     params: vec![],
+                    handler: None,
                     insts: vec![],
                     term: PLACEHOLDER_TERM,
                     term_span: Span::default(),
@@ -686,9 +699,10 @@ const TERMS: [&str; 6] = ["jump", "br", "return", "raise", "assert_fail", "unrea
 /// The number of arguments an operation takes: exact, or a minimum.
 fn check_arity(op: &Op, kw: &str, n: usize) -> Result<(), String> {
     let exact = match op {
-        Op::Const(_) | Op::Global(_) | Op::Undef(_) => Some(0),
+        Op::Const(_) | Op::Global(_) | Op::Undef(_) | Op::CaughtExc => Some(0),
         Op::Attr(_) | Op::Unary(_) | Op::Truth | Op::Unpack(_) | Op::TupleGet(_) | Op::Len | Op::NdSize => Some(1),
         Op::Bin { .. } | Op::Cmp(_) | Op::RangeNext | Op::Is | Op::Contains | Op::NdIndex => Some(2),
+        Op::ExcMatch | Op::RaiseFrom => Some(2),
         Op::Slice => Some(3),
         Op::RangeLen => Some(4),
         Op::Tuple | Op::List => None,

@@ -29,7 +29,7 @@ pub fn verify(f: &Function) -> Result<(), String> {
                 _ => return Err(format!("block{i}: {:?} has a wrong result", inst.op)),
             }
         }
-        for e in b.term.successors() {
+        for e in b.term.successors().into_iter().chain(b.handler.as_ref()) {
             let target = f
                 .blocks
                 .get(e.block.0 as usize)
@@ -46,27 +46,45 @@ pub fn verify(f: &Function) -> Result<(), String> {
     }
     // Dominance: a value is available at a use if it is defined on every
     // path from the entry (available-definitions dataflow).
-    let order = f.rpo();
-    let preds = f.predecessors();
+    // An exceptional edge leaves from the start of its block (what is
+    // available there reaches the handler).
+    let order = f.rpo_all();
+    let mut preds: Vec<Vec<(Block, bool)>> = vec![Vec::new(); f.blocks.len()];
+    for &b in &order {
+        let data = f.block(b);
+        for e in data.term.successors() {
+            preds[e.block.0 as usize].push((b, false));
+        }
+        if let Some(h) = &data.handler {
+            preds[h.block.0 as usize].push((b, true));
+        }
+    }
     let all: HashSet<Value> = (0..f.values.len() as u32).map(Value).collect();
+    let mut avail_start: Vec<HashSet<Value>> = vec![all.clone(); f.blocks.len()];
     let mut avail_out: Vec<HashSet<Value>> = vec![all.clone(); f.blocks.len()];
-    let avail_in = |b: Block, avail_out: &[HashSet<Value>]| -> HashSet<Value> {
+    let avail_in = |b: Block, avail_out: &[HashSet<Value>], avail_start: &[HashSet<Value>]| -> HashSet<Value> {
         if b == f.entry() {
             return HashSet::new();
         }
+        let out = |&(p, exc): &(Block, bool)| -> HashSet<Value> {
+            if exc {
+                avail_start[p.0 as usize].clone()
+            } else {
+                avail_out[p.0 as usize].clone()
+            }
+        };
         let mut it = preds[b.0 as usize].iter();
-        let first = it.next().map(|p| avail_out[p.0 as usize].clone()).unwrap_or_default();
-        it.fold(first, |acc, p| {
-            acc.intersection(&avail_out[p.0 as usize]).copied().collect()
-        })
+        let first = it.next().map(out).unwrap_or_default();
+        it.fold(first, |acc, p| acc.intersection(&out(p)).copied().collect())
     };
     let mut changed = true;
     while changed {
         changed = false;
         for &b in &order {
-            let mut inn = avail_in(b, &avail_out);
+            let mut inn = avail_in(b, &avail_out, &avail_start);
             let data = f.block(b);
             inn.extend(data.params.iter().copied());
+            avail_start[b.0 as usize] = inn.clone();
             for inst in &data.insts {
                 inn.extend(inst.result);
             }
@@ -78,8 +96,15 @@ pub fn verify(f: &Function) -> Result<(), String> {
     }
     for &b in &order {
         let data = f.block(b);
-        let mut avail = avail_in(b, &avail_out);
+        let mut avail = avail_in(b, &avail_out, &avail_start);
         avail.extend(data.params.iter().copied());
+        if let Some(h) = &data.handler {
+            for a in &h.args {
+                if !avail.contains(a) {
+                    return Err(format!("{b}: exceptional edge uses {a}, not defined before the block"));
+                }
+            }
+        }
         for inst in &data.insts {
             for a in &inst.args {
                 if !avail.contains(a) {

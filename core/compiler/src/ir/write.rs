@@ -10,7 +10,7 @@
 //! ```
 //!
 //! Blocks are written in reverse post-order (unreachable blocks are left
-//! out); each instruction and terminator ends with the source line of its
+//! out; a block inside a `try` body names its handler: `block3(v1) except block7(v1):`); each instruction and terminator ends with the source line of its
 //! span. With types, every defined value is written `vN: TYPE`.
 //! [`super::parse`] reads this text back.
 
@@ -27,10 +27,14 @@ pub(super) fn display(f: &Function, types: Option<&dyn Fn(Value) -> String>) -> 
         }
     };
     let _ = writeln!(s, "function {}({}) {{", f.name, f.params.join(", "));
-    for b in f.rpo() {
+    for b in f.rpo_all() {
         let data = f.block(b);
         let params: Vec<String> = data.params.iter().map(|p| name(*p)).collect();
-        let _ = writeln!(s, "{b}({}):", params.join(", "));
+        let handler = match &data.handler {
+            Some(h) => format!(" except {}", edge_text(h)),
+            None => String::new(),
+        };
+        let _ = writeln!(s, "{b}({}){handler}:", params.join(", "));
         for inst in &data.insts {
             let lhs = inst.result.map(|r| format!("{} = ", name(r))).unwrap_or_default();
             let args: Vec<String> = inst.args.iter().map(|a| a.to_string()).collect();
@@ -99,5 +103,8 @@ pub fn op_text(op: &Op) -> String {
         Op::Is => "is".into(),
         Op::Contains => "contains".into(),
         Op::Builtin(n) => format!("builtin {n:?}"),
+        Op::CaughtExc => "caught_exc".into(),
+        Op::ExcMatch => "exc_match".into(),
+        Op::RaiseFrom => "raise_from".into(),
     }
 }

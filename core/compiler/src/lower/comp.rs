@@ -93,6 +93,13 @@ fn rename(e: &Expr, map: &HashMap<String, String>) -> Expr {
             let (gens, m) = rename_gens(gens, map);
             ExprKind::GenExp(Box::new(rename(elt, &m)), gens, *c)
         }
+        ExprKind::Lambda(ps, body) => {
+            let mut m = map.clone();
+            for p in ps {
+                m.remove(p);
+            }
+            ExprKind::Lambda(ps.clone(), Box::new(rename(body, &m)))
+        }
         ExprKind::Dict(pairs) => ExprKind::Dict(pairs.iter().map(|(k, v)| (rename(k, map), rename(v, map))).collect()),
         ExprKind::DictComp(k, v, gens) => {
             let (gens, m) = rename_gens(gens, map);

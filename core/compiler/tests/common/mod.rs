@@ -113,7 +113,8 @@ pub fn parse_params(s: &str) -> Result<Vec<Ty>, String> {
 /// The NumPy functions the mock environment knows (with `numpy` on), by
 /// `GlobalKind::PyFunc` index: element-wise ufuncs and `np.where`.
 pub const MOCK_NUMPY_FUNCS: &[&str] = &[
-    "sqrt", "abs", "absolute", "fabs", "negative", "square", "exp", "log", "sin", "cos", "where",
+    "sqrt", "abs", "absolute", "fabs", "negative", "square", "exp", "log", "sin", "cos", "where", "dot", "maximum",
+    "minimum",
 ];
 
 /// The outside world of type inference for tests: no globals but the
@@ -149,15 +150,37 @@ impl MockEnv {
 /// The mock rule for a NumPy call's result (see [`MockEnv`]).
 fn mock_numpy_result(target: &ProbeTarget, args: &[Ty], kw: &[String]) -> Result<Ty, String> {
     let cmp = |name: &str| matches!(name, "lt" | "le" | "gt" | "ge" | "eq" | "ne");
+    let f64_vec = |t: &Ty| matches!(t, Ty::Array(a) if a.dtype == Dtype::Float64 && a.ndim == 1);
+    // Reductions of float64 vectors (array methods, np.dot) give np.float64;
+    // a store (`X[i] = v`) gives None.
+    match target {
+        ProbeTarget::Method(m) if matches!(m.as_str(), "sum" | "mean" | "max" | "min") => {
+            return match args {
+                [a] if f64_vec(a) => Ok(Ty::Np(Dtype::Float64)),
+                _ => Err(format!("the mock environment reduces float64 vectors only ({m})")),
+            };
+        }
+        ProbeTarget::Func(i) if MOCK_NUMPY_FUNCS.get(*i as usize) == Some(&"dot") => {
+            return match args {
+                [a, b] if f64_vec(a) && f64_vec(b) => Ok(Ty::Np(Dtype::Float64)),
+                _ => Err("the mock environment takes np.dot of float64 vectors only".into()),
+            };
+        }
+        ProbeTarget::SetItem => return Ok(Ty::NoneT),
+        _ => {}
+    }
     let (bool_result, arity) = match target {
         ProbeTarget::Func(i) => match MOCK_NUMPY_FUNCS.get(*i as usize) {
             Some(&"where") => (false, 3),
+            Some(&"maximum" | &"minimum") => (false, 2),
             Some(_) => (false, 1),
             None => return Err(format!("no mock NumPy function #{i}")),
         },
         ProbeTarget::Operator(op) if cmp(op) => (true, 2),
         ProbeTarget::Operator("neg" | "pos" | "abs") => (false, 1),
-        ProbeTarget::Operator("add" | "sub" | "mul" | "truediv" | "iadd" | "isub" | "imul" | "itruediv") => (false, 2),
+        ProbeTarget::Operator("add" | "sub" | "mul" | "truediv" | "pow" | "iadd" | "isub" | "imul" | "itruediv") => {
+            (false, 2)
+        }
         t => return Err(format!("the mock environment cannot call {t:?}")),
     };
     if !kw.is_empty() || args.len() != arity {
@@ -172,6 +195,10 @@ fn mock_numpy_result(target: &ProbeTarget, args: &[Ty], kw: &[String]) -> Result
             Ty::Float | Ty::Int | Ty::Bool | Ty::Np(Dtype::Float64) => {}
             t => return Err(format!("the mock environment cannot call NumPy with a '{t}'")),
         }
+    }
+    // A one-argument function of a float64 scalar (np.sqrt(x)): np.float64.
+    if ndim.is_none() && arity == 1 && matches!(target, ProbeTarget::Func(_)) && !bool_result {
+        return Ok(Ty::Np(Dtype::Float64));
     }
     let ndim = ndim.ok_or("the mock environment calls NumPy on arrays only")?;
     Ok(Ty::Array(ArrTy {
@@ -230,7 +257,7 @@ impl Env for MockEnv {
         ))
     }
     fn array_method(&self, name: &str) -> bool {
-        matches!(name, "sum" | "mean" | "reshape")
+        matches!(name, "sum" | "mean" | "max" | "min" | "reshape")
     }
     fn array_attribute(&self, name: &str) -> bool {
         matches!(name, "real" | "imag")

@@ -162,6 +162,7 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             }
         }
     }
+    super::small::PYCALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Python::attach(|py| {
         // SAFETY: see the function's contract.
         let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };

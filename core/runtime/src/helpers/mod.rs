@@ -5,12 +5,14 @@
 mod arrays;
 mod calls;
 mod dicts;
+pub mod exceptions;
 mod ints;
 mod lists;
 mod math;
 pub mod pure;
 pub mod pyrandom;
 pub mod random;
+pub mod small;
 
 pub use arrays::*;
 pub use calls::*;
@@ -18,6 +20,7 @@ pub use dicts::*;
 pub use ints::*;
 pub use lists::*;
 pub use math::*;
+pub use small::{pyston_dot_seq_limit, pyston_pairwise_sum, pyston_ufunc_loop};
 
 #[cfg(test)]
 mod tests {

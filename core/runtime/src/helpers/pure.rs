@@ -32,6 +32,14 @@ pub enum Pure {
     Isclose,
     /// `hash(int)` -> int
     HashInt,
+    /// `hash(float)` -> int (a NaN's hash is its object's: CPython's call)
+    HashFloat,
+    /// `math.factorial(int)` -> int
+    Factorial,
+    /// `math.comb(int, int)` -> int
+    Comb,
+    /// `math.perm(int, int)` -> int
+    Perm,
 }
 
 impl Pure {
@@ -49,6 +57,10 @@ impl Pure {
             ("math", "modf", "f") => Pure::Modf,
             ("math", "isclose", "ff") => Pure::Isclose,
             ("builtins", "hash", "i") => Pure::HashInt,
+            ("builtins", "hash", "f") => Pure::HashFloat,
+            ("math", "factorial", "i") => Pure::Factorial,
+            ("math", "comb", "ii") => Pure::Comb,
+            ("math", "perm", "ii") => Pure::Perm,
             _ => return None,
         })
     }
@@ -107,6 +119,10 @@ impl Pure {
             }
             Pure::Isclose => out[0] = isclose(f(0), f(1)) as u64,
             Pure::HashInt => out[0] = hash_int(i(0)) as u64,
+            Pure::HashFloat => out[0] = hash_float(f(0))? as u64,
+            Pure::Factorial => out[0] = perm(i(0), i(0))? as u64,
+            Pure::Comb => out[0] = comb(i(0), i(1))? as u64,
+            Pure::Perm => out[0] = perm(i(0), i(1))? as u64,
         }
         Some(())
     }
@@ -249,6 +265,80 @@ fn hash_int(x: i64) -> i64 {
     }
 }
 
+/// `math.perm(n, k)`: `n! / (n - k)!` (`factorial(n)` is `perm(n, n)`); 0 when
+/// `k > n`; `None` for a negative argument (ValueError) or a result past 64 bits.
+fn perm(n: i64, k: i64) -> Option<i64> {
+    if n < 0 || k < 0 {
+        return None;
+    }
+    if k > n {
+        return Some(0);
+    }
+    let mut r: i64 = 1;
+    for f in (n - k + 1)..=n {
+        r = r.checked_mul(f)?;
+    }
+    Some(r)
+}
+
+/// `math.comb(n, k)`: the binomial coefficient, 0 when `k > n`; `None` for a
+/// negative argument (ValueError) or a result past 64 bits.
+fn comb(n: i64, k: i64) -> Option<i64> {
+    if n < 0 || k < 0 {
+        return None;
+    }
+    if k > n {
+        return Some(0);
+    }
+    let k = k.min(n - k);
+    // r * (n - k + j) / j stays an integer at every step (it is comb(n - k + j, j)).
+    let mut r: u128 = 1;
+    for j in 1..=k as u128 {
+        r = r.checked_mul((n as u128) - (k as u128) + j)? / j;
+        if r > i64::MAX as u128 {
+            return None;
+        }
+    }
+    Some(r as i64)
+}
+
+/// CPython's hash of a float (`_Py_HashDouble`): the rational value modulo
+/// 2^61 - 1 (so `hash(2.0) == hash(2)`), infinities ±314159; `None` for a NaN,
+/// whose hash is its object's identity.
+fn hash_float(v: f64) -> Option<i64> {
+    const BITS: u32 = 61;
+    const P: u64 = (1 << BITS) - 1;
+    if v.is_nan() {
+        return None;
+    }
+    if v.is_infinite() {
+        return Some(if v > 0.0 { 314159 } else { -314159 });
+    }
+    let (mut m, mut e) = frexp(v);
+    let sign: i64 = if m < 0.0 { -1 } else { 1 };
+    m = m.abs();
+    let mut x: u64 = 0;
+    while m != 0.0 {
+        x = ((x << 28) & P) | (x >> (BITS - 28));
+        m *= 268_435_456.0; // 2**28
+        e -= 28;
+        let y = m as u64;
+        m -= y as f64;
+        x += y;
+        if x >= P {
+            x -= P;
+        }
+    }
+    let e = if e >= 0 {
+        (e % BITS as i64) as u32
+    } else {
+        BITS - 1 - ((-1 - e) % BITS as i64) as u32
+    };
+    x = ((x << e) & P) | (x >> (BITS - e));
+    let h = x as i64 * sign;
+    Some(if h == -1 { -2 } else { h })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,6 +365,12 @@ mod tests {
         assert_eq!(isqrt(16), Some(4));
         assert_eq!(hash_int(-1), -2);
         assert_eq!(hash_int((1 << 61) - 1), 0);
+        assert_eq!(hash_float(2.0), Some(2));
+        assert_eq!(hash_float(-1.0), Some(-2));
+        assert_eq!(hash_float(3.5), Some(1152921504606846979));
+        assert_eq!(comb(5, 2), Some(10));
+        assert_eq!(perm(20, 20), Some(2432902008176640000));
+        assert_eq!(perm(21, 21), None);
         assert_eq!(hash_int(i64::MIN), -4); // 2^63 = 4 * 2^61, and 2^61 is 1 modulo 2^61 - 1
     }
 }

@@ -1,0 +1,286 @@
+//! Nested functions and lambdas that do not escape, inlined at their calls.
+//!
+//! `def helper(x): ...` or `f = lambda x: ...` at the top level of a compiled
+//! function, bound once and only called (`helper(a)`), is lowered by copying
+//! its body to each call site: its parameters and locals renamed apart, its
+//! `return` a jump to the end of the copy. A variable of the enclosing
+//! function it reads is read at the call, as CPython reads the closure cell
+//! when the function runs. Anything else (using the function as a value,
+//! recursion, keyword arguments, a `def` inside a branch or loop, assigning
+//! an enclosing variable) is "not supported yet".
+
+use super::*;
+
+/// An inlined call in progress: where its `return` goes.
+pub(super) struct Inlining {
+    pub name: String,
+    pub ret_var: String,
+    pub cont: Block,
+    pub fin_depth: usize,
+}
+
+/// How often each name is bound anywhere in `body` (nested functions' own
+/// bodies excluded).
+fn bindings(body: &[Stmt], out: &mut HashMap<String, usize>) {
+    fn target(t: &Target, out: &mut HashMap<String, usize>) {
+        match t {
+            Target::Name(n, _) => *out.entry(n.clone()).or_default() += 1,
+            Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
+            Target::Subscript(..) => {}
+        }
+    }
+    for s in body {
+        match &s.kind {
+            StmtKind::Assign(ts, _) => ts.iter().for_each(|t| target(t, out)),
+            StmtKind::AugAssign(t, _, _) => target(t, out),
+            StmtKind::If(_, a, b) | StmtKind::While(_, a, b) => {
+                bindings(a, out);
+                bindings(b, out);
+            }
+            StmtKind::For(t, _, a, b) => {
+                target(t, out);
+                bindings(a, out);
+                bindings(b, out);
+            }
+            StmtKind::Try(a, hs, b, c) => {
+                bindings(a, out);
+                for h in hs {
+                    if let Some(n) = &h.name {
+                        *out.entry(n.clone()).or_default() += 1;
+                    }
+                    bindings(&h.body, out);
+                }
+                bindings(b, out);
+                bindings(c, out);
+            }
+            StmtKind::Def(d) => *out.entry(d.name.clone()).or_default() += 1,
+            _ => {}
+        }
+    }
+}
+
+/// The functions defined at the top level of `body` that can be inlined:
+/// `def name` or `name = lambda`, the name bound nowhere else.
+pub(super) fn inlinable(body: &[Stmt]) -> HashMap<String, (Span, FunctionDef)> {
+    let mut counts = HashMap::new();
+    bindings(body, &mut counts);
+    let mut out = HashMap::new();
+    for s in body {
+        let def = match &s.kind {
+            StmtKind::Def(d) => Some((**d).clone()),
+            StmtKind::Assign(ts, e) => match (ts.as_slice(), &e.kind) {
+                ([Target::Name(n, _)], ExprKind::Lambda(params, body)) => Some(FunctionDef {
+                    name: n.clone(),
+                    params: params.clone(),
+                    body: vec![Stmt {
+                        kind: StmtKind::Return(Some((**body).clone())),
+                        span: body.span,
+                    }],
+                    span: e.span,
+                }),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(d) = def {
+            if counts.get(&d.name) == Some(&1) {
+                out.insert(d.name.clone(), (s.span, d));
+            }
+        }
+    }
+    out
+}
+
+/// Renames the names in `map` throughout a copy of an inlined body.
+struct Rename<'a> {
+    map: &'a HashMap<String, String>,
+}
+
+impl Rename<'_> {
+    fn name(&self, n: &str) -> String {
+        self.map.get(n).cloned().unwrap_or_else(|| n.to_string())
+    }
+    fn stmts(&self, body: &[Stmt]) -> CResult<Vec<Stmt>> {
+        body.iter().map(|s| self.stmt(s)).collect()
+    }
+    fn stmt(&self, s: &Stmt) -> CResult<Stmt> {
+        let kind = match &s.kind {
+            StmtKind::Assign(ts, e) => StmtKind::Assign(
+                ts.iter().map(|t| self.target(t)).collect::<CResult<_>>()?,
+                self.expr(e)?,
+            ),
+            StmtKind::AugAssign(t, op, e) => StmtKind::AugAssign(self.target(t)?, *op, self.expr(e)?),
+            StmtKind::Expr(e) => StmtKind::Expr(self.expr(e)?),
+            StmtKind::If(c, a, b) => StmtKind::If(self.expr(c)?, self.stmts(a)?, self.stmts(b)?),
+            StmtKind::While(c, a, b) => StmtKind::While(self.expr(c)?, self.stmts(a)?, self.stmts(b)?),
+            StmtKind::For(t, it, a, b) => {
+                StmtKind::For(self.target(t)?, self.expr(it)?, self.stmts(a)?, self.stmts(b)?)
+            }
+            StmtKind::Break => StmtKind::Break,
+            StmtKind::Continue => StmtKind::Continue,
+            StmtKind::Pass => StmtKind::Pass,
+            StmtKind::Return(e) => StmtKind::Return(e.as_ref().map(|e| self.expr(e)).transpose()?),
+            StmtKind::Raise(e) => StmtKind::Raise(e.as_ref().map(|e| self.expr(e)).transpose()?),
+            StmtKind::RaiseFrom(a, b) => StmtKind::RaiseFrom(self.expr(a)?, self.expr(b)?),
+            StmtKind::Assert(a, b) => StmtKind::Assert(self.expr(a)?, b.as_ref().map(|e| self.expr(e)).transpose()?),
+            StmtKind::Try(a, hs, b, c) => StmtKind::Try(
+                self.stmts(a)?,
+                hs.iter()
+                    .map(|h| {
+                        Ok(Handler {
+                            class: h.class.as_ref().map(|e| self.expr(e)).transpose()?,
+                            name: h.name.as_ref().map(|n| self.name(n)),
+                            body: self.stmts(&h.body)?,
+                            span: h.span,
+                        })
+                    })
+                    .collect::<CResult<_>>()?,
+                self.stmts(b)?,
+                self.stmts(c)?,
+            ),
+            StmtKind::Def(_) => {
+                return Err(CompileError::unsupported(
+                    s.span,
+                    "functions nested two levels deep are not supported yet",
+                ))
+            }
+        };
+        Ok(Stmt { kind, span: s.span })
+    }
+    fn target(&self, t: &Target) -> CResult<Target> {
+        Ok(match t {
+            Target::Name(n, s) => Target::Name(self.name(n), *s),
+            Target::Subscript(a, b, s) => Target::Subscript(self.expr(a)?, self.expr(b)?, *s),
+            Target::Tuple(ts, s) => Target::Tuple(ts.iter().map(|t| self.target(t)).collect::<CResult<_>>()?, *s),
+        })
+    }
+    fn boxed(&self, e: &Expr) -> CResult<Box<Expr>> {
+        Ok(Box::new(self.expr(e)?))
+    }
+    fn expr(&self, e: &Expr) -> CResult<Expr> {
+        let kind = match &e.kind {
+            ExprKind::Lit(l) => ExprKind::Lit(l.clone()),
+            ExprKind::Name(n) => ExprKind::Name(self.name(n)),
+            ExprKind::Attr(x, n) => ExprKind::Attr(self.boxed(x)?, n.clone()),
+            ExprKind::Bin(op, a, b) => ExprKind::Bin(*op, self.boxed(a)?, self.boxed(b)?),
+            ExprKind::Unary(op, a) => ExprKind::Unary(*op, self.boxed(a)?),
+            ExprKind::BoolOp(and, xs) => {
+                ExprKind::BoolOp(*and, xs.iter().map(|x| self.expr(x)).collect::<CResult<_>>()?)
+            }
+            ExprKind::Compare(a, rest) => ExprKind::Compare(
+                self.boxed(a)?,
+                rest.iter()
+                    .map(|(op, x)| Ok((*op, self.expr(x)?)))
+                    .collect::<CResult<_>>()?,
+            ),
+            ExprKind::Call(f, args, kws) => ExprKind::Call(
+                self.boxed(f)?,
+                args.iter().map(|x| self.expr(x)).collect::<CResult<_>>()?,
+                kws.iter()
+                    .map(|(k, x)| Ok((k.clone(), self.expr(x)?)))
+                    .collect::<CResult<_>>()?,
+            ),
+            ExprKind::Subscript(a, b) => ExprKind::Subscript(self.boxed(a)?, self.boxed(b)?),
+            ExprKind::Tuple(xs) => ExprKind::Tuple(xs.iter().map(|x| self.expr(x)).collect::<CResult<_>>()?),
+            ExprKind::List(xs) => ExprKind::List(xs.iter().map(|x| self.expr(x)).collect::<CResult<_>>()?),
+            ExprKind::IfExp(a, b, c) => ExprKind::IfExp(self.boxed(a)?, self.boxed(b)?, self.boxed(c)?),
+            ExprKind::Slice(a, b, c) => {
+                let part = |p: &Option<Box<Expr>>| p.as_ref().map(|x| self.boxed(x)).transpose();
+                ExprKind::Slice(part(a)?, part(b)?, part(c)?)
+            }
+            ExprKind::Is(a, b, neg) => ExprKind::Is(self.boxed(a)?, self.boxed(b)?, *neg),
+            ExprKind::In(a, b, neg) => ExprKind::In(self.boxed(a)?, self.boxed(b)?, *neg),
+            ExprKind::Lambda(..) => {
+                return Err(CompileError::unsupported(
+                    e.span,
+                    "lambdas inside nested functions are not supported yet",
+                ))
+            }
+            ExprKind::ListComp(..) | ExprKind::GenExp(..) | ExprKind::Dict(..) | ExprKind::DictComp(..) => {
+                return Err(CompileError::unsupported(
+                    e.span,
+                    "comprehensions and dict displays inside nested functions are not supported yet",
+                ))
+            }
+        };
+        Ok(Expr { kind, span: e.span })
+    }
+}
+
+impl Lowerer {
+    /// `name(args)` of an inlinable nested function: its body copied here.
+    pub(super) fn inline_call(&mut self, name: &str, args: &[Expr], span: Span) -> CResult<Value> {
+        let def = self.inner[name].1.clone();
+        if self.inlining.iter().any(|i| i.name == name) {
+            return Err(CompileError::unsupported(
+                span,
+                "recursion through a nested function is not supported yet",
+            ));
+        }
+        if args.len() != def.params.len() {
+            return Err(CompileError::unsupported(
+                span,
+                format!(
+                    "calling '{name}' with {} arguments (it takes {}) is not supported",
+                    args.len(),
+                    def.params.len()
+                ),
+            ));
+        }
+        let vals: Vec<Value> = args.iter().map(|a| self.expr(a)).collect::<CResult<_>>()?;
+        // The callee's own variables, renamed apart for this copy.
+        let mut own: HashSet<String> = def.params.iter().cloned().collect();
+        collect_assigned(&def.body, &mut own);
+        self.hidden += 1;
+        let id = self.hidden;
+        let map: HashMap<String, String> = own.iter().map(|n| (n.clone(), format!("{n}@{id}"))).collect();
+        let body = Rename { map: &map }.stmts(&def.body)?;
+        for n in map.values() {
+            self.locals.insert(n.clone());
+        }
+        for (p, v) in def.params.iter().zip(vals) {
+            let b = self.block_for_write();
+            self.write_var(&map[p], b, v);
+        }
+        let cont = self.new_block();
+        let ret_var = self.hidden_name("ret");
+        self.inlining.push(Inlining {
+            name: name.to_string(),
+            ret_var: ret_var.clone(),
+            cont,
+            fin_depth: self.fin.len(),
+        });
+        let r = self.stmts(&body);
+        self.inlining.pop();
+        r?;
+        if self.cur.is_some() {
+            let none = self.emit_cur(Op::Const(Const::None), vec![], def.span);
+            let b = self.block_for_write();
+            self.write_var(&ret_var, b, none);
+            self.jump(cont, vec![], span);
+        }
+        self.seal(cont);
+        if self.preds[cont.0 as usize].is_empty() {
+            // The call never returns (it always raises): what follows is unreachable.
+            self.cur = None;
+            return Ok(self.emit_cur(Op::Const(Const::None), vec![], span));
+        }
+        self.cur = Some(cont);
+        Ok(self.read_var(&ret_var, cont, span))
+    }
+
+    /// `return` inside an inlined body: to the end of the copy.
+    pub(super) fn inline_return(&mut self, v: Value, span: Span) -> CResult<()> {
+        let (ret_var, cont, depth) = {
+            let i = self.inlining.last().unwrap();
+            (i.ret_var.clone(), i.cont, i.fin_depth)
+        };
+        self.leave(depth)?;
+        if self.cur.is_some() {
+            let b = self.block_for_write();
+            self.write_var(&ret_var, b, v);
+            self.jump(cont, vec![], span);
+        }
+        Ok(())
+    }
+}

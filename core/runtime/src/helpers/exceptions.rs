@@ -1,0 +1,183 @@
+//! Exception handling on the interpreter tier: `except` clause matching and
+//! `raise ... from ...`, as CPython's `CHECK_EXC_MATCH` and `RAISE_VARARGS` do them.
+
+use pyo3::exceptions::{PyBaseException, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyTuple, PyType};
+
+/// Whether `cls` is a class deriving from `BaseException`.
+fn is_exc_class(cls: &Bound<'_, PyAny>) -> bool {
+    cls.cast::<PyType>()
+        .is_ok_and(|t| t.is_subclass_of::<PyBaseException>().unwrap_or(false))
+}
+
+/// `except classes:` for the exception instance `exc`: `classes` is a class
+/// or a tuple of classes deriving from `BaseException` (else `TypeError`).
+pub fn exc_match(py: Python<'_>, exc: &Bound<'_, PyAny>, classes: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let ok = match classes.cast::<PyTuple>() {
+        Ok(t) => t.iter().all(|c| is_exc_class(&c)),
+        Err(_) => is_exc_class(classes),
+    };
+    if !ok {
+        return Err(PyTypeError::new_err(
+            "catching classes that do not inherit from BaseException is not allowed",
+        ));
+    }
+    // SAFETY: both pointers are valid objects held by the caller; the call neither steals nor raises.
+    let m = unsafe { pyo3::ffi::PyErr_GivenExceptionMatches(exc.as_ptr(), classes.as_ptr()) } != 0;
+    Ok(PyBool::new(py, m).to_owned().into_any().unbind())
+}
+
+/// An exception instance from what `raise` was given: instances as they are,
+/// classes called without arguments.
+fn instance<'py>(x: &Bound<'py, PyAny>, what: &str) -> PyResult<Bound<'py, PyAny>> {
+    if is_exc_class(x) {
+        let v = x.call0()?;
+        if !v.is_instance_of::<PyBaseException>() {
+            return Err(PyTypeError::new_err(format!(
+                "calling {} should have returned an instance of BaseException, not {}",
+                x.repr()?,
+                v.get_type().name()?
+            )));
+        }
+        return Ok(v);
+    }
+    if x.is_instance_of::<PyBaseException>() {
+        return Ok(x.clone());
+    }
+    Err(PyTypeError::new_err(format!("{what} must derive from BaseException")))
+}
+
+/// `raise exc from cause`: the instance to raise, its `__cause__` set (which
+/// also sets `__suppress_context__`).
+pub fn raise_from(_py: Python<'_>, exc: &Bound<'_, PyAny>, cause: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let value = instance(exc, "exceptions")?;
+    let cause = if cause.is_none() {
+        cause.clone()
+    } else {
+        instance(cause, "exception causes")?
+    };
+    value.setattr("__cause__", cause)?;
+    Ok(value.unbind())
+}
+
+// ---------------------------------------------------------------------------
+// Helpers compiled code calls to handle exceptions natively
+
+use crate::interp::{eval, may_warn};
+use crate::runtime::{meta_arc, Ctx, FuncMeta, DEOPT, ERROR};
+use pyo3::ffi;
+use pyston_compiler::ir::Op;
+
+/// Takes the exception an instruction inside a `try` body raised: returns the
+/// exception instance (a strong reference kept in the call's arena), its
+/// traceback extended with the compiled frames it passed through.
+///
+/// # Safety
+/// Called by compiled code with the live context of this call.
+pub unsafe extern "C" fn pyston_catch(ctx: *mut Ctx) -> i64 {
+    // SAFETY: `ctx` is the live context of this call.
+    let ctx = unsafe { &mut *ctx };
+    Python::attach(|py| {
+        let err = PyErr::take(py).unwrap_or_else(|| crate::internal_error("caught no exception"));
+        let frames: Vec<(String, String, pyston_compiler::hir::Span)> = ctx
+            .frames
+            .drain(..)
+            .map(|(m, s)| (m.env.filename.clone(), m.func.name.clone(), s))
+            .collect();
+        let err = crate::dispatch::with_frames(py, err, &frames);
+        let exc = err.into_value(py).into_any();
+        let p = exc.into_ptr();
+        ctx.arena.push(p);
+        p as i64
+    })
+}
+
+/// `except classes:` for the caught exception `exc`: `classes` points to `n`
+/// class objects (one class, or a tuple's items). 1: it matches, 0: it does
+/// not, -1: a `TypeError` is set (not exception classes).
+///
+/// # Safety
+/// Called by compiled code; `exc` and the `n` pointers are live objects.
+pub unsafe extern "C" fn pyston_exc_match(exc: i64, classes: *const u64, n: i64) -> i32 {
+    Python::attach(|py| {
+        // SAFETY: `classes` points to `n` slots holding live objects, `exc` is a live object.
+        let cls: Vec<Bound<'_, PyAny>> = (0..n as usize)
+            .map(|i| unsafe { Bound::from_borrowed_ptr(py, *classes.add(i) as *mut ffi::PyObject) })
+            .collect();
+        // SAFETY: as above.
+        let exc = unsafe { Bound::from_borrowed_ptr(py, exc as *mut ffi::PyObject) };
+        if !cls.iter().all(is_exc_class) {
+            PyTypeError::new_err("catching classes that do not inherit from BaseException is not allowed").restore(py);
+            return -1;
+        }
+        // SAFETY: live objects; the call neither steals nor raises.
+        let m = cls
+            .iter()
+            .any(|c| unsafe { ffi::PyErr_GivenExceptionMatches(exc.as_ptr(), c.as_ptr()) } != 0);
+        i32::from(m)
+    })
+}
+
+/// Raises the caught exception `exc` again (`raise` in a handler, or no
+/// clause matched).
+///
+/// # Safety
+/// Called by compiled code; `exc` is a live exception instance.
+pub unsafe extern "C" fn pyston_reraise(exc: i64) {
+    Python::attach(|py| {
+        // SAFETY: `exc` is a live object held by the call's arena.
+        let exc = unsafe { Bound::from_borrowed_ptr(py, exc as *mut ffi::PyObject) };
+        PyErr::from_value(exc).restore(py);
+    })
+}
+
+/// A check failed at a deopt point inside a `try` body whose handler is
+/// compiled: runs the instruction on the boxed live values. ERROR: it raised
+/// (the exception is set; compiled code catches it). DEOPT: it did not (an
+/// int overflow, a NumPy warning, ...), the interpreter finishes the call
+/// from the deopt point as usual. Only operations without side effects are run.
+///
+/// # Safety
+/// Called by compiled code with the live context of this call, whose deopt
+/// point and slots are set.
+pub unsafe extern "C" fn pyston_try_raise(ctx: *mut Ctx, meta: *const FuncMeta) -> i32 {
+    // SAFETY: as in `pyston_resume`.
+    let (meta, ctx) = unsafe { (&*meta, &mut *ctx) };
+    let meta = meta_arc(meta);
+    Python::attach(|py| {
+        let Some(point) = meta.deopts.get(ctx.deopt_point as usize) else {
+            return DEOPT;
+        };
+        let Some(inst) = meta.func.block(point.block).insts.get(point.inst) else {
+            return DEOPT;
+        };
+        let pure = matches!(
+            &inst.op,
+            Op::Bin { .. }
+                | Op::Unary(_)
+                | Op::Cmp(_)
+                | Op::Truth
+                | Op::GetItem
+                | Op::TupleGet(_)
+                | Op::Unpack(_)
+                | Op::Len
+        );
+        if !pure {
+            return DEOPT;
+        }
+        let Ok(vals) = crate::deopt::boxed_values_for(py, &meta, point, ctx, &inst.args) else {
+            return DEOPT;
+        };
+        if may_warn(py, &vals, &inst.op, &inst.args) {
+            return DEOPT;
+        }
+        match eval(py, &meta.func, &meta.env, &vals, &inst.op, &inst.args) {
+            Ok(_) => DEOPT,
+            Err(e) => {
+                e.restore(py);
+                ERROR
+            }
+        }
+    })
+}

@@ -1,0 +1,321 @@
+//! What the `small` pass's code calls (small NumPy arrays natively, see
+//! `numeric/src/small.rs`): NumPy's pairwise summation for long sums, the
+//! length up to which `np.dot` of float64 vectors is a sequential sum of
+//! products in this process's BLAS, and a counter of the calls into
+//! Python/NumPy compiled code makes (for tests).
+
+use numpy::npyffi::{self, npy_intp, PyUFuncObject};
+use pyo3::prelude::*;
+use pyston_compiler::abi::SMALL_UFUNCS;
+use std::ffi::{c_char, c_void};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Once, OnceLock};
+
+/// A NumPy inner loop: `(args, dimensions, steps, data)`.
+type InnerLoop = unsafe extern "C" fn(*mut *mut c_char, *mut npy_intp, *mut npy_intp, *mut c_void);
+
+/// The inner loops of `SMALL_UFUNCS` (float64 at `2*i`, float32 at `2*i + 1`)
+/// with their data pointers; `None` where not found or not verified.
+static LOOPS: OnceLock<Vec<Option<(InnerLoop, usize)>>> = OnceLock::new();
+
+/// Calls into Python/NumPy made by compiled code (`pyston_pycall*`).
+pub static PYCALLS: AtomicU64 = AtomicU64::new(0);
+
+/// The longest float64 `np.dot` of two 1-D arrays whose result this process's
+/// BLAS computes as `0.0 + x0*y0 + x1*y1 + ...` in that order, without fused
+/// multiply-adds (measured once, see [`calibrate`]); 0: none.
+static DOT_SEQ_LIMIT: AtomicI64 = AtomicI64::new(0);
+static CALIBRATED: Once = Once::new();
+
+/// The length up to which compiled code may compute a float64 `np.dot` itself.
+pub extern "C" fn pyston_dot_seq_limit() -> i64 {
+    DOT_SEQ_LIMIT.load(Ordering::Relaxed)
+}
+
+/// How many calls into Python/NumPy compiled code has made (`_pyston.pycall_count()`).
+#[pyfunction]
+pub fn pycall_count() -> u64 {
+    PYCALLS.load(Ordering::Relaxed)
+}
+
+/// The dot-product limit found (`_pyston.dot_seq_limit()`, for tests and docs).
+#[pyfunction]
+pub fn dot_seq_limit(py: Python<'_>) -> i64 {
+    calibrate(py);
+    pyston_dot_seq_limit()
+}
+
+/// Measures, once per process, up to which length `np.dot` of float64 vectors
+/// equals the sequential sum of products (OpenBLAS's x86-64 kernels finish
+/// short vectors, and the tail of long ones, that way; their main loops use
+/// other orders). Lengths are tried from 1 up to 15; the first length where
+/// any of 32 pseudo-random pairs differs ends the range. Errors leave it at 0.
+///
+/// Nothing happens until NumPy has been imported (compiling scalar code
+/// never imports it); a later compilation measures then.
+pub fn calibrate(py: Python<'_>) {
+    if CALIBRATED.is_completed() {
+        return;
+    }
+    let imported = py
+        .import("sys")
+        .and_then(|sys| sys.getattr("modules"))
+        .and_then(|m| m.contains("numpy"))
+        .unwrap_or(false);
+    if !imported {
+        return;
+    }
+    CALIBRATED.call_once(|| {
+        let limit = measure(py).unwrap_or(0);
+        DOT_SEQ_LIMIT.store(limit, Ordering::Relaxed);
+        let _ = LOOPS.set(find_loops(py).unwrap_or_default());
+    });
+}
+
+/// The loops of `SMALL_UFUNCS`, checked with NumPy's floating-point errors
+/// ignored (the checks' values leave some functions' domains).
+fn find_loops(py: Python<'_>) -> PyResult<Vec<Option<(InnerLoop, usize)>>> {
+    let np = py.import("numpy")?;
+    let kw = pyo3::types::PyDict::new(py);
+    kw.set_item("all", "ignore")?;
+    let es = np.getattr("errstate")?.call((), Some(&kw))?;
+    es.call_method0("__enter__")?;
+    let loops = SMALL_UFUNCS
+        .iter()
+        .flat_map(|name| {
+            [
+                (name, npyffi::NPY_TYPES::NPY_DOUBLE),
+                (name, npyffi::NPY_TYPES::NPY_FLOAT),
+            ]
+        })
+        .map(|(name, t)| find_loop(py, name, t as i32).ok().flatten())
+        .collect();
+    es.call_method1("__exit__", (py.None(), py.None(), py.None()))?;
+    Ok(loops)
+}
+
+/// `numpy.<name>`'s inner loop for `t -> t` (the first in its table, the one
+/// NumPy's type resolution picks), kept only if it gives `numpy.<name>`'s own
+/// bits on a spread of values (called on 64 elements, then on 1 and 3, as
+/// compiled code calls it on rows of any length).
+fn find_loop(py: Python<'_>, name: &str, t: i32) -> PyResult<Option<(InnerLoop, usize)>> {
+    let np = py.import("numpy")?;
+    let u = np.getattr(name)?;
+    if !u.is_instance(&np.getattr("ufunc")?)? {
+        return Ok(None);
+    }
+    // SAFETY: `u` is a live numpy.ufunc (checked above), whose object is a
+    // PyUFuncObject; its tables hold `ntypes` entries (`nargs` type codes each).
+    let found = unsafe {
+        let f = &(*(u.as_ptr() as *const PyUFuncObject)).fields;
+        if f.nin != 1 || f.nout != 1 || f.functions.is_null() || f.types.is_null() {
+            return Ok(None);
+        }
+        let mut found = None;
+        for i in 0..f.ntypes.max(0) as usize {
+            let a = *f.types.add(2 * i) as i32;
+            let b = *f.types.add(2 * i + 1) as i32;
+            if a == t && b == t {
+                if let Some(func) = *f.functions.add(i) {
+                    let data = if f.data.is_null() { 0 } else { *f.data.add(i) as usize };
+                    found = Some((func as InnerLoop, data));
+                }
+                break;
+            }
+        }
+        found
+    };
+    let Some((func, data)) = found else { return Ok(None) };
+    let dtype = if t == npyffi::NPY_TYPES::NPY_DOUBLE as i32 {
+        "float64"
+    } else {
+        "float32"
+    };
+    let x = np.getattr("linspace")?.call1((-30.0, 30.0, 64))?;
+    let x = x.call_method1("__add__", (0.013,))?.call_method1("astype", (dtype,))?;
+    let want = u.call1((x.clone(),))?;
+    let out = np.getattr("empty_like")?.call1((x.clone(),))?;
+    let isz: i64 = x.getattr("itemsize")?.extract()?;
+    let ptr = |a: &Bound<'_, PyAny>| -> PyResult<i64> {
+        let iface = a.getattr("__array_interface__")?;
+        let d = iface.get_item("data")?;
+        d.get_item(0)?.extract()
+    };
+    let (xp, op) = (ptr(&x)?, ptr(&out)?);
+    let wb: Vec<u8> = want.call_method0("tobytes")?.extract()?;
+    for (start, n) in [(0i64, 64i64), (5, 1), (60, 3)] {
+        out.call_method1("fill", (0,))?;
+        let mut args = [(xp + start * isz) as *mut c_char, (op + start * isz) as *mut c_char];
+        let mut dims = [n as npy_intp];
+        let mut steps = [isz as npy_intp, isz as npy_intp];
+        // SAFETY: both buffers hold 64 elements of the loop's dtype and stay alive.
+        unsafe {
+            func(
+                args.as_mut_ptr(),
+                dims.as_mut_ptr(),
+                steps.as_mut_ptr(),
+                data as *mut c_void,
+            )
+        };
+        let got: Vec<u8> = out.call_method0("tobytes")?.extract()?;
+        let r = (start * isz) as usize..((start + n) * isz) as usize;
+        if got[r.clone()] != wb[r] {
+            return Ok(None);
+        }
+    }
+    Ok(Some((func, data)))
+}
+
+/// Runs ufunc `id`'s NumPy inner loop (see `SMALL_UFUNCS`) on `n` elements:
+/// 0, or 1 when that loop is not available (compiled code then calls NumPy).
+///
+/// # Safety
+/// `inp + i*is` and `out + i*os` for `i < n` must be elements of the loop's dtype.
+pub unsafe extern "C" fn pyston_ufunc_loop(id: i64, inp: i64, is: i64, out: i64, os: i64, n: i64) -> i32 {
+    let Some(Some((func, data))) = LOOPS.get().and_then(|l| l.get(id as usize)) else {
+        return 1;
+    };
+    let mut args = [inp as *mut c_char, out as *mut c_char];
+    let mut dims = [n as npy_intp];
+    let mut steps = [is as npy_intp, os as npy_intp];
+    // SAFETY: the caller's contract; the loop is NumPy's own for this signature.
+    unsafe {
+        func(
+            args.as_mut_ptr(),
+            dims.as_mut_ptr(),
+            steps.as_mut_ptr(),
+            *data as *mut c_void,
+        )
+    };
+    0
+}
+
+fn measure(py: Python<'_>) -> PyResult<i64> {
+    let np = py.import("numpy")?;
+    let dot = np.getattr("dot")?;
+    let array = np.getattr("array")?;
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        // xorshift64*: values with full mantissas over several binades, both signs.
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        let r = seed.wrapping_mul(0x2545_F491_4F6C_DD1D);
+        let m = (r >> 11) as f64 / (1u64 << 53) as f64;
+        let e = ((r & 0xF) as i32) - 8;
+        let s = if r & 0x10 != 0 { -1.0 } else { 1.0 };
+        s * (0.5 + m) * 2f64.powi(e)
+    };
+    let mut limit = 0;
+    for n in 1..16usize {
+        for _ in 0..32 {
+            let x: Vec<f64> = (0..n).map(|_| next()).collect();
+            let y: Vec<f64> = (0..n).map(|_| next()).collect();
+            let r: f64 = dot
+                .call1((array.call1((x.clone(),))?, array.call1((y.clone(),))?))?
+                .extract()?;
+            let mut s = 0.0f64;
+            for i in 0..n {
+                s += x[i] * y[i]; // Rust never contracts this into a fused multiply-add
+            }
+            if r.to_bits() != s.to_bits() {
+                return Ok(limit);
+            }
+        }
+        limit = n as i64;
+    }
+    Ok(limit)
+}
+
+/// NumPy's pairwise summation (`pairwise_sum` in its loops): below 8 elements
+/// a sequential sum, up to 128 eight partial sums combined as
+/// `((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))` and the rest added in order, above
+/// that the two halves (the first a multiple of 8 long) summed alike.
+/// `add` is the element type's addition.
+///
+/// # Safety
+/// `a + i*stride` for `i < n` must be readable values of type `T`.
+unsafe fn pairwise<T: Copy>(a: *const u8, n: usize, stride: isize, zero: T, add: fn(T, T) -> T) -> T {
+    // SAFETY: the caller's contract.
+    let at = |i: usize| unsafe { std::ptr::read_unaligned(a.offset(i as isize * stride) as *const T) };
+    if n < 8 {
+        let mut r = zero;
+        for i in 0..n {
+            r = add(r, at(i));
+        }
+        r
+    } else if n <= 128 {
+        let mut r = [zero; 8];
+        for (j, x) in r.iter_mut().enumerate() {
+            *x = at(j);
+        }
+        let mut i = 8;
+        while i < n - n % 8 {
+            for (j, x) in r.iter_mut().enumerate() {
+                *x = add(*x, at(i + j));
+            }
+            i += 8;
+        }
+        let mut res = add(
+            add(add(r[0], r[1]), add(r[2], r[3])),
+            add(add(r[4], r[5]), add(r[6], r[7])),
+        );
+        while i < n {
+            res = add(res, at(i));
+            i += 1;
+        }
+        res
+    } else {
+        let mut n2 = n / 2;
+        n2 -= n2 % 8;
+        // SAFETY: both halves lie within the caller's range.
+        unsafe {
+            add(
+                pairwise(a, n2, stride, zero, add),
+                pairwise(a.offset(n2 as isize * stride), n - n2, stride, zero, add),
+            )
+        }
+    }
+}
+
+/// `np.sum` of a 1-D float64 (`f32 == 0`) or float32 array of `n` elements
+/// at `data` with byte stride `stride`, as NumPy sums it: `0.0 + pairwise`
+/// (a float32 sum is returned widened, exactly).
+///
+/// # Safety
+/// `data + i*stride` for `i < n` must be readable elements of that dtype.
+pub unsafe extern "C" fn pyston_pairwise_sum(data: i64, n: i64, stride: i64, f32: i32) -> f64 {
+    let n = n.max(0) as usize;
+    let p = data as usize as *const u8;
+    if f32 != 0 {
+        // SAFETY: the caller's contract.
+        let s = unsafe { pairwise::<f32>(p, n, stride as isize, 0.0, |x, y| x + y) };
+        (0.0f32 + s) as f64
+    } else {
+        // SAFETY: the caller's contract.
+        let s = unsafe { pairwise::<f64>(p, n, stride as isize, 0.0, |x, y| x + y) };
+        0.0 + s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairwise_orders() {
+        // 0.1 summed 200 times: the pairwise tree's rounding, not the sequential one.
+        let v = vec![0.1f64; 200];
+        // SAFETY: `v` holds 200 f64.
+        let s = unsafe { pyston_pairwise_sum(v.as_ptr() as i64, 200, 8, 0) };
+        let mut seq = 0.0;
+        for x in &v {
+            seq += x;
+        }
+        assert!((s - 20.0).abs() < 1e-12);
+        assert!((seq - 20.0).abs() < 1e-12);
+        // SAFETY: as above; -0.0 sums to +0.0 (NumPy's identity comes first).
+        let z = unsafe { pyston_pairwise_sum([-0.0f64].as_ptr() as i64, 1, 8, 0) };
+        assert!(z == 0.0 && z.is_sign_positive());
+    }
+}

@@ -1,0 +1,240 @@
+"""Nested functions and lambdas that do not escape: inlined at their calls,
+differential against plain Python (value, type, exceptions, argument mutation),
+and compiled natively (no fallback warning)."""
+
+import math
+
+import numpy as np
+import pyston
+import pytest
+from helpers import assert_same, assert_same_all, rng_for
+
+
+@pyston.fast
+def lambda_scale(a, k):
+    f = lambda x: x * k + 1.0  # noqa: E731
+    s = 0.0
+    for i in range(len(a)):
+        s += f(a[i])
+    return s
+
+
+@pyston.fast
+def nested_def(a, lo, hi):
+    def clip(x):
+        if x < lo:
+            return lo
+        if x > hi:
+            return hi
+        return x
+
+    out = np.empty_like(a)
+    for i in range(len(a)):
+        out[i] = clip(a[i])
+    return out
+
+
+@pyston.fast
+def helper_with_loop(n):
+    def tri(m):
+        t = 0
+        for j in range(m):
+            t += j
+        return t
+
+    s = 0
+    for i in range(n):
+        s += tri(i)
+    return s
+
+
+@pyston.fast
+def helpers_calling_helpers(x, y):
+    def sq(v):
+        return v * v
+
+    def norm(a, b):
+        return math.sqrt(sq(a) + sq(b))
+
+    return norm(x, y), sq(x)
+
+
+@pyston.fast
+def capture_read_at_call_time(n):
+    k = 1
+    f = lambda x: x + k  # noqa: E731
+    a = f(10)
+    k = 100
+    b = f(10)
+    return a, b, n
+
+
+@pyston.fast
+def same_local_names(x):
+    t = 5
+
+    def g(x):
+        t = x * 2  # its own `t`
+        return t
+
+    return g(x) + t
+
+
+@pyston.fast
+def no_return_value(a):
+    def bump(i):
+        a[i] += 1
+
+    for i in range(len(a)):
+        bump(i)
+    r = bump(0)
+    return r
+
+
+@pyston.fast
+def raising_helper(x):
+    def check(v):
+        if v < 0:
+            raise ValueError("negative")
+        return v * 2
+
+    try:
+        return check(x)
+    except ValueError:
+        return -1
+
+
+@pyston.fast
+def raises_through(x):
+    f = lambda v: 10 // v  # noqa: E731
+    return f(x)
+
+
+def test_lambdas_and_defs():
+    rng = rng_for("closures")
+    for n in [0, 1, 7, 50]:
+        a = rng.normal(size=n)
+        assert_same(lambda_scale, a, 2.5)
+        assert_same(lambda_scale, a, 3)
+        assert_same(nested_def, a, -0.5, 0.5)
+    assert_same_all(helper_with_loop, [(0,), (1,), (10,)])
+    assert_same_all(helpers_calling_helpers, [(3.0, 4.0), (1, 2), (-2, 0.5)])
+    assert_same_all(capture_read_at_call_time, [(0,)])
+    assert_same_all(same_local_names, [(1,), (4.5,)])
+    assert_same(no_return_value, np.arange(5))
+    assert_same_all(raising_helper, [(3,), (-3,)])
+    assert_same_all(raises_through, [(3,), (0,)])
+
+
+@pyston.fast
+def uses_as_value(a):
+    f = lambda x: x + 1  # noqa: E731
+    g = f
+    return g(a)
+
+
+@pyston.fast
+def recursive_inner(n):
+    def fact(m):
+        if m <= 1:
+            return 1
+        return m * fact(m - 1)
+
+    return fact(n)
+
+
+@pyston.fast
+def conditional_def(c, x):
+    if c:
+
+        def g(v):
+            return v + 1
+
+        return g(x)
+    return x
+
+
+@pytest.mark.parametrize(
+    "fn, args",
+    [(uses_as_value, (1,)), (recursive_inner, (5,)), (conditional_def, (True, 2))],
+)
+def test_unsupported_fall_back_with_a_reason(fn, args):
+    with pytest.warns(pyston.PerformanceWarning, match="not supported yet"):
+        r = fn(*args)
+    assert r == fn.py_func(*args)
+
+
+# --------------------------------------------------------------------------
+# functions as values: compiled and plain functions passed as arguments
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def fsq(x):
+    return x * x
+
+
+@pyston.fast
+def fcube(x):
+    return x * x * x
+
+
+def fplain(x):
+    return x + 0.5
+
+
+def fplain_raises(x):
+    if x > 3:
+        raise ValueError("too big: " + str(x))
+    return x
+
+
+@pyston.fast
+def apply_sum(f, a):
+    s = 0.0
+    for i in range(len(a)):
+        s += f(a[i])
+    return s
+
+
+@pyston.fast
+def apply_pair(fs, x):
+    return fs[0](x) + fs[1](x)
+
+
+@pyston.fast
+def apply_local(f, x):
+    g = f
+    return g(x) * 10
+
+
+@pyston.fast
+def apply_catch(f, n):
+    bad = 0
+    s = 0
+    for i in range(n):
+        try:
+            s += f(i)
+        except ValueError:
+            bad += 1
+    return s, bad
+
+
+def test_function_arguments():
+    rng = rng_for("funcargs")
+    for n in [0, 1, 9]:
+        a = rng.normal(size=n)
+        for f in (fsq, fcube, fplain):
+            assert_same(apply_sum, f, a)
+    assert_same_all(apply_pair, [((fsq, fcube), 3), ((fcube, fplain), 2.5), ((fsq, fsq), 2**40)])
+    assert_same_all(apply_local, [(fsq, 7), (fplain, 1.5), (fcube, 2**30)])
+    assert_same_all(apply_catch, [(fplain_raises, 0), (fplain_raises, 8), (fsq, 5)])
+    # one specialization per function passed: the type key includes its identity
+    assert len(apply_sum.signatures) >= 3
+
+
+def test_lambda_argument_runs_exactly():
+    a = np.arange(4.0)
+    with pytest.warns(pyston.PerformanceWarning, match="function"):
+        r = apply_sum(lambda x: x - 1, a)
+    assert r == apply_sum.py_func(lambda x: x - 1, a)

@@ -1,0 +1,594 @@
+"""Small NumPy arrays natively (numeric/src/small.rs): element-wise expressions on
+rows and 1-D arrays, with the reduction, row store or allocation consuming them.
+
+Each kernel runs plain and under ``pyston.fast``; results must agree bit for bit
+(``tobytes``), with the same dtype, shape, exception and warnings, and the
+argument arrays must end up the same. ``pyston._pyston.pycall_count()`` counts
+the calls into Python/NumPy compiled code makes: the kernels here make none
+once their arrays are finite and their shapes agree.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pyston
+import pytest
+from pyston import _pyston as P
+
+SIZES = [0, 1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 63, 64, 100, 127, 128, 129, 130, 200, 255, 256, 257, 300]
+FLOATS = [np.float64, np.float32]
+DTYPES = [np.float64, np.float32, np.int64]
+
+
+def _bits(x):
+    if isinstance(x, np.ndarray):
+        return ("arr", x.dtype.str, x.shape, x.tobytes())
+    if isinstance(x, np.generic):
+        return ("np", type(x).__name__, np.asarray(x).tobytes())
+    if isinstance(x, float):
+        return ("float", np.float64(x).tobytes())
+    if isinstance(x, tuple):
+        return tuple(_bits(v) for v in x)
+    return (type(x).__name__, x)
+
+
+def _run(fn, args):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            r, e = fn(*args), None
+        except Exception as ex:  # noqa: BLE001 - any exception is compared
+            r, e = None, ex
+    ws = sorted((w.category.__name__, str(w.message)) for w in caught if w.category is not pyston.PerformanceWarning)
+    perf = [w for w in caught if w.category is pyston.PerformanceWarning]
+    return r, e, ws, perf, args
+
+
+def same(fast, *args):
+    """Plain vs compiled: bit-identical results and arguments, same exceptions and warnings."""
+    plain = _run(fast.py_func, [a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    jit = _run(fast, [a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    r1, e1, w1, _, a1 = plain
+    r2, e2, w2, perf, a2 = jit
+    assert not perf, f"fell back: {perf[0].message}"
+    if e1 or e2:
+        assert type(e1) is type(e2) and str(e1) == str(e2), (e1, e2)
+    else:
+        assert _bits(r1) == _bits(r2), (r1, r2)
+    assert w1 == w2, (w1, w2)
+    for x, y in zip(a1, a2):
+        if isinstance(x, np.ndarray):
+            assert _bits(x) == _bits(y)
+    return r1
+
+
+def pycalls(fast, *args):
+    """How many calls into Python/NumPy one call of ``fast`` makes (after a warm-up call)."""
+    fast(*args)
+    n = P.pycall_count()
+    fast(*args)
+    return P.pycall_count() - n
+
+
+def data(rng, shape, dtype, special=False):
+    if np.dtype(dtype).kind == "i":
+        return rng.integers(-1000, 1000, shape).astype(dtype)
+    a = (rng.standard_normal(shape) * 10.0 ** rng.uniform(-3, 3, shape)).astype(dtype)
+    if special and a.size:
+        flat = a.reshape(-1)
+        flat[rng.integers(0, a.size)] = rng.choice([np.nan, np.inf, -np.inf, -0.0])
+    return a
+
+
+# ---- kernels -------------------------------------------------------------------
+
+
+@pyston.fast
+def row_dist(X, c):
+    s = 0.0
+    for i in range(X.shape[0]):
+        v = X[i] - c
+        s += np.sqrt(np.dot(v, v))
+    return s
+
+
+@pyston.fast
+def row_sums(X, c):
+    out = np.empty(X.shape[0], dtype=X.dtype)
+    for i in range(X.shape[0]):
+        out[i] = ((X[i] - c) ** 2).sum()
+    return out
+
+
+@pyston.fast
+def row_reductions(X, c):
+    out = np.empty((X.shape[0], 4), dtype=np.float64)
+    for i in range(X.shape[0]):
+        out[i, 0] = X[i].sum()
+        out[i, 1] = (X[i] * c).mean()
+        out[i, 2] = np.abs(X[i] - c).max()
+        out[i, 3] = (-X[i]).min()
+    return out
+
+
+@pyston.fast
+def row_dots(X):
+    out = np.empty(X.shape[0], dtype=X.dtype)
+    for i in range(X.shape[0]):
+        out[i] = np.dot(X[i], X[i])
+    return out
+
+
+@pyston.fast
+def softmax(X, out):
+    for i in range(X.shape[0]):
+        row = X[i]
+        m = row.max()
+        e = np.exp(row - m)
+        out[i] = e / e.sum()
+    return out
+
+
+@pyston.fast
+def kmeans_step(X, C, lab, newC, counts):
+    total = 0.0
+    for i in range(X.shape[0]):
+        best = 0
+        bd = np.inf
+        for k in range(C.shape[0]):
+            d = ((X[i] - C[k]) ** 2).sum()
+            if d < bd:
+                bd = d
+                best = k
+        lab[i] = best
+        total += bd
+    for i in range(X.shape[0]):
+        newC[lab[i]] += X[i]
+        counts[lab[i]] += 1
+    return total
+
+
+@pyston.fast
+def make_rows(X, c):
+    acc = X[0] * 0.0
+    for i in range(X.shape[0]):
+        acc = acc + (X[i] * 2.0 - c) / 3.0
+    return acc
+
+
+@pyston.fast
+def int_kernel(X, c):
+    s = 0
+    out = np.empty_like(X)
+    for i in range(X.shape[0]):
+        v = X[i] * c - X[i] ** 2
+        s += v.sum() + np.dot(X[i], c) + (-v).max() + abs(v).min()
+        out[i] = v * 3 + 7
+    return s, out
+
+
+@pyston.fast
+def store_neg(X, Y):
+    X[-1] = Y[0] - Y[1]
+    X[0] = np.sqrt(np.abs(Y[1]))
+    return X
+
+
+@pyston.fast
+def store_at(X, Y, i):
+    X[i] = Y[0] + Y[1]
+    return X
+
+
+@pyston.fast
+def inplace_rows(A, B):
+    for i in range(A.shape[0]):
+        A[i] += B[i]
+        A[i] -= 0.5 * B[i]
+        A[i] *= 2.0
+    return A
+
+
+@pyston.fast
+def inplace_alias(A):
+    A[0] += A[0]
+    A[1] += A[1] * A[1]
+    return A
+
+
+@pyston.fast
+def sums_1d(a, b):
+    return a.sum(), np.sum(a - b), (a * b).mean(), np.dot(a, b), a.max(), np.min(a - b)
+
+
+@pyston.fast
+def scalar_ufuncs(x, y):
+    return np.sqrt(x), np.abs(y), np.square(x), np.negative(y)
+
+
+# ---- tests ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_row_dist(rng, dtype):
+    for d in (0, 1, 3, 8, 15, 16, 40):
+        X = data(rng, (20, d), dtype)
+        c = data(rng, d, dtype)
+        same(row_dist, X, c)
+
+
+def test_row_dist_native():
+    X = np.random.default_rng(1).random((50, 3))
+    c = np.ones(3)
+    assert pycalls(row_dist, X, c) == 0
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_row_sums_all_sizes(rng, dtype):
+    for n in SIZES:
+        X = data(rng, (4, n), dtype)
+        c = data(rng, n, dtype)
+        same(row_sums, X, c)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_row_sums_random_sizes(rng, dtype):
+    for n in rng.integers(0, 301, 40):
+        X = data(rng, (3, int(n)), dtype)
+        c = data(rng, int(n), dtype)
+        same(row_sums, X, c)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_row_reductions(rng, dtype):
+    for n in SIZES:
+        X = data(rng, (3, n), dtype)
+        c = data(rng, n, dtype)
+        same(row_reductions, X, c)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_nan_inf_zero(rng, dtype):
+    for n in (1, 3, 8, 9, 130):
+        for _ in range(4):
+            X = data(rng, (3, n), dtype, special=True)
+            c = data(rng, n, dtype, special=True)
+            same(row_reductions, X, c)
+            same(row_sums, X, c)
+            same(row_dist, X, c)
+    # zeros of both signs: max/min leave them to NumPy
+    X = np.array([[0.0, -0.0, -1.0], [-0.0, 0.0, -2.0]], dtype=dtype)
+    same(row_reductions, X, np.zeros(3, dtype=dtype))
+    # overflow warns as NumPy does
+    big = np.finfo(dtype).max
+    same(row_sums, np.full((2, 3), big, dtype=dtype), np.full(3, -big, dtype=dtype))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int64])
+def test_dot_lengths(rng, dtype):
+    for n in range(0, 41):
+        X = data(rng, (6, n), dtype)
+        same(row_dots, X)
+
+
+def test_dot_limit_is_measured():
+    lim = P.dot_seq_limit()
+    assert 0 <= lim <= 15
+    x = np.random.default_rng(3).standard_normal((200, max(lim, 1)))
+    # the native dot, when used, matches BLAS on many vectors
+    same(row_dots, x)
+
+
+def test_softmax(rng):
+    for shape in ((10, 64), (5, 3), (4, 1), (3, 200)):
+        X = data(rng, shape, np.float64)
+        same(softmax, X, np.empty_like(X))
+
+
+def test_softmax_calls_nothing():
+    X = np.random.default_rng(2).standard_normal((30, 64))
+    assert pycalls(softmax, X, np.empty_like(X)) == 0  # np.exp: NumPy's inner loop, called natively
+
+
+def test_kmeans(rng):
+    for dtype in FLOATS:
+        X = data(rng, (200, 3), dtype)
+        C = X[:8].copy()
+        same(kmeans_step, X, C, np.zeros(200, np.int64), np.zeros((8, 3), dtype), np.zeros(8, np.int64))
+    X = np.random.default_rng(5).random((100, 3))
+    args = (X, X[:8].copy(), np.zeros(100, np.int64), np.zeros((8, 3)), np.zeros(8, np.int64))
+    assert pycalls(kmeans_step, *args) == 0
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_make(rng, dtype):
+    for n in (0, 1, 3, 9, 64):
+        same(make_rows, data(rng, (5, n), dtype), data(rng, n, dtype))
+    X = np.random.default_rng(0).random((10, 3)).astype(dtype)
+    assert pycalls(make_rows, X, X[0].copy()) == 0
+
+
+def test_int64_wraps(rng):
+    for n in (0, 1, 3, 9, 129):
+        X = data(rng, (4, n), np.int64)
+        same(int_kernel, X, data(rng, n, np.int64))
+    big = np.full((2, 3), 2**62, dtype=np.int64)
+    same(int_kernel, big, np.full(3, 3, dtype=np.int64))
+    same(int_kernel, np.full((2, 3), np.iinfo(np.int64).min), np.full(3, -1, dtype=np.int64))
+
+
+def test_shape_mismatch_raises_numpy_error(rng):
+    X = data(rng, (4, 3), np.float64)
+    for c in (np.ones(4), np.ones(2), np.ones(0)):
+        same(row_dist, X, c)
+        same(row_sums, X, c)
+        same(row_reductions, X, c)
+    # broadcasting a length-1 operand: NumPy's result
+    same(row_sums, X, np.ones(1))
+    same(row_dots, np.ones((2, 3)))
+    same(store_at, np.zeros((3, 4)), np.ones((2, 3)), 0)
+    same(store_at, np.zeros((3, 3)), np.ones((2, 1)), 1)
+
+
+def test_store_indexes(rng):
+    X = np.zeros((3, 4))
+    Y = data(rng, (2, 4), np.float64)
+    same(store_neg, X, Y)
+    for i in (-4, -3, -1, 0, 2, 3, 100):
+        same(store_at, X, Y, i)
+
+
+def test_inplace(rng):
+    for dtype in FLOATS:
+        for n in (0, 1, 3, 17):
+            same(inplace_rows, data(rng, (5, n), dtype), data(rng, (5, n), dtype))
+        same(inplace_alias, data(rng, (3, 4), dtype))
+    same(inplace_rows, np.ones((2, 3)), np.ones((2, 4)))
+    same(inplace_rows, np.full((2, 3), np.inf), np.ones((2, 3)))
+    ro = np.ones((2, 3))
+    ro.setflags(write=False)
+    same(inplace_rows, ro, np.ones((2, 3)))
+    A = np.random.default_rng(0).random((20, 3))
+    assert pycalls(inplace_rows, A, A.copy()) == 0
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_1d_args(rng, dtype):
+    for n in SIZES:
+        same(sums_1d, data(rng, n, dtype), data(rng, n, dtype))
+    # long plain sums: the runtime's pairwise sum
+    a = data(rng, 5000, dtype)
+    same(sums_1d, a, a)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_strided_views(rng, dtype):
+    base = data(rng, (7, 300), dtype)
+    for n in (5, 9, 130, 150):
+        a = base[0, : 2 * n : 2]
+        b = base[1, -1 : -n - 1 : -1]
+        same(sums_1d, a, b)
+
+
+def test_scalar_ufuncs():
+    for x, y in ((2.0, -3.0), (np.float64(0.5), np.float64(-0.0)), (-1.0, np.inf), (np.nan, 1e300), (4, -2)):
+        same(scalar_ufuncs, x, y)
+    same(scalar_ufuncs, np.float32(2.5), np.float32(-1.5))
+
+
+def test_plan_is_described(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "k.py"
+    script.write_text(
+        "import numpy as np, pyston\n"
+        "@pyston.fast\n"
+        "def f(X, c):\n"
+        "    s = 0.0\n"
+        "    for i in range(X.shape[0]):\n"
+        "        s += ((X[i] - c) ** 2).sum()\n"
+        "    return s\n"
+        "f(np.ones((2, 3)), np.ones(3))\n"
+    )
+    env = dict(os.environ, PYSTON_DUMP_IR="small")
+    out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, check=True)
+    text = out.stdout + out.stderr
+    assert "reduce sum float64: 2 nodes" in text, text
+
+
+@pyston.fast
+def ufunc_rows(X, c):
+    out = np.empty_like(X)
+    s = 0.0
+    for i in range(X.shape[0]):
+        e = np.exp(X[i] - c)
+        out[i] = e * np.log(np.abs(X[i]) + 1.0) + np.tanh(X[i]) + np.sin(e)
+        s += np.cos(X[i]).sum()
+    return out, s
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_numpy_inner_loops(rng, dtype):
+    for n in (0, 1, 2, 3, 7, 8, 9, 16, 17, 33, 64, 100, 300):
+        X = data(rng, (4, n), dtype) * dtype(0.01)
+        same(ufunc_rows, X, data(rng, n, dtype) * dtype(0.01))
+    # overflow and NaN: NumPy's warnings
+    for bad in (np.inf, np.nan, 1000.0):
+        X = np.full((2, 3), bad, dtype=dtype)
+        same(ufunc_rows, X, np.zeros(3, dtype=dtype))
+
+
+def test_numpy_inner_loops_no_calls():
+    X = np.random.default_rng(4).standard_normal((20, 8)) * 0.1
+    assert pycalls(ufunc_rows, X, np.zeros(8)) == 0
+    assert pycalls(softmax, X, np.empty_like(X)) == 0
+
+
+def test_pass_switched_off_calls_numpy(tmp_path):
+    """With the pass off (PYSTON_DISABLE_PASSES=small) the same kernel calls NumPy per row."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "k.py"
+    script.write_text(
+        "import numpy as np, pyston\n"
+        "from pyston import _pyston as P\n"
+        "@pyston.fast\n"
+        "def f(X, c):\n"
+        "    s = 0.0\n"
+        "    for i in range(X.shape[0]):\n"
+        "        v = X[i] - c\n"
+        "        s += np.sqrt(np.dot(v, v))\n"
+        "    return s\n"
+        "X = np.ones((10, 3)); c = np.zeros(3)\n"
+        "f(X, c)\n"
+        "n = P.pycall_count(); f(X, c); print('calls', P.pycall_count() - n)\n"
+    )
+    for off, want in (("", "calls 0"), ("small", "calls 30")):
+        env = dict(os.environ, PYSTON_DISABLE_PASSES=off)
+        out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, check=True)
+        assert want in out.stdout, (off, out.stdout, out.stderr)
+
+
+@pyston.fast
+def slice_views(X, a, lo, hi):
+    s = 0.0
+    for i in range(X.shape[0]):
+        s += X[i, :].sum() + a[lo:hi].sum() + X[i, 1:3].max() + X[i][lo:hi].sum() + a[lo::2].sum()
+        s += np.dot(X[i, lo:hi], X[i, lo:hi]) + a[:hi].min() + a[-3:].sum()
+    return s, a[lo:hi], X[-1, lo:]
+
+
+def test_slice_views(rng):
+    for dtype in DTYPES:
+        X = data(rng, (5, 12), dtype)
+        a = data(rng, 12, dtype)
+        for lo, hi in ((0, 12), (2, 5), (-5, -1), (3, 100), (-100, 4), (1, 3), (4, 4)):
+            same(slice_views, X, a, lo, hi)
+        for lo, hi in ((6, 2), (11, 12), (0, 0)):
+            same(slice_views, X, a, lo, hi)
+    # a too-short array: IndexError/ValueError as NumPy raises them
+    same(slice_views, np.ones((2, 2)), np.ones(2), 0, 1)
+    X = np.random.default_rng(1).random((10, 6))
+    assert pycalls(slice_views, X, X[0].copy(), 1, 4) == 0
+
+
+@pyston.fast
+def dot_views(X, j):
+    return np.dot(X[j], X[j + 1]), np.dot(X[:, j], X[:, j + 1]), np.dot(X[j, ::2], X[j, ::-2]), np.dot(X[j] * 2.0, X[j])
+
+
+def test_dot_strided(rng):
+    for n in (1, 2, 3, 4, 5, 8, 9, 15, 16):
+        X = data(rng, (n + 2, n), np.float64)
+        same(dot_views, X, 0)
+        same(dot_views, np.asfortranarray(X), 1)
+
+
+@pyston.fast
+def max_min_rows(X, c):
+    out = np.empty_like(X)
+    s = 0.0
+    for i in range(X.shape[0]):
+        out[i] = np.maximum(X[i] - c, 0.0) + np.minimum(c, X[i])
+        s += np.maximum(X[i], c).sum() + np.minimum(X[i], -0.5).max() + np.minimum(X[i], -0.0).min()
+    return out, s
+
+
+def test_maximum_minimum(rng):
+    for dtype in DTYPES:
+        for n in (0, 1, 3, 9, 40):
+            same(max_min_rows, data(rng, (4, n), dtype), data(rng, n, dtype))
+    for dtype in FLOATS:
+        z = np.array([[0.0, -0.0, 1.0, -1.0], [-0.0, 0.0, np.nan, 2.0]], dtype=dtype)
+        same(max_min_rows, z, np.array([-0.0, 0.0, 0.0, np.nan], dtype=dtype))
+        same(max_min_rows, z, np.array([0.0, -0.0, -0.0, 0.0], dtype=dtype))
+    X = np.random.default_rng(2).standard_normal((10, 5)) - 3.0  # (max/min of a zero: NumPy's)
+    assert pycalls(max_min_rows, X, X[0].copy()) == 0
+
+
+@pyston.fast
+def inplace_copies(a, idx, m, b):
+    a[idx] += b
+    a[m] -= 1.0
+    a[1:4] *= 2.0
+    a[1:4] += b
+    return a
+
+
+def test_inplace_on_copies_and_slices():
+    a = np.arange(8.0)
+    same(inplace_copies, a, np.array([0, 2, 5]), a > 3.0, np.array([1.0, 2.0, 3.0]))
+
+
+@pyston.fast
+def cmp_rows(X, c, t):
+    out = np.empty_like(X)
+    n = 0
+    for i in range(X.shape[0]):
+        out[i] = np.where(X[i] > t, X[i] - c, c * 2)
+        n += (X[i] <= c).sum() + np.sum(X[i] - c != t)
+    return out, n
+
+
+def test_comparisons_where_count(rng):
+    for dtype in DTYPES:
+        for n in (0, 1, 3, 9, 40):
+            X = data(rng, (4, n), dtype)
+            c = data(rng, n, dtype)
+            t = 0 if dtype == np.int64 else 0.5
+            same(cmp_rows, X, c, t)
+    for dtype in FLOATS:
+        X = np.array([[np.nan, 1.0, -np.inf, 0.0], [2.0, np.nan, 3.0, -0.0]], dtype=dtype)
+        same(cmp_rows, X, np.array([1.0, np.nan, 0.0, -0.0], dtype=dtype), 0.5)
+        big = np.finfo(dtype).max
+        # an overflow on the side np.where drops still warns
+        same(cmp_rows, np.array([[big, -big, 1.0]], dtype=dtype), np.array([-big, big, 0.0], dtype=dtype), 1e300)
+    X = np.random.default_rng(3).standard_normal((10, 6))
+    assert pycalls(cmp_rows, X, X[0].copy(), 0.1) == 0
+
+
+def test_float32_scalar_out_of_range():
+    X = np.ones((2, 3), dtype=np.float32)
+    same(make_rows, X, np.ones(3, dtype=np.float32))
+    same(cmp_rows, X, np.zeros(3, dtype=np.float32), 1e300)
+    same(inplace_rows, X, X)
+
+
+@pyston.fast
+def prods(X, c):
+    s = 0.0
+    for i in range(X.shape[0]):
+        s += (X[i] * c).prod() + np.prod(X[i, ::2])
+    return s
+
+
+def test_prod(rng):
+    for dtype in DTYPES:
+        for n in (0, 1, 2, 7, 8, 9, 100, 300):
+            if dtype == np.int64:
+                X, c = rng.integers(-3, 4, (3, n)), rng.integers(-3, 4, n)
+            else:
+                X, c = rng.uniform(0.5, 2.0, (3, n)).astype(dtype), rng.uniform(0.5, 2.0, n).astype(dtype)
+            same(prods, X, c)
+    same(prods, np.full((2, 3), 1e200), np.full(3, 1e200))  # overflow: NumPy's warning
+    X = np.random.default_rng(2).uniform(0.5, 2.0, (10, 6))
+    assert pycalls(prods, X, X[0].copy()) == 0
+
+
+def test_memory_flat_over_many_rows():
+    import resource
+
+    X = np.random.default_rng(0).random((200_000, 8))
+    c = np.random.default_rng(1).random(8)
+    ufunc_rows(X[:10], c)
+    r0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _ in range(3):
+        ufunc_rows(X, c)
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - r0
+    assert grown_kb < 64 * 1024  # the output array (12.8 MB) once, not the temporaries of 200k rows
