@@ -3,7 +3,10 @@
 `enumerate`/`zip`/`reversed` loops, iteration over array rows, `in` on tuples and
 ranges, `is None`; `try`/`except` in a loop (5% of the iterations raise), a
 lambda and a nested `def` capturing variables, a function passed as an argument
-(Numba gets an `njit` function; it has no `except ZeroDivisionError`). Each kernel is checked to compile natively under pyston
+(Numba gets an `njit` function; it has no `except ZeroDivisionError`); lists built,
+appended to and iterated, list comprehensions, `sum` of a generator expression and
+dict counting (lists and dicts are real CPython objects in pyston: building one
+allocates its element objects as CPython does; Numba uses its own containers). Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 
@@ -91,6 +94,41 @@ def first_above(a, t):
     return found
 
 
+def list_build_sum(a):
+    out = []
+    for x in a:
+        out.append(x * 2.0)
+    s = 0.0
+    for v in out:
+        s += v
+    return s
+
+
+def list_float_build_sum(n):
+    out = []
+    for i in range(n):
+        out.append(i * 0.5)
+    s = 0.0
+    for v in out:
+        s += v
+    return s
+
+
+def comprehension_filter(a, t):
+    ys = [x * x for x in a if x > t]
+    return len(ys)
+
+
+def sum_genexp(a):
+    return sum(x * x for x in a)
+
+
+def dict_count(a):
+    counts = {}
+    for x in a:
+        k = int(x)
+        counts[k] = counts.get(k, 0) + 1
+    return len(counts)
 def safe_div_specific(a, b):
     s = 0.0
     fails = 0
@@ -167,6 +205,11 @@ def make_cases(n):
         ("x in (2, 3, 5, ...)", count_small_primes, (ints,)),
         ("x in range(lo, hi, 3)", count_in_window, (ints, 5, 40)),
         ("enumerate + is None", first_above, (a, 4.5)),
+        ("list append + sum (np)", list_build_sum, (a,)),
+        ("list append + sum (float)", list_float_build_sum, (n,)),
+        ("[x*x for x in a if x > t]", comprehension_filter, (a, 0.5)),
+        ("sum(x * x for x in a)", sum_genexp, (a,)),
+        ("dict counting of ints", dict_count, (ints,)),
         ("try/except ZeroDivisionError", safe_div_specific, (a, den)),
         ("try/except Exception", safe_div_any, (a, den)),
         ("lambda capturing k", lambda_captured, (a, 2.5)),
@@ -189,11 +232,14 @@ def main():
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--n", type=int, default=200_000)
     ap.add_argument("--json")
+    ap.add_argument("--only", help="run the kernels whose name contains this text")
     opts = ap.parse_args()
     rows = []
     print(f"{'kernel':28s} {'CPython ms':>10s} {'pyston ms':>10s} {'x CPy':>7s} {'numba ms':>9s} {'x CPy':>7s}")
     for name, f, args, *nb_args in make_cases(opts.n):
         nb_args = nb_args[0] if nb_args else args
+        if opts.only and opts.only not in name:
+            continue
         fast = pyston.fast(fallback=False)(f)
         want, got = f(*args), fast(*args)
         if not (type(want) is type(got) and np.array_equal(np.asarray(want), np.asarray(got))):

@@ -538,11 +538,11 @@ def test_error_model_numpy_gives_inf_like_numba():
 
 
 def test_untypeable_code_raises_compile_error():
-    def uses_list(n):
-        xs = [i for i in range(n)]
+    def uses_set(n):
+        xs = {i for i in range(n)}
         return len(xs)
 
-    f = pyston.njit(uses_list)
+    f = pyston.njit(uses_set)
     with pytest.raises(pyston.CompileError):
         f(3)
 

@@ -91,9 +91,9 @@ def store_loop(a, out):
     return out
 
 
-def uses_list(n):
-    xs = [0.0] * n
-    return xs[0]
+def uses_set(n):
+    xs = {0.0, float(n)}
+    return min(xs)
 
 
 def wrap64(v):
@@ -346,9 +346,9 @@ def test_fastmath_does_not_change_a_neighbouring_strict_function(rng):
 
 def test_fallback_false_raises_compile_error():
     with pytest.warns(pyston.PerformanceWarning):
-        assert pyston.fast(uses_list)(3) == 0.0  # strict: runs on the interpreter tier
-    f = pyston.fast(fallback=False)(uses_list)
-    with pytest.raises(pyston.CompileError, match="uses_list"):
+        assert pyston.fast(uses_set)(3) == 0.0  # strict: runs on the interpreter tier
+    f = pyston.fast(fallback=False)(uses_set)
+    with pytest.raises(pyston.CompileError, match="uses_set"):
         f(3)
 
 

@@ -384,7 +384,7 @@ def test_recursion_through_a_function_running_as_plain_python_reaches_the_same_d
         warnings.simplefilter("ignore")
 
         def rec(n, seen):
-            seen.append(n)
+            seen.add(n)
             return 0 if n <= 0 else rec(n - 1, seen) + 1
 
         def deepest(f):
@@ -392,7 +392,7 @@ def test_recursion_through_a_function_running_as_plain_python_reaches_the_same_d
             while lo < hi:
                 mid = (lo + hi + 1) // 2
                 try:
-                    f(mid, [])
+                    f(mid, set())
                     lo = mid
                 except RecursionError:
                     hi = mid - 1

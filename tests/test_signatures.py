@@ -350,9 +350,9 @@ def test_bad_signature_forms():
 
 
 def test_compile_error_at_decoration():
-    def uses_list(n):
-        xs = [0.0] * n
-        return xs[0]
+    def uses_set(n):
+        xs = {0.0, float(n)}
+        return min(xs)
 
     with pytest.raises(pyston.CompileError):
-        pyston.njit("f8(i8)")(uses_list)
+        pyston.njit("f8(i8)")(uses_set)

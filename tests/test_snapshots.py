@@ -21,7 +21,7 @@ _spec.loader.exec_module(kernels)
 BLESS = os.environ.get("PYSTON_BLESS") == "1"
 
 CASES = {
-    "uses_listcomp": (np.ones(3),),
+    "uses_genexp": (np.ones(3),),
     "uses_with": ("/dev/null",),
     "uses_string": (np.ones(3),),
     "uses_del": (np.ones(3),),

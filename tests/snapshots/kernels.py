@@ -3,9 +3,9 @@
 import numpy as np
 
 
-def uses_listcomp(a):
+def uses_genexp(a):
     s = 0.0
-    squares = [x * x for x in a]
+    squares = (x * x for x in a)
     return s + len(squares)
 
 

@@ -68,7 +68,7 @@ pub enum SlotTy {
 fn push_slots(t: &Ty, v: &mut Vec<SlotTy>) {
     match t {
         Ty::Bool => v.push(SlotTy::I8),
-        Ty::Int | Ty::PyInt | Ty::Obj(_) => v.push(SlotTy::I64),
+        Ty::Int | Ty::PyInt | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) => v.push(SlotTy::I64),
         Ty::Float => v.push(SlotTy::F64),
         Ty::Complex => v.extend([SlotTy::F64, SlotTy::F64]),
         Ty::Np(d) => v.extend_from_slice(dtype_slots(*d)),
@@ -129,7 +129,7 @@ pub fn dtype_slots(d: Dtype) -> &'static [SlotTy] {
 #[inline]
 pub fn slot_count(t: &Ty) -> usize {
     match t {
-        Ty::Bool | Ty::Int | Ty::PyInt | Ty::Float | Ty::Obj(_) => 1,
+        Ty::Bool | Ty::Int | Ty::PyInt | Ty::Float | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) => 1,
         Ty::Complex => 2,
         Ty::Np(d) => dtype_slots(*d).len(),
         Ty::Array(a) => ArraySlots::new(a.ndim as usize).count(),
@@ -283,6 +283,19 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_pycall_dying", &[I64, I64, I64, I64, I64], &[I32]),
     h("pyston_resume", &[I64, I64, I64], &[I32]),
     h("pyston_push_frame", &[I64, I64, I64], &[]),
+    // lists (helpers/lists.rs): element kind 0 int, 1 float, 2 bool
+    h("pyston_list_new", &[I64, I32, I64, I64], &[I64]),
+    h("pyston_list_append", &[I64, I64, I32, I64], &[I32]),
+    h("pyston_list_get", &[I64, I64, I64, I32, I64], &[I32]),
+    h("pyston_list_set", &[I64, I64, I64, I32, I64], &[I32]),
+    h("pyston_list_len", &[I64], &[I64]),
+    // dicts (helpers/dicts.rs): key and value kinds as the lists' element kinds
+    h("pyston_dict_new", &[I64], &[I64]),
+    h("pyston_dict_get", &[I64, I64, I32, I64, I32, I64], &[I32]),
+    h("pyston_dict_get_default", &[I64, I64, I32, I64, I32, I64, I64], &[I32]),
+    h("pyston_dict_set", &[I64, I64, I32, I64, I32, I64], &[I32]),
+    h("pyston_dict_contains", &[I64, I64, I32, I64], &[I32]),
+    h("pyston_dict_len", &[I64], &[I64]),
     // exceptions caught by compiled handlers
     h("pyston_catch", &[I64], &[I64]),
     h("pyston_exc_match", &[I64, I64, I64], &[I32]),

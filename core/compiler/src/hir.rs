@@ -189,8 +189,29 @@ pub enum ExprKind {
     Is(Box<Expr>, Box<Expr>, bool),
     /// `a in b` (`false`) / `a not in b` (`true`).
     In(Box<Expr>, Box<Expr>, bool),
+    /// `[elt for t in it if c ...]`: lowered as a loop appending to a new list
+    /// (the loop variables do not leak, as in Python 3).
+    ListComp(Box<Expr>, Vec<Comprehension>),
+    /// `(elt for t in it ...)`: compiled only as the single argument of
+    /// `sum`/`min`/`max`/`any`/`all`/`list`, which consume it as a loop.
+    /// `compensated`: the running CPython's `sum()` of floats uses Neumaier
+    /// compensated summation (3.12+), so `sum(genexp)` builds the items'
+    /// list and calls `sum` on it instead of adding natively.
+    GenExp(Box<Expr>, Vec<Comprehension>, bool),
+    /// `{k: v, ...}`: lowered as `dict()` and one store per pair, in order.
+    Dict(Vec<(Expr, Expr)>),
+    /// `{k: v for ...}`
+    DictComp(Box<Expr>, Box<Expr>, Vec<Comprehension>),
     /// `lambda params: body` (no default values).
     Lambda(Vec<String>, Box<Expr>),
+}
+
+/// One `for target in iter if cond...` clause of a comprehension.
+#[derive(Clone, Debug)]
+pub struct Comprehension {
+    pub target: Target,
+    pub iter: Expr,
+    pub ifs: Vec<Expr>,
 }
 
 #[derive(Clone, Debug)]

@@ -15,6 +15,9 @@ use crate::semantics::Semantics;
 use crate::types::*;
 use std::collections::{HashMap, HashSet};
 
+mod lists;
+pub use lists::{builtin_name, native_kind};
+
 /// What a global name (or module attribute) refers to, as far as compiled code cares.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GlobalKind {
@@ -80,6 +83,23 @@ pub trait Env {
     /// (`real`, `imag`; typed by [`Env::probe`]). Attributes typed natively
     /// (`shape`, `dtype`, `T`, ...) are not.
     fn array_attribute(&self, name: &str) -> bool;
+    /// Records a call into Python at instruction `at` whose result type is
+    /// known (`ret`): a list operation performed by the list's own method or
+    /// the builtin (`ProbeTarget::Builtin("@list")`: a list of the arguments).
+    fn py_op(
+        &mut self,
+        _target: &ProbeTarget,
+        _args: &[Ty],
+        _kw: &[String],
+        _ret: &Ty,
+        _at: (Block, usize),
+        span: Span,
+    ) -> CResult<()> {
+        Err(CompileError::typing(
+            span,
+            "lists are not supported by this environment",
+        ))
+    }
     /// Whether the call at `at` (typed by [`Env::probe`]) returns a named tuple
     /// (`np.linalg.eigh`'s `EighResult`): compiled code holds it as a plain
     /// tuple, which is only exact where it is unpacked or indexed.
@@ -134,6 +154,8 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
         cur: (Block(0), 0),
         adapt,
         numba: sem.numba_scalar_typing,
+        lists: lists::Lists::new(f),
+        gil_free: sem.nogil || sem.parallel,
     };
     for b in &f.blocks {
         for inst in &b.insts {
@@ -186,6 +208,7 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
                 }
             }
         }
+        changed |= std::mem::take(&mut inf.lists.widened);
         if !changed {
             break;
         }
@@ -214,7 +237,7 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
         }
         inf.t.cold.extend(newly);
     }
-    check_lists(f, &inf.t)?;
+    inf.check_list_loops()?;
     check_named_tuples(f, &*inf.env)?;
     let mut ret = Ty::Bottom;
     for &b in &order {
@@ -242,52 +265,6 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
     }
     inf.t.ret = ret;
     Ok(inf.t)
-}
-
-/// Lists are compiled as tuples, which is only exact where nobody can tell
-/// the difference: as arguments of NumPy functions (`np.array([x, y])`,
-/// `np.concatenate([a, b])`, nested inside such a list). Any other use (indexing,
-/// iteration, `append`, returning it) is reported as not supported.
-fn check_lists(f: &Function, t: &Typed) -> CResult<()> {
-    let lists: HashSet<Value> = f
-        .blocks
-        .iter()
-        .flat_map(|b| b.insts.iter())
-        .filter(|i| i.op == Op::List)
-        .filter_map(|i| i.result)
-        .collect();
-    if lists.is_empty() {
-        return Ok(());
-    }
-    let unsupported = |span| {
-        Err(CompileError::typing(
-            span,
-            "lists are not supported yet in compiled code, except as arguments of NumPy functions",
-        ))
-    };
-    for b in &f.blocks {
-        for i in &b.insts {
-            for (k, a) in i.args.iter().enumerate() {
-                if !lists.contains(a) {
-                    continue;
-                }
-                let ok = match &i.op {
-                    Op::List => true,
-                    Op::MethodCall { .. } => {
-                        k >= 1 && matches!(t.ty(i.args[0]), Ty::Module(Module::Numpy | Module::NumpyLinalg))
-                    }
-                    _ => false,
-                };
-                if !ok {
-                    return unsupported(i.span);
-                }
-            }
-        }
-        if b.term.uses().iter().any(|v| lists.contains(v)) {
-            return unsupported(b.term_span);
-        }
-    }
-    Ok(())
 }
 
 /// A named tuple a NumPy call returns is held as a plain tuple: exact only
@@ -387,6 +364,10 @@ struct Infer<'a> {
     adapt: &'a Adapt,
     /// Numba's scalar typing rules (`Semantics::numba_scalar_typing`) instead of NumPy's.
     numba: bool,
+    /// List element types and where lists come from (`infer/lists.rs`).
+    lists: lists::Lists,
+    /// Compiled code may run without the GIL (`nogil`, `parallel`): no lists.
+    gil_free: bool,
 }
 
 fn unsupported_operands(span: Span, op: &str, a: &Ty, b: &Ty) -> CompileError {
@@ -495,6 +476,12 @@ impl Infer<'_> {
     }
 
     fn inst(&mut self, op: &Op, argv: &[Value], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Option<Ty>> {
+        if let Some(t) = self.list_op(op, argv, args, r, span)? {
+            return Ok(t);
+        }
+        if let Some(t) = self.dict_op(op, argv, args, r, span)? {
+            return Ok(t);
+        }
         Ok(Some(match op {
             // Operations on arrays NumPy performs itself (arithmetic, comparisons,
             // slicing, fancy indexing, methods): the result type is probed.
@@ -684,7 +671,13 @@ impl Infer<'_> {
                 let mut elems = Vec::new();
                 for t in args {
                     let t = strip_undef(t);
-                    if !t.is_value() || matches!(t, Ty::Undef) {
+                    if t == Ty::Undef {
+                        // Not assigned on any path seen yet (a loop's later iterations
+                        // may assign it): untyped until then; if never, reading it
+                        // raises UnboundLocalError (compiled code leaves here).
+                        return Ok(Some(Ty::Bottom));
+                    }
+                    if !t.is_value() {
                         return Err(CompileError::typing(
                             span,
                             format!("a tuple cannot hold a '{}' in compiled code", py_name(&t)),
@@ -746,6 +739,13 @@ impl Infer<'_> {
                     "reversed" => Builtin::Reversed,
                     "ndindex" => Builtin::NdIndex,
                     "ndenumerate" => Builtin::NdEnumerate,
+                    "sum" => Builtin::Sum,
+                    "min" => Builtin::Min,
+                    "max" => Builtin::Max,
+                    "any" => Builtin::Any,
+                    "all" => Builtin::All,
+                    "list" => Builtin::List,
+                    "dict" => Builtin::Dict,
                     _ => return Err(CompileError::internal(format!("unknown inline builtin {name}"))),
                 };
                 if args[0] != Ty::Builtin(want) {
@@ -1053,6 +1053,15 @@ impl Infer<'_> {
                         return Err(CompileError::typing(
                             span,
                             format!("{name}() is only supported as the iterable of a for loop in compiled code"),
+                        ));
+                    }
+                    Sum | Sorted | Any | All | List | Dict => {
+                        return Err(CompileError::typing(
+                            span,
+                            format!(
+                                "{}() of these arguments is not supported in compiled code yet",
+                                builtin_name(*b).unwrap_or("this builtin")
+                            ),
                         ));
                     }
                     Isinstance => {
@@ -1418,6 +1427,11 @@ impl Infer<'_> {
                     Builtin::Int => "int",
                     Builtin::Bool => "bool",
                     Builtin::Complex => "complex",
+                    Builtin::Sum => "sum",
+                    Builtin::Any => "any",
+                    Builtin::All => "all",
+                    Builtin::Sorted => "sorted",
+                    Builtin::List => "list",
                     _ => return None,
                 };
                 Some((ProbeTarget::Builtin(name), kw.clone()))

@@ -16,6 +16,7 @@ use crate::hir::*;
 use crate::ir::{self, Block, BlockData, Const, Edge, Inst, Op, Term, Value};
 use std::collections::{HashMap, HashSet};
 
+mod comp;
 mod exceptions;
 mod inline;
 
@@ -1254,6 +1255,9 @@ impl Lowerer {
 
     fn expr(&mut self, e: &Expr) -> CResult<Value> {
         let span = e.span;
+        if let Some(v) = self.gen_call(e)? {
+            return Ok(v);
+        }
         Ok(match &e.kind {
             ExprKind::Lit(l) => {
                 let c = match l {
@@ -1424,6 +1428,27 @@ impl Lowerer {
                 self.seal(merge);
                 self.cur = Some(merge);
                 r
+            }
+            ExprKind::ListComp(elt, gens) => self.list_comp(elt, gens, span)?,
+            ExprKind::Dict(pairs) => {
+                // Keys and values in order, then the dict: the same stores as BUILD_MAP.
+                let mut vals = Vec::new();
+                for (k, v) in pairs {
+                    vals.push(self.expr(k)?);
+                    vals.push(self.expr(v)?);
+                }
+                let d = self.new_dict(span)?;
+                for kv in vals.chunks(2) {
+                    self.emit_store(vec![d, kv[0], kv[1]], span);
+                }
+                d
+            }
+            ExprKind::DictComp(k, v, gens) => self.dict_comp(k, v, gens, span)?,
+            ExprKind::GenExp(..) => {
+                return Err(CompileError::unsupported(
+                    span,
+                    "generator expressions are compiled only as the argument of sum(), min(), max(), any(), all() or list()",
+                ))
             }
             ExprKind::Call(f, args, kws) => {
                 let (op, mut vals) = match &f.kind {

@@ -224,6 +224,14 @@ pub enum Builtin {
     Reversed,
     NdIndex,
     NdEnumerate,
+    // Builtins on lists (and, for `sum`/`min`/`max`/`any`/`all`/`list`, on a
+    // generator expression, which lower.rs expands into a loop).
+    Sum,
+    Sorted,
+    Any,
+    All,
+    List,
+    Dict,
     /// `isinstance(x, cls)`: decided at compile time from `x`'s type.
     Isinstance,
 }
@@ -300,6 +308,14 @@ pub enum Ty {
     /// one slot, the object pointer, kept alive by the caller or the call's
     /// arena; its methods are calls into Python (some native in the runtime).
     Obj(ObjClass),
+    /// A Python `list` whose elements compiled code reads as the element type
+    /// (`list(float)`): one slot, the list object (kept alive by the caller or
+    /// the call's arena). Elements are checked when read (a mismatch
+    /// deoptimizes); `Bottom` is a list no element was seen for (empty).
+    List(Box<Ty>),
+    /// A Python `dict` with keys and values compiled code reads as these
+    /// types (`dict(int, float)`): one slot, the dict object, as [`Ty::List`].
+    Dict(Box<Ty>, Box<Ty>),
 }
 
 /// The Python scalar categories, for promotion.
@@ -346,6 +362,8 @@ impl Ty {
                 | Ty::Slice(_)
                 | Ty::Ellipsis
                 | Ty::Obj(_)
+                | Ty::List(_)
+                | Ty::Dict(..)
         )
     }
     /// The union members, or the type itself.
@@ -380,9 +398,19 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
             }
             Some(Ty::Tuple(v))
         }
+        (Ty::List(x), Ty::List(y)) => Some(Ty::List(Box::new(elem_join(x, y)?))),
+        (Ty::Dict(k1, v1), Ty::Dict(k2, v2)) => {
+            Some(Ty::Dict(Box::new(elem_join(k1, k2)?), Box::new(elem_join(v1, v2)?)))
+        }
         _ => {
             let mut m = a.members();
             for t in b.members() {
+                // Two lists in "unbound or a list": one list of the joined element type.
+                if let (Ty::List(y), Some(k)) = (&t, m.iter().position(|x| matches!(x, Ty::List(_)))) {
+                    let Ty::List(x) = &m[k] else { unreachable!() };
+                    m[k] = Ty::List(Box::new(elem_join(x, y)?));
+                    continue;
+                }
                 if !m.contains(&t) {
                     m.push(t);
                 }
@@ -406,6 +434,34 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
     }
 }
 
+/// The element type of a list holding elements of types `a` and `b`: one
+/// type (lists of mixed element types are not compiled), `Bottom` joining
+/// anything (no element seen yet).
+pub fn elem_join(a: &Ty, b: &Ty) -> Option<Ty> {
+    match (a, b) {
+        _ if a == b => Some(a.clone()),
+        (Ty::Bottom, t) | (t, Ty::Bottom) => Some(t.clone()),
+        (Ty::List(x), Ty::List(y)) => Some(Ty::List(Box::new(elem_join(x, y)?))),
+        (Ty::Tuple(x), Ty::Tuple(y)) if x.len() == y.len() => {
+            let v: Option<Vec<Ty>> = x.iter().zip(y).map(|(p, q)| elem_join(p, q)).collect();
+            Some(Ty::Tuple(v?))
+        }
+        (Ty::Array(_), Ty::Array(_)) => join(a, b),
+        _ => None,
+    }
+}
+
+/// Whether compiled code holds list elements of type `t`: scalars, tuples of
+/// them, arrays and lists (not boxed ints, unions, strings).
+pub fn list_elem_ok(t: &Ty) -> bool {
+    match t {
+        Ty::Bottom | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::Np(_) | Ty::Array(_) | Ty::NoneT => true,
+        Ty::Tuple(ts) => ts.iter().all(list_elem_ok),
+        Ty::List(e) => list_elem_ok(e),
+        _ => false,
+    }
+}
+
 /// The Python name of a type, as CPython's error messages spell it.
 pub fn py_name(t: &Ty) -> String {
     match t {
@@ -422,6 +478,8 @@ pub fn py_name(t: &Ty) -> String {
         Ty::Builtin(_) | Ty::Func(_) => "function".into(),
         Ty::DtypeObj(_) => "type".into(),
         Ty::Obj(c) => c.py_name().into(),
+        Ty::List(_) => "list".into(),
+        Ty::Dict(..) => "dict".into(),
         t => format!("{t}"),
     }
 }
@@ -464,6 +522,8 @@ impl fmt::Display for Ty {
             Ty::Ellipsis => write!(f, "ellipsis"),
             Ty::PyFunc(i) => write!(f, "numpy function #{i}"),
             Ty::Obj(c) => write!(f, "{}", c.py_name()),
+            Ty::List(e) => write!(f, "list({e})"),
+            Ty::Dict(k, v) => write!(f, "dict({k}, {v})"),
         }
     }
 }

@@ -209,7 +209,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             .into_any()
             .unbind(),
         Ty::Int => (take(SlotTy::I64) as i64).into_pyobject(py)?.into_any().unbind(),
-        Ty::Obj(_) => {
+        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             // SAFETY: an object slot holds a live object (argument or arena-owned).
             unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
@@ -258,7 +258,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
     Ok(Some(obj))
 }
 
-fn np_scalar(py: Python<'_>, d: Dtype, buf: &[u64; 2]) -> PyResult<Py<PyAny>> {
+pub(crate) fn np_scalar(py: Python<'_>, d: Dtype, buf: &[u64; 2]) -> PyResult<Py<PyAny>> {
     let np = np_types(py)?;
     let mut bytes = [0u8; 16];
     match d {
@@ -370,6 +370,23 @@ pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: 
                 None
             });
         }
+        // Exactly a list (its elements are checked when compiled code reads them).
+        Some(Ty::List(_)) => {
+            return Ok(if obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyList_Type) {
+                out.push(obj.as_ptr() as u64);
+                want.cloned()
+            } else {
+                None
+            });
+        }
+        Some(Ty::Dict(..)) => {
+            return Ok(if obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyDict_Type) {
+                out.push(obj.as_ptr() as u64);
+                want.cloned()
+            } else {
+                None
+            });
+        }
         // Tuple subclasses too (NumPy returns named tuples).
         Some(Ty::Tuple(ts)) => {
             let Ok(tup) = obj.cast::<pyo3::types::PyTuple>() else {
@@ -418,7 +435,7 @@ pub fn unbox_value(py: Python<'_>, t: &Ty, obj: &Bound<'_, PyAny>, out: &mut Vec
 }
 
 /// The slots of a NumPy scalar of dtype `d` (the caller checked its type).
-fn np_scalar_slots(py: Python<'_>, d: Dtype, obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) {
+pub(crate) fn np_scalar_slots(py: Python<'_>, d: Dtype, obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) {
     let mut buf = [0u64; 2];
     // SAFETY: `obj` is a NumPy scalar of dtype `d`; the buffer holds 16 bytes.
     unsafe { PY_ARRAY_API.PyArray_ScalarAsCtype(py, obj.as_ptr(), buf.as_mut_ptr() as *mut _) };
@@ -526,6 +543,20 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         }
         return Ok(Some(Ty::Tuple(ts)));
     }
+    if tp == std::ptr::addr_of_mut!(ffi::PyList_Type) {
+        let t = list_type(py, obj)?;
+        if t.is_some() {
+            slots.push(obj.as_ptr() as u64);
+        }
+        return Ok(t);
+    }
+    if tp == std::ptr::addr_of_mut!(ffi::PyDict_Type) {
+        let t = dict_type(py, obj)?;
+        if t.is_some() {
+            slots.push(obj.as_ptr() as u64);
+        }
+        return Ok(t);
+    }
     if is_generator(py, obj) {
         slots.push(obj.as_ptr() as u64);
         return Ok(Some(Ty::Obj(ObjClass::Generator)));
@@ -547,6 +578,45 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         }
     }
     Ok(None)
+}
+
+/// The type of a list argument: `list(T)` with `T` the type of its first
+/// element (every read checks the element it reads: a list of floats with an
+/// int at index 7 deoptimizes there), `list(?)` when empty; `None` when
+/// compiled code does not hold such elements (strings, big ints, ...).
+fn list_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Ty>> {
+    let Ok(l) = obj.cast::<pyo3::types::PyList>() else {
+        return Ok(None);
+    };
+    let Ok(first) = l.get_item(0) else {
+        return Ok(Some(Ty::List(Box::new(Ty::Bottom))));
+    };
+    let mut scratch = Vec::new();
+    let e = match classify(py, &first, &mut scratch)? {
+        // Arrays of any layout may follow: read as "any layout".
+        Some(Ty::Array(a)) => Ty::Array(ArrTy { layout: Layout::A, ..a }),
+        Some(t) => t,
+        None => return Ok(None),
+    };
+    Ok(pyston_compiler::types::list_elem_ok(&e).then(|| Ty::List(Box::new(e))))
+}
+
+/// The type of a dict argument: `dict(K, V)` from its first item (every
+/// read checks the value it reads), `dict(?, ?)` when empty; `None` unless
+/// the key is an int or bool and the value an int, float, bool or NumPy scalar.
+fn dict_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Ty>> {
+    let Ok(d) = obj.cast::<pyo3::types::PyDict>() else {
+        return Ok(None);
+    };
+    let Some((k, v)) = d.iter().next() else {
+        return Ok(Some(Ty::Dict(Box::new(Ty::Bottom), Box::new(Ty::Bottom))));
+    };
+    let mut scratch = Vec::new();
+    let (Some(kt), Some(vt)) = (classify(py, &k, &mut scratch)?, classify(py, &v, &mut scratch)?) else {
+        return Ok(None);
+    };
+    let ok = matches!(kt, Ty::Int | Ty::Bool) && pyston_compiler::infer::native_kind(&vt).is_some();
+    Ok(ok.then(|| Ty::Dict(Box::new(kt), Box::new(vt))))
 }
 
 // ---------------------------------------------------------------------------

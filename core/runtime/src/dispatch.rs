@@ -515,6 +515,7 @@ impl Dispatcher {
         let status = if this.sem.nogil {
             // `nogil=True`: other Python threads run meanwhile; every helper
             // that touches Python objects takes the GIL back (`Python::attach`).
+            ctx.no_gil = true;
             let call = crate::runtime::EntryCall {
                 entry,
                 args: slots.as_ptr(),
@@ -522,7 +523,9 @@ impl Dispatcher {
                 ctx: &mut *ctx,
                 depth,
             };
-            py.detach(move || call.run())
+            let st = py.detach(move || call.run());
+            ctx.no_gil = false;
+            st
         } else {
             unsafe { entry(slots.as_ptr(), outp, &mut *ctx, depth) }
         };

@@ -120,6 +120,12 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("enumerate", Builtin::Enumerate),
             ("zip", Builtin::Zip),
             ("reversed", Builtin::Reversed),
+            ("sum", Builtin::Sum),
+            ("sorted", Builtin::Sorted),
+            ("any", Builtin::Any),
+            ("all", Builtin::All),
+            ("list", Builtin::List),
+            ("dict", Builtin::Dict),
             ("isinstance", Builtin::Isinstance),
         ] {
             add(&mut t, bi.getattr(name)?, GlobalKind::Builtin(b));
@@ -735,6 +741,15 @@ fn sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bou
             .get_type::<pyo3::types::PySlice>()
             .call1((py.None(), py.None(), py.None()))?,
         Ty::Union(ms) => sample(py, &ms[ms.len() - 1], extent, int)?,
+        Ty::List(e) => {
+            let items: Vec<Bound<'py, PyAny>> = match **e {
+                Ty::Bottom => vec![],
+                _ => (0..extent)
+                    .map(|_| sample(py, e, extent, int))
+                    .collect::<PyResult<_>>()?,
+            };
+            pyo3::types::PyList::new(py, items)?.into_any()
+        }
         t => {
             return Err(pyo3::exceptions::PyTypeError::new_err(format!(
                 "no sample value for {t}"
@@ -1131,6 +1146,47 @@ impl<'py> Env for CompileEnv<'py> {
 
     fn array_attribute(&self, name: &str) -> bool {
         numpy_lib::is_array_attribute(name)
+    }
+
+    fn py_op(
+        &mut self,
+        target: &ProbeTarget,
+        args: &[Ty],
+        kw: &[String],
+        ret: &Ty,
+        at: (ir::Block, usize),
+        span: Span,
+    ) -> CResult<()> {
+        let py = self.py;
+        let kind = (|| -> PyResult<PyCallKind> {
+            let operator = py.import("operator")?;
+            Ok(match target {
+                ProbeTarget::Builtin("@list") => {
+                    // A list of the arguments (a list display of non-native elements).
+                    static MAKE: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+                    let f = MAKE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+                        Ok(py.eval(c"lambda *items: list(items)", None, None)?.unbind())
+                    })?;
+                    PyCallKind::Call(f.clone_ref(py))
+                }
+                ProbeTarget::Builtin(b) => PyCallKind::Call(py.import("builtins")?.getattr(*b)?.unbind()),
+                ProbeTarget::Operator(o) => PyCallKind::Call(operator.getattr(*o)?.unbind()),
+                ProbeTarget::Method(m) => PyCallKind::Method(m.clone()),
+                ProbeTarget::GetItem => PyCallKind::GetItem(operator.getattr("getitem")?.unbind()),
+                ProbeTarget::SetItem => PyCallKind::SetItem(operator.getattr("setitem")?.unbind()),
+                ProbeTarget::Func(i) => PyCallKind::Call(self.pyfuncs[*i as usize].clone_ref(py)),
+                ProbeTarget::Attr(a) => PyCallKind::Attr(a.clone()),
+            })
+        })()
+        .map_err(|e| CompileError::internal(format!("list operation: {e}")))?;
+        self.pycalls.insert(
+            at,
+            Box::new(PyCallDesc {
+                direct: true,
+                ..self.call_desc(kind, args, kw, ret, span.line)
+            }),
+        );
+        Ok(())
     }
 
     fn call_func(&mut self, fid: u32, args: &[Ty], at: Option<Value>, span: Span) -> CResult<Ty> {

@@ -547,6 +547,47 @@ impl Frontend {
             "Subscript" => ExprKind::Subscript(boxed("value")?, boxed("slice")?),
             "Tuple" => ExprKind::Tuple(self.exprs(node, "elts")?),
             "List" => ExprKind::List(self.exprs(node, "elts")?),
+            "Dict" => {
+                let keys = self.list(node, "keys")?;
+                let vals = self.list(node, "values")?;
+                let mut pairs = Vec::new();
+                for (k, v) in keys.iter().zip(&vals) {
+                    if k.is_none() {
+                        return Err(CompileError::unsupported(
+                            span,
+                            "`**` in dict displays is not supported yet",
+                        ));
+                    }
+                    pairs.push((self.expr(k)?, self.expr(v)?));
+                }
+                ExprKind::Dict(pairs)
+            }
+            "ListComp" | "GeneratorExp" | "DictComp" => {
+                let mut gens = Vec::new();
+                for g in self.list(node, "generators")? {
+                    let is_async = g.getattr("is_async").and_then(|a| a.extract::<i64>()).unwrap_or(0);
+                    if is_async != 0 {
+                        return Err(CompileError::unsupported(
+                            span,
+                            "asynchronous comprehensions are not supported",
+                        ));
+                    }
+                    gens.push(Comprehension {
+                        target: self.target(&g.getattr("target").map_err(pyerr)?)?,
+                        iter: self.expr(&g.getattr("iter").map_err(pyerr)?)?,
+                        ifs: self.exprs(&g, "ifs")?,
+                    });
+                }
+                if tyname(node) == "DictComp" {
+                    ExprKind::DictComp(boxed("key")?, boxed("value")?, gens)
+                } else if tyname(node) == "ListComp" {
+                    ExprKind::ListComp(boxed("elt")?, gens)
+                } else {
+                    // CPython 3.12+ adds floats in sum() with compensated summation.
+                    let compensated = node.py().version_info() >= (3, 12);
+                    ExprKind::GenExp(boxed("elt")?, gens, compensated)
+                }
+            }
             "IfExp" => ExprKind::IfExp(boxed("test")?, boxed("body")?, boxed("orelse")?),
             "Slice" => {
                 let part = |f: &str| -> CResult<Option<Box<Expr>>> {

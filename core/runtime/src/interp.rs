@@ -130,10 +130,25 @@ fn exec_blocks(
 ) -> Result<Py<PyAny>, (Raised, Block)> {
     // Jumps until the next check for signals (Ctrl-C), as compiled loops do.
     let mut tick = 0u32;
+    // The trip counts of `for` loops (`len`): over a list, the loop test
+    // `k < n` re-reads the list's length (CPython's list iterator does).
+    let len_of: std::collections::HashMap<Value, Value> = f
+        .blocks
+        .iter()
+        .flat_map(|b| b.insts.iter())
+        .filter(|i| i.op == Op::Len)
+        .filter_map(|i| Some((i.result?, i.args[0])))
+        .collect();
     loop {
         let data = f.block(b);
         for inst in &data.insts[k..] {
-            let r = if may_warn(py, vals, &inst.op, &inst.args) {
+            let list_test = match (&inst.op, inst.args.get(1).and_then(|a| len_of.get(a))) {
+                (Op::Cmp(CmpOp::Lt), Some(seq)) => list_loop_test(py, f, vals, inst.args[0], *seq).transpose(),
+                _ => None,
+            };
+            let r = if let Some(r) = list_test {
+                r.map(Some)
+            } else if may_warn(py, vals, &inst.op, &inst.args) {
                 eval_located(py, f, env, vals, inst)
             } else {
                 eval(py, f, env, vals, &inst.op, &inst.args)
@@ -200,6 +215,18 @@ fn exec_blocks(
         b = edge.block;
         k = 0;
     }
+}
+
+/// `k < len(seq)` when `seq` is a list (the loop test of a `for` loop over
+/// it), else `None`.
+fn list_loop_test(py: Python<'_>, f: &Function, vals: &[Slot], k: Value, seq: Value) -> PyResult<Option<Py<PyAny>>> {
+    let s = get(py, f, vals, seq)?;
+    let Ok(l) = s.bind(py).cast_exact::<pyo3::types::PyList>() else {
+        return Ok(None);
+    };
+    let n = l.len().into_pyobject(py)?;
+    let lt = get(py, f, vals, k)?.bind(py).lt(n)?;
+    Ok(Some(pyo3::types::PyBool::new(py, lt).to_owned().into_any().unbind()))
 }
 
 /// Whether `obj` is NumPy's: a NumPy module, or an object of a type NumPy

@@ -223,6 +223,7 @@ fn worker(
     // that needs Python (a deopt, an exception, a result holding objects).
     let mut out = Vec::new();
     let mut ctx = Ctx::new();
+    ctx.no_gil = true;
     loop {
         let k = next.fetch_add(1, Ordering::Relaxed);
         let Some(args) = chunks.get(k) else {

@@ -55,6 +55,10 @@ pub struct Ctx {
     /// The generator locks native draws took, released when the call ends
     /// (`helpers::random`).
     pub rng_locks: Vec<Py<PyAny>>,
+    /// The call runs without the GIL (`nogil=True`, a `prange` chunk or a
+    /// parallel ufunc loop on a worker thread): helpers that would otherwise
+    /// assume it take it (`helpers::lists`).
+    pub no_gil: bool,
 }
 
 /// What this thread's calls into compiled code keep between them, in one
@@ -106,6 +110,7 @@ impl Ctx {
             rng_native: false,
             nogil: false,
             rng_locks: Vec::new(),
+            no_gil: false,
         })
     }
 

@@ -553,6 +553,7 @@ impl Loop<'_> {
             // Run with the GIL released (`pool::run`); taken only to fetch an exception.
             let mut mine = Vec::new();
             let mut ctx = Ctx::new();
+            ctx.no_gil = true;
             let mut buf = [0u64; 2];
             loop {
                 let c = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

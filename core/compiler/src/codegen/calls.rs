@@ -354,6 +354,9 @@ impl Gen<'_, '_> {
             | Builtin::Reversed
             | Builtin::NdIndex
             | Builtin::NdEnumerate => Err(internal("range call")),
+            Builtin::Sum | Builtin::Sorted | Builtin::Any | Builtin::All | Builtin::List | Builtin::Dict => {
+                Err(internal("list builtin called natively"))
+            }
         }
     }
 

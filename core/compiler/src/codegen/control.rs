@@ -44,6 +44,8 @@ impl Gen<'_, '_> {
                                 || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. })
                                     && self.call_may_allocate(i))
                                 || i.result.is_some_and(|r| *self.typed.ty(r) == Ty::PyInt)
+                                || (i.op == Op::List
+                                    && i.result.is_some_and(|r| matches!(self.typed.ty(r), Ty::List(_))))
                         })
                     });
                 if allocates {
@@ -64,10 +66,24 @@ impl Gen<'_, '_> {
     pub fn call_may_allocate(&self, i: &ir::Inst) -> bool {
         fn holds_object(t: &Ty) -> bool {
             match t {
-                Ty::Array(_) | Ty::PyInt | Ty::PyFunc(_) | Ty::Func(_) | Ty::Obj(_) => true,
+                Ty::Array(_) | Ty::PyInt | Ty::PyFunc(_) | Ty::Func(_) | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) => {
+                    true
+                }
                 Ty::Tuple(ts) | Ty::Union(ts) | Ty::Slice(ts) => ts.iter().any(holds_object),
                 _ => false,
             }
+        }
+        // Native list operations (`codegen/lists.rs`: append, len) leave nothing in
+        // the arena; the others are calls into Python, counted as such.
+        let list_arg = |k: usize| {
+            i.args
+                .get(k)
+                .is_some_and(|a| matches!(self.typed.ty(*a), Ty::List(_) | Ty::Dict(..)))
+        };
+        match i.op {
+            Op::MethodCall { .. } if list_arg(0) => return false,
+            Op::Call { .. } if *self.typed.ty(i.args[0]) == Ty::Builtin(Builtin::Len) && list_arg(1) => return false,
+            _ => {}
         }
         let plain_callee = match i.op {
             Op::MethodCall { .. } => {
@@ -87,7 +103,7 @@ impl Gen<'_, '_> {
     pub fn obj_slots(t: &Ty, v: &[CV], out: &mut Vec<CV>) {
         match t {
             Ty::Array(_) => out.push(v[ArraySlots::OBJ]),
-            Ty::PyInt | Ty::Obj(_) => out.push(v[0]),
+            Ty::PyInt | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) => out.push(v[0]),
             Ty::Tuple(ts) => {
                 let mut off = 0;
                 for t in ts {

@@ -59,6 +59,7 @@ impl Gen<'_, '_> {
                 }
             }
         }
+        self.list_loop_bound(inst, &mut args)?;
         if let Some(desc) = self.env.pycalls.get(&self.cur_inst).cloned() {
             // NumPy performs this operation (see `infer::numpy_op`).
             // The callee itself (a function object or the module it is read from) is not an argument.
@@ -70,6 +71,12 @@ impl Gen<'_, '_> {
             let boxed = &args[skip..];
             let dying = self.dying_args(&inst.args[skip..]);
             let out = self.pycall(&desc, boxed, inst.result, dying)?;
+            if let Some(r) = inst.result {
+                self.vals.insert(r, out);
+            }
+            return Ok(());
+        }
+        if let Some(out) = self.list_inst(inst, &args, &rt)? {
             if let Some(r) = inst.result {
                 self.vals.insert(r, out);
             }

@@ -35,6 +35,7 @@ mod deopt;
 mod exceptions;
 pub mod facts;
 mod insts;
+mod lists;
 pub mod passes;
 mod scalars;
 mod unions;

@@ -196,6 +196,12 @@ impl Rename<'_> {
                     "lambdas inside nested functions are not supported yet",
                 ))
             }
+            ExprKind::ListComp(..) | ExprKind::GenExp(..) | ExprKind::Dict(..) | ExprKind::DictComp(..) => {
+                return Err(CompileError::unsupported(
+                    e.span,
+                    "comprehensions and dict displays inside nested functions are not supported yet",
+                ))
+            }
         };
         Ok(Expr { kind, span: e.span })
     }

@@ -4,8 +4,10 @@
 
 mod arrays;
 mod calls;
+mod dicts;
 pub mod exceptions;
 mod ints;
+mod lists;
 mod math;
 pub mod pure;
 pub mod pyrandom;
@@ -14,7 +16,9 @@ pub mod small;
 
 pub use arrays::*;
 pub use calls::*;
+pub use dicts::*;
 pub use ints::*;
+pub use lists::*;
 pub use math::*;
 pub use small::{pyston_dot_seq_limit, pyston_pairwise_sum, pyston_ufunc_loop};
 

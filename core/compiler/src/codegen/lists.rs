@@ -1,0 +1,253 @@
+//! Lists: the operations compiled code performs natively on `list(int)`,
+//! `list(float)` and `list(bool)` (making a list, reading and writing an
+//! element by index, `append`, `len`, truth), through the helpers of the
+//! runtime's `helpers/lists.rs`. Every other list operation is a call into
+//! Python recorded by inference (`infer/lists.rs`), emitted by `pycall`.
+
+use super::*;
+use crate::infer::native_kind;
+
+impl Gen<'_, '_> {
+    /// A native value of element kind `k` as the 64-bit word the helpers take.
+    fn list_word(&mut self, v: CV, e: &Ty) -> CV {
+        match abi::slot_types(e).first() {
+            Some(SlotTy::F64) => self.b.ins().bitcast(clt::I64, MemFlagsData::new(), v),
+            Some(SlotTy::F32) => {
+                let i = self.b.ins().bitcast(clt::I32, MemFlagsData::new(), v);
+                self.b.ins().uextend(clt::I64, i)
+            }
+            Some(SlotTy::I8 | SlotTy::I16 | SlotTy::I32) => self.b.ins().uextend(clt::I64, v),
+            _ => v,
+        }
+    }
+
+    /// An int or bool index as an i64.
+    fn list_index(&mut self, t: &Ty, v: &Vals) -> CV {
+        match t {
+            Ty::Bool => self.b.ins().uextend(clt::I64, v[0]),
+            _ => v[0],
+        }
+    }
+
+    /// A helper's status: ERROR returns (with this line in the traceback),
+    /// DEOPT leaves compiled code before the instruction (the interpreter
+    /// re-executes it, exactly).
+    fn list_status(&mut self, st: CV) -> CResult<()> {
+        let failed = self.b.create_block();
+        let ok = self.b.create_block();
+        let is_err = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::ERROR as i64);
+        self.b.ins().brif(is_err, failed, &[], ok, &[]);
+        self.b.switch_to_block(failed);
+        self.b.set_cold_block(failed);
+        let ctx = self.ctx.unwrap();
+        let (cb, ck) = self.cur_inst;
+        let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
+        self.push_frame_and_fail(ctx, span)?;
+        self.b.switch_to_block(ok);
+        let is_deopt = self.b.ins().icmp_imm_s(IntCC::NotEqual, st, abi::OK as i64);
+        self.deopt_if(is_deopt);
+        Ok(())
+    }
+
+    /// The list's current length.
+    pub fn list_len(&mut self, list: CV) -> CResult<CV> {
+        Ok(self.call("pyston_list_len", &[list])?[0])
+    }
+
+    fn new_list(&mut self, e: &Ty, items: &[CV]) -> CResult<CV> {
+        let kind = native_kind(e).unwrap_or(0);
+        let buf = self.stack(8 * items.len().max(1) as u32);
+        for (i, x) in items.iter().enumerate() {
+            let w = self.list_word(*x, e);
+            self.b.ins().store(MemFlagsData::trusted(), w, buf, 8 * i as i32);
+        }
+        let ctx = self.ctx.unwrap();
+        let k = self.b.ins().iconst(clt::I32, kind as i64);
+        let n = self.b.ins().iconst(clt::I64, items.len() as i64);
+        let p = self.call("pyston_list_new", &[ctx, k, buf, n])?[0];
+        // NULL: the allocation failed (MemoryError is set).
+        let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+        let st = self.b.ins().uextend(clt::I32, st);
+        let st = self.b.ins().imul_imm_s(st, abi::ERROR as i64);
+        self.list_status(st)?;
+        Ok(p)
+    }
+
+    /// If the loop test `k < n` compares against the trip count of a `for`
+    /// loop over a list, `n` re-read now (CPython's list iterator sees the
+    /// list grow and shrink while the loop runs).
+    pub fn list_loop_bound(&mut self, inst: &ir::Inst, args: &mut [(Ty, Vals)]) -> CResult<()> {
+        if inst.op != Op::Cmp(CmpOp::Lt) || args.len() != 2 {
+            return Ok(());
+        }
+        let Some(&(db, dk)) = self.defs.get(&inst.args[1]) else {
+            return Ok(());
+        };
+        let def = &self.f.block(db).insts[dk];
+        if def.op != Op::Len || !matches!(self.ty(def.args[0]), Ty::List(_)) {
+            return Ok(());
+        }
+        let list = self.use_val(def.args[0])?[0];
+        let n = self.list_len(list)?;
+        args[1].1 = vec![n];
+        Ok(())
+    }
+
+    /// The native list operations (inference recorded a call into Python for the others).
+    pub fn list_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)], rt: &Ty) -> CResult<Option<Vals>> {
+        let is_list = |t: &Ty| matches!(t, Ty::List(_));
+        let first_list = args.first().is_some_and(|(t, _)| is_list(t));
+        Ok(Some(match &inst.op {
+            Op::List if is_list(rt) => {
+                let Ty::List(e) = rt else { unreachable!() };
+                let mut items = Vec::new();
+                for (t, v) in args {
+                    items.push(self.coerce(t, v.clone(), e)?[0]);
+                }
+                vec![self.new_list(e, &items)?]
+            }
+            Op::GetItem if first_list => {
+                let e = rt.clone();
+                let kind = native_kind(&e).ok_or_else(|| internal("list element read"))?;
+                let idx = self.list_index(&args[1].0, &args[1].1);
+                let out = self.stack(8);
+                let ctx = self.ctx.unwrap();
+                let k = self.b.ins().iconst(clt::I32, kind as i64);
+                let st = self.call("pyston_list_get", &[ctx, args[0].1[0], idx, k, out])?[0];
+                self.list_status(st)?;
+                let ct = cl_ty(abi::slot_types(&e)[0]);
+                vec![self.b.ins().load(ct, MemFlagsData::trusted(), out, 0)]
+            }
+            Op::SetItem if first_list => {
+                let Ty::List(e) = &args[0].0 else { unreachable!() };
+                let v = &args[2];
+                let e = if **e == Ty::Bottom { v.0.clone() } else { (**e).clone() };
+                let kind = native_kind(&e).ok_or_else(|| internal("list element write"))?;
+                let x = self.coerce(&v.0, v.1.clone(), &e)?[0];
+                let w = self.list_word(x, &e);
+                let idx = self.list_index(&args[1].0, &args[1].1);
+                let ctx = self.ctx.unwrap();
+                let k = self.b.ins().iconst(clt::I32, kind as i64);
+                let st = self.call("pyston_list_set", &[ctx, args[0].1[0], idx, k, w])?[0];
+                self.list_status(st)?;
+                vec![]
+            }
+            Op::MethodCall { name, .. } if first_list && name == "append" => {
+                let v = &args[1];
+                let e = v.0.clone();
+                let kind = native_kind(&e).ok_or_else(|| internal("list append"))?;
+                let w = self.list_word(v.1[0], &e);
+                let ctx = self.ctx.unwrap();
+                let k = self.b.ins().iconst(clt::I32, kind as i64);
+                let st = self.call("pyston_list_append", &[ctx, args[0].1[0], k, w])?[0];
+                self.list_status(st)?;
+                vec![]
+            }
+            Op::Is if first_list => vec![self.b.ins().icmp(IntCC::Equal, args[0].1[0], args[1].1[0])],
+            Op::Len if first_list => vec![self.list_len(args[0].1[0])?],
+            Op::Truth if first_list => {
+                let n = self.list_len(args[0].1[0])?;
+                vec![self.b.ins().icmp_imm_s(IntCC::NotEqual, n, 0)]
+            }
+            Op::Unary(UnaryOp::Not) if first_list => {
+                let n = self.list_len(args[0].1[0])?;
+                vec![self.b.ins().icmp_imm_s(IntCC::Equal, n, 0)]
+            }
+            Op::Call { .. }
+                if matches!(args.first(), Some((Ty::Builtin(Builtin::Len), _)))
+                    && args.len() == 2
+                    && is_list(&args[1].0) =>
+            {
+                vec![self.list_len(args[1].1[0])?]
+            }
+            Op::Call { .. } if matches!(args.first(), Some((Ty::Builtin(Builtin::List), _))) && args.len() == 1 => {
+                vec![self.new_list(&Ty::Int, &[])?]
+            }
+            _ => return self.dict_inst(inst, args, rt),
+        }))
+    }
+
+    /// A status-like result of a dict helper: `-1` returns ERROR.
+    fn fail_if_negative(&mut self, st: CV) -> CResult<()> {
+        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, st, 0);
+        let st = self.b.ins().uextend(clt::I32, neg);
+        self.list_status(st)
+    }
+
+    fn dict_key(&mut self, t: &Ty, v: &Vals) -> CResult<(CV, CV)> {
+        let kind = native_kind(t).ok_or_else(|| internal("dict key"))?;
+        let k = self.b.ins().iconst(clt::I32, kind as i64);
+        let w = self.list_word(v[0], t);
+        Ok((k, w))
+    }
+
+    /// The native dict operations (int/bool keys, native values).
+    fn dict_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)], rt: &Ty) -> CResult<Option<Vals>> {
+        let is_dict = |t: &Ty| matches!(t, Ty::Dict(..));
+        let first = args.first().is_some_and(|(t, _)| is_dict(t));
+        let ctx = self.ctx.unwrap();
+        Ok(Some(match &inst.op {
+            Op::Call { .. } if matches!(args.first(), Some((Ty::Builtin(Builtin::Dict), _))) => {
+                let p = self.call("pyston_dict_new", &[ctx])?[0];
+                let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+                let st = self.b.ins().uextend(clt::I32, st);
+                self.list_status(st)?;
+                vec![p]
+            }
+            Op::GetItem if first => {
+                let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
+                let vk = native_kind(rt).ok_or_else(|| internal("dict value read"))?;
+                let vk = self.b.ins().iconst(clt::I32, vk as i64);
+                let out = self.stack(8);
+                let st = self.call("pyston_dict_get", &[ctx, args[0].1[0], kk, kb, vk, out])?[0];
+                self.list_status(st)?;
+                let ct = cl_ty(abi::slot_types(rt)[0]);
+                vec![self.b.ins().load(ct, MemFlagsData::trusted(), out, 0)]
+            }
+            Op::MethodCall { name, .. } if first && name == "get" => {
+                let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
+                let vk = native_kind(rt).ok_or_else(|| internal("dict value read"))?;
+                let d = self.coerce(&args[2].0, args[2].1.clone(), rt)?[0];
+                let db = self.list_word(d, rt);
+                let vk = self.b.ins().iconst(clt::I32, vk as i64);
+                let out = self.stack(8);
+                let st = self.call("pyston_dict_get_default", &[ctx, args[0].1[0], kk, kb, vk, db, out])?[0];
+                self.list_status(st)?;
+                let ct = cl_ty(abi::slot_types(rt)[0]);
+                vec![self.b.ins().load(ct, MemFlagsData::trusted(), out, 0)]
+            }
+            Op::SetItem if first => {
+                let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
+                let vt = args[2].0.clone();
+                let vk = native_kind(&vt).ok_or_else(|| internal("dict value write"))?;
+                let vb = self.list_word(args[2].1[0], &vt);
+                let vk = self.b.ins().iconst(clt::I32, vk as i64);
+                let st = self.call("pyston_dict_set", &[ctx, args[0].1[0], kk, kb, vk, vb])?[0];
+                self.list_status(st)?;
+                vec![]
+            }
+            Op::Contains if first => {
+                let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
+                let r = self.call("pyston_dict_contains", &[ctx, args[0].1[0], kk, kb])?[0];
+                self.fail_if_negative(r)?;
+                vec![self.b.ins().icmp_imm_s(IntCC::Equal, r, 1)]
+            }
+            Op::Truth if first => {
+                let n = self.call("pyston_dict_len", &[args[0].1[0]])?[0];
+                vec![self.b.ins().icmp_imm_s(IntCC::NotEqual, n, 0)]
+            }
+            Op::Unary(UnaryOp::Not) if first => {
+                let n = self.call("pyston_dict_len", &[args[0].1[0]])?[0];
+                vec![self.b.ins().icmp_imm_s(IntCC::Equal, n, 0)]
+            }
+            Op::Call { .. }
+                if matches!(args.first(), Some((Ty::Builtin(Builtin::Len), _)))
+                    && args.len() == 2
+                    && is_dict(&args[1].0) =>
+            {
+                vec![self.call("pyston_dict_len", &[args[1].1[0]])?[0]]
+            }
+            _ => return Ok(None),
+        }))
+    }
+}

@@ -1,0 +1,749 @@
+//! Typing of Python lists in compiled code.
+//!
+//! A list is a real CPython `list` object held in one slot, typed
+//! `list(elem)`. The element type of a list made in the function is the join
+//! of everything stored into it: a list literal, `[]`, the result of a list
+//! operation or a list argument is a *site*, and `append`/`insert`/`extend`/
+//! `lst[i] = v` widen the element type of every site the list can come from
+//! (through block parameters), until inference reaches its fixed point.
+//! Lists of mixed element types (`[1, 2.5]`) are not compiled.
+//!
+//! Element reads are checked at run time (a mismatch deoptimizes), so the
+//! element type is a speculation, never an assumption codegen relies on for
+//! memory safety. Reads and writes of int/float/bool elements and `append`
+//! are native (`codegen/lists.rs`); every other operation is a call of the
+//! list's own method or of the builtin (recorded with [`Env::py_op`]), which
+//! gives CPython's exact results, exceptions and messages.
+
+use super::*;
+
+/// The element kind the native list helpers take (`helpers/lists.rs`):
+/// 0 int, 1 float, 2 bool, 16 + the dtype's index for a NumPy scalar of
+/// one slot (every dtype but complex128).
+pub fn native_kind(e: &Ty) -> Option<i32> {
+    match e {
+        Ty::Int => Some(0),
+        Ty::Float => Some(1),
+        Ty::Bool => Some(2),
+        Ty::Np(d) if *d != Dtype::Complex128 => Some(16 + crate::abi::dtype_index(*d) as i32),
+        _ => None,
+    }
+}
+
+/// Where a list value can come from.
+enum Origin {
+    /// A list made at this value (a literal, a list operation's result) or a
+    /// list argument (an entry block parameter).
+    Site(Value),
+    /// A list read from another list: `outer[i]`.
+    Element(Value),
+    /// Anything else (a call's result, a tuple's item).
+    Opaque,
+}
+
+#[derive(Default)]
+pub(super) struct Lists {
+    /// Element types stored into the lists made at each site.
+    pub site_elem: HashMap<Value, Ty>,
+    pub sites: HashSet<Value>,
+    /// List literals compiled as tuples: only passed to NumPy functions.
+    pub np_literals: HashMap<Value, bool>,
+    /// An element type widened in this round (inference is not at its fixed point).
+    pub widened: bool,
+    /// The values flowing into each block parameter.
+    pub incoming: HashMap<Value, Vec<Value>>,
+    pub defs: HashMap<Value, (Block, usize)>,
+    /// Each value's uses: (block, instruction, argument position).
+    pub uses: HashMap<Value, Vec<(Block, usize, usize)>>,
+    pub term_uses: HashSet<Value>,
+    pub entry_params: HashSet<Value>,
+}
+
+impl Lists {
+    pub fn new(f: &Function) -> Lists {
+        let mut l = Lists {
+            defs: f.definitions(),
+            entry_params: f.block(f.entry()).params.iter().copied().collect(),
+            ..Default::default()
+        };
+        for (bi, b) in f.blocks.iter().enumerate() {
+            for e in b.term.successors() {
+                for (p, a) in f.block(e.block).params.iter().zip(&e.args) {
+                    l.incoming.entry(*p).or_default().push(*a);
+                }
+            }
+            for (k, i) in b.insts.iter().enumerate() {
+                for (j, a) in i.args.iter().enumerate() {
+                    l.uses.entry(*a).or_default().push((Block(bi as u32), k, j));
+                }
+            }
+            l.term_uses.extend(b.term.uses());
+        }
+        l
+    }
+}
+
+fn mixed(span: Span, a: &Ty, b: &Ty) -> CompileError {
+    CompileError::typing(
+        span,
+        format!("a list or dict holding both '{a}' and '{b}' values is not supported in compiled code yet"),
+    )
+}
+
+fn bad_elem(span: Span, t: &Ty) -> CompileError {
+    CompileError::typing(
+        span,
+        format!(
+            "a list of '{}' values is not supported in compiled code yet",
+            py_name(t)
+        ),
+    )
+}
+
+/// What `in`, `index`, `count` and `remove` search a list for: CPython
+/// compares each element by identity first, so a float NaN is found only
+/// if it is the very object in the list; compiled code holds floats by
+/// value, so only ints, bools and None are searched for natively.
+fn needle(t: &Ty, span: Span) -> CResult<()> {
+    if t.members().iter().all(contains_operand) {
+        return Ok(());
+    }
+    Err(CompileError::typing(
+        span,
+        format!(
+            "searching a list for a '{}' is not supported in compiled code yet (ints, bools and None only: CPython matches a NaN float by identity)",
+            py_name(t)
+        ),
+    ))
+}
+
+fn elem_of(t: &Ty) -> Ty {
+    match t {
+        Ty::List(e) => (**e).clone(),
+        _ => Ty::Bottom,
+    }
+}
+
+impl Infer<'_> {
+    /// Whether the list literal `v` is only passed to NumPy functions
+    /// (`np.array([x, y])`, nested in such a list): compiled as a tuple.
+    fn np_literal(&mut self, v: Value) -> bool {
+        if let Some(b) = self.lists.np_literals.get(&v) {
+            return *b;
+        }
+        let uses = self.lists.uses.get(&v).cloned().unwrap_or_default();
+        let ok = !uses.is_empty()
+            && !self.lists.term_uses.contains(&v)
+            && uses.iter().all(|(b, k, j)| {
+                let i = &self.f.block(*b).insts[*k];
+                match &i.op {
+                    Op::MethodCall { .. } => {
+                        *j >= 1 && matches!(self.t.ty(i.args[0]), Ty::Module(Module::Numpy | Module::NumpyLinalg))
+                    }
+                    Op::List => i.result.is_some_and(|r| self.np_literal(r)),
+                    _ => false,
+                }
+            });
+        self.lists.np_literals.insert(v, ok);
+        ok
+    }
+
+    fn origins(&self, v: Value, seen: &mut HashSet<Value>, out: &mut Vec<Origin>) {
+        if !seen.insert(v) {
+            return;
+        }
+        if self.lists.sites.contains(&v) || self.lists.entry_params.contains(&v) {
+            out.push(Origin::Site(v));
+            return;
+        }
+        if let Some(ins) = self.lists.incoming.get(&v) {
+            for a in ins.clone() {
+                self.origins(a, seen, out);
+            }
+            return;
+        }
+        if let Some((b, k)) = self.lists.defs.get(&v) {
+            let i = &self.f.block(*b).insts[*k];
+            if i.op == Op::GetItem && i.args.len() == 2 && matches!(self.t.ty(i.args[0]), Ty::List(_)) {
+                out.push(Origin::Element(i.args[0]));
+                return;
+            }
+        }
+        out.push(Origin::Opaque);
+    }
+
+    /// Records that list `v` (of type `cur`) receives elements of type `t`.
+    fn widen(&mut self, v: Value, cur: &Ty, t: &Ty, span: Span) -> CResult<()> {
+        let t = strip_undef(t);
+        if !list_elem_ok(&t) {
+            return Err(bad_elem(span, &t));
+        }
+        let e = elem_of(cur);
+        let joined = elem_join(&e, &t).ok_or_else(|| mixed(span, &e, &t))?;
+        if joined == e {
+            return Ok(());
+        }
+        let mut out = Vec::new();
+        self.origins(v, &mut HashSet::new(), &mut out);
+        for o in out {
+            match o {
+                Origin::Site(s) if self.lists.entry_params.contains(&s) => {
+                    // A list argument: only an empty one (no element seen) takes a type.
+                    let pe = elem_of(self.t.ty(s));
+                    let j = elem_join(&pe, &t).ok_or_else(|| mixed(span, &pe, &t))?;
+                    if j != pe {
+                        if pe != Ty::Bottom {
+                            return Err(mixed(span, &pe, &t));
+                        }
+                        self.t.types[s.0 as usize] = Ty::List(Box::new(j));
+                        self.lists.widened = true;
+                    }
+                }
+                Origin::Site(s) => {
+                    let se = self.lists.site_elem.get(&s).cloned().unwrap_or(Ty::Bottom);
+                    let j = elem_join(&se, &t).ok_or_else(|| mixed(span, &se, &t))?;
+                    if j != se {
+                        self.lists.site_elem.insert(s, j);
+                        self.lists.widened = true;
+                    }
+                }
+                Origin::Element(outer) => {
+                    let ot = self.t.ty(outer).clone();
+                    self.widen(outer, &ot, &Ty::List(Box::new(joined.clone())), span)?;
+                }
+                Origin::Opaque => return Err(mixed(span, &e, &t)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The type of a list made at `r` whose own elements are of type `e`.
+    fn site(&mut self, r: Option<Value>, e: Ty, span: Span) -> CResult<Ty> {
+        let Some(r) = r else { return Ok(Ty::List(Box::new(e))) };
+        self.lists.sites.insert(r);
+        let extra = self.lists.site_elem.get(&r).cloned().unwrap_or(Ty::Bottom);
+        let j = elem_join(&e, &extra).ok_or_else(|| mixed(span, &e, &extra))?;
+        Ok(Ty::List(Box::new(j)))
+    }
+
+    fn py_list_op(&mut self, target: ProbeTarget, args: &[Ty], kw: &[String], ret: &Ty, span: Span) -> CResult<()> {
+        self.env.py_op(&target, args, kw, ret, self.cur, span)
+    }
+
+    /// The element type a read gives. `Bottom` (nothing is stored into the
+    /// list anywhere inference can see, e.g. an empty list argument) leaves
+    /// the read untyped: compiled code deoptimizes if it is ever reached.
+    fn read_elem(&self, e: &Ty) -> Ty {
+        e.clone()
+    }
+
+    /// Types `op` if it is an operation on a list: `Some(result)` (`Some(None)`
+    /// for an instruction without a result), `None` when it is not one.
+    pub(super) fn list_op(
+        &mut self,
+        op: &Op,
+        argv: &[Value],
+        args: &[Ty],
+        r: Option<Value>,
+        span: Span,
+    ) -> CResult<Option<Option<Ty>>> {
+        let is_list = |t: &Ty| matches!(t, Ty::List(_));
+        let int_index = |t: &Ty| matches!(t, Ty::Int | Ty::Bool) || matches!(t, Ty::Np(d) if d.kind() == Kind::Int);
+        let first_list = args.first().is_some_and(is_list);
+        if self.gil_free && args.iter().any(is_list) {
+            return Err(CompileError::typing(
+                span,
+                "lists are not supported in compiled code under nogil=True or parallel=True yet",
+            ));
+        }
+        let t = match op {
+            Op::List => {
+                if r.is_some_and(|r| self.np_literal(r)) {
+                    return Ok(None);
+                }
+                let mut e = Ty::Bottom;
+                for t in args {
+                    let t = strip_undef(t);
+                    if !list_elem_ok(&t) {
+                        return Err(bad_elem(span, &t));
+                    }
+                    e = elem_join(&e, &t).ok_or_else(|| mixed(span, &e, &t))?;
+                }
+                let ty = self.site(r, e.clone(), span)?;
+                let native = args.is_empty() || (native_kind(&e).is_some() && args.iter().all(|t| *t == e));
+                if !native {
+                    self.py_list_op(ProbeTarget::Builtin("@list"), args, &[], &ty, span)?;
+                }
+                Some(ty)
+            }
+            Op::GetItem if first_list && args.len() == 2 => {
+                let e = elem_of(&args[0]);
+                if int_index(&args[1]) {
+                    let e = self.read_elem(&e);
+                    if e == Ty::Bottom {
+                        return Ok(Some(Some(Ty::Bottom)));
+                    }
+                    if native_kind(&e).is_none() || !matches!(args[1], Ty::Int | Ty::Bool) {
+                        self.py_list_op(ProbeTarget::GetItem, args, &[], &e, span)?;
+                    }
+                    Some(e)
+                } else if matches!(args[1], Ty::Slice(_)) {
+                    let ty = self.site(r, e, span)?;
+                    self.py_list_op(ProbeTarget::GetItem, args, &[], &ty, span)?;
+                    Some(ty)
+                } else {
+                    return Err(CompileError::typing(
+                        span,
+                        format!("list indices must be integers or slices, not {}", py_name(&args[1])),
+                    ));
+                }
+            }
+            Op::SetItem if first_list && args.len() == 3 => {
+                let v = strip_undef(&args[2]);
+                if int_index(&args[1]) {
+                    self.widen(argv[0], &args[0], &v, span)?;
+                    if native_kind(&v).is_none() || !matches!(args[1], Ty::Int | Ty::Bool) {
+                        self.py_list_op(ProbeTarget::SetItem, args, &[], &Ty::NoneT, span)?;
+                    }
+                } else if matches!(args[1], Ty::Slice(_)) && is_list(&v) {
+                    self.widen(argv[0], &args[0], &elem_of(&v), span)?;
+                    self.py_list_op(ProbeTarget::SetItem, args, &[], &Ty::NoneT, span)?;
+                } else {
+                    return Err(CompileError::typing(
+                        span,
+                        "this list assignment is not supported in compiled code yet (an int index, or a slice and a list)",
+                    ));
+                }
+                None
+            }
+            Op::Len if first_list => Some(Ty::Int),
+            Op::Truth if first_list => Some(Ty::Bool),
+            Op::Unary(UnaryOp::Not) if first_list => Some(Ty::Bool),
+            Op::Contains if first_list => {
+                needle(&args[1], span)?;
+                self.py_list_op(ProbeTarget::Operator("contains"), args, &[], &Ty::Bool, span)?;
+                Some(Ty::Bool)
+            }
+            Op::Is if args.len() == 2 && is_list(&args[0]) && is_list(&args[1]) => Some(Ty::Bool),
+            Op::Cmp(c) if args.len() == 2 && is_list(&args[0]) && is_list(&args[1]) => {
+                let name = match c {
+                    crate::hir::CmpOp::Eq => "eq",
+                    crate::hir::CmpOp::Ne => "ne",
+                    _ => {
+                        return Err(CompileError::typing(
+                            span,
+                            "ordering comparisons of lists are not supported in compiled code yet",
+                        ))
+                    }
+                };
+                self.py_list_op(ProbeTarget::Operator(name), args, &[], &Ty::Bool, span)?;
+                Some(Ty::Bool)
+            }
+            Op::Bin { op, inplace } if args.len() == 2 && (is_list(&args[0]) || is_list(&args[1])) => {
+                let (name, ty) = match (op, &args[0], &args[1]) {
+                    (BinOp::Add, Ty::List(a), Ty::List(b)) => {
+                        let e = elem_join(a, b).ok_or_else(|| mixed(span, a, b))?;
+                        if *inplace {
+                            self.widen(argv[0], &args[0], b, span)?;
+                            ("iadd", Ty::List(Box::new(e)))
+                        } else {
+                            ("add", self.site(r, e, span)?)
+                        }
+                    }
+                    (BinOp::Mul, Ty::List(a), n) | (BinOp::Mul, n, Ty::List(a)) if int_index(n) => {
+                        if *inplace && is_list(&args[0]) {
+                            ("imul", args[0].clone())
+                        } else {
+                            ("mul", self.site(r, (**a).clone(), span)?)
+                        }
+                    }
+                    _ => {
+                        return Err(CompileError::typing(
+                            span,
+                            format!(
+                                "compiled code does not support {} between '{}' and '{}'",
+                                op.symbol(),
+                                py_name(&args[0]),
+                                py_name(&args[1])
+                            ),
+                        ))
+                    }
+                };
+                self.py_list_op(ProbeTarget::Operator(name), args, &[], &ty, span)?;
+                Some(ty)
+            }
+            Op::MethodCall { name, kw } if first_list => {
+                let e = elem_of(&args[0]);
+                let npos = args.len() - kw.len();
+                let pos = &args[1..npos];
+                let unsupported = || {
+                    CompileError::typing(
+                        span,
+                        format!("this call of the list method '{name}' is not supported in compiled code yet"),
+                    )
+                };
+                if !(kw.is_empty() || (name == "sort" && kw.iter().all(|k| k == "reverse"))) {
+                    return Err(unsupported());
+                }
+                let ret = match (name.as_str(), pos) {
+                    ("append", [x]) => {
+                        self.widen(argv[0], &args[0], x, span)?;
+                        if native_kind(&strip_undef(x)).is_some() {
+                            return Ok(Some(Some(Ty::NoneT)));
+                        }
+                        Ty::NoneT
+                    }
+                    ("insert", [i, x]) if int_index(i) => {
+                        self.widen(argv[0], &args[0], x, span)?;
+                        Ty::NoneT
+                    }
+                    ("extend", [Ty::List(b)]) => {
+                        self.widen(argv[0], &args[0], b, span)?;
+                        Ty::NoneT
+                    }
+                    ("extend", [Ty::Tuple(ts)]) => {
+                        for t in ts {
+                            self.widen(argv[0], &args[0], t, span)?;
+                        }
+                        Ty::NoneT
+                    }
+                    ("pop", []) | ("pop", [_]) if e == Ty::Bottom => return Ok(Some(Some(Ty::Bottom))),
+                    ("pop", []) => self.read_elem(&e),
+                    ("pop", [i]) if int_index(i) => self.read_elem(&e),
+                    ("remove", [x]) => {
+                        needle(x, span)?;
+                        Ty::NoneT
+                    }
+                    ("sort", []) | ("reverse", []) | ("clear", []) => Ty::NoneT,
+                    ("index", [x]) | ("count", [x]) => {
+                        needle(x, span)?;
+                        Ty::Int
+                    }
+                    ("index", [x, a]) if int_index(a) => {
+                        needle(x, span)?;
+                        Ty::Int
+                    }
+                    ("index", [x, a, b]) if int_index(a) && int_index(b) => {
+                        needle(x, span)?;
+                        Ty::Int
+                    }
+                    ("copy", []) => self.site(r, e, span)?,
+                    _ => return Err(unsupported()),
+                };
+                self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &ret, span)?;
+                Some(ret)
+            }
+            Op::Call { kw } => {
+                let Some(Ty::Builtin(b)) = args.first() else {
+                    return Ok(None);
+                };
+                let b = *b;
+                let npos = args.len() - kw.len();
+                let pos = &args[1..npos];
+                let list_builtin = matches!(
+                    b,
+                    Builtin::Sum | Builtin::Sorted | Builtin::Any | Builtin::All | Builtin::List
+                );
+                if !list_builtin && !pos.iter().any(is_list) {
+                    return Ok(None);
+                }
+                let bad = || {
+                    CompileError::typing(
+                        span,
+                        format!(
+                            "this call of {}() is not supported in compiled code yet",
+                            builtin_name(b).unwrap_or("the builtin")
+                        ),
+                    )
+                };
+                if !(kw.is_empty() || (b == Builtin::Sorted && kw.iter().all(|k| k == "reverse"))) {
+                    return Err(bad());
+                }
+                let ret = match (b, pos) {
+                    (Builtin::Len, [Ty::List(_)]) => return Ok(Some(Some(Ty::Int))),
+                    // No element type yet: typed once something is stored (or never: untyped).
+                    (Builtin::Sum | Builtin::Min | Builtin::Max, [Ty::List(e), ..]) if **e == Ty::Bottom => {
+                        return Ok(Some(Some(Ty::Bottom)))
+                    }
+                    (Builtin::List, []) => return Ok(Some(Some(self.site(r, Ty::Bottom, span)?))),
+                    (Builtin::Sum, [Ty::List(e)]) => match &**e {
+                        Ty::Int | Ty::Bool => Ty::Int,
+                        // `sum([])` is the int 0
+                        Ty::Float => Ty::Union(vec![Ty::Int, Ty::Float]),
+                        _ => return Err(bad()),
+                    },
+                    (Builtin::Sum, [Ty::List(e), s]) => match (&**e, s) {
+                        (Ty::Int | Ty::Bool, Ty::Int | Ty::Bool) => Ty::Int,
+                        (Ty::Float, Ty::Float) | (Ty::Int | Ty::Bool, Ty::Float) => Ty::Float,
+                        (Ty::Float, Ty::Int | Ty::Bool) => Ty::Union(vec![Ty::Int, Ty::Float]),
+                        _ => return Err(bad()),
+                    },
+                    (Builtin::Min | Builtin::Max, [Ty::List(e)]) => self.read_elem(e),
+                    (Builtin::Any | Builtin::All, [Ty::List(_)]) => Ty::Bool,
+                    (Builtin::Sorted, [Ty::List(e)]) => self.site(r, (**e).clone(), span)?,
+                    (Builtin::List, [Ty::List(e)]) => self.site(r, (**e).clone(), span)?,
+                    (Builtin::List, [Ty::Tuple(ts)]) => {
+                        let mut e = Ty::Bottom;
+                        for t in ts {
+                            if !list_elem_ok(t) {
+                                return Err(bad_elem(span, t));
+                            }
+                            e = elem_join(&e, t).ok_or_else(|| mixed(span, &e, t))?;
+                        }
+                        self.site(r, e, span)?
+                    }
+                    (Builtin::List, [Ty::Array(a)]) if a.ndim == 1 => self.site(r, Ty::Np(a.dtype), span)?,
+                    _ => return Err(bad()),
+                };
+                let name = builtin_name(b).ok_or_else(bad)?;
+                self.py_list_op(ProbeTarget::Builtin(name), &args[1..], kw, &ret, span)?;
+                Some(ret)
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(t))
+    }
+
+    /// After inference: the trip count of a `for` loop over a list (`Op::Len`)
+    /// may only be compared against in the loop's header, where compiled code
+    /// and the interpreter re-read the list's length each iteration (CPython's
+    /// list iterator does); `zip()` and `reversed()` over lists are not compiled.
+    pub(super) fn check_list_loops(&self) -> CResult<()> {
+        for b in &self.f.blocks {
+            for i in &b.insts {
+                if i.op != Op::Len || !matches!(self.t.ty(i.args[0]), Ty::List(_)) {
+                    continue;
+                }
+                let Some(r) = i.result else { continue };
+                let ok = !self.lists.term_uses.contains(&r)
+                    && self.lists.uses.get(&r).into_iter().flatten().all(|(ub, uk, j)| {
+                        let u = &self.f.block(*ub).insts[*uk];
+                        *j == 1 && u.op == Op::Cmp(crate::hir::CmpOp::Lt)
+                    });
+                if !ok {
+                    return Err(CompileError::typing(
+                        i.span,
+                        "zip() and reversed() over lists are not supported in compiled code yet",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The builtin's name, for calls through Python.
+pub fn builtin_name(b: Builtin) -> Option<&'static str> {
+    Some(match b {
+        Builtin::Sum => "sum",
+        Builtin::Sorted => "sorted",
+        Builtin::Any => "any",
+        Builtin::All => "all",
+        Builtin::List => "list",
+        Builtin::Dict => "dict",
+        Builtin::Min => "min",
+        Builtin::Max => "max",
+        Builtin::Len => "len",
+        _ => return None,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// dicts: the same object-backed approach, keys and values typed per site
+
+fn dict_kv(t: &Ty) -> (Ty, Ty) {
+    match t {
+        Ty::Dict(k, v) => ((**k).clone(), (**v).clone()),
+        _ => (Ty::Bottom, Ty::Bottom),
+    }
+}
+
+/// The key types compiled code stores into and looks up in dicts natively:
+/// ints and bools (a float key is matched by identity first in CPython, as
+/// in lists: see [`needle`]).
+fn dict_key(t: &Ty, span: Span) -> CResult<()> {
+    if matches!(t, Ty::Int | Ty::Bool) {
+        return Ok(());
+    }
+    Err(CompileError::typing(
+        span,
+        format!(
+            "dicts with '{}' keys are not supported in compiled code yet (int and bool keys only)",
+            py_name(t)
+        ),
+    ))
+}
+
+impl Infer<'_> {
+    /// Records that dict `v` (of type `cur`) receives `key: val` items.
+    fn widen_dict(&mut self, v: Value, cur: &Ty, key: &Ty, val: &Ty, span: Span) -> CResult<()> {
+        let (key, val) = (strip_undef(key), strip_undef(val));
+        dict_key(&key, span)?;
+        if native_kind(&val).is_none() {
+            return Err(CompileError::typing(
+                span,
+                format!(
+                    "dicts with '{}' values are not supported in compiled code yet",
+                    py_name(&val)
+                ),
+            ));
+        }
+        let (k0, v0) = dict_kv(cur);
+        let k = elem_join(&k0, &key).ok_or_else(|| mixed(span, &k0, &key))?;
+        let w = elem_join(&v0, &val).ok_or_else(|| mixed(span, &v0, &val))?;
+        if k == k0 && w == v0 {
+            return Ok(());
+        }
+        let pair = Ty::Tuple(vec![key.clone(), val.clone()]);
+        let mut out = Vec::new();
+        self.origins(v, &mut HashSet::new(), &mut out);
+        for o in out {
+            match o {
+                Origin::Site(s) if self.lists.entry_params.contains(&s) => {
+                    let (pk, pv) = dict_kv(self.t.ty(s));
+                    let jk = elem_join(&pk, &key).ok_or_else(|| mixed(span, &pk, &key))?;
+                    let jv = elem_join(&pv, &val).ok_or_else(|| mixed(span, &pv, &val))?;
+                    if (jk != pk && pk != Ty::Bottom) || (jv != pv && pv != Ty::Bottom) {
+                        return Err(mixed(span, &pv, &val));
+                    }
+                    if jk != pk || jv != pv {
+                        self.t.types[s.0 as usize] = Ty::Dict(Box::new(jk), Box::new(jv));
+                        self.lists.widened = true;
+                    }
+                }
+                Origin::Site(s) => {
+                    let se = self.lists.site_elem.get(&s).cloned().unwrap_or(Ty::Bottom);
+                    let j = elem_join(&se, &pair).ok_or_else(|| mixed(span, &se, &pair))?;
+                    if j != se {
+                        self.lists.site_elem.insert(s, j);
+                        self.lists.widened = true;
+                    }
+                }
+                _ => return Err(mixed(span, &v0, &val)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The type of a dict made at `r`.
+    fn dict_site(&mut self, r: Option<Value>) -> Ty {
+        if let Some(r) = r {
+            self.lists.sites.insert(r);
+            if let Some(Ty::Tuple(kv)) = self.lists.site_elem.get(&r) {
+                return Ty::Dict(Box::new(kv[0].clone()), Box::new(kv[1].clone()));
+            }
+        }
+        Ty::Dict(Box::new(Ty::Bottom), Box::new(Ty::Bottom))
+    }
+
+    /// Types `op` if it is an operation on a dict (see [`Infer::list_op`]).
+    pub(super) fn dict_op(
+        &mut self,
+        op: &Op,
+        argv: &[Value],
+        args: &[Ty],
+        r: Option<Value>,
+        span: Span,
+    ) -> CResult<Option<Option<Ty>>> {
+        let is_dict = |t: &Ty| matches!(t, Ty::Dict(..));
+        if let (Op::Call { kw }, Some(Ty::Builtin(Builtin::Dict))) = (op, args.first()) {
+            if args.len() == 1 && kw.is_empty() {
+                return Ok(Some(Some(self.dict_site(r))));
+            }
+            return Err(CompileError::typing(
+                span,
+                "dict() with arguments is not supported in compiled code yet",
+            ));
+        }
+        if !args.iter().any(is_dict) {
+            return Ok(None);
+        }
+        if self.gil_free {
+            return Err(CompileError::typing(
+                span,
+                "dicts are not supported in compiled code under nogil=True or parallel=True yet",
+            ));
+        }
+        let first = args.first().is_some_and(is_dict);
+        let (k, v) = args.first().map(dict_kv).unwrap_or((Ty::Bottom, Ty::Bottom));
+        let t = match op {
+            Op::GetItem if first && args.len() == 2 => {
+                needle(&args[1], span)?;
+                let native = matches!(args[1], Ty::Int | Ty::Bool) && native_kind(&v).is_some();
+                if !native && v != Ty::Bottom {
+                    self.py_list_op(ProbeTarget::GetItem, args, &[], &v, span)?;
+                }
+                Some(v)
+            }
+            Op::SetItem if first && args.len() == 3 => {
+                self.widen_dict(argv[0], &args[0], &args[1], &args[2], span)?;
+                None
+            }
+            Op::Contains if first => {
+                needle(&args[1], span)?;
+                if !matches!(args[1], Ty::Int | Ty::Bool) {
+                    self.py_list_op(ProbeTarget::Operator("contains"), args, &[], &Ty::Bool, span)?;
+                }
+                Some(Ty::Bool)
+            }
+            Op::Truth | Op::Unary(UnaryOp::Not) if first => Some(Ty::Bool),
+            Op::Call { kw } if kw.is_empty() && args.len() == 2 && args[0] == Ty::Builtin(Builtin::Len) => {
+                Some(Ty::Int)
+            }
+            Op::MethodCall { name, kw } if first && kw.is_empty() && name == "get" => match &args[1..] {
+                [key] => {
+                    needle(key, span)?;
+                    // `get(k)` is the value or None: a union compiled code does not hold.
+                    return Err(CompileError::typing(
+                        span,
+                        "dict.get(k) without a default is not supported in compiled code yet",
+                    ));
+                }
+                [key, d] => {
+                    needle(key, span)?;
+                    let d = strip_undef(d);
+                    let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
+                    if native_kind(&j).is_none() {
+                        return Err(bad_elem(span, &j));
+                    }
+                    if !matches!(key, Ty::Int | Ty::Bool) {
+                        self.py_list_op(ProbeTarget::Method("get".into()), args, &[], &j, span)?;
+                    }
+                    Some(j)
+                }
+                _ => return Err(CompileError::typing(span, "dict.get() takes one or two arguments")),
+            },
+            Op::MethodCall { name, kw } if first && kw.is_empty() && name == "setdefault" && args.len() == 3 => {
+                self.widen_dict(argv[0], &args[0], &args[1], &args[2], span)?;
+                let d = strip_undef(&args[2]);
+                let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
+                self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &j, span)?;
+                Some(j)
+            }
+            Op::MethodCall { name, kw } if first && kw.is_empty() && name == "pop" && args.len() == 3 => {
+                needle(&args[1], span)?;
+                let d = strip_undef(&args[2]);
+                let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
+                self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &j, span)?;
+                Some(j)
+            }
+            Op::MethodCall { name, kw } if first && kw.is_empty() && name == "pop" && args.len() == 2 => {
+                needle(&args[1], span)?;
+                if v != Ty::Bottom {
+                    self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &v, span)?;
+                }
+                Some(v)
+            }
+            Op::MethodCall { name, .. } if first => {
+                let _ = k;
+                return Err(CompileError::typing(
+                    span,
+                    format!("the dict method '{name}' is not supported in compiled code yet (d[k], d[k] = v, get, setdefault, pop, in, len)"),
+                ));
+            }
+            // Anything else (a tuple holding a dict, ...) is typed as for any value.
+            _ => return Ok(None),
+        };
+        Ok(Some(t))
+    }
+}

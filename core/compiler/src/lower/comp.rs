@@ -1,0 +1,414 @@
+//! Comprehensions and generator expressions, lowered by rewriting them into
+//! the statements they stand for (a loop appending to a hidden list, or a
+//! loop folding into a hidden accumulator) and lowering those.
+//!
+//! Python 3 scoping: the loop variables of a comprehension do not leak. They
+//! are renamed to hidden names (`%c3.x`) inside the comprehension, so a
+//! variable of the same name outside it is neither read nor written.
+//! The first iterable is evaluated in the enclosing scope (CPython passes it
+//! to the comprehension's code object), the others inside it.
+
+use super::*;
+
+fn name(n: &str, span: Span) -> Expr {
+    Expr {
+        kind: ExprKind::Name(n.to_string()),
+        span,
+    }
+}
+
+fn stmt(kind: StmtKind, span: Span) -> Stmt {
+    Stmt { kind, span }
+}
+
+fn target_names(t: &Target, out: &mut Vec<String>) {
+    match t {
+        Target::Name(n, _) => out.push(n.clone()),
+        Target::Tuple(ts, _) => ts.iter().for_each(|t| target_names(t, out)),
+        Target::Subscript(..) => {}
+    }
+}
+
+fn rename_target(t: &Target, map: &HashMap<String, String>) -> Target {
+    match t {
+        Target::Name(n, s) => Target::Name(map.get(n).cloned().unwrap_or_else(|| n.clone()), *s),
+        Target::Tuple(ts, s) => Target::Tuple(ts.iter().map(|t| rename_target(t, map)).collect(), *s),
+        Target::Subscript(x, i, s) => Target::Subscript(rename(x, map), rename(i, map), *s),
+    }
+}
+
+/// The comprehension clauses with `map` applied (each clause's own targets
+/// shadow the names they bind for the clauses after it and the element).
+fn rename_gens(gens: &[Comprehension], map: &HashMap<String, String>) -> (Vec<Comprehension>, HashMap<String, String>) {
+    let mut m = map.clone();
+    let mut out = Vec::new();
+    for g in gens {
+        let iter = rename(&g.iter, &m);
+        let mut bound = Vec::new();
+        target_names(&g.target, &mut bound);
+        for b in &bound {
+            m.remove(b);
+        }
+        out.push(Comprehension {
+            target: g.target.clone(),
+            iter,
+            ifs: g.ifs.iter().map(|c| rename(c, &m)).collect(),
+        });
+    }
+    (out, m)
+}
+
+/// `e` with the names in `map` replaced (free names only).
+fn rename(e: &Expr, map: &HashMap<String, String>) -> Expr {
+    let b = |x: &Expr| Box::new(rename(x, map));
+    let v = |xs: &[Expr]| xs.iter().map(|x| rename(x, map)).collect::<Vec<_>>();
+    let kind = match &e.kind {
+        ExprKind::Name(n) => ExprKind::Name(map.get(n).cloned().unwrap_or_else(|| n.clone())),
+        ExprKind::Lit(_) => e.kind.clone(),
+        ExprKind::Attr(x, n) => ExprKind::Attr(b(x), n.clone()),
+        ExprKind::Bin(op, x, y) => ExprKind::Bin(*op, b(x), b(y)),
+        ExprKind::Unary(op, x) => ExprKind::Unary(*op, b(x)),
+        ExprKind::BoolOp(a, xs) => ExprKind::BoolOp(*a, v(xs)),
+        ExprKind::Compare(x, rest) => ExprKind::Compare(b(x), rest.iter().map(|(o, y)| (*o, rename(y, map))).collect()),
+        ExprKind::Call(f, args, kws) => ExprKind::Call(
+            b(f),
+            v(args),
+            kws.iter().map(|(k, x)| (k.clone(), rename(x, map))).collect(),
+        ),
+        ExprKind::Subscript(x, i) => ExprKind::Subscript(b(x), b(i)),
+        ExprKind::Tuple(xs) => ExprKind::Tuple(v(xs)),
+        ExprKind::List(xs) => ExprKind::List(v(xs)),
+        ExprKind::IfExp(c, x, y) => ExprKind::IfExp(b(c), b(x), b(y)),
+        ExprKind::Slice(lo, hi, st) => {
+            let o = |p: &Option<Box<Expr>>| p.as_ref().map(|x| b(x));
+            ExprKind::Slice(o(lo), o(hi), o(st))
+        }
+        ExprKind::Is(x, y, n) => ExprKind::Is(b(x), b(y), *n),
+        ExprKind::In(x, y, n) => ExprKind::In(b(x), b(y), *n),
+        ExprKind::ListComp(elt, gens) => {
+            let (gens, m) = rename_gens(gens, map);
+            ExprKind::ListComp(Box::new(rename(elt, &m)), gens)
+        }
+        ExprKind::GenExp(elt, gens, c) => {
+            let (gens, m) = rename_gens(gens, map);
+            ExprKind::GenExp(Box::new(rename(elt, &m)), gens, *c)
+        }
+        ExprKind::Lambda(ps, body) => {
+            let mut m = map.clone();
+            for p in ps {
+                m.remove(p);
+            }
+            ExprKind::Lambda(ps.clone(), Box::new(rename(body, &m)))
+        }
+        ExprKind::Dict(pairs) => ExprKind::Dict(pairs.iter().map(|(k, v)| (rename(k, map), rename(v, map))).collect()),
+        ExprKind::DictComp(k, v, gens) => {
+            let (gens, m) = rename_gens(gens, map);
+            ExprKind::DictComp(Box::new(rename(k, &m)), Box::new(rename(v, &m)), gens)
+        }
+    };
+    Expr { kind, span: e.span }
+}
+
+/// What a generator expression is folded into.
+#[derive(Clone, Copy, PartialEq)]
+enum Fold {
+    List,
+    Sum,
+    Any,
+    All,
+    Min,
+    Max,
+}
+
+impl Lowerer {
+    /// The comprehension with its loop variables renamed to hidden locals.
+    fn hide_targets(&mut self, elt: &Expr, gens: &[Comprehension]) -> (Expr, Vec<Comprehension>) {
+        let tag = self.hidden_name("c");
+        let mut map = HashMap::new();
+        let mut out = Vec::new();
+        for (i, g) in gens.iter().enumerate() {
+            // The first iterable is evaluated outside; later ones see earlier targets.
+            let iter = if i == 0 { g.iter.clone() } else { rename(&g.iter, &map) };
+            let mut bound = Vec::new();
+            target_names(&g.target, &mut bound);
+            for n in bound {
+                let h = format!("{tag}.{n}");
+                self.locals.insert(h.clone());
+                map.insert(n, h);
+            }
+            out.push(Comprehension {
+                target: rename_target(&g.target, &map),
+                iter,
+                ifs: g.ifs.iter().map(|c| rename(c, &map)).collect(),
+            });
+        }
+        (rename(elt, &map), out)
+    }
+
+    /// The nested `for`/`if` statements of the clauses around `inner`.
+    fn comp_loops(gens: &[Comprehension], inner: Vec<Stmt>, span: Span) -> Vec<Stmt> {
+        let mut body = inner;
+        for g in gens.iter().rev() {
+            for c in g.ifs.iter().rev() {
+                body = vec![stmt(StmtKind::If(c.clone(), body, vec![]), c.span)];
+            }
+            body = vec![stmt(
+                StmtKind::For(g.target.clone(), g.iter.clone(), body, vec![]),
+                span,
+            )];
+        }
+        body
+    }
+
+    /// A new empty dict: `dict()` with the builtin `dict` (checked).
+    pub(super) fn new_dict(&mut self, span: Span) -> CResult<Value> {
+        if self.locals.contains("dict") {
+            return Err(CompileError::unsupported(
+                span,
+                "dict displays in a function with a local named 'dict' are not supported",
+            ));
+        }
+        let callee = self.emit_cur(Op::Global("dict".into()), vec![], span);
+        self.emit_check("dict", vec![callee], span);
+        Ok(self.emit_cur(Op::Call { kw: vec![] }, vec![callee], span))
+    }
+
+    /// `{k: v for ...}`: a new dict and a loop storing into it (the key
+    /// evaluated before the value, as CPython 3.8+ does).
+    pub(super) fn dict_comp(&mut self, k: &Expr, v: &Expr, gens: &[Comprehension], span: Span) -> CResult<Value> {
+        let pair = Expr {
+            kind: ExprKind::Tuple(vec![k.clone(), v.clone()]),
+            span,
+        };
+        let (pair, gens) = self.hide_targets(&pair, gens);
+        let ExprKind::Tuple(kv) = pair.kind else { unreachable!() };
+        let acc = self.hidden_name("dict");
+        self.locals.insert(acc.clone());
+        let key = self.hidden_name("key");
+        self.locals.insert(key.clone());
+        let d = self.new_dict(span)?;
+        let b = self.block();
+        self.write_var(&acc, b, d);
+        let sp = kv[0].span;
+        let inner = vec![
+            stmt(StmtKind::Assign(vec![Target::Name(key.clone(), sp)], kv[0].clone()), sp),
+            stmt(
+                StmtKind::Assign(
+                    vec![Target::Subscript(name(&acc, sp), name(&key, sp), sp)],
+                    kv[1].clone(),
+                ),
+                sp,
+            ),
+        ];
+        let loops = Self::comp_loops(&gens, inner, span);
+        self.stmts(&loops)?;
+        let b = self.block();
+        Ok(self.read_var(&acc, b, span))
+    }
+
+    /// `[elt for ...]`: a new list and a loop appending to it.
+    pub(super) fn list_comp(&mut self, elt: &Expr, gens: &[Comprehension], span: Span) -> CResult<Value> {
+        self.fold_gen(Fold::List, None, elt, gens, span)
+    }
+
+    /// `f(genexp)` for a builtin `f` that consumes a generator expression
+    /// (`sum`, `min`, `max`, `any`, `all`, `list`), or `None` when `e` is not such a call.
+    pub(super) fn gen_call(&mut self, e: &Expr) -> CResult<Option<Value>> {
+        let ExprKind::Call(f, args, kws) = &e.kind else {
+            return Ok(None);
+        };
+        let (ExprKind::Name(n), [arg], []) = (&f.kind, args.as_slice(), kws.as_slice()) else {
+            return Ok(None);
+        };
+        if n == "list" && !self.locals.contains(n) && self.builtin_call(arg, "range").is_some() {
+            // `list(range(...))`: the loop over the range, appending.
+            let v = Expr {
+                kind: ExprKind::Name("%x".into()),
+                span: arg.span,
+            };
+            let gens = vec![Comprehension {
+                target: Target::Name("%x".into(), arg.span),
+                iter: arg.clone(),
+                ifs: vec![],
+            }];
+            let callee = self.expr(f)?;
+            return Ok(Some(self.fold_gen(
+                Fold::List,
+                Some(("list", callee)),
+                &v,
+                &gens,
+                e.span,
+            )?));
+        }
+        let ExprKind::GenExp(elt, gens, compensated) = &arg.kind else {
+            return Ok(None);
+        };
+        if self.locals.contains(n) {
+            return Ok(None);
+        }
+        let fold = match n.as_str() {
+            "list" => Fold::List,
+            "sum" => Fold::Sum,
+            "any" => Fold::Any,
+            "all" => Fold::All,
+            "min" => Fold::Min,
+            "max" => Fold::Max,
+            _ => return Ok(None),
+        };
+        if fold == Fold::Sum && *compensated {
+            // CPython 3.12+ sums floats with compensation: build the items' list
+            // and let `sum` itself add them (the list is made natively).
+            let callee = self.expr(f)?;
+            let lst = self.list_comp(elt, gens, arg.span)?;
+            return Ok(Some(self.emit_cur(Op::Call { kw: vec![] }, vec![callee, lst], e.span)));
+        }
+        if matches!(fold, Fold::Any | Fold::All) && gens.len() != 1 {
+            return Err(CompileError::unsupported(
+                e.span,
+                format!("{n}() of a generator expression with several `for` clauses is not supported yet"),
+            ));
+        }
+        let callee = self.expr(f)?;
+        Ok(Some(self.fold_gen(
+            fold,
+            Some((n.as_str(), callee)),
+            elt,
+            gens,
+            e.span,
+        )?))
+    }
+
+    fn fold_gen(
+        &mut self,
+        fold: Fold,
+        builtin: Option<(&str, Value)>,
+        elt: &Expr,
+        gens: &[Comprehension],
+        span: Span,
+    ) -> CResult<Value> {
+        let (elt, gens) = self.hide_targets(elt, gens);
+        let acc = self.hidden_name("acc");
+        self.locals.insert(acc.clone());
+        // `f` must still be the builtin (checked like `range` in a loop).
+        if let Some((n, callee)) = builtin {
+            self.emit_check(n, vec![callee], span);
+        }
+        let init = match fold {
+            Fold::List => Some(self.emit_cur(Op::List, vec![], span)),
+            Fold::Sum => Some(self.emit_cur(Op::Const(Const::Int(0)), vec![], span)),
+            Fold::Any => Some(self.emit_cur(Op::Const(Const::Bool(false)), vec![], span)),
+            Fold::All => Some(self.emit_cur(Op::Const(Const::Bool(true)), vec![], span)),
+            Fold::Min | Fold::Max => None,
+        };
+        let has = self.hidden_name("has");
+        self.locals.insert(has.clone());
+        let item = self.hidden_name("item");
+        self.locals.insert(item.clone());
+        let b = self.block();
+        if let Some(v) = init {
+            self.write_var(&acc, b, v);
+        } else {
+            let f = self.emit_cur(Op::Const(Const::Bool(false)), vec![], span);
+            let b = self.block();
+            self.write_var(&has, b, f);
+        }
+        let sp = elt.span;
+        let assign = |n: &str, e: Expr| stmt(StmtKind::Assign(vec![Target::Name(n.to_string(), sp)], e), sp);
+        let inner = match fold {
+            Fold::List => vec![stmt(
+                StmtKind::Expr(Expr {
+                    kind: ExprKind::Call(
+                        Box::new(Expr {
+                            kind: ExprKind::Attr(Box::new(name(&acc, sp)), "append".into()),
+                            span: sp,
+                        }),
+                        vec![elt],
+                        vec![],
+                    ),
+                    span: sp,
+                }),
+                sp,
+            )],
+            Fold::Sum => vec![assign(
+                &acc,
+                Expr {
+                    kind: ExprKind::Bin(BinOp::Add, Box::new(name(&acc, sp)), Box::new(elt)),
+                    span: sp,
+                },
+            )],
+            Fold::Any | Fold::All => {
+                let found = Expr {
+                    kind: ExprKind::Lit(Literal::Bool(fold == Fold::Any)),
+                    span: sp,
+                };
+                let test = if fold == Fold::Any {
+                    elt
+                } else {
+                    Expr {
+                        kind: ExprKind::Unary(UnaryOp::Not, Box::new(elt)),
+                        span: sp,
+                    }
+                };
+                vec![stmt(
+                    StmtKind::If(test, vec![assign(&acc, found), stmt(StmtKind::Break, sp)], vec![]),
+                    sp,
+                )]
+            }
+            Fold::Min | Fold::Max => {
+                // CPython's min/max: the first item, then each item that compares
+                // below (min) / above (max) the current one.
+                let op = if fold == Fold::Min { CmpOp::Lt } else { CmpOp::Gt };
+                let better = Expr {
+                    kind: ExprKind::Compare(Box::new(name(&item, sp)), vec![(op, name(&acc, sp))]),
+                    span: sp,
+                };
+                let t = Expr {
+                    kind: ExprKind::Lit(Literal::Bool(true)),
+                    span: sp,
+                };
+                vec![
+                    assign(&item, elt),
+                    stmt(
+                        StmtKind::If(
+                            name(&has, sp),
+                            vec![stmt(
+                                StmtKind::If(better, vec![assign(&acc, name(&item, sp))], vec![]),
+                                sp,
+                            )],
+                            vec![assign(&acc, name(&item, sp)), assign(&has, t)],
+                        ),
+                        sp,
+                    ),
+                ]
+            }
+        };
+        let loops = Self::comp_loops(&gens, inner, span);
+        self.stmts(&loops)?;
+        if matches!(fold, Fold::Min | Fold::Max) {
+            // Empty: the builtin's own ValueError (`max(())` raises the message
+            // an empty generator gets, on every CPython version).
+            let (n, _) = builtin.unwrap();
+            let raise = stmt(
+                StmtKind::Raise(Some(Expr {
+                    kind: ExprKind::Call(
+                        Box::new(name(n, span)),
+                        vec![Expr {
+                            kind: ExprKind::Tuple(vec![]),
+                            span,
+                        }],
+                        vec![],
+                    ),
+                    span,
+                })),
+                span,
+            );
+            let empty = Expr {
+                kind: ExprKind::Unary(UnaryOp::Not, Box::new(name(&has, span))),
+                span,
+            };
+            self.stmt(&stmt(StmtKind::If(empty, vec![raise], vec![]), span))?;
+        }
+        let b = self.block();
+        Ok(self.read_var(&acc, b, span))
+    }
+}

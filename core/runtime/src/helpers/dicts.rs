@@ -1,0 +1,182 @@
+//! Dicts: the native operations on dicts with int/bool keys and int, float,
+//! bool or NumPy-scalar values (see `codegen/lists.rs`, `dict_inst`). A dict
+//! is a real CPython `dict`; keys and values are boxed as CPython boxes them
+//! and values are checked when read (DEOPT on another type), as list elements
+//! (`helpers/lists.rs`, whose element kinds these are). Hashing, equality and
+//! insertion order are CPython's own: every operation is `PyDict_*`.
+
+use super::lists::{box_elem, unbox_elem, with_gil};
+use crate::runtime::*;
+use pyo3::ffi;
+use pyo3::prelude::*;
+
+/// A new empty dict, kept alive by the arena; NULL when allocation failed.
+///
+/// # Safety
+/// Called by compiled code with its live context.
+pub unsafe extern "C" fn pyston_dict_new(ctx: *mut Ctx) -> u64 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &mut *ctx };
+    let no_gil = ctx.no_gil;
+    let mut run = |_py: Python<'_>| {
+        // SAFETY: the GIL is held.
+        let d = unsafe { ffi::PyDict_New() };
+        if !d.is_null() {
+            ctx.arena.push(d);
+        }
+        d as u64
+    };
+    if no_gil {
+        Python::attach(run)
+    } else {
+        // SAFETY: a call whose context is not `no_gil` runs with the GIL held.
+        run(unsafe { Python::assume_attached() })
+    }
+}
+
+/// `d[key]` as a native value of kind `vkind` into `out`: OK; ERROR with
+/// CPython's `KeyError: key`; DEOPT when the value is not of that kind.
+///
+/// # Safety
+/// Called by compiled code; `d` is a live dict, `out` a writable word.
+pub unsafe extern "C" fn pyston_dict_get(
+    ctx: *mut Ctx,
+    d: u64,
+    kkind: i32,
+    kbits: u64,
+    vkind: i32,
+    out: *mut u64,
+) -> i32 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &*ctx };
+    with_gil(ctx, |py| {
+        // SAFETY: the GIL is held; `d` is a live dict; the key is a new reference
+        // released here; PyDict_GetItemWithError returns a borrowed reference.
+        unsafe {
+            let k = box_elem(py, kkind, kbits);
+            if k.is_null() {
+                return ERROR;
+            }
+            let v = ffi::PyDict_GetItemWithError(d as *mut ffi::PyObject, k);
+            if v.is_null() {
+                if ffi::PyErr_Occurred().is_null() {
+                    ffi::PyErr_SetObject(ffi::PyExc_KeyError, k);
+                }
+                ffi::Py_DECREF(k);
+                return ERROR;
+            }
+            ffi::Py_DECREF(k);
+            match unbox_elem(py, vkind, v) {
+                Some(x) => {
+                    *out = x;
+                    OK
+                }
+                None => DEOPT,
+            }
+        }
+    })
+}
+
+/// `d.get(key, default)` as a native value of kind `vkind` into `out`.
+///
+/// # Safety
+/// As `pyston_dict_get`.
+pub unsafe extern "C" fn pyston_dict_get_default(
+    ctx: *mut Ctx,
+    d: u64,
+    kkind: i32,
+    kbits: u64,
+    vkind: i32,
+    default: u64,
+    out: *mut u64,
+) -> i32 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &*ctx };
+    with_gil(ctx, |py| {
+        // SAFETY: as `pyston_dict_get`.
+        unsafe {
+            let k = box_elem(py, kkind, kbits);
+            if k.is_null() {
+                return ERROR;
+            }
+            let v = ffi::PyDict_GetItemWithError(d as *mut ffi::PyObject, k);
+            ffi::Py_DECREF(k);
+            if v.is_null() {
+                if !ffi::PyErr_Occurred().is_null() {
+                    return ERROR;
+                }
+                *out = default;
+                return OK;
+            }
+            match unbox_elem(py, vkind, v) {
+                Some(x) => {
+                    *out = x;
+                    OK
+                }
+                None => DEOPT,
+            }
+        }
+    })
+}
+
+/// `d[key] = value`: OK or ERROR.
+///
+/// # Safety
+/// Called by compiled code; `d` is a live dict.
+pub unsafe extern "C" fn pyston_dict_set(ctx: *mut Ctx, d: u64, kkind: i32, kbits: u64, vkind: i32, vbits: u64) -> i32 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &*ctx };
+    with_gil(ctx, |py| {
+        // SAFETY: the GIL is held; `d` is a live dict; PyDict_SetItem takes its
+        // own references, ours are released here.
+        unsafe {
+            let k = box_elem(py, kkind, kbits);
+            if k.is_null() {
+                return ERROR;
+            }
+            let v = box_elem(py, vkind, vbits);
+            if v.is_null() {
+                ffi::Py_DECREF(k);
+                return ERROR;
+            }
+            let r = ffi::PyDict_SetItem(d as *mut ffi::PyObject, k, v);
+            ffi::Py_DECREF(k);
+            ffi::Py_DECREF(v);
+            if r < 0 {
+                ERROR
+            } else {
+                OK
+            }
+        }
+    })
+}
+
+/// `key in d`: 1, 0, or -1 when it raised.
+///
+/// # Safety
+/// Called by compiled code; `d` is a live dict.
+pub unsafe extern "C" fn pyston_dict_contains(ctx: *mut Ctx, d: u64, kkind: i32, kbits: u64) -> i32 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &*ctx };
+    with_gil(ctx, |py| {
+        // SAFETY: the GIL is held; `d` is a live dict.
+        unsafe {
+            let k = box_elem(py, kkind, kbits);
+            if k.is_null() {
+                return -1;
+            }
+            let r = ffi::PyDict_Contains(d as *mut ffi::PyObject, k);
+            ffi::Py_DECREF(k);
+            r
+        }
+    })
+}
+
+/// `len(d)`.
+///
+/// # Safety
+/// Called by compiled code; `d` is a live dict.
+pub unsafe extern "C" fn pyston_dict_len(d: u64) -> i64 {
+    // SAFETY: a live dict; PyDict_Size does not raise for a dict.
+    unsafe { ffi::PyDict_Size(d as *mut ffi::PyObject) as i64 }
+}

@@ -1,0 +1,151 @@
+"""Python dicts in compiled code (issue #14): real CPython dicts with int/bool keys and
+int, float, bool or NumPy-scalar values, read and written natively; dict displays and
+dict comprehensions. Differential against plain Python (value, type, KeyError, the
+mutation of dict arguments), and each kernel must compile natively."""
+
+import gc
+
+import numpy as np
+import pyston
+from helpers import assert_same, assert_same_all, rng_for, rss_bytes
+from test_lists import check, falls_back
+
+
+@pyston.fast
+def count(a):
+    counts = {}
+    for x in a:
+        k = int(x)
+        counts[k] = counts.get(k, 0) + 1
+    return counts
+
+
+@pyston.fast
+def histogram_floats(a, nbins):
+    h = {}
+    for x in a:
+        b = int(x * nbins)
+        h[b] = h.get(b, 0.0) + float(x)
+    return h, len(h), 0 in h, -1 not in h
+
+
+@pyston.fast
+def displays(n):
+    d = {1: 2.5, 3: 4.5, 1: 7.5}  # noqa: F601 - a repeated key: the last one wins
+    e = {i: i * i for i in range(n) if i % 3 != 1}
+    f = {True: 1, False: 0}
+    return d, e, f, len(e), d[1]
+
+
+@pyston.fast
+def lookup(d, k):
+    return d[k]
+
+
+@pyston.fast
+def store(d, k, v):
+    d[k] = v
+    return len(d)
+
+
+@pyston.fast
+def methods(d, k):
+    a = d.setdefault(k, 10)
+    b = d.pop(k, -1)
+    c = d.pop(k, -2)
+    return a, b, c, d
+
+
+@pyston.fast
+def pop_missing(d, k):
+    return d.pop(k)
+
+
+@pyston.fast
+def truth(d):
+    r = 0
+    if d:
+        r += 1
+    if not d:
+        r += 2
+    return r
+
+
+def test_counting():
+    rng = rng_for("dict_count")
+    check(count, [(rng.integers(0, 10, k),) for k in (0, 1, 100)] + [(rng.integers(-(2**40), 2**40, 50),)])
+    check(histogram_floats, [(rng.random(50), 4), (np.zeros(0), 3)])
+
+
+def test_displays_and_comprehensions():
+    check(displays, [(0,), (7,)])
+
+
+def test_reads_writes_and_errors():
+    check(lookup, [({1: 2.0, 3: 4.0}, 3), ({1: 2.0}, 5), ({}, 0), ({True: 1}, 1), ({1: np.float32(2)}, 1)])
+    check(store, [({1: 2.0}, 1, 3.0), ({}, 5, 1.5), ({2: 1}, 3, 4)])
+    check(methods, [({1: 5}, 1), ({1: 5}, 2), ({}, 0)])
+    check(pop_missing, [({1: 2}, 1), ({1: 2}, 3)])
+    check(truth, [({},), ({1: 1},)])
+
+
+def test_unexpected_values_deoptimize():
+    # the first item says int values; a later one is a float, a huge int, a string
+    assert_same_all(lookup, [({1: 2, 2: 2.5}, 2), ({1: 2, 2: 2**80}, 2), ({1: 2, 2: "x"}, 2)])
+    native(lookup, {1: 2}, 1)
+
+
+def native(fn, *args):
+    from test_lists import native as n
+
+    n(fn, *args)
+
+
+def test_argument_mutation():
+    d = {}
+    store(d, 7, 1.0)
+    assert d == {7: 1.0}
+    assert_same(store, {1: 1.0}, 2, 2.0)
+
+
+@pyston.fast
+def float_keys(a):
+    d = {}
+    for x in a:
+        d[x] = 1
+    return d
+
+
+@pyston.fast
+def dict_iteration(d):
+    s = 0
+    for k in d:
+        s += k
+    return s
+
+
+def test_unsupported_falls_back():
+    falls_back(float_keys, [1.5, 2.5], reason="dicts with 'float' keys")
+    falls_back(dict_iteration, {1: 2}, reason="cannot iterate over a 'dict'")
+
+
+@pyston.fast
+def churn(n):
+    t = 0
+    for i in range(n):
+        d = {i: 1, i + 1: 2}
+        d[i + 2] = 3
+        t += len(d) + d[i]
+    return t
+
+
+def test_memory_flat():
+    churn(100)
+    gc.collect()
+    before = rss_bytes()
+    for _ in range(20):
+        churn(50_000)
+    for _ in range(100_000):
+        count(np.arange(5))
+    gc.collect()
+    assert rss_bytes() - before < 8 * 2**20
