@@ -612,6 +612,10 @@ def test_element_with_python_scalar(op, dtype, pt):
     fallback_ok = fallback_ok or (pt == "complex" and np.dtype(dtype) == np.float32)
     if np.dtype(dtype).kind == "b" and op == "rsub":
         fallback_ok = True
+    # a Python bool // np.bool_ is an int8 in NumPy: not compiled yet (found by the aarch64
+    # run, whose test order made this the dispatcher's first fall-back, so the only one warned)
+    if np.dtype(dtype).kind == "b" and op == "rfloordiv" and pt == "bool":
+        fallback_ok = True
     if np.dtype(dtype).kind == "c" and op in ("rfloordiv", "gt"):
         fallback_ok = True
     assert_same_all(fn, cases, allow_fallback=fallback_ok)

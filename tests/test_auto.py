@@ -38,7 +38,7 @@ def env(**extra):
 
 def run(args, cwd, stdin=None, **extra):
     p = subprocess.run(
-        [sys.executable, *args], cwd=cwd, input=stdin, capture_output=True, env=env(**extra), timeout=60
+        [sys.executable, *args], cwd=cwd, input=stdin, capture_output=True, env=env(**extra), timeout=60 * float(os.environ.get("PYSTON_TEST_TIMEOUT_SCALE", "1"))
     )
     return p.returncode, p.stdout, p.stderr
 

@@ -104,7 +104,11 @@ def test_first_call_on_a_thread_with_a_small_stack(size, tmp_path):
                 out.append("RecursionError")
 
         out = []
-        threading.stack_size({size})
+        try:
+            threading.stack_size({size})
+        except ValueError:  # below the platform's minimum (aarch64 Linux: 128 KiB)
+            print("below-minimum")
+            raise SystemExit(0)
         t = threading.Thread(target=work)
         t.start()
         t.join()
@@ -113,6 +117,8 @@ def test_first_call_on_a_thread_with_a_small_stack(size, tmp_path):
         tmp_path,
     )
     assert r.returncode == 0, r.stderr[-2000:]
+    if r.stdout.startswith("below-minimum"):
+        pytest.skip(f"a {size}-byte thread stack is below this platform's minimum")
     assert r.stdout.startswith("[(2, 3.5), ")
 
 

@@ -13,7 +13,9 @@
 #   AARCH64_JOBS      pytest-xdist workers (default: the number of CPUs; 0 = one process)
 #   AARCH64_NOBUILD=1 reuse the last built wheel
 #   PYSTON_TEST_SEED  passed through (default 12345, so a failure reproduces)
-#   PYSTON_FUZZ_COUNT test_fuzz.py's batch size (default 300 in smoke, 2500 otherwise)
+#   PYSTON_FUZZ_COUNT test_fuzz.py's batch size (default 300 in smoke, 600 in full: 2,500
+#                     generated programs take more than the 900 s test timeout under qemu)
+#   PYSTON_TEST_TIMEOUT_SCALE  multiplies the tests' subprocess timeouts (default 5: emulation)
 #
 # Exit status: 0 when every step passed, else non-zero (pytest's own code for the
 # tests). Logs and junit xml land in target/aarch64/results/.
@@ -29,7 +31,8 @@ SEED=${PYSTON_TEST_SEED:-12345}
 JOBS=${AARCH64_JOBS:-$(nproc)}
 # test_fuzz.py's batch of generated programs (2,500 by default): the smoke run
 # takes the same fraction of it as of the other modules
-if [ "$MODE" = smoke ]; then FUZZ=${PYSTON_FUZZ_COUNT:-300}; else FUZZ=${PYSTON_FUZZ_COUNT:-2500}; fi
+if [ "$MODE" = smoke ]; then FUZZ=${PYSTON_FUZZ_COUNT:-300}; else FUZZ=${PYSTON_FUZZ_COUNT:-600}; fi
+SCALE=${PYSTON_TEST_TIMEOUT_SCALE:-5}
 log() { printf '== aarch64 %s: %s\n' "$MODE" "$*"; }
 die() { printf 'aarch64 %s: error: %s\n' "$MODE" "$*" >&2; exit 1; }
 case $MODE in smoke | full | pytest) ;; *) die "usage: $0 smoke|full|pytest [PYTEST ARGS]" ;; esac
@@ -62,7 +65,7 @@ rm -rf --one-file-system "$ROOT/root/pyston-$MODE" && mkdir -p "$ROOT/root/pysto
   tar --null -T - -cf -) | tar -xf - -C "$ROOT/root/pyston-$MODE"
 
 inch() { env -i PATH=/opt/venv/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root USER=root LANG=C.UTF-8 \
-  PYSTON_TEST_SEED="$SEED" PYSTON_FUZZ_COUNT="$FUZZ" PYTHONPATH=/root/pyston-$MODE/scripts /usr/sbin/chroot "$ROOT" "$@"; }
+  PYSTON_TEST_SEED="$SEED" PYSTON_FUZZ_COUNT="$FUZZ" PYSTON_TEST_TIMEOUT_SCALE="$SCALE" PYTHONPATH=/root/pyston-$MODE/scripts /usr/sbin/chroot "$ROOT" "$@"; }
 # /proc inside the root only while this runs (os.cpu_count, /proc/self/maps)
 # (left mounted while another run, e.g. smoke beside full, still uses the root)
 cleanup() {
