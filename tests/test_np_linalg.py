@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pyston
 import pytest
-from helpers import rng_for
+from helpers import assert_same, rng_for
 from np_common import check, check_all, cover
 
 G = "reductions"
@@ -149,7 +149,13 @@ def test_named_tuple_returned_whole_stays_plain_python():
 
 
 def test_more():
-    check_all(f_more, mats("more"))
+    cases = mats("more")
+    # float32 eigenvalues may be complex64 (NumPy 2.5 gives them for any float32
+    # input): a dtype compiled code does not hold yet, so plain Python, exactly
+    check_all(f_more, [c for c in cases if c[0].dtype != np.float32])
+    for c in cases:
+        if c[0].dtype == np.float32:
+            assert_same(f_more, *c, allow_fallback=True)
 
 
 def test_cholesky_lstsq_multi_dot():
