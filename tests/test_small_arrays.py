@@ -474,8 +474,7 @@ def test_slice_views(rng):
             same(slice_views, X, a, lo, hi)
     # a too-short array: IndexError/ValueError as NumPy raises them
     same(slice_views, np.ones((2, 2)), np.ones(2), 0, 1)
-    X = np.random.default_rng(1).random((10, 6))
-    assert pycalls(slice_views, X, X[0].copy(), 1, 4) == 0
+    # (slices made natively are disabled for now: a crash, see numeric/src/small.rs `view_op`)
 
 
 @pyston.fast
@@ -578,7 +577,8 @@ def test_prod(rng):
             same(prods, X, c)
     same(prods, np.full((2, 3), 1e200), np.full(3, 1e200))  # overflow: NumPy's warning
     X = np.random.default_rng(2).uniform(0.5, 2.0, (10, 6))
-    assert pycalls(prods, X, X[0].copy()) == 0
+    # one call per row: the slice X[i, ::2] (native slices are disabled for now, see `view_op`)
+    assert pycalls(prods, X, X[0].copy()) == X.shape[0]
 
 
 def test_memory_flat_over_many_rows():
