@@ -217,10 +217,36 @@ class Gen:
             return f"{self.num(depth - 1)} {self.r.choice(ops[:4])} {self.num(depth - 1)} {self.r.choice(ops[:4])} {self.num(depth - 1)}"
         return f"{self.num(depth - 1)} {self.r.choice(ops)} {self.num(depth - 1)}"
 
+    def stdlib(self, kind: str, d: int) -> str:
+        """The standard library functions compiled natively for int/float arguments
+        (helpers/pure.rs), with CPython's call where they raise or leave 64 bits."""
+        i, f = (lambda: self.expr("i", d)), (lambda: self.expr("f", d))
+        if kind == "i":
+            return self.r.choice((
+                lambda: f"math.gcd({i()}, {i()})",
+                lambda: f"math.lcm({i()}, {i()})",
+                lambda: f"math.isqrt(abs({i()}))",
+                lambda: f"divmod({i()}, {i()})[{self.r.randint(0, 1)}]",
+                lambda: f"hash({self.r.choice((i, f))()})",
+                lambda: f"math.comb(abs({i()}) % 70, abs({i()}) % 12)",
+                lambda: f"math.perm(abs({i()}) % 25, abs({i()}) % 8)",
+                lambda: f"math.factorial(abs({i()}) % 25)",
+                lambda: f"math.frexp({f()})[1]",
+            ))()
+        return self.r.choice((
+            lambda: f"math.frexp({f()})[0]",
+            lambda: f"math.ldexp({f()}, {self.r.randint(-1100, 1100)})",
+            lambda: f"math.modf({f()})[{self.r.randint(0, 1)}]",
+            lambda: f"divmod({f()}, {f()})[{self.r.randint(0, 1)}]",
+            lambda: f"float(math.isclose({f()}, {f()}))",
+        ))()
+
     def expr(self, kind: str, depth: int = 2) -> str:
         if depth <= 0 or self.chance(0.3):
             return self.leaf(kind)
         d = depth - 1
+        if kind in "if" and self.chance(0.04):
+            return self.stdlib(kind, d)
         r = self.r.random()
         if kind == "b":
             if r < 0.5:
