@@ -384,3 +384,23 @@ __all__ = [
     "line_of",
     "source_line",
 ]
+
+
+def native(fn, *args):
+    """`fn` compiles for these arguments (a `fallback=False` twin raises CompileError otherwise)."""
+    twin = pyston.fast(fallback=False)(fn.py_func)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        try:
+            twin(*args)
+        except pyston.CompileError:
+            raise
+        except Exception:  # noqa: BLE001 - the kernel's own exception: it compiled
+            pass
+
+
+def check(fn, cases):
+    """Each case compiles natively, and compiled and plain agree on all of them."""
+    for args in cases:
+        native(fn, *args)
+    assert_same_all(fn, cases)

@@ -11,26 +11,7 @@ import warnings
 
 import numpy as np
 import pyston
-from helpers import assert_same, assert_same_all, rng_for, rss_bytes
-
-
-def native(fn, *args):
-    """`fn` compiles for these arguments (a `fallback=False` twin raises CompileError otherwise)."""
-    twin = pyston.fast(fallback=False)(fn.py_func)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", pyston.PerformanceWarning)
-        try:
-            twin(*args)
-        except pyston.CompileError:
-            raise
-        except Exception:  # noqa: BLE001 - the kernel's own exception: it compiled
-            pass
-
-
-def check(fn, cases):
-    for args in cases:
-        native(fn, *args)
-    assert_same_all(fn, cases)
+from helpers import assert_same, assert_same_all, check, native, rng_for, rss_bytes
 
 
 def falls_back(fn, *args, reason):

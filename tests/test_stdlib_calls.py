@@ -15,27 +15,7 @@ import warnings
 import numpy as np
 import pyston
 import pytest
-from helpers import I64_MAX, I64_MIN, assert_same_all, rng_for
-
-
-def native(fn, *args):
-    """`fn` compiles for these arguments (a `fallback=False` twin raises CompileError otherwise)."""
-    twin = pyston.fast(fallback=False)(fn.py_func)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", pyston.PerformanceWarning)
-        try:
-            twin(*args)
-        except pyston.CompileError:
-            raise
-        except Exception:  # noqa: BLE001 - the kernel's own exception: it compiled
-            pass
-
-
-def check(fn, cases):
-    for args in cases:
-        native(fn, *args)
-    assert_same_all(fn, cases)
-
+from helpers import I64_MAX, I64_MIN, assert_same_all, check, native, rng_for
 
 # --------------------------------------------------------------------------
 # random: the same stream as CPython, and the state advanced the same way
