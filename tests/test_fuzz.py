@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import subprocess
 import sys
 
 import pytest
@@ -21,9 +22,25 @@ import run as fuzz_run  # noqa: E402
 SEED = int(os.environ.get("PYSTON_FUZZ_SEED", "20240611"))
 # About 30-60 s on a busy two-core machine (two worker subprocesses).
 COUNT = int(os.environ.get("PYSTON_FUZZ_COUNT", "2500"))
-# Plus a small batch from a seed drawn per run (printed on failure; set
+
+
+def _commit_seed() -> int:
+    """A seed drawn from the checked-out commit, so each commit explores new
+    programs while a fresh clone of it reproduces exactly what CI will run;
+    a random one outside a git checkout."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=os.path.dirname(os.path.abspath(__file__)),
+            capture_output=True, text=True, timeout=10, check=True,
+        ).stdout.strip()
+        return int(head[:8], 16) % 10**9 + 1
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return random.randrange(1, 10**9)
+
+
+# Plus a small batch from a seed drawn per commit (printed on failure; set
 # PYSTON_FUZZ_RANDOM_SEED to replay it), so CI explores beyond the fixed range.
-RANDOM_SEED = int(os.environ.get("PYSTON_FUZZ_RANDOM_SEED", str(random.randrange(1, 10**9))))
+RANDOM_SEED = int(os.environ.get("PYSTON_FUZZ_RANDOM_SEED", "0")) or _commit_seed()
 # (An eighth of the fixed batch when PYSTON_FUZZ_COUNT shrinks it, as the
 # emulated and matrix runs do.)
 # Subprocess timeouts stretch under emulation (scripts/aarch64/run.sh sets 5).
