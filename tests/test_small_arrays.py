@@ -10,6 +10,8 @@ once their arrays are finite and their shapes agree.
 
 from __future__ import annotations
 
+import gc
+import sys
 import warnings
 
 import numpy as np
@@ -474,7 +476,8 @@ def test_slice_views(rng):
             same(slice_views, X, a, lo, hi)
     # a too-short array: IndexError/ValueError as NumPy raises them
     same(slice_views, np.ones((2, 2)), np.ones(2), 0, 1)
-    # (slices made natively are disabled for now: a crash, see numeric/src/small.rs `view_op`)
+    X = np.random.default_rng(1).random((10, 6))
+    assert pycalls(slice_views, X, X[0].copy(), 1, 4) == 0
 
 
 @pyston.fast
@@ -577,8 +580,7 @@ def test_prod(rng):
             same(prods, X, c)
     same(prods, np.full((2, 3), 1e200), np.full(3, 1e200))  # overflow: NumPy's warning
     X = np.random.default_rng(2).uniform(0.5, 2.0, (10, 6))
-    # one call per row: the slice X[i, ::2] (native slices are disabled for now, see `view_op`)
-    assert pycalls(prods, X, X[0].copy()) == X.shape[0]
+    assert pycalls(prods, X, X[0].copy()) == 0
 
 
 def test_memory_flat_over_many_rows():
@@ -592,3 +594,26 @@ def test_memory_flat_over_many_rows():
         ufunc_rows(X, c)
     grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - r0
     assert grown_kb < 64 * 1024  # the output array (12.8 MB) once, not the temporaries of 200k rows
+
+
+@pyston.fast
+def syrk_rows(alpha, beta, C, A):
+    # npbench's syrk: a native slice handed to NumPy's in-place operator, whose
+    # result is that same view (it once freed the view while still in use)
+    for i in range(A.shape[0]):
+        C[i, :i + 1] *= beta
+        for k in range(A.shape[1]):
+            C[i, :i + 1] += alpha * A[i, k] * A[:i + 1, k]
+
+
+def test_native_slice_through_inplace_operator_many_calls(rng):
+    for _ in range(60):
+        n, m = int(rng.integers(1, 9)), int(rng.integers(1, 7))
+        C, A = rng.random((n, n)), rng.random((n, m))
+        want = C.copy()
+        syrk_rows.py_func(1.5, 1.2, want, A)
+        before = (sys.getrefcount(C), sys.getrefcount(A))
+        syrk_rows(1.5, 1.2, C, A)
+        assert (sys.getrefcount(C), sys.getrefcount(A)) == before
+        np.testing.assert_array_equal(C, want)
+    gc.collect()

@@ -403,11 +403,6 @@ impl SmallPlanning for Gen<'_, '_> {
 
     /// `a[lo:hi]` (1-D) or `X[i, lo:hi]` (2-D), bounds ints or None, step None or a positive constant.
     fn view_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<RootKind> {
-        // Disabled: a view made here and then handed to NumPy (npbench's syrk,
-        // `C[i, :i + 1] *= beta` in a loop) crashed a later call (a reference to
-        // the parent array lost). Until that is found, slices are NumPy's calls.
-        // PYSTON_SMALL_VIEWS=1 turns them back on, to debug.
-        std::env::var_os("PYSTON_SMALL_VIEWS")?;
         let r = inst.result?;
         if !matches!(inst.op, Op::GetItem) || !self.env.pycalls.contains_key(&(blk, k)) {
             return None;

@@ -109,12 +109,14 @@ fn elidable(py: Python<'_>, arena: &[*mut ffi::PyObject], x: &Py<PyAny>, y: &Py<
 /// Frees a dying array the arena holds if nothing else refers to it (its
 /// arena entry becomes `None`, so the arena's marks stay where they were).
 fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject) {
-    // SAFETY: arena entries are live objects the arena holds a reference to.
+    // SAFETY: arena entries are live objects the arena holds a reference to;
+    // `p` is looked at only once found there (an object the call made and
+    // dropped, such as a view of a native slice, may be gone already).
     unsafe {
-        if ffi::Py_REFCNT(p) != 1 {
-            return;
-        }
         if let Some(e) = arena.iter_mut().rev().find(|e| **e == p) {
+            if ffi::Py_REFCNT(p) != 1 {
+                return;
+            }
             let none = ffi::Py_None();
             ffi::Py_INCREF(none);
             *e = none;
@@ -285,12 +287,14 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 if elided.is_none() {
                     keep_arrays(&desc.ret, &res, &mut 0, &mut ctx.arena);
                 }
+                // (`x *= y` returns `x`: never release what the result is.)
+                let result = obj.as_ptr();
                 drop(obj);
                 if dying != 0 {
                     let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 4]> = vals.iter().map(|v| v.as_ptr()).collect();
                     vals.clear();
                     for (i, p) in ptrs.into_iter().enumerate() {
-                        if i < 64 && dying & (1 << i) != 0 && elided != Some(i) {
+                        if i < 64 && dying & (1 << i) != 0 && elided != Some(i) && p != result {
                             release(&mut ctx.arena, p);
                         }
                     }
