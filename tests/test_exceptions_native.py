@@ -304,6 +304,46 @@ def test_finally():
 
 
 @pyston.fast
+def break_in_finally_is_the_try_statements(a, b, log):
+    # The `finally` copy made at the inner loop's `return`/`break`/`continue`
+    # must break the outer loop (the try statement's), not the inner one.
+    for i in range(len(a), -3, -2):
+        try:
+            for j in range(len(b)):
+                if b[j] > a[0]:
+                    return -1
+                if b[j] == a[0]:
+                    break
+                if b[j] < 0:
+                    continue
+            log[0] += 1
+        finally:
+            log[1] += 1
+            if i != len(b):
+                break
+    for k in range(3):
+        try:
+            for j in range(len(b)):
+                if b[j] > a[0]:
+                    continue
+        finally:
+            log[2] += 1
+            if k == 1:
+                continue
+        log[3] += 1
+    return 7
+
+
+def test_break_in_finally_copied_into_an_inner_loop():
+    cases = []
+    for a in ([3, 1, 1], [0, 5], [9]):
+        for b in ([20, 1, 1, 1], [3, -1, 2], [], [1, 1, 1, 1]):
+            cases.append((np.array(a), np.array(b), np.zeros(4, dtype=np.int64)))
+    for c in cases:
+        _native(break_in_finally_is_the_try_statements, *c)
+
+
+@pyston.fast
 def finally_exception_escapes(x, log):
     try:
         return 1 // x

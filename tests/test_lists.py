@@ -496,6 +496,19 @@ def test_generator_expressions():
     assert gen_sum_floats([0.1] * 10) == sum([0.1] * 10)
 
 
+@pyston.fast
+def gen_minmax_default(a, n, d):
+    lo = min((x for x in a if x > 0), default=-1.5)
+    hi = max((i * i for i in range(n)), default=d)
+    return lo, hi, max((x for x in a), default=None) is None
+
+
+def test_min_max_default():
+    cases = [(np.array([3.0, -1.0, 2.0]), 4, 7), (np.zeros(0), 0, 7), (np.array([-1.0]), 0, -2),
+             (np.array([np.nan, 2.0]), 1, 0)]
+    check(gen_minmax_default, cases)
+
+
 def test_gen_sum_overflow_is_exact():
     assert_same(gen_sum_int, 3 * 10**6)
     assert_same(gen_sum, [2**40, 2**40, 3])

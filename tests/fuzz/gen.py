@@ -84,6 +84,11 @@ class Gen:
         self.budget = 0
         self.ret_kinds = None
         self.random = False  # the function seeds np.random and draws from it
+        self.lists: dict = {}  # name -> element kind ("i" / "f")
+        self.dicts: dict = {}  # name -> value kind (keys are ints)
+        self.iterating: set = set()  # lists a `for` loop walks (not resized inside it)
+        self.funcs: dict = {}  # nested function name -> (parameter kind, result kind)
+        self.nested = False  # inside a list/dict/closure read, a small-array reduction or a genexp
 
     # --- helpers ---------------------------------------------------------
     def chance(self, p: float) -> bool:
@@ -165,9 +170,25 @@ class Gen:
             opts += ["cmp"] * 4 + ["arr"] * 2 * bool(self.arrays_of("b")) + ["lit"]
         if self.random and kind in "if":
             opts += ["rand"] * 2
+        if not self.nested:  # (one level: their operands are plain expressions)
+            opts += ["coll"] * 2 * bool(self.collection_reads(kind))
+            if kind in "if" and not self.loop_depth and self.chance(0.1):
+                opts.append("gen")
+            if kind in "if" and self.small_rows(kind):
+                opts += ["small"] * 2
         pick = self.r.choice(opts)
         if pick == "rand":
             return self.draw(kind)
+        if pick in ("coll", "small", "gen"):
+            self.nested = True
+            try:
+                if pick == "coll":
+                    return self.r.choice(self.collection_reads(kind))()
+                if pick == "small":
+                    return self.small_reduce(kind)
+                return self.genexp(kind)
+            finally:
+                self.nested = False
         if pick == "var":
             return self.r.choice(self.vars_of(kind))
         if pick == "arr":
@@ -184,6 +205,230 @@ class Gen:
         if kind == "f":
             return self.float_lit()
         return self.r.choice(("True", "False"))
+
+    # --- lists, dicts, closures, small arrays ------------------------------
+    def collection_reads(self, kind: str) -> list:
+        """Ways to read a `kind` value from the lists, dicts and nested
+        functions in scope (thunks, so only the one picked draws numbers)."""
+        out = []
+        for name, k in self.lists.items():
+            if k == kind:
+                out.append(lambda n=name: f"({n}[{self.expr('i', 1)} % len({n})] if {n} else {self.leaf(kind)})")
+                out.append(lambda n=name: f"{n}[{self.r.choice(('0', '-1', '2'))}]")  # may raise IndexError
+                out.append(lambda n=name: f"sum({n})")
+                out.append(lambda n=name: f"({self.r.choice(('max', 'min'))}({n}) if {n} else {self.leaf(kind)})")
+            if kind == "i":
+                out.append(lambda n=name: f"len({n})")
+                out.append(lambda n=name: f"{n}.count({self.expr(k, 1)})")
+            if kind == "b":
+                out.append(lambda n=name: f"({self.expr(k, 1)} {self.r.choice(('in', 'not in'))} {n})")
+                out.append(lambda n=name: f"{self.r.choice(('any', 'all'))}(t > {self.leaf(k)} for t in {n})")
+        for name, k in self.dicts.items():
+            if k == kind:
+                out.append(lambda n=name: f"{n}.get({self.expr('i', 1)} % 7, {self.leaf(kind)})")
+                out.append(lambda n=name: f"{n}[{self.expr('i', 1)} % 5]")  # may raise KeyError
+            if kind == "i":
+                out.append(lambda n=name: f"len({n})")
+            if kind == "b":
+                out.append(lambda n=name: f"({self.expr('i', 1)} % 7 {self.r.choice(('in', 'not in'))} {n})")
+        for name, (pk, rk) in self.funcs.items():
+            if rk == kind:
+                out.append(lambda n=name, pk=pk: f"{n}({self.expr(pk, 1)})")
+        return out
+
+    def genexp(self, kind: str) -> str:
+        """A generator expression reduced by a builtin (a native loop)."""
+        i = self.fresh("g")
+        self.scalars[i] = "i"
+        body = self.expr(kind, 1)
+        self.scalars.pop(i, None)
+        if self.chance(0.3):
+            return f"{self.r.choice(('max', 'min'))}(({body} for {i} in range({self.bound()})), default=0)"
+        return f"sum({body} for {i} in range({self.bound()}))"
+
+    def small_rows(self, kind: str) -> List[str]:
+        """Arrays whose rows (2-D) or slices (1-D) the small-array pass computes on."""
+        dts = ("float64", "float32") if kind == "f" else ("int64",)
+        return [a for a, (_, dt) in self.arrays.items() if dt in dts]
+
+    def small_vec(self, a: str, depth: int) -> str:
+        """A 1-D array expression over rows or slices of `a`."""
+        ndim, dt = self.arrays[a]
+        ek = ELEM_KIND[dt]
+        if depth <= 0 or self.chance(0.35):
+            if ndim == 2:
+                r = self.r.random()
+                if r < 0.6:
+                    return f"{a}[{self.expr('i', 1)} % {a}.shape[0]]"
+                if r < 0.8:
+                    return f"{a}[{self.r.choice(('0', '-1', '1'))}]"
+                lo, hi = self.r.randint(-2, 2), self.r.randint(-1, 4)
+                return f"{a}[{self.expr('i', 1)} % {a}.shape[0], {lo}:{hi}]"
+            lo = self.r.choice(("", "1", "-3", str(self.r.randint(0, 3))))
+            hi = self.r.choice(("", "-1", str(self.r.randint(1, 6))))
+            step = self.r.choice(("", "", ":2"))
+            return f"{a}[{lo}:{hi}{step}]" if self.chance(0.7) else a
+        r = self.r.random()
+        x = self.small_vec(a, depth - 1)
+        if r < 0.5:
+            op = self.r.choice(("+", "-", "*", "+")) if ek == "i" else self.r.choice(("+", "-", "*", "/"))
+            y = self.small_vec(a, depth - 1) if self.chance(0.5) else self.leaf(ek)
+            if self.chance(0.5):
+                x, y = y, x
+            return f"({x} {op} {y})"
+        if r < 0.6:
+            return f"(-{x})"
+        if r < 0.7 and ek == "f":
+            return f"np.{self.r.choice(('sqrt', 'abs', 'square', 'exp', 'log'))}({x})"
+        if r < 0.8:
+            return f"np.{self.r.choice(('maximum', 'minimum'))}({x}, {self.leaf(ek)})"
+        if r < 0.9:
+            return f"({x} ** 2)"
+        return f"np.where({x} > {self.leaf(ek)}, {x}, {self.leaf(ek)})"
+
+    def small_reduce(self, kind: str) -> str:
+        a = self.r.choice(self.small_rows(kind))
+        x = self.small_vec(a, 2)
+        r = self.r.random()
+        if r < 0.35:
+            return f"np.sum({x})" if self.chance(0.5) else f"{x}.sum()"
+        if r < 0.5:
+            return f"np.dot({x}, {self.small_vec(a, 1)})"
+        if r < 0.65:
+            return f"{x}.{self.r.choice(('max', 'min'))}()"  # ValueError when empty
+        if r < 0.75 and kind == "f":
+            return f"{x}.mean()"
+        if r < 0.85:
+            return f"({x} > {self.leaf(ELEM_KIND[self.arrays[a][1]])}).sum()" if kind == "i" else f"{x}.prod()"
+        return f"np.sqrt(np.sum({x} ** 2))" if kind == "f" else f"int(np.sum({x}))"
+
+    def container_stmt(self, indent: int) -> None:
+        """A mutation of a list or dict in scope, or a row/slice store of the small-array kind."""
+        r = self.r.random()
+        growable = [n for n in self.lists if n not in self.iterating]
+        if r < 0.45 and self.lists:
+            n = self.r.choice(list(self.lists))
+            k = self.lists[n]
+            c = self.r.random()
+            if c < 0.35 and n in growable:
+                self.emit(indent, f"{n}.append({self.expr(k, 2)})")
+            elif c < 0.6:
+                self.emit(indent, f"if {n}:")
+                op = self.r.choice(("=", "+=", "-="))
+                self.emit(indent + 1, f"{n}[{self.expr('i', 1)} % len({n})] {op} {self.expr(k, 2)}")
+            elif c < 0.7 and n in growable:
+                self.emit(indent, f"if {n}:")
+                self.emit(indent + 1, f"{n}.pop()")
+            elif c < 0.8:
+                self.emit(indent, f"{n}[{self.expr('i', 1)}] = {self.expr(k, 1)}")  # may raise IndexError
+            elif c < 0.9 and n in growable:
+                self.emit(indent, f"{n}.{self.r.choice(('sort', 'reverse'))}()")
+            elif n in growable:
+                self.emit(indent, f"{n}.insert({self.expr('i', 1)}, {self.expr(k, 1)})")
+            else:
+                self.emit(indent, f"{n}[0] = {self.expr(k, 1)}")
+        elif r < 0.75 and self.dicts:
+            n = self.r.choice(list(self.dicts))
+            k = self.dicts[n]
+            c = self.r.random()
+            key = f"{self.expr('i', 1)} % 7"
+            if c < 0.5:
+                self.emit(indent, f"{n}[{key}] = {self.expr(k, 2)}")
+            elif c < 0.75:
+                self.emit(indent, f"{n}[{key}] {self.r.choice(('+=', '-='))} {self.expr(k, 1)}")  # may raise KeyError
+            elif c < 0.9:
+                self.emit(indent, f"{n}.setdefault({key}, {self.expr(k, 1)})")
+            else:
+                self.emit(indent, f"{n}.pop({key}, None)")
+        else:
+            rows = [a for a, (nd, dt) in self.arrays.items() if dt in ("float64", "float32", "int64")]
+            if not rows:
+                self.emit(indent, "pass")
+                return
+            a = self.r.choice(rows)
+            ndim, dt = self.arrays[a]
+            if ndim == 2:
+                dst = f"{a}[{self.expr('i', 1)} % {a}.shape[0]]"
+            else:
+                dst = f"{a}[{self.r.randint(0, 2)}:{self.r.choice(('', '-1', '3'))}]"
+            op = self.r.choice(("=", "+=", "-=", "*="))
+            self.emit(indent, f"{dst} {op} {self.small_vec(a, 2) if self.chance(0.7) else self.leaf(ELEM_KIND[dt])}")
+
+    def try_stmt(self, indent: int, depth: int) -> None:
+        """try/except/else/finally around generated code (which raises
+        ZeroDivisionError, IndexError, KeyError, OverflowError, ValueError...)."""
+        self.emit(indent, "try:")
+        self.block(indent + 1, depth, self.r.randint(1, 3))
+        if self.chance(0.15):
+            self.emit(indent + 1, f"if {self.expr('b', 1)}:")
+            self.emit(indent + 2, f"raise {self.r.choice(('ValueError', 'KeyError', 'IndexError'))}({self.int_lit()})")
+        handlers = self.r.choice((1, 1, 2, 0)) if self.budget > 2 else 1
+        for _ in range(handlers):
+            exc = self.r.choice(("ZeroDivisionError", "IndexError", "KeyError", "(IndexError, KeyError)",
+                                 "ArithmeticError", "LookupError", "ValueError", "Exception", "OverflowError"))
+            if self.chance(0.2):
+                self.emit(indent, f"except {exc} as e{self.n_names}:")
+                self.emit(indent + 1, f"{self.r.choice(self.assignable() or ['_e'])} = "
+                          f"{'len(str(e' + str(self.n_names) + '))' if self.chance(0.5) else self.int_lit()}")
+            else:
+                self.emit(indent, f"except {exc}:")
+                if self.chance(0.15):
+                    self.emit(indent + 1, "raise")
+                else:
+                    self.block(indent + 1, depth, 1)
+        if handlers and self.chance(0.25):
+            self.emit(indent, "else:")
+            self.block(indent + 1, depth, 1)
+        if not handlers or self.chance(0.3):
+            self.emit(indent, "finally:")
+            self.block(indent + 1, depth, 1)
+
+    def prelude(self) -> None:
+        """Lists, dicts and nested functions made at the function's start."""
+        if self.chance(0.25):
+            n, k = self.fresh("L"), self.r.choice("iif")
+            c = self.r.random()
+            if c < 0.4:
+                items = ", ".join(self.expr(k, 1) for _ in range(self.r.randint(0, 4)))
+                self.emit(1, f"{n} = [{items}]")
+            elif c < 0.8:
+                i = self.fresh("c")
+                self.scalars[i] = "i"
+                body = self.expr(k, 2)
+                cond = f" if {self.expr('b', 1)}" if self.chance(0.3) else ""
+                self.scalars.pop(i, None)
+                self.emit(1, f"{n} = [{body} for {i} in range({self.bound()}){cond}]")
+            else:
+                ones = [a for a, (nd, dt) in self.arrays.items() if nd == 1 and ELEM_KIND[dt] == k]
+                if ones:
+                    self.emit(1, f"{n} = [t * 2 for t in {self.r.choice(ones)}]")
+                else:
+                    self.emit(1, f"{n} = []")
+            self.lists[n] = k
+        if self.chance(0.15):
+            n, k = self.fresh("D"), self.r.choice("iif")
+            if self.chance(0.5):
+                i = self.fresh("c")
+                self.scalars[i] = "i"
+                body = self.expr(k, 1)
+                self.scalars.pop(i, None)
+                self.emit(1, f"{n} = {{{i} % 7: {body} for {i} in range({self.bound()})}}")
+            else:
+                items = ", ".join(f"{self.r.randint(0, 6)}: {self.expr(k, 1)}" for _ in range(self.r.randint(0, 3)))
+                self.emit(1, f"{n} = {{{items}}}")
+            self.dicts[n] = k
+        if self.chance(0.15):
+            n, pk, rk = self.fresh("h"), self.r.choice("if"), self.r.choice("iif")
+            t = self.fresh("t")
+            self.scalars[t] = pk
+            body = self.expr(rk, 2)
+            self.scalars.pop(t, None)
+            if self.chance(0.5):
+                self.emit(1, f"{n} = lambda {t}: {body}")
+            else:
+                self.emit(1, f"def {n}({t}):")
+                self.emit(2, f"return {body}")
+            self.funcs[n] = (pk, rk)
 
     def draw(self, kind: str) -> str:
         """A draw from NumPy's global generator (seeded at the function's
@@ -384,6 +629,24 @@ class Gen:
         elif r < 0.87:
             self.emit(indent, f"if {self.expr('b', 2)}:")
             self.emit(indent + 1, f"return {self.ret_expr()}")
+        elif r < 0.91 and (self.lists or self.dicts or self.chance(0.3)):
+            self.container_stmt(indent)
+        elif r < 0.93 and depth > 0 and self.budget > 4:
+            self.try_stmt(indent, depth)
+        elif r < 0.945 and depth > 0 and self.budget > 4 and self.lists:
+            n = self.r.choice(list(self.lists))
+            x = self.fresh("x")
+            self.emit(indent, f"for {x} in {n}:")
+            self.scalars[x] = self.lists[n]
+            self.readonly.add(x)
+            fresh = n not in self.iterating
+            self.iterating.add(n)
+            self.loop_depth += 1
+            self.block(indent + 1, depth, self.r.randint(1, 2))
+            self.loop_depth -= 1
+            if fresh:
+                self.iterating.discard(n)
+            self.scalars.pop(x, None)
         else:
             kind = self.r.choice("iif")
             v = self.fresh("v")
@@ -523,6 +786,7 @@ class Gen:
             kind = self.r.choice("if")
             self.emit(1, f"{v} = {self.expr(kind, 2)}")
             self.scalars[v] = kind
+        self.prelude()
         while self.budget > 0:
             self.stmt(1, 3)
         names = list(self.scalars)
@@ -536,7 +800,7 @@ class Gen:
             # A line compiled code cannot run: the function runs as plain
             # Python and its loops are compiled alone (loop lifting).
             spots = [k for k, line in enumerate(body) if line.startswith("    ") and not line.startswith("     ")
-                     and not line.lstrip().startswith(("else", "elif"))]
+                     and not line.lstrip().startswith(("else", "elif", "except", "finally"))]
             body.insert(self.r.choice(spots), "    _u = object()")
         src = f"def f({', '.join(params)}):\n" + "\n".join(body) + "\n"
         return src, kinds

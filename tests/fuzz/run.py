@@ -239,7 +239,11 @@ def worker(seed, indexes):
     with tempfile.TemporaryDirectory(prefix="pyston_fuzz_") as tmpdir:
         sys.path.insert(0, tmpdir)
         for k in indexes:
-            prog = gen.generate(program_seed(seed, k))
+            try:
+                prog = gen.generate(program_seed(seed, k))
+            except Exception:  # noqa: BLE001 -- the generator's own bug, reported as a runner error
+                emit(out, ev="error", k=k, tb=traceback.format_exc())
+                continue
             emit(out, ev="start", k=k)
             if k == crash_at:
                 emit(out, ev="stage", stage="fast")
@@ -353,6 +357,10 @@ def drive(seed, indexes, timeout, outdir, stats, lock):
                         })
                     pending = pending[pending.index(current) + 1:]
                 else:  # finished, or stopped outside a program: do not loop
+                    if kind == "eof" and pending:
+                        with lock:
+                            stats.errors.append({"k": pending[0], "tb": "worker exited between programs:\n"
+                                                 + "".join(err_chunks)[-1500:]})
                     pending = range(0)
                 break
 

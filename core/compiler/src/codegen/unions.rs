@@ -222,6 +222,9 @@ impl Gen<'_, '_> {
             }
             (Ty::Array(a), Ty::Array(b)) if a.dtype == b.dtype && a.ndim == b.ndim => Ok(v),
             (_, Ty::Bottom) => Ok(vec![]),
+            // A value inference could not type (an empty dict's item) is never
+            // made: its instruction leaves compiled code. Placeholders.
+            (Ty::Bottom, _) => Ok(abi::slot_types(to).iter().map(|st| self.zero(*st)).collect()),
             _ => Err(internal(format!("cannot coerce {from} to {to}"))),
         }
     }

@@ -217,9 +217,30 @@ impl Lowerer {
         let ExprKind::Call(f, args, kws) = &e.kind else {
             return Ok(None);
         };
-        let (ExprKind::Name(n), [arg], []) = (&f.kind, args.as_slice(), kws.as_slice()) else {
+        let (ExprKind::Name(n), [arg]) = (&f.kind, args.as_slice()) else {
             return Ok(None);
         };
+        // `min/max(gen, default=d)`, `d` a literal or a name: nothing it does
+        // can be seen, so it is read before the loop (CPython: after making
+        // the generator, before iterating it).
+        let default = match kws.as_slice() {
+            [] => None,
+            [(k, d)] if k == "default" && matches!(n.as_str(), "min" | "max") => {
+                let simple = match &d.kind {
+                    ExprKind::Lit(_) | ExprKind::Name(_) => true,
+                    ExprKind::Unary(UnaryOp::Neg, x) => matches!(x.kind, ExprKind::Lit(_)),
+                    _ => false,
+                };
+                if !simple {
+                    return Ok(None);
+                }
+                Some(d)
+            }
+            _ => return Ok(None),
+        };
+        if default.is_some() && !matches!(arg.kind, ExprKind::GenExp(..)) {
+            return Ok(None);
+        }
         if n == "list" && !self.locals.contains(n) && self.builtin_call(arg, "range").is_some() {
             // `list(range(...))`: the loop over the range, appending.
             let v = Expr {
@@ -269,11 +290,12 @@ impl Lowerer {
             ));
         }
         let callee = self.expr(f)?;
-        Ok(Some(self.fold_gen(
+        Ok(Some(self.fold_gen_default(
             fold,
             Some((n.as_str(), callee)),
             elt,
             gens,
+            default,
             e.span,
         )?))
     }
@@ -286,6 +308,20 @@ impl Lowerer {
         gens: &[Comprehension],
         span: Span,
     ) -> CResult<Value> {
+        self.fold_gen_default(fold, builtin, elt, gens, None, span)
+    }
+
+    /// The fold of a generator expression; `default`: `min`/`max`'s value
+    /// for no items (else their ValueError).
+    fn fold_gen_default(
+        &mut self,
+        fold: Fold,
+        builtin: Option<(&str, Value)>,
+        elt: &Expr,
+        gens: &[Comprehension],
+        default: Option<&Expr>,
+        span: Span,
+    ) -> CResult<Value> {
         let (elt, gens) = self.hide_targets(elt, gens);
         let acc = self.hidden_name("acc");
         self.locals.insert(acc.clone());
@@ -293,6 +329,17 @@ impl Lowerer {
         if let Some((n, callee)) = builtin {
             self.emit_check(n, vec![callee], span);
         }
+        let default = match default {
+            Some(d) => {
+                let dv = self.hidden_name("default");
+                self.locals.insert(dv.clone());
+                let v = self.expr(d)?;
+                let b = self.block();
+                self.write_var(&dv, b, v);
+                Some(dv)
+            }
+            None => None,
+        };
         let init = match fold {
             Fold::List => Some(self.emit_cur(Op::List, vec![], span)),
             Fold::Sum => Some(self.emit_cur(Op::Const(Const::Int(0)), vec![], span)),
@@ -384,7 +431,18 @@ impl Lowerer {
         };
         let loops = Self::comp_loops(&gens, inner, span);
         self.stmts(&loops)?;
-        if matches!(fold, Fold::Min | Fold::Max) {
+        if let (Fold::Min | Fold::Max, Some(dv)) = (fold, &default) {
+            // Empty: the default.
+            let empty = Expr {
+                kind: ExprKind::Unary(UnaryOp::Not, Box::new(name(&has, span))),
+                span,
+            };
+            let set = stmt(
+                StmtKind::Assign(vec![Target::Name(acc.clone(), span)], name(dv, span)),
+                span,
+            );
+            self.stmt(&stmt(StmtKind::If(empty, vec![set], vec![]), span))?;
+        } else if matches!(fold, Fold::Min | Fold::Max) {
             // Empty: the builtin's own ValueError (`max(())` raises the message
             // an empty generator gets, on every CPython version).
             let (n, _) = builtin.unwrap();

@@ -19,8 +19,10 @@ use super::*;
 #[derive(Clone)]
 pub(super) enum Fin {
     /// A `finally` body, with the number of dispatch blocks (`handlers`)
-    /// outside the statement: exceptions in the copy go there.
-    Finally(Vec<Stmt>, usize),
+    /// outside the statement (exceptions in the copy go there) and of loops
+    /// around it (a `break` or `continue` in the copy is the statement's,
+    /// wherever the copy is made).
+    Finally(Vec<Stmt>, usize, usize),
     /// The end of an `except ... as name:` clause: `name` is deleted.
     Unbind(String, Span),
 }
@@ -50,13 +52,19 @@ impl Lowerer {
         while i > depth && self.cur.is_some() {
             i -= 1;
             match self.fin[i].clone() {
-                Fin::Finally(body, nh) => {
-                    let (handlers, fin) = (self.handlers.clone(), self.fin.clone());
+                Fin::Finally(body, nh, nl) => {
+                    let saved = (
+                        self.handlers.clone(),
+                        self.fin.clone(),
+                        self.loops.clone(),
+                        self.loop_fin.clone(),
+                    );
                     self.handlers.truncate(nh);
                     self.fin.truncate(i);
+                    self.loops.truncate(nl);
+                    self.loop_fin.truncate(nl);
                     let r = self.stmts(&body);
-                    self.handlers = handlers;
-                    self.fin = fin;
+                    (self.handlers, self.fin, self.loops, self.loop_fin) = saved;
                     r?;
                 }
                 Fin::Unbind(name, span) => self.unbind(&name, span),
@@ -99,7 +107,8 @@ impl Lowerer {
         // The catch-all dispatch of the `finally` clause (outside the statement's handlers).
         let fd = self.new_block();
         self.handlers.push(fd);
-        self.fin.push(Fin::Finally(finalbody.to_vec(), self.handlers.len() - 1));
+        let nl = self.loops.len();
+        self.fin.push(Fin::Finally(finalbody.to_vec(), self.handlers.len() - 1, nl));
         let r = self.try_except_in_new_block(body, handlers, orelse, span);
         self.fin.pop();
         self.handlers.pop();
