@@ -4,6 +4,7 @@ dict comprehensions. Differential against plain Python (value, type, KeyError, t
 mutation of dict arguments), and each kernel must compile natively."""
 
 import gc
+import math
 
 import numpy as np
 import pyston
@@ -149,3 +150,24 @@ def test_memory_flat():
         count(np.arange(5))
     gc.collect()
     assert rss_bytes() - before < 8 * 2**20
+
+
+@pyston.fast
+def empty_dict_items(n, x):
+    # A dict nothing is stored in: its items have no type; reading one raises
+    # KeyError (a fuzzer find: that value in a bool test, a call or a join was
+    # an internal compiler error)
+    d = {}
+    if n > 5:
+        return 0.0
+    if n > 3:
+        y = round(d[n % 5], 3)
+    else:
+        y = x
+    if (d[n] if n > 1 else 3) == x:
+        return 1.0
+    return math.copysign(d[0], 0) if n < 0 else y
+
+
+def test_empty_dict_items_raise_key_error():
+    check(empty_dict_items, [(9, 1.5), (4, 1.5), (2, 3.0), (0, 3), (1, 2.0), (-1, 0.5)])

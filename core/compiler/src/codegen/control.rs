@@ -213,7 +213,10 @@ impl Gen<'_, '_> {
     // ---- terminators ---------------------------------------------------------
 
     pub fn term(&mut self, t: &Term) -> CResult<()> {
-        if t.uses().iter().any(|v| !self.vals.contains_key(v)) {
+        if t.uses()
+            .iter()
+            .any(|v| !self.vals.contains_key(v) || self.ty(*v) == Ty::Bottom)
+        {
             self.deopt_now();
             let z = self.b.ins().iconst(clt::I32, abi::DEOPT as i64);
             self.ret(z);

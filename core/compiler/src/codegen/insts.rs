@@ -39,11 +39,18 @@ impl Gen<'_, '_> {
 
     pub fn inst(&mut self, inst: &ir::Inst) -> CResult<()> {
         let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
-        let missing = inst.args.iter().any(|a| !self.vals.contains_key(a));
+        let missing = inst
+            .args
+            .iter()
+            .any(|a| !self.vals.contains_key(a) || self.ty(*a) == Ty::Bottom);
         if (inst.result.is_some() && rt == Ty::Bottom) || missing {
             // Inference could not type this (e.g. a call into a function whose own
-            // compilation is still in progress): leave compiled code here.
+            // compilation is still in progress): leave compiled code here. What
+            // follows is unreachable; its uses of the result get no slots.
             self.deopt_now();
+            if let Some(r) = inst.result {
+                self.vals.entry(r).or_default();
+            }
             return Ok(());
         }
         let mut args: Vec<(Ty, Vals)> = Vec::with_capacity(inst.args.len());
