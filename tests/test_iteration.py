@@ -354,6 +354,8 @@ def count_in_range(a, lo, hi):
 def test_in_tuple():
     check(in_tuple, [(0,), (1,), (5,), (2,), (True,), (False,), (np.int64(3),), (I64_MIN,)])
     check(in_tuple_arg, [(1, (1, 2)), (3, (1, 2)), (1, ()), (True, (0, 1)), (None, (None, 1)), (None, (1, 2)), (2, (None, 2))])
+    check(in_tuple, [(np.uint8(5),), (np.int8(-1),), (np.uint64(2**64 - 1),), (np.int16(3),)])
+    check(in_tuple_arg, [(np.uint64(2**64 - 1), (-1, 2**63 - 1)), (np.uint32(7), (np.int8(7), 1)), (np.int8(-1), (255, -1))])
 
 
 def test_in_range():

@@ -214,6 +214,9 @@ def test_nan_identity():
     falls_back(nan_search, lst, nan, reason="searching a list for a 'float'")
     assert_same(nan_search, lst, float("nan"), allow_fallback=True)
     check(nan_search, [(lst, 1), ([1, 2], 2), ([], 0)])
+    # NumPy integer needles (never NaN) are searched for natively, by value
+    check(nan_search, [([1, 200, 3], np.uint8(200)), ([1, -1], np.int16(-1)), ([2**64 - 1], np.uint64(2**64 - 1)),
+                       ([255], np.int8(-1)), ([1.0, 2.5], np.uint32(2))])
 
 
 @pyston.fast

@@ -1349,10 +1349,7 @@ pub fn is_rule(a: &Ty, b: &Ty) -> Option<IsRule> {
 
 /// A value `x in tuple` compares exactly as compiled code does (no NaN identity).
 pub fn contains_operand(t: &Ty) -> bool {
-    matches!(
-        t,
-        Ty::NoneT | Ty::Bool | Ty::Int | Ty::Np(Dtype::Bool | Dtype::Int32 | Dtype::Int64)
-    )
+    matches!(t, Ty::NoneT | Ty::Bool | Ty::Int) || matches!(t, Ty::Np(d) if *d == Dtype::Bool || d.is_int())
 }
 
 pub fn is_index(t: &Ty) -> bool {
