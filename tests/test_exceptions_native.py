@@ -320,7 +320,7 @@ def break_in_finally_is_the_try_statements(a, b, log):
         finally:
             log[1] += 1
             if i != len(b):
-                break
+                break  # noqa: B012 -- the point of the test
     for k in range(3):
         try:
             for j in range(len(b)):
@@ -329,7 +329,7 @@ def break_in_finally_is_the_try_statements(a, b, log):
         finally:
             log[2] += 1
             if k == 1:
-                continue
+                continue  # noqa: B012 -- the point of the test
         log[3] += 1
     return 7
 

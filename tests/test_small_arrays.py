@@ -481,6 +481,38 @@ def test_slice_views(rng):
 
 
 @pyston.fast
+def lu_rows_columns(A):
+    # npbench's lu: a row's slice @ a column's slice, both views made natively
+    for i in range(A.shape[0]):
+        for j in range(i):
+            A[i, j] -= A[i, :j] @ A[:j, j]
+            A[i, j] /= A[j, j]
+        for j in range(i, A.shape[0]):
+            A[i, j] -= A[i, :i] @ A[:i, j]
+
+
+@pyston.fast
+def column_views(X, j, lo, hi):
+    return X[lo:hi, j].sum(), (X[:, j] * 2.0).max(), X[lo::2, -1].sum(), np.dot(X[:hi, j], X[:hi, 0]), X[lo:, j]
+
+
+def test_column_views_and_vector_matmul(rng):
+    for n in (1, 2, 5, 9, 15, 16, 17, 30):
+        A = rng.random((n, n)) + n * np.eye(n)
+        same(lu_rows_columns, A)
+    for dtype in DTYPES:
+        X = data(rng, (7, 4), dtype)
+        for j, lo, hi in ((0, 0, 7), (3, 2, 5), (-1, -5, -1), (2, 6, 2), (1, 0, 100), (4, 0, 3), (-5, 0, 3)):
+            same(column_views, X, j, lo, hi)
+    X = np.random.default_rng(3).random((8, 8))
+    # one call: the dot of two column slices (BLAS's strided kernel sums in its own order)
+    assert pycalls(column_views, X, 2, 1, 6) == 1
+    # lu: only the `@` of a row slice and a column slice calls NumPy
+    A = np.random.default_rng(4).random((8, 8)) + 8 * np.eye(8)
+    assert pycalls(lu_rows_columns, A) == 8 * 8
+
+
+@pyston.fast
 def dot_views(X, j):
     return np.dot(X[j], X[j + 1]), np.dot(X[:, j], X[:, j + 1]), np.dot(X[j, ::2], X[j, ::-2]), np.dot(X[j] * 2.0, X[j])
 

@@ -192,6 +192,9 @@ impl Pass for Small {
 }
 
 impl Plan for SmallPlan {
+    fn borrows(&self, at: (Block, usize)) -> bool {
+        matches!(self.roots.get(&at), Some(sx) if matches!(sx.kind, small::RootKind::View { .. }))
+    }
     fn inst(&self, g: &mut Gen<'_, '_>, at: (Block, usize)) -> CResult<AtInst> {
         if self.inner.contains(&at) {
             return Ok(AtInst::Skip); // computed at the expression's root

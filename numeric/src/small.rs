@@ -99,11 +99,13 @@ pub enum RootKind {
     Make,
     /// `np.sqrt(x)` (or another element operation) of a float scalar.
     Scalar(EOp, Value),
-    /// `a[lo:hi]` of a 1-D array or `X[i, lo:hi]` of a 2-D one (`row`: `i`), with
-    /// a constant positive step: a view, no object made.
+    /// `a[lo:hi]` of a 1-D array, `X[i, lo:hi]` (a row's slice: `row` is `i`,
+    /// `axis` 0) or `X[lo:hi, j]` (a column's: `row` is `j`, `axis` 1) of a 2-D
+    /// one, with a constant positive step: a view, no object made.
     View {
         arr: Value,
         row: Option<Value>,
+        axis: usize,
         slice: Value,
         step: i64,
     },
@@ -311,15 +313,22 @@ impl SmallPlanning for Gen<'_, '_> {
         if !self.env.pycalls.contains_key(&(blk, k)) {
             return None;
         }
-        let Op::MethodCall { name, kw } = &inst.op else {
-            return None;
+        // `x @ y` of two vectors is NumPy's dot (the same BLAS call).
+        let (name, np, opnds) = match &inst.op {
+            Op::Bin {
+                op: BinOp::MatMul,
+                inplace: false,
+            } if inst.args.len() == 2 && inst.args.iter().all(|a| self.vec_ty(*a).is_some()) => {
+                ("dot", false, inst.args.clone())
+            }
+            Op::MethodCall { name, kw } if kw.is_empty() && !inst.args.is_empty() => {
+                let np = self.is_np(inst.args[0]);
+                let opnds: Vec<Value> = if np { inst.args[1..].to_vec() } else { inst.args.clone() };
+                (name.as_str(), np, opnds)
+            }
+            _ => return None,
         };
-        if !kw.is_empty() || inst.args.is_empty() {
-            return None;
-        }
-        let np = self.is_np(inst.args[0]);
-        let opnds: Vec<Value> = if np { inst.args[1..].to_vec() } else { inst.args.clone() };
-        let red = match (name.as_str(), np) {
+        let red = match (name, np) {
             ("sum", _) => Red::Sum,
             ("mean", _) => Red::Mean,
             ("max", _) | ("amax", true) => Red::Max,
@@ -411,11 +420,11 @@ impl SmallPlanning for Gen<'_, '_> {
         let Ty::Array(at) = self.typed.ty(inst.args[0]) else {
             return None;
         };
-        let (row, slice) = match inst.args.len() {
-            2 if at.ndim == 1 => (None, inst.args[1]),
-            3 if at.ndim == 2 && matches!(self.typed.ty(inst.args[1]), Ty::Int | Ty::Np(Dtype::Int64)) => {
-                (Some(inst.args[1]), inst.args[2])
-            }
+        let int = |v: Value| matches!(self.typed.ty(v), Ty::Int | Ty::Np(Dtype::Int64));
+        let (row, axis, slice) = match inst.args.len() {
+            2 if at.ndim == 1 => (None, 0, inst.args[1]),
+            3 if at.ndim == 2 && int(inst.args[1]) => (Some(inst.args[1]), 0, inst.args[2]),
+            3 if at.ndim == 2 && int(inst.args[2]) => (Some(inst.args[2]), 1, inst.args[1]),
             _ => return None,
         };
         if rt.ndim != 1 || rt.dtype != at.dtype {
@@ -448,6 +457,7 @@ impl SmallPlanning for Gen<'_, '_> {
         Some(RootKind::View {
             arr: inst.args[0],
             row,
+            axis,
             slice,
             step,
         })
@@ -864,16 +874,18 @@ impl SmallGen for Gen<'_, '_> {
                 let one = self.b.ins().iconst(clt::I8, 1);
                 (sp.len, one, Some(sp))
             }
-            RootKind::View { arr, row, .. } => {
+            RootKind::View { arr, row, axis, .. } => {
                 let av = self.use_val(*arr)?;
                 match row {
                     Some(r) => {
+                        // The row (axis 0) or column (axis 1) the slice is taken along.
                         let s2 = abi::ArraySlots::new(2);
-                        let (ok, data) = self.row_of(&av, *r)?;
+                        let (ok, data) = self.sub_of(&av, *r, *axis)?;
+                        let other = 1 - *axis;
                         let sp = Span1 {
                             data,
-                            len: av[s2.shape(1)],
-                            stride: av[s2.stride(1)],
+                            len: av[s2.shape(other)],
+                            stride: av[s2.stride(other)],
                         };
                         (sp.len, ok, Some(sp))
                     }
@@ -1194,6 +1206,9 @@ trait SmallEmit {
     fn byte_range(&mut self, s: &Span1, isz: i64) -> (CV, CV);
     fn fzero(&mut self, t: clir::Type) -> CV;
     fn row_of(&mut self, av: &[CV], idx: Value) -> CResult<(CV, CV)>;
+    /// `X[idx]` along `axis` of a 2-D array's slots (the row, or the column for
+    /// axis 1): whether `idx` is in range (negative counts from the end), and its data.
+    fn sub_of(&mut self, av: &[CV], idx: Value, axis: usize) -> CResult<(CV, CV)>;
     fn non_finite(&mut self, x: CV) -> CV;
     fn elem(&mut self, c: &Ectx<'_>, v: Value, i: CV, memo: &mut HashMap<Value, CV>, bad: &mut CV) -> CResult<CV>;
     #[allow(clippy::type_complexity)]
@@ -1227,11 +1242,15 @@ impl SmallEmit for Gen<'_, '_> {
     /// Row `idx` of a 2-D array (slots `av`): whether the index is in range
     /// (negative ones count from the end) and the row's address (row 0's when not).
     fn row_of(&mut self, av: &[CV], idx: Value) -> CResult<(CV, CV)> {
+        self.sub_of(av, idx, 0)
+    }
+
+    fn sub_of(&mut self, av: &[CV], idx: Value, axis: usize) -> CResult<(CV, CV)> {
         let s2 = abi::ArraySlots::new(2);
         let it = self.ty(idx);
         let iv = self.use_val(idx)?;
         let i = self.conv_i64(&(it, iv))?;
-        let rows = av[s2.shape(0)];
+        let rows = av[s2.shape(axis)];
         let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
         let wrapped = self.b.ins().iadd(i, rows);
         let i = self.b.ins().select(neg, wrapped, i);
@@ -1240,7 +1259,7 @@ impl SmallEmit for Gen<'_, '_> {
         let ok = self.b.ins().band(lo, hi);
         let z = self.b.ins().iconst(clt::I64, 0);
         let i = self.b.ins().select(ok, i, z);
-        let off = self.b.ins().imul(i, av[s2.stride(0)]);
+        let off = self.b.ins().imul(i, av[s2.stride(axis)]);
         Ok((ok, self.b.ins().iadd(av[0], off)))
     }
 

@@ -188,21 +188,29 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
         Ty::NoneT => py.None(),
         // Compile-time values passed to NumPy calls (`dtype=np.float32`, `"C"`).
         Ty::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
-        Ty::Descr(d) => py.import("numpy")?.getattr("dtype")?.call1((d.name(),))?.unbind(),
+        Ty::Descr(d) => {
+            let p = np_types(py)?.descrs[dtype_index(*d)] as *mut ffi::PyObject;
+            // SAFETY: the builtin descriptors are kept alive for the process (`np_types`).
+            unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
+        }
         Ty::Builtin(b) => py.import("builtins")?.getattr(builtin_type_name(*b))?.unbind(),
-        Ty::DtypeObj(d) => py
-            .import("numpy")?
-            .getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?
-            .unbind(),
+        Ty::DtypeObj(d) => {
+            let p = np_types(py)?.scalar_types[dtype_index(*d)] as *mut ffi::PyObject;
+            // SAFETY: NumPy's scalar types live for the process (`np_types`).
+            unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
+        }
         Ty::Ellipsis => py.Ellipsis(),
         Ty::Slice(parts) => {
-            let mut p = Vec::new();
+            let mut p: smallvec::SmallVec<[Py<PyAny>; 3]> = smallvec::SmallVec::new();
             for t in parts {
                 p.push(box_value(py, t, slots, pos)?.unwrap_or_else(|| py.None()));
             }
-            py.get_type::<pyo3::types::PySlice>()
-                .call1((&p[0], &p[1], &p[2]))?
-                .unbind()
+            // SAFETY: three live objects; PySlice_New takes its own references and
+            // returns a new one or NULL with an exception set.
+            unsafe {
+                let o = ffi::PySlice_New(p[0].as_ptr(), p[1].as_ptr(), p[2].as_ptr());
+                Bound::from_owned_ptr_or_err(py, o)?.unbind()
+            }
         }
         Ty::Bool => pyo3::types::PyBool::new(py, take(SlotTy::I8) != 0)
             .to_owned()
@@ -239,7 +247,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             box_array(py, a, s)?
         }
         Ty::Tuple(ts) => {
-            let mut items = Vec::new();
+            let mut items: smallvec::SmallVec<[Py<PyAny>; 4]> = smallvec::SmallVec::new();
             for t in ts {
                 items.push(box_value(py, t, slots, pos)?.unwrap_or_else(|| py.None()));
             }

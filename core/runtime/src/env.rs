@@ -414,6 +414,133 @@ fn stdlib_name(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<(&'static str, 
     ids.get(&(obj.as_ptr() as usize)).copied()
 }
 
+/// The NumPy functions that never warn whatever their arguments (they make,
+/// reshape or select arrays without arithmetic, casts or conversions of
+/// Python ints), matched by identity: compiled code calls them without a
+/// frame at the call's line (that frame exists only to place warnings).
+fn numpy_never_warns(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    static IDS: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
+    const NAMES: &[&str] = &[
+        "zeros",
+        "ones",
+        "empty",
+        "zeros_like",
+        "ones_like",
+        "empty_like",
+        "copy",
+        "reshape",
+        "ravel",
+        "transpose",
+        "concatenate",
+        "stack",
+        "hstack",
+        "vstack",
+        "ascontiguousarray",
+        "asfortranarray",
+        "atleast_1d",
+        "atleast_2d",
+        "atleast_3d",
+        "expand_dims",
+        "squeeze",
+        "swapaxes",
+        "moveaxis",
+        "flip",
+        "fliplr",
+        "flipud",
+        "roll",
+        "tile",
+        "repeat",
+        "diag",
+        "diagonal",
+        "eye",
+        "identity",
+        "tri",
+        "triu",
+        "tril",
+        "argmax",
+        "argmin",
+        "argsort",
+        "nonzero",
+        "flatnonzero",
+        "shape",
+        "ndim",
+        "size",
+        "broadcast_to",
+        "where",
+    ];
+    let ids = IDS.get_or_init(|| {
+        let mut set = std::collections::HashSet::new();
+        if let Ok(m) = py.import("numpy") {
+            for name in NAMES {
+                if let Ok(f) = m.getattr(*name) {
+                    set.insert(f.as_ptr() as usize);
+                    std::mem::forget(f); // identities stay valid for the process
+                }
+            }
+        }
+        set
+    });
+    ids.contains(&(obj.as_ptr() as usize))
+}
+
+/// Whether a call into NumPy can never warn, so needs no frame at its line:
+/// the functions of [`numpy_never_warns`]; array methods of the same kind;
+/// and `+ - * & | ^ << >>` and comparisons whose operands are all integer or
+/// bool arrays or NumPy scalars (integer array arithmetic wraps silently; a
+/// Python int operand may be out of its dtype's range, which NumPy 1.x warns
+/// about).
+fn never_warns(py: Python<'_>, target: &ProbeTarget, args: &[Ty], f: Option<&Bound<'_, PyAny>>) -> bool {
+    let int_like = |t: &Ty| match t {
+        Ty::Array(a) => a.dtype.is_int() || a.dtype == Dtype::Bool,
+        Ty::Np(d) => d.is_int() || *d == Dtype::Bool,
+        _ => false,
+    };
+    match target {
+        ProbeTarget::Func(_) => f.is_some_and(|f| numpy_never_warns(py, f)),
+        ProbeTarget::Method(m) => {
+            matches!(args.first(), Some(Ty::Array(_)))
+                && matches!(
+                    m.as_str(),
+                    "copy"
+                        | "reshape"
+                        | "ravel"
+                        | "flatten"
+                        | "transpose"
+                        | "swapaxes"
+                        | "squeeze"
+                        | "nonzero"
+                        | "argmax"
+                        | "argmin"
+                        | "argsort"
+                        | "view"
+                        | "item"
+                        | "tolist"
+                )
+        }
+        ProbeTarget::Operator(o) => {
+            matches!(
+                *o,
+                "add"
+                    | "sub"
+                    | "mul"
+                    | "and_"
+                    | "or_"
+                    | "xor"
+                    | "lshift"
+                    | "rshift"
+                    | "lt"
+                    | "le"
+                    | "gt"
+                    | "ge"
+                    | "eq"
+                    | "ne"
+            ) && args.len() == 2
+                && args.iter().all(int_like)
+        }
+        _ => false,
+    }
+}
+
 /// The functions of the standard library's `random` compiled code calls
 /// (bound methods of `random._inst`, matched by identity), by name; `None`
 /// before the program has imported `random`. Never probed: a probe would draw.
@@ -1012,7 +1139,17 @@ impl<'py> Env for CompileEnv<'py> {
             .and_then(|m| m.getattr("Quiet")?.call0())
             .and_then(|q| q.call_method0("__enter__").map(|_| q))
             .ok();
-        for (extent, int) in [(2usize, 1i64), (2, 0), (1, 1), (2, -1), (0, 0), (2, 2)] {
+        // Constant indexes (`A[1:, 2]`, `x[-3]`) need arrays that long.
+        let big = consts
+            .iter()
+            .filter_map(|c| match c {
+                Some(ir::Const::Int(v)) => Some(v.unsigned_abs().saturating_add(1).min(33) as usize),
+                _ => None,
+            })
+            .max()
+            .filter(|n| *n > 2);
+        let extents = [(2usize, 1i64), (2, 0), (1, 1), (2, -1), (0, 0), (2, 2)];
+        for (extent, int) in big.map(|n| (n, 1)).into_iter().chain(extents) {
             // Constant arguments are probed with their values (`transpose(1, 0, 2)`).
             let one = |(t, c): (&Ty, &Option<ir::Const>)| -> PyResult<Bound<'py, PyAny>> {
                 match c.as_ref().and_then(|c| const_object(py, c)) {
@@ -1094,12 +1231,17 @@ impl<'py> Env for CompileEnv<'py> {
                 .collect();
             crate::helpers::pure::Pure::of(module, name, &kinds?)
         });
+        let callee = match target {
+            ProbeTarget::Func(i) => Some(self.pyfuncs[*i as usize].bind(py).clone()),
+            _ => None,
+        };
+        let quiet = stdlib.is_some() || never_warns(py, target, args, callee.as_ref());
         self.pycalls.insert(
             at,
             Box::new(PyCallDesc {
                 inplace,
                 pure,
-                direct: stdlib.is_some(),
+                direct: quiet,
                 ..self.call_desc(kind, args, kw, &ret, span.line)
             }),
         );

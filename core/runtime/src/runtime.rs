@@ -200,11 +200,70 @@ impl PyCallDesc {
                 f
             }
         };
-        let mut all: smallvec::SmallVec<[Py<PyAny>; 5]> = smallvec::SmallVec::new();
-        all.push(callee.unbind());
-        all.extend(args.iter().map(|a| a.clone_ref(py)));
-        let r = at.call(pyo3::types::PyTuple::new(py, all)?, kwargs);
+        let r = match kwargs {
+            None => {
+                let mut all: smallvec::SmallVec<[*mut pyo3::ffi::PyObject; 6]> = smallvec::SmallVec::new();
+                all.push(callee.as_ptr());
+                all.extend(args.iter().map(|a| a.as_ptr()));
+                vectorcall(py, &at, &all)
+            }
+            Some(_) => {
+                let mut all: smallvec::SmallVec<[Py<PyAny>; 5]> = smallvec::SmallVec::new();
+                all.push(callee.unbind());
+                all.extend(args.iter().map(|a| a.clone_ref(py)));
+                at.call(pyo3::types::PyTuple::new(py, all)?, kwargs)
+            }
+        };
         r.map_err(|e| crate::interp::drop_first_entry(py, e))
+    }
+}
+
+type VectorcallFn = unsafe extern "C" fn(
+    *mut pyo3::ffi::PyObject,
+    *const *mut pyo3::ffi::PyObject,
+    usize,
+    *mut pyo3::ffi::PyObject,
+) -> *mut pyo3::ffi::PyObject;
+
+/// `PyObject_Vectorcall`, where the running CPython exports it (3.11 and
+/// later; the stable ABI this module is built for starts at 3.9, so it is
+/// looked up rather than linked).
+fn vectorcall_fn() -> Option<VectorcallFn> {
+    static F: std::sync::OnceLock<Option<VectorcallFn>> = std::sync::OnceLock::new();
+    *F.get_or_init(|| {
+        // SAFETY: dlsym with a NUL-terminated name; the symbol, when present, is
+        // CPython's `PyObject *PyObject_Vectorcall(PyObject *, PyObject *const *, size_t, PyObject *)`.
+        unsafe {
+            let p = libc::dlsym(libc::RTLD_DEFAULT, c"PyObject_Vectorcall".as_ptr());
+            (!p.is_null()).then(|| std::mem::transmute::<*mut libc::c_void, VectorcallFn>(p))
+        }
+    })
+}
+
+/// `callee(*args)` with positional arguments only: a vectorcall (no argument
+/// tuple) where CPython exports it, else a tuple call.
+pub fn vectorcall<'py>(
+    py: Python<'py>,
+    callee: &Bound<'py, PyAny>,
+    args: &[*mut pyo3::ffi::PyObject],
+) -> PyResult<Bound<'py, PyAny>> {
+    match vectorcall_fn() {
+        Some(f) => {
+            // SAFETY: `args` are live objects the caller holds for the call; the
+            // result is a new reference or NULL with an exception set.
+            unsafe {
+                let r = f(callee.as_ptr(), args.as_ptr(), args.len(), std::ptr::null_mut());
+                Bound::from_owned_ptr_or_err(py, r)
+            }
+        }
+        None => {
+            // SAFETY: as above; PyTuple_Pack-style construction from borrowed pointers.
+            let items: smallvec::SmallVec<[Bound<'py, PyAny>; 6]> = args
+                .iter()
+                .map(|p| unsafe { Bound::from_borrowed_ptr(py, *p) })
+                .collect();
+            callee.call1(pyo3::types::PyTuple::new(py, items)?)
+        }
     }
 }
 

@@ -19,8 +19,8 @@ impl Gen<'_, '_> {
     /// made by an earlier call into NumPy in the same block and used by nothing
     /// else, so no other value (a view made by compiled code, a loop's next
     /// iteration, a later instruction, a deoptimized continuation) can see them.
-    /// An instruction a pass computes natively instead (a small-array view, whose
-    /// object is its parent's) made nothing the arena holds on its own.
+    /// A view a pass makes natively instead (its object is its parent's) made
+    /// nothing the arena holds on its own.
     pub fn dying_args(&self, args: &[Value]) -> u64 {
         let (blk, k) = self.cur_inst;
         let mut mask = 0u64;
@@ -29,7 +29,7 @@ impl Gen<'_, '_> {
                 continue;
             }
             let Some(&(db, dk)) = self.defs.get(v) else { continue };
-            let native = self.plans.iter().any(|(_, p)| p.claims((db, dk)));
+            let native = self.plans.iter().any(|(_, p)| p.borrows((db, dk)));
             if db == blk && dk < k && self.env.pycalls.contains_key(&(db, dk)) && !native && !args[..j].contains(v) {
                 mask |= 1 << j;
             }

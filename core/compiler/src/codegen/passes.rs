@@ -58,6 +58,12 @@ pub trait Plan {
     fn claims(&self, _at: (Block, usize)) -> bool {
         false
     }
+    /// Whether the array instruction `at` makes is a view whose object slot is
+    /// another array's (not an array the arena holds on its own), so it never
+    /// counts as a temporary dying at a call into NumPy.
+    fn borrows(&self, _at: (Block, usize)) -> bool {
+        false
+    }
     /// The plan as text (for tests and dumps).
     fn describe(&self) -> String {
         String::new()

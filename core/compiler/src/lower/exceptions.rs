@@ -108,7 +108,8 @@ impl Lowerer {
         let fd = self.new_block();
         self.handlers.push(fd);
         let nl = self.loops.len();
-        self.fin.push(Fin::Finally(finalbody.to_vec(), self.handlers.len() - 1, nl));
+        self.fin
+            .push(Fin::Finally(finalbody.to_vec(), self.handlers.len() - 1, nl));
         let r = self.try_except_in_new_block(body, handlers, orelse, span);
         self.fin.pop();
         self.handlers.pop();

@@ -226,6 +226,11 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                         }
                     }
                     if desc.direct {
+                        if kwargs.is_none() {
+                            let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 6]> =
+                                rest.iter().map(|v| v.as_ptr()).collect();
+                            return Ok(crate::runtime::vectorcall(py, &callee, &ptrs)?.unbind());
+                        }
                         let args = pyo3::types::PyTuple::new(py, &rest[..npos])?;
                         return Ok(callee.call(args, kwargs.as_ref())?.unbind());
                     }
@@ -233,12 +238,12 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                     desc.call_located(py, callee, &rest[..npos], kwargs.as_ref())?.unbind()
                 }
                 PyCallKind::Attr(a) => vals[0].bind(py).getattr(a.as_str())?.unbind(),
-                PyCallKind::GetItem(f) => f.bind(py).call1((&vals[0], key(&vals[1..])?))?.unbind(),
-                PyCallKind::SetItem(f) => {
+                // `x[key]` and `x[key] = v` as the interpreter performs them.
+                PyCallKind::GetItem(_) => vals[0].bind(py).get_item(key(&vals[1..])?)?.unbind(),
+                PyCallKind::SetItem(_) => {
                     let n = vals.len();
-                    f.bind(py)
-                        .call1((&vals[0], key(&vals[1..n - 1])?, &vals[n - 1]))?
-                        .unbind()
+                    vals[0].bind(py).set_item(key(&vals[1..n - 1])?, &vals[n - 1])?;
+                    py.None()
                 }
             })
         })();
@@ -273,7 +278,7 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             Ty::NoneT if obj.is_none(py) => return OK,
             _ => {}
         }
-        let mut res: Vec<u64> = Vec::with_capacity(4);
+        let mut res: Vec<u64> = Vec::with_capacity(8);
         match unbox_value(py, &desc.ret, obj.bind(py), &mut res) {
             Ok(true) => {
                 for (i, s) in res.iter().enumerate() {
