@@ -240,7 +240,7 @@ fn worker(
             depth: 1,
         };
         let status = call.run();
-        if status == runtime::OK && plain && ctx.arena.is_empty() {
+        if status == runtime::OK && plain && !ctx.holds_objects() {
             out.push((k, Chunk::Slots(slots)));
             continue;
         }

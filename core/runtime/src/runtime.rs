@@ -43,6 +43,9 @@ pub struct Ctx {
     pub slots: [u64; DEOPT_SLOTS],
     /// Objects created during the call, released when it ends.
     pub arena: Vec<*mut ffi::PyObject>,
+    /// Objects a loop's back edge found dead, released at the next back edge
+    /// (see `pyston_arena_collect`).
+    pub deferred: Vec<*mut ffi::PyObject>,
     /// Frames an exception passed through: (function metadata, source span).
     pub frames: Vec<(Arc<FuncMeta>, pyston_compiler::hir::Span)>,
     /// A call result handed to the interpreter by a deopt point's `pending`.
@@ -105,6 +108,7 @@ impl Ctx {
             _pad: 0,
             slots: [0; DEOPT_SLOTS],
             arena: Vec::new(),
+            deferred: Vec::new(),
             frames: Vec::new(),
             pending: None,
             rng_native: false,
@@ -114,11 +118,16 @@ impl Ctx {
         })
     }
 
+    /// Whether the call still holds objects it created.
+    pub fn holds_objects(&self) -> bool {
+        !self.arena.is_empty() || !self.deferred.is_empty()
+    }
+
     /// Releases every object the call created (the result holds its own references).
     pub fn release(&mut self) {
         crate::helpers::random::release_locks(self);
-        for o in self.arena.drain(..) {
-            // SAFETY: every arena entry is a strong reference taken by the runtime.
+        for o in self.arena.drain(..).chain(self.deferred.drain(..)) {
+            // SAFETY: every arena (and deferred) entry is a strong reference taken by the runtime.
             unsafe { ffi::Py_DECREF(o) };
         }
     }
@@ -126,7 +135,7 @@ impl Ctx {
 
 impl Drop for Ctx {
     fn drop(&mut self) {
-        if !self.arena.is_empty() || !self.rng_locks.is_empty() {
+        if !self.arena.is_empty() || !self.deferred.is_empty() || !self.rng_locks.is_empty() {
             Python::attach(|_| self.release());
         }
     }

@@ -655,7 +655,7 @@ impl Loop<'_> {
                 if let Some(v) = rk.read(out) {
                     // SAFETY: `dst` is element k of the output.
                     if unsafe { store_fast(dst, ld.out, v, ld.numba) } {
-                        if !ctx.arena.is_empty() {
+                        if ctx.holds_objects() {
                             ctx.release();
                         }
                         continue;
@@ -679,7 +679,7 @@ impl Loop<'_> {
                     .or_else(|| PyErr::take(py))
                     .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception"))),
             };
-            if !ctx.arena.is_empty() {
+            if ctx.holds_objects() {
                 ctx.release();
             }
             if let Err(e) = r {
@@ -755,7 +755,7 @@ unsafe fn plain_run<const N: usize>(
         }
         // SAFETY: the caller's contract; `buf` has room for the result.
         let status = unsafe { entry(slots.as_ptr(), buf.as_mut_ptr(), ctx, depth) };
-        if status != runtime::OK || !ctx.arena.is_empty() {
+        if status != runtime::OK || ctx.holds_objects() {
             if status == runtime::OK {
                 ctx.release();
             } else {

@@ -16,8 +16,8 @@ impl Gen<'_, '_> {
 
     /// The arguments of the current call into NumPy that are temporaries dying
     /// here, as a bit mask (see the runtime's `pyston_pycall_dying`): arrays
-    /// made by an earlier call into NumPy in the same block and used by nothing
-    /// else, so no other value (a view made by compiled code, a loop's next
+    /// made by an earlier call into NumPy in the same block whose last use
+    /// this is, so no other value (a view made by compiled code, a loop's next
     /// iteration, a later instruction, a deoptimized continuation) can see them.
     /// A view a pass makes natively instead (its object is its parent's) made
     /// nothing the arena holds on its own.
@@ -25,13 +25,34 @@ impl Gen<'_, '_> {
         let (blk, k) = self.cur_inst;
         let mut mask = 0u64;
         for (j, v) in args.iter().enumerate().take(64) {
-            if !matches!(self.ty(*v), Ty::Array(_)) || self.use_counts.get(v) != Some(&1) {
+            // Its last use (as CPython drops a temporary, or a variable's old value,
+            // at its last reference), in the block that made it.
+            if !matches!(self.ty(*v), Ty::Array(_)) || self.last_use.get(v) != Some(&(blk, k)) {
+                continue;
+            }
+            // A variable's array lives on until the variable is rebound, as in
+            // CPython (a loop's back edge releases it one iteration later); only
+            // temporaries go at their last use.
+            if self.f.values[v.0 as usize].name.is_some() {
                 continue;
             }
             let Some(&(db, dk)) = self.defs.get(v) else { continue };
             let native = self.plans.iter().any(|(_, p)| p.borrows((db, dk)));
             if db == blk && dk < k && self.env.pycalls.contains_key(&(db, dk)) && !native && !args[..j].contains(v) {
-                mask |= 1 << j;
+                // Its earlier uses read it where they stand and keep nothing of it:
+                // no view of it made natively, nothing a pass computes later.
+                let claimed = |at| self.plans.iter().any(|(_, p)| p.claims(at));
+                let insts = &self.f.block(blk).insts;
+                let safe = (dk + 1..k).all(|u| {
+                    let i = &insts[u];
+                    !i.args.contains(v)
+                        || (!claimed((blk, u))
+                            && (self.env.pycalls.contains_key(&(blk, u))
+                                || !i.result.is_some_and(|r| matches!(self.ty(r), Ty::Array(_)))))
+                });
+                if safe {
+                    mask |= 1 << j;
+                }
             }
         }
         mask

@@ -231,11 +231,43 @@ impl<'a, 'b> Gen<'a, 'b> {
             use_counts: {
                 let mut uses: HashMap<Value, usize> = HashMap::new();
                 for d in &f.blocks {
-                    for v in d.insts.iter().flat_map(|i| i.args.iter().copied()).chain(d.term.uses()) {
+                    let handler = d.handler.iter().flat_map(|h| h.args.iter().copied());
+                    for v in d
+                        .insts
+                        .iter()
+                        .flat_map(|i| i.args.iter().copied())
+                        .chain(d.term.uses())
+                        .chain(handler)
+                    {
                         *uses.entry(v).or_default() += 1;
                     }
                 }
                 uses
+            },
+            last_use: {
+                // The terminator and the exceptional edge count as position `insts.len()`;
+                // uses in two blocks as `usize::MAX` (no last use inside one block).
+                let mut last: HashMap<Value, (Block, usize)> = HashMap::new();
+                for (bi, d) in f.blocks.iter().enumerate() {
+                    let b = Block(bi as u32);
+                    let n = d.insts.len();
+                    let at_inst = d
+                        .insts
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(k, i)| i.args.iter().map(move |v| (*v, k)));
+                    let at_end = d
+                        .term
+                        .uses()
+                        .into_iter()
+                        .chain(d.handler.iter().flat_map(|h| h.args.iter().copied()))
+                        .map(|v| (v, n));
+                    for (v, k) in at_inst.chain(at_end) {
+                        let e = last.entry(v).or_insert((b, k));
+                        *e = if e.0 != b { (b, usize::MAX) } else { (b, e.1.max(k)) };
+                    }
+                }
+                last
             },
         }
     }
@@ -304,6 +336,10 @@ pub struct Gen<'a, 'b> {
     /// How many times each value is used (instruction arguments, branch
     /// conditions, edge arguments and returns).
     pub use_counts: HashMap<Value, usize>,
+    /// Where each value is last used, when all its uses are in one block (an
+    /// instruction's index; the block's length for its terminator or
+    /// exceptional edge; `usize::MAX` when uses are in several blocks).
+    pub last_use: HashMap<Value, (Block, usize)>,
 }
 
 /// The float condition of a comparison (IEEE: `!=` is true for NaN, the rest false).
