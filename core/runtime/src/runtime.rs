@@ -46,6 +46,8 @@ pub struct Ctx {
     /// Objects a loop's back edge found dead, released at the next back edge
     /// (see `pyston_arena_collect`).
     pub deferred: Vec<*mut ffi::PyObject>,
+    /// Per loop (by its arena mark): where the objects its last back edge kept end.
+    pub loop_keep: Vec<(usize, usize)>,
     /// Frames an exception passed through: (function metadata, source span).
     pub frames: Vec<(Arc<FuncMeta>, pyston_compiler::hir::Span)>,
     /// A call result handed to the interpreter by a deopt point's `pending`.
@@ -109,6 +111,7 @@ impl Ctx {
             slots: [0; DEOPT_SLOTS],
             arena: Vec::new(),
             deferred: Vec::new(),
+            loop_keep: Vec::new(),
             frames: Vec::new(),
             pending: None,
             rng_native: false,

@@ -31,10 +31,17 @@ impl Gen<'_, '_> {
                 continue;
             }
             // A variable's array lives on until the variable is rebound, as in
-            // CPython (a loop's back edge releases it one iteration later); only
-            // temporaries go at their last use.
-            if self.f.values[v.0 as usize].name.is_some() {
-                continue;
+            // CPython: at its last use when the block rebinds the variable after
+            // it (`Z = Z[I]`), else at a loop's back edge, one iteration later.
+            if let Some(name) = &self.f.values[v.0 as usize].name {
+                let insts = &self.f.block(blk).insts;
+                let rebound = insts[k..].iter().any(|i| {
+                    i.result
+                        .is_some_and(|r| self.f.values[r.0 as usize].name.as_ref() == Some(name))
+                });
+                if !rebound {
+                    continue;
+                }
             }
             let Some(&(db, dk)) = self.defs.get(v) else { continue };
             let native = self.plans.iter().any(|(_, p)| p.borrows((db, dk)));

@@ -76,13 +76,16 @@ pub unsafe extern "C" fn pyston_arena_mark(ctx: *mut Ctx) -> i64 {
 /// value carried into the next iteration refers to (`live`, `n` pointers), so
 /// temporaries made in a loop do not pile up.
 ///
-/// They are released one back edge later, after the next iteration has made
-/// its own: CPython drops a variable's old array when the next iteration
-/// rebinds it, after computing the new one. Releasing them all before the
-/// next iteration allocates instead left the freed arrays at the top of the
-/// heap, which glibc then trims, so every iteration faulted its memory in
-/// again (npbench/numpy-benchmarks' grayscott: 54,800 page faults and 2.3x
-/// CPython's time for 200 iterations, against 400 faults).
+/// When, as in CPython: what the previous back edge kept (the values this
+/// iteration's variables started with) and is dead now was rebound during
+/// the iteration, and goes now; what this iteration made and is dead goes
+/// one back edge later, after the next iteration has made its own (CPython
+/// drops a variable's old array when the next iteration rebinds it, after
+/// computing the new one). Releasing them all before the next iteration
+/// allocates left the freed arrays at the top of the heap, which glibc then
+/// trims, so every iteration faulted its memory in again (numpy-benchmarks'
+/// grayscott: 54,800 page faults and 2.3x CPython's time for 200
+/// iterations, against 400 faults).
 ///
 /// # Safety
 /// Called by compiled code; `live` points to `n` object pointers.
@@ -98,16 +101,24 @@ pub unsafe extern "C" fn pyston_arena_collect(ctx: *mut Ctx, mark: i64, live: *c
     Python::attach(|_| {
         let mut keep = mark;
         let earlier = std::mem::take(&mut ctx.deferred);
+        let carried = ctx.loop_keep.iter().find(|(m, _)| *m == mark).map_or(mark, |(_, k)| *k);
         for i in mark..ctx.arena.len() {
             let o = ctx.arena[i];
             if live.contains(&(o as u64)) {
                 ctx.arena[keep] = o;
                 keep += 1;
+            } else if i < carried {
+                // SAFETY: the arena holds one strong reference to each entry.
+                unsafe { ffi::Py_DECREF(o) };
             } else {
                 ctx.deferred.push(o); // (the arena's reference moves there)
             }
         }
         ctx.arena.truncate(keep);
+        match ctx.loop_keep.iter_mut().find(|(m, _)| *m == mark) {
+            Some(e) => e.1 = keep,
+            None => ctx.loop_keep.push((mark, keep)),
+        }
         for o in earlier {
             // SAFETY: each deferred entry is a strong reference the arena held.
             unsafe { ffi::Py_DECREF(o) };
