@@ -267,3 +267,24 @@ def test_loop_rebinding_arrays_reuses_memory_as_cpython():
         f(*args, 60)
         faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - r0)
     assert faults[1] <= 3 * faults[0] + 2000, faults
+
+
+@pyston.fast
+def alias_in_tuple(a):
+    # `w`'s old array is still reachable through `pair` (compiled code's tuple
+    # holds it without a reference of its own) when the block rebinds `w`
+    w = a * 2.0
+    pair = (w, 1)
+    s = np.median(w)
+    w = a + 1.0
+    q = pair[0] + w
+    return pair[0], s, q
+
+
+def test_array_held_by_a_compiled_tuple_outlives_its_variable():
+    a = np.arange(1000.0)
+    for _ in range(200):
+        w, s, q = alias_in_tuple(a)
+        np.testing.assert_array_equal(w, a * 2.0)
+        assert s == np.median(a * 2.0)
+        np.testing.assert_array_equal(q, a * 2.0 + (a + 1.0))

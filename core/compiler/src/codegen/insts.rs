@@ -46,16 +46,20 @@ impl Gen<'_, '_> {
             let Some(&(db, dk)) = self.defs.get(v) else { continue };
             let native = self.plans.iter().any(|(_, p)| p.borrows((db, dk)));
             if db == blk && dk < k && self.env.pycalls.contains_key(&(db, dk)) && !native && !args[..j].contains(v) {
-                // Its earlier uses read it where they stand and keep nothing of it:
-                // no view of it made natively, nothing a pass computes later.
+                // Its earlier uses read it where they stand and keep nothing of it
+                // compiled code holds without a reference: calls into NumPy (which
+                // take their own), or native operations with a scalar result (not a
+                // view, a tuple or anything else that could hold it), nothing a pass
+                // computes later.
                 let claimed = |at| self.plans.iter().any(|(_, p)| p.claims(at));
+                let scalar = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::Complex | Ty::Np(_) | Ty::NoneT);
                 let insts = &self.f.block(blk).insts;
                 let safe = (dk + 1..k).all(|u| {
                     let i = &insts[u];
                     !i.args.contains(v)
                         || (!claimed((blk, u))
                             && (self.env.pycalls.contains_key(&(blk, u))
-                                || !i.result.is_some_and(|r| matches!(self.ty(r), Ty::Array(_)))))
+                                || i.result.is_none_or(|r| scalar(&self.ty(r)))))
                 });
                 if safe {
                     mask |= 1 << j;
