@@ -76,6 +76,8 @@ def clone(x):
         return [clone(v) for v in x]
     if isinstance(x, dict):
         return {k: clone(v) for k, v in x.items()}
+    if isinstance(x, set):
+        return set(x)  # (its elements are immutable)
     return x  # Python and NumPy scalars are immutable
 
 
@@ -402,5 +404,5 @@ def native(fn, *args):
 def check(fn, cases):
     """Each case compiles natively, and compiled and plain agree on all of them."""
     for args in cases:
-        native(fn, *args)
+        native(fn, *clone(tuple(args)))  # (on copies: the cases' own arguments stay as they are)
     assert_same_all(fn, cases)

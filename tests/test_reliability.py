@@ -390,7 +390,7 @@ def test_recursion_through_a_function_running_as_plain_python_reaches_the_same_d
         warnings.simplefilter("ignore")
 
         def rec(n, seen):
-            seen.add(n)
+            seen.add(n * 0.5)  # (a set of floats: runs as plain Python)
             return 0 if n <= 0 else rec(n - 1, seen) + 1
 
         def deepest(f):

@@ -68,7 +68,7 @@ pub enum SlotTy {
 fn push_slots(t: &Ty, v: &mut Vec<SlotTy>) {
     match t {
         Ty::Bool => v.push(SlotTy::I8),
-        Ty::Int | Ty::PyInt | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) => v.push(SlotTy::I64),
+        Ty::Int | Ty::PyInt | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) => v.push(SlotTy::I64),
         Ty::Float => v.push(SlotTy::F64),
         Ty::Complex => v.extend([SlotTy::F64, SlotTy::F64]),
         Ty::Np(d) => v.extend_from_slice(dtype_slots(*d)),
@@ -129,7 +129,7 @@ pub fn dtype_slots(d: Dtype) -> &'static [SlotTy] {
 #[inline]
 pub fn slot_count(t: &Ty) -> usize {
     match t {
-        Ty::Bool | Ty::Int | Ty::PyInt | Ty::Float | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) => 1,
+        Ty::Bool | Ty::Int | Ty::PyInt | Ty::Float | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) => 1,
         Ty::Complex => 2,
         Ty::Np(d) => dtype_slots(*d).len(),
         Ty::Array(a) => ArraySlots::new(a.ndim as usize).count(),
@@ -296,6 +296,12 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_dict_set", &[I64, I64, I32, I64, I32, I64], &[I32]),
     h("pyston_dict_contains", &[I64, I64, I32, I64], &[I32]),
     h("pyston_dict_len", &[I64], &[I64]),
+    // sets (helpers/sets.rs): element kinds as the lists'
+    h("pyston_set_new", &[I64], &[I64]),
+    h("pyston_set_add", &[I64, I64, I32, I64], &[I32]),
+    h("pyston_set_discard", &[I64, I64, I32, I64], &[I32]),
+    h("pyston_set_contains", &[I64, I64, I32, I64], &[I32]),
+    h("pyston_set_len", &[I64], &[I64]),
     // exceptions caught by compiled handlers
     h("pyston_catch", &[I64], &[I64]),
     h("pyston_exc_match", &[I64, I64, I64], &[I32]),

@@ -202,6 +202,10 @@ pub enum ExprKind {
     Dict(Vec<(Expr, Expr)>),
     /// `{k: v for ...}`
     DictComp(Box<Expr>, Box<Expr>, Vec<Comprehension>),
+    /// `{a, b, ...}`: lowered as `set()` and one `add` per element, in order.
+    Set(Vec<Expr>),
+    /// `{elt for ...}`
+    SetComp(Box<Expr>, Vec<Comprehension>),
     /// `lambda params: body` (no default values).
     Lambda(Vec<String>, Box<Expr>),
 }

@@ -476,6 +476,9 @@ impl Infer<'_> {
     }
 
     fn inst(&mut self, op: &Op, argv: &[Value], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Option<Ty>> {
+        if let Some(t) = self.set_op(op, argv, args, r, span)? {
+            return Ok(t);
+        }
         if let Some(t) = self.list_op(op, argv, args, r, span)? {
             return Ok(t);
         }
@@ -746,6 +749,7 @@ impl Infer<'_> {
                     "all" => Builtin::All,
                     "list" => Builtin::List,
                     "dict" => Builtin::Dict,
+                    "set" => Builtin::Set,
                     _ => return Err(CompileError::internal(format!("unknown inline builtin {name}"))),
                 };
                 if args[0] != Ty::Builtin(want) {
@@ -1055,7 +1059,7 @@ impl Infer<'_> {
                             format!("{name}() is only supported as the iterable of a for loop in compiled code"),
                         ));
                     }
-                    Sum | Sorted | Any | All | List | Dict => {
+                    Sum | Sorted | Any | All | List | Dict | Set => {
                         return Err(CompileError::typing(
                             span,
                             format!(

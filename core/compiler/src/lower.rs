@@ -1444,6 +1444,19 @@ impl Lowerer {
                 d
             }
             ExprKind::DictComp(k, v, gens) => self.dict_comp(k, v, gens, span)?,
+            ExprKind::Set(elts) => {
+                // The elements in order, then the set: the adds BUILD_SET makes.
+                let mut vals = Vec::new();
+                for x in elts {
+                    vals.push(self.expr(x)?);
+                }
+                let s = self.new_set(span)?;
+                for x in vals {
+                    self.set_add(s, x, span);
+                }
+                s
+            }
+            ExprKind::SetComp(elt, gens) => self.set_comp(elt, gens, span)?,
             ExprKind::GenExp(..) => {
                 return Err(CompileError::unsupported(
                     span,

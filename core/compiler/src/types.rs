@@ -232,6 +232,7 @@ pub enum Builtin {
     All,
     List,
     Dict,
+    Set,
     /// `isinstance(x, cls)`: decided at compile time from `x`'s type.
     Isinstance,
 }
@@ -316,6 +317,9 @@ pub enum Ty {
     /// A Python `dict` with keys and values compiled code reads as these
     /// types (`dict(int, float)`): one slot, the dict object, as [`Ty::List`].
     Dict(Box<Ty>, Box<Ty>),
+    /// A Python `set` whose elements compiled code reads as this type
+    /// (`set(int)`): one slot, the set object, as [`Ty::List`].
+    Set(Box<Ty>),
 }
 
 /// The Python scalar categories, for promotion.
@@ -364,6 +368,7 @@ impl Ty {
                 | Ty::Obj(_)
                 | Ty::List(_)
                 | Ty::Dict(..)
+                | Ty::Set(_)
         )
     }
     /// The union members, or the type itself.
@@ -402,6 +407,7 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
         (Ty::Dict(k1, v1), Ty::Dict(k2, v2)) => {
             Some(Ty::Dict(Box::new(elem_join(k1, k2)?), Box::new(elem_join(v1, v2)?)))
         }
+        (Ty::Set(x), Ty::Set(y)) => Some(Ty::Set(Box::new(elem_join(x, y)?))),
         _ => {
             let mut m = a.members();
             for t in b.members() {
@@ -480,6 +486,7 @@ pub fn py_name(t: &Ty) -> String {
         Ty::Obj(c) => c.py_name().into(),
         Ty::List(_) => "list".into(),
         Ty::Dict(..) => "dict".into(),
+        Ty::Set(_) => "set".into(),
         t => format!("{t}"),
     }
 }
@@ -524,6 +531,7 @@ impl fmt::Display for Ty {
             Ty::Obj(c) => write!(f, "{}", c.py_name()),
             Ty::List(e) => write!(f, "list({e})"),
             Ty::Dict(k, v) => write!(f, "dict({k}, {v})"),
+            Ty::Set(e) => write!(f, "set({e})"),
         }
     }
 }

@@ -217,7 +217,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             .into_any()
             .unbind(),
         Ty::Int => (take(SlotTy::I64) as i64).into_pyobject(py)?.into_any().unbind(),
-        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) => {
+        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             // SAFETY: an object slot holds a live object (argument or arena-owned).
             unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
@@ -395,6 +395,14 @@ pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: 
                 None
             });
         }
+        Some(Ty::Set(_)) => {
+            return Ok(if obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PySet_Type) {
+                out.push(obj.as_ptr() as u64);
+                want.cloned()
+            } else {
+                None
+            });
+        }
         // Tuple subclasses too (NumPy returns named tuples).
         Some(Ty::Tuple(ts)) => {
             let Ok(tup) = obj.cast::<pyo3::types::PyTuple>() else {
@@ -565,6 +573,13 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         }
         return Ok(t);
     }
+    if tp == std::ptr::addr_of_mut!(ffi::PySet_Type) {
+        let t = set_type(py, obj)?;
+        if t.is_some() {
+            slots.push(obj.as_ptr() as u64);
+        }
+        return Ok(t);
+    }
     if is_generator(py, obj) {
         slots.push(obj.as_ptr() as u64);
         return Ok(Some(Ty::Obj(ObjClass::Generator)));
@@ -625,6 +640,21 @@ fn dict_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Ty>> {
     };
     let ok = matches!(kt, Ty::Int | Ty::Bool) && pyston_compiler::infer::native_kind(&vt).is_some();
     Ok(ok.then(|| Ty::Dict(Box::new(kt), Box::new(vt))))
+}
+
+/// The type of a set argument: `set(T)` from an element (every read checks
+/// the element it reads), `set(?)` when empty; `None` unless it is an int or bool.
+fn set_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Ty>> {
+    let Ok(s) = obj.cast::<pyo3::types::PySet>() else {
+        return Ok(None);
+    };
+    let Some(x) = s.iter().next() else {
+        return Ok(Some(Ty::Set(Box::new(Ty::Bottom))));
+    };
+    let mut scratch = Vec::new();
+    let t = classify(py, &x, &mut scratch)?;
+    Ok(t.filter(|t| matches!(t, Ty::Int | Ty::Bool))
+        .map(|t| Ty::Set(Box::new(t))))
 }
 
 // ---------------------------------------------------------------------------

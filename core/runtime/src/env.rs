@@ -126,6 +126,7 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("all", Builtin::All),
             ("list", Builtin::List),
             ("dict", Builtin::Dict),
+            ("set", Builtin::Set),
             ("isinstance", Builtin::Isinstance),
         ] {
             add(&mut t, bi.getattr(name)?, GlobalKind::Builtin(b));

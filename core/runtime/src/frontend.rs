@@ -562,7 +562,8 @@ impl Frontend {
                 }
                 ExprKind::Dict(pairs)
             }
-            "ListComp" | "GeneratorExp" | "DictComp" => {
+            "Set" => ExprKind::Set(self.exprs(node, "elts")?),
+            "ListComp" | "GeneratorExp" | "DictComp" | "SetComp" => {
                 let mut gens = Vec::new();
                 for g in self.list(node, "generators")? {
                     let is_async = g.getattr("is_async").and_then(|a| a.extract::<i64>()).unwrap_or(0);
@@ -582,6 +583,8 @@ impl Frontend {
                     ExprKind::DictComp(boxed("key")?, boxed("value")?, gens)
                 } else if tyname(node) == "ListComp" {
                     ExprKind::ListComp(boxed("elt")?, gens)
+                } else if tyname(node) == "SetComp" {
+                    ExprKind::SetComp(boxed("elt")?, gens)
                 } else {
                     // CPython 3.12+ adds floats in sum() with compensated summation.
                     let compensated = node.py().version_info() >= (3, 12);

@@ -354,9 +354,13 @@ impl Gen<'_, '_> {
             | Builtin::Reversed
             | Builtin::NdIndex
             | Builtin::NdEnumerate => Err(internal("range call")),
-            Builtin::Sum | Builtin::Sorted | Builtin::Any | Builtin::All | Builtin::List | Builtin::Dict => {
-                Err(internal("list builtin called natively"))
-            }
+            Builtin::Sum
+            | Builtin::Sorted
+            | Builtin::Any
+            | Builtin::All
+            | Builtin::List
+            | Builtin::Dict
+            | Builtin::Set => Err(internal("list builtin called natively")),
         }
     }
 

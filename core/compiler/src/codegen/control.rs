@@ -66,9 +66,14 @@ impl Gen<'_, '_> {
     pub fn call_may_allocate(&self, i: &ir::Inst) -> bool {
         fn holds_object(t: &Ty) -> bool {
             match t {
-                Ty::Array(_) | Ty::PyInt | Ty::PyFunc(_) | Ty::Func(_) | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) => {
-                    true
-                }
+                Ty::Array(_)
+                | Ty::PyInt
+                | Ty::PyFunc(_)
+                | Ty::Func(_)
+                | Ty::Obj(_)
+                | Ty::List(_)
+                | Ty::Dict(..)
+                | Ty::Set(_) => true,
                 Ty::Tuple(ts) | Ty::Union(ts) | Ty::Slice(ts) => ts.iter().any(holds_object),
                 _ => false,
             }
@@ -78,7 +83,7 @@ impl Gen<'_, '_> {
         let list_arg = |k: usize| {
             i.args
                 .get(k)
-                .is_some_and(|a| matches!(self.typed.ty(*a), Ty::List(_) | Ty::Dict(..)))
+                .is_some_and(|a| matches!(self.typed.ty(*a), Ty::List(_) | Ty::Dict(..) | Ty::Set(_)))
         };
         match i.op {
             Op::MethodCall { .. } if list_arg(0) => return false,
@@ -103,7 +108,7 @@ impl Gen<'_, '_> {
     pub fn obj_slots(t: &Ty, v: &[CV], out: &mut Vec<CV>) {
         match t {
             Ty::Array(_) => out.push(v[ArraySlots::OBJ]),
-            Ty::PyInt | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) => out.push(v[0]),
+            Ty::PyInt | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) => out.push(v[0]),
             Ty::Tuple(ts) => {
                 let mut off = 0;
                 for t in ts {

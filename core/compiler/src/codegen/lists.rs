@@ -247,6 +247,63 @@ impl Gen<'_, '_> {
             {
                 vec![self.call("pyston_dict_len", &[args[1].1[0]])?[0]]
             }
+            _ => return self.set_inst(inst, args),
+        }))
+    }
+
+    /// The native set operations (int/bool elements).
+    fn set_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)]) -> CResult<Option<Vals>> {
+        let is_set = |t: &Ty| matches!(t, Ty::Set(_));
+        let first = args.first().is_some_and(|(t, _)| is_set(t));
+        let ctx = self.ctx.unwrap();
+        Ok(Some(match &inst.op {
+            Op::Call { .. } if matches!(args, [(Ty::Builtin(Builtin::Set), _)]) => {
+                let p = self.call("pyston_set_new", &[ctx])?[0];
+                let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+                let st = self.b.ins().uextend(clt::I32, st);
+                self.list_status(st)?;
+                vec![p]
+            }
+            Op::MethodCall { name, .. } if first && args.len() == 2 && (name == "add" || name == "discard") => {
+                let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
+                let f = if name == "add" {
+                    "pyston_set_add"
+                } else {
+                    "pyston_set_discard"
+                };
+                let st = self.call(f, &[ctx, args[0].1[0], kk, kb])?[0];
+                self.list_status(st)?;
+                vec![]
+            }
+            Op::Contains if first => {
+                let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
+                let r = self.call("pyston_set_contains", &[ctx, args[0].1[0], kk, kb])?[0];
+                self.fail_if_negative(r)?;
+                vec![self.b.ins().icmp_imm_s(IntCC::Equal, r, 1)]
+            }
+            Op::Truth if first => {
+                let n = self.call("pyston_set_len", &[args[0].1[0]])?[0];
+                vec![self.b.ins().icmp_imm_s(IntCC::NotEqual, n, 0)]
+            }
+            Op::Unary(UnaryOp::Not) if first => {
+                let n = self.call("pyston_set_len", &[args[0].1[0]])?[0];
+                vec![self.b.ins().icmp_imm_s(IntCC::Equal, n, 0)]
+            }
+            Op::Call { .. }
+                if matches!(args.first(), Some((Ty::Builtin(Builtin::Len), _)))
+                    && args.len() == 2
+                    && is_set(&args[1].0) =>
+            {
+                vec![self.call("pyston_set_len", &[args[1].1[0]])?[0]]
+            }
+            Op::Call { .. }
+                if matches!(args.first(), Some((Ty::Builtin(Builtin::Bool), _)))
+                    && args.len() == 2
+                    && is_set(&args[1].0) =>
+            {
+                let n = self.call("pyston_set_len", &[args[1].1[0]])?[0];
+                vec![self.b.ins().icmp_imm_s(IntCC::NotEqual, n, 0)]
+            }
             _ => return Ok(None),
         }))
     }

@@ -86,7 +86,7 @@ impl Lists {
 fn mixed(span: Span, a: &Ty, b: &Ty) -> CompileError {
     CompileError::typing(
         span,
-        format!("a list or dict holding both '{a}' and '{b}' values is not supported in compiled code yet"),
+        format!("a list, dict or set holding both '{a}' and '{b}' values is not supported in compiled code yet"),
     )
 }
 
@@ -541,6 +541,7 @@ pub fn builtin_name(b: Builtin) -> Option<&'static str> {
         Builtin::All => "all",
         Builtin::List => "list",
         Builtin::Dict => "dict",
+        Builtin::Set => "set",
         Builtin::Min => "min",
         Builtin::Max => "max",
         Builtin::Len => "len",
@@ -742,6 +743,280 @@ impl Infer<'_> {
                 ));
             }
             // Anything else (a tuple holding a dict, ...) is typed as for any value.
+            _ => return Ok(None),
+        };
+        Ok(Some(t))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// sets: the same object-backed approach, elements typed per site
+
+fn set_elem(t: &Ty) -> Ty {
+    match t {
+        Ty::Set(e) => (**e).clone(),
+        _ => Ty::Bottom,
+    }
+}
+
+/// The element types compiled code stores into sets natively: ints and
+/// bools (floats are matched by identity first, as in lists: see [`needle`]).
+fn set_elem_ok(t: &Ty, span: Span) -> CResult<()> {
+    if matches!(t, Ty::Int | Ty::Bool) {
+        return Ok(());
+    }
+    Err(CompileError::typing(
+        span,
+        format!(
+            "sets of '{}' elements are not supported in compiled code yet (int and bool elements only)",
+            py_name(t)
+        ),
+    ))
+}
+
+impl Infer<'_> {
+    /// Records that set `v` (of type `cur`) receives elements of type `x`.
+    fn widen_set(&mut self, v: Value, cur: &Ty, x: &Ty, span: Span) -> CResult<()> {
+        let x = strip_undef(x);
+        set_elem_ok(&x, span)?;
+        let e0 = set_elem(cur);
+        let j = elem_join(&e0, &x).ok_or_else(|| mixed(span, &e0, &x))?;
+        if j == e0 {
+            return Ok(());
+        }
+        let mut out = Vec::new();
+        self.origins(v, &mut HashSet::new(), &mut out);
+        for o in out {
+            match o {
+                Origin::Site(s) if self.lists.entry_params.contains(&s) => {
+                    let pe = set_elem(self.t.ty(s));
+                    let js = elem_join(&pe, &x).ok_or_else(|| mixed(span, &pe, &x))?;
+                    if js != pe {
+                        if pe != Ty::Bottom {
+                            return Err(mixed(span, &pe, &x));
+                        }
+                        self.t.types[s.0 as usize] = Ty::Set(Box::new(js));
+                        self.lists.widened = true;
+                    }
+                }
+                Origin::Site(s) => {
+                    let se = self.lists.site_elem.get(&s).cloned().unwrap_or(Ty::Bottom);
+                    let js = elem_join(&se, &x).ok_or_else(|| mixed(span, &se, &x))?;
+                    if js != se {
+                        self.lists.site_elem.insert(s, js);
+                        self.lists.widened = true;
+                    }
+                }
+                _ => return Err(mixed(span, &e0, &x)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The type of a set made at `r` whose own elements are of type `e`.
+    fn set_site(&mut self, r: Option<Value>, e: Ty, span: Span) -> CResult<Ty> {
+        let Some(r) = r else { return Ok(Ty::Set(Box::new(e))) };
+        self.lists.sites.insert(r);
+        let extra = self.lists.site_elem.get(&r).cloned().unwrap_or(Ty::Bottom);
+        let j = elem_join(&e, &extra).ok_or_else(|| mixed(span, &e, &extra))?;
+        Ok(Ty::Set(Box::new(j)))
+    }
+
+    /// Types `op` if it is an operation on a set (see [`Infer::list_op`]): `set()`,
+    /// `add`, `discard`, `in`, `len` and truth are native (`codegen/lists.rs`); the
+    /// other methods, the operators and the builtins are the set's own or the
+    /// builtin's, called through Python.
+    pub(super) fn set_op(
+        &mut self,
+        op: &Op,
+        argv: &[Value],
+        args: &[Ty],
+        r: Option<Value>,
+        span: Span,
+    ) -> CResult<Option<Option<Ty>>> {
+        let is_set = |t: &Ty| matches!(t, Ty::Set(_));
+        if let (Op::Call { kw }, Some(Ty::Builtin(Builtin::Set))) = (op, args.first()) {
+            let e = match (&args[1..], kw.is_empty()) {
+                ([], true) => return Ok(Some(Some(self.set_site(r, Ty::Bottom, span)?))),
+                ([Ty::List(e)] | [Ty::Set(e)], true) => (**e).clone(),
+                _ => {
+                    return Err(CompileError::typing(
+                        span,
+                        "set() of this argument is not supported in compiled code yet (a list or a set of ints)",
+                    ))
+                }
+            };
+            if e != Ty::Bottom {
+                set_elem_ok(&e, span)?;
+            }
+            let ty = self.set_site(r, e, span)?;
+            self.py_list_op(ProbeTarget::Builtin("set"), &args[1..], &[], &ty, span)?;
+            return Ok(Some(Some(ty)));
+        }
+        if !args.iter().any(is_set) {
+            return Ok(None);
+        }
+        if self.gil_free {
+            return Err(CompileError::typing(
+                span,
+                "sets are not supported in compiled code under nogil=True or parallel=True yet",
+            ));
+        }
+        let first = args.first().is_some_and(is_set);
+        let e = args.first().map(set_elem).unwrap_or(Ty::Bottom);
+        let native_needle = |t: &Ty| matches!(t, Ty::Int | Ty::Bool);
+        let t = match op {
+            Op::Contains if first => {
+                needle(&args[1], span)?;
+                if !native_needle(&args[1]) {
+                    self.py_list_op(ProbeTarget::Operator("contains"), args, &[], &Ty::Bool, span)?;
+                }
+                Some(Ty::Bool)
+            }
+            Op::Truth | Op::Unary(UnaryOp::Not) if first => Some(Ty::Bool),
+            Op::Len if first => {
+                return Err(CompileError::typing(
+                    span,
+                    "iterating over a set is not supported in compiled code yet (sorted(s) is)",
+                ))
+            }
+            Op::MethodCall { name, kw } if first && kw.is_empty() => {
+                let others = &args[1..];
+                let all_sets = !others.is_empty() && others.iter().all(is_set);
+                let joined = || -> CResult<Ty> {
+                    let mut j = e.clone();
+                    for o in others {
+                        let oe = set_elem(o);
+                        j = elem_join(&j, &oe).ok_or_else(|| mixed(span, &j, &oe))?;
+                    }
+                    Ok(j)
+                };
+                let ret =
+                    match (name.as_str(), others) {
+                        ("add", [x]) => {
+                            self.widen_set(argv[0], &args[0], x, span)?;
+                            if native_needle(x) {
+                                return Ok(Some(Some(Ty::NoneT)));
+                            }
+                            Ty::NoneT
+                        }
+                        ("discard", [x]) => {
+                            needle(x, span)?;
+                            if native_needle(x) {
+                                return Ok(Some(Some(Ty::NoneT)));
+                            }
+                            Ty::NoneT
+                        }
+                        ("remove", [x]) => {
+                            needle(x, span)?;
+                            Ty::NoneT
+                        }
+                        ("clear", []) => Ty::NoneT,
+                        ("pop", []) => e.clone(),
+                        ("copy", []) => self.set_site(r, e.clone(), span)?,
+                        ("union" | "intersection" | "difference" | "symmetric_difference", _) if all_sets => {
+                            let j = joined()?;
+                            self.set_site(r, j, span)?
+                        }
+                        ("issubset" | "issuperset" | "isdisjoint", [o]) if is_set(o) => Ty::Bool,
+                        ("update" | "symmetric_difference_update", _) if all_sets => {
+                            for o in others {
+                                let oe = set_elem(o);
+                                if oe != Ty::Bottom {
+                                    self.widen_set(argv[0], &args[0], &oe, span)?;
+                                }
+                            }
+                            Ty::NoneT
+                        }
+                        ("intersection_update" | "difference_update", _) if all_sets => Ty::NoneT,
+                        _ => return Err(CompileError::typing(
+                            span,
+                            format!(
+                                "the set method '{name}' with these arguments is not supported in compiled code yet"
+                            ),
+                        )),
+                    };
+                if ret == Ty::Bottom {
+                    return Ok(Some(Some(Ty::Bottom)));
+                }
+                self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &ret, span)?;
+                Some(ret)
+            }
+            Op::Bin { op: bop, inplace } if args.len() == 2 && args.iter().all(is_set) => {
+                let (name, iname) = match bop {
+                    BinOp::BitOr => ("or_", "ior"),
+                    BinOp::BitAnd => ("and_", "iand"),
+                    BinOp::Sub => ("sub", "isub"),
+                    BinOp::BitXor => ("xor", "ixor"),
+                    _ => {
+                        return Err(CompileError::typing(
+                            span,
+                            format!("unsupported operand type(s) for {}: 'set' and 'set'", bop.symbol()),
+                        ))
+                    }
+                };
+                let oe = set_elem(&args[1]);
+                let j = elem_join(&e, &oe).ok_or_else(|| mixed(span, &e, &oe))?;
+                let ret = if *inplace {
+                    if matches!(bop, BinOp::BitOr | BinOp::BitXor) && oe != Ty::Bottom {
+                        self.widen_set(argv[0], &args[0], &oe, span)?;
+                    }
+                    args[0].clone()
+                } else {
+                    self.set_site(r, j, span)?
+                };
+                let target = ProbeTarget::Operator(if *inplace { iname } else { name });
+                self.py_list_op(target, args, &[], &ret, span)?;
+                Some(ret)
+            }
+            Op::Cmp(c) if args.len() == 2 && args.iter().all(is_set) => {
+                use crate::hir::CmpOp::*;
+                let name = match c {
+                    Eq => "eq",
+                    Ne => "ne",
+                    Lt => "lt",
+                    Le => "le",
+                    Gt => "gt",
+                    Ge => "ge",
+                };
+                self.py_list_op(ProbeTarget::Operator(name), args, &[], &Ty::Bool, span)?;
+                Some(Ty::Bool)
+            }
+            Op::Call { kw } => {
+                let Some(Ty::Builtin(b)) = args.first() else {
+                    return Ok(None);
+                };
+                let b = *b;
+                let bad = || {
+                    CompileError::typing(
+                        span,
+                        format!(
+                            "this call of {}() is not supported in compiled code yet",
+                            builtin_name(b).unwrap_or("the builtin")
+                        ),
+                    )
+                };
+                let npos = args.len() - kw.len();
+                let pos = &args[1..npos];
+                if !(kw.is_empty() || (b == Builtin::Sorted && kw.iter().all(|k| k == "reverse"))) {
+                    return Err(bad());
+                }
+                let ret = match (b, pos) {
+                    (Builtin::Len, [Ty::Set(_)]) => return Ok(Some(Some(Ty::Int))),
+                    (Builtin::Bool, [Ty::Set(_)]) => return Ok(Some(Some(Ty::Bool))),
+                    (Builtin::Sum | Builtin::Min | Builtin::Max, [Ty::Set(e)]) if **e == Ty::Bottom => {
+                        return Ok(Some(Some(Ty::Bottom)))
+                    }
+                    (Builtin::Sum, [Ty::Set(_)]) => Ty::Int,
+                    (Builtin::Min | Builtin::Max, [Ty::Set(e)]) => (**e).clone(),
+                    (Builtin::Any | Builtin::All, [Ty::Set(_)]) => Ty::Bool,
+                    (Builtin::Sorted | Builtin::List, [Ty::Set(e)]) => self.site(r, (**e).clone(), span)?,
+                    _ => return Err(bad()),
+                };
+                let name = builtin_name(b).ok_or_else(bad)?;
+                self.py_list_op(ProbeTarget::Builtin(name), &args[1..], kw, &ret, span)?;
+                Some(ret)
+            }
             _ => return Ok(None),
         };
         Ok(Some(t))

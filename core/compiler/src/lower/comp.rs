@@ -105,6 +105,11 @@ fn rename(e: &Expr, map: &HashMap<String, String>) -> Expr {
             let (gens, m) = rename_gens(gens, map);
             ExprKind::DictComp(Box::new(rename(k, &m)), Box::new(rename(v, &m)), gens)
         }
+        ExprKind::Set(xs) => ExprKind::Set(v(xs)),
+        ExprKind::SetComp(elt, gens) => {
+            let (gens, m) = rename_gens(gens, map);
+            ExprKind::SetComp(Box::new(rename(elt, &m)), gens)
+        }
     };
     Expr { kind, span: e.span }
 }
@@ -201,6 +206,57 @@ impl Lowerer {
             ),
         ];
         let loops = Self::comp_loops(&gens, inner, span);
+        self.stmts(&loops)?;
+        let b = self.block();
+        Ok(self.read_var(&acc, b, span))
+    }
+
+    /// A new empty set: `set()` with the builtin `set` (checked).
+    pub(super) fn new_set(&mut self, span: Span) -> CResult<Value> {
+        if self.locals.contains("set") {
+            return Err(CompileError::unsupported(
+                span,
+                "set displays in a function with a local named 'set' are not supported",
+            ));
+        }
+        let callee = self.emit_cur(Op::Global("set".into()), vec![], span);
+        self.emit_check("set", vec![callee], span);
+        Ok(self.emit_cur(Op::Call { kw: vec![] }, vec![callee], span))
+    }
+
+    /// `s.add(x)` (the method call the set displays and comprehensions make).
+    pub(super) fn set_add(&mut self, s: Value, x: Value, span: Span) {
+        self.emit_cur(
+            Op::MethodCall {
+                name: "add".into(),
+                kw: vec![],
+            },
+            vec![s, x],
+            span,
+        );
+    }
+
+    /// `{elt for ...}`: a new set and a loop adding to it.
+    pub(super) fn set_comp(&mut self, elt: &Expr, gens: &[Comprehension], span: Span) -> CResult<Value> {
+        let (elt, gens) = self.hide_targets(elt, gens);
+        let acc = self.hidden_name("set");
+        self.locals.insert(acc.clone());
+        let s = self.new_set(span)?;
+        let b = self.block();
+        self.write_var(&acc, b, s);
+        let sp = elt.span;
+        let add = Expr {
+            kind: ExprKind::Call(
+                Box::new(Expr {
+                    kind: ExprKind::Attr(Box::new(name(&acc, sp)), "add".into()),
+                    span: sp,
+                }),
+                vec![elt],
+                vec![],
+            ),
+            span: sp,
+        };
+        let loops = Self::comp_loops(&gens, vec![stmt(StmtKind::Expr(add), sp)], span);
         self.stmts(&loops)?;
         let b = self.block();
         Ok(self.read_var(&acc, b, span))

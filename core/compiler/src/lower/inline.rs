@@ -196,10 +196,15 @@ impl Rename<'_> {
                     "lambdas inside nested functions are not supported yet",
                 ))
             }
-            ExprKind::ListComp(..) | ExprKind::GenExp(..) | ExprKind::Dict(..) | ExprKind::DictComp(..) => {
+            ExprKind::ListComp(..)
+            | ExprKind::GenExp(..)
+            | ExprKind::Dict(..)
+            | ExprKind::DictComp(..)
+            | ExprKind::Set(..)
+            | ExprKind::SetComp(..) => {
                 return Err(CompileError::unsupported(
                     e.span,
-                    "comprehensions and dict displays inside nested functions are not supported yet",
+                    "comprehensions and dict or set displays inside nested functions are not supported yet",
                 ))
             }
         };

@@ -12,6 +12,7 @@ mod math;
 pub mod pure;
 pub mod pyrandom;
 pub mod random;
+mod sets;
 pub mod small;
 
 pub use arrays::*;
@@ -20,6 +21,7 @@ pub use dicts::*;
 pub use ints::*;
 pub use lists::*;
 pub use math::*;
+pub use sets::*;
 pub use small::{pyston_dot_seq_limit, pyston_pairwise_sum, pyston_ufunc_loop};
 
 #[cfg(test)]
