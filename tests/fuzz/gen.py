@@ -86,6 +86,7 @@ class Gen:
         self.random = False  # the function seeds np.random and draws from it
         self.lists: dict = {}  # name -> element kind ("i" / "f")
         self.dicts: dict = {}  # name -> value kind (keys are ints)
+        self.sets: list = []  # names of sets of ints
         self.iterating: set = set()  # lists a `for` loop walks (not resized inside it)
         self.funcs: dict = {}  # nested function name -> (parameter kind, result kind)
         self.nested = False  # inside a list/dict/closure read, a small-array reduction or a genexp
@@ -231,10 +232,29 @@ class Gen:
                 out.append(lambda n=name: f"len({n})")
             if kind == "b":
                 out.append(lambda n=name: f"({self.expr('i', 1)} % 7 {self.r.choice(('in', 'not in'))} {n})")
+        for name in self.sets:
+            if kind == "i":
+                out.append(lambda n=name: f"len({n})")
+                out.append(lambda n=name: f"({self.r.choice(('max', 'min', 'sum'))}({n}) if {n} else {self.int_lit()})")
+                out.append(lambda n=name: f"len({n} {self.r.choice(('|', '&', '-', '^'))} {self.set_expr()})")
+            if kind == "b":
+                out.append(lambda n=name: f"({self.expr('i', 1)} {self.r.choice(('in', 'not in'))} {n})")
+                out.append(lambda n=name: f"({n} {self.r.choice(('<=', '==', '!=', '>'))} {self.set_expr()})")
+                out.append(lambda n=name: f"{n}.isdisjoint({self.set_expr()})")
         for name, (pk, rk) in self.funcs.items():
             if rk == kind:
                 out.append(lambda n=name, pk=pk: f"{n}({self.expr(pk, 1)})")
         return out
+
+    def set_expr(self) -> str:
+        """A set of ints: a set in scope, a display or a comprehension."""
+        c = self.r.random()
+        if self.sets and c < 0.5:
+            return self.r.choice(self.sets)
+        if c < 0.75:
+            return "{" + ", ".join(f"{self.expr('i', 0)} % 9" for _ in range(self.r.randint(1, 3))) + "}"
+        g = self.fresh("c")
+        return f"{{{g} % 7 for {g} in range({self.bound()})}}"
 
     def genexp(self, kind: str) -> str:
         """A generator expression reduced by a builtin (a native loop)."""
@@ -327,6 +347,20 @@ class Gen:
                 self.emit(indent, f"{n}.insert({self.expr('i', 1)}, {self.expr(k, 1)})")
             else:
                 self.emit(indent, f"{n}[0] = {self.expr(k, 1)}")
+        elif r < 0.6 and self.sets:
+            n = self.r.choice(self.sets)
+            c = self.r.random()
+            if c < 0.45:
+                self.emit(indent, f"{n}.add({self.expr('i', 1)} % 11)")
+            elif c < 0.65:
+                self.emit(indent, f"{n}.discard({self.expr('i', 1)} % 11)")
+            elif c < 0.75:
+                self.emit(indent, f"{n}.remove({self.expr('i', 1)} % 11)")  # may raise KeyError
+            elif c < 0.9:
+                self.emit(indent, f"{n} {self.r.choice(('|=', '&=', '-=', '^='))} {self.set_expr()}")
+            else:
+                self.emit(indent, f"if {n}:")
+                self.emit(indent + 1, f"{n}.pop()")
         elif r < 0.75 and self.dicts:
             n = self.r.choice(list(self.dicts))
             k = self.dicts[n]
@@ -417,6 +451,10 @@ class Gen:
                 items = ", ".join(f"{self.r.randint(0, 6)}: {self.expr(k, 1)}" for _ in range(self.r.randint(0, 3)))
                 self.emit(1, f"{n} = {{{items}}}")
             self.dicts[n] = k
+        if self.chance(0.12):
+            n = self.fresh("S")
+            self.emit(1, f"{n} = {self.set_expr()}" if self.chance(0.7) else f"{n} = set()")
+            self.sets.append(n)
         if self.chance(0.15):
             n, pk, rk = self.fresh("h"), self.r.choice("if"), self.r.choice("iif")
             t = self.fresh("t")
