@@ -891,51 +891,52 @@ impl Infer<'_> {
                     }
                     Ok(j)
                 };
-                let ret =
-                    match (name.as_str(), others) {
-                        ("add", [x]) => {
-                            self.widen_set(argv[0], &args[0], x, span)?;
-                            if native_needle(x) {
-                                return Ok(Some(Some(Ty::NoneT)));
+                let ret = match (name.as_str(), others) {
+                    ("add", [x]) => {
+                        self.widen_set(argv[0], &args[0], x, span)?;
+                        if native_needle(x) {
+                            return Ok(Some(Some(Ty::NoneT)));
+                        }
+                        Ty::NoneT
+                    }
+                    ("discard", [x]) => {
+                        needle(x, span)?;
+                        if native_needle(x) {
+                            return Ok(Some(Some(Ty::NoneT)));
+                        }
+                        Ty::NoneT
+                    }
+                    ("remove", [x]) => {
+                        needle(x, span)?;
+                        Ty::NoneT
+                    }
+                    ("clear", []) => Ty::NoneT,
+                    ("pop", []) => e.clone(),
+                    ("copy", []) => self.set_site(r, e.clone(), span)?,
+                    ("union" | "intersection" | "difference" | "symmetric_difference", _) if all_sets => {
+                        let j = joined()?;
+                        self.set_site(r, j, span)?
+                    }
+                    ("issubset" | "issuperset" | "isdisjoint", [o]) if is_set(o) => Ty::Bool,
+                    ("update" | "symmetric_difference_update", _) if all_sets => {
+                        for o in others {
+                            let oe = set_elem(o);
+                            if oe != Ty::Bottom {
+                                self.widen_set(argv[0], &args[0], &oe, span)?;
                             }
-                            Ty::NoneT
                         }
-                        ("discard", [x]) => {
-                            needle(x, span)?;
-                            if native_needle(x) {
-                                return Ok(Some(Some(Ty::NoneT)));
-                            }
-                            Ty::NoneT
-                        }
-                        ("remove", [x]) => {
-                            needle(x, span)?;
-                            Ty::NoneT
-                        }
-                        ("clear", []) => Ty::NoneT,
-                        ("pop", []) => e.clone(),
-                        ("copy", []) => self.set_site(r, e.clone(), span)?,
-                        ("union" | "intersection" | "difference" | "symmetric_difference", _) if all_sets => {
-                            let j = joined()?;
-                            self.set_site(r, j, span)?
-                        }
-                        ("issubset" | "issuperset" | "isdisjoint", [o]) if is_set(o) => Ty::Bool,
-                        ("update" | "symmetric_difference_update", _) if all_sets => {
-                            for o in others {
-                                let oe = set_elem(o);
-                                if oe != Ty::Bottom {
-                                    self.widen_set(argv[0], &args[0], &oe, span)?;
-                                }
-                            }
-                            Ty::NoneT
-                        }
-                        ("intersection_update" | "difference_update", _) if all_sets => Ty::NoneT,
-                        _ => return Err(CompileError::typing(
+                        Ty::NoneT
+                    }
+                    ("intersection_update" | "difference_update", _) if all_sets => Ty::NoneT,
+                    _ => {
+                        return Err(CompileError::typing(
                             span,
                             format!(
                                 "the set method '{name}' with these arguments is not supported in compiled code yet"
                             ),
-                        )),
-                    };
+                        ))
+                    }
+                };
                 if ret == Ty::Bottom {
                     return Ok(Some(Some(Ty::Bottom)));
                 }

@@ -151,25 +151,45 @@ pub unsafe extern "C" fn pyston_dict_set(ctx: *mut Ctx, d: u64, kkind: i32, kbit
     })
 }
 
+/// `op(key)` with the key (element kind `kkind`, bits `kbits`) boxed for the
+/// call and released after it; `failed` when boxing it failed.
+///
+/// # Safety
+/// `ctx` is the call's live context; `op` may use the key only during the call.
+pub(super) unsafe fn with_key(
+    ctx: *mut Ctx,
+    kkind: i32,
+    kbits: u64,
+    failed: i32,
+    op: impl FnOnce(*mut ffi::PyObject) -> i32,
+) -> i32 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &*ctx };
+    with_gil(ctx, |py| {
+        // SAFETY: the GIL is held; the key is a new reference released here.
+        unsafe {
+            let k = box_elem(py, kkind, kbits);
+            if k.is_null() {
+                return failed;
+            }
+            let r = op(k);
+            ffi::Py_DECREF(k);
+            r
+        }
+    })
+}
+
 /// `key in d`: 1, 0, or -1 when it raised.
 ///
 /// # Safety
 /// Called by compiled code; `d` is a live dict.
 pub unsafe extern "C" fn pyston_dict_contains(ctx: *mut Ctx, d: u64, kkind: i32, kbits: u64) -> i32 {
-    // SAFETY: `ctx` is the call's live context.
-    let ctx = unsafe { &*ctx };
-    with_gil(ctx, |py| {
-        // SAFETY: the GIL is held; `d` is a live dict.
-        unsafe {
-            let k = box_elem(py, kkind, kbits);
-            if k.is_null() {
-                return -1;
-            }
-            let r = ffi::PyDict_Contains(d as *mut ffi::PyObject, k);
-            ffi::Py_DECREF(k);
-            r
-        }
-    })
+    // SAFETY: `d` is a live dict and the GIL is held while `with_key` runs the closure.
+    unsafe {
+        with_key(ctx, kkind, kbits, -1, |k| {
+            ffi::PyDict_Contains(d as *mut ffi::PyObject, k)
+        })
+    }
 }
 
 /// `len(d)`.

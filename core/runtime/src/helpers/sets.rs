@@ -3,7 +3,7 @@
 //! are boxed as CPython boxes them, and hashing, equality and iteration order
 //! are CPython's own: every operation is `PySet_*`.
 
-use super::lists::{box_elem, with_gil};
+use super::dicts::with_key;
 use crate::runtime::*;
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -37,29 +37,22 @@ pub unsafe extern "C" fn pyston_set_new(ctx: *mut Ctx) -> u64 {
 /// # Safety
 /// Called by compiled code; `s` is a live set.
 unsafe fn set_update(ctx: *mut Ctx, s: u64, kkind: i32, kbits: u64, discard: bool) -> i32 {
-    // SAFETY: `ctx` is the call's live context.
-    let ctx = unsafe { &*ctx };
-    with_gil(ctx, |py| {
-        // SAFETY: the GIL is held; `s` is a live set; PySet_Add/PySet_Discard
-        // take their own references, ours is released here.
-        unsafe {
-            let k = box_elem(py, kkind, kbits);
-            if k.is_null() {
-                return ERROR;
-            }
+    // SAFETY: `s` is a live set and the GIL is held while `with_key` runs the
+    // closure; PySet_Add/PySet_Discard take their own references.
+    unsafe {
+        with_key(ctx, kkind, kbits, ERROR, |k| {
             let r = if discard {
                 ffi::PySet_Discard(s as *mut ffi::PyObject, k)
             } else {
                 ffi::PySet_Add(s as *mut ffi::PyObject, k)
             };
-            ffi::Py_DECREF(k);
             if r < 0 {
                 ERROR
             } else {
                 OK
             }
-        }
-    })
+        })
+    }
 }
 
 /// `s.add(key)`: OK or ERROR.
@@ -85,20 +78,12 @@ pub unsafe extern "C" fn pyston_set_discard(ctx: *mut Ctx, s: u64, kkind: i32, k
 /// # Safety
 /// Called by compiled code; `s` is a live set.
 pub unsafe extern "C" fn pyston_set_contains(ctx: *mut Ctx, s: u64, kkind: i32, kbits: u64) -> i32 {
-    // SAFETY: `ctx` is the call's live context.
-    let ctx = unsafe { &*ctx };
-    with_gil(ctx, |py| {
-        // SAFETY: the GIL is held; `s` is a live set.
-        unsafe {
-            let k = box_elem(py, kkind, kbits);
-            if k.is_null() {
-                return -1;
-            }
-            let r = ffi::PySet_Contains(s as *mut ffi::PyObject, k);
-            ffi::Py_DECREF(k);
-            r
-        }
-    })
+    // SAFETY: `s` is a live set and the GIL is held while `with_key` runs the closure.
+    unsafe {
+        with_key(ctx, kkind, kbits, -1, |k| {
+            ffi::PySet_Contains(s as *mut ffi::PyObject, k)
+        })
+    }
 }
 
 /// `len(s)`.
