@@ -120,7 +120,7 @@ pub unsafe fn descr_dtype(descr: *mut npyffi::PyArray_Descr) -> Option<Dtype> {
 ///
 /// # Safety
 /// `obj` must be a live ndarray (checked by the caller with the type object).
-pub unsafe fn array_info(obj: *mut ffi::PyObject, slots: &mut Vec<u64>) -> Option<ArrTy> {
+pub unsafe fn array_info<S: Extend<u64>>(obj: *mut ffi::PyObject, slots: &mut S) -> Option<ArrTy> {
     let arr = obj as *mut npyffi::PyArrayObject;
     // SAFETY: `obj` is an ndarray, so its object layout is `PyArrayObject`.
     let f = unsafe { &(*arr).fields };
@@ -137,15 +137,15 @@ pub unsafe fn array_info(obj: *mut ffi::PyObject, slots: &mut Vec<u64>) -> Optio
     } else {
         Layout::A
     };
-    slots.push(f.data as u64);
-    slots.push(obj as u64);
+    slots.extend([f.data as u64]);
+    slots.extend([obj as u64]);
     for k in 0..nd {
         // SAFETY: `dimensions` and `strides` have `nd` entries.
-        slots.push(unsafe { *f.dimensions.add(k) } as u64);
+        slots.extend([unsafe { *f.dimensions.add(k) } as u64]);
     }
     for k in 0..nd {
         // SAFETY: as above.
-        slots.push(unsafe { *f.strides.add(k) } as u64);
+        slots.extend([unsafe { *f.strides.add(k) } as u64]);
     }
     // Compiled code relies on the unit stride of contiguous layouts; NumPy may
     // flag arrays with a zero-size or length-1 axis as contiguous with any stride.

@@ -278,19 +278,32 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             Ty::NoneT if obj.is_none(py) => return OK,
             _ => {}
         }
-        let mut res: Vec<u64> = Vec::with_capacity(8);
-        match unbox_value(py, &desc.ret, obj.bind(py), &mut res) {
-            Ok(true) => {
+        // The result's slots, written to `out`: an array by a short path (the
+        // common result of a call into NumPy), anything else by `unbox_value`.
+        let n = slot_count(&desc.ret);
+        let unboxed = match &desc.ret {
+            // SAFETY: `obj` is live; `out` has room for the result's slots.
+            Ty::Array(w) if unsafe { array_result(py, w, obj.as_ptr(), out) } => Ok(true),
+            t => {
+                let mut res: Vec<u64> = Vec::with_capacity(n);
+                let r = unbox_value(py, t, obj.bind(py), &mut res);
                 for (i, s) in res.iter().enumerate() {
                     // SAFETY: `out` has room for the result's slots.
                     unsafe { *out.add(i) = *s };
                 }
+                r
+            }
+        };
+        match unboxed {
+            Ok(true) => {
+                // SAFETY: the slots were just written.
+                let res = unsafe { std::slice::from_raw_parts(out, n) };
                 // The arena keeps every array the result holds (arrays inside a
                 // tuple too), each by its own reference: compiled code refers to
                 // arrays, never to the tuple. An elided operand is the result and
                 // is in the arena already.
                 if elided.is_none() {
-                    keep_arrays(&desc.ret, &res, &mut 0, &mut ctx.arena);
+                    keep_arrays(&desc.ret, res, &mut 0, &mut ctx.arena);
                 }
                 // (`x *= y` returns `x`: never release what the result is.)
                 let result = obj.as_ptr();
@@ -316,6 +329,43 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             }
         }
     })
+}
+
+/// Writes the slots of `o` to `out` when it is exactly an ndarray that
+/// compiled code may hold as `want` (its dtype and rank, a layout `want`
+/// covers, writeable unless `want` is read-only); false leaves it to
+/// `unbox_value`.
+///
+/// # Safety
+/// `o` is a live object; `out` has room for `want`'s slots.
+unsafe fn array_result(
+    py: Python<'_>,
+    want: &pyston_compiler::types::ArrTy,
+    o: *mut ffi::PyObject,
+    out: *mut u64,
+) -> bool {
+    let Ok(np) = np_types(py) else { return false };
+    // SAFETY: `o` is live; its fields are read only once it is exactly an ndarray.
+    unsafe {
+        if ffi::Py_TYPE(o) as usize != np.ndarray_type
+            || (*(o as *mut npyffi::PyArrayObject)).fields.nd != want.ndim as i32
+        {
+            return false;
+        }
+        let mut slots: smallvec::SmallVec<[u64; 10]> = smallvec::SmallVec::new();
+        let Some(a) = array_info(o, &mut slots) else {
+            return false;
+        };
+        let fits = a.dtype == want.dtype
+            && (want.layout == pyston_compiler::types::Layout::A || want.layout == a.layout)
+            && (want.readonly || !a.readonly);
+        if fits {
+            for (i, s) in slots.iter().enumerate() {
+                *out.add(i) = *s;
+            }
+        }
+        fits
+    }
 }
 
 /// Takes a reference, into the arena, to each array in a value's slots.
