@@ -282,22 +282,7 @@ impl Gen<'_, '_> {
             // A NumPy int divided by (or dividing) a Python int outside the NumPy
             // dtype's range: NumPy 2 gives a float, NumPy 1.x (weak promotion)
             // raises OverflowError. Deoptimize: the installed NumPy decides.
-            for (x, y) in [(a, b), (b, a)] {
-                if let (Ty::Np(d), Ty::Int) = (&x.0, &y.0) {
-                    if d.is_int() && *d != Dtype::Int64 {
-                        let (lo, hi) = d.int_range();
-                        let w = y.1[0];
-                        let below = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, w, lo as i64);
-                        let bad = if hi < i64::MAX as i128 {
-                            let above = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, w, hi as i64);
-                            self.b.ins().bor(below, above)
-                        } else {
-                            below
-                        };
-                        self.deopt_if(bad);
-                    }
-                }
-            }
+            self.deopt_if_py_int_out_of_range(a, b);
         }
         let vals = match r {
             Scalar::Py(Kind::Int) => {
@@ -1074,6 +1059,29 @@ impl Gen<'_, '_> {
         })
     }
 
+    /// Deoptimizes when one operand is a NumPy integer (narrower than int64, or
+    /// uint64) and the other a Python int outside that dtype's range, which
+    /// NumPy 2 takes exactly and NumPy 1.x under weak promotion rejects with
+    /// `OverflowError`: the installed NumPy decides.
+    fn deopt_if_py_int_out_of_range(&mut self, a: &(Ty, Vals), b: &(Ty, Vals)) {
+        for (x, y) in [(a, b), (b, a)] {
+            if let (Ty::Np(d), Ty::Int) = (&x.0, &y.0) {
+                if d.is_int() && *d != Dtype::Int64 {
+                    let (lo, hi) = d.int_range();
+                    let w = y.1[0];
+                    let below = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, w, lo as i64);
+                    let bad = if hi < i64::MAX as i128 {
+                        let above = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, w, hi as i64);
+                        self.b.ins().bor(below, above)
+                    } else {
+                        below
+                    };
+                    self.deopt_if(bad);
+                }
+            }
+        }
+    }
+
     pub fn compare(&mut self, op: CmpOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
         if a.0 == Ty::PyInt || b.0 == Ty::PyInt {
             let (x, y) = (self.as_pyint(a)?, self.as_pyint(b)?);
@@ -1105,6 +1113,8 @@ impl Gen<'_, '_> {
             let v = if op == CmpOp::Eq { eq } else { !eq };
             return Ok((Ty::Bool, vec![self.b.ins().iconst(clt::I8, v as i64)]));
         }
+        // NumPy 1.x (weak promotion) rejects an out-of-range Python int here too.
+        self.deopt_if_py_int_out_of_range(a, b);
         let (sa, sb) = (a.0.scalar().unwrap(), b.0.scalar().unwrap());
         let rt = cmp_result(sa, sb, !matches!(op, CmpOp::Eq | CmpOp::Ne)).ok_or_else(|| internal("cmp"))?;
         // The domain the comparison happens in.
