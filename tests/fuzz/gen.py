@@ -280,8 +280,12 @@ class Gen:
                 r = self.r.random()
                 if r < 0.6:
                     return f"{a}[{self.expr('i', 1)} % {a}.shape[0]]"
-                if r < 0.8:
+                if r < 0.75:
                     return f"{a}[{self.r.choice(('0', '-1', '1'))}]"
+                if r < 0.85:
+                    # a column's slice (a strided view; lengths may differ from rows': ValueError)
+                    lo, hi = self.r.randint(-2, 1), self.r.randint(-1, 4)
+                    return f"{a}[{lo}:{hi}, {self.expr('i', 1)} % {a}.shape[1]]"
                 lo, hi = self.r.randint(-2, 2), self.r.randint(-1, 4)
                 return f"{a}[{self.expr('i', 1)} % {a}.shape[0], {lo}:{hi}]"
             lo = self.r.choice(("", "1", "-3", str(self.r.randint(0, 3))))
@@ -313,7 +317,8 @@ class Gen:
         if r < 0.35:
             return f"np.sum({x})" if self.chance(0.5) else f"{x}.sum()"
         if r < 0.5:
-            return f"np.dot({x}, {self.small_vec(a, 1)})"
+            y = self.small_vec(a, 1)
+            return f"np.dot({x}, {y})" if self.chance(0.6) else f"({x} @ {y})"
         if r < 0.65:
             return f"{x}.{self.r.choice(('max', 'min'))}()"  # ValueError when empty
         if r < 0.75 and kind == "f":
