@@ -1023,6 +1023,8 @@ impl CompileEnv<'_> {
         PyCallDesc {
             kind,
             arg_tys: args.to_vec(),
+            nslots: args.iter().map(pyston_compiler::abi::slot_count).sum(),
+            nout: pyston_compiler::abi::slot_count(ret),
             kw: kw.to_vec(),
             ret: ret.clone(),
             env: self.env.clone(),

@@ -158,6 +158,9 @@ pub struct PyCallDesc {
     pub kind: PyCallKind,
     /// Types of the boxed arguments, in order (trailing `kw.len()` are keywords).
     pub arg_tys: Vec<Ty>,
+    /// How many slots the arguments take, and the result.
+    pub nslots: usize,
+    pub nout: usize,
     pub kw: Vec<String>,
     pub ret: Ty,
     /// Where the call is (its function's module and line): a warning the

@@ -178,8 +178,23 @@ impl Infer<'_> {
         if !list_elem_ok(&t) {
             return Err(bad_elem(span, &t));
         }
-        let e = elem_of(cur);
-        let joined = elem_join(&e, &t).ok_or_else(|| mixed(span, &e, &t))?;
+        self.widen_origins(v, cur, &t, elem_of, |e| Ty::List(Box::new(e)), span)
+    }
+
+    /// Widens the element type of every site container `v` (of type `cur`,
+    /// a list or a set: `elem` reads its element type, `wrap` makes one) can
+    /// come from, so that it holds elements of type `t`.
+    fn widen_origins(
+        &mut self,
+        v: Value,
+        cur: &Ty,
+        t: &Ty,
+        elem: fn(&Ty) -> Ty,
+        wrap: fn(Ty) -> Ty,
+        span: Span,
+    ) -> CResult<()> {
+        let e = elem(cur);
+        let joined = elem_join(&e, t).ok_or_else(|| mixed(span, &e, t))?;
         if joined == e {
             return Ok(());
         }
@@ -188,20 +203,20 @@ impl Infer<'_> {
         for o in out {
             match o {
                 Origin::Site(s) if self.lists.entry_params.contains(&s) => {
-                    // A list argument: only an empty one (no element seen) takes a type.
-                    let pe = elem_of(self.t.ty(s));
-                    let j = elem_join(&pe, &t).ok_or_else(|| mixed(span, &pe, &t))?;
+                    // An argument: only an empty one (no element seen) takes a type.
+                    let pe = elem(self.t.ty(s));
+                    let j = elem_join(&pe, t).ok_or_else(|| mixed(span, &pe, t))?;
                     if j != pe {
                         if pe != Ty::Bottom {
-                            return Err(mixed(span, &pe, &t));
+                            return Err(mixed(span, &pe, t));
                         }
-                        self.t.types[s.0 as usize] = Ty::List(Box::new(j));
+                        self.t.types[s.0 as usize] = wrap(j);
                         self.lists.widened = true;
                     }
                 }
                 Origin::Site(s) => {
                     let se = self.lists.site_elem.get(&s).cloned().unwrap_or(Ty::Bottom);
-                    let j = elem_join(&se, &t).ok_or_else(|| mixed(span, &se, &t))?;
+                    let j = elem_join(&se, t).ok_or_else(|| mixed(span, &se, t))?;
                     if j != se {
                         self.lists.site_elem.insert(s, j);
                         self.lists.widened = true;
@@ -209,9 +224,9 @@ impl Infer<'_> {
                 }
                 Origin::Element(outer) => {
                     let ot = self.t.ty(outer).clone();
-                    self.widen(outer, &ot, &Ty::List(Box::new(joined.clone())), span)?;
+                    self.widen(outer, &ot, &wrap(joined.clone()), span)?;
                 }
-                Origin::Opaque => return Err(mixed(span, &e, &t)),
+                Origin::Opaque => return Err(mixed(span, &e, t)),
             }
         }
         Ok(())
@@ -779,38 +794,7 @@ impl Infer<'_> {
     fn widen_set(&mut self, v: Value, cur: &Ty, x: &Ty, span: Span) -> CResult<()> {
         let x = strip_undef(x);
         set_elem_ok(&x, span)?;
-        let e0 = set_elem(cur);
-        let j = elem_join(&e0, &x).ok_or_else(|| mixed(span, &e0, &x))?;
-        if j == e0 {
-            return Ok(());
-        }
-        let mut out = Vec::new();
-        self.origins(v, &mut HashSet::new(), &mut out);
-        for o in out {
-            match o {
-                Origin::Site(s) if self.lists.entry_params.contains(&s) => {
-                    let pe = set_elem(self.t.ty(s));
-                    let js = elem_join(&pe, &x).ok_or_else(|| mixed(span, &pe, &x))?;
-                    if js != pe {
-                        if pe != Ty::Bottom {
-                            return Err(mixed(span, &pe, &x));
-                        }
-                        self.t.types[s.0 as usize] = Ty::Set(Box::new(js));
-                        self.lists.widened = true;
-                    }
-                }
-                Origin::Site(s) => {
-                    let se = self.lists.site_elem.get(&s).cloned().unwrap_or(Ty::Bottom);
-                    let js = elem_join(&se, &x).ok_or_else(|| mixed(span, &se, &x))?;
-                    if js != se {
-                        self.lists.site_elem.insert(s, js);
-                        self.lists.widened = true;
-                    }
-                }
-                _ => return Err(mixed(span, &e0, &x)),
-            }
-        }
-        Ok(())
+        self.widen_origins(v, cur, &x, set_elem, |e| Ty::Set(Box::new(e)), span)
     }
 
     /// The type of a set made at `r` whose own elements are of type `e`.

@@ -131,33 +131,22 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
     {
         // SAFETY: see the function's contract.
         let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
+        // SAFETY: `args` holds the call's `nslots` slots; `out` has room for its `nout`.
+        let slots = unsafe { std::slice::from_raw_parts(args, desc.nslots) };
         if let Some(p) = desc.pure {
-            let nslots: usize = desc.arg_tys.iter().map(slot_count).sum();
-            let nout = slot_count(&desc.ret);
-            // SAFETY: `args` holds `nslots` slots; `out` has room for the result's `nout`.
-            let (slots, res) = unsafe {
-                (
-                    std::slice::from_raw_parts(args, nslots),
-                    std::slice::from_raw_parts_mut(out, nout),
-                )
-            };
+            // SAFETY: as above.
+            let res = unsafe { std::slice::from_raw_parts_mut(out, desc.nout) };
             if p.eval(slots, res).is_some() {
                 return OK;
             }
         }
         if let Some(d) = &desc.mt {
-            let nslots: usize = desc.arg_tys.iter().map(slot_count).sum();
-            // SAFETY: `args` holds `nslots` slots; `out` has room for the result's slot.
-            let slots = unsafe { std::slice::from_raw_parts(args, nslots) };
             // SAFETY: as above; compiled code holds the GIL when `ctx.rng_native`.
             if let Some(st) = unsafe { super::pyrandom::native_draw(ctx, d, slots, out) } {
                 return st;
             }
         }
         if let Some(n) = &desc.native {
-            let nslots: usize = desc.arg_tys.iter().map(slot_count).sum();
-            // SAFETY: `args` holds `nslots` slots; `out` has room for the result's slot.
-            let slots = unsafe { std::slice::from_raw_parts(args, nslots) };
             // SAFETY: as above; `ctx` is the call's context.
             if let Some(st) = unsafe { super::random::native_draw(ctx, n, slots, out) } {
                 return st;
@@ -168,9 +157,8 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
     Python::attach(|py| {
         // SAFETY: see the function's contract.
         let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
-        let nslots: usize = desc.arg_tys.iter().map(slot_count).sum();
-        // SAFETY: `args` holds `nslots` slots.
-        let slots = unsafe { std::slice::from_raw_parts(args, nslots) };
+        // SAFETY: `args` holds the call's `nslots` slots.
+        let slots = unsafe { std::slice::from_raw_parts(args, desc.nslots) };
         let mut vals: smallvec::SmallVec<[Py<PyAny>; 4]> = smallvec::SmallVec::new();
         // The dying operand computed into in place (it is the result), if any.
         let mut elided: Option<usize> = None;
@@ -280,7 +268,7 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
         }
         // The result's slots, written to `out`: an array by a short path (the
         // common result of a call into NumPy), anything else by `unbox_value`.
-        let n = slot_count(&desc.ret);
+        let n = desc.nout;
         let unboxed = match &desc.ret {
             // SAFETY: `obj` is live; `out` has room for the result's slots.
             Ty::Array(w) if unsafe { array_result(py, w, obj.as_ptr(), out) } => Ok(true),

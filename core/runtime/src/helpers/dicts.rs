@@ -34,6 +34,23 @@ pub unsafe extern "C" fn pyston_dict_new(ctx: *mut Ctx) -> u64 {
     }
 }
 
+/// Writes dict value `v` (borrowed) as a native value of kind `vkind` to
+/// `out`: OK, or DEOPT when it is not of that kind.
+///
+/// # Safety
+/// The GIL is held; `v` is live; `out` is a writable word.
+unsafe fn read_value(py: Python<'_>, vkind: i32, v: *mut ffi::PyObject, out: *mut u64) -> i32 {
+    // SAFETY: the caller's contract.
+    match unsafe { unbox_elem(py, vkind, v) } {
+        Some(x) => {
+            // SAFETY: as above.
+            unsafe { *out = x };
+            OK
+        }
+        None => DEOPT,
+    }
+}
+
 /// `d[key]` as a native value of kind `vkind` into `out`: OK; ERROR with
 /// CPython's `KeyError: key`; DEOPT when the value is not of that kind.
 ///
@@ -47,34 +64,20 @@ pub unsafe extern "C" fn pyston_dict_get(
     vkind: i32,
     out: *mut u64,
 ) -> i32 {
-    // SAFETY: `ctx` is the call's live context.
-    let ctx = unsafe { &*ctx };
-    with_gil(ctx, |py| {
-        // SAFETY: the GIL is held; `d` is a live dict; the key is a new reference
-        // released here; PyDict_GetItemWithError returns a borrowed reference.
-        unsafe {
-            let k = box_elem(py, kkind, kbits);
-            if k.is_null() {
-                return ERROR;
-            }
+    // SAFETY: `d` is a live dict and the GIL is held while `with_key` runs the
+    // closure; PyDict_GetItemWithError returns a borrowed reference.
+    unsafe {
+        with_key(ctx, kkind, kbits, ERROR, |py, k| {
             let v = ffi::PyDict_GetItemWithError(d as *mut ffi::PyObject, k);
             if v.is_null() {
                 if ffi::PyErr_Occurred().is_null() {
                     ffi::PyErr_SetObject(ffi::PyExc_KeyError, k);
                 }
-                ffi::Py_DECREF(k);
                 return ERROR;
             }
-            ffi::Py_DECREF(k);
-            match unbox_elem(py, vkind, v) {
-                Some(x) => {
-                    *out = x;
-                    OK
-                }
-                None => DEOPT,
-            }
-        }
-    })
+            read_value(py, vkind, v, out)
+        })
+    }
 }
 
 /// `d.get(key, default)` as a native value of kind `vkind` into `out`.
@@ -90,17 +93,10 @@ pub unsafe extern "C" fn pyston_dict_get_default(
     default: u64,
     out: *mut u64,
 ) -> i32 {
-    // SAFETY: `ctx` is the call's live context.
-    let ctx = unsafe { &*ctx };
-    with_gil(ctx, |py| {
-        // SAFETY: as `pyston_dict_get`.
-        unsafe {
-            let k = box_elem(py, kkind, kbits);
-            if k.is_null() {
-                return ERROR;
-            }
+    // SAFETY: as `pyston_dict_get`.
+    unsafe {
+        with_key(ctx, kkind, kbits, ERROR, |py, k| {
             let v = ffi::PyDict_GetItemWithError(d as *mut ffi::PyObject, k);
-            ffi::Py_DECREF(k);
             if v.is_null() {
                 if !ffi::PyErr_Occurred().is_null() {
                     return ERROR;
@@ -108,15 +104,9 @@ pub unsafe extern "C" fn pyston_dict_get_default(
                 *out = default;
                 return OK;
             }
-            match unbox_elem(py, vkind, v) {
-                Some(x) => {
-                    *out = x;
-                    OK
-                }
-                None => DEOPT,
-            }
-        }
-    })
+            read_value(py, vkind, v, out)
+        })
+    }
 }
 
 /// `d[key] = value`: OK or ERROR.
@@ -124,31 +114,23 @@ pub unsafe extern "C" fn pyston_dict_get_default(
 /// # Safety
 /// Called by compiled code; `d` is a live dict.
 pub unsafe extern "C" fn pyston_dict_set(ctx: *mut Ctx, d: u64, kkind: i32, kbits: u64, vkind: i32, vbits: u64) -> i32 {
-    // SAFETY: `ctx` is the call's live context.
-    let ctx = unsafe { &*ctx };
-    with_gil(ctx, |py| {
-        // SAFETY: the GIL is held; `d` is a live dict; PyDict_SetItem takes its
-        // own references, ours are released here.
-        unsafe {
-            let k = box_elem(py, kkind, kbits);
-            if k.is_null() {
-                return ERROR;
-            }
+    // SAFETY: `d` is a live dict and the GIL is held while `with_key` runs the
+    // closure; PyDict_SetItem takes its own references, the value's is released here.
+    unsafe {
+        with_key(ctx, kkind, kbits, ERROR, |py, k| {
             let v = box_elem(py, vkind, vbits);
             if v.is_null() {
-                ffi::Py_DECREF(k);
                 return ERROR;
             }
             let r = ffi::PyDict_SetItem(d as *mut ffi::PyObject, k, v);
-            ffi::Py_DECREF(k);
             ffi::Py_DECREF(v);
             if r < 0 {
                 ERROR
             } else {
                 OK
             }
-        }
-    })
+        })
+    }
 }
 
 /// `op(key)` with the key (element kind `kkind`, bits `kbits`) boxed for the
@@ -161,7 +143,7 @@ pub(super) unsafe fn with_key(
     kkind: i32,
     kbits: u64,
     failed: i32,
-    op: impl FnOnce(*mut ffi::PyObject) -> i32,
+    op: impl FnOnce(Python<'_>, *mut ffi::PyObject) -> i32,
 ) -> i32 {
     // SAFETY: `ctx` is the call's live context.
     let ctx = unsafe { &*ctx };
@@ -172,7 +154,7 @@ pub(super) unsafe fn with_key(
             if k.is_null() {
                 return failed;
             }
-            let r = op(k);
+            let r = op(py, k);
             ffi::Py_DECREF(k);
             r
         }
@@ -186,7 +168,7 @@ pub(super) unsafe fn with_key(
 pub unsafe extern "C" fn pyston_dict_contains(ctx: *mut Ctx, d: u64, kkind: i32, kbits: u64) -> i32 {
     // SAFETY: `d` is a live dict and the GIL is held while `with_key` runs the closure.
     unsafe {
-        with_key(ctx, kkind, kbits, -1, |k| {
+        with_key(ctx, kkind, kbits, -1, |_, k| {
             ffi::PyDict_Contains(d as *mut ffi::PyObject, k)
         })
     }

@@ -40,7 +40,7 @@ unsafe fn set_update(ctx: *mut Ctx, s: u64, kkind: i32, kbits: u64, discard: boo
     // SAFETY: `s` is a live set and the GIL is held while `with_key` runs the
     // closure; PySet_Add/PySet_Discard take their own references.
     unsafe {
-        with_key(ctx, kkind, kbits, ERROR, |k| {
+        with_key(ctx, kkind, kbits, ERROR, |_, k| {
             let r = if discard {
                 ffi::PySet_Discard(s as *mut ffi::PyObject, k)
             } else {
@@ -80,7 +80,7 @@ pub unsafe extern "C" fn pyston_set_discard(ctx: *mut Ctx, s: u64, kkind: i32, k
 pub unsafe extern "C" fn pyston_set_contains(ctx: *mut Ctx, s: u64, kkind: i32, kbits: u64) -> i32 {
     // SAFETY: `s` is a live set and the GIL is held while `with_key` runs the closure.
     unsafe {
-        with_key(ctx, kkind, kbits, -1, |k| {
+        with_key(ctx, kkind, kbits, -1, |_, k| {
             ffi::PySet_Contains(s as *mut ffi::PyObject, k)
         })
     }
