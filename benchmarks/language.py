@@ -5,7 +5,7 @@ ranges, `is None`; `try`/`except` in a loop (5% of the iterations raise), a
 lambda and a nested `def` capturing variables, a function passed as an argument
 (Numba gets an `njit` function; it has no `except ZeroDivisionError`); lists built,
 appended to and iterated, list comprehensions, `sum` of a generator expression and
-dict counting (lists and dicts are real CPython objects in pyston: building one
+dict counting, loops over `d.items()` and over a set (lists, dicts and sets are real CPython objects in pyston: building one
 allocates its element objects as CPython does; Numba uses its own containers). Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
@@ -129,6 +129,23 @@ def dict_count(a):
         k = int(x)
         counts[k] = counts.get(k, 0) + 1
     return len(counts)
+def dict_items_moments(counts):
+    n = s = q = 0
+    for value, c in counts.items():
+        n += c
+        s += value * c
+        q += value * value * c
+    return s / n, q / n
+
+
+def set_loop_filter(s, m):
+    t = 0
+    for x in s:
+        if x % m == 1:
+            t += x
+    return t
+
+
 def safe_div_specific(a, b):
     s = 0.0
     fails = 0
@@ -192,6 +209,7 @@ def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
     ints = rng.integers(0, 50, n)
+    big = rng.integers(0, 2**40, n)
     m = rng.standard_normal((n // 50, 50))
     coef = rng.standard_normal(n) * 1e-3
     den = rng.standard_normal(n)
@@ -210,6 +228,8 @@ def make_cases(n):
         ("[x*x for x in a if x > t]", comprehension_filter, (a, 0.5)),
         ("sum(x * x for x in a)", sum_genexp, (a,)),
         ("dict counting of ints", dict_count, (ints,)),
+        ("for k, c in d.items()", dict_items_moments, ({int(k) >> 24: int(v) for k, v in zip(big, ints)},)),
+        ("for x in set", set_loop_filter, ({int(k) for k in big}, 7)),
         ("try/except ZeroDivisionError", safe_div_specific, (a, den)),
         ("try/except Exception", safe_div_any, (a, den)),
         ("lambda capturing k", lambda_captured, (a, 2.5)),

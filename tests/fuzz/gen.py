@@ -676,26 +676,50 @@ class Gen:
             self.container_stmt(indent)
         elif r < 0.93 and depth > 0 and self.budget > 4:
             self.try_stmt(indent, depth)
-        elif r < 0.945 and depth > 0 and self.budget > 4 and self.lists:
-            n = self.r.choice(list(self.lists))
-            x = self.fresh("x")
-            self.emit(indent, f"for {x} in {n}:")
-            self.scalars[x] = self.lists[n]
-            self.readonly.add(x)
-            fresh = n not in self.iterating
-            self.iterating.add(n)
-            self.loop_depth += 1
-            self.block(indent + 1, depth, self.r.randint(1, 2))
-            self.loop_depth -= 1
-            if fresh:
-                self.iterating.discard(n)
-            self.scalars.pop(x, None)
+        elif r < 0.965 and depth > 0 and self.budget > 4 and (self.lists or self.dicts or self.sets):
+            self.container_loop(indent, depth)
         else:
             kind = self.r.choice("iif")
             v = self.fresh("v")
             self.emit(indent, f"{v} = {self.expr(kind, 2)}")
             if indent == 1:  # only top-level names stay in scope for sure
                 self.scalars[v] = kind
+
+    def container_loop(self, indent: int, depth: int) -> None:
+        """`for` over a list (not resized inside), a dict (its keys, `values()`
+        or `items()`) or a set; a dict or set changed inside raises CPython's
+        RuntimeError (its keys stay in 0..6 and its elements in 0..10, so a loop
+        that keeps the size while changing the keys still ends)."""
+        names = [("L", n) for n in self.lists] + [("D", n) for n in self.dicts] + [("S", n) for n in self.sets]
+        what, n = self.r.choice(names)
+        x = self.fresh("x")
+        bound = [x]
+        if what == "L":
+            self.emit(indent, f"for {x} in {n}:")
+            self.scalars[x] = self.lists[n]
+        elif what == "S":
+            self.emit(indent, f"for {x} in {n}:")
+            self.scalars[x] = "i"
+        else:
+            view = self.r.choice(("", ".keys()", ".values()", ".items()"))
+            if view == ".items()":
+                v = self.fresh("x")
+                bound.append(v)
+                self.emit(indent, f"for {x}, {v} in {n}.items():")
+                self.scalars[x], self.scalars[v] = "i", self.dicts[n]
+            else:
+                self.emit(indent, f"for {x} in {n}{view}:")
+                self.scalars[x] = self.dicts[n] if view == ".values()" else "i"
+        self.readonly.update(bound)
+        fresh = n not in self.iterating
+        self.iterating.add(n)
+        self.loop_depth += 1
+        self.block(indent + 1, depth, self.r.randint(1, 2))
+        self.loop_depth -= 1
+        if fresh:
+            self.iterating.discard(n)
+        for b in bound:
+            self.scalars.pop(b, None)
 
     def block(self, indent: int, depth: int, n: int) -> None:
         saved = dict(self.scalars)

@@ -476,6 +476,9 @@ impl Infer<'_> {
     }
 
     fn inst(&mut self, op: &Op, argv: &[Value], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Option<Ty>> {
+        if let Some(t) = self.iter_op(op, argv, args, r, span)? {
+            return Ok(t);
+        }
         if let Some(t) = self.set_op(op, argv, args, r, span)? {
             return Ok(t);
         }

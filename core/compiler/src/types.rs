@@ -320,6 +320,60 @@ pub enum Ty {
     /// A Python `set` whose elements compiled code reads as this type
     /// (`set(int)`): one slot, the set object, as [`Ty::List`].
     Set(Box<Ty>),
+    /// A view of a dict (`d.keys()`, `d.values()`, `d.items()`) with the
+    /// dict's key and value types: one slot, the view object.
+    View(ViewKind, Box<Ty>, Box<Ty>),
+    /// A `for` loop's iteration over a dict, a set or a dict view, whose
+    /// items are read as this type: one slot, a list `[iterator, current
+    /// item]` (CPython's own iterator, so the order and the `RuntimeError`s
+    /// of a container changed while the loop runs are CPython's). See
+    /// [`crate::ir::Function::loop_items`].
+    Iter(Box<Ty>),
+}
+
+/// Which view of a dict a [`Ty::View`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ViewKind {
+    Keys,
+    Values,
+    Items,
+}
+
+impl ViewKind {
+    pub fn from_method(name: &str) -> Option<ViewKind> {
+        match name {
+            "keys" => Some(ViewKind::Keys),
+            "values" => Some(ViewKind::Values),
+            "items" => Some(ViewKind::Items),
+            _ => None,
+        }
+    }
+    pub fn method(self) -> &'static str {
+        match self {
+            ViewKind::Keys => "keys",
+            ViewKind::Values => "values",
+            ViewKind::Items => "items",
+        }
+    }
+}
+
+/// The type of the items a `for` loop over a value of type `t` reads: a
+/// dict's keys, a set's elements, a view's keys, values or `(key, value)`
+/// tuples. `None` for other types.
+pub fn iter_item(t: &Ty) -> Option<Ty> {
+    Some(match t {
+        Ty::Dict(k, _) | Ty::View(ViewKind::Keys, k, _) => (**k).clone(),
+        Ty::Set(e) => (**e).clone(),
+        Ty::View(ViewKind::Values, _, v) => (**v).clone(),
+        Ty::View(ViewKind::Items, k, v) => {
+            if **k == Ty::Bottom || **v == Ty::Bottom {
+                Ty::Bottom
+            } else {
+                Ty::Tuple(vec![(**k).clone(), (**v).clone()])
+            }
+        }
+        _ => return None,
+    })
 }
 
 /// The Python scalar categories, for promotion.
@@ -369,6 +423,8 @@ impl Ty {
                 | Ty::List(_)
                 | Ty::Dict(..)
                 | Ty::Set(_)
+                | Ty::View(..)
+                | Ty::Iter(_)
         )
     }
     /// The union members, or the type itself.
@@ -408,6 +464,10 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
             Some(Ty::Dict(Box::new(elem_join(k1, k2)?), Box::new(elem_join(v1, v2)?)))
         }
         (Ty::Set(x), Ty::Set(y)) => Some(Ty::Set(Box::new(elem_join(x, y)?))),
+        (Ty::View(a, k1, v1), Ty::View(b, k2, v2)) if a == b => {
+            Some(Ty::View(*a, Box::new(elem_join(k1, k2)?), Box::new(elem_join(v1, v2)?)))
+        }
+        (Ty::Iter(x), Ty::Iter(y)) => Some(Ty::Iter(Box::new(join(x, y)?))),
         _ => {
             let mut m = a.members();
             for t in b.members() {
@@ -487,6 +547,8 @@ pub fn py_name(t: &Ty) -> String {
         Ty::List(_) => "list".into(),
         Ty::Dict(..) => "dict".into(),
         Ty::Set(_) => "set".into(),
+        Ty::View(k, ..) => format!("dict_{}", k.method()),
+        Ty::Iter(_) => "iterator".into(),
         t => format!("{t}"),
     }
 }
@@ -532,6 +594,8 @@ impl fmt::Display for Ty {
             Ty::List(e) => write!(f, "list({e})"),
             Ty::Dict(k, v) => write!(f, "dict({k}, {v})"),
             Ty::Set(e) => write!(f, "set({e})"),
+            Ty::View(kind, k, v) => write!(f, "dict_{}({k}, {v})", kind.method()),
+            Ty::Iter(e) => write!(f, "iterator({e})"),
         }
     }
 }

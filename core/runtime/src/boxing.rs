@@ -5,7 +5,7 @@ use crate::runtime::*;
 use numpy::npyffi::{self, NPY_TYPES, PY_ARRAY_API};
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyston_compiler::types::{ArrTy, ObjClass, Ty};
+use pyston_compiler::types::{ArrTy, ObjClass, Ty, ViewKind};
 use pyston_compiler::types::{Dtype, Layout};
 use std::sync::OnceLock;
 
@@ -217,7 +217,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             .into_any()
             .unbind(),
         Ty::Int => (take(SlotTy::I64) as i64).into_pyobject(py)?.into_any().unbind(),
-        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) => {
+        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             // SAFETY: an object slot holds a live object (argument or arena-owned).
             unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
@@ -397,6 +397,20 @@ pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: 
         }
         Some(Ty::Set(_)) => {
             return Ok(if obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PySet_Type) {
+                out.push(obj.as_ptr() as u64);
+                want.cloned()
+            } else {
+                None
+            });
+        }
+        // Exactly the dict view `d.keys()` / `d.values()` / `d.items()` made.
+        Some(Ty::View(kind, ..)) => {
+            let t = match kind {
+                ViewKind::Keys => std::ptr::addr_of_mut!(ffi::PyDictKeys_Type),
+                ViewKind::Values => std::ptr::addr_of_mut!(ffi::PyDictValues_Type),
+                ViewKind::Items => std::ptr::addr_of_mut!(ffi::PyDictItems_Type),
+            };
+            return Ok(if obj.get_type_ptr() == t {
                 out.push(obj.as_ptr() as u64);
                 want.cloned()
             } else {

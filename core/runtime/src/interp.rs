@@ -139,11 +139,25 @@ fn exec_blocks(
         .filter(|i| i.op == Op::Len)
         .filter_map(|i| Some((i.result?, i.args[0])))
         .collect();
+    let loop_items = f.loop_items();
     loop {
         let data = f.block(b);
         for inst in &data.insts[k..] {
             let list_test = match (&inst.op, inst.args.get(1).and_then(|a| len_of.get(a))) {
-                (Op::Cmp(CmpOp::Lt), Some(seq)) => list_loop_test(py, f, vals, inst.args[0], *seq).transpose(),
+                (Op::Cmp(CmpOp::Lt), Some(seq)) => match iter_loop_test(py, f, vals, inst.args[1]) {
+                    Ok(None) => list_loop_test(py, f, vals, inst.args[0], *seq).transpose(),
+                    r => r.transpose(),
+                },
+                (Op::GetItem, _) if inst.args.len() == 2 => loop_items
+                    .get(&(inst.args[0], inst.args[1]))
+                    .and_then(|n| vals[n.0 as usize].as_ref())
+                    .and_then(|w| {
+                        w.bind(py)
+                            .cast_exact::<pyo3::types::PyList>()
+                            .ok()
+                            .map(|w| w.get_item(1))
+                    })
+                    .map(|r| r.map(|x| x.unbind())),
                 _ => None,
             };
             let r = if let Some(r) = list_test {
@@ -215,6 +229,40 @@ fn exec_blocks(
         b = edge.block;
         k = 0;
     }
+}
+
+/// Whether a `for` loop over `x` steps CPython's iterator over it (a dict,
+/// a set or a dict view) rather than reading items by index.
+fn iterated_by_iterator(x: &Bound<'_, PyAny>) -> bool {
+    use pyo3::types::{PyDict, PyFrozenSet, PySet};
+    let t = x.get_type_ptr();
+    x.is_exact_instance_of::<PyDict>()
+        || x.is_exact_instance_of::<PySet>()
+        || x.is_exact_instance_of::<PyFrozenSet>()
+        || t == std::ptr::addr_of_mut!(ffi::PyDictKeys_Type)
+        || t == std::ptr::addr_of_mut!(ffi::PyDictValues_Type)
+        || t == std::ptr::addr_of_mut!(ffi::PyDictItems_Type)
+}
+
+/// The loop test of a `for` loop over a dict, set or view (`n` the loop's
+/// iterator): fetches the next item into it; `None` for other loops.
+fn iter_loop_test(py: Python<'_>, f: &Function, vals: &[Slot], n: Value) -> PyResult<Option<Py<PyAny>>> {
+    let w = get(py, f, vals, n)?;
+    let Ok(w) = w.bind(py).cast_exact::<pyo3::types::PyList>() else {
+        return Ok(None);
+    };
+    let more = match w.get_item(0)?.call_method0(pyo3::intern!(py, "__next__")) {
+        Ok(x) => {
+            w.set_item(1, x)?;
+            true
+        }
+        Err(e) if e.is_instance_of::<pyo3::exceptions::PyStopIteration>(py) => {
+            w.set_item(1, py.None())?;
+            false
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(Some(pyo3::types::PyBool::new(py, more).to_owned().into_any().unbind()))
 }
 
 /// `k < len(seq)` when `seq` is a list (the loop test of a `for` loop over
@@ -607,7 +655,16 @@ pub(crate) fn eval(
             arg(0)?.set_item(key, v)?;
             return Ok(Some(py.None()));
         }
-        Op::Len => arg(0)?.len()?.into_pyobject(py)?.into_any().unbind(),
+        Op::Len => {
+            let x = arg(0)?;
+            if iterated_by_iterator(&x) {
+                // A loop over a dict, set or view holds CPython's iterator
+                // (see `helpers/iters.rs`): `[iterator, current item]`.
+                let items = [x.try_iter()?.into_any(), py.None().into_bound(py)];
+                return Ok(Some(pyo3::types::PyList::new(py, items)?.into_any().unbind()));
+            }
+            x.len()?.into_pyobject(py)?.into_any().unbind()
+        }
         Op::RangeLen => {
             let r = arg(0)?.call1((arg(1)?, arg(2)?, arg(3)?))?;
             r.len()?.into_pyobject(py)?.into_any().unbind()

@@ -46,6 +46,8 @@ pub struct Ctx {
     /// Objects a loop's back edge found dead, released at the next back edge
     /// (see `pyston_arena_collect`).
     pub deferred: Vec<*mut ffi::PyObject>,
+    /// An empty buffer `deferred` swaps with (no allocation per back edge).
+    pub deferred_spare: Vec<*mut ffi::PyObject>,
     /// Per loop (by its arena mark): where the objects its last back edge kept end.
     pub loop_keep: Vec<(usize, usize)>,
     /// Frames an exception passed through: (function metadata, source span).
@@ -111,6 +113,7 @@ impl Ctx {
             slots: [0; DEOPT_SLOTS],
             arena: Vec::new(),
             deferred: Vec::new(),
+            deferred_spare: Vec::new(),
             loop_keep: Vec::new(),
             frames: Vec::new(),
             pending: None,

@@ -95,6 +95,9 @@ impl Gen<'_, '_> {
 
     /// The native list operations (inference recorded a call into Python for the others).
     pub fn list_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)], rt: &Ty) -> CResult<Option<Vals>> {
+        if let Some(out) = self.iter_inst(inst, args, rt)? {
+            return Ok(Some(out));
+        }
         let is_list = |t: &Ty| matches!(t, Ty::List(_));
         let first_list = args.first().is_some_and(|(t, _)| is_list(t));
         Ok(Some(match &inst.op {
@@ -303,6 +306,52 @@ impl Gen<'_, '_> {
             {
                 let n = self.call("pyston_set_len", &[args[1].1[0]])?[0];
                 vec![self.b.ins().icmp_imm_s(IntCC::NotEqual, n, 0)]
+            }
+            _ => return Ok(None),
+        }))
+    }
+}
+
+impl Gen<'_, '_> {
+    /// `for` loops over dicts, sets and dict views (see `infer::iter_op`): the
+    /// iterator (`len seq`), the loop test (`k < it`: fetch the next item) and
+    /// the item (`seq[k]`), through the runtime's `helpers/iters.rs`.
+    fn iter_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)], rt: &Ty) -> CResult<Option<Vals>> {
+        let ctx = self.ctx.unwrap();
+        Ok(Some(match &inst.op {
+            Op::Len if matches!(rt, Ty::Iter(_)) => {
+                let p = self.call("pyston_iter_new", &[ctx, args[0].1[0]])?[0];
+                let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+                let st = self.b.ins().uextend(clt::I32, st);
+                self.list_status(st)?;
+                vec![p]
+            }
+            Op::Cmp(CmpOp::Lt) if matches!(args.get(1), Some((Ty::Iter(_), _))) => {
+                let r = self.call("pyston_iter_next", &[ctx, args[1].1[0]])?[0];
+                self.fail_if_negative(r)?;
+                vec![self.b.ins().icmp_imm_s(IntCC::Equal, r, 1)]
+            }
+            Op::GetItem if args.len() == 2 && crate::types::iter_item(&args[0].0).is_some() => {
+                let Some(n) = self.loop_items.get(&(inst.args[0], inst.args[1])).copied() else {
+                    return Ok(None);
+                };
+                let it = self.use_val(n)?[0];
+                let parts: Vec<(i64, Ty)> = match rt {
+                    Ty::Tuple(ts) => ts.iter().cloned().enumerate().map(|(i, t)| (i as i64, t)).collect(),
+                    t => vec![(-1, t.clone())],
+                };
+                let mut out = Vec::new();
+                for (part, t) in parts {
+                    let kind = native_kind(&t).ok_or_else(|| internal("loop item"))?;
+                    let k = self.b.ins().iconst(clt::I32, kind as i64);
+                    let part = self.b.ins().iconst(clt::I64, part);
+                    let buf = self.stack(8);
+                    let st = self.call("pyston_iter_item", &[ctx, it, part, k, buf])?[0];
+                    self.list_status(st)?;
+                    let ct = cl_ty(abi::slot_types(&t)[0]);
+                    out.push(self.b.ins().load(ct, MemFlagsData::trusted(), buf, 0));
+                }
+                out
             }
             _ => return Ok(None),
         }))

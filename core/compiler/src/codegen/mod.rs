@@ -244,6 +244,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                 }
                 uses
             },
+            loop_items: f.loop_items(),
             last_use: {
                 // The terminator and the exceptional edge count as position `insts.len()`;
                 // uses in two blocks as `usize::MAX` (no last use inside one block).
@@ -340,6 +341,8 @@ pub struct Gen<'a, 'b> {
     /// instruction's index; the block's length for its terminator or
     /// exceptional edge; `usize::MAX` when uses are in several blocks).
     pub last_use: HashMap<Value, (Block, usize)>,
+    /// The item reads of `for` loops (see [`ir::Function::loop_items`]).
+    pub loop_items: HashMap<(Value, Value), Value>,
 }
 
 /// The float condition of a comparison (IEEE: `!=` is true for NaN, the rest false).

@@ -57,6 +57,8 @@ pub(super) struct Lists {
     pub uses: HashMap<Value, Vec<(Block, usize, usize)>>,
     pub term_uses: HashSet<Value>,
     pub entry_params: HashSet<Value>,
+    /// The item reads of `for` loops (see [`Function::loop_items`]).
+    pub loop_items: HashMap<(Value, Value), Value>,
 }
 
 impl Lists {
@@ -64,6 +66,7 @@ impl Lists {
         let mut l = Lists {
             defs: f.definitions(),
             entry_params: f.block(f.entry()).params.iter().copied().collect(),
+            loop_items: f.loop_items(),
             ..Default::default()
         };
         for (bi, b) in f.blocks.iter().enumerate() {
@@ -1005,5 +1008,134 @@ impl Infer<'_> {
             _ => return Ok(None),
         };
         Ok(Some(t))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// iterating over dicts, sets and dict views
+
+impl Infer<'_> {
+    /// Types `op` if it is part of a `for` loop over a dict, a set or a dict
+    /// view, or makes or uses a view. The loop keeps the lowering's shape
+    /// (`n = len seq`, the test `k < n`, the item `seq[k]`), with other
+    /// meanings: `n` is CPython's own iterator over `seq` ([`Ty::Iter`]), the
+    /// test fetches its next item (`RuntimeError` if the container changed
+    /// size, as CPython's iterator raises), and `seq[k]` is that item.
+    pub(super) fn iter_op(
+        &mut self,
+        op: &Op,
+        argv: &[Value],
+        args: &[Ty],
+        r: Option<Value>,
+        span: Span,
+    ) -> CResult<Option<Option<Ty>>> {
+        let iterable = |t: &Ty| iter_item(t).is_some();
+        let gil_free = || {
+            CompileError::typing(
+                span,
+                "iterating over dicts and sets is not supported in compiled code under nogil=True or parallel=True yet",
+            )
+        };
+        let t = match op {
+            Op::Len if args.len() == 1 && iterable(&args[0]) => {
+                if self.gil_free {
+                    return Err(gil_free());
+                }
+                self.check_iter_loop(r, &args[0], span)?;
+                Ty::Iter(Box::new(iter_item(&args[0]).unwrap()))
+            }
+            Op::Cmp(crate::hir::CmpOp::Lt) if matches!(args.get(1), Some(Ty::Iter(_))) => Ty::Bool,
+            Op::GetItem if args.len() == 2 && iterable(&args[0]) => {
+                let Some(&n) = self.lists.loop_items.get(&(argv[0], argv[1])) else {
+                    // `d[k]` of a dict is a lookup (typed by `dict_op`).
+                    if matches!(args[0], Ty::Dict(..)) {
+                        return Ok(None);
+                    }
+                    return Err(CompileError::typing(
+                        span,
+                        format!("'{}' object is not subscriptable", py_name(&args[0])),
+                    ));
+                };
+                match self.t.ty(n) {
+                    Ty::Iter(e) => (**e).clone(),
+                    _ => Ty::Bottom,
+                }
+            }
+            Op::MethodCall { name, kw } if matches!(args, [Ty::Dict(..)]) && kw.is_empty() => {
+                let Some(kind) = ViewKind::from_method(name) else {
+                    return Ok(None);
+                };
+                let Ty::Dict(k, v) = &args[0] else { unreachable!() };
+                if self.gil_free {
+                    return Err(gil_free());
+                }
+                let ret = Ty::View(kind, k.clone(), v.clone());
+                self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &ret, span)?;
+                ret
+            }
+            Op::Contains if matches!(args.first(), Some(Ty::View(..))) => {
+                needle(&args[1], span)?;
+                self.py_list_op(ProbeTarget::Operator("contains"), args, &[], &Ty::Bool, span)?;
+                Ty::Bool
+            }
+            Op::Call { kw } if matches!(args, [Ty::Builtin(_), Ty::View(..)]) => {
+                let Ty::Builtin(b) = args[0] else { unreachable!() };
+                let e = iter_item(&args[1]).unwrap();
+                let bad = || {
+                    CompileError::typing(
+                        span,
+                        format!(
+                            "this call of {}() on a dict view is not supported in compiled code yet",
+                            builtin_name(b).unwrap_or("the builtin")
+                        ),
+                    )
+                };
+                if !kw.is_empty() {
+                    return Err(bad());
+                }
+                let ret = match b {
+                    Builtin::Len => Ty::Int,
+                    _ if e == Ty::Bottom => return Ok(Some(Some(Ty::Bottom))),
+                    Builtin::Sum if matches!(e, Ty::Int | Ty::Bool) => Ty::Int,
+                    Builtin::Min | Builtin::Max => e,
+                    Builtin::Any | Builtin::All => Ty::Bool,
+                    Builtin::Sorted | Builtin::List => self.site(r, e, span)?,
+                    _ => return Err(bad()),
+                };
+                let name = builtin_name(b).ok_or_else(bad)?;
+                self.py_list_op(ProbeTarget::Builtin(name), &args[1..], kw, &ret, span)?;
+                ret
+            }
+            _ if args.iter().any(|t| matches!(t, Ty::View(..) | Ty::Iter(_))) => {
+                return Err(CompileError::typing(
+                    span,
+                    "this use of a dict view is not supported in compiled code yet (iteration, len, in, sorted, list, sum, min, max, any, all)",
+                ))
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(Some(t)))
+    }
+
+    /// A `for` loop over a dict, a set or a view: its iterator (`len seq`)
+    /// only feeds the loop test, and the loop reads its item by that test's
+    /// counter. `zip()` and `reversed()` over them are not compiled.
+    fn check_iter_loop(&self, n: Option<Value>, seq: &Ty, span: Span) -> CResult<()> {
+        let Some(n) = n else { return Ok(()) };
+        let ok = !self.lists.term_uses.contains(&n)
+            && self.lists.uses.get(&n).into_iter().flatten().all(|(ub, uk, j)| {
+                let u = &self.f.block(*ub).insts[*uk];
+                *j == 1 && u.op == Op::Cmp(crate::hir::CmpOp::Lt)
+            });
+        if ok {
+            return Ok(());
+        }
+        Err(CompileError::typing(
+            span,
+            format!(
+                "zip() and reversed() over a '{}' are not supported in compiled code yet",
+                py_name(seq)
+            ),
+        ))
     }
 }

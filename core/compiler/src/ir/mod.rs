@@ -279,6 +279,34 @@ impl Function {
         cfg::definitions(self)
     }
 
+    /// The item reads of `for` loops: `(seq, k)` for each loop test
+    /// `k < n` whose bound is `n = len seq` (the lowering's trip count, an
+    /// `Op::Len` only `for` loops make), mapped to `n`. A `seq[k]` with such
+    /// a pair is the loop's item: over a list, tuple or array the element at
+    /// `k`; over a dict, a set or a view (where `n` is the loop's iterator,
+    /// [`crate::types::Ty::Iter`]) the item the loop test fetched.
+    pub fn loop_items(&self) -> HashMap<(Value, Value), Value> {
+        let mut len_of = HashMap::new();
+        for b in &self.blocks {
+            for i in &b.insts {
+                if let (Op::Len, Some(r)) = (&i.op, i.result) {
+                    len_of.insert(r, i.args[0]);
+                }
+            }
+        }
+        let mut out = HashMap::new();
+        for b in &self.blocks {
+            for i in &b.insts {
+                if i.op == Op::Cmp(crate::hir::CmpOp::Lt) && i.args.len() == 2 {
+                    if let Some(seq) = len_of.get(&i.args[1]) {
+                        out.insert((*seq, i.args[0]), i.args[1]);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The predecessors of every block (indexed by block number), in the
     /// order of the reverse post-order; unreachable blocks are not predecessors.
     pub fn predecessors(&self) -> Vec<Vec<Block>> {

@@ -98,9 +98,12 @@ pub unsafe extern "C" fn pyston_arena_collect(ctx: *mut Ctx, mark: i64, live: *c
     }
     // SAFETY: `live` points to `n` slots.
     let live = unsafe { std::slice::from_raw_parts(live, n as usize) };
-    Python::attach(|_| {
+    let no_gil = ctx.no_gil;
+    let mut run = |_: Python<'_>| {
         let mut keep = mark;
-        let earlier = std::mem::take(&mut ctx.deferred);
+        // (the two buffers are swapped, not reallocated, on every back edge)
+        let mut earlier = std::mem::take(&mut ctx.deferred);
+        std::mem::swap(&mut ctx.deferred, &mut ctx.deferred_spare);
         let carried = ctx.loop_keep.iter().find(|(m, _)| *m == mark).map_or(mark, |(_, k)| *k);
         for i in mark..ctx.arena.len() {
             let o = ctx.arena[i];
@@ -119,11 +122,18 @@ pub unsafe extern "C" fn pyston_arena_collect(ctx: *mut Ctx, mark: i64, live: *c
             Some(e) => e.1 = keep,
             None => ctx.loop_keep.push((mark, keep)),
         }
-        for o in earlier {
+        for o in earlier.drain(..) {
             // SAFETY: each deferred entry is a strong reference the arena held.
             unsafe { ffi::Py_DECREF(o) };
         }
-    })
+        ctx.deferred_spare = earlier;
+    };
+    if no_gil {
+        Python::attach(run)
+    } else {
+        // SAFETY: a call whose context is not `no_gil` runs with the GIL held.
+        run(unsafe { Python::assume_attached() })
+    }
 }
 
 /// `np.empty_like/zeros_like/ones_like(a)` with NumPy's default order='K':

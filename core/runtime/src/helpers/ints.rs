@@ -9,7 +9,8 @@ use pyo3::prelude::*;
 /// # Safety
 /// Called by compiled code with its live context.
 pub unsafe extern "C" fn pyston_box_int(ctx: *mut Ctx, v: i64) -> u64 {
-    Python::attach(|_| {
+    // SAFETY: `ctx` is the live context of this call.
+    super::lists::with_gil(unsafe { &*ctx }, |_| {
         // SAFETY: plain C API call with the GIL held; a new reference or NULL.
         let o = unsafe { ffi::PyLong_FromLongLong(v) };
         if !o.is_null() {
@@ -28,7 +29,8 @@ pub unsafe extern "C" fn pyston_box_int(ctx: *mut Ctx, v: i64) -> u64 {
 /// # Safety
 /// Called by compiled code; `a` and `b` are live int objects.
 pub unsafe extern "C" fn pyston_int_op(ctx: *mut Ctx, op: i32, a: u64, b: u64) -> u64 {
-    Python::attach(|py| {
+    // SAFETY: `ctx` is the live context of this call.
+    super::lists::with_gil(unsafe { &*ctx }, |py| {
         // SAFETY: both slots hold live objects for the duration of the call.
         let x = unsafe { Bound::from_borrowed_ptr(py, a as *mut ffi::PyObject) };
         let r = match op {

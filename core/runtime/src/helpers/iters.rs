@@ -1,0 +1,121 @@
+//! `for` loops over dicts, sets and dict views (see `codegen/lists.rs`,
+//! `iter_inst`). The loop holds CPython's own iterator over the container
+//! in a two-item list `[iterator, current item]` (the same object the
+//! interpreter tier uses, so a loop that deoptimizes continues there), and
+//! every step is the iterator's own `tp_iternext`: the order, and the
+//! `RuntimeError` of a dict or set that changed size while the loop runs,
+//! are CPython's.
+
+use super::lists::{unbox_elem, with_gil};
+use crate::runtime::*;
+use pyo3::ffi;
+
+/// A new loop iterator over `obj` (a dict, set or dict view), kept alive by
+/// the arena; NULL with an exception set when it could not be made.
+///
+/// # Safety
+/// Called by compiled code with its live context; `obj` is a live object.
+pub unsafe extern "C" fn pyston_iter_new(ctx: *mut Ctx, obj: u64) -> u64 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &mut *ctx };
+    let no_gil = ctx.no_gil;
+    let arena = &mut ctx.arena;
+    let mut run = |_py: pyo3::Python<'_>| {
+        // SAFETY: the GIL is held and `obj` is live; PyList_SetItem steals the
+        // references it is given (the iterator's and None's).
+        unsafe {
+            let it = ffi::PyObject_GetIter(obj as *mut ffi::PyObject);
+            if it.is_null() {
+                return 0;
+            }
+            let w = ffi::PyList_New(2);
+            if w.is_null() {
+                ffi::Py_DECREF(it);
+                return 0;
+            }
+            ffi::PyList_SetItem(w, 0, it);
+            ffi::Py_INCREF(ffi::Py_None());
+            ffi::PyList_SetItem(w, 1, ffi::Py_None());
+            arena.push(w);
+            w as u64
+        }
+    };
+    if no_gil {
+        pyo3::Python::attach(run)
+    } else {
+        // SAFETY: a call whose context is not `no_gil` runs with the GIL held.
+        run(unsafe { pyo3::Python::assume_attached() })
+    }
+}
+
+/// The loop test: fetches the iterator's next item into the loop iterator
+/// `w`. 1: an item; 0: the iteration is over; -1: it raised (CPython's
+/// `RuntimeError: dictionary changed size during iteration`, ...).
+///
+/// # Safety
+/// Called by compiled code; `w` is a loop iterator made by `pyston_iter_new`.
+pub unsafe extern "C" fn pyston_iter_next(ctx: *mut Ctx, w: u64) -> i32 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &*ctx };
+    with_gil(ctx, |_py| {
+        let w = w as *mut ffi::PyObject;
+        // SAFETY: the GIL is held; `w` is a live two-item list whose item 0 is an
+        // iterator; PyIter_Next gives a new reference, which PyList_SetItem steals
+        // (releasing the previous item).
+        unsafe {
+            let it = ffi::PyList_GetItem(w, 0);
+            if it.is_null() {
+                return -1;
+            }
+            let x = ffi::PyIter_Next(it);
+            if x.is_null() {
+                if !ffi::PyErr_Occurred().is_null() {
+                    return -1;
+                }
+                ffi::Py_INCREF(ffi::Py_None());
+                ffi::PyList_SetItem(w, 1, ffi::Py_None());
+                return 0;
+            }
+            ffi::PyList_SetItem(w, 1, x);
+            1
+        }
+    })
+}
+
+/// The current item of the loop iterator `w` (`part` -1), or item `part` of
+/// it (a `(key, value)` pair of `items()`), read as a native value of kind
+/// `kind` into `out`: OK, or DEOPT when it is not one (the interpreter tier
+/// reads it).
+///
+/// # Safety
+/// Called by compiled code; `w` is a loop iterator, `out` a writable word.
+pub unsafe extern "C" fn pyston_iter_item(ctx: *mut Ctx, w: u64, part: i64, kind: i32, out: *mut u64) -> i32 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &*ctx };
+    with_gil(ctx, |py| {
+        // SAFETY: the GIL is held; `w` is a live two-item list; the items read are
+        // borrowed references the list (or the tuple it holds) keeps alive.
+        unsafe {
+            let mut x = ffi::PyList_GetItem(w as *mut ffi::PyObject, 1);
+            if x.is_null() {
+                return ERROR;
+            }
+            if part >= 0 {
+                if ffi::PyTuple_CheckExact(x) == 0 || ffi::PyTuple_Size(x) <= part as ffi::Py_ssize_t {
+                    return DEOPT;
+                }
+                x = ffi::PyTuple_GetItem(x, part as ffi::Py_ssize_t);
+                if x.is_null() {
+                    return ERROR;
+                }
+            }
+            match unbox_elem(py, kind, x) {
+                Some(v) => {
+                    *out = v;
+                    OK
+                }
+                None => DEOPT,
+            }
+        }
+    })
+}
