@@ -126,14 +126,29 @@ def dict_iteration(d):
 
 
 @pyston.fast
-def delete(d, k):
+def delete(d, k, j):
     del d[k]
+    del d[j], d[True]
+    return d, len(d)
+
+
+@pyston.fast
+def delete_name(d):
+    x = len(d)
+    del x
     return d
+
+
+def test_del():
+    check(delete, [({1: 2, 3: 4, 5: 6}, 3, 5), ({0: 0, 1: 1, 2: 2}, 0, 2), ({-(2**63): 1, 1: 0, 9: 9}, -(2**63), 9)])
+    for d, k, j in [({1: 2}, 7, 1), ({1: 2, 3: 4}, 3, 3), ({}, 0, 0)]:
+        e = assert_same(delete, d, k, j)
+        assert type(e) is KeyError  # with the key, as CPython's message
+    falls_back(delete_name, {1: 2}, reason="`del` of a name")
 
 
 def test_unsupported_falls_back():
     falls_back(float_keys, [1.5, 2.5], reason="dicts with 'float' keys")
-    falls_back(delete, {1: 2}, 1, reason="`del` statements")
     # (iterating compiles now: tests/test_dict_iteration.py)
     check(dict_iteration, [({1: 2},)])
 

@@ -178,6 +178,21 @@ def test_methods():
 
 
 @pyston.fast
+def delete(lst, i):
+    del lst[i]
+    del lst[-1], lst[1:3]
+    del lst[::2]
+    return lst, len(lst)
+
+
+def test_del():
+    check(delete, [(list(range(10)), 0), ([1.0, 2.0, 3.0, 4.0, 5.0], -2), (list(range(6)), 5)])
+    e = assert_same(delete, [1, 2], 5)
+    assert type(e) is IndexError and str(e) == "list assignment index out of range"
+    assert type(assert_same(delete, [1], 0)) is IndexError  # (the second delete)
+
+
+@pyston.fast
 def operators(a, b, n):
     c = a + b
     d = a * n

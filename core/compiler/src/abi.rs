@@ -313,6 +313,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_set_discard", &[I64, I64, I32, I64], &[I32]),
     h("pyston_set_contains", &[I64, I64, I32, I64], &[I32]),
     h("pyston_set_len", &[I64], &[I64]),
+    h("pyston_dict_del", &[I64, I64, I32, I64], &[I32]),
     h("pyston_iter_new", &[I64, I64], &[I64]),
     h("pyston_iter_next", &[I64, I64], &[I32]),
     h("pyston_iter_item", &[I64, I64, I64, I32, I64], &[I32]),

@@ -261,6 +261,8 @@ pub enum StmtKind {
     Def(Box<FunctionDef>),
     /// `try`: body, `except` clauses, `else`, `finally`.
     Try(Vec<Stmt>, Vec<Handler>, Vec<Stmt>, Vec<Stmt>),
+    /// `del x[i], y[j]`: the subscripts to delete, in order.
+    Delete(Vec<Target>),
 }
 
 /// One `except` clause: `except class as name:` (`class` None for a bare `except:`).

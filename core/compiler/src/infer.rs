@@ -707,6 +707,12 @@ impl Infer<'_> {
                 _ => return Err(CompileError::internal("tuple_get on a non-tuple")),
             },
             Op::GetItem => self.getitem(&args[0], &argv[1..], &args[1..], span)?,
+            Op::DelItem => {
+                return Err(CompileError::typing(
+                    span,
+                    format!("`del x[i]` of a '{}' is not supported in compiled code yet (lists and dicts)", py_name(&args[0])),
+                ))
+            }
             Op::SetItem => {
                 let n = args.len();
                 self.setitem(&args[0], &args[1..n - 1], &args[n - 1], span)?;

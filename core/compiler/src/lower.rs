@@ -303,6 +303,21 @@ impl Lowerer {
         let span = s.span;
         match &s.kind {
             StmtKind::Pass => {}
+            StmtKind::Delete(ts) => {
+                for t in ts {
+                    if let Target::Subscript(obj, idx, span) = t {
+                        let mut args = vec![self.expr(obj)?];
+                        args.extend(self.index(idx)?);
+                        let b = self.block();
+                        self.f.block_mut(b).insts.push(Inst {
+                            result: None,
+                            op: Op::DelItem,
+                            args,
+                            span: *span,
+                        });
+                    }
+                }
+            }
             StmtKind::Expr(e) => {
                 self.expr(e)?;
             }

@@ -359,6 +359,21 @@ impl Frontend {
                     self.block(node, "finalbody")?,
                 )
             }
+            "Delete" => {
+                let mut targets = Vec::new();
+                for t in self.list(node, "targets")? {
+                    match self.target(&t)? {
+                        t @ Target::Subscript(..) => targets.push(t),
+                        _ => {
+                            return Err(CompileError::unsupported(
+                                self.span(&t),
+                                "`del` of a name is not supported yet (`del x[i]` is)",
+                            ))
+                        }
+                    }
+                }
+                StmtKind::Delete(targets)
+            }
             "Assert" => {
                 let msg = get("msg")?;
                 StmtKind::Assert(
@@ -374,7 +389,6 @@ impl Frontend {
                     "TryStar" => "`try`/`except*` statements",
                     "Global" | "Nonlocal" => "`global`/`nonlocal` declarations",
                     "Import" | "ImportFrom" => "`import` inside a compiled function",
-                    "Delete" => "`del` statements",
                     "Match" => "`match` statements",
                     "AsyncFor" => "`async for` loops",
                     _ => "this statement",

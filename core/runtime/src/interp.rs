@@ -648,6 +648,11 @@ pub(crate) fn eval(
             let key = index_key(py, all(1)?)?;
             arg(0)?.get_item(key)?.unbind()
         }
+        Op::DelItem => {
+            let key = index_key(py, all(1)?)?;
+            arg(0)?.del_item(key)?;
+            return Ok(Some(py.None()));
+        }
         Op::SetItem => {
             let mut rest = all(1)?;
             let v = rest.pop().unwrap();

@@ -150,6 +150,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_dict_set", pyston_dict_set as *const u8),
         ("pyston_dict_contains", pyston_dict_contains as *const u8),
         ("pyston_dict_len", pyston_dict_len as *const u8),
+        ("pyston_dict_del", pyston_dict_del as *const u8),
         ("pyston_set_new", pyston_set_new as *const u8),
         ("pyston_set_add", pyston_set_add as *const u8),
         ("pyston_set_discard", pyston_set_discard as *const u8),

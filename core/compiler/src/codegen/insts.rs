@@ -126,6 +126,7 @@ impl Gen<'_, '_> {
         }
         let out: Vals = match &inst.op {
             Op::Const(c) => self.const_vals(c)?.1,
+            Op::DelItem => return Err(internal("`del x[i]` of an untyped container")),
             Op::Slice => {
                 let Ty::Slice(parts) = &rt else {
                     return Err(internal("slice type"));

@@ -229,6 +229,12 @@ impl Gen<'_, '_> {
                 self.list_status(st)?;
                 vec![]
             }
+            Op::DelItem if first => {
+                let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
+                let st = self.call("pyston_dict_del", &[ctx, args[0].1[0], kk, kb])?[0];
+                self.list_status(st)?;
+                vec![]
+            }
             Op::Contains if first => {
                 let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
                 let r = self.call("pyston_dict_contains", &[ctx, args[0].1[0], kk, kb])?[0];

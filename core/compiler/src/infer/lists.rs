@@ -316,6 +316,17 @@ impl Infer<'_> {
                     ));
                 }
             }
+            Op::DelItem if first_list && args.len() == 2 => {
+                if !(int_index(&args[1]) || matches!(args[1], Ty::Slice(_))) {
+                    return Err(CompileError::typing(
+                        span,
+                        format!("list indices must be integers or slices, not {}", py_name(&args[1])),
+                    ));
+                }
+                // CPython's own deletion (its IndexError message, slices with steps).
+                self.py_list_op(ProbeTarget::Operator("delitem"), args, &[], &Ty::NoneT, span)?;
+                None
+            }
             Op::SetItem if first_list && args.len() == 3 => {
                 let v = strip_undef(&args[2]);
                 if int_index(&args[1]) {
@@ -696,6 +707,13 @@ impl Infer<'_> {
             }
             Op::SetItem if first && args.len() == 3 => {
                 self.widen_dict(argv[0], &args[0], &args[1], &args[2], span)?;
+                None
+            }
+            Op::DelItem if first && args.len() == 2 => {
+                needle(&args[1], span)?;
+                if !matches!(args[1], Ty::Int | Ty::Bool) {
+                    self.py_list_op(ProbeTarget::Operator("delitem"), args, &[], &Ty::NoneT, span)?;
+                }
                 None
             }
             Op::Contains if first => {

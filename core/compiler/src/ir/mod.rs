@@ -114,6 +114,8 @@ pub enum Op {
     GetItem,
     /// `x[i0, ...] = value`. args: [x, i0, ..., value]
     SetItem,
+    /// `del x[i0, ...]`. args: [x, i0, ...]
+    DelItem,
     /// `len(x)` of the object a `for` loop iterates over. args: [x]
     Len,
     /// Trip count of `range(start, stop, step)`. args: [start, stop, step]
@@ -153,7 +155,7 @@ pub enum Op {
 impl Op {
     /// Whether the instruction defines a value.
     pub fn has_result(&self) -> bool {
-        !matches!(self, Op::SetItem | Op::Builtin(_))
+        !matches!(self, Op::SetItem | Op::DelItem | Op::Builtin(_))
     }
 }
 

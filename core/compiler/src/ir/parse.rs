@@ -589,6 +589,7 @@ impl Parser {
             "tuple_get" => Op::TupleGet(c.number("an index")?),
             "getitem" => Op::GetItem,
             "setitem" => Op::SetItem,
+            "delitem" => Op::DelItem,
             "len" => Op::Len,
             "range_len" => Op::RangeLen,
             "range_next" => Op::RangeNext,
@@ -706,11 +707,12 @@ fn check_arity(op: &Op, kw: &str, n: usize) -> Result<(), String> {
         Op::Slice => Some(3),
         Op::RangeLen => Some(4),
         Op::Tuple | Op::List => None,
-        Op::Call { .. } | Op::MethodCall { .. } | Op::GetItem | Op::SetItem | Op::Builtin(_) => None,
+        Op::Call { .. } | Op::MethodCall { .. } | Op::GetItem | Op::SetItem | Op::DelItem | Op::Builtin(_) => None,
     };
     let min = match op {
         Op::Call { kw } | Op::MethodCall { kw, .. } => 1 + kw.len(),
         Op::GetItem | Op::Builtin(_) => 1,
+        Op::DelItem => 2,
         Op::SetItem => 2,
         _ => 0,
     };

@@ -93,6 +93,7 @@ pub fn op_text(op: &Op) -> String {
         Op::TupleGet(i) => format!("tuple_get {i}"),
         Op::GetItem => "getitem".into(),
         Op::SetItem => "setitem".into(),
+        Op::DelItem => "delitem".into(),
         Op::Len => "len".into(),
         Op::RangeLen => "range_len".into(),
         Op::RangeNext => "range_next".into(),

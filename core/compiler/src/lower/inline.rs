@@ -119,6 +119,7 @@ impl Rename<'_> {
             StmtKind::Break => StmtKind::Break,
             StmtKind::Continue => StmtKind::Continue,
             StmtKind::Pass => StmtKind::Pass,
+            StmtKind::Delete(ts) => StmtKind::Delete(ts.iter().map(|t| self.target(t)).collect::<CResult<_>>()?),
             StmtKind::Return(e) => StmtKind::Return(e.as_ref().map(|e| self.expr(e)).transpose()?),
             StmtKind::Raise(e) => StmtKind::Raise(e.as_ref().map(|e| self.expr(e)).transpose()?),
             StmtKind::RaiseFrom(a, b) => StmtKind::RaiseFrom(self.expr(a)?, self.expr(b)?),

@@ -174,6 +174,23 @@ pub unsafe extern "C" fn pyston_dict_contains(ctx: *mut Ctx, d: u64, kkind: i32,
     }
 }
 
+/// `del d[key]`: OK, or ERROR with CPython's `KeyError(key)`.
+///
+/// # Safety
+/// Called by compiled code; `d` is a live dict.
+pub unsafe extern "C" fn pyston_dict_del(ctx: *mut Ctx, d: u64, kkind: i32, kbits: u64) -> i32 {
+    // SAFETY: `d` is a live dict and the GIL is held while `with_key` runs the closure.
+    unsafe {
+        with_key(ctx, kkind, kbits, ERROR, |_, k| {
+            if ffi::PyDict_DelItem(d as *mut ffi::PyObject, k) < 0 {
+                ERROR
+            } else {
+                OK
+            }
+        })
+    }
+}
+
 /// `len(d)`.
 ///
 /// # Safety
