@@ -598,7 +598,12 @@ impl Infer<'_> {
                 let boxed = self.adapt.boxed.contains(&self.cur);
                 let float_pow = *op == BinOp::Pow && self.adapt.float_pow.contains(&self.cur);
                 let numba = self.numba;
+                let optional = args.iter().any(maybe_none);
                 let t = self.each_member2(&args[0], &args[1], span, &|a, b| {
+                    if optional && (*a == Ty::NoneT || *b == Ty::NoneT) {
+                        // `None + x` raises TypeError: compiled code deoptimizes (see `codegen::none_operand`).
+                        return Ok(Ty::Bottom);
+                    }
                     let int_like = |t: &Ty| matches!(t, Ty::Int | Ty::Bool | Ty::PyInt);
                     if (*a == Ty::PyInt || *b == Ty::PyInt) && (*a == Ty::Float || *b == Ty::Float) {
                         // A boxed int with a float: CPython's float arithmetic (may raise OverflowError).
@@ -635,6 +640,9 @@ impl Infer<'_> {
                 if *u == UnaryOp::Not && matches!(a, Ty::NoneT | Ty::Tuple(_) | Ty::PyInt) {
                     return Ok(Ty::Bool);
                 }
+                if *a == Ty::NoneT && maybe_none(&args[0]) {
+                    return Ok(Ty::Bottom); // `-None` raises TypeError: deoptimizes
+                }
                 if *a == Ty::PyInt {
                     return Ok(Ty::PyInt);
                 }
@@ -650,8 +658,14 @@ impl Infer<'_> {
             })?,
             Op::Cmp(c) => {
                 let ordering = !matches!(c, crate::hir::CmpOp::Eq | crate::hir::CmpOp::Ne);
+                let optional = args.iter().any(maybe_none);
                 self.each_member2(&args[0], &args[1], span, &|a, b| match (a, b) {
                     (Ty::NoneT, Ty::NoneT) if !ordering => Ok(Ty::Bool),
+                    (Ty::NoneT, Ty::NoneT) if optional => Ok(Ty::Bottom),
+                    // `None == 2.5` is False; `None < 2.5` raises TypeError (deoptimizes).
+                    (Ty::NoneT, t) | (t, Ty::NoneT) if optional && t.scalar().is_some() => {
+                        Ok(if ordering { Ty::Bottom } else { Ty::Bool })
+                    }
                     (Ty::PyInt, Ty::Int | Ty::Bool | Ty::PyInt | Ty::Float)
                     | (Ty::Int | Ty::Bool | Ty::Float, Ty::PyInt) => Ok(Ty::Bool),
                     _ => match (a.scalar(), b.scalar()) {
@@ -1361,6 +1375,22 @@ pub fn is_rule(a: &Ty, b: &Ty) -> Option<IsRule> {
 }
 
 /// A value `x in tuple` compares exactly as compiled code does (no NaN identity).
+/// Whether `t` is an optional value (`None` or something else, decided at
+/// run time): an operation that raises `TypeError` for `None` deoptimizes
+/// there, so the usual `if x is None or y < x:` compiles.
+pub fn is_optional(t: &Ty) -> bool {
+    matches!(t, Ty::Union(ms) if ms.contains(&Ty::NoneT) && ms.len() > 1)
+}
+
+/// `None`, or an optional value. An operation that raises `TypeError` for
+/// `None` has no result type in that case (`Bottom`): compiled code
+/// deoptimizes there and the interpreter tier raises it. (A variable that is
+/// `None` before a loop and a number after its first iteration is only `None`
+/// in inference's first rounds.)
+fn maybe_none(t: &Ty) -> bool {
+    *t == Ty::NoneT || is_optional(t)
+}
+
 pub fn contains_operand(t: &Ty) -> bool {
     matches!(t, Ty::NoneT | Ty::Bool | Ty::Int) || matches!(t, Ty::Np(d) if *d == Dtype::Bool || d.is_int())
 }

@@ -366,7 +366,7 @@ impl Frontend {
                         t @ Target::Subscript(..) => targets.push(t),
                         _ => {
                             return Err(CompileError::unsupported(
-                                self.span(&t),
+                                span,
                                 "`del` of a name is not supported yet (`del x[i]` is)",
                             ))
                         }

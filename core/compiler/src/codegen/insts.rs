@@ -69,6 +69,27 @@ impl Gen<'_, '_> {
         mask
     }
 
+    /// One member case of an operation on an optional value (see
+    /// `infer::is_optional`) where an operand is `None` and the other is not:
+    /// `None == x` is False (`!=`: True); anything else raises TypeError in
+    /// CPython, so compiled code deoptimizes and the interpreter raises it.
+    /// `None` when no operand is a lone `None`.
+    pub fn none_operand(&mut self, a: &[TV], out: &Ty, cmp: Option<CmpOp>) -> Option<TV> {
+        let nones = a.iter().filter(|(t, _)| *t == Ty::NoneT).count();
+        if nones == 0 {
+            return None;
+        }
+        if let Some(c @ (CmpOp::Eq | CmpOp::Ne)) = cmp {
+            if nones == a.len() {
+                return None; // None == None
+            }
+            return Some((Ty::Bool, vec![self.b.ins().iconst(clt::I8, (c == CmpOp::Ne) as i64)]));
+        }
+        self.deopt_now();
+        let zeros = abi::slot_types(out).into_iter().map(|s| self.zero(s)).collect();
+        Some((out.clone(), zeros))
+    }
+
     pub fn inst(&mut self, inst: &ir::Inst) -> CResult<()> {
         let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
         let missing = inst
@@ -179,18 +200,27 @@ impl Gen<'_, '_> {
                 let op = *op;
                 match self.float_union_op(&args, &rt, Some(op), None)? {
                     Some(v) => v,
-                    None => self.dispatch(&args, &rt, &mut |g, a| g.binop(op, &a[0], &a[1]))?,
+                    None => self.dispatch(&args, &rt, &mut |g, a| match g.none_operand(a, &rt, None) {
+                        Some(r) => Ok(r),
+                        None => g.binop(op, &a[0], &a[1]),
+                    })?,
                 }
             }
             Op::Unary(u) => {
                 let u = *u;
-                self.dispatch(&args, &rt, &mut |g, a| g.unary(u, &a[0]))?
+                self.dispatch(&args, &rt, &mut |g, a| match g.none_operand(a, &rt, None) {
+                    Some(r) if u != UnaryOp::Not => Ok(r),
+                    _ => g.unary(u, &a[0]),
+                })?
             }
             Op::Cmp(c) => {
                 let c = *c;
                 match self.float_union_op(&args, &rt, None, Some(c))? {
                     Some(v) => v,
-                    None => self.dispatch(&args, &rt, &mut |g, a| g.compare(c, &a[0], &a[1]))?,
+                    None => self.dispatch(&args, &rt, &mut |g, a| match g.none_operand(a, &rt, Some(c)) {
+                        Some(r) => Ok(r),
+                        None => g.compare(c, &a[0], &a[1]),
+                    })?,
                 }
             }
             Op::Truth => match &args[0].0 {

@@ -730,11 +730,13 @@ impl Infer<'_> {
             Op::MethodCall { name, kw } if first && kw.is_empty() && name == "get" => match &args[1..] {
                 [key] => {
                     needle(key, span)?;
-                    // `get(k)` is the value or None: a union compiled code does not hold.
-                    return Err(CompileError::typing(
-                        span,
-                        "dict.get(k) without a default is not supported in compiled code yet",
-                    ));
+                    // The value or None (an optional value: `if v is None:` tests its tag).
+                    if v == Ty::Bottom {
+                        return Ok(Some(Some(Ty::Bottom)));
+                    }
+                    let ret = join(&Ty::NoneT, &v).ok_or_else(|| bad_elem(span, &v))?;
+                    self.py_list_op(ProbeTarget::Method("get".into()), args, &[], &ret, span)?;
+                    Some(ret)
                 }
                 [key, d] => {
                     needle(key, span)?;
