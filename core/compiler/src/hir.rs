@@ -278,7 +278,29 @@ pub struct Handler {
 #[derive(Clone, Debug)]
 pub struct FunctionDef {
     pub name: String,
+    /// Every parameter, in the order of [`CallShape`].
     pub params: Vec<String>,
     pub body: Vec<Stmt>,
     pub span: Span,
+    pub shape: CallShape,
+}
+
+/// How a call's arguments map onto a function's parameters: the positional
+/// parameters first, then (`vararg`) one tuple of the extra positional
+/// arguments (`*args`), then the `kwonly` keyword-only parameters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallShape {
+    pub vararg: bool,
+    pub kwonly: usize,
+}
+
+impl CallShape {
+    /// Whether every parameter is positional (a call binds arguments by position).
+    pub fn is_plain(self) -> bool {
+        self == CallShape::default()
+    }
+    /// The number of positional parameters of a function with `nparams` in all.
+    pub fn npositional(self, nparams: usize) -> usize {
+        nparams - self.vararg as usize - self.kwonly
+    }
 }

@@ -1265,6 +1265,8 @@ impl Infer<'_> {
                             Err(CompileError::typing(span, "tuple index out of range"))
                         }
                     }
+                    // `()[i]` raises IndexError (compiled code leaves; a loop over `()` never reads).
+                    _ if ts.is_empty() && is_index(&idx[0]) => Ok(Ty::Bottom),
                     _ if !ts.is_empty() && ts.iter().all(|t| *t == ts[0]) && is_index(&idx[0]) => Ok(ts[0].clone()),
                     // Scalars of several types: a union (its tag says which one was read).
                     _ if !ts.is_empty()

@@ -25,6 +25,7 @@ pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
         f: ir::Function {
             name: def.name.clone(),
             params: def.params.clone(),
+            shape: def.shape,
             blocks: Vec::new(),
             values: Vec::new(),
             span: def.span,

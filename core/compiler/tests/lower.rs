@@ -38,6 +38,7 @@ fn def(params: &[&str], body: Vec<Stmt>) -> FunctionDef {
         params: params.iter().map(|p| p.to_string()).collect(),
         body,
         span: sp(1),
+        shape: Default::default(),
     }
 }
 

@@ -211,6 +211,7 @@ fn one_const(c: Const) -> Function {
     Function {
         name: "k".into(),
         params: vec![],
+        shape: Default::default(),
         blocks: vec![BlockData {
             handler: None,
             params: vec![],

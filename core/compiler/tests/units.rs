@@ -325,6 +325,7 @@ fn func(blocks: Vec<BlockData>, nvalues: usize) -> Function {
     Function {
         name: "f".into(),
         params: vec!["x".into()],
+        shape: Default::default(),
         blocks,
         values: vec![ValueInfo::default(); nvalues],
         span: Span::default(),

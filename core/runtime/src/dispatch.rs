@@ -244,17 +244,35 @@ impl Dispatcher {
             }
         }
         // One lock per call on the fast path: the last specialization used and the arity.
-        let (last, nparams) = {
+        let (last, nparams, plain_shape) = {
             let inner = this.inner.lock().unwrap();
-            let n = match inner.source.as_ref() {
-                Some(Ok(s)) => Some(s.ir.params.len()),
-                _ => None,
+            let (n, plain) = match inner.source.as_ref() {
+                Some(Ok(s)) => (Some(s.ir.params.len()), s.ir.shape.is_plain()),
+                _ => (None, true),
             };
-            (inner.last.clone(), n)
+            (inner.last.clone(), n, plain)
         };
         if last.is_none() && this.runs_as_python(py)? {
             return Dispatcher::call_plain(slf, args, kwargs);
         }
+        // (the first call parsed the source just now)
+        let (nparams, plain_shape) = match (nparams, this.inner.lock().unwrap().source.as_ref()) {
+            (None, Some(Ok(s))) => (Some(s.ir.params.len()), s.ir.shape.is_plain()),
+            _ => (nparams, plain_shape),
+        };
+        // (what a call that runs as plain Python gets)
+        let (orig_args, orig_kwargs) = (args, kwargs);
+        let args = if plain_shape {
+            args.clone()
+        } else {
+            // `*args` or keyword-only parameters: bound here as CPython binds them.
+            match this.bind_shaped(py, args, kwargs)? {
+                Some(a) => a,
+                None => return Dispatcher::call_plain(slf, args, kwargs),
+            }
+        };
+        let args = &args;
+        let kwargs = if plain_shape { kwargs } else { None };
         let args = match kwargs {
             Some(kw) if !kw.is_empty() => match this.bind_kwargs(py, args, kw)? {
                 Some(a) => a,
@@ -279,7 +297,7 @@ impl Dispatcher {
             }
             match boxing::classify_other(py, &a, &mut slots)? {
                 Some(t) => tys.push(t),
-                None => return Dispatcher::run_uncompiled(slf, &args),
+                None => return Dispatcher::run_uncompiled(slf, &args, orig_args, orig_kwargs),
             }
         }
         // Fast path: the last specialization used.
@@ -306,12 +324,12 @@ impl Dispatcher {
                 }
                 if src.ir.params.len() != tys.len() {
                     // CPython's own TypeError for the wrong number of arguments.
-                    return Ok(this.py_func.bind(py).call1(args)?.unbind());
+                    return Ok(this.py_func.bind(py).call(orig_args, orig_kwargs)?.unbind());
                 }
                 let compiled = this.inner.lock().unwrap().specs.contains_key(&tys);
                 if !compiled && stack.is_some_and(|r| r < crate::stack::COMPILE_RESERVE) {
                     // Too little stack to compile here: this call runs as plain Python.
-                    return Ok(this.py_func.bind(py).call1(args)?.unbind());
+                    return Ok(this.py_func.bind(py).call(orig_args, orig_kwargs)?.unbind());
                 }
                 let s = match Dispatcher::get_spec(slf, &tys) {
                     Ok(s) => s,
@@ -330,9 +348,9 @@ impl Dispatcher {
             }
             let s = Dispatcher::get_spec(slf, &tys)?;
             this.inner.lock().unwrap().last = Some(s.clone());
-            return Dispatcher::run(slf, &s, &args, &slots, t, stack);
+            return Dispatcher::run(slf, &s, (orig_args, orig_kwargs), &slots, t, stack);
         }
-        Dispatcher::run(slf, &spec, &args, &slots, t, stack)
+        Dispatcher::run(slf, &spec, (orig_args, orig_kwargs), &slots, t, stack)
     }
 
     fn source(&self, py: Python<'_>) -> PyResult<(Arc<Source>, Arc<PyEnv>)> {
@@ -469,10 +487,11 @@ impl Dispatcher {
         spec.guards.iter().all(|g| g.holds(py))
     }
 
+    /// `orig`: the arguments as called (for plain Python).
     fn run(
         slf: &Bound<'_, Self>,
         spec: &Spec,
-        args: &Bound<'_, PyTuple>,
+        orig: (&Bound<'_, PyTuple>, Option<&Bound<'_, PyDict>>),
         slots: &[u64],
         t: &runtime::ThreadState,
         // The stack left at the dispatcher's frame (`crate::stack::remaining_in`).
@@ -481,7 +500,7 @@ impl Dispatcher {
         let (py, this) = (slf.py(), slf.get());
         let (Some(entry), Some(meta)) = (spec.entry, spec.meta.as_ref()) else {
             // Not compiled for these types: CPython's own code (never slower than plain Python).
-            return Dispatcher::call_plain(slf, args, None);
+            return Dispatcher::call_plain(slf, orig.0, orig.1);
         };
         let mut ctx = t.ctx_pool.borrow_mut().pop().unwrap_or_else(Ctx::new);
         ctx.frames.clear();
@@ -1107,7 +1126,11 @@ impl Dispatcher {
 
     /// The number of parameters, if the function's source compiles.
     pub fn arity(&self, py: Python<'_>) -> Option<usize> {
-        self.source(py).ok().map(|(s, _)| s.ir.params.len())
+        // (a function with `*args` or keyword-only parameters is called through Python)
+        self.source(py)
+            .ok()
+            .filter(|(s, _)| s.ir.shape.is_plain())
+            .map(|(s, _)| s.ir.params.len())
     }
 
     /// Whether the function uses syntax pyston cannot compile and runs as
@@ -1172,6 +1195,60 @@ impl Dispatcher {
             items.push(defaults.get_item(k - first_default)?);
         }
         PyTuple::new(py, items)
+    }
+
+    /// Binds a call's arguments to the parameters of a function with `*args`
+    /// or keyword-only parameters (see `CallShape`): positional ones (then
+    /// their keywords and `__defaults__`), the extra positional arguments as
+    /// one tuple, the keyword-only ones from keywords or `__kwdefaults__`.
+    /// `None` when CPython would raise TypeError (it then does).
+    fn bind_shaped<'py>(
+        &self,
+        py: Python<'py>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        let (src, _) = self.source(py)?;
+        let (params, shape) = (&src.ir.params, src.ir.shape);
+        let npos = shape.npositional(params.len());
+        let mut out: Vec<Option<Bound<'py, PyAny>>> = vec![None; params.len()];
+        for (i, a) in args.iter().enumerate().take(npos) {
+            out[i] = Some(a);
+        }
+        if shape.vararg {
+            let extra: Vec<Bound<'py, PyAny>> = args.iter().skip(npos).collect();
+            out[npos] = Some(PyTuple::new(py, extra)?.into_any());
+        } else if args.len() > npos {
+            return Ok(None);
+        }
+        let kwonly = npos + shape.vararg as usize;
+        for (k, v) in kwargs.into_iter().flat_map(|kw| kw.iter()) {
+            let k: String = k.extract()?;
+            match params.iter().position(|p| *p == k) {
+                Some(i) if (i < npos || i >= kwonly) && out[i].is_none() => out[i] = Some(v),
+                _ => return Ok(None),
+            }
+        }
+        let func = self.py_func.bind(py);
+        if let Ok(defaults) = func.getattr("__defaults__")?.cast_into::<PyTuple>() {
+            let first = npos - defaults.len().min(npos);
+            for (k, slot) in out.iter_mut().enumerate().take(npos).skip(first) {
+                if slot.is_none() {
+                    *slot = Some(defaults.get_item(k - first)?);
+                }
+            }
+        }
+        if let Ok(kwdefaults) = func.getattr("__kwdefaults__")?.cast_into::<PyDict>() {
+            for (k, slot) in out.iter_mut().enumerate().skip(kwonly) {
+                if slot.is_none() {
+                    *slot = kwdefaults.get_item(&params[k])?;
+                }
+            }
+        }
+        if out.iter().any(|o| o.is_none()) {
+            return Ok(None);
+        }
+        Ok(Some(PyTuple::new(py, out.into_iter().map(|o| o.unwrap()))?))
     }
 
     /// Maps keyword arguments onto positions; `None` lets CPython raise its TypeError.
@@ -1239,11 +1316,17 @@ impl Dispatcher {
 
     /// A call whose arguments compiled code cannot take: CPython runs it (or,
     /// with `fallback=False`, a `TypeError` names the argument).
-    fn run_uncompiled(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+    /// `args`: bound to the parameters; `orig_args`/`orig_kwargs`: as called.
+    fn run_uncompiled(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        orig_args: &Bound<'_, PyTuple>,
+        orig_kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
         let (py, this) = (slf.py(), slf.get());
         let (src, env) = this.source(py)?;
         if src.ir.params.len() != args.len() {
-            return Ok(this.py_func.bind(py).call1(args)?.unbind());
+            return Ok(this.py_func.bind(py).call(orig_args, orig_kwargs)?.unbind());
         }
         if !this.sem.fallback {
             let types: Vec<String> = args
@@ -1282,7 +1365,7 @@ impl Dispatcher {
             }
         }
         // CPython's own code: exact, and never slower than the undecorated function.
-        Dispatcher::call_plain(slf, args, None)
+        Dispatcher::call_plain(slf, orig_args, orig_kwargs)
     }
 }
 

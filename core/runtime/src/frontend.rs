@@ -213,20 +213,22 @@ impl Frontend {
                 params.push(a.getattr("arg").and_then(|n| n.extract()).map_err(pyerr)?);
             }
         }
-        for (field, what) in [("vararg", "*args"), ("kwarg", "**kwargs")] {
-            let v = args.getattr(field).map_err(pyerr)?;
-            if !v.is_none() {
-                return Err(CompileError::unsupported(
-                    self.span(&v),
-                    format!("{what} parameters are not supported yet"),
-                ));
-            }
-        }
-        if !self.list(&args, "kwonlyargs")?.is_empty() {
+        let kwarg = args.getattr("kwarg").map_err(pyerr)?;
+        if !kwarg.is_none() {
             return Err(CompileError::unsupported(
-                span,
-                "keyword-only parameters are not supported yet",
+                self.span(&kwarg),
+                "**kwargs parameters are not supported yet",
             ));
+        }
+        let mut shape = CallShape::default();
+        let vararg = args.getattr("vararg").map_err(pyerr)?;
+        if !vararg.is_none() {
+            params.push(vararg.getattr("arg").and_then(|n| n.extract()).map_err(pyerr)?);
+            shape.vararg = true;
+        }
+        for a in self.list(&args, "kwonlyargs")? {
+            params.push(a.getattr("arg").and_then(|n| n.extract()).map_err(pyerr)?);
+            shape.kwonly += 1;
         }
         // Default values are taken from the function object (`__defaults__`) when
         // a call omits them, as CPython does.
@@ -236,6 +238,7 @@ impl Frontend {
             params,
             body,
             span,
+            shape,
         })
     }
 
@@ -334,7 +337,14 @@ impl Frontend {
                         "default values of nested functions' parameters are not supported yet",
                     ));
                 }
-                StmtKind::Def(Box::new(self.function_def(node)?))
+                let def = self.function_def(node)?;
+                if !def.shape.is_plain() {
+                    return Err(CompileError::unsupported(
+                        span,
+                        "*args and keyword-only parameters of nested functions are not supported yet",
+                    ));
+                }
+                StmtKind::Def(Box::new(def))
             }
             "Try" => {
                 let mut handlers = Vec::new();

@@ -238,7 +238,9 @@ pub struct ValueInfo {
 #[derive(Clone, Debug)]
 pub struct Function {
     pub name: String,
+    /// Every parameter, in the order of `shape` (positional, `*args`, keyword-only).
     pub params: Vec<String>,
+    pub shape: crate::hir::CallShape,
     pub blocks: Vec<BlockData>,
     pub values: Vec<ValueInfo>,
     pub span: Span,

@@ -686,6 +686,7 @@ impl Parser {
             func: Function {
                 name,
                 params: self.params,
+                shape: Default::default(),
                 blocks,
                 values: vec![ValueInfo::default(); n],
                 span: Span::default(),

@@ -77,6 +77,7 @@ pub(super) fn inlinable(body: &[Stmt]) -> HashMap<String, (Span, FunctionDef)> {
                         span: body.span,
                     }],
                     span: e.span,
+                    shape: Default::default(),
                 }),
                 _ => None,
             },

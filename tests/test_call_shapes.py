@@ -1,0 +1,83 @@
+"""`*args` and keyword-only parameters of compiled functions (issue #14): the dispatcher binds
+a call's arguments as CPython does (positional, keywords, `__defaults__`, the extra positional
+arguments as one tuple, keyword-only ones from keywords or `__kwdefaults__`); a call CPython
+rejects gets CPython's TypeError. Differential against plain Python, each kernel compiling."""
+
+import numpy as np
+import pyston
+import pytest
+from helpers import assert_same, rng_for
+from test_lists import check
+
+
+@pyston.fast
+def scaled(a, n=10, *, scale=2.0, off):
+    s = 0.0
+    for i in range(min(n, len(a))):
+        s += a[i] * scale + off
+    return s
+
+
+@pyston.fast
+def total(first, *xs):
+    t = first
+    for x in xs:
+        t += x
+    return t, len(xs), xs
+
+
+@pyston.fast
+def both(x, *rest, sign=1):
+    return sign * (x + sum(rest))
+
+
+def test_keyword_only_parameters():
+    a = rng_for("call-shapes").standard_normal(20)
+    calls = [((a,), {"off": 1.0}), ((a, 3), {"off": 0.5, "scale": -1.0}), ((a,), {"n": 4, "off": 2})]
+    for args, kw in calls:
+        assert_same(scaled, *args, kwargs=kw)
+    check(total, [(1,), (1, 2, 3), (1.5, 2.0, 3.5), (True, np.int64(2))])
+    # (`sum` of a tuple runs as plain Python: called with the arguments as given, not as bound)
+    for args, kw in [((1, 2, 3), {}), ((1,), {"sign": -1}), ((1, 2), {"sign": 3})]:
+        assert_same(both, *args, kwargs=kw, allow_fallback=True)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda f, a: f(a),  # missing keyword-only
+        lambda f, a: f(a, 1, 2),  # too many positional
+        lambda f, a: f(a, off=1, zz=2),  # unknown keyword
+        lambda f, a: f(a, n=1, off=2, a=3),  # given twice
+    ],
+    ids=["missing", "too-many", "unknown", "twice"],
+)
+def test_calls_cpython_rejects(call):
+    a = np.arange(3.0)
+    with pytest.raises(TypeError) as plain:
+        call(scaled.py_func, a)
+    with pytest.raises(TypeError) as fast:
+        call(scaled, a)
+    assert str(fast.value) == str(plain.value)
+
+
+def test_varargs_keyword_and_defaults_are_read_at_each_call():
+    @pyston.fast
+    def g(x, *, k=1):
+        return x * k
+
+    assert g(3) == 3
+    g.py_func.__kwdefaults__["k"] = 5  # CPython reads __kwdefaults__ at each call
+    assert g(3) == 15 and g.py_func(3) == 15
+
+
+def test_nested_functions_with_star_args_fall_back():
+    @pyston.fast
+    def outer(x):
+        def inner(*ys):
+            return len(ys)
+
+        return inner(x, x)
+
+    with pytest.warns(pyston.PerformanceWarning, match="nested functions"):
+        assert outer(1) == 2
