@@ -369,6 +369,34 @@ pub unsafe extern "C" fn pyston_npy_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out
     OK
 }
 
+/// NumPy's complex64 division (its `CFLOAT_divide` loop, which its scalars
+/// call too): Smith's method with a reciprocal, in float32. DEOPT when
+/// dividing by zero (NumPy returns inf/nan with a warning).
+///
+/// # Safety
+/// Called by compiled code; `out` points to two writable f32 slots.
+pub unsafe extern "C" fn pyston_npy_cdiv32(ar: f32, ai: f32, br: f32, bi: f32, out: *mut f32) -> i32 {
+    let (abs_br, abs_bi) = (br.abs(), bi.abs());
+    let (re, im) = if abs_br >= abs_bi {
+        if abs_br == 0.0 && abs_bi == 0.0 {
+            return DEOPT;
+        }
+        let rat = bi / br;
+        let scl = 1.0f32 / (br + bi * rat);
+        ((ar + ai * rat) * scl, (ai - ar * rat) * scl)
+    } else {
+        let rat = br / bi;
+        let scl = 1.0f32 / (bi + br * rat);
+        ((ar * rat + ai) * scl, (ai * rat - ar) * scl)
+    };
+    // SAFETY: `out` points to two f32 stack slots in the calling compiled function.
+    unsafe {
+        *out = re;
+        *out.add(1) = im;
+    }
+    OK
+}
+
 /// Complex `**`, computed by CPython (`numpy` 0) or NumPy (`numpy` 1) itself.
 /// DEOPT when it raises (e.g. `0j ** -1`).
 ///
@@ -530,4 +558,5 @@ unsafe extern "C" {
     pub fn powf(x: f32, y: f32) -> f32;
     pub fn fmod(x: f64, y: f64) -> f64;
     pub fn hypot(x: f64, y: f64) -> f64;
+    pub fn hypotf(x: f32, y: f32) -> f32;
 }
