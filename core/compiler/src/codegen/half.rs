@@ -36,6 +36,23 @@ impl Gen<'_, '_> {
         self.b.ins().bitcast(clt::F32, MemFlagsData::new(), bits)
     }
 
+    /// float16 bits to the float64 of the same value (exact; a NaN keeps its
+    /// payload bits, signaling ones too, as NumPy's bitwise conversion does).
+    pub fn f16_to_f64(&mut self, h: CV) -> CV {
+        let f = self.f16_to_f32(h);
+        let d = self.b.ins().fpromote(clt::F64, f);
+        let w = self.b.ins().uextend(clt::I64, h);
+        let sign = self.b.ins().band_imm_s(w, 0x8000);
+        let sign = self.b.ins().ishl_imm_u(sign, 48);
+        let sig = self.b.ins().band_imm_s(w, 0x03ff);
+        let sig = self.b.ins().ishl_imm_u(sig, 42);
+        let nan = self.b.ins().bor(sign, sig);
+        let nan = self.b.ins().bor_imm_s(nan, 0x7ff0_0000_0000_0000);
+        let nan = self.b.ins().bitcast(clt::F64, MemFlagsData::new(), nan);
+        let is_nan = self.b.ins().fcmp(FloatCC::Unordered, d, d);
+        self.b.ins().select(is_nan, nan, d)
+    }
+
     /// A float32 rounded to float16 bits, to nearest-even (`npy_float_to_half`).
     pub fn f32_to_f16(&mut self, f: CV) -> CV {
         let u = self.b.ins().bitcast(clt::I32, MemFlagsData::new(), f);
@@ -161,6 +178,21 @@ impl Gen<'_, '_> {
     /// `x OP y` in float16: computed in float32 as NumPy's loops do, rounded back.
     pub fn f16_binop(&mut self, op: BinOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<CV> {
         let (x, y) = (self.f16_operand(a)?, self.f16_operand(b)?);
+        if matches!(op, BinOp::FloorDiv | BinOp::Mod) {
+            // NumPy's npy_half_divmod: float32 divmod, both parts rounded to
+            // float16 (a quotient that overflows warns for `%` too). A zero
+            // divisor: NumPy's own path (it warns).
+            let zero = self.b.ins().f32const(0.0);
+            let z = self.b.ins().fcmp(FloatCC::Equal, y, zero);
+            self.deopt_if(z);
+            let slot = self.stack(8);
+            let q = self.call("pyston_fdivmod32", &[x, y, slot])?[0];
+            let m = self.b.ins().load(clt::F32, MemFlagsData::trusted(), slot, 0);
+            let (hq, hm) = (self.f32_to_f16(q), self.f32_to_f16(m));
+            self.f16_check(hq, &[x, y], clt::F32);
+            self.f16_check(hm, &[x, y], clt::F32);
+            return Ok(if op == BinOp::FloorDiv { hq } else { hm });
+        }
         let r = self.float_op(op, x, y, clt::F32, false)?;
         let h = self.f32_to_f16(r);
         self.f16_check(h, &[x, y], clt::F32);

@@ -343,12 +343,17 @@ pub unsafe extern "C" fn pyston_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out: *m
 }
 
 /// NumPy's complex division (Smith's method with a reciprocal); DEOPT when
-/// dividing by zero (NumPy returns inf/nan with a warning).
+/// dividing by zero (NumPy returns inf/nan with a warning), for a NaN divisor
+/// (NumPy's ordered comparison of its parts raises "invalid value") and for a
+/// result with a non-finite part (NumPy decides whether it warns).
 ///
 /// # Safety
 /// Called by compiled code; `out` points to two writable f64 slots.
 pub unsafe extern "C" fn pyston_npy_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) -> i32 {
     let (abs_br, abs_bi) = (br.abs(), bi.abs());
+    if br.is_nan() || bi.is_nan() {
+        return DEOPT;
+    }
     let (re, im) = if abs_br >= abs_bi {
         if abs_br == 0.0 && abs_bi == 0.0 {
             return DEOPT;
@@ -361,6 +366,9 @@ pub unsafe extern "C" fn pyston_npy_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out
         let scl = 1.0 / (bi + br * rat);
         ((ar * rat + ai) * scl, (ai * rat - ar) * scl)
     };
+    if !(re.is_finite() && im.is_finite()) {
+        return DEOPT;
+    }
     // SAFETY: `out` points to two f64 stack slots in the calling compiled function.
     unsafe {
         *out = re;
@@ -377,6 +385,9 @@ pub unsafe extern "C" fn pyston_npy_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out
 /// Called by compiled code; `out` points to two writable f32 slots.
 pub unsafe extern "C" fn pyston_npy_cdiv32(ar: f32, ai: f32, br: f32, bi: f32, out: *mut f32) -> i32 {
     let (abs_br, abs_bi) = (br.abs(), bi.abs());
+    if br.is_nan() || bi.is_nan() {
+        return DEOPT; // (NumPy's ordered comparison of a NaN part warns)
+    }
     let (re, im) = if abs_br >= abs_bi {
         if abs_br == 0.0 && abs_bi == 0.0 {
             return DEOPT;
