@@ -262,6 +262,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_cdiv", &[F64, F64, F64, F64, I64], &[I32]),
     h("pyston_npy_cdiv", &[F64, F64, F64, F64, I64], &[I32]),
     h("pyston_npy_cdiv32", &[F32, F32, F32, F32, I64], &[I32]),
+    h("pyston_cdiv32", &[F32, F32, F32, F32, I64], &[I32]),
     h("pyston_pyround", &[F64, I64, I64], &[I32]),
     h("pyston_numba_round", &[F64, I64], &[F64]),
     h("pyston_cpow", &[I32, F64, F64, F64, F64, I64], &[I32]),

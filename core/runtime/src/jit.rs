@@ -118,6 +118,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_cdiv", pyston_cdiv as *const u8),
         ("pyston_npy_cdiv", pyston_npy_cdiv as *const u8),
         ("pyston_npy_cdiv32", pyston_npy_cdiv32 as *const u8),
+        ("pyston_cdiv32", pyston_cdiv32 as *const u8),
         ("pyston_pyround", pyston_pyround as *const u8),
         ("pyston_cpow", pyston_cpow as *const u8),
         ("pyston_pycall", pyston_pycall as *const u8),

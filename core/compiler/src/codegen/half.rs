@@ -229,7 +229,13 @@ impl Gen<'_, '_> {
             BinOp::Add | BinOp::Sub | BinOp::Mul => self.complex_op(op, (ar, ai), (br, bi), true)?,
             BinOp::Div => {
                 let slot = self.stack(8);
-                let st = self.call("pyston_npy_cdiv32", &[ar, ai, br, bi, slot])?[0];
+                // Numba divides as CPython does (`_Py_c_quot`), in float32 here.
+                let name = if self.env.sem.numba_scalar_typing {
+                    "pyston_cdiv32"
+                } else {
+                    "pyston_npy_cdiv32"
+                };
+                let st = self.call(name, &[ar, ai, br, bi, slot])?[0];
                 self.deopt_if(st);
                 (
                     self.b.ins().load(clt::F32, MemFlagsData::trusted(), slot, 0),

@@ -377,6 +377,39 @@ pub unsafe extern "C" fn pyston_npy_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out
     OK
 }
 
+/// CPython's complex division algorithm (`_Py_c_quot`) in float32: Numba's
+/// complex64 division. DEOPT when dividing by zero.
+///
+/// # Safety
+/// Called by compiled code; `out` points to two writable f32 slots.
+pub unsafe extern "C" fn pyston_cdiv32(ar: f32, ai: f32, br: f32, bi: f32, out: *mut f32) -> i32 {
+    let (abs_br, abs_bi) = (br.abs(), bi.abs());
+    let (re, im);
+    if abs_br >= abs_bi {
+        if abs_br == 0.0 {
+            return DEOPT;
+        }
+        let ratio = bi / br;
+        let denom = br + bi * ratio;
+        re = (ar + ai * ratio) / denom;
+        im = (ai - ar * ratio) / denom;
+    } else if abs_bi >= abs_br {
+        let ratio = br / bi;
+        let denom = br * ratio + bi;
+        re = (ar * ratio + ai) / denom;
+        im = (ai * ratio - ar) / denom;
+    } else {
+        re = f32::NAN;
+        im = f32::NAN;
+    }
+    // SAFETY: `out` points to two f32 stack slots in the calling compiled function.
+    unsafe {
+        *out = re;
+        *out.add(1) = im;
+    }
+    OK
+}
+
 /// NumPy's complex64 division (its `CFLOAT_divide` loop, which its scalars
 /// call too): Smith's method with a reciprocal, in float32. DEOPT when
 /// dividing by zero (NumPy returns inf/nan with a warning).
