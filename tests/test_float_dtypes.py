@@ -397,3 +397,58 @@ def test_compiled_natively_with_python_fallback_message_for_unsupported():
         return np.sin(x) + x
 
     check(f, np.float16(0.5))
+
+
+def _bits_equal(p, q):
+    u = p.view(f"u{p.dtype.itemsize // (2 if p.dtype.kind == 'c' else 1)}")
+    nan = np.isnan(p.view(p.real.dtype)) if p.dtype.kind == "c" else np.isnan(p)
+    qnan = np.isnan(q.view(q.real.dtype)) if q.dtype.kind == "c" else np.isnan(q)
+    return bool(np.array_equal(nan, qnan) and np.array_equal(u[~nan], q.view(u.dtype)[~qnan]))
+
+
+def f16_ops(x, y, o1, o2, o3, o4, o5, c):
+    for i in range(x.shape[0]):
+        a = x[i]
+        b = y[i]
+        o1[i] = a + b
+        o2[i] = a * b
+        o3[i] = a / b
+        o4[i] = a - b
+        o5[i] = a % b
+        c[i] = a < b
+
+
+def c64_ops(x, y, o1, o2, o3, o4, o5):
+    for i in range(x.shape[0]):
+        a = x[i]
+        b = y[i]
+        o1[i] = a + b
+        o2[i] = a * b
+        o3[i] = a / b
+        o4[i] = a * 2.5 - b
+        o5[i] = abs(a)
+
+
+def test_native_paths_bit_exact_on_random_values():
+    # Random operands that NumPy computes without a warning, so the compiled
+    # loop runs start to end natively (no deoptimization): every result bit for bit.
+    rng = np.random.default_rng(11)
+    x = rng.integers(0, 65536, 12000, dtype=np.uint64).astype(np.uint16).view(np.float16)
+    y = rng.integers(0, 65536, 12000, dtype=np.uint64).astype(np.uint16).view(np.float16)
+    m = np.isfinite(x) & np.isfinite(y) & (np.abs(x) < 200) & (np.abs(y) < 200) & (np.abs(y) > 0.01)
+    x, y = x[m], y[m]
+    outs = [lambda n: [np.empty(n, np.float16) for _ in range(5)] + [np.empty(n, bool)],
+            lambda n: [np.empty(n, np.complex64) for _ in range(4)] + [np.empty(n, np.float32)]]
+    n = 3000
+    c1 = (rng.standard_normal(n) * np.exp(rng.uniform(-20, 20, n))
+          + 1j * rng.standard_normal(n) * np.exp(rng.uniform(-20, 20, n))).astype(np.complex64)
+    c2 = (rng.standard_normal(n) * np.exp(rng.uniform(-20, 20, n)) + 1j * rng.standard_normal(n)).astype(np.complex64)
+    for fn, (a, b), make in [(f16_ops, (x, y), outs[0]), (c64_ops, (c1, c2), outs[1])]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # (no warning: the whole loop is native)
+            expected = make(a.shape[0])
+            fn(a, b, *expected)
+            got = make(a.shape[0])
+            pyston.fast(fn)(a, b, *got)
+        for e, g in zip(expected, got):
+            assert (_bits_equal(e, g) if e.dtype.kind in "fc" else np.array_equal(e, g)), fn.__name__
