@@ -452,3 +452,15 @@ def test_native_paths_bit_exact_on_random_values():
             pyston.fast(fn)(a, b, *got)
         for e, g in zip(expected, got):
             assert (_bits_equal(e, g) if e.dtype.kind in "fc" else np.array_equal(e, g)), fn.__name__
+
+
+def test_ufunc_loops_and_cfuncs_refuse_the_new_dtypes():
+    # vectorize loops and cfunc signatures keep to the basic dtypes: a clear TypeError.
+    def twice(x):
+        return x * 2
+
+    for sig in ("float16(float16)", "complex64(complex64)"):
+        with pytest.raises(TypeError, match="float16|complex64|Numba type"):
+            pyston.vectorize([sig])(twice)(np.ones(3, np.float16))
+    with pytest.raises(TypeError):
+        pyston.cfunc("complex64(complex64)")(twice)
