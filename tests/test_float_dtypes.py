@@ -154,7 +154,7 @@ def test_scalar_binops_every_pair(t1, t2):
             check(op, y, x)
 
 
-PY_NUMBERS = [0, 1, -1, 3, 300, 70000, 2**40, -(2**70), 2.5, -0.5, 0.1, 1e6, 1e-8, 1e300,
+PY_NUMBERS = [0, 1, -1, 3, 300, 2049, 32785, 65519, 70000, 2**40, -(2**70), 2.5, -0.5, 0.1, 1e6, 1e-8, 1e300,
               math.inf, math.nan, True, 1j, 2 - 3j, complex(1e40, 0)]
 
 
