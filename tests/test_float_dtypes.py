@@ -75,13 +75,7 @@ def same(x, y):
         if not (isinstance(y, np.ndarray) and x.dtype == y.dtype and x.shape == y.shape):
             return False
         if x.dtype.kind in "fc":
-            # Bit for bit, except NaN payloads.
-            xv, yv = x.view(f"u{x.dtype.itemsize // (2 if x.dtype.kind == 'c' else 1)}"), None
-            yv = y.view(xv.dtype)
-            nan = np.isnan(x.real if x.dtype.kind == "f" else x.view(x.real.dtype))
-            ynan = np.isnan(y.real if y.dtype.kind == "f" else y.view(y.real.dtype))
-            return bool(np.array_equal(nan.reshape(-1), ynan.reshape(-1))
-                        and np.array_equal(xv.reshape(-1)[~nan.reshape(-1)], yv.reshape(-1)[~ynan.reshape(-1)]))
+            return _bits_equal(x, y)  # bit for bit, except NaN payloads
         return bool(np.array_equal(x, y))
     if type(x) is not type(y):
         return False
@@ -400,10 +394,13 @@ def test_compiled_natively_with_python_fallback_message_for_unsupported():
 
 
 def _bits_equal(p, q):
-    u = p.view(f"u{p.dtype.itemsize // (2 if p.dtype.kind == 'c' else 1)}")
-    nan = np.isnan(p.view(p.real.dtype)) if p.dtype.kind == "c" else np.isnan(p)
-    qnan = np.isnan(q.view(q.real.dtype)) if q.dtype.kind == "c" else np.isnan(q)
-    return bool(np.array_equal(nan, qnan) and np.array_equal(u[~nan], q.view(u.dtype)[~qnan]))
+    """Two float or complex arrays of one dtype, bit for bit (any NaN equals any NaN)."""
+    p, q = np.ascontiguousarray(p).reshape(-1), np.ascontiguousarray(q).reshape(-1)
+    part = p.real.dtype if p.dtype.kind == "c" else p.dtype
+    pp, qq = p.view(part), q.view(part)  # (complex: the parts, interleaved)
+    pn, qn = np.isnan(pp), np.isnan(qq)
+    u = f"u{part.itemsize}"
+    return bool(np.array_equal(pn, qn) and np.array_equal(pp.view(u)[~pn], qq.view(u)[~qn]))
 
 
 def f16_ops(x, y, o1, o2, o3, o4, o5, c):
@@ -464,3 +461,49 @@ def test_ufunc_loops_and_cfuncs_refuse_the_new_dtypes():
             pyston.vectorize([sig])(twice)(np.ones(3, np.float16))
     with pytest.raises(TypeError):
         pyston.cfunc("complex64(complex64)")(twice)
+
+
+def accumulate_2d(a):
+    b = np.zeros_like(a)
+    c = a.copy()
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            b[i, j] += a[i, j] * c[i, j]
+    return b, c
+
+
+def zero_d(a):
+    return a[()] * 2
+
+
+def count_big(a):
+    n = 0
+    for i in range(a.shape[0]):
+        x = a[i]
+        y = x if x.real > 0 else -x
+        n += 1 if y != 0 and abs(y) > 1 else 0
+    return n
+
+
+def builtins_of(a):
+    return sum(a), a[0] == a[1], abs(a[0])
+
+
+def rotate_add(a, b):
+    out = np.empty(a.shape, np.complex64)
+    for i in range(a.shape[0]):
+        out[i] = a[i] * 1j + b[i]
+    return out
+
+
+@pytest.mark.parametrize("t", NEW, ids=lambda t: t.__name__)
+def test_more_kernels(t):
+    rng = np.random.default_rng(0)
+    a = (rng.standard_normal((4, 3)) * 3).astype(t)
+    check(accumulate_2d, np.asfortranarray(a))
+    check(accumulate_2d, a[::-1, ::2])
+    check(count_big, a[:, 0])
+    check(builtins_of, a[:, 1])
+    check(zero_d, np.array(2.5, t))
+    if t is np.float16:
+        check(rotate_add, a[:, 0].copy(), (rng.standard_normal(4) * (1 + 1j)).astype(np.complex64))
