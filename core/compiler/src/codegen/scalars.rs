@@ -325,7 +325,10 @@ impl Gen<'_, '_> {
             }
             Scalar::Py(Kind::Complex) | Scalar::Np(Dtype::Complex128) => {
                 let (x, y) = (self.conv_c128(a)?, self.conv_c128(b)?);
-                let (re, im) = self.complex_op(op, x, y, r == Scalar::Np(Dtype::Complex128))?;
+                // (Numba divides NumPy complex scalars as CPython does.)
+                let numpy =
+                    r == Scalar::Np(Dtype::Complex128) && !(self.env.sem.numba_scalar_typing && op == BinOp::Div);
+                let (re, im) = self.complex_op(op, x, y, numpy)?;
                 vec![re, im]
             }
             Scalar::Np(d)
