@@ -127,9 +127,9 @@ def cover(group, name, *forms, dtypes=(), layouts=(), test=None, known_issue=Non
         e["issues"].append(known_issue)
 
 
-# The dtypes compiled code represents: the six the suite sweeps, and the other
-# integer dtypes (tests/test_int_dtypes.py). Results of others (float16,
-# complex64) are a documented gap, tested apart.
+# The dtypes the sweeps here cover: the six, and the other integer dtypes
+# (tests/test_int_dtypes.py). Results of float16 and complex64 (also compiled:
+# tests/test_float_dtypes.py) are tested apart (test_results_outside_supported_dtypes).
 SIX = {np.dtype(d) for d in DTYPES} | {np.dtype(d) for d in ("int8", "int16", "uint8", "uint16", "uint32", "uint64")}
 
 

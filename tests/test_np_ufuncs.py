@@ -539,7 +539,6 @@ def test_unary_elements(name, dt, rng):
     check_all(fn, split_six(fn, [(layout(a, n),) for n in ("C", "reversed")])[0] or [(np.zeros(3),)])
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: results of dtypes outside the six (int8, float16, complex64) run on the interpreter tier")
 def test_results_outside_six_dtypes():
     """Float ufuncs of bool arrays and of Python/NumPy bools give float16 in NumPy
     (np.sqrt(True) is np.float16(1.0)); the cases the tests above leave out."""
@@ -566,8 +565,6 @@ cover(
     "results outside the six dtypes",
     "np.sqrt(bool array), np.sin(True), ... (float16)",
     test="test_results_outside_six_dtypes",
-    known_issue="the whole call falls back to the interpreter tier: float16 has no compiled representation "
-    "(documented gap: dtypes other than the six)",
 )
 
 

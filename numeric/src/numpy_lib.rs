@@ -528,6 +528,8 @@ pub const NUMPY: &[NpEntry] = &[
     scalar("uint16", Dtype::UInt16, "np.uint16(x=0)", "The 16-bit unsigned int scalar type."),
     scalar("uint32", Dtype::UInt32, "np.uint32(x=0)", "The 32-bit unsigned int scalar type."),
     scalar("uint64", Dtype::UInt64, "np.uint64(x=0)", "The 64-bit unsigned int scalar type."),
+    scalar("float16", Dtype::Float16, "np.float16(x=0.0)", "The half-precision float scalar type."),
+    scalar("complex64", Dtype::Complex64, "np.complex64(x=0)", "The single-precision complex scalar type."),
     // Module constants (folded at compile time, as every int, float or None global is).
     constant("pi", "float", "The constant pi."),
     constant("e", "float", "Euler's number."),

@@ -205,8 +205,14 @@ def _scalar_conversion(src: str, dst: str) -> Optional[str]:
     """How Numba converts a scalar of type ``src`` to ``dst`` (None: it does not)."""
     if src == dst:
         return "exact"
-    if src == "complex128":
-        return None  # complex converts to nothing real
+    if src in ("complex64", "complex128"):
+        # Complex converts to nothing real; complex64 -> complex128 is a promotion.
+        if dst == "complex128":
+            return "promote"
+        return "unsafe" if dst == "complex64" else None
+    if dst == "complex64":
+        # Numba: exactly the types float32 takes safely (and float32 itself) are safe.
+        return "safe" if src in ("bool", "float32", "int8", "int16", "uint8") else "unsafe"
     if dst == "complex128" or src == "bool":
         return "safe"
     if dst == "bool":
@@ -256,6 +262,8 @@ def _convert_value(x, t):
         return bool(x)
     if d == "complex128":
         return complex(x)
+    if d == "complex64":
+        return np.complex64(complex(x))
     if d in _FLOATS:
         v = float(x)
         return v if d == "float64" else np.float32(v)

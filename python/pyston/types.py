@@ -8,10 +8,11 @@ Write signatures the way Numba does::
     parse_signature("f8(f8[:], i8)")    # the same from a string
 
 Only the types pyston compiles exist here: bool, int8, int16, int32, int64,
-uint8, uint16, uint32, uint64, float32, float64, complex128 scalars, arrays of
-those, tuples of those and ``void``/``none`` (a return type).  Other Numba
-type names (``float16``, ``complex64``, ``unicode_type``, ...) are recognised
-in strings and rejected with a ``TypeError`` naming them.
+uint8, uint16, uint32, uint64, float32, float64, complex64, complex128 scalars,
+arrays of those, tuples of those and ``void``/``none`` (a return type).  Other
+Numba type names (``float16``, which Numba itself cannot compile,
+``unicode_type``, ...) are recognised in strings and rejected with a
+``TypeError`` naming them.
 
 A signature's return type is parsed and validated but **not enforced**: the
 function returns whatever its code computes (pyston does not insert Numba's
@@ -56,6 +57,7 @@ __all__ = [
     "boolean",
     "bool_",
     "complex128",
+    "complex64",
     "intp",
     "int_",
     "intc",
@@ -66,6 +68,7 @@ __all__ = [
     "i4",
     "b1",
     "c16",
+    "c8",
     "void",
     "none",
 ]
@@ -291,6 +294,7 @@ uint64 = Scalar("uint64", "uint64", None)
 float32 = Scalar("float32", "float32", None)
 float64 = Scalar("float64", "float64", "float")
 complex128 = Scalar("complex128", "complex128", "complex")
+complex64 = Scalar("complex64", "complex64", None)
 none = NoneType("none")
 void = none
 
@@ -306,6 +310,7 @@ byte = u1 = uint8
 double = f8 = float64
 f4 = float32
 c16 = complex128
+c8 = complex64
 
 _NAMES = {
     "boolean": boolean, "bool_": boolean, "b1": boolean,
@@ -320,12 +325,13 @@ _NAMES = {
     "float64": float64, "double": float64, "f8": float64,
     "float32": float32, "f4": float32,
     "complex128": complex128, "c16": complex128, "cdouble": complex128,
+    "complex64": complex64, "c8": complex64, "csingle": complex64,
     "none": none, "void": none,
 }
 
 # Numba types pyston does not compile (yet): named in the TypeError.
 _KNOWN_UNSUPPORTED = {
-    "float16", "f2", "complex64", "c8", "csingle",
+    "float16", "f2",
     "unicode_type", "string", "char_seq", "pyobject", "ffi_forced_object", "NPDatetime", "NPTimedelta",
     "List", "ListType", "DictType", "Dict", "Set", "Optional", "Record", "CPointer", "voidptr",
 }
@@ -344,7 +350,7 @@ def _lookup(name: str) -> Type:
     if name in _KNOWN_UNSUPPORTED:
         raise TypeError(
             f"Numba type {name!r} is not supported by pyston (supported: bool, int8 to int64, uint8 to "
-            "uint64, float32, float64, complex128, arrays and tuples of them)"
+            "uint64, float32, float64, complex64, complex128, arrays and tuples of them)"
         )
     raise TypeError(f"unknown type name {name!r} in signature")
 

@@ -5,7 +5,8 @@ defines ``f`` (5-25 lines) and a few argument tuples to call it with, each
 written as Python source (so a reproducer is plain text).
 
 How it works: the function's parameters get a *kind* first (``int``,
-``float`` or a 1-D / 2-D NumPy array of float64/int64/int32/float32/bool).
+``float`` or a 1-D / 2-D NumPy array of float64/int64/int32/float32/bool, the
+narrow ints or float16).
 The body is then built top-down by ``Gen``; it keeps a table of the names in
 scope and the kind of value each holds ("i" integer-like, "f" float-like,
 "b" bool-like), and only ever writes an expression of the kind a context
@@ -40,8 +41,8 @@ HEADER = "import math\n\nimport numpy as np\n\n\n"
 AVOID: Tuple[str, ...] = ()
 
 DTYPES = ("float64", "int64", "int32", "float32", "bool", "float64", "int64",
-          "int8", "int16", "uint8", "uint16", "uint32", "uint64")
-ELEM_KIND = {"float64": "f", "float32": "f", "int64": "i", "int32": "i", "bool": "b",
+          "int8", "int16", "uint8", "uint16", "uint32", "uint64", "float16")
+ELEM_KIND = {"float64": "f", "float32": "f", "float16": "f", "int64": "i", "int32": "i", "bool": "b",
              "int8": "i", "int16": "i", "uint8": "i", "uint16": "i", "uint32": "i", "uint64": "i"}
 INT_RANGE = {"int8": (-2**7, 2**7 - 1), "int16": (-2**15, 2**15 - 1), "int32": (-2**31, 2**31 - 1),
              "int64": (-2**63, 2**63 - 1), "uint8": (0, 2**8 - 1), "uint16": (0, 2**16 - 1),

@@ -123,6 +123,9 @@ pub fn dtype_slots(d: Dtype) -> &'static [SlotTy] {
         Dtype::Int16 | Dtype::UInt16 => &[SlotTy::I16],
         Dtype::UInt32 => &[SlotTy::I32],
         Dtype::UInt64 => &[SlotTy::I64],
+        // float16: its IEEE binary16 bits.
+        Dtype::Float16 => &[SlotTy::I16],
+        Dtype::Complex64 => &[SlotTy::F32, SlotTy::F32],
     }
 }
 
@@ -166,6 +169,8 @@ pub fn dtype_index(d: Dtype) -> usize {
         Dtype::UInt16 => 9,
         Dtype::UInt32 => 10,
         Dtype::UInt64 => 11,
+        Dtype::Float16 => 12,
+        Dtype::Complex64 => 13,
     }
 }
 
@@ -254,6 +259,7 @@ pub const HELPERS: &[Helper] = &[
     h("powf", &[F32, F32], &[F32]),
     h("fmod", &[F64, F64], &[F64]),
     h("hypot", &[F64, F64], &[F64]),
+    h("hypotf", &[F32, F32], &[F32]),
     // scalar arithmetic with Python's or NumPy's semantics
     h("pyston_ipow", &[I64, I64, I64], &[I32]),
     h("pyston_ipow_wrap", &[I64, I64, I64], &[I32]),
@@ -266,6 +272,8 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_raise_zerodiv", &[], &[]),
     h("pyston_cdiv", &[F64, F64, F64, F64, I64], &[I32]),
     h("pyston_npy_cdiv", &[F64, F64, F64, F64, I64], &[I32]),
+    h("pyston_npy_cdiv32", &[F32, F32, F32, F32, I64], &[I32]),
+    h("pyston_cdiv32", &[F32, F32, F32, F32, I64], &[I32]),
     h("pyston_pyround", &[F64, I64, I64], &[I32]),
     h("pyston_numba_round", &[F64, I64], &[F64]),
     h("pyston_cpow", &[I32, F64, F64, F64, F64, I64], &[I32]),

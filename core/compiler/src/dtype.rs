@@ -20,6 +20,10 @@ pub enum Dtype {
     UInt16,
     UInt32,
     UInt64,
+    // The half-precision float and single-precision complex dtypes (after the
+    // integers, for the same reason).
+    Float16,
+    Complex64,
 }
 
 /// Category used by NumPy's promotion rules (NEP 50).
@@ -32,7 +36,7 @@ pub enum Kind {
 }
 
 impl Dtype {
-    pub const ALL: [Dtype; 12] = [
+    pub const ALL: [Dtype; 14] = [
         Dtype::Bool,
         Dtype::Int32,
         Dtype::Int64,
@@ -45,6 +49,8 @@ impl Dtype {
         Dtype::UInt16,
         Dtype::UInt32,
         Dtype::UInt64,
+        Dtype::Float16,
+        Dtype::Complex64,
     ];
     pub const COUNT: usize = Dtype::ALL.len();
 
@@ -63,6 +69,8 @@ impl Dtype {
             Dtype::UInt16 => "uint16",
             Dtype::UInt32 => "uint32",
             Dtype::UInt64 => "uint64",
+            Dtype::Float16 => "float16",
+            Dtype::Complex64 => "complex64",
         }
     }
 
@@ -74,9 +82,9 @@ impl Dtype {
     pub fn itemsize(self) -> i64 {
         match self {
             Dtype::Bool | Dtype::Int8 | Dtype::UInt8 => 1,
-            Dtype::Int16 | Dtype::UInt16 => 2,
+            Dtype::Int16 | Dtype::UInt16 | Dtype::Float16 => 2,
             Dtype::Int32 | Dtype::UInt32 | Dtype::Float32 => 4,
-            Dtype::Int64 | Dtype::UInt64 | Dtype::Float64 => 8,
+            Dtype::Int64 | Dtype::UInt64 | Dtype::Float64 | Dtype::Complex64 => 8,
             Dtype::Complex128 => 16,
         }
     }
@@ -92,8 +100,8 @@ impl Dtype {
             | Dtype::UInt16
             | Dtype::UInt32
             | Dtype::UInt64 => Kind::Int,
-            Dtype::Float32 | Dtype::Float64 => Kind::Float,
-            Dtype::Complex128 => Kind::Complex,
+            Dtype::Float16 | Dtype::Float32 | Dtype::Float64 => Kind::Float,
+            Dtype::Complex64 | Dtype::Complex128 => Kind::Complex,
         }
     }
 
@@ -143,7 +151,7 @@ impl Dtype {
     }
 
     /// `np.result_type(a, b)` restricted to the supported dtypes; `None` when
-    /// the result would be a dtype compiled code does not handle (e.g. complex64).
+    /// the result would be a dtype compiled code does not handle.
     pub fn promote(a: Dtype, b: Dtype) -> Option<Dtype> {
         use Dtype::*;
         if a == b {
@@ -174,16 +182,32 @@ impl Dtype {
                     Dtype::signed_of_bits(2 * bits(u)).unwrap_or(Float64)
                 }
             }
-            // Ints of up to 16 bits fit float32 exactly; wider ones need float64.
-            (Kind::Int, Kind::Float) if hi == Float32 => {
-                if bits(lo) <= 16 {
-                    Float32
+            // Ints of up to 8 bits fit float16 exactly, up to 16 bits float32;
+            // wider ones need float64.
+            (Kind::Int, Kind::Float) => match hi {
+                Float16 if bits(lo) <= 8 => Float16,
+                Float16 | Float32 if bits(lo) <= 16 => Float32,
+                _ => Float64,
+            },
+            (Kind::Float, Kind::Float) => {
+                if hi.itemsize() >= lo.itemsize() {
+                    hi
                 } else {
-                    Float64
+                    lo
                 }
             }
-            (Kind::Int | Kind::Float, Kind::Float) => Float64,
-            (_, Kind::Complex) => Complex128,
+            // A complex result: the complex type of the promoted components.
+            (_, Kind::Complex) => {
+                let re = |d: Dtype| match d {
+                    Complex64 => Float32,
+                    Complex128 => Float64,
+                    d => d,
+                };
+                match Dtype::promote(re(lo), re(hi))? {
+                    Float16 | Float32 => Complex64,
+                    _ => Complex128,
+                }
+            }
             _ => return None,
         })
     }
@@ -200,7 +224,8 @@ impl Dtype {
             (Kind::Bool | Kind::Int, Kind::Float) => Float64,
             (Kind::Bool | Kind::Int, Kind::Complex) => Complex128,
             (Kind::Float, Kind::Complex) if a == Float64 => Complex128,
-            _ => return None, // complex64
+            (Kind::Float, Kind::Complex) => Complex64,
+            _ => return None,
         })
     }
 }
@@ -281,6 +306,30 @@ mod tests {
         assert_eq!(Dtype::promote_weak(UInt8, Kind::Int), Some(UInt8));
         assert_eq!(Dtype::promote_weak(UInt64, Kind::Float), Some(Float64));
         assert_eq!(Dtype::promote_weak(Int8, Kind::Complex), Some(Complex128));
+        assert_eq!(Dtype::promote(Float16, Int8), Some(Float16));
+        assert_eq!(Dtype::promote(Float16, UInt8), Some(Float16));
+        assert_eq!(Dtype::promote(Float16, Int16), Some(Float32));
+        assert_eq!(Dtype::promote(Float16, UInt16), Some(Float32));
+        assert_eq!(Dtype::promote(Float16, Int32), Some(Float64));
+        assert_eq!(Dtype::promote(Float16, Float32), Some(Float32));
+        assert_eq!(Dtype::promote(Float64, Float16), Some(Float64));
+        assert_eq!(Dtype::promote(Bool, Float16), Some(Float16));
+        assert_eq!(Dtype::promote(Complex64, Float64), Some(Complex128));
+        assert_eq!(Dtype::promote(Complex64, Float32), Some(Complex64));
+        assert_eq!(Dtype::promote(Complex64, Float16), Some(Complex64));
+        assert_eq!(Dtype::promote(Complex64, Int16), Some(Complex64));
+        assert_eq!(Dtype::promote(Complex64, UInt16), Some(Complex64));
+        assert_eq!(Dtype::promote(Complex64, Int32), Some(Complex128));
+        assert_eq!(Dtype::promote(Complex64, Int64), Some(Complex128));
+        assert_eq!(Dtype::promote(Complex64, Complex128), Some(Complex128));
+        assert_eq!(Dtype::promote(Float16, Complex128), Some(Complex128));
+        assert_eq!(Dtype::promote(Bool, Complex64), Some(Complex64));
+        assert_eq!(Dtype::promote_weak(Float16, Kind::Float), Some(Float16));
+        assert_eq!(Dtype::promote_weak(Float16, Kind::Int), Some(Float16));
+        assert_eq!(Dtype::promote_weak(Float16, Kind::Complex), Some(Complex64));
+        assert_eq!(Dtype::promote_weak(Float32, Kind::Complex), Some(Complex64));
+        assert_eq!(Dtype::promote_weak(Complex64, Kind::Float), Some(Complex64));
+        assert_eq!(Dtype::promote_weak(Complex64, Kind::Complex), Some(Complex64));
     }
 
     #[test]

@@ -893,6 +893,8 @@ impl Infer<'_> {
             (Ty::Float, "real" | "imag") => Ty::Float,
             (Ty::Int, "real" | "imag") => Ty::Int,
             (Ty::Np(Dtype::Complex128), "real" | "imag") => Ty::Np(Dtype::Float64),
+            (Ty::Np(Dtype::Complex64), "real" | "imag") => Ty::Np(Dtype::Float32),
+            (Ty::Np(Dtype::Float16), "real" | "imag") => Ty::Np(Dtype::Float16),
             (t, _) => {
                 return Err(CompileError::typing(
                     span,
@@ -922,6 +924,8 @@ impl Infer<'_> {
                     "u8" | "uint" => Some(Dtype::UInt64),
                     "?" => Some(Dtype::Bool),
                     "c16" | "complex" => Some(Dtype::Complex128),
+                    "f2" | "e" | "half" => Some(Dtype::Float16),
+                    "c8" | "F" => Some(Dtype::Complex64),
                     _ => None,
                 })
                 .ok_or_else(|| CompileError::typing(span, format!("dtype {s:?} is not supported in compiled code")))?,
@@ -954,7 +958,7 @@ impl Infer<'_> {
         };
         let bad =
             |what: &str| CompileError::typing(span, format!("this call to {what}() is not supported in compiled code"));
-        let real = |t: &Ty| matches!(t.scalar(), Some(s) if !matches!(s, Scalar::Py(Kind::Complex) | Scalar::Np(Dtype::Complex128)));
+        let real = |t: &Ty| matches!(t.scalar(), Some(s) if !matches!(s, Scalar::Py(Kind::Complex) | Scalar::Np(Dtype::Complex128 | Dtype::Complex64)));
         Ok(match callee {
             Ty::Func(f) => {
                 no_kw("a compiled function")?;
@@ -965,7 +969,7 @@ impl Infer<'_> {
                 match pos {
                     [] => Ty::Np(*d),
                     [t] if t.scalar().is_some() => {
-                        if *d != Dtype::Complex128 && !real(t) {
+                        if d.kind() != Kind::Complex && !real(t) {
                             return Err(bad(d.name()));
                         }
                         Ty::Np(*d)
@@ -984,6 +988,7 @@ impl Infer<'_> {
                                 Ty::Bool | Ty::Int => Ty::Int,
                                 Ty::Float | Ty::Complex => Ty::Float,
                                 Ty::Np(Dtype::Complex128) => Ty::Np(Dtype::Float64),
+                                Ty::Np(Dtype::Complex64) => Ty::Np(Dtype::Float32),
                                 Ty::Np(Dtype::Bool) => Ty::Np(Dtype::Bool),
                                 Ty::Np(d) => Ty::Np(*d),
                                 _ => return Err(bad("abs")),

@@ -666,7 +666,7 @@ fn np_result(op: BinOp, r: Dtype, bitwise: bool) -> Option<Scalar> {
             _ => Some(Scalar::Np(r)),
         },
         Kind::Float | Kind::Complex => {
-            if bitwise || (r == Complex128 && matches!(op, BinOp::FloorDiv | BinOp::Mod)) {
+            if bitwise || (r.kind() == Kind::Complex && matches!(op, BinOp::FloorDiv | BinOp::Mod)) {
                 None
             } else {
                 Some(Scalar::Np(r))
@@ -744,10 +744,13 @@ pub fn unary_result(op: UnaryOp, a: Scalar) -> Option<Scalar> {
 pub fn cmp_result(a: Scalar, b: Scalar, ordering: bool) -> Option<Ty> {
     let complex = |s: Scalar| match s {
         Scalar::Py(k) => k == Kind::Complex,
-        Scalar::Np(d) => d == Dtype::Complex128,
+        Scalar::Np(d) => d.kind() == Kind::Complex,
     };
     let numpy = matches!(a, Scalar::Np(_)) || matches!(b, Scalar::Np(_));
-    if ordering && (complex(a) || complex(b)) && !(numpy && promote_any(a, b) == Some(Dtype::Complex128)) {
+    if ordering
+        && (complex(a) || complex(b))
+        && !(numpy && promote_any(a, b).is_some_and(|d| d.kind() == Kind::Complex))
+    {
         return None; // Python complex numbers are not ordered; NumPy's are (lexicographically)
     }
     match (a, b) {

@@ -57,8 +57,8 @@ fn python_scalars_are_weak() {
     assert_eq!(Dtype::promote_weak(Int32, Kind::Float), Some(Float64));
     assert_eq!(Dtype::promote_weak(Bool, Kind::Int), Some(Int64));
     assert_eq!(Dtype::promote_weak(Int64, Kind::Complex), Some(Complex128));
-    // np.float32(1) + 1j is complex64, which compiled code does not handle.
-    assert_eq!(Dtype::promote_weak(Float32, Kind::Complex), None);
+    // np.float32(1) + 1j is complex64.
+    assert_eq!(Dtype::promote_weak(Float32, Kind::Complex), Some(Complex64));
     assert_eq!(
         binop_result(BinOp::Add, Np(Float32), Py(Kind::Float)),
         Some(Np(Float32))
@@ -232,8 +232,11 @@ fn dtype_names_sizes_and_layouts() {
     for d in Dtype::ALL {
         assert_eq!(Dtype::from_name(d.name()), Some(d));
     }
-    assert_eq!(Dtype::from_name("float16"), None);
+    assert_eq!(Dtype::from_name("float16"), Some(Float16));
+    assert_eq!(Dtype::from_name("longdouble"), None);
     assert_eq!(Complex128.itemsize(), 16);
+    assert_eq!(Complex64.itemsize(), 8);
+    assert_eq!(Float16.itemsize(), 2);
     assert_eq!(Int32.itemsize(), 4);
     assert_eq!(Bool.kind(), Kind::Bool);
     assert_eq!(Layout::C.unit_stride_axis(3), Some(2));

@@ -33,6 +33,8 @@ pub fn typenum(d: Dtype) -> i32 {
         Dtype::UInt16 => NPY_TYPES::NPY_USHORT,
         Dtype::UInt32 => NPY_TYPES::NPY_UINT,
         Dtype::UInt64 => NPY_TYPES::NPY_ULONG,
+        Dtype::Float16 => NPY_TYPES::NPY_HALF,
+        Dtype::Complex64 => NPY_TYPES::NPY_CFLOAT,
     }) as i32
 }
 
@@ -111,7 +113,9 @@ pub unsafe fn descr_dtype(descr: *mut npyffi::PyArray_Descr) -> Option<Dtype> {
         8 | 10 => Dtype::UInt64,
         11 => Dtype::Float32,
         12 => Dtype::Float64,
+        14 => Dtype::Complex64,
         15 => Dtype::Complex128,
+        23 => Dtype::Float16,
         _ => return None,
     })
 }
@@ -280,6 +284,11 @@ pub(crate) fn np_scalar(py: Python<'_>, d: Dtype, buf: &[u64; 2]) -> PyResult<Py
         Dtype::Complex128 => {
             bytes[..8].copy_from_slice(&buf[0].to_ne_bytes());
             bytes[8..].copy_from_slice(&buf[1].to_ne_bytes());
+        }
+        Dtype::Float16 => bytes[..2].copy_from_slice(&(buf[0] as u16).to_ne_bytes()),
+        Dtype::Complex64 => {
+            bytes[..4].copy_from_slice(&(buf[0] as u32).to_ne_bytes());
+            bytes[4..8].copy_from_slice(&(buf[1] as u32).to_ne_bytes());
         }
     }
     // SAFETY: `bytes` holds one element of dtype `d`; PyArray_Scalar copies it.
@@ -471,9 +480,15 @@ pub(crate) fn np_scalar_slots(py: Python<'_>, d: Dtype, obj: &Bound<'_, PyAny>, 
     unsafe { PY_ARRAY_API.PyArray_ScalarAsCtype(py, obj.as_ptr(), buf.as_mut_ptr() as *mut _) };
     match d {
         Dtype::Bool | Dtype::Int8 | Dtype::UInt8 => out.push(buf[0] & 0xff),
-        Dtype::Int16 | Dtype::UInt16 => out.push(buf[0] & 0xffff),
+        Dtype::Int16 | Dtype::UInt16 | Dtype::Float16 => out.push(buf[0] & 0xffff),
         Dtype::Int32 | Dtype::UInt32 | Dtype::Float32 => out.push(buf[0] & 0xffff_ffff),
         Dtype::Complex128 => out.extend(buf),
+        // Two float32s in one word: real part first in memory.
+        Dtype::Complex64 => {
+            let b = buf[0].to_ne_bytes();
+            out.push(u32::from_ne_bytes([b[0], b[1], b[2], b[3]]) as u64);
+            out.push(u32::from_ne_bytes([b[4], b[5], b[6], b[7]]) as u64);
+        }
         _ => out.push(buf[0]),
     }
 }

@@ -713,8 +713,10 @@ fn random_result(rule: numpy_lib::RandomRule, args: &[Ty], kw: &[String]) -> Res
         }
         _ => {}
     }
-    let scalar =
-        |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::Np(_)) && !matches!(t, Ty::Np(Dtype::Complex128));
+    let scalar = |t: &Ty| {
+        matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::Np(_))
+            && !matches!(t, Ty::Np(d) if d.kind() == pyston_compiler::dtype::Kind::Complex)
+    };
     let mut size: Option<&Ty> = None;
     for (i, t) in args.iter().enumerate() {
         let kw_name = i.checked_sub(npos).map(|k| kw[k].as_str());

@@ -83,6 +83,10 @@ impl Gen<'_, '_> {
                         self.b.ins().load(clt::F64, fl, addr, 0),
                         self.b.ins().load(clt::F64, fl, addr, 8),
                     ],
+                    Dtype::Complex64 => vec![
+                        self.b.ins().load(clt::F32, fl, addr, 0),
+                        self.b.ins().load(clt::F32, fl, addr, 4),
+                    ],
                     // Any nonzero byte of a bool array is True (a view of other bytes
                     // as bool): NumPy reads it as 1.
                     Dtype::Bool => {
@@ -143,8 +147,10 @@ impl Gen<'_, '_> {
             })?,
         };
         let fl = MemFlagsData::trusted();
+        // (Complex parts are half the itemsize apart.)
+        let part = (at.dtype.itemsize() / vals.len().max(1) as i64) as i32;
         for (i, val) in vals.into_iter().enumerate() {
-            self.b.ins().store(fl, val, addr, 8 * i as i32);
+            self.b.ins().store(fl, val, addr, part * i as i32);
         }
         Ok(())
     }

@@ -222,7 +222,7 @@ impl Gen<'_, '_> {
                     Ok((
                         Ty::Int,
                         vec![match &a[0].0 {
-                            Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32) => {
+                            Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32 | Dtype::Float16) => {
                                 let x = g.any_f64(&a[0])?;
                                 g.f64_to_i64(x)
                             }
@@ -283,7 +283,7 @@ impl Gen<'_, '_> {
                 Ok((
                     Ty::Int,
                     vec![match &a[0].0 {
-                        Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32) => {
+                        Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32 | Dtype::Float16) => {
                             let x = g.any_f64(&a[0])?;
                             let r = g.b.ins().nearest(x);
                             g.f64_to_i64(r)
@@ -518,6 +518,16 @@ impl Gen<'_, '_> {
                 (t, vec![self.narrow_checked(r, d)])
             }
             Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32) => (t, vec![self.b.ins().fabs(a.1[0])]),
+            Ty::Np(Dtype::Float16) => (t, vec![self.b.ins().band_imm_s(a.1[0], 0x7fff)]),
+            Ty::Np(Dtype::Complex64) => {
+                // NumPy's npy_cabsf: hypotf of the parts (inf from finite parts
+                // warns "overflow": deopt).
+                let r = self.call("hypotf", &[a.1[0], a.1[1]])?[0];
+                if self.env.sem.float_warnings {
+                    self.np_float_check(r, &[a.1[0], a.1[1]], clt::F32);
+                }
+                (Ty::Np(Dtype::Float32), vec![r])
+            }
             Ty::Complex | Ty::Np(Dtype::Complex128) => {
                 let r = self.call("hypot", &[a.1[0], a.1[1]])?[0];
                 if t == Ty::Complex {
@@ -625,14 +635,25 @@ impl Gen<'_, '_> {
 
     /// Casts a scalar to a NumPy dtype as `np.<dtype>(x)` and array stores do.
     pub fn cast_to_dtype(&mut self, x: &(Ty, Vals), d: Dtype, store: bool) -> CResult<Vals> {
-        if store && d != Dtype::Complex128 && matches!(x.0, Ty::Complex | Ty::Np(Dtype::Complex128)) {
+        if store
+            && d.kind() != Kind::Complex
+            && matches!(x.0, Ty::Complex | Ty::Np(Dtype::Complex128 | Dtype::Complex64))
+        {
             // NumPy raises (Python complex) or warns and drops the imaginary part.
             self.deopt_now();
             let z: Vec<SlotTy> = abi::dtype_slots(d).to_vec();
             return Ok(z.into_iter().map(|s| self.zero(s)).collect());
         }
-        let is_float = matches!(x.0, Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32));
+        let is_float = matches!(
+            x.0,
+            Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32 | Dtype::Float16)
+        );
         Ok(match d {
+            Dtype::Float16 => vec![self.conv_f16(x)?],
+            Dtype::Complex64 => {
+                let (r, i) = self.conv_c64(x)?;
+                vec![r, i]
+            }
             Dtype::Bool => vec![self.truth(x)?],
             Dtype::Int64 => {
                 if is_float {

@@ -403,7 +403,8 @@ impl Gen<'_, '_> {
             let Some(r) = inst.result else { return false };
             // NumPy floats only in comparisons and truth tests; NumPy ints anywhere
             // (their overflow checks deoptimize only when the arm is the one taken).
-            let real_np = |t: &Ty| matches!(t, Ty::Np(d) if *d != Dtype::Complex128);
+            // (float16 operands convert with an overflow check: not speculated.)
+            let real_np = |t: &Ty| matches!(t, Ty::Np(d) if d.kind() == Kind::Float && *d != Dtype::Float16);
             let int_np = |t: &Ty| matches!(t, Ty::Np(d) if d.is_int() || *d == Dtype::Bool);
             let test = matches!(inst.op, Op::Cmp(_) | Op::Truth);
             let operand = |t: &Ty| scalar(t) || int_np(t) || (test && real_np(t));

@@ -448,8 +448,10 @@ impl Gen<'_, '_> {
                 out.extend(v[s.strides()].iter().rev());
                 out
             }
-            (Ty::Complex | Ty::Np(Dtype::Complex128), "real") => vec![v[0]],
-            (Ty::Complex | Ty::Np(Dtype::Complex128), "imag") => vec![v[1]],
+            (Ty::Complex | Ty::Np(Dtype::Complex128 | Dtype::Complex64), "real") => vec![v[0]],
+            (Ty::Complex | Ty::Np(Dtype::Complex128 | Dtype::Complex64), "imag") => vec![v[1]],
+            (Ty::Np(Dtype::Float16), "real") => vec![v[0]],
+            (Ty::Np(Dtype::Float16), "imag") => vec![self.b.ins().iconst(clt::I16, 0)],
             (Ty::Float, "real") | (Ty::Int, "real") => vec![v[0]],
             (Ty::Float, "imag") => vec![self.b.ins().f64const(0.0)],
             (Ty::Int, "imag") => vec![self.b.ins().iconst(clt::I64, 0)],

@@ -34,6 +34,7 @@ mod control;
 mod deopt;
 mod exceptions;
 pub mod facts;
+mod half;
 mod insts;
 mod lists;
 pub mod passes;

@@ -116,6 +116,7 @@ impl Gen<'_, '_> {
         Ok(match &x.0 {
             Ty::Float | Ty::Np(Dtype::Float64) => v,
             Ty::Np(Dtype::Float32) => self.b.ins().fpromote(clt::F64, v),
+            Ty::Np(Dtype::Float16) => self.f16_to_f64(v),
             Ty::Int | Ty::Np(Dtype::Int64) | Ty::Np(Dtype::Int32) => self.b.ins().fcvt_from_sint(clt::F64, v),
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().fcvt_from_uint(clt::F64, v),
             Ty::Np(Dtype::UInt64) => self.b.ins().fcvt_from_uint(clt::F64, v),
@@ -131,6 +132,7 @@ impl Gen<'_, '_> {
         let v = x.1[0];
         Ok(match &x.0 {
             Ty::Np(Dtype::Float32) => v,
+            Ty::Np(Dtype::Float16) => self.f16_to_f32(v),
             Ty::Float | Ty::Np(Dtype::Float64) => {
                 let r = self.b.ins().fdemote(clt::F32, v);
                 if self.env.sem.float_warnings {
@@ -168,6 +170,10 @@ impl Gen<'_, '_> {
     pub fn conv_c128(&mut self, x: &(Ty, Vals)) -> CResult<(CV, CV)> {
         Ok(match &x.0 {
             Ty::Complex | Ty::Np(Dtype::Complex128) => (x.1[0], x.1[1]),
+            Ty::Np(Dtype::Complex64) => (
+                self.b.ins().fpromote(clt::F64, x.1[0]),
+                self.b.ins().fpromote(clt::F64, x.1[1]),
+            ),
             _ => {
                 let r = self.conv_f64(x)?;
                 (r, self.b.ins().f64const(0.0))
@@ -306,9 +312,23 @@ impl Gen<'_, '_> {
                 };
                 vec![self.float_op(op, x, y, clt::F64, true)?]
             }
+            Scalar::Np(Dtype::Complex128)
+                if op == BinOp::Pow
+                    && [a, b]
+                        .iter()
+                        .any(|t| matches!(t.0, Ty::Np(Dtype::Complex64 | Dtype::Float16))) =>
+            {
+                // complex64 or float16 ** something wider: NumPy's power ufunc
+                // (its own messages), by the interpreter.
+                self.deopt_now();
+                vec![self.b.ins().f64const(0.0), self.b.ins().f64const(0.0)]
+            }
             Scalar::Py(Kind::Complex) | Scalar::Np(Dtype::Complex128) => {
                 let (x, y) = (self.conv_c128(a)?, self.conv_c128(b)?);
-                let (re, im) = self.complex_op(op, x, y, r == Scalar::Np(Dtype::Complex128))?;
+                // (Numba divides NumPy complex scalars as CPython does.)
+                let numpy =
+                    r == Scalar::Np(Dtype::Complex128) && !(self.env.sem.numba_scalar_typing && op == BinOp::Div);
+                let (re, im) = self.complex_op(op, x, y, numpy)?;
                 vec![re, im]
             }
             Scalar::Np(d)
@@ -365,6 +385,11 @@ impl Gen<'_, '_> {
             Scalar::Np(Dtype::Float32) => {
                 let (x, y) = (self.conv_f32(a)?, self.conv_f32(b)?);
                 vec![self.float_op(op, x, y, clt::F32, false)?]
+            }
+            Scalar::Np(Dtype::Float16) => vec![self.f16_binop(op, a, b)?],
+            Scalar::Np(Dtype::Complex64) => {
+                let (re, im) = self.c64_binop(op, a, b)?;
+                vec![re, im]
             }
         };
         Ok((rt, vals))
@@ -1012,7 +1037,9 @@ impl Gen<'_, '_> {
                     (t, vec![self.narrow_checked(r, d)])
                 }
                 Ty::Float | Ty::Np(Dtype::Float64) | Ty::Np(Dtype::Float32) => (t, vec![self.b.ins().fneg(a.1[0])]),
-                Ty::Complex | Ty::Np(Dtype::Complex128) => {
+                // NumPy flips the sign bit (`h ^ 0x8000`).
+                Ty::Np(Dtype::Float16) => (t, vec![self.b.ins().bxor_imm_s(a.1[0], 0x8000)]),
+                Ty::Complex | Ty::Np(Dtype::Complex128 | Dtype::Complex64) => {
                     (t, vec![self.b.ins().fneg(a.1[0]), self.b.ins().fneg(a.1[1])])
                 }
                 _ => return Err(internal("neg")),
@@ -1046,6 +1073,17 @@ impl Gen<'_, '_> {
             Ty::Np(Dtype::Float32) => {
                 let z = self.b.ins().f32const(0.0);
                 self.b.ins().fcmp(FloatCC::NotEqual, a.1[0], z)
+            }
+            Ty::Np(Dtype::Float16) => {
+                // Nonzero unless +-0 (NaN is true).
+                let m = self.b.ins().band_imm_s(a.1[0], 0x7fff);
+                self.b.ins().icmp_imm_s(IntCC::NotEqual, m, 0)
+            }
+            Ty::Np(Dtype::Complex64) => {
+                let z = self.b.ins().f32const(0.0);
+                let r = self.b.ins().fcmp(FloatCC::NotEqual, a.1[0], z);
+                let i = self.b.ins().fcmp(FloatCC::NotEqual, a.1[1], z);
+                self.b.ins().bor(r, i)
             }
             Ty::Complex | Ty::Np(Dtype::Complex128) => {
                 let z = self.b.ins().f64const(0.0);
@@ -1125,7 +1163,9 @@ impl Gen<'_, '_> {
             I32,
             F64,
             F32,
+            F16,
             C,
+            C64,
         }
         let kind_of = |s: Scalar| match s {
             Scalar::Py(k) => k,
@@ -1165,7 +1205,9 @@ impl Gen<'_, '_> {
                     }
                     Dtype::Float64 => D::F64,
                     Dtype::Float32 => D::F32,
+                    Dtype::Float16 => D::F16,
                     Dtype::Complex128 => D::C,
+                    Dtype::Complex64 => D::C64,
                     d => return Err(internal(format!("cmp in {d}"))),
                 }
             }
@@ -1193,8 +1235,18 @@ impl Gen<'_, '_> {
                 let (x, y) = (self.conv_f32(a)?, self.conv_f32(b)?);
                 self.b.ins().fcmp(fcc, x, y)
             }
-            D::C => {
-                let ((ar, ai), (br, bi)) = (self.conv_c128(a)?, self.conv_c128(b)?);
+            D::F16 => {
+                // Both in float16 (a Python operand is cast to it, as NumPy does),
+                // compared exactly as float32s.
+                let (x, y) = (self.f16_operand(a)?, self.f16_operand(b)?);
+                self.b.ins().fcmp(fcc, x, y)
+            }
+            D::C | D::C64 => {
+                let ((ar, ai), (br, bi)) = if d == D::C64 {
+                    (self.conv_c64(a)?, self.conv_c64(b)?)
+                } else {
+                    (self.conv_c128(a)?, self.conv_c128(b)?)
+                };
                 let r = self.b.ins().fcmp(FloatCC::Equal, ar, br);
                 let i = self.b.ins().fcmp(FloatCC::Equal, ai, bi);
                 let eq = self.b.ins().band(r, i);
@@ -1202,6 +1254,12 @@ impl Gen<'_, '_> {
                     CmpOp::Eq => eq,
                     CmpOp::Ne => self.b.ins().bxor_imm_s(eq, 1),
                     _ => {
+                        // NumPy's ordering compares a NaN part with C's `<`, which
+                        // raises "invalid value" (a warning): the interpreter does it.
+                        let nr = self.b.ins().fcmp(FloatCC::Unordered, ar, br);
+                        let ni = self.b.ins().fcmp(FloatCC::Unordered, ai, bi);
+                        let any_nan = self.b.ins().bor(nr, ni);
+                        self.deopt_if(any_nan);
                         // NumPy orders complex numbers lexicographically:
                         // x < y  iff  (xr < yr and neither imag is NaN) or (xr == yr and xi < yi)
                         let ((xr, xi), (yr, yi)) = if matches!(op, CmpOp::Lt | CmpOp::Le) {

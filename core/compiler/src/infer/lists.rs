@@ -25,7 +25,7 @@ pub fn native_kind(e: &Ty) -> Option<i32> {
         Ty::Int => Some(0),
         Ty::Float => Some(1),
         Ty::Bool => Some(2),
-        Ty::Np(d) if *d != Dtype::Complex128 => Some(16 + crate::abi::dtype_index(*d) as i32),
+        Ty::Np(d) if d.kind() != crate::dtype::Kind::Complex => Some(16 + crate::abi::dtype_index(*d) as i32),
         _ => None,
     }
 }

@@ -230,6 +230,15 @@ unsafe fn fill_ones(data: *mut u8, d: Dtype, n: usize) {
             Dtype::Int64 => std::slice::from_raw_parts_mut(data as *mut i64, n).fill(1),
             Dtype::Float32 => std::slice::from_raw_parts_mut(data as *mut f32, n).fill(1.0),
             Dtype::Float64 => std::slice::from_raw_parts_mut(data as *mut f64, n).fill(1.0),
+            // float16 1.0 is 0x3c00.
+            Dtype::Float16 => std::slice::from_raw_parts_mut(data as *mut u16, n).fill(0x3c00),
+            Dtype::Complex64 => {
+                let s = std::slice::from_raw_parts_mut(data as *mut f32, 2 * n);
+                for k in 0..n {
+                    s[2 * k] = 1.0;
+                    s[2 * k + 1] = 0.0;
+                }
+            }
             Dtype::Complex128 => {
                 let s = std::slice::from_raw_parts_mut(data as *mut f64, 2 * n);
                 for k in 0..n {

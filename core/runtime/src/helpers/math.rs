@@ -343,12 +343,17 @@ pub unsafe extern "C" fn pyston_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out: *m
 }
 
 /// NumPy's complex division (Smith's method with a reciprocal); DEOPT when
-/// dividing by zero (NumPy returns inf/nan with a warning).
+/// dividing by zero (NumPy returns inf/nan with a warning), for a NaN divisor
+/// (NumPy's ordered comparison of its parts raises "invalid value") and for a
+/// result with a non-finite part (NumPy decides whether it warns).
 ///
 /// # Safety
 /// Called by compiled code; `out` points to two writable f64 slots.
 pub unsafe extern "C" fn pyston_npy_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) -> i32 {
     let (abs_br, abs_bi) = (br.abs(), bi.abs());
+    if br.is_nan() || bi.is_nan() {
+        return DEOPT;
+    }
     let (re, im) = if abs_br >= abs_bi {
         if abs_br == 0.0 && abs_bi == 0.0 {
             return DEOPT;
@@ -361,7 +366,74 @@ pub unsafe extern "C" fn pyston_npy_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out
         let scl = 1.0 / (bi + br * rat);
         ((ar * rat + ai) * scl, (ai * rat - ar) * scl)
     };
+    if !(re.is_finite() && im.is_finite()) {
+        return DEOPT;
+    }
     // SAFETY: `out` points to two f64 stack slots in the calling compiled function.
+    unsafe {
+        *out = re;
+        *out.add(1) = im;
+    }
+    OK
+}
+
+/// CPython's complex division algorithm (`_Py_c_quot`) in float32: Numba's
+/// complex64 division. DEOPT when dividing by zero.
+///
+/// # Safety
+/// Called by compiled code; `out` points to two writable f32 slots.
+pub unsafe extern "C" fn pyston_cdiv32(ar: f32, ai: f32, br: f32, bi: f32, out: *mut f32) -> i32 {
+    let (abs_br, abs_bi) = (br.abs(), bi.abs());
+    let (re, im);
+    if abs_br >= abs_bi {
+        if abs_br == 0.0 {
+            return DEOPT;
+        }
+        let ratio = bi / br;
+        let denom = br + bi * ratio;
+        re = (ar + ai * ratio) / denom;
+        im = (ai - ar * ratio) / denom;
+    } else if abs_bi >= abs_br {
+        let ratio = br / bi;
+        let denom = br * ratio + bi;
+        re = (ar * ratio + ai) / denom;
+        im = (ai * ratio - ar) / denom;
+    } else {
+        re = f32::NAN;
+        im = f32::NAN;
+    }
+    // SAFETY: `out` points to two f32 stack slots in the calling compiled function.
+    unsafe {
+        *out = re;
+        *out.add(1) = im;
+    }
+    OK
+}
+
+/// NumPy's complex64 division (its `CFLOAT_divide` loop, which its scalars
+/// call too): Smith's method with a reciprocal, in float32. DEOPT when
+/// dividing by zero (NumPy returns inf/nan with a warning).
+///
+/// # Safety
+/// Called by compiled code; `out` points to two writable f32 slots.
+pub unsafe extern "C" fn pyston_npy_cdiv32(ar: f32, ai: f32, br: f32, bi: f32, out: *mut f32) -> i32 {
+    let (abs_br, abs_bi) = (br.abs(), bi.abs());
+    if br.is_nan() || bi.is_nan() {
+        return DEOPT; // (NumPy's ordered comparison of a NaN part warns)
+    }
+    let (re, im) = if abs_br >= abs_bi {
+        if abs_br == 0.0 && abs_bi == 0.0 {
+            return DEOPT;
+        }
+        let rat = bi / br;
+        let scl = 1.0f32 / (br + bi * rat);
+        ((ar + ai * rat) * scl, (ai - ar * rat) * scl)
+    } else {
+        let rat = br / bi;
+        let scl = 1.0f32 / (bi + br * rat);
+        ((ar * rat + ai) * scl, (ai * rat - ar) * scl)
+    };
+    // SAFETY: `out` points to two f32 stack slots in the calling compiled function.
     unsafe {
         *out = re;
         *out.add(1) = im;
@@ -530,4 +602,5 @@ unsafe extern "C" {
     pub fn powf(x: f32, y: f32) -> f32;
     pub fn fmod(x: f64, y: f64) -> f64;
     pub fn hypot(x: f64, y: f64) -> f64;
+    pub fn hypotf(x: f32, y: f32) -> f32;
 }
