@@ -357,6 +357,38 @@ def test_finally_runs_on_the_way_out():
     assert type(e) is ZeroDivisionError
 
 
+@pyston.fast
+def finally_raises_after_return(a, v):
+    try:
+        return v
+    except LookupError:
+        v = 5
+    finally:
+        a[v % 9] *= 2
+
+
+@pyston.fast
+def finally_raises_after_break(a, n):
+    for i in range(n):
+        try:
+            if i == 2:
+                break
+        except IndexError:
+            a[0] += 100
+        finally:
+            a[i * 2] += 1
+    return a
+
+
+def test_what_a_finally_copy_raises_skips_the_statements_own_except():
+    # (found by the fuzzer: the copy of `finally` run by `return`/`break` in the
+    # body was still inside the body's handler)
+    for v in (1, 4, 8):
+        assert_same(finally_raises_after_return, np.zeros(3), v)
+    for n in (1, 3, 5):
+        assert_same(finally_raises_after_break, np.zeros(4), n)
+
+
 # --------------------------------------------------------------------------
 # exceptions from callees, NumPy, deopt inside try
 # --------------------------------------------------------------------------

@@ -63,6 +63,9 @@ impl Lowerer {
                     self.fin.truncate(i);
                     self.loops.truncate(nl);
                     self.loop_fin.truncate(nl);
+                    // The copy runs outside the statement's handlers: what it raises
+                    // goes to the enclosing ones (not to this `try`'s `except`).
+                    self.leave_handler_region();
                     let r = self.stmts(&body);
                     (self.handlers, self.fin, self.loops, self.loop_fin) = saved;
                     r?;
