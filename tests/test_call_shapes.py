@@ -37,9 +37,31 @@ def test_keyword_only_parameters():
     for args, kw in calls:
         assert_same(scaled, *args, kwargs=kw)
     check(total, [(1,), (1, 2, 3), (1.5, 2.0, 3.5), (True, np.int64(2))])
-    # (`sum` of a tuple runs as plain Python: called with the arguments as given, not as bound)
     for args, kw in [((1, 2, 3), {}), ((1,), {"sign": -1}), ((1, 2), {"sign": 3})]:
-        assert_same(both, *args, kwargs=kw, allow_fallback=True)
+        assert_same(both, *args, kwargs=kw)
+    # (sorting ints and floats together runs as plain Python: with the arguments as given, not as bound)
+    assert_same(sorts, 1, 2.5, kwargs={"sign": -1}, allow_fallback=True)
+
+
+@pyston.fast
+def sorts(*xs, sign=1):
+    return sorted(xs), sign
+
+
+@pyston.fast
+def reductions(*xs):
+    return sum(xs), any(xs), all(xs), sorted(xs), len(xs)
+
+
+@pyston.fast
+def extremes(*xs):
+    return min(xs), max(xs)
+
+
+def test_builtins_of_star_args():
+    check(reductions, [(), (1, 2, 3), (0.1, 0.2, 0.3), (2**62, 2**62), (True, False)])
+    check(extremes, [(1, 2, 3), (1.5, 2, True), (-0.0, 0.0)])
+    assert type(assert_same(extremes)) is ValueError
 
 
 @pytest.mark.parametrize(

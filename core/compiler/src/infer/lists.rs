@@ -469,6 +469,13 @@ impl Infer<'_> {
                 let b = *b;
                 let npos = args.len() - kw.len();
                 let pos = &args[1..npos];
+                if let ([Ty::Tuple(ts)], true) = (pos, kw.is_empty()) {
+                    if let Some(t) = self.tuple_builtin(b, ts, r, span)? {
+                        let name = builtin_name(b).expect("a builtin tuple_builtin takes");
+                        self.py_list_op(ProbeTarget::Builtin(name), &args[1..], kw, &t, span)?;
+                        return Ok(Some(Some(t)));
+                    }
+                }
                 let list_builtin = matches!(
                     b,
                     Builtin::Sum | Builtin::Sorted | Builtin::Any | Builtin::All | Builtin::List
@@ -531,6 +538,35 @@ impl Infer<'_> {
             _ => return Ok(None),
         };
         Ok(Some(t))
+    }
+
+    /// `sum`, `min`, `max`, `any`, `all` or `sorted` of a tuple of numbers (`*args`):
+    /// CPython's builtin (called from compiled code), typed by the tuple's
+    /// item types; `None` for other calls. (`min(())` raises: untyped.)
+    fn tuple_builtin(&mut self, b: Builtin, ts: &[Ty], r: Option<Value>, span: Span) -> CResult<Option<Ty>> {
+        let number = |t: &Ty| matches!(t, Ty::Int | Ty::Bool | Ty::Float);
+        if !ts.iter().all(number) {
+            return Ok(None);
+        }
+        let joined = || ts.iter().try_fold(Ty::Bottom, |j, t| join(&j, t));
+        Ok(Some(match b {
+            Builtin::Sum if ts.iter().any(|t| *t == Ty::Float) => Ty::Float,
+            Builtin::Sum => Ty::Int,
+            Builtin::Any | Builtin::All => Ty::Bool,
+            Builtin::Min | Builtin::Max if ts.is_empty() => Ty::Bottom,
+            Builtin::Min | Builtin::Max => match joined() {
+                Some(t) => t,
+                None => return Ok(None),
+            },
+            Builtin::Sorted => {
+                let mut e = Ty::Bottom;
+                for t in ts {
+                    e = elem_join(&e, t).ok_or_else(|| mixed(span, &e, t))?;
+                }
+                self.site(r, e, span)?
+            }
+            _ => return Ok(None),
+        }))
     }
 
     /// After inference: the trip count of a `for` loop over a list (`Op::Len`)
