@@ -550,7 +550,7 @@ impl Infer<'_> {
         }
         let joined = || ts.iter().try_fold(Ty::Bottom, |j, t| join(&j, t));
         Ok(Some(match b {
-            Builtin::Sum if ts.iter().any(|t| *t == Ty::Float) => Ty::Float,
+            Builtin::Sum if ts.contains(&Ty::Float) => Ty::Float,
             Builtin::Sum => Ty::Int,
             Builtin::Any | Builtin::All => Ty::Bool,
             Builtin::Min | Builtin::Max if ts.is_empty() => Ty::Bottom,
