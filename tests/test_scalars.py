@@ -6,6 +6,7 @@ import math
 import platform
 import random
 import re
+import warnings
 
 import numpy as np
 import pyston
@@ -1208,3 +1209,37 @@ def test_branch_bounds_remove_checks(target):
         assert len(re.findall(r"\bcset [xw]\d+, vs\b|\bb\.vs\b", asm)) == 1, asm
     else:
         assert asm.count("seto") + asm.count("jo ") == 1, asm
+
+
+_FLOAT_STRINGS = ["inf", "-inf", "+Infinity", " nan ", "-nan", "nAn", "1e-9", "1.", ".5", "2.5E+3", "0.1", "1e400",
+                  "-0", "\t3\n", "123456789012345678901234567890", "1_000", "0x10", "", "e5", "1e", "1.2.3"]
+
+
+def test_float_of_a_constant_string(tmp_path, monkeypatch):
+    """`float("inf")` and other constant strings compile to the constant CPython reads
+    (sign of NaN and zero included); strings outside the subset run as plain Python."""
+    import importlib
+    import math
+
+    src = "".join(f"def f{i}():\n    return float({s!r})\n\n\n" for i, s in enumerate(_FLOAT_STRINGS))
+    (tmp_path / "float_strings.py").write_text(src)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    mod = importlib.import_module("float_strings")
+    for i, s in enumerate(_FLOAT_STRINGS):
+        plain = getattr(mod, f"f{i}")
+        try:
+            want = plain()
+        except ValueError:
+            want = ValueError
+        fast = pyston.fast(plain)
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            try:
+                got = fast()
+            except ValueError:
+                got = ValueError
+        assert repr(got) == repr(want), s
+        if isinstance(want, float):
+            assert math.copysign(1, got) == math.copysign(1, want), s
+            compiled = not any(issubclass(w.category, pyston.PerformanceWarning) for w in rec)
+            assert compiled == (s not in ("1_000",)), (s, [str(w.message) for w in rec])

@@ -1027,6 +1027,8 @@ impl Infer<'_> {
                         match pos {
                             [] => Ty::Float,
                             [a] if a.members().iter().all(real) => Ty::Float,
+                            // `float("inf")`, `float("1e-9")`: a constant.
+                            [Ty::Str(s)] if py_float_str(s).is_some() => Ty::Float,
                             _ => return Err(bad("float")),
                         }
                     }

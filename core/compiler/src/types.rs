@@ -782,3 +782,37 @@ impl ObjClass {
         }
     }
 }
+
+/// `float(s)` of a constant string, where CPython and Rust read it alike:
+/// `inf`, `infinity`, `nan` (any case, signed) and plain decimals (digits,
+/// one point, an exponent), around ASCII whitespace; both round correctly.
+/// `None` for anything else (underscores, other spaces: plain Python).
+pub fn py_float_str(s: &str) -> Option<f64> {
+    let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
+    let (neg, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let v = match body.to_ascii_lowercase().as_str() {
+        "inf" | "infinity" => f64::INFINITY,
+        "nan" => f64::NAN,
+        _ => {
+            let (mant, exp) = match body.find(['e', 'E']) {
+                Some(i) => (&body[..i], Some(&body[i + 1..])),
+                None => (body, None),
+            };
+            let digits = mant.bytes().filter(u8::is_ascii_digit).count();
+            let points = mant.bytes().filter(|b| *b == b'.').count();
+            let exp_ok = exp.is_none_or(|e| {
+                let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+                !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
+            });
+            if digits == 0 || points > 1 || digits + points != mant.len() || !exp_ok {
+                return None;
+            }
+            body.parse::<f64>().ok()?
+        }
+    };
+    Some(if neg { -v } else { v })
+}

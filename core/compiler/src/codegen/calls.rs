@@ -235,6 +235,10 @@ impl Gen<'_, '_> {
                 if pos.is_empty() {
                     return Ok(vec![self.b.ins().f64const(0.0)]);
                 }
+                if let [(Ty::Str(s), _)] = pos {
+                    let v = crate::types::py_float_str(s).ok_or_else(|| internal("float() of a string"))?;
+                    return Ok(vec![self.b.ins().f64const(v)]);
+                }
                 self.dispatch(pos, rt, &mut |g, a| Ok((Ty::Float, vec![g.any_f64(&a[0])?])))
             }
             Builtin::Bool => {
