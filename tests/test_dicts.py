@@ -194,3 +194,46 @@ def empty_dict_items(n, x):
 
 def test_empty_dict_items_raise_key_error():
     check(empty_dict_items, [(9, 1.5), (4, 1.5), (2, 3.0), (0, 3), (1, 2.0), (-1, 0.5)])
+
+
+@pyston.fast
+def cell_counts(pts):
+    seen = {}
+    for i in range(len(pts)):
+        key = (int(pts[i, 0]), int(pts[i, 1]))
+        seen[key] = seen.get(key, 0) + 1
+    t = 0
+    for (x, y), c in seen.items():
+        t += x * 10 + y * c
+    for k in seen:
+        t += k[0]
+    return len(seen), t, (1, 1) in seen, seen
+
+
+@pyston.fast
+def pair_table(n, drop):
+    m = {}
+    for i in range(n):
+        for j in range(n):
+            m[i, j] = i * j
+    del m[drop, drop]
+    return m.get((1, 1)), m.get((n, n), -1), len(m), m[n - 1, n - 1], (0, 1) in m
+
+
+def test_tuple_keys():
+    rng = rng_for("tuple-keys")
+    check(cell_counts, [(rng.integers(-3, 3, (50, 2)).astype(float),), (np.zeros((0, 2)),), (np.ones((1, 2)),)])
+    check(pair_table, [(3, 0), (5, 4), (2, 1)])
+    e = assert_same(pair_table, 2, 7)
+    assert type(e) is KeyError and e.args == ((7, 7),)
+    # a key of another shape than the first one's deoptimizes when read
+    assert_same(dict_iteration, {1: 2})
+    assert_same(sum_first, {(1, 2): 3, (4, 5, 6): 1, (7,): 0})
+
+
+@pyston.fast
+def sum_first(d):
+    t = 0
+    for k, v in d.items():
+        t += k[0] + v
+    return t

@@ -324,7 +324,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_dict_del", &[I64, I64, I32, I64], &[I32]),
     h("pyston_iter_new", &[I64, I64], &[I64]),
     h("pyston_iter_next", &[I64, I64], &[I32]),
-    h("pyston_iter_item", &[I64, I64, I64, I32, I64], &[I32]),
+    h("pyston_iter_item", &[I64, I64, I64, I64, I32, I64], &[I32]),
     // exceptions caught by compiled handlers
     h("pyston_catch", &[I64], &[I64]),
     h("pyston_exc_match", &[I64, I64, I64], &[I32]),

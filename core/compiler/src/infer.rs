@@ -16,7 +16,7 @@ use crate::types::*;
 use std::collections::{HashMap, HashSet};
 
 mod lists;
-pub use lists::{builtin_name, native_kind};
+pub use lists::{builtin_name, is_dict_key, native_kind};
 
 /// What a global name (or module attribute) refers to, as far as compiled code cares.
 #[derive(Clone, Debug, PartialEq)]

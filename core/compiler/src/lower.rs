@@ -308,7 +308,13 @@ impl Lowerer {
                 for t in ts {
                     if let Target::Subscript(obj, idx, span) = t {
                         let mut args = vec![self.expr(obj)?];
-                        args.extend(self.index(idx)?);
+                        let idx = self.index(idx)?;
+                        if idx.len() > 1 {
+                            // `del d[i, j]`: one key, the tuple (arrays and lists raise for any key).
+                            args.push(self.emit_cur(Op::Tuple, idx, *span));
+                        } else {
+                            args.extend(idx);
+                        }
                         let b = self.block();
                         self.f.block_mut(b).insts.push(Inst {
                             result: None,

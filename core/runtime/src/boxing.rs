@@ -667,7 +667,7 @@ fn dict_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Ty>> {
     let (Some(kt), Some(vt)) = (classify(py, &k, &mut scratch)?, classify(py, &v, &mut scratch)?) else {
         return Ok(None);
     };
-    let ok = matches!(kt, Ty::Int | Ty::Bool) && pyston_compiler::infer::native_kind(&vt).is_some();
+    let ok = pyston_compiler::infer::is_dict_key(&kt) && pyston_compiler::infer::native_kind(&vt).is_some();
     Ok(ok.then(|| Ty::Dict(Box::new(kt), Box::new(vt))))
 }
 

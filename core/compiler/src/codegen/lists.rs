@@ -342,17 +342,34 @@ impl Gen<'_, '_> {
                     return Ok(None);
                 };
                 let it = self.use_val(n)?[0];
-                let parts: Vec<(i64, Ty)> = match rt {
-                    Ty::Tuple(ts) => ts.iter().cloned().enumerate().map(|(i, t)| (i as i64, t)).collect(),
-                    t => vec![(-1, t.clone())],
-                };
+                // Each native leaf of the item, by its path of (tuple index, tuple
+                // length) pairs (`for (i, j), v in d.items()`: (0,2)(0,2), (0,2)(1,2), (1,2)).
+                fn leaves(t: &Ty, path: &mut Vec<i64>, out: &mut Vec<(Vec<i64>, Ty)>) {
+                    match t {
+                        Ty::Tuple(ts) => {
+                            for (i, t) in ts.iter().enumerate() {
+                                path.extend([i as i64, ts.len() as i64]);
+                                leaves(t, path, out);
+                                path.truncate(path.len() - 2);
+                            }
+                        }
+                        t => out.push((path.clone(), t.clone())),
+                    }
+                }
+                let mut parts = Vec::new();
+                leaves(rt, &mut Vec::new(), &mut parts);
                 let mut out = Vec::new();
-                for (part, t) in parts {
+                for (path, t) in parts {
                     let kind = native_kind(&t).ok_or_else(|| internal("loop item"))?;
                     let k = self.b.ins().iconst(clt::I32, kind as i64);
-                    let part = self.b.ins().iconst(clt::I64, part);
+                    let pbuf = self.stack(8 * path.len().max(1) as u32);
+                    for (i, p) in path.iter().enumerate() {
+                        let pv = self.b.ins().iconst(clt::I64, *p);
+                        self.b.ins().store(MemFlagsData::trusted(), pv, pbuf, 8 * i as i32);
+                    }
+                    let np = self.b.ins().iconst(clt::I64, path.len() as i64 / 2);
                     let buf = self.stack(8);
-                    let st = self.call("pyston_iter_item", &[ctx, it, part, k, buf])?[0];
+                    let st = self.call("pyston_iter_item", &[ctx, it, pbuf, np, k, buf])?[0];
                     self.list_status(st)?;
                     let ct = cl_ty(abi::slot_types(&t)[0]);
                     out.push(self.b.ins().load(ct, MemFlagsData::trusted(), buf, 0));

@@ -624,20 +624,37 @@ fn dict_kv(t: &Ty) -> (Ty, Ty) {
     }
 }
 
-/// The key types compiled code stores into and looks up in dicts natively:
-/// ints and bools (a float key is matched by identity first in CPython, as
-/// in lists: see [`needle`]).
+/// The key types compiled code stores into and looks up in dicts: ints and
+/// bools (natively), and tuples of them (`d[i, j]`, through the dict's own
+/// operations). A float key is matched by identity first in CPython, as in
+/// lists (see [`needle`]): not compiled.
 fn dict_key(t: &Ty, span: Span) -> CResult<()> {
-    if matches!(t, Ty::Int | Ty::Bool) {
+    if is_dict_key(t) {
         return Ok(());
     }
     Err(CompileError::typing(
         span,
         format!(
-            "dicts with '{}' keys are not supported in compiled code yet (int and bool keys only)",
+            "dicts with '{}' keys are not supported in compiled code yet (int and bool keys, and tuples of them)",
             py_name(t)
         ),
     ))
+}
+
+pub fn is_dict_key(t: &Ty) -> bool {
+    match t {
+        Ty::Int | Ty::Bool => true,
+        Ty::Tuple(ts) => ts.iter().all(|t| matches!(t, Ty::Int | Ty::Bool)),
+        _ => false,
+    }
+}
+
+/// A key looked up in a dict: as [`needle`], or a tuple of ints and bools.
+fn dict_needle(t: &Ty, span: Span) -> CResult<()> {
+    if matches!(t, Ty::Tuple(_)) && is_dict_key(t) {
+        return Ok(());
+    }
+    needle(t, span)
 }
 
 impl Infer<'_> {
@@ -733,8 +750,25 @@ impl Infer<'_> {
         let first = args.first().is_some_and(is_dict);
         let (k, v) = args.first().map(dict_kv).unwrap_or((Ty::Bottom, Ty::Bottom));
         let t = match op {
+            // `d[i, j]`: the key is the tuple `(i, j)` (the indexes are passed apart,
+            // as for arrays, and packed again by the call).
+            Op::GetItem if first && args.len() > 2 => {
+                let key = Ty::Tuple(args[1..].to_vec());
+                dict_needle(&key, span)?;
+                if v != Ty::Bottom {
+                    self.py_list_op(ProbeTarget::GetItem, args, &[], &v, span)?;
+                }
+                Some(v)
+            }
+            Op::SetItem if first && args.len() > 3 => {
+                let n = args.len();
+                let key = Ty::Tuple(args[1..n - 1].to_vec());
+                self.widen_dict(argv[0], &args[0], &key, &args[n - 1], span)?;
+                self.py_list_op(ProbeTarget::SetItem, args, &[], &Ty::NoneT, span)?;
+                None
+            }
             Op::GetItem if first && args.len() == 2 => {
-                needle(&args[1], span)?;
+                dict_needle(&args[1], span)?;
                 let native = matches!(args[1], Ty::Int | Ty::Bool) && native_kind(&v).is_some();
                 if !native && v != Ty::Bottom {
                     self.py_list_op(ProbeTarget::GetItem, args, &[], &v, span)?;
@@ -743,17 +777,20 @@ impl Infer<'_> {
             }
             Op::SetItem if first && args.len() == 3 => {
                 self.widen_dict(argv[0], &args[0], &args[1], &args[2], span)?;
+                if !matches!(args[1], Ty::Int | Ty::Bool) {
+                    self.py_list_op(ProbeTarget::SetItem, args, &[], &Ty::NoneT, span)?;
+                }
                 None
             }
             Op::DelItem if first && args.len() == 2 => {
-                needle(&args[1], span)?;
+                dict_needle(&args[1], span)?;
                 if !matches!(args[1], Ty::Int | Ty::Bool) {
                     self.py_list_op(ProbeTarget::Operator("delitem"), args, &[], &Ty::NoneT, span)?;
                 }
                 None
             }
             Op::Contains if first => {
-                needle(&args[1], span)?;
+                dict_needle(&args[1], span)?;
                 if !matches!(args[1], Ty::Int | Ty::Bool) {
                     self.py_list_op(ProbeTarget::Operator("contains"), args, &[], &Ty::Bool, span)?;
                 }
@@ -765,7 +802,7 @@ impl Infer<'_> {
             }
             Op::MethodCall { name, kw } if first && kw.is_empty() && name == "get" => match &args[1..] {
                 [key] => {
-                    needle(key, span)?;
+                    dict_needle(key, span)?;
                     // The value or None (an optional value: `if v is None:` tests its tag).
                     if v == Ty::Bottom {
                         return Ok(Some(Some(Ty::Bottom)));
@@ -775,7 +812,7 @@ impl Infer<'_> {
                     Some(ret)
                 }
                 [key, d] => {
-                    needle(key, span)?;
+                    dict_needle(key, span)?;
                     let d = strip_undef(d);
                     let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
                     if native_kind(&j).is_none() {
@@ -796,14 +833,14 @@ impl Infer<'_> {
                 Some(j)
             }
             Op::MethodCall { name, kw } if first && kw.is_empty() && name == "pop" && args.len() == 3 => {
-                needle(&args[1], span)?;
+                dict_needle(&args[1], span)?;
                 let d = strip_undef(&args[2]);
                 let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
                 self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &j, span)?;
                 Some(j)
             }
             Op::MethodCall { name, kw } if first && kw.is_empty() && name == "pop" && args.len() == 2 => {
-                needle(&args[1], span)?;
+                dict_needle(&args[1], span)?;
                 if v != Ty::Bottom {
                     self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &v, span)?;
                 }

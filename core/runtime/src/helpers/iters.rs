@@ -82,14 +82,24 @@ pub unsafe extern "C" fn pyston_iter_next(ctx: *mut Ctx, w: u64) -> i32 {
     })
 }
 
-/// The current item of the loop iterator `w` (`part` -1), or item `part` of
-/// it (a `(key, value)` pair of `items()`), read as a native value of kind
+/// A native leaf of the current item of the loop iterator `w`: the item
+/// itself (an empty `path`), or the item at `path` in nested tuples (`(key,
+/// value)` pairs of `items()`, tuple keys; `n` pairs of an index and the
+/// length the tuple must have), read as a native value of kind
 /// `kind` into `out`: OK, or DEOPT when it is not one (the interpreter tier
 /// reads it).
 ///
 /// # Safety
-/// Called by compiled code; `w` is a loop iterator, `out` a writable word.
-pub unsafe extern "C" fn pyston_iter_item(ctx: *mut Ctx, w: u64, part: i64, kind: i32, out: *mut u64) -> i32 {
+/// Called by compiled code; `w` is a loop iterator, `path` points to `2 n`
+/// words, `out` is a writable word.
+pub unsafe extern "C" fn pyston_iter_item(
+    ctx: *mut Ctx,
+    w: u64,
+    path: *const i64,
+    n: i64,
+    kind: i32,
+    out: *mut u64,
+) -> i32 {
     // SAFETY: `ctx` is the call's live context.
     let ctx = unsafe { &*ctx };
     with_gil(ctx, |py| {
@@ -100,11 +110,15 @@ pub unsafe extern "C" fn pyston_iter_item(ctx: *mut Ctx, w: u64, part: i64, kind
             if x.is_null() {
                 return ERROR;
             }
-            if part >= 0 {
-                if ffi::PyTuple_CheckExact(x) == 0 || ffi::PyTuple_Size(x) <= part as ffi::Py_ssize_t {
+            for k in 0..n as usize {
+                let (part, len) = (
+                    *path.add(2 * k) as ffi::Py_ssize_t,
+                    *path.add(2 * k + 1) as ffi::Py_ssize_t,
+                );
+                if ffi::PyTuple_CheckExact(x) == 0 || ffi::PyTuple_Size(x) != len {
                     return DEOPT;
                 }
-                x = ffi::PyTuple_GetItem(x, part as ffi::Py_ssize_t);
+                x = ffi::PyTuple_GetItem(x, part);
                 if x.is_null() {
                     return ERROR;
                 }
