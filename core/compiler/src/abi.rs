@@ -68,7 +68,7 @@ pub enum SlotTy {
 fn push_slots(t: &Ty, v: &mut Vec<SlotTy>) {
     match t {
         Ty::Bool => v.push(SlotTy::I8),
-        Ty::Int | Ty::PyInt | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) => v.push(SlotTy::I64),
+        Ty::Int | Ty::PyInt | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::PyStr => v.push(SlotTy::I64),
         Ty::Float => v.push(SlotTy::F64),
         Ty::Complex => v.extend([SlotTy::F64, SlotTy::F64]),
         Ty::Np(d) => v.extend_from_slice(dtype_slots(*d)),
@@ -129,7 +129,15 @@ pub fn dtype_slots(d: Dtype) -> &'static [SlotTy] {
 #[inline]
 pub fn slot_count(t: &Ty) -> usize {
     match t {
-        Ty::Bool | Ty::Int | Ty::PyInt | Ty::Float | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) => 1,
+        Ty::Bool
+        | Ty::Int
+        | Ty::PyInt
+        | Ty::Float
+        | Ty::Obj(_)
+        | Ty::List(_)
+        | Ty::Dict(..)
+        | Ty::Set(_)
+        | Ty::PyStr => 1,
         Ty::Complex => 2,
         Ty::Np(d) => dtype_slots(*d).len(),
         Ty::Array(a) => ArraySlots::new(a.ndim as usize).count(),
@@ -302,6 +310,10 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_set_discard", &[I64, I64, I32, I64], &[I32]),
     h("pyston_set_contains", &[I64, I64, I32, I64], &[I32]),
     h("pyston_set_len", &[I64], &[I64]),
+    // strings (helpers/strings.rs)
+    h("pyston_str_len", &[I64], &[I64]),
+    h("pyston_str_getitem", &[I64, I64, I64], &[I64]),
+    h("pyston_str_cmp", &[I64, I64, I32], &[I32]),
     // exceptions caught by compiled handlers
     h("pyston_catch", &[I64], &[I64]),
     h("pyston_exc_match", &[I64, I64, I64], &[I32]),

@@ -235,6 +235,12 @@ pub enum Builtin {
     Set,
     /// `isinstance(x, cls)`: decided at compile time from `x`'s type.
     Isinstance,
+    // Builtins on strings (called through CPython: `infer/strings.rs`).
+    Str,
+    Repr,
+    Format,
+    Ord,
+    Chr,
 }
 
 /// `isinstance(x, cls)` for a value of type `x` (not a union) and a class
@@ -320,6 +326,11 @@ pub enum Ty {
     /// A Python `set` whose elements compiled code reads as this type
     /// (`set(int)`): one slot, the set object, as [`Ty::List`].
     Set(Box<Ty>),
+    /// A Python `str` object made or received at run time: one slot, the
+    /// object (kept alive by the caller, the call's arena or the compiled
+    /// function, for constants). [`Ty::Str`] is a string known at compile
+    /// time (no slot), made into a `PyStr` where it meets one.
+    PyStr,
 }
 
 /// The Python scalar categories, for promotion.
@@ -369,6 +380,7 @@ impl Ty {
                 | Ty::List(_)
                 | Ty::Dict(..)
                 | Ty::Set(_)
+                | Ty::PyStr
         )
     }
     /// The union members, or the type itself.
@@ -408,6 +420,8 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
             Some(Ty::Dict(Box::new(elem_join(k1, k2)?), Box::new(elem_join(v1, v2)?)))
         }
         (Ty::Set(x), Ty::Set(y)) => Some(Ty::Set(Box::new(elem_join(x, y)?))),
+        // Two constant strings, or a constant and a run-time one: a run-time string.
+        (Ty::Str(_) | Ty::PyStr, Ty::Str(_) | Ty::PyStr) => Some(Ty::PyStr),
         _ => {
             let mut m = a.members();
             for t in b.members() {
@@ -453,6 +467,7 @@ pub fn elem_join(a: &Ty, b: &Ty) -> Option<Ty> {
             Some(Ty::Tuple(v?))
         }
         (Ty::Array(_), Ty::Array(_)) => join(a, b),
+        (Ty::Str(_) | Ty::PyStr, Ty::Str(_) | Ty::PyStr) => Some(Ty::PyStr),
         _ => None,
     }
 }
@@ -462,6 +477,7 @@ pub fn elem_join(a: &Ty, b: &Ty) -> Option<Ty> {
 pub fn list_elem_ok(t: &Ty) -> bool {
     match t {
         Ty::Bottom | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::Np(_) | Ty::Array(_) | Ty::NoneT => true,
+        Ty::PyStr => true,
         Ty::Tuple(ts) => ts.iter().all(list_elem_ok),
         Ty::List(e) => list_elem_ok(e),
         _ => false,
@@ -479,7 +495,7 @@ pub fn py_name(t: &Ty) -> String {
         Ty::Np(d) => format!("numpy.{}", if *d == Dtype::Bool { "bool" } else { d.name() }),
         Ty::Array(_) => "numpy.ndarray".into(),
         Ty::Tuple(_) => "tuple".into(),
-        Ty::Str(_) => "str".into(),
+        Ty::Str(_) | Ty::PyStr => "str".into(),
         Ty::Module(_) => "module".into(),
         Ty::Builtin(_) | Ty::Func(_) => "function".into(),
         Ty::DtypeObj(_) => "type".into(),
@@ -532,6 +548,7 @@ impl fmt::Display for Ty {
             Ty::List(e) => write!(f, "list({e})"),
             Ty::Dict(k, v) => write!(f, "dict({k}, {v})"),
             Ty::Set(e) => write!(f, "set({e})"),
+            Ty::PyStr => write!(f, "str"),
         }
     }
 }

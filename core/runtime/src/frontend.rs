@@ -544,6 +544,28 @@ impl Frontend {
                 };
                 ExprKind::Call(Box::new(callee), pos, kws)
             }
+            // An f-string is `"template".format(values...)`: the same conversions and
+            // `format(value, spec)` calls, evaluated in the same order (nested
+            // replacement fields in a spec numbered after their field, as CPython's
+            // str.format numbers them).
+            "JoinedStr" => {
+                let (mut tpl, mut vals) = (String::new(), Vec::new());
+                self.fstring(node, &mut tpl, &mut vals)?;
+                if vals.is_empty() {
+                    let plain = tpl.replace("{{", "{").replace("}}", "}");
+                    ExprKind::Lit(Literal::Str(plain))
+                } else {
+                    let recv = Expr {
+                        kind: ExprKind::Lit(Literal::Str(tpl)),
+                        span,
+                    };
+                    let f = Expr {
+                        kind: ExprKind::Attr(Box::new(recv), "format".into()),
+                        span,
+                    };
+                    ExprKind::Call(Box::new(f), vals, vec![])
+                }
+            }
             "Subscript" => ExprKind::Subscript(boxed("value")?, boxed("slice")?),
             "Tuple" => ExprKind::Tuple(self.exprs(node, "elts")?),
             "List" => ExprKind::List(self.exprs(node, "elts")?),
@@ -657,6 +679,42 @@ impl Frontend {
             }
         };
         Ok(Expr { kind, span })
+    }
+
+    /// The `str.format` template of the f-string parts of `node` (a `JoinedStr`)
+    /// appended to `tpl`, their values to `vals`.
+    fn fstring(&self, node: &Bound<'_, PyAny>, tpl: &mut String, vals: &mut Vec<Expr>) -> CResult<()> {
+        for part in self.list(node, "values")? {
+            match tyname(&part).as_str() {
+                "Constant" => {
+                    let v = part.getattr("value").map_err(pyerr)?;
+                    let text: String = v.extract().map_err(pyerr)?;
+                    tpl.push_str(&text.replace('{', "{{").replace('}', "}}"));
+                }
+                "FormattedValue" => {
+                    vals.push(self.expr(&part.getattr("value").map_err(pyerr)?)?);
+                    tpl.push('{');
+                    let conv: i64 = part.getattr("conversion").and_then(|c| c.extract()).map_err(pyerr)?;
+                    if conv >= 0 {
+                        tpl.push('!');
+                        tpl.push(char::from_u32(conv as u32).unwrap_or('s'));
+                    }
+                    let spec = part.getattr("format_spec").map_err(pyerr)?;
+                    if !spec.is_none() {
+                        tpl.push(':');
+                        self.fstring(&spec, tpl, vals)?;
+                    }
+                    tpl.push('}');
+                }
+                _ => {
+                    return Err(CompileError::unsupported(
+                        self.span(&part),
+                        "this f-string part is not supported yet",
+                    ))
+                }
+            }
+        }
+        Ok(())
     }
 
     fn constant(&self, v: &Bound<'_, PyAny>, span: Span) -> CResult<Literal> {

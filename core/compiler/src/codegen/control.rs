@@ -43,7 +43,8 @@ impl Gen<'_, '_> {
                             self.env.pycalls.contains_key(&(*blk, k))
                                 || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. })
                                     && self.call_may_allocate(i))
-                                || i.result.is_some_and(|r| *self.typed.ty(r) == Ty::PyInt)
+                                || i.result
+                                    .is_some_and(|r| matches!(self.typed.ty(r), Ty::PyInt | Ty::PyStr))
                                 || (i.op == Op::List
                                     && i.result.is_some_and(|r| matches!(self.typed.ty(r), Ty::List(_))))
                         })
@@ -73,7 +74,8 @@ impl Gen<'_, '_> {
                 | Ty::Obj(_)
                 | Ty::List(_)
                 | Ty::Dict(..)
-                | Ty::Set(_) => true,
+                | Ty::Set(_)
+                | Ty::PyStr => true,
                 Ty::Tuple(ts) | Ty::Union(ts) | Ty::Slice(ts) => ts.iter().any(holds_object),
                 _ => false,
             }
@@ -108,7 +110,7 @@ impl Gen<'_, '_> {
     pub fn obj_slots(t: &Ty, v: &[CV], out: &mut Vec<CV>) {
         match t {
             Ty::Array(_) => out.push(v[ArraySlots::OBJ]),
-            Ty::PyInt | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) => out.push(v[0]),
+            Ty::PyInt | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::PyStr => out.push(v[0]),
             Ty::Tuple(ts) => {
                 let mut off = 0;
                 for t in ts {

@@ -32,7 +32,7 @@ impl Gen<'_, '_> {
     /// A helper's status: ERROR returns (with this line in the traceback),
     /// DEOPT leaves compiled code before the instruction (the interpreter
     /// re-executes it, exactly).
-    fn list_status(&mut self, st: CV) -> CResult<()> {
+    pub(super) fn list_status(&mut self, st: CV) -> CResult<()> {
         let failed = self.b.create_block();
         let ok = self.b.create_block();
         let is_err = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::ERROR as i64);
@@ -168,7 +168,7 @@ impl Gen<'_, '_> {
     }
 
     /// A status-like result of a dict helper: `-1` returns ERROR.
-    fn fail_if_negative(&mut self, st: CV) -> CResult<()> {
+    pub(super) fn fail_if_negative(&mut self, st: CV) -> CResult<()> {
         let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, st, 0);
         let st = self.b.ins().uextend(clt::I32, neg);
         self.list_status(st)

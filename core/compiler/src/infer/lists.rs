@@ -17,6 +17,15 @@
 
 use super::*;
 
+/// The type an element stored into a container is held as: a possibly
+/// unbound local checked first, a constant string as a run-time `str`.
+fn elem_ty(t: &Ty) -> Ty {
+    match strip_undef(t) {
+        Ty::Str(_) => Ty::PyStr,
+        t => t,
+    }
+}
+
 /// The element kind the native list helpers take (`helpers/lists.rs`):
 /// 0 int, 1 float, 2 bool, 16 + the dtype's index for a NumPy scalar of
 /// one slot (every dtype but complex128).
@@ -174,7 +183,7 @@ impl Infer<'_> {
 
     /// Records that list `v` (of type `cur`) receives elements of type `t`.
     fn widen(&mut self, v: Value, cur: &Ty, t: &Ty, span: Span) -> CResult<()> {
-        let t = strip_undef(t);
+        let t = elem_ty(t);
         if !list_elem_ok(&t) {
             return Err(bad_elem(span, &t));
         }
@@ -233,7 +242,7 @@ impl Infer<'_> {
     }
 
     /// The type of a list made at `r` whose own elements are of type `e`.
-    fn site(&mut self, r: Option<Value>, e: Ty, span: Span) -> CResult<Ty> {
+    pub(super) fn site(&mut self, r: Option<Value>, e: Ty, span: Span) -> CResult<Ty> {
         let Some(r) = r else { return Ok(Ty::List(Box::new(e))) };
         self.lists.sites.insert(r);
         let extra = self.lists.site_elem.get(&r).cloned().unwrap_or(Ty::Bottom);
@@ -278,7 +287,7 @@ impl Infer<'_> {
                 }
                 let mut e = Ty::Bottom;
                 for t in args {
-                    let t = strip_undef(t);
+                    let t = elem_ty(t);
                     if !list_elem_ok(&t) {
                         return Err(bad_elem(span, &t));
                     }
@@ -314,7 +323,7 @@ impl Infer<'_> {
                 }
             }
             Op::SetItem if first_list && args.len() == 3 => {
-                let v = strip_undef(&args[2]);
+                let v = elem_ty(&args[2]);
                 if int_index(&args[1]) {
                     self.widen(argv[0], &args[0], &v, span)?;
                     if native_kind(&v).is_none() || !matches!(args[1], Ty::Int | Ty::Bool) {
@@ -403,7 +412,7 @@ impl Infer<'_> {
                 let ret = match (name.as_str(), pos) {
                     ("append", [x]) => {
                         self.widen(argv[0], &args[0], x, span)?;
-                        if native_kind(&strip_undef(x)).is_some() {
+                        if native_kind(&elem_ty(x)).is_some() {
                             return Ok(Some(Some(Ty::NoneT)));
                         }
                         Ty::NoneT
@@ -557,6 +566,11 @@ pub fn builtin_name(b: Builtin) -> Option<&'static str> {
         Builtin::List => "list",
         Builtin::Dict => "dict",
         Builtin::Set => "set",
+        Builtin::Str => "str",
+        Builtin::Repr => "repr",
+        Builtin::Format => "format",
+        Builtin::Ord => "ord",
+        Builtin::Chr => "chr",
         Builtin::Min => "min",
         Builtin::Max => "max",
         Builtin::Len => "len",
@@ -593,7 +607,7 @@ fn dict_key(t: &Ty, span: Span) -> CResult<()> {
 impl Infer<'_> {
     /// Records that dict `v` (of type `cur`) receives `key: val` items.
     fn widen_dict(&mut self, v: Value, cur: &Ty, key: &Ty, val: &Ty, span: Span) -> CResult<()> {
-        let (key, val) = (strip_undef(key), strip_undef(val));
+        let (key, val) = (elem_ty(key), elem_ty(val));
         dict_key(&key, span)?;
         if native_kind(&val).is_none() {
             return Err(CompileError::typing(
@@ -717,7 +731,7 @@ impl Infer<'_> {
                 }
                 [key, d] => {
                     needle(key, span)?;
-                    let d = strip_undef(d);
+                    let d = elem_ty(d);
                     let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
                     if native_kind(&j).is_none() {
                         return Err(bad_elem(span, &j));
@@ -731,14 +745,14 @@ impl Infer<'_> {
             },
             Op::MethodCall { name, kw } if first && kw.is_empty() && name == "setdefault" && args.len() == 3 => {
                 self.widen_dict(argv[0], &args[0], &args[1], &args[2], span)?;
-                let d = strip_undef(&args[2]);
+                let d = elem_ty(&args[2]);
                 let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
                 self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &j, span)?;
                 Some(j)
             }
             Op::MethodCall { name, kw } if first && kw.is_empty() && name == "pop" && args.len() == 3 => {
                 needle(&args[1], span)?;
-                let d = strip_undef(&args[2]);
+                let d = elem_ty(&args[2]);
                 let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
                 self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &j, span)?;
                 Some(j)
@@ -792,7 +806,7 @@ fn set_elem_ok(t: &Ty, span: Span) -> CResult<()> {
 impl Infer<'_> {
     /// Records that set `v` (of type `cur`) receives elements of type `x`.
     fn widen_set(&mut self, v: Value, cur: &Ty, x: &Ty, span: Span) -> CResult<()> {
-        let x = strip_undef(x);
+        let x = elem_ty(x);
         set_elem_ok(&x, span)?;
         self.widen_origins(v, cur, &x, set_elem, |e| Ty::Set(Box::new(e)), span)
     }

@@ -367,7 +367,7 @@ pub(crate) fn keep_arrays(t: &Ty, slots: &[u64], pos: &mut usize, arena: &mut Ve
             *pos += ArraySlots::new(a.ndim as usize).count();
         }
         Ty::Tuple(ts) => ts.iter().for_each(|t| keep_arrays(t, slots, pos, arena)),
-        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) => {
+        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::PyStr => {
             let o = slots[*pos] as *mut ffi::PyObject;
             // SAFETY: the slot holds a live object (owned by the call's result).
             unsafe { ffi::Py_INCREF(o) };

@@ -1,0 +1,99 @@
+//! Strings: the native `str` operations (`len`, `s[i]`, comparisons, truth,
+//! `is`) and string literals as constant objects. Every other operation on a
+//! string is a call into CPython that inference recorded (`infer/strings.rs`).
+
+use super::*;
+use crate::infer::is_str;
+
+impl Gen<'_, '_> {
+    /// The constant object of string literal `s` (made by the runtime before
+    /// codegen and kept alive by the compiled function).
+    pub fn str_const(&mut self, s: &str) -> CResult<CV> {
+        let p = *self
+            .env
+            .strs
+            .get(s)
+            .ok_or_else(|| internal(format!("string constant {s:?} has no object")))?;
+        Ok(self.b.ins().iconst(clt::I64, p as i64))
+    }
+
+    /// The object pointer of a string value (a literal's constant object).
+    fn str_ptr(&mut self, t: &Ty, v: &Vals) -> CResult<CV> {
+        match t {
+            Ty::Str(s) => self.str_const(s),
+            Ty::PyStr => Ok(v[0]),
+            t => Err(internal(format!("string operand of type {t}"))),
+        }
+    }
+
+    fn str_len(&mut self, s: CV) -> CResult<CV> {
+        Ok(self.call("pyston_str_len", &[s])?[0])
+    }
+
+    /// The native string operations (inference recorded a call into Python for the others).
+    pub fn str_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)]) -> CResult<Option<Vals>> {
+        let first = args.first().is_some_and(|(t, _)| is_str(t));
+        let all = !args.is_empty() && args.iter().all(|(t, _)| is_str(t));
+        Ok(Some(match &inst.op {
+            Op::Len if first => {
+                let s = self.str_ptr(&args[0].0, &args[0].1)?;
+                vec![self.str_len(s)?]
+            }
+            Op::Call { kw }
+                if kw.is_empty()
+                    && args.len() == 2
+                    && matches!(args[0].0, Ty::Builtin(Builtin::Len))
+                    && is_str(&args[1].0) =>
+            {
+                let s = self.str_ptr(&args[1].0, &args[1].1)?;
+                vec![self.str_len(s)?]
+            }
+            Op::Truth | Op::Unary(UnaryOp::Not) if first => {
+                let s = self.str_ptr(&args[0].0, &args[0].1)?;
+                let n = self.str_len(s)?;
+                let cc = if inst.op == Op::Truth {
+                    IntCC::NotEqual
+                } else {
+                    IntCC::Equal
+                };
+                vec![self.b.ins().icmp_imm_s(cc, n, 0)]
+            }
+            Op::GetItem if first && args.len() == 2 && matches!(args[1].0, Ty::Int | Ty::Bool) => {
+                let s = self.str_ptr(&args[0].0, &args[0].1)?;
+                let i = match args[1].0 {
+                    Ty::Bool => self.b.ins().uextend(clt::I64, args[1].1[0]),
+                    _ => args[1].1[0],
+                };
+                let ctx = self.ctx.unwrap();
+                let p = self.call("pyston_str_getitem", &[ctx, s, i])?[0];
+                let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+                let st = self.b.ins().uextend(clt::I32, st);
+                self.list_status(st)?;
+                vec![p]
+            }
+            Op::Cmp(c) if all && args.len() == 2 => {
+                let a = self.str_ptr(&args[0].0, &args[0].1)?;
+                let b = self.str_ptr(&args[1].0, &args[1].1)?;
+                // CPython's rich-comparison opcodes: Py_LT 0, Py_LE 1, Py_EQ 2, Py_NE 3, Py_GT 4, Py_GE 5.
+                let code = match c {
+                    CmpOp::Lt => 0,
+                    CmpOp::Le => 1,
+                    CmpOp::Eq => 2,
+                    CmpOp::Ne => 3,
+                    CmpOp::Gt => 4,
+                    CmpOp::Ge => 5,
+                };
+                let code = self.b.ins().iconst(clt::I32, code);
+                let r = self.call("pyston_str_cmp", &[a, b, code])?[0];
+                self.fail_if_negative(r)?;
+                vec![self.b.ins().icmp_imm_s(IntCC::Equal, r, 1)]
+            }
+            Op::Is if all && args.len() == 2 => {
+                let a = self.str_ptr(&args[0].0, &args[0].1)?;
+                let b = self.str_ptr(&args[1].0, &args[1].1)?;
+                vec![self.b.ins().icmp(IntCC::Equal, a, b)]
+            }
+            _ => return Ok(None),
+        }))
+    }
+}
