@@ -48,6 +48,16 @@ impl Gen<'_, '_> {
                 let s = self.str_ptr(&args[1].0, &args[1].1)?;
                 vec![self.str_len(s)?]
             }
+            Op::Call { kw }
+                if kw.is_empty()
+                    && args.len() == 2
+                    && matches!(args[0].0, Ty::Builtin(Builtin::Bool))
+                    && is_str(&args[1].0) =>
+            {
+                let s = self.str_ptr(&args[1].0, &args[1].1)?;
+                let n = self.str_len(s)?;
+                vec![self.b.ins().icmp_imm_s(IntCC::NotEqual, n, 0)]
+            }
             Op::Truth | Op::Unary(UnaryOp::Not) if first => {
                 let s = self.str_ptr(&args[0].0, &args[0].1)?;
                 let n = self.str_len(s)?;

@@ -195,6 +195,7 @@ impl Infer<'_> {
                 let pos = &args[1..args.len() - kw.len()];
                 let (name, ret) = match (b, pos) {
                     (Builtin::Len, [t]) if is_str(t) && kw.is_empty() => return Ok(Some(Some(Ty::Int))),
+                    (Builtin::Bool, [t]) if is_str(t) && kw.is_empty() => return Ok(Some(Some(Ty::Bool))),
                     (Builtin::Str, []) if kw.is_empty() => ("str", Ty::PyStr),
                     (Builtin::Str, [_]) if kw.is_empty() => ("str", Ty::PyStr),
                     (Builtin::Repr, [_]) if kw.is_empty() => ("repr", Ty::PyStr),
