@@ -651,7 +651,9 @@ fn dict_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Ty>> {
     let (Some(kt), Some(vt)) = (classify(py, &k, &mut scratch)?, classify(py, &v, &mut scratch)?) else {
         return Ok(None);
     };
-    let ok = matches!(kt, Ty::Int | Ty::Bool) && pyston_compiler::infer::native_kind(&vt).is_some();
+    let ok = matches!(kt, Ty::Int | Ty::Bool | Ty::PyStr)
+        && vt != Ty::PyStr
+        && pyston_compiler::infer::native_kind(&vt).is_some();
     Ok(ok.then(|| Ty::Dict(Box::new(kt), Box::new(vt))))
 }
 

@@ -1325,6 +1325,11 @@ impl<'py> Env for CompileEnv<'py> {
                 }
                 ProbeTarget::Builtin(b) => PyCallKind::Call(py.import("builtins")?.getattr(*b)?.unbind()),
                 ProbeTarget::Operator(o) => PyCallKind::Call(operator.getattr(*o)?.unbind()),
+                // A method of a str: `str.m` called with the string first (the receiver
+                // is exactly a str), without making a bound method per call.
+                ProbeTarget::Method(m) if matches!(args.first(), Some(Ty::PyStr | Ty::Str(_))) => {
+                    PyCallKind::Call(py.get_type::<pyo3::types::PyString>().getattr(m.as_str())?.unbind())
+                }
                 ProbeTarget::Method(m) => PyCallKind::Method(m.clone()),
                 ProbeTarget::GetItem => PyCallKind::GetItem(operator.getattr("getitem")?.unbind()),
                 ProbeTarget::SetItem => PyCallKind::SetItem(operator.getattr("setitem")?.unbind()),

@@ -64,6 +64,9 @@ pub struct Ctx {
     /// parallel ufunc loop on a worker thread): helpers that would otherwise
     /// assume it take it (`helpers::lists`).
     pub no_gil: bool,
+    /// An empty buffer `pyston_arena_collect` swaps with `deferred` (no
+    /// allocation per loop iteration).
+    pub spare: Vec<*mut ffi::PyObject>,
 }
 
 /// What this thread's calls into compiled code keep between them, in one
@@ -118,6 +121,7 @@ impl Ctx {
             nogil: false,
             rng_locks: Vec::new(),
             no_gil: false,
+            spare: Vec::new(),
         })
     }
 

@@ -26,6 +26,13 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// A NULL object pointer from a helper: its exception is raised here.
+    fn null_fails(&mut self, p: CV) -> CResult<()> {
+        let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+        let st = self.b.ins().uextend(clt::I32, st);
+        self.list_status(st)
+    }
+
     fn str_len(&mut self, s: CV) -> CResult<CV> {
         Ok(self.call("pyston_str_len", &[s])?[0])
     }
@@ -76,9 +83,7 @@ impl Gen<'_, '_> {
                 };
                 let ctx = self.ctx.unwrap();
                 let p = self.call("pyston_str_getitem", &[ctx, s, i])?[0];
-                let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
-                let st = self.b.ins().uextend(clt::I32, st);
-                self.list_status(st)?;
+                self.null_fails(p)?;
                 vec![p]
             }
             Op::Cmp(c) if all && args.len() == 2 => {
@@ -97,6 +102,54 @@ impl Gen<'_, '_> {
                 let r = self.call("pyston_str_cmp", &[a, b, code])?[0];
                 self.fail_if_negative(r)?;
                 vec![self.b.ins().icmp_imm_s(IntCC::Equal, r, 1)]
+            }
+            Op::Contains if all && args.len() == 2 => {
+                let s = self.str_ptr(&args[0].0, &args[0].1)?;
+                let x = self.str_ptr(&args[1].0, &args[1].1)?;
+                let r = self.call("pyston_str_contains", &[s, x])?[0];
+                self.fail_if_negative(r)?;
+                vec![self.b.ins().icmp_imm_s(IntCC::Equal, r, 1)]
+            }
+            Op::Bin { op: BinOp::Add, .. } if all && args.len() == 2 => {
+                let a = self.str_ptr(&args[0].0, &args[0].1)?;
+                let b = self.str_ptr(&args[1].0, &args[1].1)?;
+                let ctx = self.ctx.unwrap();
+                let p = self.call("pyston_str_concat", &[ctx, a, b])?[0];
+                self.null_fails(p)?;
+                vec![p]
+            }
+            Op::Call { kw }
+                if kw.is_empty() && args.len() == 2 && matches!(args[0].0, Ty::Builtin(Builtin::Str)) =>
+            {
+                let (t, v) = &args[1];
+                let kind = match t {
+                    Ty::PyStr => return Ok(Some(vec![v[0]])),
+                    Ty::Int => 0,
+                    Ty::Float => 1,
+                    Ty::Bool => 2,
+                    _ => return Ok(None),
+                };
+                let w = match t {
+                    Ty::Float => self.b.ins().bitcast(clt::I64, MemFlagsData::new(), v[0]),
+                    Ty::Bool => self.b.ins().uextend(clt::I64, v[0]),
+                    _ => v[0],
+                };
+                let ctx = self.ctx.unwrap();
+                let k = self.b.ins().iconst(clt::I32, kind);
+                let p = self.call("pyston_str_from", &[ctx, k, w])?[0];
+                self.null_fails(p)?;
+                vec![p]
+            }
+            Op::Call { kw }
+                if kw.is_empty()
+                    && args.len() == 2
+                    && matches!(args[0].0, Ty::Builtin(Builtin::Int))
+                    && args[1].0 == Ty::PyStr =>
+            {
+                let out = self.stack(8);
+                let st = self.call("pyston_str_to_int", &[args[1].1[0], out])?[0];
+                self.list_status(st)?;
+                vec![self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 0)]
             }
             Op::Is if all && args.len() == 2 => {
                 let a = self.str_ptr(&args[0].0, &args[0].1)?;

@@ -34,6 +34,8 @@ pub fn native_kind(e: &Ty) -> Option<i32> {
         Ty::Int => Some(0),
         Ty::Float => Some(1),
         Ty::Bool => Some(2),
+        // A str object (the word is the pointer; reads keep a reference in the arena).
+        Ty::PyStr => Some(3),
         Ty::Np(d) if *d != Dtype::Complex128 => Some(16 + crate::abi::dtype_index(*d) as i32),
         _ => None,
     }
@@ -592,13 +594,13 @@ fn dict_kv(t: &Ty) -> (Ty, Ty) {
 /// ints and bools (a float key is matched by identity first in CPython, as
 /// in lists: see [`needle`]).
 fn dict_key(t: &Ty, span: Span) -> CResult<()> {
-    if matches!(t, Ty::Int | Ty::Bool) {
+    if matches!(t, Ty::Int | Ty::Bool | Ty::PyStr) {
         return Ok(());
     }
     Err(CompileError::typing(
         span,
         format!(
-            "dicts with '{}' keys are not supported in compiled code yet (int and bool keys only)",
+            "dicts with '{}' keys are not supported in compiled code yet (int, bool and str keys only)",
             py_name(t)
         ),
     ))
@@ -609,7 +611,7 @@ impl Infer<'_> {
     fn widen_dict(&mut self, v: Value, cur: &Ty, key: &Ty, val: &Ty, span: Span) -> CResult<()> {
         let (key, val) = (elem_ty(key), elem_ty(val));
         dict_key(&key, span)?;
-        if native_kind(&val).is_none() {
+        if native_kind(&val).is_none() || val == Ty::PyStr {
             return Err(CompileError::typing(
                 span,
                 format!(

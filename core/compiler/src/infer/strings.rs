@@ -49,7 +49,16 @@ impl Infer<'_> {
                 format!("a '{}' argument here is not supported in compiled code yet", py_name(t)),
             ));
         }
-        self.env.py_op(&target, args, kw, ret, self.cur, span)
+        // String literals are passed as their constant objects (no new str per call).
+        fn lit(t: &Ty) -> Ty {
+            match t {
+                Ty::Str(_) => Ty::PyStr,
+                Ty::Tuple(ts) => Ty::Tuple(ts.iter().map(lit).collect()),
+                t => t.clone(),
+            }
+        }
+        let args: Vec<Ty> = args.iter().map(lit).collect();
+        self.env.py_op(&target, &args, kw, ret, self.cur, span)
     }
 
     /// Types `op` if it is an operation on a string (see the module doc):
@@ -120,6 +129,7 @@ impl Infer<'_> {
                     "'str' object does not support item assignment",
                 ))
             }
+            Op::Contains if all_str(args) => Some(Ty::Bool),
             Op::Contains if first => {
                 self.py_str_op(ProbeTarget::Operator("contains"), args, &[], &Ty::Bool, span)?;
                 Some(Ty::Bool)
@@ -149,6 +159,9 @@ impl Infer<'_> {
                 Some(Ty::Bool)
             }
             Op::Bin { op: b, inplace } if args.len() == 2 => {
+                if matches!(b, BinOp::Add) && all_str(args) {
+                    return Ok(Some(Some(Ty::PyStr)));
+                }
                 let name = match (b, inplace) {
                     (BinOp::Add, false) if args.iter().all(is_str) => "add",
                     (BinOp::Add, true) if args.iter().all(is_str) => "iadd",
@@ -196,6 +209,10 @@ impl Infer<'_> {
                 let (name, ret) = match (b, pos) {
                     (Builtin::Len, [t]) if is_str(t) && kw.is_empty() => return Ok(Some(Some(Ty::Int))),
                     (Builtin::Bool, [t]) if is_str(t) && kw.is_empty() => return Ok(Some(Some(Ty::Bool))),
+                    (Builtin::Str, [Ty::Int | Ty::Float | Ty::Bool | Ty::PyStr]) if kw.is_empty() => {
+                        return Ok(Some(Some(Ty::PyStr)))
+                    }
+                    (Builtin::Int, [Ty::PyStr]) if kw.is_empty() => return Ok(Some(Some(Ty::Int))),
                     (Builtin::Str, []) if kw.is_empty() => ("str", Ty::PyStr),
                     (Builtin::Str, [_]) if kw.is_empty() => ("str", Ty::PyStr),
                     (Builtin::Repr, [_]) if kw.is_empty() => ("repr", Ty::PyStr),
@@ -222,6 +239,10 @@ impl Infer<'_> {
         };
         Ok(Some(t))
     }
+}
+
+fn all_str(args: &[Ty]) -> bool {
+    args.len() == 2 && args.iter().all(is_str)
 }
 
 /// The `str` methods that return a list of strings.

@@ -98,9 +98,10 @@ pub unsafe extern "C" fn pyston_arena_collect(ctx: *mut Ctx, mark: i64, live: *c
     }
     // SAFETY: `live` points to `n` slots.
     let live = unsafe { std::slice::from_raw_parts(live, n as usize) };
-    Python::attach(|_| {
+    let run = |ctx: &mut Ctx| {
         let mut keep = mark;
-        let earlier = std::mem::take(&mut ctx.deferred);
+        let mut earlier = std::mem::take(&mut ctx.spare);
+        std::mem::swap(&mut earlier, &mut ctx.deferred);
         let carried = ctx.loop_keep.iter().find(|(m, _)| *m == mark).map_or(mark, |(_, k)| *k);
         for i in mark..ctx.arena.len() {
             let o = ctx.arena[i];
@@ -119,11 +120,18 @@ pub unsafe extern "C" fn pyston_arena_collect(ctx: *mut Ctx, mark: i64, live: *c
             Some(e) => e.1 = keep,
             None => ctx.loop_keep.push((mark, keep)),
         }
-        for o in earlier {
+        for o in earlier.drain(..) {
             // SAFETY: each deferred entry is a strong reference the arena held.
             unsafe { ffi::Py_DECREF(o) };
         }
-    })
+        ctx.spare = earlier;
+    };
+    if ctx.no_gil {
+        Python::attach(|_| run(ctx))
+    } else {
+        // A call whose context is not `no_gil` runs with the GIL held.
+        run(ctx)
+    }
 }
 
 /// `np.empty_like/zeros_like/ones_like(a)` with NumPy's default order='K':

@@ -29,7 +29,15 @@ pub unsafe extern "C" fn pyston_str_getitem(ctx: *mut Ctx, s: u64, i: i64) -> u6
         // length to a negative index once, as `s[i]` does, and raises CPython's
         // "string index out of range" beyond it.
         let o = unsafe { ffi::PySequence_GetItem(s as *mut ffi::PyObject, i as ffi::Py_ssize_t) };
-        if !o.is_null() {
+        if o.is_null() {
+            return 0;
+        }
+        // SAFETY: `o` is a live one-character str.
+        if unsafe { latin1_singleton(o) } {
+            // CPython's cached one-character string: the cache keeps it for the process.
+            // SAFETY: our reference is released; the cache's stays.
+            unsafe { ffi::Py_DECREF(o) };
+        } else {
             ctx.arena.push(o);
         }
         o as u64
@@ -41,6 +49,19 @@ pub unsafe extern "C" fn pyston_str_getitem(ctx: *mut Ctx, s: u64, i: i64) -> u6
     }
 }
 
+/// Whether `o`, a one-character string `s[i]` returned, is one of CPython's
+/// cached Latin-1 characters (code point below 256: `unicode_getitem` returns
+/// the cache's object, which lives as long as the interpreter, in every
+/// CPython 3.9+), so compiled code need not keep a reference to it.
+///
+/// # Safety
+/// The GIL is held; `o` is a live str of length 1.
+unsafe fn latin1_singleton(o: *mut ffi::PyObject) -> bool {
+    // SAFETY: reading the one character of a live str.
+    let c = unsafe { ffi::PyUnicode_ReadChar(o, 0) };
+    c < 256
+}
+
 /// `a OP b` for two strings (`op`: CPython's rich-comparison code): 1, 0, or
 /// -1 when it raised.
 ///
@@ -49,4 +70,80 @@ pub unsafe extern "C" fn pyston_str_getitem(ctx: *mut Ctx, s: u64, i: i64) -> u6
 pub unsafe extern "C" fn pyston_str_cmp(a: u64, b: u64, op: i32) -> i32 {
     // SAFETY: two live objects; comparing two exact strs never runs Python code.
     unsafe { ffi::PyObject_RichCompareBool(a as *mut ffi::PyObject, b as *mut ffi::PyObject, op) }
+}
+
+/// Keeps a new reference `o` (if not NULL) in the arena; returns it.
+fn kept(ctx: &mut Ctx, o: *mut ffi::PyObject) -> u64 {
+    if !o.is_null() {
+        ctx.arena.push(o);
+    }
+    o as u64
+}
+
+/// `needle in s` for two strings: 1, 0, or -1 when it raised.
+///
+/// # Safety
+/// Called by compiled code; `s` and `needle` are live `str` objects.
+pub unsafe extern "C" fn pyston_str_contains(s: u64, needle: u64) -> i32 {
+    // SAFETY: two live strs; PyUnicode_Contains is `operator.contains` for them.
+    unsafe { ffi::PyUnicode_Contains(s as *mut ffi::PyObject, needle as *mut ffi::PyObject) }
+}
+
+/// `a + b` for two strings: a new string kept by the arena, or NULL with the
+/// exception set (MemoryError, OverflowError).
+///
+/// # Safety
+/// Called by compiled code with its live context; `a` and `b` are live `str` objects.
+pub unsafe extern "C" fn pyston_str_concat(ctx: *mut Ctx, a: u64, b: u64) -> u64 {
+    // SAFETY: `ctx` is the call's live context; the GIL is held (strings are not
+    // compiled under nogil); PyUnicode_Concat returns a new reference or NULL.
+    unsafe {
+        let ctx = &mut *ctx;
+        let o = ffi::PyUnicode_Concat(a as *mut ffi::PyObject, b as *mut ffi::PyObject);
+        kept(ctx, o)
+    }
+}
+
+/// `str(x)` of a native int (`kind` 0), float (1) or bool (2): a new string
+/// kept by the arena (CPython's own `str`, so a float is its shortest repr),
+/// or NULL with the exception set.
+///
+/// # Safety
+/// Called by compiled code with its live context.
+pub unsafe extern "C" fn pyston_str_from(ctx: *mut Ctx, kind: i32, bits: u64) -> u64 {
+    // SAFETY: `ctx` is the call's live context; the GIL is held.
+    unsafe {
+        let ctx = &mut *ctx;
+        let py = pyo3::Python::assume_attached();
+        let x = super::lists::box_elem(py, kind, bits);
+        if x.is_null() {
+            return 0;
+        }
+        let o = ffi::PyObject_Str(x);
+        ffi::Py_DECREF(x);
+        kept(ctx, o)
+    }
+}
+
+/// `int(s)` of a string into `out`: OK; ERROR with CPython's `ValueError`;
+/// DEOPT when the value does not fit 64 bits (the interpreter tier calls `int`).
+///
+/// # Safety
+/// Called by compiled code; `s` is a live `str`, `out` a writable word.
+pub unsafe extern "C" fn pyston_str_to_int(s: u64, out: *mut i64) -> i32 {
+    // SAFETY: the GIL is held; for an exact str PyNumber_Long is `int(s)` (PyLong_FromUnicodeObject, base 10).
+    unsafe {
+        let o = ffi::PyNumber_Long(s as *mut ffi::PyObject);
+        if o.is_null() {
+            return ERROR;
+        }
+        let mut overflow = 0;
+        let v = ffi::PyLong_AsLongLongAndOverflow(o, &mut overflow);
+        ffi::Py_DECREF(o);
+        if overflow != 0 {
+            return DEOPT;
+        }
+        *out = v;
+        OK
+    }
 }
