@@ -175,6 +175,10 @@ impl Gen<'_, '_> {
     }
 
     fn dict_key(&mut self, t: &Ty, v: &Vals) -> CResult<(CV, CV)> {
+        if let Ty::Str(s) = t {
+            let p = self.str_const(s)?;
+            return self.dict_key(&Ty::PyStr, &vec![p]);
+        }
         let kind = native_kind(t).ok_or_else(|| internal("dict key"))?;
         let k = self.b.ins().iconst(clt::I32, kind as i64);
         let w = self.list_word(v[0], t);

@@ -26,6 +26,28 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// `str(x)` of an int, float, bool or str, natively (`None`: another type).
+    fn str_of(&mut self, x: &(Ty, Vals)) -> CResult<Option<CV>> {
+        let (t, v) = x;
+        let kind = match t {
+            Ty::PyStr => return Ok(Some(v[0])),
+            Ty::Int => 0,
+            Ty::Float => 1,
+            Ty::Bool => 2,
+            _ => return Ok(None),
+        };
+        let w = match t {
+            Ty::Float => self.b.ins().bitcast(clt::I64, MemFlagsData::new(), v[0]),
+            Ty::Bool => self.b.ins().uextend(clt::I64, v[0]),
+            _ => v[0],
+        };
+        let ctx = self.ctx.unwrap();
+        let k = self.b.ins().iconst(clt::I32, kind);
+        let p = self.call("pyston_str_from", &[ctx, k, w])?[0];
+        self.null_fails(p)?;
+        Ok(Some(p))
+    }
+
     /// A NULL object pointer from a helper: its exception is raised here.
     fn null_fails(&mut self, p: CV) -> CResult<()> {
         let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
@@ -118,27 +140,22 @@ impl Gen<'_, '_> {
                 self.null_fails(p)?;
                 vec![p]
             }
-            Op::Call { kw }
-                if kw.is_empty() && args.len() == 2 && matches!(args[0].0, Ty::Builtin(Builtin::Str)) =>
+            Op::Call { kw } if kw.is_empty() && args.len() == 2 && matches!(args[0].0, Ty::Builtin(Builtin::Str)) => {
+                match self.str_of(&args[1])? {
+                    Some(p) => vec![p],
+                    None => return Ok(None),
+                }
+            }
+            Op::MethodCall { name, kw }
+                if kw.is_empty() && args.len() == 2 && {
+                    let ts: Vec<Ty> = args.iter().map(|a| a.0.clone()).collect();
+                    crate::infer::plain_format(name, &ts)
+                } =>
             {
-                let (t, v) = &args[1];
-                let kind = match t {
-                    Ty::PyStr => return Ok(Some(vec![v[0]])),
-                    Ty::Int => 0,
-                    Ty::Float => 1,
-                    Ty::Bool => 2,
-                    _ => return Ok(None),
-                };
-                let w = match t {
-                    Ty::Float => self.b.ins().bitcast(clt::I64, MemFlagsData::new(), v[0]),
-                    Ty::Bool => self.b.ins().uextend(clt::I64, v[0]),
-                    _ => v[0],
-                };
-                let ctx = self.ctx.unwrap();
-                let k = self.b.ins().iconst(clt::I32, kind);
-                let p = self.call("pyston_str_from", &[ctx, k, w])?[0];
-                self.null_fails(p)?;
-                vec![p]
+                match self.str_of(&args[1])? {
+                    Some(p) => vec![p],
+                    None => return Ok(None),
+                }
             }
             Op::Call { kw }
                 if kw.is_empty()

@@ -116,13 +116,13 @@ fn bad_elem(span: Span, t: &Ty) -> CompileError {
 /// if it is the very object in the list; compiled code holds floats by
 /// value, so only ints, bools and None are searched for natively.
 fn needle(t: &Ty, span: Span) -> CResult<()> {
-    if t.members().iter().all(contains_operand) {
+    if t.members().iter().all(|m| contains_operand(m) || is_str(m)) {
         return Ok(());
     }
     Err(CompileError::typing(
         span,
         format!(
-            "searching a list for a '{}' is not supported in compiled code yet (ints, bools and None only: CPython matches a NaN float by identity)",
+            "searching a list for a '{}' is not supported in compiled code yet (ints, bools, None and strings only: CPython matches a NaN float by identity)",
             py_name(t)
         ),
     ))
@@ -593,6 +593,11 @@ fn dict_kv(t: &Ty) -> (Ty, Ty) {
 /// The key types compiled code stores into and looks up in dicts natively:
 /// ints and bools (a float key is matched by identity first in CPython, as
 /// in lists: see [`needle`]).
+/// A key compiled code boxes itself for a dict's `PyDict_*` (a string literal as its constant object).
+fn native_key(t: &Ty) -> bool {
+    matches!(t, Ty::Int | Ty::Bool | Ty::PyStr | Ty::Str(_))
+}
+
 fn dict_key(t: &Ty, span: Span) -> CResult<()> {
     if matches!(t, Ty::Int | Ty::Bool | Ty::PyStr) {
         return Ok(());
@@ -701,7 +706,7 @@ impl Infer<'_> {
         let t = match op {
             Op::GetItem if first && args.len() == 2 => {
                 needle(&args[1], span)?;
-                let native = matches!(args[1], Ty::Int | Ty::Bool) && native_kind(&v).is_some();
+                let native = native_key(&args[1]) && native_kind(&v).is_some();
                 if !native && v != Ty::Bottom {
                     self.py_list_op(ProbeTarget::GetItem, args, &[], &v, span)?;
                 }
@@ -713,7 +718,7 @@ impl Infer<'_> {
             }
             Op::Contains if first => {
                 needle(&args[1], span)?;
-                if !matches!(args[1], Ty::Int | Ty::Bool) {
+                if !native_key(&args[1]) {
                     self.py_list_op(ProbeTarget::Operator("contains"), args, &[], &Ty::Bool, span)?;
                 }
                 Some(Ty::Bool)
@@ -738,7 +743,7 @@ impl Infer<'_> {
                     if native_kind(&j).is_none() {
                         return Err(bad_elem(span, &j));
                     }
-                    if !matches!(key, Ty::Int | Ty::Bool) {
+                    if !native_key(key) {
                         self.py_list_op(ProbeTarget::Method("get".into()), args, &[], &j, span)?;
                     }
                     Some(j)

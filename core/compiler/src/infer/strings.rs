@@ -186,6 +186,7 @@ impl Infer<'_> {
                 self.py_str_op(ProbeTarget::Operator(name), args, &[], &Ty::PyStr, span)?;
                 Some(Ty::PyStr)
             }
+            Op::MethodCall { name, kw } if first && kw.is_empty() && plain_format(name, args) => Some(Ty::PyStr),
             Op::MethodCall { name, kw } if first => {
                 let ret = if is_split(name) {
                     self.site(r, Ty::PyStr, span)?
@@ -239,6 +240,14 @@ impl Infer<'_> {
         };
         Ok(Some(t))
     }
+}
+
+/// `"{}".format(x)` (an f-string's `{x}`) of an int, float, bool or str: `str(x)`,
+/// made natively (`format(x, "")` is `str(x)` for exactly these types).
+pub fn plain_format(name: &str, args: &[Ty]) -> bool {
+    name == "format"
+        && matches!(&args[0], Ty::Str(t) if t == "{}" || t == "{!s}")
+        && matches!(args[1..], [Ty::Int | Ty::Float | Ty::Bool | Ty::PyStr])
 }
 
 fn all_str(args: &[Ty]) -> bool {
