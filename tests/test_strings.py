@@ -468,3 +468,65 @@ def test_no_leaked_references():
 
 def test_inspect_types_shows_str():
     assert "str" in count_vowels.inspect_types()
+
+
+# --------------------------------------------------------------------------
+# strings in lists and dicts
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def word_counts(s):
+    counts = {}
+    for w in s.split():
+        counts[w] = counts.get(w, 0) + 1
+    return counts, "the" in counts, len(counts)
+
+
+@pyston.fast
+def lookup(d, k):
+    return d[k]
+
+
+@pyston.fast
+def list_ops(xs, x):
+    ys = xs.copy()
+    ys.append(x)
+    if ys:
+        ys[0] = x + "!"
+    return x in xs, xs.count(x), sorted(ys), ys, [w.upper() for w in xs]
+
+
+def test_strings_in_dicts_and_lists():
+    check(word_counts, [("",), ("the cat the dog",), ("é é 😀 x\ny",), (" ".join(random_strings("words", 40)),)])
+    check(lookup, [({"a": 1, "b": 2}, "b"), ({"é": 1.5}, "é")])
+    e = assert_same(lookup, {"a": 1}, "zz")
+    assert type(e) is KeyError and e.args == ("zz",)
+    check(list_ops, [(["a", "b", "a"], "a"), ([], "x"), (["😀", "é"], "é")])
+
+
+# --------------------------------------------------------------------------
+# the interpreter tier runs the same IR exactly
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fn,args",
+    [
+        (basics, ("héllo",)),
+        (methods, ("a,b,,c",)),
+        (fstrings, (7, 2.5, "ab", 4)),
+        (percent, (3, 0.5, "x")),
+        (split_sum, ("1,2,3",)),
+        (word_counts, ("a b a",)),
+        (index, ("abc", 9)),
+    ],
+)
+def test_interpreter_tier_agrees(fn, args):
+    def run(f):
+        try:
+            return f(*args), None
+        except Exception as e:  # noqa: BLE001 - compared below
+            return None, (type(e), str(e))
+
+    assert run(fn._interpret) == run(fn.py_func)
