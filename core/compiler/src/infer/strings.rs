@@ -71,7 +71,7 @@ impl Infer<'_> {
         r: Option<Value>,
         span: Span,
     ) -> CResult<Option<Option<Ty>>> {
-        let runtime = args.iter().any(|t| *t == Ty::PyStr);
+        let runtime = args.contains(&Ty::PyStr);
         let first = args.first().is_some_and(is_str);
         let str_builtin = matches!(
             args.first(),
