@@ -255,7 +255,7 @@ def test_lists_of_strings():
 
 @pyston.fast
 def to_str(i, x):
-    return str(i), str(x), repr(x), repr(i), format(x, ".3g"), format(i, "x"), str(), str(True), str(None)
+    return str(i), str(x), repr(x), repr(i), format(x, ".3g"), format(i, "x"), str(), str(True), str(None)  # noqa: UP018
 
 
 FLOATS = [0.0, -0.0, 0.1, 1.0 / 3.0, 1e16, 1e-7, 1.5e300, -2.5, math.inf, -math.inf, math.nan, 123456789.125]
@@ -299,7 +299,7 @@ def test_fstring_errors_as_cpython():
 
 @pyston.fast
 def percent(i, x, s):
-    return "%d items" % i, "%d %5.2f %s %r %x" % (i, x, s, s, i), "%s" % s, "%-6s|" % s, "%.3e" % x
+    return "%d items" % i, "%d %5.2f %s %r %x" % (i, x, s, s, i), "%s" % s, "%-6s|" % s, "%.3e" % x  # noqa: UP031
 
 
 def test_percent_formatting():
@@ -530,3 +530,12 @@ def test_interpreter_tier_agrees(fn, args):
             return None, (type(e), str(e))
 
     assert run(fn._interpret) == run(fn.py_func)
+
+
+@pyston.fast
+def classify(x):
+    return isinstance(x, str), isinstance(x, (int, str))
+
+
+def test_isinstance_str():
+    check(classify, [("a",), (1,), (2.5,)])

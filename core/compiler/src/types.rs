@@ -261,6 +261,7 @@ pub fn isinstance_static(x: &Ty, cls: &Ty) -> Option<bool> {
         Ty::Builtin(Builtin::Bool) => matches!(x, Ty::Bool),
         Ty::Builtin(Builtin::Float) => matches!(x, Ty::Float | Ty::Np(Dtype::Float64)),
         Ty::Builtin(Builtin::Complex) => matches!(x, Ty::Complex | Ty::Np(Dtype::Complex128)),
+        Ty::Builtin(Builtin::Str) => matches!(x, Ty::Str(_) | Ty::PyStr),
         Ty::DtypeObj(d) => *x == Ty::Np(*d),
         _ => return None,
     })
@@ -270,7 +271,7 @@ pub fn isinstance_static(x: &Ty, cls: &Ty) -> Option<bool> {
 pub fn is_class(t: &Ty) -> bool {
     matches!(
         t,
-        Ty::Builtin(Builtin::Int | Builtin::Bool | Builtin::Float | Builtin::Complex) | Ty::DtypeObj(_)
+        Ty::Builtin(Builtin::Int | Builtin::Bool | Builtin::Float | Builtin::Complex | Builtin::Str) | Ty::DtypeObj(_)
     )
 }
 
