@@ -313,11 +313,11 @@ pub const HELPERS: &[Helper] = &[
     // strings (helpers/strings.rs)
     h("pyston_str_len", &[I64], &[I64]),
     h("pyston_str_getitem", &[I64, I64, I64], &[I64]),
-    h("pyston_str_cmp", &[I64, I64, I32], &[I32]),
-    h("pyston_str_contains", &[I64, I64], &[I32]),
+    h("pyston_str_cmp", &[I64, I64, I64, I32], &[I32]),
+    h("pyston_str_contains", &[I64, I64, I64], &[I32]),
     h("pyston_str_concat", &[I64, I64, I64], &[I64]),
     h("pyston_str_from", &[I64, I32, I64], &[I64]),
-    h("pyston_str_to_int", &[I64, I64], &[I32]),
+    h("pyston_str_to_int", &[I64, I64, I64], &[I32]),
     // exceptions caught by compiled handlers
     h("pyston_catch", &[I64], &[I64]),
     h("pyston_exc_match", &[I64, I64, I64], &[I32]),

@@ -121,14 +121,16 @@ impl Gen<'_, '_> {
                     CmpOp::Ge => 5,
                 };
                 let code = self.b.ins().iconst(clt::I32, code);
-                let r = self.call("pyston_str_cmp", &[a, b, code])?[0];
+                let ctx = self.ctx.unwrap();
+                let r = self.call("pyston_str_cmp", &[ctx, a, b, code])?[0];
                 self.fail_if_negative(r)?;
                 vec![self.b.ins().icmp_imm_s(IntCC::Equal, r, 1)]
             }
             Op::Contains if all && args.len() == 2 => {
                 let s = self.str_ptr(&args[0].0, &args[0].1)?;
                 let x = self.str_ptr(&args[1].0, &args[1].1)?;
-                let r = self.call("pyston_str_contains", &[s, x])?[0];
+                let ctx = self.ctx.unwrap();
+                let r = self.call("pyston_str_contains", &[ctx, s, x])?[0];
                 self.fail_if_negative(r)?;
                 vec![self.b.ins().icmp_imm_s(IntCC::Equal, r, 1)]
             }
@@ -164,7 +166,8 @@ impl Gen<'_, '_> {
                     && args[1].0 == Ty::PyStr =>
             {
                 let out = self.stack(8);
-                let st = self.call("pyston_str_to_int", &[args[1].1[0], out])?[0];
+                let ctx = self.ctx.unwrap();
+                let st = self.call("pyston_str_to_int", &[ctx, args[1].1[0], out])?[0];
                 self.list_status(st)?;
                 vec![self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 0)]
             }

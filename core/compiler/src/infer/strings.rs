@@ -116,7 +116,10 @@ impl Infer<'_> {
                     if !matches!(args[1], Ty::Slice(_) | Ty::Np(_) | Ty::PyInt) {
                         return Err(CompileError::typing(
                             span,
-                            format!("string indices must be integers, not '{}'", py_name(&args[1])),
+                            format!(
+                                "indexing a string with a '{}' is not supported in compiled code yet",
+                                args[1]
+                            ),
                         ));
                     }
                     self.py_str_op(ProbeTarget::GetItem, args, &[], &Ty::PyStr, span)?;

@@ -6,6 +6,16 @@
 use crate::runtime::*;
 use pyo3::ffi;
 
+/// Runs `f` with the GIL: held already, or taken for a call running without
+/// it (`ctx.no_gil`: a `prange` body's chunk on a worker thread).
+fn gil<R>(ctx: &mut Ctx, f: impl FnOnce(&mut Ctx) -> R) -> R {
+    if ctx.no_gil {
+        pyo3::Python::attach(|_| f(ctx))
+    } else {
+        f(ctx)
+    }
+}
+
 /// `len(s)`.
 ///
 /// # Safety
@@ -23,8 +33,7 @@ pub unsafe extern "C" fn pyston_str_len(s: u64) -> i64 {
 pub unsafe extern "C" fn pyston_str_getitem(ctx: *mut Ctx, s: u64, i: i64) -> u64 {
     // SAFETY: `ctx` is the call's live context.
     let ctx = unsafe { &mut *ctx };
-    let no_gil = ctx.no_gil;
-    let run = |ctx: &mut Ctx| {
+    gil(ctx, |ctx| {
         // SAFETY: the GIL is held; `s` is a live str. PySequence_GetItem adds the
         // length to a negative index once, as `s[i]` does, and raises CPython's
         // "string index out of range" beyond it.
@@ -41,12 +50,7 @@ pub unsafe extern "C" fn pyston_str_getitem(ctx: *mut Ctx, s: u64, i: i64) -> u6
             ctx.arena.push(o);
         }
         o as u64
-    };
-    if no_gil {
-        pyo3::Python::attach(|_| run(ctx))
-    } else {
-        run(ctx)
-    }
+    })
 }
 
 /// Whether `o`, a one-character string `s[i]` returned, is one of CPython's
@@ -67,9 +71,14 @@ unsafe fn latin1_singleton(o: *mut ffi::PyObject) -> bool {
 ///
 /// # Safety
 /// Called by compiled code; `a` and `b` are live `str` objects.
-pub unsafe extern "C" fn pyston_str_cmp(a: u64, b: u64, op: i32) -> i32 {
-    // SAFETY: two live objects; comparing two exact strs never runs Python code.
-    unsafe { ffi::PyObject_RichCompareBool(a as *mut ffi::PyObject, b as *mut ffi::PyObject, op) }
+pub unsafe extern "C" fn pyston_str_cmp(ctx: *mut Ctx, a: u64, b: u64, op: i32) -> i32 {
+    // SAFETY: `ctx` is the call's live context; two live objects; comparing two
+    // exact strs never runs Python code.
+    unsafe {
+        gil(&mut *ctx, |_| {
+            ffi::PyObject_RichCompareBool(a as *mut ffi::PyObject, b as *mut ffi::PyObject, op)
+        })
+    }
 }
 
 /// Keeps a new reference `o` (if not NULL) in the arena; returns it.
@@ -84,9 +93,14 @@ fn kept(ctx: &mut Ctx, o: *mut ffi::PyObject) -> u64 {
 ///
 /// # Safety
 /// Called by compiled code; `s` and `needle` are live `str` objects.
-pub unsafe extern "C" fn pyston_str_contains(s: u64, needle: u64) -> i32 {
-    // SAFETY: two live strs; PyUnicode_Contains is `operator.contains` for them.
-    unsafe { ffi::PyUnicode_Contains(s as *mut ffi::PyObject, needle as *mut ffi::PyObject) }
+pub unsafe extern "C" fn pyston_str_contains(ctx: *mut Ctx, s: u64, needle: u64) -> i32 {
+    // SAFETY: `ctx` is the call's live context; two live strs; PyUnicode_Contains
+    // is `operator.contains` for them.
+    unsafe {
+        gil(&mut *ctx, |_| {
+            ffi::PyUnicode_Contains(s as *mut ffi::PyObject, needle as *mut ffi::PyObject)
+        })
+    }
 }
 
 /// `a + b` for two strings: a new string kept by the arena, or NULL with the
@@ -95,12 +109,13 @@ pub unsafe extern "C" fn pyston_str_contains(s: u64, needle: u64) -> i32 {
 /// # Safety
 /// Called by compiled code with its live context; `a` and `b` are live `str` objects.
 pub unsafe extern "C" fn pyston_str_concat(ctx: *mut Ctx, a: u64, b: u64) -> u64 {
-    // SAFETY: `ctx` is the call's live context; the GIL is held (strings are not
-    // compiled under nogil); PyUnicode_Concat returns a new reference or NULL.
+    // SAFETY: `ctx` is the call's live context; with the GIL, PyUnicode_Concat
+    // returns a new reference or NULL.
     unsafe {
-        let ctx = &mut *ctx;
-        let o = ffi::PyUnicode_Concat(a as *mut ffi::PyObject, b as *mut ffi::PyObject);
-        kept(ctx, o)
+        gil(&mut *ctx, |ctx| {
+            let o = ffi::PyUnicode_Concat(a as *mut ffi::PyObject, b as *mut ffi::PyObject);
+            kept(ctx, o)
+        })
     }
 }
 
@@ -111,17 +126,18 @@ pub unsafe extern "C" fn pyston_str_concat(ctx: *mut Ctx, a: u64, b: u64) -> u64
 /// # Safety
 /// Called by compiled code with its live context.
 pub unsafe extern "C" fn pyston_str_from(ctx: *mut Ctx, kind: i32, bits: u64) -> u64 {
-    // SAFETY: `ctx` is the call's live context; the GIL is held.
+    // SAFETY: `ctx` is the call's live context; the GIL is held inside `gil`.
     unsafe {
-        let ctx = &mut *ctx;
-        let py = pyo3::Python::assume_attached();
-        let x = super::lists::box_elem(py, kind, bits);
-        if x.is_null() {
-            return 0;
-        }
-        let o = ffi::PyObject_Str(x);
-        ffi::Py_DECREF(x);
-        kept(ctx, o)
+        gil(&mut *ctx, |ctx| {
+            let py = pyo3::Python::assume_attached();
+            let x = super::lists::box_elem(py, kind, bits);
+            if x.is_null() {
+                return 0;
+            }
+            let o = ffi::PyObject_Str(x);
+            ffi::Py_DECREF(x);
+            kept(ctx, o)
+        })
     }
 }
 
@@ -130,20 +146,23 @@ pub unsafe extern "C" fn pyston_str_from(ctx: *mut Ctx, kind: i32, bits: u64) ->
 ///
 /// # Safety
 /// Called by compiled code; `s` is a live `str`, `out` a writable word.
-pub unsafe extern "C" fn pyston_str_to_int(s: u64, out: *mut i64) -> i32 {
-    // SAFETY: the GIL is held; for an exact str PyNumber_Long is `int(s)` (PyLong_FromUnicodeObject, base 10).
+pub unsafe extern "C" fn pyston_str_to_int(ctx: *mut Ctx, s: u64, out: *mut i64) -> i32 {
+    // SAFETY: `ctx` is the call's live context; with the GIL, for an exact str
+    // PyNumber_Long is `int(s)` (PyLong_FromUnicodeObject, base 10).
     unsafe {
-        let o = ffi::PyNumber_Long(s as *mut ffi::PyObject);
-        if o.is_null() {
-            return ERROR;
-        }
-        let mut overflow = 0;
-        let v = ffi::PyLong_AsLongLongAndOverflow(o, &mut overflow);
-        ffi::Py_DECREF(o);
-        if overflow != 0 {
-            return DEOPT;
-        }
-        *out = v;
-        OK
+        gil(&mut *ctx, |_| {
+            let o = ffi::PyNumber_Long(s as *mut ffi::PyObject);
+            if o.is_null() {
+                return ERROR;
+            }
+            let mut overflow = 0;
+            let v = ffi::PyLong_AsLongLongAndOverflow(o, &mut overflow);
+            ffi::Py_DECREF(o);
+            if overflow != 0 {
+                return DEOPT;
+            }
+            *out = v;
+            OK
+        })
     }
 }
