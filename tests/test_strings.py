@@ -103,6 +103,9 @@ def test_slicing():
     check(slices, cases)
     e = assert_same(slices, "abc", 0, 1, 0)
     assert type(e) is ValueError and str(e) == "slice step cannot be zero"
+    big = [-(2**63), -(2**62), -100, -1, 0, 1, 100, 2**62, 2**63 - 1]
+    check(slices, [(s, a, b, 1) for s in ("", "héllo😀") for a in big for b in big])
+    check(slices, [(s, a, b, 1) for s in ("", "héllo😀") for a in (True, False) for b in (True, False)])
 
 
 @pyston.fast

@@ -108,6 +108,25 @@ impl Gen<'_, '_> {
                 self.null_fails(p)?;
                 vec![p]
             }
+            Op::GetItem if first && args.len() == 2 && crate::infer::native_slice(&args[1].0) => {
+                let s = self.str_ptr(&args[0].0, &args[0].1)?;
+                let Ty::Slice(parts) = &args[1].0 else { unreachable!() };
+                let v = &args[1].1;
+                let mut bound = |k: usize, off: usize| -> (CV, CV) {
+                    match parts[k] {
+                        Ty::NoneT => (self.b.ins().iconst(clt::I64, 0), self.b.ins().iconst(clt::I32, 0)),
+                        Ty::Bool => (self.b.ins().uextend(clt::I64, v[off]), self.b.ins().iconst(clt::I32, 1)),
+                        _ => (v[off], self.b.ins().iconst(clt::I32, 1)),
+                    }
+                };
+                let n0 = abi::slot_count(&parts[0]);
+                let (lo, has_lo) = bound(0, 0);
+                let (hi, has_hi) = bound(1, n0);
+                let ctx = self.ctx.unwrap();
+                let p = self.call("pyston_str_slice", &[ctx, s, lo, has_lo, hi, has_hi])?[0];
+                self.null_fails(p)?;
+                vec![p]
+            }
             Op::Cmp(c) if all && args.len() == 2 => {
                 let a = self.str_ptr(&args[0].0, &args[0].1)?;
                 let b = self.str_ptr(&args[1].0, &args[1].1)?;

@@ -112,7 +112,7 @@ impl Infer<'_> {
             Op::Len if first => Some(Ty::Int),
             Op::Truth | Op::Unary(UnaryOp::Not) if first => Some(Ty::Bool),
             Op::GetItem if first && args.len() == 2 => {
-                if !int_like(&args[1]) {
+                if !int_like(&args[1]) && !native_slice(&args[1]) {
                     if !matches!(args[1], Ty::Slice(_) | Ty::Np(_) | Ty::PyInt) {
                         return Err(CompileError::typing(
                             span,
@@ -251,6 +251,11 @@ pub fn plain_format(name: &str, args: &[Ty]) -> bool {
     name == "format"
         && matches!(&args[0], Ty::Str(t) if t == "{}" || t == "{!s}")
         && matches!(args[1..], [Ty::Int | Ty::Float | Ty::Bool | Ty::PyStr])
+}
+
+/// `s[a:b]` compiled code slices itself: int or omitted bounds, no step.
+pub fn native_slice(t: &Ty) -> bool {
+    matches!(t, Ty::Slice(p) if p[2] == Ty::NoneT && p[..2].iter().all(|b| matches!(b, Ty::Int | Ty::Bool | Ty::NoneT)))
 }
 
 fn all_str(args: &[Ty]) -> bool {

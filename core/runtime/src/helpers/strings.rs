@@ -166,3 +166,35 @@ pub unsafe extern "C" fn pyston_str_to_int(ctx: *mut Ctx, s: u64, out: *mut i64)
         })
     }
 }
+
+/// `s[lo:hi]` (step 1; `has_lo`/`has_hi` 0 for an omitted bound): a string
+/// kept by the arena, or NULL with the exception set. Bounds are adjusted as
+/// CPython's `PySlice_AdjustIndices` does (negative from the end, clamped).
+///
+/// # Safety
+/// Called by compiled code with its live context; `s` is a live `str`.
+pub unsafe extern "C" fn pyston_str_slice(ctx: *mut Ctx, s: u64, lo: i64, has_lo: i32, hi: i64, has_hi: i32) -> u64 {
+    // SAFETY: `ctx` is the call's live context; `s` is a live str; with the GIL,
+    // PyUnicode_Substring returns a new reference (the string itself when the
+    // slice is all of it, as `s[:]` does) or NULL.
+    unsafe {
+        gil(&mut *ctx, |ctx| {
+            let o = s as *mut ffi::PyObject;
+            let n = ffi::PyUnicode_GetLength(o) as i64;
+            let adjust = |x: i64, has: i32, dflt: i64| -> i64 {
+                if has == 0 {
+                    return dflt;
+                }
+                if x < 0 {
+                    (x + n).max(0)
+                } else {
+                    x.min(n)
+                }
+            };
+            let (a, b) = (adjust(lo, has_lo, 0), adjust(hi, has_hi, n));
+            let b = b.max(a);
+            let r = ffi::PyUnicode_Substring(o, a as ffi::Py_ssize_t, b as ffi::Py_ssize_t);
+            kept(ctx, r)
+        })
+    }
+}
