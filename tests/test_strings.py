@@ -542,3 +542,15 @@ def classify(x):
 
 def test_isinstance_str():
     check(classify, [("a",), (1,), (2.5,)])
+
+
+@pyston.fast
+def search(s, t):
+    return s.startswith(t), s.endswith(t), s.find(t), s.rfind(t), s.count(t), t in s
+
+
+def test_search_methods_native():
+    needles = ["", "a", "ab", "é", "😀", "xyz", "\x00", LONG[:10]]
+    check(search, [(s, t) for s in EDGE + [LONG, "😀a😀"] for t in needles])
+    strs = random_strings("search", 16)
+    check(search, [(a, b[:2]) for a, b in zip(strs, reversed(strs))])

@@ -319,6 +319,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_str_from", &[I64, I32, I64], &[I64]),
     h("pyston_str_to_int", &[I64, I64, I64], &[I32]),
     h("pyston_str_slice", &[I64, I64, I64, I32, I64, I32], &[I64]),
+    h("pyston_str_search", &[I64, I32, I64, I64], &[I64]),
     // exceptions caught by compiled handlers
     h("pyston_catch", &[I64], &[I64]),
     h("pyston_exc_match", &[I64, I64, I64], &[I32]),

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 mod lists;
 mod strings;
 pub use lists::{builtin_name, native_kind};
-pub use strings::{is_str, native_slice, plain_format};
+pub use strings::{is_str, native_slice, plain_format, search_op};
 
 /// What a global name (or module attribute) refers to, as far as compiled code cares.
 #[derive(Clone, Debug, PartialEq)]

@@ -127,6 +127,28 @@ impl Gen<'_, '_> {
                 self.null_fails(p)?;
                 vec![p]
             }
+            Op::MethodCall { name, kw }
+                if kw.is_empty() && args.len() == 2 && {
+                    let ts: Vec<Ty> = args.iter().map(|a| a.0.clone()).collect();
+                    crate::infer::search_op(name, &ts).is_some()
+                } =>
+            {
+                let ts: Vec<Ty> = args.iter().map(|a| a.0.clone()).collect();
+                let op = crate::infer::search_op(name, &ts).unwrap_or(0);
+                let s = self.str_ptr(&args[0].0, &args[0].1)?;
+                let sub = self.str_ptr(&args[1].0, &args[1].1)?;
+                let ctx = self.ctx.unwrap();
+                let k = self.b.ins().iconst(clt::I32, op as i64);
+                let r = self.call("pyston_str_search", &[ctx, k, s, sub])?[0];
+                let failed = self.b.ins().icmp_imm_s(IntCC::Equal, r, i64::MIN);
+                let st = self.b.ins().uextend(clt::I32, failed);
+                self.list_status(st)?;
+                if op < 2 {
+                    vec![self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0)]
+                } else {
+                    vec![r]
+                }
+            }
             Op::Cmp(c) if all && args.len() == 2 => {
                 let a = self.str_ptr(&args[0].0, &args[0].1)?;
                 let b = self.str_ptr(&args[1].0, &args[1].1)?;

@@ -190,6 +190,13 @@ impl Infer<'_> {
                 Some(Ty::PyStr)
             }
             Op::MethodCall { name, kw } if first && kw.is_empty() && plain_format(name, args) => Some(Ty::PyStr),
+            Op::MethodCall { name, kw } if kw.is_empty() && search_op(name, args).is_some() => {
+                Some(if search_op(name, args).unwrap() < 2 {
+                    Ty::Bool
+                } else {
+                    Ty::Int
+                })
+            }
             Op::MethodCall { name, kw } if first => {
                 let ret = if is_split(name) {
                     self.site(r, Ty::PyStr, span)?
@@ -256,6 +263,22 @@ pub fn plain_format(name: &str, args: &[Ty]) -> bool {
 /// `s[a:b]` compiled code slices itself: int or omitted bounds, no step.
 pub fn native_slice(t: &Ty) -> bool {
     matches!(t, Ty::Slice(p) if p[2] == Ty::NoneT && p[..2].iter().all(|b| matches!(b, Ty::Int | Ty::Bool | Ty::NoneT)))
+}
+
+/// `s.startswith(t)` (0), `endswith` (1), `find` (2), `rfind` (3), `count` (4)
+/// of two strings, without bounds: native (`helpers/strings.rs`).
+pub fn search_op(name: &str, args: &[Ty]) -> Option<i32> {
+    if !all_str(args) {
+        return None;
+    }
+    Some(match name {
+        "startswith" => 0,
+        "endswith" => 1,
+        "find" => 2,
+        "rfind" => 3,
+        "count" => 4,
+        _ => return None,
+    })
 }
 
 fn all_str(args: &[Ty]) -> bool {

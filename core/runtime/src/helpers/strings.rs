@@ -198,3 +198,35 @@ pub unsafe extern "C" fn pyston_str_slice(ctx: *mut Ctx, s: u64, lo: i64, has_lo
         })
     }
 }
+
+/// The value for a raised exception from [`pyston_str_search`].
+pub const SEARCH_ERROR: i64 = i64::MIN;
+
+/// `s.startswith(sub)` (`op` 0), `s.endswith(sub)` (1), `s.find(sub)` (2),
+/// `s.rfind(sub)` (3) or `s.count(sub)` (4) for two strings, by CPython's own
+/// functions (`PyUnicode_Tailmatch`, `PyUnicode_Find`, `PyUnicode_Count` over
+/// the whole string, as the methods without bounds): the result (a bool as
+/// 0/1), or [`SEARCH_ERROR`] when it raised.
+///
+/// # Safety
+/// Called by compiled code with its live context; `s` and `sub` are live `str` objects.
+pub unsafe extern "C" fn pyston_str_search(ctx: *mut Ctx, op: i32, s: u64, sub: u64) -> i64 {
+    // SAFETY: `ctx` is the call's live context; two live strs; the GIL is held inside `gil`.
+    unsafe {
+        gil(&mut *ctx, |_| {
+            let (s, sub) = (s as *mut ffi::PyObject, sub as *mut ffi::PyObject);
+            let end = ffi::PY_SSIZE_T_MAX;
+            let r = match op {
+                0 | 1 => ffi::PyUnicode_Tailmatch(s, sub, 0, end, if op == 0 { -1 } else { 1 }),
+                2 | 3 => ffi::PyUnicode_Find(s, sub, 0, end, if op == 2 { 1 } else { -1 }),
+                _ => ffi::PyUnicode_Count(s, sub, 0, end),
+            };
+            // Errors: -1 from Tailmatch/Count, -2 from Find (-1 is "not found").
+            if (r == -1 && op != 2 && op != 3) || r == -2 {
+                SEARCH_ERROR
+            } else {
+                r as i64
+            }
+        })
+    }
+}
