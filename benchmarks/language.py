@@ -5,8 +5,10 @@ ranges, `is None`; `try`/`except` in a loop (5% of the iterations raise), a
 lambda and a nested `def` capturing variables, a function passed as an argument
 (Numba gets an `njit` function; it has no `except ZeroDivisionError`); lists built,
 appended to and iterated, list comprehensions, `sum` of a generator expression and
-dict counting, loops over `d.items()` and over a set (lists, dicts and sets are real CPython objects in pyston: building one
-allocates its element objects as CPython does; Numba uses its own containers). Each kernel is checked to compile natively under pyston
+dict counting, loops over `d.items()` and over a set (lists, dicts and sets are real
+CPython objects in pyston: building one allocates its element objects as CPython does;
+Numba uses its own containers); strings (real CPython `str` objects in pyston: scanning
+characters, `split` and `int()`, f-string keys counted in a dict). Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 
@@ -205,6 +207,30 @@ def apply_arg(f, a):
     return s
 
 
+def count_vowels(s):
+    n = 0
+    for ch in s:
+        if ch in "aeiouAEIOU":
+            n += 1
+    return n
+
+
+def split_sum(s):
+    total = 0
+    for p in s.split(","):
+        total += int(p)
+    return total
+
+
+def key_counts(a):
+    counts = {}
+    for i in range(len(a)):
+        x = int(a[i])
+        key = f"{x % 10}-{x // 10}"
+        counts[key] = counts.get(key, 0) + 1
+    return len(counts), counts.get("3-2", 0)
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
@@ -215,6 +241,8 @@ def make_cases(n):
     den = rng.standard_normal(n)
     den[rng.random(n) < 0.05] = 0.0  # 5% of the divisions raise
     nb_poly = numba.njit(poly) if numba is not None else None
+    text = "".join(rng.choice(list("abcdefghijklmnopqrstuvwxyz     AEIOU"), n))
+    csv = ",".join(str(int(x)) for x in rng.integers(-1000, 1000, n // 5))
     return [
         ("enumerate(zip(a, b)) dot", weighted_dot, (a, b)),
         ("zip(x, y, z) residual", zip3_residual, (a, b, c)),
@@ -235,6 +263,9 @@ def make_cases(n):
         ("lambda capturing k", lambda_captured, (a, 2.5)),
         ("nested def (clip)", inner_def, (a, -0.5, 0.5)),
         ("f passed as argument", apply_arg, (poly, a), (nb_poly, a)),
+        ("str: count vowels", count_vowels, (text,)),
+        ("str: split + int() sum", split_sum, (csv,)),
+        ("str: f-string dict keys", key_counts, (ints,)),
     ]
 
 

@@ -202,7 +202,7 @@ def test_compiled_function_results_and_restore():
         return s
 
     def text(x):
-        return "%s" % x + str([x])  # noqa: UP031 - something compiled code does not type
+        return ("%s" % x).encode()  # noqa: UP031 - something compiled code does not type (bytes)
 
     acc, rec = check(kernel, lambda: kernel(10), lambda: kernel(10**7 // 1000), lambda: kernel(0))
     assert rec.state == "compiled" and rec.compiled == ["(int)"]
@@ -436,7 +436,7 @@ def test_report_lists_compiled_and_not_compiled(tmp_path):
 def words(n):
     out = []
     for i in range(n):
-        out.append("w%d" % i)
+        out.append(("w%d" % i).encode())  # bytes: not compiled
     return out
 for _ in range(3000):
     words(300)

@@ -557,7 +557,8 @@ def sort_key(lst):
 
 def test_unsupported_falls_back():
     falls_back(mixed, 3, reason="holding both")
-    falls_back(strings, ["a", "b"], reason="argument")
+    falls_back(strings, [b"a", b"b"], reason="argument")  # a list of bytes
+    check(strings, [(["a", "b", "a"],), ([],)])  # lists of str compile (test_strings.py)
     falls_back(sort_key, [3.0, -4.0], reason="list method 'sort'")
 
 

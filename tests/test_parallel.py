@@ -99,7 +99,15 @@ def nested(a, out):
 def uncompilable_body(n):
     s = 0
     for i in prange(n):
-        s += len(str(i))
+        s += len(str(i).encode())  # bytes: not compiled
+    return s
+
+
+def string_body(n):
+    s = 0
+    for i in prange(n):
+        t = str(i) + ":" + f"{i * 0.5}"
+        s += len(t) + (t[-1] == "5") + ("1" in t)
     return s
 
 
@@ -189,6 +197,11 @@ def test_nested_prange(threads):
 
 def test_body_that_cannot_compile_runs_serially(threads):
     assert par(uncompilable_body)(1234) == uncompilable_body(1234)
+
+
+def test_string_body_takes_the_gil_on_worker_threads(threads):
+    # strings are CPython objects: a chunk's helpers take the GIL (ctx.no_gil)
+    assert par(string_body)(5000) == string_body(5000)
 
 
 def test_loop_is_really_parallel():

@@ -58,6 +58,9 @@ MATH_F2 = ("atan2", "hypot", "copysign", "fmod", "pow")
 MATH_I1 = ("floor", "ceil")
 
 
+STR_NEEDLES = ("'1'", "','", "'-'", "':'", "'e'", "''")
+
+
 @dataclass
 class Program:
     seed: int
@@ -88,6 +91,7 @@ class Gen:
         self.lists: dict = {}  # name -> element kind ("i" / "f")
         self.dicts: dict = {}  # name -> value kind (keys are ints)
         self.sets: list = []  # names of sets of ints
+        self.strs: list = []  # names of strings
         self.iterating: set = set()  # lists a `for` loop walks (not resized inside it)
         self.funcs: dict = {}  # nested function name -> (parameter kind, result kind)
         self.nested = False  # inside a list/dict/closure read, a small-array reduction or a genexp
@@ -242,10 +246,39 @@ class Gen:
                 out.append(lambda n=name: f"({self.expr('i', 1)} {self.r.choice(('in', 'not in'))} {n})")
                 out.append(lambda n=name: f"({n} {self.r.choice(('<=', '==', '!=', '>'))} {self.set_expr()})")
                 out.append(lambda n=name: f"{n}.isdisjoint({self.set_expr()})")
+        for name in self.strs:
+            if kind == "i":
+                out.append(lambda n=name: f"len({n})")
+                out.append(lambda n=name: f"{n}.count({self.r.choice(STR_NEEDLES)})")
+                out.append(lambda n=name: f"{n}.find({self.r.choice(STR_NEEDLES)})")
+                out.append(lambda n=name: f"(ord({n}[{self.expr('i', 1)} % len({n})]) if {n} else {self.int_lit()})")
+                out.append(lambda n=name: f"len({n}.split({self.r.choice(STR_NEEDLES)}))")
+                out.append(lambda n=name: f"({n}[{self.r.choice(('0', '-1', '3'))}] == '1')")  # may raise IndexError
+                out.append(lambda n=name: f"len({n} + {self.str_expr()})")
+            if kind == "b":
+                out.append(lambda n=name: f"({self.r.choice(STR_NEEDLES)} {self.r.choice(('in', 'not in'))} {n})")
+                out.append(lambda n=name: f"{n}.startswith({self.r.choice(STR_NEEDLES)})")
+                out.append(lambda n=name: f"({n} {self.r.choice(('<', '==', '!=', '>='))} {self.str_expr()})")
+                out.append(lambda n=name: f"{n}.strip({self.r.choice(STR_NEEDLES)}).isdigit()")
         for name, (pk, rk) in self.funcs.items():
             if rk == kind:
                 out.append(lambda n=name, pk=pk: f"{n}({self.expr(pk, 1)})")
         return out
+
+    def str_expr(self) -> str:
+        """A string: a string in scope, an f-string, str() of numbers, %-formatting or a slice."""
+        c = self.r.random()
+        if self.strs and c < 0.3:
+            n = self.r.choice(self.strs)
+            return self.r.choice((n, f"{n}[1:{self.int_lit()}]", f"{n}.upper()", f"{n}.replace('1', 'x')"))
+        if c < 0.55:
+            spec = self.r.choice(("", ":.3g", ":>6", ":e", ":+", "!r"))
+            return f"f\"{{{self.expr('i', 1)}}}:{{{self.expr('f', 1)}{spec}}}|{{{self.expr('b', 1)}}}\""
+        if c < 0.75:
+            return f"str({self.expr('i', 1)}) + ',' + str({self.expr('f', 1)})"
+        if c < 0.9:
+            return f"'%d/%s' % ({self.expr('i', 1)}, {self.expr('f', 1)})"
+        return f"'ab,1' * ({self.expr('i', 1)} % 3)"
 
     def set_expr(self) -> str:
         """A set of ints: a set in scope, a display or a comprehension."""
@@ -457,6 +490,10 @@ class Gen:
                 items = ", ".join(f"{self.r.randint(0, 6)}: {self.expr(k, 1)}" for _ in range(self.r.randint(0, 3)))
                 self.emit(1, f"{n} = {{{items}}}")
             self.dicts[n] = k
+        if self.chance(0.15):
+            n = self.fresh("T")
+            self.emit(1, f"{n} = {self.str_expr()}")
+            self.strs.append(n)
         if self.chance(0.12):
             n = self.fresh("S")
             self.emit(1, f"{n} = {self.set_expr()}" if self.chance(0.7) else f"{n} = set()")

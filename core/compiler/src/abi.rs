@@ -68,9 +68,15 @@ pub enum SlotTy {
 fn push_slots(t: &Ty, v: &mut Vec<SlotTy>) {
     match t {
         Ty::Bool => v.push(SlotTy::I8),
-        Ty::Int | Ty::PyInt | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) => {
-            v.push(SlotTy::I64)
-        }
+        Ty::Int
+        | Ty::PyInt
+        | Ty::Obj(_)
+        | Ty::List(_)
+        | Ty::Dict(..)
+        | Ty::Set(_)
+        | Ty::View(..)
+        | Ty::Iter(_)
+        | Ty::PyStr => v.push(SlotTy::I64),
         Ty::Float => v.push(SlotTy::F64),
         Ty::Complex => v.extend([SlotTy::F64, SlotTy::F64]),
         Ty::Np(d) => v.extend_from_slice(dtype_slots(*d)),
@@ -143,7 +149,8 @@ pub fn slot_count(t: &Ty) -> usize {
         | Ty::Dict(..)
         | Ty::Set(_)
         | Ty::View(..)
-        | Ty::Iter(_) => 1,
+        | Ty::Iter(_)
+        | Ty::PyStr => 1,
         Ty::Complex => 2,
         Ty::Np(d) => dtype_slots(*d).len(),
         Ty::Array(a) => ArraySlots::new(a.ndim as usize).count(),
@@ -325,6 +332,16 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_iter_new", &[I64, I64], &[I64]),
     h("pyston_iter_next", &[I64, I64], &[I32]),
     h("pyston_iter_item", &[I64, I64, I64, I64, I32, I64], &[I32]),
+    // strings (helpers/strings.rs)
+    h("pyston_str_len", &[I64], &[I64]),
+    h("pyston_str_getitem", &[I64, I64, I64], &[I64]),
+    h("pyston_str_cmp", &[I64, I64, I64, I32], &[I32]),
+    h("pyston_str_contains", &[I64, I64, I64], &[I32]),
+    h("pyston_str_concat", &[I64, I64, I64], &[I64]),
+    h("pyston_str_from", &[I64, I32, I64], &[I64]),
+    h("pyston_str_to_int", &[I64, I64, I64], &[I32]),
+    h("pyston_str_slice", &[I64, I64, I64, I32, I64, I32], &[I64]),
+    h("pyston_str_search", &[I64, I32, I64, I64], &[I64]),
     // exceptions caught by compiled handlers
     h("pyston_catch", &[I64], &[I64]),
     h("pyston_exc_match", &[I64, I64, I64], &[I32]),

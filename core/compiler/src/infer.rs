@@ -16,7 +16,9 @@ use crate::types::*;
 use std::collections::{HashMap, HashSet};
 
 mod lists;
+mod strings;
 pub use lists::{builtin_name, is_dict_key, native_kind};
+pub use strings::{is_str, native_slice, plain_format, search_op};
 
 /// What a global name (or module attribute) refers to, as far as compiled code cares.
 #[derive(Clone, Debug, PartialEq)]
@@ -257,6 +259,10 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
     if ret == Ty::Bottom {
         ret = Ty::NoneT;
     }
+    // A string literal returned: the constant object.
+    if let Ty::Str(_) = ret {
+        ret = Ty::PyStr;
+    }
     if !ret.is_value() || contains_undef(&ret) {
         return Err(CompileError::typing(
             f.span,
@@ -479,6 +485,9 @@ impl Infer<'_> {
         if let Some(t) = self.iter_op(op, argv, args, r, span)? {
             return Ok(t);
         }
+        if let Some(t) = self.str_op(op, argv, args, r, span)? {
+            return Ok(t);
+        }
         if let Some(t) = self.set_op(op, argv, args, r, span)? {
             return Ok(t);
         }
@@ -697,7 +706,7 @@ impl Infer<'_> {
                         // raises UnboundLocalError (compiled code leaves here).
                         return Ok(Some(Ty::Bottom));
                     }
-                    if !t.is_value() {
+                    if !t.is_value() && !matches!(t, Ty::Str(_)) {
                         return Err(CompileError::typing(
                             span,
                             format!("a tuple cannot hold a '{}' in compiled code", py_name(&t)),
@@ -1089,7 +1098,7 @@ impl Infer<'_> {
                             format!("{name}() is only supported as the iterable of a for loop in compiled code"),
                         ));
                     }
-                    Sum | Sorted | Any | All | List | Dict | Set => {
+                    Sum | Sorted | Any | All | List | Dict | Set | Str | Repr | Format | Ord | Chr => {
                         return Err(CompileError::typing(
                             span,
                             format!(
@@ -1371,6 +1380,7 @@ pub fn is_rule(a: &Ty, b: &Ty) -> Option<IsRule> {
             Ty::Np(d) => 10 + crate::abi::dtype_index(*d) as u32,
             Ty::Array(_) => 20,
             Ty::Tuple(_) => 21,
+            Ty::Str(_) | Ty::PyStr => 22,
             _ => return None,
         })
     };

@@ -235,6 +235,12 @@ pub enum Builtin {
     Set,
     /// `isinstance(x, cls)`: decided at compile time from `x`'s type.
     Isinstance,
+    // Builtins on strings (called through CPython: `infer/strings.rs`).
+    Str,
+    Repr,
+    Format,
+    Ord,
+    Chr,
 }
 
 /// `isinstance(x, cls)` for a value of type `x` (not a union) and a class
@@ -255,6 +261,7 @@ pub fn isinstance_static(x: &Ty, cls: &Ty) -> Option<bool> {
         Ty::Builtin(Builtin::Bool) => matches!(x, Ty::Bool),
         Ty::Builtin(Builtin::Float) => matches!(x, Ty::Float | Ty::Np(Dtype::Float64)),
         Ty::Builtin(Builtin::Complex) => matches!(x, Ty::Complex | Ty::Np(Dtype::Complex128)),
+        Ty::Builtin(Builtin::Str) => matches!(x, Ty::Str(_) | Ty::PyStr),
         Ty::DtypeObj(d) => *x == Ty::Np(*d),
         _ => return None,
     })
@@ -264,7 +271,7 @@ pub fn isinstance_static(x: &Ty, cls: &Ty) -> Option<bool> {
 pub fn is_class(t: &Ty) -> bool {
     matches!(
         t,
-        Ty::Builtin(Builtin::Int | Builtin::Bool | Builtin::Float | Builtin::Complex) | Ty::DtypeObj(_)
+        Ty::Builtin(Builtin::Int | Builtin::Bool | Builtin::Float | Builtin::Complex | Builtin::Str) | Ty::DtypeObj(_)
     )
 }
 
@@ -329,6 +336,11 @@ pub enum Ty {
     /// of a container changed while the loop runs are CPython's). See
     /// [`crate::ir::Function::loop_items`].
     Iter(Box<Ty>),
+    /// A Python `str` object made or received at run time: one slot, the
+    /// object (kept alive by the caller, the call's arena or the compiled
+    /// function, for constants). [`Ty::Str`] is a string known at compile
+    /// time (no slot), made into a `PyStr` where it meets one.
+    PyStr,
 }
 
 /// Which view of a dict a [`Ty::View`] is.
@@ -425,6 +437,7 @@ impl Ty {
                 | Ty::Set(_)
                 | Ty::View(..)
                 | Ty::Iter(_)
+                | Ty::PyStr
         )
     }
     /// The union members, or the type itself.
@@ -468,6 +481,8 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
             Some(Ty::View(*a, Box::new(elem_join(k1, k2)?), Box::new(elem_join(v1, v2)?)))
         }
         (Ty::Iter(x), Ty::Iter(y)) => Some(Ty::Iter(Box::new(join(x, y)?))),
+        // Two constant strings, or a constant and a run-time one: a run-time string.
+        (Ty::Str(_) | Ty::PyStr, Ty::Str(_) | Ty::PyStr) => Some(Ty::PyStr),
         _ => {
             let mut m = a.members();
             for t in b.members() {
@@ -513,6 +528,7 @@ pub fn elem_join(a: &Ty, b: &Ty) -> Option<Ty> {
             Some(Ty::Tuple(v?))
         }
         (Ty::Array(_), Ty::Array(_)) => join(a, b),
+        (Ty::Str(_) | Ty::PyStr, Ty::Str(_) | Ty::PyStr) => Some(Ty::PyStr),
         _ => None,
     }
 }
@@ -522,6 +538,7 @@ pub fn elem_join(a: &Ty, b: &Ty) -> Option<Ty> {
 pub fn list_elem_ok(t: &Ty) -> bool {
     match t {
         Ty::Bottom | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::Np(_) | Ty::Array(_) | Ty::NoneT => true,
+        Ty::PyStr => true,
         Ty::Tuple(ts) => ts.iter().all(list_elem_ok),
         Ty::List(e) => list_elem_ok(e),
         _ => false,
@@ -539,7 +556,7 @@ pub fn py_name(t: &Ty) -> String {
         Ty::Np(d) => format!("numpy.{}", if *d == Dtype::Bool { "bool" } else { d.name() }),
         Ty::Array(_) => "numpy.ndarray".into(),
         Ty::Tuple(_) => "tuple".into(),
-        Ty::Str(_) => "str".into(),
+        Ty::Str(_) | Ty::PyStr => "str".into(),
         Ty::Module(_) => "module".into(),
         Ty::Builtin(_) | Ty::Func(_) => "function".into(),
         Ty::DtypeObj(_) => "type".into(),
@@ -596,6 +613,7 @@ impl fmt::Display for Ty {
             Ty::Set(e) => write!(f, "set({e})"),
             Ty::View(kind, k, v) => write!(f, "dict_{}({k}, {v})", kind.method()),
             Ty::Iter(e) => write!(f, "iterator({e})"),
+            Ty::PyStr => write!(f, "str"),
         }
     }
 }

@@ -221,7 +221,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             .into_any()
             .unbind(),
         Ty::Int => (take(SlotTy::I64) as i64).into_pyobject(py)?.into_any().unbind(),
-        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) => {
+        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) | Ty::PyStr => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             // SAFETY: an object slot holds a live object (argument or arena-owned).
             unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
@@ -398,6 +398,15 @@ pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: 
         }
         Some(Ty::Dict(..)) => {
             return Ok(if obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyDict_Type) {
+                out.push(obj.as_ptr() as u64);
+                want.cloned()
+            } else {
+                None
+            });
+        }
+        // Exactly a str (a subclass's methods may differ).
+        Some(Ty::PyStr) => {
+            return Ok(if obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyUnicode_Type) {
                 out.push(obj.as_ptr() as u64);
                 want.cloned()
             } else {
@@ -602,6 +611,10 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         }
         return Ok(t);
     }
+    if tp == std::ptr::addr_of_mut!(ffi::PyUnicode_Type) {
+        slots.push(obj.as_ptr() as u64);
+        return Ok(Some(Ty::PyStr));
+    }
     if tp == std::ptr::addr_of_mut!(ffi::PySet_Type) {
         let t = set_type(py, obj)?;
         if t.is_some() {
@@ -667,7 +680,9 @@ fn dict_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Ty>> {
     let (Some(kt), Some(vt)) = (classify(py, &k, &mut scratch)?, classify(py, &v, &mut scratch)?) else {
         return Ok(None);
     };
-    let ok = pyston_compiler::infer::is_dict_key(&kt) && pyston_compiler::infer::native_kind(&vt).is_some();
+    let ok = pyston_compiler::infer::is_dict_key(&kt)
+        && vt != Ty::PyStr
+        && pyston_compiler::infer::native_kind(&vt).is_some();
     Ok(ok.then(|| Ty::Dict(Box::new(kt), Box::new(vt))))
 }
 
@@ -695,6 +710,7 @@ pub fn builtin_type_name(b: pyston_compiler::types::Builtin) -> &'static str {
         pyston_compiler::types::Builtin::Bool => "bool",
         pyston_compiler::types::Builtin::Int => "int",
         pyston_compiler::types::Builtin::Float => "float",
+        pyston_compiler::types::Builtin::Str => "str",
         _ => "complex",
     }
 }

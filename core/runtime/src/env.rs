@@ -77,6 +77,8 @@ pub struct CompileEnv<'py> {
     pub guards: Vec<Guard>,
     pub arrays: HashMap<u32, Vec<u64>>,
     pub keep: Vec<Py<PyAny>>,
+    /// The `str` object of each string literal compiled code uses (kept in `keep`).
+    pub strs: HashMap<String, u64>,
     pub funcs: HashMap<u32, Py<Dispatcher>>,
     pub callees: HashMap<Value, CalleeInfo>,
     /// NumPy functions compiled code calls through NumPy (by `Ty::PyFunc` index).
@@ -128,6 +130,11 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("dict", Builtin::Dict),
             ("set", Builtin::Set),
             ("isinstance", Builtin::Isinstance),
+            ("str", Builtin::Str),
+            ("repr", Builtin::Repr),
+            ("format", Builtin::Format),
+            ("ord", Builtin::Ord),
+            ("chr", Builtin::Chr),
         ] {
             add(&mut t, bi.getattr(name)?, GlobalKind::Builtin(b));
         }
@@ -843,6 +850,7 @@ fn sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bou
         Ty::NoneT => py.None().into_bound(py),
         Ty::Ellipsis => py.Ellipsis().into_bound(py),
         Ty::Str(s) => s.into_pyobject(py)?.into_any(),
+        Ty::PyStr => "ab".into_pyobject(py)?.into_any(),
         Ty::Np(d) => np
             .getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?
             .call1((1,))?,
@@ -947,6 +955,7 @@ impl<'py> CompileEnv<'py> {
             guards: Vec::new(),
             arrays: HashMap::new(),
             keep: Vec::new(),
+            strs: HashMap::new(),
             funcs: HashMap::new(),
             callees: HashMap::new(),
             pyfuncs: Vec::new(),
@@ -1318,6 +1327,11 @@ impl<'py> Env for CompileEnv<'py> {
                 }
                 ProbeTarget::Builtin(b) => PyCallKind::Call(py.import("builtins")?.getattr(*b)?.unbind()),
                 ProbeTarget::Operator(o) => PyCallKind::Call(operator.getattr(*o)?.unbind()),
+                // A method of a str: `str.m` called with the string first (the receiver
+                // is exactly a str), without making a bound method per call.
+                ProbeTarget::Method(m) if matches!(args.first(), Some(Ty::PyStr | Ty::Str(_))) => {
+                    PyCallKind::Call(py.get_type::<pyo3::types::PyString>().getattr(m.as_str())?.unbind())
+                }
                 ProbeTarget::Method(m) => PyCallKind::Method(m.clone()),
                 ProbeTarget::GetItem => PyCallKind::GetItem(operator.getattr("getitem")?.unbind()),
                 ProbeTarget::SetItem => PyCallKind::SetItem(operator.getattr("setitem")?.unbind()),

@@ -568,6 +568,11 @@ impl Frontend {
                 };
                 ExprKind::Call(Box::new(callee), pos, kws)
             }
+            // An f-string is the concatenation of its parts, each replacement field
+            // formatted as CPython's FORMAT_VALUE does it, in the same order (the
+            // value, then its spec's own fields): `"{!r:spec}".format(value)`, or
+            // `"{!r:{}}".format(value, spec)` for a spec with fields of its own.
+            "JoinedStr" => return self.fstring(node, span),
             "Subscript" => ExprKind::Subscript(boxed("value")?, boxed("slice")?),
             "Tuple" => ExprKind::Tuple(self.exprs(node, "elts")?),
             "List" => ExprKind::List(self.exprs(node, "elts")?),
@@ -681,6 +686,78 @@ impl Frontend {
             }
         };
         Ok(Expr { kind, span })
+    }
+
+    /// An f-string (`JoinedStr`) as the concatenation of its parts (see `expr`).
+    fn fstring(&self, node: &Bound<'_, PyAny>, span: Span) -> CResult<Expr> {
+        let lit = |s: String| Expr {
+            kind: ExprKind::Lit(Literal::Str(s)),
+            span,
+        };
+        let mut parts: Vec<Expr> = Vec::new();
+        for part in self.list(node, "values")? {
+            match tyname(&part).as_str() {
+                "Constant" => {
+                    let v = part.getattr("value").map_err(pyerr)?;
+                    parts.push(lit(v.extract().map_err(pyerr)?));
+                }
+                "FormattedValue" => {
+                    let mut args = vec![self.expr(&part.getattr("value").map_err(pyerr)?)?];
+                    let mut tpl = String::from("{");
+                    let conv: i64 = part.getattr("conversion").and_then(|c| c.extract()).map_err(pyerr)?;
+                    if conv >= 0 {
+                        tpl.push('!');
+                        tpl.push(char::from_u32(conv as u32).unwrap_or('s'));
+                    }
+                    let spec = part.getattr("format_spec").map_err(pyerr)?;
+                    if !spec.is_none() {
+                        let fixed = self.list(&spec, "values")?.iter().all(|p| tyname(p) == "Constant");
+                        if fixed {
+                            let mut text = String::new();
+                            for p in self.list(&spec, "values")? {
+                                let t: String = p.getattr("value").and_then(|v| v.extract()).map_err(pyerr)?;
+                                text.push_str(&t);
+                            }
+                            tpl.push(':');
+                            tpl.push_str(&text.replace('{', "{{").replace('}', "}}"));
+                        } else {
+                            tpl.push_str(":{}");
+                            args.push(self.fstring(&spec, span)?);
+                        }
+                    }
+                    tpl.push('}');
+                    let f = Expr {
+                        kind: ExprKind::Attr(Box::new(lit(tpl)), "format".into()),
+                        span,
+                    };
+                    parts.push(Expr {
+                        kind: ExprKind::Call(Box::new(f), args, vec![]),
+                        span,
+                    });
+                }
+                _ => {
+                    return Err(CompileError::unsupported(
+                        self.span(&part),
+                        "this f-string part is not supported yet",
+                    ))
+                }
+            }
+        }
+        let mut it = parts.into_iter();
+        let Some(mut acc) = it.next() else {
+            return Ok(lit(String::new()));
+        };
+        if it.len() == 0 && matches!(acc.kind, ExprKind::Call(..)) {
+            // A single field: still a str (format() of a str subclass gives a str).
+            return Ok(acc);
+        }
+        for p in it {
+            acc = Expr {
+                kind: ExprKind::Bin(BinOp::Add, Box::new(acc), Box::new(p)),
+                span,
+            };
+        }
+        Ok(acc)
     }
 
     fn constant(&self, v: &Bound<'_, PyAny>, span: Span) -> CResult<Literal> {

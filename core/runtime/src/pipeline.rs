@@ -179,6 +179,12 @@ fn typed<'py>(
     let typed = infer_recursive(f, params, &mut cenv, adapt, sem);
     IN_PROGRESS.with(|s| s.borrow_mut().pop());
     let typed = typed?;
+    // String literals used as `str` objects: one interned object each, kept by the function.
+    for lit in codegen::string_literals(&typed) {
+        let o = pyo3::types::PyString::intern(py, &lit).into_any().unbind();
+        cenv.strs.insert(lit, o.as_ptr() as u64);
+        cenv.keep.push(o);
+    }
     if cfg!(debug_assertions) {
         verify(f, "infer")?;
     }
@@ -211,6 +217,7 @@ fn codegen_into(
     let cg_env = CodegenEnv {
         callees: &cenv.callees,
         array_consts: &cenv.arrays,
+        strs: &cenv.strs,
         self_meta_slot: meta_slot as u64,
         // PYSTON_NO_INTERRUPT_CHECK=1: loops are not interruptible (measures the check's cost).
         signal_flag: if std::env::var_os("PYSTON_NO_INTERRUPT_CHECK").is_some_and(|v| !v.is_empty() && v != "0") {

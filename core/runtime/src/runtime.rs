@@ -46,8 +46,6 @@ pub struct Ctx {
     /// Objects a loop's back edge found dead, released at the next back edge
     /// (see `pyston_arena_collect`).
     pub deferred: Vec<*mut ffi::PyObject>,
-    /// An empty buffer `deferred` swaps with (no allocation per back edge).
-    pub deferred_spare: Vec<*mut ffi::PyObject>,
     /// Per loop (by its arena mark): where the objects its last back edge kept end.
     pub loop_keep: Vec<(usize, usize)>,
     /// Frames an exception passed through: (function metadata, source span).
@@ -66,6 +64,9 @@ pub struct Ctx {
     /// parallel ufunc loop on a worker thread): helpers that would otherwise
     /// assume it take it (`helpers::lists`).
     pub no_gil: bool,
+    /// An empty buffer `pyston_arena_collect` swaps with `deferred` (no
+    /// allocation per loop iteration).
+    pub spare: Vec<*mut ffi::PyObject>,
 }
 
 /// What this thread's calls into compiled code keep between them, in one
@@ -113,7 +114,6 @@ impl Ctx {
             slots: [0; DEOPT_SLOTS],
             arena: Vec::new(),
             deferred: Vec::new(),
-            deferred_spare: Vec::new(),
             loop_keep: Vec::new(),
             frames: Vec::new(),
             pending: None,
@@ -121,6 +121,7 @@ impl Ctx {
             nogil: false,
             rng_locks: Vec::new(),
             no_gil: false,
+            spare: Vec::new(),
         })
     }
 

@@ -365,6 +365,9 @@ impl Gen<'_, '_> {
             | Builtin::List
             | Builtin::Dict
             | Builtin::Set => Err(internal("list builtin called natively")),
+            Builtin::Str | Builtin::Repr | Builtin::Format | Builtin::Ord | Builtin::Chr => {
+                Err(internal("string builtin called natively"))
+            }
         }
     }
 

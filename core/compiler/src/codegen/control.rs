@@ -44,7 +44,7 @@ impl Gen<'_, '_> {
                                 || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. })
                                     && self.call_may_allocate(i))
                                 || i.result
-                                    .is_some_and(|r| matches!(self.typed.ty(r), Ty::PyInt | Ty::Iter(_)))
+                                    .is_some_and(|r| matches!(self.typed.ty(r), Ty::PyInt | Ty::Iter(_) | Ty::PyStr))
                                 || (i.op == Op::List
                                     && i.result.is_some_and(|r| matches!(self.typed.ty(r), Ty::List(_))))
                         })
@@ -76,7 +76,8 @@ impl Gen<'_, '_> {
                 | Ty::Dict(..)
                 | Ty::Set(_)
                 | Ty::View(..)
-                | Ty::Iter(_) => true,
+                | Ty::Iter(_)
+                | Ty::PyStr => true,
                 Ty::Tuple(ts) | Ty::Union(ts) | Ty::Slice(ts) => ts.iter().any(holds_object),
                 _ => false,
             }
@@ -111,9 +112,14 @@ impl Gen<'_, '_> {
     pub fn obj_slots(t: &Ty, v: &[CV], out: &mut Vec<CV>) {
         match t {
             Ty::Array(_) => out.push(v[ArraySlots::OBJ]),
-            Ty::PyInt | Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) => {
-                out.push(v[0])
-            }
+            Ty::PyInt
+            | Ty::Obj(_)
+            | Ty::List(_)
+            | Ty::Dict(..)
+            | Ty::Set(_)
+            | Ty::View(..)
+            | Ty::Iter(_)
+            | Ty::PyStr => out.push(v[0]),
             Ty::Tuple(ts) => {
                 let mut off = 0;
                 for t in ts {

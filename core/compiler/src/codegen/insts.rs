@@ -139,6 +139,12 @@ impl Gen<'_, '_> {
             }
             return Ok(());
         }
+        if let Some(out) = self.str_inst(inst, &args)? {
+            if let Some(r) = inst.result {
+                self.vals.insert(r, out);
+            }
+            return Ok(());
+        }
         if let Some(out) = self.list_inst(inst, &args, &rt)? {
             if let Some(r) = inst.result {
                 self.vals.insert(r, out);

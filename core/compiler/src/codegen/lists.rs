@@ -32,7 +32,7 @@ impl Gen<'_, '_> {
     /// A helper's status: ERROR returns (with this line in the traceback),
     /// DEOPT leaves compiled code before the instruction (the interpreter
     /// re-executes it, exactly).
-    fn list_status(&mut self, st: CV) -> CResult<()> {
+    pub(super) fn list_status(&mut self, st: CV) -> CResult<()> {
         let failed = self.b.create_block();
         let ok = self.b.create_block();
         let is_err = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::ERROR as i64);
@@ -171,13 +171,17 @@ impl Gen<'_, '_> {
     }
 
     /// A status-like result of a dict helper: `-1` returns ERROR.
-    fn fail_if_negative(&mut self, st: CV) -> CResult<()> {
+    pub(super) fn fail_if_negative(&mut self, st: CV) -> CResult<()> {
         let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, st, 0);
         let st = self.b.ins().uextend(clt::I32, neg);
         self.list_status(st)
     }
 
     fn dict_key(&mut self, t: &Ty, v: &Vals) -> CResult<(CV, CV)> {
+        if let Ty::Str(s) = t {
+            let p = self.str_const(s)?;
+            return self.dict_key(&Ty::PyStr, &vec![p]);
+        }
         let kind = native_kind(t).ok_or_else(|| internal("dict key"))?;
         let k = self.b.ins().iconst(clt::I32, kind as i64);
         let w = self.list_word(v[0], t);

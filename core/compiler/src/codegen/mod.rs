@@ -39,6 +39,7 @@ mod insts;
 mod lists;
 pub mod passes;
 mod scalars;
+mod strings;
 mod unions;
 
 pub use passes::{AtInst, Pass, Plan};
@@ -67,6 +68,9 @@ pub struct CodegenEnv<'a> {
     pub array_consts: &'a HashMap<u32, Vec<u64>>,
     /// Address of the word that will hold this function's own metadata pointer.
     pub self_meta_slot: u64,
+    /// The constant `str` object of each string literal (see [`string_literals`]),
+    /// kept alive by the compiled function.
+    pub strs: &'a HashMap<String, u64>,
     /// Address of the runtime's "SIGINT arrived" word, read at every loop
     /// back edge (a deopt when set); 0: no check.
     pub signal_flag: u64,
@@ -133,6 +137,28 @@ fn helper_sig(name: &str) -> CResult<(Vec<clir::Type>, Vec<clir::Type>)> {
 }
 
 /// Builds the Cranelift function for `f` into `func`.
+/// The string literals a typed function may use as `str` objects (every
+/// compile-time string among its values' types): the runtime makes one object
+/// of each before codegen ([`CodegenEnv::strs`]).
+pub fn string_literals(typed: &Typed) -> Vec<String> {
+    fn walk(t: &Ty, out: &mut HashSet<String>) {
+        match t {
+            Ty::Str(s) => {
+                out.insert(s.clone());
+            }
+            Ty::Tuple(ts) | Ty::Union(ts) | Ty::Slice(ts) => ts.iter().for_each(|t| walk(t, out)),
+            _ => {}
+        }
+    }
+    let mut out = HashSet::new();
+    for t in &typed.types {
+        walk(t, &mut out);
+    }
+    let mut v: Vec<String> = out.into_iter().collect();
+    v.sort();
+    v
+}
+
 pub fn build(
     module: &mut dyn Module,
     func: &mut clir::Function,

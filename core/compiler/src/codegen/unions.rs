@@ -190,6 +190,7 @@ impl Gen<'_, '_> {
         }
         match (from, to) {
             (Ty::Int | Ty::Bool, Ty::PyInt) => Ok(vec![self.as_pyint(&(from.clone(), v))?]),
+            (Ty::Str(s), Ty::PyStr) => Ok(vec![self.str_const(s)?]),
             (Ty::Union(_), _) => {
                 let to2 = to.clone();
                 self.dispatch(&[(from.clone(), v)], to, &mut |g, a| {

@@ -17,6 +17,15 @@
 
 use super::*;
 
+/// The type an element stored into a container is held as: a possibly
+/// unbound local checked first, a constant string as a run-time `str`.
+fn elem_ty(t: &Ty) -> Ty {
+    match strip_undef(t) {
+        Ty::Str(_) => Ty::PyStr,
+        t => t,
+    }
+}
+
 /// The element kind the native list helpers take (`helpers/lists.rs`):
 /// 0 int, 1 float, 2 bool, 16 + the dtype's index for a NumPy scalar of
 /// one slot (every dtype but complex128).
@@ -25,6 +34,8 @@ pub fn native_kind(e: &Ty) -> Option<i32> {
         Ty::Int => Some(0),
         Ty::Float => Some(1),
         Ty::Bool => Some(2),
+        // A str object (the word is the pointer; reads keep a reference in the arena).
+        Ty::PyStr => Some(3),
         Ty::Np(d) if d.kind() != crate::dtype::Kind::Complex => Some(16 + crate::abi::dtype_index(*d) as i32),
         _ => None,
     }
@@ -108,13 +119,13 @@ fn bad_elem(span: Span, t: &Ty) -> CompileError {
 /// if it is the very object in the list; compiled code holds floats by
 /// value, so only ints, bools and None are searched for natively.
 fn needle(t: &Ty, span: Span) -> CResult<()> {
-    if t.members().iter().all(contains_operand) {
+    if t.members().iter().all(|m| contains_operand(m) || is_str(m)) {
         return Ok(());
     }
     Err(CompileError::typing(
         span,
         format!(
-            "searching a list for a '{}' is not supported in compiled code yet (ints, bools and None only: CPython matches a NaN float by identity)",
+            "searching a list for a '{}' is not supported in compiled code yet (ints, bools, None and strings only: CPython matches a NaN float by identity)",
             py_name(t)
         ),
     ))
@@ -177,7 +188,7 @@ impl Infer<'_> {
 
     /// Records that list `v` (of type `cur`) receives elements of type `t`.
     fn widen(&mut self, v: Value, cur: &Ty, t: &Ty, span: Span) -> CResult<()> {
-        let t = strip_undef(t);
+        let t = elem_ty(t);
         if !list_elem_ok(&t) {
             return Err(bad_elem(span, &t));
         }
@@ -236,7 +247,7 @@ impl Infer<'_> {
     }
 
     /// The type of a list made at `r` whose own elements are of type `e`.
-    fn site(&mut self, r: Option<Value>, e: Ty, span: Span) -> CResult<Ty> {
+    pub(super) fn site(&mut self, r: Option<Value>, e: Ty, span: Span) -> CResult<Ty> {
         let Some(r) = r else { return Ok(Ty::List(Box::new(e))) };
         self.lists.sites.insert(r);
         let extra = self.lists.site_elem.get(&r).cloned().unwrap_or(Ty::Bottom);
@@ -281,7 +292,7 @@ impl Infer<'_> {
                 }
                 let mut e = Ty::Bottom;
                 for t in args {
-                    let t = strip_undef(t);
+                    let t = elem_ty(t);
                     if !list_elem_ok(&t) {
                         return Err(bad_elem(span, &t));
                     }
@@ -328,7 +339,7 @@ impl Infer<'_> {
                 None
             }
             Op::SetItem if first_list && args.len() == 3 => {
-                let v = strip_undef(&args[2]);
+                let v = elem_ty(&args[2]);
                 if int_index(&args[1]) {
                     self.widen(argv[0], &args[0], &v, span)?;
                     if native_kind(&v).is_none() || !matches!(args[1], Ty::Int | Ty::Bool) {
@@ -417,7 +428,7 @@ impl Infer<'_> {
                 let ret = match (name.as_str(), pos) {
                     ("append", [x]) => {
                         self.widen(argv[0], &args[0], x, span)?;
-                        if native_kind(&strip_undef(x)).is_some() {
+                        if native_kind(&elem_ty(x)).is_some() {
                             return Ok(Some(Some(Ty::NoneT)));
                         }
                         Ty::NoneT
@@ -607,6 +618,11 @@ pub fn builtin_name(b: Builtin) -> Option<&'static str> {
         Builtin::List => "list",
         Builtin::Dict => "dict",
         Builtin::Set => "set",
+        Builtin::Str => "str",
+        Builtin::Repr => "repr",
+        Builtin::Format => "format",
+        Builtin::Ord => "ord",
+        Builtin::Chr => "chr",
         Builtin::Min => "min",
         Builtin::Max => "max",
         Builtin::Len => "len",
@@ -624,10 +640,10 @@ fn dict_kv(t: &Ty) -> (Ty, Ty) {
     }
 }
 
-/// The key types compiled code stores into and looks up in dicts: ints and
-/// bools (natively), and tuples of them (`d[i, j]`, through the dict's own
-/// operations). A float key is matched by identity first in CPython, as in
-/// lists (see [`needle`]): not compiled.
+/// The key types compiled code stores into and looks up in dicts: ints,
+/// bools and strs (natively), and tuples of ints and bools (`d[i, j]`,
+/// through the dict's own operations). A float key is matched by identity
+/// first in CPython, as in lists (see [`needle`]): not compiled.
 fn dict_key(t: &Ty, span: Span) -> CResult<()> {
     if is_dict_key(t) {
         return Ok(());
@@ -635,15 +651,20 @@ fn dict_key(t: &Ty, span: Span) -> CResult<()> {
     Err(CompileError::typing(
         span,
         format!(
-            "dicts with '{}' keys are not supported in compiled code yet (int and bool keys, and tuples of them)",
+            "dicts with '{}' keys are not supported in compiled code yet (int, bool and str keys, and tuples of ints and bools)",
             py_name(t)
         ),
     ))
 }
 
+/// A key compiled code boxes itself for a dict's `PyDict_*` (a string literal as its constant object).
+fn native_key(t: &Ty) -> bool {
+    matches!(t, Ty::Int | Ty::Bool | Ty::PyStr | Ty::Str(_))
+}
+
 pub fn is_dict_key(t: &Ty) -> bool {
     match t {
-        Ty::Int | Ty::Bool => true,
+        Ty::Int | Ty::Bool | Ty::PyStr => true,
         Ty::Tuple(ts) => ts.iter().all(|t| matches!(t, Ty::Int | Ty::Bool)),
         _ => false,
     }
@@ -660,9 +681,9 @@ fn dict_needle(t: &Ty, span: Span) -> CResult<()> {
 impl Infer<'_> {
     /// Records that dict `v` (of type `cur`) receives `key: val` items.
     fn widen_dict(&mut self, v: Value, cur: &Ty, key: &Ty, val: &Ty, span: Span) -> CResult<()> {
-        let (key, val) = (strip_undef(key), strip_undef(val));
+        let (key, val) = (elem_ty(key), elem_ty(val));
         dict_key(&key, span)?;
-        if native_kind(&val).is_none() {
+        if native_kind(&val).is_none() || val == Ty::PyStr {
             return Err(CompileError::typing(
                 span,
                 format!(
@@ -769,7 +790,7 @@ impl Infer<'_> {
             }
             Op::GetItem if first && args.len() == 2 => {
                 dict_needle(&args[1], span)?;
-                let native = matches!(args[1], Ty::Int | Ty::Bool) && native_kind(&v).is_some();
+                let native = native_key(&args[1]) && native_kind(&v).is_some();
                 if !native && v != Ty::Bottom {
                     self.py_list_op(ProbeTarget::GetItem, args, &[], &v, span)?;
                 }
@@ -777,21 +798,21 @@ impl Infer<'_> {
             }
             Op::SetItem if first && args.len() == 3 => {
                 self.widen_dict(argv[0], &args[0], &args[1], &args[2], span)?;
-                if !matches!(args[1], Ty::Int | Ty::Bool) {
+                if !native_key(&args[1]) {
                     self.py_list_op(ProbeTarget::SetItem, args, &[], &Ty::NoneT, span)?;
                 }
                 None
             }
             Op::DelItem if first && args.len() == 2 => {
                 dict_needle(&args[1], span)?;
-                if !matches!(args[1], Ty::Int | Ty::Bool) {
+                if !native_key(&args[1]) {
                     self.py_list_op(ProbeTarget::Operator("delitem"), args, &[], &Ty::NoneT, span)?;
                 }
                 None
             }
             Op::Contains if first => {
                 dict_needle(&args[1], span)?;
-                if !matches!(args[1], Ty::Int | Ty::Bool) {
+                if !native_key(&args[1]) {
                     self.py_list_op(ProbeTarget::Operator("contains"), args, &[], &Ty::Bool, span)?;
                 }
                 Some(Ty::Bool)
@@ -813,12 +834,12 @@ impl Infer<'_> {
                 }
                 [key, d] => {
                     dict_needle(key, span)?;
-                    let d = strip_undef(d);
+                    let d = elem_ty(d);
                     let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
                     if native_kind(&j).is_none() {
                         return Err(bad_elem(span, &j));
                     }
-                    if !matches!(key, Ty::Int | Ty::Bool) {
+                    if !native_key(key) {
                         self.py_list_op(ProbeTarget::Method("get".into()), args, &[], &j, span)?;
                     }
                     Some(j)
@@ -827,14 +848,14 @@ impl Infer<'_> {
             },
             Op::MethodCall { name, kw } if first && kw.is_empty() && name == "setdefault" && args.len() == 3 => {
                 self.widen_dict(argv[0], &args[0], &args[1], &args[2], span)?;
-                let d = strip_undef(&args[2]);
+                let d = elem_ty(&args[2]);
                 let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
                 self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &j, span)?;
                 Some(j)
             }
             Op::MethodCall { name, kw } if first && kw.is_empty() && name == "pop" && args.len() == 3 => {
                 dict_needle(&args[1], span)?;
-                let d = strip_undef(&args[2]);
+                let d = elem_ty(&args[2]);
                 let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
                 self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &j, span)?;
                 Some(j)
@@ -888,7 +909,7 @@ fn set_elem_ok(t: &Ty, span: Span) -> CResult<()> {
 impl Infer<'_> {
     /// Records that set `v` (of type `cur`) receives elements of type `x`.
     fn widen_set(&mut self, v: Value, cur: &Ty, x: &Ty, span: Span) -> CResult<()> {
-        let x = strip_undef(x);
+        let x = elem_ty(x);
         set_elem_ok(&x, span)?;
         self.widen_origins(v, cur, &x, set_elem, |e| Ty::Set(Box::new(e)), span)
     }

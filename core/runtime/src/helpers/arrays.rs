@@ -98,12 +98,10 @@ pub unsafe extern "C" fn pyston_arena_collect(ctx: *mut Ctx, mark: i64, live: *c
     }
     // SAFETY: `live` points to `n` slots.
     let live = unsafe { std::slice::from_raw_parts(live, n as usize) };
-    let no_gil = ctx.no_gil;
-    let mut run = |_: Python<'_>| {
+    let run = |ctx: &mut Ctx| {
         let mut keep = mark;
-        // (the two buffers are swapped, not reallocated, on every back edge)
-        let mut earlier = std::mem::take(&mut ctx.deferred);
-        std::mem::swap(&mut ctx.deferred, &mut ctx.deferred_spare);
+        let mut earlier = std::mem::take(&mut ctx.spare);
+        std::mem::swap(&mut earlier, &mut ctx.deferred);
         let carried = ctx.loop_keep.iter().find(|(m, _)| *m == mark).map_or(mark, |(_, k)| *k);
         for i in mark..ctx.arena.len() {
             let o = ctx.arena[i];
@@ -126,13 +124,13 @@ pub unsafe extern "C" fn pyston_arena_collect(ctx: *mut Ctx, mark: i64, live: *c
             // SAFETY: each deferred entry is a strong reference the arena held.
             unsafe { ffi::Py_DECREF(o) };
         }
-        ctx.deferred_spare = earlier;
+        ctx.spare = earlier;
     };
-    if no_gil {
-        Python::attach(run)
+    if ctx.no_gil {
+        Python::attach(|_| run(ctx))
     } else {
-        // SAFETY: a call whose context is not `no_gil` runs with the GIL held.
-        run(unsafe { Python::assume_attached() })
+        // A call whose context is not `no_gil` runs with the GIL held.
+        run(ctx)
     }
 }
 

@@ -51,6 +51,121 @@ pub unsafe extern "C" fn pyston_pycall_dying(
     unsafe { pycall(ctx, desc, args, out, dying) }
 }
 
+/// `pycall` for the common call of a function (a builtin, a `str` method as
+/// `str.m`, an `operator` function) on objects and plain scalars, with a
+/// scalar, `None` or string result and the GIL held: the arguments are passed
+/// as borrowed pointers (scalars boxed), the result unboxed directly. `None`:
+/// not such a call (the general path runs it).
+///
+/// # Safety
+/// As `pycall`.
+unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64) -> Option<i32> {
+    // SAFETY: see the function's contract.
+    let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
+    let PyCallKind::Call(f) = &desc.kind else { return None };
+    if ctx.no_gil || !desc.direct || !desc.kw.is_empty() || desc.inplace.is_some() || desc.arg_tys.len() > 6 {
+        return None;
+    }
+    if !matches!(desc.ret, Ty::Float | Ty::Int | Ty::Bool | Ty::NoneT | Ty::PyStr) {
+        return None;
+    }
+    let plain = |t: &Ty| {
+        matches!(
+            t,
+            Ty::PyStr
+                | Ty::PyInt
+                | Ty::List(_)
+                | Ty::Dict(..)
+                | Ty::Set(_)
+                | Ty::Int
+                | Ty::Float
+                | Ty::Bool
+                | Ty::NoneT
+        )
+    };
+    if !desc.arg_tys.iter().all(plain) {
+        return None;
+    }
+    // SAFETY: `args` holds the call's `nslots` slots.
+    let slots = unsafe { std::slice::from_raw_parts(args, desc.nslots) };
+    let mut ptrs = [std::ptr::null_mut::<ffi::PyObject>(); 6];
+    let mut owned = [false; 6];
+    let mut pos = 0;
+    // SAFETY: the GIL is held (`!ctx.no_gil`); object slots hold live objects.
+    unsafe {
+        let py = Python::assume_attached();
+        let mut ok = true;
+        for (k, t) in desc.arg_tys.iter().enumerate() {
+            let (p, own) = match t {
+                Ty::Int => (ffi::PyLong_FromLongLong(slots[pos] as i64), true),
+                Ty::Float => (ffi::PyFloat_FromDouble(f64::from_bits(slots[pos])), true),
+                Ty::Bool => (
+                    if slots[pos] & 0xff != 0 {
+                        ffi::Py_True()
+                    } else {
+                        ffi::Py_False()
+                    },
+                    false,
+                ),
+                Ty::NoneT => (ffi::Py_None(), false),
+                _ => (slots[pos] as *mut ffi::PyObject, false),
+            };
+            pos += usize::from(*t != Ty::NoneT);
+            ptrs[k] = p;
+            owned[k] = own;
+            ok &= !p.is_null();
+        }
+        let n = desc.arg_tys.len();
+        let r = if ok {
+            crate::runtime::vectorcall(py, f.bind(py), &ptrs[..n]).map(|b| b.unbind())
+        } else {
+            Err(PyErr::fetch(py))
+        };
+        for k in 0..n {
+            if owned[k] && !ptrs[k].is_null() {
+                ffi::Py_DECREF(ptrs[k]);
+            }
+        }
+        let obj = match r {
+            Ok(o) => o,
+            Err(e) => {
+                e.restore(py);
+                return Some(ERROR);
+            }
+        };
+        let o = obj.as_ptr();
+        let tp = ffi::Py_TYPE(o);
+        match desc.ret {
+            Ty::Float if tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) => {
+                *out = ffi::PyFloat_AsDouble(o).to_bits();
+                return Some(OK);
+            }
+            Ty::Int if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) => {
+                let mut overflow = 0;
+                let v = ffi::PyLong_AsLongLongAndOverflow(o, &mut overflow);
+                if overflow == 0 {
+                    *out = v as u64;
+                    return Some(OK);
+                }
+            }
+            Ty::Bool if tp == std::ptr::addr_of_mut!(ffi::PyBool_Type) => {
+                *out = u64::from(o == ffi::Py_True());
+                return Some(OK);
+            }
+            Ty::NoneT if o == ffi::Py_None() => return Some(OK),
+            Ty::PyStr if tp == std::ptr::addr_of_mut!(ffi::PyUnicode_Type) => {
+                ctx.arena.push(obj.into_ptr());
+                *out = o as u64;
+                return Some(OK);
+            }
+            _ => {}
+        }
+        // Another type: compiled code continues on the interpreter tier with it.
+        ctx.pending = Some(obj);
+        Some(DEOPT_AFTER)
+    }
+}
+
 /// NumPy's smallest temporary worth eliding (`NPY_MIN_ELIDE_BYTES`).
 const MIN_ELIDE_BYTES: isize = 256 * 1024;
 
@@ -154,6 +269,12 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
         }
     }
     super::small::PYCALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    if dying == 0 {
+        // SAFETY: the caller's contract is this function's.
+        if let Some(st) = unsafe { simple_call(ctx, desc, args, out) } {
+            return st;
+        }
+    }
     Python::attach(|py| {
         // SAFETY: see the function's contract.
         let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
@@ -264,6 +385,19 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 }
             }
             Ty::NoneT if obj.is_none(py) => return OK,
+            Ty::Bool if tp == std::ptr::addr_of_mut!(ffi::PyBool_Type) => {
+                // SAFETY: `out` has room for the result's slot (one byte used).
+                unsafe { *out = u64::from(obj.as_ptr() == ffi::Py_True()) };
+                return OK;
+            }
+            // A string (a str method's or operator's result): the arena keeps our reference.
+            Ty::PyStr if tp == std::ptr::addr_of_mut!(ffi::PyUnicode_Type) => {
+                let p = obj.into_ptr();
+                ctx.arena.push(p);
+                // SAFETY: `out` has room for the result's slot.
+                unsafe { *out = p as u64 };
+                return OK;
+            }
             _ => {}
         }
         // The result's slots, written to `out`: an array by a short path (the
@@ -367,7 +501,7 @@ pub(crate) fn keep_arrays(t: &Ty, slots: &[u64], pos: &mut usize, arena: &mut Ve
             *pos += ArraySlots::new(a.ndim as usize).count();
         }
         Ty::Tuple(ts) => ts.iter().for_each(|t| keep_arrays(t, slots, pos, arena)),
-        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) => {
+        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) | Ty::PyStr => {
             let o = slots[*pos] as *mut ffi::PyObject;
             // SAFETY: the slot holds a live object (owned by the call's result).
             unsafe { ffi::Py_INCREF(o) };

@@ -101,8 +101,9 @@ pub unsafe extern "C" fn pyston_iter_item(
     out: *mut u64,
 ) -> i32 {
     // SAFETY: `ctx` is the call's live context.
-    let ctx = unsafe { &*ctx };
-    with_gil(ctx, |py| {
+    let ctx = unsafe { &mut *ctx };
+    let mut keep = std::ptr::null_mut();
+    let st = with_gil(ctx, |py| {
         // SAFETY: the GIL is held; `w` is a live two-item list; the items read are
         // borrowed references the list (or the tuple it holds) keeps alive.
         unsafe {
@@ -125,11 +126,21 @@ pub unsafe extern "C" fn pyston_iter_item(
             }
             match unbox_elem(py, kind, x) {
                 Some(v) => {
+                    if kind == 3 {
+                        // A str: compiled code holds its own reference (the next
+                        // step replaces the iterator's current item).
+                        ffi::Py_INCREF(x);
+                        keep = x;
+                    }
                     *out = v;
                     OK
                 }
                 None => DEOPT,
             }
         }
-    })
+    });
+    if !keep.is_null() {
+        ctx.arena.push(keep);
+    }
+    st
 }

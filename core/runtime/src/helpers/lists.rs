@@ -63,6 +63,12 @@ pub(super) unsafe fn box_elem(py: Python<'_>, kind: i32, bits: u64) -> *mut ffi:
                 ffi::Py_INCREF(b);
                 b
             }
+            3 => {
+                // A str: the word is the object (live: held by compiled code).
+                let o = bits as *mut ffi::PyObject;
+                ffi::Py_INCREF(o);
+                o
+            }
             k if np_dtype(k) == Some(Dtype::Float64) => {
                 // An np.float64: NumPy's scalar object is CPython's float object
                 // layout (np.float64 subclasses float: `PyDoubleScalarObject` is
@@ -112,6 +118,8 @@ pub(super) unsafe fn unbox_elem(py: Python<'_>, kind: i32, o: *mut ffi::PyObject
             1 if tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) => Some(ffi::PyFloat_AsDouble(o).to_bits()),
             2 if o == ffi::Py_True() => Some(1),
             2 if o == ffi::Py_False() => Some(0),
+            // Borrowed: the caller keeps a reference (see `pyston_list_get`).
+            3 if tp == std::ptr::addr_of_mut!(ffi::PyUnicode_Type) => Some(o as u64),
             k if k >= 16 => {
                 let d = np_dtype(k)?;
                 let np = crate::boxing::np_types(py).ok()?;
@@ -206,8 +214,9 @@ pub unsafe extern "C" fn pyston_list_append(ctx: *mut Ctx, list: u64, kind: i32,
 /// Called by compiled code; `list` is a live list, `out` a writable word.
 pub unsafe extern "C" fn pyston_list_get(ctx: *mut Ctx, list: u64, idx: i64, kind: i32, out: *mut u64) -> i32 {
     // SAFETY: `ctx` is the call's live context.
-    let ctx = unsafe { &*ctx };
-    {
+    let ctx = unsafe { &mut *ctx };
+    let mut keep: *mut ffi::PyObject = std::ptr::null_mut();
+    let st = {
         with_gil(ctx, |py| {
             let l = list as *mut ffi::PyObject;
             // SAFETY: the GIL is held; `list` is a live list, so `Py_SIZE` reads its
@@ -223,6 +232,12 @@ pub unsafe extern "C" fn pyston_list_get(ctx: *mut Ctx, list: u64, idx: i64, kin
                 }
                 match unbox_elem(py, kind, o) {
                     Some(v) => {
+                        if kind == 3 {
+                            // A str element: compiled code holds its own reference
+                            // (the list may drop the element while it is used).
+                            ffi::Py_INCREF(o);
+                            keep = o;
+                        }
                         *out = v;
                         OK
                     }
@@ -230,7 +245,11 @@ pub unsafe extern "C" fn pyston_list_get(ctx: *mut Ctx, list: u64, idx: i64, kin
                 }
             }
         })
+    };
+    if !keep.is_null() {
+        ctx.arena.push(keep);
     }
+    st
 }
 
 /// `list[idx] = x` of a native value: OK, or ERROR with CPython's

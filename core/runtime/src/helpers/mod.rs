@@ -15,6 +15,7 @@ pub mod pyrandom;
 pub mod random;
 mod sets;
 pub mod small;
+mod strings;
 
 pub use arrays::*;
 pub use calls::*;
@@ -25,6 +26,7 @@ pub use lists::*;
 pub use math::*;
 pub use sets::*;
 pub use small::{pyston_dot_seq_limit, pyston_pairwise_sum, pyston_ufunc_loop};
+pub use strings::*;
 
 #[cfg(test)]
 mod tests {
