@@ -704,3 +704,13 @@ def test_numpy_scalar_elements():
         np_elements(big)
     gc.collect()
     assert rss_bytes() - before < 8 * 2**20
+
+
+@pyston.fast
+def sorted_or_empty(lst, c):
+    return sorted(lst) if c else []
+
+
+def test_empty_literal_joins_a_typed_list():
+    # `[]` (no element type where it is made) meeting a list(int) at a join: the same object
+    check(sorted_or_empty, [([3, 1], True), ([3, 1], False), ([], True)])

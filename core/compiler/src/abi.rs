@@ -78,6 +78,7 @@ fn push_slots(t: &Ty, v: &mut Vec<SlotTy>) {
         | Ty::Iter(_)
         | Ty::PyStr => v.push(SlotTy::I64),
         Ty::Float => v.push(SlotTy::F64),
+        Ty::Range => v.extend([SlotTy::I64; 3]),
         Ty::Complex => v.extend([SlotTy::F64, SlotTy::F64]),
         Ty::Np(d) => v.extend_from_slice(dtype_slots(*d)),
         Ty::Array(a) => {
@@ -152,6 +153,7 @@ pub fn slot_count(t: &Ty) -> usize {
         | Ty::Iter(_)
         | Ty::PyStr => 1,
         Ty::Complex => 2,
+        Ty::Range => 3,
         Ty::Np(d) => dtype_slots(*d).len(),
         Ty::Array(a) => ArraySlots::new(a.ndim as usize).count(),
         Ty::Tuple(ts) | Ty::Slice(ts) => ts.iter().map(slot_count).sum(),

@@ -341,6 +341,9 @@ pub enum Ty {
     /// function, for constants). [`Ty::Str`] is a string known at compile
     /// time (no slot), made into a `PyStr` where it meets one.
     PyStr,
+    /// A `range` object: three int slots (start, stop, step; the step is
+    /// never zero). Made as CPython's `range` where it leaves compiled code.
+    Range,
 }
 
 /// Which view of a dict a [`Ty::View`] is.
@@ -438,6 +441,7 @@ impl Ty {
                 | Ty::View(..)
                 | Ty::Iter(_)
                 | Ty::PyStr
+                | Ty::Range
         )
     }
     /// The union members, or the type itself.
@@ -566,6 +570,7 @@ pub fn py_name(t: &Ty) -> String {
         Ty::Set(_) => "set".into(),
         Ty::View(k, ..) => format!("dict_{}", k.method()),
         Ty::Iter(_) => "iterator".into(),
+        Ty::Range => "range".into(),
         t => format!("{t}"),
     }
 }
@@ -613,6 +618,7 @@ impl fmt::Display for Ty {
             Ty::Set(e) => write!(f, "set({e})"),
             Ty::View(kind, k, v) => write!(f, "dict_{}({k}, {v})", kind.method()),
             Ty::Iter(e) => write!(f, "iterator({e})"),
+            Ty::Range => write!(f, "range"),
             Ty::PyStr => write!(f, "str"),
         }
     }

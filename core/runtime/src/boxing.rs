@@ -221,6 +221,14 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             .into_any()
             .unbind(),
         Ty::Int => (take(SlotTy::I64) as i64).into_pyobject(py)?.into_any().unbind(),
+        Ty::Range => {
+            let (a, b, c) = (
+                take(SlotTy::I64) as i64,
+                take(SlotTy::I64) as i64,
+                take(SlotTy::I64) as i64,
+            );
+            py.get_type::<pyo3::types::PyRange>().call1((a, b, c))?.unbind()
+        }
         Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) | Ty::PyStr => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             // SAFETY: an object slot holds a live object (argument or arena-owned).
@@ -421,6 +429,7 @@ pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: 
                 None
             });
         }
+        Some(Ty::Range) => return range_slots(obj, out).map(|ok| ok.then_some(Ty::Range)),
         // Exactly the dict view `d.keys()` / `d.values()` / `d.items()` made.
         Some(Ty::View(kind, ..)) => {
             let t = match kind {
@@ -597,6 +606,9 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         }
         return Ok(Some(Ty::Tuple(ts)));
     }
+    if tp == std::ptr::addr_of_mut!(ffi::PyRange_Type) {
+        return Ok(range_slots(obj, slots)?.then_some(Ty::Range));
+    }
     if tp == std::ptr::addr_of_mut!(ffi::PyList_Type) {
         let t = list_type(py, obj)?;
         if t.is_some() {
@@ -643,6 +655,23 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         }
     }
     Ok(None)
+}
+
+/// The start, stop and step of a `range` object (exactly `range`) as
+/// slots; false when one of them leaves 64 bits.
+fn range_slots(obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) -> PyResult<bool> {
+    if obj.get_type_ptr() != std::ptr::addr_of_mut!(ffi::PyRange_Type) {
+        return Ok(false);
+    }
+    let mut v = [0u64; 3];
+    for (k, name) in ["start", "stop", "step"].into_iter().enumerate() {
+        match obj.getattr(name)?.extract::<i64>() {
+            Ok(x) => v[k] = x as u64,
+            Err(_) => return Ok(false),
+        }
+    }
+    out.extend(v);
+    Ok(true)
 }
 
 /// The type of a list argument: `list(T)` with `T` the type of its first

@@ -98,6 +98,9 @@ impl Gen<'_, '_> {
         if let Some(out) = self.iter_inst(inst, args, rt)? {
             return Ok(Some(out));
         }
+        if let Some(out) = self.range_inst(inst, args, rt)? {
+            return Ok(Some(out));
+        }
         let is_list = |t: &Ty| matches!(t, Ty::List(_));
         let first_list = args.first().is_some_and(|(t, _)| is_list(t));
         Ok(Some(match &inst.op {
@@ -379,6 +382,62 @@ impl Gen<'_, '_> {
                     out.push(self.b.ins().load(ct, MemFlagsData::trusted(), buf, 0));
                 }
                 out
+            }
+            _ => return Ok(None),
+        }))
+    }
+}
+
+impl Gen<'_, '_> {
+    /// `range` values (see `infer::range_op`): made (a zero step deoptimizes:
+    /// the interpreter raises CPython's ValueError), `len`, `r[i]` (out of
+    /// range deoptimizes: CPython's IndexError) and truth.
+    fn range_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)], rt: &Ty) -> CResult<Option<Vals>> {
+        let int = |v: CV| (Ty::Int, vec![v]);
+        Ok(Some(match &inst.op {
+            Op::Call { .. } if *rt == Ty::Range => {
+                let mut v = Vec::new();
+                for a in &args[1..] {
+                    v.push(self.conv_i64(a)?);
+                }
+                let (zero, one) = (self.b.ins().iconst(clt::I64, 0), self.b.ins().iconst(clt::I64, 1));
+                let (start, stop, step) = match v.as_slice() {
+                    [b] => (zero, *b, one),
+                    [a, b] => (*a, *b, one),
+                    [a, b, c] => (*a, *b, *c),
+                    _ => return Err(internal("range() arguments")),
+                };
+                let z = self.b.ins().icmp_imm_s(IntCC::Equal, step, 0);
+                self.deopt_if(z);
+                vec![start, stop, step]
+            }
+            Op::Len if args.first().is_some_and(|(t, _)| *t == Ty::Range) => {
+                let v = &args[0].1;
+                self.range_len(&int(v[0]), &int(v[1]), &int(v[2]))?
+            }
+            Op::Truth | Op::Unary(UnaryOp::Not) if args.first().is_some_and(|(t, _)| *t == Ty::Range) => {
+                let v = &args[0].1;
+                let n = self.range_len(&int(v[0]), &int(v[1]), &int(v[2]))?[0];
+                let cc = if inst.op == Op::Truth {
+                    IntCC::NotEqual
+                } else {
+                    IntCC::Equal
+                };
+                vec![self.b.ins().icmp_imm_s(cc, n, 0)]
+            }
+            Op::GetItem if args.first().is_some_and(|(t, _)| *t == Ty::Range) && args.len() == 2 => {
+                let v = args[0].1.clone();
+                let n = self.range_len(&int(v[0]), &int(v[1]), &int(v[2]))?[0];
+                let i = self.conv_i64(&args[1])?;
+                // A negative index counts from the end; outside [0, n): IndexError.
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
+                let wrapped = self.b.ins().iadd(i, n);
+                let i = self.b.ins().select(neg, wrapped, i);
+                let bad = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, n);
+                self.deopt_if(bad);
+                // start + i * step lies between start and stop: no overflow.
+                let off = self.b.ins().imul(i, v[2]);
+                vec![self.b.ins().iadd(v[0], off)]
             }
             _ => return Ok(None),
         }))

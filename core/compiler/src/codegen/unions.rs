@@ -191,6 +191,9 @@ impl Gen<'_, '_> {
         match (from, to) {
             (Ty::Int | Ty::Bool, Ty::PyInt) => Ok(vec![self.as_pyint(&(from.clone(), v))?]),
             (Ty::Str(s), Ty::PyStr) => Ok(vec![self.str_const(s)?]),
+            // The same object: a container whose element type was not known where it
+            // was made (`[]`) joins one that has one (reads check their elements).
+            (Ty::List(_), Ty::List(_)) | (Ty::Dict(..), Ty::Dict(..)) | (Ty::Set(_), Ty::Set(_)) => Ok(v),
             (Ty::Union(_), _) => {
                 let to2 = to.clone();
                 self.dispatch(&[(from.clone(), v)], to, &mut |g, a| {

@@ -1143,6 +1143,9 @@ impl Infer<'_> {
         r: Option<Value>,
         span: Span,
     ) -> CResult<Option<Option<Ty>>> {
+        if let Some(t) = self.range_op(op, args, r, span)? {
+            return Ok(Some(t));
+        }
         let iterable = |t: &Ty| iter_item(t).is_some();
         let gil_free = || {
             CompileError::typing(
@@ -1251,5 +1254,54 @@ impl Infer<'_> {
                 py_name(seq)
             ),
         ))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// range objects as values
+
+impl Infer<'_> {
+    /// Types `op` if it makes or uses a `range` value (`r = range(a, b, c)`):
+    /// `len`, `r[i]`, iteration and truth native; `in` and the builtins
+    /// (`list`, `sum`, `min`, ...) CPython's, called with the range object.
+    fn range_op(&mut self, op: &Op, args: &[Ty], r: Option<Value>, span: Span) -> CResult<Option<Option<Ty>>> {
+        if let (Op::Call { kw }, Some(Ty::Builtin(Builtin::Range))) = (op, args.first()) {
+            let n = args.len() - 1;
+            if kw.is_empty() && (1..=3).contains(&n) && args[1..].iter().all(is_index) {
+                return Ok(Some(Some(Ty::Range)));
+            }
+            return Ok(None); // (the usual error)
+        }
+        if !args.contains(&Ty::Range) {
+            return Ok(None);
+        }
+        let t = match (op, args) {
+            (Op::Len, [Ty::Range]) => Ty::Int,
+            (Op::GetItem, [Ty::Range, i]) if is_index(i) => Ty::Int,
+            (Op::Truth | Op::Unary(UnaryOp::Not), [Ty::Range]) => Ty::Bool,
+            (Op::Contains, [Ty::Range, Ty::Int | Ty::Bool]) => {
+                self.py_list_op(ProbeTarget::Operator("contains"), args, &[], &Ty::Bool, span)?;
+                Ty::Bool
+            }
+            (Op::Call { kw }, [Ty::Builtin(b), Ty::Range]) if kw.is_empty() => {
+                let ret = match b {
+                    Builtin::Len | Builtin::Sum | Builtin::Min | Builtin::Max => Ty::Int,
+                    Builtin::Any | Builtin::All | Builtin::Bool => Ty::Bool,
+                    Builtin::List | Builtin::Sorted => self.site(r, Ty::Int, span)?,
+                    _ => return Ok(None),
+                };
+                let name = builtin_name(*b).unwrap_or("bool");
+                self.py_list_op(ProbeTarget::Builtin(name), &args[1..], &[], &ret, span)?;
+                ret
+            }
+            (Op::Tuple | Op::List, _) => return Ok(None),
+            _ => {
+                return Err(CompileError::typing(
+                    span,
+                    "this use of a range object is not supported in compiled code yet (len, r[i], iteration, in, list, sum, min, max, any, all)",
+                ))
+            }
+        };
+        Ok(Some(Some(t)))
     }
 }
