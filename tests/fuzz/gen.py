@@ -91,6 +91,9 @@ class Gen:
         self.lists: dict = {}  # name -> element kind ("i" / "f")
         self.dicts: dict = {}  # name -> value kind (keys are ints)
         self.sets: list = []  # names of sets of ints
+        self.ranges: list = []  # names of range objects
+        self.pairs: list = []  # names of dicts with (int, int) keys and int values
+        self.optionals: list = []  # names of `None`-or-float values (a best-so-far loop)
         self.strs: list = []  # names of strings
         self.iterating: set = set()  # lists a `for` loop walks (not resized inside it)
         self.funcs: dict = {}  # nested function name -> (parameter kind, result kind)
@@ -237,6 +240,27 @@ class Gen:
                 out.append(lambda n=name: f"len({n})")
             if kind == "b":
                 out.append(lambda n=name: f"({self.expr('i', 1)} % 7 {self.r.choice(('in', 'not in'))} {n})")
+        for name in self.ranges:
+            if kind == "i":
+                out.append(lambda n=name: f"len({n})")
+                out.append(lambda n=name: f"({n}[{self.expr('i', 1)} % len({n})] if {n} else {self.int_lit()})")
+                out.append(lambda n=name: f"{n}[{self.r.choice(('0', '-1', '2'))}]")  # may raise IndexError
+                out.append(lambda n=name: f"{self.r.choice(('sum', 'len'))}({n})")
+            if kind == "b":
+                out.append(lambda n=name: f"({self.expr('i', 1)} {self.r.choice(('in', 'not in'))} {n})")
+                out.append(lambda n=name: f"bool({n})")
+        for name in self.pairs:
+            if kind == "i":
+                out.append(lambda n=name: f"{n}.get(({self.expr('i', 1)} % 3, {self.expr('i', 1)} % 4), {self.int_lit()})")
+                out.append(lambda n=name: f"len({n})")
+                out.append(lambda n=name: f"{n}[{self.expr('i', 1)} % 3, 0]")  # may raise KeyError
+            if kind == "b":
+                out.append(lambda n=name: f"(({self.expr('i', 1)} % 3, 1) in {n})")
+        for name in self.optionals:
+            if kind == "f":
+                out.append(lambda n=name: f"({n} if {n} is not None else {self.float_lit()})")
+            if kind == "b":
+                out.append(lambda n=name: f"({n} is None)")
         for name in self.sets:
             if kind == "i":
                 out.append(lambda n=name: f"len({n})")
@@ -498,6 +522,30 @@ class Gen:
             n = self.fresh("S")
             self.emit(1, f"{n} = {self.set_expr()}" if self.chance(0.7) else f"{n} = set()")
             self.sets.append(n)
+        if self.chance(0.1):
+            n = self.fresh("R")
+            step = self.r.choice(("1", "2", "-1", "3", f"({self.expr('i', 0)} % 3 - 1 or 2)"))
+            self.emit(1, f"{n} = range({self.expr('i', 0)} % 7 - 3, {self.expr('i', 0)} % 11, {step})")
+            self.ranges.append(n)
+        if self.chance(0.08):
+            n, c = self.fresh("P"), self.fresh("c")
+            self.scalars[c] = "i"
+            val = self.expr("i", 1)
+            self.scalars.pop(c, None)
+            self.emit(1, f"{n} = {{}}")
+            self.emit(1, f"for {c} in range({self.bound()}):")
+            self.emit(2, f"{n}[{c} % 3, ({c} * 7) % 4] = {val}")
+            self.pairs.append(n)
+        if self.chance(0.08):
+            n, c = self.fresh("O"), self.fresh("c")
+            self.scalars[c] = "i"
+            val = self.expr("f", 1)
+            self.scalars.pop(c, None)
+            self.emit(1, f"{n} = None")
+            self.emit(1, f"for {c} in range({self.bound()}):")
+            self.emit(2, f"if {n} is None or {val} {self.r.choice(('>', '<'))} {n}:")
+            self.emit(3, f"{n} = {val}")
+            self.optionals.append(n)
         if self.chance(0.15):
             n, pk, rk = self.fresh("h"), self.r.choice("if"), self.r.choice("iif")
             t = self.fresh("t")
@@ -714,7 +762,7 @@ class Gen:
             self.container_stmt(indent)
         elif r < 0.93 and depth > 0 and self.budget > 4:
             self.try_stmt(indent, depth)
-        elif r < 0.965 and depth > 0 and self.budget > 4 and (self.lists or self.dicts or self.sets):
+        elif r < 0.965 and depth > 0 and self.budget > 4 and (self.lists or self.dicts or self.sets or self.ranges or self.pairs):
             self.container_loop(indent, depth)
         else:
             kind = self.r.choice("iif")
@@ -729,15 +777,21 @@ class Gen:
         RuntimeError (its keys stay in 0..6 and its elements in 0..10, so a loop
         that keeps the size while changing the keys still ends)."""
         names = [("L", n) for n in self.lists] + [("D", n) for n in self.dicts] + [("S", n) for n in self.sets]
+        names += [("R", n) for n in self.ranges] + [("P", n) for n in self.pairs]
         what, n = self.r.choice(names)
         x = self.fresh("x")
         bound = [x]
         if what == "L":
             self.emit(indent, f"for {x} in {n}:")
             self.scalars[x] = self.lists[n]
-        elif what == "S":
+        elif what in ("S", "R"):
             self.emit(indent, f"for {x} in {n}:")
             self.scalars[x] = "i"
+        elif what == "P":
+            v = self.fresh("x")
+            bound.append(v)
+            self.emit(indent, f"for ({x}, {v}) in {n}:")
+            self.scalars[x], self.scalars[v] = "i", "i"
         else:
             view = self.r.choice(("", ".keys()", ".values()", ".items()"))
             if view == ".items()":
