@@ -399,9 +399,12 @@ class Gen:
                 self.emit(indent, f"if {n}:")
                 op = self.r.choice(("=", "+=", "-="))
                 self.emit(indent + 1, f"{n}[{self.expr('i', 1)} % len({n})] {op} {self.expr(k, 2)}")
-            elif c < 0.7 and n in growable:
+            elif c < 0.65 and n in growable:
                 self.emit(indent, f"if {n}:")
                 self.emit(indent + 1, f"{n}.pop()")
+            elif c < 0.7 and n in growable:
+                self.emit(indent, f"if {n}:")
+                self.emit(indent + 1, f"del {n}[{self.expr('i', 1)} % len({n})]")
             elif c < 0.8:
                 self.emit(indent, f"{n}[{self.expr('i', 1)}] = {self.expr(k, 1)}")  # may raise IndexError
             elif c < 0.9 and n in growable:
@@ -433,10 +436,12 @@ class Gen:
                 self.emit(indent, f"{n}[{key}] = {self.expr(k, 2)}")
             elif c < 0.75:
                 self.emit(indent, f"{n}[{key}] {self.r.choice(('+=', '-='))} {self.expr(k, 1)}")  # may raise KeyError
-            elif c < 0.9:
+            elif c < 0.85:
                 self.emit(indent, f"{n}.setdefault({key}, {self.expr(k, 1)})")
-            else:
+            elif c < 0.93:
                 self.emit(indent, f"{n}.pop({key}, None)")
+            else:
+                self.emit(indent, f"del {n}[{key}]")  # may raise KeyError
         else:
             rows = [a for a, (nd, dt) in self.arrays.items() if dt in ("float64", "float32", "int64")]
             if not rows:

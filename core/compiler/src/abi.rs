@@ -68,15 +68,8 @@ pub enum SlotTy {
 fn push_slots(t: &Ty, v: &mut Vec<SlotTy>) {
     match t {
         Ty::Bool => v.push(SlotTy::I8),
-        Ty::Int
-        | Ty::PyInt
-        | Ty::Obj(_)
-        | Ty::List(_)
-        | Ty::Dict(..)
-        | Ty::Set(_)
-        | Ty::View(..)
-        | Ty::Iter(_)
-        | Ty::PyStr => v.push(SlotTy::I64),
+        Ty::Int | Ty::PyInt => v.push(SlotTy::I64),
+        t if t.is_object() => v.push(SlotTy::I64),
         Ty::Float => v.push(SlotTy::F64),
         Ty::Range => v.extend([SlotTy::I64; 3]),
         Ty::Complex => v.extend([SlotTy::F64, SlotTy::F64]),
@@ -141,17 +134,8 @@ pub fn dtype_slots(d: Dtype) -> &'static [SlotTy] {
 #[inline]
 pub fn slot_count(t: &Ty) -> usize {
     match t {
-        Ty::Bool
-        | Ty::Int
-        | Ty::PyInt
-        | Ty::Float
-        | Ty::Obj(_)
-        | Ty::List(_)
-        | Ty::Dict(..)
-        | Ty::Set(_)
-        | Ty::View(..)
-        | Ty::Iter(_)
-        | Ty::PyStr => 1,
+        Ty::Bool | Ty::Int | Ty::PyInt | Ty::Float => 1,
+        t if t.is_object() => 1,
         Ty::Complex => 2,
         Ty::Range => 3,
         Ty::Np(d) => dtype_slots(*d).len(),

@@ -444,6 +444,15 @@ impl Ty {
                 | Ty::Range
         )
     }
+    /// Whether a value of this type is one slot holding a Python object that
+    /// compiled code keeps alive (a list, dict, set, view, loop iterator, str
+    /// or other known object; a boxed int is [`Ty::PyInt`], apart).
+    pub fn is_object(&self) -> bool {
+        matches!(
+            self,
+            Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) | Ty::PyStr
+        )
+    }
     /// The union members, or the type itself.
     pub fn members(&self) -> Vec<Ty> {
         match self {

@@ -229,7 +229,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             );
             py.get_type::<pyo3::types::PyRange>().call1((a, b, c))?.unbind()
         }
-        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) | Ty::PyStr => {
+        t if t.is_object() => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             // SAFETY: an object slot holds a live object (argument or arena-owned).
             unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()

@@ -255,10 +255,13 @@ impl Dispatcher {
         if last.is_none() && this.runs_as_python(py)? {
             return Dispatcher::call_plain(slf, args, kwargs);
         }
-        // (the first call parsed the source just now)
-        let (nparams, plain_shape) = match (nparams, this.inner.lock().unwrap().source.as_ref()) {
-            (None, Some(Ok(s))) => (Some(s.ir.params.len()), s.ir.shape.is_plain()),
-            _ => (nparams, plain_shape),
+        // (the first call parsed the source just now: the lock is taken again only then)
+        let (nparams, plain_shape) = match nparams {
+            Some(_) => (nparams, plain_shape),
+            None => match this.inner.lock().unwrap().source.as_ref() {
+                Some(Ok(s)) => (Some(s.ir.params.len()), s.ir.shape.is_plain()),
+                _ => (None, plain_shape),
+            },
         };
         // (what a call that runs as plain Python gets)
         let (orig_args, orig_kwargs) = (args, kwargs);

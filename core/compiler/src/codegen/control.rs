@@ -67,17 +67,8 @@ impl Gen<'_, '_> {
     pub fn call_may_allocate(&self, i: &ir::Inst) -> bool {
         fn holds_object(t: &Ty) -> bool {
             match t {
-                Ty::Array(_)
-                | Ty::PyInt
-                | Ty::PyFunc(_)
-                | Ty::Func(_)
-                | Ty::Obj(_)
-                | Ty::List(_)
-                | Ty::Dict(..)
-                | Ty::Set(_)
-                | Ty::View(..)
-                | Ty::Iter(_)
-                | Ty::PyStr => true,
+                Ty::Array(_) | Ty::PyInt | Ty::PyFunc(_) | Ty::Func(_) => true,
+                t if t.is_object() => true,
                 Ty::Tuple(ts) | Ty::Union(ts) | Ty::Slice(ts) => ts.iter().any(holds_object),
                 _ => false,
             }
@@ -112,14 +103,7 @@ impl Gen<'_, '_> {
     pub fn obj_slots(t: &Ty, v: &[CV], out: &mut Vec<CV>) {
         match t {
             Ty::Array(_) => out.push(v[ArraySlots::OBJ]),
-            Ty::PyInt
-            | Ty::Obj(_)
-            | Ty::List(_)
-            | Ty::Dict(..)
-            | Ty::Set(_)
-            | Ty::View(..)
-            | Ty::Iter(_)
-            | Ty::PyStr => out.push(v[0]),
+            t if *t == Ty::PyInt || t.is_object() => out.push(v[0]),
             Ty::Tuple(ts) => {
                 let mut off = 0;
                 for t in ts {

@@ -501,7 +501,7 @@ pub(crate) fn keep_arrays(t: &Ty, slots: &[u64], pos: &mut usize, arena: &mut Ve
             *pos += ArraySlots::new(a.ndim as usize).count();
         }
         Ty::Tuple(ts) => ts.iter().for_each(|t| keep_arrays(t, slots, pos, arena)),
-        Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) | Ty::PyStr => {
+        t if t.is_object() => {
             let o = slots[*pos] as *mut ffi::PyObject;
             // SAFETY: the slot holds a live object (owned by the call's result).
             unsafe { ffi::Py_INCREF(o) };
