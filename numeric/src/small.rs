@@ -964,7 +964,9 @@ impl SmallGen for Gen<'_, '_> {
                 ok = self.b.ins().band(ok, c);
             }
             RootKind::Reduce(Red::Dot, _) if float => {
+                // (a negative limit: fused multiply-adds up to its magnitude)
                 let lim = self.call("pyston_dot_seq_limit", &[])?[0];
+                let lim = self.b.ins().iabs(lim);
                 let c = self.b.ins().icmp(IntCC::SignedLessThanOrEqual, n, lim);
                 ok = self.b.ins().band(ok, c);
                 // Arrays passed to BLAS as they are: contiguous ones only (strided
@@ -1502,26 +1504,51 @@ impl SmallEmit for Gen<'_, '_> {
                 Ok((r[0], r[1]))
             }
             Red::Dot => {
-                let init = if c.float {
-                    self.fzero(t)
-                } else {
-                    self.b.ins().iconst(clt::I64, 0)
-                };
-                let r = self.counted(z, n, 1, &[init, bad0], &mut |g, i, p| {
-                    let mut bad = p[1];
-                    let mut memo = HashMap::new();
-                    let x = g.elem(c, opnds[0], i, &mut memo, &mut bad)?;
-                    let y = g.elem(c, opnds[1], i, &mut memo, &mut bad)?;
-                    let s = if c.float {
-                        let m = g.b.ins().fmul(x, y);
-                        g.b.ins().fadd(p[0], m)
+                // float64: BLAS's order, as calibrated (`pyston_dot_seq_limit`): a
+                // sequential sum of products, or (a negative limit) a chain of
+                // fused multiply-adds, as OpenBLAS's AVX-512 kernels give short dots.
+                let emit = |g: &mut Self, fused: bool| -> CResult<Vec<CV>> {
+                    let init = if c.float {
+                        g.fzero(t)
                     } else {
-                        let m = g.b.ins().imul(x, y);
-                        g.b.ins().iadd(p[0], m)
+                        g.b.ins().iconst(clt::I64, 0)
                     };
-                    Ok(vec![s, bad])
-                })?;
-                Ok((r[0], r[1]))
+                    g.counted(z, n, 1, &[init, bad0], &mut |g, i, p| {
+                        let mut bad = p[1];
+                        let mut memo = HashMap::new();
+                        let x = g.elem(c, opnds[0], i, &mut memo, &mut bad)?;
+                        let y = g.elem(c, opnds[1], i, &mut memo, &mut bad)?;
+                        let s = if fused {
+                            g.b.ins().fma(x, y, p[0])
+                        } else if c.float {
+                            let m = g.b.ins().fmul(x, y);
+                            g.b.ins().fadd(p[0], m)
+                        } else {
+                            let m = g.b.ins().imul(x, y);
+                            g.b.ins().iadd(p[0], m)
+                        };
+                        Ok(vec![s, bad])
+                    })
+                };
+                if !c.float {
+                    let r = emit(self, false)?;
+                    return Ok((r[0], r[1]));
+                }
+                let lim = self.call("pyston_dot_seq_limit", &[])?[0];
+                let fused = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, lim, 0);
+                let (fb, sb, join) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+                let rt = self.b.func.dfg.value_type(bad0);
+                self.b.append_block_param(join, t);
+                self.b.append_block_param(join, rt);
+                self.b.ins().brif(fused, fb, &[], sb, &[]);
+                for (blk, f) in [(fb, true), (sb, false)] {
+                    self.b.switch_to_block(blk);
+                    let r = emit(self, f)?;
+                    self.b.ins().jump(join, &[BlockArg::Value(r[0]), BlockArg::Value(r[1])]);
+                }
+                self.b.switch_to_block(join);
+                let p = self.b.block_params(join).to_vec();
+                Ok((p[0], p[1]))
             }
             Red::Max | Red::Min => {
                 let mut bad = bad0;

@@ -289,7 +289,8 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_alloc_like", &[I64, I32, I32, I64, I64, I32, I64], &[I32]),
     h("pyston_copy", &[I64, I32, I64, I64, I64], &[I32]),
     h("pyston_arena_mark", &[I64], &[I64]),
-    h("pyston_arena_collect", &[I64, I64, I64, I64], &[]),
+    h("pyston_arena_collect", &[I64, I64, I64, I64, I64, I64], &[]),
+    h("pyston_arena_release_name", &[I64, I64, I64], &[]),
     // calls into Python, deoptimization and tracebacks
     h("pyston_pycall", &[I64, I64, I64, I64], &[I32]),
     h("pyston_pycall_dying", &[I64, I64, I64, I64, I64], &[I32]),

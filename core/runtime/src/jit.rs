@@ -132,6 +132,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_int_truth", pyston_int_truth as *const u8),
         ("pyston_int_truediv", pyston_int_truediv as *const u8),
         ("pyston_arena_collect", pyston_arena_collect as *const u8),
+        ("pyston_arena_release_name", pyston_arena_release_name as *const u8),
         ("pyston_np_power", pyston_np_power as *const u8),
         ("pyston_alloc", pyston_alloc as *const u8),
         ("pyston_copy", pyston_copy as *const u8),

@@ -43,9 +43,11 @@ pub struct Ctx {
     pub slots: [u64; DEOPT_SLOTS],
     /// Objects created during the call, released when it ends.
     pub arena: Vec<*mut ffi::PyObject>,
-    /// Objects a loop's back edge found dead, released at the next back edge
-    /// (see `pyston_arena_collect`).
-    pub deferred: Vec<*mut ffi::PyObject>,
+    /// Arrays a loop's back edge found dead in a variable, released when the
+    /// next iteration rebinds the variable or at the next back edge: (the
+    /// loop's arena mark, the variable's name id, the object). See
+    /// `pyston_arena_collect`.
+    pub deferred: Vec<(usize, u32, *mut ffi::PyObject)>,
     /// Per loop (by its arena mark): where the objects its last back edge kept end.
     pub loop_keep: Vec<(usize, usize)>,
     /// Frames an exception passed through: (function metadata, source span).
@@ -64,7 +66,7 @@ pub struct Ctx {
     /// parallel ufunc loop on a worker thread): helpers that would otherwise
     /// assume it take it (`helpers::lists`).
     pub no_gil: bool,
-    /// An empty buffer `pyston_arena_collect` swaps with `deferred` (no
+    /// An empty buffer `pyston_arena_collect` collects dead objects in (no
     /// allocation per loop iteration).
     pub spare: Vec<*mut ffi::PyObject>,
 }
@@ -133,7 +135,7 @@ impl Ctx {
     /// Releases every object the call created (the result holds its own references).
     pub fn release(&mut self) {
         crate::helpers::random::release_locks(self);
-        for o in self.arena.drain(..).chain(self.deferred.drain(..)) {
+        for o in self.arena.drain(..).chain(self.deferred.drain(..).map(|d| d.2)) {
             // SAFETY: every arena (and deferred) entry is a strong reference taken by the runtime.
             unsafe { ffi::Py_DECREF(o) };
         }

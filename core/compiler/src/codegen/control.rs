@@ -19,44 +19,127 @@ impl Gen<'_, '_> {
     }
 
     /// Finds the loops that create objects (NumPy calls, allocations, calls to
-    /// compiled functions) and gives each a slot for its arena mark.
+    /// compiled functions) and gives each a slot for its arena mark; notes the
+    /// variables holding arrays each one rebinds (see [`Gen::release_rebound`]).
     pub fn plan_loop_collection(&mut self) {
         let preds = self.f.predecessors();
+        // The natural loop of each header: the union over its back edges.
+        let mut bodies: Vec<(Block, HashSet<Block>)> = Vec::new();
         for b in self.f.rpo() {
             for e in self.f.block(b).term.successors() {
                 let h = e.block;
-                if !self.dominates(h, b) || self.loop_marks.contains_key(&h) {
+                if !self.dominates(h, b) {
                     continue;
                 }
-                // The natural loop of this back edge.
-                let mut body: HashSet<Block> = [h].into_iter().collect();
+                let k = match bodies.iter().position(|(x, _)| *x == h) {
+                    Some(k) => k,
+                    None => {
+                        bodies.push((h, [h].into_iter().collect()));
+                        bodies.len() - 1
+                    }
+                };
+                let body = &mut bodies[k].1;
                 let mut todo = vec![b];
                 while let Some(x) = todo.pop() {
                     if body.insert(x) {
                         todo.extend(preds[x.0 as usize].iter().copied());
                     }
                 }
-                // A `try` body in the loop: caught exceptions go to the arena.
-                let allocates = body.iter().any(|blk| self.f.block(*blk).handler.is_some())
-                    || body.iter().any(|blk| {
-                        self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
-                            self.env.pycalls.contains_key(&(*blk, k))
-                                || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. })
-                                    && self.call_may_allocate(i))
-                                || i.result
-                                    .is_some_and(|r| matches!(self.typed.ty(r), Ty::PyInt | Ty::Iter(_) | Ty::PyStr))
-                                || (i.op == Op::List
-                                    && i.result.is_some_and(|r| matches!(self.typed.ty(r), Ty::List(_))))
-                        })
-                    });
-                if allocates {
-                    let ss = self
-                        .b
-                        .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
-                    self.loop_marks.insert(h, ss);
+            }
+        }
+        for (h, body) in bodies {
+            // A `try` body in the loop: caught exceptions go to the arena.
+            let allocates = body.iter().any(|blk| self.f.block(*blk).handler.is_some())
+                || body.iter().any(|blk| {
+                    self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
+                        self.env.pycalls.contains_key(&(*blk, k))
+                            || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. }) && self.call_may_allocate(i))
+                            || i.result
+                                .is_some_and(|r| matches!(self.typed.ty(r), Ty::PyInt | Ty::Iter(_) | Ty::PyStr))
+                            || (i.op == Op::List && i.result.is_some_and(|r| matches!(self.typed.ty(r), Ty::List(_))))
+                    })
+                });
+            if !allocates {
+                continue;
+            }
+            let ss = self
+                .b
+                .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
+            self.loop_marks.insert(h, ss);
+            // Per variable bound to arrays in the loop: a slot for the object
+            // pointers of its latest value.
+            let mut names: HashMap<u32, usize> = HashMap::new();
+            for blk in &body {
+                for i in &self.f.block(*blk).insts {
+                    let Some(r) = i.result else { continue };
+                    let n = array_count(self.typed.ty(r)).min(4);
+                    if n > 0 {
+                        if let Some(id) = self.name_of(r) {
+                            let e = names.entry(id).or_insert(0);
+                            *e = (*e).max(n);
+                        }
+                    }
+                }
+            }
+            let mut slots: Vec<(u32, clir::StackSlot, usize)> = names
+                .into_iter()
+                .map(|(id, n)| {
+                    let data = StackSlotData::new(StackSlotKind::ExplicitSlot, 8 * n as u32, 3);
+                    (id, self.b.create_sized_stack_slot(data), n)
+                })
+                .collect();
+            slots.sort_by_key(|x| x.0);
+            self.loop_held.insert(h, (body, slots));
+        }
+    }
+
+    /// A value's variable name, as an id for `pyston_arena_release_name`.
+    pub fn name_of(&mut self, v: Value) -> Option<u32> {
+        let name = self.f.values[v.0 as usize].name.as_ref()?;
+        let next = self.name_ids.len() as u32;
+        Some(*self.name_ids.entry(name.clone()).or_insert(next))
+    }
+
+    /// After instruction `at` bound a variable to an array: releases the array
+    /// the variable held at the end of the previous iteration of each loop
+    /// around it, as CPython drops a variable's old value when it is rebound,
+    /// and notes the new one for the loop's back edge (see `pyston_arena_collect`).
+    pub fn release_rebound(&mut self, at: (Block, usize)) -> CResult<()> {
+        let Some(r) = self.f.block(at.0).insts[at.1].result else {
+            return Ok(());
+        };
+        let t = self.ty(r);
+        if self.loop_held.is_empty() || array_count(&t) == 0 {
+            return Ok(());
+        }
+        let Some(id) = self.name_of(r) else { return Ok(()) };
+        let mut loops: Vec<(Block, clir::StackSlot, usize)> = Vec::new();
+        for (h, (body, slots)) in &self.loop_held {
+            if body.contains(&at.0) {
+                if let Some((_, ss, n)) = slots.iter().find(|x| x.0 == id) {
+                    loops.push((*h, *ss, *n));
                 }
             }
         }
+        loops.sort_by_key(|x| x.0);
+        let mut objs = Vec::new();
+        if let Some(v) = self.vals.get(&r).cloned() {
+            Self::obj_slots(&t, &v, &mut objs);
+        }
+        let ctx = self.ctx.unwrap();
+        for (h, ss, n) in loops {
+            let mark = self.b.ins().stack_load(clt::I64, clt::I64, self.loop_marks[&h], 0);
+            let idv = self.b.ins().iconst(clt::I64, id as i64);
+            self.call("pyston_arena_release_name", &[ctx, mark, idv])?;
+            for k in 0..n {
+                let o = match objs.get(k) {
+                    Some(o) => *o,
+                    None => self.b.ins().iconst(clt::I64, 0),
+                };
+                self.b.ins().stack_store(clt::I64, o, ss, 8 * k as i32);
+            }
+        }
+        Ok(())
     }
 
     /// Whether a call can leave temporaries in the arena. Builtins and dtype
@@ -126,6 +209,13 @@ impl Gen<'_, '_> {
         if !self.dominates(e.block, from) {
             let m = self.call("pyston_arena_mark", &[ctx])?[0];
             self.b.ins().stack_store(clt::I64, m, ss, 0);
+            let slots = self.loop_held.get(&e.block).map(|x| x.1.clone()).unwrap_or_default();
+            for (_, ss, n) in slots {
+                let zero = self.b.ins().iconst(clt::I64, 0);
+                for k in 0..n {
+                    self.b.ins().stack_store(clt::I64, zero, ss, 8 * k as i32);
+                }
+            }
             return Ok(());
         }
         let vals: Vec<CV> = args
@@ -143,13 +233,32 @@ impl Gen<'_, '_> {
             Self::obj_slots(&t, &vals[off..off + n], &mut live);
             off += n;
         }
+        // The arrays variables hold at the end of this iteration (as noted where
+        // they were bound), kept until the next iteration rebinds them.
+        let mut named = Vec::new();
+        let slots = self.loop_held.get(&e.block).map(|x| x.1.clone()).unwrap_or_default();
+        for (id, ss, n) in slots {
+            for k in 0..n {
+                let o = self.b.ins().stack_load(clt::I64, clt::I64, ss, 8 * k as i32);
+                named.push((o, id));
+            }
+        }
         let buf = self.stack(8 * live.len().max(1) as u32);
         for (i, v) in live.iter().enumerate() {
             self.b.ins().store(MemFlagsData::trusted(), *v, buf, 8 * i as i32);
         }
+        let nbuf = self.stack(16 * named.len().max(1) as u32);
+        for (i, (v, id)) in named.iter().enumerate() {
+            self.b.ins().store(MemFlagsData::trusted(), *v, nbuf, 16 * i as i32);
+            let idv = self.b.ins().iconst(clt::I64, *id as i64);
+            self.b
+                .ins()
+                .store(MemFlagsData::trusted(), idv, nbuf, 16 * i as i32 + 8);
+        }
         let mark = self.b.ins().stack_load(clt::I64, clt::I64, ss, 0);
         let n = self.b.ins().iconst(clt::I64, live.len() as i64);
-        self.call("pyston_arena_collect", &[ctx, mark, buf, n])?;
+        let m = self.b.ins().iconst(clt::I64, named.len() as i64);
+        self.call("pyston_arena_collect", &[ctx, mark, buf, n, nbuf, m])?;
         Ok(())
     }
 
@@ -475,5 +584,14 @@ impl Gen<'_, '_> {
         let target = self.blocks[&merge];
         self.b.ins().jump(target, &args);
         Ok(())
+    }
+}
+
+/// How many arrays a value of type `t` holds (an array, or arrays in a tuple).
+pub fn array_count(t: &Ty) -> usize {
+    match t {
+        Ty::Array(_) => 1,
+        Ty::Tuple(ts) => ts.iter().map(array_count).sum(),
+        _ => 0,
     }
 }

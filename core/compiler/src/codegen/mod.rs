@@ -239,6 +239,8 @@ impl<'a, 'b> Gen<'a, 'b> {
             consts: HashMap::new(),
             cur_inst: (Block(0), 0),
             loop_marks: HashMap::new(),
+            loop_held: HashMap::new(),
+            name_ids: HashMap::new(),
             idom: ir::cfg::dominators(f),
             preds: f.predecessors(),
             def_block: f
@@ -351,6 +353,12 @@ pub struct Gen<'a, 'b> {
     /// Loop headers whose loops create objects, with the stack slot holding
     /// the arena mark taken on entry (temporaries are released per iteration).
     pub loop_marks: HashMap<Block, clir::StackSlot>,
+    /// Per loop with a mark: its blocks, and for each variable it binds to
+    /// arrays (by name id) a stack slot with the object pointers of its latest
+    /// value and their count.
+    pub loop_held: HashMap<Block, LoopHeld>,
+    /// Variable names as ids (`name_of`).
+    pub name_ids: HashMap<String, u32>,
     pub idom: HashMap<Block, Block>,
     pub preds: Vec<Vec<Block>>,
     /// The block defining each value (instruction results and block parameters).
@@ -371,6 +379,10 @@ pub struct Gen<'a, 'b> {
     /// The item reads of `for` loops (see [`ir::Function::loop_items`]).
     pub loop_items: HashMap<(Value, Value), Value>,
 }
+
+/// A loop's blocks, and per variable it binds to arrays: its name id, the
+/// stack slot of the object pointers of its latest value, and their count.
+pub type LoopHeld = (HashSet<Block>, Vec<(u32, clir::StackSlot, usize)>);
 
 /// The float condition of a comparison (IEEE: `!=` is true for NaN, the rest false).
 pub fn float_cc(op: CmpOp) -> FloatCC {
@@ -563,6 +575,7 @@ impl Gen<'_, '_> {
                 if self.planned_inst((blk, k))? == AtInst::Default {
                     self.inst(inst)?;
                 }
+                self.release_rebound((blk, k))?;
             }
             self.cur_inst = (blk, data.insts.len());
             self.loop_guards(blk)?;

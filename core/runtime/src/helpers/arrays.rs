@@ -76,60 +76,117 @@ pub unsafe extern "C" fn pyston_arena_mark(ctx: *mut Ctx) -> i64 {
 /// value carried into the next iteration refers to (`live`, `n` pointers), so
 /// temporaries made in a loop do not pile up.
 ///
-/// When, as in CPython: what the previous back edge kept (the values this
-/// iteration's variables started with) and is dead now was rebound during
-/// the iteration, and goes now; what this iteration made and is dead goes
-/// one back edge later, after the next iteration has made its own (CPython
-/// drops a variable's old array when the next iteration rebinds it, after
-/// computing the new one). Releasing them all before the next iteration
-/// allocates left the freed arrays at the top of the heap, which glibc then
-/// trims, so every iteration faulted its memory in again (numpy-benchmarks'
-/// grayscott: 54,800 page faults and 2.3x CPython's time for 200
-/// iterations, against 400 faults).
+/// When, as in CPython: a temporary (and what the previous back edge kept
+/// and is dead now) goes now; an array a variable holds (`named`, `m`
+/// pairs of object pointer and name id) waits until the next iteration
+/// rebinds that variable (`pyston_arena_release_name`, after the new value
+/// is computed, as CPython drops a variable's old array), or until the next
+/// back edge of this loop when no rebinding came. Releasing them all before
+/// the next iteration allocates left the freed arrays at the top of the
+/// heap, which glibc then trims, so every iteration faulted its memory in
+/// again (numpy-benchmarks' grayscott: 54,800 page faults and 2.3x
+/// CPython's time for 200 iterations, against 400 faults); holding them a
+/// whole iteration longer than CPython doubled the memory of loops that
+/// rebuild their arrays each iteration (npbench's stockham_fft: 3x
+/// CPython's page faults).
 ///
 /// # Safety
-/// Called by compiled code; `live` points to `n` object pointers.
-pub unsafe extern "C" fn pyston_arena_collect(ctx: *mut Ctx, mark: i64, live: *const u64, n: i64) {
+/// Called by compiled code; `live` points to `n` object pointers and
+/// `named` to `m` (pointer, name id) pairs.
+pub unsafe extern "C" fn pyston_arena_collect(
+    ctx: *mut Ctx,
+    mark: i64,
+    live: *const u64,
+    n: i64,
+    named: *const u64,
+    m: i64,
+) {
     // SAFETY: `ctx` is the live context of this call.
     let ctx = unsafe { &mut *ctx };
     let mark = mark as usize;
-    if ctx.arena.len() <= mark {
+    if ctx.arena.len() <= mark && ctx.deferred.is_empty() {
         return;
     }
     // SAFETY: `live` points to `n` slots.
     let live = unsafe { std::slice::from_raw_parts(live, n as usize) };
+    // SAFETY: `named` points to `m` pairs.
+    let named = unsafe { std::slice::from_raw_parts(named, 2 * m as usize) };
     let run = |ctx: &mut Ctx| {
-        let mut keep = mark;
-        let mut earlier = std::mem::take(&mut ctx.spare);
-        std::mem::swap(&mut earlier, &mut ctx.deferred);
-        let carried = ctx.loop_keep.iter().find(|(m, _)| *m == mark).map_or(mark, |(_, k)| *k);
-        for i in mark..ctx.arena.len() {
-            let o = ctx.arena[i];
-            if live.contains(&(o as u64)) {
-                ctx.arena[keep] = o;
-                keep += 1;
-            } else if i < carried {
-                // SAFETY: the arena holds one strong reference to each entry.
-                unsafe { ffi::Py_DECREF(o) };
+        let mut dead = std::mem::take(&mut ctx.spare);
+        // What this loop's previous iteration (or a loop inside it) held for a
+        // variable that was not rebound.
+        let mut k = 0;
+        while k < ctx.deferred.len() {
+            if ctx.deferred[k].0 >= mark {
+                dead.push(ctx.deferred.swap_remove(k).2);
             } else {
-                ctx.deferred.push(o); // (the arena's reference moves there)
+                k += 1;
             }
         }
-        ctx.arena.truncate(keep);
-        match ctx.loop_keep.iter_mut().find(|(m, _)| *m == mark) {
-            Some(e) => e.1 = keep,
-            None => ctx.loop_keep.push((mark, keep)),
+        if ctx.arena.len() > mark {
+            let mut keep = mark;
+            let carried = ctx.loop_keep.iter().find(|(m, _)| *m == mark).map_or(mark, |(_, k)| *k);
+            for i in mark..ctx.arena.len() {
+                let o = ctx.arena[i];
+                let name = || named.chunks(2).find(|p| p[0] == o as u64).map(|p| p[1] as u32);
+                if live.contains(&(o as u64)) {
+                    ctx.arena[keep] = o;
+                    keep += 1;
+                } else if let Some(id) = (i >= carried).then(name).flatten() {
+                    ctx.deferred.push((mark, id, o)); // (the arena's reference moves there)
+                } else {
+                    dead.push(o);
+                }
+            }
+            ctx.arena.truncate(keep);
+            match ctx.loop_keep.iter_mut().find(|(m, _)| *m == mark) {
+                Some(e) => e.1 = keep,
+                None => ctx.loop_keep.push((mark, keep)),
+            }
         }
-        for o in earlier.drain(..) {
-            // SAFETY: each deferred entry is a strong reference the arena held.
+        for o in dead.drain(..) {
+            // SAFETY: each entry is a strong reference the arena held.
             unsafe { ffi::Py_DECREF(o) };
         }
-        ctx.spare = earlier;
+        ctx.spare = dead;
     };
     if ctx.no_gil {
         Python::attach(|_| run(ctx))
     } else {
         // A call whose context is not `no_gil` runs with the GIL held.
+        run(ctx)
+    }
+}
+
+/// Where a loop rebinds variable `name` (after computing its new value):
+/// releases the array its previous iteration left there (see
+/// `pyston_arena_collect`).
+///
+/// # Safety
+/// Called by compiled code with its live context.
+pub unsafe extern "C" fn pyston_arena_release_name(ctx: *mut Ctx, mark: i64, name: i64) {
+    // SAFETY: `ctx` is the live context of this call.
+    let ctx = unsafe { &mut *ctx };
+    if ctx.deferred.is_empty() {
+        return;
+    }
+    let (mark, name) = (mark as usize, name as u32);
+    let run = |ctx: &mut Ctx| {
+        let mut k = 0;
+        while k < ctx.deferred.len() {
+            let (m, id, _) = ctx.deferred[k];
+            if m == mark && id == name {
+                let o = ctx.deferred.swap_remove(k).2;
+                // SAFETY: each deferred entry is a strong reference the arena held.
+                unsafe { ffi::Py_DECREF(o) };
+            } else {
+                k += 1;
+            }
+        }
+    };
+    if ctx.no_gil {
+        Python::attach(|_| run(ctx))
+    } else {
         run(ctx)
     }
 }
@@ -267,18 +324,37 @@ pub unsafe extern "C" fn pyston_copy(ctx: *mut Ctx, dtype: i32, ndim: i64, src: 
     let item = d.itemsize() as usize;
     // SAFETY: `out` now holds the slots of the new array.
     let dst = unsafe { *out } as *mut u8;
-    let dst_strides = c_strides(&shape, item as i64);
     let src_strides: Vec<i64> = s[at.strides()].iter().map(|x| *x as i64).collect();
     let total: i64 = shape.iter().product();
-    let mut idx = vec![0i64; nd];
-    for _ in 0..total {
-        let so: i64 = (0..nd).map(|k| idx[k] * src_strides[k]).sum();
-        let doff: i64 = (0..nd).map(|k| idx[k] * dst_strides[k]).sum();
-        // SAFETY: both offsets address element `idx` inside their arrays.
-        unsafe {
-            std::ptr::copy_nonoverlapping((s[0] as *const u8).offset(so as isize), dst.offset(doff as isize), item)
-        };
-        for k in (0..nd).rev() {
+    if total == 0 {
+        return OK;
+    }
+    let src0 = s[0] as *const u8;
+    // SAFETY (all copies below): the source offsets address elements inside the
+    // source array, the destination is the new C-ordered array of `total` elements.
+    if nd == 0 || src_strides == c_strides(&shape, item as i64) {
+        unsafe { std::ptr::copy_nonoverlapping(src0, dst, total as usize * item) };
+        return OK;
+    }
+    // Row by row along the last axis: one copy when its elements are adjacent.
+    let (len, step) = (shape[nd - 1], src_strides[nd - 1]);
+    let row_bytes = len as usize * item;
+    let mut idx = vec![0i64; nd - 1];
+    let mut d = dst;
+    for _ in 0..total / len.max(1) {
+        let so: i64 = (0..nd - 1).map(|k| idx[k] * src_strides[k]).sum();
+        let row = unsafe { src0.offset(so as isize) };
+        if step == item as i64 {
+            unsafe { std::ptr::copy_nonoverlapping(row, d, row_bytes) };
+        } else {
+            for j in 0..len {
+                unsafe {
+                    std::ptr::copy_nonoverlapping(row.offset((j * step) as isize), d.add(j as usize * item), item)
+                };
+            }
+        }
+        d = unsafe { d.add(row_bytes) };
+        for k in (0..nd - 1).rev() {
             idx[k] += 1;
             if idx[k] < shape[k] {
                 break;

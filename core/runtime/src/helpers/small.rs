@@ -23,7 +23,8 @@ pub static PYCALLS: AtomicU64 = AtomicU64::new(0);
 
 /// The longest float64 `np.dot` of two 1-D arrays whose result this process's
 /// BLAS computes as `0.0 + x0*y0 + x1*y1 + ...` in that order, without fused
-/// multiply-adds (measured once, see [`calibrate`]); 0: none.
+/// multiply-adds (measured once, see [`calibrate`]); 0: none. Negative: the
+/// longest it computes as `fma(xn, yn, ... fma(x1, y1, fma(x0, y0, 0.0)))`.
 static DOT_SEQ_LIMIT: AtomicI64 = AtomicI64::new(0);
 static CALIBRATED: Once = Once::new();
 
@@ -206,25 +207,36 @@ fn measure(py: Python<'_>) -> PyResult<i64> {
         let s = if r & 0x10 != 0 { -1.0 } else { 1.0 };
         s * (0.5 + m) * 2f64.powi(e)
     };
-    let mut limit = 0;
-    for n in 1..16usize {
-        for _ in 0..32 {
-            let x: Vec<f64> = (0..n).map(|_| next()).collect();
-            let y: Vec<f64> = (0..n).map(|_| next()).collect();
-            let r: f64 = dot
-                .call1((array.call1((x.clone(),))?, array.call1((y.clone(),))?))?
-                .extract()?;
-            let mut s = 0.0f64;
-            for i in 0..n {
-                s += x[i] * y[i]; // Rust never contracts this into a fused multiply-add
+    // The longest run of lengths 1, 2, ... whose dots `order` reproduces.
+    let mut limit_of = |fused: bool| -> PyResult<i64> {
+        let mut limit = 0;
+        for n in 1..16usize {
+            for _ in 0..32 {
+                let x: Vec<f64> = (0..n).map(|_| next()).collect();
+                let y: Vec<f64> = (0..n).map(|_| next()).collect();
+                let r: f64 = dot
+                    .call1((array.call1((x.clone(),))?, array.call1((y.clone(),))?))?
+                    .extract()?;
+                let mut s = 0.0f64;
+                for i in 0..n {
+                    // Rust never contracts `s + x * y` into a fused multiply-add.
+                    s = if fused { x[i].mul_add(y[i], s) } else { s + x[i] * y[i] };
+                }
+                if r.to_bits() != s.to_bits() {
+                    return Ok(limit);
+                }
             }
-            if r.to_bits() != s.to_bits() {
-                return Ok(limit);
-            }
+            limit = n as i64;
         }
-        limit = n as i64;
+        Ok(limit)
+    };
+    let seq = limit_of(false)?;
+    if seq > 1 {
+        return Ok(seq);
     }
-    Ok(limit)
+    // OpenBLAS's AVX-512 kernels: short dots are a chain of fused multiply-adds.
+    let fused = limit_of(true)?;
+    Ok(if fused > seq { -fused } else { seq })
 }
 
 /// NumPy's pairwise summation (`pairwise_sum` in its loops): below 8 elements
