@@ -230,3 +230,138 @@ def test_where_is_fused(rng):
     relu_where(a, 0.5)
     if os.uname().machine in ("x86_64", "AMD64"):
         assert "vcmp" in relu_where.inspect_asm()
+
+
+@pyston.fast
+def stencil2d(A, w):
+    # jacobi_2d's expression: slices of one array are the leaves
+    return w * (A[1:-1, 1:-1] + A[1:-1, :-2] + A[1:-1, 2:] + A[2:, 1:-1] + A[:-2, 1:-1])
+
+
+@pyston.fast
+def stencil2d_store(A, B, w, n):
+    for _ in range(n):
+        B[1:-1, 1:-1] = w * (A[1:-1, 1:-1] + A[1:-1, :-2] + A[1:-1, 2:] + A[2:, 1:-1] + A[:-2, 1:-1])
+        A[1:-1, 1:-1] = (B[1:-1, 1:-1] - B[::1, 1:-1][1:-1]) / (B[2:, 2:] + 2.0)
+    return A, B
+
+
+@pyston.fast
+def stencil1d(a, b):
+    return 0.33333 * (a[:-2] + a[1:-1] + a[2:]) - np.sqrt(np.abs(b[::2][1:-1]))
+
+
+@pyston.fast
+def stencil3d(A):
+    return 0.125 * (A[2:, 1:-1, 1:-1] - 2.0 * A[1:-1, 1:-1, 1:-1] + A[:-2, 1:-1, 1:-1]) + A[1:-1, 1:-1, 2:]
+
+
+@pyston.fast
+def strided_leaves(a, b):
+    return a * 2.0 - b / 3.0
+
+
+def check_mutating(f, *args):
+    """`check` for a function that writes into its array arguments: each run gets copies."""
+    fresh = lambda: [a.copy() if isinstance(a, np.ndarray) else a for a in args]  # noqa: E731
+    got, gw = run(f, *fresh())
+    want, ww = run(f.py_func, *fresh())
+    assert gw == ww
+    assert type(got) is type(want)
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype and g.shape == w.shape and g.tobytes() == w.tobytes()
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (3, 4), (4, 3), (5, 9), (12, 17), (40, 33), (2, 50)])
+def test_stencils_over_slices(shape, rng):
+    A = rng.standard_normal(shape)
+    check(stencil2d, A, 0.2)
+    check(stencil2d, np.asfortranarray(A), 0.2)
+    check(stencil2d, A[::-1, ::2], 0.5)
+    check_mutating(stencil2d_store, A, A.copy(), 0.2, 3)
+    a = rng.standard_normal(shape[0] * shape[1])
+    check(stencil1d, a, np.concatenate([a, a]))
+    check(stencil1d, a[::3], a[::-1].copy() * 1e-3)
+
+
+@pytest.mark.parametrize("shape", [(3, 3, 3), (4, 5, 6), (6, 3, 9)])
+def test_stencil_3d(shape, rng):
+    A = rng.standard_normal(shape)
+    check(stencil3d, A)
+    check(stencil3d, A.transpose(2, 0, 1))
+    check(stencil3d, A[:, ::-1])
+
+
+@pytest.mark.parametrize("make", [
+    lambda a: (a[::2], a[1::2]),
+    lambda a: (a[:, ::2], a[:, 1::2]),
+    lambda a: (a.T, a.T.copy()),
+    lambda a: (a[:, ::-1], a),
+    lambda a: (a[1:, :3], a[:-1, 2:5]),
+])
+def test_strided_and_mixed_layouts(make, rng):
+    a, b = make(rng.standard_normal((8, 6)))
+    check(strided_leaves, a, b)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, 1e300])
+def test_stencil_special_values_warn_as_numpy(bad, rng):
+    A = rng.standard_normal((7, 9))
+    A[3, 4] = bad
+    check(stencil2d, A, 1e10)
+    B = rng.standard_normal((7, 9))
+    B[2, 2] = -2.0  # B[2:, 2:] + 2 == 0: division by zero
+    check_mutating(stencil2d_store, A, B, 0.2, 1)
+    a = rng.standard_normal(20)
+    b = -rng.standard_normal(40) ** 2
+    b[7] = bad
+    check(stencil1d, a, b)
+
+
+def test_stencil_shape_mismatch_and_too_small(rng):
+    check(stencil2d, rng.standard_normal((2, 2)), 0.2)  # empty slices
+    check(stencil2d, rng.standard_normal((1, 5)), 0.2)
+    check(stencil1d, rng.standard_normal(5), rng.standard_normal(5))  # shapes differ: NumPy's ValueError
+
+
+def test_stencil_calls_numpy_only_for_the_views():
+    from pyston import _pyston as P
+
+    A = np.random.default_rng(5).standard_normal((30, 30))
+    stencil2d(A, 0.2)
+    n = P.pycall_count()
+    stencil2d(A, 0.2)
+    assert P.pycall_count() - n == 5  # the five slices; no arithmetic through NumPy
+
+
+def test_stencils_with_fusion_off_are_identical(rng, monkeypatch):
+    A = rng.standard_normal((9, 11))
+    want = stencil2d(A, 0.2)
+    monkeypatch.setenv("PYSTON_DISABLE_PASSES", "fusion")
+    f = pyston.fast(stencil2d.py_func)
+    assert f(A, 0.2).tobytes() == want.tobytes()
+
+
+@pyston.fast
+def scalars_between(A, dx, dy):
+    # pressure_poisson's shape: scalar arithmetic between the array operations
+    return (A[1:, :] * 1e308 + A[:-1, :]) * dy**2 / (2 * (dx**2 + dy**2)) - (1.0 / dx) * A[1:, :]
+
+
+@pytest.mark.parametrize("dx, dy", [(0.1, 0.2), (0.0, 0.2), (1e200, 1.0), (2.0, 1e-200), (-0.0, 0.0)])
+def test_scalar_arithmetic_between_the_nodes(dx, dy, rng):
+    # a zero divisor or an overflowing power between the nodes: the array operations
+    # before it run first (NumPy's overflow warning), then CPython's exception
+    A = rng.standard_normal((6, 7)) * 4.0
+    check(scalars_between, A, dx, dy)
+    check(scalars_between, np.abs(A) * 1e-300, dx, dy)
+
+
+def test_scalar_arithmetic_between_the_nodes_is_fused():
+    from pyston import _pyston as P
+
+    A = np.random.default_rng(2).standard_normal((20, 20)) * 1e-3
+    scalars_between(A, 0.1, 0.2)
+    n = P.pycall_count()
+    scalars_between(A, 0.1, 0.2)
+    assert P.pycall_count() - n == 3  # the slices

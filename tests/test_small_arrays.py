@@ -649,3 +649,40 @@ def test_native_slice_through_inplace_operator_many_calls(rng):
         assert (sys.getrefcount(C), sys.getrefcount(A)) == before
         np.testing.assert_array_equal(C, want)
     gc.collect()
+
+
+SCALAR_UFUNCS = [
+    "exp", "log", "sin", "cos", "tan", "tanh", "exp2", "log2", "log10", "expm1", "log1p", "arctan", "sinh",
+    "cosh", "arcsin", "arccos", "arcsinh", "arccosh", "arctanh", "cbrt",
+]
+
+
+def _scalar_ufunc_kernel(name):
+    src = (
+        "def k(x, n):\n"
+        "    s = 0.0\n"
+        "    for i in range(n):\n"
+        f"        s += np.{name}(x) * 0.5 + np.{name}(x + i * 0.25)\n"
+        "    return s, np.{0}(x)\n".format(name)
+    )
+    ns = {"np": np}
+    path = f"<scalar_ufunc_{name}>"
+    import linecache
+
+    linecache.cache[path] = (len(src), None, src.splitlines(True), path)
+    exec(compile(src, path, "exec"), ns)
+    return pyston.fast(ns["k"])
+
+
+@pytest.mark.parametrize("name", SCALAR_UFUNCS)
+def test_scalar_ufuncs(name, rng):
+    """`np.exp(x)` of a scalar: NumPy's own inner loop on one element, natively;
+    bit-identical, warnings (a result out of range or domain) from NumPy's call."""
+    k = _scalar_ufunc_kernel(name)
+    xs = list(rng.uniform(-3, 3, 12)) + [0.0, -0.0, 0.5, 1.0, -1.0, 2.0, 700.0, -800.0, 1e-310, np.nan, np.inf, -np.inf]
+    for x in xs:
+        same(k, float(x), 5)
+        same(k, np.float64(x), 3)
+        same(k, np.float32(x), 3)
+    same(k, np.int64(3), 2)
+    assert pycalls(k, 1.5 if name == "arccosh" else 0.1, 2) == 0  # (results in range: no call into NumPy)

@@ -27,6 +27,9 @@ pub struct FusedExpr {
     pub ops: Vec<NodeOp>,
     pub leaves: Vec<Value>,
     pub ndim: usize,
+    /// A leaf the result may be written into (a temporary made by a call into
+    /// NumPy that only this expression uses: NumPy's temporary elision).
+    pub reuse: Option<Value>,
 }
 
 /// What an expression node computes.
@@ -101,15 +104,28 @@ pub(crate) trait FuseGen {
     fn node_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<NodeOp>;
     fn exact_in_f64(&self, v: Value) -> bool;
     fn node_args(inst: &ir::Inst) -> &[Value];
+    fn quiet(&self, blk: Block, k: usize) -> bool;
     fn plan_fusion(&self) -> FusionPlan;
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()>;
+    #[allow(clippy::too_many_arguments)]
+    fn fused_run(
+        &mut self,
+        fx: &FusedExpr,
+        insts: &[ir::Inst],
+        ptrs: &[CV],
+        strides: &[CV],
+        out: CV,
+        n: CV,
+        strided: bool,
+        scalars: &HashMap<Value, CV>,
+        flags: MemFlagsData,
+    ) -> CResult<CV>;
     #[allow(clippy::too_many_arguments)]
     fn fused_value(
         &mut self,
         fx: &FusedExpr,
         insts: &[ir::Inst],
-        ptrs: &[CV],
-        off: CV,
+        addrs: &[CV],
         scalars: &HashMap<Value, CV>,
         ty: clir::Type,
         flags: MemFlagsData,
@@ -183,6 +199,50 @@ impl FuseGen for Gen<'_, '_> {
         match inst.op {
             Op::MethodCall { .. } => &inst.args[1..],
             _ => &inst.args,
+        }
+    }
+
+    /// Whether instruction `k` of `blk` can sit between an expression's nodes:
+    /// it cannot raise or deoptimize (the nodes before it are computed only at
+    /// the root) and has no effect the nodes' warnings could be ordered against.
+    /// Constants, global reads, `slice(...)` objects, native scalar arithmetic,
+    /// and basic slicing of an array by slices of ints with a nonzero constant
+    /// step (`A[1:-1, :-2]`: a view, whatever the bounds).
+    fn quiet(&self, blk: Block, k: usize) -> bool {
+        let i = &self.f.block(blk).insts[k];
+        let scalar = |v: &Value| matches!(self.typed.ty(*v), Ty::Int | Ty::Float | Ty::Bool | Ty::Np(_));
+        match i.op {
+            Op::Const(_) | Op::Global(_) | Op::Slice => true,
+            // Native scalar arithmetic (`dx**2 * dy**2`): what it cannot compute
+            // (a zero divisor, an overflow) deoptimizes, and codegen moves that
+            // deopt point to the first node (`deopt_redirect`), so the interpreter
+            // runs the nodes before it first.
+            Op::Bin { .. } | Op::Unary(_) => {
+                !self.env.pycalls.contains_key(&(blk, k))
+                    && i.args.iter().all(scalar)
+                    && i.result.as_ref().is_some_and(scalar)
+            }
+            Op::GetItem => {
+                let Ty::Array(at) = self.typed.ty(i.args[0]) else {
+                    return false;
+                };
+                i.args.len() - 1 <= at.ndim as usize
+                    && i.args[1..].iter().all(|s| {
+                        let Ty::Slice(parts) = self.typed.ty(*s) else {
+                            return false;
+                        };
+                        let Some(&(b, k)) = self.defs.get(s) else { return false };
+                        let def = &self.f.block(b).insts[k];
+                        let ints = parts[..2].iter().all(|t| matches!(t, Ty::Int | Ty::NoneT));
+                        let step = match &parts[2] {
+                            Ty::NoneT => true,
+                            Ty::Int => matches!(self.consts.get(&def.args[2]), Some(Const::Int(c)) if *c != 0),
+                            _ => false,
+                        };
+                        matches!(def.op, Op::Slice) && def.args.len() == 3 && ints && step
+                    })
+            }
+            _ => false,
         }
     }
 
@@ -262,11 +322,7 @@ impl FuseGen for Gen<'_, '_> {
                                 todo.push(c);
                             }
                             _ => match self.typed.ty(*a) {
-                                Ty::Array(at)
-                                    if at.dtype == Dtype::Float64
-                                        && at.layout == Layout::C
-                                        && at.ndim as usize == ndim =>
-                                {
+                                Ty::Array(at) if at.dtype == Dtype::Float64 && at.ndim as usize == ndim => {
                                     if !leaves.contains(a) {
                                         leaves.push(*a);
                                     }
@@ -281,14 +337,37 @@ impl FuseGen for Gen<'_, '_> {
                 // Only constants and global reads may sit between the nodes: the slow
                 // path runs the nodes after them (a deopt there resumes at its node).
                 let first = tree[0];
-                let pure =
-                    (first..root).all(|k| tree.contains(&k) || matches!(d.insts[k].op, Op::Const(_) | Op::Global(_)));
+                let pure = (first..root).all(|k| tree.contains(&k) || self.quiet(blk, k));
                 // Expressions an earlier pass (small arrays) computes are left to it.
                 let claimed = tree.iter().any(|k| self.plans.iter().any(|(_, p)| p.claims((blk, *k))));
                 if ok && pure && !claimed && tree.len() >= 2 && !leaves.is_empty() {
                     for k in &tree[..tree.len() - 1] {
                         plan.inner.insert((blk, *k));
                     }
+                    // A temporary of this block's calls into NumPy, used by the tree
+                    // only (nothing else, no native view, can see it).
+                    let def_at: HashMap<Value, usize> = d
+                        .insts
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(j, i)| Some((i.result?, j)))
+                        .collect();
+                    let reuse = leaves.iter().copied().find(|l| {
+                        let in_tree: usize = tree
+                            .iter()
+                            .map(|&k| Self::node_args(&d.insts[k]).iter().filter(|a| *a == l).count())
+                            .sum();
+                        let all_uses = d
+                            .insts
+                            .iter()
+                            .map(|i| i.args.iter().filter(|a| *a == l).count())
+                            .sum::<usize>()
+                            + d.term.uses().iter().filter(|a| *a == l).count();
+                        self.f.values[l.0 as usize].name.is_none()
+                            && def_at.get(l).is_some_and(|&j| self.env.pycalls.contains_key(&(blk, j)))
+                            && uses.get(l) == Some(&in_tree)
+                            && all_uses == in_tree
+                    });
                     plan.roots.insert(
                         (blk, root),
                         FusedExpr {
@@ -296,6 +375,7 @@ impl FuseGen for Gen<'_, '_> {
                             nodes: tree,
                             leaves,
                             ndim,
+                            reuse,
                         },
                     );
                 }
@@ -356,60 +436,118 @@ impl FuseGen for Gen<'_, '_> {
         };
         // The output array (no deopt here: a failed allocation takes the slow path,
         // which fails the same way with NumPy's own error).
-        let (st, outbuf) = self.alloc_call(AllocKind::Empty, &at, &shape)?;
         let allocated = self.b.create_block();
-        self.b.ins().brif(st, slow, &[], allocated, &[]);
+        let out: Vec<CV> = (0..nslots)
+            .map(|_| self.b.append_block_param(allocated, clt::I64))
+            .collect();
+        if let Some(l) = fx.reuse {
+            // Into the temporary when nothing else holds it (its object is the result).
+            let i = fx.leaves.iter().position(|x| *x == l).unwrap();
+            let ctx = self.ctx.unwrap();
+            let ok = self.call("pyston_fuse_elidable", &[ctx, leaf_vals[i][abi::ArraySlots::OBJ]])?[0];
+            let (reuse, alloc) = (self.b.create_block(), self.b.create_block());
+            self.b.ins().brif(ok, reuse, &[], alloc, &[]);
+            self.b.switch_to_block(reuse);
+            let args: Vec<BlockArg> = leaf_vals[i].iter().map(|v| BlockArg::Value(*v)).collect();
+            self.b.ins().jump(allocated, &args);
+            self.b.switch_to_block(alloc);
+        }
+        let (st, outbuf) = self.alloc_call(AllocKind::Empty, &at, &shape)?;
+        let fresh = self.b.create_block();
+        self.b.ins().brif(st, slow, &[], fresh, &[]);
+        self.b.switch_to_block(fresh);
+        let made = self.load_array_slots(outbuf, nd);
+        let args: Vec<BlockArg> = made.iter().map(|v| BlockArg::Value(*v)).collect();
+        self.b.ins().jump(allocated, &args);
         self.b.switch_to_block(allocated);
-        let out = self.load_array_slots(outbuf, nd);
         let mut size = self.b.ins().iconst(clt::I64, 1);
         for s in &shape {
             size = self.b.ins().imul(size, *s);
         }
         let ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
         let out_ptr = out[0];
-        let vec_end = self.b.ins().band_imm_s(size, !1);
         let flags = MemFlagsData::new().with_notrap();
-        // Vector loop over [0, vec_end), then a scalar loop over the rest; `bad`
-        // collects non-finite values (either loop), which send us to the slow path.
-        let vh = self.b.create_block();
-        let vb = self.b.create_block();
-        let sh = self.b.create_block();
-        let sb = self.b.create_block();
+        // All leaves C-contiguous (as the output): one flat pass; else row by row.
+        let mut contig = self.b.ins().iconst(clt::I8, 1);
+        let mut cs = self.b.ins().iconst(clt::I64, 8);
+        for d in (0..nd).rev() {
+            for lv in &leaf_vals {
+                let eq = self.b.ins().icmp(IntCC::Equal, lv[slots.stride(d)], cs);
+                contig = self.b.ins().band(contig, eq);
+            }
+            cs = self.b.ins().imul(cs, shape[d]);
+        }
+        let flat = self.b.create_block();
+        let rows = self.b.create_block();
         let done = self.b.create_block();
-        let vi = self.b.append_block_param(vh, clt::I64);
-        let vbad = self.b.append_block_param(vh, clt::I64X2);
-        let si = self.b.append_block_param(sh, clt::I64);
-        let sbad = self.b.append_block_param(sh, clt::I64X2);
         let dbad = self.b.append_block_param(done, clt::I64X2);
+        self.b.ins().brif(contig, flat, &[], rows, &[]);
+
+        self.b.switch_to_block(flat);
+        let bad = self.fused_run(fx, insts, &ptrs, &[], out_ptr, size, false, &scalars, flags)?;
+        self.b.ins().jump(done, &[BlockArg::Value(bad)]);
+
+        // Row by row: the last axis is the inner loop (2 lanes when every leaf's
+        // elements are adjacent there), the others are counted by `r`.
+        self.b.switch_to_block(rows);
+        let n_last = shape[nd - 1];
+        let nrows = if nd == 1 {
+            self.b.ins().iconst(clt::I64, 1)
+        } else {
+            let nz = self.b.ins().icmp_imm_s(IntCC::Equal, n_last, 0);
+            let one = self.b.ins().iconst(clt::I64, 1);
+            let div = self.b.ins().select(nz, one, n_last);
+            let q = self.b.ins().sdiv(size, div);
+            let zero = self.b.ins().iconst(clt::I64, 0);
+            self.b.ins().select(nz, zero, q)
+        };
+        let mut unit = self.b.ins().iconst(clt::I8, 1);
+        for lv in &leaf_vals {
+            let eq = self.b.ins().icmp_imm_s(IntCC::Equal, lv[slots.stride(nd - 1)], 8);
+            unit = self.b.ins().band(unit, eq);
+        }
+        let rh = self.b.create_block();
+        let rb = self.b.create_block();
+        let r = self.b.append_block_param(rh, clt::I64);
+        let rbad = self.b.append_block_param(rh, clt::I64X2);
         let z = self.b.ins().iconst(clt::I64, 0);
         let zv = self.b.ins().splat(clt::I64X2, z);
-        self.b.ins().jump(vh, &[BlockArg::Value(z), BlockArg::Value(zv)]);
-        self.b.switch_to_block(vh);
-        let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, vi, vec_end);
-        self.b
-            .ins()
-            .brif(end, sh, &[BlockArg::Value(vi), BlockArg::Value(vbad)], vb, &[]);
+        self.b.ins().jump(rh, &[BlockArg::Value(z), BlockArg::Value(zv)]);
+        self.b.switch_to_block(rh);
+        let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, r, nrows);
+        self.b.ins().brif(end, done, &[BlockArg::Value(rbad)], rb, &[]);
+        self.b.switch_to_block(rb);
+        // Row `r`'s index along each outer axis, and each leaf's row address.
+        let mut row_ptrs = ptrs.clone();
+        let mut rem = r;
+        for d in (0..nd - 1).rev() {
+            let i = self.b.ins().srem(rem, shape[d]);
+            rem = self.b.ins().sdiv(rem, shape[d]);
+            for (p, lv) in row_ptrs.iter_mut().zip(&leaf_vals) {
+                let o = self.b.ins().imul(i, lv[slots.stride(d)]);
+                *p = self.b.ins().iadd(*p, o);
+            }
+        }
+        let inner: Vec<CV> = leaf_vals.iter().map(|lv| lv[slots.stride(nd - 1)]).collect();
+        let row_off = self.b.ins().imul(r, n_last);
+        let row_off = self.b.ins().ishl_imm_u(row_off, 3);
+        let row_out = self.b.ins().iadd(out_ptr, row_off);
+        let vb = self.b.create_block();
+        let sb = self.b.create_block();
+        let next = self.b.create_block();
+        let nbad = self.b.append_block_param(next, clt::I64X2);
+        self.b.ins().brif(unit, vb, &[], sb, &[]);
         self.b.switch_to_block(vb);
-        let off = self.b.ins().ishl_imm_u(vi, 3);
-        let (r, bad) = self.fused_value(fx, insts, &ptrs, off, &scalars, clt::F64X2, flags)?;
-        let addr = self.b.ins().iadd(out_ptr, off);
-        self.b.ins().store(flags, r, addr, 0);
-        let bad2 = self.b.ins().bor(vbad, bad);
-        let next = self.b.ins().iadd_imm_s(vi, 2);
-        self.b.ins().jump(vh, &[BlockArg::Value(next), BlockArg::Value(bad2)]);
-        self.b.switch_to_block(sh);
-        let send = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, si, size);
-        self.b.ins().brif(send, done, &[BlockArg::Value(sbad)], sb, &[]);
+        let bad = self.fused_run(fx, insts, &row_ptrs, &[], row_out, n_last, false, &scalars, flags)?;
+        self.b.ins().jump(next, &[BlockArg::Value(bad)]);
         self.b.switch_to_block(sb);
-        let off = self.b.ins().ishl_imm_u(si, 3);
-        let (r, bad) = self.fused_value(fx, insts, &ptrs, off, &scalars, clt::F64, flags)?;
-        let addr = self.b.ins().iadd(out_ptr, off);
-        self.b.ins().store(flags, r, addr, 0);
-        let badw = self.b.ins().uextend(clt::I64, bad);
-        let badv = self.b.ins().splat(clt::I64X2, badw);
-        let sbad2 = self.b.ins().bor(sbad, badv);
-        let next = self.b.ins().iadd_imm_s(si, 1);
-        self.b.ins().jump(sh, &[BlockArg::Value(next), BlockArg::Value(sbad2)]);
+        let bad = self.fused_run(fx, insts, &row_ptrs, &inner, row_out, n_last, true, &scalars, flags)?;
+        self.b.ins().jump(next, &[BlockArg::Value(bad)]);
+        self.b.switch_to_block(next);
+        let bad = self.b.ins().bor(rbad, nbad);
+        let r1 = self.b.ins().iadd_imm_s(r, 1);
+        self.b.ins().jump(rh, &[BlockArg::Value(r1), BlockArg::Value(bad)]);
+
         self.b.switch_to_block(done);
         let any = self.b.ins().vany_true(dbad);
         let out_args: Vec<BlockArg> = out.iter().map(|v| BlockArg::Value(*v)).collect();
@@ -434,6 +572,84 @@ impl FuseGen for Gen<'_, '_> {
         Ok(())
     }
 
+    /// Computes `n` elements of the expression into `out` (contiguous): from
+    /// leaves at `ptrs`, whose elements are adjacent (a 2-lane loop and a
+    /// scalar tail) or, with `strided`, `strides[i]` bytes apart (a scalar
+    /// loop). Returns the lane mask of non-finite values seen.
+    #[allow(clippy::too_many_arguments)]
+    fn fused_run(
+        &mut self,
+        fx: &FusedExpr,
+        insts: &[ir::Inst],
+        ptrs: &[CV],
+        strides: &[CV],
+        out: CV,
+        n: CV,
+        strided: bool,
+        scalars: &HashMap<Value, CV>,
+        flags: MemFlagsData,
+    ) -> CResult<CV> {
+        let z = self.b.ins().iconst(clt::I64, 0);
+        let zv = self.b.ins().splat(clt::I64X2, z);
+        let sh = self.b.create_block();
+        let sb = self.b.create_block();
+        let done = self.b.create_block();
+        let si = self.b.append_block_param(sh, clt::I64);
+        let sbad = self.b.append_block_param(sh, clt::I64X2);
+        let dbad = self.b.append_block_param(done, clt::I64X2);
+        if strided {
+            self.b.ins().jump(sh, &[BlockArg::Value(z), BlockArg::Value(zv)]);
+        } else {
+            // Vector loop over [0, n & !1), then the scalar loop over the rest.
+            let vec_end = self.b.ins().band_imm_s(n, !1);
+            let vh = self.b.create_block();
+            let vb = self.b.create_block();
+            let vi = self.b.append_block_param(vh, clt::I64);
+            let vbad = self.b.append_block_param(vh, clt::I64X2);
+            self.b.ins().jump(vh, &[BlockArg::Value(z), BlockArg::Value(zv)]);
+            self.b.switch_to_block(vh);
+            let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, vi, vec_end);
+            self.b
+                .ins()
+                .brif(end, sh, &[BlockArg::Value(vi), BlockArg::Value(vbad)], vb, &[]);
+            self.b.switch_to_block(vb);
+            let off = self.b.ins().ishl_imm_u(vi, 3);
+            let addrs: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
+            let (r, bad) = self.fused_value(fx, insts, &addrs, scalars, clt::F64X2, flags)?;
+            let addr = self.b.ins().iadd(out, off);
+            self.b.ins().store(flags, r, addr, 0);
+            let bad2 = self.b.ins().bor(vbad, bad);
+            let next = self.b.ins().iadd_imm_s(vi, 2);
+            self.b.ins().jump(vh, &[BlockArg::Value(next), BlockArg::Value(bad2)]);
+        }
+        self.b.switch_to_block(sh);
+        let send = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, si, n);
+        self.b.ins().brif(send, done, &[BlockArg::Value(sbad)], sb, &[]);
+        self.b.switch_to_block(sb);
+        let off = self.b.ins().ishl_imm_u(si, 3);
+        let addrs: Vec<CV> = if strided {
+            ptrs.iter()
+                .zip(strides)
+                .map(|(p, st)| {
+                    let o = self.b.ins().imul(si, *st);
+                    self.b.ins().iadd(*p, o)
+                })
+                .collect()
+        } else {
+            ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect()
+        };
+        let (r, bad) = self.fused_value(fx, insts, &addrs, scalars, clt::F64, flags)?;
+        let addr = self.b.ins().iadd(out, off);
+        self.b.ins().store(flags, r, addr, 0);
+        let badw = self.b.ins().uextend(clt::I64, bad);
+        let badv = self.b.ins().splat(clt::I64X2, badw);
+        let sbad2 = self.b.ins().bor(sbad, badv);
+        let next = self.b.ins().iadd_imm_s(si, 1);
+        self.b.ins().jump(sh, &[BlockArg::Value(next), BlockArg::Value(sbad2)]);
+        self.b.switch_to_block(done);
+        Ok(dbad)
+    }
+
     /// The root's value at byte offset `off` (one element, or two lanes), and a
     /// flag (lane mask) set where any node's value is not finite.
     #[allow(clippy::too_many_arguments)]
@@ -441,8 +657,7 @@ impl FuseGen for Gen<'_, '_> {
         &mut self,
         fx: &FusedExpr,
         insts: &[ir::Inst],
-        ptrs: &[CV],
-        off: CV,
+        addrs: &[CV],
         scalars: &HashMap<Value, CV>,
         ty: clir::Type,
         flags: MemFlagsData,
@@ -457,8 +672,7 @@ impl FuseGen for Gen<'_, '_> {
                 let x = if let Some(v) = vals.get(a) {
                     *v
                 } else if let Some(i) = fx.leaves.iter().position(|l| l == a) {
-                    let addr = self.b.ins().iadd(ptrs[i], off);
-                    self.b.ins().load(ty, flags, addr, 0)
+                    self.b.ins().load(ty, flags, addrs[i], 0)
                 } else {
                     let s = *scalars.get(a).ok_or_else(|| internal("fuse: operand"))?;
                     if vector {

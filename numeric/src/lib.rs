@@ -227,6 +227,15 @@ impl Pass for Fusion {
     }
     fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
         let mut p = g.plan_fusion();
+        // What sits between the nodes (constants, slicing: nothing with an effect)
+        // deoptimizes to the first node, before any node's value is needed.
+        for (&(b, root), fx) in &p.roots {
+            for k in fx.nodes[0] + 1..root {
+                if !fx.nodes.contains(&k) {
+                    g.deopt_redirect.insert((b, k), fx.nodes[0]);
+                }
+            }
+        }
         if g.env.describe_plans {
             p.text = fuse::describe(g.f, &p);
         }

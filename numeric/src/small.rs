@@ -99,6 +99,8 @@ pub enum RootKind {
     Make,
     /// `np.sqrt(x)` (or another element operation) of a float scalar.
     Scalar(EOp, Value),
+    /// `np.exp(x)` of a scalar float: NumPy's inner loop for that ufunc and dtype, on one element.
+    ScalarUfunc(u32, Value),
     /// `a[lo:hi]` of a 1-D array, `X[i, lo:hi]` (a row's slice: `row` is `i`,
     /// `axis` 0) or `X[lo:hi, j]` (a column's: `row` is `j`, `axis` 1) of a 2-D
     /// one, with a constant positive step: a view, no object made.
@@ -146,6 +148,7 @@ pub fn describe(f: &ir::Function, plan: &SmallPlan) -> String {
             RootKind::Inplace { op, .. } => format!("inplace {}", format!("{op:?}").to_lowercase()),
             RootKind::Make => "make".into(),
             RootKind::Scalar(op, _) => format!("scalar {}", format!("{op:?}").to_lowercase()),
+            RootKind::ScalarUfunc(id, _) => format!("scalar ufunc {}", abi::SMALL_UFUNCS[*id as usize / 2]),
             RootKind::Ufunc(id, _) => format!("ufunc {}", abi::SMALL_UFUNCS[*id as usize / 2]),
             RootKind::View { .. } => "view".into(),
         };
@@ -215,6 +218,7 @@ trait SmallPlanning {
     fn scalar_ok(&self, v: Value, d: Dtype) -> bool;
     fn scalar_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(EOp, Value, Dtype)>;
     fn ufunc_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(u32, Value, Dtype)>;
+    fn scalar_ufunc_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(RootKind, Dtype)>;
     fn view_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<RootKind>;
     #[allow(clippy::too_many_arguments)]
     fn build(
@@ -388,6 +392,31 @@ impl SmallPlanning for Gen<'_, '_> {
             _ => return None,
         };
         Some((op, x, *d))
+    }
+
+    /// `np.exp(x)` (a ufunc of `abi::SMALL_UFUNCS`) of a float scalar (a float,
+    /// a NumPy float, an int NumPy converts to float64): its loop id and operand.
+    fn scalar_ufunc_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(RootKind, Dtype)> {
+        let Op::MethodCall { name, kw } = &inst.op else {
+            return None;
+        };
+        if !kw.is_empty() || inst.args.len() != 2 || !self.is_np(inst.args[0]) {
+            return None;
+        }
+        if !self.env.pycalls.contains_key(&(blk, k)) {
+            return None;
+        }
+        let idx = abi::SMALL_UFUNCS.iter().position(|u| u == name)?;
+        let Ty::Np(d) = self.typed.ty(inst.result?) else {
+            return None;
+        };
+        let x = inst.args[1];
+        let conv = self.scalar_ok(x, *d) || (*d == Dtype::Float64 && *self.typed.ty(x) == Ty::Np(Dtype::Int64));
+        if !is_float(*d) || !conv || matches!(self.typed.ty(x), Ty::Array(_)) {
+            return None;
+        }
+        let id = 2 * idx as u32 + (*d == Dtype::Float32) as u32;
+        Some((RootKind::ScalarUfunc(id, x), *d))
     }
 
     /// `np.exp(x)` (a ufunc of `abi::SMALL_UFUNCS`) of a 1-D float array: its loop id and operand.
@@ -610,6 +639,13 @@ impl SmallPlanning for Gen<'_, '_> {
 impl SmallGen for Gen<'_, '_> {
     fn plan_small(&self) -> SmallPlan {
         let mut plan = SmallPlan::default();
+        // The expressions the fusion pass (after this one) would fuse, roots and nodes.
+        let fused: HashSet<(Block, usize)> = if self.env.passes.iter().any(|p| p.name() == "fusion") {
+            let p = crate::fuse::FuseGen::plan_fusion(self);
+            p.roots.keys().copied().chain(p.inner.iter().copied()).collect()
+        } else {
+            HashSet::new()
+        };
         for (bi, d) in self.f.blocks.iter().enumerate() {
             let blk = Block(bi as u32);
             let insts = &d.insts;
@@ -649,9 +685,13 @@ impl SmallGen for Gen<'_, '_> {
                     }
                     continue;
                 }
-                if let Some((op, x, dt)) = self.scalar_op(blk, k, i) {
+                if let Some((kind, dt)) = self
+                    .scalar_op(blk, k, i)
+                    .map(|(op, x, dt)| (RootKind::Scalar(op, x), dt))
+                    .or_else(|| self.scalar_ufunc_op(blk, k, i))
+                {
                     let sx = SmallExpr {
-                        kind: RootKind::Scalar(op, x),
+                        kind,
                         root: k,
                         nodes: vec![],
                         ops: HashMap::new(),
@@ -774,22 +814,9 @@ impl SmallGen for Gen<'_, '_> {
                 }
                 let dt = elems[&v].3;
                 if let Some(sx) = self.build(blk, k, &[], RootKind::Make, dt, &elems, &taken) {
-                    // What the fusion pass computes (float64, C-contiguous, two or more
-                    // operations) is left to it: it runs SIMD loops at any length.
-                    let c_leaves = sx
-                        .leaves
-                        .iter()
-                        .all(|l| matches!(self.typed.ty(*l), Ty::Array(a) if a.layout == Layout::C));
-                    let no_pow = sx
-                        .nodes
-                        .iter()
-                        .chain([&k])
-                        .all(|&n| !matches!(insts[n].op, Op::Bin { op: BinOp::Pow, .. }))
-                        && sx
-                            .ops
-                            .values()
-                            .all(|(op, _)| !matches!(op, EOp::Maximum | EOp::Minimum));
-                    if dt == Dtype::Float64 && c_leaves && no_pow && !sx.nodes.is_empty() {
+                    // What the fusion pass computes (float64, two or more operations it
+                    // knows) is left to it: it runs SIMD loops at any length.
+                    if fused.contains(&(blk, k)) {
                         taken.extend(sx.nodes.iter().copied().chain([k]));
                         continue;
                     }
@@ -822,7 +849,7 @@ impl SmallGen for Gen<'_, '_> {
         // Scalars, converted once to the dtype as NumPy converts them.
         let mut scalars: HashMap<Value, CV> = HashMap::new();
         let mut all_opnds: Vec<Value> = sx.ops.values().flat_map(|(_, a)| a.iter().copied()).collect();
-        if let RootKind::Inplace { expr, .. } | RootKind::Scalar(_, expr) = &sx.kind {
+        if let RootKind::Inplace { expr, .. } | RootKind::Scalar(_, expr) | RootKind::ScalarUfunc(_, expr) = &sx.kind {
             all_opnds.push(*expr);
         }
         // A float beyond float32's range: NumPy warns ("overflow encountered in cast").
@@ -900,7 +927,7 @@ impl SmallGen for Gen<'_, '_> {
                     }
                 }
             }
-            RootKind::Scalar(..) => {
+            RootKind::Scalar(..) | RootKind::ScalarUfunc(..) => {
                 let one = self.b.ins().iconst(clt::I8, 1);
                 let z = self.b.ins().iconst(clt::I64, 0);
                 (z, one, None)
@@ -1072,6 +1099,25 @@ impl SmallGen for Gen<'_, '_> {
             RootKind::Scalar(op, x) => {
                 // NumPy warns where the result is not finite (sqrt(-1), overflow): its call does.
                 let r = self.apply(*op, true, &[scalars[x]]);
+                let bad = self.non_finite(r);
+                let cont = self.b.create_block();
+                self.b.ins().brif(bad, slow, &[], cont, &[]);
+                self.b.switch_to_block(cont);
+                vec![r]
+            }
+            RootKind::ScalarUfunc(id, x) => {
+                let t = ctx.t;
+                let (inp, out) = (self.stack(8), self.stack(8));
+                self.b.ins().store(MemFlagsData::trusted(), scalars[x], inp, 0);
+                let idv = self.b.ins().iconst(clt::I64, *id as i64);
+                let size = self.b.ins().iconst(clt::I64, t.bytes() as i64);
+                let one = self.b.ins().iconst(clt::I64, 1);
+                let st = self.call("pyston_ufunc_loop", &[idv, inp, size, out, size, one])?[0];
+                let ran = self.b.create_block();
+                self.b.ins().brif(st, slow, &[], ran, &[]);
+                self.b.switch_to_block(ran);
+                // NumPy warns where the result is not finite (arccos(2), overflow): its call does.
+                let r = self.b.ins().load(t, MemFlagsData::trusted(), out, 0);
                 let bad = self.non_finite(r);
                 let cont = self.b.create_block();
                 self.b.ins().brif(bad, slow, &[], cont, &[]);

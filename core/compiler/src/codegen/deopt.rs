@@ -6,6 +6,7 @@ impl Gen<'_, '_> {
     // ---- deoptimization ------------------------------------------------------
 
     pub fn deopt_block(&mut self, blk: Block, k: usize) -> CB {
+        let k = self.deopt_redirect.get(&(blk, k)).copied().unwrap_or(k);
         if let Some(cb) = self.deopt_blocks.get(&(blk, k)) {
             return *cb;
         }
@@ -19,6 +20,9 @@ impl Gen<'_, '_> {
     /// A deopt point just after instruction `k`, whose result `v` the runtime
     /// left in `ctx.pending` (a value compiled code cannot represent).
     pub fn deopt_after_block(&mut self, blk: Block, k: usize, v: Value) -> CB {
+        if self.deopt_redirect.contains_key(&(blk, k)) {
+            return self.deopt_block(blk, k); // (the interpreter computes `v` again)
+        }
         if let Some(cb) = self.after_blocks.get(&(blk, k)) {
             return *cb;
         }

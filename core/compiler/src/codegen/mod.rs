@@ -221,6 +221,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             live_in: f.live_in(),
             facts: facts::IndexFacts::default(),
             deopt_blocks: HashMap::new(),
+            deopt_redirect: HashMap::new(),
             after_blocks: HashMap::new(),
             pending_deopts: Vec::new(),
             raised_blocks: HashMap::new(),
@@ -318,6 +319,11 @@ pub struct Gen<'a, 'b> {
     /// Array accesses in counted loops that need no index checks, and the guards that prove it.
     pub facts: facts::IndexFacts,
     pub deopt_blocks: HashMap<(Block, usize), CB>,
+    /// Deopt points a plan moves back to an earlier instruction of the block
+    /// (see `fuse`: an instruction between a fused expression's nodes, whose
+    /// values the nodes before it do not have yet, deoptimizes to the first
+    /// node, and the interpreter runs what lies between again).
+    pub deopt_redirect: HashMap<(Block, usize), usize>,
     /// Deopt points after a call whose result compiled code cannot hold.
     pub after_blocks: HashMap<(Block, usize), CB>,
     pub pending_deopts: Vec<(CB, Block, usize, Option<Value>)>,

@@ -166,6 +166,27 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
     }
 }
 
+/// Whether a fused expression may write its result into its operand `x`, an
+/// array made by a call into NumPy that nothing else uses (see `fuse`): 1 when
+/// the arena's reference is its only one and it is a C-contiguous, writable
+/// array owning its data (NumPy's own temporary elision, at any size).
+///
+/// # Safety
+/// Called by compiled code with its live context; `x` is a live object.
+pub unsafe extern "C" fn pyston_fuse_elidable(ctx: *mut Ctx, x: *mut ffi::PyObject) -> i32 {
+    // SAFETY: `ctx` is the live context of this call; `x` is live (the arena
+    // holds it, checked first), so its refcount and array fields can be read.
+    unsafe {
+        let ctx = &*ctx;
+        if ffi::Py_REFCNT(x) != 1 || !ctx.arena.contains(&x) {
+            return 0;
+        }
+        let xa = &(*(x as *mut npyffi::PyArrayObject)).fields;
+        let need = npyffi::NPY_ARRAY_OWNDATA | npyffi::NPY_ARRAY_WRITEABLE | npyffi::NPY_ARRAY_C_CONTIGUOUS;
+        (xa.flags & need == need && xa.flags & npyffi::NPY_ARRAY_WRITEBACKIFCOPY == 0) as i32
+    }
+}
+
 /// NumPy's smallest temporary worth eliding (`NPY_MIN_ELIDE_BYTES`).
 const MIN_ELIDE_BYTES: isize = 256 * 1024;
 
