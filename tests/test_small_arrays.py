@@ -675,7 +675,7 @@ def _scalar_ufunc_kernel(name):
 
 
 @pytest.mark.parametrize("name", SCALAR_UFUNCS)
-def test_scalar_ufuncs(name, rng):
+def test_scalar_transcendental_ufuncs(name, rng):
     """`np.exp(x)` of a scalar: NumPy's own inner loop on one element, natively;
     bit-identical, warnings (a result out of range or domain) from NumPy's call."""
     k = _scalar_ufunc_kernel(name)
