@@ -365,3 +365,31 @@ def test_scalar_arithmetic_between_the_nodes_is_fused():
     n = P.pycall_count()
     scalars_between(A, 0.1, 0.2)
     assert P.pycall_count() - n == 3  # the slices
+
+
+@pyston.fast
+def inplace_root(A, u, v):
+    # gemver: `A += ...` writes into A (NumPy's in-place add), never a new array
+    A += np.outer(u, v) + np.outer(v, u)
+    return A
+
+
+def test_inplace_operator_writes_into_its_target(rng):
+    u, v = rng.standard_normal(5), rng.standard_normal(5)
+    check_mutating(inplace_root, rng.standard_normal((5, 5)), u, v)
+    A = np.ones((5, 5))
+    assert inplace_root(A, u, v) is A
+
+
+@pyston.fast
+def column_recurrence(p, N, a, b, c):
+    # npbench's adi: the operand is a column view the small-arrays pass makes
+    # natively (it shares p's object): the result must not be written into p
+    for j in range(1, N - 1):
+        p[1:N - 1, j] = -c / (a * p[1:N - 1, j - 1] + b)
+    return p
+
+
+def test_native_view_operand_is_not_reused(rng):
+    for n in (4, 7, 30):
+        check_mutating(column_recurrence, rng.standard_normal((n, n)), n, -0.3, 1.2, -0.3)

@@ -151,7 +151,8 @@ impl FuseGen for Gen<'_, '_> {
             return None;
         }
         match &inst.op {
-            Op::Bin { op, .. } if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) => {
+            // (`a += x` writes into `a`: NumPy's own in-place operation)
+            Op::Bin { op, inplace: false } if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) => {
                 Some(NodeOp::Bin(*op))
             }
             Op::Unary(UnaryOp::Neg) => Some(NodeOp::Neg),
@@ -363,8 +364,16 @@ impl FuseGen for Gen<'_, '_> {
                             .map(|i| i.args.iter().filter(|a| *a == l).count())
                             .sum::<usize>()
                             + d.term.uses().iter().filter(|a| *a == l).count();
+                        // (a view a pass makes natively shares its parent's object)
+                        let native = |j: usize| {
+                            self.plans
+                                .iter()
+                                .any(|(_, p)| p.borrows((blk, j)) || p.claims((blk, j)))
+                        };
                         self.f.values[l.0 as usize].name.is_none()
-                            && def_at.get(l).is_some_and(|&j| self.env.pycalls.contains_key(&(blk, j)))
+                            && def_at
+                                .get(l)
+                                .is_some_and(|&j| self.env.pycalls.contains_key(&(blk, j)) && !native(j))
                             && uses.get(l) == Some(&in_tree)
                             && all_uses == in_tree
                     });
@@ -434,6 +443,10 @@ impl FuseGen for Gen<'_, '_> {
             layout: Layout::C,
             readonly: false,
         };
+        let mut size = self.b.ins().iconst(clt::I64, 1);
+        for s in &shape {
+            size = self.b.ins().imul(size, *s);
+        }
         // The output array (no deopt here: a failed allocation takes the slow path,
         // which fails the same way with NumPy's own error).
         let allocated = self.b.create_block();
@@ -444,7 +457,8 @@ impl FuseGen for Gen<'_, '_> {
             // Into the temporary when nothing else holds it (its object is the result).
             let i = fx.leaves.iter().position(|x| *x == l).unwrap();
             let ctx = self.ctx.unwrap();
-            let ok = self.call("pyston_fuse_elidable", &[ctx, leaf_vals[i][abi::ArraySlots::OBJ]])?[0];
+            let lv = &leaf_vals[i];
+            let ok = self.call("pyston_fuse_elidable", &[ctx, lv[abi::ArraySlots::OBJ], lv[0], size])?[0];
             let (reuse, alloc) = (self.b.create_block(), self.b.create_block());
             self.b.ins().brif(ok, reuse, &[], alloc, &[]);
             self.b.switch_to_block(reuse);
@@ -460,10 +474,6 @@ impl FuseGen for Gen<'_, '_> {
         let args: Vec<BlockArg> = made.iter().map(|v| BlockArg::Value(*v)).collect();
         self.b.ins().jump(allocated, &args);
         self.b.switch_to_block(allocated);
-        let mut size = self.b.ins().iconst(clt::I64, 1);
-        for s in &shape {
-            size = self.b.ins().imul(size, *s);
-        }
         let ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
         let out_ptr = out[0];
         let flags = MemFlagsData::new().with_notrap();

@@ -167,13 +167,15 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
 }
 
 /// Whether a fused expression may write its result into its operand `x`, an
-/// array made by a call into NumPy that nothing else uses (see `fuse`): 1 when
-/// the arena's reference is its only one and it is a C-contiguous, writable
-/// array owning its data (NumPy's own temporary elision, at any size).
+/// array made by a call into NumPy that nothing else uses (see `fuse`), whose
+/// elements compiled code sees at `data` (`n` of them): 1 when the arena's
+/// reference is its only one and it is a C-contiguous, writable array owning
+/// its data, starting there and `n` long (NumPy's own temporary elision, at
+/// any size).
 ///
 /// # Safety
 /// Called by compiled code with its live context; `x` is a live object.
-pub unsafe extern "C" fn pyston_fuse_elidable(ctx: *mut Ctx, x: *mut ffi::PyObject) -> i32 {
+pub unsafe extern "C" fn pyston_fuse_elidable(ctx: *mut Ctx, x: *mut ffi::PyObject, data: i64, n: i64) -> i32 {
     // SAFETY: `ctx` is the live context of this call; `x` is live (the arena
     // holds it, checked first), so its refcount and array fields can be read.
     unsafe {
@@ -183,7 +185,9 @@ pub unsafe extern "C" fn pyston_fuse_elidable(ctx: *mut Ctx, x: *mut ffi::PyObje
         }
         let xa = &(*(x as *mut npyffi::PyArrayObject)).fields;
         let need = npyffi::NPY_ARRAY_OWNDATA | npyffi::NPY_ARRAY_WRITEABLE | npyffi::NPY_ARRAY_C_CONTIGUOUS;
-        (xa.flags & need == need && xa.flags & npyffi::NPY_ARRAY_WRITEBACKIFCOPY == 0) as i32
+        let dims = std::slice::from_raw_parts(xa.dimensions, xa.nd as usize);
+        let same = xa.data as i64 == data && dims.iter().product::<isize>() as i64 == n;
+        (same && xa.flags & need == need && xa.flags & npyffi::NPY_ARRAY_WRITEBACKIFCOPY == 0) as i32
     }
 }
 
