@@ -489,3 +489,27 @@ def test_created_in_loop(dt, rng, request):
     a = random_array(rng, 30, np.float64)
     for lay in L1:
         check(running_windows, layout(a, lay), 4)
+
+
+@pyston.fast
+def ndarray_alloc(n, like):
+    a = np.ndarray((n, 3), dtype=like.dtype)  # npbench's vadv: the type called as np.empty
+    a[:] = 2
+    b = np.ndarray(n)
+    b[:] = 1.5
+    c = np.ndarray((2, n), np.int32)
+    c.fill(-3)
+    return a, b, c
+
+
+def test_ndarray_constructor_allocates_like_empty():
+    import warnings as _w
+
+    for n, like in ((0, np.ones(1)), (4, np.ones(2, np.float32)), (3, np.arange(3))):
+        with _w.catch_warnings():
+            _w.simplefilter("error", pyston.PerformanceWarning)
+            got = ndarray_alloc(n, like)
+        want = ndarray_alloc.py_func(n, like)
+        for g, w in zip(got, want):
+            assert g.dtype == w.dtype and g.shape == w.shape and g.flags.c_contiguous
+            np.testing.assert_array_equal(g, w)

@@ -348,3 +348,31 @@ def test_copy_of_any_layout(make):
     r = copies(a)
     assert r.flags.c_contiguous and r.dtype == a.dtype and r.shape == a.shape
     np.testing.assert_array_equal(r, a.copy())
+
+
+@pyston.fast
+def keyword_calls(a, b):
+    m = np.mean(a, axis=0)  # "Mean of empty slice": RuntimeWarning from NumPy's Python code
+    s = b.std(axis=1, ddof=1)  # a method with keywords: "Degrees of freedom <= 0"
+    return m, s
+
+
+def test_keyword_and_method_calls_warn_at_the_kernel_line():
+    """Calls with keywords and method calls go through the frame at the call's
+    line with their keywords as written: NumPy's warnings are the plain call's
+    (message, file and line)."""
+    a, b = np.ones((0, 3)), np.ones((2, 1))
+    got = {}
+    for f in (keyword_calls.py_func, keyword_calls):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            r = f(a, b)
+        got[f is keyword_calls] = (
+            [(str(w.message), w.filename, w.lineno) for w in caught if w.category is not pyston.PerformanceWarning],
+            r,
+        )
+    (wp, rp), (wc, rc) = got[False], got[True]
+    assert wc == wp
+    assert len(wc) >= 2, wc
+    np.testing.assert_array_equal(rc[0], rp[0])
+    np.testing.assert_array_equal(rc[1], rp[1])

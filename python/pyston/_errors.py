@@ -82,7 +82,7 @@ class Quiet:
 _LOCATED: dict = {}
 
 
-def located(filename, funcname, line, module_globals, nargs=None):
+def located(filename, funcname, line, module_globals, nargs=None, kwnames=(), method=None):
     """A function ``f(fn, *args, **kwargs)`` that calls ``fn`` from a frame at
     ``filename:line`` in the user's module: a warning NumPy raises inside
     (``invalid value encountered in sqrt``) then carries the kernel's file,
@@ -92,8 +92,12 @@ def located(filename, funcname, line, module_globals, nargs=None):
     With ``nargs``, the function takes exactly ``fn`` and ``nargs`` positional
     arguments and passes them on as they are: no ``*args`` tuple or
     ``**kwargs`` dict is built per call (compiled code's calls into NumPy go
-    through it, so its cost is part of every such call)."""
-    key = (filename, funcname, line, id(module_globals), nargs)
+    through it, so its cost is part of every such call). ``kwnames`` (with
+    ``nargs``): the function takes the values of these keywords positionally
+    after the ``nargs`` arguments and passes them on as keywords. ``method``
+    (with ``nargs``): the function takes the object instead of ``fn`` and calls
+    its method of that name (no bound method made outside the frame)."""
+    key = (filename, funcname, line, id(module_globals), nargs, kwnames, method)
     hit = _LOCATED.get(key)
     if hit is not None and hit[0] is module_globals:
         return hit[1]
@@ -101,8 +105,11 @@ def located(filename, funcname, line, module_globals, nargs=None):
     if nargs is None:
         params, body = "__f, /, *__a, **__k", "__f(*__a, **__k)"
     else:
-        names = ", ".join(f"__a{i}" for i in range(nargs))
-        params, body = f"__f, {names}, /" if nargs else "__f, /", f"__f({names})"
+        names = [f"__a{i}" for i in range(nargs)]
+        kws = [f"__k{i}" for i in range(len(kwnames))]
+        params = ", ".join(["__f", *names, *kws, "/"])
+        callee = "__f" if method is None else f"__f.{method}"
+        body = callee + "(" + ", ".join(names + [f"{k}={v}" for k, v in zip(kwnames, kws)]) + ")"
     if line >= 2:
         src = "\n" * (line - 2) + f"def {name}({params}):\n    return {body}\n"
     else:

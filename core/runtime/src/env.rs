@@ -158,6 +158,12 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             add(&mut t, np.getattr(name)?, GlobalKind::Builtin(b));
         }
         add(&mut t, np.getattr("ndindex")?, GlobalKind::Builtin(Builtin::NdIndex));
+        // `np.ndarray(shape, dtype)` (no buffer): an uninitialized array, as `np.empty`.
+        add(
+            &mut t,
+            np.getattr("ndarray")?,
+            GlobalKind::Builtin(Builtin::NpAlloc(pyston_compiler::types::AllocKind::Empty)),
+        );
         add(
             &mut t,
             np.getattr("ndenumerate")?,

@@ -194,48 +194,44 @@ pub struct PyCallDesc {
 impl PyCallDesc {
     /// Calls `callee` from a Python frame at the call's line in the user's
     /// module (see `pyston._errors.located`), so that NumPy's warnings carry
-    /// the kernel's file and line; an exception loses that frame's entry.
+    /// the kernel's file and line; an exception loses that frame's entry. For
+    /// a method call, `callee` is the object whose method the frame calls.
     pub fn call_located<'py>(
         &self,
         py: Python<'py>,
         callee: Bound<'py, PyAny>,
         args: &[Py<PyAny>],
-        kwargs: Option<&Bound<'py, pyo3::types::PyDict>>,
+        kwvals: &[Py<PyAny>],
     ) -> PyResult<Bound<'py, PyAny>> {
-        // A descriptor's calls all have the same arity and keywords: without
-        // keywords the helper takes exactly its positional arguments (no
-        // `*args` tuple or `**kwargs` dict made in the frame).
-        let fixed = kwargs.is_none();
+        // A descriptor's calls all have the same arity and keywords: the helper
+        // takes exactly its positional arguments and the keywords' values, and
+        // passes those on as keywords (no `*args` tuple or `**kwargs` dict made
+        // per call).
         let at = match self.located.get() {
             Some(f) => f.bind(py).clone(),
             None => {
-                let nargs = if fixed { Some(args.len()) } else { None };
+                let names = pyo3::types::PyTuple::new(py, &self.kw[self.kw.len() - kwvals.len()..])?;
+                let method = match &self.kind {
+                    PyCallKind::Method(m) => Some(m.as_str()),
+                    _ => None,
+                };
                 let f = py.import("pyston._errors")?.getattr("located")?.call1((
                     self.env.filename.as_str(),
                     "_",
                     self.line,
                     self.env.globals.bind(py),
-                    nargs,
+                    args.len(),
+                    names,
+                    method,
                 ))?;
                 let _ = self.located.set(f.clone().unbind());
                 f
             }
         };
-        let r = match kwargs {
-            None => {
-                let mut all: smallvec::SmallVec<[*mut pyo3::ffi::PyObject; 6]> = smallvec::SmallVec::new();
-                all.push(callee.as_ptr());
-                all.extend(args.iter().map(|a| a.as_ptr()));
-                vectorcall(py, &at, &all)
-            }
-            Some(_) => {
-                let mut all: smallvec::SmallVec<[Py<PyAny>; 5]> = smallvec::SmallVec::new();
-                all.push(callee.unbind());
-                all.extend(args.iter().map(|a| a.clone_ref(py)));
-                at.call(pyo3::types::PyTuple::new(py, all)?, kwargs)
-            }
-        };
-        r.map_err(|e| crate::interp::drop_first_entry(py, e))
+        let mut all: smallvec::SmallVec<[*mut pyo3::ffi::PyObject; 8]> = smallvec::SmallVec::new();
+        all.push(callee.as_ptr());
+        all.extend(args.iter().chain(kwvals).map(|a| a.as_ptr()));
+        vectorcall(py, &at, &all).map_err(|e| crate::interp::drop_first_entry(py, e))
     }
 }
 

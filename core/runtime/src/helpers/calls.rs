@@ -326,22 +326,15 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             };
             Ok(match &desc.kind {
                 PyCallKind::Call(_) | PyCallKind::Method(_) => {
+                    // (a method is looked up in the frame, unless called directly)
                     let (callee, first) = match &desc.kind {
                         PyCallKind::Call(f) => (f.bind(py).clone(), 0),
-                        PyCallKind::Method(m) => (vals[0].bind(py).getattr(m.as_str())?, 1),
+                        PyCallKind::Method(m) if desc.direct => (vals[0].bind(py).getattr(m.as_str())?, 1),
+                        PyCallKind::Method(_) => (vals[0].bind(py).clone(), 1),
                         _ => unreachable!(),
                     };
                     let rest = &vals[first..];
                     let npos = rest.len() - desc.kw.len();
-                    let kwargs = if desc.kw.is_empty() {
-                        None
-                    } else {
-                        let d = PyDict::new(py);
-                        for (k, v) in desc.kw.iter().zip(&rest[npos..]) {
-                            d.set_item(k, v)?;
-                        }
-                        Some(d)
-                    };
                     if let (Some((ip, commutative, pow)), true) =
                         (&desc.inplace, dying != 0 && first == 0 && rest.len() == 2)
                     {
@@ -356,20 +349,24 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                         }
                         if let Some(k) = elided {
                             let pair = [rest[k].clone_ref(py), rest[1 - k].clone_ref(py)];
-                            return Ok(desc.call_located(py, ip.bind(py).clone(), &pair, None)?.unbind());
+                            return Ok(desc.call_located(py, ip.bind(py).clone(), &pair, &[])?.unbind());
                         }
                     }
                     if desc.direct {
-                        if kwargs.is_none() {
+                        if desc.kw.is_empty() {
                             let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 6]> =
                                 rest.iter().map(|v| v.as_ptr()).collect();
                             return Ok(crate::runtime::vectorcall(py, &callee, &ptrs)?.unbind());
                         }
+                        let kwargs = PyDict::new(py);
+                        for (k, v) in desc.kw.iter().zip(&rest[npos..]) {
+                            kwargs.set_item(k, v)?;
+                        }
                         let args = pyo3::types::PyTuple::new(py, &rest[..npos])?;
-                        return Ok(callee.call(args, kwargs.as_ref())?.unbind());
+                        return Ok(callee.call(args, Some(&kwargs))?.unbind());
                     }
                     // From a frame at the call's line: NumPy's warnings carry the kernel's line.
-                    desc.call_located(py, callee, &rest[..npos], kwargs.as_ref())?.unbind()
+                    desc.call_located(py, callee, &rest[..npos], &rest[npos..])?.unbind()
                 }
                 PyCallKind::Attr(a) => vals[0].bind(py).getattr(a.as_str())?.unbind(),
                 // `x[key]` and `x[key] = v` as the interpreter performs them.
