@@ -7,7 +7,7 @@
 use numpy::npyffi::{self, npy_intp, PyUFuncObject};
 use pyo3::prelude::*;
 use pyston_compiler::abi::SMALL_UFUNCS;
-use std::ffi::{c_char, c_void};
+use std::ffi::{c_char, c_int, c_void};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Once, OnceLock};
 
@@ -167,8 +167,21 @@ fn find_loop(py: Python<'_>, name: &str, t: i32) -> PyResult<Option<(InnerLoop, 
     Ok(Some((func, data)))
 }
 
+// The C library's floating-point exception flags (`<fenv.h>`), which NumPy reads
+// after a loop to decide its warnings.
+extern "C" {
+    fn feclearexcept(excepts: c_int) -> c_int;
+    fn fetestexcept(excepts: c_int) -> c_int;
+}
+#[cfg(target_arch = "x86_64")]
+const FE_WARNED: c_int = 0x01 | 0x04 | 0x08; // FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW
+#[cfg(target_arch = "aarch64")]
+const FE_WARNED: c_int = 0x01 | 0x02 | 0x04; // FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW
+
 /// Runs ufunc `id`'s NumPy inner loop (see `SMALL_UFUNCS`) on `n` elements:
-/// 0, or 1 when that loop is not available (compiled code then calls NumPy).
+/// 0; 1 when that loop is not available, or 2 when it raised a floating-point
+/// exception NumPy warns about by default (invalid, division by zero,
+/// overflow): compiled code then calls NumPy, which warns as it does.
 ///
 /// # Safety
 /// `inp + i*is` and `out + i*os` for `i < n` must be elements of the loop's dtype.
@@ -176,6 +189,8 @@ pub unsafe extern "C" fn pyston_ufunc_loop(id: i64, inp: i64, is: i64, out: i64,
     let Some(Some((func, data))) = LOOPS.get().and_then(|l| l.get(id as usize)) else {
         return 1;
     };
+    // SAFETY: `<fenv.h>` calls on this thread's floating-point environment.
+    unsafe { feclearexcept(FE_WARNED) };
     let mut args = [inp as *mut c_char, out as *mut c_char];
     let mut dims = [n as npy_intp];
     let mut steps = [is as npy_intp, os as npy_intp];
@@ -188,6 +203,10 @@ pub unsafe extern "C" fn pyston_ufunc_loop(id: i64, inp: i64, is: i64, out: i64,
             *data as *mut c_void,
         )
     };
+    // SAFETY: as above.
+    if unsafe { fetestexcept(FE_WARNED) } != 0 {
+        return 2;
+    }
     0
 }
 
