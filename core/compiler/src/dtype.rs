@@ -3,6 +3,107 @@
 
 use std::fmt;
 
+/// The units of `datetime64` / `timedelta64` compiled code handles natively:
+/// the linear ones (a fixed number of attoseconds each). The calendar units
+/// (`Y`, `M`) and the generic unit are not handled (such arrays and scalars
+/// make the function run as plain Python).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TimeUnit {
+    W,
+    D,
+    H,
+    Min,
+    S,
+    Ms,
+    Us,
+    Ns,
+    Ps,
+    Fs,
+    As,
+}
+
+impl TimeUnit {
+    pub const ALL: [TimeUnit; 11] = [
+        TimeUnit::W,
+        TimeUnit::D,
+        TimeUnit::H,
+        TimeUnit::Min,
+        TimeUnit::S,
+        TimeUnit::Ms,
+        TimeUnit::Us,
+        TimeUnit::Ns,
+        TimeUnit::Ps,
+        TimeUnit::Fs,
+        TimeUnit::As,
+    ];
+
+    /// NumPy's code for the unit (`datetime64[code]`).
+    pub fn code(self) -> &'static str {
+        match self {
+            TimeUnit::W => "W",
+            TimeUnit::D => "D",
+            TimeUnit::H => "h",
+            TimeUnit::Min => "m",
+            TimeUnit::S => "s",
+            TimeUnit::Ms => "ms",
+            TimeUnit::Us => "us",
+            TimeUnit::Ns => "ns",
+            TimeUnit::Ps => "ps",
+            TimeUnit::Fs => "fs",
+            TimeUnit::As => "as",
+        }
+    }
+
+    /// NumPy's `NPY_DATETIMEUNIT` number (`NPY_FR_W` = 2 ... `NPY_FR_as` = 12).
+    pub fn npy_code(self) -> i32 {
+        2 + self as i32
+    }
+
+    pub fn from_npy_code(c: i32) -> Option<TimeUnit> {
+        TimeUnit::ALL.get(usize::try_from(c - 2).ok()?).copied()
+    }
+
+    /// Attoseconds in one unit.
+    fn attos(self) -> u128 {
+        let s: u128 = 1_000_000_000_000_000_000;
+        match self {
+            TimeUnit::W => 7 * 86400 * s,
+            TimeUnit::D => 86400 * s,
+            TimeUnit::H => 3600 * s,
+            TimeUnit::Min => 60 * s,
+            TimeUnit::S => s,
+            TimeUnit::Ms => s / 1_000,
+            TimeUnit::Us => s / 1_000_000,
+            TimeUnit::Ns => s / 1_000_000_000,
+            TimeUnit::Ps => s / 1_000_000_000_000,
+            TimeUnit::Fs => s / 1_000_000_000_000_000,
+            TimeUnit::As => 1,
+        }
+    }
+
+    /// The unit NumPy converts both operands to when they mix `a` and `b`
+    /// (the finer one), and the factors to multiply each by; `None` for the
+    /// pairs NumPy rejects with OverflowError ("Integer overflow getting a
+    /// common metadata divisor": days or weeks with ps/fs/as, hours with
+    /// fs/as, minutes and seconds with as). Checked against NumPy in
+    /// tests/test_datetime_dtypes.py.
+    pub fn common(a: TimeUnit, b: TimeUnit) -> Option<(TimeUnit, i64, i64)> {
+        let fine = a.max(b);
+        let coarse = a.min(b);
+        let rejected = matches!(
+            (coarse, fine),
+            (TimeUnit::W | TimeUnit::D, TimeUnit::Ps | TimeUnit::Fs | TimeUnit::As)
+                | (TimeUnit::H, TimeUnit::Fs | TimeUnit::As)
+                | (TimeUnit::Min | TimeUnit::S, TimeUnit::As)
+        );
+        if rejected {
+            return None;
+        }
+        let f = |u: TimeUnit| i64::try_from(u.attos() / fine.attos()).ok();
+        Some((fine, f(a)?, f(b)?))
+    }
+}
+
 /// The NumPy element types compiled code handles natively.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dtype {
@@ -24,6 +125,10 @@ pub enum Dtype {
     // integers, for the same reason).
     Float16,
     Complex64,
+    // `datetime64[unit]` and `timedelta64[unit]`: int64 counts of the unit,
+    // NaT being i64::MIN (after the others, for the same reason).
+    Datetime(TimeUnit),
+    Timedelta(TimeUnit),
 }
 
 /// Category used by NumPy's promotion rules (NEP 50).
@@ -33,10 +138,32 @@ pub enum Kind {
     Int,
     Float,
     Complex,
+    /// `datetime64` / `timedelta64` (outside NumPy's numeric promotion).
+    Datetime,
+    Timedelta,
+}
+
+const fn time_dtypes() -> [Dtype; 36] {
+    let mut all = [Dtype::Bool; 36];
+    let base: [Dtype; 14] = Dtype::BASE;
+    let mut i = 0;
+    while i < 14 {
+        all[i] = base[i];
+        i += 1;
+    }
+    let mut k = 0;
+    while k < 11 {
+        all[14 + k] = Dtype::Datetime(TimeUnit::ALL[k]);
+        all[25 + k] = Dtype::Timedelta(TimeUnit::ALL[k]);
+        k += 1;
+    }
+    all
 }
 
 impl Dtype {
-    pub const ALL: [Dtype; 14] = [
+    /// Every dtype, in the order the runtime's tables use.
+    pub const ALL: [Dtype; 36] = time_dtypes();
+    const BASE: [Dtype; 14] = [
         Dtype::Bool,
         Dtype::Int32,
         Dtype::Int64,
@@ -54,9 +181,59 @@ impl Dtype {
     ];
     pub const COUNT: usize = Dtype::ALL.len();
 
+    /// The position in [`Dtype::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            Dtype::Datetime(u) => 14 + u as usize,
+            Dtype::Timedelta(u) => 25 + u as usize,
+            d => Dtype::BASE.iter().position(|x| *x == d).unwrap_or(0),
+        }
+    }
+
+    /// A `datetime64` or `timedelta64` dtype.
+    pub fn is_time(self) -> bool {
+        matches!(self, Dtype::Datetime(_) | Dtype::Timedelta(_))
+    }
+
+    /// The unit of a `datetime64` or `timedelta64` dtype.
+    pub fn time_unit(self) -> Option<TimeUnit> {
+        match self {
+            Dtype::Datetime(u) | Dtype::Timedelta(u) => Some(u),
+            _ => None,
+        }
+    }
+
     /// NumPy's name for the dtype (`np.dtype(name)` accepts it).
     pub fn name(self) -> &'static str {
+        const DT: [&str; 11] = [
+            "datetime64[W]",
+            "datetime64[D]",
+            "datetime64[h]",
+            "datetime64[m]",
+            "datetime64[s]",
+            "datetime64[ms]",
+            "datetime64[us]",
+            "datetime64[ns]",
+            "datetime64[ps]",
+            "datetime64[fs]",
+            "datetime64[as]",
+        ];
+        const TD: [&str; 11] = [
+            "timedelta64[W]",
+            "timedelta64[D]",
+            "timedelta64[h]",
+            "timedelta64[m]",
+            "timedelta64[s]",
+            "timedelta64[ms]",
+            "timedelta64[us]",
+            "timedelta64[ns]",
+            "timedelta64[ps]",
+            "timedelta64[fs]",
+            "timedelta64[as]",
+        ];
         match self {
+            Dtype::Datetime(u) => DT[u as usize],
+            Dtype::Timedelta(u) => TD[u as usize],
             Dtype::Bool => "bool",
             Dtype::Int32 => "int32",
             Dtype::Int64 => "int64",
@@ -75,7 +252,21 @@ impl Dtype {
     }
 
     pub fn from_name(name: &str) -> Option<Dtype> {
-        Dtype::ALL.into_iter().find(|d| d.name() == name)
+        if let Some(d) = Dtype::ALL.into_iter().find(|d| d.name() == name) {
+            return Some(d);
+        }
+        // NumPy's short spellings of the time dtypes: `M8[s]`, `<m8[ns]`.
+        let n = name.strip_prefix(['<', '=']).unwrap_or(name);
+        let long = if let Some(rest) = n.strip_prefix("M8[") {
+            format!("datetime64[{rest}")
+        } else if let Some(rest) = n.strip_prefix("m8[") {
+            format!("timedelta64[{rest}")
+        } else if name != n && (n.starts_with("datetime64[") || n.starts_with("timedelta64[")) {
+            n.to_string()
+        } else {
+            return None;
+        };
+        Dtype::ALL.into_iter().find(|d| d.name() == long)
     }
 
     /// Size of one element in bytes.
@@ -85,6 +276,7 @@ impl Dtype {
             Dtype::Int16 | Dtype::UInt16 | Dtype::Float16 => 2,
             Dtype::Int32 | Dtype::UInt32 | Dtype::Float32 => 4,
             Dtype::Int64 | Dtype::UInt64 | Dtype::Float64 | Dtype::Complex64 => 8,
+            Dtype::Datetime(_) | Dtype::Timedelta(_) => 8,
             Dtype::Complex128 => 16,
         }
     }
@@ -102,13 +294,15 @@ impl Dtype {
             | Dtype::UInt64 => Kind::Int,
             Dtype::Float16 | Dtype::Float32 | Dtype::Float64 => Kind::Float,
             Dtype::Complex64 | Dtype::Complex128 => Kind::Complex,
+            Dtype::Datetime(_) => Kind::Datetime,
+            Dtype::Timedelta(_) => Kind::Timedelta,
         }
     }
 
     /// One of the six dtypes every part of compiled code handles (ufunc loops
     /// and C callbacks take only these).
     pub fn is_basic(self) -> bool {
-        (self as usize) < 6
+        self.index() < 6
     }
 
     /// An integer dtype (bool excluded).
@@ -154,6 +348,9 @@ impl Dtype {
     /// the result would be a dtype compiled code does not handle.
     pub fn promote(a: Dtype, b: Dtype) -> Option<Dtype> {
         use Dtype::*;
+        if a.is_time() || b.is_time() {
+            return None; // see `types::time_binop_result`
+        }
         if a == b {
             return Some(a);
         }
@@ -216,6 +413,9 @@ impl Dtype {
     /// Python scalar is "weak" and only lifts the category.
     pub fn promote_weak(a: Dtype, py: Kind) -> Option<Dtype> {
         use Dtype::*;
+        if a.is_time() || py > Kind::Complex {
+            return None;
+        }
         if py <= a.kind() {
             return Some(if a == Bool && py == Kind::Bool { Bool } else { a });
         }

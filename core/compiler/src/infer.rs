@@ -482,6 +482,9 @@ impl Infer<'_> {
     }
 
     fn inst(&mut self, op: &Op, argv: &[Value], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Option<Ty>> {
+        if args.iter().any(has_time) {
+            time_gate(op, args, span)?;
+        }
         if let Some(t) = self.iter_op(op, argv, args, r, span)? {
             return Ok(t);
         }
@@ -999,6 +1002,7 @@ impl Infer<'_> {
                                 Ty::Np(Dtype::Complex128) => Ty::Np(Dtype::Float64),
                                 Ty::Np(Dtype::Complex64) => Ty::Np(Dtype::Float32),
                                 Ty::Np(Dtype::Bool) => Ty::Np(Dtype::Bool),
+                                Ty::Np(Dtype::Datetime(_)) => return Err(bad("abs")),
                                 Ty::Np(d) => Ty::Np(*d),
                                 _ => return Err(bad("abs")),
                             })
@@ -1342,7 +1346,11 @@ impl Infer<'_> {
         }
         for m in v.members() {
             // A complex stored into a real array is NumPy's business (compiled code deoptimizes).
-            let ok = m.scalar().is_some();
+            // Time arrays take values of their own dtype only (NumPy's casts
+            // between units and from ints are left to NumPy: plain Python).
+            let ok = m.scalar().is_some()
+                && (a.dtype.is_time() || !matches!(m, Ty::Np(d) if d.is_time()))
+                && (!a.dtype.is_time() || m == Ty::Np(a.dtype));
             if !ok {
                 return Err(CompileError::typing(
                     span,
@@ -1355,6 +1363,48 @@ impl Infer<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether a value of this type holds `datetime64` / `timedelta64` data.
+pub fn has_time(t: &Ty) -> bool {
+    match t {
+        Ty::Np(d) => d.is_time(),
+        Ty::Array(a) => a.dtype.is_time(),
+        Ty::Tuple(ts) | Ty::Union(ts) => ts.iter().any(has_time),
+        Ty::List(e) | Ty::Set(e) | Ty::Iter(e) => has_time(e),
+        Ty::Dict(k, v) | Ty::View(_, k, v) => has_time(k) || has_time(v),
+        _ => false,
+    }
+}
+
+/// The operations compiled code performs on `datetime64` / `timedelta64`
+/// values (natively, or through NumPy for whole arrays); anything else with
+/// such an operand makes the function run as plain Python, so that no
+/// generic numeric path ever sees a time value as a plain integer.
+fn time_gate(op: &Op, args: &[Ty], span: Span) -> CResult<()> {
+    let scalar_or_array = |t: &Ty| matches!(t, Ty::Np(_) | Ty::Array(_)) || !has_time(t);
+    let ok = match op {
+        // Scalars: typed by `types::time_binop_result` / `cmp_result` /
+        // `unary_result`; arrays: through NumPy (probed).
+        Op::Bin { .. } | Op::Cmp(_) | Op::Unary(_) | Op::Truth => args.iter().all(scalar_or_array),
+        Op::GetItem | Op::SetItem | Op::Len | Op::Attr(_) | Op::Tuple | Op::Unpack(_) | Op::TupleGet(_) => true,
+        Op::MethodCall { .. } => matches!(args.first(), Some(Ty::Array(_) | Ty::Module(_))),
+        Op::Contains => matches!(args.first(), Some(Ty::Array(_))),
+        Op::Call { .. } => match args.first() {
+            Some(Ty::PyFunc(_)) => true,
+            Some(Ty::Builtin(b)) => matches!(b, Builtin::Abs | Builtin::Len),
+            _ => false,
+        },
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(CompileError::typing(
+            span,
+            "this operation on datetime64/timedelta64 values is not supported in compiled code",
+        ))
     }
 }
 

@@ -35,6 +35,8 @@ pub fn typenum(d: Dtype) -> i32 {
         Dtype::UInt64 => NPY_TYPES::NPY_ULONG,
         Dtype::Float16 => NPY_TYPES::NPY_HALF,
         Dtype::Complex64 => NPY_TYPES::NPY_CFLOAT,
+        Dtype::Datetime(_) => NPY_TYPES::NPY_DATETIME,
+        Dtype::Timedelta(_) => NPY_TYPES::NPY_TIMEDELTA,
     }) as i32
 }
 
@@ -46,10 +48,22 @@ pub fn np_types(py: Python<'_>) -> PyResult<&'static NpTypes> {
     let mut scalar_types = [0usize; Dtype::COUNT];
     let mut descrs = [0usize; Dtype::COUNT];
     for (i, d) in Dtype::ALL.iter().enumerate() {
-        let name = if *d == Dtype::Bool { "bool_" } else { d.name() };
+        let name = match d {
+            Dtype::Bool => "bool_",
+            Dtype::Datetime(_) => "datetime64",
+            Dtype::Timedelta(_) => "timedelta64",
+            d => d.name(),
+        };
         let t = np.getattr(name)?;
         scalar_types[i] = t.as_ptr() as usize;
         std::mem::forget(t);
+        if d.is_time() {
+            // A descriptor with the unit in its metadata (kept for the process).
+            let descr = np.getattr("dtype")?.call1((d.name(),))?;
+            descrs[i] = descr.as_ptr() as usize;
+            std::mem::forget(descr);
+            continue;
+        }
         // SAFETY: the NumPy C API is initialized by `PY_ARRAY_API` on first use; the
         // descriptor reference is deliberately kept for the life of the process.
         descrs[i] = unsafe { PY_ARRAY_API.PyArray_DescrFromType(py, typenum(*d)) } as usize;
@@ -98,10 +112,20 @@ pub fn np_types_if_loaded(py: Python<'_>) -> PyResult<Option<&'static NpTypes>> 
 pub unsafe fn descr_dtype(descr: *mut npyffi::PyArray_Descr) -> Option<Dtype> {
     // SAFETY: the caller guarantees `descr` is a live descriptor.
     let f = unsafe { &(*descr).fields };
-    if f.byteorder as u8 == b'>' {
+    // Native byte order only: '=' and '|' (one byte) always are, '<' on a
+    // little-endian machine, '>' on a big-endian one.
+    let foreign = if cfg!(target_endian = "little") { b'>' } else { b'<' };
+    if f.byteorder as u8 == foreign {
         return None;
     }
     Some(match f.type_num {
+        21 | 22 => {
+            // SAFETY: descriptors are only classified with the GIL held.
+            let py = unsafe { Python::assume_attached() };
+            // SAFETY: `descr` is a live object (the caller's guarantee).
+            let d = unsafe { Bound::from_borrowed_ptr(py, descr as *mut ffi::PyObject) };
+            return time_dtype(py, &d, f.type_num == 21);
+        }
         0 => Dtype::Bool,
         1 => Dtype::Int8,
         2 => Dtype::UInt8,
@@ -117,6 +141,26 @@ pub unsafe fn descr_dtype(descr: *mut npyffi::PyArray_Descr) -> Option<Dtype> {
         15 => Dtype::Complex128,
         23 => Dtype::Float16,
         _ => return None,
+    })
+}
+
+/// The time dtype of a `datetime64` / `timedelta64` descriptor, if its unit
+/// is one compiled code handles (a linear unit, with a count of 1).
+fn time_dtype(py: Python<'_>, descr: &Bound<'_, PyAny>, datetime: bool) -> Option<Dtype> {
+    let (unit, count): (String, i64) = py
+        .import("numpy")
+        .and_then(|np| np.getattr("datetime_data")?.call1((descr,))?.extract())
+        .ok()?;
+    if count != 1 {
+        return None;
+    }
+    let u = pyston_compiler::types::TimeUnit::ALL
+        .into_iter()
+        .find(|u| u.code() == unit)?;
+    Some(if datetime {
+        Dtype::Datetime(u)
+    } else {
+        Dtype::Timedelta(u)
     })
 }
 
@@ -288,7 +332,7 @@ pub(crate) fn np_scalar(py: Python<'_>, d: Dtype, buf: &[u64; 2]) -> PyResult<Py
         Dtype::Int8 | Dtype::UInt8 => bytes[0] = buf[0] as u8,
         Dtype::Int16 | Dtype::UInt16 => bytes[..2].copy_from_slice(&(buf[0] as u16).to_ne_bytes()),
         Dtype::UInt32 => bytes[..4].copy_from_slice(&(buf[0] as u32).to_ne_bytes()),
-        Dtype::UInt64 => bytes[..8].copy_from_slice(&buf[0].to_ne_bytes()),
+        Dtype::UInt64 | Dtype::Datetime(_) | Dtype::Timedelta(_) => bytes[..8].copy_from_slice(&buf[0].to_ne_bytes()),
         Dtype::Complex128 => {
             bytes[..8].copy_from_slice(&buf[0].to_ne_bytes());
             bytes[8..].copy_from_slice(&buf[1].to_ne_bytes());
@@ -581,7 +625,15 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
             return Ok(None); // an array compiled code cannot take
         }
         if let Some(i) = np.scalar_types.iter().position(|t| *t == tp as usize) {
-            let d = Dtype::ALL[i];
+            let mut d = Dtype::ALL[i];
+            if d.is_time() {
+                // One scalar type for every unit: the unit is the scalar's dtype's.
+                let descr = obj.getattr("dtype")?;
+                let Some(t) = time_dtype(py, &descr, matches!(d, Dtype::Datetime(_))) else {
+                    return Ok(None);
+                };
+                d = t;
+            }
             np_scalar_slots(py, d, obj, slots);
             return Ok(Some(Ty::Np(d)));
         }

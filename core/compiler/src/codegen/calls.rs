@@ -525,6 +525,7 @@ impl Gen<'_, '_> {
                 (t, vec![self.narrow_checked(r, d)])
             }
             Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32) => (t, vec![self.b.ins().fabs(a.1[0])]),
+            Ty::Np(Dtype::Timedelta(_)) => (t.clone(), self.time_abs(a)),
             Ty::Np(Dtype::Float16) => (t, vec![self.b.ins().band_imm_s(a.1[0], 0x7fff)]),
             Ty::Np(Dtype::Complex64) => {
                 // NumPy's npy_cabsf: hypotf of the parts (inf from finite parts
@@ -656,6 +657,9 @@ impl Gen<'_, '_> {
             Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32 | Dtype::Float16)
         );
         Ok(match d {
+            // Inference lets only a value of the array's own time dtype reach a store.
+            Dtype::Datetime(_) | Dtype::Timedelta(_) if x.0 == Ty::Np(d) => x.1.clone(),
+            Dtype::Datetime(_) | Dtype::Timedelta(_) => return Err(internal(format!("cast {} to {d}", x.0))),
             Dtype::Float16 => vec![self.conv_f16(x)?],
             Dtype::Complex64 => {
                 let (r, i) = self.conv_c64(x)?;
