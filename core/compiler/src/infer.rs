@@ -893,6 +893,7 @@ impl Infer<'_> {
             (Ty::Array(a), "shape") => Ty::Tuple(vec![Ty::Int; a.ndim as usize]),
             (Ty::Array(_), "ndim" | "size" | "itemsize") => Ty::Int,
             (Ty::Array(a), "dtype") => Ty::Descr(a.dtype),
+            (Ty::Np(d), "dtype") if d.is_time() => Ty::Descr(*d),
             (Ty::Array(a), "T") => Ty::Array(ArrTy {
                 layout: match a.layout {
                     Layout::C if a.ndim > 1 => Layout::F,

@@ -698,7 +698,8 @@ fn time_count(s: Scalar) -> bool {
 
 /// Result of `a OP b` when one operand is a `datetime64` / `timedelta64`
 /// (NumPy's datetime loops); `None` for what compiled code leaves to NumPy
-/// (float factors, `timedelta // int`, calendar units) or NumPy rejects.
+/// (float factors, `timedelta // int`, `timedelta // timedelta`, calendar
+/// units) or NumPy rejects.
 /// Mixed units convert to the finer one, as NumPy does.
 pub fn time_binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
     use Dtype::{Datetime as M, Timedelta as Td};
@@ -708,10 +709,9 @@ pub fn time_binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
         (BinOp::Sub, Np(M(x)), Np(M(y))) => Np(Td(common(x, y)?)),
         (BinOp::Add | BinOp::Sub, Np(M(x)), Np(Td(y))) | (BinOp::Add, Np(Td(y)), Np(M(x))) => Np(M(common(x, y)?)),
         (BinOp::Add | BinOp::Sub | BinOp::Mod, Np(Td(x)), Np(Td(y))) => Np(Td(common(x, y)?)),
-        (BinOp::FloorDiv, Np(Td(x)), Np(Td(y))) => {
-            common(x, y)?;
-            Np(Dtype::Int64)
-        }
+        // `timedelta // timedelta` is a `np.longlong` (not `np.int64`, a
+        // distinct scalar type on LP64 platforms), which compiled code does
+        // not hold: plain Python.
         (BinOp::Div, Np(Td(x)), Np(Td(y))) => {
             common(x, y)?;
             Np(Dtype::Float64)

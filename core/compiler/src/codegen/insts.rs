@@ -439,6 +439,7 @@ impl Gen<'_, '_> {
             (Ty::Array(a), "shape") => v[ArraySlots::new(a.ndim as usize).shapes()].to_vec(),
             (Ty::Array(a), "ndim") => vec![self.b.ins().iconst(clt::I64, a.ndim as i64)],
             (Ty::Array(_), "dtype") => vec![],
+            (Ty::Np(d), "dtype") if d.is_time() => vec![],
             (Ty::Array(a), "itemsize") => vec![self.b.ins().iconst(clt::I64, a.dtype.itemsize())],
             (Ty::Array(a), "size") => {
                 let mut acc = self.b.ins().iconst(clt::I64, 1);
