@@ -7,7 +7,8 @@ runs NumPy's datetime loops natively: mixed units convert to the finer one,
 NaT propagates, comparisons with NaT are false (``!=`` true). ``//``, ``%``
 and ``/`` with a NaT operand or a zero divisor deoptimize (NumPy warns
 there; the interpreter tier lets NumPy do it). Each supported kernel must
-compile natively: a ``PerformanceWarning`` fails the test. Unsupported
+compile natively: it runs with ``fallback=False`` (which raises instead of
+running plain Python), and a ``PerformanceWarning`` fails the test too. Unsupported
 combinations (calendar units, float factors, ``timedelta // int``, NumPy's
 TypeErrors) run as plain Python and must still agree.
 """
@@ -78,7 +79,7 @@ def run_both(fn, args, native=True):
     a1 = [x.copy() if isinstance(x, np.ndarray) else x for x in args]
     a2 = [x.copy() if isinstance(x, np.ndarray) else x for x in args]
     plain = outcome(fn, *a1)
-    compiled = outcome(pyston.fast(fn), *a2, native=native)
+    compiled = outcome(pyston.fast(fn, fallback=not native), *a2, native=native)
     assert same(plain[0], compiled[0]) and plain[1] == compiled[1], (fn.__name__, args, plain, compiled)
     assert same(tuple(a1), tuple(a2)), (fn.__name__, args, a1, a2)
     return compiled
@@ -86,7 +87,7 @@ def run_both(fn, args, native=True):
 
 def check_many(fn, arg_lists, native=True):
     """One compiled function over many argument tuples (one dispatcher)."""
-    fast = pyston.fast(fn)
+    fast = pyston.fast(fn, fallback=not native)
     for args in arg_lists:
         plain = outcome(fn, *args)
         compiled = outcome(fast, *args, native=native)
