@@ -338,3 +338,36 @@ def test_big_values_wrap_like_numpy():
                  (td(I64_MIN + 1, "s"), td(-1, "s")), (td(I64_MIN + 1, "ns"), td(-1, "ns"))]:
         for f in (add, sub, lt, eq, floordiv, mod, truediv):
             run_both(f, (a, b), native=supported(f, a, b))
+
+
+def test_numpy_functions_on_time_values():
+    def lib(a, t):
+        return np.diff(a), np.isnat(a[3]), np.isnat(t), a[1:4], a[::-1].copy()
+
+    run_both(lib, (arrays("ns"), td(I64_MIN, "ns")))
+    run_both(lib, (arrays("D"), td(4, "D")))
+
+
+def test_containers_of_time_values_fall_back():
+    def from_list(lst):
+        s = lst[0] - lst[0]
+        for x in lst:
+            s = s + x
+        return s
+
+    def to_list(a):
+        return [a[0], a[1]]
+
+    run_both(from_list, ([td(1, "s"), td(2, "s")],), native=False)
+    run_both(to_list, (arrays("s"),), native=False)
+
+
+def test_conversions_fall_back():
+    def conv(t):
+        return int(t), float(t)
+
+    def mm(a, b):
+        return min(a, b), max(a, b)
+
+    run_both(conv, (td(5, "s"),), native=False)
+    run_both(mm, (td(5, "s"), td(I64_MIN, "s")), native=False)

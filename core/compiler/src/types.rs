@@ -550,7 +550,10 @@ pub fn elem_join(a: &Ty, b: &Ty) -> Option<Ty> {
 /// them, arrays and lists (not boxed ints, unions, strings).
 pub fn list_elem_ok(t: &Ty) -> bool {
     match t {
-        Ty::Bottom | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::Np(_) | Ty::Array(_) | Ty::NoneT => true,
+        // Time values in containers stay plain Python (`infer::has_time`).
+        Ty::Np(d) => !d.is_time(),
+        Ty::Array(a) => !a.dtype.is_time(),
+        Ty::Bottom | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::NoneT => true,
         Ty::PyStr => true,
         Ty::Tuple(ts) => ts.iter().all(list_elem_ok),
         Ty::List(e) => list_elem_ok(e),
