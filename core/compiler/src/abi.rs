@@ -128,6 +128,9 @@ pub fn dtype_slots(d: Dtype) -> &'static [SlotTy] {
         Dtype::Complex64 => &[SlotTy::F32, SlotTy::F32],
         // datetime64 / timedelta64: the int64 count (NaT = i64::MIN).
         Dtype::Datetime(_) | Dtype::Timedelta(_) => &[SlotTy::I64],
+        // A record element (`a[i]` of a structured array): its address and
+        // the array object that owns the memory.
+        Dtype::Record(_) => &[SlotTy::I64, SlotTy::I64],
     }
 }
 

@@ -2,6 +2,73 @@
 //! memory layouts ([`Layout`]) that distinguish array types.
 
 use std::fmt;
+use std::sync::{Mutex, OnceLock};
+
+/// A structured (record) dtype compiled code handles: fields of the native
+/// scalar dtypes at byte offsets. Interned: [`Dtype::Record`] holds its
+/// index, so two different structured dtypes never share a specialization.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordDesc {
+    /// NumPy's `repr` of the descriptor (names, formats, offsets, itemsize,
+    /// alignment flag): the interning key, with the two flags below.
+    pub key: String,
+    pub fields: Vec<(String, Dtype, i64)>,
+    pub itemsize: i64,
+    /// Every element of the array starts at a multiple of 8 bytes (its data
+    /// pointer and strides are), so a field at an offset that is a multiple
+    /// of its own alignment is aligned: field views `a['x']` are native then.
+    pub aligned8: bool,
+    /// The element belongs to a read-only array (stores deoptimize).
+    pub readonly: bool,
+    /// `name()` of the dtype.
+    pub name: &'static str,
+}
+
+fn records() -> &'static Mutex<Vec<RecordDesc>> {
+    static R: OnceLock<Mutex<Vec<RecordDesc>>> = OnceLock::new();
+    R.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+/// The id of a record dtype (interned by key, alignment and read-only flag).
+pub fn intern_record(
+    key: &str,
+    fields: Vec<(String, Dtype, i64)>,
+    itemsize: i64,
+    aligned8: bool,
+    readonly: bool,
+) -> u32 {
+    let mut r = records().lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(i) = r
+        .iter()
+        .position(|d| d.key == key && d.aligned8 == aligned8 && d.readonly == readonly)
+    {
+        return i as u32;
+    }
+    let name: &'static str = Box::leak(format!("record{}", r.len()).into_boxed_str());
+    r.push(RecordDesc {
+        key: key.to_string(),
+        fields,
+        itemsize,
+        aligned8,
+        readonly,
+        name,
+    });
+    (r.len() - 1) as u32
+}
+
+/// The record dtype `id` describes.
+pub fn record(id: u32) -> Option<RecordDesc> {
+    let r = records().lock().unwrap_or_else(|e| e.into_inner());
+    r.get(id as usize).cloned()
+}
+
+/// The same record dtype with other flags.
+pub fn record_variant(id: u32, aligned8: bool, readonly: bool) -> u32 {
+    match record(id) {
+        Some(d) => intern_record(&d.key, d.fields, d.itemsize, aligned8, readonly),
+        None => id,
+    }
+}
 
 /// The units of `datetime64` / `timedelta64` compiled code handles natively:
 /// the linear ones (a fixed number of attoseconds each). The calendar units
@@ -129,6 +196,8 @@ pub enum Dtype {
     // NaT being i64::MIN (after the others, for the same reason).
     Datetime(TimeUnit),
     Timedelta(TimeUnit),
+    /// A structured dtype ([`record`] of the id); not in [`Dtype::ALL`].
+    Record(u32),
 }
 
 /// Category used by NumPy's promotion rules (NEP 50).
@@ -141,6 +210,8 @@ pub enum Kind {
     /// `datetime64` / `timedelta64` (outside NumPy's numeric promotion).
     Datetime,
     Timedelta,
+    /// Structured dtypes.
+    Record,
 }
 
 const fn time_dtypes() -> [Dtype; 36] {
@@ -186,7 +257,35 @@ impl Dtype {
         match self {
             Dtype::Datetime(u) => 14 + u as usize,
             Dtype::Timedelta(u) => 25 + u as usize,
+            // Not in the tables: callers look record descriptors up by id.
+            Dtype::Record(_) => usize::MAX,
             d => Dtype::BASE.iter().position(|x| *x == d).unwrap_or(0),
+        }
+    }
+
+    /// A structured dtype.
+    pub fn is_record(self) -> bool {
+        matches!(self, Dtype::Record(_))
+    }
+
+    /// A time or record dtype: outside NumPy's numeric rules, so only the
+    /// operations `infer::special_gate` lists see it.
+    pub fn is_special(self) -> bool {
+        self.is_time() || self.is_record()
+    }
+
+    /// A field of a record dtype: its dtype and byte offset.
+    pub fn field(self, name: &str) -> Option<(Dtype, i64)> {
+        let Dtype::Record(id) = self else { return None };
+        record(id)?.fields.into_iter().find(|f| f.0 == name).map(|f| (f.1, f.2))
+    }
+
+    /// The alignment NumPy gives the dtype on x86-64 and aarch64.
+    pub fn alignment(self) -> i64 {
+        match self {
+            Dtype::Complex64 | Dtype::Complex128 => self.itemsize() / 2,
+            Dtype::Record(_) => 1,
+            d => d.itemsize(),
         }
     }
 
@@ -232,6 +331,7 @@ impl Dtype {
             "timedelta64[as]",
         ];
         match self {
+            Dtype::Record(id) => record(id).map_or("record", |d| d.name),
             Dtype::Datetime(u) => DT[u as usize],
             Dtype::Timedelta(u) => TD[u as usize],
             Dtype::Bool => "bool",
@@ -277,6 +377,7 @@ impl Dtype {
             Dtype::Int32 | Dtype::UInt32 | Dtype::Float32 => 4,
             Dtype::Int64 | Dtype::UInt64 | Dtype::Float64 | Dtype::Complex64 => 8,
             Dtype::Datetime(_) | Dtype::Timedelta(_) => 8,
+            Dtype::Record(id) => record(id).map_or(1, |d| d.itemsize),
             Dtype::Complex128 => 16,
         }
     }
@@ -296,6 +397,7 @@ impl Dtype {
             Dtype::Complex64 | Dtype::Complex128 => Kind::Complex,
             Dtype::Datetime(_) => Kind::Datetime,
             Dtype::Timedelta(_) => Kind::Timedelta,
+            Dtype::Record(_) => Kind::Record,
         }
     }
 
@@ -348,7 +450,7 @@ impl Dtype {
     /// the result would be a dtype compiled code does not handle.
     pub fn promote(a: Dtype, b: Dtype) -> Option<Dtype> {
         use Dtype::*;
-        if a.is_time() || b.is_time() {
+        if a.is_special() || b.is_special() {
             return None; // see `types::time_binop_result`
         }
         if a == b {
@@ -413,7 +515,7 @@ impl Dtype {
     /// Python scalar is "weak" and only lifts the category.
     pub fn promote_weak(a: Dtype, py: Kind) -> Option<Dtype> {
         use Dtype::*;
-        if a.is_time() || py > Kind::Complex {
+        if a.is_special() || py > Kind::Complex {
             return None;
         }
         if py <= a.kind() {

@@ -414,7 +414,7 @@ impl Ty {
             Scalar::Py(Kind::Bool) => Ty::Bool,
             Scalar::Py(Kind::Int) => Ty::Int,
             Scalar::Py(Kind::Float) => Ty::Float,
-            Scalar::Py(Kind::Complex | Kind::Datetime | Kind::Timedelta) => Ty::Complex,
+            Scalar::Py(Kind::Complex | Kind::Datetime | Kind::Timedelta | Kind::Record) => Ty::Complex,
             Scalar::Np(d) => Ty::Np(d),
         }
     }
@@ -550,9 +550,9 @@ pub fn elem_join(a: &Ty, b: &Ty) -> Option<Ty> {
 /// them, arrays and lists (not boxed ints, unions, strings).
 pub fn list_elem_ok(t: &Ty) -> bool {
     match t {
-        // Time values in containers stay plain Python (`infer::has_time`).
-        Ty::Np(d) => !d.is_time(),
-        Ty::Array(a) => !a.dtype.is_time(),
+        // Time and record values in containers stay plain Python (`infer::has_special`).
+        Ty::Np(d) => !d.is_special(),
+        Ty::Array(a) => !a.dtype.is_special(),
         Ty::Bottom | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::NoneT => true,
         Ty::PyStr => true,
         Ty::Tuple(ts) => ts.iter().all(list_elem_ok),
@@ -655,6 +655,9 @@ pub fn binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
     if is_time(a) || is_time(b) {
         return time_binop_result(op, a, b);
     }
+    if matches!(a, Np(d) if d.is_record()) || matches!(b, Np(d) if d.is_record()) {
+        return None;
+    }
     match (a, b) {
         (Py(x), Py(y)) => {
             let k = x.max(y);
@@ -742,7 +745,7 @@ fn np_result(op: BinOp, r: Dtype, bitwise: bool) -> Option<Scalar> {
             BinOp::Div => Some(Scalar::Np(Float64)),
             _ => Some(Scalar::Np(r)),
         },
-        Kind::Datetime | Kind::Timedelta => None,
+        Kind::Datetime | Kind::Timedelta | Kind::Record => None,
         Kind::Float | Kind::Complex => {
             if bitwise || (r.kind() == Kind::Complex && matches!(op, BinOp::FloorDiv | BinOp::Mod)) {
                 None
@@ -775,7 +778,7 @@ pub fn numba_binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
         Py(Kind::Bool) => Dtype::Bool,
         Py(Kind::Int) => Dtype::Int64,
         Py(Kind::Float) => Dtype::Float64,
-        Py(Kind::Complex | Kind::Datetime | Kind::Timedelta) => Dtype::Complex128,
+        Py(Kind::Complex | Kind::Datetime | Kind::Timedelta | Kind::Record) => Dtype::Complex128,
         Np(d) => d,
     };
     let (x, y) = (strong(a), strong(b));
@@ -810,7 +813,7 @@ pub fn unary_result(op: UnaryOp, a: Scalar) -> Option<Scalar> {
     match (op, a) {
         (UnaryOp::Not, _) => Some(Py(Kind::Bool)),
         (UnaryOp::Neg | UnaryOp::Pos, Np(d @ Dtype::Timedelta(_))) => Some(Np(d)),
-        (_, Np(d)) if d.is_time() => None,
+        (_, Np(d)) if d.is_special() => None,
         (UnaryOp::Neg | UnaryOp::Pos, Py(Kind::Bool)) => Some(Py(Kind::Int)),
         (UnaryOp::Neg | UnaryOp::Pos, Np(Dtype::Bool)) => None,
         (UnaryOp::Neg | UnaryOp::Pos, s) => Some(s),
@@ -828,7 +831,7 @@ pub fn cmp_result(a: Scalar, b: Scalar, ordering: bool) -> Option<Ty> {
         | (Scalar::Np(Dtype::Timedelta(x)), Scalar::Np(Dtype::Timedelta(y))) => {
             return TimeUnit::common(x, y).map(|_| Ty::Np(Dtype::Bool));
         }
-        (Scalar::Np(d), _) | (_, Scalar::Np(d)) if d.is_time() => return None,
+        (Scalar::Np(d), _) | (_, Scalar::Np(d)) if d.is_special() => return None,
         _ => {}
     }
     let complex = |s: Scalar| match s {

@@ -37,6 +37,7 @@ pub fn typenum(d: Dtype) -> i32 {
         Dtype::Complex64 => NPY_TYPES::NPY_CFLOAT,
         Dtype::Datetime(_) => NPY_TYPES::NPY_DATETIME,
         Dtype::Timedelta(_) => NPY_TYPES::NPY_TIMEDELTA,
+        Dtype::Record(_) => NPY_TYPES::NPY_VOID,
     }) as i32
 }
 
@@ -119,6 +120,13 @@ pub unsafe fn descr_dtype(descr: *mut npyffi::PyArray_Descr) -> Option<Dtype> {
         return None;
     }
     Some(match f.type_num {
+        20 => {
+            // SAFETY: descriptors are only classified with the GIL held.
+            let py = unsafe { Python::assume_attached() };
+            // SAFETY: `descr` is a live object (the caller's guarantee).
+            let d = unsafe { Bound::from_borrowed_ptr(py, descr as *mut ffi::PyObject) };
+            return record_dtype(py, &d);
+        }
         21 | 22 => {
             // SAFETY: descriptors are only classified with the GIL held.
             let py = unsafe { Python::assume_attached() };
@@ -164,6 +172,65 @@ fn time_dtype(py: Python<'_>, descr: &Bound<'_, PyAny>, datetime: bool) -> Optio
     })
 }
 
+/// The descriptors of the record dtypes seen, by NumPy's `repr` of them
+/// (strong references kept for the process).
+fn record_descrs() -> &'static std::sync::Mutex<std::collections::HashMap<String, usize>> {
+    static M: OnceLock<std::sync::Mutex<std::collections::HashMap<String, usize>>> = OnceLock::new();
+    M.get_or_init(Default::default)
+}
+
+/// The record dtype of a structured descriptor whose fields are all scalars
+/// of dtypes compiled code handles (native byte order; no nested records, no
+/// sub-arrays, no objects).
+fn record_dtype(py: Python<'_>, descr: &Bound<'_, PyAny>) -> Option<Dtype> {
+    let names = descr.getattr("names").ok()?;
+    if names.is_none() {
+        return None; // plain void bytes
+    }
+    let fields = descr.getattr("fields").ok()?;
+    let mut out = Vec::new();
+    for name in names.try_iter().ok()? {
+        let name = name.ok()?;
+        let f = fields.get_item(&name).ok()?;
+        let fd = f.get_item(0).ok()?;
+        let off: i64 = f.get_item(1).ok()?.extract().ok()?;
+        if !fd.getattr("shape").ok()?.extract::<Vec<i64>>().ok()?.is_empty() {
+            return None; // a sub-array field
+        }
+        // SAFETY: `fd` is a live descriptor (a field's dtype).
+        let d = unsafe { descr_dtype(fd.as_ptr() as *mut npyffi::PyArray_Descr) }?;
+        if d.is_record() {
+            return None;
+        }
+        out.push((name.extract::<String>().ok()?, d, off));
+    }
+    let itemsize: i64 = descr.getattr("itemsize").ok()?.extract().ok()?;
+    let key: String = descr.repr().ok()?.extract().ok()?;
+    let id = pyston_compiler::dtype::intern_record(&key, out, itemsize, false, false);
+    let mut m = record_descrs().lock().unwrap_or_else(|e| e.into_inner());
+    m.entry(key).or_insert_with(|| {
+        let p = descr.as_ptr() as usize;
+        // SAFETY: a strong reference kept for the life of the process.
+        unsafe { ffi::Py_INCREF(p as *mut ffi::PyObject) };
+        p
+    });
+    let _ = py;
+    Some(Dtype::Record(id))
+}
+
+/// The descriptor of a dtype (a borrowed reference kept for the process).
+pub fn descr_of(py: Python<'_>, d: Dtype) -> PyResult<*mut ffi::PyObject> {
+    if let Dtype::Record(id) = d {
+        let key = pyston_compiler::dtype::record(id).map(|r| r.key).unwrap_or_default();
+        let m = record_descrs().lock().unwrap_or_else(|e| e.into_inner());
+        return m
+            .get(&key)
+            .map(|p| *p as *mut ffi::PyObject)
+            .ok_or_else(|| crate::internal_error("unknown record dtype"));
+    }
+    Ok(np_types(py)?.descrs[dtype_index(d)] as *mut ffi::PyObject)
+}
+
 /// Classifies an ndarray: its array type and slots, or `None` if compiled code cannot take it.
 ///
 /// # Safety
@@ -202,6 +269,14 @@ pub unsafe fn array_info<S: Extend<u64>>(obj: *mut ffi::PyObject, slots: &mut S)
         Some(ax) if unsafe { *f.strides.add(ax) } != dtype.itemsize() as isize => Layout::A,
         _ => layout,
     };
+    let dtype = match dtype {
+        Dtype::Record(id) => {
+            // SAFETY: `strides` has `nd` entries.
+            let aligned8 = f.data as usize % 8 == 0 && (0..nd).all(|k| unsafe { *f.strides.add(k) } % 8 == 0);
+            Dtype::Record(pyston_compiler::dtype::record_variant(id, aligned8, false))
+        }
+        d => d,
+    };
     Some(ArrTy {
         dtype,
         ndim: nd as u8,
@@ -237,7 +312,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
         // Compile-time values passed to NumPy calls (`dtype=np.float32`, `"C"`).
         Ty::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
         Ty::Descr(d) => {
-            let p = np_types(py)?.descrs[dtype_index(*d)] as *mut ffi::PyObject;
+            let p = descr_of(py, *d)?;
             // SAFETY: the builtin descriptors are kept alive for the process (`np_types`).
             unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
         }
@@ -289,6 +364,19 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             let im = f64::from_bits(take(SlotTy::F64));
             pyo3::types::PyComplex::from_doubles(py, re, im).into_any().unbind()
         }
+        Ty::Np(d @ Dtype::Record(_)) => {
+            // `a[i]` of a structured array: NumPy's void scalar viewing the
+            // element in the array's memory (as `a[i]` gives).
+            let (addr, owner) = (take(SlotTy::I64), take(SlotTy::I64));
+            let descr = descr_of(py, *d)?;
+            // SAFETY: `addr` points at a live element of `owner`'s memory (a live
+            // array); PyArray_Scalar makes a void scalar referencing `owner`.
+            let o = unsafe {
+                PY_ARRAY_API.PyArray_Scalar(py, addr as *mut _, descr as *mut _, owner as *mut ffi::PyObject)
+            };
+            // SAFETY: a new reference or NULL with an exception set.
+            unsafe { Bound::from_owned_ptr_or_err(py, o) }?.unbind()
+        }
         Ty::Np(d) => {
             let mut buf = [0u64; 2];
             for (i, st) in dtype_slots(*d).iter().copied().enumerate() {
@@ -333,6 +421,7 @@ pub(crate) fn np_scalar(py: Python<'_>, d: Dtype, buf: &[u64; 2]) -> PyResult<Py
         Dtype::Int16 | Dtype::UInt16 => bytes[..2].copy_from_slice(&(buf[0] as u16).to_ne_bytes()),
         Dtype::UInt32 => bytes[..4].copy_from_slice(&(buf[0] as u32).to_ne_bytes()),
         Dtype::UInt64 | Dtype::Datetime(_) | Dtype::Timedelta(_) => bytes[..8].copy_from_slice(&buf[0].to_ne_bytes()),
+        Dtype::Record(_) => return Err(crate::internal_error("a record scalar without its array")),
         Dtype::Complex128 => {
             bytes[..8].copy_from_slice(&buf[0].to_ne_bytes());
             bytes[8..].copy_from_slice(&buf[1].to_ne_bytes());
@@ -366,7 +455,12 @@ fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
     // SAFETY: array slots always carry a live ndarray in slot 1 (an argument, a
     // captured global or an arena object, all alive for the whole call).
     let f = unsafe { &(*arr).fields };
+    // (A field view `a['x']` at offset 0 has the record array's slots: the
+    // object is only the value when both are records or neither is.)
+    // SAFETY: the descriptor of a live array is live.
+    let obj_is_record = unsafe { (*f.descr).fields.type_num } == 20;
     let same = f.data as u64 == s[ArraySlots::DATA]
+        && obj_is_record == a.dtype.is_record()
         && f.nd as usize == nd
         // SAFETY: both shape arrays have `nd` entries.
         // SAFETY: both shape arrays have `nd` entries.
@@ -378,7 +472,7 @@ fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
     let np = np_types(py)?;
     let mut dims: Vec<isize> = s[at.shapes()].iter().map(|x| *x as isize).collect();
     let mut strides: Vec<isize> = s[at.strides()].iter().map(|x| *x as isize).collect();
-    let descr = np.descrs[dtype_index(a.dtype)] as *mut npyffi::PyArray_Descr;
+    let descr = descr_of(py, a.dtype)? as *mut npyffi::PyArray_Descr;
     // SAFETY: PyArray_NewFromDescr steals a descriptor reference, so take one;
     // the view points into `obj`'s memory and keeps `obj` alive as its base.
     unsafe {

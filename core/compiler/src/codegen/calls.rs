@@ -659,7 +659,9 @@ impl Gen<'_, '_> {
         Ok(match d {
             // Inference lets only a value of the array's own time dtype reach a store.
             Dtype::Datetime(_) | Dtype::Timedelta(_) if x.0 == Ty::Np(d) => x.1.clone(),
-            Dtype::Datetime(_) | Dtype::Timedelta(_) => return Err(internal(format!("cast {} to {d}", x.0))),
+            Dtype::Datetime(_) | Dtype::Timedelta(_) | Dtype::Record(_) => {
+                return Err(internal(format!("cast {} to {d}", x.0)))
+            }
             Dtype::Float16 => vec![self.conv_f16(x)?],
             Dtype::Complex64 => {
                 let (r, i) = self.conv_c64(x)?;

@@ -485,8 +485,9 @@ impl Gen<'_, '_> {
             }
         }
         // The numeric tier's loops treat element types as numbers: a function
-        // holding datetime64/timedelta64 values (NaT rules) keeps the plain code.
-        let time = self.typed.types.iter().any(crate::infer::has_time);
+        // holding datetime64/timedelta64 values (NaT rules) or record arrays
+        // keeps the plain code.
+        let time = self.typed.types.iter().any(crate::infer::has_special);
         for pass in self.env.passes.iter().filter(|_| !time) {
             if let Some(plan) = pass.plan(self)? {
                 self.plans.push((pass.name(), plan));

@@ -395,9 +395,8 @@ impl Gen<'_, '_> {
                 let (re, im) = self.c64_binop(op, a, b)?;
                 vec![re, im]
             }
-            Scalar::Np(Dtype::Datetime(_) | Dtype::Timedelta(_)) | Scalar::Py(Kind::Datetime | Kind::Timedelta) => {
-                return Err(internal("time binop"))
-            }
+            Scalar::Np(Dtype::Datetime(_) | Dtype::Timedelta(_) | Dtype::Record(_))
+            | Scalar::Py(Kind::Datetime | Kind::Timedelta | Kind::Record) => return Err(internal("time binop")),
         };
         Ok((rt, vals))
     }
@@ -1191,7 +1190,7 @@ impl Gen<'_, '_> {
             (Scalar::Py(x), Scalar::Py(y)) => match x.max(y) {
                 Kind::Bool | Kind::Int => D::I64,
                 Kind::Float => D::F64,
-                Kind::Complex | Kind::Datetime | Kind::Timedelta => D::C,
+                Kind::Complex | Kind::Datetime | Kind::Timedelta | Kind::Record => D::C,
             },
             _ => {
                 let dt = match (sa, sb) {

@@ -37,7 +37,7 @@ pub fn native_kind(e: &Ty) -> Option<i32> {
         Ty::Bool => Some(2),
         // A str object (the word is the pointer; reads keep a reference in the arena).
         Ty::PyStr => Some(3),
-        Ty::Np(d) if d.kind() != crate::dtype::Kind::Complex && !d.is_time() => {
+        Ty::Np(d) if d.kind() != crate::dtype::Kind::Complex && !d.is_special() => {
             Some(16 + crate::abi::dtype_index(*d) as i32)
         }
         _ => None,
