@@ -6,7 +6,8 @@ image histogram, a uint8 threshold/invert pass, an int16 moving sum, a uint64
 xorshift generator, a uint32 FNV-1a hash, an int8 saturating add, a float16
 image blend, a float16 -> float32 accumulation, a complex64 FIR filter and a
 complex64 Mandelbrot iteration, gaps between datetime64 timestamps and a
-timedelta64 total skipping NaT (Numba cannot compile float16: n/a). Each runs
+timedelta64 total skipping NaT, and kinetic energy over a packed structured
+array (Numba cannot compile float16: n/a). Each runs
 plain (on a slice, scaled up), under ``pyston.fast`` (strict) and under
 ``numba.njit`` when installed; the compiled results are checked against plain
 Python (value, type, dtype). Medians of repeated runs; ratios printed; JSON
@@ -155,6 +156,15 @@ def total_m8(durations):
     return s
 
 
+def particles_rec(p):
+    # Kinetic energy of particles in a structured array (packed record dtype).
+    e = 0.0
+    for i in range(p.shape[0]):
+        r = p[i]
+        e += 0.5 * r["m"] * (r["vx"] * r["vx"] + r["vy"] * r["vy"])
+    return e
+
+
 def cases(rng):
     img = rng.integers(0, 256, (1000, 1000), dtype=np.uint8)
     i16 = rng.integers(-3000, 3000, 1_000_000, dtype=np.int16)
@@ -169,6 +179,8 @@ def cases(rng):
           + np.cumsum(rng.integers(1, 60_000, 1_000_000)).astype("m8[ms]"))
     durations = rng.integers(0, 86_400, 1_000_000).astype("m8[s]")
     durations[5::97] = np.timedelta64("NaT")
+    parts = np.zeros(1_000_000, dtype=[("id", "i4"), ("m", "f8"), ("vx", "f8"), ("vy", "f8")])
+    parts["m"], parts["vx"], parts["vy"] = rng.random(1_000_000), rng.standard_normal(1_000_000), rng.standard_normal(1_000_000)
     # (kernel, full-size args, plain-Python args, scale of the full size over the plain one)
     return [
         (histogram_u8, (img,), (img[:20],), 50),
@@ -183,6 +195,7 @@ def cases(rng):
         (mandel_c64, (grid, 100), (grid[:4000], 100), 50),
         (gaps_m8, (ts,), (ts[:20_001],), 50),
         (total_m8, (durations,), (durations[:20_000],), 50),
+        (particles_rec, (parts,), (parts[:20_000],), 50),
     ]
 
 
