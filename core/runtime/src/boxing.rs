@@ -272,7 +272,8 @@ pub unsafe fn array_info<S: Extend<u64>>(obj: *mut ffi::PyObject, slots: &mut S)
     let dtype = match dtype {
         Dtype::Record(id) => {
             // SAFETY: `strides` has `nd` entries.
-            let aligned8 = f.data as usize % 8 == 0 && (0..nd).all(|k| unsafe { *f.strides.add(k) } % 8 == 0);
+            let aligned8 =
+                (f.data as usize).is_multiple_of(8) && (0..nd).all(|k| unsafe { *f.strides.add(k) } % 8 == 0);
             Dtype::Record(pyston_compiler::dtype::record_variant(id, aligned8, false))
         }
         d => d,
