@@ -62,12 +62,27 @@ pub fn record(id: u32) -> Option<RecordDesc> {
     r.get(id as usize).cloned()
 }
 
-/// The same record dtype with other flags.
+/// The same record dtype with other flags (memoized: the dispatcher asks on
+/// every call with a record array).
 pub fn record_variant(id: u32, aligned8: bool, readonly: bool) -> u32 {
-    match record(id) {
+    type Variants = Mutex<std::collections::HashMap<(u32, bool, bool), u32>>;
+    static V: OnceLock<Variants> = OnceLock::new();
+    let v = V.get_or_init(Default::default);
+    if let Some(r) = v
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&(id, aligned8, readonly))
+    {
+        return *r;
+    }
+    let r = match record(id) {
         Some(d) => intern_record(&d.key, d.fields, d.itemsize, aligned8, readonly),
         None => id,
-    }
+    };
+    v.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert((id, aligned8, readonly), r);
+    r
 }
 
 /// The units of `datetime64` / `timedelta64` compiled code handles natively:

@@ -120,19 +120,31 @@ pub unsafe fn descr_dtype(descr: *mut npyffi::PyArray_Descr) -> Option<Dtype> {
         return None;
     }
     Some(match f.type_num {
-        20 => {
+        20..=22 => {
+            // Structured and time descriptors are read through Python (their
+            // fields and units), once per descriptor object: the answer is
+            // cached by address, the descriptor kept alive so that the address
+            // is never another descriptor's.
+            static CACHE: OnceLock<std::sync::Mutex<std::collections::HashMap<usize, Option<Dtype>>>> = OnceLock::new();
+            let cache = CACHE.get_or_init(Default::default);
+            if let Some(d) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&(descr as usize)) {
+                return *d;
+            }
             // SAFETY: descriptors are only classified with the GIL held.
             let py = unsafe { Python::assume_attached() };
             // SAFETY: `descr` is a live object (the caller's guarantee).
             let d = unsafe { Bound::from_borrowed_ptr(py, descr as *mut ffi::PyObject) };
-            return record_dtype(py, &d);
-        }
-        21 | 22 => {
-            // SAFETY: descriptors are only classified with the GIL held.
-            let py = unsafe { Python::assume_attached() };
-            // SAFETY: `descr` is a live object (the caller's guarantee).
-            let d = unsafe { Bound::from_borrowed_ptr(py, descr as *mut ffi::PyObject) };
-            return time_dtype(py, &d, f.type_num == 21);
+            let r = match f.type_num {
+                20 => record_dtype(py, &d),
+                n => time_dtype(py, &d, n == 21),
+            };
+            let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
+            if c.len() < 4096 && !c.contains_key(&(descr as usize)) {
+                // SAFETY: a strong reference kept for the process (see above).
+                unsafe { ffi::Py_INCREF(descr as *mut ffi::PyObject) };
+                c.insert(descr as usize, r);
+            }
+            return r;
         }
         0 => Dtype::Bool,
         1 => Dtype::Int8,
