@@ -102,7 +102,7 @@ def update(a):
 
 def field_loop(a):
     v = a["y"]
-    t = 0
+    t = v[0] - v[0]  # (an np.int32: no Python int mixed in, whatever the promotion rules)
     for i in range(len(v)):
         t += v[i]
         v[i] = i
