@@ -13,10 +13,10 @@
 //! - unary `-` wraps (NaT stays NaT), `abs` keeps NaT;
 //! - `==` is false and `!=` true when either operand is NaT; every ordering
 //!   with NaT is false;
-//! - `//`, `%` and `/` of timedeltas compute natively when neither operand is
-//!   NaT and the divisor is not zero; otherwise NumPy warns (or its result
-//!   differs between versions), so compiled code deoptimizes and the
-//!   interpreter tier lets NumPy do it.
+//! - `%` and `/` of timedeltas compute natively when neither operand is NaT
+//!   and the divisor is not zero; otherwise NumPy warns, so compiled code
+//!   deoptimizes and the interpreter tier lets NumPy do it. (`//` gives a
+//!   `np.longlong`, which compiled code does not hold: not typed, plain Python.)
 
 use super::*;
 use crate::types::TimeUnit;
@@ -75,7 +75,7 @@ impl Gen<'_, '_> {
                     };
                     self.nat_if_either(x, y, r)
                 }
-                BinOp::FloorDiv | BinOp::Mod | BinOp::Div => {
+                BinOp::Mod | BinOp::Div => {
                     // NaT operands and zero divisors: NumPy's warnings (the interpreter).
                     let nx = self.is_nat(x);
                     let ny = self.is_nat(y);
@@ -96,21 +96,15 @@ impl Gen<'_, '_> {
                         let m1 = self.b.ins().icmp_imm_s(IntCC::Equal, safe_y, -1);
                         let ovf = self.b.ins().band(min, m1);
                         let safe_y = self.b.ins().select(ovf, one, safe_y);
-                        let q = self.b.ins().sdiv(x, safe_y);
                         let r = self.b.ins().srem(x, safe_y);
-                        // Floor: adjust when the remainder is nonzero and its sign
-                        // differs from the divisor's.
+                        // Python's sign rule: add the divisor when the remainder is
+                        // nonzero and its sign differs from the divisor's.
                         let rnz = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
                         let sx = self.b.ins().bxor(r, safe_y);
                         let diff = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, sx, 0);
                         let adj = self.b.ins().band(rnz, diff);
-                        if op == BinOp::FloorDiv {
-                            let q1 = self.b.ins().iadd_imm_s(q, -1);
-                            self.b.ins().select(adj, q1, q)
-                        } else {
-                            let r1 = self.b.ins().iadd(r, safe_y);
-                            self.b.ins().select(adj, r1, r)
-                        }
+                        let r1 = self.b.ins().iadd(r, safe_y);
+                        self.b.ins().select(adj, r1, r)
                     }
                 }
                 _ => return Err(internal(format!("time binop {}", op.symbol()))),
