@@ -219,7 +219,7 @@ def test_fallbacks_agree():
     def numpy_call(a):
         return np.sort(a, order="y")
 
-    run_both(attr, a.view(np.recarray), native=False)
+    run_both(attr, a.view(np.recarray), native=False)  # hasattr: plain Python
     run_both(by_name, a, "y", native=False)
     run_both(whole, a, native=False)
     run_both(missing, a, native=False)
@@ -241,3 +241,45 @@ def test_deoptimizing_with_a_live_element():
     run_both(f, a, 3)
     run_both(f, a, 0)
     run_both(f, a, np.int32(0))
+
+
+@pytest.mark.parametrize("name", ["packed", "aligned", "with_time"])
+def test_recarray_attributes(name):
+    # np.recarray: a.x is the field (a plain ndarray view), a[i] an np.record, a[i].x
+    # its field; names a recarray/np.record attribute hides stay attributes.
+    base = DTYPES[name]
+    dt = np.dtype([(n, base.fields[n][0]) for n in base.names] + [("shape", "i2")], align=base.isalignedstruct)
+    r = make(dt).view(np.recarray)
+
+    def energy(a):
+        s = 0.0
+        for i in range(len(a)):
+            e = a[i]
+            s += e.x * e.y + a[i].z
+            e["y"] = i
+        return s, a[2], a.shape
+
+    def attr_view(a):
+        v = a.y
+        t = v[0] - v[0]
+        for i in range(v.shape[0]):
+            t += v[i]
+        return t, a.x
+
+    def rows(A):
+        return A[1], A[1, 2].x, A[0].z
+
+    run_both(energy, r)
+    run_both(attr_view, r, native=bool(dt.isalignedstruct))
+    run_both(rows, make(dt, 12).reshape(3, 4).view(np.recarray), native=bool(dt.isalignedstruct))
+
+    def shadowed(a):
+        return a[0].shape, a.shape  # np.record's / recarray's own attribute
+
+    run_both(shadowed, r, native=False)
+
+    def attr_store(a):
+        a[0].y = 5  # attribute assignment: plain Python
+        return a
+
+    run_both(attr_store, r, native=False)

@@ -20,6 +20,13 @@ pub struct RecordDesc {
     pub aligned8: bool,
     /// The element belongs to a read-only array (stores deoptimize).
     pub readonly: bool,
+    /// The array is an `np.recarray` (fields read as attributes: `a.x`).
+    pub recarray: bool,
+    /// The fields `a.x` of a recarray reads (those no recarray attribute hides).
+    pub array_attrs: Vec<String>,
+    /// The fields `a[i].x` reads (the dtype's scalar type is `np.record`, and
+    /// no attribute of it hides them); empty for `np.void` elements.
+    pub elem_attrs: Vec<String>,
     /// `name()` of the dtype.
     pub name: &'static str,
 }
@@ -29,30 +36,23 @@ fn records() -> &'static Mutex<Vec<RecordDesc>> {
     R.get_or_init(|| Mutex::new(Vec::new()))
 }
 
-/// The id of a record dtype (interned by key, alignment and read-only flag).
-pub fn intern_record(
-    key: &str,
-    fields: Vec<(String, Dtype, i64)>,
-    itemsize: i64,
-    aligned8: bool,
-    readonly: bool,
-) -> u32 {
+/// The id of a record dtype (interned by everything but `name`, which is set here).
+pub fn intern_record(mut desc: RecordDesc) -> u32 {
     let mut r = records().lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(i) = r
-        .iter()
-        .position(|d| d.key == key && d.aligned8 == aligned8 && d.readonly == readonly)
-    {
+    let same = |d: &RecordDesc| {
+        d.key == desc.key
+            && d.aligned8 == desc.aligned8
+            && d.readonly == desc.readonly
+            && d.recarray == desc.recarray
+            && d.fields == desc.fields
+            && d.array_attrs == desc.array_attrs
+            && d.elem_attrs == desc.elem_attrs
+    };
+    if let Some(i) = r.iter().position(same) {
         return i as u32;
     }
-    let name: &'static str = Box::leak(format!("record{}", r.len()).into_boxed_str());
-    r.push(RecordDesc {
-        key: key.to_string(),
-        fields,
-        itemsize,
-        aligned8,
-        readonly,
-        name,
-    });
+    desc.name = Box::leak(format!("record{}", r.len()).into_boxed_str());
+    r.push(desc);
     (r.len() - 1) as u32
 }
 
@@ -64,24 +64,24 @@ pub fn record(id: u32) -> Option<RecordDesc> {
 
 /// The same record dtype with other flags (memoized: the dispatcher asks on
 /// every call with a record array).
-pub fn record_variant(id: u32, aligned8: bool, readonly: bool) -> u32 {
-    type Variants = Mutex<std::collections::HashMap<(u32, bool, bool), u32>>;
+pub fn record_variant(id: u32, aligned8: bool, readonly: bool, recarray: bool) -> u32 {
+    type Variants = Mutex<std::collections::HashMap<(u32, bool, bool, bool), u32>>;
     static V: OnceLock<Variants> = OnceLock::new();
     let v = V.get_or_init(Default::default);
-    if let Some(r) = v
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&(id, aligned8, readonly))
-    {
+    let k = (id, aligned8, readonly, recarray);
+    if let Some(r) = v.lock().unwrap_or_else(|e| e.into_inner()).get(&k) {
         return *r;
     }
     let r = match record(id) {
-        Some(d) => intern_record(&d.key, d.fields, d.itemsize, aligned8, readonly),
+        Some(d) => intern_record(RecordDesc {
+            aligned8,
+            readonly,
+            recarray,
+            ..d
+        }),
         None => id,
     };
-    v.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert((id, aligned8, readonly), r);
+    v.lock().unwrap_or_else(|e| e.into_inner()).insert(k, r);
     r
 }
 
@@ -293,6 +293,23 @@ impl Dtype {
     pub fn field(self, name: &str) -> Option<(Dtype, i64)> {
         let Dtype::Record(id) = self else { return None };
         record(id)?.fields.into_iter().find(|f| f.0 == name).map(|f| (f.1, f.2))
+    }
+
+    /// The field `a.x` reads: of a recarray (`elem` false) or of an element
+    /// whose scalar type is `np.record` (`elem` true).
+    pub fn attr_field(self, name: &str, elem: bool) -> Option<(Dtype, i64)> {
+        let Dtype::Record(id) = self else { return None };
+        let r = record(id)?;
+        let ok = if elem {
+            r.elem_attrs.iter().any(|a| a == name)
+        } else {
+            r.recarray && r.array_attrs.iter().any(|a| a == name)
+        };
+        if ok {
+            self.field(name)
+        } else {
+            None
+        }
     }
 
     /// The alignment NumPy gives the dtype on x86-64 and aarch64.

@@ -885,6 +885,20 @@ impl Infer<'_> {
     }
 
     fn attr(&mut self, x: &Ty, name: &str, r: Option<Value>, span: Span) -> CResult<Ty> {
+        // `a.x` of an np.recarray, `a[i].x` of an np.record element: the field.
+        match x {
+            Ty::Array(a) if a.dtype.attr_field(name, false).is_some() => {
+                if let Some(t) = record_getitem(x, &[Ty::Str(name.to_string())], span)? {
+                    return Ok(t);
+                }
+            }
+            Ty::Np(d) if d.attr_field(name, true).is_some() => {
+                if let Some(t) = record_getitem(x, &[Ty::Str(name.to_string())], span)? {
+                    return Ok(t);
+                }
+            }
+            _ => {}
+        }
         Ok(match (x, name) {
             (Ty::Module(m), _) => {
                 let g = self.env.module_attr(*m, name);
@@ -1426,7 +1440,9 @@ fn record_getitem(x: &Ty, idx: &[Ty], span: Span) -> CResult<Option<Ty>> {
         (Ty::Array(a), _) if a.dtype.is_record() && idx.len() == a.ndim as usize && idx.iter().all(is_index) => {
             let Dtype::Record(id) = a.dtype else { unreachable!() };
             let r = crate::dtype::record(id).ok_or_else(|| CompileError::typing(span, "record dtype"))?;
-            Ty::Np(Dtype::Record(crate::dtype::record_variant(id, r.aligned8, a.readonly)))
+            Ty::Np(Dtype::Record(crate::dtype::record_variant(
+                id, r.aligned8, a.readonly, false,
+            )))
         }
         (Ty::Array(a), _) if a.dtype.is_record() && idx.iter().all(is_index) => return Ok(None),
         (Ty::Array(a), _) if a.dtype.is_record() => {
@@ -1475,9 +1491,14 @@ fn special_gate(op: &Op, args: &[Ty], span: Span) -> CResult<()> {
         let ok = match op {
             Op::GetItem | Op::SetItem | Op::Len | Op::Tuple | Op::Unpack(_) | Op::TupleGet(_) => true,
             Op::Call { .. } => matches!(args.first(), Some(Ty::Builtin(Builtin::Len))),
-            Op::Attr(name) => {
-                matches!(args[0], Ty::Array(_)) && matches!(name.as_str(), "shape" | "ndim" | "size" | "itemsize")
-            }
+            Op::Attr(name) => match &args[0] {
+                Ty::Array(a) => {
+                    matches!(name.as_str(), "shape" | "ndim" | "size" | "itemsize")
+                        || a.dtype.attr_field(name, false).is_some()
+                }
+                Ty::Np(d) => d.attr_field(name, true).is_some(),
+                _ => false,
+            },
             _ => false,
         };
         if !ok {

@@ -218,7 +218,33 @@ fn record_dtype(py: Python<'_>, descr: &Bound<'_, PyAny>) -> Option<Dtype> {
     }
     let itemsize: i64 = descr.getattr("itemsize").ok()?.extract().ok()?;
     let key: String = descr.repr().ok()?.extract().ok()?;
-    let id = pyston_compiler::dtype::intern_record(&key, out, itemsize, false, false);
+    // The fields attribute access reads: `a.x` of a recarray unless a recarray
+    // attribute has the name, `a[i].x` of `np.record` elements unless theirs has.
+    let np = py.import("numpy").ok()?;
+    let (rec_arr, rec_elem) = (np.getattr("recarray").ok()?, np.getattr("record").ok()?);
+    let is_record_type = descr.getattr("type").ok()?.is(&rec_elem);
+    let free = |cls: &Bound<'_, PyAny>| -> Option<Vec<String>> {
+        let mut v = Vec::new();
+        for (name, _, _) in &out {
+            if !cls.hasattr(name.as_str()).ok()? {
+                v.push(name.clone());
+            }
+        }
+        Some(v)
+    };
+    let array_attrs = free(&rec_arr)?;
+    let elem_attrs = if is_record_type { free(&rec_elem)? } else { Vec::new() };
+    let id = pyston_compiler::dtype::intern_record(pyston_compiler::dtype::RecordDesc {
+        key: key.clone(),
+        fields: out,
+        itemsize,
+        aligned8: false,
+        readonly: false,
+        recarray: false,
+        array_attrs,
+        elem_attrs,
+        name: "",
+    });
     let mut m = record_descrs().lock().unwrap_or_else(|e| e.into_inner());
     m.entry(key).or_insert_with(|| {
         let p = descr.as_ptr() as usize;
@@ -286,7 +312,7 @@ pub unsafe fn array_info<S: Extend<u64>>(obj: *mut ffi::PyObject, slots: &mut S)
             // SAFETY: `strides` has `nd` entries.
             let aligned8 =
                 (f.data as usize).is_multiple_of(8) && (0..nd).all(|k| unsafe { *f.strides.add(k) } % 8 == 0);
-            Dtype::Record(pyston_compiler::dtype::record_variant(id, aligned8, false))
+            Dtype::Record(pyston_compiler::dtype::record_variant(id, aligned8, false, false))
         }
         d => d,
     };
@@ -486,13 +512,22 @@ fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
     let mut dims: Vec<isize> = s[at.shapes()].iter().map(|x| *x as isize).collect();
     let mut strides: Vec<isize> = s[at.strides()].iter().map(|x| *x as isize).collect();
     let descr = descr_of(py, a.dtype)? as *mut npyffi::PyArray_Descr;
+    // A view of a recarray is a recarray (as NumPy's indexing makes it).
+    let recarray =
+        matches!(a.dtype, Dtype::Record(id) if pyston_compiler::dtype::record(id).is_some_and(|r| r.recarray));
+    let rec_type = if recarray {
+        Some(py.import("numpy")?.getattr("recarray")?)
+    } else {
+        None
+    };
+    let subtype = rec_type.as_ref().map_or(np.ndarray_type, |t| t.as_ptr() as usize);
     // SAFETY: PyArray_NewFromDescr steals a descriptor reference, so take one;
     // the view points into `obj`'s memory and keeps `obj` alive as its base.
     unsafe {
         ffi::Py_INCREF(descr as *mut ffi::PyObject);
         let view = PY_ARRAY_API.PyArray_NewFromDescr(
             py,
-            np.ndarray_type as *mut _,
+            subtype as *mut _,
             descr,
             nd as i32,
             dims.as_mut_ptr(),
@@ -730,6 +765,24 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
     if let Some(np) = np_types_if_loaded(py)? {
         if tp as usize == np.ndarray_type {
             return Ok(None); // an array compiled code cannot take
+        }
+        if obj.get_type().is(py.import("numpy")?.getattr("recarray")?) {
+            // An np.recarray of a record dtype: fields also read as attributes.
+            // SAFETY: a recarray is an ndarray subclass (PyArrayObject layout).
+            let got = unsafe { array_info(obj.as_ptr(), slots) };
+            return Ok(match got {
+                Some(mut a) => {
+                    let Dtype::Record(id) = a.dtype else {
+                        let n = ArraySlots::new(a.ndim as usize).count();
+                        slots.truncate(slots.len() - n);
+                        return Ok(None);
+                    };
+                    let aligned8 = pyston_compiler::dtype::record(id).is_some_and(|r| r.aligned8);
+                    a.dtype = Dtype::Record(pyston_compiler::dtype::record_variant(id, aligned8, false, true));
+                    Some(Ty::Array(a))
+                }
+                None => None,
+            });
         }
         if let Some(i) = np.scalar_types.iter().position(|t| *t == tp as usize) {
             let mut d = Dtype::ALL[i];

@@ -434,6 +434,15 @@ impl Gen<'_, '_> {
     }
 
     pub fn attr(&mut self, x: &(Ty, Vals), name: &str) -> CResult<Vals> {
+        let field = match &x.0 {
+            Ty::Array(a) => a.dtype.attr_field(name, false).is_some(),
+            Ty::Np(d) => d.attr_field(name, true).is_some(),
+            _ => false,
+        };
+        if field {
+            // `a.x` of a recarray / `a[i].x` of an np.record: `a['x']` / `a[i]['x']`.
+            return self.getitem(x, &[(Ty::Str(name.to_string()), vec![])], None);
+        }
         let (t, v) = x;
         Ok(match (t, name) {
             (Ty::Array(a), "shape") => v[ArraySlots::new(a.ndim as usize).shapes()].to_vec(),
