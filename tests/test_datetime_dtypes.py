@@ -370,4 +370,32 @@ def test_conversions_fall_back():
         return min(a, b), max(a, b)
 
     run_both(conv, (td(5, "s"),), native=False)
-    run_both(mm, (td(5, "s"), td(I64_MIN, "s")), native=False)
+    run_both(mm, (td(5, "s"), td(4, "ms")), native=False)  # mixed units: plain Python
+    run_both(mm, (td(5, "s"), 3), native=False)
+
+
+def test_min_max_builtins():
+    def mm(a, b):
+        return min(a, b), max(a, b), min(b, a), max(b, a)
+
+    def mm3(a, b, c):
+        return min(a, b, c), max(a, b, c)
+
+    def running(a):
+        lo = a[0]
+        hi = a[0]
+        for i in range(len(a)):
+            lo = min(lo, a[i])
+            hi = max(a[i], hi)
+        return lo, hi
+
+    for u in ["s", "ns", "D"]:
+        vals = [td(v, u) for v in COUNTS[:6]]
+        check_many(mm, [(x, y) for x in vals for y in vals])
+        check_many(mm3, [(x, y, z) for x in vals[:4] for y in vals[:4] for z in vals[:4]])
+        dts = [dt(v, u) for v in COUNTS[:6]]
+        check_many(mm, [(x, y) for x in dts for y in dts])
+        run_both(running, (arrays(u),))
+        a = arrays(u)
+        a[0] = np.datetime64("NaT")
+        run_both(running, (a,))

@@ -1529,6 +1529,14 @@ fn time_gate(op: &Op, args: &[Ty], span: Span) -> CResult<()> {
         Op::Contains => matches!(args.first(), Some(Ty::Array(_))),
         Op::Call { .. } => match args.first() {
             Some(Ty::PyFunc(_)) => true,
+            // min/max of time scalars of one dtype: Python's rule (keep the
+            // earlier unless a later one compares strictly less/greater) with
+            // NumPy's NaT comparisons (codegen compares through `time_compare`).
+            Some(Ty::Builtin(Builtin::Min | Builtin::Max)) => {
+                args.len() >= 3
+                    && args[1..].iter().all(|t| *t == args[1])
+                    && matches!(args[1], Ty::Np(d) if d.is_time())
+            }
             Some(Ty::Builtin(b)) => matches!(b, Builtin::Abs | Builtin::Len),
             _ => false,
         },
