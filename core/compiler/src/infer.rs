@@ -1571,7 +1571,7 @@ pub fn is_rule(a: &Ty, b: &Ty) -> Option<IsRule> {
             Ty::Int | Ty::PyInt => 2,
             Ty::Float => 3,
             Ty::Complex => 4,
-            Ty::Np(d) => 10 + crate::abi::dtype_index(*d) as u32,
+            Ty::Np(d) if !d.is_record() => 10 + crate::abi::dtype_index(*d) as u32,
             Ty::Array(_) => 20,
             Ty::Tuple(_) => 21,
             Ty::Str(_) | Ty::PyStr => 22,

@@ -329,7 +329,7 @@ impl Gen<'_, '_> {
                 let out = self.stack(8 * n as u32);
                 let ctx = self.ctx.unwrap();
                 let k = self.b.ins().iconst(clt::I32, kind as i64);
-                let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
+                let dt = self.table_dtype(at.dtype)?;
                 let nd = self.b.ins().iconst(clt::I64, at.ndim as i64);
                 let order = match &pos[0].0 {
                     Ty::Array(s) if s.layout == Layout::C => 0,
@@ -465,7 +465,7 @@ impl Gen<'_, '_> {
         let out = self.stack(8 * ArraySlots::new(nd).count() as u32);
         let ctx = self.ctx.unwrap();
         let k = self.b.ins().iconst(clt::I32, kind as i64);
-        let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
+        let dt = self.table_dtype(at.dtype)?;
         let ndv = self.b.ins().iconst(clt::I64, nd as i64);
         let fo = self.b.ins().iconst(clt::I32, 0);
         let st = self.call("pyston_alloc", &[ctx, k, dt, ndv, shp, fo, out])?[0];
@@ -486,7 +486,7 @@ impl Gen<'_, '_> {
         }
         let out = self.stack(8 * v.len() as u32);
         let ctx = self.ctx.unwrap();
-        let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
+        let dt = self.table_dtype(at.dtype)?;
         let nd = self.b.ins().iconst(clt::I64, at.ndim as i64);
         let st = self.call("pyston_copy", &[ctx, dt, nd, src, out])?[0];
         self.status_check(st);
@@ -639,6 +639,15 @@ impl Gen<'_, '_> {
                 float(r)
             }
         }
+    }
+
+    /// The runtime's table index of a dtype as an i32 constant (record dtypes
+    /// have none: inference never lets them reach the helpers that take one).
+    pub fn table_dtype(&mut self, d: Dtype) -> CResult<CV> {
+        if d.is_record() {
+            return Err(internal(format!("{d} passed to a runtime helper")));
+        }
+        Ok(self.b.ins().iconst(clt::I32, dtype_index(d) as i64))
     }
 
     /// Casts a scalar to a NumPy dtype as `np.<dtype>(x)` and array stores do.
