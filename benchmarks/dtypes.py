@@ -1,11 +1,13 @@
 """Loops over the dtypes beyond the basic six (int8 to uint64, float16,
-complex64): CPython vs pyston vs Numba.
+complex64, datetime64/timedelta64): CPython vs pyston vs Numba.
 
 Kernels written from textbook descriptions (not from the test suite): a uint8
 image histogram, a uint8 threshold/invert pass, an int16 moving sum, a uint64
 xorshift generator, a uint32 FNV-1a hash, an int8 saturating add, a float16
 image blend, a float16 -> float32 accumulation, a complex64 FIR filter and a
-complex64 Mandelbrot iteration (Numba cannot compile float16: n/a). Each runs
+complex64 Mandelbrot iteration, gaps between datetime64 timestamps and a
+timedelta64 total skipping NaT, and kinetic energy over a packed structured
+array (Numba cannot compile float16: n/a). Each runs
 plain (on a slice, scaled up), under ``pyston.fast`` (strict) and under
 ``numba.njit`` when installed; the compiled results are checked against plain
 Python (value, type, dtype). Medians of repeated runs; ratios printed; JSON
@@ -132,6 +134,37 @@ def mandel_c64(c, maxit):
     return out
 
 
+def gaps_m8(ts):
+    # Gaps between consecutive event timestamps (datetime64[ms]) and the largest one.
+    out = np.empty(ts.shape[0] - 1, dtype="m8[ms]")
+    big = ts[1] - ts[0]
+    for i in range(ts.shape[0] - 1):
+        d = ts[i + 1] - ts[i]
+        out[i] = d
+        if d > big:
+            big = d
+    return big
+
+
+def total_m8(durations):
+    # Total of timedelta64[s] durations, NaT entries skipped (NaT != NaT).
+    s = durations[0] - durations[0]
+    for i in range(durations.shape[0]):
+        d = durations[i]
+        if d == d:
+            s = s + d
+    return s
+
+
+def particles_rec(p):
+    # Kinetic energy of particles in a structured array (packed record dtype).
+    e = 0.0
+    for i in range(p.shape[0]):
+        r = p[i]
+        e += 0.5 * r["m"] * (r["vx"] * r["vx"] + r["vy"] * r["vy"])
+    return e
+
+
 def cases(rng):
     img = rng.integers(0, 256, (1000, 1000), dtype=np.uint8)
     i16 = rng.integers(-3000, 3000, 1_000_000, dtype=np.int16)
@@ -142,6 +175,12 @@ def cases(rng):
     hc = (rng.standard_normal(16) + 1j * rng.standard_normal(16)).astype(np.complex64)
     re, im = np.meshgrid(np.linspace(-2.0, 0.6, 500), np.linspace(-1.2, 1.2, 400))
     grid = (re + 1j * im).astype(np.complex64).ravel()
+    ts = (np.datetime64("2024-01-01T00:00:00", "ms")
+          + np.cumsum(rng.integers(1, 60_000, 1_000_000)).astype("m8[ms]"))
+    durations = rng.integers(0, 86_400, 1_000_000).astype("m8[s]")
+    durations[5::97] = np.timedelta64("NaT")
+    parts = np.zeros(1_000_000, dtype=[("id", "i4"), ("m", "f8"), ("vx", "f8"), ("vy", "f8")])
+    parts["m"], parts["vx"], parts["vy"] = rng.random(1_000_000), rng.standard_normal(1_000_000), rng.standard_normal(1_000_000)
     # (kernel, full-size args, plain-Python args, scale of the full size over the plain one)
     return [
         (histogram_u8, (img,), (img[:20],), 50),
@@ -154,6 +193,9 @@ def cases(rng):
         (sum_f16_as_f32, (f16a.ravel(),), (f16a.ravel()[:20_000],), 50),
         (fir_c64, (xc, hc), (xc[:20_015], hc), 50),
         (mandel_c64, (grid, 100), (grid[:4000], 100), 50),
+        (gaps_m8, (ts,), (ts[:20_001],), 50),
+        (total_m8, (durations,), (durations[:20_000],), 50),
+        (particles_rec, (parts,), (parts[:20_000],), 50),
     ]
 
 

@@ -744,8 +744,10 @@ mod tests {
     #[test]
     fn scalar_types_cover_dtypes() {
         let got: Vec<(&str, Dtype)> = scalar_types().collect();
+        // (np.datetime64 / np.timedelta64 are one type for every unit: not in the table.)
         let want: Vec<(&str, Dtype)> = Dtype::ALL
             .iter()
+            .filter(|d| !d.is_time())
             .map(|&d| (if d == Dtype::Bool { "bool_" } else { d.name() }, d))
             .collect();
         assert_eq!(got, want);

@@ -126,6 +126,11 @@ pub fn dtype_slots(d: Dtype) -> &'static [SlotTy] {
         // float16: its IEEE binary16 bits.
         Dtype::Float16 => &[SlotTy::I16],
         Dtype::Complex64 => &[SlotTy::F32, SlotTy::F32],
+        // datetime64 / timedelta64: the int64 count (NaT = i64::MIN).
+        Dtype::Datetime(_) | Dtype::Timedelta(_) => &[SlotTy::I64],
+        // A record element (`a[i]` of a structured array): its address and
+        // the array object that owns the memory.
+        Dtype::Record(_) => &[SlotTy::I64, SlotTy::I64],
     }
 }
 
@@ -164,6 +169,7 @@ pub fn dtype_index(d: Dtype) -> usize {
         Dtype::UInt64 => 11,
         Dtype::Float16 => 12,
         Dtype::Complex64 => 13,
+        d => d.index(),
     }
 }
 

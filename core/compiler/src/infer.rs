@@ -482,6 +482,9 @@ impl Infer<'_> {
     }
 
     fn inst(&mut self, op: &Op, argv: &[Value], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Option<Ty>> {
+        if args.iter().any(has_special) {
+            special_gate(op, args, span)?;
+        }
         if let Some(t) = self.iter_op(op, argv, args, r, span)? {
             return Ok(t);
         }
@@ -882,6 +885,20 @@ impl Infer<'_> {
     }
 
     fn attr(&mut self, x: &Ty, name: &str, r: Option<Value>, span: Span) -> CResult<Ty> {
+        // `a.x` of an np.recarray, `a[i].x` of an np.record element: the field.
+        match x {
+            Ty::Array(a) if a.dtype.attr_field(name, false).is_some() => {
+                if let Some(t) = record_getitem(x, &[Ty::Str(name.to_string())], span)? {
+                    return Ok(t);
+                }
+            }
+            Ty::Np(d) if d.attr_field(name, true).is_some() => {
+                if let Some(t) = record_getitem(x, &[Ty::Str(name.to_string())], span)? {
+                    return Ok(t);
+                }
+            }
+            _ => {}
+        }
         Ok(match (x, name) {
             (Ty::Module(m), _) => {
                 let g = self.env.module_attr(*m, name);
@@ -890,6 +907,7 @@ impl Infer<'_> {
             (Ty::Array(a), "shape") => Ty::Tuple(vec![Ty::Int; a.ndim as usize]),
             (Ty::Array(_), "ndim" | "size" | "itemsize") => Ty::Int,
             (Ty::Array(a), "dtype") => Ty::Descr(a.dtype),
+            (Ty::Np(d), "dtype") if d.is_time() => Ty::Descr(*d),
             (Ty::Array(a), "T") => Ty::Array(ArrTy {
                 layout: match a.layout {
                     Layout::C if a.ndim > 1 => Layout::F,
@@ -999,6 +1017,7 @@ impl Infer<'_> {
                                 Ty::Np(Dtype::Complex128) => Ty::Np(Dtype::Float64),
                                 Ty::Np(Dtype::Complex64) => Ty::Np(Dtype::Float32),
                                 Ty::Np(Dtype::Bool) => Ty::Np(Dtype::Bool),
+                                Ty::Np(Dtype::Datetime(_)) => return Err(bad("abs")),
                                 Ty::Np(d) => Ty::Np(*d),
                                 _ => return Err(bad("abs")),
                             })
@@ -1225,6 +1244,9 @@ impl Infer<'_> {
     }
 
     fn getitem(&mut self, x: &Ty, idxv: &[Value], idx: &[Ty], span: Span) -> CResult<Ty> {
+        if let Some(t) = record_getitem(x, idx, span)? {
+            return Ok(t);
+        }
         if let (Ty::Array(_), [Ty::Tuple(ts)]) = (x, idx) {
             if ts.iter().all(is_index) {
                 // `a[idx]` with `idx` a tuple of ints (np.ndenumerate): the ints are the indexes.
@@ -1317,6 +1339,30 @@ impl Infer<'_> {
     }
 
     fn setitem(&mut self, x: &Ty, idx: &[Ty], v: &Ty, span: Span) -> CResult<()> {
+        if let (Ty::Np(Dtype::Record(_)), [Ty::Str(name)]) = (x, idx) {
+            // `a[i]['x'] = v`: a store into the array's memory.
+            let Ty::Np(rec) = x else { unreachable!() };
+            let (fd, _) = rec.field(name).ok_or_else(|| no_field(span, name))?;
+            let ok = v.members().iter().all(|m| {
+                m.scalar().is_some() && !matches!(m, Ty::Np(d) if d.is_special()) && (!fd.is_time() || *m == Ty::Np(fd))
+            });
+            if !ok || fd.is_time() && *v != Ty::Np(fd) {
+                return Err(CompileError::typing(
+                    span,
+                    format!(
+                        "storing a '{}' into a {fd} field is not supported in compiled code",
+                        py_name(v)
+                    ),
+                ));
+            }
+            return Ok(());
+        }
+        if matches!(x, Ty::Np(Dtype::Record(_))) || matches!(x, Ty::Array(a) if a.dtype.is_record()) {
+            return Err(CompileError::typing(
+                span,
+                "this assignment into a structured (record) array is not supported in compiled code (assign one field of one element: a[i]['x'] = v)",
+            ));
+        }
         let Ty::Array(a) = x else {
             return Err(CompileError::typing(
                 span,
@@ -1342,7 +1388,11 @@ impl Infer<'_> {
         }
         for m in v.members() {
             // A complex stored into a real array is NumPy's business (compiled code deoptimizes).
-            let ok = m.scalar().is_some();
+            // Time arrays take values of their own dtype only (NumPy's casts
+            // between units and from ints are left to NumPy: plain Python).
+            let ok = m.scalar().is_some()
+                && (a.dtype.is_time() || !matches!(m, Ty::Np(d) if d.is_time()))
+                && (!a.dtype.is_time() || m == Ty::Np(a.dtype));
             if !ok {
                 return Err(CompileError::typing(
                     span,
@@ -1355,6 +1405,150 @@ impl Infer<'_> {
             }
         }
         Ok(())
+    }
+}
+
+fn no_field(span: Span, name: &str) -> CompileError {
+    // NumPy raises (ValueError "no field of name x" / KeyError): plain Python does.
+    CompileError::typing(span, format!("no field of name {name:?} in the structured dtype"))
+}
+
+/// `a[i]` of a record array (a reference to the element), `a['x']` (a view
+/// of one field), `a[i]['x']` (the field's value); `None` for other operands.
+fn record_getitem(x: &Ty, idx: &[Ty], span: Span) -> CResult<Option<Ty>> {
+    Ok(Some(match (x, idx) {
+        (Ty::Np(rec @ Dtype::Record(_)), [Ty::Str(name)]) => {
+            let (fd, _) = rec.field(name).ok_or_else(|| no_field(span, name))?;
+            Ty::Np(fd)
+        }
+        (Ty::Array(a), [Ty::Str(name)]) if a.dtype.is_record() => {
+            let (fd, off) = a.dtype.field(name).ok_or_else(|| no_field(span, name))?;
+            let Dtype::Record(id) = a.dtype else { unreachable!() };
+            let aligned = crate::dtype::record(id).is_some_and(|r| r.aligned8) && off % fd.alignment() == 0;
+            if !aligned {
+                return Err(CompileError::typing(
+                    span,
+                    format!("the field {name:?} is not aligned in memory: its view is not supported in compiled code (a[i][{name:?}] is)"),
+                ));
+            }
+            Ty::Array(ArrTy {
+                dtype: fd,
+                layout: Layout::A,
+                ..*a
+            })
+        }
+        (Ty::Array(a), _) if a.dtype.is_record() && idx.len() == a.ndim as usize && idx.iter().all(is_index) => {
+            let Dtype::Record(id) = a.dtype else { unreachable!() };
+            let r = crate::dtype::record(id).ok_or_else(|| CompileError::typing(span, "record dtype"))?;
+            Ty::Np(Dtype::Record(crate::dtype::record_variant(
+                id, r.aligned8, a.readonly, false,
+            )))
+        }
+        (Ty::Array(a), _) if a.dtype.is_record() && idx.iter().all(is_index) => return Ok(None),
+        (Ty::Array(a), _) if a.dtype.is_record() => {
+            return Err(CompileError::typing(
+                span,
+                "this indexing of a structured (record) array is not supported in compiled code",
+            ))
+        }
+        (Ty::Np(Dtype::Record(_)), _) => {
+            return Err(CompileError::typing(
+                span,
+                "a record element is indexed by a constant field name in compiled code",
+            ))
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// Whether a value of this type holds data of a dtype that passes `f`.
+fn holds(t: &Ty, f: fn(Dtype) -> bool) -> bool {
+    match t {
+        Ty::Np(d) => f(*d),
+        Ty::Array(a) => f(a.dtype),
+        Ty::Tuple(ts) | Ty::Union(ts) => ts.iter().any(|t| holds(t, f)),
+        Ty::List(e) | Ty::Set(e) | Ty::Iter(e) => holds(e, f),
+        Ty::Dict(k, v) | Ty::View(_, k, v) => holds(k, f) || holds(v, f),
+        _ => false,
+    }
+}
+
+/// Whether a value of this type holds `datetime64` / `timedelta64` data.
+pub fn has_time(t: &Ty) -> bool {
+    holds(t, Dtype::is_time)
+}
+
+/// Whether a value of this type holds time or record data (the dtypes
+/// outside NumPy's numeric rules; see [`special_gate`]).
+pub fn has_special(t: &Ty) -> bool {
+    holds(t, Dtype::is_special)
+}
+
+/// The operations compiled code performs on time and record values.
+fn special_gate(op: &Op, args: &[Ty], span: Span) -> CResult<()> {
+    if args.iter().any(|t| holds(t, Dtype::is_record)) {
+        // Record arrays: element and field access, nothing else.
+        let ok = match op {
+            Op::GetItem | Op::SetItem | Op::Len | Op::Tuple | Op::Unpack(_) | Op::TupleGet(_) => true,
+            Op::Call { .. } => matches!(args.first(), Some(Ty::Builtin(Builtin::Len))),
+            Op::Attr(name) => match &args[0] {
+                Ty::Array(a) => {
+                    matches!(name.as_str(), "shape" | "ndim" | "size" | "itemsize")
+                        || a.dtype.attr_field(name, false).is_some()
+                }
+                Ty::Np(d) => d.attr_field(name, true).is_some(),
+                _ => false,
+            },
+            _ => false,
+        };
+        if !ok {
+            return Err(CompileError::typing(
+                span,
+                "this operation on a structured (record) array is not supported in compiled code",
+            ));
+        }
+    }
+    if args.iter().any(has_time) {
+        time_gate(op, args, span)?;
+    }
+    Ok(())
+}
+
+/// The operations compiled code performs on `datetime64` / `timedelta64`
+/// values (natively, or through NumPy for whole arrays); anything else with
+/// such an operand makes the function run as plain Python, so that no
+/// generic numeric path ever sees a time value as a plain integer.
+fn time_gate(op: &Op, args: &[Ty], span: Span) -> CResult<()> {
+    let scalar_or_array = |t: &Ty| matches!(t, Ty::Np(_) | Ty::Array(_)) || !has_time(t);
+    let ok = match op {
+        // Scalars: typed by `types::time_binop_result` / `cmp_result` /
+        // `unary_result`; arrays: through NumPy (probed).
+        Op::Bin { .. } | Op::Cmp(_) | Op::Unary(_) | Op::Truth => args.iter().all(scalar_or_array),
+        Op::GetItem | Op::SetItem | Op::Len | Op::Attr(_) | Op::Tuple | Op::Unpack(_) | Op::TupleGet(_) => true,
+        Op::MethodCall { .. } => matches!(args.first(), Some(Ty::Array(_) | Ty::Module(_))),
+        Op::Contains => matches!(args.first(), Some(Ty::Array(_))),
+        Op::Call { .. } => match args.first() {
+            Some(Ty::PyFunc(_)) => true,
+            // min/max of time scalars of one dtype: Python's rule (keep the
+            // earlier unless a later one compares strictly less/greater) with
+            // NumPy's NaT comparisons (codegen compares through `time_compare`).
+            Some(Ty::Builtin(Builtin::Min | Builtin::Max)) => {
+                args.len() >= 3
+                    && args[1..].iter().all(|t| *t == args[1])
+                    && matches!(args[1], Ty::Np(d) if d.is_time())
+            }
+            Some(Ty::Builtin(b)) => matches!(b, Builtin::Abs | Builtin::Len),
+            _ => false,
+        },
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(CompileError::typing(
+            span,
+            "this operation on datetime64/timedelta64 values is not supported in compiled code",
+        ))
     }
 }
 
@@ -1377,7 +1571,7 @@ pub fn is_rule(a: &Ty, b: &Ty) -> Option<IsRule> {
             Ty::Int | Ty::PyInt => 2,
             Ty::Float => 3,
             Ty::Complex => 4,
-            Ty::Np(d) => 10 + crate::abi::dtype_index(*d) as u32,
+            Ty::Np(d) if !d.is_record() => 10 + crate::abi::dtype_index(*d) as u32,
             Ty::Array(_) => 20,
             Ty::Tuple(_) => 21,
             Ty::Str(_) | Ty::PyStr => 22,
@@ -1470,6 +1664,9 @@ impl Infer<'_> {
     /// Whether NumPy performs this operation (and how compiled code calls it).
     fn numpy_op(&self, op: &Op, args: &[Ty]) -> Option<(ProbeTarget, Vec<String>)> {
         let array = |t: &Ty| matches!(t, Ty::Array(_));
+        if matches!(args.first(), Some(Ty::Array(a)) if a.dtype.is_record()) {
+            return None; // record arrays: `special_gate`, `getitem`, `setitem`
+        }
         let int_index = |t: &Ty| match t {
             Ty::Tuple(ts) => args.len() == 2 && ts.iter().all(|t| is_index(t) && !matches!(t, Ty::Bool)),
             t => is_index(t) && !matches!(t, Ty::Bool),

@@ -1,7 +1,7 @@
 //! Types of IR values, and the result-type rules of Python and NumPy
 //! (NEP 50) for the operations compiled code handles.
 
-pub use crate::dtype::{c_strides, Dtype, Kind, Layout};
+pub use crate::dtype::{c_strides, Dtype, Kind, Layout, TimeUnit};
 use crate::hir::{BinOp, UnaryOp};
 use std::fmt;
 
@@ -414,7 +414,7 @@ impl Ty {
             Scalar::Py(Kind::Bool) => Ty::Bool,
             Scalar::Py(Kind::Int) => Ty::Int,
             Scalar::Py(Kind::Float) => Ty::Float,
-            Scalar::Py(Kind::Complex) => Ty::Complex,
+            Scalar::Py(Kind::Complex | Kind::Datetime | Kind::Timedelta | Kind::Record) => Ty::Complex,
             Scalar::Np(d) => Ty::Np(d),
         }
     }
@@ -550,7 +550,10 @@ pub fn elem_join(a: &Ty, b: &Ty) -> Option<Ty> {
 /// them, arrays and lists (not boxed ints, unions, strings).
 pub fn list_elem_ok(t: &Ty) -> bool {
     match t {
-        Ty::Bottom | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::Np(_) | Ty::Array(_) | Ty::NoneT => true,
+        // Time and record values in containers stay plain Python (`infer::has_special`).
+        Ty::Np(d) => !d.is_special(),
+        Ty::Array(a) => !a.dtype.is_special(),
+        Ty::Bottom | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::NoneT => true,
         Ty::PyStr => true,
         Ty::Tuple(ts) => ts.iter().all(list_elem_ok),
         Ty::List(e) => list_elem_ok(e),
@@ -648,6 +651,13 @@ pub fn binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
     if op == BinOp::MatMul {
         return None;
     }
+    let is_time = |s: Scalar| matches!(s, Np(d) if d.is_time());
+    if is_time(a) || is_time(b) {
+        return time_binop_result(op, a, b);
+    }
+    if matches!(a, Np(d) if d.is_record()) || matches!(b, Np(d) if d.is_record()) {
+        return None;
+    }
     match (a, b) {
         (Py(x), Py(y)) => {
             let k = x.max(y);
@@ -683,6 +693,43 @@ pub fn binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
     }
 }
 
+/// Whether a scalar is an integer (or bool) NumPy combines with a time value
+/// as a count of its unit.
+fn time_count(s: Scalar) -> bool {
+    match s {
+        Scalar::Py(k) => matches!(k, Kind::Bool | Kind::Int),
+        Scalar::Np(d) => matches!(d.kind(), Kind::Bool | Kind::Int),
+    }
+}
+
+/// Result of `a OP b` when one operand is a `datetime64` / `timedelta64`
+/// (NumPy's datetime loops); `None` for what compiled code leaves to NumPy
+/// (float factors, `timedelta // int`, `timedelta // timedelta`, calendar
+/// units) or NumPy rejects.
+/// Mixed units convert to the finer one, as NumPy does.
+pub fn time_binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
+    use Dtype::{Datetime as M, Timedelta as Td};
+    use Scalar::Np;
+    let common = |x: TimeUnit, y: TimeUnit| TimeUnit::common(x, y).map(|c| c.0);
+    Some(match (op, a, b) {
+        (BinOp::Sub, Np(M(x)), Np(M(y))) => Np(Td(common(x, y)?)),
+        (BinOp::Add | BinOp::Sub, Np(M(x)), Np(Td(y))) | (BinOp::Add, Np(Td(y)), Np(M(x))) => Np(M(common(x, y)?)),
+        (BinOp::Add | BinOp::Sub | BinOp::Mod, Np(Td(x)), Np(Td(y))) => Np(Td(common(x, y)?)),
+        // `timedelta // timedelta` is a `np.longlong` (not `np.int64`, a
+        // distinct scalar type on LP64 platforms), which compiled code does
+        // not hold: plain Python.
+        (BinOp::Div, Np(Td(x)), Np(Td(y))) => {
+            common(x, y)?;
+            Np(Dtype::Float64)
+        }
+        (BinOp::Add | BinOp::Sub, Np(d @ (M(_) | Td(_))), n) if time_count(n) => Np(d),
+        (BinOp::Add, n, Np(d @ (M(_) | Td(_)))) if time_count(n) => Np(d),
+        (BinOp::Sub, n, Np(d @ Td(_))) if time_count(n) => Np(d),
+        (BinOp::Mul, Np(d @ Td(_)), n) | (BinOp::Mul, n, Np(d @ Td(_))) if time_count(n) => Np(d),
+        _ => return None,
+    })
+}
+
 fn np_result(op: BinOp, r: Dtype, bitwise: bool) -> Option<Scalar> {
     use Dtype::*;
     match r.kind() {
@@ -698,6 +745,7 @@ fn np_result(op: BinOp, r: Dtype, bitwise: bool) -> Option<Scalar> {
             BinOp::Div => Some(Scalar::Np(Float64)),
             _ => Some(Scalar::Np(r)),
         },
+        Kind::Datetime | Kind::Timedelta | Kind::Record => None,
         Kind::Float | Kind::Complex => {
             if bitwise || (r.kind() == Kind::Complex && matches!(op, BinOp::FloorDiv | BinOp::Mod)) {
                 None
@@ -730,7 +778,7 @@ pub fn numba_binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
         Py(Kind::Bool) => Dtype::Bool,
         Py(Kind::Int) => Dtype::Int64,
         Py(Kind::Float) => Dtype::Float64,
-        Py(Kind::Complex) => Dtype::Complex128,
+        Py(Kind::Complex | Kind::Datetime | Kind::Timedelta | Kind::Record) => Dtype::Complex128,
         Np(d) => d,
     };
     let (x, y) = (strong(a), strong(b));
@@ -764,6 +812,8 @@ pub fn unary_result(op: UnaryOp, a: Scalar) -> Option<Scalar> {
     use Scalar::*;
     match (op, a) {
         (UnaryOp::Not, _) => Some(Py(Kind::Bool)),
+        (UnaryOp::Neg | UnaryOp::Pos, Np(d @ Dtype::Timedelta(_))) => Some(Np(d)),
+        (_, Np(d)) if d.is_special() => None,
         (UnaryOp::Neg | UnaryOp::Pos, Py(Kind::Bool)) => Some(Py(Kind::Int)),
         (UnaryOp::Neg | UnaryOp::Pos, Np(Dtype::Bool)) => None,
         (UnaryOp::Neg | UnaryOp::Pos, s) => Some(s),
@@ -775,6 +825,15 @@ pub fn unary_result(op: UnaryOp, a: Scalar) -> Option<Scalar> {
 
 /// Result of a comparison: Python bool, or `np.bool` when a NumPy scalar is involved.
 pub fn cmp_result(a: Scalar, b: Scalar, ordering: bool) -> Option<Ty> {
+    // Time values compare with their own kind (mixed units in the finer one).
+    match (a, b) {
+        (Scalar::Np(Dtype::Datetime(x)), Scalar::Np(Dtype::Datetime(y)))
+        | (Scalar::Np(Dtype::Timedelta(x)), Scalar::Np(Dtype::Timedelta(y))) => {
+            return TimeUnit::common(x, y).map(|_| Ty::Np(Dtype::Bool));
+        }
+        (Scalar::Np(d), _) | (_, Scalar::Np(d)) if d.is_special() => return None,
+        _ => {}
+    }
     let complex = |s: Scalar| match s {
         Scalar::Py(k) => k == Kind::Complex,
         Scalar::Np(d) => d.kind() == Kind::Complex,

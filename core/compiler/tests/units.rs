@@ -27,11 +27,40 @@ fn arr(dtype: Dtype, ndim: u8, layout: Layout) -> Ty {
 #[test]
 fn promote_is_symmetric_and_idempotent() {
     for a in Dtype::ALL {
-        assert_eq!(Dtype::promote(a, a), Some(a));
-        assert_eq!(Dtype::promote(Bool, a), Some(a), "bool promotes to anything");
         for b in Dtype::ALL {
             assert_eq!(Dtype::promote(a, b), Dtype::promote(b, a), "{a} {b}");
         }
+        if a.is_time() {
+            // Time dtypes are outside numeric promotion (types::time_binop_result).
+            assert_eq!(Dtype::promote(a, a), None);
+            assert_eq!(Dtype::promote(Bool, a), None);
+            continue;
+        }
+        assert_eq!(Dtype::promote(a, a), Some(a));
+        assert_eq!(Dtype::promote(Bool, a), Some(a), "bool promotes to anything");
+    }
+}
+
+#[test]
+fn time_units_and_names() {
+    use pyston_compiler::types::TimeUnit;
+    assert_eq!(
+        TimeUnit::common(TimeUnit::S, TimeUnit::Ms),
+        Some((TimeUnit::Ms, 1000, 1))
+    );
+    assert_eq!(TimeUnit::common(TimeUnit::W, TimeUnit::D), Some((TimeUnit::D, 7, 1)));
+    assert_eq!(TimeUnit::common(TimeUnit::D, TimeUnit::Ps), None); // NumPy's OverflowError
+    assert_eq!(
+        TimeUnit::common(TimeUnit::W, TimeUnit::Ns),
+        Some((TimeUnit::Ns, 604_800_000_000_000, 1))
+    );
+    assert_eq!(Dtype::from_name("M8[s]"), Some(Dtype::Datetime(TimeUnit::S)));
+    assert_eq!(Dtype::from_name("<m8[ns]"), Some(Dtype::Timedelta(TimeUnit::Ns)));
+    assert_eq!(Dtype::from_name("datetime64[h]"), Some(Dtype::Datetime(TimeUnit::H)));
+    assert_eq!(Dtype::from_name("M8[Y]"), None);
+    assert_eq!(Dtype::from_name("datetime64"), None);
+    for (i, d) in Dtype::ALL.into_iter().enumerate() {
+        assert_eq!(d.index(), i);
     }
 }
 

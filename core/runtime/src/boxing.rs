@@ -35,6 +35,9 @@ pub fn typenum(d: Dtype) -> i32 {
         Dtype::UInt64 => NPY_TYPES::NPY_ULONG,
         Dtype::Float16 => NPY_TYPES::NPY_HALF,
         Dtype::Complex64 => NPY_TYPES::NPY_CFLOAT,
+        Dtype::Datetime(_) => NPY_TYPES::NPY_DATETIME,
+        Dtype::Timedelta(_) => NPY_TYPES::NPY_TIMEDELTA,
+        Dtype::Record(_) => NPY_TYPES::NPY_VOID,
     }) as i32
 }
 
@@ -46,10 +49,22 @@ pub fn np_types(py: Python<'_>) -> PyResult<&'static NpTypes> {
     let mut scalar_types = [0usize; Dtype::COUNT];
     let mut descrs = [0usize; Dtype::COUNT];
     for (i, d) in Dtype::ALL.iter().enumerate() {
-        let name = if *d == Dtype::Bool { "bool_" } else { d.name() };
+        let name = match d {
+            Dtype::Bool => "bool_",
+            Dtype::Datetime(_) => "datetime64",
+            Dtype::Timedelta(_) => "timedelta64",
+            d => d.name(),
+        };
         let t = np.getattr(name)?;
         scalar_types[i] = t.as_ptr() as usize;
         std::mem::forget(t);
+        if d.is_time() {
+            // A descriptor with the unit in its metadata (kept for the process).
+            let descr = np.getattr("dtype")?.call1((d.name(),))?;
+            descrs[i] = descr.as_ptr() as usize;
+            std::mem::forget(descr);
+            continue;
+        }
         // SAFETY: the NumPy C API is initialized by `PY_ARRAY_API` on first use; the
         // descriptor reference is deliberately kept for the life of the process.
         descrs[i] = unsafe { PY_ARRAY_API.PyArray_DescrFromType(py, typenum(*d)) } as usize;
@@ -98,10 +113,39 @@ pub fn np_types_if_loaded(py: Python<'_>) -> PyResult<Option<&'static NpTypes>> 
 pub unsafe fn descr_dtype(descr: *mut npyffi::PyArray_Descr) -> Option<Dtype> {
     // SAFETY: the caller guarantees `descr` is a live descriptor.
     let f = unsafe { &(*descr).fields };
-    if f.byteorder as u8 == b'>' {
+    // Native byte order only: '=' and '|' (one byte) always are, '<' on a
+    // little-endian machine, '>' on a big-endian one.
+    let foreign = if cfg!(target_endian = "little") { b'>' } else { b'<' };
+    if f.byteorder as u8 == foreign {
         return None;
     }
     Some(match f.type_num {
+        20..=22 => {
+            // Structured and time descriptors are read through Python (their
+            // fields and units), once per descriptor object: the answer is
+            // cached by address, the descriptor kept alive so that the address
+            // is never another descriptor's.
+            static CACHE: OnceLock<std::sync::Mutex<std::collections::HashMap<usize, Option<Dtype>>>> = OnceLock::new();
+            let cache = CACHE.get_or_init(Default::default);
+            if let Some(d) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&(descr as usize)) {
+                return *d;
+            }
+            // SAFETY: descriptors are only classified with the GIL held.
+            let py = unsafe { Python::assume_attached() };
+            // SAFETY: `descr` is a live object (the caller's guarantee).
+            let d = unsafe { Bound::from_borrowed_ptr(py, descr as *mut ffi::PyObject) };
+            let r = match f.type_num {
+                20 => record_dtype(py, &d),
+                n => time_dtype(py, &d, n == 21),
+            };
+            let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
+            if c.len() < 4096 && !c.contains_key(&(descr as usize)) {
+                // SAFETY: a strong reference kept for the process (see above).
+                unsafe { ffi::Py_INCREF(descr as *mut ffi::PyObject) };
+                c.insert(descr as usize, r);
+            }
+            return r;
+        }
         0 => Dtype::Bool,
         1 => Dtype::Int8,
         2 => Dtype::UInt8,
@@ -118,6 +162,111 @@ pub unsafe fn descr_dtype(descr: *mut npyffi::PyArray_Descr) -> Option<Dtype> {
         23 => Dtype::Float16,
         _ => return None,
     })
+}
+
+/// The time dtype of a `datetime64` / `timedelta64` descriptor, if its unit
+/// is one compiled code handles (a linear unit, with a count of 1).
+fn time_dtype(py: Python<'_>, descr: &Bound<'_, PyAny>, datetime: bool) -> Option<Dtype> {
+    let (unit, count): (String, i64) = py
+        .import("numpy")
+        .and_then(|np| np.getattr("datetime_data")?.call1((descr,))?.extract())
+        .ok()?;
+    if count != 1 {
+        return None;
+    }
+    let u = pyston_compiler::types::TimeUnit::ALL
+        .into_iter()
+        .find(|u| u.code() == unit)?;
+    Some(if datetime {
+        Dtype::Datetime(u)
+    } else {
+        Dtype::Timedelta(u)
+    })
+}
+
+/// The descriptors of the record dtypes seen, by NumPy's `repr` of them
+/// (strong references kept for the process).
+fn record_descrs() -> &'static std::sync::Mutex<std::collections::HashMap<String, usize>> {
+    static M: OnceLock<std::sync::Mutex<std::collections::HashMap<String, usize>>> = OnceLock::new();
+    M.get_or_init(Default::default)
+}
+
+/// The record dtype of a structured descriptor whose fields are all scalars
+/// of dtypes compiled code handles (native byte order; no nested records, no
+/// sub-arrays, no objects).
+fn record_dtype(py: Python<'_>, descr: &Bound<'_, PyAny>) -> Option<Dtype> {
+    let names = descr.getattr("names").ok()?;
+    if names.is_none() {
+        return None; // plain void bytes
+    }
+    let fields = descr.getattr("fields").ok()?;
+    let mut out = Vec::new();
+    for name in names.try_iter().ok()? {
+        let name = name.ok()?;
+        let f = fields.get_item(&name).ok()?;
+        let fd = f.get_item(0).ok()?;
+        let off: i64 = f.get_item(1).ok()?.extract().ok()?;
+        if !fd.getattr("shape").ok()?.extract::<Vec<i64>>().ok()?.is_empty() {
+            return None; // a sub-array field
+        }
+        // SAFETY: `fd` is a live descriptor (a field's dtype).
+        let d = unsafe { descr_dtype(fd.as_ptr() as *mut npyffi::PyArray_Descr) }?;
+        if d.is_record() {
+            return None;
+        }
+        out.push((name.extract::<String>().ok()?, d, off));
+    }
+    let itemsize: i64 = descr.getattr("itemsize").ok()?.extract().ok()?;
+    let key: String = descr.repr().ok()?.extract().ok()?;
+    // The fields attribute access reads: `a.x` of a recarray unless a recarray
+    // attribute has the name, `a[i].x` of `np.record` elements unless theirs has.
+    let np = py.import("numpy").ok()?;
+    let (rec_arr, rec_elem) = (np.getattr("recarray").ok()?, np.getattr("record").ok()?);
+    let is_record_type = descr.getattr("type").ok()?.is(&rec_elem);
+    let free = |cls: &Bound<'_, PyAny>| -> Option<Vec<String>> {
+        let mut v = Vec::new();
+        for (name, _, _) in &out {
+            if !cls.hasattr(name.as_str()).ok()? {
+                v.push(name.clone());
+            }
+        }
+        Some(v)
+    };
+    let array_attrs = free(&rec_arr)?;
+    let elem_attrs = if is_record_type { free(&rec_elem)? } else { Vec::new() };
+    let id = pyston_compiler::dtype::intern_record(pyston_compiler::dtype::RecordDesc {
+        key: key.clone(),
+        fields: out,
+        itemsize,
+        aligned8: false,
+        readonly: false,
+        recarray: false,
+        array_attrs,
+        elem_attrs,
+        name: "",
+    });
+    let mut m = record_descrs().lock().unwrap_or_else(|e| e.into_inner());
+    m.entry(key).or_insert_with(|| {
+        let p = descr.as_ptr() as usize;
+        // SAFETY: a strong reference kept for the life of the process.
+        unsafe { ffi::Py_INCREF(p as *mut ffi::PyObject) };
+        p
+    });
+    let _ = py;
+    Some(Dtype::Record(id))
+}
+
+/// The descriptor of a dtype (a borrowed reference kept for the process).
+pub fn descr_of(py: Python<'_>, d: Dtype) -> PyResult<*mut ffi::PyObject> {
+    if let Dtype::Record(id) = d {
+        let key = pyston_compiler::dtype::record(id).map(|r| r.key).unwrap_or_default();
+        let m = record_descrs().lock().unwrap_or_else(|e| e.into_inner());
+        return m
+            .get(&key)
+            .map(|p| *p as *mut ffi::PyObject)
+            .ok_or_else(|| crate::internal_error("unknown record dtype"));
+    }
+    Ok(np_types(py)?.descrs[dtype_index(d)] as *mut ffi::PyObject)
 }
 
 /// Classifies an ndarray: its array type and slots, or `None` if compiled code cannot take it.
@@ -158,6 +307,15 @@ pub unsafe fn array_info<S: Extend<u64>>(obj: *mut ffi::PyObject, slots: &mut S)
         Some(ax) if unsafe { *f.strides.add(ax) } != dtype.itemsize() as isize => Layout::A,
         _ => layout,
     };
+    let dtype = match dtype {
+        Dtype::Record(id) => {
+            // SAFETY: `strides` has `nd` entries.
+            let aligned8 =
+                (f.data as usize).is_multiple_of(8) && (0..nd).all(|k| unsafe { *f.strides.add(k) } % 8 == 0);
+            Dtype::Record(pyston_compiler::dtype::record_variant(id, aligned8, false, false))
+        }
+        d => d,
+    };
     Some(ArrTy {
         dtype,
         ndim: nd as u8,
@@ -193,7 +351,7 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
         // Compile-time values passed to NumPy calls (`dtype=np.float32`, `"C"`).
         Ty::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
         Ty::Descr(d) => {
-            let p = np_types(py)?.descrs[dtype_index(*d)] as *mut ffi::PyObject;
+            let p = descr_of(py, *d)?;
             // SAFETY: the builtin descriptors are kept alive for the process (`np_types`).
             unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
         }
@@ -245,6 +403,19 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             let im = f64::from_bits(take(SlotTy::F64));
             pyo3::types::PyComplex::from_doubles(py, re, im).into_any().unbind()
         }
+        Ty::Np(d @ Dtype::Record(_)) => {
+            // `a[i]` of a structured array: NumPy's void scalar viewing the
+            // element in the array's memory (as `a[i]` gives).
+            let (addr, owner) = (take(SlotTy::I64), take(SlotTy::I64));
+            let descr = descr_of(py, *d)?;
+            // SAFETY: `addr` points at a live element of `owner`'s memory (a live
+            // array); PyArray_Scalar makes a void scalar referencing `owner`.
+            let o = unsafe {
+                PY_ARRAY_API.PyArray_Scalar(py, addr as *mut _, descr as *mut _, owner as *mut ffi::PyObject)
+            };
+            // SAFETY: a new reference or NULL with an exception set.
+            unsafe { Bound::from_owned_ptr_or_err(py, o) }?.unbind()
+        }
         Ty::Np(d) => {
             let mut buf = [0u64; 2];
             for (i, st) in dtype_slots(*d).iter().copied().enumerate() {
@@ -288,7 +459,8 @@ pub(crate) fn np_scalar(py: Python<'_>, d: Dtype, buf: &[u64; 2]) -> PyResult<Py
         Dtype::Int8 | Dtype::UInt8 => bytes[0] = buf[0] as u8,
         Dtype::Int16 | Dtype::UInt16 => bytes[..2].copy_from_slice(&(buf[0] as u16).to_ne_bytes()),
         Dtype::UInt32 => bytes[..4].copy_from_slice(&(buf[0] as u32).to_ne_bytes()),
-        Dtype::UInt64 => bytes[..8].copy_from_slice(&buf[0].to_ne_bytes()),
+        Dtype::UInt64 | Dtype::Datetime(_) | Dtype::Timedelta(_) => bytes[..8].copy_from_slice(&buf[0].to_ne_bytes()),
+        Dtype::Record(_) => return Err(crate::internal_error("a record scalar without its array")),
         Dtype::Complex128 => {
             bytes[..8].copy_from_slice(&buf[0].to_ne_bytes());
             bytes[8..].copy_from_slice(&buf[1].to_ne_bytes());
@@ -322,7 +494,12 @@ fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
     // SAFETY: array slots always carry a live ndarray in slot 1 (an argument, a
     // captured global or an arena object, all alive for the whole call).
     let f = unsafe { &(*arr).fields };
+    // (A field view `a['x']` at offset 0 has the record array's slots: the
+    // object is only the value when both are records or neither is.)
+    // SAFETY: the descriptor of a live array is live.
+    let obj_is_record = unsafe { (*f.descr).fields.type_num } == 20;
     let same = f.data as u64 == s[ArraySlots::DATA]
+        && obj_is_record == a.dtype.is_record()
         && f.nd as usize == nd
         // SAFETY: both shape arrays have `nd` entries.
         // SAFETY: both shape arrays have `nd` entries.
@@ -334,14 +511,23 @@ fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
     let np = np_types(py)?;
     let mut dims: Vec<isize> = s[at.shapes()].iter().map(|x| *x as isize).collect();
     let mut strides: Vec<isize> = s[at.strides()].iter().map(|x| *x as isize).collect();
-    let descr = np.descrs[dtype_index(a.dtype)] as *mut npyffi::PyArray_Descr;
+    let descr = descr_of(py, a.dtype)? as *mut npyffi::PyArray_Descr;
+    // A view of a recarray is a recarray (as NumPy's indexing makes it).
+    let recarray =
+        matches!(a.dtype, Dtype::Record(id) if pyston_compiler::dtype::record(id).is_some_and(|r| r.recarray));
+    let rec_type = if recarray {
+        Some(py.import("numpy")?.getattr("recarray")?)
+    } else {
+        None
+    };
+    let subtype = rec_type.as_ref().map_or(np.ndarray_type, |t| t.as_ptr() as usize);
     // SAFETY: PyArray_NewFromDescr steals a descriptor reference, so take one;
     // the view points into `obj`'s memory and keeps `obj` alive as its base.
     unsafe {
         ffi::Py_INCREF(descr as *mut ffi::PyObject);
         let view = PY_ARRAY_API.PyArray_NewFromDescr(
             py,
-            np.ndarray_type as *mut _,
+            subtype as *mut _,
             descr,
             nd as i32,
             dims.as_mut_ptr(),
@@ -580,8 +766,34 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         if tp as usize == np.ndarray_type {
             return Ok(None); // an array compiled code cannot take
         }
+        if obj.get_type().is(py.import("numpy")?.getattr("recarray")?) {
+            // An np.recarray of a record dtype: fields also read as attributes.
+            // SAFETY: a recarray is an ndarray subclass (PyArrayObject layout).
+            let got = unsafe { array_info(obj.as_ptr(), slots) };
+            return Ok(match got {
+                Some(mut a) => {
+                    let Dtype::Record(id) = a.dtype else {
+                        let n = ArraySlots::new(a.ndim as usize).count();
+                        slots.truncate(slots.len() - n);
+                        return Ok(None);
+                    };
+                    let aligned8 = pyston_compiler::dtype::record(id).is_some_and(|r| r.aligned8);
+                    a.dtype = Dtype::Record(pyston_compiler::dtype::record_variant(id, aligned8, false, true));
+                    Some(Ty::Array(a))
+                }
+                None => None,
+            });
+        }
         if let Some(i) = np.scalar_types.iter().position(|t| *t == tp as usize) {
-            let d = Dtype::ALL[i];
+            let mut d = Dtype::ALL[i];
+            if d.is_time() {
+                // One scalar type for every unit: the unit is the scalar's dtype's.
+                let descr = obj.getattr("dtype")?;
+                let Some(t) = time_dtype(py, &descr, matches!(d, Dtype::Datetime(_))) else {
+                    return Ok(None);
+                };
+                d = t;
+            }
             np_scalar_slots(py, d, obj, slots);
             return Ok(Some(Ty::Np(d)));
         }

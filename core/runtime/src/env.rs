@@ -857,6 +857,13 @@ fn sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bou
         Ty::Ellipsis => py.Ellipsis().into_bound(py),
         Ty::Str(s) => s.into_pyobject(py)?.into_any(),
         Ty::PyStr => "ab".into_pyobject(py)?.into_any(),
+        Ty::Np(d @ (Dtype::Datetime(u) | Dtype::Timedelta(u))) => np
+            .getattr(if matches!(d, Dtype::Datetime(_)) {
+                "datetime64"
+            } else {
+                "timedelta64"
+            })?
+            .call1((1, u.code()))?,
         Ty::Np(d) => np
             .getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?
             .call1((1,))?,

@@ -62,7 +62,62 @@ impl Gen<'_, '_> {
         None
     }
 
+    /// Loads one element of dtype `d` at `addr` (`fl`: the memory flags).
+    fn load_elem(&mut self, d: Dtype, addr: CV, fl: MemFlagsData) -> Vals {
+        match d {
+            Dtype::Complex128 => vec![
+                self.b.ins().load(clt::F64, fl, addr, 0),
+                self.b.ins().load(clt::F64, fl, addr, 8),
+            ],
+            Dtype::Complex64 => vec![
+                self.b.ins().load(clt::F32, fl, addr, 0),
+                self.b.ins().load(clt::F32, fl, addr, 4),
+            ],
+            // Any nonzero byte of a bool array is True (a view of other bytes
+            // as bool): NumPy reads it as 1.
+            Dtype::Bool => {
+                let byte = self.b.ins().load(clt::I8, fl, addr, 0);
+                vec![self.b.ins().icmp_imm_u(IntCC::NotEqual, byte, 0)]
+            }
+            d => {
+                let st = abi::dtype_slots(d)[0];
+                vec![self.b.ins().load(cl_ty(st), fl, addr, 0)]
+            }
+        }
+    }
+
+    /// Record arrays: `a['x']` (a view of the field: same object, shapes and
+    /// strides, the data pointer moved to the field), `a[i]` (the element's
+    /// address and the array object), `r['x']` (the field's value, read
+    /// without assuming alignment: packed dtypes put fields anywhere).
+    fn record_getitem(&mut self, x: &(Ty, Vals), idx: &[(Ty, Vals)]) -> CResult<Option<Vals>> {
+        Ok(Some(match (&x.0, idx) {
+            (Ty::Array(at), [(Ty::Str(name), _)]) if at.dtype.is_record() => {
+                let (_, off) = at.dtype.field(name).ok_or_else(|| internal("field"))?;
+                let mut out = x.1.clone();
+                out[ArraySlots::DATA] = self.b.ins().iadd_imm_s(x.1[ArraySlots::DATA], off);
+                out
+            }
+            (Ty::Array(at), _) if at.dtype.is_record() && idx.len() == at.ndim as usize => {
+                let at = *at;
+                let addr = self.element_addr(&at, &x.1, idx)?;
+                vec![addr, x.1[ArraySlots::OBJ]]
+            }
+            (Ty::Np(rec @ Dtype::Record(_)), [(Ty::Str(name), _)]) => {
+                let (fd, off) = rec.field(name).ok_or_else(|| internal("field"))?;
+                let addr = self.b.ins().iadd_imm_s(x.1[0], off);
+                let mut fl = MemFlagsData::new();
+                fl.set_notrap();
+                self.load_elem(fd, addr, fl)
+            }
+            _ => return Ok(None),
+        }))
+    }
+
     pub fn getitem(&mut self, x: &(Ty, Vals), idx: &[(Ty, Vals)], _first: Option<Value>) -> CResult<Vals> {
+        if let Some(v) = self.record_getitem(x, idx)? {
+            return Ok(v);
+        }
         match &x.0 {
             Ty::Array(at) => {
                 let at = *at;
@@ -77,27 +132,7 @@ impl Gen<'_, '_> {
                     out.extend(&x.1[slots.stride(k)..slots.stride(nd - 1) + 1]);
                     return Ok(out);
                 }
-                let fl = MemFlagsData::trusted();
-                Ok(match at.dtype {
-                    Dtype::Complex128 => vec![
-                        self.b.ins().load(clt::F64, fl, addr, 0),
-                        self.b.ins().load(clt::F64, fl, addr, 8),
-                    ],
-                    Dtype::Complex64 => vec![
-                        self.b.ins().load(clt::F32, fl, addr, 0),
-                        self.b.ins().load(clt::F32, fl, addr, 4),
-                    ],
-                    // Any nonzero byte of a bool array is True (a view of other bytes
-                    // as bool): NumPy reads it as 1.
-                    Dtype::Bool => {
-                        let byte = self.b.ins().load(clt::I8, fl, addr, 0);
-                        vec![self.b.ins().icmp_imm_u(IntCC::NotEqual, byte, 0)]
-                    }
-                    d => {
-                        let st = abi::dtype_slots(d)[0];
-                        vec![self.b.ins().load(cl_ty(st), fl, addr, 0)]
-                    }
-                })
+                Ok(self.load_elem(at.dtype, addr, MemFlagsData::trusted()))
             }
             Ty::Tuple(ts) => {
                 let Some(Const::Int(k)) = _first.and_then(|v| self.consts.get(&v)) else {
@@ -130,6 +165,24 @@ impl Gen<'_, '_> {
     }
 
     pub fn setitem(&mut self, x: &(Ty, Vals), idx: &[(Ty, Vals)], v: &(Ty, Vals)) -> CResult<()> {
+        if let (Ty::Np(rec @ Dtype::Record(id)), [(Ty::Str(name), _)]) = (&x.0, idx) {
+            // `a[i]['x'] = v`: into the array's memory, without assuming alignment.
+            if crate::dtype::record(*id).is_none_or(|r| r.readonly) {
+                self.deopt_now(); // ValueError: assignment destination is read-only
+                return Ok(());
+            }
+            let (fd, off) = rec.field(name).ok_or_else(|| internal("field"))?;
+            let vals = self.dispatch(std::slice::from_ref(v), &Ty::Np(fd), &mut |g, a| {
+                Ok((Ty::Np(fd), g.cast_to_dtype(&a[0], fd, true)?))
+            })?;
+            let mut fl = MemFlagsData::new();
+            fl.set_notrap();
+            let part = (fd.itemsize() / vals.len().max(1) as i64) as i32;
+            for (i, val) in vals.into_iter().enumerate() {
+                self.b.ins().store(fl, val, x.1[0], off as i32 + part * i as i32);
+            }
+            return Ok(());
+        }
         let Ty::Array(at) = &x.0 else {
             return Err(internal("setitem"));
         };

@@ -329,7 +329,7 @@ impl Gen<'_, '_> {
                 let out = self.stack(8 * n as u32);
                 let ctx = self.ctx.unwrap();
                 let k = self.b.ins().iconst(clt::I32, kind as i64);
-                let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
+                let dt = self.table_dtype(at.dtype)?;
                 let nd = self.b.ins().iconst(clt::I64, at.ndim as i64);
                 let order = match &pos[0].0 {
                     Ty::Array(s) if s.layout == Layout::C => 0,
@@ -465,7 +465,7 @@ impl Gen<'_, '_> {
         let out = self.stack(8 * ArraySlots::new(nd).count() as u32);
         let ctx = self.ctx.unwrap();
         let k = self.b.ins().iconst(clt::I32, kind as i64);
-        let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
+        let dt = self.table_dtype(at.dtype)?;
         let ndv = self.b.ins().iconst(clt::I64, nd as i64);
         let fo = self.b.ins().iconst(clt::I32, 0);
         let st = self.call("pyston_alloc", &[ctx, k, dt, ndv, shp, fo, out])?[0];
@@ -486,7 +486,7 @@ impl Gen<'_, '_> {
         }
         let out = self.stack(8 * v.len() as u32);
         let ctx = self.ctx.unwrap();
-        let dt = self.b.ins().iconst(clt::I32, dtype_index(at.dtype) as i64);
+        let dt = self.table_dtype(at.dtype)?;
         let nd = self.b.ins().iconst(clt::I64, at.ndim as i64);
         let st = self.call("pyston_copy", &[ctx, dt, nd, src, out])?[0];
         self.status_check(st);
@@ -525,6 +525,7 @@ impl Gen<'_, '_> {
                 (t, vec![self.narrow_checked(r, d)])
             }
             Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32) => (t, vec![self.b.ins().fabs(a.1[0])]),
+            Ty::Np(Dtype::Timedelta(_)) => (t.clone(), self.time_abs(a)),
             Ty::Np(Dtype::Float16) => (t, vec![self.b.ins().band_imm_s(a.1[0], 0x7fff)]),
             Ty::Np(Dtype::Complex64) => {
                 // NumPy's npy_cabsf: hypotf of the parts (inf from finite parts
@@ -640,6 +641,15 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// The runtime's table index of a dtype as an i32 constant (record dtypes
+    /// have none: inference never lets them reach the helpers that take one).
+    pub fn table_dtype(&mut self, d: Dtype) -> CResult<CV> {
+        if d.is_record() {
+            return Err(internal(format!("{d} passed to a runtime helper")));
+        }
+        Ok(self.b.ins().iconst(clt::I32, dtype_index(d) as i64))
+    }
+
     /// Casts a scalar to a NumPy dtype as `np.<dtype>(x)` and array stores do.
     pub fn cast_to_dtype(&mut self, x: &(Ty, Vals), d: Dtype, store: bool) -> CResult<Vals> {
         if store
@@ -656,6 +666,11 @@ impl Gen<'_, '_> {
             Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32 | Dtype::Float16)
         );
         Ok(match d {
+            // Inference lets only a value of the array's own time dtype reach a store.
+            Dtype::Datetime(_) | Dtype::Timedelta(_) if x.0 == Ty::Np(d) => x.1.clone(),
+            Dtype::Datetime(_) | Dtype::Timedelta(_) | Dtype::Record(_) => {
+                return Err(internal(format!("cast {} to {d}", x.0)))
+            }
             Dtype::Float16 => vec![self.conv_f16(x)?],
             Dtype::Complex64 => {
                 let (r, i) = self.conv_c64(x)?;

@@ -434,11 +434,21 @@ impl Gen<'_, '_> {
     }
 
     pub fn attr(&mut self, x: &(Ty, Vals), name: &str) -> CResult<Vals> {
+        let field = match &x.0 {
+            Ty::Array(a) => a.dtype.attr_field(name, false).is_some(),
+            Ty::Np(d) => d.attr_field(name, true).is_some(),
+            _ => false,
+        };
+        if field {
+            // `a.x` of a recarray / `a[i].x` of an np.record: `a['x']` / `a[i]['x']`.
+            return self.getitem(x, &[(Ty::Str(name.to_string()), vec![])], None);
+        }
         let (t, v) = x;
         Ok(match (t, name) {
             (Ty::Array(a), "shape") => v[ArraySlots::new(a.ndim as usize).shapes()].to_vec(),
             (Ty::Array(a), "ndim") => vec![self.b.ins().iconst(clt::I64, a.ndim as i64)],
             (Ty::Array(_), "dtype") => vec![],
+            (Ty::Np(d), "dtype") if d.is_time() => vec![],
             (Ty::Array(a), "itemsize") => vec![self.b.ins().iconst(clt::I64, a.dtype.itemsize())],
             (Ty::Array(a), "size") => {
                 let mut acc = self.b.ins().iconst(clt::I64, 1);

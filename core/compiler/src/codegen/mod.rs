@@ -40,6 +40,7 @@ mod lists;
 pub mod passes;
 mod scalars;
 mod strings;
+mod time;
 mod unions;
 
 pub use passes::{AtInst, Pass, Plan};
@@ -501,7 +502,11 @@ impl Gen<'_, '_> {
                 }
             }
         }
-        for pass in self.env.passes {
+        // The numeric tier's loops treat element types as numbers: a function
+        // holding datetime64/timedelta64 values (NaT rules) or record arrays
+        // keeps the plain code.
+        let time = self.typed.types.iter().any(crate::infer::has_special);
+        for pass in self.env.passes.iter().filter(|_| !time) {
             if let Some(plan) = pass.plan(self)? {
                 self.plans.push((pass.name(), plan));
             }

@@ -277,6 +277,10 @@ impl Gen<'_, '_> {
         let r =
             binop_result_in(self.env.sem.numba_scalar_typing, op, sa, sb).ok_or_else(|| internal("untyped binop"))?;
         let rt = Ty::from_scalar(r);
+        if [a, b].iter().any(|t| matches!(t.0, Ty::Np(d) if d.is_time())) {
+            let vals = self.time_binop(op, a, b, &rt)?;
+            return Ok((rt, vals));
+        }
         if op == BinOp::Pow
             && self.env.sem.numba_int_pow
             && matches!(r, Scalar::Py(Kind::Float) | Scalar::Np(Dtype::Float64))
@@ -391,6 +395,8 @@ impl Gen<'_, '_> {
                 let (re, im) = self.c64_binop(op, a, b)?;
                 vec![re, im]
             }
+            Scalar::Np(Dtype::Datetime(_) | Dtype::Timedelta(_) | Dtype::Record(_))
+            | Scalar::Py(Kind::Datetime | Kind::Timedelta | Kind::Record) => return Err(internal("time binop")),
         };
         Ok((rt, vals))
     }
@@ -997,6 +1003,9 @@ impl Gen<'_, '_> {
             self.deopt_if(failed);
             return Ok((Ty::PyInt, vec![r]));
         }
+        if matches!(t, Ty::Np(d) if d.is_time()) && op != UnaryOp::Not {
+            return self.time_unary(op, a);
+        }
         Ok(match op {
             UnaryOp::Not => {
                 let v = self.truth(a)?;
@@ -1066,6 +1075,8 @@ impl Gen<'_, '_> {
                 self.b.ins().icmp_imm_s(IntCC::NotEqual, a.1[0], 0)
             }
             Ty::Np(d) if d.is_int() => self.b.ins().icmp_imm_s(IntCC::NotEqual, a.1[0], 0),
+            // A time value is true unless zero (NaT is true).
+            Ty::Np(d) if d.is_time() => self.b.ins().icmp_imm_s(IntCC::NotEqual, a.1[0], 0),
             Ty::Float | Ty::Np(Dtype::Float64) => {
                 let z = self.b.ins().f64const(0.0);
                 self.b.ins().fcmp(FloatCC::NotEqual, a.1[0], z)
@@ -1151,6 +1162,10 @@ impl Gen<'_, '_> {
             let v = if op == CmpOp::Eq { eq } else { !eq };
             return Ok((Ty::Bool, vec![self.b.ins().iconst(clt::I8, v as i64)]));
         }
+        if [a, b].iter().any(|t| matches!(t.0, Ty::Np(d) if d.is_time())) {
+            let v = self.time_compare(op, a, b)?;
+            return Ok((Ty::Np(Dtype::Bool), vec![v]));
+        }
         // NumPy 1.x (weak promotion) rejects an out-of-range Python int here too.
         self.deopt_if_py_int_out_of_range(a, b);
         let (sa, sb) = (a.0.scalar().unwrap(), b.0.scalar().unwrap());
@@ -1175,7 +1190,7 @@ impl Gen<'_, '_> {
             (Scalar::Py(x), Scalar::Py(y)) => match x.max(y) {
                 Kind::Bool | Kind::Int => D::I64,
                 Kind::Float => D::F64,
-                Kind::Complex => D::C,
+                Kind::Complex | Kind::Datetime | Kind::Timedelta | Kind::Record => D::C,
             },
             _ => {
                 let dt = match (sa, sb) {

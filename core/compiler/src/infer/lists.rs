@@ -28,7 +28,8 @@ fn elem_ty(t: &Ty) -> Ty {
 
 /// The element kind the native list helpers take (`helpers/lists.rs`):
 /// 0 int, 1 float, 2 bool, 16 + the dtype's index for a NumPy scalar of
-/// one slot (every dtype but complex128).
+/// one slot (every dtype but complex128, and but the time dtypes, whose one
+/// scalar type carries its unit in the object: containers of them stay plain Python).
 pub fn native_kind(e: &Ty) -> Option<i32> {
     match e {
         Ty::Int => Some(0),
@@ -36,7 +37,9 @@ pub fn native_kind(e: &Ty) -> Option<i32> {
         Ty::Bool => Some(2),
         // A str object (the word is the pointer; reads keep a reference in the arena).
         Ty::PyStr => Some(3),
-        Ty::Np(d) if d.kind() != crate::dtype::Kind::Complex => Some(16 + crate::abi::dtype_index(*d) as i32),
+        Ty::Np(d) if d.kind() != crate::dtype::Kind::Complex && !d.is_special() => {
+            Some(16 + crate::abi::dtype_index(*d) as i32)
+        }
         _ => None,
     }
 }

@@ -281,6 +281,10 @@ unsafe fn fill_ones(data: *mut u8, d: Dtype, n: usize) {
             Dtype::Int16 | Dtype::UInt16 => std::slice::from_raw_parts_mut(data as *mut u16, n).fill(1),
             Dtype::UInt32 => std::slice::from_raw_parts_mut(data as *mut u32, n).fill(1),
             Dtype::UInt64 => std::slice::from_raw_parts_mut(data as *mut u64, n).fill(1),
+            // np.ones of a time dtype: a count of one unit.
+            Dtype::Datetime(_) | Dtype::Timedelta(_) => std::slice::from_raw_parts_mut(data as *mut i64, n).fill(1),
+            // (Never allocated by compiled code.)
+            Dtype::Record(_) => {}
             Dtype::Int32 => std::slice::from_raw_parts_mut(data as *mut i32, n).fill(1),
             Dtype::Int64 => std::slice::from_raw_parts_mut(data as *mut i64, n).fill(1),
             Dtype::Float32 => std::slice::from_raw_parts_mut(data as *mut f32, n).fill(1.0),

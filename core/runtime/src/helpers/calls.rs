@@ -212,7 +212,7 @@ fn elidable(py: Python<'_>, arena: &[*mut ffi::PyObject], x: &Py<PyAny>, y: &Py<
         if flags & need != need || flags & npyffi::NPY_ARRAY_WRITEBACKIFCOPY != 0 {
             return false;
         }
-        if xa.descr as usize != np.descrs[dtype_index(rt.dtype)] || xa.nd != rt.ndim as i32 {
+        if np.descrs.get(dtype_index(rt.dtype)) != Some(&(xa.descr as usize)) || xa.nd != rt.ndim as i32 {
             return false;
         }
         let nd = xa.nd as usize;

@@ -1,0 +1,186 @@
+//! `datetime64` / `timedelta64` scalars: NumPy's datetime loops, natively.
+//!
+//! A time value is an i64 count of its unit, NaT being `i64::MIN`. The loops
+//! reproduced here (NumPy's `umath/loops.c.src` and `datetime.c`):
+//!
+//! - mixed units convert both operands to the finer unit first, by a
+//!   wrapping multiply that keeps NaT (`TimeUnit::common`);
+//! - `+`/`-` (datetime - datetime, datetime +- timedelta, timedelta +-
+//!   timedelta, a time value +- an integer count): NaT if an operand is NaT,
+//!   else the wrapping sum (an overflow that lands on i64::MIN reads as NaT,
+//!   as in NumPy);
+//! - `timedelta * int`: NaT if the timedelta is NaT, else the wrapping product;
+//! - unary `-` wraps (NaT stays NaT), `abs` keeps NaT;
+//! - `==` is false and `!=` true when either operand is NaT; every ordering
+//!   with NaT is false;
+//! - `%` and `/` of timedeltas compute natively when neither operand is NaT
+//!   and the divisor is not zero; otherwise NumPy warns, so compiled code
+//!   deoptimizes and the interpreter tier lets NumPy do it. (`//` gives a
+//!   `np.longlong`, which compiled code does not hold: not typed, plain Python.)
+
+use super::*;
+use crate::types::TimeUnit;
+
+impl Gen<'_, '_> {
+    /// `v` (a count of `from`) as a count of `to` (finer or equal), NaT kept.
+    fn time_convert(&mut self, v: CV, factor: i64) -> CV {
+        if factor == 1 {
+            return v;
+        }
+        let scaled = self.b.ins().imul_imm_s(v, factor);
+        let nat = self.b.ins().icmp_imm_s(IntCC::Equal, v, i64::MIN);
+        let m = self.b.ins().iconst(clt::I64, i64::MIN);
+        self.b.ins().select(nat, m, scaled)
+    }
+
+    /// Both time operands in their common unit.
+    fn time_pair(&mut self, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<(CV, CV)> {
+        let unit = |t: &Ty| match t {
+            Ty::Np(d) => d.time_unit(),
+            _ => None,
+        };
+        let (ua, ub) = (
+            unit(&a.0).ok_or_else(|| internal("time operand"))?,
+            unit(&b.0).ok_or_else(|| internal("time operand"))?,
+        );
+        let (_, fa, fb) = TimeUnit::common(ua, ub).ok_or_else(|| internal("time units"))?;
+        Ok((self.time_convert(a.1[0], fa), self.time_convert(b.1[0], fb)))
+    }
+
+    /// Whether an i64 is NaT.
+    fn is_nat(&mut self, v: CV) -> CV {
+        self.b.ins().icmp_imm_s(IntCC::Equal, v, i64::MIN)
+    }
+
+    /// NaT if `x` or `y` is, else `r`.
+    fn nat_if_either(&mut self, x: CV, y: CV, r: CV) -> CV {
+        let nx = self.is_nat(x);
+        let ny = self.is_nat(y);
+        let any = self.b.ins().bor(nx, ny);
+        let m = self.b.ins().iconst(clt::I64, i64::MIN);
+        self.b.ins().select(any, m, r)
+    }
+
+    /// `a OP b` with a time operand (typed by `types::time_binop_result`).
+    pub fn time_binop(&mut self, op: BinOp, a: &(Ty, Vals), b: &(Ty, Vals), rt: &Ty) -> CResult<Vals> {
+        let time = |t: &Ty| matches!(t, Ty::Np(d) if d.is_time());
+        if time(&a.0) && time(&b.0) {
+            let (x, y) = self.time_pair(a, b)?;
+            return Ok(vec![match op {
+                BinOp::Add | BinOp::Sub => {
+                    let r = if op == BinOp::Add {
+                        self.b.ins().iadd(x, y)
+                    } else {
+                        self.b.ins().isub(x, y)
+                    };
+                    self.nat_if_either(x, y, r)
+                }
+                BinOp::Mod | BinOp::Div => {
+                    // NaT operands and zero divisors: NumPy's warnings (the interpreter).
+                    let nx = self.is_nat(x);
+                    let ny = self.is_nat(y);
+                    let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+                    let bad = self.b.ins().bor(nx, ny);
+                    let bad = self.b.ins().bor(bad, zero);
+                    self.deopt_if(bad);
+                    if op == BinOp::Div {
+                        let fx = self.b.ins().fcvt_from_sint(clt::F64, x);
+                        let fy = self.b.ins().fcvt_from_sint(clt::F64, y);
+                        self.b.ins().fdiv(fx, fy)
+                    } else {
+                        // Neither is NaT (i64::MIN) and y != 0: no trapping case.
+                        // Guard the divisor anyway (predicated deopts may not branch).
+                        let one = self.b.ins().iconst(clt::I64, 1);
+                        let safe_y = self.b.ins().select(zero, one, y);
+                        let min = self.b.ins().icmp_imm_s(IntCC::Equal, x, i64::MIN);
+                        let m1 = self.b.ins().icmp_imm_s(IntCC::Equal, safe_y, -1);
+                        let ovf = self.b.ins().band(min, m1);
+                        let safe_y = self.b.ins().select(ovf, one, safe_y);
+                        let r = self.b.ins().srem(x, safe_y);
+                        // Python's sign rule: add the divisor when the remainder is
+                        // nonzero and its sign differs from the divisor's.
+                        let rnz = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
+                        let sx = self.b.ins().bxor(r, safe_y);
+                        let diff = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, sx, 0);
+                        let adj = self.b.ins().band(rnz, diff);
+                        let r1 = self.b.ins().iadd(r, safe_y);
+                        self.b.ins().select(adj, r1, r)
+                    }
+                }
+                _ => return Err(internal(format!("time binop {}", op.symbol()))),
+            }]);
+        }
+        // A time value and an integer count (of the time value's unit).
+        let (t, n, time_first) = if time(&a.0) { (a, b, true) } else { (b, a, false) };
+        let v = t.1[0];
+        let k = self.conv_i64(n)?;
+        let r = match op {
+            BinOp::Add => {
+                let r = self.b.ins().iadd(v, k);
+                self.nat_if_either(v, k, r)
+            }
+            BinOp::Sub => {
+                let r = if time_first {
+                    self.b.ins().isub(v, k)
+                } else {
+                    self.b.ins().isub(k, v)
+                };
+                self.nat_if_either(v, k, r)
+            }
+            BinOp::Mul => {
+                let r = self.b.ins().imul(v, k);
+                let nat = self.is_nat(v);
+                let m = self.b.ins().iconst(clt::I64, i64::MIN);
+                self.b.ins().select(nat, m, r)
+            }
+            _ => return Err(internal(format!("time binop {} giving {rt}", op.symbol()))),
+        };
+        Ok(vec![r])
+    }
+
+    /// `-td`, `+td`.
+    pub fn time_unary(&mut self, op: UnaryOp, a: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
+        Ok(match op {
+            UnaryOp::Pos => (a.0.clone(), a.1.clone()),
+            // Wrapping: -NaT is NaT.
+            UnaryOp::Neg => (a.0.clone(), vec![self.b.ins().ineg(a.1[0])]),
+            _ => return Err(internal("time unary")),
+        })
+    }
+
+    /// `abs(td)`: NaT stays NaT (its negation wraps to itself).
+    pub fn time_abs(&mut self, a: &(Ty, Vals)) -> Vals {
+        let v = a.1[0];
+        let n = self.b.ins().ineg(v);
+        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, v, 0);
+        vec![self.b.ins().select(neg, n, v)]
+    }
+
+    /// `a CMP b` for two time values of the same kind.
+    pub fn time_compare(&mut self, op: CmpOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<CV> {
+        let (x, y) = self.time_pair(a, b)?;
+        let icc = match op {
+            CmpOp::Eq => IntCC::Equal,
+            CmpOp::Ne => IntCC::NotEqual,
+            CmpOp::Lt => IntCC::SignedLessThan,
+            CmpOp::Le => IntCC::SignedLessThanOrEqual,
+            CmpOp::Gt => IntCC::SignedGreaterThan,
+            CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
+        };
+        let c = self.b.ins().icmp(icc, x, y);
+        let nx = self.is_nat(x);
+        let ny = self.is_nat(y);
+        let any = self.b.ins().bor(nx, ny);
+        Ok(if op == CmpOp::Ne {
+            self.b.ins().bor(c, any)
+        } else {
+            let ok = self.b.ins().bxor_imm_s(any, 1);
+            self.b.ins().band(c, ok)
+        })
+    }
+
+    /// `np.isnat(x)` of a time scalar.
+    pub fn time_isnat(&mut self, a: &(Ty, Vals)) -> CV {
+        self.is_nat(a.1[0])
+    }
+}

@@ -1,0 +1,401 @@
+"""datetime64 / timedelta64 in compiled code: arrays and NumPy scalars of the
+linear units (W, D, h, m, s, ms, us, ns, ps, fs, as), compared with plain
+NumPy value for value (NaT included), type, dtype (unit), exception and warning.
+
+Compiled code holds a time value as its int64 count (NaT = INT64_MIN) and
+runs NumPy's datetime loops natively: mixed units convert to the finer one,
+NaT propagates, comparisons with NaT are false (``!=`` true). ``//``, ``%``
+and ``/`` with a NaT operand or a zero divisor deoptimize (NumPy warns
+there; the interpreter tier lets NumPy do it). Each supported kernel must
+compile natively: it runs with ``fallback=False`` (which raises instead of
+running plain Python), and a ``PerformanceWarning`` fails the test too. Unsupported
+combinations (calendar units, float factors, ``timedelta // int``, NumPy's
+TypeErrors) run as plain Python and must still agree.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+import pyston
+import pytest
+
+UNITS = ["W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as"]
+I64_MIN = -(2**63)
+I64_MAX = 2**63 - 1
+# Counts, NaT (I64_MIN) first: edge values and a few random ones.
+_rng = np.random.default_rng(15)
+COUNTS = [I64_MIN, I64_MIN + 1, I64_MAX, -1, 0, 1, 7, -7, 86400, 10**12, -(10**15)] + [
+    int(x) for x in _rng.integers(-(10**9), 10**9, 5)
+]
+
+
+def dt(v, u):
+    return np.datetime64(v, u) if v != I64_MIN else np.datetime64("NaT", u)
+
+
+def td(v, u):
+    return np.timedelta64(v, u) if v != I64_MIN else np.timedelta64("NaT", u)
+
+
+def outcome(f, *args, native=False):
+    """(result or exception, warnings other than pyston's); with ``native``,
+    a ``PerformanceWarning`` (the call did not run compiled) is the result."""
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter("always")
+        try:
+            r = ("ok", f(*args))
+        except Exception as e:  # noqa: BLE001 -- compared
+            r = ("exc", type(e), str(e))
+    perf = [str(w.message) for w in ws if issubclass(w.category, pyston.PerformanceWarning)]
+    if native and perf:
+        return ("not compiled", perf), []
+    msgs = sorted({f"{w.category.__name__}: {w.message}" for w in ws
+                   if not issubclass(w.category, (pyston.PerformanceWarning, ResourceWarning))})
+    return r, msgs
+
+
+def same(x, y):
+    if isinstance(x, (tuple, list)):
+        return type(x) is type(y) and len(x) == len(y) and all(same(a, b) for a, b in zip(x, y))
+    if isinstance(x, np.ndarray):
+        if not (isinstance(y, np.ndarray) and x.dtype == y.dtype and x.shape == y.shape):
+            return False
+        if x.dtype.kind in "mM":
+            return np.array_equal(x.view("i8"), y.view("i8"))
+        return np.array_equal(x, y, equal_nan=True)
+    if type(x) is not type(y):
+        return False
+    if isinstance(x, (np.datetime64, np.timedelta64)):
+        return x.dtype == y.dtype and x.view("i8") == y.view("i8")
+    if isinstance(x, (float, np.floating)) and np.isnan(x):
+        return bool(np.isnan(y))
+    return bool(x == y)
+
+
+def run_both(fn, args, native=True):
+    a1 = [x.copy() if isinstance(x, np.ndarray) else x for x in args]
+    a2 = [x.copy() if isinstance(x, np.ndarray) else x for x in args]
+    plain = outcome(fn, *a1)
+    compiled = outcome(pyston.fast(fn, fallback=not native), *a2, native=native)
+    assert same(plain[0], compiled[0]) and plain[1] == compiled[1], (fn.__name__, args, plain, compiled)
+    assert same(tuple(a1), tuple(a2)), (fn.__name__, args, a1, a2)
+    return compiled
+
+
+def check_many(fn, arg_lists, native=True):
+    """One compiled function over many argument tuples (one dispatcher)."""
+    fast = pyston.fast(fn, fallback=not native)
+    for args in arg_lists:
+        plain = outcome(fn, *args)
+        compiled = outcome(fast, *args, native=native)
+        assert same(plain[0], compiled[0]) and plain[1] == compiled[1], (fn.__name__, args, plain, compiled)
+
+
+def add(a, b): return a + b
+def sub(a, b): return a - b
+def mul(a, b): return a * b
+def floordiv(a, b): return a // b
+def mod(a, b): return a % b
+def truediv(a, b): return a / b
+def eq(a, b): return a == b
+def ne(a, b): return a != b
+def lt(a, b): return a < b
+def le(a, b): return a <= b
+def gt(a, b): return a > b
+def ge(a, b): return a >= b
+
+
+ARITH = [add, sub, mul, floordiv, mod, truediv]
+CMPS = [eq, ne, lt, le, gt, ge]
+
+
+def numpy_accepts(fn, a, b):
+    """Whether NumPy computes fn(a, b) without raising a TypeError-like error
+    (an OverflowError for units too far apart counts as not accepted)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fn(a, b)
+        return True
+    except (TypeError, OverflowError):
+        return False
+
+
+def supported(fn, a, b):
+    """The combinations compiled code runs natively (the others fall back)."""
+    time = (np.datetime64, np.timedelta64)
+    def count(x):  # (np.timedelta64 is an np.integer subclass)
+        return isinstance(x, (bool, int, np.integer)) and not isinstance(x, time)
+
+    if fn is mul:
+        return (isinstance(a, np.timedelta64) and count(b)) or (isinstance(b, np.timedelta64) and count(a))
+    if fn is floordiv:
+        return False  # np.longlong result: plain Python
+    if fn is truediv and not all(isinstance(x, np.timedelta64) for x in (a, b)):
+        return False
+    if fn is mod and not all(isinstance(x, np.timedelta64) for x in (a, b)):
+        return False
+    if fn in CMPS and not (isinstance(a, time) and type(a) is type(b)):
+        return False  # datetime == timedelta, timedelta == int: plain Python
+    return numpy_accepts(fn, a, b)
+
+
+@pytest.mark.parametrize("fn", ARITH + CMPS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("kinds", ["MM", "Mm", "mM", "mm"])
+@pytest.mark.parametrize("units", [("s", "s"), ("D", "D"), ("ns", "ns"), ("s", "ms"), ("D", "h"), ("W", "D"),
+                                   ("us", "s"), ("as", "as"), ("D", "ps"), ("s", "as")],
+                         ids=lambda u: "-".join(u))
+def test_scalar_ops(fn, kinds, units):
+    make = {"M": dt, "m": td}
+    vals = COUNTS[:8]
+    pairs = [(make[kinds[0]](x, units[0]), make[kinds[1]](y, units[1]))
+             for x, y in itertools.product(vals, vals)]
+    native = supported(fn, *pairs[1])
+    check_many(fn, pairs, native=native)
+
+
+@pytest.mark.parametrize("fn", [add, sub, mul], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("kind", ["M", "m"])
+@pytest.mark.parametrize("other", [3, -5, 0, True, np.int32(4), np.int8(-3), np.int64(I64_MIN), np.uint8(200),
+                                   np.uint64(5), I64_MAX, I64_MIN])
+def test_with_integer_counts(fn, kind, other):
+    make = dt if kind == "M" else td
+    for x in COUNTS[:6]:
+        for a, b in [(make(x, "s"), other), (other, make(x, "s"))]:
+            run_both(fn, (a, b), native=supported(fn, a, b))
+
+
+def test_float_factor_and_int_divisor_fall_back():
+    t = td(7, "s")
+    for f, b in [(mul, 2.5), (floordiv, 2), (truediv, 2), (mul, np.float64(1.5))]:
+        run_both(f, (t, b), native=False)
+
+
+def neg(a): return -a
+def pos(a): return +a
+def absolute(a): return abs(a)
+def truth(a): return 1 if a else 0
+def isnat(a): return np.isnat(a)
+
+
+@pytest.mark.parametrize("fn", [neg, pos, absolute, truth, isnat], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("unit", UNITS)
+def test_unary(fn, unit):
+    check_many(fn, [(td(v, unit),) for v in COUNTS])
+    # -datetime, abs(datetime) are NumPy TypeErrors: plain Python.
+    native = fn in (truth, isnat)
+    check_many(fn, [(dt(v, unit),) for v in COUNTS], native=native)
+
+
+def diffs(a):
+    out = np.empty(len(a) - 1, dtype=(a[1] - a[0]).dtype)
+    for i in range(len(a) - 1):
+        out[i] = a[i + 1] - a[i]
+    return out
+
+
+def diffs_typed(a):
+    out = np.empty(len(a) - 1, dtype="m8[s]")
+    for i in range(len(a) - 1):
+        out[i] = a[i + 1] - a[i]
+    return out
+
+
+def minmax(a):
+    lo = a[0]
+    hi = a[0]
+    for i in range(1, len(a)):
+        if a[i] < lo:
+            lo = a[i]
+        if a[i] > hi:
+            hi = a[i]
+    return lo, hi
+
+
+def count_nat(a):
+    n = 0
+    for i in range(len(a)):
+        if a[i] != a[i]:
+            n += 1
+    return n
+
+
+def shift_inplace(a, d):
+    for i in range(len(a)):
+        a[i] = a[i] + d
+    return a
+
+
+def total(t):
+    s = t[0] - t[0]
+    for i in range(len(t)):
+        s = s + t[i]
+    return s
+
+
+def arrays(unit):
+    a = (_rng.integers(-(10**6), 10**6, 9)).astype(f"M8[{unit}]")
+    a[3] = np.datetime64("NaT")
+    return a
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_array_loops(unit):
+    a = arrays(unit)
+    t = _rng.integers(-(10**6), 10**6, 7).astype(f"m8[{unit}]")
+    run_both(diffs, (a,))
+    run_both(minmax, (a,))
+    run_both(minmax, (a[4:],))
+    run_both(minmax, (t,))
+    run_both(count_nat, (a,))
+    run_both(shift_inplace, (a, np.timedelta64(3, unit)))
+    run_both(shift_inplace, (a[::-2], np.timedelta64(-1, unit)))
+    run_both(total, (t,))
+    t[2] = np.timedelta64("NaT")
+    run_both(total, (t,))
+    if unit == "s":
+        run_both(diffs_typed, (a,))
+
+
+def test_layouts_and_empty():
+    a = np.arange(24).astype("M8[s]").reshape(4, 6)
+
+    def first_col_diff(m):
+        out = np.zeros(m.shape[0], dtype="m8[s]")
+        for i in range(m.shape[0]):
+            out[i] = m[i, m.shape[1] - 1] - m[i, 0]
+        return out
+
+    run_both(first_col_diff, (a,))
+    run_both(first_col_diff, (np.asfortranarray(a),))
+    run_both(first_col_diff, (a.T,))
+    run_both(first_col_diff, (a[:, ::-1],))
+    run_both(count_nat, (np.array([], dtype="M8[ns]"),))
+    run_both(minmax, (np.array([], dtype="M8[ns]"),))  # IndexError, same message
+
+
+def test_creation():
+    def make2(n):
+        b = np.zeros(n, dtype="m8[ms]")
+        c = np.ones(n, dtype="timedelta64[D]")
+        d = np.zeros((n, 2), dtype="<M8[ns]")
+        for i in range(n):
+            b[i] = b[i] + i
+        return b, c, d
+
+    run_both(make2, (5,))
+    run_both(make2, (0,))
+
+
+def test_returns_scalars_and_arrays():
+    def pick(a, i):
+        return a[i], a, a[i] - a[0]
+
+    a = arrays("ms")
+    for i in [0, 3, -1, 9, -10]:
+        run_both(pick, (a, i))
+
+
+def test_numpy_ops_on_time_arrays():
+    def whole(a, t):
+        d = a - a[0]
+        return d, a + t, np.isnat(a), a[1:], a.copy()
+
+    run_both(whole, (arrays("s"), np.timedelta64(5, "s")))
+
+
+def test_store_other_unit_falls_back():
+    def store(a, v):
+        a[0] = v
+        return a
+
+    a = arrays("s")
+    run_both(store, (a, np.datetime64(5, "s")))
+    run_both(store, (a, np.datetime64(5, "D")), native=False)
+    run_both(store, (a, 7), native=False)
+
+
+@pytest.mark.parametrize("dtype", ["M8[Y]", "M8[M]", "m8[Y]", "M8", "m8", "M8[2s]"])
+def test_calendar_and_generic_units_fall_back(dtype):
+    a = np.arange(5).astype(dtype) if dtype not in ("M8", "m8") else np.zeros(5, dtype=dtype)
+    run_both(minmax, (a,), native=False)
+    run_both(count_nat, (a,), native=False)
+
+
+def test_mixed_units_match_numpy_common_unit():
+    # The unit pairs NumPy refuses (OverflowError) fall back and raise the same error.
+    for u, v in itertools.product(UNITS, UNITS):
+        a, b = td(5, u), td(3, v)
+        run_both(sub, (a, b), native=numpy_accepts(sub, a, b))
+        run_both(lt, (dt(5, u), dt(3, v)), native=numpy_accepts(lt, dt(5, u), dt(3, v)))
+
+
+def test_big_values_wrap_like_numpy():
+    for a, b in [(td(2**62, "s"), td(1, "ms")), (dt(2**62, "s"), dt(1, "ms")), (td(I64_MAX, "s"), td(1, "s")),
+                 (td(I64_MIN + 1, "s"), td(-1, "s")), (td(I64_MIN + 1, "ns"), td(-1, "ns"))]:
+        for f in (add, sub, lt, eq, floordiv, mod, truediv):
+            run_both(f, (a, b), native=supported(f, a, b))
+
+
+def test_numpy_functions_on_time_values():
+    def lib(a, t):
+        return np.diff(a), np.isnat(a[3]), np.isnat(t), a[1:4], a[::-1].copy()
+
+    run_both(lib, (arrays("ns"), td(I64_MIN, "ns")))
+    run_both(lib, (arrays("D"), td(4, "D")))
+
+
+def test_containers_of_time_values_fall_back():
+    def from_list(lst):
+        s = lst[0] - lst[0]
+        for x in lst:
+            s = s + x
+        return s
+
+    def to_list(a):
+        return [a[0], a[1]]
+
+    run_both(from_list, ([td(1, "s"), td(2, "s")],), native=False)
+    run_both(to_list, (arrays("s"),), native=False)
+
+
+def test_conversions_fall_back():
+    def conv(t):
+        return int(t), float(t)
+
+    def mm(a, b):
+        return min(a, b), max(a, b)
+
+    run_both(conv, (td(5, "s"),), native=False)
+    run_both(mm, (td(5, "s"), td(4, "ms")), native=False)  # mixed units: plain Python
+    run_both(mm, (td(5, "s"), 3), native=False)
+
+
+def test_min_max_builtins():
+    def mm(a, b):
+        return min(a, b), max(a, b), min(b, a), max(b, a)
+
+    def mm3(a, b, c):
+        return min(a, b, c), max(a, b, c)
+
+    def running(a):
+        lo = a[0]
+        hi = a[0]
+        for i in range(len(a)):
+            lo = min(lo, a[i])
+            hi = max(a[i], hi)
+        return lo, hi
+
+    for u in ["s", "ns", "D"]:
+        vals = [td(v, u) for v in COUNTS[:6]]
+        check_many(mm, [(x, y) for x in vals for y in vals])
+        check_many(mm3, [(x, y, z) for x in vals[:4] for y in vals[:4] for z in vals[:4]])
+        dts = [dt(v, u) for v in COUNTS[:6]]
+        check_many(mm, [(x, y) for x in dts for y in dts])
+        run_both(running, (arrays(u),))
+        a = arrays(u)
+        a[0] = np.datetime64("NaT")
+        run_both(running, (a,))
