@@ -268,7 +268,12 @@ def check_mutating(f, *args):
     want, ww = run(f.py_func, *fresh())
     assert gw == ww
     assert type(got) is type(want)
+    if isinstance(want, RaisedError):
+        assert got == want
+        return
     for g, w in zip(got, want):
+        assert type(g) is type(w)
+        g, w = np.asarray(g), np.asarray(w)
         assert g.dtype == w.dtype and g.shape == w.shape and g.tobytes() == w.tobytes()
 
 
@@ -393,3 +398,64 @@ def column_recurrence(p, N, a, b, c):
 def test_native_view_operand_is_not_reused(rng):
     for n in (4, 7, 30):
         check_mutating(column_recurrence, rng.standard_normal((n, n)), n, -0.3, 1.2, -0.3)
+
+
+def _random_stencil(r, depth):
+    """A random float64 expression over same-shaped slices of `A`, `B` (2-D)
+    and scalars `s`, `t`: leaves keep one slice group per axis."""
+    pick = {"short": ("1:", ":-1"), "full": (":", "::-1")}
+
+    def go(d, groups):
+        if d <= 0 or r.random() < 0.25:
+            k = r.random()
+            if k < 0.15:
+                return r.choice(("s", "t", "(s * t)", "(1.0 / s)", "(t ** 2)", "2.5", "-0.5"))
+            a = r.choice("AB")
+            return f"{a}[{r.choice(pick[groups[0]])}, {r.choice(pick[groups[1]])}]"
+        x = go(d - 1, groups)
+        k = r.random()
+        if k < 0.55:
+            return f"({x} {r.choice('+-*/')} {go(d - 1, groups)})"
+        if k < 0.65:
+            return f"(-{x})"
+        if k < 0.85:
+            return f"np.{r.choice(('sqrt', 'abs', 'square', 'negative'))}({x})"
+        return f"np.where({x} > {r.choice(('0.0', 's', '1.5'))}, {x}, {go(0, groups)})"
+
+    groups = (r.choice(("short", "full")), r.choice(("short", "full")))
+    return go(depth, groups), groups
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_stencils(seed):
+    """Random expressions over slices, stored into a slice (maybe of an operand),
+    added in place, or returned: plain vs compiled, values and warnings."""
+    import linecache
+    import random
+
+    r = random.Random(seed)
+    for k in range(12):
+        e, groups = _random_stencil(r, 4)
+        dst = {"short": "1:", "full": ":"}
+        kind = r.random()
+        if kind < 0.35:
+            body = f"    B[{dst[groups[0]]}, {dst[groups[1]]}] = {e}\n    return A, B\n"
+        elif kind < 0.5 and groups == ("full", "full"):
+            body = f"    A += {e}\n    return A, B\n"
+        else:
+            body = f"    return ({e},)\n"
+        src = f"def k(A, B, s, t):\n{body}"
+        path = f"<stencil_{seed}_{k}>"
+        linecache.cache[path] = (len(src), None, src.splitlines(True), path)
+        ns = {"np": np}
+        exec(compile(src, path, "exec"), ns)
+        f = pyston.fast(ns["k"])
+        rng = np.random.default_rng(seed * 100 + k)
+        for shape in ((4, 5), (1, 3), (6, 2)):
+            A, B = rng.standard_normal(shape), rng.standard_normal(shape)
+            if r.random() < 0.3:
+                A.flat[r.randrange(A.size)] = r.choice((np.nan, np.inf, 0.0, 1e300))
+            if r.random() < 0.3:
+                B = np.asfortranarray(B)
+            s, t = r.choice(((0.5, -2.0), (0.0, 1.0), (1e200, 3.0), (-1.5, 0.25)))
+            check_mutating(f, A, B, s, t)

@@ -368,6 +368,59 @@ class Gen:
             return f"({x} ** 2)"
         return f"np.where({x} > {self.leaf(ek)}, {x}, {self.leaf(ek)})"
 
+    def whole_expr(self, a: str, groups: Tuple[str, str], depth: int) -> str:
+        """A float64 expression over same-shaped slices of 2-D `a` (a stencil):
+        what the fusion pass computes in one pass over strided views. Each axis
+        keeps one group of slices, so every leaf has the same shape."""
+        pick = {"short": ("1:", ":-1"), "full": (":", "::-1")}
+        if depth <= 0 or self.chance(0.3):
+            if self.chance(0.2):
+                # scalar arithmetic between the array operations (a zero divisor or an
+                # overflow there: the operations before it run first, then CPython raises)
+                v = self.r.choice(self.vars_of("f") or [self.float_lit()])
+                return self.r.choice((f"({v} * {self.float_lit()})", f"({v} ** 2)", f"(1.0 / {v})"))
+            if self.chance(0.15):
+                return self.float_lit()
+            s0, s1 = (self.r.choice(pick[g]) for g in groups)
+            return f"{a}[{s0}, {s1}]"
+        x = self.whole_expr(a, groups, depth - 1)
+        r = self.r.random()
+        if r < 0.55:
+            y = self.whole_expr(a, groups, depth - 1)
+            return f"({x} {self.r.choice(('+', '-', '*', '/', '+'))} {y})"
+        if r < 0.65:
+            return f"(-{x})"
+        if r < 0.85:
+            return f"np.{self.r.choice(('sqrt', 'abs', 'square', 'negative', 'absolute'))}({x})"
+        return f"np.where({x} > {self.float_lit()}, {x}, {self.whole_expr(a, groups, 0)})"
+
+    def whole_stmt(self, indent: int) -> None:
+        """A stencil statement on a 2-D float64 array: stored into a slice of an
+        array (possibly the one it reads), added in place, or summed."""
+        cands = [a for a, (nd, dt) in self.arrays.items() if nd == 2 and dt == "float64"]
+        a = self.r.choice(cands)
+        r = self.r.random()
+        if r < 0.3:
+            groups = ("full", "full")
+            self.emit(indent, f"{a} += {self.whole_expr(a, groups, 2)}")
+            return
+        groups = (self.r.choice(("short", "full")), self.r.choice(("short", "full")))
+        e = self.whole_expr(a, groups, 3)
+        if r < 0.7:
+            b = self.r.choice(cands)
+            dst = {"short": ("1:", ":-1"), "full": (":",)}
+            s0, s1 = (self.r.choice(dst[g]) for g in groups)
+            self.emit(indent, f"{b}[{s0}, {s1}] = {e}")
+        else:
+            v = self.r.choice(self.vars_of("f") or [None])
+            if v is None or v not in self.assignable():
+                v = self.fresh("w")
+                self.emit(indent, f"{v} = float(np.sum({e}))")
+                if indent == 1:
+                    self.scalars[v] = "f"
+            else:
+                self.emit(indent, f"{v} += float(({e}).sum())")
+
     def small_reduce(self, kind: str) -> str:
         a = self.r.choice(self.small_rows(kind))
         x = self.small_vec(a, 2)
@@ -769,6 +822,8 @@ class Gen:
             self.try_stmt(indent, depth)
         elif r < 0.965 and depth > 0 and self.budget > 4 and (self.lists or self.dicts or self.sets or self.ranges or self.pairs):
             self.container_loop(indent, depth)
+        elif r < 0.995 and any(nd == 2 and dt == "float64" for nd, dt in self.arrays.values()):
+            self.whole_stmt(indent)
         else:
             kind = self.r.choice("iif")
             v = self.fresh("v")
