@@ -836,3 +836,34 @@ def test_if_conversion_makes_selects(target):
     else:
         assert re.search(r"\bcmov(g|le|ng|nle)q?\b", asm), asm
         assert not re.search(r"\bj(g|le|ng|nle)\b", asm), asm
+
+
+# --------------------------------------------------------------------------
+# del of a name
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def del_names(n, a, flag):
+    x = a * 2.0
+    s = x.sum()
+    del x
+    t = 0
+    for i in range(n):
+        y = i * 3
+        t += y
+        del y
+        if i > 2:
+            w = i
+    if flag:
+        z = t
+    del z  # UnboundLocalError when flag is false
+    if n > 4:
+        return s, t, w  # w unbound when n <= 3
+    return s, t, -1
+
+
+def test_del_of_a_name():
+    a = np.arange(4.0)
+    cases = [(n, a, flag) for n in (0, 3, 4, 6) for flag in (True, False)]
+    assert_same_all(del_names, cases)

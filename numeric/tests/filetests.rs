@@ -154,7 +154,9 @@ fn plans_are_deterministic() {
 }
 
 /// Leaving a pass out of the list removes its plan (and only its plan, for
-/// the passes after bounds, which the others read facts from).
+/// the passes after bounds, which the others read facts from), except that
+/// without fusion the small-arrays pass takes the float64 expressions it
+/// otherwise leaves to fusion.
 #[test]
 fn disabled_pass_has_no_plan() {
     let mut planned = HashSet::new();
@@ -172,6 +174,13 @@ fn disabled_pass_has_no_plan() {
                 planned.insert(name);
             }
             let rest: Vec<_> = all.iter().filter(|(n, _)| *n != name).cloned().collect();
+            let (rest, without): (Vec<_>, Vec<_>) = if name == "fusion" {
+                let keep =
+                    |v: &[(&'static str, String)]| v.iter().filter(|(n, _)| *n != "small").cloned().collect::<Vec<_>>();
+                (keep(&rest), keep(&without))
+            } else {
+                (rest, without)
+            };
             assert_eq!(
                 rest,
                 without,

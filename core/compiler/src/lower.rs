@@ -97,6 +97,8 @@ fn collect_assigned(body: &[Stmt], out: &mut HashSet<String>) {
                 collect_assigned(c, out);
             }
             StmtKind::AugAssign(t, _, _) => target(t, out),
+            // (`del x` makes `x` local, as an assignment does)
+            StmtKind::Delete(ts) => ts.iter().for_each(|t| target(t, out)),
             StmtKind::If(_, a, b) | StmtKind::While(_, a, b) => {
                 collect_assigned(a, out);
                 collect_assigned(b, out);
@@ -306,6 +308,15 @@ impl Lowerer {
             StmtKind::Pass => {}
             StmtKind::Delete(ts) => {
                 for t in ts {
+                    if let Target::Name(n, span) = t {
+                        // `del x`: CPython's UnboundLocalError when `x` is unbound (the
+                        // tuple is only a use that checks it), then `x` is unbound.
+                        let b = self.block_for_write();
+                        let v = self.read_var(n, b, *span);
+                        self.emit_cur(Op::Tuple, vec![v], *span);
+                        self.unbind(n, *span);
+                        continue;
+                    }
                     if let Target::Subscript(obj, idx, span) = t {
                         let mut args = vec![self.expr(obj)?];
                         let idx = self.index(idx)?;

@@ -373,11 +373,11 @@ impl Frontend {
                 let mut targets = Vec::new();
                 for t in self.list(node, "targets")? {
                     match self.target(&t)? {
-                        t @ Target::Subscript(..) => targets.push(t),
+                        t @ (Target::Subscript(..) | Target::Name(..)) => targets.push(t),
                         _ => {
                             return Err(CompileError::unsupported(
                                 span,
-                                "`del` of a name is not supported yet (`del x[i]` is)",
+                                "`del` of a tuple of targets is not supported yet (`del x` and `del x[i]` are)",
                             ))
                         }
                     }

@@ -90,7 +90,7 @@ impl Lowerer {
         self.cur = Some(n);
     }
 
-    fn unbind(&mut self, name: &str, span: Span) {
+    pub(super) fn unbind(&mut self, name: &str, span: Span) {
         let u = self.emit_cur(Op::Undef(name.to_string()), vec![], span);
         let b = self.block_for_write();
         self.write_var(name, b, u);
