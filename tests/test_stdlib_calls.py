@@ -353,3 +353,36 @@ def test_native_float_functions_at_the_edges():
     cases += [(x, 1.5, e) for x in xs for e in es]
     native(native_floats, 1.5, 2.0, 3)
     assert_same_all(native_floats, cases)
+
+
+# --------------------------------------------------------------------------
+# hex/oct/bin and the methods of numbers (through CPython: the loop compiles)
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def int_text(n, k):
+    out = []
+    for i in range(k):
+        m = n * i - 7
+        out.append(hex(m) + oct(m) + bin(m))
+        out.append(str(m.bit_length()))
+    return out
+
+
+@pyston.fast
+def number_methods(x, z):
+    s = 0
+    if x.is_integer():
+        s += 1
+    c = z.conjugate()
+    return s, c, x.hex(), (x * 3.0).as_integer_ratio()[1]
+
+
+def test_hex_oct_bin_and_bit_length():
+    check(int_text, [(n, 6) for n in (0, 1, -1, 255, I64_MAX // 8, I64_MIN // 8, 12345)])
+
+
+def test_number_methods():
+    cases = [(x, z) for x in (0.0, -0.0, 1.5, 3.0, -7.0, 1e300, math.inf, math.nan, 5e-324) for z in (1 + 2j, -0.0 - 1j)]
+    assert_same_all(number_methods, cases)

@@ -586,9 +586,11 @@ impl Infer<'_> {
                         ))
                     }
                 },
-                // A method of an object compiled code holds (a Generator's draws):
-                // the environment types it by its rule and records the call.
-                Ty::Obj(_) => {
+                // A method of an object compiled code holds (a Generator's draws), or
+                // of a number (`n.bit_length()`, `x.is_integer()`, `z.conjugate()`):
+                // the environment types it (by its rule, or by calling it on samples)
+                // and records the call into Python.
+                Ty::Obj(_) | Ty::Int | Ty::Float | Ty::Complex | Ty::Bool => {
                     let consts: Vec<Option<Const>> = argv
                         .iter()
                         .map(|v| self.consts.get(v).or(self.probe_consts.get(v)).cloned())
@@ -1117,7 +1119,8 @@ impl Infer<'_> {
                             format!("{name}() is only supported as the iterable of a for loop in compiled code"),
                         ));
                     }
-                    Sum | Sorted | Any | All | List | Dict | Set | Str | Repr | Format | Ord | Chr => {
+                    Sum | Sorted | Any | All | List | Dict | Set | Str | Repr | Format | Ord | Chr | Hex | Oct
+                    | Bin => {
                         return Err(CompileError::typing(
                             span,
                             format!(

@@ -241,6 +241,9 @@ pub enum Builtin {
     Format,
     Ord,
     Chr,
+    Hex,
+    Oct,
+    Bin,
 }
 
 /// `isinstance(x, cls)` for a value of type `x` (not a union) and a class

@@ -135,6 +135,9 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("format", Builtin::Format),
             ("ord", Builtin::Ord),
             ("chr", Builtin::Chr),
+            ("hex", Builtin::Hex),
+            ("oct", Builtin::Oct),
+            ("bin", Builtin::Bin),
         ] {
             add(&mut t, bi.getattr(name)?, GlobalKind::Builtin(b));
         }
@@ -932,6 +935,9 @@ fn result_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Ty> {
     }
     if obj.is_exact_instance_of::<pyo3::types::PyInt>() {
         return Some(Ty::Int); // a big int sample: still an int
+    }
+    if obj.is_exact_instance_of::<pyo3::types::PyString>() {
+        return Some(Ty::PyStr); // (`x.hex()`, `np.binary_repr(n)`)
     }
     for d in Dtype::ALL {
         if crate::boxing::unbox_value(py, &Ty::Np(d), obj, &mut slots).ok()? {

@@ -365,9 +365,14 @@ impl Gen<'_, '_> {
             | Builtin::List
             | Builtin::Dict
             | Builtin::Set => Err(internal("list builtin called natively")),
-            Builtin::Str | Builtin::Repr | Builtin::Format | Builtin::Ord | Builtin::Chr => {
-                Err(internal("string builtin called natively"))
-            }
+            Builtin::Str
+            | Builtin::Repr
+            | Builtin::Format
+            | Builtin::Ord
+            | Builtin::Chr
+            | Builtin::Hex
+            | Builtin::Oct
+            | Builtin::Bin => Err(internal("string builtin called natively")),
         }
     }
 

@@ -76,7 +76,14 @@ impl Infer<'_> {
         let str_builtin = matches!(
             args.first(),
             Some(Ty::Builtin(
-                Builtin::Str | Builtin::Repr | Builtin::Format | Builtin::Ord | Builtin::Chr
+                Builtin::Str
+                    | Builtin::Repr
+                    | Builtin::Format
+                    | Builtin::Ord
+                    | Builtin::Chr
+                    | Builtin::Hex
+                    | Builtin::Oct
+                    | Builtin::Bin
             ))
         );
         // Operations on literals alone stay what they were (dtype names, NumPy
@@ -230,6 +237,9 @@ impl Infer<'_> {
                     (Builtin::Format, [_] | [_, _]) if kw.is_empty() => ("format", Ty::PyStr),
                     (Builtin::Ord, [_]) if kw.is_empty() => ("ord", Ty::Int),
                     (Builtin::Chr, [_]) if kw.is_empty() => ("chr", Ty::PyStr),
+                    (Builtin::Hex, [_]) if kw.is_empty() => ("hex", Ty::PyStr),
+                    (Builtin::Oct, [_]) if kw.is_empty() => ("oct", Ty::PyStr),
+                    (Builtin::Bin, [_]) if kw.is_empty() => ("bin", Ty::PyStr),
                     (Builtin::Int, [t] | [t, _]) if is_str(t) => ("int", Ty::Int),
                     (Builtin::Float, [t]) if is_str(t) && kw.is_empty() => ("float", Ty::Float),
                     _ if str_builtin => {
