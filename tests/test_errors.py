@@ -67,8 +67,8 @@ def uses_lambda(x):
 @pyston.fast(fallback=False)
 def uses_del(x):
     r = 1 / x
-    t = r
-    del t  # @E_DEL
+    t = u = r
+    del (t, u)  # @E_DEL
     return r
 
 
@@ -200,8 +200,8 @@ def test_unsupported_syntax_falls_back_with_warning_naming_the_line(marker):
     @pyston.fast
     def with_del(n):
         r = 10 // (n + 1)
-        t = r
-        del t  # @W_DEL
+        t = u = r
+        del (t, u)  # @W_DEL
         return r
 
     fn = {"W_WALRUS": with_walrus, "W_WITH": with_with, "W_DEL": with_del}[marker]
