@@ -18,6 +18,7 @@ use std::collections::{HashMap, HashSet};
 
 mod comp;
 mod exceptions;
+pub mod generators;
 mod inline;
 
 pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
@@ -45,6 +46,7 @@ pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
         loop_fin: Vec::new(),
         inner: inline::inlinable(&def.body),
         inlining: Vec::new(),
+        points: 0,
     };
     for p in &def.params {
         l.locals.insert(p.clone());
@@ -71,6 +73,12 @@ pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
     }
     let mut f = l.f;
     remove_trivial_phis(&mut f);
+    if generators::is_generator(&f) {
+        generators::carry_live_values(&mut f);
+        remove_trivial_phis(&mut f);
+        generators::prune(&mut f);
+        remove_trivial_phis(&mut f);
+    }
     Ok(f)
 }
 
@@ -87,6 +95,7 @@ fn collect_assigned(body: &[Stmt], out: &mut HashSet<String>) {
     for s in body {
         match &s.kind {
             StmtKind::Assign(ts, _) => ts.iter().for_each(|t| target(t, out)),
+            StmtKind::Yield(Some(t), _) => target(t, out),
             StmtKind::Try(a, hs, b, c) => {
                 collect_assigned(a, out);
                 for h in hs {
@@ -140,6 +149,8 @@ struct Lowerer {
     inner: HashMap<String, (Span, FunctionDef)>,
     /// The inlined calls being lowered (innermost last).
     inlining: Vec<inline::Inlining>,
+    /// The yields lowered so far (each a resume point, numbered from 1).
+    points: u32,
 }
 
 impl Lowerer {
@@ -473,6 +484,7 @@ impl Lowerer {
                 self.leave(self.loop_fin.last().copied().unwrap_or(0))?;
                 self.jump(cont, vec![], span);
             }
+            StmtKind::Yield(t, e) => self.yield_stmt(t.as_ref(), e.as_ref(), span)?,
             StmtKind::Return(e) => {
                 let v = match e {
                     Some(e) => self.expr(e)?,
@@ -1615,8 +1627,10 @@ pub fn remove_trivial_phis(f: &mut ir::Function) {
         }
         let mut replace: HashMap<Value, Value> = HashMap::new();
         let mut removed: Vec<(Block, usize)> = Vec::new();
+        // A yield's resume block keeps its parameters: they are what crosses the yield.
+        let resume = generators::resume_blocks(f);
         'blocks: for b in order {
-            if b == f.entry() {
+            if b == f.entry() || resume.contains(&b) {
                 continue;
             }
             for pi in 0..f.block(b).params.len() {
@@ -1649,7 +1663,7 @@ pub fn remove_trivial_phis(f: &mut ir::Function) {
             }
             match &mut data.term {
                 Term::Br(c, _, _) => *c = resolve(*c),
-                Term::Ret(v) | Term::Raise(v) => *v = resolve(*v),
+                Term::Ret(v) | Term::Raise(v) | Term::Yield { value: v, .. } => *v = resolve(*v),
                 Term::AssertFail(Some(v)) => *v = resolve(*v),
                 _ => {}
             }

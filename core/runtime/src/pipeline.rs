@@ -208,7 +208,9 @@ fn codegen_into(
 ) -> CResult<codegen::Output> {
     // A function with `try` statements gets the plain code only: the numeric passes'
     // fast versions assume nothing in a loop raises to a handler.
-    let passes = if f.has_handlers() {
+    // A generator's step gets it too: a resumed step enters loops in the middle,
+    // past any guard a pass would hoist in front of them.
+    let passes = if f.has_handlers() || pyston_compiler::lower::generators::is_generator(f) {
         Vec::new()
     } else {
         numeric_passes()?

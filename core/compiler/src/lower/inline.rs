@@ -146,6 +146,12 @@ impl Rename<'_> {
                     "functions nested two levels deep are not supported yet",
                 ))
             }
+            StmtKind::Yield(..) => {
+                return Err(CompileError::unsupported(
+                    s.span,
+                    "calls of nested generator functions are not supported yet",
+                ))
+            }
         };
         Ok(Stmt { kind, span: s.span })
     }
