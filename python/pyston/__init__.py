@@ -290,7 +290,6 @@ def _make(func, flags):
     if isinstance(func, Dispatcher):
         func = func.py_func
     import functools
-
     import inspect
 
     if inspect.isgeneratorfunction(func):

@@ -477,7 +477,7 @@ impl Dispatcher {
                     };
                     let msg = if this.step {
                         format!(
-                            "pyston: generator '{}' resumes on the interpreter tier for live values of types {}: {why}{at}",
+                            "pyston: generator '{}' runs a step on the interpreter tier for values of types {}: {why}{at}",
                             this.name,
                             Spec::describe(params),
                         )
@@ -1398,6 +1398,23 @@ impl Dispatcher {
     ) -> PyResult<Py<PyAny>> {
         let (py, this) = (slf.py(), slf.get());
         if this.step {
+            // A generator's live values compiled code cannot take: the interpreter tier runs the step.
+            let mut inner = this.inner.lock().unwrap();
+            if !inner.warned {
+                inner.warned = true;
+                drop(inner);
+                let types: Vec<String> = args
+                    .iter()
+                    .map(|a| a.get_type().name().map(|n| n.to_string()).unwrap_or_default())
+                    .collect();
+                let msg = format!(
+                    "pyston: generator '{}' resumes on the interpreter tier: live values of types ({}), which compiled code does not support",
+                    this.name,
+                    types.join(", ")
+                );
+                let cat = py.import("pyston._errors")?.getattr("PerformanceWarning")?;
+                PyErr::warn(py, &cat, &std::ffi::CString::new(msg).unwrap(), 2)?;
+            }
             return this.interpret(py, args);
         }
         let (src, env) = this.source(py)?;

@@ -295,6 +295,12 @@ impl Generator {
     /// generator machinery normalizes the arguments and applies PEP 479).
     #[pyo3(signature = (*args))]
     fn throw(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+        let helpers = py.import("pyston._generators")?;
+        if self.st.lock().unwrap().running {
+            return Err(PyValueError::new_err("generator already executing"));
+        }
+        // Bad arguments raise without touching the generator.
+        helpers.getattr("check")?.call1(args)?;
         let state = {
             let mut st = self.st.lock().unwrap();
             if st.running {
@@ -311,7 +317,7 @@ impl Generator {
             st.vals.clear();
             state
         };
-        let throw = py.import("pyston._generators")?.getattr("throw")?;
+        let throw = helpers.getattr("throw")?;
         let mut all = vec![(state as i64).into_pyobject(py)?.into_any()];
         all.extend(args.iter());
         throw.call1(PyTuple::new(py, all)?)?;

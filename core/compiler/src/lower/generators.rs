@@ -138,15 +138,13 @@ fn remake(f: &mut ir::Function, defs: &std::collections::HashMap<Value, (Block, 
         }
     }
     let mut prev: Option<Value> = None;
-    let mut at = 0;
-    for mut inst in chain.into_iter().rev() {
+    for (at, mut inst) in chain.into_iter().rev().enumerate() {
         let res = f.new_value(inst.result.and_then(|o| f.values[o.0 as usize].name.clone()));
         if let Some(p) = prev {
             inst.args = vec![p];
         }
         inst.result = Some(res);
         f.block_mut(r).insts.insert(at, inst);
-        at += 1;
         prev = Some(res);
     }
     prev.unwrap_or(x)
