@@ -440,7 +440,7 @@ def test_memory_flat_over_many_generators():
         next(g)
     gc.collect()
     r0 = rss_bytes()
-    for _ in range(200000):
+    for _ in range(500000):  # a million generators made and dropped
         g = fast(3, 50)
         next(g)
         next(g)
@@ -536,3 +536,32 @@ def test_consumer_sees_and_changes_shared_objects():
     finally:
         SCALE = 3.0
     assert all(x == y and type(x) is type(y) for x, y in out)
+
+
+def test_random_action_sequences(rng):
+    """Random interleavings of next/send/throw/close on several generators."""
+    choices = [
+        "next",
+        "next",
+        "next",
+        ("send", None),
+        ("send", 2),
+        ("send", -1.5),
+        ("throw", ValueError("x")),
+        ("throw", StopIteration),
+        "close",
+    ]
+    cases = [
+        (running_sum, (6,)),
+        (accumulate, ()),
+        (counter, (8,)),
+        (two_yields, (1.25,)),
+        (nested, (3, 4)),
+        (powers, (2**40, 6)),
+        (collatz, (27,)),
+    ]
+    for _ in range(60):
+        fn, args = cases[int(rng.integers(len(cases)))]
+        k = int(rng.integers(1, 12))
+        actions = [choices[int(i)] for i in rng.integers(0, len(choices), k)]
+        compare(fn, args, actions)

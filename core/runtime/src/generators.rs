@@ -28,11 +28,13 @@ use std::sync::{Arc, Mutex};
 pub struct Suspended {
     point: u32,
     value: Py<PyAny>,
-    state: Vec<Slot>,
+    /// (taken by the generator)
+    state: Mutex<Vec<Slot>>,
 }
 
 /// The interpreter tier's result at `yield point`: the yielded value and the live values.
 pub fn suspended(py: Python<'_>, point: u32, value: Py<PyAny>, state: Vec<Slot>) -> PyResult<Py<PyAny>> {
+    let state = Mutex::new(state);
     Ok(Py::new(py, Suspended { point, value, state })?.into_any())
 }
 
@@ -190,6 +192,11 @@ impl GeneratorFunction {
     fn __repr__(&self, py: Python<'_>) -> String {
         format!("<pyston generator function {}>", self.parent.bind(py).get().name)
     }
+
+    /// Pickled by reference (`module.qualname`), as a function is.
+    fn __reduce__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        Ok(slf.getattr("__qualname__")?.unbind())
+    }
 }
 
 struct GenState {
@@ -245,7 +252,7 @@ impl Generator {
                 Ok(s) => {
                     let s = s.get();
                     st.point = s.point;
-                    st.vals = s.state.iter().map(|v| v.as_ref().map(|o| o.clone_ref(py))).collect();
+                    st.vals = std::mem::take(&mut *s.state.lock().unwrap());
                     Ok(s.value.clone_ref(py))
                 }
                 Err(_) => {
