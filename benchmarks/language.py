@@ -10,7 +10,8 @@ CPython objects in pyston: building one allocates its element objects as CPython
 Numba uses its own containers); strings (real CPython `str` objects in pyston: scanning
 characters, `split` and `int()`, f-string keys counted in a dict); generator consumption
 (`sum` over a compiled generator from Python: each step runs natively, the generator
-object and each value crossing into Python as CPython's would). Each kernel is checked to compile natively under pyston
+object and each value crossing into Python as CPython's would; a `for` loop over a
+compiled generator inside compiled code, which inlines it). Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 
@@ -249,6 +250,16 @@ def running_max(a):
         yield m
 
 
+windows_gen = window_means  # rebound per implementation by `generator_rows`
+
+
+def consume_windows(a, w):
+    total = 0.0
+    for m in windows_gen(a, w):
+        total += m
+    return total
+
+
 def generator_rows(n, repeat):
     """Generator consumption: `sum(gen(...))` from Python, the generator plain,
     compiled by pyston, compiled by Numba (njit generators iterate from Python too)."""
@@ -274,6 +285,28 @@ def generator_rows(n, repeat):
             except Exception:  # noqa: BLE001 - Numba may not compile a kernel
                 t_nb = None
         rows.append((name, t_py, t_ps, t_nb))
+    # Compiled code iterating over a compiled generator: pyston inlines it into the loop.
+    global windows_gen
+    args = (a, 32)
+    windows_gen = window_means
+    want = consume_windows(*args)
+    t_py = best(consume_windows, args, max(1, repeat // 2))
+    windows_gen = pyston.fast(window_means)
+    fast = pyston.fast(fallback=False)(consume_windows)
+    if fast(*args) != want:
+        raise SystemExit("generator inlined: pyston differs from CPython")
+    t_ps = best(fast, args, repeat)
+    t_nb = None
+    if numba is not None:
+        try:
+            windows_gen = numba.njit(window_means)
+            nb = numba.njit(consume_windows)
+            nb(*args)
+            t_nb = best(nb, args, repeat)
+        except Exception:  # noqa: BLE001 - Numba may not compile a kernel
+            t_nb = None
+    windows_gen = window_means
+    rows.append(("for m in gen(a) (compiled)", t_py, t_ps, t_nb))
     return rows
 
 

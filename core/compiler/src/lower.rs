@@ -22,6 +22,13 @@ pub mod generators;
 mod inline;
 
 pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
+    lower_with(def, &HashMap::new())
+}
+
+/// [`lower`], with `gens`: compiled generator functions of the same module by
+/// name, inlined into the `for` loops that iterate over a call of one
+/// (`lower/generators.rs`).
+pub fn lower_with(def: &FunctionDef, gens: &HashMap<String, FunctionDef>) -> CResult<ir::Function> {
     let mut l = Lowerer {
         f: ir::Function {
             name: def.name.clone(),
@@ -47,6 +54,8 @@ pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
         inner: inline::inlinable(&def.body),
         inlining: Vec::new(),
         points: 0,
+        gens: gens.clone(),
+        gen_inline: Vec::new(),
     };
     for p in &def.params {
         l.locals.insert(p.clone());
@@ -151,6 +160,10 @@ struct Lowerer {
     inlining: Vec<inline::Inlining>,
     /// The yields lowered so far (each a resume point, numbered from 1).
     points: u32,
+    /// Compiled generator functions a `for` loop may inline, by global name.
+    gens: HashMap<String, FunctionDef>,
+    /// The generators being inlined into `for` loops (innermost last).
+    gen_inline: Vec<generators::GenInline>,
 }
 
 impl Lowerer {
@@ -484,12 +497,17 @@ impl Lowerer {
                 self.leave(self.loop_fin.last().copied().unwrap_or(0))?;
                 self.jump(cont, vec![], span);
             }
+            StmtKind::Yield(t, e) if !self.gen_inline.is_empty() => self.inline_yield(t.as_ref(), e.as_ref(), span)?,
             StmtKind::Yield(t, e) => self.yield_stmt(t.as_ref(), e.as_ref(), span)?,
             StmtKind::Return(e) => {
                 let v = match e {
                     Some(e) => self.expr(e)?,
                     None => self.emit_cur(Op::Const(Const::None), vec![], span),
                 };
+                if !self.gen_inline.is_empty() {
+                    let _ = v;
+                    return self.inline_gen_return(span);
+                }
                 if !self.inlining.is_empty() {
                     return self.inline_return(v, span);
                 }
@@ -582,6 +600,16 @@ impl Lowerer {
     }
 
     fn for_loop(&mut self, target: &Target, iter: &Expr, body: &[Stmt], orelse: &[Stmt], span: Span) -> CResult<()> {
+        if let ExprKind::Call(f, args, kws) = &iter.kind {
+            if let ExprKind::Name(n) = &f.kind {
+                if kws.is_empty() && !self.locals.contains(n) && self.gens.contains_key(n) {
+                    let def = self.gens[n].clone();
+                    if self.inline_generator(n, &def, args, target, body, orelse, span)? {
+                        return Ok(());
+                    }
+                }
+            }
+        }
         if let Some(values) = self.small_constant_range(iter, body) {
             // Unrolled: the body once per value, the loop variable a constant in each copy.
             let rf = match &iter.kind {

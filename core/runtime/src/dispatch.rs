@@ -351,6 +351,10 @@ impl Dispatcher {
                 let mut inner = this.inner.lock().unwrap();
                 inner.specs.clear();
                 inner.last = None;
+                // (a generator function inlined into a loop: the source is lowered again)
+                if !this.step && matches!(&inner.source, Some(Ok(s)) if !s.inlined.is_empty()) {
+                    inner.source = None;
+                }
             }
             let s = Dispatcher::get_spec(slf, &tys)?;
             this.inner.lock().unwrap().last = Some(s.clone());

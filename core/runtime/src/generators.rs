@@ -67,6 +67,7 @@ impl GeneratorFunction {
         let step = Source {
             ir: Arc::new(ir),
             filename: src.filename.clone(),
+            inlined: src.inlined.iter().map(|(n, o)| (n.clone(), o.clone_ref(py))).collect(),
         };
         let d = Py::new(py, Dispatcher::step(py, parent, Arc::new(step), env))?;
         let mut steps = self.steps.lock().unwrap();
@@ -102,7 +103,7 @@ impl GeneratorFunction {
     }
 
     #[getter]
-    fn py_func(&self, py: Python<'_>) -> Py<PyAny> {
+    pub(crate) fn py_func(&self, py: Python<'_>) -> Py<PyAny> {
         self.parent.bind(py).get().py_func.clone_ref(py)
     }
 

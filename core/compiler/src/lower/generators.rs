@@ -494,3 +494,167 @@ pub fn resume_function(f: &ir::Function, point: u32) -> Option<ir::Function> {
     g.shape = crate::hir::CallShape::default();
     Some(g)
 }
+
+/// A compiled generator inlined into a `for` loop of the function being
+/// lowered: each `yield` of its body runs the loop's body.
+pub(super) struct GenInline {
+    /// The generator function's global name.
+    name: String,
+    /// The loop's target, body and `else` clause.
+    target: Target,
+    body: Vec<crate::hir::Stmt>,
+    /// Where the generator's `return` (or its end) goes: the `else` clause, then `exit`.
+    done: Block,
+    /// After the loop (a `break` in its body).
+    exit: Block,
+}
+
+/// Whether generator `def` can be inlined into a `for` loop: its yields are
+/// statements (`yield v`, `x = yield v`) outside `try`, and its body has no
+/// `raise` (a `StopIteration` would leave the loop instead of becoming
+/// PEP 479's `RuntimeError`), `try`, nested functions, lambdas or
+/// comprehensions (the renaming does not enter those).
+pub fn inlinable_generator(def: &crate::hir::FunctionDef) -> bool {
+    use crate::hir::{ExprKind, StmtKind};
+    fn expr_ok(e: &Expr) -> bool {
+        !matches!(
+            e.kind,
+            ExprKind::Lambda(..)
+                | ExprKind::ListComp(..)
+                | ExprKind::GenExp(..)
+                | ExprKind::DictComp(..)
+                | ExprKind::SetComp(..)
+                | ExprKind::Dict(..)
+                | ExprKind::Set(..)
+        )
+    }
+    fn ok(body: &[crate::hir::Stmt]) -> bool {
+        body.iter().all(|s| match &s.kind {
+            StmtKind::Raise(_) | StmtKind::RaiseFrom(..) | StmtKind::Try(..) | StmtKind::Def(_) => false,
+            StmtKind::If(c, a, b) | StmtKind::While(c, a, b) => expr_ok(c) && ok(a) && ok(b),
+            StmtKind::For(_, it, a, b) => expr_ok(it) && ok(a) && ok(b),
+            StmtKind::Assign(_, e) | StmtKind::AugAssign(_, _, e) | StmtKind::Expr(e) => expr_ok(e),
+            StmtKind::Yield(_, Some(e)) | StmtKind::Return(Some(e)) => expr_ok(e),
+            _ => true,
+        })
+    }
+    def.shape.is_plain() && ok(&def.body)
+}
+
+impl Lowerer {
+    /// `for target in gen(args): body else: orelse` where `gen` is a compiled
+    /// generator function of the same module: the generator's body, its
+    /// locals renamed apart, with each `yield v` assigning `v` to `target`
+    /// and running `body` there (`continue` goes on after the yield, `break`
+    /// leaves both). The values sent in are None, as for a `for` loop.
+    /// False (nothing emitted) when the generator cannot be inlined here.
+    pub(super) fn inline_generator(
+        &mut self,
+        name: &str,
+        def: &crate::hir::FunctionDef,
+        args: &[Expr],
+        target: &Target,
+        body: &[crate::hir::Stmt],
+        orelse: &[crate::hir::Stmt],
+        span: Span,
+    ) -> CResult<bool> {
+        if args.len() != def.params.len()
+            || !self.inlining.is_empty()
+            || !self.inner.is_empty()
+            || self.gen_inline.iter().any(|g| g.name == name)
+        {
+            // (a generator iterating over itself is not inlined into itself)
+            return Ok(false);
+        }
+        let mut own: HashSet<String> = def.params.iter().cloned().collect();
+        super::collect_assigned(&def.body, &mut own);
+        self.hidden += 1;
+        let id = self.hidden;
+        let map: std::collections::HashMap<String, String> =
+            own.iter().map(|n| (n.clone(), format!("{n}@{id}"))).collect();
+        let Ok((gbody, free)) = super::inline::rename(&map, &def.body) else {
+            return Ok(false);
+        };
+        // Its globals must not be this function's variables.
+        if free.iter().any(|n| self.locals.contains(n)) {
+            return Ok(false);
+        }
+        let vals: Vec<Value> = args.iter().map(|a| self.expr(a)).collect::<CResult<_>>()?;
+        for n in map.values() {
+            self.locals.insert(n.clone());
+        }
+        for (p, v) in def.params.iter().zip(vals) {
+            let b = self.block_for_write();
+            self.write_var(&map[p], b, v);
+        }
+        let (done, exit) = (self.new_block(), self.new_block());
+        self.gen_inline.push(GenInline {
+            name: name.to_string(),
+            target: target.clone(),
+            body: body.to_vec(),
+            done,
+            exit,
+        });
+        let r = self.stmts(&gbody);
+        let ctx = self.gen_inline.pop().unwrap();
+        r?;
+        self.jump(done, vec![], span);
+        self.seal(done);
+        self.cur = if self.preds[done.0 as usize].is_empty() {
+            None
+        } else {
+            Some(done)
+        };
+        if self.cur.is_some() {
+            self.stmts(orelse)?;
+        }
+        self.jump(ctx.exit, vec![], span);
+        self.seal(exit);
+        self.cur = if self.preds[exit.0 as usize].is_empty() {
+            None
+        } else {
+            Some(exit)
+        };
+        Ok(true)
+    }
+
+    /// A `yield` of an inlined generator: the loop's body runs here.
+    pub(super) fn inline_yield(&mut self, target: Option<&Target>, value: Option<&Expr>, span: Span) -> CResult<()> {
+        let v = match value {
+            Some(e) => self.expr(e)?,
+            None => self.emit_cur(Op::Const(Const::None), vec![], span),
+        };
+        let ctx = self.gen_inline.pop().unwrap();
+        self.assign(&ctx.target, v)?;
+        let after = self.new_block();
+        // The loop's body belongs to the function around the loop (its own yields,
+        // returns, breaks): lowered with the inlining context set aside.
+        self.loops.push((after, ctx.exit));
+        self.loop_fin.push(self.fin.len());
+        let r = self.stmts(&ctx.body);
+        self.loops.pop();
+        self.loop_fin.pop();
+        self.gen_inline.push(ctx);
+        r?;
+        self.jump(after, vec![], span);
+        self.seal(after);
+        self.cur = if self.preds[after.0 as usize].is_empty() {
+            None
+        } else {
+            Some(after)
+        };
+        if let Some(t) = target {
+            // `x = yield v` in a generator a `for` loop drives receives None.
+            let none = self.emit_cur(Op::Const(Const::None), vec![], span);
+            self.assign(t, none)?;
+        }
+        Ok(())
+    }
+
+    /// `return` in an inlined generator: the end of the loop (its `else` clause next).
+    pub(super) fn inline_gen_return(&mut self, span: Span) -> CResult<()> {
+        let done = self.gen_inline.last().unwrap().done;
+        self.jump(done, vec![], span);
+        Ok(())
+    }
+}
