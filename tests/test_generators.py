@@ -668,7 +668,7 @@ def test_inlined_generator_rebound_is_seen():
 
         @pyston.fast
         def g_upto(n):  # noqa: F811 - rebinding the global on purpose
-            for i in range(n):
+            for _ in range(n):
                 yield 1
 
         assert f(7) == c_nested(7) != want
