@@ -675,3 +675,22 @@ def test_inlined_generator_rebound_is_seen():
     finally:
         g_upto = saved
     assert f(7) == want
+
+
+def safe_ratios(a, b):
+    for i in range(a.shape[0]):
+        try:
+            r = a[i] / b[i]
+        except ZeroDivisionError:
+            r = -1.0
+        yield r
+
+
+def test_try_between_yields():
+    a = np.array([1.0, 2.0, 3.0])
+    b = [2.0, 0.0, 4.0]
+    fast = pyston.fast(safe_ratios)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pyston.PerformanceWarning)  # (a list of floats argument)
+        assert list(fast(a, b)) == list(safe_ratios(a, b))
+    same_list(safe_ratios, a, np.array([2.0, 0.0, 4.0]))
