@@ -694,3 +694,36 @@ def test_try_between_yields():
         warnings.simplefilter("ignore", pyston.PerformanceWarning)  # (a list of floats argument)
         assert list(fast(a, b)) == list(safe_ratios(a, b))
     same_list(safe_ratios, a, np.array([2.0, 0.0, 4.0]))
+
+
+@pyston.fast
+def g_scaled(a, k):
+    for x in a:
+        yield x * k
+
+
+def c_folds(n, a):
+    return (
+        sum(g_upto(n)),
+        sum(g_scaled(a, 0.1)),
+        max(g_upto(n + 1)),
+        min(g_scaled(a, -1.0)),
+        list(g_upto(n)),
+        any(g_upto(n)),
+        all(g_scaled(a, 2.0)),
+    )
+
+
+def c_max_empty(n):
+    return max(g_upto(n))
+
+
+def test_builtins_over_a_compiled_generator_inline_it(rng):
+    from helpers import check
+
+    a = rng.standard_normal(50)
+    check(pyston.fast(c_folds), [(n, a[:m]) for n in (1, 4, 30) for m in (1, 2, 50)])
+    check(pyston.fast(c_max_empty), [(0,), (3,)])
+    f = pyston.fast(fallback=False)(c_folds)
+    assert f(5, a) == c_folds(5, a)
+    assert "g_upto" not in f.inspect_ir()

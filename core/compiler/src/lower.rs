@@ -22,13 +22,18 @@ pub mod generators;
 mod inline;
 
 pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
-    lower_with(def, &HashMap::new())
+    lower_with(def, &HashMap::new(), false)
 }
 
 /// [`lower`], with `gens`: compiled generator functions of the same module by
 /// name, inlined into the `for` loops that iterate over a call of one
-/// (`lower/generators.rs`).
-pub fn lower_with(def: &FunctionDef, gens: &HashMap<String, FunctionDef>) -> CResult<ir::Function> {
+/// (`lower/generators.rs`); `compensated_sum`: `sum()` adds floats with
+/// compensation (CPython 3.12+), for the generator expressions made here.
+pub fn lower_with(
+    def: &FunctionDef,
+    gens: &HashMap<String, FunctionDef>,
+    compensated_sum: bool,
+) -> CResult<ir::Function> {
     let mut l = Lowerer {
         f: ir::Function {
             name: def.name.clone(),
@@ -56,6 +61,7 @@ pub fn lower_with(def: &FunctionDef, gens: &HashMap<String, FunctionDef>) -> CRe
         points: 0,
         gens: gens.clone(),
         gen_inline: Vec::new(),
+        compensated_sum,
     };
     for p in &def.params {
         l.locals.insert(p.clone());
@@ -164,6 +170,8 @@ struct Lowerer {
     gens: HashMap<String, FunctionDef>,
     /// The generators being inlined into `for` loops (innermost last).
     gen_inline: Vec<generators::GenInline>,
+    /// `sum()` adds floats with compensation (CPython 3.12+).
+    compensated_sum: bool,
 }
 
 impl Lowerer {

@@ -89,7 +89,7 @@ pub fn front(py: Python<'_>, func: &Bound<'_, PyAny>) -> PyResult<Result<Source,
         Err(_) => Default::default(),
     };
     let res = def
-        .and_then(|def| pyston_compiler::lower::lower_with(&def, &gens))
+        .and_then(|def| pyston_compiler::lower::lower_with(&def, &gens, py.version_info() >= (3, 12)))
         .and_then(|f| {
             verify(&f, "lower")?;
             dump("lower", &f.name, &f.display(None));
@@ -111,14 +111,15 @@ type Inlinable = (
 );
 
 /// The compiled generator functions (`pyston.fast` on a generator function,
-/// bound in the same module's globals) that `for` loops of `def` iterate over
-/// by calling them, with their syntax trees: the lowering inlines them.
+/// bound in the same module's globals) that `def` names, with their syntax
+/// trees: the lowering inlines them into the `for` loops (and `sum(...)`,
+/// `list(...)`, ...) that iterate over a call of one.
 fn inlinable_generators(
     py: Python<'_>,
     func: &Bound<'_, PyAny>,
     def: &pyston_compiler::hir::FunctionDef,
 ) -> PyResult<Inlinable> {
-    use pyston_compiler::hir::{ExprKind, Stmt, StmtKind};
+    use pyston_compiler::hir::{Stmt, StmtKind};
     fn has_yield(body: &[Stmt]) -> bool {
         body.iter().any(|s| match &s.kind {
             StmtKind::Yield(..) => true,
@@ -131,34 +132,12 @@ fn inlinable_generators(
             _ => false,
         })
     }
-    fn names(body: &[Stmt], out: &mut Vec<String>) {
-        for s in body {
-            match &s.kind {
-                StmtKind::For(_, it, a, b) => {
-                    if let ExprKind::Call(f, _, kws) = &it.kind {
-                        if let (ExprKind::Name(n), true) = (&f.kind, kws.is_empty()) {
-                            out.push(n.clone());
-                        }
-                    }
-                    names(a, out);
-                    names(b, out);
-                }
-                StmtKind::If(_, a, b) | StmtKind::While(_, a, b) => {
-                    names(a, out);
-                    names(b, out);
-                }
-                StmtKind::Try(a, hs, b, c) => {
-                    names(a, out);
-                    hs.iter().for_each(|h| names(&h.body, out));
-                    names(b, out);
-                    names(c, out);
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut found = Vec::new();
-    names(&def.body, &mut found);
+    // The names the function reads as globals (and attributes): those bound to a compiled generator function.
+    let mut found: Vec<String> = func
+        .getattr("__code__")
+        .and_then(|c| c.getattr("co_names"))
+        .and_then(|n| n.extract())
+        .unwrap_or_default();
     if has_yield(&def.body) {
         // A generator's steps keep the source they were made from: nothing is inlined into them.
         found.clear();
