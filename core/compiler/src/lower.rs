@@ -612,7 +612,7 @@ impl Lowerer {
             if let ExprKind::Name(n) = &f.kind {
                 if kws.is_empty() && !self.locals.contains(n) && self.gens.contains_key(n) {
                     let def = self.gens[n].clone();
-                    if self.inline_generator(n, &def, args, target, body, orelse, span)? {
+                    if self.inline_generator(n, &def, args, (target, body, orelse), span)? {
                         return Ok(());
                     }
                 }

@@ -553,9 +553,7 @@ impl Lowerer {
         name: &str,
         def: &crate::hir::FunctionDef,
         args: &[Expr],
-        target: &Target,
-        body: &[crate::hir::Stmt],
-        orelse: &[crate::hir::Stmt],
+        (target, body, orelse): (&Target, &[crate::hir::Stmt], &[crate::hir::Stmt]),
         span: Span,
     ) -> CResult<bool> {
         if args.len() != def.params.len()
