@@ -727,3 +727,122 @@ def test_builtins_over_a_compiled_generator_inline_it(rng):
     f = pyston.fast(fallback=False)(c_folds)
     assert f(5, a) == c_folds(5, a)
     assert "g_upto" not in f.inspect_ir()
+
+
+# ---------------------------------------------------------------------------
+# fuzzed generators: the fuzzer's random functions with a `yield` after each assignment
+# ---------------------------------------------------------------------------
+
+
+def _with_yields(source):
+    """`source` with `yield name` after every assignment to a name in `f`
+    (outside `try` statements and nested functions), or None if none."""
+    import ast
+
+    tree = ast.parse(source)
+    count = 0
+
+    def walk(body):
+        nonlocal count
+        out = []
+        for s in body:
+            for field in ("body", "orelse"):
+                if isinstance(s, (ast.For, ast.While, ast.If)):
+                    setattr(s, field, walk(getattr(s, field)) or [ast.Pass()])
+            out.append(s)
+            target = None
+            simple = isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+            if simple and not isinstance(s.value, ast.Lambda):
+                target = s.targets[0].id
+            elif isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Name):
+                target = s.target.id
+            if target is not None:
+                count += 1
+                out.append(ast.Expr(ast.Yield(ast.Name(target, ast.Load()))))
+        return out
+
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "f":
+            node.body = walk(node.body)
+    if count == 0:
+        return None
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+
+
+def _drive(gen_fn, args, cap=400):
+    sys.path.insert(0, _FUZZ_DIR)
+    try:
+        from run import canon
+    finally:
+        sys.path.remove(_FUZZ_DIR)
+    out = []
+
+    def canon_(v):
+        c = canon(v)
+        return c[:1] if c[0] == "builtins.object" else c  # (object(): compared by type)
+
+    try:
+        g = gen_fn(*args)
+        for _ in range(cap):
+            out.append(canon_(next(g)))
+    except StopIteration as e:
+        out.append(("stop", canon_(e.value)))
+    except Exception as e:  # noqa: BLE001 - compared
+        out.append(("raise", type(e).__name__, str(e)))
+    return out
+
+
+_FUZZ_DIR = __import__("os").path.join(__import__("os").path.dirname(__file__), "fuzz")
+
+
+def test_fuzzed_generators(tmp_path):
+    import copy
+    import importlib.util
+
+    sys.path.insert(0, _FUZZ_DIR)
+    try:
+        import gen as fuzz_gen
+    finally:
+        sys.path.remove(_FUZZ_DIR)
+    env = {"np": np, "math": math, "nan": math.nan, "inf": math.inf}
+    checked = 0
+    for seed in range(1, 401):
+        prog = fuzz_gen.generate(seed)
+        src = _with_yields(prog.source)
+        if src is None or "try:" in src:
+            continue
+        path = tmp_path / f"fzg_{seed}.py"
+        path.write_text(src)
+        spec = importlib.util.spec_from_file_location(f"fzg_{seed}", path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod
+        try:
+            spec.loader.exec_module(mod)
+            fast = pyston.fast(mod.f)
+            for a_src in prog.args:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    args = eval(a_src, env)  # noqa: S307 - the fuzzer's own argument source
+                    want = _drive(mod.f, copy.deepcopy(args))
+                    got = _drive(fast, copy.deepcopy(args))
+                assert got == want, f"seed {seed}, args {a_src}:\n{src}"
+                checked += 1
+        finally:
+            sys.modules.pop(spec.name, None)
+    assert checked > 200
+
+
+def with_object(n):
+    o = object()
+    yield n
+    yield o is not None
+    yield n + 1
+
+
+def test_live_values_compiled_code_cannot_take_run_steps_on_the_interpreter():
+    # (a second generator used to deadlock on the dispatcher's lock)
+    fast = pyston.fast(with_object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pyston.PerformanceWarning)
+        for n in range(3):
+            assert list(fast(n)) == list(with_object(n))

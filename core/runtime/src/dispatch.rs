@@ -1403,10 +1403,8 @@ impl Dispatcher {
         let (py, this) = (slf.py(), slf.get());
         if this.step {
             // A generator's live values compiled code cannot take: the interpreter tier runs the step.
-            let mut inner = this.inner.lock().unwrap();
-            if !inner.warned {
-                inner.warned = true;
-                drop(inner);
+            let first = !std::mem::replace(&mut this.inner.lock().unwrap().warned, true);
+            if first {
                 let types: Vec<String> = args
                     .iter()
                     .map(|a| a.get_type().name().map(|n| n.to_string()).unwrap_or_default())
