@@ -846,3 +846,54 @@ def test_live_values_compiled_code_cannot_take_run_steps_on_the_interpreter():
         warnings.simplefilter("ignore", pyston.PerformanceWarning)
         for n in range(3):
             assert list(fast(n)) == list(with_object(n))
+
+
+def test_fuzzed_generators_inlined_into_compiled_loops(tmp_path):
+    """The fuzzed generators driven by a `for` loop in a compiled function (inlined where possible)."""
+    import ast
+    import copy
+    import importlib.util
+
+    sys.path.insert(0, _FUZZ_DIR)
+    try:
+        import gen as fuzz_gen
+        from run import canon
+    finally:
+        sys.path.remove(_FUZZ_DIR)
+    env = {"np": np, "math": math, "nan": math.nan, "inf": math.inf}
+    checked = 0
+    for seed in range(1, 201):
+        prog = fuzz_gen.generate(seed)
+        src = _with_yields(prog.source)
+        if src is None or "try:" in src:
+            continue
+        params = [a.arg for a in ast.parse(src).body[-1].args.args]
+        ps = ", ".join(params)
+        src += (
+            "\n\nimport pyston\n\nfg = pyston.fast(f)\n\n\n"
+            f"def consume({ps}):\n    out = []\n    for v in fg({ps}):\n        out.append(v)\n    return out\n"
+        )
+        path = tmp_path / f"fzc_{seed}.py"
+        path.write_text(src)
+        spec = importlib.util.spec_from_file_location(f"fzc_{seed}", path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod
+        try:
+            spec.loader.exec_module(mod)
+            fast = pyston.fast(mod.consume)
+            for a_src in prog.args:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    args = eval(a_src, env)  # noqa: S307 - the fuzzer's own argument source
+                    results = []
+                    for fn in (lambda *a: list(mod.f(*a)), fast):
+                        try:
+                            r = ("ok", [c[:1] if c[0] == "builtins.object" else c for c in map(canon, fn(*copy.deepcopy(args)))])
+                        except Exception as e:  # noqa: BLE001 - compared
+                            r = ("raise", type(e).__name__, str(e))
+                        results.append(r)
+                assert results[0] == results[1], f"seed {seed}, args {a_src}:\n{src}"
+                checked += 1
+        finally:
+            sys.modules.pop(spec.name, None)
+    assert checked > 100
