@@ -8,7 +8,10 @@ appended to and iterated, list comprehensions, `sum` of a generator expression a
 dict counting, loops over `d.items()` and over a set (lists, dicts and sets are real
 CPython objects in pyston: building one allocates its element objects as CPython does;
 Numba uses its own containers); strings (real CPython `str` objects in pyston: scanning
-characters, `split` and `int()`, f-string keys counted in a dict). Each kernel is checked to compile natively under pyston
+characters, `split` and `int()`, f-string keys counted in a dict); generator consumption
+(`sum` over a compiled generator from Python: each step runs natively, the generator
+object and each value crossing into Python as CPython's would; a `for` loop over a
+compiled generator inside compiled code, which inlines it). Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 
@@ -231,6 +234,82 @@ def key_counts(a):
     return len(counts), counts.get("3-2", 0)
 
 
+def window_means(a, w):
+    for i in range(a.shape[0] - w + 1):
+        s = 0.0
+        for j in range(i, i + w):
+            s += a[j]
+        yield s / w
+
+
+def running_max(a):
+    m = a[0]
+    for i in range(a.shape[0]):
+        if a[i] > m:
+            m = a[i]
+        yield m
+
+
+windows_gen = window_means  # rebound per implementation by `generator_rows`
+
+
+def consume_windows(a, w):
+    total = 0.0
+    for m in windows_gen(a, w):
+        total += m
+    return total
+
+
+def generator_rows(n, repeat):
+    """Generator consumption: `sum(gen(...))` from Python, the generator plain,
+    compiled by pyston, compiled by Numba (njit generators iterate from Python too)."""
+    rng = np.random.default_rng(2)
+    a = rng.standard_normal(n)
+    rows = []
+    for name, gen, args in [
+        ("generator: window means w=32", window_means, (a, 32)),
+        ("generator: running max", running_max, (a,)),
+    ]:
+        fast = pyston.fast(fallback=False)(gen)
+        want, got = sum(gen(*args)), sum(fast(*args))
+        if want != got:
+            raise SystemExit(f"{name}: pyston gave {got!r}, CPython {want!r}")
+        t_py = best(lambda *x: sum(gen(*x)), args, max(1, repeat // 2))
+        t_ps = best(lambda *x: sum(fast(*x)), args, repeat)
+        t_nb = None
+        if numba is not None:
+            try:
+                nb = numba.njit(gen)
+                sum(nb(*args))
+                t_nb = best(lambda *x: sum(nb(*x)), args, repeat)
+            except Exception:  # noqa: BLE001 - Numba may not compile a kernel
+                t_nb = None
+        rows.append((name, t_py, t_ps, t_nb))
+    # Compiled code iterating over a compiled generator: pyston inlines it into the loop.
+    global windows_gen
+    args = (a, 32)
+    windows_gen = window_means
+    want = consume_windows(*args)
+    t_py = best(consume_windows, args, max(1, repeat // 2))
+    windows_gen = pyston.fast(window_means)
+    fast = pyston.fast(fallback=False)(consume_windows)
+    if fast(*args) != want:
+        raise SystemExit("generator inlined: pyston differs from CPython")
+    t_ps = best(fast, args, repeat)
+    t_nb = None
+    if numba is not None:
+        try:
+            windows_gen = numba.njit(window_means)
+            nb = numba.njit(consume_windows)
+            nb(*args)
+            t_nb = best(nb, args, repeat)
+        except Exception:  # noqa: BLE001 - Numba may not compile a kernel
+            t_nb = None
+    windows_gen = window_means
+    rows.append(("for m in gen(a) (compiled)", t_py, t_ps, t_nb))
+    return rows
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
@@ -278,6 +357,11 @@ def best(f, args, repeat):
     return statistics.median(times)
 
 
+def show(name, t_py, t_ps, t_nb):
+    nb_txt = f"{t_nb * 1e3:9.3f} {t_py / t_nb:7.1f}" if t_nb else f"{'-':>9s} {'-':>7s}"
+    print(f"{name:28s} {t_py * 1e3:10.2f} {t_ps * 1e3:10.3f} {t_py / t_ps:7.1f} {nb_txt}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
@@ -287,6 +371,7 @@ def main():
     opts = ap.parse_args()
     rows = []
     print(f"{'kernel':28s} {'CPython ms':>10s} {'pyston ms':>10s} {'x CPy':>7s} {'numba ms':>9s} {'x CPy':>7s}")
+    timed = []
     for name, f, args, *nb_args in make_cases(opts.n):
         nb_args = nb_args[0] if nb_args else args
         if opts.only and opts.only not in name:
@@ -305,8 +390,13 @@ def main():
                 t_nb = best(nb, nb_args, opts.repeat)
             except Exception:  # noqa: BLE001 - Numba may not compile a kernel
                 t_nb = None
-        nb_txt = f"{t_nb * 1e3:9.3f} {t_py / t_nb:7.1f}" if t_nb else f"{'-':>9s} {'-':>7s}"
-        print(f"{name:28s} {t_py * 1e3:10.2f} {t_ps * 1e3:10.3f} {t_py / t_ps:7.1f} {nb_txt}")
+        timed.append((name, t_py, t_ps, t_nb))
+        show(*timed[-1])
+    if not opts.only or "generator" in opts.only:
+        for r in generator_rows(opts.n, opts.repeat):
+            timed.append(r)
+            show(*r)
+    for name, t_py, t_ps, t_nb in timed:
         rows.append({"kernel": name, "cpython_s": t_py, "pyston_s": t_ps, "numba_s": t_nb})
     g = math.exp(statistics.mean(math.log(r["cpython_s"] / r["pyston_s"]) for r in rows))
     print(f"geometric mean speedup over CPython: {g:.1f}x")

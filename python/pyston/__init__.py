@@ -290,7 +290,16 @@ def _make(func, flags):
     if isinstance(func, Dispatcher):
         func = func.py_func
     import functools
+    import inspect
 
+    if inspect.isgeneratorfunction(func):
+        # Calls return a compiled generator (`core/runtime/src/generators.rs`).
+        from . import _generators  # noqa: F401  (registers it as a collections.abc.Generator)
+        from ._pyston import GeneratorFunction
+
+        g = GeneratorFunction(func, **flags)
+        functools.update_wrapper(g, func)
+        return g
     d = Dispatcher(func, **flags)
     functools.update_wrapper(d, func)  # __name__, __doc__, __module__, __qualname__, __wrapped__
     return d

@@ -198,6 +198,45 @@ def get_thread_id() -> int:
     """The index of the chunk the calling thread runs in a parallel loop (0 outside one)."""
 
 @final
+class GeneratorFunction:
+    """What ``pyston.fast`` returns for a generator function; calling it returns a :class:`generator`."""
+
+    def __init__(self, py_func: Callable[..., Any], preset: Literal["strict", "numba"] = "strict", **flags: Union[bool, str]) -> None:
+        """Wraps the generator function ``py_func``; nothing is compiled yet."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Binds the arguments as CPython does and returns a compiled generator (or, for
+        syntax the compiler does not take, CPython's own generator, with one ``PerformanceWarning``)."""
+
+    def __get__(self, obj: Any, objtype: Optional[type] = None) -> Any:
+        """Descriptor protocol: on an instance, a bound method."""
+
+    @property
+    def py_func(self) -> Callable[..., Any]:
+        """The original generator function."""
+
+    def _steps(self) -> list[tuple[int, Dispatcher]]:
+        """The dispatchers of the steps made so far, by resume point (0: from the arguments)."""
+
+@final
+class generator:
+    """A compiled generator: each step runs compiled code (``send``, ``throw``, ``close`` as CPython's)."""
+
+    def __iter__(self) -> generator: ...
+    def __next__(self) -> Any: ...
+    def send(self, value: Any) -> Any:
+        """Resumes the generator with ``value`` as the result of its ``yield``."""
+
+    def throw(self, *args: Any) -> Any:
+        """Raises the exception where the generator stands (its yields are outside ``try``: it finishes)."""
+
+    def close(self) -> None:
+        """Finishes the generator."""
+
+    @property
+    def gi_running(self) -> bool: ...
+
+@final
 class ParallelLoop:
     """The compiled body of one ``prange`` loop under ``parallel=True``
     (made by ``pyston._lift``; see ``docs/scale-out.md``)."""

@@ -263,6 +263,9 @@ pub enum StmtKind {
     Try(Vec<Stmt>, Vec<Handler>, Vec<Stmt>, Vec<Stmt>),
     /// `del x[i], y[j]`: the subscripts to delete, in order.
     Delete(Vec<Target>),
+    /// `yield value` (None: a bare `yield`), or `name = yield value`: the
+    /// generator suspends; `name` receives the value `send` passes in.
+    Yield(Option<Target>, Option<Expr>),
 }
 
 /// One `except` clause: `except class as name:` (`class` None for a bare `except:`).

@@ -18,9 +18,22 @@ use std::collections::{HashMap, HashSet};
 
 mod comp;
 mod exceptions;
+pub mod generators;
 mod inline;
 
 pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
+    lower_with(def, &HashMap::new(), false)
+}
+
+/// [`lower`], with `gens`: compiled generator functions of the same module by
+/// name, inlined into the `for` loops that iterate over a call of one
+/// (`lower/generators.rs`); `compensated_sum`: `sum()` adds floats with
+/// compensation (CPython 3.12+), for the generator expressions made here.
+pub fn lower_with(
+    def: &FunctionDef,
+    gens: &HashMap<String, FunctionDef>,
+    compensated_sum: bool,
+) -> CResult<ir::Function> {
     let mut l = Lowerer {
         f: ir::Function {
             name: def.name.clone(),
@@ -45,6 +58,10 @@ pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
         loop_fin: Vec::new(),
         inner: inline::inlinable(&def.body),
         inlining: Vec::new(),
+        points: 0,
+        gens: gens.clone(),
+        gen_inline: Vec::new(),
+        compensated_sum,
     };
     for p in &def.params {
         l.locals.insert(p.clone());
@@ -71,6 +88,12 @@ pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
     }
     let mut f = l.f;
     remove_trivial_phis(&mut f);
+    if generators::is_generator(&f) {
+        generators::carry_live_values(&mut f);
+        remove_trivial_phis(&mut f);
+        generators::prune(&mut f);
+        remove_trivial_phis(&mut f);
+    }
     Ok(f)
 }
 
@@ -87,6 +110,7 @@ fn collect_assigned(body: &[Stmt], out: &mut HashSet<String>) {
     for s in body {
         match &s.kind {
             StmtKind::Assign(ts, _) => ts.iter().for_each(|t| target(t, out)),
+            StmtKind::Yield(Some(t), _) => target(t, out),
             StmtKind::Try(a, hs, b, c) => {
                 collect_assigned(a, out);
                 for h in hs {
@@ -142,6 +166,14 @@ struct Lowerer {
     inner: HashMap<String, (Span, FunctionDef)>,
     /// The inlined calls being lowered (innermost last).
     inlining: Vec<inline::Inlining>,
+    /// The yields lowered so far (each a resume point, numbered from 1).
+    points: u32,
+    /// Compiled generator functions a `for` loop may inline, by global name.
+    gens: HashMap<String, FunctionDef>,
+    /// The generators being inlined into `for` loops (innermost last).
+    gen_inline: Vec<generators::GenInline>,
+    /// `sum()` adds floats with compensation (CPython 3.12+).
+    compensated_sum: bool,
 }
 
 impl Lowerer {
@@ -484,11 +516,17 @@ impl Lowerer {
                 self.leave(self.loop_fin.last().copied().unwrap_or(0))?;
                 self.jump(cont, vec![], span);
             }
+            StmtKind::Yield(t, e) if !self.gen_inline.is_empty() => self.inline_yield(t.as_ref(), e.as_ref(), span)?,
+            StmtKind::Yield(t, e) => self.yield_stmt(t.as_ref(), e.as_ref(), span)?,
             StmtKind::Return(e) => {
                 let v = match e {
                     Some(e) => self.expr(e)?,
                     None => self.emit_cur(Op::Const(Const::None), vec![], span),
                 };
+                if !self.gen_inline.is_empty() {
+                    let _ = v;
+                    return self.inline_gen_return(span);
+                }
                 if !self.inlining.is_empty() {
                     return self.inline_return(v, span);
                 }
@@ -581,6 +619,16 @@ impl Lowerer {
     }
 
     fn for_loop(&mut self, target: &Target, iter: &Expr, body: &[Stmt], orelse: &[Stmt], span: Span) -> CResult<()> {
+        if let ExprKind::Call(f, args, kws) = &iter.kind {
+            if let ExprKind::Name(n) = &f.kind {
+                if kws.is_empty() && !self.locals.contains(n) && self.gens.contains_key(n) {
+                    let def = self.gens[n].clone();
+                    if self.inline_generator(n, &def, args, (target, body, orelse), span)? {
+                        return Ok(());
+                    }
+                }
+            }
+        }
         if let Some(values) = self.small_constant_range(iter, body) {
             // Unrolled: the body once per value, the loop variable a constant in each copy.
             let rf = match &iter.kind {
@@ -1626,8 +1674,10 @@ pub fn remove_trivial_phis(f: &mut ir::Function) {
         }
         let mut replace: HashMap<Value, Value> = HashMap::new();
         let mut removed: Vec<(Block, usize)> = Vec::new();
+        // A yield's resume block keeps its parameters: they are what crosses the yield.
+        let resume = generators::resume_blocks(f);
         'blocks: for b in order {
-            if b == f.entry() {
+            if b == f.entry() || resume.contains(&b) {
                 continue;
             }
             for pi in 0..f.block(b).params.len() {
@@ -1660,7 +1710,7 @@ pub fn remove_trivial_phis(f: &mut ir::Function) {
             }
             match &mut data.term {
                 Term::Br(c, _, _) => *c = resolve(*c),
-                Term::Ret(v) | Term::Raise(v) => *v = resolve(*v),
+                Term::Ret(v) | Term::Raise(v) | Term::Yield { value: v, .. } => *v = resolve(*v),
                 Term::AssertFail(Some(v)) => *v = resolve(*v),
                 _ => {}
             }

@@ -187,3 +187,71 @@ fn while_with_break_and_unbound_local() {
     };
     assert_eq!(lines(&f), lines(&g));
 }
+
+#[test]
+fn generator_yields_carry_live_values_and_resume_functions_verify() {
+    // def f(n):
+    //     s = 0
+    //     for i in range(n):
+    //         s += i
+    //         x = yield s
+    //         yield x
+    //     return s
+    let body = vec![
+        assign("s", int(0, 2), 2),
+        st(
+            StmtKind::For(
+                Target::Name("i".into(), sp(3)),
+                e(
+                    ExprKind::Call(Box::new(name("range", 3)), vec![name("n", 3)], vec![]),
+                    3,
+                ),
+                vec![
+                    st(
+                        StmtKind::AugAssign(Target::Name("s".into(), sp(4)), BinOp::Add, name("i", 4)),
+                        4,
+                    ),
+                    st(
+                        StmtKind::Yield(Some(Target::Name("x".into(), sp(5))), Some(name("s", 5))),
+                        5,
+                    ),
+                    st(StmtKind::Yield(None, Some(name("x", 6))), 6),
+                ],
+                vec![],
+            ),
+            3,
+        ),
+        st(StmtKind::Return(Some(name("s", 7))), 7),
+    ];
+    let f = lower(&def(&["n"], body)).unwrap();
+    check(&f);
+    use pyston_compiler::lower::generators::{resume_function, resume_points};
+    assert_eq!(resume_points(&f), 2);
+    let text = f.display(None);
+    assert!(text.contains("yield 1, "), "{text}");
+    assert!(text.contains("yield 2, "), "{text}");
+    for point in 1..=2 {
+        let g = resume_function(&f, point).unwrap();
+        check(&g);
+        // The resume function's entry takes the value sent in and the live values.
+        let entry = g.block(g.entry());
+        assert_eq!(entry.params.len(), g.params.len());
+        assert_eq!(g.params[0], "<sent>");
+        // Nothing before the yield is read after it except through the parameters:
+        // every value used in the reachable blocks is defined there.
+        let live = g.live_in();
+        assert!(live[g.entry().0 as usize].is_empty(), "{}", g.display(None));
+    }
+    // After the first yield, `s`, the loop counter and `n` cross it (x is what was sent).
+    let r1 = resume_function(&f, 1).unwrap();
+    assert!(r1.params.iter().any(|p| p == "s"), "{:?}", r1.params);
+    assert!(r1.params.iter().any(|p| p == "n"), "{:?}", r1.params);
+    assert!(matches!(
+        f.blocks
+            .iter()
+            .find(|b| matches!(b.term, Term::Yield { .. }))
+            .map(|b| &b.term),
+        Some(Term::Yield { point: 1, .. })
+    ));
+    let _ = Op::Len;
+}

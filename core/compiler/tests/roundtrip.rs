@@ -475,3 +475,21 @@ fn iteration_and_membership_ops_roundtrip() {
     ));
     assert!(msg.contains("defines no value"), "{msg}");
 }
+
+#[test]
+fn yield_terminator_roundtrips() {
+    let text = "function g(n) {
+block0(v0):
+    v1 = const 0  ; line 2
+    v2 = const None  ; line 3
+    yield 1, v1, block1(v2, v0)  ; line 3
+block1(v3, v4):
+    v5 = bin add v4, v3  ; line 4
+    return v5  ; line 4
+}
+";
+    let f = roundtrip(text);
+    f.verify().unwrap();
+    assert!(matches!(f.block(Block(0)).term, Term::Yield { point: 1, .. }));
+    assert!(Function::parse(&text.replace("yield 1,", "yield x,")).is_err());
+}

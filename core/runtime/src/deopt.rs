@@ -21,9 +21,22 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
         .deopts
         .get(ctx.deopt_point as usize)
         .ok_or_else(|| crate::internal_error("bad deopt point"))?;
+    let f = &meta.func;
+    if !point.raised && point.inst == f.block(point.block).insts.len() {
+        if let pyston_compiler::ir::Term::Yield {
+            point: k,
+            value,
+            resume,
+        } = &f.block(point.block).term
+        {
+            // A generator's step stopped at a `yield`: its state goes back as it is.
+            if let Some(s) = yielded(py, meta, point, ctx, *k, *value, &resume.args[1..])? {
+                return Ok(s);
+            }
+        }
+    }
     // Taken first: nothing below may run with an exception set.
     let raised = if point.raised { PyErr::take(py) } else { None };
-    let f = &meta.func;
     let mut vals = boxed_live_values(py, meta, point, ctx)?;
     // A loop that stopped for Ctrl-C: Python's handlers run now (KeyboardInterrupt from the loop's line).
     if let Err(err) = crate::signals::handle(py) {
@@ -60,6 +73,42 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
             Err(r.err)
         }
     }
+}
+
+/// The suspended state at `yield k, value, block(sent, args...)` boxed
+/// straight from `ctx.slots`, or None when a value is not stored there (a
+/// compile-time value: the interpreter tier recomputes it).
+fn yielded(
+    py: Python<'_>,
+    meta: &FuncMeta,
+    point: &pyston_compiler::abi::DeoptPoint,
+    ctx: &Ctx,
+    k: u32,
+    value: Value,
+    args: &[Value],
+) -> PyResult<Option<Py<PyAny>>> {
+    let mut boxed: Vec<(Value, Slot)> = Vec::with_capacity(point.values.len());
+    let mut pos = 0;
+    for v in &point.values {
+        boxed.push((*v, box_value(py, meta.typed.ty(*v), &ctx.slots, &mut pos)?));
+    }
+    let find = |v: Value| {
+        boxed
+            .iter()
+            .find(|(w, _)| *w == v)
+            .map(|(_, s)| s.as_ref().map(|o| o.clone_ref(py)))
+    };
+    let Some(Some(value)) = find(value) else {
+        return Ok(None);
+    };
+    let mut state = Vec::with_capacity(args.len());
+    for a in args {
+        match find(*a) {
+            Some(s) => state.push(s),
+            None => return Ok(None),
+        }
+    }
+    crate::generators::suspended(py, k, value, state).map(Some)
 }
 
 /// Only the values in `wanted` (and the compile-time values they need) of those

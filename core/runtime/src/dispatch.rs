@@ -32,8 +32,8 @@ type Lifted<'py> = (Bound<'py, PyAny>, Vec<(u32, Py<PyAny>)>, bool);
 pub struct Dispatcher {
     pub id: u32,
     pub name: String,
-    py_func: Py<PyAny>,
-    sem: Semantics,
+    pub(crate) py_func: Py<PyAny>,
+    pub(crate) sem: Semantics,
     /// The constructor's preset and flags (for pickling by value).
     preset: String,
     flags: Py<PyDict>,
@@ -46,6 +46,9 @@ pub struct Dispatcher {
     /// With `parallel`: 0 not known yet, 1 no `prange` loop runs in
     /// parallel, 2 some do (calls then run the rewritten function).
     parallel_loops: std::sync::atomic::AtomicU8,
+    /// One step of a compiled generator (`crate::generators`): its IR is given, and
+    /// what cannot be compiled runs on the interpreter tier (there is no Python function for it).
+    step: bool,
 }
 
 #[derive(Default)]
@@ -195,7 +198,7 @@ thread_local! {
 
 impl Dispatcher {
     /// `__call__`, with this thread's state.
-    fn call(
+    pub(crate) fn call(
         slf: &Bound<'_, Self>,
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
@@ -230,7 +233,7 @@ impl Dispatcher {
                 "maximum recursion depth exceeded",
             ));
         }
-        if low_stack {
+        if low_stack && !this.step {
             // A thread with a tiny stack: CPython runs the call itself.
             return Ok(this.py_func.bind(py).call(args, kwargs)?.unbind());
         }
@@ -330,7 +333,7 @@ impl Dispatcher {
                     return Ok(this.py_func.bind(py).call(orig_args, orig_kwargs)?.unbind());
                 }
                 let compiled = this.inner.lock().unwrap().specs.contains_key(&tys);
-                if !compiled && stack.is_some_and(|r| r < crate::stack::COMPILE_RESERVE) {
+                if !compiled && !this.step && stack.is_some_and(|r| r < crate::stack::COMPILE_RESERVE) {
                     // Too little stack to compile here: this call runs as plain Python.
                     return Ok(this.py_func.bind(py).call(orig_args, orig_kwargs)?.unbind());
                 }
@@ -348,6 +351,10 @@ impl Dispatcher {
                 let mut inner = this.inner.lock().unwrap();
                 inner.specs.clear();
                 inner.last = None;
+                // (a generator function inlined into a loop: the source is lowered again)
+                if !this.step && matches!(&inner.source, Some(Ok(s)) if !s.inlined.is_empty()) {
+                    inner.source = None;
+                }
             }
             let s = Dispatcher::get_spec(slf, &tys)?;
             this.inner.lock().unwrap().last = Some(s.clone());
@@ -361,6 +368,16 @@ impl Dispatcher {
         if inner.source.is_none() {
             drop(inner);
             let src = pipeline::front(py, self.py_func.bind(py))?.map(Arc::new);
+            // A generator function called as a function (`python -m pyston`, a function
+            // passed to compiled code): CPython makes its generator (`pyston.fast` on a
+            // generator function compiles it as a generator, `crate::generators`).
+            let src = match src {
+                Ok(s) if pyston_compiler::lower::generators::is_generator(&s.ir) => Err((
+                    CompileError::unsupported(s.ir.span, "generator functions compile through `pyston.fast` only"),
+                    s.filename.clone(),
+                )),
+                r => r,
+            };
             let env = self.make_env(py, src.as_ref().map(|s| s.filename.clone()).unwrap_or_default())?;
             inner = self.inner.lock().unwrap();
             inner.source = Some(src);
@@ -462,11 +479,19 @@ impl Dispatcher {
                         ),
                         _ => e.message.clone(),
                     };
-                    let msg = format!(
-                        "pyston: '{}' runs as plain Python for argument types {}: {why}{at}",
-                        this.name,
-                        Spec::describe(params),
-                    );
+                    let msg = if this.step {
+                        format!(
+                            "pyston: generator '{}' runs a step on the interpreter tier for values of types {}: {why}{at}",
+                            this.name,
+                            Spec::describe(params),
+                        )
+                    } else {
+                        format!(
+                            "pyston: '{}' runs as plain Python for argument types {}: {why}{at}",
+                            this.name,
+                            Spec::describe(params),
+                        )
+                    };
                     let cat = py.import("pyston._errors")?.getattr("PerformanceWarning")?;
                     PyErr::warn(py, &cat, &std::ffi::CString::new(msg).unwrap(), 2)?;
                 }
@@ -597,6 +622,10 @@ impl Dispatcher {
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
         let py = slf.py();
+        if slf.get().step {
+            // A generator's step has no Python function: the interpreter tier runs it.
+            return slf.get().interpret(py, args);
+        }
         let plain = Dispatcher::plain(slf)?;
         // Calling this dispatcher (a type without vectorcall) took one level of
         // Python's recursion count (`_PyObject_MakeTpCall`, "while calling a
@@ -783,7 +812,7 @@ impl Dispatcher {
     /// preset (`strict` or `numba`) with the opt-in flags of `pyston_optin::FLAGS` applied.
     #[new]
     #[pyo3(signature = (py_func, preset="strict", **flags))]
-    fn new(py_func: &Bound<'_, PyAny>, preset: &str, flags: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+    pub(crate) fn new(py_func: &Bound<'_, PyAny>, preset: &str, flags: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         let name: String = match py_func.getattr("__name__").and_then(|n| n.extract()) {
             Ok(n) => n,
             Err(_) => py_func.get_type().name()?.to_string(),
@@ -811,6 +840,7 @@ impl Dispatcher {
             lifted_loop: false,
             native: std::sync::atomic::AtomicBool::new(true),
             parallel_loops: std::sync::atomic::AtomicU8::new(0),
+            step: false,
         })
     }
 
@@ -836,6 +866,7 @@ impl Dispatcher {
             lifted_loop: true,
             native: std::sync::atomic::AtomicBool::new(true),
             parallel_loops: std::sync::atomic::AtomicU8::new(0),
+            step: false,
         })
     }
 
@@ -1074,6 +1105,49 @@ impl Dispatcher {
 }
 
 impl Dispatcher {
+    /// The dispatcher of one step of a compiled generator: `src` is the step's
+    /// IR (`lower::generators::resume_function`), called with the values the
+    /// step starts from; `parent` gives the semantics and the function's globals.
+    pub(crate) fn step(py: Python<'_>, parent: &Dispatcher, src: Arc<Source>, env: Arc<PyEnv>) -> Dispatcher {
+        let inner = Inner {
+            source: Some(Ok(src)),
+            env: Some(env),
+            ..Inner::default()
+        };
+        let mut sem = parent.sem.clone();
+        sem.parallel = false;
+        Dispatcher {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            name: parent.name.clone(),
+            py_func: parent.py_func.clone_ref(py),
+            sem,
+            preset: parent.preset.clone(),
+            flags: parent.flags.clone_ref(py),
+            inner: Mutex::new(inner),
+            lifted_loop: false,
+            native: std::sync::atomic::AtomicBool::new(true),
+            parallel_loops: std::sync::atomic::AtomicU8::new(1),
+            step: true,
+        }
+    }
+
+    /// The function's source and environment (for a generator function's steps).
+    pub(crate) fn front(&self, py: Python<'_>) -> PyResult<(Arc<Source>, Arc<PyEnv>)> {
+        let mut inner = self.inner.lock().unwrap();
+        if inner.source.is_none() {
+            drop(inner);
+            let src = pipeline::front(py, self.py_func.bind(py))?.map(Arc::new);
+            let env = self.make_env(py, src.as_ref().map(|s| s.filename.clone()).unwrap_or_default())?;
+            inner = self.inner.lock().unwrap();
+            inner.source = Some(src);
+            inner.env = Some(Arc::new(env));
+        }
+        match inner.source.as_ref().unwrap() {
+            Ok(s) => Ok((s.clone(), inner.env.clone().unwrap())),
+            Err((e, file)) => Err(new_err(py, e, file, &self.name)),
+        }
+    }
+
     /// Counts deoptimizations caused by an int overflowing 64 bits; when the
     /// same operation overflows on a second call, the function is recompiled
     /// with that result held as a boxed int, so the slow path does not repeat.
@@ -1327,6 +1401,24 @@ impl Dispatcher {
         orig_kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
         let (py, this) = (slf.py(), slf.get());
+        if this.step {
+            // A generator's live values compiled code cannot take: the interpreter tier runs the step.
+            let first = !std::mem::replace(&mut this.inner.lock().unwrap().warned, true);
+            if first {
+                let types: Vec<String> = args
+                    .iter()
+                    .map(|a| a.get_type().name().map(|n| n.to_string()).unwrap_or_default())
+                    .collect();
+                let msg = format!(
+                    "pyston: generator '{}' resumes on the interpreter tier: live values of types ({}), which compiled code does not support",
+                    this.name,
+                    types.join(", ")
+                );
+                let cat = py.import("pyston._errors")?.getattr("PerformanceWarning")?;
+                PyErr::warn(py, &cat, &std::ffi::CString::new(msg).unwrap(), 2)?;
+            }
+            return this.interpret(py, args);
+        }
         let (src, env) = this.source(py)?;
         if src.ir.params.len() != args.len() {
             return Ok(this.py_func.bind(py).call(orig_args, orig_kwargs)?.unbind());

@@ -256,10 +256,29 @@ impl Frontend {
         Ok(out)
     }
 
+    /// The value of a `yield` expression (None for a bare `yield`).
+    fn yield_value(&self, node: &Bound<'_, PyAny>) -> CResult<Option<Expr>> {
+        let v = node.getattr("value").map_err(pyerr)?;
+        Ok(if v.is_none() { None } else { Some(self.expr(&v)?) })
+    }
+
     fn stmt(&self, node: &Bound<'_, PyAny>) -> CResult<Stmt> {
         let span = self.span(node);
         let get = |f: &str| node.getattr(f).map_err(pyerr);
         let kind = match tyname(node).as_str() {
+            "Assign" if tyname(&get("value")?) == "Yield" => {
+                let targets = self.list(node, "targets")?;
+                let target = match targets.as_slice() {
+                    [t] if tyname(t) == "Name" => self.target(t)?,
+                    _ => {
+                        return Err(CompileError::unsupported(
+                            span,
+                            "`yield` is supported as a statement or as `name = yield value`",
+                        ))
+                    }
+                };
+                StmtKind::Yield(Some(target), self.yield_value(&get("value")?)?)
+            }
             "Assign" => {
                 let mut targets = Vec::new();
                 for t in self.list(node, "targets")? {
@@ -285,6 +304,8 @@ impl Frontend {
                 // A docstring or a bare constant: nothing to run.
                 if tyname(&v) == "Constant" {
                     StmtKind::Pass
+                } else if tyname(&v) == "Yield" {
+                    StmtKind::Yield(None, self.yield_value(&v)?)
                 } else {
                     StmtKind::Expr(self.expr(&v)?)
                 }
@@ -670,7 +691,8 @@ impl Frontend {
                     "JoinedStr" | "FormattedValue" => "f-strings",
                     "NamedExpr" => "assignment expressions (`:=`)",
                     "Starred" => "starred expressions",
-                    "Yield" | "YieldFrom" => "generators",
+                    "Yield" => "`yield` inside an expression",
+                    "YieldFrom" => "`yield from`",
                     "Await" => "`await`",
                     _ => "this expression",
                 };

@@ -29,6 +29,16 @@ pub fn call(py: Python<'_>, f: &Function, env: &PyEnv, args: Vec<Py<PyAny>>) -> 
     exec(py, f, env, &mut vals, f.entry(), 0)
 }
 
+/// Runs `f` from its entry with `args`, some of which may be unbound (`None`):
+/// a generator's step resumed with a variable not assigned yet.
+pub fn call_slots(py: Python<'_>, f: &Function, env: &PyEnv, args: Vec<Slot>) -> Result<Py<PyAny>, Raised> {
+    let mut vals: Vec<Slot> = (0..f.values.len()).map(|_| None).collect();
+    for (p, a) in f.block(f.entry()).params.iter().zip(args) {
+        vals[p.0 as usize] = a;
+    }
+    exec(py, f, env, &mut vals, f.entry(), 0)
+}
+
 /// Runs `f` from instruction `k` of block `b` with the values in `vals`.
 /// An exception raised in a block with an exceptional edge (a `try` body)
 /// continues at its handler.
@@ -216,6 +226,15 @@ fn exec_blocks(
                     },
                     b,
                 ))
+            }
+            Term::Yield { point, value, resume } => {
+                // The generator's step ends here: its suspended state goes back to the generator.
+                let value = get(vals, *value)?;
+                let state: Vec<Slot> = resume.args[1..]
+                    .iter()
+                    .map(|a| vals[a.0 as usize].as_ref().map(|o| o.clone_ref(py)))
+                    .collect();
+                return crate::generators::suspended(py, *point, value, state).map_err(|err| (Raised { err, span }, b));
             }
         };
         let args: Vec<Slot> = edge

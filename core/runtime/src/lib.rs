@@ -13,6 +13,7 @@ pub mod deopt;
 pub mod dispatch;
 pub mod env;
 pub mod frontend;
+pub mod generators;
 pub mod helpers;
 pub mod interp;
 pub mod jit;
@@ -139,6 +140,8 @@ fn numpy_library(py: Python<'_>) -> PyResult<Vec<Bound<'_, pyo3::types::PyDict>>
 #[pymodule(gil_used = true)]
 fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatch::Dispatcher>()?;
+    m.add_class::<generators::GeneratorFunction>()?;
+    m.add_class::<generators::Generator>()?;
     m.add_class::<parallel::ParallelLoop>()?;
     m.add_function(wrap_pyfunction!(parallel::get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(parallel::set_num_threads, m)?)?;

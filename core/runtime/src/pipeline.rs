@@ -57,6 +57,9 @@ fn numeric_passes() -> CResult<Vec<&'static dyn Pass>> {
 pub struct Source {
     pub ir: Arc<ir::Function>,
     pub filename: String,
+    /// The compiled generator functions inlined into its `for` loops (global
+    /// name, object): guarded like any global the code was compiled against.
+    pub inlined: Vec<(String, Py<PyAny>)>,
 }
 
 /// Parses and lowers the Python function `func` (its source found and checked
@@ -80,9 +83,13 @@ pub fn front(py: Python<'_>, func: &Bound<'_, PyAny>) -> PyResult<Result<Source,
     let (node, filename, line_offset, col_offset, func): (Bound<'_, PyAny>, String, u32, u32, Bound<'_, PyAny>) =
         src.extract()?;
     let fe = Frontend::new(line_offset, col_offset);
-    let res = fe
-        .function(&node, &func)
-        .and_then(|def| pyston_compiler::lower::lower(&def))
+    let def = fe.function(&node, &func);
+    let (gens, inlined) = match &def {
+        Ok(d) => inlinable_generators(py, &func, d)?,
+        Err(_) => Default::default(),
+    };
+    let res = def
+        .and_then(|def| pyston_compiler::lower::lower_with(&def, &gens, py.version_info() >= (3, 12)))
         .and_then(|f| {
             verify(&f, "lower")?;
             dump("lower", &f.name, &f.display(None));
@@ -92,9 +99,86 @@ pub fn front(py: Python<'_>, func: &Bound<'_, PyAny>) -> PyResult<Result<Source,
         Ok(f) => Ok(Source {
             ir: Arc::new(f),
             filename,
+            inlined,
         }),
         Err(e) => Err((e, filename)),
     })
+}
+
+type Inlinable = (
+    std::collections::HashMap<String, pyston_compiler::hir::FunctionDef>,
+    Vec<(String, Py<PyAny>)>,
+);
+
+/// The compiled generator functions (`pyston.fast` on a generator function,
+/// bound in the same module's globals) that `def` names, with their syntax
+/// trees: the lowering inlines them into the `for` loops (and `sum(...)`,
+/// `list(...)`, ...) that iterate over a call of one.
+fn inlinable_generators(
+    py: Python<'_>,
+    func: &Bound<'_, PyAny>,
+    def: &pyston_compiler::hir::FunctionDef,
+) -> PyResult<Inlinable> {
+    use pyston_compiler::hir::{Stmt, StmtKind};
+    fn has_yield(body: &[Stmt]) -> bool {
+        body.iter().any(|s| match &s.kind {
+            StmtKind::Yield(..) => true,
+            StmtKind::For(_, _, a, b) | StmtKind::If(_, a, b) | StmtKind::While(_, a, b) => {
+                has_yield(a) || has_yield(b)
+            }
+            StmtKind::Try(a, hs, b, c) => {
+                has_yield(a) || hs.iter().any(|h| has_yield(&h.body)) || has_yield(b) || has_yield(c)
+            }
+            _ => false,
+        })
+    }
+    // The names the function reads as globals (and attributes): those bound to a compiled generator function.
+    let mut found: Vec<String> = func
+        .getattr("__code__")
+        .and_then(|c| c.getattr("co_names"))
+        .and_then(|n| n.extract())
+        .unwrap_or_default();
+    if has_yield(&def.body) {
+        // A generator's steps keep the source they were made from: nothing is inlined into them.
+        found.clear();
+    }
+    let mut gens = std::collections::HashMap::new();
+    let mut inlined = Vec::new();
+    if found.is_empty() {
+        return Ok((gens, inlined));
+    }
+    let Ok(globals) = func.getattr("__globals__") else {
+        return Ok((gens, inlined));
+    };
+    let source = py.import("pyston._source")?.getattr("function_ast")?;
+    for n in found {
+        if gens.contains_key(&n) {
+            continue;
+        }
+        let Ok(Some(obj)) = globals.get_item(&n).map(Some).or_else(|_| Ok::<_, PyErr>(None)) else {
+            continue;
+        };
+        let Ok(g) = obj.cast::<crate::generators::GeneratorFunction>() else {
+            continue;
+        };
+        let gf = g.get().py_func(py).into_bound(py);
+        if !gf.getattr("__globals__").is_ok_and(|x| x.is(&globals)) {
+            continue;
+        }
+        let src = source.call1((&gf,))?;
+        if src.extract::<String>().is_ok() {
+            continue;
+        }
+        let (node, _file, lo, co, gfunc): (Bound<'_, PyAny>, String, u32, u32, Bound<'_, PyAny>) = src.extract()?;
+        let Ok(gdef) = Frontend::new(lo, co).function(&node, &gfunc) else {
+            continue;
+        };
+        if pyston_compiler::lower::generators::inlinable_generator(&gdef) {
+            gens.insert(n.clone(), gdef);
+            inlined.push((n, obj.unbind()));
+        }
+    }
+    Ok((gens, inlined))
 }
 
 /// The IR verifier between stages.
@@ -208,7 +292,9 @@ fn codegen_into(
 ) -> CResult<codegen::Output> {
     // A function with `try` statements gets the plain code only: the numeric passes'
     // fast versions assume nothing in a loop raises to a handler.
-    let passes = if f.has_handlers() {
+    // A generator's step gets it too: a resumed step enters loops in the middle,
+    // past any guard a pass would hoist in front of them.
+    let passes = if f.has_handlers() || pyston_compiler::lower::generators::is_generator(f) {
         Vec::new()
     } else {
         numeric_passes()?
@@ -315,7 +401,13 @@ pub fn compile(
         entry: Some(entry),
         meta: Some(meta),
         func_id: Some(func_id),
-        guards: std::mem::take(&mut cenv.guards),
+        guards: {
+            let mut g = std::mem::take(&mut cenv.guards);
+            for (name, obj) in &src.inlined {
+                g.push(Guard::new(py, env, name, obj.bind(py)));
+            }
+            g
+        },
         fallback: None,
         typed_ir,
         _keep: std::mem::take(&mut cenv.keep),

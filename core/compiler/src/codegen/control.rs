@@ -390,8 +390,9 @@ impl Gen<'_, '_> {
                 self.ret(ok);
             }
             Term::Raise(v) if self.ty(*v) == Ty::Obj(ObjClass::Exception) => self.reraise(*v)?,
-            Term::Raise(_) | Term::AssertFail(_) | Term::Unreachable => {
-                // The interpreter raises with CPython's own machinery.
+            Term::Raise(_) | Term::AssertFail(_) | Term::Unreachable | Term::Yield { .. } => {
+                // The interpreter raises with CPython's own machinery; at a
+                // `yield` it hands back the generator's suspended state.
                 self.deopt_now();
                 let z = self.b.ins().iconst(clt::I32, abi::DEOPT as i64);
                 self.ret(z);

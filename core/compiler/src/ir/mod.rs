@@ -183,19 +183,30 @@ pub enum Term {
     /// `assert test, msg` failed: raise AssertionError(msg).
     AssertFail(Option<Value>),
     Unreachable,
+    /// `yield value` in a generator: the generator suspends, handing out
+    /// `value`; the next `send` continues at `resume` (resume point `point`,
+    /// 1-based), whose first argument stands for the value sent in (a `None`
+    /// constant here) and the others for every value live after the yield.
+    /// Compiled code leaves at a yield as at a deopt point; the interpreter
+    /// tier returns the suspended state (see `lower/generators.rs`).
+    Yield {
+        point: u32,
+        value: Value,
+        resume: Edge,
+    },
 }
 
 impl Term {
     pub fn successors(&self) -> Vec<&Edge> {
         match self {
-            Term::Jump(e) => vec![e],
+            Term::Jump(e) | Term::Yield { resume: e, .. } => vec![e],
             Term::Br(_, a, b) => vec![a, b],
             _ => vec![],
         }
     }
     pub fn successors_mut(&mut self) -> Vec<&mut Edge> {
         match self {
-            Term::Jump(e) => vec![e],
+            Term::Jump(e) | Term::Yield { resume: e, .. } => vec![e],
             Term::Br(_, a, b) => vec![a, b],
             _ => vec![],
         }
@@ -205,7 +216,7 @@ impl Term {
         let mut v = Vec::new();
         match self {
             Term::Br(c, _, _) => v.push(*c),
-            Term::Ret(x) | Term::Raise(x) => v.push(*x),
+            Term::Ret(x) | Term::Raise(x) | Term::Yield { value: x, .. } => v.push(*x),
             Term::AssertFail(Some(x)) => v.push(*x),
             _ => {}
         }

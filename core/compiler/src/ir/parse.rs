@@ -648,6 +648,14 @@ impl Parser {
                 }
             }
             "unreachable" => Term::Unreachable,
+            "yield" => {
+                let point = c.number::<u32>("a resume point")?;
+                c.expect(",")?;
+                let value = c.value()?;
+                c.expect(",")?;
+                let resume = c.edge(refs)?;
+                Term::Yield { point, value, resume }
+            }
             _ => return Ok(None),
         }))
     }
@@ -696,7 +704,7 @@ impl Parser {
     }
 }
 
-const TERMS: [&str; 6] = ["jump", "br", "return", "raise", "assert_fail", "unreachable"];
+const TERMS: [&str; 7] = ["jump", "br", "return", "raise", "assert_fail", "unreachable", "yield"];
 
 /// The number of arguments an operation takes: exact, or a minimum.
 fn check_arity(op: &Op, kw: &str, n: usize) -> Result<(), String> {

@@ -68,6 +68,7 @@ pub fn term_text(t: &Term) -> String {
         Term::AssertFail(Some(v)) => format!("assert_fail {v}"),
         Term::AssertFail(None) => "assert_fail".to_string(),
         Term::Unreachable => "unreachable".to_string(),
+        Term::Yield { point, value, resume } => format!("yield {point}, {value}, {}", edge_text(resume)),
     }
 }
 

@@ -294,6 +294,33 @@ impl Lowerer {
             }
             _ => return Ok(None),
         };
+        if let ExprKind::Call(g, _, gkws) = &arg.kind {
+            let folds = matches!(n.as_str(), "list" | "sum" | "min" | "max" | "any" | "all");
+            if let ExprKind::Name(gn) = &g.kind {
+                if folds && gkws.is_empty() && self.gens.contains_key(gn) && !self.locals.contains(gn) {
+                    // `sum(gen(...))` of a compiled generator function: as `sum(x for x in gen(...))`,
+                    // whose loop inlines the generator.
+                    let x = self.hidden_name("x");
+                    let genexp = Expr {
+                        kind: ExprKind::GenExp(
+                            Box::new(name(&x, arg.span)),
+                            vec![Comprehension {
+                                target: Target::Name(x, arg.span),
+                                iter: arg.clone(),
+                                ifs: vec![],
+                            }],
+                            self.compensated_sum,
+                        ),
+                        span: arg.span,
+                    };
+                    let call = Expr {
+                        kind: ExprKind::Call(f.clone(), vec![genexp], kws.clone()),
+                        span: e.span,
+                    };
+                    return self.gen_call(&call);
+                }
+            }
+        }
         if default.is_some() && !matches!(arg.kind, ExprKind::GenExp(..)) {
             return Ok(None);
         }

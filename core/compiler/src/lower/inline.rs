@@ -95,11 +95,29 @@ pub(super) fn inlinable(body: &[Stmt]) -> HashMap<String, (Span, FunctionDef)> {
 /// Renames the names in `map` throughout a copy of an inlined body.
 struct Rename<'a> {
     map: &'a HashMap<String, String>,
+    /// The names read or bound that `map` does not rename (globals, the enclosing function's variables).
+    free: std::cell::RefCell<HashSet<String>>,
+}
+
+/// `body` with the names in `map` renamed, and the names it uses that are not renamed.
+pub(super) fn rename(map: &HashMap<String, String>, body: &[Stmt]) -> CResult<(Vec<Stmt>, HashSet<String>)> {
+    let r = Rename {
+        map,
+        free: Default::default(),
+    };
+    let out = r.stmts(body)?;
+    Ok((out, r.free.into_inner()))
 }
 
 impl Rename<'_> {
     fn name(&self, n: &str) -> String {
-        self.map.get(n).cloned().unwrap_or_else(|| n.to_string())
+        match self.map.get(n) {
+            Some(m) => m.clone(),
+            None => {
+                self.free.borrow_mut().insert(n.to_string());
+                n.to_string()
+            }
+        }
     }
     fn stmts(&self, body: &[Stmt]) -> CResult<Vec<Stmt>> {
         body.iter().map(|s| self.stmt(s)).collect()
@@ -146,6 +164,11 @@ impl Rename<'_> {
                     "functions nested two levels deep are not supported yet",
                 ))
             }
+            // (a nested function's `yield` is refused where it is lowered)
+            StmtKind::Yield(t, e) => StmtKind::Yield(
+                t.as_ref().map(|t| self.target(t)).transpose()?,
+                e.as_ref().map(|e| self.expr(e)).transpose()?,
+            ),
         };
         Ok(Stmt { kind, span: s.span })
     }
@@ -241,7 +264,7 @@ impl Lowerer {
         self.hidden += 1;
         let id = self.hidden;
         let map: HashMap<String, String> = own.iter().map(|n| (n.clone(), format!("{n}@{id}"))).collect();
-        let body = Rename { map: &map }.stmts(&def.body)?;
+        let (body, _) = rename(&map, &def.body)?;
         for n in map.values() {
             self.locals.insert(n.clone());
         }

@@ -1,0 +1,899 @@
+"""Compiled generators (`core/runtime/src/generators.rs`, `lower/generators.rs`).
+
+(No `assert` inside the generators here: pytest rewrites asserts in test
+modules, so their source would no longer match their code and they would
+run as plain Python.)
+
+Every generator runs plain and under ``pyston.fast``, driven the same way
+(``list``, ``next``, ``send``, ``throw``, ``close``); the transcripts (each
+value with its type, ``StopIteration.value``, each exception's type and
+message) must agree exactly, and the compiled one must not fall back
+(``pyston.PerformanceWarning`` is an error here).
+"""
+
+import collections.abc
+import gc
+import math
+import sys
+import warnings
+
+import numpy as np
+import pyston
+import pytest
+from helpers import rss_bytes
+
+# ---------------------------------------------------------------------------
+# generators under test (module level: their globals are this module's)
+# ---------------------------------------------------------------------------
+
+
+def running_sum(n):
+    s = 0
+    for i in range(n):
+        s += i
+        yield s
+    return s * 2
+
+
+def float_steps(a):
+    t = 0.0
+    for i in range(a.shape[0]):
+        t += a[i] * 0.5
+        yield t
+    return t
+
+
+def nested(n, m):
+    for i in range(n):
+        for j in range(m):
+            if (i + j) % 3 == 0:
+                yield i * m + j
+        yield -i
+
+
+def two_yields(x):
+    yield x
+    y = x * 2.5
+    yield y
+    z = y - 1
+    yield z
+    return x + z
+
+
+def accumulate():
+    total = 0
+    while True:
+        x = yield total
+        if x is None:
+            return total
+        total += x
+
+
+def counter(limit):
+    k = 0
+    while k < limit:
+        got = yield k
+        if got is not None:
+            k = got
+        else:
+            k += 1
+
+
+def powers(base, n):
+    x = 1
+    for _ in range(n):
+        x *= base
+        yield x
+
+
+def divides(a, b):
+    for i in range(a.shape[0]):
+        yield a[i] // b[i]
+
+
+def indexes(a, n):
+    for i in range(n):
+        yield a[i]
+
+
+def rows(a):
+    for i in range(a.shape[0]):
+        yield a[i].sum()
+
+
+def arrays(n):
+    for i in range(n):
+        yield np.zeros(i) + i
+
+
+def empty_return(n):
+    if n > 0:
+        return n
+    yield 1
+
+
+def never(n):
+    if n < 0:
+        yield n
+
+
+def defaults(a, b=3, c=1.5):
+    for i in range(a, b):
+        yield i * c
+
+
+def raises_stop(n):
+    for i in range(n):
+        if i == 2:
+            raise StopIteration(i)
+        yield i
+
+
+def np_scalars(a):
+    acc = a[0]
+    for i in range(1, a.shape[0]):
+        acc = acc * a[i]
+        yield acc
+
+
+def bools(n):
+    flag = False
+    for _ in range(n):
+        flag = not flag
+        yield flag
+
+
+def maybe_unbound(n):
+    for i in range(n):
+        if i == 1:
+            last = i * 10
+        yield i
+        if i > 1:
+            yield last
+
+
+def collatz(x):
+    while x != 1:
+        yield x
+        if x % 2 == 0:
+            x = x // 2
+        else:
+            x = 3 * x + 1
+    yield x
+
+
+GENS = [running_sum, float_steps, nested, two_yields, accumulate, counter, powers, divides]
+
+# ---------------------------------------------------------------------------
+# the differential driver
+# ---------------------------------------------------------------------------
+
+
+def _exc(e):
+    return ("raise", type(e).__name__, str(e))
+
+
+def _val(v):
+    if isinstance(v, np.ndarray):
+        return ("array", v.dtype.str, v.shape, v.tobytes())
+    if isinstance(v, float):
+        return (type(v).__name__, v.hex() if v == v else "nan")
+    return (type(v).__name__, repr(v))
+
+
+def transcript(gen, actions):
+    """Drives `gen` with `actions` ("next", ("send", v), ("throw", exc), "close"),
+    recording what each gives; stops recording after 200 events."""
+    out = []
+    for a in actions:
+        try:
+            if a == "next":
+                out.append(("yield", _val(next(gen))))
+            elif a == "close":
+                out.append(("close", repr(gen.close())))
+            elif a[0] == "send":
+                out.append(("yield", _val(gen.send(a[1]))))
+            elif a[0] == "throw":
+                out.append(("yield", _val(gen.throw(*a[1:]))))
+        except StopIteration as e:
+            out.append(("stop", _val(e.value), len(e.args)))
+        except Exception as e:  # noqa: BLE001 - compared
+            out.append(_exc(e))
+            if isinstance(e, RuntimeError):
+                out.append(("cause", _exc(e.__cause__) if e.__cause__ else None))
+    return out
+
+
+def compare(fn, args, actions=("next",) * 30, **flags):
+    """`fn` plain and compiled, driven by `actions`: the same transcript, compiled natively."""
+    fast = pyston.fast(**flags)(fn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got = transcript(fast(*_copy(args)), actions)
+    want = transcript(fn(*_copy(args)), actions)
+    assert got == want, f"{fn.__name__}{args}: compiled {got} != plain {want}"
+    return fast
+
+
+def _copy(args):
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def same_list(fn, *args):
+    fast = pyston.fast(fn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got = [_val(v) for v in fast(*_copy(args))]
+    assert got == [_val(v) for v in fn(*_copy(args))]
+
+
+# ---------------------------------------------------------------------------
+# tests
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 100])
+def test_running_sum_list_and_return_value(n):
+    same_list(running_sum, n)
+    compare(running_sum, (n,), ["next"] * (n + 3))
+
+
+def test_random_inputs(rng):
+    for _ in range(20):
+        n, m = (int(x) for x in rng.integers(0, 9, size=2))
+        same_list(nested, n, m)
+        a = rng.standard_normal(int(rng.integers(0, 12)))
+        same_list(float_steps, a)
+        compare(float_steps, (a,), ["next"] * (a.shape[0] + 2))
+        x = float(rng.standard_normal())
+        compare(two_yields, (x,), ["next"] * 5)
+        compare(two_yields, (int(rng.integers(-(2**40), 2**40)),), ["next"] * 5)
+        same_list(collatz, int(rng.integers(1, 10**6)))
+
+
+def test_edge_floats():
+    for x in [0.0, -0.0, float("inf"), float("-inf"), float("nan"), 1e308]:
+        compare(two_yields, (x,), ["next"] * 5)
+    a = np.array([1e308, 1e308, float("nan"), -0.0, float("inf")])
+    compare(float_steps, (a,), ["next"] * 7)
+
+
+def test_manual_next_after_exhaustion():
+    compare(running_sum, (3,), ["next"] * 10)
+    compare(never, (1,), ["next"] * 3)
+    compare(empty_return, (5,), ["next"] * 3)
+    compare(empty_return, (0,), ["next"] * 3)
+
+
+def test_send():
+    compare(accumulate, (), ["next", ("send", 5), ("send", 7), ("send", -2), "next", "next"])
+    compare(accumulate, (), [("send", None), ("send", 1), ("send", 2.5), ("send", None), "next"])
+    compare(counter, (10,), ["next", "next", ("send", 5), "next", ("send", 9), "next", "next", "next"])
+
+
+def test_first_send_must_be_none():
+    compare(accumulate, (), [("send", 3), "next", ("send", 4), ("send", None)])
+    compare(running_sum, (4,), [("send", 1), ("send", None), ("send", 3), "next"])
+
+
+def test_throw():
+    for actions in [
+        [("throw", ValueError("boom")), "next"],
+        ["next", ("throw", ValueError("boom")), "next", "next"],
+        ["next", "next", ("throw", KeyError), "next"],
+        ["next", ("throw", StopIteration), "next"],
+        ["next", ("throw", StopIteration(7)), "next"],
+        [("throw", StopIteration), "next"],
+        ["next"] * 10 + [("throw", ValueError("late")), "next"],
+        ["next", ("throw", 3), "next"],
+        ["next", ("throw", TypeError, TypeError("inst")), "next"],
+    ]:
+        compare(running_sum, (5,), actions)
+
+
+def test_close():
+    compare(running_sum, (5,), ["close", "next", "close"])
+    compare(running_sum, (5,), ["next", "next", "close", "next", ("send", 1), "close"])
+    compare(running_sum, (2,), ["next"] * 5 + ["close", "next"])
+
+
+def test_exception_midway_finishes_the_generator():
+    a = np.array([6, 8, 9, 10], dtype=np.int64)
+    b = np.array([3, 2, 0, 1], dtype=np.int64)
+    compare(divides, (a, b), ["next"] * 6)
+    compare(indexes, (np.arange(4.0), 7), ["next"] * 9)
+    compare(indexes, (np.arange(4.0), 3), ["next"] * 5)
+
+
+def test_stop_iteration_inside_is_runtime_error():
+    compare(raises_stop, (5,), ["next"] * 5)
+
+
+def test_int_overflow_continues_with_big_ints():
+    for base in [2, 3, -7, 10**6, 2**62]:
+        same_list(powers, base, 40)
+        compare(powers, (base, 30), ["next"] * 32)
+    # a deopt in the middle, then more steps: again compiled (with a boxed int) and exact
+    fast = pyston.fast(powers)
+    for _ in range(3):
+        assert list(fast(1000, 25)) == list(powers(1000, 25))
+
+
+def test_numpy_scalars_bools_arrays():
+    for dt in [np.int64, np.int32, np.float32, np.float64, np.uint8]:
+        a = (np.arange(1, 8) * 3).astype(dt)
+        same_list(np_scalars, a)
+    same_list(bools, 5)
+    same_list(rows, np.arange(12.0).reshape(3, 4))
+    same_list(rows, np.arange(12).reshape(4, 3)[::-1])
+    same_list(arrays, 4)
+
+
+def test_arguments_bound_as_cpython():
+    compare(defaults, (1,), ["next"] * 4)
+    fast = pyston.fast(defaults)
+    assert list(fast(0, c=2.0)) == list(defaults(0, c=2.0))
+    assert list(fast(b=2, a=-1)) == list(defaults(b=2, a=-1))
+    for bad in [(), (1, 2, 3, 4)]:
+        with pytest.raises(TypeError) as got:
+            fast(*bad)
+        with pytest.raises(TypeError) as want:
+            defaults(*bad)
+        assert str(got.value) == str(want.value)
+
+
+def test_variable_assigned_on_some_paths():
+    same_list(maybe_unbound, 4)
+
+
+def test_generator_protocol():
+    fast = pyston.fast(running_sum)
+    g = fast(3)
+    assert iter(g) is g
+    assert isinstance(g, collections.abc.Generator)
+    assert isinstance(g, collections.abc.Iterator)
+    assert g.__name__ == "running_sum"
+    assert "running_sum" in repr(g)
+    assert not g.gi_running
+    assert fast.py_func is running_sum
+    assert fast.__name__ == "running_sum"
+
+
+G = []
+
+
+def _reenter():
+    return next(G[0])
+
+
+def reentrant():
+    yield 1
+    yield _reenter()
+
+
+def test_reentrance_raises_already_executing():
+    fast = pyston.fast(reentrant)
+    for f in (reentrant, fast):
+        G.clear()
+        g = f()
+        G.append(g)
+        assert next(g) == 1
+        with pytest.raises(ValueError, match="^generator already executing$"):
+            next(g)
+        assert list(g) == []
+    G.clear()
+
+
+def try_yield(n):
+    for i in range(n):
+        try:
+            yield i
+        except ValueError:
+            yield -1
+
+
+def test_yield_inside_try_runs_as_plain_python():
+    fast = pyston.fast(try_yield)
+    with pytest.warns(pyston.PerformanceWarning, match="try"):
+        g = fast(3)
+    assert next(g) == 0
+    assert g.throw(ValueError) == -1
+    assert list(g) == [1, 2]
+
+
+def test_plain_dispatcher_of_a_generator_function_makes_cpythons_generator():
+    # A generator function reached as a plain dispatcher (python -m pyston, an argument)
+    d = pyston.Dispatcher(running_sum)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pyston.PerformanceWarning)
+        g = d(4)
+    assert list(g) == [0, 1, 3, 6]
+
+
+def test_compiled_steps_are_native():
+    fast = pyston.fast(running_sum)
+    assert list(fast(5)) == list(running_sum(5))
+    steps = fast._steps()
+    assert [k for k, _ in steps] == [0, 1]
+    for _, d in steps:
+        assert d.signatures, "step compiled"
+
+
+def test_many_generators_release_everything():
+    fast = pyston.fast(float_steps)
+    a = np.arange(10.0)
+    before = sys.getrefcount(a)
+    for _ in range(1000):
+        g = fast(a)
+        next(g)
+        next(g)
+        del g
+    gc.collect()
+    assert sys.getrefcount(a) == before
+    gs = [fast(a) for _ in range(100)]
+    for g in gs:
+        next(g)
+    del gs, g
+    gc.collect()
+    assert sys.getrefcount(a) == before
+
+
+def test_memory_flat_over_many_generators():
+    fast = pyston.fast(powers)
+    for _ in range(20000):
+        g = fast(3, 50)
+        next(g)
+    gc.collect()
+    r0 = rss_bytes()
+    for _ in range(500000):  # a million generators made and dropped
+        g = fast(3, 50)
+        next(g)
+        next(g)
+        g = fast(10**10, 5)
+        for _ in g:
+            pass
+    gc.collect()
+    assert rss_bytes() - r0 < 8 * 2**20
+
+
+def pairs(n):
+    p = (0, 0.0)
+    for i in range(n):
+        p = (p[0] + i, p[1] + 0.5)
+        yield p
+
+
+def grow(n):
+    acc = []
+    for i in range(n):
+        acc.append(i * i)
+        yield acc
+    return len(acc)
+
+
+def breaks(n):
+    i = 0
+    while True:
+        i += 1
+        if i % 2 == 0:
+            continue
+        if i > n:
+            break
+        yield i
+    for j in range(n):
+        if j == 3:
+            return j * 100
+        yield -j
+
+
+SCALE = 3.0
+
+
+def scaled(a):
+    for x in a:
+        yield x * SCALE
+
+
+def spiral(n):
+    z = 1 + 1j
+    for _ in range(n):
+        z = z * (0.5 + 0.5j)
+        yield z
+
+
+def positives(a):
+    for i, x in enumerate(a):
+        if x > 0:
+            yield i, x
+
+
+def test_tuples_lists_complex_enumerate_break_continue():
+    for n in [0, 1, 5]:
+        same_list(pairs, n)
+        same_list(spiral, n)
+        compare(breaks, (n + 6,), ["next"] * 12)
+    same_list(positives, np.array([1.0, -1.0, 2.0, 0.0, 3.5]))
+    same_list(scaled, np.arange(5.0))
+    compare(grow, (3,), ["next"] * 5)
+
+
+def test_consumer_sees_and_changes_shared_objects():
+    global SCALE
+    fast = pyston.fast(grow)
+    g, h = fast(4), grow(4)
+    for _ in range(3):
+        got, want = next(g), next(h)
+        assert got == want
+        got.append(-1)
+        want.append(-1)
+    assert list(g) == list(h)
+    # an array written by the consumer between steps, a global rebound between steps
+    a, b = np.arange(6.0), np.arange(6.0)
+    g, h = pyston.fast(scaled)(a), scaled(b)
+    out = []
+    try:
+        for k in range(6):
+            out.append((next(g), next(h)))
+            a[k + 1 :] += 1.0
+            b[k + 1 :] += 1.0
+            if k == 2:
+                SCALE = -0.5
+    finally:
+        SCALE = 3.0
+    assert all(x == y and type(x) is type(y) for x, y in out)
+
+
+def test_random_action_sequences(rng):
+    """Random interleavings of next/send/throw/close on several generators."""
+    choices = [
+        "next",
+        "next",
+        "next",
+        ("send", None),
+        ("send", 2),
+        ("send", -1.5),
+        ("throw", ValueError("x")),
+        ("throw", StopIteration),
+        "close",
+    ]
+    cases = [
+        (running_sum, (6,)),
+        (accumulate, ()),
+        (counter, (8,)),
+        (two_yields, (1.25,)),
+        (nested, (3, 4)),
+        (powers, (2**40, 6)),
+        (collatz, (27,)),
+    ]
+    for _ in range(60):
+        fn, args = cases[int(rng.integers(len(cases)))]
+        k = int(rng.integers(1, 12))
+        actions = [choices[int(i)] for i in rng.integers(0, len(choices), k)]
+        compare(fn, args, actions)
+
+
+# ---------------------------------------------------------------------------
+# compiled code iterating over a compiled generator: inlined into the loop
+# ---------------------------------------------------------------------------
+
+
+@pyston.fast
+def g_windows(a, w):
+    for i in range(a.shape[0] - w + 1):
+        s = 0.0
+        for j in range(i, i + w):
+            s += a[j]
+        yield s / w
+
+
+@pyston.fast
+def g_upto(n):
+    i = 0
+    while True:
+        if i >= n:
+            return i
+        x = yield i * i
+        if x is not None:
+            i = -x
+        i += 1
+
+
+@pyston.fast
+def g_checked(a):
+    for i in range(a.shape[0]):
+        yield math.sqrt(a[i]) * 2  # ValueError for a negative element
+
+
+def c_windows(a, w):
+    total = 0.0
+    for m in g_windows(a, w):
+        total += m
+    return total
+
+
+def c_control(n, stop):
+    t = 0
+    k = 0
+    for v in g_upto(n):
+        k += 1
+        if v % 3 == 0:
+            continue
+        if v > stop:
+            break
+        t += v
+    else:
+        t = -t
+    return t, k
+
+
+def c_nested(n):
+    t = 0
+    for a in g_upto(n):
+        for b in g_upto(a % 5):
+            t += a * b
+    return t
+
+
+def c_return_inside(a, limit):
+    for v in g_checked(a):
+        if v > limit:
+            return v
+    return -1.0
+
+
+def test_compiled_consumer_inlines_the_generator(rng):
+    from helpers import check
+
+    a = rng.standard_normal(200)
+    check(pyston.fast(c_windows), [(a, 1), (a, 7), (a, 200), (a[:3], 5), (np.empty(0), 1)])
+    check(pyston.fast(c_control), [(n, s) for n in (0, 1, 5, 40) for s in (2, 50, 10**6)])
+    check(pyston.fast(c_nested), [(n,) for n in (0, 1, 6, 20)])
+    b = np.abs(rng.standard_normal(20))
+    bad = b.copy()
+    bad[7] = -1.0
+    check(pyston.fast(c_return_inside), [(b, 1.0), (b, 100.0), (bad, 100.0), (bad, 0.5)])
+    # inlined: no call into the generator object (pyston.fast consumers compile natively)
+    f = pyston.fast(fallback=False)(c_windows)
+    assert f(a, 4) == c_windows(a, 4)
+    assert "g_windows" not in f.inspect_ir()
+
+
+def test_inlined_generator_rebound_is_seen():
+    global g_upto
+    f = pyston.fast(c_nested)
+    want = c_nested(7)
+    assert f(7) == want
+    saved = g_upto
+    try:
+
+        @pyston.fast
+        def g_upto(n):  # noqa: F811 - rebinding the global on purpose
+            for _ in range(n):
+                yield 1
+
+        assert f(7) == c_nested(7) != want
+    finally:
+        g_upto = saved
+    assert f(7) == want
+
+
+def safe_ratios(a, b):
+    for i in range(a.shape[0]):
+        try:
+            r = a[i] / b[i]
+        except ZeroDivisionError:
+            r = -1.0
+        yield r
+
+
+def test_try_between_yields():
+    a = np.array([1.0, 2.0, 3.0])
+    b = [2.0, 0.0, 4.0]
+    fast = pyston.fast(safe_ratios)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pyston.PerformanceWarning)  # (a list of floats argument)
+        assert list(fast(a, b)) == list(safe_ratios(a, b))
+    same_list(safe_ratios, a, np.array([2.0, 0.0, 4.0]))
+
+
+@pyston.fast
+def g_scaled(a, k):
+    for x in a:
+        yield x * k
+
+
+def c_folds(n, a):
+    return (
+        sum(g_upto(n)),
+        sum(g_scaled(a, 0.1)),
+        max(g_upto(n + 1)),
+        min(g_scaled(a, -1.0)),
+        list(g_upto(n)),
+        any(g_upto(n)),
+        all(g_scaled(a, 2.0)),
+    )
+
+
+def c_max_empty(n):
+    return max(g_upto(n))
+
+
+def test_builtins_over_a_compiled_generator_inline_it(rng):
+    from helpers import check
+
+    a = rng.standard_normal(50)
+    check(pyston.fast(c_folds), [(n, a[:m]) for n in (1, 4, 30) for m in (1, 2, 50)])
+    check(pyston.fast(c_max_empty), [(0,), (3,)])
+    f = pyston.fast(fallback=False)(c_folds)
+    assert f(5, a) == c_folds(5, a)
+    assert "g_upto" not in f.inspect_ir()
+
+
+# ---------------------------------------------------------------------------
+# fuzzed generators: the fuzzer's random functions with a `yield` after each assignment
+# ---------------------------------------------------------------------------
+
+
+def _with_yields(source):
+    """`source` with `yield name` after every assignment to a name in `f`
+    (outside `try` statements and nested functions), or None if none."""
+    import ast
+
+    tree = ast.parse(source)
+    count = 0
+
+    def walk(body):
+        nonlocal count
+        out = []
+        for s in body:
+            for field in ("body", "orelse"):
+                if isinstance(s, (ast.For, ast.While, ast.If)):
+                    setattr(s, field, walk(getattr(s, field)) or [ast.Pass()])
+            out.append(s)
+            target = None
+            simple = isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+            if simple and not isinstance(s.value, ast.Lambda):
+                target = s.targets[0].id
+            elif isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Name):
+                target = s.target.id
+            if target is not None:
+                count += 1
+                out.append(ast.Expr(ast.Yield(ast.Name(target, ast.Load()))))
+        return out
+
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "f":
+            node.body = walk(node.body)
+    if count == 0:
+        return None
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+
+
+def _drive(gen_fn, args, cap=400):
+    sys.path.insert(0, _FUZZ_DIR)
+    try:
+        from run import canon
+    finally:
+        sys.path.remove(_FUZZ_DIR)
+    out = []
+
+    def canon_(v):
+        c = canon(v)
+        return c[:1] if c[0] == "builtins.object" else c  # (object(): compared by type)
+
+    try:
+        g = gen_fn(*args)
+        for _ in range(cap):
+            out.append(canon_(next(g)))
+    except StopIteration as e:
+        out.append(("stop", canon_(e.value)))
+    except Exception as e:  # noqa: BLE001 - compared
+        out.append(("raise", type(e).__name__, str(e)))
+    return out
+
+
+_FUZZ_DIR = __import__("os").path.join(__import__("os").path.dirname(__file__), "fuzz")
+
+
+def test_fuzzed_generators(tmp_path):
+    import copy
+    import importlib.util
+
+    sys.path.insert(0, _FUZZ_DIR)
+    try:
+        import gen as fuzz_gen
+    finally:
+        sys.path.remove(_FUZZ_DIR)
+    env = {"np": np, "math": math, "nan": math.nan, "inf": math.inf}
+    checked = 0
+    for seed in range(1, 401):
+        prog = fuzz_gen.generate(seed)
+        src = _with_yields(prog.source)
+        if src is None or "try:" in src:
+            continue
+        path = tmp_path / f"fzg_{seed}.py"
+        path.write_text(src)
+        spec = importlib.util.spec_from_file_location(f"fzg_{seed}", path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod
+        try:
+            spec.loader.exec_module(mod)
+            fast = pyston.fast(mod.f)
+            for a_src in prog.args:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    args = eval(a_src, env)  # noqa: S307 - the fuzzer's own argument source
+                    want = _drive(mod.f, copy.deepcopy(args))
+                    got = _drive(fast, copy.deepcopy(args))
+                assert got == want, f"seed {seed}, args {a_src}:\n{src}"
+                checked += 1
+        finally:
+            sys.modules.pop(spec.name, None)
+    assert checked > 200
+
+
+def with_object(n):
+    o = object()
+    yield n
+    yield o is not None
+    yield n + 1
+
+
+def test_live_values_compiled_code_cannot_take_run_steps_on_the_interpreter():
+    # (a second generator used to deadlock on the dispatcher's lock)
+    fast = pyston.fast(with_object)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pyston.PerformanceWarning)
+        for n in range(3):
+            assert list(fast(n)) == list(with_object(n))
+
+
+def test_fuzzed_generators_inlined_into_compiled_loops(tmp_path):
+    """The fuzzed generators driven by a `for` loop in a compiled function (inlined where possible)."""
+    import ast
+    import copy
+    import importlib.util
+
+    sys.path.insert(0, _FUZZ_DIR)
+    try:
+        import gen as fuzz_gen
+        from run import canon
+    finally:
+        sys.path.remove(_FUZZ_DIR)
+    env = {"np": np, "math": math, "nan": math.nan, "inf": math.inf}
+    checked = 0
+    for seed in range(1, 201):
+        prog = fuzz_gen.generate(seed)
+        src = _with_yields(prog.source)
+        if src is None or "try:" in src:
+            continue
+        params = [a.arg for a in ast.parse(src).body[-1].args.args]
+        ps = ", ".join(params)
+        src += (
+            "\n\nimport pyston\n\nfg = pyston.fast(f)\n\n\n"
+            f"def consume({ps}):\n    out = []\n    for v in fg({ps}):\n        out.append(v)\n    return out\n"
+        )
+        path = tmp_path / f"fzc_{seed}.py"
+        path.write_text(src)
+        spec = importlib.util.spec_from_file_location(f"fzc_{seed}", path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod
+        try:
+            spec.loader.exec_module(mod)
+            fast = pyston.fast(mod.consume)
+            for a_src in prog.args:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    args = eval(a_src, env)  # noqa: S307 - the fuzzer's own argument source
+                    results = []
+                    for fn in (lambda *a: list(mod.f(*a)), fast):
+                        try:
+                            r = ("ok", [c[:1] if c[0] == "builtins.object" else c for c in map(canon, fn(*copy.deepcopy(args)))])
+                        except Exception as e:  # noqa: BLE001 - compared
+                            r = ("raise", type(e).__name__, str(e))
+                        results.append(r)
+                assert results[0] == results[1], f"seed {seed}, args {a_src}:\n{src}"
+                checked += 1
+        finally:
+            sys.modules.pop(spec.name, None)
+    assert checked > 100
