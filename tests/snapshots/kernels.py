@@ -22,6 +22,6 @@ def uses_string(a):
 
 
 def uses_del(a):
-    t = a
-    del t
+    t = u = a
+    del (t, u)
     return np.sum(a)
