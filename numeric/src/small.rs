@@ -879,6 +879,7 @@ impl SmallGen for Gen<'_, '_> {
             scalars.insert(a, x);
         }
         // The length, and the fast path's conditions.
+        let mut dot_inline = None;
         let (n, mut ok, dst): (CV, CV, Option<Span1>) = match &sx.kind {
             RootKind::Store { dst, idx, .. } => {
                 let dv = self.use_val(*dst)?;
@@ -996,23 +997,35 @@ impl SmallGen for Gen<'_, '_> {
                 let c = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n, 0);
                 ok = self.b.ins().band(ok, c);
             }
-            RootKind::Reduce(Red::Dot, _) if float => {
-                // (a negative limit: fused multiply-adds up to its magnitude)
+            RootKind::Reduce(Red::Dot, opnds) if float => {
+                // Inline, in BLAS's order as calibrated (a negative limit: fused
+                // multiply-adds up to its magnitude), for contiguous operands
+                // (strided ones take BLAS's strided kernel, whose order differs;
+                // expressions are contiguous temporaries in NumPy) ...
                 let lim = self.call("pyston_dot_seq_limit", &[])?[0];
                 let lim = self.b.ins().iabs(lim);
-                let c = self.b.ins().icmp(IntCC::SignedLessThanOrEqual, n, lim);
-                ok = self.b.ins().band(ok, c);
-                // Arrays passed to BLAS as they are: contiguous ones only (strided
-                // ones take BLAS's strided kernel, whose order differs; expressions
-                // are contiguous temporaries in NumPy).
-                if let RootKind::Reduce(_, opnds) = &sx.kind {
-                    for o in opnds {
-                        if let Some(li) = sx.leaves.iter().position(|l| l == o) {
-                            let c = self.b.ins().icmp_imm_s(IntCC::Equal, leaves[li].stride, isz);
-                            ok = self.b.ins().band(ok, c);
+                let mut inline = self.b.ins().icmp(IntCC::SignedLessThanOrEqual, n, lim);
+                // ... or, two arrays with positive strides: the BLAS call NumPy makes.
+                let mut blas = self.b.ins().iconst(clt::I8, 1);
+                for o in opnds {
+                    match sx.leaves.iter().position(|l| l == o) {
+                        Some(li) => {
+                            let st = leaves[li].stride;
+                            let c = self.b.ins().icmp_imm_s(IntCC::Equal, st, isz);
+                            inline = self.b.ins().band(inline, c);
+                            let pos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, st, 0);
+                            let low = self.b.ins().band_imm_s(st, 7);
+                            let whole = self.b.ins().icmp_imm_s(IntCC::Equal, low, 0);
+                            let c = self.b.ins().band(pos, whole);
+                            blas = self.b.ins().band(blas, c);
                         }
+                        None => blas = self.b.ins().iconst(clt::I8, 0),
                     }
                 }
+                let arrays = opnds.iter().all(|o| sx.leaves.contains(o));
+                let either = self.b.ins().bor(inline, blas);
+                ok = self.b.ins().band(ok, either);
+                dot_inline = arrays.then_some(inline);
             }
             _ => {}
         }
@@ -1037,6 +1050,7 @@ impl SmallGen for Gen<'_, '_> {
             scalars: &scalars,
             t,
             float,
+            dot_inline,
         };
         let out: Vec<CV> = match &sx.kind {
             RootKind::Reduce(red, opnds) => {
@@ -1242,6 +1256,8 @@ struct Ectx<'s> {
     scalars: &'s HashMap<Value, CV>,
     t: clir::Type,
     float: bool,
+    /// A float64 dot: whether it is computed inline (else by BLAS's `ddot`).
+    dot_inline: Option<CV>,
 }
 
 /// Emission helpers (private).
@@ -1568,12 +1584,35 @@ impl SmallEmit for Gen<'_, '_> {
                     let r = emit(self, false)?;
                     return Ok((r[0], r[1]));
                 }
-                let lim = self.call("pyston_dot_seq_limit", &[])?[0];
-                let fused = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, lim, 0);
                 let (fb, sb, join) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
                 let rt = self.b.func.dfg.value_type(bad0);
                 self.b.append_block_param(join, t);
                 self.b.append_block_param(join, rt);
+                if let Some(inline) = c.dot_inline {
+                    // Not inline: both operands are arrays (see the guard); BLAS's `ddot`.
+                    let (ib, bb) = (self.b.create_block(), self.b.create_block());
+                    self.b.ins().brif(inline, ib, &[], bb, &[]);
+                    self.b.switch_to_block(bb);
+                    let span = |o: &Value| {
+                        c.sx.leaves
+                            .iter()
+                            .position(|l| l == o)
+                            .map(|i| (c.leaves[i].data, c.leaves[i].stride))
+                    };
+                    let (Some(x), Some(y)) = (span(&opnds[0]), span(&opnds[1])) else {
+                        return Err(internal("small: a BLAS dot of an expression"));
+                    };
+                    let slot = self.stack(8);
+                    let st = self.call("pyston_ddot", &[x.0, x.1, y.0, y.1, n, slot])?[0];
+                    let done = self.b.create_block();
+                    self.b.ins().brif(st, slow, &[], done, &[]);
+                    self.b.switch_to_block(done);
+                    let r = self.b.ins().load(t, MemFlagsData::trusted(), slot, 0);
+                    self.b.ins().jump(join, &[BlockArg::Value(r), BlockArg::Value(bad0)]);
+                    self.b.switch_to_block(ib);
+                }
+                let lim = self.call("pyston_dot_seq_limit", &[])?[0];
+                let fused = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, lim, 0);
                 self.b.ins().brif(fused, fb, &[], sb, &[]);
                 for (blk, f) in [(fb, true), (sb, false)] {
                     self.b.switch_to_block(blk);

@@ -28,6 +28,145 @@ pub static PYCALLS: AtomicU64 = AtomicU64::new(0);
 static DOT_SEQ_LIMIT: AtomicI64 = AtomicI64::new(0);
 static CALIBRATED: Once = Once::new();
 
+/// `cblas_ddot` of the BLAS NumPy calls (its ILP64 or LP64 form), when found
+/// and checked (see [`find_ddot`]).
+#[derive(Clone, Copy)]
+enum Ddot {
+    Ilp64(DdotIlp64),
+    Lp64(DdotLp64),
+}
+type DdotIlp64 = unsafe extern "C" fn(i64, *const f64, i64, *const f64, i64) -> f64;
+type DdotLp64 = unsafe extern "C" fn(i32, *const f64, i32, *const f64, i32) -> f64;
+static DDOT: OnceLock<Option<Ddot>> = OnceLock::new();
+
+/// `np.dot(x, y)` of float64 vectors whose strides are positive multiples of 8
+/// (`sx`, `sy` bytes), as NumPy's `DOUBLE_dot` computes it: `0.0 +` BLAS's
+/// `ddot` (in chunks of 2**30), so any length and stride gives NumPy's value.
+/// 0, or 1 when that BLAS function is not available (compiled code then
+/// calls NumPy).
+///
+/// # Safety
+/// `x + i*sx` and `y + i*sy` for `i < n` are float64 elements.
+pub unsafe extern "C" fn pyston_ddot(x: i64, sx: i64, y: i64, sy: i64, n: i64, out: *mut f64) -> i32 {
+    let Some(Some(f)) = DDOT.get().copied() else {
+        return 1;
+    };
+    // SAFETY: the caller's contract; `f` is the BLAS function NumPy calls.
+    unsafe {
+        *out = ddot_chunks(f, x as *const f64, sx / 8, y as *const f64, sy / 8, n);
+    }
+    0
+}
+
+/// # Safety
+/// As `pyston_ddot` (strides in elements).
+unsafe fn ddot_chunks(f: Ddot, mut x: *const f64, ix: i64, mut y: *const f64, iy: i64, mut n: i64) -> f64 {
+    const CHUNK: i64 = 1 << 30; // NumPy's NPY_CBLAS_CHUNK
+    let mut sum = 0.0;
+    while n > 0 {
+        let c = n.min(CHUNK);
+        // SAFETY: the caller's contract.
+        sum += unsafe {
+            match f {
+                Ddot::Ilp64(g) => g(c, x, ix, y, iy),
+                Ddot::Lp64(g) => g(c as i32, x, ix as i32, y, iy as i32),
+            }
+        };
+        // SAFETY: within the vectors (the next chunk starts there).
+        unsafe {
+            x = x.offset((c * ix) as isize);
+            y = y.offset((c * iy) as isize);
+        }
+        n -= c;
+    }
+    sum
+}
+
+/// Finds `cblas_ddot` in the BLAS library NumPy has loaded (NumPy's wheels
+/// bundle scipy-openblas: `scipy_cblas_ddot64_`), and keeps it only if it
+/// gives `np.dot`'s value bit for bit on vectors of many lengths and strides.
+fn find_ddot<'py>(py: Python<'py>) -> PyResult<Option<Ddot>> {
+    let np = py.import("numpy")?;
+    let glob = py.import("glob")?;
+    let os = py.import("os.path")?;
+    let dir = os.call_method1("dirname", (np.getattr("__file__")?,))?;
+    let mut paths: Vec<String> = glob
+        .call_method1(
+            "glob",
+            (os.call_method1("join", (&dir, "..", "numpy.libs", "*blas*"))?,),
+        )?
+        .extract()?;
+    paths.extend(
+        glob.call_method1("glob", (os.call_method1("join", (&dir, ".dylibs", "*blas*"))?,))?
+            .extract::<Vec<String>>()?,
+    );
+    let mut found = None;
+    'outer: for p in paths {
+        let Ok(cp) = std::ffi::CString::new(p) else { continue };
+        // SAFETY: dlopen of a library the process has loaded already (RTLD_NOLOAD:
+        // nothing new is loaded), dlsym of NUL-terminated names.
+        let h = unsafe { libc::dlopen(cp.as_ptr(), libc::RTLD_LAZY | libc::RTLD_NOLOAD) };
+        if h.is_null() {
+            continue;
+        }
+        for (name, ilp64) in [
+            (c"scipy_cblas_ddot64_", true),
+            (c"cblas_ddot64_", true),
+            (c"scipy_cblas_ddot", false),
+            (c"cblas_ddot", false),
+        ] {
+            // SAFETY: as above.
+            let sym = unsafe { libc::dlsym(h, name.as_ptr()) };
+            if !sym.is_null() {
+                // SAFETY: the symbol is CBLAS's `double cblas_ddot(blasint n, const
+                // double *x, blasint incx, const double *y, blasint incy)`, with a
+                // 64-bit blasint in the `64_` builds.
+                found = Some(unsafe {
+                    if ilp64 {
+                        Ddot::Ilp64(std::mem::transmute::<*mut c_void, DdotIlp64>(sym))
+                    } else {
+                        Ddot::Lp64(std::mem::transmute::<*mut c_void, DdotLp64>(sym))
+                    }
+                });
+                break 'outer;
+            }
+        }
+    }
+    let Some(f) = found else { return Ok(None) };
+    // The check: np.dot against this call on strided views of random data.
+    let rng = np.getattr("random")?.call_method1("default_rng", (12345,))?;
+    let dot = np.getattr("dot")?;
+    for n in (0..40usize).chain([64, 100, 1000, 4099]) {
+        for (step_x, step_y) in [(1usize, 1usize), (2, 1), (3, 5), (1, 7)] {
+            let base_x = rng.call_method1("standard_normal", (n * step_x + 1,))?;
+            let base_y = rng.call_method1("standard_normal", (n * step_y + 1,))?;
+            let sl = |b: &Bound<'py, PyAny>, st: usize| -> PyResult<Bound<'py, PyAny>> {
+                let s = pyo3::types::PySlice::new(py, 0, (n * st) as isize, st as isize);
+                b.get_item(s)
+            };
+            let (x, y) = (sl(&base_x, step_x)?, sl(&base_y, step_y)?);
+            let want: f64 = dot.call1((&x, &y))?.extract()?;
+            let xp: usize = x.getattr("ctypes")?.getattr("data")?.extract()?;
+            let yp: usize = y.getattr("ctypes")?.getattr("data")?.extract()?;
+            // SAFETY: `x` and `y` are live float64 views with these strides and length.
+            let got = unsafe {
+                ddot_chunks(
+                    f,
+                    xp as *const f64,
+                    step_x as i64,
+                    yp as *const f64,
+                    step_y as i64,
+                    n as i64,
+                )
+            };
+            if got.to_bits() != want.to_bits() {
+                return Ok(None);
+            }
+        }
+    }
+    Ok(Some(f))
+}
+
 /// The length up to which compiled code may compute a float64 `np.dot` itself.
 pub extern "C" fn pyston_dot_seq_limit() -> i64 {
     DOT_SEQ_LIMIT.load(Ordering::Relaxed)
@@ -37,6 +176,14 @@ pub extern "C" fn pyston_dot_seq_limit() -> i64 {
 #[pyfunction]
 pub fn pycall_count() -> u64 {
     PYCALLS.load(Ordering::Relaxed)
+}
+
+/// Whether compiled code calls the BLAS `ddot` NumPy calls for float64 vector
+/// dots (`_pyston.native_ddot()`, for tests and docs).
+#[pyfunction]
+pub fn native_ddot(py: Python<'_>) -> bool {
+    calibrate(py);
+    matches!(DDOT.get(), Some(Some(_)))
 }
 
 /// The dot-product limit found (`_pyston.dot_seq_limit()`, for tests and docs).
@@ -69,6 +216,7 @@ pub fn calibrate(py: Python<'_>) {
     CALIBRATED.call_once(|| {
         let limit = measure(py).unwrap_or(0);
         DOT_SEQ_LIMIT.store(limit, Ordering::Relaxed);
+        let _ = DDOT.set(find_ddot(py).ok().flatten());
         let _ = LOOPS.set(find_loops(py).unwrap_or_default());
     });
 }
