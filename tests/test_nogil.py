@@ -64,7 +64,7 @@ def test_other_threads_run_while_compiled_code_runs():
     held(a, 1), free(a, 1)
     assert free.options == "nogil"
     with_gil, without = progress_of_a_python_thread(held, a, 4000), progress_of_a_python_thread(free, a, 4000)
-    assert without > 1000 and with_gil * 10 < without, (with_gil, without)
+    assert without > 1000 and with_gil * 5 < without, (with_gil, without)  # (a loaded machine: about 10x)
 
 
 @pytest.mark.parametrize("api", ["fast", "njit"])

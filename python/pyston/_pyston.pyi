@@ -29,7 +29,11 @@ def pycall_count() -> int:
     """How many calls into Python/NumPy compiled code has made (the small-array pass makes none in row loops)."""
 
 def dot_seq_limit() -> int:
-    """Up to which length compiled code computes float64 ``np.dot`` itself (measured against this process's BLAS)."""
+    """Up to which length compiled code computes float64 ``np.dot`` itself (measured against this process's BLAS;
+    negative: as a chain of fused multiply-adds)."""
+
+def native_ddot() -> bool:
+    """Whether compiled code calls the BLAS ``ddot`` NumPy calls for float64 vector dots (found and checked)."""
 
 def numpy_library() -> list[dict[str, str]]:
     """The NumPy library of compiled code (the table ``NUMPY`` in
