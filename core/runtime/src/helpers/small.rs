@@ -87,19 +87,23 @@ unsafe fn ddot_chunks(f: Ddot, mut x: *const f64, ix: i64, mut y: *const f64, iy
 /// gives `np.dot`'s value bit for bit on vectors of many lengths and strides.
 fn find_ddot<'py>(py: Python<'py>) -> PyResult<Option<Ddot>> {
     let np = py.import("numpy")?;
-    let glob = py.import("glob")?;
-    let os = py.import("os.path")?;
-    let dir = os.call_method1("dirname", (np.getattr("__file__")?,))?;
-    let mut paths: Vec<String> = glob
-        .call_method1(
-            "glob",
-            (os.call_method1("join", (&dir, "..", "numpy.libs", "*blas*"))?,),
-        )?
-        .extract()?;
-    paths.extend(
-        glob.call_method1("glob", (os.call_method1("join", (&dir, ".dylibs", "*blas*"))?,))?
-            .extract::<Vec<String>>()?,
-    );
+    let os = py.import("os")?;
+    let dir = os
+        .getattr("path")?
+        .call_method1("dirname", (np.getattr("__file__")?,))?;
+    // NumPy's wheels bundle their BLAS next to the package (`numpy.libs`, `.dylibs`).
+    let mut paths: Vec<String> = Vec::new();
+    for sub in ["../numpy.libs", ".dylibs"] {
+        let d: String = os.getattr("path")?.call_method1("join", (&dir, sub))?.extract()?;
+        let Ok(names) = os.call_method1("listdir", (&d,)) else {
+            continue;
+        };
+        for name in names.extract::<Vec<String>>()? {
+            if name.contains("blas") {
+                paths.push(format!("{d}/{name}"));
+            }
+        }
+    }
     let mut found = None;
     'outer: for p in paths {
         let Ok(cp) = std::ffi::CString::new(p) else { continue };
@@ -134,27 +138,47 @@ fn find_ddot<'py>(py: Python<'py>) -> PyResult<Option<Ddot>> {
     }
     let Some(f) = found else { return Ok(None) };
     // The check: np.dot against this call on strided views of random data.
-    let rng = np.getattr("random")?.call_method1("default_rng", (12345,))?;
+    // (values made here: `numpy.random` is imported lazily, and costs 12 ms)
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut vals = |n: usize| -> Vec<f64> {
+        (0..n)
+            .map(|_| {
+                seed ^= seed >> 12;
+                seed ^= seed << 25;
+                seed ^= seed >> 27;
+                let r = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                let m = (r >> 11) as f64 / (1u64 << 53) as f64;
+                (m - 0.5) * 2f64.powi(((r & 0xF) as i32) - 8)
+            })
+            .collect()
+    };
     let dot = np.getattr("dot")?;
-    for n in (0..40usize).chain([64, 100, 1000, 4099]) {
+    let array = np.getattr("array")?;
+    let base_x = array.call1((vals(1000 * 3 + 1),))?;
+    let base_y = array.call1((vals(1000 * 7 + 1),))?;
+    let addr = |a: &Bound<'py, PyAny>| -> PyResult<usize> {
+        a.getattr("__array_interface__")?
+            .get_item("data")?
+            .get_item(0)?
+            .extract()
+    };
+    let (px, py_) = (addr(&base_x)?, addr(&base_y)?);
+    for n in [
+        0usize, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 100, 257, 1000,
+    ] {
         for (step_x, step_y) in [(1usize, 1usize), (2, 1), (3, 5), (1, 7)] {
-            let base_x = rng.call_method1("standard_normal", (n * step_x + 1,))?;
-            let base_y = rng.call_method1("standard_normal", (n * step_y + 1,))?;
             let sl = |b: &Bound<'py, PyAny>, st: usize| -> PyResult<Bound<'py, PyAny>> {
-                let s = pyo3::types::PySlice::new(py, 0, (n * st) as isize, st as isize);
-                b.get_item(s)
+                b.get_item(pyo3::types::PySlice::new(py, 0, (n * st) as isize, st as isize))
             };
-            let (x, y) = (sl(&base_x, step_x)?, sl(&base_y, step_y)?);
-            let want: f64 = dot.call1((&x, &y))?.extract()?;
-            let xp: usize = x.getattr("ctypes")?.getattr("data")?.extract()?;
-            let yp: usize = y.getattr("ctypes")?.getattr("data")?.extract()?;
-            // SAFETY: `x` and `y` are live float64 views with these strides and length.
+            let want: f64 = dot.call1((sl(&base_x, step_x)?, sl(&base_y, step_y)?))?.extract()?;
+            // SAFETY: the views start at the bases' data, `n` float64 elements
+            // `step` apart inside them.
             let got = unsafe {
                 ddot_chunks(
                     f,
-                    xp as *const f64,
+                    px as *const f64,
                     step_x as i64,
-                    yp as *const f64,
+                    py_ as *const f64,
                     step_y as i64,
                     n as i64,
                 )
@@ -378,7 +402,7 @@ fn measure(py: Python<'_>) -> PyResult<i64> {
     let mut limit_of = |fused: bool| -> PyResult<i64> {
         let mut limit = 0;
         for n in 1..16usize {
-            for _ in 0..32 {
+            for _ in 0..(if fused { 16 } else { 32 }) {
                 let x: Vec<f64> = (0..n).map(|_| next()).collect();
                 let y: Vec<f64> = (0..n).map(|_| next()).collect();
                 let r: f64 = dot
