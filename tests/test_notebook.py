@@ -100,7 +100,10 @@ def test_load_ext_compiles_hot_functions_and_sees_redefinition():
 
 
 @pytest.mark.xfail(
-    strict=True,
+    # (not strict: in a full run of the suite it rendered right once, in a fresh
+    # clone, and failed alone in the same clone; what stack_data reads then
+    # depends on what earlier tests left in linecache)
+    strict=False,
     reason="IPython (stack_data) renders the traceback entry pyston._errors makes for a compiled frame "
     "with the helper's signature and line numbering: 'in divide(__e)' over the wrong lines",
 )
