@@ -37,6 +37,9 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
     }
     // Taken first: nothing below may run with an exception set.
     let raised = if point.raised { PyErr::take(py) } else { None };
+    // The interpreter tier draws through NumPy's own calls, which take the
+    // generator locks the call's native draws hold (not reentrant: a deadlock).
+    crate::helpers::random::release_locks(ctx);
     let mut vals = boxed_live_values(py, meta, point, ctx)?;
     // A loop that stopped for Ctrl-C: Python's handlers run now (KeyboardInterrupt from the loop's line).
     if let Err(err) = crate::signals::handle(py) {

@@ -293,6 +293,14 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             }
         }
     }
+    // A call into Python may draw through NumPy's own functions, which take the
+    // generator locks this call's native draws hold (not reentrant: a deadlock,
+    // seen on NumPy 2.0 / CPython 3.9); the next native draw takes them again.
+    // SAFETY: `ctx` is the live context of this call.
+    let c = unsafe { &mut *ctx };
+    if !c.rng_locks.is_empty() {
+        super::random::release_locks(c);
+    }
     // (a diagnostic count: a plain load and store, not a locked increment, which
     // drains the store buffer and cost a third of this function's own time;
     // calls on several threads at once may be undercounted)
