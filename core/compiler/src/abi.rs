@@ -281,6 +281,7 @@ pub const HELPERS: &[Helper] = &[
     // small arrays natively (numeric/src/small.rs)
     h("pyston_dot_seq_limit", &[], &[I64]),
     h("pyston_ddot", &[I64, I64, I64, I64, I64, I64], &[I32]),
+    h("pyston_scalar_ufuncs_ok", &[], &[I64]),
     h("pyston_fuse_elidable", &[I64, I64, I64, I64], &[I32]),
     h("pyston_pairwise_sum", &[I64, I64, I64, I32], &[F64]),
     h("pyston_ufunc_loop", &[I64, I64, I64, I64, I64, I64], &[I32]),

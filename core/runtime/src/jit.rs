@@ -174,6 +174,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_str_search", pyston_str_search as *const u8),
         ("pyston_dot_seq_limit", pyston_dot_seq_limit as *const u8),
         ("pyston_ddot", pyston_ddot as *const u8),
+        ("pyston_scalar_ufuncs_ok", pyston_scalar_ufuncs_ok as *const u8),
         ("pyston_fuse_elidable", pyston_fuse_elidable as *const u8),
         ("pyston_pairwise_sum", pyston_pairwise_sum as *const u8),
         ("pyston_ufunc_loop", pyston_ufunc_loop as *const u8),

@@ -25,7 +25,7 @@ pub use iters::*;
 pub use lists::*;
 pub use math::*;
 pub use sets::*;
-pub use small::{pyston_ddot, pyston_dot_seq_limit, pyston_pairwise_sum, pyston_ufunc_loop};
+pub use small::{pyston_ddot, pyston_dot_seq_limit, pyston_pairwise_sum, pyston_scalar_ufuncs_ok, pyston_ufunc_loop};
 pub use strings::*;
 
 #[cfg(test)]

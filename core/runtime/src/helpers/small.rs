@@ -191,6 +191,15 @@ fn find_ddot<'py>(py: Python<'py>) -> PyResult<Option<Ddot>> {
     Ok(Some(f))
 }
 
+/// Whether a ufunc of a scalar is NumPy's inner loop on one element (NumPy 2;
+/// NumPy 1.26's scalar path computes some functions differently, by an ulp).
+static SCALAR_LOOPS: AtomicI64 = AtomicI64::new(0);
+
+/// 1 when compiled code may compute `np.exp(x)` of a scalar with the ufunc's inner loop.
+pub extern "C" fn pyston_scalar_ufuncs_ok() -> i64 {
+    SCALAR_LOOPS.load(Ordering::Relaxed)
+}
+
 /// The length up to which compiled code may compute a float64 `np.dot` itself.
 pub extern "C" fn pyston_dot_seq_limit() -> i64 {
     DOT_SEQ_LIMIT.load(Ordering::Relaxed)
@@ -241,6 +250,14 @@ pub fn calibrate(py: Python<'_>) {
         let limit = measure(py).unwrap_or(0);
         DOT_SEQ_LIMIT.store(limit, Ordering::Relaxed);
         let _ = DDOT.set(find_ddot(py).ok().flatten());
+        let major: i64 = py
+            .import("numpy")
+            .and_then(|np| np.getattr("__version__"))
+            .and_then(|v| v.extract::<String>())
+            .ok()
+            .and_then(|v| v.split('.').next().and_then(|m| m.parse().ok()))
+            .unwrap_or(0);
+        SCALAR_LOOPS.store(i64::from(major >= 2), Ordering::Relaxed);
         let _ = LOOPS.set(find_loops(py).unwrap_or_default());
     });
 }
