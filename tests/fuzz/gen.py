@@ -827,7 +827,14 @@ class Gen:
         else:
             kind = self.r.choice("iif")
             v = self.fresh("v")
-            self.emit(indent, f"{v} = {self.expr(kind, 2)}")
+            if kind == "i" and self.chance(0.15):
+                # hex/bin through CPython's builtins, and `del` of a name
+                t = self.fresh("t")
+                self.emit(indent, f"{t} = len(bin({self.expr('i', 1)})) - len(hex({self.expr('i', 1)}))")
+                self.emit(indent, f"{v} = {t}")
+                self.emit(indent, f"del {t}")
+            else:
+                self.emit(indent, f"{v} = {self.expr(kind, 2)}")
             if indent == 1:  # only top-level names stay in scope for sure
                 self.scalars[v] = kind
 
