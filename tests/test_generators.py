@@ -718,9 +718,6 @@ def c_max_empty(n):
     return max(g_upto(n))
 
 
-@pytest.mark.xfail(
-    sys.version_info >= (3, 13), reason="gap: on CPython 3.13 the builtin's generator argument is not inlined yet", strict=False
-)
 def test_builtins_over_a_compiled_generator_inline_it(rng):
     from helpers import check
 

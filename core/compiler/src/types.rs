@@ -4,6 +4,7 @@
 pub use crate::dtype::{c_strides, Dtype, Kind, Layout, TimeUnit};
 use crate::hir::{BinOp, UnaryOp};
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ArrTy {
@@ -705,6 +706,22 @@ fn time_count(s: Scalar) -> bool {
     }
 }
 
+/// Whether NumPy warns (`DeprecationWarning`, the 'generic' timedelta unit)
+/// when a Python `int` is added to or subtracted from a time value, as
+/// NumPy 2.5 does; set by the runtime once NumPy is imported.
+static INT_COUNTS_WARN: AtomicBool = AtomicBool::new(false);
+
+/// Records whether the running NumPy warns on `time +- int` (NumPy >= 2.5).
+pub fn set_int_counts_warn(warns: bool) {
+    INT_COUNTS_WARN.store(warns, Ordering::Relaxed);
+}
+
+/// `n` is an integer count compiled code may add to a time value itself: a
+/// Python `int` only where NumPy does not warn about it.
+fn time_addend(n: Scalar) -> bool {
+    time_count(n) && !(n == Scalar::Py(Kind::Int) && INT_COUNTS_WARN.load(Ordering::Relaxed))
+}
+
 /// Result of `a OP b` when one operand is a `datetime64` / `timedelta64`
 /// (NumPy's datetime loops); `None` for what compiled code leaves to NumPy
 /// (float factors, `timedelta // int`, `timedelta // timedelta`, calendar
@@ -725,9 +742,9 @@ pub fn time_binop_result(op: BinOp, a: Scalar, b: Scalar) -> Option<Scalar> {
             common(x, y)?;
             Np(Dtype::Float64)
         }
-        (BinOp::Add | BinOp::Sub, Np(d @ (M(_) | Td(_))), n) if time_count(n) => Np(d),
-        (BinOp::Add, n, Np(d @ (M(_) | Td(_)))) if time_count(n) => Np(d),
-        (BinOp::Sub, n, Np(d @ Td(_))) if time_count(n) => Np(d),
+        (BinOp::Add | BinOp::Sub, Np(d @ (M(_) | Td(_))), n) if time_addend(n) => Np(d),
+        (BinOp::Add, n, Np(d @ (M(_) | Td(_)))) if time_addend(n) => Np(d),
+        (BinOp::Sub, n, Np(d @ Td(_))) if time_addend(n) => Np(d),
         (BinOp::Mul, Np(d @ Td(_)), n) | (BinOp::Mul, n, Np(d @ Td(_))) if time_count(n) => Np(d),
         _ => return None,
     })

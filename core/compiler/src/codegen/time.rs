@@ -3,13 +3,19 @@
 //! A time value is an i64 count of its unit, NaT being `i64::MIN`. The loops
 //! reproduced here (NumPy's `umath/loops.c.src` and `datetime.c`):
 //!
-//! - mixed units convert both operands to the finer unit first, by a
-//!   wrapping multiply that keeps NaT (`TimeUnit::common`);
+//! - mixed units convert both operands to the finer unit first, keeping NaT
+//!   (`TimeUnit::common`);
 //! - `+`/`-` (datetime - datetime, datetime +- timedelta, timedelta +-
 //!   timedelta, a time value +- an integer count): NaT if an operand is NaT,
-//!   else the wrapping sum (an overflow that lands on i64::MIN reads as NaT,
-//!   as in NumPy);
-//! - `timedelta * int`: NaT if the timedelta is NaT, else the wrapping product;
+//!   else the sum;
+//! - `timedelta * int`: NaT if the timedelta is NaT, else the product;
+//!
+//! Overflow is where NumPy versions differ: up to 2.4 a unit conversion, sum
+//! or product that leaves i64 wraps (a result landing on i64::MIN reads as
+//! NaT), from 2.5 it raises `OverflowError`. Compiled code computes only the
+//! results every version agrees on: a conversion, sum or product of non-NaT
+//! operands that overflows or lands on NaT deoptimizes, and the interpreter
+//! tier lets the running NumPy decide.
 //! - unary `-` wraps (NaT stays NaT), `abs` keeps NaT;
 //! - `==` is false and `!=` true when either operand is NaT; every ordering
 //!   with NaT is false;
@@ -22,15 +28,56 @@ use super::*;
 use crate::types::TimeUnit;
 
 impl Gen<'_, '_> {
-    /// `v` (a count of `from`) as a count of `to` (finer or equal), NaT kept.
+    /// `v` (a count of `from`) as a count of `to` (finer or equal), NaT kept;
+    /// a non-NaT count whose product leaves i64 (or lands on NaT) deoptimizes.
     fn time_convert(&mut self, v: CV, factor: i64) -> CV {
         if factor == 1 {
             return v;
         }
         let scaled = self.b.ins().imul_imm_s(v, factor);
         let nat = self.b.ins().icmp_imm_s(IntCC::Equal, v, i64::MIN);
+        // In range iff MIN / factor < v <= MAX / factor (factor > 1).
+        let lo = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::SignedLessThanOrEqual, v, i64::MIN / factor);
+        let hi = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, v, i64::MAX / factor);
+        let out = self.b.ins().bor(lo, hi);
+        let ok = self.b.ins().bxor_imm_s(nat, 1);
+        let bad = self.b.ins().band(out, ok);
+        self.deopt_if(bad);
         let m = self.b.ins().iconst(clt::I64, i64::MIN);
         self.b.ins().select(nat, m, scaled)
+    }
+
+    /// `x + y` (or `x - y`) of two counts: NaT if either is NaT; a sum of
+    /// non-NaT counts that overflows or lands on NaT deoptimizes.
+    fn time_add(&mut self, x: CV, y: CV, sub: bool) -> CV {
+        let r = if sub {
+            self.b.ins().isub(x, y)
+        } else {
+            self.b.ins().iadd(x, y)
+        };
+        // Signed overflow: add, both operands' signs differ from the result's;
+        // sub, the operands' signs differ and the result's differs from x's.
+        let xr = self.b.ins().bxor(x, r);
+        let other = if sub {
+            self.b.ins().bxor(x, y)
+        } else {
+            self.b.ins().bxor(y, r)
+        };
+        let both = self.b.ins().band(xr, other);
+        let ovf = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, both, 0);
+        let on_nat = self.is_nat(r);
+        let bad = self.b.ins().bor(ovf, on_nat);
+        let nx = self.is_nat(x);
+        let ny = self.is_nat(y);
+        let any = self.b.ins().bor(nx, ny);
+        let ok = self.b.ins().bxor_imm_s(any, 1);
+        let bad = self.b.ins().band(bad, ok);
+        self.deopt_if(bad);
+        let m = self.b.ins().iconst(clt::I64, i64::MIN);
+        self.b.ins().select(any, m, r)
     }
 
     /// Both time operands in their common unit.
@@ -52,29 +99,13 @@ impl Gen<'_, '_> {
         self.b.ins().icmp_imm_s(IntCC::Equal, v, i64::MIN)
     }
 
-    /// NaT if `x` or `y` is, else `r`.
-    fn nat_if_either(&mut self, x: CV, y: CV, r: CV) -> CV {
-        let nx = self.is_nat(x);
-        let ny = self.is_nat(y);
-        let any = self.b.ins().bor(nx, ny);
-        let m = self.b.ins().iconst(clt::I64, i64::MIN);
-        self.b.ins().select(any, m, r)
-    }
-
     /// `a OP b` with a time operand (typed by `types::time_binop_result`).
     pub fn time_binop(&mut self, op: BinOp, a: &(Ty, Vals), b: &(Ty, Vals), rt: &Ty) -> CResult<Vals> {
         let time = |t: &Ty| matches!(t, Ty::Np(d) if d.is_time());
         if time(&a.0) && time(&b.0) {
             let (x, y) = self.time_pair(a, b)?;
             return Ok(vec![match op {
-                BinOp::Add | BinOp::Sub => {
-                    let r = if op == BinOp::Add {
-                        self.b.ins().iadd(x, y)
-                    } else {
-                        self.b.ins().isub(x, y)
-                    };
-                    self.nat_if_either(x, y, r)
-                }
+                BinOp::Add | BinOp::Sub => self.time_add(x, y, op == BinOp::Sub),
                 BinOp::Mod | BinOp::Div => {
                     // NaT operands and zero divisors: NumPy's warnings (the interpreter).
                     let nx = self.is_nat(x);
@@ -115,21 +146,21 @@ impl Gen<'_, '_> {
         let v = t.1[0];
         let k = self.conv_i64(n)?;
         let r = match op {
-            BinOp::Add => {
-                let r = self.b.ins().iadd(v, k);
-                self.nat_if_either(v, k, r)
-            }
-            BinOp::Sub => {
-                let r = if time_first {
-                    self.b.ins().isub(v, k)
-                } else {
-                    self.b.ins().isub(k, v)
-                };
-                self.nat_if_either(v, k, r)
-            }
+            BinOp::Add => self.time_add(v, k, false),
+            BinOp::Sub if time_first => self.time_add(v, k, true),
+            BinOp::Sub => self.time_add(k, v, true),
             BinOp::Mul => {
                 let r = self.b.ins().imul(v, k);
+                // Overflow: the high half is not the low half's sign extension.
+                let hi = self.b.ins().smulhi(v, k);
+                let sign = self.b.ins().sshr_imm_s(r, 63);
+                let ovf = self.b.ins().icmp(IntCC::NotEqual, hi, sign);
+                let on_nat = self.is_nat(r);
+                let bad = self.b.ins().bor(ovf, on_nat);
                 let nat = self.is_nat(v);
+                let ok = self.b.ins().bxor_imm_s(nat, 1);
+                let bad = self.b.ins().band(bad, ok);
+                self.deopt_if(bad);
                 let m = self.b.ins().iconst(clt::I64, i64::MIN);
                 self.b.ins().select(nat, m, r)
             }

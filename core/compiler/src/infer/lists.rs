@@ -520,6 +520,9 @@ impl Infer<'_> {
                         Ty::Int | Ty::Bool => Ty::Int,
                         // `sum([])` is the int 0
                         Ty::Float => Ty::Union(vec![Ty::Int, Ty::Float]),
+                        // NumPy floats add one by one (CPython's float path takes exact
+                        // floats only), the int 0 first: the NumPy float, or 0 for no items.
+                        Ty::Np(d) if d.kind() == Kind::Float => Ty::Union(vec![Ty::Int, Ty::Np(*d)]),
                         _ => return Err(bad()),
                     },
                     (Builtin::Sum, [Ty::List(e), s]) => match (&**e, s) {

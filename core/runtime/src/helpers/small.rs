@@ -250,14 +250,19 @@ pub fn calibrate(py: Python<'_>) {
         let limit = measure(py).unwrap_or(0);
         DOT_SEQ_LIMIT.store(limit, Ordering::Relaxed);
         let _ = DDOT.set(find_ddot(py).ok().flatten());
-        let major: i64 = py
+        let version: Vec<i64> = py
             .import("numpy")
             .and_then(|np| np.getattr("__version__"))
             .and_then(|v| v.extract::<String>())
-            .ok()
-            .and_then(|v| v.split('.').next().and_then(|m| m.parse().ok()))
-            .unwrap_or(0);
+            .map(|v| v.split('.').take(2).map(|p| p.parse().unwrap_or(0)).collect())
+            .unwrap_or_default();
+        let (major, minor) = (
+            version.first().copied().unwrap_or(0),
+            version.get(1).copied().unwrap_or(0),
+        );
         SCALAR_LOOPS.store(i64::from(major >= 2), Ordering::Relaxed);
+        // NumPy 2.5 deprecates adding a Python int to a time value.
+        pyston_compiler::types::set_int_counts_warn((major, minor) >= (2, 5));
         let _ = LOOPS.set(find_loops(py).unwrap_or_default());
     });
 }
