@@ -712,3 +712,54 @@ def test_scalar_transcendental_ufuncs(name, rng):
     same(k, np.int64(3), 2)
     if int(np.__version__.split(".")[0]) >= 2:  # (NumPy 1.26's scalar path differs: its call)
         assert pycalls(k, 1.5 if name == "arccosh" else 0.1, 2) == 0  # (results in range: no call into NumPy)
+
+
+@pyston.fast
+def inplace_sub_views(C, A, alpha, beta):
+    # syrk's and symm's updates: a row segment, a column segment (strided).
+    for i in range(C.shape[0]):
+        C[i, : i + 1] *= beta
+        for k in range(A.shape[1]):
+            C[i, : i + 1] += alpha * A[i, k] * A[: i + 1, k]
+        C[: i, i] -= A[: i, 0] * alpha
+        C[i, : i + 1] /= A[i, 0]  # (zeros: NumPy's warnings)
+    return C
+
+
+@pyston.fast
+def inplace_overlap(C):
+    for i in range(C.shape[0]):
+        C[i, 1:-1] += 0.5 * (C[i, :-2] - C[i, 2:])  # (operands overlap the target: NumPy's calls)
+    return C
+
+
+@pyston.fast
+def inplace_3d(T, v):
+    for i in range(T.shape[0]):
+        for j in range(T.shape[1]):
+            T[i, j, ::2] -= v[: (T.shape[2] + 1) // 2] * 2.0
+            T[i, :, j] /= 3.0
+    return T
+
+
+def test_inplace_on_multi_index_views(rng):
+    for dtype in FLOATS:
+        for n in (1, 2, 5, 9):
+            C = data(rng, (n, n), dtype)
+            same(inplace_sub_views, C, data(rng, (n, 3), dtype), 1.5, dtype(1.2))
+            same(inplace_3d, data(rng, (n, n, n + 1), dtype), data(rng, (n + 1,), dtype))
+            same(inplace_overlap, data(rng, (n, n + 2), dtype))
+    # Non-finite values (warnings), mismatched lengths (NumPy's error), read-only arrays.
+    C = data(rng, (4, 4), np.float64)
+    C[2, 1] = np.inf
+    same(inplace_sub_views, C, data(rng, (4, 3), np.float64), 1.0, 1e308)
+    same(inplace_3d, data(rng, (3, 3, 4), np.float64), data(rng, (1,), np.float64))
+    ro = data(rng, (3, 3), np.float64)
+    ro.setflags(write=False)
+    same(inplace_sub_views, ro, data(rng, (3, 3), np.float64), 1.0, 1.0)
+    A = data(rng, (30, 4), np.float64)
+    assert pycalls(inplace_sub_views, np.zeros((30, 30)), A, 2.0, 0.5) == 0
+    # (views of a 3-d array are NumPy calls: two per iteration, the updates none)
+    assert pycalls(inplace_3d, np.ones((4, 4, 5)), np.ones(5)) <= 2 * 16
+    T = np.ones((2, 2, 3))
+    same(inplace_3d, T, np.zeros(3))  # (x / 3.0 of finite x: no division by zero here)

@@ -10,8 +10,11 @@
 //!
 //! * a reduction (`e.sum()`, `np.sum(e)`, `e.mean()`, `e.max()`, `e.min()`,
 //!   `np.dot(e1, e2)`, `(a > b).sum()`): no temporary array at all;
-//! * a store into a row (`out[i] = e`) or an in-place update of a row
-//!   (`newC[k] += e`): the values go straight into the destination;
+//! * a store into a row (`out[i] = e`) or an in-place update (`+= -= *=`,
+//!   and `/=` of floats) of a 1-D view made by basic indexing (`newC[k] += e`,
+//!   `C[i, :i + 1] *= beta`, `C[:i, j] -= e`): the values go straight into
+//!   the destination, and the `base[idx] = view` Python does after it (a copy
+//!   onto itself) is skipped;
 //! * anything else that needs the array (`e = row - m` used twice): one
 //!   array allocated natively and filled; `np.exp(e)` and the other
 //!   `abi::SMALL_UFUNCS` fill it with `e`, then run NumPy's own inner loop on it.
@@ -750,6 +753,8 @@ impl SmallGen for Gen<'_, '_> {
                         BinOp::Add => EOp::Add,
                         BinOp::Sub => EOp::Sub,
                         BinOp::Mul => EOp::Mul,
+                        // (an int array's `/=` is NumPy's casting error)
+                        BinOp::Div if self.vec_ty(i.args[0]).is_some_and(|a| a.dtype.kind() == Kind::Float) => EOp::Div,
                         _ => continue,
                     };
                     let (target, expr) = (i.args[0], i.args[1]);
@@ -765,22 +770,29 @@ impl SmallGen for Gen<'_, '_> {
                         continue;
                     };
                     let g = &insts[tk];
-                    if !matches!(g.op, Op::GetItem) || g.args.len() != 2 || self.use_counts.get(&r) != Some(&1) {
+                    if !matches!(g.op, Op::GetItem) || g.args.len() < 2 || self.use_counts.get(&r) != Some(&1) {
                         continue;
                     }
-                    // ... and a view of base (a row, or a basic slice), not a copy (an index
-                    // array or a mask): `base[idx] = target` is then a copy onto itself.
-                    let is_view = match (self.typed.ty(g.args[0]), self.typed.ty(g.args[1])) {
-                        (Ty::Array(b), Ty::Int | Ty::Np(Dtype::Int64)) => b.ndim == 2,
-                        (Ty::Array(b), Ty::Slice(_)) => b.ndim == 1,
+                    // ... and a view of base by basic indexing (`X[i]`, `a[lo:hi]`,
+                    // `C[i, :i + 1]`, `C[:i, j]`: ints and slices, at most one per axis),
+                    // not a copy (an index array or a mask): `base[idx] = target` is
+                    // then a copy onto itself.
+                    let is_view = match self.typed.ty(g.args[0]) {
+                        Ty::Array(b) => {
+                            g.args.len() - 1 <= b.ndim as usize
+                                && g.args[1..]
+                                    .iter()
+                                    .all(|a| matches!(self.typed.ty(*a), Ty::Int | Ty::Np(Dtype::Int64) | Ty::Slice(_)))
+                        }
                         _ => false,
                     };
                     if !is_view {
                         continue;
                     }
-                    let Some(sk) = (k + 1..insts.len())
-                        .find(|&s| matches!(insts[s].op, Op::SetItem) && insts[s].args == [g.args[0], g.args[1], r])
-                    else {
+                    let Some(sk) = (k + 1..insts.len()).find(|&s| {
+                        let a = &insts[s].args;
+                        matches!(insts[s].op, Op::SetItem) && a[..a.len() - 1] == g.args[..] && a.last() == Some(&r)
+                    }) else {
                         continue;
                     };
                     if self.vec_ty(expr).is_some_and(|a| a.dtype != tt.dtype)

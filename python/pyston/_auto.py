@@ -39,6 +39,7 @@ frames are removed from the traceback of an uncaught exception
 from __future__ import annotations
 
 import gc
+import linecache
 import os
 import sys
 import threading
@@ -687,6 +688,9 @@ def _run(mode: str, target: str) -> None:
         else:
             source, filename = sys.stdin.read(), "<stdin>"
             g = _fresh_main(__loader__=importlib.machinery.BuiltinImporter, __file__="<stdin>", __cached__=None)
+        if mode == "-c" and sys.version_info >= (3, 13):
+            # CPython 3.13+ shows the lines of `-c` code in tracebacks.
+            linecache.cache[filename] = (len(source), None, [ln + "\n" for ln in source.splitlines()], filename)
         exec(compile(source, filename, "exec", dont_inherit=True), g)
         return
     path = os.path.abspath(target)
