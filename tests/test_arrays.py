@@ -1166,3 +1166,47 @@ def test_increment_in_place_checks_its_index_once(rng):
     # The int64 count overflowing makes NumPy wrap (NumPy ints wrap).
     full = np.full(3, 2**63 - 1, dtype=np.int64)
     assert_same(count_into, np.array([0.5, 1.5]), full, 1.0)
+
+
+@pyston.fast
+def unpack_row_pairs(P):
+    # wave's `dx, dy = cpos[i] - cpos[i - 1]`: a 1-D array unpacked into names.
+    s = 0.0
+    for i in range(1, P.shape[0]):
+        dx, dy = P[i] - P[i - 1]
+        s += dx * dx + dy * dy
+    return s
+
+
+@pyston.fast
+def unpack_1d(a):
+    x, y, z = a
+    return x, z, y
+
+
+@pyston.fast
+def unpack_caught(a):
+    try:
+        x, y = a
+    except ValueError:
+        return -1
+    return 1 if x == y else 0
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=DTYPE_IDS)
+def test_unpacking_a_1d_array(dtype):
+    rng = np.random.default_rng(11)
+    for _, base in variants(random_array(rng, (3,), dtype)):
+        assert_same(unpack_1d, base)
+    for n in (0, 1, 2, 3, 5):
+        # A length other than the names' count: CPython's ValueError (from the interpreter tier).
+        assert_same(unpack_1d, random_array(rng, (n,), dtype))
+        assert_same(unpack_caught, random_array(rng, (n,), dtype))
+
+
+def test_unpacking_rows_of_points():
+    rng = np.random.default_rng(12)
+    for n in (1, 2, 10):
+        assert_same(unpack_row_pairs, rng.standard_normal((n, 2)))
+    assert_same(unpack_row_pairs, rng.standard_normal((4, 3)))  # ValueError: too many values
+    assert_same(unpack_row_pairs, rng.standard_normal((6, 4))[:, ::2])

@@ -723,6 +723,12 @@ impl Infer<'_> {
             }
             Op::Unpack(n) => match &args[0] {
                 Ty::Tuple(ts) if ts.len() == *n as usize => args[0].clone(),
+                // `dx, dy = a` of a 1-D array: its elements, as `a[0], a[1]` (a
+                // length other than n deoptimizes: CPython's ValueError).
+                Ty::Array(a) if a.ndim == 1 && matches!(a.dtype.kind(), Kind::Bool | Kind::Int | Kind::Float | Kind::Complex) => {
+                    let elem = self.getitem(&args[0], &[], &[Ty::Int], span)?;
+                    Ty::Tuple(vec![elem; *n as usize])
+                }
                 t => {
                     return Err(CompileError::typing(
                         span,

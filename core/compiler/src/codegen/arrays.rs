@@ -63,7 +63,7 @@ impl Gen<'_, '_> {
     }
 
     /// Loads one element of dtype `d` at `addr` (`fl`: the memory flags).
-    fn load_elem(&mut self, d: Dtype, addr: CV, fl: MemFlagsData) -> Vals {
+    pub(crate) fn load_elem(&mut self, d: Dtype, addr: CV, fl: MemFlagsData) -> Vals {
         match d {
             Dtype::Complex128 => vec![
                 self.b.ins().load(clt::F64, fl, addr, 0),

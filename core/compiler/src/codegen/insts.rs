@@ -240,7 +240,25 @@ impl Gen<'_, '_> {
                 };
                 self.coerce_members(&args, ts)?
             }
-            Op::Unpack(_) => args[0].1.clone(),
+            Op::Unpack(n) => match &args[0].0 {
+                Ty::Array(a) => {
+                    // A 1-D array's n elements; another length is CPython's ValueError.
+                    let v = &args[0].1;
+                    let slots = abi::ArraySlots::new(1);
+                    let len = v[slots.shape(0)];
+                    let wrong = self.b.ins().icmp_imm_s(IntCC::NotEqual, len, i64::from(*n));
+                    self.deopt_if(wrong);
+                    let fl = MemFlagsData::new().with_notrap();
+                    let mut out = Vec::new();
+                    for j in 0..i64::from(*n) {
+                        let off = self.b.ins().imul_imm_s(v[slots.stride(0)], j);
+                        let addr = self.b.ins().iadd(v[0], off);
+                        out.extend(self.load_elem(a.dtype, addr, fl));
+                    }
+                    out
+                }
+                _ => args[0].1.clone(),
+            },
             Op::TupleGet(i) => {
                 let Ty::Tuple(ts) = &args[0].0 else {
                     return Err(internal("tuple_get"));
