@@ -513,3 +513,51 @@ def test_ndarray_constructor_allocates_like_empty():
         for g, w in zip(got, want):
             assert g.dtype == w.dtype and g.shape == w.shape and g.flags.c_contiguous
             np.testing.assert_array_equal(g, w)
+
+
+# --------------------------------------------------------------------------
+# np.array of a list display or a list of numbers: filled natively
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def array_of_displays(a, b, n, flag):
+    # wave's `fvec = np.array([fmag * cosine, fmag * sine])`, and ints, bools, mixes
+    return (
+        np.array([a * 2.0, b]),
+        np.array([n, n + 1, -n]),
+        np.array([flag, not flag]),
+        np.array([n, a]),
+        np.array([a]),
+    )
+
+
+@pyston.fast
+def array_of_lists(xs, ks, bs):
+    out = []
+    out.append(xs[0])
+    return np.array(xs), np.array(ks), np.array(bs), len(out)
+
+
+def test_array_of_numbers_is_native(rng):
+    for a, b, n, flag in [(1.5, -0.0, 3, True), (np.nan, np.inf, -(2**62), False), (1e308, 5e-324, 2**53 + 1, True)]:
+        check(array_of_displays, a, b, n, flag)
+        check(array_of_displays, np.float64(a), b, n, flag)
+    xs = list(rng.standard_normal(7))
+    xs = [float(x) for x in xs]
+    for k in (0, 1, 7):
+        check(array_of_lists, xs[: max(k, 1)], list(range(-k, k)), [bool(i % 2) for i in range(k)])
+    # Elements NumPy converts differently: big ints, float subclasses (the interpreter tier).
+    check(array_of_lists, [1.0, np.float64(2.0)], [2**70, 1], [True])
+    check(array_of_lists, [1.0], [1, 2**63], [False, True])
+    d = pyston.fast(array_of_displays.py_func)
+    d(1.0, 2.0, 3, True)
+    n = pyston._pyston.pycall_count()
+    d(1.0, 2.0, 3, True)
+    assert pyston._pyston.pycall_count() == n
+    f = pyston.fast(array_of_lists.py_func)
+    args = ([1.0, 2.0], [1, 2], [True])
+    f(*args)
+    n = pyston._pyston.pycall_count()
+    f(*args)
+    assert pyston._pyston.pycall_count() == n

@@ -311,6 +311,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_list_get", &[I64, I64, I64, I32, I64], &[I32]),
     h("pyston_list_set", &[I64, I64, I64, I32, I64], &[I32]),
     h("pyston_list_len", &[I64], &[I64]),
+    h("pyston_list_fill", &[I64, I64, I32, I64], &[I32]),
     // dicts (helpers/dicts.rs): key and value kinds as the lists' element kinds
     h("pyston_dict_new", &[I64], &[I64]),
     h("pyston_dict_get", &[I64, I64, I32, I64, I32, I64], &[I32]),

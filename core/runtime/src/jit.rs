@@ -148,6 +148,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_list_get", pyston_list_get as *const u8),
         ("pyston_list_set", pyston_list_set as *const u8),
         ("pyston_list_len", pyston_list_len as *const u8),
+        ("pyston_list_fill", pyston_list_fill as *const u8),
         ("pyston_dict_new", pyston_dict_new as *const u8),
         ("pyston_dict_get", pyston_dict_get as *const u8),
         ("pyston_dict_get_default", pyston_dict_get_default as *const u8),

@@ -49,6 +49,74 @@ impl Gen<'_, '_> {
         Ok(())
     }
 
+    /// `np.array(xs)` of a list (or a list display, typed as a tuple) of ints,
+    /// floats or bools, no other argument: a new 1-D array of the dtype NumPy
+    /// gives it (int64; float64, ints converted as NumPy converts them; bool),
+    /// filled natively. A list element not of the list's kind (an int beyond
+    /// 64 bits, a float subclass) deoptimizes, and NumPy converts the list.
+    pub(super) fn array_of_list(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)], rt: &Ty) -> CResult<Option<Vals>> {
+        let (Op::MethodCall { name, kw }, [(Ty::Module(crate::types::Module::Numpy), _), (xt, xv)], Ty::Array(r)) =
+            (&inst.op, args, rt)
+        else {
+            return Ok(None);
+        };
+        if name != "array" || !kw.is_empty() || r.ndim != 1 || !self.env.pycalls.contains_key(&self.cur_inst) {
+            return Ok(None);
+        }
+        let want = ArrTy {
+            layout: Layout::C,
+            readonly: false,
+            ..*r
+        };
+        match xt {
+            Ty::List(e) => {
+                let kind = match (&**e, r.dtype) {
+                    (Ty::Int, Dtype::Int64) => 0,
+                    (Ty::Float, Dtype::Float64) => 1,
+                    (Ty::Bool, Dtype::Bool) => 2,
+                    _ => return Ok(None),
+                };
+                let list = xv[0];
+                let n = self.list_len(list)?;
+                let out = self.alloc(AllocKind::Empty, &want, &[n])?;
+                let ctx = self.ctx.unwrap();
+                let k = self.b.ins().iconst(clt::I32, kind);
+                let st = self.call("pyston_list_fill", &[ctx, list, k, out[0]])?[0];
+                self.status_check(st);
+                Ok(Some(out))
+            }
+            Ty::Tuple(ts) if !ts.is_empty() => {
+                let float = |t: &Ty| matches!(t, Ty::Float | Ty::Np(Dtype::Float64));
+                let ok = match r.dtype {
+                    Dtype::Float64 => ts.iter().all(|t| float(t) || *t == Ty::Int) && ts.iter().any(float),
+                    Dtype::Int64 => ts.iter().all(|t| *t == Ty::Int),
+                    Dtype::Bool => ts.iter().all(|t| *t == Ty::Bool),
+                    _ => false,
+                };
+                if !ok {
+                    return Ok(None);
+                }
+                let n = self.b.ins().iconst(clt::I64, ts.len() as i64);
+                let out = self.alloc(AllocKind::Empty, &want, &[n])?;
+                let fl = MemFlagsData::trusted();
+                let mut off = 0;
+                for (i, t) in ts.iter().enumerate() {
+                    let cnt = abi::slot_count(t);
+                    let item = (t.clone(), xv[off..off + cnt].to_vec());
+                    off += cnt;
+                    let x = match r.dtype {
+                        Dtype::Float64 => self.conv_f64(&item)?,
+                        _ => item.1[0], // (an int64, or a bool's byte)
+                    };
+                    let isz = r.dtype.itemsize() as i32;
+                    self.b.ins().store(fl, x, out[0], isz * i as i32);
+                }
+                Ok(Some(out))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// The list's current length.
     pub fn list_len(&mut self, list: CV) -> CResult<CV> {
         Ok(self.call("pyston_list_len", &[list])?[0])

@@ -289,6 +289,42 @@ pub unsafe extern "C" fn pyston_list_len(list: u64) -> i64 {
     unsafe { ffi::Py_SIZE(list as *mut ffi::PyObject) as i64 }
 }
 
+/// `np.array(list)` of a list of kind `kind` (0 int, 1 float, 2 bool) into
+/// the new array's buffer `dst` of `len(list)` elements (int64, float64 or
+/// bool, the dtype NumPy gives such a list): OK, or DEOPT when an element is
+/// not exactly of the kind (the interpreter lets NumPy convert the list).
+///
+/// # Safety
+/// Called by compiled code; `list` is a live list and `dst` holds `len(list)`
+/// elements of the kind's dtype.
+pub unsafe extern "C" fn pyston_list_fill(ctx: *mut Ctx, list: u64, kind: i32, dst: *mut u8) -> i32 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &*ctx };
+    with_gil(ctx, |py| {
+        let l = list as *mut ffi::PyObject;
+        // SAFETY: the GIL is held; `list` is a live list, read within its length
+        // (borrowed items); `dst` holds that many elements (the contract).
+        unsafe {
+            for i in 0..ffi::Py_SIZE(l) {
+                let o = ffi::PyList_GetItem(l, i);
+                if o.is_null() {
+                    ffi::PyErr_Clear();
+                    return DEOPT;
+                }
+                let Some(v) = unbox_elem(py, kind, o) else {
+                    return DEOPT;
+                };
+                if kind == 2 {
+                    *dst.add(i as usize) = v as u8;
+                } else {
+                    (dst as *mut u64).add(i as usize).write_unaligned(v);
+                }
+            }
+            OK
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::normalize;
