@@ -238,3 +238,96 @@ def test_lambda_argument_runs_exactly():
     with pytest.warns(pyston.PerformanceWarning, match="function"):
         r = apply_sum(lambda x: x - 1, a)
     assert r == apply_sum.py_func(lambda x: x - 1, a)
+
+
+# --------------------------------------------------------------------------
+# lambdas as the key= of sorted, min, max and list.sort: CPython's own
+# function, made with the values the lambda reads
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def sort_by_key(pairs, c, rev):
+    by_second = sorted(pairs, key=lambda t: t[1])
+    near = sorted([p[0] for p in pairs], key=lambda v: abs(v - c), reverse=rev)
+    hi, lo = max(pairs, key=lambda t: t[0] * c), min(pairs, key=lambda t: (t[1], -t[0]))
+    return by_second, near, hi, lo
+
+
+@pyston.fast
+def sort_in_place(xs, k):
+    ys = list(xs)
+    ys.sort(key=lambda v: (v * k) % 7)
+    zs = list(xs)
+    zs.sort(key=lambda v: -v, reverse=True)
+    return ys, zs
+
+
+@pyston.fast
+def keys_in_a_loop(xs, n):
+    # Each iteration's lambda reads that iteration's k (the call runs it at once).
+    firsts = []
+    for k in range(n):
+        firsts.append(min(xs, key=lambda v: (v * k) % 5))
+    return firsts
+
+
+@pyston.fast
+def key_reads_an_array(a):
+    idx = list(range(a.shape[0]))
+    return sorted(idx, key=lambda i: a[i]), max(idx, key=lambda i: a[i] * a[i])
+
+
+@pyston.fast
+def key_raises(pairs, j):
+    return sorted(pairs, key=lambda t: t[j])
+
+
+def make_outer_key(k):
+    @pyston.fast
+    def inner(xs):
+        return sorted(xs, key=lambda v: v % k)
+
+    return inner
+
+
+def test_key_lambdas():
+    rng = rng_for("keylambdas")
+    for n in (0, 1, 2, 7, 30):
+        pairs = [(int(a), float(b)) for a, b in zip(rng.integers(-9, 9, n), rng.normal(size=n))]
+        for c, rev in ((0.5, False), (-3.0, True)):
+            if n:
+                assert_same(sort_by_key, pairs, c, rev)
+        xs = [int(v) for v in rng.integers(-50, 50, n)]
+        assert_same(sort_in_place, xs, 3)
+        if n:
+            assert_same(keys_in_a_loop, xs, 4)
+        assert_same(key_reads_an_array, rng.normal(size=max(n, 1)))
+    # The lambda raises inside sorted: CPython's exception, its frame the lambda's line.
+    assert_same(key_raises, [(1, 2.0), (3, 1.0)], 1)
+    assert_same(key_raises, [(1, 2.0), (3, 1.0)], 5)
+    try:
+        key_raises([(1, 2.0)], 5)
+    except IndexError as e:
+        tb = e.__traceback__
+        while tb.tb_next:
+            tb = tb.tb_next
+        assert tb.tb_frame.f_code.co_name == "<lambda>"
+        assert tb.tb_lineno == key_raises.py_func.__code__.co_firstlineno + 2
+    # A lambda reading the compiled function's own closure.
+    inner = make_outer_key(4)
+    assert_same(inner, [5, 2, 11, 8, 3])
+
+
+@pyston.fast
+def stored_lambda(xs, k):
+    f = sorted
+    g = lambda v: v * k  # noqa: E731  (stored, then k changes: not a key= lambda)
+    k = 0
+    return f(xs, key=g)
+
+
+def test_other_lambdas_still_fall_back():
+    with pytest.warns(pyston.PerformanceWarning, match="not supported yet"):
+        r = stored_lambda([3, 1, 2], 2)
+    assert r == stored_lambda.py_func([3, 1, 2], 2)

@@ -307,3 +307,123 @@ impl CallShape {
         nparams - self.vararg as usize - self.kwonly
     }
 }
+
+/// Calls `f` on `e` and, while `f` returns true, on every expression inside
+/// it (comprehension clauses and lambda bodies included), in source order.
+pub fn walk_expr(e: &Expr, f: &mut dyn FnMut(&Expr) -> bool) {
+    if !f(e) {
+        return;
+    }
+    let comps = |cs: &[Comprehension], f: &mut dyn FnMut(&Expr) -> bool| {
+        for c in cs {
+            walk_expr(&c.iter, f);
+            c.ifs.iter().for_each(|x| walk_expr(x, f));
+        }
+    };
+    match &e.kind {
+        ExprKind::Lit(_) | ExprKind::Name(_) => {}
+        ExprKind::Attr(x, _) | ExprKind::Unary(_, x) | ExprKind::Lambda(_, x) => walk_expr(x, f),
+        ExprKind::Bin(_, a, b) | ExprKind::Subscript(a, b) | ExprKind::Is(a, b, _) | ExprKind::In(a, b, _) => {
+            walk_expr(a, f);
+            walk_expr(b, f);
+        }
+        ExprKind::BoolOp(_, xs) | ExprKind::Tuple(xs) | ExprKind::List(xs) | ExprKind::Set(xs) => {
+            xs.iter().for_each(|x| walk_expr(x, f))
+        }
+        ExprKind::Compare(a, rest) => {
+            walk_expr(a, f);
+            rest.iter().for_each(|(_, x)| walk_expr(x, f));
+        }
+        ExprKind::Call(c, args, kws) => {
+            walk_expr(c, f);
+            args.iter().for_each(|x| walk_expr(x, f));
+            kws.iter().for_each(|(_, x)| walk_expr(x, f));
+        }
+        ExprKind::IfExp(a, b, c) => {
+            walk_expr(b, f);
+            walk_expr(a, f);
+            walk_expr(c, f);
+        }
+        ExprKind::Slice(a, b, c) => [a, b, c].into_iter().flatten().for_each(|x| walk_expr(x, f)),
+        ExprKind::ListComp(x, cs) | ExprKind::GenExp(x, cs, _) | ExprKind::SetComp(x, cs) => {
+            comps(cs, f);
+            walk_expr(x, f);
+        }
+        ExprKind::DictComp(k, v, cs) => {
+            comps(cs, f);
+            walk_expr(k, f);
+            walk_expr(v, f);
+        }
+        ExprKind::Dict(kvs) => kvs.iter().for_each(|(k, v)| {
+            walk_expr(k, f);
+            walk_expr(v, f);
+        }),
+    }
+}
+
+/// [`walk_expr`] over every expression of `body`'s statements (nested `def`s
+/// left out: their code is their own).
+pub fn walk_stmts(body: &[Stmt], f: &mut dyn FnMut(&Expr) -> bool) {
+    fn target(t: &Target, f: &mut dyn FnMut(&Expr) -> bool) {
+        match t {
+            Target::Name(..) => {}
+            Target::Subscript(a, b, _) => {
+                walk_expr(a, f);
+                walk_expr(b, f);
+            }
+            Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, f)),
+        }
+    }
+    for s in body {
+        match &s.kind {
+            StmtKind::Assign(ts, v) => {
+                walk_expr(v, f);
+                ts.iter().for_each(|t| target(t, f));
+            }
+            StmtKind::AugAssign(t, _, v) => {
+                target(t, f);
+                walk_expr(v, f);
+            }
+            StmtKind::Expr(e) | StmtKind::Return(Some(e)) | StmtKind::Raise(Some(e)) => walk_expr(e, f),
+            StmtKind::If(c, a, b) | StmtKind::While(c, a, b) => {
+                walk_expr(c, f);
+                walk_stmts(a, f);
+                walk_stmts(b, f);
+            }
+            StmtKind::For(t, it, a, b) => {
+                walk_expr(it, f);
+                target(t, f);
+                walk_stmts(a, f);
+                walk_stmts(b, f);
+            }
+            StmtKind::Assert(a, b) => {
+                walk_expr(a, f);
+                b.iter().for_each(|x| walk_expr(x, f));
+            }
+            StmtKind::RaiseFrom(a, b) => {
+                walk_expr(a, f);
+                walk_expr(b, f);
+            }
+            StmtKind::Try(a, hs, b, c) => {
+                walk_stmts(a, f);
+                for h in hs {
+                    h.class.iter().for_each(|x| walk_expr(x, f));
+                    walk_stmts(&h.body, f);
+                }
+                walk_stmts(b, f);
+                walk_stmts(c, f);
+            }
+            StmtKind::Delete(ts) => ts.iter().for_each(|t| target(t, f)),
+            StmtKind::Yield(t, v) => {
+                v.iter().for_each(|x| walk_expr(x, f));
+                t.iter().for_each(|t| target(t, f));
+            }
+            StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Return(None)
+            | StmtKind::Raise(None)
+            | StmtKind::Pass
+            | StmtKind::Def(_) => {}
+        }
+    }
+}

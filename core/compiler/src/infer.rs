@@ -57,6 +57,9 @@ pub enum ProbeTarget {
     GetItem,
     /// `x[i, ...] = v`: args are the object, the indexes and the value.
     SetItem,
+    /// A `lambda` of the function's source made into a Python function
+    /// (`Op::Lambda`): args are the values of `names`, its closure.
+    Lambda { line: u32, index: u32, names: Vec<String> },
 }
 
 pub trait Env {
@@ -736,6 +739,28 @@ impl Infer<'_> {
                     ))
                 }
             },
+            Op::Lambda { line, index, names } => {
+                for t in args {
+                    let t = strip_undef(t);
+                    if t == Ty::Bottom || t == Ty::Undef {
+                        return Ok(Some(Ty::Bottom)); // (not assigned on any path seen yet)
+                    }
+                    if !(t.is_value() || t.is_object() || matches!(t, Ty::PyStr | Ty::PyInt)) {
+                        return Err(CompileError::unsupported(
+                            span,
+                            format!("a lambda reading a '{}' is not supported in compiled code yet", py_name(&t)),
+                        ));
+                    }
+                }
+                let ret = Ty::Obj(ObjClass::Function);
+                let target = ProbeTarget::Lambda {
+                    line: *line,
+                    index: *index,
+                    names: names.clone(),
+                };
+                self.env.py_op(&target, args, &[], &ret, self.cur, span)?;
+                ret
+            }
             Op::TupleGet(i) => match &args[0] {
                 Ty::Tuple(ts) => ts[*i as usize].clone(),
                 _ => return Err(CompileError::internal("tuple_get on a non-tuple")),

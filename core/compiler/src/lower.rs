@@ -62,7 +62,16 @@ pub fn lower_with(
         gens: gens.clone(),
         gen_inline: Vec::new(),
         compensated_sum,
+        lambda_spans: Vec::new(),
+        key_lambdas: HashSet::new(),
     };
+    crate::hir::walk_stmts(&def.body, &mut |e| match e.kind {
+        ExprKind::Lambda(..) => {
+            l.lambda_spans.push(e.span);
+            false
+        }
+        _ => true,
+    });
     for p in &def.params {
         l.locals.insert(p.clone());
     }
@@ -174,6 +183,10 @@ struct Lowerer {
     gen_inline: Vec<generators::GenInline>,
     /// `sum()` adds floats with compensation (CPython 3.12+).
     compensated_sum: bool,
+    /// Where each lambda of the function starts (outside lambdas), for their index on a line.
+    lambda_spans: Vec<Span>,
+    /// The lambdas that are the `key=` of a call of sorted, min, max or `.sort`.
+    key_lambdas: HashSet<Span>,
 }
 
 impl Lowerer {
@@ -1334,8 +1347,69 @@ impl Lowerer {
         })
     }
 
+    /// A lambda made into a Python function (`Op::Lambda`) with the values of
+    /// the locals its body reads.
+    fn lambda(&mut self, params: &[String], body: &Expr, span: Span) -> CResult<Value> {
+        if !self.inlining.is_empty() || !self.gen_inline.is_empty() {
+            return Err(CompileError::unsupported(
+                span,
+                "lambdas inside an inlined function or generator are not supported yet",
+            ));
+        }
+        let mut names: Vec<String> = Vec::new();
+        crate::hir::walk_expr(body, &mut |x| {
+            if let ExprKind::Name(n) = &x.kind {
+                if !params.contains(n) && !names.contains(n) {
+                    names.push(n.clone());
+                }
+            }
+            true
+        });
+        let ident = |n: &str| {
+            n.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                && n.chars().all(|c| c.is_alphanumeric() || c == '_')
+        };
+        if names.iter().any(|n| !ident(n)) {
+            return Err(CompileError::unsupported(
+                span,
+                "a lambda reading a comprehension's variable is not supported yet",
+            ));
+        }
+        names.retain(|n| self.locals.contains(n));
+        let index = self
+            .lambda_spans
+            .iter()
+            .filter(|s| s.line == span.line && s.col < span.col)
+            .count() as u32;
+        let vals: Vec<Value> = names.iter().map(|n| self.name(n, span)).collect();
+        Ok(self.emit_cur(
+            Op::Lambda {
+                line: span.line,
+                index,
+                names,
+            },
+            vals,
+            span,
+        ))
+    }
+
     fn expr(&mut self, e: &Expr) -> CResult<Value> {
         let span = e.span;
+        if let ExprKind::Call(f, _, kws) = &e.kind {
+            // `sorted(xs, key=lambda t: t[1])` (and min, max, list.sort): the call
+            // runs the lambda before anything it reads can change, so a Python
+            // function made with the values it reads now is exactly the lambda.
+            let consumer = match &f.kind {
+                ExprKind::Name(n) => matches!(n.as_str(), "sorted" | "min" | "max") && !self.locals.contains(n),
+                ExprKind::Attr(_, m) => m == "sort",
+                _ => false,
+            };
+            for (k, v) in kws {
+                if consumer && k == "key" && matches!(v.kind, ExprKind::Lambda(..)) {
+                    self.key_lambdas.insert(v.span);
+                }
+            }
+        }
         if let Some(v) = self.gen_call(e)? {
             return Ok(v);
         }
@@ -1359,9 +1433,11 @@ impl Lowerer {
                     format!("using the nested function '{n}' as a value is not supported yet"),
                 ))
             }
+            ExprKind::Lambda(params, body) if self.key_lambdas.contains(&span) => self.lambda(params, body, span)?,
             ExprKind::Lambda(..) => return Err(CompileError::unsupported(
                 span,
-                "lambdas other than `name = lambda ...` bound once at the top of the function are not supported yet",
+                "lambdas other than `name = lambda ...` bound once at the top of the function, or the \
+                 `key=` of sorted(), min(), max() and list.sort(), are not supported yet",
             )),
             ExprKind::Call(f, args, kws) if matches!(&f.kind, ExprKind::Name(n) if self.inner.contains_key(n)) => {
                 let ExprKind::Name(n) = &f.kind else { unreachable!() };

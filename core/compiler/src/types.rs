@@ -882,6 +882,9 @@ pub enum ObjClass {
     ExcClass,
     /// A caught exception instance (`except E as e`).
     Exception,
+    /// A Python function compiled code made from a `lambda` (`Op::Lambda`),
+    /// passed to what calls it (`sorted(xs, key=lambda t: t[1])`).
+    Function,
 }
 
 impl ObjClass {
@@ -891,6 +894,7 @@ impl ObjClass {
             ObjClass::Generator => "numpy.random.Generator",
             ObjClass::ExcClass => "type",
             ObjClass::Exception => "BaseException",
+            ObjClass::Function => "function",
         }
     }
 }

@@ -581,6 +581,15 @@ pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: 
                 None
             });
         }
+        // A function made from a lambda (`Op::Lambda`): held as the object.
+        Some(Ty::Obj(ObjClass::Function)) => {
+            return Ok(if obj.get_type().name().is_ok_and(|n| n == "function") {
+                out.push(obj.as_ptr() as u64);
+                want.cloned()
+            } else {
+                None
+            });
+        }
         // Exactly a list (its elements are checked when compiled code reads them).
         Some(Ty::List(_)) => {
             return Ok(if obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyList_Type) {

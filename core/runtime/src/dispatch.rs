@@ -182,6 +182,13 @@ pub(crate) fn with_frames(py: Python<'_>, err: PyErr, frames: &[(String, String,
         .map(|(file, name, s)| (file.clone(), name.clone(), s.line, s.col, s.end_line, s.end_col))
         .collect();
     let exc = err.value(py).clone();
+    // (Before CPython 3.12 a fetched exception keeps its traceback apart from
+    // the value: the frames it was raised through, a callee's, go with it.)
+    if let Some(tb) = err.traceback(py) {
+        if exc.getattr("__traceback__").is_ok_and(|t| t.is_none()) {
+            let _ = exc.setattr("__traceback__", tb);
+        }
+    }
     match py
         .import("pyston._errors")
         .and_then(|m| m.getattr("with_frames")?.call1((exc, list)))
@@ -419,6 +426,7 @@ impl Dispatcher {
             builtins,
             cells,
             filename,
+            func: Some(f.clone().unbind()),
         })
     }
 

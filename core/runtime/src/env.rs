@@ -1041,6 +1041,9 @@ impl<'py> CompileEnv<'py> {
                     let r = f.call1((&samples[0], key(&samples[1..n - 1])?, &samples[n - 1]))?;
                     (PyCallKind::SetItem(f.unbind()), r)
                 }
+                ProbeTarget::Lambda { .. } => {
+                    return Err(pyo3::exceptions::PyTypeError::new_err("a lambda is not probed"))
+                }
             })
         })()
     }
@@ -1088,6 +1091,7 @@ impl<'py> Env for CompileEnv<'py> {
             ProbeTarget::Attr(a) => format!("the array attribute '{a}'"),
             ProbeTarget::GetItem => "this indexing".to_string(),
             ProbeTarget::SetItem => "this assignment".to_string(),
+            ProbeTarget::Lambda { .. } => "this lambda".to_string(),
         };
         let fail = |e: String| CompileError::typing(span, format!("compiled code cannot use {what}: {e}"));
         // numpy.random: typed by rule, never called at compile time (a draw would
@@ -1356,9 +1360,21 @@ impl<'py> Env for CompileEnv<'py> {
                 ProbeTarget::SetItem => PyCallKind::SetItem(operator.getattr("setitem")?.unbind()),
                 ProbeTarget::Func(i) => PyCallKind::Call(self.pyfuncs[*i as usize].clone_ref(py)),
                 ProbeTarget::Attr(a) => PyCallKind::Attr(a.clone()),
+                ProbeTarget::Lambda { line, index, names } => {
+                    match lambda_maker(py, &self.env, *line, *index, names)? {
+                        Some(make) => PyCallKind::Call(make.unbind()),
+                        None => return Ok(PyCallKind::Attr(String::new())),
+                    }
+                }
             })
         })()
         .map_err(|e| CompileError::internal(format!("list operation: {e}")))?;
+        if matches!((target, &kind), (ProbeTarget::Lambda { .. }, PyCallKind::Attr(_))) {
+            return Err(CompileError::unsupported(
+                span,
+                "this lambda's code object or one of its free variables was not found (not supported yet)",
+            ));
+        }
         self.pycalls.insert(
             at,
             Box::new(PyCallDesc {
@@ -1457,4 +1473,22 @@ pub fn call_sites(pycalls: &HashMap<(ir::Block, usize), Box<PyCallDesc>>) -> Has
             (*k, site)
         })
         .collect()
+}
+
+/// `pyston._lambdas.maker(func, line, index, names)`: the function making
+/// the `index`-th lambda on `line` of the compiled function from the values
+/// of `names` (`Op::Lambda`); `None` when it cannot be found.
+pub(crate) fn lambda_maker<'py>(
+    py: Python<'py>,
+    env: &crate::runtime::PyEnv,
+    line: u32,
+    index: u32,
+    names: &[String],
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let Some(func) = &env.func else { return Ok(None) };
+    let m = py
+        .import("pyston._lambdas")?
+        .getattr("maker")?
+        .call1((func.bind(py), line, index, names.to_vec()))?;
+    Ok((!m.is_none()).then_some(m))
 }

@@ -741,6 +741,10 @@ pub(crate) fn eval(
         Op::CaughtExc => return Err(crate::internal_error("`caught_exc` outside a handler's entry")),
         Op::ExcMatch => crate::helpers::exceptions::exc_match(py, &arg(0)?, &arg(1)?)?,
         Op::RaiseFrom => crate::helpers::exceptions::raise_from(py, &arg(0)?, &arg(1)?)?,
+        Op::Lambda { line, index, names } => match crate::env::lambda_maker(py, env, *line, *index, names)? {
+            Some(make) => make.call1(PyTuple::new(py, all(0)?)?)?.unbind(),
+            None => return Err(crate::internal_error("a lambda's code object was not found")),
+        },
         Op::Builtin(name) => {
             // Compiled code ran this only with the builtin itself (a guarded global);
             // the other arguments are converted as the call converts them.

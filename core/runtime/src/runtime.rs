@@ -157,6 +157,8 @@ pub struct PyEnv {
     /// Closure variables: name -> cell object.
     pub cells: HashMap<String, Py<PyAny>>,
     pub filename: String,
+    /// The Python function itself (its lambdas' code objects: `Op::Lambda`).
+    pub func: Option<Py<PyAny>>,
 }
 
 /// How compiled code calls into Python/NumPy at one call site.

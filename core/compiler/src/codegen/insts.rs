@@ -167,6 +167,8 @@ impl Gen<'_, '_> {
                 self.coerce_members(&args, parts)?
             }
             Op::Undef(_) => vec![],
+            // (a call into Python inference records: see `infer`)
+            Op::Lambda { .. } => return Err(internal("a lambda without its call into Python")),
             // Exceptions are raised and handled on the interpreter tier.
             Op::CaughtExc => self.caught_exc(),
             Op::ExcMatch => self.exc_match(&args, inst.span)?,

@@ -425,7 +425,7 @@ impl Infer<'_> {
                         format!("this call of the list method '{name}' is not supported in compiled code yet"),
                     )
                 };
-                if !(kw.is_empty() || (name == "sort" && kw.iter().all(|k| k == "reverse"))) {
+                if !(kw.is_empty() || (name == "sort" && sort_keywords(kw, &args[npos..], true))) {
                     return Err(unsupported());
                 }
                 let ret = match (name.as_str(), pos) {
@@ -506,7 +506,13 @@ impl Infer<'_> {
                         ),
                     )
                 };
-                if !(kw.is_empty() || (b == Builtin::Sorted && kw.iter().all(|k| k == "reverse"))) {
+                let kwvals = &args[npos..];
+                let keyed = match b {
+                    Builtin::Sorted => sort_keywords(kw, kwvals, true),
+                    Builtin::Min | Builtin::Max => sort_keywords(kw, kwvals, false),
+                    _ => false,
+                };
+                if !(kw.is_empty() || keyed) {
                     return Err(bad());
                 }
                 let ret = match (b, pos) {
@@ -1313,4 +1319,15 @@ impl Infer<'_> {
         };
         Ok(Some(Some(t)))
     }
+}
+
+/// The keywords of `sorted`/`list.sort` (`reverse`, with `reverse`) or of
+/// `min`/`max` compiled code passes on: `key=` a function made from a lambda
+/// (or None), and `reverse=` where the call takes it.
+fn sort_keywords(kw: &[String], vals: &[Ty], reverse: bool) -> bool {
+    kw.iter().zip(vals).all(|(k, t)| match k.as_str() {
+        "key" => matches!(t, Ty::Obj(crate::types::ObjClass::Function) | Ty::NoneT),
+        "reverse" => reverse,
+        _ => false,
+    })
 }

@@ -150,6 +150,15 @@ pub enum Op {
     /// `raise exc from cause`: the exception instance (`exc` instantiated if a
     /// class) with its `__cause__` set. args: [exc, cause]
     RaiseFrom,
+    /// A `lambda` made into a Python function: the `index`-th lambda (by
+    /// column) starting on `line` of the function's source, its closure
+    /// the values of `names` (the function's locals it may read; those its
+    /// code does not read are ignored). args: the values of `names`
+    Lambda {
+        line: u32,
+        index: u32,
+        names: Vec<String>,
+    },
 }
 
 impl Op {

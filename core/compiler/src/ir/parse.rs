@@ -602,6 +602,11 @@ impl Parser {
             "exc_match" => Op::ExcMatch,
             "raise_from" => Op::RaiseFrom,
             "builtin" => Op::Builtin(c.string()?),
+            "lambda" => Op::Lambda {
+                line: c.number("a line")?,
+                index: c.number("an index")?,
+                names: c.string_list()?,
+            },
             "" => {
                 c.pos = save;
                 return c.err(format!("expected an operation, found {}", c.found()));
@@ -715,7 +720,7 @@ fn check_arity(op: &Op, kw: &str, n: usize) -> Result<(), String> {
         Op::ExcMatch | Op::RaiseFrom => Some(2),
         Op::Slice => Some(3),
         Op::RangeLen => Some(4),
-        Op::Tuple | Op::List => None,
+        Op::Tuple | Op::List | Op::Lambda { .. } => None,
         Op::Call { .. } | Op::MethodCall { .. } | Op::GetItem | Op::SetItem | Op::DelItem | Op::Builtin(_) => None,
     };
     let min = match op {

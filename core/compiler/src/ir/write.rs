@@ -108,5 +108,6 @@ pub fn op_text(op: &Op) -> String {
         Op::CaughtExc => "caught_exc".into(),
         Op::ExcMatch => "exc_match".into(),
         Op::RaiseFrom => "raise_from".into(),
+        Op::Lambda { line, index, names } => format!("lambda {line} {index} {names:?}"),
     }
 }
