@@ -1,4 +1,4 @@
-"""Python sets in compiled code (issue #14): real CPython sets of ints and bools;
+"""Python sets in compiled code (issue #14): real CPython sets of ints, bools and strs;
 `set()`, set displays and comprehensions, `add`, `discard`, `in`, `len` and truth
 natively, every other method, operator and builtin through the set's own (so results,
 `KeyError`s and messages are CPython's). Differential against plain Python (value,
@@ -178,3 +178,37 @@ def test_memory_flat():
         duplicates(a)
     gc.collect()
     assert (rss_bytes() - before) / 2**20 < 20
+
+
+@pyston.fast
+def word_sets(ws, extra):
+    s = {w for w in ws}
+    t = set()
+    for w in ws:
+        if w not in t:
+            t.add(w.upper())
+    s.add(extra)
+    s.discard("zz")
+    n = 0
+    for w in s:
+        n += len(w)
+    return len(s), n, "a" in s, extra in t, sorted(s), t, s - t, s | {"new"}
+
+
+@pyston.fast
+def add_word(s, w):
+    s.add(w)
+    s.discard("x")
+    return w in s, len(s)
+
+
+def test_sets_of_strings():
+    rng = rng_for("strsets")
+    alphabet = ["a", "bb", "c", "A", "BB", "zz", "", "é", "a b"]
+    for n in (0, 1, 5, 30):
+        ws = [alphabet[i] for i in rng.integers(0, len(alphabet), n)]
+        for extra in ("q", "a", "A", ""):
+            assert_same(word_sets, ws, extra)
+    for s in (set(), {"x", "y"}, {"x"}):
+        assert_same(add_word, s, "z")
+        assert_same(add_word, s, "x")

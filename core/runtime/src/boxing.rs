@@ -947,7 +947,7 @@ fn set_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Ty>> {
     };
     let mut scratch = Vec::new();
     let t = classify(py, &x, &mut scratch)?;
-    Ok(t.filter(|t| matches!(t, Ty::Int | Ty::Bool))
+    Ok(t.filter(|t| matches!(t, Ty::Int | Ty::Bool | Ty::PyStr))
         .map(|t| Ty::Set(Box::new(t))))
 }
 

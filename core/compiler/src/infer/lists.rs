@@ -906,16 +906,17 @@ fn set_elem(t: &Ty) -> Ty {
     }
 }
 
-/// The element types compiled code stores into sets natively: ints and
-/// bools (floats are matched by identity first, as in lists: see [`needle`]).
+/// The element types compiled code stores into sets natively: ints, bools
+/// and strs, held as the str objects themselves (floats are matched by
+/// identity first, as in lists: see [`needle`]).
 fn set_elem_ok(t: &Ty, span: Span) -> CResult<()> {
-    if matches!(t, Ty::Int | Ty::Bool) {
+    if matches!(t, Ty::Int | Ty::Bool | Ty::PyStr) {
         return Ok(());
     }
     Err(CompileError::typing(
         span,
         format!(
-            "sets of '{}' elements are not supported in compiled code yet (int and bool elements only)",
+            "sets of '{}' elements are not supported in compiled code yet (int, bool and str elements only)",
             py_name(t)
         ),
     ))
