@@ -331,3 +331,85 @@ def test_other_lambdas_still_fall_back():
     with pytest.warns(pyston.PerformanceWarning, match="not supported yet"):
         r = stored_lambda([3, 1, 2], 2)
     assert r == stored_lambda.py_func([3, 1, 2], 2)
+
+
+# --------------------------------------------------------------------------
+# nonlocal in inlined nested functions: assignments write the enclosing variable
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def count_calls(n):
+    c = 0
+    total = 0.0
+
+    def inc(x):
+        nonlocal c, total
+        c += 1
+        total = total + x
+        return c
+
+    last = 0
+    for i in range(n):
+        last = inc(i * 0.5)
+    return c, total, last
+
+
+@pyston.fast
+def running_best(xs):
+    best = None
+    count = 0
+
+    def consider(v):
+        nonlocal best, count
+        if best is None or v > best:
+            best = v
+            count += 1
+
+    for x in xs:
+        consider(x)
+    return best, count
+
+
+@pyston.fast
+def nonlocal_then_raise(n):
+    k = 0
+
+    def step(i):
+        nonlocal k
+        k += i
+        if k > 10:
+            raise ValueError("too far: " + str(k))
+
+    try:
+        for i in range(n):
+            step(i)
+    except ValueError:
+        return -k
+    return k
+
+
+def test_nonlocal():
+    assert_same_all(count_calls, [(0,), (1,), (7,)])
+    rng = rng_for("nonlocal")
+    for n in (0, 1, 5, 20):
+        assert_same(running_best, [int(v) for v in rng.integers(-9, 9, n)])
+    assert_same_all(nonlocal_then_raise, [(0,), (3,), (9,)])
+
+
+def make_nonlocal_top():
+    x = 0
+
+    def top(n):
+        nonlocal x
+        x += n
+        return x
+
+    return pyston.fast(top)
+
+
+def test_nonlocal_of_the_compiled_function_falls_back():
+    f = make_nonlocal_top()
+    with pytest.warns(pyston.PerformanceWarning, match="nonlocal"):
+        assert f(2) == 2
+    assert f(3) == 5

@@ -263,6 +263,9 @@ pub enum StmtKind {
     Try(Vec<Stmt>, Vec<Handler>, Vec<Stmt>, Vec<Stmt>),
     /// `del x[i], y[j]`: the subscripts to delete, in order.
     Delete(Vec<Target>),
+    /// `nonlocal a, b` (compiled in nested functions, which are inlined: the
+    /// names are the enclosing function's variables).
+    Nonlocal(Vec<String>),
     /// `yield value` (None: a bare `yield`), or `name = yield value`: the
     /// generator suspends; `name` receives the value `send` passes in.
     Yield(Option<Target>, Option<Expr>),
@@ -423,6 +426,7 @@ pub fn walk_stmts(body: &[Stmt], f: &mut dyn FnMut(&Expr) -> bool) {
             | StmtKind::Return(None)
             | StmtKind::Raise(None)
             | StmtKind::Pass
+            | StmtKind::Nonlocal(_)
             | StmtKind::Def(_) => {}
         }
     }

@@ -351,6 +351,15 @@ impl Lowerer {
         let span = s.span;
         match &s.kind {
             StmtKind::Pass => {}
+            // Inside an inlined nested function its names are the enclosing
+            // function's variables (`inline_call` does not rename them).
+            StmtKind::Nonlocal(_) if !self.inlining.is_empty() => {}
+            StmtKind::Nonlocal(_) => {
+                return Err(CompileError::unsupported(
+                    span,
+                    "`nonlocal` in the compiled function itself (its variables are an enclosing Python function's) is not supported yet",
+                ))
+            }
             StmtKind::Delete(ts) => {
                 for t in ts {
                     if let Target::Name(n, span) = t {

@@ -329,6 +329,7 @@ impl Frontend {
             "Break" => StmtKind::Break,
             "Continue" => StmtKind::Continue,
             "Pass" => StmtKind::Pass,
+            "Nonlocal" => StmtKind::Nonlocal(get("names")?.extract().map_err(pyerr)?),
             "Return" => {
                 let v = get("value")?;
                 StmtKind::Return(if v.is_none() { None } else { Some(self.expr(&v)?) })
@@ -418,7 +419,7 @@ impl Frontend {
                     "ClassDef" => "class definitions",
                     "With" | "AsyncWith" => "`with` statements",
                     "TryStar" => "`try`/`except*` statements",
-                    "Global" | "Nonlocal" => "`global`/`nonlocal` declarations",
+                    "Global" => "`global` declarations",
                     "Import" | "ImportFrom" => "`import` inside a compiled function",
                     "Match" => "`match` statements",
                     "AsyncFor" => "`async for` loops",

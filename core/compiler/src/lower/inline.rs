@@ -5,9 +5,10 @@
 //! its body to each call site: its parameters and locals renamed apart, its
 //! `return` a jump to the end of the copy. A variable of the enclosing
 //! function it reads is read at the call, as CPython reads the closure cell
-//! when the function runs. Anything else (using the function as a value,
-//! recursion, keyword arguments, a `def` inside a branch or loop, assigning
-//! an enclosing variable) is "not supported yet".
+//! when the function runs; a name it declares `nonlocal` is not renamed, so
+//! its assignments write the enclosing variable, as CPython's cell. Anything
+//! else (using the function as a value, recursion, keyword arguments, a `def`
+//! inside a branch or loop) is "not supported yet".
 
 use super::*;
 
@@ -138,6 +139,7 @@ impl Rename<'_> {
             StmtKind::Break => StmtKind::Break,
             StmtKind::Continue => StmtKind::Continue,
             StmtKind::Pass => StmtKind::Pass,
+            StmtKind::Nonlocal(ns) => StmtKind::Nonlocal(ns.iter().map(|n| self.name(n)).collect()),
             StmtKind::Delete(ts) => StmtKind::Delete(ts.iter().map(|t| self.target(t)).collect::<CResult<_>>()?),
             StmtKind::Return(e) => StmtKind::Return(e.as_ref().map(|e| self.expr(e)).transpose()?),
             StmtKind::Raise(e) => StmtKind::Raise(e.as_ref().map(|e| self.expr(e)).transpose()?),
@@ -261,6 +263,18 @@ impl Lowerer {
         // The callee's own variables, renamed apart for this copy.
         let mut own: HashSet<String> = def.params.iter().cloned().collect();
         collect_assigned(&def.body, &mut own);
+        // (`nonlocal` names are the enclosing function's: assignments write them)
+        let mut nonlocal = Vec::new();
+        nonlocals(&def.body, &mut nonlocal);
+        for n in &nonlocal {
+            if def.params.contains(n) || !self.locals.contains(n) {
+                return Err(CompileError::unsupported(
+                    span,
+                    format!("`nonlocal {n}` naming no variable of the compiled function is not supported"),
+                ));
+            }
+            own.remove(n);
+        }
         self.hidden += 1;
         let id = self.hidden;
         let map: HashMap<String, String> = own.iter().map(|n| (n.clone(), format!("{n}@{id}"))).collect();
@@ -312,5 +326,25 @@ impl Lowerer {
             self.jump(cont, vec![], span);
         }
         Ok(())
+    }
+}
+
+/// The names `nonlocal` statements of a function body declare (anywhere in it).
+fn nonlocals(body: &[Stmt], out: &mut Vec<String>) {
+    for s in body {
+        match &s.kind {
+            StmtKind::Nonlocal(ns) => out.extend(ns.iter().cloned()),
+            StmtKind::If(_, a, b) | StmtKind::While(_, a, b) | StmtKind::For(_, _, a, b) => {
+                nonlocals(a, out);
+                nonlocals(b, out);
+            }
+            StmtKind::Try(a, hs, b, c) => {
+                nonlocals(a, out);
+                hs.iter().for_each(|h| nonlocals(&h.body, out));
+                nonlocals(b, out);
+                nonlocals(c, out);
+            }
+            _ => {}
+        }
     }
 }
