@@ -386,3 +386,30 @@ def test_hex_oct_bin_and_bit_length():
 def test_number_methods():
     cases = [(x, z) for x in (0.0, -0.0, 1.5, 3.0, -7.0, 1e300, math.inf, math.nan, 5e-324) for z in (1 + 2j, -0.0 - 1j)]
     assert_same_all(number_methods, cases)
+
+
+@pyston.fast
+def attrs_by_name(x, a, z, n):  # (getattr with constant names is what is tested)
+    return (
+        getattr(x, "real"),  # noqa: B009
+        getattr(a, "shape"),  # noqa: B009
+        getattr(a, "ndim"),  # noqa: B009
+        getattr(z, "imag"),  # noqa: B009
+        getattr(a, "T").shape,  # noqa: B009
+        getattr(n, "real"),  # noqa: B009
+        getattr(getattr(a, "T"), "size"),  # noqa: B009
+    )
+
+
+def getattr_missing(a):
+    return getattr(a, "no_such_attribute")  # noqa: B009
+
+
+def test_getattr_with_a_constant_name():
+    rng = rng_for("getattr")
+    cases = [(x, rng.normal(size=s), z, n) for x in (2.5, -0.0) for s in ((3,), (2, 4)) for z in (1 + 2j, -1j) for n in (7, -2)]
+    check(attrs_by_name, cases)
+    # A missing attribute: CPython's AttributeError (the function runs as plain Python).
+    with pytest.warns(pyston.PerformanceWarning, match="no_such_attribute"):
+        with pytest.raises(AttributeError, match="no_such_attribute"):
+            pyston.fast(getattr_missing)(np.ones(2))

@@ -818,6 +818,7 @@ impl Infer<'_> {
                     "list" => Builtin::List,
                     "dict" => Builtin::Dict,
                     "set" => Builtin::Set,
+                    "getattr" => Builtin::Getattr,
                     _ => return Err(CompileError::internal(format!("unknown inline builtin {name}"))),
                 };
                 if args[0] != Ty::Builtin(want) {
@@ -1135,6 +1136,12 @@ impl Infer<'_> {
                             })?,
                             _ => return Err(bad("round")),
                         }
+                    }
+                    Getattr => {
+                        return Err(CompileError::typing(
+                            span,
+                            "getattr() is supported in compiled code only as getattr(x, \"name\") with a constant name",
+                        ));
                     }
                     Range | Enumerate | Zip | Reversed | NdIndex | NdEnumerate => {
                         let name = match b {

@@ -1356,6 +1356,29 @@ impl Lowerer {
         })
     }
 
+    /// `getattr(x, "name")` with a constant identifier: `x.name`, once the call's
+    /// callee is checked to be the builtin (after `x` is evaluated, as the call does).
+    fn getattr_call(&mut self, e: &Expr) -> CResult<Option<Value>> {
+        let ExprKind::Call(f, args, kws) = &e.kind else {
+            return Ok(None);
+        };
+        let (ExprKind::Name(n), [obj, name]) = (&f.kind, args.as_slice()) else {
+            return Ok(None);
+        };
+        let ExprKind::Lit(Literal::Str(attr)) = &name.kind else {
+            return Ok(None);
+        };
+        let ident = attr.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+            && attr.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if n != "getattr" || self.locals.contains(n) || !kws.is_empty() || !ident {
+            return Ok(None);
+        }
+        let rf = self.expr(f)?;
+        let o = self.expr(obj)?;
+        self.emit_check("getattr", vec![rf], e.span);
+        Ok(Some(self.emit_cur(Op::Attr(attr.clone()), vec![o], e.span)))
+    }
+
     /// A lambda made into a Python function (`Op::Lambda`) with the values of
     /// the locals its body reads.
     fn lambda(&mut self, params: &[String], body: &Expr, span: Span) -> CResult<Value> {
@@ -1418,6 +1441,9 @@ impl Lowerer {
                     self.key_lambdas.insert(v.span);
                 }
             }
+        }
+        if let Some(v) = self.getattr_call(e)? {
+            return Ok(v);
         }
         if let Some(v) = self.gen_call(e)? {
             return Ok(v);

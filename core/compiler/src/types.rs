@@ -236,6 +236,9 @@ pub enum Builtin {
     Set,
     /// `isinstance(x, cls)`: decided at compile time from `x`'s type.
     Isinstance,
+    /// `getattr(x, "name")` with a constant name: lowered as `x.name` (lower.rs);
+    /// not callable otherwise.
+    Getattr,
     // Builtins on strings (called through CPython: `infer/strings.rs`).
     Str,
     Repr,

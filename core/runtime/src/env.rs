@@ -130,6 +130,7 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("dict", Builtin::Dict),
             ("set", Builtin::Set),
             ("isinstance", Builtin::Isinstance),
+            ("getattr", Builtin::Getattr),
             ("str", Builtin::Str),
             ("repr", Builtin::Repr),
             ("format", Builtin::Format),

@@ -357,7 +357,8 @@ impl Gen<'_, '_> {
             | Builtin::Zip
             | Builtin::Reversed
             | Builtin::NdIndex
-            | Builtin::NdEnumerate => Err(internal("range call")),
+            | Builtin::NdEnumerate
+            | Builtin::Getattr => Err(internal("range call")),
             Builtin::Sum
             | Builtin::Sorted
             | Builtin::Any
