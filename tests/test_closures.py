@@ -413,3 +413,43 @@ def test_nonlocal_of_the_compiled_function_falls_back():
     with pytest.warns(pyston.PerformanceWarning, match="nonlocal"):
         assert f(2) == 2
     assert f(3) == 5
+
+
+# --------------------------------------------------------------------------
+# map and filter consumed by list/sum/min/max/any/all: the generator
+# expressions they are
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def map_filter(xs, k):
+    v = 100  # (the lambda's parameter v is its own)
+    a = list(map(lambda v: v * k, xs))
+    b = sum(map(float, xs))
+    c = list(filter(lambda t: t > k, xs))
+    d = max(map(abs, xs), default=-1)
+    e = any(map(lambda t: t == 3, xs))
+    f = all(filter(bool, xs))
+    return a, b, c, d, e, f, v
+
+
+@pyston.fast
+def map_arrays(a, b):
+    return list(map(lambda x, y: x * y + 1.0, a, b)), sum(filter(lambda x: x > 0, a)), min(map(lambda x: -x, b))
+
+
+@pyston.fast
+def map_raises(xs):
+    return sum(map(lambda v: 10 // v, xs))
+
+
+def test_map_and_filter():
+    rng = rng_for("mapfilter")
+    for n in (0, 1, 6):
+        xs = [int(v) for v in rng.integers(-5, 5, n)]
+        for k in (0, 2):
+            assert_same(map_filter, xs, k)
+    for n in (1, 5):
+        assert_same(map_arrays, rng.normal(size=n), rng.normal(size=n))
+    assert_same(map_arrays, rng.normal(size=3), rng.normal(size=2))  # (zip stops at the shortest)
+    assert_same_all(map_raises, [([1, 2, 5],), ([3, 0, 1],), ([],)])

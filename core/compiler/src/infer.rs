@@ -819,6 +819,8 @@ impl Infer<'_> {
                     "dict" => Builtin::Dict,
                     "set" => Builtin::Set,
                     "getattr" => Builtin::Getattr,
+                    "map" => Builtin::Map,
+                    "filter" => Builtin::Filter,
                     _ => return Err(CompileError::internal(format!("unknown inline builtin {name}"))),
                 };
                 if args[0] != Ty::Builtin(want) {
@@ -1141,6 +1143,13 @@ impl Infer<'_> {
                         return Err(CompileError::typing(
                             span,
                             "getattr() is supported in compiled code only as getattr(x, \"name\") with a constant name",
+                        ));
+                    }
+                    Map | Filter => {
+                        return Err(CompileError::typing(
+                            span,
+                            "map() and filter() are supported in compiled code only as the argument of list(), sum(), \
+                             min(), max(), any() or all()",
                         ));
                     }
                     Range | Enumerate | Zip | Reversed | NdIndex | NdEnumerate => {

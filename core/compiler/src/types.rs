@@ -239,6 +239,11 @@ pub enum Builtin {
     /// `getattr(x, "name")` with a constant name: lowered as `x.name` (lower.rs);
     /// not callable otherwise.
     Getattr,
+    /// `map(f, xs)` and `filter(f, xs)` consumed by `list`, `sum`, `min`,
+    /// `max`, `any` or `all`: lowered as the generator expression they are
+    /// (`lower/comp.rs`); not callable otherwise.
+    Map,
+    Filter,
     // Builtins on strings (called through CPython: `infer/strings.rs`).
     Str,
     Repr,

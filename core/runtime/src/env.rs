@@ -131,6 +131,8 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("set", Builtin::Set),
             ("isinstance", Builtin::Isinstance),
             ("getattr", Builtin::Getattr),
+            ("map", Builtin::Map),
+            ("filter", Builtin::Filter),
             ("str", Builtin::Str),
             ("repr", Builtin::Repr),
             ("format", Builtin::Format),

@@ -358,7 +358,9 @@ impl Gen<'_, '_> {
             | Builtin::Reversed
             | Builtin::NdIndex
             | Builtin::NdEnumerate
-            | Builtin::Getattr => Err(internal("range call")),
+            | Builtin::Getattr
+            | Builtin::Map
+            | Builtin::Filter => Err(internal("range call")),
             Builtin::Sum
             | Builtin::Sorted
             | Builtin::Any

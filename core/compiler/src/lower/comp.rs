@@ -269,6 +269,73 @@ impl Lowerer {
 
     /// `f(genexp)` for a builtin `f` that consumes a generator expression
     /// (`sum`, `min`, `max`, `any`, `all`, `list`), or `None` when `e` is not such a call.
+    /// `map(f, xs, ...)` / `filter(f, xs)` as the argument of a fold
+    /// (`list`, `sum`, `min`, `max`, `any`, `all`): the generator expression it
+    /// is, `(f(x) for x in xs)` / `(x for x in xs if f(x))`, with a lambda's
+    /// body in place of the call (its parameters the loop's targets; several
+    /// iterables are zipped, as `map` does). The callee is checked to be the
+    /// builtin first. `None` for anything else.
+    fn map_as_genexp(&mut self, fold: &str, arg: &Expr) -> CResult<Option<Expr>> {
+        let ExprKind::Call(g, margs, mkws) = &arg.kind else {
+            return Ok(None);
+        };
+        let ExprKind::Name(gn) = &g.kind else { return Ok(None) };
+        let is_fold = matches!(fold, "list" | "sum" | "min" | "max" | "any" | "all");
+        let kind = match gn.as_str() {
+            "map" if margs.len() >= 2 => "map",
+            "filter" if margs.len() == 2 => "filter",
+            _ => return Ok(None),
+        };
+        if !is_fold || !mkws.is_empty() || self.locals.contains(gn) || self.locals.contains(fold) {
+            return Ok(None);
+        }
+        let (func, iters) = (&margs[0], &margs[1..]);
+        let span = arg.span;
+        // The loop's targets and the item (map) or condition (filter).
+        let (targets, body): (Vec<String>, Expr) = match &func.kind {
+            ExprKind::Lambda(params, body) if params.len() == iters.len() => (params.clone(), (**body).clone()),
+            ExprKind::Name(_) | ExprKind::Attr(..) => {
+                let xs: Vec<String> = iters.iter().map(|_| self.hidden_name("m")).collect();
+                let call = Expr {
+                    kind: ExprKind::Call(
+                        Box::new(func.clone()),
+                        xs.iter().map(|x| name(x, span)).collect(),
+                        vec![],
+                    ),
+                    span,
+                };
+                (xs, call)
+            }
+            _ => return Ok(None),
+        };
+        let rf = self.expr(g)?;
+        self.emit_check(kind, vec![rf], span);
+        let target = match targets.as_slice() {
+            [t] => Target::Name(t.clone(), span),
+            ts => Target::Tuple(ts.iter().map(|t| Target::Name(t.clone(), span)).collect(), span),
+        };
+        let iter = match iters {
+            [x] => x.clone(),
+            xs => Expr {
+                kind: ExprKind::Call(Box::new(name("zip", span)), xs.to_vec(), vec![]),
+                span,
+            },
+        };
+        let (elt, ifs) = if kind == "map" {
+            (body, vec![])
+        } else {
+            (name(&targets[0], span), vec![body])
+        };
+        Ok(Some(Expr {
+            kind: ExprKind::GenExp(
+                Box::new(elt),
+                vec![Comprehension { target, iter, ifs }],
+                self.compensated_sum,
+            ),
+            span,
+        }))
+    }
+
     pub(super) fn gen_call(&mut self, e: &Expr) -> CResult<Option<Value>> {
         let ExprKind::Call(f, args, kws) = &e.kind else {
             return Ok(None);
@@ -294,6 +361,13 @@ impl Lowerer {
             }
             _ => return Ok(None),
         };
+        if let Some(genexp) = self.map_as_genexp(n, arg)? {
+            let call = Expr {
+                kind: ExprKind::Call(f.clone(), vec![genexp], kws.clone()),
+                span: e.span,
+            };
+            return self.gen_call(&call);
+        }
         if let ExprKind::Call(g, _, gkws) = &arg.kind {
             let folds = matches!(n.as_str(), "list" | "sum" | "min" | "max" | "any" | "all");
             if let ExprKind::Name(gn) = &g.kind {
