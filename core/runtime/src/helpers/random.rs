@@ -45,6 +45,82 @@ pub struct BitGen {
     pub next_raw: unsafe extern "C" fn(*mut c_void) -> u64,
 }
 
+impl super::ziggurat::Bits for &BitGen {
+    fn next_u64(&mut self) -> u64 {
+        // SAFETY: a `&BitGen` is only made for a live `bitgen_t` whose lock
+        // this thread holds (see `native_draw`).
+        unsafe { (self.next_uint64)(self.state) }
+    }
+    fn next_f64(&mut self) -> f64 {
+        // SAFETY: as above.
+        unsafe { (self.next_double)(self.state) }
+    }
+}
+
+/// NumPy's `aug_bitgen_t` (numpy/random/include/legacy-distributions.h): a
+/// RandomState's pointer to its own copy of the `bitgen_t`, and the gaussian
+/// the polar method kept for the next call. It lives inside the RandomState
+/// object, which does not expose it: `aug_state_of` finds it and checks it.
+#[repr(C)]
+pub struct AugBitGen {
+    pub bit_generator: *const BitGen,
+    pub has_gauss: std::os::raw::c_int,
+    pub gauss: f64,
+}
+
+/// The `aug_bitgen_t` inside the RandomState `state`, whose bit generator
+/// `bg` has the `bitgen_t` at `bitgen`, or `None`.
+///
+/// NumPy's RandomState (a Cython class) holds a copy of the bit generator's
+/// `bitgen_t` and an `aug_bitgen_t` whose first field points at that copy,
+/// both inside the object. The field is found by scanning the object's own
+/// memory (`__basicsize__` bytes) for a pointer into the object at a copy of
+/// the `bitgen_t` (its state pointer and functions equal to the capsule's),
+/// and accepted only when exactly one such place exists and the two values
+/// after it are the `has_gauss` and `gauss` that `get_state()` reports. A
+/// NumPy laid out otherwise finds nothing: its gaussians stay NumPy's calls.
+pub fn aug_state_of(state: &Bound<'_, PyAny>, bg: &Bound<'_, PyAny>, bitgen: *const BitGen) -> Option<*mut AugBitGen> {
+    const WORDS: usize = std::mem::size_of::<BitGen>() / 8;
+    let size: usize = state.get_type().getattr("__basicsize__").ok()?.extract().ok()?;
+    let base = state.as_ptr() as *const u8;
+    // SAFETY: `bitgen` points at the capsule's live `bitgen_t`, `WORDS` words.
+    let want: [u64; WORDS] = unsafe { std::ptr::read_unaligned(bitgen as *const [u64; WORDS]) };
+    // SAFETY: reads stay inside the object's `__basicsize__` bytes, which the
+    // live object (held by `state`) owns; plain integer reads of them.
+    let word = |off: usize| -> u64 { unsafe { std::ptr::read_unaligned(base.add(off) as *const u64) } };
+    let mut found = None;
+    let mut off = 16; // past the object header
+    while off + std::mem::size_of::<AugBitGen>() <= size {
+        let p = word(off) as usize;
+        let start = base as usize;
+        if p >= start + 16 && p % 8 == 0 && p + 8 * WORDS <= start + size && p != start + off {
+            let at = p - start;
+            if (0..WORDS).all(|k| word(at + 8 * k) == want[k]) {
+                if found.is_some() {
+                    return None; // two candidates: not the layout expected
+                }
+                found = Some(off);
+            }
+        }
+        off += 8;
+    }
+    let off = found?;
+    // Check `has_gauss` and `gauss` against what NumPy reports. `get_state` takes
+    // the generator's lock (NumPy 2.0's is not reentrant): only when nobody holds it.
+    let lock = bg.getattr("lock").ok()?;
+    if !lock.call_method1("acquire", (false,)).ok()?.extract::<bool>().ok()? {
+        return None;
+    }
+    lock.call_method0("release").ok()?;
+    let st = state.call_method1("get_state", (false,)).ok()?;
+    let has: i64 = st.get_item("has_gauss").ok()?.extract().ok()?;
+    let gauss: f64 = st.get_item("gauss").ok()?.extract().ok()?;
+    let aug = base.wrapping_add(off) as *mut AugBitGen;
+    // SAFETY: `off + size_of::<AugBitGen>() <= size`, inside the live object; 8-aligned.
+    let (h, g) = unsafe { ((*aug).has_gauss, (*aug).gauss) };
+    (h as i64 == has && g.to_bits() == gauss.to_bits()).then_some(aug)
+}
+
 /// What a native draw computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RngOp {
@@ -58,6 +134,30 @@ pub enum RngOp {
     MaskedInt,
     /// `Generator.integers(low, high)`: Lemire's method.
     LemireInt,
+    /// `Generator.standard_normal()`: the ziggurat.
+    StdNormalGen,
+    /// `Generator.normal(loc, scale)`: `loc + scale * z` (a non-negative `scale`).
+    NormalGen,
+    /// `Generator.standard_exponential()`: the ziggurat.
+    StdExpGen,
+    /// `Generator.exponential(scale)`: `scale * e` (a non-negative `scale`).
+    ExpGen,
+    /// Legacy `standard_normal()` / `randn()`: the polar method, its second value
+    /// kept in the RandomState.
+    GaussLegacy,
+    /// Legacy `normal(loc, scale)`: `loc + scale * gauss`.
+    NormalLegacy,
+    /// Legacy `standard_exponential()`: `-log(1 - U)`.
+    StdExpLegacy,
+    /// Legacy `exponential(scale)`: `scale * -log(1 - U)`.
+    ExpLegacy,
+}
+
+impl RngOp {
+    /// Whether the draw uses the RandomState's kept gaussian (`AugBitGen`).
+    pub fn needs_gauss_cache(self) -> bool {
+        matches!(self, RngOp::GaussLegacy | RngOp::NormalLegacy)
+    }
 }
 
 /// Where a draw's argument comes from: a default, or an argument slot.
@@ -86,6 +186,9 @@ pub enum RngSource {
         owner: Py<PyAny>,
         bitgen: *const BitGen,
         lock: Py<PyAny>,
+        /// The RandomState's `aug_bitgen_t` (found by `aug_state_of`), for the
+        /// gaussian draws; null for the others.
+        aug: *mut AugBitGen,
     },
     /// The `Generator` in the first argument slot; the last one seen is
     /// cached (its bit generator held, so the pointers stay valid).
@@ -328,6 +431,52 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
                 }
                 // SAFETY: as above.
                 (lo + range * unsafe { (bg.next_double)(bg.state) }).to_bits()
+            }
+            RngOp::StdNormalGen => super::ziggurat::standard_normal(&mut &*bg).to_bits(),
+            RngOp::StdExpGen => super::ziggurat::standard_exponential(&mut &*bg).to_bits(),
+            RngOp::StdExpLegacy => super::ziggurat::legacy_standard_exponential(&mut &*bg).to_bits(),
+            RngOp::NormalGen | RngOp::ExpGen | RngOp::ExpLegacy | RngOp::NormalLegacy | RngOp::GaussLegacy => {
+                let (loc, scale) = (arg_f64(n.lo, args), arg_f64(n.hi, args));
+                // NumPy raises for a negative scale (and -0.0 where it tests the
+                // sign bit); NaN is version-dependent: NumPy's call decides both.
+                if !(scale >= 0.0 && scale.is_sign_positive()) {
+                    return None;
+                }
+                let mut b = &*bg;
+                match n.op {
+                    RngOp::NormalGen => loc + scale * super::ziggurat::standard_normal(&mut b),
+                    RngOp::ExpGen => scale * super::ziggurat::standard_exponential(&mut b),
+                    RngOp::ExpLegacy => scale * super::ziggurat::legacy_standard_exponential(&mut b),
+                    _ => {
+                        let RngSource::Fixed { aug, .. } = &n.source else {
+                            return None;
+                        };
+                        if aug.is_null() {
+                            return None;
+                        }
+                        // SAFETY: `aug` was found inside the RandomState this source
+                        // keeps alive, checked against NumPy (`aug_state_of`), and this
+                        // thread holds the RandomState's lock, as NumPy's draws do.
+                        let a = unsafe { &mut **aug };
+                        let z = if a.has_gauss != 0 {
+                            let t = a.gauss;
+                            a.has_gauss = 0;
+                            a.gauss = 0.0;
+                            t
+                        } else {
+                            let (z, kept) = super::ziggurat::legacy_gauss_pair(&mut b);
+                            a.gauss = kept;
+                            a.has_gauss = 1;
+                            z
+                        };
+                        if n.op == RngOp::GaussLegacy {
+                            z
+                        } else {
+                            loc + scale * z
+                        }
+                    }
+                }
+                .to_bits()
             }
             RngOp::MaskedInt | RngOp::LemireInt => {
                 let (lo, hi) = (arg_i64(n.lo, args), arg_i64(n.hi, args));
