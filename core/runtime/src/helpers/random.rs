@@ -4,9 +4,9 @@
 //! BitGenerator whose `capsule` ("BitGenerator") points at a C `bitgen_t`:
 //! the generator's state and its `next_uint64/next_uint32/next_double`
 //! functions. Where the distribution on top is simple (uniform doubles,
-//! bounded integers), compiled code's NumPy call site draws from those
-//! functions itself: the same numbers from the same stream, NumPy's state
-//! advanced exactly as NumPy's own call would. Everything else (and every
+//! bounded integers, normal and exponential floats), compiled code's NumPy
+//! call site draws from those functions itself: the same numbers from the
+//! same stream, NumPy's state advanced exactly as NumPy's own call would. Everything else (and every
 //! argument a native draw does not take) stays NumPy's call.
 //!
 //! The algorithms, from their definitions (checked value for value against
@@ -19,14 +19,22 @@
 //!   smallest `2^k - 1 >= r`, redrawn while above `r`; no draw when `r == 0`;
 //! - `Generator.integers(low, high)`: Lemire's multiply-shift rejection
 //!   ("Fast random integer generation in an interval", 2019) on `r + 1`,
-//!   32-bit draws when `r` fits 32 bits.
+//!   32-bit draws when `r` fits 32 bits;
+//! - normal and exponential floats (`helpers::ziggurat`): the Generator's
+//!   ziggurats, `loc + scale * z` and `scale * e`; the legacy polar method,
+//!   whose second value NumPy keeps in the RandomState (`aug_bitgen_t`, found
+//!   and checked by `aug_state_of`: read and written there, so plain NumPy
+//!   calls before and after see it), and `-log(1 - U)`. A negative, `-0.0`
+//!   or NaN `scale` runs NumPy's call (which raises, or not, as that NumPy does).
 //!
 //! Thread safety: NumPy guards each generator with an `RLock` (its fills run
 //! with the GIL released while holding it). The first native draw of a call
 //! takes that lock (blocking, the GIL released while waiting, as NumPy's own
-//! `acquire` does) and the call keeps it until it returns (`Ctx::release`):
-//! the lock is reentrant, so NumPy calls made meanwhile by the same thread
-//! still draw; other threads wait for the compiled call to end.
+//! `acquire` does) and keeps it until the call returns (`Ctx::release`) or
+//! calls into Python (NumPy 2.0's lock is not reentrant: a NumPy draw made
+//! meanwhile would deadlock); the next native draw takes it again. Other
+//! threads wait meanwhile; the legacy kept gaussian is read and written under
+//! the same lock, as NumPy's own draws do.
 
 use crate::runtime::{Ctx, OK};
 use pyo3::ffi;
@@ -93,7 +101,7 @@ pub fn aug_state_of(state: &Bound<'_, PyAny>, bg: &Bound<'_, PyAny>, bitgen: *co
     while off + std::mem::size_of::<AugBitGen>() <= size {
         let p = word(off) as usize;
         let start = base as usize;
-        if p >= start + 16 && p % 8 == 0 && p + 8 * WORDS <= start + size && p != start + off {
+        if p >= start + 16 && p.is_multiple_of(8) && p + 8 * WORDS <= start + size && p != start + off {
             let at = p - start;
             if (0..WORDS).all(|k| word(at + 8 * k) == want[k]) {
                 if found.is_some() {
@@ -442,7 +450,7 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
                 if !(scale >= 0.0 && scale.is_sign_positive()) {
                     return None;
                 }
-                let mut b = &*bg;
+                let mut b = bg;
                 match n.op {
                     RngOp::NormalGen => loc + scale * super::ziggurat::standard_normal(&mut b),
                     RngOp::ExpGen => scale * super::ziggurat::standard_exponential(&mut b),
