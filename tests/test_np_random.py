@@ -622,17 +622,32 @@ def gen_gauss_stream(rng, n, loc, scale):
         out[6 * i + 2] = rng.standard_exponential()
         out[6 * i + 3] = rng.exponential(scale)
         out[6 * i + 4] = rng.normal()
-        out[6 * i + 5] = rng.exponential() + rng.random() + rng.normal(scale=scale, loc=loc)
+        out[6 * i + 5] = rng.exponential(scale=scale) + rng.exponential() + rng.random() + rng.normal(scale=scale, loc=loc)
     return out
+
+
+def same_bits(got, want):
+    # bit for bit: -0.0 is not 0.0, NaNs have the same sign and payload
+    assert got.dtype == want.dtype == np.float64 and got.shape == want.shape
+    assert np.array_equal(got.view(np.int64), want.view(np.int64))
+
+
+def run_gen_bits(fn, *args, seed):
+    got = run_gen(fn, *args, seed=seed)
+    same_bits(got, fn(np.random.default_rng(seed), *args))
+    return got
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2**63 + 5])
 def test_generator_normal_exponential_long_stream(seed):
-    got = run_gen(gen_gauss_stream, 10_000, -1.25, 3.5, seed=seed)
+    got = run_gen_bits(gen_gauss_stream, 10_000, -1.25, 3.5, seed=seed)
     assert got.shape == (60_000,)
-    run_gen(gen_gauss_stream, 2000, 2, 3, seed=seed)  # int loc/scale: converted as NumPy does
-    run_gen(gen_gauss_stream, 2000, True, 0.0, seed=seed)  # scale 0: loc + 0 * z, a draw still made
-    run_gen(gen_gauss_stream, 500, float("inf"), 1e300, seed=seed)
+    run_gen_bits(gen_gauss_stream, 2000, 2, 3, seed=seed)  # int loc/scale: converted as NumPy does
+    run_gen_bits(gen_gauss_stream, 2000, True, 0.0, seed=seed)  # scale 0: loc + 0 * z, a draw still made
+    run_gen_bits(gen_gauss_stream, 2000, 0.0, 1.0, seed=seed)  # normal(0, 1) of a -0.0 draw is 0.0
+    run_gen_bits(gen_gauss_stream, 500, float("inf"), 1e300, seed=seed)
+    run_gen_bits(gen_gauss_stream, 300, float("nan"), float("inf"), seed=seed)  # inf * 0.0 is NaN
+    run_gen_bits(gen_gauss_stream, 300, -3, True, seed=seed)
 
 
 def gen_scalar_draws(rng, n, which):
@@ -733,7 +748,7 @@ def legacy_gauss_stream(n, loc, scale):
         out[6 * i + 2] = np.random.randn()
         out[6 * i + 3] = np.random.exponential(scale)
         out[6 * i + 4] = np.random.standard_exponential() + np.random.random()
-        out[6 * i + 5] = np.random.normal(scale=scale, loc=loc) + np.random.exponential()
+        out[6 * i + 5] = np.random.normal(scale=scale, loc=loc) + np.random.exponential() + np.random.exponential(scale=scale)
     return out
 
 
@@ -749,6 +764,8 @@ def run_legacy(fn, *args, seed=99):
         got = f(*args)
     assert legacy_state() == st_plain
     same(got, want)
+    if isinstance(want, np.ndarray):
+        same_bits(got, want)
     return f
 
 
@@ -761,6 +778,8 @@ def test_legacy_normal_exponential_long_stream(seed):
     run_legacy(legacy_gauss_stream, 999, -2, 0, seed=seed)  # scale 0 (an int)
     run_legacy(legacy_gauss_stream, 999, False, 0.0, seed=seed)
     run_legacy(legacy_gauss_stream, 300, float("-inf"), 1e308, seed=seed)
+    run_legacy(legacy_gauss_stream, 300, float("nan"), float("inf"), seed=seed)
+    run_legacy(legacy_gauss_stream, 300, 7, True, seed=seed)
 
 
 def odd_gaussians(n):
@@ -886,3 +905,34 @@ def test_normal_and_exponential_return_floats():
     got = pyston.fast(draws)(np.random.default_rng(0))
     same(got, want)
     assert all(type(x) is float for x in got)
+
+
+def gaussians(n):
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = np.random.standard_normal()
+    return out
+
+
+def test_legacy_gaussians_from_threads_are_atomic():
+    # Compiled and plain draws from three threads: each draw (the kept value
+    # included) is made under NumPy's lock, so together they are the sequential
+    # stream's values in some order, and NumPy's state ends where it would.
+    import threading
+
+    f = pyston.fast(gaussians)
+    f(1)
+    n = 3000
+    np.random.seed(21)
+    want = sorted(np.random.standard_normal() for _ in range(4 * n))
+    st = legacy_state()
+    np.random.seed(21)
+    got = []
+    parts = [lambda: got.extend(f(n)), lambda: got.extend(np.random.standard_normal() for _ in range(n))]
+    threads = [threading.Thread(target=parts[k % 2]) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads)
+    assert sorted(got) == want and legacy_state() == st
