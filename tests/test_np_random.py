@@ -936,3 +936,27 @@ def test_legacy_gaussians_from_threads_are_atomic():
         t.join(60)
     assert not any(t.is_alive() for t in threads)
     assert sorted(got) == want and legacy_state() == st
+
+
+def gaussians_then_overflow(n):
+    x = 1
+    s = 0.0
+    for _ in range(n):
+        s += np.random.normal(1.0, 2.0) + np.random.exponential(0.5)
+        x = x * 1000  # overflows 64 bits: the interpreter finishes the call (NumPy's draws)
+    return s + np.random.randn(), x
+
+
+def gen_gaussians_then_overflow(rng, n):
+    x = 1
+    s = 0.0
+    for _ in range(n):
+        s += rng.normal(1.0, 2.0) + rng.standard_exponential()
+        x = x * 1000
+    return s + rng.standard_normal(), x
+
+
+def test_native_gaussians_in_a_deoptimized_call():
+    for n in (5, 6, 7, 20):  # the kept gaussian handed over at both parities
+        run_legacy(gaussians_then_overflow, n)
+        run_gen(gen_gaussians_then_overflow, n)

@@ -91,6 +91,9 @@ pub fn aug_state_of(state: &Bound<'_, PyAny>, bg: &Bound<'_, PyAny>, bitgen: *co
     const WORDS: usize = std::mem::size_of::<BitGen>() / 8;
     let size: usize = state.get_type().getattr("__basicsize__").ok()?.extract().ok()?;
     let base = state.as_ptr() as *const u8;
+    if !(base as usize).is_multiple_of(8) {
+        return None; // (objects are 16-aligned; the fields found are read in place)
+    }
     // SAFETY: `bitgen` points at the capsule's live `bitgen_t`, `WORDS` words.
     let want: [u64; WORDS] = unsafe { std::ptr::read_unaligned(bitgen as *const [u64; WORDS]) };
     // SAFETY: reads stay inside the object's `__basicsize__` bytes, which the
