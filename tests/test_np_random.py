@@ -960,3 +960,42 @@ def test_native_gaussians_in_a_deoptimized_call():
     for n in (5, 6, 7, 20):  # the kept gaussian handed over at both parities
         run_legacy(gaussians_then_overflow, n)
         run_gen(gen_gaussians_then_overflow, n)
+
+
+def gen_mix(rng, n):
+    s = 0.0
+    for _ in range(n):
+        s += rng.normal(0.5, 2.0) + rng.random() + rng.standard_exponential() + rng.integers(0, 7)
+    return s
+
+
+def test_generators_from_threads_share_a_call_site():
+    # One call site, eight threads, a Generator each: the site's cached generator
+    # changes all the time (with the GIL held, and under nogil=True with it released).
+    import threading
+
+    for opts in ({}, {"nogil": True}):
+        f = pyston.fast(**opts)(gen_mix)
+        want = {k: [gen_mix(r, 500) for r in [np.random.default_rng(k)] * 3] for k in range(8)}
+        got = {}
+
+        def work(k):
+            r = np.random.default_rng(k)
+            got[k] = [f(r, 500) for _ in range(3)]
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert got == want, opts
+
+
+def test_legacy_gaussians_under_nogil():
+    f = pyston.fast(nogil=True)(legacy_gauss_stream)
+    np.random.seed(17)
+    want = legacy_gauss_stream(501, 0.25, 3.0)
+    st = legacy_state()
+    np.random.seed(17)
+    same_bits(f(501, 0.25, 3.0), want)
+    assert legacy_state() == st

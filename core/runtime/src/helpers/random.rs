@@ -203,7 +203,41 @@ pub enum RngSource {
     },
     /// The `Generator` in the first argument slot; the last one seen is
     /// cached (its bit generator held, so the pointers stay valid).
-    Arg0(std::sync::Mutex<Option<Cached>>),
+    Arg0(GenCache),
+}
+
+/// A call site's last Generator. Written only with the GIL held *and* the
+/// mutex taken; so a reader holding either one sees no write in progress: a
+/// call holding the GIL (every call but `nogil=True`'s) reads it without the
+/// mutex, whose locked instructions cost more than the rest of a draw.
+#[derive(Default)]
+pub struct GenCache {
+    mutex: std::sync::Mutex<()>,
+    cell: std::cell::UnsafeCell<Option<Cached>>,
+}
+
+impl GenCache {
+    /// The cached generator's `bitgen_t` and lock when it is `obj`.
+    ///
+    /// # Safety
+    /// With `gil`, this thread holds the GIL.
+    unsafe fn lookup(&self, obj: *mut ffi::PyObject, gil: bool) -> Option<(*const BitGen, *mut ffi::PyObject)> {
+        let _guard = if gil { None } else { Some(self.mutex.lock().ok()?) };
+        // SAFETY: writers hold the GIL and the mutex (`replace`); this thread holds one of them.
+        let c = unsafe { &*self.cell.get() };
+        c.as_ref()
+            .filter(|c| c.generator.as_ptr() == obj)
+            .map(|c| (c.bitgen, c.lock.as_ptr()))
+    }
+
+    /// Caches `new`, returning the entry it replaces (to be dropped by the
+    /// caller once the mutex is released).
+    fn replace(&self, _py: Python<'_>, new: Cached) -> Option<Option<Cached>> {
+        let _guard = self.mutex.lock().ok()?;
+        // SAFETY: this thread holds the GIL (`_py`) and the mutex: no reader or
+        // writer is in `lookup` or here (see the type's doc).
+        Some(unsafe { &mut *self.cell.get() }.replace(new))
+    }
 }
 
 pub struct Cached {
@@ -216,7 +250,7 @@ pub struct Cached {
 // SAFETY: the raw pointers point into bit generator objects this value keeps
 // alive; they are only dereferenced with the GIL held (see `native_draw`).
 unsafe impl Send for RngSource {}
-// SAFETY: as above; the cache is behind a mutex.
+// SAFETY: as above; the cache is read and written as `GenCache` documents.
 unsafe impl Sync for RngSource {}
 // SAFETY: as above (a `Cached` lives inside the mutex of an `RngSource`).
 unsafe impl Send for Cached {}
@@ -345,18 +379,12 @@ fn arg_i64(a: RngArg, slots: &[u64]) -> i64 {
 }
 
 /// The `bitgen_t` and lock of the draw's generator when known without
-/// Python: a fixed generator, or the cached one (the mutex is never held
-/// while taking the GIL: see `fill_source`).
-fn cached_source(n: &NativeRng, slots: &[u64]) -> Option<(*const BitGen, *mut ffi::PyObject)> {
+/// Python: a fixed generator, or the cached one (`gil`: this thread holds the GIL).
+fn cached_source(n: &NativeRng, slots: &[u64], gil: bool) -> Option<(*const BitGen, *mut ffi::PyObject)> {
     match &n.source {
         RngSource::Fixed { bitgen, lock, .. } => Some((*bitgen, lock.as_ptr())),
-        RngSource::Arg0(cache) => {
-            let obj = slots[0] as *mut ffi::PyObject;
-            let c = cache.lock().ok()?;
-            c.as_ref()
-                .filter(|c| c.generator.as_ptr() == obj)
-                .map(|c| (c.bitgen, c.lock.as_ptr()))
-        }
+        // SAFETY: `gil` as the caller says.
+        RngSource::Arg0(cache) => unsafe { cache.lookup(slots[0] as *mut ffi::PyObject, gil) },
     }
 }
 
@@ -371,13 +399,13 @@ fn fill_source(py: Python<'_>, n: &NativeRng, slots: &[u64]) -> Option<(*const B
     let bg = g.getattr("bit_generator").ok()?;
     let (bitgen, lock) = bitgen_of(py, &bg).ok()?;
     let lp = lock.as_ptr();
-    let new = Some(Cached {
+    let new = Cached {
         generator: g.unbind(),
         _owner: bg.unbind(),
         bitgen,
         lock,
-    });
-    let old = std::mem::replace(&mut *cache.lock().ok()?, new);
+    };
+    let old = cache.replace(py, new)?;
     drop(old); // with the GIL, the mutex released
     Some((bitgen, lp))
 }
@@ -396,7 +424,9 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
     // The argument slots of the draw (a method's first slot is its Generator).
     let skip = usize::from(matches!(n.source, RngSource::Arg0(_)));
     let args = &slots[skip.min(slots.len())..];
-    let (bitgen, lock) = match cached_source(n, slots) {
+    // A dispatcher's call holds the GIL unless it is `nogil=True`'s (as the
+    // standard library's native draws rely on too: `helpers::pyrandom`).
+    let (bitgen, lock) = match cached_source(n, slots, !ctx.nogil) {
         Some(s) => s,
         None => Python::attach(|py| fill_source(py, n, slots))?,
     };
