@@ -6,8 +6,9 @@
 //! functions. Where the distribution on top is simple (uniform doubles,
 //! bounded integers, normal and exponential floats), compiled code's NumPy
 //! call site draws from those functions itself: the same numbers from the
-//! same stream, NumPy's state advanced exactly as NumPy's own call would. Everything else (and every
-//! argument a native draw does not take) stays NumPy's call.
+//! same stream, NumPy's state advanced exactly as NumPy's own call would.
+//! Everything else (and every argument a native draw does not take) stays
+//! NumPy's call.
 //!
 //! The algorithms, from their definitions (checked value for value against
 //! NumPy by `tests/test_np_random.py`):
