@@ -547,7 +547,10 @@ def test_set_bit_generator_is_followed():
     # np.random.set_bit_generator replaces the global RandomState's bit generator:
     # compiled code draws from the new one (through NumPy's call), as plain code does.
     def f():
-        return np.random.random() + np.random.randint(0, 10) + np.random.uniform(1.0, 2.0)
+        return (
+            np.random.random() + np.random.randint(0, 10) + np.random.uniform(1.0, 2.0),
+            np.random.normal(1.0, 2.0) + np.random.randn() + np.random.exponential(3.0),
+        )
 
     fast = pyston.fast(f)
     np.random.seed(0)
@@ -573,7 +576,8 @@ def native_then_numpy_draws(n):
     s = 0.0
     for _ in range(n):
         k = np.random.randint(4)  # native: takes the RandomState's lock
-        s += k + np.random.exponential(1.5) + np.random.binomial(6, 0.4)  # NumPy's calls take it too
+        s += k + np.random.exponential(1.5)  # native too
+        s += np.random.binomial(6, 0.4) + np.random.gamma(2.0)  # NumPy's calls take the lock too
     return s, np.random.random()
 
 
@@ -588,3 +592,410 @@ def test_native_draws_then_numpy_draws_in_one_call():
     t.join(60)
     assert not t.is_alive(), "deadlock"
     assert out["r"] == native_then_numpy_draws.py_func(50)
+
+
+# ---- native normal and exponential draws ----
+#
+# Generator: NumPy's ziggurats (tables as NumPy rounds them); legacy RandomState:
+# the polar method, whose second value is kept in the RandomState between calls
+# (read and written where NumPy keeps it), and -log(1 - U) exponentials.
+
+
+def pycalls_of(f, *args):
+    from pyston import _pyston as P
+
+    n = P.pycall_count()
+    r = f(*args)
+    return r, P.pycall_count() - n
+
+
+def legacy_state():
+    st = np.random.get_state(legacy=False)
+    return st["state"]["key"].tolist(), st["state"]["pos"], st["has_gauss"], st["gauss"]
+
+
+def gen_gauss_stream(rng, n, loc, scale):
+    out = np.empty(6 * n)
+    for i in range(n):
+        out[6 * i] = rng.standard_normal()
+        out[6 * i + 1] = rng.normal(loc, scale)
+        out[6 * i + 2] = rng.standard_exponential()
+        out[6 * i + 3] = rng.exponential(scale)
+        out[6 * i + 4] = rng.normal()
+        out[6 * i + 5] = rng.exponential(scale=scale) + rng.exponential() + rng.random() + rng.normal(scale=scale, loc=loc)
+    return out
+
+
+def same_bits(got, want):
+    # bit for bit: -0.0 is not 0.0, NaNs have the same sign and payload
+    assert got.dtype == want.dtype == np.float64 and got.shape == want.shape
+    assert np.array_equal(got.view(np.int64), want.view(np.int64))
+
+
+def run_gen_bits(fn, *args, seed):
+    got = run_gen(fn, *args, seed=seed)
+    same_bits(got, fn(np.random.default_rng(seed), *args))
+    return got
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2**63 + 5])
+def test_generator_normal_exponential_long_stream(seed):
+    got = run_gen_bits(gen_gauss_stream, 10_000, -1.25, 3.5, seed=seed)
+    assert got.shape == (60_000,)
+    run_gen_bits(gen_gauss_stream, 2000, 2, 3, seed=seed)  # int loc/scale: converted as NumPy does
+    run_gen_bits(gen_gauss_stream, 2000, True, 0.0, seed=seed)  # scale 0: loc + 0 * z, a draw still made
+    run_gen_bits(gen_gauss_stream, 2000, 0.0, 1.0, seed=seed)  # normal(0, 1) of a -0.0 draw is 0.0
+    run_gen_bits(gen_gauss_stream, 500, float("inf"), 1e300, seed=seed)
+    run_gen_bits(gen_gauss_stream, 300, float("nan"), float("inf"), seed=seed)  # inf * 0.0 is NaN
+    run_gen_bits(gen_gauss_stream, 300, -3, True, seed=seed)
+
+
+def gen_scalar_draws(rng, n, which):
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = rng.standard_normal() if which == 0 else rng.standard_exponential()
+    return out
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_generator_million_draws_match_numpys_fill(which):
+    # NumPy's array fill runs the same C function per element: 10^6 scalar draws,
+    # compiled, give the same array, bit for bit (-0.0 and the tails included).
+    f = pyston.fast(gen_scalar_draws)
+    rng = np.random.default_rng(20260)
+    got, calls = pycalls_of(f, rng, 10**6, which)
+    assert calls == 0  # native: no call into NumPy
+    ref = np.random.default_rng(20260)
+    want = ref.standard_normal(10**6) if which == 0 else ref.standard_exponential(10**6)
+    assert np.array_equal(got.view(np.int64), want.view(np.int64))
+    same_state(rng, ref)
+
+
+# The PCG64 behind default_rng: its state set so that the next 64-bit output is a
+# chosen value (an output's high word with its top 6 bits clear is not rotated).
+_PCG_MULT = 0x2360ED051FC65DA44385DF649FCCF645
+
+
+def _rng_emitting(value):
+    g = np.random.default_rng(0)
+    st = g.bit_generator.state
+    inc = st["state"]["inc"]
+    hi = 0x0123456789ABCDEF & ((1 << 58) - 1)
+    s1 = (hi << 64) | (value ^ hi)
+    st["state"]["state"] = ((s1 - inc) * pow(_PCG_MULT, -1, 1 << 128)) % (1 << 128)
+    st["has_uint32"] = 0
+    g.bit_generator.state = st
+    return g, s1
+
+
+def _std_normal(rng):
+    return rng.standard_normal()
+
+
+def _std_exponential(rng):
+    return rng.standard_exponential()
+
+
+@pytest.mark.parametrize("kind", ["normal", "exponential"])
+def test_ziggurat_tables_are_numpys_at_every_level(kind):
+    """Every level of the ziggurat, driven by chosen raw outputs: the points
+    (`x = bits * w[i]`, checks w), the first point NumPy rejects (found by
+    bisection on NumPy itself: checks the bounds k) and the one before it,
+    both signs, and the rejection branches after them (f, the tails)."""
+    plain = _std_normal if kind == "normal" else _std_exponential
+    fast = pyston.fast(plain)
+    nbits = 52 if kind == "normal" else 53
+
+    def raw(level, bits, neg):
+        if kind == "normal":
+            return (((bits << 1) | neg) << 8) | level | (5 << 61)
+        return (((bits << 8) | level) << 3) | 6
+
+    def numpy_fast_path(level, bits):
+        g, s1 = _rng_emitting(raw(level, bits, 0))
+        plain(g)
+        return g.bit_generator.state["state"]["state"] == s1  # one output consumed
+
+    def check(level, bits, neg):
+        g1, _ = _rng_emitting(raw(level, bits, neg))
+        g2, _ = _rng_emitting(raw(level, bits, neg))
+        want, got = plain(g1), fast(g2)
+        assert np.float64(got).view(np.int64) == np.float64(want).view(np.int64), (level, bits, neg, got, want)
+        same_state(g1, g2)
+
+    for level in range(256):
+        lo, hi = 0, 1 << nbits  # the bound: the least bits NumPy does not accept at once
+        if numpy_fast_path(level, hi - 1):
+            lo = hi
+        else:
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if numpy_fast_path(level, mid):
+                    lo = mid + 1
+                else:
+                    hi = mid
+        for bits in {0, 1, 12345, max(lo - 1, 0), lo, min(lo + 1, (1 << nbits) - 1), (1 << nbits) - 1}:
+            if bits < 1 << nbits:
+                for neg in (0, 1) if kind == "normal" else (0,):
+                    check(level, bits, neg)
+
+
+def legacy_gauss_stream(n, loc, scale):
+    out = np.empty(6 * n)
+    for i in range(n):
+        out[6 * i] = np.random.standard_normal()
+        out[6 * i + 1] = np.random.normal(loc, scale)
+        out[6 * i + 2] = np.random.randn()
+        out[6 * i + 3] = np.random.exponential(scale)
+        out[6 * i + 4] = np.random.standard_exponential() + np.random.random()
+        out[6 * i + 5] = np.random.normal(scale=scale, loc=loc) + np.random.exponential() + np.random.exponential(scale=scale)
+    return out
+
+
+def run_legacy(fn, *args, seed=99):
+    """`run_both`, also comparing NumPy's whole legacy state (the kept gaussian included)."""
+    np.random.seed(seed)
+    want = fn(*args)
+    st_plain = legacy_state()
+    f = pyston.fast(fn)
+    np.random.seed(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got = f(*args)
+    assert legacy_state() == st_plain
+    same(got, want)
+    if isinstance(want, np.ndarray):
+        same_bits(got, want)
+    return f
+
+
+@pytest.mark.parametrize("seed", [0, 5, 2**32 - 1])
+def test_legacy_normal_exponential_long_stream(seed):
+    f = run_legacy(legacy_gauss_stream, 10_000, 0.5, 2.25, seed=seed)
+    np.random.seed(seed)
+    assert pycalls_of(f, 1000, 0.5, 2.25)[1] == 0  # native
+    run_legacy(legacy_gauss_stream, 1001, 3, 4, seed=seed)  # ints
+    run_legacy(legacy_gauss_stream, 999, -2, 0, seed=seed)  # scale 0 (an int)
+    run_legacy(legacy_gauss_stream, 999, False, 0.0, seed=seed)
+    run_legacy(legacy_gauss_stream, 300, float("-inf"), 1e308, seed=seed)
+    run_legacy(legacy_gauss_stream, 300, float("nan"), float("inf"), seed=seed)
+    run_legacy(legacy_gauss_stream, 300, 7, True, seed=seed)
+
+
+def odd_gaussians(n):
+    s = 0.0
+    for _ in range(n):
+        s += np.random.normal(1.0, 2.0)
+    return s
+
+
+def test_legacy_kept_gaussian_crosses_plain_and_compiled_calls():
+    # An odd number of gaussians leaves one kept in the RandomState: the next
+    # draw, plain or compiled, returns it (NumPy's and compiled code's share it).
+    f = pyston.fast(odd_gaussians)
+
+    def script(draw):
+        np.random.seed(4)
+        out = []
+        for k in range(1, 40):
+            out.append(draw(k))
+            out.append(np.random.standard_normal())
+            out.append(tuple(np.random.normal(size=k % 3)))
+            out.append(np.random.randn())
+            out.append(legacy_state()[2:])
+        return out
+
+    assert script(f) == script(odd_gaussians)
+
+
+def gauss_then_numpys_sized(n):
+    s = 0.0
+    for _ in range(n):
+        s += np.random.randn()  # native: keeps the second value
+        s += np.random.normal(0.0, 1.0, 3).sum()  # NumPy's call: uses it first
+        s += np.random.standard_normal()
+    return s
+
+
+def test_legacy_kept_gaussian_shared_with_numpy_inside_a_call():
+    run_legacy(gauss_then_numpys_sized, 501)
+
+
+def test_legacy_reseed_and_set_state_drop_or_set_the_kept_gaussian():
+    def f(seed):
+        a = np.random.normal()  # keeps one
+        np.random.seed(seed)  # drops it
+        b = np.random.normal()
+        return a, b, np.random.standard_normal()
+
+    run_legacy(f, 3)
+    fast = pyston.fast(odd_gaussians)
+    for has, g in [(1, -7.25), (1, 0.0), (0, 3.0)]:
+        np.random.seed(8)
+        st = np.random.get_state()
+        np.random.set_state(st[:3] + (has, g))
+        want = odd_gaussians(3), legacy_state()
+        np.random.set_state(st[:3] + (has, g))
+        assert (fast(3), legacy_state()) == want
+
+
+@pytest.mark.parametrize("scale", [-1.0, -1, -1e-300, -0.0, float("nan"), float("-inf")])
+def test_normal_exponential_bad_scale_is_numpys(scale):
+    def leg_normal(s):
+        return np.random.normal(0.0, s)
+
+    def leg_exp(s):
+        return np.random.exponential(s)
+
+    def gen_normal(rng, s):
+        return rng.normal(1.0, s)
+
+    def gen_exp(rng, s):
+        return rng.exponential(s)
+
+    for plain in (leg_normal, leg_exp):
+        np.random.seed(2)
+        np.random.normal()
+        try:
+            want = ("ok", plain(scale))
+        except Exception as e:  # noqa: BLE001 (whatever NumPy raises)
+            want = (type(e), str(e))
+        st = legacy_state()
+        np.random.seed(2)
+        np.random.normal()
+        try:
+            got = ("ok", pyston.fast(plain)(scale))
+        except Exception as e:  # noqa: BLE001
+            got = (type(e), str(e))
+        assert repr(got) == repr(want) and legacy_state() == st
+    for plain in (gen_normal, gen_exp):
+        r1, r2 = np.random.default_rng(3), np.random.default_rng(3)
+        try:
+            want = ("ok", plain(r1, scale))
+        except Exception as e:  # noqa: BLE001
+            want = (type(e), str(e))
+        try:
+            got = ("ok", pyston.fast(plain)(r2, scale))
+        except Exception as e:  # noqa: BLE001
+            got = (type(e), str(e))
+        assert repr(got) == repr(want)
+        same_state(r1, r2)
+    if scale < 0 or (scale == 0 and str(scale).startswith("-")):
+        with pytest.raises(ValueError, match="scale < 0"):
+            pyston.fast(gen_normal)(np.random.default_rng(0), scale)
+
+
+def test_normal_and_exponential_return_floats():
+    def draws(rng):
+        return (
+            rng.standard_normal(),
+            rng.normal(1, 2),
+            rng.standard_exponential(),
+            rng.exponential(2),
+            np.random.randn(),
+            np.random.standard_normal(),
+            np.random.normal(1, 2),
+            np.random.standard_exponential(),
+            np.random.exponential(2),
+        )
+
+    np.random.seed(0)
+    want = draws(np.random.default_rng(0))
+    np.random.seed(0)
+    got = pyston.fast(draws)(np.random.default_rng(0))
+    same(got, want)
+    assert all(type(x) is float for x in got)
+
+
+def gaussians(n):
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = np.random.standard_normal()
+    return out
+
+
+def test_legacy_gaussians_from_threads_are_atomic():
+    # Compiled and plain draws from three threads: each draw (the kept value
+    # included) is made under NumPy's lock, so together they are the sequential
+    # stream's values in some order, and NumPy's state ends where it would.
+    import threading
+
+    f = pyston.fast(gaussians)
+    f(1)
+    n = 3000
+    np.random.seed(21)
+    want = sorted(np.random.standard_normal() for _ in range(4 * n))
+    st = legacy_state()
+    np.random.seed(21)
+    got = []
+    parts = [lambda: got.extend(f(n)), lambda: got.extend(np.random.standard_normal() for _ in range(n))]
+    threads = [threading.Thread(target=parts[k % 2]) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads)
+    assert sorted(got) == want and legacy_state() == st
+
+
+def gaussians_then_overflow(n):
+    x = 1
+    s = 0.0
+    for _ in range(n):
+        s += np.random.normal(1.0, 2.0) + np.random.exponential(0.5)
+        x = x * 1000  # overflows 64 bits: the interpreter finishes the call (NumPy's draws)
+    return s + np.random.randn(), x
+
+
+def gen_gaussians_then_overflow(rng, n):
+    x = 1
+    s = 0.0
+    for _ in range(n):
+        s += rng.normal(1.0, 2.0) + rng.standard_exponential()
+        x = x * 1000
+    return s + rng.standard_normal(), x
+
+
+def test_native_gaussians_in_a_deoptimized_call():
+    for n in (5, 6, 7, 20):  # the kept gaussian handed over at both parities
+        run_legacy(gaussians_then_overflow, n)
+        run_gen(gen_gaussians_then_overflow, n)
+
+
+def gen_mix(rng, n):
+    s = 0.0
+    for _ in range(n):
+        s += rng.normal(0.5, 2.0) + rng.random() + rng.standard_exponential() + rng.integers(0, 7)
+    return s
+
+
+def test_generators_from_threads_share_a_call_site():
+    # One call site, eight threads, a Generator each: the site's cached generator
+    # changes all the time (with the GIL held, and under nogil=True with it released).
+    import threading
+
+    for opts in ({}, {"nogil": True}):
+        f = pyston.fast(**opts)(gen_mix)
+        want = {k: [gen_mix(r, 500) for r in [np.random.default_rng(k)] * 3] for k in range(8)}
+        got = {}
+
+        def work(k):
+            r = np.random.default_rng(k)
+            got[k] = [f(r, 500) for _ in range(3)]
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert got == want, opts
+
+
+def test_legacy_gaussians_under_nogil():
+    f = pyston.fast(nogil=True)(legacy_gauss_stream)
+    np.random.seed(17)
+    want = legacy_gauss_stream(501, 0.25, 3.0)
+    st = legacy_state()
+    np.random.seed(17)
+    same_bits(f(501, 0.25, 3.0), want)
+    assert legacy_state() == st

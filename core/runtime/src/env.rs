@@ -813,6 +813,14 @@ fn native_rng(
         (true, "uniform") => (&["low", "high"], RngOp::UniformGen),
         (false, "randint") => (&["low", "high"], RngOp::MaskedInt),
         (true, "integers") => (&["low", "high"], RngOp::LemireInt),
+        (false, "standard_normal" | "randn") => (&[], RngOp::GaussLegacy),
+        (false, "normal") => (&["loc", "scale"], RngOp::NormalLegacy),
+        (false, "standard_exponential") => (&[], RngOp::StdExpLegacy),
+        (false, "exponential") => (&["scale"], RngOp::ExpLegacy),
+        (true, "standard_normal") => (&[], RngOp::StdNormalGen),
+        (true, "normal") => (&["loc", "scale"], RngOp::NormalGen),
+        (true, "standard_exponential") => (&[], RngOp::StdExpGen),
+        (true, "exponential") => (&["scale"], RngOp::ExpGen),
         _ => return None,
     };
     if npos > params.len() || kw.iter().any(|k| !params.contains(&k.as_str())) {
@@ -828,7 +836,16 @@ fn native_rng(
     };
     let slot = |j: usize| RngArg::Slot(j, kinds[j]);
     Some(match op {
-        RngOp::Double => (op, RngArg::Default(0.0, 0), RngArg::Default(1.0, 0)),
+        RngOp::Double | RngOp::StdNormalGen | RngOp::StdExpGen | RngOp::GaussLegacy | RngOp::StdExpLegacy => {
+            (op, RngArg::Default(0.0, 0), RngArg::Default(1.0, 0))
+        }
+        // `low`/`high` carry `loc`/`scale`.
+        RngOp::NormalGen | RngOp::NormalLegacy => (
+            op,
+            at(0).map_or(RngArg::Default(0.0, 0), slot),
+            at(1).map_or(RngArg::Default(1.0, 0), slot),
+        ),
+        RngOp::ExpGen | RngOp::ExpLegacy => (op, RngArg::Default(0.0, 0), at(0).map_or(RngArg::Default(1.0, 0), slot)),
         RngOp::UniformLegacy | RngOp::UniformGen => (
             op,
             at(0).map_or(RngArg::Default(0.0, 0), slot),
@@ -1123,6 +1140,13 @@ impl<'py> Env for CompileEnv<'py> {
                     let state = f.getattr("__self__").ok()?;
                     let bg = state.getattr("_bit_generator").ok()?;
                     let (bitgen, lock) = crate::helpers::random::bitgen_of(py, &bg).ok()?;
+                    // The legacy gaussians keep a value in the RandomState: native
+                    // only where that field is found and checked.
+                    let aug = if op.needs_gauss_cache() {
+                        crate::helpers::random::aug_state_of(&state, &bg, bitgen)?
+                    } else {
+                        std::ptr::null_mut()
+                    };
                     Some(crate::helpers::random::NativeRng {
                         op,
                         lo,
@@ -1132,6 +1156,7 @@ impl<'py> Env for CompileEnv<'py> {
                             owner: bg.unbind(),
                             bitgen,
                             lock,
+                            aug,
                         },
                     })
                 });

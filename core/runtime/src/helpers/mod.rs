@@ -16,6 +16,7 @@ pub mod random;
 mod sets;
 pub mod small;
 mod strings;
+mod ziggurat;
 
 pub use arrays::*;
 pub use calls::*;

@@ -4,10 +4,11 @@
 //! BitGenerator whose `capsule` ("BitGenerator") points at a C `bitgen_t`:
 //! the generator's state and its `next_uint64/next_uint32/next_double`
 //! functions. Where the distribution on top is simple (uniform doubles,
-//! bounded integers), compiled code's NumPy call site draws from those
-//! functions itself: the same numbers from the same stream, NumPy's state
-//! advanced exactly as NumPy's own call would. Everything else (and every
-//! argument a native draw does not take) stays NumPy's call.
+//! bounded integers, normal and exponential floats), compiled code's NumPy
+//! call site draws from those functions itself: the same numbers from the
+//! same stream, NumPy's state advanced exactly as NumPy's own call would.
+//! Everything else (and every argument a native draw does not take) stays
+//! NumPy's call.
 //!
 //! The algorithms, from their definitions (checked value for value against
 //! NumPy by `tests/test_np_random.py`):
@@ -19,14 +20,22 @@
 //!   smallest `2^k - 1 >= r`, redrawn while above `r`; no draw when `r == 0`;
 //! - `Generator.integers(low, high)`: Lemire's multiply-shift rejection
 //!   ("Fast random integer generation in an interval", 2019) on `r + 1`,
-//!   32-bit draws when `r` fits 32 bits.
+//!   32-bit draws when `r` fits 32 bits;
+//! - normal and exponential floats (`helpers::ziggurat`): the Generator's
+//!   ziggurats, `loc + scale * z` and `scale * e`; the legacy polar method,
+//!   whose second value NumPy keeps in the RandomState (`aug_bitgen_t`, found
+//!   and checked by `aug_state_of`: read and written there, so plain NumPy
+//!   calls before and after see it), and `-log(1 - U)`. A negative, `-0.0`
+//!   or NaN `scale` runs NumPy's call (which raises, or not, as that NumPy does).
 //!
 //! Thread safety: NumPy guards each generator with an `RLock` (its fills run
 //! with the GIL released while holding it). The first native draw of a call
 //! takes that lock (blocking, the GIL released while waiting, as NumPy's own
-//! `acquire` does) and the call keeps it until it returns (`Ctx::release`):
-//! the lock is reentrant, so NumPy calls made meanwhile by the same thread
-//! still draw; other threads wait for the compiled call to end.
+//! `acquire` does) and keeps it until the call returns (`Ctx::release`) or
+//! calls into Python (NumPy 2.0's lock is not reentrant: a NumPy draw made
+//! meanwhile would deadlock); the next native draw takes it again. Other
+//! threads wait meanwhile; the legacy kept gaussian is read and written under
+//! the same lock, as NumPy's own draws do.
 
 use crate::runtime::{Ctx, OK};
 use pyo3::ffi;
@@ -45,6 +54,85 @@ pub struct BitGen {
     pub next_raw: unsafe extern "C" fn(*mut c_void) -> u64,
 }
 
+impl super::ziggurat::Bits for &BitGen {
+    fn next_u64(&mut self) -> u64 {
+        // SAFETY: a `&BitGen` is only made for a live `bitgen_t` whose lock
+        // this thread holds (see `native_draw`).
+        unsafe { (self.next_uint64)(self.state) }
+    }
+    fn next_f64(&mut self) -> f64 {
+        // SAFETY: as above.
+        unsafe { (self.next_double)(self.state) }
+    }
+}
+
+/// NumPy's `aug_bitgen_t` (numpy/random/include/legacy-distributions.h): a
+/// RandomState's pointer to its own copy of the `bitgen_t`, and the gaussian
+/// the polar method kept for the next call. It lives inside the RandomState
+/// object, which does not expose it: `aug_state_of` finds it and checks it.
+#[repr(C)]
+pub struct AugBitGen {
+    pub bit_generator: *const BitGen,
+    pub has_gauss: std::os::raw::c_int,
+    pub gauss: f64,
+}
+
+/// The `aug_bitgen_t` inside the RandomState `state`, whose bit generator
+/// `bg` has the `bitgen_t` at `bitgen`, or `None`.
+///
+/// NumPy's RandomState (a Cython class) holds a copy of the bit generator's
+/// `bitgen_t` and an `aug_bitgen_t` whose first field points at that copy,
+/// both inside the object. The field is found by scanning the object's own
+/// memory (`__basicsize__` bytes) for a pointer into the object at a copy of
+/// the `bitgen_t` (its state pointer and functions equal to the capsule's),
+/// and accepted only when exactly one such place exists and the two values
+/// after it are the `has_gauss` and `gauss` that `get_state()` reports. A
+/// NumPy laid out otherwise finds nothing: its gaussians stay NumPy's calls.
+pub fn aug_state_of(state: &Bound<'_, PyAny>, bg: &Bound<'_, PyAny>, bitgen: *const BitGen) -> Option<*mut AugBitGen> {
+    const WORDS: usize = std::mem::size_of::<BitGen>() / 8;
+    let size: usize = state.get_type().getattr("__basicsize__").ok()?.extract().ok()?;
+    let base = state.as_ptr() as *const u8;
+    if !(base as usize).is_multiple_of(8) {
+        return None; // (objects are 16-aligned; the fields found are read in place)
+    }
+    // SAFETY: `bitgen` points at the capsule's live `bitgen_t`, `WORDS` words.
+    let want: [u64; WORDS] = unsafe { std::ptr::read_unaligned(bitgen as *const [u64; WORDS]) };
+    // SAFETY: reads stay inside the object's `__basicsize__` bytes, which the
+    // live object (held by `state`) owns; plain integer reads of them.
+    let word = |off: usize| -> u64 { unsafe { std::ptr::read_unaligned(base.add(off) as *const u64) } };
+    let mut found = None;
+    let mut off = 16; // past the object header
+    while off + std::mem::size_of::<AugBitGen>() <= size {
+        let p = word(off) as usize;
+        let start = base as usize;
+        if p >= start + 16 && p.is_multiple_of(8) && p + 8 * WORDS <= start + size && p != start + off {
+            let at = p - start;
+            if (0..WORDS).all(|k| word(at + 8 * k) == want[k]) {
+                if found.is_some() {
+                    return None; // two candidates: not the layout expected
+                }
+                found = Some(off);
+            }
+        }
+        off += 8;
+    }
+    let off = found?;
+    // Check `has_gauss` and `gauss` against what NumPy reports. `get_state` takes
+    // the generator's lock (NumPy 2.0's is not reentrant): only when nobody holds it.
+    let lock = bg.getattr("lock").ok()?;
+    if !lock.call_method1("acquire", (false,)).ok()?.extract::<bool>().ok()? {
+        return None;
+    }
+    lock.call_method0("release").ok()?;
+    let st = state.call_method1("get_state", (false,)).ok()?;
+    let has: i64 = st.get_item("has_gauss").ok()?.extract().ok()?;
+    let gauss: f64 = st.get_item("gauss").ok()?.extract().ok()?;
+    let aug = base.wrapping_add(off) as *mut AugBitGen;
+    // SAFETY: `off + size_of::<AugBitGen>() <= size`, inside the live object; 8-aligned.
+    let (h, g) = unsafe { ((*aug).has_gauss, (*aug).gauss) };
+    (h as i64 == has && g.to_bits() == gauss.to_bits()).then_some(aug)
+}
+
 /// What a native draw computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RngOp {
@@ -58,6 +146,30 @@ pub enum RngOp {
     MaskedInt,
     /// `Generator.integers(low, high)`: Lemire's method.
     LemireInt,
+    /// `Generator.standard_normal()`: the ziggurat.
+    StdNormalGen,
+    /// `Generator.normal(loc, scale)`: `loc + scale * z` (a non-negative `scale`).
+    NormalGen,
+    /// `Generator.standard_exponential()`: the ziggurat.
+    StdExpGen,
+    /// `Generator.exponential(scale)`: `scale * e` (a non-negative `scale`).
+    ExpGen,
+    /// Legacy `standard_normal()` / `randn()`: the polar method, its second value
+    /// kept in the RandomState.
+    GaussLegacy,
+    /// Legacy `normal(loc, scale)`: `loc + scale * gauss`.
+    NormalLegacy,
+    /// Legacy `standard_exponential()`: `-log(1 - U)`.
+    StdExpLegacy,
+    /// Legacy `exponential(scale)`: `scale * -log(1 - U)`.
+    ExpLegacy,
+}
+
+impl RngOp {
+    /// Whether the draw uses the RandomState's kept gaussian (`AugBitGen`).
+    pub fn needs_gauss_cache(self) -> bool {
+        matches!(self, RngOp::GaussLegacy | RngOp::NormalLegacy)
+    }
 }
 
 /// Where a draw's argument comes from: a default, or an argument slot.
@@ -86,10 +198,47 @@ pub enum RngSource {
         owner: Py<PyAny>,
         bitgen: *const BitGen,
         lock: Py<PyAny>,
+        /// The RandomState's `aug_bitgen_t` (found by `aug_state_of`), for the
+        /// gaussian draws; null for the others.
+        aug: *mut AugBitGen,
     },
     /// The `Generator` in the first argument slot; the last one seen is
     /// cached (its bit generator held, so the pointers stay valid).
-    Arg0(std::sync::Mutex<Option<Cached>>),
+    Arg0(GenCache),
+}
+
+/// A call site's last Generator. Written only with the GIL held *and* the
+/// mutex taken; so a reader holding either one sees no write in progress: a
+/// call holding the GIL (every call but `nogil=True`'s) reads it without the
+/// mutex, whose locked instructions cost more than the rest of a draw.
+#[derive(Default)]
+pub struct GenCache {
+    mutex: std::sync::Mutex<()>,
+    cell: std::cell::UnsafeCell<Option<Cached>>,
+}
+
+impl GenCache {
+    /// The cached generator's `bitgen_t` and lock when it is `obj`.
+    ///
+    /// # Safety
+    /// With `gil`, this thread holds the GIL.
+    unsafe fn lookup(&self, obj: *mut ffi::PyObject, gil: bool) -> Option<(*const BitGen, *mut ffi::PyObject)> {
+        let _guard = if gil { None } else { Some(self.mutex.lock().ok()?) };
+        // SAFETY: writers hold the GIL and the mutex (`replace`); this thread holds one of them.
+        let c = unsafe { &*self.cell.get() };
+        c.as_ref()
+            .filter(|c| c.generator.as_ptr() == obj)
+            .map(|c| (c.bitgen, c.lock.as_ptr()))
+    }
+
+    /// Caches `new`, returning the entry it replaces (to be dropped by the
+    /// caller once the mutex is released).
+    fn replace(&self, _py: Python<'_>, new: Cached) -> Option<Option<Cached>> {
+        let _guard = self.mutex.lock().ok()?;
+        // SAFETY: this thread holds the GIL (`_py`) and the mutex: no reader or
+        // writer is in `lookup` or here (see the type's doc).
+        Some(unsafe { &mut *self.cell.get() }.replace(new))
+    }
 }
 
 pub struct Cached {
@@ -102,7 +251,7 @@ pub struct Cached {
 // SAFETY: the raw pointers point into bit generator objects this value keeps
 // alive; they are only dereferenced with the GIL held (see `native_draw`).
 unsafe impl Send for RngSource {}
-// SAFETY: as above; the cache is behind a mutex.
+// SAFETY: as above; the cache is read and written as `GenCache` documents.
 unsafe impl Sync for RngSource {}
 // SAFETY: as above (a `Cached` lives inside the mutex of an `RngSource`).
 unsafe impl Send for Cached {}
@@ -231,18 +380,12 @@ fn arg_i64(a: RngArg, slots: &[u64]) -> i64 {
 }
 
 /// The `bitgen_t` and lock of the draw's generator when known without
-/// Python: a fixed generator, or the cached one (the mutex is never held
-/// while taking the GIL: see `fill_source`).
-fn cached_source(n: &NativeRng, slots: &[u64]) -> Option<(*const BitGen, *mut ffi::PyObject)> {
+/// Python: a fixed generator, or the cached one (`gil`: this thread holds the GIL).
+fn cached_source(n: &NativeRng, slots: &[u64], gil: bool) -> Option<(*const BitGen, *mut ffi::PyObject)> {
     match &n.source {
         RngSource::Fixed { bitgen, lock, .. } => Some((*bitgen, lock.as_ptr())),
-        RngSource::Arg0(cache) => {
-            let obj = slots[0] as *mut ffi::PyObject;
-            let c = cache.lock().ok()?;
-            c.as_ref()
-                .filter(|c| c.generator.as_ptr() == obj)
-                .map(|c| (c.bitgen, c.lock.as_ptr()))
-        }
+        // SAFETY: `gil` as the caller says.
+        RngSource::Arg0(cache) => unsafe { cache.lookup(slots[0] as *mut ffi::PyObject, gil) },
     }
 }
 
@@ -257,13 +400,13 @@ fn fill_source(py: Python<'_>, n: &NativeRng, slots: &[u64]) -> Option<(*const B
     let bg = g.getattr("bit_generator").ok()?;
     let (bitgen, lock) = bitgen_of(py, &bg).ok()?;
     let lp = lock.as_ptr();
-    let new = Some(Cached {
+    let new = Cached {
         generator: g.unbind(),
         _owner: bg.unbind(),
         bitgen,
         lock,
-    });
-    let old = std::mem::replace(&mut *cache.lock().ok()?, new);
+    };
+    let old = cache.replace(py, new)?;
     drop(old); // with the GIL, the mutex released
     Some((bitgen, lp))
 }
@@ -282,7 +425,9 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
     // The argument slots of the draw (a method's first slot is its Generator).
     let skip = usize::from(matches!(n.source, RngSource::Arg0(_)));
     let args = &slots[skip.min(slots.len())..];
-    let (bitgen, lock) = match cached_source(n, slots) {
+    // A dispatcher's call holds the GIL unless it is `nogil=True`'s (as the
+    // standard library's native draws rely on too: `helpers::pyrandom`).
+    let (bitgen, lock) = match cached_source(n, slots, !ctx.nogil) {
         Some(s) => s,
         None => Python::attach(|py| fill_source(py, n, slots))?,
     };
@@ -328,6 +473,52 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
                 }
                 // SAFETY: as above.
                 (lo + range * unsafe { (bg.next_double)(bg.state) }).to_bits()
+            }
+            RngOp::StdNormalGen => super::ziggurat::standard_normal(&mut &*bg).to_bits(),
+            RngOp::StdExpGen => super::ziggurat::standard_exponential(&mut &*bg).to_bits(),
+            RngOp::StdExpLegacy => super::ziggurat::legacy_standard_exponential(&mut &*bg).to_bits(),
+            RngOp::NormalGen | RngOp::ExpGen | RngOp::ExpLegacy | RngOp::NormalLegacy | RngOp::GaussLegacy => {
+                let (loc, scale) = (arg_f64(n.lo, args), arg_f64(n.hi, args));
+                // NumPy raises for a negative scale (and -0.0 where it tests the
+                // sign bit); NaN is version-dependent: NumPy's call decides both.
+                if !(scale >= 0.0 && scale.is_sign_positive()) {
+                    return None;
+                }
+                let mut b = bg;
+                match n.op {
+                    RngOp::NormalGen => loc + scale * super::ziggurat::standard_normal(&mut b),
+                    RngOp::ExpGen => scale * super::ziggurat::standard_exponential(&mut b),
+                    RngOp::ExpLegacy => scale * super::ziggurat::legacy_standard_exponential(&mut b),
+                    _ => {
+                        let RngSource::Fixed { aug, .. } = &n.source else {
+                            return None;
+                        };
+                        if aug.is_null() {
+                            return None;
+                        }
+                        // SAFETY: `aug` was found inside the RandomState this source
+                        // keeps alive, checked against NumPy (`aug_state_of`), and this
+                        // thread holds the RandomState's lock, as NumPy's draws do.
+                        let a = unsafe { &mut **aug };
+                        let z = if a.has_gauss != 0 {
+                            let t = a.gauss;
+                            a.has_gauss = 0;
+                            a.gauss = 0.0;
+                            t
+                        } else {
+                            let (z, kept) = super::ziggurat::legacy_gauss_pair(&mut b);
+                            a.gauss = kept;
+                            a.has_gauss = 1;
+                            z
+                        };
+                        if n.op == RngOp::GaussLegacy {
+                            z
+                        } else {
+                            loc + scale * z
+                        }
+                    }
+                }
+                .to_bits()
             }
             RngOp::MaskedInt | RngOp::LemireInt => {
                 let (lo, hi) = (arg_i64(n.lo, args), arg_i64(n.hi, args));
