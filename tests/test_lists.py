@@ -295,8 +295,61 @@ def test_iteration_sees_mutation():
     check(enumerate_list, [([1.0, 2.0, 3.0],), ([],)])
 
 
-def test_zip_over_lists_falls_back():
-    falls_back(zip_lists, [1.0, 2.0], [3.0, 4.0, 5.0], reason="zip() and reversed() over lists")
+@pyston.fast
+def zip_grow(a, b):
+    # zip() over lists re-reads their lengths each step, as their iterators do.
+    n = 0
+    for x, y in zip(a, b):
+        if n < 3:
+            a.append(x)
+            b.append(y)
+        n += 1
+    else:
+        n += 100
+    return n, a, b
+
+
+@pyston.fast
+def zip_shrink(a, b):
+    n = 0
+    for x, _y in zip(a, b):
+        if b:
+            b.pop()
+        n += x
+        if n > 50:
+            break
+    else:
+        n += 1000
+    return n, b
+
+
+@pyston.fast
+def zip_mixed(a, t, arr, k):
+    out = [(i, x, y, z) for i, (x, y, z) in enumerate(zip(a, t, arr))]
+    s = 0.0
+    for x, r in zip(a, range(k)):
+        s += x * r
+    return out, s, list(map(lambda p, q: p * q, a, a))
+
+
+@pyston.fast
+def reversed_list(a):
+    return [x for x in reversed(a)]
+
+
+def test_zip_over_lists():
+    rng = rng_for("ziplists")
+    for n, m in [(0, 0), (0, 3), (2, 3), (3, 2), (5, 5)]:
+        a = [float(v) for v in rng.normal(size=n)]
+        b = [float(v) for v in rng.normal(size=m)]
+        check(zip_lists, [(a, b)])
+        check(zip_grow, [(list(range(n)), list(range(m)))])
+        check(zip_shrink, [(list(range(1, n + 1)), list(range(m)))])
+        check(zip_mixed, [(a, tuple(range(m)), rng.normal(size=m), m)])
+
+
+def test_reversed_over_lists_falls_back():
+    falls_back(reversed_list, [1.0, 2.0], reason="reversed() over lists")
 
 
 # --------------------------------------------------------------------------

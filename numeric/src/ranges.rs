@@ -456,7 +456,7 @@ fn dim_of(
             let x = shape_of(inst.args[0])?;
             (d >= 0).then_some((x, d as usize))
         }
-        Op::Len => Some((inst.args[0], 0)),
+        Op::Len | Op::LenBound => Some((inst.args[0], 0)),
         // `len(a)` with the builtin `len` (guarded at compile time) of an array: a.shape[0].
         Op::Call { kw }
             if kw.is_empty()

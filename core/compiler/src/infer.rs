@@ -485,6 +485,21 @@ impl Infer<'_> {
     }
 
     fn inst(&mut self, op: &Op, argv: &[Value], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Option<Ty>> {
+        if *op == Op::LenBound {
+            // A list's bound is a constant (the loop re-reads its length); the rest's
+            // is their length. (zip() over a dict, a set or a view: not compiled.)
+            return match &args[0] {
+                Ty::List(_) => Ok(Some(Ty::Int)),
+                Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) => Err(CompileError::typing(
+                    span,
+                    format!(
+                        "zip() over a '{}' is not supported in compiled code yet",
+                        py_name(&args[0])
+                    ),
+                )),
+                _ => self.inst(&Op::Len, argv, args, r, span),
+            };
+        }
         if args.iter().any(has_special) {
             special_gate(op, args, span)?;
         }
@@ -777,6 +792,7 @@ impl Infer<'_> {
                 self.setitem(&args[0], &args[1..n - 1], &args[n - 1], span)?;
                 return Ok(None);
             }
+            Op::LenBound => return Err(CompileError::internal("len_bound")),
             Op::Len => match &args[0] {
                 Ty::Array(a) if a.ndim >= 1 => Ty::Int,
                 Ty::Tuple(_) => Ty::Int,

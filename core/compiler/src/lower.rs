@@ -64,6 +64,8 @@ pub fn lower_with(
         compensated_sum,
         lambda_spans: Vec::new(),
         key_lambdas: HashSet::new(),
+        zip_depth: 0,
+        zip_seqs: Vec::new(),
     };
     crate::hir::walk_stmts(&def.body, &mut |e| match e.kind {
         ExprKind::Lambda(..) => {
@@ -187,6 +189,10 @@ struct Lowerer {
     lambda_spans: Vec<Span>,
     /// The lambdas that are the `key=` of a call of sorted, min, max or `.sort`.
     key_lambdas: HashSet<Span>,
+    /// While a `for` loop's sources are set up: how many `zip()`s are open,
+    /// and the sequences they index.
+    zip_depth: u32,
+    zip_seqs: Vec<Value>,
 }
 
 impl Lowerer {
@@ -889,6 +895,14 @@ impl Lowerer {
                 self.write_var(&name, b, i0);
                 St::Range { var: name, step }
             }
+            Src::Seq(e) if self.zip_depth > 0 => {
+                // Inside zip(): a list's length is re-read every step (see `for_composite`).
+                let seq = self.expr(e)?;
+                let n = self.emit_cur(Op::LenBound, vec![seq], span);
+                counts.push(n);
+                self.zip_seqs.push(seq);
+                St::Seq(seq)
+            }
             Src::Seq(e) => {
                 let seq = self.expr(e)?;
                 let n = self.emit_cur(Op::Len, vec![seq], span);
@@ -1001,9 +1015,15 @@ impl Lowerer {
             Src::Zip(f, srcs) => {
                 let rf = self.expr(f)?;
                 let mut sts = Vec::new();
+                self.zip_depth += 1;
                 for s in srcs {
-                    sts.push(self.setup_source(s, span, counts)?);
+                    let st = self.setup_source(s, span, counts);
+                    if st.is_err() {
+                        self.zip_depth -= 1;
+                    }
+                    sts.push(st?);
                 }
+                self.zip_depth -= 1;
                 self.emit_check("zip", vec![rf], span);
                 St::Zip(sts)
             }
@@ -1171,7 +1191,10 @@ impl Lowerer {
         span: Span,
     ) -> CResult<()> {
         let mut counts = Vec::new();
-        let st = self.setup_source(src, iter.span, &mut counts)?;
+        let saved = std::mem::take(&mut self.zip_seqs);
+        let st = self.setup_source(src, iter.span, &mut counts);
+        let seqs = std::mem::replace(&mut self.zip_seqs, saved);
+        let st = st?;
         // `zip` stops at its shortest argument: the trip count is the smallest count
         // (one counter tested against one bound, so the bounds pass sees a counted loop).
         let mut n = counts[0];
@@ -1208,6 +1231,34 @@ impl Lowerer {
         self.seal(bb);
         self.cur = Some(bb);
         let k = self.read_var(&kname, bb, span);
+        // zip() stops when any of its sequences has no item left at this step:
+        // lists are re-read (they may have changed), as their iterators do;
+        // arrays and tuples pass (their bound is in `n` already).
+        for seq in seqs {
+            let b = self.block();
+            let len = self.emit(b, Op::Len, vec![seq], iter.span);
+            let more = self.emit(b, Op::Cmp(CmpOp::Lt), vec![k, len], iter.span);
+            let next = self.new_block();
+            self.terminate(
+                b,
+                Term::Br(
+                    more,
+                    Edge {
+                        block: next,
+                        args: vec![],
+                    },
+                    Edge {
+                        block: eb,
+                        args: vec![],
+                    },
+                ),
+                iter.span,
+            );
+            self.seal(next);
+            self.cur = Some(next);
+        }
+        let b = self.block();
+        let k = self.read_var(&kname, b, span);
         let item = self.source_item(&st, k, iter.span);
         self.assign(target, item)?;
         self.loops.push((latch, after));

@@ -689,6 +689,14 @@ pub(crate) fn eval(
             }
             x.len()?.into_pyobject(py)?.into_any().unbind()
         }
+        Op::LenBound => {
+            let x = arg(0)?;
+            if x.cast::<pyo3::types::PyList>().is_ok() {
+                i64::MAX.into_pyobject(py)?.into_any().unbind()
+            } else {
+                x.len()?.into_pyobject(py)?.into_any().unbind()
+            }
+        }
         Op::RangeLen => {
             let r = arg(0)?.call1((arg(1)?, arg(2)?, arg(3)?))?;
             r.len()?.into_pyobject(py)?.into_any().unbind()

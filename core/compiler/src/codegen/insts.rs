@@ -91,6 +91,21 @@ impl Gen<'_, '_> {
     }
 
     pub fn inst(&mut self, inst: &ir::Inst) -> CResult<()> {
+        if inst.op == Op::LenBound {
+            // A list: no bound (its length is re-read each step); else the length.
+            if matches!(self.ty(inst.args[0]), Ty::List(_)) {
+                let m = self.b.ins().iconst(clt::I64, i64::MAX);
+                if let Some(r) = inst.result {
+                    self.vals.insert(r, vec![m]);
+                }
+                return Ok(());
+            }
+            let len = ir::Inst {
+                op: Op::Len,
+                ..inst.clone()
+            };
+            return self.inst(&len);
+        }
         let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
         let missing = inst
             .args
@@ -169,6 +184,7 @@ impl Gen<'_, '_> {
             Op::Undef(_) => vec![],
             // (a call into Python inference records: see `infer`)
             Op::Lambda { .. } => return Err(internal("a lambda without its call into Python")),
+            Op::LenBound => return Err(internal("len_bound")),
             // Exceptions are raised and handled on the interpreter tier.
             Op::CaughtExc => self.caught_exc(),
             Op::ExcMatch => self.exc_match(&args, inst.span)?,

@@ -611,7 +611,7 @@ impl Infer<'_> {
                 if !ok {
                     return Err(CompileError::typing(
                         i.span,
-                        "zip() and reversed() over lists are not supported in compiled code yet",
+                        "reversed() over lists is not supported in compiled code yet",
                     ));
                 }
             }

@@ -118,6 +118,10 @@ pub enum Op {
     DelItem,
     /// `len(x)` of the object a `for` loop iterates over. args: [x]
     Len,
+    /// A bound on how many items `zip` takes from `x`: `len(x)`, but for a
+    /// list the largest int (a list can grow while the loop runs: the loop
+    /// re-reads its length each step instead, with `Op::Len`). args: [x]
+    LenBound,
     /// Trip count of `range(start, stop, step)`. args: [start, stop, step]
     RangeLen,
     /// The next value of a range loop variable, `i + step`; never overflows

@@ -591,6 +591,7 @@ impl Parser {
             "setitem" => Op::SetItem,
             "delitem" => Op::DelItem,
             "len" => Op::Len,
+            "len_bound" => Op::LenBound,
             "range_len" => Op::RangeLen,
             "range_next" => Op::RangeNext,
             "slice" => Op::Slice,
@@ -715,7 +716,14 @@ const TERMS: [&str; 7] = ["jump", "br", "return", "raise", "assert_fail", "unrea
 fn check_arity(op: &Op, kw: &str, n: usize) -> Result<(), String> {
     let exact = match op {
         Op::Const(_) | Op::Global(_) | Op::Undef(_) | Op::CaughtExc => Some(0),
-        Op::Attr(_) | Op::Unary(_) | Op::Truth | Op::Unpack(_) | Op::TupleGet(_) | Op::Len | Op::NdSize => Some(1),
+        Op::Attr(_)
+        | Op::Unary(_)
+        | Op::Truth
+        | Op::Unpack(_)
+        | Op::TupleGet(_)
+        | Op::Len
+        | Op::LenBound
+        | Op::NdSize => Some(1),
         Op::Bin { .. } | Op::Cmp(_) | Op::RangeNext | Op::Is | Op::Contains | Op::NdIndex => Some(2),
         Op::ExcMatch | Op::RaiseFrom => Some(2),
         Op::Slice => Some(3),

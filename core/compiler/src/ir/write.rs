@@ -96,6 +96,7 @@ pub fn op_text(op: &Op) -> String {
         Op::SetItem => "setitem".into(),
         Op::DelItem => "delitem".into(),
         Op::Len => "len".into(),
+        Op::LenBound => "len_bound".into(),
         Op::RangeLen => "range_len".into(),
         Op::RangeNext => "range_next".into(),
         Op::Undef(n) => format!("undef {n:?}"),
