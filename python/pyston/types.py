@@ -257,7 +257,34 @@ def _as_type(t, what: str) -> Type:
         return t
     if isinstance(t, str):
         return _Parser(t).type_only()
+    if _is_numba(t):
+        return _from_numba(t)
     raise TypeError(f"expected a pyston/Numba type as {what}, got {t!r}")
+
+
+def _is_numba(obj) -> bool:
+    """Whether ``obj`` is one of real Numba's own objects (``numba.types.int32``)."""
+    return type(obj).__module__.split(".")[0] == "numba"
+
+
+def _from_numba(t) -> Type:
+    """A type object of real Numba (``numba.types.float64[:, ::1]``, ``UniTuple``)
+    as pyston's: the scalars, arrays and tuples of them pyston takes."""
+    kind = type(t).__name__
+    if kind == "Boolean":
+        return boolean
+    if kind in ("Integer", "Float", "Complex"):
+        return _lookup(t.name)
+    if kind == "Array":
+        return Array(_from_numba(t.dtype), t.ndim, t.layout, readonly=not t.mutable)
+    if kind in ("Tuple", "UniTuple"):
+        return Tuple([_from_numba(x) for x in t.types])
+    if kind == "NoneType":
+        return none
+    raise TypeError(
+        f"Numba type {t} is not supported by pyston (supported: bool, int8 to int64, uint8 to uint64, "
+        "float32, float64, complex64, complex128, arrays and tuples of them)"
+    )
 
 
 def _array_spec(spec) -> tuple[int, str]:
@@ -499,6 +526,10 @@ def normalize_signature(sig) -> Signature:
         return parse_signature(sig)
     if isinstance(sig, tuple):
         return Signature(None, tuple(_as_type(t, "argument") for t in sig))
+    if _is_numba(sig) and hasattr(sig, "args") and hasattr(sig, "return_type"):
+        # Real Numba's `int32(int32, float64)`.
+        ret = None if sig.return_type is None else _from_numba(sig.return_type)
+        return Signature(ret, tuple(_from_numba(t) for t in sig.args))
     if isinstance(sig, Type):
         raise TypeError(
             f"{sig!r} is a type, not a signature; write {sig!r}(argument types...) or a tuple of argument types"
