@@ -120,6 +120,16 @@ impl RangeAliases {
         }
     }
 
+    /// Whether `callee` is, at compile time, `literal_unroll` (pyston's or Numba's).
+    fn is_literal_unroll(&self, callee: &Bound<'_, PyAny>) -> bool {
+        let Some(obj) = self.resolve(callee) else {
+            return false;
+        };
+        let name = |a: &str| obj.getattr(a).and_then(|n| n.extract::<String>()).ok();
+        name("__name__").as_deref() == Some("literal_unroll")
+            && name("__module__").is_some_and(|m| m == "pyston._typed" || m.split('.').next() == Some("numba"))
+    }
+
     /// Whether calling `callee` (not spelled `range`) calls the builtin `range`.
     fn aliases_range(&self, callee: &Bound<'_, PyAny>) -> bool {
         if tyname(callee) == "Name"
@@ -580,6 +590,12 @@ impl Frontend {
                     ));
                 }
                 let func = get("func")?;
+                if pos.len() == 1 && kws.is_empty() && self.aliases.as_ref().is_some_and(|a| a.is_literal_unroll(&func))
+                {
+                    // `literal_unroll(t)` is `t`: a loop over a tuple already runs its body
+                    // once per item, with that item's own type.
+                    return Ok(pos.pop().unwrap());
+                }
                 let callee = match &self.aliases {
                     Some(a) if a.aliases_range(&func) => Expr {
                         kind: ExprKind::Name("range".to_string()),
