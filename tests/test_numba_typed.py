@@ -413,6 +413,24 @@ def make_dict(n):
     return d
 
 
+def make_float_dict(n):
+    d = typed.Dict.empty(key_type=types.unicode_type, value_type=types.float64)
+    for i in range(n):
+        d[str(i)] = i * 0.5
+    return d
+
+
+def make_untyped_dict(n):
+    d = typed.Dict()
+    for i in range(n):
+        d[i] = i > 1
+    return d
+
+
+def from_iterable(n):
+    return typed.List(range(n))
+
+
 def bad_store(n):
     lst = typed.List.empty_list(types.int64)
     lst.append(n)
@@ -456,12 +474,50 @@ def test_dict_argument_compiles_natively():
     assert warns == [] and r is d and dict(d) == {1: 2, 2: 1, 5: 1}
 
 
-@pytest.mark.parametrize("fn,arg", [(make_list, 5), (make_empty_list, 4), (make_dict, 3), (make_list, 0)])
-def test_made_inside_njit_comes_back_typed(fn, arg):
-    got = quiet(pnb.njit(fn), arg)
-    want = fn(arg)
-    assert type(got) is type(want) and repr(got) == repr(want)
-    assert outcome(pnb.njit(fn), arg) == outcome(fn, arg)
+MADE_INSIDE = [
+    # (function, argument, Numba's result (checked with Numba 0.68), compiled natively by pyston)
+    (make_list, 5, "ListType[float64]([0.0, 0.5, 1.0, 1.5, 2.0])", True),
+    # typed from what the code stores, even when nothing is stored at run time
+    (make_list, 0, "ListType[float64]([])", True),
+    (make_empty_list, 4, "ListType[float64]([0.0, 1.0, 2.0, 3.0])", False),  # ints converted: as Python
+    (make_dict, 3, "DictType[unicode_type,float64]<iv=None>({0: 0.0, 1: 1.0, 2: 2.0})", False),
+    (make_float_dict, 3, "DictType[unicode_type,float64]<iv=None>({0: 0.0, 1: 0.5, 2: 1.0})", True),
+    (make_untyped_dict, 3, "DictType[int64,bool]<iv=None>({0: False, 1: False, 2: True})", True),
+    (make_untyped_dict, 0, "DictType[int64,bool]<iv=None>({})", True),
+]
+
+
+@pytest.mark.parametrize("fn,arg,want,native", MADE_INSIDE)
+def test_made_inside_njit_comes_back_typed(fn, arg, want, native):
+    f = pnb.njit(fn)
+    got, warns = perf_warnings(f, arg)
+    assert repr(got) == want and type(got).__name__ in ("List", "Dict")
+    assert (warns == []) == native, warns
+    if native:
+        assert f.signatures
+    if arg:
+        assert repr(fn(arg)) == want  # plain Python makes the same container
+    # the container goes on converting what Python stores into it
+    if isinstance(got, typed.List):
+        got.append(True)
+        assert got[-1] == 1.0 and type(got[-1]) is float
+    else:
+        key = 99 if got._key_type == types.int64 else "k"
+        got[key] = 1
+        assert type(got[key]) is (bool if got._value_type == types.boolean else float)
+
+
+def test_made_inside_strict_mode_compiles_natively():
+    f = pyston.fast(make_list, fallback=False)
+    r = f(3)
+    assert type(r) is typed.List and repr(r) == "ListType[float64]([0.0, 0.5, 1.0])"
+    g = pyston.fast(make_float_dict, fallback=False)
+    assert g(2) == make_float_dict(2) and type(g(2)) is typed.Dict
+
+
+def test_typed_list_from_iterable_inside_runs_as_python():
+    r, warns = perf_warnings(pnb.njit(from_iterable), 3)
+    assert repr(r) == "ListType[int64]([0, 1, 2])" and any("plain Python" in w for w in warns), warns
 
 
 def test_typing_errors_under_njit():
@@ -473,7 +529,9 @@ def test_typing_errors_under_njit():
 
 
 @needs_numba
-@pytest.mark.parametrize("fn,arg", [(make_list, 5), (make_empty_list, 4), (make_dict, 3), (bad_store, 1)])
+@pytest.mark.parametrize("fn,arg", [(make_list, 5), (make_list, 0), (make_empty_list, 4), (make_dict, 3),
+                                    (make_float_dict, 3), (make_untyped_dict, 0), (make_untyped_dict, 3),
+                                    (bad_store, 1)])
 def test_njit_agrees_with_real_numba(fn, arg):
     theirs_fn = real_numba.njit(_with_real(fn))
     assert outcome(pnb.njit(fn), arg) == outcome(theirs_fn, arg)

@@ -153,7 +153,7 @@ def convert(t: _t.Type, x: Any, where: str = "typed container") -> Any:
 
 def _as_type(t: Any, what: str) -> _t.Type:
     if isinstance(t, str):
-        t = _t.unicode_type if t in ("unicode_type", "string") else _t._lookup(t)
+        t = {"unicode_type": _t.unicode_type, "string": _t.unicode_type, "bool": _t.boolean}.get(t) or _t._lookup(t)
     if not isinstance(t, _t.Type) or isinstance(t, _t.NoneType):
         raise TypingError(f"{what} must be a Numba type (types.float64, types.unicode_type, ...), not {t!r}")
     return t
@@ -175,12 +175,14 @@ class List(list):
     __slots__ = ("_item_type",)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # (compiled code's `List.empty_list(t)` is `List(_pyston_item_type=name)`)
+        item_type = kwargs.pop("_pyston_item_type", None)
         if kwargs:
             raise TypeError(f"List() got an unexpected keyword argument {next(iter(kwargs))!r}")
         if len(args) > 1:
             raise TypeError(f"List() expected at most 1 argument, got {len(args)}")
         super().__init__()
-        self._item_type = None
+        self._item_type = None if item_type is None else _as_type(item_type, "item_type")
         if args:
             try:
                 it = iter(args[0])
@@ -310,13 +312,15 @@ class Dict(dict):
     __slots__ = ("_key_type", "_value_type")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # (compiled code's `Dict.empty(k, v)` is `Dict(_pyston_key_type=k, _pyston_value_type=v)`)
+        kt, vt = kwargs.pop("_pyston_key_type", None), kwargs.pop("_pyston_value_type", None)
         if kwargs:
             raise TypeError(f"Dict.__new__() got an unexpected keyword argument {next(iter(kwargs))!r}")
         if args:
             raise TypingError("dict(mapping) is not supported")
         super().__init__()
-        self._key_type = None
-        self._value_type = None
+        self._key_type = None if kt is None else _as_type(kt, "key_type")
+        self._value_type = None if vt is None else _as_type(vt, "value_type")
 
     @classmethod
     def empty(cls, key_type: Any, value_type: Any, n_keys: int = 0) -> Dict:
@@ -409,6 +413,17 @@ def _rebuild_dict(key_type, value_type, items) -> Dict:
     for k, v in items:
         out[k] = v
     return out
+
+
+def _new_list(item_type: Any, **_declared: Any) -> List:
+    """A typed list made by compiled code, whose item type inference fixed
+    (``None``: nothing is stored into it)."""
+    return List() if item_type is None else List.empty_list(item_type)
+
+
+def _new_dict(key_type: Any, value_type: Any, **_declared: Any) -> Dict:
+    """A typed dict made by compiled code (see :func:`_new_list`)."""
+    return Dict() if key_type is None else Dict.empty(key_type, value_type)
 
 
 def literal_unroll(container: Any) -> Any:

@@ -39,6 +39,37 @@ pub fn _register_typed_containers(list: &Bound<'_, pyo3::types::PyType>, dict: &
     let _ = TYPED.set((list.as_ptr() as usize, dict.as_ptr() as usize));
 }
 
+/// `Builtin::TypedList` / `TypedDict` for the typed container classes themselves.
+pub fn typed_class(obj: &Bound<'_, PyAny>) -> Option<pyston_compiler::types::Builtin> {
+    let &(l, d) = TYPED.get()?;
+    let p = obj.as_ptr() as usize;
+    use pyston_compiler::types::Builtin;
+    (p == l)
+        .then_some(Builtin::TypedList)
+        .or((p == d).then_some(Builtin::TypedDict))
+}
+
+/// The Numba names of the item types of a typed container compiled code
+/// made (`list(T)` or `dict(K, V)`; `None` for `Bottom`, nothing stored),
+/// or `None` for a type the containers cannot declare here.
+pub fn typed_names(t: &Ty) -> Option<Vec<Option<&'static str>>> {
+    let name = |t: &Ty| -> Option<Option<&'static str>> {
+        Some(Some(match t {
+            Ty::Bottom => return Some(None),
+            Ty::Int => "int64",
+            Ty::Float => "float64",
+            Ty::Bool => "bool",
+            Ty::PyStr => "unicode_type",
+            _ => return None,
+        }))
+    };
+    match t {
+        Ty::List(e) => Some(vec![name(e)?]),
+        Ty::Dict(k, v) => Some(vec![name(k)?, name(v)?]),
+        _ => None,
+    }
+}
+
 /// Whether `obj` is a typed `List` or `Dict`.
 pub fn is_typed_container(obj: &Bound<'_, PyAny>) -> bool {
     let tp = obj.get_type_ptr() as usize;

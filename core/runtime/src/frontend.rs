@@ -120,6 +120,66 @@ impl RangeAliases {
         }
     }
 
+    /// `typed.List.empty_list(item_type)` / `typed.Dict.empty(key_type,
+    /// value_type)` (pyston's typed containers, the types given as type
+    /// objects bound at compile time or as their names): the class's AST node
+    /// and the keyword arguments that make the same container when the class
+    /// is called (`List(_pyston_item_type="float64")`), which compiled code
+    /// types from the names.
+    #[allow(clippy::type_complexity)]
+    fn typed_empty<'py>(
+        &self,
+        callee: &Bound<'py, PyAny>,
+        args: &[Bound<'py, PyAny>],
+        keywords: &[Bound<'py, PyAny>],
+    ) -> Option<(Bound<'py, PyAny>, Vec<(String, String)>)> {
+        let py = callee.py();
+        if tyname(callee) != "Attribute" {
+            return None;
+        }
+        let method: String = callee.getattr("attr").ok()?.extract().ok()?;
+        let class_node = callee.getattr("value").ok()?;
+        let class = self.resolve(&class_node)?;
+        let typed = py.import("pyston._typed").ok()?;
+        let params: &[(&str, &str)] = if class.is(&typed.getattr("List").ok()?) && method == "empty_list" {
+            &[("item_type", "_pyston_item_type")]
+        } else if class.is(&typed.getattr("Dict").ok()?) && method == "empty" {
+            &[("key_type", "_pyston_key_type"), ("value_type", "_pyston_value_type")]
+        } else {
+            return None;
+        };
+        let type_base = py.import("pyston.types").ok()?.getattr("Type").ok()?;
+        let type_name = |node: &Bound<'py, PyAny>| -> Option<String> {
+            if tyname(node) == "Constant" {
+                return node.getattr("value").ok()?.extract().ok();
+            }
+            let t = self.resolve(node)?;
+            if !t.is_instance(&type_base).ok()? {
+                return None;
+            }
+            t.getattr("name").ok()?.extract().ok()
+        };
+        let mut out = Vec::new();
+        for (i, (param, kw)) in params.iter().enumerate() {
+            let node = match args.get(i) {
+                Some(a) => a.clone(),
+                None => keywords
+                    .iter()
+                    .find(|k| {
+                        k.getattr("arg")
+                            .ok()
+                            .and_then(|a| a.extract::<String>().ok())
+                            .as_deref()
+                            == Some(*param)
+                    })?
+                    .getattr("value")
+                    .ok()?,
+            };
+            out.push((kw.to_string(), type_name(&node)?));
+        }
+        Some((class_node, out))
+    }
+
     /// Whether `callee` is, at compile time, `literal_unroll` (pyston's or Numba's).
     fn is_literal_unroll(&self, callee: &Bound<'_, PyAny>) -> bool {
         let Some(obj) = self.resolve(callee) else {
@@ -590,6 +650,28 @@ impl Frontend {
                     ));
                 }
                 let func = get("func")?;
+                let keywords = self.list(node, "keywords")?;
+                if let Some((class, kws)) = self
+                    .aliases
+                    .as_ref()
+                    .and_then(|a| a.typed_empty(&func, &args, &keywords))
+                {
+                    // `List.empty_list(float64)` -> `List(_pyston_item_type="float64")`
+                    let kws = kws
+                        .into_iter()
+                        .map(|(k, v)| {
+                            let e = Expr {
+                                kind: ExprKind::Lit(Literal::Str(v)),
+                                span,
+                            };
+                            (k, e)
+                        })
+                        .collect();
+                    return Ok(Expr {
+                        kind: ExprKind::Call(Box::new(self.expr(&class)?), Vec::new(), kws),
+                        span,
+                    });
+                }
                 if pos.len() == 1 && kws.is_empty() && self.aliases.as_ref().is_some_and(|a| a.is_literal_unroll(&func))
                 {
                     // `literal_unroll(t)` is `t`: a loop over a tuple already runs its body

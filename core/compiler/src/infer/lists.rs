@@ -44,6 +44,24 @@ pub fn native_kind(e: &Ty) -> Option<i32> {
     }
 }
 
+/// The element type compiled code holds for a typed container's declared
+/// item type (by its Numba name): only types whose Python values the
+/// container keeps exactly as compiled code boxes them.
+fn typed_item(name: &str, span: Span) -> CResult<Ty> {
+    Ok(match name {
+        "int64" => Ty::Int,
+        "float64" => Ty::Float,
+        "bool" => Ty::Bool,
+        "unicode_type" => Ty::PyStr,
+        _ => {
+            return Err(CompileError::typing(
+                span,
+                format!("typed containers of {name} are not supported in compiled code yet"),
+            ))
+        }
+    })
+}
+
 /// Where a list value can come from.
 enum Origin {
     /// A list made at this value (a literal, a list operation's result) or a
@@ -280,6 +298,16 @@ impl Infer<'_> {
         span: Span,
     ) -> CResult<Option<Option<Ty>>> {
         let is_list = |t: &Ty| matches!(t, Ty::List(_));
+        match (op, args.first()) {
+            (Op::Call { kw }, Some(Ty::Builtin(Builtin::TypedList))) => {
+                return self.typed_list_new(kw, args, r, span).map(|t| Some(Some(t)))
+            }
+            // `typed.List()`: a method call on the module
+            (Op::MethodCall { name, kw }, Some(Ty::Module(Module::Typed))) if name == "List" => {
+                return self.typed_list_new(kw, args, r, span).map(|t| Some(Some(t)))
+            }
+            _ => {}
+        }
         let int_index = |t: &Ty| matches!(t, Ty::Int | Ty::Bool) || matches!(t, Ty::Np(d) if d.kind() == Kind::Int);
         let first_list = args.first().is_some_and(is_list);
         if self.gil_free && args.iter().any(is_list) {
@@ -739,6 +767,64 @@ impl Infer<'_> {
     }
 
     /// The type of a dict made at `r`.
+    /// `typed.List()` or `typed.List(_pyston_item_type="float64")` (what the
+    /// front end makes of `typed.List.empty_list(float64)`): a list site typed
+    /// by its declared item type, or like `list()` by what is stored into it.
+    /// The list is made by calling the class (through Python, with the final
+    /// item type: [`Env::py_op`] with `@typed_list`), so it is a typed list.
+    fn typed_list_new(&mut self, kw: &[String], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Ty> {
+        let declared = match (kw, &args[1..]) {
+            ([], []) => Ty::Bottom,
+            ([k], [Ty::Str(name)]) if k == "_pyston_item_type" => typed_item(name, span)?,
+            _ => {
+                return Err(CompileError::typing(
+                    span,
+                    "typed.List(iterable) is not supported in compiled code yet (typed.List() and \
+                     typed.List.empty_list(item_type) are)",
+                ))
+            }
+        };
+        if self.gil_free {
+            return Err(CompileError::typing(
+                span,
+                "lists are not supported in compiled code under nogil=True or parallel=True yet",
+            ));
+        }
+        let t = self.site(r, declared, span)?;
+        self.py_list_op(ProbeTarget::Builtin("@typed_list"), &args[1..], kw, &t, span)?;
+        Ok(t)
+    }
+
+    /// `typed.Dict()` or `typed.Dict(_pyston_key_type=..., _pyston_value_type=...)`
+    /// (from `typed.Dict.empty(k, v)`): as [`Infer::typed_list_new`], for a dict site.
+    fn typed_dict_new(&mut self, kw: &[String], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Ty> {
+        let declared = match (kw, &args[1..]) {
+            ([], []) => None,
+            ([k, v], [Ty::Str(kn), Ty::Str(vn)]) if k == "_pyston_key_type" && v == "_pyston_value_type" => {
+                Some((typed_item(kn, span)?, typed_item(vn, span)?))
+            }
+            _ => {
+                return Err(CompileError::typing(
+                    span,
+                    "this call of typed.Dict is not supported in compiled code (typed.Dict() and \
+                     typed.Dict.empty(key_type, value_type) are)",
+                ))
+            }
+        };
+        if self.gil_free {
+            return Err(CompileError::typing(
+                span,
+                "dicts are not supported in compiled code under nogil=True or parallel=True yet",
+            ));
+        }
+        if let (Some((k, v)), Some(r)) = (declared, r) {
+            self.lists.site_elem.entry(r).or_insert_with(|| Ty::Tuple(vec![k, v]));
+        }
+        let t = self.dict_site(r);
+        self.py_list_op(ProbeTarget::Builtin("@typed_dict"), &args[1..], kw, &t, span)?;
+        Ok(t)
+    }
+
     fn dict_site(&mut self, r: Option<Value>) -> Ty {
         if let Some(r) = r {
             self.lists.sites.insert(r);
@@ -759,6 +845,15 @@ impl Infer<'_> {
         span: Span,
     ) -> CResult<Option<Option<Ty>>> {
         let is_dict = |t: &Ty| matches!(t, Ty::Dict(..));
+        match (op, args.first()) {
+            (Op::Call { kw }, Some(Ty::Builtin(Builtin::TypedDict))) => {
+                return self.typed_dict_new(kw, args, r, span).map(|t| Some(Some(t)))
+            }
+            (Op::MethodCall { name, kw }, Some(Ty::Module(Module::Typed))) if name == "Dict" => {
+                return self.typed_dict_new(kw, args, r, span).map(|t| Some(Some(t)))
+            }
+            _ => {}
+        }
         if let (Op::Call { kw }, Some(Ty::Builtin(Builtin::Dict))) = (op, args.first()) {
             if args.len() == 1 && kw.is_empty() {
                 return Ok(Some(Some(self.dict_site(r))));
