@@ -427,6 +427,39 @@ def make_untyped_dict(n):
     return d
 
 
+def stores_converted(n):
+    lst = typed.List.empty_list(types.float64)
+    lst.append(True)
+    lst.append(n)
+    lst[0] = 7
+    lst.append(False)
+    return lst
+
+
+def bools_into_ints(n):
+    lst = typed.List.empty_list(types.int64)
+    lst.append(True)
+    lst.append(n)
+    lst.append(n < 0)
+    return lst
+
+
+def dict_values_converted(n):
+    d = typed.Dict.empty(types.int64, types.float64)
+    for i in range(n):
+        d[i] = i
+    d[0] = True
+    return d
+
+
+def str_keyed_counts(n):
+    d = typed.Dict.empty(types.unicode_type, types.float64)
+    for i in range(n):
+        k = str(i)
+        d[k] = d.get(k, 0) + 1  # int | float: the store runs as Python, converting
+    return d
+
+
 def from_iterable(n):
     return typed.List(range(n))
 
@@ -479,8 +512,14 @@ MADE_INSIDE = [
     (make_list, 5, "ListType[float64]([0.0, 0.5, 1.0, 1.5, 2.0])", True),
     # typed from what the code stores, even when nothing is stored at run time
     (make_list, 0, "ListType[float64]([])", True),
-    (make_empty_list, 4, "ListType[float64]([0.0, 1.0, 2.0, 3.0])", False),  # ints converted: as Python
-    (make_dict, 3, "DictType[unicode_type,float64]<iv=None>({0: 0.0, 1: 1.0, 2: 2.0})", False),
+    # ints stored into declared float64 items: converted natively
+    (make_empty_list, 4, "ListType[float64]([0.0, 1.0, 2.0, 3.0])", True),
+    (make_dict, 3, "DictType[unicode_type,float64]<iv=None>({0: 0.0, 1: 1.0, 2: 2.0})", True),
+    (stores_converted, 3, "ListType[float64]([7.0, 3.0, 0.0])", True),
+    (bools_into_ints, 3, "ListType[int64]([1, 3, 0])", True),
+    (dict_values_converted, 3, "DictType[int64,float64]<iv=None>({0: 1.0, 1: 1.0, 2: 2.0})", True),
+    # a store whose conversion compiled code does not make natively: as plain Python
+    (str_keyed_counts, 3, "DictType[unicode_type,float64]<iv=None>({0: 1.0, 1: 1.0, 2: 1.0})", False),
     (make_float_dict, 3, "DictType[unicode_type,float64]<iv=None>({0: 0.0, 1: 0.5, 2: 1.0})", True),
     (make_untyped_dict, 3, "DictType[int64,bool]<iv=None>({0: False, 1: False, 2: True})", True),
     (make_untyped_dict, 0, "DictType[int64,bool]<iv=None>({})", True),
@@ -500,7 +539,7 @@ def test_made_inside_njit_comes_back_typed(fn, arg, want, native):
     # the container goes on converting what Python stores into it
     if isinstance(got, typed.List):
         got.append(True)
-        assert got[-1] == 1.0 and type(got[-1]) is float
+        assert got[-1] == 1 and type(got[-1]) is (float if got._dtype == types.float64 else int)
     else:
         key = 99 if got._key_type == types.int64 else "k"
         got[key] = 1
@@ -531,6 +570,8 @@ def test_typing_errors_under_njit():
 @needs_numba
 @pytest.mark.parametrize("fn,arg", [(make_list, 5), (make_list, 0), (make_empty_list, 4), (make_dict, 3),
                                     (make_float_dict, 3), (make_untyped_dict, 0), (make_untyped_dict, 3),
+                                    (stores_converted, 3), (bools_into_ints, 3), (dict_values_converted, 3),
+                                    (str_keyed_counts, 3),
                                     (bad_store, 1)])
 def test_njit_agrees_with_real_numba(fn, arg):
     theirs_fn = real_numba.njit(_with_real(fn))

@@ -89,6 +89,10 @@ pub(super) struct Lists {
     pub uses: HashMap<Value, Vec<(Block, usize, usize)>>,
     pub term_uses: HashSet<Value>,
     pub entry_params: HashSet<Value>,
+    /// Typed containers made with declared item types (`List.empty_list(t)`,
+    /// `Dict.empty(k, v)`): a store of a value Numba converts to the item
+    /// type (an int into a float64 list) converts instead of widening.
+    pub typed_sites: HashSet<Value>,
     /// The item reads of `for` loops (see [`Function::loop_items`]).
     pub loop_items: HashMap<(Value, Value), Value>,
 }
@@ -152,6 +156,13 @@ fn needle(t: &Ty, span: Span) -> CResult<()> {
     ))
 }
 
+/// Whether Numba's typed containers convert a value of type `from` to the
+/// item type `to` (and compiled code converts it natively: an int or bool to
+/// a float, a bool to an int).
+fn typed_converts(to: &Ty, from: &Ty) -> bool {
+    matches!((to, from), (Ty::Float, Ty::Int | Ty::Bool) | (Ty::Int, Ty::Bool))
+}
+
 fn elem_of(t: &Ty) -> Ty {
     match t {
         Ty::List(e) => (**e).clone(),
@@ -213,7 +224,20 @@ impl Infer<'_> {
         if !list_elem_ok(&t) {
             return Err(bad_elem(span, &t));
         }
+        if typed_converts(&elem_of(cur), &t) && self.only_typed_sites(v) {
+            return Ok(()); // converted when stored (codegen's `coerce`)
+        }
         self.widen_origins(v, cur, &t, elem_of, |e| Ty::List(Box::new(e)), span)
+    }
+
+    /// Whether every container `v` can be was made with declared item types.
+    fn only_typed_sites(&self, v: Value) -> bool {
+        let mut out = Vec::new();
+        self.origins(v, &mut HashSet::new(), &mut out);
+        !out.is_empty()
+            && out
+                .iter()
+                .all(|o| matches!(o, Origin::Site(s) if self.lists.typed_sites.contains(s)))
     }
 
     /// Widens the element type of every site container `v` (of type `cur`,
@@ -730,6 +754,9 @@ impl Infer<'_> {
             ));
         }
         let (k0, v0) = dict_kv(cur);
+        if key == k0 && typed_converts(&v0, &val) && self.only_typed_sites(v) {
+            return Ok(()); // the value is converted when stored
+        }
         let k = elem_join(&k0, &key).ok_or_else(|| mixed(span, &k0, &key))?;
         let w = elem_join(&v0, &val).ok_or_else(|| mixed(span, &v0, &val))?;
         if k == k0 && w == v0 {
@@ -790,6 +817,9 @@ impl Infer<'_> {
                 "lists are not supported in compiled code under nogil=True or parallel=True yet",
             ));
         }
+        if let (false, Some(r)) = (declared == Ty::Bottom, r) {
+            self.lists.typed_sites.insert(r);
+        }
         let t = self.site(r, declared, span)?;
         self.py_list_op(ProbeTarget::Builtin("@typed_list"), &args[1..], kw, &t, span)?;
         Ok(t)
@@ -819,6 +849,7 @@ impl Infer<'_> {
         }
         if let (Some((k, v)), Some(r)) = (declared, r) {
             self.lists.site_elem.entry(r).or_insert_with(|| Ty::Tuple(vec![k, v]));
+            self.lists.typed_sites.insert(r);
         }
         let t = self.dict_site(r);
         self.py_list_op(ProbeTarget::Builtin("@typed_dict"), &args[1..], kw, &t, span)?;
