@@ -684,3 +684,49 @@ def test_objmode_agrees_with_real_numba():
 
     theirs = real_numba.njit(pytypes.FunctionType(with_objmode.__code__, g, "with_objmode"))
     assert outcome(pnb.njit(with_objmode), 4) == outcome(theirs, 4)
+
+
+# --------------------------------------------------------------------------
+# Random operation sequences in compiled code, against plain Python
+# --------------------------------------------------------------------------
+
+
+def apply_ops(lst, d, ops, vals):
+    for i in range(len(ops)):
+        op = ops[i]
+        v = float(vals[i])
+        if op == 0:
+            lst.append(v)
+        elif op == 1 and len(lst) > 0:
+            lst[int(v * 7) % len(lst)] = v
+        elif op == 2 and len(lst) > 0:
+            lst.pop()
+        elif op == 3:
+            lst.insert(0, v)
+        else:
+            k = int(v * 5)
+            d[k] = d.get(k, 0.0) + v
+    return lst, d
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_operations_in_compiled_code(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 80))
+    ops = rng.integers(0, 5, n)
+    vals = rng.uniform(-3, 3, n)
+    start = [float(x) for x in rng.uniform(-1, 1, int(rng.integers(1, 4)))]
+
+    def fresh():
+        lst = typed.List.empty_list(types.float64)
+        lst.extend(start)
+        d = typed.Dict.empty(types.int64, types.float64)
+        d[0] = 0.5
+        return lst, d
+
+    f = pnb.njit(apply_ops)
+    got, warns = perf_warnings(f, *fresh(), ops, vals)
+    want = apply_ops(*fresh(), ops, vals)
+    assert warns == []
+    assert list(got[0]) == list(want[0]) and dict(got[1]) == dict(want[1])
+    assert repr(got[0]) == repr(want[0]) and repr(got[1]) == repr(want[1])
