@@ -554,6 +554,47 @@ def test_made_inside_strict_mode_compiles_natively():
     assert g(2) == make_float_dict(2) and type(g(2)) is typed.Dict
 
 
+def list_of_tuple(x):
+    lst = typed.List((x, 2, True))  # typed by the first item: the others converted
+    lst.append(1)
+    return lst
+
+
+def list_of_list(items):
+    lst = typed.List(items)
+    lst.append(1)
+    return lst
+
+
+def list_of_mixed(x):
+    return typed.List((1, x))  # typed int64 by the first item: a float cannot join
+
+
+@pytest.mark.parametrize(
+    "fn,arg,native",
+    [(list_of_tuple, 1.5, True), (list_of_tuple, 3, True), (list_of_list, [1.0, 2.0], True),
+     (list_of_list, [], True), (list_of_list, ["a"], False), (list_of_mixed, 2.5, False),
+     (list_of_mixed, 4, True)],
+)
+def test_typed_list_of_an_iterable_inside(fn, arg, native):
+    def fresh():
+        return list(arg) if isinstance(arg, list) else arg
+
+    f = pnb.njit(fn)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        try:
+            f(fresh())
+        except TypingError:
+            pass
+    warns = [w for w in rec if issubclass(w.category, pyston.PerformanceWarning)]
+    assert (warns == []) == native, warns
+    got = outcome(f, fresh())
+    assert got == outcome(fn, fresh())
+    if got[0] == "ok":
+        assert repr(quiet(f, fresh())) == repr(fn(fresh()))
+
+
 def test_typed_list_from_iterable_inside_runs_as_python():
     r, warns = perf_warnings(pnb.njit(from_iterable), 3)
     assert repr(r) == "ListType[int64]([0, 1, 2])" and any("plain Python" in w for w in warns), warns

@@ -415,10 +415,14 @@ def _rebuild_dict(key_type, value_type, items) -> Dict:
     return out
 
 
-def _new_list(item_type: Any, **_declared: Any) -> List:
+def _new_list(item_type: Any, *iterable: Any, **_declared: Any) -> List:
     """A typed list made by compiled code, whose item type inference fixed
-    (``None``: nothing is stored into it)."""
-    return List() if item_type is None else List.empty_list(item_type)
+    (``None``: nothing is stored into it), holding the items of ``iterable``
+    converted to it."""
+    out = List() if item_type is None else List.empty_list(item_type)
+    if iterable:
+        out.extend(iterable[0])
+    return out
 
 
 def _new_dict(key_type: Any, value_type: Any, **_declared: Any) -> Dict:

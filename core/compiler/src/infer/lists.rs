@@ -800,16 +800,39 @@ impl Infer<'_> {
     /// The list is made by calling the class (through Python, with the final
     /// item type: [`Env::py_op`] with `@typed_list`), so it is a typed list.
     fn typed_list_new(&mut self, kw: &[String], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Ty> {
+        let unsupported = || {
+            CompileError::typing(
+                span,
+                "this typed.List(iterable) is not supported in compiled code yet (typed.List(), \
+                 typed.List.empty_list(item_type) and typed.List of a list or tuple of ints, \
+                 floats, bools or strings are)",
+            )
+        };
+        let held = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::PyStr);
         let declared = match (kw, &args[1..]) {
             ([], []) => Ty::Bottom,
             ([k], [Ty::Str(name)]) if k == "_pyston_item_type" => typed_item(name, span)?,
-            _ => {
-                return Err(CompileError::typing(
-                    span,
-                    "typed.List(iterable) is not supported in compiled code yet (typed.List() and \
-                     typed.List.empty_list(item_type) are)",
-                ))
+            // `typed.List(iterable)`: typed by the first item, the others converted
+            // to it (by the class, through Python) as Numba converts them.
+            ([], [it]) => {
+                let items: Vec<Ty> = match it {
+                    Ty::List(e) => vec![elem_ty(e)],
+                    Ty::Tuple(ts) => ts.iter().map(elem_ty).collect(),
+                    _ => return Err(unsupported()),
+                };
+                match items.split_first() {
+                    None => Ty::Bottom,
+                    Some((first, rest)) => {
+                        if *first != Ty::Bottom
+                            && (!held(first) || !rest.iter().all(|t| t == first || typed_converts(first, t)))
+                        {
+                            return Err(unsupported());
+                        }
+                        first.clone()
+                    }
+                }
             }
+            _ => return Err(unsupported()),
         };
         if self.gil_free {
             return Err(CompileError::typing(
