@@ -456,8 +456,32 @@ def str_keyed_counts(n):
     d = typed.Dict.empty(types.unicode_type, types.float64)
     for i in range(n):
         k = str(i)
-        d[k] = d.get(k, 0) + 1  # int | float: the store runs as Python, converting
+        d[k] = d.get(k, 0) + 1  # the default converts to float64, as in Numba
     return d
+
+
+def int_keyed_counts(n):
+    d = typed.Dict.empty(types.int64, types.float64)
+    for i in range(n):
+        d[i] = d.get(i, 0) + 1
+    d.setdefault(0, 5)
+    d[0] += d.setdefault(7, 1) - d.pop(7)
+    d[0] = d.get(0, 0) + 1
+    return d
+
+
+def first_append_types(n):
+    lst = typed.List()
+    lst.append(0.5)
+    for i in range(n):
+        lst.append(i + 1)
+    return lst
+
+
+def get_defaults(k):
+    d = typed.Dict.empty(types.int64, types.float64)
+    d[1] = 2.5
+    return d.get(k, 0), d.get(k), d.get(k, True), d.setdefault(k, 3)
 
 
 def from_iterable(n):
@@ -518,8 +542,12 @@ MADE_INSIDE = [
     (stores_converted, 3, "ListType[float64]([7.0, 3.0, 0.0])", True),
     (bools_into_ints, 3, "ListType[int64]([1, 3, 0])", True),
     (dict_values_converted, 3, "DictType[int64,float64]<iv=None>({0: 1.0, 1: 1.0, 2: 2.0})", True),
-    # a store whose conversion compiled code does not make natively: as plain Python
-    (str_keyed_counts, 3, "DictType[unicode_type,float64]<iv=None>({0: 1.0, 1: 1.0, 2: 1.0})", False),
+    # the counting idiom: `d.get(k, 0)` converts the default to the value type, as in Numba
+    (str_keyed_counts, 3, "DictType[unicode_type,float64]<iv=None>({0: 1.0, 1: 1.0, 2: 1.0})", True),
+    (int_keyed_counts, 3, "DictType[int64,float64]<iv=None>({0: 2.0, 1: 1.0, 2: 1.0})", True),
+    # a store whose conversion compiled code does not make natively (an int into a list typed
+    # from its first append): as plain Python, converting
+    (first_append_types, 3, "ListType[float64]([0.5, 1.0, 2.0, 3.0])", False),
     (make_float_dict, 3, "DictType[unicode_type,float64]<iv=None>({0: 0.0, 1: 0.5, 2: 1.0})", True),
     (make_untyped_dict, 3, "DictType[int64,bool]<iv=None>({0: False, 1: False, 2: True})", True),
     (make_untyped_dict, 0, "DictType[int64,bool]<iv=None>({})", True),
@@ -544,6 +572,14 @@ def test_made_inside_njit_comes_back_typed(fn, arg, want, native):
         key = 99 if got._key_type == types.int64 else "k"
         got[key] = 1
         assert type(got[key]) is (bool if got._value_type == types.boolean else float)
+
+
+@pytest.mark.parametrize("k", [1, 5])
+def test_dict_get_default_converts(k):
+    want = (2.5, 2.5, 2.5, 2.5) if k == 1 else (0.0, None, 1.0, 3.0)
+    assert get_defaults(k) == want and [type(x) for x in get_defaults(k)] == [type(x) for x in want]
+    got, warns = perf_warnings(pnb.njit(get_defaults), k)
+    assert warns == [] and got == want and [type(x) for x in got] == [type(x) for x in want]
 
 
 def test_made_inside_strict_mode_compiles_natively():
@@ -612,7 +648,8 @@ def test_typing_errors_under_njit():
 @pytest.mark.parametrize("fn,arg", [(make_list, 5), (make_list, 0), (make_empty_list, 4), (make_dict, 3),
                                     (make_float_dict, 3), (make_untyped_dict, 0), (make_untyped_dict, 3),
                                     (stores_converted, 3), (bools_into_ints, 3), (dict_values_converted, 3),
-                                    (str_keyed_counts, 3),
+                                    (str_keyed_counts, 3), (int_keyed_counts, 3), (first_append_types, 3),
+                                    (get_defaults, 1), (get_defaults, 5),
                                     (bad_store, 1)])
 def test_njit_agrees_with_real_numba(fn, arg):
     theirs_fn = real_numba.njit(_with_real(fn))

@@ -361,7 +361,13 @@ class Dict(dict):
         return super().__contains__(self._key(k))
 
     def get(self, k: Any, default: Any = None):
-        return super().get(self._key(k), default)
+        k = self._key(k)
+        if super().__contains__(k):
+            return super().__getitem__(k)
+        if default is None or self._value_type is None:
+            return default
+        # Numba types `d.get(k, default)` as the value type: the default is converted.
+        return convert(self._value_type, default, "typed.Dict.get default")
 
     def pop(self, k: Any, default: Any = _MISSING):
         k = self._key(k)

@@ -237,7 +237,12 @@ impl Gen<'_, '_> {
             Op::MethodCall { name, .. } if first && name == "get" => {
                 let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
                 let vk = native_kind(rt).ok_or_else(|| internal("dict value read"))?;
-                let d = self.coerce(&args[2].0, args[2].1.clone(), rt)?[0];
+                // (a typed dict's default converted to its value type: `d.get(k, 0)` of float64 values)
+                let d = if matches!((rt, &args[2].0), (Ty::Float, Ty::Int | Ty::Bool) | (Ty::Int, Ty::Bool)) {
+                    self.typed_convert(&args[2], rt)?
+                } else {
+                    self.coerce(&args[2].0, args[2].1.clone(), rt)?[0]
+                };
                 let db = self.list_word(d, rt);
                 let vk = self.b.ins().iconst(clt::I32, vk as i64);
                 let out = self.stack(8);

@@ -993,7 +993,12 @@ impl Infer<'_> {
                 [key, d] => {
                     dict_needle(key, span)?;
                     let d = elem_ty(d);
-                    let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
+                    // (a typed dict converts the default to its value type, as Numba does)
+                    let j = if typed_converts(&v, &d) && self.only_typed_sites(argv[0]) {
+                        v.clone()
+                    } else {
+                        elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?
+                    };
                     if native_kind(&j).is_none() {
                         return Err(bad_elem(span, &j));
                     }
@@ -1007,7 +1012,11 @@ impl Infer<'_> {
             Op::MethodCall { name, kw } if first && kw.is_empty() && name == "setdefault" && args.len() == 3 => {
                 self.widen_dict(argv[0], &args[0], &args[1], &args[2], span)?;
                 let d = elem_ty(&args[2]);
-                let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
+                let j = if typed_converts(&v, &d) && self.only_typed_sites(argv[0]) {
+                    v.clone()
+                } else {
+                    elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?
+                };
                 self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &j, span)?;
                 Some(j)
             }
