@@ -138,9 +138,22 @@ impl RangeAliases {
             return None;
         }
         let method: String = callee.getattr("attr").ok()?.extract().ok()?;
+        if method != "empty_list" && method != "empty" {
+            return None;
+        }
         let class_node = callee.getattr("value").ok()?;
         let class = self.resolve(&class_node)?;
-        let typed = py.import("pyston._typed").ok()?;
+        if !class.is_instance_of::<PyType>() {
+            return None;
+        }
+        // (never imported: no typed container can be in use)
+        let typed = py
+            .import("sys")
+            .ok()?
+            .getattr("modules")
+            .ok()?
+            .get_item("pyston._typed")
+            .ok()?;
         let params: &[(&str, &str)] = if class.is(&typed.getattr("List").ok()?) && method == "empty_list" {
             &[("item_type", "_pyston_item_type")]
         } else if class.is(&typed.getattr("Dict").ok()?) && method == "empty" {
