@@ -161,13 +161,14 @@ impl RangeAliases {
         } else {
             return None;
         };
-        let type_base = py.import("pyston.types").ok()?.getattr("Type").ok()?;
         let type_name = |node: &Bound<'py, PyAny>| -> Option<String> {
             if tyname(node) == "Constant" {
                 return node.getattr("value").ok()?.extract().ok();
             }
+            // A type object of `pyston.types` (`types.float64`, `types.unicode_type`).
             let t = self.resolve(node)?;
-            if !t.is_instance(&type_base).ok()? {
+            let module: String = t.get_type().getattr("__module__").ok()?.extract().ok()?;
+            if module != "pyston.types" {
                 return None;
             }
             t.getattr("name").ok()?.extract().ok()
