@@ -808,3 +808,61 @@ def test_random_operations_in_compiled_code(seed):
     assert warns == []
     assert list(got[0]) == list(want[0]) and dict(got[1]) == dict(want[1])
     assert repr(got[0]) == repr(want[0]) and repr(got[1]) == repr(want[1])
+
+
+# --------------------------------------------------------------------------
+# Edge arguments
+# --------------------------------------------------------------------------
+
+
+def append_half(lst):
+    lst.append(0.5)
+    return len(lst)
+
+
+def test_empty_typed_list_argument_takes_its_declared_type():
+    f = pnb.njit(append_half)
+    lst = typed.List.empty_list(types.float64)
+    r, warns = perf_warnings(f, lst)
+    assert (r, warns, list(lst)) == (1, [], [0.5])
+    ints = typed.List.empty_list(types.int64)  # a float into int64 items: Numba's TypingError
+    assert outcome(f, ints) == ("exc", "TypingError") and len(ints) == 0
+
+
+def count_items(lst):
+    n = 0
+    for _ in lst:
+        n += 1
+    return n + len(lst)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: typed.List(),  # untyped: nothing to hold it as
+        lambda: typed.List.empty_list(types.float32),  # float32 items: converted by the class
+        lambda: typed.List([(1.0, 2.0)]),  # tuple items
+        lambda: typed.List([typed.List([1.0])]),  # nested typed lists
+    ],
+)
+def test_other_typed_list_arguments_run_as_python(make):
+    lst = make()
+    r, warns = perf_warnings(pnb.njit(count_items), lst)
+    assert r == count_items(make()) and any("plain Python" in w for w in warns), warns
+
+
+def test_typed_dict_argument_missing_key_and_wrong_key_type():
+    d = typed.Dict.empty(types.int64, types.float64)
+    d[1] = 1.5
+    assert outcome(missing_key, d) == ("exc", "TypingError")  # a str key for int64 keys
+    # (compiled code looks the key up as a dict does: KeyError, where Numba refuses to compile)
+    assert outcome(pnb.njit(missing_key), d) == ("exc", "KeyError")
+    g = pnb.njit(lookup_key)
+    with pytest.raises(KeyError) as ei:
+        quiet(g, d, 7)
+    assert ei.value.args == (7,)
+    assert quiet(g, d, 1) == 1.5
+
+
+def lookup_key(d, k):
+    return d[k]
