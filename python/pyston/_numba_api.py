@@ -138,9 +138,13 @@ def _build(func: Callable, sigs: Optional[list], options: dict, disabled: bool, 
     if boundscheck_env is not None:
         boundscheck = boundscheck_env  # NUMBA_BOUNDSCHECK overrides the option, as in Numba
     fastmath = options.get("fastmath", False)
+    from ._typed import uses_python_only_features
+
+    extra = {"fallback": True} if uses_python_only_features(func) else {}
     d = Dispatcher(
         func,
         preset="numba",
+        **extra,
         boundscheck=bool(boundscheck),
         error_model=options.get("error_model", "python"),
         fastmath=bool(fastmath),

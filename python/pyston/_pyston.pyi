@@ -264,3 +264,6 @@ class ParallelLoop:
 
 def _dump(d: Dispatcher) -> list[str]:
     """The signatures compiled for ``d`` (a debugging aid)."""
+
+def _register_typed_containers(list: type, dict: type) -> None:
+    """Registers ``pyston.numba.typed.List`` and ``Dict`` (``pyston._typed`` calls it once)."""

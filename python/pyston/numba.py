@@ -9,7 +9,11 @@
 ``numba.float64``, ``numba.int64[:]``, ...), ``config`` (``DISABLE_JIT`` from
 ``NUMBA_DISABLE_JIT``, ``BOUNDSCHECK`` from ``NUMBA_BOUNDSCHECK``, read at
 import), ``get_num_threads``/``set_num_threads``/``get_thread_id`` (the
-thread).  Everything else Numba has (``stencil``, ``objmode``, ``typed.List``, ...) raises
+thread), ``typed.List`` / ``typed.Dict`` (``List.empty_list(item_type)``,
+``Dict.empty(key_type, value_type)``: items converted to their declared
+types as Numba converts them, ``errors.TypingError`` otherwise),
+``literal_unroll`` and ``objmode`` (see ``docs/language.md``, "Numba's typed
+containers").  Everything else Numba has (``stencil``, ``generated_jit``, ``typeof``, ...) raises
 ``NotImplementedError`` naming it when you touch it, so a missing feature
 is reported at the line that uses it.
 
@@ -76,6 +80,9 @@ __all__ = [
     "types",
     "config",
     "typed",
+    "literal_unroll",
+    "objmode",
+    "errors",
     "install",
     "get_num_threads",
     "set_num_threads",
@@ -206,26 +213,25 @@ def _unsupported(qualname: str) -> NotImplementedError:
     cls = NotImplementedError if _from_import() else UnsupportedFeatureError
     return cls(
         f"pyston.numba does not support {qualname} yet (supported: njit, jit, prange, vectorize, "
-        "guvectorize, cfunc, types, config, "
+        "guvectorize, cfunc, types, config, typed.List, typed.Dict, literal_unroll, objmode, errors, "
         "the scalar type names such as float64)"
     )
 
 
-class _UnsupportedModule(_pytypes.ModuleType):
-    """A Numba submodule pyston does not implement: every attribute raises."""
+from ._typed import Dict as _Dict  # noqa: E402
+from ._typed import List as _List  # noqa: E402
+from ._typed import TypingError as _TypingError  # noqa: E402
+from ._typed import literal_unroll, objmode  # noqa: E402,F401 - Numba's names
 
-    def __init__(self, name: str, numba_name: str):
-        super().__init__(name, f"Placeholder for {numba_name}, which pyston does not implement.")
-        self._numba_name = numba_name
-
-    def __getattr__(self, attr: str):
-        if attr.startswith("__") and attr.endswith("__") or attr == "_numba_name":
-            raise AttributeError(attr)
-        raise _unsupported(f"{self._numba_name}.{attr}")
-
-
-typed = _UnsupportedModule(__name__ + ".typed", "numba.typed")
+typed = _pytypes.ModuleType(__name__ + ".typed", "numba.typed: the typed containers List and Dict.")
+typed.List = _List
+typed.Dict = _Dict
+typed.__all__ = ["List", "Dict"]
+errors = _pytypes.ModuleType(__name__ + ".errors", "numba.core.errors: the errors pyston.numba raises.")
+errors.TypingError = _TypingError
+errors.__all__ = ["TypingError"]
 sys.modules[typed.__name__] = typed
+sys.modules[errors.__name__] = errors
 sys.modules[__name__ + ".types"] = types
 
 
@@ -236,10 +242,11 @@ def __getattr__(name: str):
 
 
 def install() -> None:
-    """Make ``import numba`` (and ``numba.types``, ``numba.typed``) resolve to
+    """Make ``import numba`` (and ``numba.types``, ``numba.typed``, ``numba.errors``) resolve to
     this shim for the rest of the process.  Call it before anything imports
     Numba; modules that already imported the real Numba keep it."""
     mod = sys.modules[__name__]
     sys.modules["numba"] = mod
     sys.modules["numba.types"] = types
     sys.modules["numba.typed"] = typed
+    sys.modules["numba.errors"] = errors

@@ -32,6 +32,9 @@ __all__ = [
     "Array",
     "Tuple",
     "UniTuple",
+    "ListType",
+    "DictType",
+    "unicode_type",
     "Signature",
     "parse_signature",
     "normalize_signature",
@@ -196,6 +199,39 @@ class Tuple(Type):
         return [("tuple", list(items)) for items in _product([t.dispatch_types() for t in self.types])]
 
 
+class _Unicode(Type):
+    """``unicode_type``: Python ``str`` (the item type of typed containers of strings)."""
+
+    name = "unicode_type"
+
+
+unicode_type = _Unicode()
+
+
+class ListType(Type):
+    """``ListType(item_type)``: the type of a ``numba.typed.List``."""
+
+    def __init__(self, item_type: Type):
+        self.item_type = _as_type(item_type, "list item")
+        self.dtype = self.item_type
+        self.name = f"ListType[{self.item_type!r}]"
+
+    def _key(self):
+        return ("list", self.item_type._key())
+
+
+class DictType(Type):
+    """``DictType(key_type, value_type)``: the type of a ``numba.typed.Dict``."""
+
+    def __init__(self, key_type: Type, value_type: Type):
+        self.key_type = _as_type(key_type, "dict key")
+        self.value_type = _as_type(value_type, "dict value")
+        self.name = f"DictType[{self.key_type!r},{self.value_type!r}]<iv=None>"
+
+    def _key(self):
+        return ("dict", self.key_type._key(), self.value_type._key())
+
+
 def UniTuple(dtype: Type, count: int) -> Tuple:  # noqa: N802 - Numba's name
     """``UniTuple(float64, 3)``: a tuple of ``count`` items of one type."""
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
@@ -356,11 +392,13 @@ _NAMES = {
     "none": none, "void": none,
 }
 
+_BITS_OF = {"int8": 8, "int16": 16, "int32": 32, "int64": 64, "uint8": 8, "uint16": 16, "uint32": 32, "uint64": 64}
+
 # Numba types pyston does not compile (yet): named in the TypeError.
 _KNOWN_UNSUPPORTED = {
     "float16", "f2",
     "unicode_type", "string", "char_seq", "pyobject", "ffi_forced_object", "NPDatetime", "NPTimedelta",
-    "List", "ListType", "DictType", "Dict", "Set", "Optional", "Record", "CPointer", "voidptr",
+    "List", "Dict", "Set", "Optional", "Record", "CPointer", "voidptr",
 }
 
 

@@ -1183,7 +1183,7 @@ impl Infer<'_> {
                         ));
                     }
                     Sum | Sorted | Any | All | List | Dict | Set | Str | Repr | Format | Ord | Chr | Hex | Oct
-                    | Bin => {
+                    | Bin | TypedList | TypedDict => {
                         return Err(CompileError::typing(
                             span,
                             format!(

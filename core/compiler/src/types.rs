@@ -28,6 +28,8 @@ pub enum Module {
     Operator,
     Cmath,
     Random,
+    /// `pyston.numba.typed` (its `List` and `Dict`).
+    Typed,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -253,6 +255,12 @@ pub enum Builtin {
     Hex,
     Oct,
     Bin,
+    /// `numba.typed.List` (pyston's `pyston.numba.typed.List`, a `list`
+    /// subclass): called, it makes a list site like `list()`, created by the
+    /// class itself (through Python) so that it comes back typed.
+    TypedList,
+    /// `numba.typed.Dict` (a `dict` subclass): as [`Builtin::TypedList`].
+    TypedDict,
 }
 
 /// `isinstance(x, cls)` for a value of type `x` (not a union) and a class

@@ -19,6 +19,113 @@ pub struct NpTypes {
 
 static NP: OnceLock<NpTypes> = OnceLock::new();
 
+/// `pyston.numba.typed.List` and `Dict` (subclasses of `list` and `dict`,
+/// registered by `pyston._typed` when it is imported): compiled code holds
+/// them as the lists and dicts it compiles when their declared item types are
+/// ones whose Python values it holds exactly (see [`typed_container`]).
+static TYPED: OnceLock<(usize, usize)> = OnceLock::new();
+
+thread_local! {
+    /// Whether the arguments being classified held a typed container (a call
+    /// compiled code cannot type then runs as plain Python, where the
+    /// container converts what is stored into it as Numba does).
+    static TYPED_SEEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Registers the typed container classes (`pyston._typed` calls it once).
+#[pyfunction]
+pub fn _register_typed_containers(list: &Bound<'_, pyo3::types::PyType>, dict: &Bound<'_, pyo3::types::PyType>) {
+    // The classes are module attributes kept alive for the life of the process.
+    let _ = TYPED.set((list.as_ptr() as usize, dict.as_ptr() as usize));
+}
+
+/// `Builtin::TypedList` / `TypedDict` for the typed container classes themselves.
+pub fn typed_class(obj: &Bound<'_, PyAny>) -> Option<pyston_compiler::types::Builtin> {
+    let &(l, d) = TYPED.get()?;
+    let p = obj.as_ptr() as usize;
+    use pyston_compiler::types::Builtin;
+    (p == l)
+        .then_some(Builtin::TypedList)
+        .or((p == d).then_some(Builtin::TypedDict))
+}
+
+/// The Numba names of the item types of a typed container compiled code
+/// made (`list(T)` or `dict(K, V)`; `None` for `Bottom`, nothing stored),
+/// or `None` for a type the containers cannot declare here.
+pub fn typed_names(t: &Ty) -> Option<Vec<Option<&'static str>>> {
+    let name = |t: &Ty| -> Option<Option<&'static str>> {
+        Some(Some(match t {
+            Ty::Bottom => return Some(None),
+            Ty::Int => "int64",
+            Ty::Float => "float64",
+            Ty::Bool => "bool",
+            Ty::PyStr => "unicode_type",
+            _ => return None,
+        }))
+    };
+    match t {
+        Ty::List(e) => Some(vec![name(e)?]),
+        Ty::Dict(k, v) => Some(vec![name(k)?, name(v)?]),
+        _ => None,
+    }
+}
+
+/// Whether `obj` is a typed `List` or `Dict`.
+pub fn is_typed_container(obj: &Bound<'_, PyAny>) -> bool {
+    let tp = obj.get_type_ptr() as usize;
+    TYPED.get().is_some_and(|&(l, d)| tp == l || tp == d)
+}
+
+/// Reads and clears whether a typed container was classified since the last call.
+pub fn take_typed_seen() -> bool {
+    TYPED_SEEN.with(|c| c.replace(false))
+}
+
+/// Forgets a typed container seen by an earlier classification.
+pub fn clear_typed_seen() {
+    TYPED_SEEN.with(|c| c.set(false));
+}
+
+/// The compiled type of a declared item type (`pyston.types` object) whose
+/// Python values compiled code holds exactly as the container keeps them.
+fn typed_item(t: &Bound<'_, PyAny>) -> Option<Ty> {
+    if t.is_none() {
+        return None;
+    }
+    let name: String = t.getattr("name").ok()?.extract().ok()?;
+    match name.as_str() {
+        "int64" => Some(Ty::Int),
+        "float64" => Some(Ty::Float),
+        "bool" => Some(Ty::Bool),
+        "complex128" => Some(Ty::Complex),
+        "unicode_type" => Some(Ty::PyStr),
+        _ => None,
+    }
+}
+
+/// The type of a typed `List` / `Dict` argument: `list(T)` / `dict(K, V)`
+/// from its declared types (stores of any other type do not compile, so
+/// compiled code never stores what the container would convert), `None` for
+/// an untyped one or item types compiled code does not hold exactly (int32,
+/// float32, tuples, ...: the call runs as plain Python).
+fn typed_container(obj: &Bound<'_, PyAny>) -> Option<Ty> {
+    let &(l, d) = TYPED.get()?;
+    let tp = obj.get_type_ptr() as usize;
+    if tp == l {
+        let e = typed_item(&obj.getattr("_item_type").ok()?)?;
+        return pyston_compiler::types::list_elem_ok(&e).then(|| Ty::List(Box::new(e)));
+    }
+    if tp == d {
+        let k = typed_item(&obj.getattr("_key_type").ok()?)?;
+        let v = typed_item(&obj.getattr("_value_type").ok()?)?;
+        let ok = pyston_compiler::infer::is_dict_key(&k)
+            && v != Ty::PyStr
+            && pyston_compiler::infer::native_kind(&v).is_some();
+        return ok.then(|| Ty::Dict(Box::new(k), Box::new(v)));
+    }
+    None
+}
+
 pub fn typenum(d: Dtype) -> i32 {
     (match d {
         Dtype::Bool => NPY_TYPES::NPY_BOOL,
@@ -592,20 +699,26 @@ pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: 
         }
         // Exactly a list (its elements are checked when compiled code reads them).
         Some(Ty::List(_)) => {
-            return Ok(if obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyList_Type) {
-                out.push(obj.as_ptr() as u64);
-                want.cloned()
-            } else {
-                None
-            });
+            let typed = TYPED.get().is_some_and(|&(l, _)| obj.get_type_ptr() as usize == l);
+            return Ok(
+                if typed || obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyList_Type) {
+                    out.push(obj.as_ptr() as u64);
+                    want.cloned()
+                } else {
+                    None
+                },
+            );
         }
         Some(Ty::Dict(..)) => {
-            return Ok(if obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyDict_Type) {
-                out.push(obj.as_ptr() as u64);
-                want.cloned()
-            } else {
-                None
-            });
+            let typed = TYPED.get().is_some_and(|&(_, d)| obj.get_type_ptr() as usize == d);
+            return Ok(
+                if typed || obj.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyDict_Type) {
+                    out.push(obj.as_ptr() as u64);
+                    want.cloned()
+                } else {
+                    None
+                },
+            );
         }
         // Exactly a str (a subclass's methods may differ).
         Some(Ty::PyStr) => {
@@ -767,6 +880,14 @@ pub fn classify(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>) ->
 /// scalars, None, complex, tuples).
 pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u64>) -> PyResult<Option<Ty>> {
     let tp = obj.get_type_ptr();
+    if is_typed_container(obj) {
+        TYPED_SEEN.with(|c| c.set(true));
+        let t = typed_container(obj);
+        if t.is_some() {
+            slots.push(obj.as_ptr() as u64);
+        }
+        return Ok(t);
+    }
     if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) {
         slots.push(obj.as_ptr() as u64);
         return Ok(Some(Ty::PyInt)); // beyond 64 bits: held boxed

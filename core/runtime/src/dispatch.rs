@@ -300,6 +300,7 @@ impl Dispatcher {
         };
         let mut slots: Vec<u64> = Vec::with_capacity(16);
         let mut tys: Vec<Ty> = Vec::with_capacity(args.len());
+        boxing::clear_typed_seen();
         for i in 0..args.len() {
             // By index with the C API: pyo3's tuple iterator is returned through
             // memory and stalls the call path on store forwarding.
@@ -471,7 +472,13 @@ impl Dispatcher {
             Ok(s) => s,
             // Untypeable, or a bug in pyston: CPython runs it, exactly (never an
             // internal error out of fallback mode).
-            Err(e) if matches!(e.kind, ErrorKind::Typing | ErrorKind::Internal) && this.sem.fallback => {
+            // A typed container argument (`pyston.numba.typed`) whose use does not
+            // compile (a store it would convert): CPython runs it, and the
+            // container converts as Numba does.
+            Err(e)
+                if matches!(e.kind, ErrorKind::Typing | ErrorKind::Internal)
+                    && (this.sem.fallback || boxing::take_typed_seen()) =>
+            {
                 let mut inner = this.inner.lock().unwrap();
                 if !inner.warned {
                     inner.warned = true;
@@ -1431,7 +1438,7 @@ impl Dispatcher {
         if src.ir.params.len() != args.len() {
             return Ok(this.py_func.bind(py).call(orig_args, orig_kwargs)?.unbind());
         }
-        if !this.sem.fallback {
+        if !this.sem.fallback && !args.iter().any(|a| boxing::is_typed_container(&a)) {
             let types: Vec<String> = args
                 .iter()
                 .map(|a| a.get_type().name().map(|n| n.to_string()).unwrap_or_default())

@@ -233,6 +233,9 @@ impl CompileEnv<'_> {
                 return g.clone();
             }
         }
+        if let Some(b) = crate::boxing::typed_class(obj) {
+            return GlobalKind::Builtin(b);
+        }
         if obj
             .cast::<pyo3::types::PyType>()
             .is_ok_and(|t| t.is_subclass_of::<pyo3::exceptions::PyBaseException>().unwrap_or(false))
@@ -281,6 +284,7 @@ impl CompileEnv<'_> {
                 Ok("operator") => return GlobalKind::Module(Module::Operator),
                 Ok("cmath") => return GlobalKind::Module(Module::Cmath),
                 Ok("random") => return GlobalKind::Module(Module::Random),
+                Ok("pyston.numba.typed") => return GlobalKind::Module(Module::Typed),
                 _ => {}
             }
         }
@@ -1336,6 +1340,7 @@ impl<'py> Env for CompileEnv<'py> {
             Module::Operator => py.import("operator"),
             Module::Cmath => py.import("cmath"),
             Module::Random => py.import("random"),
+            Module::Typed => py.import("pyston._typed"),
         };
         match module.and_then(|md| md.getattr(name)) {
             Ok(obj) => self.classify(&obj),
@@ -1375,6 +1380,25 @@ impl<'py> Env for CompileEnv<'py> {
                         Ok(py.eval(c"lambda *items: list(items)", None, None)?.unbind())
                     })?;
                     PyCallKind::Call(f.clone_ref(py))
+                }
+                ProbeTarget::Builtin(t @ ("@typed_list" | "@typed_dict")) => {
+                    // The class called with the final item types (`pyston._typed._new`).
+                    let names = crate::boxing::typed_names(ret)
+                        .ok_or_else(|| pyo3::exceptions::PyTypeError::new_err(format!("typed container of {ret}")))?;
+                    let f = py.import("pyston._typed")?.getattr(if *t == "@typed_list" {
+                        "_new_list"
+                    } else {
+                        "_new_dict"
+                    })?;
+                    let partial = py.import("functools")?.getattr("partial")?;
+                    let mut pargs = vec![f];
+                    for n in names {
+                        pargs.push(match n {
+                            Some(n) => pyo3::types::PyString::new(py, n).into_any(),
+                            None => py.None().into_bound(py),
+                        });
+                    }
+                    PyCallKind::Call(partial.call1(pyo3::types::PyTuple::new(py, pargs)?)?.unbind())
                 }
                 ProbeTarget::Builtin(b) => PyCallKind::Call(py.import("builtins")?.getattr(*b)?.unbind()),
                 ProbeTarget::Operator(o) => PyCallKind::Call(operator.getattr(*o)?.unbind()),

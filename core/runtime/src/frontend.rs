@@ -120,6 +120,90 @@ impl RangeAliases {
         }
     }
 
+    /// `typed.List.empty_list(item_type)` / `typed.Dict.empty(key_type,
+    /// value_type)` (pyston's typed containers, the types given as type
+    /// objects bound at compile time or as their names): the class's AST node
+    /// and the keyword arguments that make the same container when the class
+    /// is called (`List(_pyston_item_type="float64")`), which compiled code
+    /// types from the names.
+    #[allow(clippy::type_complexity)]
+    fn typed_empty<'py>(
+        &self,
+        callee: &Bound<'py, PyAny>,
+        args: &[Bound<'py, PyAny>],
+        keywords: &[Bound<'py, PyAny>],
+    ) -> Option<(Bound<'py, PyAny>, Vec<(String, String)>)> {
+        let py = callee.py();
+        if tyname(callee) != "Attribute" {
+            return None;
+        }
+        let method: String = callee.getattr("attr").ok()?.extract().ok()?;
+        if method != "empty_list" && method != "empty" {
+            return None;
+        }
+        let class_node = callee.getattr("value").ok()?;
+        let class = self.resolve(&class_node)?;
+        if !class.is_instance_of::<PyType>() {
+            return None;
+        }
+        // (never imported: no typed container can be in use)
+        let typed = py
+            .import("sys")
+            .ok()?
+            .getattr("modules")
+            .ok()?
+            .get_item("pyston._typed")
+            .ok()?;
+        let params: &[(&str, &str)] = if class.is(&typed.getattr("List").ok()?) && method == "empty_list" {
+            &[("item_type", "_pyston_item_type")]
+        } else if class.is(&typed.getattr("Dict").ok()?) && method == "empty" {
+            &[("key_type", "_pyston_key_type"), ("value_type", "_pyston_value_type")]
+        } else {
+            return None;
+        };
+        let type_name = |node: &Bound<'py, PyAny>| -> Option<String> {
+            if tyname(node) == "Constant" {
+                return node.getattr("value").ok()?.extract().ok();
+            }
+            // A type object of `pyston.types` (`types.float64`, `types.unicode_type`).
+            let t = self.resolve(node)?;
+            let module: String = t.get_type().getattr("__module__").ok()?.extract().ok()?;
+            if module != "pyston.types" {
+                return None;
+            }
+            t.getattr("name").ok()?.extract().ok()
+        };
+        let mut out = Vec::new();
+        for (i, (param, kw)) in params.iter().enumerate() {
+            let node = match args.get(i) {
+                Some(a) => a.clone(),
+                None => keywords
+                    .iter()
+                    .find(|k| {
+                        k.getattr("arg")
+                            .ok()
+                            .and_then(|a| a.extract::<String>().ok())
+                            .as_deref()
+                            == Some(*param)
+                    })?
+                    .getattr("value")
+                    .ok()?,
+            };
+            out.push((kw.to_string(), type_name(&node)?));
+        }
+        Some((class_node, out))
+    }
+
+    /// Whether `callee` is, at compile time, `literal_unroll` (pyston's or Numba's).
+    fn is_literal_unroll(&self, callee: &Bound<'_, PyAny>) -> bool {
+        let Some(obj) = self.resolve(callee) else {
+            return false;
+        };
+        let name = |a: &str| obj.getattr(a).and_then(|n| n.extract::<String>()).ok();
+        name("__name__").as_deref() == Some("literal_unroll")
+            && name("__module__").is_some_and(|m| m == "pyston._typed" || m.split('.').next() == Some("numba"))
+    }
+
     /// Whether calling `callee` (not spelled `range`) calls the builtin `range`.
     fn aliases_range(&self, callee: &Bound<'_, PyAny>) -> bool {
         if tyname(callee) == "Name"
@@ -581,6 +665,34 @@ impl Frontend {
                     ));
                 }
                 let func = get("func")?;
+                let keywords = self.list(node, "keywords")?;
+                if let Some((class, kws)) = self
+                    .aliases
+                    .as_ref()
+                    .and_then(|a| a.typed_empty(&func, &args, &keywords))
+                {
+                    // `List.empty_list(float64)` -> `List(_pyston_item_type="float64")`
+                    let kws = kws
+                        .into_iter()
+                        .map(|(k, v)| {
+                            let e = Expr {
+                                kind: ExprKind::Lit(Literal::Str(v)),
+                                span,
+                            };
+                            (k, e)
+                        })
+                        .collect();
+                    return Ok(Expr {
+                        kind: ExprKind::Call(Box::new(self.expr(&class)?), Vec::new(), kws),
+                        span,
+                    });
+                }
+                if pos.len() == 1 && kws.is_empty() && self.aliases.as_ref().is_some_and(|a| a.is_literal_unroll(&func))
+                {
+                    // `literal_unroll(t)` is `t`: a loop over a tuple already runs its body
+                    // once per item, with that item's own type.
+                    return Ok(pos.pop().unwrap());
+                }
                 let callee = match &self.aliases {
                     Some(a) if a.aliases_range(&func) => Expr {
                         kind: ExprKind::Name("range".to_string()),

@@ -367,7 +367,9 @@ impl Gen<'_, '_> {
             | Builtin::All
             | Builtin::List
             | Builtin::Dict
-            | Builtin::Set => Err(internal("list builtin called natively")),
+            | Builtin::Set
+            | Builtin::TypedList
+            | Builtin::TypedDict => Err(internal("list builtin called natively")),
             Builtin::Str
             | Builtin::Repr
             | Builtin::Format

@@ -197,7 +197,12 @@ impl Gen<'_, '_> {
                 let v = &args[2];
                 let e = if **e == Ty::Bottom { v.0.clone() } else { (**e).clone() };
                 let kind = native_kind(&e).ok_or_else(|| internal("list element write"))?;
-                let x = self.coerce(&v.0, v.1.clone(), &e)?[0];
+                // (a typed list's item type converts what is stored: an int into float64)
+                let x = if matches!((&e, &v.0), (Ty::Float, Ty::Int | Ty::Bool) | (Ty::Int, Ty::Bool)) {
+                    self.typed_convert(v, &e)?
+                } else {
+                    self.coerce(&v.0, v.1.clone(), &e)?[0]
+                };
                 let w = self.list_word(x, &e);
                 let idx = self.list_index(&args[1].0, &args[1].1);
                 let ctx = self.ctx.unwrap();
@@ -208,9 +213,15 @@ impl Gen<'_, '_> {
             }
             Op::MethodCall { name, .. } if first_list && name == "append" => {
                 let v = &args[1];
-                let e = v.0.clone();
+                // A typed list's item type converts what is stored (an int into float64).
+                let (e, x) = match &args[0].0 {
+                    Ty::List(le) if matches!((&**le, &v.0), (Ty::Float, Ty::Int | Ty::Bool) | (Ty::Int, Ty::Bool)) => {
+                        ((**le).clone(), self.typed_convert(v, le)?)
+                    }
+                    _ => (v.0.clone(), v.1[0]),
+                };
                 let kind = native_kind(&e).ok_or_else(|| internal("list append"))?;
-                let w = self.list_word(v.1[0], &e);
+                let w = self.list_word(x, &e);
                 let ctx = self.ctx.unwrap();
                 let k = self.b.ins().iconst(clt::I32, kind as i64);
                 let st = self.call("pyston_list_append", &[ctx, args[0].1[0], k, w])?[0];
@@ -239,6 +250,15 @@ impl Gen<'_, '_> {
             }
             _ => return self.dict_inst(inst, args, rt),
         }))
+    }
+
+    /// A value stored into a typed container of item type `to`, converted as
+    /// Numba converts it (an int or bool to a float, a bool to an int).
+    fn typed_convert(&mut self, x: &(Ty, Vals), to: &Ty) -> CResult<CV> {
+        match to {
+            Ty::Float => self.conv_f64(x),
+            _ => self.conv_i64(x),
+        }
     }
 
     /// A status-like result of a dict helper: `-1` returns ERROR.
@@ -285,7 +305,12 @@ impl Gen<'_, '_> {
             Op::MethodCall { name, .. } if first && name == "get" => {
                 let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
                 let vk = native_kind(rt).ok_or_else(|| internal("dict value read"))?;
-                let d = self.coerce(&args[2].0, args[2].1.clone(), rt)?[0];
+                // (a typed dict's default converted to its value type: `d.get(k, 0)` of float64 values)
+                let d = if matches!((rt, &args[2].0), (Ty::Float, Ty::Int | Ty::Bool) | (Ty::Int, Ty::Bool)) {
+                    self.typed_convert(&args[2], rt)?
+                } else {
+                    self.coerce(&args[2].0, args[2].1.clone(), rt)?[0]
+                };
                 let db = self.list_word(d, rt);
                 let vk = self.b.ins().iconst(clt::I32, vk as i64);
                 let out = self.stack(8);
@@ -296,9 +321,20 @@ impl Gen<'_, '_> {
             }
             Op::SetItem if first => {
                 let (kk, kb) = self.dict_key(&args[1].0, &args[1].1)?;
-                let vt = args[2].0.clone();
+                // A typed dict's value type converts what is stored (an int into float64).
+                let (vt, x) = match &args[0].0 {
+                    Ty::Dict(_, dv)
+                        if matches!(
+                            (&**dv, &args[2].0),
+                            (Ty::Float, Ty::Int | Ty::Bool) | (Ty::Int, Ty::Bool)
+                        ) =>
+                    {
+                        ((**dv).clone(), self.typed_convert(&args[2], dv)?)
+                    }
+                    _ => (args[2].0.clone(), args[2].1[0]),
+                };
                 let vk = native_kind(&vt).ok_or_else(|| internal("dict value write"))?;
-                let vb = self.list_word(args[2].1[0], &vt);
+                let vb = self.list_word(x, &vt);
                 let vk = self.b.ins().iconst(clt::I32, vk as i64);
                 let st = self.call("pyston_dict_set", &[ctx, args[0].1[0], kk, kb, vk, vb])?[0];
                 self.list_status(st)?;

@@ -44,6 +44,24 @@ pub fn native_kind(e: &Ty) -> Option<i32> {
     }
 }
 
+/// The element type compiled code holds for a typed container's declared
+/// item type (by its Numba name): only types whose Python values the
+/// container keeps exactly as compiled code boxes them.
+fn typed_item(name: &str, span: Span) -> CResult<Ty> {
+    Ok(match name {
+        "int64" => Ty::Int,
+        "float64" => Ty::Float,
+        "bool" => Ty::Bool,
+        "unicode_type" => Ty::PyStr,
+        _ => {
+            return Err(CompileError::typing(
+                span,
+                format!("typed containers of {name} are not supported in compiled code yet"),
+            ))
+        }
+    })
+}
+
 /// Where a list value can come from.
 enum Origin {
     /// A list made at this value (a literal, a list operation's result) or a
@@ -71,6 +89,10 @@ pub(super) struct Lists {
     pub uses: HashMap<Value, Vec<(Block, usize, usize)>>,
     pub term_uses: HashSet<Value>,
     pub entry_params: HashSet<Value>,
+    /// Typed containers made with declared item types (`List.empty_list(t)`,
+    /// `Dict.empty(k, v)`): a store of a value Numba converts to the item
+    /// type (an int into a float64 list) converts instead of widening.
+    pub typed_sites: HashSet<Value>,
     /// The item reads of `for` loops (see [`Function::loop_items`]).
     pub loop_items: HashMap<(Value, Value), Value>,
 }
@@ -134,6 +156,13 @@ fn needle(t: &Ty, span: Span) -> CResult<()> {
     ))
 }
 
+/// Whether Numba's typed containers convert a value of type `from` to the
+/// item type `to` (and compiled code converts it natively: an int or bool to
+/// a float, a bool to an int).
+fn typed_converts(to: &Ty, from: &Ty) -> bool {
+    matches!((to, from), (Ty::Float, Ty::Int | Ty::Bool) | (Ty::Int, Ty::Bool))
+}
+
 fn elem_of(t: &Ty) -> Ty {
     match t {
         Ty::List(e) => (**e).clone(),
@@ -195,7 +224,20 @@ impl Infer<'_> {
         if !list_elem_ok(&t) {
             return Err(bad_elem(span, &t));
         }
+        if typed_converts(&elem_of(cur), &t) && self.only_typed_sites(v) {
+            return Ok(()); // converted when stored (codegen's `coerce`)
+        }
         self.widen_origins(v, cur, &t, elem_of, |e| Ty::List(Box::new(e)), span)
+    }
+
+    /// Whether every container `v` can be was made with declared item types.
+    fn only_typed_sites(&self, v: Value) -> bool {
+        let mut out = Vec::new();
+        self.origins(v, &mut HashSet::new(), &mut out);
+        !out.is_empty()
+            && out
+                .iter()
+                .all(|o| matches!(o, Origin::Site(s) if self.lists.typed_sites.contains(s)))
     }
 
     /// Widens the element type of every site container `v` (of type `cur`,
@@ -280,6 +322,16 @@ impl Infer<'_> {
         span: Span,
     ) -> CResult<Option<Option<Ty>>> {
         let is_list = |t: &Ty| matches!(t, Ty::List(_));
+        match (op, args.first()) {
+            (Op::Call { kw }, Some(Ty::Builtin(Builtin::TypedList))) => {
+                return self.typed_list_new(kw, args, r, span).map(|t| Some(Some(t)))
+            }
+            // `typed.List()`: a method call on the module
+            (Op::MethodCall { name, kw }, Some(Ty::Module(Module::Typed))) if name == "List" => {
+                return self.typed_list_new(kw, args, r, span).map(|t| Some(Some(t)))
+            }
+            _ => {}
+        }
         let int_index = |t: &Ty| matches!(t, Ty::Int | Ty::Bool) || matches!(t, Ty::Np(d) if d.kind() == Kind::Int);
         let first_list = args.first().is_some_and(is_list);
         if self.gil_free && args.iter().any(is_list) {
@@ -708,6 +760,9 @@ impl Infer<'_> {
             ));
         }
         let (k0, v0) = dict_kv(cur);
+        if key == k0 && typed_converts(&v0, &val) && self.only_typed_sites(v) {
+            return Ok(()); // the value is converted when stored
+        }
         let k = elem_join(&k0, &key).ok_or_else(|| mixed(span, &k0, &key))?;
         let w = elem_join(&v0, &val).ok_or_else(|| mixed(span, &v0, &val))?;
         if k == k0 && w == v0 {
@@ -745,6 +800,91 @@ impl Infer<'_> {
     }
 
     /// The type of a dict made at `r`.
+    /// `typed.List()` or `typed.List(_pyston_item_type="float64")` (what the
+    /// front end makes of `typed.List.empty_list(float64)`): a list site typed
+    /// by its declared item type, or like `list()` by what is stored into it.
+    /// The list is made by calling the class (through Python, with the final
+    /// item type: [`Env::py_op`] with `@typed_list`), so it is a typed list.
+    fn typed_list_new(&mut self, kw: &[String], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Ty> {
+        let unsupported = || {
+            CompileError::typing(
+                span,
+                "this typed.List(iterable) is not supported in compiled code yet (typed.List(), \
+                 typed.List.empty_list(item_type) and typed.List of a list or tuple of ints, \
+                 floats, bools or strings are)",
+            )
+        };
+        let held = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::PyStr);
+        let declared = match (kw, &args[1..]) {
+            ([], []) => Ty::Bottom,
+            ([k], [Ty::Str(name)]) if k == "_pyston_item_type" => typed_item(name, span)?,
+            // `typed.List(iterable)`: typed by the first item, the others converted
+            // to it (by the class, through Python) as Numba converts them.
+            ([], [it]) => {
+                let items: Vec<Ty> = match it {
+                    Ty::List(e) => vec![elem_ty(e)],
+                    Ty::Tuple(ts) => ts.iter().map(elem_ty).collect(),
+                    _ => return Err(unsupported()),
+                };
+                match items.split_first() {
+                    None => Ty::Bottom,
+                    Some((first, rest)) => {
+                        if *first != Ty::Bottom
+                            && (!held(first) || !rest.iter().all(|t| t == first || typed_converts(first, t)))
+                        {
+                            return Err(unsupported());
+                        }
+                        first.clone()
+                    }
+                }
+            }
+            _ => return Err(unsupported()),
+        };
+        if self.gil_free {
+            return Err(CompileError::typing(
+                span,
+                "lists are not supported in compiled code under nogil=True or parallel=True yet",
+            ));
+        }
+        if let (false, Some(r)) = (declared == Ty::Bottom, r) {
+            self.lists.typed_sites.insert(r);
+        }
+        let t = self.site(r, declared, span)?;
+        self.py_list_op(ProbeTarget::Builtin("@typed_list"), &args[1..], kw, &t, span)?;
+        Ok(t)
+    }
+
+    /// `typed.Dict()` or `typed.Dict(_pyston_key_type=..., _pyston_value_type=...)`
+    /// (from `typed.Dict.empty(k, v)`): as [`Infer::typed_list_new`], for a dict site.
+    fn typed_dict_new(&mut self, kw: &[String], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Ty> {
+        let declared = match (kw, &args[1..]) {
+            ([], []) => None,
+            ([k, v], [Ty::Str(kn), Ty::Str(vn)]) if k == "_pyston_key_type" && v == "_pyston_value_type" => {
+                Some((typed_item(kn, span)?, typed_item(vn, span)?))
+            }
+            _ => {
+                return Err(CompileError::typing(
+                    span,
+                    "this call of typed.Dict is not supported in compiled code (typed.Dict() and \
+                     typed.Dict.empty(key_type, value_type) are)",
+                ))
+            }
+        };
+        if self.gil_free {
+            return Err(CompileError::typing(
+                span,
+                "dicts are not supported in compiled code under nogil=True or parallel=True yet",
+            ));
+        }
+        if let (Some((k, v)), Some(r)) = (declared, r) {
+            self.lists.site_elem.entry(r).or_insert_with(|| Ty::Tuple(vec![k, v]));
+            self.lists.typed_sites.insert(r);
+        }
+        let t = self.dict_site(r);
+        self.py_list_op(ProbeTarget::Builtin("@typed_dict"), &args[1..], kw, &t, span)?;
+        Ok(t)
+    }
+
     fn dict_site(&mut self, r: Option<Value>) -> Ty {
         if let Some(r) = r {
             self.lists.sites.insert(r);
@@ -765,6 +905,15 @@ impl Infer<'_> {
         span: Span,
     ) -> CResult<Option<Option<Ty>>> {
         let is_dict = |t: &Ty| matches!(t, Ty::Dict(..));
+        match (op, args.first()) {
+            (Op::Call { kw }, Some(Ty::Builtin(Builtin::TypedDict))) => {
+                return self.typed_dict_new(kw, args, r, span).map(|t| Some(Some(t)))
+            }
+            (Op::MethodCall { name, kw }, Some(Ty::Module(Module::Typed))) if name == "Dict" => {
+                return self.typed_dict_new(kw, args, r, span).map(|t| Some(Some(t)))
+            }
+            _ => {}
+        }
         if let (Op::Call { kw }, Some(Ty::Builtin(Builtin::Dict))) = (op, args.first()) {
             if args.len() == 1 && kw.is_empty() {
                 return Ok(Some(Some(self.dict_site(r))));
@@ -850,7 +999,12 @@ impl Infer<'_> {
                 [key, d] => {
                     dict_needle(key, span)?;
                     let d = elem_ty(d);
-                    let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
+                    // (a typed dict converts the default to its value type, as Numba does)
+                    let j = if typed_converts(&v, &d) && self.only_typed_sites(argv[0]) {
+                        v.clone()
+                    } else {
+                        elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?
+                    };
                     if native_kind(&j).is_none() {
                         return Err(bad_elem(span, &j));
                     }
@@ -864,7 +1018,11 @@ impl Infer<'_> {
             Op::MethodCall { name, kw } if first && kw.is_empty() && name == "setdefault" && args.len() == 3 => {
                 self.widen_dict(argv[0], &args[0], &args[1], &args[2], span)?;
                 let d = elem_ty(&args[2]);
-                let j = elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?;
+                let j = if typed_converts(&v, &d) && self.only_typed_sites(argv[0]) {
+                    v.clone()
+                } else {
+                    elem_join(&v, &d).ok_or_else(|| mixed(span, &v, &d))?
+                };
                 self.py_list_op(ProbeTarget::Method(name.clone()), args, kw, &j, span)?;
                 Some(j)
             }
