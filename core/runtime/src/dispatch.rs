@@ -468,7 +468,10 @@ impl Dispatcher {
         }
         let (src, env) = this.source(py)?;
         let adapt = this.inner.lock().unwrap().adapt.clone();
-        let spec = match pipeline::compile(py, this.id, &src, &env, params.to_vec(), &this.sem, &adapt) {
+        let compiled = crate::env::compiling(slf, || {
+            pipeline::compile(py, this.id, &src, &env, params.to_vec(), &this.sem, &adapt)
+        });
+        let spec = match compiled {
             Ok(s) => s,
             // Untypeable, or a bug in pyston: CPython runs it, exactly (never an
             // internal error out of fallback mode).

@@ -52,6 +52,16 @@ impl Guard {
         }
     }
 
+    /// A guard that `name` is the module global `obj` (not bound yet when compiled).
+    pub fn global(py: Python<'_>, env: &PyEnv, name: &str, obj: &Bound<'_, PyAny>) -> Guard {
+        Guard {
+            name: name.to_string(),
+            key: pyo3::types::PyString::intern(py, name).unbind(),
+            kind: GuardKind::Global(env.globals.clone_ref(py)),
+            expected: obj.clone().unbind(),
+        }
+    }
+
     /// Whether the name is still bound to the same object.
     pub fn holds(&self, py: Python<'_>) -> bool {
         let key = self.key.as_ptr();
@@ -198,6 +208,19 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
 /// specializations keyed on them refer to them).
 static FUNC_ARGS: std::sync::Mutex<Option<HashMap<u32, Py<Dispatcher>>>> = std::sync::Mutex::new(None);
 
+thread_local! {
+    /// The dispatchers whose compilation is running on this thread (innermost last).
+    static COMPILING: std::cell::RefCell<Vec<Py<Dispatcher>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` (a compilation of `d`) with `d` recorded as being compiled.
+pub fn compiling<R>(d: &Bound<'_, Dispatcher>, f: impl FnOnce() -> R) -> R {
+    COMPILING.with(|c| c.borrow_mut().push(d.clone().unbind()));
+    let r = f();
+    COMPILING.with(|c| c.borrow_mut().pop());
+    r
+}
+
 /// Registers a dispatcher passed as an argument; returns its id (its `Ty::Func`).
 pub fn register_func_arg(d: &Bound<'_, Dispatcher>) -> u32 {
     let id = d.get().id;
@@ -225,6 +248,20 @@ fn auto_dispatcher<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> Option<Boun
 }
 
 impl CompileEnv<'_> {
+    /// The dispatcher being compiled, when `name` is its module-level function's own name.
+    fn own_dispatcher(&self, name: &str) -> Option<Py<Dispatcher>> {
+        let py = self.py;
+        let d = COMPILING.with(|c| c.borrow().last().map(|d| d.clone_ref(py)))?;
+        let f = self.env.func.as_ref()?.bind(py);
+        let own = |attr: &str| {
+            f.getattr(attr)
+                .and_then(|v| v.extract::<String>())
+                .is_ok_and(|v| v == name)
+        };
+        let same_env = d.bind(py).get().py_func.bind(py).is(f);
+        (same_env && own("__name__") && own("__qualname__")).then_some(d)
+    }
+
     fn classify(&mut self, obj: &Bound<'_, PyAny>) -> GlobalKind {
         let py = self.py;
         if let Ok((base, numpy)) = builtin_table(py) {
@@ -1326,7 +1363,19 @@ impl<'py> Env for CompileEnv<'py> {
                 }
                 self.classify(&obj)
             }
-            Err(_) => GlobalKind::Other("undefined name".into()),
+            Err(_) => {
+                // `@njit("i8(i8)") def fib(n): ... fib(n - 1)` compiles when the
+                // decorator runs, before `fib` is bound: a module-level function's
+                // own name stands for its dispatcher, guarded to be that global.
+                if let Some(d) = self.own_dispatcher(name) {
+                    if !self.guards.iter().any(|g| g.name == name) {
+                        self.guards
+                            .push(Guard::global(py, &self.env, name, d.bind(py).as_any()));
+                    }
+                    return self.classify(d.bind(py).as_any());
+                }
+                GlobalKind::Other("undefined name".into())
+            }
         }
     }
 
