@@ -859,6 +859,10 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         slots.push(obj.as_ptr() as u64);
         return Ok(Some(Ty::Obj(ObjClass::Generator)));
     }
+    if crate::helpers::pyrandom::is_plain_random(py, obj) {
+        slots.push(obj.as_ptr() as u64);
+        return Ok(Some(Ty::Obj(ObjClass::PyRandom)));
+    }
     if let Ok(d) = obj.cast::<crate::dispatch::Dispatcher>() {
         // A compiled function passed as a value: part of the type key by identity
         // (no slots); calls of it compile to direct calls.

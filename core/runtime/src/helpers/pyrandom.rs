@@ -6,7 +6,10 @@
 //! Compiled code that calls `random.random()` & co. draws from that state
 //! itself, the same numbers CPython's call would give, advancing the same
 //! state: after a compiled call, plain Python continues the same sequence,
-//! and `random.seed(n)` before a compiled call reproduces it.
+//! and `random.seed(n)` before a compiled call reproduces it. The methods
+//! of a `random.Random` instance compiled code holds (exactly that class,
+//! see [`is_plain_random`]) draw the same way from that instance's own state
+//! ([`MtSource::Arg0`]).
 //!
 //! The algorithms, from their definitions (checked value for value against
 //! CPython by `tests/test_stdlib_calls.py`):
@@ -72,11 +75,91 @@ impl MtOp {
     }
 }
 
+/// Whose Mersenne Twister a native draw advances.
+pub enum MtSource {
+    /// A module-level function's: `random._inst` (kept alive here).
+    Fixed(Py<PyAny>),
+    /// A method's: the `random.Random` in the call's first argument slot,
+    /// checked at each draw to be exactly the class (the pointer held
+    /// here, see [`random_type`]) whose layout [`instance_layout_ok`] accepted.
+    Arg0(usize),
+}
+
 /// A `random` call site compiled code draws for natively.
 pub struct MtDraw {
     pub op: MtOp,
-    /// `random._inst` (kept alive here).
-    pub inst: Py<PyAny>,
+    pub source: MtSource,
+}
+
+/// The class `random.Random` (the type of `random._inst`, checked by its
+/// module and name), once the program has imported `random`; this never
+/// imports it. The class object stays alive for the process.
+pub fn random_type(py: Python<'_>) -> Option<usize> {
+    static TYPE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    if let Some(t) = TYPE.get() {
+        return Some(*t);
+    }
+    let m = py
+        .import("sys")
+        .ok()?
+        .getattr("modules")
+        .ok()?
+        .get_item("random")
+        .ok()?;
+    let t = m.getattr("_inst").ok()?.get_type();
+    let named = |attr: &str, want: &str| {
+        t.getattr(attr)
+            .and_then(|v| v.extract::<String>())
+            .is_ok_and(|v| v == want)
+    };
+    if !named("__module__", "random") || !named("__qualname__", "Random") || !t.is(&m.getattr("Random").ok()?) {
+        return None;
+    }
+    let p = t.as_ptr() as usize;
+    std::mem::forget(t); // the identity stays valid for the process
+    Some(*TYPE.get_or_init(|| p))
+}
+
+/// Whether `obj` is the class `random.Random` itself.
+pub fn is_random_class(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    random_type(py).is_some_and(|t| t == obj.as_ptr() as usize)
+}
+
+/// Whether compiled code may hold `obj` as a `random.Random`: exactly that
+/// class (a subclass may override its draws), with no instance attribute
+/// that shadows one of the class's (`r.random = f`: CPython's calls would
+/// call it). Its own `gauss_next` (the cached second gaussian) is fine.
+pub fn is_plain_random(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    let Some(tp) = random_type(py) else {
+        return false;
+    };
+    if obj.get_type_ptr() as usize != tp {
+        return false;
+    }
+    let Ok(d) = obj.getattr(pyo3::intern!(py, "__dict__")) else {
+        return false;
+    };
+    let Ok(d) = d.cast_into::<pyo3::types::PyDict>() else {
+        return false;
+    };
+    let cls = obj.get_type();
+    d.keys().iter().all(|k| {
+        k.extract::<String>()
+            .is_ok_and(|k| k == "gauss_next" || !cls.hasattr(k.as_str()).unwrap_or(true))
+    })
+}
+
+/// Whether the instances of `random.Random` have the layout this module
+/// reads (checked once, on `random._inst`, an instance of exactly that class).
+pub fn instance_layout_ok(py: Python<'_>) -> bool {
+    static OK_: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *OK_.get_or_init(|| {
+        random_type(py).is_some()
+            && py
+                .import("random")
+                .and_then(|m| m.getattr("_inst"))
+                .is_ok_and(|inst| layout_ok(py, &inst))
+    })
 }
 
 /// Whether `inst`'s memory holds the state `getstate()` reports at the
@@ -209,9 +292,21 @@ pub unsafe fn native_draw(ctx: &Ctx, d: &MtDraw, slots: &[u64], out: *mut u64) -
 /// # Safety
 /// As `native_draw`, with the GIL held.
 unsafe fn draw(d: &MtDraw, slots: &[u64], out: *mut u64) -> Option<i32> {
-    // SAFETY: `inst` is kept alive by the draw and its layout was checked when
-    // the call site was compiled; this thread holds the GIL.
-    let mut mt = unsafe { Mt::of(d.inst.as_ptr()) };
+    let (inst, slots) = match &d.source {
+        MtSource::Fixed(inst) => (inst.as_ptr(), slots),
+        MtSource::Arg0(tp) => {
+            let p = slots[0] as *mut ffi::PyObject;
+            // SAFETY: the first slot holds a live object (the method's receiver).
+            if unsafe { ffi::Py_TYPE(p) } as usize != *tp {
+                return None; // no longer exactly a random.Random (`r.__class__ = ...`)
+            }
+            (p, &slots[1..])
+        }
+    };
+    // SAFETY: `inst` is kept alive by the draw or the caller, and is an
+    // instance of the class whose layout was checked when the call site was
+    // compiled; this thread holds the GIL.
+    let mut mt = unsafe { Mt::of(inst) };
     let int = |k: usize| slots[k] as i64;
     let flt = |k: usize, is_int: bool| {
         if is_int {
