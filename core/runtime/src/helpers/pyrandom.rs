@@ -99,13 +99,20 @@ pub fn random_type(py: Python<'_>) -> Option<usize> {
     if let Some(t) = TYPE.get() {
         return Some(*t);
     }
-    let m = py
-        .import("sys")
-        .ok()?
-        .getattr("modules")
-        .ok()?
-        .get_item("random")
-        .ok()?;
+    // SAFETY: the GIL is held (`py`); the module dictionary and its item are
+    // borrowed references owned by the interpreter (NULL when absent, never raising).
+    let m = unsafe {
+        let modules = ffi::PyImport_GetModuleDict();
+        let m = if modules.is_null() {
+            std::ptr::null_mut()
+        } else {
+            ffi::PyDict_GetItemString(modules, c"random".as_ptr())
+        };
+        if m.is_null() {
+            return None; // the program has not imported `random`
+        }
+        Bound::from_borrowed_ptr(py, m)
+    };
     let t = m.getattr("_inst").ok()?.get_type();
     let named = |attr: &str, want: &str| {
         t.getattr(attr)
@@ -142,10 +149,14 @@ pub fn is_plain_random(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
     let Ok(d) = d.cast_into::<pyo3::types::PyDict>() else {
         return false;
     };
+    let gauss_next = pyo3::intern!(py, "gauss_next");
+    if d.len() == 1 && d.contains(gauss_next).unwrap_or(false) {
+        return true; // (what `Random.__init__` leaves: the common case, quickly)
+    }
     let cls = obj.get_type();
-    d.keys().iter().all(|k| {
-        k.extract::<String>()
-            .is_ok_and(|k| k == "gauss_next" || !cls.hasattr(k.as_str()).unwrap_or(true))
+    d.iter().all(|(k, _)| {
+        k.cast::<pyo3::types::PyString>()
+            .is_ok_and(|k| k.as_any().eq(gauss_next).unwrap_or(false) || !cls.hasattr(k).unwrap_or(true))
     })
 }
 
