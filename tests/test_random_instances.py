@@ -290,6 +290,18 @@ def test_module_level_instance():
     R.seed(5)
     assert got == (global_draws.py_func(1000), R.random())
     native(global_draws, 1)
+    # shadowing a method after compiling: the guard sees it, plain Python runs
+    R.random = lambda: 0.5
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pyston.PerformanceWarning)
+            assert global_draws(4) == 2.0
+    finally:
+        del R.random
+    R.seed(5)
+    got = global_draws(10)
+    R.seed(5)
+    assert got == global_draws.py_func(10)
 
 
 # --------------------------------------------------------------------------

@@ -26,6 +26,9 @@ pub struct Guard {
     key: Py<pyo3::types::PyString>,
     kind: GuardKind,
     expected: Py<PyAny>,
+    /// The object is a `random.Random` compiled code draws from natively:
+    /// it must stay one (no instance attribute shadowing a method since).
+    random: bool,
 }
 
 enum GuardKind {
@@ -49,11 +52,15 @@ impl Guard {
             key: pyo3::types::PyString::intern(py, name).unbind(),
             kind,
             expected: obj.clone().unbind(),
+            random: crate::helpers::pyrandom::is_plain_random(py, obj),
         }
     }
 
     /// Whether the name is still bound to the same object.
     pub fn holds(&self, py: Python<'_>) -> bool {
+        if self.random && !crate::helpers::pyrandom::is_plain_random(py, self.expected.bind(py)) {
+            return false;
+        }
         let key = self.key.as_ptr();
         let want = self.expected.as_ptr();
         // SAFETY: dictionaries and key are live (held by this guard); PyDict_GetItem
