@@ -284,6 +284,77 @@ def test_choice_and_shuffle_of_lists():
     native(module_choose, [1, 2], 1)
 
 
+@pyston.fast
+def choose_many(r, xs, n):
+    out = []
+    for _ in range(n):
+        out.append(r.choice(xs))
+    return out
+
+
+@pyston.fast
+def shuffle_many(r, xs, n):
+    for _ in range(n):
+        r.shuffle(xs)
+    return xs
+
+
+@pyston.fast
+def module_shuffle_choose(xs, n):
+    t = 0
+    for _ in range(n):
+        random.shuffle(xs)
+        t += random.choice(xs)
+    return t
+
+
+@pytest.mark.parametrize(
+    "xs",
+    [[7], [1, 2], [3, 1, 4, 1, 5, 9, 2, 6, 5], [0.5, -1.25, 3.0], [True, False, False], list(range(1000))],
+)
+def test_native_choice_and_shuffle(xs):
+    assert_same(choose_many, random.Random(12), xs, 500)
+    assert_same(shuffle_many, random.Random(13), xs, 20)
+    r = random.Random(1)
+    choose_many(r, xs, 1)
+    shuffle_many(r, xs, 1)
+    n0 = P.pycall_count()
+    choose_many(r, xs, 1000)
+    shuffle_many(r, xs, 10)
+    assert P.pycall_count() - n0 == 0  # drawn natively: no call into Python
+
+
+def test_choice_of_elements_compiled_code_does_not_read_natively():
+    # a big int among ints, a str list: CPython's value handed to the interpreter / CPython's method
+    assert_same(choose_many, random.Random(3), [1, 2**70, 3, -(2**65)], 50)
+    assert_same(choose_many, random.Random(3), ["a", "bc", "d"], 50)
+    assert_same(shuffle_many, random.Random(3), ["a", "bc", "d", 2**70], 5)
+    assert_same(shuffle_many, random.Random(3), [], 5)
+
+
+def test_choice_of_an_empty_list_raises_like_cpython():
+    @pyston.fast
+    def first_then_empty(r, xs):
+        t = r.choice(xs)
+        xs.clear()
+        return t + r.choice(xs)
+
+    assert_same(first_then_empty, random.Random(1), [1, 2, 3])
+
+
+def test_module_level_shuffle_and_choice_native():
+    random.seed(8)
+    xs = list(range(50))
+    plain = module_shuffle_choose.py_func(xs, 30), xs, random.getstate()
+    random.seed(8)
+    ys = list(range(50))
+    got = module_shuffle_choose(ys, 30), ys, random.getstate()
+    assert got == plain
+    n0 = P.pycall_count()
+    module_shuffle_choose(ys, 30)
+    assert P.pycall_count() - n0 == 0
+
+
 def test_module_level_instance():
     R.seed(5)
     got = global_draws(1000), R.random()

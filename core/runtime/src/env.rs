@@ -647,11 +647,26 @@ fn stdlib_random_call(
     args: &[Ty],
     kw: &[String],
 ) -> Result<(Ty, Option<crate::helpers::pyrandom::MtDraw>), String> {
-    use crate::helpers::pyrandom::{MtDraw, MtOp, MtSource};
-    // `choice` and `shuffle` of a list (CPython's own function on the list object).
+    use crate::helpers::pyrandom::{Elem, MtDraw, MtOp, MtSource};
+    // Whose state a native draw advances: the module function's instance, or the method's receiver.
+    let source = || match fixed {
+        Some(f) => {
+            let inst = f.getattr("__self__").ok()?;
+            crate::helpers::pyrandom::layout_ok(py, &inst).then(|| MtSource::Fixed(inst.unbind()))
+        }
+        None => {
+            let tp = crate::helpers::pyrandom::random_type(py)?;
+            crate::helpers::pyrandom::instance_layout_ok(py).then_some(MtSource::Arg0(tp))
+        }
+    };
+    let native = |op: Option<MtOp>| op.and_then(|op| Some(MtDraw { op, source: source()? }));
+    // `choice` and `shuffle` of a list (the list object itself): natively, or
+    // (`choice` of a list of other elements) CPython's own function.
     match (name, args, kw.is_empty()) {
-        ("choice", [Ty::List(e)], true) if **e != Ty::Bottom => return Ok(((**e).clone(), None)),
-        ("shuffle", [Ty::List(_)], true) => return Ok((Ty::NoneT, None)),
+        ("choice", [Ty::List(e)], true) if **e != Ty::Bottom => {
+            return Ok(((**e).clone(), native(Elem::of(e).map(MtOp::Choice))))
+        }
+        ("shuffle", [Ty::List(_)], true) => return Ok((Ty::NoneT, native(Some(MtOp::Shuffle)))),
         ("choice" | "shuffle", ..) => return Err("it takes one list argument in compiled code".into()),
         _ => {}
     }
@@ -675,23 +690,11 @@ fn stdlib_random_call(
             _ => None,
         })
         .collect();
-    let native = match (ints, kw.is_empty()) {
-        (Some(ints), true) => MtOp::of(name, &ints).and_then(|op| {
-            let source = match fixed {
-                Some(f) => {
-                    let inst = f.getattr("__self__").ok()?;
-                    crate::helpers::pyrandom::layout_ok(py, &inst).then(|| MtSource::Fixed(inst.unbind()))?
-                }
-                None => {
-                    let tp = crate::helpers::pyrandom::random_type(py)?;
-                    crate::helpers::pyrandom::instance_layout_ok(py).then_some(MtSource::Arg0(tp))?
-                }
-            };
-            Some(MtDraw { op, source })
-        }),
+    let op = match (ints, kw.is_empty()) {
+        (Some(ints), true) => MtOp::of(name, &ints),
         _ => None,
     };
-    Ok((ret, native))
+    Ok((ret, native(op)))
 }
 
 /// The typing rule of `obj` if it is one of the library's `numpy.random`

@@ -24,6 +24,9 @@
 //!   while `r >= n`, for the width `n = stop - start > 0`;
 //! - `uniform(a, b)`: `a + (b - a) * random()` with Python's int/float rules
 //!   (the difference of two ints is exact, then rounded once).
+//! - `choice(xs)` of a list: `xs[_randbelow(len(xs))]`, `_randbelow(n)` as
+//!   for `randrange`; `shuffle(xs)`: for `i` from `len(xs) - 1` down to 1,
+//!   swap `xs[i]` and `xs[_randbelow(i + 1)]`.
 //!
 //! Where the draw would raise (an empty range) or its result would leave 64
 //! bits, the call runs CPython's function instead. The layout of the C
@@ -57,6 +60,39 @@ pub enum MtOp {
     Randint,
     /// `getrandbits(k)`
     Getrandbits,
+    /// `choice(xs)` of a list compiled code reads as elements of this type.
+    Choice(Elem),
+    /// `shuffle(xs)` of a list.
+    Shuffle,
+}
+
+/// The element type of a list `choice` draws from natively.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Elem {
+    Int,
+    Float,
+    Bool,
+}
+
+impl Elem {
+    pub fn of(t: &pyston_compiler::types::Ty) -> Option<Elem> {
+        use pyston_compiler::types::Ty;
+        match t {
+            Ty::Int => Some(Elem::Int),
+            Ty::Float => Some(Elem::Float),
+            Ty::Bool => Some(Elem::Bool),
+            _ => None,
+        }
+    }
+
+    fn ty(self) -> pyston_compiler::types::Ty {
+        use pyston_compiler::types::Ty;
+        match self {
+            Elem::Int => Ty::Int,
+            Elem::Float => Ty::Float,
+            Elem::Bool => Ty::Bool,
+        }
+    }
 }
 
 impl MtOp {
@@ -283,7 +319,7 @@ impl Mt {
 /// # Safety
 /// `ctx` is the call's live context; `slots` the call's
 /// argument slots (one per int/float argument); `out` has room for one slot.
-pub unsafe fn native_draw(ctx: &Ctx, d: &MtDraw, slots: &[u64], out: *mut u64) -> Option<i32> {
+pub unsafe fn native_draw(ctx: &mut Ctx, d: &MtDraw, slots: &[u64], out: *mut u64) -> Option<i32> {
     if !ctx.rng_native {
         return None;
     }
@@ -292,17 +328,17 @@ pub unsafe fn native_draw(ctx: &Ctx, d: &MtDraw, slots: &[u64], out: *mut u64) -
     if ctx.nogil {
         Python::attach(|_| {
             // SAFETY: the function's contract; the GIL is held.
-            unsafe { draw(d, slots, out) }
+            unsafe { draw(ctx, d, slots, out) }
         })
     } else {
         // SAFETY: the function's contract; the dispatcher's call holds the GIL.
-        unsafe { draw(d, slots, out) }
+        unsafe { draw(ctx, d, slots, out) }
     }
 }
 
 /// # Safety
 /// As `native_draw`, with the GIL held.
-unsafe fn draw(d: &MtDraw, slots: &[u64], out: *mut u64) -> Option<i32> {
+unsafe fn draw(ctx: &mut Ctx, d: &MtDraw, slots: &[u64], out: *mut u64) -> Option<i32> {
     let (inst, slots) = match &d.source {
         MtSource::Fixed(inst) => (inst.as_ptr(), slots),
         MtSource::Arg0(tp) => {
@@ -358,8 +394,93 @@ unsafe fn draw(d: &MtDraw, slots: &[u64], out: *mut u64) -> Option<i32> {
             }
             mt.bits(k as u32)
         }
+        // `seq[self._randbelow(len(seq))]`; an empty list raises in CPython's call.
+        MtOp::Choice(e) => {
+            let list = slots[0] as *mut ffi::PyObject;
+            // SAFETY: the slot holds a live list (an argument or arena-owned); the GIL is held.
+            let n = unsafe { ffi::Py_SIZE(list) } as u64;
+            if n == 0 || n >= 1 << 62 {
+                return None;
+            }
+            let j = mt.below(n);
+            // SAFETY: as above; `j < n`, so the item is a borrowed reference to a live object.
+            let o = unsafe { ffi::PyList_GetItem(list, j as ffi::Py_ssize_t) };
+            // SAFETY: `o` is live; the GIL is held; `ctx` and `out` per the contract.
+            return Some(unsafe { choice_result(ctx, e, o, out) });
+        }
+        // `for i in reversed(range(1, len(x))): j = _randbelow(i + 1); x[i], x[j] = x[j], x[i]`
+        MtOp::Shuffle => {
+            let list = slots[0] as *mut ffi::PyObject;
+            // SAFETY: the slot holds a live list; the GIL is held, and nothing
+            // below runs Python code (the swapped items keep a reference each).
+            unsafe {
+                let n = ffi::Py_SIZE(list) as u64;
+                if n >= 1 << 62 {
+                    return None;
+                }
+                for i in (1..n).rev() {
+                    let j = mt.below(i + 1);
+                    let a = ffi::PyList_GetItem(list, i as ffi::Py_ssize_t);
+                    let b = ffi::PyList_GetItem(list, j as ffi::Py_ssize_t);
+                    ffi::Py_INCREF(a);
+                    ffi::Py_INCREF(b);
+                    // (each steals the reference taken; the one it replaces is still held by the list)
+                    ffi::PyList_SetItem(list, i as ffi::Py_ssize_t, b);
+                    ffi::PyList_SetItem(list, j as ffi::Py_ssize_t, a);
+                }
+            }
+            return Some(OK); // (None: no result slot)
+        }
     };
     // SAFETY: `out` has room for the result's one slot.
     unsafe { *out = bits };
     Some(OK)
+}
+
+/// The chosen element `o` as compiled code's result of type `e`: its slot in
+/// `out`, or (not of that type: a big int, a float in a list of ints) the
+/// object handed to the interpreter, as a call into Python's result would be.
+///
+/// # Safety
+/// `o` is a live object; the GIL is held; `out` has room for one slot.
+unsafe fn choice_result(ctx: &mut Ctx, e: Elem, o: *mut ffi::PyObject, out: *mut u64) -> i32 {
+    // SAFETY: see the function's contract.
+    unsafe {
+        match e {
+            Elem::Float if ffi::PyFloat_CheckExact(o) != 0 => {
+                *out = ffi::PyFloat_AsDouble(o).to_bits();
+                return OK;
+            }
+            Elem::Int if ffi::PyLong_CheckExact(o) != 0 => {
+                let mut overflow = 0;
+                let v = ffi::PyLong_AsLongLongAndOverflow(o, &mut overflow);
+                if overflow == 0 {
+                    *out = v as u64;
+                    return OK;
+                }
+            }
+            Elem::Bool if o == ffi::Py_True() || o == ffi::Py_False() => {
+                *out = u64::from(o == ffi::Py_True());
+                return OK;
+            }
+            _ => {}
+        }
+        let py = Python::assume_attached();
+        let obj = Bound::from_borrowed_ptr(py, o);
+        let mut v = Vec::new();
+        match crate::boxing::unbox_value(py, &e.ty(), &obj, &mut v) {
+            Ok(true) => {
+                *out = v[0];
+                OK
+            }
+            Ok(false) => {
+                ctx.pending = Some(obj.unbind());
+                crate::runtime::DEOPT_AFTER
+            }
+            Err(err) => {
+                err.restore(py);
+                crate::runtime::ERROR
+            }
+        }
+    }
 }
