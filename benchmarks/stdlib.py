@@ -93,6 +93,18 @@ def instance_dice(n):
     return total, sixes, r.getrandbits(32)
 
 
+def instance_walk(n):
+    r = random.Random(11)
+    steps = [-1, 1, -2, 2]
+    x = 0
+    far = 0
+    for _ in range(n):
+        x += r.choice(steps)
+        if abs(x) > far:
+            far = abs(x)
+    return x, far, r.random()
+
+
 def gcd_sum(n):
     t = 0
     for i in range(1, n):
@@ -124,6 +136,7 @@ KERNELS = [
     ("uniform_walk (random.uniform)", uniform_walk, True),
     ("instance_pi (random.Random(seed).random)", instance_pi, True),
     ("instance_dice (random.Random(seed).randint)", instance_dice, True),
+    ("instance_walk (random.Random(seed).choice)", instance_walk, True),
     ("gcd_sum (math.gcd)", gcd_sum, True),
     ("isqrt_divmod (math.isqrt, divmod)", isqrt_divmod, True),
     ("frexp_exponents (math.frexp)", frexp_exponents, True),
