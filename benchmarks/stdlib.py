@@ -105,6 +105,14 @@ def instance_walk(n):
     return x, far, r.random()
 
 
+def instance_gauss(n):
+    r = random.Random(5)
+    t = 0.0
+    for _ in range(n):
+        t += abs(r.gauss(0.0, 1.0)) + r.expovariate(2.0)
+    return t, r.random()
+
+
 def gcd_sum(n):
     t = 0
     for i in range(1, n):
@@ -137,6 +145,7 @@ KERNELS = [
     ("instance_pi (random.Random(seed).random)", instance_pi, True),
     ("instance_dice (random.Random(seed).randint)", instance_dice, True),
     ("instance_walk (random.Random(seed).choice)", instance_walk, True),
+    ("instance_gauss (r.gauss, r.expovariate)", instance_gauss, True),
     ("gcd_sum (math.gcd)", gcd_sum, True),
     ("isqrt_divmod (math.isqrt, divmod)", isqrt_divmod, True),
     ("frexp_exponents (math.frexp)", frexp_exponents, True),

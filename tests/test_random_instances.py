@@ -355,6 +355,54 @@ def test_module_level_shuffle_and_choice_native():
     assert P.pycall_count() - n0 == 0
 
 
+@pyston.fast
+def normal_draws(r, n, mu, sigma, lambd):
+    out = []
+    for _ in range(n):
+        out.append(r.gauss(mu, sigma))
+        out.append(r.normalvariate(mu, sigma))
+        out.append(r.expovariate(lambd))
+    return out
+
+
+@pyston.fast
+def module_normal_draws(n, mu, sigma, lambd):
+    t = 0.0
+    for _ in range(n):
+        t += random.gauss(mu, sigma) * random.normalvariate(mu, sigma) + random.expovariate(lambd)
+    return t
+
+
+@pytest.mark.parametrize(
+    "mu,sigma,lambd", [(0.0, 1.0, 1.0), (2, 3, 2), (-1.5, 0.25, 0.5), (1e300, 1e10, -3.0)]
+)
+def test_gaussian_and_exponential_draws_native(mu, sigma, lambd):
+    assert_same(normal_draws, random.Random(21), 3334, mu, sigma, lambd)  # 10^4 draws
+    r = random.Random(1)
+    normal_draws(r, 1, mu, sigma, lambd)
+    n0 = P.pycall_count()
+    normal_draws(r, 1000, mu, sigma, lambd)
+    assert P.pycall_count() - n0 == 0
+    # the module's functions: random._inst's state and its gauss_next afterwards
+    random.seed(21)
+    plain = module_normal_draws.py_func(333, mu, sigma, lambd), random.getstate()
+    random.seed(21)
+    assert (module_normal_draws(333, mu, sigma, lambd), random.getstate()) == plain
+    native(module_normal_draws, 1, mu, sigma, lambd)
+
+
+def test_gauss_next_of_another_type_runs_cpythons_method():
+    r, ref = random.Random(2), random.Random(2)
+    r.gauss_next = ref.gauss_next = 5  # an int: CPython's method returns mu + 5 * sigma
+    assert odd_gauss(r, 3) == odd_gauss.py_func(ref, 3)
+    assert r.getstate() == ref.getstate()
+
+
+def test_expovariate_of_zero_raises_like_cpython():
+    assert_same(normal_draws, random.Random(3), 2, 0.0, 1.0, 0.0)
+    assert_same(normal_draws, random.Random(3), 2, 0.0, 1.0, 0)
+
+
 def test_module_level_instance():
     R.seed(5)
     got = global_draws(1000), R.random()

@@ -24,6 +24,11 @@
 //!   while `r >= n`, for the width `n = stop - start > 0`;
 //! - `uniform(a, b)`: `a + (b - a) * random()` with Python's int/float rules
 //!   (the difference of two ints is exact, then rounded once).
+//! - `gauss(mu, sigma)`: `Random.gauss`'s Box-Muller pair (`x2pi = random() *
+//!   2pi`, `g2rad = sqrt(-2 log(1 - random()))`, `cos(x2pi) * g2rad` now,
+//!   `sin(x2pi) * g2rad` kept in the instance's `gauss_next` attribute);
+//!   `normalvariate`: Kinderman and Monahan's loop; `expovariate(l)`:
+//!   `-log(1 - random()) / l`; libm's functions, as CPython's `math` calls them;
 //! - `choice(xs)` of a list: `xs[_randbelow(len(xs))]`, `_randbelow(n)` as
 //!   for `randrange`; `shuffle(xs)`: for `i` from `len(xs) - 1` down to 1,
 //!   swap `xs[i]` and `xs[_randbelow(i + 1)]`.
@@ -34,6 +39,7 @@
 //! CPython 3.9 to 3.13) is checked against `getstate()` when a function is
 //! compiled; if it differs, every call goes through CPython.
 
+use super::math as libm;
 use crate::runtime::{Ctx, OK};
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -64,6 +70,12 @@ pub enum MtOp {
     Choice(Elem),
     /// `shuffle(xs)` of a list.
     Shuffle,
+    /// `gauss(mu, sigma)`; which of `mu`, `sigma` are ints.
+    Gauss(bool, bool),
+    /// `normalvariate(mu, sigma)`; which are ints.
+    Normal(bool, bool),
+    /// `expovariate(lambd)`; whether it is an int.
+    Expo(bool),
 }
 
 /// The element type of a list `choice` draws from natively.
@@ -106,6 +118,9 @@ impl MtOp {
             ("randrange", [true, true]) => MtOp::Randrange,
             ("randint", [true, true]) => MtOp::Randint,
             ("getrandbits", [true]) => MtOp::Getrandbits,
+            ("gauss", [a, b]) => MtOp::Gauss(*a, *b),
+            ("normalvariate", [a, b]) => MtOp::Normal(*a, *b),
+            ("expovariate", [a]) => MtOp::Expo(*a),
             _ => return None,
         })
     }
@@ -339,8 +354,22 @@ pub unsafe fn native_draw(ctx: &mut Ctx, d: &MtDraw, slots: &[u64], out: *mut u6
 /// # Safety
 /// As `native_draw`, with the GIL held.
 unsafe fn draw(ctx: &mut Ctx, d: &MtDraw, slots: &[u64], out: *mut u64) -> Option<i32> {
+    // `gauss` and `normalvariate` are Python methods: they call `self.random`
+    // (and `gauss` keeps `self.gauss_next`), so `random._inst` must not have
+    // an instance attribute shadowing one (an instance compiled code holds
+    // was checked when it came in).
+    let python_level = matches!(d.op, MtOp::Gauss(..) | MtOp::Normal(..));
     let (inst, slots) = match &d.source {
-        MtSource::Fixed(inst) => (inst.as_ptr(), slots),
+        MtSource::Fixed(inst) => {
+            if python_level {
+                // SAFETY: the GIL is held (the function's contract).
+                let py = unsafe { Python::assume_attached() };
+                if !is_plain_random(py, inst.bind(py)) {
+                    return None;
+                }
+            }
+            (inst.as_ptr(), slots)
+        }
         MtSource::Arg0(tp) => {
             let p = slots[0] as *mut ffi::PyObject;
             // SAFETY: the first slot holds a live object (the method's receiver).
@@ -393,6 +422,74 @@ unsafe fn draw(ctx: &mut Ctx, d: &MtDraw, slots: &[u64], out: *mut u64) -> Optio
                 return None;
             }
             mt.bits(k as u32)
+        }
+        // `-_log(1.0 - self.random()) / lambd` (a zero `lambd` raises in CPython's call, after its draw).
+        MtOp::Expo(li) => {
+            let l = flt(0, li);
+            if l == 0.0 {
+                return None;
+            }
+            // SAFETY: libm's `log`, as CPython's `math.log` calls it for a positive finite float.
+            (-unsafe { libm::log(1.0 - mt.random()) } / l).to_bits()
+        }
+        // Kinderman and Monahan, as `Random.normalvariate`.
+        MtOp::Normal(mi, si) => {
+            // `NV_MAGICCONST = 4 * _exp(-0.5) / _sqrt(2.0)`
+            // SAFETY: libm's `exp` and `log` (as above).
+            let magic = 4.0 * unsafe { libm::exp(-0.5) } / 2.0f64.sqrt();
+            let z = loop {
+                let u1 = mt.random();
+                let u2 = 1.0 - mt.random();
+                let z = magic * (u1 - 0.5) / u2;
+                let zz = z * z / 4.0;
+                // SAFETY: as above.
+                if zz <= -unsafe { libm::log(u2) } {
+                    break z;
+                }
+            };
+            (flt(0, mi) + z * flt(1, si)).to_bits()
+        }
+        // `Random.gauss`: a pair drawn at a time, the second kept in the
+        // instance's own `gauss_next` (a Python attribute, read and written as
+        // the method does).
+        MtOp::Gauss(mi, si) => {
+            // SAFETY: the GIL is held; `inst` is live.
+            let (py, obj) = unsafe {
+                let py = Python::assume_attached();
+                (py, Bound::from_borrowed_ptr(py, inst))
+            };
+            let name = pyo3::intern!(py, "gauss_next");
+            let cached = obj.getattr(name).ok()?;
+            let cached = if cached.is_none() {
+                None
+            } else if cached.get_type_ptr() == std::ptr::addr_of_mut!(ffi::PyFloat_Type) {
+                // SAFETY: exactly a float.
+                Some(unsafe { ffi::PyFloat_AsDouble(cached.as_ptr()) })
+            } else {
+                return None; // something else stored there: CPython's method
+            };
+            obj.setattr(name, py.None()).ok()?;
+            let z = match cached {
+                Some(z) => z,
+                None => {
+                    let x2pi = mt.random() * std::f64::consts::TAU;
+                    // SAFETY: libm's functions, as CPython's `math` calls them for finite floats.
+                    let (g2rad, c, s) = unsafe {
+                        (
+                            (-2.0 * libm::log(1.0 - mt.random())).sqrt(),
+                            libm::cos(x2pi),
+                            libm::sin(x2pi),
+                        )
+                    };
+                    let second = pyo3::types::PyFloat::new(py, s * g2rad);
+                    if let Err(e) = obj.setattr(name, second) {
+                        e.restore(py);
+                        return Some(crate::runtime::ERROR);
+                    }
+                    c * g2rad
+                }
+            };
+            (flt(0, mi) + z * flt(1, si)).to_bits()
         }
         // `seq[self._randbelow(len(seq))]`; an empty list raises in CPython's call.
         MtOp::Choice(e) => {
