@@ -13,7 +13,7 @@ import warnings
 
 import pyston
 import pytest
-from helpers import I64_MAX, I64_MIN, assert_same, native, rss_bytes
+from helpers import I64_MAX, I64_MIN, assert_equal_exact, assert_same, native, rss_bytes
 from pyston import _pyston as P
 
 # --------------------------------------------------------------------------
@@ -374,7 +374,16 @@ def module_normal_draws(n, mu, sigma, lambd):
 
 
 @pytest.mark.parametrize(
-    "mu,sigma,lambd", [(0.0, 1.0, 1.0), (2, 3, 2), (-1.5, 0.25, 0.5), (1e300, 1e10, -3.0)]
+    "mu,sigma,lambd",
+    [
+        (0.0, 1.0, 1.0),
+        (2, 3, 2),
+        (-1.5, 0.25, 0.5),
+        (1e300, 1e10, -3.0),
+        (float("nan"), float("inf"), float("inf")),
+        (0.0, -2.0, float("nan")),
+        (I64_MAX, I64_MIN, I64_MAX),
+    ],
 )
 def test_gaussian_and_exponential_draws_native(mu, sigma, lambd):
     assert_same(normal_draws, random.Random(21), 3334, mu, sigma, lambd)  # 10^4 draws
@@ -387,7 +396,8 @@ def test_gaussian_and_exponential_draws_native(mu, sigma, lambd):
     random.seed(21)
     plain = module_normal_draws.py_func(333, mu, sigma, lambd), random.getstate()
     random.seed(21)
-    assert (module_normal_draws(333, mu, sigma, lambd), random.getstate()) == plain
+    got = module_normal_draws(333, mu, sigma, lambd), random.getstate()
+    assert_equal_exact(plain, got)  # (NaN compared as NaN)
     native(module_normal_draws, 1, mu, sigma, lambd)
 
 
@@ -401,6 +411,7 @@ def test_gauss_next_of_another_type_runs_cpythons_method():
 def test_expovariate_of_zero_raises_like_cpython():
     assert_same(normal_draws, random.Random(3), 2, 0.0, 1.0, 0.0)
     assert_same(normal_draws, random.Random(3), 2, 0.0, 1.0, 0)
+    assert_same(normal_draws, random.Random(3), 2, 0.0, 1.0, -0.0)
 
 
 def test_module_level_instance():
