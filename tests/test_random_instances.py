@@ -401,6 +401,25 @@ def test_gaussian_and_exponential_draws_native(mu, sigma, lambd):
     native(module_normal_draws, 1, mu, sigma, lambd)
 
 
+@pyston.fast
+def lognormal_draws(r, n, mu, sigma):
+    out = []
+    for _ in range(n):
+        out.append(r.lognormvariate(mu, sigma))
+    return out
+
+
+@pytest.mark.parametrize("mu,sigma", [(0.0, 1.0), (1, 2), (-3.5, 0.1), (700.0, 10.0), (float("-inf"), 1.0)])
+def test_lognormvariate_native(mu, sigma):
+    # (700, 10): exp overflows after some draws: CPython's OverflowError, the state as CPython leaves it
+    assert_same(lognormal_draws, random.Random(5), 2000, mu, sigma)
+    r = random.Random(1)
+    lognormal_draws(r, 1, 0.0, 1.0)
+    n0 = P.pycall_count()
+    lognormal_draws(r, 500, 0.0, 1.0)
+    assert P.pycall_count() - n0 == 0
+
+
 def test_gauss_next_of_another_type_runs_cpythons_method():
     r, ref = random.Random(2), random.Random(2)
     r.gauss_next = ref.gauss_next = 5  # an int: CPython's method returns mu + 5 * sigma

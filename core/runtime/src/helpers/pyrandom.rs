@@ -27,7 +27,8 @@
 //! - `gauss(mu, sigma)`: `Random.gauss`'s Box-Muller pair (`x2pi = random() *
 //!   2pi`, `g2rad = sqrt(-2 log(1 - random()))`, `cos(x2pi) * g2rad` now,
 //!   `sin(x2pi) * g2rad` kept in the instance's `gauss_next` attribute);
-//!   `normalvariate`: Kinderman and Monahan's loop; `expovariate(l)`:
+//!   `normalvariate`: Kinderman and Monahan's loop (`lognormvariate`: `exp`
+//!   of it); `expovariate(l)`:
 //!   `-log(1 - random()) / l`; libm's functions, as CPython's `math` calls them;
 //! - `choice(xs)` of a list: `xs[_randbelow(len(xs))]`, `_randbelow(n)` as
 //!   for `randrange`; `shuffle(xs)`: for `i` from `len(xs) - 1` down to 1,
@@ -74,6 +75,8 @@ pub enum MtOp {
     Gauss(bool, bool),
     /// `normalvariate(mu, sigma)`; which are ints.
     Normal(bool, bool),
+    /// `lognormvariate(mu, sigma)`: `exp(normalvariate(mu, sigma))`; which are ints.
+    LogNormal(bool, bool),
     /// `expovariate(lambd)`; whether it is an int.
     Expo(bool),
 }
@@ -120,6 +123,7 @@ impl MtOp {
             ("getrandbits", [true]) => MtOp::Getrandbits,
             ("gauss", [a, b]) => MtOp::Gauss(*a, *b),
             ("normalvariate", [a, b]) => MtOp::Normal(*a, *b),
+            ("lognormvariate", [a, b]) => MtOp::LogNormal(*a, *b),
             ("expovariate", [a]) => MtOp::Expo(*a),
             _ => return None,
         })
@@ -358,7 +362,7 @@ unsafe fn draw(ctx: &mut Ctx, d: &MtDraw, slots: &[u64], out: *mut u64) -> Optio
     // (and `gauss` keeps `self.gauss_next`), so `random._inst` must not have
     // an instance attribute shadowing one (an instance compiled code holds
     // was checked when it came in).
-    let python_level = matches!(d.op, MtOp::Gauss(..) | MtOp::Normal(..));
+    let python_level = matches!(d.op, MtOp::Gauss(..) | MtOp::Normal(..) | MtOp::LogNormal(..));
     let (inst, slots) = match &d.source {
         MtSource::Fixed(inst) => {
             if python_level {
@@ -433,7 +437,7 @@ unsafe fn draw(ctx: &mut Ctx, d: &MtDraw, slots: &[u64], out: *mut u64) -> Optio
             (-unsafe { libm::log(1.0 - mt.random()) } / l).to_bits()
         }
         // Kinderman and Monahan, as `Random.normalvariate`.
-        MtOp::Normal(mi, si) => {
+        MtOp::Normal(mi, si) | MtOp::LogNormal(mi, si) => {
             // `NV_MAGICCONST = 4 * _exp(-0.5) / _sqrt(2.0)`
             // SAFETY: libm's `exp` and `log` (as above).
             let magic = 4.0 * unsafe { libm::exp(-0.5) } / 2.0f64.sqrt();
@@ -447,7 +451,28 @@ unsafe fn draw(ctx: &mut Ctx, d: &MtDraw, slots: &[u64], out: *mut u64) -> Optio
                     break z;
                 }
             };
-            (flt(0, mi) + z * flt(1, si)).to_bits()
+            let x = flt(0, mi) + z * flt(1, si);
+            if !matches!(d.op, MtOp::LogNormal(..)) {
+                x.to_bits()
+            } else {
+                // `math.exp(x)`: libm's `exp`; where it overflows, CPython's own
+                // `math.exp` raises its error (the draws are made, as in CPython).
+                // SAFETY: libm's `exp`.
+                let r = unsafe { libm::exp(x) };
+                if r.is_infinite() && x.is_finite() {
+                    // SAFETY: the GIL is held (the function's contract).
+                    let py = unsafe { Python::assume_attached() };
+                    let err = py
+                        .import("math")
+                        .and_then(|m| m.getattr("exp"))
+                        .and_then(|f| f.call1((x,)))
+                        .err()
+                        .unwrap_or_else(|| pyo3::exceptions::PyOverflowError::new_err("math range error"));
+                    err.restore(py);
+                    return Some(crate::runtime::ERROR);
+                }
+                r.to_bits()
+            }
         }
         // `Random.gauss`: a pair drawn at a time, the second kept in the
         // instance's own `gauss_next` (a Python attribute, read and written as
