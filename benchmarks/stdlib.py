@@ -2,6 +2,7 @@
 
 Pure-Python Monte Carlo with ``random`` (CPython's own Mersenne Twister:
 pyston draws from it natively, the same numbers and the same state after;
+the same for a ``random.Random(seed)`` instance made in the loop's function;
 Numba has a generator of its own, seeded separately, so its numbers differ)
 and integer/float functions of ``math`` and builtins (``math.gcd``,
 ``math.isqrt``, ``divmod``, ``math.frexp``: computed natively for int/float
@@ -67,6 +68,51 @@ def uniform_walk(n):
     return far
 
 
+def instance_pi(n):
+    # a generator of its own: random.Random(seed), drawn natively from its own state
+    r = random.Random(2024)
+    inside = 0
+    for _ in range(n):
+        x = r.random()
+        y = r.random()
+        if x * x + y * y < 1.0:
+            inside += 1
+    return 4.0 * inside / n, r.random()
+
+
+def instance_dice(n):
+    r = random.Random(7)
+    sixes = 0
+    total = 0
+    for _ in range(n):
+        a = r.randint(1, 6)
+        b = r.randint(1, 6)
+        total += a + b
+        if a == 6 and b == 6:
+            sixes += 1
+    return total, sixes, r.getrandbits(32)
+
+
+def instance_walk(n):
+    r = random.Random(11)
+    steps = [-1, 1, -2, 2]
+    x = 0
+    far = 0
+    for _ in range(n):
+        x += r.choice(steps)
+        if abs(x) > far:
+            far = abs(x)
+    return x, far, r.random()
+
+
+def instance_gauss(n):
+    r = random.Random(5)
+    t = 0.0
+    for _ in range(n):
+        t += abs(r.gauss(0.0, 1.0)) + r.expovariate(2.0)
+    return t, r.random()
+
+
 def gcd_sum(n):
     t = 0
     for i in range(1, n):
@@ -96,6 +142,10 @@ KERNELS = [
     ("random_pi (random.random)", random_pi, True),
     ("dice_histogram (random.randint)", dice_histogram, True),
     ("uniform_walk (random.uniform)", uniform_walk, True),
+    ("instance_pi (random.Random(seed).random)", instance_pi, True),
+    ("instance_dice (random.Random(seed).randint)", instance_dice, True),
+    ("instance_walk (random.Random(seed).choice)", instance_walk, True),
+    ("instance_gauss (r.gauss, r.expovariate)", instance_gauss, True),
     ("gcd_sum (math.gcd)", gcd_sum, True),
     ("isqrt_divmod (math.isqrt, divmod)", isqrt_divmod, True),
     ("frexp_exponents (math.frexp)", frexp_exponents, True),
@@ -126,7 +176,7 @@ def main() -> int:
     n = args.n
     rows = []
     print(f"numba {getattr(numba, '__version__', 'absent')}, {platform.python_version()}")
-    print(f"{'kernel':40s} {'CPython':>10s} {'pyston':>10s} {'numba':>10s} {'vs CPython':>11s} {'vs numba':>9s}")
+    print(f"{'kernel':46s} {'CPython':>10s} {'pyston':>10s} {'numba':>10s} {'vs CPython':>11s} {'vs numba':>9s}")
     for name, fn, _native in KERNELS:
         fast = pyston.fast(fn)
         with warnings.catch_warnings():
@@ -145,7 +195,7 @@ def main() -> int:
                 print(f"  (numba: {type(e).__name__})")
         nb_s = f"{t_nb * 1e3:8.2f}ms" if t_nb else "       n/a"
         vs_nb = f"{t_nb / t_ps:8.2f}x" if t_nb else "      n/a"
-        print(f"{name:40s} {t_py * 1e3:8.2f}ms {t_ps * 1e3:8.2f}ms {nb_s} {t_py / t_ps:10.1f}x {vs_nb}")
+        print(f"{name:46s} {t_py * 1e3:8.2f}ms {t_ps * 1e3:8.2f}ms {nb_s} {t_py / t_ps:10.1f}x {vs_nb}")
         rows.append({"kernel": name, "n": n, "cpython_s": t_py, "pyston_s": t_ps, "numba_s": t_nb})
     geo = statistics.geometric_mean([r["cpython_s"] / r["pyston_s"] for r in rows])
     print(f"geometric mean speedup over CPython: {geo:.1f}x")

@@ -16,6 +16,7 @@ Environment variables:
     ``pyston.PerformanceWarning`` (i.e. fell back to the interpreter tier).
 """
 
+import copy
 import math
 import os
 import random
@@ -78,6 +79,8 @@ def clone(x):
         return {k: clone(v) for k, v in x.items()}
     if isinstance(x, set):
         return set(x)  # (its elements are immutable)
+    if isinstance(x, random.Random):
+        return copy.copy(x)  # the same class and state (its own Mersenne Twister, gauss_next)
     return x  # Python and NumPy scalars are immutable
 
 
@@ -156,6 +159,10 @@ def diff(e, a, path="result"):
             d = diff(x, y, f"{path}[{i}]")
             if d:
                 return d
+        return None
+    if isinstance(e, random.Random):
+        if e.getstate() != a.getstate():
+            return f"{path}: a {type(e).__name__} in another state"
         return None
     if isinstance(e, BaseException):
         if str(e) != str(a):

@@ -150,7 +150,8 @@ def test_interleaved_with_plain_python():
 
 
 def test_random_instance_methods_are_not_the_module_stream():
-    # a separate Random instance's methods are other objects: not drawn from random._inst
+    # a separate Random instance draws from its own state, not random._inst's
+    # (tests/test_random_instances.py tests instances in compiled code)
     r = random.Random(3)
 
     def draw():

@@ -893,6 +893,8 @@ pub fn cmp_result(a: Scalar, b: Scalar, ordering: bool) -> Option<Ty> {
 pub enum ObjClass {
     /// `numpy.random.Generator` (exactly that class).
     Generator,
+    /// `random.Random` (exactly that class: a subclass may override its draws).
+    PyRandom,
     /// An exception class (`ZeroDivisionError`, a user's `class E(Exception)`),
     /// as named in an `except` clause.
     ExcClass,
@@ -908,6 +910,7 @@ impl ObjClass {
     pub fn py_name(self) -> &'static str {
         match self {
             ObjClass::Generator => "numpy.random.Generator",
+            ObjClass::PyRandom => "random.Random",
             ObjClass::ExcClass => "type",
             ObjClass::Exception => "BaseException",
             ObjClass::Function => "function",

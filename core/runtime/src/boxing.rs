@@ -892,6 +892,10 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         slots.push(obj.as_ptr() as u64);
         return Ok(Some(Ty::PyInt)); // beyond 64 bits: held boxed
     }
+    if crate::helpers::pyrandom::is_plain_random(py, obj) {
+        slots.push(obj.as_ptr() as u64);
+        return Ok(Some(Ty::Obj(ObjClass::PyRandom)));
+    }
     if let Some(np) = np_types_if_loaded(py)? {
         if tp as usize == np.ndarray_type {
             return Ok(None); // an array compiled code cannot take

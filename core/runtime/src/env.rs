@@ -26,6 +26,9 @@ pub struct Guard {
     key: Py<pyo3::types::PyString>,
     kind: GuardKind,
     expected: Py<PyAny>,
+    /// The object is a `random.Random` compiled code draws from natively:
+    /// it must stay one (no instance attribute shadowing a method since).
+    random: bool,
 }
 
 enum GuardKind {
@@ -49,6 +52,7 @@ impl Guard {
             key: pyo3::types::PyString::intern(py, name).unbind(),
             kind,
             expected: obj.clone().unbind(),
+            random: crate::helpers::pyrandom::is_plain_random(py, obj),
         }
     }
 
@@ -64,6 +68,9 @@ impl Guard {
 
     /// Whether the name is still bound to the same object.
     pub fn holds(&self, py: Python<'_>) -> bool {
+        if self.random && !crate::helpers::pyrandom::is_plain_random(py, self.expected.bind(py)) {
+            return false;
+        }
         let key = self.key.as_ptr();
         let want = self.expected.as_ptr();
         // SAFETY: dictionaries and key are live (held by this guard); PyDict_GetItem
@@ -352,6 +359,13 @@ impl CompileEnv<'_> {
             self.keep.push(obj.clone().unbind());
             return GlobalKind::Obj(pyston_compiler::types::ObjClass::Generator, id);
         }
+        if crate::helpers::pyrandom::is_plain_random(py, obj) {
+            // A module-level random.Random: captured (guarded by identity like every global).
+            let id = self.arrays.len() as u32;
+            self.arrays.insert(id, vec![obj.as_ptr() as u64]);
+            self.keep.push(obj.clone().unbind());
+            return GlobalKind::Obj(pyston_compiler::types::ObjClass::PyRandom, id);
+        }
         if let Ok(Some(np)) = crate::boxing::np_types_if_loaded(py) {
             if obj.get_type().as_ptr() as usize == np.ndarray_type {
                 let mut slots = Vec::new();
@@ -372,7 +386,10 @@ impl CompileEnv<'_> {
 /// functions called through NumPy (their result types are found by probing)
 /// and every ufunc.
 fn is_numpy_callable(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
-    if stdlib_callable(py, obj) || stdlib_random(py, obj).is_some() {
+    if stdlib_callable(py, obj)
+        || stdlib_random(py, obj).is_some()
+        || crate::helpers::pyrandom::is_random_class(py, obj)
+    {
         return true;
     }
     if !crate::boxing::numpy_loaded(py) {
@@ -606,24 +623,35 @@ fn never_warns(py: Python<'_>, target: &ProbeTarget, args: &[Ty], f: Option<&Bou
 /// (bound methods of `random._inst`, matched by identity), by name; `None`
 /// before the program has imported `random`. Never probed: a probe would draw.
 fn stdlib_random(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<&'static str> {
-    const NAMES: [&str; 16] = [
-        "random",
-        "uniform",
-        "randint",
-        "randrange",
-        "getrandbits",
-        "gauss",
-        "normalvariate",
-        "expovariate",
-        "lognormvariate",
-        "vonmisesvariate",
-        "gammavariate",
-        "betavariate",
-        "paretovariate",
-        "weibullvariate",
-        "triangular",
-        "seed",
-    ];
+    let ids = stdlib_random_ids(py)?;
+    ids.get(&(obj.as_ptr() as usize)).copied()
+}
+
+/// The names of `random`'s functions compiled code calls (the module's
+/// functions, `random.Random`'s methods): `stdlib_random_call` types them.
+const RANDOM_NAMES: [&str; 18] = [
+    "random",
+    "uniform",
+    "randint",
+    "randrange",
+    "getrandbits",
+    "gauss",
+    "normalvariate",
+    "expovariate",
+    "lognormvariate",
+    "vonmisesvariate",
+    "gammavariate",
+    "betavariate",
+    "paretovariate",
+    "weibullvariate",
+    "triangular",
+    "seed",
+    "choice",
+    "shuffle",
+];
+
+/// `stdlib_random`'s table: the functions by identity.
+fn stdlib_random_ids(py: Python<'_>) -> Option<&'static HashMap<usize, &'static str>> {
     static IDS: std::sync::OnceLock<HashMap<usize, &'static str>> = std::sync::OnceLock::new();
     if IDS.get().is_none() {
         let loaded = py
@@ -635,10 +663,10 @@ fn stdlib_random(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<&'static str>
             return None;
         }
     }
-    let ids = IDS.get_or_init(|| {
+    Some(IDS.get_or_init(|| {
         let mut map = HashMap::new();
         if let Ok(random) = py.import("random") {
-            for name in NAMES {
+            for name in RANDOM_NAMES {
                 if let Ok(f) = random.getattr(name) {
                     map.insert(f.as_ptr() as usize, name);
                     std::mem::forget(f); // identities stay valid for the process
@@ -646,22 +674,47 @@ fn stdlib_random(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<&'static str>
             }
         }
         map
-    });
-    ids.get(&(obj.as_ptr() as usize)).copied()
+    }))
 }
 
-/// The result type of a call of `random`'s function `name`, and whether it
-/// is drawn natively (`helpers::pyrandom`).
+/// The result type of a call of `random`'s function `name` (a module-level
+/// function when `fixed` holds it, else the method of a `random.Random` in
+/// the call's first argument, `args` after it), and whether it is drawn
+/// natively (`helpers::pyrandom`).
 fn stdlib_random_call(
     py: Python<'_>,
-    f: &Bound<'_, PyAny>,
+    fixed: Option<&Bound<'_, PyAny>>,
     name: &str,
     args: &[Ty],
     kw: &[String],
 ) -> Result<(Ty, Option<crate::helpers::pyrandom::MtDraw>), String> {
+    use crate::helpers::pyrandom::{Elem, MtDraw, MtOp, MtSource};
+    // Whose state a native draw advances: the module function's instance, or the method's receiver.
+    let source = || match fixed {
+        Some(f) => {
+            let inst = f.getattr("__self__").ok()?;
+            crate::helpers::pyrandom::layout_ok(py, &inst).then(|| MtSource::Fixed(inst.unbind()))
+        }
+        None => {
+            let tp = crate::helpers::pyrandom::random_type(py)?;
+            crate::helpers::pyrandom::instance_layout_ok(py).then_some(MtSource::Arg0(tp))
+        }
+    };
+    let native = |op: Option<MtOp>| op.and_then(|op| Some(MtDraw { op, source: source()? }));
+    // `choice` and `shuffle` of a list (the list object itself): natively, or
+    // (`choice` of a list of other elements) CPython's own function.
+    match (name, args, kw.is_empty()) {
+        ("choice", [Ty::List(e)], true) if **e != Ty::Bottom => {
+            return Ok(((**e).clone(), native(Elem::of(e).map(MtOp::Choice))))
+        }
+        ("shuffle", [Ty::List(_)], true) => return Ok((Ty::NoneT, native(Some(MtOp::Shuffle)))),
+        ("choice" | "shuffle", ..) => return Err("it takes one list argument in compiled code".into()),
+        _ => {}
+    }
+    let seed_str = |t: &Ty| name == "seed" && matches!(t, Ty::PyStr | Ty::Str(_));
     if !args
         .iter()
-        .all(|t| matches!(t, Ty::Int | Ty::PyInt | Ty::Float | Ty::Bool | Ty::NoneT))
+        .all(|t| matches!(t, Ty::Int | Ty::PyInt | Ty::Float | Ty::Bool | Ty::NoneT) || seed_str(t))
     {
         return Err("its arguments must be ints or floats".into());
     }
@@ -678,17 +731,11 @@ fn stdlib_random_call(
             _ => None,
         })
         .collect();
-    let native = match (ints, kw.is_empty()) {
-        (Some(ints), true) => crate::helpers::pyrandom::MtOp::of(name, &ints).and_then(|op| {
-            let inst = f.getattr("__self__").ok()?;
-            crate::helpers::pyrandom::layout_ok(py, &inst).then(|| crate::helpers::pyrandom::MtDraw {
-                op,
-                inst: inst.unbind(),
-            })
-        }),
+    let op = match (ints, kw.is_empty()) {
+        (Some(ints), true) => MtOp::of(name, &ints),
         _ => None,
     };
-    Ok((ret, native))
+    Ok((ret, native(op)))
 }
 
 /// The typing rule of `obj` if it is one of the library's `numpy.random`
@@ -1162,12 +1209,35 @@ impl<'py> Env for CompileEnv<'py> {
             // The standard library's `random`: typed by name, drawn natively where simple.
             if let Some(name) = stdlib_random(py, &f) {
                 let what = format!("random.{name}()");
-                let (ret, mt) = stdlib_random_call(py, &f, name, args, kw)
+                let (ret, mt) = stdlib_random_call(py, Some(&f), name, args, kw)
                     .map_err(|e| CompileError::typing(span, format!("compiled code cannot use {what}: {e}")))?;
                 self.pycalls.insert(
                     at,
                     Box::new(PyCallDesc {
                         mt,
+                        direct: true,
+                        ..self.call_desc(PyCallKind::Call(f.unbind()), args, kw, &ret, span.line)
+                    }),
+                );
+                return Ok(ret);
+            }
+            // `random.Random(seed)`: CPython's constructor (and seeding), held as the object.
+            if crate::helpers::pyrandom::is_random_class(py, &f) {
+                let seed_ok = |t: &Ty| {
+                    matches!(
+                        t,
+                        Ty::Int | Ty::PyInt | Ty::Float | Ty::Bool | Ty::NoneT | Ty::PyStr | Ty::Str(_)
+                    )
+                };
+                if !kw.is_empty() || args.len() > 1 || !args.iter().all(seed_ok) {
+                    return Err(fail(
+                        "random.Random takes one int, float, str or None seed in compiled code".into(),
+                    ));
+                }
+                let ret = Ty::Obj(pyston_compiler::types::ObjClass::PyRandom);
+                self.pycalls.insert(
+                    at,
+                    Box::new(PyCallDesc {
                         direct: true,
                         ..self.call_desc(PyCallKind::Call(f.unbind()), args, kw, &ret, span.line)
                     }),
@@ -1211,6 +1281,32 @@ impl<'py> Env for CompileEnv<'py> {
                 );
                 return Ok(ret);
             }
+        }
+        // A method of a random.Random: typed as the module's function of that
+        // name, drawn natively from the instance's own state where that is.
+        if let Some(Ty::Obj(pyston_compiler::types::ObjClass::PyRandom)) = args.first() {
+            let ProbeTarget::Method(m) = target else {
+                return Err(fail(
+                    "a random.Random is only used through its methods in compiled code".into(),
+                ));
+            };
+            if !RANDOM_NAMES.contains(&m.as_str()) {
+                return Err(fail(format!(
+                    "the random.Random method '{m}' is not supported in compiled code yet"
+                )));
+            }
+            let (ret, mt) = stdlib_random_call(py, None, m, &args[1..], kw).map_err(|e| {
+                CompileError::typing(span, format!("compiled code cannot use random.Random.{m}(): {e}"))
+            })?;
+            self.pycalls.insert(
+                at,
+                Box::new(PyCallDesc {
+                    mt,
+                    direct: true,
+                    ..self.call_desc(PyCallKind::Method(m.clone()), args, kw, &ret, span.line)
+                }),
+            );
+            return Ok(ret);
         }
         // A method of a numpy.random.Generator: typed by rule too.
         if let (ProbeTarget::Method(m), Some(Ty::Obj(pyston_compiler::types::ObjClass::Generator))) =
