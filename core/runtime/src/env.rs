@@ -63,6 +63,7 @@ impl Guard {
             key: pyo3::types::PyString::intern(py, name).unbind(),
             kind: GuardKind::Global(env.globals.clone_ref(py)),
             expected: obj.clone().unbind(),
+            random: false,
         }
     }
 
