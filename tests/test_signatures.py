@@ -356,3 +356,42 @@ def test_compile_error_at_decoration():
 
     with pytest.raises(pyston.CompileError):
         pyston.njit("f8(i8)")(uses_set)
+
+
+def test_real_numba_type_objects_are_taken():
+    nt = pytest.importorskip("numba.core.types")
+    from pyston.types import normalize_signature
+
+    sig = normalize_signature((nt.int32, nt.float64[:, ::1], nt.UniTuple(nt.int64, 2), nt.boolean, nt.complex64))
+    assert sig == normalize_signature("(int32, float64[:, ::1], UniTuple(int64, 2), boolean, complex64)")
+    assert normalize_signature(nt.int32(nt.int32, nt.float32)) == normalize_signature("int32(int32, float32)")
+    with pytest.raises(TypeError, match="unicode_type"):
+        normalize_signature((nt.unicode_type,))
+
+
+def test_eager_signature_recursion_by_own_name(tmp_path, monkeypatch):
+    # `@njit("i8(i8)")` compiles when the decorator runs, before the name is bound.
+    (tmp_path / "eager_rec.py").write_text(
+        "import pyston.numba as numba\n"
+        "\n"
+        "@numba.njit('i8(i8)')\n"
+        "def fib(n):\n"
+        "    if n < 2:\n"
+        "        return n\n"
+        "    return fib(n - 1) + fib(n - 2)\n"
+        "\n"
+        "def make():\n"
+        "    @numba.njit('i8(i8)')\n"
+        "    def inner(n):\n"
+        "        return n\n"
+        "    return inner\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import eager_rec
+
+    assert eager_rec.fib(20) == 6765
+    assert eager_rec.fib.signatures and eager_rec.make()(3) == 3
+    # njit freezes globals (Numba's semantics): rebinding the name later changes nothing.
+    old = eager_rec.fib
+    eager_rec.fib = lambda n: -1
+    assert old(5) == 5
