@@ -103,3 +103,53 @@ def test_nested_functions_with_star_args_fall_back():
 
     with pytest.warns(pyston.PerformanceWarning, match="nested functions"):
         assert outer(1) == 2
+
+
+# --------------------------------------------------------------------------
+# keyword arguments in calls between compiled functions: bound by name
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def clip(x, lo, hi):
+    return lo if x < lo else (hi if x > hi else x)
+
+
+@pyston.fast
+def calls_by_keyword(xs):
+    s = 0.0
+    for x in xs:
+        s += clip(x, hi=1.0, lo=-1.0) + clip(lo=0.0, hi=0.5, x=x) + clip(x, -2.0, hi=2.0)
+    return s
+
+
+@pyston.fast
+def fib_kw(n):
+    if n < 2:
+        return n
+    return fib_kw(n - 1) + fib_kw(n=n - 2)
+
+
+@pyston.fast
+def missing_keyword(x):
+    return clip(x, lo=1.0)
+
+
+@pyston.fast
+def unknown_keyword(x):
+    return clip(x, 0.0, 1.0, width=3)
+
+
+@pyston.fast
+def repeated_keyword(x):
+    return clip(x, 0.0, lo=1.0)
+
+
+def test_keyword_arguments_to_compiled_functions():
+    rng = rng_for("kwcalls")
+    for n in (0, 1, 9):
+        check(calls_by_keyword, [([float(v) for v in rng.normal(scale=2.0, size=n)],)])
+    check(fib_kw, [(0,), (1,), (15,)])
+    # What CPython rejects: its TypeError (the call runs on the interpreter tier).
+    for fn in (missing_keyword, unknown_keyword, repeated_keyword):
+        assert_same(fn, 0.5, allow_fallback=True)

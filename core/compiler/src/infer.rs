@@ -111,6 +111,12 @@ pub trait Env {
     fn named_tuple_result(&self, _at: (Block, usize)) -> bool {
         false
     }
+    /// The parameter names of compiled function `f` when all of them are plain
+    /// positional-or-keyword parameters (no `*args`, `**kwargs` or keyword-only
+    /// ones): what a call passing keyword arguments binds them to.
+    fn func_param_names(&mut self, _f: u32) -> Option<Vec<String>> {
+        None
+    }
 }
 
 pub struct Typed {
@@ -120,6 +126,10 @@ pub struct Typed {
     pub cold: HashSet<Block>,
     /// Resolved globals and module attributes, by the value that reads them.
     pub globals: HashMap<Value, GlobalKind>,
+    /// Calls of compiled functions with keyword arguments, by result value:
+    /// for each of the callee's parameters, the index (among the call's
+    /// arguments, callee excluded) of the argument bound to it.
+    pub call_orders: HashMap<Value, Vec<usize>>,
 }
 
 impl Typed {
@@ -153,6 +163,7 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
             ret: Ty::Bottom,
             cold: HashSet::new(),
             globals: HashMap::new(),
+            call_orders: HashMap::new(),
         },
         consts: HashMap::new(),
         probe_consts: HashMap::new(),
@@ -1039,10 +1050,40 @@ impl Infer<'_> {
             |what: &str| CompileError::typing(span, format!("this call to {what}() is not supported in compiled code"));
         let real = |t: &Ty| matches!(t.scalar(), Some(s) if !matches!(s, Scalar::Py(Kind::Complex) | Scalar::Np(Dtype::Complex128 | Dtype::Complex64)));
         Ok(match callee {
-            Ty::Func(f) => {
-                no_kw("a compiled function")?;
-                self.env.call_func(*f, pos, at, span)?
+            Ty::Func(f) if !kw.is_empty() => {
+                // Keyword arguments bound to the callee's parameters by name.
+                let Some(names) = self.env.func_param_names(*f) else {
+                    return Err(CompileError::typing(
+                        span,
+                        "keyword arguments to a compiled function with *args, **kwargs or keyword-only parameters are not supported in compiled code yet",
+                    ));
+                };
+                let mut order: Vec<Option<usize>> = vec![None; names.len()];
+                if npos > names.len() {
+                    return Ok(Ty::Bottom); // (CPython's TypeError, from the interpreter tier)
+                }
+                for (i, slot) in order.iter_mut().enumerate().take(npos) {
+                    *slot = Some(i);
+                }
+                for (j, k) in kw.iter().enumerate() {
+                    match names.iter().position(|n| n == k) {
+                        Some(p) if order[p].is_none() => order[p] = Some(npos + j),
+                        // An unknown or repeated keyword: CPython's TypeError.
+                        _ => return Ok(Ty::Bottom),
+                    }
+                }
+                // A parameter left to its default value: the interpreter tier binds it.
+                let Some(order) = order.into_iter().collect::<Option<Vec<usize>>>() else {
+                    return Ok(Ty::Bottom);
+                };
+                let ordered: Vec<Ty> = order.iter().map(|&i| args[i].clone()).collect();
+                let t = self.env.call_func(*f, &ordered, at, span)?;
+                if let Some(v) = at {
+                    self.t.call_orders.insert(v, order);
+                }
+                t
             }
+            Ty::Func(f) => self.env.call_func(*f, pos, at, span)?,
             Ty::DtypeObj(d) => {
                 no_kw(d.name())?;
                 match pos {

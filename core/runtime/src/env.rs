@@ -1583,6 +1583,25 @@ impl<'py> Env for CompileEnv<'py> {
         Ok(())
     }
 
+    fn func_param_names(&mut self, fid: u32) -> Option<Vec<String>> {
+        let py = self.py;
+        let disp = COMPILING
+            .with(|c| c.borrow().iter().find(|d| d.get().id == fid).map(|d| d.clone_ref(py)))
+            .or_else(|| self.funcs.get(&fid).map(|d| d.clone_ref(py)))
+            .or_else(|| func_arg(py, fid))?;
+        let code = disp.get().py_func.bind(py).getattr("__code__").ok()?;
+        let argc: usize = code.getattr("co_argcount").ok()?.extract().ok()?;
+        let kwonly: usize = code.getattr("co_kwonlyargcount").ok()?.extract().ok()?;
+        let posonly: usize = code.getattr("co_posonlyargcount").ok()?.extract().ok()?;
+        // CO_VARARGS 0x04, CO_VARKEYWORDS 0x08
+        let flags: u32 = code.getattr("co_flags").ok()?.extract().ok()?;
+        if kwonly != 0 || posonly != 0 || flags & 0x0c != 0 {
+            return None;
+        }
+        let names: Vec<String> = code.getattr("co_varnames").ok()?.extract().ok()?;
+        Some(names.into_iter().take(argc).collect())
+    }
+
     fn call_func(&mut self, fid: u32, args: &[Ty], at: Option<Value>, span: Span) -> CResult<Ty> {
         // A call to a function being compiled right now (recursion).
         let hit = IN_PROGRESS.with(|s| {

@@ -78,7 +78,14 @@ impl Gen<'_, '_> {
         let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
         let npos = args.len() - kw.len();
         match callee {
-            Ty::Func(_) => self.direct_call(&args[..npos], inst, &rt),
+            Ty::Func(_) => match inst.result.and_then(|r| self.typed.call_orders.get(&r)) {
+                // Keyword arguments: in the order of the callee's parameters.
+                Some(order) => {
+                    let ordered: Vec<(Ty, Vals)> = order.iter().map(|&i| args[i].clone()).collect();
+                    self.direct_call(&ordered, inst, &rt)
+                }
+                None => self.direct_call(&args[..npos], inst, &rt),
+            },
             Ty::DtypeObj(d) => {
                 let d = *d;
                 if npos == 0 {
