@@ -383,14 +383,14 @@ def test_eager_signature_recursion_by_own_name(tmp_path, monkeypatch):
         "def make():\n"
         "    @numba.njit('i8(i8)')\n"
         "    def inner(n):\n"
-        "        return n\n"
+        "        return n if n < 2 else inner(n - 1) + inner(n - 2)\n"
         "    return inner\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     import eager_rec
 
     assert eager_rec.fib(20) == 6765
-    assert eager_rec.fib.signatures and eager_rec.make()(3) == 3
+    assert eager_rec.fib.signatures and eager_rec.make()(10) == 55
     # njit freezes globals (Numba's semantics): rebinding the name later changes nothing.
     old = eager_rec.fib
     eager_rec.fib = lambda n: -1

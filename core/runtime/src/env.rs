@@ -256,7 +256,8 @@ fn auto_dispatcher<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> Option<Boun
 }
 
 impl CompileEnv<'_> {
-    /// The dispatcher being compiled, when `name` is its module-level function's own name.
+    /// The dispatcher being compiled, when `name` is its function's own name: a
+    /// module-level function's global, or an inner function's closure cell.
     fn own_dispatcher(&self, name: &str) -> Option<Py<Dispatcher>> {
         let py = self.py;
         let d = COMPILING.with(|c| c.borrow().last().map(|d| d.clone_ref(py)))?;
@@ -267,7 +268,8 @@ impl CompileEnv<'_> {
                 .is_ok_and(|v| v == name)
         };
         let same_env = d.bind(py).get().py_func.bind(py).is(f);
-        (same_env && own("__name__") && own("__qualname__")).then_some(d)
+        let scope = own("__qualname__") || self.env.cells.contains_key(name);
+        (same_env && own("__name__") && scope).then_some(d)
     }
 
     fn classify(&mut self, obj: &Bound<'_, PyAny>) -> GlobalKind {
@@ -1466,8 +1468,13 @@ impl<'py> Env for CompileEnv<'py> {
                 // own name stands for its dispatcher, guarded to be that global.
                 if let Some(d) = self.own_dispatcher(name) {
                     if !self.guards.iter().any(|g| g.name == name) {
-                        self.guards
-                            .push(Guard::global(py, &self.env, name, d.bind(py).as_any()));
+                        // (an inner function's name is a closure cell, empty until bound)
+                        let g = if self.env.cells.contains_key(name) {
+                            Guard::new(py, &self.env, name, d.bind(py).as_any())
+                        } else {
+                            Guard::global(py, &self.env, name, d.bind(py).as_any())
+                        };
+                        self.guards.push(g);
                     }
                     return self.classify(d.bind(py).as_any());
                 }
