@@ -337,6 +337,31 @@ def reversed_list(a):
     return [x for x in reversed(a)]
 
 
+@pyston.fast
+def reversed_shrink(a):
+    # reversed() of a list checks its index against the current length each step.
+    out = []
+    for x in reversed(a):
+        out.append(x)
+        if a:
+            a.pop(0)
+            a.pop(0)
+    else:
+        out.append(-1)
+    return out, a
+
+
+@pyston.fast
+def reversed_grow(a):
+    # ... and does not see items appended after it started.
+    out = []
+    for i, x in enumerate(reversed(a)):
+        out.append(x)
+        if i < 3:
+            a.append(100 + i)
+    return out, a
+
+
 def test_zip_over_lists():
     rng = rng_for("ziplists")
     for n, m in [(0, 0), (0, 3), (2, 3), (3, 2), (5, 5)]:
@@ -348,8 +373,11 @@ def test_zip_over_lists():
         check(zip_mixed, [(a, tuple(range(m)), rng.normal(size=m), m)])
 
 
-def test_reversed_over_lists_falls_back():
-    falls_back(reversed_list, [1.0, 2.0], reason="reversed() over lists")
+def test_reversed_over_lists():
+    for n in (0, 1, 2, 5, 8):
+        check(reversed_list, [(list(range(n)),), ([float(v) for v in range(n)],)])
+        check(reversed_shrink, [(list(range(n)),)])
+        check(reversed_grow, [(list(range(n)),)])
 
 
 # --------------------------------------------------------------------------

@@ -66,6 +66,7 @@ pub fn lower_with(
         key_lambdas: HashSet::new(),
         zip_depth: 0,
         zip_seqs: Vec::new(),
+        rev_seqs: Vec::new(),
     };
     crate::hir::walk_stmts(&def.body, &mut |e| match e.kind {
         ExprKind::Lambda(..) => {
@@ -193,6 +194,8 @@ struct Lowerer {
     /// and the sequences they index.
     zip_depth: u32,
     zip_seqs: Vec<Value>,
+    /// ... and the sequences `reversed()` indexes, with their index variables.
+    rev_seqs: Vec<(Value, String)>,
 }
 
 impl Lowerer {
@@ -956,12 +959,19 @@ impl Lowerer {
                         let seq = self.expr(e)?;
                         self.emit_check("reversed", vec![rf], span);
                         let n = self.emit_cur(Op::Len, vec![seq], span);
-                        counts.push(n);
                         let m1 = int(self, -1);
                         let j0 = self.emit_cur(Op::RangeNext, vec![n, m1], span);
+                        // The trip count is the length when the loop starts (a list that
+                        // grows is not seen), as an int: not a list length the loop's
+                        // test would re-read.
+                        let one = int(self, 1);
+                        let n0 = self.emit_cur(Op::RangeNext, vec![j0, one], span);
+                        counts.push(n0);
                         let name = self.hidden_name("j");
                         let b = self.block();
                         self.write_var(&name, b, j0);
+                        // (a list may shrink while the loop runs: each step re-checks `j`)
+                        self.rev_seqs.push((seq, name.clone()));
                         St::Range { var: name, step: m1 }.rev_of(seq)
                     }
                     _ => unreachable!(),
@@ -1192,8 +1202,10 @@ impl Lowerer {
     ) -> CResult<()> {
         let mut counts = Vec::new();
         let saved = std::mem::take(&mut self.zip_seqs);
+        let saved_rev = std::mem::take(&mut self.rev_seqs);
         let st = self.setup_source(src, iter.span, &mut counts);
         let seqs = std::mem::replace(&mut self.zip_seqs, saved);
+        let revs = std::mem::replace(&mut self.rev_seqs, saved_rev);
         let st = st?;
         // `zip` stops at its shortest argument: the trip count is the smallest count
         // (one counter tested against one bound, so the bounds pass sees a counted loop).
@@ -1233,11 +1245,20 @@ impl Lowerer {
         let k = self.read_var(&kname, bb, span);
         // zip() stops when any of its sequences has no item left at this step:
         // lists are re-read (they may have changed), as their iterators do;
-        // arrays and tuples pass (their bound is in `n` already).
-        for seq in seqs {
+        // arrays and tuples pass (their bound is in `n` already). reversed()
+        // stops when its index is past the end of a list that shrank.
+        let rev_vars: Vec<(Value, Value)> = revs
+            .iter()
+            .map(|(seq, var)| {
+                let b = self.block();
+                (*seq, self.read_var(var, b, span))
+            })
+            .collect();
+        let checks: Vec<(Value, Value)> = seqs.into_iter().map(|s| (s, k)).chain(rev_vars).collect();
+        for (seq, idx) in checks {
             let b = self.block();
             let len = self.emit(b, Op::Len, vec![seq], iter.span);
-            let more = self.emit(b, Op::Cmp(CmpOp::Lt), vec![k, len], iter.span);
+            let more = self.emit(b, Op::Cmp(CmpOp::Lt), vec![idx, len], iter.span);
             let next = self.new_block();
             self.terminate(
                 b,

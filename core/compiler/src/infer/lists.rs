@@ -655,15 +655,17 @@ impl Infer<'_> {
                     continue;
                 }
                 let Some(r) = i.result else { continue };
+                // (reversed()'s first index, `len - 1`, is taken once: its loop
+                // re-checks the index against the list's length every step)
                 let ok = !self.lists.term_uses.contains(&r)
                     && self.lists.uses.get(&r).into_iter().flatten().all(|(ub, uk, j)| {
                         let u = &self.f.block(*ub).insts[*uk];
-                        *j == 1 && u.op == Op::Cmp(crate::hir::CmpOp::Lt)
+                        (*j == 1 && u.op == Op::Cmp(crate::hir::CmpOp::Lt)) || (*j == 0 && u.op == Op::RangeNext)
                     });
                 if !ok {
                     return Err(CompileError::typing(
                         i.span,
-                        "reversed() over lists is not supported in compiled code yet",
+                        "this use of a list's length is not supported in compiled code yet",
                     ));
                 }
             }
