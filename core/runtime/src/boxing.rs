@@ -15,6 +15,8 @@ pub struct NpTypes {
     /// Descriptors, indexed like `Dtype::ALL` (strong references kept forever).
     pub descrs: [usize; Dtype::COUNT],
     pub ndarray_type: usize,
+    /// `numpy.recarray` (a reference kept for the process).
+    pub recarray_type: usize,
 }
 
 static NP: OnceLock<NpTypes> = OnceLock::new();
@@ -178,10 +180,14 @@ pub fn np_types(py: Python<'_>) -> PyResult<&'static NpTypes> {
     }
     // SAFETY: reading NumPy's static type object pointer.
     let ndarray_type = unsafe { npyffi::get_type_object(py, npyffi::NpyTypes::PyArray_Type) } as usize;
+    let recarray = np.getattr("recarray")?;
+    let recarray_type = recarray.as_ptr() as usize;
+    std::mem::forget(recarray);
     let _ = NP.set(NpTypes {
         scalar_types,
         descrs,
         ndarray_type,
+        recarray_type,
     });
     Ok(NP.get().unwrap())
 }
@@ -900,7 +906,7 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         if tp as usize == np.ndarray_type {
             return Ok(None); // an array compiled code cannot take
         }
-        if obj.get_type().is(py.import("numpy")?.getattr("recarray")?) {
+        if tp as usize == np.recarray_type {
             // An np.recarray of a record dtype: fields also read as attributes.
             // SAFETY: a recarray is an ndarray subclass (PyArrayObject layout).
             let got = unsafe { array_info(obj.as_ptr(), slots) };
@@ -928,7 +934,13 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
                 };
                 d = t;
             }
-            np_scalar_slots(py, d, obj, slots);
+            if d == Dtype::Float64 {
+                // np.float64 subclasses float: its value is the float's (no NumPy call).
+                // SAFETY: `obj` is exactly an np.float64, a float subclass.
+                slots.push(unsafe { ffi::PyFloat_AsDouble(obj.as_ptr()) }.to_bits());
+            } else {
+                np_scalar_slots(py, d, obj, slots);
+            }
             return Ok(Some(Ty::Np(d)));
         }
     }
