@@ -230,10 +230,22 @@ impl PyCallDesc {
                 f
             }
         };
-        let mut all: smallvec::SmallVec<[*mut pyo3::ffi::PyObject; 8]> = smallvec::SmallVec::new();
-        all.push(callee.as_ptr());
-        all.extend(args.iter().chain(kwvals).map(|a| a.as_ptr()));
-        vectorcall(py, &at, &all).map_err(|e| crate::interp::drop_first_entry(py, e))
+        let n = 1 + args.len() + kwvals.len();
+        let r = if n <= 8 {
+            // (a plain array: this is on every call into NumPy)
+            let mut all = [std::ptr::null_mut::<pyo3::ffi::PyObject>(); 8];
+            all[0] = callee.as_ptr();
+            for (slot, a) in all[1..].iter_mut().zip(args.iter().chain(kwvals)) {
+                *slot = a.as_ptr();
+            }
+            vectorcall(py, &at, &all[..n])
+        } else {
+            let mut all: Vec<*mut pyo3::ffi::PyObject> = Vec::with_capacity(n);
+            all.push(callee.as_ptr());
+            all.extend(args.iter().chain(kwvals).map(|a| a.as_ptr()));
+            vectorcall(py, &at, &all)
+        };
+        r.map_err(|e| crate::interp::drop_first_entry(py, e))
     }
 }
 

@@ -315,7 +315,7 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             return st;
         }
     }
-    Python::attach(|py| {
+    let body = |py: Python<'_>| -> i32 {
         // SAFETY: see the function's contract.
         let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
         // SAFETY: `args` holds the call's `nslots` slots.
@@ -487,7 +487,14 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 ERROR
             }
         }
-    })
+    };
+    // SAFETY: a call whose context is not `no_gil` runs with the GIL held (the
+    // dispatcher's call holds it): no need to ask pyo3's thread state.
+    if unsafe { (*ctx).no_gil } {
+        Python::attach(body)
+    } else {
+        body(unsafe { Python::assume_attached() })
+    }
 }
 
 /// Writes the slots of `o` to `out` when it is exactly an ndarray that
