@@ -329,6 +329,36 @@ def test_if_converted_arms_with_numpy_int_arithmetic():
         assert select in asm
 
 
+def threshold_invert(a, t):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        v = a[i]
+        out[i] = np.uint8(255) - v if v > t else v  # a NumPy int made from a constant in the arm
+    return out
+
+
+def constant_out_of_range(a, t):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        v = a[i]
+        out[i] = np.uint8(300) if v > t else v  # NumPy's error, only when the arm is taken
+    return out
+
+
+def test_if_converted_arms_making_numpy_ints():
+    import platform
+
+    a = np.array([0, 1, 99, 100, 101, 200, 255], dtype=np.uint8)
+    for t in (np.uint8(100), np.uint8(0), np.uint8(255)):
+        check(threshold_invert, a, t)
+        check(constant_out_of_range, a, t)
+    f = pyston.fast(threshold_invert)
+    f(a, np.uint8(100))
+    select = {"x86_64": "cmov", "AMD64": "cmov", "aarch64": "csel", "arm64": "csel"}.get(platform.machine())
+    if select:
+        assert select in f.inspect_asm()
+
+
 def floor_ceil(x):
     return math.floor(x), math.ceil(x)
 

@@ -501,6 +501,29 @@ impl Gen<'_, '_> {
                 return false;
             }
             let Some(r) = inst.result else { return false };
+            // Reading a module or a NumPy scalar type (`np` in `np.uint8(255)`): no code.
+            if matches!(inst.op, Op::Global(_) | Op::Attr(_))
+                && matches!(self.typed.ty(r), Ty::Module(_) | Ty::DtypeObj(_))
+            {
+                continue;
+            }
+            // `np.uint8(255)`: a conversion of a number to a NumPy int (its range
+            // check deoptimizes only when the arm is the one taken).
+            if let (Op::MethodCall { kw, .. }, [m, x]) = (&inst.op, inst.args.as_slice()) {
+                let int_dtype = matches!(
+                    self.typed.globals.get(&r),
+                    Some(GlobalKind::DtypeObj(d)) if d.is_int() || *d == Dtype::Bool
+                );
+                if kw.is_empty()
+                    && int_dtype
+                    && matches!(self.typed.ty(*m), Ty::Module(_))
+                    && matches!(self.typed.ty(*x), Ty::Int | Ty::Bool)
+                {
+                    cost += 1;
+                    continue;
+                }
+                return false;
+            }
             // NumPy floats only in comparisons and truth tests; NumPy ints anywhere
             // (their overflow checks deoptimize only when the arm is the one taken).
             // (float16 operands convert with an overflow check: not speculated.)
