@@ -237,3 +237,25 @@ def sum_first(d):
     for k, v in d.items():
         t += k[0] + v
     return t
+
+
+@pyston.fast
+def dict_from_zip_and_keywords(ks, vs, x):
+    d = dict(zip(ks, vs))  # the pairs in order, a later key winning
+    e = dict(a=x, b=x * 2.0, c=1.5)
+    return d, e, len(d), d.get(ks[0], -1.0) if ks else 0.0
+
+
+@pyston.fast
+def dict_from_zip_of_an_array(ks, a):
+    return dict(zip(ks, a))
+
+
+def test_dict_from_zip_and_keywords():
+    rng = rng_for("dictzip")
+    words = ["a", "b", "c", "a", "d", "b"]
+    for n in (0, 1, 3, 6):
+        vs = [float(v) for v in rng.normal(size=n)]
+        assert_same(dict_from_zip_and_keywords, words[:n], vs, 0.5)
+        assert_same(dict_from_zip_and_keywords, words[:n], vs[: max(n - 1, 0)], -2.0)  # (zip stops short)
+    assert_same(dict_from_zip_of_an_array, [1, 2, 3], np.arange(2.0))

@@ -1428,6 +1428,58 @@ impl Lowerer {
         })
     }
 
+    /// `dict(a=x, b=y)` as the display `{"a": x, "b": y}`, and `dict(zip(ks, vs))`
+    /// as `{k: v for k, v in zip(ks, vs)}` (the pairs in order, a later key
+    /// winning, as `dict` inserts them), once `dict` is checked to be the builtin.
+    fn dict_call(&mut self, e: &Expr) -> CResult<Option<Value>> {
+        let ExprKind::Call(f, args, kws) = &e.kind else {
+            return Ok(None);
+        };
+        let ExprKind::Name(n) = &f.kind else { return Ok(None) };
+        if n != "dict" || self.locals.contains(n) {
+            return Ok(None);
+        }
+        let span = e.span;
+        let rewritten = match (args.as_slice(), kws.is_empty()) {
+            ([], false) => ExprKind::Dict(
+                kws.iter()
+                    .map(|(k, v)| {
+                        let key = Expr {
+                            kind: ExprKind::Lit(Literal::Str(k.clone())),
+                            span: v.span,
+                        };
+                        (key, v.clone())
+                    })
+                    .collect(),
+            ),
+            ([z], true) => {
+                let ExprKind::Call(zf, zargs, zkws) = &z.kind else {
+                    return Ok(None);
+                };
+                if !matches!(&zf.kind, ExprKind::Name(zn) if zn == "zip" && !self.locals.contains(zn))
+                    || zargs.len() != 2
+                    || !zkws.is_empty()
+                {
+                    return Ok(None);
+                }
+                let (k, v) = (self.hidden_name("k"), self.hidden_name("v"));
+                ExprKind::DictComp(
+                    Box::new(comp::name(&k, span)),
+                    Box::new(comp::name(&v, span)),
+                    vec![Comprehension {
+                        target: Target::Tuple(vec![Target::Name(k, span), Target::Name(v, span)], span),
+                        iter: z.clone(),
+                        ifs: vec![],
+                    }],
+                )
+            }
+            _ => return Ok(None),
+        };
+        let rf = self.expr(f)?;
+        self.emit_check("dict", vec![rf], span);
+        Ok(Some(self.expr(&Expr { kind: rewritten, span })?))
+    }
+
     /// `getattr(x, "name")` with a constant identifier: `x.name`, once the call's
     /// callee is checked to be the builtin (after `x` is evaluated, as the call does).
     fn getattr_call(&mut self, e: &Expr) -> CResult<Option<Value>> {
@@ -1515,6 +1567,9 @@ impl Lowerer {
             }
         }
         if let Some(v) = self.getattr_call(e)? {
+            return Ok(v);
+        }
+        if let Some(v) = self.dict_call(e)? {
             return Ok(v);
         }
         if let Some(v) = self.gen_call(e)? {

@@ -10,7 +10,7 @@
 
 use super::*;
 
-fn name(n: &str, span: Span) -> Expr {
+pub(super) fn name(n: &str, span: Span) -> Expr {
     Expr {
         kind: ExprKind::Name(n.to_string()),
         span,
