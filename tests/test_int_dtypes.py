@@ -359,6 +359,39 @@ def test_if_converted_arms_making_numpy_ints():
         assert select in f.inspect_asm()
 
 
+def saturating_add(a, b):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        s = int(a[i]) + int(b[i])
+        out[i] = 127 if s > 127 else (-128 if s < -128 else s)  # a diamond inside an arm
+    return out
+
+
+def nested_overflow(a, t):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        v = a[i]
+        out[i] = v if v < t else (v + np.uint8(100) if v < 200 else v - np.uint8(1))
+    return out
+
+
+def test_nested_conditional_expressions_are_if_converted():
+    import platform
+
+    rng = np.random.default_rng(5)
+    a, b = rng.integers(-128, 128, 64, dtype=np.int8), rng.integers(-128, 128, 64, dtype=np.int8)
+    check(saturating_add, a, b)
+    check(saturating_add, np.array([127, -128, 0], np.int8), np.array([127, -128, -1], np.int8))
+    u = np.array([0, 49, 50, 155, 156, 199, 200, 255], dtype=np.uint8)
+    for t in (np.uint8(50), np.uint8(156), np.uint8(0), np.uint8(255)):
+        check(nested_overflow, u, t)  # the inner arms' overflow warns only when taken
+    f = pyston.fast(saturating_add)
+    f(a, b)
+    select = {"x86_64": "cmov", "AMD64": "cmov", "aarch64": "csel", "arm64": "csel"}.get(platform.machine())
+    if select:
+        assert select in f.inspect_asm()
+
+
 def floor_ceil(x):
     return math.floor(x), math.ceil(x)
 

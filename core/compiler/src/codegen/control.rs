@@ -417,14 +417,24 @@ impl Gen<'_, '_> {
     pub fn if_convertible(&self, c: Value, a: &ir::Edge, b: &ir::Edge) -> Option<Block> {
         let (from, _) = self.cur_inst;
         let arm = |e: &ir::Edge| -> Option<Block> {
-            // The block the arm ends in: the edge's target, or the target of the
-            // arm block's jump.
+            // The block the arm ends in: the edge's target, the target of the
+            // arm block's jump, or where a diamond inside the arm goes on to
+            // (`lo if x < lo else (hi if x > hi else x)`).
             if self.preds_of(e.block).len() == 1 && e.args.is_empty() {
                 let data = self.f.block(e.block);
-                if let Term::Jump(j) = &data.term {
-                    if data.params.is_empty() && self.arm_is_cheap(e.block) {
+                if !data.params.is_empty() || !self.arm_is_cheap(e.block) {
+                    return None;
+                }
+                match &data.term {
+                    Term::Jump(j) => return Some(j.block),
+                    Term::Br(..) => {
+                        let m2 = self.diamond_arm(e.block)?;
+                        let Term::Jump(j) = &self.f.block(m2).term else {
+                            return None;
+                        };
                         return Some(j.block);
                     }
+                    _ => {}
                 }
             }
             None
@@ -446,6 +456,44 @@ impl Gen<'_, '_> {
             && !self.loop_marks.contains_key(&merge)
             && !self.in_recurrence(c, 0);
         ok.then_some(merge)
+    }
+
+    /// For an arm block ending in a branch (`blk`): the block its two simple,
+    /// cheap arms meet in, when that block has no other predecessors, no
+    /// instructions and only jumps on (a diamond an enclosing if-conversion can
+    /// take whole).
+    pub fn diamond_arm(&self, blk: Block) -> Option<Block> {
+        let Term::Br(c2, a2, b2) = &self.f.block(blk).term else {
+            return None;
+        };
+        let simple = |e: &ir::Edge| -> Option<Block> {
+            let data = self.f.block(e.block);
+            match &data.term {
+                Term::Jump(j)
+                    if self.preds_of(e.block).len() == 1
+                        && e.args.is_empty()
+                        && data.params.is_empty()
+                        && self.arm_is_cheap(e.block) =>
+                {
+                    Some(j.block)
+                }
+                _ => None,
+            }
+        };
+        let m2 = match (simple(a2), simple(b2)) {
+            (Some(x), Some(y)) if x == y => x,
+            (Some(x), None) if x == b2.block => x,
+            (None, Some(y)) if y == a2.block => y,
+            _ => return None,
+        };
+        let d2 = self.f.block(m2);
+        let ok = self.preds_of(m2).len() == 2
+            && d2.insts.is_empty()
+            && matches!(d2.term, Term::Jump(_))
+            && !self.typed.cold.contains(&m2)
+            && !self.loop_marks.contains_key(&m2)
+            && !self.in_recurrence(*c2, 0);
+        ok.then_some(m2)
     }
 
     /// Whether `v` depends, within one loop iteration, on a loop-carried value
@@ -570,10 +618,33 @@ impl Gen<'_, '_> {
     /// Emits an if-converted branch (see `if_convertible`): both arms, then one
     /// jump to the merge block with each argument chosen by `cv`.
     pub fn emit_if_converted(&mut self, cv: CV, a: &ir::Edge, b: &ir::Edge, merge: Block) -> CResult<()> {
+        let args = self.converted_sides(cv, a, b, merge, None)?;
+        let target = self.blocks[&merge];
+        self.b.ins().jump(target, &args);
+        Ok(())
+    }
+
+    /// Both arms of an if-converted branch on `cv` (under `outer`, the
+    /// predicate of an enclosing converted arm), and the arguments of the edge
+    /// into `merge`, each chosen by `cv`. An arm that is itself a converted
+    /// diamond (see `diamond_arm`) is emitted the same way, its inner merge
+    /// block's parameters bound to their chosen values.
+    fn converted_sides(
+        &mut self,
+        cv: CV,
+        a: &ir::Edge,
+        b: &ir::Edge,
+        merge: Block,
+        outer: Option<CV>,
+    ) -> CResult<Vec<BlockArg>> {
         let (from, nk) = self.cur_inst;
         let not_cv = self.b.ins().icmp_imm_u(IntCC::Equal, cv, 0);
+        let (pa, pb) = match outer {
+            Some(o) => (self.b.ins().band(o, cv), self.b.ins().band(o, not_cv)),
+            None => (cv, not_cv),
+        };
         let mut sides = Vec::new();
-        for (e, p) in [(a, cv), (b, not_cv)] {
+        for (e, p) in [(a, pa), (b, pb)] {
             // Everything on this side, its edge's coercions included, is under `p`.
             let saved = self.pred.replace(p);
             let edge = if e.block == merge {
@@ -581,22 +652,49 @@ impl Gen<'_, '_> {
             } else {
                 let f = self.f;
                 let data = f.block(e.block);
-                let Term::Jump(j) = &data.term else {
-                    return Err(internal("if-converted arm"));
-                };
                 self.inlined.insert(e.block);
                 for (k, inst) in data.insts.iter().enumerate() {
                     self.cur_inst = (e.block, k);
                     self.inst(inst)?;
                 }
                 self.cur_inst = (e.block, data.insts.len());
-                j.clone()
+                match &data.term {
+                    Term::Jump(j) => j.clone(),
+                    Term::Br(c2, a2, b2) => {
+                        // A diamond inside the arm: its own sides, under this one's predicate.
+                        let m2 = self
+                            .diamond_arm(e.block)
+                            .ok_or_else(|| internal("if-converted diamond"))?;
+                        let cv2 = self.val(*c2)?[0];
+                        let inner = self.converted_sides(cv2, a2, b2, m2, Some(p))?;
+                        self.inlined.insert(m2);
+                        let mut i = 0;
+                        for prm in &f.block(m2).params {
+                            let n = abi::slot_count(&self.ty(*prm));
+                            let vals: Vals = inner[i..i + n]
+                                .iter()
+                                .map(|x| match x {
+                                    BlockArg::Value(v) => *v,
+                                    _ => unreachable!(),
+                                })
+                                .collect();
+                            self.vals.insert(*prm, vals);
+                            i += n;
+                        }
+                        let Term::Jump(j) = &f.block(m2).term else {
+                            return Err(internal("if-converted diamond's merge"));
+                        };
+                        self.cur_inst = (m2, 0);
+                        j.clone()
+                    }
+                    _ => return Err(internal("if-converted arm")),
+                }
             };
             sides.push(self.edge_args(&edge)?);
             self.pred = saved;
             self.cur_inst = (from, nk);
         }
-        let args: Vec<BlockArg> = sides[0]
+        Ok(sides[0]
             .iter()
             .zip(&sides[1])
             .map(|(x, y)| match (x, y) {
@@ -604,10 +702,7 @@ impl Gen<'_, '_> {
                 (BlockArg::Value(x), BlockArg::Value(y)) => BlockArg::Value(self.b.ins().select(cv, *x, *y)),
                 _ => unreachable!(),
             })
-            .collect();
-        let target = self.blocks[&merge];
-        self.b.ins().jump(target, &args);
-        Ok(())
+            .collect())
     }
 }
 
