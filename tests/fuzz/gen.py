@@ -833,10 +833,58 @@ class Gen:
                 self.emit(indent, f"{t} = len(bin({self.expr('i', 1)})) - len(hex({self.expr('i', 1)}))")
                 self.emit(indent, f"{v} = {t}")
                 self.emit(indent, f"del {t}")
+            elif self.chance(0.35):
+                kind = self.language_expr(indent, v, kind)
             else:
                 self.emit(indent, f"{v} = {self.expr(kind, 2)}")
             if indent == 1:  # only top-level names stay in scope for sure
                 self.scalars[v] = kind
+
+    def language_expr(self, indent: int, v: str, kind: str) -> str:
+        """Assigns `v` one of the idioms compiled as CPython runs them: map/filter
+        consumed by a builtin, a `key=` lambda, a nested conditional (a clamp),
+        `getattr` with a constant name, `dict(zip(...))`, a 1-D array unpacked,
+        `np.array` of a list display. Returns `v`'s kind."""
+        lists = [n for n, k in self.lists.items() if k in "if"]
+        ints = [n for n, k in self.lists.items() if k == "i"]
+        arrays = [a for a, (nd, dt) in self.arrays.items() if nd == 1 and dt in ("float64", "int64", "int32")]
+        s = self.r.choice([x for x in self.scalars if self.scalars[x] in "if"] or ["1"])
+        c = self.r.randrange(7)
+        if c == 0 and lists:
+            n = self.r.choice(lists)
+            if self.chance(0.5):
+                self.emit(indent, f"{v} = sum(map(lambda t: t * {s}, {n}))")
+                return "f" if "f" in (self.lists[n], self.scalars.get(s, "i")) else "i"
+            self.emit(indent, f"{v} = len(list(filter(lambda t: t > {s}, {n})))")
+            return "i"
+        if c == 1 and lists:
+            n = self.r.choice(lists)
+            f = self.r.choice(("max", "min", "sorted"))
+            pick = "[0]" if f == "sorted" else ""
+            self.emit(indent, f"{v} = {f}({n}, key=lambda t: abs(t - {s})){pick} if {n} else {self.leaf(self.lists[n])}")
+            return self.lists[n]
+        if c == 2:
+            e, lo, hi = self.fresh("t"), self.int_lit(), self.int_lit()
+            if kind == "f":
+                lo, hi = f"float({lo})", f"float({hi})"
+            self.emit(indent, f"{e} = {self.expr(kind, 2)}")
+            self.emit(indent, f"{v} = {lo} if {e} < {lo} else ({hi} if {e} > {hi} else {e})")
+            return kind if kind == "f" else "i"
+        if c == 3:
+            self.emit(indent, f"{v} = getattr({self.expr('f', 1)}, \"real\")")
+            return "f"
+        if c == 4 and ints:
+            n, m = self.r.choice(ints), self.r.choice(lists or ints)
+            self.emit(indent, f"{v} = len(dict(zip({n}, {m})))")
+            return "i"
+        if c == 5 and arrays:
+            a = self.r.choice(arrays)
+            w = self.fresh("t")
+            self.emit(indent, f"{v}, {w} = {a}[:2]")  # ValueError when shorter
+            return ELEM_KIND[self.arrays[a][1]]
+        x, y = self.expr("f", 1), self.expr("f", 1)
+        self.emit(indent, f"{v} = float(np.array([{x}, {y}]).sum())")
+        return "f"
 
     def container_loop(self, indent: int, depth: int) -> None:
         """`for` over a list (not resized inside), a dict (its keys, `values()`
@@ -848,8 +896,22 @@ class Gen:
         what, n = self.r.choice(names)
         x = self.fresh("x")
         bound = [x]
+        also = []  # lists a zip() iterates besides n
         if what == "L":
-            self.emit(indent, f"for {x} in {n}:")
+            c = self.r.random()
+            if c < 0.2:
+                # reversed(): stops where a shrinking list has no next index
+                self.emit(indent, f"for {x} in reversed({n}):")
+            elif c < 0.4:
+                # zip() over lists: each list's length re-read every step
+                m = self.r.choice(list(self.lists))
+                y = self.fresh("x")
+                bound.append(y)
+                also.append(m)
+                self.emit(indent, f"for {x}, {y} in zip({n}, {m}):")
+                self.scalars[y] = self.lists[m]
+            else:
+                self.emit(indent, f"for {x} in {n}:")
             self.scalars[x] = self.lists[n]
         elif what in ("S", "R"):
             self.emit(indent, f"for {x} in {n}:")
@@ -870,13 +932,12 @@ class Gen:
                 self.emit(indent, f"for {x} in {n}{view}:")
                 self.scalars[x] = self.dicts[n] if view == ".values()" else "i"
         self.readonly.update(bound)
-        fresh = n not in self.iterating
-        self.iterating.add(n)
+        fresh = [c for c in {n, *also} if c not in self.iterating]
+        self.iterating.update(fresh)
         self.loop_depth += 1
         self.block(indent + 1, depth, self.r.randint(1, 2))
         self.loop_depth -= 1
-        if fresh:
-            self.iterating.discard(n)
+        self.iterating.difference_update(fresh)
         for b in bound:
             self.scalars.pop(b, None)
 
