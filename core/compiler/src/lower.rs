@@ -1492,9 +1492,7 @@ impl Lowerer {
         let ExprKind::Lit(Literal::Str(attr)) = &name.kind else {
             return Ok(None);
         };
-        let ident = attr.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-            && attr.chars().all(|c| c.is_alphanumeric() || c == '_');
-        if n != "getattr" || self.locals.contains(n) || !kws.is_empty() || !ident {
+        if n != "getattr" || self.locals.contains(n) || !kws.is_empty() || !is_identifier(attr) {
             return Ok(None);
         }
         let rf = self.expr(f)?;
@@ -1521,11 +1519,7 @@ impl Lowerer {
             }
             true
         });
-        let ident = |n: &str| {
-            n.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-                && n.chars().all(|c| c.is_alphanumeric() || c == '_')
-        };
-        if names.iter().any(|n| !ident(n)) {
+        if names.iter().any(|n| !is_identifier(n)) {
             return Err(CompileError::unsupported(
                 span,
                 "a lambda reading a comprehension's variable is not supported yet",
@@ -2077,4 +2071,11 @@ fn returns(body: &[Stmt]) -> bool {
         StmtKind::If(_, a, b) | StmtKind::While(_, a, b) | StmtKind::For(_, _, a, b) => returns(a) || returns(b),
         _ => false,
     })
+}
+
+/// Whether `n` is a Python identifier as source code spells one (the lowering's
+/// hidden names, `%x1`, are not).
+fn is_identifier(n: &str) -> bool {
+    n.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && n.chars().all(|c| c.is_alphanumeric() || c == '_')
 }

@@ -47,23 +47,21 @@ impl Guard {
         } else {
             GuardKind::Builtin(env.globals.clone_ref(py), env.builtins.clone_ref(py))
         };
+        Guard::with_kind(py, name, kind, obj)
+    }
+
+    /// A guard that `name` is the module global `obj` (not bound yet when compiled).
+    pub fn global(py: Python<'_>, env: &PyEnv, name: &str, obj: &Bound<'_, PyAny>) -> Guard {
+        Guard::with_kind(py, name, GuardKind::Global(env.globals.clone_ref(py)), obj)
+    }
+
+    fn with_kind(py: Python<'_>, name: &str, kind: GuardKind, obj: &Bound<'_, PyAny>) -> Guard {
         Guard {
             name: name.to_string(),
             key: pyo3::types::PyString::intern(py, name).unbind(),
             kind,
             expected: obj.clone().unbind(),
             random: crate::helpers::pyrandom::is_plain_random(py, obj),
-        }
-    }
-
-    /// A guard that `name` is the module global `obj` (not bound yet when compiled).
-    pub fn global(py: Python<'_>, env: &PyEnv, name: &str, obj: &Bound<'_, PyAny>) -> Guard {
-        Guard {
-            name: name.to_string(),
-            key: pyo3::types::PyString::intern(py, name).unbind(),
-            kind: GuardKind::Global(env.globals.clone_ref(py)),
-            expected: obj.clone().unbind(),
-            random: false,
         }
     }
 
@@ -256,6 +254,15 @@ fn auto_dispatcher<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> Option<Boun
 }
 
 impl CompileEnv<'_> {
+    /// The dispatcher of compiled function `fid` (a global this code reads, or
+    /// one that came as an argument).
+    fn callee(&self, fid: u32) -> Option<Py<Dispatcher>> {
+        self.funcs
+            .get(&fid)
+            .map(|d| d.clone_ref(self.py))
+            .or_else(|| func_arg(self.py, fid))
+    }
+
     /// The dispatcher being compiled, when `name` is its function's own name: a
     /// module-level function's global, or an inner function's closure cell.
     fn own_dispatcher(&self, name: &str) -> Option<Py<Dispatcher>> {
@@ -1594,8 +1601,7 @@ impl<'py> Env for CompileEnv<'py> {
         let py = self.py;
         let disp = COMPILING
             .with(|c| c.borrow().iter().find(|d| d.get().id == fid).map(|d| d.clone_ref(py)))
-            .or_else(|| self.funcs.get(&fid).map(|d| d.clone_ref(py)))
-            .or_else(|| func_arg(py, fid))?;
+            .or_else(|| self.callee(fid))?;
         let code = disp.get().py_func.bind(py).getattr("__code__").ok()?;
         let argc: usize = code.getattr("co_argcount").ok()?.extract().ok()?;
         let kwonly: usize = code.getattr("co_kwonlyargcount").ok()?.extract().ok()?;
@@ -1632,10 +1638,7 @@ impl<'py> Env for CompileEnv<'py> {
             return Ok(ret);
         }
         let disp = self
-            .funcs
-            .get(&fid)
-            .map(|d| d.clone_ref(self.py))
-            .or_else(|| func_arg(self.py, fid))
+            .callee(fid)
             .ok_or_else(|| CompileError::internal("unknown callee"))?;
         // A call with the wrong number of arguments raises TypeError: compiled
         // code leaves to the interpreter tier at that call (no result type).
