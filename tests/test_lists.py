@@ -795,3 +795,18 @@ def sorted_or_empty(lst, c):
 def test_empty_literal_joins_a_typed_list():
     # `[]` (no element type where it is made) meeting a list(int) at a join: the same object
     check(sorted_or_empty, [([3, 1], True), ([3, 1], False), ([], True)])
+
+
+@pyston.fast
+def sum_of_numpy_floats(xs):
+    # CPython adds NumPy floats one by one from the int 0 (its float fast path
+    # takes exact floats only): the NumPy float, or 0 for no items.
+    return sum(xs)
+
+
+def test_sum_of_a_list_of_numpy_floats():
+    rng = rng_for("npfloatsum")
+    cases = [([],), ([np.float64(-0.0)],), ([np.float32(0.1), np.float32(2.0)],)]
+    cases += [([np.float64(v) for v in rng.normal(size=n)],) for n in (1, 5, 40)]
+    cases += [([np.float64(1e308), np.float64(1e308)],)]  # overflow: NumPy's warning
+    check(sum_of_numpy_floats, cases)
