@@ -404,3 +404,33 @@ def test_min_max_builtins():
         a = arrays(u)
         a[0] = np.datetime64("NaT")
         run_both(running, (a,))
+
+
+# ---- index ranges in loops over time arrays (the `bounds` pass runs there too) ----
+
+
+def time_gaps_upto(ts, n):
+    out = np.empty(n, dtype="m8[ms]")
+    for i in range(n):
+        out[i] = ts[i + 1] - ts[i]
+    return out
+
+
+def time_total_upto(d, n):
+    s = d[0] - d[0]
+    for i in range(n):
+        x = d[i]
+        if x == x:
+            s = s + x
+    return s
+
+
+@pytest.mark.parametrize("extra", [-3, -1, 0, 1, 5])
+def test_loop_past_the_end_of_a_time_array(extra):
+    ts = np.datetime64("2024-01-01", "ms") + np.cumsum(_rng.integers(1, 1000, 20)).astype("m8[ms]")
+    d = _rng.integers(0, 100, 20).astype("m8[s]")
+    d[3] = np.timedelta64("NaT")
+    # In range: the accesses need no checks (guards before the loop); past the
+    # end: NumPy's IndexError at the same element, out[] written up to there.
+    run_both(time_gaps_upto, (ts, 19 + extra))
+    run_both(time_total_upto, (d, 20 + extra))

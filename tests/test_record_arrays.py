@@ -283,3 +283,33 @@ def test_recarray_attributes(name):
         return a
 
     run_both(attr_store, r, native=False)
+
+
+def energy_upto(p, n):
+    e = 0.0
+    for i in range(n):
+        e += 0.5 * p[i]["x"] * p[i]["y"]
+        p[i]["z"] = i % 256
+    return e
+
+
+@pytest.mark.parametrize("kind", sorted(DTYPES))
+@pytest.mark.parametrize("extra", [-2, 0, 1])
+def test_loop_past_the_end_of_a_record_array(kind, extra):
+    # Index ranges are proven for record arrays too; past the end, NumPy's
+    # IndexError at the same element, with the stores before it made.
+    a = make(DTYPES[kind])
+    b = a.copy()
+    fast = pyston.fast(energy_upto, fallback=False)
+    n = len(a) + extra
+    try:
+        want = ("ok", energy_upto(a, n))
+    except IndexError as e:
+        want = ("IndexError", str(e))
+    try:
+        got = ("ok", fast(b, n))
+    except IndexError as e:
+        got = ("IndexError", str(e))
+    assert want == got
+    for name in a.dtype.names:  # field by field (padding bytes are not copied)
+        assert a[name].tobytes() == b[name].tobytes(), name

@@ -504,9 +504,10 @@ impl Gen<'_, '_> {
         }
         // The numeric tier's loops treat element types as numbers: a function
         // holding datetime64/timedelta64 values (NaT rules) or record arrays
-        // keeps the plain code.
+        // keeps the plain code, except for index ranges (`bounds`), which
+        // only reason about int index values and array lengths.
         let time = self.typed.types.iter().any(crate::infer::has_special);
-        for pass in self.env.passes.iter().filter(|_| !time) {
+        for pass in self.env.passes.iter().filter(|p| !time || p.name() == "bounds") {
             if let Some(plan) = pass.plan(self)? {
                 self.plans.push((pass.name(), plan));
             }
