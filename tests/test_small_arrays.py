@@ -763,3 +763,98 @@ def test_inplace_on_multi_index_views(rng):
     assert pycalls(inplace_3d, np.ones((4, 4, 5)), np.ones(5)) <= 2 * 16
     T = np.ones((2, 2, 3))
     same(inplace_3d, T, np.zeros(3))  # (x / 3.0 of finite x: no division by zero here)
+
+
+# ---- gathers: `x[idx]` by an index array inside small expressions ----------------
+
+
+@pyston.fast
+def csr_matvec(rows, cols, vals, x):
+    # The CSR product of npbench's spmv: slices bounded by NumPy ints, a gather, a dot.
+    y = np.empty(rows.size - 1, vals.dtype)
+    for i in range(rows.size - 1):
+        c = cols[rows[i]:rows[i + 1]]
+        v = vals[rows[i]:rows[i + 1]]
+        y[i] = v @ x[c]
+    return y
+
+
+@pyston.fast
+def gather_sums(x, idx, k):
+    s = 0.0
+    for _ in range(k):
+        s += np.sum(x[idx]) + (x[idx] * 2.0).max()
+    return s
+
+
+@pyston.fast
+def gather_store(X, x, idx):
+    for i in range(X.shape[0]):
+        X[i] = x[idx] * i - X[i]
+    return X
+
+
+@pyston.fast
+def gather_inplace(y, x, idx):
+    for i in range(3):
+        y[1:4] += x[idx]
+    return y
+
+
+@pyston.fast
+def gather_make(x, idx):
+    t = x[idx]
+    return t, t.sum()
+
+
+def csr(rng, m, n, nnz, idx_dtype):
+    counts = rng.multinomial(nnz, np.ones(m) / m)
+    rows = np.concatenate([[0], np.cumsum(counts)]).astype(idx_dtype)
+    cols = rng.integers(0, n, nnz).astype(idx_dtype)
+    return rows, cols, rng.standard_normal(nnz), rng.standard_normal(n)
+
+
+@pytest.mark.parametrize("idx_dtype", [np.uint32, np.int64, np.int32, np.uint16, np.int8])
+def test_csr_matvec(rng, idx_dtype):
+    for m, n, nnz in [(1, 1, 0), (5, 7, 3), (40, 100, 120), (30, 120, 900)]:
+        same(csr_matvec, *csr(rng, m, n, nnz, idx_dtype))
+
+
+def test_csr_matvec_native(rng):
+    # Short rows (below BLAS's in-order length): no call into NumPy at all.
+    assert pycalls(csr_matvec, *csr(rng, 50, 60, 100, np.uint32)) == 0
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("idx_dtype", [np.int64, np.int32, np.uint8, np.uint64, np.int16])
+def test_gather_indices(rng, dtype, idx_dtype):
+    x = data(rng, 9, dtype, special=False)
+    info = np.iinfo(idx_dtype)
+    cases = [[], [0], [8, 0, 3, 3], list(range(9))[::-1]]
+    if info.min < 0:
+        cases += [[-1, -9, 2], [-10], [5, -10]]  # -10: IndexError
+    cases += [[9], [0, 9], [min(info.max, 300)]]  # out of range: NumPy's IndexError
+    for c in cases:
+        idx = np.array(c, dtype=idx_dtype)
+        same(gather_sums, x, idx, 2)
+        same(gather_make, x, idx)
+
+
+def test_gather_nan_and_strides(rng):
+    x = data(rng, 40, np.float64, special=True)
+    idx = rng.integers(-40, 40, 12)
+    same(gather_sums, x[::3], idx[::2] % 13, 1)
+    same(gather_sums, x, idx, 3)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_gather_store_and_inplace(rng, dtype):
+    X = data(rng, (4, 5), dtype)
+    x = data(rng, 11, dtype)
+    for idx in ([0, 1, 2, 3, 4], [-1, 3, 3, 0, 10], [0, 1, 11, 2, 3], [1, 2]):
+        same(gather_store, X, x, np.array(idx))
+    y = data(rng, 8, dtype)
+    for idx in ([0, 1, 2], [-1, -2, 7], [2, 8, 1]):
+        same(gather_inplace, y, x[:8], np.array(idx))
+        # the table is the destination's array: NumPy gathers first (slow path here)
+        same(gather_inplace, y, y, np.array(idx))

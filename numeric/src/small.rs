@@ -67,6 +67,12 @@ pub enum EOp {
     Cmp(CmpOp),
     /// `np.where(cond, x, y)`.
     Where,
+    /// `x[idx]` of a 1-D array by a 1-D array of integer indices (NumPy's
+    /// fancy indexing, a gather): args `[x, idx]`, both read whole (`x` is
+    /// not a leaf: its length is not the expression's). Every index is
+    /// checked before the fast path runs (out of range, after negative ones
+    /// count from the end: NumPy's `IndexError`, the slow path).
+    Gather,
 }
 
 /// A reduction.
@@ -128,6 +134,8 @@ pub struct SmallExpr {
     pub nodes: Vec<usize>,
     pub ops: HashMap<Value, (EOp, Vec<Value>)>,
     pub leaves: Vec<Value>,
+    /// The arrays the `Gather` nodes read: (table, index array), each once.
+    pub gathers: Vec<(Value, Value)>,
     pub dtype: Dtype,
 }
 
@@ -272,6 +280,13 @@ impl SmallPlanning for Gen<'_, '_> {
         let at = self.vec_ty(r)?;
         let d = at.dtype;
         let a = &inst.args;
+        if inst.op == Op::GetItem {
+            let index = matches!(self.typed.ty(*a.get(1)?), Ty::Array(i) if i.ndim == 1 && i.dtype.is_int());
+            if a.len() != 2 || !index || self.vec_ty(a[0]).map(|t| t.dtype) != Some(d) {
+                return None;
+            }
+            return Some((EOp::Gather, a.clone(), d));
+        }
         let op = match &inst.op {
             Op::Bin { op, inplace: false } => match op {
                 BinOp::Add => EOp::Add,
@@ -465,9 +480,10 @@ impl SmallPlanning for Gen<'_, '_> {
         let Ty::Slice(parts) = self.typed.ty(slice) else {
             return None;
         };
+        // Bounds: ints, None, or NumPy ints (a uint64 may exceed i64: NumPy's).
         if !parts[..2]
             .iter()
-            .all(|t| matches!(t, Ty::Int | Ty::Np(Dtype::Int64) | Ty::NoneT))
+            .all(|t| matches!(t, Ty::Int | Ty::NoneT) || matches!(t, Ty::Np(d) if d.is_int() && *d != Dtype::UInt64))
         {
             return None;
         }
@@ -539,7 +555,11 @@ impl SmallPlanning for Gen<'_, '_> {
             let mut grew = false;
             let mut cands: Vec<Value> = seeds.to_vec();
             for &t in &tree {
-                cands.extend(elems[&insts[t].result.unwrap()].2.iter().copied());
+                let e = &elems[&insts[t].result.unwrap()];
+                // (a gather reads arrays, never an expression computed here)
+                if e.1 != EOp::Gather {
+                    cands.extend(e.2.iter().copied());
+                }
             }
             for c in cands {
                 let Some(&(ck, _, _, cd)) = elems.get(&c) else { continue };
@@ -582,10 +602,18 @@ impl SmallPlanning for Gen<'_, '_> {
         let mut leaves: Vec<Value> = Vec::new();
         let mut ops = HashMap::new();
         let mut opnds: Vec<Value> = seeds.to_vec();
+        let mut gathers: Vec<(Value, Value)> = Vec::new();
         for &t in &tree {
             let r = insts[t].result.unwrap();
             let (_, op, args, _) = &elems[&r];
-            opnds.extend(args.iter().copied());
+            if *op == EOp::Gather {
+                // (both arrays, as elem_op checked: read whole, not leaves)
+                if !gathers.contains(&(args[0], args[1])) {
+                    gathers.push((args[0], args[1]));
+                }
+            } else {
+                opnds.extend(args.iter().copied());
+            }
             ops.insert(r, (*op, args.clone()));
         }
         for o in opnds {
@@ -625,7 +653,7 @@ impl SmallPlanning for Gen<'_, '_> {
             return None;
         }
         let nodes: Vec<usize> = tree.into_iter().filter(|&k| k != root).collect();
-        if leaves.is_empty() && !matches!(kind, RootKind::Inplace { .. }) {
+        if leaves.is_empty() && gathers.is_empty() && !matches!(kind, RootKind::Inplace { .. }) {
             return None;
         }
         Some(SmallExpr {
@@ -634,6 +662,7 @@ impl SmallPlanning for Gen<'_, '_> {
             nodes,
             ops,
             leaves,
+            gathers,
             dtype,
         })
     }
@@ -677,6 +706,7 @@ impl SmallGen for Gen<'_, '_> {
                         nodes: vec![],
                         ops: HashMap::new(),
                         leaves: vec![],
+                        gathers: vec![],
                         dtype: Dtype::Float64, // (unused: a view of any dtype)
                     };
                     add(sx, &mut taken, &mut plan);
@@ -699,6 +729,7 @@ impl SmallGen for Gen<'_, '_> {
                         nodes: vec![],
                         ops: HashMap::new(),
                         leaves: vec![],
+                        gathers: vec![],
                         dtype: dt,
                     };
                     add(sx, &mut taken, &mut plan);
@@ -858,6 +889,29 @@ impl SmallGen for Gen<'_, '_> {
                 stride: v[s1.stride(0)],
             });
         }
+        // The gathers' tables and index arrays (an index array: its span and dtype).
+        let mut tables: HashMap<Value, Span1> = HashMap::new();
+        let mut indexes: HashMap<Value, (Span1, Dtype)> = HashMap::new();
+        for (x, ix) in &sx.gathers {
+            let v = self.use_val(*x)?;
+            tables.entry(*x).or_insert(Span1 {
+                data: v[0],
+                len: v[s1.shape(0)],
+                stride: v[s1.stride(0)],
+            });
+            let Ty::Array(it) = self.ty(*ix) else {
+                return Err(internal("small: gather index"));
+            };
+            let v = self.use_val(*ix)?;
+            indexes.entry(*ix).or_insert((
+                Span1 {
+                    data: v[0],
+                    len: v[s1.shape(0)],
+                    stride: v[s1.stride(0)],
+                },
+                it.dtype,
+            ));
+        }
         // Scalars, converted once to the dtype as NumPy converts them.
         let mut scalars: HashMap<Value, CV> = HashMap::new();
         let mut all_opnds: Vec<Value> = sx.ops.values().flat_map(|(_, a)| a.iter().copied()).collect();
@@ -867,7 +921,12 @@ impl SmallGen for Gen<'_, '_> {
         // A float beyond float32's range: NumPy warns ("overflow encountered in cast").
         let mut cast_overflow: Option<CV> = None;
         for a in all_opnds {
-            if sx.ops.contains_key(&a) || sx.leaves.contains(&a) || scalars.contains_key(&a) {
+            if sx.ops.contains_key(&a)
+                || sx.leaves.contains(&a)
+                || scalars.contains_key(&a)
+                || tables.contains_key(&a)
+                || indexes.contains_key(&a)
+            {
                 continue;
             }
             let ty = self.ty(a);
@@ -947,19 +1006,62 @@ impl SmallGen for Gen<'_, '_> {
             }
             _ => {
                 let one = self.b.ins().iconst(clt::I8, 1);
-                (leaves[0].len, one, None)
+                let len = match leaves.first() {
+                    Some(l) => l.len,
+                    None => {
+                        indexes
+                            .get(&sx.gathers[0].1)
+                            .ok_or_else(|| internal("small: no length"))?
+                            .0
+                            .len
+                    }
+                };
+                (len, one, None)
             }
         };
         for l in &leaves {
             let eq = self.b.ins().icmp(IntCC::Equal, l.len, n);
             ok = self.b.ins().band(ok, eq);
         }
+        for (l, _) in indexes.values() {
+            let eq = self.b.ins().icmp(IntCC::Equal, l.len, n);
+            ok = self.b.ins().band(ok, eq);
+        }
+        // Every index of every gather in range of its table (negative ones count
+        // from the end): NumPy raises IndexError otherwise, on the slow path. The
+        // loop reads each index array over its own length.
+        for (x, ix) in &sx.gathers {
+            let tab = Span1 { ..tables[x] };
+            let (isp, idt) = (Span1 { ..indexes[ix].0 }, indexes[ix].1);
+            let z = self.b.ins().iconst(clt::I64, 0);
+            let r = self.counted(z, isp.len, 1, &[ok], &mut |g, i, p| {
+                let k = g.gather_index(&isp, idt, i);
+                let k = g.wrap_index(k, tab.len, idt);
+                let inr = g.b.ins().icmp(IntCC::UnsignedLessThan, k, tab.len);
+                Ok(vec![g.b.ins().band(p[0], inr)])
+            })?;
+            ok = r[0];
+        }
         if let Some(ov) = cast_overflow {
             ok = self.b.ins().band_not(ok, ov);
         }
-        // A destination must not overlap an operand, unless it is the same elements.
+        // A destination must not overlap an operand, unless it is the same elements
+        // (never a gather's arrays: NumPy gathers into a temporary first).
         if let Some(ds) = &dst {
             let (dlo, dhi) = self.byte_range(ds, isz);
+            let mut whole: Vec<(CV, CV)> = Vec::new();
+            for t in tables.values() {
+                whole.push(self.byte_range(t, isz));
+            }
+            for (l, d) in indexes.values() {
+                whole.push(self.byte_range(l, d.itemsize()));
+            }
+            for (llo, lhi) in whole {
+                let a = self.b.ins().icmp(IntCC::SignedLessThan, llo, dhi);
+                let b2 = self.b.ins().icmp(IntCC::SignedLessThan, dlo, lhi);
+                let overlap = self.b.ins().band(a, b2);
+                ok = self.b.ins().band_not(ok, overlap);
+            }
             for l in &leaves {
                 let (llo, lhi) = self.byte_range(l, isz);
                 let a = self.b.ins().icmp(IntCC::SignedLessThan, llo, dhi);
@@ -1059,6 +1161,8 @@ impl SmallGen for Gen<'_, '_> {
         let ctx = Ectx {
             sx,
             leaves: &leaves,
+            tables: &tables,
+            indexes: &indexes,
             scalars: &scalars,
             t,
             float,
@@ -1100,7 +1204,7 @@ impl SmallGen for Gen<'_, '_> {
                     if *t == Ty::NoneT {
                         return Ok(default);
                     }
-                    let x = sv[pos];
+                    let x = g.conv_i64(&(t.clone(), vec![sv[pos]]))?;
                     pos += 1;
                     let z = g.b.ins().iconst(clt::I64, 0);
                     let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
@@ -1270,6 +1374,8 @@ impl SmallGen for Gen<'_, '_> {
 struct Ectx<'s> {
     sx: &'s SmallExpr,
     leaves: &'s [Span1],
+    tables: &'s HashMap<Value, Span1>,
+    indexes: &'s HashMap<Value, (Span1, Dtype)>,
     scalars: &'s HashMap<Value, CV>,
     t: clir::Type,
     float: bool,
@@ -1286,6 +1392,11 @@ trait SmallEmit {
     /// axis 1): whether `idx` is in range (negative counts from the end), and its data.
     fn sub_of(&mut self, av: &[CV], idx: Value, axis: usize) -> CResult<(CV, CV)>;
     fn non_finite(&mut self, x: CV) -> CV;
+    /// Element `i` of a gather's index array (of integer dtype `d`) as an i64.
+    fn gather_index(&mut self, idx: &Span1, d: Dtype, i: CV) -> CV;
+    /// A gather index's position in a table of `len` elements: negative ones
+    /// count from the end (signed dtypes). In range when below `len`, unsigned.
+    fn wrap_index(&mut self, k: CV, len: CV, d: Dtype) -> CV;
     fn elem(&mut self, c: &Ectx<'_>, v: Value, i: CV, memo: &mut HashMap<Value, CV>, bad: &mut CV) -> CResult<CV>;
     #[allow(clippy::type_complexity)]
     fn counted(
@@ -1353,13 +1464,50 @@ impl SmallEmit for Gen<'_, '_> {
         self.b.ins().fcmp(FloatCC::Unordered, d, d)
     }
 
+    fn gather_index(&mut self, idx: &Span1, d: Dtype, i: CV) -> CV {
+        let fl = MemFlagsData::new().with_notrap();
+        let off = self.b.ins().imul(i, idx.stride);
+        let addr = self.b.ins().iadd(idx.data, off);
+        let w = clir::Type::int(8 * d.itemsize() as u16).unwrap_or(clt::I64);
+        let raw = self.b.ins().load(w, fl, addr, 0);
+        let k = match (w == clt::I64, d.is_unsigned()) {
+            (true, _) => raw,
+            (false, true) => self.b.ins().uextend(clt::I64, raw),
+            (false, false) => self.b.ins().sextend(clt::I64, raw),
+        };
+        k
+    }
+
+    fn wrap_index(&mut self, k: CV, len: CV, d: Dtype) -> CV {
+        if d.is_unsigned() {
+            // (a uint64 beyond i64 reads negative: out of range, compared unsigned)
+            return k;
+        }
+        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, k, 0);
+        let up = self.b.ins().iadd(k, len);
+        self.b.ins().select(neg, up, k)
+    }
+
     /// The value of `v` at element `i`.
     fn elem(&mut self, c: &Ectx<'_>, v: Value, i: CV, memo: &mut HashMap<Value, CV>, bad: &mut CV) -> CResult<CV> {
         if let Some(x) = memo.get(&v) {
             return Ok(*x);
         }
         let fl = MemFlagsData::new().with_notrap();
-        let x = if let Some(li) = c.sx.leaves.iter().position(|l| *l == v) {
+        let gather = match c.sx.ops.get(&v) {
+            Some((EOp::Gather, a)) => Some((a[0], a[1])),
+            _ => None,
+        };
+        let x = if let Some((x, ix)) = gather {
+            // Checked before the fast path: the wrapped index is in range.
+            let (isp, idt) = c.indexes.get(&ix).ok_or_else(|| internal("small: gather index"))?;
+            let tab = c.tables.get(&x).ok_or_else(|| internal("small: gather table"))?;
+            let k = self.gather_index(isp, *idt, i);
+            let k = self.wrap_index(k, tab.len, *idt);
+            let off = self.b.ins().imul(k, tab.stride);
+            let addr = self.b.ins().iadd(tab.data, off);
+            self.b.ins().load(c.t, fl, addr, 0)
+        } else if let Some(li) = c.sx.leaves.iter().position(|l| *l == v) {
             let off = self.b.ins().imul(i, c.leaves[li].stride);
             let addr = self.b.ins().iadd(c.leaves[li].data, off);
             self.b.ins().load(c.t, fl, addr, 0)
@@ -1775,6 +1923,8 @@ impl Apply for Gen<'_, '_> {
                     let c = ins.fcmp(cc, xs[0], xs[1]);
                     self.b.ins().select(c, xs[0], xs[1])
                 }
+                // (read by `elem`, never applied)
+                EOp::Gather => xs[0],
             }
         } else {
             // int64: NumPy wraps (no warnings for arrays).
@@ -1799,8 +1949,8 @@ impl Apply for Gen<'_, '_> {
                 }
                 EOp::Where => ins.select(xs[0], xs[1], xs[2]),
                 EOp::Minimum => ins.smin(xs[0], xs[1]),
-                // never planned for ints
-                EOp::Div | EOp::Sqrt => xs[0],
+                // never planned for ints; a gather is read by `elem`
+                EOp::Div | EOp::Sqrt | EOp::Gather => xs[0],
             }
         }
     }
