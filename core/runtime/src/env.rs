@@ -243,13 +243,41 @@ pub fn func_arg(py: Python<'_>, id: u32) -> Option<Py<Dispatcher>> {
     reg.as_ref()?.get(&id).map(|d| d.clone_ref(py))
 }
 
+/// The dispatcher compiled code calls for a global that is a plain Python
+/// function: under `python -m pyston`, the accelerator's (`pyston._auto`);
+/// otherwise a strict dispatcher of the function itself (`pyston._arg_dispatcher`,
+/// the one a function passed as an argument gets). Strict mode gives the
+/// function's own results, so a decorated kernel may call an undecorated
+/// helper natively. Generator functions and those using `super()` stay plain
+/// objects (not callable from compiled code).
 fn auto_dispatcher<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> Option<Bound<'py, Dispatcher>> {
     if obj.get_type().name().ok()? != "function" {
         return None;
     }
     let modules = py.import("sys").ok()?.getattr("modules").ok()?;
-    let auto = modules.get_item("pyston._auto").ok()?;
-    let d = auto.call_method1("callee_dispatcher", (obj,)).ok()?;
+    if let Ok(auto) = modules.get_item("pyston._auto") {
+        if let Ok(d) = auto.call_method1("callee_dispatcher", (obj,)) {
+            if let Ok(d) = d.cast_into::<Dispatcher>() {
+                return Some(d);
+            }
+        }
+        // (the accelerator refused it: a library function, or one it cannot forward)
+        if auto.getattr("_ACTIVE").and_then(|a| a.len()).is_ok_and(|n| n > 0) {
+            return None;
+        }
+    }
+    let code = obj.getattr("__code__").ok()?;
+    // CO_GENERATOR | CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENERATOR
+    let flags: u32 = code.getattr("co_flags").ok()?.extract().ok()?;
+    let free: Vec<String> = code.getattr("co_freevars").ok()?.extract().ok()?;
+    if flags & (0x20 | 0x80 | 0x100 | 0x200) != 0 || free.iter().any(|n| n == "__class__") {
+        return None;
+    }
+    let d = modules
+        .get_item("pyston")
+        .ok()?
+        .call_method1("_arg_dispatcher", (obj,))
+        .ok()?;
     d.cast_into::<Dispatcher>().ok()
 }
 
