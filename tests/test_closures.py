@@ -453,3 +453,56 @@ def test_map_and_filter():
         assert_same(map_arrays, rng.normal(size=n), rng.normal(size=n))
     assert_same(map_arrays, rng.normal(size=3), rng.normal(size=2))  # (zip stops at the shortest)
     assert_same_all(map_raises, [([1, 2, 5],), ([3, 0, 1],), ([],)])
+
+
+# ---- tracebacks through inlined nested functions ------------------------------
+
+
+def tb_two_levels(xs):
+    def inner(x):
+        return 10 // x
+
+    def outer(x):
+        return inner(x) + 1
+
+    s = 0
+    for x in xs:
+        s += outer(x)
+    return s
+
+
+def tb_numpy_index(a, idx):
+    def pick(k):
+        return a[k] * 2.0
+
+    f = lambda k: pick(k) + 1.0  # noqa: E731
+    s = 0.0
+    for k in idx:
+        s += f(k)
+    return s
+
+
+def _frames(f, *args):
+    import traceback
+
+    try:
+        return ("ok", f(*args))
+    except Exception as e:  # noqa: BLE001 - compared
+        frames = [(fr.name, fr.lineno, fr.line) for fr in traceback.extract_tb(e.__traceback__)]
+        return (type(e).__name__, str(e), frames[1:])  # (the first entry is _frames itself)
+
+
+@pytest.mark.parametrize(
+    "fn, args",
+    [
+        (tb_two_levels, ([3, 2, 1, 0],)),
+        (tb_two_levels, ([3, 2],)),
+        (tb_numpy_index, (np.arange(5.0), [0, 4, -5, 5])),
+        (tb_numpy_index, (np.arange(5.0), [1, 2])),
+    ],
+)
+def test_inlined_frames_in_tracebacks(fn, args):
+    # CPython's traceback has a frame per nested function; the inlined copy
+    # reports the same frames (name and line), innermost last.
+    fast = pyston.fast(fn, fallback=False)
+    assert _frames(fast, *args) == _frames(fn, *args)

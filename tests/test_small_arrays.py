@@ -796,7 +796,7 @@ def gather_store(X, x, idx):
 
 @pyston.fast
 def gather_inplace(y, x, idx):
-    for i in range(3):
+    for _ in range(3):
         y[1:4] += x[idx]
     return y
 

@@ -176,9 +176,12 @@ _RAISERS: dict = {}
 
 def _raiser(filename, funcname, line, col, end_line, end_col, real):
     """A function raising its argument from ``filename:line`` (compiled once
-    per place: a call that deoptimizes and raises every time stays cheap)."""
+    per place: a call that deoptimizes and raises every time stays cheap).
+    A name that is not an identifier (``<lambda>``) is its code's name."""
     if not funcname.isidentifier():
-        funcname = "_"
+        fn = _raiser(filename, "_", line, col, end_line, end_col, real)
+        fn.__code__ = fn.__code__.replace(co_name=funcname)
+        return fn
     width = len(real.rstrip("\n"))
     if end_line == line and end_col - col >= 11 and col > 0:
         stmt = " " * col + "raise (__e" + " " * (end_col - col - 11) + ")"

@@ -11,6 +11,9 @@ pub struct Span {
     pub col: u32,
     pub end_line: u32,
     pub end_col: u32,
+    /// 0 for the function's own code; `k` for code of the function inlined at
+    /// `ir::Function::inlines[k - 1]` (its traceback frame is that function's).
+    pub inl: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

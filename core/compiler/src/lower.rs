@@ -42,6 +42,7 @@ pub fn lower_with(
             blocks: Vec::new(),
             values: Vec::new(),
             span: def.span,
+            inlines: Vec::new(),
         },
         cur: None,
         defs: HashMap::new(),
@@ -58,6 +59,7 @@ pub fn lower_with(
         loop_fin: Vec::new(),
         inner: inline::inlinable(&def.body),
         inlining: Vec::new(),
+        cur_inl: 0,
         points: 0,
         gens: gens.clone(),
         gen_inline: Vec::new(),
@@ -91,9 +93,8 @@ pub fn lower_with(
     if let Some(b) = l.cur {
         let end = Span {
             line: def.span.end_line,
-            col: 0,
             end_line: def.span.end_line,
-            end_col: 0,
+            ..Span::default()
         };
         let none = l.emit(b, Op::Const(Const::None), vec![], end);
         l.terminate(b, Term::Ret(none), end);
@@ -178,6 +179,8 @@ struct Lowerer {
     inner: HashMap<String, (Span, FunctionDef)>,
     /// The inlined calls being lowered (innermost last).
     inlining: Vec<inline::Inlining>,
+    /// The `Span::inl` of the code being lowered (0: the function's own).
+    cur_inl: u32,
     /// The yields lowered so far (each a resume point, numbered from 1).
     points: u32,
     /// Compiled generator functions a `for` loop may inline, by global name.
@@ -229,7 +232,16 @@ impl Lowerer {
         }
     }
 
+    /// `span` in the inlined code being lowered, if any (see `Span::inl`).
+    fn tagged(&self, mut span: Span) -> Span {
+        if span.inl == 0 {
+            span.inl = self.cur_inl;
+        }
+        span
+    }
+
     fn emit(&mut self, b: Block, op: Op, args: Vec<Value>, span: Span) -> Value {
+        let span = self.tagged(span);
         let r = self.f.new_value(None);
         if let Op::Const(c) = &op {
             self.consts.insert(r, c.clone());
@@ -249,6 +261,7 @@ impl Lowerer {
     }
 
     fn terminate(&mut self, b: Block, term: Term, span: Span) {
+        let span = self.tagged(span);
         for e in term.successors() {
             self.preds[e.block.0 as usize].push(b);
         }

@@ -11,6 +11,7 @@ fn sp(line: u32) -> Span {
         col: 4,
         end_line: line,
         end_col: 10,
+        inl: 0,
     }
 }
 

@@ -226,6 +226,7 @@ fn one_const(c: Const) -> Function {
         }],
         values: vec![ValueInfo::default()],
         span,
+        inlines: Vec::new(),
     }
 }
 

@@ -361,6 +361,7 @@ fn func(blocks: Vec<BlockData>, nvalues: usize) -> Function {
         blocks,
         values: vec![ValueInfo::default(); nvalues],
         span: Span::default(),
+        inlines: Vec::new(),
     }
 }
 

@@ -54,11 +54,8 @@ pub fn resume(py: Python<'_>, meta: &Arc<FuncMeta>, ctx: &mut Ctx) -> PyResult<P
         // An instruction inside a `try` body raised in compiled code: its handler takes it,
         // with the traceback entries of the compiled frames it passed through.
         let err = raised.unwrap_or_else(|| crate::internal_error("a raise without an exception"));
-        let frames: Vec<(String, String, pyston_compiler::hir::Span)> = ctx
-            .frames
-            .drain(..)
-            .map(|(m, s)| (m.env.filename.clone(), m.func.name.clone(), s))
-            .collect();
+        let drained: Vec<_> = ctx.frames.drain(..).collect();
+        let frames = crate::runtime::frame_entries(drained.iter().map(|(m, s)| (&**m, *s)));
         let err = crate::dispatch::with_frames(py, err, &frames);
         let span = f
             .block(point.block)

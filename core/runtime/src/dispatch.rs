@@ -620,11 +620,7 @@ impl Dispatcher {
             None => result,
         };
         let result = result.map_err(|e| {
-            let frames: Vec<(String, String, Span)> = ctx
-                .frames
-                .iter()
-                .map(|(m, s)| (m.env.filename.clone(), m.func.name.clone(), *s))
-                .collect();
+            let frames = crate::runtime::frame_entries(ctx.frames.iter().map(|(m, s)| (&**m, *s)));
             with_frames(py, e, &frames)
         });
         ctx.release();

@@ -266,6 +266,7 @@ impl Frontend {
             col: get("col_offset") + self.col_offset,
             end_line: end_line.max(line) + self.line_offset,
             end_col: get("end_col_offset") + self.col_offset,
+            inl: 0,
         }
     }
 

@@ -21,7 +21,6 @@ use crate::dispatch::{with_frames, Dispatcher};
 use crate::runtime::{self, Ctx, EntryCall, FuncMeta};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use pyston_compiler::hir::Span;
 use pyston_compiler::types::Ty;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -278,11 +277,7 @@ fn plain_scalars(t: &Ty) -> bool {
 /// The chunk's result with its traceback frames; releases its temporaries.
 fn finish(py: Python<'_>, r: PyResult<Py<PyAny>>, ctx: &mut Ctx) -> PyResult<Py<PyAny>> {
     let r = r.map_err(|e| {
-        let frames: Vec<(String, String, Span)> = ctx
-            .frames
-            .iter()
-            .map(|(m, s)| (m.env.filename.clone(), m.func.name.clone(), *s))
-            .collect();
+        let frames = crate::runtime::frame_entries(ctx.frames.iter().map(|(m, s)| (&**m, *s)));
         with_frames(py, e, &frames)
     });
     ctx.release();

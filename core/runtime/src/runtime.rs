@@ -312,6 +312,21 @@ pub enum PyCallKind {
 }
 
 /// Everything the runtime knows about one compiled specialization.
+/// Traceback entries (file, function, span), innermost first, for compiled
+/// frames recorded as (function, span): a span in inlined code stands for the
+/// inlined functions' frames and then the function's own (`Function::frames_of`).
+pub fn frame_entries<'a>(
+    frames: impl IntoIterator<Item = (&'a FuncMeta, pyston_compiler::hir::Span)>,
+) -> Vec<(String, String, pyston_compiler::hir::Span)> {
+    let mut out = Vec::new();
+    for (m, s) in frames {
+        for (name, span) in m.func.frames_of(s) {
+            out.push((m.env.filename.clone(), name.unwrap_or(&m.func.name).to_string(), span));
+        }
+    }
+    out
+}
+
 pub struct FuncMeta {
     pub func: Arc<ir::Function>,
     pub typed: Typed,

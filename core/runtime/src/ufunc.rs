@@ -35,7 +35,6 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use pyston_compiler::abi::union_layout;
-use pyston_compiler::hir::Span;
 use pyston_compiler::types::{Dtype, Ty};
 use std::cell::Cell;
 use std::ffi::{c_char, c_void, CString};
@@ -717,11 +716,7 @@ pub(crate) fn with_ctx<R>(f: impl FnOnce(&mut Ctx) -> R) -> R {
 
 /// `err` with traceback entries for the compiled frames recorded in `ctx`.
 pub(crate) fn err_with_frames(py: Python<'_>, ctx: &Ctx, err: PyErr) -> PyErr {
-    let frames: Vec<(String, String, Span)> = ctx
-        .frames
-        .iter()
-        .map(|(m, s)| (m.env.filename.clone(), m.func.name.clone(), *s))
-        .collect();
+    let frames = crate::runtime::frame_entries(ctx.frames.iter().map(|(m, s)| (&**m, *s)));
     with_frames(py, err, &frames)
 }
 

@@ -268,9 +268,39 @@ pub struct Function {
     pub blocks: Vec<BlockData>,
     pub values: Vec<ValueInfo>,
     pub span: Span,
+    /// The functions inlined into this one (nested functions at their calls):
+    /// a span whose `inl` is `k` lies in `inlines[k - 1]`'s code.
+    pub inlines: Vec<InlineSite>,
+}
+
+/// A call whose callee's code was copied into the function.
+#[derive(Clone, Debug)]
+pub struct InlineSite {
+    /// The callee's name (its traceback frame's).
+    pub name: String,
+    /// The call (itself in an inlined callee when its `inl` is not 0).
+    pub call: Span,
 }
 
 impl Function {
+    /// The traceback frames a span stands for, innermost first: the inlined
+    /// functions it lies in (name and span), then the function's own call site.
+    /// The function's own frame is `(None, span)`.
+    pub fn frames_of(&self, span: Span) -> Vec<(Option<&str>, Span)> {
+        let mut out = Vec::new();
+        let mut s = span;
+        // (each site's call lies in an earlier site, or in the function itself)
+        while s.inl != 0 {
+            let Some(site) = self.inlines.get(s.inl as usize - 1) else {
+                break;
+            };
+            out.push((Some(site.name.as_str()), Span { inl: 0, ..s }));
+            s = site.call;
+        }
+        out.push((None, Span { inl: 0, ..s }));
+        out
+    }
+
     pub fn entry(&self) -> Block {
         Block(0)
     }

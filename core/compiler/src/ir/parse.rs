@@ -355,9 +355,8 @@ impl<'a> Cur<'a> {
         }
         Ok(Span {
             line,
-            col: 0,
             end_line: line,
-            end_col: 0,
+            ..Span::default()
         })
     }
 }
@@ -704,6 +703,7 @@ impl Parser {
                 blocks,
                 values: vec![ValueInfo::default(); n],
                 span: Span::default(),
+                inlines: Vec::new(),
             },
             types: self.types,
         })

@@ -67,26 +67,30 @@ pub(super) fn inlinable(body: &[Stmt]) -> HashMap<String, (Span, FunctionDef)> {
     bindings(body, &mut counts);
     let mut out = HashMap::new();
     for s in body {
+        // (by the name bound; a lambda's own name is `<lambda>`, its frame's)
         let def = match &s.kind {
-            StmtKind::Def(d) => Some((**d).clone()),
+            StmtKind::Def(d) => Some((d.name.clone(), (**d).clone())),
             StmtKind::Assign(ts, e) => match (ts.as_slice(), &e.kind) {
-                ([Target::Name(n, _)], ExprKind::Lambda(params, body)) => Some(FunctionDef {
-                    name: n.clone(),
-                    params: params.clone(),
-                    body: vec![Stmt {
-                        kind: StmtKind::Return(Some((**body).clone())),
-                        span: body.span,
-                    }],
-                    span: e.span,
-                    shape: Default::default(),
-                }),
+                ([Target::Name(n, _)], ExprKind::Lambda(params, body)) => Some((
+                    n.clone(),
+                    FunctionDef {
+                        name: "<lambda>".into(),
+                        params: params.clone(),
+                        body: vec![Stmt {
+                            kind: StmtKind::Return(Some((**body).clone())),
+                            span: body.span,
+                        }],
+                        span: e.span,
+                        shape: Default::default(),
+                    },
+                )),
                 _ => None,
             },
             _ => None,
         };
-        if let Some(d) = def {
-            if counts.get(&d.name) == Some(&1) {
-                out.insert(d.name.clone(), (s.span, d));
+        if let Some((name, d)) = def {
+            if counts.get(&name) == Some(&1) {
+                out.insert(name, (s.span, d));
             }
         }
     }
@@ -294,7 +298,15 @@ impl Lowerer {
             cont,
             fin_depth: self.fin.len(),
         });
+        // The copy's code is the callee's: its traceback frame is `name`'s.
+        let site = ir::InlineSite {
+            name: def.name.clone(),
+            call: self.tagged(span),
+        };
+        self.f.inlines.push(site);
+        let outer = std::mem::replace(&mut self.cur_inl, self.f.inlines.len() as u32);
         let r = self.stmts(&body);
+        self.cur_inl = outer;
         self.inlining.pop();
         r?;
         if self.cur.is_some() {

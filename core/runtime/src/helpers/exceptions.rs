@@ -80,11 +80,8 @@ pub unsafe extern "C" fn pyston_catch(ctx: *mut Ctx) -> i64 {
     let ctx = unsafe { &mut *ctx };
     Python::attach(|py| {
         let err = PyErr::take(py).unwrap_or_else(|| crate::internal_error("caught no exception"));
-        let frames: Vec<(String, String, pyston_compiler::hir::Span)> = ctx
-            .frames
-            .drain(..)
-            .map(|(m, s)| (m.env.filename.clone(), m.func.name.clone(), s))
-            .collect();
+        let drained: Vec<_> = ctx.frames.drain(..).collect();
+        let frames = crate::runtime::frame_entries(drained.iter().map(|(m, s)| (&**m, *s)));
         let err = crate::dispatch::with_frames(py, err, &frames);
         let exc = err.into_value(py).into_any();
         let p = exc.into_ptr();
