@@ -147,3 +147,91 @@ def test_helper_that_cannot_compile(rng):
 
 def test_generator_helper_is_left_to_python():
     assert pyston.fast(uses_gen)(10) == uses_gen(10)
+
+
+# ---- inlining of small module-level functions at their calls -----------------
+
+K = 3.0
+
+
+def add_k(v):
+    return v + K  # reads the global K
+
+
+def shadowing(a):
+    K = 100.0  # noqa: N806 - a local named like the helper's global
+    s = 0.0
+    for v in a:
+        s += add_k(v) + K
+    return s
+
+
+def first_at_least(a, t):
+    for i in range(len(a)):
+        if a[i] >= t:
+            return i
+    return -1
+
+
+def count_hits(a, ts):
+    n = 0
+    for t in ts:
+        n += first_at_least(a, t)
+    return n
+
+
+flagged = pyston.fast(add_k, unchecked_int=True)
+
+
+def uses_flagged(a):
+    s = 0.0
+    for v in a:
+        s += flagged(v)
+    return s
+
+
+def test_inlined_at_the_call(rng):
+    x, w = rng.standard_normal((6, 5)), rng.standard_normal((3, 3))
+    fast = pyston.fast(conv, fallback=False)
+    fast(x, w)
+    assert 'global "clamp"' not in fast.inspect_types()  # inlined
+    a = rng.integers(0, 50, 40).astype(float)
+    fast = pyston.fast(count_hits, fallback=False)
+    ts = [0.0, 10.0, 49.0, 60.0]
+    assert fast(a, ts) == count_hits(a, ts)  # a return inside the helper's loop
+    assert 'global "first_at_least"' not in fast.inspect_types()
+
+
+def test_not_inlined_where_names_differ(rng):
+    a = rng.standard_normal(10)
+    fast = pyston.fast(shadowing, fallback=False)
+    assert fast(a) == shadowing(a)
+    assert 'global "add_k"' in fast.inspect_types()  # called, not inlined
+
+
+def test_not_inlined_across_semantics(rng):
+    # A helper compiled with other flags keeps them: called, not inlined.
+    a = rng.standard_normal(10)
+    fast = pyston.fast(uses_flagged, fallback=False)
+    assert fast(a) == uses_flagged(a)
+    assert 'global "flagged"' in fast.inspect_types()
+
+
+def test_rebinding_a_global_the_inlined_helper_reads(rng):
+    global K
+    a = rng.standard_normal(10)
+    fast = pyston.fast(scaled_with_k, fallback=False)
+    assert fast(a) == scaled_with_k(a)
+    old = K
+    try:
+        K = -7.5
+        assert fast(a) == scaled_with_k(a)
+    finally:
+        K = old
+
+
+def scaled_with_k(a):
+    s = 0.0
+    for v in a:
+        s += add_k(v)
+    return s

@@ -19,10 +19,10 @@ use std::collections::{HashMap, HashSet};
 mod comp;
 mod exceptions;
 pub mod generators;
-mod inline;
+pub mod inline;
 
 pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
-    lower_with(def, &HashMap::new(), false)
+    lower_with(def, &HashMap::new(), &HashMap::new(), false)
 }
 
 /// [`lower`], with `gens`: compiled generator functions of the same module by
@@ -32,6 +32,7 @@ pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
 pub fn lower_with(
     def: &FunctionDef,
     gens: &HashMap<String, FunctionDef>,
+    funcs: &HashMap<String, FunctionDef>,
     compensated_sum: bool,
 ) -> CResult<ir::Function> {
     let mut l = Lowerer {
@@ -62,6 +63,7 @@ pub fn lower_with(
         cur_inl: 0,
         points: 0,
         gens: gens.clone(),
+        funcs: funcs.clone(),
         gen_inline: Vec::new(),
         compensated_sum,
         lambda_spans: Vec::new(),
@@ -185,6 +187,9 @@ struct Lowerer {
     points: u32,
     /// Compiled generator functions a `for` loop may inline, by global name.
     gens: HashMap<String, FunctionDef>,
+    /// Module-level functions inlined at their calls (`lower/inline.rs`,
+    /// `inline_global`), by the global name they are called by.
+    funcs: HashMap<String, FunctionDef>,
     /// The generators being inlined into `for` loops (innermost last).
     gen_inline: Vec<generators::GenInline>,
     /// `sum()` adds floats with compensation (CPython 3.12+).
@@ -1558,6 +1563,16 @@ impl Lowerer {
 
     fn expr(&mut self, e: &Expr) -> CResult<Value> {
         let span = e.span;
+        if let ExprKind::Call(f, args, kws) = &e.kind {
+            // A module-level function of `self.funcs`: its body inlined here.
+            if let ExprKind::Name(n) = &f.kind {
+                if kws.is_empty() && !self.locals.contains(n) && !self.inner.contains_key(n) {
+                    if let Some(v) = self.inline_global(n, args, span)? {
+                        return Ok(v);
+                    }
+                }
+            }
+        }
         if let ExprKind::Call(f, _, kws) = &e.kind {
             // `sorted(xs, key=lambda t: t[1])` (and min, max, list.sort): the call
             // runs the lambda before anything it reads can change, so a Python

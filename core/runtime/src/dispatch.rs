@@ -48,7 +48,7 @@ pub struct Dispatcher {
     parallel_loops: std::sync::atomic::AtomicU8,
     /// One step of a compiled generator (`crate::generators`): its IR is given, and
     /// what cannot be compiled runs on the interpreter tier (there is no Python function for it).
-    step: bool,
+    pub(crate) step: bool,
 }
 
 #[derive(Default)]
@@ -375,7 +375,7 @@ impl Dispatcher {
         let mut inner = self.inner.lock().unwrap();
         if inner.source.is_none() {
             drop(inner);
-            let src = pipeline::front(py, self.py_func.bind(py))?.map(Arc::new);
+            let src = pipeline::front(py, self.py_func.bind(py), Some(&self.sem))?.map(Arc::new);
             // A generator function called as a function (`python -m pyston`, a function
             // passed to compiled code): CPython makes its generator (`pyston.fast` on a
             // generator function compiles it as a generator, `crate::generators`).
@@ -1150,7 +1150,7 @@ impl Dispatcher {
         let mut inner = self.inner.lock().unwrap();
         if inner.source.is_none() {
             drop(inner);
-            let src = pipeline::front(py, self.py_func.bind(py))?.map(Arc::new);
+            let src = pipeline::front(py, self.py_func.bind(py), Some(&self.sem))?.map(Arc::new);
             let env = self.make_env(py, src.as_ref().map(|s| s.filename.clone()).unwrap_or_default())?;
             inner = self.inner.lock().unwrap();
             inner.source = Some(src);

@@ -57,14 +57,21 @@ fn numeric_passes() -> CResult<Vec<&'static dyn Pass>> {
 pub struct Source {
     pub ir: Arc<ir::Function>,
     pub filename: String,
-    /// The compiled generator functions inlined into its `for` loops (global
-    /// name, object): guarded like any global the code was compiled against.
+    /// The compiled generator functions inlined into its `for` loops, and the
+    /// module-level functions inlined at its calls (global name, object):
+    /// guarded like any global the code was compiled against.
     pub inlined: Vec<(String, Py<PyAny>)>,
 }
 
 /// Parses and lowers the Python function `func` (its source found and checked
-/// against its code object by `pyston._source`).
-pub fn front(py: Python<'_>, func: &Bound<'_, PyAny>) -> PyResult<Result<Source, (CompileError, String)>> {
+/// against its code object by `pyston._source`). With `sem` (the semantics it
+/// is compiled under), small module-level functions it calls that would run
+/// under the same semantics are inlined at their calls.
+pub fn front(
+    py: Python<'_>,
+    func: &Bound<'_, PyAny>,
+    sem: Option<&pyston_compiler::semantics::Semantics>,
+) -> PyResult<Result<Source, (CompileError, String)>> {
     let src = py.import("pyston._source")?.getattr("function_ast")?.call1((func,))?;
     if let Ok(why) = src.extract::<String>() {
         // No source, or source that does not compile to the function's own code.
@@ -84,12 +91,20 @@ pub fn front(py: Python<'_>, func: &Bound<'_, PyAny>) -> PyResult<Result<Source,
         src.extract()?;
     let fe = Frontend::new(line_offset, col_offset);
     let def = fe.function(&node, &func);
-    let (gens, inlined) = match &def {
+    let (gens, mut inlined) = match &def {
         Ok(d) => inlinable_generators(py, &func, d)?,
         Err(_) => Default::default(),
     };
+    let funcs = match (&def, sem) {
+        (Ok(_), Some(sem)) => {
+            let (funcs, objs) = inlinable_functions(py, &func, sem)?;
+            inlined.extend(objs);
+            funcs
+        }
+        _ => Default::default(),
+    };
     let res = def
-        .and_then(|def| pyston_compiler::lower::lower_with(&def, &gens, py.version_info() >= (3, 12)))
+        .and_then(|def| pyston_compiler::lower::lower_with(&def, &gens, &funcs, py.version_info() >= (3, 12)))
         .and_then(|f| {
             verify(&f, "lower")?;
             dump("lower", &f.name, &f.display(None));
@@ -179,6 +194,106 @@ fn inlinable_generators(
         }
     }
     Ok((gens, inlined))
+}
+
+/// The module-level functions `func` reads as globals that may be inlined at
+/// its calls, with their syntax trees: compiled functions (dispatchers) with
+/// the same semantics as `func`'s (`fallback` aside), and plain functions (a
+/// strict dispatcher of their own would run them) when `func` is strict; of the
+/// same module (globals and file), without closures, reading no name that is a
+/// closure variable of `func`, and small and simple (`lower::inline::inlinable_global`).
+fn inlinable_functions(
+    py: Python<'_>,
+    func: &Bound<'_, PyAny>,
+    sem: &pyston_compiler::semantics::Semantics,
+) -> PyResult<Inlinable> {
+    let mut funcs = std::collections::HashMap::new();
+    let mut objs = Vec::new();
+    let code = func.getattr("__code__")?;
+    let names: Vec<String> = code.getattr("co_names")?.extract().unwrap_or_default();
+    let mut closure: Vec<String> = code.getattr("co_freevars")?.extract().unwrap_or_default();
+    closure.extend(
+        code.getattr("co_cellvars")?
+            .extract::<Vec<String>>()
+            .unwrap_or_default(),
+    );
+    let file: String = code.getattr("co_filename")?.extract().unwrap_or_default();
+    let (Ok(globals), false) = (func.getattr("__globals__"), names.is_empty()) else {
+        return Ok((funcs, objs));
+    };
+    let same_sem = |other: &pyston_compiler::semantics::Semantics| {
+        let mut o = other.clone();
+        o.fallback = sem.fallback;
+        o == *sem
+    };
+    // (under `python -m pyston` the accelerator decides how the program's plain
+    // functions are called, and reports them: those stay calls)
+    let accelerating = py
+        .import("sys")
+        .and_then(|s| {
+            s.getattr("modules")?
+                .get_item("pyston._auto")?
+                .getattr("_ACTIVE")?
+                .len()
+        })
+        .is_ok_and(|n| n > 0);
+    let strict = same_sem(&pyston_compiler::semantics::Semantics::default()) && !accelerating;
+    let source = py.import("pyston._source")?.getattr("function_ast")?;
+    for n in names {
+        if funcs.contains_key(&n) {
+            continue;
+        }
+        let Ok(obj) = globals.get_item(&n) else { continue };
+        let callee = if let Ok(d) = obj.cast::<crate::dispatch::Dispatcher>() {
+            let d = d.get();
+            if d.step || !same_sem(&d.sem) {
+                continue;
+            }
+            d.py_func.bind(py).clone()
+        } else if strict && obj.get_type().name().is_ok_and(|t| t == "function") {
+            obj.clone()
+        } else {
+            continue;
+        };
+        let Ok(ccode) = callee.getattr("__code__") else {
+            continue;
+        };
+        if ccode.is(&code) {
+            continue; // (the function itself: its recursion stays calls)
+        }
+        // CO_GENERATOR | CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENERATOR
+        let flags: u32 = ccode.getattr("co_flags").and_then(|f| f.extract()).unwrap_or(u32::MAX);
+        let free: Vec<String> = ccode
+            .getattr("co_freevars")
+            .and_then(|f| f.extract())
+            .unwrap_or_default();
+        let reads: Vec<String> = ccode.getattr("co_names").and_then(|f| f.extract()).unwrap_or_default();
+        let cfile: String = ccode
+            .getattr("co_filename")
+            .and_then(|f| f.extract())
+            .unwrap_or_default();
+        if flags & (0x20 | 0x80 | 0x100 | 0x200) != 0
+            || !free.is_empty()
+            || cfile != file
+            || reads.iter().any(|r| closure.contains(r))
+            || !callee.getattr("__globals__").is_ok_and(|g| g.is(&globals))
+        {
+            continue;
+        }
+        let src = source.call1((&callee,))?;
+        if src.extract::<String>().is_ok() {
+            continue;
+        }
+        let (node, _file, lo, co, cfunc): (Bound<'_, PyAny>, String, u32, u32, Bound<'_, PyAny>) = src.extract()?;
+        let Ok(cdef) = Frontend::new(lo, co).function(&node, &cfunc) else {
+            continue;
+        };
+        if pyston_compiler::lower::inline::inlinable_global(&cdef) {
+            funcs.insert(n.clone(), cdef);
+            objs.push((n, obj.unbind()));
+        }
+    }
+    Ok((funcs, objs))
 }
 
 /// The IR verifier between stages.

@@ -243,10 +243,80 @@ impl Rename<'_> {
     }
 }
 
+/// The most statements (nested ones counted) a module-level function may
+/// have to be inlined at its calls.
+const GLOBAL_INLINE_MAX: usize = 40;
+
+/// Whether a module-level function (another compiled function, or a plain
+/// helper the caller would call through a strict dispatcher) may be inlined at
+/// its calls (`Lowerer::inline_global`): positional parameters only, at most
+/// `GLOBAL_INLINE_MAX` statements, no nested `def`, `lambda`, `try`, `del`,
+/// `yield` or bare `raise`.
+pub fn inlinable_global(def: &FunctionDef) -> bool {
+    fn count(body: &[Stmt]) -> Option<usize> {
+        let mut n = 0;
+        for s in body {
+            n += 1 + match &s.kind {
+                StmtKind::Assign(..)
+                | StmtKind::AugAssign(..)
+                | StmtKind::Expr(_)
+                | StmtKind::Break
+                | StmtKind::Continue
+                | StmtKind::Return(_)
+                | StmtKind::Pass
+                | StmtKind::Raise(Some(_))
+                | StmtKind::RaiseFrom(..)
+                | StmtKind::Assert(..) => 0,
+                StmtKind::If(_, a, b) | StmtKind::While(_, a, b) | StmtKind::For(_, _, a, b) => count(a)? + count(b)?,
+                _ => return None,
+            };
+        }
+        Some(n)
+    }
+    let mut lambda = false;
+    crate::hir::walk_stmts(&def.body, &mut |e| {
+        lambda |= matches!(e.kind, ExprKind::Lambda(..));
+        !lambda
+    });
+    def.shape.is_plain() && !lambda && count(&def.body).is_some_and(|n| n <= GLOBAL_INLINE_MAX)
+}
+
 impl Lowerer {
+    /// `name(args)` of a module-level function in `self.funcs` (see
+    /// [`inlinable_global`]): its body copied here, when the call passes every
+    /// parameter positionally, the function is not already being inlined
+    /// (recursion), and the globals it reads are not this function's
+    /// variables. `None` (nothing emitted): an ordinary call instead.
+    pub(super) fn inline_global(&mut self, name: &str, args: &[Expr], span: Span) -> CResult<Option<Value>> {
+        let Some(def) = self.funcs.get(name).cloned() else {
+            return Ok(None);
+        };
+        if args.len() != def.params.len() || self.inlining.len() >= 4 || self.inlining.iter().any(|i| i.name == name) {
+            return Ok(None);
+        }
+        let mut own: HashSet<String> = def.params.iter().cloned().collect();
+        collect_assigned(&def.body, &mut own);
+        let map: HashMap<String, String> = own.iter().map(|n| (n.clone(), format!("{n}@g"))).collect();
+        let Ok((_, free)) = rename(&map, &def.body) else {
+            return Ok(None);
+        };
+        if free
+            .iter()
+            .any(|n| self.locals.contains(n) || self.inner.contains_key(n))
+        {
+            return Ok(None);
+        }
+        self.inline_def(name, &def, args, span).map(Some)
+    }
+
     /// `name(args)` of an inlinable nested function: its body copied here.
     pub(super) fn inline_call(&mut self, name: &str, args: &[Expr], span: Span) -> CResult<Value> {
         let def = self.inner[name].1.clone();
+        self.inline_def(name, &def, args, span)
+    }
+
+    /// `def`'s body copied here for the call `name(args)`.
+    fn inline_def(&mut self, name: &str, def: &FunctionDef, args: &[Expr], span: Span) -> CResult<Value> {
         if self.inlining.iter().any(|i| i.name == name) {
             return Err(CompileError::unsupported(
                 span,
