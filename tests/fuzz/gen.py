@@ -97,6 +97,8 @@ class Gen:
         self.strs: list = []  # names of strings
         self.iterating: set = set()  # lists a `for` loop walks (not resized inside it)
         self.funcs: dict = {}  # nested function name -> (parameter kind, result kind)
+        self.globals_fns: dict = {}  # module-level helper name -> (parameter kinds, result kind)
+        self.module_lines: List[str] = []  # their source (before `def f`)
         self.nested = False  # inside a list/dict/closure read, a small-array reduction or a genexp
 
     # --- helpers ---------------------------------------------------------
@@ -678,6 +680,14 @@ class Gen:
         if depth <= 0 or self.chance(0.3):
             return self.leaf(kind)
         d = depth - 1
+        helpers = [n for n, (_, rk) in self.globals_fns.items() if rk == kind]
+        if helpers and self.chance(0.08):
+            # A call of an undecorated module-level helper (compiled through a
+            # strict dispatcher of its own, or inlined at the call).
+            name = self.r.choice(helpers)
+            args = ", ".join(self.expr(pk, d) for pk in self.globals_fns[name][0])
+            return f"{name}({args})"
+        
         if kind in "if" and self.chance(0.04):
             return self.stdlib(kind, d)
         r = self.r.random()
@@ -1032,7 +1042,41 @@ class Gen:
         return parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
 
     # --- whole function ------------------------------------------------------
+    def helper(self) -> None:
+        """A module-level function of scalars (`h0(p0, p1)`): a local, an early
+        return under a condition, a loop, or a call of an earlier helper."""
+        name = f"h{len(self.globals_fns)}"
+        sub = Gen(self.r)
+        sub.globals_fns = dict(self.globals_fns)
+        kinds = [self.r.choice("iif") for _ in range(self.r.randint(1, 3))]
+        params = [f"p{k}" for k in range(len(kinds))]
+        for p_, k in zip(params, kinds):
+            sub.scalars[p_] = k
+        ret = self.r.choice("iif")
+        lines = [f"def {name}({', '.join(params)}):"]
+        if self.chance(0.6):
+            t, tk = sub.fresh("t"), self.r.choice("if")
+            lines.append(f"    {t} = {sub.expr(tk, 2)}")
+            sub.scalars[t] = tk
+        if self.chance(0.3):
+            acc = sub.fresh("s")
+            lines.append(f"    {acc} = 0")
+            lines.append(f"    for k in range({self.r.randint(0, 5)}):")
+            sub.loop_depth += 1
+            lines.append(f"        {acc} += {sub.expr('i', 1)}")
+            sub.loop_depth -= 1
+            sub.scalars[acc] = "i"
+        if self.chance(0.5):
+            lines.append(f"    if {sub.expr('b', 2)}:")
+            lines.append(f"        return {sub.expr(ret, 2)}")
+        lines.append(f"    return {sub.expr(ret, 2)}")
+        self.module_lines += lines + ["", ""]
+        self.globals_fns[name] = (kinds, ret)
+
     def function(self) -> Tuple[str, List[str]]:
+        if self.chance(0.3):
+            for _ in range(self.r.randint(1, 2)):
+                self.helper()
         n_params = self.r.randint(1, 4)
         params, kinds = [], []
         for p in range(n_params):
@@ -1090,7 +1134,7 @@ class Gen:
                      and not line.lstrip().startswith(("else", "elif", "except", "finally"))]
             body.insert(self.r.choice(spots), "    _u = object()")
         src = f"def f({', '.join(params)}):\n" + "\n".join(body) + "\n"
-        return src, kinds
+        return "\n".join(self.module_lines) + "\n" + src if self.module_lines else src, kinds
 
 
 def array_arg(r: random.Random, ndim: int, dtype: str) -> str:

@@ -180,12 +180,7 @@ fn inlinable_generators(
         if !gf.getattr("__globals__").is_ok_and(|x| x.is(&globals)) {
             continue;
         }
-        let src = source.call1((&gf,))?;
-        if src.extract::<String>().is_ok() {
-            continue;
-        }
-        let (node, _file, lo, co, gfunc): (Bound<'_, PyAny>, String, u32, u32, Bound<'_, PyAny>) = src.extract()?;
-        let Ok(gdef) = Frontend::new(lo, co).function(&node, &gfunc) else {
+        let Some(gdef) = syntax_tree(&source, &gf)? else {
             continue;
         };
         if pyston_compiler::lower::generators::inlinable_generator(&gdef) {
@@ -280,12 +275,7 @@ fn inlinable_functions(
         {
             continue;
         }
-        let src = source.call1((&callee,))?;
-        if src.extract::<String>().is_ok() {
-            continue;
-        }
-        let (node, _file, lo, co, cfunc): (Bound<'_, PyAny>, String, u32, u32, Bound<'_, PyAny>) = src.extract()?;
-        let Ok(cdef) = Frontend::new(lo, co).function(&node, &cfunc) else {
+        let Some(cdef) = syntax_tree(&source, &callee)? else {
             continue;
         };
         if pyston_compiler::lower::inline::inlinable_global(&cdef) {
@@ -294,6 +284,20 @@ fn inlinable_functions(
         }
     }
     Ok((funcs, objs))
+}
+
+/// Another function's syntax tree (`source`: `pyston._source.function_ast`),
+/// or `None` when it has no source matching its code or the front end rejects it.
+fn syntax_tree(
+    source: &Bound<'_, PyAny>,
+    func: &Bound<'_, PyAny>,
+) -> PyResult<Option<pyston_compiler::hir::FunctionDef>> {
+    let src = source.call1((func,))?;
+    if src.extract::<String>().is_ok() {
+        return Ok(None);
+    }
+    let (node, _file, lo, co, f): (Bound<'_, PyAny>, String, u32, u32, Bound<'_, PyAny>) = src.extract()?;
+    Ok(Frontend::new(lo, co).function(&node, &f).ok())
 }
 
 /// The IR verifier between stages.
