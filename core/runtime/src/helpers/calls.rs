@@ -518,19 +518,32 @@ unsafe fn array_result(
         {
             return false;
         }
-        let mut slots: smallvec::SmallVec<[u64; 10]> = smallvec::SmallVec::new();
+        // Written straight into `out` (room for `want`'s slots, and the array has
+        // `want.ndim` axes); read only when the array fits.
+        let mut slots = OutSlots { out, n: 0 };
         let Some(a) = array_info(o, &mut slots) else {
             return false;
         };
-        let fits = a.dtype == want.dtype
+        a.dtype == want.dtype
             && (want.layout == pyston_compiler::types::Layout::A || want.layout == a.layout)
-            && (want.readonly || !a.readonly);
-        if fits {
-            for (i, s) in slots.iter().enumerate() {
-                *out.add(i) = *s;
-            }
+            && (want.readonly || !a.readonly)
+    }
+}
+
+/// Slots written in order to a buffer the caller sized (no growable vector on
+/// the path of every call into NumPy that returns an array).
+struct OutSlots {
+    out: *mut u64,
+    n: usize,
+}
+
+impl Extend<u64> for OutSlots {
+    fn extend<I: IntoIterator<Item = u64>>(&mut self, it: I) {
+        for s in it {
+            // SAFETY: the caller sized the buffer for the array's slots (`array_result`).
+            unsafe { *self.out.add(self.n) = s };
+            self.n += 1;
         }
-        fits
     }
 }
 
