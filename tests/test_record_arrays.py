@@ -5,8 +5,9 @@ fields at any offset, read without assuming alignment), ``a[i]['x'] = v``,
 ``a['x']`` as a strided view (when the field is aligned in every element) and
 ``a['x'][i]``, ``len(a)``, ``a.shape``, multi-dimensional ``A[i, j]['x']``,
 returning ``a[i]`` (NumPy's void scalar viewing the array) and field views.
-The dtype is part of the type key. Everything else (``np.recarray``,
-attribute access ``a.x``, non-constant field names, whole-record stores,
+``np.recarray`` fields as attributes (``a.x``, ``a[i].x``, ``a[i].x = v``,
+``a[i].x += v``) are native too. The dtype is part of the type key.
+Everything else (non-constant field names, whole-record stores,
 NumPy functions on record arrays, fields of unsupported dtypes) runs as plain
 Python and must agree. Native kernels run with ``fallback=False``.
 """
@@ -279,10 +280,45 @@ def test_recarray_attributes(name):
     run_both(shadowed, r, native=False)
 
     def attr_store(a):
-        a[0].y = 5  # attribute assignment: plain Python
+        a[0].y = 5  # a field of an np.record: native
+        for i in range(len(a)):
+            e = a[i]
+            e.x = e.x * 2.0 + i
+            e.z += 3  # uint8 field: NumPy's wrap-around on the store
+            a[i].y -= e.z
         return a
 
-    run_both(attr_store, r, native=False)
+    run_both(attr_store, r)
+    if "t" in dt.names:
+
+        def time_store(a):
+            for i in range(len(a)):
+                a[i].t = a[0].t  # a datetime64 field: the same dtype
+            return a
+
+        run_both(time_store, r)
+
+        def time_setitem(a):
+            for i in range(len(a)):
+                a[i]["t"] = a[len(a) - 1]["t"]
+            return a
+
+        run_both(time_setitem, make(dt))
+    ro = r.copy()
+    ro.flags.writeable = False
+    run_both(attr_store, ro)  # ValueError: assignment destination is read-only
+
+    def void_store(a):
+        a[0].y = 5  # np.void elements have no field attributes: AttributeError
+        return a
+
+    run_both(void_store, make(dt), native=False)
+
+    def shadowed_store(a):
+        a[0].shape = 1  # np.record's own attribute (AttributeError): plain Python
+        return a
+
+    run_both(shadowed_store, r, native=False)
 
 
 def energy_upto(p, n):

@@ -225,13 +225,15 @@ pub struct Comprehension {
 pub enum Target {
     Name(String, Span),
     Subscript(Expr, Expr, Span),
+    /// `x.name = ...` (compiled for the fields of record elements).
+    Attr(Expr, String, Span),
     Tuple(Vec<Target>, Span),
 }
 
 impl Target {
     pub fn span(&self) -> Span {
         match self {
-            Target::Name(_, s) | Target::Subscript(_, _, s) | Target::Tuple(_, s) => *s,
+            Target::Name(_, s) | Target::Subscript(_, _, s) | Target::Attr(_, _, s) | Target::Tuple(_, s) => *s,
         }
     }
 }
@@ -377,6 +379,7 @@ pub fn walk_stmts(body: &[Stmt], f: &mut dyn FnMut(&Expr) -> bool) {
                 walk_expr(a, f);
                 walk_expr(b, f);
             }
+            Target::Attr(a, _, _) => walk_expr(a, f),
             Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, f)),
         }
     }

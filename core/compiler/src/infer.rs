@@ -803,6 +803,22 @@ impl Infer<'_> {
                 self.setitem(&args[0], &args[1..n - 1], &args[n - 1], span)?;
                 return Ok(None);
             }
+            // `a[i].x = v` of an element whose `x` is a field (np.record): `a[i]['x'] = v`.
+            Op::SetAttr(name) => match &args[0] {
+                Ty::Np(d) if d.attr_field(name, true).is_some() => {
+                    self.setitem(&args[0], &[Ty::Str(name.clone())], &args[1], span)?;
+                    return Ok(None);
+                }
+                t => {
+                    return Err(CompileError::unsupported(
+                        span,
+                        format!(
+                            "assigning to the attribute '{name}' of a '{}' is not supported in compiled code yet",
+                            py_name(t)
+                        ),
+                    ))
+                }
+            },
             Op::LenBound => return Err(CompileError::internal("len_bound")),
             Op::Len => match &args[0] {
                 Ty::Array(a) if a.ndim >= 1 => Ty::Int,
@@ -1450,8 +1466,14 @@ impl Infer<'_> {
             // `a[i]['x'] = v`: a store into the array's memory.
             let Ty::Np(rec) = x else { unreachable!() };
             let (fd, _) = rec.field(name).ok_or_else(|| no_field(span, name))?;
+            // (a time field takes a value of its own dtype only; others no time or record value)
             let ok = v.members().iter().all(|m| {
-                m.scalar().is_some() && !matches!(m, Ty::Np(d) if d.is_special()) && (!fd.is_time() || *m == Ty::Np(fd))
+                m.scalar().is_some()
+                    && if fd.is_time() {
+                        *m == Ty::Np(fd)
+                    } else {
+                        !matches!(m, Ty::Np(d) if d.is_special())
+                    }
             });
             if !ok || fd.is_time() && *v != Ty::Np(fd) {
                 return Err(CompileError::typing(
@@ -1606,6 +1628,7 @@ fn special_gate(op: &Op, args: &[Ty], span: Span) -> CResult<()> {
                 Ty::Np(d) => d.attr_field(name, true).is_some(),
                 _ => false,
             },
+            Op::SetAttr(name) => matches!(&args[0], Ty::Np(d) if d.attr_field(name, true).is_some()),
             _ => false,
         };
         if !ok {
@@ -1631,7 +1654,14 @@ fn time_gate(op: &Op, args: &[Ty], span: Span) -> CResult<()> {
         // Scalars: typed by `types::time_binop_result` / `cmp_result` /
         // `unary_result`; arrays: through NumPy (probed).
         Op::Bin { .. } | Op::Cmp(_) | Op::Unary(_) | Op::Truth => args.iter().all(scalar_or_array),
-        Op::GetItem | Op::SetItem | Op::Len | Op::Attr(_) | Op::Tuple | Op::Unpack(_) | Op::TupleGet(_) => true,
+        Op::GetItem
+        | Op::SetItem
+        | Op::SetAttr(_)
+        | Op::Len
+        | Op::Attr(_)
+        | Op::Tuple
+        | Op::Unpack(_)
+        | Op::TupleGet(_) => true,
         Op::MethodCall { .. } => matches!(args.first(), Some(Ty::Array(_) | Ty::Module(_))),
         Op::Contains => matches!(args.first(), Some(Ty::Array(_))),
         Op::Call { .. } => match args.first() {

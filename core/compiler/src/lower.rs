@@ -119,7 +119,7 @@ fn collect_assigned(body: &[Stmt], out: &mut HashSet<String>) {
                 out.insert(n.clone());
             }
             Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
-            Target::Subscript(..) => {}
+            Target::Subscript(..) | Target::Attr(..) => {}
         }
     }
     for s in body {
@@ -408,11 +408,12 @@ impl Lowerer {
                             args.extend(idx);
                         }
                         let b = self.block();
+                        let span = self.tagged(*span);
                         self.f.block_mut(b).insts.push(Inst {
                             result: None,
                             op: Op::DelItem,
                             args,
-                            span: *span,
+                            span,
                         });
                     }
                 }
@@ -460,6 +461,13 @@ impl Lowerer {
                     let r = self.emit_cur(Op::Bin { op: *op, inplace: true }, vec![cur, v], span);
                     args.push(r);
                     self.emit_store(args, span);
+                }
+                Target::Attr(obj, name, _) => {
+                    let o = self.expr(obj)?;
+                    let cur = self.emit_cur(Op::Attr(name.clone()), vec![o], span);
+                    let v = self.expr(value)?;
+                    let r = self.emit_cur(Op::Bin { op: *op, inplace: true }, vec![cur, v], span);
+                    self.emit_setattr(name, o, r, span);
                 }
                 Target::Tuple(_, tspan) => {
                     return Err(CompileError::unsupported(
@@ -649,6 +657,7 @@ impl Lowerer {
     /// `builtin "name"(callee, ints...)`: the check of a builtin expanded inline.
     fn emit_check(&mut self, name: &str, args: Vec<Value>, span: Span) {
         let b = self.block();
+        let span = self.tagged(span);
         self.f.block_mut(b).insts.push(Inst {
             result: None,
             op: Op::Builtin(name.to_string()),
@@ -659,10 +668,23 @@ impl Lowerer {
 
     fn emit_store(&mut self, args: Vec<Value>, span: Span) {
         let b = self.block();
+        let span = self.tagged(span);
         self.f.block_mut(b).insts.push(Inst {
             result: None,
             op: Op::SetItem,
             args,
+            span,
+        });
+    }
+
+    /// `obj.name = v`.
+    fn emit_setattr(&mut self, name: &str, obj: Value, v: Value, span: Span) {
+        let b = self.block();
+        let span = self.tagged(span);
+        self.f.block_mut(b).insts.push(Inst {
+            result: None,
+            op: Op::SetAttr(name.to_string()),
+            args: vec![obj, v],
             span,
         });
     }
@@ -1379,6 +1401,10 @@ impl Lowerer {
                 args.extend(self.index(idx)?);
                 args.push(v);
                 self.emit_store(args, *span);
+            }
+            Target::Attr(obj, name, span) => {
+                let o = self.expr(obj)?;
+                self.emit_setattr(name, o, v, *span);
             }
             Target::Tuple(ts, span) => {
                 let u = self.emit_cur(Op::Unpack(ts.len() as u32), vec![v], *span);

@@ -494,3 +494,15 @@ block1(v3, v4):
     assert!(matches!(f.block(Block(0)).term, Term::Yield { point: 1, .. }));
     assert!(Function::parse(&text.replace("yield 1,", "yield x,")).is_err());
 }
+
+#[test]
+fn setattr_roundtrips() {
+    let text = body("    v1 = const 1.5  ; line 2\n    setattr \"x\" v0, v1  ; line 2\n    return v1  ; line 3\n");
+    let f = roundtrip(&text);
+    f.verify().unwrap();
+    let insts = &f.block(Block(0)).insts;
+    assert_eq!(insts[1].op, Op::SetAttr("x".into()));
+    assert_eq!(insts[1].result, None);
+    let (_, msg) = parse_err(&body("    setattr \"x\" v0  ; line 2\n    return v0  ; line 2\n"));
+    assert!(msg.contains("takes 2 arguments"), "{msg}");
+}

@@ -541,9 +541,10 @@ impl Frontend {
                 }
                 Ok(Target::Tuple(ts, span))
             }
-            "Attribute" => Err(CompileError::unsupported(
+            "Attribute" => Ok(Target::Attr(
+                self.expr(&node.getattr("value").map_err(pyerr)?)?,
+                node.getattr("attr").and_then(|n| n.extract()).map_err(pyerr)?,
                 span,
-                "assigning to attributes is not supported yet",
             )),
             other => Err(CompileError::unsupported(
                 span,

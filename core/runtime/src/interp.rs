@@ -672,6 +672,10 @@ pub(crate) fn eval(
             arg(0)?.del_item(key)?;
             return Ok(Some(py.None()));
         }
+        Op::SetAttr(name) => {
+            arg(0)?.setattr(name.as_str(), arg(1)?)?;
+            return Ok(Some(py.None()));
+        }
         Op::SetItem => {
             let mut rest = all(1)?;
             let v = rest.pop().unwrap();

@@ -346,6 +346,11 @@ impl Gen<'_, '_> {
                 self.addr_key = None;
                 r?
             }
+            Op::SetAttr(name) => {
+                // (typed only for a record element's field: `a[i]['x'] = v`)
+                self.setitem(&args[0], &[(Ty::Str(name.clone()), vec![])], &args[1])?;
+                vec![]
+            }
             Op::SetItem => {
                 let n = args.len();
                 self.addr_key = Some(inst.args[..n - 1].to_vec());

@@ -116,6 +116,9 @@ pub enum Op {
     SetItem,
     /// `del x[i0, ...]`. args: [x, i0, ...]
     DelItem,
+    /// `x.name = value` (compiled for the fields of a record element,
+    /// `a[i].x = v`). args: [x, value]
+    SetAttr(String),
     /// `len(x)` of the object a `for` loop iterates over. args: [x]
     Len,
     /// A bound on how many items `zip` takes from `x`: `len(x)`, but for a
@@ -168,7 +171,7 @@ pub enum Op {
 impl Op {
     /// Whether the instruction defines a value.
     pub fn has_result(&self) -> bool {
-        !matches!(self, Op::SetItem | Op::DelItem | Op::Builtin(_))
+        !matches!(self, Op::SetItem | Op::DelItem | Op::SetAttr(_) | Op::Builtin(_))
     }
 }
 

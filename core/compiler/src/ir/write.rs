@@ -95,6 +95,7 @@ pub fn op_text(op: &Op) -> String {
         Op::GetItem => "getitem".into(),
         Op::SetItem => "setitem".into(),
         Op::DelItem => "delitem".into(),
+        Op::SetAttr(n) => format!("setattr {n:?}"),
         Op::Len => "len".into(),
         Op::LenBound => "len_bound".into(),
         Op::RangeLen => "range_len".into(),

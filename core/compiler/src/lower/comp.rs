@@ -25,7 +25,7 @@ fn target_names(t: &Target, out: &mut Vec<String>) {
     match t {
         Target::Name(n, _) => out.push(n.clone()),
         Target::Tuple(ts, _) => ts.iter().for_each(|t| target_names(t, out)),
-        Target::Subscript(..) => {}
+        Target::Subscript(..) | Target::Attr(..) => {}
     }
 }
 
@@ -34,6 +34,7 @@ fn rename_target(t: &Target, map: &HashMap<String, String>) -> Target {
         Target::Name(n, s) => Target::Name(map.get(n).cloned().unwrap_or_else(|| n.clone()), *s),
         Target::Tuple(ts, s) => Target::Tuple(ts.iter().map(|t| rename_target(t, map)).collect(), *s),
         Target::Subscript(x, i, s) => Target::Subscript(rename(x, map), rename(i, map), *s),
+        Target::Attr(x, n, s) => Target::Attr(rename(x, map), n.clone(), *s),
     }
 }
 

@@ -27,7 +27,7 @@ fn bindings(body: &[Stmt], out: &mut HashMap<String, usize>) {
         match t {
             Target::Name(n, _) => *out.entry(n.clone()).or_default() += 1,
             Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
-            Target::Subscript(..) => {}
+            Target::Subscript(..) | Target::Attr(..) => {}
         }
     }
     for s in body {
@@ -182,6 +182,7 @@ impl Rename<'_> {
         Ok(match t {
             Target::Name(n, s) => Target::Name(self.name(n), *s),
             Target::Subscript(a, b, s) => Target::Subscript(self.expr(a)?, self.expr(b)?, *s),
+            Target::Attr(a, n, s) => Target::Attr(self.expr(a)?, n.clone(), *s),
             Target::Tuple(ts, s) => Target::Tuple(ts.iter().map(|t| self.target(t)).collect::<CResult<_>>()?, *s),
         })
     }
