@@ -687,7 +687,7 @@ class Gen:
             name = self.r.choice(helpers)
             args = ", ".join(self.expr(pk, d) for pk in self.globals_fns[name][0])
             return f"{name}({args})"
-        
+
         if kind in "if" and self.chance(0.04):
             return self.stdlib(kind, d)
         r = self.r.random()
