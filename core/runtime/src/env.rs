@@ -882,19 +882,16 @@ fn random_result(rule: numpy_lib::RandomRule, args: &[Ty], kw: &[String]) -> Res
 
 /// Whether the `numpy.random` call `name` (a `Generator` method when
 /// `generator`) with arguments `args` is drawn natively, and how: the draw
-/// and where its `low`/`high` come from (see `helpers::random`). Only scalar
-/// draws (no `size`, `dtype`, `endpoint`, ...) with int/float/bool arguments.
+/// and where its (up to three) parameters come from (see `helpers::random`).
+/// Only scalar draws (no `size`, `dtype`, `p`, ...) with int/float/bool
+/// arguments; the values NumPy would refuse are left to NumPy at run time.
 fn native_rng(
     name: &str,
     generator: bool,
     args: &[Ty],
     kw: &[String],
-) -> Option<(
-    crate::helpers::random::RngOp,
-    crate::helpers::random::RngArg,
-    crate::helpers::random::RngArg,
-)> {
-    use crate::helpers::random::{ArgKind, RngArg, RngOp};
+) -> Option<(crate::helpers::random::RngOp, [crate::helpers::random::RngArg; 3])> {
+    use crate::helpers::random::{ArgKind, Dist, Family, RngArg, RngOp};
     let npos = args.len() - kw.len();
     let kinds: Vec<ArgKind> = args
         .iter()
@@ -905,20 +902,66 @@ fn native_rng(
             _ => None,
         })
         .collect::<Option<_>>()?;
-    let (params, op): (&[&str], RngOp) = match (generator, name) {
-        (false, "random" | "random_sample" | "rand") | (true, "random") => (&[], RngOp::Double),
-        (false, "uniform") => (&["low", "high"], RngOp::UniformLegacy),
-        (true, "uniform") => (&["low", "high"], RngOp::UniformGen),
-        (false, "randint") => (&["low", "high"], RngOp::MaskedInt),
-        (true, "integers") => (&["low", "high"], RngOp::LemireInt),
-        (false, "standard_normal" | "randn") => (&[], RngOp::GaussLegacy),
-        (false, "normal") => (&["loc", "scale"], RngOp::NormalLegacy),
-        (false, "standard_exponential") => (&[], RngOp::StdExpLegacy),
-        (false, "exponential") => (&["scale"], RngOp::ExpLegacy),
-        (true, "standard_normal") => (&[], RngOp::StdNormalGen),
-        (true, "normal") => (&["loc", "scale"], RngOp::NormalGen),
-        (true, "standard_exponential") => (&[], RngOp::StdExpGen),
-        (true, "exponential") => (&["scale"], RngOp::ExpGen),
+    let fam = if generator { Family::Gen } else { Family::Legacy };
+    // Each row: the parameters (in NumPy's order, `size` among them where it is
+    // positional), their defaults (`None`: required), and the draw.
+    const R: Option<f64> = None;
+    let (params, defaults, op): (&[&str], &[Option<f64>], RngOp) = match (generator, name) {
+        (false, "random" | "random_sample" | "rand" | "sample" | "ranf") | (true, "random") => {
+            (&[], &[], RngOp::Double)
+        }
+        (false, "uniform") => (&["low", "high"], &[Some(0.0), Some(1.0)], RngOp::UniformLegacy),
+        (true, "uniform") => (&["low", "high"], &[Some(0.0), Some(1.0)], RngOp::UniformGen),
+        (false, "randint") => (&["low", "high"], &[R, R], RngOp::MaskedInt),
+        (true, "integers") => (
+            &["low", "high", "size", "dtype", "endpoint"],
+            &[R, R, R, R, Some(0.0)],
+            RngOp::LemireInt,
+        ),
+        (false, "standard_normal" | "randn") => (&[], &[], RngOp::GaussLegacy),
+        (false, "normal") => (&["loc", "scale"], &[Some(0.0), Some(1.0)], RngOp::NormalLegacy),
+        (false, "standard_exponential") => (&[], &[], RngOp::StdExpLegacy),
+        (false, "exponential") => (&["scale"], &[Some(1.0)], RngOp::ExpLegacy),
+        (true, "standard_normal") => (&[], &[], RngOp::StdNormalGen),
+        (true, "normal") => (&["loc", "scale"], &[Some(0.0), Some(1.0)], RngOp::NormalGen),
+        (true, "standard_exponential") => (&[], &[], RngOp::StdExpGen),
+        (true, "exponential") => (&["scale"], &[Some(1.0)], RngOp::ExpGen),
+        (_, "choice") => (&["a"], &[R], RngOp::Dist(Dist::ChoiceInt, fam)),
+        (_, "gamma") => (&["shape", "scale"], &[R, Some(1.0)], RngOp::Dist(Dist::Gamma, fam)),
+        (_, "standard_gamma") => (&["shape"], &[R], RngOp::Dist(Dist::Gamma, fam)),
+        (_, "beta") => (&["a", "b"], &[R, R], RngOp::Dist(Dist::Beta, fam)),
+        (_, "chisquare") => (&["df"], &[R], RngOp::Dist(Dist::Chisquare, fam)),
+        (_, "lognormal") => (
+            &["mean", "sigma"],
+            &[Some(0.0), Some(1.0)],
+            RngOp::Dist(Dist::Lognormal, fam),
+        ),
+        (_, "laplace") => (
+            &["loc", "scale"],
+            &[Some(0.0), Some(1.0)],
+            RngOp::Dist(Dist::Laplace, fam),
+        ),
+        (_, "gumbel") => (
+            &["loc", "scale"],
+            &[Some(0.0), Some(1.0)],
+            RngOp::Dist(Dist::Gumbel, fam),
+        ),
+        (_, "logistic") => (
+            &["loc", "scale"],
+            &[Some(0.0), Some(1.0)],
+            RngOp::Dist(Dist::Logistic, fam),
+        ),
+        (_, "triangular") => (
+            &["left", "mode", "right"],
+            &[R, R, R],
+            RngOp::Dist(Dist::Triangular, fam),
+        ),
+        (_, "rayleigh") => (&["scale"], &[Some(1.0)], RngOp::Dist(Dist::Rayleigh, fam)),
+        (_, "weibull") => (&["a"], &[R], RngOp::Dist(Dist::Weibull, fam)),
+        (_, "pareto") => (&["a"], &[R], RngOp::Dist(Dist::Pareto, fam)),
+        (_, "poisson") => (&["lam"], &[Some(1.0)], RngOp::Dist(Dist::Poisson, fam)),
+        (_, "binomial") => (&["n", "p"], &[R, R], RngOp::Dist(Dist::Binomial, fam)),
+        (_, "geometric") => (&["p"], &[R], RngOp::Dist(Dist::Geometric, fam)),
         _ => return None,
     };
     if npos > params.len() || kw.iter().any(|k| !params.contains(&k.as_str())) {
@@ -932,34 +975,36 @@ fn native_rng(
             kw.iter().position(|k| k == params[p]).map(|k| npos + k)
         }
     };
-    let slot = |j: usize| RngArg::Slot(j, kinds[j]);
-    Some(match op {
-        RngOp::Double | RngOp::StdNormalGen | RngOp::StdExpGen | RngOp::GaussLegacy | RngOp::StdExpLegacy => {
-            (op, RngArg::Default(0.0, 0), RngArg::Default(1.0, 0))
+    let arg = |p: usize| -> Option<RngArg> {
+        match (params.get(p), at(p)) {
+            (None, _) => Some(RngArg::Default(0.0, 0)),
+            (Some(_), Some(j)) => Some(RngArg::Slot(j, kinds[j])),
+            (Some(_), None) => defaults[p].map(|v| RngArg::Default(v, v as i64)),
         }
-        // `low`/`high` carry `loc`/`scale`.
-        RngOp::NormalGen | RngOp::NormalLegacy => (
-            op,
-            at(0).map_or(RngArg::Default(0.0, 0), slot),
-            at(1).map_or(RngArg::Default(1.0, 0), slot),
-        ),
-        RngOp::ExpGen | RngOp::ExpLegacy => (op, RngArg::Default(0.0, 0), at(0).map_or(RngArg::Default(1.0, 0), slot)),
-        RngOp::UniformLegacy | RngOp::UniformGen => (
-            op,
-            at(0).map_or(RngArg::Default(0.0, 0), slot),
-            at(1).map_or(RngArg::Default(1.0, 0), slot),
-        ),
+    };
+    let ints_only = |ps: &[usize]| ps.iter().all(|&p| at(p).is_none_or(|j| kinds[j] == ArgKind::Int));
+    match op {
         RngOp::MaskedInt | RngOp::LemireInt => {
-            if kinds.iter().any(|k| *k != ArgKind::Int) {
-                return None;
+            if !ints_only(&[0, 1]) || (op == RngOp::LemireInt && (at(2).is_some() || at(3).is_some())) {
+                return None; // (`size`, `dtype`: NumPy's call)
             }
+            let third = if op == RngOp::LemireInt {
+                arg(4)?
+            } else {
+                RngArg::Default(0.0, 0)
+            };
             match (at(0), at(1)) {
-                (Some(lo), Some(hi)) => (op, slot(lo), slot(hi)),
-                (Some(hi), None) => (op, RngArg::Default(0.0, 0), slot(hi)),
-                _ => return None, // NumPy raises
+                (Some(lo), Some(hi)) => Some((op, [RngArg::Slot(lo, kinds[lo]), RngArg::Slot(hi, kinds[hi]), third])),
+                (Some(hi), None) => Some((op, [RngArg::Default(0.0, 0), RngArg::Slot(hi, kinds[hi]), third])),
+                _ => None, // NumPy raises
             }
         }
-    })
+        // `choice(n)`'s and `binomial`'s n: an int (NumPy's own conversions of others).
+        RngOp::Dist(Dist::ChoiceInt | Dist::Binomial, _) if !ints_only(&[0]) => None,
+        // `standard_gamma(shape)` is `gamma(shape, 1.0)`.
+        _ if name == "standard_gamma" => Some((op, [arg(0)?, RngArg::Default(1.0, 1), RngArg::Default(0.0, 0)])),
+        _ => Some((op, [arg(0)?, arg(1)?, arg(2)?])),
+    }
 }
 
 /// A sample value of a type, for probing result types: arrays have extent 2
@@ -1257,8 +1302,17 @@ impl<'py> Env for CompileEnv<'py> {
             if let Some((rule, name)) = random_rule_of(py, &f) {
                 let ret = random_result(rule, args, kw).map_err(fail)?;
                 // A draw compiled code makes itself from the global RandomState's bit generator.
-                let native = native_rng(name, false, args, kw).and_then(|(op, lo, hi)| {
-                    let state = f.getattr("__self__").ok()?;
+                let native = native_rng(name, false, args, kw).and_then(|(op, [lo, hi, third])| {
+                    if let crate::helpers::random::RngOp::Dist(d, fam) = op {
+                        if !crate::helpers::random::verified(py, d, fam) {
+                            return None;
+                        }
+                    }
+                    // (`sample` and `ranf` are module functions calling the global RandomState's `random_sample`)
+                    let state = match name {
+                        "sample" | "ranf" => py.import("numpy.random.mtrand").ok()?.getattr("_rand").ok()?,
+                        _ => f.getattr("__self__").ok()?,
+                    };
                     let bg = state.getattr("_bit_generator").ok()?;
                     let (bitgen, lock) = crate::helpers::random::bitgen_of(py, &bg).ok()?;
                     // The legacy gaussians keep a value in the RandomState: native
@@ -1272,6 +1326,7 @@ impl<'py> Env for CompileEnv<'py> {
                         op,
                         lo,
                         hi,
+                        third,
                         source: crate::helpers::random::RngSource::Fixed {
                             state: state.unbind(),
                             owner: bg.unbind(),
@@ -1325,12 +1380,18 @@ impl<'py> Env for CompileEnv<'py> {
             let rule = numpy_lib::generator_rule(m)
                 .ok_or_else(|| fail("this Generator method is not supported in compiled code yet".into()))?;
             let ret = random_result(rule, &args[1..], kw).map_err(fail)?;
-            let native = native_rng(m, true, &args[1..], kw).map(|(op, lo, hi)| crate::helpers::random::NativeRng {
-                op,
-                lo,
-                hi,
-                source: crate::helpers::random::RngSource::Arg0(Default::default()),
-            });
+            let native = native_rng(m, true, &args[1..], kw)
+                .filter(|(op, _)| match op {
+                    crate::helpers::random::RngOp::Dist(d, fam) => crate::helpers::random::verified(py, *d, *fam),
+                    _ => true,
+                })
+                .map(|(op, [lo, hi, third])| crate::helpers::random::NativeRng {
+                    op,
+                    lo,
+                    hi,
+                    third,
+                    source: crate::helpers::random::RngSource::Arg0(Default::default()),
+                });
             self.pycalls.insert(
                 at,
                 Box::new(PyCallDesc {

@@ -163,12 +163,60 @@ pub enum RngOp {
     StdExpLegacy,
     /// Legacy `exponential(scale)`: `scale * -log(1 - U)`.
     ExpLegacy,
+    /// A distribution of `helpers::distributions` (or `choice(n)`), in one family.
+    Dist(Dist, Family),
+}
+
+/// The distributions drawn through `helpers::distributions`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dist {
+    /// `choice(n)`: an int in [0, n) (legacy: masked rejection; Generator: Lemire's).
+    ChoiceInt,
+    /// `gamma(shape, scale)` and `standard_gamma(shape)` (scale 1).
+    Gamma,
+    Beta,
+    /// `chisquare(df)`: `2 * standard_gamma(df / 2)`.
+    Chisquare,
+    Lognormal,
+    Laplace,
+    Gumbel,
+    Logistic,
+    Triangular,
+    Rayleigh,
+    Weibull,
+    Pareto,
+    Poisson,
+    Binomial,
+    Geometric,
+}
+
+impl Dist {
+    /// Whether the draw is an int (a Python int), not a float.
+    pub fn is_int(self) -> bool {
+        matches!(self, Dist::ChoiceInt | Dist::Poisson | Dist::Binomial | Dist::Geometric)
+    }
+}
+
+/// Which family of NumPy's algorithms a draw follows: the legacy
+/// `RandomState`'s or the `Generator`'s (`helpers::distributions`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    Legacy,
+    Gen,
 }
 
 impl RngOp {
     /// Whether the draw uses the RandomState's kept gaussian (`AugBitGen`).
     pub fn needs_gauss_cache(self) -> bool {
-        matches!(self, RngOp::GaussLegacy | RngOp::NormalLegacy)
+        matches!(
+            self,
+            RngOp::GaussLegacy
+                | RngOp::NormalLegacy
+                | RngOp::Dist(
+                    Dist::Gamma | Dist::Beta | Dist::Chisquare | Dist::Lognormal,
+                    Family::Legacy
+                )
+        )
     }
 }
 
@@ -261,6 +309,8 @@ pub struct NativeRng {
     pub op: RngOp,
     pub lo: RngArg,
     pub hi: RngArg,
+    /// A third argument (`triangular`'s `right`, `integers`' `endpoint`).
+    pub third: RngArg,
     pub source: RngSource,
 }
 
@@ -520,12 +570,63 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
                 }
                 .to_bits()
             }
-            RngOp::MaskedInt | RngOp::LemireInt => {
-                let (lo, hi) = (arg_i64(n.lo, args), arg_i64(n.hi, args));
-                if lo >= hi {
+            RngOp::Dist(Dist::ChoiceInt, fam) => {
+                let k = arg_i64(n.lo, args);
+                if k <= 0 {
                     return None; // NumPy raises ValueError
                 }
-                let r = (hi as u64).wrapping_sub(1).wrapping_sub(lo as u64);
+                // SAFETY: as above.
+                unsafe {
+                    if fam == Family::Legacy {
+                        masked(bg, k as u64 - 1)
+                    } else {
+                        lemire(bg, k as u64 - 1)
+                    }
+                }
+            }
+            RngOp::Dist(d, fam) => {
+                let x = [arg_f64(n.lo, args), arg_f64(n.hi, args), arg_f64(n.third, args)];
+                let k = arg_i64(n.lo, args);
+                if !dist_ok(d, fam, x, k) {
+                    return None; // NumPy's call: it raises, or takes what is not native
+                }
+                if fam == Family::Gen {
+                    dist_draw(&mut super::distributions::GenStream(bg), d, fam, x, k)
+                } else {
+                    let mut a: *mut AugBitGen = std::ptr::null_mut();
+                    if n.op.needs_gauss_cache() {
+                        let RngSource::Fixed { aug, .. } = &n.source else {
+                            return None;
+                        };
+                        if aug.is_null() {
+                            return None;
+                        }
+                        a = *aug;
+                    }
+                    let (mut h, mut g) = (0, 0.0);
+                    // SAFETY: a non-null `aug` was found inside the RandomState this source
+                    // keeps alive, checked against NumPy (`aug_state_of`), and this thread
+                    // holds the RandomState's lock, as NumPy's draws do.
+                    let (has_gauss, gauss) = match unsafe { a.as_mut() } {
+                        Some(a) => (&mut a.has_gauss, &mut a.gauss),
+                        None => (&mut h, &mut g), // (a draw that takes no gaussian)
+                    };
+                    let mut st = super::distributions::LegacyStream {
+                        bits: bg,
+                        has_gauss,
+                        gauss,
+                    };
+                    dist_draw(&mut st, d, fam, x, k)
+                }
+            }
+            RngOp::MaskedInt | RngOp::LemireInt => {
+                let (lo, hi) = (arg_i64(n.lo, args), arg_i64(n.hi, args));
+                // `integers(..., endpoint=True)` draws from [low, high].
+                let closed = n.op == RngOp::LemireInt && arg_i64(n.third, args) != 0;
+                if lo > hi || (lo == hi && !closed) {
+                    return None; // NumPy raises ValueError
+                }
+                let r = (hi as u64).wrapping_sub(u64::from(!closed)).wrapping_sub(lo as u64);
                 // SAFETY: as above.
                 let v = unsafe {
                     if n.op == RngOp::MaskedInt {
@@ -543,6 +644,64 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
     }
 }
 
+/// Whether a draw of `d` with float arguments `x` (and int first argument
+/// `k`) is made natively: only parameters NumPy accepts, inside the range the
+/// native algorithms were checked on. Everything else (bad values, NaN, the
+/// extremes) is NumPy's call, which raises NumPy's own errors.
+fn dist_ok(d: Dist, fam: Family, x: [f64; 3], k: i64) -> bool {
+    // NumPy's "non-negative": `-0.0` is refused (it tests the sign bit), NaN too here.
+    let nonneg = |v: f64| v >= 0.0 && v.is_sign_positive() && v.is_finite();
+    let pos = |v: f64| v > 0.0 && v.is_finite();
+    match d {
+        Dist::ChoiceInt => k > 0,
+        Dist::Gamma => nonneg(x[0]) && nonneg(x[1]),
+        // Jöhnk's powers do not underflow for parameters >= 0.05 (U >= 2^-53
+        // unless 0): NumPy versions differ in how they treat an underflow.
+        Dist::Beta => pos(x[0]) && pos(x[1]) && (x[0] > 1.0 || x[1] > 1.0 || x[0].min(x[1]) >= 0.05),
+        Dist::Chisquare | Dist::Pareto => pos(x[0]),
+        Dist::Lognormal | Dist::Laplace | Dist::Gumbel | Dist::Logistic => !x[0].is_nan() && nonneg(x[1]),
+        Dist::Rayleigh | Dist::Weibull => nonneg(x[0]),
+        Dist::Triangular => x.iter().all(|v| v.is_finite()) && x[0] <= x[1] && x[1] <= x[2] && x[0] < x[2],
+        // (results far inside the int64 range)
+        Dist::Poisson => x[0] >= 0.0 && x[0] <= 1e15,
+        Dist::Binomial => (0..=1 << 50).contains(&k) && x[1] >= 0.0 && x[1] <= 1.0,
+        // (legacy: `log(1 - p)` not 0 and the quotient far inside the int64 range)
+        Dist::Geometric => {
+            x[0] <= 1.0
+                && x[0]
+                    >= if fam == Family::Legacy {
+                        1e-12
+                    } else {
+                        f64::MIN_POSITIVE
+                    }
+        }
+    }
+}
+
+/// One draw of `d` (parameters as `dist_ok` accepts them) from `s`: the
+/// result's slot (an int's or a float's bits).
+fn dist_draw<S: super::distributions::Stream>(s: &mut S, d: Dist, fam: Family, x: [f64; 3], k: i64) -> u64 {
+    use super::distributions as dd;
+    let legacy = fam == Family::Legacy;
+    match d {
+        Dist::ChoiceInt => unreachable!("drawn by `draw_choice`"),
+        Dist::Gamma => (x[1] * dd::standard_gamma(s, x[0])).to_bits(),
+        Dist::Beta => dd::beta(s, x[0], x[1], legacy).to_bits(),
+        Dist::Chisquare => (2.0 * dd::standard_gamma(s, x[0] / 2.0)).to_bits(),
+        Dist::Lognormal => dd::lognormal(s, x[0], x[1]).to_bits(),
+        Dist::Laplace => dd::laplace(s, x[0], x[1]).to_bits(),
+        Dist::Gumbel => dd::gumbel(s, x[0], x[1]).to_bits(),
+        Dist::Logistic => dd::logistic(s, x[0], x[1]).to_bits(),
+        Dist::Triangular => dd::triangular(s, x[0], x[1], x[2]).to_bits(),
+        Dist::Rayleigh => dd::rayleigh(s, x[0], legacy).to_bits(),
+        Dist::Weibull => dd::weibull(s, x[0]).to_bits(),
+        Dist::Pareto => dd::pareto(s, x[0], legacy).to_bits(),
+        Dist::Poisson => dd::poisson(s, x[0]) as u64,
+        Dist::Binomial => dd::binomial(s, k, x[1], legacy) as u64,
+        Dist::Geometric => dd::geometric(s, x[0], legacy) as u64,
+    }
+}
+
 /// Releases the generator locks a call took for its native draws.
 pub fn release_locks(ctx: &mut Ctx) {
     if ctx.rng_locks.is_empty() {
@@ -555,4 +714,124 @@ pub fn release_locks(ctx: &mut Ctx) {
             }
         }
     })
+}
+
+/// Whether `helpers::distributions`' draws of `d` in family `fam` are the
+/// installed NumPy's, value for value: checked once per process, before the
+/// first compiled call site that would draw them natively (a NumPy whose
+/// algorithms changed keeps its own calls: correct, only slower).
+pub fn verified(py: Python<'_>, d: Dist, fam: Family) -> bool {
+    static DONE: std::sync::Mutex<Vec<((Dist, Family), bool)>> = std::sync::Mutex::new(Vec::new());
+    if let Some(&(_, ok)) = DONE
+        .lock()
+        .ok()
+        .and_then(|v| v.iter().find(|(k, _)| *k == (d, fam)).copied())
+        .as_ref()
+    {
+        return ok;
+    }
+    let ok = d == Dist::ChoiceInt || matches!(check_against_numpy(py, d, fam), Ok(true));
+    if let Ok(mut v) = DONE.lock() {
+        v.push(((d, fam), ok));
+    }
+    ok
+}
+
+/// Draws of `d` by NumPy (an array fill, which runs the scalar algorithm per
+/// element) and by `dist_draw` from two bit generators seeded alike, over
+/// parameters in each regime of the algorithm: the same values, and the bit
+/// generators left in the same state.
+fn check_against_numpy(py: Python<'_>, d: Dist, fam: Family) -> PyResult<bool> {
+    const N: usize = 300;
+    let (name, sets): (&str, &[[f64; 3]]) = match d {
+        Dist::ChoiceInt => return Ok(true),
+        Dist::Gamma => (
+            "gamma",
+            &[[0.3, 2.0, 0.0], [1.0, 1.5, 0.0], [2.5, 1.0, 0.0], [40.0, 0.5, 0.0]],
+        ),
+        Dist::Beta => (
+            "beta",
+            &[[0.5, 0.5, 0.0], [0.2, 0.9, 0.0], [2.0, 0.5, 0.0], [3.0, 4.0, 0.0]],
+        ),
+        Dist::Chisquare => ("chisquare", &[[0.7, 0.0, 0.0], [3.0, 0.0, 0.0], [25.0, 0.0, 0.0]]),
+        Dist::Lognormal => ("lognormal", &[[0.5, 1.5, 0.0]]),
+        Dist::Laplace => ("laplace", &[[1.0, 2.0, 0.0]]),
+        Dist::Gumbel => ("gumbel", &[[1.0, 2.0, 0.0]]),
+        Dist::Logistic => ("logistic", &[[1.0, 2.0, 0.0]]),
+        Dist::Triangular => ("triangular", &[[-1.0, 0.5, 3.0]]),
+        Dist::Rayleigh => ("rayleigh", &[[2.0, 0.0, 0.0]]),
+        Dist::Weibull => ("weibull", &[[0.7, 0.0, 0.0], [3.0, 0.0, 0.0]]),
+        Dist::Pareto => ("pareto", &[[2.5, 0.0, 0.0]]),
+        Dist::Poisson => (
+            "poisson",
+            &[[0.5, 0.0, 0.0], [4.0, 0.0, 0.0], [12.0, 0.0, 0.0], [1e4, 0.0, 0.0]],
+        ),
+        Dist::Binomial => (
+            "binomial",
+            &[
+                [10.0, 0.3, 0.0],
+                [25.0, 0.9, 0.0],
+                [200.0, 0.4, 0.0],
+                [1000.0, 0.5, 0.0],
+                [1e5, 0.7, 0.0],
+            ],
+        ),
+        Dist::Geometric => ("geometric", &[[0.6, 0.0, 0.0], [0.3, 0.0, 0.0], [0.001, 0.0, 0.0]]),
+    };
+    let arity = match d {
+        Dist::Triangular => 3,
+        Dist::Gamma | Dist::Beta | Dist::Lognormal | Dist::Laplace | Dist::Gumbel | Dist::Logistic | Dist::Binomial => {
+            2
+        }
+        _ => 1,
+    };
+    let random = py.import("numpy.random")?;
+    let class = random.getattr(if fam == Family::Legacy {
+        "RandomState"
+    } else {
+        "Generator"
+    })?;
+    for (i, x) in sets.iter().enumerate() {
+        let seed = 20260 + i as u64;
+        let bg1 = random.getattr("PCG64")?.call1((seed,))?;
+        let gen1 = class.call1((&bg1,))?;
+        let args: Vec<Bound<'_, PyAny>> = (0..arity)
+            .map(|j| {
+                if d == Dist::Binomial && j == 0 {
+                    pyo3::types::PyInt::new(py, x[0] as i64).into_any()
+                } else {
+                    pyo3::types::PyFloat::new(py, x[j]).into_any()
+                }
+            })
+            .collect();
+        let kw = pyo3::types::PyDict::new(py);
+        kw.set_item("size", N)?;
+        let want = gen1.call_method(name, pyo3::types::PyTuple::new(py, args)?, Some(&kw))?;
+        let want = want.call_method1("astype", (if d.is_int() { "<i8" } else { "<f8" },))?;
+        let bytes: Vec<u8> = want.call_method0("tobytes")?.extract()?;
+        let bg2 = random.getattr("PCG64")?.call1((seed,))?;
+        let (bitgen, _lock) = bitgen_of(py, &bg2)?;
+        // SAFETY: `bg2` (alive to the end of this iteration) is this function's
+        // own bit generator: no other thread knows it.
+        let bits = unsafe { &*bitgen };
+        let (mut h, mut g) = (0, 0.0);
+        let mut got = Vec::with_capacity(8 * N);
+        for _ in 0..N {
+            let v = if fam == Family::Gen {
+                dist_draw(&mut super::distributions::GenStream(bits), d, fam, *x, x[0] as i64)
+            } else {
+                let mut st = super::distributions::LegacyStream {
+                    bits,
+                    has_gauss: &mut h,
+                    gauss: &mut g,
+                };
+                dist_draw(&mut st, d, fam, *x, x[0] as i64)
+            };
+            got.extend_from_slice(&v.to_le_bytes());
+        }
+        if got != bytes || !bg1.getattr("state")?.eq(bg2.getattr("state")?)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
