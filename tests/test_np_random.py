@@ -999,3 +999,319 @@ def test_legacy_gaussians_under_nogil():
     np.random.seed(17)
     same_bits(f(501, 0.25, 3.0), want)
     assert legacy_state() == st
+
+
+# ---- the other scalar distributions, natively (helpers/distributions.rs) ----
+#
+# Each distribution in both families (the legacy RandomState's algorithms and the
+# Generator's), every regime of its algorithm, long sequences compared bit for bit
+# with NumPy's, NumPy's state after compared too, and no call into NumPy.
+
+
+def legacy_dist(name, n, a, b, c):
+    out = np.empty(n)
+    for i in range(n):
+        if name == 0:
+            out[i] = np.random.gamma(a, b)
+        elif name == 1:
+            out[i] = np.random.standard_gamma(a)
+        elif name == 2:
+            out[i] = np.random.beta(a, b)
+        elif name == 3:
+            out[i] = np.random.chisquare(a)
+        elif name == 4:
+            out[i] = np.random.lognormal(a, b)
+        elif name == 5:
+            out[i] = np.random.laplace(a, b)
+        elif name == 6:
+            out[i] = np.random.gumbel(a, b)
+        elif name == 7:
+            out[i] = np.random.logistic(a, b)
+        elif name == 8:
+            out[i] = np.random.triangular(a, b, c)
+        elif name == 9:
+            out[i] = np.random.rayleigh(a)
+        elif name == 10:
+            out[i] = np.random.weibull(a)
+        elif name == 11:
+            out[i] = np.random.pareto(a)
+        elif name == 12:
+            out[i] = np.random.poisson(a)
+        elif name == 13:
+            out[i] = np.random.binomial(int(c), b)
+        else:
+            out[i] = np.random.geometric(a)
+    return out
+
+
+def gen_dist(rng, name, n, a, b, c):
+    out = np.empty(n)
+    for i in range(n):
+        if name == 0:
+            out[i] = rng.gamma(a, b)
+        elif name == 1:
+            out[i] = rng.standard_gamma(a)
+        elif name == 2:
+            out[i] = rng.beta(a, b)
+        elif name == 3:
+            out[i] = rng.chisquare(a)
+        elif name == 4:
+            out[i] = rng.lognormal(a, b)
+        elif name == 5:
+            out[i] = rng.laplace(a, b)
+        elif name == 6:
+            out[i] = rng.gumbel(a, b)
+        elif name == 7:
+            out[i] = rng.logistic(a, b)
+        elif name == 8:
+            out[i] = rng.triangular(a, b, c)
+        elif name == 9:
+            out[i] = rng.rayleigh(a)
+        elif name == 10:
+            out[i] = rng.weibull(a)
+        elif name == 11:
+            out[i] = rng.pareto(a)
+        elif name == 12:
+            out[i] = rng.poisson(a)
+        elif name == 13:
+            out[i] = rng.binomial(int(c), b)
+        else:
+            out[i] = rng.geometric(a)
+    return out
+
+
+# (distribution, a, b, c): each algorithm's regimes (gamma's shape < 1, == 1, > 1;
+# Poisson's multiplication (lam < 10) and PTRS; binomial's inversion and BTPE on
+# both sides of p = 1/2; geometric's search and inversion; beta's Johnk and gammas).
+DIST_CASES = [
+    (0, 0.0, 2.0, 0), (0, 0.05, 1.0, 0), (0, 0.5, 3.0, 0), (0, 1.0, 2.0, 0), (0, 1.5, 0.5, 0), (0, 7.0, 1.0, 0), (0, 1e6, 1.0, 0), (0, 3.0, 0.0, 0),
+    (1, 0.3, 0, 0), (1, 2.5, 0, 0),
+    (2, 0.5, 0.5, 0), (2, 0.05, 1.0, 0), (2, 1.0, 1.0, 0), (2, 0.2, 4.0, 0), (2, 3.0, 0.01, 0), (2, 30.0, 40.0, 0),
+    (3, 0.5, 0, 0), (3, 2.0, 0, 0), (3, 9.5, 0, 0),
+    (4, 0.0, 1.0, 0), (4, -2.0, 0.25, 0), (4, 1.0, 0.0, 0),
+    (5, 0.0, 1.0, 0), (5, -3.0, 2.5, 0),
+    (6, 0.0, 1.0, 0), (6, 2.0, 0.5, 0),
+    (7, 0.0, 1.0, 0), (7, -1.0, 3.0, 0),
+    (8, -1.0, 0.25, 2.0), (8, 0.0, 0.0, 1.0), (8, 0.0, 1.0, 1.0),
+    (9, 1.0, 0, 0), (9, 0.0, 0, 0),
+    (10, 0.5, 0, 0), (10, 3.0, 0, 0), (10, 0.0, 0, 0),
+    (11, 0.5, 0, 0), (11, 4.0, 0, 0),
+    (12, 0.0, 0, 0), (12, 0.3, 0, 0), (12, 9.99, 0, 0), (12, 10.0, 0, 0), (12, 123.4, 0, 0), (12, 1e9, 0, 0),
+    (13, 0, 0.0, 10), (13, 0, 1.0, 10), (13, 0, 0.5, 0), (13, 0, 0.3, 20), (13, 0, 0.2, 500), (13, 0, 0.5, 1000),
+    (13, 0, 0.7, 1000), (13, 0, 0.995, 5000), (13, 0, 1e-4, 10**9), (13, 0, 0.45, 10**7),
+    (14, 1.0, 0, 0), (14, 0.5, 0, 0), (14, 0.34, 0, 0), (14, 0.3, 0, 0), (14, 1e-3, 0, 0), (14, 1e-9, 0, 0),
+]
+
+
+@pytest.mark.parametrize("case", DIST_CASES, ids=lambda c: "-".join(map(str, c)))
+def test_legacy_distribution_stream(case):
+    name, a, b, c = case
+    f = pyston.fast(legacy_dist)
+    np.random.seed(4242)
+    np.random.standard_normal()  # a kept gaussian, shared with the compiled draws
+    want = legacy_dist(name, 3000, a, b, c)
+    want_state = legacy_state()
+    np.random.seed(4242)
+    np.random.standard_normal()
+    got, calls = pycalls_of(f, name, 3000, a, b, c)
+    assert calls == 0  # drawn natively
+    same_bits(got, want)
+    assert legacy_state() == want_state
+
+
+@pytest.mark.parametrize("case", DIST_CASES, ids=lambda c: "-".join(map(str, c)))
+def test_generator_distribution_stream(case):
+    name, a, b, c = case
+    f = pyston.fast(gen_dist)
+    want = gen_dist(np.random.default_rng(777), name, 3000, a, b, c)
+    rng = np.random.default_rng(777)
+    got, calls = pycalls_of(f, rng, name, 3000, a, b, c)
+    assert calls == 0
+    same_bits(got, want)
+    ref = np.random.default_rng(777)
+    gen_dist(ref, name, 3000, a, b, c)
+    same_state(rng, ref)
+
+
+def legacy_mixed(n):
+    # every native draw interleaved: each one's stream position depends on all before
+    t = 0.0
+    k = 0
+    for _ in range(n):
+        t += np.random.gamma(2.5, 1.5) + np.random.gamma(0.4) + np.random.standard_gamma(3.0)
+        t += np.random.beta(0.5, 0.7) + np.random.beta(2.0, 3.0) + np.random.chisquare(3.0)
+        t += np.random.lognormal(0.5, 0.3) + np.random.laplace() + np.random.gumbel(1.0) + np.random.logistic(scale=2.0)
+        t += np.random.triangular(-1.0, 0.0, 2.0) + np.random.rayleigh() + np.random.weibull(1.5) + np.random.pareto(3.0)
+        t += np.random.randn() + np.random.sample() + np.random.ranf()
+        k += np.random.poisson() + np.random.poisson(40.0) + np.random.binomial(10, 0.3) + np.random.binomial(1000, 0.6)
+        k += np.random.geometric(0.05) + np.random.geometric(p=0.5) + np.random.choice(7) + np.random.poisson(lam=2)
+    return t, k
+
+
+def gen_mixed(rng, n):
+    t = 0.0
+    k = 0
+    for _ in range(n):
+        t += rng.gamma(2.5, 1.5) + rng.gamma(0.4) + rng.standard_gamma(3.0)
+        t += rng.beta(0.5, 0.7) + rng.beta(2.0, 3.0) + rng.chisquare(3.0)
+        t += rng.lognormal(0.5, 0.3) + rng.laplace() + rng.gumbel(1.0) + rng.logistic(scale=2.0)
+        t += rng.triangular(-1.0, 0.0, 2.0) + rng.rayleigh() + rng.weibull(1.5) + rng.pareto(3.0)
+        k += rng.poisson() + rng.poisson(40.0) + rng.binomial(10, 0.3) + rng.binomial(1000, 0.6)
+        k += rng.geometric(0.05) + rng.geometric(p=0.5) + rng.choice(7) + rng.poisson(lam=2)
+        k += rng.integers(0, 5, endpoint=True) + rng.integers(3, endpoint=True) + rng.integers(-2, -2, endpoint=True)
+    return t, k
+
+
+@pytest.mark.parametrize("seed", [0, 99])
+def test_legacy_distributions_interleaved(seed):
+    got = run_both(legacy_mixed, 2000, seed=seed)
+    assert type(got[0]) is float and type(got[1]) is int
+    _, calls = pycalls_of(pyston.fast(legacy_mixed), 100)
+    assert calls == 0
+
+
+@pytest.mark.parametrize("seed", [0, 99])
+def test_generator_distributions_interleaved(seed):
+    got = run_gen(gen_mixed, 2000, seed=seed)
+    assert type(got[0]) is float and type(got[1]) is np.int64
+    _, calls = pycalls_of(pyston.fast(gen_mixed), np.random.default_rng(1), 100)
+    assert calls == 0
+
+
+def legacy_scalar_types():
+    return (np.random.poisson(3.0), np.random.binomial(5, 0.5), np.random.geometric(0.2), np.random.choice(9),
+            np.random.gamma(2.0), np.random.triangular(0, 1, 2), np.random.binomial(True, 0.5))
+
+
+def gen_scalar_types(rng):
+    return (rng.poisson(3.0), rng.binomial(5, 0.5), rng.geometric(0.2), rng.choice(9), rng.gamma(2.0),
+            rng.integers(7, endpoint=True), rng.integers(2**40, 2**41, endpoint=True), rng.triangular(0, 1, 2))
+
+
+def test_distribution_scalar_types():
+    got = run_both(legacy_scalar_types)
+    assert [type(v) for v in got] == [int, int, int, int, float, float, int]
+    got = run_gen(gen_scalar_types)
+    assert [type(v) for v in got] == [int, int, int, int, float, np.int64, np.int64, float]
+
+
+def legacy_one(name, a, b, c):
+    if name == 0:
+        return np.random.gamma(a, b)
+    if name == 1:
+        return np.random.beta(a, b)
+    if name == 2:
+        return np.random.chisquare(a)
+    if name == 3:
+        return np.random.lognormal(a, b)
+    if name == 4:
+        return np.random.laplace(a, b)
+    if name == 5:
+        return np.random.triangular(a, b, c)
+    if name == 6:
+        return np.random.rayleigh(a)
+    if name == 7:
+        return np.random.weibull(a)
+    if name == 8:
+        return np.random.pareto(a)
+    if name == 9:
+        return np.random.poisson(a)
+    if name == 10:
+        return np.random.binomial(int(c), b)
+    if name == 11:
+        return np.random.geometric(a)
+    if name == 12:
+        return np.random.choice(int(c))
+    return np.random.standard_gamma(a)
+
+
+def gen_one(rng, name, a, b, c):
+    if name == 0:
+        return rng.gamma(a, b)
+    if name == 1:
+        return rng.beta(a, b)
+    if name == 2:
+        return rng.chisquare(a)
+    if name == 3:
+        return rng.lognormal(a, b)
+    if name == 4:
+        return rng.laplace(a, b)
+    if name == 5:
+        return rng.triangular(a, b, c)
+    if name == 6:
+        return rng.rayleigh(a)
+    if name == 7:
+        return rng.weibull(a)
+    if name == 8:
+        return rng.pareto(a)
+    if name == 9:
+        return rng.poisson(a)
+    if name == 10:
+        return rng.binomial(int(c), b)
+    if name == 11:
+        return rng.geometric(a)
+    if name == 12:
+        return rng.choice(int(c))
+    if name == 13:
+        return rng.integers(int(a), int(b), endpoint=True)
+    return rng.standard_gamma(a)
+
+
+NAN, INF = float("nan"), float("inf")
+# Values NumPy refuses (ValueError, with its message) or takes in a way that is not
+# native (NaN, inf, extremes): NumPy's call decides, the same with or without pyston.
+EDGE_CASES = [
+    (0, -1.0, 1.0, 0), (0, 1.0, -1.0, 0), (0, -0.0, 1.0, 0), (0, 1.0, -0.0, 0), (0, NAN, 1.0, 0), (0, INF, 1.0, 0),
+    (1, 0.0, 1.0, 0), (1, 1.0, -2.0, 0), (1, NAN, 0.5, 0), (1, 1e-3, 0.5, 0),
+    (2, 0.0, 0, 0), (2, -1.0, 0, 0), (2, NAN, 0, 0),
+    (3, 0.0, -1.0, 0), (3, NAN, 1.0, 0), (3, 0.0, NAN, 0),
+    (4, 0.0, -1.0, 0), (4, 0.0, -0.0, 0), (4, INF, 1.0, 0),
+    (5, 2.0, 1.0, 0.0), (5, 0.0, 2.0, 1.0), (5, 1.0, 1.0, 1.0), (5, NAN, 0.5, 1.0), (5, -INF, 0.0, 1.0),
+    (6, -1.0, 0, 0), (6, NAN, 0, 0),
+    (7, -1.0, 0, 0), (7, INF, 0, 0),
+    (8, 0.0, 0, 0), (8, -1.0, 0, 0),
+    (9, -1.0, 0, 0), (9, NAN, 0, 0), (9, 1e20, 0, 0), (9, -0.0, 0, 0), (9, 1e16, 0, 0),
+    (10, 0, -0.1, 10), (10, 0, 1.1, 10), (10, 0, NAN, 10), (10, 0, 0.5, -1), (10, 0, -0.0, 10),
+    (11, 0.0, 0, 0), (11, 1.5, 0, 0), (11, NAN, 0, 0), (11, 1e-300, 0, 0),
+    (12, 0, 0, 0), (12, 0, 0, -3),
+]
+
+
+def _outcome(fn, *args):
+    try:
+        return ("ok", fn(*args))
+    except Exception as e:  # noqa: BLE001 (the exception is the result compared)
+        return (type(e), str(e))
+
+
+def _same_outcome(got, want):
+    assert got[0] == want[0], (got, want)
+    if got[0] == "ok":
+        same(got[1], want[1])
+        assert np.float64(got[1]).tobytes() == np.float64(want[1]).tobytes()
+    else:
+        assert got[1] == want[1]
+
+
+@pytest.mark.parametrize("case", EDGE_CASES, ids=lambda c: "-".join(map(str, c)))
+def test_legacy_distribution_edges_are_numpys(case):
+    f = pyston.fast(legacy_one)
+    np.random.seed(3)
+    want = _outcome(legacy_one, *case)
+    after = np.random.random()
+    np.random.seed(3)
+    got = _outcome(f, *case)
+    _same_outcome(got, want)
+    assert np.random.random() == after
+
+
+@pytest.mark.parametrize("case", EDGE_CASES + [(13, 5, 4, 0), (13, 5, 5, 0), (13, -(2**63), 2**63 - 1, 0), (13, 0, 2**63 - 1, 0)],
+                         ids=lambda c: "-".join(map(str, c)))
+def test_generator_distribution_edges_are_numpys(case):
+    f = pyston.fast(gen_one)
+    r1 = np.random.default_rng(3)
+    want = _outcome(gen_one, r1, *case)
+    r2 = np.random.default_rng(3)
+    got = _outcome(f, r2, *case)
+    _same_outcome(got, want)
+    same_state(r1, r2)

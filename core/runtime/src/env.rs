@@ -972,7 +972,8 @@ fn native_rng(
         if p < npos {
             Some(p)
         } else {
-            kw.iter().position(|k| k == params[p]).map(|k| npos + k)
+            let name = params.get(p)?;
+            kw.iter().position(|k| k == name).map(|k| npos + k)
         }
     };
     let arg = |p: usize| -> Option<RngArg> {
@@ -1001,6 +1002,8 @@ fn native_rng(
         }
         // `choice(n)`'s and `binomial`'s n: an int (NumPy's own conversions of others).
         RngOp::Dist(Dist::ChoiceInt | Dist::Binomial, _) if !ints_only(&[0]) => None,
+        // (`exponential`'s scale is read as a normal's: the second parameter)
+        RngOp::ExpGen | RngOp::ExpLegacy => Some((op, [RngArg::Default(0.0, 0), arg(0)?, RngArg::Default(0.0, 0)])),
         // `standard_gamma(shape)` is `gamma(shape, 1.0)`.
         _ if name == "standard_gamma" => Some((op, [arg(0)?, RngArg::Default(1.0, 1), RngArg::Default(0.0, 0)])),
         _ => Some((op, [arg(0)?, arg(1)?, arg(2)?])),
