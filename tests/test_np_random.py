@@ -1315,3 +1315,177 @@ def test_generator_distribution_edges_are_numpys(case):
     got = _outcome(f, r2, *case)
     _same_outcome(got, want)
     same_state(r1, r2)
+
+
+# ---- arrays of draws (`size=`, `rand(d0, ...)`), natively: NumPy's fill order ----
+
+
+def legacy_sized(n, m):
+    return (
+        np.random.rand(n),
+        np.random.rand(n, m),
+        np.random.randn(m, n, 2),
+        np.random.random(n),
+        np.random.random_sample((n, m)),
+        np.random.sample(m),
+        np.random.randint(0, 10, size=(n, m)),
+        np.random.randint(5, size=n),
+        np.random.randint(-(2**62), 2**62, n),
+        np.random.normal(1.0, 2.0, n),
+        np.random.standard_normal(size=(m,)),
+        np.random.uniform(-1, 1, size=(1, n, m)),
+        np.random.exponential(2.0, n),
+        np.random.standard_exponential(m),
+        np.random.poisson(3.0, (n, m)),
+        np.random.poisson(300.0, n),
+        np.random.binomial(10, 0.5, n),
+        np.random.binomial(1000, 0.25, size=m),
+        np.random.geometric(0.1, n),
+        np.random.gamma(2.0, 1.0, size=n),
+        np.random.beta(0.5, 0.5, (m, 2)),
+        np.random.chisquare(3.0, n),
+        np.random.lognormal(0.0, 1.0, n),
+        np.random.laplace(0.0, 1.0, n),
+        np.random.gumbel(0.0, 1.0, n),
+        np.random.logistic(0.0, 1.0, n),
+        np.random.triangular(0.0, 1.0, 3.0, n),
+        np.random.rayleigh(1.0, n),
+        np.random.weibull(2.0, n),
+        np.random.pareto(2.0, n),
+        np.random.standard_gamma(0.5, n),
+        np.random.normal(size=None),
+    )
+
+
+def gen_sized(rng, n, m):
+    return (
+        rng.random(n),
+        rng.random((n, m)),
+        rng.integers(0, 5, (n, m)),
+        rng.integers(0, 5, n, endpoint=True),
+        rng.integers(2**40, size=m),
+        rng.uniform(-2.0, 2.0, n),
+        rng.normal(0, 1, size=n),
+        rng.standard_normal((m, n)),
+        rng.exponential(3.0, n),
+        rng.standard_exponential(size=(n, 1)),
+        rng.poisson(50.0, size=(m, 1)),
+        rng.poisson(0.5, n),
+        rng.binomial(20, 0.9, n),
+        rng.binomial(10**6, 0.3, m),
+        rng.geometric(0.5, n),
+        rng.geometric(1e-3, n),
+        rng.gamma(0.3, 2.0, n),
+        rng.gamma(5.0, size=(2, m)),
+        rng.beta(2.0, 3.0, n),
+        rng.chisquare(2.5, n),
+        rng.lognormal(1.0, 0.5, n),
+        rng.laplace(size=n),
+        rng.gumbel(size=n),
+        rng.logistic(size=n),
+        rng.triangular(0, 1, 3, n),
+        rng.rayleigh(2.0, n),
+        rng.weibull(0.5, n),
+        rng.pareto(3.0, n),
+        rng.standard_gamma(2.0, n),
+    )
+
+
+@pytest.mark.parametrize("n,m", [(1, 1), (3, 2), (50, 7)])
+def test_legacy_sized_draws_are_numpys_fill(n, m):
+    got = run_both(legacy_sized, n, m)
+    assert got[0].shape == (n,) and got[2].shape == (m, n, 2) and got[6].dtype == np.int64
+    np.random.seed(8)
+    _, calls = pycalls_of(pyston.fast(legacy_sized), n, m)
+    assert calls == 0
+
+
+@pytest.mark.parametrize("n,m", [(1, 1), (3, 2), (50, 7)])
+def test_generator_sized_draws_are_numpys_fill(n, m):
+    got = run_gen(gen_sized, n, m)
+    assert got[2].dtype == np.int64 and got[1].shape == (n, m)
+    _, calls = pycalls_of(pyston.fast(gen_sized), np.random.default_rng(2), n, m)
+    assert calls == 0
+
+
+def legacy_sized_edge_f(which, n, a):
+    if which == 0:
+        return np.random.normal(0.0, a, (1, n))
+    return np.random.rand(n, 2)
+
+
+def legacy_sized_edge_i(which, n, a):
+    if which == 2:
+        return np.random.poisson(a, (2, n))
+    if which == 3:
+        return np.random.randint(0, n, size=(n, 1))
+    return np.random.binomial(n, a, size=(1, n))
+
+
+def gen_sized_edge_f(rng, which, n, a):
+    if which == 0:
+        return rng.normal(0.0, a, (1, n))
+    return rng.random((n, 2))
+
+
+def gen_sized_edge_i(rng, which, n, a):
+    if which == 2:
+        return rng.poisson(a, (2, n))
+    if which == 3:
+        return rng.integers(0, n, size=(n, 1))
+    return rng.binomial(n, a, size=(1, n))
+
+
+# empty and negative shapes, refused parameters with a size: NumPy's call decides
+SIZED_EDGES = [(0, 0, 1.0), (0, 0, -1.0), (0, 3, -1.0), (0, -1, 1.0), (1, 0, 0.0), (1, -2, 0.0),
+               (2, 0, -1.0), (2, 3, NAN), (2, 4, 7.0), (3, 0, 0.0), (3, 3, 0.0), (4, 5, 1.5), (4, 5, 0.5), (4, -5, 0.5)]
+
+
+@pytest.mark.parametrize("case", SIZED_EDGES, ids=lambda c: "-".join(map(str, c)))
+@pytest.mark.filterwarnings("error::pyston.PerformanceWarning")
+def test_sized_edges_are_numpys(case):
+    plain = legacy_sized_edge_f if case[0] < 2 else legacy_sized_edge_i
+    gplain = gen_sized_edge_f if case[0] < 2 else gen_sized_edge_i
+    f = pyston.fast(plain)
+    np.random.seed(3)
+    want = _outcome(plain, *case)
+    after = np.random.random()
+    np.random.seed(3)
+    got = _outcome(f, *case)
+    assert got[0] == want[0]
+    if got[0] == "ok":
+        same(got[1], want[1])
+    else:
+        assert got[1] == want[1]
+    assert np.random.random() == after
+    g = pyston.fast(gplain)
+    r1, r2 = np.random.default_rng(3), np.random.default_rng(3)
+    want, got = _outcome(gplain, r1, *case), _outcome(g, r2, *case)
+    assert got[0] == want[0]
+    if got[0] == "ok":
+        same(got[1], want[1])
+    else:
+        assert got[1] == want[1]
+    same_state(r1, r2)
+
+
+def sized_in_a_loop(n):
+    t = 0.0
+    for _ in range(n):
+        t += np.random.rand(4)[2] + np.random.normal(0.0, 1.0, size=(2, 2))[1, 0]
+    return t
+
+
+def test_sized_draws_in_a_loop_keep_memory_flat():
+    import tracemalloc
+
+    f = pyston.fast(sized_in_a_loop)
+    run_both(sized_in_a_loop, 1000)
+    f(10)
+    tracemalloc.start()
+    f(20_000)
+    first = tracemalloc.get_traced_memory()[0]
+    f(200_000)
+    grown = tracemalloc.get_traced_memory()[0] - first
+    tracemalloc.stop()
+    assert grown < 1_000_000

@@ -881,93 +881,111 @@ fn random_result(rule: numpy_lib::RandomRule, args: &[Ty], kw: &[String]) -> Res
 }
 
 /// Whether the `numpy.random` call `name` (a `Generator` method when
-/// `generator`) with arguments `args` is drawn natively, and how: the draw
-/// and where its (up to three) parameters come from (see `helpers::random`).
-/// Only scalar draws (no `size`, `dtype`, `p`, ...) with int/float/bool
-/// arguments; the values NumPy would refuse are left to NumPy at run time.
-fn native_rng(
-    name: &str,
-    generator: bool,
-    args: &[Ty],
-    kw: &[String],
-) -> Option<(crate::helpers::random::RngOp, [crate::helpers::random::RngArg; 3])> {
+/// `generator`) with arguments `args` is drawn natively, and how: the draw,
+/// where its (up to three) parameters come from and, for an array of draws,
+/// the slots of its dimensions (see `helpers::random`). Int/float/bool
+/// parameters, and a `size` that is an int or a tuple of ints (`rand` and
+/// `randn`: int dimensions); no `dtype`, `p`, ... The values NumPy would
+/// refuse are left to NumPy at run time.
+type NativeRngPlan = (
+    crate::helpers::random::RngOp,
+    [crate::helpers::random::RngArg; 3],
+    Option<Vec<usize>>,
+);
+
+fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option<NativeRngPlan> {
     use crate::helpers::random::{ArgKind, Dist, Family, RngArg, RngOp};
     let npos = args.len() - kw.len();
-    let kinds: Vec<ArgKind> = args
-        .iter()
-        .map(|t| match t {
-            Ty::Int => Some(ArgKind::Int),
-            Ty::Float => Some(ArgKind::Float),
-            Ty::Bool => Some(ArgKind::Bool),
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
+    // Argument j's first slot (a tuple takes one slot per element).
+    let mut slot_of = Vec::with_capacity(args.len());
+    let mut next = 0;
+    for t in args {
+        slot_of.push(next);
+        next += pyston_compiler::abi::slot_count(t);
+    }
+    let kind = |j: usize| match args[j] {
+        Ty::Int => Some(ArgKind::Int),
+        Ty::Float => Some(ArgKind::Float),
+        Ty::Bool => Some(ArgKind::Bool),
+        _ => None,
+    };
     let fam = if generator { Family::Gen } else { Family::Legacy };
-    // Each row: the parameters (in NumPy's order, `size` among them where it is
-    // positional), their defaults (`None`: required), and the draw.
+    // Each row: the parameters in NumPy's order (`size` where it is positional),
+    // their defaults (`None`: required, or not a parameter of the draw), and the draw.
     const R: Option<f64> = None;
+    const S: &str = "size";
+    let d = |x: f64| Some(x);
     let (params, defaults, op): (&[&str], &[Option<f64>], RngOp) = match (generator, name) {
-        (false, "random" | "random_sample" | "rand" | "sample" | "ranf") | (true, "random") => {
-            (&[], &[], RngOp::Double)
-        }
-        (false, "uniform") => (&["low", "high"], &[Some(0.0), Some(1.0)], RngOp::UniformLegacy),
-        (true, "uniform") => (&["low", "high"], &[Some(0.0), Some(1.0)], RngOp::UniformGen),
-        (false, "randint") => (&["low", "high"], &[R, R], RngOp::MaskedInt),
+        (false, "random" | "random_sample" | "sample" | "ranf") | (true, "random") => (&[S], &[R], RngOp::Double),
+        (false, "rand") => (&[], &[], RngOp::Double),
+        (false, "uniform") => (&["low", "high", S], &[d(0.0), d(1.0), R], RngOp::UniformLegacy),
+        (true, "uniform") => (&["low", "high", S], &[d(0.0), d(1.0), R], RngOp::UniformGen),
+        (false, "randint") => (&["low", "high", S], &[R, R, R], RngOp::MaskedInt),
         (true, "integers") => (
-            &["low", "high", "size", "dtype", "endpoint"],
-            &[R, R, R, R, Some(0.0)],
+            &["low", "high", S, "dtype", "endpoint"],
+            &[R, R, R, R, d(0.0)],
             RngOp::LemireInt,
         ),
-        (false, "standard_normal" | "randn") => (&[], &[], RngOp::GaussLegacy),
-        (false, "normal") => (&["loc", "scale"], &[Some(0.0), Some(1.0)], RngOp::NormalLegacy),
-        (false, "standard_exponential") => (&[], &[], RngOp::StdExpLegacy),
-        (false, "exponential") => (&["scale"], &[Some(1.0)], RngOp::ExpLegacy),
-        (true, "standard_normal") => (&[], &[], RngOp::StdNormalGen),
-        (true, "normal") => (&["loc", "scale"], &[Some(0.0), Some(1.0)], RngOp::NormalGen),
-        (true, "standard_exponential") => (&[], &[], RngOp::StdExpGen),
-        (true, "exponential") => (&["scale"], &[Some(1.0)], RngOp::ExpGen),
+        (false, "standard_normal") => (&[S], &[R], RngOp::GaussLegacy),
+        (false, "randn") => (&[], &[], RngOp::GaussLegacy),
+        (false, "normal") => (&["loc", "scale", S], &[d(0.0), d(1.0), R], RngOp::NormalLegacy),
+        (false, "standard_exponential") => (&[S], &[R], RngOp::StdExpLegacy),
+        (false, "exponential") => (&["scale", S], &[d(1.0), R], RngOp::ExpLegacy),
+        (true, "standard_normal") => (&[S], &[R], RngOp::StdNormalGen),
+        (true, "normal") => (&["loc", "scale", S], &[d(0.0), d(1.0), R], RngOp::NormalGen),
+        (true, "standard_exponential") => (&[S], &[R], RngOp::StdExpGen),
+        (true, "exponential") => (&["scale", S], &[d(1.0), R], RngOp::ExpGen),
         (_, "choice") => (&["a"], &[R], RngOp::Dist(Dist::ChoiceInt, fam)),
-        (_, "gamma") => (&["shape", "scale"], &[R, Some(1.0)], RngOp::Dist(Dist::Gamma, fam)),
-        (_, "standard_gamma") => (&["shape"], &[R], RngOp::Dist(Dist::Gamma, fam)),
-        (_, "beta") => (&["a", "b"], &[R, R], RngOp::Dist(Dist::Beta, fam)),
-        (_, "chisquare") => (&["df"], &[R], RngOp::Dist(Dist::Chisquare, fam)),
+        (_, "gamma") => (&["shape", "scale", S], &[R, d(1.0), R], RngOp::Dist(Dist::Gamma, fam)),
+        (_, "standard_gamma") => (&["shape", S], &[R, R], RngOp::Dist(Dist::Gamma, fam)),
+        (_, "beta") => (&["a", "b", S], &[R, R, R], RngOp::Dist(Dist::Beta, fam)),
+        (_, "chisquare") => (&["df", S], &[R, R], RngOp::Dist(Dist::Chisquare, fam)),
         (_, "lognormal") => (
-            &["mean", "sigma"],
-            &[Some(0.0), Some(1.0)],
+            &["mean", "sigma", S],
+            &[d(0.0), d(1.0), R],
             RngOp::Dist(Dist::Lognormal, fam),
         ),
         (_, "laplace") => (
-            &["loc", "scale"],
-            &[Some(0.0), Some(1.0)],
+            &["loc", "scale", S],
+            &[d(0.0), d(1.0), R],
             RngOp::Dist(Dist::Laplace, fam),
         ),
         (_, "gumbel") => (
-            &["loc", "scale"],
-            &[Some(0.0), Some(1.0)],
+            &["loc", "scale", S],
+            &[d(0.0), d(1.0), R],
             RngOp::Dist(Dist::Gumbel, fam),
         ),
         (_, "logistic") => (
-            &["loc", "scale"],
-            &[Some(0.0), Some(1.0)],
+            &["loc", "scale", S],
+            &[d(0.0), d(1.0), R],
             RngOp::Dist(Dist::Logistic, fam),
         ),
         (_, "triangular") => (
-            &["left", "mode", "right"],
-            &[R, R, R],
+            &["left", "mode", "right", S],
+            &[R, R, R, R],
             RngOp::Dist(Dist::Triangular, fam),
         ),
-        (_, "rayleigh") => (&["scale"], &[Some(1.0)], RngOp::Dist(Dist::Rayleigh, fam)),
-        (_, "weibull") => (&["a"], &[R], RngOp::Dist(Dist::Weibull, fam)),
-        (_, "pareto") => (&["a"], &[R], RngOp::Dist(Dist::Pareto, fam)),
-        (_, "poisson") => (&["lam"], &[Some(1.0)], RngOp::Dist(Dist::Poisson, fam)),
-        (_, "binomial") => (&["n", "p"], &[R, R], RngOp::Dist(Dist::Binomial, fam)),
-        (_, "geometric") => (&["p"], &[R], RngOp::Dist(Dist::Geometric, fam)),
+        (_, "rayleigh") => (&["scale", S], &[d(1.0), R], RngOp::Dist(Dist::Rayleigh, fam)),
+        (_, "weibull") => (&["a", S], &[R, R], RngOp::Dist(Dist::Weibull, fam)),
+        (_, "pareto") => (&["a", S], &[R, R], RngOp::Dist(Dist::Pareto, fam)),
+        (_, "poisson") => (&["lam", S], &[d(1.0), R], RngOp::Dist(Dist::Poisson, fam)),
+        (_, "binomial") => (&["n", "p", S], &[R, R, R], RngOp::Dist(Dist::Binomial, fam)),
+        (_, "geometric") => (&["p", S], &[R, R], RngOp::Dist(Dist::Geometric, fam)),
         _ => return None,
     };
+    // `rand(d0, d1, ...)`, `randn(...)`: every argument is a dimension.
+    if matches!(name, "rand" | "randn") && !generator {
+        if !kw.is_empty() || !args.iter().all(|t| *t == Ty::Int) {
+            return None;
+        }
+        let size = (!args.is_empty()).then(|| slot_of.clone());
+        let none = RngArg::Default(0.0, 0);
+        return Some((op, [none, none, none], size));
+    }
     if npos > params.len() || kw.iter().any(|k| !params.contains(&k.as_str())) {
         return None;
     }
-    // Each argument is one slot: argument j is slot j.
+    // The argument at parameter `p`, if given.
     let at = |p: usize| -> Option<usize> {
         if p < npos {
             Some(p)
@@ -976,38 +994,60 @@ fn native_rng(
             kw.iter().position(|k| k == name).map(|k| npos + k)
         }
     };
+    // The draw's array shape: the slots of `size`'s ints.
+    let size_at = params.iter().position(|p| *p == S);
+    let size = match size_at.and_then(at) {
+        None => None,
+        Some(j) => match &args[j] {
+            Ty::NoneT => None,
+            Ty::Int => Some(vec![slot_of[j]]),
+            Ty::Tuple(ts) if ts.iter().all(|t| *t == Ty::Int) => Some((0..ts.len()).map(|k| slot_of[j] + k).collect()),
+            _ => return None,
+        },
+    };
+    let mut kinds = Vec::with_capacity(args.len());
+    for j in 0..args.len() {
+        kinds.push(if Some(j) == size_at.and_then(at) {
+            Some(ArgKind::Int)
+        } else {
+            kind(j)
+        });
+    }
+    if kinds.iter().any(|k| k.is_none()) {
+        return None;
+    }
+    let kinds: Vec<ArgKind> = kinds.into_iter().flatten().collect();
     let arg = |p: usize| -> Option<RngArg> {
         match (params.get(p), at(p)) {
             (None, _) => Some(RngArg::Default(0.0, 0)),
-            (Some(_), Some(j)) => Some(RngArg::Slot(j, kinds[j])),
+            (Some(&S), _) => Some(RngArg::Default(0.0, 0)),
+            (Some(_), Some(j)) => Some(RngArg::Slot(slot_of[j], kinds[j])),
             (Some(_), None) => defaults[p].map(|v| RngArg::Default(v, v as i64)),
         }
     };
     let ints_only = |ps: &[usize]| ps.iter().all(|&p| at(p).is_none_or(|j| kinds[j] == ArgKind::Int));
-    match op {
+    let none = RngArg::Default(0.0, 0);
+    let plan = match op {
         RngOp::MaskedInt | RngOp::LemireInt => {
-            if !ints_only(&[0, 1]) || (op == RngOp::LemireInt && (at(2).is_some() || at(3).is_some())) {
-                return None; // (`size`, `dtype`: NumPy's call)
+            if !ints_only(&[0, 1]) || (op == RngOp::LemireInt && at(3).is_some()) {
+                return None; // (`dtype`: NumPy's call)
             }
-            let third = if op == RngOp::LemireInt {
-                arg(4)?
-            } else {
-                RngArg::Default(0.0, 0)
-            };
+            let third = if op == RngOp::LemireInt { arg(4)? } else { none };
             match (at(0), at(1)) {
-                (Some(lo), Some(hi)) => Some((op, [RngArg::Slot(lo, kinds[lo]), RngArg::Slot(hi, kinds[hi]), third])),
-                (Some(hi), None) => Some((op, [RngArg::Default(0.0, 0), RngArg::Slot(hi, kinds[hi]), third])),
-                _ => None, // NumPy raises
+                (Some(_), Some(_)) => (op, [arg(0)?, arg(1)?, third]),
+                (Some(_), None) => (op, [none, arg(0)?, third]),
+                _ => return None, // NumPy raises
             }
         }
         // `choice(n)`'s and `binomial`'s n: an int (NumPy's own conversions of others).
-        RngOp::Dist(Dist::ChoiceInt | Dist::Binomial, _) if !ints_only(&[0]) => None,
+        RngOp::Dist(Dist::ChoiceInt | Dist::Binomial, _) if !ints_only(&[0]) => return None,
         // (`exponential`'s scale is read as a normal's: the second parameter)
-        RngOp::ExpGen | RngOp::ExpLegacy => Some((op, [RngArg::Default(0.0, 0), arg(0)?, RngArg::Default(0.0, 0)])),
+        RngOp::ExpGen | RngOp::ExpLegacy => (op, [none, arg(0)?, none]),
         // `standard_gamma(shape)` is `gamma(shape, 1.0)`.
-        _ if name == "standard_gamma" => Some((op, [arg(0)?, RngArg::Default(1.0, 1), RngArg::Default(0.0, 0)])),
-        _ => Some((op, [arg(0)?, arg(1)?, arg(2)?])),
-    }
+        _ if name == "standard_gamma" => (op, [arg(0)?, RngArg::Default(1.0, 1), none]),
+        _ => (op, [arg(0)?, arg(1)?, arg(2)?]),
+    };
+    Some((plan.0, plan.1, size))
 }
 
 /// A sample value of a type, for probing result types: arrays have extent 2
@@ -1305,7 +1345,7 @@ impl<'py> Env for CompileEnv<'py> {
             if let Some((rule, name)) = random_rule_of(py, &f) {
                 let ret = random_result(rule, args, kw).map_err(fail)?;
                 // A draw compiled code makes itself from the global RandomState's bit generator.
-                let native = native_rng(name, false, args, kw).and_then(|(op, [lo, hi, third])| {
+                let native = native_rng(name, false, args, kw).and_then(|(op, [lo, hi, third], size)| {
                     if let crate::helpers::random::RngOp::Dist(d, fam) = op {
                         if !crate::helpers::random::verified(py, d, fam) {
                             return None;
@@ -1330,6 +1370,7 @@ impl<'py> Env for CompileEnv<'py> {
                         lo,
                         hi,
                         third,
+                        size,
                         source: crate::helpers::random::RngSource::Fixed {
                             state: state.unbind(),
                             owner: bg.unbind(),
@@ -1384,15 +1425,16 @@ impl<'py> Env for CompileEnv<'py> {
                 .ok_or_else(|| fail("this Generator method is not supported in compiled code yet".into()))?;
             let ret = random_result(rule, &args[1..], kw).map_err(fail)?;
             let native = native_rng(m, true, &args[1..], kw)
-                .filter(|(op, _)| match op {
+                .filter(|(op, _, _)| match op {
                     crate::helpers::random::RngOp::Dist(d, fam) => crate::helpers::random::verified(py, *d, *fam),
                     _ => true,
                 })
-                .map(|(op, [lo, hi, third])| crate::helpers::random::NativeRng {
+                .map(|(op, [lo, hi, third], size)| crate::helpers::random::NativeRng {
                     op,
                     lo,
                     hi,
                     third,
+                    size,
                     source: crate::helpers::random::RngSource::Arg0(Default::default()),
                 });
             self.pycalls.insert(

@@ -279,6 +279,7 @@ pub fn pareto<S: Stream>(s: &mut S, a: f64, legacy: bool) -> f64 {
 /// k = 1..10), written as NumPy's `random_loggam` writes them: its literals
 /// decide the last bits (NumPy, BSD-3-Clause; the algorithm is from Zhang and
 /// Jin, "Computation of Special Functions", 1996).
+#[allow(clippy::excessive_precision)] // (NumPy's literals, as written)
 const LOGGAM_COEF: [f64; 10] = [
     8.333333333333333e-02,
     -2.777777777777778e-03,

@@ -311,6 +311,8 @@ pub struct NativeRng {
     pub hi: RngArg,
     /// A third argument (`triangular`'s `right`, `integers`' `endpoint`).
     pub third: RngArg,
+    /// For an array of draws (`size=`, `rand(d0, ...)`): the slots of its dimensions.
+    pub size: Option<Vec<usize>>,
     pub source: RngSource,
 }
 
@@ -508,10 +510,97 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
             return Some(taken);
         }
     }
+    // SAFETY: `bitgen` points into a bit generator the source keeps alive, and
+    // this thread holds its lock (taken above), as NumPy's own draws do.
+    let bg = unsafe { &*bitgen };
+    match &n.size {
+        None => {
+            let bits = draw_one(n, bg, args)?;
+            // SAFETY: `out` has room for the result's one slot.
+            unsafe { *out = bits };
+            Some(OK)
+        }
+        // SAFETY: as the function's contract says.
+        Some(dims) => unsafe { draw_array(ctx, n, bg, args, dims, out) },
+    }
+}
+
+/// An array of draws with the shape in the slots `dims` (`size`): NumPy's
+/// fill, element by element in C order, into a fresh C-contiguous float64
+/// (int64) array owned by the call's arena. `None` (no draw made) leaves
+/// the call to NumPy: a negative or empty shape, an overflowing size, or
+/// parameters the draw leaves to NumPy.
+///
+/// # Safety
+/// As `native_draw`, `out` with room for the array's slots; `bg` is locked by this thread.
+unsafe fn draw_array(
+    ctx: &mut Ctx,
+    n: &NativeRng,
+    bg: &BitGen,
+    args: &[u64],
+    dims: &[usize],
+    out: *mut u64,
+) -> Option<i32> {
+    use numpy::npyffi::{self, PY_ARRAY_API};
+    use pyston_compiler::types::Dtype;
+    let mut shape: Vec<isize> = Vec::with_capacity(dims.len());
+    let mut count: usize = 1;
+    for &s in dims {
+        let d = *args.get(s)? as i64;
+        if d < 0 {
+            return None; // ValueError: negative dimensions are not allowed
+        }
+        count = count.checked_mul(d as usize)?;
+        shape.push(d as isize);
+    }
+    // (an empty array: NumPy still checks the parameters, which no draw here does)
+    if count == 0 || count > isize::MAX as usize / 8 {
+        return None;
+    }
+    let int = matches!(n.op, RngOp::MaskedInt | RngOp::LemireInt) || matches!(n.op, RngOp::Dist(d, _) if d.is_int());
+    let dtype = if int { Dtype::Int64 } else { Dtype::Float64 };
+    Python::attach(|py| {
+        let np = crate::boxing::np_types(py).ok()?;
+        let descr = np.descrs[pyston_compiler::abi::dtype_index(dtype)] as *mut npyffi::PyArray_Descr;
+        // SAFETY: PyArray_Empty steals the descriptor reference taken here; the
+        // shape has `shape.len()` non-negative dimensions.
+        let arr = unsafe {
+            ffi::Py_INCREF(descr as *mut ffi::PyObject);
+            PY_ARRAY_API.PyArray_Empty(py, shape.len() as i32, shape.as_mut_ptr(), descr, 0)
+        };
+        if arr.is_null() {
+            return Some(crate::runtime::ERROR);
+        }
+        // SAFETY: a fresh C-contiguous array of `count` 8-byte elements.
+        let data = unsafe { (*(arr as *mut npyffi::PyArrayObject)).fields.data } as *mut u64;
+        for i in 0..count {
+            match draw_one(n, bg, args) {
+                // SAFETY: `i < count`, inside the array's buffer.
+                Some(b) => unsafe { *data.add(i) = b },
+                None => {
+                    // (only the first draw can refuse: the parameters are the same for all)
+                    // SAFETY: our reference to the fresh array.
+                    unsafe { ffi::Py_DECREF(arr) };
+                    return None;
+                }
+            }
+        }
+        ctx.arena.push(arr);
+        let mut slots: smallvec::SmallVec<[u64; 10]> = smallvec::SmallVec::new();
+        // SAFETY: `arr` is a live ndarray.
+        unsafe { crate::boxing::array_info(arr, &mut slots) }?;
+        for (i, s) in slots.iter().enumerate() {
+            // SAFETY: `out` has room for the array's slots.
+            unsafe { *out.add(i) = *s };
+        }
+        Some(OK)
+    })
+}
+
+/// One draw (a float's or an int's bits), or `None` before any draw when
+/// the arguments are left to NumPy's call.
+fn draw_one(n: &NativeRng, bg: &BitGen, args: &[u64]) -> Option<u64> {
     {
-        // SAFETY: `bitgen` points into a bit generator the source keeps alive, and
-        // this thread holds its lock (taken above), as NumPy's own draws do.
-        let bg = unsafe { &*bitgen };
         let bits: u64 = match n.op {
             // SAFETY: as above.
             RngOp::Double => unsafe { (bg.next_double)(bg.state) }.to_bits(),
@@ -638,9 +727,7 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
                 (lo as u64).wrapping_add(v)
             }
         };
-        // SAFETY: `out` has room for the result's one slot.
-        unsafe { *out = bits };
-        Some(OK)
+        Some(bits)
     }
 }
 
