@@ -1489,3 +1489,68 @@ def test_sized_draws_in_a_loop_keep_memory_flat():
     grown = tracemalloc.get_traced_memory()[0] - first
     tracemalloc.stop()
     assert grown < 1_000_000
+
+
+# ---- shuffle(1-d array) and permutation(n), natively (NumPy's random_interval) ----
+
+
+def legacy_shuffles(a, r, n):
+    b = a.copy()
+    np.random.shuffle(b)
+    np.random.shuffle(a[::2])
+    np.random.shuffle(r)
+    return b, np.random.permutation(n), np.random.random()
+
+
+def gen_shuffles(rng, a, r, n):
+    b = a.copy()
+    rng.shuffle(b)
+    rng.shuffle(a[::2])
+    rng.shuffle(r)
+    return b, rng.permutation(n), rng.random()
+
+
+SHUFFLE_DTYPES = [np.float64, np.int64, np.int32, np.int8, np.bool_, np.float32, np.complex128, np.uint16]
+
+
+@pytest.mark.parametrize("dtype", SHUFFLE_DTYPES)
+@pytest.mark.parametrize("size", [0, 1, 2, 7, 300])
+def test_shuffle_and_permutation_are_numpys(dtype, size):
+    base = (np.arange(size) * 3 % 7).astype(dtype)
+    for plain, run in ((legacy_shuffles, "legacy"), (gen_shuffles, "gen")):
+        f = pyston.fast(plain)
+        a1, a2 = base.copy(), base.copy()
+        b1, b2 = base.copy(), base.copy()  # shuffled through reversed views (negative strides)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pyston.PerformanceWarning)
+            if run == "legacy":
+                np.random.seed(size)
+                want = plain(a1, b1[::-1], size + 3)
+                np.random.seed(size)
+                got, calls = pycalls_of(f, a2, b2[::-1], size + 3)
+            else:
+                r1, r2 = np.random.default_rng(size), np.random.default_rng(size)
+                want = plain(r1, a1, b1[::-1], size + 3)
+                got, calls = pycalls_of(f, r2, a2, b2[::-1], size + 3)
+                same_state(r1, r2)
+        same(got, want)
+        np.testing.assert_array_equal(a2, a1)  # shuffled in place alike
+        np.testing.assert_array_equal(b2, b1)
+        assert calls == 0
+
+
+def permutation_edge(n):
+    return np.random.permutation(n)
+
+
+@pytest.mark.parametrize("n", [0, -1])
+def test_permutation_edges_are_numpys(n):
+    np.random.seed(1)
+    want = _outcome(permutation_edge, n)
+    np.random.seed(1)
+    got = _outcome(pyston.fast(permutation_edge), n)
+    assert got[0] == want[0]
+    if got[0] == "ok":
+        same(got[1], want[1])
+    else:
+        assert got[1] == want[1]

@@ -896,6 +896,18 @@ type NativeRngPlan = (
 fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option<NativeRngPlan> {
     use crate::helpers::random::{ArgKind, Dist, Family, RngArg, RngOp};
     let npos = args.len() - kw.len();
+    let none = RngArg::Default(0.0, 0);
+    // `shuffle(a)` of a writable 1-d array, `permutation(n)` of an int.
+    match (name, args, kw.is_empty()) {
+        ("shuffle", [Ty::Array(a)], true) if a.ndim == 1 && !a.readonly && !matches!(a.dtype, Dtype::Record(_)) => {
+            return Some((RngOp::Shuffle(a.dtype.itemsize() as usize), [none, none, none], None));
+        }
+        ("permutation", [Ty::Int], true) => {
+            return Some((RngOp::Permutation, [none, none, none], None));
+        }
+        ("shuffle" | "permutation", ..) => return None,
+        _ => {}
+    }
     // Argument j's first slot (a tuple takes one slot per element).
     let mut slot_of = Vec::with_capacity(args.len());
     let mut next = 0;
@@ -1026,7 +1038,6 @@ fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option
         }
     };
     let ints_only = |ps: &[usize]| ps.iter().all(|&p| at(p).is_none_or(|j| kinds[j] == ArgKind::Int));
-    let none = RngArg::Default(0.0, 0);
     let plan = match op {
         RngOp::MaskedInt | RngOp::LemireInt => {
             if !ints_only(&[0, 1]) || (op == RngOp::LemireInt && at(3).is_some()) {

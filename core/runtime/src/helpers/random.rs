@@ -165,6 +165,12 @@ pub enum RngOp {
     ExpLegacy,
     /// A distribution of `helpers::distributions` (or `choice(n)`), in one family.
     Dist(Dist, Family),
+    /// `shuffle(a)` of a writable 1-d array of elements this many bytes wide:
+    /// Fisher-Yates from the end, `j` in [0, i] by masked rejection (NumPy's
+    /// `random_interval`, in both families).
+    Shuffle(usize),
+    /// `permutation(n)`: `arange(n)` shuffled so.
+    Permutation,
 }
 
 /// The distributions drawn through `helpers::distributions`.
@@ -513,6 +519,31 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
     // SAFETY: `bitgen` points into a bit generator the source keeps alive, and
     // this thread holds its lock (taken above), as NumPy's own draws do.
     let bg = unsafe { &*bitgen };
+    match n.op {
+        RngOp::Shuffle(itemsize) => {
+            use pyston_compiler::abi::ArraySlots;
+            let s = ArraySlots::new(1);
+            let (data, len, stride) = (
+                args[ArraySlots::DATA] as *mut u8,
+                args[s.shape(0)] as usize,
+                args[s.stride(0)] as isize,
+            );
+            // SAFETY: the slots are a live writable 1-d array's (data, shape,
+            // byte stride) whose elements are `itemsize` bytes: every `k < len`
+            // addresses one; `i != j` elements do not overlap.
+            unsafe { shuffle(bg, data, len, stride, itemsize) };
+            return Some(OK);
+        }
+        RngOp::Permutation => {
+            let k = args[0] as i64;
+            if k <= 0 {
+                return None; // NumPy's call: an empty array, or its ValueError
+            }
+            // SAFETY: as the function's contract says; one dimension, slot 0.
+            return unsafe { draw_array(ctx, n, bg, args, &[0], out) };
+        }
+        _ => {}
+    }
     match &n.size {
         None => {
             let bits = draw_one(n, bg, args)?;
@@ -557,7 +588,8 @@ unsafe fn draw_array(
     if count == 0 || count > isize::MAX as usize / 8 {
         return None;
     }
-    let int = matches!(n.op, RngOp::MaskedInt | RngOp::LemireInt) || matches!(n.op, RngOp::Dist(d, _) if d.is_int());
+    let int = matches!(n.op, RngOp::MaskedInt | RngOp::LemireInt | RngOp::Permutation)
+        || matches!(n.op, RngOp::Dist(d, _) if d.is_int());
     let dtype = if int { Dtype::Int64 } else { Dtype::Float64 };
     Python::attach(|py| {
         let np = crate::boxing::np_types(py).ok()?;
@@ -573,7 +605,15 @@ unsafe fn draw_array(
         }
         // SAFETY: a fresh C-contiguous array of `count` 8-byte elements.
         let data = unsafe { (*(arr as *mut npyffi::PyArrayObject)).fields.data } as *mut u64;
-        for i in 0..count {
+        if n.op == RngOp::Permutation {
+            for i in 0..count {
+                // SAFETY: `i < count`, inside the array's buffer.
+                unsafe { *data.add(i) = i as u64 };
+            }
+            // SAFETY: the fresh array's `count` contiguous 8-byte elements.
+            unsafe { shuffle(bg, data as *mut u8, count, 8, 8) };
+        }
+        for i in 0..count * usize::from(n.op != RngOp::Permutation) {
             match draw_one(n, bg, args) {
                 // SAFETY: `i < count`, inside the array's buffer.
                 Some(b) => unsafe { *data.add(i) = b },
@@ -597,11 +637,36 @@ unsafe fn draw_array(
     })
 }
 
+/// Shuffles `len` elements of `itemsize` bytes at `data` (`stride` bytes
+/// apart) as NumPy's `shuffle` does: for `i` from `len - 1` down to 1, swap
+/// element `i` with element `j`, `j` drawn in [0, i] by masked rejection.
+///
+/// # Safety
+/// `data + k * stride` addresses `itemsize` writable bytes for each `k < len`,
+/// distinct elements not overlapping; `bg` is locked by this thread.
+unsafe fn shuffle(bg: &BitGen, data: *mut u8, len: usize, stride: isize, itemsize: usize) {
+    for i in (1..len).rev() {
+        // SAFETY: `bg` as the contract says.
+        let j = unsafe { masked(bg, i as u64) } as usize;
+        if i != j {
+            // SAFETY: `i, j < len`, two distinct elements.
+            unsafe {
+                std::ptr::swap_nonoverlapping(
+                    data.offset(i as isize * stride),
+                    data.offset(j as isize * stride),
+                    itemsize,
+                )
+            };
+        }
+    }
+}
+
 /// One draw (a float's or an int's bits), or `None` before any draw when
 /// the arguments are left to NumPy's call.
 fn draw_one(n: &NativeRng, bg: &BitGen, args: &[u64]) -> Option<u64> {
     {
         let bits: u64 = match n.op {
+            RngOp::Shuffle(_) | RngOp::Permutation => return None, // (drawn by `native_draw`)
             // SAFETY: as above.
             RngOp::Double => unsafe { (bg.next_double)(bg.state) }.to_bits(),
             RngOp::UniformLegacy | RngOp::UniformGen => {
