@@ -1554,3 +1554,67 @@ def test_permutation_edges_are_numpys(n):
         same(got[1], want[1])
     else:
         assert got[1] == want[1]
+
+
+# ---- choice(1-d array) without size, natively: a[randint(0, n)] / a[integers(0, n)] ----
+
+
+def legacy_pick(a, n):
+    out = []
+    for _ in range(n):
+        out.append(np.random.choice(a))
+    return out
+
+
+def gen_pick(rng, a, n):
+    out = []
+    for _ in range(n):
+        out.append(rng.choice(a))
+    return out
+
+
+CHOICE_DTYPES = [np.float64, np.int64, np.int32, np.int8, np.uint16, np.bool_, np.float32, np.complex128, np.float16]
+
+
+@pytest.mark.parametrize("dtype", CHOICE_DTYPES)
+@pytest.mark.parametrize("view", ["contiguous", "strided", "reversed"])
+def test_choice_of_an_array_is_numpys(dtype, view):
+    base = (np.arange(40) * 7 % 11 - 3).astype(dtype)
+    a = {"contiguous": base, "strided": base[::3], "reversed": base[::-2]}[view]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        np.random.seed(6)
+        want = legacy_pick(a, 200)
+        after = np.random.random()
+        np.random.seed(6)
+        got, calls = pycalls_of(pyston.fast(legacy_pick), a, 200)
+        assert np.random.random() == after
+        r1, r2 = np.random.default_rng(6), np.random.default_rng(6)
+        gwant = gen_pick(r1, a, 200)
+        ggot, gcalls = pycalls_of(pyston.fast(gen_pick), r2, a, 200)
+        same_state(r1, r2)
+    for w, g in ((want, got), (gwant, ggot)):
+        assert [type(x) for x in g] == [type(x) for x in w]
+        assert [x.tobytes() for x in g] == [x.tobytes() for x in w]
+    # (the draws are native; appending some NumPy scalars to a list is a call)
+    _, calls = pycalls_of(pyston.fast(_pick_last), a)
+    assert calls == 0
+
+
+def _pick_last(a):
+    t = a[0]
+    for _ in range(50):
+        t = np.random.choice(a)
+    return t
+
+
+def test_choice_of_an_empty_array_is_numpys():
+    a = np.empty(0)
+    np.random.seed(1)
+    want = _outcome(legacy_pick, a, 1)
+    np.random.seed(1)
+    got = _outcome(pyston.fast(legacy_pick), a, 1)
+    assert got == want and want[0] is ValueError
+    want = _outcome(gen_pick, np.random.default_rng(1), a, 1)
+    got = _outcome(pyston.fast(gen_pick), np.random.default_rng(1), a, 1)
+    assert got == want and want[0] is ValueError

@@ -905,6 +905,20 @@ fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option
         ("permutation", [Ty::Int], true) => {
             return Some((RngOp::Permutation, [none, none, none], None));
         }
+        // `choice(a)` of a 1-d array: an element, its bytes as its slots (one slot
+        // of up to 8 bytes, or complex128's two).
+        ("choice", [Ty::Array(a)], true)
+            if a.ndim == 1
+                && (a.dtype == Dtype::Complex128
+                    || (pyston_compiler::abi::dtype_slots(a.dtype).len() == 1 && a.dtype.itemsize() <= 8)) =>
+        {
+            let fam = if generator { Family::Gen } else { Family::Legacy };
+            return Some((
+                RngOp::ChoiceArray(fam, a.dtype.itemsize() as usize),
+                [none, none, none],
+                None,
+            ));
+        }
         ("shuffle" | "permutation", ..) => return None,
         _ => {}
     }

@@ -171,6 +171,10 @@ pub enum RngOp {
     Shuffle(usize),
     /// `permutation(n)`: `arange(n)` shuffled so.
     Permutation,
+    /// `choice(a)` of a 1-d array whose elements are this many bytes wide:
+    /// `a[i]`, `i` drawn as `choice(len(a))` in the family; the element's bytes
+    /// are its slots (one slot of up to 8 bytes, or two of 8 for complex128).
+    ChoiceArray(Family, usize),
 }
 
 /// The distributions drawn through `helpers::distributions`.
@@ -534,6 +538,41 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
             unsafe { shuffle(bg, data, len, stride, itemsize) };
             return Some(OK);
         }
+        RngOp::ChoiceArray(fam, itemsize) => {
+            use pyston_compiler::abi::ArraySlots;
+            let s = ArraySlots::new(1);
+            let (data, len, stride) = (
+                args[ArraySlots::DATA] as *const u8,
+                args[s.shape(0)],
+                args[s.stride(0)] as isize,
+            );
+            if len == 0 {
+                return None; // NumPy raises ValueError
+            }
+            // SAFETY: `bg` is locked by this thread (above).
+            let i = unsafe {
+                if fam == Family::Legacy {
+                    masked(bg, len - 1)
+                } else {
+                    lemire(bg, len - 1)
+                }
+            };
+            let mut slots = [0u64; 2];
+            // SAFETY: `i < len`: the element's `itemsize` (<= 16) bytes inside the
+            // live array; `slots` has room for 16.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    data.offset(i as isize * stride),
+                    slots.as_mut_ptr() as *mut u8,
+                    itemsize,
+                )
+            };
+            for (k, v) in slots.iter().take(itemsize.div_ceil(8)).enumerate() {
+                // SAFETY: `out` has room for the element's slots (one per 8 bytes).
+                unsafe { *out.add(k) = *v };
+            }
+            return Some(OK);
+        }
         RngOp::Permutation => {
             let k = args[0] as i64;
             if k <= 0 {
@@ -666,7 +705,7 @@ unsafe fn shuffle(bg: &BitGen, data: *mut u8, len: usize, stride: isize, itemsiz
 fn draw_one(n: &NativeRng, bg: &BitGen, args: &[u64]) -> Option<u64> {
     {
         let bits: u64 = match n.op {
-            RngOp::Shuffle(_) | RngOp::Permutation => return None, // (drawn by `native_draw`)
+            RngOp::Shuffle(_) | RngOp::Permutation | RngOp::ChoiceArray(..) => return None, // (drawn by `native_draw`)
             // SAFETY: as above.
             RngOp::Double => unsafe { (bg.next_double)(bg.state) }.to_bits(),
             RngOp::UniformLegacy | RngOp::UniformGen => {
