@@ -1039,8 +1039,20 @@ def legacy_dist(name, n, a, b, c):
             out[i] = np.random.poisson(a)
         elif name == 13:
             out[i] = np.random.binomial(int(c), b)
-        else:
+        elif name == 14:
             out[i] = np.random.geometric(a)
+        elif name == 15:
+            out[i] = np.random.standard_cauchy()
+        elif name == 16:
+            out[i] = np.random.standard_t(a)
+        elif name == 17:
+            out[i] = np.random.power(a)
+        elif name == 18:
+            out[i] = np.random.f(a, b)
+        elif name == 19:
+            out[i] = np.random.negative_binomial(a, b)
+        else:
+            out[i] = np.random.wald(a, b)
     return out
 
 
@@ -1075,8 +1087,20 @@ def gen_dist(rng, name, n, a, b, c):
             out[i] = rng.poisson(a)
         elif name == 13:
             out[i] = rng.binomial(int(c), b)
-        else:
+        elif name == 14:
             out[i] = rng.geometric(a)
+        elif name == 15:
+            out[i] = rng.standard_cauchy()
+        elif name == 16:
+            out[i] = rng.standard_t(a)
+        elif name == 17:
+            out[i] = rng.power(a)
+        elif name == 18:
+            out[i] = rng.f(a, b)
+        elif name == 19:
+            out[i] = rng.negative_binomial(a, b)
+        else:
+            out[i] = rng.wald(a, b)
     return out
 
 
@@ -1100,6 +1124,9 @@ DIST_CASES = [
     (13, 0, 0.0, 10), (13, 0, 1.0, 10), (13, 0, 0.5, 0), (13, 0, 0.3, 20), (13, 0, 0.2, 500), (13, 0, 0.5, 1000),
     (13, 0, 0.7, 1000), (13, 0, 0.995, 5000), (13, 0, 1e-4, 10**9), (13, 0, 0.45, 10**7),
     (14, 1.0, 0, 0), (14, 0.5, 0, 0), (14, 0.34, 0, 0), (14, 0.3, 0, 0), (14, 1e-3, 0, 0), (14, 1e-9, 0, 0),
+    (15, 0, 0, 0), (16, 0.3, 0, 0), (16, 2.0, 0, 0), (16, 100.0, 0, 0), (17, 0.2, 0, 0), (17, 5.0, 0, 0),
+    (18, 1.0, 1.0, 0), (18, 7.0, 0.5, 0), (19, 0.1, 0.5, 0), (19, 4.0, 0.05, 0), (19, 2.5, 1.0, 0), (19, 1e6, 0.5, 0),
+    (20, 1.0, 1.0, 0), (20, 50.0, 0.1, 0), (20, 1e-3, 1e3, 0),
 ]
 
 
@@ -1618,3 +1645,48 @@ def test_choice_of_an_empty_array_is_numpys():
     want = _outcome(gen_pick, np.random.default_rng(1), a, 1)
     got = _outcome(pyston.fast(gen_pick), np.random.default_rng(1), a, 1)
     assert got == want and want[0] is ValueError
+
+
+def legacy_more(name, a, b):
+    if name == 0:
+        return np.random.standard_t(a)
+    if name == 1:
+        return np.random.power(a)
+    if name == 2:
+        return np.random.f(a, b)
+    if name == 3:
+        return np.random.wald(a, b)
+    return float(np.random.negative_binomial(a, b))
+
+
+def gen_more(rng, name, a, b):
+    if name == 0:
+        return rng.standard_t(a)
+    if name == 1:
+        return rng.power(a)
+    if name == 2:
+        return rng.f(a, b)
+    if name == 3:
+        return rng.wald(a, b)
+    return float(rng.negative_binomial(a, b))
+
+
+MORE_EDGES = [(0, 0.0, 0), (0, -1.0, 0), (0, NAN, 0), (1, 0.0, 0), (1, -2.0, 0), (2, 0.0, 1.0), (2, 1.0, -1.0),
+              (3, 0.0, 1.0), (3, 1.0, 0.0), (3, NAN, 1.0), (4, 0.0, 0.5), (4, 1.0, 0.0), (4, 1.0, 1.5), (4, 0.05, 0.5),
+              (4, 1e10, 0.5), (4, 5.0, 1e-9), (4, NAN, 0.5)]
+
+
+@pytest.mark.parametrize("case", MORE_EDGES, ids=lambda c: "-".join(map(str, c)))
+def test_more_distribution_edges_are_numpys(case):
+    f = pyston.fast(legacy_more)
+    np.random.seed(3)
+    want = _outcome(legacy_more, *case)
+    after = np.random.random()
+    np.random.seed(3)
+    _same_outcome(_outcome(f, *case), want)
+    assert np.random.random() == after
+    g = pyston.fast(gen_more)
+    r1, r2 = np.random.default_rng(3), np.random.default_rng(3)
+    want = _outcome(gen_more, r1, *case)
+    _same_outcome(_outcome(g, r2, *case), want)
+    same_state(r1, r2)

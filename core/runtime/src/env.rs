@@ -997,6 +997,12 @@ fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option
         (_, "poisson") => (&["lam", S], &[d(1.0), R], RngOp::Dist(Dist::Poisson, fam)),
         (_, "binomial") => (&["n", "p", S], &[R, R, R], RngOp::Dist(Dist::Binomial, fam)),
         (_, "geometric") => (&["p", S], &[R, R], RngOp::Dist(Dist::Geometric, fam)),
+        (_, "standard_cauchy") => (&[S], &[R], RngOp::Dist(Dist::StandardCauchy, fam)),
+        (_, "standard_t") => (&["df", S], &[R, R], RngOp::Dist(Dist::StandardT, fam)),
+        (_, "power") => (&["a", S], &[R, R], RngOp::Dist(Dist::Power, fam)),
+        (_, "f") => (&["dfnum", "dfden", S], &[R, R, R], RngOp::Dist(Dist::F, fam)),
+        (_, "negative_binomial") => (&["n", "p", S], &[R, R, R], RngOp::Dist(Dist::NegativeBinomial, fam)),
+        (_, "wald") => (&["mean", "scale", S], &[R, R, R], RngOp::Dist(Dist::Wald, fam)),
         _ => return None,
     };
     // `rand(d0, d1, ...)`, `randn(...)`: every argument is a dimension.

@@ -362,6 +362,67 @@ pub fn poisson<S: Stream>(s: &mut S, lam: f64) -> i64 {
     }
 }
 
+/// Standard Cauchy: the ratio of two standard normals.
+pub fn standard_cauchy<S: Stream>(s: &mut S) -> f64 {
+    let num = s.std_normal();
+    num / s.std_normal()
+}
+
+/// Student's t of `df` degrees of freedom: `sqrt(df / 2) * z / sqrt(G)`, `G` a
+/// standard gamma of shape `df / 2`.
+pub fn standard_t<S: Stream>(s: &mut S, df: f64) -> f64 {
+    let num = s.std_normal();
+    let denom = standard_gamma(s, df / 2.0);
+    (df / 2.0).sqrt() * num / denom.sqrt()
+}
+
+/// Power: `(1 - exp(-E))^(1/a)`, the Generator's with `-expm1(-E)`.
+pub fn power<S: Stream>(s: &mut S, a: f64, legacy: bool) -> f64 {
+    let e = s.std_exp();
+    if legacy {
+        pow(1.0 - exp(-e), 1.0 / a)
+    } else {
+        pow(-expm1(-e), 1.0 / a)
+    }
+}
+
+/// Snedecor's F: the ratio of two chi-squares, each over its degrees of freedom.
+pub fn f_dist<S: Stream>(s: &mut S, dfnum: f64, dfden: f64) -> f64 {
+    let num = 2.0 * standard_gamma(s, dfnum / 2.0) * dfden;
+    num / (2.0 * standard_gamma(s, dfden / 2.0) * dfnum)
+}
+
+/// Negative binomial: a Poisson whose mean is a gamma of shape `n`, scale
+/// `(1 - p) / p` (parameters keeping that mean far inside the Poisson's range).
+pub fn negative_binomial<S: Stream>(s: &mut S, n: f64, p: f64) -> i64 {
+    let y = (1.0 - p) / p * standard_gamma(s, n);
+    poisson(s, y)
+}
+
+/// Wald (inverse Gaussian), Michael, Schucany and Haas's transformation: the
+/// legacy form `mean + mean / (2 scale) * (Y - sqrt(4 scale Y + Y^2))`, the
+/// Generator's `mean * (1 - 2 / (1 + sqrt(1 + 4 scale / Y)))` (no cancellation),
+/// `Y = mean z^2`; one uniform picks the root.
+pub fn wald<S: Stream>(s: &mut S, mean: f64, scale: f64, legacy: bool) -> f64 {
+    let x = if legacy {
+        let mu_2l = mean / (2.0 * scale);
+        let z = s.std_normal();
+        let y = mean * z * z;
+        mean + mu_2l * (y - (4.0 * scale * y + y * y).sqrt())
+    } else {
+        let z = s.std_normal();
+        let y = mean * z * z;
+        let d = 1.0 + (1.0 + 4.0 * scale / y).sqrt();
+        mean * (1.0 - 2.0 / d)
+    };
+    let u = s.double();
+    if u <= mean / (mean + x) {
+        x
+    } else {
+        mean * mean / x
+    }
+}
+
 /// Binomial by inversion (`n p <= 30`, `p <= 1/2` or its complement).
 fn binomial_inversion<S: Stream>(s: &mut S, n: i64, p: f64) -> i64 {
     let q = 1.0 - p;

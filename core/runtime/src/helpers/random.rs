@@ -198,12 +198,22 @@ pub enum Dist {
     Poisson,
     Binomial,
     Geometric,
+    StandardCauchy,
+    StandardT,
+    Power,
+    /// `f(dfnum, dfden)`.
+    F,
+    NegativeBinomial,
+    Wald,
 }
 
 impl Dist {
     /// Whether the draw is an int (a Python int), not a float.
     pub fn is_int(self) -> bool {
-        matches!(self, Dist::ChoiceInt | Dist::Poisson | Dist::Binomial | Dist::Geometric)
+        matches!(
+            self,
+            Dist::ChoiceInt | Dist::Poisson | Dist::Binomial | Dist::Geometric | Dist::NegativeBinomial
+        )
     }
 }
 
@@ -223,7 +233,15 @@ impl RngOp {
             RngOp::GaussLegacy
                 | RngOp::NormalLegacy
                 | RngOp::Dist(
-                    Dist::Gamma | Dist::Beta | Dist::Chisquare | Dist::Lognormal,
+                    Dist::Gamma
+                        | Dist::Beta
+                        | Dist::Chisquare
+                        | Dist::Lognormal
+                        | Dist::StandardCauchy
+                        | Dist::StandardT
+                        | Dist::F
+                        | Dist::NegativeBinomial
+                        | Dist::Wald,
                     Family::Legacy
                 )
         )
@@ -866,6 +884,16 @@ fn dist_ok(d: Dist, fam: Family, x: [f64; 3], k: i64) -> bool {
                         f64::MIN_POSITIVE
                     }
         }
+        Dist::StandardCauchy => true,
+        Dist::StandardT | Dist::Power => pos(x[0]),
+        Dist::F | Dist::Wald => pos(x[0]) && pos(x[1]),
+        // The gamma mean of the Poisson stays below ~2.4e12 for shape >= 0.1
+        // (the gamma's largest draw is bounded: the uniform's and the normal's
+        // largest values are), far inside the Poisson's checked range.
+        Dist::NegativeBinomial => {
+            let scale = (1.0 - x[1]) / x[1];
+            (0.1..=1e9).contains(&x[0]) && x[1] > 0.0 && x[1] <= 1.0 && scale <= 1e6 && x[0] * scale <= 1e9
+        }
     }
 }
 
@@ -890,6 +918,12 @@ fn dist_draw<S: super::distributions::Stream>(s: &mut S, d: Dist, fam: Family, x
         Dist::Poisson => dd::poisson(s, x[0]) as u64,
         Dist::Binomial => dd::binomial(s, k, x[1], legacy) as u64,
         Dist::Geometric => dd::geometric(s, x[0], legacy) as u64,
+        Dist::StandardCauchy => dd::standard_cauchy(s).to_bits(),
+        Dist::StandardT => dd::standard_t(s, x[0]).to_bits(),
+        Dist::Power => dd::power(s, x[0], legacy).to_bits(),
+        Dist::F => dd::f_dist(s, x[0], x[1]).to_bits(),
+        Dist::NegativeBinomial => dd::negative_binomial(s, x[0], x[1]) as u64,
+        Dist::Wald => dd::wald(s, x[0], x[1], legacy).to_bits(),
     }
 }
 
@@ -968,12 +1002,35 @@ fn check_against_numpy(py: Python<'_>, d: Dist, fam: Family) -> PyResult<bool> {
             ],
         ),
         Dist::Geometric => ("geometric", &[[0.6, 0.0, 0.0], [0.3, 0.0, 0.0], [0.001, 0.0, 0.0]]),
+        Dist::StandardCauchy => ("standard_cauchy", &[[0.0, 0.0, 0.0]]),
+        Dist::StandardT => ("standard_t", &[[0.5, 0.0, 0.0], [3.0, 0.0, 0.0], [40.0, 0.0, 0.0]]),
+        Dist::Power => ("power", &[[0.3, 0.0, 0.0], [2.0, 0.0, 0.0]]),
+        Dist::F => ("f", &[[3.0, 5.0, 0.0], [0.7, 12.0, 0.0]]),
+        Dist::NegativeBinomial => (
+            "negative_binomial",
+            &[
+                [5.0, 0.3, 0.0],
+                [1.5, 0.9, 0.0],
+                [50.0, 0.01, 0.0],
+                [0.2, 0.5, 0.0],
+                [3.0, 1.0, 0.0],
+            ],
+        ),
+        Dist::Wald => ("wald", &[[1.0, 2.0, 0.0], [3.0, 0.5, 0.0], [1e6, 1e-3, 0.0]]),
     };
     let arity = match d {
         Dist::Triangular => 3,
-        Dist::Gamma | Dist::Beta | Dist::Lognormal | Dist::Laplace | Dist::Gumbel | Dist::Logistic | Dist::Binomial => {
-            2
-        }
+        Dist::Gamma
+        | Dist::Beta
+        | Dist::Lognormal
+        | Dist::Laplace
+        | Dist::Gumbel
+        | Dist::Logistic
+        | Dist::Binomial
+        | Dist::F
+        | Dist::NegativeBinomial
+        | Dist::Wald => 2,
+        Dist::StandardCauchy => 0,
         _ => 1,
     };
     let random = py.import("numpy.random")?;
