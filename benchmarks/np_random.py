@@ -266,6 +266,19 @@ def generator_risk_mix(rng, n):
     return t, loss
 
 
+def claims_model(n, seed):
+    # Insurance claims: negative binomial counts (a Poisson of a gamma), Wald
+    # severities, Student's t noise (the legacy polar-method gaussians under all).
+    np.random.seed(seed)
+    total = 0.0
+    count = 0
+    for _ in range(n):
+        k = np.random.negative_binomial(3.0, 0.4)
+        count += k
+        total += k * np.random.wald(2.0, 5.0) + 0.01 * np.random.standard_t(4.0)
+    return count, total
+
+
 def generator_walk3d(rng, n):
     # A 3-d Gaussian walk drawing a small array per step (``size=3``).
     x = 0.0
@@ -314,6 +327,7 @@ KERNELS = [
     ("gamma_beta_gibbs (np.random beta/binomial/gamma)", gamma_beta_gibbs, "seed"),
     ("generator_gamma_beta_gibbs (rng beta/binomial/gamma)", generator_gamma_beta_gibbs, "rng"),
     ("generator_risk_mix (geometric, lognormal, pareto, ...)", generator_risk_mix, "rng"),
+    ("claims_model (negative_binomial, wald, standard_t)", claims_model, "seed"),
     ("generator_walk3d (rng.normal(size=3))", generator_walk3d, "rng"),
     ("rand_vectors (np.random.rand(3))", rand_vectors, "seed"),
 ]
