@@ -1690,3 +1690,50 @@ def test_more_distribution_edges_are_numpys(case):
     want = _outcome(gen_more, r1, *case)
     _same_outcome(_outcome(g, r2, *case), want)
     same_state(r1, r2)
+
+
+def legacy_choice_sized(a, n):
+    return np.random.choice(n, 5), np.random.choice(n, size=(2, 3)), np.random.choice(a, 4), np.random.choice(a, size=(3, 2))
+
+
+def gen_choice_sized(rng, a, n):
+    return rng.choice(n, 5), rng.choice(n, size=(2, 3)), rng.choice(a, 4), rng.choice(a, size=(3, 2))
+
+
+@pytest.mark.parametrize("dtype", CHOICE_DTYPES + [np.complex64])
+@pytest.mark.parametrize("n", [1, 7, 2**40])
+def test_choice_with_size_is_numpys(dtype, n):
+    a = (np.arange(17) % 5).astype(dtype)[::-2]
+    np.random.seed(n % 1000)
+    want = legacy_choice_sized(a, n)
+    after = np.random.random()
+    f = pyston.fast(legacy_choice_sized)
+    np.random.seed(n % 1000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got, calls = pycalls_of(f, a, n)
+    same(got, want)
+    assert np.random.random() == after and calls == 0
+    r1, r2 = np.random.default_rng(n), np.random.default_rng(n)
+    want = gen_choice_sized(r1, a, n)
+    got, calls = pycalls_of(pyston.fast(gen_choice_sized), r2, a, n)
+    same(got, want)
+    same_state(r1, r2)
+    assert calls == 0
+
+
+def choice_sized_edge(a, n, k):
+    return np.random.choice(a, k), np.random.choice(n, k)
+
+
+@pytest.mark.parametrize("a,n,k", [(np.empty(0), 3, 2), (np.arange(3.0), 0, 2), (np.arange(3.0), 3, 0), (np.arange(3.0), 3, -1)])
+def test_choice_with_size_edges_are_numpys(a, n, k):
+    np.random.seed(1)
+    want = _outcome(choice_sized_edge, a, n, k)
+    np.random.seed(1)
+    got = _outcome(pyston.fast(choice_sized_edge), a, n, k)
+    assert got[0] == want[0]
+    if got[0] == "ok":
+        same(got[1], want[1])
+    else:
+        assert got[1] == want[1]

@@ -906,18 +906,31 @@ fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option
             return Some((RngOp::Permutation, [none, none, none], None));
         }
         // `choice(a)` of a 1-d array: an element, its bytes as its slots (one slot
-        // of up to 8 bytes, or complex128's two).
-        ("choice", [Ty::Array(a)], true)
-            if a.ndim == 1
-                && (a.dtype == Dtype::Complex128
-                    || (pyston_compiler::abi::dtype_slots(a.dtype).len() == 1 && a.dtype.itemsize() <= 8)) =>
-        {
+        // of up to 8 bytes, or complex128's two); with an int or tuple `size`, an
+        // array of them (not of datetimes or records).
+        ("choice", [Ty::Array(a), rest @ ..], _) if a.ndim == 1 && rest.len() <= 1 => {
             let fam = if generator { Family::Gen } else { Family::Legacy };
-            return Some((
-                RngOp::ChoiceArray(fam, a.dtype.itemsize() as usize),
-                [none, none, none],
-                None,
-            ));
+            let op = RngOp::ChoiceArray(fam, a.dtype);
+            let size_ok = match kw {
+                [] => true,
+                [k] => k == "size",
+                _ => false,
+            };
+            if !size_ok {
+                return None;
+            }
+            let first = pyston_compiler::abi::slot_count(&args[0]);
+            return match rest.first() {
+                None | Some(Ty::NoneT) => (a.dtype == Dtype::Complex128
+                    || (pyston_compiler::abi::dtype_slots(a.dtype).len() == 1 && a.dtype.itemsize() <= 8))
+                    .then_some((op, [none, none, none], None)),
+                Some(_) if a.dtype.is_time() || matches!(a.dtype, Dtype::Record(_)) => None,
+                Some(Ty::Int) => Some((op, [none, none, none], Some(vec![first]))),
+                Some(Ty::Tuple(ts)) if ts.iter().all(|t| *t == Ty::Int) => {
+                    Some((op, [none, none, none], Some((first..first + ts.len()).collect())))
+                }
+                Some(_) => None,
+            };
         }
         ("shuffle" | "permutation", ..) => return None,
         _ => {}
@@ -961,7 +974,7 @@ fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option
         (true, "normal") => (&["loc", "scale", S], &[d(0.0), d(1.0), R], RngOp::NormalGen),
         (true, "standard_exponential") => (&[S], &[R], RngOp::StdExpGen),
         (true, "exponential") => (&["scale", S], &[d(1.0), R], RngOp::ExpGen),
-        (_, "choice") => (&["a"], &[R], RngOp::Dist(Dist::ChoiceInt, fam)),
+        (_, "choice") => (&["a", S], &[R, R], RngOp::Dist(Dist::ChoiceInt, fam)),
         (_, "gamma") => (&["shape", "scale", S], &[R, d(1.0), R], RngOp::Dist(Dist::Gamma, fam)),
         (_, "standard_gamma") => (&["shape", S], &[R, R], RngOp::Dist(Dist::Gamma, fam)),
         (_, "beta") => (&["a", "b", S], &[R, R, R], RngOp::Dist(Dist::Beta, fam)),

@@ -174,7 +174,7 @@ pub enum RngOp {
     /// `choice(a)` of a 1-d array whose elements are this many bytes wide:
     /// `a[i]`, `i` drawn as `choice(len(a))` in the family; the element's bytes
     /// are its slots (one slot of up to 8 bytes, or two of 8 for complex128).
-    ChoiceArray(Family, usize),
+    ChoiceArray(Family, pyston_compiler::types::Dtype),
 }
 
 /// The distributions drawn through `helpers::distributions`.
@@ -556,8 +556,14 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
             unsafe { shuffle(bg, data, len, stride, itemsize) };
             return Some(OK);
         }
-        RngOp::ChoiceArray(fam, itemsize) => {
+        RngOp::ChoiceArray(..) if n.size.is_some() => {
+            let dims = n.size.as_deref().unwrap_or(&[]);
+            // SAFETY: as the function's contract says.
+            return unsafe { draw_array(ctx, n, bg, args, dims, out) };
+        }
+        RngOp::ChoiceArray(fam, dtype) => {
             use pyston_compiler::abi::ArraySlots;
+            let itemsize = dtype.itemsize() as usize;
             let s = ArraySlots::new(1);
             let (data, len, stride) = (
                 args[ArraySlots::DATA] as *const u8,
@@ -647,7 +653,29 @@ unsafe fn draw_array(
     }
     let int = matches!(n.op, RngOp::MaskedInt | RngOp::LemireInt | RngOp::Permutation)
         || matches!(n.op, RngOp::Dist(d, _) if d.is_int());
-    let dtype = if int { Dtype::Int64 } else { Dtype::Float64 };
+    let dtype = match n.op {
+        RngOp::ChoiceArray(_, d) => d,
+        _ if int => Dtype::Int64,
+        _ => Dtype::Float64,
+    };
+    // `choice(a, size)`: the source array (1-d: data, shape, stride), not empty.
+    let source = match n.op {
+        RngOp::ChoiceArray(fam, _) => {
+            use pyston_compiler::abi::ArraySlots;
+            let s = ArraySlots::new(1);
+            let len = args[s.shape(0)];
+            if len == 0 {
+                return None; // NumPy raises ValueError
+            }
+            Some((
+                fam,
+                args[ArraySlots::DATA] as *const u8,
+                len,
+                args[s.stride(0)] as isize,
+            ))
+        }
+        _ => None,
+    };
     Python::attach(|py| {
         let np = crate::boxing::np_types(py).ok()?;
         let descr = np.descrs[pyston_compiler::abi::dtype_index(dtype)] as *mut npyffi::PyArray_Descr;
@@ -662,7 +690,24 @@ unsafe fn draw_array(
         }
         // SAFETY: a fresh C-contiguous array of `count` 8-byte elements.
         let data = unsafe { (*(arr as *mut npyffi::PyArrayObject)).fields.data } as *mut u64;
-        if n.op == RngOp::Permutation {
+        if let Some((fam, src, len, stride)) = source {
+            let w = dtype.itemsize() as usize;
+            for k in 0..count {
+                // SAFETY: `bg` is locked by this thread.
+                let i = unsafe {
+                    if fam == Family::Legacy {
+                        masked(bg, len - 1)
+                    } else {
+                        lemire(bg, len - 1)
+                    }
+                };
+                // SAFETY: `i < len`: an element of the live source array; `k < count`:
+                // an element of the fresh array of `count` elements of `w` bytes.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(src.offset(i as isize * stride), (data as *mut u8).add(k * w), w)
+                };
+            }
+        } else if n.op == RngOp::Permutation {
             for i in 0..count {
                 // SAFETY: `i < count`, inside the array's buffer.
                 unsafe { *data.add(i) = i as u64 };
@@ -670,7 +715,7 @@ unsafe fn draw_array(
             // SAFETY: the fresh array's `count` contiguous 8-byte elements.
             unsafe { shuffle(bg, data as *mut u8, count, 8, 8) };
         }
-        for i in 0..count * usize::from(n.op != RngOp::Permutation) {
+        for i in 0..count * usize::from(n.op != RngOp::Permutation && source.is_none()) {
             match draw_one(n, bg, args) {
                 // SAFETY: `i < count`, inside the array's buffer.
                 Some(b) => unsafe { *data.add(i) = b },
