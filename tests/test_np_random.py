@@ -1737,3 +1737,60 @@ def test_choice_with_size_edges_are_numpys(a, n, k):
         same(got[1], want[1])
     else:
         assert got[1] == want[1]
+
+
+# ---- fresh random parameters (the run's seed): value or exception, as NumPy ----
+
+
+def _random_params(r, k):
+    """k parameter triples over wide ranges: tiny, huge, negative, zero, NaN, inf."""
+    pool = [0.0, -0.0, 1.0, 0.5, 1e-300, 1e300, NAN, INF, -INF, -1.0]
+    out = []
+    for _ in range(k):
+        trip = []
+        for _ in range(3):
+            c = r.integers(0, 4)
+            if c == 0:
+                trip.append(float(pool[r.integers(0, len(pool))]))
+            elif c == 1:
+                trip.append(float(r.uniform(0.0, 1.0)))
+            elif c == 2:
+                trip.append(float(np.exp(r.uniform(-8.0, 12.0))))
+            else:
+                trip.append(float(r.normal(0.0, 20.0)))
+        out.append(tuple(trip))
+    return out
+
+
+def test_fresh_random_parameters_match_numpy(rng):
+    f, g = pyston.fast(legacy_dist), pyston.fast(gen_dist)
+    for name in range(21):
+        for a, b, c in _random_params(rng, 12):
+            if name == 13:  # binomial's n: an int
+                c = float(abs(c) % 10**6) if np.isfinite(c) else 5.0
+            np.random.seed(17)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                warnings.simplefilter("error", pyston.PerformanceWarning)
+                want = _outcome(legacy_dist, name, 3, a, b, c)
+                after = np.random.random()
+                np.random.seed(17)
+                got = _outcome(f, name, 3, a, b, c)
+            assert got[0] == want[0], (name, a, b, c, got, want)
+            if got[0] == "ok":
+                assert got[1].tobytes() == want[1].tobytes(), (name, a, b, c)
+            else:
+                assert got[1] == want[1]
+            assert np.random.random() == after
+            r1, r2 = np.random.default_rng(17), np.random.default_rng(17)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                warnings.simplefilter("error", pyston.PerformanceWarning)
+                want = _outcome(gen_dist, r1, name, 3, a, b, c)
+                got = _outcome(g, r2, name, 3, a, b, c)
+            assert got[0] == want[0], (name, a, b, c, got, want)
+            if got[0] == "ok":
+                assert got[1].tobytes() == want[1].tobytes(), (name, a, b, c)
+            else:
+                assert got[1] == want[1]
+            same_state(r1, r2)
