@@ -1794,3 +1794,33 @@ def test_fresh_random_parameters_match_numpy(rng):
             else:
                 assert got[1] == want[1]
             same_state(r1, r2)
+
+
+def legacy_permute_copy(a, b):
+    return np.random.permutation(a), np.random.permutation(b), np.random.random()
+
+
+def gen_permute_copy(rng, a, b):
+    return rng.permutation(a), rng.permutation(b), rng.random()
+
+
+@pytest.mark.parametrize("dtype", SHUFFLE_DTYPES + [np.complex64])
+@pytest.mark.parametrize("size", [0, 1, 5, 200])
+def test_permutation_of_an_array_is_numpys(dtype, size):
+    base = (np.arange(2 * size) * 5 % 9).astype(dtype)
+    a, b = base[:size], base[::-2]
+    np.random.seed(size)
+    want = legacy_permute_copy(a, b)
+    np.random.seed(size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got, calls = pycalls_of(pyston.fast(legacy_permute_copy), a, b)
+    same(got, want)
+    assert calls == (2 if size == 0 else 0)  # (an empty permutation is NumPy's)
+    np.testing.assert_array_equal(base, (np.arange(2 * size) * 5 % 9).astype(dtype))  # copies
+    r1, r2 = np.random.default_rng(size), np.random.default_rng(size)
+    want = gen_permute_copy(r1, a, b)
+    got, calls = pycalls_of(pyston.fast(gen_permute_copy), r2, a, b)
+    same(got, want)
+    same_state(r1, r2)
+    assert (got[0] is not a or size == 0) and calls == (2 if size == 0 else 0)

@@ -905,6 +905,11 @@ fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option
         ("permutation", [Ty::Int], true) => {
             return Some((RngOp::Permutation, [none, none, none], None));
         }
+        ("permutation", [Ty::Array(a)], true)
+            if a.ndim == 1 && !a.dtype.is_time() && !matches!(a.dtype, Dtype::Record(_)) =>
+        {
+            return Some((RngOp::PermuteCopy(a.dtype), [none, none, none], None));
+        }
         // `choice(a)` of a 1-d array: an element, its bytes as its slots (one slot
         // of up to 8 bytes, or complex128's two); with an int or tuple `size`, an
         // array of them (not of datetimes or records).

@@ -171,6 +171,8 @@ pub enum RngOp {
     Shuffle(usize),
     /// `permutation(n)`: `arange(n)` shuffled so.
     Permutation,
+    /// `permutation(a)` of a 1-d array of this dtype: a C-contiguous copy shuffled so.
+    PermuteCopy(pyston_compiler::types::Dtype),
     /// `choice(a)` of a 1-d array whose elements are this many bytes wide:
     /// `a[i]`, `i` drawn as `choice(len(a))` in the family; the element's bytes
     /// are its slots (one slot of up to 8 bytes, or two of 8 for complex128).
@@ -605,6 +607,19 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
             // SAFETY: as the function's contract says; one dimension, slot 0.
             return unsafe { draw_array(ctx, n, bg, args, &[0], out) };
         }
+        RngOp::PermuteCopy(_) => {
+            // SAFETY: as the function's contract says; one dimension, the array's length.
+            return unsafe {
+                draw_array(
+                    ctx,
+                    n,
+                    bg,
+                    args,
+                    &[pyston_compiler::abi::ArraySlots::new(1).shape(0)],
+                    out,
+                )
+            };
+        }
         _ => {}
     }
     match &n.size {
@@ -654,7 +669,7 @@ unsafe fn draw_array(
     let int = matches!(n.op, RngOp::MaskedInt | RngOp::LemireInt | RngOp::Permutation)
         || matches!(n.op, RngOp::Dist(d, _) if d.is_int());
     let dtype = match n.op {
-        RngOp::ChoiceArray(_, d) => d,
+        RngOp::ChoiceArray(_, d) | RngOp::PermuteCopy(d) => d,
         _ if int => Dtype::Int64,
         _ => Dtype::Float64,
     };
@@ -707,6 +722,22 @@ unsafe fn draw_array(
                     std::ptr::copy_nonoverlapping(src.offset(i as isize * stride), (data as *mut u8).add(k * w), w)
                 };
             }
+        } else if let RngOp::PermuteCopy(d) = n.op {
+            use pyston_compiler::abi::ArraySlots;
+            let (src, stride) = (
+                args[ArraySlots::DATA] as *const u8,
+                args[ArraySlots::new(1).stride(0)] as isize,
+            );
+            let w = d.itemsize() as usize;
+            for k in 0..count {
+                // SAFETY: `k < count`, the source's length: an element of the live
+                // source array and one of the fresh array (`count` elements of `w` bytes).
+                unsafe {
+                    std::ptr::copy_nonoverlapping(src.offset(k as isize * stride), (data as *mut u8).add(k * w), w)
+                };
+            }
+            // SAFETY: the fresh array's `count` contiguous elements of `w` bytes.
+            unsafe { shuffle(bg, data as *mut u8, count, w as isize, w) };
         } else if n.op == RngOp::Permutation {
             for i in 0..count {
                 // SAFETY: `i < count`, inside the array's buffer.
@@ -715,7 +746,8 @@ unsafe fn draw_array(
             // SAFETY: the fresh array's `count` contiguous 8-byte elements.
             unsafe { shuffle(bg, data as *mut u8, count, 8, 8) };
         }
-        for i in 0..count * usize::from(n.op != RngOp::Permutation && source.is_none()) {
+        let filled = matches!(n.op, RngOp::Permutation | RngOp::PermuteCopy(_)) || source.is_some();
+        for i in 0..count * usize::from(!filled) {
             match draw_one(n, bg, args) {
                 // SAFETY: `i < count`, inside the array's buffer.
                 Some(b) => unsafe { *data.add(i) = b },
@@ -768,7 +800,7 @@ unsafe fn shuffle(bg: &BitGen, data: *mut u8, len: usize, stride: isize, itemsiz
 fn draw_one(n: &NativeRng, bg: &BitGen, args: &[u64]) -> Option<u64> {
     {
         let bits: u64 = match n.op {
-            RngOp::Shuffle(_) | RngOp::Permutation | RngOp::ChoiceArray(..) => return None, // (drawn by `native_draw`)
+            RngOp::Shuffle(_) | RngOp::Permutation | RngOp::PermuteCopy(_) | RngOp::ChoiceArray(..) => return None, // (drawn by `native_draw`)
             // SAFETY: as above.
             RngOp::Double => unsafe { (bg.next_double)(bg.state) }.to_bits(),
             RngOp::UniformLegacy | RngOp::UniformGen => {
