@@ -26,6 +26,14 @@
 //!   1988) above;
 //! - geometric: sequential search for p >= 1/3, inversion below;
 //! - the rest by inversion of their distribution functions.
+//!
+//! The constants are the publications' (Hörmann's 0.931, 2.53, ...; BTPE's
+//! 2.195, 4.6, 0.134, 20.5, 15.3 and its Stirling terms); the order of the
+//! double operations, which decides the last bits, and the Stirling series'
+//! literals in `loggam` are NumPy's, as its C distributions write them
+//! (numpy/random/src/distributions and src/legacy, BSD-3-Clause, Copyright (c)
+//! 2005-2025 NumPy Developers): facts needed for a bit-exact match, the code
+//! here is this crate's own.
 
 use super::ziggurat::{self, Bits};
 
