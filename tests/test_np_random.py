@@ -1824,3 +1824,56 @@ def test_permutation_of_an_array_is_numpys(dtype, size):
     same(got, want)
     same_state(r1, r2)
     assert (got[0] is not a or size == 0) and calls == (2 if size == 0 else 0)
+
+
+# ---- shuffle of an n-d array: its rows, natively ----
+
+
+def legacy_shuffle_rows(a):
+    np.random.shuffle(a)
+    return np.random.random()
+
+
+def gen_shuffle_rows(rng, a):
+    rng.shuffle(a)
+    return rng.random()
+
+
+def _row_cases():
+    base = np.arange(240, dtype=np.float64)
+    yield "2d", lambda: base[:60].reshape(12, 5).copy()
+    yield "3d", lambda: base.reshape(5, 6, 8).copy()
+    yield "transposed", lambda: base[:60].reshape(12, 5).copy().T
+    yield "strided", lambda: base.reshape(12, 20).copy()[::2, ::-3]
+    yield "fortran", lambda: np.asfortranarray(base[:60].reshape(6, 10))
+    yield "int32", lambda: base[:60].reshape(10, 6).astype(np.int32)
+    yield "bool", lambda: (base[:60].reshape(10, 6) % 3 == 0)
+    yield "complex", lambda: base[:60].reshape(10, 6).astype(np.complex128)
+    yield "one row", lambda: base[:5].reshape(1, 5).copy()
+    yield "empty rows", lambda: np.empty((4, 0))
+    # a writable view whose rows share memory: NumPy's call
+    yield "overlapping", lambda: np.lib.stride_tricks.as_strided(base.copy(), (5, 4), (8, 8))
+    yield "overlapping 1d", lambda: np.lib.stride_tricks.as_strided(base.copy(), (6,), (0,))
+
+
+@pytest.mark.parametrize("case", list(_row_cases()), ids=lambda c: c[0])
+def test_shuffle_rows_is_numpys(case):
+    name, make = case
+    a1, a2 = make(), make()
+    np.random.seed(9)
+    want = legacy_shuffle_rows(a1)
+    np.random.seed(9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got, calls = pycalls_of(pyston.fast(legacy_shuffle_rows), a2)
+    assert got == want
+    np.testing.assert_array_equal(a2, a1)
+    assert calls == (1 if name in ("empty rows", "overlapping", "overlapping 1d") else 0)
+    a1, a2 = make(), make()
+    r1, r2 = np.random.default_rng(9), np.random.default_rng(9)
+    want = gen_shuffle_rows(r1, a1)
+    got, calls = pycalls_of(pyston.fast(gen_shuffle_rows), r2, a2)
+    assert got == want
+    np.testing.assert_array_equal(a2, a1)
+    same_state(r1, r2)
+    assert calls == (1 if name in ("empty rows", "overlapping", "overlapping 1d") else 0)

@@ -604,7 +604,7 @@ pub const NUMPY: &[NpEntry] = &[
     native(random("geometric", draws(Draw::Int, Some(1)), "np.random.geometric(p, size=None)", "geometric ints (native without `size`: search for p >= 1/3, inversion below).")),
     random_as("choice", draws(Draw::Choice, Some(1)), How::Native, ARG_RESULT, "np.random.choice(a, size=None, replace=True, p=None)", "a random sample from `a` (an int n: range(n); a 1-d array); `choice(n)` and `choice(a)` of a 1-d array, alone or with an int/tuple `size`, are native (as `randint(0, n)`, `a[randint(0, len(a))]`)."),
     random_as("permutation", draws(Draw::Permutation, None), How::Native, ARG_RESULT, "np.random.permutation(x)", "a permuted range (an int) or a permuted copy of an array (native for an int and a 1-d array: NumPy's Fisher-Yates with masked rejection, on a C-contiguous copy of the array)."),
-    random_as("shuffle", draws(Draw::Shuffle, None), How::Native, ARG_RESULT, "np.random.shuffle(x)", "shuffles an array in place along its first axis (native for a 1-d array: NumPy's Fisher-Yates with masked rejection)."),
+    random_as("shuffle", draws(Draw::Shuffle, None), How::Native, ARG_RESULT, "np.random.shuffle(x)", "shuffles an array in place along its first axis (native: NumPy's Fisher-Yates with masked rejection, of the elements or the rows; an empty array or a view sharing memory between elements is NumPy's call)."),
     random_as("default_rng", draws(Draw::Generator, None), How::NumPy, "a `numpy.random.Generator`, held by compiled code as an object (see the Generator methods)", "np.random.default_rng(seed=None)", "a new Generator (PCG64) seeded with an int or None."),
     // numpy.random.Generator methods (`rng` made by `default_rng` in compiled code, an
     // argument or a module global): calls into NumPy (exact), except the natively drawn
@@ -639,7 +639,7 @@ pub const NUMPY: &[NpEntry] = &[
     generator("geometric", draws(Draw::Int, Some(1)), How::Native, "rng.geometric(p, size=None)", "geometric ints (native without `size`: search for p >= 1/3, inversion of an exponential below)."),
     generator("choice", draws(Draw::Choice, Some(1)), How::Native, "rng.choice(a, size=None, replace=True, p=None)", "a random sample from `a` (an int n: range(n); a 1-d array); `choice(n)` and `choice(a)` of a 1-d array, alone or with an int/tuple `size`, are native (as `integers(0, n)`, a Python int; `a[integers(0, len(a))]`)."),
     generator("permutation", draws(Draw::Permutation, None), How::Native, "rng.permutation(x)", "a permuted range (an int) or a permuted copy of an array (native for an int and a 1-d array: NumPy's Fisher-Yates with masked rejection, on a C-contiguous copy of the array)."),
-    generator("shuffle", draws(Draw::Shuffle, None), How::Native, "rng.shuffle(x)", "shuffles an array in place along its first axis (native for a 1-d array: NumPy's Fisher-Yates with masked rejection)."),
+    generator("shuffle", draws(Draw::Shuffle, None), How::Native, "rng.shuffle(x)", "shuffles an array in place along its first axis (native: NumPy's Fisher-Yates with masked rejection, of the elements or the rows; an empty array or a view sharing memory between elements is NumPy's call)."),
 ];
 
 /// The module-level row named `name` (a function, scalar type or constant).

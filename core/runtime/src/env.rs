@@ -902,6 +902,10 @@ fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option
         ("shuffle", [Ty::Array(a)], true) if a.ndim == 1 && !a.readonly && !matches!(a.dtype, Dtype::Record(_)) => {
             return Some((RngOp::Shuffle(a.dtype.itemsize() as usize), [none, none, none], None));
         }
+        ("shuffle", [Ty::Array(a)], true) if a.ndim >= 2 && !a.readonly && !matches!(a.dtype, Dtype::Record(_)) => {
+            let op = RngOp::ShuffleRows(a.dtype.itemsize() as usize, a.ndim as usize);
+            return Some((op, [none, none, none], None));
+        }
         ("permutation", [Ty::Int], true) => {
             return Some((RngOp::Permutation, [none, none, none], None));
         }

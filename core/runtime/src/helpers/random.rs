@@ -169,6 +169,9 @@ pub enum RngOp {
     /// Fisher-Yates from the end, `j` in [0, i] by masked rejection (NumPy's
     /// `random_interval`, in both families).
     Shuffle(usize),
+    /// `shuffle(a)` of a writable array of this many dimensions (>= 2) and
+    /// element width: its rows (along the first axis) permuted as `Shuffle`.
+    ShuffleRows(usize, usize),
     /// `permutation(n)`: `arange(n)` shuffled so.
     Permutation,
     /// `permutation(a)` of a 1-d array of this dtype: a C-contiguous copy shuffled so.
@@ -552,10 +555,51 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
                 args[s.shape(0)] as usize,
                 args[s.stride(0)] as isize,
             );
+            if !non_overlapping(&[len], &[stride], itemsize) {
+                return None; // (a view whose elements share memory: NumPy's call)
+            }
             // SAFETY: the slots are a live writable 1-d array's (data, shape,
             // byte stride) whose elements are `itemsize` bytes: every `k < len`
-            // addresses one; `i != j` elements do not overlap.
+            // addresses one; distinct elements do not overlap (checked).
             unsafe { shuffle(bg, data, len, stride, itemsize) };
+            return Some(OK);
+        }
+        RngOp::ShuffleRows(itemsize, ndim) => {
+            use pyston_compiler::abi::ArraySlots;
+            let s = ArraySlots::new(ndim);
+            let data = args[ArraySlots::DATA] as *mut u8;
+            let shape: Vec<usize> = (0..ndim).map(|k| args[s.shape(k)] as usize).collect();
+            let strides: Vec<isize> = (0..ndim).map(|k| args[s.stride(k)] as isize).collect();
+            if shape.contains(&0) || !non_overlapping(&shape, &strides, itemsize) {
+                return None; // (NumPy's own paths for empty arrays; views sharing memory)
+            }
+            // The byte offsets of one row's elements (axes 1..), in C order.
+            let mut offs = vec![0isize];
+            for k in 1..ndim {
+                let (n, st) = (shape[k], strides[k]);
+                offs = offs
+                    .iter()
+                    .flat_map(|&o| (0..n).map(move |t| o + t as isize * st))
+                    .collect();
+            }
+            for i in (1..shape[0]).rev() {
+                // SAFETY: `bg` is locked by this thread.
+                let j = unsafe { masked(bg, i as u64) } as usize;
+                if i != j {
+                    for &o in &offs {
+                        // SAFETY: rows `i, j < shape[0]` and offsets inside a row address
+                        // elements of the live writable array; distinct elements do not
+                        // overlap (checked).
+                        unsafe {
+                            std::ptr::swap_nonoverlapping(
+                                data.offset(i as isize * strides[0] + o),
+                                data.offset(j as isize * strides[0] + o),
+                                itemsize,
+                            )
+                        };
+                    }
+                }
+            }
             return Some(OK);
         }
         RngOp::ChoiceArray(..) if n.size.is_some() => {
@@ -771,6 +815,30 @@ unsafe fn draw_array(
     })
 }
 
+/// Whether an array's elements (`itemsize` bytes, byte `strides` over
+/// `shape`) are all distinct in memory: the axes of more than one element,
+/// by increasing stride, each step over the whole extent of the ones before.
+fn non_overlapping(shape: &[usize], strides: &[isize], itemsize: usize) -> bool {
+    let mut axes: Vec<(usize, usize)> = shape
+        .iter()
+        .zip(strides)
+        .filter(|(n, _)| **n > 1)
+        .map(|(n, s)| (s.unsigned_abs(), *n))
+        .collect();
+    axes.sort_unstable();
+    let mut extent = itemsize;
+    for (stride, n) in axes {
+        if stride < extent {
+            return false;
+        }
+        extent = match stride.checked_mul(n - 1).and_then(|e| e.checked_add(extent)) {
+            Some(e) => e,
+            None => return false,
+        };
+    }
+    true
+}
+
 /// Shuffles `len` elements of `itemsize` bytes at `data` (`stride` bytes
 /// apart) as NumPy's `shuffle` does: for `i` from `len - 1` down to 1, swap
 /// element `i` with element `j`, `j` drawn in [0, i] by masked rejection.
@@ -800,7 +868,11 @@ unsafe fn shuffle(bg: &BitGen, data: *mut u8, len: usize, stride: isize, itemsiz
 fn draw_one(n: &NativeRng, bg: &BitGen, args: &[u64]) -> Option<u64> {
     {
         let bits: u64 = match n.op {
-            RngOp::Shuffle(_) | RngOp::Permutation | RngOp::PermuteCopy(_) | RngOp::ChoiceArray(..) => return None, // (drawn by `native_draw`)
+            RngOp::Shuffle(_)
+            | RngOp::ShuffleRows(..)
+            | RngOp::Permutation
+            | RngOp::PermuteCopy(_)
+            | RngOp::ChoiceArray(..) => return None, // (drawn by `native_draw`)
             // SAFETY: as above.
             RngOp::Double => unsafe { (bg.next_double)(bg.state) }.to_bits(),
             RngOp::UniformLegacy | RngOp::UniformGen => {
