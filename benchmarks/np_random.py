@@ -1,12 +1,13 @@
 """Monte Carlo loops with ``np.random``: CPython vs pyston vs Numba, one run.
 
-Each kernel draws scalars in a loop: NumPy's legacy global functions
-(``np.random.random()``, ``randint``, ``uniform``, ``normal``,
-``exponential``) and a ``np.random.Generator`` made inside the kernel
-(``np.random.default_rng``) or passed in. pyston draws uniform doubles,
-bounded ints, normal and exponential floats natively from NumPy's own bit
-generator (the same stream: its results are checked equal to CPython's,
-value for value, and NumPy's state afterwards too); Numba has a generator of
+Each kernel draws scalars (or small arrays) in a loop: NumPy's legacy global
+functions (``np.random.random()``, ``randint``, ``uniform``, ``normal``,
+``exponential``, ``poisson``, ``binomial``, ``beta``, ``gamma``, ``rand(3)``)
+and a ``np.random.Generator`` made inside the kernel (``np.random.default_rng``)
+or passed in. pyston draws these natively from NumPy's own bit generator (the
+same stream: its results are checked equal to CPython's, value for value, and
+NumPy's state afterwards too); the "a call" rows make the same draws through
+NumPy's call (a NumPy float64 argument), as before they were native. Numba has a generator of
 its own (its legacy stream matches NumPy's for ``random()``, not for
 ``normal``; it has no ``Generator`` argument support before 0.59, where its
 stream is its own).
@@ -73,12 +74,13 @@ def gaussian_walk(n, seed):
 
 
 def gaussian_walk_call(n, seed):
-    # The same draws through NumPy's call (``size=None`` given: not drawn natively),
-    # as every normal draw was before they were native.
+    # The same draws through NumPy's call, as every normal draw was before they were native.
+    # (a NumPy float64 argument is not drawn natively: NumPy's call)
     np.random.seed(seed)
+    zero = np.float64(0.0)
     x = 0.0
     for _ in range(n):
-        x += np.random.normal(0.0, 0.1, None)
+        x += np.random.normal(zero, 0.1)
     return x
 
 
@@ -110,10 +112,11 @@ def generator_gaussian_walk(n, seed):
 
 def generator_gaussian_walk_call(n, seed):
     rng = np.random.default_rng(seed)
+    zero = np.float64(0.0)
     x = 0.0
     hi = 0.0
     for _ in range(n):
-        x += rng.normal(0.0, 0.1, None)
+        x += rng.normal(zero, 0.1)
         if x > hi:
             hi = x
     return x, hi
@@ -146,6 +149,164 @@ def generator_dice(rng, n):
     return total
 
 
+def poisson_arrivals(n, seed):
+    # A queue fed by Poisson arrivals per tick (lam 3.5: multiplication of uniforms;
+    # every 8th tick a burst, lam 40: Hoermann's PTRS), serving 5 a tick.
+    np.random.seed(seed)
+    q = 0
+    served = 0
+    for i in range(n):
+        if i % 8 == 0:
+            q += np.random.poisson(40.0)
+        else:
+            q += np.random.poisson(3.5)
+        s = min(q, 5)
+        q -= s
+        served += s
+    return served, q
+
+
+def poisson_arrivals_call(n, seed):
+    np.random.seed(seed)
+    zero = np.float64(0.0)
+    q = 0
+    served = 0
+    for i in range(n):
+        if i % 8 == 0:
+            q += np.random.poisson(zero + 40.0)
+        else:
+            q += np.random.poisson(zero + 3.5)
+        s = min(q, 5)
+        q -= s
+        served += s
+    return served, q
+
+
+def generator_poisson_arrivals(rng, n):
+    q = 0
+    served = 0
+    for i in range(n):
+        if i % 8 == 0:
+            q += rng.poisson(40.0)
+        else:
+            q += rng.poisson(3.5)
+        s = min(q, 5)
+        q -= s
+        served += s
+    return served, q
+
+
+def binomial_branching(n, seed):
+    # A Galton-Watson process: each of `pop` individuals has two children with
+    # probability 1/2 each (inversion below a mean of 30, BTPE above); restarted
+    # at 10 on extinction or past 10^5.
+    np.random.seed(seed)
+    pop = 10
+    extinct = 0
+    total = 0
+    for _ in range(n):
+        pop = np.random.binomial(2 * pop, 0.5)
+        if pop == 0 or pop > 100_000:
+            extinct += pop == 0
+            pop = 10
+        total += pop
+    return extinct, total
+
+
+def generator_branching(rng, n):
+    pop = 10
+    extinct = 0
+    total = 0
+    for _ in range(n):
+        pop = rng.binomial(2 * pop, 0.5)
+        if pop == 0 or pop > 100_000:
+            extinct += pop == 0
+            pop = 10
+        total += pop
+    return extinct, total
+
+
+def gamma_beta_gibbs(n, seed):
+    # A Gibbs sampler of a beta-binomial with a gamma-distributed prior strength:
+    # beta (Johnk and gammas), binomial, gamma (Marsaglia-Tsang on the polar
+    # method's gaussians) draws, each depending on the last.
+    np.random.seed(seed)
+    theta = 0.5
+    k = 2.0
+    acc = 0.0
+    for _ in range(n):
+        x = np.random.binomial(20, theta)
+        theta = np.random.beta(k + x, k + 20 - x)
+        k = np.random.gamma(2.0 + 0.1 * x, 0.5) + 0.1
+        acc += theta
+    return acc / n
+
+
+def generator_gamma_beta_gibbs(rng, n):
+    theta = 0.5
+    k = 2.0
+    acc = 0.0
+    for _ in range(n):
+        x = rng.binomial(20, theta)
+        theta = rng.beta(k + x, k + 20 - x)
+        k = rng.gamma(2.0 + 0.1 * x, 0.5) + 0.1
+        acc += theta
+    return acc / n
+
+
+def generator_risk_mix(rng, n):
+    # Loss events: geometric waiting times, lognormal and Pareto severities,
+    # triangular recoveries, Gumbel and Laplace shocks.
+    t = 0
+    loss = 0.0
+    for _ in range(n):
+        t += rng.geometric(0.2)
+        sev = rng.lognormal(0.0, 0.5) + 0.1 * rng.pareto(3.0)
+        loss += sev * (1.0 - rng.triangular(0.0, 0.2, 0.6)) + 0.01 * (rng.gumbel() + rng.laplace())
+    return t, loss
+
+
+def claims_model(n, seed):
+    # Insurance claims: negative binomial counts (a Poisson of a gamma), Wald
+    # severities, Student's t noise (the legacy polar-method gaussians under all).
+    np.random.seed(seed)
+    total = 0.0
+    count = 0
+    for _ in range(n):
+        k = np.random.negative_binomial(3.0, 0.4)
+        count += k
+        total += k * np.random.wald(2.0, 5.0) + 0.01 * np.random.standard_t(4.0)
+    return count, total
+
+
+def generator_walk3d(rng, n):
+    # A 3-d Gaussian walk drawing a small array per step (``size=3``).
+    x = 0.0
+    y = 0.0
+    z = 0.0
+    far = 0.0
+    for _ in range(n):
+        step = rng.normal(0.0, 1.0, size=3)
+        x += step[0]
+        y += step[1]
+        z += step[2]
+        d = x * x + y * y + z * z
+        if d > far:
+            far = d
+    return far
+
+
+def rand_vectors(n, seed):
+    # ``np.random.rand(3)`` per step: uniform points in the unit cube.
+    np.random.seed(seed)
+    inside = 0
+    for _ in range(n):
+        p = np.random.rand(3)
+        if p[0] * p[0] + p[1] * p[1] + p[2] * p[2] < 1.0:
+            inside += 1
+    return inside
+
+
 KERNELS = [
     ("monte_carlo_pi (np.random.random)", monte_carlo_pi, "seed"),
     ("random_walk_int (np.random.randint)", random_walk_int, "seed"),
@@ -158,6 +319,17 @@ KERNELS = [
     ("generator_gaussian_walk (rng.normal)", generator_gaussian_walk, "seed"),
     ("generator_gaussian_walk_call (rng.normal: a call)", generator_gaussian_walk_call, "seed"),
     ("generator_brownian (rng argument, normal+exp)", generator_brownian, "rng"),
+    ("poisson_arrivals (np.random.poisson)", poisson_arrivals, "seed"),
+    ("poisson_arrivals_call (np.random.poisson: a call)", poisson_arrivals_call, "seed"),
+    ("generator_poisson_arrivals (rng.poisson)", generator_poisson_arrivals, "rng"),
+    ("binomial_branching (np.random.binomial)", binomial_branching, "seed"),
+    ("generator_branching (rng.binomial)", generator_branching, "rng"),
+    ("gamma_beta_gibbs (np.random beta/binomial/gamma)", gamma_beta_gibbs, "seed"),
+    ("generator_gamma_beta_gibbs (rng beta/binomial/gamma)", generator_gamma_beta_gibbs, "rng"),
+    ("generator_risk_mix (geometric, lognormal, pareto, ...)", generator_risk_mix, "rng"),
+    ("claims_model (negative_binomial, wald, standard_t)", claims_model, "seed"),
+    ("generator_walk3d (rng.normal(size=3))", generator_walk3d, "rng"),
+    ("rand_vectors (np.random.rand(3))", rand_vectors, "seed"),
 ]
 
 

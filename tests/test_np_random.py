@@ -999,3 +999,881 @@ def test_legacy_gaussians_under_nogil():
     np.random.seed(17)
     same_bits(f(501, 0.25, 3.0), want)
     assert legacy_state() == st
+
+
+# ---- the other scalar distributions, natively (helpers/distributions.rs) ----
+#
+# Each distribution in both families (the legacy RandomState's algorithms and the
+# Generator's), every regime of its algorithm, long sequences compared bit for bit
+# with NumPy's, NumPy's state after compared too, and no call into NumPy.
+
+
+def legacy_dist(name, n, a, b, c):
+    out = np.empty(n)
+    for i in range(n):
+        if name == 0:
+            out[i] = np.random.gamma(a, b)
+        elif name == 1:
+            out[i] = np.random.standard_gamma(a)
+        elif name == 2:
+            out[i] = np.random.beta(a, b)
+        elif name == 3:
+            out[i] = np.random.chisquare(a)
+        elif name == 4:
+            out[i] = np.random.lognormal(a, b)
+        elif name == 5:
+            out[i] = np.random.laplace(a, b)
+        elif name == 6:
+            out[i] = np.random.gumbel(a, b)
+        elif name == 7:
+            out[i] = np.random.logistic(a, b)
+        elif name == 8:
+            out[i] = np.random.triangular(a, b, c)
+        elif name == 9:
+            out[i] = np.random.rayleigh(a)
+        elif name == 10:
+            out[i] = np.random.weibull(a)
+        elif name == 11:
+            out[i] = np.random.pareto(a)
+        elif name == 12:
+            out[i] = np.random.poisson(a)
+        elif name == 13:
+            out[i] = np.random.binomial(int(c), b)
+        elif name == 14:
+            out[i] = np.random.geometric(a)
+        elif name == 15:
+            out[i] = np.random.standard_cauchy()
+        elif name == 16:
+            out[i] = np.random.standard_t(a)
+        elif name == 17:
+            out[i] = np.random.power(a)
+        elif name == 18:
+            out[i] = np.random.f(a, b)
+        elif name == 19:
+            out[i] = np.random.negative_binomial(a, b)
+        else:
+            out[i] = np.random.wald(a, b)
+    return out
+
+
+def gen_dist(rng, name, n, a, b, c):
+    out = np.empty(n)
+    for i in range(n):
+        if name == 0:
+            out[i] = rng.gamma(a, b)
+        elif name == 1:
+            out[i] = rng.standard_gamma(a)
+        elif name == 2:
+            out[i] = rng.beta(a, b)
+        elif name == 3:
+            out[i] = rng.chisquare(a)
+        elif name == 4:
+            out[i] = rng.lognormal(a, b)
+        elif name == 5:
+            out[i] = rng.laplace(a, b)
+        elif name == 6:
+            out[i] = rng.gumbel(a, b)
+        elif name == 7:
+            out[i] = rng.logistic(a, b)
+        elif name == 8:
+            out[i] = rng.triangular(a, b, c)
+        elif name == 9:
+            out[i] = rng.rayleigh(a)
+        elif name == 10:
+            out[i] = rng.weibull(a)
+        elif name == 11:
+            out[i] = rng.pareto(a)
+        elif name == 12:
+            out[i] = rng.poisson(a)
+        elif name == 13:
+            out[i] = rng.binomial(int(c), b)
+        elif name == 14:
+            out[i] = rng.geometric(a)
+        elif name == 15:
+            out[i] = rng.standard_cauchy()
+        elif name == 16:
+            out[i] = rng.standard_t(a)
+        elif name == 17:
+            out[i] = rng.power(a)
+        elif name == 18:
+            out[i] = rng.f(a, b)
+        elif name == 19:
+            out[i] = rng.negative_binomial(a, b)
+        else:
+            out[i] = rng.wald(a, b)
+    return out
+
+
+# (distribution, a, b, c): each algorithm's regimes (gamma's shape < 1, == 1, > 1;
+# Poisson's multiplication (lam < 10) and PTRS; binomial's inversion and BTPE on
+# both sides of p = 1/2; geometric's search and inversion; beta's Johnk and gammas).
+DIST_CASES = [
+    (0, 0.0, 2.0, 0), (0, 0.05, 1.0, 0), (0, 0.5, 3.0, 0), (0, 1.0, 2.0, 0), (0, 1.5, 0.5, 0), (0, 7.0, 1.0, 0), (0, 1e6, 1.0, 0), (0, 3.0, 0.0, 0),
+    (1, 0.3, 0, 0), (1, 2.5, 0, 0),
+    (2, 0.5, 0.5, 0), (2, 0.05, 1.0, 0), (2, 1.0, 1.0, 0), (2, 0.2, 4.0, 0), (2, 3.0, 0.01, 0), (2, 30.0, 40.0, 0),
+    (3, 0.5, 0, 0), (3, 2.0, 0, 0), (3, 9.5, 0, 0),
+    (4, 0.0, 1.0, 0), (4, -2.0, 0.25, 0), (4, 1.0, 0.0, 0),
+    (5, 0.0, 1.0, 0), (5, -3.0, 2.5, 0),
+    (6, 0.0, 1.0, 0), (6, 2.0, 0.5, 0),
+    (7, 0.0, 1.0, 0), (7, -1.0, 3.0, 0),
+    (8, -1.0, 0.25, 2.0), (8, 0.0, 0.0, 1.0), (8, 0.0, 1.0, 1.0),
+    (9, 1.0, 0, 0), (9, 0.0, 0, 0),
+    (10, 0.5, 0, 0), (10, 3.0, 0, 0), (10, 0.0, 0, 0),
+    (11, 0.5, 0, 0), (11, 4.0, 0, 0),
+    (12, 0.0, 0, 0), (12, 0.3, 0, 0), (12, 9.99, 0, 0), (12, 10.0, 0, 0), (12, 123.4, 0, 0), (12, 1e9, 0, 0),
+    (13, 0, 0.0, 10), (13, 0, 1.0, 10), (13, 0, 0.5, 0), (13, 0, 0.3, 20), (13, 0, 0.2, 500), (13, 0, 0.5, 1000),
+    (13, 0, 0.7, 1000), (13, 0, 0.995, 5000), (13, 0, 1e-4, 10**9), (13, 0, 0.45, 10**7),
+    (14, 1.0, 0, 0), (14, 0.5, 0, 0), (14, 0.34, 0, 0), (14, 0.3, 0, 0), (14, 1e-3, 0, 0), (14, 1e-9, 0, 0),
+    (15, 0, 0, 0), (16, 0.3, 0, 0), (16, 2.0, 0, 0), (16, 100.0, 0, 0), (17, 0.2, 0, 0), (17, 5.0, 0, 0),
+    (18, 1.0, 1.0, 0), (18, 7.0, 0.5, 0), (19, 0.1, 0.5, 0), (19, 4.0, 0.05, 0), (19, 2.5, 1.0, 0), (19, 1e6, 0.5, 0),
+    (20, 1.0, 1.0, 0), (20, 50.0, 0.1, 0), (20, 1e-3, 1e3, 0),
+]
+
+
+@pytest.mark.parametrize("case", DIST_CASES, ids=lambda c: "-".join(map(str, c)))
+def test_legacy_distribution_stream(case):
+    name, a, b, c = case
+    f = pyston.fast(legacy_dist)
+    np.random.seed(4242)
+    np.random.standard_normal()  # a kept gaussian, shared with the compiled draws
+    want = legacy_dist(name, 3000, a, b, c)
+    want_state = legacy_state()
+    np.random.seed(4242)
+    np.random.standard_normal()
+    got, calls = pycalls_of(f, name, 3000, a, b, c)
+    assert calls == 0  # drawn natively
+    same_bits(got, want)
+    assert legacy_state() == want_state
+
+
+@pytest.mark.parametrize("case", DIST_CASES, ids=lambda c: "-".join(map(str, c)))
+def test_generator_distribution_stream(case):
+    name, a, b, c = case
+    f = pyston.fast(gen_dist)
+    want = gen_dist(np.random.default_rng(777), name, 3000, a, b, c)
+    rng = np.random.default_rng(777)
+    got, calls = pycalls_of(f, rng, name, 3000, a, b, c)
+    assert calls == 0
+    same_bits(got, want)
+    ref = np.random.default_rng(777)
+    gen_dist(ref, name, 3000, a, b, c)
+    same_state(rng, ref)
+
+
+def legacy_mixed(n):
+    # every native draw interleaved: each one's stream position depends on all before
+    t = 0.0
+    k = 0
+    for _ in range(n):
+        t += np.random.gamma(2.5, 1.5) + np.random.gamma(0.4) + np.random.standard_gamma(3.0)
+        t += np.random.beta(0.5, 0.7) + np.random.beta(2.0, 3.0) + np.random.chisquare(3.0)
+        t += np.random.lognormal(0.5, 0.3) + np.random.laplace() + np.random.gumbel(1.0) + np.random.logistic(scale=2.0)
+        t += np.random.triangular(-1.0, 0.0, 2.0) + np.random.rayleigh() + np.random.weibull(1.5) + np.random.pareto(3.0)
+        t += np.random.randn() + np.random.sample() + np.random.ranf()
+        k += np.random.poisson() + np.random.poisson(40.0) + np.random.binomial(10, 0.3) + np.random.binomial(1000, 0.6)
+        k += np.random.geometric(0.05) + np.random.geometric(p=0.5) + np.random.choice(7) + np.random.poisson(lam=2)
+    return t, k
+
+
+def gen_mixed(rng, n):
+    t = 0.0
+    k = 0
+    for _ in range(n):
+        t += rng.gamma(2.5, 1.5) + rng.gamma(0.4) + rng.standard_gamma(3.0)
+        t += rng.beta(0.5, 0.7) + rng.beta(2.0, 3.0) + rng.chisquare(3.0)
+        t += rng.lognormal(0.5, 0.3) + rng.laplace() + rng.gumbel(1.0) + rng.logistic(scale=2.0)
+        t += rng.triangular(-1.0, 0.0, 2.0) + rng.rayleigh() + rng.weibull(1.5) + rng.pareto(3.0)
+        k += rng.poisson() + rng.poisson(40.0) + rng.binomial(10, 0.3) + rng.binomial(1000, 0.6)
+        k += rng.geometric(0.05) + rng.geometric(p=0.5) + rng.choice(7) + rng.poisson(lam=2)
+        k += rng.integers(0, 5, endpoint=True) + rng.integers(3, endpoint=True) + rng.integers(-2, -2, endpoint=True)
+    return t, k
+
+
+@pytest.mark.parametrize("seed", [0, 99])
+def test_legacy_distributions_interleaved(seed):
+    got = run_both(legacy_mixed, 2000, seed=seed)
+    assert type(got[0]) is float and type(got[1]) is int
+    _, calls = pycalls_of(pyston.fast(legacy_mixed), 100)
+    assert calls == 0
+
+
+@pytest.mark.parametrize("seed", [0, 99])
+def test_generator_distributions_interleaved(seed):
+    got = run_gen(gen_mixed, 2000, seed=seed)
+    assert type(got[0]) is float and type(got[1]) is np.int64
+    _, calls = pycalls_of(pyston.fast(gen_mixed), np.random.default_rng(1), 100)
+    assert calls == 0
+
+
+def legacy_scalar_types():
+    return (np.random.poisson(3.0), np.random.binomial(5, 0.5), np.random.geometric(0.2), np.random.choice(9),
+            np.random.gamma(2.0), np.random.triangular(0, 1, 2), np.random.binomial(True, 0.5))
+
+
+def gen_scalar_types(rng):
+    return (rng.poisson(3.0), rng.binomial(5, 0.5), rng.geometric(0.2), rng.choice(9), rng.gamma(2.0),
+            rng.integers(7, endpoint=True), rng.integers(2**40, 2**41, endpoint=True), rng.triangular(0, 1, 2))
+
+
+def test_distribution_scalar_types():
+    got = run_both(legacy_scalar_types)
+    assert [type(v) for v in got] == [int, int, int, int, float, float, int]
+    got = run_gen(gen_scalar_types)
+    assert [type(v) for v in got] == [int, int, int, int, float, np.int64, np.int64, float]
+
+
+def legacy_one(name, a, b, c):
+    if name == 0:
+        return np.random.gamma(a, b)
+    if name == 1:
+        return np.random.beta(a, b)
+    if name == 2:
+        return np.random.chisquare(a)
+    if name == 3:
+        return np.random.lognormal(a, b)
+    if name == 4:
+        return np.random.laplace(a, b)
+    if name == 5:
+        return np.random.triangular(a, b, c)
+    if name == 6:
+        return np.random.rayleigh(a)
+    if name == 7:
+        return np.random.weibull(a)
+    if name == 8:
+        return np.random.pareto(a)
+    if name == 9:
+        return np.random.poisson(a)
+    if name == 10:
+        return np.random.binomial(int(c), b)
+    if name == 11:
+        return np.random.geometric(a)
+    if name == 12:
+        return np.random.choice(int(c))
+    return np.random.standard_gamma(a)
+
+
+def gen_one(rng, name, a, b, c):
+    if name == 0:
+        return rng.gamma(a, b)
+    if name == 1:
+        return rng.beta(a, b)
+    if name == 2:
+        return rng.chisquare(a)
+    if name == 3:
+        return rng.lognormal(a, b)
+    if name == 4:
+        return rng.laplace(a, b)
+    if name == 5:
+        return rng.triangular(a, b, c)
+    if name == 6:
+        return rng.rayleigh(a)
+    if name == 7:
+        return rng.weibull(a)
+    if name == 8:
+        return rng.pareto(a)
+    if name == 9:
+        return rng.poisson(a)
+    if name == 10:
+        return rng.binomial(int(c), b)
+    if name == 11:
+        return rng.geometric(a)
+    if name == 12:
+        return rng.choice(int(c))
+    if name == 13:
+        return rng.integers(int(a), int(b), endpoint=True)
+    return rng.standard_gamma(a)
+
+
+NAN, INF = float("nan"), float("inf")
+# Values NumPy refuses (ValueError, with its message) or takes in a way that is not
+# native (NaN, inf, extremes): NumPy's call decides, the same with or without pyston.
+EDGE_CASES = [
+    (0, -1.0, 1.0, 0), (0, 1.0, -1.0, 0), (0, -0.0, 1.0, 0), (0, 1.0, -0.0, 0), (0, NAN, 1.0, 0), (0, INF, 1.0, 0),
+    (1, 0.0, 1.0, 0), (1, 1.0, -2.0, 0), (1, NAN, 0.5, 0), (1, 1e-3, 0.5, 0),
+    (2, 0.0, 0, 0), (2, -1.0, 0, 0), (2, NAN, 0, 0),
+    (3, 0.0, -1.0, 0), (3, NAN, 1.0, 0), (3, 0.0, NAN, 0),
+    (4, 0.0, -1.0, 0), (4, 0.0, -0.0, 0), (4, INF, 1.0, 0),
+    (5, 2.0, 1.0, 0.0), (5, 0.0, 2.0, 1.0), (5, 1.0, 1.0, 1.0), (5, NAN, 0.5, 1.0), (5, -INF, 0.0, 1.0),
+    (6, -1.0, 0, 0), (6, NAN, 0, 0),
+    (7, -1.0, 0, 0), (7, INF, 0, 0),
+    (8, 0.0, 0, 0), (8, -1.0, 0, 0),
+    (9, -1.0, 0, 0), (9, NAN, 0, 0), (9, 1e20, 0, 0), (9, -0.0, 0, 0), (9, 1e16, 0, 0),
+    (10, 0, -0.1, 10), (10, 0, 1.1, 10), (10, 0, NAN, 10), (10, 0, 0.5, -1), (10, 0, -0.0, 10),
+    (11, 0.0, 0, 0), (11, 1.5, 0, 0), (11, NAN, 0, 0), (11, 1e-300, 0, 0),
+    (12, 0, 0, 0), (12, 0, 0, -3),
+]
+
+
+def _outcome(fn, *args):
+    try:
+        return ("ok", fn(*args))
+    except Exception as e:  # noqa: BLE001 (the exception is the result compared)
+        return (type(e), str(e))
+
+
+def _same_outcome(got, want):
+    assert got[0] == want[0], (got, want)
+    if got[0] == "ok":
+        same(got[1], want[1])
+        assert np.float64(got[1]).tobytes() == np.float64(want[1]).tobytes()
+    else:
+        assert got[1] == want[1]
+
+
+@pytest.mark.parametrize("case", EDGE_CASES, ids=lambda c: "-".join(map(str, c)))
+def test_legacy_distribution_edges_are_numpys(case):
+    f = pyston.fast(legacy_one)
+    np.random.seed(3)
+    want = _outcome(legacy_one, *case)
+    after = np.random.random()
+    np.random.seed(3)
+    got = _outcome(f, *case)
+    _same_outcome(got, want)
+    assert np.random.random() == after
+
+
+@pytest.mark.parametrize("case", EDGE_CASES + [(13, 5, 4, 0), (13, 5, 5, 0), (13, -(2**63), 2**63 - 1, 0), (13, 0, 2**63 - 1, 0)],
+                         ids=lambda c: "-".join(map(str, c)))
+def test_generator_distribution_edges_are_numpys(case):
+    f = pyston.fast(gen_one)
+    r1 = np.random.default_rng(3)
+    want = _outcome(gen_one, r1, *case)
+    r2 = np.random.default_rng(3)
+    got = _outcome(f, r2, *case)
+    _same_outcome(got, want)
+    same_state(r1, r2)
+
+
+# ---- arrays of draws (`size=`, `rand(d0, ...)`), natively: NumPy's fill order ----
+
+
+def legacy_sized(n, m):
+    return (
+        np.random.rand(n),
+        np.random.rand(n, m),
+        np.random.randn(m, n, 2),
+        np.random.random(n),
+        np.random.random_sample((n, m)),
+        np.random.sample(m),
+        np.random.randint(0, 10, size=(n, m)),
+        np.random.randint(5, size=n),
+        np.random.randint(-(2**62), 2**62, n),
+        np.random.normal(1.0, 2.0, n),
+        np.random.standard_normal(size=(m,)),
+        np.random.uniform(-1, 1, size=(1, n, m)),
+        np.random.exponential(2.0, n),
+        np.random.standard_exponential(m),
+        np.random.poisson(3.0, (n, m)),
+        np.random.poisson(300.0, n),
+        np.random.binomial(10, 0.5, n),
+        np.random.binomial(1000, 0.25, size=m),
+        np.random.geometric(0.1, n),
+        np.random.gamma(2.0, 1.0, size=n),
+        np.random.beta(0.5, 0.5, (m, 2)),
+        np.random.chisquare(3.0, n),
+        np.random.lognormal(0.0, 1.0, n),
+        np.random.laplace(0.0, 1.0, n),
+        np.random.gumbel(0.0, 1.0, n),
+        np.random.logistic(0.0, 1.0, n),
+        np.random.triangular(0.0, 1.0, 3.0, n),
+        np.random.rayleigh(1.0, n),
+        np.random.weibull(2.0, n),
+        np.random.pareto(2.0, n),
+        np.random.standard_gamma(0.5, n),
+        np.random.normal(size=None),
+    )
+
+
+def gen_sized(rng, n, m):
+    return (
+        rng.random(n),
+        rng.random((n, m)),
+        rng.integers(0, 5, (n, m)),
+        rng.integers(0, 5, n, endpoint=True),
+        rng.integers(2**40, size=m),
+        rng.uniform(-2.0, 2.0, n),
+        rng.normal(0, 1, size=n),
+        rng.standard_normal((m, n)),
+        rng.exponential(3.0, n),
+        rng.standard_exponential(size=(n, 1)),
+        rng.poisson(50.0, size=(m, 1)),
+        rng.poisson(0.5, n),
+        rng.binomial(20, 0.9, n),
+        rng.binomial(10**6, 0.3, m),
+        rng.geometric(0.5, n),
+        rng.geometric(1e-3, n),
+        rng.gamma(0.3, 2.0, n),
+        rng.gamma(5.0, size=(2, m)),
+        rng.beta(2.0, 3.0, n),
+        rng.chisquare(2.5, n),
+        rng.lognormal(1.0, 0.5, n),
+        rng.laplace(size=n),
+        rng.gumbel(size=n),
+        rng.logistic(size=n),
+        rng.triangular(0, 1, 3, n),
+        rng.rayleigh(2.0, n),
+        rng.weibull(0.5, n),
+        rng.pareto(3.0, n),
+        rng.standard_gamma(2.0, n),
+    )
+
+
+@pytest.mark.parametrize("n,m", [(1, 1), (3, 2), (50, 7)])
+def test_legacy_sized_draws_are_numpys_fill(n, m):
+    got = run_both(legacy_sized, n, m)
+    assert got[0].shape == (n,) and got[2].shape == (m, n, 2) and got[6].dtype == np.int64
+    np.random.seed(8)
+    _, calls = pycalls_of(pyston.fast(legacy_sized), n, m)
+    assert calls == 0
+
+
+@pytest.mark.parametrize("n,m", [(1, 1), (3, 2), (50, 7)])
+def test_generator_sized_draws_are_numpys_fill(n, m):
+    got = run_gen(gen_sized, n, m)
+    assert got[2].dtype == np.int64 and got[1].shape == (n, m)
+    _, calls = pycalls_of(pyston.fast(gen_sized), np.random.default_rng(2), n, m)
+    assert calls == 0
+
+
+def legacy_sized_edge_f(which, n, a):
+    if which == 0:
+        return np.random.normal(0.0, a, (1, n))
+    return np.random.rand(n, 2)
+
+
+def legacy_sized_edge_i(which, n, a):
+    if which == 2:
+        return np.random.poisson(a, (2, n))
+    if which == 3:
+        return np.random.randint(0, n, size=(n, 1))
+    return np.random.binomial(n, a, size=(1, n))
+
+
+def gen_sized_edge_f(rng, which, n, a):
+    if which == 0:
+        return rng.normal(0.0, a, (1, n))
+    return rng.random((n, 2))
+
+
+def gen_sized_edge_i(rng, which, n, a):
+    if which == 2:
+        return rng.poisson(a, (2, n))
+    if which == 3:
+        return rng.integers(0, n, size=(n, 1))
+    return rng.binomial(n, a, size=(1, n))
+
+
+# empty and negative shapes, refused parameters with a size: NumPy's call decides
+SIZED_EDGES = [(0, 0, 1.0), (0, 0, -1.0), (0, 3, -1.0), (0, -1, 1.0), (1, 0, 0.0), (1, -2, 0.0),
+               (2, 0, -1.0), (2, 3, NAN), (2, 4, 7.0), (3, 0, 0.0), (3, 3, 0.0), (4, 5, 1.5), (4, 5, 0.5), (4, -5, 0.5)]
+
+
+@pytest.mark.parametrize("case", SIZED_EDGES, ids=lambda c: "-".join(map(str, c)))
+@pytest.mark.filterwarnings("error::pyston.PerformanceWarning")
+def test_sized_edges_are_numpys(case):
+    plain = legacy_sized_edge_f if case[0] < 2 else legacy_sized_edge_i
+    gplain = gen_sized_edge_f if case[0] < 2 else gen_sized_edge_i
+    f = pyston.fast(plain)
+    np.random.seed(3)
+    want = _outcome(plain, *case)
+    after = np.random.random()
+    np.random.seed(3)
+    got = _outcome(f, *case)
+    assert got[0] == want[0]
+    if got[0] == "ok":
+        same(got[1], want[1])
+    else:
+        assert got[1] == want[1]
+    assert np.random.random() == after
+    g = pyston.fast(gplain)
+    r1, r2 = np.random.default_rng(3), np.random.default_rng(3)
+    want, got = _outcome(gplain, r1, *case), _outcome(g, r2, *case)
+    assert got[0] == want[0]
+    if got[0] == "ok":
+        same(got[1], want[1])
+    else:
+        assert got[1] == want[1]
+    same_state(r1, r2)
+
+
+def sized_in_a_loop(n):
+    t = 0.0
+    for _ in range(n):
+        t += np.random.rand(4)[2] + np.random.normal(0.0, 1.0, size=(2, 2))[1, 0]
+    return t
+
+
+def test_sized_draws_in_a_loop_keep_memory_flat():
+    import tracemalloc
+
+    f = pyston.fast(sized_in_a_loop)
+    run_both(sized_in_a_loop, 1000)
+    f(10)
+    tracemalloc.start()
+    f(20_000)
+    first = tracemalloc.get_traced_memory()[0]
+    f(200_000)
+    grown = tracemalloc.get_traced_memory()[0] - first
+    tracemalloc.stop()
+    assert grown < 1_000_000
+
+
+# ---- shuffle(1-d array) and permutation(n), natively (NumPy's random_interval) ----
+
+
+def legacy_shuffles(a, r, n):
+    b = a.copy()
+    np.random.shuffle(b)
+    np.random.shuffle(a[::2])
+    np.random.shuffle(r)
+    return b, np.random.permutation(n), np.random.random()
+
+
+def gen_shuffles(rng, a, r, n):
+    b = a.copy()
+    rng.shuffle(b)
+    rng.shuffle(a[::2])
+    rng.shuffle(r)
+    return b, rng.permutation(n), rng.random()
+
+
+SHUFFLE_DTYPES = [np.float64, np.int64, np.int32, np.int8, np.bool_, np.float32, np.complex128, np.uint16]
+
+
+@pytest.mark.parametrize("dtype", SHUFFLE_DTYPES)
+@pytest.mark.parametrize("size", [0, 1, 2, 7, 300])
+def test_shuffle_and_permutation_are_numpys(dtype, size):
+    base = (np.arange(size) * 3 % 7).astype(dtype)
+    for plain, run in ((legacy_shuffles, "legacy"), (gen_shuffles, "gen")):
+        f = pyston.fast(plain)
+        a1, a2 = base.copy(), base.copy()
+        b1, b2 = base.copy(), base.copy()  # shuffled through reversed views (negative strides)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pyston.PerformanceWarning)
+            if run == "legacy":
+                np.random.seed(size)
+                want = plain(a1, b1[::-1], size + 3)
+                np.random.seed(size)
+                got, calls = pycalls_of(f, a2, b2[::-1], size + 3)
+            else:
+                r1, r2 = np.random.default_rng(size), np.random.default_rng(size)
+                want = plain(r1, a1, b1[::-1], size + 3)
+                got, calls = pycalls_of(f, r2, a2, b2[::-1], size + 3)
+                same_state(r1, r2)
+        same(got, want)
+        np.testing.assert_array_equal(a2, a1)  # shuffled in place alike
+        np.testing.assert_array_equal(b2, b1)
+        assert calls == 0
+
+
+def permutation_edge(n):
+    return np.random.permutation(n)
+
+
+@pytest.mark.parametrize("n", [0, -1])
+def test_permutation_edges_are_numpys(n):
+    np.random.seed(1)
+    want = _outcome(permutation_edge, n)
+    np.random.seed(1)
+    got = _outcome(pyston.fast(permutation_edge), n)
+    assert got[0] == want[0]
+    if got[0] == "ok":
+        same(got[1], want[1])
+    else:
+        assert got[1] == want[1]
+
+
+# ---- choice(1-d array) without size, natively: a[randint(0, n)] / a[integers(0, n)] ----
+
+
+def legacy_pick(a, n):
+    out = []
+    for _ in range(n):
+        out.append(np.random.choice(a))
+    return out
+
+
+def gen_pick(rng, a, n):
+    out = []
+    for _ in range(n):
+        out.append(rng.choice(a))
+    return out
+
+
+CHOICE_DTYPES = [np.float64, np.int64, np.int32, np.int8, np.uint16, np.bool_, np.float32, np.complex128, np.float16]
+
+
+@pytest.mark.parametrize("dtype", CHOICE_DTYPES)
+@pytest.mark.parametrize("view", ["contiguous", "strided", "reversed"])
+def test_choice_of_an_array_is_numpys(dtype, view):
+    base = (np.arange(40) * 7 % 11 - 3).astype(dtype)
+    a = {"contiguous": base, "strided": base[::3], "reversed": base[::-2]}[view]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        np.random.seed(6)
+        want = legacy_pick(a, 200)
+        after = np.random.random()
+        np.random.seed(6)
+        got, calls = pycalls_of(pyston.fast(legacy_pick), a, 200)
+        assert np.random.random() == after
+        r1, r2 = np.random.default_rng(6), np.random.default_rng(6)
+        gwant = gen_pick(r1, a, 200)
+        ggot, gcalls = pycalls_of(pyston.fast(gen_pick), r2, a, 200)
+        same_state(r1, r2)
+    for w, g in ((want, got), (gwant, ggot)):
+        assert [type(x) for x in g] == [type(x) for x in w]
+        assert [x.tobytes() for x in g] == [x.tobytes() for x in w]
+    # (the draws are native; appending some NumPy scalars to a list is a call)
+    _, calls = pycalls_of(pyston.fast(_pick_last), a)
+    assert calls == 0
+
+
+def _pick_last(a):
+    t = a[0]
+    for _ in range(50):
+        t = np.random.choice(a)
+    return t
+
+
+def test_choice_of_an_empty_array_is_numpys():
+    a = np.empty(0)
+    np.random.seed(1)
+    want = _outcome(legacy_pick, a, 1)
+    np.random.seed(1)
+    got = _outcome(pyston.fast(legacy_pick), a, 1)
+    assert got == want and want[0] is ValueError
+    want = _outcome(gen_pick, np.random.default_rng(1), a, 1)
+    got = _outcome(pyston.fast(gen_pick), np.random.default_rng(1), a, 1)
+    assert got == want and want[0] is ValueError
+
+
+def legacy_more(name, a, b):
+    if name == 0:
+        return np.random.standard_t(a)
+    if name == 1:
+        return np.random.power(a)
+    if name == 2:
+        return np.random.f(a, b)
+    if name == 3:
+        return np.random.wald(a, b)
+    return float(np.random.negative_binomial(a, b))
+
+
+def gen_more(rng, name, a, b):
+    if name == 0:
+        return rng.standard_t(a)
+    if name == 1:
+        return rng.power(a)
+    if name == 2:
+        return rng.f(a, b)
+    if name == 3:
+        return rng.wald(a, b)
+    return float(rng.negative_binomial(a, b))
+
+
+MORE_EDGES = [(0, 0.0, 0), (0, -1.0, 0), (0, NAN, 0), (1, 0.0, 0), (1, -2.0, 0), (2, 0.0, 1.0), (2, 1.0, -1.0),
+              (3, 0.0, 1.0), (3, 1.0, 0.0), (3, NAN, 1.0), (4, 0.0, 0.5), (4, 1.0, 0.0), (4, 1.0, 1.5), (4, 0.05, 0.5),
+              (4, 1e10, 0.5), (4, 5.0, 1e-9), (4, NAN, 0.5)]
+
+
+@pytest.mark.parametrize("case", MORE_EDGES, ids=lambda c: "-".join(map(str, c)))
+def test_more_distribution_edges_are_numpys(case):
+    f = pyston.fast(legacy_more)
+    np.random.seed(3)
+    want = _outcome(legacy_more, *case)
+    after = np.random.random()
+    np.random.seed(3)
+    _same_outcome(_outcome(f, *case), want)
+    assert np.random.random() == after
+    g = pyston.fast(gen_more)
+    r1, r2 = np.random.default_rng(3), np.random.default_rng(3)
+    want = _outcome(gen_more, r1, *case)
+    _same_outcome(_outcome(g, r2, *case), want)
+    same_state(r1, r2)
+
+
+def legacy_choice_sized(a, n):
+    return np.random.choice(n, 5), np.random.choice(n, size=(2, 3)), np.random.choice(a, 4), np.random.choice(a, size=(3, 2))
+
+
+def gen_choice_sized(rng, a, n):
+    return rng.choice(n, 5), rng.choice(n, size=(2, 3)), rng.choice(a, 4), rng.choice(a, size=(3, 2))
+
+
+@pytest.mark.parametrize("dtype", CHOICE_DTYPES + [np.complex64])
+@pytest.mark.parametrize("n", [1, 7, 2**40])
+def test_choice_with_size_is_numpys(dtype, n):
+    a = (np.arange(17) % 5).astype(dtype)[::-2]
+    np.random.seed(n % 1000)
+    want = legacy_choice_sized(a, n)
+    after = np.random.random()
+    f = pyston.fast(legacy_choice_sized)
+    np.random.seed(n % 1000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got, calls = pycalls_of(f, a, n)
+    same(got, want)
+    assert np.random.random() == after and calls == 0
+    r1, r2 = np.random.default_rng(n), np.random.default_rng(n)
+    want = gen_choice_sized(r1, a, n)
+    got, calls = pycalls_of(pyston.fast(gen_choice_sized), r2, a, n)
+    same(got, want)
+    same_state(r1, r2)
+    assert calls == 0
+
+
+def choice_sized_edge(a, n, k):
+    return np.random.choice(a, k), np.random.choice(n, k)
+
+
+@pytest.mark.parametrize("a,n,k", [(np.empty(0), 3, 2), (np.arange(3.0), 0, 2), (np.arange(3.0), 3, 0), (np.arange(3.0), 3, -1)])
+def test_choice_with_size_edges_are_numpys(a, n, k):
+    np.random.seed(1)
+    want = _outcome(choice_sized_edge, a, n, k)
+    np.random.seed(1)
+    got = _outcome(pyston.fast(choice_sized_edge), a, n, k)
+    assert got[0] == want[0]
+    if got[0] == "ok":
+        same(got[1], want[1])
+    else:
+        assert got[1] == want[1]
+
+
+# ---- fresh random parameters (the run's seed): value or exception, as NumPy ----
+
+
+def _random_params(r, k):
+    """k parameter triples over wide ranges: tiny, huge, negative, zero, NaN, inf."""
+    pool = [0.0, -0.0, 1.0, 0.5, 1e-300, 1e300, NAN, INF, -INF, -1.0]
+    out = []
+    for _ in range(k):
+        trip = []
+        for _ in range(3):
+            c = r.integers(0, 4)
+            if c == 0:
+                trip.append(float(pool[r.integers(0, len(pool))]))
+            elif c == 1:
+                trip.append(float(r.uniform(0.0, 1.0)))
+            elif c == 2:
+                trip.append(float(np.exp(r.uniform(-8.0, 12.0))))
+            else:
+                trip.append(float(r.normal(0.0, 20.0)))
+        out.append(tuple(trip))
+    return out
+
+
+def test_fresh_random_parameters_match_numpy(rng):
+    f, g = pyston.fast(legacy_dist), pyston.fast(gen_dist)
+    for name in range(21):
+        for a, b, c in _random_params(rng, 12):
+            if name == 13:  # binomial's n: an int
+                c = float(abs(c) % 10**6) if np.isfinite(c) else 5.0
+            np.random.seed(17)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                warnings.simplefilter("error", pyston.PerformanceWarning)
+                want = _outcome(legacy_dist, name, 3, a, b, c)
+                after = np.random.random()
+                np.random.seed(17)
+                got = _outcome(f, name, 3, a, b, c)
+            assert got[0] == want[0], (name, a, b, c, got, want)
+            if got[0] == "ok":
+                assert got[1].tobytes() == want[1].tobytes(), (name, a, b, c)
+            else:
+                assert got[1] == want[1]
+            assert np.random.random() == after
+            r1, r2 = np.random.default_rng(17), np.random.default_rng(17)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                warnings.simplefilter("error", pyston.PerformanceWarning)
+                want = _outcome(gen_dist, r1, name, 3, a, b, c)
+                got = _outcome(g, r2, name, 3, a, b, c)
+            assert got[0] == want[0], (name, a, b, c, got, want)
+            if got[0] == "ok":
+                assert got[1].tobytes() == want[1].tobytes(), (name, a, b, c)
+            else:
+                assert got[1] == want[1]
+            same_state(r1, r2)
+
+
+def legacy_permute_copy(a, b):
+    return np.random.permutation(a), np.random.permutation(b), np.random.random()
+
+
+def gen_permute_copy(rng, a, b):
+    return rng.permutation(a), rng.permutation(b), rng.random()
+
+
+@pytest.mark.parametrize("dtype", SHUFFLE_DTYPES + [np.complex64])
+@pytest.mark.parametrize("size", [0, 1, 5, 200])
+def test_permutation_of_an_array_is_numpys(dtype, size):
+    base = (np.arange(2 * size) * 5 % 9).astype(dtype)
+    a, b = base[:size], base[::-2]
+    np.random.seed(size)
+    want = legacy_permute_copy(a, b)
+    np.random.seed(size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got, calls = pycalls_of(pyston.fast(legacy_permute_copy), a, b)
+    same(got, want)
+    assert calls == (2 if size == 0 else 0)  # (an empty permutation is NumPy's)
+    np.testing.assert_array_equal(base, (np.arange(2 * size) * 5 % 9).astype(dtype))  # copies
+    r1, r2 = np.random.default_rng(size), np.random.default_rng(size)
+    want = gen_permute_copy(r1, a, b)
+    got, calls = pycalls_of(pyston.fast(gen_permute_copy), r2, a, b)
+    same(got, want)
+    same_state(r1, r2)
+    assert (got[0] is not a or size == 0) and calls == (2 if size == 0 else 0)
+
+
+# ---- shuffle of an n-d array: its rows, natively ----
+
+
+def legacy_shuffle_rows(a):
+    np.random.shuffle(a)
+    return np.random.random()
+
+
+def gen_shuffle_rows(rng, a):
+    rng.shuffle(a)
+    return rng.random()
+
+
+def _row_cases():
+    base = np.arange(240, dtype=np.float64)
+    yield "2d", lambda: base[:60].reshape(12, 5).copy()
+    yield "3d", lambda: base.reshape(5, 6, 8).copy()
+    yield "transposed", lambda: base[:60].reshape(12, 5).copy().T
+    yield "strided", lambda: base.reshape(12, 20).copy()[::2, ::-3]
+    yield "fortran", lambda: np.asfortranarray(base[:60].reshape(6, 10))
+    yield "int32", lambda: base[:60].reshape(10, 6).astype(np.int32)
+    yield "bool", lambda: (base[:60].reshape(10, 6) % 3 == 0)
+    yield "complex", lambda: base[:60].reshape(10, 6).astype(np.complex128)
+    yield "one row", lambda: base[:5].reshape(1, 5).copy()
+    yield "empty rows", lambda: np.empty((4, 0))
+    # a writable view whose rows share memory: NumPy's call
+    yield "overlapping", lambda: np.lib.stride_tricks.as_strided(base.copy(), (5, 4), (8, 8))
+    yield "overlapping 1d", lambda: np.lib.stride_tricks.as_strided(base.copy(), (6,), (0,))
+
+
+@pytest.mark.parametrize("case", list(_row_cases()), ids=lambda c: c[0])
+def test_shuffle_rows_is_numpys(case):
+    name, make = case
+    a1, a2 = make(), make()
+    np.random.seed(9)
+    want = legacy_shuffle_rows(a1)
+    np.random.seed(9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got, calls = pycalls_of(pyston.fast(legacy_shuffle_rows), a2)
+    assert got == want
+    np.testing.assert_array_equal(a2, a1)
+    assert calls == (1 if name in ("empty rows", "overlapping", "overlapping 1d") else 0)
+    a1, a2 = make(), make()
+    r1, r2 = np.random.default_rng(9), np.random.default_rng(9)
+    want = gen_shuffle_rows(r1, a1)
+    got, calls = pycalls_of(pyston.fast(gen_shuffle_rows), r2, a2)
+    assert got == want
+    np.testing.assert_array_equal(a2, a1)
+    same_state(r1, r2)
+    assert calls == (1 if name in ("empty rows", "overlapping", "overlapping 1d") else 0)

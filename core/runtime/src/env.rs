@@ -909,85 +909,226 @@ fn random_result(rule: numpy_lib::RandomRule, args: &[Ty], kw: &[String]) -> Res
 }
 
 /// Whether the `numpy.random` call `name` (a `Generator` method when
-/// `generator`) with arguments `args` is drawn natively, and how: the draw
-/// and where its `low`/`high` come from (see `helpers::random`). Only scalar
-/// draws (no `size`, `dtype`, `endpoint`, ...) with int/float/bool arguments.
-fn native_rng(
-    name: &str,
-    generator: bool,
-    args: &[Ty],
-    kw: &[String],
-) -> Option<(
+/// `generator`) with arguments `args` is drawn natively, and how: the draw,
+/// where its (up to three) parameters come from and, for an array of draws,
+/// the slots of its dimensions (see `helpers::random`). Int/float/bool
+/// parameters, and a `size` that is an int or a tuple of ints (`rand` and
+/// `randn`: int dimensions); no `dtype`, `p`, ... The values NumPy would
+/// refuse are left to NumPy at run time.
+type NativeRngPlan = (
     crate::helpers::random::RngOp,
-    crate::helpers::random::RngArg,
-    crate::helpers::random::RngArg,
-)> {
-    use crate::helpers::random::{ArgKind, RngArg, RngOp};
+    [crate::helpers::random::RngArg; 3],
+    Option<Vec<usize>>,
+);
+
+fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option<NativeRngPlan> {
+    use crate::helpers::random::{ArgKind, Dist, Family, RngArg, RngOp};
     let npos = args.len() - kw.len();
-    let kinds: Vec<ArgKind> = args
-        .iter()
-        .map(|t| match t {
-            Ty::Int => Some(ArgKind::Int),
-            Ty::Float => Some(ArgKind::Float),
-            Ty::Bool => Some(ArgKind::Bool),
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
-    let (params, op): (&[&str], RngOp) = match (generator, name) {
-        (false, "random" | "random_sample" | "rand") | (true, "random") => (&[], RngOp::Double),
-        (false, "uniform") => (&["low", "high"], RngOp::UniformLegacy),
-        (true, "uniform") => (&["low", "high"], RngOp::UniformGen),
-        (false, "randint") => (&["low", "high"], RngOp::MaskedInt),
-        (true, "integers") => (&["low", "high"], RngOp::LemireInt),
-        (false, "standard_normal" | "randn") => (&[], RngOp::GaussLegacy),
-        (false, "normal") => (&["loc", "scale"], RngOp::NormalLegacy),
-        (false, "standard_exponential") => (&[], RngOp::StdExpLegacy),
-        (false, "exponential") => (&["scale"], RngOp::ExpLegacy),
-        (true, "standard_normal") => (&[], RngOp::StdNormalGen),
-        (true, "normal") => (&["loc", "scale"], RngOp::NormalGen),
-        (true, "standard_exponential") => (&[], RngOp::StdExpGen),
-        (true, "exponential") => (&["scale"], RngOp::ExpGen),
+    let none = RngArg::Default(0.0, 0);
+    // `shuffle(a)` of a writable 1-d array, `permutation(n)` of an int.
+    match (name, args, kw.is_empty()) {
+        ("shuffle", [Ty::Array(a)], true) if a.ndim == 1 && !a.readonly && !matches!(a.dtype, Dtype::Record(_)) => {
+            return Some((RngOp::Shuffle(a.dtype.itemsize() as usize), [none, none, none], None));
+        }
+        ("shuffle", [Ty::Array(a)], true) if a.ndim >= 2 && !a.readonly && !matches!(a.dtype, Dtype::Record(_)) => {
+            let op = RngOp::ShuffleRows(a.dtype.itemsize() as usize, a.ndim as usize);
+            return Some((op, [none, none, none], None));
+        }
+        ("permutation", [Ty::Int], true) => {
+            return Some((RngOp::Permutation, [none, none, none], None));
+        }
+        ("permutation", [Ty::Array(a)], true)
+            if a.ndim == 1 && !a.dtype.is_time() && !matches!(a.dtype, Dtype::Record(_)) =>
+        {
+            return Some((RngOp::PermuteCopy(a.dtype), [none, none, none], None));
+        }
+        // `choice(a)` of a 1-d array: an element, its bytes as its slots (one slot
+        // of up to 8 bytes, or complex128's two); with an int or tuple `size`, an
+        // array of them (not of datetimes or records).
+        ("choice", [Ty::Array(a), rest @ ..], _) if a.ndim == 1 && rest.len() <= 1 => {
+            let fam = if generator { Family::Gen } else { Family::Legacy };
+            let op = RngOp::ChoiceArray(fam, a.dtype);
+            let size_ok = match kw {
+                [] => true,
+                [k] => k == "size",
+                _ => false,
+            };
+            if !size_ok {
+                return None;
+            }
+            let first = pyston_compiler::abi::slot_count(&args[0]);
+            return match rest.first() {
+                None | Some(Ty::NoneT) => (a.dtype == Dtype::Complex128
+                    || (pyston_compiler::abi::dtype_slots(a.dtype).len() == 1 && a.dtype.itemsize() <= 8))
+                    .then_some((op, [none, none, none], None)),
+                Some(_) if a.dtype.is_time() || matches!(a.dtype, Dtype::Record(_)) => None,
+                Some(Ty::Int) => Some((op, [none, none, none], Some(vec![first]))),
+                Some(Ty::Tuple(ts)) if ts.iter().all(|t| *t == Ty::Int) => {
+                    Some((op, [none, none, none], Some((first..first + ts.len()).collect())))
+                }
+                Some(_) => None,
+            };
+        }
+        ("shuffle" | "permutation", ..) => return None,
+        _ => {}
+    }
+    // Argument j's first slot (a tuple takes one slot per element).
+    let mut slot_of = Vec::with_capacity(args.len());
+    let mut next = 0;
+    for t in args {
+        slot_of.push(next);
+        next += pyston_compiler::abi::slot_count(t);
+    }
+    let kind = |j: usize| match args[j] {
+        Ty::Int => Some(ArgKind::Int),
+        Ty::Float => Some(ArgKind::Float),
+        Ty::Bool => Some(ArgKind::Bool),
+        _ => None,
+    };
+    let fam = if generator { Family::Gen } else { Family::Legacy };
+    // Each row: the parameters in NumPy's order (`size` where it is positional),
+    // their defaults (`None`: required, or not a parameter of the draw), and the draw.
+    const R: Option<f64> = None;
+    const S: &str = "size";
+    let d = |x: f64| Some(x);
+    let (params, defaults, op): (&[&str], &[Option<f64>], RngOp) = match (generator, name) {
+        (false, "random" | "random_sample" | "sample" | "ranf") | (true, "random") => (&[S], &[R], RngOp::Double),
+        (false, "rand") => (&[], &[], RngOp::Double),
+        (false, "uniform") => (&["low", "high", S], &[d(0.0), d(1.0), R], RngOp::UniformLegacy),
+        (true, "uniform") => (&["low", "high", S], &[d(0.0), d(1.0), R], RngOp::UniformGen),
+        (false, "randint") => (&["low", "high", S], &[R, R, R], RngOp::MaskedInt),
+        (true, "integers") => (
+            &["low", "high", S, "dtype", "endpoint"],
+            &[R, R, R, R, d(0.0)],
+            RngOp::LemireInt,
+        ),
+        (false, "standard_normal") => (&[S], &[R], RngOp::GaussLegacy),
+        (false, "randn") => (&[], &[], RngOp::GaussLegacy),
+        (false, "normal") => (&["loc", "scale", S], &[d(0.0), d(1.0), R], RngOp::NormalLegacy),
+        (false, "standard_exponential") => (&[S], &[R], RngOp::StdExpLegacy),
+        (false, "exponential") => (&["scale", S], &[d(1.0), R], RngOp::ExpLegacy),
+        (true, "standard_normal") => (&[S], &[R], RngOp::StdNormalGen),
+        (true, "normal") => (&["loc", "scale", S], &[d(0.0), d(1.0), R], RngOp::NormalGen),
+        (true, "standard_exponential") => (&[S], &[R], RngOp::StdExpGen),
+        (true, "exponential") => (&["scale", S], &[d(1.0), R], RngOp::ExpGen),
+        (_, "choice") => (&["a", S], &[R, R], RngOp::Dist(Dist::ChoiceInt, fam)),
+        (_, "gamma") => (&["shape", "scale", S], &[R, d(1.0), R], RngOp::Dist(Dist::Gamma, fam)),
+        (_, "standard_gamma") => (&["shape", S], &[R, R], RngOp::Dist(Dist::Gamma, fam)),
+        (_, "beta") => (&["a", "b", S], &[R, R, R], RngOp::Dist(Dist::Beta, fam)),
+        (_, "chisquare") => (&["df", S], &[R, R], RngOp::Dist(Dist::Chisquare, fam)),
+        (_, "lognormal") => (
+            &["mean", "sigma", S],
+            &[d(0.0), d(1.0), R],
+            RngOp::Dist(Dist::Lognormal, fam),
+        ),
+        (_, "laplace") => (
+            &["loc", "scale", S],
+            &[d(0.0), d(1.0), R],
+            RngOp::Dist(Dist::Laplace, fam),
+        ),
+        (_, "gumbel") => (
+            &["loc", "scale", S],
+            &[d(0.0), d(1.0), R],
+            RngOp::Dist(Dist::Gumbel, fam),
+        ),
+        (_, "logistic") => (
+            &["loc", "scale", S],
+            &[d(0.0), d(1.0), R],
+            RngOp::Dist(Dist::Logistic, fam),
+        ),
+        (_, "triangular") => (
+            &["left", "mode", "right", S],
+            &[R, R, R, R],
+            RngOp::Dist(Dist::Triangular, fam),
+        ),
+        (_, "rayleigh") => (&["scale", S], &[d(1.0), R], RngOp::Dist(Dist::Rayleigh, fam)),
+        (_, "weibull") => (&["a", S], &[R, R], RngOp::Dist(Dist::Weibull, fam)),
+        (_, "pareto") => (&["a", S], &[R, R], RngOp::Dist(Dist::Pareto, fam)),
+        (_, "poisson") => (&["lam", S], &[d(1.0), R], RngOp::Dist(Dist::Poisson, fam)),
+        (_, "binomial") => (&["n", "p", S], &[R, R, R], RngOp::Dist(Dist::Binomial, fam)),
+        (_, "geometric") => (&["p", S], &[R, R], RngOp::Dist(Dist::Geometric, fam)),
+        (_, "standard_cauchy") => (&[S], &[R], RngOp::Dist(Dist::StandardCauchy, fam)),
+        (_, "standard_t") => (&["df", S], &[R, R], RngOp::Dist(Dist::StandardT, fam)),
+        (_, "power") => (&["a", S], &[R, R], RngOp::Dist(Dist::Power, fam)),
+        (_, "f") => (&["dfnum", "dfden", S], &[R, R, R], RngOp::Dist(Dist::F, fam)),
+        (_, "negative_binomial") => (&["n", "p", S], &[R, R, R], RngOp::Dist(Dist::NegativeBinomial, fam)),
+        (_, "wald") => (&["mean", "scale", S], &[R, R, R], RngOp::Dist(Dist::Wald, fam)),
         _ => return None,
     };
+    // `rand(d0, d1, ...)`, `randn(...)`: every argument is a dimension.
+    if matches!(name, "rand" | "randn") && !generator {
+        if !kw.is_empty() || !args.iter().all(|t| *t == Ty::Int) {
+            return None;
+        }
+        let size = (!args.is_empty()).then(|| slot_of.clone());
+        let none = RngArg::Default(0.0, 0);
+        return Some((op, [none, none, none], size));
+    }
     if npos > params.len() || kw.iter().any(|k| !params.contains(&k.as_str())) {
         return None;
     }
-    // Each argument is one slot: argument j is slot j.
+    // The argument at parameter `p`, if given.
     let at = |p: usize| -> Option<usize> {
         if p < npos {
             Some(p)
         } else {
-            kw.iter().position(|k| k == params[p]).map(|k| npos + k)
+            let name = params.get(p)?;
+            kw.iter().position(|k| k == name).map(|k| npos + k)
         }
     };
-    let slot = |j: usize| RngArg::Slot(j, kinds[j]);
-    Some(match op {
-        RngOp::Double | RngOp::StdNormalGen | RngOp::StdExpGen | RngOp::GaussLegacy | RngOp::StdExpLegacy => {
-            (op, RngArg::Default(0.0, 0), RngArg::Default(1.0, 0))
+    // The draw's array shape: the slots of `size`'s ints.
+    let size_at = params.iter().position(|p| *p == S);
+    let size = match size_at.and_then(at) {
+        None => None,
+        Some(j) => match &args[j] {
+            Ty::NoneT => None,
+            Ty::Int => Some(vec![slot_of[j]]),
+            Ty::Tuple(ts) if ts.iter().all(|t| *t == Ty::Int) => Some((0..ts.len()).map(|k| slot_of[j] + k).collect()),
+            _ => return None,
+        },
+    };
+    let mut kinds = Vec::with_capacity(args.len());
+    for j in 0..args.len() {
+        kinds.push(if Some(j) == size_at.and_then(at) {
+            Some(ArgKind::Int)
+        } else {
+            kind(j)
+        });
+    }
+    if kinds.iter().any(|k| k.is_none()) {
+        return None;
+    }
+    let kinds: Vec<ArgKind> = kinds.into_iter().flatten().collect();
+    let arg = |p: usize| -> Option<RngArg> {
+        match (params.get(p), at(p)) {
+            (None, _) => Some(RngArg::Default(0.0, 0)),
+            (Some(&S), _) => Some(RngArg::Default(0.0, 0)),
+            (Some(_), Some(j)) => Some(RngArg::Slot(slot_of[j], kinds[j])),
+            (Some(_), None) => defaults[p].map(|v| RngArg::Default(v, v as i64)),
         }
-        // `low`/`high` carry `loc`/`scale`.
-        RngOp::NormalGen | RngOp::NormalLegacy => (
-            op,
-            at(0).map_or(RngArg::Default(0.0, 0), slot),
-            at(1).map_or(RngArg::Default(1.0, 0), slot),
-        ),
-        RngOp::ExpGen | RngOp::ExpLegacy => (op, RngArg::Default(0.0, 0), at(0).map_or(RngArg::Default(1.0, 0), slot)),
-        RngOp::UniformLegacy | RngOp::UniformGen => (
-            op,
-            at(0).map_or(RngArg::Default(0.0, 0), slot),
-            at(1).map_or(RngArg::Default(1.0, 0), slot),
-        ),
+    };
+    let ints_only = |ps: &[usize]| ps.iter().all(|&p| at(p).is_none_or(|j| kinds[j] == ArgKind::Int));
+    let plan = match op {
         RngOp::MaskedInt | RngOp::LemireInt => {
-            if kinds.iter().any(|k| *k != ArgKind::Int) {
-                return None;
+            if !ints_only(&[0, 1]) || (op == RngOp::LemireInt && at(3).is_some()) {
+                return None; // (`dtype`: NumPy's call)
             }
+            let third = if op == RngOp::LemireInt { arg(4)? } else { none };
             match (at(0), at(1)) {
-                (Some(lo), Some(hi)) => (op, slot(lo), slot(hi)),
-                (Some(hi), None) => (op, RngArg::Default(0.0, 0), slot(hi)),
+                (Some(_), Some(_)) => (op, [arg(0)?, arg(1)?, third]),
+                (Some(_), None) => (op, [none, arg(0)?, third]),
                 _ => return None, // NumPy raises
             }
         }
-    })
+        // `choice(n)`'s and `binomial`'s n: an int (NumPy's own conversions of others).
+        RngOp::Dist(Dist::ChoiceInt | Dist::Binomial, _) if !ints_only(&[0]) => return None,
+        // (`exponential`'s scale is read as a normal's: the second parameter)
+        RngOp::ExpGen | RngOp::ExpLegacy => (op, [none, arg(0)?, none]),
+        // `standard_gamma(shape)` is `gamma(shape, 1.0)`.
+        _ if name == "standard_gamma" => (op, [arg(0)?, RngArg::Default(1.0, 1), none]),
+        _ => (op, [arg(0)?, arg(1)?, arg(2)?]),
+    };
+    Some((plan.0, plan.1, size))
 }
 
 /// A sample value of a type, for probing result types: arrays have extent 2
@@ -1285,8 +1426,17 @@ impl<'py> Env for CompileEnv<'py> {
             if let Some((rule, name)) = random_rule_of(py, &f) {
                 let ret = random_result(rule, args, kw).map_err(fail)?;
                 // A draw compiled code makes itself from the global RandomState's bit generator.
-                let native = native_rng(name, false, args, kw).and_then(|(op, lo, hi)| {
-                    let state = f.getattr("__self__").ok()?;
+                let native = native_rng(name, false, args, kw).and_then(|(op, [lo, hi, third], size)| {
+                    if let crate::helpers::random::RngOp::Dist(d, fam) = op {
+                        if !crate::helpers::random::verified(py, d, fam) {
+                            return None;
+                        }
+                    }
+                    // (`sample` and `ranf` are module functions calling the global RandomState's `random_sample`)
+                    let state = match name {
+                        "sample" | "ranf" => py.import("numpy.random.mtrand").ok()?.getattr("_rand").ok()?,
+                        _ => f.getattr("__self__").ok()?,
+                    };
                     let bg = state.getattr("_bit_generator").ok()?;
                     let (bitgen, lock) = crate::helpers::random::bitgen_of(py, &bg).ok()?;
                     // The legacy gaussians keep a value in the RandomState: native
@@ -1300,6 +1450,8 @@ impl<'py> Env for CompileEnv<'py> {
                         op,
                         lo,
                         hi,
+                        third,
+                        size,
                         source: crate::helpers::random::RngSource::Fixed {
                             state: state.unbind(),
                             owner: bg.unbind(),
@@ -1353,12 +1505,19 @@ impl<'py> Env for CompileEnv<'py> {
             let rule = numpy_lib::generator_rule(m)
                 .ok_or_else(|| fail("this Generator method is not supported in compiled code yet".into()))?;
             let ret = random_result(rule, &args[1..], kw).map_err(fail)?;
-            let native = native_rng(m, true, &args[1..], kw).map(|(op, lo, hi)| crate::helpers::random::NativeRng {
-                op,
-                lo,
-                hi,
-                source: crate::helpers::random::RngSource::Arg0(Default::default()),
-            });
+            let native = native_rng(m, true, &args[1..], kw)
+                .filter(|(op, _, _)| match op {
+                    crate::helpers::random::RngOp::Dist(d, fam) => crate::helpers::random::verified(py, *d, *fam),
+                    _ => true,
+                })
+                .map(|(op, [lo, hi, third], size)| crate::helpers::random::NativeRng {
+                    op,
+                    lo,
+                    hi,
+                    third,
+                    size,
+                    source: crate::helpers::random::RngSource::Arg0(Default::default()),
+                });
             self.pycalls.insert(
                 at,
                 Box::new(PyCallDesc {

@@ -5,6 +5,7 @@
 mod arrays;
 mod calls;
 mod dicts;
+pub mod distributions;
 pub mod exceptions;
 mod ints;
 mod iters;

@@ -163,12 +163,93 @@ pub enum RngOp {
     StdExpLegacy,
     /// Legacy `exponential(scale)`: `scale * -log(1 - U)`.
     ExpLegacy,
+    /// A distribution of `helpers::distributions` (or `choice(n)`), in one family.
+    Dist(Dist, Family),
+    /// `shuffle(a)` of a writable 1-d array of elements this many bytes wide:
+    /// Fisher-Yates from the end, `j` in [0, i] by masked rejection (NumPy's
+    /// `random_interval`, in both families).
+    Shuffle(usize),
+    /// `shuffle(a)` of a writable array of this many dimensions (>= 2) and
+    /// element width: its rows (along the first axis) permuted as `Shuffle`.
+    ShuffleRows(usize, usize),
+    /// `permutation(n)`: `arange(n)` shuffled so.
+    Permutation,
+    /// `permutation(a)` of a 1-d array of this dtype: a C-contiguous copy shuffled so.
+    PermuteCopy(pyston_compiler::types::Dtype),
+    /// `choice(a)` of a 1-d array whose elements are this many bytes wide:
+    /// `a[i]`, `i` drawn as `choice(len(a))` in the family; the element's bytes
+    /// are its slots (one slot of up to 8 bytes, or two of 8 for complex128).
+    ChoiceArray(Family, pyston_compiler::types::Dtype),
+}
+
+/// The distributions drawn through `helpers::distributions`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dist {
+    /// `choice(n)`: an int in [0, n) (legacy: masked rejection; Generator: Lemire's).
+    ChoiceInt,
+    /// `gamma(shape, scale)` and `standard_gamma(shape)` (scale 1).
+    Gamma,
+    Beta,
+    /// `chisquare(df)`: `2 * standard_gamma(df / 2)`.
+    Chisquare,
+    Lognormal,
+    Laplace,
+    Gumbel,
+    Logistic,
+    Triangular,
+    Rayleigh,
+    Weibull,
+    Pareto,
+    Poisson,
+    Binomial,
+    Geometric,
+    StandardCauchy,
+    StandardT,
+    Power,
+    /// `f(dfnum, dfden)`.
+    F,
+    NegativeBinomial,
+    Wald,
+}
+
+impl Dist {
+    /// Whether the draw is an int (a Python int), not a float.
+    pub fn is_int(self) -> bool {
+        matches!(
+            self,
+            Dist::ChoiceInt | Dist::Poisson | Dist::Binomial | Dist::Geometric | Dist::NegativeBinomial
+        )
+    }
+}
+
+/// Which family of NumPy's algorithms a draw follows: the legacy
+/// `RandomState`'s or the `Generator`'s (`helpers::distributions`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    Legacy,
+    Gen,
 }
 
 impl RngOp {
     /// Whether the draw uses the RandomState's kept gaussian (`AugBitGen`).
     pub fn needs_gauss_cache(self) -> bool {
-        matches!(self, RngOp::GaussLegacy | RngOp::NormalLegacy)
+        matches!(
+            self,
+            RngOp::GaussLegacy
+                | RngOp::NormalLegacy
+                | RngOp::Dist(
+                    Dist::Gamma
+                        | Dist::Beta
+                        | Dist::Chisquare
+                        | Dist::Lognormal
+                        | Dist::StandardCauchy
+                        | Dist::StandardT
+                        | Dist::F
+                        | Dist::NegativeBinomial
+                        | Dist::Wald,
+                    Family::Legacy
+                )
+        )
     }
 }
 
@@ -261,6 +342,10 @@ pub struct NativeRng {
     pub op: RngOp,
     pub lo: RngArg,
     pub hi: RngArg,
+    /// A third argument (`triangular`'s `right`, `integers`' `endpoint`).
+    pub third: RngArg,
+    /// For an array of draws (`size=`, `rand(d0, ...)`): the slots of its dimensions.
+    pub size: Option<Vec<usize>>,
     pub source: RngSource,
 }
 
@@ -458,11 +543,336 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
             return Some(taken);
         }
     }
+    // SAFETY: `bitgen` points into a bit generator the source keeps alive, and
+    // this thread holds its lock (taken above), as NumPy's own draws do.
+    let bg = unsafe { &*bitgen };
+    match n.op {
+        RngOp::Shuffle(itemsize) => {
+            use pyston_compiler::abi::ArraySlots;
+            let s = ArraySlots::new(1);
+            let (data, len, stride) = (
+                args[ArraySlots::DATA] as *mut u8,
+                args[s.shape(0)] as usize,
+                args[s.stride(0)] as isize,
+            );
+            if !non_overlapping(&[len], &[stride], itemsize) {
+                return None; // (a view whose elements share memory: NumPy's call)
+            }
+            // SAFETY: the slots are a live writable 1-d array's (data, shape,
+            // byte stride) whose elements are `itemsize` bytes: every `k < len`
+            // addresses one; distinct elements do not overlap (checked).
+            unsafe { shuffle(bg, data, len, stride, itemsize) };
+            return Some(OK);
+        }
+        RngOp::ShuffleRows(itemsize, ndim) => {
+            use pyston_compiler::abi::ArraySlots;
+            let s = ArraySlots::new(ndim);
+            let data = args[ArraySlots::DATA] as *mut u8;
+            let shape: Vec<usize> = (0..ndim).map(|k| args[s.shape(k)] as usize).collect();
+            let strides: Vec<isize> = (0..ndim).map(|k| args[s.stride(k)] as isize).collect();
+            if shape.contains(&0) || !non_overlapping(&shape, &strides, itemsize) {
+                return None; // (NumPy's own paths for empty arrays; views sharing memory)
+            }
+            // The byte offsets of one row's elements (axes 1..), in C order.
+            let mut offs = vec![0isize];
+            for k in 1..ndim {
+                let (n, st) = (shape[k], strides[k]);
+                offs = offs
+                    .iter()
+                    .flat_map(|&o| (0..n).map(move |t| o + t as isize * st))
+                    .collect();
+            }
+            for i in (1..shape[0]).rev() {
+                // SAFETY: `bg` is locked by this thread.
+                let j = unsafe { masked(bg, i as u64) } as usize;
+                if i != j {
+                    for &o in &offs {
+                        // SAFETY: rows `i, j < shape[0]` and offsets inside a row address
+                        // elements of the live writable array; distinct elements do not
+                        // overlap (checked).
+                        unsafe {
+                            std::ptr::swap_nonoverlapping(
+                                data.offset(i as isize * strides[0] + o),
+                                data.offset(j as isize * strides[0] + o),
+                                itemsize,
+                            )
+                        };
+                    }
+                }
+            }
+            return Some(OK);
+        }
+        RngOp::ChoiceArray(..) if n.size.is_some() => {
+            let dims = n.size.as_deref().unwrap_or(&[]);
+            // SAFETY: as the function's contract says.
+            return unsafe { draw_array(ctx, n, bg, args, dims, out) };
+        }
+        RngOp::ChoiceArray(fam, dtype) => {
+            use pyston_compiler::abi::ArraySlots;
+            let itemsize = dtype.itemsize() as usize;
+            let s = ArraySlots::new(1);
+            let (data, len, stride) = (
+                args[ArraySlots::DATA] as *const u8,
+                args[s.shape(0)],
+                args[s.stride(0)] as isize,
+            );
+            if len == 0 {
+                return None; // NumPy raises ValueError
+            }
+            // SAFETY: `bg` is locked by this thread (above).
+            let i = unsafe {
+                if fam == Family::Legacy {
+                    masked(bg, len - 1)
+                } else {
+                    lemire(bg, len - 1)
+                }
+            };
+            let mut slots = [0u64; 2];
+            // SAFETY: `i < len`: the element's `itemsize` (<= 16) bytes inside the
+            // live array; `slots` has room for 16.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    data.offset(i as isize * stride),
+                    slots.as_mut_ptr() as *mut u8,
+                    itemsize,
+                )
+            };
+            for (k, v) in slots.iter().take(itemsize.div_ceil(8)).enumerate() {
+                // SAFETY: `out` has room for the element's slots (one per 8 bytes).
+                unsafe { *out.add(k) = *v };
+            }
+            return Some(OK);
+        }
+        RngOp::Permutation => {
+            let k = args[0] as i64;
+            if k <= 0 {
+                return None; // NumPy's call: an empty array, or its ValueError
+            }
+            // SAFETY: as the function's contract says; one dimension, slot 0.
+            return unsafe { draw_array(ctx, n, bg, args, &[0], out) };
+        }
+        RngOp::PermuteCopy(_) => {
+            // SAFETY: as the function's contract says; one dimension, the array's length.
+            return unsafe {
+                draw_array(
+                    ctx,
+                    n,
+                    bg,
+                    args,
+                    &[pyston_compiler::abi::ArraySlots::new(1).shape(0)],
+                    out,
+                )
+            };
+        }
+        _ => {}
+    }
+    match &n.size {
+        None => {
+            let bits = draw_one(n, bg, args)?;
+            // SAFETY: `out` has room for the result's one slot.
+            unsafe { *out = bits };
+            Some(OK)
+        }
+        // SAFETY: as the function's contract says.
+        Some(dims) => unsafe { draw_array(ctx, n, bg, args, dims, out) },
+    }
+}
+
+/// An array of draws with the shape in the slots `dims` (`size`): NumPy's
+/// fill, element by element in C order, into a fresh C-contiguous float64
+/// (int64) array owned by the call's arena. `None` (no draw made) leaves
+/// the call to NumPy: a negative or empty shape, an overflowing size, or
+/// parameters the draw leaves to NumPy.
+///
+/// # Safety
+/// As `native_draw`, `out` with room for the array's slots; `bg` is locked by this thread.
+unsafe fn draw_array(
+    ctx: &mut Ctx,
+    n: &NativeRng,
+    bg: &BitGen,
+    args: &[u64],
+    dims: &[usize],
+    out: *mut u64,
+) -> Option<i32> {
+    use numpy::npyffi::{self, PY_ARRAY_API};
+    use pyston_compiler::types::Dtype;
+    let mut shape: Vec<isize> = Vec::with_capacity(dims.len());
+    let mut count: usize = 1;
+    for &s in dims {
+        let d = *args.get(s)? as i64;
+        if d < 0 {
+            return None; // ValueError: negative dimensions are not allowed
+        }
+        count = count.checked_mul(d as usize)?;
+        shape.push(d as isize);
+    }
+    // (an empty array: NumPy still checks the parameters, which no draw here does)
+    if count == 0 || count > isize::MAX as usize / 8 {
+        return None;
+    }
+    let int = matches!(n.op, RngOp::MaskedInt | RngOp::LemireInt | RngOp::Permutation)
+        || matches!(n.op, RngOp::Dist(d, _) if d.is_int());
+    let dtype = match n.op {
+        RngOp::ChoiceArray(_, d) | RngOp::PermuteCopy(d) => d,
+        _ if int => Dtype::Int64,
+        _ => Dtype::Float64,
+    };
+    // `choice(a, size)`: the source array (1-d: data, shape, stride), not empty.
+    let source = match n.op {
+        RngOp::ChoiceArray(fam, _) => {
+            use pyston_compiler::abi::ArraySlots;
+            let s = ArraySlots::new(1);
+            let len = args[s.shape(0)];
+            if len == 0 {
+                return None; // NumPy raises ValueError
+            }
+            Some((
+                fam,
+                args[ArraySlots::DATA] as *const u8,
+                len,
+                args[s.stride(0)] as isize,
+            ))
+        }
+        _ => None,
+    };
+    Python::attach(|py| {
+        let np = crate::boxing::np_types(py).ok()?;
+        let descr = np.descrs[pyston_compiler::abi::dtype_index(dtype)] as *mut npyffi::PyArray_Descr;
+        // SAFETY: PyArray_Empty steals the descriptor reference taken here; the
+        // shape has `shape.len()` non-negative dimensions.
+        let arr = unsafe {
+            ffi::Py_INCREF(descr as *mut ffi::PyObject);
+            PY_ARRAY_API.PyArray_Empty(py, shape.len() as i32, shape.as_mut_ptr(), descr, 0)
+        };
+        if arr.is_null() {
+            return Some(crate::runtime::ERROR);
+        }
+        // SAFETY: a fresh C-contiguous array of `count` 8-byte elements.
+        let data = unsafe { (*(arr as *mut npyffi::PyArrayObject)).fields.data } as *mut u64;
+        if let Some((fam, src, len, stride)) = source {
+            let w = dtype.itemsize() as usize;
+            for k in 0..count {
+                // SAFETY: `bg` is locked by this thread.
+                let i = unsafe {
+                    if fam == Family::Legacy {
+                        masked(bg, len - 1)
+                    } else {
+                        lemire(bg, len - 1)
+                    }
+                };
+                // SAFETY: `i < len`: an element of the live source array; `k < count`:
+                // an element of the fresh array of `count` elements of `w` bytes.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(src.offset(i as isize * stride), (data as *mut u8).add(k * w), w)
+                };
+            }
+        } else if let RngOp::PermuteCopy(d) = n.op {
+            use pyston_compiler::abi::ArraySlots;
+            let (src, stride) = (
+                args[ArraySlots::DATA] as *const u8,
+                args[ArraySlots::new(1).stride(0)] as isize,
+            );
+            let w = d.itemsize() as usize;
+            for k in 0..count {
+                // SAFETY: `k < count`, the source's length: an element of the live
+                // source array and one of the fresh array (`count` elements of `w` bytes).
+                unsafe {
+                    std::ptr::copy_nonoverlapping(src.offset(k as isize * stride), (data as *mut u8).add(k * w), w)
+                };
+            }
+            // SAFETY: the fresh array's `count` contiguous elements of `w` bytes.
+            unsafe { shuffle(bg, data as *mut u8, count, w as isize, w) };
+        } else if n.op == RngOp::Permutation {
+            for i in 0..count {
+                // SAFETY: `i < count`, inside the array's buffer.
+                unsafe { *data.add(i) = i as u64 };
+            }
+            // SAFETY: the fresh array's `count` contiguous 8-byte elements.
+            unsafe { shuffle(bg, data as *mut u8, count, 8, 8) };
+        }
+        let filled = matches!(n.op, RngOp::Permutation | RngOp::PermuteCopy(_)) || source.is_some();
+        for i in 0..count * usize::from(!filled) {
+            match draw_one(n, bg, args) {
+                // SAFETY: `i < count`, inside the array's buffer.
+                Some(b) => unsafe { *data.add(i) = b },
+                None => {
+                    // (only the first draw can refuse: the parameters are the same for all)
+                    // SAFETY: our reference to the fresh array.
+                    unsafe { ffi::Py_DECREF(arr) };
+                    return None;
+                }
+            }
+        }
+        ctx.arena.push(arr);
+        let mut slots: smallvec::SmallVec<[u64; 10]> = smallvec::SmallVec::new();
+        // SAFETY: `arr` is a live ndarray.
+        unsafe { crate::boxing::array_info(arr, &mut slots) }?;
+        for (i, s) in slots.iter().enumerate() {
+            // SAFETY: `out` has room for the array's slots.
+            unsafe { *out.add(i) = *s };
+        }
+        Some(OK)
+    })
+}
+
+/// Whether an array's elements (`itemsize` bytes, byte `strides` over
+/// `shape`) are all distinct in memory: the axes of more than one element,
+/// by increasing stride, each step over the whole extent of the ones before.
+fn non_overlapping(shape: &[usize], strides: &[isize], itemsize: usize) -> bool {
+    let mut axes: Vec<(usize, usize)> = shape
+        .iter()
+        .zip(strides)
+        .filter(|(n, _)| **n > 1)
+        .map(|(n, s)| (s.unsigned_abs(), *n))
+        .collect();
+    axes.sort_unstable();
+    let mut extent = itemsize;
+    for (stride, n) in axes {
+        if stride < extent {
+            return false;
+        }
+        extent = match stride.checked_mul(n - 1).and_then(|e| e.checked_add(extent)) {
+            Some(e) => e,
+            None => return false,
+        };
+    }
+    true
+}
+
+/// Shuffles `len` elements of `itemsize` bytes at `data` (`stride` bytes
+/// apart) as NumPy's `shuffle` does: for `i` from `len - 1` down to 1, swap
+/// element `i` with element `j`, `j` drawn in [0, i] by masked rejection.
+///
+/// # Safety
+/// `data + k * stride` addresses `itemsize` writable bytes for each `k < len`,
+/// distinct elements not overlapping; `bg` is locked by this thread.
+unsafe fn shuffle(bg: &BitGen, data: *mut u8, len: usize, stride: isize, itemsize: usize) {
+    for i in (1..len).rev() {
+        // SAFETY: `bg` as the contract says.
+        let j = unsafe { masked(bg, i as u64) } as usize;
+        if i != j {
+            // SAFETY: `i, j < len`, two distinct elements.
+            unsafe {
+                std::ptr::swap_nonoverlapping(
+                    data.offset(i as isize * stride),
+                    data.offset(j as isize * stride),
+                    itemsize,
+                )
+            };
+        }
+    }
+}
+
+/// One draw (a float's or an int's bits), or `None` before any draw when
+/// the arguments are left to NumPy's call.
+fn draw_one(n: &NativeRng, bg: &BitGen, args: &[u64]) -> Option<u64> {
     {
-        // SAFETY: `bitgen` points into a bit generator the source keeps alive, and
-        // this thread holds its lock (taken above), as NumPy's own draws do.
-        let bg = unsafe { &*bitgen };
         let bits: u64 = match n.op {
+            RngOp::Shuffle(_)
+            | RngOp::ShuffleRows(..)
+            | RngOp::Permutation
+            | RngOp::PermuteCopy(_)
+            | RngOp::ChoiceArray(..) => return None, // (drawn by `native_draw`)
             // SAFETY: as above.
             RngOp::Double => unsafe { (bg.next_double)(bg.state) }.to_bits(),
             RngOp::UniformLegacy | RngOp::UniformGen => {
@@ -520,12 +930,63 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
                 }
                 .to_bits()
             }
-            RngOp::MaskedInt | RngOp::LemireInt => {
-                let (lo, hi) = (arg_i64(n.lo, args), arg_i64(n.hi, args));
-                if lo >= hi {
+            RngOp::Dist(Dist::ChoiceInt, fam) => {
+                let k = arg_i64(n.lo, args);
+                if k <= 0 {
                     return None; // NumPy raises ValueError
                 }
-                let r = (hi as u64).wrapping_sub(1).wrapping_sub(lo as u64);
+                // SAFETY: as above.
+                unsafe {
+                    if fam == Family::Legacy {
+                        masked(bg, k as u64 - 1)
+                    } else {
+                        lemire(bg, k as u64 - 1)
+                    }
+                }
+            }
+            RngOp::Dist(d, fam) => {
+                let x = [arg_f64(n.lo, args), arg_f64(n.hi, args), arg_f64(n.third, args)];
+                let k = arg_i64(n.lo, args);
+                if !dist_ok(d, fam, x, k) {
+                    return None; // NumPy's call: it raises, or takes what is not native
+                }
+                if fam == Family::Gen {
+                    dist_draw(&mut super::distributions::GenStream(bg), d, fam, x, k)
+                } else {
+                    let mut a: *mut AugBitGen = std::ptr::null_mut();
+                    if n.op.needs_gauss_cache() {
+                        let RngSource::Fixed { aug, .. } = &n.source else {
+                            return None;
+                        };
+                        if aug.is_null() {
+                            return None;
+                        }
+                        a = *aug;
+                    }
+                    let (mut h, mut g) = (0, 0.0);
+                    // SAFETY: a non-null `aug` was found inside the RandomState this source
+                    // keeps alive, checked against NumPy (`aug_state_of`), and this thread
+                    // holds the RandomState's lock, as NumPy's draws do.
+                    let (has_gauss, gauss) = match unsafe { a.as_mut() } {
+                        Some(a) => (&mut a.has_gauss, &mut a.gauss),
+                        None => (&mut h, &mut g), // (a draw that takes no gaussian)
+                    };
+                    let mut st = super::distributions::LegacyStream {
+                        bits: bg,
+                        has_gauss,
+                        gauss,
+                    };
+                    dist_draw(&mut st, d, fam, x, k)
+                }
+            }
+            RngOp::MaskedInt | RngOp::LemireInt => {
+                let (lo, hi) = (arg_i64(n.lo, args), arg_i64(n.hi, args));
+                // `integers(..., endpoint=True)` draws from [low, high].
+                let closed = n.op == RngOp::LemireInt && arg_i64(n.third, args) != 0;
+                if lo > hi || (lo == hi && !closed) {
+                    return None; // NumPy raises ValueError
+                }
+                let r = (hi as u64).wrapping_sub(u64::from(!closed)).wrapping_sub(lo as u64);
                 // SAFETY: as above.
                 let v = unsafe {
                     if n.op == RngOp::MaskedInt {
@@ -537,9 +998,81 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
                 (lo as u64).wrapping_add(v)
             }
         };
-        // SAFETY: `out` has room for the result's one slot.
-        unsafe { *out = bits };
-        Some(OK)
+        Some(bits)
+    }
+}
+
+/// Whether a draw of `d` with float arguments `x` (and int first argument
+/// `k`) is made natively: only parameters NumPy accepts, inside the range the
+/// native algorithms were checked on. Everything else (bad values, NaN, the
+/// extremes) is NumPy's call, which raises NumPy's own errors.
+fn dist_ok(d: Dist, fam: Family, x: [f64; 3], k: i64) -> bool {
+    // NumPy's "non-negative": `-0.0` is refused (it tests the sign bit), NaN too here.
+    let nonneg = |v: f64| v >= 0.0 && v.is_sign_positive() && v.is_finite();
+    let pos = |v: f64| v > 0.0 && v.is_finite();
+    match d {
+        Dist::ChoiceInt => k > 0,
+        Dist::Gamma => nonneg(x[0]) && nonneg(x[1]),
+        // Jöhnk's powers do not underflow for parameters >= 0.05 (U >= 2^-53
+        // unless 0): NumPy versions differ in how they treat an underflow.
+        Dist::Beta => pos(x[0]) && pos(x[1]) && (x[0] > 1.0 || x[1] > 1.0 || x[0].min(x[1]) >= 0.05),
+        Dist::Chisquare | Dist::Pareto => pos(x[0]),
+        Dist::Lognormal | Dist::Laplace | Dist::Gumbel | Dist::Logistic => !x[0].is_nan() && nonneg(x[1]),
+        Dist::Rayleigh | Dist::Weibull => nonneg(x[0]),
+        Dist::Triangular => x.iter().all(|v| v.is_finite()) && x[0] <= x[1] && x[1] <= x[2] && x[0] < x[2],
+        // (results far inside the int64 range)
+        Dist::Poisson => x[0] >= 0.0 && x[0] <= 1e15,
+        Dist::Binomial => (0..=1 << 50).contains(&k) && x[1] >= 0.0 && x[1] <= 1.0,
+        // (legacy: `log(1 - p)` not 0 and the quotient far inside the int64 range)
+        Dist::Geometric => {
+            x[0] <= 1.0
+                && x[0]
+                    >= if fam == Family::Legacy {
+                        1e-12
+                    } else {
+                        f64::MIN_POSITIVE
+                    }
+        }
+        Dist::StandardCauchy => true,
+        Dist::StandardT | Dist::Power => pos(x[0]),
+        Dist::F | Dist::Wald => pos(x[0]) && pos(x[1]),
+        // The gamma mean of the Poisson stays below ~2.4e12 for shape >= 0.1
+        // (the gamma's largest draw is bounded: the uniform's and the normal's
+        // largest values are), far inside the Poisson's checked range.
+        Dist::NegativeBinomial => {
+            let scale = (1.0 - x[1]) / x[1];
+            (0.1..=1e9).contains(&x[0]) && x[1] > 0.0 && x[1] <= 1.0 && scale <= 1e6 && x[0] * scale <= 1e9
+        }
+    }
+}
+
+/// One draw of `d` (parameters as `dist_ok` accepts them) from `s`: the
+/// result's slot (an int's or a float's bits).
+fn dist_draw<S: super::distributions::Stream>(s: &mut S, d: Dist, fam: Family, x: [f64; 3], k: i64) -> u64 {
+    use super::distributions as dd;
+    let legacy = fam == Family::Legacy;
+    match d {
+        Dist::ChoiceInt => unreachable!("drawn by `draw_choice`"),
+        Dist::Gamma => (x[1] * dd::standard_gamma(s, x[0])).to_bits(),
+        Dist::Beta => dd::beta(s, x[0], x[1], legacy).to_bits(),
+        Dist::Chisquare => (2.0 * dd::standard_gamma(s, x[0] / 2.0)).to_bits(),
+        Dist::Lognormal => dd::lognormal(s, x[0], x[1]).to_bits(),
+        Dist::Laplace => dd::laplace(s, x[0], x[1]).to_bits(),
+        Dist::Gumbel => dd::gumbel(s, x[0], x[1]).to_bits(),
+        Dist::Logistic => dd::logistic(s, x[0], x[1]).to_bits(),
+        Dist::Triangular => dd::triangular(s, x[0], x[1], x[2]).to_bits(),
+        Dist::Rayleigh => dd::rayleigh(s, x[0], legacy).to_bits(),
+        Dist::Weibull => dd::weibull(s, x[0]).to_bits(),
+        Dist::Pareto => dd::pareto(s, x[0], legacy).to_bits(),
+        Dist::Poisson => dd::poisson(s, x[0]) as u64,
+        Dist::Binomial => dd::binomial(s, k, x[1], legacy) as u64,
+        Dist::Geometric => dd::geometric(s, x[0], legacy) as u64,
+        Dist::StandardCauchy => dd::standard_cauchy(s).to_bits(),
+        Dist::StandardT => dd::standard_t(s, x[0]).to_bits(),
+        Dist::Power => dd::power(s, x[0], legacy).to_bits(),
+        Dist::F => dd::f_dist(s, x[0], x[1]).to_bits(),
+        Dist::NegativeBinomial => dd::negative_binomial(s, x[0], x[1]) as u64,
+        Dist::Wald => dd::wald(s, x[0], x[1], legacy).to_bits(),
     }
 }
 
@@ -555,4 +1088,147 @@ pub fn release_locks(ctx: &mut Ctx) {
             }
         }
     })
+}
+
+/// Whether `helpers::distributions`' draws of `d` in family `fam` are the
+/// installed NumPy's, value for value: checked once per process, before the
+/// first compiled call site that would draw them natively (a NumPy whose
+/// algorithms changed keeps its own calls: correct, only slower).
+pub fn verified(py: Python<'_>, d: Dist, fam: Family) -> bool {
+    static DONE: std::sync::Mutex<Vec<((Dist, Family), bool)>> = std::sync::Mutex::new(Vec::new());
+    if let Some(&(_, ok)) = DONE
+        .lock()
+        .ok()
+        .and_then(|v| v.iter().find(|(k, _)| *k == (d, fam)).copied())
+        .as_ref()
+    {
+        return ok;
+    }
+    let ok = d == Dist::ChoiceInt || matches!(check_against_numpy(py, d, fam), Ok(true));
+    if let Ok(mut v) = DONE.lock() {
+        v.push(((d, fam), ok));
+    }
+    ok
+}
+
+/// Draws of `d` by NumPy (an array fill, which runs the scalar algorithm per
+/// element) and by `dist_draw` from two bit generators seeded alike, over
+/// parameters in each regime of the algorithm: the same values, and the bit
+/// generators left in the same state.
+fn check_against_numpy(py: Python<'_>, d: Dist, fam: Family) -> PyResult<bool> {
+    const N: usize = 300;
+    let (name, sets): (&str, &[[f64; 3]]) = match d {
+        Dist::ChoiceInt => return Ok(true),
+        Dist::Gamma => (
+            "gamma",
+            &[[0.3, 2.0, 0.0], [1.0, 1.5, 0.0], [2.5, 1.0, 0.0], [40.0, 0.5, 0.0]],
+        ),
+        Dist::Beta => (
+            "beta",
+            &[[0.5, 0.5, 0.0], [0.2, 0.9, 0.0], [2.0, 0.5, 0.0], [3.0, 4.0, 0.0]],
+        ),
+        Dist::Chisquare => ("chisquare", &[[0.7, 0.0, 0.0], [3.0, 0.0, 0.0], [25.0, 0.0, 0.0]]),
+        Dist::Lognormal => ("lognormal", &[[0.5, 1.5, 0.0]]),
+        Dist::Laplace => ("laplace", &[[1.0, 2.0, 0.0]]),
+        Dist::Gumbel => ("gumbel", &[[1.0, 2.0, 0.0]]),
+        Dist::Logistic => ("logistic", &[[1.0, 2.0, 0.0]]),
+        Dist::Triangular => ("triangular", &[[-1.0, 0.5, 3.0]]),
+        Dist::Rayleigh => ("rayleigh", &[[2.0, 0.0, 0.0]]),
+        Dist::Weibull => ("weibull", &[[0.7, 0.0, 0.0], [3.0, 0.0, 0.0]]),
+        Dist::Pareto => ("pareto", &[[2.5, 0.0, 0.0]]),
+        Dist::Poisson => (
+            "poisson",
+            &[[0.5, 0.0, 0.0], [4.0, 0.0, 0.0], [12.0, 0.0, 0.0], [1e4, 0.0, 0.0]],
+        ),
+        Dist::Binomial => (
+            "binomial",
+            &[
+                [10.0, 0.3, 0.0],
+                [25.0, 0.9, 0.0],
+                [200.0, 0.4, 0.0],
+                [1000.0, 0.5, 0.0],
+                [1e5, 0.7, 0.0],
+            ],
+        ),
+        Dist::Geometric => ("geometric", &[[0.6, 0.0, 0.0], [0.3, 0.0, 0.0], [0.001, 0.0, 0.0]]),
+        Dist::StandardCauchy => ("standard_cauchy", &[[0.0, 0.0, 0.0]]),
+        Dist::StandardT => ("standard_t", &[[0.5, 0.0, 0.0], [3.0, 0.0, 0.0], [40.0, 0.0, 0.0]]),
+        Dist::Power => ("power", &[[0.3, 0.0, 0.0], [2.0, 0.0, 0.0]]),
+        Dist::F => ("f", &[[3.0, 5.0, 0.0], [0.7, 12.0, 0.0]]),
+        Dist::NegativeBinomial => (
+            "negative_binomial",
+            &[
+                [5.0, 0.3, 0.0],
+                [1.5, 0.9, 0.0],
+                [50.0, 0.01, 0.0],
+                [0.2, 0.5, 0.0],
+                [3.0, 1.0, 0.0],
+            ],
+        ),
+        Dist::Wald => ("wald", &[[1.0, 2.0, 0.0], [3.0, 0.5, 0.0], [1e6, 1e-3, 0.0]]),
+    };
+    let arity = match d {
+        Dist::Triangular => 3,
+        Dist::Gamma
+        | Dist::Beta
+        | Dist::Lognormal
+        | Dist::Laplace
+        | Dist::Gumbel
+        | Dist::Logistic
+        | Dist::Binomial
+        | Dist::F
+        | Dist::NegativeBinomial
+        | Dist::Wald => 2,
+        Dist::StandardCauchy => 0,
+        _ => 1,
+    };
+    let random = py.import("numpy.random")?;
+    let class = random.getattr(if fam == Family::Legacy {
+        "RandomState"
+    } else {
+        "Generator"
+    })?;
+    for (i, x) in sets.iter().enumerate() {
+        let seed = 20260 + i as u64;
+        let bg1 = random.getattr("PCG64")?.call1((seed,))?;
+        let gen1 = class.call1((&bg1,))?;
+        let args: Vec<Bound<'_, PyAny>> = (0..arity)
+            .map(|j| {
+                if d == Dist::Binomial && j == 0 {
+                    pyo3::types::PyInt::new(py, x[0] as i64).into_any()
+                } else {
+                    pyo3::types::PyFloat::new(py, x[j]).into_any()
+                }
+            })
+            .collect();
+        let kw = pyo3::types::PyDict::new(py);
+        kw.set_item("size", N)?;
+        let want = gen1.call_method(name, pyo3::types::PyTuple::new(py, args)?, Some(&kw))?;
+        let want = want.call_method1("astype", (if d.is_int() { "<i8" } else { "<f8" },))?;
+        let bytes: Vec<u8> = want.call_method0("tobytes")?.extract()?;
+        let bg2 = random.getattr("PCG64")?.call1((seed,))?;
+        let (bitgen, _lock) = bitgen_of(py, &bg2)?;
+        // SAFETY: `bg2` (alive to the end of this iteration) is this function's
+        // own bit generator: no other thread knows it.
+        let bits = unsafe { &*bitgen };
+        let (mut h, mut g) = (0, 0.0);
+        let mut got = Vec::with_capacity(8 * N);
+        for _ in 0..N {
+            let v = if fam == Family::Gen {
+                dist_draw(&mut super::distributions::GenStream(bits), d, fam, *x, x[0] as i64)
+            } else {
+                let mut st = super::distributions::LegacyStream {
+                    bits,
+                    has_gauss: &mut h,
+                    gauss: &mut g,
+                };
+                dist_draw(&mut st, d, fam, *x, x[0] as i64)
+            };
+            got.extend_from_slice(&v.to_le_bytes());
+        }
+        if got != bytes || !bg1.getattr("state")?.eq(bg2.getattr("state")?)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
