@@ -1153,7 +1153,10 @@ def test_generator_distribution_stream(case):
     want = gen_dist(np.random.default_rng(777), name, 3000, a, b, c)
     rng = np.random.default_rng(777)
     got, calls = pycalls_of(f, rng, name, 3000, a, b, c)
-    assert calls == 0
+    # (an older NumPy's Generator.wald has the legacy form, which pyston's check
+    # against the running NumPy finds: NumPy's own call then, still exact)
+    old_wald = name == 20 and tuple(int(x) for x in np.__version__.split(".")[:2]) < (2, 4)
+    assert calls == 0 or old_wald
     same_bits(got, want)
     ref = np.random.default_rng(777)
     gen_dist(ref, name, 3000, a, b, c)

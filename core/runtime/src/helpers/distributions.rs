@@ -454,10 +454,16 @@ fn binomial_inversion<S: Stream>(s: &mut S, n: i64, p: f64) -> i64 {
     x
 }
 
+/// Whether the running NumPy's Generator subtracts the Stirling corrections
+/// of `y + 1` and `n - y + 1` in BTPE's final acceptance test (NumPy 2.5
+/// fixed the sign the 1988 paper printed: numpy/numpy#31238); `RandomState`
+/// keeps adding all four. Set from NumPy's version before any draw.
+pub static BTPE_SIGN_FIXED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Binomial by BTPE (`n p > 30`, `p <= 1/2`). The final acceptance test adds
-/// all four Stirling corrections, as the NumPy this was checked against does
-/// in both families.
-fn binomial_btpe<S: Stream>(s: &mut S, n: i64, p: f64) -> i64 {
+/// all four Stirling corrections (`fixed`: the last two subtracted, NumPy
+/// 2.5's Generator).
+fn binomial_btpe<S: Stream>(s: &mut S, n: i64, p: f64, fixed: bool) -> i64 {
     let nf = n as f64;
     let r = p.min(1.0 - p);
     let q = 1.0 - r;
@@ -544,13 +550,16 @@ fn binomial_btpe<S: Stream>(s: &mut S, n: i64, p: f64) -> i64 {
         let f1 = mf + 1.0;
         let z = nf + 1.0 - mf;
         let w = nf - y as f64 + 1.0;
-        let bound = xm * log(f1 / x1)
+        let head = xm * log(f1 / x1)
             + (nf - mf + 0.5) * log(z / w)
             + (y - m) as f64 * log(w * r / (x1 * q))
             + corr(f1, f1 * f1)
-            + corr(z, z * z)
-            + corr(x1, x1 * x1)
-            + corr(w, w * w);
+            + corr(z, z * z);
+        let bound = if fixed {
+            head - corr(x1, x1 * x1) - corr(w, w * w)
+        } else {
+            head + corr(x1, x1 * x1) + corr(w, w * w)
+        };
         if big_a > bound {
             continue;
         }
@@ -569,18 +578,19 @@ pub fn binomial<S: Stream>(s: &mut S, n: i64, p: f64, legacy: bool) -> i64 {
     if !legacy && (n == 0 || p == 0.0) {
         return 0;
     }
+    let fixed = !legacy && BTPE_SIGN_FIXED.load(std::sync::atomic::Ordering::Relaxed);
     if p <= 0.5 {
         if p * n as f64 <= 30.0 {
             binomial_inversion(s, n, p)
         } else {
-            binomial_btpe(s, n, p)
+            binomial_btpe(s, n, p, fixed)
         }
     } else {
         let q = 1.0 - p;
         if q * n as f64 <= 30.0 {
             n - binomial_inversion(s, n, q)
         } else {
-            n - binomial_btpe(s, n, q)
+            n - binomial_btpe(s, n, q, fixed)
         }
     }
 }
