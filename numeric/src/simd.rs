@@ -926,12 +926,13 @@ impl SimdGen for Gen<'_, '_> {
                     }
                     if let Some(sel) = &plan.sel {
                         // Selects and narrow lanes: each instruction's own check, if any.
-                        self.cur_inst = (blk, k);
+                        self.cur_inst = sel.same_access.get(&(blk, k)).copied().unwrap_or((blk, k));
                         let v = if inst.op == Op::SetItem {
                             None
                         } else {
                             self.sel_inst(sel, inst, &vu, &splats, iu)?
                         };
+                        self.cur_inst = (blk, k);
                         if let Some(m) = self.lane_check(sel, inst, &vu, &splats, v)? {
                             ovf = Some(match ovf {
                                 Some(o) => self.b.ins().bor(o, m),

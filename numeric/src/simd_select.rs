@@ -71,6 +71,9 @@ pub(crate) struct SelPlan {
     pub checks: HashMap<(Block, usize), LaneCheck>,
     /// `np.uint8(255)` and the like in the body: dtype and value.
     pub np_consts: HashMap<Value, (Dtype, i64)>,
+    /// Loads inside a diamond's side that read an element an earlier load of
+    /// every iteration read: that load's position (whose index facts hold).
+    pub same_access: HashMap<(Block, usize), (Block, usize)>,
 }
 
 /// A body being walked: its blocks in order, those inside a diamond's sides,
@@ -207,6 +210,8 @@ impl SelectGen for Gen<'_, '_> {
         let mut ops: Vec<(Block, usize)> = Vec::new();
         let mut stores: Vec<(Value, Vec<Value>)> = Vec::new();
         let mut loads: Vec<(Value, Vec<Value>)> = Vec::new();
+        let mut load_at: Vec<(Block, usize)> = Vec::new();
+        let mut same_access = HashMap::new();
         let mut need: u32 = 8;
         let ty = |v: Value| self.typed.ty(v);
         for &blk in &w.body {
@@ -323,7 +328,17 @@ impl SelectGen for Gen<'_, '_> {
                         K::Lane
                     }
                     Op::GetItem => {
-                        self.vector_access(inst, &kinds, header, blk, k, true)?;
+                        // A load inside a diamond's side whose own index checks stayed (the
+                        // side does not run on every iteration) is in bounds when the same
+                        // element was loaded on every iteration before it (`a[i] if a[i] > b[i]
+                        // else b[i]`).
+                        if self.vector_access(inst, &kinds, header, blk, k, true).is_none() {
+                            let at = loads.iter().zip(&load_at).find_map(|((x, idx), at)| {
+                                (*x == inst.args[0] && idx[..] == inst.args[1..]).then_some(*at)
+                            })?;
+                            same_access.insert((blk, k), at);
+                        }
+                        load_at.push((blk, k));
                         let Ty::Array(at) = ty(inst.args[0]) else { return None };
                         if !lane_dtype(at.dtype) || rt != Some(Ty::Np(at.dtype)) {
                             return None;
@@ -579,6 +594,7 @@ impl SelectGen for Gen<'_, '_> {
                 unsigned_cmps,
                 checks,
                 np_consts,
+                same_access,
             })),
         })
     }
