@@ -33,11 +33,13 @@
 //! (NumPy raises). Each is either proven impossible by the value ranges, or
 //! checked per lane: the sign bits of `(x ^ r) & (y ^ r)` for a signed `+`
 //! as wide as the lane, `r <u x` for an unsigned one (and the like for `-`),
-//! the dtype's bounds on an exact wider result or on a stored value. A step
-//! whose check fires in any lane (even one whose side was not taken) stores
-//! nothing, and the scalar loop takes over at that step, doing exactly what
-//! Python does. Checks are per step, before the step's stores, as for the
-//! strict int lanes of `simd`.
+//! the dtype's bounds on an exact wider result or on a stored value. A check
+//! inside a diamond's side counts only in the lanes that take that side (its
+//! mask is ANDed with the side's conditions): in the others the scalar loop
+//! would not run it, and their values there are never selected. A step whose
+//! check fires in a lane stores nothing, and the scalar loop takes over at
+//! that step, doing exactly what Python does. Checks are per step, before the
+//! step's stores, as for the strict int lanes of `simd`.
 
 use crate::prelude::*;
 use crate::ranges::Ranges;
@@ -74,6 +76,10 @@ pub(crate) struct SelPlan {
     /// Loads inside a diamond's side that read an element an earlier load of
     /// every iteration read: that load's position (whose index facts hold).
     pub same_access: HashMap<(Block, usize), (Block, usize)>,
+    /// Blocks inside diamonds' sides: the conditions under which each runs.
+    /// A check there counts only in the lanes that take the side (the scalar
+    /// loop would not run it in the others).
+    pub arms: HashMap<Block, Vec<(Value, bool)>>,
 }
 
 /// A body being walked: its blocks in order, those inside a diamond's sides,
@@ -81,7 +87,9 @@ pub(crate) struct SelPlan {
 #[derive(Default)]
 pub(crate) struct Walk {
     body: Vec<Block>,
-    arms: HashSet<Block>,
+    /// Blocks inside diamonds' sides, each with the conditions (branch value,
+    /// side taken) under which it runs, outermost first.
+    arms: HashMap<Block, Vec<(Value, bool)>>,
     merges: HashMap<Block, (Value, ir::Edge, ir::Edge)>,
 }
 
@@ -142,8 +150,9 @@ fn le() -> MemFlagsData {
 /// This part of the pass's code generation, as methods on the compiler's `Gen`.
 pub(crate) trait SelectGen {
     fn select_plan(&self, header: Block, h: &ir::BlockData) -> Option<VecLoop>;
-    fn walk_body(&self, header: Block, x: Block, in_arm: bool, w: &mut Walk) -> Option<(Block, ir::Edge)>;
-    fn walk_side(&self, header: Block, e: &ir::Edge, w: &mut Walk) -> Option<(Block, ir::Edge)>;
+    fn walk_body(&self, header: Block, x: Block, path: &[(Value, bool)], w: &mut Walk) -> Option<(Block, ir::Edge)>;
+    fn walk_side(&self, header: Block, e: &ir::Edge, path: &[(Value, bool)], w: &mut Walk)
+        -> Option<(Block, ir::Edge)>;
     fn splat_int(&mut self, v: Value, vv: &HashMap<Value, VV>, lane_ty: clir::Type) -> CResult<CV>;
     fn merge_selects(
         &mut self,
@@ -183,7 +192,7 @@ impl SelectGen for Gen<'_, '_> {
             return None;
         }
         let mut w = Walk::default();
-        let (end, back) = self.walk_body(header, body_edge.block, false, &mut w)?;
+        let (end, back) = self.walk_body(header, body_edge.block, &[], &mut w)?;
         let latch = *w.body.last()?;
         let preds = self.preds_of(header);
         if end != header || preds.len() != 2 || !preds.contains(&latch) {
@@ -351,7 +360,11 @@ impl SelectGen for Gen<'_, '_> {
                         self.vector_access(inst, &kinds, header, blk, k, true)?;
                         let Ty::Array(at) = ty(inst.args[0]) else { return None };
                         let v = *inst.args.last().unwrap();
-                        if w.arms.contains(&blk) || at.readonly || !lane_dtype(at.dtype) || !operands_ok(&kinds, &[v]) {
+                        if w.arms.contains_key(&blk)
+                            || at.readonly
+                            || !lane_dtype(at.dtype)
+                            || !operands_ok(&kinds, &[v])
+                        {
                             return None;
                         }
                         need = need.max(bits_of(at.dtype));
@@ -595,6 +608,7 @@ impl SelectGen for Gen<'_, '_> {
                 checks,
                 np_consts,
                 same_access,
+                arms: w.arms,
             })),
         })
     }
@@ -602,14 +616,20 @@ impl SelectGen for Gen<'_, '_> {
     /// Walks blocks from `x` (entered by its only predecessor, with no
     /// arguments) through jumps and whole diamonds, until an edge into a block
     /// with other predecessors: returns that block and edge.
-    fn walk_body(&self, header: Block, mut x: Block, in_arm: bool, w: &mut Walk) -> Option<(Block, ir::Edge)> {
+    fn walk_body(
+        &self,
+        header: Block,
+        mut x: Block,
+        path: &[(Value, bool)],
+        w: &mut Walk,
+    ) -> Option<(Block, ir::Edge)> {
         loop {
             if w.body.len() >= 32 || x == header || w.body.contains(&x) {
                 return None;
             }
             w.body.push(x);
-            if in_arm {
-                w.arms.insert(x);
+            if !path.is_empty() {
+                w.arms.insert(x, path.to_vec());
             }
             let next = match &self.f.block(x).term {
                 Term::Jump(j) => j.clone(),
@@ -617,8 +637,13 @@ impl SelectGen for Gen<'_, '_> {
                     if t.block == e.block {
                         return None;
                     }
-                    let (mt, et) = self.walk_side(header, t, w)?;
-                    let (me, ee) = self.walk_side(header, e, w)?;
+                    let side = |taken: bool| {
+                        let mut p = path.to_vec();
+                        p.push((*c, taken));
+                        p
+                    };
+                    let (mt, et) = self.walk_side(header, t, &side(true), w)?;
+                    let (me, ee) = self.walk_side(header, e, &side(false), w)?;
                     if mt != me || mt == header || self.preds_of(mt).len() != 2 || w.merges.contains_key(&mt) {
                         return None;
                     }
@@ -640,14 +665,20 @@ impl SelectGen for Gen<'_, '_> {
 
     /// One side of a diamond: the edge itself when it enters the merge, else
     /// the walk of its block.
-    fn walk_side(&self, header: Block, e: &ir::Edge, w: &mut Walk) -> Option<(Block, ir::Edge)> {
+    fn walk_side(
+        &self,
+        header: Block,
+        e: &ir::Edge,
+        path: &[(Value, bool)],
+        w: &mut Walk,
+    ) -> Option<(Block, ir::Edge)> {
         if self.preds_of(e.block).len() != 1 {
             return Some((e.block, e.clone()));
         }
         if !e.args.is_empty() || !self.f.block(e.block).params.is_empty() {
             return None;
         }
-        self.walk_body(header, e.block, true, w)
+        self.walk_body(header, e.block, path, w)
     }
 
     /// An invariant int operand in every lane: its exact value, truncated to
@@ -810,7 +841,7 @@ impl SelectGen for Gen<'_, '_> {
             Some(r) => r,
             None => lane(*inst.args.last().unwrap())?,
         };
-        Ok(Some(match c {
+        let m = match c {
             LaneCheck::Add | LaneCheck::Sub => {
                 let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
                 let xr = self.b.ins().bxor(x, r);
@@ -852,7 +883,20 @@ impl SelectGen for Gen<'_, '_> {
                 let above = self.b.ins().icmp(IntCC::SignedGreaterThan, r, hi);
                 self.b.ins().bor(below, above)
             }
-        }))
+        };
+        // Inside a diamond's side: only the lanes that take it.
+        let mut m = m;
+        if let Some(path) = sel.arms.get(&self.cur_inst.0) {
+            for (c, taken) in path.clone() {
+                let mask = lane(c)?;
+                m = if taken {
+                    self.b.ins().band(m, mask)
+                } else {
+                    self.b.ins().band_not(m, mask)
+                };
+            }
+        }
+        Ok(Some(m))
     }
 }
 
