@@ -114,6 +114,26 @@ def count_to(a, t, out):
     return out
 
 
+def relu(a, out):
+    for i in range(a.shape[0]):
+        x = a[i]
+        out[i] = x if x > 0.0 else 0.0
+    return out
+
+
+def float_clamp(a, out, lo, hi):
+    for i in range(a.shape[0]):
+        x = a[i] * 2.0
+        out[i] = hi if x > hi else (lo if x < lo else x)
+    return out
+
+
+def float_pick(a, b, out):
+    for i in range(a.shape[0]):
+        out[i] = a[i] - b[i] if a[i] != b[i] else -abs(a[i])
+    return out
+
+
 def in_place_clip(a):
     for i in range(a.shape[0]):
         v = int(a[i])
@@ -151,8 +171,9 @@ def _run(fn, args):
             r = fn(*cargs)
         except Exception as e:  # noqa: BLE001 - compared below
             r, exc = None, (type(e), str(e))
-    res = (r.dtype, r.shape, r.tolist()) if isinstance(r, np.ndarray) else r
-    arrays = [(a.dtype, a.tolist()) for a in cargs if isinstance(a, np.ndarray)]
+    # Arrays as bytes: bit for bit (NaN payloads, signed zeros).
+    res = (r.dtype, r.shape, r.tobytes()) if isinstance(r, np.ndarray) else r
+    arrays = [(a.dtype, a.shape, a.tobytes()) for a in cargs if isinstance(a, np.ndarray)]
     msgs = [(w.category, str(w.message)) for w in ws if not issubclass(w.category, pyston.PerformanceWarning)]
     return res, exc, arrays, msgs
 
@@ -277,6 +298,24 @@ def test_strided_and_reversed_views_run_the_scalar_loop(kernels, rng):
         same(kernels.threshold, np.asfortranarray(img), dt(7), dt(np.iinfo(dt).max))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=lambda d: np.dtype(d).name)
+def test_float_conditionals_with_nan_inf_and_signed_zeros(kernels, dtype, rng):
+    specials = np.array([np.nan, -np.nan, np.inf, -np.inf, 0.0, -0.0, 5e-324, 1.5, -2.5], dtype)
+    for n in sorted({0, 1, 2, 3, 4, 5, 7, 8, 9, 17, 1003}):
+        a = rng.standard_normal(n).astype(dtype)
+        b = rng.standard_normal(n).astype(dtype)
+        if n:
+            k = rng.integers(0, n, min(n, 12))
+            a[k] = np.resize(specials, len(k))
+            b[k[::2]] = a[k[::2]]  # equal pairs, NaN pairs included
+        same(kernels.relu, a, np.zeros(n, dtype))
+        same(kernels.float_clamp, a, np.zeros(n, dtype), -0.5, 0.5)
+        same(kernels.float_clamp, a, np.zeros(n, dtype), np.nan, 0.0)
+        same(kernels.float_pick, a, b, np.zeros(n, dtype))
+        buf = np.concatenate([a, b])
+        same(kernels.float_pick, buf[:n], buf[1 : n + 1], buf[2 : n + 2])  # overlapping: scalar
+
+
 PLANNED = """
 import sys
 import numpy as np
@@ -305,6 +344,12 @@ for dt in (np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64
     call(k.abs_diff, z, z, z.copy())
     call(k.count_to, z, dt(3), np.zeros(n, np.int8))
     call(k.in_place_clip, z.copy())
+x = np.zeros(n)
+call(k.relu, x, x.copy())
+call(k.float_clamp, x, x.copy(), -0.5, 0.5)
+call(k.float_pick, x, x, x.copy())
+x32 = np.zeros(n, np.float32)
+call(k.float_pick, x32, x32, x32.copy())
 """
 
 
@@ -342,6 +387,10 @@ def test_the_vector_loops_are_planned(kernels):
     assert "16 x i8" in plan("in_place_clip", 0) and "check" not in plan("in_place_clip", 0)
     assert "16 x i8" in plan("count_to", 1)
     assert "16 x i8" in plan("abs_diff", 1) and "check USub" in plan("abs_diff", 1)
+    # Float lanes: selects by ordered comparisons.
+    assert "2 x f64" in plan("relu") and "select at" in plan("relu")
+    assert "2 x f64" in plan("float_clamp") and plan("float_clamp").count("select at") == 2
+    assert "2 x f64" in plan("float_pick", 0) and "4 x f32" in plan("float_pick", 1)
 
 
 def test_checks_count_only_in_the_lanes_that_take_their_side(kernels):

@@ -175,7 +175,7 @@ pub(crate) enum VV {
 /// The lane type of a float value. `float | np.float64` (what `max(a[i], lo)`
 /// returns) counts as f64: both members have the same bits, and every vector
 /// operation (arithmetic, min/max, abs, a store) treats them alike.
-fn float_slot(t: &Ty) -> Option<SlotTy> {
+pub(crate) fn float_slot(t: &Ty) -> Option<SlotTy> {
     match t {
         Ty::Float | Ty::Np(Dtype::Float64) => Some(SlotTy::F64),
         Ty::Np(Dtype::Float32) => Some(SlotTy::F32),
@@ -195,7 +195,7 @@ fn lane_slot(t: &Ty) -> Option<SlotTy> {
     }
 }
 
-fn plain_scalar(t: &Ty) -> bool {
+pub(crate) fn plain_scalar(t: &Ty) -> bool {
     matches!(t, Ty::Int | Ty::Bool | Ty::Float | Ty::Np(_))
 }
 
@@ -734,7 +734,11 @@ impl SimdGen for Gen<'_, '_> {
                 // A diamond's merge: its parameters are lanes, its invariant arguments splats.
                 for a in te.args.iter().chain(&fe.args) {
                     if !lane_vals.contains(a) && !splats.contains_key(a) {
-                        let s = self.splat_int(*a, &vv, lane_ty)?;
+                        let s = if lane_ty.lane_type().is_float() {
+                            self.splat_of(*a, &vv, lane_ty)?
+                        } else {
+                            self.splat_int(*a, &vv, lane_ty)?
+                        };
                         splats.insert(*a, s);
                     }
                 }
@@ -795,7 +799,7 @@ impl SimdGen for Gen<'_, '_> {
                 };
                 for a in lane_args {
                     if !lane_vals.contains(&a) && !splats.contains_key(&a) {
-                        let s = if plan.sel.is_some() {
+                        let s = if plan.sel.is_some() && !lane_ty.lane_type().is_float() {
                             self.splat_int(a, &vv, lane_ty)?
                         } else {
                             self.splat_of(a, &vv, lane_ty)?

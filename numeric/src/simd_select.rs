@@ -43,7 +43,7 @@
 
 use crate::prelude::*;
 use crate::ranges::Ranges;
-use crate::simd::{SimdGen, VecLoop, VV};
+use crate::simd::{float_slot, plain_scalar, SimdGen, VecLoop, VV};
 use cranelift_codegen::ir::ConstantData;
 
 /// A check on a step's lanes before it stores (see the module docs).
@@ -222,6 +222,8 @@ impl SelectGen for Gen<'_, '_> {
         let mut load_at: Vec<(Block, usize)> = Vec::new();
         let mut same_access = HashMap::new();
         let mut need: u32 = 8;
+        let mut fslot: Option<SlotTy> = None;
+        let mut int_access = false;
         let ty = |v: Value| self.typed.ty(v);
         for &blk in &w.body {
             let kind_of = |kinds: &HashMap<Value, K>, v: Value| -> Option<K> {
@@ -238,11 +240,14 @@ impl SelectGen for Gen<'_, '_> {
                 }
                 for (i, p) in data.params.iter().enumerate() {
                     let pt = ty(*p);
-                    if !matches!(pt, Ty::Int) && !matches!(pt, Ty::Np(d) if lane_dtype(*d)) {
+                    let int_ok = matches!(pt, Ty::Int) || matches!(pt, Ty::Np(d) if lane_dtype(*d));
+                    if !int_ok && float_slot(pt).is_none() {
                         return None;
                     }
                     for a in [te.args[i], fe.args[i]] {
-                        if ty(a) != pt || masks.contains(&a) || !matches!(kind_of(&kinds, a)?, K::Lane | K::Inv) {
+                        // (Floats: `float` and `np.float64` have the same bits in a lane.)
+                        let same = ty(a) == pt || (!int_ok && float_slot(ty(a)) == float_slot(pt));
+                        if !same || masks.contains(&a) || !matches!(kind_of(&kinds, a)?, K::Lane | K::Inv) {
                             return None;
                         }
                     }
@@ -266,7 +271,7 @@ impl SelectGen for Gen<'_, '_> {
                         .all(|a| !masks.contains(a) && matches!(kind_of(kinds, *a), Some(K::Lane | K::Inv)))
                 };
                 let kind = match &inst.op {
-                    Op::Const(Const::Int(_) | Const::Bool(_)) => K::Inv,
+                    Op::Const(Const::Int(_) | Const::Bool(_) | Const::Float(_)) => K::Inv,
                     Op::Global(_) if matches!(rt, Some(Ty::Builtin(_) | Ty::Module(_))) => K::Inv,
                     // `np.uint8(255)`: a NumPy int constant.
                     Op::MethodCall { kw, .. }
@@ -307,9 +312,27 @@ impl SelectGen for Gen<'_, '_> {
                         }
                     }
                     Op::Bin { op, .. } => {
-                        if !matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul) || !operands_ok(&kinds, &inst.args) {
+                        let ok = matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div);
+                        if !ok || !operands_ok(&kinds, &inst.args) {
                             return None;
                         }
+                        ops.push((blk, k));
+                        K::Lane
+                    }
+                    // Float lanes: `-x`, `abs`, `min`, `max` (checked in the float pass below).
+                    Op::Unary(UnaryOp::Neg) if any_lane && operands_ok(&kinds, &inst.args) => {
+                        ops.push((blk, k));
+                        K::Lane
+                    }
+                    Op::Call { kw }
+                        if kw.is_empty()
+                            && matches!(
+                                ty(inst.args[0]),
+                                Ty::Builtin(Builtin::Abs | Builtin::Min | Builtin::Max)
+                            )
+                            && inst.args[1..].iter().any(|a| kinds.get(a) == Some(&K::Lane))
+                            && operands_ok(&kinds, &inst.args[1..]) =>
+                    {
                         ops.push((blk, k));
                         K::Lane
                     }
@@ -349,10 +372,17 @@ impl SelectGen for Gen<'_, '_> {
                         }
                         load_at.push((blk, k));
                         let Ty::Array(at) = ty(inst.args[0]) else { return None };
-                        if !lane_dtype(at.dtype) || rt != Some(Ty::Np(at.dtype)) {
-                            return None;
+                        if let Some(e) = float_dtype(at.dtype) {
+                            if *fslot.get_or_insert(e) != e || rt.as_ref().and_then(float_slot) != Some(e) {
+                                return None;
+                            }
+                        } else {
+                            if !lane_dtype(at.dtype) || rt != Some(Ty::Np(at.dtype)) {
+                                return None;
+                            }
+                            int_access = true;
+                            need = need.max(bits_of(at.dtype));
                         }
-                        need = need.max(bits_of(at.dtype));
                         loads.push((inst.args[0], inst.args[1..].to_vec()));
                         K::Lane
                     }
@@ -360,14 +390,19 @@ impl SelectGen for Gen<'_, '_> {
                         self.vector_access(inst, &kinds, header, blk, k, true)?;
                         let Ty::Array(at) = ty(inst.args[0]) else { return None };
                         let v = *inst.args.last().unwrap();
-                        if w.arms.contains_key(&blk)
-                            || at.readonly
-                            || !lane_dtype(at.dtype)
-                            || !operands_ok(&kinds, &[v])
-                        {
+                        if w.arms.contains_key(&blk) || at.readonly || !operands_ok(&kinds, &[v]) {
                             return None;
                         }
-                        need = need.max(bits_of(at.dtype));
+                        if let Some(e) = float_dtype(at.dtype) {
+                            if *fslot.get_or_insert(e) != e {
+                                return None;
+                            }
+                        } else if lane_dtype(at.dtype) {
+                            int_access = true;
+                            need = need.max(bits_of(at.dtype));
+                        } else {
+                            return None;
+                        }
                         stores.push((inst.args[0], inst.args[1..inst.args.len() - 1].to_vec()));
                         ops.push((blk, k));
                         continue;
@@ -405,6 +440,86 @@ impl SelectGen for Gen<'_, '_> {
         }
         if stores.is_empty() {
             return None;
+        }
+        let disjoint = disjoint_pairs(&stores, &loads)?;
+        if let Some(e) = fslot {
+            if int_access {
+                return None;
+            }
+            let ok = |v: Value, inv_any: bool| match kinds.get(&v) {
+                Some(K::Lane) => float_slot(ty(v)) == Some(e),
+                Some(K::Idx(_)) => false,
+                _ => float_slot(ty(v)) == Some(e) || (inv_any && plain_scalar(ty(v))),
+            };
+            for (v, _) in &lanes {
+                if float_slot(ty(*v)) != Some(e) {
+                    return None;
+                }
+            }
+            for (_, (_, te, fe)) in &w.merges {
+                if !te.args.iter().chain(&fe.args).all(|a| ok(*a, false)) {
+                    return None;
+                }
+            }
+            for &(blk, k) in &ops {
+                let inst = &self.f.block(blk).insts[k];
+                let rt_ok = |i: &ir::Inst| i.result.is_some_and(|r| float_slot(ty(r)) == Some(e));
+                let good = match &inst.op {
+                    Op::Bin { op, .. } => {
+                        let div_ok = *op != BinOp::Div || {
+                            // By a constant that cannot raise (Python) or warn (NumPy: |c| >= 1).
+                            let c = match self.consts.get(&inst.args[1]) {
+                                Some(Const::Float(c)) => *c,
+                                Some(Const::Int(c)) => *c as f64,
+                                _ => 0.0,
+                            };
+                            let np = inst.result.is_some_and(|r| *ty(r) != Ty::Float);
+                            c != 0.0 && !c.is_nan() && !(np && c.abs() < 1.0)
+                        };
+                        div_ok && rt_ok(inst) && inst.args.iter().all(|a| ok(*a, true))
+                    }
+                    Op::Unary(_) => rt_ok(inst) && ok(inst.args[0], false),
+                    Op::Call { .. } => {
+                        let n = inst.args.len() - 1;
+                        let arity = match ty(inst.args[0]) {
+                            Ty::Builtin(Builtin::Abs) => n == 1,
+                            _ => n >= 2,
+                        };
+                        arity && rt_ok(inst) && inst.args[1..].iter().all(|a| ok(*a, false))
+                    }
+                    Op::Cmp(_) => inst.args.iter().all(|a| {
+                        // A float of the lane's precision, or an int constant it holds exactly.
+                        let limit: u64 = if e == SlotTy::F64 { 1 << 53 } else { 1 << 24 };
+                        let exact = matches!(self.consts.get(a), Some(Const::Int(c)) if c.unsigned_abs() <= limit);
+                        ok(*a, false) || (exact && kinds.get(a) != Some(&K::Lane))
+                    }),
+                    Op::SetItem => ok(*inst.args.last().unwrap(), false),
+                    _ => false,
+                };
+                if !good {
+                    return None;
+                }
+            }
+            return Some(VecLoop {
+                var,
+                stop,
+                body: w.body,
+                step_inst,
+                elem: e,
+                disjoint,
+                var_index,
+                reductions: Vec::new(),
+                checked_lanes: false,
+                sel: Some(Box::new(SelPlan {
+                    lane: if e == SlotTy::F64 { clt::F64X2 } else { clt::F32X4 },
+                    merges: w.merges,
+                    unsigned_cmps: HashSet::new(),
+                    checks: HashMap::new(),
+                    np_consts,
+                    same_access,
+                    arms: w.arms,
+                })),
+            });
         }
         // The lane width: every lane value and every invariant operand held exactly.
         let ranges = Ranges::new(self.f, self.typed, self.env.sem.wrapping_ints);
@@ -476,8 +591,8 @@ impl SelectGen for Gen<'_, '_> {
                 Op::Bin { op, .. } => {
                     let r = inst.result?;
                     let (a, b) = (inst.args[0], inst.args[1]);
-                    if *op == BinOp::Mul && wbits == 8 {
-                        return None; // no 8-bit lane multiply
+                    if (*op == BinOp::Mul && wbits == 8) || *op == BinOp::Div {
+                        return None; // no 8-bit lane multiply; `/` is a float
                     }
                     match ty(r) {
                         Ty::Int => {
@@ -569,19 +684,6 @@ impl SelectGen for Gen<'_, '_> {
                     }
                 }
                 _ => return None,
-            }
-        }
-        // Aliasing, as in `vector_plan`.
-        let mut disjoint = Vec::new();
-        for (si, (s, sidx)) in stores.iter().enumerate() {
-            for (o, oidx) in loads.iter().chain(stores.iter().skip(si + 1)) {
-                if o == s {
-                    if oidx != sidx {
-                        return None;
-                    }
-                } else if !disjoint.contains(&(*s, *o)) {
-                    disjoint.push((*s, *o));
-                }
             }
         }
         let elem = match wbits {
@@ -705,7 +807,10 @@ impl SelectGen for Gen<'_, '_> {
         let Some((c, te, fe)) = sel.merges.get(&blk) else {
             return Ok(());
         };
-        let m = Self::lane_of(*c, vu, splats)?;
+        let mut m = Self::lane_of(*c, vu, splats)?;
+        if sel.lane.lane_type().is_float() {
+            m = self.b.ins().bitcast(sel.lane, le(), m); // the mask of an fcmp, as floats
+        }
         for (i, p) in self.f.block(blk).params.iter().enumerate() {
             let x = Self::lane_of(te.args[i], vu, splats)?;
             let y = Self::lane_of(fe.args[i], vu, splats)?;
@@ -728,6 +833,26 @@ impl SelectGen for Gen<'_, '_> {
         let lane_ty = sel.lane;
         let wb = lane_ty.lane_bits() as i64 / 8;
         let lanes = lane_ty.lane_count() as i64;
+        if lane_ty.lane_type().is_float() {
+            // Float lanes: comparisons here (ordered, as Python's: false with a NaN, but
+            // `!=`), the rest as `simd`'s element-wise float loops emit them.
+            return Ok(Some(match &inst.op {
+                Op::Cmp(op) => {
+                    let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
+                    let cc = match op {
+                        CmpOp::Eq => FloatCC::Equal,
+                        CmpOp::Ne => FloatCC::NotEqual,
+                        CmpOp::Lt => FloatCC::LessThan,
+                        CmpOp::Le => FloatCC::LessThanOrEqual,
+                        CmpOp::Gt => FloatCC::GreaterThan,
+                        CmpOp::Ge => FloatCC::GreaterThanOrEqual,
+                    };
+                    self.b.ins().fcmp(cc, x, y)
+                }
+                Op::Truth => lane(inst.args[0])?,
+                _ => return self.vector_inst(inst, vv, splats, iv, lane_ty),
+            }));
+        }
         Ok(Some(match &inst.op {
             Op::Bin { op, .. } => {
                 let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
@@ -897,6 +1022,36 @@ impl SelectGen for Gen<'_, '_> {
             }
         }
         Ok(Some(m))
+    }
+}
+
+/// An array access: the array and its index values.
+type Access = (Value, Vec<Value>);
+
+/// Aliasing, as in `vector_plan`: an array both written and read must be read
+/// at exactly the written element; other pairs are checked at run time.
+fn disjoint_pairs(stores: &[Access], loads: &[Access]) -> Option<Vec<(Value, Value)>> {
+    let mut disjoint = Vec::new();
+    for (si, (s, sidx)) in stores.iter().enumerate() {
+        for (o, oidx) in loads.iter().chain(stores.iter().skip(si + 1)) {
+            if o == s {
+                if oidx != sidx {
+                    return None;
+                }
+            } else if !disjoint.contains(&(*s, *o)) {
+                disjoint.push((*s, *o));
+            }
+        }
+    }
+    Some(disjoint)
+}
+
+/// The lane slot of a float array's elements (float64, float32).
+fn float_dtype(d: Dtype) -> Option<SlotTy> {
+    match d {
+        Dtype::Float64 => Some(SlotTy::F64),
+        Dtype::Float32 => Some(SlotTy::F32),
+        _ => None,
     }
 }
 
