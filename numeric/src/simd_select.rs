@@ -456,7 +456,7 @@ impl SelectGen for Gen<'_, '_> {
                     return None;
                 }
             }
-            for (_, (_, te, fe)) in &w.merges {
+            for (_, te, fe) in w.merges.values() {
                 if !te.args.iter().chain(&fe.args).all(|a| ok(*a, false)) {
                     return None;
                 }
