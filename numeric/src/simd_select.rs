@@ -281,6 +281,10 @@ impl SelectGen for Gen<'_, '_> {
                         let Some(Const::Int(c)) = self.consts.get(&inst.args[1]) else {
                             return None;
                         };
+                        // NumPy's own scalar type, as if-conversion recognizes it.
+                        if !matches!(self.typed.globals.get(&inst.result?), Some(GlobalKind::DtypeObj(g)) if *g == d) {
+                            return None;
+                        }
                         let (lo, hi) = d.int_range();
                         if !lane_dtype(d) || (*c as i128) < lo || (*c as i128) > hi {
                             return None;
