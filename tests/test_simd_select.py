@@ -134,6 +134,26 @@ def float_pick(a, b, out):
     return out
 
 
+def flag_gt(a, t, out):
+    for i in range(a.shape[0]):
+        out[i] = a[i] > t
+    return out
+
+
+def pick_by_mask(m, a, b, out):
+    for i in range(a.shape[0]):
+        x = a[i]
+        y = b[i]
+        out[i] = x if m[i] else y
+    return out
+
+
+def differ(a, b, out):
+    for i in range(a.shape[0]):
+        out[i] = int(a[i]) != int(b[i])
+    return out
+
+
 def in_place_clip(a):
     for i in range(a.shape[0]):
         v = int(a[i])
@@ -298,6 +318,20 @@ def test_strided_and_reversed_views_run_the_scalar_loop(kernels, rng):
         same(kernels.threshold, np.asfortranarray(img), dt(7), dt(np.iinfo(dt).max))
 
 
+@pytest.mark.parametrize("dtype", INT_DTYPES, ids=lambda d: np.dtype(d).name)
+def test_bool_arrays_stored_from_comparisons_and_used_as_conditions(kernels, dtype, rng):
+    info = np.iinfo(dtype)
+    for n in lengths(dtype) + lengths(np.int8):
+        a, b = _values(dtype, n, rng), _values(dtype, n, rng)
+        m = rng.integers(0, 2, n).astype(bool)
+        for t in (info.min, 0, info.max):
+            same(kernels.flag_gt, a, dtype(t), np.zeros(n, bool))
+        same(kernels.pick_by_mask, m, a, b, np.zeros(n, dtype))
+        same(kernels.pick_by_mask, m[::-1], a, b, np.zeros(n, dtype))  # reversed mask: scalar
+        same(kernels.differ, a, a if n % 2 else b, np.ones(n, bool))
+        same(kernels.differ, a, b, np.zeros(n, np.int8))  # True into int8: the scalar loop
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=lambda d: np.dtype(d).name)
 def test_float_conditionals_with_nan_inf_and_signed_zeros(kernels, dtype, rng):
     specials = np.array([np.nan, -np.nan, np.inf, -np.inf, 0.0, -0.0, 5e-324, 1.5, -2.5], dtype)
@@ -344,6 +378,11 @@ for dt in (np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64
     call(k.abs_diff, z, z, z.copy())
     call(k.count_to, z, dt(3), np.zeros(n, np.int8))
     call(k.in_place_clip, z.copy())
+for dt in (np.uint8, np.int16, np.int64):
+    z = np.zeros(n, dt)
+    call(k.flag_gt, z, dt(3), np.zeros(n, bool))
+    call(k.pick_by_mask, np.zeros(n, bool), z, z, z.copy())
+    call(k.differ, z, z, np.zeros(n, bool))
 x = np.zeros(n)
 call(k.relu, x, x.copy())
 call(k.float_clamp, x, x.copy(), -0.5, 0.5)
@@ -387,6 +426,12 @@ def test_the_vector_loops_are_planned(kernels):
     assert "16 x i8" in plan("in_place_clip", 0) and "check" not in plan("in_place_clip", 0)
     assert "16 x i8" in plan("count_to", 1)
     assert "16 x i8" in plan("abs_diff", 1) and "check USub" in plan("abs_diff", 1)
+    # Bool arrays: comparisons stored as 0/1 bytes, elements tested as masks.
+    assert "16 x i8" in plan("flag_gt", 0) and "8 x i16" in plan("flag_gt", 1) and "2 x i64" in plan("flag_gt", 2)
+    assert "16 x i8" in plan("pick_by_mask", 0) and "select at" in plan("pick_by_mask", 0)
+    assert "2 x i64" in plan("pick_by_mask", 2)
+    assert "8 x i16" in plan("differ", 0) and "8 x i16" in plan("differ", 1)  # int(uint8): 9 bits
+    assert "2 x i64" in plan("differ", 2)
     # Float lanes: selects by ordered comparisons.
     assert "2 x f64" in plan("relu") and "select at" in plan("relu")
     assert "2 x f64" in plan("float_clamp") and plan("float_clamp").count("select at") == 2

@@ -27,6 +27,13 @@
 //! operand is an unsigned lane; every operand's range must fit the chosen
 //! interpretation).
 //!
+//! **Bools and floats.** A bool array's elements are 0 or 1 in a lane (a
+//! truth test of one is `!= 0`, a mask); a mask stored into a bool array is
+//! ANDed with 1, NumPy's byte for True. Loops over float64 or float32 arrays
+//! get the same diamonds in 2 x f64 / 4 x f32 lanes: Python's and NumPy's
+//! float comparisons are IEEE's ordered ones (false with a NaN, `!=` true),
+//! which `fcmp` computes per lane; the float arithmetic is `simd`'s own.
+//!
 //! **What could leave the fast path.** A NumPy int result outside its dtype
 //! (NumPy warns and wraps: the interpreter must do it), a Python int that
 //! overflows 64 bits, and a store of a Python int outside the array's dtype
@@ -80,6 +87,10 @@ pub(crate) struct SelPlan {
     /// A check there counts only in the lanes that take the side (the scalar
     /// loop would not run it in the others).
     pub arms: HashMap<Block, Vec<(Value, bool)>>,
+    /// Truth tests of bool elements (0 or 1 in a lane), made masks.
+    pub bool_truths: HashSet<(Block, usize)>,
+    /// Stores of a mask into a bool array (as 0 or 1).
+    pub mask_stores: HashSet<(Block, usize)>,
 }
 
 /// A body being walked: its blocks in order, those inside a diamond's sides,
@@ -134,7 +145,7 @@ fn int_lane_ty(w: u32) -> clir::Type {
 fn type_range(t: &Ty) -> Option<(i64, i64)> {
     match t {
         Ty::Int => Some((i64::MIN, i64::MAX)),
-        Ty::Bool => Some((0, 1)),
+        Ty::Bool | Ty::Np(Dtype::Bool) => Some((0, 1)),
         Ty::Np(d) if lane_dtype(*d) => {
             let (lo, hi) = d.int_range();
             Some((lo as i64, hi as i64))
@@ -223,6 +234,8 @@ impl SelectGen for Gen<'_, '_> {
         let mut same_access = HashMap::new();
         let mut need: u32 = 8;
         let mut fslot: Option<SlotTy> = None;
+        let mut bool_truths = HashSet::new();
+        let mut mask_stores = HashSet::new();
         let mut int_access = false;
         let ty = |v: Value| self.typed.ty(v);
         for &blk in &w.body {
@@ -363,6 +376,14 @@ impl SelectGen for Gen<'_, '_> {
                         masks.insert(inst.result?);
                         K::Lane
                     }
+                    // The truth of a bool array's element (0 or 1 in its lane): a mask.
+                    Op::Truth
+                        if kinds.get(&inst.args[0]) == Some(&K::Lane) && *ty(inst.args[0]) == Ty::Np(Dtype::Bool) =>
+                    {
+                        bool_truths.insert((blk, k));
+                        masks.insert(inst.result?);
+                        K::Lane
+                    }
                     Op::GetItem => {
                         // A load inside a diamond's side whose own index checks stayed (the
                         // side does not run on every iteration) is in bounds when the same
@@ -381,7 +402,8 @@ impl SelectGen for Gen<'_, '_> {
                                 return None;
                             }
                         } else {
-                            if !lane_dtype(at.dtype) || rt != Some(Ty::Np(at.dtype)) {
+                            let int_ok = lane_dtype(at.dtype) || at.dtype == Dtype::Bool;
+                            if !int_ok || rt != Some(Ty::Np(at.dtype)) {
                                 return None;
                             }
                             int_access = true;
@@ -394,14 +416,19 @@ impl SelectGen for Gen<'_, '_> {
                         self.vector_access(inst, &kinds, header, blk, k, true)?;
                         let Ty::Array(at) = ty(inst.args[0]) else { return None };
                         let v = *inst.args.last().unwrap();
-                        if w.arms.contains_key(&blk) || at.readonly || !operands_ok(&kinds, &[v]) {
+                        // A comparison stored into a bool array: its mask, as 0 or 1.
+                        let mask_store = at.dtype == Dtype::Bool && masks.contains(&v);
+                        if w.arms.contains_key(&blk) || at.readonly || !(mask_store || operands_ok(&kinds, &[v])) {
                             return None;
+                        }
+                        if mask_store {
+                            mask_stores.insert((blk, k));
                         }
                         if let Some(e) = float_dtype(at.dtype) {
                             if *fslot.get_or_insert(e) != e {
                                 return None;
                             }
-                        } else if lane_dtype(at.dtype) {
+                        } else if lane_dtype(at.dtype) || at.dtype == Dtype::Bool {
                             int_access = true;
                             need = need.max(bits_of(at.dtype));
                         } else {
@@ -421,11 +448,12 @@ impl SelectGen for Gen<'_, '_> {
                 }
             }
         }
-        // Lane masks only feed truth tests and the branches of diamonds.
+        // Lane masks only feed truth tests, the branches of diamonds and bool stores.
         for &blk in &w.body {
             let d = self.f.block(blk);
-            for i in &d.insts {
-                if i.op != Op::Truth && i.args.iter().any(|a| masks.contains(a)) {
+            for (k, i) in d.insts.iter().enumerate() {
+                let ok = i.op == Op::Truth || mask_stores.contains(&(blk, k));
+                if !ok && i.args.iter().any(|a| masks.contains(a)) {
                     return None;
                 }
             }
@@ -447,7 +475,7 @@ impl SelectGen for Gen<'_, '_> {
         }
         let disjoint = disjoint_pairs(&stores, &loads)?;
         if let Some(e) = fslot {
-            if int_access {
+            if int_access || !bool_truths.is_empty() || !mask_stores.is_empty() {
                 return None;
             }
             let ok = |v: Value, inv_any: bool| match kinds.get(&v) {
@@ -522,6 +550,8 @@ impl SelectGen for Gen<'_, '_> {
                     np_consts,
                     same_access,
                     arms: w.arms,
+                    bool_truths: HashSet::new(),
+                    mask_stores: HashSet::new(),
                 })),
             });
         }
@@ -541,7 +571,7 @@ impl SelectGen for Gen<'_, '_> {
         };
         let width_of = |v: Value, at: Block| -> Option<u32> {
             match ty(v) {
-                Ty::Np(d) if lane_dtype(*d) => Some(bits_of(*d)),
+                Ty::Np(d) if lane_dtype(*d) || *d == Dtype::Bool => Some(bits_of(*d)),
                 Ty::Int | Ty::Bool => Some(signed_bits(range_of(v, at)?)),
                 _ => None,
             }
@@ -673,6 +703,9 @@ impl SelectGen for Gen<'_, '_> {
                     let Ty::Array(at) = ty(inst.args[0]) else { return None };
                     let v = *inst.args.last().unwrap();
                     let d = at.dtype;
+                    if mask_stores.contains(&(blk, k)) {
+                        continue;
+                    }
                     match ty(v) {
                         Ty::Np(vd) if *vd == d => {}
                         Ty::Int | Ty::Bool => {
@@ -715,6 +748,8 @@ impl SelectGen for Gen<'_, '_> {
                 np_consts,
                 same_access,
                 arms: w.arms,
+                bool_truths,
+                mask_stores,
             })),
         })
     }
@@ -883,6 +918,12 @@ impl SelectGen for Gen<'_, '_> {
                 };
                 self.b.ins().icmp(cc, x, y)
             }
+            Op::Truth if sel.bool_truths.contains(&self.cur_inst) => {
+                let x = lane(inst.args[0])?;
+                let z = self.b.ins().iconst(lane_ty.lane_type(), 0);
+                let z = self.b.ins().splat(lane_ty, z);
+                self.b.ins().icmp(IntCC::NotEqual, x, z)
+            }
             Op::Truth => lane(inst.args[0])?,
             Op::Call { .. } => lane(inst.args[1])?,
             Op::GetItem => {
@@ -922,7 +963,13 @@ impl SelectGen for Gen<'_, '_> {
                 let Ty::Array(at) = self.ty(inst.args[0]) else {
                     return Err(internal("simd: store to a non-array"));
                 };
-                let v = lane(*inst.args.last().unwrap())?;
+                let mut v = lane(*inst.args.last().unwrap())?;
+                if sel.mask_stores.contains(&self.cur_inst) {
+                    // All ones or zero per lane: NumPy's bool is 1 or 0.
+                    let one = self.b.ins().iconst(lane_ty.lane_type(), 1);
+                    let one = self.b.ins().splat(lane_ty, one);
+                    v = self.b.ins().band(v, one);
+                }
                 let m = at.dtype.itemsize();
                 if m == wb {
                     self.b.ins().store(flags, v, addr, 0);
