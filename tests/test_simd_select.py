@@ -140,6 +140,12 @@ def flag_gt(a, t, out):
     return out
 
 
+def flag_float(a, t, out):
+    for i in range(a.shape[0]):
+        out[i] = a[i] >= t
+    return out
+
+
 def pick_by_mask(m, a, b, out):
     for i in range(a.shape[0]):
         x = a[i]
@@ -348,6 +354,10 @@ def test_float_conditionals_with_nan_inf_and_signed_zeros(kernels, dtype, rng):
         same(kernels.float_pick, a, b, np.zeros(n, dtype))
         buf = np.concatenate([a, b])
         same(kernels.float_pick, buf[:n], buf[1 : n + 1], buf[2 : n + 2])  # overlapping: scalar
+        flags = np.zeros(n, bool)
+        same(kernels.flag_float, a, dtype(0.5), flags)
+        same(kernels.flag_float, a, dtype(np.nan), flags)
+        same(kernels.flag_float, a, dtype(-np.inf), flags)
 
 
 PLANNED = """
@@ -389,6 +399,8 @@ call(k.float_clamp, x, x.copy(), -0.5, 0.5)
 call(k.float_pick, x, x, x.copy())
 x32 = np.zeros(n, np.float32)
 call(k.float_pick, x32, x32, x32.copy())
+call(k.flag_float, x, 0.5, np.zeros(n, bool))
+call(k.flag_float, x32, np.float32(0.5), np.zeros(n, bool))
 """
 
 
@@ -436,6 +448,7 @@ def test_the_vector_loops_are_planned(kernels):
     assert "2 x f64" in plan("relu") and "select at" in plan("relu")
     assert "2 x f64" in plan("float_clamp") and plan("float_clamp").count("select at") == 2
     assert "2 x f64" in plan("float_pick", 0) and "4 x f32" in plan("float_pick", 1)
+    assert "2 x f64" in plan("flag_float", 0) and "4 x f32" in plan("flag_float", 1)
 
 
 def test_checks_count_only_in_the_lanes_that_take_their_side(kernels):

@@ -424,7 +424,9 @@ impl SelectGen for Gen<'_, '_> {
                         if mask_store {
                             mask_stores.insert((blk, k));
                         }
-                        if let Some(e) = float_dtype(at.dtype) {
+                        if mask_store {
+                            // Int or float lanes alike: the comparison's mask.
+                        } else if let Some(e) = float_dtype(at.dtype) {
                             if *fslot.get_or_insert(e) != e {
                                 return None;
                             }
@@ -475,7 +477,7 @@ impl SelectGen for Gen<'_, '_> {
         }
         let disjoint = disjoint_pairs(&stores, &loads)?;
         if let Some(e) = fslot {
-            if int_access || !bool_truths.is_empty() || !mask_stores.is_empty() {
+            if int_access || !bool_truths.is_empty() {
                 return None;
             }
             let ok = |v: Value, inv_any: bool| match kinds.get(&v) {
@@ -525,7 +527,7 @@ impl SelectGen for Gen<'_, '_> {
                         let exact = matches!(self.consts.get(a), Some(Const::Int(c)) if c.unsigned_abs() <= limit);
                         ok(*a, false) || (exact && kinds.get(a) != Some(&K::Lane))
                     }),
-                    Op::SetItem => ok(*inst.args.last().unwrap(), false),
+                    Op::SetItem => mask_stores.contains(&(blk, k)) || ok(*inst.args.last().unwrap(), false),
                     _ => false,
                 };
                 if !good {
@@ -551,7 +553,7 @@ impl SelectGen for Gen<'_, '_> {
                     same_access,
                     arms: w.arms,
                     bool_truths: HashSet::new(),
-                    mask_stores: HashSet::new(),
+                    mask_stores,
                 })),
             });
         }
@@ -872,7 +874,8 @@ impl SelectGen for Gen<'_, '_> {
         let lane_ty = sel.lane;
         let wb = lane_ty.lane_bits() as i64 / 8;
         let lanes = lane_ty.lane_count() as i64;
-        if lane_ty.lane_type().is_float() {
+        let mask_store = inst.op == Op::SetItem && sel.mask_stores.contains(&self.cur_inst);
+        if lane_ty.lane_type().is_float() && !mask_store {
             // Float lanes: comparisons here (ordered, as Python's: false with a NaN, but
             // `!=`), the rest as `simd`'s element-wise float loops emit them.
             return Ok(Some(match &inst.op {
@@ -964,10 +967,12 @@ impl SelectGen for Gen<'_, '_> {
                     return Err(internal("simd: store to a non-array"));
                 };
                 let mut v = lane(*inst.args.last().unwrap())?;
-                if sel.mask_stores.contains(&self.cur_inst) {
-                    // All ones or zero per lane: NumPy's bool is 1 or 0.
-                    let one = self.b.ins().iconst(lane_ty.lane_type(), 1);
-                    let one = self.b.ins().splat(lane_ty, one);
+                if mask_store {
+                    // All ones or zero per lane (an int mask, for float lanes too): NumPy's
+                    // bool is 1 or 0.
+                    let it = lane_ty.as_int();
+                    let one = self.b.ins().iconst(it.lane_type(), 1);
+                    let one = self.b.ins().splat(it, one);
                     v = self.b.ins().band(v, one);
                 }
                 let m = at.dtype.itemsize();
