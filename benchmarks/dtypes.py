@@ -2,9 +2,9 @@
 complex64, datetime64/timedelta64): CPython vs pyston vs Numba.
 
 Kernels written from textbook descriptions (not from the test suite): a uint8
-image histogram, a uint8 threshold/invert pass, an int16 moving sum, a uint64
-xorshift generator, a uint32 FNV-1a hash, an int8 saturating add, a float16
-image blend, a float16 -> float32 accumulation, a complex64 FIR filter and a
+image histogram, a uint8 threshold/invert pass, a uint8 absolute difference,
+an int16 moving sum, a uint64 xorshift generator, a uint32 FNV-1a hash, an int8
+saturating add, a float16 image blend, a float16 -> float32 accumulation, a complex64 FIR filter and a
 complex64 Mandelbrot iteration, gaps between datetime64 timestamps and a
 timedelta64 total skipping NaT, and kinetic energy over a packed structured
 array (Numba cannot compile float16: n/a). Each runs
@@ -55,6 +55,17 @@ def threshold_u8(img, t):
         for j in range(img.shape[1]):
             v = img[i, j]
             out[i, j] = np.uint8(255) - v if v > t else v
+    return out
+
+
+def absdiff_u8(a, b):
+    # |a - b| of two uint8 images, each side's subtraction taken only where it cannot wrap.
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            x = a[i, j]
+            y = b[i, j]
+            out[i, j] = x - y if x > y else y - x
     return out
 
 
@@ -181,10 +192,12 @@ def cases(rng):
     durations[5::97] = np.timedelta64("NaT")
     parts = np.zeros(1_000_000, dtype=[("id", "i4"), ("m", "f8"), ("vx", "f8"), ("vy", "f8")])
     parts["m"], parts["vx"], parts["vy"] = rng.random(1_000_000), rng.standard_normal(1_000_000), rng.standard_normal(1_000_000)
+    img2 = rng.integers(0, 256, (1000, 1000), dtype=np.uint8)  # drawn last: the others' data unchanged
     # (kernel, full-size args, plain-Python args, scale of the full size over the plain one)
     return [
         (histogram_u8, (img,), (img[:20],), 50),
         (threshold_u8, (img, np.uint8(128)), (img[:20], np.uint8(128)), 50),
+        (absdiff_u8, (img, img2), (img[:20], img2[:20]), 50),
         (moving_sum_i16, (i16, 8), (i16[:20_007], 8), 50),
         (xorshift_u64, (1_000_000, 88172645463325252), (20_000, 88172645463325252), 50),
         (fnv1a_u32, (bytes_,), (bytes_[:20_000],), 50),

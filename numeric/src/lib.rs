@@ -25,6 +25,7 @@ pub mod idioms;
 pub mod numpy_lib;
 pub mod ranges;
 pub mod simd;
+pub mod simd_select;
 pub mod small;
 
 use prelude::*;
@@ -66,7 +67,7 @@ impl Pass for Bounds {
     }
     fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
         let wrapping = std::mem::take(&mut g.facts.wrapping);
-        g.facts = ranges::analyze(g.f, g.typed);
+        g.facts = ranges::analyze(g.f, g.typed, g.env.sem.wrapping_ints);
         g.facts.wrapping = wrapping;
         // The facts live in `g.facts`; a plan only carries their text, for dumps.
         Ok(g.env

@@ -17,6 +17,7 @@
 //! of each loop's preheader block.
 
 use pyston_compiler::codegen::facts::{Guard, IndexFacts};
+use pyston_compiler::dtype::Dtype;
 use pyston_compiler::hir::{BinOp, CmpOp};
 use pyston_compiler::infer::Typed;
 use pyston_compiler::ir::cfg::{self, dominators};
@@ -42,7 +43,7 @@ struct Affine {
     offset: i64,
 }
 
-pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
+pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
     let mut facts = IndexFacts::default();
     let idom = dominators(f);
     let defs = f.definitions();
@@ -133,15 +134,18 @@ pub fn analyze(f: &Function, typed: &Typed) -> IndexFacts {
         }
     }
     let preds = f.predecessors();
+    let params = param_defs(f);
     let ctx = BoundsCtx {
         f,
         typed,
         idom: &idom,
         preds: &preds,
         defs: &defs,
+        params: &params,
         consts: &consts,
         vars: &vars,
         dominates: &dominates,
+        wrapping,
     };
     for (bi, data) in f.blocks.iter().enumerate() {
         let b = Block(bi as u32);
@@ -279,9 +283,100 @@ struct BoundsCtx<'a> {
     idom: &'a HashMap<Block, Block>,
     preds: &'a [Vec<Block>],
     defs: &'a HashMap<Value, (Block, usize)>,
+    /// Block parameters: (block, index).
+    params: &'a HashMap<Value, (Block, usize)>,
     consts: &'a HashMap<Value, i64>,
     vars: &'a HashMap<Value, LoopVar>,
     dominates: &'a dyn Fn(Block, Block) -> bool,
+    /// NumPy int scalar arithmetic wraps (njit, `unchecked_int`) instead of
+    /// leaving compiled code when a result is outside its dtype.
+    wrapping: bool,
+}
+
+/// Every block parameter's block and index.
+fn param_defs(f: &Function) -> HashMap<Value, (Block, usize)> {
+    let mut out = HashMap::new();
+    for (bi, d) in f.blocks.iter().enumerate() {
+        for (i, p) in d.params.iter().enumerate() {
+            out.insert(*p, (Block(bi as u32), i));
+        }
+    }
+    out
+}
+
+/// The values a type allows: a Python int any, a bool 0 or 1, a NumPy int
+/// its dtype's range (uint64 and non-int types: none, `None`).
+fn type_range(t: &Ty) -> Option<(i64, i64)> {
+    match t {
+        Ty::Int => Some(FULL),
+        Ty::Bool | Ty::Np(Dtype::Bool) => Some((0, 1)),
+        Ty::Np(d) if d.is_int() && *d != Dtype::UInt64 => {
+            let (lo, hi) = d.int_range();
+            Some((lo as i64, hi as i64))
+        }
+        _ => None,
+    }
+}
+
+/// Value ranges of int values (Python ints, bools and NumPy ints but uint64)
+/// anywhere in a function, for passes that choose a representation by them
+/// (the SIMD pass's narrow lanes): see `BoundsCtx::bounds`.
+pub struct Ranges<'f> {
+    f: &'f Function,
+    typed: &'f Typed,
+    idom: HashMap<Block, Block>,
+    preds: Vec<Vec<Block>>,
+    defs: HashMap<Value, (Block, usize)>,
+    params: HashMap<Value, (Block, usize)>,
+    consts: HashMap<Value, i64>,
+    vars: HashMap<Value, LoopVar>,
+    wrapping: bool,
+}
+
+impl<'f> Ranges<'f> {
+    pub fn new(f: &'f Function, typed: &'f Typed, wrapping: bool) -> Self {
+        let defs = f.definitions();
+        let consts: HashMap<Value, i64> = defs
+            .iter()
+            .filter_map(|(v, (b, k))| match &f.block(*b).insts[*k].op {
+                Op::Const(Const::Int(i)) => Some((*v, *i)),
+                _ => None,
+            })
+            .collect();
+        Ranges {
+            f,
+            typed,
+            idom: dominators(f),
+            preds: f.predecessors(),
+            vars: loop_vars(f, &consts),
+            params: param_defs(f),
+            defs,
+            consts,
+            wrapping,
+        }
+    }
+
+    /// Conservative `[lo, hi]` of `v` where block `at` runs (`None`: unbounded,
+    /// or not an int value). Every value of `v` seen in `at` on any path lies
+    /// in it.
+    pub fn bounds(&self, v: Value, at: Block) -> Option<(i64, i64)> {
+        let dominates = |a: Block, b: Block| cfg::dominates(&self.idom, a, b);
+        let ctx = BoundsCtx {
+            f: self.f,
+            typed: self.typed,
+            idom: &self.idom,
+            preds: &self.preds,
+            defs: &self.defs,
+            params: &self.params,
+            consts: &self.consts,
+            vars: &self.vars,
+            dominates: &dominates,
+            wrapping: self.wrapping,
+        };
+        type_range(self.typed.ty(v))?;
+        let r = ctx.bounds(v, at, 0);
+        (r != FULL).then_some(r)
+    }
 }
 
 const FULL: (i64, i64) = (i64::MIN, i64::MAX);
@@ -357,28 +452,98 @@ impl BoundsCtx<'_> {
         if let Some(c) = self.consts.get(&v) {
             return (*c, *c);
         }
-        if depth > 6 || *self.typed.ty(v) != Ty::Int {
+        let t = self.typed.ty(v);
+        let Some(tr) = type_range(t) else { return FULL };
+        if depth > 6 {
+            return tr;
+        }
+        if *t == Ty::Int {
+            if let Some(lv) = self.vars.get(&v) {
+                if !(self.dominates)(lv.body, at) {
+                    return FULL;
+                }
+                let lo = self.bounds(lv.start, at, depth + 1).0;
+                let hi = self.bounds(lv.stop, at, depth + 1).1.saturating_sub(1);
+                return (lo, hi.max(lo));
+            }
+            if dim_of(self.f, self.typed, self.defs, self.consts, v).is_some() {
+                return (0, i64::MAX);
+            }
+        }
+        let inner = if let Some((b, k)) = self.defs.get(&v) {
+            let inst = &self.f.block(*b).insts[*k];
+            let np_result = matches!(t, Ty::Np(_));
+            match &inst.op {
+                // A NumPy int result is exact when it lies in its dtype, and leaves
+                // compiled code otherwise (strict); where it wraps, only the dtype bounds it.
+                Op::Bin { .. } if np_result && self.wrapping => FULL,
+                Op::Bin { op, .. } if inst.args.len() == 2 => self
+                    .bin_bounds(*op, inst.args[0], inst.args[1], at, depth + 1)
+                    .unwrap_or(FULL),
+                // `int(x)` of an int, bool or NumPy int: the same value.
+                Op::Call { kw }
+                    if kw.is_empty()
+                        && inst.args.len() == 2
+                        && *self.typed.ty(inst.args[0]) == Ty::Builtin(Builtin::Int)
+                        && type_range(self.typed.ty(inst.args[1])).is_some() =>
+                {
+                    self.bounds(inst.args[1], at, depth + 1)
+                }
+                // `np.uint8(x)` of an int: x itself (outside the dtype it raises).
+                Op::MethodCall { kw, .. }
+                    if kw.is_empty()
+                        && inst.args.len() == 2
+                        && np_result
+                        && matches!(self.typed.ty(inst.args[0]), Ty::Module(_))
+                        && matches!(self.typed.ty(inst.args[1]), Ty::Int | Ty::Bool) =>
+                {
+                    self.bounds(inst.args[1], at, depth + 1)
+                }
+                _ => FULL,
+            }
+        } else if let Some(&(b, i)) = self.params.get(&v) {
+            self.param_bounds(b, i, depth)
+        } else {
+            FULL
+        };
+        (inner.0.max(tr.0), inner.1.min(tr.1).max(inner.0.max(tr.0)))
+    }
+
+    /// Bounds of parameter `i` of block `b` that is not a loop header (a merge
+    /// of branches): the union of what each incoming edge passes, each as seen
+    /// on its edge (in its source block, narrowed by the edge's own condition).
+    fn param_bounds(&self, b: Block, i: usize, depth: u32) -> (i64, i64) {
+        let preds = &self.preds[b.0 as usize];
+        if preds.is_empty() || preds.iter().any(|p| (self.dominates)(b, *p)) {
             return FULL;
         }
-        if let Some(lv) = self.vars.get(&v) {
-            if !(self.dominates)(lv.body, at) {
-                return FULL;
+        let mut out: Option<(i64, i64)> = None;
+        for &p in preds {
+            for e in self.f.block(p).term.successors() {
+                if e.block != b {
+                    continue;
+                }
+                let a = e.args[i];
+                let (mut lo, mut hi) = self.bounds(a, p, depth + 1);
+                if let Some((op, other)) = self.edge_compare(p, b, a) {
+                    let (olo, ohi) = self.bounds(other, p, depth + 1);
+                    match op {
+                        CmpOp::Lt => hi = hi.min(ohi.saturating_sub(1)),
+                        CmpOp::Le => hi = hi.min(ohi),
+                        CmpOp::Gt => lo = lo.max(olo.saturating_add(1)),
+                        CmpOp::Ge => lo = lo.max(olo),
+                        CmpOp::Eq => (lo, hi) = (lo.max(olo), hi.min(ohi)),
+                        CmpOp::Ne => {}
+                    }
+                }
+                let r = (lo, hi.max(lo));
+                out = Some(match out {
+                    Some(o) => (o.0.min(r.0), o.1.max(r.1)),
+                    None => r,
+                });
             }
-            let lo = self.bounds(lv.start, at, depth + 1).0;
-            let hi = self.bounds(lv.stop, at, depth + 1).1.saturating_sub(1);
-            return (lo, hi.max(lo));
         }
-        if dim_of(self.f, self.typed, self.defs, self.consts, v).is_some() {
-            return (0, i64::MAX);
-        }
-        let Some((b, k)) = self.defs.get(&v) else { return FULL };
-        let inst = &self.f.block(*b).insts[*k];
-        match &inst.op {
-            Op::Bin { op, .. } if inst.args.len() == 2 => self
-                .bin_bounds(*op, inst.args[0], inst.args[1], at, depth + 1)
-                .unwrap_or(FULL),
-            _ => FULL,
-        }
+        out.unwrap_or(FULL)
     }
 
     /// Bounds of `x OP y` when the result cannot overflow 64 bits.

@@ -25,27 +25,31 @@
 //! happens exactly where it does in Python (a big int, or NumPy's warning).
 
 use crate::prelude::*;
+use crate::simd_select::{SelPlan, SelectGen};
 
 /// A loop codegen vectorizes (see the module docs).
 #[derive(Clone, Debug)]
 pub struct VecLoop {
     /// The loop variable `i` (the header's only parameter) and its bound.
-    var: Value,
-    stop: Value,
-    /// The body, a chain of blocks from the header's `true` successor to the latch.
-    body: Vec<Block>,
+    pub(crate) var: Value,
+    pub(crate) stop: Value,
+    /// The body, a chain of blocks from the header's `true` successor to the
+    /// latch (with diamonds: each branch block, its sides, then its merge).
+    pub(crate) body: Vec<Block>,
     /// The latch's `i + 1`, not emitted in vector form.
-    step_inst: (Block, usize),
-    elem: SlotTy,
+    pub(crate) step_inst: (Block, usize),
+    pub(crate) elem: SlotTy,
     /// Pairs of arrays (one written) that must not overlap at run time.
-    disjoint: Vec<(Value, Value)>,
+    pub(crate) disjoint: Vec<(Value, Value)>,
     /// The header parameter that is `i`; the others are reductions.
-    var_index: usize,
-    reductions: Vec<Reduction>,
+    pub(crate) var_index: usize,
+    pub(crate) reductions: Vec<Reduction>,
     /// Strict int lanes (`+ -` that may overflow): each step checks its lanes
     /// before it stores anything, and leaves the rest to the scalar loop (which
     /// overflows exactly) when one did.
-    checked_lanes: bool,
+    pub(crate) checked_lanes: bool,
+    /// Int lanes of any width with comparisons and diamonds (`simd_select`).
+    pub(crate) sel: Option<Box<SelPlan>>,
 }
 
 /// `s += e` carried by a header parameter: allowed where the order of the
@@ -67,6 +71,9 @@ pub(crate) struct Reduction {
 
 impl VecLoop {
     fn lane_ty(&self) -> clir::Type {
+        if let Some(sel) = &self.sel {
+            return sel.lane;
+        }
         match self.elem {
             SlotTy::F32 => clt::F32X4,
             SlotTy::I64 => clt::I64X2,
@@ -121,7 +128,18 @@ pub fn describe(f: &ir::Function, loops: &HashMap<Block, VecLoop>) -> String {
                 crate::inst_text(f, b, k)
             ));
         }
-        if p.checked_lanes {
+        if let Some(sel) = &p.sel {
+            let mut merges: Vec<_> = sel.merges.iter().collect();
+            merges.sort_by_key(|(b, _)| **b);
+            for (m, (c, _, _)) in merges {
+                s.push_str(&format!("  select at {m} by {c}\n"));
+            }
+            let mut checks: Vec<_> = sel.checks.iter().collect();
+            checks.sort_by_key(|(at, _)| **at);
+            for ((b, k), c) in checks {
+                s.push_str(&format!("  check {c:?} at {b}[{k}]: {}\n", crate::inst_text(f, *b, *k)));
+            }
+        } else if p.checked_lanes {
             s.push_str("  int lanes checked for overflow before each step's stores\n");
         }
         for (x, y) in &p.disjoint {
@@ -157,7 +175,7 @@ pub(crate) enum VV {
 /// The lane type of a float value. `float | np.float64` (what `max(a[i], lo)`
 /// returns) counts as f64: both members have the same bits, and every vector
 /// operation (arithmetic, min/max, abs, a store) treats them alike.
-fn float_slot(t: &Ty) -> Option<SlotTy> {
+pub(crate) fn float_slot(t: &Ty) -> Option<SlotTy> {
     match t {
         Ty::Float | Ty::Np(Dtype::Float64) => Some(SlotTy::F64),
         Ty::Np(Dtype::Float32) => Some(SlotTy::F32),
@@ -177,7 +195,7 @@ fn lane_slot(t: &Ty) -> Option<SlotTy> {
     }
 }
 
-fn plain_scalar(t: &Ty) -> bool {
+pub(crate) fn plain_scalar(t: &Ty) -> bool {
     matches!(t, Ty::Int | Ty::Bool | Ty::Float | Ty::Np(_))
 }
 
@@ -194,6 +212,7 @@ pub(crate) trait SimdGen {
         header: Block,
         blk: Block,
         k: usize,
+        any_int: bool,
     ) -> Option<SlotTy>;
     fn loop_defined(&self, v: Value, header: Block) -> bool;
     fn emit_vector_loop(&mut self, plan: &VecLoop, args: &[BlockArg]) -> CResult<Vec<BlockArg>>;
@@ -222,7 +241,7 @@ impl SimdGen for Gen<'_, '_> {
         let mut loops = HashMap::new();
         for (hi, h) in self.f.blocks.iter().enumerate() {
             let header = Block(hi as u32);
-            if let Some(plan) = self.vector_plan(header, h) {
+            if let Some(plan) = self.vector_plan(header, h).or_else(|| self.select_plan(header, h)) {
                 loops.insert(header, plan);
             }
         }
@@ -528,7 +547,7 @@ impl SimdGen for Gen<'_, '_> {
                         Kind::Lane
                     }
                     Op::GetItem => {
-                        let e = self.vector_access(inst, &kinds, header, blk, k)?;
+                        let e = self.vector_access(inst, &kinds, header, blk, k, false)?;
                         if e == SlotTy::I32 && self.only_int_calls(inst.result?, &body) {
                             // Loaded widened into 64-bit lanes; usable only through int().
                             if *elem.get_or_insert(SlotTy::I64) != SlotTy::I64 {
@@ -542,7 +561,7 @@ impl SimdGen for Gen<'_, '_> {
                         Kind::Lane
                     }
                     Op::SetItem => {
-                        let e = self.vector_access(inst, &kinds, header, blk, k)?;
+                        let e = self.vector_access(inst, &kinds, header, blk, k, false)?;
                         let v = *inst.args.last().unwrap();
                         let Ty::Array(at) = self.typed.ty(inst.args[0]) else {
                             return None;
@@ -605,6 +624,7 @@ impl SimdGen for Gen<'_, '_> {
             var_index,
             reductions,
             checked_lanes,
+            sel: None,
         })
     }
 
@@ -633,11 +653,13 @@ impl SimdGen for Gen<'_, '_> {
         header: Block,
         blk: Block,
         k: usize,
+        any_int: bool,
     ) -> Option<SlotTy> {
         let arr = inst.args[0];
         let Ty::Array(at) = self.typed.ty(arr) else { return None };
-        // The narrow and unsigned int dtypes stay scalar (no vector plan for them yet).
-        if self.loop_defined(arr, header) || !at.dtype.is_basic() {
+        // The narrow and unsigned int dtypes only in `simd_select`'s plans (`any_int`).
+        let dtype_ok = at.dtype.is_basic() || (any_int && crate::simd_select::lane_dtype(at.dtype));
+        if self.loop_defined(arr, header) || !dtype_ok {
             return None;
         }
         let nd = at.ndim as usize;
@@ -708,12 +730,43 @@ impl SimdGen for Gen<'_, '_> {
         let mut lane_vals: HashSet<Value> = HashSet::new();
         let mut splats: HashMap<Value, CV> = HashMap::new();
         for &blk in &plan.body {
+            if let Some((_, te, fe)) = plan.sel.as_ref().and_then(|s| s.merges.get(&blk)) {
+                // A diamond's merge: its parameters are lanes, its invariant arguments splats.
+                for a in te.args.iter().chain(&fe.args) {
+                    if !lane_vals.contains(a) && !splats.contains_key(a) {
+                        let s = if lane_ty.lane_type().is_float() {
+                            self.splat_of(*a, &vv, lane_ty)?
+                        } else {
+                            self.splat_int(*a, &vv, lane_ty)?
+                        };
+                        splats.insert(*a, s);
+                    }
+                }
+                lane_vals.extend(f.block(blk).params.iter().copied());
+            }
             for (k, inst) in f.block(blk).insts.iter().enumerate() {
                 if (blk, k) == plan.step_inst || plan.reductions.iter().any(|r| r.add == (blk, k)) {
                     continue;
                 }
                 let lane_args: Vec<Value> = match &inst.op {
                     Op::GetItem => vec![],
+                    Op::Cmp(_) => inst.args.clone(),
+                    Op::Truth => vec![], // of a lane mask
+                    Op::MethodCall { .. } => {
+                        // `np.uint8(255)`: a NumPy int constant.
+                        let r = inst.result.unwrap();
+                        let Some(&(d, c)) = plan.sel.as_ref().and_then(|s| s.np_consts.get(&r)) else {
+                            return Err(internal("simd: unplanned method call"));
+                        };
+                        let x = self.b.ins().iconst(clt::I64, c);
+                        let x = if d.itemsize() == 8 {
+                            x
+                        } else {
+                            self.b.ins().ireduce(cl_ty(abi::dtype_slots(d)[0]), x)
+                        };
+                        vv.insert(r, VV::Inv(vec![x]));
+                        continue;
+                    }
                     Op::SetItem => vec![*inst.args.last().unwrap()],
                     Op::Call { .. } => inst.args[1..].to_vec(),
                     Op::Bin { .. } | Op::Unary(_) if inst.args.iter().any(|a| lane_vals.contains(a)) => {
@@ -746,7 +799,11 @@ impl SimdGen for Gen<'_, '_> {
                 };
                 for a in lane_args {
                     if !lane_vals.contains(&a) && !splats.contains_key(&a) {
-                        let s = self.splat_of(a, &vv, lane_ty)?;
+                        let s = if plan.sel.is_some() && !lane_ty.lane_type().is_float() {
+                            self.splat_int(a, &vv, lane_ty)?
+                        } else {
+                            self.splat_of(a, &vv, lane_ty)?
+                        };
                         splats.insert(a, s);
                     }
                 }
@@ -850,6 +907,9 @@ impl SimdGen for Gen<'_, '_> {
             };
             let mut vu = vv.clone();
             for &blk in &plan.body {
+                if let Some(sel) = &plan.sel {
+                    self.merge_selects(sel, blk, &mut vu, &splats)?;
+                }
                 for (k, inst) in f.block(blk).insts.iter().enumerate() {
                     if let Some(ri) = plan.reductions.iter().position(|r| r.add == (blk, k)) {
                         let Some(VV::Lane(e)) = vu.get(&plan.reductions[ri].term).cloned() else {
@@ -866,6 +926,29 @@ impl SimdGen for Gen<'_, '_> {
                     let lane_op = matches!(inst.op, Op::GetItem | Op::SetItem)
                         || inst.result.is_some_and(|r| lane_vals.contains(&r));
                     if (blk, k) == plan.step_inst || !lane_op {
+                        continue;
+                    }
+                    if let Some(sel) = &plan.sel {
+                        // Selects and narrow lanes: each instruction's own check, if any.
+                        self.cur_inst = sel.same_access.get(&(blk, k)).copied().unwrap_or((blk, k));
+                        let v = if inst.op == Op::SetItem {
+                            None
+                        } else {
+                            self.sel_inst(sel, inst, &vu, &splats, iu)?
+                        };
+                        self.cur_inst = (blk, k);
+                        if let Some(m) = self.lane_check(sel, inst, &vu, &splats, v)? {
+                            ovf = Some(match ovf {
+                                Some(o) => self.b.ins().bor(o, m),
+                                None => m,
+                            });
+                        }
+                        match v {
+                            Some(v) => {
+                                vu.insert(inst.result.unwrap(), VV::Lane(v));
+                            }
+                            None => deferred.push((inst.clone(), vu.clone(), iu, (blk, k))),
+                        }
                         continue;
                     }
                     if plan.checked_lanes && inst.op == Op::SetItem {
@@ -906,7 +989,10 @@ impl SimdGen for Gen<'_, '_> {
         }
         for (inst, vu, iu, at) in deferred {
             self.cur_inst = at;
-            self.vector_inst(&inst, &vu, &splats, iu, lane_ty)?;
+            match &plan.sel {
+                Some(sel) => self.sel_inst(sel, &inst, &vu, &splats, iu)?,
+                None => self.vector_inst(&inst, &vu, &splats, iu, lane_ty)?,
+            };
         }
         self.cur_inst = saved;
         let next = self.b.ins().iadd_imm_s(iv, step);

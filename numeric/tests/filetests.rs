@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 fn run_bounds(input: &str) -> Result<String, String> {
     let (f, t) = typed_input(input)?;
-    Ok(ranges::describe(&f, &ranges::analyze(&f, &t)))
+    Ok(ranges::describe(&f, &ranges::analyze(&f, &t, false)))
 }
 
 #[test]

@@ -237,6 +237,7 @@ impl Env for MockEnv {
         match name {
             "range" => GlobalKind::Builtin(Builtin::Range),
             "len" => GlobalKind::Builtin(Builtin::Len),
+            "int" => GlobalKind::Builtin(Builtin::Int),
             "abs" => GlobalKind::Builtin(Builtin::Abs),
             "min" => GlobalKind::Builtin(Builtin::Min),
             "max" => GlobalKind::Builtin(Builtin::Max),
