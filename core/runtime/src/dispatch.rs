@@ -211,6 +211,18 @@ impl Dispatcher {
         kwargs: Option<&Bound<'_, PyDict>>,
         t: &runtime::ThreadState,
     ) -> PyResult<Py<PyAny>> {
+        Dispatcher::call_with(slf, args, kwargs, t, None)
+    }
+
+    /// `call`, with a generator step's hook for compiled code stopping at a
+    /// `yield` (`crate::generators::Capture`).
+    pub(crate) fn call_with(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+        t: &runtime::ThreadState,
+        capture: Option<crate::generators::Capture<'_>>,
+    ) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let this = slf.get();
         // Recursion through the dispatcher holds compiled and interpreter frames
@@ -366,9 +378,9 @@ impl Dispatcher {
             }
             let s = Dispatcher::get_spec(slf, &tys)?;
             this.inner.lock().unwrap().last = Some(s.clone());
-            return Dispatcher::run(slf, &s, (orig_args, orig_kwargs), &slots, t, stack);
+            return Dispatcher::run(slf, &s, (orig_args, orig_kwargs), &slots, t, stack, capture);
         }
-        Dispatcher::run(slf, &spec, (orig_args, orig_kwargs), &slots, t, stack)
+        Dispatcher::run(slf, &spec, (orig_args, orig_kwargs), &slots, t, stack, capture)
     }
 
     fn source(&self, py: Python<'_>) -> PyResult<(Arc<Source>, Arc<PyEnv>)> {
@@ -542,6 +554,9 @@ impl Dispatcher {
         t: &runtime::ThreadState,
         // The stack left at the dispatcher's frame (`crate::stack::remaining_in`).
         stack: Option<usize>,
+        // A generator step's hook, given the first say at a deoptimization
+        // (`crate::generators::Capture`).
+        capture: Option<crate::generators::Capture<'_>>,
     ) -> PyResult<Py<PyAny>> {
         let (py, this) = (slf.py(), slf.get());
         let (Some(entry), Some(meta)) = (spec.entry, spec.meta.as_ref()) else {
@@ -603,8 +618,24 @@ impl Dispatcher {
                     boxing::box_value(py, &meta.typed.ret, outs, &mut pos).map(|o| o.unwrap_or_else(|| py.None()))
                 }
                 runtime::DEOPT => {
-                    this.note_overflow(meta, ctx.deopt_point, &ctx.slots);
-                    runtime::with_depth(depth, || crate::deopt::resume(py, meta, &mut ctx))
+                    // A generator's step stopped at a `yield`: its state stays native.
+                    let captured = match capture {
+                        Some(cap) => cap(py, meta, &ctx),
+                        None => Ok(None),
+                    };
+                    match captured {
+                        Ok(Some(value)) => {
+                            ctx.release();
+                            ctx.frames.clear();
+                            t.ctx_pool.borrow_mut().push(ctx);
+                            return Ok(value);
+                        }
+                        Ok(None) => {
+                            this.note_overflow(meta, ctx.deopt_point, &ctx.slots);
+                            runtime::with_depth(depth, || crate::deopt::resume(py, meta, &mut ctx))
+                        }
+                        Err(e) => Err(e),
+                    }
                 }
                 _ => Err(PyErr::take(py)
                     .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception"))),
@@ -1147,6 +1178,61 @@ impl Dispatcher {
             parallel_loops: std::sync::atomic::AtomicU8::new(1),
             step: true,
         }
+    }
+
+    /// A generator step's specialization for arguments of types `key`
+    /// (compiled on a miss, recompiled when a global it was compiled against
+    /// was rebound), or None where it runs on the interpreter tier.
+    pub(crate) fn step_spec(slf: &Bound<'_, Self>, key: &[Ty]) -> PyResult<Option<Arc<Spec>>> {
+        let (py, this) = (slf.py(), slf.get());
+        let mut spec = Dispatcher::get_spec(slf, key)?;
+        if !this.guards_hold(py, &spec) {
+            {
+                let mut inner = this.inner.lock().unwrap();
+                inner.specs.clear();
+                inner.last = None;
+            }
+            spec = Dispatcher::get_spec(slf, key)?;
+        }
+        Ok(spec.entry.is_some().then_some(spec))
+    }
+
+    /// Whether the globals `spec` was compiled against are still bound as then.
+    pub(crate) fn spec_current(&self, py: Python<'_>, spec: &Spec) -> bool {
+        self.guards_hold(py, spec)
+    }
+
+    /// Runs a generator step's compiled `spec` from `slots` (its arguments'
+    /// slots, laid out for `spec.params`), with `call`'s bounds on nesting;
+    /// `capture` takes the state where the step stops at a `yield`.
+    pub(crate) fn run_step(
+        slf: &Bound<'_, Self>,
+        spec: &Spec,
+        slots: &[u64],
+        t: &runtime::ThreadState,
+        capture: crate::generators::Capture<'_>,
+    ) -> PyResult<Py<PyAny>> {
+        struct Leave<'a>(&'a std::cell::Cell<u32>);
+        impl Drop for Leave<'_> {
+            fn drop(&mut self) {
+                self.0.set(self.0.get() - 1);
+            }
+        }
+        let depth = t.call_depth.get() + 1;
+        t.call_depth.set(depth);
+        let _leave = Leave(&t.call_depth);
+        let nested = depth + t.native_depth.get();
+        // SAFETY: plain C API query, GIL held (asked only past the smallest limit we use).
+        let too_deep = nested > 50 && nested > unsafe { ffi::Py_GetRecursionLimit() }.max(50) as u32;
+        let stack = crate::stack::remaining_in(&t.stack_low);
+        let low_stack = stack.is_some_and(|r| r < crate::stack::CALL_RESERVE);
+        if too_deep || (low_stack && depth > 1) {
+            return Err(pyo3::exceptions::PyRecursionError::new_err(
+                "maximum recursion depth exceeded",
+            ));
+        }
+        let empty = PyTuple::empty(slf.py());
+        Dispatcher::run(slf, spec, (&empty, None), slots, t, stack, Some(capture))
     }
 
     /// The function's source and environment (for a generator function's steps).

@@ -15,11 +15,13 @@
 
 use crate::dispatch::Dispatcher;
 use crate::interp::Slot;
-use crate::pipeline::Source;
-use crate::runtime::PyEnv;
+use crate::pipeline::{Source, Spec};
+use crate::runtime::{Ctx, FuncMeta, PyEnv};
 use pyo3::exceptions::{PyRuntimeError, PyStopIteration, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
+use pyston_compiler::ir::{Term, Value};
+use pyston_compiler::types::Ty;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -75,7 +77,7 @@ impl GeneratorFunction {
     }
 
     /// Runs the step at `point` from `args` (the value sent in first, except for step 0).
-    fn run_step(&self, py: Python<'_>, point: u32, args: Vec<Slot>) -> PyResult<Py<PyAny>> {
+    fn run_step(&self, py: Python<'_>, point: u32, args: Vec<Slot>, capture: Capture<'_>) -> PyResult<Py<PyAny>> {
         let d = self.step_dispatcher(py, point)?;
         if args.iter().any(Option::is_none) {
             // A variable not assigned yet crosses the yield: the interpreter tier runs the step.
@@ -85,7 +87,7 @@ impl GeneratorFunction {
             });
         }
         let args = PyTuple::new(py, args.into_iter().map(|a| a.unwrap()))?;
-        crate::runtime::THREAD.with(|t| Dispatcher::call(d.bind(py), &args, None, t))
+        crate::runtime::THREAD.with(|t| Dispatcher::call_with(d.bind(py), &args, None, t, Some(capture)))
     }
 }
 
@@ -174,9 +176,11 @@ impl GeneratorFunction {
             qualname,
             st: Mutex::new(GenState {
                 point: 0,
-                vals,
+                frame: Frame::Boxed(vals),
                 running: false,
                 finished: false,
+                steps: Vec::new(),
+                spare: Native::default(),
             }),
         };
         Ok(Py::new(py, gen)?.into_any())
@@ -200,13 +204,216 @@ impl GeneratorFunction {
     }
 }
 
+/// What a suspended generator resumes from.
+enum Frame {
+    /// Python objects (the arguments before step 0, or what the interpreter
+    /// tier left); `None`: a variable not assigned yet.
+    Boxed(Vec<Slot>),
+    /// The live values as compiled code left them at a `yield`.
+    Native(Native),
+}
+
+/// A suspended generator's live values kept as slots: the next step's
+/// argument slots as they are (`next()` sends None, which has none), run by
+/// a direct call of the step's compiled entry.
+#[derive(Default)]
+struct Native {
+    layout: Option<Arc<YieldLayout>>,
+    slots: Vec<u64>,
+    /// Strong references to the immutable objects `slots` point at (big
+    /// ints, strings, objects of known classes).
+    refs: Vec<Py<PyAny>>,
+    /// Values read again from their object before each step (arrays, lists,
+    /// dicts, sets: the caller may reshape or mutate them between steps, and
+    /// the dispatcher would classify them again): (offset in `slots`, type,
+    /// object).
+    checks: Vec<(usize, Ty, Py<PyAny>)>,
+}
+
+impl Native {
+    fn clear(&mut self) {
+        self.layout = None;
+        self.slots.clear();
+        self.refs.clear();
+        self.checks.clear();
+    }
+
+    /// The live values as Python objects (the interpreter tier's and the dispatcher's form).
+    fn boxed(&self, py: Python<'_>) -> PyResult<Vec<Slot>> {
+        let Some(l) = &self.layout else {
+            return Err(crate::internal_error("a generator's native state without a layout"));
+        };
+        let mut out = Vec::with_capacity(l.args.len());
+        let mut pos = 0;
+        for (_, t) in &l.args {
+            if let Some((_, _, o)) = self.checks.iter().find(|(at, _, _)| *at == pos) {
+                out.push(Some(o.clone_ref(py)));
+                pos += crate::runtime::slot_count(t);
+                continue;
+            }
+            out.push(crate::boxing::box_value(py, t, &self.slots, &mut pos)?);
+        }
+        Ok(out)
+    }
+
+    /// Reads the checked values again from their objects into `slots`: false
+    /// when one no longer has the type the step was compiled for.
+    fn refresh(&mut self, py: Python<'_>, tmp: &mut Vec<u64>) -> PyResult<bool> {
+        for (at, want, obj) in &self.checks {
+            tmp.clear();
+            let Some(got) = crate::boxing::classify(py, obj.bind(py), tmp)? else {
+                return Ok(false);
+            };
+            let fits = match (want, &got) {
+                (Ty::Array(w), Ty::Array(g)) => {
+                    w.dtype == g.dtype
+                        && w.ndim == g.ndim
+                        && w.readonly == g.readonly
+                        && (w.layout == pyston_compiler::types::Layout::A || w.layout == g.layout)
+                }
+                (w, g) => w == g,
+            };
+            if !fits || tmp.len() != crate::runtime::slot_count(want) {
+                return Ok(false);
+            }
+            self.slots[*at..*at + tmp.len()].copy_from_slice(tmp);
+        }
+        Ok(true)
+    }
+}
+
+/// A generator step's hook at a deoptimization (`Dispatcher::run`): given the
+/// step's metadata and its context where compiled code stopped, the yielded
+/// value when it stopped at a `yield` whose live values it kept as slots.
+pub(crate) type Capture<'a> = &'a mut dyn for<'py> FnMut(Python<'py>, &FuncMeta, &Ctx) -> PyResult<Option<Py<PyAny>>>;
+
+/// Where compiled code leaves the values of one `yield` in `ctx.slots`.
+pub struct YieldLayout {
+    /// The resume point the next step starts at.
+    point: u32,
+    /// The yielded value: (offset, type).
+    value: (usize, Ty),
+    /// The live values the next step starts from: (offset, type).
+    args: Vec<(usize, Ty)>,
+    /// The next step's argument types when the value sent in is None.
+    key: Vec<Ty>,
+}
+
+/// Whether a value of type `t` can be kept as slots across a `yield`
+/// (`top`: a live value itself, not part of one).
+fn keepable(t: &Ty, top: bool) -> bool {
+    match t {
+        Ty::NoneT | Ty::Ellipsis | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::Range => true,
+        Ty::PyInt | Ty::PyStr | Ty::Obj(_) => true,
+        Ty::Np(d) => !d.is_record(),
+        Ty::Array(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) => top,
+        Ty::Tuple(ts) | Ty::Slice(ts) => ts.iter().all(|t| keepable(t, false)),
+        _ => false,
+    }
+}
+
+/// The layouts of `meta`'s yields, by deopt point (None: not a `yield`, or
+/// one whose values go back boxed).
+fn layouts(meta: &FuncMeta) -> Vec<Option<Arc<YieldLayout>>> {
+    meta.deopts.iter().map(|p| layout(meta, p).map(Arc::new)).collect()
+}
+
+fn layout(meta: &FuncMeta, p: &pyston_compiler::abi::DeoptPoint) -> Option<YieldLayout> {
+    if p.raised || p.pending.is_some() {
+        return None;
+    }
+    let blk = meta.func.block(p.block);
+    if p.inst != blk.insts.len() {
+        return None;
+    }
+    let Term::Yield { point, value, resume } = &blk.term else {
+        return None;
+    };
+    let mut at: HashMap<Value, (usize, Ty)> = HashMap::new();
+    let mut pos = 0;
+    for v in &p.values {
+        let t = meta.typed.ty(*v);
+        at.insert(*v, (pos, t.clone()));
+        pos += crate::runtime::slot_count(t);
+    }
+    // (a compile-time value is not stored: the interpreter tier recomputes it)
+    let value = at.get(value)?.clone();
+    if !value.1.is_value() || value.1 == Ty::Undef {
+        return None;
+    }
+    let mut args = Vec::with_capacity(resume.args.len());
+    let mut key = vec![Ty::NoneT];
+    for a in &resume.args[1..] {
+        let (off, t) = at.get(a)?.clone();
+        if !keepable(&t, true) {
+            return None;
+        }
+        key.push(t.clone());
+        args.push((off, t));
+    }
+    Some(YieldLayout {
+        point: *point,
+        value,
+        args,
+        key,
+    })
+}
+
+/// Keeps the value of type `t` at `slots[*pos..]` (copied to `out.slots`
+/// already, at `dst`): strong references to the objects it points at.
+/// False where it cannot be kept (an array that is not exactly an ndarray).
+fn keep(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize, dst: usize, out: &mut Native) -> PyResult<bool> {
+    let ptr = |i: usize| slots[i] as *mut pyo3::ffi::PyObject;
+    match t {
+        Ty::PyInt | Ty::PyStr | Ty::Obj(_) => {
+            // SAFETY: an object slot holds a live object (an argument, or arena-owned
+            // with the arena released only after this); we take our own reference.
+            out.refs
+                .push(unsafe { Bound::from_borrowed_ptr(py, ptr(*pos)) }.unbind());
+            *pos += 1;
+        }
+        Ty::List(_) | Ty::Dict(..) | Ty::Set(_) => {
+            // SAFETY: as above.
+            let o = unsafe { Bound::from_borrowed_ptr(py, ptr(*pos)) }.unbind();
+            out.checks.push((dst, t.clone(), o));
+            *pos += 1;
+        }
+        Ty::Array(_) => {
+            let Some(o) = crate::boxing::box_value(py, t, slots, pos)? else {
+                return Ok(false);
+            };
+            let exact = crate::boxing::np_types(py)?.ndarray_type == o.bind(py).get_type_ptr() as usize;
+            if !exact {
+                return Ok(false);
+            }
+            out.checks.push((dst, t.clone(), o));
+        }
+        Ty::Tuple(ts) | Ty::Slice(ts) => {
+            let start = *pos;
+            for m in ts {
+                let d = dst + (*pos - start);
+                if !keep(py, m, slots, pos, d, out)? {
+                    return Ok(false);
+                }
+            }
+        }
+        t => *pos += crate::runtime::slot_count(t),
+    }
+    Ok(true)
+}
+
 struct GenState {
     /// The resume point the next step starts at (0: not started).
     point: u32,
     /// The values it starts from (the arguments for step 0).
-    vals: Vec<Slot>,
+    frame: Frame,
     running: bool,
     finished: bool,
+    /// The compiled steps native states resume with: (layout, the step's
+    /// dispatcher, its specialization for the layout's types).
+    steps: Vec<(Arc<YieldLayout>, Py<Dispatcher>, Arc<Spec>)>,
+    /// Buffers for the next native state.
+    spare: Native,
 }
 
 /// A compiled generator (what calling a [`GeneratorFunction`] returns).
@@ -221,7 +428,8 @@ impl Generator {
     /// Runs the next step with `sent` (None for `next`): the yielded value,
     /// or `StopIteration` with the returned value.
     fn resume(&self, py: Python<'_>, sent: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
-        let (point, vals) = {
+        let sends_none = sent.as_ref().is_none_or(|s| s.is_none(py));
+        let (point, frame, cached, mut next) = {
             let mut st = self.st.lock().unwrap();
             if st.running {
                 return Err(PyValueError::new_err("generator already executing"));
@@ -229,35 +437,96 @@ impl Generator {
             if st.finished {
                 return Err(PyStopIteration::new_err(()));
             }
-            if st.point == 0 && sent.as_ref().is_some_and(|s| !s.is_none(py)) {
+            if st.point == 0 && !sends_none {
                 return Err(PyTypeError::new_err(
                     "can't send non-None value to a just-started generator",
                 ));
             }
             st.running = true;
-            (st.point, std::mem::take(&mut st.vals))
+            let frame = std::mem::replace(&mut st.frame, Frame::Boxed(Vec::new()));
+            let cached = match &frame {
+                Frame::Native(ns) => ns.layout.as_ref().and_then(|l| {
+                    st.steps
+                        .iter()
+                        .find(|(k, _, _)| Arc::ptr_eq(k, l))
+                        .map(|(_, d, s)| (d.clone_ref(py), s.clone()))
+                }),
+                Frame::Boxed(_) => None,
+            };
+            (st.point, frame, cached, std::mem::take(&mut st.spare))
         };
-        let args = if point == 0 {
-            vals
-        } else {
-            let mut a = Vec::with_capacity(vals.len() + 1);
-            a.push(Some(sent.unwrap_or_else(|| py.None())));
-            a.extend(vals);
-            a
+        next.clear();
+        let mut capture = |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| -> PyResult<Option<Py<PyAny>>> {
+            let all = meta.yields.get_or_init(|| layouts(meta));
+            let Some(Some(l)) = all.get(ctx.deopt_point as usize) else {
+                return Ok(None);
+            };
+            next.clear();
+            for (off, t) in &l.args {
+                let n = crate::runtime::slot_count(t);
+                let dst = next.slots.len();
+                next.slots.extend_from_slice(&ctx.slots[*off..*off + n]);
+                let mut pos = *off;
+                if !keep(py, t, &ctx.slots, &mut pos, dst, &mut next)? {
+                    next.clear();
+                    return Ok(None);
+                }
+            }
+            let mut pos = l.value.0;
+            let Some(value) = crate::boxing::box_value(py, &l.value.1, &ctx.slots, &mut pos)? else {
+                next.clear();
+                return Ok(None);
+            };
+            next.layout = Some(l.clone());
+            Ok(Some(value))
         };
-        let r = self.func.get().run_step(py, point, args);
+        let func = self.func.get();
+        let mut old = None;
+        let r = match frame {
+            Frame::Native(mut ns) if sends_none => {
+                let run = match ns.layout.clone() {
+                    Some(l) => self.native_step(py, &mut ns, &l, cached, &mut capture),
+                    None => Ok(None),
+                };
+                match run {
+                    Ok(Some(r)) => {
+                        old = Some(ns);
+                        r
+                    }
+                    // (the step runs from the values boxed)
+                    Ok(None) => ns
+                        .boxed(py)
+                        .and_then(|vals| func.run_step(py, point, with_sent(py, point, sent, vals), &mut capture)),
+                    Err(e) => Err(e),
+                }
+            }
+            Frame::Native(ns) => ns
+                .boxed(py)
+                .and_then(|vals| func.run_step(py, point, with_sent(py, point, sent, vals), &mut capture)),
+            Frame::Boxed(vals) => func.run_step(py, point, with_sent(py, point, sent, vals), &mut capture),
+        };
         let mut st = self.st.lock().unwrap();
         st.running = false;
+        if let Some(mut o) = old {
+            o.clear();
+            st.spare = o;
+        }
         match r {
+            Ok(value) if next.layout.is_some() => {
+                st.point = next.layout.as_ref().map_or(0, |l| l.point);
+                st.frame = Frame::Native(next);
+                Ok(value)
+            }
             Ok(obj) => match obj.bind(py).cast::<Suspended>() {
                 Ok(s) => {
                     let s = s.get();
                     st.point = s.point;
-                    st.vals = std::mem::take(&mut *s.state.lock().unwrap());
+                    st.frame = Frame::Boxed(std::mem::take(&mut *s.state.lock().unwrap()));
                     Ok(s.value.clone_ref(py))
                 }
                 Err(_) => {
                     st.finished = true;
+                    st.steps.clear();
                     drop(st);
                     if obj.is_none(py) {
                         Err(PyStopIteration::new_err(()))
@@ -268,6 +537,7 @@ impl Generator {
             },
             Err(e) => {
                 st.finished = true;
+                st.steps.clear();
                 drop(st);
                 if e.is_instance_of::<PyStopIteration>(py) {
                     // PEP 479: a StopIteration raised inside the generator.
@@ -281,6 +551,51 @@ impl Generator {
             }
         }
     }
+
+    /// Runs the step that resumes native state `ns` (laid out as `l`) by a
+    /// direct call of its compiled entry: None where it cannot (the step's
+    /// specialization runs on the interpreter tier, a value changed type).
+    fn native_step(
+        &self,
+        py: Python<'_>,
+        ns: &mut Native,
+        l: &Arc<YieldLayout>,
+        cached: Option<(Py<Dispatcher>, Arc<Spec>)>,
+        capture: Capture<'_>,
+    ) -> PyResult<Option<PyResult<Py<PyAny>>>> {
+        let (d, spec) = match cached {
+            Some((d, s)) if d.bind(py).get().spec_current(py, &s) => (d, s),
+            _ => {
+                let d = self.func.get().step_dispatcher(py, l.point)?;
+                let Some(s) = Dispatcher::step_spec(d.bind(py), &l.key)? else {
+                    return Ok(None);
+                };
+                let mut st = self.st.lock().unwrap();
+                st.steps.retain(|(k, _, _)| !Arc::ptr_eq(k, l));
+                st.steps.push((l.clone(), d.clone_ref(py), s.clone()));
+                (d, s)
+            }
+        };
+        if !ns.checks.is_empty() {
+            let mut tmp = Vec::new();
+            if !ns.refresh(py, &mut tmp)? {
+                return Ok(None);
+            }
+        }
+        let r = crate::runtime::THREAD.with(|t| Dispatcher::run_step(d.bind(py), &spec, &ns.slots, t, capture));
+        Ok(Some(r))
+    }
+}
+
+/// A step's arguments: the value sent in, then the live values (step 0: the arguments).
+fn with_sent(py: Python<'_>, point: u32, sent: Option<Py<PyAny>>, vals: Vec<Slot>) -> Vec<Slot> {
+    if point == 0 {
+        return vals;
+    }
+    let mut a = Vec::with_capacity(vals.len() + 1);
+    a.push(Some(sent.unwrap_or_else(|| py.None())));
+    a.extend(vals);
+    a
 }
 
 #[pymethods]
@@ -322,7 +637,8 @@ impl Generator {
                 1
             };
             st.finished = true;
-            st.vals.clear();
+            st.frame = Frame::Boxed(Vec::new());
+            st.steps.clear();
             state
         };
         let throw = helpers.getattr("throw")?;
@@ -338,7 +654,8 @@ impl Generator {
             return Err(PyValueError::new_err("generator already executing"));
         }
         st.finished = true;
-        st.vals.clear();
+        st.frame = Frame::Boxed(Vec::new());
+        st.steps.clear();
         Ok(())
     }
 

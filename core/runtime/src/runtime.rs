@@ -324,6 +324,9 @@ pub struct FuncMeta {
     pub pycalls: Vec<Box<PyCallDesc>>,
     /// Liveness and definitions of `func`, computed on the first deoptimization.
     pub resume_info: OnceLock<ResumeInfo>,
+    /// Where a generator step's `yield`s leave its live values, by deopt
+    /// point, made on the first `yield` (`crate::generators`).
+    pub yields: OnceLock<Vec<Option<Arc<crate::generators::YieldLayout>>>>,
 }
 
 /// What resuming at any deopt point of a function needs about its IR.
