@@ -174,14 +174,14 @@ impl GeneratorFunction {
         let gen = Generator {
             func: slf.clone().unbind(),
             qualname,
-            st: Mutex::new(GenState {
+            running: std::sync::atomic::AtomicBool::new(false),
+            st: GilCell(std::cell::UnsafeCell::new(GenState {
                 point: 0,
                 frame: Frame::Boxed(vals),
-                running: false,
                 finished: false,
                 steps: Vec::new(),
                 spare: Native::default(),
-            }),
+            })),
         };
         Ok(Py::new(py, gen)?.into_any())
     }
@@ -225,9 +225,19 @@ struct Native {
     refs: Vec<Py<PyAny>>,
     /// Values read again from their object before each step (arrays, lists,
     /// dicts, sets: the caller may reshape or mutate them between steps, and
-    /// the dispatcher would classify them again): (offset in `slots`, type,
-    /// object).
-    checks: Vec<(usize, Ty, Py<PyAny>)>,
+    /// the dispatcher would classify them again).
+    checks: Vec<Check>,
+}
+
+/// A live value held as an object, classified again before each step.
+struct Check {
+    /// Its position in `Native::slots` and in the layout's arguments.
+    at: usize,
+    arg: usize,
+    obj: Py<PyAny>,
+    /// An array's descriptor and flags when its slots were taken (0: not an array).
+    descr: usize,
+    flags: i32,
 }
 
 impl Native {
@@ -245,41 +255,66 @@ impl Native {
         };
         let mut out = Vec::with_capacity(l.args.len());
         let mut pos = 0;
-        for (_, t) in &l.args {
-            if let Some((_, _, o)) = self.checks.iter().find(|(at, _, _)| *at == pos) {
-                out.push(Some(o.clone_ref(py)));
-                pos += crate::runtime::slot_count(t);
+        for (i, a) in l.args.iter().enumerate() {
+            if let Some(c) = self.checks.iter().find(|c| c.arg == i) {
+                out.push(Some(c.obj.clone_ref(py)));
+                pos += a.n;
                 continue;
             }
-            out.push(crate::boxing::box_value(py, t, &self.slots, &mut pos)?);
+            out.push(crate::boxing::box_value(py, &a.ty, &self.slots, &mut pos)?);
         }
         Ok(out)
     }
 
     /// Reads the checked values again from their objects into `slots`: false
     /// when one no longer has the type the step was compiled for.
-    fn refresh(&mut self, py: Python<'_>, tmp: &mut Vec<u64>) -> PyResult<bool> {
-        for (at, want, obj) in &self.checks {
-            tmp.clear();
-            let Some(got) = crate::boxing::classify(py, obj.bind(py), tmp)? else {
-                return Ok(false);
-            };
-            let fits = match (want, &got) {
-                (Ty::Array(w), Ty::Array(g)) => {
-                    w.dtype == g.dtype
-                        && w.ndim == g.ndim
-                        && w.readonly == g.readonly
-                        && (w.layout == pyston_compiler::types::Layout::A || w.layout == g.layout)
-                }
-                (w, g) => w == g,
-            };
-            if !fits || tmp.len() != crate::runtime::slot_count(want) {
-                return Ok(false);
+    fn refresh(&mut self, py: Python<'_>, l: &YieldLayout) -> PyResult<bool> {
+        for c in &mut self.checks {
+            let a = &l.args[c.arg];
+            let here = &mut self.slots[c.at..c.at + a.n];
+            // SAFETY: `descr` is set for exact ndarrays only.
+            if c.descr != 0 && unsafe { crate::boxing::array_unchanged(c.obj.as_ptr(), here, c.descr, c.flags) } {
+                continue;
             }
-            self.slots[*at..*at + tmp.len()].copy_from_slice(tmp);
+            let Some(d) = classified(py, &a.ty, c.obj.bind(py))? else {
+                return Ok(false);
+            };
+            here.copy_from_slice(&d.0);
+            (c.descr, c.flags) = (d.1, d.2);
         }
         Ok(true)
     }
+}
+
+/// `obj`'s slots when it classifies as a value compiled code of type `want`
+/// takes (an array: of the same dtype, dimensions and writability, the
+/// layout or any), with an array's descriptor and flags.
+fn classified(py: Python<'_>, want: &Ty, obj: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<u64>, usize, i32)>> {
+    let mut tmp = Vec::new();
+    let Some(got) = crate::boxing::classify(py, obj, &mut tmp)? else {
+        return Ok(None);
+    };
+    let fits = match (want, &got) {
+        (Ty::Array(w), Ty::Array(g)) => {
+            w.dtype == g.dtype
+                && w.ndim == g.ndim
+                && w.readonly == g.readonly
+                && (w.layout == pyston_compiler::types::Layout::A || w.layout == g.layout)
+        }
+        (w, g) => w == g,
+    };
+    if !fits || tmp.len() != crate::runtime::slot_count(want) {
+        return Ok(None);
+    }
+    let exact_array =
+        matches!(got, Ty::Array(_)) && crate::boxing::np_types(py)?.ndarray_type == obj.get_type_ptr() as usize;
+    let (descr, flags) = if exact_array {
+        // SAFETY: an exact ndarray.
+        unsafe { crate::boxing::array_descr_flags(obj.as_ptr()) }
+    } else {
+        (0, 0)
+    };
+    Ok(Some((tmp, descr, flags)))
 }
 
 /// A generator step's hook at a deoptimization (`Dispatcher::run`): given the
@@ -293,23 +328,53 @@ pub struct YieldLayout {
     point: u32,
     /// The yielded value: (offset, type).
     value: (usize, Ty),
-    /// The live values the next step starts from: (offset, type).
-    args: Vec<(usize, Ty)>,
+    /// The live values the next step starts from.
+    args: Vec<Arg>,
     /// The next step's argument types when the value sent in is None.
     key: Vec<Ty>,
 }
 
-/// Whether a value of type `t` can be kept as slots across a `yield`
-/// (`top`: a live value itself, not part of one).
-fn keepable(t: &Ty, top: bool) -> bool {
-    match t {
-        Ty::NoneT | Ty::Ellipsis | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::Range => true,
-        Ty::PyInt | Ty::PyStr | Ty::Obj(_) => true,
-        Ty::Np(d) => !d.is_record(),
-        Ty::Array(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) => top,
-        Ty::Tuple(ts) | Ty::Slice(ts) => ts.iter().all(|t| keepable(t, false)),
-        _ => false,
-    }
+/// A live value crossing a `yield`.
+struct Arg {
+    /// Its offset in `ctx.slots` and its number of slots.
+    off: usize,
+    n: usize,
+    ty: Ty,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// Plain data (numbers, ranges, None).
+    Data,
+    /// An object compiled code reads and does not change the type of: kept by reference.
+    Ref,
+    /// An array or a container: classified again before each step.
+    Check,
+    /// A tuple or a slice: its parts, in turn.
+    Parts,
+}
+
+/// How a value of type `t` crosses a `yield` as slots (`top`: a live value
+/// itself, not part of one); None: it cannot.
+fn kind(t: &Ty, top: bool) -> Option<Kind> {
+    Some(match t {
+        Ty::NoneT | Ty::Ellipsis | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::Range => Kind::Data,
+        Ty::Np(d) if !d.is_record() => Kind::Data,
+        Ty::PyInt | Ty::PyStr | Ty::Obj(_) => Kind::Ref,
+        Ty::Array(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) if top => Kind::Check,
+        Ty::Tuple(ts) | Ty::Slice(ts) => {
+            let mut k = Kind::Data;
+            for m in ts {
+                match kind(m, false)? {
+                    Kind::Data => {}
+                    _ => k = Kind::Parts,
+                }
+            }
+            k
+        }
+        _ => return None,
+    })
 }
 
 /// The layouts of `meta`'s yields, by deopt point (None: not a `yield`, or
@@ -344,12 +409,15 @@ fn layout(meta: &FuncMeta, p: &pyston_compiler::abi::DeoptPoint) -> Option<Yield
     let mut args = Vec::with_capacity(resume.args.len());
     let mut key = vec![Ty::NoneT];
     for a in &resume.args[1..] {
-        let (off, t) = at.get(a)?.clone();
-        if !keepable(&t, true) {
-            return None;
-        }
-        key.push(t.clone());
-        args.push((off, t));
+        let (off, ty) = at.get(a)?.clone();
+        let kind = kind(&ty, true)?;
+        key.push(ty.clone());
+        args.push(Arg {
+            off,
+            n: crate::runtime::slot_count(&ty),
+            ty,
+            kind,
+        });
     }
     Some(YieldLayout {
         point: *point,
@@ -359,47 +427,129 @@ fn layout(meta: &FuncMeta, p: &pyston_compiler::abi::DeoptPoint) -> Option<Yield
     })
 }
 
-/// Keeps the value of type `t` at `slots[*pos..]` (copied to `out.slots`
-/// already, at `dst`): strong references to the objects it points at.
-/// False where it cannot be kept (an array that is not exactly an ndarray).
-fn keep(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize, dst: usize, out: &mut Native) -> PyResult<bool> {
-    let ptr = |i: usize| slots[i] as *mut pyo3::ffi::PyObject;
+/// Takes strong references to the objects the value of type `t` at
+/// `slots[*pos..]` points at (the parts of a tuple).
+fn keep_parts(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize, refs: &mut Vec<Py<PyAny>>) {
     match t {
         Ty::PyInt | Ty::PyStr | Ty::Obj(_) => {
             // SAFETY: an object slot holds a live object (an argument, or arena-owned
             // with the arena released only after this); we take our own reference.
-            out.refs
-                .push(unsafe { Bound::from_borrowed_ptr(py, ptr(*pos)) }.unbind());
+            refs.push(unsafe { Bound::from_borrowed_ptr(py, slots[*pos] as *mut pyo3::ffi::PyObject) }.unbind());
             *pos += 1;
-        }
-        Ty::List(_) | Ty::Dict(..) | Ty::Set(_) => {
-            // SAFETY: as above.
-            let o = unsafe { Bound::from_borrowed_ptr(py, ptr(*pos)) }.unbind();
-            out.checks.push((dst, t.clone(), o));
-            *pos += 1;
-        }
-        Ty::Array(_) => {
-            let Some(o) = crate::boxing::box_value(py, t, slots, pos)? else {
-                return Ok(false);
-            };
-            let exact = crate::boxing::np_types(py)?.ndarray_type == o.bind(py).get_type_ptr() as usize;
-            if !exact {
-                return Ok(false);
-            }
-            out.checks.push((dst, t.clone(), o));
         }
         Ty::Tuple(ts) | Ty::Slice(ts) => {
-            let start = *pos;
             for m in ts {
-                let d = dst + (*pos - start);
-                if !keep(py, m, slots, pos, d, out)? {
-                    return Ok(false);
-                }
+                keep_parts(py, m, slots, pos, refs);
             }
         }
         t => *pos += crate::runtime::slot_count(t),
     }
-    Ok(true)
+}
+
+/// The native state compiled code left at a `yield` (a deopt point of `meta`
+/// that `ctx` stopped at), put in `next`, and the yielded value; None when
+/// the values go back boxed. `prev`: the state the step started from (an
+/// array still the same keeps its object).
+fn capture(
+    py: Python<'_>,
+    meta: &FuncMeta,
+    ctx: &Ctx,
+    next: &mut Native,
+    prev: Option<&Native>,
+    prev_layout: &mut Option<Arc<YieldLayout>>,
+) -> PyResult<Option<Py<PyAny>>> {
+    let all = meta.yields.get_or_init(|| layouts(meta));
+    let Some(Some(l)) = all.get(ctx.deopt_point as usize) else {
+        return Ok(None);
+    };
+    next.clear();
+    for (i, a) in l.args.iter().enumerate() {
+        let dst = next.slots.len();
+        let src = &ctx.slots[a.off..a.off + a.n];
+        next.slots.extend_from_slice(src);
+        match a.kind {
+            Kind::Data => {}
+            Kind::Ref => {
+                // SAFETY: as in `keep_parts`.
+                let o = unsafe { Bound::from_borrowed_ptr(py, src[0] as *mut pyo3::ffi::PyObject) };
+                next.refs.push(o.unbind());
+            }
+            Kind::Parts => keep_parts(py, &a.ty, &ctx.slots, &mut { a.off }, &mut next.refs),
+            Kind::Check => {
+                // The same array (or container) as the step started from: its object as it was.
+                let same = prev.and_then(|p| {
+                    p.checks.iter().find(|c| {
+                        c.at == dst
+                            && p.slots.get(dst..dst + a.n) == Some(src)
+                            && prev_layout
+                                .as_ref()
+                                .and_then(|pl| pl.args.get(c.arg))
+                                .is_some_and(|pa| pa.ty == a.ty)
+                    })
+                });
+                if let Some(c) = same {
+                    next.checks.push(Check {
+                        at: dst,
+                        arg: i,
+                        obj: c.obj.clone_ref(py),
+                        descr: c.descr,
+                        flags: c.flags,
+                    });
+                    continue;
+                }
+                let obj = if matches!(a.ty, Ty::Array(_)) {
+                    match crate::boxing::box_value(py, &a.ty, &ctx.slots, &mut { a.off })? {
+                        Some(o) => o,
+                        None => return Ok(None),
+                    }
+                } else {
+                    // SAFETY: as in `keep_parts`.
+                    unsafe { Bound::from_borrowed_ptr(py, src[0] as *mut pyo3::ffi::PyObject) }.unbind()
+                };
+                // As the dispatcher would classify it for the next step.
+                let Some((s, descr, flags)) = classified(py, &a.ty, obj.bind(py))? else {
+                    return Ok(None);
+                };
+                next.slots[dst..dst + a.n].copy_from_slice(&s);
+                next.checks.push(Check {
+                    at: dst,
+                    arg: i,
+                    obj,
+                    descr,
+                    flags,
+                });
+            }
+        }
+    }
+    let mut pos = l.value.0;
+    let Some(value) = crate::boxing::box_value(py, &l.value.1, &ctx.slots, &mut pos)? else {
+        return Ok(None);
+    };
+    next.layout = match prev_layout.take() {
+        Some(p) if Arc::ptr_eq(&p, l) => Some(p),
+        _ => Some(l.clone()),
+    };
+    Ok(Some(value))
+}
+
+/// A value only touched with the GIL held (pyo3's `frozen` classes must be
+/// `Sync`): what a [`Generator`] keeps between steps.
+struct GilCell<T>(std::cell::UnsafeCell<T>);
+
+// SAFETY: the contents are reached only through `GilCell::get`, whose callers
+// hold the GIL (a `Python` token) and, for a generator, have set its
+// `running` flag, which keeps every other caller out until they clear it.
+unsafe impl<T: Send> Sync for GilCell<T> {}
+
+impl<T> GilCell<T> {
+    /// # Safety
+    /// The GIL is held and no other reference to the contents is live (the
+    /// generator's `running` flag was false and was set by this caller).
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn get(&self, _py: Python<'_>) -> &mut T {
+        // SAFETY: exclusive by the caller's promise.
+        unsafe { &mut *self.0.get() }
+    }
 }
 
 struct GenState {
@@ -407,7 +557,6 @@ struct GenState {
     point: u32,
     /// The values it starts from (the arguments for step 0).
     frame: Frame,
-    running: bool,
     finished: bool,
     /// The compiled steps native states resume with: (layout, the step's
     /// dispatcher, its specialization for the layout's types).
@@ -421,92 +570,77 @@ struct GenState {
 pub struct Generator {
     func: Py<GeneratorFunction>,
     qualname: String,
-    st: Mutex<GenState>,
+    /// Set while a step runs, or while a method reads or changes `st`.
+    running: std::sync::atomic::AtomicBool,
+    st: GilCell<GenState>,
+}
+
+/// Clears a generator's `running` flag when dropped.
+struct Running<'a>(&'a std::sync::atomic::AtomicBool);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, std::sync::atomic::Ordering::Release);
+    }
 }
 
 impl Generator {
+    /// Sets the `running` flag (the state is this caller's until the guard
+    /// drops), or `ValueError` as CPython's generator raises when it runs.
+    fn enter(&self) -> PyResult<Running<'_>> {
+        use std::sync::atomic::Ordering;
+        if self.running.swap(true, Ordering::Acquire) {
+            return Err(PyValueError::new_err("generator already executing"));
+        }
+        Ok(Running(&self.running))
+    }
+
     /// Runs the next step with `sent` (None for `next`): the yielded value,
     /// or `StopIteration` with the returned value.
     fn resume(&self, py: Python<'_>, sent: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
+        let _running = self.enter()?;
+        // SAFETY: the GIL is held and `enter` made the state ours.
+        let st = unsafe { self.st.get(py) };
         let sends_none = sent.as_ref().is_none_or(|s| s.is_none(py));
-        let (point, frame, cached, mut next) = {
-            let mut st = self.st.lock().unwrap();
-            if st.running {
-                return Err(PyValueError::new_err("generator already executing"));
-            }
-            if st.finished {
-                return Err(PyStopIteration::new_err(()));
-            }
-            if st.point == 0 && !sends_none {
-                return Err(PyTypeError::new_err(
-                    "can't send non-None value to a just-started generator",
-                ));
-            }
-            st.running = true;
-            let frame = std::mem::replace(&mut st.frame, Frame::Boxed(Vec::new()));
-            let cached = match &frame {
-                Frame::Native(ns) => ns.layout.as_ref().and_then(|l| {
-                    st.steps
-                        .iter()
-                        .find(|(k, _, _)| Arc::ptr_eq(k, l))
-                        .map(|(_, d, s)| (d.clone_ref(py), s.clone()))
-                }),
-                Frame::Boxed(_) => None,
-            };
-            (st.point, frame, cached, std::mem::take(&mut st.spare))
-        };
-        next.clear();
-        let mut capture = |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| -> PyResult<Option<Py<PyAny>>> {
-            let all = meta.yields.get_or_init(|| layouts(meta));
-            let Some(Some(l)) = all.get(ctx.deopt_point as usize) else {
-                return Ok(None);
-            };
-            next.clear();
-            for (off, t) in &l.args {
-                let n = crate::runtime::slot_count(t);
-                let dst = next.slots.len();
-                next.slots.extend_from_slice(&ctx.slots[*off..*off + n]);
-                let mut pos = *off;
-                if !keep(py, t, &ctx.slots, &mut pos, dst, &mut next)? {
-                    next.clear();
-                    return Ok(None);
-                }
-            }
-            let mut pos = l.value.0;
-            let Some(value) = crate::boxing::box_value(py, &l.value.1, &ctx.slots, &mut pos)? else {
-                next.clear();
-                return Ok(None);
-            };
-            next.layout = Some(l.clone());
-            Ok(Some(value))
-        };
+        if st.finished {
+            return Err(PyStopIteration::new_err(()));
+        }
+        if st.point == 0 && !sends_none {
+            return Err(PyTypeError::new_err(
+                "can't send non-None value to a just-started generator",
+            ));
+        }
+        let point = st.point;
+        let frame = std::mem::replace(&mut st.frame, Frame::Boxed(Vec::new()));
+        let mut next = std::mem::take(&mut st.spare);
         let func = self.func.get();
         let mut old = None;
         let r = match frame {
-            Frame::Native(mut ns) if sends_none => {
-                let run = match ns.layout.clone() {
-                    Some(l) => self.native_step(py, &mut ns, &l, cached, &mut capture),
-                    None => Ok(None),
-                };
-                match run {
-                    Ok(Some(r)) => {
-                        old = Some(ns);
-                        r
-                    }
-                    // (the step runs from the values boxed)
-                    Ok(None) => ns
-                        .boxed(py)
-                        .and_then(|vals| func.run_step(py, point, with_sent(py, point, sent, vals), &mut capture)),
-                    Err(e) => Err(e),
+            Frame::Native(mut ns) if sends_none => match self.native_step(py, st, &mut ns, &mut next) {
+                Ok(Some(r)) => {
+                    old = Some(ns);
+                    r
                 }
+                // (the step runs from the values boxed)
+                Ok(None) => ns.boxed(py).and_then(|vals| {
+                    let mut cap =
+                        |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, &mut next, None, &mut None);
+                    func.run_step(py, point, with_sent(py, point, sent, vals), &mut cap)
+                }),
+                Err(e) => Err(e),
+            },
+            frame => {
+                let vals = match frame {
+                    Frame::Native(ns) => ns.boxed(py),
+                    Frame::Boxed(vals) => Ok(vals),
+                };
+                vals.and_then(|vals| {
+                    let mut cap =
+                        |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, &mut next, None, &mut None);
+                    func.run_step(py, point, with_sent(py, point, sent, vals), &mut cap)
+                })
             }
-            Frame::Native(ns) => ns
-                .boxed(py)
-                .and_then(|vals| func.run_step(py, point, with_sent(py, point, sent, vals), &mut capture)),
-            Frame::Boxed(vals) => func.run_step(py, point, with_sent(py, point, sent, vals), &mut capture),
         };
-        let mut st = self.st.lock().unwrap();
-        st.running = false;
         if let Some(mut o) = old {
             o.clear();
             st.spare = o;
@@ -525,9 +659,7 @@ impl Generator {
                     Ok(s.value.clone_ref(py))
                 }
                 Err(_) => {
-                    st.finished = true;
-                    st.steps.clear();
-                    drop(st);
+                    st.finish();
                     if obj.is_none(py) {
                         Err(PyStopIteration::new_err(()))
                     } else {
@@ -536,9 +668,7 @@ impl Generator {
                 }
             },
             Err(e) => {
-                st.finished = true;
-                st.steps.clear();
-                drop(st);
+                st.finish();
                 if e.is_instance_of::<PyStopIteration>(py) {
                     // PEP 479: a StopIteration raised inside the generator.
                     let re = PyRuntimeError::new_err("generator raised StopIteration");
@@ -552,38 +682,54 @@ impl Generator {
         }
     }
 
-    /// Runs the step that resumes native state `ns` (laid out as `l`) by a
-    /// direct call of its compiled entry: None where it cannot (the step's
-    /// specialization runs on the interpreter tier, a value changed type).
+    /// Runs the step that resumes native state `ns` by a direct call of its
+    /// compiled entry, the state it stops in put in `next`: None where it
+    /// cannot (the step runs on the interpreter tier, a value changed type).
     fn native_step(
         &self,
         py: Python<'_>,
+        st: &mut GenState,
         ns: &mut Native,
-        l: &Arc<YieldLayout>,
-        cached: Option<(Py<Dispatcher>, Arc<Spec>)>,
-        capture: Capture<'_>,
+        next: &mut Native,
     ) -> PyResult<Option<PyResult<Py<PyAny>>>> {
-        let (d, spec) = match cached {
-            Some((d, s)) if d.bind(py).get().spec_current(py, &s) => (d, s),
+        let Some(l) = ns.layout.as_ref() else {
+            return Ok(None);
+        };
+        let i = match st.steps.iter().position(|(k, _, _)| Arc::ptr_eq(k, l)) {
+            Some(i) if st.steps[i].1.bind(py).get().spec_current(py, &st.steps[i].2) => i,
             _ => {
                 let d = self.func.get().step_dispatcher(py, l.point)?;
                 let Some(s) = Dispatcher::step_spec(d.bind(py), &l.key)? else {
                     return Ok(None);
                 };
-                let mut st = self.st.lock().unwrap();
                 st.steps.retain(|(k, _, _)| !Arc::ptr_eq(k, l));
-                st.steps.push((l.clone(), d.clone_ref(py), s.clone()));
-                (d, s)
+                st.steps.push((l.clone(), d, s));
+                st.steps.len() - 1
             }
         };
         if !ns.checks.is_empty() {
-            let mut tmp = Vec::new();
-            if !ns.refresh(py, &mut tmp)? {
+            let l = l.clone();
+            if !ns.refresh(py, &l)? {
                 return Ok(None);
             }
         }
-        let r = crate::runtime::THREAD.with(|t| Dispatcher::run_step(d.bind(py), &spec, &ns.slots, t, capture));
+        let mut prev_layout = ns.layout.take();
+        let ns: &Native = ns;
+        let (_, d, spec) = &st.steps[i];
+        let mut cap =
+            |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, next, Some(ns), &mut prev_layout);
+        let r = crate::runtime::THREAD.with(|t| Dispatcher::run_step(d.bind(py), spec, &ns.slots, t, &mut cap));
         Ok(Some(r))
+    }
+}
+
+impl GenState {
+    /// The generator is done: what it held goes.
+    fn finish(&mut self) {
+        self.finished = true;
+        self.frame = Frame::Boxed(Vec::new());
+        self.steps.clear();
+        self.spare = Native::default();
     }
 }
 
@@ -619,16 +765,15 @@ impl Generator {
     #[pyo3(signature = (*args))]
     fn throw(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
         let helpers = py.import("pyston._generators")?;
-        if self.st.lock().unwrap().running {
+        if self.running.load(std::sync::atomic::Ordering::Acquire) {
             return Err(PyValueError::new_err("generator already executing"));
         }
         // Bad arguments raise without touching the generator.
         helpers.getattr("check")?.call1(args)?;
         let state = {
-            let mut st = self.st.lock().unwrap();
-            if st.running {
-                return Err(PyValueError::new_err("generator already executing"));
-            }
+            let _running = self.enter()?;
+            // SAFETY: the GIL is held and `enter` made the state ours.
+            let st = unsafe { self.st.get(py) };
             let state = if st.finished {
                 2
             } else if st.point == 0 {
@@ -636,9 +781,7 @@ impl Generator {
             } else {
                 1
             };
-            st.finished = true;
-            st.frame = Frame::Boxed(Vec::new());
-            st.steps.clear();
+            st.finish();
             state
         };
         let throw = helpers.getattr("throw")?;
@@ -648,20 +791,16 @@ impl Generator {
         Err(crate::internal_error("throw() returned"))
     }
 
-    fn close(&self) -> PyResult<()> {
-        let mut st = self.st.lock().unwrap();
-        if st.running {
-            return Err(PyValueError::new_err("generator already executing"));
-        }
-        st.finished = true;
-        st.frame = Frame::Boxed(Vec::new());
-        st.steps.clear();
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        let _running = self.enter()?;
+        // SAFETY: the GIL is held and `enter` made the state ours.
+        unsafe { self.st.get(py) }.finish();
         Ok(())
     }
 
     #[getter]
     fn gi_running(&self) -> bool {
-        self.st.lock().unwrap().running
+        self.running.load(std::sync::atomic::Ordering::Acquire)
     }
 
     #[getter]
