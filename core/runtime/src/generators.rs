@@ -177,10 +177,11 @@ impl GeneratorFunction {
             running: std::sync::atomic::AtomicBool::new(false),
             st: GilCell(std::cell::UnsafeCell::new(GenState {
                 point: 0,
-                frame: Frame::Boxed(vals),
+                boxed: Some(vals),
+                bufs: Default::default(),
+                cur: 0,
                 finished: false,
                 steps: Vec::new(),
-                spare: Native::default(),
             })),
         };
         Ok(Py::new(py, gen)?.into_any())
@@ -202,15 +203,6 @@ impl GeneratorFunction {
     fn __reduce__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         Ok(slf.getattr("__qualname__")?.unbind())
     }
-}
-
-/// What a suspended generator resumes from.
-enum Frame {
-    /// Python objects (the arguments before step 0, or what the interpreter
-    /// tier left); `None`: a variable not assigned yet.
-    Boxed(Vec<Slot>),
-    /// The live values as compiled code left them at a `yield`.
-    Native(Native),
 }
 
 /// A suspended generator's live values kept as slots: the next step's
@@ -555,14 +547,16 @@ impl<T> GilCell<T> {
 struct GenState {
     /// The resume point the next step starts at (0: not started).
     point: u32,
-    /// The values it starts from (the arguments for step 0).
-    frame: Frame,
+    /// The values the next step starts from as objects (the arguments for
+    /// step 0); None: `bufs[cur]` holds them natively.
+    boxed: Option<Vec<Slot>>,
+    /// The native state and the buffers for the next one.
+    bufs: [Native; 2],
+    cur: usize,
     finished: bool,
     /// The compiled steps native states resume with: (layout, the step's
     /// dispatcher, its specialization for the layout's types).
     steps: Vec<(Arc<YieldLayout>, Py<Dispatcher>, Arc<Spec>)>,
-    /// Buffers for the next native state.
-    spare: Native,
 }
 
 /// A compiled generator (what calling a [`GeneratorFunction`] returns).
@@ -580,25 +574,27 @@ struct Running<'a>(&'a std::sync::atomic::AtomicBool);
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
-        self.0.store(false, std::sync::atomic::Ordering::Release);
+        self.0.store(false, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
 impl Generator {
     /// Sets the `running` flag (the state is this caller's until the guard
     /// drops), or `ValueError` as CPython's generator raises when it runs.
-    fn enter(&self) -> PyResult<Running<'_>> {
+    /// (The GIL orders the threads that call it: no read-modify-write needed.)
+    fn enter(&self, _py: Python<'_>) -> PyResult<Running<'_>> {
         use std::sync::atomic::Ordering;
-        if self.running.swap(true, Ordering::Acquire) {
+        if self.running.load(Ordering::Relaxed) {
             return Err(PyValueError::new_err("generator already executing"));
         }
+        self.running.store(true, Ordering::Relaxed);
         Ok(Running(&self.running))
     }
 
     /// Runs the next step with `sent` (None for `next`): the yielded value,
     /// or `StopIteration` with the returned value.
     fn resume(&self, py: Python<'_>, sent: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
-        let _running = self.enter()?;
+        let _running = self.enter(py)?;
         // SAFETY: the GIL is held and `enter` made the state ours.
         let st = unsafe { self.st.get(py) };
         let sends_none = sent.as_ref().is_none_or(|s| s.is_none(py));
@@ -611,51 +607,51 @@ impl Generator {
             ));
         }
         let point = st.point;
-        let frame = std::mem::replace(&mut st.frame, Frame::Boxed(Vec::new()));
-        let mut next = std::mem::take(&mut st.spare);
-        let func = self.func.get();
-        let mut old = None;
-        let r = match frame {
-            Frame::Native(mut ns) if sends_none => match self.native_step(py, st, &mut ns, &mut next) {
-                Ok(Some(r)) => {
-                    old = Some(ns);
-                    r
-                }
-                // (the step runs from the values boxed)
-                Ok(None) => ns.boxed(py).and_then(|vals| {
-                    let mut cap =
-                        |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, &mut next, None, &mut None);
-                    func.run_step(py, point, with_sent(py, point, sent, vals), &mut cap)
-                }),
-                Err(e) => Err(e),
-            },
-            frame => {
-                let vals = match frame {
-                    Frame::Native(ns) => ns.boxed(py),
-                    Frame::Boxed(vals) => Ok(vals),
+        let (a, b) = st.bufs.split_at_mut(1);
+        let (cur, next) = if st.cur == 0 {
+            (&mut a[0], &mut b[0])
+        } else {
+            (&mut b[0], &mut a[0])
+        };
+        next.clear();
+        let mut r = None;
+        if st.boxed.is_none() && sends_none {
+            match self.native_step(py, &mut st.steps, cur, next) {
+                Ok(Some(x)) => r = Some(x),
+                Ok(None) => {}
+                Err(e) => r = Some(Err(e)),
+            }
+        }
+        let r = match r {
+            Some(r) => r,
+            None => {
+                // The step runs from the values as objects (the dispatcher classifies them).
+                let vals = match st.boxed.take() {
+                    Some(v) => Ok(v),
+                    None => cur.boxed(py),
                 };
                 vals.and_then(|vals| {
                     let mut cap =
-                        |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, &mut next, None, &mut None);
-                    func.run_step(py, point, with_sent(py, point, sent, vals), &mut cap)
+                        |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, next, None, &mut None);
+                    self.func
+                        .get()
+                        .run_step(py, point, with_sent(py, point, sent, vals), &mut cap)
                 })
             }
         };
-        if let Some(mut o) = old {
-            o.clear();
-            st.spare = o;
+        cur.clear();
+        if let (Ok(value), Some(l)) = (&r, &next.layout) {
+            st.point = l.point;
+            st.cur = 1 - st.cur;
+            st.boxed = None;
+            return Ok(value.clone_ref(py));
         }
         match r {
-            Ok(value) if next.layout.is_some() => {
-                st.point = next.layout.as_ref().map_or(0, |l| l.point);
-                st.frame = Frame::Native(next);
-                Ok(value)
-            }
             Ok(obj) => match obj.bind(py).cast::<Suspended>() {
                 Ok(s) => {
                     let s = s.get();
                     st.point = s.point;
-                    st.frame = Frame::Boxed(std::mem::take(&mut *s.state.lock().unwrap()));
+                    st.boxed = Some(std::mem::take(&mut *s.state.lock().unwrap()));
                     Ok(s.value.clone_ref(py))
                 }
                 Err(_) => {
@@ -683,39 +679,51 @@ impl Generator {
     }
 
     /// Runs the step that resumes native state `ns` by a direct call of its
-    /// compiled entry, the state it stops in put in `next`: None where it
-    /// cannot (the step runs on the interpreter tier, a value changed type).
+    /// compiled entry, the state it stops in put in `next`: None (nothing
+    /// run, `ns` as it was) where it cannot: the step runs on the interpreter
+    /// tier, or a value changed type.
     fn native_step(
         &self,
         py: Python<'_>,
-        st: &mut GenState,
+        steps: &mut Vec<(Arc<YieldLayout>, Py<Dispatcher>, Arc<Spec>)>,
         ns: &mut Native,
         next: &mut Native,
     ) -> PyResult<Option<PyResult<Py<PyAny>>>> {
-        let Some(l) = ns.layout.as_ref() else {
+        let Some(l) = ns.layout.take() else {
             return Ok(None);
         };
-        let i = match st.steps.iter().position(|(k, _, _)| Arc::ptr_eq(k, l)) {
-            Some(i) if st.steps[i].1.bind(py).get().spec_current(py, &st.steps[i].2) => i,
+        let i = match steps.iter().position(|(k, _, _)| Arc::ptr_eq(k, &l)) {
+            Some(i) if steps[i].1.bind(py).get().spec_current(py, &steps[i].2) => i,
             _ => {
-                let d = self.func.get().step_dispatcher(py, l.point)?;
-                let Some(s) = Dispatcher::step_spec(d.bind(py), &l.key)? else {
-                    return Ok(None);
+                let found = self
+                    .func
+                    .get()
+                    .step_dispatcher(py, l.point)
+                    .and_then(|d| Ok(Dispatcher::step_spec(d.bind(py), &l.key)?.map(|s| (d, s))));
+                let (d, s) = match found {
+                    Ok(Some(x)) => x,
+                    r => {
+                        ns.layout = Some(l);
+                        return r.map(|_| None);
+                    }
                 };
-                st.steps.retain(|(k, _, _)| !Arc::ptr_eq(k, l));
-                st.steps.push((l.clone(), d, s));
-                st.steps.len() - 1
+                steps.retain(|(k, _, _)| !Arc::ptr_eq(k, &l));
+                steps.push((l.clone(), d, s));
+                steps.len() - 1
             }
         };
         if !ns.checks.is_empty() {
-            let l = l.clone();
-            if !ns.refresh(py, &l)? {
-                return Ok(None);
+            match ns.refresh(py, &l) {
+                Ok(true) => {}
+                r => {
+                    ns.layout = Some(l);
+                    return r.map(|_| None);
+                }
             }
         }
-        let mut prev_layout = ns.layout.take();
+        let mut prev_layout = Some(l);
         let ns: &Native = ns;
-        let (_, d, spec) = &st.steps[i];
+        let (_, d, spec) = &steps[i];
         let mut cap =
             |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, next, Some(ns), &mut prev_layout);
         let r = crate::runtime::THREAD.with(|t| Dispatcher::run_step(d.bind(py), spec, &ns.slots, t, &mut cap));
@@ -727,9 +735,9 @@ impl GenState {
     /// The generator is done: what it held goes.
     fn finish(&mut self) {
         self.finished = true;
-        self.frame = Frame::Boxed(Vec::new());
+        self.boxed = None;
+        self.bufs = Default::default();
         self.steps.clear();
-        self.spare = Native::default();
     }
 }
 
@@ -765,13 +773,13 @@ impl Generator {
     #[pyo3(signature = (*args))]
     fn throw(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
         let helpers = py.import("pyston._generators")?;
-        if self.running.load(std::sync::atomic::Ordering::Acquire) {
+        if self.running.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(PyValueError::new_err("generator already executing"));
         }
         // Bad arguments raise without touching the generator.
         helpers.getattr("check")?.call1(args)?;
         let state = {
-            let _running = self.enter()?;
+            let _running = self.enter(py)?;
             // SAFETY: the GIL is held and `enter` made the state ours.
             let st = unsafe { self.st.get(py) };
             let state = if st.finished {
@@ -792,7 +800,7 @@ impl Generator {
     }
 
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        let _running = self.enter()?;
+        let _running = self.enter(py)?;
         // SAFETY: the GIL is held and `enter` made the state ours.
         unsafe { self.st.get(py) }.finish();
         Ok(())
@@ -800,7 +808,7 @@ impl Generator {
 
     #[getter]
     fn gi_running(&self) -> bool {
-        self.running.load(std::sync::atomic::Ordering::Acquire)
+        self.running.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     #[getter]
