@@ -198,6 +198,16 @@ pub(crate) fn with_frames(py: Python<'_>, err: PyErr, frames: &[(String, String,
     }
 }
 
+/// How a generator's step resumed from native state ended (`Dispatcher::run_step`).
+pub(crate) enum StepOut {
+    /// At a `yield` whose state the capture hook took: the yielded value.
+    Yielded(Py<PyAny>),
+    /// Any other way: the step's result or exception.
+    Done(Box<PyResult<Py<PyAny>>>),
+    /// Not run (the generator runs the step from its values as objects).
+    NotRun,
+}
+
 thread_local! {
     /// Set while a call runs with arguments converted to an explicit signature.
     static CONVERTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -558,10 +568,55 @@ impl Dispatcher {
         // (`crate::generators::Capture`).
         capture: Option<crate::generators::Capture<'_>>,
     ) -> PyResult<Py<PyAny>> {
+        Dispatcher::run_body(slf, spec, orig, slots, t, stack, capture, Ok, |r| r)
+    }
+
+    /// `run` for a generator's step resumed from native state: the value
+    /// `capture` took at a `yield` comes back in registers (a `PyResult`
+    /// is returned through memory, and copying it from frame to frame
+    /// stalls on store forwarding).
+    #[allow(clippy::too_many_arguments)]
+    fn run_gen(
+        slf: &Bound<'_, Self>,
+        spec: &Spec,
+        slots: &[u64],
+        t: &runtime::ThreadState,
+        stack: Option<usize>,
+        capture: crate::generators::Capture<'_>,
+    ) -> StepOut {
+        let empty = PyTuple::empty(slf.py());
+        Dispatcher::run_body(
+            slf,
+            spec,
+            (&empty, None),
+            slots,
+            t,
+            stack,
+            Some(capture),
+            StepOut::Yielded,
+            |r| StepOut::Done(Box::new(r)),
+        )
+    }
+
+    /// `run`'s body: `yielded` gives the outcome where `capture` took the
+    /// step's state at a `yield`, `done` any other.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn run_body<R>(
+        slf: &Bound<'_, Self>,
+        spec: &Spec,
+        orig: (&Bound<'_, PyTuple>, Option<&Bound<'_, PyDict>>),
+        slots: &[u64],
+        t: &runtime::ThreadState,
+        stack: Option<usize>,
+        capture: Option<crate::generators::Capture<'_>>,
+        yielded: impl FnOnce(Py<PyAny>) -> R,
+        done: impl FnOnce(PyResult<Py<PyAny>>) -> R,
+    ) -> R {
         let (py, this) = (slf.py(), slf.get());
         let (Some(entry), Some(meta)) = (spec.entry, spec.meta.as_ref()) else {
             // Not compiled for these types: CPython's own code (never slower than plain Python).
-            return Dispatcher::call_plain(slf, orig.0, orig.1);
+            return done(Dispatcher::call_plain(slf, orig.0, orig.1));
         };
         let mut ctx = t.ctx_pool.borrow_mut().pop().unwrap_or_else(Ctx::new);
         ctx.frames.clear();
@@ -628,7 +683,7 @@ impl Dispatcher {
                             ctx.release();
                             ctx.frames.clear();
                             t.ctx_pool.borrow_mut().push(ctx);
-                            return Ok(value);
+                            return yielded(value);
                         }
                         Ok(None) => {
                             this.note_overflow(meta, ctx.deopt_point, &ctx.slots);
@@ -661,7 +716,7 @@ impl Dispatcher {
         ctx.release();
         ctx.frames.clear();
         t.ctx_pool.borrow_mut().push(ctx);
-        result
+        done(result)
     }
 
     /// Runs the call as plain Python (with lifted loops compiled).
@@ -1211,7 +1266,7 @@ impl Dispatcher {
         slots: &[u64],
         t: &runtime::ThreadState,
         capture: crate::generators::Capture<'_>,
-    ) -> PyResult<Py<PyAny>> {
+    ) -> StepOut {
         struct Leave<'a>(&'a std::cell::Cell<u32>);
         impl Drop for Leave<'_> {
             fn drop(&mut self) {
@@ -1227,12 +1282,11 @@ impl Dispatcher {
         let stack = crate::stack::remaining_in(&t.stack_low);
         let low_stack = stack.is_some_and(|r| r < crate::stack::CALL_RESERVE);
         if too_deep || (low_stack && depth > 1) {
-            return Err(pyo3::exceptions::PyRecursionError::new_err(
+            return StepOut::Done(Box::new(Err(pyo3::exceptions::PyRecursionError::new_err(
                 "maximum recursion depth exceeded",
-            ));
+            ))));
         }
-        let empty = PyTuple::empty(slf.py());
-        Dispatcher::run(slf, spec, (&empty, None), slots, t, stack, Some(capture))
+        Dispatcher::run_gen(slf, spec, slots, t, stack, capture)
     }
 
     /// The function's source and environment (for a generator function's steps).

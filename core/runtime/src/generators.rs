@@ -13,7 +13,7 @@
 //! by the interpreter tier, and the next step is compiled for what it left
 //! (a big int is a boxed int), so the generator stays exact.
 
-use crate::dispatch::Dispatcher;
+use crate::dispatch::{Dispatcher, StepOut};
 use crate::interp::Slot;
 use crate::pipeline::{Source, Spec};
 use crate::runtime::{Ctx, FuncMeta, PyEnv};
@@ -617,9 +617,15 @@ impl Generator {
         let mut r = None;
         if st.boxed.is_none() && sends_none {
             match self.native_step(py, &mut st.steps, cur, next) {
-                Ok(Some(x)) => r = Some(x),
-                Ok(None) => {}
-                Err(e) => r = Some(Err(e)),
+                StepOut::Yielded(value) => {
+                    // (the common case, first: the next state is native)
+                    cur.clear();
+                    st.point = next.layout.as_ref().map_or(0, |l| l.point);
+                    st.cur = 1 - st.cur;
+                    return Ok(value);
+                }
+                StepOut::Done(x) => r = Some(*x),
+                StepOut::NotRun => {}
             }
         }
         let r = match r {
@@ -679,18 +685,18 @@ impl Generator {
     }
 
     /// Runs the step that resumes native state `ns` by a direct call of its
-    /// compiled entry, the state it stops in put in `next`: None (nothing
-    /// run, `ns` as it was) where it cannot: the step runs on the interpreter
-    /// tier, or a value changed type.
+    /// compiled entry, the state it stops in put in `next`; `NotRun` (`ns`
+    /// as it was) where it cannot: the step runs on the interpreter tier, or
+    /// a value changed type.
     fn native_step(
         &self,
         py: Python<'_>,
         steps: &mut Vec<(Arc<YieldLayout>, Py<Dispatcher>, Arc<Spec>)>,
         ns: &mut Native,
         next: &mut Native,
-    ) -> PyResult<Option<PyResult<Py<PyAny>>>> {
+    ) -> StepOut {
         let Some(l) = ns.layout.take() else {
-            return Ok(None);
+            return StepOut::NotRun;
         };
         let i = match steps.iter().position(|(k, _, _)| Arc::ptr_eq(k, &l)) {
             Some(i) if steps[i].1.bind(py).get().spec_current(py, &steps[i].2) => i,
@@ -702,10 +708,11 @@ impl Generator {
                     .and_then(|d| Ok(Dispatcher::step_spec(d.bind(py), &l.key)?.map(|s| (d, s))));
                 let (d, s) = match found {
                     Ok(Some(x)) => x,
-                    r => {
+                    Ok(None) => {
                         ns.layout = Some(l);
-                        return r.map(|_| None);
+                        return StepOut::NotRun;
                     }
+                    Err(e) => return StepOut::Done(Box::new(Err(e))),
                 };
                 steps.retain(|(k, _, _)| !Arc::ptr_eq(k, &l));
                 steps.push((l.clone(), d, s));
@@ -715,10 +722,11 @@ impl Generator {
         if !ns.checks.is_empty() {
             match ns.refresh(py, &l) {
                 Ok(true) => {}
-                r => {
+                Ok(false) => {
                     ns.layout = Some(l);
-                    return r.map(|_| None);
+                    return StepOut::NotRun;
                 }
+                Err(e) => return StepOut::Done(Box::new(Err(e))),
             }
         }
         let mut prev_layout = Some(l);
@@ -726,8 +734,7 @@ impl Generator {
         let (_, d, spec) = &steps[i];
         let mut cap =
             |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, next, Some(ns), &mut prev_layout);
-        let r = crate::runtime::THREAD.with(|t| Dispatcher::run_step(d.bind(py), spec, &ns.slots, t, &mut cap));
-        Ok(Some(r))
+        crate::runtime::THREAD.with(|t| Dispatcher::run_step(d.bind(py), spec, &ns.slots, t, &mut cap))
     }
 }
 
