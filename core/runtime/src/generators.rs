@@ -813,6 +813,24 @@ impl Generator {
         Ok(())
     }
 
+    /// What the next step starts from (for tests): "native" (slots as compiled
+    /// code left them), "boxed" (Python objects), "finished", or "running".
+    #[getter]
+    fn _state(&self, py: Python<'_>) -> &'static str {
+        let Ok(_running) = self.enter(py) else {
+            return "running";
+        };
+        // SAFETY: the GIL is held and `enter` made the state ours.
+        let st = unsafe { self.st.get(py) };
+        if st.finished {
+            "finished"
+        } else if st.boxed.is_some() {
+            "boxed"
+        } else {
+            "native"
+        }
+    }
+
     #[getter]
     fn gi_running(&self) -> bool {
         self.running.load(std::sync::atomic::Ordering::Relaxed)
