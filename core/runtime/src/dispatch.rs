@@ -568,7 +568,17 @@ impl Dispatcher {
         // (`crate::generators::Capture`).
         capture: Option<crate::generators::Capture<'_>>,
     ) -> PyResult<Py<PyAny>> {
-        Dispatcher::run_body(slf, spec, orig, slots, t, stack, capture, Ok, |r| r)
+        Dispatcher::run_body(
+            slf,
+            spec,
+            || Dispatcher::call_plain(slf, orig.0, orig.1),
+            slots,
+            t,
+            stack,
+            capture,
+            Ok,
+            |r| r,
+        )
     }
 
     /// `run` for a generator's step resumed from native state: the value
@@ -584,11 +594,10 @@ impl Dispatcher {
         stack: Option<usize>,
         capture: crate::generators::Capture<'_>,
     ) -> StepOut {
-        let empty = PyTuple::empty(slf.py());
         Dispatcher::run_body(
             slf,
             spec,
-            (&empty, None),
+            || Err(crate::internal_error("a generator step resumed without compiled code")),
             slots,
             t,
             stack,
@@ -605,7 +614,8 @@ impl Dispatcher {
     fn run_body<R>(
         slf: &Bound<'_, Self>,
         spec: &Spec,
-        orig: (&Bound<'_, PyTuple>, Option<&Bound<'_, PyDict>>),
+        // What runs when `spec` was not compiled.
+        plain: impl FnOnce() -> PyResult<Py<PyAny>>,
         slots: &[u64],
         t: &runtime::ThreadState,
         stack: Option<usize>,
@@ -616,7 +626,7 @@ impl Dispatcher {
         let (py, this) = (slf.py(), slf.get());
         let (Some(entry), Some(meta)) = (spec.entry, spec.meta.as_ref()) else {
             // Not compiled for these types: CPython's own code (never slower than plain Python).
-            return done(Dispatcher::call_plain(slf, orig.0, orig.1));
+            return done(plain());
         };
         let mut ctx = t.ctx_pool.borrow_mut().pop().unwrap_or_else(Ctx::new);
         ctx.frames.clear();

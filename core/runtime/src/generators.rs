@@ -233,11 +233,16 @@ struct Check {
 }
 
 impl Native {
+    #[inline]
     fn clear(&mut self) {
         self.layout = None;
         self.slots.clear();
-        self.refs.clear();
-        self.checks.clear();
+        if !self.refs.is_empty() {
+            self.refs.clear();
+        }
+        if !self.checks.is_empty() {
+            self.checks.clear();
+        }
     }
 
     /// The live values as Python objects (the interpreter tier's and the dispatcher's form).
@@ -458,7 +463,10 @@ fn capture(
     for (i, a) in l.args.iter().enumerate() {
         let dst = next.slots.len();
         let src = &ctx.slots[a.off..a.off + a.n];
-        next.slots.extend_from_slice(src);
+        // (a few slots each: pushed, not a call of memmove)
+        for &x in src {
+            next.slots.push(x);
+        }
         match a.kind {
             Kind::Data => {}
             Kind::Ref => {
@@ -472,7 +480,7 @@ fn capture(
                 let same = prev.and_then(|p| {
                     p.checks.iter().find(|c| {
                         c.at == dst
-                            && p.slots.get(dst..dst + a.n) == Some(src)
+                            && p.slots.get(dst..dst + a.n).is_some_and(|s| s.iter().zip(src).all(|(x, y)| x == y))
                             && prev_layout
                                 .as_ref()
                                 .and_then(|pl| pl.args.get(c.arg))
