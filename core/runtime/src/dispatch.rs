@@ -572,7 +572,7 @@ impl Dispatcher {
             slf,
             spec,
             || Dispatcher::call_plain(slf, orig.0, orig.1),
-            slots,
+            slots.as_ptr(),
             t,
             stack,
             capture,
@@ -589,7 +589,7 @@ impl Dispatcher {
     fn run_gen(
         slf: &Bound<'_, Self>,
         spec: &Spec,
-        slots: &[u64],
+        args: *const u64,
         t: &runtime::ThreadState,
         stack: Option<usize>,
         capture: crate::generators::Capture<'_>,
@@ -598,7 +598,7 @@ impl Dispatcher {
             slf,
             spec,
             || Err(crate::internal_error("a generator step resumed without compiled code")),
-            slots,
+            args,
             t,
             stack,
             Some(capture),
@@ -616,7 +616,9 @@ impl Dispatcher {
         spec: &Spec,
         // What runs when `spec` was not compiled.
         plain: impl FnOnce() -> PyResult<Py<PyAny>>,
-        slots: &[u64],
+        // The arguments' slots, laid out for `spec.params` (read by compiled
+        // code only: `capture` may change them once it returned).
+        args: *const u64,
         t: &runtime::ThreadState,
         stack: Option<usize>,
         capture: Option<crate::generators::Capture<'_>>,
@@ -654,7 +656,7 @@ impl Dispatcher {
             big.as_mut_ptr()
         };
         // SAFETY: `entry` was compiled for exactly these argument types (the key
-        // matched), `slots` holds their slots, `outp` has room for the result's
+        // matched), `args` points at their slots, `outp` has room for the result's
         // slots and `ctx` is a valid, exclusively borrowed context.
         let depth = ctx.depth + 1;
         let status = if this.sem.nogil {
@@ -663,7 +665,7 @@ impl Dispatcher {
             ctx.no_gil = true;
             let call = crate::runtime::EntryCall {
                 entry,
-                args: slots.as_ptr(),
+                args,
                 out: outp,
                 ctx: &mut *ctx,
                 depth,
@@ -672,7 +674,7 @@ impl Dispatcher {
             ctx.no_gil = false;
             st
         } else {
-            unsafe { entry(slots.as_ptr(), outp, &mut *ctx, depth) }
+            unsafe { entry(args, outp, &mut *ctx, depth) }
         };
         let result =
             match status {
@@ -1267,13 +1269,14 @@ impl Dispatcher {
         self.guards_hold(py, spec)
     }
 
-    /// Runs a generator step's compiled `spec` from `slots` (its arguments'
-    /// slots, laid out for `spec.params`), with `call`'s bounds on nesting;
-    /// `capture` takes the state where the step stops at a `yield`.
+    /// Runs a generator step's compiled `spec` from `args` (its arguments'
+    /// slots, laid out for `spec.params`, valid until compiled code returns),
+    /// with `call`'s bounds on nesting; `capture` takes the state where the
+    /// step stops at a `yield`.
     pub(crate) fn run_step(
         slf: &Bound<'_, Self>,
         spec: &Spec,
-        slots: &[u64],
+        args: *const u64,
         t: &runtime::ThreadState,
         capture: crate::generators::Capture<'_>,
     ) -> StepOut {
@@ -1296,7 +1299,7 @@ impl Dispatcher {
                 "maximum recursion depth exceeded",
             ))));
         }
-        Dispatcher::run_gen(slf, spec, slots, t, stack, capture)
+        Dispatcher::run_gen(slf, spec, args, t, stack, capture)
     }
 
     /// The function's source and environment (for a generator function's steps).

@@ -178,8 +178,7 @@ impl GeneratorFunction {
             st: GilCell(std::cell::UnsafeCell::new(GenState {
                 point: 0,
                 boxed: Some(vals),
-                bufs: Default::default(),
-                cur: 0,
+                native: Native::default(),
                 finished: false,
                 steps: Vec::new(),
             })),
@@ -219,6 +218,8 @@ struct Native {
     /// dicts, sets: the caller may reshape or mutate them between steps, and
     /// the dispatcher would classify them again).
     checks: Vec<Check>,
+    /// Objects a state no longer holds, let go once the step is over.
+    dead: Vec<Py<PyAny>>,
 }
 
 /// A live value held as an object, classified again before each step.
@@ -243,6 +244,17 @@ impl Native {
         if !self.checks.is_empty() {
             self.checks.clear();
         }
+        if !self.dead.is_empty() {
+            self.dead.clear();
+        }
+    }
+
+    /// Empties the state, keeping its objects alive in `dead`.
+    fn retire(&mut self) {
+        self.layout = None;
+        self.slots.clear();
+        self.dead.append(&mut self.refs);
+        self.dead.extend(self.checks.drain(..).map(|c| c.obj));
     }
 
     /// The live values as Python objects (the interpreter tier's and the dispatcher's form).
@@ -329,6 +341,8 @@ pub struct YieldLayout {
     args: Vec<Arg>,
     /// The next step's argument types when the value sent in is None.
     key: Vec<Ty>,
+    /// No tuple holds objects: a state at this `yield` is updated in place.
+    simple: bool,
 }
 
 /// A live value crossing a `yield`.
@@ -416,11 +430,13 @@ fn layout(meta: &FuncMeta, p: &pyston_compiler::abi::DeoptPoint) -> Option<Yield
             kind,
         });
     }
+    let simple = args.iter().all(|a| a.kind != Kind::Parts);
     Some(YieldLayout {
         point: *point,
         value,
         args,
         key,
+        simple,
     })
 }
 
@@ -444,91 +460,108 @@ fn keep_parts(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize, refs: &mut
 }
 
 /// The native state compiled code left at a `yield` (a deopt point of `meta`
-/// that `ctx` stopped at), put in `next`, and the yielded value; None when
-/// the values go back boxed. `prev`: the state the step started from (an
-/// array still the same keeps its object).
-fn capture(
-    py: Python<'_>,
-    meta: &FuncMeta,
-    ctx: &Ctx,
-    next: &mut Native,
-    prev: Option<&Native>,
-    prev_layout: &mut Option<Arc<YieldLayout>>,
-) -> PyResult<Option<Py<PyAny>>> {
+/// that `ctx` stopped at), put in `ns`, and the yielded value; None when the
+/// values go back boxed. `ns` holds the state the step started from, or
+/// nothing: where the step stopped at the same `yield` it is updated in place
+/// (a value still the same keeps its object). Nothing `ns` held is let go
+/// before the step is over: where this gives None or fails, the
+/// interpreter tier may still read objects only `ns` keeps alive (the caller
+/// clears `ns` once the step returned).
+fn capture(py: Python<'_>, meta: &FuncMeta, ctx: &Ctx, ns: &mut Native) -> PyResult<Option<Py<PyAny>>> {
     let all = meta.yields.get_or_init(|| layouts(meta));
     let Some(Some(l)) = all.get(ctx.deopt_point as usize) else {
         return Ok(None);
     };
-    next.clear();
+    // The yielded value first: its own reference before any object is let go.
+    let mut pos = l.value.0;
+    let Some(value) = crate::boxing::box_value(py, &l.value.1, &ctx.slots, &mut pos)? else {
+        return Ok(None);
+    };
+    let in_place = l.simple && ns.layout.as_ref().is_some_and(|p| Arc::ptr_eq(p, l));
+    if !in_place {
+        ns.retire();
+    }
+    let (mut refs, mut checks) = (0, 0);
+    let mut dst = 0;
     for (i, a) in l.args.iter().enumerate() {
-        let dst = next.slots.len();
         let src = &ctx.slots[a.off..a.off + a.n];
-        // (a few slots each: pushed, not a call of memmove)
-        for &x in src {
-            next.slots.push(x);
+        if !in_place {
+            // (a few slots each: pushed, not a call of memmove)
+            for &x in src {
+                ns.slots.push(x);
+            }
         }
         match a.kind {
-            Kind::Data => {}
-            Kind::Ref => {
-                // SAFETY: as in `keep_parts`.
-                let o = unsafe { Bound::from_borrowed_ptr(py, src[0] as *mut pyo3::ffi::PyObject) };
-                next.refs.push(o.unbind());
+            Kind::Data => {
+                if in_place {
+                    ns.slots[dst..dst + a.n].copy_from_slice(src);
+                }
             }
-            Kind::Parts => keep_parts(py, &a.ty, &ctx.slots, &mut { a.off }, &mut next.refs),
+            Kind::Ref => {
+                let p = src[0] as *mut pyo3::ffi::PyObject;
+                if !in_place || ns.refs[refs].as_ptr() != p {
+                    // SAFETY: an object slot holds a live object (an argument, or arena-owned
+                    // with the arena released only after this); we take our own reference.
+                    let o = unsafe { Bound::from_borrowed_ptr(py, p) }.unbind();
+                    if in_place {
+                        ns.slots[dst] = src[0];
+                        let old = std::mem::replace(&mut ns.refs[refs], o);
+                        ns.dead.push(old);
+                    } else {
+                        ns.refs.push(o);
+                    }
+                }
+                refs += 1;
+            }
+            Kind::Parts => keep_parts(py, &a.ty, &ctx.slots, &mut { a.off }, &mut ns.refs),
             Kind::Check => {
-                // The same array (or container) as the step started from: its object as it was.
-                let same = prev.and_then(|p| {
-                    p.checks.iter().find(|c| {
-                        c.at == dst
-                            && p.slots.get(dst..dst + a.n).is_some_and(|s| s.iter().zip(src).all(|(x, y)| x == y))
-                            && prev_layout
-                                .as_ref()
-                                .and_then(|pl| pl.args.get(c.arg))
-                                .is_some_and(|pa| pa.ty == a.ty)
-                    })
-                });
-                if let Some(c) = same {
-                    next.checks.push(Check {
-                        at: dst,
-                        arg: i,
-                        obj: c.obj.clone_ref(py),
-                        descr: c.descr,
-                        flags: c.flags,
-                    });
+                // The same array (or container) as the step started from: nothing changes.
+                if in_place && ns.slots[dst..dst + a.n].iter().zip(src).all(|(x, y)| x == y) {
+                    checks += 1;
+                    dst += a.n;
                     continue;
                 }
                 let obj = if matches!(a.ty, Ty::Array(_)) {
                     match crate::boxing::box_value(py, &a.ty, &ctx.slots, &mut { a.off })? {
                         Some(o) => o,
-                        None => return Ok(None),
+                        None => {
+                            ns.layout = None;
+                            return Ok(None);
+                        }
                     }
                 } else {
-                    // SAFETY: as in `keep_parts`.
+                    // SAFETY: as above.
                     unsafe { Bound::from_borrowed_ptr(py, src[0] as *mut pyo3::ffi::PyObject) }.unbind()
                 };
                 // As the dispatcher would classify it for the next step.
                 let Some((s, descr, flags)) = classified(py, &a.ty, obj.bind(py))? else {
+                    ns.layout = None;
                     return Ok(None);
                 };
-                next.slots[dst..dst + a.n].copy_from_slice(&s);
-                next.checks.push(Check {
+                ns.slots[dst..dst + a.n].copy_from_slice(&s);
+                let c = Check {
                     at: dst,
                     arg: i,
                     obj,
                     descr,
                     flags,
-                });
+                };
+                if in_place {
+                    let old = std::mem::replace(&mut ns.checks[checks], c);
+                    ns.dead.push(old.obj);
+                } else {
+                    ns.checks.push(c);
+                }
+                checks += 1;
             }
         }
+        dst += a.n;
     }
-    let mut pos = l.value.0;
-    let Some(value) = crate::boxing::box_value(py, &l.value.1, &ctx.slots, &mut pos)? else {
-        return Ok(None);
-    };
-    next.layout = match prev_layout.take() {
-        Some(p) if Arc::ptr_eq(&p, l) => Some(p),
-        _ => Some(l.clone()),
-    };
+    if !in_place {
+        ns.layout = Some(l.clone());
+    }
+    // (nothing reads the step's values any more)
+    ns.dead.clear();
     Ok(Some(value))
 }
 
@@ -556,11 +589,9 @@ struct GenState {
     /// The resume point the next step starts at (0: not started).
     point: u32,
     /// The values the next step starts from as objects (the arguments for
-    /// step 0); None: `bufs[cur]` holds them natively.
+    /// step 0); None: `native` holds them.
     boxed: Option<Vec<Slot>>,
-    /// The native state and the buffers for the next one.
-    bufs: [Native; 2],
-    cur: usize,
+    native: Native,
     finished: bool,
     /// The compiled steps native states resume with: (layout, the step's
     /// dispatcher, its specialization for the layout's types).
@@ -615,24 +646,19 @@ impl Generator {
             ));
         }
         let point = st.point;
-        let (a, b) = st.bufs.split_at_mut(1);
-        let (cur, next) = if st.cur == 0 {
-            (&mut a[0], &mut b[0])
-        } else {
-            (&mut b[0], &mut a[0])
-        };
-        next.clear();
         let mut r = None;
         if st.boxed.is_none() && sends_none {
-            match self.native_step(py, &mut st.steps, cur, next) {
+            match self.native_step(py, &mut st.steps, &mut st.native) {
                 StepOut::Yielded(value) => {
-                    // (the common case, first: the next state is native)
-                    cur.clear();
-                    st.point = next.layout.as_ref().map_or(0, |l| l.point);
-                    st.cur = 1 - st.cur;
+                    // (the common case, first: the next state is native, in place)
+                    st.point = st.native.layout.as_ref().map_or(0, |l| l.point);
                     return Ok(value);
                 }
-                StepOut::Done(x) => r = Some(*x),
+                StepOut::Done(x) => {
+                    // (not at a `yield` kept natively: the state it started from goes)
+                    st.native.clear();
+                    r = Some(*x);
+                }
                 StepOut::NotRun => {}
             }
         }
@@ -642,24 +668,24 @@ impl Generator {
                 // The step runs from the values as objects (the dispatcher classifies them).
                 let vals = match st.boxed.take() {
                     Some(v) => Ok(v),
-                    None => cur.boxed(py),
+                    None => st.native.boxed(py),
                 };
+                st.native.clear();
+                let ns = &mut st.native;
                 vals.and_then(|vals| {
-                    let mut cap =
-                        |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, next, None, &mut None);
+                    let mut cap = |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, ns);
                     self.func
                         .get()
                         .run_step(py, point, with_sent(py, point, sent, vals), &mut cap)
                 })
             }
         };
-        cur.clear();
-        if let (Ok(value), Some(l)) = (&r, &next.layout) {
+        if let (Ok(value), Some(l)) = (&r, &st.native.layout) {
             st.point = l.point;
-            st.cur = 1 - st.cur;
             st.boxed = None;
             return Ok(value.clone_ref(py));
         }
+        st.native.clear();
         match r {
             Ok(obj) => match obj.bind(py).cast::<Suspended>() {
                 Ok(s) => {
@@ -693,22 +719,26 @@ impl Generator {
     }
 
     /// Runs the step that resumes native state `ns` by a direct call of its
-    /// compiled entry, the state it stops in put in `next`; `NotRun` (`ns`
-    /// as it was) where it cannot: the step runs on the interpreter tier, or
-    /// a value changed type.
+    /// compiled entry, the state it stops in put in `ns`; `NotRun` (`ns` as
+    /// it was) where it cannot: the step runs on the interpreter tier, or a
+    /// value changed type.
     fn native_step(
         &self,
         py: Python<'_>,
         steps: &mut Vec<(Arc<YieldLayout>, Py<Dispatcher>, Arc<Spec>)>,
         ns: &mut Native,
-        next: &mut Native,
     ) -> StepOut {
+        // (moved out while `ns` is refreshed; back before the step runs)
         let Some(l) = ns.layout.take() else {
             return StepOut::NotRun;
         };
         let i = match steps.iter().position(|(k, _, _)| Arc::ptr_eq(k, &l)) {
-            Some(i) if steps[i].1.bind(py).get().spec_current(py, &steps[i].2) => i,
-            _ => {
+            Some(i) if steps[i].1.bind(py).get().spec_current(py, &steps[i].2) => Some(i),
+            _ => None,
+        };
+        let i = match i {
+            Some(i) => i,
+            None => {
                 let found = self
                     .func
                     .get()
@@ -720,29 +750,32 @@ impl Generator {
                         ns.layout = Some(l);
                         return StepOut::NotRun;
                     }
-                    Err(e) => return StepOut::Done(Box::new(Err(e))),
+                    Err(e) => {
+                        ns.layout = Some(l);
+                        return StepOut::Done(Box::new(Err(e)));
+                    }
                 };
                 steps.retain(|(k, _, _)| !Arc::ptr_eq(k, &l));
                 steps.push((l.clone(), d, s));
                 steps.len() - 1
             }
         };
-        if !ns.checks.is_empty() {
-            match ns.refresh(py, &l) {
-                Ok(true) => {}
-                Ok(false) => {
-                    ns.layout = Some(l);
-                    return StepOut::NotRun;
-                }
-                Err(e) => return StepOut::Done(Box::new(Err(e))),
-            }
+        let fresh = if ns.checks.is_empty() {
+            Ok(true)
+        } else {
+            ns.refresh(py, &l)
+        };
+        ns.layout = Some(l);
+        match fresh {
+            Ok(true) => {}
+            Ok(false) => return StepOut::NotRun,
+            Err(e) => return StepOut::Done(Box::new(Err(e))),
         }
-        let mut prev_layout = Some(l);
-        let ns: &Native = ns;
         let (_, d, spec) = &steps[i];
-        let mut cap =
-            |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, next, Some(ns), &mut prev_layout);
-        crate::runtime::THREAD.with(|t| Dispatcher::run_step(d.bind(py), spec, &ns.slots, t, &mut cap))
+        // (compiled code reads the arguments before it returns, `capture` writes them after)
+        let args = ns.slots.as_ptr();
+        let mut cap = |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, ns);
+        crate::runtime::THREAD.with(|t| Dispatcher::run_step(d.bind(py), spec, args, t, &mut cap))
     }
 }
 
@@ -751,7 +784,7 @@ impl GenState {
     fn finish(&mut self) {
         self.finished = true;
         self.boxed = None;
-        self.bufs = Default::default();
+        self.native = Native::default();
         self.steps.clear();
     }
 }
