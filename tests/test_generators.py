@@ -961,6 +961,14 @@ def big_and_small(base, n):
         yield y
 
 
+def rebinds_big(n):
+    x = 2**70
+    for _ in range(n):
+        y = x
+        x = x * 3
+        yield y
+
+
 def native(g):
     return g._state == "native"
 
@@ -1060,6 +1068,8 @@ def test_native_state_views_and_lists():
 
 def test_native_state_big_ints_and_tuples_kept_alive():
     compare(big_pairs, (6,), ["next"] * 8)
+    # the yielded value is the object the state held before the step
+    compare(rebinds_big, (6,), ["next"] * 8)
     compare(big_and_small, (10**10, 5), ["next"] * 12)
     compare(big_and_small, (3, 50), ["next"] * 102)
     fast = pyston.fast(big_pairs)

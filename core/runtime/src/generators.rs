@@ -343,6 +343,9 @@ pub struct YieldLayout {
     key: Vec<Ty>,
     /// No tuple holds objects: a state at this `yield` is updated in place.
     simple: bool,
+    /// Where a union's members lie after its tag, when the yielded value is one
+    /// (computed once: `abi::union_layout` allocates).
+    value_union: Option<Vec<usize>>,
 }
 
 /// A live value crossing a `yield`.
@@ -431,12 +434,17 @@ fn layout(meta: &FuncMeta, p: &pyston_compiler::abi::DeoptPoint) -> Option<Yield
         });
     }
     let simple = args.iter().all(|a| a.kind != Kind::Parts);
+    let value_union = match &value.1 {
+        Ty::Union(ms) => Some(pyston_compiler::abi::union_layout(ms).0),
+        _ => None,
+    };
     Some(YieldLayout {
         point: *point,
         value,
         args,
         key,
         simple,
+        value_union,
     })
 }
 
@@ -473,8 +481,19 @@ fn capture(py: Python<'_>, meta: &FuncMeta, ctx: &Ctx, ns: &mut Native) -> PyRes
         return Ok(None);
     };
     // The yielded value first: its own reference before any object is let go.
-    let mut pos = l.value.0;
-    let Some(value) = crate::boxing::box_value(py, &l.value.1, &ctx.slots, &mut pos)? else {
+    let boxed = match (&l.value.1, &l.value_union) {
+        (Ty::Union(ms), Some(offsets)) => {
+            // (the member the tag names, as `box_value` reads a union)
+            let tag = (ctx.slots[l.value.0] & 0xff) as usize;
+            let (Some(m), Some(off)) = (ms.get(tag), offsets.get(tag)) else {
+                return Err(crate::internal_error("bad union tag"));
+            };
+            let mut pos = l.value.0 + 1 + off;
+            crate::boxing::box_value(py, m, &ctx.slots, &mut pos)?
+        }
+        (t, _) => crate::boxing::box_value(py, t, &ctx.slots, &mut { l.value.0 })?,
+    };
+    let Some(value) = boxed else {
         return Ok(None);
     };
     let in_place = l.simple && ns.layout.as_ref().is_some_and(|p| Arc::ptr_eq(p, l));
