@@ -513,7 +513,9 @@ fn capture(py: Python<'_>, meta: &FuncMeta, ctx: &Ctx, ns: &mut Native) -> PyRes
         match a.kind {
             Kind::Data => {
                 if in_place {
-                    ns.slots[dst..dst + a.n].copy_from_slice(src);
+                    for (d, &x) in ns.slots[dst..dst + a.n].iter_mut().zip(src) {
+                        *d = x;
+                    }
                 }
             }
             Kind::Ref => {
