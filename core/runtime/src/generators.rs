@@ -6,12 +6,19 @@
 //! point `k` (`lower::generators::resume_function`) from the value sent in
 //! and the live values the previous step left. Each step is an ordinary
 //! dispatcher (`Dispatcher::step`): compiled per type key of the values it
-//! starts from, its `yield`s leave compiled code as deopt points do, and
-//! the interpreter tier, at the `yield` terminator, hands back a
-//! [`Suspended`] state (resume point, yielded value, live values). A step
-//! that deoptimizes in the middle (an int overflowing 64 bits) is finished
-//! by the interpreter tier, and the next step is compiled for what it left
-//! (a big int is a boxed int), so the generator stays exact.
+//! starts from, its `yield`s leave compiled code as deopt points do.
+//!
+//! Where compiled code stops at a `yield`, the dispatcher hands the context
+//! to the generator's [`capture`] first: the live values stay as the slots
+//! compiled code left ([`Native`], laid out per `yield` by a
+//! [`YieldLayout`]), and the next step is a direct call of its compiled
+//! entry with those slots (`Dispatcher::run_step`): no object per step, no
+//! type key, no boxing of anything but the yielded value. Otherwise (the
+//! interpreter tier ran the step) the state comes back boxed, as a
+//! [`Suspended`] object, and the next step goes through the step's
+//! dispatcher. A step that deoptimizes in the middle (an int overflowing 64
+//! bits) is finished by the interpreter tier, and the next step is compiled
+//! for what it left (a big int is a boxed int), so the generator stays exact.
 
 use crate::dispatch::{Dispatcher, StepOut};
 use crate::interp::Slot;
