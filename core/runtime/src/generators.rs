@@ -9,8 +9,8 @@
 //! starts from, its `yield`s leave compiled code as deopt points do.
 //!
 //! Where compiled code stops at a `yield`, the dispatcher hands the context
-//! to the generator's [`capture`] first: the live values stay as the slots
-//! compiled code left ([`Native`], laid out per `yield` by a
+//! to the generator's `capture` first: the live values stay as the slots
+//! compiled code left (`Native`, laid out per `yield` by a
 //! [`YieldLayout`]), and the next step is a direct call of its compiled
 //! entry with those slots (`Dispatcher::run_step`): no object per step, no
 //! type key, no boxing of anything but the yielded value. Otherwise (the
