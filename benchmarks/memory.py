@@ -51,6 +51,23 @@ def temporaries(a, n):
     return s
 
 
+@pyston.fast
+def running_max(a):
+    m = a[0]
+    for i in range(a.shape[0]):
+        if a[i] > m:
+            m = a[i]
+        yield m
+
+
+@pyston.fast
+def powers(base, n):
+    x = 1
+    for _ in range(n):
+        x *= base  # past 64 bits mid-generator: a deopt, then boxed ints kept in the state
+        yield x
+
+
 def measure(name, fn, calls, warmup=1000):
     for _ in range(warmup):  # warm up: compile, fill caches
         fn()
@@ -84,6 +101,20 @@ def main():
     measure("raising IndexError", raising_index, 100_000)
     measure("raising ZeroDivisionError", raising_zero, 100_000)
     measure("1,000 loop temporaries per call", lambda: temporaries(a, 1000), 1_000, warmup=10)
+
+    def half_consumed():
+        g = running_max(a)
+        next(g)
+        next(g)
+        next(g)
+
+    def big_int_generator():
+        g = powers(3, 50)
+        for _ in range(45):
+            next(g)
+
+    measure("compiled generator abandoned half-way", half_consumed, 1_000_000)
+    measure("generator deopting mid-step, big ints held", big_int_generator, 100_000)
     big = np.ones(1000)
     measure("temporary of 8 KB x 1,000,000 iterations", lambda: temporaries(big, 1_000_000), 1, warmup=1)
     # a * 2.0 + 1.0 is a fused expression; with an inf in `a` every evaluation

@@ -897,3 +897,244 @@ def test_fuzzed_generators_inlined_into_compiled_loops(tmp_path):
         finally:
             sys.modules.pop(spec.name, None)
     assert checked > 100
+
+
+# ---------------------------------------------------------------------------
+# native suspended state: the live values stay as slots between steps, the
+# next step is a direct call of its compiled entry
+# ---------------------------------------------------------------------------
+
+
+def running_max(a):
+    m = a[0]
+    for i in range(a.shape[0]):
+        if a[i] > m:
+            m = a[i]
+        yield m
+
+
+def window_means(a, w):
+    for i in range(a.shape[0] - w + 1):
+        s = 0.0
+        for j in range(i, i + w):
+            s += a[j]
+        yield s / w
+
+
+def walk_view(a, k):
+    b = a[k:]
+    for i in range(b.shape[0]):
+        yield b[i] * 2.0
+    return b.shape[0]
+
+
+def walk_rows(a):
+    for i in range(a.shape[0]):
+        yield a[i]
+
+
+def fill(a):
+    for i in range(a.shape[0]):
+        a[i] = i * 1.5
+        yield i
+
+
+def list_sum(xs):
+    for i in range(len(xs)):
+        yield xs[i] + 1.0
+
+
+def big_pairs(n):
+    p = (2**70, 1)
+    for i in range(n):
+        p = (p[0] * 3, p[1] + i)
+        yield p
+
+
+def big_and_small(base, n):
+    x = 1
+    y = 0.5
+    for _ in range(n):
+        x *= base
+        y += 1.0
+        yield x
+        yield y
+
+
+def rebinds_big(n):
+    x = 2**70
+    for _ in range(n):
+        y = x
+        x = x * 3
+        yield y
+
+
+def native(g):
+    return g._state == "native"
+
+
+def test_native_state_many_steps(rng):
+    for n in [1, 2, 3, 50, 3000]:
+        a = rng.standard_normal(n)
+        fast = pyston.fast(fallback=False)(running_max)
+        g = fast(a)
+        first = next(g)
+        assert native(g)
+        got = [first] + list(g)
+        want = list(running_max(a))
+        assert [_val(x) for x in got] == [_val(x) for x in want]
+        assert g._state == "finished"
+        if n >= 40:
+            w = 1 + n // 10
+            same_list(window_means, a, w)
+            compare(window_means, (a, w), ["next"] * (n - w + 3))
+    # edge values: NaN, infinities, signed zeros
+    a = np.array([-0.0, 0.0, np.nan, 1.0, np.inf, -np.inf, 5e-324, np.nan])
+    same_list(running_max, a)
+    same_list(window_means, a, 3)
+
+
+def test_native_state_every_driver_action(rng):
+    # next/send(None) stay native; send(value), throw and close as CPython
+    for acts in [
+        ["next", ("send", None), "next", "close", "next", ("send", None)],
+        ["next", "next", ("throw", ValueError("stop here")), "next"],
+        ["next", ("throw", StopIteration), "next"],
+        ["next", ("send", 3.5), "next"],
+        [("send", None), "next", "close", "close"],
+    ]:
+        compare(running_max, (rng.standard_normal(8),), acts)
+        compare(accumulate, (), ["next", ("send", 2), "next", ("send", None), "next"])
+        compare(counter, (6,), ["next", ("send", 3), ("send", None), "next", ("send", 1), "next"])
+
+
+def test_native_state_arrays_changed_between_steps():
+    fast = pyston.fast(fallback=False)(running_max)
+    # reshaped in place: the next step sees the new shape (as CPython's generator does)
+    for change in [
+        lambda a: a.shape.__class__,  # nothing
+        lambda a: setattr(a, "shape", (a.size,)),
+        lambda a: a.__setitem__(slice(None), a[::-1].copy()),
+    ]:
+        a, b = np.arange(12.0), np.arange(12.0)
+        g, h = fast(a), running_max(b)
+        out = []
+        for _ in range(12):
+            out.append((_val(next(g)), _val(next(h))))
+            change(a)
+            change(b)
+        assert all(x == y for x, y in out)
+    # a 2-D array reshaped to other dimensions between steps: rows of the new shape
+    a, b = np.arange(12.0).reshape(3, 4), np.arange(12.0).reshape(3, 4)
+    g, h = pyston.fast(walk_rows)(a), walk_rows(b)
+    assert _val(next(g)) == _val(next(h))
+    a.shape = (4, 3)
+    b.shape = (4, 3)
+    assert [_val(x) for x in g] == [_val(x) for x in h]
+    # made read-only between steps: the write raises CPython's ValueError
+    a, b = np.zeros(4), np.zeros(4)
+    compare_two = []
+    for arr, gen in [(a, pyston.fast(fill)(a)), (b, fill(b))]:
+        rec = [next(gen)]
+        arr.flags.writeable = False
+        try:
+            rec.append(next(gen))
+        except ValueError as e:
+            rec.append(_exc(e))
+        compare_two.append((rec, arr.tobytes()))
+    assert compare_two[0] == compare_two[1]
+
+
+def test_native_state_views_and_lists():
+    a = np.arange(10.0)
+    for k in [0, 3, 9, 10]:
+        compare(walk_view, (a, k), ["next"] * 12)
+    g = pyston.fast(walk_view)(np.arange(6.0), 2)
+    next(g)
+    assert native(g)
+    # a list mutated by the consumer between steps (types change: as CPython)
+    xs, ys = [1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0]
+    g, h = pyston.fast(list_sum)(xs), list_sum(ys)
+    out = [(_val(next(g)), _val(next(h)))]
+    xs[2] = 7
+    ys[2] = 7
+    out += [(_val(next(g)), _val(next(h)))]
+    xs.append("x")
+    ys.append("x")
+    for _ in range(3):
+        out.append((transcript(g, ["next"]), transcript(h, ["next"])))
+    assert all(x == y for x, y in out)
+
+
+def test_native_state_big_ints_and_tuples_kept_alive():
+    compare(big_pairs, (6,), ["next"] * 8)
+    # the yielded value is the object the state held before the step
+    compare(rebinds_big, (6,), ["next"] * 8)
+    compare(big_and_small, (10**10, 5), ["next"] * 12)
+    compare(big_and_small, (3, 50), ["next"] * 102)
+    fast = pyston.fast(big_pairs)
+    g = fast(4)
+    first = next(g)
+    del first
+    gc.collect()
+    assert [_val(x) for x in g] == [_val(x) for x in list(big_pairs(4))[1:]]
+
+
+def test_native_state_deopt_mid_step_then_native_again():
+    # an int overflowing 64 bits in the middle of a step: the interpreter tier
+    # finishes it; the steps after run compiled again
+    fast = pyston.fast(powers)
+    g, h = fast(3, 60), powers(3, 60)
+    states = []
+    for _ in range(60):
+        assert _val(next(g)) == _val(next(h))
+        states.append(g._state)
+    assert "native" in states[:39] and states[-1] == "native"
+    assert transcript(g, ["next"]) == transcript(h, ["next"])
+
+
+def test_native_state_running_flag():
+    # between native steps the generator is not running; a step entered again
+    # from inside itself raises (test_reentrance_raises_already_executing)
+    g = pyston.fast(running_sum)(4)
+    seen = [(x, g.gi_running, g._state) for x in g]
+    assert seen == [(0, False, "native"), (1, False, "native"), (3, False, "native"), (6, False, "native")]
+    assert g._state == "finished"
+
+
+def test_native_state_abandoned_generators_release_everything():
+    fast = pyston.fast(fallback=False)(walk_view)
+    a = np.arange(50.0)
+    big = 2**80
+    before_a, before_big = sys.getrefcount(a), sys.getrefcount(big)
+    bp = pyston.fast(big_and_small)
+    for _ in range(2000):
+        g = fast(a, 3)
+        next(g)
+        next(g)
+        h = bp(big, 5)
+        next(h)
+        next(h)
+        del g, h
+    gc.collect()
+    assert sys.getrefcount(a) == before_a
+    assert sys.getrefcount(big) == before_big
+
+
+def test_native_state_memory_flat():
+    fast = pyston.fast(fallback=False)(running_max)
+    a = np.arange(64.0)
+    for _ in range(20000):
+        g = fast(a)
+        next(g)
+    gc.collect()
+    r0 = rss_bytes()
+    for i in range(1_000_000):  # a million generators, consumed part of the way
+        g = fast(a)
+        next(g)
+        if i % 3 == 0:
+            next(g)
+            next(g)
+    del g
+    gc.collect()
+    assert rss_bytes() - r0 < 8 * 2**20

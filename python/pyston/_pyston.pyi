@@ -239,6 +239,11 @@ class generator:
 
     @property
     def gi_running(self) -> bool: ...
+    @property
+    def _state(self) -> str:
+        """What the next step starts from: ``"native"`` (the live values as compiled code
+        left them, resumed by a direct call of the step's entry), ``"boxed"`` (Python
+        objects, through the step's dispatcher), ``"finished"`` or ``"running"``."""
 
 @final
 class ParallelLoop:

@@ -1125,3 +1125,34 @@ pub fn is_generator(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
     };
     obj.get_type_ptr() as usize == tp
 }
+
+/// An ndarray's descriptor and flags (what, with its data, shape and
+/// strides, decides its type and slots: see [`array_unchanged`]).
+///
+/// # Safety
+/// `obj` must be a live ndarray.
+pub unsafe fn array_descr_flags(obj: *mut ffi::PyObject) -> (usize, i32) {
+    // SAFETY: an ndarray's object layout is `PyArrayObject` (the caller's promise).
+    let f = unsafe { &(*(obj as *mut npyffi::PyArrayObject)).fields };
+    (f.descr as usize, f.flags)
+}
+
+/// Whether ndarray `obj` still has the descriptor and flags given and the
+/// data, shape and strides in `slots` (its slots as [`array_info`] gave them
+/// with those): then it classifies as it did, to the same slots.
+///
+/// # Safety
+/// `obj` must be a live ndarray.
+pub unsafe fn array_unchanged(obj: *mut ffi::PyObject, slots: &[u64], descr: usize, flags: i32) -> bool {
+    // SAFETY: as above.
+    let f = unsafe { &(*(obj as *mut npyffi::PyArrayObject)).fields };
+    let nd = f.nd as usize;
+    let at = ArraySlots::new(nd);
+    if f.descr as usize != descr || f.flags != flags || slots.len() != at.count() || f.data as u64 != slots[0] {
+        return false;
+    }
+    // SAFETY: `dimensions` and `strides` have `nd` entries.
+    (0..nd).all(|k| unsafe {
+        *f.dimensions.add(k) as u64 == slots[at.shape(k)] && *f.strides.add(k) as u64 == slots[at.stride(k)]
+    })
+}

@@ -198,6 +198,16 @@ pub(crate) fn with_frames(py: Python<'_>, err: PyErr, frames: &[(String, String,
     }
 }
 
+/// How a generator's step resumed from native state ended (`Dispatcher::run_step`).
+pub(crate) enum StepOut {
+    /// At a `yield` whose state the capture hook took: the yielded value.
+    Yielded(Py<PyAny>),
+    /// Any other way: the step's result or exception.
+    Done(Box<PyResult<Py<PyAny>>>),
+    /// Not run (the generator runs the step from its values as objects).
+    NotRun,
+}
+
 thread_local! {
     /// Set while a call runs with arguments converted to an explicit signature.
     static CONVERTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -210,6 +220,18 @@ impl Dispatcher {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
         t: &runtime::ThreadState,
+    ) -> PyResult<Py<PyAny>> {
+        Dispatcher::call_with(slf, args, kwargs, t, None)
+    }
+
+    /// `call`, with a generator step's hook for compiled code stopping at a
+    /// `yield` (`crate::generators::Capture`).
+    pub(crate) fn call_with(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+        t: &runtime::ThreadState,
+        capture: Option<crate::generators::Capture<'_>>,
     ) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let this = slf.get();
@@ -366,9 +388,9 @@ impl Dispatcher {
             }
             let s = Dispatcher::get_spec(slf, &tys)?;
             this.inner.lock().unwrap().last = Some(s.clone());
-            return Dispatcher::run(slf, &s, (orig_args, orig_kwargs), &slots, t, stack);
+            return Dispatcher::run(slf, &s, (orig_args, orig_kwargs), &slots, t, stack, capture);
         }
-        Dispatcher::run(slf, &spec, (orig_args, orig_kwargs), &slots, t, stack)
+        Dispatcher::run(slf, &spec, (orig_args, orig_kwargs), &slots, t, stack, capture)
     }
 
     fn source(&self, py: Python<'_>) -> PyResult<(Arc<Source>, Arc<PyEnv>)> {
@@ -542,11 +564,71 @@ impl Dispatcher {
         t: &runtime::ThreadState,
         // The stack left at the dispatcher's frame (`crate::stack::remaining_in`).
         stack: Option<usize>,
+        // A generator step's hook, given the first say at a deoptimization
+        // (`crate::generators::Capture`).
+        capture: Option<crate::generators::Capture<'_>>,
     ) -> PyResult<Py<PyAny>> {
+        Dispatcher::run_body(
+            slf,
+            spec,
+            || Dispatcher::call_plain(slf, orig.0, orig.1),
+            slots.as_ptr(),
+            t,
+            stack,
+            capture,
+            Ok,
+            |r| r,
+        )
+    }
+
+    /// `run` for a generator's step resumed from native state: the value
+    /// `capture` took at a `yield` comes back in registers (a `PyResult`
+    /// is returned through memory, and copying it from frame to frame
+    /// stalls on store forwarding).
+    #[allow(clippy::too_many_arguments)]
+    fn run_gen(
+        slf: &Bound<'_, Self>,
+        spec: &Spec,
+        args: *const u64,
+        t: &runtime::ThreadState,
+        stack: Option<usize>,
+        capture: crate::generators::Capture<'_>,
+    ) -> StepOut {
+        Dispatcher::run_body(
+            slf,
+            spec,
+            || Err(crate::internal_error("a generator step resumed without compiled code")),
+            args,
+            t,
+            stack,
+            Some(capture),
+            StepOut::Yielded,
+            |r| StepOut::Done(Box::new(r)),
+        )
+    }
+
+    /// `run`'s body: `yielded` gives the outcome where `capture` took the
+    /// step's state at a `yield`, `done` any other.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn run_body<R>(
+        slf: &Bound<'_, Self>,
+        spec: &Spec,
+        // What runs when `spec` was not compiled.
+        plain: impl FnOnce() -> PyResult<Py<PyAny>>,
+        // The arguments' slots, laid out for `spec.params` (read by compiled
+        // code only: `capture` may change them once it returned).
+        args: *const u64,
+        t: &runtime::ThreadState,
+        stack: Option<usize>,
+        capture: Option<crate::generators::Capture<'_>>,
+        yielded: impl FnOnce(Py<PyAny>) -> R,
+        done: impl FnOnce(PyResult<Py<PyAny>>) -> R,
+    ) -> R {
         let (py, this) = (slf.py(), slf.get());
         let (Some(entry), Some(meta)) = (spec.entry, spec.meta.as_ref()) else {
             // Not compiled for these types: CPython's own code (never slower than plain Python).
-            return Dispatcher::call_plain(slf, orig.0, orig.1);
+            return done(plain());
         };
         let mut ctx = t.ctx_pool.borrow_mut().pop().unwrap_or_else(Ctx::new);
         ctx.frames.clear();
@@ -574,7 +656,7 @@ impl Dispatcher {
             big.as_mut_ptr()
         };
         // SAFETY: `entry` was compiled for exactly these argument types (the key
-        // matched), `slots` holds their slots, `outp` has room for the result's
+        // matched), `args` points at their slots, `outp` has room for the result's
         // slots and `ctx` is a valid, exclusively borrowed context.
         let depth = ctx.depth + 1;
         let status = if this.sem.nogil {
@@ -583,7 +665,7 @@ impl Dispatcher {
             ctx.no_gil = true;
             let call = crate::runtime::EntryCall {
                 entry,
-                args: slots.as_ptr(),
+                args,
                 out: outp,
                 ctx: &mut *ctx,
                 depth,
@@ -592,7 +674,7 @@ impl Dispatcher {
             ctx.no_gil = false;
             st
         } else {
-            unsafe { entry(slots.as_ptr(), outp, &mut *ctx, depth) }
+            unsafe { entry(args, outp, &mut *ctx, depth) }
         };
         let result =
             match status {
@@ -603,8 +685,24 @@ impl Dispatcher {
                     boxing::box_value(py, &meta.typed.ret, outs, &mut pos).map(|o| o.unwrap_or_else(|| py.None()))
                 }
                 runtime::DEOPT => {
-                    this.note_overflow(meta, ctx.deopt_point, &ctx.slots);
-                    runtime::with_depth(depth, || crate::deopt::resume(py, meta, &mut ctx))
+                    // A generator's step stopped at a `yield`: its state stays native.
+                    let captured = match capture {
+                        Some(cap) => cap(py, meta, &ctx),
+                        None => Ok(None),
+                    };
+                    match captured {
+                        Ok(Some(value)) => {
+                            ctx.release();
+                            ctx.frames.clear();
+                            t.ctx_pool.borrow_mut().push(ctx);
+                            return yielded(value);
+                        }
+                        Ok(None) => {
+                            this.note_overflow(meta, ctx.deopt_point, &ctx.slots);
+                            runtime::with_depth(depth, || crate::deopt::resume(py, meta, &mut ctx))
+                        }
+                        Err(e) => Err(e),
+                    }
                 }
                 _ => Err(PyErr::take(py)
                     .unwrap_or_else(|| crate::internal_error("compiled code failed without an exception"))),
@@ -626,7 +724,7 @@ impl Dispatcher {
         ctx.release();
         ctx.frames.clear();
         t.ctx_pool.borrow_mut().push(ctx);
-        result
+        done(result)
     }
 
     /// Runs the call as plain Python (with lifted loops compiled).
@@ -1143,6 +1241,61 @@ impl Dispatcher {
             parallel_loops: std::sync::atomic::AtomicU8::new(1),
             step: true,
         }
+    }
+
+    /// A generator step's specialization for arguments of types `key`
+    /// (compiled on a miss, recompiled when a global it was compiled against
+    /// was rebound), or None where it runs on the interpreter tier.
+    pub(crate) fn step_spec(slf: &Bound<'_, Self>, key: &[Ty]) -> PyResult<Option<Arc<Spec>>> {
+        let (py, this) = (slf.py(), slf.get());
+        let mut spec = Dispatcher::get_spec(slf, key)?;
+        if !this.guards_hold(py, &spec) {
+            {
+                let mut inner = this.inner.lock().unwrap();
+                inner.specs.clear();
+                inner.last = None;
+            }
+            spec = Dispatcher::get_spec(slf, key)?;
+        }
+        Ok(spec.entry.is_some().then_some(spec))
+    }
+
+    /// Whether the globals `spec` was compiled against are still bound as then.
+    pub(crate) fn spec_current(&self, py: Python<'_>, spec: &Spec) -> bool {
+        self.guards_hold(py, spec)
+    }
+
+    /// Runs a generator step's compiled `spec` from `args` (its arguments'
+    /// slots, laid out for `spec.params`, valid until compiled code returns),
+    /// with `call`'s bounds on nesting; `capture` takes the state where the
+    /// step stops at a `yield`.
+    pub(crate) fn run_step(
+        slf: &Bound<'_, Self>,
+        spec: &Spec,
+        args: *const u64,
+        t: &runtime::ThreadState,
+        capture: crate::generators::Capture<'_>,
+    ) -> StepOut {
+        struct Leave<'a>(&'a std::cell::Cell<u32>);
+        impl Drop for Leave<'_> {
+            fn drop(&mut self) {
+                self.0.set(self.0.get() - 1);
+            }
+        }
+        let depth = t.call_depth.get() + 1;
+        t.call_depth.set(depth);
+        let _leave = Leave(&t.call_depth);
+        let nested = depth + t.native_depth.get();
+        // SAFETY: plain C API query, GIL held (asked only past the smallest limit we use).
+        let too_deep = nested > 50 && nested > unsafe { ffi::Py_GetRecursionLimit() }.max(50) as u32;
+        let stack = crate::stack::remaining_in(&t.stack_low);
+        let low_stack = stack.is_some_and(|r| r < crate::stack::CALL_RESERVE);
+        if too_deep || (low_stack && depth > 1) {
+            return StepOut::Done(Box::new(Err(pyo3::exceptions::PyRecursionError::new_err(
+                "maximum recursion depth exceeded",
+            ))));
+        }
+        Dispatcher::run_gen(slf, spec, args, t, stack, capture)
     }
 
     /// The function's source and environment (for a generator function's steps).

@@ -72,17 +72,27 @@ impl Guard {
         }
         let key = self.key.as_ptr();
         let want = self.expected.as_ptr();
-        // SAFETY: dictionaries and key are live (held by this guard); PyDict_GetItem
-        // returns a borrowed reference or NULL and never raises.
-        unsafe {
-            match &self.kind {
-                GuardKind::Global(g) => pyo3::ffi::PyDict_GetItem(g.as_ptr(), key) == want,
-                GuardKind::Builtin(g, b) => {
-                    pyo3::ffi::PyDict_GetItem(g.as_ptr(), key).is_null()
-                        && pyo3::ffi::PyDict_GetItem(b.as_ptr(), key) == want
+        // The value bound in `d` (null: none), or None where the lookup raised
+        // (a key's `__eq__`): then the guard fails, and the call recompiles.
+        // (`PyDict_GetItem` would save and restore the error state around the
+        // lookup, which costs as much as the lookup itself.)
+        let get = |d: &Py<PyDict>| -> Option<*mut pyo3::ffi::PyObject> {
+            // SAFETY: the dictionary and the key are live (held by this guard); no
+            // exception is set when a guard is checked (a dispatcher's call, a
+            // generator's step); a NULL result with an exception set is cleared.
+            unsafe {
+                let r = pyo3::ffi::PyDict_GetItemWithError(d.as_ptr(), key);
+                if r.is_null() && !pyo3::ffi::PyErr_Occurred().is_null() {
+                    pyo3::ffi::PyErr_Clear();
+                    return None;
                 }
-                GuardKind::Cell(c) => c.bind(py).getattr("cell_contents").is_ok_and(|v| v.as_ptr() == want),
+                Some(r)
             }
+        };
+        match &self.kind {
+            GuardKind::Global(g) => get(g) == Some(want),
+            GuardKind::Builtin(g, b) => get(g) == Some(std::ptr::null_mut()) && get(b) == Some(want),
+            GuardKind::Cell(c) => c.bind(py).getattr("cell_contents").is_ok_and(|v| v.as_ptr() == want),
         }
     }
 }

@@ -6,20 +6,29 @@
 //! point `k` (`lower::generators::resume_function`) from the value sent in
 //! and the live values the previous step left. Each step is an ordinary
 //! dispatcher (`Dispatcher::step`): compiled per type key of the values it
-//! starts from, its `yield`s leave compiled code as deopt points do, and
-//! the interpreter tier, at the `yield` terminator, hands back a
-//! [`Suspended`] state (resume point, yielded value, live values). A step
-//! that deoptimizes in the middle (an int overflowing 64 bits) is finished
-//! by the interpreter tier, and the next step is compiled for what it left
-//! (a big int is a boxed int), so the generator stays exact.
+//! starts from, its `yield`s leave compiled code as deopt points do.
+//!
+//! Where compiled code stops at a `yield`, the dispatcher hands the context
+//! to the generator's `capture` first: the live values stay as the slots
+//! compiled code left (`Native`, laid out per `yield` by a
+//! [`YieldLayout`]), and the next step is a direct call of its compiled
+//! entry with those slots (`Dispatcher::run_step`): no object per step, no
+//! type key, no boxing of anything but the yielded value. Otherwise (the
+//! interpreter tier ran the step) the state comes back boxed, as a
+//! [`Suspended`] object, and the next step goes through the step's
+//! dispatcher. A step that deoptimizes in the middle (an int overflowing 64
+//! bits) is finished by the interpreter tier, and the next step is compiled
+//! for what it left (a big int is a boxed int), so the generator stays exact.
 
-use crate::dispatch::Dispatcher;
+use crate::dispatch::{Dispatcher, StepOut};
 use crate::interp::Slot;
-use crate::pipeline::Source;
-use crate::runtime::PyEnv;
+use crate::pipeline::{Source, Spec};
+use crate::runtime::{Ctx, FuncMeta, PyEnv};
 use pyo3::exceptions::{PyRuntimeError, PyStopIteration, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
+use pyston_compiler::ir::{Term, Value};
+use pyston_compiler::types::Ty;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -75,7 +84,7 @@ impl GeneratorFunction {
     }
 
     /// Runs the step at `point` from `args` (the value sent in first, except for step 0).
-    fn run_step(&self, py: Python<'_>, point: u32, args: Vec<Slot>) -> PyResult<Py<PyAny>> {
+    fn run_step(&self, py: Python<'_>, point: u32, args: Vec<Slot>, capture: Capture<'_>) -> PyResult<Py<PyAny>> {
         let d = self.step_dispatcher(py, point)?;
         if args.iter().any(Option::is_none) {
             // A variable not assigned yet crosses the yield: the interpreter tier runs the step.
@@ -85,7 +94,7 @@ impl GeneratorFunction {
             });
         }
         let args = PyTuple::new(py, args.into_iter().map(|a| a.unwrap()))?;
-        crate::runtime::THREAD.with(|t| Dispatcher::call(d.bind(py), &args, None, t))
+        crate::runtime::THREAD.with(|t| Dispatcher::call_with(d.bind(py), &args, None, t, Some(capture)))
     }
 }
 
@@ -172,12 +181,14 @@ impl GeneratorFunction {
         let gen = Generator {
             func: slf.clone().unbind(),
             qualname,
-            st: Mutex::new(GenState {
+            running: std::sync::atomic::AtomicBool::new(false),
+            st: GilCell(std::cell::UnsafeCell::new(GenState {
                 point: 0,
-                vals,
-                running: false,
+                boxed: Some(vals),
+                native: Native::default(),
                 finished: false,
-            }),
+                steps: Vec::new(),
+            })),
         };
         Ok(Py::new(py, gen)?.into_any())
     }
@@ -200,13 +211,419 @@ impl GeneratorFunction {
     }
 }
 
+/// A suspended generator's live values kept as slots: the next step's
+/// argument slots as they are (`next()` sends None, which has none), run by
+/// a direct call of the step's compiled entry.
+#[derive(Default)]
+struct Native {
+    layout: Option<Arc<YieldLayout>>,
+    slots: Vec<u64>,
+    /// Strong references to the immutable objects `slots` point at (big
+    /// ints, strings, objects of known classes).
+    refs: Vec<Py<PyAny>>,
+    /// Values read again from their object before each step (arrays, lists,
+    /// dicts, sets: the caller may reshape or mutate them between steps, and
+    /// the dispatcher would classify them again).
+    checks: Vec<Check>,
+    /// Objects a state no longer holds, let go once the step is over.
+    dead: Vec<Py<PyAny>>,
+}
+
+/// A live value held as an object, classified again before each step.
+struct Check {
+    /// Its position in `Native::slots` and in the layout's arguments.
+    at: usize,
+    arg: usize,
+    obj: Py<PyAny>,
+    /// An array's descriptor and flags when its slots were taken (0: not an array).
+    descr: usize,
+    flags: i32,
+}
+
+impl Native {
+    #[inline]
+    fn clear(&mut self) {
+        self.layout = None;
+        self.slots.clear();
+        if !self.refs.is_empty() {
+            self.refs.clear();
+        }
+        if !self.checks.is_empty() {
+            self.checks.clear();
+        }
+        if !self.dead.is_empty() {
+            self.dead.clear();
+        }
+    }
+
+    /// Empties the state, keeping its objects alive in `dead`.
+    fn retire(&mut self) {
+        self.layout = None;
+        self.slots.clear();
+        self.dead.append(&mut self.refs);
+        self.dead.extend(self.checks.drain(..).map(|c| c.obj));
+    }
+
+    /// The live values as Python objects (the interpreter tier's and the dispatcher's form).
+    fn boxed(&self, py: Python<'_>) -> PyResult<Vec<Slot>> {
+        let Some(l) = &self.layout else {
+            return Err(crate::internal_error("a generator's native state without a layout"));
+        };
+        let mut out = Vec::with_capacity(l.args.len());
+        let mut pos = 0;
+        for (i, a) in l.args.iter().enumerate() {
+            if let Some(c) = self.checks.iter().find(|c| c.arg == i) {
+                out.push(Some(c.obj.clone_ref(py)));
+                pos += a.n;
+                continue;
+            }
+            out.push(crate::boxing::box_value(py, &a.ty, &self.slots, &mut pos)?);
+        }
+        Ok(out)
+    }
+
+    /// Reads the checked values again from their objects into `slots`: false
+    /// when one no longer has the type the step was compiled for.
+    fn refresh(&mut self, py: Python<'_>, l: &YieldLayout) -> PyResult<bool> {
+        for c in &mut self.checks {
+            let a = &l.args[c.arg];
+            let here = &mut self.slots[c.at..c.at + a.n];
+            // SAFETY: `descr` is set for exact ndarrays only.
+            if c.descr != 0 && unsafe { crate::boxing::array_unchanged(c.obj.as_ptr(), here, c.descr, c.flags) } {
+                continue;
+            }
+            let Some(d) = classified(py, &a.ty, c.obj.bind(py))? else {
+                return Ok(false);
+            };
+            here.copy_from_slice(&d.0);
+            (c.descr, c.flags) = (d.1, d.2);
+        }
+        Ok(true)
+    }
+}
+
+/// `obj`'s slots when it classifies as a value compiled code of type `want`
+/// takes (an array: of the same dtype, dimensions and writability, the
+/// layout or any), with an array's descriptor and flags.
+fn classified(py: Python<'_>, want: &Ty, obj: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<u64>, usize, i32)>> {
+    let mut tmp = Vec::new();
+    let Some(got) = crate::boxing::classify(py, obj, &mut tmp)? else {
+        return Ok(None);
+    };
+    let fits = match (want, &got) {
+        (Ty::Array(w), Ty::Array(g)) => {
+            w.dtype == g.dtype
+                && w.ndim == g.ndim
+                && w.readonly == g.readonly
+                && (w.layout == pyston_compiler::types::Layout::A || w.layout == g.layout)
+        }
+        (w, g) => w == g,
+    };
+    if !fits || tmp.len() != crate::runtime::slot_count(want) {
+        return Ok(None);
+    }
+    let exact_array =
+        matches!(got, Ty::Array(_)) && crate::boxing::np_types(py)?.ndarray_type == obj.get_type_ptr() as usize;
+    let (descr, flags) = if exact_array {
+        // SAFETY: an exact ndarray.
+        unsafe { crate::boxing::array_descr_flags(obj.as_ptr()) }
+    } else {
+        (0, 0)
+    };
+    Ok(Some((tmp, descr, flags)))
+}
+
+/// A generator step's hook at a deoptimization (`Dispatcher::run`): given the
+/// step's metadata and its context where compiled code stopped, the yielded
+/// value when it stopped at a `yield` whose live values it kept as slots.
+pub(crate) type Capture<'a> = &'a mut dyn for<'py> FnMut(Python<'py>, &FuncMeta, &Ctx) -> PyResult<Option<Py<PyAny>>>;
+
+/// Where compiled code leaves the values of one `yield` in `ctx.slots`.
+pub struct YieldLayout {
+    /// The resume point the next step starts at.
+    point: u32,
+    /// The yielded value: (offset, type).
+    value: (usize, Ty),
+    /// The live values the next step starts from.
+    args: Vec<Arg>,
+    /// The next step's argument types when the value sent in is None.
+    key: Vec<Ty>,
+    /// No tuple holds objects: a state at this `yield` is updated in place.
+    simple: bool,
+    /// Where a union's members lie after its tag, when the yielded value is one
+    /// (computed once: `abi::union_layout` allocates).
+    value_union: Option<Vec<usize>>,
+}
+
+/// A live value crossing a `yield`.
+struct Arg {
+    /// Its offset in `ctx.slots` and its number of slots.
+    off: usize,
+    n: usize,
+    ty: Ty,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// Plain data (numbers, ranges, None).
+    Data,
+    /// An object compiled code reads and does not change the type of: kept by reference.
+    Ref,
+    /// An array or a container: classified again before each step.
+    Check,
+    /// A tuple or a slice: its parts, in turn.
+    Parts,
+}
+
+/// How a value of type `t` crosses a `yield` as slots (`top`: a live value
+/// itself, not part of one); None: it cannot.
+fn kind(t: &Ty, top: bool) -> Option<Kind> {
+    Some(match t {
+        Ty::NoneT | Ty::Ellipsis | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::Range => Kind::Data,
+        Ty::Np(d) if !d.is_record() => Kind::Data,
+        Ty::PyInt | Ty::PyStr | Ty::Obj(_) => Kind::Ref,
+        Ty::Array(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) if top => Kind::Check,
+        Ty::Tuple(ts) | Ty::Slice(ts) => {
+            let mut k = Kind::Data;
+            for m in ts {
+                match kind(m, false)? {
+                    Kind::Data => {}
+                    _ => k = Kind::Parts,
+                }
+            }
+            k
+        }
+        _ => return None,
+    })
+}
+
+/// The layouts of `meta`'s yields, by deopt point (None: not a `yield`, or
+/// one whose values go back boxed).
+fn layouts(meta: &FuncMeta) -> Vec<Option<Arc<YieldLayout>>> {
+    meta.deopts.iter().map(|p| layout(meta, p).map(Arc::new)).collect()
+}
+
+fn layout(meta: &FuncMeta, p: &pyston_compiler::abi::DeoptPoint) -> Option<YieldLayout> {
+    if p.raised || p.pending.is_some() {
+        return None;
+    }
+    let blk = meta.func.block(p.block);
+    if p.inst != blk.insts.len() {
+        return None;
+    }
+    let Term::Yield { point, value, resume } = &blk.term else {
+        return None;
+    };
+    let mut at: HashMap<Value, (usize, Ty)> = HashMap::new();
+    let mut pos = 0;
+    for v in &p.values {
+        let t = meta.typed.ty(*v);
+        at.insert(*v, (pos, t.clone()));
+        pos += crate::runtime::slot_count(t);
+    }
+    // (a compile-time value is not stored: the interpreter tier recomputes it)
+    let value = at.get(value)?.clone();
+    if !value.1.is_value() || value.1 == Ty::Undef {
+        return None;
+    }
+    let mut args = Vec::with_capacity(resume.args.len());
+    let mut key = vec![Ty::NoneT];
+    for a in &resume.args[1..] {
+        let (off, ty) = at.get(a)?.clone();
+        let kind = kind(&ty, true)?;
+        key.push(ty.clone());
+        args.push(Arg {
+            off,
+            n: crate::runtime::slot_count(&ty),
+            ty,
+            kind,
+        });
+    }
+    let simple = args.iter().all(|a| a.kind != Kind::Parts);
+    let value_union = match &value.1 {
+        Ty::Union(ms) => Some(pyston_compiler::abi::union_layout(ms).0),
+        _ => None,
+    };
+    Some(YieldLayout {
+        point: *point,
+        value,
+        args,
+        key,
+        simple,
+        value_union,
+    })
+}
+
+/// Takes strong references to the objects the value of type `t` at
+/// `slots[*pos..]` points at (the parts of a tuple).
+fn keep_parts(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize, refs: &mut Vec<Py<PyAny>>) {
+    match t {
+        Ty::PyInt | Ty::PyStr | Ty::Obj(_) => {
+            // SAFETY: an object slot holds a live object (an argument, or arena-owned
+            // with the arena released only after this); we take our own reference.
+            refs.push(unsafe { Bound::from_borrowed_ptr(py, slots[*pos] as *mut pyo3::ffi::PyObject) }.unbind());
+            *pos += 1;
+        }
+        Ty::Tuple(ts) | Ty::Slice(ts) => {
+            for m in ts {
+                keep_parts(py, m, slots, pos, refs);
+            }
+        }
+        t => *pos += crate::runtime::slot_count(t),
+    }
+}
+
+/// The native state compiled code left at a `yield` (a deopt point of `meta`
+/// that `ctx` stopped at), put in `ns`, and the yielded value; None when the
+/// values go back boxed. `ns` holds the state the step started from, or
+/// nothing: where the step stopped at the same `yield` it is updated in place
+/// (a value still the same keeps its object). Nothing `ns` held is let go
+/// before the step is over: where this gives None or fails, the
+/// interpreter tier may still read objects only `ns` keeps alive (the caller
+/// clears `ns` once the step returned).
+fn capture(py: Python<'_>, meta: &FuncMeta, ctx: &Ctx, ns: &mut Native) -> PyResult<Option<Py<PyAny>>> {
+    let all = meta.yields.get_or_init(|| layouts(meta));
+    let Some(Some(l)) = all.get(ctx.deopt_point as usize) else {
+        return Ok(None);
+    };
+    // The yielded value first: its own reference before any object is let go.
+    let boxed = match (&l.value.1, &l.value_union) {
+        (Ty::Union(ms), Some(offsets)) => {
+            // (the member the tag names, as `box_value` reads a union)
+            let tag = (ctx.slots[l.value.0] & 0xff) as usize;
+            let (Some(m), Some(off)) = (ms.get(tag), offsets.get(tag)) else {
+                return Err(crate::internal_error("bad union tag"));
+            };
+            let mut pos = l.value.0 + 1 + off;
+            crate::boxing::box_value(py, m, &ctx.slots, &mut pos)?
+        }
+        (t, _) => crate::boxing::box_value(py, t, &ctx.slots, &mut { l.value.0 })?,
+    };
+    let Some(value) = boxed else {
+        return Ok(None);
+    };
+    let in_place = l.simple && ns.layout.as_ref().is_some_and(|p| Arc::ptr_eq(p, l));
+    if !in_place {
+        ns.retire();
+    }
+    let (mut refs, mut checks) = (0, 0);
+    let mut dst = 0;
+    for (i, a) in l.args.iter().enumerate() {
+        let src = &ctx.slots[a.off..a.off + a.n];
+        if !in_place {
+            // (a few slots each: pushed, not a call of memmove)
+            for &x in src {
+                ns.slots.push(x);
+            }
+        }
+        match a.kind {
+            Kind::Data => {
+                if in_place {
+                    for (d, &x) in ns.slots[dst..dst + a.n].iter_mut().zip(src) {
+                        *d = x;
+                    }
+                }
+            }
+            Kind::Ref => {
+                let p = src[0] as *mut pyo3::ffi::PyObject;
+                if !in_place || ns.refs[refs].as_ptr() != p {
+                    // SAFETY: an object slot holds a live object (an argument, or arena-owned
+                    // with the arena released only after this); we take our own reference.
+                    let o = unsafe { Bound::from_borrowed_ptr(py, p) }.unbind();
+                    if in_place {
+                        ns.slots[dst] = src[0];
+                        let old = std::mem::replace(&mut ns.refs[refs], o);
+                        ns.dead.push(old);
+                    } else {
+                        ns.refs.push(o);
+                    }
+                }
+                refs += 1;
+            }
+            Kind::Parts => keep_parts(py, &a.ty, &ctx.slots, &mut { a.off }, &mut ns.refs),
+            Kind::Check => {
+                // The same array (or container) as the step started from: nothing changes.
+                if in_place && ns.slots[dst..dst + a.n].iter().zip(src).all(|(x, y)| x == y) {
+                    checks += 1;
+                    dst += a.n;
+                    continue;
+                }
+                let obj = if matches!(a.ty, Ty::Array(_)) {
+                    match crate::boxing::box_value(py, &a.ty, &ctx.slots, &mut { a.off })? {
+                        Some(o) => o,
+                        None => {
+                            ns.layout = None;
+                            return Ok(None);
+                        }
+                    }
+                } else {
+                    // SAFETY: as above.
+                    unsafe { Bound::from_borrowed_ptr(py, src[0] as *mut pyo3::ffi::PyObject) }.unbind()
+                };
+                // As the dispatcher would classify it for the next step.
+                let Some((s, descr, flags)) = classified(py, &a.ty, obj.bind(py))? else {
+                    ns.layout = None;
+                    return Ok(None);
+                };
+                ns.slots[dst..dst + a.n].copy_from_slice(&s);
+                let c = Check {
+                    at: dst,
+                    arg: i,
+                    obj,
+                    descr,
+                    flags,
+                };
+                if in_place {
+                    let old = std::mem::replace(&mut ns.checks[checks], c);
+                    ns.dead.push(old.obj);
+                } else {
+                    ns.checks.push(c);
+                }
+                checks += 1;
+            }
+        }
+        dst += a.n;
+    }
+    if !in_place {
+        ns.layout = Some(l.clone());
+    }
+    // (nothing reads the step's values any more)
+    ns.dead.clear();
+    Ok(Some(value))
+}
+
+/// A value only touched with the GIL held (pyo3's `frozen` classes must be
+/// `Sync`): what a [`Generator`] keeps between steps.
+struct GilCell<T>(std::cell::UnsafeCell<T>);
+
+// SAFETY: the contents are reached only through `GilCell::get`, whose callers
+// hold the GIL (a `Python` token) and, for a generator, have set its
+// `running` flag, which keeps every other caller out until they clear it.
+unsafe impl<T: Send> Sync for GilCell<T> {}
+
+impl<T> GilCell<T> {
+    /// # Safety
+    /// The GIL is held and no other reference to the contents is live (the
+    /// generator's `running` flag was false and was set by this caller).
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn get(&self, _py: Python<'_>) -> &mut T {
+        // SAFETY: exclusive by the caller's promise.
+        unsafe { &mut *self.0.get() }
+    }
+}
+
 struct GenState {
     /// The resume point the next step starts at (0: not started).
     point: u32,
-    /// The values it starts from (the arguments for step 0).
-    vals: Vec<Slot>,
-    running: bool,
+    /// The values the next step starts from as objects (the arguments for
+    /// step 0); None: `native` holds them.
+    boxed: Option<Vec<Slot>>,
+    native: Native,
     finished: bool,
+    /// The compiled steps native states resume with: (layout, the step's
+    /// dispatcher, its specialization for the layout's types).
+    steps: Vec<(Arc<YieldLayout>, Py<Dispatcher>, Arc<Spec>)>,
 }
 
 /// A compiled generator (what calling a [`GeneratorFunction`] returns).
@@ -214,51 +631,99 @@ struct GenState {
 pub struct Generator {
     func: Py<GeneratorFunction>,
     qualname: String,
-    st: Mutex<GenState>,
+    /// Set while a step runs, or while a method reads or changes `st`.
+    running: std::sync::atomic::AtomicBool,
+    st: GilCell<GenState>,
+}
+
+/// Clears a generator's `running` flag when dropped.
+struct Running<'a>(&'a std::sync::atomic::AtomicBool);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl Generator {
+    /// Sets the `running` flag (the state is this caller's until the guard
+    /// drops), or `ValueError` as CPython's generator raises when it runs.
+    /// (The GIL orders the threads that call it: no read-modify-write needed.)
+    fn enter(&self, _py: Python<'_>) -> PyResult<Running<'_>> {
+        use std::sync::atomic::Ordering;
+        if self.running.load(Ordering::Relaxed) {
+            return Err(PyValueError::new_err("generator already executing"));
+        }
+        self.running.store(true, Ordering::Relaxed);
+        Ok(Running(&self.running))
+    }
+
     /// Runs the next step with `sent` (None for `next`): the yielded value,
     /// or `StopIteration` with the returned value.
     fn resume(&self, py: Python<'_>, sent: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
-        let (point, vals) = {
-            let mut st = self.st.lock().unwrap();
-            if st.running {
-                return Err(PyValueError::new_err("generator already executing"));
+        let _running = self.enter(py)?;
+        // SAFETY: the GIL is held and `enter` made the state ours.
+        let st = unsafe { self.st.get(py) };
+        let sends_none = sent.as_ref().is_none_or(|s| s.is_none(py));
+        if st.finished {
+            return Err(PyStopIteration::new_err(()));
+        }
+        if st.point == 0 && !sends_none {
+            return Err(PyTypeError::new_err(
+                "can't send non-None value to a just-started generator",
+            ));
+        }
+        let point = st.point;
+        let mut r = None;
+        if st.boxed.is_none() && sends_none {
+            match self.native_step(py, &mut st.steps, &mut st.native) {
+                StepOut::Yielded(value) => {
+                    // (the common case, first: the next state is native, in place)
+                    st.point = st.native.layout.as_ref().map_or(0, |l| l.point);
+                    return Ok(value);
+                }
+                StepOut::Done(x) => {
+                    // (not at a `yield` kept natively: the state it started from goes)
+                    st.native.clear();
+                    r = Some(*x);
+                }
+                StepOut::NotRun => {}
             }
-            if st.finished {
-                return Err(PyStopIteration::new_err(()));
+        }
+        let r = match r {
+            Some(r) => r,
+            None => {
+                // The step runs from the values as objects (the dispatcher classifies them).
+                let vals = match st.boxed.take() {
+                    Some(v) => Ok(v),
+                    None => st.native.boxed(py),
+                };
+                st.native.clear();
+                let ns = &mut st.native;
+                vals.and_then(|vals| {
+                    let mut cap = |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, ns);
+                    self.func
+                        .get()
+                        .run_step(py, point, with_sent(py, point, sent, vals), &mut cap)
+                })
             }
-            if st.point == 0 && sent.as_ref().is_some_and(|s| !s.is_none(py)) {
-                return Err(PyTypeError::new_err(
-                    "can't send non-None value to a just-started generator",
-                ));
-            }
-            st.running = true;
-            (st.point, std::mem::take(&mut st.vals))
         };
-        let args = if point == 0 {
-            vals
-        } else {
-            let mut a = Vec::with_capacity(vals.len() + 1);
-            a.push(Some(sent.unwrap_or_else(|| py.None())));
-            a.extend(vals);
-            a
-        };
-        let r = self.func.get().run_step(py, point, args);
-        let mut st = self.st.lock().unwrap();
-        st.running = false;
+        if let (Ok(value), Some(l)) = (&r, &st.native.layout) {
+            st.point = l.point;
+            st.boxed = None;
+            return Ok(value.clone_ref(py));
+        }
+        st.native.clear();
         match r {
             Ok(obj) => match obj.bind(py).cast::<Suspended>() {
                 Ok(s) => {
                     let s = s.get();
                     st.point = s.point;
-                    st.vals = std::mem::take(&mut *s.state.lock().unwrap());
+                    st.boxed = Some(std::mem::take(&mut *s.state.lock().unwrap()));
                     Ok(s.value.clone_ref(py))
                 }
                 Err(_) => {
-                    st.finished = true;
-                    drop(st);
+                    st.finish();
                     if obj.is_none(py) {
                         Err(PyStopIteration::new_err(()))
                     } else {
@@ -267,8 +732,7 @@ impl Generator {
                 }
             },
             Err(e) => {
-                st.finished = true;
-                drop(st);
+                st.finish();
                 if e.is_instance_of::<PyStopIteration>(py) {
                     // PEP 479: a StopIteration raised inside the generator.
                     let re = PyRuntimeError::new_err("generator raised StopIteration");
@@ -281,6 +745,87 @@ impl Generator {
             }
         }
     }
+
+    /// Runs the step that resumes native state `ns` by a direct call of its
+    /// compiled entry, the state it stops in put in `ns`; `NotRun` (`ns` as
+    /// it was) where it cannot: the step runs on the interpreter tier, or a
+    /// value changed type.
+    fn native_step(
+        &self,
+        py: Python<'_>,
+        steps: &mut Vec<(Arc<YieldLayout>, Py<Dispatcher>, Arc<Spec>)>,
+        ns: &mut Native,
+    ) -> StepOut {
+        // (moved out while `ns` is refreshed; back before the step runs)
+        let Some(l) = ns.layout.take() else {
+            return StepOut::NotRun;
+        };
+        let i = match steps.iter().position(|(k, _, _)| Arc::ptr_eq(k, &l)) {
+            Some(i) if steps[i].1.bind(py).get().spec_current(py, &steps[i].2) => Some(i),
+            _ => None,
+        };
+        let i = match i {
+            Some(i) => i,
+            None => {
+                let found = self
+                    .func
+                    .get()
+                    .step_dispatcher(py, l.point)
+                    .and_then(|d| Ok(Dispatcher::step_spec(d.bind(py), &l.key)?.map(|s| (d, s))));
+                let (d, s) = match found {
+                    Ok(Some(x)) => x,
+                    Ok(None) => {
+                        ns.layout = Some(l);
+                        return StepOut::NotRun;
+                    }
+                    Err(e) => {
+                        ns.layout = Some(l);
+                        return StepOut::Done(Box::new(Err(e)));
+                    }
+                };
+                steps.retain(|(k, _, _)| !Arc::ptr_eq(k, &l));
+                steps.push((l.clone(), d, s));
+                steps.len() - 1
+            }
+        };
+        let fresh = if ns.checks.is_empty() {
+            Ok(true)
+        } else {
+            ns.refresh(py, &l)
+        };
+        ns.layout = Some(l);
+        match fresh {
+            Ok(true) => {}
+            Ok(false) => return StepOut::NotRun,
+            Err(e) => return StepOut::Done(Box::new(Err(e))),
+        }
+        let (_, d, spec) = &steps[i];
+        // (compiled code reads the arguments before it returns, `capture` writes them after)
+        let args = ns.slots.as_ptr();
+        let mut cap = |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, ns);
+        crate::runtime::THREAD.with(|t| Dispatcher::run_step(d.bind(py), spec, args, t, &mut cap))
+    }
+}
+
+impl GenState {
+    /// The generator is done: what it held goes.
+    fn finish(&mut self) {
+        self.finished = true;
+        self.boxed = None;
+        self.native = Native::default();
+        self.steps.clear();
+    }
+}
+
+/// A step's arguments: the value sent in, then the live values (step 0: the arguments).
+fn with_sent(py: Python<'_>, point: u32, sent: Option<Py<PyAny>>, vals: Vec<Slot>) -> Vec<Slot> {
+    if point == 0 {
+        return vals;
+    }
+    let mut a = Vec::with_capacity(vals.len() + 1);
+    a.push(Some(sent.unwrap_or_else(|| py.None())));
+    a.extend(vals);
+    a
 }
 
 #[pymethods]
@@ -304,16 +849,15 @@ impl Generator {
     #[pyo3(signature = (*args))]
     fn throw(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
         let helpers = py.import("pyston._generators")?;
-        if self.st.lock().unwrap().running {
+        if self.running.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(PyValueError::new_err("generator already executing"));
         }
         // Bad arguments raise without touching the generator.
         helpers.getattr("check")?.call1(args)?;
         let state = {
-            let mut st = self.st.lock().unwrap();
-            if st.running {
-                return Err(PyValueError::new_err("generator already executing"));
-            }
+            let _running = self.enter(py)?;
+            // SAFETY: the GIL is held and `enter` made the state ours.
+            let st = unsafe { self.st.get(py) };
             let state = if st.finished {
                 2
             } else if st.point == 0 {
@@ -321,8 +865,7 @@ impl Generator {
             } else {
                 1
             };
-            st.finished = true;
-            st.vals.clear();
+            st.finish();
             state
         };
         let throw = helpers.getattr("throw")?;
@@ -332,19 +875,34 @@ impl Generator {
         Err(crate::internal_error("throw() returned"))
     }
 
-    fn close(&self) -> PyResult<()> {
-        let mut st = self.st.lock().unwrap();
-        if st.running {
-            return Err(PyValueError::new_err("generator already executing"));
-        }
-        st.finished = true;
-        st.vals.clear();
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        let _running = self.enter(py)?;
+        // SAFETY: the GIL is held and `enter` made the state ours.
+        unsafe { self.st.get(py) }.finish();
         Ok(())
+    }
+
+    /// What the next step starts from (for tests): "native" (slots as compiled
+    /// code left them), "boxed" (Python objects), "finished", or "running".
+    #[getter]
+    fn _state(&self, py: Python<'_>) -> &'static str {
+        let Ok(_running) = self.enter(py) else {
+            return "running";
+        };
+        // SAFETY: the GIL is held and `enter` made the state ours.
+        let st = unsafe { self.st.get(py) };
+        if st.finished {
+            "finished"
+        } else if st.boxed.is_some() {
+            "boxed"
+        } else {
+            "native"
+        }
     }
 
     #[getter]
     fn gi_running(&self) -> bool {
-        self.st.lock().unwrap().running
+        self.running.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     #[getter]

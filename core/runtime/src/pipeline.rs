@@ -511,6 +511,7 @@ pub fn compile(
         env: env.clone(),
         pycalls: std::mem::take(&mut cenv.pycalls).into_values().collect(),
         resume_info: Default::default(),
+        yields: Default::default(),
     });
     // Compiled code reads its own metadata through this slot (on error paths only).
     *meta_slot = Arc::as_ptr(&meta);

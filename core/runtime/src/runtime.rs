@@ -133,11 +133,17 @@ impl Ctx {
     }
 
     /// Releases every object the call created (the result holds its own references).
+    #[inline]
     pub fn release(&mut self) {
-        crate::helpers::random::release_locks(self);
-        for o in self.arena.drain(..).chain(self.deferred.drain(..).map(|d| d.2)) {
-            // SAFETY: every arena (and deferred) entry is a strong reference taken by the runtime.
-            unsafe { ffi::Py_DECREF(o) };
+        // (most calls hold nothing: checked inline)
+        if !self.rng_locks.is_empty() {
+            crate::helpers::random::release_locks(self);
+        }
+        if !self.arena.is_empty() || !self.deferred.is_empty() {
+            for o in self.arena.drain(..).chain(self.deferred.drain(..).map(|d| d.2)) {
+                // SAFETY: every arena (and deferred) entry is a strong reference taken by the runtime.
+                unsafe { ffi::Py_DECREF(o) };
+            }
         }
     }
 }
@@ -339,6 +345,9 @@ pub struct FuncMeta {
     pub pycalls: Vec<Box<PyCallDesc>>,
     /// Liveness and definitions of `func`, computed on the first deoptimization.
     pub resume_info: OnceLock<ResumeInfo>,
+    /// Where a generator step's `yield`s leave its live values, by deopt
+    /// point, made on the first `yield` (`crate::generators`).
+    pub yields: OnceLock<Vec<Option<Arc<crate::generators::YieldLayout>>>>,
 }
 
 /// What resuming at any deopt point of a function needs about its IR.
