@@ -1138,3 +1138,41 @@ def test_native_state_memory_flat():
     del g
     gc.collect()
     assert rss_bytes() - r0 < 8 * 2**20
+
+
+# ---- a yield inside a loop over a dict, a set or a list -----------------------
+# (the loop's iterator and trip count reach its header through block
+# parameters when the body yields: the loop test must still see them)
+
+
+def yield_in_dict_loop(d):
+    v = 2
+    for k in d:
+        v += k * 3
+        yield v
+    for k, x in d.items():
+        yield k - x
+    yield v
+
+
+def yield_in_set_and_list_loops(s, xs):
+    t = 0
+    for x in s:
+        t += x
+        yield t
+    for x in xs:
+        yield x * 2
+        xs.append(x) if len(xs) < 6 else None
+    yield len(xs)
+
+
+@pytest.mark.parametrize("d", [{}, {0: 0}, {0: 0, 3: 2, 4: 1}, {k: -k for k in range(9)}])
+def test_yield_inside_dict_loops(d):
+    fast = pyston.fast(yield_in_dict_loop)
+    assert _drive(fast, (dict(d),)) == _drive(yield_in_dict_loop, (dict(d),))
+
+
+def test_yield_inside_set_and_list_loops():
+    fast = pyston.fast(yield_in_set_and_list_loops)
+    for s, xs in [(set(), []), ({1, 5, 9}, [1, 2]), ({-3}, [4, 5, 6, 7])]:
+        assert _drive(fast, (set(s), list(xs))) == _drive(yield_in_set_and_list_loops, (set(s), list(xs)))

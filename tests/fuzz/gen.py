@@ -1042,41 +1042,43 @@ class Gen:
         return parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
 
     # --- whole function ------------------------------------------------------
-    def helper(self) -> None:
+    def helper(self, hr: random.Random) -> None:
         """A module-level function of scalars (`h0(p0, p1)`): a local, an early
-        return under a condition, a loop, or a call of an earlier helper."""
+        return under a condition, a loop, or a call of an earlier helper. Drawn
+        from its own generator `hr`: a program without helpers is the one the
+        seed gave before helpers existed (the CI batch stays the same)."""
         name = f"h{len(self.globals_fns)}"
-        sub = Gen(self.r)
+        sub = Gen(hr)
         sub.globals_fns = dict(self.globals_fns)
-        kinds = [self.r.choice("iif") for _ in range(self.r.randint(1, 3))]
+        kinds = [hr.choice("iif") for _ in range(hr.randint(1, 3))]
         params = [f"p{k}" for k in range(len(kinds))]
         for p_, k in zip(params, kinds):
             sub.scalars[p_] = k
-        ret = self.r.choice("iif")
+        ret = hr.choice("iif")
         lines = [f"def {name}({', '.join(params)}):"]
-        if self.chance(0.6):
-            t, tk = sub.fresh("t"), self.r.choice("if")
+        if hr.random() < 0.6:
+            t, tk = sub.fresh("t"), hr.choice("if")
             lines.append(f"    {t} = {sub.expr(tk, 2)}")
             sub.scalars[t] = tk
-        if self.chance(0.3):
+        if hr.random() < 0.3:
             acc = sub.fresh("s")
             lines.append(f"    {acc} = 0")
-            lines.append(f"    for k in range({self.r.randint(0, 5)}):")
+            lines.append(f"    for k in range({hr.randint(0, 5)}):")
             sub.loop_depth += 1
             lines.append(f"        {acc} += {sub.expr('i', 1)}")
             sub.loop_depth -= 1
             sub.scalars[acc] = "i"
-        if self.chance(0.5):
+        if hr.random() < 0.5:
             lines.append(f"    if {sub.expr('b', 2)}:")
             lines.append(f"        return {sub.expr(ret, 2)}")
         lines.append(f"    return {sub.expr(ret, 2)}")
         self.module_lines += lines + ["", ""]
         self.globals_fns[name] = (kinds, ret)
 
-    def function(self) -> Tuple[str, List[str]]:
-        if self.chance(0.3):
-            for _ in range(self.r.randint(1, 2)):
-                self.helper()
+    def function(self, hr: random.Random = None) -> Tuple[str, List[str]]:
+        if hr is not None and hr.random() < 0.3:
+            for _ in range(hr.randint(1, 2)):
+                self.helper(hr)
         n_params = self.r.randint(1, 4)
         params, kinds = [], []
         for p in range(n_params):
@@ -1179,7 +1181,7 @@ def scalar_arg(r: random.Random, kind: str) -> str:
 def generate(seed: int) -> Program:
     r = random.Random(seed)
     g = Gen(r)
-    src, kinds = g.function()
+    src, kinds = g.function(random.Random(seed * 7919 + 17))
     args = []
     for _ in range(r.randint(2, 4)):
         vals = []

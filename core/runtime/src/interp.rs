@@ -142,13 +142,7 @@ fn exec_blocks(
     let mut tick = 0u32;
     // The trip counts of `for` loops (`len`): over a list, the loop test
     // `k < n` re-reads the list's length (CPython's list iterator does).
-    let len_of: std::collections::HashMap<Value, Value> = f
-        .blocks
-        .iter()
-        .flat_map(|b| b.insts.iter())
-        .filter(|i| i.op == Op::Len)
-        .filter_map(|i| Some((i.result?, i.args[0])))
-        .collect();
+    let len_of: std::collections::HashMap<Value, Value> = f.loop_tests();
     let loop_items = f.loop_items();
     loop {
         let data = f.block(b);

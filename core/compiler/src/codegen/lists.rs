@@ -148,14 +148,15 @@ impl Gen<'_, '_> {
         if inst.op != Op::Cmp(CmpOp::Lt) || args.len() != 2 {
             return Ok(());
         }
-        let Some(&(db, dk)) = self.defs.get(&inst.args[1]) else {
+        // (`n` may reach the header through a block parameter: a generator's
+        // loop whose body yields)
+        let Some(seq) = self.loop_tests.get(&inst.args[1]).copied() else {
             return Ok(());
         };
-        let def = &self.f.block(db).insts[dk];
-        if def.op != Op::Len || !matches!(self.ty(def.args[0]), Ty::List(_)) {
+        if !matches!(self.ty(seq), Ty::List(_)) {
             return Ok(());
         }
-        let list = self.use_val(def.args[0])?[0];
+        let list = self.use_val(seq)?[0];
         let n = self.list_len(list)?;
         args[1].1 = vec![n];
         Ok(())

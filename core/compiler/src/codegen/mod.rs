@@ -276,6 +276,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                 uses
             },
             loop_items: f.loop_items(),
+            loop_tests: f.loop_tests(),
             last_use: {
                 // The terminator and the exceptional edge count as position `insts.len()`;
                 // uses in two blocks as `usize::MAX` (no last use inside one block).
@@ -385,6 +386,9 @@ pub struct Gen<'a, 'b> {
     pub last_use: HashMap<Value, (Block, usize)>,
     /// The item reads of `for` loops (see [`ir::Function::loop_items`]).
     pub loop_items: HashMap<(Value, Value), Value>,
+    /// The trip counts of `for` loops their tests compare against, with the
+    /// sequence each counts (see [`ir::Function::loop_tests`]).
+    pub loop_tests: HashMap<Value, Value>,
 }
 
 /// A loop's blocks, and per variable it binds to arrays: its name id, the

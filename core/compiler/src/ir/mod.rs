@@ -346,7 +346,54 @@ impl Function {
     /// a pair is the loop's item: over a list, tuple or array the element at
     /// `k`; over a dict, a set or a view (where `n` is the loop's iterator,
     /// [`crate::types::Ty::Iter`]) the item the loop test fetched.
+    ///
+    /// In a generator whose loop body yields, the loop's values (the sequence
+    /// and its `n`) reach the header through block parameters (a step resumes
+    /// from them): a parameter stands for the value all its incoming edges
+    /// carry ([`Function::param_roots`]).
     pub fn loop_items(&self) -> HashMap<(Value, Value), Value> {
+        let roots = self.param_roots();
+        let root = |v: Value| roots.get(&v).copied().unwrap_or(v);
+        let mut len_of = HashMap::new();
+        for b in &self.blocks {
+            for i in &b.insts {
+                if let (Op::Len, Some(r)) = (&i.op, i.result) {
+                    len_of.insert(r, root(i.args[0]));
+                }
+            }
+        }
+        // (k, n) of each loop test `k < n`, with the root of the sequence `n` counts.
+        let mut tests: HashMap<Value, Vec<(Value, Value)>> = HashMap::new();
+        for b in &self.blocks {
+            for i in &b.insts {
+                if i.op == Op::Cmp(crate::hir::CmpOp::Lt) && i.args.len() == 2 {
+                    if let Some(seq) = len_of.get(&root(i.args[1])) {
+                        tests.entry(i.args[0]).or_default().push((i.args[1], *seq));
+                    }
+                }
+            }
+        }
+        let mut out = HashMap::new();
+        for b in &self.blocks {
+            for i in &b.insts {
+                if i.op == Op::GetItem && i.args.len() == 2 {
+                    let (x, k) = (i.args[0], i.args[1]);
+                    if let Some((n, _)) = tests.get(&k).and_then(|t| t.iter().find(|(_, s)| *s == root(x))) {
+                        out.insert((x, k), *n);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The loop tests `k < n` whose `n` is a `for` loop's trip count (an
+    /// `Op::Len`, or a block parameter standing for one), mapped to the
+    /// sequence it counts as a value the test's block can read (a parameter of
+    /// that block standing for the sequence, or the sequence itself).
+    pub fn loop_tests(&self) -> HashMap<Value, Value> {
+        let roots = self.param_roots();
+        let root = |v: Value| roots.get(&v).copied().unwrap_or(v);
         let mut len_of = HashMap::new();
         for b in &self.blocks {
             for i in &b.insts {
@@ -358,14 +405,107 @@ impl Function {
         let mut out = HashMap::new();
         for b in &self.blocks {
             for i in &b.insts {
-                if i.op == Op::Cmp(crate::hir::CmpOp::Lt) && i.args.len() == 2 {
-                    if let Some(seq) = len_of.get(&i.args[1]) {
-                        out.insert((*seq, i.args[0]), i.args[1]);
-                    }
+                if i.op != Op::Cmp(crate::hir::CmpOp::Lt) || i.args.len() != 2 {
+                    continue;
                 }
+                let n = i.args[1];
+                let Some(&seq) = len_of.get(&root(n)) else { continue };
+                let seq = if n == root(n) {
+                    seq
+                } else {
+                    // (the block's own parameter carrying the sequence)
+                    b.params.iter().copied().find(|p| root(*p) == root(seq)).unwrap_or(seq)
+                };
+                out.insert(n, seq);
             }
         }
         out
+    }
+
+    /// Block parameters that stand for one value: every incoming edge passes
+    /// that value (or the parameter itself, or another parameter standing for
+    /// it). A parameter of the entry block (a function's argument, or a live
+    /// value a generator step resumes from) is a root only where no other value
+    /// comes in: a resumed step's parameters take the roots the original
+    /// function's edges give.
+    pub fn param_roots(&self) -> HashMap<Value, Value> {
+        let entry: HashSet<Value> = self
+            .blocks
+            .first()
+            .map(|b| b.params.iter().copied().collect())
+            .unwrap_or_default();
+        let mut incoming: HashMap<Value, Vec<Value>> = HashMap::new();
+        for b in &self.blocks {
+            let mut edges: Vec<&Edge> = b.term.successors();
+            edges.extend(b.handler.as_ref());
+            for e in edges {
+                for (p, a) in self.block(e.block).params.iter().zip(&e.args) {
+                    incoming.entry(*p).or_default().push(*a);
+                }
+            }
+        }
+        // A lattice, from the top: not seen yet, an entry parameter (weak: any
+        // other value wins over it), a value, several (the parameter stands
+        // for nothing). Parameters start at the top and only move down.
+        #[derive(Clone, Copy, PartialEq)]
+        enum St {
+            Top,
+            Weak(Value),
+            Is(Value),
+            Many,
+        }
+        let meet = |a: St, b: St| match (a, b) {
+            (St::Top, x) | (x, St::Top) => x,
+            (St::Many, _) | (_, St::Many) => St::Many,
+            (St::Weak(x), St::Weak(y)) => {
+                if x == y {
+                    St::Weak(x)
+                } else {
+                    St::Many
+                }
+            }
+            (St::Weak(_), St::Is(x)) | (St::Is(x), St::Weak(_)) => St::Is(x),
+            (St::Is(x), St::Is(y)) => {
+                if x == y {
+                    St::Is(x)
+                } else {
+                    St::Many
+                }
+            }
+        };
+        let mut st: HashMap<Value, St> = incoming.keys().map(|p| (*p, St::Top)).collect();
+        loop {
+            let mut changed = false;
+            for (p, ins) in &incoming {
+                let mut m = St::Top;
+                for a in ins {
+                    let v = match st.get(a) {
+                        Some(s) => *s,
+                        None if entry.contains(a) => St::Weak(*a),
+                        None => St::Is(*a),
+                    };
+                    // (the parameter itself, or one standing for it, adds nothing)
+                    if a == p || matches!(v, St::Is(r) | St::Weak(r) if r == *p) {
+                        continue;
+                    }
+                    m = meet(m, v);
+                }
+                let m = meet(st[p], m);
+                if st[p] != m {
+                    st.insert(*p, m);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        st.into_iter()
+            .filter_map(|(p, s)| match s {
+                St::Is(r) | St::Weak(r) => Some((p, r)),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The predecessors of every block (indexed by block number), in the
