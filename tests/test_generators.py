@@ -795,6 +795,11 @@ def _drive(gen_fn, args, cap=400):
 _FUZZ_DIR = __import__("os").path.join(__import__("os").path.dirname(__file__), "fuzz")
 
 
+# The fuzzer's programs use NumPy 2 names (np.bool), as test_fuzz.py does.
+_NUMPY2 = pytest.mark.skipif(np.lib.NumpyVersion(np.__version__) < "2.0.0", reason="the fuzzer writes NumPy 2 names")
+
+
+@_NUMPY2
 def test_fuzzed_generators(tmp_path):
     import copy
     import importlib.util
@@ -848,6 +853,7 @@ def test_live_values_compiled_code_cannot_take_run_steps_on_the_interpreter():
             assert list(fast(n)) == list(with_object(n))
 
 
+@_NUMPY2
 def test_fuzzed_generators_inlined_into_compiled_loops(tmp_path):
     """The fuzzed generators driven by a `for` loop in a compiled function (inlined where possible)."""
     import ast
