@@ -43,17 +43,21 @@ struct Affine {
     offset: i64,
 }
 
-pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
-    let mut facts = IndexFacts::default();
-    let idom = dominators(f);
-    let defs = f.definitions();
-    let consts: HashMap<Value, i64> = defs
-        .iter()
+/// The int constants of `f` (`defs`: its definitions), by value.
+fn int_consts(f: &Function, defs: &HashMap<Value, (Block, usize)>) -> HashMap<Value, i64> {
+    defs.iter()
         .filter_map(|(v, (b, k))| match &f.block(*b).insts[*k].op {
             Op::Const(Const::Int(i)) => Some((*v, *i)),
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
+    let mut facts = IndexFacts::default();
+    let idom = dominators(f);
+    let defs = f.definitions();
+    let consts = int_consts(f, &defs);
     let vars = loop_vars(f, &consts);
     let dominates = |a: Block, b: Block| cfg::dominates(&idom, a, b);
     let preds = f.predecessors();
@@ -336,13 +340,7 @@ pub struct Ranges<'f> {
 impl<'f> Ranges<'f> {
     pub fn new(f: &'f Function, typed: &'f Typed, wrapping: bool) -> Self {
         let defs = f.definitions();
-        let consts: HashMap<Value, i64> = defs
-            .iter()
-            .filter_map(|(v, (b, k))| match &f.block(*b).insts[*k].op {
-                Op::Const(Const::Int(i)) => Some((*v, *i)),
-                _ => None,
-            })
-            .collect();
+        let consts = int_consts(f, &defs);
         Ranges {
             f,
             typed,

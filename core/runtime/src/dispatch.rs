@@ -208,6 +208,32 @@ pub(crate) enum StepOut {
     NotRun,
 }
 
+/// One more level of calls through dispatchers on this thread, undone on drop.
+struct Nesting<'a>(&'a std::cell::Cell<u32>);
+
+impl Drop for Nesting<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
+    }
+}
+
+impl<'a> Nesting<'a> {
+    /// Enters a call: the level (left on drop), the stack left (asked once per
+    /// call: the callers' checks and `run` read it), and whether the call must
+    /// raise `RecursionError` (Python's recursion limit, counting compiled
+    /// frames below, or too little stack for a nested call).
+    fn enter(t: &'a runtime::ThreadState) -> (Self, Option<usize>, bool) {
+        let depth = t.call_depth.get() + 1;
+        t.call_depth.set(depth);
+        let nested = depth + t.native_depth.get();
+        // SAFETY: plain C API query, GIL held (asked only past the smallest limit we use).
+        let too_deep = nested > 50 && nested > unsafe { ffi::Py_GetRecursionLimit() }.max(50) as u32;
+        let stack = crate::stack::remaining_in(&t.stack_low);
+        let low_stack = stack.is_some_and(|r| r < crate::stack::CALL_RESERVE);
+        (Nesting(&t.call_depth), stack, too_deep || (low_stack && depth > 1))
+    }
+}
+
 thread_local! {
     /// Set while a call runs with arguments converted to an explicit signature.
     static CONVERTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -242,22 +268,9 @@ impl Dispatcher {
         // counts every Python frame), so its RecursionError is CPython's.
         // (Py_EnterRecursiveCall is not used: on 3.11 it would count each level
         // twice, and from 3.12 it counts C frames against a far higher limit.)
-        struct Leave<'a>(&'a std::cell::Cell<u32>);
-        impl Drop for Leave<'_> {
-            fn drop(&mut self) {
-                self.0.set(self.0.get() - 1);
-            }
-        }
-        let depth = t.call_depth.get() + 1;
-        t.call_depth.set(depth);
-        let _leave = Leave(&t.call_depth);
-        let nested = depth + t.native_depth.get();
-        // SAFETY: plain C API query, GIL held (asked only past the smallest limit we use).
-        let too_deep = nested > 50 && nested > unsafe { ffi::Py_GetRecursionLimit() }.max(50) as u32;
-        // Asked once per call: the checks below and `run` read it.
-        let stack = crate::stack::remaining_in(&t.stack_low);
+        let (_leave, stack, refused) = Nesting::enter(t);
         let low_stack = stack.is_some_and(|r| r < crate::stack::CALL_RESERVE);
-        if too_deep || (low_stack && depth > 1) {
+        if refused {
             return Err(pyo3::exceptions::PyRecursionError::new_err(
                 "maximum recursion depth exceeded",
             ));
@@ -1276,21 +1289,8 @@ impl Dispatcher {
         t: &runtime::ThreadState,
         capture: crate::generators::Capture<'_>,
     ) -> StepOut {
-        struct Leave<'a>(&'a std::cell::Cell<u32>);
-        impl Drop for Leave<'_> {
-            fn drop(&mut self) {
-                self.0.set(self.0.get() - 1);
-            }
-        }
-        let depth = t.call_depth.get() + 1;
-        t.call_depth.set(depth);
-        let _leave = Leave(&t.call_depth);
-        let nested = depth + t.native_depth.get();
-        // SAFETY: plain C API query, GIL held (asked only past the smallest limit we use).
-        let too_deep = nested > 50 && nested > unsafe { ffi::Py_GetRecursionLimit() }.max(50) as u32;
-        let stack = crate::stack::remaining_in(&t.stack_low);
-        let low_stack = stack.is_some_and(|r| r < crate::stack::CALL_RESERVE);
-        if too_deep || (low_stack && depth > 1) {
+        let (_leave, stack, refused) = Nesting::enter(t);
+        if refused {
             return StepOut::Done(Box::new(Err(pyo3::exceptions::PyRecursionError::new_err(
                 "maximum recursion depth exceeded",
             ))));

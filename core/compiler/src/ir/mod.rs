@@ -354,14 +354,7 @@ impl Function {
     pub fn loop_items(&self) -> HashMap<(Value, Value), Value> {
         let roots = self.param_roots();
         let root = |v: Value| roots.get(&v).copied().unwrap_or(v);
-        let mut len_of = HashMap::new();
-        for b in &self.blocks {
-            for i in &b.insts {
-                if let (Op::Len, Some(r)) = (&i.op, i.result) {
-                    len_of.insert(r, root(i.args[0]));
-                }
-            }
-        }
+        let len_of: HashMap<Value, Value> = self.loop_lens().into_iter().map(|(r, x)| (r, root(x))).collect();
         // (k, n) of each loop test `k < n`, with the root of the sequence `n` counts.
         let mut tests: HashMap<Value, Vec<(Value, Value)>> = HashMap::new();
         for b in &self.blocks {
@@ -394,14 +387,7 @@ impl Function {
     pub fn loop_tests(&self) -> HashMap<Value, Value> {
         let roots = self.param_roots();
         let root = |v: Value| roots.get(&v).copied().unwrap_or(v);
-        let mut len_of = HashMap::new();
-        for b in &self.blocks {
-            for i in &b.insts {
-                if let (Op::Len, Some(r)) = (&i.op, i.result) {
-                    len_of.insert(r, i.args[0]);
-                }
-            }
-        }
+        let len_of = self.loop_lens();
         let mut out = HashMap::new();
         for b in &self.blocks {
             for i in &b.insts {
@@ -420,6 +406,19 @@ impl Function {
             }
         }
         out
+    }
+
+    /// The `for` loops' trip counts (`Op::Len` results), mapped to the sequence each counts.
+    fn loop_lens(&self) -> HashMap<Value, Value> {
+        let mut len_of = HashMap::new();
+        for b in &self.blocks {
+            for i in &b.insts {
+                if let (Op::Len, Some(r)) = (&i.op, i.result) {
+                    len_of.insert(r, i.args[0]);
+                }
+            }
+        }
+        len_of
     }
 
     /// Block parameters that stand for one value: every incoming edge passes

@@ -1105,16 +1105,7 @@ pub fn verified(py: Python<'_>, d: Dist, fam: Family) -> bool {
         return ok;
     }
     // (before any draw: the Generator's BTPE follows the running NumPy's)
-    let version: Vec<i64> = py
-        .import("numpy")
-        .and_then(|np| np.getattr("__version__"))
-        .and_then(|v| v.extract::<String>())
-        .map(|v| v.split('.').take(2).map(|p| p.parse().unwrap_or(0)).collect())
-        .unwrap_or_default();
-    let fixed = (
-        version.first().copied().unwrap_or(0),
-        version.get(1).copied().unwrap_or(0),
-    ) >= (2, 5);
+    let fixed = super::small::numpy_version(py) >= (2, 5);
     super::distributions::BTPE_SIGN_FIXED.store(fixed, std::sync::atomic::Ordering::Relaxed);
     let ok = d == Dist::ChoiceInt || matches!(check_against_numpy(py, d, fam), Ok(true));
     if let Ok(mut v) = DONE.lock() {

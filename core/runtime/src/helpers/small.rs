@@ -250,21 +250,23 @@ pub fn calibrate(py: Python<'_>) {
         let limit = measure(py).unwrap_or(0);
         DOT_SEQ_LIMIT.store(limit, Ordering::Relaxed);
         let _ = DDOT.set(find_ddot(py).ok().flatten());
-        let version: Vec<i64> = py
-            .import("numpy")
-            .and_then(|np| np.getattr("__version__"))
-            .and_then(|v| v.extract::<String>())
-            .map(|v| v.split('.').take(2).map(|p| p.parse().unwrap_or(0)).collect())
-            .unwrap_or_default();
-        let (major, minor) = (
-            version.first().copied().unwrap_or(0),
-            version.get(1).copied().unwrap_or(0),
-        );
+        let (major, minor) = numpy_version(py);
         SCALAR_LOOPS.store(i64::from(major >= 2), Ordering::Relaxed);
         // NumPy 2.5 deprecates adding a Python int to a time value.
         pyston_compiler::types::set_int_counts_warn((major, minor) >= (2, 5));
         let _ = LOOPS.set(find_loops(py).unwrap_or_default());
     });
+}
+
+/// The running NumPy's (major, minor) version ((0, 0) when unknown).
+pub fn numpy_version(py: Python<'_>) -> (i64, i64) {
+    let v: Vec<i64> = py
+        .import("numpy")
+        .and_then(|np| np.getattr("__version__"))
+        .and_then(|v| v.extract::<String>())
+        .map(|v| v.split('.').take(2).map(|p| p.parse().unwrap_or(0)).collect())
+        .unwrap_or_default();
+    (v.first().copied().unwrap_or(0), v.get(1).copied().unwrap_or(0))
 }
 
 /// The loops of `SMALL_UFUNCS`, checked with NumPy's floating-point errors
