@@ -29,6 +29,15 @@ pub const CTX_SLOTS_OFFSET: i32 = 16;
 /// code expected: it is in `ctx.pending`, and the caller deoptimizes after the call.
 pub const DEOPT_AFTER: i32 = 3;
 
+/// A local list's fields (`Ty::LocalList`; the runtime's `helpers/local_lists.rs`),
+/// byte offsets from the object: the element buffer (one word each), the
+/// length, the capacity, and the `list` it was made into; then its size.
+pub const LLIST_DATA: i32 = 16;
+pub const LLIST_LEN: i32 = 24;
+pub const LLIST_CAP: i32 = 32;
+pub const LLIST_BOXED: i32 = 40;
+pub const LLIST_SIZE: i32 = 48;
+
 /// Where the interpreter resumes after a deoptimization, and what it receives.
 #[derive(Clone, Debug)]
 pub struct DeoptPoint {
@@ -312,6 +321,11 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_list_set", &[I64, I64, I64, I32, I64], &[I32]),
     h("pyston_list_len", &[I64], &[I64]),
     h("pyston_list_fill", &[I64, I64, I32, I64], &[I32]),
+    // local lists (helpers/local_lists.rs)
+    h("pyston_llist_new", &[I64, I64, I64], &[I64]),
+    h("pyston_llist_grow", &[I64, I64], &[I32]),
+    h("pyston_llist_index_error", &[I64, I32], &[I32]),
+    h("pyston_llist_to_list", &[I64, I64, I32], &[I64]),
     // dicts (helpers/dicts.rs): key and value kinds as the lists' element kinds
     h("pyston_dict_new", &[I64], &[I64]),
     h("pyston_dict_get", &[I64, I64, I32, I64, I32, I64], &[I32]),

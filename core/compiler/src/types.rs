@@ -341,6 +341,12 @@ pub enum Ty {
     /// the call's arena). Elements are checked when read (a mismatch
     /// deoptimizes); `Bottom` is a list no element was seen for (empty).
     List(Box<Ty>),
+    /// A list made in the function that never leaves it (see
+    /// `infer::local_lists`): one slot, a runtime object holding the elements
+    /// unboxed (`helpers/local_lists.rs`). Made into a real `list` (once, so
+    /// aliases stay one object) where compiled code hands its values to the
+    /// interpreter tier.
+    LocalList(Box<Ty>),
     /// A Python `dict` with keys and values compiled code reads as these
     /// types (`dict(int, float)`): one slot, the dict object, as [`Ty::List`].
     Dict(Box<Ty>, Box<Ty>),
@@ -456,6 +462,7 @@ impl Ty {
                 | Ty::Ellipsis
                 | Ty::Obj(_)
                 | Ty::List(_)
+                | Ty::LocalList(_)
                 | Ty::Dict(..)
                 | Ty::Set(_)
                 | Ty::View(..)
@@ -470,7 +477,14 @@ impl Ty {
     pub fn is_object(&self) -> bool {
         matches!(
             self,
-            Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) | Ty::PyStr
+            Ty::Obj(_)
+                | Ty::List(_)
+                | Ty::LocalList(_)
+                | Ty::Dict(..)
+                | Ty::Set(_)
+                | Ty::View(..)
+                | Ty::Iter(_)
+                | Ty::PyStr
         )
     }
     /// The union members, or the type itself.
@@ -597,7 +611,7 @@ pub fn py_name(t: &Ty) -> String {
         Ty::Builtin(_) | Ty::Func(_) => "function".into(),
         Ty::DtypeObj(_) => "type".into(),
         Ty::Obj(c) => c.py_name().into(),
-        Ty::List(_) => "list".into(),
+        Ty::List(_) | Ty::LocalList(_) => "list".into(),
         Ty::Dict(..) => "dict".into(),
         Ty::Set(_) => "set".into(),
         Ty::View(k, ..) => format!("dict_{}", k.method()),
@@ -646,6 +660,7 @@ impl fmt::Display for Ty {
             Ty::PyFunc(i) => write!(f, "numpy function #{i}"),
             Ty::Obj(c) => write!(f, "{}", c.py_name()),
             Ty::List(e) => write!(f, "list({e})"),
+            Ty::LocalList(e) => write!(f, "local_list({e})"),
             Ty::Dict(k, v) => write!(f, "dict({k}, {v})"),
             Ty::Set(e) => write!(f, "set({e})"),
             Ty::View(kind, k, v) => write!(f, "dict_{}({k}, {v})", kind.method()),

@@ -500,6 +500,13 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             );
             py.get_type::<pyo3::types::PyRange>().call1((a, b, c))?.unbind()
         }
+        Ty::LocalList(e) => {
+            let p = take(SlotTy::I64) as *mut ffi::PyObject;
+            let kind = pyston_compiler::infer::native_kind(e)
+                .ok_or_else(|| crate::internal_error("a local list of an unboxed element type"))?;
+            // SAFETY: a local list slot holds a live local list (arena-owned).
+            unsafe { crate::helpers::local_lists::box_local_list(py, p, kind) }?
+        }
         t if t.is_object() => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             // SAFETY: an object slot holds a live object (argument or arena-owned).

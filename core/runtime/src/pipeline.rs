@@ -381,7 +381,9 @@ fn typed<'py>(
     });
     let typed = infer_recursive(f, params, &mut cenv, adapt, sem);
     IN_PROGRESS.with(|s| s.borrow_mut().pop());
-    let typed = typed?;
+    let mut typed = typed?;
+    // Lists that never leave the function hold their elements unboxed.
+    infer::local_lists(f, &mut typed, &|site| cenv.pycalls.contains_key(&site));
     // String literals used as `str` objects: one interned object each, kept by the function.
     for lit in codegen::string_literals(&typed) {
         let o = pyo3::types::PyString::intern(py, &lit).into_any().unbind();

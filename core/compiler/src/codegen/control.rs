@@ -56,7 +56,9 @@ impl Gen<'_, '_> {
                             || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. }) && self.call_may_allocate(i))
                             || i.result
                                 .is_some_and(|r| matches!(self.typed.ty(r), Ty::PyInt | Ty::Iter(_) | Ty::PyStr))
-                            || (i.op == Op::List && i.result.is_some_and(|r| matches!(self.typed.ty(r), Ty::List(_))))
+                            || (i.op == Op::List
+                                && i.result
+                                    .is_some_and(|r| matches!(self.typed.ty(r), Ty::List(_) | Ty::LocalList(_))))
                     })
                 });
             if !allocates {
@@ -159,9 +161,12 @@ impl Gen<'_, '_> {
         // Native list operations (`codegen/lists.rs`: append, len) leave nothing in
         // the arena; the others are calls into Python, counted as such.
         let list_arg = |k: usize| {
-            i.args
-                .get(k)
-                .is_some_and(|a| matches!(self.typed.ty(*a), Ty::List(_) | Ty::Dict(..) | Ty::Set(_)))
+            i.args.get(k).is_some_and(|a| {
+                matches!(
+                    self.typed.ty(*a),
+                    Ty::List(_) | Ty::LocalList(_) | Ty::Dict(..) | Ty::Set(_)
+                )
+            })
         };
         match i.op {
             Op::MethodCall { .. } if list_arg(0) => return false,

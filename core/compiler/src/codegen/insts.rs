@@ -93,7 +93,7 @@ impl Gen<'_, '_> {
     pub fn inst(&mut self, inst: &ir::Inst) -> CResult<()> {
         if inst.op == Op::LenBound {
             // A list: no bound (its length is re-read each step); else the length.
-            if matches!(self.ty(inst.args[0]), Ty::List(_)) {
+            if matches!(self.ty(inst.args[0]), Ty::List(_) | Ty::LocalList(_)) {
                 let m = self.b.ins().iconst(clt::I64, i64::MAX);
                 if let Some(r) = inst.result {
                     self.vals.insert(r, vec![m]);
@@ -155,6 +155,12 @@ impl Gen<'_, '_> {
             let boxed = &args[skip..];
             let dying = self.dying_args(&inst.args[skip..]);
             let out = self.pycall(&desc, boxed, inst.result, dying)?;
+            if let Some(r) = inst.result {
+                self.vals.insert(r, out);
+            }
+            return Ok(());
+        }
+        if let Some(out) = self.local_list_inst(inst, &args, &rt)? {
             if let Some(r) = inst.result {
                 self.vals.insert(r, out);
             }

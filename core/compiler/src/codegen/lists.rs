@@ -9,7 +9,7 @@ use crate::infer::native_kind;
 
 impl Gen<'_, '_> {
     /// A native value of element kind `k` as the 64-bit word the helpers take.
-    fn list_word(&mut self, v: CV, e: &Ty) -> CV {
+    pub(super) fn list_word(&mut self, v: CV, e: &Ty) -> CV {
         match abi::slot_types(e).first() {
             Some(SlotTy::F64) => self.b.ins().bitcast(clt::I64, MemFlagsData::new(), v),
             Some(SlotTy::F32) => {
@@ -69,6 +69,15 @@ impl Gen<'_, '_> {
             ..*r
         };
         match xt {
+            Ty::LocalList(e) if crate::infer::array_dtype_ok(e, r.dtype) => {
+                // The words of a local list, narrowed to the dtype's width.
+                let l = xv[0];
+                let n = self.llist_len(l);
+                let out = self.alloc(AllocKind::Empty, &want, &[n])?;
+                self.llist_copy_into(l, n, out[0], r.dtype)?;
+                Ok(Some(out))
+            }
+            Ty::LocalList(_) => Err(internal("np.array of a local list")),
             Ty::List(e) => {
                 let kind = match (&**e, r.dtype) {
                     (Ty::Int, Dtype::Int64) => 0,
@@ -153,11 +162,14 @@ impl Gen<'_, '_> {
         let Some(seq) = self.loop_tests.get(&inst.args[1]).copied() else {
             return Ok(());
         };
-        if !matches!(self.ty(seq), Ty::List(_)) {
-            return Ok(());
-        }
-        let list = self.use_val(seq)?[0];
-        let n = self.list_len(list)?;
+        let list = match self.ty(seq) {
+            Ty::List(_) | Ty::LocalList(_) => self.use_val(seq)?[0],
+            _ => return Ok(()),
+        };
+        let n = match self.ty(seq) {
+            Ty::LocalList(_) => self.llist_len(list),
+            _ => self.list_len(list)?,
+        };
         args[1].1 = vec![n];
         Ok(())
     }

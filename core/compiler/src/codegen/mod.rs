@@ -37,6 +37,7 @@ pub mod facts;
 mod half;
 mod insts;
 mod lists;
+mod local_lists;
 pub mod passes;
 mod scalars;
 mod strings;

@@ -193,6 +193,8 @@ impl Gen<'_, '_> {
             (Ty::Str(s), Ty::PyStr) => Ok(vec![self.str_const(s)?]),
             // The same object: a container whose element type was not known where it
             // was made (`[]`) joins one that has one (reads check their elements).
+            // (only where the local list is dead after: `infer::local_lists`)
+            (Ty::LocalList(e), Ty::List(_)) => Ok(vec![self.llist_to_list(v[0], e)?]),
             (Ty::List(_), Ty::List(_)) | (Ty::Dict(..), Ty::Dict(..)) | (Ty::Set(_), Ty::Set(_)) => Ok(v),
             (Ty::Union(_), _) => {
                 let to2 = to.clone();

@@ -1,0 +1,215 @@
+//! Local lists (`Ty::LocalList`, see `infer::local_lists`): lists that never
+//! leave the function, their elements unboxed in a buffer compiled code
+//! reads and writes itself (the runtime's `helpers/local_lists.rs` makes the
+//! object and grows the buffer). Indexes out of range raise CPython's
+//! `IndexError` with its messages.
+
+use super::*;
+
+/// What a bounds check guards, for CPython's message (`pyston_llist_index_error`).
+#[derive(Clone, Copy)]
+enum Access {
+    Read = 0,
+    Write = 1,
+    PopEmpty = 2,
+}
+
+impl Gen<'_, '_> {
+    fn llist_field(&mut self, l: CV, off: i32) -> CV {
+        self.b.ins().load(clt::I64, MemFlagsData::trusted(), l, off)
+    }
+
+    /// A local list's current length (also the loop bound of a `for` over it).
+    pub(super) fn llist_len(&mut self, l: CV) -> CV {
+        self.llist_field(l, abi::LLIST_LEN)
+    }
+
+    /// A word of the buffer as a value of element type `e` (the inverse of `list_word`).
+    fn llist_value(&mut self, w: CV, e: &Ty) -> CV {
+        match abi::slot_types(e).first() {
+            Some(SlotTy::F64) => self.b.ins().bitcast(clt::F64, MemFlagsData::new(), w),
+            Some(SlotTy::F32) => {
+                let i = self.b.ins().ireduce(clt::I32, w);
+                self.b.ins().bitcast(clt::F32, MemFlagsData::new(), i)
+            }
+            Some(s @ (SlotTy::I8 | SlotTy::I16 | SlotTy::I32)) => self.b.ins().ireduce(cl_ty(*s), w),
+            _ => w,
+        }
+    }
+
+    /// Raises CPython's IndexError for `what` (a cold path leaving the function
+    /// or entering its handler) when `bad` holds.
+    fn llist_fail_if(&mut self, bad: CV, what: Access) -> CResult<()> {
+        let fail = self.b.create_block();
+        let ok = self.b.create_block();
+        self.b.ins().brif(bad, fail, &[], ok, &[]);
+        self.b.switch_to_block(fail);
+        self.b.set_cold_block(fail);
+        let w = self.b.ins().iconst(clt::I32, what as i64);
+        let ctx = self.ctx.unwrap();
+        self.call("pyston_llist_index_error", &[ctx, w])?;
+        let (cb, ck) = self.cur_inst;
+        let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
+        self.push_frame_and_fail(ctx, span)?;
+        self.b.switch_to_block(ok);
+        Ok(())
+    }
+
+    /// The address of element `idx` (counted from the end when negative),
+    /// after CPython's bounds check.
+    fn llist_elem_addr(&mut self, l: CV, idx: &(Ty, Vals), what: Access) -> CResult<CV> {
+        let i = match idx.0 {
+            Ty::Bool => self.b.ins().uextend(clt::I64, idx.1[0]),
+            _ => idx.1[0],
+        };
+        let n = self.llist_len(l);
+        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
+        let wrapped = self.b.ins().iadd(i, n);
+        let i = self.b.ins().select(neg, wrapped, i);
+        let bad = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, n);
+        self.llist_fail_if(bad, what)?;
+        let data = self.llist_field(l, abi::LLIST_DATA);
+        let off = self.b.ins().ishl_imm_u(i, 3);
+        Ok(self.b.ins().iadd(data, off))
+    }
+
+    /// The operations on local lists `infer::local_lists` allows; None for others.
+    pub(super) fn local_list_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)], rt: &Ty) -> CResult<Option<Vals>> {
+        let first = match args.first() {
+            Some((Ty::LocalList(e), v)) => Some(((**e).clone(), v[0])),
+            _ => None,
+        };
+        let fl = MemFlagsData::trusted();
+        Ok(Some(match (&inst.op, first) {
+            (Op::List, _) | (Op::Call { .. }, _) if matches!(rt, Ty::LocalList(_)) => {
+                let Ty::LocalList(e) = rt else { unreachable!() };
+                let items: Vec<CV> = match inst.op {
+                    Op::List => args.iter().map(|(_, v)| v[0]).collect(),
+                    _ => Vec::new(),
+                };
+                let buf = self.stack(8 * items.len().max(1) as u32);
+                for (i, x) in items.iter().enumerate() {
+                    let w = self.list_word(*x, e);
+                    self.b.ins().store(fl, w, buf, 8 * i as i32);
+                }
+                let ctx = self.ctx.unwrap();
+                let n = self.b.ins().iconst(clt::I64, items.len() as i64);
+                let p = self.call("pyston_llist_new", &[ctx, buf, n])?[0];
+                // NULL: the allocation failed (MemoryError is set).
+                let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+                let st = self.b.ins().uextend(clt::I32, st);
+                let st = self.b.ins().imul_imm_s(st, abi::ERROR as i64);
+                self.list_status(st)?;
+                vec![p]
+            }
+            (Op::Call { .. }, _) if matches!(args, [(Ty::Builtin(Builtin::Len), _), (Ty::LocalList(_), _)]) => {
+                vec![self.llist_len(args[1].1[0])]
+            }
+            // (a tuple made into a list where it is returned: `coerce`)
+            (_, None) | (Op::Tuple, _) => return Ok(None),
+            (Op::GetItem, Some((e, l))) => {
+                let addr = self.llist_elem_addr(l, &args[1], Access::Read)?;
+                let w = self.b.ins().load(clt::I64, fl, addr, 0);
+                vec![self.llist_value(w, &e)]
+            }
+            (Op::SetItem, Some((e, l))) => {
+                let addr = self.llist_elem_addr(l, &args[1], Access::Write)?;
+                let w = self.list_word(args[2].1[0], &e);
+                self.b.ins().store(fl, w, addr, 0);
+                vec![]
+            }
+            (Op::MethodCall { name, .. }, Some((e, l))) if name == "append" => {
+                let w = self.list_word(args[1].1[0], &e);
+                let n = self.llist_len(l);
+                let cap = self.llist_field(l, abi::LLIST_CAP);
+                let full = self.b.ins().icmp(IntCC::Equal, n, cap);
+                let grow = self.b.create_block();
+                let store = self.b.create_block();
+                self.b.ins().brif(full, grow, &[], store, &[]);
+                self.b.switch_to_block(grow);
+                self.b.set_cold_block(grow);
+                let ctx = self.ctx.unwrap();
+                let st = self.call("pyston_llist_grow", &[ctx, l])?[0];
+                self.list_status(st)?;
+                self.b.ins().jump(store, &[]);
+                self.b.switch_to_block(store);
+                let data = self.llist_field(l, abi::LLIST_DATA);
+                let off = self.b.ins().ishl_imm_u(n, 3);
+                let addr = self.b.ins().iadd(data, off);
+                self.b.ins().store(fl, w, addr, 0);
+                let n1 = self.b.ins().iadd_imm_s(n, 1);
+                self.b.ins().store(fl, n1, l, abi::LLIST_LEN);
+                vec![]
+            }
+            (Op::MethodCall { name, .. }, Some((e, l))) if name == "pop" => {
+                let n = self.llist_len(l);
+                let empty = self.b.ins().icmp_imm_s(IntCC::Equal, n, 0);
+                self.llist_fail_if(empty, Access::PopEmpty)?;
+                let n1 = self.b.ins().iadd_imm_s(n, -1);
+                let data = self.llist_field(l, abi::LLIST_DATA);
+                let off = self.b.ins().ishl_imm_u(n1, 3);
+                let addr = self.b.ins().iadd(data, off);
+                let w = self.b.ins().load(clt::I64, fl, addr, 0);
+                self.b.ins().store(fl, n1, l, abi::LLIST_LEN);
+                vec![self.llist_value(w, &e)]
+            }
+            (Op::Len, Some((_, l))) => vec![self.llist_len(l)],
+            (Op::Truth, Some((_, l))) => {
+                let n = self.llist_len(l);
+                vec![self.b.ins().icmp_imm_s(IntCC::NotEqual, n, 0)]
+            }
+            (Op::Unary(UnaryOp::Not), Some((_, l))) => {
+                let n = self.llist_len(l);
+                vec![self.b.ins().icmp_imm_s(IntCC::Equal, n, 0)]
+            }
+            (op, Some((e, _))) => {
+                return Err(internal(format!("{op:?} of a local list of {e}")));
+            }
+        }))
+    }
+
+    /// Copies the `n` elements of local list `l` into `dst`, an array buffer of dtype `d`.
+    pub(super) fn llist_copy_into(&mut self, l: CV, n: CV, dst: CV, d: Dtype) -> CResult<()> {
+        let fl = MemFlagsData::trusted();
+        let data = self.llist_field(l, abi::LLIST_DATA);
+        let isz = d.itemsize() as i64;
+        let head = self.b.create_block();
+        let body = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.append_block_param(head, clt::I64);
+        let zero = self.b.ins().iconst(clt::I64, 0);
+        self.b.ins().jump(head, &[BlockArg::Value(zero)]);
+        self.b.switch_to_block(head);
+        let i = self.b.block_params(head)[0];
+        let more = self.b.ins().icmp(IntCC::SignedLessThan, i, n);
+        self.b.ins().brif(more, body, &[], done, &[]);
+        self.b.switch_to_block(body);
+        let off = self.b.ins().ishl_imm_u(i, 3);
+        let src = self.b.ins().iadd(data, off);
+        let w = self.b.ins().load(clt::I64, fl, src, 0);
+        let x = match isz {
+            8 => w,
+            k => self.b.ins().ireduce(clt::Type::int(8 * k as u16).unwrap(), w),
+        };
+        let doff = self.b.ins().imul_imm_s(i, isz);
+        let daddr = self.b.ins().iadd(dst, doff);
+        self.b.ins().store(fl, x, daddr, 0);
+        let i1 = self.b.ins().iadd_imm_s(i, 1);
+        self.b.ins().jump(head, &[BlockArg::Value(i1)]);
+        self.b.switch_to_block(done);
+        Ok(())
+    }
+
+    /// A local list made into a `list` where it is returned (nothing uses it after).
+    pub(super) fn llist_to_list(&mut self, l: CV, e: &Ty) -> CResult<CV> {
+        let kind = crate::infer::native_kind(e).ok_or_else(|| internal("local list element kind"))?;
+        let ctx = self.ctx.unwrap();
+        let k = self.b.ins().iconst(clt::I32, kind as i64);
+        let p = self.call("pyston_llist_to_list", &[ctx, l, k])?[0];
+        let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+        let st = self.b.ins().uextend(clt::I32, st);
+        let st = self.b.ins().imul_imm_s(st, abi::ERROR as i64);
+        self.list_status(st)?;
+        Ok(p)
+    }
+}

@@ -1,0 +1,216 @@
+//! Lists that never leave the function: typed [`Ty::LocalList`], their
+//! elements held unboxed by compiled code (`codegen/local_lists.rs`).
+//!
+//! A list is local when it is made in the function (`[]`, a list display,
+//! `list()`, a comprehension) and every use compiled code makes of it is one
+//! of `append(x)`, `pop()`, `lst[i]`, `lst[i] = x` (int indexes), `len`,
+//! truth and `not`, or passing it along a block edge to a parameter that is
+//! itself local. Anything else (returning it, storing it in a container or a
+//! tuple, passing it to any call, `is`, `in`, slicing, a method other than
+//! these) keeps the whole group of values a real Python `list`, as before.
+//! Nothing outside the function can see a local list, so its identity is
+//! unobservable: where compiled code hands its values to the interpreter tier
+//! (a deoptimization, an exception raised into a handler) the runtime makes it
+//! into a `list` once, so that aliases stay one object.
+//!
+//! Only element types the native helpers hold in one word are local (ints,
+//! floats, bools, one-slot NumPy scalars; not `str`, whose elements compiled
+//! code would have to keep alive). Generators keep real lists: their state
+//! outlives the step that made the list.
+
+use super::*;
+
+/// Whether `np.array` of a local list of `e` makes an array of `d` natively
+/// (NumPy's dtype for a list of such elements: int64, float64, bool, or the
+/// NumPy scalars' own).
+pub fn array_dtype_ok(e: &Ty, d: crate::dtype::Dtype) -> bool {
+    use crate::dtype::Dtype;
+    match e {
+        Ty::Int => d == Dtype::Int64,
+        Ty::Float => d == Dtype::Float64,
+        Ty::Bool => d == Dtype::Bool,
+        Ty::Np(x) => *x == d && !d.is_special() && d.kind() != crate::dtype::Kind::Complex,
+        _ => false,
+    }
+}
+
+/// The block-edge groups of list values (union-find).
+struct Groups(HashMap<Value, Value>);
+
+impl Groups {
+    fn find(&mut self, v: Value) -> Value {
+        let p = *self.0.get(&v).unwrap_or(&v);
+        if p == v {
+            return v;
+        }
+        let r = self.find(p);
+        self.0.insert(v, r);
+        r
+    }
+    fn union(&mut self, a: Value, b: Value) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0.insert(ra, rb);
+        }
+    }
+}
+
+/// Retypes the lists of `f` that never escape as [`Ty::LocalList`].
+/// `pycall` tells which instructions inference made calls into Python (an
+/// operation compiled code does not perform itself: the list must be real).
+pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usize)) -> bool) {
+    if crate::lower::generators::is_generator(f) {
+        return;
+    }
+    let elem = |t: &Ty| match t {
+        Ty::List(e) if native_kind(e).is_some_and(|k| k != 3) => Some((**e).clone()),
+        _ => None,
+    };
+    let cand: HashSet<Value> = (0..typed.types.len() as u32)
+        .map(Value)
+        .filter(|v| elem(typed.ty(*v)).is_some())
+        .collect();
+    if cand.is_empty() {
+        return;
+    }
+    // (cold blocks deoptimize on entry: their instructions run on the
+    // interpreter tier, with the values boxed; their edges are still followed)
+    let reached = f.rpo();
+    let mut groups = Groups(HashMap::new());
+    // Roots of groups that must stay real lists.
+    let mut escapes: HashSet<Value> = HashSet::new();
+    let mut escape = |g: &mut Groups, v: Value| {
+        let r = g.find(v);
+        escapes.insert(r);
+    };
+    let ty = |v: Value| typed.ty(v);
+    let int_index = |v: Value| matches!(ty(v), Ty::Int | Ty::Bool);
+    let mut defined: HashSet<Value> = HashSet::new();
+    let mut later: Vec<Value> = Vec::new();
+    for &b in &reached {
+        let blk = f.block(b);
+        let cold = typed.cold.contains(&b);
+        for (k, inst) in blk.insts.iter().enumerate() {
+            if cold {
+                if let Some(r) = inst.result.filter(|r| cand.contains(r)) {
+                    later.push(r);
+                }
+                continue;
+            }
+            if let Some(r) = inst.result.filter(|r| cand.contains(r)) {
+                let e = elem(ty(r)).unwrap();
+                let made = match &inst.op {
+                    Op::List => inst.args.iter().all(|a| *ty(*a) == e),
+                    Op::Call { kw } => {
+                        kw.is_empty() && inst.args.len() == 1 && matches!(ty(inst.args[0]), Ty::Builtin(Builtin::List))
+                    }
+                    _ => false,
+                };
+                if made && !pycall((b, k)) {
+                    defined.insert(r);
+                } else {
+                    later.push(r);
+                }
+            }
+            for (p, a) in inst.args.iter().enumerate() {
+                if !cand.contains(a) {
+                    continue;
+                }
+                let e = elem(ty(*a)).unwrap();
+                let n = inst.args.len();
+                let res_is_elem = inst.result.is_some_and(|r| *ty(r) == e);
+                // (`np.array(lst)` is a call into NumPy compiled code makes itself for lists)
+                let is_array = matches!(&inst.op, Op::MethodCall { name, .. } if name == "array");
+                let ok = (is_array || !pycall((b, k)))
+                    && match &inst.op {
+                        Op::MethodCall { name, kw } if p == 0 && kw.is_empty() => match name.as_str() {
+                            "append" => n == 2 && *ty(inst.args[1]) == e,
+                            "pop" => n == 1 && res_is_elem,
+                            _ => false,
+                        },
+                        Op::GetItem => p == 0 && n == 2 && int_index(inst.args[1]) && res_is_elem,
+                        Op::SetItem => p == 0 && n == 3 && int_index(inst.args[1]) && *ty(inst.args[2]) == e,
+                        Op::Len | Op::LenBound | Op::Truth | Op::Unary(UnaryOp::Not) => p == 0,
+                        // `np.array(lst)`: a new array of the elements (`codegen/lists.rs` `array_of_list`).
+                        Op::MethodCall { name, kw } if name == "array" && kw.is_empty() => {
+                            p == 1
+                                && n == 2
+                                && matches!(ty(inst.args[0]), Ty::Module(crate::types::Module::Numpy))
+                                && inst.result.is_some_and(|r| match ty(r) {
+                                    Ty::Array(a) => a.ndim == 1 && array_dtype_ok(&e, a.dtype),
+                                    _ => false,
+                                })
+                        }
+                        // `return lst, x`: the list is made at the return, when nothing uses it any more.
+                        Op::Tuple => {
+                            k + 1 == blk.insts.len()
+                                && matches!(blk.term, Term::Ret(t) if Some(t) == inst.result && *ty(t) == typed.ret)
+                        }
+                        Op::Call { kw } => {
+                            kw.is_empty() && p == 1 && n == 2 && matches!(ty(inst.args[0]), Ty::Builtin(Builtin::Len))
+                        }
+                        _ => false,
+                    };
+                if !ok {
+                    escape(&mut groups, *a);
+                }
+            }
+        }
+        // Block edges join groups; a list leaving any other way escapes.
+        match &blk.term {
+            // (returned: made into a `list` there)
+            Term::Ret(v) if cand.contains(v) && *ty(*v) == typed.ret => {}
+            Term::Ret(v)
+            | Term::Raise(v)
+            | Term::Br(v, ..)
+            | Term::Yield { value: v, .. }
+            | Term::AssertFail(Some(v))
+                if cand.contains(v) =>
+            {
+                escape(&mut groups, *v)
+            }
+            _ => {}
+        }
+        for e in blk.term.successors() {
+            let params = &f.block(e.block).params;
+            for (p, a) in params.iter().zip(&e.args) {
+                match (cand.contains(a), cand.contains(p)) {
+                    (true, true) if ty(*a) == ty(*p) => groups.union(*a, *p),
+                    (false, false) => {}
+                    (true, _) => escape(&mut groups, *a),
+                    (_, true) => escape(&mut groups, *p),
+                }
+            }
+        }
+    }
+    // Block parameters are defined by their edges; a list value made any other
+    // way (a function parameter, read from another container, a call's result)
+    // is not local, nor is its group.
+    // (the entry block's parameters are the function's: the caller's lists)
+    let params: HashSet<Value> = reached
+        .iter()
+        .filter(|b| **b != f.entry())
+        .flat_map(|b| f.block(*b).params.iter().copied())
+        .collect();
+    for v in &f.block(f.entry()).params {
+        if cand.contains(v) {
+            escape(&mut groups, *v);
+        }
+    }
+    for v in later {
+        escape(&mut groups, v);
+    }
+    for v in &cand {
+        if !defined.contains(v) && !params.contains(v) {
+            escape(&mut groups, *v);
+        }
+    }
+    // (edge unions made after a member escaped: the escape holds for the root)
+    let escaped: HashSet<Value> = escapes.iter().map(|v| groups.find(*v)).collect();
+    for v in cand {
+        if !escaped.contains(&groups.find(v)) && (defined.contains(&v) || params.contains(&v)) {
+            let e = elem(typed.ty(v)).unwrap();
+            typed.types[v.0 as usize] = Ty::LocalList(Box::new(e));
+        }
+    }
+}

@@ -1,0 +1,380 @@
+"""Local lists (issue #14 item 1): a list made in a compiled function that never
+leaves it holds its elements unboxed (`local_list(...)` in `inspect_types()`).
+Differential against plain Python on random and edge inputs: values, types,
+IndexError messages, deoptimization with local lists live (aliases stay one list),
+exceptions into handlers, mutation while iterating, and memory over many lists."""
+
+import gc
+
+import numpy as np
+import pyston
+from helpers import assert_same, check, rng_for, rss_bytes
+
+
+def local_types(fn, *args):
+    """The `inspect_types()` text of `fn` compiled for `args` (after a call)."""
+    fn(*args)
+    return fn.inspect_types()
+
+
+@pyston.fast
+def build_sum_float(n):
+    out = []
+    for i in range(n):
+        out.append(i * 0.5)
+    s = 0.0
+    for v in out:
+        s += v
+    return s, len(out)
+
+
+@pyston.fast
+def build_sum_np(a):
+    out = []
+    for x in a:
+        out.append(x * 2.0)
+    s = a[:0].sum()
+    for v in out:
+        s += v
+    return s, len(out)
+
+
+@pyston.fast
+def build_ints(n):
+    out = [1, 2]
+    for i in range(n):
+        if i % 3 != 0:
+            out.append(i * i)
+    t = 0
+    for v in out:
+        t += v
+    return t, len(out), out[-1] if out else None
+
+
+@pyston.fast
+def build_bools(a):
+    flags = []
+    for x in a:
+        flags.append(x > 0)
+    k = 0
+    for f in flags:
+        if f:
+            k += 1
+    return k, len(flags)
+
+
+@pyston.fast
+def comprehension_len(a, t):
+    ys = [x * x for x in a if x > t]
+    s = 0.0
+    for y in ys:
+        s += y
+    return len(ys), s
+
+
+def test_kernels_are_local_and_exact():
+    rng = rng_for("local_lists_kernels")
+    for n in (0, 1, 7, 8, 9, 16, 17, 1000):
+        check(build_sum_float, [(n,)])
+        check(build_ints, [(n,)])
+    for dt in (np.float64, np.float32, np.int32, np.int64, np.uint8, np.int16):
+        for n in (0, 1, 9, 300):
+            a = (rng.standard_normal(n) * 5).astype(dt)
+            check(build_sum_np, [(a,)])
+            check(build_bools, [(a,)])
+            check(comprehension_len, [(a, dt(3))])
+    assert "local_list(float)" in local_types(build_sum_float, 3)
+    assert "local_list(int)" in local_types(build_ints, 3)
+    assert "local_list(np.bool)" in local_types(build_bools, np.ones(3))
+    assert "local_list(np.float64)" in local_types(comprehension_len, np.ones(3), 0.5)
+
+
+@pyston.fast
+def index_read(n, i):
+    xs = []
+    for k in range(n):
+        xs.append(k * 1.5)
+    return xs[i]
+
+
+@pyston.fast
+def index_write(n, i, v):
+    xs = [0.0] * 0
+    for k in range(n):
+        xs.append(float(k))
+    xs[i] = v
+    s = 0.0
+    for x in xs:
+        s = s * 2.0 + x
+    return s
+
+
+@pyston.fast
+def pops(n, k):
+    st = []
+    for i in range(n):
+        st.append(i)
+    t = 0
+    for _ in range(k):
+        t = t * 3 + st.pop()
+    return t, len(st)
+
+
+def test_indexes_and_index_errors():
+    for n in (0, 1, 5):
+        for i in (-6, -5, -1, 0, 1, 4, 5, True, False):
+            check(index_read, [(n, i)])
+            check(index_write, [(n, i, 9.5)])
+    for n, k in ((0, 0), (0, 1), (3, 3), (3, 4), (10, 2)):
+        check(pops, [(n, k)])
+
+
+@pyston.fast
+def while_stack(a):
+    # a stack algorithm: push indexes, pop them, `while st:` and `not st`
+    st = [0]
+    seen = 0
+    while st:
+        i = st.pop()
+        seen += 1
+        if 2 * i + 1 < len(a) and a[2 * i + 1] > 0:
+            st.append(2 * i + 1)
+        if 2 * i + 2 < len(a) and a[2 * i + 2] > 0:
+            st.append(2 * i + 2)
+    return seen, not st
+
+
+@pyston.fast
+def grow_while_iterating(n):
+    xs = [1]
+    for x in xs:
+        if len(xs) < n:
+            xs.append(x + len(xs))
+    t = 0
+    for x in xs:
+        t += x
+    return t, len(xs)
+
+
+def test_control_flow_over_local_lists():
+    rng = rng_for("local_lists_stack")
+    for n in (1, 2, 15, 200):
+        check(while_stack, [(rng.standard_normal(n),)])
+    for n in (0, 1, 2, 50):
+        check(grow_while_iterating, [(n,)])
+
+
+@pyston.fast
+def overflow_midway(n, m):
+    # `acc` overflows 64 bits after some iterations: compiled code hands the
+    # local list to the interpreter tier as a list, which finishes the call.
+    out = []
+    alias = out
+    acc = m
+    for i in range(n):
+        alias.append(i)
+        acc = acc * 7
+    out.append(-1)
+    t = 0
+    for v in alias:
+        t += v
+    return t, len(out), acc % 1000
+
+
+@pyston.fast
+def overflow_phi(n, m, flag):
+    a = []
+    b = a
+    if flag:
+        c = a
+    else:
+        c = b
+    acc = m
+    for i in range(n):
+        c.append(float(i))
+        acc = acc * 1000
+    a.append(0.5)
+    return len(b), c[-1], b[0] if n else None, acc % 97
+
+
+def test_deopt_with_local_lists_live():
+    for n in (0, 5, 30, 100):
+        for m in (1, 3, 2**40):
+            assert_same(overflow_midway, n, m, allow_fallback=True)
+            for flag in (True, False):
+                assert_same(overflow_phi, n, m, flag, allow_fallback=True)
+    # (no overflow: compiled natively)
+    check(overflow_midway, [(5, 1)])
+    assert "local_list(int)" in local_types(overflow_midway, 5, 1)
+
+
+@pyston.fast
+def into_handler(a):
+    out = []
+    try:
+        for x in a:
+            out.append(1.0 / x)
+    except ZeroDivisionError:
+        out.append(-1.0)
+    s = 0.0
+    for v in out:
+        s += v
+    return s, len(out)
+
+
+@pyston.fast
+def index_error_caught(n, i):
+    xs = [0.5] * 0
+    for k in range(n):
+        xs.append(k + 0.25)
+    try:
+        v = xs[i]
+    except IndexError as e:
+        return str(e), len(xs)
+    return v, len(xs)
+
+
+def test_exceptions_with_local_lists():
+    check(into_handler, [(np.array([1.0, 2.0, 4.0]),)])
+    for a in ([1.0, 0.0, 2.0], [0.0], [], [2.0, 4.0, 0.0]):
+        assert_same(into_handler, np.array(a), allow_fallback=True)
+    for n, i in ((3, 1), (3, 3), (0, 0), (2, -3)):
+        assert_same(index_error_caught, n, i, allow_fallback=True)
+
+
+@pyston.fast
+def escapes_by_tuple(n):
+    out = []
+    for i in range(n):
+        out.append(i * 0.5)
+    t = (out, n)
+    k = t[1]
+    return t, k
+
+
+@pyston.fast
+def escapes_by_call(n):
+    out = []
+    for i in range(n):
+        out.append(i)
+    return sum(out), sorted(out, reverse=True)[:2]
+
+
+@pyston.fast
+def escapes_by_in(n, x):
+    out = []
+    for i in range(n):
+        out.append(i * 2)
+    return x in out, len(out)
+
+
+def test_escaping_lists_stay_real_lists():
+    check(escapes_by_tuple, [(0,), (5,)])
+    check(escapes_by_call, [(0,), (5,)])
+    check(escapes_by_in, [(5, 4), (5, 3)])
+    for fn, args in ((escapes_by_tuple, (3,)), (escapes_by_call, (3,)), (escapes_by_in, (3, 2))):
+        assert "local_list" not in local_types(fn, *args)
+
+
+@pyston.fast
+def many_lists(n, w):
+    t = 0.0
+    for i in range(n):
+        row = []
+        for j in range(w):
+            row.append(i + j * 0.5)
+        t += row[-1]
+    return t
+
+
+def test_memory_flat_over_many_lists():
+    check(many_lists, [(10, 4)])
+    many_lists(1000, 64)
+    gc.collect()
+    before = rss_bytes()
+    for _ in range(20):
+        many_lists(50_000, 64)  # 1M lists of 64 floats (512 MB if kept)
+    gc.collect()
+    assert rss_bytes() - before < 50 * 2**20
+
+
+@pyston.njit
+def njit_build(n):
+    out = []
+    for i in range(n):
+        out.append(i * 0.25)
+    s = 0.0
+    for v in out:
+        s += v
+    return s
+
+
+def test_njit_local_lists():
+    for n in (0, 3, 100):
+        assert njit_build(n) == njit_build.py_func(n)
+
+
+@pyston.fast
+def returned(n):
+    out = []
+    for i in range(n):
+        out.append(i * 0.5)
+    return out
+
+
+@pyston.fast
+def returned_with(a, t):
+    ys = [x for x in a if x > t]
+    k = len(ys)
+    return ys, k
+
+
+@pyston.fast
+def returned_ints(n):
+    out = [0]
+    for i in range(n):
+        out.append(out[-1] + i)
+    return out
+
+
+@pyston.fast
+def to_array(a, t):
+    ys = []
+    for x in a:
+        if x > t:
+            ys.append(x)
+    arr = np.array(ys)
+    ys.append(t)  # (np.array copied: this does not change `arr`)
+    return arr, len(ys)
+
+
+@pyston.fast
+def to_array_py(n):
+    f = []
+    k = []
+    b = []
+    for i in range(n):
+        f.append(i / 3)
+        k.append(i * i)
+        b.append(i % 2 == 0)
+    return np.array(f), np.array(k), np.array(b)
+
+
+def test_returned_and_converted_local_lists():
+    rng = rng_for("local_lists_returned")
+    for n in (0, 1, 9, 100):
+        check(returned, [(n,)])
+        check(returned_ints, [(n,)])
+        check(to_array_py, [(n,)])
+    for dt in (np.float64, np.int32, np.uint8, np.float32, np.bool_):
+        for n in (0, 1, 50):
+            a = (rng.standard_normal(n) * 5).astype(dt)
+            check(returned_with, [(a, dt(1))])
+            check(to_array, [(a, dt(1))])
+    for fn, args in ((returned, (3,)), (returned_with, (np.ones(3), 0.5)), (to_array, (np.ones(3), np.float64(0.5)))):
+        assert "local_list" in local_types(fn, *args)
+    # each call returns a new list of exactly CPython's element types
+    r = returned(3)
+    assert r is not returned(3) and [type(x) for x in r] == [float] * 3
+    ys, _ = returned_with(np.arange(4.0), 0.5)
+    assert [type(x) for x in ys] == [np.float64] * 3
