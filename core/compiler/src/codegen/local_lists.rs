@@ -172,7 +172,7 @@ impl Gen<'_, '_> {
     pub(super) fn llist_copy_into(&mut self, l: CV, n: CV, dst: CV, d: Dtype) -> CResult<()> {
         let fl = MemFlagsData::trusted();
         let data = self.llist_field(l, abi::LLIST_DATA);
-        let isz = d.itemsize() as i64;
+        let isz = d.itemsize();
         let head = self.b.create_block();
         let body = self.b.create_block();
         let done = self.b.create_block();
