@@ -378,3 +378,64 @@ def test_returned_and_converted_local_lists():
     assert r is not returned(3) and [type(x) for x in r] == [float] * 3
     ys, _ = returned_with(np.arange(4.0), 0.5)
     assert [type(x) for x in ys] == [np.float64] * 3
+
+
+@pyston.fast
+def reduce_float(a, t):
+    ys = []
+    for x in a:
+        if x > t:
+            ys.append(float(x))
+    return sum(ys), len(ys), min(ys) if ys else None, max(ys) if ys else None
+
+
+@pyston.fast
+def reduce_np(a, t):
+    ys = [x for x in a if x > t]
+    return sum(ys), len(ys)
+
+
+@pyston.fast
+def minmax_np(a):
+    ys = [x for x in a]
+    return min(ys), max(ys)
+
+
+@pyston.fast
+def reduce_int(n, m):
+    ks = []
+    for i in range(n):
+        ks.append(i * m - 7)
+    return sum(ks), min(ks), max(ks)
+
+
+@pyston.fast
+def reduce_bool(a):
+    fs = [x > 0 for x in a]
+    bs = [bool(x > 0.5) for x in a]
+    return sum(bs), max(bs), min(bs), len(fs)
+
+
+def test_sum_min_max_of_local_lists():
+    rng = rng_for("local_lists_reduce")
+    specials = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e308, -1e308, 1e-310, 1e100, -1e100, 1.0]
+    for n in (0, 1, 2, 10, 200):
+        a = rng.standard_normal(n) * 10.0 ** rng.integers(-20, 20, n)
+        check(reduce_float, [(a, -1e300), (a, 0.0)])
+        b = rng.choice(specials, n)
+        assert_same(reduce_float, b, -np.inf)
+        assert_same(reduce_float, np.concatenate([b, a]), -1e300)
+        for dt in (np.float64, np.float32):
+            assert_same(reduce_np, a.astype(dt), dt(-np.inf))
+            assert_same(reduce_np, b.astype(dt), dt(-np.inf))
+        if n:
+            for dt in (np.float64, np.float32, np.int8, np.uint16, np.int64, np.uint64, np.bool_):
+                assert_same(minmax_np, (a * 3).astype(dt))
+            assert_same(minmax_np, b)
+        check(reduce_bool, [(a,)])
+    check(reduce_int, [(0, 1), (1, 3), (50, -5), (5, 3)])
+    for fn, args in ((reduce_float, (np.ones(3), 0.0)), (reduce_int, (3, 1)), (minmax_np, (np.ones(3),))):
+        assert "local_list" in local_types(fn, *args)
+    big = pyston.fast(reduce_int.py_func)
+    for n, m in ((3, 2**62 - 1), (10, 2**60), (3, 2**62), (4, 2**61)):
+        assert_same(big, n, m, allow_fallback=True)  # (beyond 64 bits: CPython finishes)

@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 mod lists;
 mod local_lists;
-pub use local_lists::{array_dtype_ok, local_lists};
+pub use local_lists::{array_dtype_ok, local_lists, reduce_ok};
 mod strings;
 pub use lists::{builtin_name, is_dict_key, native_kind};
 pub use strings::{is_str, native_slice, plain_format, search_op};

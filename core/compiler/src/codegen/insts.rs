@@ -144,6 +144,13 @@ impl Gen<'_, '_> {
             }
             return Ok(());
         }
+        // (before the calls into Python: `sum`/`min`/`max` of a local list are native)
+        if let Some(out) = self.local_list_inst(inst, &args, &rt)? {
+            if let Some(r) = inst.result {
+                self.vals.insert(r, out);
+            }
+            return Ok(());
+        }
         if let Some(desc) = self.env.pycalls.get(&self.cur_inst).cloned() {
             // NumPy performs this operation (see `infer::numpy_op`).
             // The callee itself (a function object or the module it is read from) is not an argument.
@@ -155,12 +162,6 @@ impl Gen<'_, '_> {
             let boxed = &args[skip..];
             let dying = self.dying_args(&inst.args[skip..]);
             let out = self.pycall(&desc, boxed, inst.result, dying)?;
-            if let Some(r) = inst.result {
-                self.vals.insert(r, out);
-            }
-            return Ok(());
-        }
-        if let Some(out) = self.local_list_inst(inst, &args, &rt)? {
             if let Some(r) = inst.result {
                 self.vals.insert(r, out);
             }

@@ -106,6 +106,20 @@ impl Gen<'_, '_> {
                 vec![self.llist_len(args[1].1[0])]
             }
             // (a tuple made into a list where it is returned: `coerce`)
+            (Op::Call { .. }, _)
+                if matches!(
+                    args,
+                    [
+                        (Ty::Builtin(Builtin::Sum | Builtin::Min | Builtin::Max), _),
+                        (Ty::LocalList(_), _)
+                    ]
+                ) =>
+            {
+                let (Ty::Builtin(f), Ty::LocalList(e)) = (&args[0].0, &args[1].0) else {
+                    unreachable!()
+                };
+                self.llist_reduce(*f, e, args[1].1[0], rt)?
+            }
             (_, None) | (Op::Tuple, _) => return Ok(None),
             (Op::GetItem, Some((e, l))) => {
                 let addr = self.llist_elem_addr(l, &args[1], Access::Read)?;
@@ -211,5 +225,43 @@ impl Gen<'_, '_> {
         let st = self.b.ins().imul_imm_s(st, abi::ERROR as i64);
         self.list_status(st)?;
         Ok(p)
+    }
+
+    /// `sum`, `min` or `max` of a local list (what `infer::reduce_ok` allows):
+    /// the runtime's loop; DEOPT where CPython's own builtin must run.
+    fn llist_reduce(&mut self, f: Builtin, e: &Ty, l: CV, rt: &Ty) -> CResult<Vals> {
+        if !crate::infer::reduce_ok(f, e, rt) {
+            return Err(internal(format!("{f:?} of a local list of {e}")));
+        }
+        let kind = crate::infer::native_kind(e).ok_or_else(|| internal("local list element kind"))?;
+        let k = self.b.ins().iconst(clt::I32, kind as i64);
+        let out = self.stack(8);
+        let st = match f {
+            Builtin::Sum => {
+                let ctx = self.ctx.unwrap();
+                self.call("pyston_llist_sum", &[ctx, l, k, out])?[0]
+            }
+            _ => {
+                let m = self.b.ins().iconst(clt::I32, (f == Builtin::Max) as i64);
+                self.call("pyston_llist_minmax", &[l, k, m, out])?[0]
+            }
+        };
+        self.list_status(st)?;
+        let w = self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 0);
+        let Ty::Union(ms) = rt else {
+            return Ok(vec![self.llist_value(w, if f == Builtin::Sum { &Ty::Int } else { e })]);
+        };
+        // `sum` of floats: the int 0 for no items, else the float.
+        let x = self.llist_value(w, e);
+        let zero = self.b.ins().iconst(clt::I64, 0);
+        let as_int = self.coerce(&Ty::Int, vec![zero], rt)?;
+        let as_float = self.coerce(e, vec![x], &Ty::Union(ms.clone()))?;
+        let n = self.llist_len(l);
+        let empty = self.b.ins().icmp_imm_s(IntCC::Equal, n, 0);
+        Ok(as_int
+            .into_iter()
+            .zip(as_float)
+            .map(|(a, b)| self.b.ins().select(empty, a, b))
+            .collect())
     }
 }

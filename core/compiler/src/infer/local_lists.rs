@@ -34,6 +34,30 @@ pub fn array_dtype_ok(e: &Ty, d: crate::dtype::Dtype) -> bool {
     }
 }
 
+/// Whether compiled code computes `sum`, `min` or `max` (`b`) of a local list
+/// of `e` itself, giving `rt` (the runtime's `pyston_llist_sum` / `_minmax`).
+pub fn reduce_ok(b: Builtin, e: &Ty, rt: &Ty) -> bool {
+    use crate::dtype::Dtype;
+    match b {
+        Builtin::Sum => match (e, rt) {
+            (Ty::Int | Ty::Bool, Ty::Int) => true,
+            (Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32), Ty::Union(ms)) => {
+                ms.len() == 2 && ms.contains(&Ty::Int) && ms.contains(e)
+            }
+            _ => false,
+        },
+        Builtin::Min | Builtin::Max => {
+            rt == e
+                && match e {
+                    Ty::Int | Ty::Bool | Ty::Float => true,
+                    Ty::Np(d) => matches!(d, Dtype::Float64 | Dtype::Float32) || d.kind() <= crate::dtype::Kind::Int,
+                    _ => false,
+                }
+        }
+        _ => false,
+    }
+}
+
 /// The block-edge groups of list values (union-find).
 struct Groups(HashMap<Value, Value>);
 
@@ -120,8 +144,12 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
                 let n = inst.args.len();
                 let res_is_elem = inst.result.is_some_and(|r| *ty(r) == e);
                 // (`np.array(lst)` is a call into NumPy compiled code makes itself for lists)
+                let reduce = match (&inst.op, inst.args.first().map(|c| ty(*c))) {
+                    (Op::Call { .. }, Some(Ty::Builtin(f @ (Builtin::Sum | Builtin::Min | Builtin::Max)))) => Some(*f),
+                    _ => None,
+                };
                 let is_array = matches!(&inst.op, Op::MethodCall { name, .. } if name == "array");
-                let ok = (is_array || !pycall((b, k)))
+                let ok = (is_array || reduce.is_some() || !pycall((b, k)))
                     && match &inst.op {
                         Op::MethodCall { name, kw } if p == 0 && kw.is_empty() => match name.as_str() {
                             "append" => n == 2 && *ty(inst.args[1]) == e,
@@ -146,9 +174,11 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
                             k + 1 == blk.insts.len()
                                 && matches!(blk.term, Term::Ret(t) if Some(t) == inst.result && *ty(t) == typed.ret)
                         }
-                        Op::Call { kw } => {
-                            kw.is_empty() && p == 1 && n == 2 && matches!(ty(inst.args[0]), Ty::Builtin(Builtin::Len))
-                        }
+                        Op::Call { kw } if kw.is_empty() && p == 1 && n == 2 => match ty(inst.args[0]) {
+                            Ty::Builtin(Builtin::Len) => true,
+                            Ty::Builtin(f) => inst.result.is_some_and(|r| reduce_ok(*f, &e, ty(r))),
+                            _ => false,
+                        },
                         _ => false,
                     };
                 if !ok {

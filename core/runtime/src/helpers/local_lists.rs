@@ -243,3 +243,217 @@ pub unsafe fn box_local_list(py: Python<'_>, l: *mut ffi::PyObject, kind: i32) -
         Ok(Bound::from_borrowed_ptr(py, f.boxed).unbind())
     }
 }
+
+/// The elements of local list `l`.
+///
+/// # Safety
+/// `l` is a live local list.
+unsafe fn words<'a>(l: u64) -> &'a [u64] {
+    // SAFETY: the caller's contract; `data` holds `len` words (or is NULL when empty).
+    unsafe {
+        let f = fields(l as *mut ffi::PyObject);
+        if f.len == 0 {
+            &[]
+        } else {
+            std::slice::from_raw_parts(f.data, f.len as usize)
+        }
+    }
+}
+
+/// `sum()` of Python floats as this CPython adds them: the int 0 plus the
+/// first item, then the others one by one (3.11 and before) or with
+/// Neumaier's compensation, the compensation added at the end unless it is
+/// zero or not finite (3.12 and after).
+fn float_sum(mut xs: impl Iterator<Item = f64>, compensated: bool) -> f64 {
+    let Some(first) = xs.next() else {
+        return 0.0;
+    };
+    let mut s = 0.0 + first;
+    if !compensated {
+        for x in xs {
+            s += x;
+        }
+        return s;
+    }
+    let mut c = 0.0f64;
+    for x in xs {
+        let t = s + x;
+        if s.abs() >= x.abs() {
+            c += (s - t) + x;
+        } else {
+            c += (x - t) + s;
+        }
+        s = t;
+    }
+    if c != 0.0 && c.is_finite() {
+        s += c;
+    }
+    s
+}
+
+/// Whether [`float_sum`] gives this CPython's `sum()` (once per process, on
+/// lists that tell the algorithms apart): `Some(compensated)` when it does,
+/// `None` when compiled code must leave `sum()` of floats to CPython.
+fn float_sum_mode(py: Python<'_>) -> Option<bool> {
+    static MODE: OnceLock<Option<bool>> = OnceLock::new();
+    *MODE.get_or_init(|| {
+        let compensated = py.version_info() >= (3, 12);
+        let mut cases: Vec<Vec<f64>> = vec![
+            vec![0.1; 10],
+            vec![1e100, 1.0, -1e100],
+            vec![1.0, 1e100, 1.0, -1e100],
+            vec![-0.0],
+            vec![-0.0, -0.0],
+            vec![f64::INFINITY, 1.0],
+            vec![f64::INFINITY, f64::NEG_INFINITY],
+            vec![1e308, 1e308],
+            vec![1e308, 1e308, -1e308],
+            vec![f64::NAN, 1.0],
+            vec![9007199254740992.0, 1.0, 1.0],
+            vec![1.0, 2f64.powi(-60), -1.0],
+            vec![-1.0, 2f64.powi(-60), 1.0, -2f64.powi(-60)],
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut v = Vec::new();
+        for _ in 0..200 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let m = (x >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
+            v.push(m * 10f64.powi((x % 40) as i32 - 20));
+        }
+        cases.push(v);
+        let sum = py.import("builtins").and_then(|b| b.getattr("sum")).ok()?;
+        for c in &cases {
+            let got: f64 = sum.call1((c.clone(),)).ok()?.extract().ok()?;
+            let mine = float_sum(c.iter().copied(), compensated);
+            if !(got.to_bits() == mine.to_bits() || (got.is_nan() && mine.is_nan())) {
+                return None;
+            }
+        }
+        Some(compensated)
+    })
+}
+
+/// `sum(l)` of a local list of element kind `kind` into `out` (an int, or a
+/// float's bits; an empty list of floats gives 0 and compiled code makes the
+/// int 0): OK, or DEOPT where CPython's own `sum` must run (an int sum
+/// beyond 64 bits, NumPy floats that would warn, a float algorithm this
+/// CPython does not use).
+///
+/// # Safety
+/// Called by compiled code with its live context; `l` is a live local list, `out` a writable word.
+pub unsafe extern "C" fn pyston_llist_sum(ctx: *mut Ctx, l: u64, kind: i32, out: *mut u64) -> i32 {
+    // SAFETY: the caller's contract.
+    let xs = unsafe { words(l) };
+    let r = match kind {
+        0 => {
+            let mut s = 0i64;
+            for &x in xs {
+                match s.checked_add(x as i64) {
+                    Some(t) => s = t,
+                    None => return DEOPT,
+                }
+            }
+            s as u64
+        }
+        2 => xs.iter().filter(|x| **x & 0xff != 0).count() as u64,
+        1 => {
+            // SAFETY: `ctx` is the call's live context.
+            let Some(mode) = super::lists::with_gil(unsafe { &*ctx }, float_sum_mode) else {
+                return DEOPT;
+            };
+            float_sum(xs.iter().map(|x| f64::from_bits(*x)), mode).to_bits()
+        }
+        // NumPy floats add one by one (the int 0 first); a result that is not
+        // finite may warn: NumPy's own addition decides.
+        k if np_float(k) == Some(64) => {
+            let mut s = 0.0f64;
+            for &x in xs {
+                s += f64::from_bits(x);
+                if !s.is_finite() {
+                    return DEOPT;
+                }
+            }
+            s.to_bits()
+        }
+        k if np_float(k) == Some(32) => {
+            let mut s = 0.0f32;
+            for &x in xs {
+                s += f32::from_bits(x as u32);
+                if !s.is_finite() {
+                    return DEOPT;
+                }
+            }
+            s.to_bits() as u64
+        }
+        _ => return DEOPT,
+    };
+    // SAFETY: `out` is writable (the contract).
+    unsafe { *out = r };
+    OK
+}
+
+/// The width of a NumPy float element kind (16 + dtype index), if it is one.
+fn np_float(kind: i32) -> Option<u32> {
+    use pyston_compiler::types::Dtype;
+    match Dtype::ALL.get(usize::try_from(kind - 16).ok()?)? {
+        Dtype::Float64 => Some(64),
+        Dtype::Float32 => Some(32),
+        _ => None,
+    }
+}
+
+/// `min(l)` (`is_max` 0) or `max(l)` of a local list of element kind `kind`
+/// into `out`, as CPython picks it (the first item, replaced by each later
+/// one that compares less, or greater): OK, or DEOPT for an empty list
+/// (CPython's ValueError), NumPy floats with a NaN (comparisons that may
+/// warn) and element kinds without a native order here.
+///
+/// # Safety
+/// `l` is a live local list, `out` a writable word.
+pub unsafe extern "C" fn pyston_llist_minmax(l: u64, kind: i32, is_max: i32, out: *mut u64) -> i32 {
+    use pyston_compiler::types::Dtype;
+    // SAFETY: the caller's contract.
+    let xs = unsafe { words(l) };
+    if xs.is_empty() {
+        return DEOPT;
+    }
+    // The word CPython's loop keeps, comparing the words' values `f(w)`.
+    fn pick<T: PartialOrd + Copy>(xs: &[u64], f: impl Fn(u64) -> T, is_max: bool) -> u64 {
+        let mut best = xs[0];
+        let mut bv = f(best);
+        for &w in &xs[1..] {
+            let v = f(w);
+            if (is_max && v > bv) || (!is_max && v < bv) {
+                best = w;
+                bv = v;
+            }
+        }
+        best
+    }
+    let m = is_max != 0;
+    let dtype = usize::try_from(kind - 16).ok().and_then(|i| Dtype::ALL.get(i)).copied();
+    let r = match (kind, dtype) {
+        (0, _) => pick(xs, |w| w as i64, m),
+        (1, _) => pick(xs, f64::from_bits, m),
+        (2, _) => pick(xs, |w| w & 0xff != 0, m),
+        (_, Some(Dtype::Float64)) if xs.iter().all(|w| !f64::from_bits(*w).is_nan()) => pick(xs, f64::from_bits, m),
+        (_, Some(Dtype::Float32)) if xs.iter().all(|w| !f32::from_bits(*w as u32).is_nan()) => {
+            pick(xs, |w| f32::from_bits(w as u32), m)
+        }
+        (_, Some(Dtype::Int8)) => pick(xs, |w| w as u8 as i8, m),
+        (_, Some(Dtype::Int16)) => pick(xs, |w| w as u16 as i16, m),
+        (_, Some(Dtype::Int32)) => pick(xs, |w| w as u32 as i32, m),
+        (_, Some(Dtype::Int64)) => pick(xs, |w| w as i64, m),
+        (_, Some(Dtype::UInt8)) => pick(xs, |w| w as u8, m),
+        (_, Some(Dtype::UInt16)) => pick(xs, |w| w as u16, m),
+        (_, Some(Dtype::UInt32)) => pick(xs, |w| w as u32, m),
+        (_, Some(Dtype::UInt64)) => pick(xs, |w| w, m),
+        (_, Some(Dtype::Bool)) => pick(xs, |w| w & 0xff != 0, m),
+        _ => return DEOPT,
+    };
+    // SAFETY: `out` is writable (the contract).
+    unsafe { *out = r };
+    OK
+}

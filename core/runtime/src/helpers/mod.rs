@@ -26,7 +26,10 @@ pub use dicts::*;
 pub use ints::*;
 pub use iters::*;
 pub use lists::*;
-pub use local_lists::{pyston_llist_grow, pyston_llist_index_error, pyston_llist_new, pyston_llist_to_list};
+pub use local_lists::{
+    pyston_llist_grow, pyston_llist_index_error, pyston_llist_minmax, pyston_llist_new, pyston_llist_sum,
+    pyston_llist_to_list,
+};
 pub use math::*;
 pub use sets::*;
 pub use small::{pyston_ddot, pyston_dot_seq_limit, pyston_pairwise_sum, pyston_scalar_ufuncs_ok, pyston_ufunc_loop};
