@@ -439,3 +439,44 @@ def test_sum_min_max_of_local_lists():
     big = pyston.fast(reduce_int.py_func)
     for n, m in ((3, 2**62 - 1), (10, 2**60), (3, 2**62), (4, 2**61)):
         assert_same(big, n, m, allow_fallback=True)  # (beyond 64 bits: CPython finishes)
+
+
+@pyston.fast
+def and_in_conditions(a, n):
+    xs = []
+    k = 0
+    for x in a:
+        if x > 0 and xs:
+            k += 1
+        if not xs or x > xs[-1]:
+            xs.append(x)
+        while xs and len(xs) > n:
+            xs.pop()
+        k += 1 if (x < 0 or not xs) and n else 0
+    return k, len(xs)
+
+
+class Truthy:
+    """Counts its truth tests (CPython tests each operand of `and`/`or` once in a condition)."""
+
+    def __init__(self, v):
+        self.v, self.calls = v, 0
+
+    def __bool__(self):
+        self.calls += 1
+        return self.v
+
+
+def test_and_or_of_mixed_types_in_conditions():
+    rng = rng_for("local_lists_and_or")
+    for n in (0, 1, 3):
+        check(and_in_conditions, [(rng.standard_normal(20), n), (np.zeros(0), n)])
+
+    def f(a, b):
+        return 1 if a and b else 2
+
+    for x, y in ((True, True), (True, False), (False, True)):
+        a, b = Truthy(x), Truthy(y)
+        a2, b2 = Truthy(x), Truthy(y)
+        assert pyston.fast(f)(a, b) == f(a2, b2)
+        assert (a.calls, b.calls) == (a2.calls, b2.calls)

@@ -1036,6 +1036,40 @@ class Gen:
         self.block(indent + 1, depth, self.r.randint(1, 3))
         self.loop_depth -= 1
 
+    def local_list_block(self, lr: random.Random) -> None:
+        """A list only appended to, popped, indexed and reduced (compiled as a
+        local list, its elements unboxed), then read into a new scalar. Drawn
+        from `lr` (the main stream, and so the CI batch, is unchanged)."""
+        saved, self.r = self.r, lr
+        try:
+            k = self.r.choice("iif")
+            n, c, v = self.fresh("Lq"), self.fresh("c"), self.fresh("vq")
+            init = self.r.choice(("[]", f"[{self.expr(k, 1)}]", f"[{self.expr(k, 1)}, {self.expr(k, 1)}]"))
+            self.emit(1, f"{n} = {init}")
+            self.emit(1, f"for {c} in range({self.bound()}):")
+            self.scalars[c] = "i"
+            self.emit(2, f"{n}.append({self.expr(k, 2)})")
+            if self.chance(0.3):
+                t = self.fresh("t")
+                self.emit(2, f"if {self.expr('b', 1)} and {n}:")
+                self.emit(3, f"{t} = {n}.pop()")
+                self.emit(3, f"{n}.append({t} + {self.leaf(k)})")
+            if self.chance(0.3):
+                self.emit(2, f"{n}[{c} % len({n})] = {self.expr(k, 1)}")
+            self.scalars.pop(c, None)
+            reads = [
+                f"sum({n})",
+                f"len({n})" if k == "i" else f"float(len({n}))",
+                f"(max({n}) if {n} else {self.leaf(k)})",
+                f"(min({n}) if {n} else {self.leaf(k)})",
+                f"({n}[-1] if {n} else {self.leaf(k)})",
+                f"{n}[{self.r.choice(('0', '-2', '3'))}]",  # may raise IndexError
+            ]
+            self.emit(1, f"{v} = {self.r.choice(reads)}")
+            self.scalars[v] = k
+        finally:
+            self.r = saved
+
     def ret_expr(self) -> str:
         kinds = self.ret_kinds or [self.r.choice("if")]
         parts = [self.expr(k, 2) for k in kinds]
@@ -1075,7 +1109,7 @@ class Gen:
         self.module_lines += lines + ["", ""]
         self.globals_fns[name] = (kinds, ret)
 
-    def function(self, hr: random.Random = None) -> Tuple[str, List[str]]:
+    def function(self, hr: random.Random = None, lr: random.Random = None) -> Tuple[str, List[str]]:
         if hr is not None and hr.random() < 0.3:
             for _ in range(hr.randint(1, 2)):
                 self.helper(hr)
@@ -1122,6 +1156,8 @@ class Gen:
         self.prelude()
         while self.budget > 0:
             self.stmt(1, 3)
+        if lr is not None and lr.random() < 0.3:
+            self.local_list_block(lr)
         names = list(self.scalars)
         self.r.shuffle(names)
         if self.ret_kinds is None:
@@ -1181,7 +1217,7 @@ def scalar_arg(r: random.Random, kind: str) -> str:
 def generate(seed: int) -> Program:
     r = random.Random(seed)
     g = Gen(r)
-    src, kinds = g.function(random.Random(seed * 7919 + 17))
+    src, kinds = g.function(random.Random(seed * 7919 + 17), random.Random(seed * 104729 + 5))
     args = []
     for _ in range(r.randint(2, 4)):
         vals = []

@@ -1436,11 +1436,53 @@ impl Lowerer {
     }
 
     fn cond(&mut self, e: &Expr) -> CResult<Value> {
+        if let ExprKind::BoolOp(is_and, vals) = &e.kind {
+            return self.cond_boolop(*is_and, vals, e.span);
+        }
         let v = self.expr(e)?;
         if let Some(t) = self.const_truth(v) {
             return Ok(self.emit_cur(Op::Const(Const::Bool(t)), vec![], e.span));
         }
         Ok(self.emit_cur(Op::Truth, vec![v], e.span))
+    }
+
+    /// `a and b ...` / `a or b ...` where only its truth is used (the test of
+    /// an `if`, a `while` or a conditional expression): each operand's truth is
+    /// tested once, as CPython's jumps test it, and the operands may have any
+    /// types (`if n > 0 and lst:`), since the merged value is a bool.
+    fn cond_boolop(&mut self, is_and: bool, vals: &[Expr], span: Span) -> CResult<Value> {
+        let merge = self.new_block();
+        let r = self.add_param(merge, "%cond");
+        for (i, ve) in vals.iter().enumerate() {
+            let t = self.cond(ve)?;
+            if i + 1 == vals.len() {
+                self.jump(merge, vec![t], span);
+                break;
+            }
+            let next = self.new_block();
+            let (to_next, to_merge) = (
+                Edge {
+                    block: next,
+                    args: vec![],
+                },
+                Edge {
+                    block: merge,
+                    args: vec![t],
+                },
+            );
+            let (yes, no) = if is_and {
+                (to_next, to_merge)
+            } else {
+                (to_merge, to_next)
+            };
+            let b = self.block();
+            self.terminate(b, Term::Br(t, yes, no), ve.span);
+            self.seal(next);
+            self.cur = Some(next);
+        }
+        self.seal(merge);
+        self.cur = Some(merge);
+        Ok(r)
     }
 
     /// The truth of a value known to be a number, bool or None constant.
