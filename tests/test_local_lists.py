@@ -261,18 +261,18 @@ def escapes_by_call(n):
 
 
 @pyston.fast
-def escapes_by_in(n, x):
+def escapes_by_slice(n, x):
     out = []
     for i in range(n):
-        out.append(i * 2)
-    return x in out, len(out)
+        out.append(i * x)
+    return len(out[1:]), out[-1] if out else x
 
 
 def test_escaping_lists_stay_real_lists():
     check(escapes_by_tuple, [(0,), (5,)])
     check(escapes_by_call, [(0,), (5,)])
-    check(escapes_by_in, [(5, 4), (5, 3)])
-    for fn, args in ((escapes_by_tuple, (3,)), (escapes_by_call, (3,)), (escapes_by_in, (3, 2))):
+    check(escapes_by_slice, [(5, 4.0), (0, 3.0)])
+    for fn, args in ((escapes_by_tuple, (3,)), (escapes_by_call, (3,)), (escapes_by_slice, (3, 2.0))):
         assert "local_list" not in local_types(fn, *args)
 
 
@@ -480,3 +480,60 @@ def test_and_or_of_mixed_types_in_conditions():
         a2, b2 = Truthy(x), Truthy(y)
         assert pyston.fast(f)(a, b) == f(a2, b2)
         assert (a.calls, b.calls) == (a2.calls, b2.calls)
+
+
+@pyston.fast
+def dedup_sorted(a, rev):
+    seen = []
+    for x in a:
+        k = int(x) % 17
+        if k not in seen:
+            seen.append(k)
+    seen.sort(reverse=rev)
+    first = seen.index(seen[0]) if seen else -1
+    c = seen.count(3)
+    seen.insert(1, -5)
+    seen.insert(-100, 99)
+    seen.insert(100, 7)
+    seen.reverse()
+    t = 0
+    for v in seen:
+        t = t * 31 + v
+    found = 4 in seen
+    seen.clear()
+    return t, first, c, found, len(seen)
+
+
+@pyston.fast
+def sort_floats(a, rev):
+    ys = [x * 1.0 for x in a]
+    ys.sort(reverse=rev)
+    zs = [float(x) for x in a]
+    zs.sort()
+    return ys, zs[0] if zs else None
+
+
+@pyston.fast
+def index_missing(n, x):
+    ks = [i * 2 for i in range(n)]
+    return ks.index(x)
+
+
+def test_other_methods_of_local_lists():
+    rng = rng_for("local_lists_methods")
+    for n in (0, 1, 5, 60):
+        a = rng.integers(-100, 100, n)
+        for rev in (False, True):
+            check(dedup_sorted, [(a, rev), (a.astype(np.uint8), rev), (a.astype(np.int16), rev)])
+            f = rng.standard_normal(n)
+            f[: n // 3] = 0.0
+            f[n // 3 : n // 2] = -0.0
+            check(sort_floats, [(f, rev), (f.astype(np.float32), rev)])
+            g = f.copy()
+            if n:
+                g[n // 2] = np.nan
+            assert_same(sort_floats, g, rev, allow_fallback=True)  # (a NaN: CPython's sort)
+    for n, x in ((5, 4), (5, 5), (0, 0)):
+        assert_same(index_missing, n, x, allow_fallback=True)
+    for fn, args in ((dedup_sorted, (np.arange(5), False)), (sort_floats, (np.ones(3), True))):
+        assert "local_list" in local_types(fn, *args)

@@ -328,6 +328,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_llist_to_list", &[I64, I64, I32], &[I64]),
     h("pyston_llist_sum", &[I64, I64, I32, I64], &[I32]),
     h("pyston_llist_minmax", &[I64, I32, I32, I64], &[I32]),
+    h("pyston_llist_op", &[I64, I64, I32, I32, I64, I64, I64], &[I32]),
     // dicts (helpers/dicts.rs): key and value kinds as the lists' element kinds
     h("pyston_dict_new", &[I64], &[I64]),
     h("pyston_dict_get", &[I64, I64, I32, I64, I32, I64], &[I32]),

@@ -1451,14 +1451,33 @@ impl Lowerer {
     /// tested once, as CPython's jumps test it, and the operands may have any
     /// types (`if n > 0 and lst:`), since the merged value is a bool.
     fn cond_boolop(&mut self, is_and: bool, vals: &[Expr], span: Span) -> CResult<Value> {
-        let merge = self.new_block();
-        let r = self.add_param(merge, "%cond");
+        // (a constant operand folds: one that decides is the result, the rest is
+        // never evaluated; one that does not is skipped)
+        let mut merge: Option<(Block, Value)> = None;
+        let done = |me: &mut Self, merge: Option<(Block, Value)>, t: Value| -> Value {
+            match merge {
+                Some((m, r)) => {
+                    me.jump(m, vec![t], span);
+                    me.seal(m);
+                    me.cur = Some(m);
+                    r
+                }
+                None => t,
+            }
+        };
         for (i, ve) in vals.iter().enumerate() {
             let t = self.cond(ve)?;
-            if i + 1 == vals.len() {
-                self.jump(merge, vec![t], span);
-                break;
+            let c = self.const_truth(t);
+            if i + 1 == vals.len() || c == Some(!is_and) {
+                return Ok(done(self, merge, t));
             }
+            if c.is_some() {
+                continue;
+            }
+            let (m, _) = *merge.get_or_insert_with(|| {
+                let m = self.new_block();
+                (m, self.add_param(m, "%cond"))
+            });
             let next = self.new_block();
             let (to_next, to_merge) = (
                 Edge {
@@ -1466,7 +1485,7 @@ impl Lowerer {
                     args: vec![],
                 },
                 Edge {
-                    block: merge,
+                    block: m,
                     args: vec![t],
                 },
             );
@@ -1480,9 +1499,7 @@ impl Lowerer {
             self.seal(next);
             self.cur = Some(next);
         }
-        self.seal(merge);
-        self.cur = Some(merge);
-        Ok(r)
+        unreachable!("the last operand returns")
     }
 
     /// The truth of a value known to be a number, bool or None constant.

@@ -155,6 +155,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_llist_to_list", pyston_llist_to_list as *const u8),
         ("pyston_llist_sum", pyston_llist_sum as *const u8),
         ("pyston_llist_minmax", pyston_llist_minmax as *const u8),
+        ("pyston_llist_op", pyston_llist_op as *const u8),
         ("pyston_dict_new", pyston_dict_new as *const u8),
         ("pyston_dict_get", pyston_dict_get as *const u8),
         ("pyston_dict_get_default", pyston_dict_get_default as *const u8),

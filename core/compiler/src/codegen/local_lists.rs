@@ -167,6 +167,43 @@ impl Gen<'_, '_> {
                 self.b.ins().store(fl, n1, l, abi::LLIST_LEN);
                 vec![self.llist_value(w, &e)]
             }
+            (Op::MethodCall { name, .. }, Some((e, l))) => {
+                let op = match name.as_str() {
+                    "index" => 1,
+                    "count" => 2,
+                    "sort" => 3,
+                    "reverse" => 4,
+                    "clear" => 5,
+                    "insert" => 6,
+                    _ => return Err(internal(format!("method {name} of a local list"))),
+                };
+                let (a, b) = match op {
+                    1 | 2 => (self.list_word(args[1].1[0], &e), self.b.ins().iconst(clt::I64, 0)),
+                    3 if args.len() == 2 => {
+                        let r = self.b.ins().uextend(clt::I64, args[1].1[0]);
+                        (r, self.b.ins().iconst(clt::I64, 0))
+                    }
+                    6 => {
+                        let i = match args[1].0 {
+                            Ty::Bool => self.b.ins().uextend(clt::I64, args[1].1[0]),
+                            _ => args[1].1[0],
+                        };
+                        (i, self.list_word(args[2].1[0], &e))
+                    }
+                    _ => (self.b.ins().iconst(clt::I64, 0), self.b.ins().iconst(clt::I64, 0)),
+                };
+                let r = self.llist_op(l, op, &e, a, b)?;
+                match op {
+                    1 | 2 => vec![r],
+                    _ => vec![],
+                }
+            }
+            (Op::Contains, Some((e, l))) => {
+                let x = self.list_word(args[1].1[0], &e);
+                let zero = self.b.ins().iconst(clt::I64, 0);
+                let r = self.llist_op(l, 0, &e, x, zero)?;
+                vec![self.b.ins().ireduce(clt::I8, r)]
+            }
             (Op::Len, Some((_, l))) => vec![self.llist_len(l)],
             (Op::Truth, Some((_, l))) => {
                 let n = self.llist_len(l);
@@ -263,5 +300,17 @@ impl Gen<'_, '_> {
             .zip(as_float)
             .map(|(a, b)| self.b.ins().select(empty, a, b))
             .collect())
+    }
+
+    /// One of the runtime's other local list methods (`pyston_llist_op`): its word result.
+    fn llist_op(&mut self, l: CV, op: i64, e: &Ty, a: CV, b: CV) -> CResult<CV> {
+        let kind = crate::infer::native_kind(e).ok_or_else(|| internal("local list element kind"))?;
+        let ctx = self.ctx.unwrap();
+        let opv = self.b.ins().iconst(clt::I32, op);
+        let k = self.b.ins().iconst(clt::I32, kind as i64);
+        let out = self.stack(8);
+        let st = self.call("pyston_llist_op", &[ctx, l, opv, k, a, b, out])?[0];
+        self.list_status(st)?;
+        Ok(self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 0))
     }
 }

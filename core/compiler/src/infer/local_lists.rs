@@ -58,6 +58,25 @@ pub fn reduce_ok(b: Builtin, e: &Ty, rt: &Ty) -> bool {
     }
 }
 
+/// Whether `x in lst`, `lst.index(x)` and `lst.count(x)` of a local list of
+/// `e` compare by value exactly as CPython does (ints and bools: equal values
+/// are interchangeable; a float NaN is matched by identity, which compiled
+/// code does not hold).
+pub fn searchable(e: &Ty) -> bool {
+    match e {
+        Ty::Int | Ty::Bool => true,
+        Ty::Np(d) => d.kind() <= crate::dtype::Kind::Int,
+        _ => false,
+    }
+}
+
+/// Whether `lst.sort()` of a local list of `e` is compiled (a stable sort by
+/// value gives CPython's order; a float list holding a NaN is CPython's own).
+pub fn sortable(e: &Ty) -> bool {
+    use crate::dtype::Dtype;
+    searchable(e) || matches!(e, Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32))
+}
+
 /// The block-edge groups of list values (union-find).
 struct Groups(HashMap<Value, Value>);
 
@@ -149,13 +168,27 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
                     _ => None,
                 };
                 let is_array = matches!(&inst.op, Op::MethodCall { name, .. } if name == "array");
-                let ok = (is_array || reduce.is_some() || !pycall((b, k)))
+                let method = matches!(&inst.op, Op::MethodCall { .. } | Op::Contains) && p == 0;
+                let ok = (is_array || reduce.is_some() || method || !pycall((b, k)))
                     && match &inst.op {
-                        Op::MethodCall { name, kw } if p == 0 && kw.is_empty() => match name.as_str() {
-                            "append" => n == 2 && *ty(inst.args[1]) == e,
-                            "pop" => n == 1 && res_is_elem,
-                            _ => false,
-                        },
+                        Op::MethodCall { name, kw } if p == 0 => {
+                            let arg = |j: usize| inst.args.get(j).map(|a| ty(*a));
+                            let int_arg = |j: usize| matches!(arg(j), Some(Ty::Int | Ty::Bool));
+                            match (name.as_str(), kw.as_slice()) {
+                                ("append", []) => n == 2 && arg(1) == Some(&e),
+                                ("pop", []) => n == 1 && res_is_elem,
+                                ("insert", []) => n == 3 && int_arg(1) && arg(2) == Some(&e),
+                                ("reverse" | "clear", []) => n == 1,
+                                // (by value: ints and bools have no identity compiled code could lose)
+                                ("index" | "count", []) => n == 2 && searchable(&e) && arg(1) == Some(&e),
+                                ("sort", []) => n == 1 && sortable(&e),
+                                ("sort", [r]) if r == "reverse" => {
+                                    n == 2 && sortable(&e) && matches!(arg(1), Some(Ty::Bool))
+                                }
+                                _ => false,
+                            }
+                        }
+                        Op::Contains => p == 0 && n == 2 && searchable(&e) && *ty(inst.args[1]) == e,
                         Op::GetItem => p == 0 && n == 2 && int_index(inst.args[1]) && res_is_elem,
                         Op::SetItem => p == 0 && n == 3 && int_index(inst.args[1]) && *ty(inst.args[2]) == e,
                         Op::Len | Op::LenBound | Op::Truth | Op::Unary(UnaryOp::Not) => p == 0,

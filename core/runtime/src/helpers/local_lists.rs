@@ -457,3 +457,125 @@ pub unsafe extern "C" fn pyston_llist_minmax(l: u64, kind: i32, is_max: i32, out
     unsafe { *out = r };
     OK
 }
+
+/// A word of element kind `kind` as an integer that orders as the value does
+/// (ints, bools and NumPy ints), or None for other kinds.
+fn int_key(kind: i32) -> Option<fn(u64) -> i128> {
+    use pyston_compiler::types::Dtype;
+    Some(match kind {
+        0 => |w| w as i64 as i128,
+        2 => |w| (w & 0xff != 0) as i128,
+        k => match Dtype::ALL.get(usize::try_from(k - 16).ok()?)? {
+            Dtype::Bool => |w| (w & 0xff != 0) as i128,
+            Dtype::Int8 => |w| w as u8 as i8 as i128,
+            Dtype::Int16 => |w| w as u16 as i16 as i128,
+            Dtype::Int32 => |w| w as u32 as i32 as i128,
+            Dtype::Int64 => |w| w as i64 as i128,
+            Dtype::UInt8 => |w| w as u8 as i128,
+            Dtype::UInt16 => |w| w as u16 as i128,
+            Dtype::UInt32 => |w| w as u32 as i128,
+            Dtype::UInt64 => |w| w as i128,
+            _ => return None,
+        },
+    })
+}
+
+/// A word of a float element kind as its value (Python floats, np.float64, np.float32).
+fn float_key(kind: i32) -> Option<fn(u64) -> f64> {
+    match (kind, np_float(kind)) {
+        (1, _) | (_, Some(64)) => Some(f64::from_bits),
+        (_, Some(32)) => Some(|w| f32::from_bits(w as u32) as f64),
+        _ => None,
+    }
+}
+
+/// The other methods compiled code runs on local lists (`infer::local_lists`
+/// allows them for element kinds where they are exact by value): `op` 0
+/// `x in l` (`a` the word; `out` 0 or 1), 1 `l.index(a)` (DEOPT when absent:
+/// CPython's ValueError), 2 `l.count(a)`, 3 `l.sort(reverse=a)` (stable, as
+/// CPython's; DEOPT for a float NaN), 4 `l.reverse()`, 5 `l.clear()`, 6
+/// `l.insert(a, b)` (CPython's clamping of the index). OK, ERROR (MemoryError)
+/// or DEOPT.
+///
+/// # Safety
+/// Called by compiled code with its live context; `l` is a live local list, `out` a writable word.
+pub unsafe extern "C" fn pyston_llist_op(
+    ctx: *mut Ctx,
+    l: u64,
+    op: i32,
+    kind: i32,
+    a: u64,
+    b: u64,
+    out: *mut u64,
+) -> i32 {
+    // SAFETY: the caller's contract.
+    let f = unsafe { fields(l as *mut ffi::PyObject) };
+    // SAFETY: as above (`data` holds `len` words).
+    let xs = unsafe { words(l) };
+    let r = match op {
+        0 => xs.contains(&a) as u64,
+        1 => match xs.iter().position(|w| *w == a) {
+            Some(i) => i as u64,
+            None => return DEOPT,
+        },
+        2 => xs.iter().filter(|w| **w == a).count() as u64,
+        3 => {
+            let rev = a & 0xff != 0;
+            // SAFETY: the buffer holds `len` words; nothing else uses it during the call.
+            let ws = unsafe { std::slice::from_raw_parts_mut(f.data, xs.len()) };
+            if let Some(key) = int_key(kind) {
+                if rev {
+                    ws.sort_by_key(|w| std::cmp::Reverse(key(*w)));
+                } else {
+                    ws.sort_by_key(|w| key(*w));
+                }
+            } else if let Some(key) = float_key(kind) {
+                if ws.iter().any(|w| key(*w).is_nan()) {
+                    return DEOPT;
+                }
+                let cmp = |x: &u64, y: &u64| key(*x).partial_cmp(&key(*y)).unwrap_or(std::cmp::Ordering::Equal);
+                if rev {
+                    ws.sort_by(|x, y| cmp(y, x));
+                } else {
+                    ws.sort_by(cmp);
+                }
+            } else {
+                return DEOPT;
+            }
+            0
+        }
+        4 => {
+            // SAFETY: as for the sort.
+            unsafe { std::slice::from_raw_parts_mut(f.data, xs.len()) }.reverse();
+            0
+        }
+        5 => {
+            f.len = 0;
+            0
+        }
+        6 => {
+            let n = f.len;
+            let mut i = a as i64;
+            if i < 0 {
+                i = (i + n).max(0);
+            }
+            let i = i.min(n) as usize;
+            if !reserve(f, n + 1) {
+                // SAFETY: `ctx` is the call's live context; the GIL is held in the closure.
+                super::lists::with_gil(unsafe { &*ctx }, |_py| unsafe { ffi::PyErr_NoMemory() });
+                return ERROR;
+            }
+            // SAFETY: the buffer holds at least `n + 1` words after `reserve`.
+            unsafe {
+                std::ptr::copy(f.data.add(i), f.data.add(i + 1), n as usize - i);
+                *f.data.add(i) = b;
+            }
+            f.len = n + 1;
+            0
+        }
+        _ => return DEOPT,
+    };
+    // SAFETY: `out` is writable (the contract).
+    unsafe { *out = r };
+    OK
+}
