@@ -537,3 +537,87 @@ def test_other_methods_of_local_lists():
         assert_same(index_missing, n, x, allow_fallback=True)
     for fn, args in ((dedup_sorted, (np.arange(5), False)), (sort_floats, (np.ones(3), True))):
         assert "local_list" in local_types(fn, *args)
+
+
+# --------------------------------------------------------------------------
+# local dicts: int keys, native values
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def count_ints(a):
+    counts = {}
+    for x in a:
+        k = int(x)
+        counts[k] = counts.get(k, 0) + 1
+    return len(counts)
+
+
+@pyston.fast
+def dict_ops(a, probe):
+    d = {}
+    for i in range(len(a)):
+        k = int(a[i]) % 23 - 11
+        if k in d:
+            d[k] += float(a[i]) * 0.5
+        else:
+            d[k] = 1.0
+    hit = d[probe] if probe in d else -1.0
+    return len(d), hit, d.get(probe + 1, 2.5), not d, 1 if d else 0
+
+
+@pyston.fast
+def dict_returned(n):
+    d = {}
+    for i in range(n):
+        d[(i * 7) % 5] = i * 0.25
+    return d
+
+
+@pyston.fast
+def dict_returned_in_tuple(a):
+    seen = {}
+    for x in a:
+        seen[int(x)] = x > 0
+    return len(seen), seen
+
+
+@pyston.fast
+def dict_missing_key(n, k):
+    d = {}
+    for i in range(n):
+        d[i] = i * i
+    return d[k]
+
+
+@pyston.fast
+def dict_overflow(n, m):
+    d = {}
+    acc = m
+    for i in range(n):
+        d[i % 3] = i
+        acc = acc * 5
+    return len(d), d.get(1, -1), acc % 1000
+
+
+def test_local_dicts():
+    rng = rng_for("local_dicts")
+    for n in (0, 1, 7, 8, 9, 100, 3000):
+        a = rng.integers(-2**40, 2**40, n) if n > 500 else rng.integers(-30, 30, n)
+        check(count_ints, [(a,)])
+        f = rng.standard_normal(n) * 20
+        for probe in (-11, 0, 3, 11, 50):
+            check(dict_ops, [(f, probe)])
+        check(dict_returned, [(n,)])
+        check(dict_returned_in_tuple, [(a,)])
+    # insertion order, exact value types
+    d = dict_returned(9)
+    assert list(d) == list(dict_returned.py_func(9)) and all(type(v) is float for v in d.values())
+    _, s = dict_returned_in_tuple(np.array([3, -1, 3, 2]))
+    assert s == {3: True, -1: False, 2: True} and list(s) == [3, -1, 2]
+    for n, k in ((5, 4), (5, 5), (0, 0), (3, -1)):
+        assert_same(dict_missing_key, n, k, allow_fallback=True)  # KeyError: CPython's
+    for n, m in ((5, 1), (40, 3), (100, 2**40)):
+        assert_same(dict_overflow, n, m, allow_fallback=True)
+    for fn, args in ((count_ints, (np.arange(3),)), (dict_ops, (np.ones(3), 0)), (dict_returned, (3,))):
+        assert "local_dict(int," in local_types(fn, *args)

@@ -37,6 +37,9 @@ pub const LLIST_LEN: i32 = 24;
 pub const LLIST_CAP: i32 = 32;
 pub const LLIST_BOXED: i32 = 40;
 pub const LLIST_SIZE: i32 = 48;
+/// A local dict's (`Ty::LocalDict`) entry count, and its size.
+pub const LDICT_LEN: i32 = 24;
+pub const LDICT_SIZE: i32 = 64;
 
 /// Where the interpreter resumes after a deoptimization, and what it receives.
 #[derive(Clone, Debug)]
@@ -329,6 +332,10 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_llist_sum", &[I64, I64, I32, I64], &[I32]),
     h("pyston_llist_minmax", &[I64, I32, I32, I64], &[I32]),
     h("pyston_llist_op", &[I64, I64, I32, I32, I64, I64, I64], &[I32]),
+    h("pyston_ldict_new", &[I64], &[I64]),
+    h("pyston_ldict_get", &[I64, I64, I64], &[I32]),
+    h("pyston_ldict_set", &[I64, I64, I64, I64], &[I32]),
+    h("pyston_ldict_to_dict", &[I64, I64, I32], &[I64]),
     // dicts (helpers/dicts.rs): key and value kinds as the lists' element kinds
     h("pyston_dict_new", &[I64], &[I64]),
     h("pyston_dict_get", &[I64, I64, I32, I64, I32, I64], &[I32]),

@@ -347,6 +347,11 @@ pub enum Ty {
     /// aliases stay one object) where compiled code hands its values to the
     /// interpreter tier.
     LocalList(Box<Ty>),
+    /// A dict made in the function that never leaves it, with int keys and
+    /// native values (see `infer::local_lists`): one slot, a runtime object
+    /// holding the entries unboxed in insertion order (`helpers/local_lists.rs`);
+    /// made into a real `dict` as [`Ty::LocalList`] is made into a `list`.
+    LocalDict(Box<Ty>, Box<Ty>),
     /// A Python `dict` with keys and values compiled code reads as these
     /// types (`dict(int, float)`): one slot, the dict object, as [`Ty::List`].
     Dict(Box<Ty>, Box<Ty>),
@@ -463,6 +468,7 @@ impl Ty {
                 | Ty::Obj(_)
                 | Ty::List(_)
                 | Ty::LocalList(_)
+                | Ty::LocalDict(..)
                 | Ty::Dict(..)
                 | Ty::Set(_)
                 | Ty::View(..)
@@ -480,6 +486,7 @@ impl Ty {
             Ty::Obj(_)
                 | Ty::List(_)
                 | Ty::LocalList(_)
+                | Ty::LocalDict(..)
                 | Ty::Dict(..)
                 | Ty::Set(_)
                 | Ty::View(..)
@@ -612,6 +619,7 @@ pub fn py_name(t: &Ty) -> String {
         Ty::DtypeObj(_) => "type".into(),
         Ty::Obj(c) => c.py_name().into(),
         Ty::List(_) | Ty::LocalList(_) => "list".into(),
+        Ty::LocalDict(..) => "dict".into(),
         Ty::Dict(..) => "dict".into(),
         Ty::Set(_) => "set".into(),
         Ty::View(k, ..) => format!("dict_{}", k.method()),
@@ -661,6 +669,7 @@ impl fmt::Display for Ty {
             Ty::Obj(c) => write!(f, "{}", c.py_name()),
             Ty::List(e) => write!(f, "list({e})"),
             Ty::LocalList(e) => write!(f, "local_list({e})"),
+            Ty::LocalDict(k, v) => write!(f, "local_dict({k}, {v})"),
             Ty::Dict(k, v) => write!(f, "dict({k}, {v})"),
             Ty::Set(e) => write!(f, "set({e})"),
             Ty::View(kind, k, v) => write!(f, "dict_{}({k}, {v})", kind.method()),

@@ -507,6 +507,13 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             // SAFETY: a local list slot holds a live local list (arena-owned).
             unsafe { crate::helpers::local_lists::box_local_list(py, p, kind) }?
         }
+        Ty::LocalDict(_, v) => {
+            let p = take(SlotTy::I64) as *mut ffi::PyObject;
+            let kind = pyston_compiler::infer::native_kind(v)
+                .ok_or_else(|| crate::internal_error("a local dict of an unboxed value type"))?;
+            // SAFETY: a local dict slot holds a live local dict (arena-owned).
+            unsafe { crate::helpers::local_lists::box_local_dict(py, p, kind) }?
+        }
         t if t.is_object() => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             // SAFETY: an object slot holds a live object (argument or arena-owned).

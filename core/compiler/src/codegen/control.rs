@@ -164,7 +164,7 @@ impl Gen<'_, '_> {
             i.args.get(k).is_some_and(|a| {
                 matches!(
                     self.typed.ty(*a),
-                    Ty::List(_) | Ty::LocalList(_) | Ty::Dict(..) | Ty::Set(_)
+                    Ty::List(_) | Ty::LocalList(_) | Ty::Dict(..) | Ty::LocalDict(..) | Ty::Set(_)
                 )
             })
         };

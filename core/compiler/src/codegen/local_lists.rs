@@ -75,6 +75,9 @@ impl Gen<'_, '_> {
 
     /// The operations on local lists `infer::local_lists` allows; None for others.
     pub(super) fn local_list_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)], rt: &Ty) -> CResult<Option<Vals>> {
+        if let Some(out) = self.local_dict_inst(inst, args, rt)? {
+            return Ok(Some(out));
+        }
         let first = match args.first() {
             Some((Ty::LocalList(e), v)) => Some(((**e).clone(), v[0])),
             _ => None,
@@ -312,5 +315,84 @@ impl Gen<'_, '_> {
         let st = self.call("pyston_llist_op", &[ctx, l, opv, k, a, b, out])?[0];
         self.list_status(st)?;
         Ok(self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 0))
+    }
+
+    /// The operations on local dicts `infer::local_lists` allows; None for others.
+    fn local_dict_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)], rt: &Ty) -> CResult<Option<Vals>> {
+        let ctx = self.ctx.unwrap();
+        if let (Op::Call { .. }, Ty::LocalDict(..)) = (&inst.op, rt) {
+            let p = self.call("pyston_ldict_new", &[ctx])?[0];
+            let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+            let st = self.b.ins().uextend(clt::I32, st);
+            let st = self.b.ins().imul_imm_s(st, abi::ERROR as i64);
+            self.list_status(st)?;
+            return Ok(Some(vec![p]));
+        }
+        if let (Op::Call { .. }, [(Ty::Builtin(Builtin::Len), _), (Ty::LocalDict(..), d)]) = (&inst.op, args) {
+            let n = self.llist_field(d[0], abi::LDICT_LEN);
+            return Ok(Some(vec![n]));
+        }
+        let Some((Ty::LocalDict(_, v), d)) = args.first() else {
+            return Ok(None);
+        };
+        let (v, d) = ((**v).clone(), d[0]);
+        // `d.get(k)`: whether `k` is there, and its value's word.
+        let get = |g: &mut Self, key: CV| -> CResult<(CV, CV)> {
+            let out = g.stack(8);
+            let found = g.call("pyston_ldict_get", &[d, key, out])?[0];
+            let w = g.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 0);
+            Ok((found, w))
+        };
+        Ok(Some(match &inst.op {
+            Op::GetItem => {
+                let (found, w) = get(self, args[1].1[0])?;
+                // (absent: the interpreter tier raises CPython's KeyError)
+                let missing = self.b.ins().icmp_imm_s(IntCC::Equal, found, 0);
+                self.deopt_if(missing);
+                vec![self.llist_value(w, &v)]
+            }
+            Op::MethodCall { name, .. } if name == "get" => {
+                let (found, w) = get(self, args[1].1[0])?;
+                let dflt = self.list_word(args[2].1[0], &v);
+                let w = self.b.ins().select(found, w, dflt);
+                vec![self.llist_value(w, &v)]
+            }
+            Op::Contains => {
+                let (found, _) = get(self, args[1].1[0])?;
+                vec![self.b.ins().ireduce(clt::I8, found)]
+            }
+            Op::SetItem => {
+                let w = self.list_word(args[2].1[0], &v);
+                let st = self.call("pyston_ldict_set", &[ctx, d, args[1].1[0], w])?[0];
+                self.list_status(st)?;
+                vec![]
+            }
+            Op::Len => vec![self.llist_field(d, abi::LDICT_LEN)],
+            Op::Truth | Op::Unary(UnaryOp::Not) => {
+                let n = self.llist_field(d, abi::LDICT_LEN);
+                let cc = if inst.op == Op::Truth {
+                    IntCC::NotEqual
+                } else {
+                    IntCC::Equal
+                };
+                vec![self.b.ins().icmp_imm_s(cc, n, 0)]
+            }
+            // (a tuple made into a dict where it is returned: `coerce`)
+            Op::Tuple => return Ok(None),
+            op => return Err(internal(format!("{op:?} of a local dict"))),
+        }))
+    }
+
+    /// A local dict made into a `dict` where it is returned (nothing uses it after).
+    pub(super) fn ldict_to_dict(&mut self, d: CV, v: &Ty) -> CResult<CV> {
+        let kind = crate::infer::native_kind(v).ok_or_else(|| internal("local dict value kind"))?;
+        let ctx = self.ctx.unwrap();
+        let k = self.b.ins().iconst(clt::I32, kind as i64);
+        let p = self.call("pyston_ldict_to_dict", &[ctx, d, k])?[0];
+        let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
+        let st = self.b.ins().uextend(clt::I32, st);
+        let st = self.b.ins().imul_imm_s(st, abi::ERROR as i64);
+        self.list_status(st)?;
+        Ok(p)
     }
 }

@@ -195,6 +195,7 @@ impl Gen<'_, '_> {
             // was made (`[]`) joins one that has one (reads check their elements).
             // (only where the local list is dead after: `infer::local_lists`)
             (Ty::LocalList(e), Ty::List(_)) => Ok(vec![self.llist_to_list(v[0], e)?]),
+            (Ty::LocalDict(_, e), Ty::Dict(..)) => Ok(vec![self.ldict_to_dict(v[0], e)?]),
             (Ty::List(_), Ty::List(_)) | (Ty::Dict(..), Ty::Dict(..)) | (Ty::Set(_), Ty::Set(_)) => Ok(v),
             (Ty::Union(_), _) => {
                 let to2 = to.clone();

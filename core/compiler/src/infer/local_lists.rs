@@ -13,6 +13,13 @@
 //! (a deoptimization, an exception raised into a handler) the runtime makes it
 //! into a `list` once, so that aliases stay one object.
 //!
+//! Dicts the same way: a dict made by `{}` (or `dict()`) with int keys whose
+//! every use is `d[k]`, `d[k] = v`, `d.get(k, default)`, `k in d`, `len`,
+//! truth, or returning it is typed [`Ty::LocalDict`]: its entries are held
+//! unboxed in insertion order, and it is made into a real `dict` (in that
+//! order) where it is returned or handed to the interpreter tier. A missing
+//! key deoptimizes (the interpreter raises CPython's `KeyError`).
+//!
 //! Only element types the native helpers hold in one word are local (ints,
 //! floats, bools, one-slot NumPy scalars; not `str`, whose elements compiled
 //! code would have to keep alive). Generators keep real lists: their state
@@ -105,10 +112,14 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
     if crate::lower::generators::is_generator(f) {
         return;
     }
+    // A candidate's element type (a list's; a dict's value type, its keys ints).
+    let native = |e: &Ty| native_kind(e).is_some_and(|k| k != 3);
     let elem = |t: &Ty| match t {
-        Ty::List(e) if native_kind(e).is_some_and(|k| k != 3) => Some((**e).clone()),
+        Ty::List(e) if native(e) => Some((**e).clone()),
+        Ty::Dict(k, v) if **k == Ty::Int && native(v) => Some((**v).clone()),
         _ => None,
     };
+    let is_dict = |t: &Ty| matches!(t, Ty::Dict(..));
     let cand: HashSet<Value> = (0..typed.types.len() as u32)
         .map(Value)
         .filter(|v| elem(typed.ty(*v)).is_some())
@@ -143,6 +154,11 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
             if let Some(r) = inst.result.filter(|r| cand.contains(r)) {
                 let e = elem(ty(r)).unwrap();
                 let made = match &inst.op {
+                    _ if is_dict(ty(r)) => {
+                        matches!(&inst.op, Op::Call { kw } if kw.is_empty())
+                            && inst.args.len() == 1
+                            && matches!(ty(inst.args[0]), Ty::Builtin(Builtin::Dict))
+                    }
                     Op::List => inst.args.iter().all(|a| *ty(*a) == e),
                     Op::Call { kw } => {
                         kw.is_empty() && inst.args.len() == 1 && matches!(ty(inst.args[0]), Ty::Builtin(Builtin::List))
@@ -169,51 +185,75 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
                 };
                 let is_array = matches!(&inst.op, Op::MethodCall { name, .. } if name == "array");
                 let method = matches!(&inst.op, Op::MethodCall { .. } | Op::Contains) && p == 0;
-                let ok = (is_array || reduce.is_some() || method || !pycall((b, k)))
-                    && match &inst.op {
-                        Op::MethodCall { name, kw } if p == 0 => {
-                            let arg = |j: usize| inst.args.get(j).map(|a| ty(*a));
-                            let int_arg = |j: usize| matches!(arg(j), Some(Ty::Int | Ty::Bool));
-                            match (name.as_str(), kw.as_slice()) {
-                                ("append", []) => n == 2 && arg(1) == Some(&e),
-                                ("pop", []) => n == 1 && res_is_elem,
-                                ("insert", []) => n == 3 && int_arg(1) && arg(2) == Some(&e),
-                                ("reverse" | "clear", []) => n == 1,
-                                // (by value: ints and bools have no identity compiled code could lose)
-                                ("index" | "count", []) => n == 2 && searchable(&e) && arg(1) == Some(&e),
-                                ("sort", []) => n == 1 && sortable(&e),
-                                ("sort", [r]) if r == "reverse" => {
-                                    n == 2 && sortable(&e) && matches!(arg(1), Some(Ty::Bool))
-                                }
-                                _ => false,
+                let int_key = |j: usize| inst.args.get(j).is_some_and(|a| *ty(*a) == Ty::Int);
+                let ok = if is_dict(ty(*a)) {
+                    // (`d[k]`, `d[k] = v`, `d.get(k, v)`, `k in d` with int keys are
+                    // native on real dicts too: no call into Python to replace)
+                    !pycall((b, k))
+                        && match &inst.op {
+                            Op::GetItem => p == 0 && n == 2 && int_key(1) && res_is_elem,
+                            Op::SetItem => p == 0 && n == 3 && int_key(1) && *ty(inst.args[2]) == e,
+                            Op::Contains => p == 0 && n == 2 && int_key(1),
+                            Op::MethodCall { name, kw } if name == "get" && kw.is_empty() => {
+                                p == 0 && n == 3 && int_key(1) && *ty(inst.args[2]) == e && res_is_elem
                             }
-                        }
-                        Op::Contains => p == 0 && n == 2 && searchable(&e) && *ty(inst.args[1]) == e,
-                        Op::GetItem => p == 0 && n == 2 && int_index(inst.args[1]) && res_is_elem,
-                        Op::SetItem => p == 0 && n == 3 && int_index(inst.args[1]) && *ty(inst.args[2]) == e,
-                        Op::Len | Op::LenBound | Op::Truth | Op::Unary(UnaryOp::Not) => p == 0,
-                        // `np.array(lst)`: a new array of the elements (`codegen/lists.rs` `array_of_list`).
-                        Op::MethodCall { name, kw } if name == "array" && kw.is_empty() => {
-                            p == 1
-                                && n == 2
-                                && matches!(ty(inst.args[0]), Ty::Module(crate::types::Module::Numpy))
-                                && inst.result.is_some_and(|r| match ty(r) {
-                                    Ty::Array(a) => a.ndim == 1 && array_dtype_ok(&e, a.dtype),
-                                    _ => false,
-                                })
-                        }
-                        // `return lst, x`: the list is made at the return, when nothing uses it any more.
-                        Op::Tuple => {
-                            k + 1 == blk.insts.len()
-                                && matches!(blk.term, Term::Ret(t) if Some(t) == inst.result && *ty(t) == typed.ret)
-                        }
-                        Op::Call { kw } if kw.is_empty() && p == 1 && n == 2 => match ty(inst.args[0]) {
-                            Ty::Builtin(Builtin::Len) => true,
-                            Ty::Builtin(f) => inst.result.is_some_and(|r| reduce_ok(*f, &e, ty(r))),
+                            Op::Len | Op::Truth | Op::Unary(UnaryOp::Not) => p == 0,
+                            Op::Call { kw } if kw.is_empty() && p == 1 && n == 2 => {
+                                matches!(ty(inst.args[0]), Ty::Builtin(Builtin::Len))
+                            }
+                            Op::Tuple => {
+                                k + 1 == blk.insts.len()
+                                    && matches!(blk.term, Term::Ret(t) if Some(t) == inst.result && *ty(t) == typed.ret)
+                            }
                             _ => false,
-                        },
-                        _ => false,
-                    };
+                        }
+                } else {
+                    (is_array || reduce.is_some() || method || !pycall((b, k)))
+                        && match &inst.op {
+                            Op::MethodCall { name, kw } if p == 0 => {
+                                let arg = |j: usize| inst.args.get(j).map(|a| ty(*a));
+                                let int_arg = |j: usize| matches!(arg(j), Some(Ty::Int | Ty::Bool));
+                                match (name.as_str(), kw.as_slice()) {
+                                    ("append", []) => n == 2 && arg(1) == Some(&e),
+                                    ("pop", []) => n == 1 && res_is_elem,
+                                    ("insert", []) => n == 3 && int_arg(1) && arg(2) == Some(&e),
+                                    ("reverse" | "clear", []) => n == 1,
+                                    // (by value: ints and bools have no identity compiled code could lose)
+                                    ("index" | "count", []) => n == 2 && searchable(&e) && arg(1) == Some(&e),
+                                    ("sort", []) => n == 1 && sortable(&e),
+                                    ("sort", [r]) if r == "reverse" => {
+                                        n == 2 && sortable(&e) && matches!(arg(1), Some(Ty::Bool))
+                                    }
+                                    _ => false,
+                                }
+                            }
+                            Op::Contains => p == 0 && n == 2 && searchable(&e) && *ty(inst.args[1]) == e,
+                            Op::GetItem => p == 0 && n == 2 && int_index(inst.args[1]) && res_is_elem,
+                            Op::SetItem => p == 0 && n == 3 && int_index(inst.args[1]) && *ty(inst.args[2]) == e,
+                            Op::Len | Op::LenBound | Op::Truth | Op::Unary(UnaryOp::Not) => p == 0,
+                            // `np.array(lst)`: a new array of the elements (`codegen/lists.rs` `array_of_list`).
+                            Op::MethodCall { name, kw } if name == "array" && kw.is_empty() => {
+                                p == 1
+                                    && n == 2
+                                    && matches!(ty(inst.args[0]), Ty::Module(crate::types::Module::Numpy))
+                                    && inst.result.is_some_and(|r| match ty(r) {
+                                        Ty::Array(a) => a.ndim == 1 && array_dtype_ok(&e, a.dtype),
+                                        _ => false,
+                                    })
+                            }
+                            // `return lst, x`: the list is made at the return, when nothing uses it any more.
+                            Op::Tuple => {
+                                k + 1 == blk.insts.len()
+                                    && matches!(blk.term, Term::Ret(t) if Some(t) == inst.result && *ty(t) == typed.ret)
+                            }
+                            Op::Call { kw } if kw.is_empty() && p == 1 && n == 2 => match ty(inst.args[0]) {
+                                Ty::Builtin(Builtin::Len) => true,
+                                Ty::Builtin(f) => inst.result.is_some_and(|r| reduce_ok(*f, &e, ty(r))),
+                                _ => false,
+                            },
+                            _ => false,
+                        }
+                };
                 if !ok {
                     escape(&mut groups, *a);
                 }
@@ -273,7 +313,11 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
     for v in cand {
         if !escaped.contains(&groups.find(v)) && (defined.contains(&v) || params.contains(&v)) {
             let e = elem(typed.ty(v)).unwrap();
-            typed.types[v.0 as usize] = Ty::LocalList(Box::new(e));
+            typed.types[v.0 as usize] = if is_dict(typed.ty(v)) {
+                Ty::LocalDict(Box::new(Ty::Int), Box::new(e))
+            } else {
+                Ty::LocalList(Box::new(e))
+            };
         }
     }
 }

@@ -579,3 +579,284 @@ pub unsafe extern "C" fn pyston_llist_op(
     unsafe { *out = r };
     OK
 }
+
+// ---------------------------------------------------------------------------
+// Local dicts: int keys, native values, insertion order (`Ty::LocalDict`).
+
+/// A local dict's fields after the object header (offsets `LDICT_*`): the
+/// entries (key word, value word) in insertion order, their count and
+/// capacity, the hash index (entry numbers, -1 for empty; a power of two
+/// long), its mask, and the `dict` it was made into.
+#[repr(C)]
+struct DictFields {
+    entries: *mut [u64; 2],
+    len: i64,
+    cap: i64,
+    index: *mut i32,
+    mask: i64,
+    boxed: *mut ffi::PyObject,
+}
+
+const _: () = {
+    assert!(std::mem::offset_of!(DictFields, len) + 16 == pyston_compiler::abi::LDICT_LEN as usize);
+    assert!(std::mem::size_of::<DictFields>() + 16 == pyston_compiler::abi::LDICT_SIZE as usize);
+};
+
+/// # Safety
+/// `o` is a live local dict.
+unsafe fn dict_fields<'a>(o: *mut ffi::PyObject) -> &'a mut DictFields {
+    // SAFETY: the caller's contract; the fields follow the 16-byte header.
+    unsafe { &mut *(o as *mut u8).add(16).cast::<DictFields>() }
+}
+
+unsafe extern "C" fn dict_dealloc(o: *mut ffi::PyObject) {
+    // SAFETY: CPython calls this once, for a local dict whose count reached zero.
+    unsafe {
+        let f = dict_fields(o);
+        libc::free(f.entries.cast());
+        libc::free(f.index.cast());
+        if !f.boxed.is_null() {
+            ffi::Py_DECREF(f.boxed);
+        }
+        let tp = ffi::Py_TYPE(o);
+        let free = ffi::PyType_GetSlot(tp, ffi::Py_tp_free);
+        if !free.is_null() {
+            let free: unsafe extern "C" fn(*mut std::ffi::c_void) = std::mem::transmute(free);
+            free(o.cast());
+        }
+        ffi::Py_DECREF(tp.cast());
+    }
+}
+
+fn local_dict_type() -> *mut ffi::PyTypeObject {
+    static TYPE: OnceLock<usize> = OnceLock::new();
+    *TYPE.get_or_init(|| {
+        let mut slots = [
+            ffi::PyType_Slot {
+                slot: ffi::Py_tp_dealloc,
+                pfunc: dict_dealloc as *mut std::ffi::c_void,
+            },
+            ffi::PyType_Slot {
+                slot: 0,
+                pfunc: std::ptr::null_mut(),
+            },
+        ];
+        let mut spec = ffi::PyType_Spec {
+            name: c"pyston._local_dict".as_ptr(),
+            basicsize: pyston_compiler::abi::LDICT_SIZE as std::ffi::c_int,
+            itemsize: 0,
+            flags: ffi::Py_TPFLAGS_DEFAULT as std::ffi::c_uint,
+            slots: slots.as_mut_ptr(),
+        };
+        // SAFETY: as for the local list type.
+        unsafe { ffi::PyType_FromSpec(&mut spec) as usize }
+    }) as *mut ffi::PyTypeObject
+}
+
+/// The slot of the index where `key` is, or the empty slot where it would go.
+fn probe(f: &DictFields, key: u64) -> usize {
+    // (a 64-bit mix: keys that differ in high bits spread too)
+    let mut h = key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    h ^= h >> 29;
+    let mut i = h as usize & f.mask as usize;
+    loop {
+        // SAFETY: the index holds `mask + 1` slots and is never full.
+        let e = unsafe { *f.index.add(i) };
+        // SAFETY: every slot that is not -1 names a live entry.
+        if e < 0 || unsafe { (*f.entries.add(e as usize))[0] } == key {
+            return i;
+        }
+        i = (i + 1) & f.mask as usize;
+    }
+}
+
+/// Room for one more entry (the index at most half full): false when out of memory.
+fn dict_reserve(f: &mut DictFields) -> bool {
+    if f.len == f.cap {
+        let cap = (f.cap * 2).max(8);
+        // SAFETY: `entries` is NULL or a buffer from this allocator.
+        let p = unsafe { libc::realloc(f.entries.cast(), cap as usize * 16) } as *mut [u64; 2];
+        if p.is_null() {
+            return false;
+        }
+        f.entries = p;
+        f.cap = cap;
+    }
+    if (f.len + 1) * 2 > f.mask + 1 {
+        let size = ((f.mask + 1) * 2).max(16) as usize;
+        // SAFETY: a new buffer of `size` slots, filled with -1 (all bits set).
+        let idx = unsafe { libc::malloc(size * 4) } as *mut i32;
+        if idx.is_null() {
+            return false;
+        }
+        // SAFETY: as above.
+        unsafe { std::ptr::write_bytes(idx, 0xff, size) };
+        // SAFETY: the old index is NULL or from this allocator.
+        unsafe { libc::free(f.index.cast()) };
+        f.index = idx;
+        f.mask = size as i64 - 1;
+        for e in 0..f.len as usize {
+            // SAFETY: entries below `len` are live.
+            let key = unsafe { (*f.entries.add(e))[0] };
+            let i = probe(f, key);
+            // SAFETY: `i` is a slot of the new index.
+            unsafe { *f.index.add(i) = e as i32 };
+        }
+    }
+    true
+}
+
+/// A new empty local dict, kept alive by the arena; 0 when allocation failed.
+///
+/// # Safety
+/// Called by compiled code with its live context.
+pub unsafe extern "C" fn pyston_ldict_new(ctx: *mut Ctx) -> u64 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &mut *ctx };
+    let o = super::lists::with_gil(ctx, |_py| {
+        // SAFETY: the GIL is held; the instance is zeroed by the generic allocator.
+        unsafe {
+            let tp = local_dict_type();
+            let o = if tp.is_null() {
+                std::ptr::null_mut()
+            } else {
+                ffi::PyType_GenericAlloc(tp, 0)
+            };
+            if o.is_null() {
+                return o;
+            }
+            let f = dict_fields(o);
+            f.mask = -1;
+            if !dict_reserve(f) {
+                ffi::Py_DECREF(o);
+                ffi::PyErr_NoMemory();
+                return std::ptr::null_mut();
+            }
+            o
+        }
+    });
+    if !o.is_null() {
+        ctx.arena.push(o);
+    }
+    o as u64
+}
+
+/// `d.get(key)`: 1 and the value word in `out`, or 0 when absent.
+///
+/// # Safety
+/// `d` is a live local dict, `out` a writable word.
+pub unsafe extern "C" fn pyston_ldict_get(d: u64, key: u64, out: *mut u64) -> i32 {
+    // SAFETY: the caller's contract.
+    let f = unsafe { dict_fields(d as *mut ffi::PyObject) };
+    let i = probe(f, key);
+    // SAFETY: `i` is a slot of the index; a live entry when not -1.
+    unsafe {
+        let e = *f.index.add(i);
+        if e < 0 {
+            return 0;
+        }
+        *out = (*f.entries.add(e as usize))[1];
+    }
+    1
+}
+
+/// `d[key] = value`: OK, or ERROR (MemoryError set).
+///
+/// # Safety
+/// Called by compiled code with its live context; `d` is a live local dict.
+pub unsafe extern "C" fn pyston_ldict_set(ctx: *mut Ctx, d: u64, key: u64, value: u64) -> i32 {
+    // SAFETY: the caller's contract.
+    let f = unsafe { dict_fields(d as *mut ffi::PyObject) };
+    let i = probe(f, key);
+    // SAFETY: `i` is a slot of the index; a live entry when not -1.
+    let e = unsafe { *f.index.add(i) };
+    if e >= 0 {
+        // SAFETY: as above.
+        unsafe { (*f.entries.add(e as usize))[1] = value };
+        return OK;
+    }
+    if !dict_reserve(f) {
+        // SAFETY: `ctx` is the call's live context; the GIL is held in the closure.
+        super::lists::with_gil(unsafe { &*ctx }, |_py| unsafe { ffi::PyErr_NoMemory() });
+        return ERROR;
+    }
+    // (the index may have grown: probe again)
+    let i = probe(f, key);
+    // SAFETY: room for one more entry and a free slot at `i`.
+    unsafe {
+        *f.entries.add(f.len as usize) = [key, value];
+        *f.index.add(i) = f.len as i32;
+    }
+    f.len += 1;
+    OK
+}
+
+/// A new reference to a new `dict` of local dict `d`'s entries, in order.
+///
+/// # Safety
+/// `d` is a live local dict; the GIL is held.
+unsafe fn new_dict(py: Python<'_>, d: *mut ffi::PyObject, vkind: i32) -> PyResult<*mut ffi::PyObject> {
+    // SAFETY: the caller's contract.
+    unsafe {
+        let f = dict_fields(d);
+        let out = ffi::PyDict_New();
+        if out.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        for e in 0..f.len as usize {
+            let [k, v] = *f.entries.add(e);
+            let ko = ffi::PyLong_FromLongLong(k as i64);
+            let vo = super::lists::box_elem(py, vkind, v);
+            let bad = ko.is_null() || vo.is_null() || ffi::PyDict_SetItem(out, ko, vo) < 0;
+            for o in [ko, vo] {
+                if !o.is_null() {
+                    ffi::Py_DECREF(o);
+                }
+            }
+            if bad {
+                ffi::Py_DECREF(out);
+                return Err(PyErr::fetch(py));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A new `dict` of local dict `d`, kept alive by the arena (where it is returned); 0 on error.
+///
+/// # Safety
+/// Called by compiled code with its live context; `d` is a live local dict.
+pub unsafe extern "C" fn pyston_ldict_to_dict(ctx: *mut Ctx, d: u64, vkind: i32) -> u64 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &mut *ctx };
+    // SAFETY: `d` is a live local dict (the contract); the GIL is held in the closure.
+    let o = super::lists::with_gil(ctx, |py| {
+        match unsafe { new_dict(py, d as *mut ffi::PyObject, vkind) } {
+            Ok(o) => o,
+            Err(e) => {
+                e.restore(py);
+                std::ptr::null_mut()
+            }
+        }
+    });
+    if !o.is_null() {
+        ctx.arena.push(o);
+    }
+    o as u64
+}
+
+/// The `dict` local dict `d` stands for where compiled code hands its values
+/// to the interpreter tier (one object for every value holding it, as [`box_local_list`]).
+///
+/// # Safety
+/// `d` is a live local dict.
+pub unsafe fn box_local_dict(py: Python<'_>, d: *mut ffi::PyObject, vkind: i32) -> PyResult<Py<PyAny>> {
+    // SAFETY: the caller's contract; the GIL is held (`py`).
+    unsafe {
+        let f = dict_fields(d);
+        if f.boxed.is_null() {
+            f.boxed = new_dict(py, d, vkind)?;
+        }
+        Ok(Bound::from_borrowed_ptr(py, f.boxed).unbind())
+    }
+}
