@@ -500,6 +500,16 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             );
             py.get_type::<pyo3::types::PyRange>().call1((a, b, c))?.unbind()
         }
+        Ty::PyStr => {
+            let p = take(SlotTy::I64) as *mut ffi::PyObject;
+            if p.is_null() {
+                // A character or string compiled code made for the interpreter
+                // tier could not be made (MemoryError): raise that.
+                return Err(PyErr::fetch(py));
+            }
+            // SAFETY: a str slot holds a live str (argument or arena-owned).
+            unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
+        }
         t if t.is_object() => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             // SAFETY: an object slot holds a live object (argument or arena-owned).

@@ -144,6 +144,12 @@ impl Gen<'_, '_> {
             }
             return Ok(());
         }
+        if let Some(out) = self.char_inst(inst, &args)? {
+            if let Some(r) = inst.result {
+                self.vals.insert(r, out);
+            }
+            return Ok(());
+        }
         if let Some(desc) = self.env.pycalls.get(&self.cur_inst).cloned() {
             // NumPy performs this operation (see `infer::numpy_op`).
             // The callee itself (a function object or the module it is read from) is not an argument.

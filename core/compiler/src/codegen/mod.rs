@@ -82,6 +82,9 @@ pub struct CodegenEnv<'a> {
     pub passes: &'a [&'a dyn Pass],
     /// Whether to keep each plan's text in [`Output::plans`] (for dumps).
     pub describe_plans: bool,
+    /// Where the running CPython keeps a `str`'s characters (`None`: read them
+    /// by a call each).
+    pub str_layout: Option<abi::StrLayout>,
 }
 
 pub struct Output {
@@ -277,6 +280,8 @@ impl<'a, 'b> Gen<'a, 'b> {
             },
             loop_items: f.loop_items(),
             loop_tests: f.loop_tests(),
+            chars: HashSet::new(),
+            lazy_strs: HashMap::new(),
             last_use: {
                 // The terminator and the exceptional edge count as position `insts.len()`;
                 // uses in two blocks as `usize::MAX` (no last use inside one block).
@@ -389,6 +394,12 @@ pub struct Gen<'a, 'b> {
     /// The trip counts of `for` loops their tests compare against, with the
     /// sequence each counts (see [`ir::Function::loop_tests`]).
     pub loop_tests: HashMap<Value, Value>,
+    /// One-character strings `s[i]` held as their code point (every use reads
+    /// only the character; see `strings.rs`).
+    pub chars: HashSet<Value>,
+    /// Strings built by `+` and f-string fields, not made until the
+    /// instruction that uses them all (see `strings.rs`).
+    pub lazy_strs: HashMap<Value, Vec<strings::Piece>>,
 }
 
 /// A loop's blocks, and per variable it binds to arrays: its name id, the
@@ -484,6 +495,7 @@ impl Gen<'_, '_> {
         }
         self.plan_loop_collection();
         self.defs = self.f.definitions();
+        self.plan_strings();
         for b in self.f.rpo_all() {
             for (i, p) in self.f.block(b).params.iter().enumerate() {
                 self.param_defs.insert(*p, (b, i));
