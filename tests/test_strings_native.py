@@ -263,3 +263,41 @@ def test_without_layout_same_results():
     env = dict(os.environ, PYSTON_STR_LAYOUT="0")
     r = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stdout + r.stderr
+
+
+@pyston.fast(fallback=False)
+def split_variants(s):
+    a = 0
+    for p in s.split(", "):
+        a = a * 3 + int(p)
+    b = 0
+    for line in s.split(";"):
+        for q in line.split(","):
+            if b > 100:
+                break
+            b += int(q)
+    c = []
+    for r in s.split(","):
+        c.append(r)  # the item escapes: a real list of strings
+    n = 0
+    for t in "7,8,9".split(","):
+        n += int(t)
+    return a, b, c, n
+
+
+@pyston.fast(fallback=False)
+def split_caught(s):
+    total = 0
+    bad = 0
+    for p in s.split("|"):
+        try:
+            total += int(p)
+        except ValueError:
+            bad += 1
+    return total, bad
+
+
+def test_split_shapes():
+    cases = ["1", "1, 2, 3", "1,2;3,4", "50;60;-7,8", "1, ٣, 4", "5,6,", ",", "", "1;;2", "99999999999999999999, 1"]
+    assert_same_all(split_variants, cases)
+    assert_same_all(split_caught, ["1|2|x|3", "", "|", "1_0|0x1| 7 |é|" + "9" * 30, "1" * 19 + "|2"])

@@ -61,6 +61,13 @@ pub const CHAR_METHODS: &[&str] = &[
     "isascii",
 ];
 
+/// The state of a `for p in s.split(sep)` loop whose list is never made
+/// (`pyston_split_*`): the words `[s, sep, next item index, search position,
+/// item start, item end, item count]`.
+pub const SPLIT_WORDS: u32 = 7;
+pub const SPLIT_END: i32 = 40;
+pub const SPLIT_COUNT: i32 = 48;
+
 /// Offset of a `str`'s length (`PyASCIIObject.length`, after the object header).
 pub const STR_LENGTH_OFFSET: i32 = 16;
 
@@ -378,6 +385,11 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_char_box", &[I64, I64], &[I64]),
     h("pyston_char_is", &[I64, I32, I64], &[I32]),
     h("pyston_str_build", &[I64, I64, I64], &[I64]),
+    h("pyston_split_init", &[I64, I64, I64, I64], &[I32]),
+    h("pyston_split_next", &[I64, I64], &[I64]),
+    h("pyston_split_int", &[I64, I64, I64, I64, I64], &[I32]),
+    h("pyston_split_list", &[I64, I64], &[I64]),
+    h("pyston_split_piece", &[I64, I64, I64, I64], &[I64]),
     // exceptions caught by compiled handlers
     h("pyston_catch", &[I64], &[I64]),
     h("pyston_exc_match", &[I64, I64, I64], &[I32]),

@@ -153,7 +153,7 @@ impl Gen<'_, '_> {
         let Some(seq) = self.loop_tests.get(&inst.args[1]).copied() else {
             return Ok(());
         };
-        if !matches!(self.ty(seq), Ty::List(_)) {
+        if !matches!(self.ty(seq), Ty::List(_)) || self.split_lists.contains(&seq) {
             return Ok(());
         }
         let list = self.use_val(seq)?[0];

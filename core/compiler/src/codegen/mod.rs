@@ -282,6 +282,8 @@ impl<'a, 'b> Gen<'a, 'b> {
             loop_tests: f.loop_tests(),
             chars: HashSet::new(),
             lazy_strs: HashMap::new(),
+            split_lists: HashSet::new(),
+            split_items: HashSet::new(),
             last_use: {
                 // The terminator and the exceptional edge count as position `insts.len()`;
                 // uses in two blocks as `usize::MAX` (no last use inside one block).
@@ -400,6 +402,11 @@ pub struct Gen<'a, 'b> {
     /// Strings built by `+` and f-string fields, not made until the
     /// instruction that uses them all (see `strings.rs`).
     pub lazy_strs: HashMap<Value, Vec<strings::Piece>>,
+    /// `s.split(sep)` lists only iterated by one `for` loop whose items are
+    /// only read by `int()`: never made; each item is found when the loop reads
+    /// it and held as its bounds in `s` (see `strings.rs`).
+    pub split_lists: HashSet<Value>,
+    pub split_items: HashSet<Value>,
 }
 
 /// A loop's blocks, and per variable it binds to arrays: its name id, the

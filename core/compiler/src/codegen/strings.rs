@@ -311,6 +311,11 @@ impl Gen<'_, '_> {
     /// Finds the one-character strings held as code points and the strings
     /// built at once (before emission).
     pub fn plan_strings(&mut self) {
+        // A generator's suspended values are resumed as objects: keep them objects.
+        if self.f.blocks.iter().any(|d| matches!(d.term, Term::Yield { .. })) {
+            return;
+        }
+        self.plan_splits();
         let mut friendly: HashMap<Value, usize> = HashMap::new();
         for d in &self.f.blocks {
             for inst in &d.insts {
@@ -372,6 +377,63 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// `for p in s.split(sep)` (`sep` a non-empty literal) where the list has
+    /// no other use and each `p` is only read by `int(p)`.
+    fn plan_splits(&mut self) {
+        let mut lens: HashMap<Value, usize> = HashMap::new();
+        let mut reads: HashMap<Value, Vec<(Value, Value)>> = HashMap::new();
+        let mut ints: HashMap<Value, usize> = HashMap::new();
+        for d in &self.f.blocks {
+            for inst in &d.insts {
+                match &inst.op {
+                    Op::Len | Op::LenBound if inst.args.len() == 1 => *lens.entry(inst.args[0]).or_default() += 1,
+                    Op::GetItem if inst.args.len() == 2 => {
+                        if let Some(r) = inst.result {
+                            reads.entry(inst.args[0]).or_default().push((inst.args[1], r));
+                        }
+                    }
+                    Op::Call { kw }
+                        if kw.is_empty()
+                            && inst.args.len() == 2
+                            && matches!(self.ty(inst.args[0]), Ty::Builtin(Builtin::Int)) =>
+                    {
+                        *ints.entry(inst.args[1]).or_default() += 1
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for d in &self.f.blocks {
+            for inst in &d.insts {
+                let (Some(l), Op::MethodCall { name, kw }) = (inst.result, &inst.op) else {
+                    continue;
+                };
+                if name != "split"
+                    || !kw.is_empty()
+                    || inst.args.len() != 2
+                    || !is_str(&self.ty(inst.args[0]))
+                    || !matches!(self.ty(inst.args[1]), Ty::Str(ref sep) if !sep.is_empty())
+                    || self.ty(l) != Ty::List(Box::new(Ty::PyStr))
+                    || self.use_counts.get(&l) != Some(&2)
+                    || lens.get(&l) != Some(&1)
+                {
+                    continue;
+                }
+                let Some([(k, p)]) = reads.get(&l).map(|v| v.as_slice()) else {
+                    continue;
+                };
+                if !self.loop_items.contains_key(&(l, *k))
+                    || self.ty(*p) != Ty::PyStr
+                    || ints.get(p).is_none_or(|n| Some(n) != self.use_counts.get(p))
+                {
+                    continue;
+                }
+                self.split_lists.insert(l);
+                self.split_items.insert(*p);
+            }
+        }
+    }
+
     /// `pieces` with each lazy string replaced by its own pieces.
     fn flatten(&self, pieces: &[Piece]) -> Vec<Piece> {
         let mut out = Vec::new();
@@ -395,6 +457,18 @@ impl Gen<'_, '_> {
         }
         if let Some(pieces) = self.lazy_strs.get(&v).cloned() {
             return Ok(vec![self.build(&pieces, true)?]);
+        }
+        if self.split_lists.contains(&v) {
+            let state = self.exit_val(v)?[0];
+            let ctx = self.ctx.unwrap();
+            return Ok(vec![self.call("pyston_split_list", &[ctx, state])?[0]]);
+        }
+        if self.split_items.contains(&v) {
+            let x = self.exit_val(v)?;
+            let list = self.split_list_of(v)?;
+            let state = self.exit_val(list)?[0];
+            let ctx = self.ctx.unwrap();
+            return Ok(vec![self.call("pyston_split_piece", &[ctx, state, x[0], x[1]])?[0]]);
         }
         self.exit_val(v)
     }
@@ -432,6 +506,34 @@ impl Gen<'_, '_> {
     /// points (before the calls into Python inference recorded for them).
     pub fn char_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)]) -> CResult<Option<Vals>> {
         if let Some(r) = inst.result {
+            if self.split_lists.contains(&r) {
+                let s = self.str_ptr(&args[0].0, &args[0].1)?;
+                let sep = self.str_ptr(&args[1].0, &args[1].1)?;
+                let state = self.stack(8 * abi::SPLIT_WORDS);
+                let ctx = self.ctx.unwrap();
+                let st = self.call("pyston_split_init", &[ctx, s, sep, state])?[0];
+                self.list_status(st)?;
+                return Ok(Some(vec![state]));
+            }
+            if self.split_items.contains(&r) {
+                let state = args[0].1[0];
+                let start = self.call("pyston_split_next", &[state, args[1].1[0]])?[0];
+                let end = self
+                    .b
+                    .ins()
+                    .load(clt::I64, MemFlagsData::trusted(), state, abi::SPLIT_END);
+                return Ok(Some(vec![start, end]));
+            }
+            if matches!(inst.op, Op::Call { .. }) && inst.args.len() == 2 && self.split_items.contains(&inst.args[1]) {
+                let list = self.split_list_of(inst.args[1])?;
+                let state = self.use_val(list)?[0];
+                let out = self.stack(8);
+                let ctx = self.ctx.unwrap();
+                let x = &args[1].1;
+                let st = self.call("pyston_split_int", &[ctx, state, x[0], x[1], out])?[0];
+                self.list_status(st)?;
+                return Ok(Some(vec![self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 0)]));
+            }
             if self.lazy_strs.contains_key(&r) {
                 return Ok(Some(vec![])); // made by the instruction using it
             }
@@ -495,6 +597,12 @@ impl Gen<'_, '_> {
             }
             _ => return Err(internal("a one-character string's use")),
         }))
+    }
+
+    /// The split list item `p` was read from.
+    fn split_list_of(&self, p: Value) -> CResult<Value> {
+        let &(b, k) = self.defs.get(&p).ok_or_else(|| internal("split item"))?;
+        Ok(self.f.block(b).insts[k].args[0])
     }
 
     /// `ch in set` of a code point and a literal.

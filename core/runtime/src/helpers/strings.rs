@@ -641,3 +641,146 @@ fn parse_ascii_int(b: &[u8]) -> Option<i64> {
     }
     Some(if neg { -v } else { v })
 }
+
+// ---- `for p in s.split(sep)` without the list ------------------------------
+
+/// The state words of a split loop (`SPLIT_WORDS` of them, see `abi`).
+///
+/// # Safety
+/// `state` points to the compiled code's live state.
+unsafe fn split_state<'a>(state: u64) -> &'a mut [i64] {
+    // SAFETY: the caller's contract.
+    unsafe { std::slice::from_raw_parts_mut(state as *mut i64, SPLIT_WORDS as usize) }
+}
+
+/// Starts `for p in s.split(sep)`: counts the items (`s.count(sep) + 1`,
+/// which is what `split` makes for a non-empty `sep`) and keeps `s` alive in
+/// the arena: OK, or ERROR with the exception set.
+///
+/// # Safety
+/// Called by compiled code with its live context; `s` and `sep` are live strs
+/// (`sep` not empty); `state` has `SPLIT_WORDS` writable words.
+pub unsafe extern "C" fn pyston_split_init(ctx: *mut Ctx, s: u64, sep: u64, state: u64) -> i32 {
+    // SAFETY: `ctx` is the call's live context; the state is the caller's.
+    let (ctx, st) = unsafe { (&mut *ctx, split_state(state)) };
+    gil(ctx, |ctx| {
+        let o = s as *mut ffi::PyObject;
+        // SAFETY: the GIL is held; two live strs.
+        let n = unsafe { ffi::PyUnicode_Count(o, sep as *mut ffi::PyObject, 0, ffi::PY_SSIZE_T_MAX) };
+        if n < 0 {
+            return ERROR;
+        }
+        // SAFETY: the arena keeps `s` alive for the loop.
+        unsafe { ffi::Py_INCREF(o) };
+        kept(ctx, o);
+        st.copy_from_slice(&[s as i64, sep as i64, 0, 0, 0, 0, n as i64 + 1]);
+        OK
+    })
+}
+
+/// Item `k` of the split (the loop reads them in order; any other `k` is
+/// found again from the start): its start, with its end in the state.
+///
+/// # Safety
+/// Called by compiled code; `state` was started by `pyston_split_init`, `0 <= k < count`.
+pub unsafe extern "C" fn pyston_split_next(state: u64, k: i64) -> i64 {
+    // SAFETY: the caller's contract.
+    let st = unsafe { split_state(state) };
+    if k != st[2] {
+        st[2] = 0;
+        st[3] = 0;
+        while st[2] < k {
+            // SAFETY: as below.
+            unsafe { split_step(st) };
+        }
+    }
+    // SAFETY: `s` and `sep` are live strs kept by the arena and the function.
+    unsafe { split_step(st) };
+    st[4]
+}
+
+/// Finds the next item from the search position.
+///
+/// # Safety
+/// The state's `s` and `sep` are live strs.
+unsafe fn split_step(st: &mut [i64]) {
+    let (s, sep) = (st[0] as *mut ffi::PyObject, st[1] as *mut ffi::PyObject);
+    // SAFETY: two live strs.
+    let (n, m) = unsafe { (ffi::PyUnicode_GetLength(s) as i64, ffi::PyUnicode_GetLength(sep) as i64) };
+    let from = st[3];
+    // A one-byte separator in an ASCII string: a byte search.
+    // SAFETY: two live strs (the GIL is held by compiled code).
+    let found = match unsafe { (ascii_bytes(s), ascii_bytes(sep)) } {
+        (Some(b), Some([c])) => b[from as usize..]
+            .iter()
+            .position(|x| x == c)
+            .map_or(-1, |i| from + i as i64),
+        // SAFETY: two live strs; Find over `[from, n)` returns -1 when absent (-2: error, not for strs).
+        _ => unsafe { ffi::PyUnicode_Find(s, sep, from as ffi::Py_ssize_t, n as ffi::Py_ssize_t, 1) as i64 },
+    };
+    let end = if found < 0 { n } else { found };
+    st[4] = from;
+    st[5] = end;
+    st[3] = (end + m).min(n + m);
+    st[2] += 1;
+}
+
+/// `int(p)` of the split item `[start, end)` into `out`: OK; ERROR with
+/// CPython's exception; DEOPT when the value does not fit 64 bits.
+///
+/// # Safety
+/// Called by compiled code with its live context; `state` is a started split;
+/// `out` a writable word.
+pub unsafe extern "C" fn pyston_split_int(ctx: *mut Ctx, state: u64, start: i64, end: i64, out: *mut i64) -> i32 {
+    // SAFETY: `ctx` is the call's live context; the state is the caller's.
+    let (ctx, st) = unsafe { (&mut *ctx, split_state(state)) };
+    let s = st[0] as *mut ffi::PyObject;
+    gil(ctx, |ctx| {
+        // SAFETY: the GIL is held; `s` is a live str.
+        if let Some(v) = unsafe { ascii_bytes(s) }.and_then(|b| parse_ascii_int(&b[start as usize..end as usize])) {
+            // SAFETY: the caller's word.
+            unsafe { *out = v };
+            return OK;
+        }
+        // SAFETY: the GIL is held; the piece is a new string released here.
+        unsafe {
+            let p = ffi::PyUnicode_Substring(s, start as ffi::Py_ssize_t, end as ffi::Py_ssize_t);
+            if p.is_null() {
+                return ERROR;
+            }
+            let r = pyston_str_to_int(ctx, p as u64, out);
+            ffi::Py_DECREF(p);
+            r
+        }
+    })
+}
+
+/// The list `s.split(sep)` of a split loop (for the interpreter tier): a new
+/// list kept by the arena, or NULL with the exception set.
+///
+/// # Safety
+/// Called by compiled code with its live context; `state` is a started split.
+pub unsafe extern "C" fn pyston_split_list(ctx: *mut Ctx, state: u64) -> u64 {
+    // SAFETY: `ctx` is the call's live context; the state is the caller's.
+    let (ctx, st) = unsafe { (&mut *ctx, split_state(state)) };
+    let (s, sep) = (st[0] as *mut ffi::PyObject, st[1] as *mut ffi::PyObject);
+    // SAFETY: the GIL is held inside `gil`; two live strs.
+    gil(ctx, |ctx| kept(ctx, unsafe { ffi::PyUnicode_Split(s, sep, -1) }))
+}
+
+/// The split item `s[start:end]` as a string (for the interpreter tier), kept
+/// by the arena, or NULL with the exception set.
+///
+/// # Safety
+/// Called by compiled code with its live context; `state` is a started split.
+pub unsafe extern "C" fn pyston_split_piece(ctx: *mut Ctx, state: u64, start: i64, end: i64) -> u64 {
+    // SAFETY: `ctx` is the call's live context; the state is the caller's.
+    let (ctx, st) = unsafe { (&mut *ctx, split_state(state)) };
+    let s = st[0] as *mut ffi::PyObject;
+    // SAFETY: the GIL is held inside `gil`; a live str and bounds inside it.
+    gil(ctx, |ctx| {
+        kept(ctx, unsafe {
+            ffi::PyUnicode_Substring(s, start as ffi::Py_ssize_t, end as ffi::Py_ssize_t)
+        })
+    })
+}
