@@ -248,9 +248,8 @@ def test_split_and_int():
 def test_without_layout_same_results():
     here = os.path.dirname(os.path.abspath(__file__))
     script = (
-        "import sys; sys.path.insert(0, %r)\n"
+        f"import sys; sys.path.insert(0, {here!r})\n"
         "import test_strings_native as t\n"
-        "from pyston import _pyston\n"
         "for s in t.STRINGS:\n"
         "    t.test_char_loop(s)\n"
         "t.test_char_methods_every_ascii_and_some_unicode()\n"
@@ -258,8 +257,10 @@ def test_without_layout_same_results():
         "t.test_char_live_when_deoptimizing()\n"
         "t.test_fstrings_and_concatenation()\n"
         "t.test_int_of_strings()\n"
+        "t.test_split_and_int()\n"
+        "t.test_split_shapes()\n"
         "print('ok')\n"
-    ) % here
+    )
     env = dict(os.environ, PYSTON_STR_LAYOUT="0")
     r = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stdout + r.stderr
