@@ -302,3 +302,14 @@ def test_split_shapes():
     cases = ["1", "1, 2, 3", "1,2;3,4", "50;60;-7,8", "1, ٣, 4", "5,6,", ",", "", "1;;2", "99999999999999999999, 1"]
     assert_same_all(split_variants, cases)
     assert_same_all(split_caught, ["1|2|x|3", "", "|", "1_0|0x1| 7 |é|" + "9" * 30, "1" * 19 + "|2"])
+
+
+@pyston.fast(fallback=False)
+def str_of(x, b, f):
+    return str(x), str(b), str(f), str(x) + str(b), str(-x) + "|" + str(x // 7)
+
+
+def test_str_of_ints_bools_floats():
+    cases = [(0, True, 0.0), (-1, False, -0.0), (2**63 - 1, True, 1e300), (-(2**63) + 1, False, float("nan")), (10**18, True, 5e-324)]
+    cases += [(int(v), bool(v & 1), float(v) / 3) for v in rng_for("str-of").integers(-(10**9), 10**9, 30)]
+    assert_same_all(str_of, cases)

@@ -41,6 +41,12 @@ impl Gen<'_, '_> {
             Ty::Bool => self.b.ins().uextend(clt::I64, v[0]),
             _ => v[0],
         };
+        if kind != 1 {
+            // An int or a bool: its digits written natively.
+            let p = self.build_words(&[(kind, w)])?;
+            self.null_fails(p)?;
+            return Ok(Some(p));
+        }
         let ctx = self.ctx.unwrap();
         let k = self.b.ins().iconst(clt::I32, kind);
         let p = self.call("pyston_str_from", &[ctx, k, w])?[0];
@@ -477,9 +483,9 @@ impl Gen<'_, '_> {
     /// reference kept by the arena, or NULL with the exception set (checked
     /// by the caller).
     fn build(&mut self, pieces: &[Piece], cold: bool) -> CResult<CV> {
-        let buf = self.stack(16 * pieces.len() as u32);
-        for (i, p) in pieces.iter().enumerate() {
-            let (kind, word) = match p {
+        let mut words = Vec::with_capacity(pieces.len());
+        for p in pieces {
+            words.push(match p {
                 Piece::Lit(s) => (PIECE_STR, self.str_const(s)?),
                 Piece::Val(t, v) => {
                     let x = if cold { self.exit_val(*v)? } else { self.use_val(*v)? };
@@ -490,14 +496,22 @@ impl Gen<'_, '_> {
                         _ => (PIECE_STR, x[0]),
                     }
                 }
-            };
+            });
+        }
+        self.build_words(&words)
+    }
+
+    /// `pyston_str_build` of (kind, word) pieces.
+    fn build_words(&mut self, words: &[(i64, CV)]) -> CResult<CV> {
+        let buf = self.stack(16 * words.len() as u32);
+        for (i, &(kind, word)) in words.iter().enumerate() {
             let k = self.b.ins().iconst(clt::I64, kind);
             self.b.ins().store(MemFlagsData::trusted(), k, buf, 16 * i as i32);
             self.b
                 .ins()
                 .store(MemFlagsData::trusted(), word, buf, 16 * i as i32 + 8);
         }
-        let n = self.b.ins().iconst(clt::I64, pieces.len() as i64);
+        let n = self.b.ins().iconst(clt::I64, words.len() as i64);
         let ctx = self.ctx.unwrap();
         Ok(self.call("pyston_str_build", &[ctx, buf, n])?[0])
     }

@@ -470,30 +470,68 @@ pub unsafe extern "C" fn pyston_char_is(ctx: *mut Ctx, k: i32, cp: i64) -> i32 {
     })
 }
 
-/// Appends the decimal digits of `v` to `out`.
-fn push_int(out: &mut Vec<u8>, v: i64) {
-    let mut digits = [0u8; 20];
-    let mut n = 0;
-    let mut u = v.unsigned_abs();
-    loop {
-        digits[n] = b'0' + (u % 10) as u8;
-        n += 1;
-        u /= 10;
-        if u == 0 {
-            break;
+/// A byte buffer on the stack that moves to the heap when it outgrows it.
+struct Bytes {
+    inline: [u8; 192],
+    len: usize,
+    heap: Vec<u8>,
+}
+
+impl Bytes {
+    fn new() -> Self {
+        Bytes {
+            inline: [0; 192],
+            len: 0,
+            heap: Vec::new(),
         }
     }
-    if v < 0 {
-        out.push(b'-');
+
+    fn extend(&mut self, b: &[u8]) {
+        if self.heap.is_empty() && self.len + b.len() <= self.inline.len() {
+            self.inline[self.len..self.len + b.len()].copy_from_slice(b);
+            self.len += b.len();
+            return;
+        }
+        if self.heap.is_empty() {
+            self.heap.extend_from_slice(&self.inline[..self.len]);
+        }
+        self.heap.extend_from_slice(b);
     }
-    out.extend(digits[..n].iter().rev());
+
+    fn as_slice(&self) -> &[u8] {
+        if self.heap.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.heap
+        }
+    }
+
+    /// Appends the decimal digits of `v`.
+    fn push_int(&mut self, v: i64) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut u = v.unsigned_abs();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (u % 10) as u8;
+            u /= 10;
+            if u == 0 {
+                break;
+            }
+        }
+        if v < 0 {
+            i -= 1;
+            digits[i] = b'-';
+        }
+        self.extend(&digits[i..]);
+    }
 }
 
 /// The concatenation of `n` pieces (each a kind word and a value word: an int
 /// (0), a float (1), a bool (2) or a str object (3)), each made as `str(x)`
 /// makes it: a new string kept by the arena, or NULL with the exception set.
-/// When one piece is a string and the others are empty, that string itself,
-/// as CPython's `+` gives.
+/// When one piece is a string and the others are empty strings, that string
+/// itself, as CPython's `+` gives.
 ///
 /// # Safety
 /// Called by compiled code with its live context; `pieces` holds `2 * n` words;
@@ -502,52 +540,59 @@ pub unsafe extern "C" fn pyston_str_build(ctx: *mut Ctx, pieces: *const u64, n: 
     // SAFETY: `ctx` is the call's live context; `pieces` holds `2 * n` words.
     let (ctx, words) = unsafe { (&mut *ctx, std::slice::from_raw_parts(pieces, 2 * n as usize)) };
     gil(ctx, |ctx| {
-        let parts: Vec<(i32, u64)> = words.chunks(2).map(|w| (w[0] as i32, w[1])).collect();
         // All ints, bools and ASCII strings: one pass into a byte buffer.
-        let mut buf: Vec<u8> = Vec::with_capacity(64);
+        let mut buf = Bytes::new();
         let mut ascii = true;
         let mut nonempty_strs = 0;
         let mut last_str = 0u64;
-        let mut only_strs_nonempty = true;
-        for &(kind, w) in &parts {
-            match kind {
+        let mut only_strs = true;
+        for w in words.chunks_exact(2) {
+            match w[0] {
                 0 => {
-                    push_int(&mut buf, w as i64);
-                    only_strs_nonempty = false;
+                    buf.push_int(w[1] as i64);
+                    only_strs = false;
                 }
                 2 => {
-                    buf.extend_from_slice(if w & 0xff != 0 { b"True" } else { b"False" });
-                    only_strs_nonempty = false;
+                    buf.extend(if w[1] & 0xff != 0 { b"True" } else { b"False" });
+                    only_strs = false;
                 }
                 3 => {
-                    let o = w as *mut ffi::PyObject;
-                    // SAFETY: a live str.
-                    let len = unsafe { ffi::PyUnicode_GetLength(o) };
-                    if len > 0 {
-                        nonempty_strs += 1;
-                        last_str = w;
-                    }
+                    let o = w[1] as *mut ffi::PyObject;
                     // SAFETY: the GIL is held; a live str.
                     match unsafe { ascii_bytes(o) } {
-                        Some(b) if ascii => buf.extend_from_slice(b),
-                        _ => ascii = false,
+                        Some(b) => {
+                            if !b.is_empty() {
+                                nonempty_strs += 1;
+                                last_str = w[1];
+                            }
+                            buf.extend(b);
+                        }
+                        None => {
+                            ascii = false;
+                            // SAFETY: a live str.
+                            if unsafe { ffi::PyUnicode_GetLength(o) } > 0 {
+                                nonempty_strs += 1;
+                                last_str = w[1];
+                            }
+                        }
                     }
                 }
                 _ => {
                     ascii = false;
-                    only_strs_nonempty = false;
+                    only_strs = false;
                 }
             }
         }
-        if only_strs_nonempty && nonempty_strs == 1 {
+        if only_strs && nonempty_strs == 1 {
             let o = last_str as *mut ffi::PyObject;
             // SAFETY: a live str; the arena keeps the new reference.
             unsafe { ffi::Py_INCREF(o) };
             return kept(ctx, o);
         }
         if ascii {
+            let b = buf.as_slice();
             // SAFETY: the GIL is held; ASCII bytes are valid UTF-8.
-            let o = unsafe { ffi::PyUnicode_FromStringAndSize(buf.as_ptr() as *const _, buf.len() as ffi::Py_ssize_t) };
+            let o = unsafe { ffi::PyUnicode_FromStringAndSize(b.as_ptr() as *const _, b.len() as ffi::Py_ssize_t) };
             return kept(ctx, o);
         }
         // SAFETY: the GIL is held; every object made here is released here
@@ -558,7 +603,8 @@ pub unsafe extern "C" fn pyston_str_build(ctx: *mut Ctx, pieces: *const u64, n: 
             if list.is_null() {
                 return 0;
             }
-            for &(kind, w) in &parts {
+            for w in words.chunks_exact(2) {
+                let (kind, w) = (w[0] as i32, w[1]);
                 let x = if kind == 3 {
                     let o = w as *mut ffi::PyObject;
                     ffi::Py_INCREF(o);
