@@ -313,3 +313,29 @@ def test_str_of_ints_bools_floats():
     cases = [(0, True, 0.0), (-1, False, -0.0), (2**63 - 1, True, 1e300), (-(2**63) + 1, False, float("nan")), (10**18, True, 5e-324)]
     cases += [(int(v), bool(v & 1), float(v) / 3) for v in rng_for("str-of").integers(-(10**9), 10**9, 30)]
     assert_same_all(str_of, cases)
+
+
+@pyston.fast(fallback=False)
+def char_pairs(s, vowels, t):
+    n = len(s)
+    pal = 0
+    inv = 0
+    rel = 0
+    for i in range(n // 2):
+        if s[i] == s[n - 1 - i]:
+            pal += 1
+        if s[i] < s[-1 - i]:
+            rel += 1
+    for ch in s:
+        if ch in vowels:
+            inv += 1
+        if ch == t or ch < t or t >= ch or ch != t:
+            rel += 1
+    return pal, inv, rel
+
+
+def test_char_pairs_and_run_time_strings():
+    others = ["", "a", "ab", "é", "😀", "z" * 3, "\ud800"]
+    cases = [(s, v, t) for s in STRINGS[:12] for v, t in zip(["aeiou", "", "😀é", "xyz\ud800"], others)]
+    cases += [(s, "ab", t) for s in ["abcba", "é😀é", "ab\ud800ba"] for t in others]
+    assert_same_all(char_pairs, cases)

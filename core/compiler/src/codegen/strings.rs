@@ -62,6 +62,10 @@ impl Gen<'_, '_> {
     }
 
     fn str_len(&mut self, s: CV) -> CResult<CV> {
+        if self.env.str_layout.is_some() {
+            let head = MemFlagsData::trusted().with_readonly().with_can_move();
+            return Ok(self.b.ins().load(clt::I64, head, s, abi::STR_LENGTH_OFFSET));
+        }
         Ok(self.call("pyston_str_len", &[s])?[0])
     }
 
@@ -276,8 +280,8 @@ impl Gen<'_, '_> {
         let ty = |k: usize| self.ty(inst.args[k]);
         let n = inst.args.len();
         match &inst.op {
-            Op::Contains => n == 2 && pos == 1 && matches!(ty(0), Ty::Str(_)),
-            Op::Cmp(_) => n == 2 && matches!(ty(1 - pos), Ty::Str(_)),
+            Op::Contains => n == 2 && pos == 1 && is_str(&ty(0)),
+            Op::Cmp(_) => n == 2 && is_str(&ty(1 - pos)),
             Op::Call { kw } => kw.is_empty() && n == 2 && pos == 1 && matches!(ty(0), Ty::Builtin(Builtin::Ord)),
             Op::MethodCall { name, kw } => kw.is_empty() && n == 1 && abi::CHAR_METHODS.contains(&name.as_str()),
             _ => false,
@@ -579,13 +583,42 @@ impl Gen<'_, '_> {
         Ok(Some(match &inst.op {
             Op::Contains => {
                 let Ty::Str(set) = &args[0].0 else {
-                    return Err(internal("char in a non-literal"));
+                    // A run-time string: CPython's search for the character.
+                    let s = args[0].1[0];
+                    let r = self.call("pyston_str_has_char", &[s, cp])?[0];
+                    return Ok(Some(vec![self.b.ins().icmp_imm_u(IntCC::Equal, r, 1)]));
                 };
                 vec![self.char_in(cp, set)]
             }
             Op::Cmp(c) => {
+                let other = inst.args[1 - pos];
+                if self.chars.contains(&other) {
+                    // Two characters: their code points.
+                    let (a, b) = (args[0].1[0], args[1].1[0]);
+                    let cc = match c {
+                        CmpOp::Eq => IntCC::Equal,
+                        CmpOp::Ne => IntCC::NotEqual,
+                        CmpOp::Lt => IntCC::UnsignedLessThan,
+                        CmpOp::Le => IntCC::UnsignedLessThanOrEqual,
+                        CmpOp::Gt => IntCC::UnsignedGreaterThan,
+                        CmpOp::Ge => IntCC::UnsignedGreaterThanOrEqual,
+                    };
+                    return Ok(Some(vec![self.b.ins().icmp(cc, a, b)]));
+                }
                 let Ty::Str(lit) = &args[1 - pos].0 else {
-                    return Err(internal("char compared with a non-literal"));
+                    // A run-time string: compared by the runtime (as `ch OP other`).
+                    let code = match (c, pos) {
+                        (CmpOp::Lt, 0) | (CmpOp::Gt, 1) => 0,
+                        (CmpOp::Le, 0) | (CmpOp::Ge, 1) => 1,
+                        (CmpOp::Eq, _) => 2,
+                        (CmpOp::Ne, _) => 3,
+                        (CmpOp::Gt, 0) | (CmpOp::Lt, 1) => 4,
+                        _ => 5,
+                    };
+                    let o = args[1 - pos].1[0];
+                    let code = self.b.ins().iconst(clt::I32, code);
+                    let r = self.call("pyston_char_cmp", &[cp, o, code])?[0];
+                    return Ok(Some(vec![self.b.ins().icmp_imm_u(IntCC::Equal, r, 1)]));
                 };
                 // As `ch OP lit`.
                 let c = if pos == 0 {

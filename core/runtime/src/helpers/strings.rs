@@ -830,3 +830,46 @@ pub unsafe extern "C" fn pyston_split_piece(ctx: *mut Ctx, state: u64, start: i6
         })
     })
 }
+
+/// `ch in s` for the character of code point `cp` and a run-time string: 1 or 0.
+///
+/// # Safety
+/// Called by compiled code (which holds the GIL); `s` is a live str.
+pub unsafe extern "C" fn pyston_str_has_char(s: u64, cp: i64) -> i32 {
+    let o = s as *mut ffi::PyObject;
+    // SAFETY: a live str; PyUnicode_FindChar over all of it (-1: absent; it
+    // fails only for a bad string or range).
+    unsafe {
+        let n = ffi::PyUnicode_GetLength(o);
+        (ffi::PyUnicode_FindChar(o, cp as u32, 0, n, 1) >= 0) as i32
+    }
+}
+
+/// `ch OP s` (`op`: CPython's rich-comparison code) for the character of code
+/// point `cp` and a run-time string, as CPython compares strings (by code
+/// points, then by length): 1 or 0.
+///
+/// # Safety
+/// Called by compiled code (which holds the GIL); `s` is a live str.
+pub unsafe extern "C" fn pyston_char_cmp(cp: i64, s: u64, op: i32) -> i32 {
+    let o = s as *mut ffi::PyObject;
+    // SAFETY: a live str; index 0 is read only when it is not empty.
+    let ord = unsafe {
+        let n = ffi::PyUnicode_GetLength(o);
+        if n == 0 {
+            std::cmp::Ordering::Greater
+        } else {
+            let c0 = ffi::PyUnicode_ReadChar(o, 0) as i64;
+            (cp, 1).cmp(&(c0, n as i64))
+        }
+    };
+    use std::cmp::Ordering::*;
+    (match op {
+        0 => ord == Less,
+        1 => ord != Greater,
+        2 => ord == Equal,
+        3 => ord != Equal,
+        4 => ord == Greater,
+        _ => ord != Less,
+    }) as i32
+}
