@@ -339,3 +339,15 @@ def test_char_pairs_and_run_time_strings():
     cases = [(s, v, t) for s in STRINGS[:12] for v, t in zip(["aeiou", "", "😀é", "xyz\ud800"], others)]
     cases += [(s, "ab", t) for s in ["abcba", "é😀é", "ab\ud800ba"] for t in others]
     assert_same_all(char_pairs, cases)
+
+
+def test_no_reference_leaks():
+    s = "12,-3,4,é"[:-2] + "5"  # a run-time string of its own
+    t = "xé😀" * 3
+    before = (sys.getrefcount(s), sys.getrefcount(t))
+    for _ in range(2000):
+        split_sum(s)
+        char_stats(t)
+        char_live_at_deopt(t, 2**62)
+        fstrings(1, 2, 0.5, True, t)
+    assert (sys.getrefcount(s), sys.getrefcount(t)) == before
