@@ -351,3 +351,16 @@ def test_no_reference_leaks():
         char_live_at_deopt(t, 2**62)
         fstrings(1, 2, 0.5, True, t)
     assert (sys.getrefcount(s), sys.getrefcount(t)) == before
+
+
+@pyston.fast(fallback=False)
+def digit_sum(s):
+    total = 0
+    for ch in s:
+        total = total * 3 + int(ch)
+    return total
+
+
+def test_int_of_a_character():
+    cases = ["", "0", "0123456789", "٣", "١٢٣", "9" * 50, "1a", " ", "x", "😀", "\ud800", "١x", "²"]
+    assert_same_all(digit_sum, cases)

@@ -282,7 +282,9 @@ impl Gen<'_, '_> {
         match &inst.op {
             Op::Contains => n == 2 && pos == 1 && is_str(&ty(0)),
             Op::Cmp(_) => n == 2 && is_str(&ty(1 - pos)),
-            Op::Call { kw } => kw.is_empty() && n == 2 && pos == 1 && matches!(ty(0), Ty::Builtin(Builtin::Ord)),
+            Op::Call { kw } => {
+                kw.is_empty() && n == 2 && pos == 1 && matches!(ty(0), Ty::Builtin(Builtin::Ord | Builtin::Int))
+            }
             Op::MethodCall { name, kw } => kw.is_empty() && n == 1 && abi::CHAR_METHODS.contains(&name.as_str()),
             _ => false,
         }
@@ -634,6 +636,7 @@ impl Gen<'_, '_> {
                 };
                 vec![self.char_cmp(cp, c, lit)]
             }
+            Op::Call { .. } if matches!(args[0].0, Ty::Builtin(Builtin::Int)) => vec![self.char_int(cp)?],
             Op::Call { .. } => vec![cp],
             Op::MethodCall { name, .. } => {
                 let k = abi::CHAR_METHODS
@@ -650,6 +653,30 @@ impl Gen<'_, '_> {
     fn split_list_of(&self, p: Value) -> CResult<Value> {
         let &(b, k) = self.defs.get(&p).ok_or_else(|| internal("split item"))?;
         Ok(self.f.block(b).insts[k].args[0])
+    }
+
+    /// `int(ch)`: an ASCII digit's value inline; any other character by
+    /// CPython's `int` of its string (other decimal digits, or CPython's
+    /// `ValueError`).
+    fn char_int(&mut self, cp: CV) -> CResult<CV> {
+        let d = self.b.ins().iadd_imm_s(cp, -48);
+        let digit = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, d, 10);
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.append_block_param(done, clt::I64);
+        self.b.ins().brif(digit, done, &[BlockArg::Value(d)], slow, &[]);
+        self.b.switch_to_block(slow);
+        self.b.set_cold_block(slow);
+        let ctx = self.ctx.unwrap();
+        let o = self.call("pyston_char_box", &[ctx, cp])?[0];
+        self.null_fails(o)?;
+        let out = self.stack(8);
+        let st = self.call("pyston_str_to_int", &[ctx, o, out])?[0];
+        self.list_status(st)?;
+        let v = self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 0);
+        self.b.ins().jump(done, &[BlockArg::Value(v)]);
+        self.b.switch_to_block(done);
+        Ok(self.b.block_params(done)[0])
     }
 
     /// `ch in set` of a code point and a literal.
