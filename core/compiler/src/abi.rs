@@ -387,6 +387,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_str_build", &[I64, I64, I64], &[I64]),
     h("pyston_str_has_char", &[I64, I64], &[I32]),
     h("pyston_char_cmp", &[I64, I64, I32], &[I32]),
+    h("pyston_char_to_int", &[I64, I64, I64], &[I32]),
     h("pyston_split_init", &[I64, I64, I64, I64], &[I32]),
     h("pyston_split_next", &[I64, I64], &[I64]),
     h("pyston_split_int", &[I64, I64, I64, I64, I64], &[I32]),

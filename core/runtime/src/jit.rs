@@ -179,6 +179,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_str_build", pyston_str_build as *const u8),
         ("pyston_str_has_char", pyston_str_has_char as *const u8),
         ("pyston_char_cmp", pyston_char_cmp as *const u8),
+        ("pyston_char_to_int", pyston_char_to_int as *const u8),
         ("pyston_split_init", pyston_split_init as *const u8),
         ("pyston_split_next", pyston_split_next as *const u8),
         ("pyston_split_int", pyston_split_int as *const u8),

@@ -500,9 +500,9 @@ impl Gen<'_, '_> {
                 }
             }
         }
+        self.plan_strings();
         self.plan_loop_collection();
         self.defs = self.f.definitions();
-        self.plan_strings();
         for b in self.f.rpo_all() {
             for (i, p) in self.f.block(b).params.iter().enumerate() {
                 self.param_defs.insert(*p, (b, i));

@@ -668,10 +668,8 @@ impl Gen<'_, '_> {
         self.b.switch_to_block(slow);
         self.b.set_cold_block(slow);
         let ctx = self.ctx.unwrap();
-        let o = self.call("pyston_char_box", &[ctx, cp])?[0];
-        self.null_fails(o)?;
         let out = self.stack(8);
-        let st = self.call("pyston_str_to_int", &[ctx, o, out])?[0];
+        let st = self.call("pyston_char_to_int", &[ctx, cp, out])?[0];
         self.list_status(st)?;
         let v = self.b.ins().load(clt::I64, MemFlagsData::trusted(), out, 0);
         self.b.ins().jump(done, &[BlockArg::Value(v)]);

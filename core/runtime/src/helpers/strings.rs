@@ -873,3 +873,26 @@ pub unsafe extern "C" fn pyston_char_cmp(cp: i64, s: u64, op: i32) -> i32 {
         _ => ord != Less,
     }) as i32
 }
+
+/// `int(ch)` of the character of code point `cp` into `out`, by CPython's
+/// `int` of its one-character string (released here): OK, or ERROR with
+/// CPython's `ValueError`.
+///
+/// # Safety
+/// Called by compiled code with its live context; `out` is a writable word.
+pub unsafe extern "C" fn pyston_char_to_int(ctx: *mut Ctx, cp: i64, out: *mut i64) -> i32 {
+    // SAFETY: `ctx` is the call's live context; with the GIL, the string is
+    // made and released here.
+    unsafe {
+        let c = &mut *ctx;
+        gil(c, |c| {
+            let o = ffi::PyUnicode_FromOrdinal(cp as i32);
+            if o.is_null() {
+                return ERROR;
+            }
+            let r = pyston_str_to_int(c, o as u64, out);
+            ffi::Py_DECREF(o);
+            r
+        })
+    }
+}
