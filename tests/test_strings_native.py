@@ -364,3 +364,28 @@ def digit_sum(s):
 def test_int_of_a_character():
     cases = ["", "0", "0123456789", "٣", "١٢٣", "9" * 50, "1a", " ", "x", "😀", "\ud800", "١x", "²"]
     assert_same_all(digit_sum, cases)
+
+
+@pyston.fast(fallback=False)
+def char_caught(s, i):
+    try:
+        return "abc"[i] == "b", s[i] == "a", s[i] in "xyz😀"
+    except IndexError:
+        return False, False, False
+
+
+@pyston.fast(fallback=False)
+def split_seps(s):
+    a = 0
+    for p in s.split("é"):
+        a += int(p)
+    b = 0
+    for p in s.split("<sep>"):
+        b = b * 7 + int(p)
+    return a, b
+
+
+def test_char_in_try_and_split_separators():
+    assert_same_all(char_caught, [(s, i) for s in ["", "a", "xyz", "😀a"] for i in [-4, -1, 0, 1, 2, 3]])
+    cases = ["1", "1é2é3", "1<sep>2", "é", "1é", "<sep>", "12<sep>3é4", "١é٢", "x"]
+    assert_same_all(split_seps, cases)
