@@ -149,7 +149,10 @@ impl Gen<'_, '_> {
     /// function (`math.sqrt(x)` is plain, `a.copy()` is not).
     pub fn call_may_allocate(&self, i: &ir::Inst) -> bool {
         // Calls on characters held as code points and on split items leave nothing there.
-        if i.args.iter().any(|a| self.chars.contains(a) || self.split_items.contains(a)) {
+        if i.args
+            .iter()
+            .any(|a| self.chars.contains(a) || self.split_items.contains(a))
+        {
             return false;
         }
         fn holds_object(t: &Ty) -> bool {
