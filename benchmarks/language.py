@@ -7,8 +7,9 @@ lambda and a nested `def` capturing variables, a function passed as an argument
 appended to and iterated, list comprehensions, `sum` of a generator expression and
 dict counting, loops over `d.items()` and over a set (lists, dicts and sets are real
 CPython objects in pyston: building one allocates its element objects as CPython does;
-Numba uses its own containers); strings (real CPython `str` objects in pyston: scanning
-characters, `split` and `int()`, f-string keys counted in a dict); generator consumption
+Numba uses its own containers); strings (real CPython `str` objects in pyston; characters read in place as
+code points, `split` items found and `int()` parsed in place, f-string keys written
+in one step and counted in a CPython dict); generator consumption
 (`sum` over a compiled generator from Python: each step runs natively, the generator
 object and each value crossing into Python as CPython's would; a `for` loop over a
 compiled generator inside compiled code, which inlines it). Each kernel is checked to compile natively under pyston

@@ -72,6 +72,7 @@ fn plans(input: &str, passes: &[&dyn Pass]) -> Result<Vec<(&'static str, String)
         pycalls: &env.pycalls,
         passes,
         describe_plans: true,
+        str_layout: None,
     };
     codegen::plan_only(&f, &t, &cenv).map_err(|e| format!("plan error: {e}"))
 }

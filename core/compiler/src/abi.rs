@@ -41,6 +41,48 @@ pub const LLIST_SIZE: i32 = 48;
 pub const LDICT_LEN: i32 = 24;
 pub const LDICT_SIZE: i32 = 64;
 
+/// Where the running CPython keeps a `str`'s characters (`PyASCIIObject` and
+/// `PyCompactUnicodeObject`, whose layout changed in 3.12), found and checked
+/// by the runtime on sample strings of every kind; compiled code reads the
+/// characters of a compact string at these offsets and calls
+/// `pyston_str_read_char` for any other string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StrLayout {
+    /// Offset of the `state` bit field (kind in bits 2..5, compact bit 5, ascii bit 6).
+    pub state: i32,
+    /// Offset of the characters of a compact ASCII string.
+    pub ascii_data: i32,
+    /// Offset of the characters of a compact non-ASCII string.
+    pub compact_data: i32,
+}
+
+/// The `str` methods compiled code runs on a one-character string held as its
+/// code point (`pyston_char_is` takes the index).
+pub const CHAR_METHODS: &[&str] = &[
+    "isdigit",
+    "isdecimal",
+    "isnumeric",
+    "isalpha",
+    "isalnum",
+    "isspace",
+    "isupper",
+    "islower",
+    "isprintable",
+    "istitle",
+    "isidentifier",
+    "isascii",
+];
+
+/// The state of a `for p in s.split(sep)` loop whose list is never made
+/// (`pyston_split_*`): the words `[s, sep, next item index, search position,
+/// item start, item end, item count]`.
+pub const SPLIT_WORDS: u32 = 7;
+pub const SPLIT_END: i32 = 40;
+pub const SPLIT_COUNT: i32 = 48;
+
+/// Offset of a `str`'s length (`PyASCIIObject.length`, after the object header).
+pub const STR_LENGTH_OFFSET: i32 = 16;
+
 /// Where the interpreter resumes after a deoptimization, and what it receives.
 #[derive(Clone, Debug)]
 pub struct DeoptPoint {
@@ -363,6 +405,18 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_str_to_int", &[I64, I64, I64], &[I32]),
     h("pyston_str_slice", &[I64, I64, I64, I32, I64, I32], &[I64]),
     h("pyston_str_search", &[I64, I32, I64, I64], &[I64]),
+    h("pyston_str_read_char", &[I64, I64], &[I64]),
+    h("pyston_char_box", &[I64, I64], &[I64]),
+    h("pyston_char_is", &[I64, I32, I64], &[I32]),
+    h("pyston_str_build", &[I64, I64, I64], &[I64]),
+    h("pyston_str_has_char", &[I64, I64], &[I32]),
+    h("pyston_char_cmp", &[I64, I64, I32], &[I32]),
+    h("pyston_char_to_int", &[I64, I64, I64], &[I32]),
+    h("pyston_split_init", &[I64, I64, I64, I64], &[I32]),
+    h("pyston_split_next", &[I64, I64], &[I64]),
+    h("pyston_split_int", &[I64, I64, I64, I64, I64], &[I32]),
+    h("pyston_split_list", &[I64, I64], &[I64]),
+    h("pyston_split_piece", &[I64, I64, I64, I64], &[I64]),
     // exceptions caught by compiled handlers
     h("pyston_catch", &[I64], &[I64]),
     h("pyston_exc_match", &[I64, I64, I64], &[I32]),

@@ -514,6 +514,16 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             // SAFETY: a local dict slot holds a live local dict (arena-owned).
             unsafe { crate::helpers::local_lists::box_local_dict(py, p, kind) }?
         }
+        Ty::PyStr => {
+            let p = take(SlotTy::I64) as *mut ffi::PyObject;
+            if p.is_null() {
+                // A character or string compiled code made for the interpreter
+                // tier could not be made (MemoryError): raise that.
+                return Err(PyErr::fetch(py));
+            }
+            // SAFETY: a str slot holds a live str (argument or arena-owned).
+            unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
+        }
         t if t.is_object() => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             // SAFETY: an object slot holds a live object (argument or arena-owned).

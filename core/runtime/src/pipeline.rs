@@ -436,6 +436,7 @@ fn codegen_into(
         pycalls: &sites,
         passes: &passes,
         describe_plans: passes.iter().any(|p| dump_wanted(p.name())),
+        str_layout: crate::helpers::str_layout(),
     };
     let sig = codegen::entry_signature(jit.module.isa().default_call_conv());
     ctx.func = cranelift_codegen::ir::Function::with_name_signature(

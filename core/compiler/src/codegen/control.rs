@@ -150,6 +150,13 @@ impl Gen<'_, '_> {
     /// an array or a boxed int, may. So may any method call other than a module
     /// function (`math.sqrt(x)` is plain, `a.copy()` is not).
     pub fn call_may_allocate(&self, i: &ir::Inst) -> bool {
+        // Calls on characters held as code points and on split items leave nothing there.
+        if i.args
+            .iter()
+            .any(|a| self.chars.contains(a) || self.split_items.contains(a))
+        {
+            return false;
+        }
         fn holds_object(t: &Ty) -> bool {
             match t {
                 Ty::Array(_) | Ty::PyInt | Ty::PyFunc(_) | Ty::Func(_) => true,

@@ -44,7 +44,7 @@ impl Gen<'_, '_> {
             if !t.is_value() || Some(v) == pending {
                 continue; // compile-time values are recomputed by the interpreter
             }
-            let vals = self.exit_val(v)?;
+            let vals = self.deopt_val(v)?;
             if slot + vals.len() > DEOPT_SLOTS {
                 return Err(CompileError::typing(
                     self.f.span,

@@ -91,6 +91,18 @@ impl Gen<'_, '_> {
     }
 
     pub fn inst(&mut self, inst: &ir::Inst) -> CResult<()> {
+        if matches!(inst.op, Op::LenBound | Op::Len) && inst.args.len() == 1 && self.split_lists.contains(&inst.args[0])
+        {
+            let state = self.use_val(inst.args[0])?[0];
+            let n = self
+                .b
+                .ins()
+                .load(clt::I64, MemFlagsData::trusted(), state, abi::SPLIT_COUNT);
+            if let Some(r) = inst.result {
+                self.vals.insert(r, vec![n]);
+            }
+            return Ok(());
+        }
         if inst.op == Op::LenBound {
             // A list: no bound (its length is re-read each step); else the length.
             if matches!(self.ty(inst.args[0]), Ty::List(_) | Ty::LocalList(_)) {
@@ -146,6 +158,12 @@ impl Gen<'_, '_> {
         }
         // (before the calls into Python: `sum`/`min`/`max` of a local list are native)
         if let Some(out) = self.local_list_inst(inst, &args, &rt)? {
+            if let Some(r) = inst.result {
+                self.vals.insert(r, out);
+            }
+            return Ok(());
+        }
+        if let Some(out) = self.char_inst(inst, &args)? {
             if let Some(r) = inst.result {
                 self.vals.insert(r, out);
             }

@@ -162,6 +162,9 @@ impl Gen<'_, '_> {
         let Some(seq) = self.loop_tests.get(&inst.args[1]).copied() else {
             return Ok(());
         };
+        if self.split_lists.contains(&seq) {
+            return Ok(());
+        }
         let list = match self.ty(seq) {
             Ty::List(_) | Ty::LocalList(_) => self.use_val(seq)?[0],
             _ => return Ok(()),

@@ -83,6 +83,9 @@ pub struct CodegenEnv<'a> {
     pub passes: &'a [&'a dyn Pass],
     /// Whether to keep each plan's text in [`Output::plans`] (for dumps).
     pub describe_plans: bool,
+    /// Where the running CPython keeps a `str`'s characters (`None`: read them
+    /// by a call each).
+    pub str_layout: Option<abi::StrLayout>,
 }
 
 pub struct Output {
@@ -278,6 +281,10 @@ impl<'a, 'b> Gen<'a, 'b> {
             },
             loop_items: f.loop_items(),
             loop_tests: f.loop_tests(),
+            chars: HashSet::new(),
+            lazy_strs: HashMap::new(),
+            split_lists: HashSet::new(),
+            split_items: HashSet::new(),
             last_use: {
                 // The terminator and the exceptional edge count as position `insts.len()`;
                 // uses in two blocks as `usize::MAX` (no last use inside one block).
@@ -390,6 +397,17 @@ pub struct Gen<'a, 'b> {
     /// The trip counts of `for` loops their tests compare against, with the
     /// sequence each counts (see [`ir::Function::loop_tests`]).
     pub loop_tests: HashMap<Value, Value>,
+    /// One-character strings `s[i]` held as their code point (every use reads
+    /// only the character; see `strings.rs`).
+    pub chars: HashSet<Value>,
+    /// Strings built by `+` and f-string fields, not made until the
+    /// instruction that uses them all (see `strings.rs`).
+    pub lazy_strs: HashMap<Value, Vec<strings::Piece>>,
+    /// `s.split(sep)` lists only iterated by one `for` loop whose items are
+    /// only read by `int()`: never made; each item is found when the loop reads
+    /// it and held as its bounds in `s` (see `strings.rs`).
+    pub split_lists: HashSet<Value>,
+    pub split_items: HashSet<Value>,
 }
 
 /// A loop's blocks, and per variable it binds to arrays: its name id, the
@@ -483,6 +501,7 @@ impl Gen<'_, '_> {
                 }
             }
         }
+        self.plan_strings();
         self.plan_loop_collection();
         self.defs = self.f.definitions();
         for b in self.f.rpo_all() {
