@@ -344,7 +344,44 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_exc_match", &[I64, I64, I64], &[I32]),
     h("pyston_reraise", &[I64], &[]),
     h("pyston_try_raise", &[I64, I64], &[I32]),
+    h("pyston_lazy_exc", &[I64, I64], &[I64]),
 ];
+
+/// An exception compiled code raised and caught without making it (see
+/// `codegen/exceptions.rs`): a tagged word (low bit set, where an exception
+/// instance's pointer has it clear) naming what raised. Only a Python
+/// `ZeroDivisionError` of `/`, `//` or `%` for now: on ints, or on floats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LazyExc {
+    /// `a OP 0` with `op` one of `/ // %`; `float`: either operand is a float.
+    ZeroDiv { op: BinOp, float: bool },
+}
+
+const LAZY_DIV_OPS: [BinOp; 3] = [BinOp::Div, BinOp::FloorDiv, BinOp::Mod];
+
+impl LazyExc {
+    /// The tagged word standing for the exception.
+    pub fn tag(self) -> Option<i64> {
+        match self {
+            LazyExc::ZeroDiv { op, float } => {
+                let k = LAZY_DIV_OPS.iter().position(|o| *o == op)? as i64;
+                Some(((k * 2 + i64::from(float)) << 1) | 1)
+            }
+        }
+    }
+
+    /// What a tagged word stands for (None: an exception instance's pointer).
+    pub fn from_tag(t: i64) -> Option<LazyExc> {
+        if t & 1 == 0 {
+            return None;
+        }
+        let k = (t >> 1) as usize;
+        Some(LazyExc::ZeroDiv {
+            op: *LAZY_DIV_OPS.get(k / 2)?,
+            float: k % 2 == 1,
+        })
+    }
+}
 
 /// The table entry for `name`.
 pub fn helper(name: &str) -> Option<&'static Helper> {

@@ -56,6 +56,12 @@ impl Gen<'_, '_> {
     pub fn catch_to(&mut self, h: &ir::Edge, span: Span) -> CResult<()> {
         let ctx = self.ctx.unwrap();
         let exc = self.call("pyston_catch", &[ctx])?[0];
+        self.jump_to_handler(h, exc, span)
+    }
+
+    /// Jumps to the handler `h` with the exception `exc` (an instance, or a
+    /// tagged word) raised at `span`.
+    fn jump_to_handler(&mut self, h: &ir::Edge, exc: CV, span: Span) -> CResult<()> {
         let (es, ss) = self.exc_slots();
         self.b.ins().stack_store(clt::I64, exc, es, 0);
         let site = self.call_sites.len() as i64;
@@ -66,6 +72,130 @@ impl Gen<'_, '_> {
         let target = self.blocks[&h.block];
         self.b.ins().jump(target, &args);
         Ok(())
+    }
+
+    /// Whether the dispatch block `d` may be entered with a tagged word
+    /// ([`abi::LazyExc`]) instead of the exception instance: nobody can see
+    /// the instance. Its `caught_exc` only goes to `exc_match` (which needs
+    /// only the class) and to `raise` (which makes it); and the handler (the
+    /// blocks `d` dominates) calls no Python code that could look at
+    /// `sys.exc_info()`, reads no attribute of an object, and does not yield.
+    pub fn takes_lazy_exc(&self, d: Block) -> bool {
+        let data = self.f.block(d);
+        match data.insts.first() {
+            Some(i) if i.op == Op::CaughtExc => {}
+            _ => return false,
+        }
+        let exc = data.insts[0].result;
+        let n = self.f.blocks.len();
+        let mut preds: Vec<Vec<Block>> = vec![Vec::new(); n];
+        for i in 0..n {
+            let b = Block(i as u32);
+            let bd = self.f.block(b);
+            for e in bd.term.successors() {
+                preds[e.block.0 as usize].push(b);
+            }
+            if let Some(h) = &bd.handler {
+                preds[h.block.0 as usize].push(b);
+            }
+            if let Some(x) = exc {
+                let mut edges = bd.term.successors().into_iter().chain(bd.handler.as_ref());
+                if edges.any(|e| e.args.contains(&x)) {
+                    return false;
+                }
+                for inst in &bd.insts {
+                    if inst.args.iter().enumerate().any(|(k, a)| *a == x && !(inst.op == Op::ExcMatch && k == 0)) {
+                        return false;
+                    }
+                }
+                let term_ok = match &bd.term {
+                    Term::Raise(_) => true,
+                    t => !t.uses().contains(&x),
+                };
+                if !term_ok {
+                    return false;
+                }
+            }
+        }
+        // The blocks `d` dominates (all their predecessors are).
+        let mut dom: HashSet<Block> = [d].into_iter().collect();
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for i in 0..n {
+                let b = Block(i as u32);
+                if b == self.f.entry() || dom.contains(&b) || preds[i].is_empty() {
+                    continue;
+                }
+                if preds[i].iter().all(|p| dom.contains(p)) {
+                    dom.insert(b);
+                    changed = true;
+                }
+            }
+        }
+        dom.iter().all(|b| {
+            let bd = self.f.block(*b);
+            !matches!(bd.term, Term::Yield { .. })
+                && bd.insts.iter().all(|i| match &i.op {
+                    Op::Call { .. } => matches!(self.ty(i.args[0]), Ty::Builtin(_)),
+                    Op::MethodCall { .. } | Op::Lambda { .. } => false,
+                    Op::Attr(_) => !matches!(self.ty(i.args[0]), Ty::Obj(_)),
+                    _ => true,
+                })
+        })
+    }
+
+    /// `cond` holds: the current instruction raises the exception `k` (and
+    /// only then). Inside a `try` body whose handler is compiled, jumps there
+    /// with a tagged word when nobody can see the exception
+    /// ([`Gen::takes_lazy_exc`]), else with the exception made directly; the
+    /// interpreter tier is not involved. Elsewhere a deopt, as before.
+    pub fn raise_known_if(&mut self, cond: CV, k: abi::LazyExc) -> CResult<()> {
+        let (blk, i) = self.cur_inst;
+        let (Some(h), None, Some(tag)) = (self.native_handler(blk), self.pred, k.tag()) else {
+            self.deopt_if(cond);
+            return Ok(());
+        };
+        let span = self.f.block(blk).insts.get(i).map_or(self.f.block(blk).term_span, |x| x.span);
+        let raise = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(raise);
+        self.b.ins().brif(cond, raise, &[], cont, &[]);
+        self.b.switch_to_block(raise);
+        let mut exc = self.b.ins().iconst(clt::I64, tag);
+        if !self.takes_lazy_exc(h.block) {
+            let ctx = self.ctx.unwrap();
+            exc = self.call("pyston_lazy_exc", &[ctx, exc])?[0];
+        }
+        self.jump_to_handler(&h, exc, span)?;
+        self.b.switch_to_block(cont);
+        Ok(())
+    }
+
+    /// The `ZeroDivisionError` the current instruction (a Python `/`, `//`
+    /// or `%` on ints or floats, by `op`) raises when `cond` holds, as
+    /// [`Gen::raise_known_if`]; a deopt when it is some other instruction.
+    pub fn zero_div_if(&mut self, cond: CV, op: BinOp) -> CResult<()> {
+        let (blk, i) = self.cur_inst;
+        let py_num = |t: Ty| matches!(t, Ty::Int | Ty::Bool | Ty::PyInt | Ty::Float);
+        let kind = match self.f.block(blk).insts.get(i) {
+            Some(inst)
+                if matches!(inst.op, Op::Bin { op: o, .. } if o == op)
+                    && inst.args.len() == 2
+                    && inst.args.iter().all(|a| py_num(self.ty(*a))) =>
+            {
+                let float = inst.args.iter().any(|a| self.ty(*a) == Ty::Float);
+                Some(abi::LazyExc::ZeroDiv { op, float })
+            }
+            _ => None,
+        };
+        match kind {
+            Some(k) => self.raise_known_if(cond, k),
+            None => {
+                self.deopt_if(cond);
+                Ok(())
+            }
+        }
     }
 
     /// On a failure path of the current instruction (an exception is set):
@@ -165,6 +295,13 @@ impl Gen<'_, '_> {
         let (blk, _) = self.cur_inst;
         let (es, ss) = self.exc_slots();
         if let Some(h) = self.native_handler(blk) {
+            // A tagged word is made into the exception unless that handler takes it too.
+            let exc = if self.takes_lazy_exc(h.block) {
+                exc
+            } else {
+                let ctx = self.ctx.unwrap();
+                self.call("pyston_lazy_exc", &[ctx, exc])?[0]
+            };
             self.b.ins().stack_store(clt::I64, exc, es, 0);
             let args = self.edge_args(&h)?;
             let target = self.blocks[&h.block];

@@ -67,7 +67,55 @@ pub fn raise_from(_py: Python<'_>, exc: &Bound<'_, PyAny>, cause: &Bound<'_, PyA
 use crate::interp::{eval, may_warn};
 use crate::runtime::{meta_arc, Ctx, FuncMeta, DEOPT, ERROR};
 use pyo3::ffi;
+use pyston_compiler::abi::LazyExc;
 use pyston_compiler::ir::Op;
+
+/// The class of the exception a tagged word stands for (`abi::LazyExc`).
+fn lazy_class(k: LazyExc) -> *mut ffi::PyObject {
+    match k {
+        // SAFETY: a static exception class of the interpreter.
+        LazyExc::ZeroDiv { .. } => unsafe { ffi::PyExc_ZeroDivisionError },
+    }
+}
+
+/// Makes the exception a tagged word stands for, exactly as the operation
+/// makes it on this CPython (its message differs between versions): runs the
+/// operation on the canonical operands that raise it.
+fn make_lazy(py: Python<'_>, k: LazyExc) -> PyErr {
+    let r = match k {
+        LazyExc::ZeroDiv { op, float } => {
+            let (a, b) = if float {
+                (1.0f64.into_pyobject(py).unwrap().into_any(), 0.0f64.into_pyobject(py).unwrap().into_any())
+            } else {
+                (1i64.into_pyobject(py).unwrap().into_any(), 0i64.into_pyobject(py).unwrap().into_any())
+            };
+            crate::interp::binop(py, op, false, &a, &b)
+        }
+    };
+    match r {
+        Err(e) => e,
+        Ok(_) => crate::internal_error("a lazily made exception's operation did not raise"),
+    }
+}
+
+/// The exception instance compiled code caught as `exc`: made now when `exc`
+/// is a tagged word (kept in the call's arena), else `exc` itself.
+///
+/// # Safety
+/// Called by compiled code with the live context of this call; `exc` is a
+/// tagged word or a live exception instance.
+pub unsafe extern "C" fn pyston_lazy_exc(ctx: *mut Ctx, exc: i64) -> i64 {
+    let Some(k) = LazyExc::from_tag(exc) else {
+        return exc;
+    };
+    // SAFETY: `ctx` is the live context of this call.
+    let ctx = unsafe { &mut *ctx };
+    Python::attach(|py| {
+        let p = make_lazy(py, k).into_value(py).into_any().into_ptr();
+        ctx.arena.push(p);
+        p as i64
+    })
+}
 
 /// Takes the exception an instruction inside a `try` body raised: returns the
 /// exception instance (a strong reference kept in the call's arena), its
@@ -102,8 +150,11 @@ pub unsafe extern "C" fn pyston_exc_match(exc: i64, classes: *const u64, n: i64)
         let cls: Vec<Bound<'_, PyAny>> = (0..n as usize)
             .map(|i| unsafe { Bound::from_borrowed_ptr(py, *classes.add(i) as *mut ffi::PyObject) })
             .collect();
+        // A tagged word matches as its class does (`PyErr_GivenExceptionMatches`
+        // takes a class as well as an instance).
+        let exc = LazyExc::from_tag(exc).map_or(exc as *mut ffi::PyObject, lazy_class);
         // SAFETY: as above.
-        let exc = unsafe { Bound::from_borrowed_ptr(py, exc as *mut ffi::PyObject) };
+        let exc = unsafe { Bound::from_borrowed_ptr(py, exc) };
         if !cls.iter().all(is_exc_class) {
             PyTypeError::new_err("catching classes that do not inherit from BaseException is not allowed").restore(py);
             return -1;
@@ -117,12 +168,16 @@ pub unsafe extern "C" fn pyston_exc_match(exc: i64, classes: *const u64, n: i64)
 }
 
 /// Raises the caught exception `exc` again (`raise` in a handler, or no
-/// clause matched).
+/// clause matched); a tagged word's exception is made now.
 ///
 /// # Safety
-/// Called by compiled code; `exc` is a live exception instance.
+/// Called by compiled code; `exc` is a live exception instance or a tagged word.
 pub unsafe extern "C" fn pyston_reraise(exc: i64) {
     Python::attach(|py| {
+        if let Some(k) = LazyExc::from_tag(exc) {
+            make_lazy(py, k).restore(py);
+            return;
+        }
         // SAFETY: `exc` is a live object held by the call's arena.
         let exc = unsafe { Bound::from_borrowed_ptr(py, exc as *mut ffi::PyObject) };
         PyErr::from_value(exc).restore(py);
