@@ -389,3 +389,55 @@ def test_base_exception_passes():
         base_exception(1000, 1)
     with pytest.raises(Stop):
         base_exception.py_func(1000, 1)
+
+
+# --------------------------------------------------------------------------
+# outside any try: made and raised from the compiled frame at its line
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def no_try(x, y, op):
+    z = x + 1
+    if op == 0:
+        return z / y  #@LAZY_NO_TRY
+    if op == 1:
+        return z // y
+    return z % y
+
+
+@pyston.fast
+def gen_div(a, b):
+    for i in range(len(a)):
+        r = -1
+        try:
+            r = a[i] // b[i]
+        except ZeroDivisionError:
+            r = -2
+        yield r
+    yield int(a[0]) // int(b[-1])
+
+
+def test_no_try():
+    cases = [(x, y, op) for op in range(3) for x, y in [(7, 0), (7.5, 0.0), (7, -0.0), (True, False), (7, 2)]]
+    assert_same_all(no_try, cases)
+    got = []
+    for fn in [no_try.py_func, no_try]:
+        with pytest.raises(ZeroDivisionError) as info:
+            fn(1.0, 0.0, 0)
+        got.append([(f.lineno, f.name) for f in traceback.extract_tb(info.tb)][1:])
+    assert got[0] == got[1] == [(line_of(__file__, "LAZY_NO_TRY"), "no_try")]
+
+
+def test_generator():
+    for a, b in [([1, 2, 3], [1, 0, 2]), ([4, 5], [0, 0]), ([4], [1])]:
+        want = got = None
+        try:
+            want = list(gen_div.py_func(a, b))
+        except ZeroDivisionError as e:
+            want = str(e)
+        try:
+            got = list(gen_div(a, b))
+        except ZeroDivisionError as e:
+            got = str(e)
+        assert want == got

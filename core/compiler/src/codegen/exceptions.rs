@@ -149,10 +149,12 @@ impl Gen<'_, '_> {
     /// only then). Inside a `try` body whose handler is compiled, jumps there
     /// with a tagged word when nobody can see the exception
     /// ([`Gen::takes_lazy_exc`]), else with the exception made directly; the
-    /// interpreter tier is not involved. Elsewhere a deopt, as before.
+    /// interpreter tier is not involved. Elsewhere the exception is made and
+    /// raised from here (to a handler on the interpreter tier, or out of the
+    /// function from this line).
     pub fn raise_known_if(&mut self, cond: CV, k: abi::LazyExc) -> CResult<()> {
         let (blk, i) = self.cur_inst;
-        let (Some(h), None, Some(tag)) = (self.native_handler(blk), self.pred, k.tag()) else {
+        let (None, Some(tag)) = (self.pred, k.tag()) else {
             self.deopt_if(cond);
             return Ok(());
         };
@@ -163,11 +165,16 @@ impl Gen<'_, '_> {
         self.b.ins().brif(cond, raise, &[], cont, &[]);
         self.b.switch_to_block(raise);
         let mut exc = self.b.ins().iconst(clt::I64, tag);
-        if !self.takes_lazy_exc(h.block) {
-            let ctx = self.ctx.unwrap();
-            exc = self.call("pyston_lazy_exc", &[ctx, exc])?[0];
+        let ctx = self.ctx.unwrap();
+        if let Some(h) = self.native_handler(blk) {
+            if !self.takes_lazy_exc(h.block) {
+                exc = self.call("pyston_lazy_exc", &[ctx, exc])?[0];
+            }
+            self.jump_to_handler(&h, exc, span)?;
+        } else {
+            self.call("pyston_reraise", &[exc])?;
+            self.push_frame_and_fail(ctx, span)?;
         }
-        self.jump_to_handler(&h, exc, span)?;
         self.b.switch_to_block(cont);
         Ok(())
     }
