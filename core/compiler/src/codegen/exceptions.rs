@@ -210,7 +210,9 @@ impl Gen<'_, '_> {
     /// interpreter tier. False outside `try` bodies (nothing emitted).
     pub fn raise_to_handler(&mut self) -> CResult<bool> {
         let (blk, k) = self.cur_inst;
-        if let Some(h) = self.native_handler(blk) {
+        // (A conversion on the edge that deoptimizes would run the instruction
+        // again on the interpreter tier: hand it the raised exception instead.)
+        if let Some(h) = self.native_handler(blk).filter(|h| self.edge_is_plain(h)) {
             let span = self
                 .f
                 .block(blk)
@@ -234,6 +236,12 @@ impl Gen<'_, '_> {
         let Some(h) = self.native_handler(blk) else {
             return Ok(());
         };
+        if !self.edge_is_plain(&h) {
+            // Passing the values to the handler converts one, which may itself
+            // deoptimize, to this very point (the deopt block being emitted):
+            // the interpreter raises the exception instead.
+            return Ok(());
+        }
         let Some(inst) = self.f.block(blk).insts.get(k) else {
             return Ok(());
         };
@@ -265,6 +273,13 @@ impl Gen<'_, '_> {
         self.catch_to(&h, span)?;
         self.b.switch_to_block(leave);
         Ok(())
+    }
+
+    /// Whether every value the edge `h` passes has its parameter's type (no
+    /// conversion, which could deoptimize).
+    pub fn edge_is_plain(&self, h: &ir::Edge) -> bool {
+        let params = &self.f.block(h.block).params;
+        params.iter().zip(&h.args).all(|(p, a)| self.ty(*p) == self.ty(*a))
     }
 
     /// `caught_exc`: the exception the dispatch block was entered with.
