@@ -441,3 +441,79 @@ def test_generator():
         except ZeroDivisionError as e:
             got = str(e)
         assert want == got
+
+
+# --------------------------------------------------------------------------
+# `except ... as e:` sees CPython's traceback: this frame at the raising line
+# (then the callees' frames)
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def tb_here(x, y):
+    try:
+        return float(x // y)
+    except ZeroDivisionError as e:
+        tb = e.__traceback__
+        return tb.tb_lineno + (0.5 if tb.tb_next is None else 0.25) + (1000.0 if tb.tb_frame.f_code.co_name == "tb_here" else 0.0)
+
+
+def tb_inner(a, i):
+    return a[i] + 1.0
+
+
+@pyston.fast
+def tb_callee(a, i):
+    try:
+        return float(tb_inner(a, i))
+    except IndexError as e:
+        tb = e.__traceback__
+        return tb.tb_lineno * 1000.0 + tb.tb_next.tb_lineno
+
+
+@pyston.fast
+def tb_reraised(x, y, bare):
+    try:
+        try:
+            return x / y
+        except ZeroDivisionError as e:
+            if bare:
+                raise
+            raise e
+    except ArithmeticError as e2:
+        tb = e2.__traceback__
+        return tb.tb_lineno + (0.5 if tb.tb_next is None else 0.25)
+
+
+@pyston.fast
+def tb_cold_outer(x, y):
+    try:
+        try:
+            return x / y
+        except ZeroDivisionError as e:
+            raise
+    except ArithmeticError as e2:
+        print(end="")  # (the interpreter tier runs this handler)
+        tb = e2.__traceback__
+        return tb.tb_lineno + (0.5 if tb.tb_next is None else 0.25)
+
+
+@pyston.fast
+def tb_escape(x, y):
+    try:
+        return x % y  #@LAZY_TB_ESCAPE
+    except ZeroDivisionError as e:
+        raise
+
+
+def test_tracebacks_seen_by_handlers():
+    assert_same_all(tb_here, [(1, 0), (1.0, 0.0), (1, 0.0), (7, 2)])
+    assert_same_all(tb_callee, [([1.0, 2.0], 5), (np.arange(3.0), 5), (np.arange(3.0), -7), ([1.0], 0)])
+    assert_same_all(tb_reraised, [(1.0, 0.0, True), (1, 0, True), (2.0, 4.0, True)])
+    assert_same_all(tb_cold_outer, [(1.0, 0.0), (1, 0), (2.0, 4.0)])
+    got = []
+    for fn in [tb_escape.py_func, tb_escape]:
+        with pytest.raises(ZeroDivisionError) as info:
+            fn(3, 0)
+        got.append([(f.lineno, f.name) for f in traceback.extract_tb(info.tb)][1:])
+    assert got[0] == got[1] == [(line_of(__file__, "LAZY_TB_ESCAPE"), "tb_escape")]

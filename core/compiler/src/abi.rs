@@ -345,6 +345,8 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_reraise", &[I64], &[]),
     h("pyston_try_raise", &[I64, I64], &[I32]),
     h("pyston_lazy_exc", &[I64, I64], &[I64]),
+    h("pyston_exc_seen", &[I64, I64, I64, I64], &[I64]),
+    h("pyston_exc_unseen", &[I64, I64], &[]),
 ];
 
 /// An exception compiled code raised and caught without making it (see

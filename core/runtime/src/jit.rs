@@ -143,6 +143,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_reraise", exceptions::pyston_reraise as *const u8),
         ("pyston_try_raise", exceptions::pyston_try_raise as *const u8),
         ("pyston_lazy_exc", exceptions::pyston_lazy_exc as *const u8),
+        ("pyston_exc_seen", exceptions::pyston_exc_seen as *const u8),
+        ("pyston_exc_unseen", exceptions::pyston_exc_unseen as *const u8),
         ("pyston_pymath", pyston_pymath as *const u8),
         ("pyston_list_new", pyston_list_new as *const u8),
         ("pyston_list_append", pyston_list_append as *const u8),

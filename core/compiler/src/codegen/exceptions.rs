@@ -63,15 +63,53 @@ impl Gen<'_, '_> {
     /// tagged word) raised at `span`.
     fn jump_to_handler(&mut self, h: &ir::Edge, exc: CV, span: Span) -> CResult<()> {
         let (es, ss) = self.exc_slots();
-        self.b.ins().stack_store(clt::I64, exc, es, 0);
         let site = self.call_sites.len() as i64;
         self.call_sites.push(span);
         let sv = self.b.ins().iconst(clt::I64, site);
         self.b.ins().stack_store(clt::I64, sv, ss, 0);
+        let exc = self.exc_for_handler(h.block, exc)?;
+        self.b.ins().stack_store(clt::I64, exc, es, 0);
         let args = self.edge_args(h)?;
         let target = self.blocks[&h.block];
         self.b.ins().jump(target, &args);
         Ok(())
+    }
+
+    /// What the dispatch block `d` is entered with for the caught `exc` (an
+    /// instance or a tagged word; the site slot is set): a handler that sees
+    /// the instance gets it made, with this frame's traceback entry
+    /// (`pyston_exc_seen`); one that cannot see it, a tagged word as it is.
+    fn exc_for_handler(&mut self, d: Block, exc: CV) -> CResult<CV> {
+        let ctx = self.ctx.unwrap();
+        if self.sees_exc(d) {
+            let (_, ss) = self.exc_slots();
+            let slotp = self.b.ins().iconst(clt::I64, self.env.self_meta_slot as i64);
+            let meta = self.b.ins().load(clt::I64, MemFlagsData::trusted(), slotp, 0);
+            let sp = self.b.ins().stack_addr(clt::I64, ss, 0);
+            return Ok(self.call("pyston_exc_seen", &[ctx, meta, exc, sp])?[0]);
+        }
+        if self.takes_lazy_exc(d) {
+            return Ok(exc);
+        }
+        Ok(self.call("pyston_lazy_exc", &[ctx, exc])?[0])
+    }
+
+    /// Whether the `caught_exc` of dispatch block `d` goes anywhere but
+    /// `exc_match` and `raise` (an `except ... as e:` binds it).
+    pub fn sees_exc(&self, d: Block) -> bool {
+        let data = self.f.block(d);
+        let Some(x) = data.insts.first().filter(|i| i.op == Op::CaughtExc).and_then(|i| i.result) else {
+            return false;
+        };
+        self.f.blocks.iter().any(|bd| {
+            let mut edges = bd.term.successors().into_iter().chain(bd.handler.as_ref());
+            edges.any(|e| e.args.contains(&x))
+                || bd
+                    .insts
+                    .iter()
+                    .any(|i| i.args.iter().enumerate().any(|(k, a)| *a == x && !(i.op == Op::ExcMatch && k == 0)))
+                || (!matches!(bd.term, Term::Raise(_)) && bd.term.uses().contains(&x))
+        })
     }
 
     /// Whether the dispatch block `d` may be entered with a tagged word
@@ -164,12 +202,9 @@ impl Gen<'_, '_> {
         self.b.set_cold_block(raise);
         self.b.ins().brif(cond, raise, &[], cont, &[]);
         self.b.switch_to_block(raise);
-        let mut exc = self.b.ins().iconst(clt::I64, tag);
+        let exc = self.b.ins().iconst(clt::I64, tag);
         let ctx = self.ctx.unwrap();
         if let Some(h) = self.native_handler(blk) {
-            if !self.takes_lazy_exc(h.block) {
-                exc = self.call("pyston_lazy_exc", &[ctx, exc])?[0];
-            }
             self.jump_to_handler(&h, exc, span)?;
         } else {
             self.call("pyston_reraise", &[exc])?;
@@ -317,18 +352,18 @@ impl Gen<'_, '_> {
         let (blk, _) = self.cur_inst;
         let (es, ss) = self.exc_slots();
         if let Some(h) = self.native_handler(blk) {
-            // A tagged word is made into the exception unless that handler takes it too.
-            let exc = if self.takes_lazy_exc(h.block) {
-                exc
-            } else {
-                let ctx = self.ctx.unwrap();
-                self.call("pyston_lazy_exc", &[ctx, exc])?[0]
-            };
+            // (The site slot still holds where it was first raised.)
+            let exc = self.exc_for_handler(h.block, exc)?;
             self.b.ins().stack_store(clt::I64, exc, es, 0);
             let args = self.edge_args(&h)?;
             let target = self.blocks[&h.block];
             self.b.ins().jump(target, &args);
             return Ok(());
+        }
+        if self.f.block(blk).handler.is_some() {
+            // To a handler on the interpreter tier, which adds this frame's entry.
+            let sp = self.b.ins().stack_addr(clt::I64, ss, 0);
+            self.call("pyston_exc_unseen", &[exc, sp])?;
         }
         self.call("pyston_reraise", &[exc])?;
         if let Some(cb) = self.raised_block() {

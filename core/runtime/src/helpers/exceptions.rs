@@ -138,6 +138,63 @@ pub unsafe extern "C" fn pyston_catch(ctx: *mut Ctx) -> i64 {
     })
 }
 
+/// A compiled handler that sees its exception (`except ... as e:`) is entered
+/// with `exc`: makes it when `exc` is a tagged word, and gives it this
+/// frame's traceback entry at the raising line (`call_sites[*site]`), as
+/// CPython's handler sees it; `*site` becomes -1 (the entry is there: a
+/// re-raise leaving the function does not add it again).
+///
+/// # Safety
+/// Called by compiled code with the live context and metadata of this call;
+/// `exc` is a tagged word or a live exception instance; `site` points to the
+/// call's site slot.
+pub unsafe extern "C" fn pyston_exc_seen(ctx: *mut Ctx, meta: *const FuncMeta, exc: i64, site: *mut i64) -> i64 {
+    // SAFETY: as documented.
+    let exc = unsafe { pyston_lazy_exc(ctx, exc) };
+    // SAFETY: `site` is the call's site slot.
+    let s = unsafe { *site };
+    if s < 0 {
+        return exc;
+    }
+    // SAFETY: `meta` is this call's metadata.
+    let meta = unsafe { &*meta };
+    let frames = crate::runtime::frame_entries([(meta, crate::runtime::call_site_span(meta, s as usize))]);
+    Python::attach(|py| {
+        // SAFETY: `exc` is a live exception instance kept by the call's arena.
+        let e = unsafe { Bound::from_borrowed_ptr(py, exc as *mut ffi::PyObject) };
+        // (`with_traceback` sets it on the same instance.)
+        let _ = crate::dispatch::with_frames(py, PyErr::from_value(e), &frames);
+    });
+    // SAFETY: as above.
+    unsafe { *site = -1 };
+    exc
+}
+
+/// Before a compiled handler that saw `exc` raises it again to a handler on
+/// the interpreter tier: drops the traceback entry `pyston_exc_seen` gave it
+/// (`*site` is -1), which the interpreter tier adds again.
+///
+/// # Safety
+/// Called by compiled code; `exc` is a tagged word or a live exception
+/// instance; `site` points to the call's site slot.
+pub unsafe extern "C" fn pyston_exc_unseen(exc: i64, site: *const i64) {
+    // SAFETY: `site` is the call's site slot.
+    if LazyExc::from_tag(exc).is_some() || unsafe { *site } >= 0 {
+        return;
+    }
+    Python::attach(|py| {
+        // SAFETY: `exc` is a live exception instance kept by the call's arena.
+        let e = unsafe { Bound::from_borrowed_ptr(py, exc as *mut ffi::PyObject) };
+        if let Ok(tb) = e.getattr("__traceback__") {
+            if !tb.is_none() {
+                if let Ok(next) = tb.getattr("tb_next") {
+                    let _ = e.setattr("__traceback__", next);
+                }
+            }
+        }
+    });
+}
+
 /// `except classes:` for the caught exception `exc`: `classes` points to `n`
 /// class objects (one class, or a tuple's items). 1: it matches, 0: it does
 /// not, -1: a `TypeError` is set (not exception classes).
