@@ -145,6 +145,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_lazy_exc", exceptions::pyston_lazy_exc as *const u8),
         ("pyston_exc_seen", exceptions::pyston_exc_seen as *const u8),
         ("pyston_exc_unseen", exceptions::pyston_exc_unseen as *const u8),
+        ("pyston_index_oob", exceptions::pyston_index_oob as *const u8),
         ("pyston_pymath", pyston_pymath as *const u8),
         ("pyston_list_new", pyston_list_new as *const u8),
         ("pyston_list_append", pyston_list_append as *const u8),

@@ -191,18 +191,28 @@ impl Gen<'_, '_> {
     /// raised from here (to a handler on the interpreter tier, or out of the
     /// function from this line).
     pub fn raise_known_if(&mut self, cond: CV, k: abi::LazyExc) -> CResult<()> {
-        let (blk, i) = self.cur_inst;
-        let (None, Some(tag)) = (self.pred, k.tag()) else {
+        let Some(tag) = k.tag() else {
             self.deopt_if(cond);
             return Ok(());
         };
+        self.raise_made_if(cond, |cg| Ok(cg.b.ins().iconst(clt::I64, tag)))
+    }
+
+    /// As [`Gen::raise_known_if`], the exception (a tagged word or an instance)
+    /// made by `make` in the cold block.
+    pub fn raise_made_if(&mut self, cond: CV, make: impl FnOnce(&mut Self) -> CResult<CV>) -> CResult<()> {
+        let (blk, i) = self.cur_inst;
+        if self.pred.is_some() {
+            self.deopt_if(cond);
+            return Ok(());
+        }
         let span = self.f.block(blk).insts.get(i).map_or(self.f.block(blk).term_span, |x| x.span);
         let raise = self.b.create_block();
         let cont = self.b.create_block();
         self.b.set_cold_block(raise);
         self.b.ins().brif(cond, raise, &[], cont, &[]);
         self.b.switch_to_block(raise);
-        let exc = self.b.ins().iconst(clt::I64, tag);
+        let exc = make(self)?;
         let ctx = self.ctx.unwrap();
         if let Some(h) = self.native_handler(blk) {
             self.jump_to_handler(&h, exc, span)?;
@@ -212,6 +222,25 @@ impl Gen<'_, '_> {
         }
         self.b.switch_to_block(cont);
         Ok(())
+    }
+
+    /// Whether an out-of-bounds index `ix` on axis `k` of the current
+    /// instruction raises NumPy's `IndexError` for it (`a[i, ...]` or
+    /// `a[i, ...] = v` on an array, with an integer index and wraparound).
+    pub fn index_error_known(&self, ix: &Ty, k: usize) -> bool {
+        let (blk, i) = self.cur_inst;
+        let Some(inst) = self.f.block(blk).insts.get(i) else {
+            return false;
+        };
+        let int_ix = ix
+            .members()
+            .iter()
+            .all(|m| matches!(m, Ty::Int) || matches!(m, Ty::Np(d) if d.is_int() && *d != Dtype::UInt64));
+        self.env.sem.wraparound
+            && int_ix
+            && k < 64
+            && matches!(inst.op, Op::GetItem | Op::SetItem)
+            && inst.args.first().is_some_and(|a| matches!(self.ty(*a), Ty::Array(_)))
     }
 
     /// The `ZeroDivisionError` the current instruction (a Python `/`, `//`

@@ -73,8 +73,10 @@ use pyston_compiler::ir::Op;
 /// The class of the exception a tagged word stands for (`abi::LazyExc`).
 fn lazy_class(k: LazyExc) -> *mut ffi::PyObject {
     match k {
-        // SAFETY: a static exception class of the interpreter.
+        // SAFETY: static exception classes of the interpreter.
         LazyExc::ZeroDiv { .. } => unsafe { ffi::PyExc_ZeroDivisionError },
+        // SAFETY: as above (NumPy raises the builtin `IndexError`).
+        LazyExc::IndexOob { .. } => unsafe { ffi::PyExc_IndexError },
     }
 }
 
@@ -90,6 +92,20 @@ fn make_lazy(py: Python<'_>, k: LazyExc) -> PyErr {
                 (1i64.into_pyobject(py).unwrap().into_any(), 0i64.into_pyobject(py).unwrap().into_any())
             };
             crate::interp::binop(py, op, false, &a, &b)
+        }
+        LazyExc::IndexOob { index, axis, size } => {
+            // `a[0, ..., index]` of an array of that shape (a broadcast view of
+            // one element: no memory): NumPy's own message.
+            let mut shape = vec![1i64; axis as usize];
+            shape.push(size);
+            let mut key = vec![0i64; axis as usize];
+            key.push(index);
+            (|| -> PyResult<Py<PyAny>> {
+                let a = py
+                    .import("numpy")?
+                    .call_method1("broadcast_to", (0u8, PyTuple::new(py, shape)?))?;
+                Ok(a.get_item(PyTuple::new(py, key)?)?.unbind())
+            })()
         }
     };
     match r {
@@ -133,6 +149,30 @@ pub unsafe extern "C" fn pyston_catch(ctx: *mut Ctx) -> i64 {
         let err = crate::dispatch::with_frames(py, err, &frames);
         let exc = err.into_value(py).into_any();
         let p = exc.into_ptr();
+        ctx.arena.push(p);
+        p as i64
+    })
+}
+
+/// NumPy's `IndexError` of `index` out of bounds for axis `axis` of size
+/// `size`: a tagged word when its operands fit one, else made now (kept in
+/// the call's arena).
+///
+/// # Safety
+/// Called by compiled code with the live context of this call.
+pub unsafe extern "C" fn pyston_index_oob(ctx: *mut Ctx, index: i64, axis: i64, size: i64) -> i64 {
+    let k = LazyExc::IndexOob {
+        index,
+        axis: axis as u32,
+        size,
+    };
+    if let Some(t) = k.tag() {
+        return t;
+    }
+    // SAFETY: `ctx` is the live context of this call.
+    let ctx = unsafe { &mut *ctx };
+    Python::attach(|py| {
+        let p = make_lazy(py, k).into_value(py).into_any().into_ptr();
         ctx.arena.push(p);
         p as i64
     })
