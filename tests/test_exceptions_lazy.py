@@ -455,7 +455,8 @@ def tb_here(x, y):
         return float(x // y)
     except ZeroDivisionError as e:
         tb = e.__traceback__
-        return tb.tb_lineno + (0.5 if tb.tb_next is None else 0.25) + (1000.0 if tb.tb_frame.f_code.co_name == "tb_here" else 0.0)
+        here = 1000.0 if tb.tb_frame.f_code.co_name == "tb_here" else 0.0
+        return tb.tb_lineno + (0.5 if tb.tb_next is None else 0.25) + here
 
 
 def tb_inner(a, i):
@@ -490,7 +491,7 @@ def tb_cold_outer(x, y):
     try:
         try:
             return x / y
-        except ZeroDivisionError as e:
+        except ZeroDivisionError as e:  # noqa: F841 - bound: the handler sees it
             raise
     except ArithmeticError as e2:
         print(end="")  # (the interpreter tier runs this handler)
@@ -502,7 +503,7 @@ def tb_cold_outer(x, y):
 def tb_escape(x, y):
     try:
         return x % y  #@LAZY_TB_ESCAPE
-    except ZeroDivisionError as e:
+    except ZeroDivisionError as e:  # noqa: F841 - bound: the handler sees it
         raise
 
 

@@ -462,7 +462,13 @@ mod tests {
                 all.push(LazyExc::ZeroDiv { op, float });
             }
         }
-        for (index, axis, size) in [(0, 0, 0), (5000, 0, 1000), (-11, 3, 10), ((1 << 26) - 1, 63, (1 << 27) - 1), (-(1 << 26), 1, 7)] {
+        for (index, axis, size) in [
+            (0, 0, 0),
+            (5000, 0, 1000),
+            (-11, 3, 10),
+            ((1 << 26) - 1, 63, (1 << 27) - 1),
+            (-(1 << 26), 1, 7),
+        ] {
             all.push(LazyExc::IndexOob { index, axis, size });
         }
         for k in all {
@@ -470,7 +476,13 @@ mod tests {
             assert_eq!(t & 1, 1);
             assert_eq!(LazyExc::from_tag(t), Some(k));
         }
-        for (index, axis, size) in [(1 << 26, 0, 5), (0, 64, 5), (0, 0, 1 << 27), (-(1 << 26) - 1, 0, 5), (0, 0, -1)] {
+        for (index, axis, size) in [
+            (1 << 26, 0, 5),
+            (0, 64, 5),
+            (0, 0, 1 << 27),
+            (-(1 << 26) - 1, 0, 5),
+            (0, 0, -1),
+        ] {
             assert_eq!(LazyExc::IndexOob { index, axis, size }.tag(), None);
         }
         assert_eq!(LazyExc::from_tag(0x1000), None);

@@ -98,16 +98,23 @@ impl Gen<'_, '_> {
     /// `exc_match` and `raise` (an `except ... as e:` binds it).
     pub fn sees_exc(&self, d: Block) -> bool {
         let data = self.f.block(d);
-        let Some(x) = data.insts.first().filter(|i| i.op == Op::CaughtExc).and_then(|i| i.result) else {
+        let Some(x) = data
+            .insts
+            .first()
+            .filter(|i| i.op == Op::CaughtExc)
+            .and_then(|i| i.result)
+        else {
             return false;
         };
         self.f.blocks.iter().any(|bd| {
             let mut edges = bd.term.successors().into_iter().chain(bd.handler.as_ref());
             edges.any(|e| e.args.contains(&x))
-                || bd
-                    .insts
-                    .iter()
-                    .any(|i| i.args.iter().enumerate().any(|(k, a)| *a == x && !(i.op == Op::ExcMatch && k == 0)))
+                || bd.insts.iter().any(|i| {
+                    i.args
+                        .iter()
+                        .enumerate()
+                        .any(|(k, a)| *a == x && !(i.op == Op::ExcMatch && k == 0))
+                })
                 || (!matches!(bd.term, Term::Raise(_)) && bd.term.uses().contains(&x))
         })
     }
@@ -142,7 +149,12 @@ impl Gen<'_, '_> {
                     return false;
                 }
                 for inst in &bd.insts {
-                    if inst.args.iter().enumerate().any(|(k, a)| *a == x && !(inst.op == Op::ExcMatch && k == 0)) {
+                    if inst
+                        .args
+                        .iter()
+                        .enumerate()
+                        .any(|(k, a)| *a == x && !(inst.op == Op::ExcMatch && k == 0))
+                    {
                         return false;
                     }
                 }
@@ -160,12 +172,12 @@ impl Gen<'_, '_> {
         let mut changed = true;
         while changed {
             changed = false;
-            for i in 0..n {
+            for (i, ps) in preds.iter().enumerate() {
                 let b = Block(i as u32);
-                if b == self.f.entry() || dom.contains(&b) || preds[i].is_empty() {
+                if b == self.f.entry() || dom.contains(&b) || ps.is_empty() {
                     continue;
                 }
-                if preds[i].iter().all(|p| dom.contains(p)) {
+                if ps.iter().all(|p| dom.contains(p)) {
                     dom.insert(b);
                     changed = true;
                 }
@@ -206,7 +218,12 @@ impl Gen<'_, '_> {
             self.deopt_if(cond);
             return Ok(());
         }
-        let span = self.f.block(blk).insts.get(i).map_or(self.f.block(blk).term_span, |x| x.span);
+        let span = self
+            .f
+            .block(blk)
+            .insts
+            .get(i)
+            .map_or(self.f.block(blk).term_span, |x| x.span);
         let raise = self.b.create_block();
         let cont = self.b.create_block();
         self.b.set_cold_block(raise);

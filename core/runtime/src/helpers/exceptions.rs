@@ -87,9 +87,15 @@ fn make_lazy(py: Python<'_>, k: LazyExc) -> PyErr {
     let r = match k {
         LazyExc::ZeroDiv { op, float } => {
             let (a, b) = if float {
-                (1.0f64.into_pyobject(py).unwrap().into_any(), 0.0f64.into_pyobject(py).unwrap().into_any())
+                (
+                    1.0f64.into_pyobject(py).unwrap().into_any(),
+                    0.0f64.into_pyobject(py).unwrap().into_any(),
+                )
             } else {
-                (1i64.into_pyobject(py).unwrap().into_any(), 0i64.into_pyobject(py).unwrap().into_any())
+                (
+                    1i64.into_pyobject(py).unwrap().into_any(),
+                    0i64.into_pyobject(py).unwrap().into_any(),
+                )
             };
             crate::interp::binop(py, op, false, &a, &b)
         }
