@@ -214,7 +214,9 @@ impl Gen<'_, '_> {
     /// made by `make` in the cold block.
     pub fn raise_made_if(&mut self, cond: CV, make: impl FnOnce(&mut Self) -> CResult<CV>) -> CResult<()> {
         let (blk, i) = self.cur_inst;
-        if self.pred.is_some() {
+        if self.pred.is_some() || self.deopt_redirect.contains_key(&(blk, i)) {
+            // (In an if-converted arm; or between the nodes of a fused
+            // expression, which the interpreter runs first.)
             self.deopt_if(cond);
             return Ok(());
         }
