@@ -1,7 +1,7 @@
 //! Exception handling on the interpreter tier: `except` clause matching and
 //! `raise ... from ...`, as CPython's `CHECK_EXC_MATCH` and `RAISE_VARARGS` do them.
 
-use pyo3::exceptions::{PyBaseException, PyTypeError};
+use pyo3::exceptions::{PyBaseException, PyIndexError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyTuple, PyType};
 
@@ -99,25 +99,44 @@ fn make_lazy(py: Python<'_>, k: LazyExc) -> PyErr {
             };
             crate::interp::binop(py, op, false, &a, &b)
         }
-        LazyExc::IndexOob { index, axis, size } => {
-            // `a[0, ..., index]` of an array of that shape (a broadcast view of
-            // one element: no memory): NumPy's own message.
-            let mut shape = vec![1i64; axis as usize];
-            shape.push(size);
-            let mut key = vec![0i64; axis as usize];
-            key.push(index);
-            (|| -> PyResult<Py<PyAny>> {
-                let a = py
-                    .import("numpy")?
-                    .call_method1("broadcast_to", (0u8, PyTuple::new(py, shape)?))?;
-                Ok(a.get_item(PyTuple::new(py, key)?)?.unbind())
-            })()
+        LazyExc::IndexOob { index, axis, size } if numpy_index_message_is_known(py) => {
+            return PyIndexError::new_err(format!(
+                "index {index} is out of bounds for axis {axis} with size {size}"
+            ));
         }
+        LazyExc::IndexOob { index, axis, size } => numpy_index_error(py, index, axis, size),
     };
     match r {
         Err(e) => e,
         Ok(_) => crate::internal_error("a lazily made exception's operation did not raise"),
     }
+}
+
+/// Whether this NumPy's out-of-bounds message is the one `make_lazy` writes
+/// (checked once, on NumPy itself; else NumPy makes each one).
+fn numpy_index_message_is_known(py: Python<'_>) -> bool {
+    static KNOWN: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *KNOWN.get_or_init(|| {
+        numpy_index_error(py, -7, 1, 3).err().is_some_and(|e| {
+            e.is_instance_of::<PyIndexError>(py)
+                && e.value(py).to_string() == "index -7 is out of bounds for axis 1 with size 3"
+        })
+    })
+}
+
+/// Indexes an array of `size` items along axis `axis` by `index` (out of
+/// bounds): NumPy's own `IndexError`.
+fn numpy_index_error(py: Python<'_>, index: i64, axis: u32, size: i64) -> PyResult<Py<PyAny>> {
+    // `a[0, ..., index]` of an array of that shape (a broadcast view of one
+    // element: no memory).
+    let mut shape = vec![1i64; axis as usize];
+    shape.push(size);
+    let mut key = vec![0i64; axis as usize];
+    key.push(index);
+    let a = py
+        .import("numpy")?
+        .call_method1("broadcast_to", (0u8, PyTuple::new(py, shape)?))?;
+    Ok(a.get_item(PyTuple::new(py, key)?)?.unbind())
 }
 
 /// The exception instance compiled code caught as `exc`: made now when `exc`
