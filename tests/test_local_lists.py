@@ -621,3 +621,41 @@ def test_local_dicts():
         assert_same(dict_overflow, n, m, allow_fallback=True)
     for fn, args in ((count_ints, (np.arange(3),)), (dict_ops, (np.ones(3), 0)), (dict_returned, (3,))):
         assert "local_dict(int," in local_types(fn, *args)
+
+
+def _keep(xs):
+    try:  # (not inlined: a call the container is passed to)
+        return len(xs)
+    except TypeError:
+        return -2
+
+
+@pyston.fast
+def escapes_in_handler(a):
+    out = []
+    for x in a:
+        try:
+            out.append(1.0 / x)
+        except ZeroDivisionError:
+            return _keep(out), sorted(out)
+    return -1, out
+
+
+@pyston.fast
+def dict_escapes_in_handler(a):
+    d = {}
+    for x in a:
+        try:
+            d[int(x)] = 1.0 / x
+        except ZeroDivisionError:
+            return _keep(d)
+    return -1
+
+
+def test_uses_in_handlers_are_seen():
+    for a in ([1.0, 2.0], [1.0, 0.0, 3.0], [0.0]):
+        assert_same(escapes_in_handler, np.array(a), allow_fallback=True)
+        assert_same(dict_escapes_in_handler, np.array(a), allow_fallback=True)
+    for fn in (escapes_in_handler, dict_escapes_in_handler):
+        t = local_types(fn, np.array([1.0, 0.0]))
+        assert "local_list" not in t and "local_dict" not in t

@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 import pyston
 import pytest
+from helpers import assert_equal_exact
 
 
 def quiet(fn, *args):
@@ -256,6 +257,35 @@ def test_int_union_as_range_bound_compiles():
         assert pyston.fast(f1)(1) == f1(1)
         for n in (1, 5):
             assert pyston.fast(f2)(a, n) == f2(a, n)
+
+
+def test_handler_edge_converting_a_value_from_a_deopt_point_compiles():
+    # Found by the fuzzer (seed 909002915, nested try/finally around a line
+    # compiled code cannot run): a deopt point inside the inner `finally` whose
+    # instruction raised jumped to the outer compiled handler, converting `m`
+    # (int | unbound there, int | np.uint8 | unbound in the handler); the
+    # conversion's own deopt reused another instruction's deopt block (Cranelift:
+    # "uses value from non-dominating inst"). Such an edge now leaves the
+    # exception to the interpreter tier.
+    def f(n, m):
+        m = np.uint8(m)
+        try:
+            try:
+                v1 = -n if m > 3 else 6.665
+                return m
+            except KeyError:
+                m = min((1 for g2 in range(m)), default=v1)
+            finally:
+                if m > 3:
+                    pass
+        except IndexError:
+            if m < 2.0:
+                return 1.0
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)  # compiled, no fallback
+        for n, m in [(3.5, 13), (-0.5, 1), (-0.5, 7), (-2.0, 0)]:
+            assert_equal_exact(f(n, m), pyston.fast(f)(n, m))
 
 
 @pytest.mark.parametrize("n", [np.int32(-3), np.int32(3), np.int32(2), 3, np.int64(2)], ids=repr)

@@ -422,7 +422,75 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_exc_match", &[I64, I64, I64], &[I32]),
     h("pyston_reraise", &[I64], &[]),
     h("pyston_try_raise", &[I64, I64], &[I32]),
+    h("pyston_lazy_exc", &[I64, I64], &[I64]),
+    h("pyston_exc_seen", &[I64, I64, I64, I64], &[I64]),
+    h("pyston_exc_unseen", &[I64, I64], &[]),
+    h("pyston_index_oob", &[I64, I64, I64, I64], &[I64]),
 ];
+
+/// An exception compiled code raised and caught without making it (see
+/// `codegen/exceptions.rs`): a tagged word (low bit set, where an exception
+/// instance's pointer has it clear) naming what raised: bits 1-3 the kind,
+/// then its operands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LazyExc {
+    /// Python's `ZeroDivisionError` of `a OP 0` with `op` one of `/ // %`;
+    /// `float`: either operand is a float.
+    ZeroDiv { op: BinOp, float: bool },
+    /// NumPy's `IndexError` of an integer index `index` out of bounds for
+    /// axis `axis` of size `size` (an array's `a[i, ...]`).
+    IndexOob { index: i64, axis: u32, size: i64 },
+}
+
+const LAZY_DIV_OPS: [BinOp; 3] = [BinOp::Div, BinOp::FloorDiv, BinOp::Mod];
+const LAZY_INDEX_KIND: i64 = 6;
+/// Bits of an `IndexOob`'s size and (signed) index in the tagged word.
+const LAZY_INDEX_BITS: u32 = 27;
+
+impl LazyExc {
+    /// The tagged word standing for the exception (None: its operands do not fit).
+    pub fn tag(self) -> Option<i64> {
+        match self {
+            LazyExc::ZeroDiv { op, float } => {
+                let k = LAZY_DIV_OPS.iter().position(|o| *o == op)? as i64;
+                Some(((k * 2 + i64::from(float)) << 1) | 1)
+            }
+            LazyExc::IndexOob { index, axis, size } => {
+                let lim = 1i64 << (LAZY_INDEX_BITS - 1);
+                if axis >= 64 || !(0..2 * lim).contains(&size) || !(-lim..lim).contains(&index) {
+                    return None;
+                }
+                let mask = (1i64 << LAZY_INDEX_BITS) - 1;
+                Some(
+                    1 | (LAZY_INDEX_KIND << 1)
+                        | ((axis as i64) << 4)
+                        | (size << 10)
+                        | ((index & mask) << (10 + LAZY_INDEX_BITS)),
+                )
+            }
+        }
+    }
+
+    /// What a tagged word stands for (None: an exception instance's pointer).
+    pub fn from_tag(t: i64) -> Option<LazyExc> {
+        if t & 1 == 0 {
+            return None;
+        }
+        let k = (t >> 1) & 7;
+        if k == LAZY_INDEX_KIND {
+            let mask = (1i64 << LAZY_INDEX_BITS) - 1;
+            return Some(LazyExc::IndexOob {
+                index: t >> (10 + LAZY_INDEX_BITS),
+                axis: ((t >> 4) & 63) as u32,
+                size: (t >> 10) & mask,
+            });
+        }
+        Some(LazyExc::ZeroDiv {
+            op: *LAZY_DIV_OPS.get(k as usize / 2)?,
+            float: k % 2 == 1,
+        })
+    }
+}
 
 /// The table entry for `name`.
 pub fn helper(name: &str) -> Option<&'static Helper> {
@@ -462,6 +530,40 @@ mod tests {
             union_layout(&[Ty::Float, Ty::Np(Dtype::Float64), Ty::Int]).0,
             vec![0, 0, 1]
         );
+    }
+
+    #[test]
+    fn lazy_exception_tags_round_trip() {
+        let mut all = vec![];
+        for op in LAZY_DIV_OPS {
+            for float in [false, true] {
+                all.push(LazyExc::ZeroDiv { op, float });
+            }
+        }
+        for (index, axis, size) in [
+            (0, 0, 0),
+            (5000, 0, 1000),
+            (-11, 3, 10),
+            ((1 << 26) - 1, 63, (1 << 27) - 1),
+            (-(1 << 26), 1, 7),
+        ] {
+            all.push(LazyExc::IndexOob { index, axis, size });
+        }
+        for k in all {
+            let t = k.tag().unwrap();
+            assert_eq!(t & 1, 1);
+            assert_eq!(LazyExc::from_tag(t), Some(k));
+        }
+        for (index, axis, size) in [
+            (1 << 26, 0, 5),
+            (0, 64, 5),
+            (0, 0, 1 << 27),
+            (-(1 << 26) - 1, 0, 5),
+            (0, 0, -1),
+        ] {
+            assert_eq!(LazyExc::IndexOob { index, axis, size }.tag(), None);
+        }
+        assert_eq!(LazyExc::from_tag(0x1000), None);
     }
 
     #[test]

@@ -252,6 +252,9 @@ pub unsafe extern "C" fn pyston_resume(ctx: *mut Ctx, meta: *const FuncMeta, out
 /// # Safety
 /// Called by compiled code; every pointer argument is valid for the accesses described above.
 pub unsafe extern "C" fn pyston_push_frame(ctx: *mut Ctx, meta: *const FuncMeta, span_index: i64) {
+    if span_index < 0 {
+        return; // (the exception has this frame's entry: `pyston_exc_seen`)
+    }
     // SAFETY: as in `pyston_resume`.
     let (meta, ctx) = unsafe { (&*meta, &mut *ctx) };
     let arc = meta_arc(meta);

@@ -35,6 +35,7 @@ impl Gen<'_, '_> {
                 self.deopt_now(); // a bool index is NumPy boolean indexing
             }
             let mut i = self.conv_i64(ix)?;
+            let index = i;
             let n = arr[ArraySlots::new(nd).shape(k)];
             let (cb, ck) = self.cur_inst;
             let proven = self.facts.unchecked.contains(&(cb, ck, k));
@@ -46,7 +47,16 @@ impl Gen<'_, '_> {
             }
             if self.env.sem.boundscheck && !proven {
                 let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, n);
-                self.deopt_if(oob);
+                if self.index_error_known(&ix.0, k) {
+                    // NumPy's IndexError, made only if it is seen (no interpreter tier).
+                    self.raise_made_if(oob, |cg| {
+                        let ctx = cg.ctx.unwrap();
+                        let axis = cg.b.ins().iconst(clt::I64, k as i64);
+                        Ok(cg.call("pyston_index_oob", &[ctx, index, axis, n])?[0])
+                    })?;
+                } else {
+                    self.deopt_if(oob);
+                }
             }
             let off = if unit == Some(k) {
                 self.b.ins().imul_imm_s(i, at.dtype.itemsize())

@@ -44,7 +44,11 @@ impl Gen<'_, '_> {
             if !t.is_value() || Some(v) == pending {
                 continue; // compile-time values are recomputed by the interpreter
             }
-            let vals = self.deopt_val(v)?;
+            let mut vals = self.deopt_val(v)?;
+            if t == Ty::Obj(ObjClass::Exception) {
+                // A caught exception may be a tagged word: the interpreter gets the instance.
+                vals[0] = self.call("pyston_lazy_exc", &[ctx, vals[0]])?[0];
+            }
             if slot + vals.len() > DEOPT_SLOTS {
                 return Err(CompileError::typing(
                     self.f.span,

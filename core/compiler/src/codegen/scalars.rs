@@ -630,12 +630,12 @@ impl Gen<'_, '_> {
                 let r = self.b.append_block_param(done, ty);
                 self.b.ins().brif(easy, done, &[BlockArg::Value(fast)], slow, &[]);
                 self.b.switch_to_block(slow);
-                let res = self.int_divmod(op, x, y, ty, min);
+                let res = self.int_divmod(op, x, y, ty, min)?;
                 self.b.ins().jump(done, &[BlockArg::Value(res)]);
                 self.b.switch_to_block(done);
                 r
             }
-            BinOp::FloorDiv | BinOp::Mod => self.int_divmod(op, x, y, ty, min),
+            BinOp::FloorDiv | BinOp::Mod => self.int_divmod(op, x, y, ty, min)?,
             BinOp::Pow => {
                 let (x64, y64) = if ty == clt::I64 {
                     (x, y)
@@ -792,14 +792,14 @@ impl Gen<'_, '_> {
     /// Python's floor division or modulo of ints: a zero divisor deoptimizes
     /// (ZeroDivisionError) unless `error_model="numpy"` (then 0), as does
     /// `MIN // -1` (the result needs a big int).
-    pub fn int_divmod(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type, min: i64) -> CV {
+    pub fn int_divmod(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type, min: i64) -> CResult<CV> {
         let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
         let y = if self.env.sem.numpy_division {
             // error_model="numpy": x // 0 and x % 0 are 0 (divide by 1, then select 0).
             let one = self.b.ins().iconst(ty, 1);
             self.b.ins().select(zero, one, y)
         } else {
-            self.deopt_if(zero);
+            self.zero_div_if(zero, op)?;
             y
         };
         // One hardware division: `%` needs only the remainder (and MIN % -1 is 0 in
@@ -827,12 +827,12 @@ impl Gen<'_, '_> {
             let r2 = self.b.ins().iadd(r, y);
             self.b.ins().select(adj, r2, r)
         };
-        if self.env.sem.numpy_division {
+        Ok(if self.env.sem.numpy_division {
             let z = self.b.ins().iconst(ty, 0);
             self.b.ins().select(zero, z, res)
         } else {
             res
-        }
+        })
     }
 
     pub fn float_op(&mut self, op: BinOp, x: CV, y: CV, ty: clir::Type, python: bool) -> CResult<CV> {
@@ -862,14 +862,22 @@ impl Gen<'_, '_> {
             BinOp::Div => {
                 if !self.env.sem.numpy_division && !self.nonzero_fconst(y) {
                     let z = self.b.ins().fcmp(FloatCC::Equal, y, zero);
-                    self.deopt_if(z);
+                    if python {
+                        self.zero_div_if(z, op)?;
+                    } else {
+                        self.deopt_if(z);
+                    }
                 }
                 self.b.ins().fdiv(x, y)
             }
             BinOp::FloorDiv | BinOp::Mod => {
                 if !self.env.sem.numpy_division && !self.nonzero_fconst(y) {
                     let z = self.b.ins().fcmp(FloatCC::Equal, y, zero);
-                    self.deopt_if(z);
+                    if python {
+                        self.zero_div_if(z, op)?;
+                    } else {
+                        self.deopt_if(z);
+                    }
                 }
                 let slot = self.stack(8);
                 let name = if ty == clt::F64 {

@@ -129,7 +129,8 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
     }
     // (cold blocks deoptimize on entry: their instructions run on the
     // interpreter tier, with the values boxed; their edges are still followed)
-    let reached = f.rpo();
+    // (handler blocks too: compiled code runs a `try`'s handlers)
+    let reached = f.rpo_all();
     let mut groups = Groups(HashMap::new());
     // Roots of groups that must stay real lists.
     let mut escapes: HashSet<Value> = HashSet::new();
@@ -274,7 +275,7 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
             }
             _ => {}
         }
-        for e in blk.term.successors() {
+        for e in blk.term.successors().into_iter().chain(blk.handler.as_ref()) {
             let params = &f.block(e.block).params;
             for (p, a) in params.iter().zip(&e.args) {
                 match (cand.contains(a), cand.contains(p)) {
