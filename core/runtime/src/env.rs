@@ -36,6 +36,9 @@ enum GuardKind {
     Global(Py<PyDict>),
     /// Absent from the globals, found in the builtins.
     Builtin(Py<PyDict>, Py<PyDict>),
+    /// The `__defaults__` of this function (compiled code binds a call's
+    /// default values itself: `Env::func_defaults`).
+    Defaults(Py<PyAny>),
 }
 
 impl Guard {
@@ -93,6 +96,20 @@ impl Guard {
             GuardKind::Global(g) => get(g) == Some(want),
             GuardKind::Builtin(g, b) => get(g) == Some(std::ptr::null_mut()) && get(b) == Some(want),
             GuardKind::Cell(c) => c.bind(py).getattr("cell_contents").is_ok_and(|v| v.as_ptr() == want),
+            GuardKind::Defaults(f) => {
+                // SAFETY: the function and the name are live (held by this guard); as
+                // above, no exception is set when a guard is checked, and one the
+                // lookup raises is cleared (the guard fails).
+                unsafe {
+                    let r = pyo3::ffi::PyObject_GetAttr(f.as_ptr(), key);
+                    if r.is_null() {
+                        pyo3::ffi::PyErr_Clear();
+                        return false;
+                    }
+                    pyo3::ffi::Py_DecRef(r);
+                    r == want
+                }
+            }
         }
     }
 }
@@ -1810,6 +1827,58 @@ impl<'py> Env for CompileEnv<'py> {
         }
         let names: Vec<String> = code.getattr("co_varnames").ok()?.extract().ok()?;
         Some(names.into_iter().take(argc).collect())
+    }
+
+    fn func_defaults(&mut self, fid: u32) -> Option<Vec<Option<pyston_compiler::ir::Const>>> {
+        use pyston_compiler::ir::Const;
+        let py = self.py;
+        let n = self.func_param_names(fid)?.len();
+        let disp = COMPILING
+            .with(|c| c.borrow().iter().find(|d| d.get().id == fid).map(|d| d.clone_ref(py)))
+            .or_else(|| self.callee(fid))?;
+        let defaults = disp.get().py_func.bind(py).getattr("__defaults__").ok()?;
+        let defaults = defaults.cast_into::<pyo3::types::PyTuple>().ok()?;
+        if defaults.len() > n {
+            return None;
+        }
+        let mut out = vec![None; n - defaults.len()];
+        for d in defaults.iter() {
+            // Exactly these types (a subclass's value could differ in behaviour).
+            let c = if d.is_none() {
+                Some(Const::None)
+            } else if d.is_exact_instance_of::<pyo3::types::PyBool>() {
+                Some(Const::Bool(d.is_truthy().ok()?))
+            } else if d.is_exact_instance_of::<pyo3::types::PyFloat>() {
+                Some(Const::Float(d.extract().ok()?))
+            } else if d.is_exact_instance_of::<pyo3::types::PyInt>() {
+                d.extract::<i64>().ok().map(Const::Int)
+            } else {
+                None
+            };
+            out.push(c);
+        }
+        Some(out)
+    }
+
+    fn guard_defaults(&mut self, fid: u32) {
+        let py = self.py;
+        let Some(disp) = COMPILING
+            .with(|c| c.borrow().iter().find(|d| d.get().id == fid).map(|d| d.clone_ref(py)))
+            .or_else(|| self.callee(fid))
+        else {
+            return;
+        };
+        let func = disp.get().py_func.bind(py).clone();
+        let name = format!("<defaults of function #{fid}>");
+        if self.guards.iter().any(|g| g.name == name) {
+            return;
+        }
+        let Ok(defaults) = func.getattr("__defaults__") else {
+            return;
+        };
+        let mut g = Guard::with_kind(py, &name, GuardKind::Defaults(func.unbind()), &defaults);
+        g.key = pyo3::types::PyString::intern(py, "__defaults__").unbind();
+        self.guards.push(g);
     }
 
     fn call_func(&mut self, fid: u32, args: &[Ty], at: Option<Value>, span: Span) -> CResult<Ty> {
