@@ -9,7 +9,7 @@ pub mod distributions;
 pub mod exceptions;
 mod ints;
 mod iters;
-mod lists;
+pub(crate) mod lists;
 mod math;
 pub mod pure;
 pub mod pyrandom;
