@@ -1,0 +1,132 @@
+"""Basic indexing of arrays computed by compiled code itself (ints, slices with
+int or None bounds and steps, None for a new axis): the view's data pointer,
+shape and strides as NumPy's own indexing makes them, without a call into
+NumPy. Differential against plain Python: values, dtypes, shapes, strides,
+flags and the view's base, on C, Fortran, strided and reversed inputs, with
+indexes in range, out of range, negative, empty and zero steps (NumPy's
+IndexError / ValueError)."""
+
+import numpy as np
+import pyston
+import pytest
+from helpers import rng_for
+from np_common import L2, check, layout
+
+
+def describe(v, a):
+    return (
+        v.copy(),
+        v.shape,
+        v.strides,
+        v.flags.c_contiguous,
+        v.flags.f_contiguous,
+        v.flags.writeable,
+        v.flags.owndata,
+        v.base is a or (a.base is not None and v.base is a.base),
+    )
+
+
+def views_3d(a, i, lo, hi, st):
+    return (
+        a[:, :, i],
+        a[i, lo:hi],
+        a[lo:hi:st, None, i],
+        a[::-1, i, ::st],
+        a[None, lo:, :hi, i],
+        a[-1, -2:, ::-2],
+        a[hi:lo],
+        a[:, lo:hi:st, None, :],
+    )
+
+
+FAST_VIEWS = pyston.fast(fallback=False)(views_3d)
+
+
+def same_views(a, *idx):
+    """The views compiled code makes are NumPy's: values, shape, strides, flags, base."""
+    b = a
+    if a.base is None:
+        b = a.copy(order="K")
+        b.flags.writeable = a.flags.writeable
+    try:
+        want = [describe(v, a) for v in views_3d(a, *idx)]
+    except Exception as e:  # noqa: BLE001
+        with pytest.raises(type(e)) as got:
+            FAST_VIEWS(b, *idx)
+        assert str(got.value) == str(e)
+        return
+    got = [describe(v, b) for v in FAST_VIEWS(b, *idx)]
+    for w, g in zip(want, got):
+        np.testing.assert_array_equal(w[0], g[0])
+        assert w[0].dtype == g[0].dtype and w[1:] == g[1:], (idx, w[1:], g[1:])
+
+
+@pyston.fast
+def view_arith(a, i, lo, hi):
+    s = 0.0
+    for k in range(a.shape[0]):
+        s += (a[k, lo:hi, i] * 2.0).sum() + a[k, :, None][0, 0, i]
+    return s
+
+
+@pyston.fast
+def view_write(a, lo, hi):
+    v = a[1:, lo:hi]
+    w = v[:, ::-1]
+    w *= 3
+    a[0, lo:hi] = v[0]
+    return a
+
+
+@pyston.fast
+def view_element(a, i):
+    v = a[i, 1:, None]
+    return v[0, 0, 0] + v[-1, 0, 1]
+
+
+@pyston.fast
+def temporary_view(a, i):
+    t = a * 2.0
+    v = t[i, ::2]
+    u = t[i] + 1.0  # t's last use: the view still holds t's memory
+    return v + u[: v.shape[0]]
+
+
+CASES = [(0, 0, 3, 1), (1, 1, -1, 2), (-1, -3, 5, -1), (2, 5, 1, 3), (0, -100, 100, -2), (1, 2, 2, 1)]
+
+
+@pytest.mark.parametrize("lay", L2)
+@pytest.mark.parametrize("dt", [np.float64, np.int32, np.complex128, np.bool_])
+def test_basic_views(dt, lay):
+    rng = rng_for(f"views-{dt}-{lay}")
+    base = (rng.standard_normal((4, 5, 3)) * 10).astype(dt)
+    for i, lo, hi, st in CASES:
+        same_views(layout(base, lay), i, lo, hi, st)
+
+
+def test_views_in_loops_and_writes():
+    rng = rng_for("views-loops")
+    a = rng.standard_normal((6, 7, 3))
+    for i, lo, hi in [(0, 0, 7), (2, 1, -1), (-1, -4, 6), (1, 5, 2)]:
+        check(view_arith, a, i, lo, hi)
+        check(view_write, rng.standard_normal((4, 6)), lo % 6, hi)
+    check(view_element, rng.standard_normal((3, 4, 2)), 1)
+    check(temporary_view, rng.standard_normal((3, 8)), -1)
+
+
+def test_bad_indexes_raise_as_numpy():
+    a = np.arange(60.0).reshape(4, 5, 3)
+    for i, lo, hi, st in [(4, 0, 1, 1), (-5, 0, 1, 1), (0, 0, 1, 0)]:
+        same_views(a, i, lo, hi, st)
+    ro = a.copy()
+    ro.flags.writeable = False
+    same_views(ro, 1, 0, 3, 1)
+
+
+def test_basic_views_make_no_call_into_numpy():
+    a = np.arange(24.0).reshape(2, 4, 3)
+    f = pyston.fast(view_element.py_func)
+    f(a, 1)
+    n = pyston._pyston.pycall_count()
+    assert f(a, 1) == view_element.py_func(a, 1)
+    assert pyston._pyston.pycall_count() == n
