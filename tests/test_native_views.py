@@ -130,3 +130,24 @@ def test_basic_views_make_no_call_into_numpy():
     n = pyston._pyston.pycall_count()
     assert f(a, 1) == view_element.py_func(a, 1)
     assert pyston._pyston.pycall_count() == n
+
+
+@pyston.fast
+def int_mask_rows(db, mask):
+    out = np.zeros(db.shape[0], dtype=np.bool_)
+    for idx in range(db.shape[0]):
+        line = db[idx]
+        v = line[1:]
+        if (mask == np.bitwise_and(mask, v)).all() and np.less(v, 5).any():
+            out[idx] = np.logical_or(line[0], False)
+    return out
+
+
+def test_int_calls_that_never_warn():
+    # Integer and bool ufuncs, comparisons and logical reductions: called without
+    # a frame at their line (they never warn); the results are NumPy's.
+    rng = rng_for("int-calls")
+    for dt in (np.int64, np.int8, np.uint16, np.bool_):
+        db = rng.integers(0, 2, size=(40, 4)).astype(dt)
+        check(int_mask_rows, db, (1, 0, 1))
+        check(int_mask_rows, db, (True, False, True))

@@ -611,10 +611,19 @@ fn numpy_never_warns(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
         "broadcast_to",
         "where",
     ];
-    let ids = IDS.get_or_init(|| {
+    numpy_ids(py, &IDS, NAMES).contains(&(obj.as_ptr() as usize))
+}
+
+/// The identities of NumPy's functions named `names`, found once.
+fn numpy_ids<'a>(
+    py: Python<'_>,
+    ids: &'a std::sync::OnceLock<std::collections::HashSet<usize>>,
+    names: &[&str],
+) -> &'a std::collections::HashSet<usize> {
+    ids.get_or_init(|| {
         let mut set = std::collections::HashSet::new();
         if let Ok(m) = py.import("numpy") {
-            for name in NAMES {
+            for name in names {
                 if let Ok(f) = m.getattr(*name) {
                     set.insert(f.as_ptr() as usize);
                     std::mem::forget(f); // identities stay valid for the process
@@ -622,8 +631,39 @@ fn numpy_never_warns(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
             }
         }
         set
-    });
-    ids.contains(&(obj.as_ptr() as usize))
+    })
+}
+
+/// NumPy's ufuncs whose integer and bool loops never set a floating-point
+/// error flag (no division, no power, no conversion to float): called on
+/// integer or bool operands only, they never warn.
+fn int_ufunc_never_warns(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    static IDS: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
+    const NAMES: &[&str] = &[
+        "bitwise_and",
+        "bitwise_or",
+        "bitwise_xor",
+        "invert",
+        "bitwise_not",
+        "left_shift",
+        "right_shift",
+        "logical_and",
+        "logical_or",
+        "logical_xor",
+        "logical_not",
+        "equal",
+        "not_equal",
+        "less",
+        "less_equal",
+        "greater",
+        "greater_equal",
+        "add",
+        "subtract",
+        "multiply",
+        "maximum",
+        "minimum",
+    ];
+    numpy_ids(py, &IDS, NAMES).contains(&(obj.as_ptr() as usize))
 }
 
 /// Whether a call into NumPy can never warn, so needs no frame at its line:
@@ -631,15 +671,27 @@ fn numpy_never_warns(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
 /// and `+ - * & | ^ << >>` and comparisons whose operands are all integer or
 /// bool arrays or NumPy scalars (integer array arithmetic wraps silently; a
 /// Python int operand may be out of its dtype's range, which NumPy 1.x warns
-/// about).
+/// about), the same ufuncs called by name ([`int_ufunc_never_warns`]) and
+/// `.all()` / `.any()` of such arrays (a tuple of ints or a bool counts as
+/// such an operand too).
 fn never_warns(py: Python<'_>, target: &ProbeTarget, args: &[Ty], f: Option<&Bound<'_, PyAny>>) -> bool {
     let int_like = |t: &Ty| match t {
         Ty::Array(a) => a.dtype.is_int() || a.dtype == Dtype::Bool,
         Ty::Np(d) => d.is_int() || *d == Dtype::Bool,
+        // (a tuple of ints becomes an int64 array first: never out of its range)
+        Ty::Tuple(ts) => !ts.is_empty() && ts.iter().all(|t| matches!(t, Ty::Int | Ty::Bool)),
+        Ty::Bool => true,
         _ => false,
     };
     match target {
-        ProbeTarget::Func(_) => f.is_some_and(|f| numpy_never_warns(py, f)),
+        ProbeTarget::Func(_) => f.is_some_and(|f| {
+            numpy_never_warns(py, f)
+                || (int_ufunc_never_warns(py, f)
+                    && args.iter().any(|t| matches!(t, Ty::Array(_)))
+                    && args.iter().all(int_like))
+        }),
+        // Logical reductions of integer or bool arrays.
+        ProbeTarget::Method(m) if matches!(m.as_str(), "all" | "any") => args.len() == 1 && int_like(&args[0]),
         ProbeTarget::Method(m) => {
             matches!(args.first(), Some(Ty::Array(_)))
                 && matches!(
