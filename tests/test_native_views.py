@@ -151,3 +151,44 @@ def test_int_calls_that_never_warn():
         db = rng.integers(0, 2, size=(40, 4)).astype(dt)
         check(int_mask_rows, db, (1, 0, 1))
         check(int_mask_rows, db, (True, False, True))
+
+
+@pyston.fast
+def assign_views(a, b, i, lo, hi):
+    a[:, i] = b[:, 0]
+    a[lo:hi, None, :] = b[lo:hi, None, :]
+    a[i, ::-1] = a[i]  # overlapping: NumPy copies the source first
+    a[-1] = b[0, :1]  # broadcast
+    return a
+
+
+@pyston.fast
+def assign_loop(out, x):
+    for k in range(x.shape[0]):
+        out[:, k, :] = x[k] * 2.0
+    return out
+
+
+def test_assignments_to_views():
+    rng = rng_for("assign-views")
+    for lay in L2:
+        for i, lo, hi in [(0, 0, 3), (2, 1, -1), (-1, -4, 6), (1, 3, 1), (4, 0, 1), (0, 0, 9)]:
+            a = layout(rng.standard_normal((5, 6)), lay)
+            b = layout(rng.standard_normal((5, 6)), lay)
+            check(assign_views, a, b, i, lo, hi)
+    # shapes that do not broadcast, a read-only target: NumPy's ValueError, nothing written
+    check(assign_views, rng.standard_normal((5, 6)), rng.standard_normal((5, 4)), 0, 0, 2)
+    ro = rng.standard_normal((5, 6))
+    ro.flags.writeable = False
+    check(assign_views, ro, rng.standard_normal((5, 6)), 0, 0, 2)
+    check(assign_loop, np.zeros((3, 4, 2)), rng.standard_normal((4, 3, 2)))
+    check(assign_loop, np.zeros((3, 4, 2), dtype=np.float32), rng.standard_normal((4, 3, 2)))  # a cast: through NumPy
+
+
+def test_assignments_to_views_make_no_call_into_numpy():
+    f = pyston.fast(assign_loop.py_func)
+    out, x = np.zeros((3, 4, 2)), np.ones((4, 3, 2))
+    f(out, x)
+    n = pyston._pyston.pycall_count()
+    f(out, x)
+    assert pyston._pyston.pycall_count() - n == 4  # the four `x[k] * 2.0`; no getitem or setitem
