@@ -698,7 +698,7 @@ unsafe fn basic_setitem(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64
     let n = desc.arg_tys.len();
     // (a dying value, a temporary computed for the assignment, is released
     // after it as `pycall` releases it; any other dying argument: through NumPy)
-    if ctx.no_gil || n < 3 || n > 64 || (dying != 0 && dying != 1 << (n - 1)) {
+    if ctx.no_gil || !(3..=64).contains(&n) || (dying != 0 && dying != 1 << (n - 1)) {
         return None;
     }
     let (Ty::Array(src), Ty::Array(val)) = (&desc.arg_tys[0], &desc.arg_tys[n - 1]) else {
