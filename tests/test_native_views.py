@@ -192,3 +192,22 @@ def test_assignments_to_views_make_no_call_into_numpy():
     n = pyston._pyston.pycall_count()
     f(out, x)
     assert pyston._pyston.pycall_count() - n == 4  # the four `x[k] * 2.0`; no getitem or setitem
+
+
+@pyston.fast
+def conj_filter(E, w, mu):
+    for i in range(E.shape[1] - 2):
+        X = E[:, i : i + 2]
+        y = np.sum(X * np.conj(w))
+        w += mu * np.conj(y) * X.conjugate()
+    return w, np.real(w), np.imag(w)
+
+
+def test_conjugates_called_without_a_frame():
+    # np.conj / .conjugate() / np.real / np.imag never warn (a sign flip, a field read)
+    rng = rng_for("conj")
+    E = rng.standard_normal((2, 9)) + 1j * rng.standard_normal((2, 9))
+    E[1, 3] = complex(np.nan, np.inf)
+    w = rng.standard_normal((2, 2)) + 1j * rng.standard_normal((2, 2))
+    check(conj_filter, E, w, 0.01)
+    check(conj_filter, E.real.copy(), w.real.copy(), 0.5)

@@ -610,6 +610,11 @@ fn numpy_never_warns(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
         "size",
         "broadcast_to",
         "where",
+        // (the complex conjugate flips a sign: no floating-point operation)
+        "conj",
+        "conjugate",
+        "real",
+        "imag",
     ];
     numpy_ids(py, &IDS, NAMES).contains(&(obj.as_ptr() as usize))
 }
@@ -710,6 +715,8 @@ fn never_warns(py: Python<'_>, target: &ProbeTarget, args: &[Ty], f: Option<&Bou
                         | "view"
                         | "item"
                         | "tolist"
+                        | "conj"
+                        | "conjugate"
                 )
         }
         ProbeTarget::Operator(o) => {
