@@ -676,9 +676,10 @@ fn int_ufunc_never_warns(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
 /// and `+ - * & | ^ << >>` and comparisons whose operands are all integer or
 /// bool arrays or NumPy scalars (integer array arithmetic wraps silently; a
 /// Python int operand may be out of its dtype's range, which NumPy 1.x warns
-/// about), the same ufuncs called by name ([`int_ufunc_never_warns`]) and
-/// `.all()` / `.any()` of such arrays (a tuple of ints or a bool counts as
-/// such an operand too).
+/// about), and the same ufuncs called by name ([`int_ufunc_never_warns`]) (a
+/// tuple of ints or a bool counts as such an operand too). (A method called
+/// without the frame is looked up as a bound method first: for `.all()` of a
+/// small array that costs more than the frame.)
 fn never_warns(py: Python<'_>, target: &ProbeTarget, args: &[Ty], f: Option<&Bound<'_, PyAny>>) -> bool {
     let int_like = |t: &Ty| match t {
         Ty::Array(a) => a.dtype.is_int() || a.dtype == Dtype::Bool,
@@ -695,8 +696,6 @@ fn never_warns(py: Python<'_>, target: &ProbeTarget, args: &[Ty], f: Option<&Bou
                     && args.iter().any(|t| matches!(t, Ty::Array(_)))
                     && args.iter().all(int_like))
         }),
-        // Logical reductions of integer or bool arrays.
-        ProbeTarget::Method(m) if matches!(m.as_str(), "all" | "any") => args.len() == 1 && int_like(&args[0]),
         ProbeTarget::Method(m) => {
             matches!(args.first(), Some(Ty::Array(_)))
                 && matches!(
