@@ -676,10 +676,9 @@ fn int_ufunc_never_warns(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
 /// and `+ - * & | ^ << >>` and comparisons whose operands are all integer or
 /// bool arrays or NumPy scalars (integer array arithmetic wraps silently; a
 /// Python int operand may be out of its dtype's range, which NumPy 1.x warns
-/// about), and the same ufuncs called by name ([`int_ufunc_never_warns`]) (a
-/// tuple of ints or a bool counts as such an operand too). (A method called
-/// without the frame is looked up as a bound method first: for `.all()` of a
-/// small array that costs more than the frame.)
+/// about), the same ufuncs called by name ([`int_ufunc_never_warns`]) and
+/// `.all()` / `.any()` of such arrays (a tuple of ints or a bool counts as
+/// such an operand too).
 fn never_warns(py: Python<'_>, target: &ProbeTarget, args: &[Ty], f: Option<&Bound<'_, PyAny>>) -> bool {
     let int_like = |t: &Ty| match t {
         Ty::Array(a) => a.dtype.is_int() || a.dtype == Dtype::Bool,
@@ -690,6 +689,8 @@ fn never_warns(py: Python<'_>, target: &ProbeTarget, args: &[Ty], f: Option<&Bou
         _ => false,
     };
     match target {
+        // Logical reductions of integer or bool arrays.
+        ProbeTarget::Method(m) if matches!(m.as_str(), "all" | "any") => args.len() == 1 && int_like(&args[0]),
         ProbeTarget::Func(_) => f.is_some_and(|f| {
             numpy_never_warns(py, f)
                 || (int_ufunc_never_warns(py, f)
@@ -1435,6 +1436,7 @@ impl CompileEnv<'_> {
             env: self.env.clone(),
             line,
             located: Default::default(),
+            method_name: Default::default(),
             inplace: None,
             native: None,
             mt: None,

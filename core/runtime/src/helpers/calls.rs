@@ -353,6 +353,17 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                     pyo3::types::PyTuple::new(py, items)?.into_any().unbind()
                 })
             };
+            // A method called directly: looked up and called as CPython's own
+            // method calls do, without a bound method.
+            if let (PyCallKind::Method(m), true, true) = (&desc.kind, desc.direct, desc.kw.is_empty()) {
+                let name = desc
+                    .method_name
+                    .get_or_init(|| pyo3::types::PyString::intern(py, m).into_any().unbind());
+                let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 6]> = vals.iter().map(|v| v.as_ptr()).collect();
+                if let Some(r) = crate::runtime::vectorcall_method(py, name.bind(py), &ptrs) {
+                    return Ok(r?.unbind());
+                }
+            }
             Ok(match &desc.kind {
                 PyCallKind::Call(_) | PyCallKind::Method(_) => {
                     // (a method is looked up in the frame, unless called directly)
