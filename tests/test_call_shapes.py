@@ -153,3 +153,83 @@ def test_keyword_arguments_to_compiled_functions():
     # What CPython rejects: its TypeError (the call runs on the interpreter tier).
     for fn in (missing_keyword, unknown_keyword, repeated_keyword):
         assert_same(fn, 0.5, allow_fallback=True)
+
+
+# --------------------------------------------------------------------------
+# default values in calls between compiled functions: bound by compiled code
+# (plain constants), the callee's `__defaults__` guarded
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def norm_eps(x, eps=1e-5, k=2, neg=False, off=0.0):
+    y = (x - x.mean()) / np.sqrt(x.std() + eps) * k
+    if neg:
+        y = -y
+    return y + off
+
+
+@pyston.fast
+def uses_defaults(x):
+    return norm_eps(x), norm_eps(x, 0.5), norm_eps(x, k=3), norm_eps(x, neg=True, eps=0.1), norm_eps(x, off=1.5)
+
+
+@pyston.fast
+def scalar_defaults(a, b=2, c=0.5, flag=True, d=None):
+    r = (a * b + c) if flag else (a - b)
+    return r if d is None else r + 1.0
+
+
+@pyston.fast
+def uses_scalar_defaults(n):
+    s = 0.0
+    for i in range(n):
+        s += scalar_defaults(i) + scalar_defaults(i, 3) + scalar_defaults(i, flag=False) + scalar_defaults(a=i, c=1.0)
+    return s
+
+
+@pyston.fast
+def str_default(x, how="a"):
+    return x + len(how)
+
+
+@pyston.fast
+def big_default(x, b=2**70):
+    return x + b
+
+
+@pyston.fast
+def uses_str_default(x):
+    return str_default(x), big_default(x)
+
+
+def test_defaults_bound_in_compiled_calls():
+    rng = rng_for("defaults")
+    for shape in [(0,), (5,), (3, 4)]:
+        x = rng.standard_normal(shape)
+        for call in (uses_defaults,):
+            assert_same(call, x)
+    check(uses_scalar_defaults, [(0,), (1,), (10,)])
+    assert_same(uses_str_default, 3)
+    # The calls are typed (compiled code binds the plain defaults; a call left to
+    # the interpreter tier would have no result type).
+    for call in (uses_defaults, uses_scalar_defaults):
+        assert "= call" in call.inspect_types() and " ? = call" not in call.inspect_types()
+
+
+def test_defaults_bound_in_compiled_calls_follow_the_defaults():
+    @pyston.fast
+    def callee(x, k=2):
+        return x * k
+
+    @pyston.fast
+    def caller(x):
+        return callee(x) + callee(x, k=10)
+
+    assert caller(3) == caller.py_func(3) == 36
+    callee.py_func.__defaults__ = (5,)  # CPython reads __defaults__ at each call
+    assert caller(3) == caller.py_func(3) == 45
+    callee.py_func.__defaults__ = (0.5,)
+    assert_same(caller, 3)
+    callee.py_func.__defaults__ = None  # a call that omits k: CPython's TypeError
+    assert_same(caller, 3, allow_fallback=True)

@@ -329,14 +329,15 @@ def test_stencil_shape_mismatch_and_too_small(rng):
     check(stencil1d, rng.standard_normal(5), rng.standard_normal(5))  # shapes differ: NumPy's ValueError
 
 
-def test_stencil_calls_numpy_only_for_the_views():
+def test_stencil_makes_no_call_into_numpy():
     from pyston import _pyston as P
 
     A = np.random.default_rng(5).standard_normal((30, 30))
     stencil2d(A, 0.2)
     n = P.pycall_count()
     stencil2d(A, 0.2)
-    assert P.pycall_count() - n == 5  # the five slices; no arithmetic through NumPy
+    # the five slices are views compiled code makes itself; no arithmetic through NumPy
+    assert P.pycall_count() - n == 0
 
 
 def test_stencils_with_fusion_off_are_identical(rng, monkeypatch):
@@ -369,7 +370,7 @@ def test_scalar_arithmetic_between_the_nodes_is_fused():
     scalars_between(A, 0.1, 0.2)
     n = P.pycall_count()
     scalars_between(A, 0.1, 0.2)
-    assert P.pycall_count() - n == 3  # the slices
+    assert P.pycall_count() - n == 0  # (the slices are views compiled code makes itself)
 
 
 @pyston.fast

@@ -119,6 +119,18 @@ pub trait Env {
     fn func_param_names(&mut self, _f: u32) -> Option<Vec<String>> {
         None
     }
+
+    /// The default values of compiled function `f`'s parameters (one entry
+    /// per parameter, `None` where it has none or its default is not a plain
+    /// constant: a float, an int of 64 bits, a bool or None) when all of its
+    /// parameters are plain positional-or-keyword ones; `None` otherwise.
+    fn func_defaults(&mut self, _f: u32) -> Option<Vec<Option<Const>>> {
+        None
+    }
+
+    /// Compiled code binds `f`'s default values itself (as constants): the
+    /// function's `__defaults__` is guarded like a global.
+    fn guard_defaults(&mut self, _f: u32) {}
 }
 
 pub struct Typed {
@@ -131,7 +143,12 @@ pub struct Typed {
     /// Calls of compiled functions with keyword arguments, by result value:
     /// for each of the callee's parameters, the index (among the call's
     /// arguments, callee excluded) of the argument bound to it.
+    /// An index past the call's arguments is one of `call_defaults`.
     pub call_orders: HashMap<Value, Vec<usize>>,
+    /// Calls of compiled functions that leave parameters to their default
+    /// values, by result value: those values, in the order `call_orders`
+    /// refers to them (index `nargs + k` is the `k`th).
+    pub call_defaults: HashMap<Value, Vec<Const>>,
 }
 
 impl Typed {
@@ -166,6 +183,7 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
             cold: HashSet::new(),
             globals: HashMap::new(),
             call_orders: HashMap::new(),
+            call_defaults: HashMap::new(),
         },
         consts: HashMap::new(),
         probe_consts: HashMap::new(),
@@ -1068,7 +1086,17 @@ impl Infer<'_> {
             |what: &str| CompileError::typing(span, format!("this call to {what}() is not supported in compiled code"));
         let real = |t: &Ty| matches!(t.scalar(), Some(s) if !matches!(s, Scalar::Py(Kind::Complex) | Scalar::Np(Dtype::Complex128 | Dtype::Complex64)));
         Ok(match callee {
-            Ty::Func(f) if !kw.is_empty() => {
+            Ty::Func(f) => {
+                // Positional arguments only, as many as the callee's parameters (or
+                // a callee whose defaults compiled code cannot bind): as they are.
+                let defaults = if kw.is_empty() {
+                    self.env.func_defaults(*f)
+                } else {
+                    None
+                };
+                if kw.is_empty() && defaults.as_ref().is_none_or(|d| npos >= d.len()) {
+                    return self.env.call_func(*f, pos, at, span);
+                }
                 // Keyword arguments bound to the callee's parameters by name.
                 let Some(names) = self.env.func_param_names(*f) else {
                     return Err(CompileError::typing(
@@ -1090,18 +1118,46 @@ impl Infer<'_> {
                         _ => return Ok(Ty::Bottom),
                     }
                 }
-                // A parameter left to its default value: the interpreter tier binds it.
-                let Some(order) = order.into_iter().collect::<Option<Vec<usize>>>() else {
-                    return Ok(Ty::Bottom);
-                };
-                let ordered: Vec<Ty> = order.iter().map(|&i| args[i].clone()).collect();
+                // A parameter left to its default value: a plain constant is bound
+                // here (the callee's `__defaults__` guarded), any other by the
+                // interpreter tier.
+                let mut bound: Vec<Const> = Vec::new();
+                if order.iter().any(|o| o.is_none()) {
+                    let defaults = match defaults {
+                        Some(d) => Some(d),
+                        None => self.env.func_defaults(*f),
+                    };
+                    let Some(defaults) = defaults.filter(|d| d.len() == order.len()) else {
+                        return Ok(Ty::Bottom);
+                    };
+                    for (p, slot) in order.iter_mut().enumerate() {
+                        if slot.is_none() {
+                            let Some(c) = &defaults[p] else { return Ok(Ty::Bottom) };
+                            bound.push(c.clone());
+                            *slot = Some(args.len() + bound.len() - 1);
+                        }
+                    }
+                }
+                let order: Vec<usize> = order.into_iter().map(|o| o.unwrap_or(0)).collect();
+                let mut ordered: Vec<Ty> = Vec::with_capacity(order.len());
+                for &i in &order {
+                    ordered.push(match args.get(i) {
+                        Some(t) => t.clone(),
+                        None => const_ty(&bound[i - args.len()], span)?,
+                    });
+                }
                 let t = self.env.call_func(*f, &ordered, at, span)?;
+                if !bound.is_empty() {
+                    self.env.guard_defaults(*f);
+                }
                 if let Some(v) = at {
                     self.t.call_orders.insert(v, order);
+                    if !bound.is_empty() {
+                        self.t.call_defaults.insert(v, bound);
+                    }
                 }
                 t
             }
-            Ty::Func(f) => self.env.call_func(*f, pos, at, span)?,
             Ty::DtypeObj(d) => {
                 no_kw(d.name())?;
                 match pos {

@@ -588,6 +588,24 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
 
 pub(crate) fn np_scalar(py: Python<'_>, d: Dtype, buf: &[u64; 2]) -> PyResult<Py<PyAny>> {
     let np = np_types(py)?;
+    if d == Dtype::Float64 {
+        // The common scalar (a float64 element, a reduction's value): made as
+        // NumPy's own `gentype_alloc` makes it, without `PyArray_Scalar`'s
+        // dispatch on the descriptor (see `helpers::lists`: np.float64 has a
+        // float object's layout, the double after `PyObject_HEAD`).
+        let tp = np.scalar_types[dtype_index(d)] as *mut ffi::PyTypeObject;
+        // SAFETY: `tp` is NumPy's np.float64 type (static, live for the process);
+        // a new object of it has room for its double at `FLOAT_VALUE_OFFSET`.
+        unsafe {
+            let o = ffi::PyType_GenericAlloc(tp, 0);
+            if !o.is_null() {
+                *(o as *mut u8)
+                    .add(crate::helpers::lists::FLOAT_VALUE_OFFSET)
+                    .cast::<f64>() = f64::from_bits(buf[0]);
+            }
+            return Bound::from_owned_ptr_or_err(py, o).map(|b| b.unbind());
+        }
+    }
     let mut bytes = [0u8; 16];
     match d {
         Dtype::Bool => bytes[0] = (buf[0] != 0) as u8,

@@ -36,6 +36,9 @@ enum GuardKind {
     Global(Py<PyDict>),
     /// Absent from the globals, found in the builtins.
     Builtin(Py<PyDict>, Py<PyDict>),
+    /// The `__defaults__` of this function (compiled code binds a call's
+    /// default values itself: `Env::func_defaults`).
+    Defaults(Py<PyAny>),
 }
 
 impl Guard {
@@ -93,6 +96,20 @@ impl Guard {
             GuardKind::Global(g) => get(g) == Some(want),
             GuardKind::Builtin(g, b) => get(g) == Some(std::ptr::null_mut()) && get(b) == Some(want),
             GuardKind::Cell(c) => c.bind(py).getattr("cell_contents").is_ok_and(|v| v.as_ptr() == want),
+            GuardKind::Defaults(f) => {
+                // SAFETY: the function and the name are live (held by this guard); as
+                // above, no exception is set when a guard is checked, and one the
+                // lookup raises is cleared (the guard fails).
+                unsafe {
+                    let r = pyo3::ffi::PyObject_GetAttr(f.as_ptr(), key);
+                    if r.is_null() {
+                        pyo3::ffi::PyErr_Clear();
+                        return false;
+                    }
+                    pyo3::ffi::Py_DecRef(r);
+                    r == want
+                }
+            }
         }
     }
 }
@@ -593,11 +610,25 @@ fn numpy_never_warns(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
         "size",
         "broadcast_to",
         "where",
+        // (the complex conjugate flips a sign: no floating-point operation)
+        "conj",
+        "conjugate",
+        "real",
+        "imag",
     ];
-    let ids = IDS.get_or_init(|| {
+    numpy_ids(py, &IDS, NAMES).contains(&(obj.as_ptr() as usize))
+}
+
+/// The identities of NumPy's functions named `names`, found once.
+fn numpy_ids<'a>(
+    py: Python<'_>,
+    ids: &'a std::sync::OnceLock<std::collections::HashSet<usize>>,
+    names: &[&str],
+) -> &'a std::collections::HashSet<usize> {
+    ids.get_or_init(|| {
         let mut set = std::collections::HashSet::new();
         if let Ok(m) = py.import("numpy") {
-            for name in NAMES {
+            for name in names {
                 if let Ok(f) = m.getattr(*name) {
                     set.insert(f.as_ptr() as usize);
                     std::mem::forget(f); // identities stay valid for the process
@@ -605,8 +636,39 @@ fn numpy_never_warns(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
             }
         }
         set
-    });
-    ids.contains(&(obj.as_ptr() as usize))
+    })
+}
+
+/// NumPy's ufuncs whose integer and bool loops never set a floating-point
+/// error flag (no division, no power, no conversion to float): called on
+/// integer or bool operands only, they never warn.
+fn int_ufunc_never_warns(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    static IDS: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
+    const NAMES: &[&str] = &[
+        "bitwise_and",
+        "bitwise_or",
+        "bitwise_xor",
+        "invert",
+        "bitwise_not",
+        "left_shift",
+        "right_shift",
+        "logical_and",
+        "logical_or",
+        "logical_xor",
+        "logical_not",
+        "equal",
+        "not_equal",
+        "less",
+        "less_equal",
+        "greater",
+        "greater_equal",
+        "add",
+        "subtract",
+        "multiply",
+        "maximum",
+        "minimum",
+    ];
+    numpy_ids(py, &IDS, NAMES).contains(&(obj.as_ptr() as usize))
 }
 
 /// Whether a call into NumPy can never warn, so needs no frame at its line:
@@ -614,15 +676,27 @@ fn numpy_never_warns(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
 /// and `+ - * & | ^ << >>` and comparisons whose operands are all integer or
 /// bool arrays or NumPy scalars (integer array arithmetic wraps silently; a
 /// Python int operand may be out of its dtype's range, which NumPy 1.x warns
-/// about).
+/// about), the same ufuncs called by name ([`int_ufunc_never_warns`]) and
+/// `.all()` / `.any()` of such arrays (a tuple of ints or a bool counts as
+/// such an operand too).
 fn never_warns(py: Python<'_>, target: &ProbeTarget, args: &[Ty], f: Option<&Bound<'_, PyAny>>) -> bool {
     let int_like = |t: &Ty| match t {
         Ty::Array(a) => a.dtype.is_int() || a.dtype == Dtype::Bool,
         Ty::Np(d) => d.is_int() || *d == Dtype::Bool,
+        // (a tuple of ints becomes an int64 array first: never out of its range)
+        Ty::Tuple(ts) => !ts.is_empty() && ts.iter().all(|t| matches!(t, Ty::Int | Ty::Bool)),
+        Ty::Bool => true,
         _ => false,
     };
     match target {
-        ProbeTarget::Func(_) => f.is_some_and(|f| numpy_never_warns(py, f)),
+        // Logical reductions of integer or bool arrays.
+        ProbeTarget::Method(m) if matches!(m.as_str(), "all" | "any") => args.len() == 1 && int_like(&args[0]),
+        ProbeTarget::Func(_) => f.is_some_and(|f| {
+            numpy_never_warns(py, f)
+                || (int_ufunc_never_warns(py, f)
+                    && args.iter().any(|t| matches!(t, Ty::Array(_)))
+                    && args.iter().all(int_like))
+        }),
         ProbeTarget::Method(m) => {
             matches!(args.first(), Some(Ty::Array(_)))
                 && matches!(
@@ -641,6 +715,8 @@ fn never_warns(py: Python<'_>, target: &ProbeTarget, args: &[Ty], f: Option<&Bou
                         | "view"
                         | "item"
                         | "tolist"
+                        | "conj"
+                        | "conjugate"
                 )
         }
         ProbeTarget::Operator(o) => {
@@ -1360,6 +1436,7 @@ impl CompileEnv<'_> {
             env: self.env.clone(),
             line,
             located: Default::default(),
+            method_name: Default::default(),
             inplace: None,
             native: None,
             mt: None,
@@ -1810,6 +1887,58 @@ impl<'py> Env for CompileEnv<'py> {
         }
         let names: Vec<String> = code.getattr("co_varnames").ok()?.extract().ok()?;
         Some(names.into_iter().take(argc).collect())
+    }
+
+    fn func_defaults(&mut self, fid: u32) -> Option<Vec<Option<pyston_compiler::ir::Const>>> {
+        use pyston_compiler::ir::Const;
+        let py = self.py;
+        let n = self.func_param_names(fid)?.len();
+        let disp = COMPILING
+            .with(|c| c.borrow().iter().find(|d| d.get().id == fid).map(|d| d.clone_ref(py)))
+            .or_else(|| self.callee(fid))?;
+        let defaults = disp.get().py_func.bind(py).getattr("__defaults__").ok()?;
+        let defaults = defaults.cast_into::<pyo3::types::PyTuple>().ok()?;
+        if defaults.len() > n {
+            return None;
+        }
+        let mut out = vec![None; n - defaults.len()];
+        for d in defaults.iter() {
+            // Exactly these types (a subclass's value could differ in behaviour).
+            let c = if d.is_none() {
+                Some(Const::None)
+            } else if d.is_exact_instance_of::<pyo3::types::PyBool>() {
+                Some(Const::Bool(d.is_truthy().ok()?))
+            } else if d.is_exact_instance_of::<pyo3::types::PyFloat>() {
+                Some(Const::Float(d.extract().ok()?))
+            } else if d.is_exact_instance_of::<pyo3::types::PyInt>() {
+                d.extract::<i64>().ok().map(Const::Int)
+            } else {
+                None
+            };
+            out.push(c);
+        }
+        Some(out)
+    }
+
+    fn guard_defaults(&mut self, fid: u32) {
+        let py = self.py;
+        let Some(disp) = COMPILING
+            .with(|c| c.borrow().iter().find(|d| d.get().id == fid).map(|d| d.clone_ref(py)))
+            .or_else(|| self.callee(fid))
+        else {
+            return;
+        };
+        let func = disp.get().py_func.bind(py).clone();
+        let name = format!("<defaults of function #{fid}>");
+        if self.guards.iter().any(|g| g.name == name) {
+            return;
+        }
+        let Ok(defaults) = func.getattr("__defaults__") else {
+            return;
+        };
+        let mut g = Guard::with_kind(py, &name, GuardKind::Defaults(func.unbind()), &defaults);
+        g.key = pyo3::types::PyString::intern(py, "__defaults__").unbind();
+        self.guards.push(g);
     }
 
     fn call_func(&mut self, fid: u32, args: &[Ty], at: Option<Value>, span: Span) -> CResult<Ty> {

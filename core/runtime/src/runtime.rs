@@ -197,6 +197,8 @@ pub struct PyCallDesc {
     /// Called directly, not from a frame at the call's line (`numpy.random`
     /// calls: they do not warn, and the frame costs more than the draw).
     pub direct: bool,
+    /// A method's name as a `str`, made on first use (a direct method call).
+    pub method_name: std::sync::OnceLock<Py<PyAny>>,
 }
 
 impl PyCallDesc {
@@ -274,6 +276,39 @@ fn vectorcall_fn() -> Option<VectorcallFn> {
             let p = libc::dlsym(libc::RTLD_DEFAULT, c"PyObject_Vectorcall".as_ptr());
             (!p.is_null()).then(|| std::mem::transmute::<*mut libc::c_void, VectorcallFn>(p))
         }
+    })
+}
+
+/// `PyObject_VectorcallMethod` (exported by CPython 3.9 and later; looked up
+/// as `vectorcall_fn` is).
+fn vectorcall_method_fn() -> Option<VectorcallFn> {
+    static F: std::sync::OnceLock<Option<VectorcallFn>> = std::sync::OnceLock::new();
+    *F.get_or_init(|| {
+        // SAFETY: dlsym with a NUL-terminated name; the symbol, when present, is
+        // CPython's `PyObject *PyObject_VectorcallMethod(PyObject *name, PyObject *const *args,
+        // size_t nargsf, PyObject *kwnames)` (the same machine signature as `VectorcallFn`).
+        unsafe {
+            let p = libc::dlsym(libc::RTLD_DEFAULT, c"PyObject_VectorcallMethod".as_ptr());
+            (!p.is_null()).then(|| std::mem::transmute::<*mut libc::c_void, VectorcallFn>(p))
+        }
+    })
+}
+
+/// `args[0].name(*args[1:])` with positional arguments only, the method
+/// looked up as CPython's own method calls do (no bound method made); `None`
+/// where CPython does not export `PyObject_VectorcallMethod`.
+pub fn vectorcall_method<'py>(
+    py: Python<'py>,
+    name: &Bound<'py, PyAny>,
+    args: &[*mut pyo3::ffi::PyObject],
+) -> Option<PyResult<Bound<'py, PyAny>>> {
+    let f = vectorcall_method_fn()?;
+    // SAFETY: `name` is a str; `args` (the object first) are live objects the
+    // caller holds for the call; the result is a new reference or NULL with an
+    // exception set.
+    Some(unsafe {
+        let r = f(name.as_ptr(), args.as_ptr(), args.len(), std::ptr::null_mut());
+        Bound::from_owned_ptr_or_err(py, r)
     })
 }
 

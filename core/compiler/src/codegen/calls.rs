@@ -78,10 +78,24 @@ impl Gen<'_, '_> {
         let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
         let npos = args.len() - kw.len();
         match callee {
-            Ty::Func(_) => match inst.result.and_then(|r| self.typed.call_orders.get(&r)) {
+            Ty::Func(_) => match inst.result.and_then(|r| self.typed.call_orders.get(&r)).cloned() {
                 // Keyword arguments: in the order of the callee's parameters.
                 Some(order) => {
-                    let ordered: Vec<(Ty, Vals)> = order.iter().map(|&i| args[i].clone()).collect();
+                    // (an index past the arguments: a default value the call leaves out)
+                    let defaults = inst.result.and_then(|r| self.typed.call_defaults.get(&r)).cloned();
+                    let mut ordered: Vec<(Ty, Vals)> = Vec::with_capacity(order.len());
+                    for &i in &order {
+                        ordered.push(match args.get(i) {
+                            Some(a) => a.clone(),
+                            None => {
+                                let c = defaults
+                                    .as_ref()
+                                    .and_then(|d| d.get(i - args.len()))
+                                    .ok_or_else(|| internal("missing default value"))?;
+                                self.const_vals(c)?
+                            }
+                        });
+                    }
                     self.direct_call(&ordered, inst, &rt)
                 }
                 None => self.direct_call(&args[..npos], inst, &rt),

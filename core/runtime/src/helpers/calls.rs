@@ -293,6 +293,20 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             }
         }
     }
+    // `a[i, lo:hi, None]`: a view computed here, as NumPy's basic indexing
+    // computes it, without a call into NumPy.
+    if dying == 0 {
+        // SAFETY: the caller's contract is this function's.
+        if let Some(st) = unsafe { basic_view(ctx, desc, args, out) } {
+            return st;
+        }
+    }
+    {
+        // SAFETY: the caller's contract is this function's.
+        if let Some(st) = unsafe { basic_setitem(ctx, desc, args, dying) } {
+            return st;
+        }
+    }
     // A call into Python may draw through NumPy's own functions, which take the
     // generator locks this call's native draws hold (not reentrant: a deadlock,
     // seen on NumPy 2.0 / CPython 3.9); the next native draw takes them again.
@@ -339,6 +353,17 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                     pyo3::types::PyTuple::new(py, items)?.into_any().unbind()
                 })
             };
+            // A method called directly: looked up and called as CPython's own
+            // method calls do, without a bound method.
+            if let (PyCallKind::Method(m), true, true) = (&desc.kind, desc.direct, desc.kw.is_empty()) {
+                let name = desc
+                    .method_name
+                    .get_or_init(|| pyo3::types::PyString::intern(py, m).into_any().unbind());
+                let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 6]> = vals.iter().map(|v| v.as_ptr()).collect();
+                if let Some(r) = crate::runtime::vectorcall_method(py, name.bind(py), &ptrs) {
+                    return Ok(r?.unbind());
+                }
+            }
             Ok(match &desc.kind {
                 PyCallKind::Call(_) | PyCallKind::Method(_) => {
                     // (a method is looked up in the frame, unless called directly)
@@ -495,6 +520,244 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
     } else {
         body(unsafe { Python::assume_attached() })
     }
+}
+
+/// A view's data pointer, shape and strides, and the position after its index's slots.
+type View = (i64, smallvec::SmallVec<[i64; 8]>, smallvec::SmallVec<[i64; 8]>, usize);
+
+/// The data pointer, shape and strides of the view `x[idx]` (see
+/// `basic_view`) for an array `x` of type `src` whose slots start `slots`,
+/// and the position after the index's slots; `None` where NumPy would raise
+/// or the index is not a basic one.
+fn view_of(src: &pyston_compiler::types::ArrTy, slots: &[u64], idx: &[Ty]) -> Option<View> {
+    let nd = src.ndim as usize;
+    let at = ArraySlots::new(nd);
+    let mut pos = at.count();
+    let mut data = slots[ArraySlots::DATA] as i64;
+    let mut shape: smallvec::SmallVec<[i64; 8]> = smallvec::SmallVec::new();
+    let mut strides: smallvec::SmallVec<[i64; 8]> = smallvec::SmallVec::new();
+    let mut ax = 0;
+    let int_part = |t: &Ty, pos: &mut usize| -> Option<Option<i64>> {
+        match t {
+            Ty::NoneT => Some(None),
+            Ty::Int => {
+                *pos += 1;
+                Some(Some(slots[*pos - 1] as i64))
+            }
+            _ => None,
+        }
+    };
+    for t in idx {
+        match t {
+            Ty::NoneT => {
+                shape.push(1);
+                strides.push(0);
+            }
+            Ty::Int => {
+                if ax >= nd {
+                    return None;
+                }
+                let n = slots[at.shape(ax)] as i64;
+                let mut i = slots[pos] as i64;
+                pos += 1;
+                if i < 0 {
+                    i += n;
+                }
+                if i < 0 || i >= n {
+                    return None;
+                }
+                data = data.wrapping_add(i.wrapping_mul(slots[at.stride(ax)] as i64));
+                ax += 1;
+            }
+            Ty::Slice(parts) if parts.len() == 3 => {
+                if ax >= nd {
+                    return None;
+                }
+                let lo = int_part(&parts[0], &mut pos)?;
+                let hi = int_part(&parts[1], &mut pos)?;
+                let step = int_part(&parts[2], &mut pos)?.unwrap_or(1);
+                if step == 0 {
+                    return None;
+                }
+                // CPython's PySlice_Unpack and PySlice_AdjustIndices.
+                let step = step.max(-i64::MAX);
+                let n = slots[at.shape(ax)] as i64;
+                let adjust = |v: Option<i64>, none: i64| -> i64 {
+                    let Some(mut v) = v else { return none };
+                    if v < 0 {
+                        v += n;
+                        if v < 0 {
+                            v = if step < 0 { -1 } else { 0 };
+                        }
+                    } else if v >= n {
+                        v = if step < 0 { n - 1 } else { n };
+                    }
+                    v
+                };
+                let (none_lo, none_hi) = if step < 0 { (n - 1, -1) } else { (0, n) };
+                let (mut start, stop) = (adjust(lo, none_lo), adjust(hi, none_hi));
+                let mut step = step;
+                let len = if step < 0 {
+                    if stop < start {
+                        (start - stop - 1) / (-step) + 1
+                    } else {
+                        0
+                    }
+                } else if start < stop {
+                    (stop - start - 1) / step + 1
+                } else {
+                    0
+                };
+                if len <= 0 {
+                    (start, step) = (0, 1);
+                }
+                let st = slots[at.stride(ax)] as i64;
+                data = data.wrapping_add(st.wrapping_mul(start));
+                shape.push(len.max(0));
+                strides.push(st.wrapping_mul(step));
+                ax += 1;
+            }
+            _ => return None,
+        }
+    }
+    for k in ax..nd {
+        shape.push(slots[at.shape(k)] as i64);
+        strides.push(slots[at.stride(k)] as i64);
+    }
+    Some((data, shape, strides, pos))
+}
+
+/// `x[idx]` for an array `x` and a basic index (ints, slices whose bounds and
+/// step are ints or None, `None` for a new axis; as many ints and slices as
+/// `x` has axes at most): the view's slots, computed as NumPy's
+/// `get_view_from_index` computes its data pointer, shape and strides (an
+/// empty slice starts at the axis' start with its stride). The view's object
+/// slot is `x`'s object, which the arena keeps by a reference of its own
+/// (as it keeps a call's result): a later release of `x` leaves it alive
+/// while the view is. `None`: not such an indexing, or one NumPy would
+/// reject (an index out of range, a zero step), or a view the result's
+/// type does not hold (only views of any layout are made here): the call
+/// runs through NumPy.
+///
+/// # Safety
+/// As `pycall`.
+unsafe fn basic_view(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64) -> Option<i32> {
+    // SAFETY: see the function's contract.
+    let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
+    let PyCallKind::GetItem(_) = &desc.kind else {
+        return None;
+    };
+    if ctx.no_gil {
+        return None;
+    }
+    let (Some(Ty::Array(src)), Ty::Array(want)) = (desc.arg_tys.first(), &desc.ret) else {
+        return None;
+    };
+    if want.layout != pyston_compiler::types::Layout::A
+        || want.dtype != src.dtype
+        || src.dtype.is_record()
+        || (src.readonly && !want.readonly)
+    {
+        return None;
+    }
+    // SAFETY: `args` holds the call's `nslots` slots.
+    let slots = unsafe { std::slice::from_raw_parts(args, desc.nslots) };
+    let (data, shape, strides, pos) = view_of(src, slots, &desc.arg_tys[1..])?;
+    if shape.len() != want.ndim as usize || pos != desc.nslots {
+        return None;
+    }
+    let obj = slots[ArraySlots::OBJ] as *mut ffi::PyObject;
+    // (exactly an ndarray: NumPy's indexing of a subclass makes the subclass)
+    // SAFETY: the object slot of an array holds a live object.
+    if unsafe { ffi::Py_TYPE(obj) } as usize != np_types(unsafe { Python::assume_attached() }).ok()?.ndarray_type {
+        return None;
+    }
+    let rt = ArraySlots::new(shape.len());
+    // SAFETY: `out` has room for the result's slots (an array of `shape.len()`
+    // axes); `obj` is a live ndarray (the source's object), of which the
+    // arena takes a reference of its own (compiled code holds the GIL: not
+    // `no_gil`).
+    unsafe {
+        *out.add(ArraySlots::DATA) = data as u64;
+        *out.add(ArraySlots::OBJ) = obj as u64;
+        for (k, (n, st)) in shape.iter().zip(&strides).enumerate() {
+            *out.add(rt.shape(k)) = *n as u64;
+            *out.add(rt.stride(k)) = *st as u64;
+        }
+        ffi::Py_INCREF(obj);
+    }
+    ctx.arena.push(obj);
+    Some(OK)
+}
+
+/// `x[idx] = y` for arrays `x` and `y` of one dtype and a basic index (see
+/// `basic_view`): the view made here, `y` copied into it by NumPy's
+/// `PyArray_CopyObject`, as NumPy's own assignment to a view does (the same
+/// dtype: no cast, so nothing to warn about). `None`: not such an
+/// assignment, or one NumPy rejects (out of range, shapes that do not
+/// broadcast, a read-only array: nothing was written), which then runs
+/// through NumPy and raises there.
+///
+/// # Safety
+/// As `pycall`.
+unsafe fn basic_setitem(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, dying: u64) -> Option<i32> {
+    // SAFETY: see the function's contract.
+    let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
+    let PyCallKind::SetItem(_) = &desc.kind else {
+        return None;
+    };
+    let n = desc.arg_tys.len();
+    // (a dying value, a temporary computed for the assignment, is released
+    // after it as `pycall` releases it; any other dying argument: through NumPy)
+    if ctx.no_gil || !(3..=64).contains(&n) || (dying != 0 && dying != 1 << (n - 1)) {
+        return None;
+    }
+    let (Ty::Array(src), Ty::Array(val)) = (&desc.arg_tys[0], &desc.arg_tys[n - 1]) else {
+        return None;
+    };
+    if src.dtype != val.dtype || src.dtype.is_record() || src.readonly {
+        return None;
+    }
+    // SAFETY: `args` holds the call's `nslots` slots.
+    let slots = unsafe { std::slice::from_raw_parts(args, desc.nslots) };
+    let (data, shape, strides, mut pos) = view_of(src, slots, &desc.arg_tys[1..n - 1])?;
+    // SAFETY: compiled code holds the GIL (not `no_gil`).
+    let py = unsafe { Python::assume_attached() };
+    let obj = slots[ArraySlots::OBJ] as *mut ffi::PyObject;
+    // (exactly an ndarray: a subclass may assign in its own way)
+    // SAFETY: the object slot of an array holds a live object.
+    if unsafe { ffi::Py_TYPE(obj) } as usize != np_types(py).ok()?.ndarray_type {
+        return None;
+    }
+    if pos + pyston_compiler::abi::slot_count(&desc.arg_tys[n - 1]) != desc.nslots || shape.len() > 32 {
+        return None;
+    }
+    let mut v: smallvec::SmallVec<[u64; 16]> = smallvec::SmallVec::new();
+    v.push(data as u64);
+    v.push(obj as u64);
+    v.extend(shape.iter().map(|x| *x as u64));
+    v.extend(strides.iter().map(|x| *x as u64));
+    let vt = Ty::Array(pyston_compiler::types::ArrTy {
+        ndim: shape.len() as u8,
+        layout: pyston_compiler::types::Layout::A,
+        ..*src
+    });
+    let dst = box_value(py, &vt, &v, &mut 0).ok()??;
+    let value = box_value(py, &desc.arg_tys[n - 1], slots, &mut pos).ok()??;
+    // SAFETY: `dst` is an ndarray (a view of `obj`), `value` a live object.
+    let r = unsafe { numpy::npyffi::PY_ARRAY_API.PyArray_CopyObject(py, dst.as_ptr() as *mut _, value.as_ptr()) };
+    if r < 0 {
+        // (NumPy's own assignment raises it, with nothing written)
+        drop(PyErr::take(py));
+        return None;
+    }
+    drop(dst);
+    if dying != 0 {
+        let p = value.as_ptr();
+        drop(value);
+        release(&mut ctx.arena, p);
+    }
+    Some(OK)
 }
 
 /// Writes the slots of `o` to `out` when it is exactly an ndarray that

@@ -36,7 +36,7 @@ pub(super) fn with_gil<R>(ctx: &Ctx, f: impl for<'py> FnOnce(Python<'py>) -> R) 
 /// and type pointer) in CPython's non-debug builds 3.9 to 3.13, the only
 /// builds the abi3 wheel loads in (tests/test_lists.py checks np.float64
 /// elements made here against NumPy's own, NaN, -0.0 and infinities included).
-const FLOAT_VALUE_OFFSET: usize = 16;
+pub(crate) const FLOAT_VALUE_OFFSET: usize = 16;
 
 /// The NumPy scalar dtype of an element kind >= 16.
 fn np_dtype(kind: i32) -> Option<Dtype> {

@@ -9,7 +9,7 @@ pub mod distributions;
 pub mod exceptions;
 mod ints;
 mod iters;
-mod lists;
+pub(crate) mod lists;
 pub mod local_lists;
 mod math;
 pub mod pure;
