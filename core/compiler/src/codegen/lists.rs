@@ -142,12 +142,17 @@ impl Gen<'_, '_> {
         let k = self.b.ins().iconst(clt::I32, kind as i64);
         let n = self.b.ins().iconst(clt::I64, items.len() as i64);
         let p = self.call("pyston_list_new", &[ctx, k, buf, n])?[0];
-        // NULL: the allocation failed (MemoryError is set).
+        self.fail_if_null(p)?;
+        Ok(p)
+    }
+
+    /// A helper's new object `p`: NULL returns ERROR (the helper set the
+    /// exception, MemoryError for a failed allocation).
+    pub(super) fn fail_if_null(&mut self, p: CV) -> CResult<()> {
         let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
         let st = self.b.ins().uextend(clt::I32, st);
         let st = self.b.ins().imul_imm_s(st, abi::ERROR as i64);
-        self.list_status(st)?;
-        Ok(p)
+        self.list_status(st)
     }
 
     /// If the loop test `k < n` compares against the trip count of a `for`

@@ -98,11 +98,7 @@ impl Gen<'_, '_> {
                 let ctx = self.ctx.unwrap();
                 let n = self.b.ins().iconst(clt::I64, items.len() as i64);
                 let p = self.call("pyston_llist_new", &[ctx, buf, n])?[0];
-                // NULL: the allocation failed (MemoryError is set).
-                let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
-                let st = self.b.ins().uextend(clt::I32, st);
-                let st = self.b.ins().imul_imm_s(st, abi::ERROR as i64);
-                self.list_status(st)?;
+                self.fail_if_null(p)?;
                 vec![p]
             }
             (Op::Call { .. }, _) if matches!(args, [(Ty::Builtin(Builtin::Len), _), (Ty::LocalList(_), _)]) => {
@@ -260,10 +256,7 @@ impl Gen<'_, '_> {
         let ctx = self.ctx.unwrap();
         let k = self.b.ins().iconst(clt::I32, kind as i64);
         let p = self.call("pyston_llist_to_list", &[ctx, l, k])?[0];
-        let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
-        let st = self.b.ins().uextend(clt::I32, st);
-        let st = self.b.ins().imul_imm_s(st, abi::ERROR as i64);
-        self.list_status(st)?;
+        self.fail_if_null(p)?;
         Ok(p)
     }
 
@@ -322,10 +315,7 @@ impl Gen<'_, '_> {
         let ctx = self.ctx.unwrap();
         if let (Op::Call { .. }, Ty::LocalDict(..)) = (&inst.op, rt) {
             let p = self.call("pyston_ldict_new", &[ctx])?[0];
-            let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
-            let st = self.b.ins().uextend(clt::I32, st);
-            let st = self.b.ins().imul_imm_s(st, abi::ERROR as i64);
-            self.list_status(st)?;
+            self.fail_if_null(p)?;
             return Ok(Some(vec![p]));
         }
         if let (Op::Call { .. }, [(Ty::Builtin(Builtin::Len), _), (Ty::LocalDict(..), d)]) = (&inst.op, args) {
@@ -389,10 +379,7 @@ impl Gen<'_, '_> {
         let ctx = self.ctx.unwrap();
         let k = self.b.ins().iconst(clt::I32, kind as i64);
         let p = self.call("pyston_ldict_to_dict", &[ctx, d, k])?[0];
-        let st = self.b.ins().icmp_imm_s(IntCC::Equal, p, 0);
-        let st = self.b.ins().uextend(clt::I32, st);
-        let st = self.b.ins().imul_imm_s(st, abi::ERROR as i64);
-        self.list_status(st)?;
+        self.fail_if_null(p)?;
         Ok(p)
     }
 }

@@ -48,8 +48,20 @@ unsafe extern "C" fn dealloc(o: *mut ffi::PyObject) {
     unsafe {
         let f = fields(o);
         libc::free(f.data.cast());
-        if !f.boxed.is_null() {
-            ffi::Py_DECREF(f.boxed);
+        free_object(o, f.boxed);
+    }
+}
+
+/// Releases what every local container holds besides its buffers (the
+/// object it was made into) and the object itself.
+///
+/// # Safety
+/// `o` is a local list or dict whose count reached zero (its `tp_dealloc`).
+unsafe fn free_object(o: *mut ffi::PyObject, boxed: *mut ffi::PyObject) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        if !boxed.is_null() {
+            ffi::Py_DECREF(boxed);
         }
         let tp = ffi::Py_TYPE(o);
         let free = ffi::PyType_GetSlot(tp, ffi::Py_tp_free);
@@ -62,32 +74,48 @@ unsafe extern "C" fn dealloc(o: *mut ffi::PyObject) {
     }
 }
 
-/// The local list type, made once (a heap type: `PyType_FromSpec`).
-fn local_list_type() -> *mut ffi::PyTypeObject {
+/// A private heap type (`PyType_FromSpec`) of `size` bytes freed by `dealloc`;
+/// NULL (as an address) when CPython could not make it.
+fn heap_type(name: &'static std::ffi::CStr, size: i32, dealloc: unsafe extern "C" fn(*mut ffi::PyObject)) -> usize {
+    let mut slots = [
+        ffi::PyType_Slot {
+            slot: ffi::Py_tp_dealloc,
+            pfunc: dealloc as *mut std::ffi::c_void,
+        },
+        ffi::PyType_Slot {
+            slot: 0,
+            pfunc: std::ptr::null_mut(),
+        },
+    ];
+    let mut spec = ffi::PyType_Spec {
+        name: name.as_ptr(),
+        basicsize: size as std::ffi::c_int,
+        itemsize: 0,
+        flags: ffi::Py_TPFLAGS_DEFAULT as std::ffi::c_uint,
+        slots: slots.as_mut_ptr(),
+    };
+    // SAFETY: called with the GIL held (by every caller); the spec is
+    // complete, and CPython copies what it needs from it. The type lives
+    // for the rest of the process (this reference is never released).
+    unsafe { ffi::PyType_FromSpec(&mut spec) as usize }
+}
+
+/// A new zeroed instance of heap type `tp` (NULL with an exception set).
+///
+/// # Safety
+/// The GIL is held.
+unsafe fn new_object(tp: usize) -> *mut ffi::PyObject {
+    if tp == 0 {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: the caller's contract; the generic allocator zeroes the instance.
+    unsafe { ffi::PyType_GenericAlloc(tp as *mut ffi::PyTypeObject, 0) }
+}
+
+/// The local list type, made once.
+fn local_list_type() -> usize {
     static TYPE: OnceLock<usize> = OnceLock::new();
-    *TYPE.get_or_init(|| {
-        let mut slots = [
-            ffi::PyType_Slot {
-                slot: ffi::Py_tp_dealloc,
-                pfunc: dealloc as *mut std::ffi::c_void,
-            },
-            ffi::PyType_Slot {
-                slot: 0,
-                pfunc: std::ptr::null_mut(),
-            },
-        ];
-        let mut spec = ffi::PyType_Spec {
-            name: c"pyston._local_list".as_ptr(),
-            basicsize: LLIST_SIZE as std::ffi::c_int,
-            itemsize: 0,
-            flags: ffi::Py_TPFLAGS_DEFAULT as std::ffi::c_uint,
-            slots: slots.as_mut_ptr(),
-        };
-        // SAFETY: called with the GIL held (by every caller); the spec is
-        // complete, and CPython copies what it needs from it. The type lives
-        // for the rest of the process (this reference is never released).
-        unsafe { ffi::PyType_FromSpec(&mut spec) as usize }
-    }) as *mut ffi::PyTypeObject
+    *TYPE.get_or_init(|| heap_type(c"pyston._local_list", LLIST_SIZE, dealloc))
 }
 
 /// Grows the buffer to hold at least `want` elements: false when out of memory.
@@ -121,12 +149,7 @@ pub unsafe extern "C" fn pyston_llist_new(ctx: *mut Ctx, items: *const u64, n: i
         // SAFETY: the GIL is held; the type's instances are zeroed by the
         // generic allocator, then filled here from `items` (`n` words).
         unsafe {
-            let tp = local_list_type();
-            let o = if tp.is_null() {
-                std::ptr::null_mut()
-            } else {
-                ffi::PyType_GenericAlloc(tp, 0)
-            };
+            let o = new_object(local_list_type());
             if o.is_null() {
                 return o;
             }
@@ -615,42 +638,14 @@ unsafe extern "C" fn dict_dealloc(o: *mut ffi::PyObject) {
         let f = dict_fields(o);
         libc::free(f.entries.cast());
         libc::free(f.index.cast());
-        if !f.boxed.is_null() {
-            ffi::Py_DECREF(f.boxed);
-        }
-        let tp = ffi::Py_TYPE(o);
-        let free = ffi::PyType_GetSlot(tp, ffi::Py_tp_free);
-        if !free.is_null() {
-            let free: unsafe extern "C" fn(*mut std::ffi::c_void) = std::mem::transmute(free);
-            free(o.cast());
-        }
-        ffi::Py_DECREF(tp.cast());
+        free_object(o, f.boxed);
     }
 }
 
-fn local_dict_type() -> *mut ffi::PyTypeObject {
+/// The local dict type, made once.
+fn local_dict_type() -> usize {
     static TYPE: OnceLock<usize> = OnceLock::new();
-    *TYPE.get_or_init(|| {
-        let mut slots = [
-            ffi::PyType_Slot {
-                slot: ffi::Py_tp_dealloc,
-                pfunc: dict_dealloc as *mut std::ffi::c_void,
-            },
-            ffi::PyType_Slot {
-                slot: 0,
-                pfunc: std::ptr::null_mut(),
-            },
-        ];
-        let mut spec = ffi::PyType_Spec {
-            name: c"pyston._local_dict".as_ptr(),
-            basicsize: pyston_compiler::abi::LDICT_SIZE as std::ffi::c_int,
-            itemsize: 0,
-            flags: ffi::Py_TPFLAGS_DEFAULT as std::ffi::c_uint,
-            slots: slots.as_mut_ptr(),
-        };
-        // SAFETY: as for the local list type.
-        unsafe { ffi::PyType_FromSpec(&mut spec) as usize }
-    }) as *mut ffi::PyTypeObject
+    *TYPE.get_or_init(|| heap_type(c"pyston._local_dict", pyston_compiler::abi::LDICT_SIZE, dict_dealloc))
 }
 
 /// The slot of the index where `key` is, or the empty slot where it would go.
@@ -716,12 +711,7 @@ pub unsafe extern "C" fn pyston_ldict_new(ctx: *mut Ctx) -> u64 {
     let o = super::lists::with_gil(ctx, |_py| {
         // SAFETY: the GIL is held; the instance is zeroed by the generic allocator.
         unsafe {
-            let tp = local_dict_type();
-            let o = if tp.is_null() {
-                std::ptr::null_mut()
-            } else {
-                ffi::PyType_GenericAlloc(tp, 0)
-            };
+            let o = new_object(local_dict_type());
             if o.is_null() {
                 return o;
             }
