@@ -659,3 +659,24 @@ def test_uses_in_handlers_are_seen():
     for fn in (escapes_in_handler, dict_escapes_in_handler):
         t = local_types(fn, np.array([1.0, 0.0]))
         assert "local_list" not in t and "local_dict" not in t
+
+
+@pyston.fast
+def small_local(n):
+    xs = [0.5] * 0
+    d = {}
+    for i in range(n):
+        xs.append(i * 0.5)
+        d[i] = i
+    return xs, d, sum(xs)
+
+
+def test_memory_flat_over_many_calls():
+    for _ in range(1000):
+        small_local(5)
+    gc.collect()
+    before = rss_bytes()
+    for _ in range(300_000):
+        small_local(5)
+    gc.collect()
+    assert rss_bytes() - before < 8 * 2**20
