@@ -680,3 +680,19 @@ def test_memory_flat_over_many_calls():
         small_local(5)
     gc.collect()
     assert rss_bytes() - before < 8 * 2**20
+
+
+@pyston.fast
+def bool_of_containers(n, xs, d):
+    ys = [i for i in range(n)]
+    e = {}
+    for i in range(n):
+        e[i] = i * 0.5
+    return bool(ys), bool(e), bool(xs), bool(d)
+
+
+def test_bool_of_lists_and_dicts():
+    for n in (0, 2):
+        for xs in ([], [1.5]):
+            for d in ({}, {1: 2}):
+                check(bool_of_containers, [(n, xs, d)])

@@ -266,6 +266,14 @@ impl Gen<'_, '_> {
             {
                 vec![self.list_len(args[1].1[0])?]
             }
+            Op::Call { .. }
+                if matches!(args.first(), Some((Ty::Builtin(Builtin::Bool), _)))
+                    && args.len() == 2
+                    && is_list(&args[1].0) =>
+            {
+                let n = self.list_len(args[1].1[0])?;
+                vec![self.b.ins().icmp_imm_s(IntCC::NotEqual, n, 0)]
+            }
             Op::Call { .. } if matches!(args.first(), Some((Ty::Builtin(Builtin::List), _))) && args.len() == 1 => {
                 vec![self.new_list(&Ty::Int, &[])?]
             }
@@ -387,6 +395,14 @@ impl Gen<'_, '_> {
                     && is_dict(&args[1].0) =>
             {
                 vec![self.call("pyston_dict_len", &[args[1].1[0]])?[0]]
+            }
+            Op::Call { .. }
+                if matches!(args.first(), Some((Ty::Builtin(Builtin::Bool), _)))
+                    && args.len() == 2
+                    && is_dict(&args[1].0) =>
+            {
+                let n = self.call("pyston_dict_len", &[args[1].1[0]])?[0];
+                vec![self.b.ins().icmp_imm_s(IntCC::NotEqual, n, 0)]
             }
             _ => return self.set_inst(inst, args),
         }))

@@ -104,6 +104,10 @@ impl Gen<'_, '_> {
             (Op::Call { .. }, _) if matches!(args, [(Ty::Builtin(Builtin::Len), _), (Ty::LocalList(_), _)]) => {
                 vec![self.llist_len(args[1].1[0])]
             }
+            (Op::Call { .. }, _) if matches!(args, [(Ty::Builtin(Builtin::Bool), _), (Ty::LocalList(_), _)]) => {
+                let n = self.llist_len(args[1].1[0]);
+                vec![self.b.ins().icmp_imm_s(IntCC::NotEqual, n, 0)]
+            }
             // (a tuple made into a list where it is returned: `coerce`)
             (Op::Call { .. }, _)
                 if matches!(
@@ -318,8 +322,13 @@ impl Gen<'_, '_> {
             self.fail_if_null(p)?;
             return Ok(Some(vec![p]));
         }
-        if let (Op::Call { .. }, [(Ty::Builtin(Builtin::Len), _), (Ty::LocalDict(..), d)]) = (&inst.op, args) {
+        if let (Op::Call { .. }, [(Ty::Builtin(f @ (Builtin::Len | Builtin::Bool)), _), (Ty::LocalDict(..), d)]) =
+            (&inst.op, args)
+        {
             let n = self.llist_field(d[0], abi::LDICT_LEN);
+            if *f == Builtin::Bool {
+                return Ok(Some(vec![self.b.ins().icmp_imm_s(IntCC::NotEqual, n, 0)]));
+            }
             return Ok(Some(vec![n]));
         }
         let Some((Ty::LocalDict(_, v), d)) = args.first() else {

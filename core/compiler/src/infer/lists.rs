@@ -569,6 +569,7 @@ impl Infer<'_> {
                 }
                 let ret = match (b, pos) {
                     (Builtin::Len, [Ty::List(_)]) => return Ok(Some(Some(Ty::Int))),
+                    (Builtin::Bool, [Ty::List(_)]) => return Ok(Some(Some(Ty::Bool))),
                     // No element type yet: typed once something is stored (or never: untyped).
                     (Builtin::Sum | Builtin::Min | Builtin::Max, [Ty::List(e), ..]) if **e == Ty::Bottom => {
                         return Ok(Some(Some(Ty::Bottom)))
@@ -986,6 +987,9 @@ impl Infer<'_> {
             Op::Truth | Op::Unary(UnaryOp::Not) if first => Some(Ty::Bool),
             Op::Call { kw } if kw.is_empty() && args.len() == 2 && args[0] == Ty::Builtin(Builtin::Len) => {
                 Some(Ty::Int)
+            }
+            Op::Call { kw } if kw.is_empty() && args.len() == 2 && args[0] == Ty::Builtin(Builtin::Bool) => {
+                Some(Ty::Bool)
             }
             Op::MethodCall { name, kw } if first && kw.is_empty() && name == "get" => match &args[1..] {
                 [key] => {

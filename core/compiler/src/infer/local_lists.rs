@@ -200,7 +200,7 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
                             }
                             Op::Len | Op::Truth | Op::Unary(UnaryOp::Not) => p == 0,
                             Op::Call { kw } if kw.is_empty() && p == 1 && n == 2 => {
-                                matches!(ty(inst.args[0]), Ty::Builtin(Builtin::Len))
+                                matches!(ty(inst.args[0]), Ty::Builtin(Builtin::Len | Builtin::Bool))
                             }
                             Op::Tuple => {
                                 k + 1 == blk.insts.len()
@@ -248,7 +248,7 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
                                     && matches!(blk.term, Term::Ret(t) if Some(t) == inst.result && *ty(t) == typed.ret)
                             }
                             Op::Call { kw } if kw.is_empty() && p == 1 && n == 2 => match ty(inst.args[0]) {
-                                Ty::Builtin(Builtin::Len) => true,
+                                Ty::Builtin(Builtin::Len | Builtin::Bool) => true,
                                 Ty::Builtin(f) => inst.result.is_some_and(|r| reduce_ok(*f, &e, ty(r))),
                                 _ => false,
                             },
