@@ -866,3 +866,26 @@ def test_typed_dict_argument_missing_key_and_wrong_key_type():
 
 def lookup_key(d, k):
     return d[k]
+
+
+@needs_numba
+def test_real_numba_type_objects_as_item_types():
+    # `pyston.numba.install()` users pass Numba's own type objects.
+    d = typed.Dict.empty(real_types.int64, real_types.float64)
+    lst = typed.List.empty_list(real_types.int32)
+    s = typed.Dict.empty(real_types.unicode_type, real_types.int64)
+    rd = real_typed.Dict.empty(real_types.int64, real_types.float64)
+    rl = real_typed.List.empty_list(real_types.int32)
+
+    def fill(d, lst, n):
+        for i in range(n):
+            d[i] = i * 0.5
+            lst.append(i)
+        return len(d), len(lst)
+
+    assert pnb.njit(fill)(d, lst, 5) == real_numba.njit(fill)(rd, rl, 5)
+    assert dict(d) == dict(rd) and list(lst) == list(rl)
+    s["a"] = 1
+    assert dict(s) == {"a": 1}
+    with pytest.raises(TypingError):
+        typed.Dict.empty(real_types.pyobject, real_types.int64)  # (no such item type in pyston)

@@ -152,6 +152,15 @@ def convert(t: _t.Type, x: Any, where: str = "typed container") -> Any:
 
 
 def _as_type(t: Any, what: str) -> _t.Type:
+    if _t._is_numba(t):
+        # (real Numba's own type objects, as `pyston.numba.install()` users pass them)
+        if type(t).__name__ == "UnicodeType":
+            t = _t.unicode_type
+        else:
+            try:
+                t = _t._from_numba(t)
+            except TypeError:
+                pass
     if isinstance(t, str):
         t = {"unicode_type": _t.unicode_type, "string": _t.unicode_type, "bool": _t.boolean}.get(t) or _t._lookup(t)
     if not isinstance(t, _t.Type) or isinstance(t, _t.NoneType):
