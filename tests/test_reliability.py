@@ -473,3 +473,21 @@ def test_warnings_as_errors_raise_from_the_kernels_line(fn, args):
     want = raised(fn)
     assert want is not None
     assert raised(pyston.fast(fn)) == want
+
+
+def _lambda_in_dead_branch(n, xs):
+    if n > 0 or True:  # CPython's compiler drops the else branch (and its lambda's code)
+        return 1
+    else:
+        v = min(xs, key=lambda t: abs(t - n))
+    return v
+
+
+def test_unsupported_found_while_typing_falls_back():
+    f = pyston.fast(_lambda_in_dead_branch)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        assert f(3, [1.0, 2.0]) == 1
+    assert any(issubclass(x.category, pyston.PerformanceWarning) for x in w)
+    with pytest.raises(pyston.CompileError, match="lambda"):
+        pyston.fast(fallback=False)(_lambda_in_dead_branch)(3, [1.0, 2.0])

@@ -513,8 +513,10 @@ impl Dispatcher {
             // A typed container argument (`pyston.numba.typed`) whose use does not
             // compile (a store it would convert): CPython runs it, and the
             // container converts as Numba does.
+            // (a construct found unsupported only while typing, such as a lambda
+            // CPython's compiler dropped as dead code, falls back the same way)
             Err(e)
-                if matches!(e.kind, ErrorKind::Typing | ErrorKind::Internal)
+                if matches!(e.kind, ErrorKind::Typing | ErrorKind::Internal | ErrorKind::Unsupported)
                     && (this.sem.fallback || boxing::take_typed_seen()) =>
             {
                 let mut inner = this.inner.lock().unwrap();
