@@ -144,3 +144,103 @@ pub unsafe extern "C" fn pyston_iter_item(
     }
     st
 }
+
+/// The loop test and the item at once: advances the loop iterator `w` and
+/// reads the native leaves of its item into `out`, as described by `spec`
+/// (`nleaves` groups of words: the leaf's kind, its depth `d`, then `d` pairs
+/// of a tuple index and the length the tuple must have; see
+/// `pyston_iter_item`). 1: an item, its leaves in `out`; 2: an item some
+/// leaf of which is not native (it is left in `w` as the current item: the
+/// item read deoptimizes and the interpreter tier reads it there); 0: the
+/// iteration is over; -1: it raised (CPython's `RuntimeError: dictionary
+/// changed size during iteration`, ...). The item is released at once
+/// otherwise (the iterator of `items()` then reuses its pair).
+///
+/// # Safety
+/// Called by compiled code; `w` is a loop iterator made by `pyston_iter_new`,
+/// `spec` describes `nleaves` leaves, `out` has `nleaves` writable words.
+pub unsafe extern "C" fn pyston_iter_step(ctx: *mut Ctx, w: u64, spec: *const i64, nleaves: i64, out: *mut u64) -> i32 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &mut *ctx };
+    let mut keep: [*mut ffi::PyObject; 4] = [std::ptr::null_mut(); 4];
+    let mut nkeep = 0usize;
+    let mut extra: Vec<*mut ffi::PyObject> = Vec::new();
+    let st = with_gil(ctx, |py| {
+        let w = w as *mut ffi::PyObject;
+        // SAFETY: the GIL is held; `w` is a live two-item list whose item 0 is
+        // an iterator; PyIter_Next gives a new reference `x`, released here or
+        // stolen by PyList_SetItem; the leaves read are borrowed from `x`
+        // (a str leaf gets its own reference before `x` is released).
+        unsafe {
+            let it = ffi::PyList_GetItem(w, 0);
+            if it.is_null() {
+                return -1;
+            }
+            let x = ffi::PyIter_Next(it);
+            if x.is_null() {
+                return if ffi::PyErr_Occurred().is_null() { 0 } else { -1 };
+            }
+            let mut p = spec;
+            let mut native = true;
+            'leaves: for leaf in 0..nleaves as usize {
+                let kind = *p as i32;
+                let depth = *p.add(1) as usize;
+                let path = p.add(2);
+                p = p.add(2 + 2 * depth);
+                let mut y = x;
+                for k in 0..depth {
+                    let (part, len) = (
+                        *path.add(2 * k) as ffi::Py_ssize_t,
+                        *path.add(2 * k + 1) as ffi::Py_ssize_t,
+                    );
+                    if ffi::PyTuple_CheckExact(y) == 0 || ffi::PyTuple_Size(y) != len {
+                        native = false;
+                        break 'leaves;
+                    }
+                    y = ffi::PyTuple_GetItem(y, part);
+                    if y.is_null() {
+                        ffi::PyErr_Clear();
+                        native = false;
+                        break 'leaves;
+                    }
+                }
+                match unbox_elem(py, kind, y) {
+                    Some(v) => {
+                        *out.add(leaf) = v;
+                        if kind == 3 {
+                            ffi::Py_INCREF(y);
+                            if nkeep < keep.len() {
+                                keep[nkeep] = y;
+                                nkeep += 1;
+                            } else {
+                                extra.push(y);
+                            }
+                        }
+                    }
+                    None => {
+                        native = false;
+                        break 'leaves;
+                    }
+                }
+            }
+            if native {
+                ffi::Py_DECREF(x);
+                1
+            } else {
+                // (the references taken on str leaves are not needed: the
+                // interpreter tier reads the item from `w`)
+                for o in keep[..nkeep].iter().chain(extra.iter()) {
+                    ffi::Py_DECREF(*o);
+                }
+                nkeep = 0;
+                extra.clear();
+                ffi::PyList_SetItem(w, 1, x);
+                2
+            }
+        }
+    });
+    for o in keep[..nkeep].iter().chain(extra.iter()) {
+        ctx.arena.push(*o);
+    }
+    st
+}
