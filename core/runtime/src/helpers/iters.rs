@@ -6,7 +6,36 @@
 //! `RuntimeError` of a dict or set that changed size while the loop runs,
 //! are CPython's.
 
-use super::lists::{unbox_elem, with_gil};
+use super::lists::{unbox_elem, with_gil, FLOAT_VALUE_OFFSET};
+
+/// Where a tuple's length and its items are: after `PyObject_HEAD`, the
+/// length (`ob_size`), then the item pointers, in CPython's non-debug builds
+/// 3.9 to 3.13 (the builds the abi3 wheel loads in; as `FLOAT_VALUE_OFFSET`).
+const TUPLE_SIZE_OFFSET: usize = 16;
+const TUPLE_ITEMS_OFFSET: usize = 24;
+
+/// The length of the tuple `t`.
+///
+/// # Safety
+/// `t` is a live object of exactly `tuple`'s type.
+unsafe fn tuple_len(t: *mut ffi::PyObject) -> isize {
+    // SAFETY: a tuple's length is at `TUPLE_SIZE_OFFSET` (see above).
+    unsafe { *(t as *const u8).add(TUPLE_SIZE_OFFSET).cast::<isize>() }
+}
+
+/// Item `i` of the tuple `t` (borrowed).
+///
+/// # Safety
+/// `t` is a live object of exactly `tuple`'s type; `0 <= i < len(t)`.
+unsafe fn tuple_item(t: *mut ffi::PyObject, i: isize) -> *mut ffi::PyObject {
+    // SAFETY: a tuple's items follow its length (see above); `i` is in range.
+    unsafe {
+        *(t as *const u8)
+            .add(TUPLE_ITEMS_OFFSET)
+            .cast::<*mut ffi::PyObject>()
+            .offset(i)
+    }
+}
 use crate::runtime::*;
 use pyo3::ffi;
 
@@ -189,22 +218,31 @@ pub unsafe extern "C" fn pyston_iter_step(ctx: *mut Ctx, w: u64, spec: *const i6
                 p = p.add(2 + 2 * depth);
                 let mut y = x;
                 for k in 0..depth {
-                    let (part, len) = (
-                        *path.add(2 * k) as ffi::Py_ssize_t,
-                        *path.add(2 * k + 1) as ffi::Py_ssize_t,
-                    );
-                    if ffi::PyTuple_CheckExact(y) == 0 || ffi::PyTuple_Size(y) != len {
+                    let (part, len) = (*path.add(2 * k) as isize, *path.add(2 * k + 1) as isize);
+                    if ffi::Py_TYPE(y) != std::ptr::addr_of_mut!(ffi::PyTuple_Type) || tuple_len(y) != len {
                         native = false;
                         break 'leaves;
                     }
-                    y = ffi::PyTuple_GetItem(y, part);
-                    if y.is_null() {
-                        ffi::PyErr_Clear();
-                        native = false;
-                        break 'leaves;
-                    }
+                    // (0 <= part < len: the compiler's path into a tuple of that length)
+                    y = tuple_item(y, part);
                 }
-                match unbox_elem(py, kind, y) {
+                let tp = ffi::Py_TYPE(y);
+                if kind == 1 && tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) {
+                    *out.add(leaf) = *(y as *const u8).add(FLOAT_VALUE_OFFSET).cast::<u64>();
+                    continue;
+                }
+                let v = if kind == 0 {
+                    if tp != std::ptr::addr_of_mut!(ffi::PyLong_Type) {
+                        None
+                    } else {
+                        let mut overflow = 0;
+                        let v = ffi::PyLong_AsLongLongAndOverflow(y, &mut overflow);
+                        (overflow == 0).then_some(v as u64)
+                    }
+                } else {
+                    unbox_elem(py, kind, y)
+                };
+                match v {
                     Some(v) => {
                         *out.add(leaf) = v;
                         if kind == 3 {
