@@ -191,94 +191,99 @@ pub unsafe extern "C" fn pyston_iter_item(
 pub unsafe extern "C" fn pyston_iter_step(ctx: *mut Ctx, w: u64, spec: *const i64, nleaves: i64, out: *mut u64) -> i32 {
     // SAFETY: `ctx` is the call's live context.
     let ctx = unsafe { &mut *ctx };
-    let mut keep: [*mut ffi::PyObject; 4] = [std::ptr::null_mut(); 4];
-    let mut nkeep = 0usize;
-    let mut extra: Vec<*mut ffi::PyObject> = Vec::new();
-    let st = with_gil(ctx, |py| {
-        let w = w as *mut ffi::PyObject;
-        // SAFETY: the GIL is held; `w` is a live two-item list whose item 0 is
-        // an iterator; PyIter_Next gives a new reference `x`, released here or
-        // stolen by PyList_SetItem; the leaves read are borrowed from `x`
-        // (a str leaf gets its own reference before `x` is released).
-        unsafe {
-            let it = ffi::PyList_GetItem(w, 0);
-            if it.is_null() {
-                return -1;
-            }
-            let x = ffi::PyIter_Next(it);
-            if x.is_null() {
-                return if ffi::PyErr_Occurred().is_null() { 0 } else { -1 };
-            }
-            let mut p = spec;
-            let mut native = true;
-            'leaves: for leaf in 0..nleaves as usize {
-                let kind = *p as i32;
-                let depth = *p.add(1) as usize;
-                let path = p.add(2);
-                p = p.add(2 + 2 * depth);
-                let mut y = x;
-                for k in 0..depth {
-                    let (part, len) = (*path.add(2 * k) as isize, *path.add(2 * k + 1) as isize);
-                    if ffi::Py_TYPE(y) != std::ptr::addr_of_mut!(ffi::PyTuple_Type) || tuple_len(y) != len {
-                        native = false;
-                        break 'leaves;
-                    }
-                    // (0 <= part < len: the compiler's path into a tuple of that length)
-                    y = tuple_item(y, part);
+    let no_gil = ctx.no_gil;
+    let arena = &mut ctx.arena;
+    // SAFETY: the caller's contract (above); the GIL is held in `step`.
+    let mut run =
+        |py: pyo3::Python<'_>| unsafe { step(py, w as *mut ffi::PyObject, spec, nleaves as usize, out, arena) };
+    if no_gil {
+        pyo3::Python::attach(run)
+    } else {
+        // SAFETY: a call whose context is not `no_gil` runs with the GIL held.
+        run(unsafe { pyo3::Python::assume_attached() })
+    }
+}
+
+/// `pyston_iter_step` with the GIL held; str leaves get a reference the arena keeps.
+///
+/// # Safety
+/// As `pyston_iter_step`'s.
+unsafe fn step(
+    py: pyo3::Python<'_>,
+    w: *mut ffi::PyObject,
+    spec: *const i64,
+    nleaves: usize,
+    out: *mut u64,
+    arena: &mut Vec<*mut ffi::PyObject>,
+) -> i32 {
+    // SAFETY: the GIL is held; `w` is a live two-item list whose item 0 is an
+    // iterator; PyIter_Next gives a new reference `x`, released here or stolen
+    // by PyList_SetItem; the leaves read are borrowed from `x` (a str leaf gets
+    // its own reference, which the arena keeps, before `x` is released).
+    unsafe {
+        let it = ffi::PyList_GetItem(w, 0);
+        if it.is_null() {
+            return -1;
+        }
+        let x = ffi::PyIter_Next(it);
+        if x.is_null() {
+            return if ffi::PyErr_Occurred().is_null() { 0 } else { -1 };
+        }
+        if nleaves == 0 {
+            ffi::Py_DECREF(x);
+            return 1;
+        }
+        let kept = arena.len();
+        let mut p = spec;
+        'leaves: for leaf in 0..nleaves {
+            let kind = *p as i32;
+            let depth = *p.add(1) as usize;
+            let path = p.add(2);
+            p = p.add(2 + 2 * depth);
+            let mut y = x;
+            for k in 0..depth {
+                let (part, len) = (*path.add(2 * k) as isize, *path.add(2 * k + 1) as isize);
+                if ffi::Py_TYPE(y) != std::ptr::addr_of_mut!(ffi::PyTuple_Type) || tuple_len(y) != len {
+                    break 'leaves;
                 }
-                let tp = ffi::Py_TYPE(y);
-                if kind == 1 && tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) {
-                    *out.add(leaf) = *(y as *const u8).add(FLOAT_VALUE_OFFSET).cast::<u64>();
-                    continue;
-                }
-                let v = if kind == 0 {
-                    if tp != std::ptr::addr_of_mut!(ffi::PyLong_Type) {
-                        None
-                    } else {
-                        let mut overflow = 0;
-                        let v = ffi::PyLong_AsLongLongAndOverflow(y, &mut overflow);
-                        (overflow == 0).then_some(v as u64)
-                    }
-                } else {
-                    unbox_elem(py, kind, y)
-                };
-                match v {
-                    Some(v) => {
-                        *out.add(leaf) = v;
-                        if kind == 3 {
-                            ffi::Py_INCREF(y);
-                            if nkeep < keep.len() {
-                                keep[nkeep] = y;
-                                nkeep += 1;
-                            } else {
-                                extra.push(y);
-                            }
-                        }
-                    }
-                    None => {
-                        native = false;
-                        break 'leaves;
-                    }
-                }
+                // (0 <= part < len: the compiler's path into a tuple of that length)
+                y = tuple_item(y, part);
             }
-            if native {
-                ffi::Py_DECREF(x);
-                1
+            let tp = ffi::Py_TYPE(y);
+            let v = if kind == 0 {
+                if tp != std::ptr::addr_of_mut!(ffi::PyLong_Type) {
+                    break 'leaves;
+                }
+                let mut overflow = 0;
+                let v = ffi::PyLong_AsLongLongAndOverflow(y, &mut overflow);
+                if overflow != 0 {
+                    break 'leaves;
+                }
+                v as u64
+            } else if kind == 1 && tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) {
+                *(y as *const u8).add(FLOAT_VALUE_OFFSET).cast::<u64>()
             } else {
-                // (the references taken on str leaves are not needed: the
-                // interpreter tier reads the item from `w`)
-                for o in keep[..nkeep].iter().chain(extra.iter()) {
-                    ffi::Py_DECREF(*o);
+                let Some(v) = unbox_elem(py, kind, y) else {
+                    break 'leaves;
+                };
+                if kind == 3 {
+                    ffi::Py_INCREF(y);
+                    arena.push(y);
                 }
-                nkeep = 0;
-                extra.clear();
-                ffi::PyList_SetItem(w, 1, x);
-                2
+                v
+            };
+            *out.add(leaf) = v;
+            if leaf + 1 == nleaves {
+                ffi::Py_DECREF(x);
+                return 1;
             }
         }
-    });
-    for o in keep[..nkeep].iter().chain(extra.iter()) {
-        ctx.arena.push(*o);
+        // A leaf that is not native: the references taken on str leaves are not
+        // needed (the interpreter tier reads the item, left in `w`).
+        for o in arena.drain(kept..) {
+            ffi::Py_DECREF(o);
+        }
+        ffi::PyList_SetItem(w, 1, x);
+        2
     }
-    st
 }
