@@ -554,16 +554,20 @@ fn iter_leaves(t: &Ty, path: &mut Vec<i64>, out: &mut Vec<(Vec<i64>, Ty)>) {
     }
 }
 
+/// A native leaf of a loop item: its path of (tuple index, tuple length)
+/// pairs and its element kind.
+type Leaf = (Vec<i64>, i32);
+
 impl Gen<'_, '_> {
     /// The slot where the loop test of the loop iterator `n` leaves the
     /// status of its step and the native leaves of the item (with each leaf's
     /// path and kind), when every leaf of the items is native; `None` when
     /// the loop reads its items with `pyston_iter_next` and `pyston_iter_item`.
-    fn iter_step_slot(&mut self, n: ir::Value) -> Option<(clir::StackSlot, Vec<(Vec<i64>, i32)>)> {
+    fn iter_step_slot(&mut self, n: ir::Value) -> Option<(clir::StackSlot, Vec<Leaf>)> {
         let Ty::Iter(e) = self.typed.ty(n) else { return None };
         let mut parts = Vec::new();
         iter_leaves(e, &mut Vec::new(), &mut parts);
-        let leaves: Vec<(Vec<i64>, i32)> = parts
+        let leaves: Vec<Leaf> = parts
             .into_iter()
             .map(|(p, t)| native_kind(&t).map(|k| (p, k)))
             .collect::<Option<_>>()?;

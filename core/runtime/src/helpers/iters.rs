@@ -4,7 +4,9 @@
 //! interpreter tier uses, so a loop that deoptimizes continues there), and
 //! every step is the iterator's own `tp_iternext`: the order, and the
 //! `RuntimeError` of a dict or set that changed size while the loop runs,
-//! are CPython's.
+//! are CPython's. A loop whose items have native leaves steps and reads them
+//! in one call (`pyston_iter_step`); others step (`pyston_iter_next`), then
+//! read the current item (`pyston_iter_item`).
 
 use super::lists::{unbox_elem, with_gil, FLOAT_VALUE_OFFSET};
 
