@@ -313,3 +313,117 @@ def test_memory_flat():
         views({1: 2.0, 3: 4.0})
     gc.collect()
     assert (rss_bytes() - before) / 2**20 < 20
+
+
+# One helper call per item advances the iterator and reads the item's native leaves
+# (`pyston_iter_step`): items of other shapes or types than the loop reads natively
+# deoptimize at the item read, and the interpreter tier continues the same iteration.
+
+
+@pyston.fast
+def tuple_keys(d):
+    t = 0
+    for (i, j), v in d.items():
+        t = t * 7 + i * 3 + j * v
+    return t
+
+
+@pyston.fast
+def str_items(d):
+    n = 0
+    out = []
+    for k, v in d.items():
+        n += v
+        out.append(k)
+    return n, out
+
+
+@pyston.fast
+def float_items(d):
+    s = 0.0
+    m = 0
+    for k, v in d.items():
+        s = s * 0.5 + v
+        m += k
+    return s, m
+
+
+@pyston.fast
+def frozen_sum(s):
+    t = 0
+    for x in s:
+        t = t * 3 + x
+    return t
+
+
+@pyston.fast
+def bool_set(s):
+    n = 0
+    for b in s:
+        if b:
+            n += 10
+        else:
+            n += 1
+    return n
+
+
+def test_item_shapes_and_types_midway():
+    rng = rng_for("iter-step")
+    base = {(int(a), int(b)): int(c) for a, b, c in rng.integers(-50, 50, (40, 3))}
+    check(tuple_keys, [(base,), ({},), ({(1, 2): 3},)])
+    for odd in [(1, 2, 3), (4,), 5, (2**70, 1), (1.5, 2), "ab"]:
+        d = dict(base)
+        d[odd] = 2
+        d[(9, 9)] = 1
+        assert_same(tuple_keys, d)
+        d = dict(base)
+        d[(3, 4)] = 2.5  # a value of another type
+        assert_same(tuple_keys, d)
+    words = {w: i for i, w in enumerate("the quick brown fox jumps over the lazy dog".split())}
+    check(str_items, [(words,), ({},), ({"é": 1, "日本": 2, "": 3},)])
+    for odd in [7, b"x", None]:
+        d = dict(words)
+        d[odd] = 4
+        d["end"] = 5
+        assert_same(str_items, d)
+    fl = {int(k): float(v) for k, v in zip(rng.integers(0, 1000, 50), rng.standard_normal(50))}
+    fl[-7] = float("nan")
+    fl[8] = float("-inf")
+    fl[9] = -0.0
+    check(float_items, [(fl,), ({},), ({1: 2.0},)])
+    import numpy as np
+
+    for odd in [3, np.float64(1.5), True, 2**80]:
+        d = dict(fl)
+        d[12345] = odd
+        d[12346] = 1.0
+        assert_same(float_items, d)
+    # (frozensets run as plain Python for now; sets of the same items compile)
+    for fs in [frozenset(), frozenset({1, 2, 3}), frozenset(range(-20, 20)), frozenset({1, 2**64, 3})]:
+        assert_same(frozen_sum, fs, allow_fallback=True)
+        assert_same(frozen_sum, set(fs))
+    assert_same(frozen_sum, {1, 2.5, 3})
+    check(bool_set, [({True, False},), ({True},), (set(),)])
+    assert_same(bool_set, {True, 2})
+
+
+def test_items_not_leaked():
+    import sys
+
+    keys = [f"k{i}" for i in range(30)]
+    vals = [10**12 + i for i in range(30)]
+    d = dict(zip(keys, vals))
+    t = {(10**12 + i, i): float(i) for i in range(30)}
+    str_items(d)
+    tuple_keys({(1, 2): 3})
+    before = [sys.getrefcount(k) for k in keys] + [sys.getrefcount(v) for v in vals]
+    tk = list(t)
+    before_t = [sys.getrefcount(k) for k in tk]
+    for _ in range(2000):
+        str_items(d)
+        float_items({1: 2.0, 3: 4.5})
+        tuple_keys(t)  # (float values: the first item deoptimizes)
+        tuple_keys({k: 1 for k in tk})
+    gc.collect()
+    assert [sys.getrefcount(k) for k in keys] + [sys.getrefcount(v) for v in vals] == before
+    assert [sys.getrefcount(k) for k in tk] == before_t

@@ -395,6 +395,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_iter_new", &[I64, I64], &[I64]),
     h("pyston_iter_next", &[I64, I64], &[I32]),
     h("pyston_iter_item", &[I64, I64, I64, I64, I32, I64], &[I32]),
+    h("pyston_iter_step", &[I64, I64, I64, I64, I64], &[I32]),
     // strings (helpers/strings.rs)
     h("pyston_str_len", &[I64], &[I64]),
     h("pyston_str_getitem", &[I64, I64, I64], &[I64]),

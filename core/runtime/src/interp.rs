@@ -640,6 +640,16 @@ pub(crate) fn eval(
         Op::Unpack(n) => {
             let x = arg(0)?;
             let mut items = Vec::new();
+            // CPython's message for an object that is neither iterable nor a sequence.
+            // SAFETY: the GIL is held and `x` is live; PySequence_Check does not fail.
+            if !x.get_type().hasattr(pyo3::intern!(py, "__iter__"))?
+                && unsafe { pyo3::ffi::PySequence_Check(x.as_ptr()) } == 0
+            {
+                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                    "cannot unpack non-iterable {} object",
+                    x.get_type().name()?
+                )));
+            }
             for it in x.try_iter()? {
                 items.push(it?.unbind());
                 if items.len() > *n as usize {

@@ -179,6 +179,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_iter_new", pyston_iter_new as *const u8),
         ("pyston_iter_next", pyston_iter_next as *const u8),
         ("pyston_iter_item", pyston_iter_item as *const u8),
+        ("pyston_iter_step", pyston_iter_step as *const u8),
         ("pyston_str_len", pyston_str_len as *const u8),
         ("pyston_str_getitem", pyston_str_getitem as *const u8),
         ("pyston_str_cmp", pyston_str_cmp as *const u8),

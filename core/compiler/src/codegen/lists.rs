@@ -481,31 +481,62 @@ impl Gen<'_, '_> {
                 vec![p]
             }
             Op::Cmp(CmpOp::Lt) if matches!(args.get(1), Some((Ty::Iter(_), _))) => {
-                let r = self.call("pyston_iter_next", &[ctx, args[1].1[0]])?[0];
+                let Some((ss, leaves)) = self.iter_step_slot(inst.args[1]) else {
+                    let r = self.call("pyston_iter_next", &[ctx, args[1].1[0]])?[0];
+                    self.fail_if_negative(r)?;
+                    return Ok(Some(vec![self.b.ins().icmp_imm_s(IntCC::Equal, r, 1)]));
+                };
+                // One call advances the iterator and reads the item's native
+                // leaves into the loop's slot (word 0: the status, then the
+                // leaves), which the item read (`seq[k]`) loads.
+                let spec: Vec<i64> = leaves
+                    .iter()
+                    .flat_map(|(path, kind)| {
+                        [*kind as i64, path.len() as i64 / 2]
+                            .into_iter()
+                            .chain(path.iter().copied())
+                    })
+                    .collect();
+                let sbuf = self.stack(8 * spec.len() as u32);
+                for (i, w) in spec.iter().enumerate() {
+                    let v = self.b.ins().iconst(clt::I64, *w);
+                    self.b.ins().store(MemFlagsData::trusted(), v, sbuf, 8 * i as i32);
+                }
+                let nl = self.b.ins().iconst(clt::I64, leaves.len() as i64);
+                let out = self.b.ins().stack_addr(clt::I64, ss, 8);
+                let r = self.call("pyston_iter_step", &[ctx, args[1].1[0], sbuf, nl, out])?[0];
                 self.fail_if_negative(r)?;
-                vec![self.b.ins().icmp_imm_s(IntCC::Equal, r, 1)]
+                self.b.ins().stack_store(clt::I64, r, ss, 0);
+                vec![self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, r, 0)]
             }
             Op::GetItem if args.len() == 2 && crate::types::iter_item(&args[0].0).is_some() => {
                 let Some(n) = self.loop_items.get(&(inst.args[0], inst.args[1])).copied() else {
                     return Ok(None);
                 };
+                if let Some((ss, leaves)) = self.iter_step_slot(n) {
+                    // The loop test read the leaves (see above); an item with a
+                    // leaf that is not native deoptimizes here (the interpreter
+                    // tier reads the item the test left in the iterator).
+                    let r = self.b.ins().stack_load(clt::I64, clt::I32, ss, 0);
+                    let bad = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 1);
+                    self.deopt_if(bad);
+                    let mut parts = Vec::new();
+                    iter_leaves(rt, &mut Vec::new(), &mut parts);
+                    if parts.len() != leaves.len() {
+                        return Err(internal("loop item leaves"));
+                    }
+                    let mut out = Vec::new();
+                    for (i, (_, t)) in parts.iter().enumerate() {
+                        let ct = cl_ty(abi::slot_types(t)[0]);
+                        out.push(self.b.ins().stack_load(clt::I64, ct, ss, 8 + 8 * i as i32));
+                    }
+                    return Ok(Some(out));
+                }
                 let it = self.use_val(n)?[0];
                 // Each native leaf of the item, by its path of (tuple index, tuple
                 // length) pairs (`for (i, j), v in d.items()`: (0,2)(0,2), (0,2)(1,2), (1,2)).
-                fn leaves(t: &Ty, path: &mut Vec<i64>, out: &mut Vec<(Vec<i64>, Ty)>) {
-                    match t {
-                        Ty::Tuple(ts) => {
-                            for (i, t) in ts.iter().enumerate() {
-                                path.extend([i as i64, ts.len() as i64]);
-                                leaves(t, path, out);
-                                path.truncate(path.len() - 2);
-                            }
-                        }
-                        t => out.push((path.clone(), t.clone())),
-                    }
-                }
                 let mut parts = Vec::new();
-                leaves(rt, &mut Vec::new(), &mut parts);
+                iter_leaves(rt, &mut Vec::new(), &mut parts);
                 let mut out = Vec::new();
                 for (path, t) in parts {
                     let kind = native_kind(&t).ok_or_else(|| internal("loop item"))?;
@@ -526,6 +557,50 @@ impl Gen<'_, '_> {
             }
             _ => return Ok(None),
         }))
+    }
+}
+
+/// Each native leaf of a loop item of type `t`, by its path of (tuple index,
+/// tuple length) pairs (`for (i, j), v in d.items()`: (0,2)(0,2), (0,2)(1,2), (1,2)).
+fn iter_leaves(t: &Ty, path: &mut Vec<i64>, out: &mut Vec<(Vec<i64>, Ty)>) {
+    match t {
+        Ty::Tuple(ts) => {
+            for (i, t) in ts.iter().enumerate() {
+                path.extend([i as i64, ts.len() as i64]);
+                iter_leaves(t, path, out);
+                path.truncate(path.len() - 2);
+            }
+        }
+        t => out.push((path.clone(), t.clone())),
+    }
+}
+
+/// A native leaf of a loop item: its path of (tuple index, tuple length)
+/// pairs and its element kind.
+type Leaf = (Vec<i64>, i32);
+
+impl Gen<'_, '_> {
+    /// The slot where the loop test of the loop iterator `n` leaves the
+    /// status of its step and the native leaves of the item (with each leaf's
+    /// path and kind), when every leaf of the items is native; `None` when
+    /// the loop reads its items with `pyston_iter_next` and `pyston_iter_item`.
+    fn iter_step_slot(&mut self, n: ir::Value) -> Option<(clir::StackSlot, Vec<Leaf>)> {
+        let Ty::Iter(e) = self.typed.ty(n) else { return None };
+        let mut parts = Vec::new();
+        iter_leaves(e, &mut Vec::new(), &mut parts);
+        let leaves: Vec<Leaf> = parts
+            .into_iter()
+            .map(|(p, t)| native_kind(&t).map(|k| (p, k)))
+            .collect::<Option<_>>()?;
+        if leaves.is_empty() || leaves.len() > 64 {
+            return None;
+        }
+        let size = 8 * (leaves.len() as u32 + 1);
+        let ss = *self.iter_slots.entry(n).or_insert_with(|| {
+            self.b
+                .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, size, 3))
+        });
+        Some((ss, leaves))
     }
 }
 

@@ -281,6 +281,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             },
             loop_items: f.loop_items(),
             loop_tests: f.loop_tests(),
+            iter_slots: HashMap::new(),
             chars: HashSet::new(),
             lazy_strs: HashMap::new(),
             split_lists: HashSet::new(),
@@ -397,6 +398,9 @@ pub struct Gen<'a, 'b> {
     /// The trip counts of `for` loops their tests compare against, with the
     /// sequence each counts (see [`ir::Function::loop_tests`]).
     pub loop_tests: HashMap<Value, Value>,
+    /// Per loop iterator over a dict, set or view whose items' leaves are
+    /// native: the slot its loop test fills (see `iter_step_slot`).
+    pub iter_slots: HashMap<Value, clir::StackSlot>,
     /// One-character strings `s[i]` held as their code point (every use reads
     /// only the character; see `strings.rs`).
     pub chars: HashSet<Value>,

@@ -4,9 +4,40 @@
 //! interpreter tier uses, so a loop that deoptimizes continues there), and
 //! every step is the iterator's own `tp_iternext`: the order, and the
 //! `RuntimeError` of a dict or set that changed size while the loop runs,
-//! are CPython's.
+//! are CPython's. A loop whose items have native leaves steps and reads them
+//! in one call (`pyston_iter_step`); others step (`pyston_iter_next`), then
+//! read the current item (`pyston_iter_item`).
 
-use super::lists::{unbox_elem, with_gil};
+use super::lists::{unbox_elem, with_gil, FLOAT_VALUE_OFFSET};
+
+/// Where a tuple's length and its items are: after `PyObject_HEAD`, the
+/// length (`ob_size`), then the item pointers, in CPython's non-debug builds
+/// 3.9 to 3.13 (the builds the abi3 wheel loads in; as `FLOAT_VALUE_OFFSET`).
+const TUPLE_SIZE_OFFSET: usize = 16;
+const TUPLE_ITEMS_OFFSET: usize = 24;
+
+/// The length of the tuple `t`.
+///
+/// # Safety
+/// `t` is a live object of exactly `tuple`'s type.
+unsafe fn tuple_len(t: *mut ffi::PyObject) -> isize {
+    // SAFETY: a tuple's length is at `TUPLE_SIZE_OFFSET` (see above).
+    unsafe { *(t as *const u8).add(TUPLE_SIZE_OFFSET).cast::<isize>() }
+}
+
+/// Item `i` of the tuple `t` (borrowed).
+///
+/// # Safety
+/// `t` is a live object of exactly `tuple`'s type; `0 <= i < len(t)`.
+unsafe fn tuple_item(t: *mut ffi::PyObject, i: isize) -> *mut ffi::PyObject {
+    // SAFETY: a tuple's items follow its length (see above); `i` is in range.
+    unsafe {
+        *(t as *const u8)
+            .add(TUPLE_ITEMS_OFFSET)
+            .cast::<*mut ffi::PyObject>()
+            .offset(i)
+    }
+}
 use crate::runtime::*;
 use pyo3::ffi;
 
@@ -143,4 +174,118 @@ pub unsafe extern "C" fn pyston_iter_item(
         ctx.arena.push(keep);
     }
     st
+}
+
+/// The loop test and the item at once: advances the loop iterator `w` and
+/// reads the native leaves of its item into `out`, as described by `spec`
+/// (`nleaves` groups of words: the leaf's kind, its depth `d`, then `d` pairs
+/// of a tuple index and the length the tuple must have; see
+/// `pyston_iter_item`). 1: an item, its leaves in `out`; 2: an item some
+/// leaf of which is not native (it is left in `w` as the current item: the
+/// item read deoptimizes and the interpreter tier reads it there); 0: the
+/// iteration is over; -1: it raised (CPython's `RuntimeError: dictionary
+/// changed size during iteration`, ...). The item is released at once
+/// otherwise (the iterator of `items()` then reuses its pair).
+///
+/// # Safety
+/// Called by compiled code; `w` is a loop iterator made by `pyston_iter_new`,
+/// `spec` describes `nleaves` leaves, `out` has `nleaves` writable words.
+pub unsafe extern "C" fn pyston_iter_step(ctx: *mut Ctx, w: u64, spec: *const i64, nleaves: i64, out: *mut u64) -> i32 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &mut *ctx };
+    let no_gil = ctx.no_gil;
+    let arena = &mut ctx.arena;
+    // SAFETY: the caller's contract (above); the GIL is held in `step`.
+    let mut run =
+        |py: pyo3::Python<'_>| unsafe { step(py, w as *mut ffi::PyObject, spec, nleaves as usize, out, arena) };
+    if no_gil {
+        pyo3::Python::attach(run)
+    } else {
+        // SAFETY: a call whose context is not `no_gil` runs with the GIL held.
+        run(unsafe { pyo3::Python::assume_attached() })
+    }
+}
+
+/// `pyston_iter_step` with the GIL held; str leaves get a reference the arena keeps.
+///
+/// # Safety
+/// As `pyston_iter_step`'s.
+unsafe fn step(
+    py: pyo3::Python<'_>,
+    w: *mut ffi::PyObject,
+    spec: *const i64,
+    nleaves: usize,
+    out: *mut u64,
+    arena: &mut Vec<*mut ffi::PyObject>,
+) -> i32 {
+    // SAFETY: the GIL is held; `w` is a live two-item list whose item 0 is an
+    // iterator; PyIter_Next gives a new reference `x`, released here or stolen
+    // by PyList_SetItem; the leaves read are borrowed from `x` (a str leaf gets
+    // its own reference, which the arena keeps, before `x` is released).
+    unsafe {
+        let it = ffi::PyList_GetItem(w, 0);
+        if it.is_null() {
+            return -1;
+        }
+        let x = ffi::PyIter_Next(it);
+        if x.is_null() {
+            return if ffi::PyErr_Occurred().is_null() { 0 } else { -1 };
+        }
+        if nleaves == 0 {
+            ffi::Py_DECREF(x);
+            return 1;
+        }
+        let kept = arena.len();
+        let mut p = spec;
+        'leaves: for leaf in 0..nleaves {
+            let kind = *p as i32;
+            let depth = *p.add(1) as usize;
+            let path = p.add(2);
+            p = p.add(2 + 2 * depth);
+            let mut y = x;
+            for k in 0..depth {
+                let (part, len) = (*path.add(2 * k) as isize, *path.add(2 * k + 1) as isize);
+                if ffi::Py_TYPE(y) != std::ptr::addr_of_mut!(ffi::PyTuple_Type) || tuple_len(y) != len {
+                    break 'leaves;
+                }
+                // (0 <= part < len: the compiler's path into a tuple of that length)
+                y = tuple_item(y, part);
+            }
+            let tp = ffi::Py_TYPE(y);
+            let v = if kind == 0 {
+                if tp != std::ptr::addr_of_mut!(ffi::PyLong_Type) {
+                    break 'leaves;
+                }
+                let mut overflow = 0;
+                let v = ffi::PyLong_AsLongLongAndOverflow(y, &mut overflow);
+                if overflow != 0 {
+                    break 'leaves;
+                }
+                v as u64
+            } else if kind == 1 && tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) {
+                *(y as *const u8).add(FLOAT_VALUE_OFFSET).cast::<u64>()
+            } else {
+                let Some(v) = unbox_elem(py, kind, y) else {
+                    break 'leaves;
+                };
+                if kind == 3 {
+                    ffi::Py_INCREF(y);
+                    arena.push(y);
+                }
+                v
+            };
+            *out.add(leaf) = v;
+            if leaf + 1 == nleaves {
+                ffi::Py_DECREF(x);
+                return 1;
+            }
+        }
+        // A leaf that is not native: the references taken on str leaves are not
+        // needed (the interpreter tier reads the item, left in `w`).
+        for o in arena.drain(kept..) {
+            ffi::Py_DECREF(o);
+        }
+        ffi::PyList_SetItem(w, 1, x);
+        2
+    }
 }
