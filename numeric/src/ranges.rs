@@ -30,6 +30,8 @@ use std::collections::HashMap;
 /// A range loop's variable: `start <= v < stop` in the blocks `body` dominates.
 #[derive(Clone, Copy, Debug)]
 struct LoopVar {
+    /// The variable itself (the loop header's parameter).
+    var: Value,
     start: Value,
     stop: Value,
     preheader: Block,
@@ -219,6 +221,7 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
                 // [sum(start) + offset, sum(stop - 1) + offset].
                 let k_vars = a.vars.len() as i64;
                 let mut needed = Vec::new();
+                let mut sum_index = None;
                 let const_starts: Option<i64> = a.vars.iter().map(|lv| consts.get(&lv.start).copied()).sum();
                 match const_starts {
                     Some(s) if s + a.offset >= 0 => {}
@@ -239,6 +242,7 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
                         let c0 = consts[&a.vars[0].stop];
                         needed.push(Guard::Upper {
                             base: a.vars[0].stop,
+                            more: vec![],
                             offset: slack - c0,
                             array: arr,
                             axis,
@@ -252,13 +256,44 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
                         if !proven {
                             needed.push(Guard::Upper {
                                 base: lv.stop,
+                                more: vec![],
                                 offset: slack,
                                 array: arr,
                                 axis,
                             });
                         }
                     }
-                    _ => continue,
+                    _ => {
+                        // Several symbolic stops (`a[i + k]` for `k < w` in a loop over
+                        // `i`): before the inner loop, with the outer variables at their
+                        // current values, `i + (w - 1) + offset <= a.shape[0] - 1`.
+                        let (inner_vars, outer): (Vec<&LoopVar>, Vec<&LoopVar>) =
+                            a.vars.iter().partition(|lv| lv.body == inner.body);
+                        if inner_vars.len() != 1 || !outer.iter().all(|lv| before(lv.var)) {
+                            continue;
+                        }
+                        let mut more: Vec<Value> = outer.iter().map(|lv| lv.var).collect();
+                        more.sort();
+                        needed.push(Guard::Upper {
+                            base: inner.stop,
+                            more,
+                            offset: a.offset,
+                            array: arr,
+                            axis,
+                        });
+                        // The index itself, `i + k` (one addition of two loop variables),
+                        // then lies in [0, a.shape[0]) on every iteration: it cannot overflow.
+                        if let Some(&(db, dk)) = defs.get(&ix) {
+                            let d = &f.block(db).insts[dk];
+                            if matches!(d.op, Op::Bin { op: BinOp::Add, .. })
+                                && a.offset == 0
+                                && dominates(inner.body, db)
+                                && d.args.iter().all(|x| vars.contains_key(x) && *typed.ty(*x) == Ty::Int)
+                            {
+                                sum_index = Some((db, dk));
+                            }
+                        }
+                    }
                 }
                 // A guard stands for the access on every iteration: an access that
                 // some iterations skip (`if 0 < i + 1 < n: x[i + 1]`) would fail it
@@ -266,6 +301,9 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
                 // go to the interpreter on every call. Those keep their own checks.
                 if !needed.is_empty() && !unconditional(b) {
                     continue;
+                }
+                if let Some(at) = sum_index {
+                    facts.no_overflow.insert(at);
                 }
                 let list = facts.guards.entry(inner.preheader).or_default();
                 for g in needed {
@@ -705,6 +743,7 @@ fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopV
                     out.insert(
                         param,
                         LoopVar {
+                            var: param,
                             start,
                             stop,
                             preheader: pre,
@@ -718,6 +757,7 @@ fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopV
                 out.insert(
                     param,
                     LoopVar {
+                        var: param,
                         start,
                         stop: r.args[2],
                         preheader: pre,
@@ -768,10 +808,14 @@ pub fn describe(f: &Function, facts: &IndexFacts) -> String {
             let text = match g {
                 Guard::Upper {
                     base,
+                    more,
                     offset,
                     array,
                     axis,
-                } => format!("{base}{} <= {array}.shape[{axis}]", signed(*offset)),
+                } => {
+                    let more: String = more.iter().map(|m| format!(" + {m}")).collect();
+                    format!("{base}{more}{} <= {array}.shape[{axis}]", signed(*offset))
+                }
                 Guard::Lower { base, offset } => format!("{base}{} >= 0", signed(*offset)),
             };
             s.push_str(&format!("guard before {b}: {text}\n"));

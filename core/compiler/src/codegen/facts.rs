@@ -7,9 +7,10 @@ use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Guard {
-    /// `base + offset <= array.shape[axis]`
+    /// `base + sum(more) + offset <= array.shape[axis]` (an overflowing sum fails)
     Upper {
         base: Value,
+        more: Vec<Value>,
         offset: i64,
         array: Value,
         axis: usize,
