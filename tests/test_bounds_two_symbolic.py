@@ -103,3 +103,42 @@ def test_window_2d():
     for w in [0, 1, 4, 40, 41]:
         assert_same(window_2d, x, w)
     assert_same(window_2d, x[:, ::-2], 3)
+
+
+@pyston.fast
+def int64_sum(a, w):
+    # Terms up to 2**63: the carried sum may overflow int64 (a big int).
+    s = 0
+    for k in range(w):
+        s += int(a[k])
+    return s
+
+
+@pyston.fast
+def early_exit_sum(a, w):
+    # A huge range left by `return`: no trip-count guard, the sum keeps its check.
+    s = 0
+    for k in range(w):
+        s += int(a[k % a.shape[0]])
+        if k == 5:
+            return s
+    return s
+
+
+@pyston.fast
+def int8_sum_offset(a, s0, w):
+    s = s0
+    for k in range(w):
+        s += int(a[k])
+    return s
+
+
+def test_carried_sums():
+    big = np.array([2**62, 2**62, 2**62, -(2**63), 2**63 - 1], np.int64)
+    for w in range(6):
+        assert_same(int64_sum, big, w)
+    assert_same(early_exit_sum, np.arange(7, dtype=np.int16), 2**62)
+    a8 = np.array([-128, 127, 5, -3], np.int8)
+    for s0 in [0, 2**62, -(2**62), 2**63 - 1, -(2**63), 2**70]:
+        for w in [0, 2, 4]:
+            assert_same(int8_sum_offset, a8, s0, w)

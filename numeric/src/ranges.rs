@@ -30,8 +30,9 @@ use std::collections::HashMap;
 /// A range loop's variable: `start <= v < stop` in the blocks `body` dominates.
 #[derive(Clone, Copy, Debug)]
 struct LoopVar {
-    /// The variable itself (the loop header's parameter).
+    /// The variable itself (the loop header's parameter) and its header.
     var: Value,
+    header: Block,
     start: Value,
     stop: Value,
     preheader: Block,
@@ -315,7 +316,97 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
             }
         }
     }
+    sums(f, &ctx, &mut facts);
     facts
+}
+
+/// Largest magnitude of a carried sum's start value, and of the sum itself
+/// after any number of steps the guard allows (so `s + t` cannot overflow).
+const SUM_START: i64 = 1 << 61;
+
+/// Sums carried by a range loop, `s = s + t` (or `s += t`) with `t` bounded
+/// (`int(a[i])` of an int16 array: |t| <= 2**15): after at most
+/// `stop - start` steps, |s| <= |s0| + (stop - start) * max|t|, which fits in
+/// 64 bits when the trip count is at most `2**61 / max|t|`. Where the stop's
+/// bounds do not show that, a guard before the loop checks it (deoptimizing
+/// when it fails, so the interpreter runs such a loop). Only loops whose
+/// blocks leave through the header (no `break` or `return` that could make a
+/// huge `range` short) get such a guard.
+fn sums(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) {
+    let mut loops: Vec<&LoopVar> = ctx.vars.values().collect();
+    loops.sort_by_key(|lv| lv.header);
+    for lv in loops {
+        let Some(&s0) = ctx.consts.get(&lv.start) else { continue };
+        let in_loop = |b: Block| (ctx.dominates)(lv.body, b);
+        let closed = f.blocks.iter().enumerate().all(|(bi, d)| {
+            !in_loop(Block(bi as u32))
+                || (matches!(d.term, Term::Jump(_) | Term::Br(..))
+                    && d.term
+                        .successors()
+                        .iter()
+                        .all(|e| in_loop(e.block) || e.block == lv.header))
+        });
+        let latches: Vec<Block> = ctx.preds[lv.header.0 as usize]
+            .iter()
+            .copied()
+            .filter(|p| in_loop(*p))
+            .collect();
+        let entries: Vec<Block> = ctx.preds[lv.header.0 as usize]
+            .iter()
+            .copied()
+            .filter(|p| !in_loop(*p))
+            .collect();
+        let ([latch], [entry]) = (latches.as_slice(), entries.as_slice()) else {
+            continue;
+        };
+        let edge_arg = |from: Block, pi: usize| {
+            f.block(from)
+                .term
+                .successors()
+                .into_iter()
+                .find(|e| e.block == lv.header)
+                .map(|e| e.args[pi])
+        };
+        for (pi, &p) in f.block(lv.header).params.iter().enumerate() {
+            if p == lv.var || *ctx.typed.ty(p) != Ty::Int {
+                continue;
+            }
+            let (Some(next), Some(init)) = (edge_arg(*latch, pi), edge_arg(*entry, pi)) else {
+                continue;
+            };
+            let Some(&(ab, ak)) = ctx.defs.get(&next) else { continue };
+            let add = &f.block(ab).insts[ak];
+            if !matches!(add.op, Op::Bin { op: BinOp::Add, .. }) || add.args.len() != 2 || !in_loop(ab) {
+                continue;
+            }
+            let t = match (add.args[0] == p, add.args[1] == p) {
+                (true, false) => add.args[1],
+                (false, true) => add.args[0],
+                _ => continue,
+            };
+            if *ctx.typed.ty(t) != Ty::Int {
+                continue;
+            }
+            let (tl, th) = ctx.bounds(t, ab, 0);
+            let m = tl.unsigned_abs().max(th.unsigned_abs()).max(1);
+            let (el, eh) = ctx.bounds(init, *entry, 0);
+            if m > 1 << 32 || el < -SUM_START || eh > SUM_START {
+                continue;
+            }
+            let limit = s0.saturating_add(SUM_START / m as i64);
+            if ctx.bounds(lv.stop, *entry, 0).1 > limit {
+                if !closed {
+                    continue;
+                }
+                let list = facts.guards.entry(lv.preheader).or_default();
+                let g = Guard::AtMost { base: lv.stop, limit };
+                if !list.contains(&g) {
+                    list.push(g);
+                }
+            }
+            facts.no_overflow.insert((ab, ak));
+        }
+    }
 }
 
 /// What bounds of int values are derived from.
@@ -744,6 +835,7 @@ fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopV
                         param,
                         LoopVar {
                             var: param,
+                            header,
                             start,
                             stop,
                             preheader: pre,
@@ -758,6 +850,7 @@ fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopV
                     param,
                     LoopVar {
                         var: param,
+                        header,
                         start,
                         stop: r.args[2],
                         preheader: pre,
@@ -817,6 +910,7 @@ pub fn describe(f: &Function, facts: &IndexFacts) -> String {
                     format!("{base}{more}{} <= {array}.shape[{axis}]", signed(*offset))
                 }
                 Guard::Lower { base, offset } => format!("{base}{} >= 0", signed(*offset)),
+                Guard::AtMost { base, limit } => format!("{base} <= {limit}"),
             };
             s.push_str(&format!("guard before {b}: {text}\n"));
         }

@@ -296,6 +296,12 @@ impl Gen<'_, '_> {
                 continue; // out-of-range indexes are the user's promise under boundscheck=False
             }
             match g {
+                facts::Guard::AtMost { base, limit } => {
+                    let bv = (self.ty(base), self.val(base)?);
+                    let v = self.conv_i64(&bv)?;
+                    let bad = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, v, limit);
+                    self.deopt_if(bad);
+                }
                 facts::Guard::Lower { base, offset } => {
                     // An int, np.int32 or a union of ints: as i64.
                     let bv = (self.ty(base), self.val(base)?);

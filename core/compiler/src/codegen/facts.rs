@@ -17,6 +17,8 @@ pub enum Guard {
     },
     /// `base + offset >= 0`
     Lower { base: Value, offset: i64 },
+    /// `base <= limit` (a trip count small enough that a carried sum cannot overflow)
+    AtMost { base: Value, limit: i64 },
 }
 
 #[derive(Default, Debug)]
