@@ -22,7 +22,7 @@ use pyston_compiler::hir::{BinOp, CmpOp};
 use pyston_compiler::infer::Typed;
 use pyston_compiler::ir::cfg::{self, dominators};
 use pyston_compiler::ir::{write, Block, Const, Function, Op, Term, Value};
-use pyston_compiler::types::{Builtin, Ty};
+use pyston_compiler::types::{Builtin, Module, Ty};
 use std::collections::HashMap;
 
 /// A check emitted once before a loop: `base + offset` (an int) compared
@@ -181,6 +181,21 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
                 continue;
             }
             for (axis, &ix) in idx.iter().enumerate() {
+                // An int index whose values lie in [0, c) into a 1-d array made here
+                // by `np.zeros(c, ...)` (`h[img[i, j]] += 1` with uint8 pixels and
+                // 256 bins): in bounds wherever it is made.
+                let int_index = match typed.ty(ix) {
+                    Ty::Int => true,
+                    Ty::Np(d) => d.is_int() && *d != Dtype::Bool,
+                    _ => false,
+                };
+                if let (true, Some(c)) = (int_index, made_len(f, typed, &defs, &consts, arr)) {
+                    let (lo, hi) = ctx.bounds(ix, b, 0);
+                    if type_range(typed.ty(ix)).is_some() && lo >= 0 && hi < c {
+                        facts.unchecked.insert((b, k, axis));
+                        continue;
+                    }
+                }
                 if *typed.ty(ix) != Ty::Int {
                     continue;
                 }
@@ -603,6 +618,20 @@ impl BoundsCtx<'_> {
             match &inst.op {
                 // A NumPy int result is exact when it lies in its dtype, and leaves
                 // compiled code otherwise (strict); where it wraps, only the dtype bounds it.
+                // `x & c` with a constant c >= 0 (two's complement): in [0, c].
+                Op::Bin { op: BinOp::BitAnd, .. }
+                    if inst.args.len() == 2
+                        && inst.args.iter().any(|a| self.consts.get(a).is_some_and(|c| *c >= 0))
+                        && inst.args.iter().all(|a| type_range(self.typed.ty(*a)).is_some()) =>
+                {
+                    let c = inst
+                        .args
+                        .iter()
+                        .filter_map(|a| self.consts.get(a))
+                        .filter(|c| **c >= 0)
+                        .min();
+                    (0, *c.unwrap())
+                }
                 Op::Bin { .. } if np_result && self.wrapping => FULL,
                 Op::Bin { op, .. } if inst.args.len() == 2 => self
                     .bin_bounds(*op, inst.args[0], inst.args[1], at, depth + 1)
@@ -716,6 +745,31 @@ fn split_offset(
         }
     }
     (v, 0)
+}
+
+/// The length of a 1-d array made by `np.zeros(c, ...)`, `np.ones` or
+/// `np.empty` with a constant `c` (an array's shape never changes).
+fn made_len(
+    f: &Function,
+    typed: &Typed,
+    defs: &HashMap<Value, (Block, usize)>,
+    consts: &HashMap<Value, i64>,
+    arr: Value,
+) -> Option<i64> {
+    if !matches!(typed.ty(arr), Ty::Array(a) if a.ndim == 1) {
+        return None;
+    }
+    let (b, k) = defs.get(&arr)?;
+    let inst = &f.block(*b).insts[*k];
+    let Op::MethodCall { name, kw } = &inst.op else {
+        return None;
+    };
+    // The shape is the first positional argument.
+    let made = matches!(name.as_str(), "zeros" | "ones" | "empty")
+        && inst.args.len() >= 2 + kw.len()
+        && matches!(typed.ty(inst.args[0]), Ty::Module(Module::Numpy));
+    let c = *consts.get(&inst.args[1])?;
+    (made && c >= 0).then_some(c)
 }
 
 /// If `v` is a dimension of an array value: (array, axis).
