@@ -190,13 +190,16 @@ impl Gen<'_, '_> {
             CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
         };
         let c = self.b.ins().icmp(icc, x, y);
-        let nx = self.is_nat(x);
-        let ny = self.is_nat(y);
-        let any = self.b.ins().bor(nx, ny);
+        // NaT is i64::MIN, the least count: one operand's test decides. `x == y`,
+        // `x < y`, `x <= y` with x not NaT make y not NaT either (y == x or y > x);
+        // `x > y`, `x >= y` with y not NaT likewise make x not NaT; `x != y` is
+        // true with a NaT x, and with a NaT y and another x it is true anyway.
+        let probe = if matches!(op, CmpOp::Gt | CmpOp::Ge) { y } else { x };
+        let nat = self.is_nat(probe);
         Ok(if op == CmpOp::Ne {
-            self.b.ins().bor(c, any)
+            self.b.ins().bor(c, nat)
         } else {
-            let ok = self.b.ins().bxor_imm_s(any, 1);
+            let ok = self.b.ins().bxor_imm_s(nat, 1);
             self.b.ins().band(c, ok)
         })
     }
