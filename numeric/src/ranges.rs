@@ -768,8 +768,11 @@ fn made_len(
     let made = matches!(name.as_str(), "zeros" | "ones" | "empty")
         && inst.args.len() >= 2 + kw.len()
         && matches!(typed.ty(inst.args[0]), Ty::Module(Module::Numpy));
+    if !made {
+        return None;
+    }
     let c = *consts.get(&inst.args[1])?;
-    (made && c >= 0).then_some(c)
+    (c >= 0).then_some(c)
 }
 
 /// If `v` is a dimension of an array value: (array, axis).
