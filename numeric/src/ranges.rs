@@ -374,6 +374,17 @@ fn sums(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) {
         let ([latch], [entry]) = (latches.as_slice(), entries.as_slice()) else {
             continue;
         };
+        // The stop is computed once, before the loop (a loop counter's bound may be
+        // recomputed in its header: `len(lst)` of a list that grows).
+        let stop_before = ctx
+            .defs
+            .get(&lv.stop)
+            .map(|(b, _)| *b)
+            .or_else(|| ctx.params.get(&lv.stop).map(|(b, _)| *b))
+            .is_some_and(|db| db != lv.header && !in_loop(db) && (ctx.dominates)(db, *entry));
+        if !stop_before {
+            continue;
+        }
         let edge_arg = |from: Block, pi: usize| {
             f.block(from)
                 .term
