@@ -285,7 +285,12 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
                         // current values, `i + (w - 1) + offset <= a.shape[0] - 1`.
                         let (inner_vars, outer): (Vec<&LoopVar>, Vec<&LoopVar>) =
                             a.vars.iter().partition(|lv| lv.body == inner.body);
-                        if inner_vars.len() != 1 || !outer.iter().all(|lv| before(lv.var)) {
+                        let ints = outer
+                            .iter()
+                            .map(|lv| lv.var)
+                            .chain([inner.stop])
+                            .all(|v| *typed.ty(v) == Ty::Int);
+                        if inner_vars.len() != 1 || !ints || !outer.iter().all(|lv| before(lv.var)) {
                             continue;
                         }
                         let mut more: Vec<Value> = outer.iter().map(|lv| lv.var).collect();
@@ -382,7 +387,7 @@ fn sums(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) {
             .map(|(b, _)| *b)
             .or_else(|| ctx.params.get(&lv.stop).map(|(b, _)| *b))
             .is_some_and(|db| db != lv.header && !in_loop(db) && (ctx.dominates)(db, *entry));
-        if !stop_before {
+        if !stop_before || *ctx.typed.ty(lv.stop) != Ty::Int {
             continue;
         }
         let edge_arg = |from: Block, pi: usize| {
