@@ -22,7 +22,7 @@ use pyston_compiler::hir::{BinOp, CmpOp};
 use pyston_compiler::infer::Typed;
 use pyston_compiler::ir::cfg::{self, dominators};
 use pyston_compiler::ir::{write, Block, Const, Function, Op, Term, Value};
-use pyston_compiler::types::{Builtin, Ty};
+use pyston_compiler::types::{Builtin, Module, Ty};
 use std::collections::HashMap;
 
 /// A check emitted once before a loop: `base + offset` (an int) compared
@@ -30,6 +30,9 @@ use std::collections::HashMap;
 /// A range loop's variable: `start <= v < stop` in the blocks `body` dominates.
 #[derive(Clone, Copy, Debug)]
 struct LoopVar {
+    /// The variable itself (the loop header's parameter) and its header.
+    var: Value,
+    header: Block,
     start: Value,
     stop: Value,
     preheader: Block,
@@ -178,6 +181,21 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
                 continue;
             }
             for (axis, &ix) in idx.iter().enumerate() {
+                // An int index whose values lie in [0, c) into a 1-d array made here
+                // by `np.zeros(c, ...)` (`h[img[i, j]] += 1` with uint8 pixels and
+                // 256 bins): in bounds wherever it is made.
+                let int_index = match typed.ty(ix) {
+                    Ty::Int => true,
+                    Ty::Np(d) => d.is_int() && *d != Dtype::Bool,
+                    _ => false,
+                };
+                if let (true, Some(c)) = (int_index, made_len(f, typed, &defs, &consts, arr)) {
+                    let (lo, hi) = ctx.bounds(ix, b, 0);
+                    if type_range(typed.ty(ix)).is_some() && lo >= 0 && hi < c {
+                        facts.unchecked.insert((b, k, axis));
+                        continue;
+                    }
+                }
                 if *typed.ty(ix) != Ty::Int {
                     continue;
                 }
@@ -219,6 +237,7 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
                 // [sum(start) + offset, sum(stop - 1) + offset].
                 let k_vars = a.vars.len() as i64;
                 let mut needed = Vec::new();
+                let mut sum_index = None;
                 let const_starts: Option<i64> = a.vars.iter().map(|lv| consts.get(&lv.start).copied()).sum();
                 match const_starts {
                     Some(s) if s + a.offset >= 0 => {}
@@ -239,6 +258,7 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
                         let c0 = consts[&a.vars[0].stop];
                         needed.push(Guard::Upper {
                             base: a.vars[0].stop,
+                            more: vec![],
                             offset: slack - c0,
                             array: arr,
                             axis,
@@ -252,13 +272,49 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
                         if !proven {
                             needed.push(Guard::Upper {
                                 base: lv.stop,
+                                more: vec![],
                                 offset: slack,
                                 array: arr,
                                 axis,
                             });
                         }
                     }
-                    _ => continue,
+                    _ => {
+                        // Several symbolic stops (`a[i + k]` for `k < w` in a loop over
+                        // `i`): before the inner loop, with the outer variables at their
+                        // current values, `i + (w - 1) + offset <= a.shape[0] - 1`.
+                        let (inner_vars, outer): (Vec<&LoopVar>, Vec<&LoopVar>) =
+                            a.vars.iter().partition(|lv| lv.body == inner.body);
+                        let ints = outer
+                            .iter()
+                            .map(|lv| lv.var)
+                            .chain([inner.stop])
+                            .all(|v| *typed.ty(v) == Ty::Int);
+                        if inner_vars.len() != 1 || !ints || !outer.iter().all(|lv| before(lv.var)) {
+                            continue;
+                        }
+                        let mut more: Vec<Value> = outer.iter().map(|lv| lv.var).collect();
+                        more.sort();
+                        needed.push(Guard::Upper {
+                            base: inner.stop,
+                            more,
+                            offset: a.offset,
+                            array: arr,
+                            axis,
+                        });
+                        // The index itself, `i + k` (one addition of two loop variables),
+                        // then lies in [0, a.shape[0]) on every iteration: it cannot overflow.
+                        if let Some(&(db, dk)) = defs.get(&ix) {
+                            let d = &f.block(db).insts[dk];
+                            if matches!(d.op, Op::Bin { op: BinOp::Add, .. })
+                                && a.offset == 0
+                                && dominates(inner.body, db)
+                                && d.args.iter().all(|x| vars.contains_key(x) && *typed.ty(*x) == Ty::Int)
+                            {
+                                sum_index = Some((db, dk));
+                            }
+                        }
+                    }
                 }
                 // A guard stands for the access on every iteration: an access that
                 // some iterations skip (`if 0 < i + 1 < n: x[i + 1]`) would fail it
@@ -266,6 +322,9 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
                 // go to the interpreter on every call. Those keep their own checks.
                 if !needed.is_empty() && !unconditional(b) {
                     continue;
+                }
+                if let Some(at) = sum_index {
+                    facts.no_overflow.insert(at);
                 }
                 let list = facts.guards.entry(inner.preheader).or_default();
                 for g in needed {
@@ -277,7 +336,108 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
             }
         }
     }
+    sums(f, &ctx, &mut facts);
     facts
+}
+
+/// Largest magnitude of a carried sum's start value, and of the sum itself
+/// after any number of steps the guard allows (so `s + t` cannot overflow).
+const SUM_START: i64 = 1 << 61;
+
+/// Sums carried by a range loop, `s = s + t` (or `s += t`) with `t` bounded
+/// (`int(a[i])` of an int16 array: |t| <= 2**15): after at most
+/// `stop - start` steps, |s| <= |s0| + (stop - start) * max|t|, which fits in
+/// 64 bits when the trip count is at most `2**61 / max|t|`. Where the stop's
+/// bounds do not show that, a guard before the loop checks it (deoptimizing
+/// when it fails, so the interpreter runs such a loop). Only loops whose
+/// blocks leave through the header (no `break` or `return` that could make a
+/// huge `range` short) get such a guard.
+fn sums(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) {
+    let mut loops: Vec<&LoopVar> = ctx.vars.values().collect();
+    loops.sort_by_key(|lv| lv.header);
+    for lv in loops {
+        let Some(&s0) = ctx.consts.get(&lv.start) else { continue };
+        let in_loop = |b: Block| (ctx.dominates)(lv.body, b);
+        let closed = f.blocks.iter().enumerate().all(|(bi, d)| {
+            !in_loop(Block(bi as u32))
+                || (matches!(d.term, Term::Jump(_) | Term::Br(..))
+                    && d.term
+                        .successors()
+                        .iter()
+                        .all(|e| in_loop(e.block) || e.block == lv.header))
+        });
+        let latches: Vec<Block> = ctx.preds[lv.header.0 as usize]
+            .iter()
+            .copied()
+            .filter(|p| in_loop(*p))
+            .collect();
+        let entries: Vec<Block> = ctx.preds[lv.header.0 as usize]
+            .iter()
+            .copied()
+            .filter(|p| !in_loop(*p))
+            .collect();
+        let ([latch], [entry]) = (latches.as_slice(), entries.as_slice()) else {
+            continue;
+        };
+        // The stop is computed once, before the loop (a loop counter's bound may be
+        // recomputed in its header: `len(lst)` of a list that grows).
+        let stop_before = ctx
+            .defs
+            .get(&lv.stop)
+            .map(|(b, _)| *b)
+            .or_else(|| ctx.params.get(&lv.stop).map(|(b, _)| *b))
+            .is_some_and(|db| db != lv.header && !in_loop(db) && (ctx.dominates)(db, *entry));
+        if !stop_before || *ctx.typed.ty(lv.stop) != Ty::Int {
+            continue;
+        }
+        let edge_arg = |from: Block, pi: usize| {
+            f.block(from)
+                .term
+                .successors()
+                .into_iter()
+                .find(|e| e.block == lv.header)
+                .map(|e| e.args[pi])
+        };
+        for (pi, &p) in f.block(lv.header).params.iter().enumerate() {
+            if p == lv.var || *ctx.typed.ty(p) != Ty::Int {
+                continue;
+            }
+            let (Some(next), Some(init)) = (edge_arg(*latch, pi), edge_arg(*entry, pi)) else {
+                continue;
+            };
+            let Some(&(ab, ak)) = ctx.defs.get(&next) else { continue };
+            let add = &f.block(ab).insts[ak];
+            if !matches!(add.op, Op::Bin { op: BinOp::Add, .. }) || add.args.len() != 2 || !in_loop(ab) {
+                continue;
+            }
+            let t = match (add.args[0] == p, add.args[1] == p) {
+                (true, false) => add.args[1],
+                (false, true) => add.args[0],
+                _ => continue,
+            };
+            if *ctx.typed.ty(t) != Ty::Int {
+                continue;
+            }
+            let (tl, th) = ctx.bounds(t, ab, 0);
+            let m = tl.unsigned_abs().max(th.unsigned_abs()).max(1);
+            let (el, eh) = ctx.bounds(init, *entry, 0);
+            if m > 1 << 32 || el < -SUM_START || eh > SUM_START {
+                continue;
+            }
+            let limit = s0.saturating_add(SUM_START / m as i64);
+            if ctx.bounds(lv.stop, *entry, 0).1 > limit {
+                if !closed {
+                    continue;
+                }
+                let list = facts.guards.entry(lv.preheader).or_default();
+                let g = Guard::AtMost { base: lv.stop, limit };
+                if !list.contains(&g) {
+                    list.push(g);
+                }
+            }
+            facts.no_overflow.insert((ab, ak));
+        }
+    }
 }
 
 /// What bounds of int values are derived from.
@@ -474,6 +634,20 @@ impl BoundsCtx<'_> {
             match &inst.op {
                 // A NumPy int result is exact when it lies in its dtype, and leaves
                 // compiled code otherwise (strict); where it wraps, only the dtype bounds it.
+                // `x & c` with a constant c >= 0 (two's complement): in [0, c].
+                Op::Bin { op: BinOp::BitAnd, .. }
+                    if inst.args.len() == 2
+                        && inst.args.iter().any(|a| self.consts.get(a).is_some_and(|c| *c >= 0))
+                        && inst.args.iter().all(|a| type_range(self.typed.ty(*a)).is_some()) =>
+                {
+                    let c = inst
+                        .args
+                        .iter()
+                        .filter_map(|a| self.consts.get(a))
+                        .filter(|c| **c >= 0)
+                        .min();
+                    (0, *c.unwrap())
+                }
                 Op::Bin { .. } if np_result && self.wrapping => FULL,
                 Op::Bin { op, .. } if inst.args.len() == 2 => self
                     .bin_bounds(*op, inst.args[0], inst.args[1], at, depth + 1)
@@ -587,6 +761,34 @@ fn split_offset(
         }
     }
     (v, 0)
+}
+
+/// The length of a 1-d array made by `np.zeros(c, ...)`, `np.ones` or
+/// `np.empty` with a constant `c` (an array's shape never changes).
+fn made_len(
+    f: &Function,
+    typed: &Typed,
+    defs: &HashMap<Value, (Block, usize)>,
+    consts: &HashMap<Value, i64>,
+    arr: Value,
+) -> Option<i64> {
+    if !matches!(typed.ty(arr), Ty::Array(a) if a.ndim == 1) {
+        return None;
+    }
+    let (b, k) = defs.get(&arr)?;
+    let inst = &f.block(*b).insts[*k];
+    let Op::MethodCall { name, kw } = &inst.op else {
+        return None;
+    };
+    // The shape is the first positional argument.
+    let made = matches!(name.as_str(), "zeros" | "ones" | "empty")
+        && inst.args.len() >= 2 + kw.len()
+        && matches!(typed.ty(inst.args[0]), Ty::Module(Module::Numpy));
+    if !made {
+        return None;
+    }
+    let c = *consts.get(&inst.args[1])?;
+    (c >= 0).then_some(c)
 }
 
 /// If `v` is a dimension of an array value: (array, axis).
@@ -705,6 +907,8 @@ fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopV
                     out.insert(
                         param,
                         LoopVar {
+                            var: param,
+                            header,
                             start,
                             stop,
                             preheader: pre,
@@ -718,6 +922,8 @@ fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopV
                 out.insert(
                     param,
                     LoopVar {
+                        var: param,
+                        header,
                         start,
                         stop: r.args[2],
                         preheader: pre,
@@ -768,11 +974,16 @@ pub fn describe(f: &Function, facts: &IndexFacts) -> String {
             let text = match g {
                 Guard::Upper {
                     base,
+                    more,
                     offset,
                     array,
                     axis,
-                } => format!("{base}{} <= {array}.shape[{axis}]", signed(*offset)),
+                } => {
+                    let more: String = more.iter().map(|m| format!(" + {m}")).collect();
+                    format!("{base}{more}{} <= {array}.shape[{axis}]", signed(*offset))
+                }
                 Guard::Lower { base, offset } => format!("{base}{} >= 0", signed(*offset)),
+                Guard::AtMost { base, limit } => format!("{base} <= {limit}"),
             };
             s.push_str(&format!("guard before {b}: {text}\n"));
         }

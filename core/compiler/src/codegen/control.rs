@@ -296,6 +296,12 @@ impl Gen<'_, '_> {
                 continue; // out-of-range indexes are the user's promise under boundscheck=False
             }
             match g {
+                facts::Guard::AtMost { base, limit } => {
+                    let bv = (self.ty(base), self.val(base)?);
+                    let v = self.conv_i64(&bv)?;
+                    let bad = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, v, limit);
+                    self.deopt_if(bad);
+                }
                 facts::Guard::Lower { base, offset } => {
                     // An int, np.int32 or a union of ints: as i64.
                     let bv = (self.ty(base), self.val(base)?);
@@ -308,6 +314,7 @@ impl Gen<'_, '_> {
                 }
                 facts::Guard::Upper {
                     base,
+                    more,
                     offset,
                     array,
                     axis,
@@ -321,7 +328,14 @@ impl Gen<'_, '_> {
                     };
                     let dim = self.val(array)?[ArraySlots::new(nd).shape(axis)];
                     let c = self.b.ins().iconst(clt::I64, offset);
-                    let (s, of) = self.b.ins().sadd_overflow(v, c);
+                    let (mut s, mut of) = self.b.ins().sadd_overflow(v, c);
+                    for m in more {
+                        let mv = (self.ty(m), self.val(m)?);
+                        let x = self.conv_i64(&mv)?;
+                        let (s2, of2) = self.b.ins().sadd_overflow(s, x);
+                        of = self.b.ins().bor(of, of2);
+                        s = s2;
+                    }
                     let over = self.b.ins().icmp(IntCC::SignedGreaterThan, s, dim);
                     let bad = self.b.ins().bor(over, of);
                     self.deopt_if(bad);

@@ -7,15 +7,18 @@ use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Guard {
-    /// `base + offset <= array.shape[axis]`
+    /// `base + sum(more) + offset <= array.shape[axis]` (an overflowing sum fails)
     Upper {
         base: Value,
+        more: Vec<Value>,
         offset: i64,
         array: Value,
         axis: usize,
     },
     /// `base + offset >= 0`
     Lower { base: Value, offset: i64 },
+    /// `base <= limit` (a trip count small enough that a carried sum cannot overflow)
+    AtMost { base: Value, limit: i64 },
 }
 
 #[derive(Default, Debug)]

@@ -53,21 +53,12 @@ impl Gen<'_, '_> {
     /// `x + y` (or `x - y`) of two counts: NaT if either is NaT; a sum of
     /// non-NaT counts that overflows or lands on NaT deoptimizes.
     fn time_add(&mut self, x: CV, y: CV, sub: bool) -> CV {
-        let r = if sub {
-            self.b.ins().isub(x, y)
+        // Signed overflow: the flag of the add (or sub) itself.
+        let (r, ovf) = if sub {
+            self.b.ins().ssub_overflow(x, y)
         } else {
-            self.b.ins().iadd(x, y)
+            self.b.ins().sadd_overflow(x, y)
         };
-        // Signed overflow: add, both operands' signs differ from the result's;
-        // sub, the operands' signs differ and the result's differs from x's.
-        let xr = self.b.ins().bxor(x, r);
-        let other = if sub {
-            self.b.ins().bxor(x, y)
-        } else {
-            self.b.ins().bxor(y, r)
-        };
-        let both = self.b.ins().band(xr, other);
-        let ovf = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, both, 0);
         let on_nat = self.is_nat(r);
         let bad = self.b.ins().bor(ovf, on_nat);
         let nx = self.is_nat(x);
@@ -199,13 +190,16 @@ impl Gen<'_, '_> {
             CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
         };
         let c = self.b.ins().icmp(icc, x, y);
-        let nx = self.is_nat(x);
-        let ny = self.is_nat(y);
-        let any = self.b.ins().bor(nx, ny);
+        // NaT is i64::MIN, the least count: one operand's test decides. `x == y`,
+        // `x < y`, `x <= y` with x not NaT make y not NaT either (y == x or y > x);
+        // `x > y`, `x >= y` with y not NaT likewise make x not NaT; `x != y` is
+        // true with a NaT x, and with a NaT y and another x it is true anyway.
+        let probe = if matches!(op, CmpOp::Gt | CmpOp::Ge) { y } else { x };
+        let nat = self.is_nat(probe);
         Ok(if op == CmpOp::Ne {
-            self.b.ins().bor(c, any)
+            self.b.ins().bor(c, nat)
         } else {
-            let ok = self.b.ins().bxor_imm_s(any, 1);
+            let ok = self.b.ins().bxor_imm_s(nat, 1);
             self.b.ins().band(c, ok)
         })
     }
