@@ -8,6 +8,7 @@ import gc
 
 import numpy as np
 import pyston
+import pytest
 from helpers import assert_same, check, rng_for, rss_bytes
 
 
@@ -696,3 +697,28 @@ def test_bool_of_lists_and_dicts():
         for xs in ([], [1.5]):
             for d in ({}, {1: 2}):
                 check(bool_of_containers, [(n, xs, d)])
+
+
+@pyston.fast
+def preallocated(n, k):
+    out = [0.0] * n
+    for i in range(n):
+        out[i] = i * 0.5
+    flags = k * [False, True]
+    c = 0
+    for f in flags:
+        if f:
+            c += 1
+    base = [1, 2, 3]
+    rep = base * k
+    base.append(4)  # (rep was copied: unchanged)
+    return sum(out), len(flags), c, rep, len(base), [7] * True
+
+
+def test_repetition_makes_local_lists():
+    for n in (0, 1, 9):
+        for k in (-2, 0, 1, 3):
+            check(preallocated, [(n, k)])
+    assert "local_list(float)" in local_types(preallocated, 3, 2)
+    with pytest.raises(MemoryError):
+        preallocated(1, 2**62)

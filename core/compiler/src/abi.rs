@@ -374,6 +374,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_llist_sum", &[I64, I64, I32, I64], &[I32]),
     h("pyston_llist_minmax", &[I64, I32, I32, I64], &[I32]),
     h("pyston_llist_op", &[I64, I64, I32, I32, I64, I64, I64], &[I32]),
+    h("pyston_llist_repeat", &[I64, I64, I64], &[I64]),
     h("pyston_ldict_new", &[I64], &[I64]),
     h("pyston_ldict_get", &[I64, I64, I64], &[I32]),
     h("pyston_ldict_set", &[I64, I64, I64, I64], &[I32]),

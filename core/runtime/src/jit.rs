@@ -160,6 +160,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_llist_sum", pyston_llist_sum as *const u8),
         ("pyston_llist_minmax", pyston_llist_minmax as *const u8),
         ("pyston_llist_op", pyston_llist_op as *const u8),
+        ("pyston_llist_repeat", pyston_llist_repeat as *const u8),
         ("pyston_ldict_new", pyston_ldict_new as *const u8),
         ("pyston_ldict_get", pyston_ldict_get as *const u8),
         ("pyston_ldict_set", pyston_ldict_set as *const u8),

@@ -123,6 +123,21 @@ impl Gen<'_, '_> {
                 };
                 self.llist_reduce(*f, e, args[1].1[0], rt)?
             }
+            (Op::Bin { op: BinOp::Mul, .. }, _) if matches!(rt, Ty::LocalList(_)) => {
+                // `lst * n` / `n * lst`: a new local list (a count below 1 gives an empty one)
+                let (l, n) = match (&args[0].0, &args[1].0) {
+                    (Ty::LocalList(_), _) => (args[0].1[0], &args[1]),
+                    _ => (args[1].1[0], &args[0]),
+                };
+                let n = match n.0 {
+                    Ty::Bool => self.b.ins().uextend(clt::I64, n.1[0]),
+                    _ => n.1[0],
+                };
+                let ctx = self.ctx.unwrap();
+                let p = self.call("pyston_llist_repeat", &[ctx, l, n])?[0];
+                self.fail_if_null(p)?;
+                vec![p]
+            }
             (_, None) | (Op::Tuple, _) => return Ok(None),
             (Op::GetItem, Some((e, l))) => {
                 let addr = self.llist_elem_addr(l, &args[1], Access::Read)?;

@@ -140,6 +140,26 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
     };
     let ty = |v: Value| typed.ty(v);
     let int_index = |v: Value| matches!(ty(v), Ty::Int | Ty::Bool);
+    // The list operand's position in `lst * n` / `n * lst` (an int or bool count)
+    // making a list of the same type.
+    let repeat_operand = |inst: &crate::ir::Inst| -> Option<usize> {
+        if !matches!(
+            inst.op,
+            Op::Bin {
+                op: BinOp::Mul,
+                inplace: false
+            }
+        ) || inst.args.len() != 2
+        {
+            return None;
+        }
+        let r = ty(inst.result?);
+        match (ty(inst.args[0]), ty(inst.args[1])) {
+            (l @ Ty::List(_), Ty::Int | Ty::Bool) if l == r => Some(0),
+            (Ty::Int | Ty::Bool, l @ Ty::List(_)) if l == r => Some(1),
+            _ => None,
+        }
+    };
     let mut defined: HashSet<Value> = HashSet::new();
     let mut later: Vec<Value> = Vec::new();
     for &b in &reached {
@@ -161,12 +181,18 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
                             && matches!(ty(inst.args[0]), Ty::Builtin(Builtin::Dict))
                     }
                     Op::List => inst.args.iter().all(|a| *ty(*a) == e),
+                    // `[x] * n`: a new list, local with its operand (joined below)
+                    Op::Bin {
+                        op: BinOp::Mul,
+                        inplace: false,
+                    } => repeat_operand(inst).is_some(),
                     Op::Call { kw } => {
                         kw.is_empty() && inst.args.len() == 1 && matches!(ty(inst.args[0]), Ty::Builtin(Builtin::List))
                     }
                     _ => false,
                 };
-                if made && !pycall((b, k)) {
+                // (`lst * n` is a call into Python on real lists: the native repeat replaces it)
+                if made && (repeat_operand(inst).is_some() || !pycall((b, k))) {
                     defined.insert(r);
                 } else {
                     later.push(r);
@@ -187,6 +213,11 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
                 let is_array = matches!(&inst.op, Op::MethodCall { name, .. } if name == "array");
                 let method = matches!(&inst.op, Op::MethodCall { .. } | Op::Contains) && p == 0;
                 let int_key = |j: usize| inst.args.get(j).is_some_and(|a| *ty(*a) == Ty::Int);
+                if repeat_operand(inst) == Some(p) {
+                    // (the product is local exactly when its operand is: one group)
+                    groups.union(*a, inst.result.unwrap());
+                    continue;
+                }
                 let ok = if is_dict(ty(*a)) {
                     // (`d[k]`, `d[k] = v`, `d.get(k, v)`, `k in d` with int keys are
                     // native on real dicts too: no call into Python to replace)

@@ -170,6 +170,42 @@ pub unsafe extern "C" fn pyston_llist_new(ctx: *mut Ctx, items: *const u64, n: i
     o as u64
 }
 
+/// `l * n`: a new local list of `l`'s elements `n` times over (none for
+/// `n < 1`), kept alive by the arena; 0 when allocation failed (MemoryError
+/// set, as CPython's for a size it cannot hold).
+///
+/// # Safety
+/// Called by compiled code with its live context; `l` is a live local list.
+pub unsafe extern "C" fn pyston_llist_repeat(ctx: *mut Ctx, l: u64, n: i64) -> u64 {
+    // SAFETY: the caller's contract.
+    let src = unsafe { words(l) };
+    let reps = n.max(0) as usize;
+    let Some(total) = src.len().checked_mul(reps).filter(|t| *t <= (isize::MAX as usize) / 8) else {
+        // SAFETY: `ctx` is the call's live context; the GIL is held in the closure.
+        super::lists::with_gil(unsafe { &*ctx }, |_py| unsafe { ffi::PyErr_NoMemory() });
+        return 0;
+    };
+    let items: Vec<u64> = src.to_vec();
+    // SAFETY: `ctx` is live; an empty list to fill (no words read from the dangling pointer).
+    let o = unsafe { pyston_llist_new(ctx, std::ptr::NonNull::<u64>::dangling().as_ptr(), 0) };
+    if o == 0 {
+        return 0;
+    }
+    // SAFETY: `o` is the live local list just made.
+    let f = unsafe { fields(o as *mut ffi::PyObject) };
+    if !reserve(f, total as i64) {
+        // SAFETY: as above.
+        super::lists::with_gil(unsafe { &*ctx }, |_py| unsafe { ffi::PyErr_NoMemory() });
+        return 0;
+    }
+    for r in 0..reps {
+        // SAFETY: the buffer holds `total` words; each copy fills `items.len()` of them.
+        unsafe { std::ptr::copy_nonoverlapping(items.as_ptr(), f.data.add(r * items.len()), items.len()) };
+    }
+    f.len = total as i64;
+    o
+}
+
 /// Room for one more element of local list `l`: OK, or ERROR (MemoryError set).
 ///
 /// # Safety
