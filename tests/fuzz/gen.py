@@ -1044,7 +1044,9 @@ class Gen:
         try:
             k = self.r.choice("iif")
             n, c, v = self.fresh("Lq"), self.fresh("c"), self.fresh("vq")
-            init = self.r.choice(("[]", f"[{self.expr(k, 1)}]", f"[{self.expr(k, 1)}, {self.expr(k, 1)}]"))
+            init = self.r.choice(
+                ("[]", f"[{self.expr(k, 1)}]", f"[{self.expr(k, 1)}, {self.expr(k, 1)}]", f"[{self.expr(k, 1)}] * {self.r.randint(-1, 3)}")
+            )
             self.emit(1, f"{n} = {init}")
             self.emit(1, f"for {c} in range({self.bound()}):")
             self.scalars[c] = "i"
@@ -1067,6 +1069,23 @@ class Gen:
             ]
             self.emit(1, f"{v} = {self.r.choice(reads)}")
             self.scalars[v] = k
+            if self.chance(0.5):
+                # A dict with int keys used only by d[k], d.get(k, v), `in` and len (a local dict).
+                d, c2, w = self.fresh("Dq"), self.fresh("c"), self.fresh("vq")
+                self.emit(1, f"{d} = {{}}")
+                self.emit(1, f"for {c2} in range({self.bound()}):")
+                self.scalars[c2] = "i"
+                key = f"{self.expr('i', 1)} % 5"
+                self.emit(2, f"{d}[{key}] = {d}.get({key}, {self.leaf(k)}) + {self.expr(k, 1)}")
+                self.scalars.pop(c2, None)
+                dreads = [
+                    ("i", f"len({d})"),
+                    (k, f"({d}[1] if 1 in {d} else {self.leaf(k)})"),
+                    (k, f"{d}[{self.r.choice(('0', '3', '7'))}]"),  # may raise KeyError
+                ]
+                wk, read = self.r.choice(dreads)
+                self.emit(1, f"{w} = {read}")
+                self.scalars[w] = wk
         finally:
             self.r = saved
 
