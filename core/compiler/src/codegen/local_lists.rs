@@ -269,12 +269,19 @@ impl Gen<'_, '_> {
         Ok(())
     }
 
-    /// A local list made into a `list` where it is returned (nothing uses it after).
-    pub(super) fn llist_to_list(&mut self, l: CV, e: &Ty) -> CResult<CV> {
-        let kind = crate::infer::native_kind(e).ok_or_else(|| internal("local list element kind"))?;
+    /// A local list or dict (`t`) made into a real `list`/`dict` where it is
+    /// returned (nothing uses it after): the runtime's `pyston_llist_to_list`
+    /// / `pyston_ldict_to_dict`, by its element (value) kind.
+    pub(super) fn local_to_real(&mut self, t: &Ty, obj: CV) -> CResult<CV> {
+        let (helper, e) = match t {
+            Ty::LocalList(e) => ("pyston_llist_to_list", e),
+            Ty::LocalDict(_, v) => ("pyston_ldict_to_dict", v),
+            _ => return Err(internal(format!("{t} is not a local container"))),
+        };
+        let kind = crate::infer::native_kind(e).ok_or_else(|| internal("local container element kind"))?;
         let ctx = self.ctx.unwrap();
         let k = self.b.ins().iconst(clt::I32, kind as i64);
-        let p = self.call("pyston_llist_to_list", &[ctx, l, k])?[0];
+        let p = self.call(helper, &[ctx, obj, k])?[0];
         self.fail_if_null(p)?;
         Ok(p)
     }
@@ -395,15 +402,5 @@ impl Gen<'_, '_> {
             Op::Tuple => return Ok(None),
             op => return Err(internal(format!("{op:?} of a local dict"))),
         }))
-    }
-
-    /// A local dict made into a `dict` where it is returned (nothing uses it after).
-    pub(super) fn ldict_to_dict(&mut self, d: CV, v: &Ty) -> CResult<CV> {
-        let kind = crate::infer::native_kind(v).ok_or_else(|| internal("local dict value kind"))?;
-        let ctx = self.ctx.unwrap();
-        let k = self.b.ins().iconst(clt::I32, kind as i64);
-        let p = self.call("pyston_ldict_to_dict", &[ctx, d, k])?[0];
-        self.fail_if_null(p)?;
-        Ok(p)
     }
 }

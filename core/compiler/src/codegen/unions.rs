@@ -194,8 +194,9 @@ impl Gen<'_, '_> {
             // The same object: a container whose element type was not known where it
             // was made (`[]`) joins one that has one (reads check their elements).
             // (only where the local list is dead after: `infer::local_lists`)
-            (Ty::LocalList(e), Ty::List(_)) => Ok(vec![self.llist_to_list(v[0], e)?]),
-            (Ty::LocalDict(_, e), Ty::Dict(..)) => Ok(vec![self.ldict_to_dict(v[0], e)?]),
+            (Ty::LocalList(_), Ty::List(_)) | (Ty::LocalDict(..), Ty::Dict(..)) => {
+                Ok(vec![self.local_to_real(from, v[0])?])
+            }
             (Ty::List(_), Ty::List(_)) | (Ty::Dict(..), Ty::Dict(..)) | (Ty::Set(_), Ty::Set(_)) => Ok(v),
             (Ty::Union(_), _) => {
                 let to2 = to.clone();

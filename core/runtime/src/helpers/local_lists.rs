@@ -118,6 +118,14 @@ fn local_list_type() -> usize {
     *TYPE.get_or_init(|| heap_type(c"pyston._local_list", LLIST_SIZE, dealloc))
 }
 
+/// Sets MemoryError for a failed allocation of the call with context `ctx`
+/// (taking the GIL where the call runs without it).
+fn no_memory(ctx: *mut Ctx) {
+    // SAFETY: `ctx` is the live context of the calling helper's call; the GIL
+    // is held in the closure.
+    super::lists::with_gil(unsafe { &*ctx }, |_py| unsafe { ffi::PyErr_NoMemory() });
+}
+
 /// Grows the buffer to hold at least `want` elements: false when out of memory.
 fn reserve(f: &mut Fields, want: i64) -> bool {
     if want <= f.cap {
@@ -181,8 +189,7 @@ pub unsafe extern "C" fn pyston_llist_repeat(ctx: *mut Ctx, l: u64, n: i64) -> u
     let src = unsafe { words(l) };
     let reps = n.max(0) as usize;
     let Some(total) = src.len().checked_mul(reps).filter(|t| *t <= (isize::MAX as usize) / 8) else {
-        // SAFETY: `ctx` is the call's live context; the GIL is held in the closure.
-        super::lists::with_gil(unsafe { &*ctx }, |_py| unsafe { ffi::PyErr_NoMemory() });
+        no_memory(ctx);
         return 0;
     };
     let items: Vec<u64> = src.to_vec();
@@ -194,8 +201,7 @@ pub unsafe extern "C" fn pyston_llist_repeat(ctx: *mut Ctx, l: u64, n: i64) -> u
     // SAFETY: `o` is the live local list just made.
     let f = unsafe { fields(o as *mut ffi::PyObject) };
     if !reserve(f, total as i64) {
-        // SAFETY: as above.
-        super::lists::with_gil(unsafe { &*ctx }, |_py| unsafe { ffi::PyErr_NoMemory() });
+        no_memory(ctx);
         return 0;
     }
     for r in 0..reps {
@@ -216,8 +222,7 @@ pub unsafe extern "C" fn pyston_llist_grow(ctx: *mut Ctx, l: u64) -> i32 {
     if reserve(f, f.len + 1) {
         return OK;
     }
-    // SAFETY: `ctx` is the call's live context; the GIL is held in the closure.
-    super::lists::with_gil(unsafe { &*ctx }, |_py| unsafe { ffi::PyErr_NoMemory() });
+    no_memory(ctx);
     ERROR
 }
 
@@ -620,8 +625,7 @@ pub unsafe extern "C" fn pyston_llist_op(
             }
             let i = i.min(n) as usize;
             if !reserve(f, n + 1) {
-                // SAFETY: `ctx` is the call's live context; the GIL is held in the closure.
-                super::lists::with_gil(unsafe { &*ctx }, |_py| unsafe { ffi::PyErr_NoMemory() });
+                no_memory(ctx);
                 return ERROR;
             }
             // SAFETY: the buffer holds at least `n + 1` words after `reserve`.
@@ -802,8 +806,7 @@ pub unsafe extern "C" fn pyston_ldict_set(ctx: *mut Ctx, d: u64, key: u64, value
         return OK;
     }
     if !dict_reserve(f) {
-        // SAFETY: `ctx` is the call's live context; the GIL is held in the closure.
-        super::lists::with_gil(unsafe { &*ctx }, |_py| unsafe { ffi::PyErr_NoMemory() });
+        no_memory(ctx);
         return ERROR;
     }
     // (the index may have grown: probe again)
