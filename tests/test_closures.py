@@ -233,6 +233,122 @@ def test_function_arguments():
     assert len(apply_sum.signatures) >= 3
 
 
+# ---- functions passed as arguments, inlined at the parameter's calls ---------
+# (the specialization's key holds the function by identity; a function that may
+# be inlined as a module-level one would be is inlined at `f(...)`)
+
+SCALE = 3
+
+
+def g_poly(x):
+    return (x * 0.5 + 1.0) * x - 2.0
+
+
+def g_global(x):
+    return x * SCALE + 1  # a global of this module, read when the call runs
+
+
+def g_branchy(x):
+    if x < 0:
+        return -x
+    return x // 2
+
+
+def g_raises(x):
+    return 10 // x
+
+
+def g_loop(n):
+    t = 0
+    for k in range(n):
+        t += k * k
+    return t
+
+
+@pyston.fast
+def apply_each(f, a):
+    s = 0
+    for i in range(len(a)):
+        s += f(a[i])
+    return s
+
+
+@pyston.fast
+def apply_ints(f, xs):
+    out = []
+    for x in xs:
+        out.append(f(x))
+    return out
+
+
+@pyston.fast
+def apply_twice(f, x):
+    return f(f(x))
+
+
+@pyston.fast
+def apply_rebound(f, x):
+    y = f(x)
+    f = g_branchy  # the parameter is rebound: its calls stay calls
+    return y + f(x)
+
+
+def _apply_tb(f, xs):
+    s = 0
+    for x in xs:
+        s += f(x)
+    return s
+
+
+def test_function_arguments_inlined():
+    rng = rng_for("funcargs-inlined")
+    for n in (0, 1, 7):
+        a = rng.normal(size=n)
+        assert_same(apply_each, g_poly, a)
+        assert_same(apply_each, fsq, a)
+        ints = rng.integers(-50, 50, n)
+        assert_same(apply_each, g_branchy, ints)
+        assert_same(apply_each, g_global, ints)
+    xs = [0, 1, -3, 2**62, -(2**63), 7]
+    for f in (g_branchy, g_global, g_poly):
+        assert_same(apply_ints, f, xs)
+    assert_same_all(apply_ints, [(g_loop, [0, 3, 100]), (g_raises, [5, 3, 0, 1]), (g_raises, [2**70, -7])])
+    assert_same_all(apply_twice, [(g_branchy, 9), (g_poly, 0.25), (g_global, 2**61), (fcube, 3)])
+    assert_same_all(apply_rebound, [(g_poly, 4.0), (fsq, -3), (g_global, 5)])
+    # the same compiled function with another function: another specialization, another result
+    a = np.arange(6.0)
+    assert apply_each(g_poly, a) == apply_each.py_func(g_poly, a)
+    assert apply_each(fsq, a) == apply_each.py_func(fsq, a)
+
+
+def test_function_argument_is_inlined():
+    # the call of the parameter is gone from the typed IR when it is inlined,
+    # and stays when the parameter is rebound
+    d = pyston.fast(apply_each.py_func, fallback=False)
+    d(g_poly, np.arange(3.0))
+    assert "= call v0" not in d.inspect_types()
+    d = pyston.fast(apply_rebound.py_func, fallback=False)
+    d(g_poly, 2.0)
+    assert "= call v0" in d.inspect_types()
+
+
+def test_function_argument_reads_globals_when_called():
+    global SCALE
+    xs = np.arange(5)
+    try:
+        assert apply_each(g_global, xs) == apply_each.py_func(g_global, xs)
+        SCALE = -11
+        assert apply_each(g_global, xs) == apply_each.py_func(g_global, xs) == -11 * 10 + 5
+    finally:
+        SCALE = 3
+
+
+def test_function_argument_inlined_traceback():
+    fast = pyston.fast(_apply_tb, fallback=False)
+    for xs in ([3, 2, 1], [4, 0, 2], [-7, 0]):
+        assert _frames(fast, g_raises, xs) == _frames(_apply_tb, g_raises, xs)
+
+
 def test_lambda_argument_runs_exactly():
     a = np.arange(4.0)
     with pytest.warns(pyston.PerformanceWarning, match="function"):

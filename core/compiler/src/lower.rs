@@ -22,19 +22,31 @@ pub mod generators;
 pub mod inline;
 
 pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
-    lower_with(def, &HashMap::new(), &HashMap::new(), false)
+    lower_with(def, &HashMap::new(), &HashMap::new(), &HashMap::new(), false)
 }
 
 /// [`lower`], with `gens`: compiled generator functions of the same module by
 /// name, inlined into the `for` loops that iterate over a call of one
-/// (`lower/generators.rs`); `compensated_sum`: `sum()` adds floats with
-/// compensation (CPython 3.12+), for the generator expressions made here.
+/// (`lower/generators.rs`); `funcs`: module-level functions inlined at their
+/// calls, by global name; `arg_funcs`: the functions some parameters are
+/// known to be bound to (the specialization's key holds them by identity),
+/// inlined at the calls of a parameter the body never rebinds;
+/// `compensated_sum`: `sum()` adds floats with compensation (CPython 3.12+),
+/// for the generator expressions made here.
 pub fn lower_with(
     def: &FunctionDef,
     gens: &HashMap<String, FunctionDef>,
     funcs: &HashMap<String, FunctionDef>,
+    arg_funcs: &HashMap<String, FunctionDef>,
     compensated_sum: bool,
 ) -> CResult<ir::Function> {
+    let mut rebound = HashSet::new();
+    collect_assigned(&def.body, &mut rebound);
+    let arg_funcs: HashMap<String, FunctionDef> = arg_funcs
+        .iter()
+        .filter(|(n, _)| def.params.contains(n) && !rebound.contains(*n))
+        .map(|(n, d)| (n.clone(), d.clone()))
+        .collect();
     let mut l = Lowerer {
         f: ir::Function {
             name: def.name.clone(),
@@ -64,6 +76,7 @@ pub fn lower_with(
         points: 0,
         gens: gens.clone(),
         funcs: funcs.clone(),
+        arg_funcs,
         gen_inline: Vec::new(),
         compensated_sum,
         lambda_spans: Vec::new(),
@@ -190,6 +203,8 @@ struct Lowerer {
     /// Module-level functions inlined at their calls (`lower/inline.rs`,
     /// `inline_global`), by the global name they are called by.
     funcs: HashMap<String, FunctionDef>,
+    /// Functions parameters are bound to, inlined at their calls (`inline_global`), by parameter name.
+    arg_funcs: HashMap<String, FunctionDef>,
     /// The generators being inlined into `for` loops (innermost last).
     gen_inline: Vec<generators::GenInline>,
     /// `sum()` adds floats with compensation (CPython 3.12+).
@@ -1651,8 +1666,9 @@ impl Lowerer {
         if let ExprKind::Call(f, args, kws) = &e.kind {
             // A module-level function of `self.funcs`: its body inlined here.
             if let ExprKind::Name(n) = &f.kind {
-                if kws.is_empty() && !self.locals.contains(n) && !self.inner.contains_key(n) {
-                    if let Some(v) = self.inline_global(n, args, span)? {
+                let global = !self.locals.contains(n) && !self.inner.contains_key(n);
+                if kws.is_empty() && (global || self.inlining.is_empty() && self.arg_funcs.contains_key(n)) {
+                    if let Some(v) = self.inline_global(n, args, span, global)? {
                         return Ok(v);
                     }
                 }

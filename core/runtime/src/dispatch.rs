@@ -432,6 +432,29 @@ impl Dispatcher {
         }
     }
 
+    /// The source to compile for `params`: with a parameter bound to a known
+    /// function (`Ty::Func`, by identity in the key), lowered again so that the
+    /// function may be inlined at the parameter's calls.
+    fn source_for_args(&self, py: Python<'_>, src: Arc<Source>, params: &[Ty]) -> PyResult<Arc<Source>> {
+        if self.step || !params.iter().any(|t| matches!(t, Ty::Func(_))) {
+            return Ok(src);
+        }
+        let mut args = Vec::new();
+        for (name, t) in src.ir.params.iter().zip(params) {
+            if let Ty::Func(id) = t {
+                if let Some(d) = crate::env::func_arg(py, *id) {
+                    args.push((name.clone(), d.into_bound(py).into_any()));
+                }
+            }
+        }
+        Ok(
+            match pipeline::front_with_args(py, self.py_func.bind(py), Some(&self.sem), &args)? {
+                Ok(s) if s.ir.params == src.ir.params => Arc::new(s),
+                _ => src,
+            },
+        )
+    }
+
     fn make_env(&self, py: Python<'_>, filename: String) -> PyResult<PyEnv> {
         let f = self.py_func.bind(py);
         // Objects that are not Python functions (builtins, partials, ...) run as
@@ -502,6 +525,7 @@ impl Dispatcher {
             }
         }
         let (src, env) = this.source(py)?;
+        let src = this.source_for_args(py, src, params)?;
         let adapt = this.inner.lock().unwrap().adapt.clone();
         let compiled = crate::env::compiling(slf, || {
             pipeline::compile(py, this.id, &src, &env, params.to_vec(), &this.sem, &adapt)

@@ -72,6 +72,20 @@ pub fn front(
     func: &Bound<'_, PyAny>,
     sem: Option<&pyston_compiler::semantics::Semantics>,
 ) -> PyResult<Result<Source, (CompileError, String)>> {
+    front_with_args(py, func, sem, &[])
+}
+
+/// [`front`] for a specialization some of whose parameters are bound to
+/// known functions (`args`: parameter name, the function or its dispatcher):
+/// those that may be inlined, as a module-level function would be, are
+/// inlined at the parameter's calls. The specialization's key holds each by
+/// identity, so no guard is needed.
+pub fn front_with_args(
+    py: Python<'_>,
+    func: &Bound<'_, PyAny>,
+    sem: Option<&pyston_compiler::semantics::Semantics>,
+    args: &[(String, Bound<'_, PyAny>)],
+) -> PyResult<Result<Source, (CompileError, String)>> {
     let src = py.import("pyston._source")?.getattr("function_ast")?.call1((func,))?;
     if let Ok(why) = src.extract::<String>() {
         // No source, or source that does not compile to the function's own code.
@@ -95,16 +109,20 @@ pub fn front(
         Ok(d) => inlinable_generators(py, &func, d)?,
         Err(_) => Default::default(),
     };
-    let funcs = match (&def, sem) {
+    let (funcs, arg_funcs) = match (&def, sem) {
         (Ok(_), Some(sem)) => {
-            let (funcs, objs) = inlinable_functions(py, &func, sem)?;
+            let globals = global_reads(py, &func)?;
+            let (funcs, objs) = inlinable_functions(py, &func, sem, globals)?;
             inlined.extend(objs);
-            funcs
+            let (arg_funcs, _) = inlinable_functions(py, &func, sem, args.to_vec())?;
+            (funcs, arg_funcs)
         }
         _ => Default::default(),
     };
     let res = def
-        .and_then(|def| pyston_compiler::lower::lower_with(&def, &gens, &funcs, py.version_info() >= (3, 12)))
+        .and_then(|def| {
+            pyston_compiler::lower::lower_with(&def, &gens, &funcs, &arg_funcs, py.version_info() >= (3, 12))
+        })
         .and_then(|f| {
             verify(&f, "lower")?;
             dump("lower", &f.name, &f.display(None));
@@ -191,21 +209,38 @@ fn inlinable_generators(
     Ok((gens, inlined))
 }
 
+/// The globals `func` reads (and attribute names: `co_names`) that are bound, with their objects.
+fn global_reads<'py>(py: Python<'py>, func: &Bound<'py, PyAny>) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+    let _ = py;
+    let names: Vec<String> = func
+        .getattr("__code__")?
+        .getattr("co_names")?
+        .extract()
+        .unwrap_or_default();
+    let Ok(globals) = func.getattr("__globals__") else {
+        return Ok(Vec::new());
+    };
+    Ok(names
+        .into_iter()
+        .filter_map(|n| globals.get_item(&n).ok().map(|o| (n, o)))
+        .collect())
+}
+
 /// The module-level functions `func` reads as globals that may be inlined at
 /// its calls, with their syntax trees: compiled functions (dispatchers) with
 /// the same semantics as `func`'s (`fallback` aside), and plain functions (a
 /// strict dispatcher of their own would run them) when `func` is strict; of the
 /// same module (globals and file), without closures, reading no name that is a
 /// closure variable of `func`, and small and simple (`lower::inline::inlinable_global`).
-fn inlinable_functions(
-    py: Python<'_>,
-    func: &Bound<'_, PyAny>,
+fn inlinable_functions<'py>(
+    py: Python<'py>,
+    func: &Bound<'py, PyAny>,
     sem: &pyston_compiler::semantics::Semantics,
+    candidates: Vec<(String, Bound<'py, PyAny>)>,
 ) -> PyResult<Inlinable> {
     let mut funcs = std::collections::HashMap::new();
     let mut objs = Vec::new();
     let code = func.getattr("__code__")?;
-    let names: Vec<String> = code.getattr("co_names")?.extract().unwrap_or_default();
     let mut closure: Vec<String> = code.getattr("co_freevars")?.extract().unwrap_or_default();
     closure.extend(
         code.getattr("co_cellvars")?
@@ -213,7 +248,7 @@ fn inlinable_functions(
             .unwrap_or_default(),
     );
     let file: String = code.getattr("co_filename")?.extract().unwrap_or_default();
-    let (Ok(globals), false) = (func.getattr("__globals__"), names.is_empty()) else {
+    let (Ok(globals), false) = (func.getattr("__globals__"), candidates.is_empty()) else {
         return Ok((funcs, objs));
     };
     let same_sem = |other: &pyston_compiler::semantics::Semantics| {
@@ -234,11 +269,10 @@ fn inlinable_functions(
         .is_ok_and(|n| n > 0);
     let strict = same_sem(&pyston_compiler::semantics::Semantics::default()) && !accelerating;
     let source = py.import("pyston._source")?.getattr("function_ast")?;
-    for n in names {
+    for (n, obj) in candidates {
         if funcs.contains_key(&n) {
             continue;
         }
-        let Ok(obj) = globals.get_item(&n) else { continue };
         let callee = if let Ok(d) = obj.cast::<crate::dispatch::Dispatcher>() {
             let d = d.get();
             if d.step || !same_sem(&d.sem) {

@@ -288,8 +288,20 @@ impl Lowerer {
     /// parameter positionally, the function is not already being inlined
     /// (recursion), and the globals it reads are not this function's
     /// variables. `None` (nothing emitted): an ordinary call instead.
-    pub(super) fn inline_global(&mut self, name: &str, args: &[Expr], span: Span) -> CResult<Option<Value>> {
-        let Some(def) = self.funcs.get(name).cloned() else {
+    /// (`global`: `name` is a global; otherwise a parameter bound to a function of `self.arg_funcs`)
+    pub(super) fn inline_global(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        span: Span,
+        global: bool,
+    ) -> CResult<Option<Value>> {
+        let def = if global {
+            self.funcs.get(name)
+        } else {
+            self.arg_funcs.get(name)
+        };
+        let Some(def) = def.cloned() else {
             return Ok(None);
         };
         if args.len() != def.params.len() || self.inlining.len() >= 4 || self.inlining.iter().any(|i| i.name == name) {
