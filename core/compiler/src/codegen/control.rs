@@ -47,9 +47,14 @@ impl Gen<'_, '_> {
                 }
             }
         }
+        let mut lazy_handlers: HashMap<Block, bool> = HashMap::new();
         for (h, body) in bodies {
-            // A `try` body in the loop: caught exceptions go to the arena.
-            let allocates = body.iter().any(|blk| self.f.block(*blk).handler.is_some())
+            // A `try` body in the loop: caught exceptions made as objects go to
+            // the arena (not where it raises only tagged words to a handler that
+            // takes them: `try_body_raises_lazily`).
+            let allocates = body
+                .iter()
+                .any(|blk| !self.try_body_raises_lazily(*blk, &mut lazy_handlers))
                 || body.iter().any(|blk| {
                     self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
                         self.env.pycalls.contains_key(&(*blk, k))
@@ -100,6 +105,28 @@ impl Gen<'_, '_> {
         let name = self.f.values[v.0 as usize].name.as_ref()?;
         let next = self.name_ids.len() as u32;
         Some(*self.name_ids.entry(name.clone()).or_insert(next))
+    }
+
+    /// Whether block `blk` raises into its handler (if it has one) only tagged
+    /// words (`abi::LazyExc`) the handler keeps as they are: its instructions
+    /// are arithmetic and comparisons of plain scalars (which raise nothing
+    /// but tagged `ZeroDivisionError`s, or deoptimize), and the handler takes
+    /// tagged words (`takes_lazy_exc`, memoized in `memo`). Nothing it catches
+    /// is then put in the call's arena.
+    fn try_body_raises_lazily(&self, blk: Block, memo: &mut HashMap<Block, bool>) -> bool {
+        let bd = self.f.block(blk);
+        let Some(h) = &bd.handler else { return true };
+        let scalar = |v: &Value| matches!(self.typed.ty(*v), Ty::Int | Ty::Float | Ty::Bool);
+        let plain = bd.insts.iter().all(|i| {
+            let op_ok = match &i.op {
+                // (a power may raise OverflowError, a shift ValueError: made as objects)
+                Op::Bin { op, .. } => !matches!(op, BinOp::Pow | BinOp::LShift | BinOp::RShift | BinOp::MatMul),
+                Op::Const(_) | Op::Unary(_) | Op::Cmp(_) | Op::Truth => true,
+                _ => false,
+            };
+            op_ok && i.args.iter().all(scalar) && i.result.iter().all(scalar)
+        });
+        plain && *memo.entry(h.block).or_insert_with(|| self.takes_lazy_exc(h.block))
     }
 
     /// After instruction `at` bound a variable to an array: releases the array

@@ -267,25 +267,26 @@ pub unsafe extern "C" fn pyston_exc_unseen(exc: i64, site: *const i64) {
 /// # Safety
 /// Called by compiled code; `exc` and the `n` pointers are live objects.
 pub unsafe extern "C" fn pyston_exc_match(exc: i64, classes: *const u64, n: i64) -> i32 {
+    // (no allocation: a handler in a loop may run once per iteration)
+    // SAFETY: `classes` points to `n` slots.
+    let classes = unsafe { std::slice::from_raw_parts(classes, n.max(0) as usize) };
     Python::attach(|py| {
-        // SAFETY: `classes` points to `n` slots holding live objects, `exc` is a live object.
-        let cls: Vec<Bound<'_, PyAny>> = (0..n as usize)
-            .map(|i| unsafe { Bound::from_borrowed_ptr(py, *classes.add(i) as *mut ffi::PyObject) })
-            .collect();
         // A tagged word matches as its class does (`PyErr_GivenExceptionMatches`
         // takes a class as well as an instance).
         let exc = LazyExc::from_tag(exc).map_or(exc as *mut ffi::PyObject, lazy_class);
-        // SAFETY: as above.
-        let exc = unsafe { Bound::from_borrowed_ptr(py, exc) };
-        if !cls.iter().all(is_exc_class) {
-            PyTypeError::new_err("catching classes that do not inherit from BaseException is not allowed").restore(py);
-            return -1;
+        let mut matched = false;
+        for &c in classes {
+            // SAFETY: each slot holds a live object.
+            let cls = unsafe { Bound::from_borrowed_ptr(py, c as *mut ffi::PyObject) };
+            if !is_exc_class(&cls) {
+                PyTypeError::new_err("catching classes that do not inherit from BaseException is not allowed")
+                    .restore(py);
+                return -1;
+            }
+            // SAFETY: live objects; the call neither steals nor raises.
+            matched = matched || unsafe { ffi::PyErr_GivenExceptionMatches(exc, cls.as_ptr()) } != 0;
         }
-        // SAFETY: live objects; the call neither steals nor raises.
-        let m = cls
-            .iter()
-            .any(|c| unsafe { ffi::PyErr_GivenExceptionMatches(exc.as_ptr(), c.as_ptr()) } != 0);
-        i32::from(m)
+        i32::from(matched)
     })
 }
 
