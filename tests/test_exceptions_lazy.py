@@ -391,6 +391,55 @@ def test_base_exception_passes():
         base_exception.py_func(1000, 1)
 
 
+NOT_AN_EXCEPTION = (ValueError, int)
+
+
+@pyston.fast
+def catch_not_exception(a, b):
+    # (CPython checks the clause's classes only when an exception is matched)
+    s = 0.0
+    n = 0
+    for i in range(len(a)):
+        try:
+            s += a[i] / b[i]
+        except NOT_AN_EXCEPTION:
+            n += 1
+    return s, n
+
+
+@pyston.fast
+def loop_counting_failures(a, b):
+    # each iteration may raise: caught as tagged words, nothing kept per iteration
+    s = 0.0
+    fails = 0
+    for i in range(len(a)):
+        x = float(a[i])
+        y = float(b[i])
+        try:
+            s += x / y
+            s -= x // y
+        except ArithmeticError:
+            fails += 1
+    return s, fails
+
+
+def test_clause_classes_checked_when_matching():
+    assert_same_all(
+        catch_not_exception,
+        [([1.0, 2.0], [1.0, 4.0]), ([1.0, 2.0], [0.0, 4.0]), ([], [])],
+    )
+
+
+def test_loop_counting_failures():
+    rng = rng_for("lazy-loop")
+    for n in (0, 1, 50, 2000):
+        a = rng.normal(size=n)
+        b = rng.normal(size=n)
+        b[rng.random(n) < 0.3] = 0.0
+        assert_same(loop_counting_failures, a, b)
+    assert_same(loop_counting_failures, np.ones(3), np.zeros(3))
+
+
 # --------------------------------------------------------------------------
 # outside any try: made and raised from the compiled frame at its line
 # --------------------------------------------------------------------------
