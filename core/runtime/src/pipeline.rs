@@ -445,12 +445,16 @@ fn codegen_into(
     sem: &Semantics,
     meta_slot: *const *const FuncMeta,
 ) -> CResult<codegen::Output> {
-    // A function with `try` statements gets the plain code only: the numeric passes'
-    // fast versions assume nothing in a loop raises to a handler.
-    // A generator's step gets it too: a resumed step enters loops in the middle,
-    // past any guard a pass would hoist in front of them.
-    let passes = if f.has_handlers() || pyston_compiler::lower::generators::is_generator(f) {
+    // A function with `try` statements gets only the bounds pass: the other
+    // passes' fast versions of a loop assume nothing in it raises to a handler
+    // (the bounds pass only drops checks it proves never fail, and its hoisted
+    // guards deoptimize, which a handler never sees).
+    // A generator's step gets the plain code: a resumed step enters loops in
+    // the middle, past any guard a pass would hoist in front of them.
+    let passes = if pyston_compiler::lower::generators::is_generator(f) {
         Vec::new()
+    } else if f.has_handlers() {
+        numeric_passes()?.into_iter().filter(|p| p.name() == "bounds").collect()
     } else {
         numeric_passes()?
     };
