@@ -1051,6 +1051,37 @@ def test_native_state_arrays_changed_between_steps():
     assert compare_two[0] == compare_two[1]
 
 
+def window_sums(a, w):
+    for i in range(a.shape[0] - w + 1):
+        s = 0.0
+        for j in range(i, i + w):
+            s += a[j]
+        yield s
+
+
+def test_bounds_facts_in_steps_hold_after_arrays_shrink():
+    # The steps get the bounds pass: the inner loop's accesses are unchecked
+    # behind a guard before that loop. The outer range was taken from the
+    # array's first length; shrinking the array in place between steps makes
+    # a later step read past its end: CPython's IndexError at the same step.
+    fast = pyston.fast(fallback=False)(window_sums)
+    for shrink_to, after in [(9, 2), (5, 0), (12, 3), (3, 1)]:
+        results = []
+        for gen_fn in (fast, window_sums):
+            a = np.arange(12.0)
+            g = gen_fn(a, 3)
+            rec = []
+            try:
+                for k in range(12):
+                    rec.append(_val(next(g)))
+                    if k == after:
+                        a.resize((shrink_to,), refcheck=False)
+            except (IndexError, StopIteration) as e:
+                rec.append(_exc(e))
+            results.append(rec)
+        assert results[0] == results[1], (shrink_to, after)
+
+
 def test_native_state_views_and_lists():
     a = np.arange(10.0)
     for k in [0, 3, 9, 10]:

@@ -686,10 +686,11 @@ impl Dispatcher {
             None => by_python,
         };
         let nret = runtime::slot_count(&meta.typed.ret);
-        let mut out = [0u64; 32];
+        // (not zeroed: compiled code writes the `nret` slots read back)
+        let mut out = std::mem::MaybeUninit::<[u64; 32]>::uninit();
         let mut big = Vec::new();
-        let outp = if nret <= out.len() {
-            out.as_mut_ptr()
+        let outp = if nret <= 32 {
+            out.as_mut_ptr().cast::<u64>()
         } else {
             big.resize(nret, 0u64);
             big.as_mut_ptr()

@@ -445,15 +445,14 @@ fn codegen_into(
     sem: &Semantics,
     meta_slot: *const *const FuncMeta,
 ) -> CResult<codegen::Output> {
-    // A function with `try` statements gets only the bounds pass: the other
-    // passes' fast versions of a loop assume nothing in it raises to a handler
-    // (the bounds pass only drops checks it proves never fail, and its hoisted
-    // guards deoptimize, which a handler never sees).
-    // A generator's step gets the plain code: a resumed step enters loops in
-    // the middle, past any guard a pass would hoist in front of them.
-    let passes = if pyston_compiler::lower::generators::is_generator(f) {
-        Vec::new()
-    } else if f.has_handlers() {
+    // A function with `try` statements, and a generator's step, get only the
+    // bounds pass. The other passes' fast versions of a loop assume nothing in
+    // it raises to a handler or stops at a `yield`. The bounds pass only drops
+    // checks it proves never fail, and its hoisted guards deoptimize, which a
+    // handler never sees. Its facts follow dominance, so a loop that a resumed
+    // step enters in the middle (its header does not dominate the step's
+    // entry path) gets none, and no guard is hoisted in front of it.
+    let passes = if f.has_handlers() || pyston_compiler::lower::generators::is_generator(f) {
         numeric_passes()?.into_iter().filter(|p| p.name() == "bounds").collect()
     } else {
         numeric_passes()?
