@@ -11,6 +11,7 @@ running on the interpreter tier (Numba's nopython mode).
 from __future__ import annotations
 
 import functools
+import inspect
 import types as _pytypes
 import warnings
 from typing import Any, Callable, Optional
@@ -141,16 +142,24 @@ def _build(func: Callable, sigs: Optional[list], options: dict, disabled: bool, 
     from ._typed import uses_python_only_features
 
     extra = {"fallback": True} if uses_python_only_features(func) else {}
-    d = Dispatcher(
-        func,
-        preset="numba",
-        **extra,
+    flags = dict(
         boundscheck=bool(boundscheck),
         error_model=options.get("error_model", "python"),
         fastmath=bool(fastmath),
         nogil=bool(options.get("nogil", False)),
         parallel=bool(options.get("parallel", False)),
     )
+    if inspect.isgeneratorfunction(func):
+        # A compiled generator, as `pyston.fast` makes one, with Numba's semantics
+        # (its yielded NumPy scalars come out as Python scalars). Types come from
+        # the arguments of each call: signatures are accepted and not enforced.
+        from . import _generators  # noqa: F401  (registers it as a collections.abc.Generator)
+        from ._pyston import GeneratorFunction
+
+        g = GeneratorFunction(func, "numba", **extra, **flags)
+        functools.update_wrapper(g, func)
+        return g
+    d = Dispatcher(func, preset="numba", **extra, **flags)
     functools.update_wrapper(d, func)
     if sigs:
         # Pickling by value rebuilds the function through this function (`pyston._pickle`).

@@ -900,7 +900,7 @@ impl Spec {
 }
 
 /// Numba boxes NumPy scalar results as Python scalars (in tuples too).
-fn numba_box(py: Python<'_>, obj: Py<PyAny>) -> PyResult<Py<PyAny>> {
+pub(crate) fn numba_box(py: Python<'_>, obj: Py<PyAny>) -> PyResult<Py<PyAny>> {
     let b = obj.bind(py);
     if let Ok(t) = b.cast::<PyTuple>() {
         let items: Vec<Py<PyAny>> = t.iter().map(|x| numba_box(py, x.unbind())).collect::<PyResult<_>>()?;

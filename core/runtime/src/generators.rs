@@ -659,8 +659,18 @@ impl Generator {
     }
 
     /// Runs the next step with `sent` (None for `next`): the yielded value,
-    /// or `StopIteration` with the returned value.
+    /// or `StopIteration` with the returned value. Under Numba's semantics a
+    /// NumPy scalar yielded comes out as the Python scalar (as Numba's
+    /// generators give it, and as its functions return one).
     fn resume(&self, py: Python<'_>, sent: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
+        let r = self.step(py, sent)?;
+        if self.func.get().parent.get().sem.box_python_scalars {
+            return crate::dispatch::numba_box(py, r);
+        }
+        Ok(r)
+    }
+
+    fn step(&self, py: Python<'_>, sent: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
         let _running = self.enter(py)?;
         // SAFETY: the GIL is held and `enter` made the state ours.
         let st = unsafe { self.st.get(py) };
