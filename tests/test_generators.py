@@ -658,6 +658,48 @@ def test_compiled_consumer_inlines_the_generator(rng):
     assert "g_windows" not in f.inspect_ir()
 
 
+def _make_consumer(gen):
+    def consumer(a, w):
+        total = 0.0
+        for m in gen(a, w):
+            total += m
+        return total
+
+    return consumer
+
+
+def test_compiled_consumer_inlines_a_generator_from_its_closure(rng):
+    # the generator function is a closure variable of the consumer (made by a factory)
+    a = rng.standard_normal(50)
+    plain = _make_consumer(window_sums)
+    for jit in (pyston.fast(fallback=False), pyston.njit):
+        f = jit(_make_consumer(jit(window_sums)))
+        for w in (1, 3, 50, 60):
+            assert f(a, w) == plain(a, w)
+        assert "window_sums" not in f.inspect_ir()
+    # the cell rebound: the next call sees the new generator function (strict)
+    cell_gen = pyston.fast(window_sums)
+    def outer():
+        def consumer(a, w):
+            total = 0.0
+            for m in cell_gen(a, w):
+                total += m
+            return total
+        return consumer
+    f = pyston.fast(fallback=False)(outer())
+    assert f(a, 3) == plain(a, 3)
+    cell_gen = pyston.fast(running_max_w)
+    assert f(a, 3) == _make_consumer(running_max_w)(a, 3)
+
+
+def running_max_w(a, w):
+    m = a[0]
+    for i in range(a.shape[0]):
+        if a[i] > m:
+            m = a[i]
+        yield m * w
+
+
 def test_inlined_generator_rebound_is_seen():
     global g_upto
     f = pyston.fast(c_nested)

@@ -177,20 +177,25 @@ fn inlinable_generators(
     }
     let mut gens = std::collections::HashMap::new();
     let mut inlined = Vec::new();
-    if found.is_empty() {
-        return Ok((gens, inlined));
-    }
     let Ok(globals) = func.getattr("__globals__") else {
         return Ok((gens, inlined));
     };
+    // (and the closure variables: a generator function made in an enclosing function)
+    let mut candidates: Vec<(String, Bound<'_, PyAny>)> = found
+        .into_iter()
+        .filter_map(|n| globals.get_item(&n).ok().map(|o| (n, o)))
+        .collect();
+    if !has_yield(&def.body) {
+        candidates.extend(closure_values(func));
+    }
+    if candidates.is_empty() {
+        return Ok((gens, inlined));
+    }
     let source = py.import("pyston._source")?.getattr("function_ast")?;
-    for n in found {
+    for (n, obj) in candidates {
         if gens.contains_key(&n) {
             continue;
         }
-        let Ok(Some(obj)) = globals.get_item(&n).map(Some).or_else(|_| Ok::<_, PyErr>(None)) else {
-            continue;
-        };
         let Ok(g) = obj.cast::<crate::generators::GeneratorFunction>() else {
             continue;
         };
@@ -224,6 +229,26 @@ fn global_reads<'py>(py: Python<'py>, func: &Bound<'py, PyAny>) -> PyResult<Vec<
         .into_iter()
         .filter_map(|n| globals.get_item(&n).ok().map(|o| (n, o)))
         .collect())
+}
+
+/// `func`'s closure variables that are bound, with their values.
+fn closure_values<'py>(func: &Bound<'py, PyAny>) -> Vec<(String, Bound<'py, PyAny>)> {
+    let names: Vec<String> = func
+        .getattr("__code__")
+        .and_then(|c| c.getattr("co_freevars"))
+        .and_then(|n| n.extract())
+        .unwrap_or_default();
+    let Ok(cells) = func.getattr("__closure__") else {
+        return Vec::new();
+    };
+    names
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, n)| {
+            let v = cells.get_item(i).ok()?.getattr("cell_contents").ok()?;
+            Some((n, v))
+        })
+        .collect()
 }
 
 /// The module-level functions `func` reads as globals that may be inlined at
