@@ -1320,3 +1320,21 @@ def test_generator_functions_match_numba(fn, args):
     assert [(type(x), x) for x in got] == [(type(x), x) for x in want]
     # (NumPy scalars come out as Python scalars, as from Numba's generators)
     assert all(not isinstance(x, np.generic) for x in got)
+
+
+def _neg(x):
+    return -x
+
+
+def _add_default(x, y=2):
+    return x + y
+
+
+@pytest.mark.parametrize("fn, sig", [(_neg, ()), (_neg, "int64(int64, int64)"), (_add_default, "int64(int64)")])
+def test_signature_arity_mismatch_is_numbas_type_error(fn, sig):
+    msgs = []
+    for jit in (pyston.njit, numba.njit):
+        with pytest.raises(TypeError) as info:
+            jit(sig)(fn)
+        msgs.append(str(info.value))
+    assert msgs[0] == msgs[1]

@@ -92,6 +92,16 @@ def _signatures(spec) -> list:
     return [_types.normalize_signature(spec)]
 
 
+def _check_arity(func: Callable, sigs: list) -> None:
+    """Numba's error for a signature whose argument count the function cannot take."""
+    code = func.__code__
+    takes = code.co_argcount
+    for sig in sigs:
+        n = len(sig.args)
+        if n != takes and not code.co_flags & 0x04:  # (no *args; defaults count too, as in Numba)
+            raise TypeError(f"Signature mismatch: {n} argument types given, but function takes {takes} arguments")
+
+
 def _dispatch_combos_with_returns(sigs: list) -> list:
     """Each pyston argument-type combination of the signatures, with the
     converter of its signature's declared return type (None: no conversion)."""
@@ -162,6 +172,7 @@ def _build(func: Callable, sigs: Optional[list], options: dict, disabled: bool, 
     d = Dispatcher(func, preset="numba", **extra, **flags)
     functools.update_wrapper(d, func)
     if sigs:
+        _check_arity(func, sigs)
         # Pickling by value rebuilds the function through this function (`pyston._pickle`).
         d._pyston_njit = (sigs, {**options, "boundscheck": bool(boundscheck)})
         pairs = _dispatch_combos_with_returns(sigs)
