@@ -46,6 +46,10 @@ _OPTIONS = (
     "inline",
     "locals",
     "debug",
+    # Numba's switch for its reference-counting runtime (its tests pass
+    # `_nrt=False`): pyston's compiled code holds objects through CPython's own
+    # reference counts, so there is nothing to switch.
+    "_nrt",
 )
 
 
@@ -391,7 +395,7 @@ def njit(signature_or_function: Any = None, **options: Any):
     reassociated into SIMD partial sums), ``parallel`` (``prange`` loops
     run on a thread pool, see ``docs/scale-out.md``), ``nogil`` (compiled
     code runs with the GIL released), ``inline``, ``locals``, ``looplift``,
-    ``debug`` (accepted, ignored),
+    ``debug``, ``_nrt`` (accepted, ignored),
     ``boundscheck`` (default ``False``), ``error_model`` (``"python"``, the
     default, raises ``ZeroDivisionError``; ``"numpy"`` gives inf/nan/0).
     Any other option raises ``TypeError``.
