@@ -1338,3 +1338,44 @@ def test_signature_arity_mismatch_is_numbas_type_error(fn, sig):
             jit(sig)(fn)
         msgs.append(str(info.value))
     assert msgs[0] == msgs[1]
+
+
+def _max_of(t):
+    return max(t)
+
+
+def _min_of(t):
+    return min(t)
+
+
+@pytest.mark.parametrize("fn", [_max_of, _min_of])
+@pytest.mark.parametrize(
+    "sig",
+    [
+        "float64(UniTuple(float64, 3))",
+        "float64(Tuple((float32, float64, float32)))",
+    ],
+)
+def test_min_max_of_tuples_with_signatures_match_numba(fn, sig):
+    # (Numba converts the Python floats to the tuple's float32 items)
+    from numba import types as nt
+
+    t = nt.UniTuple(nt.float64, 3) if "UniTuple" in sig else nt.Tuple((nt.float32, nt.float64, nt.float32))
+    p, n = pyston.njit((t,))(fn), numba.njit((t,))(fn)
+    for val in [(1.5, float("nan"), 2.5), (2.5, float("nan"), 1.5), (-1.0, 3.25, 0.5)]:
+        got, want = p(val), n(val)
+        assert type(got) is type(want)
+        assert got == want or (got != got and want != want)
+
+
+def test_min_max_of_numpy_scalar_tuples_strict():
+    from helpers import assert_same_all
+
+    cases = [
+        ((np.float32(1.5), 2.0, np.float32(0.5)),),
+        ((np.int16(3), np.int16(-7), 2),),
+        ((np.float64("nan"), np.float64(1.0)),),
+        ((True, np.uint8(0)),),
+    ]
+    assert_same_all(pyston.fast(fallback=False)(_max_of), cases)
+    assert_same_all(pyston.fast(fallback=False)(_min_of), cases)

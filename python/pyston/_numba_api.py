@@ -280,7 +280,22 @@ def _arg_conversion(x, t) -> Optional[str]:
         return "safe" if t.layout == "A" else None
     if isinstance(t, _types.Scalar) and isinstance(src, str):
         return _scalar_conversion(src, t.dtype)
+    if isinstance(t, _types.Tuple) and isinstance(x, tuple) and len(x) == len(t.types):
+        # A tuple converts item by item; it rates as its worst item.
+        kinds = [_arg_conversion(v, u) for v, u in zip(x, t.types)]
+        if None in kinds:
+            return None
+        return max(kinds, key=_KIND_RANK.__getitem__, default="exact")
     return None
+
+
+def _converted(x, t):
+    """``x`` converted to the parameter type ``t`` (arrays as they are)."""
+    if isinstance(t, _types.Array):
+        return x
+    if isinstance(t, _types.Tuple):
+        return tuple(_converted(v, u) for v, u in zip(x, t.types))
+    return _convert_value(x, t)
 
 
 def _convert_value(x, t):
@@ -331,13 +346,14 @@ def _convert_args(sigs: list, name: str, args: tuple):
         lines = "\n".join(f"({', '.join(map(str, s.args))},) -> {s.return_type}" for s in winners)
         raise TypeError(f"Ambiguous overloading for {name} ({types},):\n{lines}")
     sig = winners[0]
-    out = tuple(
-        x if isinstance(t, _types.Array) else _convert_value(x, t) for x, t in zip(args, sig.args)
-    )
-    ok = all(
-        _arg_conversion(x, t) in (("exact", "safe") if isinstance(t, _types.Array) else ("exact",))
-        for x, t in zip(out, sig.args)
-    )
+    out = tuple(_converted(x, t) for x, t in zip(args, sig.args))
+
+    def exact(x, t):
+        if isinstance(t, _types.Tuple):
+            return all(exact(v, u) for v, u in zip(x, t.types))
+        return _arg_conversion(x, t) in (("exact", "safe") if isinstance(t, _types.Array) else ("exact",))
+
+    ok = all(exact(x, t) for x, t in zip(out, sig.args))
     return out if ok else None
 
 

@@ -621,7 +621,14 @@ impl Infer<'_> {
     /// item types; `None` for other calls. (`min(())` raises: untyped.)
     fn tuple_builtin(&mut self, b: Builtin, ts: &[Ty], r: Option<Value>, span: Span) -> CResult<Option<Ty>> {
         let number = |t: &Ty| matches!(t, Ty::Int | Ty::Bool | Ty::Float);
-        if !ts.iter().all(number) {
+        // (`min`/`max`/`any`/`all` also of real NumPy scalars: the result is one of
+        // the items, or a bool; `sum`'s type would depend on the order of the adds)
+        let np_real = |t: &Ty| matches!(t, Ty::Np(d) if matches!(d.kind(), crate::dtype::Kind::Bool | crate::dtype::Kind::Int | crate::dtype::Kind::Float));
+        let items_ok = match b {
+            Builtin::Min | Builtin::Max | Builtin::Any | Builtin::All => ts.iter().all(|t| number(t) || np_real(t)),
+            _ => ts.iter().all(number),
+        };
+        if !items_ok {
             return Ok(None);
         }
         let joined = || ts.iter().try_fold(Ty::Bottom, |j, t| join(&j, t));
