@@ -296,6 +296,50 @@ def test_arrays_through_operator():
     assert_same_all(f, [(a,), (np.arange(4, dtype=np.int32),)])
 
 
+@pyston.fast
+def inplace_ops(a, b):
+    # (on numbers the in-place functions make new values, as `a += b` does)
+    x = operator.iadd(a, b)
+    x = operator.isub(x, b)
+    y = operator.imul(a, b)
+    z = operator.itruediv(a, b)
+    w = operator.ifloordiv(a, b), operator.imod(a, b)
+    return x, y, z, w, operator.ipow(a, 2), operator.contains((1, 2, 3), b)
+
+
+@pyston.fast
+def inplace_bits(a, b):
+    return operator.iand(a, b), operator.ior(a, b), operator.ixor(a, b), operator.ilshift(a, 2), operator.irshift(a, 1)
+
+
+def test_inplace_operator_functions():
+    check(inplace_ops, [(7, 3), (-7, 2), (2.5, -0.5), (I64_MAX, 1), (True, 3), (3, True)])
+    assert_same_all(inplace_ops, [(1, 0), (1.0, 0.0), (I64_MAX, -1)])
+    check(inplace_bits, [(12, 10), (-5, 3), (True, False), (I64_MAX, -1)])
+
+
+def test_inplace_operator_functions_on_arrays():
+    # the array is changed in place and is the result, as CPython's call gives it
+    @pyston.fast
+    def f(a, b):
+        r = operator.iadd(a, b)
+        operator.imul(a, 2)
+        return r, a.sum(), operator.contains(a, 4.0)
+
+    native(f, np.arange(3.0), 1.0)
+    assert_same_all(f, [(np.arange(4.0), 1.0), (np.arange(4), 2), (np.arange(3.0), np.ones(3))])
+    # NumPy's warning from the in-place division, at the call's line
+    @pyston.fast
+    def g(a):
+        return operator.itruediv(a, 0.0)
+
+    for fn in (g, g.py_func):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            fn(np.ones(2))
+        assert [(x.category, str(x.message)) for x in w] == [(RuntimeWarning, "divide by zero encountered in divide")]
+
+
 def test_isinstance_of_a_union_value_runs_as_plain_python():
     def f(flag, x):
         y = 1 if flag else 2.5
