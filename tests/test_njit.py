@@ -1379,3 +1379,31 @@ def test_min_max_of_numpy_scalar_tuples_strict():
     ]
     assert_same_all(pyston.fast(fallback=False)(_max_of), cases)
     assert_same_all(pyston.fast(fallback=False)(_min_of), cases)
+
+
+def _floordiv(x, y):
+    return x // y
+
+
+def _mod(x, y):
+    return x % y
+
+
+def _truediv(x, y):
+    return x / y
+
+
+@pytest.mark.parametrize("fn", [_floordiv, _mod, _truediv])
+@pytest.mark.parametrize("ty", ["int32", "uint32", "int64", "uint8", "float32", "float64"])
+def test_division_by_zero_raises_numbas_error(fn, ty):
+    # Numba's Python error model: ZeroDivisionError with its message, for NumPy
+    # scalar types too (NumPy would give 0/inf/nan and a warning)
+    t = getattr(numba.types, ty)
+    out = []
+    for jit in (pyston.njit, numba.njit):
+        f = jit((t, t))(fn)
+        with pytest.raises(ZeroDivisionError) as info:
+            f(1, 0)
+        out.append((str(info.value), f(7, 2)))
+    assert out[0][0] == out[1][0]
+    assert out[0][1] == out[1][1] and type(out[0][1]) is type(out[1][1])

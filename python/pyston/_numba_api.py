@@ -175,6 +175,11 @@ def _build(func: Callable, sigs: Optional[list], options: dict, disabled: bool, 
         return g
     d = Dispatcher(func, preset="numba", **extra, **flags)
     functools.update_wrapper(d, func)
+    if sigs and options.get("forceobj"):
+        # Numba's object mode takes any arguments whatever the signature says
+        # (`jit((), forceobj=True)` of a one-argument function compiles for a
+        # `pyobject`): the signatures are not enforced, each call's types decide.
+        sigs = None
     if sigs:
         _check_arity(func, sigs)
         # Pickling by value rebuilds the function through this function (`pyston._pickle`).
@@ -413,7 +418,8 @@ def njit(signature_or_function: Any = None, **options: Any):
     code runs with the GIL released), ``inline``, ``locals``, ``looplift``,
     ``debug``, ``_nrt`` (accepted, ignored),
     ``boundscheck`` (default ``False``), ``error_model`` (``"python"``, the
-    default, raises ``ZeroDivisionError``; ``"numpy"`` gives inf/nan/0).
+    default, raises ``ZeroDivisionError`` with Numba's messages, for NumPy
+    scalars too; ``"numpy"`` gives inf/nan/0).
     Any other option raises ``TypeError``.
 
     ``PYSTON_DISABLE_JIT=1`` in the environment (read at decoration time)

@@ -288,6 +288,9 @@ impl Gen<'_, '_> {
             let x = self.conv_f64(a)?;
             return Ok((rt, vec![self.numba_pow(x, b)?]));
         }
+        if self.env.sem.numba_scalar_typing && !self.env.sem.numpy_division {
+            self.numba_np_zerodiv(op, r, b)?;
+        }
         if op == BinOp::Div {
             // A NumPy int divided by (or dividing) a Python int outside the NumPy
             // dtype's range: NumPy 2 gives a float, NumPy 1.x (weak promotion)
@@ -399,6 +402,56 @@ impl Gen<'_, '_> {
             | Scalar::Py(Kind::Datetime | Kind::Timedelta | Kind::Record) => return Err(internal("time binop")),
         };
         Ok((rt, vals))
+    }
+
+    /// Under Numba's Python error model a division, floor division or modulo
+    /// by zero raises `ZeroDivisionError` with Numba's message, for NumPy
+    /// scalars too (NumPy itself gives 0, inf or nan with a warning).
+    fn numba_np_zerodiv(&mut self, op: BinOp, r: Scalar, b: &(Ty, Vals)) -> CResult<()> {
+        // (of Python ints and floats too: Numba's messages, not CPython's)
+        let int_result = match r {
+            Scalar::Np(d) if d.is_int() => true,
+            Scalar::Np(d) if d.kind() == Kind::Float => false,
+            Scalar::Py(Kind::Int) => true,
+            Scalar::Py(Kind::Float) => false,
+            _ => return Ok(()),
+        };
+        if !matches!(op, BinOp::Div | BinOp::FloorDiv | BinOp::Mod) {
+            return Ok(());
+        }
+        let y = b.1[0];
+        let zero = match &b.0 {
+            Ty::Float | Ty::Np(Dtype::Float64) => {
+                let z = self.b.ins().f64const(0.0);
+                self.b.ins().fcmp(FloatCC::Equal, y, z)
+            }
+            Ty::Np(Dtype::Float32) => {
+                let z = self.b.ins().f32const(0.0);
+                self.b.ins().fcmp(FloatCC::Equal, y, z)
+            }
+            Ty::Int | Ty::Bool => self.b.ins().icmp_imm_s(IntCC::Equal, y, 0),
+            Ty::Np(e) if e.is_int() || *e == Dtype::Bool => self.b.ins().icmp_imm_s(IntCC::Equal, y, 0),
+            _ => return Ok(()),
+        };
+        let kind = match (op, int_result) {
+            (BinOp::FloorDiv, true) => 1,
+            (BinOp::Mod, true) => 2,
+            (BinOp::Mod, false) => 3,
+            _ => 0,
+        };
+        let failed = self.b.create_block();
+        let ok = self.b.create_block();
+        self.b.ins().brif(zero, failed, &[], ok, &[]);
+        self.b.switch_to_block(failed);
+        self.b.set_cold_block(failed);
+        let k = self.b.ins().iconst(clt::I32, kind);
+        self.call("pyston_raise_zerodiv_numba", &[k])?;
+        let (cb, ck) = self.cur_inst;
+        let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
+        let ctx = self.ctx.unwrap();
+        self.push_frame_and_fail(ctx, span)?;
+        self.b.switch_to_block(ok);
+        Ok(())
     }
 
     /// The constant a Cranelift value was defined as, if it is an `iconst`.

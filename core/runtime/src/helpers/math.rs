@@ -287,6 +287,19 @@ pub extern "C" fn pyston_raise_zerodiv() {
     Python::attach(|py| pyo3::exceptions::PyZeroDivisionError::new_err("division by zero").restore(py));
 }
 
+/// Numba's `ZeroDivisionError` for a division of NumPy scalars under its
+/// Python error model: `kind` 0 "division by zero", 1 "integer division by
+/// zero", 2 "integer modulo by zero", 3 "modulo by zero".
+pub extern "C" fn pyston_raise_zerodiv_numba(kind: i32) {
+    let msg = match kind {
+        1 => "integer division by zero",
+        2 => "integer modulo by zero",
+        3 => "modulo by zero",
+        _ => "division by zero",
+    };
+    Python::attach(|py| pyo3::exceptions::PyZeroDivisionError::new_err(msg).restore(py));
+}
+
 /// NumPy's float32 divmod (`npy_divmodf`): returns the floor quotient, stores the modulo.
 ///
 /// # Safety
