@@ -576,3 +576,32 @@ def zero_d_item(a, t):
 def test_empty_index_tuple_still_compiles():
     # `a[()]` has no index operand: the tuple-index paths must leave it alone
     check(zero_d_item, [(np.array(2.5), (1, 2.0)), (np.array(7), (True, 3))])
+
+
+# ---- list displays iterated or searched: tuples, as CPython's compiler makes them ----
+
+
+def loop_over_list_display(x, a):
+    s = 0.0
+    for c in [1, 0.5, a, -x if x > 5 else 2]:
+        s = s * x + c
+        if x in [1, 2.5, a]:
+            s += 1
+    return s, x in [1, 2.0], x not in [x, 3], a in [0, None, True]
+
+
+def horner_list(x):
+    acc = 0
+    for c in [3, -1, 0.25, 2]:
+        acc = acc * x + c
+    return acc
+
+
+def test_list_displays_as_tuples():
+    from helpers import assert_same_all
+
+    f = pyston.fast(fallback=False)(loop_over_list_display)
+    cases = [(1, 2), (2, 3), (7, 7), (2, 0), (-3, 1), (2**40, True)]
+    assert_same_all(f, cases)
+    g = pyston.fast(fallback=False)(horner_list)
+    assert_same_all(g, [(0,), (1,), (2,), (-1.5,), (float("nan"),), (2**50,)])

@@ -942,12 +942,22 @@ impl Infer<'_> {
             .map(|_| Ty::Bool)?,
             Op::Contains => match &args[0] {
                 Ty::Tuple(ts) => {
-                    let ok = |t: &Ty| t.members().iter().all(contains_operand);
-                    if !ts.iter().all(contains_operand) || !ok(&args[1]) {
+                    // Each item is compared by identity, then `==`: only a float (or
+                    // complex) item and needle could be one NaN object, which compiled
+                    // code cannot tell; an int and a float never are.
+                    let floaty = |t: &Ty| {
+                        matches!(t, Ty::Float | Ty::Complex)
+                            || matches!(t, Ty::Np(d) if matches!(d.kind(), crate::dtype::Kind::Float | crate::dtype::Kind::Complex))
+                    };
+                    let item_ok = |t: &Ty| contains_operand(t) || floaty(t);
+                    let needle = args[1].members();
+                    let ok = ts.iter().all(item_ok)
+                        && needle.iter().all(|m| item_ok(m) && !(floaty(m) && ts.iter().any(floaty)));
+                    if !ok {
                         return Err(CompileError::typing(
                             span,
                             format!(
-                                "`in` on a '{}' with a '{}' is not supported in compiled code yet (ints, bools and None only: CPython matches a NaN float by identity)",
+                                "`in` on a '{}' with a '{}' is not supported in compiled code yet (a float in floats: CPython matches a NaN float by identity)",
                                 args[0],
                                 py_name(&args[1])
                             ),

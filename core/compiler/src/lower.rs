@@ -705,6 +705,20 @@ impl Lowerer {
     }
 
     fn for_loop(&mut self, target: &Target, iter: &Expr, body: &[Stmt], orelse: &[Stmt], span: Span) -> CResult<()> {
+        // A list display iterated by the loop is a tuple (as CPython's compiler
+        // makes it): nothing else can see or change the list, so each item is
+        // read exactly once, in order, whatever the items' types.
+        let as_tuple;
+        let iter = match &iter.kind {
+            ExprKind::List(es) => {
+                as_tuple = Expr {
+                    kind: ExprKind::Tuple(es.clone()),
+                    ..iter.clone()
+                };
+                &as_tuple
+            }
+            _ => iter,
+        };
         if let ExprKind::Call(f, args, kws) = &iter.kind {
             if let ExprKind::Name(n) = &f.kind {
                 if kws.is_empty() && !self.locals.contains(n) && self.gens.contains_key(n) {
@@ -1971,7 +1985,14 @@ impl Lowerer {
                 let r = match self.builtin_call(c, "range") {
                     Some((f, args, [])) if (1..=3).contains(&args.len()) => self.in_range(x, f, args, span)?,
                     _ => {
-                        let c = self.expr(c)?;
+                        // (`x in [a, b]`: the list display is a tuple, as CPython's compiler makes it)
+                        let c = match &c.kind {
+                            ExprKind::List(es) => {
+                                let vals = es.iter().map(|e| self.expr(e)).collect::<CResult<Vec<_>>>()?;
+                                self.emit_cur(Op::Tuple, vals, c.span)
+                            }
+                            _ => self.expr(c)?,
+                        };
                         self.emit_cur(Op::Contains, vec![c, x], span)
                     }
                 };
