@@ -369,8 +369,9 @@ def test_real_numba_type_objects_are_taken():
     sig = normalize_signature((nt.int32, nt.float64[:, ::1], nt.UniTuple(nt.int64, 2), nt.boolean, nt.complex64))
     assert sig == normalize_signature("(int32, float64[:, ::1], UniTuple(int64, 2), boolean, complex64)")
     assert normalize_signature(nt.int32(nt.int32, nt.float32)) == normalize_signature("int32(int32, float32)")
-    with pytest.raises(TypeError, match="unicode_type"):
-        normalize_signature((nt.unicode_type,))
+    assert normalize_signature((nt.unicode_type,)) == normalize_signature("(unicode_type,)")
+    with pytest.raises(TypeError, match="not supported by pyston"):
+        normalize_signature((nt.List(nt.int64),))
 
 
 def test_eager_signature_recursion_by_own_name(tmp_path, monkeypatch):
@@ -399,3 +400,20 @@ def test_eager_signature_recursion_by_own_name(tmp_path, monkeypatch):
     old = eager_rec.fib
     eager_rec.fib = lambda n: -1
     assert old(5) == 5
+
+
+def _str_first(s, i):
+    return s[i] + s
+
+
+def test_unicode_type_parameters():
+    f = pyston.njit("unicode_type(unicode_type, int64)")(_str_first)
+    assert f("héllo", 1) == "éhéllo"
+    with pytest.raises(TypeError):
+        f(3, 1)
+    try:
+        from numba import types as nt
+    except ImportError:
+        return
+    g = pyston.njit((nt.unicode_type, nt.int64))(_str_first)
+    assert g("ab", -1) == "bab"

@@ -272,6 +272,8 @@ def _numba_type(x):
     if isinstance(x, np.ndarray):
         layout = "C" if x.flags.c_contiguous else "F" if x.flags.f_contiguous else "A"
         return (x.dtype.name, x.ndim, layout)
+    if isinstance(x, str):
+        return "unicode_type"
     return None
 
 
@@ -283,6 +285,8 @@ def _arg_conversion(x, t) -> Optional[str]:
         if t.layout == src[2]:
             return "exact"
         return "safe" if t.layout == "A" else None
+    if t is _types.unicode_type or src == "unicode_type":
+        return "exact" if (t is _types.unicode_type and src == "unicode_type") else None
     if isinstance(t, _types.Scalar) and isinstance(src, str):
         return _scalar_conversion(src, t.dtype)
     if isinstance(t, _types.Tuple) and isinstance(x, tuple) and len(x) == len(t.types):
@@ -296,7 +300,7 @@ def _arg_conversion(x, t) -> Optional[str]:
 
 def _converted(x, t):
     """``x`` converted to the parameter type ``t`` (arrays as they are)."""
-    if isinstance(t, _types.Array):
+    if isinstance(t, _types.Array) or t is _types.unicode_type:
         return x
     if isinstance(t, _types.Tuple):
         return tuple(_converted(v, u) for v, u in zip(x, t.types))

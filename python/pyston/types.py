@@ -9,10 +9,10 @@ Write signatures the way Numba does::
 
 Only the types pyston compiles exist here: bool, int8, int16, int32, int64,
 uint8, uint16, uint32, uint64, float32, float64, complex64, complex128 scalars,
-arrays of those, tuples of those and ``void``/``none`` (a return type).  Other
-Numba type names (``float16``, which Numba itself cannot compile,
-``unicode_type``, ...) are recognised in strings and rejected with a
-``TypeError`` naming them.
+``unicode_type`` (a Python ``str``), arrays of those, tuples of those and
+``void``/``none`` (a return type).  Other Numba type names (``float16``,
+which Numba itself cannot compile, ``List``, ...) are recognised in strings
+and rejected with a ``TypeError`` naming them.
 
 A signature's return type is parsed and validated but **not enforced**: the
 function returns whatever its code computes (pyston does not insert Numba's
@@ -204,6 +204,9 @@ class _Unicode(Type):
 
     name = "unicode_type"
 
+    def dispatch_types(self) -> list[tuple]:
+        return [("str",)]
+
 
 unicode_type = _Unicode()
 
@@ -317,9 +320,11 @@ def _from_numba(t) -> Type:
         return Tuple([_from_numba(x) for x in t.types])
     if kind == "NoneType":
         return none
+    if kind == "UnicodeType":
+        return unicode_type
     raise TypeError(
         f"Numba type {t} is not supported by pyston (supported: bool, int8 to int64, uint8 to uint64, "
-        "float32, float64, complex64, complex128, arrays and tuples of them)"
+        "float32, float64, complex64, complex128, unicode_type, arrays and tuples of them)"
     )
 
 
@@ -390,6 +395,7 @@ _NAMES = {
     "complex128": complex128, "c16": complex128, "cdouble": complex128,
     "complex64": complex64, "c8": complex64, "csingle": complex64,
     "none": none, "void": none,
+    "unicode_type": unicode_type,
 }
 
 _BITS_OF = {"int8": 8, "int16": 16, "int32": 32, "int64": 64, "uint8": 8, "uint16": 16, "uint32": 32, "uint64": 64}
@@ -397,7 +403,7 @@ _BITS_OF = {"int8": 8, "int16": 16, "int32": 32, "int64": 64, "uint8": 8, "uint1
 # Numba types pyston does not compile (yet): named in the TypeError.
 _KNOWN_UNSUPPORTED = {
     "float16", "f2",
-    "unicode_type", "string", "char_seq", "pyobject", "ffi_forced_object", "NPDatetime", "NPTimedelta",
+    "string", "char_seq", "pyobject", "ffi_forced_object", "NPDatetime", "NPTimedelta",
     "List", "Dict", "Set", "Optional", "Record", "CPointer", "voidptr",
 }
 
@@ -415,7 +421,7 @@ def _lookup(name: str) -> Type:
     if name in _KNOWN_UNSUPPORTED:
         raise TypeError(
             f"Numba type {name!r} is not supported by pyston (supported: bool, int8 to int64, uint8 to "
-            "uint64, float32, float64, complex64, complex128, arrays and tuples of them)"
+            "uint64, float32, float64, complex64, complex128, unicode_type, arrays and tuples of them)"
         )
     raise TypeError(f"unknown type name {name!r} in signature")
 

@@ -928,6 +928,7 @@ fn parse_type(t: &Bound<'_, PyAny>) -> PyResult<Ty> {
         "bool" => Ty::Bool,
         "complex" => Ty::Complex,
         "none" => Ty::NoneT,
+        "str" => Ty::PyStr,
         "np" => Ty::Np(dtype(1)?),
         "array" => {
             let ndim: u8 = t.get_item(2)?.extract()?;
