@@ -554,3 +554,30 @@ def test_search_methods_native():
     check(search, [(s, t) for s in EDGE + [LONG, "😀a😀"] for t in needles])
     strs = random_strings("search", 16)
     check(search, [(a, b[:2]) for a, b in zip(strs, reversed(strs))])
+
+
+# ---- print(): CPython's own, called when the compiled code reaches it ----
+
+
+def printing(a, n):
+    s = 0.0
+    for i in range(n):
+        s += a[i]
+        if i % 2 == 0:
+            print("step", i, s, a[i], sep=", ", end=";\n")
+    print(s, n > 1, None, (1, 2.5), "done", a[:2])
+    print()
+    return s
+
+
+def test_print_writes_what_cpython_writes(capsys):
+    f = pyston.fast(fallback=False)(printing)
+    for args in [(np.arange(5.0), 5), (np.array([0.5, -1.25]), 2), (np.zeros(0), 0)]:
+        want = printing(*args)
+        out_plain = capsys.readouterr().out
+        got = f(*args)
+        out_fast = capsys.readouterr().out
+        assert got == want and out_fast == out_plain
+    g = pyston.njit(printing)
+    g(np.arange(3.0), 3)
+    assert capsys.readouterr().out == "step, 0, 0.0, 0.0;\nstep, 2, 3.0, 2.0;\n3.0 True None (1, 2.5) done [0. 1.]\n\n"

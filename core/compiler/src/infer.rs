@@ -1308,7 +1308,7 @@ impl Infer<'_> {
                         ));
                     }
                     Sum | Sorted | Any | All | List | Dict | Set | Str | Repr | Format | Ord | Chr | Hex | Oct
-                    | Bin | TypedList | TypedDict => {
+                    | Bin | Print | TypedList | TypedDict => {
                         return Err(CompileError::typing(
                             span,
                             format!(

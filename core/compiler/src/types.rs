@@ -255,6 +255,8 @@ pub enum Builtin {
     Hex,
     Oct,
     Bin,
+    /// `print(...)`: CPython's own, called from compiled code (writes when it runs).
+    Print,
     /// `numba.typed.List` (pyston's `pyston.numba.typed.List`, a `list`
     /// subclass): called, it makes a list site like `list()`, created by the
     /// class itself (through Python) so that it comes back typed.

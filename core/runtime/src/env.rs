@@ -184,6 +184,7 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("hex", Builtin::Hex),
             ("oct", Builtin::Oct),
             ("bin", Builtin::Bin),
+            ("print", Builtin::Print),
         ] {
             add(&mut t, bi.getattr(name)?, GlobalKind::Builtin(b));
         }

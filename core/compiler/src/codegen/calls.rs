@@ -398,7 +398,8 @@ impl Gen<'_, '_> {
             | Builtin::Chr
             | Builtin::Hex
             | Builtin::Oct
-            | Builtin::Bin => Err(internal("string builtin called natively")),
+            | Builtin::Bin
+            | Builtin::Print => Err(internal("string builtin called natively")),
         }
     }
 

@@ -700,6 +700,7 @@ pub fn builtin_name(b: Builtin) -> Option<&'static str> {
         Builtin::Hex => "hex",
         Builtin::Oct => "oct",
         Builtin::Bin => "bin",
+        Builtin::Print => "print",
         Builtin::Min => "min",
         Builtin::Max => "max",
         Builtin::Len => "len",

@@ -84,6 +84,7 @@ impl Infer<'_> {
                     | Builtin::Hex
                     | Builtin::Oct
                     | Builtin::Bin
+                    | Builtin::Print
             ))
         );
         // Operations on literals alone stay what they were (dtype names, NumPy
@@ -240,6 +241,8 @@ impl Infer<'_> {
                     (Builtin::Hex, [_]) if kw.is_empty() => ("hex", Ty::PyStr),
                     (Builtin::Oct, [_]) if kw.is_empty() => ("oct", Ty::PyStr),
                     (Builtin::Bin, [_]) if kw.is_empty() => ("bin", Ty::PyStr),
+                    // (its items as objects, `sep=`/`end=`/`flush=` too; it writes when it runs)
+                    (Builtin::Print, _) => ("print", Ty::NoneT),
                     (Builtin::Int, [t] | [t, _]) if is_str(t) => ("int", Ty::Int),
                     (Builtin::Float, [t]) if is_str(t) && kw.is_empty() => ("float", Ty::Float),
                     _ if str_builtin => {
