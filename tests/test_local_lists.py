@@ -9,7 +9,7 @@ import gc
 import numpy as np
 import pyston
 import pytest
-from helpers import assert_same, check, rng_for, rss_bytes
+from helpers import assert_same, assert_same_all, check, rng_for, rss_bytes
 
 
 def local_types(fn, *args):
@@ -722,3 +722,30 @@ def test_repetition_makes_local_lists():
     assert "local_list(float)" in local_types(preallocated, 3, 2)
     with pytest.raises(MemoryError):
         preallocated(1, 2**62)
+
+
+# ---- a dict iterated by a for loop stays a real dict ------------------------
+
+
+def dict_iterated(n):
+    d = {c % 7: n**3 for c in range(8)}
+    s = 0
+    for k in d:
+        s += k * d[k]
+    return s, len(d)
+
+
+def dict_iterated_and_changed(n):
+    d = {c % 7: n for c in range(8)}
+    for k in d:
+        d[1] = 5  # (same size: allowed)
+        if n > 3:
+            d[k + 10] = 0  # RuntimeError: dictionary changed size during iteration
+    return d
+
+
+def test_dict_iterated_stays_real():
+    f = pyston.fast(fallback=False)(dict_iterated)
+    assert_same_all(f, [(0,), (3,), (-5,), (2**20,)])
+    g = pyston.fast(fallback=False)(dict_iterated_and_changed)
+    assert_same_all(g, [(1,), (3,), (4,)])

@@ -1086,6 +1086,21 @@ class Gen:
                 wk, read = self.r.choice(dreads)
                 self.emit(1, f"{w} = {read}")
                 self.scalars[w] = wk
+            if self.chance(0.4):
+                # A list display of mixed ints and floats iterated and searched
+                # (a tuple, as CPython's compiler makes it).
+                c3, acc = self.fresh("c"), self.fresh("vq")
+                items = ", ".join(self.expr(self.r.choice("if"), 1) for _ in range(self.r.randint(1, 4)))
+                self.emit(1, f"{acc} = 0.0")
+                self.emit(1, f"for {c3} in [{items}]:")
+                self.scalars[c3] = "f"
+                self.readonly.add(c3)
+                self.emit(2, f"{acc} = {acc} * 0.5 + {c3}")
+                needle = self.expr("i", 1)
+                self.emit(2, f"if {needle} in [{self.int_lit()}, {self.float_lit()}, {self.int_lit()}]:")
+                self.emit(3, f"{acc} += 1")
+                self.scalars.pop(c3, None)
+                self.scalars[acc] = "f"
         finally:
             self.r = saved
 

@@ -229,7 +229,9 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
                             Op::MethodCall { name, kw } if name == "get" && kw.is_empty() => {
                                 p == 0 && n == 3 && int_key(1) && *ty(inst.args[2]) == e && res_is_elem
                             }
-                            Op::Len | Op::Truth | Op::Unary(UnaryOp::Not) => p == 0,
+                            // (a `for` loop over a dict reads an iterator from `Op::Len`: not local)
+                            Op::Len => p == 0 && inst.result.is_some_and(|r| *ty(r) == Ty::Int),
+                            Op::Truth | Op::Unary(UnaryOp::Not) => p == 0,
                             Op::Call { kw } if kw.is_empty() && p == 1 && n == 2 => {
                                 matches!(ty(inst.args[0]), Ty::Builtin(Builtin::Len | Builtin::Bool))
                             }
@@ -262,7 +264,8 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
                             Op::Contains => p == 0 && n == 2 && searchable(&e) && *ty(inst.args[1]) == e,
                             Op::GetItem => p == 0 && n == 2 && int_index(inst.args[1]) && res_is_elem,
                             Op::SetItem => p == 0 && n == 3 && int_index(inst.args[1]) && *ty(inst.args[2]) == e,
-                            Op::Len | Op::LenBound | Op::Truth | Op::Unary(UnaryOp::Not) => p == 0,
+                            Op::Len | Op::LenBound => p == 0 && inst.result.is_some_and(|r| *ty(r) == Ty::Int),
+                            Op::Truth | Op::Unary(UnaryOp::Not) => p == 0,
                             // `np.array(lst)`: a new array of the elements (`codegen/lists.rs` `array_of_list`).
                             Op::MethodCall { name, kw } if name == "array" && kw.is_empty() => {
                                 p == 1
