@@ -637,7 +637,8 @@ def sort_key(lst):
 
 
 def test_unsupported_falls_back():
-    falls_back(mixed, 3, reason="holding both")
+    # ints and floats in one list: a union element type (each element keeps its type)
+    check(mixed, [(3,), (0.5,), (True,)])
     falls_back(strings, [b"a", b"b"], reason="argument")  # a list of bytes
     check(strings, [(["a", "b", "a"],), ([],)])  # lists of str compile (test_strings.py)
     falls_back(sort_key, [3.0, -4.0], reason="list method 'sort'")
@@ -810,3 +811,66 @@ def test_sum_of_a_list_of_numpy_floats():
     cases += [([np.float64(v) for v in rng.normal(size=n)],) for n in (1, 5, 40)]
     cases += [([np.float64(1e308), np.float64(1e308)],)]  # overflow: NumPy's warning
     check(sum_of_numpy_floats, cases)
+
+
+# ---- lists of numbers of several types: a union element type ----------------
+
+
+def union_dp(n):
+    best = [0] * (n + 1)
+    for i in range(1, n + 1):
+        best[i] = best[i - 1] + (0.5 if i % 3 == 0 else 1)
+    return best, sum(best), max(best), min(best)
+
+
+def union_mixed(n):
+    xs = [1, 2.5, None, True]
+    t = 0.0
+    for x in xs:
+        if x is not None:
+            t += x
+    xs.append(n)
+    xs[0] = 0.25
+    xs.insert(1, -3)
+    return t, xs, len(xs), xs[-1], xs[1:3], xs.pop(), xs
+
+
+def union_window(a, w):
+    out = []
+    for i in range(a.shape[0] - w + 1):
+        s = 0.0
+        for j in range(i, i + w):
+            s += a[j]
+        out.append(s / w)
+    return out, sorted(out) if out else out
+
+
+def union_acc(n):
+    acc = [0] * 4
+    for i in range(n):
+        acc[i % 4] += 0.5 if i % 2 else 1
+    acc.sort()
+    return acc
+
+
+def test_union_element_lists():
+    for fn, cases in [
+        (union_dp, [(0,), (1,), (7,)]),
+        (union_mixed, [(4,), (2.5,), (False,), (None,)]),
+        (union_window, [(np.arange(6.0), 3), (np.arange(3.0), 1), (np.zeros(0), 2)]),
+        (union_acc, [(0,), (3,), (10,)]),
+    ]:
+        check(pyston.fast(fn), cases)
+    # the zero-width window divides by zero: CPython's ZeroDivisionError
+    assert_same(pyston.fast(union_window), np.arange(3.0), 0)
+
+
+def union_widened_later(x, a):
+    # the display's items are floats; the append makes the list's element type a union
+    out = [x]
+    out.append(a[0] * 2)
+    return min(out), out
+
+
+def test_union_list_widened_after_its_display():
+    check(pyston.fast(union_widened_later), [(1e16, np.array([1.5], dtype=np.float16)), (2.5, np.array([3], dtype=np.int8))])

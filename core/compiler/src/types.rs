@@ -585,8 +585,22 @@ pub fn elem_join(a: &Ty, b: &Ty) -> Option<Ty> {
         }
         (Ty::Array(_), Ty::Array(_)) => join(a, b),
         (Ty::Str(_) | Ty::PyStr, Ty::Str(_) | Ty::PyStr) => Some(Ty::PyStr),
+        // Numbers of several types (`[0] * n` later holding floats): a union,
+        // each element keeping its own type (a real `list`, read through CPython).
+        (x, y) if union_elem(x) && union_elem(y) => join(x, y),
         _ => None,
     }
+}
+
+/// Whether a list element of type `t` may join others of other number types
+/// into a union element type: None, bools, ints, floats, complex numbers and
+/// one-slot NumPy scalars.
+fn union_elem(t: &Ty) -> bool {
+    t.members().iter().all(|m| match m {
+        Ty::NoneT | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex => true,
+        Ty::Np(d) => !d.is_special(),
+        _ => false,
+    })
 }
 
 /// Whether compiled code holds list elements of type `t`: scalars, tuples of
@@ -600,6 +614,7 @@ pub fn list_elem_ok(t: &Ty) -> bool {
         Ty::PyStr => true,
         Ty::Tuple(ts) => ts.iter().all(list_elem_ok),
         Ty::List(e) => list_elem_ok(e),
+        Ty::Union(_) => union_elem(t),
         _ => false,
     }
 }

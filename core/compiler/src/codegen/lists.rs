@@ -195,6 +195,9 @@ impl Gen<'_, '_> {
         Ok(Some(match &inst.op {
             Op::List if is_list(rt) => {
                 let Ty::List(e) = rt else { unreachable!() };
+                if !args.is_empty() && native_kind(e).is_none() {
+                    return Err(internal(format!("a list of {e} made natively")));
+                }
                 let mut items = Vec::new();
                 for (t, v) in args {
                     items.push(self.coerce(t, v.clone(), e)?[0]);

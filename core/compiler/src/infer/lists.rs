@@ -354,7 +354,9 @@ impl Infer<'_> {
                     e = elem_join(&e, &t).ok_or_else(|| mixed(span, &e, &t))?;
                 }
                 let ty = self.site(r, e.clone(), span)?;
-                let native = args.is_empty() || (native_kind(&e).is_some() && args.iter().all(|t| *t == e));
+                // (by the site's element type: stores elsewhere may have widened it, to a union)
+                let se = elem_of(&ty);
+                let native = args.is_empty() || (native_kind(&se).is_some() && args.iter().all(|t| *t == se));
                 if !native {
                     self.py_list_op(ProbeTarget::Builtin("@list"), args, &[], &ty, span)?;
                 }
@@ -397,7 +399,8 @@ impl Infer<'_> {
                 let v = elem_ty(&args[2]);
                 if int_index(&args[1]) {
                     self.widen(argv[0], &args[0], &v, span)?;
-                    if native_kind(&v).is_none() || !matches!(args[1], Ty::Int | Ty::Bool) {
+                    let union = matches!(elem_of(&args[0]), Ty::Union(_));
+                    if native_kind(&v).is_none() || union || !matches!(args[1], Ty::Int | Ty::Bool) {
                         self.py_list_op(ProbeTarget::SetItem, args, &[], &Ty::NoneT, span)?;
                     }
                 } else if matches!(args[1], Ty::Slice(_)) && is_list(&v) {
@@ -483,7 +486,8 @@ impl Infer<'_> {
                 let ret = match (name.as_str(), pos) {
                     ("append", [x]) => {
                         self.widen(argv[0], &args[0], x, span)?;
-                        if native_kind(&elem_ty(x)).is_some() {
+                        // (into a list of union elements: CPython's own append)
+                        if native_kind(&elem_ty(x)).is_some() && !matches!(e, Ty::Union(_)) {
                             return Ok(Some(Some(Ty::NoneT)));
                         }
                         Ty::NoneT
@@ -582,6 +586,14 @@ impl Infer<'_> {
                         // NumPy floats add one by one (CPython's float path takes exact
                         // floats only), the int 0 first: the NumPy float, or 0 for no items.
                         Ty::Np(d) if d.kind() == Kind::Float => Ty::Union(vec![Ty::Int, Ty::Np(*d)]),
+                        // Ints, bools and floats mixed: an int until a float is added.
+                        Ty::Union(ms) if ms.iter().all(|m| matches!(m, Ty::Int | Ty::Bool | Ty::Float)) => {
+                            if ms.contains(&Ty::Float) {
+                                Ty::Union(vec![Ty::Int, Ty::Float])
+                            } else {
+                                Ty::Int
+                            }
+                        }
                         _ => return Err(bad()),
                     },
                     (Builtin::Sum, [Ty::List(e), s]) => match (&**e, s) {
