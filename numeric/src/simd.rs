@@ -23,6 +23,14 @@
 //! overflowed (the sign bits of `(x ^ r) & (y ^ r)`). When one did, nothing of
 //! that step is stored and the scalar loop takes over there, so the overflow
 //! happens exactly where it does in Python (a big int, or NumPy's warning).
+//!
+//! Int sums `s += int(a[i + x])` also take narrow int arrays (int8 to uint32,
+//! loaded sign- or zero-extended into 64-bit lanes: `int()` of the element is
+//! that value exactly) and a window offset `x` defined before the loop (the
+//! sum `i + x` proven not to overflow by `ranges`). A strict sum `ranges`
+//! proved never overflows in source order is added unchecked in any order:
+//! its total fits in i64, and wrapping i64 additions of the same terms give
+//! that total whatever their order.
 
 use crate::prelude::*;
 use crate::simd_select::{SelPlan, SelectGen};
@@ -67,6 +75,8 @@ pub(crate) struct Reduction {
     /// when no partial sum, in any order, can overflow; otherwise the scalar
     /// loop redoes the whole loop (allowed only for loops that store nothing).
     checked: bool,
+    /// A strict int sum `ranges` proved never overflows: added in any order, unchecked.
+    proven: bool,
 }
 
 impl VecLoop {
@@ -118,6 +128,7 @@ pub fn describe(f: &ir::Function, loops: &HashMap<Block, VecLoop>) -> String {
             let (b, k) = r.add;
             let how = match p.elem {
                 _ if r.checked => "checked: kept only if no partial sum can overflow, else the scalar loop redoes it",
+                _ if r.proven => "proven in range: any order",
                 SlotTy::F64 | SlotTy::F32 => "reassociated",
                 _ => "wrapping",
             };
@@ -160,6 +171,9 @@ pub(crate) enum Kind {
     Inv,
     /// `i + c`.
     Idx(i64),
+    /// `i + x` (or `x + i`), `x` an int defined before the loop, the sum
+    /// proven not to overflow (`ranges`).
+    Off(Value),
     /// One value per lane.
     Lane,
 }
@@ -169,6 +183,8 @@ pub(crate) enum Kind {
 pub(crate) enum VV {
     Inv(Vals),
     Idx(i64),
+    /// `i + x`, `x` computed before the loop.
+    Off(CV),
     Lane(CV),
 }
 
@@ -357,7 +373,12 @@ impl SimdGen for Gen<'_, '_> {
                 return None;
             }
             let rt = self.typed.ty(next);
-            let checked = lane_slot(rt)? == SlotTy::I64 && !self.env.sem.wrapping_ints;
+            // A sum `ranges` proved never overflows in source order needs no check:
+            // its total fits in i64, and wrapping i64 adds (associative, commutative)
+            // of the same terms in any order give that total exactly.
+            let strict = lane_slot(rt)? == SlotTy::I64 && !self.env.sem.wrapping_ints;
+            let proven = strict && self.facts.no_overflow.contains(&(blk, k));
+            let checked = strict && !proven;
             let ok = match lane_slot(rt)? {
                 SlotTy::I64 => true,
                 SlotTy::F64 | SlotTy::F32 => self.env.sem.reassociate,
@@ -373,6 +394,7 @@ impl SimdGen for Gen<'_, '_> {
                 add: (blk, k),
                 term,
                 checked,
+                proven,
             });
         }
         // Classify every instruction of the body.
@@ -437,7 +459,7 @@ impl SimdGen for Gen<'_, '_> {
                                     matches!(self.typed.ty(v), Ty::Int | Ty::Bool | Ty::Np(Dtype::Int64))
                                 }
                                 Kind::Inv => *self.typed.ty(v) == Ty::Np(Dtype::Int32) || i32_const(v),
-                                Kind::Idx(_) => false,
+                                Kind::Idx(_) | Kind::Off(_) => false,
                             };
                             let op_ok = if self.env.sem.wrapping_ints {
                                 matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul)
@@ -455,6 +477,19 @@ impl SimdGen for Gen<'_, '_> {
                                 _ => None,
                             };
                             match (op, ka, kb) {
+                                // `i + x` with `x` an int variable defined before the loop (the
+                                // window of `a[i + k]`), when `ranges` proved the sum does not
+                                // overflow.
+                                (BinOp::Add, Kind::Idx(0), Kind::Inv) | (BinOp::Add, Kind::Inv, Kind::Idx(0))
+                                    if ci(if ka == Kind::Inv { a } else { b }).is_none()
+                                        && self.facts.no_overflow.contains(&(blk, k)) =>
+                                {
+                                    let x = if ka == Kind::Inv { a } else { b };
+                                    if *self.typed.ty(x) != Ty::Int {
+                                        return None;
+                                    }
+                                    Kind::Off(x)
+                                }
                                 (BinOp::Add, Kind::Idx(x), Kind::Inv) => Kind::Idx(x.checked_add(ci(b)?)?),
                                 (BinOp::Add, Kind::Inv, Kind::Idx(x)) => Kind::Idx(x.checked_add(ci(a)?)?),
                                 (BinOp::Sub, Kind::Idx(x), Kind::Inv) => Kind::Idx(x.checked_sub(ci(b)?)?),
@@ -470,7 +505,7 @@ impl SimdGen for Gen<'_, '_> {
                             let lane_ok = |v: Value, kv: Kind| match kv {
                                 Kind::Lane => float_slot(self.typed.ty(v)) == Some(e),
                                 Kind::Inv => plain_scalar(self.typed.ty(v)),
-                                Kind::Idx(_) => false,
+                                Kind::Idx(_) | Kind::Off(_) => false,
                             };
                             if !lane_ok(a, ka) || !lane_ok(b, kb) {
                                 return None;
@@ -547,8 +582,14 @@ impl SimdGen for Gen<'_, '_> {
                         Kind::Lane
                     }
                     Op::GetItem => {
-                        let e = self.vector_access(inst, &kinds, header, blk, k, false)?;
-                        if e == SlotTy::I32 && self.only_int_calls(inst.result?, &body) {
+                        // An element of an int array narrower than 64 bits read only by
+                        // `int()`: loaded widened (sign or zero, by dtype) into 64-bit lanes.
+                        let widen = match self.typed.ty(inst.args[0]) {
+                            Ty::Array(at) => at.dtype.is_int() && at.dtype.itemsize() < 8,
+                            _ => false,
+                        } && self.only_int_calls(inst.result?, &body);
+                        let e = self.vector_access(inst, &kinds, header, blk, k, widen)?;
+                        if widen {
                             // Loaded widened into 64-bit lanes; usable only through int().
                             if *elem.get_or_insert(SlotTy::I64) != SlotTy::I64 {
                                 return None;
@@ -573,7 +614,7 @@ impl SimdGen for Gen<'_, '_> {
                         let bool_fill =
                             e == SlotTy::I8 && kv == Kind::Inv && matches!(vt, Ty::Bool | Ty::Np(Dtype::Bool));
                         let vslot = if bool_fill { Some(SlotTy::I8) } else { lane_slot(vt) };
-                        if at.readonly || vslot != Some(e) || matches!(kv, Kind::Idx(_)) || !inv_ok {
+                        if at.readonly || vslot != Some(e) || matches!(kv, Kind::Idx(_) | Kind::Off(_)) || !inv_ok {
                             return None;
                         }
                         if *elem.get_or_insert(e) != e {
@@ -678,7 +719,7 @@ impl SimdGen for Gen<'_, '_> {
             }
             let kind = kinds.get(ix).copied().unwrap_or(Kind::Inv);
             let ok = if axis == unit {
-                matches!(kind, Kind::Idx(_))
+                matches!(kind, Kind::Idx(_) | Kind::Off(_))
             } else {
                 kind == Kind::Inv
             };
@@ -1106,7 +1147,11 @@ impl SimdGen for Gen<'_, '_> {
             Some(Const::Int(c)) => Ok(*c),
             _ => Err(internal("simd: index offset")),
         };
+        let is_const = |g: &Self, v: Value| matches!(g.consts.get(&v), Some(Const::Int(_)));
         Ok(Some(match (ka, kb) {
+            // `i + x`, `x` not a constant (the plan's `Kind::Off`).
+            (VV::Idx(0), VV::Inv(x)) if *op == BinOp::Add && !is_const(self, b) => VV::Off(x[0]),
+            (VV::Inv(x), VV::Idx(0)) if *op == BinOp::Add && !is_const(self, a) => VV::Off(x[0]),
             (VV::Idx(x), VV::Inv(_)) => VV::Idx(if *op == BinOp::Sub {
                 x - int_const(self, b)?
             } else {
@@ -1182,6 +1227,8 @@ impl SimdGen for Gen<'_, '_> {
     fn index_cv(&mut self, v: Value, vv: &HashMap<Value, VV>, iv: CV) -> CResult<CV> {
         Ok(match self.operand(v, vv)? {
             VV::Idx(c) => self.b.ins().iadd_imm_s(iv, c),
+            // Cannot wrap: the plan required `ranges`' no-overflow fact for `i + x`.
+            VV::Off(x) => self.b.ins().iadd(iv, x),
             VV::Inv(vals) => vals[0],
             VV::Lane(_) => return Err(internal("simd: lane value used as an index")),
         })
@@ -1275,8 +1322,36 @@ impl SimdGen for Gen<'_, '_> {
             Op::GetItem => {
                 let addr = self.vector_addr(inst, vv, iv)?;
                 match self.ty(inst.args[0]) {
-                    Ty::Array(at) if at.dtype == Dtype::Int32 && lane_ty == clt::I64X2 => {
-                        self.b.ins().sload32x2(flags, addr, 0)
+                    // A narrow int element read by `int()`: two elements widened to 64 bits.
+                    Ty::Array(at) if at.dtype.is_int() && at.dtype.itemsize() < 8 && lane_ty == clt::I64X2 => {
+                        let unsigned = at.dtype.is_unsigned();
+                        match at.dtype.itemsize() {
+                            4 if unsigned => self.b.ins().uload32x2(flags, addr, 0),
+                            4 => self.b.ins().sload32x2(flags, addr, 0),
+                            m => {
+                                // Two elements in one scalar load, moved to lane 0.., then
+                                // widened lane-wise: 8 -> 16 -> 32 -> 64 bits.
+                                let (st, vt) = if m == 2 {
+                                    (clt::I32, clt::I32X4)
+                                } else {
+                                    (clt::I16, clt::I16X8)
+                                };
+                                let s = self.b.ins().load(st, flags, addr, 0);
+                                let v = self.b.ins().scalar_to_vector(vt, s);
+                                let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                                let mem_ty = if m == 2 { clt::I16X8 } else { clt::I8X16 };
+                                let mut v = self.b.ins().bitcast(mem_ty, le, v);
+                                let steps = if m == 2 { 2 } else { 3 };
+                                for _ in 0..steps {
+                                    v = if unsigned {
+                                        self.b.ins().uwiden_low(v)
+                                    } else {
+                                        self.b.ins().swiden_low(v)
+                                    };
+                                }
+                                v
+                            }
+                        }
                     }
                     _ => self.b.ins().load(lane_ty, flags, addr, 0),
                 }
