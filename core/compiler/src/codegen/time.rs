@@ -52,7 +52,13 @@ impl Gen<'_, '_> {
 
     /// `x + y` (or `x - y`) of two counts: NaT if either is NaT; a sum of
     /// non-NaT counts that overflows or lands on NaT deoptimizes.
-    fn time_add(&mut self, x: CV, y: CV, sub: bool) -> CV {
+    ///
+    /// The common case (no NaT operand, no overflow, not landing on NaT) is
+    /// one test and yields the sum itself; a cold block handles the rest (NaT,
+    /// or deoptimize), so a carried total depends on the add alone, not on a
+    /// select. `known` says which operands are proven not NaT (`not_nat`):
+    /// those are not tested.
+    fn time_add(&mut self, x: CV, y: CV, sub: bool, known: (bool, bool)) -> CV {
         // Signed overflow: the flag of the add (or sub) itself.
         let (r, ovf) = if sub {
             self.b.ins().ssub_overflow(x, y)
@@ -60,15 +66,124 @@ impl Gen<'_, '_> {
             self.b.ins().sadd_overflow(x, y)
         };
         let on_nat = self.is_nat(r);
-        let bad = self.b.ins().bor(ovf, on_nat);
-        let nx = self.is_nat(x);
-        let ny = self.is_nat(y);
-        let any = self.b.ins().bor(nx, ny);
-        let ok = self.b.ins().bxor_imm_s(any, 1);
-        let bad = self.b.ins().band(bad, ok);
-        self.deopt_if(bad);
+        let mut rare = self.b.ins().bor(ovf, on_nat);
+        let mut any: Option<CV> = None;
+        for (v, k) in [(x, known.0), (y, known.1)] {
+            if !k {
+                let n = self.is_nat(v);
+                any = Some(match any {
+                    Some(a) => self.b.ins().bor(a, n),
+                    None => n,
+                });
+            }
+        }
+        if let Some(a) = any {
+            rare = self.b.ins().bor(rare, a);
+        }
+        let slow = self.b.create_block();
+        let cont = self.b.create_block();
+        let out = self.b.append_block_param(cont, clt::I64);
+        self.b.set_cold_block(slow);
+        self.b.ins().brif(rare, slow, &[], cont, &[BlockArg::Value(r)]);
+        self.b.switch_to_block(slow);
+        // A NaT operand gives NaT; otherwise the sum overflowed or landed on NaT.
+        match any {
+            Some(a) => {
+                let ok = self.b.ins().bxor_imm_s(a, 1);
+                self.deopt_if(ok);
+            }
+            None => self.deopt_now(),
+        }
         let m = self.b.ins().iconst(clt::I64, i64::MIN);
-        self.b.ins().select(any, m, r)
+        self.b.ins().jump(cont, &[BlockArg::Value(m)]);
+        self.b.switch_to_block(cont);
+        out
+    }
+
+    /// The IR operands of the instruction being lowered, when it is the binary
+    /// operation or comparison of exactly these values (not an operation a
+    /// pass lowers on values of its own).
+    fn time_operands(&self, a: &(Ty, Vals), b: &(Ty, Vals)) -> Option<(Value, Value)> {
+        let (blk, k) = self.cur_inst;
+        let inst = self.f.block(blk).insts.get(k)?;
+        if !matches!(inst.op, Op::Bin { .. } | Op::Cmp(_)) || inst.args.len() != 2 {
+            return None;
+        }
+        let same = |v: Value, x: &(Ty, Vals)| self.vals.get(&v) == Some(&x.1) && self.ty(v) == x.0;
+        (same(inst.args[0], a) && same(inst.args[1], b)).then_some((inst.args[0], inst.args[1]))
+    }
+
+    /// A time comparison `c` (perhaps through `truth`): its operator and operands.
+    fn time_cmp_of(&self, c: Value) -> Option<(CmpOp, Value, Value)> {
+        let &(db, dk) = self.defs.get(&c)?;
+        let inst = &self.f.block(db).insts[dk];
+        let time = |v: Value| matches!(self.ty(v), Ty::Np(d) if d.is_time());
+        match inst.op {
+            Op::Truth => self.time_cmp_of(inst.args[0]),
+            Op::Cmp(op) if inst.args.len() == 2 && time(inst.args[0]) && time(inst.args[1]) => {
+                Some((op, inst.args[0], inst.args[1]))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether time value `v` is proven not NaT wherever block `at` runs:
+    ///
+    /// - `at` is dominated by the side of a branch on a time comparison that
+    ///   holds only for non-NaT operands (`==`, `<`, `<=`, `>`, `>=` true, `!=`
+    ///   false: NaT compares unequal and unordered), entered only from that
+    ///   branch, and `v` is an operand of the comparison. (SSA: the value
+    ///   compared is the one `at` sees.)
+    /// - `v` is `x + y` or `x - y` of two time values proven not NaT where the
+    ///   operation runs: its result is the sum, or the operation deoptimized.
+    ///
+    /// In an if-converted arm (run whatever the branch says) a fact may be
+    /// false, but there only the arm's values (discarded unless it is taken)
+    /// and its predicated deopts depend on it.
+    fn not_nat(&self, v: Value, at: Block, depth: u32) -> bool {
+        for (bi, bd) in self.f.blocks.iter().enumerate() {
+            let Term::Br(c, t, e) = &bd.term else { continue };
+            let Some((op, x, y)) = self.time_cmp_of(*c) else {
+                continue;
+            };
+            if x != v && y != v {
+                continue;
+            }
+            let (side, other) = if op == CmpOp::Ne { (e, t) } else { (t, e) };
+            if side.block != other.block
+                && self.preds_of(side.block) == [Block(bi as u32)]
+                && self.dominates(side.block, at)
+            {
+                return true;
+            }
+        }
+        if depth == 0 {
+            return false;
+        }
+        let Some(&(db, dk)) = self.defs.get(&v) else {
+            return false;
+        };
+        let inst = &self.f.block(db).insts[dk];
+        let time = |v: Value| matches!(self.ty(v), Ty::Np(d) if d.is_time());
+        matches!(
+            inst.op,
+            Op::Bin {
+                op: BinOp::Add | BinOp::Sub,
+                ..
+            }
+        ) && inst.args.len() == 2
+            && inst.args.iter().all(|a| time(*a) && self.not_nat(*a, db, depth - 1))
+    }
+
+    /// Which operands of the time operation being lowered are proven not NaT.
+    fn known_not_nat(&self, a: &(Ty, Vals), b: &(Ty, Vals)) -> (bool, bool) {
+        match self.time_operands(a, b) {
+            Some((x, y)) => {
+                let at = self.cur_inst.0;
+                (self.not_nat(x, at, 3), self.not_nat(y, at, 3))
+            }
+            None => (false, false),
+        }
     }
 
     /// Both time operands in their common unit.
@@ -94,9 +209,10 @@ impl Gen<'_, '_> {
     pub fn time_binop(&mut self, op: BinOp, a: &(Ty, Vals), b: &(Ty, Vals), rt: &Ty) -> CResult<Vals> {
         let time = |t: &Ty| matches!(t, Ty::Np(d) if d.is_time());
         if time(&a.0) && time(&b.0) {
+            let known = self.known_not_nat(a, b);
             let (x, y) = self.time_pair(a, b)?;
             return Ok(vec![match op {
-                BinOp::Add | BinOp::Sub => self.time_add(x, y, op == BinOp::Sub),
+                BinOp::Add | BinOp::Sub => self.time_add(x, y, op == BinOp::Sub, known),
                 BinOp::Mod | BinOp::Div => {
                     // NaT operands and zero divisors: NumPy's warnings (the interpreter).
                     let nx = self.is_nat(x);
@@ -137,9 +253,9 @@ impl Gen<'_, '_> {
         let v = t.1[0];
         let k = self.conv_i64(n)?;
         let r = match op {
-            BinOp::Add => self.time_add(v, k, false),
-            BinOp::Sub if time_first => self.time_add(v, k, true),
-            BinOp::Sub => self.time_add(k, v, true),
+            BinOp::Add => self.time_add(v, k, false, (false, false)),
+            BinOp::Sub if time_first => self.time_add(v, k, true, (false, false)),
+            BinOp::Sub => self.time_add(k, v, true, (false, false)),
             BinOp::Mul => {
                 let r = self.b.ins().imul(v, k);
                 // Overflow: the high half is not the low half's sign extension.
@@ -180,7 +296,16 @@ impl Gen<'_, '_> {
 
     /// `a CMP b` for two time values of the same kind.
     pub fn time_compare(&mut self, op: CmpOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<CV> {
+        let known = self.known_not_nat(a, b);
         let (x, y) = self.time_pair(a, b)?;
+        if a == b {
+            // `d == d` (NumPy's NaT test): true exactly when d is not NaT.
+            return Ok(match op {
+                CmpOp::Eq | CmpOp::Le | CmpOp::Ge => self.b.ins().icmp_imm_s(IntCC::NotEqual, x, i64::MIN),
+                CmpOp::Ne => self.is_nat(x),
+                CmpOp::Lt | CmpOp::Gt => self.b.ins().iconst(clt::I8, 0),
+            });
+        }
         let icc = match op {
             CmpOp::Eq => IntCC::Equal,
             CmpOp::Ne => IntCC::NotEqual,
@@ -194,12 +319,19 @@ impl Gen<'_, '_> {
         // `x < y`, `x <= y` with x not NaT make y not NaT either (y == x or y > x);
         // `x > y`, `x >= y` with y not NaT likewise make x not NaT; `x != y` is
         // true with a NaT x, and with a NaT y and another x it is true anyway.
-        let probe = if matches!(op, CmpOp::Gt | CmpOp::Ge) { y } else { x };
-        let nat = self.is_nat(probe);
+        let (probe, proven) = if matches!(op, CmpOp::Gt | CmpOp::Ge) {
+            (y, known.1)
+        } else {
+            (x, known.0)
+        };
+        if proven {
+            return Ok(c); // the probe is not NaT: the comparison of the counts decides
+        }
         Ok(if op == CmpOp::Ne {
+            let nat = self.is_nat(probe);
             self.b.ins().bor(c, nat)
         } else {
-            let ok = self.b.ins().bxor_imm_s(nat, 1);
+            let ok = self.b.ins().icmp_imm_s(IntCC::NotEqual, probe, i64::MIN);
             self.b.ins().band(c, ok)
         })
     }
