@@ -571,3 +571,62 @@ def test_nat_facts_mixed_units_and_overflow():
     run_both(ordered_pairs, (b, a, np.timedelta64(I64_MIN + 1, "ms")))
     ts = np.array([I64_MIN + 1, I64_MAX, 0, I64_MIN, 4], dtype="M8[s]")
     run_both(gaps_and_largest, (ts,))
+
+
+# ---- loop values whose NaT-ness never changes: tested once, before the loop ----
+
+
+def track_last_valid(a):
+    # `last` becomes valid at the first valid element: its NaT-ness changes in
+    # the loop, so each `x > last` must test it.
+    last = a[0]
+    n = 0
+    for i in range(1, len(a)):
+        x = a[i]
+        if x > last:
+            n += 1
+        if x == x:
+            last = x
+    return n, last
+
+
+def largest_and_total(a):
+    # `big` (replaced only by a larger, so valid, value) and `s` (plus valid
+    # values only) are NaT in every iteration exactly when they start NaT.
+    big = a[0]
+    s = a[1] - a[0]
+    for i in range(len(a)):
+        x = a[i]
+        if x > big:
+            big = x
+        if x == x:
+            s = s + x
+            s = s - x + x
+    return big, s
+
+
+def running_unfiltered(a):
+    # `s + x` with x maybe NaT: s may turn NaT in the loop.
+    s = a[0] - a[0]
+    k = 0
+    for i in range(len(a)):
+        s = s + a[i]
+        if s > a[0]:
+            k += 1
+    return s, k
+
+
+@pytest.mark.parametrize("unit", ["s", "ms"])
+def test_nat_invariant_loop_values(unit):
+    rng = np.random.default_rng(36)
+    for n in (2, 3, 9, 50):
+        d = rng.integers(-(10**6), 10**6, n).astype(f"m8[{unit}]")
+        for nat_at in ([], [0], [1], [0, 1], [n - 1], [0, n // 2], list(range(n))):
+            v = d.copy()
+            v[nat_at] = np.timedelta64("NaT")
+            for fn in (track_last_valid, largest_and_total, running_unfiltered):
+                run_both(fn, (v,))
+    ext = np.array([I64_MIN, I64_MAX - 2, 1, 1, I64_MIN, 5], dtype="m8[s]")
+    for fn in (track_last_valid, largest_and_total, running_unfiltered):
+        run_both(fn, (ext,))
+        run_both(fn, (ext[1:],))

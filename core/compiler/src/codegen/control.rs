@@ -440,6 +440,7 @@ impl Gen<'_, '_> {
                     for (_, plan) in self.plans.clone() {
                         args = plan.enter_loop(self, e.block, args)?;
                     }
+                    self.note_nat_entry(e.block, &args);
                 }
                 let target = self.blocks[&e.block];
                 if self.dominates(e.block, from) && self.env.signal_flag != 0 && !self.array_bounded_inner_loop(e.block)

@@ -27,6 +27,17 @@
 use super::*;
 use crate::types::TimeUnit;
 
+/// What compiled code knows about an operand's NaT-ness.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Nat {
+    /// Proven not NaT (`Gen::not_nat`).
+    Never,
+    /// NaT exactly when this flag (made before the loop) is set; its negation.
+    Flag(CV, CV),
+    /// Test it.
+    Unknown,
+}
+
 impl Gen<'_, '_> {
     /// `v` (a count of `from`) as a count of `to` (finer or equal), NaT kept;
     /// a non-NaT count whose product leaves i64 (or lands on NaT) deoptimizes.
@@ -58,7 +69,7 @@ impl Gen<'_, '_> {
     /// or deoptimize), so a carried total depends on the add alone, not on a
     /// select. `known` says which operands are proven not NaT (`not_nat`):
     /// those are not tested.
-    fn time_add(&mut self, x: CV, y: CV, sub: bool, known: (bool, bool)) -> CV {
+    fn time_add(&mut self, x: CV, y: CV, sub: bool, known: (Nat, Nat)) -> CV {
         // Signed overflow: the flag of the add (or sub) itself.
         let (r, ovf) = if sub {
             self.b.ins().ssub_overflow(x, y)
@@ -69,13 +80,15 @@ impl Gen<'_, '_> {
         let mut rare = self.b.ins().bor(ovf, on_nat);
         let mut any: Option<CV> = None;
         for (v, k) in [(x, known.0), (y, known.1)] {
-            if !k {
-                let n = self.is_nat(v);
-                any = Some(match any {
-                    Some(a) => self.b.ins().bor(a, n),
-                    None => n,
-                });
-            }
+            let n = match k {
+                Nat::Never => continue,
+                Nat::Flag(f, _) => f,
+                Nat::Unknown => self.is_nat(v),
+            };
+            any = Some(match any {
+                Some(a) => self.b.ins().bor(a, n),
+                None => n,
+            });
         }
         if let Some(a) = any {
             rare = self.b.ins().bor(rare, a);
@@ -175,15 +188,125 @@ impl Gen<'_, '_> {
             && inst.args.iter().all(|a| time(*a) && self.not_nat(*a, db, depth - 1))
     }
 
-    /// Which operands of the time operation being lowered are proven not NaT.
-    fn known_not_nat(&self, a: &(Ty, Vals), b: &(Ty, Vals)) -> (bool, bool) {
-        match self.time_operands(a, b) {
-            Some((x, y)) => {
-                let at = self.cur_inst.0;
-                (self.not_nat(x, at, 3), self.not_nat(y, at, 3))
+    /// What is known of the NaT-ness of the operands of the time operation
+    /// being lowered.
+    fn known_not_nat(&self, a: &(Ty, Vals), b: &(Ty, Vals)) -> (Nat, Nat) {
+        let Some((x, y)) = self.time_operands(a, b) else {
+            return (Nat::Unknown, Nat::Unknown);
+        };
+        let at = self.cur_inst.0;
+        let state = |v: Value| {
+            if self.not_nat(v, at, 3) {
+                Nat::Never
+            } else if let Some(&(f, nf)) = self.nat_entry.get(&v) {
+                Nat::Flag(f, nf)
+            } else {
+                Nat::Unknown
             }
-            None => (false, false),
+        };
+        (state(x), state(y))
+    }
+
+    /// Before entering the loop headed by `header` (entry arguments `args`):
+    /// the NaT test of each NaT-invariant time parameter's entry value.
+    pub fn note_nat_entry(&mut self, header: Block, args: &[BlockArg]) {
+        let entries = self
+            .preds_of(header)
+            .iter()
+            .filter(|p| !self.dominates(header, **p))
+            .count();
+        if entries != 1 {
+            return;
         }
+        let params = self.f.block(header).params.clone();
+        let mut slot = 0;
+        for p in params {
+            let t = self.ty(p);
+            let n = abi::slot_count(&t);
+            if matches!(t, Ty::Np(d) if d.is_time()) && self.nat_invariant(header, p) {
+                if let Some(BlockArg::Value(v)) = args.get(slot) {
+                    let f = self.is_nat(*v);
+                    let nf = self.b.ins().icmp_imm_s(IntCC::NotEqual, *v, i64::MIN);
+                    self.nat_entry.insert(p, (f, nf));
+                }
+            }
+            slot += n;
+        }
+    }
+
+    /// Whether loop parameter `p` of `header` is NaT in every iteration exactly
+    /// when it is NaT on entry: each value a back edge passes for it is `p`
+    /// itself, `p + y` / `p - y` / `y - p` with `y` proven not NaT there (NaT
+    /// stays NaT; a non-NaT sum is not NaT or deoptimizes), a value proven not
+    /// NaT where `p` is proven not NaT too (a path only a non-NaT `p` takes:
+    /// `if d > big: big = d`), or a merge of such values.
+    fn nat_invariant(&self, header: Block, p: Value) -> bool {
+        let Some(&(_, idx)) = self.param_defs.get(&p) else {
+            return false;
+        };
+        self.preds_of(header)
+            .iter()
+            .filter(|l| self.dominates(header, **l))
+            .all(|&l| {
+                self.edge_values(l, header, idx)
+                    .is_some_and(|vs| vs.iter().all(|v| self.keeps_nat(*v, p, l, header, 6)))
+            })
+    }
+
+    /// The values the edges from `from` to `to` pass for `to`'s parameter `idx`.
+    fn edge_values(&self, from: Block, to: Block, idx: usize) -> Option<Vec<Value>> {
+        let edges: Vec<&ir::Edge> = self
+            .f
+            .block(from)
+            .term
+            .successors()
+            .into_iter()
+            .filter(|e| e.block == to)
+            .collect();
+        if edges.is_empty() || self.f.block(from).handler.is_some() {
+            return None;
+        }
+        edges.iter().map(|e| e.args.get(idx).copied()).collect()
+    }
+
+    /// See `nat_invariant`: `v`, passed on an edge leaving `at`.
+    fn keeps_nat(&self, v: Value, p: Value, at: Block, header: Block, depth: u32) -> bool {
+        if v == p {
+            return true;
+        }
+        if depth == 0 {
+            return false;
+        }
+        if let Some(&(m, idx)) = self.param_defs.get(&v) {
+            // A merge inside the loop: every incoming value keeps it.
+            return m != header
+                && self.dominates(header, m)
+                && self.preds_of(m).iter().all(|&q| {
+                    self.dominates(header, q)
+                        && self
+                            .edge_values(q, m, idx)
+                            .is_some_and(|vs| vs.iter().all(|w| self.keeps_nat(*w, p, q, header, depth - 1)))
+                });
+        }
+        if let Some(&(db, dk)) = self.defs.get(&v) {
+            let inst = &self.f.block(db).insts[dk];
+            if matches!(
+                inst.op,
+                Op::Bin {
+                    op: BinOp::Add | BinOp::Sub,
+                    ..
+                }
+            ) && inst.args.len() == 2
+                && self.ty(inst.args[0]) == self.ty(p)
+                && self.ty(inst.args[1]) == self.ty(p)
+            {
+                let (a, b) = (inst.args[0], inst.args[1]);
+                if (a == p && self.not_nat(b, db, 3)) || (b == p && self.not_nat(a, db, 3)) {
+                    return true;
+                }
+            }
+        }
+        self.not_nat(v, at, 3) && self.not_nat(p, at, 3)
     }
 
     /// Both time operands in their common unit.
@@ -253,9 +376,9 @@ impl Gen<'_, '_> {
         let v = t.1[0];
         let k = self.conv_i64(n)?;
         let r = match op {
-            BinOp::Add => self.time_add(v, k, false, (false, false)),
-            BinOp::Sub if time_first => self.time_add(v, k, true, (false, false)),
-            BinOp::Sub => self.time_add(k, v, true, (false, false)),
+            BinOp::Add => self.time_add(v, k, false, (Nat::Unknown, Nat::Unknown)),
+            BinOp::Sub if time_first => self.time_add(v, k, true, (Nat::Unknown, Nat::Unknown)),
+            BinOp::Sub => self.time_add(k, v, true, (Nat::Unknown, Nat::Unknown)),
             BinOp::Mul => {
                 let r = self.b.ins().imul(v, k);
                 // Overflow: the high half is not the low half's sign extension.
@@ -319,20 +442,24 @@ impl Gen<'_, '_> {
         // `x < y`, `x <= y` with x not NaT make y not NaT either (y == x or y > x);
         // `x > y`, `x >= y` with y not NaT likewise make x not NaT; `x != y` is
         // true with a NaT x, and with a NaT y and another x it is true anyway.
-        let (probe, proven) = if matches!(op, CmpOp::Gt | CmpOp::Ge) {
+        let (probe, state) = if matches!(op, CmpOp::Gt | CmpOp::Ge) {
             (y, known.1)
         } else {
             (x, known.0)
         };
-        if proven {
-            return Ok(c); // the probe is not NaT: the comparison of the counts decides
-        }
-        Ok(if op == CmpOp::Ne {
-            let nat = self.is_nat(probe);
-            self.b.ins().bor(c, nat)
-        } else {
-            let ok = self.b.ins().icmp_imm_s(IntCC::NotEqual, probe, i64::MIN);
-            self.b.ins().band(c, ok)
+        Ok(match (state, op) {
+            // The probe is not NaT: the comparison of the counts decides.
+            (Nat::Never, _) => c,
+            (Nat::Flag(f, _), CmpOp::Ne) => self.b.ins().bor(c, f),
+            (Nat::Flag(_, nf), _) => self.b.ins().band(c, nf),
+            (Nat::Unknown, CmpOp::Ne) => {
+                let nat = self.is_nat(probe);
+                self.b.ins().bor(c, nat)
+            }
+            (Nat::Unknown, _) => {
+                let ok = self.b.ins().icmp_imm_s(IntCC::NotEqual, probe, i64::MIN);
+                self.b.ins().band(c, ok)
+            }
         })
     }
 
