@@ -582,3 +582,60 @@ def test_int_lanes_are_vectorized():
         assert "paddd" in f.inspect_asm()
         assert "paddq" in g.inspect_asm()
         assert "movmsk" in f.inspect_asm()  # the per-step overflow test
+
+
+# ---- the iterations left after the vector loop: vector copies overlapping the last ones ----
+
+
+def threshold_from(img, t, out, start):
+    for j in range(start, img.shape[0]):
+        v = img[j]
+        out[j] = np.uint8(255) - v if v > t else v
+    return out
+
+
+def sub_both_ways(a, b, out):
+    for j in range(a.shape[0]):
+        x = a[j]
+        y = b[j]
+        out[j] = x - y if x > y else y - x
+    return out
+
+
+def add_narrow(a, b, out):
+    for j in range(1, a.shape[0]):
+        out[j] = a[j] + b[j]  # int8 + int8 wraps with NumPy's warning: checked lanes
+    return out
+
+
+def scale_into(a, out, k):
+    for j in range(2, a.shape[0] - 1):
+        out[j] = a[j + 1] * k
+    return out
+
+
+@pytest.mark.parametrize("n", list(range(0, 50)))
+def test_tail_iterations_in_overlapping_vector_copies(n, rng):
+    # Every length (tails of every size, loops too short for any vector step),
+    # loops that start after 0 (the elements before the start stay untouched),
+    # overflows placed in the tail (the copy stores nothing, the scalar loop
+    # warns there), and arrays read and written in place (no overlap copies).
+    img = rng.integers(0, 256, n, dtype=np.uint8)
+    for start in (0, 1, 5):
+        assert_same(pyston.fast(threshold_from), img, np.uint8(128), np.full(n, 7, np.uint8), start)
+    assert_same(pyston.fast(threshold_from), img, np.uint8(128), img, 0)  # written where read
+    b = rng.integers(0, 256, n, dtype=np.uint8)
+    assert_same(pyston.fast(sub_both_ways), img, b, np.full(n, 9, np.uint8))
+    a8 = rng.integers(-60, 60, n, dtype=np.int8)
+    b8 = rng.integers(-60, 60, n, dtype=np.int8)
+    _same_arrays_with_warnings(pyston.fast(add_narrow), a8, b8, np.full(n, 3, np.int8))
+    for pos in sorted({n - 1, n - 2, n - 7, n // 2} & set(range(1, n))):
+        big = a8.copy()
+        big[pos] = 127
+        bb = b8.copy()
+        bb[pos] = 100
+        _same_arrays_with_warnings(pyston.fast(add_narrow), big, bb, np.full(n, 3, np.int8))
+    x = rng.standard_normal(n)
+    assert_same(pyston.fast(scale_into), x, np.full(n, -1.0), 0.5)
+    assert_same(pyston.fast(scale_into), x, x, 0.5)  # read one ahead of the write: scalar
+    assert_same(pyston.fast(scale_into), x.astype(np.float32), np.full(n, -1.0, np.float32), np.float32(3))

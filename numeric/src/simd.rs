@@ -96,6 +96,36 @@ impl VecLoop {
     fn lanes(&self) -> i64 {
         self.lane_ty().lane_count() as i64
     }
+
+    /// Whether the iterations left after the vector loop (fewer than a step)
+    /// may run as vector copies too, the last one from `stop - lanes`,
+    /// overlapping iterations already done, instead of on the scalar loop.
+    /// Doing an iteration again must store what it stored the first time:
+    /// the loop has no sums, and no array it stores to is one it loads from
+    /// (other arrays it loads from are checked disjoint from those it stores
+    /// to before the vector loop runs at all; and each stored array is stored
+    /// at one index only, as the plan requires). So the values loaded, and the
+    /// values stored, are the same both times. The overlapping copy only runs
+    /// when `stop - lanes` is at or after the loop's start (its iterations are
+    /// the loop's own: in bounds as the plan proved), and its lane checks bail
+    /// out to the scalar loop, storing nothing, as any step's do.
+    fn overlap_ok(&self, f: &ir::Function) -> bool {
+        if !self.reductions.is_empty() {
+            return false;
+        }
+        let mut stored = Vec::new();
+        let mut loaded = Vec::new();
+        for &b in &self.body {
+            for inst in &f.block(b).insts {
+                match inst.op {
+                    Op::SetItem => stored.push(inst.args[0]),
+                    Op::GetItem => loaded.push(inst.args[0]),
+                    _ => {}
+                }
+            }
+        }
+        !stored.is_empty() && stored.iter().all(|s| !loaded.contains(s))
+    }
 }
 
 /// The SIMD plans as text, by header: per loop its counter and bound, lane
@@ -926,120 +956,168 @@ impl SimdGen for Gen<'_, '_> {
             None => self.b.ins().jump(vh, &entry_args),
         };
         self.b.switch_to_block(vh);
+        // The last step may overlap the one before (see `overlap_ok`): it then runs
+        // after the loop, from `last`.
+        let last = plan.overlap_ok(f).then(|| self.b.create_block());
         // (The body is the branch's last successor: Cranelift lays it out right after.)
         let done = self.b.ins().icmp(IntCC::SignedGreaterThan, iv, lim);
         let mut exit_args = vec![BlockArg::Value(iv)];
         exit_args.extend(accs.iter().map(|a| BlockArg::Value(*a)));
-        self.b.ins().brif(done, out, &exit_args, vb, &[]);
+        self.b.ins().brif(done, last.unwrap_or(out), &exit_args, vb, &[]);
         self.b.switch_to_block(vb);
         let saved = self.cur_inst;
         let mut new_accs = accs.clone();
         let nred = plan.reductions.len();
-        // Strict int lanes: the sign bits of `ovf` flag lanes whose + or - overflowed;
-        // the step's stores wait until all its lanes are known to be exact.
-        let mut ovf: Option<CV> = None;
-        let mut deferred: Vec<DeferredStore> = Vec::new();
-        for u in 0..unroll {
-            // Copy u handles iterations i + u * lanes .. i + (u + 1) * lanes, in order.
-            let iu = if u == 0 {
-                iv
-            } else {
-                self.b.ins().iadd_imm_s(iv, u * lanes)
-            };
-            let mut vu = vv.clone();
-            for &blk in &plan.body {
-                if let Some(sel) = &plan.sel {
-                    self.merge_selects(sel, blk, &mut vu, &splats)?;
-                }
-                for (k, inst) in f.block(blk).insts.iter().enumerate() {
-                    if let Some(ri) = plan.reductions.iter().position(|r| r.add == (blk, k)) {
-                        let Some(VV::Lane(e)) = vu.get(&plan.reductions[ri].term).cloned() else {
-                            return Err(internal("simd: reduction term"));
-                        };
-                        let a = u as usize * nred + ri;
-                        new_accs[a] = self.add_lanes(plan.elem, new_accs[a], e);
-                        if let (true, Some((_, splat))) = (plan.reductions[ri].checked, bias) {
-                            let u = self.b.ins().iadd(e, splat);
-                            new_accs[bits_at + a] = self.b.ins().bor(new_accs[bits_at + a], u);
-                        }
-                        continue;
-                    }
-                    let lane_op = matches!(inst.op, Op::GetItem | Op::SetItem)
-                        || inst.result.is_some_and(|r| lane_vals.contains(&r));
-                    if (blk, k) == plan.step_inst || !lane_op {
-                        continue;
-                    }
-                    if let Some(sel) = &plan.sel {
-                        // Selects and narrow lanes: each instruction's own check, if any.
-                        self.cur_inst = sel.same_access.get(&(blk, k)).copied().unwrap_or((blk, k));
-                        let v = if inst.op == Op::SetItem {
-                            None
+        for pass in 0..1 + last.is_some() as usize {
+            // Pass 0: the loop's body (`unroll` copies from i); pass 1, after the loop
+            // (fewer than `unroll * lanes` iterations left, at least `lanes` in all):
+            // copies from i, i + lanes, ..., none starting past stop - lanes.
+            let (starts, bail_i) = if pass == 0 {
+                let starts: Vec<CV> = (0..unroll)
+                    .map(|u| {
+                        if u == 0 {
+                            iv
                         } else {
-                            self.sel_inst(sel, inst, &vu, &splats, iu)?
-                        };
-                        self.cur_inst = (blk, k);
-                        if let Some(m) = self.lane_check(sel, inst, &vu, &splats, v)? {
-                            ovf = Some(match ovf {
-                                Some(o) => self.b.ins().bor(o, m),
-                                None => m,
-                            });
+                            self.b.ins().iadd_imm_s(iv, u * lanes)
                         }
-                        match v {
-                            Some(v) => {
-                                vu.insert(inst.result.unwrap(), VV::Lane(v));
-                            }
-                            None => deferred.push((inst.clone(), vu.clone(), iu, (blk, k))),
-                        }
-                        continue;
+                    })
+                    .collect();
+                (starts, iv)
+            } else {
+                let last = last.ok_or_else(|| internal("simd: overlap block"))?;
+                let il = self.b.append_block_param(last, clt::I64);
+                self.b.switch_to_block(last);
+                let lb = self.b.create_block();
+                // i < stop, and stop - lanes >= i0 (computed where it cannot wrap).
+                let rest = self.b.ins().icmp(IntCC::SignedLessThan, il, stop);
+                let room = self
+                    .b
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, stop, i64::MIN + lanes);
+                let j = self.b.ins().iadd_imm_s(stop, -lanes);
+                let from = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, j, i0);
+                let go = self.b.ins().band(rest, room);
+                let go = self.b.ins().band(go, from);
+                self.b.ins().brif(go, lb, &[], out, &[BlockArg::Value(il)]);
+                self.b.switch_to_block(lb);
+                // i + min(u * lanes, j - i): j - i is in [-lanes, unroll * lanes) here.
+                let room_left = self.b.ins().isub(j, il);
+                let starts: Vec<CV> = (0..unroll)
+                    .map(|u| {
+                        let c = self.b.ins().iconst(clt::I64, u * lanes);
+                        let d = self.b.ins().smin(c, room_left);
+                        self.b.ins().iadd(il, d)
+                    })
+                    .collect();
+                (starts, il)
+            };
+            // Strict int lanes: the sign bits of `ovf` flag lanes whose + or - overflowed;
+            // the step's stores wait until all its lanes are known to be exact.
+            let mut ovf: Option<CV> = None;
+            let mut deferred: Vec<DeferredStore> = Vec::new();
+            for (u, &iu) in starts.iter().enumerate() {
+                // Copy u handles iterations i + u * lanes .. i + (u + 1) * lanes, in order.
+                let u = u as i64;
+                let mut vu = vv.clone();
+                for &blk in &plan.body {
+                    if let Some(sel) = &plan.sel {
+                        self.merge_selects(sel, blk, &mut vu, &splats)?;
                     }
-                    if plan.checked_lanes && inst.op == Op::SetItem {
-                        deferred.push((inst.clone(), vu.clone(), iu, (blk, k)));
-                        continue;
-                    }
-                    self.cur_inst = (blk, k); // the index facts of this access
-                    if let Some(v) = self.vector_inst(inst, &vu, &splats, iu, lane_ty)? {
-                        if let (true, Op::Bin { op, .. }) = (plan.checked_lanes, &inst.op) {
-                            let x = Self::lane_of(inst.args[0], &vu, &splats)?;
-                            let y = Self::lane_of(inst.args[1], &vu, &splats)?;
-                            let xr = self.b.ins().bxor(x, v);
-                            let m = if *op == BinOp::Add {
-                                let yr = self.b.ins().bxor(y, v);
-                                self.b.ins().band(xr, yr)
-                            } else {
-                                let xy = self.b.ins().bxor(x, y);
-                                self.b.ins().band(xy, xr)
+                    for (k, inst) in f.block(blk).insts.iter().enumerate() {
+                        if let Some(ri) = plan.reductions.iter().position(|r| r.add == (blk, k)) {
+                            let Some(VV::Lane(e)) = vu.get(&plan.reductions[ri].term).cloned() else {
+                                return Err(internal("simd: reduction term"));
                             };
-                            ovf = Some(match ovf {
-                                Some(o) => self.b.ins().bor(o, m),
-                                None => m,
-                            });
+                            let a = u as usize * nred + ri;
+                            new_accs[a] = self.add_lanes(plan.elem, new_accs[a], e);
+                            if let (true, Some((_, splat))) = (plan.reductions[ri].checked, bias) {
+                                let u = self.b.ins().iadd(e, splat);
+                                new_accs[bits_at + a] = self.b.ins().bor(new_accs[bits_at + a], u);
+                            }
+                            continue;
                         }
-                        vu.insert(inst.result.unwrap(), VV::Lane(v));
+                        let lane_op = matches!(inst.op, Op::GetItem | Op::SetItem)
+                            || inst.result.is_some_and(|r| lane_vals.contains(&r));
+                        if (blk, k) == plan.step_inst || !lane_op {
+                            continue;
+                        }
+                        if let Some(sel) = &plan.sel {
+                            // Selects and narrow lanes: each instruction's own check, if any.
+                            self.cur_inst = sel.same_access.get(&(blk, k)).copied().unwrap_or((blk, k));
+                            let v = if inst.op == Op::SetItem {
+                                None
+                            } else {
+                                self.sel_inst(sel, inst, &vu, &splats, iu)?
+                            };
+                            self.cur_inst = (blk, k);
+                            if let Some(m) = self.lane_check(sel, inst, &vu, &splats, v)? {
+                                ovf = Some(match ovf {
+                                    Some(o) => self.b.ins().bor(o, m),
+                                    None => m,
+                                });
+                            }
+                            match v {
+                                Some(v) => {
+                                    vu.insert(inst.result.unwrap(), VV::Lane(v));
+                                }
+                                None => deferred.push((inst.clone(), vu.clone(), iu, (blk, k))),
+                            }
+                            continue;
+                        }
+                        if plan.checked_lanes && inst.op == Op::SetItem {
+                            deferred.push((inst.clone(), vu.clone(), iu, (blk, k)));
+                            continue;
+                        }
+                        self.cur_inst = (blk, k); // the index facts of this access
+                        if let Some(v) = self.vector_inst(inst, &vu, &splats, iu, lane_ty)? {
+                            if let (true, Op::Bin { op, .. }) = (plan.checked_lanes, &inst.op) {
+                                let x = Self::lane_of(inst.args[0], &vu, &splats)?;
+                                let y = Self::lane_of(inst.args[1], &vu, &splats)?;
+                                let xr = self.b.ins().bxor(x, v);
+                                let m = if *op == BinOp::Add {
+                                    let yr = self.b.ins().bxor(y, v);
+                                    self.b.ins().band(xr, yr)
+                                } else {
+                                    let xy = self.b.ins().bxor(x, y);
+                                    self.b.ins().band(xy, xr)
+                                };
+                                ovf = Some(match ovf {
+                                    Some(o) => self.b.ins().bor(o, m),
+                                    None => m,
+                                });
+                            }
+                            vu.insert(inst.result.unwrap(), VV::Lane(v));
+                        }
                     }
                 }
             }
+            if let Some(ovf) = ovf {
+                // A lane overflowed: the scalar loop takes over at this step (nothing stored).
+                let signs = self.b.ins().vhigh_bits(clt::I32, ovf);
+                let store = self.b.create_block();
+                let mut bail = vec![BlockArg::Value(bail_i)];
+                bail.extend(accs.iter().map(|a| BlockArg::Value(*a)));
+                self.b.ins().brif(signs, out, &bail, store, &[]);
+                self.b.switch_to_block(store);
+            }
+            for (inst, vu, iu, at) in deferred {
+                self.cur_inst = at;
+                match &plan.sel {
+                    Some(sel) => self.sel_inst(sel, &inst, &vu, &splats, iu)?,
+                    None => self.vector_inst(&inst, &vu, &splats, iu, lane_ty)?,
+                };
+            }
+            self.cur_inst = saved;
+            if pass == 0 {
+                let next = self.b.ins().iadd_imm_s(iv, step);
+                let mut back_args = vec![BlockArg::Value(next)];
+                back_args.extend(new_accs.iter().map(|a| BlockArg::Value(*a)));
+                self.b.ins().jump(vh, &back_args);
+            } else {
+                // Every iteration done: the scalar loop starts at stop (and runs none).
+                self.b.ins().jump(out, &[BlockArg::Value(stop)]);
+            }
         }
-        if let Some(ovf) = ovf {
-            // A lane overflowed: the scalar loop takes over at this step (nothing stored).
-            let signs = self.b.ins().vhigh_bits(clt::I32, ovf);
-            let store = self.b.create_block();
-            let mut bail = vec![BlockArg::Value(iv)];
-            bail.extend(accs.iter().map(|a| BlockArg::Value(*a)));
-            self.b.ins().brif(signs, out, &bail, store, &[]);
-            self.b.switch_to_block(store);
-        }
-        for (inst, vu, iu, at) in deferred {
-            self.cur_inst = at;
-            match &plan.sel {
-                Some(sel) => self.sel_inst(sel, &inst, &vu, &splats, iu)?,
-                None => self.vector_inst(&inst, &vu, &splats, iu, lane_ty)?,
-            };
-        }
-        self.cur_inst = saved;
-        let next = self.b.ins().iadd_imm_s(iv, step);
-        let mut back_args = vec![BlockArg::Value(next)];
-        back_args.extend(new_accs.iter().map(|a| BlockArg::Value(*a)));
-        self.b.ins().jump(vh, &back_args);
         self.b.switch_to_block(out);
         // The scalar loop continues from i_out, each reduction from s + (its lanes' sum).
         let mut result: Vec<BlockArg> = args.to_vec();
