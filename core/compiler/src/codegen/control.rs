@@ -18,6 +18,22 @@ impl Gen<'_, '_> {
         ir::cfg::dominates(&self.idom, a, b)
     }
 
+    /// Whether branch condition `c` is `x == x` (perhaps through `truth`) of a
+    /// float or time value: false only for NaN or NaT.
+    fn self_equality_test(&self, c: Value) -> bool {
+        let Some(&(b, k)) = self.defs.get(&c) else { return false };
+        let inst = &self.f.block(b).insts[k];
+        match inst.op {
+            Op::Truth => self.self_equality_test(inst.args[0]),
+            Op::Cmp(CmpOp::Eq) => {
+                inst.args.len() == 2
+                    && inst.args[0] == inst.args[1]
+                    && matches!(self.ty(inst.args[0]), Ty::Float | Ty::Np(_))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the loop headed by `header` is a counted loop `for j in
     /// range(c, X.shape[k])` (or `range(len(X))`, `c` a constant >= 0, step a
     /// positive constant) nested in another loop. Its back edge skips the
@@ -467,11 +483,12 @@ impl Gen<'_, '_> {
                 let (ta, tb) = (self.blocks[&a.block], self.blocks[&bb.block]);
                 let (from, _) = self.cur_inst;
                 let loop_test = self.f.block(from).term.successors().len() == 2 && self.is_loop_header(from);
-                if loop_test {
+                if loop_test || self.self_equality_test(*c) {
                     // Cranelift lays out a branch's *last* successor right after it: at a
                     // loop's test the condition is inverted so that the body falls through
                     // and the back edge is the loop's only taken jump. (An `if` keeps the
-                    // `else` side inline: the rare case is usually the `then` arm.)
+                    // `else` side inline: the rare case is usually the `then` arm; not
+                    // after `if x == x:`, a NaN or NaT test, whose `else` side is rare.)
                     let not = self.b.ins().icmp_imm_u(IntCC::Equal, cv, 0);
                     self.b.ins().brif(not, tb, &ba, ta, &aa);
                 } else {
