@@ -23,6 +23,11 @@
 //!   and the divisor is not zero; otherwise NumPy warns, so compiled code
 //!   deoptimizes and the interpreter tier lets NumPy do it. (`//` gives a
 //!   `np.longlong`, which compiled code does not hold: not typed, plain Python.)
+//!
+//! NaT tests are skipped where a fact proves them (`Gen::not_nat`): inside
+//! `if d == d:` (or another comparison that holds only for valid values) and
+//! for sums of proven values; a loop value whose NaT-ness cannot change in the
+//! loop (`Gen::nat_invariant`) is tested once, before the loop.
 
 use super::*;
 use crate::types::TimeUnit;
