@@ -867,3 +867,33 @@ def test_del_of_a_name():
     a = np.arange(4.0)
     cases = [(n, a, flag) for n in (0, 3, 4, 6) for flag in (True, False)]
     assert_same_all(del_names, cases)
+
+
+# `if x == x:` (a NaN or NaT test) is laid out with its `then` side inline.
+
+
+def nan_skipping_sum(a):
+    s = 0.0
+    n = 0
+    for i in range(a.shape[0]):
+        x = a[i]
+        if x == x:
+            s += x
+        else:
+            n += 1
+    return s, n
+
+
+def test_self_equality_branches_keep_both_sides():
+    rng = np.random.default_rng(37)
+    f = pyston.fast(nan_skipping_sum)
+    for dtype in (np.float64, np.float32, np.float16):
+        for n in (0, 1, 5, 33):
+            a = rng.standard_normal(n).astype(dtype)
+            assert_same(f, a)
+            if n:
+                for pos in {0, n // 2, n - 1}:
+                    b = a.copy()
+                    b[pos] = np.nan
+                    assert_same(f, b)
+                assert_same(f, np.full(n, np.nan, dtype))

@@ -434,3 +434,199 @@ def test_loop_past_the_end_of_a_time_array(extra):
     # end: NumPy's IndexError at the same element, out[] written up to there.
     run_both(time_gaps_upto, (ts, 19 + extra))
     run_both(time_total_upto, (d, 20 + extra))
+
+
+# ---- NaT facts: branches on time comparisons, and the add's cold NaT path ----
+# Inside `if d == d:` (or `<`, `<=`, `>`, `>=`; the false side of `!=`), d is
+# not NaT: compiled code skips its NaT tests there. A sum of two proven values
+# is proven too. Adds keep NaT and deoptimize on overflow from a cold block.
+
+
+def skip_nat_total(d):
+    s = d[0] - d[0]
+    for i in range(len(d)):
+        x = d[i]
+        if x == x:
+            s = s + x
+    return s
+
+
+def skip_nat_total_ne(d):
+    s = d[0] - d[0]
+    for i in range(len(d)):
+        x = d[i]
+        if x != x:
+            continue
+        s = s - x
+    return s
+
+
+def skip_nat_total_ifexp(d):
+    s = d[0] - d[0]
+    for i in range(len(d)):
+        x = d[i]
+        s = s + x if x == x else s
+    return s
+
+
+def gaps_and_largest(ts):
+    out = np.empty(ts.shape[0] - 1, dtype=(ts[1] - ts[0]).dtype)
+    big = ts[1] - ts[0]
+    for i in range(ts.shape[0] - 1):
+        d = ts[i + 1] - ts[i]
+        out[i] = d
+        if d > big:
+            big = d
+    return out, big
+
+
+def ordered_pairs(a, b, lo):
+    # Each comparison true only for non-NaT operands; the sums inside use that.
+    n = 0
+    t = lo - lo
+    for i in range(len(a)):
+        x = a[i]
+        y = b[i]
+        if x < y:
+            t = t + (y - x)
+            n += 1
+        elif x >= y:
+            t = t + (x - y) + (x - y)
+        if x <= lo:
+            t = t - (lo - x)
+        if y > lo:
+            n += 2
+    return n, t
+
+
+def sides_of_branches(a, b, t0):
+    # The side of each branch where the operands may be NaT uses them: a fact
+    # taken from the wrong side would drop a NaT (t0 > 0 makes t + NaT no
+    # overflow). One total per side, so that no other NaT test hides it.
+    t1 = t2 = t3 = t4 = t5 = t0
+    for i in range(len(a)):
+        x = a[i]
+        y = b[i]
+        if x != y:
+            t1 = t1 + x
+        if x == y:
+            t2 = t2 + y
+        else:
+            t3 = t3 + y
+        if x < y:
+            t4 = t4 + x
+        else:
+            t5 = t5 + x
+    return t1, t2, t3, t4, t5
+
+
+def self_compares(a):
+    out = []
+    for i in range(len(a)):
+        x = a[i]
+        out.append((x == x, x != x, x < x, x <= x, x > x, x >= x))
+    return out
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "D", "ns"])
+def test_nat_facts_from_branches(unit):
+    rng = np.random.default_rng(35)
+    for n in (1, 2, 5, 40):
+        d = rng.integers(-(10**6), 10**6, n).astype(f"m8[{unit}]")
+        variants = [d.copy()]
+        for pos in (0, n // 2, n - 1):
+            v = d.copy()
+            v[pos] = np.timedelta64("NaT")
+            variants.append(v)
+        allnat = d.copy()
+        allnat[:] = np.timedelta64("NaT")
+        variants += [allnat, d[::-1], d[::2]]
+        for v in variants:
+            for fn in (skip_nat_total, skip_nat_total_ne, skip_nat_total_ifexp, self_compares):
+                run_both(fn, (v,))
+            ts = np.datetime64("2024-01-01", unit) + np.cumsum(np.abs(v.view("i8")) % 1000).astype(f"m8[{unit}]")
+            ts[v.view("i8") == I64_MIN] = np.datetime64("NaT")
+            if n > 1:
+                run_both(gaps_and_largest, (ts,))
+            w = rng.integers(-(10**6), 10**6, n).astype(f"m8[{unit}]")
+            run_both(ordered_pairs, (v, w, np.timedelta64(3, unit)))
+            run_both(sides_of_branches, (v, w, np.timedelta64(10**7, unit)))
+            run_both(sides_of_branches, (w, v, np.timedelta64(10**7, unit)))
+            run_both(sides_of_branches, (v, v, np.timedelta64(10**7, unit)))
+            run_both(ordered_pairs, (v, w, np.timedelta64("NaT", unit)))
+
+
+def test_nat_facts_mixed_units_and_overflow():
+    # A proven operand converted to a finer unit stays proven (a conversion that
+    # overflows deoptimizes); sums that overflow or land on NaT deoptimize, and
+    # the interpreter tier lets the running NumPy decide (wrap or raise).
+    big = np.array([I64_MAX - 5, 3, 4, I64_MIN + 1, -9], dtype="m8[ns]")
+    run_both(skip_nat_total, (big,))
+    run_both(skip_nat_total, (np.array([I64_MIN + 1, -1, 5], dtype="m8[s]"),))
+    run_both(skip_nat_total, (np.array([I64_MAX, 1], dtype="m8[s]"),))
+    run_both(skip_nat_total_ne, (np.array([I64_MIN + 1, 1, I64_MIN + 1], dtype="m8[s]"),))
+    a = np.array([10**17, -(10**17), I64_MIN, 5], dtype="m8[s]")
+    b = np.array([1, 2, 3, 4], dtype="m8[ms]")
+    run_both(ordered_pairs, (a, b, np.timedelta64(1, "us")))
+    run_both(ordered_pairs, (b, a, np.timedelta64(I64_MIN + 1, "ms")))
+    ts = np.array([I64_MIN + 1, I64_MAX, 0, I64_MIN, 4], dtype="M8[s]")
+    run_both(gaps_and_largest, (ts,))
+
+
+# ---- loop values whose NaT-ness never changes: tested once, before the loop ----
+
+
+def track_last_valid(a):
+    # `last` becomes valid at the first valid element: its NaT-ness changes in
+    # the loop, so each `x > last` must test it.
+    last = a[0]
+    n = 0
+    for i in range(1, len(a)):
+        x = a[i]
+        if x > last:
+            n += 1
+        if x == x:
+            last = x
+    return n, last
+
+
+def largest_and_total(a):
+    # `big` (replaced only by a larger, so valid, value) and `s` (plus valid
+    # values only) are NaT in every iteration exactly when they start NaT.
+    big = a[0]
+    s = a[1] - a[0]
+    for i in range(len(a)):
+        x = a[i]
+        if x > big:
+            big = x
+        if x == x:
+            s = s + x
+            s = s - x + x
+    return big, s
+
+
+def running_unfiltered(a):
+    # `s + x` with x maybe NaT: s may turn NaT in the loop.
+    s = a[0] - a[0]
+    k = 0
+    for i in range(len(a)):
+        s = s + a[i]
+        if s > a[0]:
+            k += 1
+    return s, k
+
+
+@pytest.mark.parametrize("unit", ["s", "ms"])
+def test_nat_invariant_loop_values(unit):
+    rng = np.random.default_rng(36)
+    for n in (2, 3, 9, 50):
+        d = rng.integers(-(10**6), 10**6, n).astype(f"m8[{unit}]")
+        for nat_at in ([], [0], [1], [0, 1], [n - 1], [0, n // 2], list(range(n))):
+            v = d.copy()
+            v[nat_at] = np.timedelta64("NaT")
+            for fn in (track_last_valid, largest_and_total, running_unfiltered):
+                run_both(fn, (v,))
+    ext = np.array([I64_MIN, I64_MAX - 2, 1, 1, I64_MIN, 5], dtype="m8[s]")
+    for fn in (track_last_valid, largest_and_total, running_unfiltered):
+        run_both(fn, (ext,))
+        run_both(fn, (ext[1:],))

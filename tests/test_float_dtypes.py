@@ -507,3 +507,69 @@ def test_more_kernels(t):
     check(zero_d, np.array(2.5, t))
     if t is np.float16:
         check(rotate_add, a[:, 0].copy(), (rng.standard_normal(4) * (1 + 1j)).astype(np.complex64))
+
+
+# ---- complex64 chains: a result read only by the next + - * is checked there ----
+
+
+def fir(x, h):
+    n = x.shape[0] - h.shape[0] + 1
+    out = np.zeros(max(n, 0), np.complex64)
+    for i in range(n):
+        acc = np.complex64(0)
+        for k in range(h.shape[0]):
+            acc += x[i + k] * h[k]
+        out[i] = acc
+    return out
+
+
+def chains(a, b, c):
+    out = np.zeros((a.shape[0], 6), np.complex64)
+    for i in range(a.shape[0]):
+        x, y, z = a[i], b[i], c[i]
+        out[i, 0] = x * y - z
+        out[i, 1] = (x + y) * z
+        out[i, 2] = x * y * z
+        out[i, 3] = x - y + z
+        t = x * y
+        out[i, 4] = t + t  # read twice: checked where made
+        out[i, 5] = x * y + 1j  # a Python complex operand: checked where made
+    return out
+
+
+def escape(c, maxit):
+    out = np.zeros(c.shape[0], np.int64)
+    for i in range(c.shape[0]):
+        z = np.complex64(0)
+        k = 0
+        while k < maxit and z.real * z.real + z.imag * z.imag <= 4:
+            z = z * z + c[i]
+            k += 1
+        out[i] = k
+    return out
+
+
+def test_complex64_chains_keep_numpys_values_and_warnings():
+    rng = np.random.default_rng(35)
+    base = (rng.standard_normal(30) + 1j * rng.standard_normal(30)).astype(np.complex64)
+    specials = np.array(C64_EDGES + [3e38 + 3e38j, -3e38 + 0j, complex(0, -math.inf), complex(math.nan, math.nan)],
+                        dtype=np.complex64)
+    h = (rng.standard_normal(5) + 1j * rng.standard_normal(5)).astype(np.complex64)
+    check(fir, base, h)
+    check(fir, base[:3], h)  # no output
+    check(fir, base[::-2], h[::2])
+    for s in specials:
+        for pos in (0, 7, 29):
+            x = base.copy()
+            x[pos] = s
+            check(fir, x, h)
+            check(fir, x * np.complex64(1e19), h * np.complex64(1e19))  # products overflow
+            check(chains, x, base[::-1].copy(), np.full(30, s, np.complex64))
+    big = np.full(30, 3e38 + 1e38j, np.complex64)
+    check(chains, big, big, base)
+    check(chains, base, big, big)
+    grid = (np.linspace(-2.2, 0.8, 40)[:, None] + 1j * np.linspace(-1.3, 1.3, 9)[None, :]).astype(np.complex64).ravel()
+    check(escape, grid, 60)
+    # (A huge c would overflow `z.real * z.real`, a float32 product whose warning
+    # compiled code does not emit: docs/semantics.md.)
+    check(escape, np.array([complex(math.nan, 0), complex(math.inf, 1), 0.25 + 0j, -2 + 0j], np.complex64), 60)

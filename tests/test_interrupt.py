@@ -75,6 +75,49 @@ def test_keyboard_interrupt_stops_a_long_compiled_loop(tmp_path):
     assert dt < 10  # promptly (the loop alone would run for hours)
 
 
+INNER = """
+    @pyston.fast
+    def spin_int(n, m):
+        s = 0
+        for i in range(n):
+            for j in range(m):
+                s = (s + j * i) % 1000003
+        return s
+
+    @pyston.fast
+    def spin_from_negative(n, a, lo):
+        s = 0
+        for i in range(n):
+            for j in range(lo, a.shape[0]):
+                s = (s + j * i) % 1000003
+        return s
+"""
+
+
+@pytest.mark.parametrize("call", ["spin_int(2, 10**12)", "spin_from_negative(2, np.arange(3), -(10**12))"])
+def test_inner_loops_not_bounded_by_an_array_still_test_the_flag(tmp_path, call):
+    # An inner `for j in range(a.shape[0])` leaves the test to the enclosing
+    # loop (it ends within one pass over the array); an inner loop over a plain
+    # int range, or one starting below 0, may be long and tests it itself.
+    rc, out, err, dt = interrupt(
+        LOOP
+        + INNER
+        + f"""
+    spin_int(2, 3)
+    spin_from_negative(2, np.arange(3), -2)
+    print("READY", flush=True)
+    try:
+        {call}
+    except KeyboardInterrupt:
+        print("KeyboardInterrupt", flush=True)
+    """,
+        tmp_path,
+    )
+    assert rc == 0, err
+    assert out.split() == ["KeyboardInterrupt"]
+    assert dt < 10
+
+
 def test_uncaught_interrupt_has_cpythons_exit_and_traceback(tmp_path):
     rc, out, err, _ = interrupt(
         LOOP

@@ -332,6 +332,90 @@ def test_int32_sum_is_vectorized():
         assert "vpmovsxdq" in f.inspect_asm() or "pmovsxdq" in f.inspect_asm()
 
 
+NARROW_INTS = ["int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64"]
+
+
+def window_sums(a, w):
+    out = np.zeros(max(a.shape[0] - w + 1, 0), np.int64)
+    for i in range(out.shape[0]):
+        s = 0
+        for k in range(w):
+            s += int(a[i + k])
+        out[i] = s
+    return out
+
+
+def window_sums_from(a, w, s0):
+    # Each window's sum starts at s0 (a Python int: may go past 64 bits).
+    out = []
+    for i in range(a.shape[0] - w + 1):
+        s = s0
+        for k in range(w):
+            s += int(a[i + k])
+        out.append(s)
+    return out
+
+
+@pytest.mark.parametrize("dtype", NARROW_INTS)
+def test_window_sums_of_narrow_ints_at_every_offset(dtype, rng):
+    # `s += int(a[i + k])`: the window `i + k` (i fixed in the inner loop) is a
+    # vector access, narrow elements are loaded widened to 64-bit lanes, and the
+    # sum ranges proved cannot overflow runs unchecked. Every window width
+    # (vector part, tail, both, neither), extreme values, empty arrays, and
+    # strided / reversed views (scalar loop) must give the sequential sums.
+    info = np.iinfo(dtype)
+    f = pyston.fast(window_sums)
+    wide = info.bits == 64  # sums past 64 bits: stored, NumPy raises (the function goes plain)
+    for n in (0, 1, 7, 40):
+        for a in (rng.integers(info.min, info.max, n, dtype=dtype, endpoint=True),
+                  np.full(n, info.min, dtype), np.full(n, info.max, dtype)):
+            for w in (1, 2, 3, 4, 5, 8, 9, 17):
+                assert_same(f, a, w, allow_fallback=wide)
+    big = rng.integers(info.min, info.max, 90, dtype=dtype, endpoint=True)
+    assert_same(f, big[::3], 5, allow_fallback=wide)
+    assert_same(f, big[::-1], 6, allow_fallback=wide)
+
+
+@pytest.mark.parametrize("dtype", NARROW_INTS)
+def test_window_sums_from_big_starts(dtype, rng):
+    # A start near 2**63: the sum cannot be proven in range, so the vector loop
+    # checks its terms' bound and hands an overflowing window to the scalar loop,
+    # which goes on with Python's big ints.
+    info = np.iinfo(dtype)
+    a = rng.integers(info.min, info.max, 30, dtype=dtype, endpoint=True)
+    for s0 in (0, 2**63 - 2**33, -(2**63) + 2**33, 2**63 - 1, -(2**63), 2**64):
+        _same_with_warnings(pyston.fast(window_sums_from), a, 7, s0)
+
+
+def narrow_total(a, s):
+    for x in a:
+        s += int(x)
+    return s
+
+
+@pytest.mark.parametrize("dtype", NARROW_INTS)
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 5, 15, 16, 17, 33])
+def test_narrow_elements_summed_as_python_ints(dtype, n, rng):
+    info = np.iinfo(dtype)
+    a = rng.integers(info.min, info.max, n, dtype=dtype, endpoint=True)
+    for s0 in (0, -7, 2**63 - 2**34, -(2**63) + 3):
+        _same_with_warnings(pyston.fast(narrow_total), a, s0)
+    _same_with_warnings(pyston.fast(narrow_total), np.full(n, info.max, dtype), 2**63 - 1 - n * int(info.max))
+    _same_with_warnings(pyston.fast(narrow_total), np.full(n, info.min, dtype), -(2**63) - n * int(info.min))
+
+
+def test_window_sum_of_int16_is_vectorized():
+    f = pyston.fast(window_sums)
+    f(np.arange(40, dtype=np.int16), 8)
+    if os.uname().machine in ("x86_64", "AMD64"):
+        asm = f.inspect_asm()
+        assert "pmovsxwd" in asm and "pmovsxdq" in asm and "paddq" in asm
+    g = pyston.fast(window_sums)
+    g(np.arange(40, dtype=np.uint8), 8)
+    if os.uname().machine in ("x86_64", "AMD64"):
+        assert "pmovzxbw" in g.inspect_asm()
+
+
 @pytest.mark.parametrize("n", [5, 64, 1000])
 def test_strict_int_sum_bound_edges(n):
     # The vector loop keeps its sum when every term lies in [-2**k, 2**k), with
@@ -498,3 +582,60 @@ def test_int_lanes_are_vectorized():
         assert "paddd" in f.inspect_asm()
         assert "paddq" in g.inspect_asm()
         assert "movmsk" in f.inspect_asm()  # the per-step overflow test
+
+
+# ---- the iterations left after the vector loop: vector copies overlapping the last ones ----
+
+
+def threshold_from(img, t, out, start):
+    for j in range(start, img.shape[0]):
+        v = img[j]
+        out[j] = np.uint8(255) - v if v > t else v
+    return out
+
+
+def sub_both_ways(a, b, out):
+    for j in range(a.shape[0]):
+        x = a[j]
+        y = b[j]
+        out[j] = x - y if x > y else y - x
+    return out
+
+
+def add_narrow(a, b, out):
+    for j in range(1, a.shape[0]):
+        out[j] = a[j] + b[j]  # int8 + int8 wraps with NumPy's warning: checked lanes
+    return out
+
+
+def scale_into(a, out, k):
+    for j in range(2, a.shape[0] - 1):
+        out[j] = a[j + 1] * k
+    return out
+
+
+@pytest.mark.parametrize("n", list(range(0, 50)))
+def test_tail_iterations_in_overlapping_vector_copies(n, rng):
+    # Every length (tails of every size, loops too short for any vector step),
+    # loops that start after 0 (the elements before the start stay untouched),
+    # overflows placed in the tail (the copy stores nothing, the scalar loop
+    # warns there), and arrays read and written in place (no overlap copies).
+    img = rng.integers(0, 256, n, dtype=np.uint8)
+    for start in (0, 1, 5):
+        assert_same(pyston.fast(threshold_from), img, np.uint8(128), np.full(n, 7, np.uint8), start)
+    assert_same(pyston.fast(threshold_from), img, np.uint8(128), img, 0)  # written where read
+    b = rng.integers(0, 256, n, dtype=np.uint8)
+    assert_same(pyston.fast(sub_both_ways), img, b, np.full(n, 9, np.uint8))
+    a8 = rng.integers(-60, 60, n, dtype=np.int8)
+    b8 = rng.integers(-60, 60, n, dtype=np.int8)
+    _same_arrays_with_warnings(pyston.fast(add_narrow), a8, b8, np.full(n, 3, np.int8))
+    for pos in sorted({n - 1, n - 2, n - 7, n // 2} & set(range(1, n))):
+        big = a8.copy()
+        big[pos] = 127
+        bb = b8.copy()
+        bb[pos] = 100
+        _same_arrays_with_warnings(pyston.fast(add_narrow), big, bb, np.full(n, 3, np.int8))
+    x = rng.standard_normal(n)
+    assert_same(pyston.fast(scale_into), x, np.full(n, -1.0), 0.5)
+    assert_same(pyston.fast(scale_into), x, x, 0.5)  # read one ahead of the write: scalar
+    assert_same(pyston.fast(scale_into), x.astype(np.float32), np.full(n, -1.0, np.float32), np.float32(3))

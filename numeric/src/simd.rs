@@ -23,6 +23,14 @@
 //! overflowed (the sign bits of `(x ^ r) & (y ^ r)`). When one did, nothing of
 //! that step is stored and the scalar loop takes over there, so the overflow
 //! happens exactly where it does in Python (a big int, or NumPy's warning).
+//!
+//! Int sums `s += int(a[i + x])` also take narrow int arrays (int8 to uint32,
+//! loaded sign- or zero-extended into 64-bit lanes: `int()` of the element is
+//! that value exactly) and a window offset `x` defined before the loop (the
+//! sum `i + x` proven not to overflow by `ranges`). A strict sum `ranges`
+//! proved never overflows in source order is added unchecked in any order:
+//! its total fits in i64, and wrapping i64 additions of the same terms give
+//! that total whatever their order.
 
 use crate::prelude::*;
 use crate::simd_select::{SelPlan, SelectGen};
@@ -67,6 +75,8 @@ pub(crate) struct Reduction {
     /// when no partial sum, in any order, can overflow; otherwise the scalar
     /// loop redoes the whole loop (allowed only for loops that store nothing).
     checked: bool,
+    /// A strict int sum `ranges` proved never overflows: added in any order, unchecked.
+    proven: bool,
 }
 
 impl VecLoop {
@@ -85,6 +95,36 @@ impl VecLoop {
 
     fn lanes(&self) -> i64 {
         self.lane_ty().lane_count() as i64
+    }
+
+    /// Whether the iterations left after the vector loop (fewer than a step)
+    /// may run as vector copies too, the last one from `stop - lanes`,
+    /// overlapping iterations already done, instead of on the scalar loop.
+    /// Doing an iteration again must store what it stored the first time:
+    /// the loop has no sums, and no array it stores to is one it loads from
+    /// (other arrays it loads from are checked disjoint from those it stores
+    /// to before the vector loop runs at all; and each stored array is stored
+    /// at one index only, as the plan requires). So the values loaded, and the
+    /// values stored, are the same both times. The overlapping copy only runs
+    /// when `stop - lanes` is at or after the loop's start (its iterations are
+    /// the loop's own: in bounds as the plan proved), and its lane checks bail
+    /// out to the scalar loop, storing nothing, as any step's do.
+    fn overlap_ok(&self, f: &ir::Function) -> bool {
+        if !self.reductions.is_empty() {
+            return false;
+        }
+        let mut stored = Vec::new();
+        let mut loaded = Vec::new();
+        for &b in &self.body {
+            for inst in &f.block(b).insts {
+                match inst.op {
+                    Op::SetItem => stored.push(inst.args[0]),
+                    Op::GetItem => loaded.push(inst.args[0]),
+                    _ => {}
+                }
+            }
+        }
+        !stored.is_empty() && stored.iter().all(|s| !loaded.contains(s))
     }
 }
 
@@ -118,6 +158,7 @@ pub fn describe(f: &ir::Function, loops: &HashMap<Block, VecLoop>) -> String {
             let (b, k) = r.add;
             let how = match p.elem {
                 _ if r.checked => "checked: kept only if no partial sum can overflow, else the scalar loop redoes it",
+                _ if r.proven => "proven in range: any order",
                 SlotTy::F64 | SlotTy::F32 => "reassociated",
                 _ => "wrapping",
             };
@@ -160,6 +201,9 @@ pub(crate) enum Kind {
     Inv,
     /// `i + c`.
     Idx(i64),
+    /// `i + x` (or `x + i`), `x` an int defined before the loop, the sum
+    /// proven not to overflow (`ranges`).
+    Off(Value),
     /// One value per lane.
     Lane,
 }
@@ -169,6 +213,8 @@ pub(crate) enum Kind {
 pub(crate) enum VV {
     Inv(Vals),
     Idx(i64),
+    /// `i + x`, `x` computed before the loop.
+    Off(CV),
     Lane(CV),
 }
 
@@ -357,7 +403,12 @@ impl SimdGen for Gen<'_, '_> {
                 return None;
             }
             let rt = self.typed.ty(next);
-            let checked = lane_slot(rt)? == SlotTy::I64 && !self.env.sem.wrapping_ints;
+            // A sum `ranges` proved never overflows in source order needs no check:
+            // its total fits in i64, and wrapping i64 adds (associative, commutative)
+            // of the same terms in any order give that total exactly.
+            let strict = lane_slot(rt)? == SlotTy::I64 && !self.env.sem.wrapping_ints;
+            let proven = strict && self.facts.no_overflow.contains(&(blk, k));
+            let checked = strict && !proven;
             let ok = match lane_slot(rt)? {
                 SlotTy::I64 => true,
                 SlotTy::F64 | SlotTy::F32 => self.env.sem.reassociate,
@@ -373,6 +424,7 @@ impl SimdGen for Gen<'_, '_> {
                 add: (blk, k),
                 term,
                 checked,
+                proven,
             });
         }
         // Classify every instruction of the body.
@@ -437,7 +489,7 @@ impl SimdGen for Gen<'_, '_> {
                                     matches!(self.typed.ty(v), Ty::Int | Ty::Bool | Ty::Np(Dtype::Int64))
                                 }
                                 Kind::Inv => *self.typed.ty(v) == Ty::Np(Dtype::Int32) || i32_const(v),
-                                Kind::Idx(_) => false,
+                                Kind::Idx(_) | Kind::Off(_) => false,
                             };
                             let op_ok = if self.env.sem.wrapping_ints {
                                 matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul)
@@ -455,6 +507,19 @@ impl SimdGen for Gen<'_, '_> {
                                 _ => None,
                             };
                             match (op, ka, kb) {
+                                // `i + x` with `x` an int variable defined before the loop (the
+                                // window of `a[i + k]`), when `ranges` proved the sum does not
+                                // overflow.
+                                (BinOp::Add, Kind::Idx(0), Kind::Inv) | (BinOp::Add, Kind::Inv, Kind::Idx(0))
+                                    if ci(if ka == Kind::Inv { a } else { b }).is_none()
+                                        && self.facts.no_overflow.contains(&(blk, k)) =>
+                                {
+                                    let x = if ka == Kind::Inv { a } else { b };
+                                    if *self.typed.ty(x) != Ty::Int {
+                                        return None;
+                                    }
+                                    Kind::Off(x)
+                                }
                                 (BinOp::Add, Kind::Idx(x), Kind::Inv) => Kind::Idx(x.checked_add(ci(b)?)?),
                                 (BinOp::Add, Kind::Inv, Kind::Idx(x)) => Kind::Idx(x.checked_add(ci(a)?)?),
                                 (BinOp::Sub, Kind::Idx(x), Kind::Inv) => Kind::Idx(x.checked_sub(ci(b)?)?),
@@ -470,7 +535,7 @@ impl SimdGen for Gen<'_, '_> {
                             let lane_ok = |v: Value, kv: Kind| match kv {
                                 Kind::Lane => float_slot(self.typed.ty(v)) == Some(e),
                                 Kind::Inv => plain_scalar(self.typed.ty(v)),
-                                Kind::Idx(_) => false,
+                                Kind::Idx(_) | Kind::Off(_) => false,
                             };
                             if !lane_ok(a, ka) || !lane_ok(b, kb) {
                                 return None;
@@ -547,8 +612,14 @@ impl SimdGen for Gen<'_, '_> {
                         Kind::Lane
                     }
                     Op::GetItem => {
-                        let e = self.vector_access(inst, &kinds, header, blk, k, false)?;
-                        if e == SlotTy::I32 && self.only_int_calls(inst.result?, &body) {
+                        // An element of an int array narrower than 64 bits read only by
+                        // `int()`: loaded widened (sign or zero, by dtype) into 64-bit lanes.
+                        let widen = match self.typed.ty(inst.args[0]) {
+                            Ty::Array(at) => at.dtype.is_int() && at.dtype.itemsize() < 8,
+                            _ => false,
+                        } && self.only_int_calls(inst.result?, &body);
+                        let e = self.vector_access(inst, &kinds, header, blk, k, widen)?;
+                        if widen {
                             // Loaded widened into 64-bit lanes; usable only through int().
                             if *elem.get_or_insert(SlotTy::I64) != SlotTy::I64 {
                                 return None;
@@ -573,7 +644,7 @@ impl SimdGen for Gen<'_, '_> {
                         let bool_fill =
                             e == SlotTy::I8 && kv == Kind::Inv && matches!(vt, Ty::Bool | Ty::Np(Dtype::Bool));
                         let vslot = if bool_fill { Some(SlotTy::I8) } else { lane_slot(vt) };
-                        if at.readonly || vslot != Some(e) || matches!(kv, Kind::Idx(_)) || !inv_ok {
+                        if at.readonly || vslot != Some(e) || matches!(kv, Kind::Idx(_) | Kind::Off(_)) || !inv_ok {
                             return None;
                         }
                         if *elem.get_or_insert(e) != e {
@@ -678,7 +749,7 @@ impl SimdGen for Gen<'_, '_> {
             }
             let kind = kinds.get(ix).copied().unwrap_or(Kind::Inv);
             let ok = if axis == unit {
-                matches!(kind, Kind::Idx(_))
+                matches!(kind, Kind::Idx(_) | Kind::Off(_))
             } else {
                 kind == Kind::Inv
             };
@@ -885,120 +956,168 @@ impl SimdGen for Gen<'_, '_> {
             None => self.b.ins().jump(vh, &entry_args),
         };
         self.b.switch_to_block(vh);
+        // The last step may overlap the one before (see `overlap_ok`): it then runs
+        // after the loop, from `last`.
+        let last = plan.overlap_ok(f).then(|| self.b.create_block());
         // (The body is the branch's last successor: Cranelift lays it out right after.)
         let done = self.b.ins().icmp(IntCC::SignedGreaterThan, iv, lim);
         let mut exit_args = vec![BlockArg::Value(iv)];
         exit_args.extend(accs.iter().map(|a| BlockArg::Value(*a)));
-        self.b.ins().brif(done, out, &exit_args, vb, &[]);
+        self.b.ins().brif(done, last.unwrap_or(out), &exit_args, vb, &[]);
         self.b.switch_to_block(vb);
         let saved = self.cur_inst;
         let mut new_accs = accs.clone();
         let nred = plan.reductions.len();
-        // Strict int lanes: the sign bits of `ovf` flag lanes whose + or - overflowed;
-        // the step's stores wait until all its lanes are known to be exact.
-        let mut ovf: Option<CV> = None;
-        let mut deferred: Vec<DeferredStore> = Vec::new();
-        for u in 0..unroll {
-            // Copy u handles iterations i + u * lanes .. i + (u + 1) * lanes, in order.
-            let iu = if u == 0 {
-                iv
-            } else {
-                self.b.ins().iadd_imm_s(iv, u * lanes)
-            };
-            let mut vu = vv.clone();
-            for &blk in &plan.body {
-                if let Some(sel) = &plan.sel {
-                    self.merge_selects(sel, blk, &mut vu, &splats)?;
-                }
-                for (k, inst) in f.block(blk).insts.iter().enumerate() {
-                    if let Some(ri) = plan.reductions.iter().position(|r| r.add == (blk, k)) {
-                        let Some(VV::Lane(e)) = vu.get(&plan.reductions[ri].term).cloned() else {
-                            return Err(internal("simd: reduction term"));
-                        };
-                        let a = u as usize * nred + ri;
-                        new_accs[a] = self.add_lanes(plan.elem, new_accs[a], e);
-                        if let (true, Some((_, splat))) = (plan.reductions[ri].checked, bias) {
-                            let u = self.b.ins().iadd(e, splat);
-                            new_accs[bits_at + a] = self.b.ins().bor(new_accs[bits_at + a], u);
-                        }
-                        continue;
-                    }
-                    let lane_op = matches!(inst.op, Op::GetItem | Op::SetItem)
-                        || inst.result.is_some_and(|r| lane_vals.contains(&r));
-                    if (blk, k) == plan.step_inst || !lane_op {
-                        continue;
-                    }
-                    if let Some(sel) = &plan.sel {
-                        // Selects and narrow lanes: each instruction's own check, if any.
-                        self.cur_inst = sel.same_access.get(&(blk, k)).copied().unwrap_or((blk, k));
-                        let v = if inst.op == Op::SetItem {
-                            None
+        for pass in 0..1 + last.is_some() as usize {
+            // Pass 0: the loop's body (`unroll` copies from i); pass 1, after the loop
+            // (fewer than `unroll * lanes` iterations left, at least `lanes` in all):
+            // copies from i, i + lanes, ..., none starting past stop - lanes.
+            let (starts, bail_i) = if pass == 0 {
+                let starts: Vec<CV> = (0..unroll)
+                    .map(|u| {
+                        if u == 0 {
+                            iv
                         } else {
-                            self.sel_inst(sel, inst, &vu, &splats, iu)?
-                        };
-                        self.cur_inst = (blk, k);
-                        if let Some(m) = self.lane_check(sel, inst, &vu, &splats, v)? {
-                            ovf = Some(match ovf {
-                                Some(o) => self.b.ins().bor(o, m),
-                                None => m,
-                            });
+                            self.b.ins().iadd_imm_s(iv, u * lanes)
                         }
-                        match v {
-                            Some(v) => {
-                                vu.insert(inst.result.unwrap(), VV::Lane(v));
-                            }
-                            None => deferred.push((inst.clone(), vu.clone(), iu, (blk, k))),
-                        }
-                        continue;
+                    })
+                    .collect();
+                (starts, iv)
+            } else {
+                let last = last.ok_or_else(|| internal("simd: overlap block"))?;
+                let il = self.b.append_block_param(last, clt::I64);
+                self.b.switch_to_block(last);
+                let lb = self.b.create_block();
+                // i < stop, and stop - lanes >= i0 (computed where it cannot wrap).
+                let rest = self.b.ins().icmp(IntCC::SignedLessThan, il, stop);
+                let room = self
+                    .b
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, stop, i64::MIN + lanes);
+                let j = self.b.ins().iadd_imm_s(stop, -lanes);
+                let from = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, j, i0);
+                let go = self.b.ins().band(rest, room);
+                let go = self.b.ins().band(go, from);
+                self.b.ins().brif(go, lb, &[], out, &[BlockArg::Value(il)]);
+                self.b.switch_to_block(lb);
+                // i + min(u * lanes, j - i): j - i is in [-lanes, unroll * lanes) here.
+                let room_left = self.b.ins().isub(j, il);
+                let starts: Vec<CV> = (0..unroll)
+                    .map(|u| {
+                        let c = self.b.ins().iconst(clt::I64, u * lanes);
+                        let d = self.b.ins().smin(c, room_left);
+                        self.b.ins().iadd(il, d)
+                    })
+                    .collect();
+                (starts, il)
+            };
+            // Strict int lanes: the sign bits of `ovf` flag lanes whose + or - overflowed;
+            // the step's stores wait until all its lanes are known to be exact.
+            let mut ovf: Option<CV> = None;
+            let mut deferred: Vec<DeferredStore> = Vec::new();
+            for (u, &iu) in starts.iter().enumerate() {
+                // Copy u handles iterations i + u * lanes .. i + (u + 1) * lanes, in order.
+                let u = u as i64;
+                let mut vu = vv.clone();
+                for &blk in &plan.body {
+                    if let Some(sel) = &plan.sel {
+                        self.merge_selects(sel, blk, &mut vu, &splats)?;
                     }
-                    if plan.checked_lanes && inst.op == Op::SetItem {
-                        deferred.push((inst.clone(), vu.clone(), iu, (blk, k)));
-                        continue;
-                    }
-                    self.cur_inst = (blk, k); // the index facts of this access
-                    if let Some(v) = self.vector_inst(inst, &vu, &splats, iu, lane_ty)? {
-                        if let (true, Op::Bin { op, .. }) = (plan.checked_lanes, &inst.op) {
-                            let x = Self::lane_of(inst.args[0], &vu, &splats)?;
-                            let y = Self::lane_of(inst.args[1], &vu, &splats)?;
-                            let xr = self.b.ins().bxor(x, v);
-                            let m = if *op == BinOp::Add {
-                                let yr = self.b.ins().bxor(y, v);
-                                self.b.ins().band(xr, yr)
-                            } else {
-                                let xy = self.b.ins().bxor(x, y);
-                                self.b.ins().band(xy, xr)
+                    for (k, inst) in f.block(blk).insts.iter().enumerate() {
+                        if let Some(ri) = plan.reductions.iter().position(|r| r.add == (blk, k)) {
+                            let Some(VV::Lane(e)) = vu.get(&plan.reductions[ri].term).cloned() else {
+                                return Err(internal("simd: reduction term"));
                             };
-                            ovf = Some(match ovf {
-                                Some(o) => self.b.ins().bor(o, m),
-                                None => m,
-                            });
+                            let a = u as usize * nred + ri;
+                            new_accs[a] = self.add_lanes(plan.elem, new_accs[a], e);
+                            if let (true, Some((_, splat))) = (plan.reductions[ri].checked, bias) {
+                                let u = self.b.ins().iadd(e, splat);
+                                new_accs[bits_at + a] = self.b.ins().bor(new_accs[bits_at + a], u);
+                            }
+                            continue;
                         }
-                        vu.insert(inst.result.unwrap(), VV::Lane(v));
+                        let lane_op = matches!(inst.op, Op::GetItem | Op::SetItem)
+                            || inst.result.is_some_and(|r| lane_vals.contains(&r));
+                        if (blk, k) == plan.step_inst || !lane_op {
+                            continue;
+                        }
+                        if let Some(sel) = &plan.sel {
+                            // Selects and narrow lanes: each instruction's own check, if any.
+                            self.cur_inst = sel.same_access.get(&(blk, k)).copied().unwrap_or((blk, k));
+                            let v = if inst.op == Op::SetItem {
+                                None
+                            } else {
+                                self.sel_inst(sel, inst, &vu, &splats, iu)?
+                            };
+                            self.cur_inst = (blk, k);
+                            if let Some(m) = self.lane_check(sel, inst, &vu, &splats, v)? {
+                                ovf = Some(match ovf {
+                                    Some(o) => self.b.ins().bor(o, m),
+                                    None => m,
+                                });
+                            }
+                            match v {
+                                Some(v) => {
+                                    vu.insert(inst.result.unwrap(), VV::Lane(v));
+                                }
+                                None => deferred.push((inst.clone(), vu.clone(), iu, (blk, k))),
+                            }
+                            continue;
+                        }
+                        if plan.checked_lanes && inst.op == Op::SetItem {
+                            deferred.push((inst.clone(), vu.clone(), iu, (blk, k)));
+                            continue;
+                        }
+                        self.cur_inst = (blk, k); // the index facts of this access
+                        if let Some(v) = self.vector_inst(inst, &vu, &splats, iu, lane_ty)? {
+                            if let (true, Op::Bin { op, .. }) = (plan.checked_lanes, &inst.op) {
+                                let x = Self::lane_of(inst.args[0], &vu, &splats)?;
+                                let y = Self::lane_of(inst.args[1], &vu, &splats)?;
+                                let xr = self.b.ins().bxor(x, v);
+                                let m = if *op == BinOp::Add {
+                                    let yr = self.b.ins().bxor(y, v);
+                                    self.b.ins().band(xr, yr)
+                                } else {
+                                    let xy = self.b.ins().bxor(x, y);
+                                    self.b.ins().band(xy, xr)
+                                };
+                                ovf = Some(match ovf {
+                                    Some(o) => self.b.ins().bor(o, m),
+                                    None => m,
+                                });
+                            }
+                            vu.insert(inst.result.unwrap(), VV::Lane(v));
+                        }
                     }
                 }
             }
+            if let Some(ovf) = ovf {
+                // A lane overflowed: the scalar loop takes over at this step (nothing stored).
+                let signs = self.b.ins().vhigh_bits(clt::I32, ovf);
+                let store = self.b.create_block();
+                let mut bail = vec![BlockArg::Value(bail_i)];
+                bail.extend(accs.iter().map(|a| BlockArg::Value(*a)));
+                self.b.ins().brif(signs, out, &bail, store, &[]);
+                self.b.switch_to_block(store);
+            }
+            for (inst, vu, iu, at) in deferred {
+                self.cur_inst = at;
+                match &plan.sel {
+                    Some(sel) => self.sel_inst(sel, &inst, &vu, &splats, iu)?,
+                    None => self.vector_inst(&inst, &vu, &splats, iu, lane_ty)?,
+                };
+            }
+            self.cur_inst = saved;
+            if pass == 0 {
+                let next = self.b.ins().iadd_imm_s(iv, step);
+                let mut back_args = vec![BlockArg::Value(next)];
+                back_args.extend(new_accs.iter().map(|a| BlockArg::Value(*a)));
+                self.b.ins().jump(vh, &back_args);
+            } else {
+                // Every iteration done: the scalar loop starts at stop (and runs none).
+                self.b.ins().jump(out, &[BlockArg::Value(stop)]);
+            }
         }
-        if let Some(ovf) = ovf {
-            // A lane overflowed: the scalar loop takes over at this step (nothing stored).
-            let signs = self.b.ins().vhigh_bits(clt::I32, ovf);
-            let store = self.b.create_block();
-            let mut bail = vec![BlockArg::Value(iv)];
-            bail.extend(accs.iter().map(|a| BlockArg::Value(*a)));
-            self.b.ins().brif(signs, out, &bail, store, &[]);
-            self.b.switch_to_block(store);
-        }
-        for (inst, vu, iu, at) in deferred {
-            self.cur_inst = at;
-            match &plan.sel {
-                Some(sel) => self.sel_inst(sel, &inst, &vu, &splats, iu)?,
-                None => self.vector_inst(&inst, &vu, &splats, iu, lane_ty)?,
-            };
-        }
-        self.cur_inst = saved;
-        let next = self.b.ins().iadd_imm_s(iv, step);
-        let mut back_args = vec![BlockArg::Value(next)];
-        back_args.extend(new_accs.iter().map(|a| BlockArg::Value(*a)));
-        self.b.ins().jump(vh, &back_args);
         self.b.switch_to_block(out);
         // The scalar loop continues from i_out, each reduction from s + (its lanes' sum).
         let mut result: Vec<BlockArg> = args.to_vec();
@@ -1106,7 +1225,11 @@ impl SimdGen for Gen<'_, '_> {
             Some(Const::Int(c)) => Ok(*c),
             _ => Err(internal("simd: index offset")),
         };
+        let is_const = |g: &Self, v: Value| matches!(g.consts.get(&v), Some(Const::Int(_)));
         Ok(Some(match (ka, kb) {
+            // `i + x`, `x` not a constant (the plan's `Kind::Off`).
+            (VV::Idx(0), VV::Inv(x)) if *op == BinOp::Add && !is_const(self, b) => VV::Off(x[0]),
+            (VV::Inv(x), VV::Idx(0)) if *op == BinOp::Add && !is_const(self, a) => VV::Off(x[0]),
             (VV::Idx(x), VV::Inv(_)) => VV::Idx(if *op == BinOp::Sub {
                 x - int_const(self, b)?
             } else {
@@ -1182,6 +1305,8 @@ impl SimdGen for Gen<'_, '_> {
     fn index_cv(&mut self, v: Value, vv: &HashMap<Value, VV>, iv: CV) -> CResult<CV> {
         Ok(match self.operand(v, vv)? {
             VV::Idx(c) => self.b.ins().iadd_imm_s(iv, c),
+            // Cannot wrap: the plan required `ranges`' no-overflow fact for `i + x`.
+            VV::Off(x) => self.b.ins().iadd(iv, x),
             VV::Inv(vals) => vals[0],
             VV::Lane(_) => return Err(internal("simd: lane value used as an index")),
         })
@@ -1275,8 +1400,36 @@ impl SimdGen for Gen<'_, '_> {
             Op::GetItem => {
                 let addr = self.vector_addr(inst, vv, iv)?;
                 match self.ty(inst.args[0]) {
-                    Ty::Array(at) if at.dtype == Dtype::Int32 && lane_ty == clt::I64X2 => {
-                        self.b.ins().sload32x2(flags, addr, 0)
+                    // A narrow int element read by `int()`: two elements widened to 64 bits.
+                    Ty::Array(at) if at.dtype.is_int() && at.dtype.itemsize() < 8 && lane_ty == clt::I64X2 => {
+                        let unsigned = at.dtype.is_unsigned();
+                        match at.dtype.itemsize() {
+                            4 if unsigned => self.b.ins().uload32x2(flags, addr, 0),
+                            4 => self.b.ins().sload32x2(flags, addr, 0),
+                            m => {
+                                // Two elements in one scalar load, moved to lane 0.., then
+                                // widened lane-wise: 8 -> 16 -> 32 -> 64 bits.
+                                let (st, vt) = if m == 2 {
+                                    (clt::I32, clt::I32X4)
+                                } else {
+                                    (clt::I16, clt::I16X8)
+                                };
+                                let s = self.b.ins().load(st, flags, addr, 0);
+                                let v = self.b.ins().scalar_to_vector(vt, s);
+                                let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                                let mem_ty = if m == 2 { clt::I16X8 } else { clt::I8X16 };
+                                let mut v = self.b.ins().bitcast(mem_ty, le, v);
+                                let steps = if m == 2 { 2 } else { 3 };
+                                for _ in 0..steps {
+                                    v = if unsigned {
+                                        self.b.ins().uwiden_low(v)
+                                    } else {
+                                        self.b.ins().swiden_low(v)
+                                    };
+                                }
+                                v
+                            }
+                        }
                     }
                     _ => self.b.ins().load(lane_ty, flags, addr, 0),
                 }

@@ -940,6 +940,18 @@ impl SelectGen for Gen<'_, '_> {
                     return Ok(Some(self.b.ins().load(lane_ty, flags, addr, 0)));
                 }
                 let bytes = lanes * m;
+                if bytes == 8 && 2 * m == wb {
+                    // Eight bytes widened once: one extending vector load.
+                    let u = at.dtype.is_unsigned();
+                    return Ok(Some(match (m, u) {
+                        (1, false) => self.b.ins().sload8x8(flags, addr, 0),
+                        (1, true) => self.b.ins().uload8x8(flags, addr, 0),
+                        (2, false) => self.b.ins().sload16x4(flags, addr, 0),
+                        (2, true) => self.b.ins().uload16x4(flags, addr, 0),
+                        (_, false) => self.b.ins().sload32x2(flags, addr, 0),
+                        (_, true) => self.b.ins().uload32x2(flags, addr, 0),
+                    }));
+                }
                 let (st, vt) = match bytes {
                     8 => (clt::I64, clt::I64X2),
                     4 => (clt::I32, clt::I32X4),

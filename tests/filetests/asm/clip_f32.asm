@@ -21,7 +21,7 @@ block0:
 block1:
   movl 8(%rdx), %eax
   cmpl %eax, %ecx
-  jnbe    label20; j label2
+  jnbe    label22; j label2
 block2:
   jmp     label3
 block3:
@@ -35,84 +35,126 @@ block4:
   setg %r10b
   orl %ecx, %r10d
   testb %r10b, %r10b
-  jnz     label19; j label5
+  jnz     label21; j label5
 block5:
   movq 0x20(%rdi), %rsi
-  movq 0x30(%rdi), %rcx
-  leaq (%rsi, %rcx, 4), %rcx
+  movq 0x30(%rdi), %r8
+  leaq (%rsi, %r8, 4), %r9
   movq (%rdi), %r8
-  cmpq %r8, %rcx
+  cmpq %r8, %r9
   setbe %r10b
-  leaq (%r8, %rax, 4), %rcx
-  cmpq %rsi, %rcx
-  setbe %cl
-  orl %ecx, %r10d
+  leaq (%r8, %rax, 4), %r9
+  cmpq %rsi, %r9
+  setbe %r9b
+  orl %r9d, %r10d
   uninit  %rcx
   xorq %rcx, %rcx
   leaq -8(%rax), %r11
   movabsq $<address>, %r9
   cmpq (%rip), %rax
   cmovgeq %r11, %r9
-  vmovss 0x48(%rdi), %xmm0
-  vbroadcastss %xmm0, %xmm2
-  vmovss 0x40(%rdi), %xmm1
-  vbroadcastss %xmm1, %xmm3
+  vmovss 0x48(%rdi), %xmm6
+  vbroadcastss %xmm6, %xmm0
+  vmovss 0x40(%rdi), %xmm7
+  vbroadcastss %xmm7, %xmm1
   testb %r10b, %r10b
   jnz     label6; j label7
 block6:
   jmp     label8
 block7:
-  jmp     label11
+  jmp     label13
 block8:
   cmpq %r9, %rcx
-  jnle    label9; j label10
+  jnle    label10; j label9
 block9:
-  jmp     label11
-block10:
-  vmovups (%r8, %rcx, 4), %xmm4
-  uninit  %xmm5
-  vpcmpeqd %xmm5, %xmm5, %xmm5
-  vpsrld $0x1, %xmm5, %xmm5
-  vandps %xmm5, %xmm4, %xmm4
-  vmaxps %xmm4, %xmm3, %xmm4
-  vminps %xmm4, %xmm2, %xmm4
-  vmovups %xmm4, (%rsi, %rcx, 4)
+  vmovups (%r8, %rcx, 4), %xmm2
+  uninit  %xmm3
+  vpcmpeqd %xmm3, %xmm3, %xmm3
+  vpsrld $0x1, %xmm3, %xmm3
+  vandps %xmm3, %xmm2, %xmm2
+  vmaxps %xmm2, %xmm1, %xmm2
+  vminps %xmm2, %xmm0, %xmm2
+  vmovups %xmm2, (%rsi, %rcx, 4)
   leaq 4(%rcx), %r10
-  vmovups (%r8, %r10, 4), %xmm4
-  uninit  %xmm5
-  vpcmpeqd %xmm5, %xmm5, %xmm5
-  vpsrld $0x1, %xmm5, %xmm5
-  vandps %xmm5, %xmm4, %xmm4
-  vmaxps %xmm4, %xmm3, %xmm4
-  vminps %xmm4, %xmm2, %xmm4
-  vmovups %xmm4, (%rsi, %r10, 4)
+  vmovups (%r8, %r10, 4), %xmm2
+  uninit  %xmm3
+  vpcmpeqd %xmm3, %xmm3, %xmm3
+  vpsrld $0x1, %xmm3, %xmm3
+  vandps %xmm3, %xmm2, %xmm2
+  vmaxps %xmm2, %xmm1, %xmm2
+  vminps %xmm2, %xmm0, %xmm2
+  vmovups %xmm2, (%rsi, %r10, 4)
   leaq 8(%rcx), %rcx
   jmp     label8
-block11:
-  jmp     label12
-block12:
+block10:
   cmpq %rax, %rcx
-  jnl     label17; j label13
-block13:
-  vmovss (%r8, %rcx, 4), %xmm2
-  movl $0x7fffffff, %r9d
-  vmovd %r9d, %xmm3
+  setl %r9b
+  cmpq (%rip), %rax
+  setge %r10b
+  andl %r10d, %r9d
+  leaq -4(%rax), %r10
+  notq %r10
+  shrq $0x3f, %r10
+  testb %r9b, %r10b
+  jnz     label12; j label11
+block11:
+  jmp     label13
+block12:
+  leaq -4(%rax), %r9
+  subq %rcx, %r9
+  uninit  %r10
+  xorq %r10, %r10
+  cmpq %r9, %r10
+  movq %r9, %r11
+  cmovlq %r10, %r11
+  leaq (%rcx, %r11), %r10
+  vmovups (%r8, %r10, 4), %xmm2
+  uninit  %xmm3
+  vpcmpeqd %xmm3, %xmm3, %xmm3
+  vpsrld $0x1, %xmm3, %xmm3
   vandps %xmm3, %xmm2, %xmm2
-  vmaxss %xmm2, %xmm1, %xmm2
-  vminss %xmm2, %xmm0, %xmm2
-  vmovss %xmm2, (%rsi, %rcx, 4)
+  vmaxps %xmm2, %xmm1, %xmm2
+  vminps %xmm2, %xmm0, %xmm2
+  vmovups %xmm2, (%rsi, %r10, 4)
+  movl $0x4, %r10d
+  cmpq %r9, %r10
+  cmovlq %r10, %r9
+  leaq (%rcx, %r9), %rcx
+  vmovups (%r8, %rcx, 4), %xmm2
+  uninit  %xmm3
+  vpcmpeqd %xmm3, %xmm3, %xmm3
+  vpsrld $0x1, %xmm3, %xmm3
+  vandps %xmm3, %xmm2, %xmm2
+  vmaxps %xmm2, %xmm1, %xmm1
+  vminps %xmm1, %xmm0, %xmm0
+  vmovups %xmm0, (%rsi, %rcx, 4)
+  movq %rax, %rcx
+  jmp     label13
+block13:
   jmp     label14
 block14:
+  cmpq %rax, %rcx
+  jnl     label19; j label15
+block15:
+  vmovss (%r8, %rcx, 4), %xmm0
+  movl $0x7fffffff, %r9d
+  vmovd %r9d, %xmm1
+  vandps %xmm1, %xmm0, %xmm0
+  vmaxss %xmm0, %xmm7, %xmm0
+  vminss %xmm0, %xmm6, %xmm0
+  vmovss %xmm0, (%rsi, %rcx, 4)
+  jmp     label16
+block16:
   movabsq $<address>, %r9
   movl (%r9), %r9d
   leaq 1(%rcx), %rcx
   testl %r9d, %r9d
-  jnz     label16; j label15
-block15:
-  jmp     label12
+  jnz     label18; j label17
 block17:
-  jmp     label18
-block18:
+  jmp     label14
+block19:
+  jmp     label20
+block20:
   uninit  %rax
   xorl %eax, %eax
   movq (%rsp), %rbx
@@ -120,7 +162,7 @@ block18:
   movq %rbp, %rsp
   popq %rbp
   retq
-block16:
+block18:
   movq (%rdi), %rsi
   movq 8(%rdi), %r8
   movq 0x10(%rdi), %r9
@@ -137,10 +179,10 @@ block16:
   movq %r8, 0x38(%rdx)
   movq %r9, 0x40(%rdx)
   movq %r10, 0x48(%rdx)
-  vmovss 0x40(%rdi), %xmm2
-  vmovss %xmm2, 0x50(%rdx)
-  vmovss 0x48(%rdi), %xmm3
-  vmovss %xmm3, 0x58(%rdx)
+  vmovss 0x40(%rdi), %xmm0
+  vmovss %xmm0, 0x50(%rdx)
+  vmovss 0x48(%rdi), %xmm0
+  vmovss %xmm0, 0x58(%rdx)
   movq %rax, 0x60(%rdx)
   movq $0x1, 0x68(%rdx)
   movq %rcx, 0x70(%rdx)
@@ -151,7 +193,7 @@ block16:
   movq %rbp, %rsp
   popq %rbp
   retq
-block19:
+block21:
   movq %r9, 0x10(%rdx)
   movq %r8, 0x18(%rdx)
   movq %rsi, 0x20(%rdx)
@@ -178,19 +220,19 @@ block19:
   movq %rbp, %rsp
   popq %rbp
   retq
-block20:
+block22:
   movq %r9, 0x10(%rdx)
   movq %r8, 0x18(%rdx)
   movq %rsi, 0x20(%rdx)
   movq %r11, 0x28(%rdx)
-  movq 0x20(%rdi), %rax
-  movq 0x28(%rdi), %rcx
-  movq 0x30(%rdi), %rsi
-  movq 0x38(%rdi), %r8
-  movq %rax, 0x30(%rdx)
-  movq %rcx, 0x38(%rdx)
-  movq %rsi, 0x40(%rdx)
-  movq %r8, 0x48(%rdx)
+  movq 0x20(%rdi), %rsi
+  movq 0x28(%rdi), %r8
+  movq 0x30(%rdi), %r9
+  movq 0x38(%rdi), %r10
+  movq %rsi, 0x30(%rdx)
+  movq %r8, 0x38(%rdx)
+  movq %r9, 0x40(%rdx)
+  movq %r10, 0x48(%rdx)
   vmovss 0x40(%rdi), %xmm0
   vmovss %xmm0, 0x50(%rdx)
   vmovss 0x48(%rdi), %xmm0

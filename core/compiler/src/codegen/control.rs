@@ -18,6 +18,94 @@ impl Gen<'_, '_> {
         ir::cfg::dominates(&self.idom, a, b)
     }
 
+    /// Whether branch condition `c` is `x == x` (perhaps through `truth`) of a
+    /// float or time value: false only for NaN or NaT.
+    fn self_equality_test(&self, c: Value) -> bool {
+        let Some(&(b, k)) = self.defs.get(&c) else { return false };
+        let inst = &self.f.block(b).insts[k];
+        match inst.op {
+            Op::Truth => self.self_equality_test(inst.args[0]),
+            Op::Cmp(CmpOp::Eq) => {
+                inst.args.len() == 2
+                    && inst.args[0] == inst.args[1]
+                    && matches!(self.ty(inst.args[0]), Ty::Float | Ty::Np(_))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the loop headed by `header` is a counted loop `for j in
+    /// range(c, X.shape[k])` (or `range(len(X))`, `c` a constant >= 0, step a
+    /// positive constant) nested in another loop. Its back edge skips the
+    /// Ctrl-C test: it runs at most as many iterations as an array has along
+    /// one axis (like one NumPy call, which cannot be interrupted either), and
+    /// the enclosing loop's back edge tests the flag when it is done. A signal
+    /// is then handled at most that much later, which is a moment it could
+    /// have arrived at in CPython too.
+    pub fn array_bounded_inner_loop(&self, header: Block) -> bool {
+        let h = self.f.block(header);
+        let Some(cmp) = h.insts.first() else { return false };
+        if cmp.op != Op::Cmp(CmpOp::Lt) || cmp.args.len() != 2 {
+            return false;
+        }
+        let (var, stop) = (cmp.args[0], cmp.args[1]);
+        let Some(vi) = h.params.iter().position(|p| *p == var) else {
+            return false;
+        };
+        let def = |v: Value| -> Option<&ir::Inst> {
+            let (b, k) = *self.defs.get(&v)?;
+            self.f.block(b).insts.get(k)
+        };
+        let const_int = |v: Value| match self.consts.get(&v) {
+            Some(Const::Int(c)) => Some(*c),
+            _ => None,
+        };
+        let is_array = |v: Value| matches!(self.typed.ty(v), Ty::Array(_));
+        // stop: X.shape[k] or len(X).
+        let Some(sd) = def(stop) else { return false };
+        let dim = match sd.op {
+            Op::GetItem if sd.args.len() == 2 && const_int(sd.args[1]).is_some() => {
+                def(sd.args[0]).is_some_and(|t| matches!(&t.op, Op::Attr(n) if n == "shape") && is_array(t.args[0]))
+            }
+            Op::Call { ref kw } if kw.is_empty() && sd.args.len() == 2 => {
+                *self.typed.ty(sd.args[0]) == Ty::Builtin(Builtin::Len) && is_array(sd.args[1])
+            }
+            _ => false,
+        };
+        if !dim {
+            return false;
+        }
+        // Entered at a constant >= 0, stepped by a positive constant.
+        let mut entry_ok = false;
+        let mut step_ok = false;
+        for &p in self.preds_of(header) {
+            let Term::Jump(e) = &self.f.block(p).term else {
+                return false;
+            };
+            let Some(a) = def(e.args[vi]) else { return false };
+            if a.op != Op::RangeNext || a.args.len() != 2 {
+                return false;
+            }
+            if self.dominates(header, p) {
+                step_ok = a.args[0] == var && const_int(a.args[1]).is_some_and(|c| c > 0);
+                if !step_ok {
+                    return false;
+                }
+            } else {
+                entry_ok = const_int(a.args[0]).is_some_and(|c| c >= 0) && a.args[0] == a.args[1];
+                if !entry_ok {
+                    return false;
+                }
+            }
+        }
+        // Nested: the header lies in another loop (whose back edge tests the flag).
+        entry_ok
+            && step_ok
+            && ir::cfg::loops(self.f)
+                .iter()
+                .any(|lp| lp.header != header && lp.contains(header))
+    }
+
     /// Finds the loops that create objects (NumPy calls, allocations, calls to
     /// compiled functions) and gives each a slot for its arena mark; notes the
     /// variables holding arrays each one rebinds (see [`Gen::release_rebound`]).
@@ -395,9 +483,11 @@ impl Gen<'_, '_> {
                     for (_, plan) in self.plans.clone() {
                         args = plan.enter_loop(self, e.block, args)?;
                     }
+                    self.note_nat_entry(e.block, &args);
                 }
                 let target = self.blocks[&e.block];
-                if self.dominates(e.block, from) && self.env.signal_flag != 0 {
+                if self.dominates(e.block, from) && self.env.signal_flag != 0 && !self.array_bounded_inner_loop(e.block)
+                {
                     // A back edge: leave for the interpreter tier when Ctrl-C
                     // arrived (`pyston_runtime::signals`); one load and a branch.
                     let addr = self.b.ins().iconst(clt::I64, self.env.signal_flag as i64);
@@ -420,11 +510,12 @@ impl Gen<'_, '_> {
                 let (ta, tb) = (self.blocks[&a.block], self.blocks[&bb.block]);
                 let (from, _) = self.cur_inst;
                 let loop_test = self.f.block(from).term.successors().len() == 2 && self.is_loop_header(from);
-                if loop_test {
+                if loop_test || self.self_equality_test(*c) {
                     // Cranelift lays out a branch's *last* successor right after it: at a
                     // loop's test the condition is inverted so that the body falls through
                     // and the back edge is the loop's only taken jump. (An `if` keeps the
-                    // `else` side inline: the rare case is usually the `then` arm.)
+                    // `else` side inline: the rare case is usually the `then` arm; not
+                    // after `if x == x:`, a NaN or NaT test, whose `else` side is rare.)
                     let not = self.b.ins().icmp_imm_u(IntCC::Equal, cv, 0);
                     self.b.ins().brif(not, tb, &ba, ta, &aa);
                 } else {

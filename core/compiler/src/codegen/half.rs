@@ -12,6 +12,9 @@
 //! complex64 is two float32 slots, computed with NumPy's scalar formulas in
 //! single precision. A result with a non-finite component deoptimizes (NumPy
 //! decides the warnings there); so does a float16 result NumPy warns about.
+//! A complex64 `+ - *` result read only by the next `+ - *` (`acc += x * h`,
+//! `z * z + c`) is checked there, which deoptimizes back to the first one
+//! (`Gen::c64_check_covered`).
 
 use super::*;
 
@@ -248,13 +251,63 @@ impl Gen<'_, '_> {
             }
         };
         if self.env.sem.float_warnings {
+            let (blk, k) = self.cur_inst;
+            let this = |g: &Self| {
+                let i = &g.f.block(blk).insts[k];
+                g.vals.get(&i.args[0]) == Some(&a.1) && g.vals.get(&i.args[1]) == Some(&b.1)
+            };
+            if self.c64_check_covered(blk, k) && this(self) {
+                return Ok((re, im)); // the next instruction's check covers this result
+            }
             let z = self.b.ins().f32const(0.0);
             let tr = self.b.ins().fmul(re, z);
             let ti = self.b.ins().fmul(im, z);
             let t = self.b.ins().fadd(tr, ti); // 0 when both are finite, NaN otherwise
             let nonfinite = self.b.ins().fcmp(FloatCC::Unordered, t, t);
-            self.deopt_if(nonfinite);
+            if k > 0 && self.c64_check_covered(blk, k - 1) {
+                // An operand may be the previous result, unchecked: the interpreter
+                // redoes both operations from there (they have no side effects).
+                self.cur_inst = (blk, k - 1);
+                self.deopt_if(nonfinite);
+                self.cur_inst = (blk, k);
+            } else {
+                self.deopt_if(nonfinite);
+            }
         }
         Ok((re, im))
+    }
+
+    /// Whether the complex64 `+ - *` at `(blk, k)` may leave its non-finite
+    /// check to the next instruction: that one is a complex64 `+ - *` too, of
+    /// two complex64 values (no conversion that could deoptimize first), and
+    /// the only reader of this result. With NumPy's formulas (`complex_op`) a
+    /// non-finite component of an operand makes the result's real part
+    /// non-finite (inf * 0 is NaN, inf - inf is NaN, NaN spreads), so the next
+    /// check fires whenever this one would have; it deoptimizes to this
+    /// instruction, where the interpreter computes both, warnings and all.
+    fn c64_check_covered(&self, blk: Block, k: usize) -> bool {
+        let insts = &self.f.block(blk).insts;
+        let (Some(a), Some(b)) = (insts.get(k), insts.get(k + 1)) else {
+            return false;
+        };
+        let c64 = |v: Value| self.ty(v) == Ty::Np(Dtype::Complex64);
+        let arith = |i: &ir::Inst| {
+            matches!(
+                i.op,
+                Op::Bin {
+                    op: BinOp::Add | BinOp::Sub | BinOp::Mul,
+                    ..
+                }
+            ) && i.args.len() == 2
+                && i.result.is_some_and(c64)
+                && i.args.iter().all(|x| c64(*x))
+        };
+        let Some(r) = a.result else { return false };
+        arith(a)
+            && arith(b)
+            && b.args.contains(&r)
+            && self.use_counts.get(&r) == Some(&1)
+            && !self.env.pycalls.contains_key(&(blk, k))
+            && !self.env.pycalls.contains_key(&(blk, k + 1))
     }
 }

@@ -263,6 +263,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             plans: Vec::new(),
             addrs: HashMap::new(),
             addr_key: None,
+            nat_entry: HashMap::new(),
             use_counts: {
                 let mut uses: HashMap<Value, usize> = HashMap::new();
                 for d in &f.blocks {
@@ -389,6 +390,10 @@ pub struct Gen<'a, 'b> {
     /// How many times each value is used (instruction arguments, branch
     /// conditions, edge arguments and returns).
     pub use_counts: HashMap<Value, usize>,
+    /// Time-valued loop-header parameters whose NaT-ness never changes in the
+    /// loop (`Gen::nat_invariant`), with the NaT test of their entry value,
+    /// made before the loop (the flag and its negation).
+    pub nat_entry: HashMap<Value, (CV, CV)>,
     /// Where each value is last used, when all its uses are in one block (an
     /// instruction's index; the block's length for its terminator or
     /// exceptional edge; `usize::MAX` when uses are in several blocks).
