@@ -19,6 +19,13 @@
 //!   array allocated natively and filled; `np.exp(e)` and the other
 //!   `abi::SMALL_UFUNCS` fill it with `e`, then run NumPy's own inner loop on it.
 //!
+//! An expression's operations need not be adjacent: element reads, views and
+//! index arithmetic between them (`A[:i + 1, k] * alpha * B[i, k]` reads
+//! `B[i, k]` after the first product) stay where they are when the bounds pass
+//! proved their indexes in range, since they can neither fail nor read an
+//! operation's array; anything else that may deopt in between keeps the
+//! operations before it out of the expression (as leaves).
+//!
 //! It also makes 1-D slices (`a[lo:hi]`, `X[i, lo:hi]`) views from slots, and
 //! `np.sqrt(x)` (and the other one-instruction operations) of float scalars native.
 //!
@@ -231,6 +238,9 @@ trait SmallPlanning {
     fn ufunc_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(u32, Value, Dtype)>;
     fn scalar_ufunc_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(RootKind, Dtype)>;
     fn view_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<RootKind>;
+    /// Whether instruction `k` is a view `view_op` makes whose int indexes the
+    /// bounds pass proved in range: it cannot fail.
+    fn view_proven(&self, blk: Block, k: usize) -> bool;
     #[allow(clippy::too_many_arguments)]
     fn build(
         &self,
@@ -457,6 +467,14 @@ impl SmallPlanning for Gen<'_, '_> {
         Some((2 * idx as u32 + (d == Dtype::Float32) as u32, inst.args[1], d))
     }
 
+    fn view_proven(&self, blk: Block, k: usize) -> bool {
+        let inst = &self.f.block(blk).insts[k];
+        self.view_op(blk, k, inst).is_some()
+            && inst.args[1..].iter().enumerate().all(|(ax, x)| {
+                matches!(self.typed.ty(*x), Ty::Slice(_)) || self.facts.unchecked.contains(&(blk, k, ax))
+            })
+    }
+
     /// `a[lo:hi]` (1-D) or `X[i, lo:hi]` (2-D), bounds ints or None, step None or a positive constant.
     fn view_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<RootKind> {
         let r = inst.result?;
@@ -584,12 +602,27 @@ impl SmallPlanning for Gen<'_, '_> {
             let i = &insts[p];
             match i.op {
                 Op::Const(_) | Op::Global(_) | Op::Slice | Op::Tuple => true,
-                // A row view whose index the bounds pass proved in range cannot deopt.
+                // An element read (`B[i, k]`), a row view (`X[i]`) or a 1-D view this
+                // pass makes (`A[:i + 1, k]`) whose int indexes the bounds pass proved
+                // in range cannot deopt or raise: it neither reads a node nor fails.
                 Op::GetItem => {
-                    i.args.len() == 2
-                        && matches!(self.typed.ty(i.args[0]), Ty::Array(a) if a.ndim == 2)
-                        && matches!(self.typed.ty(i.args[1]), Ty::Int)
-                        && self.facts.unchecked.contains(&(blk, p, 0))
+                    let Ty::Array(a) = self.typed.ty(i.args[0]) else {
+                        return false;
+                    };
+                    let idx = &i.args[1..];
+                    if idx.iter().any(|x| matches!(self.typed.ty(*x), Ty::Slice(_))) {
+                        return self.view_proven(blk, p);
+                    }
+                    !idx.is_empty()
+                        && idx.len() <= a.ndim as usize
+                        && idx.iter().enumerate().all(|(ax, x)| {
+                            matches!(self.typed.ty(*x), Ty::Int) && self.facts.unchecked.contains(&(blk, p, ax))
+                        })
+                }
+                // Int arithmetic the bounds pass proved cannot overflow (`i + 1`).
+                Op::Bin { .. } => {
+                    matches!(self.typed.ty(i.result.unwrap_or(i.args[0])), Ty::Int)
+                        && self.facts.no_overflow.contains(&(blk, p))
                 }
                 _ => false,
             }
@@ -1156,7 +1189,14 @@ impl SmallGen for Gen<'_, '_> {
             .iter()
             .map(|ty| self.b.append_block_param(merge, *ty))
             .collect();
-        self.b.ins().brif(ok, fast, &[], slow, &[]);
+        // A view whose int indexes the bounds pass proved in range has no slow
+        // path: it cannot fail (so nodes of a later root may be computed past it).
+        let straight = matches!(sx.kind, RootKind::View { .. }) && self.view_proven(blk, sx.root);
+        if straight {
+            self.b.ins().jump(fast, &[]);
+        } else {
+            self.b.ins().brif(ok, fast, &[], slow, &[]);
+        }
         self.b.switch_to_block(fast);
         let ctx = Ectx {
             sx,
@@ -1344,6 +1384,13 @@ impl SmallGen for Gen<'_, '_> {
         let args: Vec<BlockArg> = out.iter().map(|v| BlockArg::Value(*v)).collect();
         self.b.ins().jump(merge, &args);
 
+        if straight {
+            self.b.switch_to_block(merge);
+            if let Some(r) = root_val {
+                self.vals.insert(r, merge_params);
+            }
+            return Ok(());
+        }
         // Slow path: the instructions as written.
         self.b.switch_to_block(slow);
         self.b.set_cold_block(slow);
