@@ -409,18 +409,23 @@ pub unsafe extern "C" fn pyston_ufunc_loop(id: i64, inp: i64, is: i64, out: i64,
 /// division by zero, overflow). On x86-64 directly in MXCSR (SSE) and the
 /// x87 status word: glibc's `feclearexcept` saves and reloads the whole x87
 /// environment (`fnstenv`/`fldenv`), which cost three times the `cos` it
-/// guarded in a loop of scalar `np.cos` calls.
+/// guarded in a loop of scalar `np.cos` calls. MXCSR is written only when
+/// one of those flags is set (rarely: the last loop found none set, or
+/// NumPy's warning path cleared them): `ldmxcsr` stalls the pipeline, and
+/// cost a quarter of a loop of scalar `np.cos`/`np.sin`/`np.arccos` calls.
 #[cfg(target_arch = "x86_64")]
 fn clear_fp_flags() {
     let mut csr: u32 = 0;
     let mut sw: u16;
-    // SAFETY: reads and writes this thread's SSE control/status register and
-    // reads (then, when one of its exception flags is set, clears) the x87
-    // status word; nothing else is touched.
+    // SAFETY: reads and (when one of the flags is set) writes this thread's SSE
+    // control/status register, and reads (then, when one of its exception
+    // flags is set, clears) the x87 status word; nothing else is touched.
     unsafe {
         std::arch::asm!("stmxcsr [{p}]", p = in(reg) &mut csr, options(nostack, preserves_flags));
-        csr &= !(FE_WARNED as u32);
-        std::arch::asm!("ldmxcsr [{p}]", p = in(reg) &csr, options(nostack, preserves_flags));
+        if csr & FE_WARNED as u32 != 0 {
+            csr &= !(FE_WARNED as u32);
+            std::arch::asm!("ldmxcsr [{p}]", p = in(reg) &csr, options(nostack, preserves_flags));
+        }
         std::arch::asm!("fnstsw ax", out("ax") sw, options(nomem, nostack, preserves_flags));
         if sw & FE_WARNED as u16 != 0 {
             std::arch::asm!("fnclex", options(nomem, nostack, preserves_flags));
