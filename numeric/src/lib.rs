@@ -68,6 +68,8 @@ impl Pass for Bounds {
     fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
         let wrapping = std::mem::take(&mut g.facts.wrapping);
         g.facts = ranges::analyze(g.f, g.typed, g.env.sem.wrapping_ints);
+        let may_wrap = idioms::IdiomsGen::plan_wrapping(g);
+        ranges::repeated_ops(g.f, g.typed, &mut g.facts, &may_wrap);
         g.facts.wrapping = wrapping;
         // The facts live in `g.facts`; a plan only carries their text, for dumps.
         Ok(g.env

@@ -619,10 +619,20 @@ impl SmallPlanning for Gen<'_, '_> {
                             matches!(self.typed.ty(*x), Ty::Int) && self.facts.unchecked.contains(&(blk, p, ax))
                         })
                 }
-                // Int arithmetic the bounds pass proved cannot overflow (`i + 1`).
-                Op::Bin { .. } => {
-                    matches!(self.typed.ty(i.result.unwrap_or(i.args[0])), Ty::Int)
-                        && self.facts.no_overflow.contains(&(blk, p))
+                // Int arithmetic the bounds pass proved cannot overflow (`i + 1`), and
+                // Python float `+ - *` (`1.0 + 2.0 * d`: never an exception or warning).
+                Op::Bin { op, inplace: _ } => match i.result.map(|r| self.typed.ty(r)) {
+                    Some(Ty::Int) => self.facts.no_overflow.contains(&(blk, p)),
+                    Some(Ty::Float) => {
+                        matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul)
+                            && i.args
+                                .iter()
+                                .all(|a| matches!(self.typed.ty(*a), Ty::Float | Ty::Int | Ty::Bool))
+                    }
+                    _ => false,
+                },
+                Op::Unary(UnaryOp::Neg) => {
+                    i.result.is_some_and(|r| *self.typed.ty(r) == Ty::Float) && *self.typed.ty(i.args[0]) == Ty::Float
                 }
                 _ => false,
             }
