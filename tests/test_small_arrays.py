@@ -943,3 +943,20 @@ def test_reads_between_fused_in_one_loop(tmp_path):
     text = out.stdout + out.stderr
     assert "inplace add float64: 5 nodes" in text, text
     assert "make float64" not in text, text
+
+
+@pyston.fast
+def ufuncs_after_flags(x, y):
+    # `x * y` and `x - x` raise the invalid/overflow flags silently (Python floats);
+    # the scalar ufuncs after them warn only as NumPy does for their own operand
+    s = 0.0
+    for k in range(3):
+        z = x * y
+        w = x - x
+        s += np.cos(y + k) + np.arccos(w / 2.0 if w == w else 0.5) + np.sin(z - z if z == z else 1.0)
+    return s, np.arccos(y)
+
+
+def test_scalar_ufuncs_after_raised_flags():
+    for x, y in ((np.inf, 2.0), (1e308, 10.0), (1.0, 0.5), (np.inf, 3.0), (np.nan, 0.25)):
+        same(ufuncs_after_flags, x, y)
