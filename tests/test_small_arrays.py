@@ -960,3 +960,66 @@ def ufuncs_after_flags(x, y):
 def test_scalar_ufuncs_after_raised_flags():
     for x, y in ((np.inf, 2.0), (1e308, 10.0), (1.0, 0.5), (np.inf, 3.0), (np.nan, 0.25)):
         same(ufuncs_after_flags, x, y)
+
+
+# `np.flip(a)` of a 1-D array is a view made natively (negative stride); a float64
+# dot of such a view copies it into a contiguous vector first, as NumPy does, then
+# calls the same BLAS function; an update reading a flipped view of its own target
+# gets its right-hand side as a temporary, as in NumPy.
+
+
+@pyston.fast
+def flips(a, b):
+    fa = np.flip(a)
+    s = 0.0
+    for k in range(1, a.shape[0] + 1):
+        s += np.dot(np.flip(a[:k]), b[:k]) + np.dot(b[:k], np.flip(b[:k])) + np.dot(np.flip(a[:k]), np.flip(b[:k]))
+    return fa, s, np.flip(b[::2]), np.dot(np.flip(a[::2]), b[: (a.shape[0] + 1) // 2])
+
+
+@pyston.fast
+def levinson(r):
+    y = np.empty_like(r)
+    alpha = -r[0]
+    beta = 1.0
+    y[0] = -r[0]
+    for k in range(1, r.shape[0]):
+        beta *= 1.0 - alpha * alpha
+        alpha = -(r[k] + np.dot(np.flip(r[:k]), y[:k])) / beta
+        y[:k] += alpha * np.flip(y[:k])
+        y[k] = alpha
+    return y
+
+
+@pyston.fast
+def flip_any(a):
+    f = np.flip(a)
+    return f, f[0] if f.shape[0] else None
+
+
+def test_flip_views_and_dots(rng):
+    for n in (1, 2, 3, 7, 8, 9, 15, 16, 17, 33, 100, 257):
+        a = data(rng, n, np.float64)
+        b = data(rng, n, np.float64)
+        r = same(flips, a, b)
+        assert r[0].strides == (-8,)
+        same(flips, data(rng, (3, n), np.float64)[1], data(rng, 2 * n, np.float64)[::2])
+    for n in (1, 2, 5, 40, 300):
+        r = rng.uniform(0.0, 1.0, n) * 0.1
+        same(levinson, r)
+    for dtype in (np.float64, np.float32, np.int64, np.int32, np.uint8, np.bool_, np.complex128):
+        for n in (0, 1, 4):
+            a = data(rng, n, dtype) if np.dtype(dtype).kind in "fi" else np.ones(n, dtype=dtype)
+            same(flip_any, a)
+            assert flip_any(a)[0].strides == flip_any.py_func(a)[0].strides
+    # non-finite values: NumPy's dot and warnings
+    a = np.array([1.0, np.inf, 2.0, np.nan, 3.0])
+    same(flips, a, a[::-1].copy())
+    # (not an overflow of alpha * alpha: scalar + - * do not warn, docs/semantics.md)
+    same(levinson, np.array([0.5, np.nan, 0.25, 0.1]))
+    same(levinson, np.array([0.5, np.inf, 0.25, 0.1]))
+
+
+def test_flip_dot_update_no_calls():
+    r = np.random.default_rng(5).uniform(0.0, 1.0, 200) * 0.1
+    assert pycalls(levinson, r) == 0

@@ -130,6 +130,9 @@ pub enum RootKind {
     /// `np.exp(e)` (a ufunc of `abi::SMALL_UFUNCS`, by its loop id): a new
     /// array holding `e`, then NumPy's own inner loop run on it in place.
     Ufunc(u32, Value),
+    /// `np.flip(a)` of a 1-D array: the view NumPy makes (`a[::-1]`: data at
+    /// element `n - 1`, the stride negated), no object made.
+    Flip(Value),
 }
 
 /// One small-array expression: its root, the element-wise nodes it computes
@@ -169,6 +172,7 @@ pub fn describe(f: &ir::Function, plan: &SmallPlan) -> String {
             RootKind::ScalarUfunc(id, _) => format!("scalar ufunc {}", abi::SMALL_UFUNCS[*id as usize / 2]),
             RootKind::Ufunc(id, _) => format!("ufunc {}", abi::SMALL_UFUNCS[*id as usize / 2]),
             RootKind::View { .. } => "view".into(),
+            RootKind::Flip(_) => "flip".into(),
         };
         let leaves: Vec<String> = sx.leaves.iter().map(|l| l.to_string()).collect();
         let leaves = if leaves.is_empty() {
@@ -241,6 +245,8 @@ trait SmallPlanning {
     /// Whether instruction `k` is a view `view_op` makes whose int indexes the
     /// bounds pass proved in range: it cannot fail.
     fn view_proven(&self, blk: Block, k: usize) -> bool;
+    /// Whether two array values are views (basic indexing, `np.flip`) of one array value.
+    fn same_base(&self, a: Value, b: Value) -> bool;
     #[allow(clippy::too_many_arguments)]
     fn build(
         &self,
@@ -467,8 +473,35 @@ impl SmallPlanning for Gen<'_, '_> {
         Some((2 * idx as u32 + (d == Dtype::Float32) as u32, inst.args[1], d))
     }
 
+    fn same_base(&self, a: Value, b: Value) -> bool {
+        let base = |mut v: Value| -> Value {
+            for _ in 0..8 {
+                let Some(&(db, dk)) = self.defs.get(&v) else { break };
+                let i = &self.f.block(db).insts[dk];
+                let via = match &i.op {
+                    Op::GetItem => i.args.len() >= 2,
+                    Op::MethodCall { name, .. } => name == "flip" && i.args.len() == 2 && self.is_np(i.args[0]),
+                    _ => false,
+                };
+                if !via {
+                    break;
+                }
+                v = *i
+                    .args
+                    .last()
+                    .filter(|_| matches!(i.op, Op::MethodCall { .. }))
+                    .unwrap_or(&i.args[0]);
+            }
+            v
+        };
+        base(a) == base(b)
+    }
+
     fn view_proven(&self, blk: Block, k: usize) -> bool {
         let inst = &self.f.block(blk).insts[k];
+        if matches!(self.view_op(blk, k, inst), Some(RootKind::Flip(_))) {
+            return true;
+        }
         self.view_op(blk, k, inst).is_some()
             && inst.args[1..].iter().enumerate().all(|(ax, x)| {
                 matches!(self.typed.ty(*x), Ty::Slice(_)) || self.facts.unchecked.contains(&(blk, k, ax))
@@ -478,6 +511,17 @@ impl SmallPlanning for Gen<'_, '_> {
     /// `a[lo:hi]` (1-D) or `X[i, lo:hi]` (2-D), bounds ints or None, step None or a positive constant.
     fn view_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<RootKind> {
         let r = inst.result?;
+        if let Op::MethodCall { name, kw } = &inst.op {
+            // `np.flip(a)` of a 1-D array (any dtype): a view.
+            let flip = name == "flip" && kw.is_empty() && inst.args.len() == 2 && self.is_np(inst.args[0]);
+            let one_d = |v: Value| matches!(self.typed.ty(v), Ty::Array(a) if a.ndim == 1);
+            let same = matches!((self.typed.ty(r), self.typed.ty(*inst.args.get(1)?)),
+                (Ty::Array(x), Ty::Array(y)) if x.dtype == y.dtype && x.readonly == y.readonly);
+            if flip && one_d(r) && one_d(inst.args[1]) && same && self.env.pycalls.contains_key(&(blk, k)) {
+                return Some(RootKind::Flip(inst.args[1]));
+            }
+            return None;
+        }
         if !matches!(inst.op, Op::GetItem) || !self.env.pycalls.contains_key(&(blk, k)) {
             return None;
         }
@@ -631,6 +675,8 @@ impl SmallPlanning for Gen<'_, '_> {
                     }
                     _ => false,
                 },
+                // `np.flip(a)`: a view, made natively.
+                Op::MethodCall { .. } => matches!(self.view_op(blk, p, i), Some(RootKind::Flip(_))),
                 Op::Unary(UnaryOp::Neg) => {
                     i.result.is_some_and(|r| *self.typed.ty(r) == Ty::Float) && *self.typed.ty(i.args[0]) == Ty::Float
                 }
@@ -880,7 +926,20 @@ impl SmallGen for Gen<'_, '_> {
                         expr,
                         setitem: sk,
                     };
-                    if let Some(sx) = self.build(blk, k, &[expr], kind, tt.dtype, &elems, &taken) {
+                    // An operand that is a view of the target's own array (`y[:k] +=
+                    // alpha * np.flip(y[:k])`) overlaps it: NumPy computes the right-hand
+                    // side into a temporary first. Keep that temporary (made natively)
+                    // rather than a fused loop whose overlap check always fails.
+                    let built = self.build(blk, k, &[expr], kind.clone(), tt.dtype, &elems, &taken);
+                    let built = match built {
+                        Some(sx) if sx.leaves.iter().any(|l| self.same_base(*l, target)) && !sx.nodes.is_empty() => {
+                            let all: HashSet<usize> =
+                                taken.iter().copied().chain(elems.values().map(|e| e.0)).collect();
+                            self.build(blk, k, &[expr], kind, tt.dtype, &elems, &all)
+                        }
+                        b => b,
+                    };
+                    if let Some(sx) = built {
                         skip.insert(sk);
                         plan.inner.insert((blk, sk));
                         add(sx, &mut taken, &mut plan);
@@ -917,6 +976,20 @@ impl SmallGen for Gen<'_, '_> {
         let f = self.f;
         let insts = &f.block(blk).insts;
         let root_inst = &insts[sx.root];
+        if let RootKind::Flip(arr) = sx.kind {
+            // NumPy's `a[::-1]`: start at n - 1 (-1 for an empty array, as
+            // `slice.indices` gives it), step -1.
+            let s1 = abi::ArraySlots::new(1);
+            let av = self.use_val(arr)?;
+            let (n, st) = (av[s1.shape(0)], av[s1.stride(0)]);
+            let last = self.b.ins().iadd_imm_s(n, -1);
+            let off = self.b.ins().imul(last, st);
+            let data = self.b.ins().iadd(av[0], off);
+            let neg = self.b.ins().ineg(st);
+            let r = root_inst.result.ok_or_else(|| internal("small: flip result"))?;
+            self.vals.insert(r, vec![data, av[1], n, neg]);
+            return Ok(());
+        }
         let d = sx.dtype;
         let t = cty(d);
         let isz = if d == Dtype::Float32 { 4 } else { 8 };
@@ -1168,11 +1241,23 @@ impl SmallGen for Gen<'_, '_> {
                     match sx.leaves.iter().position(|l| l == o) {
                         Some(li) => {
                             let st = leaves[li].stride;
-                            let c = self.b.ins().icmp_imm_s(IntCC::Equal, st, isz);
-                            inline = self.b.ins().band(inline, c);
-                            let pos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, st, 0);
                             let low = self.b.ins().band_imm_s(st, 7);
                             let whole = self.b.ins().icmp_imm_s(IntCC::Equal, low, 0);
+                            let mut c = self.b.ins().icmp_imm_s(IntCC::Equal, st, isz);
+                            // A float64 vector with a negative stride (`np.flip(x)`):
+                            // NumPy's dot copies it into a contiguous one first
+                            // (`_bad_strides`), as `pyston_ddot` does.
+                            let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, st, 0);
+                            let neg = self.b.ins().band(neg, whole);
+                            let neg = if d == Dtype::Float64 {
+                                neg
+                            } else {
+                                self.b.ins().iconst(clt::I8, 0)
+                            };
+                            c = self.b.ins().bor(c, neg);
+                            inline = self.b.ins().band(inline, c);
+                            let pos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, st, 0);
+                            let pos = self.b.ins().bor(pos, neg);
                             let c = self.b.ins().band(pos, whole);
                             blas = self.b.ins().band(blas, c);
                         }
@@ -1219,6 +1304,7 @@ impl SmallGen for Gen<'_, '_> {
             dot_inline,
         };
         let out: Vec<CV> = match &sx.kind {
+            RootKind::Flip(_) => return Err(internal("small: flip emitted above")),
             RootKind::Reduce(red, opnds) => {
                 let (r, bad) = self.reduce(&ctx, *red, opnds, n, slow)?;
                 // max/min of floats: NaN, infinities and zeros are NumPy's to answer.

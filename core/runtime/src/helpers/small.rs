@@ -39,11 +39,13 @@ type DdotIlp64 = unsafe extern "C" fn(i64, *const f64, i64, *const f64, i64) -> 
 type DdotLp64 = unsafe extern "C" fn(i32, *const f64, i32, *const f64, i32) -> f64;
 static DDOT: OnceLock<Option<Ddot>> = OnceLock::new();
 
-/// `np.dot(x, y)` of float64 vectors whose strides are positive multiples of 8
+/// `np.dot(x, y)` of float64 vectors whose strides are nonzero multiples of 8
 /// (`sx`, `sy` bytes), as NumPy's `DOUBLE_dot` computes it: `0.0 +` BLAS's
 /// `ddot` (in chunks of 2**30), so any length and stride gives NumPy's value.
-/// 0, or 1 when that BLAS function is not available (compiled code then
-/// calls NumPy).
+/// A vector with a negative stride is first copied into a contiguous buffer,
+/// in its order, as NumPy's `cblas_matrixproduct` copies it (`_bad_strides`)
+/// before its dot. 0, or 1 when that BLAS function is not available
+/// (compiled code then calls NumPy).
 ///
 /// # Safety
 /// `x + i*sx` and `y + i*sy` for `i < n` are float64 elements.
@@ -51,9 +53,20 @@ pub unsafe extern "C" fn pyston_ddot(x: i64, sx: i64, y: i64, sy: i64, n: i64, o
     let Some(Some(f)) = DDOT.get().copied() else {
         return 1;
     };
-    // SAFETY: the caller's contract; `f` is the BLAS function NumPy calls.
+    // SAFETY: the caller's contract: `n` elements `s` bytes apart from `p`.
+    let contiguous = |p: i64, s: i64| -> Vec<f64> {
+        (0..n.max(0))
+            .map(|i| unsafe { std::ptr::read_unaligned((p + i * s) as *const f64) })
+            .collect()
+    };
+    let cx = (sx < 0).then(|| contiguous(x, sx));
+    let cy = (sy < 0).then(|| contiguous(y, sy));
+    let (xp, ix) = cx.as_ref().map_or((x as *const f64, sx / 8), |v| (v.as_ptr(), 1));
+    let (yp, iy) = cy.as_ref().map_or((y as *const f64, sy / 8), |v| (v.as_ptr(), 1));
+    // SAFETY: the caller's contract (or the copies, `n` elements each);
+    // `f` is the BLAS function NumPy calls.
     unsafe {
-        *out = ddot_chunks(f, x as *const f64, sx / 8, y as *const f64, sy / 8, n);
+        *out = ddot_chunks(f, xp, ix, yp, iy, n);
     }
     0
 }
