@@ -1,0 +1,124 @@
+"""Loop-invariant code motion (numeric/src/licm.rs): pure scalar instructions whose
+operands are defined outside a loop are computed once, in the loop's preheader.
+Differential against plain Python on random and edge inputs: the same values and
+types (big ints included), arrays written the same, whether the loop runs or not,
+and an overflowing invariant leaving compiled code before the loop starts."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pyston
+from helpers import I64_MAX, I64_MIN, assert_same, rng_for
+
+
+def clamp(i, offset, maxval):
+    j = max(0, i + offset)
+    return min(j, maxval)
+
+
+@pyston.fast
+def clamped_conv(x, weights):
+    sx = x.shape
+    sw = weights.shape
+    result = np.zeros_like(x)
+    for i in range(sx[0]):
+        for j in range(sx[1]):
+            for ii in range(sw[0]):
+                for jj in range(sw[1]):
+                    idx = clamp(i, ii - sw[0] // 2, sw[0]), clamp(j, jj - sw[0] // 2, sw[0])
+                    result[i, j] += x[idx] * weights[ii, jj]
+    return result
+
+
+@pyston.fast
+def invariants(n, a, b, x, y):
+    t = 0
+    s = 0.0
+    for j in range(n):
+        t += a * b + j  # a * b: invariant, may need a big int
+        t -= (a - 7) // 3 + (b % 5)
+        s += x * 2.5 + y - (-x)
+        if j > n:  # never taken: its invariant product still must not matter
+            t += a * a * a
+        if max(a, b) > min(a, j):
+            t += 1
+        if x < y:
+            t += 2
+    return t, s
+
+
+@pyston.fast
+def zero_trip(a, b):
+    t = 0
+    for j in range(0):
+        t += a * b
+    return t
+
+
+@pyston.fast
+def writes_then_overflow(out, big, m):
+    t = 0
+    for i in range(out.shape[0]):
+        out[i] = i
+        for j in range(m):
+            t += i * big + j  # overflows from some i on: after rows before it were written
+    return t, out
+
+
+def test_clamped_conv():
+    rng = rng_for("licm_conv")
+    for n, k in ((0, 3), (1, 1), (5, 3), (9, 5), (12, 4), (3, 7)):
+        x = rng.standard_normal((n, n + 1))
+        w = rng.standard_normal((k, k))
+        if n > 0 and k < n:
+            assert_same(clamped_conv, x, w)
+    # a weights array larger than x: clamp's bound past x's rows is NumPy's IndexError
+    assert_same(clamped_conv, rng.standard_normal((3, 3)), rng.standard_normal((6, 6)))
+    x = np.tri(20, 20) * 0.5
+    assert_same(clamped_conv, x, np.tri(5, 5) * 0.25)
+
+
+def test_invariants_exact():
+    rng = rng_for("licm_invariants")
+    edge = [0, 1, -1, 3, -7, 2**31, -(2**31), 2**32 + 1, I64_MAX, I64_MIN, I64_MAX // 3]
+    for n in (0, 1, 4):
+        for a in edge:
+            for b in (0, -3, 2**33, I64_MIN):
+                assert_same(invariants, n, a, b, 1.5, -0.25, allow_fallback=True)
+    for _ in range(40):
+        a, b = (int(v) for v in rng.integers(-(2**40), 2**40, 2))
+        x, y = (float(v) for v in rng.standard_normal(2) * 1e3)
+        assert_same(invariants, int(rng.integers(0, 9)), a, b, x, y)
+    for x, y in ((np.inf, 1.0), (np.nan, 0.0), (-0.0, 0.0), (1e308, 1e308)):
+        assert_same(invariants, 3, 2, 5, x, y)
+    for a, b in ((I64_MAX, 2), (3, 4), (I64_MIN, -1)):
+        assert_same(zero_trip, a, b)
+
+
+def test_overflow_leaves_before_the_loop():
+    for big in (2**61, 2**62, I64_MAX, -(2**62), 12345):
+        for m in (0, 1, 3):
+            assert_same(writes_then_overflow, np.zeros(5, dtype=np.int64), big, m, allow_fallback=True)
+
+
+def test_hoisted_plan(tmp_path):
+    """The clamp of the row index is computed once per `jj` loop, before it."""
+    script = tmp_path / "k.py"
+    script.write_text(
+        "import numpy as np, pyston\n"
+        "@pyston.fast\n"
+        "def f(x, w, n):\n"
+        "    s = 0.0\n"
+        "    for i in range(n):\n"
+        "        for jj in range(w.shape[0]):\n"
+        "            r = min(max(0, i - w.shape[0] // 2), n - 1)\n"
+        "            s += x[r] * w[jj]\n"
+        "    return s\n"
+        "f(np.ones(5), np.ones(3), 5)\n"
+    )
+    env = dict(os.environ, PYSTON_DUMP_IR="licm")
+    out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, check=True)
+    text = out.stdout + out.stderr
+    assert "hoisted to" in text and "call" in text and "bin floordiv" in text, text
