@@ -10,17 +10,21 @@
 //!
 //! Exactness. Only instructions that are pure and cannot raise are moved:
 //! constants, globals (compile-time constants, guarded on entry), an
-//! array's `shape`, a tuple's item at a constant index in range, Python int `+ - *` and `//`
-//! `%` by a nonzero constant, float `+ - *`, unary minus, comparisons of
-//! int and float scalars, and `min`/`max` of two ints. Each computes from
+//! array's `shape`, a tuple's item at a constant index in range, Python int
+//! `+ - *` the bounds pass proved to fit in 64 bits, `//` and `%` by a
+//! positive constant, float `+ - *` and unary minus, comparisons of int and
+//! float scalars, `min`/`max` of two ints, and `np.cos(x)` (the other
+//! `abi::SMALL_UFUNCS`) of a float64 scalar, computed by NumPy's own inner
+//! loop as the small pass computes it. Each computes from
 //! the same operand values the same result on every iteration, so the
 //! value read in the loop is the one the loop would have computed; running
 //! it when the loop (or the branch holding it) would not have run has no
-//! effect. The one way such code leaves compiled code, an int result that
-//! needs more than 64 bits, deoptimizes *at the preheader's jump into the
-//! loop* (as the bounds pass's guards do): the interpreter tier then runs
-//! the loop as written, from its first iteration, with nothing of it done
-//! yet, and computes the big int where CPython does. The IR itself is not
+//! effect. None of it can leave compiled code (no deopt point in the
+//! preheader; an int result that might need more than 64 bits stays in the
+//! loop). A ufunc whose loop raised a floating-point exception NumPy warns
+//! about (or whose loop is unavailable) is not used: a flag computed with
+//! it sends the instruction in the loop to NumPy's call, as written, which
+//! warns where and as often as CPython's. The IR itself is not
 //! changed: the interpreter tier, and every other pass, see the program as
 //! written.
 
@@ -35,12 +39,16 @@ pub struct LicmPlan {
     pub hoisted: HashMap<Block, (Block, Vec<(Block, usize)>)>,
     pub skip: HashSet<(Block, usize)>,
     pub text: String,
+    /// The hoisted ufuncs' values and flags (the loop raised nothing NumPy
+    /// warns about), by result, once emitted in their preheader.
+    ufuncs: std::cell::RefCell<HashMap<Value, (CV, CV)>>,
 }
 
 /// Whether instruction `inst` (at `at`) is pure and cannot raise under its
 /// inferred types (see the module doc).
 fn movable(g: &Gen<'_, '_>, at: (Block, usize), inst: &ir::Inst) -> bool {
-    if g.env.pycalls.contains_key(&at) {
+    // (a scalar ufunc is a call into NumPy that the hoisted code makes natively)
+    if g.env.pycalls.contains_key(&at) && scalar_ufunc(g, inst).is_none() {
         return false;
     }
     let ty = |v: Value| g.typed.ty(v).clone();
@@ -68,10 +76,12 @@ fn movable(g: &Gen<'_, '_>, at: (Block, usize), inst: &ir::Inst) -> bool {
             (-n..n).contains(&k) && matches!(ty(r), Ty::Int | Ty::Float | Ty::Bool)
         }
         Op::Bin { op, .. } => match ty(r) {
+            // (`+ - *` only where the bounds pass proved the result fits: hoisted
+            // code never leaves compiled code, see the module doc)
             Ty::Int => {
                 inst.args.iter().all(|a| int(*a))
                     && match op {
-                        BinOp::Add | BinOp::Sub | BinOp::Mul => true,
+                        BinOp::Add | BinOp::Sub | BinOp::Mul => g.facts.no_overflow.contains(&at),
                         BinOp::FloorDiv | BinOp::Mod => {
                             matches!(g.consts.get(&inst.args[1]), Some(Const::Int(c)) if *c > 0)
                         }
@@ -81,8 +91,11 @@ fn movable(g: &Gen<'_, '_>, at: (Block, usize), inst: &ir::Inst) -> bool {
             Ty::Float => matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul) && inst.args.iter().all(|a| num(*a)),
             _ => false,
         },
-        Op::Unary(UnaryOp::Neg) => matches!(ty(r), Ty::Int | Ty::Float) && ty(inst.args[0]) == ty(r),
+        Op::Unary(UnaryOp::Neg) => ty(r) == Ty::Float && ty(inst.args[0]) == Ty::Float,
         Op::Cmp(_) => ty(r) == Ty::Bool && inst.args.iter().all(|a| num(*a)),
+        // `np.cos(x)` of a float64 scalar (`abi::SMALL_UFUNCS`): NumPy's inner loop
+        // on one element, a pure function; emitted by `emit_hoisted`.
+        Op::MethodCall { .. } => scalar_ufunc(g, inst).is_some(),
         Op::Call { kw } => {
             kw.is_empty()
                 && inst.args.len() == 3
@@ -92,6 +105,48 @@ fn movable(g: &Gen<'_, '_>, at: (Block, usize), inst: &ir::Inst) -> bool {
         }
         _ => false,
     }
+}
+
+/// `np.<u>(x)` of a float64 scalar, `u` in `abi::SMALL_UFUNCS`: the loop id
+/// of its float64 inner loop and `x`.
+fn scalar_ufunc(g: &Gen<'_, '_>, inst: &ir::Inst) -> Option<(i64, Value)> {
+    let Op::MethodCall { name, kw } = &inst.op else {
+        return None;
+    };
+    if !kw.is_empty() || inst.args.len() != 2 || *g.typed.ty(inst.args[0]) != Ty::Module(Module::Numpy) {
+        return None;
+    }
+    if !g.env.scalar_ufuncs {
+        return None;
+    }
+    let idx = abi::SMALL_UFUNCS.iter().position(|u| u == name)?;
+    let x = inst.args[1];
+    let float = matches!(g.typed.ty(x), Ty::Float | Ty::Np(Dtype::Float64));
+    (float && *g.typed.ty(inst.result?) == Ty::Np(Dtype::Float64)).then_some((2 * idx as i64, x))
+}
+
+/// Emits hoisted instruction `inst` in the preheader; for a ufunc, returns
+/// its value and whether it may be used (see `LicmPlan::ufuncs`).
+fn emit_hoisted(g: &mut Gen<'_, '_>, inst: &ir::Inst) -> CResult<Option<(CV, CV)>> {
+    let Some((id, x)) = scalar_ufunc(g, inst) else {
+        g.inst(inst)?;
+        return Ok(None);
+    };
+    // NumPy's inner loop, as the small pass calls it in the loop.
+    let xv = g.use_val(x)?;
+    let xf = g.conv_f64(&(g.typed.ty(x).clone(), xv))?;
+    let on = g.call("pyston_scalar_ufuncs_ok", &[])?[0];
+    let on = g.b.ins().icmp_imm_u(IntCC::NotEqual, on, 0);
+    let (inp, out) = (g.stack(8), g.stack(8));
+    g.b.ins().store(MemFlagsData::trusted(), xf, inp, 0);
+    let idv = g.b.ins().iconst(clt::I64, id);
+    let size = g.b.ins().iconst(clt::I64, 8);
+    let one = g.b.ins().iconst(clt::I64, 1);
+    let st = g.call("pyston_ufunc_loop", &[idv, inp, size, out, size, one])?[0];
+    let clean = g.b.ins().icmp_imm_u(IntCC::Equal, st, 0);
+    let ok = g.b.ins().band(on, clean);
+    let v = g.b.ins().load(clt::F64, MemFlagsData::trusted(), out, 0);
+    Ok(Some((v, ok)))
 }
 
 /// Plans the hoisting (analysis only).
@@ -144,7 +199,7 @@ pub fn plan(g: &Gen<'_, '_>) -> LicmPlan {
             let avail = |li: usize, v: Value| -> bool {
                 let l = &loops[li];
                 match at_loop.get(&v) {
-                    Some(&h) => h == li || (loops[h].contains(l.header) && h != li && around.contains(&h)),
+                    Some(&h) => h == li || (loops[h].contains(l.header) && around.contains(&h)),
                     None => {
                         let db = defs.get(&v).map(|d| d.0).or_else(|| param_block.get(&v).copied());
                         db.is_some_and(|db| !l.contains(db))
@@ -203,7 +258,9 @@ impl Plan for LicmPlan {
         let saved = g.cur_inst;
         for &(b, k) in insts {
             let inst = &g.f.block(b).insts[k];
-            g.inst(inst)?;
+            if let (Some(vo), Some(r)) = (emit_hoisted(g, inst)?, inst.result) {
+                self.ufuncs.borrow_mut().insert(r, vo);
+            }
             g.cur_inst = saved;
         }
         Ok(args)
@@ -215,10 +272,33 @@ impl Plan for LicmPlan {
         }
         // Computed in the preheader (when its jump was emitted, which precedes
         // the loop in emission order); otherwise emitted here as written.
-        let r = g.f.block(at.0).insts[at.1].result;
-        Ok(match r {
-            Some(r) if g.vals.contains_key(&r) => AtInst::Skip,
-            _ => AtInst::Default,
+        let inst = &g.f.block(at.0).insts[at.1];
+        let Some(r) = inst.result else {
+            return Ok(AtInst::Default);
+        };
+        let hoisted_ufunc = self.ufuncs.borrow().get(&r).copied();
+        if let Some((v, ok)) = hoisted_ufunc {
+            // The hoisted value, or (its loop raised a flag NumPy warns about)
+            // NumPy's call as written.
+            let (slow, merge) = (g.b.create_block(), g.b.create_block());
+            let m = g.b.append_block_param(merge, clt::F64);
+            g.b.ins().brif(ok, merge, &[BlockArg::Value(v)], slow, &[]);
+            g.b.switch_to_block(slow);
+            g.b.set_cold_block(slow);
+            g.inst(inst)?;
+            let sv = g.val(r)?;
+            if sv.len() != 1 {
+                return Err(internal("licm: ufunc slots"));
+            }
+            g.b.ins().jump(merge, &[BlockArg::Value(sv[0])]);
+            g.b.switch_to_block(merge);
+            g.vals.insert(r, vec![m]);
+            return Ok(AtInst::Emitted);
+        }
+        Ok(if g.vals.contains_key(&r) && scalar_ufunc(g, inst).is_none() {
+            AtInst::Skip
+        } else {
+            AtInst::Default
         })
     }
 

@@ -439,6 +439,7 @@ fn codegen_into(
         passes: &passes,
         describe_plans: passes.iter().any(|p| dump_wanted(p.name())),
         str_layout: crate::helpers::str_layout(),
+        scalar_ufuncs: crate::helpers::small::pyston_scalar_ufuncs_ok() != 0,
     };
     let sig = codegen::entry_signature(jit.module.isa().default_call_conv());
     ctx.func = cranelift_codegen::ir::Function::with_name_signature(
