@@ -1245,11 +1245,13 @@ impl SmallGen for Gen<'_, '_> {
                             let whole = self.b.ins().icmp_imm_s(IntCC::Equal, low, 0);
                             let mut c = self.b.ins().icmp_imm_s(IntCC::Equal, st, isz);
                             // A float64 vector with a negative stride (`np.flip(x)`):
-                            // NumPy's dot copies it into a contiguous one first
-                            // (`_bad_strides`), as `pyston_ddot` does.
+                            // `np.dot` / `a.dot` copy it into a contiguous one first
+                            // (`_bad_strides`), as `pyston_ddot` does. (`x @ y` does not:
+                            // its loop for such strides is NumPy's own, left to NumPy.)
                             let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, st, 0);
                             let neg = self.b.ins().band(neg, whole);
-                            let neg = if d == Dtype::Float64 {
+                            let matmul = matches!(root_inst.op, Op::Bin { op: BinOp::MatMul, .. });
+                            let neg = if d == Dtype::Float64 && !matmul {
                                 neg
                             } else {
                                 self.b.ins().iconst(clt::I8, 0)
