@@ -152,3 +152,34 @@ def test_hoisted_plan(tmp_path):
     assert "hoisted to" in text, text
     for op in ('method "cos"', "bin floordiv", "bin mul"):
         assert op in text, (op, text)
+
+
+@pyston.fast
+def mixed_flags(x, a, b, n):
+    s = 0.0
+    t = 0
+    for j in range(n):
+        i0 = a + b  # may need a big int: the loop leaves compiled code here, as written
+        t += min(i0, j) + max(i0 * 2, 3)
+        s += np.cos(x * i0) + np.sin(x + 1.0) * j  # NumPy's call where its loop raised a flag
+    return s, t
+
+
+def _warnings_of(fn, args):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fn(*args)
+        except Exception:  # noqa: BLE001 - compared by assert_same
+            pass
+    return [(w.category.__name__, str(w.message)) for w in caught if w.category is not pyston.PerformanceWarning]
+
+
+def test_flags_of_overflows_and_ufuncs():
+    cases = [(0.5, 3, 4, 5), (0.5, I64_MAX, 1, 3), (0.5, I64_MAX // 2, I64_MAX // 2, 4), (np.inf, 1, 2, 3)]
+    cases += [(np.nan, 1, 2, 2), (0.25, I64_MIN, -1, 2), (0.5, 2, 3, 0), (1e300, 2**40, 2**40, 3)]
+    for args in cases:
+        assert_same(mixed_flags, *args, allow_fallback=True)
+        assert _warnings_of(mixed_flags.py_func, args) == _warnings_of(mixed_flags, args), args

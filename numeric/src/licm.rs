@@ -11,22 +11,26 @@
 //! Exactness. Only instructions that are pure and cannot raise are moved:
 //! constants, globals (compile-time constants, guarded on entry), an
 //! array's `shape`, a tuple's item at a constant index in range, Python int
-//! `+ - *` the bounds pass proved to fit in 64 bits, `//` and `%` by a
-//! positive constant, float `+ - *` and unary minus, comparisons of int and
-//! float scalars, `min`/`max` of two ints, and `np.cos(x)` (the other
-//! `abi::SMALL_UFUNCS`) of a float64 scalar, computed by NumPy's own inner
-//! loop as the small pass computes it. Each computes from
-//! the same operand values the same result on every iteration, so the
+//! `+ - *`, `//` and `%` by a positive constant, float `+ - *` and unary
+//! minus, comparisons of int and float scalars, `min`/`max` of two ints, and
+//! `np.cos(x)` (the other `abi::SMALL_UFUNCS`) of a float64 scalar, computed
+//! by NumPy's own inner loop as the small pass computes it. Each computes
+//! from the same operand values the same result on every iteration, so the
 //! value read in the loop is the one the loop would have computed; running
 //! it when the loop (or the branch holding it) would not have run has no
-//! effect. None of it can leave compiled code (no deopt point in the
-//! preheader; an int result that might need more than 64 bits stays in the
-//! loop). A ufunc whose loop raised a floating-point exception NumPy warns
-//! about (or whose loop is unavailable) is not used: a flag computed with
-//! it sends the instruction in the loop to NumPy's call, as written, which
-//! warns where and as often as CPython's. The IR itself is not
-//! changed: the interpreter tier, and every other pass, see the program as
-//! written.
+//! effect, and nothing in the preheader leaves compiled code (no deopt
+//! point there).
+//!
+//! Two kinds can fail where the loop's code would leave compiled code or
+//! call NumPy: an int `+ - *` the bounds pass did not prove to fit (its
+//! result may need a big int) and a ufunc whose loop raised a floating-point
+//! exception NumPy warns about. The preheader computes them with a flag
+//! instead (the result is exact; the loop raised nothing), ANDed with their
+//! hoisted operands' flags; in the loop the instruction reads the hoisted
+//! value when the flag is set and otherwise runs as written (overflow checks
+//! and deopt, NumPy's call and warning), at its own place, with the loop's
+//! live values. The IR itself is not changed: the interpreter tier, and every
+//! other pass, see the program as written.
 
 use crate::prelude::*;
 use pyston_compiler::codegen::{AtInst, Plan};
@@ -39,9 +43,12 @@ pub struct LicmPlan {
     pub hoisted: HashMap<Block, (Block, Vec<(Block, usize)>)>,
     pub skip: HashSet<(Block, usize)>,
     pub text: String,
-    /// The hoisted ufuncs' values and flags (the loop raised nothing NumPy
-    /// warns about), by result, once emitted in their preheader.
-    ufuncs: std::cell::RefCell<HashMap<Value, (CV, CV)>>,
+    /// By result, once emitted in its preheader: whether the hoisted value
+    /// may be used (`None`: always; else a flag computed there, see
+    /// `emit_hoisted`), and whether a ufunc's flag is among those it depends
+    /// on (where it is not, the loop would leave compiled code at the
+    /// instruction or before it: it deoptimizes there instead).
+    flags: std::cell::RefCell<HashMap<Value, Option<(CV, bool)>>>,
 }
 
 /// Whether instruction `inst` (at `at`) is pure and cannot raise under its
@@ -76,12 +83,10 @@ fn movable(g: &Gen<'_, '_>, at: (Block, usize), inst: &ir::Inst) -> bool {
             (-n..n).contains(&k) && matches!(ty(r), Ty::Int | Ty::Float | Ty::Bool)
         }
         Op::Bin { op, .. } => match ty(r) {
-            // (`+ - *` only where the bounds pass proved the result fits: hoisted
-            // code never leaves compiled code, see the module doc)
             Ty::Int => {
                 inst.args.iter().all(|a| int(*a))
                     && match op {
-                        BinOp::Add | BinOp::Sub | BinOp::Mul => g.facts.no_overflow.contains(&at),
+                        BinOp::Add | BinOp::Sub | BinOp::Mul => true,
                         BinOp::FloorDiv | BinOp::Mod => {
                             matches!(g.consts.get(&inst.args[1]), Some(Const::Int(c)) if *c > 0)
                         }
@@ -125,28 +130,50 @@ fn scalar_ufunc(g: &Gen<'_, '_>, inst: &ir::Inst) -> Option<(i64, Value)> {
     (float && *g.typed.ty(inst.result?) == Ty::Np(Dtype::Float64)).then_some((2 * idx as i64, x))
 }
 
-/// Emits hoisted instruction `inst` in the preheader; for a ufunc, returns
-/// its value and whether it may be used (see `LicmPlan::ufuncs`).
-fn emit_hoisted(g: &mut Gen<'_, '_>, inst: &ir::Inst) -> CResult<Option<(CV, CV)>> {
-    let Some((id, x)) = scalar_ufunc(g, inst) else {
-        g.inst(inst)?;
-        return Ok(None);
-    };
-    // NumPy's inner loop, as the small pass calls it in the loop.
-    let xv = g.use_val(x)?;
-    let xf = g.conv_f64(&(g.typed.ty(x).clone(), xv))?;
-    let on = g.call("pyston_scalar_ufuncs_ok", &[])?[0];
-    let on = g.b.ins().icmp_imm_u(IntCC::NotEqual, on, 0);
-    let (inp, out) = (g.stack(8), g.stack(8));
-    g.b.ins().store(MemFlagsData::trusted(), xf, inp, 0);
-    let idv = g.b.ins().iconst(clt::I64, id);
-    let size = g.b.ins().iconst(clt::I64, 8);
-    let one = g.b.ins().iconst(clt::I64, 1);
-    let st = g.call("pyston_ufunc_loop", &[idv, inp, size, out, size, one])?[0];
-    let clean = g.b.ins().icmp_imm_u(IntCC::Equal, st, 0);
-    let ok = g.b.ins().band(on, clean);
-    let v = g.b.ins().load(clt::F64, MemFlagsData::trusted(), out, 0);
-    Ok(Some((v, ok)))
+/// Emits hoisted instruction `inst` (at `at`) in the preheader, its value
+/// into `g.vals`; returns the flag saying it may be used, where it can fail:
+/// an int `+ - *` not proven to fit (no overflow: its flag), a ufunc (its
+/// loop available and raising nothing NumPy warns about).
+fn emit_hoisted(g: &mut Gen<'_, '_>, at: (Block, usize), inst: &ir::Inst) -> CResult<Option<CV>> {
+    let r = inst.result.ok_or_else(|| internal("licm: no result"))?;
+    if let Some((id, x)) = scalar_ufunc(g, inst) {
+        // NumPy's inner loop, as the small pass calls it in the loop.
+        let xv = g.use_val(x)?;
+        let xf = g.conv_f64(&(g.typed.ty(x).clone(), xv))?;
+        let on = g.call("pyston_scalar_ufuncs_ok", &[])?[0];
+        let on = g.b.ins().icmp_imm_u(IntCC::NotEqual, on, 0);
+        let (inp, out) = (g.stack(8), g.stack(8));
+        g.b.ins().store(MemFlagsData::trusted(), xf, inp, 0);
+        let idv = g.b.ins().iconst(clt::I64, id);
+        let size = g.b.ins().iconst(clt::I64, 8);
+        let one = g.b.ins().iconst(clt::I64, 1);
+        let st = g.call("pyston_ufunc_loop", &[idv, inp, size, out, size, one])?[0];
+        let clean = g.b.ins().icmp_imm_u(IntCC::Equal, st, 0);
+        let ok = g.b.ins().band(on, clean);
+        let v = g.b.ins().load(clt::F64, MemFlagsData::trusted(), out, 0);
+        g.vals.insert(r, vec![v]);
+        return Ok(Some(ok));
+    }
+    if let (Op::Bin { op, .. }, Ty::Int) = (&inst.op, g.typed.ty(r)) {
+        if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul) {
+            // The 64-bit result, and whether it is the exact one.
+            let x = g.use_val(inst.args[0])?[0];
+            let y = g.use_val(inst.args[1])?[0];
+            let (v, of) = match op {
+                BinOp::Add => g.b.ins().sadd_overflow(x, y),
+                BinOp::Sub => g.b.ins().ssub_overflow(x, y),
+                _ => g.b.ins().smul_overflow(x, y),
+            };
+            g.vals.insert(r, vec![v]);
+            if g.facts.no_overflow.contains(&at) {
+                return Ok(None);
+            }
+            let ok = g.b.ins().icmp_imm_u(IntCC::Equal, of, 0);
+            return Ok(Some(ok));
+        }
+    }
+    g.inst(inst)?;
+    Ok(None)
 }
 
 /// Plans the hoisting (analysis only).
@@ -258,9 +285,25 @@ impl Plan for LicmPlan {
         let saved = g.cur_inst;
         for &(b, k) in insts {
             let inst = &g.f.block(b).insts[k];
-            if let (Some(vo), Some(r)) = (emit_hoisted(g, inst)?, inst.result) {
-                self.ufuncs.borrow_mut().insert(r, vo);
+            let Some(r) = inst.result else { continue };
+            // Usable when its own computation is exact and its hoisted operands are.
+            let mut flag: Option<(CV, bool)> = None;
+            let mut and = |g: &mut Gen<'_, '_>, f2: (CV, bool)| {
+                flag = Some(match flag {
+                    Some((f, u)) => (g.b.ins().band(f, f2.0), u || f2.1),
+                    None => f2,
+                });
+            };
+            for a in &inst.args {
+                let fa = self.flags.borrow().get(a).copied().flatten();
+                if let Some(fa) = fa {
+                    and(g, fa);
+                }
             }
+            if let Some(own) = emit_hoisted(g, (b, k), inst)? {
+                and(g, (own, scalar_ufunc(g, inst).is_some()));
+            }
+            self.flags.borrow_mut().insert(r, flag);
             g.cur_inst = saved;
         }
         Ok(args)
@@ -276,30 +319,43 @@ impl Plan for LicmPlan {
         let Some(r) = inst.result else {
             return Ok(AtInst::Default);
         };
-        let hoisted_ufunc = self.ufuncs.borrow().get(&r).copied();
-        if let Some((v, ok)) = hoisted_ufunc {
-            // The hoisted value, or (its loop raised a flag NumPy warns about)
-            // NumPy's call as written.
-            let (slow, merge) = (g.b.create_block(), g.b.create_block());
-            let m = g.b.append_block_param(merge, clt::F64);
-            g.b.ins().brif(ok, merge, &[BlockArg::Value(v)], slow, &[]);
-            g.b.switch_to_block(slow);
-            g.b.set_cold_block(slow);
-            g.inst(inst)?;
-            let sv = g.val(r)?;
-            if sv.len() != 1 {
-                return Err(internal("licm: ufunc slots"));
+        let flag = self.flags.borrow().get(&r).copied();
+        match flag {
+            None => Ok(AtInst::Default),
+            Some(None) => Ok(AtInst::Skip),
+            Some(Some((ok, false))) => {
+                // Only int overflows can clear the flag: this instruction, or an
+                // operand's (whose own place, earlier, deoptimizes first), overflows
+                // on every iteration. Leave where the loop as written leaves.
+                let bad = g.b.ins().icmp_imm_u(IntCC::Equal, ok, 0);
+                g.deopt_if(bad);
+                Ok(AtInst::Skip)
             }
-            g.b.ins().jump(merge, &[BlockArg::Value(sv[0])]);
-            g.b.switch_to_block(merge);
-            g.vals.insert(r, vec![m]);
-            return Ok(AtInst::Emitted);
+            Some(Some((ok, true))) => {
+                // The hoisted value, or (its ufunc loop raised a flag NumPy warns
+                // about, or an operand's did, or overflowed) the instruction as written.
+                let hoisted = g.val(r)?;
+                let tys: Vec<clir::Type> = abi::slot_types(g.typed.ty(r)).into_iter().map(cl_ty).collect();
+                if tys.len() != hoisted.len() {
+                    return Err(internal("licm: hoisted slots"));
+                }
+                let (slow, merge) = (g.b.create_block(), g.b.create_block());
+                let params: Vec<CV> = tys.iter().map(|t| g.b.append_block_param(merge, *t)).collect();
+                let hv: Vec<BlockArg> = hoisted.iter().map(|v| BlockArg::Value(*v)).collect();
+                g.b.ins().brif(ok, merge, &hv, slow, &[]);
+                g.b.switch_to_block(slow);
+                g.b.set_cold_block(slow);
+                g.inst(inst)?;
+                let sv: Vec<BlockArg> = g.val(r)?.iter().map(|v| BlockArg::Value(*v)).collect();
+                if sv.len() != params.len() {
+                    return Err(internal("licm: slots"));
+                }
+                g.b.ins().jump(merge, &sv);
+                g.b.switch_to_block(merge);
+                g.vals.insert(r, params);
+                Ok(AtInst::Emitted)
+            }
         }
-        Ok(if g.vals.contains_key(&r) && scalar_ufunc(g, inst).is_none() {
-            AtInst::Skip
-        } else {
-            AtInst::Default
-        })
     }
 
     fn describe(&self) -> String {
