@@ -858,3 +858,168 @@ def test_gather_store_and_inplace(rng, dtype):
         same(gather_inplace, y, x[:8], np.array(idx))
         # the table is the destination's array: NumPy gathers first (slow path here)
         same(gather_inplace, y, y, np.array(idx))
+
+
+# Element reads, views and index arithmetic between an expression's operations
+# (`A[:i + 1, k] * alpha * B[i, k]`: the read of B[i, k] comes after the first
+# product) are computed where written when the bounds pass proved them in range:
+# they cannot fail, so the expression is still computed in one loop at its root.
+
+
+@pyston.fast
+def rank2_update(C, A, B, alpha, beta):
+    for i in range(A.shape[0]):
+        C[i, : i + 1] *= beta
+        for k in range(A.shape[1]):
+            C[i, : i + 1] += A[: i + 1, k] * alpha * B[i, k] + B[: i + 1, k] * alpha * A[i, k]
+    return C
+
+
+@pyston.fast
+def reads_between(X, Y, out, j):
+    s = 0.0
+    for i in range(X.shape[0]):
+        out[i] = X[i] * Y[i, 0] - X[i, 1:][0] * X[i] * Y[i, j]
+        s += (X[i] * 2.0 * Y[i, 1] + X[i]).sum()
+    return out, s
+
+
+@pyston.fast
+def unproven_read(C, A, B, j):
+    for i in range(A.shape[0]):
+        C[i, : i + 1] += A[: i + 1, 0] * 2.0 * B[i, j]
+    return C
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_reads_between_operations(rng, dtype):
+    for n, m in ((0, 3), (1, 1), (3, 2), (9, 4), (40, 7), (130, 3)):
+        A = data(rng, (n, m), dtype)
+        B = data(rng, (n, m), dtype)
+        C = data(rng, (n, n), dtype)
+        same(rank2_update, C, A, B, dtype(3), dtype(2))
+        # strided and Fortran-ordered operands
+        same(rank2_update, np.asfortranarray(C), A[::-1], np.asfortranarray(B), dtype(3), dtype(2))
+    for n in (1, 2, 5, 17):
+        X = data(rng, (6, n + 1), dtype)[:, :n] if n > 1 else data(rng, (6, 2), dtype)
+        Y = data(rng, (6, 3), dtype)
+        for j in (0, 2, -1, 3, -4):
+            same(reads_between, X, Y, np.zeros_like(X), j)
+
+
+def test_reads_between_aliases_and_specials(rng):
+    A = data(rng, (8, 8), np.float64)
+    # C is A: NumPy computes the whole right-hand side before adding
+    same(rank2_update, A, A, A.copy(), 1.5, 0.5)
+    for bad in (np.inf, np.nan, 1e308):
+        A = data(rng, (5, 3), np.float64)
+        A[2, 1] = bad
+        same(rank2_update, data(rng, (5, 5), np.float64), A, data(rng, (5, 3), np.float64), 1e10, 2.0)
+    # an index the bounds pass cannot prove: NumPy's IndexError after the rows before it
+    for j in (0, -2, 2, 5, -6):
+        same(unproven_read, np.zeros((4, 4)), data(rng, (4, 2), np.float64), data(rng, (4, 2), np.float64), j)
+    A = data(rng, (30, 6), np.float64)
+    assert pycalls(rank2_update, np.zeros((30, 30)), A, A.copy(), 1.5, 0.5) == 0
+
+
+def test_reads_between_fused_in_one_loop(tmp_path):
+    """The plan: the five element-wise operations are nodes of the in-place update (no array made)."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "k.py"
+    script.write_text(
+        "import numpy as np, pyston\n"
+        "@pyston.fast\n"
+        "def f(C, A, B, alpha):\n"
+        "    for i in range(A.shape[0]):\n"
+        "        for k in range(A.shape[1]):\n"
+        "            C[i, :i + 1] += A[:i + 1, k] * alpha * B[i, k] + B[:i + 1, k] * alpha * A[i, k]\n"
+        "f(np.ones((3, 3)), np.ones((3, 2)), np.ones((3, 2)), 2.0)\n"
+    )
+    env = dict(os.environ, PYSTON_DUMP_IR="small")
+    out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, check=True)
+    text = out.stdout + out.stderr
+    assert "inplace add float64: 5 nodes" in text, text
+    assert "make float64" not in text, text
+
+
+@pyston.fast
+def ufuncs_after_flags(x, y):
+    # `x * y` and `x - x` raise the invalid/overflow flags silently (Python floats);
+    # the scalar ufuncs after them warn only as NumPy does for their own operand
+    s = 0.0
+    for k in range(3):
+        z = x * y
+        w = x - x
+        s += np.cos(y + k) + np.arccos(w / 2.0 if w == w else 0.5) + np.sin(z - z if z == z else 1.0)
+    return s, np.arccos(y)
+
+
+def test_scalar_ufuncs_after_raised_flags():
+    for x, y in ((np.inf, 2.0), (1e308, 10.0), (1.0, 0.5), (np.inf, 3.0), (np.nan, 0.25)):
+        same(ufuncs_after_flags, x, y)
+
+
+# `np.flip(a)` of a 1-D array is a view made natively (negative stride); a float64
+# dot of such a view copies it into a contiguous vector first, as NumPy does, then
+# calls the same BLAS function; an update reading a flipped view of its own target
+# gets its right-hand side as a temporary, as in NumPy.
+
+
+@pyston.fast
+def flips(a, b):
+    fa = np.flip(a)
+    s = 0.0
+    for k in range(1, a.shape[0] + 1):
+        s += np.dot(np.flip(a[:k]), b[:k]) + np.dot(b[:k], np.flip(b[:k])) + np.dot(np.flip(a[:k]), np.flip(b[:k]))
+    return fa, s, np.flip(b[::2]), np.dot(np.flip(a[::2]), b[: (a.shape[0] + 1) // 2])
+
+
+@pyston.fast
+def levinson(r):
+    y = np.empty_like(r)
+    alpha = -r[0]
+    beta = 1.0
+    y[0] = -r[0]
+    for k in range(1, r.shape[0]):
+        beta *= 1.0 - alpha * alpha
+        alpha = -(r[k] + np.dot(np.flip(r[:k]), y[:k])) / beta
+        y[:k] += alpha * np.flip(y[:k])
+        y[k] = alpha
+    return y
+
+
+@pyston.fast
+def flip_any(a):
+    f = np.flip(a)
+    return f, f[0] if f.shape[0] else None
+
+
+def test_flip_views_and_dots(rng):
+    for n in (1, 2, 3, 7, 8, 9, 15, 16, 17, 33, 100, 257):
+        a = data(rng, n, np.float64)
+        b = data(rng, n, np.float64)
+        r = same(flips, a, b)
+        assert r[0].strides == (-8,)
+        same(flips, data(rng, (3, n), np.float64)[1], data(rng, 2 * n, np.float64)[::2])
+    for n in (1, 2, 5, 40, 300):
+        r = rng.uniform(0.0, 1.0, n) * 0.1
+        same(levinson, r)
+    for dtype in (np.float64, np.float32, np.int64, np.int32, np.uint8, np.bool_, np.complex128):
+        for n in (0, 1, 4):
+            a = data(rng, n, dtype) if np.dtype(dtype).kind in "fi" else np.ones(n, dtype=dtype)
+            same(flip_any, a)
+            assert flip_any(a)[0].strides == flip_any.py_func(a)[0].strides
+    # non-finite values: NumPy's dot and warnings
+    a = np.array([1.0, np.inf, 2.0, np.nan, 3.0])
+    same(flips, a, a[::-1].copy())
+    # (not an overflow of alpha * alpha: scalar + - * do not warn, docs/semantics.md)
+    same(levinson, np.array([0.5, np.nan, 0.25, 0.1]))
+    same(levinson, np.array([0.5, np.inf, 0.25, 0.1]))
+
+
+def test_flip_dot_update_no_calls():
+    r = np.random.default_rng(5).uniform(0.0, 1.0, 200) * 0.1
+    assert pycalls(levinson, r) == 0

@@ -9,12 +9,13 @@
 //!
 //! 1. [`bounds`](ranges): index ranges in counted loops: accesses that need no
 //!    per-iteration checks, guards hoisted before loops, int ops that cannot overflow.
-//! 2. [`idioms`]: loops recognised whole (bit counts, counting true
+//! 2. [`licm`]: loop-invariant pure scalar instructions computed once, before the loop.
+//! 3. [`idioms`]: loops recognised whole (bit counts, counting true
 //!    elements) and masked int arithmetic that may wrap.
-//! 3. [`simd`]: 128-bit SIMD versions of element-wise loops and reductions.
-//! 4. [`small`]: element-wise expressions on 1-D arrays (rows) with their
+//! 4. [`simd`]: 128-bit SIMD versions of element-wise loops and reductions.
+//! 5. [`small`]: element-wise expressions on 1-D arrays (rows) with their
 //!    reduction, row store or allocation, in one native loop.
-//! 5. [`fusion`](fuse): whole-array expressions fused into one pass.
+//! 6. [`fusion`](fuse): whole-array expressions fused into one pass.
 
 #![forbid(unsafe_code)]
 
@@ -22,6 +23,7 @@ mod prelude;
 
 pub mod fuse;
 pub mod idioms;
+pub mod licm;
 pub mod numpy_lib;
 pub mod ranges;
 pub mod simd;
@@ -38,7 +40,7 @@ use simd::{SimdGen, VecLoop};
 use small::{SmallGen, SmallPlan};
 
 /// The numeric tier's passes, in the order they plan and emit.
-pub const PASSES: &[&dyn Pass] = &[&Bounds, &Idioms, &Simd, &Small, &Fusion];
+pub const PASSES: &[&dyn Pass] = &[&Bounds, &Licm, &Idioms, &Simd, &Small, &Fusion];
 
 /// The passes minus those named in `disabled` (unknown names are reported).
 pub fn passes_except(disabled: &[&str]) -> Result<Vec<&'static dyn Pass>, String> {
@@ -68,11 +70,31 @@ impl Pass for Bounds {
     fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
         let wrapping = std::mem::take(&mut g.facts.wrapping);
         g.facts = ranges::analyze(g.f, g.typed, g.env.sem.wrapping_ints);
+        let may_wrap = idioms::IdiomsGen::plan_wrapping(g);
+        ranges::repeated_ops(g.f, g.typed, &mut g.facts, &may_wrap);
         g.facts.wrapping = wrapping;
         // The facts live in `g.facts`; a plan only carries their text, for dumps.
         Ok(g.env
             .describe_plans
             .then(|| Rc::new(Described(ranges::describe(g.f, &g.facts))) as Rc<dyn Plan>))
+    }
+}
+
+/// Loop-invariant pure scalar instructions, once in the preheader: see [`licm`].
+/// (Before the passes that run other versions of a loop first: its values
+/// are computed, and a deopt there resumes, before anything of the loop ran.)
+pub struct Licm;
+
+impl Pass for Licm {
+    fn name(&self) -> &'static str {
+        "licm"
+    }
+    fn doc(&self) -> &'static str {
+        "loop-invariant pure scalar instructions (int/float arithmetic, clamps) computed once before the loop"
+    }
+    fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
+        let p = licm::plan(g);
+        Ok((!p.skip.is_empty()).then(|| Rc::new(p) as Rc<dyn Plan>))
     }
 }
 
@@ -272,8 +294,8 @@ mod tests {
     #[test]
     fn pass_names() {
         let names: Vec<&str> = PASSES.iter().map(|p| p.name()).collect();
-        assert_eq!(names, ["bounds", "idioms", "simd", "small", "fusion"]);
-        assert_eq!(passes_except(&["simd"]).unwrap().len(), 4);
+        assert_eq!(names, ["bounds", "licm", "idioms", "simd", "small", "fusion"]);
+        assert_eq!(passes_except(&["simd"]).unwrap().len(), 5);
         assert!(passes_except(&["nope"]).is_err());
     }
 }

@@ -1002,3 +1002,59 @@ fn signed(x: i64) -> String {
         x => format!(" + {x}"),
     }
 }
+
+/// Int `+ - *` that repeat one already computed: an instruction with the same
+/// operator and operands (the same values, or constants of the same value;
+/// either order for `+` and `*`) as one in a dominating position (earlier in
+/// the same block, or in a dominating block). Control reaches the repeat only
+/// after the first one completed, checked for overflow (or proven not to
+/// overflow), so the repeat computes the same value and cannot overflow
+/// either (`u[j, 1:N - 1]` after `for j in range(1, N - 1)`). `may_wrap`: the
+/// masked operations that may wrap silently, never taken as the first one.
+pub fn repeated_ops(
+    f: &Function,
+    typed: &Typed,
+    facts: &mut IndexFacts,
+    may_wrap: &std::collections::HashSet<(Block, usize)>,
+) {
+    #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    enum Opnd {
+        Const(i64),
+        Val(u32),
+    }
+    let defs = f.definitions();
+    let consts = int_consts(f, &defs);
+    let opnd = |v: Value| consts.get(&v).map_or(Opnd::Val(v.0), |c| Opnd::Const(*c));
+    let idom = dominators(f);
+    let mut seen: HashMap<(u8, Opnd, Opnd), Vec<(Block, usize)>> = HashMap::new();
+    for b in cfg::rpo(f) {
+        for (k, inst) in f.block(b).insts.iter().enumerate() {
+            let (Op::Bin { op, .. }, Some(r)) = (&inst.op, inst.result) else {
+                continue;
+            };
+            let code = match op {
+                BinOp::Add => 0u8,
+                BinOp::Sub => 1,
+                BinOp::Mul => 2,
+                _ => continue,
+            };
+            if *typed.ty(r) != Ty::Int || !inst.args.iter().all(|a| *typed.ty(*a) == Ty::Int) {
+                continue;
+            }
+            let (mut x, mut y) = (opnd(inst.args[0]), opnd(inst.args[1]));
+            if code != 1 && y < x {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let firsts = seen.entry((code, x, y)).or_default();
+            let repeat = firsts
+                .iter()
+                .any(|&(fb, fk)| if fb == b { fk < k } else { cfg::dominates(&idom, fb, b) });
+            if repeat {
+                facts.no_overflow.insert((b, k));
+            }
+            if !may_wrap.contains(&(b, k)) {
+                firsts.push((b, k));
+            }
+        }
+    }
+}

@@ -19,6 +19,13 @@
 //!   array allocated natively and filled; `np.exp(e)` and the other
 //!   `abi::SMALL_UFUNCS` fill it with `e`, then run NumPy's own inner loop on it.
 //!
+//! An expression's operations need not be adjacent: element reads, views and
+//! index arithmetic between them (`A[:i + 1, k] * alpha * B[i, k]` reads
+//! `B[i, k]` after the first product) stay where they are when the bounds pass
+//! proved their indexes in range, since they can neither fail nor read an
+//! operation's array; anything else that may deopt in between keeps the
+//! operations before it out of the expression (as leaves).
+//!
 //! It also makes 1-D slices (`a[lo:hi]`, `X[i, lo:hi]`) views from slots, and
 //! `np.sqrt(x)` (and the other one-instruction operations) of float scalars native.
 //!
@@ -123,6 +130,9 @@ pub enum RootKind {
     /// `np.exp(e)` (a ufunc of `abi::SMALL_UFUNCS`, by its loop id): a new
     /// array holding `e`, then NumPy's own inner loop run on it in place.
     Ufunc(u32, Value),
+    /// `np.flip(a)` of a 1-D array: the view NumPy makes (`a[::-1]`: data at
+    /// element `n - 1`, the stride negated), no object made.
+    Flip(Value),
 }
 
 /// One small-array expression: its root, the element-wise nodes it computes
@@ -162,6 +172,7 @@ pub fn describe(f: &ir::Function, plan: &SmallPlan) -> String {
             RootKind::ScalarUfunc(id, _) => format!("scalar ufunc {}", abi::SMALL_UFUNCS[*id as usize / 2]),
             RootKind::Ufunc(id, _) => format!("ufunc {}", abi::SMALL_UFUNCS[*id as usize / 2]),
             RootKind::View { .. } => "view".into(),
+            RootKind::Flip(_) => "flip".into(),
         };
         let leaves: Vec<String> = sx.leaves.iter().map(|l| l.to_string()).collect();
         let leaves = if leaves.is_empty() {
@@ -231,6 +242,11 @@ trait SmallPlanning {
     fn ufunc_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(u32, Value, Dtype)>;
     fn scalar_ufunc_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<(RootKind, Dtype)>;
     fn view_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<RootKind>;
+    /// Whether instruction `k` is a view `view_op` makes whose int indexes the
+    /// bounds pass proved in range: it cannot fail.
+    fn view_proven(&self, blk: Block, k: usize) -> bool;
+    /// Whether two array values are views (basic indexing, `np.flip`) of one array value.
+    fn same_base(&self, a: Value, b: Value) -> bool;
     #[allow(clippy::too_many_arguments)]
     fn build(
         &self,
@@ -457,9 +473,55 @@ impl SmallPlanning for Gen<'_, '_> {
         Some((2 * idx as u32 + (d == Dtype::Float32) as u32, inst.args[1], d))
     }
 
+    fn same_base(&self, a: Value, b: Value) -> bool {
+        let base = |mut v: Value| -> Value {
+            for _ in 0..8 {
+                let Some(&(db, dk)) = self.defs.get(&v) else { break };
+                let i = &self.f.block(db).insts[dk];
+                let via = match &i.op {
+                    Op::GetItem => i.args.len() >= 2,
+                    Op::MethodCall { name, .. } => name == "flip" && i.args.len() == 2 && self.is_np(i.args[0]),
+                    _ => false,
+                };
+                if !via {
+                    break;
+                }
+                v = *i
+                    .args
+                    .last()
+                    .filter(|_| matches!(i.op, Op::MethodCall { .. }))
+                    .unwrap_or(&i.args[0]);
+            }
+            v
+        };
+        base(a) == base(b)
+    }
+
+    fn view_proven(&self, blk: Block, k: usize) -> bool {
+        let inst = &self.f.block(blk).insts[k];
+        if matches!(self.view_op(blk, k, inst), Some(RootKind::Flip(_))) {
+            return true;
+        }
+        self.view_op(blk, k, inst).is_some()
+            && inst.args[1..].iter().enumerate().all(|(ax, x)| {
+                matches!(self.typed.ty(*x), Ty::Slice(_)) || self.facts.unchecked.contains(&(blk, k, ax))
+            })
+    }
+
     /// `a[lo:hi]` (1-D) or `X[i, lo:hi]` (2-D), bounds ints or None, step None or a positive constant.
     fn view_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<RootKind> {
         let r = inst.result?;
+        if let Op::MethodCall { name, kw } = &inst.op {
+            // `np.flip(a)` of a 1-D array (any dtype): a view.
+            let flip = name == "flip" && kw.is_empty() && inst.args.len() == 2 && self.is_np(inst.args[0]);
+            let one_d = |v: Value| matches!(self.typed.ty(v), Ty::Array(a) if a.ndim == 1);
+            let same = matches!((self.typed.ty(r), self.typed.ty(*inst.args.get(1)?)),
+                (Ty::Array(x), Ty::Array(y)) if x.dtype == y.dtype && x.readonly == y.readonly);
+            if flip && one_d(r) && one_d(inst.args[1]) && same && self.env.pycalls.contains_key(&(blk, k)) {
+                return Some(RootKind::Flip(inst.args[1]));
+            }
+            return None;
+        }
         if !matches!(inst.op, Op::GetItem) || !self.env.pycalls.contains_key(&(blk, k)) {
             return None;
         }
@@ -584,12 +646,39 @@ impl SmallPlanning for Gen<'_, '_> {
             let i = &insts[p];
             match i.op {
                 Op::Const(_) | Op::Global(_) | Op::Slice | Op::Tuple => true,
-                // A row view whose index the bounds pass proved in range cannot deopt.
+                // An element read (`B[i, k]`), a row view (`X[i]`) or a 1-D view this
+                // pass makes (`A[:i + 1, k]`) whose int indexes the bounds pass proved
+                // in range cannot deopt or raise: it neither reads a node nor fails.
                 Op::GetItem => {
-                    i.args.len() == 2
-                        && matches!(self.typed.ty(i.args[0]), Ty::Array(a) if a.ndim == 2)
-                        && matches!(self.typed.ty(i.args[1]), Ty::Int)
-                        && self.facts.unchecked.contains(&(blk, p, 0))
+                    let Ty::Array(a) = self.typed.ty(i.args[0]) else {
+                        return false;
+                    };
+                    let idx = &i.args[1..];
+                    if idx.iter().any(|x| matches!(self.typed.ty(*x), Ty::Slice(_))) {
+                        return self.view_proven(blk, p);
+                    }
+                    !idx.is_empty()
+                        && idx.len() <= a.ndim as usize
+                        && idx.iter().enumerate().all(|(ax, x)| {
+                            matches!(self.typed.ty(*x), Ty::Int) && self.facts.unchecked.contains(&(blk, p, ax))
+                        })
+                }
+                // Int arithmetic the bounds pass proved cannot overflow (`i + 1`), and
+                // Python float `+ - *` (`1.0 + 2.0 * d`: never an exception or warning).
+                Op::Bin { op, inplace: _ } => match i.result.map(|r| self.typed.ty(r)) {
+                    Some(Ty::Int) => self.facts.no_overflow.contains(&(blk, p)),
+                    Some(Ty::Float) => {
+                        matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul)
+                            && i.args
+                                .iter()
+                                .all(|a| matches!(self.typed.ty(*a), Ty::Float | Ty::Int | Ty::Bool))
+                    }
+                    _ => false,
+                },
+                // `np.flip(a)`: a view, made natively.
+                Op::MethodCall { .. } => matches!(self.view_op(blk, p, i), Some(RootKind::Flip(_))),
+                Op::Unary(UnaryOp::Neg) => {
+                    i.result.is_some_and(|r| *self.typed.ty(r) == Ty::Float) && *self.typed.ty(i.args[0]) == Ty::Float
                 }
                 _ => false,
             }
@@ -837,7 +926,20 @@ impl SmallGen for Gen<'_, '_> {
                         expr,
                         setitem: sk,
                     };
-                    if let Some(sx) = self.build(blk, k, &[expr], kind, tt.dtype, &elems, &taken) {
+                    // An operand that is a view of the target's own array (`y[:k] +=
+                    // alpha * np.flip(y[:k])`) overlaps it: NumPy computes the right-hand
+                    // side into a temporary first. Keep that temporary (made natively)
+                    // rather than a fused loop whose overlap check always fails.
+                    let built = self.build(blk, k, &[expr], kind.clone(), tt.dtype, &elems, &taken);
+                    let built = match built {
+                        Some(sx) if sx.leaves.iter().any(|l| self.same_base(*l, target)) && !sx.nodes.is_empty() => {
+                            let all: HashSet<usize> =
+                                taken.iter().copied().chain(elems.values().map(|e| e.0)).collect();
+                            self.build(blk, k, &[expr], kind, tt.dtype, &elems, &all)
+                        }
+                        b => b,
+                    };
+                    if let Some(sx) = built {
                         skip.insert(sk);
                         plan.inner.insert((blk, sk));
                         add(sx, &mut taken, &mut plan);
@@ -874,6 +976,20 @@ impl SmallGen for Gen<'_, '_> {
         let f = self.f;
         let insts = &f.block(blk).insts;
         let root_inst = &insts[sx.root];
+        if let RootKind::Flip(arr) = sx.kind {
+            // NumPy's `a[::-1]`: start at n - 1 (-1 for an empty array, as
+            // `slice.indices` gives it), step -1.
+            let s1 = abi::ArraySlots::new(1);
+            let av = self.use_val(arr)?;
+            let (n, st) = (av[s1.shape(0)], av[s1.stride(0)]);
+            let last = self.b.ins().iadd_imm_s(n, -1);
+            let off = self.b.ins().imul(last, st);
+            let data = self.b.ins().iadd(av[0], off);
+            let neg = self.b.ins().ineg(st);
+            let r = root_inst.result.ok_or_else(|| internal("small: flip result"))?;
+            self.vals.insert(r, vec![data, av[1], n, neg]);
+            return Ok(());
+        }
         let d = sx.dtype;
         let t = cty(d);
         let isz = if d == Dtype::Float32 { 4 } else { 8 };
@@ -1125,11 +1241,25 @@ impl SmallGen for Gen<'_, '_> {
                     match sx.leaves.iter().position(|l| l == o) {
                         Some(li) => {
                             let st = leaves[li].stride;
-                            let c = self.b.ins().icmp_imm_s(IntCC::Equal, st, isz);
-                            inline = self.b.ins().band(inline, c);
-                            let pos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, st, 0);
                             let low = self.b.ins().band_imm_s(st, 7);
                             let whole = self.b.ins().icmp_imm_s(IntCC::Equal, low, 0);
+                            let mut c = self.b.ins().icmp_imm_s(IntCC::Equal, st, isz);
+                            // A float64 vector with a negative stride (`np.flip(x)`):
+                            // `np.dot` / `a.dot` copy it into a contiguous one first
+                            // (`_bad_strides`), as `pyston_ddot` does. (`x @ y` does not:
+                            // its loop for such strides is NumPy's own, left to NumPy.)
+                            let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, st, 0);
+                            let neg = self.b.ins().band(neg, whole);
+                            let matmul = matches!(root_inst.op, Op::Bin { op: BinOp::MatMul, .. });
+                            let neg = if d == Dtype::Float64 && !matmul {
+                                neg
+                            } else {
+                                self.b.ins().iconst(clt::I8, 0)
+                            };
+                            c = self.b.ins().bor(c, neg);
+                            inline = self.b.ins().band(inline, c);
+                            let pos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, st, 0);
+                            let pos = self.b.ins().bor(pos, neg);
                             let c = self.b.ins().band(pos, whole);
                             blas = self.b.ins().band(blas, c);
                         }
@@ -1156,7 +1286,14 @@ impl SmallGen for Gen<'_, '_> {
             .iter()
             .map(|ty| self.b.append_block_param(merge, *ty))
             .collect();
-        self.b.ins().brif(ok, fast, &[], slow, &[]);
+        // A view whose int indexes the bounds pass proved in range has no slow
+        // path: it cannot fail (so nodes of a later root may be computed past it).
+        let straight = matches!(sx.kind, RootKind::View { .. }) && self.view_proven(blk, sx.root);
+        if straight {
+            self.b.ins().jump(fast, &[]);
+        } else {
+            self.b.ins().brif(ok, fast, &[], slow, &[]);
+        }
         self.b.switch_to_block(fast);
         let ctx = Ectx {
             sx,
@@ -1169,6 +1306,7 @@ impl SmallGen for Gen<'_, '_> {
             dot_inline,
         };
         let out: Vec<CV> = match &sx.kind {
+            RootKind::Flip(_) => return Err(internal("small: flip emitted above")),
             RootKind::Reduce(red, opnds) => {
                 let (r, bad) = self.reduce(&ctx, *red, opnds, n, slow)?;
                 // max/min of floats: NaN, infinities and zeros are NumPy's to answer.
@@ -1344,6 +1482,13 @@ impl SmallGen for Gen<'_, '_> {
         let args: Vec<BlockArg> = out.iter().map(|v| BlockArg::Value(*v)).collect();
         self.b.ins().jump(merge, &args);
 
+        if straight {
+            self.b.switch_to_block(merge);
+            if let Some(r) = root_val {
+                self.vals.insert(r, merge_params);
+            }
+            return Ok(());
+        }
         // Slow path: the instructions as written.
         self.b.switch_to_block(slow);
         self.b.set_cold_block(slow);

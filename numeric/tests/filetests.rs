@@ -73,6 +73,7 @@ fn plans(input: &str, passes: &[&dyn Pass]) -> Result<Vec<(&'static str, String)
         passes,
         describe_plans: true,
         str_layout: None,
+        scalar_ufuncs: false,
     };
     codegen::plan_only(&f, &t, &cenv).map_err(|e| format!("plan error: {e}"))
 }

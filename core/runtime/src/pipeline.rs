@@ -3,7 +3,7 @@
 //! ```text
 //! Python ast --frontend--> HIR --lower--> SSA IR --verify-->
 //!   --infer (argument types, globals; to a fixpoint for recursion)--> typed IR --verify-->
-//!   --numeric passes (plan: bounds, idioms, simd, fusion)--> --codegen--> Cranelift IR --JIT--> native entry
+//!   --numeric passes (plan: bounds, licm, idioms, simd, small, fusion)--> --codegen--> Cranelift IR --JIT--> native entry
 //! ```
 //!
 //! [`front`] runs once per function; [`compile`] once per argument-type key,
@@ -29,7 +29,9 @@ use std::sync::Arc;
 
 /// The stages `PYSTON_DUMP_IR` names, in pipeline order (the numeric passes
 /// print their plans).
-pub const STAGES: &[&str] = &["lower", "infer", "bounds", "idioms", "simd", "fusion", "clif"];
+pub const STAGES: &[&str] = &[
+    "lower", "infer", "bounds", "licm", "idioms", "simd", "small", "fusion", "clif",
+];
 
 /// Whether `PYSTON_DUMP_IR` asks for `stage`.
 fn dump_wanted(stage: &str) -> bool {
@@ -499,6 +501,7 @@ fn codegen_into(
         passes: &passes,
         describe_plans: passes.iter().any(|p| dump_wanted(p.name())),
         str_layout: crate::helpers::str_layout(),
+        scalar_ufuncs: crate::helpers::small::pyston_scalar_ufuncs_ok() != 0,
     };
     let sig = codegen::entry_signature(jit.module.isa().default_call_conv());
     ctx.func = cranelift_codegen::ir::Function::with_name_signature(

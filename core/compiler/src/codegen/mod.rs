@@ -86,6 +86,10 @@ pub struct CodegenEnv<'a> {
     /// Where the running CPython keeps a `str`'s characters (`None`: read them
     /// by a call each).
     pub str_layout: Option<abi::StrLayout>,
+    /// Whether NumPy's inner loops of `abi::SMALL_UFUNCS` compute scalars as
+    /// NumPy's own calls do (NumPy 2; `pyston_scalar_ufuncs_ok`), known when
+    /// compiling: the licm pass hoists such calls only then.
+    pub scalar_ufuncs: bool,
 }
 
 pub struct Output {

@@ -39,11 +39,13 @@ type DdotIlp64 = unsafe extern "C" fn(i64, *const f64, i64, *const f64, i64) -> 
 type DdotLp64 = unsafe extern "C" fn(i32, *const f64, i32, *const f64, i32) -> f64;
 static DDOT: OnceLock<Option<Ddot>> = OnceLock::new();
 
-/// `np.dot(x, y)` of float64 vectors whose strides are positive multiples of 8
+/// `np.dot(x, y)` of float64 vectors whose strides are nonzero multiples of 8
 /// (`sx`, `sy` bytes), as NumPy's `DOUBLE_dot` computes it: `0.0 +` BLAS's
 /// `ddot` (in chunks of 2**30), so any length and stride gives NumPy's value.
-/// 0, or 1 when that BLAS function is not available (compiled code then
-/// calls NumPy).
+/// A vector with a negative stride is first copied into a contiguous buffer,
+/// in its order, as NumPy's `cblas_matrixproduct` copies it (`_bad_strides`)
+/// before its dot. 0, or 1 when that BLAS function is not available
+/// (compiled code then calls NumPy).
 ///
 /// # Safety
 /// `x + i*sx` and `y + i*sy` for `i < n` are float64 elements.
@@ -51,9 +53,20 @@ pub unsafe extern "C" fn pyston_ddot(x: i64, sx: i64, y: i64, sy: i64, n: i64, o
     let Some(Some(f)) = DDOT.get().copied() else {
         return 1;
     };
-    // SAFETY: the caller's contract; `f` is the BLAS function NumPy calls.
+    // SAFETY: the caller's contract: `n` elements `s` bytes apart from `p`.
+    let contiguous = |p: i64, s: i64| -> Vec<f64> {
+        (0..n.max(0))
+            .map(|i| unsafe { std::ptr::read_unaligned((p + i * s) as *const f64) })
+            .collect()
+    };
+    let cx = (sx < 0).then(|| contiguous(x, sx));
+    let cy = (sy < 0).then(|| contiguous(y, sy));
+    let (xp, ix) = cx.as_ref().map_or((x as *const f64, sx / 8), |v| (v.as_ptr(), 1));
+    let (yp, iy) = cy.as_ref().map_or((y as *const f64, sy / 8), |v| (v.as_ptr(), 1));
+    // SAFETY: the caller's contract (or the copies, `n` elements each);
+    // `f` is the BLAS function NumPy calls.
     unsafe {
-        *out = ddot_chunks(f, x as *const f64, sx / 8, y as *const f64, sy / 8, n);
+        *out = ddot_chunks(f, xp, ix, yp, iy, n);
     }
     0
 }
@@ -409,18 +422,23 @@ pub unsafe extern "C" fn pyston_ufunc_loop(id: i64, inp: i64, is: i64, out: i64,
 /// division by zero, overflow). On x86-64 directly in MXCSR (SSE) and the
 /// x87 status word: glibc's `feclearexcept` saves and reloads the whole x87
 /// environment (`fnstenv`/`fldenv`), which cost three times the `cos` it
-/// guarded in a loop of scalar `np.cos` calls.
+/// guarded in a loop of scalar `np.cos` calls. MXCSR is written only when
+/// one of those flags is set (rarely: the last loop found none set, or
+/// NumPy's warning path cleared them): `ldmxcsr` stalls the pipeline, and
+/// cost a quarter of a loop of scalar `np.cos`/`np.sin`/`np.arccos` calls.
 #[cfg(target_arch = "x86_64")]
 fn clear_fp_flags() {
     let mut csr: u32 = 0;
     let mut sw: u16;
-    // SAFETY: reads and writes this thread's SSE control/status register and
-    // reads (then, when one of its exception flags is set, clears) the x87
-    // status word; nothing else is touched.
+    // SAFETY: reads and (when one of the flags is set) writes this thread's SSE
+    // control/status register, and reads (then, when one of its exception
+    // flags is set, clears) the x87 status word; nothing else is touched.
     unsafe {
         std::arch::asm!("stmxcsr [{p}]", p = in(reg) &mut csr, options(nostack, preserves_flags));
-        csr &= !(FE_WARNED as u32);
-        std::arch::asm!("ldmxcsr [{p}]", p = in(reg) &csr, options(nostack, preserves_flags));
+        if csr & FE_WARNED as u32 != 0 {
+            csr &= !(FE_WARNED as u32);
+            std::arch::asm!("ldmxcsr [{p}]", p = in(reg) &csr, options(nostack, preserves_flags));
+        }
         std::arch::asm!("fnstsw ax", out("ax") sw, options(nomem, nostack, preserves_flags));
         if sw & FE_WARNED as u16 != 0 {
             std::arch::asm!("fnclex", options(nomem, nostack, preserves_flags));
