@@ -858,3 +858,35 @@ def test_gather_store_and_inplace(rng, dtype):
         same(gather_inplace, y, x[:8], np.array(idx))
         # the table is the destination's array: NumPy gathers first (slow path here)
         same(gather_inplace, y, y, np.array(idx))
+
+
+@pyston.fast
+def long_reductions(a):
+    return a.sum(), np.sum(a), a.mean(), a.max(), a.min(), np.max(a), np.min(a)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_long_reductions(rng, dtype):
+    # Around the length above which max/min are NumPy's (1024) and long sums
+    # (the runtime's pairwise sum: a slice version for aligned contiguous
+    # float64): contiguous, strided, reversed and misaligned arrays, with
+    # NaN, infinities and signed zeros in some.
+    for n in (1000, 1023, 1024, 1025, 1031, 2048, 4095, 8192, 10007, 100003):
+        for special in (False, True):
+            a = data(rng, n, dtype, special=special)
+            same(long_reductions, a)
+            same(long_reductions, a[::-1])
+            same(long_reductions, data(rng, 2 * n, dtype, special=special)[::2])
+            raw = np.zeros(n * a.itemsize + 1, dtype=np.uint8)[1:].view(dtype)
+            raw[:] = a
+            assert not raw.flags.aligned
+            same(long_reductions, raw)
+
+
+def test_long_max_min_call_numpy():
+    @pyston.fast
+    def mm(a):
+        return a.max() + a.min()
+
+    assert pycalls(mm, np.ones(1024)) == 0
+    assert pycalls(mm, np.ones(1025)) == 2
