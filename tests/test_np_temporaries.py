@@ -211,7 +211,22 @@ def two_uses(a, b):
     return np.sqrt(np.abs(t)) + np.sqrt(np.abs(1 - t))
 
 
-@pytest.mark.parametrize("kernel", [arc_distance, ufunc_chain, two_uses, power_chain])
+@pyston.fast
+def fused_temporaries(a, b, c):
+    # a fused expression whose leaves are three temporaries: it computes into
+    # one and frees the other two as CPython frees them
+    return np.sin(a) + np.cos(b) * np.cos(c)
+
+
+@pyston.fast
+def fused_after_a_call(a, b, c):
+    # a node before np.tanh is cut from the expression after it (its own leaf)
+    t = np.sin(a) * np.cos(b) + np.tanh(c) * np.exp(c)
+    return t
+
+
+@pytest.mark.parametrize("kernel", [arc_distance, ufunc_chain, two_uses, power_chain, fused_temporaries,
+                                    fused_after_a_call])
 def test_peak_memory_as_cpython(kernel):
     """Temporaries are computed into in place or freed when they die, as CPython
     does: the peak of NumPy's traced allocations is the plain function's."""

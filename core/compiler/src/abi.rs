@@ -337,6 +337,8 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_ddot", &[I64, I64, I64, I64, I64, I64], &[I32]),
     h("pyston_scalar_ufuncs_ok", &[], &[I64]),
     h("pyston_fuse_elidable", &[I64, I64, I64, I64], &[I32]),
+    h("pyston_clear_error", &[], &[]),
+    h("pyston_release_temp", &[I64, I64], &[]),
     h("pyston_pairwise_sum", &[I64, I64, I64, I32], &[F64]),
     h("pyston_ufunc_loop", &[I64, I64, I64, I64, I64, I64], &[I32]),
     // Python ints beyond 64 bits (boxed)

@@ -191,6 +191,34 @@ pub unsafe extern "C" fn pyston_fuse_elidable(ctx: *mut Ctx, x: *mut ffi::PyObje
     }
 }
 
+/// Drops the exception a call into NumPy just raised. Compiled code calls it
+/// for a call between the nodes of a fused expression (`a[:, k]` with `k` out
+/// of range): it then deoptimizes to the expression's first node, and the
+/// interpreter runs the nodes (their NumPy calls and warnings) and the call
+/// again, which raises the same exception there, after them, as in CPython.
+///
+/// # Safety
+/// Called by compiled code, on the thread that ran the call.
+pub unsafe extern "C" fn pyston_clear_error() {
+    Python::attach(|py| drop(PyErr::take(py)));
+}
+
+/// Frees `x`, a temporary made by a call into NumPy that a fused expression
+/// just read for the last time, if nothing else refers to it (as
+/// `pyston_pycall_dying` frees a dying operand): CPython drops it there too.
+///
+/// # Safety
+/// Called by compiled code with its live context; `x` was made by a call
+/// this context's arena holds (it is looked at only once found there).
+pub unsafe extern "C" fn pyston_release_temp(ctx: *mut Ctx, x: *mut ffi::PyObject) {
+    // SAFETY: `ctx` is the live context of this call.
+    let ctx = unsafe { &mut *ctx };
+    if !ctx.no_gil {
+        // (with the GIL held: not `no_gil`)
+        release(&mut ctx.arena, x);
+    }
+}
+
 /// NumPy's smallest temporary worth eliding (`NPY_MIN_ELIDE_BYTES`).
 const MIN_ELIDE_BYTES: isize = 256 * 1024;
 
