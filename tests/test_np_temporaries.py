@@ -391,3 +391,33 @@ def test_keyword_and_method_calls_warn_at_the_kernel_line():
     assert len(wc) >= 2, wc
     np.testing.assert_array_equal(rc[0], rp[0])
     np.testing.assert_array_equal(rc[1], rp[1])
+
+
+@pyston.fast
+def masked_stores(d, L):
+    # periodic_dist's shape: each store's temporaries (the mask, the values)
+    # are freed at the store, as CPython frees them, not when the function returns
+    d[d > L / 2] = d[d > L / 2] - L
+    d[d < -L / 2] = d[d < -L / 2] + L
+    d[d == 0] = -1.0
+    return d
+
+
+def test_stores_free_their_temporaries_as_cpython():
+    import tracemalloc
+
+    d = _args("d", 200_000) * 4.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        masked_stores(d.copy(), 3)  # compile (natively)
+    peaks, results = [], []
+    for f in (masked_stores.py_func, masked_stores):
+        a = d.copy()
+        tracemalloc.start()
+        try:
+            results.append(f(a, 3))
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    assert results[0].tobytes() == results[1].tobytes()
+    assert peaks[1] <= peaks[0] + 4096, peaks
