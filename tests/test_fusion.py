@@ -543,3 +543,32 @@ def test_int_slices_and_cut_expressions_are_fused(rng):
     n = P.pycall_count()
     cut_by_a_store(a, b, np.zeros(3))
     assert P.pycall_count() - n <= 2  # a * b (and the store), not the three operations after it
+
+
+@pyston.fast
+def squares(dx, dy, dz, s):
+    # periodic_dist's and nbody's shape: `x ** 2` is NumPy's np.square, x * x
+    return np.sqrt(dx**2 + dy**2 + dz**2 + s**2), (dx - dy) ** 2 * 0.5
+
+
+@pytest.mark.parametrize("shape", [(0,), (1,), (7,), (64, 3), (9, 13), (2, 3, 5)])
+def test_squares_fuse(shape, rng):
+    a, b, c = (rng.standard_normal(shape) * 10.0 ** rng.uniform(-3, 3, shape) for _ in range(3))
+    check(squares, a, b, c, 0.1)
+    check(squares, a, b, c, 2)
+    check(squares, a.T, b.T.copy(), c.T, 0.1)
+    if a.size:
+        for bad in (1e200, np.inf, np.nan, -1e160):  # overflow in square: NumPy's warning
+            a2 = a.copy()
+            a2.flat[a.size // 2] = bad
+            check(squares, a2, b, c, 0.1)
+
+
+def test_squares_make_no_call_into_numpy(rng):
+    from pyston import _pyston as P
+
+    a, b, c = rng.standard_normal((3, 40, 40))
+    squares(a, b, c, 0.1)
+    n = P.pycall_count()
+    squares(a, b, c, 0.1)
+    assert P.pycall_count() - n == 0

@@ -4,7 +4,7 @@
 //! calls and four temporary arrays. When its arrays are float64, C-contiguous
 //! and of one shape (checked at run time), codegen computes it in one pass
 //! instead: one output array, a 2 x f64 SIMD loop and a scalar tail, and no
-//! temporaries. The operations fused (`+ - * /`, unary minus, `np.sqrt`,
+//! temporaries. The operations fused (`+ - * /`, `**2`, unary minus, `np.sqrt`,
 //! `np.abs`/`np.absolute`/`np.fabs`, `np.negative`, `np.square`, and
 //! `np.where` of a comparison) are exactly rounded IEEE operations or exact
 //! selections, so every element is bit-identical to NumPy's.
@@ -162,6 +162,14 @@ impl FuseGen for Gen<'_, '_> {
             // (`a += x` writes into `a`: NumPy's own in-place operation)
             Op::Bin { op, inplace: false } if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) => {
                 Some(NodeOp::Bin(*op))
+            }
+            // `x ** 2` of a float array: NumPy computes it as `np.square(x)` (its
+            // `fast_scalar_power`), `x * x`.
+            Op::Bin {
+                op: BinOp::Pow,
+                inplace: false,
+            } if inst.args.len() == 2 && matches!(self.consts.get(&inst.args[1]), Some(Const::Int(2))) => {
+                Some(NodeOp::Square)
             }
             Op::Unary(UnaryOp::Neg) => Some(NodeOp::Neg),
             Op::MethodCall { name, kw }
