@@ -421,3 +421,58 @@ def test_stores_free_their_temporaries_as_cpython():
             tracemalloc.stop()
     assert results[0].tobytes() == results[1].tobytes()
     assert peaks[1] <= peaks[0] + 4096, peaks
+
+
+@pyston.fast
+def shrinking(C, Z, Xi, Yi, N, horizon, itermax):
+    # npbench's mandelbrot2: loop-carried arrays rebound to a selection of
+    # themselves; each old array goes at its rebinding, as in CPython
+    for i in range(itermax):
+        if not len(Z):
+            break
+        np.multiply(Z, Z, Z)
+        np.add(Z, C, Z)
+        I = abs(Z) > horizon
+        N[Xi[I], Yi[I]] = i + 1
+        np.logical_not(I, I)
+        Z = Z[I]
+        Xi, Yi = Xi[I], Yi[I]
+        C = C[I]
+    return Z, Xi, C
+
+
+@pyston.fast
+def carried_view(A, n):
+    # a row view of the loop-carried array outlives its rebinding: kept
+    for i in range(n):
+        r = A[0]
+        A = A[1:] * 2.0
+        A[0] = r
+    return A
+
+
+def test_loop_carried_arrays_go_at_their_rebinding():
+    import tracemalloc
+
+    def args():
+        m = 40_000
+        r = rng_for("shrinking")
+        C = r.standard_normal(m) * 0.8 + 1j * r.standard_normal(m) * 0.8
+        Xi, Yi = np.divmod(np.arange(m), 200)
+        return [C, np.zeros(m, complex), Xi, Yi, np.zeros((200, 200), np.int64), 2.0, 12]
+
+    shrinking(*args())  # compile
+    peaks, results = [], []
+    for f in (shrinking.py_func, shrinking):
+        a = args()
+        tracemalloc.start()
+        try:
+            results.append((f(*a), a[4]))
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    (r0, n0), (r1, n1) = results
+    assert all(x.tobytes() == y.tobytes() for x, y in zip(r0, r1)) and n0.tobytes() == n1.tobytes()
+    assert peaks[1] <= peaks[0] + 4096, peaks
+    A = _args("A", 12 * 5).reshape(12, 5)
+    assert carried_view(A.copy(), 6).tobytes() == carried_view.py_func(A.copy(), 6).tobytes()

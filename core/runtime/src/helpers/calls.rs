@@ -296,6 +296,9 @@ fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject) {
 /// # Safety
 /// As `pyston_pycall`.
 unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64, dying: u64) -> i32 {
+    // (an array result nothing uses is dropped at once: see `abi::PYCALL_DISCARD`)
+    let discard = dying & pyston_compiler::abi::PYCALL_DISCARD != 0;
+    let dying = dying & !pyston_compiler::abi::PYCALL_DISCARD;
     {
         // SAFETY: see the function's contract.
         let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
@@ -534,7 +537,7 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 // tuple too), each by its own reference: compiled code refers to
                 // arrays, never to the tuple. An elided operand is the result and
                 // is in the arena already.
-                if elided.is_none() {
+                if elided.is_none() && !discard {
                     keep_arrays(&desc.ret, res, &mut 0, &mut ctx.arena);
                 }
                 // (`x *= y` returns `x`: never release what the result is.)
