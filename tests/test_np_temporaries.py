@@ -432,19 +432,19 @@ def shrinking(C, Z, Xi, Yi, N, horizon, itermax):
             break
         np.multiply(Z, Z, Z)
         np.add(Z, C, Z)
-        I = abs(Z) > horizon
-        N[Xi[I], Yi[I]] = i + 1
-        np.logical_not(I, I)
-        Z = Z[I]
-        Xi, Yi = Xi[I], Yi[I]
-        C = C[I]
+        out = abs(Z) > horizon
+        N[Xi[out], Yi[out]] = i + 1
+        np.logical_not(out, out)
+        Z = Z[out]
+        Xi, Yi = Xi[out], Yi[out]
+        C = C[out]
     return Z, Xi, C
 
 
 @pyston.fast
 def carried_view(A, n):
     # a row view of the loop-carried array outlives its rebinding: kept
-    for i in range(n):
+    for _ in range(n):
         r = A[0]
         A = A[1:] * 2.0
         A[0] = r
