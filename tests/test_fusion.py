@@ -98,8 +98,54 @@ def test_multidimensional(shape, rng):
 
 
 def test_broadcasting_takes_the_numpy_path(rng):
+    # (a leaf of a lower rank: NumPy's calls)
     check(hypot_minus, rng.standard_normal((3, 4)), rng.standard_normal(4), rng.standard_normal((3, 1)))
     check(hypot_minus, np.ones((2, 3)), np.ones((3, 2)), np.ones((2, 3)))  # ValueError from NumPy
+
+
+BROADCASTS = [
+    ((3, 1), (1, 4), (3, 4)),
+    ((1, 4), (3, 1), (1, 1)),
+    ((5, 1), (5, 1), (1, 1)),
+    ((1, 1), (1, 1), (1, 1)),
+    ((2, 1, 3), (1, 4, 1), (2, 4, 3)),
+    ((0, 1), (1, 4), (0, 4)),
+    ((1, 0), (3, 1), (3, 0)),
+    ((3, 1), (1, 2), (4, 2)),  # 3 and 4 do not broadcast: NumPy's ValueError
+    ((2, 3), (3, 2), (1, 1)),
+]
+
+
+@pytest.mark.parametrize("shapes", BROADCASTS)
+def test_broadcasting_is_fused(shapes, rng):
+    # nbody's shape: `x.T - x`, `mass * vel**2`, `-(m * m.T) * r`
+    a, b, c = (rng.standard_normal(s) for s in shapes)
+    check(hypot_minus, a, b, c)
+    check(mixed_ufuncs, a, b)
+    check(hypot_minus, a, b.copy(order="F"), c[..., ::-1] if c.ndim else c)
+    if c.size:
+        for bad in (1e200, np.inf, np.nan):
+            c2 = c.copy()
+            c2.flat[0] = bad
+            check(hypot_minus, c2, b, a)
+
+
+def test_broadcasting_makes_no_call_into_numpy(rng):
+    from pyston import _pyston as P
+
+    a, b, c = rng.standard_normal((40, 1)), rng.standard_normal((1, 30)), rng.standard_normal((40, 30))
+    check(hypot_minus, a, b, c)
+    hypot_minus(a, b, c)
+    n = P.pycall_count()
+    hypot_minus(a, b, c)
+    assert P.pycall_count() - n == 0
+
+
+@pyston.fast
+def broadcast_temporary(x, m):
+    # a temporary leaf of the result's shape is written into; a broadcast one never
+    t = x - x.T
+    return (t * t + m) * 0.5, (x * 2.0 + m.T) * x.T
 
 
 def test_other_layouts_and_dtypes(rng):
@@ -572,3 +618,9 @@ def test_squares_make_no_call_into_numpy(rng):
     n = P.pycall_count()
     squares(a, b, c, 0.1)
     assert P.pycall_count() - n == 0
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 300])
+def test_broadcast_temporaries(n, rng):
+    check(broadcast_temporary, rng.standard_normal((n, 1)), rng.standard_normal((1, n)))
+    check(broadcast_temporary, rng.standard_normal((1, 1)), rng.standard_normal((1, n)))

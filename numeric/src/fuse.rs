@@ -1,8 +1,8 @@
 //! Fused whole-array expressions.
 //!
 //! `np.sqrt(a*a + b*b) - 0.5*c` is, instruction by instruction, five NumPy
-//! calls and four temporary arrays. When its arrays are float64, C-contiguous
-//! and of one shape (checked at run time), codegen computes it in one pass
+//! calls and four temporary arrays. When its arrays are float64 of one
+//! shape, or shapes that broadcast (checked at run time), codegen computes it in one pass
 //! instead: one output array, a 2 x f64 SIMD loop and a scalar tail, and no
 //! temporaries. The operations fused (`+ - * /`, `**2`, unary minus, `np.sqrt`,
 //! `np.abs`/`np.absolute`/`np.fabs`, `np.negative`, `np.square`, and
@@ -499,18 +499,36 @@ impl FuseGen for Gen<'_, '_> {
         let root = *fx.nodes.last().unwrap();
         let root_val = insts[root].result.unwrap();
         let nd = fx.ndim;
-        // Leaves and their shapes: all must equal the first leaf's.
+        // Leaves and their shapes, which must broadcast together.
         let mut leaf_vals = Vec::new();
         for l in &fx.leaves {
             leaf_vals.push(self.use_val(*l)?);
         }
         let slots = abi::ArraySlots::new(nd);
-        let shape: Vec<CV> = leaf_vals[0][slots.shapes()].to_vec();
+        // NumPy's broadcasting (leaves of the root's rank): along each axis the
+        // length that is not 1 (all such equal; 1 if none), a leaf of length 1
+        // read with stride 0, each element the same operation on the same
+        // operands as NumPy's. Lengths that do not broadcast: the slow path
+        // (NumPy's error).
+        let mut shape: Vec<CV> = Vec::with_capacity(nd);
+        for d in 0..nd {
+            let mut n = self.b.ins().iconst(clt::I64, 1);
+            for lv in &leaf_vals {
+                let one = self.b.ins().icmp_imm_s(IntCC::Equal, lv[slots.shape(d)], 1);
+                n = self.b.ins().select(one, n, lv[slots.shape(d)]);
+            }
+            shape.push(n);
+        }
         let mut same = self.b.ins().iconst(clt::I8, 1);
-        for lv in &leaf_vals[1..] {
+        let mut bcast_vals = leaf_vals.clone();
+        for (lv, bv) in leaf_vals.iter().zip(bcast_vals.iter_mut()) {
             for (d, s) in shape.iter().enumerate() {
                 let eq = self.b.ins().icmp(IntCC::Equal, lv[slots.shape(d)], *s);
-                same = self.b.ins().band(same, eq);
+                let one = self.b.ins().icmp_imm_s(IntCC::Equal, lv[slots.shape(d)], 1);
+                let fits = self.b.ins().bor(eq, one);
+                same = self.b.ins().band(same, fits);
+                let z = self.b.ins().iconst(clt::I64, 0);
+                bv[slots.stride(d)] = self.b.ins().select(one, z, lv[slots.stride(d)]);
             }
         }
         // Scalars, converted once as NumPy converts them (to float64).
@@ -558,6 +576,12 @@ impl FuseGen for Gen<'_, '_> {
             let ctx = self.ctx.unwrap();
             let lv = &leaf_vals[i];
             let ok = self.call("pyston_fuse_elidable", &[ctx, lv[abi::ArraySlots::OBJ], lv[0], size])?[0];
+            // (a leaf of the result's own shape only, not a broadcast one)
+            let mut ok = self.b.ins().icmp_imm_s(IntCC::NotEqual, ok, 0);
+            for (d, s) in shape.iter().enumerate() {
+                let eq = self.b.ins().icmp(IntCC::Equal, lv[slots.shape(d)], *s);
+                ok = self.b.ins().band(ok, eq);
+            }
             let (reuse, alloc) = (self.b.create_block(), self.b.create_block());
             self.b.ins().brif(ok, reuse, &[], alloc, &[]);
             self.b.switch_to_block(reuse);
@@ -580,7 +604,7 @@ impl FuseGen for Gen<'_, '_> {
         let mut contig = self.b.ins().iconst(clt::I8, 1);
         let mut cs = self.b.ins().iconst(clt::I64, 8);
         for d in (0..nd).rev() {
-            for lv in &leaf_vals {
+            for lv in &bcast_vals {
                 let eq = self.b.ins().icmp(IntCC::Equal, lv[slots.stride(d)], cs);
                 contig = self.b.ins().band(contig, eq);
             }
@@ -611,7 +635,7 @@ impl FuseGen for Gen<'_, '_> {
             self.b.ins().select(nz, zero, q)
         };
         let mut unit = self.b.ins().iconst(clt::I8, 1);
-        for lv in &leaf_vals {
+        for lv in &bcast_vals {
             let eq = self.b.ins().icmp_imm_s(IntCC::Equal, lv[slots.stride(nd - 1)], 8);
             unit = self.b.ins().band(unit, eq);
         }
@@ -632,12 +656,12 @@ impl FuseGen for Gen<'_, '_> {
         for d in (0..nd - 1).rev() {
             let i = self.b.ins().srem(rem, shape[d]);
             rem = self.b.ins().sdiv(rem, shape[d]);
-            for (p, lv) in row_ptrs.iter_mut().zip(&leaf_vals) {
+            for (p, lv) in row_ptrs.iter_mut().zip(&bcast_vals) {
                 let o = self.b.ins().imul(i, lv[slots.stride(d)]);
                 *p = self.b.ins().iadd(*p, o);
             }
         }
-        let inner: Vec<CV> = leaf_vals.iter().map(|lv| lv[slots.stride(nd - 1)]).collect();
+        let inner: Vec<CV> = bcast_vals.iter().map(|lv| lv[slots.stride(nd - 1)]).collect();
         let row_off = self.b.ins().imul(r, n_last);
         let row_off = self.b.ins().ishl_imm_u(row_off, 3);
         let row_out = self.b.ins().iadd(out_ptr, row_off);
