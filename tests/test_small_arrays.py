@@ -890,3 +890,54 @@ def test_long_max_min_call_numpy():
 
     assert pycalls(mm, np.ones(1024)) == 0
     assert pycalls(mm, np.ones(1025)) == 2
+
+
+@pyston.fast
+def row_argminmax(X, c):
+    out = np.empty((X.shape[0], 4), dtype=np.int64)
+    for i in range(X.shape[0]):
+        out[i, 0] = np.argmin((X[i] - c) ** 2)
+        out[i, 1] = X[i].argmax()
+        out[i, 2] = np.argmax(X[i] * c)
+        out[i, 3] = X[i].argmin()
+    return out
+
+
+@pyston.fast
+def argminmax_1d(a):
+    return np.argmin(a), np.argmax(a), a.argmin(), np.argmax(a * a)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_row_argminmax(rng, dtype):
+    # make_decision's shape: the first index of the extreme, the first NaN's
+    for n in SIZES[1:]:
+        X = data(rng, (3, n), dtype)
+        c = data(rng, n, dtype)
+        same(row_argminmax, X, c)
+        if np.dtype(dtype).kind == "f":
+            same(row_argminmax, data(rng, (3, n), dtype, special=True), data(rng, n, dtype, special=True))
+        X = rng.integers(-2, 3, (3, n)).astype(dtype)  # ties: the first of equal elements
+        same(row_argminmax, X, rng.integers(-1, 2, n).astype(dtype))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_argminmax_special(dtype):
+    nan, inf = np.nan, np.inf
+    for vals in ([0.0, -0.0, 0.0], [-0.0, 0.0], [1.0, nan, 0.5, nan], [nan], [inf, -inf, inf, -inf],
+                 [2.0, 1.0, 1.0, 2.0], [1e30, 1e30, -1e30], [5e-324, -5e-324]):
+        same(argminmax_1d, np.array(vals, dtype=dtype))
+    same(argminmax_1d, np.array([np.finfo(dtype).max / 2, 2.0, 3.0], dtype=dtype))  # a * a overflows: NumPy warns
+    same(argminmax_1d, np.array([], dtype=dtype))  # NumPy's ValueError
+    X = np.arange(12.0, dtype=dtype).reshape(3, 4)
+    same(row_argminmax, X, np.array([1.0, nan, 1.0, 1.0], dtype=dtype))
+
+
+def test_argminmax_lengths_and_calls(rng):
+    for n in (1, 2, 7, 8, 9, 130, 1024, 1025, 5000):
+        a = data(rng, n, np.float64)
+        same(argminmax_1d, a)
+        same(argminmax_1d, a[::-1])
+        same(argminmax_1d, data(rng, 2 * n, np.float64)[::2])
+    X = data(rng, (50, 16), np.float64)
+    assert pycalls(row_argminmax, X, data(rng, 16, np.float64)) == 0
