@@ -11,6 +11,7 @@ change: every kernel here runs plain and compiled and must agree on values,
 dtypes, shapes, strides, exceptions and side effects, on arrays above and
 below the 256 KiB threshold."""
 
+import gc
 import warnings
 
 import numpy as np
@@ -476,3 +477,38 @@ def test_loop_carried_arrays_go_at_their_rebinding():
     assert peaks[1] <= peaks[0] + 4096, peaks
     A = _args("A", 12 * 5).reshape(12, 5)
     assert carried_view(A.copy(), 6).tobytes() == carried_view.py_func(A.copy(), 6).tobytes()
+
+
+@pyston.fast
+def carried_alias(a, n):
+    # `B = A` before the loop: A's first array is B's too, and stays alive
+    A = a * 2.0
+    B = A
+    s = 0.0
+    for _ in range(n):
+        A = A[A > 0.1]
+        s += B.sum()
+        B[0] = s
+    return A, B
+
+
+@pyston.fast
+def carried_row(a, n):
+    # a row view of the array a loop variable starts with, read after the rebinding
+    A = a * 2.0
+    r = A[0]
+    for _ in range(n):
+        A = A[1:] * 0.5
+        A[0] = r[1]
+    return A, r
+
+
+def test_loop_carried_arrays_shared_are_kept():
+    a = _args("alias", 300_000)
+    for f, args in ((carried_alias, (a, 5)), (carried_row, (a.reshape(1000, 300), 4))):
+        got, want = f(*args), f.py_func(*args)
+        assert all(x.tobytes() == y.tobytes() for x, y in zip(got, want))
+        got = f(*args)
+        gc.collect()
+        np.ones(1_000_000)  # reuse freed memory, if any was freed too early
+        assert all(x.tobytes() == y.tobytes() for x, y in zip(got, want))

@@ -124,6 +124,18 @@ impl Gen<'_, '_> {
                 .enumerate()
                 .find_map(|(bi, bd)| bd.params.iter().position(|p| *p == x).map(|i| (Block(bi as u32), i)))
         };
+        // Item `n` of tuple `t` when compiled code built it (`tuple`, `unpack`).
+        let tuple_item = |mut t: Value, n: u32| -> Option<Value> {
+            loop {
+                let &(tb, tk) = self.defs.get(&t)?;
+                let ti = &f.block(tb).insts[tk];
+                match ti.op {
+                    Op::Unpack(_) => t = ti.args[0],
+                    Op::Tuple => return ti.args.get(n as usize).copied(),
+                    _ => return None,
+                }
+            }
+        };
         // Where `v` comes from.
         let mut todo = vec![v];
         let mut seen: HashSet<Value> = HashSet::new();
@@ -138,17 +150,7 @@ impl Gen<'_, '_> {
                 // `Xi, Yi = Xi[I], Yi[I]`: an item of a tuple compiled code built.
                 let i = &f.block(at.0).insts[at.1];
                 let Op::TupleGet(n) = i.op else { return false };
-                let mut t = i.args[0];
-                let item = loop {
-                    let Some(&(tb, tk)) = self.defs.get(&t) else { break None };
-                    let ti = &f.block(tb).insts[tk];
-                    match ti.op {
-                        Op::Unpack(_) => t = ti.args[0],
-                        Op::Tuple => break ti.args.get(n as usize).copied(),
-                        _ => break None,
-                    }
-                };
-                match item {
+                match tuple_item(i.args[0], n) {
                     Some(e) => todo.push(e),
                     None => return false,
                 }
@@ -159,17 +161,26 @@ impl Gen<'_, '_> {
                 todo.extend(incoming(b, i));
             }
         }
-        // What shares its object: values compiled code derived from it natively,
-        // and the block parameters it is passed to.
+        // What may share its object: the values it comes from (`B = A` before
+        // the loop: `A`'s first array is `B`'s too), values compiled code
+        // derived from any of them natively, and the block parameters those
+        // are passed to.
         let scalar = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::Complex | Ty::Np(_) | Ty::NoneT);
-        let mut shared: HashSet<Value> = HashSet::from([v]);
+        let mut shared: HashSet<Value> = seen;
         loop {
             let n = shared.len();
             for (bi, bd) in f.blocks.iter().enumerate() {
                 for (j, i) in bd.insts.iter().enumerate() {
                     if let Some(r) = i.result {
                         let at = (Block(bi as u32), j);
-                        if i.args.iter().any(|a| shared.contains(a)) && !own_call(at) && !scalar(&self.ty(r)) {
+                        // (an item of a tuple shares only that item's object)
+                        let from = match i.op {
+                            Op::TupleGet(n) => {
+                                tuple_item(i.args[0], n).map_or(shared.contains(&i.args[0]), |e| shared.contains(&e))
+                            }
+                            _ => i.args.iter().any(|a| shared.contains(a)),
+                        };
+                        if from && !own_call(at) && !scalar(&self.ty(r)) {
                             shared.insert(r);
                         }
                     }
@@ -186,8 +197,11 @@ impl Gen<'_, '_> {
                 break;
             }
         }
+        // (this instruction's own result is a new array, or a view holding a
+        // reference of its own)
+        let own = d.insts[k].result;
         let after = f.live_before(blk, k + 1, &self.live_in);
-        !after.iter().any(|x| shared.contains(x))
+        !after.iter().any(|x| shared.contains(x) && Some(*x) != own)
     }
 
     /// One member case of an operation on an optional value (see
