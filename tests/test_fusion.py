@@ -98,8 +98,54 @@ def test_multidimensional(shape, rng):
 
 
 def test_broadcasting_takes_the_numpy_path(rng):
+    # (a leaf of a lower rank: NumPy's calls)
     check(hypot_minus, rng.standard_normal((3, 4)), rng.standard_normal(4), rng.standard_normal((3, 1)))
     check(hypot_minus, np.ones((2, 3)), np.ones((3, 2)), np.ones((2, 3)))  # ValueError from NumPy
+
+
+BROADCASTS = [
+    ((3, 1), (1, 4), (3, 4)),
+    ((1, 4), (3, 1), (1, 1)),
+    ((5, 1), (5, 1), (1, 1)),
+    ((1, 1), (1, 1), (1, 1)),
+    ((2, 1, 3), (1, 4, 1), (2, 4, 3)),
+    ((0, 1), (1, 4), (0, 4)),
+    ((1, 0), (3, 1), (3, 0)),
+    ((3, 1), (1, 2), (4, 2)),  # 3 and 4 do not broadcast: NumPy's ValueError
+    ((2, 3), (3, 2), (1, 1)),
+]
+
+
+@pytest.mark.parametrize("shapes", BROADCASTS)
+def test_broadcasting_is_fused(shapes, rng):
+    # nbody's shape: `x.T - x`, `mass * vel**2`, `-(m * m.T) * r`
+    a, b, c = (rng.standard_normal(s) for s in shapes)
+    check(hypot_minus, a, b, c)
+    check(mixed_ufuncs, a, b)
+    check(hypot_minus, a, b.copy(order="F"), c[..., ::-1] if c.ndim else c)
+    if c.size:
+        for bad in (1e200, np.inf, np.nan):
+            c2 = c.copy()
+            c2.flat[0] = bad
+            check(hypot_minus, c2, b, a)
+
+
+def test_broadcasting_makes_no_call_into_numpy(rng):
+    from pyston import _pyston as P
+
+    a, b, c = rng.standard_normal((40, 1)), rng.standard_normal((1, 30)), rng.standard_normal((40, 30))
+    check(hypot_minus, a, b, c)
+    hypot_minus(a, b, c)
+    n = P.pycall_count()
+    hypot_minus(a, b, c)
+    assert P.pycall_count() - n == 0
+
+
+@pyston.fast
+def broadcast_temporary(x, m):
+    # a temporary leaf of the result's shape is written into; a broadcast one never
+    t = x - x.T
+    return (t * t + m) * 0.5, (x * 2.0 + m.T) * x.T
 
 
 def test_other_layouts_and_dtypes(rng):
@@ -460,3 +506,121 @@ def test_random_stencils(seed):
                 B = np.asfortranarray(B)
             s, t = r.choice(((0.5, -2.0), (0.0, 1.0), (1e200, 3.0), (-1.5, 0.25)))
             check_mutating(f, A, B, s, t)
+
+
+@pyston.fast
+def column_steps(w, u, d, out, K):
+    # npbench's vadv: int-indexed slices between the nodes, a store cutting an
+    # expression (the nodes before it become a leaf of the rest)
+    for k in range(1, K):
+        g = -0.25 * (w[1:, :, k] + w[:-1, :, k])
+        c = g * 0.5
+        out[:, :, k] = g * 0.5
+        corr = -c * (u[:, :, k - 1] - u[:, :, k])
+        out[:, :, k - 1] = d * u[:, :, k] + u[:, :, k - 1] + corr
+    return out
+
+
+@pytest.mark.parametrize("shape", [(4, 3, 5), (7, 6, 3), (2, 1, 4), (1, 5, 2), (9, 8, 2)])
+def test_int_indexed_slices_and_cut_expressions(shape, rng):
+    n, m, K = shape
+    w, u = rng.standard_normal((n + 1, m, K)), rng.standard_normal((n, m, K))
+    d = rng.standard_normal((n, m))
+    check_mutating(column_steps, w, u, d, np.zeros((n, m, K)), K)
+    check_mutating(column_steps, w, u[::-1], d.T.copy().T, np.zeros((n, m, K)), K)
+    u2 = u.copy()
+    u2[0, 0, 1] = np.inf  # inf - inf: NumPy's invalid-value warning, from the same line
+    check_mutating(column_steps, w, u2, d, np.zeros((n, m, K)), K)
+    check_mutating(column_steps, w, u, d, np.zeros((n, m, K)), K + 1)  # k out of range: IndexError
+
+
+@pyston.fast
+def overflow_then_bad_index(A, B, k):
+    return A[:, 0] * 1e308 * 10.0 + B[:, k]
+
+
+def test_index_error_between_the_nodes_comes_after_their_warnings(rng):
+    # CPython: the multiplications warn (overflow), then B[:, k] raises; the
+    # fused code deoptimizes at the index and the interpreter runs them in order
+    A, B = rng.standard_normal((4, 3)) + 2.0, rng.standard_normal((4, 2))
+    for k in (1, -2, 2, -3, 10):
+        out = []
+        for f in (overflow_then_bad_index.py_func, overflow_then_bad_index):
+            with warnings.catch_warnings(record=True) as ws:
+                warnings.simplefilter("always")
+                try:
+                    r = f(A, B, k).tobytes()
+                except IndexError as e:
+                    r = ("IndexError", str(e))
+            out.append((r, [(w.category, str(w.message), w.lineno) for w in ws if w.category is RuntimeWarning]))
+        assert out[0] == out[1]
+        assert out[0][1], "the multiplication overflows"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for f in (overflow_then_bad_index.py_func, overflow_then_bad_index):
+            with pytest.raises(RuntimeWarning):
+                f(A, B, 10)  # the warning, as an error, before the IndexError
+
+
+@pyston.fast
+def int_slices(A, B, k):
+    return (A[:, :, k] + B[:, :, k]) * 2.0 - A[:, :, k + 1] / 3.0
+
+
+@pyston.fast
+def cut_by_a_store(a, b, out):
+    c = a * b
+    out[0] = c[0]
+    return (c + a) * b - 1.0
+
+
+def test_int_slices_and_cut_expressions_are_fused(rng):
+    from pyston import _pyston as P
+
+    A, B = rng.standard_normal((6, 5, 4)), rng.standard_normal((6, 5, 4))
+    check(int_slices, A, B, 1)
+    int_slices(A, B, 1)
+    n = P.pycall_count()
+    int_slices(A, B, 2)
+    assert P.pycall_count() - n == 0  # the slices are views compiled code makes; one fused pass
+    a, b = rng.standard_normal(3000), rng.standard_normal(3000)
+    check_mutating(cut_by_a_store, a, b, np.zeros(3))
+    cut_by_a_store(a, b, np.zeros(3))
+    n = P.pycall_count()
+    cut_by_a_store(a, b, np.zeros(3))
+    assert P.pycall_count() - n <= 2  # a * b (and the store), not the three operations after it
+
+
+@pyston.fast
+def squares(dx, dy, dz, s):
+    # periodic_dist's and nbody's shape: `x ** 2` is NumPy's np.square, x * x
+    return np.sqrt(dx**2 + dy**2 + dz**2 + s**2), (dx - dy) ** 2 * 0.5
+
+
+@pytest.mark.parametrize("shape", [(0,), (1,), (7,), (64, 3), (9, 13), (2, 3, 5)])
+def test_squares_fuse(shape, rng):
+    a, b, c = (rng.standard_normal(shape) * 10.0 ** rng.uniform(-3, 3, shape) for _ in range(3))
+    check(squares, a, b, c, 0.1)
+    check(squares, a, b, c, 2)
+    check(squares, a.T, b.T.copy(), c.T, 0.1)
+    if a.size:
+        for bad in (1e200, np.inf, np.nan, -1e160):  # overflow in square: NumPy's warning
+            a2 = a.copy()
+            a2.flat[a.size // 2] = bad
+            check(squares, a2, b, c, 0.1)
+
+
+def test_squares_make_no_call_into_numpy(rng):
+    from pyston import _pyston as P
+
+    a, b, c = rng.standard_normal((3, 40, 40))
+    squares(a, b, c, 0.1)
+    n = P.pycall_count()
+    squares(a, b, c, 0.1)
+    assert P.pycall_count() - n == 0
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 300])
+def test_broadcast_temporaries(n, rng):
+    check(broadcast_temporary, rng.standard_normal((n, 1)), rng.standard_normal((1, n)))
+    check(broadcast_temporary, rng.standard_normal((1, 1)), rng.standard_normal((1, n)))

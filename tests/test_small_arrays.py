@@ -1023,3 +1023,86 @@ def test_flip_views_and_dots(rng):
 def test_flip_dot_update_no_calls():
     r = np.random.default_rng(5).uniform(0.0, 1.0, 200) * 0.1
     assert pycalls(levinson, r) == 0
+
+
+@pyston.fast
+def long_reductions(a):
+    return a.sum(), np.sum(a), a.mean(), a.max(), a.min(), np.max(a), np.min(a)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_long_reductions(rng, dtype):
+    # Around the length above which max/min are NumPy's (1024) and long sums
+    # (the runtime's pairwise sum: a slice version for aligned contiguous
+    # float64): contiguous, strided, reversed and misaligned arrays, with
+    # NaN, infinities and signed zeros in some.
+    for n in (1000, 1023, 1024, 1025, 1031, 2048, 4095, 8192, 10007, 100003):
+        for special in (False, True):
+            a = data(rng, n, dtype, special=special)
+            same(long_reductions, a)
+            same(long_reductions, a[::-1])
+            same(long_reductions, data(rng, 2 * n, dtype, special=special)[::2])
+            raw = np.zeros(n * a.itemsize + 1, dtype=np.uint8)[1:].view(dtype)
+            raw[:] = a
+            assert not raw.flags.aligned
+            same(long_reductions, raw)
+
+
+def test_long_max_min_call_numpy():
+    @pyston.fast
+    def mm(a):
+        return a.max() + a.min()
+
+    assert pycalls(mm, np.ones(1024)) == 0
+    assert pycalls(mm, np.ones(1025)) == 2
+
+
+@pyston.fast
+def row_argminmax(X, c):
+    out = np.empty((X.shape[0], 4), dtype=np.int64)
+    for i in range(X.shape[0]):
+        out[i, 0] = np.argmin((X[i] - c) ** 2)
+        out[i, 1] = X[i].argmax()
+        out[i, 2] = np.argmax(X[i] * c)
+        out[i, 3] = X[i].argmin()
+    return out
+
+
+@pyston.fast
+def argminmax_1d(a):
+    return np.argmin(a), np.argmax(a), a.argmin(), np.argmax(a * a)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_row_argminmax(rng, dtype):
+    # make_decision's shape: the first index of the extreme, the first NaN's
+    for n in SIZES[1:]:
+        X = data(rng, (3, n), dtype)
+        c = data(rng, n, dtype)
+        same(row_argminmax, X, c)
+        if np.dtype(dtype).kind == "f":
+            same(row_argminmax, data(rng, (3, n), dtype, special=True), data(rng, n, dtype, special=True))
+        X = rng.integers(-2, 3, (3, n)).astype(dtype)  # ties: the first of equal elements
+        same(row_argminmax, X, rng.integers(-1, 2, n).astype(dtype))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_argminmax_special(dtype):
+    nan, inf = np.nan, np.inf
+    for vals in ([0.0, -0.0, 0.0], [-0.0, 0.0], [1.0, nan, 0.5, nan], [nan], [inf, -inf, inf, -inf],
+                 [2.0, 1.0, 1.0, 2.0], [1e30, 1e30, -1e30], [5e-324, -5e-324]):
+        same(argminmax_1d, np.array(vals, dtype=dtype))
+    same(argminmax_1d, np.array([np.finfo(dtype).max / 2, 2.0, 3.0], dtype=dtype))  # a * a overflows: NumPy warns
+    same(argminmax_1d, np.array([], dtype=dtype))  # NumPy's ValueError
+    X = np.arange(12.0, dtype=dtype).reshape(3, 4)
+    same(row_argminmax, X, np.array([1.0, nan, 1.0, 1.0], dtype=dtype))
+
+
+def test_argminmax_lengths_and_calls(rng):
+    for n in (1, 2, 7, 8, 9, 130, 1024, 1025, 5000):
+        a = data(rng, n, np.float64)
+        same(argminmax_1d, a)
+        same(argminmax_1d, a[::-1])
+        same(argminmax_1d, data(rng, 2 * n, np.float64)[::2])
+    X = data(rng, (50, 16), np.float64)
+    assert pycalls(row_argminmax, X, data(rng, 16, np.float64)) == 0

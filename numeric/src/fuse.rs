@@ -1,10 +1,10 @@
 //! Fused whole-array expressions.
 //!
 //! `np.sqrt(a*a + b*b) - 0.5*c` is, instruction by instruction, five NumPy
-//! calls and four temporary arrays. When its arrays are float64, C-contiguous
-//! and of one shape (checked at run time), codegen computes it in one pass
+//! calls and four temporary arrays. When its arrays are float64 of one
+//! shape, or shapes that broadcast (checked at run time), codegen computes it in one pass
 //! instead: one output array, a 2 x f64 SIMD loop and a scalar tail, and no
-//! temporaries. The operations fused (`+ - * /`, unary minus, `np.sqrt`,
+//! temporaries. The operations fused (`+ - * /`, `**2`, unary minus, `np.sqrt`,
 //! `np.abs`/`np.absolute`/`np.fabs`, `np.negative`, `np.square`, and
 //! `np.where` of a comparison) are exactly rounded IEEE operations or exact
 //! selections, so every element is bit-identical to NumPy's.
@@ -15,6 +15,13 @@
 //! whenever the shapes, dtypes or layouts do not fit, the expression runs as
 //! the separate NumPy calls it was written as (the "slow path", which is the
 //! unfused code), so broadcasting, warnings and errors are NumPy's own.
+//!
+//! Between the nodes may sit only instructions with no effect (`quiet`): an
+//! int index out of range there deoptimizes to the first node, so the
+//! interpreter runs the nodes (their warnings) before raising it. Any other
+//! instruction cuts the tree: the nodes before it that nodes after it use
+//! become leaves (expressions of their own). Temporaries read for the last
+//! time by the pass are freed after it, as CPython frees them.
 
 use crate::prelude::*;
 
@@ -106,6 +113,7 @@ pub(crate) trait FuseGen {
     fn node_args(inst: &ir::Inst) -> &[Value];
     fn quiet(&self, blk: Block, k: usize) -> bool;
     fn plan_fusion(&self) -> FusionPlan;
+    fn fused_dying(&self, blk: Block, fx: &FusedExpr) -> Vec<usize>;
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()>;
     #[allow(clippy::too_many_arguments)]
     fn fused_run(
@@ -154,6 +162,14 @@ impl FuseGen for Gen<'_, '_> {
             // (`a += x` writes into `a`: NumPy's own in-place operation)
             Op::Bin { op, inplace: false } if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) => {
                 Some(NodeOp::Bin(*op))
+            }
+            // `x ** 2` of a float array: NumPy computes it as `np.square(x)` (its
+            // `fast_scalar_power`), `x * x`.
+            Op::Bin {
+                op: BinOp::Pow,
+                inplace: false,
+            } if inst.args.len() == 2 && matches!(self.consts.get(&inst.args[1]), Some(Const::Int(2))) => {
+                Some(NodeOp::Square)
             }
             Op::Unary(UnaryOp::Neg) => Some(NodeOp::Neg),
             Op::MethodCall { name, kw }
@@ -207,8 +223,9 @@ impl FuseGen for Gen<'_, '_> {
     /// it cannot raise or deoptimize (the nodes before it are computed only at
     /// the root) and has no effect the nodes' warnings could be ordered against.
     /// Constants, global reads, `slice(...)` objects, native scalar arithmetic,
-    /// and basic slicing of an array by slices of ints with a nonzero constant
-    /// step (`A[1:-1, :-2]`: a view, whatever the bounds).
+    /// and basic indexing of an array by ints and slices of ints with a nonzero
+    /// constant step (`A[1:-1, :-2]`, `A[:, :, k]`: a view, or an `IndexError`
+    /// that deoptimizes to the first node).
     fn quiet(&self, blk: Block, k: usize) -> bool {
         let i = &self.f.block(blk).insts[k];
         let scalar = |v: &Value| matches!(self.typed.ty(*v), Ty::Int | Ty::Float | Ty::Bool | Ty::Np(_));
@@ -229,6 +246,12 @@ impl FuseGen for Gen<'_, '_> {
                 };
                 i.args.len() - 1 <= at.ndim as usize
                     && i.args[1..].iter().all(|s| {
+                        // An int index (`A[:, :, k]`) raises when out of range:
+                        // `pycall` then deoptimizes to the first node, and the
+                        // interpreter runs the nodes before raising it again.
+                        if *self.typed.ty(*s) == Ty::Int {
+                            return true;
+                        }
                         let Ty::Slice(parts) = self.typed.ty(*s) else {
                             return false;
                         };
@@ -282,6 +305,45 @@ impl FuseGen for Gen<'_, '_> {
                             inner.insert(c);
                         }
                     }
+                }
+            }
+            // An instruction between a tree's nodes that cannot sit there (a store,
+            // a call) cuts the tree: each node before it used by a node after it
+            // becomes a leaf, computed (fused, if it is an expression) by itself.
+            // (`c = a * b; x[k] = c; e = (c + d) * f`: `c` before the store, the
+            // rest after it.) The nodes run in the same order either way.
+            let children = |k: usize, inner: &HashSet<usize>| -> Vec<usize> {
+                Self::node_args(&d.insts[k])
+                    .iter()
+                    .filter_map(|a| nodes.get(a).copied().filter(|c| inner.contains(c)))
+                    .collect()
+            };
+            loop {
+                let mut cut = Vec::new();
+                for &root in nodes.values().filter(|k| !inner.contains(k)) {
+                    let mut tree = vec![root];
+                    let mut todo = vec![root];
+                    while let Some(k) = todo.pop() {
+                        for c in children(k, &inner) {
+                            if !tree.contains(&c) {
+                                tree.push(c);
+                                todo.push(c);
+                            }
+                        }
+                    }
+                    let first = *tree.iter().min().unwrap();
+                    let Some(bar) = (first..root).rev().find(|k| !tree.contains(k) && !self.quiet(blk, *k)) else {
+                        continue;
+                    };
+                    for &p in tree.iter().filter(|p| **p > bar) {
+                        cut.extend(children(p, &inner).into_iter().filter(|c| *c < bar));
+                    }
+                }
+                if cut.is_empty() {
+                    break;
+                }
+                for c in cut {
+                    inner.remove(&c);
                 }
             }
             for (&r, &root) in &nodes {
@@ -364,12 +426,9 @@ impl FuseGen for Gen<'_, '_> {
                             .map(|i| i.args.iter().filter(|a| *a == l).count())
                             .sum::<usize>()
                             + d.term.uses().iter().filter(|a| *a == l).count();
-                        // (a view a pass makes natively shares its parent's object)
-                        let native = |j: usize| {
-                            self.plans
-                                .iter()
-                                .any(|(_, p)| p.borrows((blk, j)) || p.claims((blk, j)))
-                        };
+                        // (a view a pass makes natively shares its parent's object;
+                        // an array a pass computes, small arrays' `np.sin(a)`, is its own)
+                        let native = |j: usize| self.plans.iter().any(|(_, p)| p.borrows((blk, j)));
                         self.f.values[l.0 as usize].name.is_none()
                             && def_at
                                 .get(l)
@@ -393,6 +452,46 @@ impl FuseGen for Gen<'_, '_> {
         plan
     }
 
+    /// The leaves (their positions) that are temporaries of this block's calls
+    /// into NumPy, unnamed, last used by a node of the expression, and read
+    /// before it only by calls into NumPy or operations with a scalar result
+    /// (nothing holding them without a reference), other than the leaf the
+    /// result may be written into: freed once the fast path has read them.
+    fn fused_dying(&self, blk: Block, fx: &FusedExpr) -> Vec<usize> {
+        let insts = &self.f.block(blk).insts;
+        let claimed = |at| self.plans.iter().any(|(_, p)| p.claims(at));
+        let scalar = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::Complex | Ty::Np(_) | Ty::NoneT);
+        let root = *fx.nodes.last().unwrap();
+        (0..fx.leaves.len())
+            .filter(|&i| {
+                let l = fx.leaves[i];
+                if Some(l) == fx.reuse || self.f.values[l.0 as usize].name.is_some() {
+                    return false;
+                }
+                let Some(&(lb, lk)) = self.last_use.get(&l) else {
+                    return false;
+                };
+                let Some(&(db, dk)) = self.defs.get(&l) else {
+                    return false;
+                };
+                let native = self.plans.iter().any(|(_, p)| p.borrows((db, dk)));
+                lb == blk
+                    && db == blk
+                    && fx.nodes.contains(&lk)
+                    && self.env.pycalls.contains_key(&(db, dk))
+                    && !native
+                    && (dk + 1..root).all(|u| {
+                        let i = &insts[u];
+                        !i.args.contains(&l)
+                            || fx.nodes.contains(&u)
+                            || (!claimed((blk, u))
+                                && (self.env.pycalls.contains_key(&(blk, u))
+                                    || i.result.is_none_or(|r| scalar(self.typed.ty(r)))))
+                    })
+            })
+            .collect()
+    }
+
     /// Emits a fused expression at its root instruction (see the module docs).
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()> {
         let f = self.f;
@@ -400,18 +499,36 @@ impl FuseGen for Gen<'_, '_> {
         let root = *fx.nodes.last().unwrap();
         let root_val = insts[root].result.unwrap();
         let nd = fx.ndim;
-        // Leaves and their shapes: all must equal the first leaf's.
+        // Leaves and their shapes, which must broadcast together.
         let mut leaf_vals = Vec::new();
         for l in &fx.leaves {
             leaf_vals.push(self.use_val(*l)?);
         }
         let slots = abi::ArraySlots::new(nd);
-        let shape: Vec<CV> = leaf_vals[0][slots.shapes()].to_vec();
+        // NumPy's broadcasting (leaves of the root's rank): along each axis the
+        // length that is not 1 (all such equal; 1 if none), a leaf of length 1
+        // read with stride 0, each element the same operation on the same
+        // operands as NumPy's. Lengths that do not broadcast: the slow path
+        // (NumPy's error).
+        let mut shape: Vec<CV> = Vec::with_capacity(nd);
+        for d in 0..nd {
+            let mut n = self.b.ins().iconst(clt::I64, 1);
+            for lv in &leaf_vals {
+                let one = self.b.ins().icmp_imm_s(IntCC::Equal, lv[slots.shape(d)], 1);
+                n = self.b.ins().select(one, n, lv[slots.shape(d)]);
+            }
+            shape.push(n);
+        }
         let mut same = self.b.ins().iconst(clt::I8, 1);
-        for lv in &leaf_vals[1..] {
+        let mut bcast_vals = leaf_vals.clone();
+        for (lv, bv) in leaf_vals.iter().zip(bcast_vals.iter_mut()) {
             for (d, s) in shape.iter().enumerate() {
                 let eq = self.b.ins().icmp(IntCC::Equal, lv[slots.shape(d)], *s);
-                same = self.b.ins().band(same, eq);
+                let one = self.b.ins().icmp_imm_s(IntCC::Equal, lv[slots.shape(d)], 1);
+                let fits = self.b.ins().bor(eq, one);
+                same = self.b.ins().band(same, fits);
+                let z = self.b.ins().iconst(clt::I64, 0);
+                bv[slots.stride(d)] = self.b.ins().select(one, z, lv[slots.stride(d)]);
             }
         }
         // Scalars, converted once as NumPy converts them (to float64).
@@ -459,6 +576,12 @@ impl FuseGen for Gen<'_, '_> {
             let ctx = self.ctx.unwrap();
             let lv = &leaf_vals[i];
             let ok = self.call("pyston_fuse_elidable", &[ctx, lv[abi::ArraySlots::OBJ], lv[0], size])?[0];
+            // (a leaf of the result's own shape only, not a broadcast one)
+            let mut ok = self.b.ins().icmp_imm_s(IntCC::NotEqual, ok, 0);
+            for (d, s) in shape.iter().enumerate() {
+                let eq = self.b.ins().icmp(IntCC::Equal, lv[slots.shape(d)], *s);
+                ok = self.b.ins().band(ok, eq);
+            }
             let (reuse, alloc) = (self.b.create_block(), self.b.create_block());
             self.b.ins().brif(ok, reuse, &[], alloc, &[]);
             self.b.switch_to_block(reuse);
@@ -481,7 +604,7 @@ impl FuseGen for Gen<'_, '_> {
         let mut contig = self.b.ins().iconst(clt::I8, 1);
         let mut cs = self.b.ins().iconst(clt::I64, 8);
         for d in (0..nd).rev() {
-            for lv in &leaf_vals {
+            for lv in &bcast_vals {
                 let eq = self.b.ins().icmp(IntCC::Equal, lv[slots.stride(d)], cs);
                 contig = self.b.ins().band(contig, eq);
             }
@@ -512,7 +635,7 @@ impl FuseGen for Gen<'_, '_> {
             self.b.ins().select(nz, zero, q)
         };
         let mut unit = self.b.ins().iconst(clt::I8, 1);
-        for lv in &leaf_vals {
+        for lv in &bcast_vals {
             let eq = self.b.ins().icmp_imm_s(IntCC::Equal, lv[slots.stride(nd - 1)], 8);
             unit = self.b.ins().band(unit, eq);
         }
@@ -533,12 +656,12 @@ impl FuseGen for Gen<'_, '_> {
         for d in (0..nd - 1).rev() {
             let i = self.b.ins().srem(rem, shape[d]);
             rem = self.b.ins().sdiv(rem, shape[d]);
-            for (p, lv) in row_ptrs.iter_mut().zip(&leaf_vals) {
+            for (p, lv) in row_ptrs.iter_mut().zip(&bcast_vals) {
                 let o = self.b.ins().imul(i, lv[slots.stride(d)]);
                 *p = self.b.ins().iadd(*p, o);
             }
         }
-        let inner: Vec<CV> = leaf_vals.iter().map(|lv| lv[slots.stride(nd - 1)]).collect();
+        let inner: Vec<CV> = bcast_vals.iter().map(|lv| lv[slots.stride(nd - 1)]).collect();
         let row_off = self.b.ins().imul(r, n_last);
         let row_off = self.b.ins().ishl_imm_u(row_off, 3);
         let row_out = self.b.ins().iadd(out_ptr, row_off);
@@ -561,7 +684,16 @@ impl FuseGen for Gen<'_, '_> {
         self.b.switch_to_block(done);
         let any = self.b.ins().vany_true(dbad);
         let out_args: Vec<BlockArg> = out.iter().map(|v| BlockArg::Value(*v)).collect();
-        self.b.ins().brif(any, slow, &[], merge, &out_args);
+        let computed = self.b.create_block();
+        self.b.ins().brif(any, slow, &[], computed, &[]);
+        self.b.switch_to_block(computed);
+        // The temporaries read for the last time go now, as CPython drops each
+        // at the operation using it last (the slow path's calls do the same).
+        for i in self.fused_dying(blk, fx) {
+            let ctx = self.ctx.unwrap();
+            self.call("pyston_release_temp", &[ctx, leaf_vals[i][abi::ArraySlots::OBJ]])?;
+        }
+        self.b.ins().jump(merge, &out_args);
 
         // Slow path: the instructions as written (NumPy calls, temporaries, warnings).
         self.b.switch_to_block(slow);
@@ -601,15 +733,46 @@ impl FuseGen for Gen<'_, '_> {
     ) -> CResult<CV> {
         let z = self.b.ins().iconst(clt::I64, 0);
         let zv = self.b.ins().splat(clt::I64X2, z);
+        if strided {
+            // One element per iteration, each leaf's address carried and bumped by
+            // its stride (no multiply per leaf and element), the non-finite flag
+            // carried as a byte.
+            let (h, body, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+            let i = self.b.append_block_param(h, clt::I64);
+            let bad = self.b.append_block_param(h, clt::I8);
+            let at: Vec<CV> = ptrs.iter().map(|_| self.b.append_block_param(h, clt::I64)).collect();
+            let dbad = self.b.append_block_param(done, clt::I8);
+            let z8 = self.b.ins().iconst(clt::I8, 0);
+            let mut args = vec![BlockArg::Value(z), BlockArg::Value(z8)];
+            args.extend(ptrs.iter().map(|p| BlockArg::Value(*p)));
+            self.b.ins().jump(h, &args);
+            self.b.switch_to_block(h);
+            let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, n);
+            self.b.ins().brif(end, done, &[BlockArg::Value(bad)], body, &[]);
+            self.b.switch_to_block(body);
+            let (r, b) = self.fused_value(fx, insts, &at, scalars, clt::F64, flags)?;
+            let off = self.b.ins().ishl_imm_u(i, 3);
+            let addr = self.b.ins().iadd(out, off);
+            self.b.ins().store(flags, r, addr, 0);
+            let bad2 = self.b.ins().bor(bad, b);
+            let next = self.b.ins().iadd_imm_s(i, 1);
+            let mut args = vec![BlockArg::Value(next), BlockArg::Value(bad2)];
+            for (p, st) in at.iter().zip(strides) {
+                let q = self.b.ins().iadd(*p, *st);
+                args.push(BlockArg::Value(q));
+            }
+            self.b.ins().jump(h, &args);
+            self.b.switch_to_block(done);
+            let w = self.b.ins().uextend(clt::I64, dbad);
+            return Ok(self.b.ins().splat(clt::I64X2, w));
+        }
         let sh = self.b.create_block();
         let sb = self.b.create_block();
         let done = self.b.create_block();
         let si = self.b.append_block_param(sh, clt::I64);
         let sbad = self.b.append_block_param(sh, clt::I64X2);
         let dbad = self.b.append_block_param(done, clt::I64X2);
-        if strided {
-            self.b.ins().jump(sh, &[BlockArg::Value(z), BlockArg::Value(zv)]);
-        } else {
+        {
             // Vector loop over [0, n & !1), then the scalar loop over the rest.
             let vec_end = self.b.ins().band_imm_s(n, !1);
             let vh = self.b.create_block();
@@ -637,17 +800,7 @@ impl FuseGen for Gen<'_, '_> {
         self.b.ins().brif(send, done, &[BlockArg::Value(sbad)], sb, &[]);
         self.b.switch_to_block(sb);
         let off = self.b.ins().ishl_imm_u(si, 3);
-        let addrs: Vec<CV> = if strided {
-            ptrs.iter()
-                .zip(strides)
-                .map(|(p, st)| {
-                    let o = self.b.ins().imul(si, *st);
-                    self.b.ins().iadd(*p, o)
-                })
-                .collect()
-        } else {
-            ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect()
-        };
+        let addrs: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
         let (r, bad) = self.fused_value(fx, insts, &addrs, scalars, clt::F64, flags)?;
         let addr = self.b.ins().iadd(out, off);
         self.b.ins().store(flags, r, addr, 0);

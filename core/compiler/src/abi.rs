@@ -284,6 +284,11 @@ const fn h(name: &'static str, params: &'static [SlotTy], returns: &'static [Slo
 
 use SlotTy::{F32, F64, I32, I64};
 
+/// The bit of `pyston_pycall_dying`'s mask (above the dying arguments', at
+/// most 63) saying that nothing uses the call's array result: the runtime
+/// drops it at once instead of keeping it in the arena.
+pub const PYCALL_DISCARD: u64 = 1 << 63;
+
 /// Every function compiled code may call. Codegen declares its imports from
 /// this table and the runtime resolves each name to an address (its test
 /// checks that every entry has one, and nothing more).
@@ -338,6 +343,8 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_ddot", &[I64, I64, I64, I64, I64, I64], &[I32]),
     h("pyston_scalar_ufuncs_ok", &[], &[I64]),
     h("pyston_fuse_elidable", &[I64, I64, I64, I64], &[I32]),
+    h("pyston_clear_error", &[], &[]),
+    h("pyston_release_temp", &[I64, I64], &[]),
     h("pyston_pairwise_sum", &[I64, I64, I64, I32], &[F64]),
     h("pyston_ufunc_loop", &[I64, I64, I64, I64, I64, I64], &[I32]),
     // Python ints beyond 64 bits (boxed)

@@ -207,6 +207,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_ddot", pyston_ddot as *const u8),
         ("pyston_scalar_ufuncs_ok", pyston_scalar_ufuncs_ok as *const u8),
         ("pyston_fuse_elidable", pyston_fuse_elidable as *const u8),
+        ("pyston_clear_error", pyston_clear_error as *const u8),
+        ("pyston_release_temp", pyston_release_temp as *const u8),
         ("pyston_pairwise_sum", pyston_pairwise_sum as *const u8),
         ("pyston_ufunc_loop", pyston_ufunc_loop as *const u8),
     ]

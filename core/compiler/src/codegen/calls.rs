@@ -444,8 +444,17 @@ impl Gen<'_, '_> {
         self.b.switch_to_block(failed);
         self.b.set_cold_block(failed);
         let (cb, ck) = self.cur_inst;
-        let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
-        self.push_frame_and_fail(ctx, span)?;
+        if self.deopt_redirect.contains_key(&(cb, ck)) {
+            // Between the nodes of a fused expression (a pure indexing): the
+            // interpreter runs the nodes first, then this call again, which
+            // raises there (see `pyston_clear_error`).
+            self.call("pyston_clear_error", &[])?;
+            let d = self.deopt_block(cb, ck);
+            self.b.ins().jump(d, &[]);
+        } else {
+            let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
+            self.push_frame_and_fail(ctx, span)?;
+        }
         self.b.switch_to_block(ok);
         let out: Vals = ret_slots
             .iter()

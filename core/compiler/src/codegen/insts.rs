@@ -24,10 +24,20 @@ impl Gen<'_, '_> {
     pub fn dying_args(&self, args: &[Value]) -> u64 {
         let (blk, k) = self.cur_inst;
         let mut mask = 0u64;
-        for (j, v) in args.iter().enumerate().take(64) {
+        for (j, v) in args.iter().enumerate().take(63) {
             // Its last use (as CPython drops a temporary, or a variable's old value,
             // at its last reference), in the block that made it.
-            if !matches!(self.ty(*v), Ty::Array(_)) || self.last_use.get(v) != Some(&(blk, k)) {
+            if !matches!(self.ty(*v), Ty::Array(_)) {
+                continue;
+            }
+            if !self.defs.contains_key(v) {
+                // A block parameter: a loop-carried variable's array.
+                if !args[..j].contains(v) && self.carried_dying(*v, args) {
+                    mask |= 1 << j;
+                }
+                continue;
+            }
+            if self.last_use.get(v) != Some(&(blk, k)) {
                 continue;
             }
             // A variable's array lives on until the variable is rebound, as in
@@ -67,6 +77,131 @@ impl Gen<'_, '_> {
             }
         }
         mask
+    }
+
+    /// Whether `v`, a loop-carried array (a block parameter: `Z` in `for ...:
+    /// Z = Z[I]`), dies at the current instruction, a call into NumPy, whose
+    /// block then rebinds its variable: CPython drops the old array at that
+    /// rebinding, not at the end of the iteration (npbench's mandelbrot2 held
+    /// an extra copy of its shrinking arrays through every iteration). Only
+    /// where nothing else can hold its object without a reference: every
+    /// value it can come from is the function's argument (which the arena
+    /// never frees) or an array a call into NumPy made (its own object), and
+    /// neither `v` nor anything compiled code derived from it natively (a row
+    /// view, a tuple) is live after this instruction; the runtime frees it
+    /// only if the arena holds it and nothing else refers to it.
+    pub fn carried_dying(&self, v: Value, args: &[Value]) -> bool {
+        let (blk, k) = self.cur_inst;
+        let f = self.f;
+        let d = f.block(blk);
+        if d.handler.is_some() || self.defs.contains_key(&v) || args.is_empty() {
+            return false;
+        }
+        let Some(name) = &f.values[v.0 as usize].name else {
+            return false;
+        };
+        let rebound = d.insts[k..].iter().any(|i| {
+            i.result
+                .is_some_and(|r| f.values[r.0 as usize].name.as_ref() == Some(name))
+        });
+        if !rebound {
+            return false;
+        }
+        let claimed = |at: (Block, usize)| self.plans.iter().any(|(_, p)| p.claims(at) || p.borrows(at));
+        let own_call = |at: (Block, usize)| self.env.pycalls.contains_key(&at) && !claimed(at);
+        // The edges into a block's parameter `i`: the values passed there.
+        let incoming = |b: Block, i: usize| -> Vec<Value> {
+            f.blocks
+                .iter()
+                .flat_map(|pd| pd.term.successors().into_iter().chain(pd.handler.as_ref()))
+                .filter(|e| e.block == b)
+                .filter_map(|e| e.args.get(i).copied())
+                .collect()
+        };
+        let param_of = |x: Value| -> Option<(Block, usize)> {
+            f.blocks
+                .iter()
+                .enumerate()
+                .find_map(|(bi, bd)| bd.params.iter().position(|p| *p == x).map(|i| (Block(bi as u32), i)))
+        };
+        // Item `n` of tuple `t` when compiled code built it (`tuple`, `unpack`).
+        let tuple_item = |mut t: Value, n: u32| -> Option<Value> {
+            loop {
+                let &(tb, tk) = self.defs.get(&t)?;
+                let ti = &f.block(tb).insts[tk];
+                match ti.op {
+                    Op::Unpack(_) => t = ti.args[0],
+                    Op::Tuple => return ti.args.get(n as usize).copied(),
+                    _ => return None,
+                }
+            }
+        };
+        // Where `v` comes from.
+        let mut todo = vec![v];
+        let mut seen: HashSet<Value> = HashSet::new();
+        while let Some(x) = todo.pop() {
+            if !seen.insert(x) {
+                continue;
+            }
+            if let Some(&at) = self.defs.get(&x) {
+                if own_call(at) {
+                    continue;
+                }
+                // `Xi, Yi = Xi[I], Yi[I]`: an item of a tuple compiled code built.
+                let i = &f.block(at.0).insts[at.1];
+                let Op::TupleGet(n) = i.op else { return false };
+                match tuple_item(i.args[0], n) {
+                    Some(e) => todo.push(e),
+                    None => return false,
+                }
+                continue;
+            }
+            let Some((b, i)) = param_of(x) else { return false };
+            if b != Block(0) {
+                todo.extend(incoming(b, i));
+            }
+        }
+        // What may share its object: the values it comes from (`B = A` before
+        // the loop: `A`'s first array is `B`'s too), values compiled code
+        // derived from any of them natively, and the block parameters those
+        // are passed to.
+        let scalar = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::Complex | Ty::Np(_) | Ty::NoneT);
+        let mut shared: HashSet<Value> = seen;
+        loop {
+            let n = shared.len();
+            for (bi, bd) in f.blocks.iter().enumerate() {
+                for (j, i) in bd.insts.iter().enumerate() {
+                    if let Some(r) = i.result {
+                        let at = (Block(bi as u32), j);
+                        // (an item of a tuple shares only that item's object)
+                        let from = match i.op {
+                            Op::TupleGet(n) => {
+                                tuple_item(i.args[0], n).map_or(shared.contains(&i.args[0]), |e| shared.contains(&e))
+                            }
+                            _ => i.args.iter().any(|a| shared.contains(a)),
+                        };
+                        if from && !own_call(at) && !scalar(&self.ty(r)) {
+                            shared.insert(r);
+                        }
+                    }
+                }
+                for e in bd.term.successors().into_iter().chain(bd.handler.as_ref()) {
+                    for (a, p) in e.args.iter().zip(&f.block(e.block).params) {
+                        if shared.contains(a) {
+                            shared.insert(*p);
+                        }
+                    }
+                }
+            }
+            if shared.len() == n {
+                break;
+            }
+        }
+        // (this instruction's own result is a new array, or a view holding a
+        // reference of its own)
+        let own = d.insts[k].result;
+        let after = f.live_before(blk, k + 1, &self.live_in);
+        !after.iter().any(|x| shared.contains(x) && Some(*x) != own)
     }
 
     /// One member case of an operation on an optional value (see
@@ -178,7 +313,16 @@ impl Gen<'_, '_> {
                 _ => 0,
             };
             let boxed = &args[skip..];
-            let dying = self.dying_args(&inst.args[skip..]);
+            let mut dying = self.dying_args(&inst.args[skip..]);
+            // An array result nothing uses (`np.multiply(Z, Z, out=Z)` as a
+            // statement): the runtime drops it at once, as CPython drops an
+            // expression statement's value (`abi::PYCALL_DISCARD`).
+            if inst
+                .result
+                .is_some_and(|r| matches!(self.ty(r), Ty::Array(_)) && !self.last_use.contains_key(&r))
+            {
+                dying |= abi::PYCALL_DISCARD;
+            }
             let out = self.pycall(&desc, boxed, inst.result, dying)?;
             if let Some(r) = inst.result {
                 self.vals.insert(r, out);

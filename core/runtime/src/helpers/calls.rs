@@ -191,6 +191,34 @@ pub unsafe extern "C" fn pyston_fuse_elidable(ctx: *mut Ctx, x: *mut ffi::PyObje
     }
 }
 
+/// Drops the exception a call into NumPy just raised. Compiled code calls it
+/// for a call between the nodes of a fused expression (`a[:, k]` with `k` out
+/// of range): it then deoptimizes to the expression's first node, and the
+/// interpreter runs the nodes (their NumPy calls and warnings) and the call
+/// again, which raises the same exception there, after them, as in CPython.
+///
+/// # Safety
+/// Called by compiled code, on the thread that ran the call.
+pub unsafe extern "C" fn pyston_clear_error() {
+    Python::attach(|py| drop(PyErr::take(py)));
+}
+
+/// Frees `x`, a temporary made by a call into NumPy that a fused expression
+/// just read for the last time, if nothing else refers to it (as
+/// `pyston_pycall_dying` frees a dying operand): CPython drops it there too.
+///
+/// # Safety
+/// Called by compiled code with its live context; `x` was made by a call
+/// this context's arena holds (it is looked at only once found there).
+pub unsafe extern "C" fn pyston_release_temp(ctx: *mut Ctx, x: *mut ffi::PyObject) {
+    // SAFETY: `ctx` is the live context of this call.
+    let ctx = unsafe { &mut *ctx };
+    if !ctx.no_gil {
+        // (with the GIL held: not `no_gil`)
+        release(&mut ctx.arena, x);
+    }
+}
+
 /// NumPy's smallest temporary worth eliding (`NPY_MIN_ELIDE_BYTES`).
 const MIN_ELIDE_BYTES: isize = 256 * 1024;
 
@@ -268,6 +296,9 @@ fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject) {
 /// # Safety
 /// As `pyston_pycall`.
 unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64, dying: u64) -> i32 {
+    // (an array result nothing uses is dropped at once: see `abi::PYCALL_DISCARD`)
+    let discard = dying & pyston_compiler::abi::PYCALL_DISCARD != 0;
+    let dying = dying & !pyston_compiler::abi::PYCALL_DISCARD;
     {
         // SAFETY: see the function's contract.
         let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
@@ -427,40 +458,60 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 return ERROR;
             }
         };
-        // The common scalar results (a draw's float or int, a `seed`'s None): no
-        // general unboxing.
+        // Frees the dying arguments (`pyston_pycall_dying`) other than the
+        // elided one and the result, once the call's own references are gone.
+        let release_dying =
+            |ctx: &mut Ctx, vals: &mut smallvec::SmallVec<[Py<PyAny>; 4]>, result: *mut ffi::PyObject| {
+                if dying != 0 {
+                    let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 4]> = vals.iter().map(|v| v.as_ptr()).collect();
+                    vals.clear();
+                    for (i, p) in ptrs.into_iter().enumerate() {
+                        if i < 64 && dying & (1 << i) != 0 && elided != Some(i) && p != result {
+                            release(&mut ctx.arena, p);
+                        }
+                    }
+                }
+            };
+        // The common scalar results (a draw's float or int, a `seed`'s None, a
+        // store's None): no general unboxing.
         let tp = obj.bind(py).get_type_ptr();
-        match desc.ret {
+        let scalar = match desc.ret {
             Ty::Float if tp == std::ptr::addr_of_mut!(ffi::PyFloat_Type) => {
                 // SAFETY: `obj` is exactly a float; `out` has room for the result's slot.
                 unsafe { *out = ffi::PyFloat_AsDouble(obj.as_ptr()).to_bits() };
-                return OK;
+                true
             }
             Ty::Int if tp == std::ptr::addr_of_mut!(ffi::PyLong_Type) => {
                 let mut overflow = 0;
                 // SAFETY: `obj` is exactly an int.
                 let v = unsafe { ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow) };
-                if overflow == 0 {
-                    // SAFETY: `out` has room for the result's slot.
-                    unsafe { *out = v as u64 };
-                    return OK;
-                }
+                // SAFETY: `out` has room for the result's slot.
+                unsafe { *out = v as u64 };
+                overflow == 0
             }
-            Ty::NoneT if obj.is_none(py) => return OK,
+            Ty::NoneT => obj.is_none(py),
             Ty::Bool if tp == std::ptr::addr_of_mut!(ffi::PyBool_Type) => {
                 // SAFETY: `out` has room for the result's slot (one byte used).
                 unsafe { *out = u64::from(obj.as_ptr() == ffi::Py_True()) };
-                return OK;
+                true
             }
             // A string (a str method's or operator's result): the arena keeps our reference.
             Ty::PyStr if tp == std::ptr::addr_of_mut!(ffi::PyUnicode_Type) => {
-                let p = obj.into_ptr();
+                let p = obj.clone_ref(py).into_ptr();
                 ctx.arena.push(p);
                 // SAFETY: `out` has room for the result's slot.
                 unsafe { *out = p as u64 };
-                return OK;
+                true
             }
-            _ => {}
+            _ => false,
+        };
+        if scalar {
+            // (a temporary stored by `x[mask] = t`, summed by `float(np.sum(t))`: freed
+            // here, as CPython frees it, not when the function returns)
+            let result = obj.as_ptr();
+            drop(obj);
+            release_dying(ctx, &mut vals, result);
+            return OK;
         }
         // The result's slots, written to `out`: an array by a short path (the
         // common result of a call into NumPy), anything else by `unbox_value`.
@@ -486,21 +537,13 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 // tuple too), each by its own reference: compiled code refers to
                 // arrays, never to the tuple. An elided operand is the result and
                 // is in the arena already.
-                if elided.is_none() {
+                if elided.is_none() && !discard {
                     keep_arrays(&desc.ret, res, &mut 0, &mut ctx.arena);
                 }
                 // (`x *= y` returns `x`: never release what the result is.)
                 let result = obj.as_ptr();
                 drop(obj);
-                if dying != 0 {
-                    let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 4]> = vals.iter().map(|v| v.as_ptr()).collect();
-                    vals.clear();
-                    for (i, p) in ptrs.into_iter().enumerate() {
-                        if i < 64 && dying & (1 << i) != 0 && elided != Some(i) && p != result {
-                            release(&mut ctx.arena, p);
-                        }
-                    }
-                }
+                release_dying(ctx, &mut vals, result);
                 OK
             }
             Ok(false) => {
