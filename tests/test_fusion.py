@@ -624,3 +624,40 @@ def test_squares_make_no_call_into_numpy(rng):
 def test_broadcast_temporaries(n, rng):
     check(broadcast_temporary, rng.standard_normal((n, 1)), rng.standard_normal((1, n)))
     check(broadcast_temporary, rng.standard_normal((1, 1)), rng.standard_normal((1, n)))
+
+
+# ---- a temporary leaf written into only when the fused pass will not fall back ----
+
+
+def temp_leaf_div(c, n):
+    return np.exp(c) / np.where(c > n, c, 8.9)
+
+
+def temp_leaf_2d(m):
+    return np.sin(m) * 2.0 / (m - 1.0)
+
+
+def _with_warnings(fn, *args):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        r = fn(*args)
+    return r, [(x.category, str(x.message)) for x in w]
+
+
+def test_temporary_leaf_kept_for_the_slow_path():
+    # The fused pass found a non-finite value: the slow path reruns the NumPy
+    # calls on the leaf, which must still hold the temporary (not the results).
+    cases = [
+        (temp_leaf_div, (np.array([7.0, 0.0, 2.0]), -3.8)),
+        (temp_leaf_div, (np.array([7.0, -0.0, 2.0, 1e300]), -3.8)),
+        (temp_leaf_div, (np.array([7.0, 1.0, 2.0]), -3.8)),
+        (temp_leaf_2d, (np.array([[1.0, 2.0], [3.0, 1.0]]),)),
+        (temp_leaf_2d, (np.array([[0.5, 2.0], [3.0, 4.0]]),)),
+    ]
+    for fn, args in cases:
+        want, wwarn = _with_warnings(fn, *args)
+        got, gwarn = _with_warnings(pyston.fast(fallback=False)(fn), *args)
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == want.dtype and gwarn == wwarn

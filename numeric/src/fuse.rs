@@ -115,6 +115,7 @@ pub(crate) trait FuseGen {
     fn plan_fusion(&self) -> FusionPlan;
     fn fused_dying(&self, blk: Block, fx: &FusedExpr) -> Vec<usize>;
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()>;
+    fn sink_addr(&mut self, sink: CV, addr: CV) -> CV;
     #[allow(clippy::too_many_arguments)]
     fn fused_run(
         &mut self,
@@ -123,6 +124,7 @@ pub(crate) trait FuseGen {
         ptrs: &[CV],
         strides: &[CV],
         out: CV,
+        sink: CV,
         n: CV,
         strided: bool,
         scalars: &HashMap<Value, CV>,
@@ -415,6 +417,8 @@ impl FuseGen for Gen<'_, '_> {
                         .enumerate()
                         .filter_map(|(j, i)| Some((i.result?, j)))
                         .collect();
+                    // (written only after a dry pass found no reason for the slow path,
+                    // which reads this leaf again: `emit_fused`)
                     let reuse = leaves.iter().copied().find(|l| {
                         let in_tree: usize = tree
                             .iter()
@@ -570,6 +574,11 @@ impl FuseGen for Gen<'_, '_> {
         let out: Vec<CV> = (0..nslots)
             .map(|_| self.b.append_block_param(allocated, clt::I64))
             .collect();
+        // Where the pass stores: 0, the output; else a scratch address every
+        // element goes to (a dry pass, which only learns whether the slow path
+        // must run). Written into a temporary leaf, the output must not be
+        // written before that is known: the slow path reads the leaf again.
+        let sink = self.b.append_block_param(allocated, clt::I64);
         if let Some(l) = fx.reuse {
             // Into the temporary when nothing else holds it (its object is the result).
             let i = fx.leaves.iter().position(|x| *x == l).unwrap();
@@ -585,7 +594,9 @@ impl FuseGen for Gen<'_, '_> {
             let (reuse, alloc) = (self.b.create_block(), self.b.create_block());
             self.b.ins().brif(ok, reuse, &[], alloc, &[]);
             self.b.switch_to_block(reuse);
-            let args: Vec<BlockArg> = leaf_vals[i].iter().map(|v| BlockArg::Value(*v)).collect();
+            let mut args: Vec<BlockArg> = leaf_vals[i].iter().map(|v| BlockArg::Value(*v)).collect();
+            let scratch = self.stack(16);
+            args.push(BlockArg::Value(scratch));
             self.b.ins().jump(allocated, &args);
             self.b.switch_to_block(alloc);
         }
@@ -594,7 +605,9 @@ impl FuseGen for Gen<'_, '_> {
         self.b.ins().brif(st, slow, &[], fresh, &[]);
         self.b.switch_to_block(fresh);
         let made = self.load_array_slots(outbuf, nd);
-        let args: Vec<BlockArg> = made.iter().map(|v| BlockArg::Value(*v)).collect();
+        let mut args: Vec<BlockArg> = made.iter().map(|v| BlockArg::Value(*v)).collect();
+        let no_sink = self.b.ins().iconst(clt::I64, 0);
+        args.push(BlockArg::Value(no_sink));
         self.b.ins().jump(allocated, &args);
         self.b.switch_to_block(allocated);
         let ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
@@ -617,7 +630,7 @@ impl FuseGen for Gen<'_, '_> {
         self.b.ins().brif(contig, flat, &[], rows, &[]);
 
         self.b.switch_to_block(flat);
-        let bad = self.fused_run(fx, insts, &ptrs, &[], out_ptr, size, false, &scalars, flags)?;
+        let bad = self.fused_run(fx, insts, &ptrs, &[], out_ptr, sink, size, false, &scalars, flags)?;
         self.b.ins().jump(done, &[BlockArg::Value(bad)]);
 
         // Row by row: the last axis is the inner loop (2 lanes when every leaf's
@@ -671,10 +684,12 @@ impl FuseGen for Gen<'_, '_> {
         let nbad = self.b.append_block_param(next, clt::I64X2);
         self.b.ins().brif(unit, vb, &[], sb, &[]);
         self.b.switch_to_block(vb);
-        let bad = self.fused_run(fx, insts, &row_ptrs, &[], row_out, n_last, false, &scalars, flags)?;
+        let bad = self.fused_run(fx, insts, &row_ptrs, &[], row_out, sink, n_last, false, &scalars, flags)?;
         self.b.ins().jump(next, &[BlockArg::Value(bad)]);
         self.b.switch_to_block(sb);
-        let bad = self.fused_run(fx, insts, &row_ptrs, &inner, row_out, n_last, true, &scalars, flags)?;
+        let bad = self.fused_run(
+            fx, insts, &row_ptrs, &inner, row_out, sink, n_last, true, &scalars, flags,
+        )?;
         self.b.ins().jump(next, &[BlockArg::Value(bad)]);
         self.b.switch_to_block(next);
         let bad = self.b.ins().bor(rbad, nbad);
@@ -685,7 +700,18 @@ impl FuseGen for Gen<'_, '_> {
         let any = self.b.ins().vany_true(dbad);
         let out_args: Vec<BlockArg> = out.iter().map(|v| BlockArg::Value(*v)).collect();
         let computed = self.b.create_block();
-        self.b.ins().brif(any, slow, &[], computed, &[]);
+        let finite = self.b.create_block();
+        self.b.ins().brif(any, slow, &[], finite, &[]);
+        // After a dry pass, the same pass again, storing into the leaf.
+        self.b.switch_to_block(finite);
+        let was_dry = self.b.ins().icmp_imm_s(IntCC::NotEqual, sink, 0);
+        let again = self.b.create_block();
+        self.b.ins().brif(was_dry, again, &[], computed, &[]);
+        self.b.switch_to_block(again);
+        let mut args: Vec<BlockArg> = out.iter().map(|v| BlockArg::Value(*v)).collect();
+        let no_sink = self.b.ins().iconst(clt::I64, 0);
+        args.push(BlockArg::Value(no_sink));
+        self.b.ins().jump(allocated, &args);
         self.b.switch_to_block(computed);
         // The temporaries read for the last time go now, as CPython drops each
         // at the operation using it last (the slow path's calls do the same).
@@ -714,6 +740,12 @@ impl FuseGen for Gen<'_, '_> {
         Ok(())
     }
 
+    /// `addr`, or the scratch address `sink` when it is not 0 (a dry pass).
+    fn sink_addr(&mut self, sink: CV, addr: CV) -> CV {
+        let dry = self.b.ins().icmp_imm_s(IntCC::NotEqual, sink, 0);
+        self.b.ins().select(dry, sink, addr)
+    }
+
     /// Computes `n` elements of the expression into `out` (contiguous): from
     /// leaves at `ptrs`, whose elements are adjacent (a 2-lane loop and a
     /// scalar tail) or, with `strided`, `strides[i]` bytes apart (a scalar
@@ -726,6 +758,7 @@ impl FuseGen for Gen<'_, '_> {
         ptrs: &[CV],
         strides: &[CV],
         out: CV,
+        sink: CV,
         n: CV,
         strided: bool,
         scalars: &HashMap<Value, CV>,
@@ -753,6 +786,7 @@ impl FuseGen for Gen<'_, '_> {
             let (r, b) = self.fused_value(fx, insts, &at, scalars, clt::F64, flags)?;
             let off = self.b.ins().ishl_imm_u(i, 3);
             let addr = self.b.ins().iadd(out, off);
+            let addr = self.sink_addr(sink, addr);
             self.b.ins().store(flags, r, addr, 0);
             let bad2 = self.b.ins().bor(bad, b);
             let next = self.b.ins().iadd_imm_s(i, 1);
@@ -790,6 +824,7 @@ impl FuseGen for Gen<'_, '_> {
             let addrs: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
             let (r, bad) = self.fused_value(fx, insts, &addrs, scalars, clt::F64X2, flags)?;
             let addr = self.b.ins().iadd(out, off);
+            let addr = self.sink_addr(sink, addr);
             self.b.ins().store(flags, r, addr, 0);
             let bad2 = self.b.ins().bor(vbad, bad);
             let next = self.b.ins().iadd_imm_s(vi, 2);
@@ -803,6 +838,7 @@ impl FuseGen for Gen<'_, '_> {
         let addrs: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
         let (r, bad) = self.fused_value(fx, insts, &addrs, scalars, clt::F64, flags)?;
         let addr = self.b.ins().iadd(out, off);
+        let addr = self.sink_addr(sink, addr);
         self.b.ins().store(flags, r, addr, 0);
         let badw = self.b.ins().uextend(clt::I64, bad);
         let badv = self.b.ins().splat(clt::I64X2, badw);
