@@ -26,6 +26,11 @@ pub static PYCALLS: AtomicU64 = AtomicU64::new(0);
 /// multiply-adds (measured once, see [`calibrate`]); 0: none. Negative: the
 /// longest it computes as `fma(xn, yn, ... fma(x1, y1, fma(x0, y0, 0.0)))`.
 static DOT_SEQ_LIMIT: AtomicI64 = AtomicI64::new(0);
+/// How the running NumPy sums a long array: 0, pairwise over all of it
+/// (NumPy 2.x recent); else in chunks of this many elements (its reduction
+/// buffer, 8192 in NumPy 2.0 and 1.x), each summed pairwise and added to
+/// the running total in order. Found by `measure_sum_chunk`.
+static SUM_CHUNK: AtomicI64 = AtomicI64::new(0);
 static CALIBRATED: Once = Once::new();
 
 /// `cblas_ddot` of the BLAS NumPy calls (its ILP64 or LP64 form), when found
@@ -262,6 +267,7 @@ pub fn calibrate(py: Python<'_>) {
     CALIBRATED.call_once(|| {
         let limit = measure(py).unwrap_or(0);
         DOT_SEQ_LIMIT.store(limit, Ordering::Relaxed);
+        SUM_CHUNK.store(measure_sum_chunk(py).unwrap_or(0), Ordering::Relaxed);
         let _ = DDOT.set(find_ddot(py).ok().flatten());
         let (major, minor) = numpy_version(py);
         SCALAR_LOOPS.store(i64::from(major >= 2), Ordering::Relaxed);
@@ -471,6 +477,28 @@ fn fp_flags_raised() -> bool {
     unsafe { fetestexcept(FE_WARNED) != 0 }
 }
 
+/// [`SUM_CHUNK`] for the running NumPy: its `np.sum` of a vector whose
+/// total depends on how it is grouped, against the two orders it may use.
+fn measure_sum_chunk(py: Python<'_>) -> PyResult<i64> {
+    const CHUNK: usize = 8192;
+    let n = 3 * CHUNK + 7;
+    let v: Vec<f64> = (0..n as u64)
+        .map(|i| ((i.wrapping_mul(2654435761) % 1000) as f64 - 500.0) * 1e-3 + 1e10 * ((i % 7) as f64 - 3.0))
+        .collect();
+    let np = py.import("numpy")?;
+    let arr = np.getattr("array")?.call1((v.clone(),))?;
+    let want: f64 = np.getattr("sum")?.call1((arr,))?.extract()?;
+    let whole = 0.0 + pairwise_f64(&v);
+    let chunked = v.chunks(CHUNK).fold(0.0, |acc, c| acc + pairwise_f64(c));
+    Ok(
+        if want.to_bits() != whole.to_bits() && want.to_bits() == chunked.to_bits() {
+            CHUNK as i64
+        } else {
+            0
+        },
+    )
+}
+
 fn measure(py: Python<'_>) -> PyResult<i64> {
     let np = py.import("numpy")?;
     let dot = np.getattr("dot")?;
@@ -577,6 +605,34 @@ unsafe fn pairwise<T: Copy>(a: *const u8, n: usize, stride: isize, zero: T, add:
 /// # Safety
 /// `data + i*stride` for `i < n` must be readable elements of that dtype.
 pub unsafe extern "C" fn pyston_pairwise_sum(data: i64, n: i64, stride: i64, f32: i32) -> f64 {
+    let chunk = SUM_CHUNK.load(Ordering::Relaxed);
+    if chunk > 0 && n > chunk {
+        // NumPy's buffered reduction: each chunk summed pairwise, added in order.
+        let mut acc64 = 0.0f64;
+        let mut acc32 = 0.0f32;
+        let mut i = 0;
+        while i < n {
+            let m = chunk.min(n - i);
+            // SAFETY: the caller's contract, for the elements `i..i + m`.
+            let s = unsafe { pyston_pairwise_sum_whole(data + i * stride, m, stride, f32) };
+            if f32 != 0 {
+                acc32 += s as f32; // (exact: a float32 sum returned widened)
+            } else {
+                acc64 += s;
+            }
+            i += m;
+        }
+        return if f32 != 0 { acc32 as f64 } else { acc64 };
+    }
+    // SAFETY: the caller's contract.
+    unsafe { pyston_pairwise_sum_whole(data, n, stride, f32) }
+}
+
+/// [`pyston_pairwise_sum`] over all `n` elements at once.
+///
+/// # Safety
+/// As [`pyston_pairwise_sum`].
+unsafe fn pyston_pairwise_sum_whole(data: i64, n: i64, stride: i64, f32: i32) -> f64 {
     let n = n.max(0) as usize;
     let p = data as usize as *const u8;
     if f32 != 0 {
