@@ -150,7 +150,10 @@ def test_hoisted_plan(tmp_path):
     out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, check=True)
     text = out.stdout + out.stderr
     assert "hoisted to" in text, text
-    for op in ('method "cos"', "bin floordiv", "bin mul"):
+    # (a scalar ufunc runs through NumPy's own inner loop on NumPy 2 only: on
+    # 1.x it stays NumPy's call, which is not hoisted)
+    ops = ["bin floordiv", "bin mul"] + (['method "cos"'] if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else [])
+    for op in ops:
         assert op in text, (op, text)
 
 
