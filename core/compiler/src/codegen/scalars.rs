@@ -439,19 +439,8 @@ impl Gen<'_, '_> {
             (BinOp::Mod, false) => 3,
             _ => 0,
         };
-        let failed = self.b.create_block();
-        let ok = self.b.create_block();
-        self.b.ins().brif(zero, failed, &[], ok, &[]);
-        self.b.switch_to_block(failed);
-        self.b.set_cold_block(failed);
         let k = self.b.ins().iconst(clt::I32, kind);
-        self.call("pyston_raise_zerodiv_numba", &[k])?;
-        let (cb, ck) = self.cur_inst;
-        let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
-        let ctx = self.ctx.unwrap();
-        self.push_frame_and_fail(ctx, span)?;
-        self.b.switch_to_block(ok);
-        Ok(())
+        self.raise_if(zero, "pyston_raise_zerodiv_numba", &[k])
     }
 
     /// The constant a Cranelift value was defined as, if it is an `iconst`.
@@ -593,12 +582,18 @@ impl Gen<'_, '_> {
 
     /// Raises Numba's `ZeroDivisionError("division by zero")` when `cond` holds.
     pub fn raise_zerodiv_if(&mut self, cond: CV) -> CResult<()> {
+        self.raise_if(cond, "pyston_raise_zerodiv", &[])
+    }
+
+    /// Where `cond` holds: the runtime helper `setter` (called with `args`)
+    /// sets the exception, raised from the current instruction's line.
+    fn raise_if(&mut self, cond: CV, setter: &str, args: &[CV]) -> CResult<()> {
         let failed = self.b.create_block();
         let ok = self.b.create_block();
         self.b.ins().brif(cond, failed, &[], ok, &[]);
         self.b.switch_to_block(failed);
         self.b.set_cold_block(failed);
-        self.call("pyston_raise_zerodiv", &[])?;
+        self.call(setter, args)?;
         let (cb, ck) = self.cur_inst;
         let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
         let ctx = self.ctx.unwrap();
