@@ -113,7 +113,7 @@ pub fn front_with_args(
     };
     let (funcs, arg_funcs) = match (&def, sem) {
         (Ok(_), Some(sem)) => {
-            let globals = global_reads(py, &func)?;
+            let globals = global_reads(&func)?;
             let (funcs, objs) = inlinable_functions(py, &func, sem, globals)?;
             inlined.extend(objs);
             let (arg_funcs, _) = inlinable_functions(py, &func, sem, args.to_vec())?;
@@ -217,8 +217,7 @@ fn inlinable_generators(
 }
 
 /// The globals `func` reads (and attribute names: `co_names`) that are bound, with their objects.
-fn global_reads<'py>(py: Python<'py>, func: &Bound<'py, PyAny>) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
-    let _ = py;
+fn global_reads<'py>(func: &Bound<'py, PyAny>) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
     let names: Vec<String> = func
         .getattr("__code__")?
         .getattr("co_names")?
