@@ -573,3 +573,29 @@ def test_complex64_chains_keep_numpys_values_and_warnings():
     # (A huge c would overflow `z.real * z.real`, a float32 product whose warning
     # compiled code does not emit: docs/semantics.md.)
     check(escape, np.array([complex(math.nan, 0), complex(math.inf, 1), 0.25 + 0j, -2 + 0j], np.complex64), 60)
+
+
+def test_complex_division_overflowing_inside_warns_as_numpy():
+    # Smith's method computes `b.real + b.imag * (b.imag / b.real)` first: it can
+    # overflow (NumPy warns) while the quotient stays finite.
+    for t in (np.complex64, np.complex128):
+        big = np.finfo(t(0).real.dtype).max
+        dens = [t(complex(big, -big)), t(complex(big, big / 2)), t(complex(big / 3, big)), t(complex(math.inf, 1)),
+                t(complex(1, math.inf)), t(1 + 2j)]
+        nums = [t(0), t(1.5), np.float32(-2.5), np.float64(0.0), np.int64(3), np.bool_(True), t(complex(big, 0))]
+        for x in nums:
+            for y in dens:
+                check(truediv, x, y)
+
+
+def test_complex_power_warns_with_numpys_text_for_each_operand_type():
+    # NumPy's message is "scalar power" or "power" depending on both operand types.
+    exps = [np.complex128(complex(math.inf, 0)), complex(math.inf, 0), np.complex128(1e308 - 1e308j), 2 + 1j]
+    bases = [np.float64(1.0), np.bool_(True), np.int64(1), np.int32(2), np.float32(1), np.complex128(1),
+             np.uint64(2**64 - 1), np.uint8(3), 1.0, 2, True, 1 + 1j]
+    for x in bases:
+        for y in exps:
+            if isinstance(x, (int, float, complex)) and isinstance(y, complex):
+                continue  # (plain Python complex power)
+            check(power, x, y)
+            check(power, y, x)

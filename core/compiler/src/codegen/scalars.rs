@@ -335,7 +335,14 @@ impl Gen<'_, '_> {
                 // (Numba divides NumPy complex scalars as CPython does.)
                 let numpy =
                     r == Scalar::Np(Dtype::Complex128) && !(self.env.sem.numba_scalar_typing && op == BinOp::Div);
-                let (re, im) = self.complex_op(op, x, y, numpy)?;
+                let (re, im) = if op == BinOp::Pow && numpy {
+                    // NumPy's message depends on the operands' own types
+                    // ("scalar power" or "power"): the helper rebuilds them.
+                    let kinds = 1 + pow_operand_kind(&a.0) + 64 * pow_operand_kind(&b.0);
+                    self.complex_pow(kinds, x, y)?
+                } else {
+                    self.complex_op(op, x, y, numpy)?
+                };
                 vec![re, im]
             }
             Scalar::Np(d)
@@ -1030,17 +1037,24 @@ impl Gen<'_, '_> {
                 )
             }
             BinOp::Pow => {
-                let slot = self.stack(16);
-                let np = self.b.ins().iconst(clt::I32, numpy as i64);
-                let st = self.call("pyston_cpow", &[np, ar, ai, br, bi, slot])?[0];
-                self.deopt_if(st);
-                (
-                    self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0),
-                    self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 8),
-                )
+                let c = Dtype::Complex128.index() as i64;
+                self.complex_pow(if numpy { 1 + c + 64 * c } else { 0 }, (ar, ai), (br, bi))?
             }
             _ => return Err(internal("complex_op")),
         })
+    }
+
+    /// Complex `**` by CPython (`kinds` 0) or NumPy (`kinds` = 1 + the two
+    /// operands' `pow_operand_kind`s, the right one times 64).
+    fn complex_pow(&mut self, kinds: i64, (ar, ai): (CV, CV), (br, bi): (CV, CV)) -> CResult<(CV, CV)> {
+        let slot = self.stack(16);
+        let k = self.b.ins().iconst(clt::I32, kinds);
+        let st = self.call("pyston_cpow", &[k, ar, ai, br, bi, slot])?[0];
+        self.deopt_if(st);
+        Ok((
+            self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 0),
+            self.b.ins().load(clt::F64, MemFlagsData::trusted(), slot, 8),
+        ))
     }
 
     pub fn unary(&mut self, op: UnaryOp, a: &(Ty, Vals)) -> CResult<(Ty, Vals)> {
@@ -1372,4 +1386,16 @@ pub fn int_cl(d: Dtype) -> clir::Type {
 fn fits_in(s: Dtype, d: Dtype) -> bool {
     let ((a, b), (c, e)) = (s.int_range(), d.int_range());
     c <= a && b <= e
+}
+
+/// How `pyston_cpow` rebuilds an operand of type `t`: a NumPy scalar's dtype
+/// index, or 40-43 for a Python bool, int, float or complex.
+fn pow_operand_kind(t: &Ty) -> i64 {
+    match t {
+        Ty::Np(d) => d.index() as i64,
+        Ty::Bool => 40,
+        Ty::Int => 41,
+        Ty::Float => 42,
+        _ => 43,
+    }
 }

@@ -372,11 +372,19 @@ pub unsafe extern "C" fn pyston_npy_cdiv(ar: f64, ai: f64, br: f64, bi: f64, out
             return DEOPT;
         }
         let rat = bi / br;
-        let scl = 1.0 / (br + bi * rat);
+        let den = br + bi * rat;
+        if !den.is_finite() {
+            return DEOPT; // (it overflowed, or a part is inf: NumPy decides whether it warns)
+        }
+        let scl = 1.0 / den;
         ((ar + ai * rat) * scl, (ai - ar * rat) * scl)
     } else {
         let rat = br / bi;
-        let scl = 1.0 / (bi + br * rat);
+        let den = bi + br * rat;
+        if !den.is_finite() {
+            return DEOPT;
+        }
+        let scl = 1.0 / den;
         ((ar * rat + ai) * scl, (ai * rat - ar) * scl)
     };
     if !(re.is_finite() && im.is_finite()) {
@@ -439,13 +447,24 @@ pub unsafe extern "C" fn pyston_npy_cdiv32(ar: f32, ai: f32, br: f32, bi: f32, o
             return DEOPT;
         }
         let rat = bi / br;
-        let scl = 1.0f32 / (br + bi * rat);
+        let den = br + bi * rat;
+        if !den.is_finite() {
+            return DEOPT; // (it overflowed, or a part is inf: NumPy decides whether it warns)
+        }
+        let scl = 1.0f32 / den;
         ((ar + ai * rat) * scl, (ai - ar * rat) * scl)
     } else {
         let rat = br / bi;
-        let scl = 1.0f32 / (bi + br * rat);
+        let den = bi + br * rat;
+        if !den.is_finite() {
+            return DEOPT;
+        }
+        let scl = 1.0f32 / den;
         ((ar * rat + ai) * scl, (ai * rat - ar) * scl)
     };
+    if !(re.is_finite() && im.is_finite()) {
+        return DEOPT; // (a non-finite part: NumPy decides whether it warns)
+    }
     // SAFETY: `out` points to two f32 stack slots in the calling compiled function.
     unsafe {
         *out = re;
@@ -454,20 +473,44 @@ pub unsafe extern "C" fn pyston_npy_cdiv32(ar: f32, ai: f32, br: f32, bi: f32, o
     OK
 }
 
-/// Complex `**`, computed by CPython (`numpy` 0) or NumPy (`numpy` 1) itself.
-/// DEOPT when it raises (e.g. `0j ** -1`).
+/// Complex `**`, computed by CPython (`kinds` 0) or NumPy itself. For NumPy,
+/// `kinds` is 1 plus the operands' kinds (the right one times 64): a dtype
+/// index, or 40-43 for a Python bool, int, float or complex. The operands are
+/// rebuilt with their own types, since NumPy's path (and warning text:
+/// "scalar power" or "power") depends on them. DEOPT when it raises (e.g.
+/// `0j ** -1`).
 ///
 /// # Safety
 /// Called by compiled code; `out` points to two writable f64 slots.
-pub unsafe extern "C" fn pyston_cpow(numpy: i32, ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) -> i32 {
+pub unsafe extern "C" fn pyston_cpow(kinds: i32, ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) -> i32 {
+    fn operand<'py>(py: Python<'py>, kind: i32, re: f64, im: f64) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match kind {
+            40 => pyo3::types::PyBool::new(py, re != 0.0).to_owned().into_any(),
+            41 => (re as i64).into_pyobject(py)?.into_any(),
+            42 => pyo3::types::PyFloat::new(py, re).into_any(),
+            43 => pyo3::types::PyComplex::from_doubles(py, re, im).into_any(),
+            d => {
+                let dt = Dtype::ALL[d as usize];
+                let t = py.import("numpy")?.getattr(dt.name())?;
+                if dt == Dtype::Bool {
+                    t.call1((re != 0.0,))?
+                } else if matches!(dt, Dtype::Complex64 | Dtype::Complex128) {
+                    t.call1((pyo3::types::PyComplex::from_doubles(py, re, im),))?
+                } else if dt.is_unsigned() {
+                    t.call1((re as u64,))?
+                } else if dt.is_int() {
+                    t.call1((re as i64,))?
+                } else {
+                    t.call1((re,))?
+                }
+            }
+        })
+    }
     Python::attach(|py| {
         let r = (|| -> PyResult<(f64, f64)> {
-            let (a, b) = if numpy != 0 {
-                let c = py.import("numpy")?.getattr("complex128")?;
-                (
-                    c.call1((pyo3::types::PyComplex::from_doubles(py, ar, ai),))?,
-                    c.call1((pyo3::types::PyComplex::from_doubles(py, br, bi),))?,
-                )
+            let (a, b) = if kinds != 0 {
+                let k = kinds - 1;
+                (operand(py, k % 64, ar, ai)?, operand(py, k / 64, br, bi)?)
             } else {
                 (
                     pyo3::types::PyComplex::from_doubles(py, ar, ai).into_any(),
