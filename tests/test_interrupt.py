@@ -47,6 +47,14 @@ LOOP = """
         return s
 
     @pyston.fast
+    def spin_iter(n, a):
+        s = 0
+        for i in range(n):
+            for v in a:
+                s = (s + v * i) % 1000003
+        return s
+
+    @pyston.fast
     def count_until(done):
         k = 0
         while done[0] == 0:
@@ -55,16 +63,18 @@ LOOP = """
 """
 
 
-def test_keyboard_interrupt_stops_a_long_compiled_loop(tmp_path):
+@pytest.mark.parametrize("name", ["spin", "spin_iter"])
+def test_keyboard_interrupt_stops_a_long_compiled_loop(tmp_path, name):
+    # (The inner loops are bounded by the array: the outer loop tests the flag.)
     rc, out, err, dt = interrupt(
         LOOP
-        + """
+        + f"""
     a = np.arange(3)
-    spin(2, a)
-    assert "plain Python" not in spin.inspect_types()
+    {name}(2, a)
+    assert "plain Python" not in {name}.inspect_types()
     print("READY", flush=True)
     try:
-        spin(10**10, a)
+        {name}(10**10, a)
     except KeyboardInterrupt:
         print("KeyboardInterrupt", flush=True)
     """,

@@ -36,7 +36,7 @@ impl Gen<'_, '_> {
 
     /// Whether the loop headed by `header` is a counted loop `for j in
     /// range(c, X.shape[k])` (or `range(len(X))`, `c` a constant >= 0, step a
-    /// positive constant) nested in another loop. Its back edge skips the
+    /// positive constant), or `for v in X` over an array, nested in another loop. Its back edge skips the
     /// Ctrl-C test: it runs at most as many iterations as an array has along
     /// one axis (like one NumPy call, which cannot be interrupted either), and
     /// the enclosing loop's back edge tests the flag when it is done. A signal
@@ -70,6 +70,8 @@ impl Gen<'_, '_> {
             Op::Call { ref kw } if kw.is_empty() && sd.args.len() == 2 => {
                 *self.typed.ty(sd.args[0]) == Ty::Builtin(Builtin::Len) && is_array(sd.args[1])
             }
+            // `for v in X`: the iteration's own length.
+            Op::Len if sd.args.len() == 1 => is_array(sd.args[0]),
             _ => false,
         };
         if !dim {
@@ -82,6 +84,10 @@ impl Gen<'_, '_> {
             let Term::Jump(e) = &self.f.block(p).term else {
                 return false;
             };
+            if !self.dominates(header, p) && const_int(e.args[vi]).is_some_and(|c| c >= 0) {
+                entry_ok = true; // (`for v in X` starts at index 0)
+                continue;
+            }
             let Some(a) = def(e.args[vi]) else { return false };
             if a.op != Op::RangeNext || a.args.len() != 2 {
                 return false;
