@@ -401,7 +401,7 @@ def catch_not_exception(a, b):
     n = 0
     for i in range(len(a)):
         try:
-            s += a[i] / b[i]
+            s += float(a[i]) / float(b[i])
         except NOT_AN_EXCEPTION:
             n += 1
     return s, n
@@ -641,3 +641,58 @@ def test_array_index_errors():
             fn(np.arange(4.0), 9)
         got.append([(f.lineno, f.name) for f in traceback.extract_tb(info.tb)][1:])
     assert got[0] == got[1] == [(line_of(__file__, "LAZY_INDEX"), "arr_unmatched")]
+
+
+# --------------------------------------------------------------------------
+# clauses matched by a table when compiling (a tagged word's class against
+# classes known when compiling), for every kind of clause
+# --------------------------------------------------------------------------
+
+
+class MyError(Exception):
+    pass
+
+
+class MyLookup(LookupError):
+    pass
+
+
+def _clause_kernel(clause):
+    src = f"""
+def kernel(a, b, idx):
+    s = 0.0
+    caught = 0
+    for i in range(len(a)):
+        try:
+            s += float(a[i]) / float(b[i])
+            s += a[idx[i]]
+        except {clause}:
+            caught += 1
+    return s, caught
+"""
+    ns = {"MyError": MyError, "MyLookup": MyLookup}
+    path = f"<clause {clause}>"
+    import linecache
+
+    linecache.cache[path] = (len(src), None, src.splitlines(True), path)
+    exec(compile(src, path, "exec"), ns)
+    return pyston.fast(ns["kernel"])
+
+
+@pytest.mark.parametrize(
+    "clause",
+    ["Exception", "BaseException", "ArithmeticError", "LookupError", "ZeroDivisionError", "IndexError",
+     "(ValueError, IndexError)", "(MyError, ZeroDivisionError)", "MyError", "MyLookup", "(KeyError, MyError)"],
+)
+def test_clause_classes_matched_without_a_call(clause):
+    fn = _clause_kernel(clause)
+    rng = rng_for(clause)
+    cases = []
+    for n in [0, 3, 30]:
+        a = rng.normal(size=n)
+        b = rng.normal(size=n)
+        b[rng.random(n) < 0.3] = 0.0
+        idx = rng.integers(-n - 2, n + 2, n) if n else np.zeros(0, np.int64)
+        cases.append((a, b, idx))
+        cases.append((a, np.ones(n), np.zeros(n, np.int64)))
+    assert_same_all(fn, cases)

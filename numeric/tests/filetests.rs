@@ -62,9 +62,11 @@ fn plans(input: &str, passes: &[&dyn Pass]) -> Result<Vec<(&'static str, String)
     let mut env = MockEnv::with_numpy();
     let (f, t) = typed_input_with(input, &mut env, sem.is_numba())?;
     let (callees, array_consts, strs) = (HashMap::new(), HashMap::new(), HashMap::new());
+    let exc_lazy_matches = HashMap::new();
     let cenv = CodegenEnv {
         callees: &callees,
         array_consts: &array_consts,
+        exc_lazy_matches: &exc_lazy_matches,
         strs: &strs,
         self_meta_slot: 0,
         signal_flag: 0,

@@ -458,6 +458,9 @@ const LAZY_INDEX_KIND: i64 = 6;
 const LAZY_INDEX_BITS: u32 = 27;
 
 impl LazyExc {
+    /// The kind bits (`(tag >> 1) & 7`) of an `IndexOob`; the others are `ZeroDiv`s.
+    pub const INDEX_KIND: i64 = LAZY_INDEX_KIND;
+
     /// The tagged word standing for the exception (None: its operands do not fit).
     pub fn tag(self) -> Option<i64> {
         match self {

@@ -119,6 +119,10 @@ pub struct CompileEnv<'py> {
     pub env: Arc<PyEnv>,
     pub guards: Vec<Guard>,
     pub arrays: HashMap<u32, Vec<u64>>,
+    /// For each exception class compiled code names (by object address): which
+    /// of the classes compiled code raises as tagged words it matches (see
+    /// `CodegenEnv::exc_lazy_matches`).
+    pub exc_lazy_matches: HashMap<u64, u8>,
     pub keep: Vec<Py<PyAny>>,
     /// The `str` object of each string literal compiled code uses (kept in `keep`).
     pub strs: HashMap<String, u64>,
@@ -353,6 +357,12 @@ impl CompileEnv<'_> {
             // An exception class (for `except`): captured, guarded by identity like every global.
             let id = self.arrays.len() as u32;
             self.arrays.insert(id, vec![obj.as_ptr() as u64]);
+            // Which tagged-word classes it matches (by MRO, fixed for those builtin ones).
+            let sub = |c: Bound<'_, pyo3::types::PyType>| c.is_subclass(obj).unwrap_or(false);
+            let zde = sub(py.get_type::<pyo3::exceptions::PyZeroDivisionError>());
+            let idx = sub(py.get_type::<pyo3::exceptions::PyIndexError>());
+            self.exc_lazy_matches
+                .insert(obj.as_ptr() as u64, u8::from(zde) | (u8::from(idx) << 1));
             self.keep.push(obj.clone().unbind());
             return GlobalKind::Obj(pyston_compiler::types::ObjClass::ExcClass, id);
         }
@@ -1387,6 +1397,7 @@ impl<'py> CompileEnv<'py> {
             env,
             guards: Vec::new(),
             arrays: HashMap::new(),
+            exc_lazy_matches: HashMap::new(),
             keep: Vec::new(),
             strs: HashMap::new(),
             funcs: HashMap::new(),

@@ -487,6 +487,7 @@ fn codegen_into(
     let cg_env = CodegenEnv {
         callees: &cenv.callees,
         array_consts: &cenv.arrays,
+        exc_lazy_matches: &cenv.exc_lazy_matches,
         strs: &cenv.strs,
         self_meta_slot: meta_slot as u64,
         // PYSTON_NO_INTERRUPT_CHECK=1: loops are not interruptible (measures the check's cost).

@@ -375,6 +375,41 @@ impl Gen<'_, '_> {
     pub fn exc_match(&mut self, args: &[(Ty, Vals)], span: Span) -> CResult<Vals> {
         let exc = args[0].1[0];
         let classes = args[1].1.clone();
+        // Classes known when compiling: a tagged word (a `ZeroDivisionError`
+        // or `IndexError` not made yet) matches by a table, without a call.
+        let masks: Option<Vec<u8>> = classes
+            .iter()
+            .map(|c| {
+                let p = self.iconst_value(*c)? as u64;
+                self.env.exc_lazy_matches.get(&p).copied()
+            })
+            .collect();
+        let Some(mask) = masks.map(|m| m.into_iter().fold(0u8, |a, b| a | b)) else {
+            return self.exc_match_call(exc, &classes, span);
+        };
+        let tagged = self.b.ins().band_imm_u(exc, 1);
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.append_block_param(done, clt::I8);
+        self.b.ins().brif(tagged, fast, &[], slow, &[]);
+        self.b.switch_to_block(fast);
+        let kind = self.b.ins().ushr_imm_u(exc, 1);
+        let kind = self.b.ins().band_imm_u(kind, 7);
+        let is_index = self.b.ins().icmp_imm_s(IntCC::Equal, kind, abi::LazyExc::INDEX_KIND);
+        let zde = self.b.ins().iconst(clt::I8, i64::from(mask & 1));
+        let idx = self.b.ins().iconst(clt::I8, i64::from((mask >> 1) & 1));
+        let m = self.b.ins().select(is_index, idx, zde);
+        self.b.ins().jump(done, &[m.into()]);
+        self.b.switch_to_block(slow);
+        let r = self.exc_match_call(exc, &classes, span)?[0];
+        self.b.ins().jump(done, &[r.into()]);
+        self.b.switch_to_block(done);
+        Ok(vec![self.b.block_params(done)[0]])
+    }
+
+    /// `exc_match` by a call (`pyston_exc_match`).
+    fn exc_match_call(&mut self, exc: CV, classes: &[CV], span: Span) -> CResult<Vals> {
         let buf = self.stack(8 * classes.len() as u32);
         for (i, c) in classes.iter().enumerate() {
             self.b.ins().store(MemFlagsData::trusted(), *c, buf, 8 * i as i32);
