@@ -680,7 +680,7 @@ class Gen:
         if depth <= 0 or self.chance(0.3):
             return self.leaf(kind)
         d = depth - 1
-        helpers = [n for n, (_, rk) in self.globals_fns.items() if rk == kind]
+        helpers = [n for n, v in self.globals_fns.items() if v and v[1] == kind]
         if helpers and self.chance(0.08):
             # A call of an undecorated module-level helper (compiled through a
             # strict dispatcher of its own, or inlined at the call).
@@ -1109,6 +1109,62 @@ class Gen:
         parts = [self.expr(k, 2) for k in kinds]
         return parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
 
+    def passed_functions_block(self, fr: random.Random) -> None:
+        """Functions passed as arguments (a module-level helper, a nested
+        function or a lambda given to a module-level applier, which compiled
+        code inlines per function) and the `operator` module's functions,
+        in-place ones included. Drawn from its own generator `fr`: programs
+        without the block are the ones the seed gave before it existed."""
+        k = fr.choice("if")
+        name = f"ap{len(self.globals_fns)}"
+        form = fr.randint(0, 2)
+        if form == 0:
+            body = ["    return g(p0) + g(p1)"]
+        elif form == 1:
+            body = ["    t = p0", "    for _k in range(3):", "        t = g(t) if t == t else t", "    return t"]
+        else:
+            body = ["    if p1 > p0:", "        return g(p1)", "    return g(p0) - g(p1)"]
+        self.module_lines += [f"def {name}(g, p0, p1):"] + body + ["", ""]
+        self.globals_fns[name] = None  # (not called directly by `expr`)
+        # The function passed: a helper of one parameter, a nested function, or a lambda.
+        cands = [n for n, v in self.globals_fns.items() if v and len(v[0]) == 1 and v[0][0] == k and v[1] == k]
+        cands += [n for n, (pk, rk) in self.funcs.items() if pk == k and rk == k]
+        v = self.fresh("v")
+        c = fr.random()
+        if cands and c < 0.4:
+            g = fr.choice(cands)
+        elif c < 0.8:
+            # A module-level function of one parameter, made for this call.
+            g = f"q{len(self.globals_fns)}"
+            sub = Gen(fr)
+            sub.scalars["p0"] = k
+            self.module_lines += [f"def {g}(p0):", f"    return {sub.expr(k, 2)}", "", ""]
+            self.globals_fns[g] = ([k], k)
+        else:
+            # (a lambda passed inline: not compiled yet, docs/language.md; the
+            # function runs as plain Python and is still compared)
+            z = self.fresh("z")
+            self.scalars[z] = k
+            self.nested = True
+            g = f"lambda {z}: {self.expr(k, 1)}"
+            self.nested = False
+            self.scalars.pop(z, None)
+        self.emit(1, f"{v} = {name}({g}, {self.expr(k, 1)}, {self.expr(k, 1)})")
+        self.scalars[v] = k
+        if fr.random() < 0.6:
+            if "import operator" not in self.module_lines:
+                self.module_lines = ["import operator", "", ""] + self.module_lines
+            w = self.fresh("w")
+            op = fr.choice(("iadd", "isub", "imul", "add", "sub", "mul", "ifloordiv", "imod", "itruediv", "neg",
+                            "contains"))
+            if op == "neg":
+                self.emit(1, f"{w} = operator.neg({self.expr(k, 1)})")
+            elif op == "contains":
+                self.emit(1, f"{w} = int(operator.contains(({self.leaf(k)}, {self.leaf(k)}), {self.expr(k, 1)}))")
+            else:
+                self.emit(1, f"{w} = operator.{op}({v}, {self.expr(k, 1)})")
+            self.scalars[w] = "f" if op == "itruediv" else (k if op != "contains" else "i")
+
     # --- whole function ------------------------------------------------------
     def helper(self, hr: random.Random) -> None:
         """A module-level function of scalars (`h0(p0, p1)`): a local, an early
@@ -1143,7 +1199,8 @@ class Gen:
         self.module_lines += lines + ["", ""]
         self.globals_fns[name] = (kinds, ret)
 
-    def function(self, hr: random.Random = None, lr: random.Random = None) -> Tuple[str, List[str]]:
+    def function(self, hr: random.Random = None, lr: random.Random = None,
+                 fr: random.Random = None) -> Tuple[str, List[str]]:
         if hr is not None and hr.random() < 0.3:
             for _ in range(hr.randint(1, 2)):
                 self.helper(hr)
@@ -1192,6 +1249,8 @@ class Gen:
             self.stmt(1, 3)
         if lr is not None and lr.random() < 0.3:
             self.local_list_block(lr)
+        if fr is not None and fr.random() < 0.25:
+            self.passed_functions_block(fr)
         names = list(self.scalars)
         self.r.shuffle(names)
         if self.ret_kinds is None:
@@ -1251,7 +1310,8 @@ def scalar_arg(r: random.Random, kind: str) -> str:
 def generate(seed: int) -> Program:
     r = random.Random(seed)
     g = Gen(r)
-    src, kinds = g.function(random.Random(seed * 7919 + 17), random.Random(seed * 104729 + 5))
+    src, kinds = g.function(random.Random(seed * 7919 + 17), random.Random(seed * 104729 + 5),
+                            random.Random(seed * 15485863 + 29))
     args = []
     for _ in range(r.randint(2, 4)):
         vals = []
