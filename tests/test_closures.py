@@ -622,3 +622,116 @@ def test_inlined_frames_in_tracebacks(fn, args):
     # reports the same frames (name and line), innermost last.
     fast = pyston.fast(fn, fallback=False)
     assert _frames(fast, *args) == _frames(fn, *args)
+
+
+# --------------------------------------------------------------------------
+# a lambda written in the call, or a nested function by name, passed to a
+# module-level function that is inlined: its calls inlined in the copy
+# --------------------------------------------------------------------------
+
+
+def pass_pair(g, p0, p1):
+    return g(p0) + g(p1)
+
+
+def pass_n(g, x, n):
+    t = x
+    for _ in range(n):
+        t = g(t)
+    return t
+
+
+def pass_rebinding(g, x):
+    if x > 0:
+        g = abs
+    return g(x)
+
+
+def lambda_in_call(a, k):
+    s = 0.0
+    for i in range(len(a)):
+        s += pass_pair(lambda z: z * k + 1.0, a[i], k)
+    return s
+
+
+def nested_by_name(a, lo, hi):
+    def clip(x):
+        return min(max(x, lo), hi)
+
+    s = 0.0
+    for i in range(len(a)):
+        s += pass_n(clip, a[i] * 3.0, 2) + pass_pair(clip, a[i], -a[i])
+    return s
+
+
+def nested_nonlocal(a):
+    calls = 0
+
+    def count(x):
+        nonlocal calls
+        calls += 1
+        return x * 2
+
+    s = 0
+    for v in a:
+        s += pass_n(count, int(v), 3)
+    return s, calls
+
+
+def lambda_passed_on(a, k):
+    s = 0.0
+    for i in range(len(a)):
+        s += pass_n(lambda z: pass_pair(lambda w: w - k, z, 1.0), a[i], 2)
+    return s
+
+
+def lambda_reads_later_value(a):
+    k = 1.0
+    s = 0.0
+    for i in range(len(a)):
+        k = k * 0.5 + a[i]
+        s += pass_pair(lambda z: z / k, a[i], 2.0)
+    return s
+
+
+def lambda_raises(a, idx):
+    s = 0.0
+    for j in idx:
+        s += pass_pair(lambda i: a[i] * 2.0, j, 0)
+    return s
+
+
+def lambda_to_rebinding(a):
+    return [pass_rebinding(lambda z: z * 2, v) for v in (int(a[0]), -3)]
+
+
+def test_lambdas_and_nested_functions_passed_to_inlined_functions():
+    rng = rng_for("passedlambdas")
+    for n in (0, 1, 5, 20):
+        a = rng.normal(size=n)
+        for k in (0.5, -2.0, 0.0):
+            assert_same(pyston.fast(lambda_in_call), a, k)
+            # (a lambda inside a lambda: not compiled yet, still exact)
+            assert_same(pyston.fast(lambda_passed_on), a, k, allow_fallback=True)
+        assert_same(pyston.fast(nested_by_name), a, -0.5, 0.75)
+        assert_same(pyston.fast(nested_nonlocal), rng.integers(-5, 5, n))
+        assert_same(pyston.fast(lambda_reads_later_value), a)
+    a = np.array([1.0, np.nan, np.inf, -0.0])
+    assert_same(pyston.fast(lambda_reads_later_value), a)
+    assert_same(pyston.fast(lambda_in_call), a, np.inf)
+
+
+def test_lambda_passed_raises_with_cpythons_frames():
+    fast = pyston.fast(lambda_raises, fallback=False)
+    a = np.arange(5.0)
+    for idx in ([0, 4, 2], [1, 9, 0], [-6]):
+        assert _frames(fast, a, idx) == _frames(lambda_raises, a, idx)
+
+
+def test_lambda_to_a_function_rebinding_its_parameter_falls_back():
+    # (`g = abs` in the callee: the lambda must be a real function there)
+    fast = pyston.fast(lambda_to_rebinding)
+    with pytest.warns(pyston.PerformanceWarning, match="lambda"):
+        fast(np.array([4.0]))
+    assert_same(fast, np.array([4.0]), allow_fallback=True)
+    assert_same(fast, np.array([-4.0]), allow_fallback=True)

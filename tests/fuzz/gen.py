@@ -1141,8 +1141,7 @@ class Gen:
             self.module_lines += [f"def {g}(p0):", f"    return {sub.expr(k, 2)}", "", ""]
             self.globals_fns[g] = ([k], k)
         else:
-            # (a lambda passed inline: not compiled yet, docs/language.md; the
-            # function runs as plain Python and is still compared)
+            # A lambda written in the call (inlined with the applier).
             z = self.fresh("z")
             self.scalars[z] = k
             self.nested = True

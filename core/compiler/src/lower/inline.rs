@@ -60,6 +60,20 @@ fn bindings(body: &[Stmt], out: &mut HashMap<String, usize>) {
     }
 }
 
+/// `lambda params: body` as the function it makes (named `<lambda>`, as its frame is).
+fn lambda_def(params: &[String], body: &Expr, span: Span) -> FunctionDef {
+    FunctionDef {
+        name: "<lambda>".into(),
+        params: params.to_vec(),
+        body: vec![Stmt {
+            kind: StmtKind::Return(Some(body.clone())),
+            span: body.span,
+        }],
+        span,
+        shape: Default::default(),
+    }
+}
+
 /// The functions defined at the top level of `body` that can be inlined:
 /// `def name` or `name = lambda`, the name bound nowhere else.
 pub(super) fn inlinable(body: &[Stmt]) -> HashMap<String, (Span, FunctionDef)> {
@@ -71,19 +85,9 @@ pub(super) fn inlinable(body: &[Stmt]) -> HashMap<String, (Span, FunctionDef)> {
         let def = match &s.kind {
             StmtKind::Def(d) => Some((d.name.clone(), (**d).clone())),
             StmtKind::Assign(ts, e) => match (ts.as_slice(), &e.kind) {
-                ([Target::Name(n, _)], ExprKind::Lambda(params, body)) => Some((
-                    n.clone(),
-                    FunctionDef {
-                        name: "<lambda>".into(),
-                        params: params.clone(),
-                        body: vec![Stmt {
-                            kind: StmtKind::Return(Some((**body).clone())),
-                            span: body.span,
-                        }],
-                        span: e.span,
-                        shape: Default::default(),
-                    },
-                )),
+                ([Target::Name(n, _)], ExprKind::Lambda(params, body)) => {
+                    Some((n.clone(), lambda_def(params, body, e.span)))
+                }
                 _ => None,
             },
             _ => None,
@@ -346,7 +350,31 @@ impl Lowerer {
                 ),
             ));
         }
-        let vals: Vec<Value> = args.iter().map(|a| self.expr(a)).collect::<CResult<_>>()?;
+        // A function passed as an argument (a nested function of the caller by
+        // name, or a lambda written in the call) to a parameter the body never
+        // rebinds: its calls in the copy are inlined too. Making a function
+        // object has no effect CPython shows, so it is not made; the body
+        // reads the caller's variables when it runs, as CPython's closure does.
+        let mut rebound = HashMap::new();
+        bindings(&def.body, &mut rebound);
+        let fn_args: Vec<Option<(Span, FunctionDef)>> = args
+            .iter()
+            .zip(&def.params)
+            .map(|(a, p)| {
+                if rebound.contains_key(p) {
+                    return None;
+                }
+                match &a.kind {
+                    ExprKind::Name(n) if self.inner.contains_key(n) => self.inner.get(n).cloned(),
+                    ExprKind::Lambda(ps, body) => Some((a.span, lambda_def(ps, body, a.span))),
+                    _ => None,
+                }
+            })
+            .collect();
+        let mut vals = Vec::with_capacity(args.len());
+        for (a, f) in args.iter().zip(&fn_args) {
+            vals.push(if f.is_some() { None } else { Some(self.expr(a)?) });
+        }
         // The callee's own variables, renamed apart for this copy.
         let mut own: HashSet<String> = def.params.iter().cloned().collect();
         collect_assigned(&def.body, &mut own);
@@ -369,9 +397,19 @@ impl Lowerer {
         for n in map.values() {
             self.locals.insert(n.clone());
         }
-        for (p, v) in def.params.iter().zip(vals) {
-            let b = self.block_for_write();
-            self.write_var(&map[p], b, v);
+        let mut bound_fns = Vec::new();
+        for ((p, v), f) in def.params.iter().zip(vals).zip(fn_args) {
+            match (v, f) {
+                (Some(v), _) => {
+                    let b = self.block_for_write();
+                    self.write_var(&map[p], b, v);
+                }
+                (None, Some(f)) => {
+                    self.inner.insert(map[p].clone(), f);
+                    bound_fns.push(map[p].clone());
+                }
+                (None, None) => unreachable!("an argument is a value or a function"),
+            }
         }
         let cont = self.new_block();
         let ret_var = self.hidden_name("ret");
@@ -391,6 +429,9 @@ impl Lowerer {
         let r = self.stmts(&body);
         self.cur_inl = outer;
         self.inlining.pop();
+        for n in bound_fns {
+            self.inner.remove(&n);
+        }
         r?;
         if self.cur.is_some() {
             let none = self.emit_cur(Op::Const(Const::None), vec![], def.span);
