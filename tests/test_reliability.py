@@ -58,6 +58,38 @@ def test_deep_recursion_with_a_raised_limit_does_not_crash(tmp_path):
     assert all(x in ("20000", "60000", "RecursionError") for x in lines[2:-1])
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS")
+def test_running_out_of_memory_raises_memory_error(tmp_path):
+    # A list growing forever under a memory limit: CPython raises MemoryError;
+    # pyston's own allocations on the way out must not abort the process.
+    r = run_script(
+        """
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
+        import pyston
+
+        @pyston.fast
+        def grow(x):
+            count = 0
+            for i in x:
+                if count > 1:
+                    x.append(2.0)
+                count += 1
+            return count
+
+        for attempt in range(2):
+            try:
+                grow([1.0, 1.0, 1.0])
+            except MemoryError:
+                print("MemoryError")
+        print("plain Python" not in grow.inspect_types())
+        """,
+        tmp_path,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split() == ["MemoryError", "MemoryError", "True"]
+
+
 def test_mutual_recursion_past_the_limit_raises_recursion_error(tmp_path):
     r = run_script(
         """

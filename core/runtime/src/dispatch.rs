@@ -1045,6 +1045,8 @@ impl Dispatcher {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
+        // (a `MemoryError` of an earlier call may have used the allocator's reserve)
+        crate::reserve::rearm();
         runtime::THREAD.with(|t| Dispatcher::call(slf, args, kwargs, t))
     }
 

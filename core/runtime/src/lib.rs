@@ -20,6 +20,7 @@ pub mod jit;
 pub mod parallel;
 pub mod pipeline;
 pub mod pool;
+pub mod reserve;
 pub mod runtime;
 pub mod signals;
 pub mod stack;
@@ -139,6 +140,7 @@ fn numpy_library(py: Python<'_>) -> PyResult<Vec<Bound<'_, pyo3::types::PyDict>>
 // pyo3 0.30 assumes `false` when it is not written. abi3 wheels are unaffected.
 #[pymodule(gil_used = true)]
 fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    reserve::rearm();
     m.add_class::<dispatch::Dispatcher>()?;
     m.add_class::<generators::GeneratorFunction>()?;
     m.add_class::<generators::Generator>()?;

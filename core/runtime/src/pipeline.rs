@@ -529,6 +529,7 @@ pub fn compile(
     adapt: &pyston_compiler::infer::Adapt,
 ) -> CResult<Spec> {
     let t0 = std::time::Instant::now();
+    crate::reserve::rearm();
     // Compiled loops stop for Ctrl-C through pyston's wrapper of Python's SIGINT handler.
     crate::signals::install();
     // The small pass computes short float64 dot products itself where BLAS sums in order.
