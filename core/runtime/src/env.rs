@@ -1287,10 +1287,24 @@ fn sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bou
         Ty::DtypeObj(d) => np.getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?,
         Ty::Descr(d) => np.getattr("dtype")?.call1((d.name(),))?,
         Ty::Array(a) => {
-            // `extent` along the first axes, 1 beyond: the sample stays small
-            // (extent ** ndim elements would grow exponentially with ndim).
+            // `extent` along the first four axes and along the next ones while
+            // the sample stays within 4096 elements (twelve axes of 2), 1
+            // beyond (extent ** ndim elements would grow exponentially with
+            // ndim). A trailing 1 where it is avoidable makes a probe fail that
+            // the user's arrays pass: `S[k, E, a] += X` with a 5-D `S` and a 2-D
+            // `X` (`S[1, 1, 1]` of shape (2, 1) cannot take a (2, 2) value).
             let nd = a.ndim as usize;
-            let dims: Vec<usize> = (0..nd).map(|k| if k < 4 { extent } else { 1 }).collect();
+            let mut size = 1usize;
+            let dims: Vec<usize> = (0..nd)
+                .map(|k| {
+                    if k < 4 || size.saturating_mul(extent) <= 4096 {
+                        size = size.saturating_mul(extent);
+                        extent
+                    } else {
+                        1
+                    }
+                })
+                .collect();
             let shape = pyo3::types::PyTuple::new(py, dims)?;
             let kw = PyDict::new(py);
             kw.set_item("dtype", a.dtype.name())?;
