@@ -398,7 +398,7 @@ impl CompileEnv<'_> {
                 _ => {}
             }
         }
-        if is_numpy_callable(py, obj) {
+        if is_numpy_callable(py, obj) || is_index_grid(py, obj) {
             let id = match self.pyfuncs.iter().position(|f| f.as_ptr() == obj.as_ptr()) {
                 Some(i) => i,
                 None => {
@@ -446,6 +446,27 @@ impl CompileEnv<'_> {
         }
         GlobalKind::Other(tn)
     }
+}
+
+/// `np.mgrid` and `np.ogrid`: compiled code indexes them through NumPy
+/// (`ProbeTarget::Index`).
+fn is_index_grid(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    crate::boxing::numpy_loaded(py)
+        && py.import("numpy").is_ok_and(|np| {
+            ["mgrid", "ogrid"]
+                .iter()
+                .any(|n| np.getattr(*n).is_ok_and(|g| g.as_ptr() == obj.as_ptr()))
+        })
+}
+
+/// `lambda *key: grid[key]`: the call compiled code makes for `grid[i, j]`
+/// (a key of two or more items is always a tuple).
+fn grid_indexer<'py>(py: Python<'py>, grid: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    static MAKE: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    let make = MAKE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        Ok(py.eval(c"lambda g: lambda *key: g[key]", None, None)?.unbind())
+    })?;
+    make.bind(py).call1((grid,))
 }
 
 /// Whether compiled code may call `obj` through NumPy: the NumPy library's
@@ -1443,6 +1464,11 @@ impl<'py> CompileEnv<'py> {
                     let r = call(&f, samples)?;
                     (PyCallKind::Call(f.unbind()), r)
                 }
+                ProbeTarget::Index(i) => {
+                    let f = grid_indexer(py, self.pyfuncs[*i as usize].bind(py))?;
+                    let r = call(&f, samples)?;
+                    (PyCallKind::Call(f.unbind()), r)
+                }
                 ProbeTarget::Builtin(b) => {
                     let f = py.import("builtins")?.getattr(*b)?;
                     let r = call(&f, samples)?;
@@ -1518,7 +1544,7 @@ impl<'py> Env for CompileEnv<'py> {
             ProbeTarget::Builtin(b) => format!("{b}() on an array"),
             ProbeTarget::Operator(o) => format!("the array operation '{}'", o.trim_end_matches('_')),
             ProbeTarget::Attr(a) => format!("the array attribute '{a}'"),
-            ProbeTarget::GetItem => "this indexing".to_string(),
+            ProbeTarget::GetItem | ProbeTarget::Index(_) => "this indexing".to_string(),
             ProbeTarget::SetItem => "this assignment".to_string(),
             ProbeTarget::Lambda { .. } => "this lambda".to_string(),
         };
@@ -1693,9 +1719,17 @@ impl<'py> Env for CompileEnv<'py> {
         for (extent, int) in big.map(|n| (n, 1)).into_iter().chain(extents) {
             // Constant arguments are probed with their values (`transpose(1, 0, 2)`).
             let one = |(t, c): (&Ty, &Option<ir::Const>)| -> PyResult<Bound<'py, PyAny>> {
-                match c.as_ref().and_then(|c| const_object(py, c)) {
-                    Some(o) => Ok(o),
-                    None => sample(py, t, extent, int),
+                match (c.as_ref().and_then(|c| const_object(py, c)), t) {
+                    (Some(o), _) => Ok(o),
+                    // `np.mgrid[a:b]`'s result dtype is that of the slice's parts.
+                    (None, Ty::Slice(parts)) if matches!(target, ProbeTarget::Index(_)) => {
+                        let p: Vec<Bound<'py, PyAny>> = parts
+                            .iter()
+                            .map(|t| sample(py, t, extent, int))
+                            .collect::<PyResult<_>>()?;
+                        py.get_type::<pyo3::types::PySlice>().call1((&p[0], &p[1], &p[2]))
+                    }
+                    (None, _) => sample(py, t, extent, int),
                 }
             };
             let samples: Vec<Bound<'py, PyAny>> = match args.iter().zip(consts).map(one).collect::<PyResult<_>>() {
@@ -1902,6 +1936,9 @@ impl<'py> Env for CompileEnv<'py> {
                 ProbeTarget::GetItem => PyCallKind::GetItem(operator.getattr("getitem")?.unbind()),
                 ProbeTarget::SetItem => PyCallKind::SetItem(operator.getattr("setitem")?.unbind()),
                 ProbeTarget::Func(i) => PyCallKind::Call(self.pyfuncs[*i as usize].clone_ref(py)),
+                ProbeTarget::Index(i) => {
+                    PyCallKind::Call(grid_indexer(py, self.pyfuncs[*i as usize].bind(py))?.unbind())
+                }
                 ProbeTarget::Attr(a) => PyCallKind::Attr(a.clone()),
                 ProbeTarget::Lambda { line, index, names } => {
                     match lambda_maker(py, &self.env, *line, *index, names)? {
