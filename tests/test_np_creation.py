@@ -597,6 +597,12 @@ def mgrid_typed(lo, hi):
 
 
 @pyston.fast
+def grid_one(n, m):
+    # one slice: np.mgrid[s] is an arange, np.mgrid[s,] a (1, n) grid
+    return np.mgrid[0:n], np.mgrid[1:m,], np.ogrid[n:m], np.ogrid[0:n:2,]
+
+
+@pyston.fast
 def unpack_rows(A):
     r0, r1 = A
     r0[0] = 7
@@ -609,6 +615,7 @@ cover(
     "np.mgrid[a:b, c:d] (int slices)",
     "np.mgrid[a:b:c, :d, b:a:-1]",
     "np.ogrid[a:b, c:d:s]",
+    "np.mgrid[a:b] / np.mgrid[a:b,]",
     "i, j = A (A N-D: row views)",
     dtypes=["int64", "int32"],
     layouts=["C"],
@@ -623,6 +630,7 @@ def test_mgrid_ogrid(rng):
         check(mgrid_steps, *args)
     for n, m in [(3, 7), (0, 2), (4, 1)]:
         check(ogrid_sum, n, m)
+        check(grid_one, n, m)
     for lo, hi in [(np.int32(1), np.int32(4)), (np.int64(-2), np.int64(1))]:
         check(mgrid_typed, lo, hi)
     for shape in [(2, 3), (2, 4, 2), (3, 2), (1, 5)]:

@@ -771,3 +771,35 @@ def test_blocks_of_high_rank_arrays(rng):
             Y = random_array(rng, (2, 3, norb), dt)
             for i, j, k in [(1, 1, 2), (0, -1, 0), (0, 0, 3)]:
                 check(store_into_block6, T, Y, i, j, k)
+
+
+@pyston.fast
+def one_item_tuple_index(a, A, i):
+    # on an ndarray `a[i,]` is `a[i]` (a tuple of one index)
+    a[i,] = a[i,] * 2.0
+    a[1:3,] += 1.0
+    s = 0.0
+    for k in range(a.shape[0]):
+        s += a[k,]
+    return s, A[i,], A[i,].sum(), a[-1:,]
+
+
+cover(
+    G,
+    "one-item tuple indexes",
+    "a[i,]",
+    "a[1:3,] += x",
+    "A[i,]",
+    dtypes=["float64", "int32"],
+    layouts=["C", "strided"],
+    test="test_one_item_tuple_index",
+)
+
+
+def test_one_item_tuple_index(rng):
+    for dt in (np.float64, np.int32):
+        for lay in ("C", "strided"):
+            a = layout(random_array(rng, 6, dt), lay)
+            A = layout(random_array(rng, (3, 4), dt), lay if lay == "C" else "F")
+            for i in (0, 2, -1, 5, 9):
+                check(one_item_tuple_index, a, A, i)

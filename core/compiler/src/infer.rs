@@ -60,7 +60,7 @@ pub enum ProbeTarget {
     /// `x[i, ...] = v`: args are the object, the indexes and the value.
     SetItem,
     /// `g[i, j, ...]` of a captured NumPy index object (`np.mgrid`,
-    /// `np.ogrid`) with a tuple of two or more items: the args are the items.
+    /// `np.ogrid`): the args are the key's items (one arg: the key itself).
     Index(u32),
     /// A `lambda` of the function's source made into a Python function
     /// (`Op::Lambda`): args are the values of `names`, its closure.
@@ -1926,9 +1926,9 @@ impl Infer<'_> {
                 Some((ProbeTarget::Operator(operator_name(op)?), vec![]))
             }
             Op::GetItem if array(&args[0]) && !args[1..].iter().all(int_index) => Some((ProbeTarget::GetItem, vec![])),
-            // `np.mgrid[a:b, c:d]`: NumPy builds it. Only a key of two or more
-            // items: the IR holds `g[s]` and `g[s,]` alike, which differ here.
-            Op::GetItem if args.len() >= 3 && matches!(args[0], Ty::PyFunc(_)) => {
+            // `np.mgrid[a:b, c:d]`: NumPy builds it (`g[s,]` has the one-item
+            // tuple as its key: see `lower`).
+            Op::GetItem if args.len() >= 2 && matches!(args[0], Ty::PyFunc(_)) => {
                 let Ty::PyFunc(i) = args[0] else { unreachable!() };
                 Some((ProbeTarget::Index(i), vec![]))
             }

@@ -459,12 +459,19 @@ fn is_index_grid(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
         })
 }
 
-/// `lambda *key: grid[key]`: the call compiled code makes for `grid[i, j]`
-/// (a key of two or more items is always a tuple).
+/// The call compiled code makes for `grid[i, j]`: the items as arguments
+/// (`grid[k]` and `grid[k,]`: one argument, the key itself, which is the
+/// tuple `(k,)` in the second; see `lower`).
 fn grid_indexer<'py>(py: Python<'py>, grid: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     static MAKE: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
     let make = MAKE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
-        Ok(py.eval(c"lambda g: lambda *key: g[key]", None, None)?.unbind())
+        Ok(py
+            .eval(
+                c"lambda g: lambda *key: g[key[0] if len(key) == 1 else key]",
+                None,
+                None,
+            )?
+            .unbind())
     })?;
     make.bind(py).call1((grid,))
 }
@@ -1361,6 +1368,28 @@ fn sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bou
     })
 }
 
+/// A sample item of a key of `np.mgrid[...]`: a slice made of samples of its
+/// parts (the result's dtype is theirs), inside a tuple too (`g[s,]`).
+fn key_sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bound<'py, PyAny>> {
+    match t {
+        Ty::Slice(parts) => {
+            let p: Vec<Bound<'py, PyAny>> = parts
+                .iter()
+                .map(|t| sample(py, t, extent, int))
+                .collect::<PyResult<_>>()?;
+            py.get_type::<pyo3::types::PySlice>().call1((&p[0], &p[1], &p[2]))
+        }
+        Ty::Tuple(ts) => {
+            let items: Vec<Bound<'py, PyAny>> = ts
+                .iter()
+                .map(|t| key_sample(py, t, extent, int))
+                .collect::<PyResult<_>>()?;
+            Ok(pyo3::types::PyTuple::new(py, items)?.into_any())
+        }
+        t => sample(py, t, extent, int),
+    }
+}
+
 /// The Python value of a constant, for probing (ints, floats, tuples of them).
 fn const_object<'py>(py: Python<'py>, c: &ir::Const) -> Option<Bound<'py, PyAny>> {
     match c {
@@ -1719,17 +1748,10 @@ impl<'py> Env for CompileEnv<'py> {
         for (extent, int) in big.map(|n| (n, 1)).into_iter().chain(extents) {
             // Constant arguments are probed with their values (`transpose(1, 0, 2)`).
             let one = |(t, c): (&Ty, &Option<ir::Const>)| -> PyResult<Bound<'py, PyAny>> {
-                match (c.as_ref().and_then(|c| const_object(py, c)), t) {
-                    (Some(o), _) => Ok(o),
-                    // `np.mgrid[a:b]`'s result dtype is that of the slice's parts.
-                    (None, Ty::Slice(parts)) if matches!(target, ProbeTarget::Index(_)) => {
-                        let p: Vec<Bound<'py, PyAny>> = parts
-                            .iter()
-                            .map(|t| sample(py, t, extent, int))
-                            .collect::<PyResult<_>>()?;
-                        py.get_type::<pyo3::types::PySlice>().call1((&p[0], &p[1], &p[2]))
-                    }
-                    (None, _) => sample(py, t, extent, int),
+                match c.as_ref().and_then(|c| const_object(py, c)) {
+                    Some(o) => Ok(o),
+                    None if matches!(target, ProbeTarget::Index(_)) => key_sample(py, t, extent, int),
+                    None => sample(py, t, extent, int),
                 }
             };
             let samples: Vec<Bound<'py, PyAny>> = match args.iter().zip(consts).map(one).collect::<PyResult<_>>() {
