@@ -259,3 +259,28 @@ def test_dict_from_zip_and_keywords():
         assert_same(dict_from_zip_and_keywords, words[:n], vs, 0.5)
         assert_same(dict_from_zip_and_keywords, words[:n], vs[: max(n - 1, 0)], -2.0)  # (zip stops short)
     assert_same(dict_from_zip_of_an_array, [1, 2, 3], np.arange(2.0))
+
+
+@pyston.fast
+def one_item_tuple_keys(d, k, xs, t):
+    # `x[k,]` indexes with the tuple `(k,)`: a dict's key, a TypeError for a
+    # list or a tuple (not `x[k]`)
+    r = d[k,]
+    d[k + 1,] = r * 2
+    try:
+        xs[k,]
+    except TypeError:
+        r += 1
+    try:
+        t[0,]
+    except TypeError:
+        r += 10
+    return r, d
+
+
+def test_one_item_tuple_index_is_a_tuple():
+    for k in (1, 2, -3):
+        d = {(k,): 5, k: 7, (k + 1,): 0}
+        assert_same(one_item_tuple_keys, d, k, [1, 2, 3, 4, 5], (4, 5), allow_fallback=True)
+    # the key (k,) missing while k is present: KeyError((k,)) as in CPython
+    assert_same(one_item_tuple_keys, {1: 7}, 1, [1, 2], (4,), allow_fallback=True)

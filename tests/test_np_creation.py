@@ -561,3 +561,79 @@ def test_array_of_numbers_is_native(rng):
     n = pyston._pyston.pycall_count()
     f(*args)
     assert pyston._pyston.pycall_count() == n
+
+
+# --------------------------------------------------------------------------
+# np.mgrid / np.ogrid with int slices, and unpacking N-D arrays into rows
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def mgrid_dft(R, M):
+    i, j = np.mgrid[0:R, 0:M]
+    s = 0
+    for a in range(i.shape[0]):
+        for b in range(i.shape[1]):
+            s += i[a, b] * 3 + j[a, b]
+    return np.exp(-2.0j * np.pi * i * j / R), s, i, j.shape
+
+
+@pyston.fast
+def mgrid_steps(a, b, c, d):
+    g = np.mgrid[a:b:c, :d, b:a:-1]
+    x, y, z = g
+    return g, x.sum(), y[..., 0], z
+
+
+@pyston.fast
+def ogrid_sum(n, m):
+    i, j = np.ogrid[0:n, 1:m:2]
+    return i + j, i.shape, j.shape
+
+
+@pyston.fast
+def mgrid_typed(lo, hi):
+    return np.mgrid[lo:hi, lo:hi]
+
+
+@pyston.fast
+def grid_one(n, m):
+    # one slice: np.mgrid[s] is an arange, np.mgrid[s,] a (1, n) grid
+    return np.mgrid[0:n], np.mgrid[1:m,], np.ogrid[n:m], np.ogrid[0:n:2,]
+
+
+@pyston.fast
+def unpack_rows(A):
+    r0, r1 = A
+    r0[0] = 7
+    return r0 + r1, r1.shape
+
+
+cover(
+    G,
+    "np.mgrid / np.ogrid",
+    "np.mgrid[a:b, c:d] (int slices)",
+    "np.mgrid[a:b:c, :d, b:a:-1]",
+    "np.ogrid[a:b, c:d:s]",
+    "np.mgrid[a:b] / np.mgrid[a:b,]",
+    "i, j = A (A N-D: row views)",
+    dtypes=["int64", "int32"],
+    layouts=["C"],
+    test="test_mgrid_ogrid",
+)
+
+
+def test_mgrid_ogrid(rng):
+    for R, M in [(2, 2), (3, 5), (0, 4), (1, 1), (4, -2)]:
+        check(mgrid_dft, R, M)
+    for args in [(0, 5, 2, 3), (1, 4, 1, 2), (5, 0, 2, 3), (0, 3, -1, 2), (2, 9, 3, 0), (0, 5, 0, 2)]:
+        check(mgrid_steps, *args)
+    for n, m in [(3, 7), (0, 2), (4, 1)]:
+        check(ogrid_sum, n, m)
+        check(grid_one, n, m)
+    for lo, hi in [(np.int32(1), np.int32(4)), (np.int64(-2), np.int64(1))]:
+        check(mgrid_typed, lo, hi)
+    for shape in [(2, 3), (2, 4, 2), (3, 2), (1, 5)]:
+        for dt in (np.float64, np.int32):
+            check(unpack_rows, random_array(rng, shape, dt))
+            check(unpack_rows, layout(random_array(rng, shape, dt), "F"))

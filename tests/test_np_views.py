@@ -731,3 +731,75 @@ def test_value_dependent_rank(rng):
     for shape in [(1, 4), (4, 1), (1, 1), (3, 4), (0, 1)]:
         for lay in ("C", "F"):
             check(squeeze_then_loop, layout(random_array(rng, shape, np.float64), lay))
+
+
+@pyston.fast
+def add_into_block(S, X, k, E, a):
+    # a 2-D block of a 5-D array, updated in place: the probe's sample arrays
+    # must have every axis long enough for the value to broadcast
+    S[k, E, a] += X @ X
+    S[k, -1, a, 1:] -= X[1:] * 2.0
+    return S[k, E, a].sum()
+
+
+@pyston.fast
+def store_into_block6(T, Y, i, j, k):
+    T[i, j, k] = Y
+    T[i, j, -1, 0] += Y[0]
+    return T
+
+
+cover(
+    G,
+    "high-rank blocks",
+    "S[k, E, a] += X (5-D S, 2-D X)",
+    "T[i, j, k] = Y (6-D T, 3-D Y)",
+    dtypes=["float64", "complex128"],
+    layouts=["C"],
+    test="test_blocks_of_high_rank_arrays",
+)
+
+
+def test_blocks_of_high_rank_arrays(rng):
+    for dt in (np.float64, np.complex128):
+        for norb in (3, 1, 4):
+            S = random_array(rng, (2, 3, 4, norb, norb), dt)
+            X = random_array(rng, (norb, norb), dt)
+            for k, E, a in [(1, 2, 3), (0, 0, 0), (-1, -2, 1), (2, 0, 0), (0, 0, 4)]:
+                check(add_into_block, S, X, k, E, a)
+            T = random_array(rng, (2, 2, 3, 2, 3, norb), dt)
+            Y = random_array(rng, (2, 3, norb), dt)
+            for i, j, k in [(1, 1, 2), (0, -1, 0), (0, 0, 3)]:
+                check(store_into_block6, T, Y, i, j, k)
+
+
+@pyston.fast
+def one_item_tuple_index(a, A, i):
+    # on an ndarray `a[i,]` is `a[i]` (a tuple of one index)
+    a[i,] = a[i,] * 2.0
+    a[1:3,] += 1.0
+    s = 0.0
+    for k in range(a.shape[0]):
+        s += a[k,]
+    return s, A[i,], A[i,].sum(), a[-1:,]
+
+
+cover(
+    G,
+    "one-item tuple indexes",
+    "a[i,]",
+    "a[1:3,] += x",
+    "A[i,]",
+    dtypes=["float64", "int32"],
+    layouts=["C", "strided"],
+    test="test_one_item_tuple_index",
+)
+
+
+def test_one_item_tuple_index(rng):
+    for dt in (np.float64, np.int32):
+        for lay in ("C", "strided"):
+            a = layout(random_array(rng, 6, dt), lay)
+            A = layout(random_array(rng, (3, 4), dt), lay if lay == "C" else "F")
+            for i in (0, 2, -1, 5, 9):
+                check(one_item_tuple_index, a, A, i)

@@ -248,23 +248,29 @@ pub struct ArraySlots {
 impl ArraySlots {
     pub const DATA: usize = 0;
     pub const OBJ: usize = 1;
+    #[inline]
     pub fn new(ndim: usize) -> Self {
         ArraySlots { ndim }
     }
+    #[inline]
     pub fn count(self) -> usize {
         2 + 2 * self.ndim
     }
+    #[inline]
     pub fn shape(self, axis: usize) -> usize {
         2 + axis
     }
+    #[inline]
     pub fn stride(self, axis: usize) -> usize {
         2 + self.ndim + axis
     }
     /// The positions of the shape (one per axis).
+    #[inline]
     pub fn shapes(self) -> std::ops::Range<usize> {
         2..2 + self.ndim
     }
     /// The positions of the byte strides (one per axis).
+    #[inline]
     pub fn strides(self) -> std::ops::Range<usize> {
         2 + self.ndim..2 + 2 * self.ndim
     }

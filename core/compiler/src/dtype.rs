@@ -402,6 +402,7 @@ impl Dtype {
     }
 
     /// Size of one element in bytes.
+    #[inline]
     pub fn itemsize(self) -> i64 {
         match self {
             Dtype::Bool | Dtype::Int8 | Dtype::UInt8 => 1,

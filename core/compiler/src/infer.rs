@@ -59,6 +59,9 @@ pub enum ProbeTarget {
     GetItem,
     /// `x[i, ...] = v`: args are the object, the indexes and the value.
     SetItem,
+    /// `g[i, j, ...]` of a captured NumPy index object (`np.mgrid`,
+    /// `np.ogrid`): the args are the key's items (one arg: the key itself).
+    Index(u32),
     /// A `lambda` of the function's source made into a Python function
     /// (`Op::Lambda`): args are the values of `names`, its closure.
     Lambda { line: u32, index: u32, names: Vec<String> },
@@ -554,7 +557,10 @@ impl Infer<'_> {
             // slicing, fancy indexing, methods): the result type is probed.
             _ if self.numpy_op(op, args).is_some() => {
                 let (target, kw) = self.numpy_op(op, args).unwrap();
-                let skip = usize::from(matches!(target, ProbeTarget::Func(_) | ProbeTarget::Builtin(_)));
+                let skip = usize::from(matches!(
+                    target,
+                    ProbeTarget::Func(_) | ProbeTarget::Builtin(_) | ProbeTarget::Index(_)
+                ));
                 let consts: Vec<Option<Const>> = argv[skip..]
                     .iter()
                     .map(|v| self.consts.get(v).or(self.probe_consts.get(v)).cloned())
@@ -777,6 +783,12 @@ impl Infer<'_> {
                 Ty::Array(a) if a.ndim == 1 && matches!(a.dtype.kind(), Kind::Bool | Kind::Int | Kind::Float | Kind::Complex) => {
                     let elem = self.getitem(&args[0], &[], &[Ty::Int], span)?;
                     Ty::Tuple(vec![elem; *n as usize])
+                }
+                // `i, j = np.mgrid[...]` of an N-D array: views of its first axis's
+                // rows, as `a[0], a[1]` (another length deoptimizes, as above).
+                Ty::Array(a) if a.ndim >= 2 => {
+                    let row = self.getitem(&args[0], &[], &[Ty::Int], span)?;
+                    Ty::Tuple(vec![row; *n as usize])
                 }
                 t => {
                     return Err(CompileError::typing(
@@ -1914,6 +1926,12 @@ impl Infer<'_> {
                 Some((ProbeTarget::Operator(operator_name(op)?), vec![]))
             }
             Op::GetItem if array(&args[0]) && !args[1..].iter().all(int_index) => Some((ProbeTarget::GetItem, vec![])),
+            // `np.mgrid[a:b, c:d]`: NumPy builds it (`g[s,]` has the one-item
+            // tuple as its key: see `lower`).
+            Op::GetItem if args.len() >= 2 && matches!(args[0], Ty::PyFunc(_)) => {
+                let Ty::PyFunc(i) = args[0] else { unreachable!() };
+                Some((ProbeTarget::Index(i), vec![]))
+            }
             Op::Contains if array(&args[0]) => Some((ProbeTarget::Operator("contains"), vec![])),
             Op::SetItem if array(&args[0]) => {
                 let Ty::Array(a) = &args[0] else { unreachable!() };

@@ -1459,6 +1459,12 @@ impl Lowerer {
 
     fn index(&mut self, idx: &Expr) -> CResult<Vec<Value>> {
         match &idx.kind {
+            // `x[k,]` indexes with the tuple `(k,)`, not with `k`: the same for an
+            // ndarray, not for a list, a dict or `np.mgrid`.
+            ExprKind::Tuple(es) if es.len() == 1 => {
+                let v = self.expr(&es[0])?;
+                Ok(vec![self.emit_cur(Op::Tuple, vec![v], idx.span)])
+            }
             ExprKind::Tuple(es) => es.iter().map(|e| self.expr(e)).collect(),
             _ => Ok(vec![self.expr(idx)?]),
         }

@@ -150,7 +150,18 @@ pub fn typenum(d: Dtype) -> i32 {
     }) as i32
 }
 
+/// (on every boxing and unboxing of an array: the lookup is inlined, the
+/// first call's set-up is not)
+#[inline]
 pub fn np_types(py: Python<'_>) -> PyResult<&'static NpTypes> {
+    match NP.get() {
+        Some(t) => Ok(t),
+        None => np_types_init(py),
+    }
+}
+
+#[cold]
+fn np_types_init(py: Python<'_>) -> PyResult<&'static NpTypes> {
     if let Some(t) = NP.get() {
         return Ok(t);
     }
@@ -664,8 +675,13 @@ fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
         return Ok(unsafe { Bound::from_borrowed_ptr(py, obj) }.unbind());
     }
     let np = np_types(py)?;
-    let mut dims: Vec<isize> = s[at.shapes()].iter().map(|x| *x as isize).collect();
-    let mut strides: Vec<isize> = s[at.strides()].iter().map(|x| *x as isize).collect();
+    // The shape and strides are read where the slots hold them (u64 words, as
+    // npy_intp on the 64-bit targets compiled code runs on): a view is boxed
+    // for every call into NumPy taking one, and copying them out cost more
+    // than the rest of this function.
+    const _: () = assert!(std::mem::size_of::<isize>() == std::mem::size_of::<u64>());
+    let dims = s[at.shapes()].as_ptr() as *mut isize;
+    let strides = s[at.strides()].as_ptr() as *mut isize;
     let descr = descr_of(py, a.dtype)? as *mut npyffi::PyArray_Descr;
     // A view of a recarray is a recarray (as NumPy's indexing makes it).
     let recarray =
@@ -678,6 +694,8 @@ fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
     let subtype = rec_type.as_ref().map_or(np.ndarray_type, |t| t.as_ptr() as usize);
     // SAFETY: PyArray_NewFromDescr steals a descriptor reference, so take one;
     // the view points into `obj`'s memory and keeps `obj` alive as its base.
+    // `dims` and `strides` point to `nd` words each, which NumPy only reads
+    // (its C signature takes them as `npy_intp const *`).
     unsafe {
         ffi::Py_INCREF(descr as *mut ffi::PyObject);
         let view = PY_ARRAY_API.PyArray_NewFromDescr(
@@ -685,8 +703,8 @@ fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
             subtype as *mut _,
             descr,
             nd as i32,
-            dims.as_mut_ptr(),
-            strides.as_mut_ptr(),
+            dims,
+            strides,
             s[0] as *mut _,
             f.flags & npyffi::NPY_ARRAY_WRITEABLE,
             std::ptr::null_mut(),

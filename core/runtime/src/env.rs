@@ -408,7 +408,7 @@ impl CompileEnv<'_> {
                 _ => {}
             }
         }
-        if is_numpy_callable(py, obj) {
+        if is_numpy_callable(py, obj) || is_index_grid(py, obj) {
             let id = match self.pyfuncs.iter().position(|f| f.as_ptr() == obj.as_ptr()) {
                 Some(i) => i,
                 None => {
@@ -456,6 +456,34 @@ impl CompileEnv<'_> {
         }
         GlobalKind::Other(tn)
     }
+}
+
+/// `np.mgrid` and `np.ogrid`: compiled code indexes them through NumPy
+/// (`ProbeTarget::Index`).
+fn is_index_grid(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    crate::boxing::numpy_loaded(py)
+        && py.import("numpy").is_ok_and(|np| {
+            ["mgrid", "ogrid"]
+                .iter()
+                .any(|n| np.getattr(*n).is_ok_and(|g| g.as_ptr() == obj.as_ptr()))
+        })
+}
+
+/// The call compiled code makes for `grid[i, j]`: the items as arguments
+/// (`grid[k]` and `grid[k,]`: one argument, the key itself, which is the
+/// tuple `(k,)` in the second; see `lower`).
+fn grid_indexer<'py>(py: Python<'py>, grid: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    static MAKE: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    let make = MAKE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        Ok(py
+            .eval(
+                c"lambda g: lambda *key: g[key[0] if len(key) == 1 else key]",
+                None,
+                None,
+            )?
+            .unbind())
+    })?;
+    make.bind(py).call1((grid,))
 }
 
 /// Whether compiled code may call `obj` through NumPy: the NumPy library's
@@ -1297,10 +1325,24 @@ fn sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bou
         Ty::DtypeObj(d) => np.getattr(if *d == Dtype::Bool { "bool_" } else { d.name() })?,
         Ty::Descr(d) => np.getattr("dtype")?.call1((d.name(),))?,
         Ty::Array(a) => {
-            // `extent` along the first axes, 1 beyond: the sample stays small
-            // (extent ** ndim elements would grow exponentially with ndim).
+            // `extent` along the first four axes and along the next ones while
+            // the sample stays within 4096 elements (twelve axes of 2), 1
+            // beyond (extent ** ndim elements would grow exponentially with
+            // ndim). A trailing 1 where it is avoidable makes a probe fail that
+            // the user's arrays pass: `S[k, E, a] += X` with a 5-D `S` and a 2-D
+            // `X` (`S[1, 1, 1]` of shape (2, 1) cannot take a (2, 2) value).
             let nd = a.ndim as usize;
-            let dims: Vec<usize> = (0..nd).map(|k| if k < 4 { extent } else { 1 }).collect();
+            let mut size = 1usize;
+            let dims: Vec<usize> = (0..nd)
+                .map(|k| {
+                    if k < 4 || size.saturating_mul(extent) <= 4096 {
+                        size = size.saturating_mul(extent);
+                        extent
+                    } else {
+                        1
+                    }
+                })
+                .collect();
             let shape = pyo3::types::PyTuple::new(py, dims)?;
             let kw = PyDict::new(py);
             kw.set_item("dtype", a.dtype.name())?;
@@ -1334,6 +1376,28 @@ fn sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bou
             )))
         }
     })
+}
+
+/// A sample item of a key of `np.mgrid[...]`: a slice made of samples of its
+/// parts (the result's dtype is theirs), inside a tuple too (`g[s,]`).
+fn key_sample<'py>(py: Python<'py>, t: &Ty, extent: usize, int: i64) -> PyResult<Bound<'py, PyAny>> {
+    match t {
+        Ty::Slice(parts) => {
+            let p: Vec<Bound<'py, PyAny>> = parts
+                .iter()
+                .map(|t| sample(py, t, extent, int))
+                .collect::<PyResult<_>>()?;
+            py.get_type::<pyo3::types::PySlice>().call1((&p[0], &p[1], &p[2]))
+        }
+        Ty::Tuple(ts) => {
+            let items: Vec<Bound<'py, PyAny>> = ts
+                .iter()
+                .map(|t| key_sample(py, t, extent, int))
+                .collect::<PyResult<_>>()?;
+            Ok(pyo3::types::PyTuple::new(py, items)?.into_any())
+        }
+        t => sample(py, t, extent, int),
+    }
 }
 
 /// The Python value of a constant, for probing (ints, floats, tuples of them).
@@ -1440,6 +1504,11 @@ impl<'py> CompileEnv<'py> {
                     let r = call(&f, samples)?;
                     (PyCallKind::Call(f.unbind()), r)
                 }
+                ProbeTarget::Index(i) => {
+                    let f = grid_indexer(py, self.pyfuncs[*i as usize].bind(py))?;
+                    let r = call(&f, samples)?;
+                    (PyCallKind::Call(f.unbind()), r)
+                }
                 ProbeTarget::Builtin(b) => {
                     let f = py.import("builtins")?.getattr(*b)?;
                     let r = call(&f, samples)?;
@@ -1515,7 +1584,7 @@ impl<'py> Env for CompileEnv<'py> {
             ProbeTarget::Builtin(b) => format!("{b}() on an array"),
             ProbeTarget::Operator(o) => format!("the array operation '{}'", o.trim_end_matches('_')),
             ProbeTarget::Attr(a) => format!("the array attribute '{a}'"),
-            ProbeTarget::GetItem => "this indexing".to_string(),
+            ProbeTarget::GetItem | ProbeTarget::Index(_) => "this indexing".to_string(),
             ProbeTarget::SetItem => "this assignment".to_string(),
             ProbeTarget::Lambda { .. } => "this lambda".to_string(),
         };
@@ -1692,6 +1761,7 @@ impl<'py> Env for CompileEnv<'py> {
             let one = |(t, c): (&Ty, &Option<ir::Const>)| -> PyResult<Bound<'py, PyAny>> {
                 match c.as_ref().and_then(|c| const_object(py, c)) {
                     Some(o) => Ok(o),
+                    None if matches!(target, ProbeTarget::Index(_)) => key_sample(py, t, extent, int),
                     None => sample(py, t, extent, int),
                 }
             };
@@ -1899,6 +1969,9 @@ impl<'py> Env for CompileEnv<'py> {
                 ProbeTarget::GetItem => PyCallKind::GetItem(operator.getattr("getitem")?.unbind()),
                 ProbeTarget::SetItem => PyCallKind::SetItem(operator.getattr("setitem")?.unbind()),
                 ProbeTarget::Func(i) => PyCallKind::Call(self.pyfuncs[*i as usize].clone_ref(py)),
+                ProbeTarget::Index(i) => {
+                    PyCallKind::Call(grid_indexer(py, self.pyfuncs[*i as usize].bind(py))?.unbind())
+                }
                 ProbeTarget::Attr(a) => PyCallKind::Attr(a.clone()),
                 ProbeTarget::Lambda { line, index, names } => {
                     match lambda_maker(py, &self.env, *line, *index, names)? {

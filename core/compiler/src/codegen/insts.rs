@@ -310,6 +310,7 @@ impl Gen<'_, '_> {
             let skip = match (&inst.op, args.first()) {
                 (Op::Call { .. }, _) => 1,
                 (Op::MethodCall { .. }, Some((Ty::Module(_), _))) => 1,
+                (Op::GetItem, Some((Ty::PyFunc(_), _))) => 1,
                 _ => 0,
             };
             let boxed = &args[skip..];
@@ -435,9 +436,12 @@ impl Gen<'_, '_> {
             }
             Op::Unpack(n) => match &args[0].0 {
                 Ty::Array(a) => {
-                    // A 1-D array's n elements; another length is CPython's ValueError.
+                    // A 1-D array's n elements, an N-D array's n row views (the
+                    // parent's object, as `getitem` makes `a[j]`); another length is
+                    // CPython's ValueError.
                     let v = &args[0].1;
-                    let slots = abi::ArraySlots::new(1);
+                    let nd = a.ndim as usize;
+                    let slots = abi::ArraySlots::new(nd);
                     let len = v[slots.shape(0)];
                     let wrong = self.b.ins().icmp_imm_s(IntCC::NotEqual, len, i64::from(*n));
                     self.deopt_if(wrong);
@@ -446,7 +450,13 @@ impl Gen<'_, '_> {
                     for j in 0..i64::from(*n) {
                         let off = self.b.ins().imul_imm_s(v[slots.stride(0)], j);
                         let addr = self.b.ins().iadd(v[0], off);
-                        out.extend(self.load_elem(a.dtype, addr, fl));
+                        if nd == 1 {
+                            out.extend(self.load_elem(a.dtype, addr, fl));
+                        } else {
+                            out.extend([addr, v[abi::ArraySlots::OBJ]]);
+                            out.extend(&v[slots.shape(1)..slots.shape(nd - 1) + 1]);
+                            out.extend(&v[slots.stride(1)..slots.stride(nd - 1) + 1]);
+                        }
                     }
                     out
                 }
