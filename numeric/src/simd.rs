@@ -31,6 +31,19 @@
 //! proved never overflows in source order is added unchecked in any order:
 //! its total fits in i64, and wrapping i64 additions of the same terms give
 //! that total whatever their order.
+//!
+//! Conditional sums `if c: s = s + e` (or the add on the `else` side), `c` a
+//! comparison of 64-bit int or time lanes, add `e` where the lane's mask holds
+//! and 0 elsewhere: an int sum of the same terms plus zeros, so the same
+//! total; the sum keeps its type (the plan requires `s` to have the add's type
+//! already). datetime64/timedelta64 elements are time lanes (their i64
+//! counts, NaT being i64::MIN), used only by loads, comparisons and sums.
+//! Comparisons are NumPy's: with a NaT operand `!=` is true, every other one
+//! false. A time sum (one unit) is always checked: a NaT term or a NaT start
+//! is i64::MIN, outside every bound, so the scalar loop redoes the loop and
+//! gives NaT (or the running NumPy's overflow behaviour) itself; when the
+//! bound holds, no partial sum overflows or reaches i64::MIN, which is exactly
+//! when NumPy's sum is the plain int sum.
 
 use crate::prelude::*;
 use crate::simd_select::{SelPlan, SelectGen};
@@ -77,6 +90,25 @@ pub(crate) struct Reduction {
     checked: bool,
     /// A strict int sum `ranges` proved never overflows: added in any order, unchecked.
     proven: bool,
+    /// A conditional sum `if c: s = s + e` (see `CondSum`): the branch's lane
+    /// mask and the side the add is on (`true`: taken when `c` holds).
+    cond: Option<(Value, bool)>,
+}
+
+/// A diamond of a conditional sum: `br c, T, F`, each side jumping to the
+/// merge, one side holding only `s + e`, the other nothing.
+#[derive(Clone, Copy, Debug)]
+struct CondSum {
+    cond: Value,
+    sides: [Block; 2],
+    merge: Block,
+}
+
+/// The lane slot of a `datetime64`/`timedelta64` value: its i64 count, NaT
+/// being `i64::MIN`. Only loads, comparisons (NaT-aware) and checked sums
+/// use it; no other lane arithmetic takes time values.
+fn time_slot(t: &Ty) -> Option<SlotTy> {
+    matches!(t, Ty::Np(d) if d.is_time()).then_some(SlotTy::I64)
 }
 
 impl VecLoop {
@@ -162,8 +194,13 @@ pub fn describe(f: &ir::Function, loops: &HashMap<Block, VecLoop>) -> String {
                 SlotTy::F64 | SlotTy::F32 => "reassociated",
                 _ => "wrapping",
             };
+            let when = match r.cond {
+                Some((c, true)) => format!(" if {c}"),
+                Some((c, false)) => format!(" if not {c}"),
+                None => String::new(),
+            };
             s.push_str(&format!(
-                "  sum {} += {} ({how}) at {b}[{k}]: {}\n",
+                "  sum {} += {}{when} ({how}) at {b}[{k}]: {}\n",
                 r.param,
                 r.term,
                 crate::inst_text(f, b, k)
@@ -285,9 +322,15 @@ impl SimdGen for Gen<'_, '_> {
     /// Finds the loops to vectorize (analysis only; see the module docs).
     fn plan_vector_loops(&self) -> HashMap<Block, VecLoop> {
         let mut loops = HashMap::new();
+        // A function holding time or record values: only `vector_plan`'s loops,
+        // whose time lanes are loads, NaT-aware comparisons and checked sums.
+        let special = self.typed.types.iter().any(pyston_compiler::infer::has_special);
         for (hi, h) in self.f.blocks.iter().enumerate() {
             let header = Block(hi as u32);
-            if let Some(plan) = self.vector_plan(header, h).or_else(|| self.select_plan(header, h)) {
+            let plan = self
+                .vector_plan(header, h)
+                .or_else(|| if special { None } else { self.select_plan(header, h) });
+            if let Some(plan) = plan {
                 loops.insert(header, plan);
             }
         }
@@ -326,21 +369,53 @@ impl SimdGen for Gen<'_, '_> {
     fn vector_plan(&self, header: Block, h: &ir::BlockData) -> Option<VecLoop> {
         let (var_index, stop, body_edge) = self.range_test(header, h)?;
         let var = h.params[var_index];
-        // The body: a chain of single-predecessor blocks ending in the latch.
+        // The body: a chain of single-predecessor blocks ending in the latch, with
+        // the diamonds of conditional sums (`CondSum`): the branch block, its two
+        // sides, then the merge (the only block with two predecessors).
         let mut body = Vec::new();
+        let mut diamonds: Vec<CondSum> = Vec::new();
         let mut b = body_edge.block;
         let latch = loop {
-            if body.contains(&b) || body.len() > 16 || self.preds_of(b).len() != 1 {
+            let merge = diamonds.last().is_some_and(|d| d.merge == b);
+            if body.contains(&b) || body.len() > 16 || (!merge && self.preds_of(b).len() != 1) {
                 return None;
             }
             body.push(b);
-            let Term::Jump(e) = &self.f.block(b).term else {
-                return None;
+            let next = match &self.f.block(b).term {
+                Term::Jump(e) => e.block,
+                Term::Br(c, te, fe) => {
+                    if !te.args.is_empty() || !fe.args.is_empty() || te.block == fe.block {
+                        return None;
+                    }
+                    let mut m = None;
+                    for s in [te.block, fe.block] {
+                        let d = self.f.block(s);
+                        let Term::Jump(j) = &d.term else { return None };
+                        if s == header || self.preds_of(s).len() != 1 || d.insts.len() > 1 || !d.params.is_empty() {
+                            return None;
+                        }
+                        if *m.get_or_insert(j.block) != j.block || body.contains(&s) {
+                            return None;
+                        }
+                        body.push(s);
+                    }
+                    let m = m?;
+                    if m == header || self.preds_of(m).len() != 2 {
+                        return None;
+                    }
+                    diamonds.push(CondSum {
+                        cond: *c,
+                        sides: [te.block, fe.block],
+                        merge: m,
+                    });
+                    m
+                }
+                _ => return None,
             };
-            if e.block == header {
+            if next == header {
                 break b;
             }
-            b = e.block;
+            b = next;
         };
         let preds = self.preds_of(header);
         if preds.len() != 2 || !preds.contains(&latch) {
@@ -390,32 +465,81 @@ impl SimdGen for Gen<'_, '_> {
                 continue;
             }
             let next = back.args[index];
-            let (blk, k) = body.iter().find_map(|b| {
-                let k = self.f.block(*b).insts.iter().position(|i| i.result == Some(next))?;
-                Some((*b, k))
-            })?;
+            let def_of = |v: Value| {
+                body.iter().find_map(|b| {
+                    let k = self.f.block(*b).insts.iter().position(|i| i.result == Some(v))?;
+                    Some((*b, k))
+                })
+            };
+            // `next` is `s + e`, or a conditional sum's merge parameter: `s + e` from
+            // one side of the diamond, `s` itself from the other.
+            let (blk, k, cond) = match def_of(next) {
+                Some((blk, k)) => {
+                    if uses(param) != 1 || uses(next) != 1 {
+                        return None;
+                    }
+                    (blk, k, None)
+                }
+                None => {
+                    let d = diamonds.iter().find(|d| self.f.block(d.merge).params.contains(&next))?;
+                    let pi = self.f.block(d.merge).params.iter().position(|p| *p == next)?;
+                    let side_arg = |s: Block| match &self.f.block(s).term {
+                        Term::Jump(j) => j.args.get(pi).copied(),
+                        _ => None,
+                    };
+                    let (ta, fa) = (side_arg(d.sides[0])?, side_arg(d.sides[1])?);
+                    let (add_v, on_true) = match (ta == param, fa == param) {
+                        (false, true) => (ta, true),
+                        (true, false) => (fa, false),
+                        _ => return None,
+                    };
+                    let (blk, k) = def_of(add_v)?;
+                    if blk != d.sides[if on_true { 0 } else { 1 }] || uses(param) != 2 || uses(add_v) != 1 {
+                        return None;
+                    }
+                    if uses(next) != 1 {
+                        return None;
+                    }
+                    (blk, k, Some((d.cond, on_true)))
+                }
+            };
             let add = &self.f.block(blk).insts[k];
-            if !matches!(add.op, Op::Bin { op: BinOp::Add, .. }) || uses(param) != 1 || uses(next) != 1 {
+            if !matches!(add.op, Op::Bin { op: BinOp::Add, .. }) {
                 return None;
             }
             let term = if add.args[0] == param { add.args[1] } else { add.args[0] };
             if term == param || !add.args.contains(&param) {
                 return None;
             }
-            let rt = self.typed.ty(next);
+            let rt = self.typed.ty(add.result?);
+            let pt = self.typed.ty(param);
+            // Time sums (`timedelta64 + timedelta64`, one unit): NaT or an overflow
+            // leaves the scalar code's fast path, so they are always checked: a NaT
+            // term or start (i64::MIN) fails the magnitude check, and the scalar
+            // loop redoes the loop; otherwise no partial sum reaches i64::MIN.
+            let time = time_slot(rt).is_some();
+            if time && (pt != rt || self.typed.ty(term) != rt || self.typed.ty(next) != rt) {
+                return None;
+            }
+            let slot = lane_slot(rt).or(time_slot(rt))?;
             // A sum `ranges` proved never overflows in source order needs no check:
             // its total fits in i64, and wrapping i64 adds (associative, commutative)
             // of the same terms in any order give that total exactly.
-            let strict = lane_slot(rt)? == SlotTy::I64 && !self.env.sem.wrapping_ints;
-            let proven = strict && self.facts.no_overflow.contains(&(blk, k));
+            let strict = slot == SlotTy::I64 && (time || !self.env.sem.wrapping_ints);
+            let proven = strict && !time && self.facts.no_overflow.contains(&(blk, k));
             let checked = strict && !proven;
-            let ok = match lane_slot(rt)? {
+            let ok = match slot {
                 SlotTy::I64 => true,
-                SlotTy::F64 | SlotTy::F32 => self.env.sem.reassociate,
+                // (A masked float term would be +0.0, which changes a sum of -0.0.)
+                SlotTy::F64 | SlotTy::F32 => self.env.sem.reassociate && cond.is_none(),
                 _ => false,
             };
-            let pt = self.typed.ty(param);
-            if !ok || lane_slot(pt) != lane_slot(rt) || abi::slot_count(pt) > 2 {
+            if !ok || lane_slot(pt).or(time_slot(pt)) != Some(slot) || abi::slot_count(pt) > 2 {
+                return None;
+            }
+            // A conditional sum keeps its type whether or not an add ran (the vector
+            // loop cannot tell which lanes added: `s` starts as the sum's type).
+            if cond.is_some() && (pt != rt || self.typed.ty(next) != rt) {
                 return None;
             }
             reductions.push(Reduction {
@@ -425,6 +549,7 @@ impl SimdGen for Gen<'_, '_> {
                 term,
                 checked,
                 proven,
+                cond,
             });
         }
         // Classify every instruction of the body.
@@ -433,6 +558,8 @@ impl SimdGen for Gen<'_, '_> {
         let mut elem: Option<SlotTy> = None;
         let mut narrow: HashSet<Value> = HashSet::new();
         let mut checked_lanes = false;
+        // Lane masks (comparisons, their truth): only conditional sums' conditions.
+        let mut masks: HashSet<Value> = HashSet::new();
         let mut stores: Vec<(Value, Vec<Value>)> = Vec::new();
         let mut loads: Vec<(Value, Vec<Value>)> = Vec::new();
         for &blk in &body {
@@ -444,7 +571,7 @@ impl SimdGen for Gen<'_, '_> {
                     return None;
                 }
                 if let Some(r) = reductions.iter().find(|r| r.add == (blk, k)) {
-                    let e = lane_slot(self.typed.ty(r.term))?;
+                    let e = lane_slot(self.typed.ty(r.term)).or(time_slot(self.typed.ty(r.term)))?;
                     let sum_lanes = matches!(e, SlotTy::I64 | SlotTy::F64 | SlotTy::F32);
                     if !sum_lanes || kinds.get(&r.term) != Some(&Kind::Lane) || *elem.get_or_insert(e) != e {
                         return None;
@@ -459,7 +586,39 @@ impl SimdGen for Gen<'_, '_> {
                     }
                 };
                 let rt = inst.result.map(|r| self.ty(r));
+                let any_lane = inst.args.iter().any(|a| kinds.get(a) == Some(&Kind::Lane));
                 let kind = match &inst.op {
+                    // A comparison of 64-bit int lanes or time lanes (NaT-aware): a lane
+                    // mask, the condition of a conditional sum (checked below).
+                    Op::Cmp(_) if any_lane && inst.args.len() == 2 => {
+                        let (a, b) = (inst.args[0], inst.args[1]);
+                        let (ta, tb) = (self.typed.ty(a), self.typed.ty(b));
+                        let operand_ok = |v: Value, t: &Ty| match kind_of(v) {
+                            Some(Kind::Lane) => !masks.contains(&v),
+                            Some(Kind::Inv) => true,
+                            _ => false,
+                        } && match t {
+                            Ty::Np(d) if d.is_time() => ta == tb,
+                            _ => {
+                                lane_slot(t) == Some(SlotTy::I64)
+                                    || (kind_of(v) == Some(Kind::Inv) && matches!(t, Ty::Bool))
+                            }
+                        };
+                        let time = time_slot(ta).is_some() || time_slot(tb).is_some();
+                        let rt_ok = matches!(rt, Some(Ty::Bool | Ty::Np(Dtype::Bool)));
+                        if !rt_ok || !operand_ok(a, ta) || !operand_ok(b, tb) || (time && ta != tb) {
+                            return None;
+                        }
+                        if *elem.get_or_insert(SlotTy::I64) != SlotTy::I64 {
+                            return None;
+                        }
+                        masks.insert(inst.result?);
+                        Kind::Lane
+                    }
+                    Op::Truth if masks.contains(&inst.args[0]) => {
+                        masks.insert(inst.result?);
+                        Kind::Lane
+                    }
                     Op::Const(Const::Int(_) | Const::Float(_) | Const::Bool(_)) => Kind::Inv,
                     Op::Global(_) => match rt {
                         Some(Ty::Builtin(_)) => Kind::Inv,
@@ -625,7 +784,9 @@ impl SimdGen for Gen<'_, '_> {
                                 return None;
                             }
                             narrow.insert(inst.result?);
-                        } else if lane_slot(&rt?) != Some(e) || *elem.get_or_insert(e) != e {
+                        } else if rt.as_ref().and_then(|t| lane_slot(t).or(time_slot(t))) != Some(e)
+                            || *elem.get_or_insert(e) != e
+                        {
                             return None;
                         }
                         loads.push((inst.args[0], inst.args[1..].to_vec()));
@@ -663,6 +824,44 @@ impl SimdGen for Gen<'_, '_> {
         let elem = elem?;
         if stores.is_empty() && reductions.is_empty() {
             return None;
+        }
+        // Diamonds: each side holds only its conditional sums' adds, each merge
+        // parameter is a conditional sum, and the branch tests a lane mask.
+        for d in &diamonds {
+            if !masks.contains(&d.cond) || elem != SlotTy::I64 {
+                return None;
+            }
+            for (si, &side) in d.sides.iter().enumerate() {
+                for k in 0..self.f.block(side).insts.len() {
+                    let r = reductions.iter().find(|r| r.add == (side, k))?;
+                    if r.cond != Some((d.cond, si == 0)) {
+                        return None;
+                    }
+                }
+            }
+            let params = &self.f.block(d.merge).params;
+            if !params
+                .iter()
+                .all(|p| reductions.iter().any(|r| back.args[r.index] == *p))
+            {
+                return None;
+            }
+        }
+        // A mask feeds only truth tests and the branches of those diamonds.
+        for &blk in &body {
+            let d = self.f.block(blk);
+            for i in &d.insts {
+                if i.op != Op::Truth && i.args.iter().any(|a| masks.contains(a)) {
+                    return None;
+                }
+            }
+            let cond = match &d.term {
+                Term::Br(c, ..) => Some(*c),
+                _ => None,
+            };
+            if d.term.uses().iter().any(|u| masks.contains(u) && Some(*u) != cond) {
+                return None;
+            }
         }
         if !stores.is_empty() && reductions.iter().any(|r| r.checked) {
             return None; // a checked sum may have to redo the loop: no side effects allowed
@@ -729,7 +928,9 @@ impl SimdGen for Gen<'_, '_> {
         let arr = inst.args[0];
         let Ty::Array(at) = self.typed.ty(arr) else { return None };
         // The narrow and unsigned int dtypes only in `simd_select`'s plans (`any_int`).
-        let dtype_ok = at.dtype.is_basic() || (any_int && crate::simd_select::lane_dtype(at.dtype));
+        // Time dtypes: loads only (`vector_plan` gives them time lanes).
+        let time_load = at.dtype.is_time() && inst.op == Op::GetItem;
+        let dtype_ok = at.dtype.is_basic() || (any_int && crate::simd_select::lane_dtype(at.dtype)) || time_load;
         if self.loop_defined(arr, header) || !dtype_ok {
             return None;
         }
@@ -1025,9 +1226,21 @@ impl SimdGen for Gen<'_, '_> {
                     }
                     for (k, inst) in f.block(blk).insts.iter().enumerate() {
                         if let Some(ri) = plan.reductions.iter().position(|r| r.add == (blk, k)) {
-                            let Some(VV::Lane(e)) = vu.get(&plan.reductions[ri].term).cloned() else {
+                            let Some(VV::Lane(mut e)) = vu.get(&plan.reductions[ri].term).cloned() else {
                                 return Err(internal("simd: reduction term"));
                             };
+                            if let Some((c, on_true)) = plan.reductions[ri].cond {
+                                // A conditional sum: the lanes that do not add add 0 (an int
+                                // sum: exactly the same total; 0 counts in the check's bound).
+                                let Some(VV::Lane(m)) = vu.get(&c).cloned() else {
+                                    return Err(internal("simd: conditional sum's mask"));
+                                };
+                                e = if on_true {
+                                    self.b.ins().band(e, m)
+                                } else {
+                                    self.b.ins().band_not(e, m)
+                                };
+                            }
                             let a = u as usize * nred + ri;
                             new_accs[a] = self.add_lanes(plan.elem, new_accs[a], e);
                             if let (true, Some((_, splat))) = (plan.reductions[ri].checked, bias) {
@@ -1294,6 +1507,8 @@ impl SimdGen for Gen<'_, '_> {
             }
         } else if lane_ty == clt::F32X4 {
             self.conv_f32(&(t, vals))?
+        } else if lane_ty == clt::I64X2 && matches!(t, Ty::Np(d) if d.is_time()) {
+            vals[0] // a time value's count (compared with time lanes of its dtype only)
         } else if lane_ty == clt::I64X2 {
             self.conv_i64(&(t, vals))?
         } else {
@@ -1372,6 +1587,36 @@ impl SimdGen for Gen<'_, '_> {
                 let x = lane(inst.args[0])?;
                 self.b.ins().fneg(x)
             }
+            // A comparison of 64-bit int lanes, signed; of time lanes, NumPy's: with a
+            // NaT operand `!=` is true and every other comparison false.
+            Op::Cmp(op) => {
+                let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
+                let cc = match op {
+                    CmpOp::Eq => IntCC::Equal,
+                    CmpOp::Ne => IntCC::NotEqual,
+                    CmpOp::Lt => IntCC::SignedLessThan,
+                    CmpOp::Le => IntCC::SignedLessThanOrEqual,
+                    CmpOp::Gt => IntCC::SignedGreaterThan,
+                    CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
+                };
+                let m = self.b.ins().icmp(cc, x, y);
+                if matches!(self.ty(inst.args[0]), Ty::Np(d) if d.is_time()) {
+                    let nat = self.b.ins().iconst(clt::I64, i64::MIN);
+                    let nat = self.b.ins().splat(clt::I64X2, nat);
+                    let xn = self.b.ins().icmp(IntCC::Equal, x, nat);
+                    let yn = self.b.ins().icmp(IntCC::Equal, y, nat);
+                    let any_nat = self.b.ins().bor(xn, yn);
+                    if *op == CmpOp::Ne {
+                        self.b.ins().bor(m, any_nat)
+                    } else {
+                        self.b.ins().band_not(m, any_nat)
+                    }
+                } else {
+                    m
+                }
+            }
+            // The truth of a lane mask: the mask.
+            Op::Truth => lane(inst.args[0])?,
             Op::Call { .. } => {
                 let args = &inst.args[1..];
                 match self.ty(inst.args[0]) {
