@@ -108,7 +108,9 @@ def _run(fn, args):
             r = fn(*args)
         except Exception as e:  # noqa: BLE001 -- compared like a value
             r = (type(e).__name__, str(e))
-    ws = [(w.category.__name__, str(w.message)) for w in ws if not issubclass(w.category, pyston.PerformanceWarning)]
+    perf = [w for w in ws if issubclass(w.category, pyston.PerformanceWarning)]
+    assert not perf, f"{getattr(fn, '__name__', fn)} fell back to plain Python: {perf[0].message}"
+    ws = [(w.category.__name__, str(w.message)) for w in ws]
     return r, ws
 
 
@@ -243,3 +245,165 @@ def test_disabling_simd_gives_the_same_results(rng, monkeypatch):
     monkeypatch.setenv("PYSTON_DISABLE_PASSES", "simd")
     off = pyston.fast(total_valid)(d)
     assert type(on) is type(off) and on == off and on.dtype == off.dtype and on == total_valid(d)
+
+
+# ---------------------------------------------------------------------------
+# Select reductions (`if e > s: s = e`) and time arithmetic lanes.
+
+
+def gaps(ts, out):
+    big = ts[1] - ts[0]
+    for i in range(ts.shape[0] - 1):
+        d = ts[i + 1] - ts[i]
+        out[i] = d
+        if d > big:
+            big = d
+    return big
+
+
+def smallest_gap(ts):
+    small = ts[1] - ts[0]
+    for i in range(ts.shape[0] - 1):
+        d = ts[i + 1] - ts[i]
+        if small > d:
+            small = d
+    return small
+
+
+def shifted(ts, d, out):
+    # datetime + timedelta stored, datetime compared: the latest shifted time.
+    last = ts[0] + d[0]
+    for i in range(ts.shape[0]):
+        t = ts[i] + d[i]
+        out[i] = t
+        if t >= last:
+            last = t
+    return last
+
+
+def int_max(a):
+    m = a[0]
+    for i in range(a.shape[0]):
+        x = a[i]
+        if x > m:
+            m = x
+    return m
+
+
+def int_min_le(a):
+    m = a[0]
+    for i in range(a.shape[0]):
+        x = a[i]
+        if x <= m:
+            m = x
+    return m
+
+
+def int_max_not(a):
+    # The element taken where the comparison fails: not a select reduction.
+    m = a[0]
+    for i in range(a.shape[0]):
+        x = a[i]
+        if x <= m:
+            pass
+        else:
+            m = x
+    return m
+
+
+def _same_gaps(fn, ts):
+    # `gaps` fills an array of the timestamps' unit: both runs get their own.
+    unit = np.datetime_data(ts.dtype)[0]
+    args = [ts] if fn is smallest_gap else [ts, np.full(ts.shape[0] - 1, 1, f"m8[{unit}]")]
+    jargs = [a.copy() for a in args]
+    (e, ew), (g, gw) = _run(fn, args), _run(pyston.fast(fn), jargs)
+    assert ew == gw, (fn.__name__, ew, gw)
+    assert type(e) is type(g), (e, g)
+    if isinstance(e, tuple):
+        assert e == g
+    else:
+        assert e.dtype == g.dtype and ((e == g) or (np.isnat(e) and np.isnat(g))), (e, g)
+    if fn is gaps:
+        assert np.array_equal(args[1], jargs[1], equal_nan=True), (args[1], jargs[1])
+
+
+def _stamps(rng, n, unit="ms", nat=None):
+    ts = np.datetime64("2024-01-01T00:00:00", unit) + np.cumsum(rng.integers(-5, 60_000, n)).astype(f"m8[{unit}]")
+    if nat == "some" and n > 4:
+        ts[3::5] = np.datetime64("NaT")
+    elif nat == "first" and n:
+        ts[0] = np.datetime64("NaT")
+    elif nat == "second" and n > 1:
+        ts[1] = np.datetime64("NaT")
+    return ts
+
+
+@pytest.mark.parametrize("n", range(2, 40))
+@pytest.mark.parametrize("nat", [None, "some", "first", "second"])
+def test_time_gaps_and_their_extremes_at_every_length(n, nat, rng):
+    ts = _stamps(rng, n, nat=nat)
+    _same_gaps(gaps, ts)
+    _same_gaps(smallest_gap, ts)
+
+
+@pytest.mark.parametrize("unit", ["s", "us", "D"])
+def test_time_gaps_units_long_arrays_and_views(unit, rng):
+    ts = _stamps(rng, 2001, unit=unit, nat="some")
+    _same_gaps(gaps, ts)
+    _same_gaps(gaps, ts[::2])
+    _same_gaps(gaps, ts[::-1])
+    _same_gaps(smallest_gap, ts[5:])
+
+
+def test_time_arithmetic_at_the_overflow_and_nat_edge():
+    big = 2**62
+    lo = -(2**63) + 1
+    for vals in (
+        [0, big, -big, big],  # a difference overflows
+        [big, -big + 1, 0, 5],  # lands on NaT (i64::MIN)
+        [lo, 2**63 - 1, 0, 1, 2],  # the largest difference
+        [lo + 5, lo, 7, 8, 9, 10],
+    ):
+        ts = np.array(vals, dtype="M8[s]")
+        _same_gaps(gaps, ts)
+        _same_gaps(smallest_gap, ts)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 17, 200])
+def test_datetime_plus_timedelta_stores_and_latest(n, rng):
+    ts = _stamps(rng, n, unit="s", nat="some")
+    d = _durations(rng, n, unit="s", nat="third" if n > 2 else None)
+    for f, args in ((shifted, (ts, d, np.empty(n, "M8[s]"))),):
+        e_out, g_out = args[2].copy(), args[2].copy()
+        (e, ew) = _run(f, (ts, d, e_out))
+        (g, gw) = _run(pyston.fast(f), (ts, d, g_out))
+        assert ew == gw and type(e) is type(g) and e.dtype == g.dtype
+        assert (e == g) or (np.isnat(e) and np.isnat(g)), (e, g)
+        assert np.array_equal(e_out, g_out, equal_nan=True)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 17, 64, 1001])
+def test_int64_select_reductions(n, rng):
+    for a in (
+        rng.integers(-1000, 1000, n),
+        rng.integers(-(2**63), 2**63 - 1, n, endpoint=True),
+        np.full(n, 7, np.int64),
+        np.arange(n, dtype=np.int64)[::-1].copy(),
+    ):
+        for f in (int_max, int_min_le, int_max_not):
+            _same(f, a)
+            if n > 2:
+                _same(f, a[::2])
+
+
+def test_select_reductions_and_time_lanes_are_vectorized():
+    f = pyston.fast(gaps)
+    f(_stamps(np.random.default_rng(0), 40), np.empty(39, "m8[ms]"))
+    g = pyston.fast(int_max)
+    g(np.arange(40))
+    if X86:
+        for h in (f, g):
+            asm = h.inspect_asm()
+            assert "pcmpgtq" in asm and ("pblendvb" in asm or "pand" in asm), asm
+    assert f.inspect_asm(target="aarch64")
+    assert g.inspect_asm(target="aarch64")

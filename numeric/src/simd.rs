@@ -44,6 +44,21 @@
 //! gives NaT (or the running NumPy's overflow behaviour) itself; when the
 //! bound holds, no partial sum overflows or reaches i64::MIN, which is exactly
 //! when NumPy's sum is the plain int sum.
+//!
+//! Select reductions `if e > s: s = e` (any ordering `< <= > >=`, `e` and `s`
+//! either side, `e` taken where the comparison holds; int64 or time values of
+//! one type) keep the running extreme per lane, every lane starting at `s`,
+//! and combine the lanes by the same comparison at the end. That is the
+//! sequential result: on ints and non-NaT times the comparison is a total
+//! order and equal values have equal bits, so the order of the comparisons
+//! does not matter; a NaT `e` compares false and is never taken, and a NaT
+//! start is never replaced, in every lane as in the scalar loop. Time
+//! arithmetic of one unit (`datetime - datetime`, `datetime +- timedelta`,
+//! `timedelta +- timedelta`) runs in lanes as NumPy's loops: NaT where an
+//! operand is NaT, else the int result; a lane whose result overflows or lands
+//! on NaT (where the scalar code deoptimizes) makes the step store nothing and
+//! leaves the rest to the scalar loop, as strict int lanes do; time values are
+//! stored into arrays of their own dtype.
 
 use crate::prelude::*;
 use crate::simd_select::{SelPlan, SelectGen};
@@ -93,6 +108,12 @@ pub(crate) struct Reduction {
     /// A conditional sum `if c: s = s + e` (see `CondSum`): the branch's lane
     /// mask and the side the add is on (`true`: taken when `c` holds).
     cond: Option<(Value, bool)>,
+    /// A select reduction `if e > s: s = e` (any ordering, either operand
+    /// order; `e` taken when the comparison holds): `add` is the comparison.
+    /// Per lane the running extreme, starting at `s`; exact for int and time
+    /// lanes (a total order, equal values have equal bits, and a comparison
+    /// with NaT is false, so NaT is never taken and a NaT start stays).
+    select: bool,
 }
 
 /// A diamond of a conditional sum: `br c, T, F`, each side jumping to the
@@ -188,6 +209,15 @@ pub fn describe(f: &ir::Function, loops: &HashMap<Block, VecLoop>) -> String {
         }
         for r in &p.reductions {
             let (b, k) = r.add;
+            if r.select {
+                s.push_str(&format!(
+                    "  select {} = {} where {b}[{k}]: {}\n",
+                    r.param,
+                    r.term,
+                    crate::inst_text(f, b, k)
+                ));
+                continue;
+            }
             let how = match p.elem {
                 _ if r.checked => "checked: kept only if no partial sum can overflow, else the scalar loop redoes it",
                 _ if r.proven => "proven in range: any order",
@@ -280,6 +310,69 @@ fn lane_slot(t: &Ty) -> Option<SlotTy> {
 
 pub(crate) fn plain_scalar(t: &Ty) -> bool {
     matches!(t, Ty::Int | Ty::Bool | Ty::Float | Ty::Np(_))
+}
+
+/// A comparison of 64-bit int lanes, signed; of time lanes, NumPy's: with a
+/// NaT operand `!=` is true and every other comparison false. A lane mask.
+fn lane_cmp(g: &mut Gen<'_, '_>, op: CmpOp, x: CV, y: CV, time: bool) -> CV {
+    let cc = match op {
+        CmpOp::Eq => IntCC::Equal,
+        CmpOp::Ne => IntCC::NotEqual,
+        CmpOp::Lt => IntCC::SignedLessThan,
+        CmpOp::Le => IntCC::SignedLessThanOrEqual,
+        CmpOp::Gt => IntCC::SignedGreaterThan,
+        CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
+    };
+    let m = g.b.ins().icmp(cc, x, y);
+    if !time {
+        return m;
+    }
+    let (xn, yn) = (nat_lanes(g, x), nat_lanes(g, y));
+    let any_nat = g.b.ins().bor(xn, yn);
+    if op == CmpOp::Ne {
+        g.b.ins().bor(m, any_nat)
+    } else {
+        g.b.ins().band_not(m, any_nat)
+    }
+}
+
+/// The lanes of a time vector that are NaT (i64::MIN), as a mask.
+fn nat_lanes(g: &mut Gen<'_, '_>, x: CV) -> CV {
+    let nat = g.b.ins().iconst(clt::I64, i64::MIN);
+    let nat = g.b.ins().splat(clt::I64X2, nat);
+    g.b.ins().icmp(IntCC::Equal, x, nat)
+}
+
+/// `x + y` / `x - y` of time lanes of one unit, as NumPy's datetime loops:
+/// NaT where an operand is NaT, else the int result. Also the mask of the
+/// lanes the scalar code would not finish natively (neither operand NaT, and
+/// the result overflowed or landed on NaT): the step is then left to it.
+fn time_lanes_bin(g: &mut Gen<'_, '_>, sub: bool, x: CV, y: CV) -> (CV, CV) {
+    let r = if sub {
+        g.b.ins().isub(x, y)
+    } else {
+        g.b.ins().iadd(x, y)
+    };
+    let xr = g.b.ins().bxor(x, r);
+    let ovf = if sub {
+        let xy = g.b.ins().bxor(x, y);
+        g.b.ins().band(xy, xr)
+    } else {
+        let yr = g.b.ins().bxor(y, r);
+        g.b.ins().band(xr, yr)
+    };
+    // Sign bits of `ovf` flag overflow; made a full-lane mask.
+    let z = g.b.ins().iconst(clt::I64, 0);
+    let z = g.b.ins().splat(clt::I64X2, z);
+    let ovf = g.b.ins().icmp(IntCC::SignedLessThan, ovf, z);
+    let land = nat_lanes(g, r);
+    let bad = g.b.ins().bor(ovf, land);
+    let (xn, yn) = (nat_lanes(g, x), nat_lanes(g, y));
+    let any_nat = g.b.ins().bor(xn, yn);
+    let bad = g.b.ins().band_not(bad, any_nat);
+    let nat = g.b.ins().iconst(clt::I64, i64::MIN);
+    let nat = g.b.ins().splat(clt::I64X2, nat);
+    (g.b.ins().bitselect(any_nat, nat, r), bad)
 }
 
 /// This pass's code generation, as methods on the compiler's `Gen`.
@@ -494,10 +587,42 @@ impl SimdGen for Gen<'_, '_> {
                         _ => return None,
                     };
                     let (blk, k) = def_of(add_v)?;
-                    if blk != d.sides[if on_true { 0 } else { 1 }] || uses(param) != 2 || uses(add_v) != 1 {
+                    if uses(next) != 1 || uses(param) != 2 {
                         return None;
                     }
-                    if uses(next) != 1 {
+                    if blk != d.sides[if on_true { 0 } else { 1 }] {
+                        // `if e > s: s = e`: `e` computed before the branch, the branch
+                        // (through `truth`) on an ordering of `e` and `s`.
+                        let pt = self.typed.ty(param);
+                        let int_like =
+                            (lane_slot(pt) == Some(SlotTy::I64) || time_slot(pt).is_some()) && abi::slot_count(pt) == 1;
+                        if !on_true || !int_like || self.typed.ty(add_v) != pt || self.typed.ty(next) != pt {
+                            return None;
+                        }
+                        let (cb, ck) = def_of(d.cond)?;
+                        let truth = &self.f.block(cb).insts[ck];
+                        let c = if truth.op == Op::Truth { truth.args[0] } else { d.cond };
+                        let (mb, mk) = def_of(c)?;
+                        let cmp = &self.f.block(mb).insts[mk];
+                        let ordering = matches!(cmp.op, Op::Cmp(CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge));
+                        let pair = (cmp.args[0] == add_v && cmp.args[1] == param)
+                            || (cmp.args[0] == param && cmp.args[1] == add_v);
+                        if !ordering || !pair || uses(c) != 1 {
+                            return None;
+                        }
+                        reductions.push(Reduction {
+                            param,
+                            index,
+                            add: (mb, mk),
+                            term: add_v,
+                            checked: false,
+                            proven: false,
+                            cond: Some((d.cond, true)),
+                            select: true,
+                        });
+                        continue;
+                    }
+                    if uses(add_v) != 1 {
                         return None;
                     }
                     (blk, k, Some((d.cond, on_true)))
@@ -550,6 +675,7 @@ impl SimdGen for Gen<'_, '_> {
                 checked,
                 proven,
                 cond,
+                select: false,
             });
         }
         // Classify every instruction of the body.
@@ -569,6 +695,16 @@ impl SimdGen for Gen<'_, '_> {
                 }
                 if self.env.pycalls.contains_key(&(blk, k)) {
                     return None;
+                }
+                if let Some(r) = reductions.iter().find(|r| r.add == (blk, k) && r.select) {
+                    // The comparison of a select reduction: a lane mask (the term's lanes
+                    // against the running extremes).
+                    if kinds.get(&r.term) != Some(&Kind::Lane) || *elem.get_or_insert(SlotTy::I64) != SlotTy::I64 {
+                        return None;
+                    }
+                    kinds.insert(inst.result?, Kind::Lane);
+                    masks.insert(inst.result?);
+                    continue;
                 }
                 if let Some(r) = reductions.iter().find(|r| r.add == (blk, k)) {
                     let e = lane_slot(self.typed.ty(r.term)).or(time_slot(self.typed.ty(r.term)))?;
@@ -617,6 +753,40 @@ impl SimdGen for Gen<'_, '_> {
                     }
                     Op::Truth if masks.contains(&inst.args[0]) => {
                         masks.insert(inst.result?);
+                        Kind::Lane
+                    }
+                    // Time arithmetic of one unit (`datetime - datetime`, `timedelta +-
+                    // timedelta`, `datetime +- timedelta`): NaT where an operand is NaT,
+                    // else the int result, whose overflow or landing on NaT is checked per
+                    // lane (the step is left to the scalar loop, which deoptimizes there).
+                    Op::Bin {
+                        op: op @ (BinOp::Add | BinOp::Sub),
+                        ..
+                    } if any_lane && rt.as_ref().is_some_and(|t| time_slot(t).is_some()) => {
+                        let (a, b) = (inst.args[0], inst.args[1]);
+                        let (Ty::Np(da), Ty::Np(db), Some(Ty::Np(dr))) =
+                            (self.typed.ty(a), self.typed.ty(b), rt.clone())
+                        else {
+                            return None;
+                        };
+                        let unit = dr.time_unit()?;
+                        let units_ok = da.time_unit() == Some(unit) && db.time_unit() == Some(unit);
+                        let kinds_ok = match (da, db, dr) {
+                            (Dtype::Datetime(_), Dtype::Datetime(_), Dtype::Timedelta(_)) => *op == BinOp::Sub,
+                            (Dtype::Timedelta(_), Dtype::Timedelta(_), Dtype::Timedelta(_)) => true,
+                            (Dtype::Datetime(_), Dtype::Timedelta(_), Dtype::Datetime(_)) => true,
+                            (Dtype::Timedelta(_), Dtype::Datetime(_), Dtype::Datetime(_)) => *op == BinOp::Add,
+                            _ => false,
+                        };
+                        let lane_or_inv =
+                            |v: Value| matches!(kind_of(v), Some(Kind::Lane | Kind::Inv)) && !masks.contains(&v);
+                        if !units_ok || !kinds_ok || !lane_or_inv(a) || !lane_or_inv(b) {
+                            return None;
+                        }
+                        if *elem.get_or_insert(SlotTy::I64) != SlotTy::I64 {
+                            return None;
+                        }
+                        checked_lanes = true;
                         Kind::Lane
                     }
                     Op::Const(Const::Int(_) | Const::Float(_) | Const::Bool(_)) => Kind::Inv,
@@ -804,7 +974,15 @@ impl SimdGen for Gen<'_, '_> {
                         // A bool array: only filled with one bool (`flags[i] = True`).
                         let bool_fill =
                             e == SlotTy::I8 && kv == Kind::Inv && matches!(vt, Ty::Bool | Ty::Np(Dtype::Bool));
-                        let vslot = if bool_fill { Some(SlotTy::I8) } else { lane_slot(vt) };
+                        // A time value stored into an array of its own dtype: its count.
+                        let time_store = *vt == Ty::Np(at.dtype) && at.dtype.is_time();
+                        let vslot = if bool_fill {
+                            Some(SlotTy::I8)
+                        } else if time_store {
+                            Some(SlotTy::I64)
+                        } else {
+                            lane_slot(vt)
+                        };
                         if at.readonly || vslot != Some(e) || matches!(kv, Kind::Idx(_) | Kind::Off(_)) || !inv_ok {
                             return None;
                         }
@@ -866,7 +1044,9 @@ impl SimdGen for Gen<'_, '_> {
         if !stores.is_empty() && reductions.iter().any(|r| r.checked) {
             return None; // a checked sum may have to redo the loop: no side effects allowed
         }
-        if checked_lanes && !reductions.is_empty() {
+        // (A select reduction needs no undoing: a step left early hands the scalar
+        // loop the extremes from before the step.)
+        if checked_lanes && reductions.iter().any(|r| !r.select) {
             return None; // a step left early would have to undo its partial sums
         }
         // Aliasing: an array both written and read must be read at exactly the
@@ -929,7 +1109,7 @@ impl SimdGen for Gen<'_, '_> {
         let Ty::Array(at) = self.typed.ty(arr) else { return None };
         // The narrow and unsigned int dtypes only in `simd_select`'s plans (`any_int`).
         // Time dtypes: loads only (`vector_plan` gives them time lanes).
-        let time_load = at.dtype.is_time() && inst.op == Op::GetItem;
+        let time_load = at.dtype.is_time();
         let dtype_ok = at.dtype.is_basic() || (any_int && crate::simd_select::lane_dtype(at.dtype)) || time_load;
         if self.loop_defined(arr, header) || !dtype_ok {
             return None;
@@ -1133,6 +1313,18 @@ impl SimdGen for Gen<'_, '_> {
         }
         let mut entry_args = vec![BlockArg::Value(i0)];
         entry_args.extend((0..nacc).map(|_| BlockArg::Value(zeros)));
+        // Select reductions: every lane starts at `s` (the extremes so far).
+        for (ri, r) in plan.reductions.iter().enumerate() {
+            if r.select {
+                let BlockArg::Value(s0) = args[first_slot[r.index]] else {
+                    return Err(internal("simd: reduction start"));
+                };
+                let splat = self.b.ins().splat(lane_ty, s0);
+                for u in 0..unroll as usize {
+                    entry_args[1 + u * plan.reductions.len() + ri] = BlockArg::Value(splat);
+                }
+            }
+        }
         let bits_at = nacc / 2;
         // Checked sums: every term must lie in [-2**k, 2**k), with k chosen from the
         // trip count so that n terms cannot reach 2**62. Each term plus 2**k is then
@@ -1229,6 +1421,25 @@ impl SimdGen for Gen<'_, '_> {
                             let Some(VV::Lane(mut e)) = vu.get(&plan.reductions[ri].term).cloned() else {
                                 return Err(internal("simd: reduction term"));
                             };
+                            if plan.reductions[ri].select {
+                                // `if e > s: s = e`: per lane, the comparison against the lane's
+                                // extreme so far, which it replaces where the comparison holds.
+                                let Op::Cmp(op) = inst.op else {
+                                    return Err(internal("simd: select reduction"));
+                                };
+                                let a = u as usize * nred + ri;
+                                let acc = new_accs[a];
+                                let (x, y) = if inst.args[0] == plan.reductions[ri].param {
+                                    (acc, e)
+                                } else {
+                                    (e, acc)
+                                };
+                                let time = matches!(self.ty(inst.args[0]), Ty::Np(d) if d.is_time());
+                                let m = lane_cmp(self, op, x, y, time);
+                                new_accs[a] = self.b.ins().bitselect(m, e, acc);
+                                vu.insert(inst.result.unwrap(), VV::Lane(m));
+                                continue;
+                            }
                             if let Some((c, on_true)) = plan.reductions[ri].cond {
                                 // A conditional sum: the lanes that do not add add 0 (an int
                                 // sum: exactly the same total; 0 counts in the check's bound).
@@ -1280,6 +1491,20 @@ impl SimdGen for Gen<'_, '_> {
                         if plan.checked_lanes && inst.op == Op::SetItem {
                             deferred.push((inst.clone(), vu.clone(), iu, (blk, k)));
                             continue;
+                        }
+                        if let Op::Bin { op, .. } = &inst.op {
+                            if matches!(self.ty(inst.result.unwrap()), Ty::Np(d) if d.is_time()) {
+                                // Time arithmetic: NaT kept, an overflow left to the scalar loop.
+                                let x = Self::lane_of(inst.args[0], &vu, &splats)?;
+                                let y = Self::lane_of(inst.args[1], &vu, &splats)?;
+                                let (v, bad) = time_lanes_bin(self, *op == BinOp::Sub, x, y);
+                                ovf = Some(match ovf {
+                                    Some(o) => self.b.ins().bor(o, bad),
+                                    None => bad,
+                                });
+                                vu.insert(inst.result.unwrap(), VV::Lane(v));
+                                continue;
+                            }
                         }
                         self.cur_inst = (blk, k); // the index facts of this access
                         if let Some(v) = self.vector_inst(inst, &vu, &splats, iu, lane_ty)? {
@@ -1378,6 +1603,39 @@ impl SimdGen for Gen<'_, '_> {
             });
         }
         for (ri, r) in plan.reductions.iter().enumerate() {
+            if r.select {
+                // The extremes of every lane and copy, combined by the same comparison
+                // (a total order on what the lanes can hold: any order gives the same).
+                let (cb, ck) = r.add;
+                let cmp = &self.f.block(cb).insts[ck];
+                let Op::Cmp(op) = cmp.op else {
+                    return Err(internal("simd: select reduction"));
+                };
+                let param_left = cmp.args[0] == r.param;
+                let time = matches!(self.ty(r.param), Ty::Np(d) if d.is_time());
+                let mut parts = Vec::new();
+                for u in 0..unroll as usize {
+                    for l in 0..lanes as u8 {
+                        parts.push(self.b.ins().extractlane(accs_out[u * nred + ri], l));
+                    }
+                }
+                let mut h = parts[0];
+                for &e in &parts[1..] {
+                    let (x, y) = if param_left { (h, e) } else { (e, h) };
+                    let xs = self.b.ins().splat(clt::I64X2, x);
+                    let ys = self.b.ins().splat(clt::I64X2, y);
+                    let m = lane_cmp(self, op, xs, ys, time);
+                    let m = self.b.ins().extractlane(m, 0);
+                    let take = self.b.ins().icmp_imm_s(IntCC::NotEqual, m, 0);
+                    h = self.b.ins().select(take, e, h);
+                }
+                let k0 = first_slot[r.index];
+                let BlockArg::Value(old) = args[k0] else {
+                    return Err(internal("simd: reduction start"));
+                };
+                result[k0] = BlockArg::Value(self.b.ins().select(ran, h, old));
+                continue;
+            }
             let mut v = accs_out[ri];
             for u in 1..unroll as usize {
                 let w = accs_out[u * nred + ri];
@@ -1587,33 +1845,10 @@ impl SimdGen for Gen<'_, '_> {
                 let x = lane(inst.args[0])?;
                 self.b.ins().fneg(x)
             }
-            // A comparison of 64-bit int lanes, signed; of time lanes, NumPy's: with a
-            // NaT operand `!=` is true and every other comparison false.
             Op::Cmp(op) => {
                 let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
-                let cc = match op {
-                    CmpOp::Eq => IntCC::Equal,
-                    CmpOp::Ne => IntCC::NotEqual,
-                    CmpOp::Lt => IntCC::SignedLessThan,
-                    CmpOp::Le => IntCC::SignedLessThanOrEqual,
-                    CmpOp::Gt => IntCC::SignedGreaterThan,
-                    CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
-                };
-                let m = self.b.ins().icmp(cc, x, y);
-                if matches!(self.ty(inst.args[0]), Ty::Np(d) if d.is_time()) {
-                    let nat = self.b.ins().iconst(clt::I64, i64::MIN);
-                    let nat = self.b.ins().splat(clt::I64X2, nat);
-                    let xn = self.b.ins().icmp(IntCC::Equal, x, nat);
-                    let yn = self.b.ins().icmp(IntCC::Equal, y, nat);
-                    let any_nat = self.b.ins().bor(xn, yn);
-                    if *op == CmpOp::Ne {
-                        self.b.ins().bor(m, any_nat)
-                    } else {
-                        self.b.ins().band_not(m, any_nat)
-                    }
-                } else {
-                    m
-                }
+                let time = matches!(self.ty(inst.args[0]), Ty::Np(d) if d.is_time());
+                lane_cmp(self, *op, x, y, time)
             }
             // The truth of a lane mask: the mask.
             Op::Truth => lane(inst.args[0])?,
