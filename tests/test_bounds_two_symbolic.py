@@ -3,10 +3,12 @@
 `for i in range(out.shape[0]): for k in range(w): a[i + k]` (a moving sum)
 needs two symbolic bounds to prove `i + k < a.shape[0]`. The bounds pass
 guards it once before the inner loop, with `i` at its current value
-(`i + w <= a.shape[0]`), and drops the per-element overflow, wraparound and
-bounds checks of `a[i + k]`. A failing guard deoptimizes before the inner
-loop, so the interpreter raises the IndexError (or wraps a negative index)
-at exactly the right element. Differential: plain and compiled agree on
+(`i + w <= a.shape[0]`), or before the outer loop with `i` at its last value
+where the outer loop runs the inner one on every iteration and has no other
+exit, and drops the per-element overflow, wraparound and bounds checks of
+`a[i + k]`. A failing guard deoptimizes before the loop it guards, so the
+interpreter raises the IndexError (or wraps a negative index) at exactly the
+right element. Differential: plain and compiled agree on
 values, dtypes and exceptions."""
 
 import numpy as np

@@ -32,6 +32,12 @@
 //! its total fits in i64, and wrapping i64 additions of the same terms give
 //! that total whatever their order.
 //!
+//! Sums of int8 to uint16 elements only (window sums `s += int(a[i + k])`
+//! proven in range) also have a 4 x i32 version, taken when the trip count is
+//! at most `(2**31 - 1) // max|element|`: every lane's partial sum is then a
+//! sum of at most that many terms and fits in 32 bits, and the lanes are
+//! widened to 64 bits before they are added together.
+//!
 //! Conditional sums `if c: s = s + e` (or the add on the `else` side), `c` a
 //! comparison of 64-bit int or time lanes, add `e` where the lane's mask holds
 //! and 0 elsewhere: an int sum of the same terms plus zeros, so the same
@@ -86,6 +92,12 @@ pub struct VecLoop {
     pub(crate) checked_lanes: bool,
     /// Int lanes of any width with comparisons and diamonds (`simd_select`).
     pub(crate) sel: Option<Box<SelPlan>>,
+    /// Proven sums of `int()` of int8/uint8/int16/uint16 elements only: with at
+    /// most this many iterations every partial sum fits in 32 bits, and a
+    /// version in 4 x i32 lanes runs instead (see `emit_vector_loop`).
+    pub(crate) narrow32: Option<i64>,
+    /// This copy is that 4 x i32 version.
+    pub(crate) in_i32: bool,
 }
 
 /// `s += e` carried by a header parameter: allowed where the order of the
@@ -136,6 +148,9 @@ impl VecLoop {
     fn lane_ty(&self) -> clir::Type {
         if let Some(sel) = &self.sel {
             return sel.lane;
+        }
+        if self.in_i32 {
+            return clt::I32X4;
         }
         match self.elem {
             SlotTy::F32 => clt::F32X4,
@@ -252,6 +267,9 @@ pub fn describe(f: &ir::Function, loops: &HashMap<Block, VecLoop>) -> String {
         }
         for (x, y) in &p.disjoint {
             s.push_str(&format!("  disjoint at run time: {x}, {y}\n"));
+        }
+        if let Some(limit) = p.narrow32 {
+            s.push_str(&format!("  4 x i32 lanes when at most {limit} iterations\n"));
         }
     }
     s
@@ -1049,6 +1067,36 @@ impl SimdGen for Gen<'_, '_> {
         if checked_lanes && reductions.iter().any(|r| !r.select) {
             return None; // a step left early would have to undo its partial sums
         }
+        // Sums of narrow elements only (`s += int(a[i + k])`, int8 to uint16, proven
+        // never to overflow): with at most `limit` iterations, n terms of magnitude
+        // <= m give partial sums (of any subset, in any order) within n * m <=
+        // 2**31 - 1, so 32-bit lanes add them exactly.
+        let narrow32 = {
+            let mut m: i64 = 0;
+            let mut ok = stores.is_empty()
+                && !checked_lanes
+                && elem == SlotTy::I64
+                && diamonds.is_empty()
+                && !reductions.is_empty()
+                && reductions.iter().all(|r| r.proven && r.cond.is_none() && !r.select);
+            for &blk in &body {
+                for (k, inst) in self.f.block(blk).insts.iter().enumerate() {
+                    let Some(r) = inst.result else { continue };
+                    if kinds.get(&r) != Some(&Kind::Lane) || reductions.iter().any(|x| x.add == (blk, k)) {
+                        continue;
+                    }
+                    match (&inst.op, self.typed.ty(inst.args[0])) {
+                        (Op::GetItem, Ty::Array(at)) if narrow.contains(&r) && at.dtype.itemsize() <= 2 => {
+                            let (lo, hi) = at.dtype.int_range();
+                            m = m.max((lo as i64).abs()).max(hi as i64);
+                        }
+                        (Op::Call { .. }, _) if inst.args.len() == 2 && narrow.contains(&inst.args[1]) => {}
+                        _ => ok = false,
+                    }
+                }
+            }
+            (ok && m > 0).then(|| (i32::MAX as i64) / m)
+        };
         // Aliasing: an array both written and read must be read at exactly the
         // written element (`y[i] = a * x[i] + y[i]`); any other pair of a written
         // array and another array is checked for overlap at run time.
@@ -1075,6 +1123,8 @@ impl SimdGen for Gen<'_, '_> {
             reductions,
             checked_lanes,
             sel: None,
+            narrow32,
+            in_i32: false,
         })
     }
 
@@ -1161,6 +1211,45 @@ impl SimdGen for Gen<'_, '_> {
     /// is computed here, before the loop: a deopt then resumes at the jump into
     /// the scalar loop. The vector body itself cannot leave the fast path.
     fn emit_vector_loop(&mut self, plan: &VecLoop, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
+        if let (Some(limit), false) = (plan.narrow32, plan.in_i32) {
+            // Narrow sums: the 4 x i32 version when the trip count is at most `limit`,
+            // else the i64 one. `stop - i0` as an unsigned number: a wrapped difference
+            // (above 2**63) or a negative one (no iterations: either version) is huge.
+            let params = self.f.block(self.header_of(plan)).params.clone();
+            let mut first = 0;
+            for p in &params[..plan.var_index] {
+                first += abi::slot_count(&self.ty(*p));
+            }
+            let BlockArg::Value(i0) = args[first] else {
+                return Err(internal("simd: block argument"));
+            };
+            let stop = self.use_val(plan.stop)?[0];
+            let span = self.b.ins().isub(stop, i0);
+            let fits = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThanOrEqual, span, limit);
+            let (narrow_blk, wide_blk, merge) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+            self.b.ins().brif(fits, narrow_blk, &[], wide_blk, &[]);
+            let mut outs = Vec::new();
+            for (blk, in_i32) in [(narrow_blk, true), (wide_blk, false)] {
+                self.b.switch_to_block(blk);
+                let mut p = plan.clone();
+                p.in_i32 = in_i32;
+                p.narrow32 = None;
+                let r = self.emit_vector_loop(&p, args)?;
+                let vals: Vec<BlockArg> = r.clone();
+                self.b.ins().jump(merge, &vals);
+                outs.push(r);
+            }
+            let mut result = Vec::new();
+            for a in &outs[0] {
+                let BlockArg::Value(v) = a else {
+                    return Err(internal("simd: block argument"));
+                };
+                let t = self.b.func.dfg.value_type(*v);
+                result.push(BlockArg::Value(self.b.append_block_param(merge, t)));
+            }
+            self.b.switch_to_block(merge);
+            return Ok(result);
+        }
         let f = self.f;
         let lanes = plan.lanes();
         let lane_ty = plan.lane_ty();
@@ -1279,7 +1368,7 @@ impl SimdGen for Gen<'_, '_> {
         // The body is unrolled: twice, or four times for float sums (four partial-sum
         // vectors hide the add latency). It runs while i <= stop - step, computed
         // without overflow.
-        let unroll: i64 = if !plan.reductions.is_empty() && plan.elem != SlotTy::I64 {
+        let unroll: i64 = if !plan.reductions.is_empty() && plan.elem != SlotTy::I64 && !plan.in_i32 {
             4
         } else {
             2
@@ -1299,7 +1388,11 @@ impl SimdGen for Gen<'_, '_> {
         let iv = self.b.append_block_param(vh, clt::I64);
         let i_out = self.b.append_block_param(out, clt::I64);
         // One vector of partial sums per reduction, starting at zero.
-        let zero = self.zero(plan.elem);
+        let zero = if plan.in_i32 {
+            self.b.ins().iconst(clt::I32, 0)
+        } else {
+            self.zero(plan.elem)
+        };
         let zeros = self.b.ins().splat(lane_ty, zero);
         // Partial sums: accs[u * R + r] for unrolled copy u and reduction r; then, for
         // checked sums, the OR of the terms' magnitude bits, in the same order.
@@ -1603,6 +1696,17 @@ impl SimdGen for Gen<'_, '_> {
             });
         }
         for (ri, r) in plan.reductions.iter().enumerate() {
+            if plan.in_i32 {
+                // The 4 x i32 version: the copies' lanes added in 32 bits (every partial
+                // sum fits: see `narrow32`), then widened to two i64 lanes each.
+                let mut v = accs_out[ri];
+                for u in 1..unroll as usize {
+                    v = self.b.ins().iadd(v, accs_out[u * plan.reductions.len() + ri]);
+                }
+                let lo = self.b.ins().swiden_low(v);
+                let hi = self.b.ins().swiden_high(v);
+                accs_out[ri] = self.b.ins().iadd(lo, hi);
+            }
             if r.select {
                 // The extremes of every lane and copy, combined by the same comparison
                 // (a total order on what the lanes can hold: any order gives the same).
@@ -1638,11 +1742,14 @@ impl SimdGen for Gen<'_, '_> {
             }
             let mut v = accs_out[ri];
             for u in 1..unroll as usize {
+                if plan.in_i32 {
+                    break; // (added above)
+                }
                 let w = accs_out[u * nred + ri];
                 v = self.add_lanes(plan.elem, v, w);
             }
             let mut h = self.b.ins().extractlane(v, 0);
-            for l in 1..lanes as u8 {
+            for l in 1..self.b.func.dfg.value_type(v).lane_count() as u8 {
                 let x = self.b.ins().extractlane(v, l);
                 h = self.add_lanes(plan.elem, h, x);
             }
@@ -1880,6 +1987,30 @@ impl SimdGen for Gen<'_, '_> {
             Op::GetItem => {
                 let addr = self.vector_addr(inst, vv, iv)?;
                 match self.ty(inst.args[0]) {
+                    // The 4 x i32 version of narrow sums: four elements widened to 32 bits.
+                    Ty::Array(at) if at.dtype.is_int() && at.dtype.itemsize() <= 2 && lane_ty == clt::I32X4 => {
+                        let unsigned = at.dtype.is_unsigned();
+                        if at.dtype.itemsize() == 2 {
+                            if unsigned {
+                                self.b.ins().uload16x4(flags, addr, 0)
+                            } else {
+                                self.b.ins().sload16x4(flags, addr, 0)
+                            }
+                        } else {
+                            let s = self.b.ins().load(clt::I32, flags, addr, 0);
+                            let v = self.b.ins().scalar_to_vector(clt::I32X4, s);
+                            let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                            let mut v = self.b.ins().bitcast(clt::I8X16, le, v);
+                            for _ in 0..2 {
+                                v = if unsigned {
+                                    self.b.ins().uwiden_low(v)
+                                } else {
+                                    self.b.ins().swiden_low(v)
+                                };
+                            }
+                            v
+                        }
+                    }
                     // A narrow int element read by `int()`: two elements widened to 64 bits.
                     Ty::Array(at) if at.dtype.is_int() && at.dtype.itemsize() < 8 && lane_ty == clt::I64X2 => {
                         let unsigned = at.dtype.is_unsigned();
