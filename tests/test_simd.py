@@ -639,3 +639,55 @@ def test_tail_iterations_in_overlapping_vector_copies(n, rng):
     assert_same(pyston.fast(scale_into), x, np.full(n, -1.0), 0.5)
     assert_same(pyston.fast(scale_into), x, x, 0.5)  # read one ahead of the write: scalar
     assert_same(pyston.fast(scale_into), x.astype(np.float32), np.full(n, -1.0, np.float32), np.float32(3))
+
+
+def window_total(a, lo, w):
+    # One window `a[lo:lo + w]`, summed as Python ints (trip count w).
+    s = 0
+    for k in range(w):
+        s += int(a[lo + k])
+    return s
+
+
+@pytest.mark.parametrize("dtype", [np.int16, np.uint16])
+def test_narrow_sums_in_32_bit_lanes_at_the_trip_limit(dtype):
+    # Sums of int8..uint16 elements run in 4 x i32 lanes when the trip count is
+    # at most (2**31 - 1) // max|element| (every partial sum then fits in 32
+    # bits), else in 2 x i64 lanes: windows just under, at and over that limit,
+    # of the extreme values (the sums closest to 2**31), at every tail length.
+    info = np.iinfo(dtype)
+    m = max(abs(int(info.min)), int(info.max))
+    limit = (2**31 - 1) // m
+    f = pyston.fast(window_total)
+    n = limit + 40
+    for fill in (info.min, info.max):
+        a = np.full(n, fill, dtype)
+        for w in (limit - 9, limit - 1, limit, limit + 1, limit + 7):
+            for lo in (0, 3):
+                assert_same(f, a, lo, w)
+    rng = np.random.default_rng(5)
+    a = rng.integers(info.min, info.max, n, dtype=dtype, endpoint=True)
+    for w in (0, 1, 7, 8, 9, 15, 16, 17, limit, limit + 1):
+        assert_same(f, a, 2, w)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8])
+def test_8_bit_sums_in_32_bit_lanes(dtype, rng):
+    # (Their trip limit, 2**31 // 255 or // 128, is too long to run plainly: every
+    # window of these runs in 32-bit lanes, at each tail length.)
+    info = np.iinfo(dtype)
+    f = pyston.fast(window_total)
+    for a in (np.full(300, info.min, dtype), np.full(300, info.max, dtype),
+              rng.integers(info.min, info.max, 300, dtype=dtype, endpoint=True)):
+        for w in range(0, 40):
+            assert_same(f, a, 5, w)
+        assert_same(f, a, 0, 300)
+
+
+def test_window_sum_of_int16_uses_32_bit_lanes():
+    f = pyston.fast(window_sums)
+    f(np.arange(40, dtype=np.int16), 8)
+    if os.uname().machine in ("x86_64", "AMD64"):
+        asm = f.inspect_asm()
+        assert "paddd" in asm and "pmovsxwd" in asm, asm
+    assert f.inspect_asm(target="aarch64")

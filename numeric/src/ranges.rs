@@ -12,6 +12,11 @@
 //! starts, so the interpreter runs it with exact semantics (the IndexError,
 //! or a negative index wrapping around, happens at the right iteration).
 //!
+//! An inner loop's guards move to the preheader of the loop around it when
+//! that loop runs the inner preheader on every iteration and leaves only
+//! through its header; a guard reading the outer variable is checked at its
+//! largest value (see `hoist_guards`).
+//!
 //! The result is consumed by codegen: accesses in `unchecked` skip the
 //! wraparound and bounds checks; `guards` are emitted before the terminator
 //! of each loop's preheader block.
@@ -337,7 +342,128 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
         }
     }
     sums(f, &ctx, &mut facts);
+    hoist_guards(f, &ctx, &unconditional, &def_block, &mut facts);
     facts
+}
+
+/// Moves the guards of an inner loop to the preheader of the loop around it,
+/// where the inner loop's preheader runs on every iteration of the outer one
+/// and the outer loop leaves only through its header (no `break` or `return`):
+/// then the inner guards are checked on every outer iteration, for every value
+/// of the outer variable `i` in `[start, stop)`. A guard that reads `i` once
+/// in the sum of `Upper` (`w + i <= a.shape[0]`, the window of `a[i + k]`) is
+/// monotone in `i`, so checking it at `i = stop - 1` checks it for all of
+/// them; the other guards read only values computed before the outer loop.
+/// The hoisted guard fails exactly when some iteration's would (or when the
+/// outer loop runs no iteration and `stop - 1` is out of range): it then
+/// deoptimizes before the outer loop, and the interpreter runs the loops with
+/// exact semantics (the IndexError at its iteration), as any failing guard.
+/// Repeated outward while it applies.
+fn hoist_guards(
+    f: &Function,
+    ctx: &BoundsCtx<'_>,
+    unconditional: &dyn Fn(Block) -> bool,
+    def_block: &dyn Fn(Value) -> Option<Block>,
+    facts: &mut IndexFacts,
+) {
+    for _ in 0..4 {
+        let mut moved = false;
+        let mut pres: Vec<Block> = facts.guards.keys().copied().collect();
+        pres.sort();
+        for pre in pres {
+            // The innermost range loop whose body holds `pre` (the outer loop).
+            let around: Vec<&LoopVar> = ctx.vars.values().filter(|lv| (ctx.dominates)(lv.body, pre)).collect();
+            let Some(outer) = around
+                .iter()
+                .find(|lv| around.iter().all(|o| (ctx.dominates)(o.body, lv.body)))
+                .copied()
+                .copied()
+            else {
+                continue;
+            };
+            if !unconditional(pre) || !closed_loop(f, ctx, &outer) {
+                continue;
+            }
+            let before = |v: Value| {
+                def_block(v).is_some_and(|db| {
+                    db != outer.header && !(ctx.dominates)(outer.body, db) && (ctx.dominates)(db, outer.preheader)
+                })
+            };
+            if !before(outer.stop) || *ctx.typed.ty(outer.stop) != Ty::Int {
+                continue;
+            }
+            let mut keep = Vec::new();
+            let mut hoisted = Vec::new();
+            for g in facts.guards[&pre].clone() {
+                let h = match &g {
+                    Guard::Upper {
+                        base,
+                        more,
+                        offset,
+                        array,
+                        axis,
+                    } => {
+                        let uses_i = more.iter().filter(|v| **v == outer.var).count();
+                        let rest_before = more.iter().all(|v| *v == outer.var || before(*v));
+                        match (uses_i, offset.checked_sub(1)) {
+                            (0, _) if before(*base) && rest_before && before(*array) => Some(g.clone()),
+                            (1, Some(off)) if before(*base) && rest_before && before(*array) => {
+                                let mut more: Vec<Value> = more
+                                    .iter()
+                                    .map(|v| if *v == outer.var { outer.stop } else { *v })
+                                    .collect();
+                                more.sort();
+                                Some(Guard::Upper {
+                                    base: *base,
+                                    more,
+                                    offset: off,
+                                    array: *array,
+                                    axis: *axis,
+                                })
+                            }
+                            _ => None,
+                        }
+                    }
+                    Guard::Lower { base, .. } | Guard::AtMost { base, .. } => before(*base).then(|| g.clone()),
+                };
+                match h {
+                    Some(h) => hoisted.push(h),
+                    None => keep.push(g),
+                }
+            }
+            if hoisted.is_empty() {
+                continue;
+            }
+            moved = true;
+            if keep.is_empty() {
+                facts.guards.remove(&pre);
+            } else {
+                facts.guards.insert(pre, keep);
+            }
+            let list = facts.guards.entry(outer.preheader).or_default();
+            for h in hoisted {
+                if !list.contains(&h) {
+                    list.push(h);
+                }
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+}
+
+/// Whether a range loop's blocks leave only through its header.
+fn closed_loop(f: &Function, ctx: &BoundsCtx<'_>, lv: &LoopVar) -> bool {
+    let in_loop = |b: Block| (ctx.dominates)(lv.body, b);
+    f.blocks.iter().enumerate().all(|(bi, d)| {
+        !in_loop(Block(bi as u32))
+            || (matches!(d.term, Term::Jump(_) | Term::Br(..))
+                && d.term
+                    .successors()
+                    .iter()
+                    .all(|e| in_loop(e.block) || e.block == lv.header))
+    })
 }
 
 /// Largest magnitude of a carried sum's start value, and of the sum itself

@@ -31,6 +31,40 @@
 //! proved never overflows in source order is added unchecked in any order:
 //! its total fits in i64, and wrapping i64 additions of the same terms give
 //! that total whatever their order.
+//!
+//! Sums of int8 to uint16 elements only (window sums `s += int(a[i + k])`
+//! proven in range) also have a 4 x i32 version, taken when the trip count is
+//! at most `(2**31 - 1) // max|element|`: every lane's partial sum is then a
+//! sum of at most that many terms and fits in 32 bits, and the lanes are
+//! widened to 64 bits before they are added together.
+//!
+//! Conditional sums `if c: s = s + e` (or the add on the `else` side), `c` a
+//! comparison of 64-bit int or time lanes, add `e` where the lane's mask holds
+//! and 0 elsewhere: an int sum of the same terms plus zeros, so the same
+//! total; the sum keeps its type (the plan requires `s` to have the add's type
+//! already). datetime64/timedelta64 elements are time lanes (their i64
+//! counts, NaT being i64::MIN), used only by loads, comparisons and sums.
+//! Comparisons are NumPy's: with a NaT operand `!=` is true, every other one
+//! false. A time sum (one unit) is always checked: a NaT term or a NaT start
+//! is i64::MIN, outside every bound, so the scalar loop redoes the loop and
+//! gives NaT (or the running NumPy's overflow behaviour) itself; when the
+//! bound holds, no partial sum overflows or reaches i64::MIN, which is exactly
+//! when NumPy's sum is the plain int sum.
+//!
+//! Select reductions `if e > s: s = e` (any ordering `< <= > >=`, `e` and `s`
+//! either side, `e` taken where the comparison holds; int64 or time values of
+//! one type) keep the running extreme per lane, every lane starting at `s`,
+//! and combine the lanes by the same comparison at the end. That is the
+//! sequential result: on ints and non-NaT times the comparison is a total
+//! order and equal values have equal bits, so the order of the comparisons
+//! does not matter; a NaT `e` compares false and is never taken, and a NaT
+//! start is never replaced, in every lane as in the scalar loop. Time
+//! arithmetic of one unit (`datetime - datetime`, `datetime +- timedelta`,
+//! `timedelta +- timedelta`) runs in lanes as NumPy's loops: NaT where an
+//! operand is NaT, else the int result; a lane whose result overflows or lands
+//! on NaT (where the scalar code deoptimizes) makes the step store nothing and
+//! leaves the rest to the scalar loop, as strict int lanes do; time values are
+//! stored into arrays of their own dtype.
 
 use crate::prelude::*;
 use crate::simd_select::{SelPlan, SelectGen};
@@ -58,6 +92,12 @@ pub struct VecLoop {
     pub(crate) checked_lanes: bool,
     /// Int lanes of any width with comparisons and diamonds (`simd_select`).
     pub(crate) sel: Option<Box<SelPlan>>,
+    /// Proven sums of `int()` of int8/uint8/int16/uint16 elements only: with at
+    /// most this many iterations every partial sum fits in 32 bits, and a
+    /// version in 4 x i32 lanes runs instead (see `emit_vector_loop`).
+    pub(crate) narrow32: Option<i64>,
+    /// This copy is that 4 x i32 version.
+    pub(crate) in_i32: bool,
 }
 
 /// `s += e` carried by a header parameter: allowed where the order of the
@@ -77,12 +117,40 @@ pub(crate) struct Reduction {
     checked: bool,
     /// A strict int sum `ranges` proved never overflows: added in any order, unchecked.
     proven: bool,
+    /// A conditional sum `if c: s = s + e` (see `CondSum`): the branch's lane
+    /// mask and the side the add is on (`true`: taken when `c` holds).
+    cond: Option<(Value, bool)>,
+    /// A select reduction `if e > s: s = e` (any ordering, either operand
+    /// order; `e` taken when the comparison holds): `add` is the comparison.
+    /// Per lane the running extreme, starting at `s`; exact for int and time
+    /// lanes (a total order, equal values have equal bits, and a comparison
+    /// with NaT is false, so NaT is never taken and a NaT start stays).
+    select: bool,
+}
+
+/// A diamond of a conditional sum: `br c, T, F`, each side jumping to the
+/// merge, one side holding only `s + e`, the other nothing.
+#[derive(Clone, Copy, Debug)]
+struct CondSum {
+    cond: Value,
+    sides: [Block; 2],
+    merge: Block,
+}
+
+/// The lane slot of a `datetime64`/`timedelta64` value: its i64 count, NaT
+/// being `i64::MIN`. Only loads, comparisons (NaT-aware) and checked sums
+/// use it; no other lane arithmetic takes time values.
+fn time_slot(t: &Ty) -> Option<SlotTy> {
+    matches!(t, Ty::Np(d) if d.is_time()).then_some(SlotTy::I64)
 }
 
 impl VecLoop {
     fn lane_ty(&self) -> clir::Type {
         if let Some(sel) = &self.sel {
             return sel.lane;
+        }
+        if self.in_i32 {
+            return clt::I32X4;
         }
         match self.elem {
             SlotTy::F32 => clt::F32X4,
@@ -156,14 +224,28 @@ pub fn describe(f: &ir::Function, loops: &HashMap<Block, VecLoop>) -> String {
         }
         for r in &p.reductions {
             let (b, k) = r.add;
+            if r.select {
+                s.push_str(&format!(
+                    "  select {} = {} where {b}[{k}]: {}\n",
+                    r.param,
+                    r.term,
+                    crate::inst_text(f, b, k)
+                ));
+                continue;
+            }
             let how = match p.elem {
                 _ if r.checked => "checked: kept only if no partial sum can overflow, else the scalar loop redoes it",
                 _ if r.proven => "proven in range: any order",
                 SlotTy::F64 | SlotTy::F32 => "reassociated",
                 _ => "wrapping",
             };
+            let when = match r.cond {
+                Some((c, true)) => format!(" if {c}"),
+                Some((c, false)) => format!(" if not {c}"),
+                None => String::new(),
+            };
             s.push_str(&format!(
-                "  sum {} += {} ({how}) at {b}[{k}]: {}\n",
+                "  sum {} += {}{when} ({how}) at {b}[{k}]: {}\n",
                 r.param,
                 r.term,
                 crate::inst_text(f, b, k)
@@ -185,6 +267,9 @@ pub fn describe(f: &ir::Function, loops: &HashMap<Block, VecLoop>) -> String {
         }
         for (x, y) in &p.disjoint {
             s.push_str(&format!("  disjoint at run time: {x}, {y}\n"));
+        }
+        if let Some(limit) = p.narrow32 {
+            s.push_str(&format!("  4 x i32 lanes when at most {limit} iterations\n"));
         }
     }
     s
@@ -245,6 +330,69 @@ pub(crate) fn plain_scalar(t: &Ty) -> bool {
     matches!(t, Ty::Int | Ty::Bool | Ty::Float | Ty::Np(_))
 }
 
+/// A comparison of 64-bit int lanes, signed; of time lanes, NumPy's: with a
+/// NaT operand `!=` is true and every other comparison false. A lane mask.
+fn lane_cmp(g: &mut Gen<'_, '_>, op: CmpOp, x: CV, y: CV, time: bool) -> CV {
+    let cc = match op {
+        CmpOp::Eq => IntCC::Equal,
+        CmpOp::Ne => IntCC::NotEqual,
+        CmpOp::Lt => IntCC::SignedLessThan,
+        CmpOp::Le => IntCC::SignedLessThanOrEqual,
+        CmpOp::Gt => IntCC::SignedGreaterThan,
+        CmpOp::Ge => IntCC::SignedGreaterThanOrEqual,
+    };
+    let m = g.b.ins().icmp(cc, x, y);
+    if !time {
+        return m;
+    }
+    let (xn, yn) = (nat_lanes(g, x), nat_lanes(g, y));
+    let any_nat = g.b.ins().bor(xn, yn);
+    if op == CmpOp::Ne {
+        g.b.ins().bor(m, any_nat)
+    } else {
+        g.b.ins().band_not(m, any_nat)
+    }
+}
+
+/// The lanes of a time vector that are NaT (i64::MIN), as a mask.
+fn nat_lanes(g: &mut Gen<'_, '_>, x: CV) -> CV {
+    let nat = g.b.ins().iconst(clt::I64, i64::MIN);
+    let nat = g.b.ins().splat(clt::I64X2, nat);
+    g.b.ins().icmp(IntCC::Equal, x, nat)
+}
+
+/// `x + y` / `x - y` of time lanes of one unit, as NumPy's datetime loops:
+/// NaT where an operand is NaT, else the int result. Also the mask of the
+/// lanes the scalar code would not finish natively (neither operand NaT, and
+/// the result overflowed or landed on NaT): the step is then left to it.
+fn time_lanes_bin(g: &mut Gen<'_, '_>, sub: bool, x: CV, y: CV) -> (CV, CV) {
+    let r = if sub {
+        g.b.ins().isub(x, y)
+    } else {
+        g.b.ins().iadd(x, y)
+    };
+    let xr = g.b.ins().bxor(x, r);
+    let ovf = if sub {
+        let xy = g.b.ins().bxor(x, y);
+        g.b.ins().band(xy, xr)
+    } else {
+        let yr = g.b.ins().bxor(y, r);
+        g.b.ins().band(xr, yr)
+    };
+    // Sign bits of `ovf` flag overflow; made a full-lane mask.
+    let z = g.b.ins().iconst(clt::I64, 0);
+    let z = g.b.ins().splat(clt::I64X2, z);
+    let ovf = g.b.ins().icmp(IntCC::SignedLessThan, ovf, z);
+    let land = nat_lanes(g, r);
+    let bad = g.b.ins().bor(ovf, land);
+    let (xn, yn) = (nat_lanes(g, x), nat_lanes(g, y));
+    let any_nat = g.b.ins().bor(xn, yn);
+    let bad = g.b.ins().band_not(bad, any_nat);
+    let nat = g.b.ins().iconst(clt::I64, i64::MIN);
+    let nat = g.b.ins().splat(clt::I64X2, nat);
+    (g.b.ins().bitselect(any_nat, nat, r), bad)
+}
+
 /// This pass's code generation, as methods on the compiler's `Gen`.
 pub(crate) trait SimdGen {
     fn plan_vector_loops(&self) -> HashMap<Block, VecLoop>;
@@ -285,9 +433,15 @@ impl SimdGen for Gen<'_, '_> {
     /// Finds the loops to vectorize (analysis only; see the module docs).
     fn plan_vector_loops(&self) -> HashMap<Block, VecLoop> {
         let mut loops = HashMap::new();
+        // A function holding time or record values: only `vector_plan`'s loops,
+        // whose time lanes are loads, NaT-aware comparisons and checked sums.
+        let special = self.typed.types.iter().any(pyston_compiler::infer::has_special);
         for (hi, h) in self.f.blocks.iter().enumerate() {
             let header = Block(hi as u32);
-            if let Some(plan) = self.vector_plan(header, h).or_else(|| self.select_plan(header, h)) {
+            let plan = self
+                .vector_plan(header, h)
+                .or_else(|| if special { None } else { self.select_plan(header, h) });
+            if let Some(plan) = plan {
                 loops.insert(header, plan);
             }
         }
@@ -326,21 +480,53 @@ impl SimdGen for Gen<'_, '_> {
     fn vector_plan(&self, header: Block, h: &ir::BlockData) -> Option<VecLoop> {
         let (var_index, stop, body_edge) = self.range_test(header, h)?;
         let var = h.params[var_index];
-        // The body: a chain of single-predecessor blocks ending in the latch.
+        // The body: a chain of single-predecessor blocks ending in the latch, with
+        // the diamonds of conditional sums (`CondSum`): the branch block, its two
+        // sides, then the merge (the only block with two predecessors).
         let mut body = Vec::new();
+        let mut diamonds: Vec<CondSum> = Vec::new();
         let mut b = body_edge.block;
         let latch = loop {
-            if body.contains(&b) || body.len() > 16 || self.preds_of(b).len() != 1 {
+            let merge = diamonds.last().is_some_and(|d| d.merge == b);
+            if body.contains(&b) || body.len() > 16 || (!merge && self.preds_of(b).len() != 1) {
                 return None;
             }
             body.push(b);
-            let Term::Jump(e) = &self.f.block(b).term else {
-                return None;
+            let next = match &self.f.block(b).term {
+                Term::Jump(e) => e.block,
+                Term::Br(c, te, fe) => {
+                    if !te.args.is_empty() || !fe.args.is_empty() || te.block == fe.block {
+                        return None;
+                    }
+                    let mut m = None;
+                    for s in [te.block, fe.block] {
+                        let d = self.f.block(s);
+                        let Term::Jump(j) = &d.term else { return None };
+                        if s == header || self.preds_of(s).len() != 1 || d.insts.len() > 1 || !d.params.is_empty() {
+                            return None;
+                        }
+                        if *m.get_or_insert(j.block) != j.block || body.contains(&s) {
+                            return None;
+                        }
+                        body.push(s);
+                    }
+                    let m = m?;
+                    if m == header || self.preds_of(m).len() != 2 {
+                        return None;
+                    }
+                    diamonds.push(CondSum {
+                        cond: *c,
+                        sides: [te.block, fe.block],
+                        merge: m,
+                    });
+                    m
+                }
+                _ => return None,
             };
-            if e.block == header {
+            if next == header {
                 break b;
             }
-            b = e.block;
+            b = next;
         };
         let preds = self.preds_of(header);
         if preds.len() != 2 || !preds.contains(&latch) {
@@ -390,32 +576,113 @@ impl SimdGen for Gen<'_, '_> {
                 continue;
             }
             let next = back.args[index];
-            let (blk, k) = body.iter().find_map(|b| {
-                let k = self.f.block(*b).insts.iter().position(|i| i.result == Some(next))?;
-                Some((*b, k))
-            })?;
+            let def_of = |v: Value| {
+                body.iter().find_map(|b| {
+                    let k = self.f.block(*b).insts.iter().position(|i| i.result == Some(v))?;
+                    Some((*b, k))
+                })
+            };
+            // `next` is `s + e`, or a conditional sum's merge parameter: `s + e` from
+            // one side of the diamond, `s` itself from the other.
+            let (blk, k, cond) = match def_of(next) {
+                Some((blk, k)) => {
+                    if uses(param) != 1 || uses(next) != 1 {
+                        return None;
+                    }
+                    (blk, k, None)
+                }
+                None => {
+                    let d = diamonds.iter().find(|d| self.f.block(d.merge).params.contains(&next))?;
+                    let pi = self.f.block(d.merge).params.iter().position(|p| *p == next)?;
+                    let side_arg = |s: Block| match &self.f.block(s).term {
+                        Term::Jump(j) => j.args.get(pi).copied(),
+                        _ => None,
+                    };
+                    let (ta, fa) = (side_arg(d.sides[0])?, side_arg(d.sides[1])?);
+                    let (add_v, on_true) = match (ta == param, fa == param) {
+                        (false, true) => (ta, true),
+                        (true, false) => (fa, false),
+                        _ => return None,
+                    };
+                    let (blk, k) = def_of(add_v)?;
+                    if uses(next) != 1 || uses(param) != 2 {
+                        return None;
+                    }
+                    if blk != d.sides[if on_true { 0 } else { 1 }] {
+                        // `if e > s: s = e`: `e` computed before the branch, the branch
+                        // (through `truth`) on an ordering of `e` and `s`.
+                        let pt = self.typed.ty(param);
+                        let int_like =
+                            (lane_slot(pt) == Some(SlotTy::I64) || time_slot(pt).is_some()) && abi::slot_count(pt) == 1;
+                        if !on_true || !int_like || self.typed.ty(add_v) != pt || self.typed.ty(next) != pt {
+                            return None;
+                        }
+                        let (cb, ck) = def_of(d.cond)?;
+                        let truth = &self.f.block(cb).insts[ck];
+                        let c = if truth.op == Op::Truth { truth.args[0] } else { d.cond };
+                        let (mb, mk) = def_of(c)?;
+                        let cmp = &self.f.block(mb).insts[mk];
+                        let ordering = matches!(cmp.op, Op::Cmp(CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge));
+                        let pair = (cmp.args[0] == add_v && cmp.args[1] == param)
+                            || (cmp.args[0] == param && cmp.args[1] == add_v);
+                        if !ordering || !pair || uses(c) != 1 {
+                            return None;
+                        }
+                        reductions.push(Reduction {
+                            param,
+                            index,
+                            add: (mb, mk),
+                            term: add_v,
+                            checked: false,
+                            proven: false,
+                            cond: Some((d.cond, true)),
+                            select: true,
+                        });
+                        continue;
+                    }
+                    if uses(add_v) != 1 {
+                        return None;
+                    }
+                    (blk, k, Some((d.cond, on_true)))
+                }
+            };
             let add = &self.f.block(blk).insts[k];
-            if !matches!(add.op, Op::Bin { op: BinOp::Add, .. }) || uses(param) != 1 || uses(next) != 1 {
+            if !matches!(add.op, Op::Bin { op: BinOp::Add, .. }) {
                 return None;
             }
             let term = if add.args[0] == param { add.args[1] } else { add.args[0] };
             if term == param || !add.args.contains(&param) {
                 return None;
             }
-            let rt = self.typed.ty(next);
+            let rt = self.typed.ty(add.result?);
+            let pt = self.typed.ty(param);
+            // Time sums (`timedelta64 + timedelta64`, one unit): NaT or an overflow
+            // leaves the scalar code's fast path, so they are always checked: a NaT
+            // term or start (i64::MIN) fails the magnitude check, and the scalar
+            // loop redoes the loop; otherwise no partial sum reaches i64::MIN.
+            let time = time_slot(rt).is_some();
+            if time && (pt != rt || self.typed.ty(term) != rt || self.typed.ty(next) != rt) {
+                return None;
+            }
+            let slot = lane_slot(rt).or(time_slot(rt))?;
             // A sum `ranges` proved never overflows in source order needs no check:
             // its total fits in i64, and wrapping i64 adds (associative, commutative)
             // of the same terms in any order give that total exactly.
-            let strict = lane_slot(rt)? == SlotTy::I64 && !self.env.sem.wrapping_ints;
-            let proven = strict && self.facts.no_overflow.contains(&(blk, k));
+            let strict = slot == SlotTy::I64 && (time || !self.env.sem.wrapping_ints);
+            let proven = strict && !time && self.facts.no_overflow.contains(&(blk, k));
             let checked = strict && !proven;
-            let ok = match lane_slot(rt)? {
+            let ok = match slot {
                 SlotTy::I64 => true,
-                SlotTy::F64 | SlotTy::F32 => self.env.sem.reassociate,
+                // (A masked float term would be +0.0, which changes a sum of -0.0.)
+                SlotTy::F64 | SlotTy::F32 => self.env.sem.reassociate && cond.is_none(),
                 _ => false,
             };
-            let pt = self.typed.ty(param);
-            if !ok || lane_slot(pt) != lane_slot(rt) || abi::slot_count(pt) > 2 {
+            if !ok || lane_slot(pt).or(time_slot(pt)) != Some(slot) || abi::slot_count(pt) > 2 {
+                return None;
+            }
+            // A conditional sum keeps its type whether or not an add ran (the vector
+            // loop cannot tell which lanes added: `s` starts as the sum's type).
+            if cond.is_some() && (pt != rt || self.typed.ty(next) != rt) {
                 return None;
             }
             reductions.push(Reduction {
@@ -425,6 +692,8 @@ impl SimdGen for Gen<'_, '_> {
                 term,
                 checked,
                 proven,
+                cond,
+                select: false,
             });
         }
         // Classify every instruction of the body.
@@ -433,6 +702,8 @@ impl SimdGen for Gen<'_, '_> {
         let mut elem: Option<SlotTy> = None;
         let mut narrow: HashSet<Value> = HashSet::new();
         let mut checked_lanes = false;
+        // Lane masks (comparisons, their truth): only conditional sums' conditions.
+        let mut masks: HashSet<Value> = HashSet::new();
         let mut stores: Vec<(Value, Vec<Value>)> = Vec::new();
         let mut loads: Vec<(Value, Vec<Value>)> = Vec::new();
         for &blk in &body {
@@ -443,8 +714,18 @@ impl SimdGen for Gen<'_, '_> {
                 if self.env.pycalls.contains_key(&(blk, k)) {
                     return None;
                 }
+                if let Some(r) = reductions.iter().find(|r| r.add == (blk, k) && r.select) {
+                    // The comparison of a select reduction: a lane mask (the term's lanes
+                    // against the running extremes).
+                    if kinds.get(&r.term) != Some(&Kind::Lane) || *elem.get_or_insert(SlotTy::I64) != SlotTy::I64 {
+                        return None;
+                    }
+                    kinds.insert(inst.result?, Kind::Lane);
+                    masks.insert(inst.result?);
+                    continue;
+                }
                 if let Some(r) = reductions.iter().find(|r| r.add == (blk, k)) {
-                    let e = lane_slot(self.typed.ty(r.term))?;
+                    let e = lane_slot(self.typed.ty(r.term)).or(time_slot(self.typed.ty(r.term)))?;
                     let sum_lanes = matches!(e, SlotTy::I64 | SlotTy::F64 | SlotTy::F32);
                     if !sum_lanes || kinds.get(&r.term) != Some(&Kind::Lane) || *elem.get_or_insert(e) != e {
                         return None;
@@ -459,7 +740,73 @@ impl SimdGen for Gen<'_, '_> {
                     }
                 };
                 let rt = inst.result.map(|r| self.ty(r));
+                let any_lane = inst.args.iter().any(|a| kinds.get(a) == Some(&Kind::Lane));
                 let kind = match &inst.op {
+                    // A comparison of 64-bit int lanes or time lanes (NaT-aware): a lane
+                    // mask, the condition of a conditional sum (checked below).
+                    Op::Cmp(_) if any_lane && inst.args.len() == 2 => {
+                        let (a, b) = (inst.args[0], inst.args[1]);
+                        let (ta, tb) = (self.typed.ty(a), self.typed.ty(b));
+                        let operand_ok = |v: Value, t: &Ty| match kind_of(v) {
+                            Some(Kind::Lane) => !masks.contains(&v),
+                            Some(Kind::Inv) => true,
+                            _ => false,
+                        } && match t {
+                            Ty::Np(d) if d.is_time() => ta == tb,
+                            _ => {
+                                lane_slot(t) == Some(SlotTy::I64)
+                                    || (kind_of(v) == Some(Kind::Inv) && matches!(t, Ty::Bool))
+                            }
+                        };
+                        let time = time_slot(ta).is_some() || time_slot(tb).is_some();
+                        let rt_ok = matches!(rt, Some(Ty::Bool | Ty::Np(Dtype::Bool)));
+                        if !rt_ok || !operand_ok(a, ta) || !operand_ok(b, tb) || (time && ta != tb) {
+                            return None;
+                        }
+                        if *elem.get_or_insert(SlotTy::I64) != SlotTy::I64 {
+                            return None;
+                        }
+                        masks.insert(inst.result?);
+                        Kind::Lane
+                    }
+                    Op::Truth if masks.contains(&inst.args[0]) => {
+                        masks.insert(inst.result?);
+                        Kind::Lane
+                    }
+                    // Time arithmetic of one unit (`datetime - datetime`, `timedelta +-
+                    // timedelta`, `datetime +- timedelta`): NaT where an operand is NaT,
+                    // else the int result, whose overflow or landing on NaT is checked per
+                    // lane (the step is left to the scalar loop, which deoptimizes there).
+                    Op::Bin {
+                        op: op @ (BinOp::Add | BinOp::Sub),
+                        ..
+                    } if any_lane && rt.as_ref().is_some_and(|t| time_slot(t).is_some()) => {
+                        let (a, b) = (inst.args[0], inst.args[1]);
+                        let (Ty::Np(da), Ty::Np(db), Some(Ty::Np(dr))) =
+                            (self.typed.ty(a), self.typed.ty(b), rt.clone())
+                        else {
+                            return None;
+                        };
+                        let unit = dr.time_unit()?;
+                        let units_ok = da.time_unit() == Some(unit) && db.time_unit() == Some(unit);
+                        let kinds_ok = match (da, db, dr) {
+                            (Dtype::Datetime(_), Dtype::Datetime(_), Dtype::Timedelta(_)) => *op == BinOp::Sub,
+                            (Dtype::Timedelta(_), Dtype::Timedelta(_), Dtype::Timedelta(_)) => true,
+                            (Dtype::Datetime(_), Dtype::Timedelta(_), Dtype::Datetime(_)) => true,
+                            (Dtype::Timedelta(_), Dtype::Datetime(_), Dtype::Datetime(_)) => *op == BinOp::Add,
+                            _ => false,
+                        };
+                        let lane_or_inv =
+                            |v: Value| matches!(kind_of(v), Some(Kind::Lane | Kind::Inv)) && !masks.contains(&v);
+                        if !units_ok || !kinds_ok || !lane_or_inv(a) || !lane_or_inv(b) {
+                            return None;
+                        }
+                        if *elem.get_or_insert(SlotTy::I64) != SlotTy::I64 {
+                            return None;
+                        }
+                        checked_lanes = true;
+                        Kind::Lane
+                    }
                     Op::Const(Const::Int(_) | Const::Float(_) | Const::Bool(_)) => Kind::Inv,
                     Op::Global(_) => match rt {
                         Some(Ty::Builtin(_)) => Kind::Inv,
@@ -625,7 +972,9 @@ impl SimdGen for Gen<'_, '_> {
                                 return None;
                             }
                             narrow.insert(inst.result?);
-                        } else if lane_slot(&rt?) != Some(e) || *elem.get_or_insert(e) != e {
+                        } else if rt.as_ref().and_then(|t| lane_slot(t).or(time_slot(t))) != Some(e)
+                            || *elem.get_or_insert(e) != e
+                        {
                             return None;
                         }
                         loads.push((inst.args[0], inst.args[1..].to_vec()));
@@ -643,7 +992,15 @@ impl SimdGen for Gen<'_, '_> {
                         // A bool array: only filled with one bool (`flags[i] = True`).
                         let bool_fill =
                             e == SlotTy::I8 && kv == Kind::Inv && matches!(vt, Ty::Bool | Ty::Np(Dtype::Bool));
-                        let vslot = if bool_fill { Some(SlotTy::I8) } else { lane_slot(vt) };
+                        // A time value stored into an array of its own dtype: its count.
+                        let time_store = *vt == Ty::Np(at.dtype) && at.dtype.is_time();
+                        let vslot = if bool_fill {
+                            Some(SlotTy::I8)
+                        } else if time_store {
+                            Some(SlotTy::I64)
+                        } else {
+                            lane_slot(vt)
+                        };
                         if at.readonly || vslot != Some(e) || matches!(kv, Kind::Idx(_) | Kind::Off(_)) || !inv_ok {
                             return None;
                         }
@@ -664,12 +1021,82 @@ impl SimdGen for Gen<'_, '_> {
         if stores.is_empty() && reductions.is_empty() {
             return None;
         }
+        // Diamonds: each side holds only its conditional sums' adds, each merge
+        // parameter is a conditional sum, and the branch tests a lane mask.
+        for d in &diamonds {
+            if !masks.contains(&d.cond) || elem != SlotTy::I64 {
+                return None;
+            }
+            for (si, &side) in d.sides.iter().enumerate() {
+                for k in 0..self.f.block(side).insts.len() {
+                    let r = reductions.iter().find(|r| r.add == (side, k))?;
+                    if r.cond != Some((d.cond, si == 0)) {
+                        return None;
+                    }
+                }
+            }
+            let params = &self.f.block(d.merge).params;
+            if !params
+                .iter()
+                .all(|p| reductions.iter().any(|r| back.args[r.index] == *p))
+            {
+                return None;
+            }
+        }
+        // A mask feeds only truth tests and the branches of those diamonds.
+        for &blk in &body {
+            let d = self.f.block(blk);
+            for i in &d.insts {
+                if i.op != Op::Truth && i.args.iter().any(|a| masks.contains(a)) {
+                    return None;
+                }
+            }
+            let cond = match &d.term {
+                Term::Br(c, ..) => Some(*c),
+                _ => None,
+            };
+            if d.term.uses().iter().any(|u| masks.contains(u) && Some(*u) != cond) {
+                return None;
+            }
+        }
         if !stores.is_empty() && reductions.iter().any(|r| r.checked) {
             return None; // a checked sum may have to redo the loop: no side effects allowed
         }
-        if checked_lanes && !reductions.is_empty() {
+        // (A select reduction needs no undoing: a step left early hands the scalar
+        // loop the extremes from before the step.)
+        if checked_lanes && reductions.iter().any(|r| !r.select) {
             return None; // a step left early would have to undo its partial sums
         }
+        // Sums of narrow elements only (`s += int(a[i + k])`, int8 to uint16, proven
+        // never to overflow): with at most `limit` iterations, n terms of magnitude
+        // <= m give partial sums (of any subset, in any order) within n * m <=
+        // 2**31 - 1, so 32-bit lanes add them exactly.
+        let narrow32 = {
+            let mut m: i64 = 0;
+            let mut ok = stores.is_empty()
+                && !checked_lanes
+                && elem == SlotTy::I64
+                && diamonds.is_empty()
+                && !reductions.is_empty()
+                && reductions.iter().all(|r| r.proven && r.cond.is_none() && !r.select);
+            for &blk in &body {
+                for (k, inst) in self.f.block(blk).insts.iter().enumerate() {
+                    let Some(r) = inst.result else { continue };
+                    if kinds.get(&r) != Some(&Kind::Lane) || reductions.iter().any(|x| x.add == (blk, k)) {
+                        continue;
+                    }
+                    match (&inst.op, self.typed.ty(inst.args[0])) {
+                        (Op::GetItem, Ty::Array(at)) if narrow.contains(&r) && at.dtype.itemsize() <= 2 => {
+                            let (lo, hi) = at.dtype.int_range();
+                            m = m.max((lo as i64).abs()).max(hi as i64);
+                        }
+                        (Op::Call { .. }, _) if inst.args.len() == 2 && narrow.contains(&inst.args[1]) => {}
+                        _ => ok = false,
+                    }
+                }
+            }
+            (ok && m > 0).then(|| (i32::MAX as i64) / m)
+        };
         // Aliasing: an array both written and read must be read at exactly the
         // written element (`y[i] = a * x[i] + y[i]`); any other pair of a written
         // array and another array is checked for overlap at run time.
@@ -696,6 +1123,8 @@ impl SimdGen for Gen<'_, '_> {
             reductions,
             checked_lanes,
             sel: None,
+            narrow32,
+            in_i32: false,
         })
     }
 
@@ -729,7 +1158,9 @@ impl SimdGen for Gen<'_, '_> {
         let arr = inst.args[0];
         let Ty::Array(at) = self.typed.ty(arr) else { return None };
         // The narrow and unsigned int dtypes only in `simd_select`'s plans (`any_int`).
-        let dtype_ok = at.dtype.is_basic() || (any_int && crate::simd_select::lane_dtype(at.dtype));
+        // Time dtypes: loads only (`vector_plan` gives them time lanes).
+        let time_load = at.dtype.is_time();
+        let dtype_ok = at.dtype.is_basic() || (any_int && crate::simd_select::lane_dtype(at.dtype)) || time_load;
         if self.loop_defined(arr, header) || !dtype_ok {
             return None;
         }
@@ -780,6 +1211,45 @@ impl SimdGen for Gen<'_, '_> {
     /// is computed here, before the loop: a deopt then resumes at the jump into
     /// the scalar loop. The vector body itself cannot leave the fast path.
     fn emit_vector_loop(&mut self, plan: &VecLoop, args: &[BlockArg]) -> CResult<Vec<BlockArg>> {
+        if let (Some(limit), false) = (plan.narrow32, plan.in_i32) {
+            // Narrow sums: the 4 x i32 version when the trip count is at most `limit`,
+            // else the i64 one. `stop - i0` as an unsigned number: a wrapped difference
+            // (above 2**63) or a negative one (no iterations: either version) is huge.
+            let params = self.f.block(self.header_of(plan)).params.clone();
+            let mut first = 0;
+            for p in &params[..plan.var_index] {
+                first += abi::slot_count(&self.ty(*p));
+            }
+            let BlockArg::Value(i0) = args[first] else {
+                return Err(internal("simd: block argument"));
+            };
+            let stop = self.use_val(plan.stop)?[0];
+            let span = self.b.ins().isub(stop, i0);
+            let fits = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThanOrEqual, span, limit);
+            let (narrow_blk, wide_blk, merge) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+            self.b.ins().brif(fits, narrow_blk, &[], wide_blk, &[]);
+            let mut outs = Vec::new();
+            for (blk, in_i32) in [(narrow_blk, true), (wide_blk, false)] {
+                self.b.switch_to_block(blk);
+                let mut p = plan.clone();
+                p.in_i32 = in_i32;
+                p.narrow32 = None;
+                let r = self.emit_vector_loop(&p, args)?;
+                let vals: Vec<BlockArg> = r.clone();
+                self.b.ins().jump(merge, &vals);
+                outs.push(r);
+            }
+            let mut result = Vec::new();
+            for a in &outs[0] {
+                let BlockArg::Value(v) = a else {
+                    return Err(internal("simd: block argument"));
+                };
+                let t = self.b.func.dfg.value_type(*v);
+                result.push(BlockArg::Value(self.b.append_block_param(merge, t)));
+            }
+            self.b.switch_to_block(merge);
+            return Ok(result);
+        }
         let f = self.f;
         let lanes = plan.lanes();
         let lane_ty = plan.lane_ty();
@@ -898,7 +1368,7 @@ impl SimdGen for Gen<'_, '_> {
         // The body is unrolled: twice, or four times for float sums (four partial-sum
         // vectors hide the add latency). It runs while i <= stop - step, computed
         // without overflow.
-        let unroll: i64 = if !plan.reductions.is_empty() && plan.elem != SlotTy::I64 {
+        let unroll: i64 = if !plan.reductions.is_empty() && plan.elem != SlotTy::I64 && !plan.in_i32 {
             4
         } else {
             2
@@ -918,7 +1388,11 @@ impl SimdGen for Gen<'_, '_> {
         let iv = self.b.append_block_param(vh, clt::I64);
         let i_out = self.b.append_block_param(out, clt::I64);
         // One vector of partial sums per reduction, starting at zero.
-        let zero = self.zero(plan.elem);
+        let zero = if plan.in_i32 {
+            self.b.ins().iconst(clt::I32, 0)
+        } else {
+            self.zero(plan.elem)
+        };
         let zeros = self.b.ins().splat(lane_ty, zero);
         // Partial sums: accs[u * R + r] for unrolled copy u and reduction r; then, for
         // checked sums, the OR of the terms' magnitude bits, in the same order.
@@ -932,6 +1406,18 @@ impl SimdGen for Gen<'_, '_> {
         }
         let mut entry_args = vec![BlockArg::Value(i0)];
         entry_args.extend((0..nacc).map(|_| BlockArg::Value(zeros)));
+        // Select reductions: every lane starts at `s` (the extremes so far).
+        for (ri, r) in plan.reductions.iter().enumerate() {
+            if r.select {
+                let BlockArg::Value(s0) = args[first_slot[r.index]] else {
+                    return Err(internal("simd: reduction start"));
+                };
+                let splat = self.b.ins().splat(lane_ty, s0);
+                for u in 0..unroll as usize {
+                    entry_args[1 + u * plan.reductions.len() + ri] = BlockArg::Value(splat);
+                }
+            }
+        }
         let bits_at = nacc / 2;
         // Checked sums: every term must lie in [-2**k, 2**k), with k chosen from the
         // trip count so that n terms cannot reach 2**62. Each term plus 2**k is then
@@ -1025,9 +1511,40 @@ impl SimdGen for Gen<'_, '_> {
                     }
                     for (k, inst) in f.block(blk).insts.iter().enumerate() {
                         if let Some(ri) = plan.reductions.iter().position(|r| r.add == (blk, k)) {
-                            let Some(VV::Lane(e)) = vu.get(&plan.reductions[ri].term).cloned() else {
+                            let Some(VV::Lane(mut e)) = vu.get(&plan.reductions[ri].term).cloned() else {
                                 return Err(internal("simd: reduction term"));
                             };
+                            if plan.reductions[ri].select {
+                                // `if e > s: s = e`: per lane, the comparison against the lane's
+                                // extreme so far, which it replaces where the comparison holds.
+                                let Op::Cmp(op) = inst.op else {
+                                    return Err(internal("simd: select reduction"));
+                                };
+                                let a = u as usize * nred + ri;
+                                let acc = new_accs[a];
+                                let (x, y) = if inst.args[0] == plan.reductions[ri].param {
+                                    (acc, e)
+                                } else {
+                                    (e, acc)
+                                };
+                                let time = matches!(self.ty(inst.args[0]), Ty::Np(d) if d.is_time());
+                                let m = lane_cmp(self, op, x, y, time);
+                                new_accs[a] = self.b.ins().bitselect(m, e, acc);
+                                vu.insert(inst.result.unwrap(), VV::Lane(m));
+                                continue;
+                            }
+                            if let Some((c, on_true)) = plan.reductions[ri].cond {
+                                // A conditional sum: the lanes that do not add add 0 (an int
+                                // sum: exactly the same total; 0 counts in the check's bound).
+                                let Some(VV::Lane(m)) = vu.get(&c).cloned() else {
+                                    return Err(internal("simd: conditional sum's mask"));
+                                };
+                                e = if on_true {
+                                    self.b.ins().band(e, m)
+                                } else {
+                                    self.b.ins().band_not(e, m)
+                                };
+                            }
                             let a = u as usize * nred + ri;
                             new_accs[a] = self.add_lanes(plan.elem, new_accs[a], e);
                             if let (true, Some((_, splat))) = (plan.reductions[ri].checked, bias) {
@@ -1067,6 +1584,20 @@ impl SimdGen for Gen<'_, '_> {
                         if plan.checked_lanes && inst.op == Op::SetItem {
                             deferred.push((inst.clone(), vu.clone(), iu, (blk, k)));
                             continue;
+                        }
+                        if let Op::Bin { op, .. } = &inst.op {
+                            if matches!(self.ty(inst.result.unwrap()), Ty::Np(d) if d.is_time()) {
+                                // Time arithmetic: NaT kept, an overflow left to the scalar loop.
+                                let x = Self::lane_of(inst.args[0], &vu, &splats)?;
+                                let y = Self::lane_of(inst.args[1], &vu, &splats)?;
+                                let (v, bad) = time_lanes_bin(self, *op == BinOp::Sub, x, y);
+                                ovf = Some(match ovf {
+                                    Some(o) => self.b.ins().bor(o, bad),
+                                    None => bad,
+                                });
+                                vu.insert(inst.result.unwrap(), VV::Lane(v));
+                                continue;
+                            }
                         }
                         self.cur_inst = (blk, k); // the index facts of this access
                         if let Some(v) = self.vector_inst(inst, &vu, &splats, iu, lane_ty)? {
@@ -1165,13 +1696,60 @@ impl SimdGen for Gen<'_, '_> {
             });
         }
         for (ri, r) in plan.reductions.iter().enumerate() {
+            if plan.in_i32 {
+                // The 4 x i32 version: the copies' lanes added in 32 bits (every partial
+                // sum fits: see `narrow32`), then widened to two i64 lanes each.
+                let mut v = accs_out[ri];
+                for u in 1..unroll as usize {
+                    v = self.b.ins().iadd(v, accs_out[u * plan.reductions.len() + ri]);
+                }
+                let lo = self.b.ins().swiden_low(v);
+                let hi = self.b.ins().swiden_high(v);
+                accs_out[ri] = self.b.ins().iadd(lo, hi);
+            }
+            if r.select {
+                // The extremes of every lane and copy, combined by the same comparison
+                // (a total order on what the lanes can hold: any order gives the same).
+                let (cb, ck) = r.add;
+                let cmp = &self.f.block(cb).insts[ck];
+                let Op::Cmp(op) = cmp.op else {
+                    return Err(internal("simd: select reduction"));
+                };
+                let param_left = cmp.args[0] == r.param;
+                let time = matches!(self.ty(r.param), Ty::Np(d) if d.is_time());
+                let mut parts = Vec::new();
+                for u in 0..unroll as usize {
+                    for l in 0..lanes as u8 {
+                        parts.push(self.b.ins().extractlane(accs_out[u * nred + ri], l));
+                    }
+                }
+                let mut h = parts[0];
+                for &e in &parts[1..] {
+                    let (x, y) = if param_left { (h, e) } else { (e, h) };
+                    let xs = self.b.ins().splat(clt::I64X2, x);
+                    let ys = self.b.ins().splat(clt::I64X2, y);
+                    let m = lane_cmp(self, op, xs, ys, time);
+                    let m = self.b.ins().extractlane(m, 0);
+                    let take = self.b.ins().icmp_imm_s(IntCC::NotEqual, m, 0);
+                    h = self.b.ins().select(take, e, h);
+                }
+                let k0 = first_slot[r.index];
+                let BlockArg::Value(old) = args[k0] else {
+                    return Err(internal("simd: reduction start"));
+                };
+                result[k0] = BlockArg::Value(self.b.ins().select(ran, h, old));
+                continue;
+            }
             let mut v = accs_out[ri];
             for u in 1..unroll as usize {
+                if plan.in_i32 {
+                    break; // (added above)
+                }
                 let w = accs_out[u * nred + ri];
                 v = self.add_lanes(plan.elem, v, w);
             }
             let mut h = self.b.ins().extractlane(v, 0);
-            for l in 1..lanes as u8 {
+            for l in 1..self.b.func.dfg.value_type(v).lane_count() as u8 {
                 let x = self.b.ins().extractlane(v, l);
                 h = self.add_lanes(plan.elem, h, x);
             }
@@ -1294,6 +1872,8 @@ impl SimdGen for Gen<'_, '_> {
             }
         } else if lane_ty == clt::F32X4 {
             self.conv_f32(&(t, vals))?
+        } else if lane_ty == clt::I64X2 && matches!(t, Ty::Np(d) if d.is_time()) {
+            vals[0] // a time value's count (compared with time lanes of its dtype only)
         } else if lane_ty == clt::I64X2 {
             self.conv_i64(&(t, vals))?
         } else {
@@ -1372,6 +1952,13 @@ impl SimdGen for Gen<'_, '_> {
                 let x = lane(inst.args[0])?;
                 self.b.ins().fneg(x)
             }
+            Op::Cmp(op) => {
+                let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
+                let time = matches!(self.ty(inst.args[0]), Ty::Np(d) if d.is_time());
+                lane_cmp(self, *op, x, y, time)
+            }
+            // The truth of a lane mask: the mask.
+            Op::Truth => lane(inst.args[0])?,
             Op::Call { .. } => {
                 let args = &inst.args[1..];
                 match self.ty(inst.args[0]) {
@@ -1400,6 +1987,30 @@ impl SimdGen for Gen<'_, '_> {
             Op::GetItem => {
                 let addr = self.vector_addr(inst, vv, iv)?;
                 match self.ty(inst.args[0]) {
+                    // The 4 x i32 version of narrow sums: four elements widened to 32 bits.
+                    Ty::Array(at) if at.dtype.is_int() && at.dtype.itemsize() <= 2 && lane_ty == clt::I32X4 => {
+                        let unsigned = at.dtype.is_unsigned();
+                        if at.dtype.itemsize() == 2 {
+                            if unsigned {
+                                self.b.ins().uload16x4(flags, addr, 0)
+                            } else {
+                                self.b.ins().sload16x4(flags, addr, 0)
+                            }
+                        } else {
+                            let s = self.b.ins().load(clt::I32, flags, addr, 0);
+                            let v = self.b.ins().scalar_to_vector(clt::I32X4, s);
+                            let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                            let mut v = self.b.ins().bitcast(clt::I8X16, le, v);
+                            for _ in 0..2 {
+                                v = if unsigned {
+                                    self.b.ins().uwiden_low(v)
+                                } else {
+                                    self.b.ins().swiden_low(v)
+                                };
+                            }
+                            v
+                        }
+                    }
                     // A narrow int element read by `int()`: two elements widened to 64 bits.
                     Ty::Array(at) if at.dtype.is_int() && at.dtype.itemsize() < 8 && lane_ty == clt::I64X2 => {
                         let unsigned = at.dtype.is_unsigned();

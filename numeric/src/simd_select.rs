@@ -544,6 +544,8 @@ impl SelectGen for Gen<'_, '_> {
                 var_index,
                 reductions: Vec::new(),
                 checked_lanes: false,
+                narrow32: None,
+                in_i32: false,
                 sel: Some(Box::new(SelPlan {
                     lane: if e == SlotTy::F64 { clt::F64X2 } else { clt::F32X4 },
                     merges: w.merges,
@@ -742,6 +744,8 @@ impl SelectGen for Gen<'_, '_> {
             var_index,
             reductions: Vec::new(),
             checked_lanes,
+            narrow32: None,
+            in_i32: false,
             sel: Some(Box::new(SelPlan {
                 lane: int_lane_ty(wbits),
                 merges: w.merges,

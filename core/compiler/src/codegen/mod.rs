@@ -547,9 +547,12 @@ impl Gen<'_, '_> {
         // The numeric tier's loops treat element types as numbers: a function
         // holding datetime64/timedelta64 values (NaT rules) or record arrays
         // keeps the plain code, except for index ranges (`bounds`), which
-        // only reason about int index values and array lengths.
+        // only reason about int index values and array lengths, and `simd`,
+        // whose plans admit time values only as loads, NaT-aware comparisons
+        // and checked sums (see `numeric/src/simd.rs`).
         let time = self.typed.types.iter().any(crate::infer::has_special);
-        for pass in self.env.passes.iter().filter(|p| !time || p.name() == "bounds") {
+        let special_ok = |p: &&&dyn Pass| matches!(p.name(), "bounds" | "simd");
+        for pass in self.env.passes.iter().filter(|p| !time || special_ok(p)) {
             if let Some(plan) = pass.plan(self)? {
                 self.plans.push((pass.name(), plan));
             }
