@@ -358,6 +358,34 @@ def test_in_tuple():
     check(in_tuple_arg, [(np.uint64(2**64 - 1), (-1, 2**63 - 1)), (np.uint32(7), (np.int8(7), 1)), (np.int8(-1), (255, -1))])
 
 
+@pyston.fast
+def in_window_tuples(x):
+    # constant int items within 64 of each other: one bit test
+    return (x in (2, 3, 5, 7, 11, 13), x not in (-3, 0, 60), x in (-40, -20, 23, 5, 5),
+            x in (0, 63, 31), x in (-9223372036854775807, -9223372036854775803, -9223372036854775745), x in (9223372036854775807, 9223372036854775744, 9223372036854775806))
+
+
+@pyston.fast
+def count_window(a):
+    n = 0
+    for x in a:
+        if x in (2, 3, 5, 7, 11, 13):
+            n += 1
+    return n
+
+
+def test_in_constant_int_tuples():
+    xs = [-41, -40, -21, -20, -3, -1, 0, 1, 2, 4, 5, 13, 14, 23, 24, 31, 59, 60, 61, 63, 64, 65, 127, 128,
+          I64_MIN, I64_MIN + 5, I64_MIN + 63, I64_MIN + 64, I64_MAX, I64_MAX - 2, I64_MAX - 63, I64_MAX - 64]
+    check(in_window_tuples, [(x,) for x in xs])
+    check(in_window_tuples, [(True,), (False,), (np.bool_(True),), (np.int8(5),), (np.int8(-3),), (np.uint8(13),),
+                             (np.uint16(60),), (np.int32(-40),), (np.uint32(63),), (np.int64(I64_MIN),),
+                             (np.uint64(13),), (np.uint64(2**64 - 1),), (np.int16(-20),)])
+    for dt in (np.int64, np.int8, np.uint8, np.int32, np.uint64, np.uint16):
+        a = np.arange(-5 if np.dtype(dt).kind == "i" else 0, 70).astype(dt)
+        check(count_window, [(a,), (a[::-3],), (a[:0],)])
+
+
 def test_in_range():
     cases = []
     for x in (-7, -1, 0, 1, 2, 5, 9, 10, 11, 99):

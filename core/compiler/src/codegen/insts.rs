@@ -607,7 +607,35 @@ impl Gen<'_, '_> {
                     off += n;
                 }
                 let x = args[1].clone();
+                // Constant int items within 64 of each other, an int needle:
+                // one bit test (`x == c` for ints is the value's equality).
+                let consts: Option<Vec<i64>> = elems
+                    .iter()
+                    .map(|(t, v)| if *t == Ty::Int { self.iconst_value(v[0]) } else { None })
+                    .collect();
+                let window = consts.filter(|c| c.len() >= 3).and_then(|c| {
+                    let (lo, hi) = (*c.iter().min()?, *c.iter().max()?);
+                    let span = (hi as i128) - (lo as i128);
+                    (span < 64).then(|| (lo, c.iter().fold(0u64, |m, v| m | (1u64 << (v - lo)))))
+                });
                 self.dispatch(&[x], &Ty::Bool, &mut |g, a| {
+                    let int_needle = match &a[0].0 {
+                        Ty::Int | Ty::Bool => true,
+                        Ty::Np(d) => d.is_int() && *d != Dtype::UInt64 || *d == Dtype::Bool,
+                        _ => false,
+                    };
+                    if let (Some((lo, mask)), true) = (window, int_needle) {
+                        let x = g.conv_i64(&a[0])?;
+                        let d = g.b.ins().iadd_imm_s(x, lo.wrapping_neg());
+                        // (lo = i64::MIN: x - lo wraps, and the unsigned test still holds)
+                        let inside = g.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, d, 64);
+                        let m = g.b.ins().iconst(clt::I64, mask as i64);
+                        let sh = g.b.ins().band_imm_u(d, 63);
+                        let bits = g.b.ins().ushr(m, sh);
+                        let bit = g.b.ins().band_imm_u(bits, 1);
+                        let hit = g.b.ins().icmp_imm_u(IntCC::NotEqual, bit, 0);
+                        return Ok((Ty::Bool, vec![g.b.ins().band(inside, hit)]));
+                    }
                     let mut acc = g.b.ins().iconst(clt::I8, 0);
                     for e in &elems {
                         let eq = match (&a[0].0, &e.0) {
