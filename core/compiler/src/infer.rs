@@ -40,6 +40,8 @@ pub enum GlobalKind {
     /// `numpy.random.Generator`); `id` indexes the captured objects' slots
     /// (the same table as [`GlobalKind::Array`]'s).
     Obj(ObjClass, u32),
+    /// A namedtuple class (`types::named_tuple`'s index): calling it makes one.
+    NamedTupleClass(u32),
 }
 
 /// What a call through Python/NumPy calls.
@@ -386,7 +388,7 @@ pub fn strip_undef(t: &Ty) -> Ty {
 fn contains_undef(t: &Ty) -> bool {
     match t {
         Ty::Undef => true,
-        Ty::Union(m) | Ty::Tuple(m) => m.iter().any(contains_undef),
+        Ty::Union(m) | Ty::Tuple(m) | Ty::NamedTuple(_, m) => m.iter().any(contains_undef),
         _ => false,
     }
 }
@@ -502,6 +504,7 @@ impl Infer<'_> {
             GlobalKind::DtypeObj(d) => Ty::DtypeObj(*d),
             GlobalKind::PyFunc(i) => Ty::PyFunc(*i),
             GlobalKind::Obj(c, _) => Ty::Obj(*c),
+            GlobalKind::NamedTupleClass(c) => Ty::NamedTupleClass(*c),
             GlobalKind::Other(tn) => {
                 return Err(CompileError::typing(
                     span,
@@ -700,7 +703,7 @@ impl Infer<'_> {
                 }
             }
             Op::Unary(u) => self.each_member(&args[0], span, &|a| {
-                if *u == UnaryOp::Not && matches!(a, Ty::NoneT | Ty::Tuple(_) | Ty::PyInt) {
+                if *u == UnaryOp::Not && matches!(a, Ty::NoneT | Ty::Tuple(_) | Ty::NamedTuple(..) | Ty::PyInt) {
                     return Ok(Ty::Bool);
                 }
                 if *a == Ty::NoneT && maybe_none(&args[0]) {
@@ -772,6 +775,8 @@ impl Infer<'_> {
             }
             Op::Unpack(n) => match &args[0] {
                 Ty::Tuple(ts) if ts.len() == *n as usize => args[0].clone(),
+                // (the same slots: its items)
+                Ty::NamedTuple(_, ts) if ts.len() == *n as usize => Ty::Tuple(ts.clone()),
                 // `dx, dy = a` of a 1-D array: its elements, as `a[0], a[1]` (a
                 // length other than n deoptimizes: CPython's ValueError).
                 Ty::Array(a) if a.ndim == 1 && matches!(a.dtype.kind(), Kind::Bool | Kind::Int | Kind::Float | Kind::Complex) => {
@@ -808,7 +813,7 @@ impl Infer<'_> {
                 ret
             }
             Op::TupleGet(i) => match &args[0] {
-                Ty::Tuple(ts) => ts[*i as usize].clone(),
+                Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => ts[*i as usize].clone(),
                 _ => return Err(CompileError::internal("tuple_get on a non-tuple")),
             },
             Op::GetItem => self.getitem(&args[0], &argv[1..], &args[1..], span)?,
@@ -842,7 +847,7 @@ impl Infer<'_> {
             Op::LenBound => return Err(CompileError::internal("len_bound")),
             Op::Len => match &args[0] {
                 Ty::Array(a) if a.ndim >= 1 => Ty::Int,
-                Ty::Tuple(_) => Ty::Int,
+                Ty::Tuple(_) | Ty::NamedTuple(..) => Ty::Int,
                 t => {
                     return Err(CompileError::typing(
                         span,
@@ -941,7 +946,7 @@ impl Infer<'_> {
             })
             .map(|_| Ty::Bool)?,
             Op::Contains => match &args[0] {
-                Ty::Tuple(ts) => {
+                Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => {
                     // Each item is compared by identity, then `==`: only a float (or
                     // complex) item and needle could be one NaN object, which compiled
                     // code cannot tell; an int and a float never are.
@@ -1007,6 +1012,13 @@ impl Infer<'_> {
                 }
             }
             _ => {}
+        }
+        // `p.x` of a namedtuple: its item (the class's field descriptor, checked
+        // when the class was registered).
+        if let Ty::NamedTuple(c, ts) = x {
+            if let Some(i) = crate::types::named_tuple(*c).and_then(|d| d.fields.iter().position(|f| f == name)) {
+                return Ok(ts[i].clone());
+            }
         }
         Ok(match (x, name) {
             (Ty::Module(m), _) => {
@@ -1168,6 +1180,52 @@ impl Infer<'_> {
                 }
                 t
             }
+            // `Point(x, y=...)`: the tuple of the arguments in the order of the
+            // fields (the class checked to be a plain namedtuple, whose `__new__`
+            // is `tuple.__new__(cls, (fields...))`).
+            Ty::NamedTupleClass(c) => {
+                let Some(desc) = crate::types::named_tuple(*c) else {
+                    return Err(CompileError::internal("unknown namedtuple class"));
+                };
+                let n = desc.fields.len();
+                let mut order: Vec<Option<usize>> = vec![None; n];
+                if npos > n {
+                    return Ok(Ty::Bottom); // (CPython's TypeError, from the interpreter tier)
+                }
+                for (i, slot) in order.iter_mut().enumerate().take(npos) {
+                    *slot = Some(i);
+                }
+                for (j, k) in kw.iter().enumerate() {
+                    match desc.fields.iter().position(|f| f == k) {
+                        Some(p) if order[p].is_none() => order[p] = Some(npos + j),
+                        _ => return Ok(Ty::Bottom),
+                    }
+                }
+                // (a field left to its default: the interpreter tier)
+                let Some(order) = order.into_iter().collect::<Option<Vec<usize>>>() else {
+                    return Ok(Ty::Bottom);
+                };
+                let mut items = Vec::with_capacity(n);
+                for &i in &order {
+                    let t = strip_undef(&args[i]);
+                    if t == Ty::Undef || t == Ty::Bottom {
+                        return Ok(Ty::Bottom);
+                    }
+                    if !t.is_value() {
+                        return Err(CompileError::typing(
+                            span,
+                            format!("a namedtuple cannot hold a '{}' in compiled code", py_name(&t)),
+                        ));
+                    }
+                    items.push(t);
+                }
+                if let Some(v) = at {
+                    if !kw.is_empty() {
+                        self.t.call_orders.insert(v, order);
+                    }
+                }
+                Ty::NamedTuple(*c, items)
+            }
             Ty::DtypeObj(d) => {
                 no_kw(d.name())?;
                 match pos {
@@ -1215,7 +1273,7 @@ impl Infer<'_> {
                         no_kw("len")?;
                         match pos {
                             [Ty::Array(a)] if a.ndim >= 1 => Ty::Int,
-                            [Ty::Tuple(_)] => Ty::Int,
+                            [Ty::Tuple(_) | Ty::NamedTuple(..)] => Ty::Int,
                             _ => return Err(bad("len")),
                         }
                     }
@@ -1242,6 +1300,8 @@ impl Infer<'_> {
                         match pos {
                             [] => Ty::Bool,
                             [a] if a.members().iter().all(|m| m.scalar().is_some() || *m == Ty::NoneT) => Ty::Bool,
+                            // (a tuple's truth is its length's)
+                            [Ty::Tuple(_) | Ty::NamedTuple(..)] => Ty::Bool,
                             _ => return Err(bad("bool")),
                         }
                     }
@@ -1480,7 +1540,7 @@ impl Infer<'_> {
                     }))
                 }
             }
-            Ty::Tuple(ts) => {
+            Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => {
                 let [_] = idx else {
                     return Err(CompileError::typing(span, "tuple indices must be integers"));
                 };
@@ -1663,7 +1723,7 @@ fn holds(t: &Ty, f: fn(Dtype) -> bool) -> bool {
     match t {
         Ty::Np(d) => f(*d),
         Ty::Array(a) => f(a.dtype),
-        Ty::Tuple(ts) | Ty::Union(ts) => ts.iter().any(|t| holds(t, f)),
+        Ty::Tuple(ts) | Ty::NamedTuple(_, ts) | Ty::Union(ts) => ts.iter().any(|t| holds(t, f)),
         Ty::List(e) | Ty::Set(e) | Ty::Iter(e) => holds(e, f),
         Ty::Dict(k, v) | Ty::View(_, k, v) => holds(k, f) || holds(v, f),
         _ => false,

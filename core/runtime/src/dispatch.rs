@@ -904,7 +904,15 @@ pub(crate) fn numba_box(py: Python<'_>, obj: Py<PyAny>) -> PyResult<Py<PyAny>> {
     let b = obj.bind(py);
     if let Ok(t) = b.cast::<PyTuple>() {
         let items: Vec<Py<PyAny>> = t.iter().map(|x| numba_box(py, x.unbind())).collect::<PyResult<_>>()?;
-        return Ok(PyTuple::new(py, items)?.into_any().unbind());
+        let items = PyTuple::new(py, items)?;
+        if !t.is_exact_instance_of::<PyTuple>() && boxing::named_tuple_class(py, &t.get_type().into_any())?.is_some() {
+            // A namedtuple stays an instance of its class.
+            return Ok(py
+                .get_type::<PyTuple>()
+                .call_method1("__new__", (t.get_type(), items))?
+                .unbind());
+        }
+        return Ok(items.into_any().unbind());
     }
     if let Some(np) = boxing::np_types_if_loaded(py)? {
         if np.scalar_types.contains(&(b.get_type().as_ptr() as usize)) {

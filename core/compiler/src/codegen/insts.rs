@@ -272,6 +272,20 @@ impl Gen<'_, '_> {
         for a in &inst.args {
             args.push((self.ty(*a), self.use_val(*a)?));
         }
+        // A namedtuple read as a tuple (indexing, `len`, `in`, unpacking, truth):
+        // the same slots, and its class has `tuple`'s own methods for these.
+        let tuple_read = matches!(
+            inst.op,
+            Op::GetItem | Op::Len | Op::Contains | Op::Unpack(_) | Op::TupleGet(_) | Op::Truth | Op::Unary(_)
+        ) || (matches!(inst.op, Op::Call { .. })
+            && matches!(args.first(), Some((Ty::Builtin(Builtin::Len | Builtin::Bool), _))));
+        if tuple_read {
+            for a in args.iter_mut() {
+                if let Ty::NamedTuple(_, ts) = &a.0 {
+                    a.0 = Ty::Tuple(ts.clone());
+                }
+            }
+        }
         // `unbound | T`: check once, then use the T payload (see infer).
         for a in args.iter_mut() {
             if let Ty::Union(ms) = &a.0 {
@@ -658,6 +672,13 @@ impl Gen<'_, '_> {
         if field {
             // `a.x` of a recarray / `a[i].x` of an np.record: `a['x']` / `a[i]['x']`.
             return self.getitem(x, &[(Ty::Str(name.to_string()), vec![])], None);
+        }
+        // `p.x` of a namedtuple: its item's slots.
+        if let Ty::NamedTuple(c, ts) = &x.0 {
+            if let Some(i) = crate::types::named_tuple(*c).and_then(|d| d.fields.iter().position(|f| f == name)) {
+                let off: usize = ts[..i].iter().map(abi::slot_count).sum();
+                return Ok(x.1[off..off + abi::slot_count(&ts[i])].to_vec());
+            }
         }
         let (t, v) = x;
         Ok(match (t, name) {

@@ -1,0 +1,189 @@
+"""Namedtuples in compiled code (issue #14): instances of module-level
+`collections.namedtuple` and `typing.NamedTuple` classes passed in, made
+(`Point(x, y)`, keywords too), read by field name, index, unpacking,
+iteration, `len`, `in` and truth, and returned as real instances of the
+user's class. Differential against plain Python (value, type, exception and
+message), each kernel compiling natively; classes that are not plain
+namedtuples (a subclass, an `__eq__` of their own) run as plain Python."""
+
+import collections
+import typing
+
+import numpy as np
+import pyston
+import pytest
+from helpers import assert_same, assert_same_all, rng_for
+
+Point = collections.namedtuple("Point", "x y")
+Point3 = collections.namedtuple("Point3", ["x", "y", "z"])
+WithDefault = collections.namedtuple("WithDefault", "a b", defaults=[7])
+
+
+class Rect(typing.NamedTuple):
+    w: float
+    h: float
+
+    def area(self):
+        return self.w * self.h
+
+
+class Sub(Point):
+    pass
+
+
+class OwnEq(typing.NamedTuple):
+    a: int
+    b: int
+
+    def __eq__(self, other):
+        return True
+
+    def __len__(self):
+        return 99
+
+
+@pyston.fast
+def make(a, b):
+    return Point(a, b)
+
+
+@pyston.fast
+def make_kw(a, b):
+    return Point(y=a, x=b)
+
+
+@pyston.fast
+def make3(a, b, c):
+    return Point3(a, z=c, y=b)
+
+
+@pyston.fast
+def reads(p):
+    x, y = p
+    s = 0
+    for v in p:
+        s += v
+    return p.x * 10 + p.y + p[0] - p[-1] + len(p) + s + (3 in p) + x - y
+
+
+@pyston.fast
+def rect(r, k):
+    q = Rect(r.w * k, r.h)
+    return q, q.w + q.h, bool(q), not q, q[1]
+
+
+@pyston.fast
+def with_array(a):
+    p = Point(a, a.sum())
+    return p, p.x[0]
+
+
+@pyston.fast
+def pass_through(p):
+    return p
+
+
+@pyston.fast
+def in_loop(n):
+    p = Point(0, 0.0)
+    for i in range(n):
+        p = Point(p.x + i, p.y + 0.5 * i)
+    return p
+
+
+@pyston.fast
+def callee(p):
+    return p.x - p.y
+
+
+@pyston.fast
+def caller(a, b):
+    return callee(Point(a, b)) + callee(Point(b, a))
+
+
+@pyston.fast
+def bad_index(p, i):
+    return p[i]
+
+
+@pyston.fast
+def unpack3(p):
+    a, b, c = p
+    return a
+
+
+@pyston.fast
+def nested(a, b):
+    return Point(Point(a, b), (a, b))
+
+
+def test_construct_positional_and_keywords():
+    rng = rng_for("nt_construct")
+    cases = [(int(rng.integers(-10**6, 10**6)), float(rng.normal())) for _ in range(20)]
+    cases += [(0, 0.0), (-1, float("nan")), (2**62, float("inf")), (True, -0.0)]
+    assert_same_all(make, cases)
+    assert_same_all(make_kw, cases)
+    assert_same_all(make3, [(a, b, 1j) for a, b in cases])
+    r = make(1, 2.5)
+    assert type(r) is Point and r.x == 1 and r.y == 2.5
+
+
+def test_reads():
+    rng = rng_for("nt_reads")
+    cases = [(Point(int(rng.integers(-100, 100)), int(rng.integers(-100, 100))),) for _ in range(20)]
+    cases += [(Point(3, 4),), (Point(3.5, 4),), (Point(-2**40, 2**40),), (Point(True, False),)]
+    assert_same_all(reads, cases)
+
+
+def test_typing_namedtuple():
+    rng = rng_for("nt_typing")
+    cases = [(Rect(float(rng.normal()), float(rng.normal())), int(rng.integers(-5, 5))) for _ in range(20)]
+    cases += [(Rect(0.0, -0.0), 0), (Rect(float("nan"), 1.0), 2)]
+    assert_same_all(rect, cases)
+    assert type(rect(Rect(1.0, 2.0), 2)[0]) is Rect
+
+
+def test_arrays_inside():
+    r = assert_same(with_array, np.arange(5.0))
+    assert type(r[0]) is Point
+    assert_same(with_array, np.arange(4, dtype=np.int32)[::-1])
+
+
+def test_pass_through_and_nested():
+    for p in (Point(1, 2), Point(1.5, np.float32(2)), Point3(1, 2, 3), Rect(1.0, 2.0), WithDefault(1)):
+        r = assert_same(pass_through, p)
+        assert type(r) is type(p)
+    r = assert_same(nested, 3, 4)
+    assert type(r) is Point and type(r.x) is Point
+
+
+def test_loop_and_calls():
+    for n in (0, 1, 5, 100):
+        assert_same(in_loop, n)
+    assert_same(caller, 3, 4.5)
+
+
+def test_errors():
+    # IndexError of a run-time index, ValueError of unpacking the wrong length
+    for i in (0, 1, -1, -2, 2, -3):
+        assert_same(bad_index, Point(1, 2), i)
+    assert_same(unpack3, Point(1, 2), allow_fallback=True)
+    assert_same(make, 1, 2)
+
+
+@pyston.fast
+def len_sub(p):
+    return len(p), p[0]
+
+
+@pyston.fast
+def len_own(p):
+    return len(p), p[0]
+
+
+@pytest.mark.parametrize("f, p", [(len_sub, Sub(1, 2)), (len_own, OwnEq(1, 2))])
+def test_other_classes_run_as_python(f, p):
+    # A subclass, or a class with dunders of its own: not taken as a namedtuple.
+    with pytest.warns(pyston.PerformanceWarning):
+        r = f(p)
+    assert r == f.py_func(p)
