@@ -187,3 +187,39 @@ def test_other_classes_run_as_python(f, p):
     with pytest.warns(pyston.PerformanceWarning):
         r = f(p)
     assert r == f.py_func(p)
+
+
+@pyston.fast
+def compare_all(a, b):
+    return a == b, a != b, a < b, a <= b, a > b, a >= b
+
+
+@pyston.fast
+def compare_eq(a, b):
+    return a == b, a != b
+
+
+@pyston.fast
+def compare_floats(a, b):
+    return a == b
+
+
+def test_tuple_comparisons():
+    # CPython's tuple_richcompare: the first differing item decides, else the lengths.
+    rng = rng_for("nt_compare")
+    vals = [(), (4,), (4, 5), (4, 6), (5, 4), (4, 5, 6), (4, 4, 6), (True, 5), (-2**63, 2**63 - 1),
+            Point(4, 5), Point(4, 6), Point3(4, 5, 6)]
+    vals += [tuple(int(x) for x in rng.integers(-3, 3, size=int(rng.integers(0, 4)))) for _ in range(12)]
+    assert_same_all(compare_all, [(a, b) for a in vals for b in vals])
+    # NumPy ints compared for equality (exactly, across signedness)
+    cases = [((np.int32(4), 5), (4, 5)), ((np.uint64(2**64 - 1), 1), (-1, 1)), ((np.int8(-1),), (np.uint8(255),)),
+             ((np.bool_(True), 2), (1, 2))]
+    assert_same_all(compare_eq, cases + [(b, a) for a, b in cases])
+
+
+def test_tuple_of_floats_comparison_runs_as_python():
+    # (a float NaN item is equal to itself only when it is the same object: compiled code cannot tell)
+    nan = float("nan")
+    t = (nan, 1.0)
+    with pytest.warns(pyston.PerformanceWarning):
+        assert compare_floats(t, t) is True

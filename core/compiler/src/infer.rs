@@ -385,6 +385,25 @@ pub fn strip_undef(t: &Ty) -> Ty {
     }
 }
 
+/// Whether compiled code compares tuples (or namedtuples) `a` and `b` with
+/// `==`/`!=` (`ordering` false) or `<`, `<=`, `>`, `>=`: item by item as
+/// CPython's `tuple_richcompare` does. Their items must be ints or bools
+/// (NumPy ones too for `==`): values where CPython's identity shortcut
+/// (`x is y` before `x == y`) cannot differ from equality (a float NaN can),
+/// and, for an ordering, whose comparison gives a Python `bool` (NumPy's
+/// gives `np.bool`).
+pub fn tuple_compare_ok(a: &Ty, b: &Ty, ordering: bool) -> bool {
+    let item = |t: &Ty| match t {
+        Ty::Int | Ty::Bool => true,
+        Ty::Np(d) => !ordering && (d.is_int() || *d == Dtype::Bool),
+        _ => false,
+    };
+    match (a.tuple_items(), b.tuple_items()) {
+        (Some(x), Some(y)) => x.iter().chain(y).all(item),
+        _ => false,
+    }
+}
+
 fn contains_undef(t: &Ty) -> bool {
     match t {
         Ty::Undef => true,
@@ -734,6 +753,7 @@ impl Infer<'_> {
                     }
                     (Ty::PyInt, Ty::Int | Ty::Bool | Ty::PyInt | Ty::Float)
                     | (Ty::Int | Ty::Bool | Ty::Float, Ty::PyInt) => Ok(Ty::Bool),
+                    _ if tuple_compare_ok(a, b, ordering) => Ok(Ty::Bool),
                     _ => match (a.scalar(), b.scalar()) {
                         (Some(x), Some(y)) => cmp_result(x, y, ordering),
                         _ => None,

@@ -276,7 +276,14 @@ impl Gen<'_, '_> {
         // the same slots, and its class has `tuple`'s own methods for these.
         let tuple_read = matches!(
             inst.op,
-            Op::GetItem | Op::Len | Op::Contains | Op::Unpack(_) | Op::TupleGet(_) | Op::Truth | Op::Unary(_)
+            Op::GetItem
+                | Op::Len
+                | Op::Contains
+                | Op::Unpack(_)
+                | Op::TupleGet(_)
+                | Op::Truth
+                | Op::Unary(_)
+                | Op::Cmp(_)
         ) || (matches!(inst.op, Op::Call { .. })
             && matches!(args.first(), Some((Ty::Builtin(Builtin::Len | Builtin::Bool), _))));
         if tuple_read {
@@ -425,6 +432,9 @@ impl Gen<'_, '_> {
                     Some(r) if u != UnaryOp::Not => Ok(r),
                     _ => g.unary(u, &a[0]),
                 })?
+            }
+            Op::Cmp(c) if matches!((&args[0].0, &args[1].0), (Ty::Tuple(_), Ty::Tuple(_))) => {
+                vec![self.tuple_compare(*c, &args[0], &args[1])?]
             }
             Op::Cmp(c) => {
                 let c = *c;
@@ -661,6 +671,46 @@ impl Gen<'_, '_> {
             }
             _ => vec![],
         })
+    }
+
+    /// `a OP b` of two tuples of ints (`infer::tuple_compare_ok`), as CPython's
+    /// `tuple_richcompare`: the first index where the items differ decides
+    /// (`==` false, `!=` true, an ordering the items' own), else the lengths.
+    /// Every item comparison is computed (they cannot raise or have effects)
+    /// and the result chosen with selects, from the last index to the first.
+    fn tuple_compare(&mut self, op: CmpOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<CV> {
+        let (Ty::Tuple(x), Ty::Tuple(y)) = (&a.0, &b.0) else {
+            return Err(internal("tuple comparison"));
+        };
+        let item = |ts: &[Ty], v: &Vals, i: usize| -> (Ty, Vals) {
+            let off: usize = ts[..i].iter().map(abi::slot_count).sum();
+            (ts[i].clone(), v[off..off + abi::slot_count(&ts[i])].to_vec())
+        };
+        let (n, m) = (x.len(), y.len());
+        let by_len = match op {
+            CmpOp::Eq => n == m,
+            CmpOp::Ne => n != m,
+            CmpOp::Lt => n < m,
+            CmpOp::Le => n <= m,
+            CmpOp::Gt => n > m,
+            CmpOp::Ge => n >= m,
+        };
+        let mut res = self.b.ins().iconst(clt::I8, by_len as i64);
+        for i in (0..n.min(m)).rev() {
+            let (p, q) = (item(x, &a.1, i), item(y, &b.1, i));
+            let eq = self.compare(CmpOp::Eq, &p, &q)?;
+            let eq = self.truth(&eq)?;
+            let differ = match op {
+                CmpOp::Eq => self.b.ins().iconst(clt::I8, 0),
+                CmpOp::Ne => self.b.ins().iconst(clt::I8, 1),
+                _ => {
+                    let r = self.compare(op, &p, &q)?;
+                    self.truth(&r)?
+                }
+            };
+            res = self.b.ins().select(eq, res, differ);
+        }
+        Ok(res)
     }
 
     pub fn attr(&mut self, x: &(Ty, Vals), name: &str) -> CResult<Vals> {
