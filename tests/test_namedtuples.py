@@ -223,3 +223,30 @@ def test_tuple_of_floats_comparison_runs_as_python():
     t = (nan, 1.0)
     with pytest.warns(pyston.PerformanceWarning):
         assert compare_floats(t, t) is True
+
+
+@pyston.fast
+def concat(a, b):
+    t = a + b
+    return t, len(t), bool(t)
+
+
+def test_tuple_concatenation():
+    # a namedtuple's `+` is tuple's: a plain tuple
+    cases = [((1, 2.5), (np.arange(2),)), (Point(1, 2), (3,)), ((), ()), ((), Point(1, 2)), (Rect(1.0, 2.0), Point(3, 4))]
+    for a, b in cases:
+        r = assert_same(concat, a, b)
+        assert type(r[0]) is tuple
+
+
+def test_njit_compares_float_tuples_by_value():
+    from pyston import njit
+
+    @njit
+    def lt(a, b):
+        return a < b, a == b
+
+    for a, b in [((1.0, 2.5), (1.0, 3.0)), ((4, 5.5), (4, 5.5)), ((2.0,), (1.0, 0.0))]:
+        assert lt(a, b) == (a < b, a == b)
+    nan = float("nan")
+    assert lt((nan,), (nan,)) == (False, False)  # Numba's rule: items compared by value

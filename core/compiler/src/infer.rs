@@ -391,10 +391,13 @@ pub fn strip_undef(t: &Ty) -> Ty {
 /// (NumPy ones too for `==`): values where CPython's identity shortcut
 /// (`x is y` before `x == y`) cannot differ from equality (a float NaN can),
 /// and, for an ordering, whose comparison gives a Python `bool` (NumPy's
-/// gives `np.bool`).
-pub fn tuple_compare_ok(a: &Ty, b: &Ty, ordering: bool) -> bool {
+/// gives `np.bool`). Under Numba's rules (`numba`), which compare items by
+/// value and give a `bool`, real numbers of every kind.
+pub fn tuple_compare_ok(a: &Ty, b: &Ty, ordering: bool, numba: bool) -> bool {
     let item = |t: &Ty| match t {
         Ty::Int | Ty::Bool => true,
+        Ty::Float => numba,
+        Ty::Np(d) if numba => d.is_int() || d.kind() == Kind::Float || *d == Dtype::Bool,
         Ty::Np(d) => !ordering && (d.is_int() || *d == Dtype::Bool),
         _ => false,
     };
@@ -689,6 +692,10 @@ impl Infer<'_> {
                         // `None + x` raises TypeError: compiled code deoptimizes (see `codegen::none_operand`).
                         return Ok(Ty::Bottom);
                     }
+                    if let (BinOp::Add, Some(x), Some(y)) = (op, a.tuple_items(), b.tuple_items()) {
+                        // Concatenation: a plain tuple (a namedtuple's `+` is `tuple`'s).
+                        return Ok(Ty::Tuple(x.iter().chain(y).cloned().collect()));
+                    }
                     let int_like = |t: &Ty| matches!(t, Ty::Int | Ty::Bool | Ty::PyInt);
                     if (*a == Ty::PyInt || *b == Ty::PyInt) && (*a == Ty::Float || *b == Ty::Float) {
                         // A boxed int with a float: CPython's float arithmetic (may raise OverflowError).
@@ -744,6 +751,7 @@ impl Infer<'_> {
             Op::Cmp(c) => {
                 let ordering = !matches!(c, crate::hir::CmpOp::Eq | crate::hir::CmpOp::Ne);
                 let optional = args.iter().any(maybe_none);
+                let numba = self.numba;
                 self.each_member2(&args[0], &args[1], span, &|a, b| match (a, b) {
                     (Ty::NoneT, Ty::NoneT) if !ordering => Ok(Ty::Bool),
                     (Ty::NoneT, Ty::NoneT) if optional => Ok(Ty::Bottom),
@@ -753,7 +761,7 @@ impl Infer<'_> {
                     }
                     (Ty::PyInt, Ty::Int | Ty::Bool | Ty::PyInt | Ty::Float)
                     | (Ty::Int | Ty::Bool | Ty::Float, Ty::PyInt) => Ok(Ty::Bool),
-                    _ if tuple_compare_ok(a, b, ordering) => Ok(Ty::Bool),
+                    _ if tuple_compare_ok(a, b, ordering, numba) => Ok(Ty::Bool),
                     _ => match (a.scalar(), b.scalar()) {
                         (Some(x), Some(y)) => cmp_result(x, y, ordering),
                         _ => None,

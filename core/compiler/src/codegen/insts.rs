@@ -284,6 +284,7 @@ impl Gen<'_, '_> {
                 | Op::Truth
                 | Op::Unary(_)
                 | Op::Cmp(_)
+                | Op::Bin { op: BinOp::Add, .. }
         ) || (matches!(inst.op, Op::Call { .. })
             && matches!(args.first(), Some((Ty::Builtin(Builtin::Len | Builtin::Bool), _))));
         if tuple_read {
@@ -406,6 +407,28 @@ impl Gen<'_, '_> {
                 }
                 _ => return Err(internal(format!("method {name}"))),
             },
+            // (`+` of two tuples: inference typed the concatenation)
+            Op::Bin { op: BinOp::Add, .. } if matches!((&args[0].0, &args[1].0), (Ty::Tuple(_), Ty::Tuple(_))) => {
+                let Ty::Tuple(ts) = &rt else {
+                    return Err(internal("tuple concatenation"));
+                };
+                let both: Vec<(Ty, Vals)> = [&args[0], &args[1]]
+                    .iter()
+                    .flat_map(|(t, v)| {
+                        let items = t.tuple_items().unwrap_or_default().to_vec();
+                        let mut off = 0;
+                        items
+                            .into_iter()
+                            .map(|t| {
+                                let n = abi::slot_count(&t);
+                                off += n;
+                                (t, v[off - n..off].to_vec())
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                self.coerce_members(&both, ts)?
+            }
             Op::Bin { op, .. } if rt == Ty::PyInt || args.iter().any(|(t, _)| *t == Ty::PyInt) => {
                 let op = *op;
                 self.dispatch(&args, &rt, &mut |g, a| g.pyint_binop(op, &a[0], &a[1]))?
