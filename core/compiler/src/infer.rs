@@ -801,6 +801,12 @@ impl Infer<'_> {
                 }
                 Ty::Tuple(elems)
             }
+            Op::StarItems => {
+                return Err(CompileError::typing(
+                    span,
+                    "`*x` is compiled for a tuple parameter (or `*args`) the function never rebinds",
+                ))
+            }
             Op::Unpack(n) => match &args[0] {
                 Ty::Tuple(ts) if ts.len() == *n as usize => args[0].clone(),
                 // (the same slots: its items)

@@ -643,13 +643,8 @@ impl Frontend {
             "Call" => {
                 let args = self.list(node, "args")?;
                 let mut pos = Vec::new();
+                // (`*t`: an `ExprKind::Starred`, compiled for a tuple parameter, see `lower`)
                 for a in &args {
-                    if tyname(a) == "Starred" {
-                        return Err(CompileError::unsupported(
-                            self.span(a),
-                            "`*args` in calls is not supported yet",
-                        ));
-                    }
                     pos.push(self.expr(a)?);
                 }
                 let mut kws = Vec::new();
@@ -710,6 +705,7 @@ impl Frontend {
             // `"{!r:{}}".format(value, spec)` for a spec with fields of its own.
             "JoinedStr" => return self.fstring(node, span),
             "Subscript" => ExprKind::Subscript(boxed("value")?, boxed("slice")?),
+            "Starred" => ExprKind::Starred(boxed("value")?),
             "Tuple" => ExprKind::Tuple(self.exprs(node, "elts")?),
             "List" => ExprKind::List(self.exprs(node, "elts")?),
             "Dict" => {

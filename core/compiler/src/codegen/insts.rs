@@ -376,6 +376,7 @@ impl Gen<'_, '_> {
             // (a call into Python inference records: see `infer`)
             Op::Lambda { .. } => return Err(internal("a lambda without its call into Python")),
             Op::LenBound => return Err(internal("len_bound")),
+            Op::StarItems => return Err(internal("star_items")),
             // Exceptions are raised and handled on the interpreter tier.
             Op::CaughtExc => self.caught_exc(),
             Op::ExcMatch => self.exc_match(&args, inst.span)?,
