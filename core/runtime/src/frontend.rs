@@ -120,6 +120,17 @@ impl RangeAliases {
         }
     }
 
+    /// Whether the callee `e` is now `sys.exc_info` or `sys.exception`.
+    fn is_exc_info(&self, e: &Bound<'_, PyAny>) -> bool {
+        let py = e.py();
+        let (Some(f), Ok(sys)) = (self.resolve(e), py.import("sys")) else {
+            return false;
+        };
+        ["exc_info", "exception"]
+            .iter()
+            .any(|n| sys.getattr(*n).is_ok_and(|g| g.is(&f)))
+    }
+
     /// `typed.List.empty_list(item_type)` / `typed.Dict.empty(key_type,
     /// value_type)` (pyston's typed containers, the types given as type
     /// objects bound at compile time or as their names): the class's AST node
@@ -689,6 +700,14 @@ impl Frontend {
                     // `literal_unroll(t)` is `t`: a loop over a tuple already runs its body
                     // once per item, with that item's own type.
                     return Ok(pos.pop().unwrap());
+                }
+                if self.aliases.as_ref().is_some_and(|a| a.is_exc_info(&func)) {
+                    // Neither compiled handlers nor the interpreter tier's set the
+                    // exception being handled, which these read: CPython runs it.
+                    return Err(CompileError::unsupported(
+                        span,
+                        "`sys.exc_info()` / `sys.exception()` are not compiled yet",
+                    ));
                 }
                 let callee = match &self.aliases {
                     Some(a) if a.aliases_range(&func) => Expr {
