@@ -250,3 +250,33 @@ def test_njit_compares_float_tuples_by_value():
         assert lt(a, b) == (a < b, a == b)
     nan = float("nan")
     assert lt((nan,), (nan,)) == (False, False)  # Numba's rule: items compared by value
+
+
+@pyston.fast
+def with_label(x):
+    p = Point("label", x)
+    return p, p.x, len(p)
+
+
+def test_string_field():
+    for x in (1, 2.5):
+        r = assert_same(with_label, x)
+        assert type(r[0]) is Point
+
+
+def make_global_point(a, b):
+    return Point(a, b)
+
+
+def test_rebound_class_is_seen():
+    # the class is a global like any other: guarded, a rebinding is seen on the next call
+    global Point
+    f = pyston.fast(make_global_point)
+    old = Point
+    try:
+        assert type(f(1, 2)) is Point
+        Point = collections.namedtuple("Point", "x y")
+        r = f(1, 2)
+        assert type(r) is Point and type(r) is not old
+    finally:
+        Point = old

@@ -1245,7 +1245,7 @@ impl Infer<'_> {
                     if t == Ty::Undef || t == Ty::Bottom {
                         return Ok(Ty::Bottom);
                     }
-                    if !t.is_value() {
+                    if !t.is_value() && !matches!(t, Ty::Str(_)) {
                         return Err(CompileError::typing(
                             span,
                             format!("a namedtuple cannot hold a '{}' in compiled code", py_name(&t)),
