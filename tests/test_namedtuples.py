@@ -280,3 +280,16 @@ def test_rebound_class_is_seen():
         assert type(r) is Point and type(r) is not old
     finally:
         Point = old
+
+
+@pyston.fast
+def index_array(a, p):
+    return a[p]
+
+
+def test_array_indexed_by_namedtuple():
+    # NumPy reads a namedtuple index as a tuple of indexes
+    a = np.arange(12.0).reshape(3, 4)
+    for p in (Point(1, 2), Point(-1, 3), Point(0, -4), Point(3, 0), Point(0, 4)):
+        assert_same(index_array, a, p)
+    assert_same(index_array, a[:, ::-1], Point(2, 1))

@@ -1532,7 +1532,7 @@ impl Infer<'_> {
         if let Some(t) = record_getitem(x, idx, span)? {
             return Ok(t);
         }
-        if let (Ty::Array(_), [Ty::Tuple(ts)]) = (x, idx) {
+        if let (Ty::Array(_), [Ty::Tuple(ts) | Ty::NamedTuple(_, ts)]) = (x, idx) {
             if ts.iter().all(is_index) {
                 // `a[idx]` with `idx` a tuple of ints (np.ndenumerate): the ints are the indexes.
                 let none = vec![];
@@ -1967,7 +1967,9 @@ impl Infer<'_> {
             return None; // record arrays: `special_gate`, `getitem`, `setitem`
         }
         let int_index = |t: &Ty| match t {
-            Ty::Tuple(ts) => args.len() == 2 && ts.iter().all(|t| is_index(t) && !matches!(t, Ty::Bool)),
+            Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => {
+                args.len() == 2 && ts.iter().all(|t| is_index(t) && !matches!(t, Ty::Bool))
+            }
             t => is_index(t) && !matches!(t, Ty::Bool),
         };
         match op {

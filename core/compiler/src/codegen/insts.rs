@@ -287,8 +287,13 @@ impl Gen<'_, '_> {
                 | Op::Bin { op: BinOp::Add, .. }
         ) || (matches!(inst.op, Op::Call { .. })
             && matches!(args.first(), Some((Ty::Builtin(Builtin::Len | Builtin::Bool), _))));
-        if tuple_read {
-            for a in args.iter_mut() {
+        // (not an operand of a call into Python, which gets the namedtuple itself, nor
+        // the index or needle of a container that is not the namedtuple)
+        if tuple_read && !self.env.pycalls.contains_key(&self.cur_inst) {
+            // (an array indexed by a namedtuple of ints: NumPy reads any tuple as indexes)
+            let only_first =
+                matches!(inst.op, Op::GetItem | Op::Contains) && !matches!(args.first(), Some((Ty::Array(_), _)));
+            for a in args.iter_mut().take(if only_first { 1 } else { usize::MAX }) {
                 if let Ty::NamedTuple(_, ts) = &a.0 {
                     a.0 = Ty::Tuple(ts.clone());
                 }
