@@ -293,3 +293,30 @@ def test_array_indexed_by_namedtuple():
     for p in (Point(1, 2), Point(-1, 3), Point(0, -4), Point(3, 0), Point(0, 4)):
         assert_same(index_array, a, p)
     assert_same(index_array, a[:, ::-1], Point(2, 1))
+
+
+@pyston.fast
+def search(t, x):
+    return t.count(x), t.index(x)
+
+
+def test_index_and_count():
+    rng = rng_for("nt_search")
+    cases = [(tuple(int(v) for v in rng.integers(0, 4, size=int(rng.integers(0, 6)))), int(rng.integers(0, 4)))
+             for _ in range(30)]
+    cases += [((1, True, 1), True), ((0, 1), False), (Point(3, 3), 3), (Point(2, 5), 7), ((), 1),
+              ((np.int8(-1), 2), -1), ((np.uint8(255), 1), -1)]
+    # (absent: CPython's ValueError "tuple.index(x): x not in tuple")
+    assert_same_all(search, cases)
+
+
+@pyston.fast
+def keep_in_list(p):
+    xs = [p]
+    xs.append(p)
+    return xs
+
+
+def test_namedtuples_in_lists_stay_instances():
+    r = assert_same(keep_in_list, Point(1, 2.5))
+    assert [type(x) for x in r] == [Point, Point]

@@ -672,6 +672,16 @@ impl Infer<'_> {
                     self.env
                         .probe(&ProbeTarget::Method(name.clone()), args, &consts, kw, self.cur, span)?
                 }
+                // `t.index(x)` / `t.count(x)` of ints and bools: compared by value as
+                // CPython's identity-then-`==` does for them (see `tuple_compare_ok`).
+                t @ (Ty::Tuple(_) | Ty::NamedTuple(..))
+                    if matches!(name.as_str(), "index" | "count")
+                        && kw.is_empty()
+                        && args.len() == 2
+                        && tuple_compare_ok(t, &Ty::Tuple(vec![args[1].clone()]), false, false) =>
+                {
+                    Ty::Int
+                }
                 t => {
                     return Err(CompileError::typing(
                         span,

@@ -285,14 +285,15 @@ impl Gen<'_, '_> {
                 | Op::Unary(_)
                 | Op::Cmp(_)
                 | Op::Bin { op: BinOp::Add, .. }
+                | Op::MethodCall { .. }
         ) || (matches!(inst.op, Op::Call { .. })
             && matches!(args.first(), Some((Ty::Builtin(Builtin::Len | Builtin::Bool), _))));
         // (not an operand of a call into Python, which gets the namedtuple itself, nor
-        // the index or needle of a container that is not the namedtuple)
+        // the index or needle of a container, or a method's argument)
         if tuple_read && !self.env.pycalls.contains_key(&self.cur_inst) {
             // (an array indexed by a namedtuple of ints: NumPy reads any tuple as indexes)
-            let only_first =
-                matches!(inst.op, Op::GetItem | Op::Contains) && !matches!(args.first(), Some((Ty::Array(_), _)));
+            let only_first = matches!(inst.op, Op::GetItem | Op::Contains | Op::MethodCall { .. })
+                && !matches!(args.first(), Some((Ty::Array(_), _)));
             for a in args.iter_mut().take(if only_first { 1 } else { usize::MAX }) {
                 if let Ty::NamedTuple(_, ts) = &a.0 {
                     a.0 = Ty::Tuple(ts.clone());
@@ -410,6 +411,38 @@ impl Gen<'_, '_> {
                 Ty::Array(a) if name == "copy" => {
                     let a = *a;
                     self.array_copy(&a, &args[0].1)?
+                }
+                // (typed by `infer`: items and needle ints, bools or NumPy ints)
+                Ty::Tuple(ts) if name == "index" || name == "count" => {
+                    let ts = ts.clone();
+                    let x = args[1].clone();
+                    let mut off = 0;
+                    let mut eqs = Vec::with_capacity(ts.len());
+                    for t in &ts {
+                        let n = abi::slot_count(t);
+                        let item = (t.clone(), args[0].1[off..off + n].to_vec());
+                        off += n;
+                        let eq = self.compare(CmpOp::Eq, &item, &x)?;
+                        eqs.push(self.truth(&eq)?);
+                    }
+                    if name == "count" {
+                        let mut c = self.b.ins().iconst(clt::I64, 0);
+                        for e in eqs {
+                            let one = self.b.ins().uextend(clt::I64, e);
+                            c = self.b.ins().iadd(c, one);
+                        }
+                        vec![c]
+                    } else {
+                        // The first equal item's index; none: CPython's ValueError (deoptimizes).
+                        let mut r = self.b.ins().iconst(clt::I64, -1);
+                        for (i, e) in eqs.into_iter().enumerate().rev() {
+                            let k = self.b.ins().iconst(clt::I64, i as i64);
+                            r = self.b.ins().select(e, k, r);
+                        }
+                        let missing = self.b.ins().icmp_imm_s(IntCC::Equal, r, -1);
+                        self.deopt_if(missing);
+                        vec![r]
+                    }
                 }
                 _ => return Err(internal(format!("method {name}"))),
             },
