@@ -12,7 +12,9 @@ code points, `split` items found and `int()` parsed in place, f-string keys writ
 in one step and counted in a CPython dict); generator consumption
 (`sum` over a compiled generator from Python: each step runs natively, the generator
 object and each value crossing into Python as CPython's would; a `for` loop over a
-compiled generator inside compiled code, which inlines it). Each kernel is checked to compile natively under pyston
+compiled generator inside compiled code, which inlines it); namedtuples made and read by
+field in a loop and one returned (a real instance of the class); `f(*t)` of a `*args`
+tuple. Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 
@@ -22,6 +24,7 @@ runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import math
 import os
@@ -311,6 +314,28 @@ def generator_rows(n, repeat):
     return rows
 
 
+Vec = collections.namedtuple("Vec", "x y")
+
+
+def nt_path_length(xs, ys):
+    prev = Vec(xs[0], ys[0])
+    total = 0.0
+    for i in range(1, len(xs)):
+        p = Vec(xs[i], ys[i])
+        dx = p.x - prev.x
+        dy = p.y - prev.y
+        total += math.sqrt(dx * dx + dy * dy)
+        prev = p
+    return Vec(total, prev.y)
+
+
+def star_max(a, *floor):
+    s = 0.0
+    for x in a:
+        s += max(x, *floor)
+    return s
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
@@ -346,6 +371,8 @@ def make_cases(n):
         ("str: count vowels", count_vowels, (text,)),
         ("str: split + int() sum", split_sum, (csv,)),
         ("str: f-string dict keys", key_counts, (ints,)),
+        ("namedtuple: path length", nt_path_length, (a, b)),
+        ("star: max(x, *floor)", star_max, (a, 0.0, -0.5)),
     ]
 
 

@@ -72,7 +72,9 @@ def clone(x):
     if isinstance(x, np.ndarray):
         return clone_array(x)
     if isinstance(x, tuple):
-        return tuple(clone(v) for v in x)
+        items = tuple(clone(v) for v in x)
+        # (a namedtuple stays an instance of its class)
+        return items if type(x) is tuple else tuple.__new__(type(x), items)
     if isinstance(x, list):
         return [clone(v) for v in x]
     if isinstance(x, dict):

@@ -132,7 +132,7 @@ fn push_slots(t: &Ty, v: &mut Vec<SlotTy>) {
             v.extend([SlotTy::I64, SlotTy::I64]);
             v.extend(std::iter::repeat_n(SlotTy::I64, 2 * a.ndim as usize));
         }
-        Ty::Tuple(ts) | Ty::Slice(ts) => ts.iter().for_each(|t| push_slots(t, v)),
+        Ty::Tuple(ts) | Ty::NamedTuple(_, ts) | Ty::Slice(ts) => ts.iter().for_each(|t| push_slots(t, v)),
         Ty::Union(ms) => {
             v.push(SlotTy::I8);
             v.extend(union_layout(ms).1);
@@ -199,7 +199,7 @@ pub fn slot_count(t: &Ty) -> usize {
         Ty::Range => 3,
         Ty::Np(d) => dtype_slots(*d).len(),
         Ty::Array(a) => ArraySlots::new(a.ndim as usize).count(),
-        Ty::Tuple(ts) | Ty::Slice(ts) => ts.iter().map(slot_count).sum(),
+        Ty::Tuple(ts) | Ty::NamedTuple(_, ts) | Ty::Slice(ts) => ts.iter().map(slot_count).sum(),
         Ty::Union(ms) => 1 + union_layout(ms).1.len(),
         _ => 0,
     }

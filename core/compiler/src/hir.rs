@@ -182,6 +182,10 @@ pub enum ExprKind {
     /// `value[index]`; a tuple index is an `ExprKind::Tuple`.
     Subscript(Box<Expr>, Box<Expr>),
     Tuple(Vec<Expr>),
+    /// `*x` among a call's positional arguments or a tuple's or list's items:
+    /// compiled where `x` is a tuple parameter of known length the body never
+    /// rebinds (`lower`'s `star_lens`).
+    Starred(Box<Expr>),
     /// A list display; compiled only as an argument of a NumPy function
     /// (`np.array([x, y])`, `np.concatenate([a, b])`), see `infer`.
     List(Vec<Expr>),
@@ -342,6 +346,7 @@ pub fn walk_expr(e: &Expr, f: &mut dyn FnMut(&Expr) -> bool) {
             walk_expr(a, f);
             rest.iter().for_each(|(_, x)| walk_expr(x, f));
         }
+        ExprKind::Starred(x) => walk_expr(x, f),
         ExprKind::Call(c, args, kws) => {
             walk_expr(c, f);
             args.iter().for_each(|x| walk_expr(x, f));

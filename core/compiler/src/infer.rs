@@ -40,6 +40,8 @@ pub enum GlobalKind {
     /// `numpy.random.Generator`); `id` indexes the captured objects' slots
     /// (the same table as [`GlobalKind::Array`]'s).
     Obj(ObjClass, u32),
+    /// A namedtuple class (`types::named_tuple`'s index): calling it makes one.
+    NamedTupleClass(u32),
 }
 
 /// What a call through Python/NumPy calls.
@@ -386,10 +388,32 @@ pub fn strip_undef(t: &Ty) -> Ty {
     }
 }
 
+/// Whether compiled code compares tuples (or namedtuples) `a` and `b` with
+/// `==`/`!=` (`ordering` false) or `<`, `<=`, `>`, `>=`: item by item as
+/// CPython's `tuple_richcompare` does. Their items must be ints or bools
+/// (NumPy ones too for `==`): values where CPython's identity shortcut
+/// (`x is y` before `x == y`) cannot differ from equality (a float NaN can),
+/// and, for an ordering, whose comparison gives a Python `bool` (NumPy's
+/// gives `np.bool`). Under Numba's rules (`numba`), which compare items by
+/// value and give a `bool`, real numbers of every kind.
+pub fn tuple_compare_ok(a: &Ty, b: &Ty, ordering: bool, numba: bool) -> bool {
+    let item = |t: &Ty| match t {
+        Ty::Int | Ty::Bool => true,
+        Ty::Float => numba,
+        Ty::Np(d) if numba => d.is_int() || d.kind() == Kind::Float || *d == Dtype::Bool,
+        Ty::Np(d) => !ordering && (d.is_int() || *d == Dtype::Bool),
+        _ => false,
+    };
+    match (a.tuple_items(), b.tuple_items()) {
+        (Some(x), Some(y)) => x.iter().chain(y).all(item),
+        _ => false,
+    }
+}
+
 fn contains_undef(t: &Ty) -> bool {
     match t {
         Ty::Undef => true,
-        Ty::Union(m) | Ty::Tuple(m) => m.iter().any(contains_undef),
+        Ty::Union(m) | Ty::Tuple(m) | Ty::NamedTuple(_, m) => m.iter().any(contains_undef),
         _ => false,
     }
 }
@@ -505,6 +529,7 @@ impl Infer<'_> {
             GlobalKind::DtypeObj(d) => Ty::DtypeObj(*d),
             GlobalKind::PyFunc(i) => Ty::PyFunc(*i),
             GlobalKind::Obj(c, _) => Ty::Obj(*c),
+            GlobalKind::NamedTupleClass(c) => Ty::NamedTupleClass(*c),
             GlobalKind::Other(tn) => {
                 return Err(CompileError::typing(
                     span,
@@ -653,6 +678,16 @@ impl Infer<'_> {
                     self.env
                         .probe(&ProbeTarget::Method(name.clone()), args, &consts, kw, self.cur, span)?
                 }
+                // `t.index(x)` / `t.count(x)` of ints and bools: compared by value as
+                // CPython's identity-then-`==` does for them (see `tuple_compare_ok`).
+                t @ (Ty::Tuple(_) | Ty::NamedTuple(..))
+                    if matches!(name.as_str(), "index" | "count")
+                        && kw.is_empty()
+                        && args.len() == 2
+                        && tuple_compare_ok(t, &Ty::Tuple(vec![args[1].clone()]), false, false) =>
+                {
+                    Ty::Int
+                }
                 t => {
                     return Err(CompileError::typing(
                         span,
@@ -672,6 +707,10 @@ impl Infer<'_> {
                     if optional && (*a == Ty::NoneT || *b == Ty::NoneT) {
                         // `None + x` raises TypeError: compiled code deoptimizes (see `codegen::none_operand`).
                         return Ok(Ty::Bottom);
+                    }
+                    if let (BinOp::Add, Some(x), Some(y)) = (op, a.tuple_items(), b.tuple_items()) {
+                        // Concatenation: a plain tuple (a namedtuple's `+` is `tuple`'s).
+                        return Ok(Ty::Tuple(x.iter().chain(y).cloned().collect()));
                     }
                     let int_like = |t: &Ty| matches!(t, Ty::Int | Ty::Bool | Ty::PyInt);
                     if (*a == Ty::PyInt || *b == Ty::PyInt) && (*a == Ty::Float || *b == Ty::Float) {
@@ -706,7 +745,7 @@ impl Infer<'_> {
                 }
             }
             Op::Unary(u) => self.each_member(&args[0], span, &|a| {
-                if *u == UnaryOp::Not && matches!(a, Ty::NoneT | Ty::Tuple(_) | Ty::PyInt) {
+                if *u == UnaryOp::Not && matches!(a, Ty::NoneT | Ty::Tuple(_) | Ty::NamedTuple(..) | Ty::PyInt) {
                     return Ok(Ty::Bool);
                 }
                 if *a == Ty::NoneT && maybe_none(&args[0]) {
@@ -728,6 +767,7 @@ impl Infer<'_> {
             Op::Cmp(c) => {
                 let ordering = !matches!(c, crate::hir::CmpOp::Eq | crate::hir::CmpOp::Ne);
                 let optional = args.iter().any(maybe_none);
+                let numba = self.numba;
                 self.each_member2(&args[0], &args[1], span, &|a, b| match (a, b) {
                     (Ty::NoneT, Ty::NoneT) if !ordering => Ok(Ty::Bool),
                     (Ty::NoneT, Ty::NoneT) if optional => Ok(Ty::Bottom),
@@ -737,6 +777,7 @@ impl Infer<'_> {
                     }
                     (Ty::PyInt, Ty::Int | Ty::Bool | Ty::PyInt | Ty::Float)
                     | (Ty::Int | Ty::Bool | Ty::Float, Ty::PyInt) => Ok(Ty::Bool),
+                    _ if tuple_compare_ok(a, b, ordering, numba) => Ok(Ty::Bool),
                     _ => match (a.scalar(), b.scalar()) {
                         (Some(x), Some(y)) => cmp_result(x, y, ordering),
                         _ => None,
@@ -776,8 +817,16 @@ impl Infer<'_> {
                 }
                 Ty::Tuple(elems)
             }
+            Op::StarItems => {
+                return Err(CompileError::typing(
+                    span,
+                    "`*x` is compiled for a tuple parameter (or `*args`) the function never rebinds",
+                ))
+            }
             Op::Unpack(n) => match &args[0] {
                 Ty::Tuple(ts) if ts.len() == *n as usize => args[0].clone(),
+                // (the same slots: its items)
+                Ty::NamedTuple(_, ts) if ts.len() == *n as usize => Ty::Tuple(ts.clone()),
                 // `dx, dy = a` of a 1-D array: its elements, as `a[0], a[1]` (a
                 // length other than n deoptimizes: CPython's ValueError).
                 Ty::Array(a) if a.ndim == 1 && matches!(a.dtype.kind(), Kind::Bool | Kind::Int | Kind::Float | Kind::Complex) => {
@@ -820,7 +869,7 @@ impl Infer<'_> {
                 ret
             }
             Op::TupleGet(i) => match &args[0] {
-                Ty::Tuple(ts) => ts[*i as usize].clone(),
+                Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => ts[*i as usize].clone(),
                 _ => return Err(CompileError::internal("tuple_get on a non-tuple")),
             },
             Op::GetItem => self.getitem(&args[0], &argv[1..], &args[1..], span)?,
@@ -854,7 +903,7 @@ impl Infer<'_> {
             Op::LenBound => return Err(CompileError::internal("len_bound")),
             Op::Len => match &args[0] {
                 Ty::Array(a) if a.ndim >= 1 => Ty::Int,
-                Ty::Tuple(_) => Ty::Int,
+                Ty::Tuple(_) | Ty::NamedTuple(..) => Ty::Int,
                 t => {
                     return Err(CompileError::typing(
                         span,
@@ -953,7 +1002,7 @@ impl Infer<'_> {
             })
             .map(|_| Ty::Bool)?,
             Op::Contains => match &args[0] {
-                Ty::Tuple(ts) => {
+                Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => {
                     // Each item is compared by identity, then `==`: only a float (or
                     // complex) item and needle could be one NaN object, which compiled
                     // code cannot tell; an int and a float never are.
@@ -1019,6 +1068,13 @@ impl Infer<'_> {
                 }
             }
             _ => {}
+        }
+        // `p.x` of a namedtuple: its item (the class's field descriptor, checked
+        // when the class was registered).
+        if let Ty::NamedTuple(c, ts) = x {
+            if let Some(i) = crate::types::named_tuple(*c).and_then(|d| d.fields.iter().position(|f| f == name)) {
+                return Ok(ts[i].clone());
+            }
         }
         Ok(match (x, name) {
             (Ty::Module(m), _) => {
@@ -1180,6 +1236,52 @@ impl Infer<'_> {
                 }
                 t
             }
+            // `Point(x, y=...)`: the tuple of the arguments in the order of the
+            // fields (the class checked to be a plain namedtuple, whose `__new__`
+            // is `tuple.__new__(cls, (fields...))`).
+            Ty::NamedTupleClass(c) => {
+                let Some(desc) = crate::types::named_tuple(*c) else {
+                    return Err(CompileError::internal("unknown namedtuple class"));
+                };
+                let n = desc.fields.len();
+                let mut order: Vec<Option<usize>> = vec![None; n];
+                if npos > n {
+                    return Ok(Ty::Bottom); // (CPython's TypeError, from the interpreter tier)
+                }
+                for (i, slot) in order.iter_mut().enumerate().take(npos) {
+                    *slot = Some(i);
+                }
+                for (j, k) in kw.iter().enumerate() {
+                    match desc.fields.iter().position(|f| f == k) {
+                        Some(p) if order[p].is_none() => order[p] = Some(npos + j),
+                        _ => return Ok(Ty::Bottom),
+                    }
+                }
+                // (a field left to its default: the interpreter tier)
+                let Some(order) = order.into_iter().collect::<Option<Vec<usize>>>() else {
+                    return Ok(Ty::Bottom);
+                };
+                let mut items = Vec::with_capacity(n);
+                for &i in &order {
+                    let t = strip_undef(&args[i]);
+                    if t == Ty::Undef || t == Ty::Bottom {
+                        return Ok(Ty::Bottom);
+                    }
+                    if !t.is_value() && !matches!(t, Ty::Str(_)) {
+                        return Err(CompileError::typing(
+                            span,
+                            format!("a namedtuple cannot hold a '{}' in compiled code", py_name(&t)),
+                        ));
+                    }
+                    items.push(t);
+                }
+                if let Some(v) = at {
+                    if !kw.is_empty() {
+                        self.t.call_orders.insert(v, order);
+                    }
+                }
+                Ty::NamedTuple(*c, items)
+            }
             Ty::DtypeObj(d) => {
                 no_kw(d.name())?;
                 match pos {
@@ -1227,7 +1329,7 @@ impl Infer<'_> {
                         no_kw("len")?;
                         match pos {
                             [Ty::Array(a)] if a.ndim >= 1 => Ty::Int,
-                            [Ty::Tuple(_)] => Ty::Int,
+                            [Ty::Tuple(_) | Ty::NamedTuple(..)] => Ty::Int,
                             _ => return Err(bad("len")),
                         }
                     }
@@ -1254,6 +1356,8 @@ impl Infer<'_> {
                         match pos {
                             [] => Ty::Bool,
                             [a] if a.members().iter().all(|m| m.scalar().is_some() || *m == Ty::NoneT) => Ty::Bool,
+                            // (a tuple's truth is its length's)
+                            [Ty::Tuple(_) | Ty::NamedTuple(..)] => Ty::Bool,
                             _ => return Err(bad("bool")),
                         }
                     }
@@ -1450,7 +1554,7 @@ impl Infer<'_> {
         if let Some(t) = record_getitem(x, idx, span)? {
             return Ok(t);
         }
-        if let (Ty::Array(_), [Ty::Tuple(ts)]) = (x, idx) {
+        if let (Ty::Array(_), [Ty::Tuple(ts) | Ty::NamedTuple(_, ts)]) = (x, idx) {
             if ts.iter().all(is_index) {
                 // `a[idx]` with `idx` a tuple of ints (np.ndenumerate): the ints are the indexes.
                 let none = vec![];
@@ -1492,7 +1596,7 @@ impl Infer<'_> {
                     }))
                 }
             }
-            Ty::Tuple(ts) => {
+            Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => {
                 let [_] = idx else {
                     return Err(CompileError::typing(span, "tuple indices must be integers"));
                 };
@@ -1675,7 +1779,7 @@ fn holds(t: &Ty, f: fn(Dtype) -> bool) -> bool {
     match t {
         Ty::Np(d) => f(*d),
         Ty::Array(a) => f(a.dtype),
-        Ty::Tuple(ts) | Ty::Union(ts) => ts.iter().any(|t| holds(t, f)),
+        Ty::Tuple(ts) | Ty::NamedTuple(_, ts) | Ty::Union(ts) => ts.iter().any(|t| holds(t, f)),
         Ty::List(e) | Ty::Set(e) | Ty::Iter(e) => holds(e, f),
         Ty::Dict(k, v) | Ty::View(_, k, v) => holds(k, f) || holds(v, f),
         _ => false,
@@ -1885,7 +1989,9 @@ impl Infer<'_> {
             return None; // record arrays: `special_gate`, `getitem`, `setitem`
         }
         let int_index = |t: &Ty| match t {
-            Ty::Tuple(ts) => args.len() == 2 && ts.iter().all(|t| is_index(t) && !matches!(t, Ty::Bool)),
+            Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => {
+                args.len() == 2 && ts.iter().all(|t| is_index(t) && !matches!(t, Ty::Bool))
+            }
             t => is_index(t) && !matches!(t, Ty::Bool),
         };
         match op {

@@ -22,7 +22,14 @@ pub mod generators;
 pub mod inline;
 
 pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
-    lower_with(def, &HashMap::new(), &HashMap::new(), &HashMap::new(), false)
+    lower_with(
+        def,
+        &HashMap::new(),
+        &HashMap::new(),
+        &HashMap::new(),
+        &HashMap::new(),
+        false,
+    )
 }
 
 /// [`lower`], with `gens`: compiled generator functions of the same module by
@@ -30,7 +37,11 @@ pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
 /// (`lower/generators.rs`); `funcs`: module-level functions inlined at their
 /// calls, by global name; `arg_funcs`: the functions some parameters are
 /// known to be bound to (the specialization's key holds them by identity),
-/// inlined at the calls of a parameter the body never rebinds;
+/// inlined at the calls of a parameter the body never rebinds; `star_lens`:
+/// the lengths of the tuples some parameters are known to hold (the
+/// specialization's key has their types), by which `*p` of a parameter the
+/// body never rebinds is expanded into its items (a call's arguments, a
+/// tuple's or list's items);
 /// `compensated_sum`: `sum()` adds floats with compensation (CPython 3.12+),
 /// for the generator expressions made here.
 pub fn lower_with(
@@ -38,10 +49,16 @@ pub fn lower_with(
     gens: &HashMap<String, FunctionDef>,
     funcs: &HashMap<String, FunctionDef>,
     arg_funcs: &HashMap<String, FunctionDef>,
+    star_lens: &HashMap<String, usize>,
     compensated_sum: bool,
 ) -> CResult<ir::Function> {
     let mut rebound = HashSet::new();
     collect_assigned(&def.body, &mut rebound);
+    let star_lens: HashMap<String, usize> = star_lens
+        .iter()
+        .filter(|(n, _)| def.params.contains(n) && !rebound.contains(*n))
+        .map(|(n, k)| (n.clone(), *k))
+        .collect();
     let arg_funcs: HashMap<String, FunctionDef> = arg_funcs
         .iter()
         .filter(|(n, _)| def.params.contains(n) && !rebound.contains(*n))
@@ -77,6 +94,7 @@ pub fn lower_with(
         gens: gens.clone(),
         funcs: funcs.clone(),
         arg_funcs,
+        star_lens,
         gen_inline: Vec::new(),
         compensated_sum,
         lambda_spans: Vec::new(),
@@ -205,6 +223,8 @@ struct Lowerer {
     funcs: HashMap<String, FunctionDef>,
     /// Functions parameters are bound to, inlined at their calls (`inline_global`), by parameter name.
     arg_funcs: HashMap<String, FunctionDef>,
+    /// See [`lower_with`].
+    star_lens: HashMap<String, usize>,
     /// The generators being inlined into `for` loops (innermost last).
     gen_inline: Vec<generators::GenInline>,
     /// `sum()` adds floats with compensation (CPython 3.12+).
@@ -1681,6 +1701,42 @@ impl Lowerer {
         ))
     }
 
+    /// The values of a call's positional arguments or a display's items, in
+    /// order, with each `*p` of a tuple parameter of known length (`star_lens`)
+    /// as its items: `p` unpacked (a tuple of that length, so the unpacking
+    /// cannot fail, and a namedtuple iterates as its items), as CPython's
+    /// `LIST_EXTEND` of the tuple does.
+    fn items(&mut self, es: &[Expr]) -> CResult<Vec<Value>> {
+        let mut vals = Vec::with_capacity(es.len());
+        for e in es {
+            let ExprKind::Starred(x) = &e.kind else {
+                vals.push(self.expr(e)?);
+                continue;
+            };
+            // `*(a, b)`: the display's items (made, then unpacked, in this order).
+            if let ExprKind::Tuple(es) = &x.kind {
+                vals.extend(self.items(es)?);
+                continue;
+            }
+            let n = match &x.kind {
+                ExprKind::Name(n) if self.inlining.is_empty() => self.star_lens.get(n).copied(),
+                _ => None,
+            };
+            let Some(n) = n else {
+                // (a marker: inference refuses it, see `Op::StarItems`)
+                let t = self.expr(x)?;
+                vals.push(self.emit_cur(Op::StarItems, vec![t], e.span));
+                continue;
+            };
+            let t = self.expr(x)?;
+            let u = self.emit_cur(Op::Unpack(n as u32), vec![t], e.span);
+            for i in 0..n {
+                vals.push(self.emit_cur(Op::TupleGet(i as u32), vec![u], e.span));
+            }
+        }
+        Ok(vals)
+    }
+
     fn expr(&mut self, e: &Expr) -> CResult<Value> {
         let span = e.span;
         if let ExprKind::Call(f, args, kws) = &e.kind {
@@ -1944,13 +2000,17 @@ impl Lowerer {
                         vec![self.expr(f)?],
                     ),
                 };
-                for a in args {
-                    vals.push(self.expr(a)?);
-                }
+                vals.extend(self.items(args)?);
                 for (_, a) in kws {
                     vals.push(self.expr(a)?);
                 }
                 self.emit_cur(op, vals, span)
+            }
+            ExprKind::Starred(_) => {
+                return Err(CompileError::unsupported(
+                    span,
+                    "`*x` is compiled among a call's positional arguments or a tuple's or list's items",
+                ))
             }
             ExprKind::Subscript(x, idx) => {
                 let x = self.expr(x)?;
@@ -1959,11 +2019,11 @@ impl Lowerer {
                 self.emit_cur(Op::GetItem, args, span)
             }
             ExprKind::Tuple(es) => {
-                let vals = es.iter().map(|e| self.expr(e)).collect::<CResult<Vec<_>>>()?;
+                let vals = self.items(es)?;
                 self.emit_cur(Op::Tuple, vals, span)
             }
             ExprKind::List(es) => {
-                let vals = es.iter().map(|e| self.expr(e)).collect::<CResult<Vec<_>>>()?;
+                let vals = self.items(es)?;
                 self.emit_cur(Op::List, vals, span)
             }
             ExprKind::Slice(lo, hi, step) => {

@@ -5,6 +5,42 @@ pub use crate::dtype::{c_strides, Dtype, Kind, Layout, TimeUnit};
 use crate::hir::{BinOp, UnaryOp};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// A user's namedtuple class, as compiled code knows it: its name and its
+/// fields in order (the runtime keeps the class object, under the same index,
+/// and checked that it is a plain namedtuple: see `boxing::namedtuple_class`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedTupleDesc {
+    /// The class object's address (kept alive by the runtime's registry).
+    pub key: usize,
+    pub name: String,
+    pub fields: Vec<String>,
+}
+
+fn named_tuples() -> &'static Mutex<Vec<NamedTupleDesc>> {
+    static R: OnceLock<Mutex<Vec<NamedTupleDesc>>> = OnceLock::new();
+    R.get_or_init(Default::default)
+}
+
+/// The index of a namedtuple class in the registry (added if new).
+pub fn intern_named_tuple(desc: NamedTupleDesc) -> u32 {
+    let mut r = named_tuples().lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(i) = r.iter().position(|d| *d == desc) {
+        return i as u32;
+    }
+    r.push(desc);
+    (r.len() - 1) as u32
+}
+
+/// The namedtuple class of index `id`.
+pub fn named_tuple(id: u32) -> Option<NamedTupleDesc> {
+    named_tuples()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(id as usize)
+        .cloned()
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ArrTy {
@@ -313,6 +349,14 @@ pub enum Ty {
     PyInt,
     Array(ArrTy),
     Tuple(Vec<Ty>),
+    /// An instance of a user's `collections.namedtuple` / `typing.NamedTuple`
+    /// class (an index into [`named_tuple`]'s registry) with these item types:
+    /// the slots of the tuple of its items; made as an instance of that very
+    /// class where it leaves compiled code.
+    NamedTuple(u32, Vec<Ty>),
+    /// The namedtuple class itself (compile-time only): calling it makes a
+    /// [`Ty::NamedTuple`].
+    NamedTupleClass(u32),
     /// One of several scalar types, decided at run time (a tag travels with the value).
     Union(Vec<Ty>),
     /// A local read before assignment (only inside unions).
@@ -463,6 +507,7 @@ impl Ty {
                 | Ty::PyInt
                 | Ty::Array(_)
                 | Ty::Tuple(_)
+                | Ty::NamedTuple(..)
                 | Ty::Union(_)
                 | Ty::Undef
                 | Ty::Slice(_)
@@ -497,6 +542,13 @@ impl Ty {
         )
     }
     /// The union members, or the type itself.
+    /// The item types of a tuple or a namedtuple.
+    pub fn tuple_items(&self) -> Option<&[Ty]> {
+        match self {
+            Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => Some(ts),
+            _ => None,
+        }
+    }
     pub fn members(&self) -> Vec<Ty> {
         match self {
             Ty::Union(m) => m.clone(),
@@ -527,6 +579,13 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
                 v.push(join(p, q)?);
             }
             Some(Ty::Tuple(v))
+        }
+        (Ty::NamedTuple(c, x), Ty::NamedTuple(d, y)) if c == d && x.len() == y.len() => {
+            let mut v = Vec::new();
+            for (p, q) in x.iter().zip(y) {
+                v.push(join(p, q)?);
+            }
+            Some(Ty::NamedTuple(*c, v))
         }
         (Ty::List(x), Ty::List(y)) => Some(Ty::List(Box::new(elem_join(x, y)?))),
         (Ty::Dict(k1, v1), Ty::Dict(k2, v2)) => {
@@ -583,6 +642,10 @@ pub fn elem_join(a: &Ty, b: &Ty) -> Option<Ty> {
             let v: Option<Vec<Ty>> = x.iter().zip(y).map(|(p, q)| elem_join(p, q)).collect();
             Some(Ty::Tuple(v?))
         }
+        (Ty::NamedTuple(c, x), Ty::NamedTuple(d, y)) if c == d && x.len() == y.len() => {
+            let v: Option<Vec<Ty>> = x.iter().zip(y).map(|(p, q)| elem_join(p, q)).collect();
+            Some(Ty::NamedTuple(*c, v?))
+        }
         (Ty::Array(_), Ty::Array(_)) => join(a, b),
         (Ty::Str(_) | Ty::PyStr, Ty::Str(_) | Ty::PyStr) => Some(Ty::PyStr),
         // Numbers of several types (`[0] * n` later holding floats): a union,
@@ -612,7 +675,7 @@ pub fn list_elem_ok(t: &Ty) -> bool {
         Ty::Array(a) => !a.dtype.is_special(),
         Ty::Bottom | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::NoneT => true,
         Ty::PyStr => true,
-        Ty::Tuple(ts) => ts.iter().all(list_elem_ok),
+        Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => ts.iter().all(list_elem_ok),
         Ty::List(e) => list_elem_ok(e),
         Ty::Union(_) => union_elem(t),
         _ => false,
@@ -630,6 +693,8 @@ pub fn py_name(t: &Ty) -> String {
         Ty::Np(d) => format!("numpy.{}", if *d == Dtype::Bool { "bool" } else { d.name() }),
         Ty::Array(_) => "numpy.ndarray".into(),
         Ty::Tuple(_) => "tuple".into(),
+        Ty::NamedTuple(c, _) => named_tuple(*c).map_or_else(|| "tuple".into(), |d| d.name),
+        Ty::NamedTupleClass(_) => "type".into(),
         Ty::Str(_) | Ty::PyStr => "str".into(),
         Ty::Module(_) => "module".into(),
         Ty::Builtin(_) | Ty::Func(_) => "function".into(),
@@ -668,6 +733,18 @@ impl fmt::Display for Ty {
             Ty::Tuple(ts) => {
                 let s: Vec<String> = ts.iter().map(|t| t.to_string()).collect();
                 write!(f, "tuple({})", s.join(", "))
+            }
+            Ty::NamedTuple(c, ts) => {
+                let s: Vec<String> = ts.iter().map(|t| t.to_string()).collect();
+                let name = named_tuple(*c).map_or_else(|| format!("namedtuple #{c}"), |d| d.name);
+                write!(f, "{name}({})", s.join(", "))
+            }
+            Ty::NamedTupleClass(c) => {
+                write!(
+                    f,
+                    "class {}",
+                    named_tuple(*c).map_or_else(|| format!("namedtuple #{c}"), |d| d.name)
+                )
             }
             Ty::Union(ts) => {
                 let s: Vec<String> = ts.iter().map(|t| t.to_string()).collect();

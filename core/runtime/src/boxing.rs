@@ -584,6 +584,18 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             }
             pyo3::types::PyTuple::new(py, items)?.into_any().unbind()
         }
+        Ty::NamedTuple(c, ts) => {
+            // `tuple.__new__(cls, items)`: what the class's own `__new__` does.
+            let mut items: smallvec::SmallVec<[Py<PyAny>; 4]> = smallvec::SmallVec::new();
+            for t in ts {
+                items.push(box_value(py, t, slots, pos)?.unwrap_or_else(|| py.None()));
+            }
+            let cls = named_tuple_type(py, *c).ok_or_else(|| crate::internal_error("unknown namedtuple class"))?;
+            let items = pyo3::types::PyTuple::new(py, items)?;
+            py.get_type::<pyo3::types::PyTuple>()
+                .call_method1("__new__", (cls, items))?
+                .unbind()
+        }
         Ty::Union(ms) => {
             let tag = take(SlotTy::I8) as usize;
             let (offsets, payload) = union_layout(ms);
@@ -818,6 +830,25 @@ pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: 
                 None
             });
         }
+        // Exactly the namedtuple class.
+        Some(Ty::NamedTuple(c, ts)) => {
+            let ok =
+                named_tuple_type(py, *c).is_some_and(|cls| cls.as_ptr() == obj.get_type_ptr() as *mut ffi::PyObject);
+            let Ok(tup) = obj.cast::<pyo3::types::PyTuple>() else {
+                return Ok(None);
+            };
+            if !ok || tup.len() != ts.len() {
+                return Ok(None);
+            }
+            let mark = out.len();
+            for (t, item) in ts.iter().zip(tup.iter()) {
+                if to_slots(py, &item, Some(t), out)?.is_none() {
+                    out.truncate(mark);
+                    return Ok(None);
+                }
+            }
+            return Ok(want.cloned());
+        }
         // Tuple subclasses too (NumPy returns named tuples).
         Some(Ty::Tuple(ts)) => {
             let Ok(tup) = obj.cast::<pyo3::types::PyTuple>() else {
@@ -1024,6 +1055,23 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
         }
         return Ok(Some(Ty::Tuple(ts)));
     }
+    // SAFETY: `obj` is a live object.
+    if unsafe { ffi::PyTuple_Check(obj.as_ptr()) } != 0 {
+        if let Some(c) = named_tuple_class(py, &obj.get_type().into_any())? {
+            let mark = slots.len();
+            let mut ts = Vec::new();
+            for item in obj.cast::<pyo3::types::PyTuple>()?.iter() {
+                match classify(py, &item, slots)? {
+                    Some(x) => ts.push(x),
+                    None => {
+                        slots.truncate(mark);
+                        return Ok(None);
+                    }
+                }
+            }
+            return Ok(Some(Ty::NamedTuple(c, ts)));
+        }
+    }
     if tp == std::ptr::addr_of_mut!(ffi::PyRange_Type) {
         return Ok(range_slots(obj, slots)?.then_some(Ty::Range));
     }
@@ -1215,4 +1263,113 @@ pub unsafe fn array_unchanged(obj: *mut ffi::PyObject, slots: &[u64], descr: usi
     (0..nd).all(|k| unsafe {
         *f.dimensions.add(k) as u64 == slots[at.shape(k)] && *f.strides.add(k) as u64 == slots[at.stride(k)]
     })
+}
+
+/// The namedtuple classes compiled code has met, by registry index
+/// (`types::named_tuple`): kept alive for the process, so that the class
+/// pointers compared on every call stay these classes.
+fn named_tuple_classes() -> &'static std::sync::Mutex<Vec<Py<PyAny>>> {
+    static R: OnceLock<std::sync::Mutex<Vec<Py<PyAny>>>> = OnceLock::new();
+    R.get_or_init(Default::default)
+}
+
+/// The class of namedtuple registry index `id`.
+pub(crate) fn named_tuple_type(py: Python<'_>, id: u32) -> Option<Py<PyAny>> {
+    named_tuple_classes()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(id as usize)
+        .map(|c| c.clone_ref(py))
+}
+
+/// The registry index of `cls` when it is a plain namedtuple class: made by
+/// `collections.namedtuple` (or `typing.NamedTuple`), directly below `tuple`,
+/// its fields `collections`' index descriptors in order, its `__new__` the
+/// generated one, and no dunder of its own but those namedtuple and typing
+/// define (so `==`, `len`, iteration, indexing, truth and `hash` are
+/// `tuple`'s own). `None` for every other class.
+pub(crate) fn named_tuple_class(py: Python<'_>, cls: &Bound<'_, PyAny>) -> PyResult<Option<u32>> {
+    let Ok(t) = cls.cast::<pyo3::types::PyType>() else {
+        return Ok(None);
+    };
+    let key = t.as_ptr() as usize;
+    {
+        let r = named_tuple_classes().lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = r.iter().position(|c| c.as_ptr() as usize == key) {
+            return Ok(Some(i as u32));
+        }
+    }
+    let tuple_t = py.get_type::<pyo3::types::PyTuple>();
+    if !t.get_type().is(py.get_type::<pyo3::types::PyType>()) {
+        return Ok(None);
+    }
+    let bases = t.getattr("__bases__")?;
+    let Ok(bases) = bases.cast::<pyo3::types::PyTuple>() else {
+        return Ok(None);
+    };
+    if bases.len() != 1 || !bases.get_item(0)?.is(&tuple_t) {
+        return Ok(None);
+    }
+    let d = t.getattr("__dict__")?;
+    let get = |k: &str| -> Option<Bound<'_, PyAny>> { d.get_item(k).ok() };
+    let Some(fields) = get("_fields") else { return Ok(None) };
+    let Ok(fields) = fields.extract::<Vec<String>>() else {
+        return Ok(None);
+    };
+    // `__new__` as namedtuple makes it: `_tuple_new(_cls, (fields...))`.
+    let Some(new) = get("__new__") else { return Ok(None) };
+    let new = new.getattr("__func__").unwrap_or(new);
+    let tuple_new = tuple_t.getattr("__new__")?;
+    let made = new
+        .getattr("__globals__")
+        .ok()
+        .and_then(|g| g.get_item("_tuple_new").ok())
+        .is_some_and(|f| f.is(&tuple_new));
+    if !made {
+        return Ok(None);
+    }
+    let getter_t = py.import("collections")?.getattr("_tuplegetter").ok();
+    for (i, f) in fields.iter().enumerate() {
+        let Some(g) = get(f) else { return Ok(None) };
+        let ok = getter_t.as_ref().is_some_and(|gt| g.get_type().is(gt))
+            && g.call_method0("__reduce__")
+                .and_then(|r| r.get_item(1)?.get_item(0)?.extract::<usize>())
+                .is_ok_and(|k| k == i);
+        if !ok {
+            return Ok(None);
+        }
+    }
+    const ALLOWED: &[&str] = &[
+        "__module__",
+        "__doc__",
+        "__slots__",
+        "__new__",
+        "__repr__",
+        "__getnewargs__",
+        "__match_args__",
+        "__class_getitem__",
+        "__replace__",
+        "__annotations__",
+        "__orig_bases__",
+        "__qualname__",
+        "__firstlineno__",
+        "__static_attributes__",
+        "__annotate__",
+        "__annotate_func__",
+        "__annotations_cache__",
+    ];
+    for k in d.try_iter()? {
+        let k = k?;
+        let Ok(k) = k.extract::<String>() else { return Ok(None) };
+        if k.starts_with("__") && k.ends_with("__") && !ALLOWED.contains(&k.as_str()) {
+            return Ok(None);
+        }
+    }
+    let name = t.name()?.to_string();
+    let id = pyston_compiler::types::intern_named_tuple(pyston_compiler::types::NamedTupleDesc { key, name, fields });
+    let mut r = named_tuple_classes().lock().unwrap_or_else(|e| e.into_inner());
+    if r.len() == id as usize {
+        r.push(t.clone().into_any().unbind());
+    }
+    Ok(Some(id))
 }

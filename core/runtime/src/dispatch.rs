@@ -436,6 +436,7 @@ impl Dispatcher {
     /// function (`Ty::Func`, by identity in the key), lowered again so that the
     /// function may be inlined at the parameter's calls.
     fn source_for_args(&self, py: Python<'_>, src: Arc<Source>, params: &[Ty]) -> PyResult<Arc<Source>> {
+        let src = self.source_for_stars(py, src, params)?;
         if self.step || !params.iter().any(|t| matches!(t, Ty::Func(_))) {
             return Ok(src);
         }
@@ -448,7 +449,35 @@ impl Dispatcher {
             }
         }
         Ok(
-            match pipeline::front_with_args(py, self.py_func.bind(py), Some(&self.sem), &args)? {
+            match pipeline::front_with_args(py, self.py_func.bind(py), Some(&self.sem), &args, &HashMap::new())? {
+                Ok(s) if s.ir.params == src.ir.params => Arc::new(s),
+                _ => src,
+            },
+        )
+    }
+
+    /// The source to compile for `params` of a function with `*p` of a tuple
+    /// parameter (`Op::StarItems`, which compiled code does not take): lowered
+    /// again with the lengths of its tuple parameters (`lower_with`'s
+    /// `star_lens`), so that `*p` becomes `p`'s items.
+    fn source_for_stars(&self, py: Python<'_>, src: Arc<Source>, params: &[Ty]) -> PyResult<Arc<Source>> {
+        let has_star = src
+            .ir
+            .blocks
+            .iter()
+            .any(|b| b.insts.iter().any(|i| i.op == pyston_compiler::ir::Op::StarItems));
+        if self.step || !has_star || !params.iter().any(|t| t.tuple_items().is_some()) {
+            return Ok(src);
+        }
+        let lens: HashMap<String, usize> = src
+            .ir
+            .params
+            .iter()
+            .zip(params)
+            .filter_map(|(n, t)| Some((n.clone(), t.tuple_items()?.len())))
+            .collect();
+        Ok(
+            match pipeline::front_with_args(py, self.py_func.bind(py), Some(&self.sem), &[], &lens)? {
                 Ok(s) if s.ir.params == src.ir.params => Arc::new(s),
                 _ => src,
             },
@@ -904,7 +933,15 @@ pub(crate) fn numba_box(py: Python<'_>, obj: Py<PyAny>) -> PyResult<Py<PyAny>> {
     let b = obj.bind(py);
     if let Ok(t) = b.cast::<PyTuple>() {
         let items: Vec<Py<PyAny>> = t.iter().map(|x| numba_box(py, x.unbind())).collect::<PyResult<_>>()?;
-        return Ok(PyTuple::new(py, items)?.into_any().unbind());
+        let items = PyTuple::new(py, items)?;
+        if !t.is_exact_instance_of::<PyTuple>() && boxing::named_tuple_class(py, &t.get_type().into_any())?.is_some() {
+            // A namedtuple stays an instance of its class.
+            return Ok(py
+                .get_type::<PyTuple>()
+                .call_method1("__new__", (t.get_type(), items))?
+                .unbind());
+        }
+        return Ok(items.into_any().unbind());
     }
     if let Some(np) = boxing::np_types_if_loaded(py)? {
         if np.scalar_types.contains(&(b.get_type().as_ptr() as usize)) {

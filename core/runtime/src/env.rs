@@ -423,6 +423,9 @@ impl CompileEnv<'_> {
             self.funcs.insert(id, d.clone().unbind());
             return GlobalKind::Func(id);
         }
+        if let Ok(Some(c)) = crate::boxing::named_tuple_class(py, obj) {
+            return GlobalKind::NamedTupleClass(c);
+        }
         if let Some(d) = auto_dispatcher(py, obj) {
             let id = d.get().id;
             self.funcs.insert(id, d.unbind());

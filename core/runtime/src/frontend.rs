@@ -120,6 +120,17 @@ impl RangeAliases {
         }
     }
 
+    /// Whether the callee `e` is now `sys.exc_info` or `sys.exception`.
+    fn is_exc_info(&self, e: &Bound<'_, PyAny>) -> bool {
+        let py = e.py();
+        let (Some(f), Ok(sys)) = (self.resolve(e), py.import("sys")) else {
+            return false;
+        };
+        ["exc_info", "exception"]
+            .iter()
+            .any(|n| sys.getattr(*n).is_ok_and(|g| g.is(&f)))
+    }
+
     /// `typed.List.empty_list(item_type)` / `typed.Dict.empty(key_type,
     /// value_type)` (pyston's typed containers, the types given as type
     /// objects bound at compile time or as their names): the class's AST node
@@ -643,13 +654,8 @@ impl Frontend {
             "Call" => {
                 let args = self.list(node, "args")?;
                 let mut pos = Vec::new();
+                // (`*t`: an `ExprKind::Starred`, compiled for a tuple parameter, see `lower`)
                 for a in &args {
-                    if tyname(a) == "Starred" {
-                        return Err(CompileError::unsupported(
-                            self.span(a),
-                            "`*args` in calls is not supported yet",
-                        ));
-                    }
                     pos.push(self.expr(a)?);
                 }
                 let mut kws = Vec::new();
@@ -695,6 +701,14 @@ impl Frontend {
                     // once per item, with that item's own type.
                     return Ok(pos.pop().unwrap());
                 }
+                if self.aliases.as_ref().is_some_and(|a| a.is_exc_info(&func)) {
+                    // Neither compiled handlers nor the interpreter tier's set the
+                    // exception being handled, which these read: CPython runs it.
+                    return Err(CompileError::unsupported(
+                        span,
+                        "`sys.exc_info()` / `sys.exception()` are not compiled yet",
+                    ));
+                }
                 let callee = match &self.aliases {
                     Some(a) if a.aliases_range(&func) => Expr {
                         kind: ExprKind::Name("range".to_string()),
@@ -710,6 +724,7 @@ impl Frontend {
             // `"{!r:{}}".format(value, spec)` for a spec with fields of its own.
             "JoinedStr" => return self.fstring(node, span),
             "Subscript" => ExprKind::Subscript(boxed("value")?, boxed("slice")?),
+            "Starred" => ExprKind::Starred(boxed("value")?),
             "Tuple" => ExprKind::Tuple(self.exprs(node, "elts")?),
             "List" => ExprKind::List(self.exprs(node, "elts")?),
             "Dict" => {

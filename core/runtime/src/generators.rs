@@ -384,7 +384,7 @@ fn kind(t: &Ty, top: bool) -> Option<Kind> {
         Ty::Np(d) if !d.is_record() => Kind::Data,
         Ty::PyInt | Ty::PyStr | Ty::Obj(_) => Kind::Ref,
         Ty::Array(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) if top => Kind::Check,
-        Ty::Tuple(ts) | Ty::Slice(ts) => {
+        Ty::Tuple(ts) | Ty::NamedTuple(_, ts) | Ty::Slice(ts) => {
             let mut k = Kind::Data;
             for m in ts {
                 match kind(m, false)? {
@@ -465,7 +465,7 @@ fn keep_parts(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize, refs: &mut
             refs.push(unsafe { Bound::from_borrowed_ptr(py, slots[*pos] as *mut pyo3::ffi::PyObject) }.unbind());
             *pos += 1;
         }
-        Ty::Tuple(ts) | Ty::Slice(ts) => {
+        Ty::Tuple(ts) | Ty::NamedTuple(_, ts) | Ty::Slice(ts) => {
             for m in ts {
                 keep_parts(py, m, slots, pos, refs);
             }

@@ -637,6 +637,7 @@ pub(crate) fn eval(
             .unbind(),
         Op::Tuple => PyTuple::new(py, all(0)?)?.into_any().unbind(),
         Op::List => pyo3::types::PyList::new(py, all(0)?)?.into_any().unbind(),
+        Op::StarItems => return Err(crate::internal_error("`*x` of unknown length on the interpreter tier")),
         Op::Unpack(n) => {
             let x = arg(0)?;
             let mut items = Vec::new();

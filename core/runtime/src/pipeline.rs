@@ -25,6 +25,7 @@ use pyston_compiler::ir::{self, Value};
 use pyston_compiler::types::Ty;
 use pyston_compiler::Semantics;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The stages `PYSTON_DUMP_IR` names, in pipeline order (the numeric passes
@@ -74,7 +75,7 @@ pub fn front(
     func: &Bound<'_, PyAny>,
     sem: Option<&pyston_compiler::semantics::Semantics>,
 ) -> PyResult<Result<Source, (CompileError, String)>> {
-    front_with_args(py, func, sem, &[])
+    front_with_args(py, func, sem, &[], &HashMap::new())
 }
 
 /// [`front`] for a specialization some of whose parameters are bound to
@@ -87,6 +88,7 @@ pub fn front_with_args(
     func: &Bound<'_, PyAny>,
     sem: Option<&pyston_compiler::semantics::Semantics>,
     args: &[(String, Bound<'_, PyAny>)],
+    star_lens: &HashMap<String, usize>,
 ) -> PyResult<Result<Source, (CompileError, String)>> {
     let src = py.import("pyston._source")?.getattr("function_ast")?.call1((func,))?;
     if let Ok(why) = src.extract::<String>() {
@@ -123,9 +125,22 @@ pub fn front_with_args(
     };
     let res = def
         .and_then(|def| {
-            pyston_compiler::lower::lower_with(&def, &gens, &funcs, &arg_funcs, py.version_info() >= (3, 12))
+            pyston_compiler::lower::lower_with(&def, &gens, &funcs, &arg_funcs, star_lens, py.version_info() >= (3, 12))
         })
         .and_then(|f| {
+            // (a generator's steps may run on the interpreter tier, which does not
+            // take `Op::StarItems`: CPython runs such a generator)
+            let star = f
+                .blocks
+                .iter()
+                .flat_map(|b| &b.insts)
+                .find(|i| i.op == ir::Op::StarItems);
+            if let (Some(i), true) = (star, pyston_compiler::lower::generators::is_generator(&f)) {
+                return Err(CompileError::unsupported(
+                    i.span,
+                    "`*x` in a generator function is not supported yet",
+                ));
+            }
             verify(&f, "lower")?;
             dump("lower", &f.name, &f.display(None));
             Ok(f)

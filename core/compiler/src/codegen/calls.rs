@@ -111,6 +111,16 @@ impl Gen<'_, '_> {
                 })
             }
             Ty::Builtin(b) => self.builtin(*b, args, kw, &rt),
+            Ty::NamedTupleClass(_) => {
+                let Ty::NamedTuple(_, ts) = &rt else {
+                    return Err(internal("namedtuple type"));
+                };
+                let ordered: Vec<(Ty, Vals)> = match inst.result.and_then(|r| self.typed.call_orders.get(&r)).cloned() {
+                    Some(order) => order.iter().map(|&i| args[i].clone()).collect(),
+                    None => args.to_vec(),
+                };
+                self.coerce_members(&ordered, ts)
+            }
             t => Err(internal(format!("call of {t}"))),
         }
     }

@@ -282,7 +282,7 @@ impl Gen<'_, '_> {
             match t {
                 Ty::Array(_) | Ty::PyInt | Ty::PyFunc(_) | Ty::Func(_) => true,
                 t if t.is_object() => true,
-                Ty::Tuple(ts) | Ty::Union(ts) | Ty::Slice(ts) => ts.iter().any(holds_object),
+                Ty::Tuple(ts) | Ty::NamedTuple(_, ts) | Ty::Union(ts) | Ty::Slice(ts) => ts.iter().any(holds_object),
                 _ => false,
             }
         }
@@ -320,7 +320,7 @@ impl Gen<'_, '_> {
         match t {
             Ty::Array(_) => out.push(v[ArraySlots::OBJ]),
             t if *t == Ty::PyInt || t.is_object() => out.push(v[0]),
-            Ty::Tuple(ts) => {
+            Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => {
                 let mut off = 0;
                 for t in ts {
                     let n = abi::slot_count(t);
@@ -860,7 +860,7 @@ impl Gen<'_, '_> {
 pub fn array_count(t: &Ty) -> usize {
     match t {
         Ty::Array(_) => 1,
-        Ty::Tuple(ts) => ts.iter().map(array_count).sum(),
+        Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => ts.iter().map(array_count).sum(),
         _ => 0,
     }
 }

@@ -272,6 +272,34 @@ impl Gen<'_, '_> {
         for a in &inst.args {
             args.push((self.ty(*a), self.use_val(*a)?));
         }
+        // A namedtuple read as a tuple (indexing, `len`, `in`, unpacking, truth):
+        // the same slots, and its class has `tuple`'s own methods for these.
+        let tuple_read = matches!(
+            inst.op,
+            Op::GetItem
+                | Op::Len
+                | Op::Contains
+                | Op::Unpack(_)
+                | Op::TupleGet(_)
+                | Op::Truth
+                | Op::Unary(_)
+                | Op::Cmp(_)
+                | Op::Bin { op: BinOp::Add, .. }
+                | Op::MethodCall { .. }
+        ) || (matches!(inst.op, Op::Call { .. })
+            && matches!(args.first(), Some((Ty::Builtin(Builtin::Len | Builtin::Bool), _))));
+        // (not an operand of a call into Python, which gets the namedtuple itself, nor
+        // the index or needle of a container, or a method's argument)
+        if tuple_read && !self.env.pycalls.contains_key(&self.cur_inst) {
+            // (an array indexed by a namedtuple of ints: NumPy reads any tuple as indexes)
+            let only_first = matches!(inst.op, Op::GetItem | Op::Contains | Op::MethodCall { .. })
+                && !matches!(args.first(), Some((Ty::Array(_), _)));
+            for a in args.iter_mut().take(if only_first { 1 } else { usize::MAX }) {
+                if let Ty::NamedTuple(_, ts) = &a.0 {
+                    a.0 = Ty::Tuple(ts.clone());
+                }
+            }
+        }
         // `unbound | T`: check once, then use the T payload (see infer).
         for a in args.iter_mut() {
             if let Ty::Union(ms) = &a.0 {
@@ -355,6 +383,7 @@ impl Gen<'_, '_> {
             // (a call into Python inference records: see `infer`)
             Op::Lambda { .. } => return Err(internal("a lambda without its call into Python")),
             Op::LenBound => return Err(internal("len_bound")),
+            Op::StarItems => return Err(internal("star_items")),
             // Exceptions are raised and handled on the interpreter tier.
             Op::CaughtExc => self.caught_exc(),
             Op::ExcMatch => self.exc_match(&args, inst.span)?,
@@ -384,8 +413,62 @@ impl Gen<'_, '_> {
                     let a = *a;
                     self.array_copy(&a, &args[0].1)?
                 }
+                // (typed by `infer`: items and needle ints, bools or NumPy ints)
+                Ty::Tuple(ts) if name == "index" || name == "count" => {
+                    let ts = ts.clone();
+                    let x = args[1].clone();
+                    let mut off = 0;
+                    let mut eqs = Vec::with_capacity(ts.len());
+                    for t in &ts {
+                        let n = abi::slot_count(t);
+                        let item = (t.clone(), args[0].1[off..off + n].to_vec());
+                        off += n;
+                        let eq = self.compare(CmpOp::Eq, &item, &x)?;
+                        eqs.push(self.truth(&eq)?);
+                    }
+                    if name == "count" {
+                        let mut c = self.b.ins().iconst(clt::I64, 0);
+                        for e in eqs {
+                            let one = self.b.ins().uextend(clt::I64, e);
+                            c = self.b.ins().iadd(c, one);
+                        }
+                        vec![c]
+                    } else {
+                        // The first equal item's index; none: CPython's ValueError (deoptimizes).
+                        let mut r = self.b.ins().iconst(clt::I64, -1);
+                        for (i, e) in eqs.into_iter().enumerate().rev() {
+                            let k = self.b.ins().iconst(clt::I64, i as i64);
+                            r = self.b.ins().select(e, k, r);
+                        }
+                        let missing = self.b.ins().icmp_imm_s(IntCC::Equal, r, -1);
+                        self.deopt_if(missing);
+                        vec![r]
+                    }
+                }
                 _ => return Err(internal(format!("method {name}"))),
             },
+            // (`+` of two tuples: inference typed the concatenation)
+            Op::Bin { op: BinOp::Add, .. } if matches!((&args[0].0, &args[1].0), (Ty::Tuple(_), Ty::Tuple(_))) => {
+                let Ty::Tuple(ts) = &rt else {
+                    return Err(internal("tuple concatenation"));
+                };
+                let both: Vec<(Ty, Vals)> = [&args[0], &args[1]]
+                    .iter()
+                    .flat_map(|(t, v)| {
+                        let items = t.tuple_items().unwrap_or_default().to_vec();
+                        let mut off = 0;
+                        items
+                            .into_iter()
+                            .map(|t| {
+                                let n = abi::slot_count(&t);
+                                off += n;
+                                (t, v[off - n..off].to_vec())
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                self.coerce_members(&both, ts)?
+            }
             Op::Bin { op, .. } if rt == Ty::PyInt || args.iter().any(|(t, _)| *t == Ty::PyInt) => {
                 let op = *op;
                 self.dispatch(&args, &rt, &mut |g, a| g.pyint_binop(op, &a[0], &a[1]))?
@@ -412,6 +495,9 @@ impl Gen<'_, '_> {
                     Some(r) if u != UnaryOp::Not => Ok(r),
                     _ => g.unary(u, &a[0]),
                 })?
+            }
+            Op::Cmp(c) if matches!((&args[0].0, &args[1].0), (Ty::Tuple(_), Ty::Tuple(_))) => {
+                vec![self.tuple_compare(*c, &args[0], &args[1])?]
             }
             Op::Cmp(c) => {
                 let c = *c;
@@ -687,6 +773,46 @@ impl Gen<'_, '_> {
         })
     }
 
+    /// `a OP b` of two tuples of ints (`infer::tuple_compare_ok`), as CPython's
+    /// `tuple_richcompare`: the first index where the items differ decides
+    /// (`==` false, `!=` true, an ordering the items' own), else the lengths.
+    /// Every item comparison is computed (they cannot raise or have effects)
+    /// and the result chosen with selects, from the last index to the first.
+    fn tuple_compare(&mut self, op: CmpOp, a: &(Ty, Vals), b: &(Ty, Vals)) -> CResult<CV> {
+        let (Ty::Tuple(x), Ty::Tuple(y)) = (&a.0, &b.0) else {
+            return Err(internal("tuple comparison"));
+        };
+        let item = |ts: &[Ty], v: &Vals, i: usize| -> (Ty, Vals) {
+            let off: usize = ts[..i].iter().map(abi::slot_count).sum();
+            (ts[i].clone(), v[off..off + abi::slot_count(&ts[i])].to_vec())
+        };
+        let (n, m) = (x.len(), y.len());
+        let by_len = match op {
+            CmpOp::Eq => n == m,
+            CmpOp::Ne => n != m,
+            CmpOp::Lt => n < m,
+            CmpOp::Le => n <= m,
+            CmpOp::Gt => n > m,
+            CmpOp::Ge => n >= m,
+        };
+        let mut res = self.b.ins().iconst(clt::I8, by_len as i64);
+        for i in (0..n.min(m)).rev() {
+            let (p, q) = (item(x, &a.1, i), item(y, &b.1, i));
+            let eq = self.compare(CmpOp::Eq, &p, &q)?;
+            let eq = self.truth(&eq)?;
+            let differ = match op {
+                CmpOp::Eq => self.b.ins().iconst(clt::I8, 0),
+                CmpOp::Ne => self.b.ins().iconst(clt::I8, 1),
+                _ => {
+                    let r = self.compare(op, &p, &q)?;
+                    self.truth(&r)?
+                }
+            };
+            res = self.b.ins().select(eq, res, differ);
+        }
+        Ok(res)
+    }
+
     pub fn attr(&mut self, x: &(Ty, Vals), name: &str) -> CResult<Vals> {
         let field = match &x.0 {
             Ty::Array(a) => a.dtype.attr_field(name, false).is_some(),
@@ -696,6 +822,13 @@ impl Gen<'_, '_> {
         if field {
             // `a.x` of a recarray / `a[i].x` of an np.record: `a['x']` / `a[i]['x']`.
             return self.getitem(x, &[(Ty::Str(name.to_string()), vec![])], None);
+        }
+        // `p.x` of a namedtuple: its item's slots.
+        if let Ty::NamedTuple(c, ts) = &x.0 {
+            if let Some(i) = crate::types::named_tuple(*c).and_then(|d| d.fields.iter().position(|f| f == name)) {
+                let off: usize = ts[..i].iter().map(abi::slot_count).sum();
+                return Ok(x.1[off..off + abi::slot_count(&ts[i])].to_vec());
+            }
         }
         let (t, v) = x;
         Ok(match (t, name) {

@@ -160,7 +160,9 @@ pub fn string_literals(typed: &Typed) -> Vec<String> {
             Ty::Str(s) => {
                 out.insert(s.clone());
             }
-            Ty::Tuple(ts) | Ty::Union(ts) | Ty::Slice(ts) => ts.iter().for_each(|t| walk(t, out)),
+            Ty::Tuple(ts) | Ty::NamedTuple(_, ts) | Ty::Union(ts) | Ty::Slice(ts) => {
+                ts.iter().for_each(|t| walk(t, out))
+            }
             _ => {}
         }
     }

@@ -218,7 +218,7 @@ impl Gen<'_, '_> {
                 }
                 Ok(out)
             }
-            (Ty::Tuple(a), Ty::Tuple(b)) if a.len() == b.len() => {
+            (Ty::Tuple(a), Ty::Tuple(b)) | (Ty::NamedTuple(_, a), Ty::NamedTuple(_, b)) if a.len() == b.len() => {
                 let mut out = Vec::new();
                 let mut off = 0;
                 for (x, y) in a.iter().zip(b) {

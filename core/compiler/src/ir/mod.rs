@@ -108,6 +108,11 @@ pub enum Op {
     List,
     /// `a, b = x`: checks `x` unpacks into exactly n items and gives them as a tuple. args: [x]
     Unpack(u32),
+    /// `*x` among a call's arguments or a display's items, where the lowering
+    /// did not know `x`'s length (see `lower_with`'s `star_lens`): a marker
+    /// neither executor runs (inference refuses it; the dispatcher lowers the
+    /// function again for tuple parameters, and CPython runs the rest). args: [x]
+    StarItems,
     /// args: [tuple]
     TupleGet(u32),
     /// `x[i0, i1, ...]`. args: [x, i0, i1, ...]

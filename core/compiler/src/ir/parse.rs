@@ -585,6 +585,7 @@ impl Parser {
             "tuple" => Op::Tuple,
             "list" => Op::List,
             "unpack" => Op::Unpack(c.number("a count")?),
+            "star_items" => Op::StarItems,
             "tuple_get" => Op::TupleGet(c.number("an index")?),
             "getitem" => Op::GetItem,
             "setitem" => Op::SetItem,
@@ -721,6 +722,7 @@ fn check_arity(op: &Op, kw: &str, n: usize) -> Result<(), String> {
         | Op::Unary(_)
         | Op::Truth
         | Op::Unpack(_)
+        | Op::StarItems
         | Op::TupleGet(_)
         | Op::Len
         | Op::LenBound

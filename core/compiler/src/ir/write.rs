@@ -91,6 +91,7 @@ pub fn op_text(op: &Op) -> String {
         Op::Tuple => "tuple".into(),
         Op::List => "list".into(),
         Op::Unpack(n) => format!("unpack {n}"),
+        Op::StarItems => "star_items".into(),
         Op::TupleGet(i) => format!("tuple_get {i}"),
         Op::GetItem => "getitem".into(),
         Op::SetItem => "setitem".into(),

@@ -78,6 +78,7 @@ fn rename(e: &Expr, map: &HashMap<String, String>) -> Expr {
         ),
         ExprKind::Subscript(x, i) => ExprKind::Subscript(b(x), b(i)),
         ExprKind::Tuple(xs) => ExprKind::Tuple(v(xs)),
+        ExprKind::Starred(x) => ExprKind::Starred(b(x)),
         ExprKind::List(xs) => ExprKind::List(v(xs)),
         ExprKind::IfExp(c, x, y) => ExprKind::IfExp(b(c), b(x), b(y)),
         ExprKind::Slice(lo, hi, st) => {

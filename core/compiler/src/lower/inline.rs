@@ -232,6 +232,12 @@ impl Rename<'_> {
                     "lambdas inside nested functions are not supported yet",
                 ))
             }
+            ExprKind::Starred(..) => {
+                return Err(CompileError::unsupported(
+                    e.span,
+                    "`*x` inside nested functions is not supported yet",
+                ))
+            }
             ExprKind::ListComp(..)
             | ExprKind::GenExp(..)
             | ExprKind::Dict(..)

@@ -863,7 +863,7 @@ pub(crate) fn keep_arrays(t: &Ty, slots: &[u64], pos: &mut usize, arena: &mut Ve
             arena.push(o);
             *pos += ArraySlots::new(a.ndim as usize).count();
         }
-        Ty::Tuple(ts) => ts.iter().for_each(|t| keep_arrays(t, slots, pos, arena)),
+        Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => ts.iter().for_each(|t| keep_arrays(t, slots, pos, arena)),
         t if t.is_object() => {
             let o = slots[*pos] as *mut ffi::PyObject;
             // SAFETY: the slot holds a live object (owned by the call's result).
