@@ -107,7 +107,11 @@ impl Gen<'_, '_> {
         use BinOp::*;
         let fam = |t: &Ty| Self::same_repr_family(t);
         let plain = Self::plain_partner;
-        let (ui, oi, rep) = match (fam(&args[0].0), fam(&args[1].0)) {
+        let (fa, fb) = (fam(&args[0].0), fam(&args[1].0));
+        if fa.is_some() && fa == fb {
+            return self.float_union_pair(args, rt, op, cmp);
+        }
+        let (ui, oi, rep) = match (fa, fb) {
             (Some(r), _) if plain(&r, &args[1].0) => (0, 1, r),
             (_, Some(r)) if plain(&r, &args[0].0) => (1, 0, r),
             _ => return Ok(None),
@@ -155,6 +159,73 @@ impl Gen<'_, '_> {
             return Ok(Some(out));
         }
         Ok(None)
+    }
+
+    /// `a OP b` of two unions of one same-representation family (`float |
+    /// np.float64` with `float | np.float64`: a float accumulator plus a
+    /// `max(x, 0.0)` of an array element): the value computed once, as for one
+    /// union and a plain partner ([`Gen::float_union_op`]), and the result's
+    /// tag chosen from the two tags by selects, not branches.
+    fn float_union_pair(
+        &mut self,
+        args: &[TV],
+        rt: &Ty,
+        op: Option<BinOp>,
+        cmp: Option<CmpOp>,
+    ) -> CResult<Option<Vals>> {
+        use BinOp::*;
+        let rep = Self::same_repr_family(&args[0].0).unwrap();
+        let int_family = rep == Ty::Np(Dtype::Int64);
+        match op {
+            Some(Pow | LShift | RShift | MatMul) => return Ok(None),
+            Some(Div) if int_family => return Ok(None),
+            Some(BitAnd | BitOr | BitXor) if !int_family => return Ok(None),
+            _ => {}
+        }
+        let (Ty::Union(ma), Ty::Union(mb)) = (&args[0].0, &args[1].0) else {
+            return Ok(None);
+        };
+        let mut results = Vec::new();
+        for (i, x) in ma.iter().enumerate() {
+            for (j, y) in mb.iter().enumerate() {
+                let (x, y) = (x.scalar().unwrap(), y.scalar().unwrap());
+                let r = match (op, cmp) {
+                    (Some(o), _) => binop_result_in(self.env.sem.numba_scalar_typing, o, x, y).map(Ty::from_scalar),
+                    (_, Some(c)) => cmp_result(x, y, !matches!(c, CmpOp::Eq | CmpOp::Ne)),
+                    _ => None,
+                };
+                let Some(r) = r else { return Ok(None) };
+                results.push((i, j, r));
+            }
+        }
+        let pair = [(rep.clone(), vec![args[0].1[1]]), (rep, vec![args[1].1[1]])];
+        let (t, vals) = match (op, cmp) {
+            (Some(o), _) => self.binop(o, &pair[0], &pair[1])?,
+            (_, Some(c)) => self.compare(c, &pair[0], &pair[1])?,
+            _ => return Ok(None),
+        };
+        if results.iter().all(|(_, _, r)| *r == t) {
+            return Ok(Some(self.coerce(&t, vals, rt)?));
+        }
+        let Ty::Union(rms) = rt else { return Ok(None) };
+        if abi::union_layout(rms).1.len() != vals.len() {
+            return Ok(None);
+        }
+        let (ta, tb) = (args[0].1[0], args[1].1[0]);
+        let mut tag = self.b.ins().iconst(clt::I8, 0);
+        for (i, j, r) in &results {
+            let Some(k) = rms.iter().position(|m| m == r) else {
+                return Ok(None);
+            };
+            let ci = self.b.ins().icmp_imm_s(IntCC::Equal, ta, *i as i64);
+            let cj = self.b.ins().icmp_imm_s(IntCC::Equal, tb, *j as i64);
+            let c = self.b.ins().band(ci, cj);
+            let kv = self.b.ins().iconst(clt::I8, k as i64);
+            tag = self.b.ins().select(c, kv, tag);
+        }
+        let mut out = vec![tag];
+        out.extend(vals);
+        Ok(Some(out))
     }
 
     /// The truth of `a OP b` as one byte (min/max), branch-free for same-representation unions.
