@@ -117,7 +117,8 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
         }
         let n = desc.arg_tys.len();
         let r = if ok {
-            crate::runtime::vectorcall(py, f.bind(py), &ptrs[..n]).map(|b| b.unbind())
+            // (kept as a `Bound`: its drop is a plain `Py_DECREF`, the GIL being held)
+            crate::runtime::vectorcall(py, f.bind(py), &ptrs[..n])
         } else {
             Err(PyErr::fetch(py))
         };
@@ -161,7 +162,7 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
             _ => {}
         }
         // Another type: compiled code continues on the interpreter tier with it.
-        ctx.pending = Some(obj);
+        ctx.pending = Some(obj.unbind());
         Some(DEOPT_AFTER)
     }
 }
@@ -290,6 +291,16 @@ fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject) {
             *e = none;
             ffi::Py_DECREF(p);
         }
+    }
+}
+
+/// Drops the call's references to its arguments by a plain `Py_DECREF`:
+/// the GIL is held (`_py`), which pyo3's drop of a `Py` would otherwise ask
+/// its thread-local state about, once per argument of every call into NumPy.
+fn decref_all(_py: Python<'_>, vals: &mut smallvec::SmallVec<[Py<PyAny>; 4]>) {
+    for v in vals.drain(..) {
+        // SAFETY: the GIL is held (`_py`); `v` is a strong reference, given up here.
+        unsafe { ffi::Py_DECREF(v.into_ptr()) };
     }
 }
 
@@ -464,7 +475,7 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             |ctx: &mut Ctx, vals: &mut smallvec::SmallVec<[Py<PyAny>; 4]>, result: *mut ffi::PyObject| {
                 if dying != 0 {
                     let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 4]> = vals.iter().map(|v| v.as_ptr()).collect();
-                    vals.clear();
+                    decref_all(py, vals);
                     for (i, p) in ptrs.into_iter().enumerate() {
                         if i < 64 && dying & (1 << i) != 0 && elided != Some(i) && p != result {
                             release(&mut ctx.arena, p);
@@ -509,8 +520,10 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             // (a temporary stored by `x[mask] = t`, summed by `float(np.sum(t))`: freed
             // here, as CPython frees it, not when the function returns)
             let result = obj.as_ptr();
-            drop(obj);
+            // SAFETY: the GIL is held (`py`); `obj` is the call's strong reference.
+            unsafe { ffi::Py_DECREF(obj.into_ptr()) };
             release_dying(ctx, &mut vals, result);
+            decref_all(py, &mut vals);
             return OK;
         }
         // The result's slots, written to `out`: an array by a short path (the
@@ -542,8 +555,10 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 }
                 // (`x *= y` returns `x`: never release what the result is.)
                 let result = obj.as_ptr();
-                drop(obj);
+                // SAFETY: the GIL is held (`py`); `obj` is the call's strong reference.
+                unsafe { ffi::Py_DECREF(obj.into_ptr()) };
                 release_dying(ctx, &mut vals, result);
+                decref_all(py, &mut vals);
                 OK
             }
             Ok(false) => {
