@@ -19,7 +19,9 @@ use pyston_compiler::types::{Dtype, Ty};
 /// holds the slots of `desc.arg_tys`, `out` has room for the result's slots.
 pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64) -> i32 {
     // SAFETY: the caller's contract is this function's.
-    unsafe { pycall(ctx, desc, args, out, 0) }
+    let st = unsafe { pycall(ctx, desc, args, out, 0) };
+    crate::runtime::clean_upper();
+    st
 }
 
 /// `pyston_pycall` where the arguments whose bits are set in `dying` are
@@ -48,7 +50,9 @@ pub unsafe extern "C" fn pyston_pycall_dying(
     dying: u64,
 ) -> i32 {
     // SAFETY: the caller's contract is this function's.
-    unsafe { pycall(ctx, desc, args, out, dying) }
+    let st = unsafe { pycall(ctx, desc, args, out, dying) };
+    crate::runtime::clean_upper();
+    st
 }
 
 /// `pycall` for the common call of a function (a builtin, a `str` method as
