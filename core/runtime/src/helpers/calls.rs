@@ -518,6 +518,20 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 unsafe { *out = p as u64 };
                 true
             }
+            // A NumPy scalar of the expected dtype (a reduction's value, `a.all()`):
+            // its slots as `unbox_value` writes them, without its general dispatch
+            // and vector. (Not the time dtypes: one scalar type for every unit.)
+            Ty::Np(d) if !d.is_time() && !d.is_record() && np_scalar_of(py, tp, d) => {
+                if d == Dtype::Float64 {
+                    // (np.float64 subclasses float: its value is the float's)
+                    // SAFETY: `obj` is exactly an np.float64; `out` has room for its slot.
+                    unsafe { *out = ffi::PyFloat_AsDouble(obj.as_ptr()).to_bits() };
+                } else {
+                    // (`out` has room for the result's slots, which `np_scalar_slots` writes)
+                    np_scalar_slots(py, d, obj.bind(py), &mut OutSlots { out, n: 0 });
+                }
+                true
+            }
             _ => false,
         };
         if scalar {
@@ -853,6 +867,12 @@ unsafe fn array_result(
             && (want.layout == pyston_compiler::types::Layout::A || want.layout == a.layout)
             && (want.readonly || !a.readonly)
     }
+}
+
+/// Whether `tp` is exactly the NumPy scalar type of dtype `d`, the type
+/// `unbox_value` finds first for it.
+fn np_scalar_of(py: Python<'_>, tp: *mut ffi::PyTypeObject, d: Dtype) -> bool {
+    np_types(py).is_ok_and(|np| np.scalar_types.iter().position(|t| *t == tp as usize) == Some(dtype_index(d)))
 }
 
 /// Slots written in order to a buffer the caller sized (no growable vector on
