@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pyston
 import pytest
-from helpers import assert_same, rng_for
+from helpers import assert_same, native, rng_for
 from np_common import check, check_all, cover
 
 G = "reductions"
@@ -199,3 +199,40 @@ def test_linalg_error_caught_in_compiled_code():
     for a in (np.eye(2) * 2.0, np.zeros((2, 2)), np.array([[1.0, 2.0], [2.0, 4.0]])):
         assert strict(a) == f_caught.py_func(a)
     check(f_caught, np.zeros((3, 3)))
+
+
+@pyston.fast
+def f_small_products(a, b, n):
+    # Small products through NumPy (OpenBLAS) in a loop, each read at once,
+    # with scalars live across the calls: compiled code runs on after BLAS
+    # kernels that leave the vector registers' upper halves dirty
+    # (`runtime::clean_upper` clears them; the values must not change).
+    s = a[0, 0, 0] * 0.0
+    t = 1.0
+    for i in range(n):
+        r = a[i % a.shape[0]] @ b
+        s += r[0, 0] * t
+        t = t * 0.5 + 1.0
+        s += np.dot(a[i % a.shape[0], 1], b[:, 2]) - r[2, 1]
+    return s, t, r
+
+
+def test_small_products_in_a_loop():
+    rng = rng_for("small_products")
+    cases = []
+    for dt in (np.float64, np.complex128, np.float32, np.complex64):
+        a = rng.normal(size=(4, 3, 3)).astype(dt)
+        b = rng.normal(size=(3, 3)).astype(dt)
+        if np.issubdtype(dt, np.complexfloating):
+            a = a + 1j * rng.normal(size=a.shape).astype(dt)
+        cases += [(a, b, 9), (a, b, 0), (np.asfortranarray(a), b.T, 5)]
+        # (overflow and NaN: NumPy's warnings at the kernel's line)
+        big = a.copy()
+        big[1, 0, 0] = 1e308 if dt in (np.float64, np.complex128) else 3e38
+        nan = a.copy()
+        nan[2, 1, 1] = np.nan
+        with np.errstate(over="ignore"):
+            cases += [(big * 10, b * 10, 6), (nan, b, 7)]
+    for args in cases:
+        native(f_small_products, *args)
+    check_all(f_small_products, cases)

@@ -978,3 +978,30 @@ def test_outer_trace(dt, rng):
         cases += [(a, b) for a, b in zip(arrays_1d(rng, dt, 4), arrays_1d(rng, dt2, 3))]
     check_all(outers, split_six(outers, cases)[0])
     check_all(traces, [(A,) for A in arrays_2d(rng, dt, (4, 4)) + arrays_2d(rng, dt, (2, 5))[:2]])
+
+
+@pyston.fast
+def f_scalar_results_in_a_loop(a, n):
+    # NumPy scalar results of calls into NumPy (a reduction's value, `all`),
+    # read back by compiled code on every iteration, of each dtype.
+    s = a.sum() * 0
+    ok = 0
+    for i in range(n):
+        t = np.sum(a[i % a.shape[0]])
+        s = s + t
+        if a[i % a.shape[0]].all():
+            ok += 1
+        s = s - np.max(a[i % a.shape[0]]) * 0
+    return s, ok
+
+
+@pytest.mark.parametrize(
+    "dtype",
+    [np.float64, np.float32, np.float16, np.int64, np.int32, np.uint8, np.complex128, np.complex64, np.bool_],
+)
+def test_scalar_results_in_a_loop(dtype):
+    rng = np.random.default_rng(7)
+    a = random_array(rng, (4, 5), dtype)
+    b = a.copy()
+    b[1] = 0
+    check_all(f_scalar_results_in_a_loop, [(a, 7), (b, 9), (a, 0), (a[:, ::-1], 5)])

@@ -897,22 +897,24 @@ pub fn unbox_value(py: Python<'_>, t: &Ty, obj: &Bound<'_, PyAny>, out: &mut Vec
 }
 
 /// The slots of a NumPy scalar of dtype `d` (the caller checked its type).
-pub(crate) fn np_scalar_slots(py: Python<'_>, d: Dtype, obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) {
+pub(crate) fn np_scalar_slots<S: Extend<u64>>(py: Python<'_>, d: Dtype, obj: &Bound<'_, PyAny>, out: &mut S) {
     let mut buf = [0u64; 2];
     // SAFETY: `obj` is a NumPy scalar of dtype `d`; the buffer holds 16 bytes.
     unsafe { PY_ARRAY_API.PyArray_ScalarAsCtype(py, obj.as_ptr(), buf.as_mut_ptr() as *mut _) };
     match d {
-        Dtype::Bool | Dtype::Int8 | Dtype::UInt8 => out.push(buf[0] & 0xff),
-        Dtype::Int16 | Dtype::UInt16 | Dtype::Float16 => out.push(buf[0] & 0xffff),
-        Dtype::Int32 | Dtype::UInt32 | Dtype::Float32 => out.push(buf[0] & 0xffff_ffff),
+        Dtype::Bool | Dtype::Int8 | Dtype::UInt8 => out.extend([buf[0] & 0xff]),
+        Dtype::Int16 | Dtype::UInt16 | Dtype::Float16 => out.extend([buf[0] & 0xffff]),
+        Dtype::Int32 | Dtype::UInt32 | Dtype::Float32 => out.extend([buf[0] & 0xffff_ffff]),
         Dtype::Complex128 => out.extend(buf),
         // Two float32s in one word: real part first in memory.
         Dtype::Complex64 => {
             let b = buf[0].to_ne_bytes();
-            out.push(u32::from_ne_bytes([b[0], b[1], b[2], b[3]]) as u64);
-            out.push(u32::from_ne_bytes([b[4], b[5], b[6], b[7]]) as u64);
+            out.extend([
+                u32::from_ne_bytes([b[0], b[1], b[2], b[3]]) as u64,
+                u32::from_ne_bytes([b[4], b[5], b[6], b[7]]) as u64,
+            ]);
         }
-        _ => out.push(buf[0]),
+        _ => out.extend([buf[0]]),
     }
 }
 

@@ -743,6 +743,9 @@ impl Dispatcher {
             ctx.no_gil = false;
             st
         } else {
+            // (the caller may have left the vector registers' upper halves
+            // dirty: see `clean_upper`)
+            crate::runtime::clean_upper();
             unsafe { entry(args, outp, &mut *ctx, depth) }
         };
         let result =

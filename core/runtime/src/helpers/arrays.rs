@@ -22,10 +22,11 @@ pub unsafe extern "C" fn pyston_alloc(
     fortran: i32,
     out: *mut u64,
 ) -> i32 {
-    Python::attach(|py| {
+    let body = |py: Python<'_>| {
         let nd = ndim as usize;
+        // (small vectors on the stack: this is on every array a loop allocates)
         // SAFETY: `shape` points to `ndim` i64 stack slots written by compiled code.
-        let dims: Vec<isize> = (0..nd).map(|k| unsafe { *shape.add(k) } as isize).collect();
+        let dims: smallvec::SmallVec<[isize; 8]> = (0..nd).map(|k| unsafe { *shape.add(k) } as isize).collect();
         if dims.iter().any(|d| *d < 0) {
             return DEOPT; // ValueError: negative dimensions are not allowed
         }
@@ -47,7 +48,7 @@ pub unsafe extern "C" fn pyston_alloc(
         }
         // SAFETY: `ctx` is the live context of this call.
         unsafe { (*ctx).arena.push(arr) };
-        let mut slots = Vec::with_capacity(ArraySlots::new(nd).count());
+        let mut slots: smallvec::SmallVec<[u64; 20]> = smallvec::SmallVec::new();
         // SAFETY: `arr` is a fresh ndarray.
         unsafe { array_info(arr, &mut slots) };
         if kind == 2 {
@@ -60,7 +61,14 @@ pub unsafe extern "C" fn pyston_alloc(
             unsafe { *out.add(i) = *s };
         }
         OK
-    })
+    };
+    // SAFETY: a call whose context is not `no_gil` runs with the GIL held (the
+    // dispatcher's call holds it): no need to ask pyo3's thread state.
+    if unsafe { (*ctx).no_gil } {
+        Python::attach(body)
+    } else {
+        body(unsafe { Python::assume_attached() })
+    }
 }
 
 /// The arena's size at a loop's entry (see `pyston_arena_collect`).
@@ -251,7 +259,7 @@ pub unsafe extern "C" fn pyston_alloc_like(
         }
         // SAFETY: `ctx` is the live context of this call.
         unsafe { (*ctx).arena.push(arr) };
-        let mut slots = Vec::with_capacity(ArraySlots::new(nd).count());
+        let mut slots: smallvec::SmallVec<[u64; 20]> = smallvec::SmallVec::new();
         // SAFETY: `arr` is a fresh ndarray.
         unsafe { array_info(arr, &mut slots) };
         let count: i64 = shape.iter().product();

@@ -19,7 +19,9 @@ use pyston_compiler::types::{Dtype, Ty};
 /// holds the slots of `desc.arg_tys`, `out` has room for the result's slots.
 pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64) -> i32 {
     // SAFETY: the caller's contract is this function's.
-    unsafe { pycall(ctx, desc, args, out, 0) }
+    let st = unsafe { pycall(ctx, desc, args, out, 0) };
+    crate::runtime::clean_upper();
+    st
 }
 
 /// `pyston_pycall` where the arguments whose bits are set in `dying` are
@@ -48,7 +50,9 @@ pub unsafe extern "C" fn pyston_pycall_dying(
     dying: u64,
 ) -> i32 {
     // SAFETY: the caller's contract is this function's.
-    unsafe { pycall(ctx, desc, args, out, dying) }
+    let st = unsafe { pycall(ctx, desc, args, out, dying) };
+    crate::runtime::clean_upper();
+    st
 }
 
 /// `pycall` for the common call of a function (a builtin, a `str` method as
@@ -117,7 +121,8 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
         }
         let n = desc.arg_tys.len();
         let r = if ok {
-            crate::runtime::vectorcall(py, f.bind(py), &ptrs[..n]).map(|b| b.unbind())
+            // (kept as a `Bound`: its drop is a plain `Py_DECREF`, the GIL being held)
+            crate::runtime::vectorcall(py, f.bind(py), &ptrs[..n])
         } else {
             Err(PyErr::fetch(py))
         };
@@ -161,7 +166,7 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
             _ => {}
         }
         // Another type: compiled code continues on the interpreter tier with it.
-        ctx.pending = Some(obj);
+        ctx.pending = Some(obj.unbind());
         Some(DEOPT_AFTER)
     }
 }
@@ -290,6 +295,16 @@ fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject) {
             *e = none;
             ffi::Py_DECREF(p);
         }
+    }
+}
+
+/// Drops the call's references to its arguments by a plain `Py_DECREF`:
+/// the GIL is held (`_py`), which pyo3's drop of a `Py` would otherwise ask
+/// its thread-local state about, once per argument of every call into NumPy.
+fn decref_all(_py: Python<'_>, vals: &mut smallvec::SmallVec<[Py<PyAny>; 4]>) {
+    for v in vals.drain(..) {
+        // SAFETY: the GIL is held (`_py`); `v` is a strong reference, given up here.
+        unsafe { ffi::Py_DECREF(v.into_ptr()) };
     }
 }
 
@@ -464,7 +479,7 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             |ctx: &mut Ctx, vals: &mut smallvec::SmallVec<[Py<PyAny>; 4]>, result: *mut ffi::PyObject| {
                 if dying != 0 {
                     let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 4]> = vals.iter().map(|v| v.as_ptr()).collect();
-                    vals.clear();
+                    decref_all(py, vals);
                     for (i, p) in ptrs.into_iter().enumerate() {
                         if i < 64 && dying & (1 << i) != 0 && elided != Some(i) && p != result {
                             release(&mut ctx.arena, p);
@@ -503,14 +518,30 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 unsafe { *out = p as u64 };
                 true
             }
+            // A NumPy scalar of the expected dtype (a reduction's value, `a.all()`):
+            // its slots as `unbox_value` writes them, without its general dispatch
+            // and vector. (Not the time dtypes: one scalar type for every unit.)
+            Ty::Np(d) if !d.is_time() && !d.is_record() && np_scalar_of(py, tp, d) => {
+                if d == Dtype::Float64 {
+                    // (np.float64 subclasses float: its value is the float's)
+                    // SAFETY: `obj` is exactly an np.float64; `out` has room for its slot.
+                    unsafe { *out = ffi::PyFloat_AsDouble(obj.as_ptr()).to_bits() };
+                } else {
+                    // (`out` has room for the result's slots, which `np_scalar_slots` writes)
+                    np_scalar_slots(py, d, obj.bind(py), &mut OutSlots { out, n: 0 });
+                }
+                true
+            }
             _ => false,
         };
         if scalar {
             // (a temporary stored by `x[mask] = t`, summed by `float(np.sum(t))`: freed
             // here, as CPython frees it, not when the function returns)
             let result = obj.as_ptr();
-            drop(obj);
+            // SAFETY: the GIL is held (`py`); `obj` is the call's strong reference.
+            unsafe { ffi::Py_DECREF(obj.into_ptr()) };
             release_dying(ctx, &mut vals, result);
+            decref_all(py, &mut vals);
             return OK;
         }
         // The result's slots, written to `out`: an array by a short path (the
@@ -542,8 +573,10 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 }
                 // (`x *= y` returns `x`: never release what the result is.)
                 let result = obj.as_ptr();
-                drop(obj);
+                // SAFETY: the GIL is held (`py`); `obj` is the call's strong reference.
+                unsafe { ffi::Py_DECREF(obj.into_ptr()) };
                 release_dying(ctx, &mut vals, result);
+                decref_all(py, &mut vals);
                 OK
             }
             Ok(false) => {
@@ -834,6 +867,12 @@ unsafe fn array_result(
             && (want.layout == pyston_compiler::types::Layout::A || want.layout == a.layout)
             && (want.readonly || !a.readonly)
     }
+}
+
+/// Whether `tp` is exactly the NumPy scalar type of dtype `d`, the type
+/// `unbox_value` finds first for it.
+fn np_scalar_of(py: Python<'_>, tp: *mut ffi::PyTypeObject, d: Dtype) -> bool {
+    np_types(py).is_ok_and(|np| np.scalar_types.iter().position(|t| *t == tp as usize) == Some(dtype_index(d)))
 }
 
 /// Slots written in order to a buffer the caller sized (no growable vector on

@@ -73,6 +73,8 @@ pub unsafe extern "C" fn pyston_ddot(x: i64, sx: i64, y: i64, sy: i64, n: i64, o
     unsafe {
         *out = ddot_chunks(f, xp, ix, yp, iy, n);
     }
+    // (BLAS's kernels may leave the vector registers' upper halves dirty)
+    crate::runtime::clean_upper();
     0
 }
 
@@ -418,6 +420,7 @@ pub unsafe extern "C" fn pyston_ufunc_loop(id: i64, inp: i64, is: i64, out: i64,
             *data as *mut c_void,
         )
     };
+    crate::runtime::clean_upper();
     if fp_flags_raised() {
         return 2;
     }
