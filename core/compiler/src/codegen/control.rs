@@ -308,7 +308,11 @@ impl Gen<'_, '_> {
                         .and_then(|r| self.typed.globals.get(&r))
                         .is_some_and(|g| matches!(g, GlobalKind::Builtin(_) | GlobalKind::DtypeObj(_)))
             }
-            _ => matches!(self.typed.ty(i.args[0]), Ty::Builtin(_) | Ty::DtypeObj(_)),
+            // (a namedtuple made natively: its items' slots, no object)
+            _ => matches!(
+                self.typed.ty(i.args[0]),
+                Ty::Builtin(_) | Ty::DtypeObj(_) | Ty::NamedTupleClass(_)
+            ),
         };
         let objects = i.args[1..].iter().any(|a| holds_object(self.typed.ty(*a)))
             || i.result.is_some_and(|r| holds_object(self.typed.ty(r)));
