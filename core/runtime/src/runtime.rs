@@ -461,6 +461,9 @@ unsafe impl Send for EntryCall {}
 
 impl EntryCall {
     pub fn run(self) -> i32 {
+        // (as on the dispatcher's other path: the caller may have left the
+        // vector registers' upper halves dirty)
+        clean_upper();
         // SAFETY: built by the dispatcher from a specialization's entry and the
         // argument slots, out buffer and context it was compiled for.
         unsafe { (self.entry)(self.args, self.out, self.ctx, self.depth) }
