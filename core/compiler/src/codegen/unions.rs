@@ -97,6 +97,37 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// Whether `op` computes the same value for every member of a union of
+    /// family `rep` (see [`Gen::same_repr_family`]).
+    fn family_op_ok(rep: &Ty, op: Option<BinOp>) -> bool {
+        use BinOp::*;
+        let int_family = *rep == Ty::Np(Dtype::Int64);
+        match op {
+            Some(Pow | LShift | RShift | MatMul) => false,
+            Some(Div) => !int_family, // int / int is exact in Python, not in NumPy
+            Some(BitAnd | BitOr | BitXor) => int_family,
+            _ => true,
+        }
+    }
+
+    /// The result type of `x OP y` (or `x CMP y`) for one pair of members.
+    fn member_result(&self, op: Option<BinOp>, cmp: Option<CmpOp>, x: Scalar, y: Scalar) -> Option<Ty> {
+        match (op, cmp) {
+            (Some(o), _) => binop_result_in(self.env.sem.numba_scalar_typing, o, x, y).map(Ty::from_scalar),
+            (_, Some(c)) => cmp_result(x, y, !matches!(c, CmpOp::Eq | CmpOp::Ne)),
+            _ => None,
+        }
+    }
+
+    /// `pair[0] OP pair[1]` computed once, on the unions' representatives.
+    fn op_once(&mut self, op: Option<BinOp>, cmp: Option<CmpOp>, pair: &[TV; 2]) -> CResult<Option<TV>> {
+        Ok(match (op, cmp) {
+            (Some(o), _) => Some(self.binop(o, &pair[0], &pair[1])?),
+            (_, Some(c)) => Some(self.compare(c, &pair[0], &pair[1])?),
+            _ => None,
+        })
+    }
+
     pub fn float_union_op(
         &mut self,
         args: &[TV],
@@ -104,7 +135,6 @@ impl Gen<'_, '_> {
         op: Option<BinOp>,
         cmp: Option<CmpOp>,
     ) -> CResult<Option<Vals>> {
-        use BinOp::*;
         let fam = |t: &Ty| Self::same_repr_family(t);
         let plain = Self::plain_partner;
         let (fa, fb) = (fam(&args[0].0), fam(&args[1].0));
@@ -116,12 +146,8 @@ impl Gen<'_, '_> {
             (_, Some(r)) if plain(&r, &args[0].0) => (1, 0, r),
             _ => return Ok(None),
         };
-        let int_family = rep == Ty::Np(Dtype::Int64);
-        match op {
-            Some(Pow | LShift | RShift | MatMul) => return Ok(None),
-            Some(Div) if int_family => return Ok(None), // int / int is exact in Python, not in NumPy
-            Some(BitAnd | BitOr | BitXor) if !int_family => return Ok(None),
-            _ => {}
+        if !Self::family_op_ok(&rep, op) {
+            return Ok(None);
         }
         let Ty::Union(ms) = &args[ui].0 else { return Ok(None) };
         let other = args[oi].0.scalar().unwrap();
@@ -130,11 +156,7 @@ impl Gen<'_, '_> {
             .map(|m| {
                 let s = m.scalar().unwrap();
                 let (x, y) = if ui == 0 { (s, other) } else { (other, s) };
-                match (op, cmp) {
-                    (Some(o), _) => binop_result_in(self.env.sem.numba_scalar_typing, o, x, y).map(Ty::from_scalar),
-                    (_, Some(c)) => cmp_result(x, y, !matches!(c, CmpOp::Eq | CmpOp::Ne)),
-                    _ => None,
-                }
+                self.member_result(op, cmp, x, y)
             })
             .collect();
         let Some(results) = results else { return Ok(None) };
@@ -144,10 +166,8 @@ impl Gen<'_, '_> {
         } else {
             [args[oi].clone(), repv]
         };
-        let (t, vals) = match (op, cmp) {
-            (Some(o), _) => self.binop(o, &pair[0], &pair[1])?,
-            (_, Some(c)) => self.compare(c, &pair[0], &pair[1])?,
-            _ => return Ok(None),
+        let Some((t, vals)) = self.op_once(op, cmp, &pair)? else {
+            return Ok(None);
         };
         if results.iter().all(|r| *r == t) {
             return Ok(Some(self.coerce(&t, vals, rt)?));
@@ -173,14 +193,9 @@ impl Gen<'_, '_> {
         op: Option<BinOp>,
         cmp: Option<CmpOp>,
     ) -> CResult<Option<Vals>> {
-        use BinOp::*;
         let rep = Self::same_repr_family(&args[0].0).unwrap();
-        let int_family = rep == Ty::Np(Dtype::Int64);
-        match op {
-            Some(Pow | LShift | RShift | MatMul) => return Ok(None),
-            Some(Div) if int_family => return Ok(None),
-            Some(BitAnd | BitOr | BitXor) if !int_family => return Ok(None),
-            _ => {}
+        if !Self::family_op_ok(&rep, op) {
+            return Ok(None);
         }
         let (Ty::Union(ma), Ty::Union(mb)) = (&args[0].0, &args[1].0) else {
             return Ok(None);
@@ -188,21 +203,15 @@ impl Gen<'_, '_> {
         let mut results = Vec::new();
         for (i, x) in ma.iter().enumerate() {
             for (j, y) in mb.iter().enumerate() {
-                let (x, y) = (x.scalar().unwrap(), y.scalar().unwrap());
-                let r = match (op, cmp) {
-                    (Some(o), _) => binop_result_in(self.env.sem.numba_scalar_typing, o, x, y).map(Ty::from_scalar),
-                    (_, Some(c)) => cmp_result(x, y, !matches!(c, CmpOp::Eq | CmpOp::Ne)),
-                    _ => None,
+                let Some(r) = self.member_result(op, cmp, x.scalar().unwrap(), y.scalar().unwrap()) else {
+                    return Ok(None);
                 };
-                let Some(r) = r else { return Ok(None) };
                 results.push((i, j, r));
             }
         }
         let pair = [(rep.clone(), vec![args[0].1[1]]), (rep, vec![args[1].1[1]])];
-        let (t, vals) = match (op, cmp) {
-            (Some(o), _) => self.binop(o, &pair[0], &pair[1])?,
-            (_, Some(c)) => self.compare(c, &pair[0], &pair[1])?,
-            _ => return Ok(None),
+        let Some((t, vals)) = self.op_once(op, cmp, &pair)? else {
+            return Ok(None);
         };
         if results.iter().all(|(_, _, r)| *r == t) {
             return Ok(Some(self.coerce(&t, vals, rt)?));
