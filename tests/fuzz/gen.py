@@ -1164,6 +1164,41 @@ class Gen:
                 self.emit(1, f"{w} = operator.{op}({v}, {self.expr(k, 1)})")
             self.scalars[w] = "f" if op == "itruediv" else (k if op != "contains" else "i")
 
+    def tuple_forms_block(self, tr: random.Random) -> None:
+        """Namedtuples (a module-level `collections.namedtuple` class: made,
+        read by field, index and unpacking, compared), `*args` (a module-level
+        function with a `*args` parameter, and `f(*t)` of a tuple display) and
+        `x in (c1, c2, ...)` of constant ints (a bit test where they lie within
+        64 of each other). Drawn from its own generator `tr`, as the blocks above."""
+        k = tr.choice("if")
+        n = len(self.globals_fns)
+        cls, star = f"Nt{n}", f"st{n}"
+        if "import collections" not in self.module_lines:
+            self.module_lines = ["import collections", "", ""] + self.module_lines
+        self.module_lines += [f'{cls} = collections.namedtuple("{cls}", "x y")', "", "",
+                              f"def {star}(*args):", "    return args[0] - args[-1] * len(args)", "", ""]
+        self.globals_fns[star] = None  # (not called by `expr`)
+        p, v, w = self.fresh("p"), self.fresh("v"), self.fresh("w")
+        self.emit(1, f"{p} = {cls}({self.expr(k, 1)}, y={self.expr(k, 1)})")
+        form = tr.randint(0, 2)
+        if form == 0:
+            self.emit(1, f"{v} = {p}.x - {p}[1]")
+        elif form == 1:
+            a, b = self.fresh("u"), self.fresh("u")
+            self.emit(1, f"{a}, {b} = {p}")
+            self.emit(1, f"{v} = {a} * 2 + {b}")
+        else:
+            self.emit(1, f"{v} = {p}.y if {p} {tr.choice(('==', '<', '!='))} {cls}({self.leaf(k)}, {self.leaf(k)}) "
+                         f"else {p}.x")
+        self.scalars[v] = k
+        self.emit(1, f"{w} = {star}(*({self.expr(k, 1)}, {self.expr(k, 1)}, {v})) + {star}({v}, {self.leaf(k)})")
+        self.scalars[w] = k
+        lo = tr.choice((-3, 0, 5, 60, -70))
+        consts = sorted({lo + tr.randint(0, tr.choice((20, 63, 90))) for _ in range(tr.randint(3, 6))})
+        c = self.fresh("c")
+        self.emit(1, f"{c} = int({self.expr('i', 1)} {tr.choice(('in', 'not in'))} ({', '.join(map(str, consts))}))")
+        self.scalars[c] = "i"
+
     # --- whole function ------------------------------------------------------
     def helper(self, hr: random.Random) -> None:
         """A module-level function of scalars (`h0(p0, p1)`): a local, an early
@@ -1199,7 +1234,7 @@ class Gen:
         self.globals_fns[name] = (kinds, ret)
 
     def function(self, hr: random.Random = None, lr: random.Random = None,
-                 fr: random.Random = None) -> Tuple[str, List[str]]:
+                 fr: random.Random = None, tr: random.Random = None) -> Tuple[str, List[str]]:
         if hr is not None and hr.random() < 0.3:
             for _ in range(hr.randint(1, 2)):
                 self.helper(hr)
@@ -1250,6 +1285,8 @@ class Gen:
             self.local_list_block(lr)
         if fr is not None and fr.random() < 0.25:
             self.passed_functions_block(fr)
+        if tr is not None and tr.random() < 0.25:
+            self.tuple_forms_block(tr)
         names = list(self.scalars)
         self.r.shuffle(names)
         if self.ret_kinds is None:
@@ -1310,7 +1347,7 @@ def generate(seed: int) -> Program:
     r = random.Random(seed)
     g = Gen(r)
     src, kinds = g.function(random.Random(seed * 7919 + 17), random.Random(seed * 104729 + 5),
-                            random.Random(seed * 15485863 + 29))
+                            random.Random(seed * 15485863 + 29), random.Random(seed * 32452843 + 41))
     args = []
     for _ in range(r.randint(2, 4)):
         vals = []
