@@ -356,6 +356,33 @@ def test_bool_arithmetic_gives_ints(a, b):
 
 
 @pyston.fast
+def invert_bools(xs):
+    s = 0
+    for x in xs:
+        s += ~(x > 0)
+    return s
+
+
+def test_bool_invert_warns_as_cpython_and_raises_under_an_error_filter():
+    # CPython 3.12+ warns DeprecationWarning on `~bool` (once per call site and
+    # module under the default filter; every time under "always"); before 3.12, nothing.
+    xs = [1, -1, 2]
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert_same(invert_bools, xs)
+    outcomes = []
+    for fn in (invert_bools.py_func, invert_bools):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeprecationWarning)
+            try:
+                outcomes.append(fn(xs))
+            except DeprecationWarning as e:
+                outcomes.append(str(e))
+    assert outcomes[0] == outcomes[1]
+    assert isinstance(outcomes[0], str) == (sys.version_info >= (3, 12)), outcomes
+
+
+@pyston.fast
 def count_true(a):
     s = 0
     for i in range(a.shape[0]):

@@ -334,6 +334,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_fdivmod32", &[F32, F32, I64], &[F32]),
     h("pyston_powi_numba", &[F64, I64, I64], &[I32]),
     h("pyston_raise_zerodiv", &[], &[]),
+    h("pyston_warn_bool_invert", &[], &[I32]),
     h("pyston_raise_zerodiv_numba", &[I32], &[]),
     h("pyston_cdiv", &[F64, F64, F64, F64, I64], &[I32]),
     h("pyston_npy_cdiv", &[F64, F64, F64, F64, I64], &[I32]),

@@ -115,6 +115,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_fdivmod32", pyston_fdivmod32 as *const u8),
         ("pyston_powi_numba", pyston_powi_numba as *const u8),
         ("pyston_raise_zerodiv", pyston_raise_zerodiv as *const u8),
+        ("pyston_warn_bool_invert", pyston_warn_bool_invert as *const u8),
         ("pyston_raise_zerodiv_numba", pyston_raise_zerodiv_numba as *const u8),
         ("pyston_cdiv", pyston_cdiv as *const u8),
         ("pyston_npy_cdiv", pyston_npy_cdiv as *const u8),

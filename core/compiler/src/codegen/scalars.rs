@@ -595,12 +595,24 @@ impl Gen<'_, '_> {
     /// Where `cond` holds: the runtime helper `setter` (called with `args`)
     /// sets the exception, raised from the current instruction's line.
     fn raise_if(&mut self, cond: CV, setter: &str, args: &[CV]) -> CResult<()> {
+        self.fail_where(cond, Some((setter, args)))
+    }
+
+    /// Where `cond` (nonzero) holds, a helper has already set the exception:
+    /// raised from the current instruction's line.
+    fn fail_if_set(&mut self, cond: CV) -> CResult<()> {
+        self.fail_where(cond, None)
+    }
+
+    fn fail_where(&mut self, cond: CV, setter: Option<(&str, &[CV])>) -> CResult<()> {
         let failed = self.b.create_block();
         let ok = self.b.create_block();
         self.b.ins().brif(cond, failed, &[], ok, &[]);
         self.b.switch_to_block(failed);
         self.b.set_cold_block(failed);
-        self.call(setter, args)?;
+        if let Some((setter, args)) = setter {
+            self.call(setter, args)?;
+        }
         let (cb, ck) = self.cur_inst;
         let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
         let ctx = self.ctx.unwrap();
@@ -1125,6 +1137,9 @@ impl Gen<'_, '_> {
             },
             UnaryOp::Invert => match t {
                 Ty::Bool => {
+                    // CPython 3.12+ warns (the helper warns; an error filter raises)
+                    let failed = self.call("pyston_warn_bool_invert", &[])?[0];
+                    self.fail_if_set(failed)?;
                     let v = self.conv_i64(a)?;
                     (Ty::Int, vec![self.b.ins().bnot(v)])
                 }

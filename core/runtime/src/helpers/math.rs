@@ -281,6 +281,26 @@ pub unsafe extern "C" fn pyston_powi_numba(x: f64, n: i64, out: *mut f64) -> i32
     zero_div as i32
 }
 
+/// `~` on a Python bool: CPython 3.12+ warns `DeprecationWarning` (its own
+/// text, by computing `~True` once through CPython). Returns 1 when that
+/// warning was turned into an error (then set), else 0; older CPythons: 0.
+pub extern "C" fn pyston_warn_bool_invert() -> i32 {
+    static WARNS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*WARNS.get_or_init(|| Python::attach(|py| py.version_info() >= (3, 12))) {
+        return 0;
+    }
+    Python::attach(|py| {
+        let t = pyo3::types::PyBool::new(py, true);
+        match t.as_any().call_method0("__invert__") {
+            Ok(_) => 0,
+            Err(e) => {
+                e.restore(py);
+                1
+            }
+        }
+    })
+}
+
 /// Sets Numba's `ZeroDivisionError("division by zero")` (compiled code then
 /// returns the error).
 pub extern "C" fn pyston_raise_zerodiv() {
