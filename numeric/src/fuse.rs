@@ -232,7 +232,7 @@ impl FuseGen for Gen<'_, '_> {
         let i = &self.f.block(blk).insts[k];
         let scalar = |v: &Value| matches!(self.typed.ty(*v), Ty::Int | Ty::Float | Ty::Bool | Ty::Np(_));
         match i.op {
-            Op::Const(_) | Op::Global(_) | Op::Slice => true,
+            Op::Const(_) | Op::Global(_) | Op::Import(_) | Op::Slice => true,
             // Native scalar arithmetic (`dx**2 * dy**2`): what it cannot compute
             // (a zero divisor, an overflow) deoptimizes, and codegen moves that
             // deopt point to the first node (`deopt_redirect`), so the interpreter

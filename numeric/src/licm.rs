@@ -64,7 +64,7 @@ fn movable(g: &Gen<'_, '_>, at: (Block, usize), inst: &ir::Inst) -> bool {
     let Some(r) = inst.result else { return false };
     match &inst.op {
         Op::Const(c) => matches!(c, Const::Int(_) | Const::Float(_) | Const::Bool(_) | Const::None),
-        Op::Global(_) => matches!(ty(r), Ty::Builtin(_) | Ty::Module(_)),
+        Op::Global(_) | Op::Import(_) => matches!(ty(r), Ty::Builtin(_) | Ty::Module(_)),
         // An array's shape: read from the value's slots, as in the loop.
         Op::Attr(name) => name == "shape" && matches!(ty(inst.args[0]), Ty::Array(_)) && matches!(ty(r), Ty::Tuple(_)),
         Op::GetItem | Op::TupleGet(_) => {
@@ -257,7 +257,7 @@ pub fn plan(g: &Gen<'_, '_>) -> LicmPlan {
         for (h, (p, insts)) in heads {
             let shown: Vec<&(Block, usize)> = insts
                 .iter()
-                .filter(|(b, k)| !matches!(f.block(*b).insts[*k].op, Op::Const(_) | Op::Global(_)))
+                .filter(|(b, k)| !matches!(f.block(*b).insts[*k].op, Op::Const(_) | Op::Global(_) | Op::Import(_)))
                 .collect();
             if shown.is_empty() {
                 continue;

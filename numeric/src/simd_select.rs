@@ -285,7 +285,7 @@ impl SelectGen for Gen<'_, '_> {
                 };
                 let kind = match &inst.op {
                     Op::Const(Const::Int(_) | Const::Bool(_) | Const::Float(_)) => K::Inv,
-                    Op::Global(_) if matches!(rt, Some(Ty::Builtin(_) | Ty::Module(_))) => K::Inv,
+                    Op::Global(_) | Op::Import(_) if matches!(rt, Some(Ty::Builtin(_) | Ty::Module(_))) => K::Inv,
                     // `np.uint8(255)`: a NumPy int constant.
                     Op::MethodCall { kw, .. }
                         if kw.is_empty() && inst.args.len() == 2 && matches!(ty(inst.args[0]), Ty::Module(_)) =>

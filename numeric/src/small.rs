@@ -654,7 +654,7 @@ impl SmallPlanning for Gen<'_, '_> {
         let quiet = |p: usize| -> bool {
             let i = &insts[p];
             match i.op {
-                Op::Const(_) | Op::Global(_) | Op::Slice | Op::Tuple => true,
+                Op::Const(_) | Op::Global(_) | Op::Import(_) | Op::Slice | Op::Tuple => true,
                 // An element read (`B[i, k]`), a row view (`X[i]`) or a 1-D view this
                 // pass makes (`A[:i + 1, k]`) whose int indexes the bounds pass proved
                 // in range cannot deopt or raise: it neither reads a node nor fails.

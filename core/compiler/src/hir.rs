@@ -215,6 +215,9 @@ pub enum ExprKind {
     SetComp(Box<Expr>, Vec<Comprehension>),
     /// `lambda params: body` (no default values).
     Lambda(Vec<String>, Box<Expr>),
+    /// The module `name` (dotted: the innermost one) as an `import` statement
+    /// inside the function finds it: `import numpy as np` is `np = Import("numpy")`.
+    Import(String),
 }
 
 /// One `for target in iter if cond...` clause of a comprehension.
@@ -333,7 +336,7 @@ pub fn walk_expr(e: &Expr, f: &mut dyn FnMut(&Expr) -> bool) {
         }
     };
     match &e.kind {
-        ExprKind::Lit(_) | ExprKind::Name(_) => {}
+        ExprKind::Lit(_) | ExprKind::Name(_) | ExprKind::Import(_) => {}
         ExprKind::Attr(x, _) | ExprKind::Unary(_, x) | ExprKind::Lambda(_, x) => walk_expr(x, f),
         ExprKind::Bin(_, a, b) | ExprKind::Subscript(a, b) | ExprKind::Is(a, b, _) | ExprKind::In(a, b, _) => {
             walk_expr(a, f);

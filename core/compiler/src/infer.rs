@@ -84,6 +84,9 @@ pub trait Env {
         span: Span,
     ) -> CResult<Ty>;
     fn global(&mut self, name: &str) -> GlobalKind;
+    /// The module `name` as an `import` inside the function would find it (already
+    /// imported: in `sys.modules`), guarded to stay that module.
+    fn import(&mut self, name: &str) -> GlobalKind;
     fn module_attr(&mut self, m: Module, name: &str) -> GlobalKind;
     /// Return type of compiled function `f` called with `args` (compiling it if needed).
     fn call_func(&mut self, f: u32, args: &[Ty], at: Option<Value>, span: Span) -> CResult<Ty>;
@@ -612,6 +615,12 @@ impl Infer<'_> {
                 let g = self.env.global(name);
                 self.global_ty(r, g, span, &format!("'{name}'"))?
             }
+            Op::Import(name) => match self.env.import(name) {
+                GlobalKind::Other(why) => {
+                    return Err(CompileError::unsupported(span, format!("`import {name}` in compiled code: {why}")))
+                }
+                g => self.global_ty(r, g, span, &format!("module '{name}'"))?,
+            },
             Op::Undef(_) => Ty::Undef,
             // `raise ... from ...` is built by the interpreter tier (the block is cold), and
             // `try` handlers run there too (they are reached by exceptional edges only).

@@ -1794,6 +1794,7 @@ impl Lowerer {
                     format!("using the nested function '{n}' as a value is not supported yet"),
                 ))
             }
+            ExprKind::Import(name) => self.emit_cur(Op::Import(name.clone()), vec![], span),
             ExprKind::Lambda(params, body) if self.key_lambdas.contains(&span) => self.lambda(params, body, span)?,
             ExprKind::Lambda(..) => return Err(CompileError::unsupported(
                 span,

@@ -53,6 +53,18 @@ impl Guard {
         Guard::with_kind(py, name, kind, obj)
     }
 
+    /// A guard that `dict[key]` is still `obj`, labelled `label` (imports:
+    /// `sys.modules[name]`, and the builtin `__import__`).
+    pub fn entry(py: Python<'_>, label: &str, dict: &Bound<'_, PyDict>, key: &str, obj: &Bound<'_, PyAny>) -> Guard {
+        Guard {
+            name: label.to_string(),
+            key: pyo3::types::PyString::intern(py, key).unbind(),
+            kind: GuardKind::Global(dict.clone().unbind()),
+            expected: obj.clone().unbind(),
+            random: false,
+        }
+    }
+
     /// A guard that `name` is the module global `obj` (not bound yet when compiled).
     pub fn global(py: Python<'_>, env: &PyEnv, name: &str, obj: &Bound<'_, PyAny>) -> Guard {
         Guard::with_kind(py, name, GuardKind::Global(env.globals.clone_ref(py)), obj)
@@ -1888,6 +1900,50 @@ impl<'py> Env for CompileEnv<'py> {
                 }
                 GlobalKind::Other("undefined name".into())
             }
+        }
+    }
+
+    fn import(&mut self, name: &str) -> GlobalKind {
+        let py = self.py;
+        // Only a module imported already: compiling does not import (the first
+        // call of a function that imports one runs as Python and imports it).
+        // SAFETY: the interpreter's module dict, a borrowed reference kept alive
+        // by the interpreter; the GIL is held.
+        let modules = unsafe { Bound::from_borrowed_ptr(py, pyo3::ffi::PyImport_GetModuleDict()) };
+        let Ok(modules) = modules.cast_into::<PyDict>() else {
+            return GlobalKind::Other("no sys.modules".into());
+        };
+        let builtins = self.env.builtins.bind(py).clone();
+        let (Ok(Some(m)), Ok(Some(import))) = (modules.get_item(name), builtins.get_item("__import__")) else {
+            return GlobalKind::Other("not imported yet (the first call runs as Python and imports it)".into());
+        };
+        // An import hook (a replaced `builtins.__import__`) runs at each import: not compiled.
+        let is_builtin = import.is_instance_of::<pyo3::types::PyCFunction>()
+            && import
+                .getattr("__self__")
+                .is_ok_and(|m| m.getattr("__name__").is_ok_and(|n| n.to_string() == "builtins"));
+        if !is_builtin {
+            return GlobalKind::Other("`builtins.__import__` is replaced (the hook runs at each import)".into());
+        }
+        // the innermost module is an attribute of its parent, as `import a.b as c` finds it
+        let mut found = modules.get_item(name.split('.').next().unwrap_or(name)).ok().flatten();
+        for part in name.split('.').skip(1) {
+            found = found.and_then(|p| p.getattr(part).ok());
+        }
+        if !found.is_some_and(|f| f.is(&m)) {
+            return GlobalKind::Other("the module is not its parent package's attribute".into());
+        }
+        for (label, dict, key, obj) in [
+            (format!("import {name}"), &modules, name, &m),
+            ("import: __import__".to_string(), &builtins, "__import__", &import),
+        ] {
+            if !self.guards.iter().any(|g| g.name == label) {
+                self.guards.push(Guard::entry(py, &label, dict, key, obj));
+            }
+        }
+        match self.classify(&m) {
+            GlobalKind::Other(_) => GlobalKind::Other("not a module compiled code can use".into()),
+            g => g,
         }
     }
 

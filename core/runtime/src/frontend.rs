@@ -347,7 +347,73 @@ impl Frontend {
     fn block(&self, node: &Bound<'_, PyAny>, field: &str) -> CResult<Vec<Stmt>> {
         let mut out = Vec::new();
         for s in self.list(node, field)? {
-            out.push(self.stmt(&s)?);
+            match tyname(&s).as_str() {
+                "Import" | "ImportFrom" => out.extend(self.imports(&s)?),
+                _ => out.push(self.stmt(&s)?),
+            }
+        }
+        Ok(out)
+    }
+
+    /// `import a.b as c`, `import a.b`, `from a.b import x as y`: one assignment
+    /// per name, of the module as the import finds it (`ExprKind::Import`, guarded
+    /// on `sys.modules`) or of its attribute. `import a.b` binds `a` after
+    /// importing `a.b`; relative imports and `*` are not compiled.
+    fn imports(&self, node: &Bound<'_, PyAny>) -> CResult<Vec<Stmt>> {
+        let span = self.span(node);
+        let str_of = |n: &Bound<'_, PyAny>, f: &str| -> CResult<Option<String>> {
+            let v = n.getattr(f).map_err(pyerr)?;
+            if v.is_none() {
+                Ok(None)
+            } else {
+                v.extract().map(Some).map_err(pyerr)
+            }
+        };
+        let expr = |kind| Expr { kind, span };
+        let assign = |name: &str, value: Expr| Stmt {
+            kind: StmtKind::Assign(vec![Target::Name(name.to_string(), span)], value),
+            span,
+        };
+        let mut out = Vec::new();
+        if tyname(node) == "Import" {
+            for alias in self.list(node, "names")? {
+                let name = str_of(&alias, "name")?.unwrap_or_default();
+                match str_of(&alias, "asname")? {
+                    Some(asname) => out.push(assign(&asname, expr(ExprKind::Import(name)))),
+                    None => {
+                        let top = name.split('.').next().unwrap_or_default().to_string();
+                        if top != name {
+                            // the submodule is imported (and guarded) first
+                            out.push(Stmt {
+                                kind: StmtKind::Expr(expr(ExprKind::Import(name))),
+                                span,
+                            });
+                        }
+                        out.push(assign(&top, expr(ExprKind::Import(top.clone()))));
+                    }
+                }
+            }
+            return Ok(out);
+        }
+        let level: i64 = node.getattr("level").and_then(|l| l.extract()).unwrap_or(0);
+        let module = str_of(node, "module")?;
+        let Some(module) = module.filter(|_| level == 0) else {
+            return Err(CompileError::unsupported(
+                span,
+                "relative imports inside a compiled function are not supported yet",
+            ));
+        };
+        for alias in self.list(node, "names")? {
+            let name = str_of(&alias, "name")?.unwrap_or_default();
+            if name == "*" {
+                return Err(CompileError::unsupported(
+                    span,
+                    "`from ... import *` inside a function is not valid Python 3",
+                ));
+            }
+            let target = str_of(&alias, "asname")?.unwrap_or_else(|| name.clone());
+            let m = Box::new(expr(ExprKind::Import(module.clone())));
+            out.push(assign(&target, expr(ExprKind::Attr(m, name))));
         }
         Ok(out)
     }

@@ -498,6 +498,20 @@ pub fn lookup_global<'py>(py: Python<'py>, env: &PyEnv, name: &str) -> PyResult<
     Err(PyNameError::new_err(format!("name '{name}' is not defined")))
 }
 
+/// `import name` run as CPython runs it inside a function: the builtin
+/// `__import__` (the frame's builtins), then, for a dotted name, its
+/// submodules by attribute (the innermost module, as `import a.b as c` binds).
+pub fn import_module<'py>(py: Python<'py>, env: &PyEnv, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    let Some(import) = env.builtins.bind(py).get_item("__import__")? else {
+        return Err(pyo3::exceptions::PyImportError::new_err("__import__ not found"));
+    };
+    let mut m = import.call1((name, env.globals.bind(py), py.None(), py.None(), 0))?;
+    for part in name.split('.').skip(1) {
+        m = m.getattr(part)?;
+    }
+    Ok(m)
+}
+
 fn owned(py: Python<'_>, p: *mut ffi::PyObject) -> PyResult<Py<PyAny>> {
     // SAFETY: `p` is a new reference returned by a CPython API call, or NULL with an exception set.
     unsafe { Bound::from_owned_ptr_or_err(py, p) }.map(|b| b.unbind())
@@ -581,6 +595,7 @@ pub(crate) fn eval(
             .call1((arg(0)?, arg(1)?, arg(2)?))?
             .unbind(),
         Op::Global(name) => lookup_global(py, env, name)?.unbind(),
+        Op::Import(name) => import_module(py, env, name)?.unbind(),
         Op::Attr(name) => arg(0)?.getattr(name.as_str())?.unbind(),
         Op::Call { kw } | Op::MethodCall { kw, .. } => {
             let (callee, first) = match op {

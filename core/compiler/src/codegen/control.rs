@@ -704,7 +704,7 @@ impl Gen<'_, '_> {
             }
             let Some(r) = inst.result else { return false };
             // Reading a module or a NumPy scalar type (`np` in `np.uint8(255)`): no code.
-            if matches!(inst.op, Op::Global(_) | Op::Attr(_))
+            if matches!(inst.op, Op::Global(_) | Op::Import(_) | Op::Attr(_))
                 && matches!(self.typed.ty(r), Ty::Module(_) | Ty::DtypeObj(_))
             {
                 continue;

@@ -391,11 +391,13 @@ impl Gen<'_, '_> {
                 self.deopt_now();
                 vec![]
             }
-            Op::Global(_) | Op::Attr(_) if inst.result.and_then(|r| self.typed.globals.get(&r)).is_some() => {
+            Op::Global(_) | Op::Import(_) | Op::Attr(_)
+                if inst.result.and_then(|r| self.typed.globals.get(&r)).is_some() =>
+            {
                 let g = self.typed.globals[&inst.result.unwrap()].clone();
                 self.global(&g)?
             }
-            Op::Global(_) => vec![],
+            Op::Global(_) | Op::Import(_) => vec![],
             Op::Attr(name) => self.attr(&args[0], name)?,
             Op::Call { kw } => self.call_op(&args[0].0, &args[1..], kw, inst)?,
             Op::MethodCall { name, kw } => match &args[0].0 {

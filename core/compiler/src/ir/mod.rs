@@ -80,6 +80,11 @@ pub enum Op {
     Const(Const),
     /// A module global, closure variable or builtin, read by name.
     Global(String),
+    /// The module `name` as an `import` inside the function finds it (the
+    /// innermost module of a dotted name): compiled as a constant guarded on
+    /// `sys.modules[name]` and the builtin `__import__`; the interpreter tier
+    /// runs the import itself.
+    Import(String),
     /// `x.name` (an attribute read that is not a method call). args: [x]
     Attr(String),
     /// args: [callee, positional..., keyword values...]; `kw` names the trailing args.

@@ -544,6 +544,7 @@ impl Parser {
         let op = match kw {
             "const" => Op::Const(c.constant()?),
             "global" => Op::Global(c.string()?),
+            "import" => Op::Import(c.string()?),
             "attr" => Op::Attr(c.string()?),
             "undef" => Op::Undef(c.string()?),
             "call" => Op::Call {
@@ -717,7 +718,7 @@ const TERMS: [&str; 7] = ["jump", "br", "return", "raise", "assert_fail", "unrea
 /// The number of arguments an operation takes: exact, or a minimum.
 fn check_arity(op: &Op, kw: &str, n: usize) -> Result<(), String> {
     let exact = match op {
-        Op::Const(_) | Op::Global(_) | Op::Undef(_) | Op::CaughtExc => Some(0),
+        Op::Const(_) | Op::Global(_) | Op::Import(_) | Op::Undef(_) | Op::CaughtExc => Some(0),
         Op::Attr(_)
         | Op::Unary(_)
         | Op::Truth

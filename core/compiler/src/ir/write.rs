@@ -78,6 +78,7 @@ pub fn op_text(op: &Op) -> String {
     match op {
         Op::Const(c) => format!("const {c}"),
         Op::Global(n) => format!("global {n:?}"),
+        Op::Import(n) => format!("import {n:?}"),
         Op::Attr(n) => format!("attr {n:?}"),
         Op::Call { kw } if kw.is_empty() => "call".into(),
         Op::Call { kw } => format!("call kw={kw:?}"),

@@ -65,7 +65,7 @@ fn rename(e: &Expr, map: &HashMap<String, String>) -> Expr {
     let v = |xs: &[Expr]| xs.iter().map(|x| rename(x, map)).collect::<Vec<_>>();
     let kind = match &e.kind {
         ExprKind::Name(n) => ExprKind::Name(map.get(n).cloned().unwrap_or_else(|| n.clone())),
-        ExprKind::Lit(_) => e.kind.clone(),
+        ExprKind::Lit(_) | ExprKind::Import(_) => e.kind.clone(),
         ExprKind::Attr(x, n) => ExprKind::Attr(b(x), n.clone()),
         ExprKind::Bin(op, x, y) => ExprKind::Bin(*op, b(x), b(y)),
         ExprKind::Unary(op, x) => ExprKind::Unary(*op, b(x)),

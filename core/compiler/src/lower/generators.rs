@@ -105,7 +105,7 @@ pub fn carry_live_values(f: &mut ir::Function) {
                 let Some(&(b, k)) = defs.get(&v) else { return false };
                 let inst = &f.block(b).insts[k];
                 match (&inst.op, inst.args.as_slice()) {
-                    (Op::Const(_) | Op::Global(_), []) => return true,
+                    (Op::Const(_) | Op::Global(_) | Op::Import(_), []) => return true,
                     (Op::Attr(_), [x]) => v = *x,
                     _ => return false,
                 }

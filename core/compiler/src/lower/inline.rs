@@ -196,6 +196,7 @@ impl Rename<'_> {
     fn expr(&self, e: &Expr) -> CResult<Expr> {
         let kind = match &e.kind {
             ExprKind::Lit(l) => ExprKind::Lit(l.clone()),
+            ExprKind::Import(m) => ExprKind::Import(m.clone()),
             ExprKind::Name(n) => ExprKind::Name(self.name(n)),
             ExprKind::Attr(x, n) => ExprKind::Attr(self.boxed(x)?, n.clone()),
             ExprKind::Bin(op, a, b) => ExprKind::Bin(*op, self.boxed(a)?, self.boxed(b)?),

@@ -245,6 +245,12 @@ impl Env for MockEnv {
             _ => GlobalKind::Other("undefined name".into()),
         }
     }
+    fn import(&mut self, name: &str) -> GlobalKind {
+        match name {
+            "numpy" if self.numpy => GlobalKind::Module(Module::Numpy),
+            _ => GlobalKind::Other("not imported".into()),
+        }
+    }
     fn module_attr(&mut self, m: Module, name: &str) -> GlobalKind {
         match MOCK_NUMPY_FUNCS.iter().position(|f| *f == name) {
             Some(i) if self.numpy && m == Module::Numpy => GlobalKind::PyFunc(i as u32),
