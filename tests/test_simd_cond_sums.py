@@ -101,6 +101,55 @@ def int_total_between(a, lo, hi):
     return s
 
 
+def reload_total_above(a, t):
+    # the element read again inside the branch
+    s = a[0] - a[0]
+    for i in range(a.shape[0]):
+        if a[i] > t:
+            s += a[i]
+    return s
+
+
+def int_reload_total_above(a, t):
+    # `s = 0` and Python ints: `int(a[i])` read again inside the branch
+    s = 0
+    for i in range(a.shape[0]):
+        if a[i] > t:
+            s += int(a[i])
+    return s
+
+
+def union_total_above(a, t):
+    # `s = 0` (an int) becomes an np.int64 at the first element added: its type
+    # at the end says whether any was
+    s = 0
+    for i in range(a.shape[0]):
+        x = a[i]
+        if x > t:
+            s = s + x
+    return s
+
+
+def union_total_not_above(a, t):
+    s = 0
+    for x in a:
+        if x > t:
+            pass
+        else:
+            s += x
+    return s
+
+
+def reload_after_store(a, out, t):
+    # a store in the body before the reload: the reload is not taken as the same value
+    s = 0
+    for i in range(a.shape[0]):
+        out[i] = a[i] + 1
+        if a[i] > t:
+            s += out[i]
+    return s
+
+
 def _run(fn, args):
     with warnings.catch_warnings(record=True) as ws:
         warnings.simplefilter("always")
@@ -215,6 +264,48 @@ def test_int64_conditional_sums(n, rng):
             _same(int_total_above, a, t)
             _same(int_total_above, a, np.int64(t))
         _same(int_total_between, a, -100, 500)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 5, 7, 8, 9, 17, 64, 1000])
+def test_reloads_and_union_sums(n, rng):
+    for a in (rng.integers(-1000, 1000, n), rng.integers(-(2**62), 2**62, n)):
+        for t in (0, -(2**63) + 1, 2**63 - 1, int(a[n // 2]) if n else 0):
+            for fn in (int_reload_total_above, union_total_above, union_total_not_above):
+                _same(fn, a, t)
+            if n:
+                _same(reload_total_above, a, t)
+        for k in range(min(n, 9)):
+            # exactly one element added, at each position of the first lanes and copies
+            b = np.full(n, -5, np.int64)
+            b[k] = 7
+            for fn in (union_total_above, int_reload_total_above, reload_total_above):
+                _same(fn, b, 0)
+            _same(union_total_not_above, -b, 0)
+        _same(union_total_above, a[::-2], 3)
+        _same(union_total_above, a[1::3], -3)
+    if n:
+        b = rng.integers(-1000, 1000, n)
+        _same(reload_after_store, b, np.zeros(n, np.int64), 0)
+
+
+def test_union_and_reload_sums_at_the_overflow_edge():
+    a = np.array([2**62, 2**62, -(2**62), 5, -7] * 5, dtype=np.int64)
+    for fn in (union_total_above, int_reload_total_above, reload_total_above, union_total_not_above):
+        _same(fn, a, 0)
+        _same(fn, a, -10)
+        _same(fn, -a, 10)
+    _same(union_total_above, np.array([-(2**63), -1] + [0] * 20, dtype=np.int64), -(2**63))
+    _same(int_reload_total_above, np.array([2**63 - 1] * 9, dtype=np.int64), 0)
+
+
+def test_reloads_and_union_sums_are_vectorized():
+    for fn in (reload_total_above, int_reload_total_above, union_total_above, union_total_not_above):
+        g = pyston.fast(fn)
+        g(np.arange(40), 3)
+        if X86:
+            asm = g.inspect_asm()
+            assert "paddq" in asm and "pcmp" in asm, (fn.__name__, asm)
+        assert g.inspect_asm(target="aarch64")  # (Cranelift's aarch64 backend lowers it too)
 
 
 def test_int64_conditional_sum_overflow_warns_as_numpy():

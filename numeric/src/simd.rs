@@ -129,9 +129,10 @@ pub(crate) struct Reduction {
 }
 
 /// A diamond of a conditional sum: `br c, T, F`, each side jumping to the
-/// merge, one side holding only `s + e`, the other nothing.
+/// merge, one side holding `s + e` (after instructions safe to run on every
+/// lane: `speculable_side`), the other nothing.
 #[derive(Clone, Copy, Debug)]
-struct CondSum {
+pub(crate) struct CondSum {
     cond: Value,
     sides: [Block; 2],
     merge: Block,
@@ -399,6 +400,7 @@ pub(crate) trait SimdGen {
     fn range_test<'h>(&self, header: Block, h: &'h ir::BlockData) -> Option<(usize, Value, &'h ir::Edge)>;
     fn vector_plan(&self, header: Block, h: &ir::BlockData) -> Option<VecLoop>;
     fn only_int_calls(&self, v: Value, body: &[Block]) -> bool;
+    fn speculable_side(&self, side: &ir::BlockData, before: &[Block], diamonds: &[CondSum]) -> bool;
     fn vector_access(
         &self,
         inst: &ir::Inst,
@@ -502,7 +504,10 @@ impl SimdGen for Gen<'_, '_> {
                     for s in [te.block, fe.block] {
                         let d = self.f.block(s);
                         let Term::Jump(j) = &d.term else { return None };
-                        if s == header || self.preds_of(s).len() != 1 || d.insts.len() > 1 || !d.params.is_empty() {
+                        if s == header || self.preds_of(s).len() != 1 || !d.params.is_empty() {
+                            return None;
+                        }
+                        if d.insts.len() > 1 && !self.speculable_side(d, &body, &diamonds) {
                             return None;
                         }
                         if *m.get_or_insert(j.block) != j.block || body.contains(&s) {
@@ -680,9 +685,11 @@ impl SimdGen for Gen<'_, '_> {
             if !ok || lane_slot(pt).or(time_slot(pt)) != Some(slot) || abi::slot_count(pt) > 2 {
                 return None;
             }
-            // A conditional sum keeps its type whether or not an add ran (the vector
-            // loop cannot tell which lanes added: `s` starts as the sum's type).
-            if cond.is_some() && (pt != rt || self.typed.ty(next) != rt) {
+            // A conditional sum keeps its type whether or not an add ran, or it is a
+            // union of the sum's type and another of the same slot (`s = 0`, then
+            // np.int64 terms): the vector loop then records which lanes added.
+            let union_of_rt = matches!(pt, Ty::Union(ms) if ms.contains(rt)) && self.typed.ty(next) == pt;
+            if cond.is_some() && !union_of_rt && (pt != rt || self.typed.ty(next) != rt) {
                 return None;
             }
             reductions.push(Reduction {
@@ -930,7 +937,10 @@ impl SimdGen for Gen<'_, '_> {
                             && *self.typed.ty(inst.args[0]) == Ty::Builtin(Builtin::Int)
                             && inst.args.len() == 2 =>
                     {
-                        if !narrow.contains(&inst.args[1]) || rt? != Ty::Int {
+                        // (or of an int64 lane: the same 64 bits as an int)
+                        let a = inst.args[1];
+                        let wide = kind_of(a) == Some(Kind::Lane) && *self.typed.ty(a) == Ty::Np(Dtype::Int64);
+                        if !(narrow.contains(&a) || wide) || rt? != Ty::Int {
                             return None;
                         }
                         Kind::Lane
@@ -1028,8 +1038,14 @@ impl SimdGen for Gen<'_, '_> {
                 return None;
             }
             for (si, &side) in d.sides.iter().enumerate() {
-                for k in 0..self.f.block(side).insts.len() {
-                    let r = reductions.iter().find(|r| r.add == (side, k))?;
+                for (k, inst) in self.f.block(side).insts.iter().enumerate() {
+                    // (the side's other instructions: see `speculable_side`)
+                    let Some(r) = reductions.iter().find(|r| r.add == (side, k)) else {
+                        if matches!(inst.op, Op::GetItem | Op::Global(_) | Op::Call { .. }) {
+                            continue;
+                        }
+                        return None;
+                    };
                     if r.cond != Some((d.cond, si == 0)) {
                         return None;
                     }
@@ -1126,6 +1142,42 @@ impl SimdGen for Gen<'_, '_> {
             narrow32,
             in_i32: false,
         })
+    }
+
+    /// Whether a diamond side's instructions other than its last may run on every
+    /// lane whatever the condition: a builtin's name, `int()` of a value, and a
+    /// load that repeats one made on every iteration before the branch (the same
+    /// array and index values, in a body with no stores: in bounds and the same
+    /// value whenever that one is). `if a[i] > t: s += a[i]` reloads `a[i]`.
+    fn speculable_side(&self, side: &ir::BlockData, before: &[Block], diamonds: &[CondSum]) -> bool {
+        let is_side = |b: &Block| diamonds.iter().any(|d| d.sides.contains(b));
+        let stores = before
+            .iter()
+            .any(|b| self.f.block(*b).insts.iter().any(|i| i.op == Op::SetItem))
+            || side.insts.iter().any(|i| i.op == Op::SetItem);
+        let Some((_, rest)) = side.insts.split_last() else {
+            return true;
+        };
+        rest.len() <= 3
+            && rest.iter().all(|i| match &i.op {
+                Op::Global(_) => i
+                    .result
+                    .is_some_and(|r| matches!(self.typed.ty(r), Ty::Builtin(Builtin::Int))),
+                Op::Call { kw } => {
+                    kw.is_empty() && i.args.len() == 2 && *self.typed.ty(i.args[0]) == Ty::Builtin(Builtin::Int)
+                }
+                Op::GetItem => {
+                    !stores
+                        && before.iter().filter(|b| !is_side(b)).any(|b| {
+                            self.f
+                                .block(*b)
+                                .insts
+                                .iter()
+                                .any(|j| j.op == Op::GetItem && j.args == i.args)
+                        })
+                }
+                _ => false,
+            })
     }
 
     /// Whether every use of `v` in the loop body is `int(v)`.
@@ -1397,7 +1449,21 @@ impl SimdGen for Gen<'_, '_> {
         // Partial sums: accs[u * R + r] for unrolled copy u and reduction r; then, for
         // checked sums, the OR of the terms' magnitude bits, in the same order.
         let any_checked = plan.reductions.iter().any(|r| r.checked);
-        let nacc = (1 + any_checked as usize) * unroll as usize * plan.reductions.len();
+        let nacc_sums = (1 + any_checked as usize) * unroll as usize * plan.reductions.len();
+        // Conditional sums of a union `s` (`s = 0`, then `s += x` of np.int64): the OR
+        // of the lanes that added, in the same order, for the type `s` ends with.
+        let tagged: Vec<bool> = plan
+            .reductions
+            .iter()
+            .map(|r| r.cond.is_some() && matches!(self.ty(r.param), Ty::Union(_)))
+            .collect();
+        let taken_at = nacc_sums;
+        let nacc = nacc_sums
+            + if tagged.contains(&true) {
+                unroll as usize * plan.reductions.len()
+            } else {
+                0
+            };
         let mut accs = Vec::new();
         let mut accs_out = Vec::new();
         for _ in 0..nacc {
@@ -1418,7 +1484,7 @@ impl SimdGen for Gen<'_, '_> {
                 }
             }
         }
-        let bits_at = nacc / 2;
+        let bits_at = nacc_sums / 2;
         // Checked sums: every term must lie in [-2**k, 2**k), with k chosen from the
         // trip count so that n terms cannot reach 2**62. Each term plus 2**k is then
         // in [0, 2**(k+1)), and the OR of those sums shows whether all of them were.
@@ -1544,6 +1610,11 @@ impl SimdGen for Gen<'_, '_> {
                                 } else {
                                     self.b.ins().band_not(e, m)
                                 };
+                                if tagged[ri] {
+                                    let t = if on_true { m } else { self.b.ins().bnot(m) };
+                                    let a = taken_at + u as usize * nred + ri;
+                                    new_accs[a] = self.b.ins().bor(new_accs[a], t);
+                                }
                             }
                             let a = u as usize * nred + ri;
                             new_accs[a] = self.add_lanes(plan.elem, new_accs[a], e);
@@ -1763,8 +1834,19 @@ impl SimdGen for Gen<'_, '_> {
             let (ab, ak) = r.add;
             let add_ty = self.ty(self.f.block(ab).insts[ak].result.unwrap());
             let new = self.coerce(&add_ty, vec![sum], &pt)?;
+            // (a conditional sum of a union: once some lane added)
+            let added = if tagged[ri] {
+                let mut t = accs_out[taken_at + ri];
+                for u in 1..unroll as usize {
+                    t = self.b.ins().bor(t, accs_out[taken_at + u * nred + ri]);
+                }
+                let bits = self.b.ins().vhigh_bits(clt::I32, t);
+                self.b.ins().icmp_imm_s(IntCC::NotEqual, bits, 0)
+            } else {
+                ran
+            };
             for (j, (n, o)) in new.iter().zip(&old).enumerate() {
-                result[k0 + j] = BlockArg::Value(self.b.ins().select(ran, *n, *o));
+                result[k0 + j] = BlockArg::Value(self.b.ins().select(added, *n, *o));
             }
         }
         if let Some(keep) = keep {
