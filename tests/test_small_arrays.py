@@ -1151,3 +1151,29 @@ def test_long_expression_sums_no_temporary_no_calls(rng):
     y = rng.random(100003) + 0.5
     same(sums, x, y, 0.25)
     assert pycalls(sums, x, y, 0.25) == 0
+
+
+@pyston.fast
+def averages(a, b):
+    return np.average(a), np.average(a * b - 1), np.average(a, weights=np.abs(b) + 1)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_average_is_mean(rng, dtype):
+    # `np.average(a)` without weights is NumPy's `a.mean()`: the native mean
+    # (pairwise sum over the length), an empty array NumPy's warnings and NaN.
+    for n in SIZES + [1000, 5000, 100003]:
+        same(averages, data(rng, n, dtype), data(rng, n, dtype))
+        if np.dtype(dtype).kind == "f":
+            same(averages, data(rng, n, dtype, special=True), data(rng, n, dtype, special=True))
+    same(averages, data(rng, 2 * 301, dtype)[::-2], data(rng, 301, dtype))
+
+
+def test_average_no_calls(rng):
+    @pyston.fast
+    def avg(x, y):
+        return np.average(x) + np.average(x * y)
+
+    x = rng.random(100003)
+    assert pycalls(avg, x, x) == 0
+    assert pycalls(avg, x[:50], x[:50]) == 0

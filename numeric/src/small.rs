@@ -8,7 +8,7 @@
 //! `np.minimum`, comparisons as `np.where`'s condition) and the instruction
 //! that consumes them, and computes both in one native loop:
 //!
-//! * a reduction (`e.sum()`, `np.sum(e)`, `e.mean()`, `e.max()`, `e.min()`,
+//! * a reduction (`e.sum()`, `np.sum(e)`, `e.mean()`, `np.average(e)`, `e.max()`, `e.min()`,
 //!   `np.dot(e1, e2)`, `(a > b).sum()`, `np.argmin(e)`, `np.argmax(e)`): no
 //!   temporary array at all;
 //! * a store into a row (`out[i] = e`) or an in-place update (`+= -= *=`,
@@ -379,7 +379,8 @@ impl SmallPlanning for Gen<'_, '_> {
         };
         let red = match (name, np) {
             ("sum", _) => Red::Sum,
-            ("mean", _) => Red::Mean,
+            // `np.average(a)` without weights is NumPy's `a.mean()` (its code calls that).
+            ("mean", _) | ("average", true) => Red::Mean,
             ("max", _) | ("amax", true) => Red::Max,
             ("min", _) | ("amin", true) => Red::Min,
             ("dot", _) => Red::Dot,
