@@ -611,6 +611,8 @@ impl Gen<'_, '_> {
                 self.addr_key = None;
                 r?
             }
+            // (a call into NumPy: made above)
+            Op::SetShape => return Err(internal("setshape")),
             Op::SetAttr(name) => {
                 // (typed only for a record element's field: `a[i]['x'] = v`)
                 self.setitem(&args[0], &[(Ty::Str(name.clone()), vec![])], &args[1])?;
