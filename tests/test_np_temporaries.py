@@ -226,8 +226,31 @@ def fused_after_a_call(a, b, c):
     return t
 
 
+@pyston.fast
+def shrink_allocated(x0):
+    # a loop-carried array the function allocated natively (np.zeros): its
+    # first value is freed where `Z = Z[I]` rebinds it, as CPython frees it
+    W = np.zeros(x0.shape[0], np.complex128)
+    for _ in range(x0.ndim + 2):
+        I = abs(W) < 2.0
+        W = W[I]
+    return W.sum()
+
+
+@pyston.fast
+def shrink_reshaped(x0):
+    # `C.shape = n` (the arena holds the object for both values) then a
+    # shrinking loop: the old array is freed where `C = C[I]` rebinds it
+    C = x0 + 1.0
+    C.shape = x0.size
+    for _ in range(x0.ndim + 2):
+        I = np.abs(C) > -1.0
+        C = C[I]
+    return C.sum()
+
+
 @pytest.mark.parametrize("kernel", [arc_distance, ufunc_chain, two_uses, power_chain, fused_temporaries,
-                                    fused_after_a_call])
+                                    fused_after_a_call, shrink_allocated, shrink_reshaped])
 def test_peak_memory_as_cpython(kernel):
     """Temporaries are computed into in place or freed when they die, as CPython
     does: the peak of NumPy's traced allocations is the plain function's."""

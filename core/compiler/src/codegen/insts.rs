@@ -62,7 +62,13 @@ impl Gen<'_, '_> {
                 // view, a tuple or anything else that could hold it), nothing a pass
                 // computes later.
                 let claimed = |at| self.plans.iter().any(|(_, p)| p.claims(at));
-                let scalar = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::Complex | Ty::Np(_) | Ty::NoneT);
+                // (scalars, and tuples of them: `A.shape`)
+                fn scalar(t: &Ty) -> bool {
+                    match t {
+                        Ty::Tuple(ts) => ts.iter().all(scalar),
+                        _ => matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::Complex | Ty::Np(_) | Ty::NoneT),
+                    }
+                }
                 let insts = &self.f.block(blk).insts;
                 let safe = (dk + 1..k).all(|u| {
                     let i = &insts[u];
@@ -109,6 +115,19 @@ impl Gen<'_, '_> {
         }
         let claimed = |at: (Block, usize)| self.plans.iter().any(|(_, p)| p.claims(at) || p.borrows(at));
         let own_call = |at: (Block, usize)| self.env.pycalls.contains_key(&at) && !claimed(at);
+        // `np.zeros(n)` and the other allocations compiled code makes itself: a
+        // new array the arena holds, as a call into NumPy's result is.
+        let native_alloc = |at: (Block, usize)| {
+            let i = &f.block(at.0).insts[at.1];
+            matches!(i.op, Op::MethodCall { .. })
+                && !self.env.pycalls.contains_key(&at)
+                && i.result.is_some_and(|r| {
+                    matches!(
+                        self.typed.globals.get(&r),
+                        Some(GlobalKind::Builtin(Builtin::NpAlloc(_) | Builtin::NpAllocLike(_)))
+                    )
+                })
+        };
         // The edges into a block's parameter `i`: the values passed there.
         let incoming = |b: Block, i: usize| -> Vec<Value> {
             f.blocks
@@ -144,7 +163,7 @@ impl Gen<'_, '_> {
                 continue;
             }
             if let Some(&at) = self.defs.get(&x) {
-                if own_call(at) {
+                if own_call(at) || native_alloc(at) {
                     continue;
                 }
                 // `Xi, Yi = Xi[I], Yi[I]`: an item of a tuple compiled code built.

@@ -281,13 +281,17 @@ fn elidable(py: Python<'_>, arena: &[*mut ffi::PyObject], x: &Py<PyAny>, y: &Py<
 
 /// Frees a dying array the arena holds if nothing else refers to it (its
 /// arena entry becomes `None`, so the arena's marks stay where they were).
+/// The arena may hold one object more than once (`x.shape = s` returns `x`,
+/// which compiled code holds as a new value): where its entries are all its
+/// references, the dying value's entry goes, and the object with the last.
 fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject) {
     // SAFETY: arena entries are live objects the arena holds a reference to;
     // `p` is looked at only once found there (an object the call made and
     // dropped, such as a view of a native slice, may be gone already).
     unsafe {
+        let held = arena.iter().filter(|e| **e == p).count() as isize;
         if let Some(e) = arena.iter_mut().rev().find(|e| **e == p) {
-            if ffi::Py_REFCNT(p) != 1 {
+            if ffi::Py_REFCNT(p) != held {
                 return;
             }
             let none = ffi::Py_None();
@@ -474,19 +478,20 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             }
         };
         // Frees the dying arguments (`pyston_pycall_dying`) other than the
-        // elided one and the result, once the call's own references are gone.
-        let release_dying =
-            |ctx: &mut Ctx, vals: &mut smallvec::SmallVec<[Py<PyAny>; 4]>, result: *mut ffi::PyObject| {
-                if dying != 0 {
-                    let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 4]> = vals.iter().map(|v| v.as_ptr()).collect();
-                    decref_all(py, vals);
-                    for (i, p) in ptrs.into_iter().enumerate() {
-                        if i < 64 && dying & (1 << i) != 0 && elided != Some(i) && p != result {
-                            release(&mut ctx.arena, p);
-                        }
+        // elided one, once the call's own references are gone.
+        let release_dying = |ctx: &mut Ctx, vals: &mut smallvec::SmallVec<[Py<PyAny>; 4]>| {
+            if dying != 0 {
+                let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 4]> = vals.iter().map(|v| v.as_ptr()).collect();
+                decref_all(py, vals);
+                for (i, p) in ptrs.into_iter().enumerate() {
+                    // (a result that is a dying argument, `x *= y`'s `x`, is held by
+                    // the arena twice: `release` drops the dying value's entry only)
+                    if i < 64 && dying & (1 << i) != 0 && elided != Some(i) {
+                        release(&mut ctx.arena, p);
                     }
                 }
-            };
+            }
+        };
         // The common scalar results (a draw's float or int, a `seed`'s None, a
         // store's None): no general unboxing.
         let tp = obj.bind(py).get_type_ptr();
@@ -537,10 +542,9 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
         if scalar {
             // (a temporary stored by `x[mask] = t`, summed by `float(np.sum(t))`: freed
             // here, as CPython frees it, not when the function returns)
-            let result = obj.as_ptr();
             // SAFETY: the GIL is held (`py`); `obj` is the call's strong reference.
             unsafe { ffi::Py_DECREF(obj.into_ptr()) };
-            release_dying(ctx, &mut vals, result);
+            release_dying(ctx, &mut vals);
             decref_all(py, &mut vals);
             return OK;
         }
@@ -571,11 +575,10 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 if elided.is_none() && !discard {
                     keep_arrays(&desc.ret, res, &mut 0, &mut ctx.arena);
                 }
-                // (`x *= y` returns `x`: never release what the result is.)
-                let result = obj.as_ptr();
+                // (`x *= y` returns `x`: the arena holds it for the result too.)
                 // SAFETY: the GIL is held (`py`); `obj` is the call's strong reference.
                 unsafe { ffi::Py_DECREF(obj.into_ptr()) };
-                release_dying(ctx, &mut vals, result);
+                release_dying(ctx, &mut vals);
                 decref_all(py, &mut vals);
                 OK
             }
