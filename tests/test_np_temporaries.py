@@ -232,8 +232,8 @@ def shrink_allocated(x0):
     # first value is freed where `Z = Z[I]` rebinds it, as CPython frees it
     W = np.zeros(x0.shape[0], np.complex128)
     for _ in range(x0.ndim + 2):
-        I = abs(W) < 2.0
-        W = W[I]
+        mask = abs(W) < 2.0
+        W = W[mask]
     return W.sum()
 
 
@@ -244,8 +244,8 @@ def shrink_reshaped(x0):
     C = x0 + 1.0
     C.shape = x0.size
     for _ in range(x0.ndim + 2):
-        I = np.abs(C) > -1.0
-        C = C[I]
+        mask = np.abs(C) > -1.0
+        C = C[mask]
     return C.sum()
 
 

@@ -11,7 +11,6 @@ import warnings
 import numpy as np
 import pyston
 import pytest
-
 from helpers import assert_same, native
 
 
