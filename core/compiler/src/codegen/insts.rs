@@ -55,7 +55,8 @@ impl Gen<'_, '_> {
             }
             let Some(&(db, dk)) = self.defs.get(v) else { continue };
             let native = self.plans.iter().any(|(_, p)| p.borrows((db, dk)));
-            if db == blk && dk < k && self.env.pycalls.contains_key(&(db, dk)) && !native && !args[..j].contains(v) {
+            let made = self.env.pycalls.contains_key(&(db, dk)) || self.native_alloc((db, dk));
+            if db == blk && dk < k && made && !native && !args[..j].contains(v) {
                 // Its earlier uses read it where they stand and keep nothing of it
                 // compiled code holds without a reference: calls into NumPy (which
                 // take their own), or native operations with a scalar result (not a
@@ -96,6 +97,21 @@ impl Gen<'_, '_> {
     /// neither `v` nor anything compiled code derived from it natively (a row
     /// view, a tuple) is live after this instruction; the runtime frees it
     /// only if the arena holds it and nothing else refers to it.
+    /// Whether instruction `at` is `np.zeros(n)` or another allocation compiled
+    /// code makes itself: a new array the arena holds, as a call into NumPy's
+    /// result is.
+    fn native_alloc(&self, at: (Block, usize)) -> bool {
+        let i = &self.f.block(at.0).insts[at.1];
+        matches!(i.op, Op::MethodCall { .. })
+            && !self.env.pycalls.contains_key(&at)
+            && i.result.is_some_and(|r| {
+                matches!(
+                    self.typed.globals.get(&r),
+                    Some(GlobalKind::Builtin(Builtin::NpAlloc(_) | Builtin::NpAllocLike(_)))
+                )
+            })
+    }
+
     pub fn carried_dying(&self, v: Value, args: &[Value]) -> bool {
         let (blk, k) = self.cur_inst;
         let f = self.f;
@@ -115,19 +131,6 @@ impl Gen<'_, '_> {
         }
         let claimed = |at: (Block, usize)| self.plans.iter().any(|(_, p)| p.claims(at) || p.borrows(at));
         let own_call = |at: (Block, usize)| self.env.pycalls.contains_key(&at) && !claimed(at);
-        // `np.zeros(n)` and the other allocations compiled code makes itself: a
-        // new array the arena holds, as a call into NumPy's result is.
-        let native_alloc = |at: (Block, usize)| {
-            let i = &f.block(at.0).insts[at.1];
-            matches!(i.op, Op::MethodCall { .. })
-                && !self.env.pycalls.contains_key(&at)
-                && i.result.is_some_and(|r| {
-                    matches!(
-                        self.typed.globals.get(&r),
-                        Some(GlobalKind::Builtin(Builtin::NpAlloc(_) | Builtin::NpAllocLike(_)))
-                    )
-                })
-        };
         // The edges into a block's parameter `i`: the values passed there.
         let incoming = |b: Block, i: usize| -> Vec<Value> {
             f.blocks
@@ -163,7 +166,7 @@ impl Gen<'_, '_> {
                 continue;
             }
             if let Some(&at) = self.defs.get(&x) {
-                if own_call(at) || native_alloc(at) {
+                if own_call(at) || self.native_alloc(at) {
                     continue;
                 }
                 // `Xi, Yi = Xi[I], Yi[I]`: an item of a tuple compiled code built.

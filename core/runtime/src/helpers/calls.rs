@@ -220,7 +220,7 @@ pub unsafe extern "C" fn pyston_release_temp(ctx: *mut Ctx, x: *mut ffi::PyObjec
     let ctx = unsafe { &mut *ctx };
     if !ctx.no_gil {
         // (with the GIL held: not `no_gil`)
-        release(&mut ctx.arena, x);
+        release(&mut ctx.arena, x, 0);
     }
 }
 
@@ -284,14 +284,16 @@ fn elidable(py: Python<'_>, arena: &[*mut ffi::PyObject], x: &Py<PyAny>, y: &Py<
 /// The arena may hold one object more than once (`x.shape = s` returns `x`,
 /// which compiled code holds as a new value): where its entries are all its
 /// references, the dying value's entry goes, and the object with the last.
-fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject) {
+/// `keep`: how many of its entries must stay (1 for an argument that is also
+/// the call's result, which compiled code goes on using).
+fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject, keep: isize) {
     // SAFETY: arena entries are live objects the arena holds a reference to;
     // `p` is looked at only once found there (an object the call made and
     // dropped, such as a view of a native slice, may be gone already).
     unsafe {
         let held = arena.iter().filter(|e| **e == p).count() as isize;
         if let Some(e) = arena.iter_mut().rev().find(|e| **e == p) {
-            if ffi::Py_REFCNT(p) != held {
+            if ffi::Py_REFCNT(p) != held || held <= keep {
                 return;
             }
             let none = ffi::Py_None();
@@ -479,19 +481,20 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
         };
         // Frees the dying arguments (`pyston_pycall_dying`) other than the
         // elided one, once the call's own references are gone.
-        let release_dying = |ctx: &mut Ctx, vals: &mut smallvec::SmallVec<[Py<PyAny>; 4]>| {
-            if dying != 0 {
-                let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 4]> = vals.iter().map(|v| v.as_ptr()).collect();
-                decref_all(py, vals);
-                for (i, p) in ptrs.into_iter().enumerate() {
-                    // (a result that is a dying argument, `x *= y`'s `x`, is held by
-                    // the arena twice: `release` drops the dying value's entry only)
-                    if i < 64 && dying & (1 << i) != 0 && elided != Some(i) {
-                        release(&mut ctx.arena, p);
+        let release_dying =
+            |ctx: &mut Ctx, vals: &mut smallvec::SmallVec<[Py<PyAny>; 4]>, result: *mut ffi::PyObject| {
+                if dying != 0 {
+                    let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 4]> = vals.iter().map(|v| v.as_ptr()).collect();
+                    decref_all(py, vals);
+                    for (i, p) in ptrs.into_iter().enumerate() {
+                        // (a dying argument that is the result, `x *= y`'s `x`, `x.shape = s`'s:
+                        // only an entry the arena holds besides the result's goes)
+                        if i < 64 && dying & (1 << i) != 0 && elided != Some(i) {
+                            release(&mut ctx.arena, p, (p == result) as isize);
+                        }
                     }
                 }
-            }
-        };
+            };
         // The common scalar results (a draw's float or int, a `seed`'s None, a
         // store's None): no general unboxing.
         let tp = obj.bind(py).get_type_ptr();
@@ -542,9 +545,10 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
         if scalar {
             // (a temporary stored by `x[mask] = t`, summed by `float(np.sum(t))`: freed
             // here, as CPython frees it, not when the function returns)
+            let result = obj.as_ptr();
             // SAFETY: the GIL is held (`py`); `obj` is the call's strong reference.
             unsafe { ffi::Py_DECREF(obj.into_ptr()) };
-            release_dying(ctx, &mut vals);
+            release_dying(ctx, &mut vals, result);
             decref_all(py, &mut vals);
             return OK;
         }
@@ -575,10 +579,11 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 if elided.is_none() && !discard {
                     keep_arrays(&desc.ret, res, &mut 0, &mut ctx.arena);
                 }
-                // (`x *= y` returns `x`: the arena holds it for the result too.)
+                // (`x *= y` returns `x`: the result's own entry is never released.)
+                let result = obj.as_ptr();
                 // SAFETY: the GIL is held (`py`); `obj` is the call's strong reference.
                 unsafe { ffi::Py_DECREF(obj.into_ptr()) };
-                release_dying(ctx, &mut vals);
+                release_dying(ctx, &mut vals, result);
                 decref_all(py, &mut vals);
                 OK
             }
@@ -834,7 +839,7 @@ unsafe fn basic_setitem(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64
     if dying != 0 {
         let p = value.as_ptr();
         drop(value);
-        release(&mut ctx.arena, p);
+        release(&mut ctx.arena, p, 0);
     }
     Some(OK)
 }
