@@ -1106,3 +1106,74 @@ def test_argminmax_lengths_and_calls(rng):
         same(argminmax_1d, data(rng, 2 * n, np.float64)[::2])
     X = data(rng, (50, 16), np.float64)
     assert pycalls(row_argminmax, X, data(rng, 16, np.float64)) == 0
+
+
+@pyston.fast
+def long_expr_sums(x, y, c):
+    t0 = 100 * (x[1:] - x[:-1] ** 2) ** 2
+    t1 = (1 - x[:-1]) ** 2
+    d = x - c
+    return np.sum(t0 + t1), np.sum(d**2), (d * y).sum(), np.mean(x * y + c), (x / y).sum()
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_long_expression_sums(rng, dtype):
+    # Sums of expressions of any length, without their temporary: each run
+    # of at most 128 elements NumPy's pairwise sum adds alone is summed here,
+    # the runs' sums then added as NumPy adds them (its tree, and its chunks
+    # of 8192 where this NumPy sums in chunks). Lengths around the tree's
+    # splits and the chunks; strided, reversed and misaligned operands; NaN,
+    # infinities, zero divisors and overflow (NumPy's warnings).
+    for n in (129, 130, 255, 256, 257, 1000, 1025, 4097, 8191, 8192, 8193, 8194, 16385, 30011, 100003):
+        for special in (False, True):
+            x, y = data(rng, n, dtype, special=special), data(rng, n, dtype, special=special)
+            c = dtype(rng.standard_normal())
+            same(long_expr_sums, x, y, c)
+            same(long_expr_sums, x[::-1], y, c)
+            same(long_expr_sums, data(rng, 2 * n, dtype)[::2], y, c)
+            raw = np.zeros(n * x.itemsize + 1, dtype=np.uint8)[1:].view(dtype)
+            raw[:] = x
+            same(long_expr_sums, raw, y, c)
+    big = np.finfo(dtype).max / 4
+    same(long_expr_sums, np.full(300, big, dtype), np.ones(300, dtype), dtype(0.5))  # overflow: NumPy warns
+    y = np.ones(500, dtype)
+    y[321] = 0.0  # a zero divisor: NumPy's warning and inf
+    same(long_expr_sums, np.ones(500, dtype), y, dtype(1.0))
+    same(long_expr_sums, np.ones(500, dtype), np.ones(501, dtype), dtype(1.0))  # NumPy's broadcast error
+
+
+def test_long_expression_sums_no_temporary_no_calls(rng):
+    @pyston.fast
+    def sums(x, y, c):
+        return np.sum((x - c) ** 2), (x * y).sum(), np.mean(x * y + c), (x[1:] - x[:-1] ** 2).sum()
+
+    x = rng.random(100003) + 0.5
+    y = rng.random(100003) + 0.5
+    same(sums, x, y, 0.25)
+    assert pycalls(sums, x, y, 0.25) == 0
+
+
+@pyston.fast
+def averages(a, b):
+    return np.average(a), np.average(a * b - 1), np.average(a, weights=np.abs(b) + 1)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_average_is_mean(rng, dtype):
+    # `np.average(a)` without weights is NumPy's `a.mean()`: the native mean
+    # (pairwise sum over the length), an empty array NumPy's warnings and NaN.
+    for n in SIZES + [1000, 5000, 100003]:
+        same(averages, data(rng, n, dtype), data(rng, n, dtype))
+        if np.dtype(dtype).kind == "f":
+            same(averages, data(rng, n, dtype, special=True), data(rng, n, dtype, special=True))
+    same(averages, data(rng, 2 * 301, dtype)[::-2], data(rng, 301, dtype))
+
+
+def test_average_no_calls(rng):
+    @pyston.fast
+    def avg(x, y):
+        return np.average(x) + np.average(x * y)
+
+    x = rng.random(100003)
+    assert pycalls(avg, x, x) == 0
+    assert pycalls(avg, x[:50], x[:50]) == 0

@@ -8,7 +8,7 @@
 //! `np.minimum`, comparisons as `np.where`'s condition) and the instruction
 //! that consumes them, and computes both in one native loop:
 //!
-//! * a reduction (`e.sum()`, `np.sum(e)`, `e.mean()`, `e.max()`, `e.min()`,
+//! * a reduction (`e.sum()`, `np.sum(e)`, `e.mean()`, `np.average(e)`, `e.max()`, `e.min()`,
 //!   `np.dot(e1, e2)`, `(a > b).sum()`, `np.argmin(e)`, `np.argmax(e)`): no
 //!   temporary array at all;
 //! * a store into a row (`out[i] = e`) or an in-place update (`+= -= *=`,
@@ -37,7 +37,12 @@
 //!   sequential below 8 elements, eight partial sums up to 128, halves above,
 //!   after NumPy's identity `0.0`); expressions are summed inline up to 128
 //!   elements, a plain array of any length by the runtime's copy of the
-//!   algorithm, longer expressions by NumPy;
+//!   algorithm, and a longer expression without its temporary: the runtime
+//!   lists the runs of at most 128 elements NumPy's tree sums alone (its
+//!   leaves, and its chunks where this NumPy sums in chunks), compiled code
+//!   sums each run from the expression's values as `pairwise` does, and the
+//!   runtime adds the runs' sums as NumPy adds them, so every addition is
+//!   NumPy's, on the same values, in the same order;
 //! * `np.dot` of float64 vectors goes to BLAS, whose order depends on the
 //!   build: the runtime measures once up to which length this process's BLAS
 //!   sums in order (OpenBLAS's x86-64 kernels: below 16) and compiled code
@@ -374,7 +379,8 @@ impl SmallPlanning for Gen<'_, '_> {
         };
         let red = match (name, np) {
             ("sum", _) => Red::Sum,
-            ("mean", _) => Red::Mean,
+            // `np.average(a)` without weights is NumPy's `a.mean()` (its code calls that).
+            ("mean", _) | ("average", true) => Red::Mean,
             ("max", _) | ("amax", true) => Red::Max,
             ("min", _) | ("amin", true) => Red::Min,
             ("dot", _) => Red::Dot,
@@ -1213,13 +1219,6 @@ impl SmallGen for Gen<'_, '_> {
                     let c = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n, 0);
                     ok = self.b.ins().band(ok, c);
                 }
-                // A long expression: NumPy's SIMD loops fill its temporary faster, and
-                // CPython frees that temporary right after the sum (numpy-benchmarks'
-                // lstsqr on 500,000 elements ran 2x CPython's time computing it here).
-                if !sx.nodes.is_empty() {
-                    let c = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, n, MAKE_MAX);
-                    ok = self.b.ins().band(ok, c);
-                }
             }
             RootKind::Make => {
                 // Long arrays: NumPy's SIMD loops and its in-place temporaries do better.
@@ -1575,7 +1574,7 @@ trait SmallEmit {
     ) -> CResult<Vec<CV>>;
     fn fill(&mut self, c: &Ectx<'_>, expr: Value, dst: &Span1, op: Option<EOp>, n: CV, store: bool) -> CResult<CV>;
     fn reduce(&mut self, c: &Ectx<'_>, red: Red, opnds: &[Value], n: CV, slow: CB) -> CResult<(CV, CV)>;
-    fn pairwise(&mut self, c: &Ectx<'_>, e: Value, n: CV, conv: bool) -> CResult<(CV, CV)>;
+    fn pairwise(&mut self, c: &Ectx<'_>, e: Value, off: Option<CV>, n: CV, conv: bool) -> CResult<(CV, CV)>;
 }
 
 impl SmallEmit for Gen<'_, '_> {
@@ -1794,30 +1793,37 @@ impl SmallEmit for Gen<'_, '_> {
                     self.b.ins().brif(c128, long, &[], short, &[]);
                     self.b.switch_to_block(long);
                     let f32f = self.b.ins().iconst(clt::I32, (t == clt::F32) as i64);
-                    let (data, stride, bad) = if c.sx.nodes.is_empty() {
-                        (c.leaves[0].data, c.leaves[0].stride, bad0)
+                    let (r, bad) = if c.sx.nodes.is_empty() {
+                        let (data, stride) = (c.leaves[0].data, c.leaves[0].stride);
+                        (self.call("pyston_pairwise_sum", &[data, n, stride, f32f])?[0], bad0)
                     } else {
-                        let at = ArrTy {
-                            dtype: c.sx.dtype,
-                            ndim: 1,
-                            layout: Layout::C,
-                            readonly: false,
-                        };
-                        let (st, buf) = self.alloc_call(AllocKind::Empty, &at, &[n])?;
-                        let allocated = self.b.create_block();
-                        self.b.ins().brif(st, slow, &[], allocated, &[]);
-                        self.b.switch_to_block(allocated);
-                        let o = self.load_array_slots(buf, 1);
-                        let s1 = abi::ArraySlots::new(1);
-                        let os = Span1 {
-                            data: o[0],
-                            len: n,
-                            stride: o[s1.stride(0)],
-                        };
-                        let b = self.fill(c, opnds[0], &os, None, n, true)?;
-                        (os.data, os.stride, b)
+                        // An expression: no temporary. NumPy sums its temporary as a
+                        // tree over runs of at most 128 elements (the leaves, which
+                        // the runtime lists), each run as `pairwise` sums it: each
+                        // run's sum computed here from the expression's values, in
+                        // that order, then added up by the runtime as NumPy adds them.
+                        let buf = self.call("pyston_pw_leaves", &[n])?[0];
+                        let fl = MemFlagsData::new().with_notrap();
+                        let cnt = self.b.ins().load(clt::I64, fl, buf, 0);
+                        let one = self.b.ins().iconst(clt::I64, 1);
+                        let last = self.b.ins().iadd(cnt, one);
+                        let r = self.counted(one, last, 1, &[z, bad0], &mut |g, j, p| {
+                            let at = g.b.ins().ishl_imm_u(j, 3);
+                            let at = g.b.ins().iadd(buf, at);
+                            let len = g.b.ins().load(clt::I64, fl, at, 0);
+                            let (s, b) = g.pairwise(c, opnds[0], Some(p[0]), len, conv)?;
+                            let s = if t == clt::F32 {
+                                g.b.ins().fpromote(clt::F64, s)
+                            } else {
+                                s
+                            };
+                            g.b.ins().store(fl, s, at, 0);
+                            let off = g.b.ins().iadd(p[0], len);
+                            let bad = g.b.ins().bor(p[1], b);
+                            Ok(vec![off, bad])
+                        })?;
+                        (self.call("pyston_pw_combine", &[n, f32f])?[0], r[1])
                     };
-                    let r = self.call("pyston_pairwise_sum", &[data, n, stride, f32f])?[0];
                     let r = if t == clt::F32 {
                         self.b.ins().fdemote(clt::F32, r)
                     } else {
@@ -1825,12 +1831,12 @@ impl SmallEmit for Gen<'_, '_> {
                     };
                     self.b.ins().jump(join, &[BlockArg::Value(r), BlockArg::Value(bad)]);
                     self.b.switch_to_block(short);
-                    let (s, b) = self.pairwise(c, opnds[0], n, conv)?;
+                    let (s, b) = self.pairwise(c, opnds[0], None, n, conv)?;
                     self.b.ins().jump(join, &[BlockArg::Value(s), BlockArg::Value(b)]);
                     self.b.switch_to_block(join);
                     (res, badp)
                 } else {
-                    self.pairwise(c, opnds[0], n, conv)?
+                    self.pairwise(c, opnds[0], None, n, conv)?
                 };
                 let st = if conv { clt::F64 } else { t };
                 let zf = self.fzero(st);
@@ -2039,8 +2045,9 @@ impl SmallEmit for Gen<'_, '_> {
     }
 
     /// NumPy's pairwise sum of `e` over `n <= 128` elements (`conv`: int64
-    /// elements summed as float64), and the divisor check.
-    fn pairwise(&mut self, c: &Ectx<'_>, e: Value, n: CV, conv: bool) -> CResult<(CV, CV)> {
+    /// elements summed as float64), from element `off` on (0 when `None`),
+    /// and the divisor check.
+    fn pairwise(&mut self, c: &Ectx<'_>, e: Value, off: Option<CV>, n: CV, conv: bool) -> CResult<(CV, CV)> {
         let st = if conv { clt::F64 } else { c.t };
         let bad0 = self.b.ins().iconst(clt::I8, 0);
         let z = self.b.ins().iconst(clt::I64, 0);
@@ -2052,6 +2059,10 @@ impl SmallEmit for Gen<'_, '_> {
         let lt8 = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, n, 8);
         self.b.ins().brif(lt8, small, &[], big, &[]);
         let load = |g: &mut Self, i: CV, bad: &mut CV| -> CResult<CV> {
+            let i = match off {
+                Some(o) => g.b.ins().iadd(o, i),
+                None => i,
+            };
             let x = g.elem(c, e, i, &mut HashMap::new(), bad)?;
             Ok(if conv { g.b.ins().fcvt_from_sint(clt::F64, x) } else { x })
         };

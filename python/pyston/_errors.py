@@ -96,7 +96,10 @@ def located(filename, funcname, line, module_globals, nargs=None, kwnames=(), me
     ``nargs``): the function takes the values of these keywords positionally
     after the ``nargs`` arguments and passes them on as keywords. ``method``
     (with ``nargs``): the function takes the object instead of ``fn`` and calls
-    its method of that name (no bound method made outside the frame)."""
+    its method of that name (no bound method made outside the frame); a name
+    ending in ``=`` (``"shape="``, with ``nargs=1``): the function assigns its
+    argument to that attribute of the object and returns the object (compiled
+    code's ``x.shape = s``)."""
     key = (filename, funcname, line, id(module_globals), nargs, kwnames, method)
     hit = _LOCATED.get(key)
     if hit is not None and hit[0] is module_globals:
@@ -110,10 +113,13 @@ def located(filename, funcname, line, module_globals, nargs=None, kwnames=(), me
         params = ", ".join(["__f", *names, *kws, "/"])
         callee = "__f" if method is None else f"__f.{method}"
         body = callee + "(" + ", ".join(names + [f"{k}={v}" for k, v in zip(kwnames, kws)]) + ")"
+    stmt = f"return {body}"
+    if method is not None and method.endswith("=") and nargs == 1 and not kwnames:
+        stmt = f"__f.{method[:-1]} = __a0; return __f"
     if line >= 2:
-        src = "\n" * (line - 2) + f"def {name}({params}):\n    return {body}\n"
+        src = "\n" * (line - 2) + f"def {name}({params}):\n    {stmt}\n"
     else:
-        src = f"def {name}({params}): return {body}\n"
+        src = f"def {name}({params}): {stmt}\n"
     code = next(c for c in compile(src, filename, "exec").co_consts if isinstance(c, _Code))
     fn = _Function(code, module_globals, name)
     if len(_LOCATED) > 4096:

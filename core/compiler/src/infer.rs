@@ -440,6 +440,105 @@ struct Infer<'a> {
     gil_free: bool,
 }
 
+impl Infer<'_> {
+    /// `x.shape = s` of an array (`Op::SetShape`): NumPy's own setter, called
+    /// by the runtime (a reshape without copying, in place, with NumPy's errors
+    /// and warnings), and the same object as the result, of the new rank: an
+    /// int `s` makes it 1-D, a tuple of `k` ints `k`-D. The layout stays C for
+    /// a C-contiguous array (a reshape without copy in C order keeps it so),
+    /// else is unknown; the result is read back from the object, and a layout
+    /// other than the type's deoptimizes after the call.
+    fn set_shape(&mut self, argv: &[Value], args: &[Ty], span: Span) -> CResult<Ty> {
+        let unsupported = |what: String| Err(CompileError::unsupported(span, what));
+        let Ty::Array(a) = &args[0] else {
+            return unsupported(format!(
+                "assigning to the attribute 'shape' of a '{}' is not supported in compiled code yet",
+                py_name(&args[0])
+            ));
+        };
+        let int = |t: &Ty| matches!(t, Ty::Int) || matches!(t, Ty::Np(d) if d.is_int());
+        let ndim = match &args[1] {
+            t if int(t) => 1,
+            Ty::Tuple(ts) if !ts.is_empty() && ts.len() <= 32 && ts.iter().all(int) => ts.len(),
+            t => {
+                return unsupported(format!(
+                    "assigning a '{}' to an array's shape is not supported in compiled code yet (an int or a tuple of ints is)",
+                    py_name(t)
+                ))
+            }
+        };
+        if !self.set_shape_unaliased(argv[0]) {
+            return unsupported(
+                "assigning to an array's shape where the array is used after it under another name is not supported in compiled code yet"
+                    .into(),
+            );
+        }
+        let ret = Ty::Array(ArrTy {
+            dtype: a.dtype,
+            ndim: ndim as u8,
+            layout: if a.layout == Layout::C { Layout::C } else { Layout::A },
+            readonly: a.readonly,
+        });
+        self.env
+            .py_op(&ProbeTarget::Builtin("@set_shape"), args, &[], &ret, self.cur, span)?;
+        Ok(ret)
+    }
+
+    /// Whether nothing compiled code holds refers to array `x`'s object with
+    /// its old shape once the instruction being typed (`x.shape = s`) has run:
+    /// neither `x` itself nor a value that may be the same object or hold it
+    /// (a tuple of it, what a call returned, a block parameter it flows into)
+    /// is live after it. Values that are new objects (views and results of
+    /// indexing `x`, arithmetic) or hold none (its shape, its length) are
+    /// not followed.
+    fn set_shape_unaliased(&self, x: Value) -> bool {
+        let f = self.f;
+        let mut held: HashSet<Value> = HashSet::from([x]);
+        loop {
+            let n = held.len();
+            for b in f.rpo_all() {
+                let data = f.block(b);
+                for (k, inst) in data.insts.iter().enumerate() {
+                    let Some(r) = inst.result else { continue };
+                    if (b, k) == self.cur || !inst.args.iter().any(|a| held.contains(a)) {
+                        continue;
+                    }
+                    let fresh = match &inst.op {
+                        Op::Bin { inplace, .. } => !inplace,
+                        Op::Unary(_) | Op::Cmp(_) | Op::Len | Op::Truth | Op::Is | Op::Contains => true,
+                        // `x[...]` is a new object; an index array read by indexing holds nothing.
+                        Op::GetItem => inst.args[0] == x || !held.contains(&inst.args[0]),
+                        Op::Attr(a) => {
+                            inst.args[0] == x
+                                && matches!(
+                                    a.as_str(),
+                                    "shape" | "size" | "ndim" | "dtype" | "T" | "strides" | "itemsize" | "nbytes"
+                                )
+                        }
+                        _ => false,
+                    };
+                    if !fresh {
+                        held.insert(r);
+                    }
+                }
+                for e in data.term.successors().into_iter().chain(data.handler.as_ref()) {
+                    for (p, a) in f.block(e.block).params.iter().zip(&e.args) {
+                        if held.contains(a) {
+                            held.insert(*p);
+                        }
+                    }
+                }
+            }
+            if held.len() == n {
+                break;
+            }
+        }
+        let live_in = f.live_in();
+        let (b, k) = self.cur;
+        !f.live_before(b, k + 1, &live_in).iter().any(|v| held.contains(v))
+    }
+}
+
 fn unsupported_operands(span: Span, op: &str, a: &Ty, b: &Ty) -> CompileError {
     CompileError::typing(
         span,
@@ -909,6 +1008,7 @@ impl Infer<'_> {
                     ))
                 }
             },
+            Op::SetShape => self.set_shape(argv, args, span)?,
             Op::LenBound => return Err(CompileError::internal("len_bound")),
             Op::Len => match &args[0] {
                 Ty::Array(a) if a.ndim >= 1 => Ty::Int,

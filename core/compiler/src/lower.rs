@@ -1453,6 +1453,17 @@ impl Lowerer {
             }
             Target::Attr(obj, name, span) => {
                 let o = self.expr(obj)?;
+                match (&obj.kind, name.as_str()) {
+                    // `x.shape = s` of a local reshapes the object in place: `x` is
+                    // rebound to the result (the same object), typed with its new rank.
+                    (ExprKind::Name(n), "shape") if self.locals.contains(n) => {
+                        let r = self.emit_cur(Op::SetShape, vec![o, v], *span);
+                        let b = self.block_for_write();
+                        self.write_var(n, b, r);
+                        return Ok(());
+                    }
+                    _ => {}
+                }
                 self.emit_setattr(name, o, v, *span);
             }
             Target::Tuple(ts, span) => {

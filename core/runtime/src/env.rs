@@ -2017,6 +2017,10 @@ impl<'py> Env for CompileEnv<'py> {
                     }
                     PyCallKind::Call(partial.call1(pyo3::types::PyTuple::new(py, pargs)?)?.unbind())
                 }
+                // `x.shape = s`: NumPy's setter run from the frame at the assignment's
+                // line (`pyston._errors.located`'s "shape=", which returns `x`), so its
+                // warnings and errors carry that line.
+                ProbeTarget::Builtin("@set_shape") => PyCallKind::Method("shape=".into()),
                 ProbeTarget::Builtin(b) => PyCallKind::Call(py.import("builtins")?.getattr(*b)?.unbind()),
                 ProbeTarget::Operator(o) => PyCallKind::Call(operator.getattr(*o)?.unbind()),
                 // A method of a str: `str.m` called with the string first (the receiver
@@ -2050,7 +2054,7 @@ impl<'py> Env for CompileEnv<'py> {
         self.pycalls.insert(
             at,
             Box::new(PyCallDesc {
-                direct: true,
+                direct: !matches!(target, ProbeTarget::Builtin("@set_shape")),
                 ..self.call_desc(kind, args, kw, ret, span.line)
             }),
         );

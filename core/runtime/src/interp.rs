@@ -696,6 +696,11 @@ pub(crate) fn eval(
             arg(0)?.setattr(name.as_str(), arg(1)?)?;
             return Ok(Some(py.None()));
         }
+        Op::SetShape => {
+            let x = arg(0)?;
+            x.setattr("shape", arg(1)?)?;
+            x.unbind()
+        }
         Op::SetItem => {
             let mut rest = all(1)?;
             let v = rest.pop().unwrap();

@@ -211,6 +211,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_clear_error", pyston_clear_error as *const u8),
         ("pyston_release_temp", pyston_release_temp as *const u8),
         ("pyston_pairwise_sum", pyston_pairwise_sum as *const u8),
+        ("pyston_pw_leaves", pyston_pw_leaves as *const u8),
+        ("pyston_pw_combine", pyston_pw_combine as *const u8),
         ("pyston_ufunc_loop", pyston_ufunc_loop as *const u8),
     ]
 }

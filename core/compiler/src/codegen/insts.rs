@@ -55,14 +55,21 @@ impl Gen<'_, '_> {
             }
             let Some(&(db, dk)) = self.defs.get(v) else { continue };
             let native = self.plans.iter().any(|(_, p)| p.borrows((db, dk)));
-            if db == blk && dk < k && self.env.pycalls.contains_key(&(db, dk)) && !native && !args[..j].contains(v) {
+            let made = self.env.pycalls.contains_key(&(db, dk)) || self.native_alloc((db, dk));
+            if db == blk && dk < k && made && !native && !args[..j].contains(v) {
                 // Its earlier uses read it where they stand and keep nothing of it
                 // compiled code holds without a reference: calls into NumPy (which
                 // take their own), or native operations with a scalar result (not a
                 // view, a tuple or anything else that could hold it), nothing a pass
                 // computes later.
                 let claimed = |at| self.plans.iter().any(|(_, p)| p.claims(at));
-                let scalar = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::Complex | Ty::Np(_) | Ty::NoneT);
+                // (scalars, and tuples of them: `A.shape`)
+                fn scalar(t: &Ty) -> bool {
+                    match t {
+                        Ty::Tuple(ts) => ts.iter().all(scalar),
+                        _ => matches!(t, Ty::Int | Ty::Float | Ty::Bool | Ty::Complex | Ty::Np(_) | Ty::NoneT),
+                    }
+                }
                 let insts = &self.f.block(blk).insts;
                 let safe = (dk + 1..k).all(|u| {
                     let i = &insts[u];
@@ -90,6 +97,21 @@ impl Gen<'_, '_> {
     /// neither `v` nor anything compiled code derived from it natively (a row
     /// view, a tuple) is live after this instruction; the runtime frees it
     /// only if the arena holds it and nothing else refers to it.
+    /// Whether instruction `at` is `np.zeros(n)` or another allocation compiled
+    /// code makes itself: a new array the arena holds, as a call into NumPy's
+    /// result is.
+    fn native_alloc(&self, at: (Block, usize)) -> bool {
+        let i = &self.f.block(at.0).insts[at.1];
+        matches!(i.op, Op::MethodCall { .. })
+            && !self.env.pycalls.contains_key(&at)
+            && i.result.is_some_and(|r| {
+                matches!(
+                    self.typed.globals.get(&r),
+                    Some(GlobalKind::Builtin(Builtin::NpAlloc(_) | Builtin::NpAllocLike(_)))
+                )
+            })
+    }
+
     pub fn carried_dying(&self, v: Value, args: &[Value]) -> bool {
         let (blk, k) = self.cur_inst;
         let f = self.f;
@@ -144,7 +166,7 @@ impl Gen<'_, '_> {
                 continue;
             }
             if let Some(&at) = self.defs.get(&x) {
-                if own_call(at) {
+                if own_call(at) || self.native_alloc(at) {
                     continue;
                 }
                 // `Xi, Yi = Xi[I], Yi[I]`: an item of a tuple compiled code built.
@@ -613,6 +635,8 @@ impl Gen<'_, '_> {
                 self.addr_key = None;
                 r?
             }
+            // (a call into NumPy: made above)
+            Op::SetShape => return Err(internal("setshape")),
             Op::SetAttr(name) => {
                 // (typed only for a record element's field: `a[i]['x'] = v`)
                 self.setitem(&args[0], &[(Ty::Str(name.clone()), vec![])], &args[1])?;

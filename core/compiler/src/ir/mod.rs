@@ -129,6 +129,11 @@ pub enum Op {
     /// `x.name = value` (compiled for the fields of a record element,
     /// `a[i].x = v`). args: [x, value]
     SetAttr(String),
+    /// `x.shape = s` of a variable `x`: NumPy's in-place reshape of the
+    /// object (no copy: its errors otherwise), whose result is the same
+    /// object, to which the lowering rebinds `x` (its type may change rank).
+    /// args: [x, s]
+    SetShape,
     /// `len(x)` of the object a `for` loop iterates over. args: [x]
     Len,
     /// A bound on how many items `zip` takes from `x`: `len(x)`, but for a

@@ -592,6 +592,7 @@ impl Parser {
             "setitem" => Op::SetItem,
             "delitem" => Op::DelItem,
             "setattr" => Op::SetAttr(c.string()?),
+            "setshape" => Op::SetShape,
             "len" => Op::Len,
             "len_bound" => Op::LenBound,
             "range_len" => Op::RangeLen,
@@ -728,7 +729,14 @@ fn check_arity(op: &Op, kw: &str, n: usize) -> Result<(), String> {
         | Op::Len
         | Op::LenBound
         | Op::NdSize => Some(1),
-        Op::Bin { .. } | Op::Cmp(_) | Op::RangeNext | Op::Is | Op::Contains | Op::NdIndex | Op::SetAttr(_) => Some(2),
+        Op::Bin { .. }
+        | Op::Cmp(_)
+        | Op::RangeNext
+        | Op::Is
+        | Op::Contains
+        | Op::NdIndex
+        | Op::SetAttr(_)
+        | Op::SetShape => Some(2),
         Op::ExcMatch | Op::RaiseFrom => Some(2),
         Op::Slice => Some(3),
         Op::RangeLen => Some(4),

@@ -98,6 +98,7 @@ pub fn op_text(op: &Op) -> String {
         Op::SetItem => "setitem".into(),
         Op::DelItem => "delitem".into(),
         Op::SetAttr(n) => format!("setattr {n:?}"),
+        Op::SetShape => "setshape".into(),
         Op::Len => "len".into(),
         Op::LenBound => "len_bound".into(),
         Op::RangeLen => "range_len".into(),

@@ -220,7 +220,7 @@ pub unsafe extern "C" fn pyston_release_temp(ctx: *mut Ctx, x: *mut ffi::PyObjec
     let ctx = unsafe { &mut *ctx };
     if !ctx.no_gil {
         // (with the GIL held: not `no_gil`)
-        release(&mut ctx.arena, x);
+        release(&mut ctx.arena, x, 0);
     }
 }
 
@@ -281,13 +281,19 @@ fn elidable(py: Python<'_>, arena: &[*mut ffi::PyObject], x: &Py<PyAny>, y: &Py<
 
 /// Frees a dying array the arena holds if nothing else refers to it (its
 /// arena entry becomes `None`, so the arena's marks stay where they were).
-fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject) {
+/// The arena may hold one object more than once (`x.shape = s` returns `x`,
+/// which compiled code holds as a new value): where its entries are all its
+/// references, the dying value's entry goes, and the object with the last.
+/// `keep`: how many of its entries must stay (1 for an argument that is also
+/// the call's result, which compiled code goes on using).
+fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject, keep: isize) {
     // SAFETY: arena entries are live objects the arena holds a reference to;
     // `p` is looked at only once found there (an object the call made and
     // dropped, such as a view of a native slice, may be gone already).
     unsafe {
+        let held = arena.iter().filter(|e| **e == p).count() as isize;
         if let Some(e) = arena.iter_mut().rev().find(|e| **e == p) {
-            if ffi::Py_REFCNT(p) != 1 {
+            if ffi::Py_REFCNT(p) != held || held <= keep {
                 return;
             }
             let none = ffi::Py_None();
@@ -474,15 +480,17 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             }
         };
         // Frees the dying arguments (`pyston_pycall_dying`) other than the
-        // elided one and the result, once the call's own references are gone.
+        // elided one, once the call's own references are gone.
         let release_dying =
             |ctx: &mut Ctx, vals: &mut smallvec::SmallVec<[Py<PyAny>; 4]>, result: *mut ffi::PyObject| {
                 if dying != 0 {
                     let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 4]> = vals.iter().map(|v| v.as_ptr()).collect();
                     decref_all(py, vals);
                     for (i, p) in ptrs.into_iter().enumerate() {
-                        if i < 64 && dying & (1 << i) != 0 && elided != Some(i) && p != result {
-                            release(&mut ctx.arena, p);
+                        // (a dying argument that is the result, `x *= y`'s `x`, `x.shape = s`'s:
+                        // only an entry the arena holds besides the result's goes)
+                        if i < 64 && dying & (1 << i) != 0 && elided != Some(i) {
+                            release(&mut ctx.arena, p, (p == result) as isize);
                         }
                     }
                 }
@@ -571,7 +579,7 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 if elided.is_none() && !discard {
                     keep_arrays(&desc.ret, res, &mut 0, &mut ctx.arena);
                 }
-                // (`x *= y` returns `x`: never release what the result is.)
+                // (`x *= y` returns `x`: the result's own entry is never released.)
                 let result = obj.as_ptr();
                 // SAFETY: the GIL is held (`py`); `obj` is the call's strong reference.
                 unsafe { ffi::Py_DECREF(obj.into_ptr()) };
@@ -831,7 +839,7 @@ unsafe fn basic_setitem(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64
     if dying != 0 {
         let p = value.as_ptr();
         drop(value);
-        release(&mut ctx.arena, p);
+        release(&mut ctx.arena, p, 0);
     }
     Some(OK)
 }

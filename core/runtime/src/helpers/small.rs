@@ -631,6 +631,109 @@ pub unsafe extern "C" fn pyston_pairwise_sum(data: i64, n: i64, stride: i64, f32
     unsafe { pyston_pairwise_sum_whole(data, n, stride, f32) }
 }
 
+/// The leaves of NumPy's pairwise summation of `n` elements, in order, as
+/// `np.sum` splits them (its chunks first where it sums in chunks, see
+/// [`SUM_CHUNK`]): a leaf is a run of at most 128 elements summed alone
+/// (`pairwise`'s first two cases), the rest is additions of leaves' sums.
+fn pw_leaves(n: i64, out: &mut Vec<i64>) {
+    fn rec(n: i64, out: &mut Vec<i64>) {
+        if n <= 128 {
+            out.push(n);
+        } else {
+            let mut n2 = n / 2;
+            n2 -= n2 % 8;
+            rec(n2, out);
+            rec(n - n2, out);
+        }
+    }
+    let chunk = SUM_CHUNK.load(Ordering::Relaxed);
+    if chunk > 0 && n > chunk {
+        let mut i = 0;
+        while i < n {
+            let m = chunk.min(n - i);
+            rec(m, out);
+            i += m;
+        }
+    } else {
+        rec(n.max(0), out);
+    }
+}
+
+/// `np.sum`'s additions of its leaves' sums (`sums`, in order, as
+/// [`pw_leaves`] lists the leaves of `n` elements), in `T`'s arithmetic:
+/// the pairwise tree, and in chunks the running total from `0.0` as
+/// [`pyston_pairwise_sum`] adds them.
+fn pw_combine<T: Copy>(n: i64, sums: &[T], zero: T, add: fn(T, T) -> T) -> T {
+    fn rec<T: Copy>(n: i64, sums: &[T], k: &mut usize, add: fn(T, T) -> T) -> T {
+        if n <= 128 {
+            *k += 1;
+            sums[*k - 1]
+        } else {
+            let mut n2 = n / 2;
+            n2 -= n2 % 8;
+            let a = rec(n2, sums, k, add);
+            let b = rec(n - n2, sums, k, add);
+            add(a, b)
+        }
+    }
+    let mut k = 0;
+    let chunk = SUM_CHUNK.load(Ordering::Relaxed);
+    if chunk > 0 && n > chunk {
+        let mut acc = zero;
+        let mut i = 0;
+        while i < n {
+            let m = chunk.min(n - i);
+            acc = add(acc, rec(m, sums, &mut k, add));
+            i += m;
+        }
+        acc
+    } else {
+        rec(n.max(0), sums, &mut k, add)
+    }
+}
+
+thread_local! {
+    /// [`pyston_pw_leaves`]'s list, which compiled code overwrites with the leaves' sums.
+    static PW_BUF: std::cell::RefCell<Vec<i64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The leaves of `np.sum` of `n` float elements (see [`pw_leaves`]) for
+/// compiled code that sums an expression's values without a temporary
+/// array (the `small` pass): a pointer to this thread's list, its count
+/// first, then each leaf's length; compiled code sums each leaf as
+/// `pairwise` does, writes the sum (as a float64: a float32 one widened,
+/// exactly) over the leaf's length and calls [`pyston_pw_combine`]. Nothing
+/// between the two calls runs other code on this thread.
+pub extern "C" fn pyston_pw_leaves(n: i64) -> i64 {
+    PW_BUF.with(|b| {
+        let mut b = b.borrow_mut();
+        b.clear();
+        b.push(0);
+        let mut v = std::mem::take(&mut *b);
+        pw_leaves(n, &mut v);
+        v[0] = v.len() as i64 - 1;
+        *b = v;
+        b.as_mut_ptr() as i64
+    })
+}
+
+/// The sum of `n` float elements from the leaves' sums compiled code wrote
+/// into [`pyston_pw_leaves`]'s list: what `pairwise` (and, in chunks,
+/// [`pyston_pairwise_sum`]) computes from them, in float32 when `f32 != 0`
+/// (returned widened, exactly), before NumPy's identity `0.0` (the caller's).
+pub extern "C" fn pyston_pw_combine(n: i64, f32: i32) -> f64 {
+    PW_BUF.with(|b| {
+        let b = b.borrow();
+        let sums: Vec<f64> = b[1..].iter().map(|x| f64::from_bits(*x as u64)).collect();
+        if f32 != 0 {
+            let s32: Vec<f32> = sums.iter().map(|x| *x as f32).collect();
+            pw_combine::<f32>(n, &s32, 0.0, |x, y| x + y) as f64
+        } else {
+            pw_combine::<f64>(n, &sums, 0.0, |x, y| x + y)
+        }
+    })
+}
+
 /// [`pyston_pairwise_sum`] over all `n` elements at once.
 ///
 /// # Safety
@@ -706,6 +809,45 @@ mod tests {
         // SAFETY: as above; -0.0 sums to +0.0 (NumPy's identity comes first).
         let z = unsafe { pyston_pairwise_sum([-0.0f64].as_ptr() as i64, 1, 8, 0) };
         assert!(z == 0.0 && z.is_sign_positive());
+    }
+
+    #[test]
+    fn leaves_then_combine_is_pairwise() {
+        // Each leaf summed as `pairwise` sums it, then combined: the same bits
+        // as the whole sum, for every length around the splits (and chunks).
+        let v: Vec<f64> = (0..40000u64)
+            .map(|i| ((i.wrapping_mul(2654435761) % 1000) as f64 - 500.0) * 1e-3 + 1e10 * ((i % 7) as f64 - 3.0))
+            .collect();
+        for chunk in [0, 8192] {
+            SUM_CHUNK.store(chunk, Ordering::Relaxed);
+            for n in (0..700).chain([1023, 1024, 1025, 4096, 8191, 8192, 8193, 20000, 39999]) {
+                let mut leaves = Vec::new();
+                pw_leaves(n as i64, &mut leaves);
+                assert_eq!(leaves.iter().sum::<i64>(), n as i64);
+                let mut off = 0usize;
+                let mut sums = Vec::new();
+                let mut sums32 = Vec::new();
+                for &l in &leaves {
+                    let l = l as usize;
+                    // SAFETY: `v[off..off + l]` is in range.
+                    sums.push(unsafe { pairwise::<f64>(v[off..].as_ptr() as *const u8, l, 8, 0.0, |x, y| x + y) });
+                    let w: Vec<f32> = v[off..off + l].iter().map(|x| *x as f32).collect();
+                    // SAFETY: `w` holds `l` f32.
+                    sums32.push(unsafe { pairwise::<f32>(w.as_ptr() as *const u8, l, 4, 0.0, |x, y| x + y) });
+                    off += l;
+                }
+                let got = 0.0 + pw_combine::<f64>(n as i64, &sums, 0.0, |x, y| x + y);
+                // SAFETY: `v` holds at least `n` f64.
+                let want = unsafe { pyston_pairwise_sum(v.as_ptr() as i64, n as i64, 8, 0) };
+                assert_eq!(got.to_bits(), want.to_bits(), "n = {n}, chunk = {chunk}");
+                let w: Vec<f32> = v[..n].iter().map(|x| *x as f32).collect();
+                let got = 0.0f32 + pw_combine::<f32>(n as i64, &sums32, 0.0, |x, y| x + y);
+                // SAFETY: `w` holds `n` f32.
+                let want = unsafe { pyston_pairwise_sum(w.as_ptr() as i64, n as i64, 4, 1) };
+                assert_eq!((got as f64).to_bits(), want.to_bits(), "f32 n = {n}, chunk = {chunk}");
+            }
+        }
+        SUM_CHUNK.store(0, Ordering::Relaxed);
     }
 
     #[test]
