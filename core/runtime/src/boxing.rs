@@ -525,6 +525,19 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             // SAFETY: a local dict slot holds a live local dict (arena-owned).
             unsafe { crate::helpers::local_lists::box_local_dict(py, p, kind) }?
         }
+        Ty::LocalView(kind, _, v) | Ty::LocalIter(kind, _, v) => {
+            let p = take(SlotTy::I64) as *mut ffi::PyObject;
+            let vk = pyston_compiler::infer::native_kind(v)
+                .ok_or_else(|| crate::internal_error("a local dict of an unboxed value type"))?;
+            let k = *kind as i32;
+            if matches!(t, Ty::LocalView(..)) {
+                // SAFETY: a local view slot holds a live local dict (arena-owned).
+                unsafe { crate::helpers::local_lists::box_local_view(py, p, k, vk) }?
+            } else {
+                // SAFETY: a local iterator slot holds a live local dict iterator (arena-owned).
+                unsafe { crate::helpers::local_lists::box_local_iter(py, p, k, vk) }?
+            }
+        }
         Ty::PyStr => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;
             if p.is_null() {

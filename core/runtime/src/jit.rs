@@ -167,6 +167,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_ldict_get", pyston_ldict_get as *const u8),
         ("pyston_ldict_set", pyston_ldict_set as *const u8),
         ("pyston_ldict_to_dict", pyston_ldict_to_dict as *const u8),
+        ("pyston_liter_new", pyston_liter_new as *const u8),
+        ("pyston_liter_changed", pyston_liter_changed as *const u8),
         ("pyston_dict_new", pyston_dict_new as *const u8),
         ("pyston_dict_get", pyston_dict_get as *const u8),
         ("pyston_dict_get_default", pyston_dict_get_default as *const u8),
