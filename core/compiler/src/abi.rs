@@ -391,6 +391,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_list_get", &[I64, I64, I64, I32, I64], &[I32]),
     h("pyston_list_set", &[I64, I64, I64, I32, I64], &[I32]),
     h("pyston_list_len", &[I64], &[I64]),
+    h("pyston_list_mutated", &[I64, I64], &[I32]),
     h("pyston_list_fill", &[I64, I64, I32, I64], &[I32]),
     // local lists (helpers/local_lists.rs)
     h("pyston_llist_new", &[I64, I64, I64], &[I64]),

@@ -78,6 +78,12 @@ pub fn is_typed_container(obj: &Bound<'_, PyAny>) -> bool {
     TYPED.get().is_some_and(|&(l, d)| tp == l || tp == d)
 }
 
+/// Whether `obj` is a typed `List`.
+pub fn is_typed_list(obj: &Bound<'_, PyAny>) -> bool {
+    let tp = obj.get_type_ptr() as usize;
+    TYPED.get().is_some_and(|&(l, _)| tp == l)
+}
+
 /// Reads and clears whether a typed container was classified since the last call.
 pub fn take_typed_seen() -> bool {
     TYPED_SEEN.with(|c| c.replace(false))

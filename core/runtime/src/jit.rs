@@ -154,6 +154,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_list_get", pyston_list_get as *const u8),
         ("pyston_list_set", pyston_list_set as *const u8),
         ("pyston_list_len", pyston_list_len as *const u8),
+        ("pyston_list_mutated", pyston_list_mutated as *const u8),
         ("pyston_list_fill", pyston_list_fill as *const u8),
         ("pyston_llist_new", pyston_llist_new as *const u8),
         ("pyston_llist_grow", pyston_llist_grow as *const u8),
