@@ -400,13 +400,8 @@ impl Lowerer {
         if default.is_some() && !matches!(arg.kind, ExprKind::GenExp(..)) {
             return Ok(None);
         }
-        if n == "list"
-            && !self.locals.contains(n)
-            && (self.builtin_call(arg, "range").is_some() || self.composite_source(arg).is_some())
-        {
-            // `list(range(...))`, `list(zip(...))`, `list(enumerate(...))`, ...:
-            // the loop over the iterable, appending (the items `list` would take,
-            // in its order; the callee checked to be the builtin).
+        if n == "list" && !self.locals.contains(n) && self.builtin_call(arg, "range").is_some() {
+            // `list(range(...))`: the loop over the range, appending.
             let v = Expr {
                 kind: ExprKind::Name("%x".into()),
                 span: arg.span,
