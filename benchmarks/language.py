@@ -5,7 +5,7 @@ ranges, `is None`; `try`/`except` in a loop (5% of the iterations raise), a
 lambda and a nested `def` capturing variables, a function passed as an argument
 (Numba gets an `njit` function; it has no `except ZeroDivisionError`); lists built,
 appended to and iterated, list comprehensions, `sum` of a generator expression and
-dict counting, loops over `d.items()` and over a set (lists, dicts and sets are real
+dict counting, loops over `d.items()` (of an argument and of a dict the kernel builds) and over a set (lists, dicts and sets are real
 CPython objects in pyston: building one allocates its element objects as CPython does;
 Numba uses its own containers); strings (real CPython `str` objects in pyston; characters read in place as
 code points, `split` items found and `int()` parsed in place, f-string keys written
@@ -138,6 +138,21 @@ def dict_count(a):
         k = int(x)
         counts[k] = counts.get(k, 0) + 1
     return len(counts)
+def local_dict_moments(a):
+    counts = {}
+    for x in a:
+        k = int(x) >> 20
+        counts[k] = counts.get(k, 0) + 1
+    n = s = q = 0
+    for value, c in counts.items():
+        n += c
+        s += value * c
+        q += value * value * c
+    for c in counts.values():
+        n -= c
+    return s / n if n else s / len(counts), q / len(counts)
+
+
 def dict_items_moments(counts):
     n = s = q = 0
     for value, c in counts.items():
@@ -362,6 +377,7 @@ def make_cases(n):
         ("sum(x * x for x in a)", sum_genexp, (a,)),
         ("dict counting of ints", dict_count, (ints,)),
         ("for k, c in d.items()", dict_items_moments, ({int(k) >> 24: int(v) for k, v in zip(big, ints)},)),
+        ("local dict: count + items()", local_dict_moments, (big,)),
         ("for x in set", set_loop_filter, ({int(k) for k in big}, 7)),
         ("try/except ZeroDivisionError", safe_div_specific, (a, den)),
         ("try/except Exception", safe_div_any, (a, den)),

@@ -7,6 +7,7 @@ arguments), each kernel compiling natively."""
 
 import gc
 
+import numpy as np
 import pyston
 import pytest
 from helpers import assert_same, rng_for, rss_bytes
@@ -427,3 +428,23 @@ def test_items_not_leaked():
     gc.collect()
     assert [sys.getrefcount(k) for k in keys] + [sys.getrefcount(v) for v in vals] == before
     assert [sys.getrefcount(k) for k in tk] == before_t
+
+
+def union_values(a, m):
+    # (fuzzer program 9494029599: values of two types, a union compiled code
+    # does not read as a loop item: an internal compiler error before)
+    d = {1: np.float64(a[0]) // 3, 3: m // 8.0}
+    s = 0.0
+    for x in d.values():
+        if x > 100:
+            del m
+        s += x
+    return s
+
+
+def test_loop_items_of_other_types_fall_back_cleanly():
+    for a, m in ((np.array([7.0]), 3), (np.array([-1.5]), 1000), (np.array([np.nan]), -13)):
+        falls_back(pyston.fast(union_values), a, m, reason="whose items are float | np.float64 is not supported in compiled code yet")
+    with pytest.raises(pyston.CompileError) as info:
+        pyston.fast(fallback=False)(union_values)(np.array([7.0]), 3)
+    assert "internal" not in str(info.value)

@@ -794,7 +794,15 @@ def _with_yields(source):
             out.append(s)
             target = None
             simple = isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
-            if simple and not isinstance(s.value, ast.Lambda):
+            # (not a lambda, nor an iterator object such as `enumerate(...)`,
+            # whose value is compared by its repr, an address)
+            iterator = (
+                simple
+                and isinstance(s.value, ast.Call)
+                and isinstance(s.value.func, ast.Name)
+                and s.value.func.id in ("zip", "enumerate", "reversed")
+            )
+            if simple and not isinstance(s.value, ast.Lambda) and not iterator:
                 target = s.targets[0].id
             elif isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Name):
                 target = s.target.id

@@ -724,7 +724,7 @@ def test_repetition_makes_local_lists():
         preallocated(1, 2**62)
 
 
-# ---- a dict iterated by a for loop stays a real dict ------------------------
+# ---- for loops over local dicts and their views --------------------------
 
 
 def dict_iterated(n):
@@ -744,8 +744,148 @@ def dict_iterated_and_changed(n):
     return d
 
 
-def test_dict_iterated_stays_real():
-    f = pyston.fast(fallback=False)(dict_iterated)
-    assert_same_all(f, [(0,), (3,), (-5,), (2**20,)])
-    g = pyston.fast(fallback=False)(dict_iterated_and_changed)
-    assert_same_all(g, [(1,), (3,), (4,)])
+def dict_views(a, t):
+    d = {}
+    for x in a:
+        d[int(x * 3) % 11] = x  # (a key seen again keeps its first place)
+    s = 0.0
+    order = 0
+    for k, v in d.items():
+        order = order * 13 + k
+        if v > t:
+            s += v
+    m = 0.0
+    for v in d.values():
+        m = max(m, v)
+    c = 0
+    for k in d.keys():
+        c += k
+    return s, order, m, c, d
+
+
+def dict_nested_loops(n):
+    d = {}
+    for i in range(n):
+        d[(i * 7) % 5] = i * 0.25
+    t = 0.0
+    for k in d:
+        for v in d.values():
+            t = t * 0.5 + v * k
+    return t
+
+
+def dict_loop_break_return(n, stop):
+    d = {}
+    for i in range(n):
+        d[i * i % 13] = i % 2 == 0
+    for k, v in d.items():
+        if k == stop:
+            return k, v, len(d)
+        if k > 20:
+            break
+    return -1, False, len(d)
+
+
+def dict_grow_at_last_item(n):
+    d = {}
+    for i in range(n):
+        d[i] = i
+    for k in d:
+        if k == n - 1:
+            d[n] = n  # (the next step, past the last item, still raises)
+    return len(d)
+
+
+def dict_changed_caught(n):
+    d = {}
+    for i in range(n):
+        d[i] = i * 1.5
+    s = 0.0
+    try:
+        for v in d.values():
+            s += v
+            if v > 3.0:
+                d[100] = 0.0
+    except RuntimeError:
+        s = -s
+    return s, len(d)
+
+
+def dict_deopt_in_loop(n, m):
+    d = {}
+    for i in range(n):
+        d[i % 6] = i
+    s = m
+    for k, v in d.items():
+        s = s * 7 + k * v  # (overflows for a huge m: the interpreter continues the loop)
+    return s, d
+
+
+def dict_grow_then_deopt(n, m):
+    d = {}
+    for i in range(n):
+        d[i] = i
+    s = 0
+    for k in d:
+        if k == 1:
+            d[50] = 5  # the dict grew: the next step raises, also on the interpreter tier
+            s += m * m  # (overflows for a huge m: deoptimizes with the iterator live)
+    return s
+
+
+def test_dict_iterated_natively():
+    for fn, cases in (
+        (dict_iterated, [(0,), (3,), (-5,), (2**20,), (2**30,)]),
+        (dict_iterated_and_changed, [(1,), (3,), (4,)]),
+        (dict_nested_loops, [(0,), (1,), (9,), (40,)]),
+        (dict_loop_break_return, [(n, s) for n in (0, 3, 9, 30) for s in (-1, 0, 4, 12)]),
+        (dict_grow_at_last_item, [(0,), (1,), (4,)]),
+        (dict_changed_caught, [(0,), (2,), (3,), (6,)]),
+    ):
+        g = pyston.fast(fallback=False)(fn)
+        assert_same_all(g, cases)
+        assert "local_iterator_" in local_types(pyston.fast(fallback=False)(fn), *cases[0])
+    rng = rng_for("local_dict_loops")
+    g = pyston.fast(fallback=False)(dict_views)
+    for n in (0, 1, 5, 50, 400):
+        a = rng.standard_normal(n) * 10
+        if n == 5:
+            a[1], a[3] = np.nan, -0.0
+        for t in (-np.inf, 0.0, 1.5):
+            assert_same(g, a, t)
+    assert "local_dict_items(int, np.float64)" in local_types(g, np.ones(3), 0.0)
+    # a deoptimization inside the loop: the interpreter continues the same
+    # iteration (and raises CPython's RuntimeError for a dict that grew)
+    h = pyston.fast(dict_deopt_in_loop)
+    for n, m in ((0, 1), (5, 2), (12, 3), (12, 2**60), (12, -(2**62))):
+        assert_same(h, n, m)
+    assert "local_iterator_items" in local_types(h, 3, 1)
+    h = pyston.fast(dict_grow_then_deopt)
+    for n, m in ((0, 1), (1, 3), (2, 3), (4, 3), (4, 2**40), (2, 2**40)):
+        assert_same(h, n, m)
+    assert "local_iterator_keys" in local_types(h, 1, 1)
+
+
+def dict_iterated_deleted(n):
+    d = {c % 7: n for c in range(8)}
+    for k in d:
+        if k == 3 and n > 3:
+            del d[k]  # (del: a real dict, CPython's own iterator)
+            d[k + 20] = n  # (same size, other keys: CPython's RuntimeError)
+    return d
+
+
+def dict_view_escapes(n):
+    d = {}
+    for i in range(n):
+        d[i] = i * 0.5
+    v = d.values()
+    d[n] = 1.0
+    return sorted(v)
+
+
+def test_dict_iterated_stays_real_where_needed():
+    for fn, cases in ((dict_iterated_deleted, [(0,), (4,)]), (dict_view_escapes, [(0,), (5,)])):
+        g = pyston.fast(fn)
+        assert_same_all(g, cases, allow_fallback=True)
+        assert "local_iterator" not in local_types(g, *cases[0])

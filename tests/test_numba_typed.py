@@ -889,3 +889,120 @@ def test_real_numba_type_objects_as_item_types():
     assert dict(s) == {"a": 1}
     with pytest.raises(TypingError):
         typed.Dict.empty(real_types.pyobject, real_types.int64)  # (no such item type in pyston)
+
+
+# --------------------------------------------------------------------------
+# A typed List changed while a loop iterates over it (Numba: RuntimeError)
+# --------------------------------------------------------------------------
+
+
+def append_at(lst, at):
+    s = 0
+    for x in lst:
+        s += x
+        if x == at:
+            lst.append(at * 10)
+    return s, len(lst)
+
+
+def pop_at(lst, at):
+    s = 0
+    for x in lst:
+        s += x
+        if x == at:
+            lst.pop()
+    return s
+
+
+def pop_and_append(lst, at):
+    s = 0
+    for x in lst:
+        s += x
+        if x == at:
+            lst.pop()
+            lst.append(9)  # (the same length: Numba's iterator goes on)
+    return s
+
+
+def store_while_iterating(lst, at):
+    s = 0
+    for x in lst:
+        lst[0] = at
+        s += x
+    return s
+
+
+def made_and_grown(n):
+    lst = typed.List()
+    for i in range(n):
+        lst.append(i)
+    s = 0
+    for x in lst:
+        s += x
+        if x == 1:
+            lst.append(10)
+    return s
+
+
+def reflected_grown(n):
+    lst = [i for i in range(n)]
+    s = 0
+    for x in lst:
+        s += x
+        if x == 1:
+            lst.append(10)  # (a reflected list: iterated as CPython does)
+    return s
+
+
+MUTATION_CASES = [(fn, at) for fn in (append_at, pop_at, pop_and_append, store_while_iterating) for at in (1, 3, 7)]
+
+
+def _mutated_in_numba(fn, at, items):
+    """What Numba's typed List iterator does (its length checked at every step,
+    the one past the last item included), written out in plain Python."""
+    lst = list(items)
+    n0, k, s = len(lst), 0, 0
+    while True:
+        if len(lst) != n0:
+            return ("exc", "RuntimeError")
+        if k >= n0:
+            break
+        x = lst[k]
+        k += 1
+        if fn is store_while_iterating:
+            lst[0] = at
+            s += x
+            continue
+        s += x
+        if x == at:
+            if fn is append_at:
+                lst.append(at * 10)
+            elif fn is pop_at:
+                lst.pop()
+            else:
+                lst.pop()
+                lst.append(9)
+    r = (s, len(lst)) if fn is append_at else s
+    return ("ok", r, types_of(r))
+
+
+@pytest.mark.parametrize("fn,at", MUTATION_CASES)
+def test_typed_list_mutated_while_iterated_under_njit(fn, at):
+    items = [1, 2, 3]
+    assert outcome(pnb.njit(fn), typed.List(items), at) == _mutated_in_numba(fn, at, items)
+    # strict mode iterates a typed List as the list it is, as CPython does
+    assert outcome(pyston.fast(fn), typed.List(items), at) == outcome(fn, typed.List(items), at)
+
+
+def test_typed_list_made_inside_and_reflected_lists():
+    assert outcome(pnb.njit(made_and_grown), 3) == ("exc", "RuntimeError")
+    assert outcome(pnb.njit(made_and_grown), 1) == ("ok", 0, "int")
+    assert outcome(pnb.njit(reflected_grown), 3) == ("ok", 13, "int")
+
+
+@needs_numba
+@pytest.mark.parametrize("fn,at", MUTATION_CASES)
+def test_typed_list_mutation_agrees_with_real_numba(fn, at):
+    ours = outcome(pnb.njit(fn), typed.List([1, 2, 3]), at)
+    theirs = outcome(real_numba.njit(fn), real_typed.List([1, 2, 3]), at)
+    assert ours == theirs

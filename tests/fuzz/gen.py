@@ -1109,6 +1109,48 @@ class Gen:
         parts = [self.expr(k, 2) for k in kinds]
         return parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
 
+    def dict_loops_block(self, dr: random.Random) -> None:
+        """A dict with int keys made in the function (a local dict) iterated by
+        `for` loops over itself, `keys()`, `values()` or `items()` (alone, under
+        `enumerate`, or as an `enumerate` object bound to a name first), the
+        body sometimes storing into an existing key or a new one (CPython's
+        `RuntimeError: dictionary changed size during iteration`), then read
+        into a new float. Drawn from `dr` (the main stream is unchanged)."""
+        saved, self.r = self.r, dr
+        try:
+            k = self.r.choice("iif")
+            d, c, acc = self.fresh("Dl"), self.fresh("c"), self.fresh("vl")
+            self.emit(1, f"{d} = {{}}")
+            self.emit(1, f"for {c} in range({self.bound()}):")
+            self.scalars[c] = "i"
+            self.emit(2, f"{d}[{self.expr('i', 1)} % 7] = {self.expr(k, 1)}")
+            self.scalars.pop(c, None)
+            self.emit(1, f"{acc} = 0.0")
+            kk, vv, j = self.fresh("kl"), self.fresh("wl"), self.fresh("jl")
+            form = self.r.randint(0, 3)
+            src = (d, f"{d}.keys()", f"{d}.values()", f"{d}.items()")[form]
+            target = (kk, kk, vv, f"{kk}, {vv}")[form]
+            item = (kk, kk, vv, f"{kk} - {vv}")[form]
+            wrap = self.r.randint(0, 2)
+            if wrap == 2:
+                e = self.fresh("el")
+                self.emit(1, f"{e} = enumerate({src})")
+                self.emit(1, f"{self.fresh('vl')} = 0")
+                self.emit(1, f"for {j}, {'(' + target + ')' if form == 3 else target} in {e}:")
+            elif wrap == 1:
+                self.emit(1, f"for {j}, {'(' + target + ')' if form == 3 else target} in enumerate({src}):")
+            else:
+                self.emit(1, f"for {target} in {src}:")
+            self.emit(2, f"{acc} = {acc} * 0.5 + {item}" + (f" + {j}" if wrap else ""))
+            if self.chance(0.4):
+                key = kk if form in (0, 1, 3) else f"{self.int_lit()} % 7"
+                new = self.r.choice(("", " + 7"))
+                self.emit(2, f"if {acc} > {self.float_lit()}:")
+                self.emit(3, f"{d}[{key}{new}] = {self.leaf(k)}")
+            self.scalars[acc] = "f"
+        finally:
+            self.r = saved
+
     def passed_functions_block(self, fr: random.Random) -> None:
         """Functions passed as arguments (a module-level helper, a nested
         function or a lambda given to a module-level applier, which compiled
@@ -1234,7 +1276,8 @@ class Gen:
         self.globals_fns[name] = (kinds, ret)
 
     def function(self, hr: random.Random = None, lr: random.Random = None,
-                 fr: random.Random = None, tr: random.Random = None) -> Tuple[str, List[str]]:
+                 fr: random.Random = None, tr: random.Random = None,
+                 dr: random.Random = None) -> Tuple[str, List[str]]:
         if hr is not None and hr.random() < 0.3:
             for _ in range(hr.randint(1, 2)):
                 self.helper(hr)
@@ -1287,6 +1330,8 @@ class Gen:
             self.passed_functions_block(fr)
         if tr is not None and tr.random() < 0.25:
             self.tuple_forms_block(tr)
+        if dr is not None and dr.random() < 0.25:
+            self.dict_loops_block(dr)
         names = list(self.scalars)
         self.r.shuffle(names)
         if self.ret_kinds is None:
@@ -1347,7 +1392,8 @@ def generate(seed: int) -> Program:
     r = random.Random(seed)
     g = Gen(r)
     src, kinds = g.function(random.Random(seed * 7919 + 17), random.Random(seed * 104729 + 5),
-                            random.Random(seed * 15485863 + 29), random.Random(seed * 32452843 + 41))
+                            random.Random(seed * 15485863 + 29), random.Random(seed * 32452843 + 41),
+                            random.Random(seed * 49979687 + 53))
     args = []
     for _ in range(r.randint(2, 4)):
         vals = []

@@ -37,9 +37,20 @@ pub const LLIST_LEN: i32 = 24;
 pub const LLIST_CAP: i32 = 32;
 pub const LLIST_BOXED: i32 = 40;
 pub const LLIST_SIZE: i32 = 48;
-/// A local dict's (`Ty::LocalDict`) entry count, and its size.
+/// A local dict's (`Ty::LocalDict`) entries (pairs of words: key, value, in
+/// insertion order), their count, and its size.
+pub const LDICT_ENTRIES: i32 = 16;
 pub const LDICT_LEN: i32 = 24;
 pub const LDICT_SIZE: i32 = 64;
+/// A local dict's loop iterator (`Ty::LocalIter`): the local dict (a
+/// reference it owns), the dict's length when the loop started, the number
+/// of items fetched, and the `[iterator, current item]` list it was made
+/// into; then its size.
+pub const LITER_DICT: i32 = 16;
+pub const LITER_LEN0: i32 = 24;
+pub const LITER_POS: i32 = 32;
+pub const LITER_BOXED: i32 = 40;
+pub const LITER_SIZE: i32 = 48;
 
 /// Where the running CPython keeps a `str`'s characters (`PyASCIIObject` and
 /// `PyCompactUnicodeObject`, whose layout changed in 3.12), found and checked
@@ -382,6 +393,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_list_get", &[I64, I64, I64, I32, I64], &[I32]),
     h("pyston_list_set", &[I64, I64, I64, I32, I64], &[I32]),
     h("pyston_list_len", &[I64], &[I64]),
+    h("pyston_list_mutated", &[I64, I64], &[I32]),
     h("pyston_list_fill", &[I64, I64, I32, I64], &[I32]),
     // local lists (helpers/local_lists.rs)
     h("pyston_llist_new", &[I64, I64, I64], &[I64]),
@@ -396,6 +408,8 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_ldict_get", &[I64, I64, I64], &[I32]),
     h("pyston_ldict_set", &[I64, I64, I64, I64], &[I32]),
     h("pyston_ldict_to_dict", &[I64, I64, I32], &[I64]),
+    h("pyston_liter_new", &[I64, I64], &[I64]),
+    h("pyston_liter_changed", &[I64], &[I32]),
     // dicts (helpers/dicts.rs): key and value kinds as the lists' element kinds
     h("pyston_dict_new", &[I64], &[I64]),
     h("pyston_dict_get", &[I64, I64, I32, I64, I32, I64], &[I32]),

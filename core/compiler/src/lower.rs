@@ -114,6 +114,10 @@ pub fn lower_with(
         l.locals.insert(p.clone());
     }
     collect_assigned(&def.body, &mut l.locals);
+    let body = match name_counts(&def.body) {
+        Some(counts) => iterator_vars(&l, &def.body, &counts),
+        None => def.body.clone(),
+    };
     let entry = l.new_block();
     l.seal(entry);
     for p in &def.params {
@@ -122,7 +126,7 @@ pub fn lower_with(
         l.defs.insert((p.clone(), entry), v);
     }
     l.cur = Some(entry);
-    l.stmts(&def.body)?;
+    l.stmts(&body)?;
     if let Some(b) = l.cur {
         let end = Span {
             line: def.span.end_line,
@@ -181,6 +185,170 @@ fn collect_assigned(body: &[Stmt], out: &mut HashSet<String>) {
             _ => {}
         }
     }
+}
+
+/// How many times each name occurs in `body` (read, bound, deleted, a
+/// comprehension's or lambda's own); `None` where a nested `def` or a
+/// `nonlocal` could see the function's names in code of its own.
+fn name_counts(body: &[Stmt]) -> Option<HashMap<String, usize>> {
+    fn target(t: &Target, out: &mut HashMap<String, usize>) {
+        match t {
+            Target::Name(n, _) => *out.entry(n.clone()).or_default() += 1,
+            Target::Tuple(ts, _) => ts.iter().for_each(|t| target(t, out)),
+            Target::Subscript(..) | Target::Attr(..) => {}
+        }
+    }
+    fn targets(body: &[Stmt], out: &mut HashMap<String, usize>) -> bool {
+        body.iter().all(|s| match &s.kind {
+            StmtKind::Def(_) | StmtKind::Nonlocal(_) => false,
+            StmtKind::Assign(ts, _) | StmtKind::Delete(ts) => {
+                ts.iter().for_each(|t| target(t, out));
+                true
+            }
+            StmtKind::AugAssign(t, _, _) | StmtKind::Yield(Some(t), _) => {
+                target(t, out);
+                true
+            }
+            StmtKind::If(_, a, b) | StmtKind::While(_, a, b) => targets(a, out) && targets(b, out),
+            StmtKind::For(t, _, a, b) => {
+                target(t, out);
+                targets(a, out) && targets(b, out)
+            }
+            StmtKind::Try(a, hs, b, c) => {
+                for h in hs {
+                    h.name.iter().for_each(|n| *out.entry(n.clone()).or_default() += 1);
+                }
+                targets(a, out) && hs.iter().all(|h| targets(&h.body, out)) && targets(b, out) && targets(c, out)
+            }
+            _ => true,
+        })
+    }
+    let mut out = HashMap::new();
+    if !targets(body, &mut out) {
+        return None;
+    }
+    walk_stmts(body, &mut |e| {
+        match &e.kind {
+            ExprKind::Name(n) => *out.entry(n.clone()).or_default() += 1,
+            ExprKind::Lambda(ps, _) => ps.iter().for_each(|n| *out.entry(n.clone()).or_default() += 1),
+            ExprKind::ListComp(_, cs)
+            | ExprKind::GenExp(_, cs, _)
+            | ExprKind::SetComp(_, cs)
+            | ExprKind::DictComp(_, _, cs) => cs.iter().for_each(|c| target(&c.target, &mut out)),
+            _ => {}
+        }
+        true
+    });
+    Some(out)
+}
+
+/// `z = zip(a, b)` (or `enumerate`, `reversed`, `np.ndindex`,
+/// `np.ndenumerate`: an iterable the lowering expands inline) directly
+/// followed by `for t in z:`, where `z` occurs nowhere else in the function
+/// (`counts`: its one binding and its one read), becomes `for t in zip(a, b):`.
+/// Exact: CPython evaluates the call (callee, arguments, the iterator's
+/// checks) at the assignment and the `for` statement then takes the same
+/// object (`iter(z)` is `z`) with nothing run in between, which is what the
+/// loop's own evaluation of the call does at the same point; the errors the
+/// call raises carry its own span (the assignment's line); and nothing reads
+/// `z`, so not binding it is not seen.
+fn iterator_vars(l: &Lowerer, body: &[Stmt], counts: &HashMap<String, usize>) -> Vec<Stmt> {
+    let mut out: Vec<Stmt> = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        let s = &body[i];
+        // (between them: assignments of constants to other names, which
+        // cannot raise nor change what the call sees)
+        let gap = body[i + 1..]
+            .iter()
+            .take_while(|g| match &g.kind {
+                StmtKind::Assign(ts, v) => {
+                    const_expr(v)
+                        && ts
+                            .iter()
+                            .all(|t| matches!(t, Target::Name(n, _) if !names_in(s).contains(n)))
+                }
+                _ => false,
+            })
+            .count();
+        if let (StmtKind::Assign(ts, call), Some(next)) = (&s.kind, body.get(i + 1 + gap)) {
+            if let ([Target::Name(z, _)], StmtKind::For(t, it, a, b)) = (ts.as_slice(), &next.kind) {
+                if matches!(&it.kind, ExprKind::Name(n) if n == z)
+                    && counts.get(z) == Some(&2)
+                    && l.composite_source(call).is_some()
+                {
+                    out.extend(body[i + 1..i + 1 + gap].iter().cloned());
+                    out.push(Stmt {
+                        kind: StmtKind::For(
+                            t.clone(),
+                            call.clone(),
+                            iterator_vars(l, a, counts),
+                            iterator_vars(l, b, counts),
+                        ),
+                        span: next.span,
+                    });
+                    i += 2 + gap;
+                    continue;
+                }
+            }
+        }
+        let kind = match &s.kind {
+            StmtKind::If(c, a, b) => StmtKind::If(c.clone(), iterator_vars(l, a, counts), iterator_vars(l, b, counts)),
+            StmtKind::While(c, a, b) => {
+                StmtKind::While(c.clone(), iterator_vars(l, a, counts), iterator_vars(l, b, counts))
+            }
+            StmtKind::For(t, it, a, b) => StmtKind::For(
+                t.clone(),
+                it.clone(),
+                iterator_vars(l, a, counts),
+                iterator_vars(l, b, counts),
+            ),
+            StmtKind::Try(a, hs, b, c) => StmtKind::Try(
+                iterator_vars(l, a, counts),
+                hs.iter()
+                    .map(|h| Handler {
+                        body: iterator_vars(l, &h.body, counts),
+                        ..h.clone()
+                    })
+                    .collect(),
+                iterator_vars(l, b, counts),
+                iterator_vars(l, c, counts),
+            ),
+            k => k.clone(),
+        };
+        out.push(Stmt { kind, span: s.span });
+        i += 1;
+    }
+    out
+}
+
+/// A literal, or a negated number literal: evaluating it cannot raise or warn.
+fn const_expr(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Lit(_) => true,
+        ExprKind::Unary(UnaryOp::Neg | UnaryOp::Pos, x) => {
+            matches!(
+                &x.kind,
+                ExprKind::Lit(Literal::Int(_) | Literal::Float(_) | Literal::BigInt(_))
+            )
+        }
+        _ => false,
+    }
+}
+
+/// The names an assignment statement reads or binds.
+fn names_in(s: &Stmt) -> HashSet<String> {
+    let mut out = HashSet::new();
+    if let StmtKind::Assign(_, v) = &s.kind {
+        collect_assigned(std::slice::from_ref(s), &mut out);
+        walk_expr(v, &mut |e| {
+            if let ExprKind::Name(n) = &e.kind {
+                out.insert(n.clone());
+            }
+            true
+        });
+    }
+    out
 }
 
 struct Lowerer {

@@ -398,6 +398,19 @@ pub enum Ty {
     /// holding the entries unboxed in insertion order (`helpers/local_lists.rs`);
     /// made into a real `dict` as [`Ty::LocalList`] is made into a `list`.
     LocalDict(Box<Ty>, Box<Ty>),
+    /// A view (`keys()`, `values()`, `items()`) of a [`Ty::LocalDict`] with its
+    /// key and value types, that only a `for` loop reads: one slot, the local
+    /// dict; made into the real dict's view where compiled code hands its
+    /// values to the interpreter tier.
+    LocalView(ViewKind, Box<Ty>, Box<Ty>),
+    /// A `for` loop's iteration over a [`Ty::LocalDict`] (`Keys` for the dict
+    /// itself) or a [`Ty::LocalView`]: one slot, a runtime object holding the
+    /// local dict, its length when the loop started and the number of items
+    /// fetched (`helpers/local_lists.rs`); compiled code steps it itself (a
+    /// dict whose size changed raises CPython's `RuntimeError`), and it is made
+    /// into the `[iterator, current item]` of [`Ty::Iter`] where compiled code
+    /// hands its values to the interpreter tier.
+    LocalIter(ViewKind, Box<Ty>, Box<Ty>),
     /// A Python `dict` with keys and values compiled code reads as these
     /// types (`dict(int, float)`): one slot, the dict object, as [`Ty::List`].
     Dict(Box<Ty>, Box<Ty>),
@@ -516,6 +529,8 @@ impl Ty {
                 | Ty::List(_)
                 | Ty::LocalList(_)
                 | Ty::LocalDict(..)
+                | Ty::LocalView(..)
+                | Ty::LocalIter(..)
                 | Ty::Dict(..)
                 | Ty::Set(_)
                 | Ty::View(..)
@@ -534,6 +549,8 @@ impl Ty {
                 | Ty::List(_)
                 | Ty::LocalList(_)
                 | Ty::LocalDict(..)
+                | Ty::LocalView(..)
+                | Ty::LocalIter(..)
                 | Ty::Dict(..)
                 | Ty::Set(_)
                 | Ty::View(..)
@@ -702,6 +719,8 @@ pub fn py_name(t: &Ty) -> String {
         Ty::Obj(c) => c.py_name().into(),
         Ty::List(_) | Ty::LocalList(_) => "list".into(),
         Ty::LocalDict(..) => "dict".into(),
+        Ty::LocalView(k, ..) => format!("dict_{}", k.method()),
+        Ty::LocalIter(..) => "iterator".into(),
         Ty::Dict(..) => "dict".into(),
         Ty::Set(_) => "set".into(),
         Ty::View(k, ..) => format!("dict_{}", k.method()),
@@ -764,6 +783,8 @@ impl fmt::Display for Ty {
             Ty::List(e) => write!(f, "list({e})"),
             Ty::LocalList(e) => write!(f, "local_list({e})"),
             Ty::LocalDict(k, v) => write!(f, "local_dict({k}, {v})"),
+            Ty::LocalView(kind, k, v) => write!(f, "local_dict_{}({k}, {v})", kind.method()),
+            Ty::LocalIter(kind, k, v) => write!(f, "local_iterator_{}({k}, {v})", kind.method()),
             Ty::Dict(k, v) => write!(f, "dict({k}, {v})"),
             Ty::Set(e) => write!(f, "set({e})"),
             Ty::View(kind, k, v) => write!(f, "dict_{}({k}, {v})", kind.method()),

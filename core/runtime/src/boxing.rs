@@ -78,6 +78,12 @@ pub fn is_typed_container(obj: &Bound<'_, PyAny>) -> bool {
     TYPED.get().is_some_and(|&(l, d)| tp == l || tp == d)
 }
 
+/// Whether `obj` is a typed `List`.
+pub fn is_typed_list(obj: &Bound<'_, PyAny>) -> bool {
+    let tp = obj.get_type_ptr() as usize;
+    TYPED.get().is_some_and(|&(l, _)| tp == l)
+}
+
 /// Reads and clears whether a typed container was classified since the last call.
 pub fn take_typed_seen() -> bool {
     TYPED_SEEN.with(|c| c.replace(false))
@@ -524,6 +530,19 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
                 .ok_or_else(|| crate::internal_error("a local dict of an unboxed value type"))?;
             // SAFETY: a local dict slot holds a live local dict (arena-owned).
             unsafe { crate::helpers::local_lists::box_local_dict(py, p, kind) }?
+        }
+        Ty::LocalView(kind, _, v) | Ty::LocalIter(kind, _, v) => {
+            let p = take(SlotTy::I64) as *mut ffi::PyObject;
+            let vk = pyston_compiler::infer::native_kind(v)
+                .ok_or_else(|| crate::internal_error("a local dict of an unboxed value type"))?;
+            let k = *kind as i32;
+            if matches!(t, Ty::LocalView(..)) {
+                // SAFETY: a local view slot holds a live local dict (arena-owned).
+                unsafe { crate::helpers::local_lists::box_local_view(py, p, k, vk) }?
+            } else {
+                // SAFETY: a local iterator slot holds a live local dict iterator (arena-owned).
+                unsafe { crate::helpers::local_lists::box_local_iter(py, p, k, vk) }?
+            }
         }
         Ty::PyStr => {
             let p = take(SlotTy::I64) as *mut ffi::PyObject;

@@ -245,11 +245,16 @@ fn exec_blocks(
 }
 
 /// Whether a `for` loop over `x` steps CPython's iterator over it (a dict,
-/// a set or a dict view) rather than reading items by index.
+/// a set or a dict view, or an object that is its own iterator: a `zip` or
+/// `enumerate` object bound to a name first, whose `iter()` is itself)
+/// rather than reading items by index.
 fn iterated_by_iterator(x: &Bound<'_, PyAny>) -> bool {
     use pyo3::types::{PyDict, PyFrozenSet, PySet};
     let t = x.get_type_ptr();
-    x.is_exact_instance_of::<PyDict>()
+    // SAFETY: `x` is a live object; PyIter_Check only reads its type's slot.
+    let is_iterator = unsafe { ffi::PyIter_Check(x.as_ptr()) } != 0;
+    is_iterator
+        || x.is_exact_instance_of::<PyDict>()
         || x.is_exact_instance_of::<PySet>()
         || x.is_exact_instance_of::<PyFrozenSet>()
         || t == std::ptr::addr_of_mut!(ffi::PyDictKeys_Type)

@@ -153,8 +153,12 @@ impl Gen<'_, '_> {
                     self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
                         self.env.pycalls.contains_key(&(*blk, k))
                             || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. }) && self.call_may_allocate(i))
-                            || i.result
-                                .is_some_and(|r| matches!(self.typed.ty(r), Ty::PyInt | Ty::Iter(_) | Ty::PyStr))
+                            || i.result.is_some_and(|r| {
+                                matches!(
+                                    self.typed.ty(r),
+                                    Ty::PyInt | Ty::Iter(_) | Ty::LocalIter(..) | Ty::PyStr
+                                )
+                            })
                             || (i.op == Op::List
                                 && i.result
                                     .is_some_and(|r| matches!(self.typed.ty(r), Ty::List(_) | Ty::LocalList(_))))

@@ -178,6 +178,35 @@ impl Gen<'_, '_> {
             Ty::LocalList(_) => self.llist_len(list),
             _ => self.list_len(list)?,
         };
+        // Numba's typed `List` iterator: a list whose length is not the one the
+        // loop started with (`len seq`, not a `zip`'s unbounded count) raises
+        // its `RuntimeError` at the next step, the last one included.
+        let started = self
+            .f
+            .blocks
+            .iter()
+            .flat_map(|b| &b.insts)
+            .any(|i| i.op == Op::Len && i.result == Some(inst.args[1]) && matches!(args[1].0, Ty::Int));
+        if self.env.sem.is_numba() && matches!(self.ty(seq), Ty::List(_)) && started {
+            let n0 = args[1].1[0];
+            let changed = self.b.ins().icmp(IntCC::NotEqual, n, n0);
+            let check = self.b.create_block();
+            let ok = self.b.create_block();
+            self.b.ins().brif(changed, check, &[], ok, &[]);
+            self.b.switch_to_block(check);
+            self.b.set_cold_block(check);
+            let ctx = self.ctx.unwrap();
+            let st = self.call("pyston_list_mutated", &[ctx, list])?[0];
+            let fail = self.b.create_block();
+            let is_err = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::ERROR as i64);
+            self.b.ins().brif(is_err, fail, &[], ok, &[]);
+            self.b.switch_to_block(fail);
+            self.b.set_cold_block(fail);
+            let (cb, ck) = self.cur_inst;
+            let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
+            self.push_frame_and_fail(ctx, span)?;
+            self.b.switch_to_block(ok);
+        }
         args[1].1 = vec![n];
         Ok(())
     }

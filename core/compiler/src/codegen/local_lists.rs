@@ -338,6 +338,9 @@ impl Gen<'_, '_> {
 
     /// The operations on local dicts `infer::local_lists` allows; None for others.
     fn local_dict_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)], rt: &Ty) -> CResult<Option<Vals>> {
+        if let Some(out) = self.local_iter_inst(inst, args, rt)? {
+            return Ok(Some(out));
+        }
         let ctx = self.ctx.unwrap();
         if let (Op::Call { .. }, Ty::LocalDict(..)) = (&inst.op, rt) {
             let p = self.call("pyston_ldict_new", &[ctx])?[0];
@@ -401,6 +404,81 @@ impl Gen<'_, '_> {
             // (a tuple made into a dict where it is returned: `coerce`)
             Op::Tuple => return Ok(None),
             op => return Err(internal(format!("{op:?} of a local dict"))),
+        }))
+    }
+}
+
+impl Gen<'_, '_> {
+    /// `for` loops over local dicts and their views (`Ty::LocalIter`, see
+    /// `infer::local_lists`): the iterator (`len seq`: the runtime's object
+    /// holding the dict and its length now), the loop test (`k < it`) and
+    /// the item (`seq[k]`). A local dict has no deleted entries, so the
+    /// items in CPython's order are its entries in order: the test fetches
+    /// the next one by its count, after CPython's check that the dict's
+    /// size is the one the loop started with (else its `RuntimeError`:
+    /// "dictionary changed size during iteration", also at the end).
+    fn local_iter_inst(&mut self, inst: &ir::Inst, args: &[(Ty, Vals)], rt: &Ty) -> CResult<Option<Vals>> {
+        let fl = MemFlagsData::trusted();
+        Ok(Some(match &inst.op {
+            // (a view of a local dict is the dict)
+            Op::MethodCall { .. } if matches!(rt, Ty::LocalView(..)) => vec![args[0].1[0]],
+            Op::Len if matches!(rt, Ty::LocalIter(..)) => {
+                let ctx = self.ctx.unwrap();
+                let p = self.call("pyston_liter_new", &[ctx, args[0].1[0]])?[0];
+                self.fail_if_null(p)?;
+                vec![p]
+            }
+            Op::Cmp(CmpOp::Lt) if matches!(args.get(1), Some((Ty::LocalIter(..), _))) => {
+                let it = args[1].1[0];
+                let d = self.llist_field(it, abi::LITER_DICT);
+                let len = self.llist_field(d, abi::LDICT_LEN);
+                let len0 = self.llist_field(it, abi::LITER_LEN0);
+                let changed = self.b.ins().icmp(IntCC::NotEqual, len, len0);
+                let fail = self.b.create_block();
+                let ok = self.b.create_block();
+                self.b.ins().brif(changed, fail, &[], ok, &[]);
+                self.b.switch_to_block(fail);
+                self.b.set_cold_block(fail);
+                let ctx = self.ctx.unwrap();
+                self.call("pyston_liter_changed", &[ctx])?;
+                let (cb, ck) = self.cur_inst;
+                let span = self.f.block(cb).insts.get(ck).map_or(self.f.span, |i| i.span);
+                self.push_frame_and_fail(ctx, span)?;
+                self.b.switch_to_block(ok);
+                let pos = self.llist_field(it, abi::LITER_POS);
+                let more = self.b.ins().icmp(IntCC::SignedLessThan, pos, len0);
+                let step = self.b.ins().uextend(clt::I64, more);
+                let next = self.b.ins().iadd(pos, step);
+                self.b.ins().store(fl, next, it, abi::LITER_POS);
+                vec![more]
+            }
+            Op::GetItem
+                if matches!(args.first(), Some((Ty::LocalDict(..) | Ty::LocalView(..), _)))
+                    && self.loop_items.contains_key(&(inst.args[0], inst.args[1])) =>
+            {
+                let n = self.loop_items[&(inst.args[0], inst.args[1])];
+                let (kind, k, v) = match self.typed.ty(n) {
+                    Ty::LocalIter(kind, k, v) => (*kind, (**k).clone(), (**v).clone()),
+                    t => return Err(internal(format!("the item of a loop over a local dict by {t}"))),
+                };
+                let it = self.use_val(n)?[0];
+                // (the entry the test fetched: `pos - 1`)
+                let d = self.llist_field(it, abi::LITER_DICT);
+                let pos = self.llist_field(it, abi::LITER_POS);
+                let entries = self.llist_field(d, abi::LDICT_ENTRIES);
+                let off = self.b.ins().ishl_imm_u(pos, 4);
+                let addr = self.b.ins().iadd(entries, off);
+                let kw = self.b.ins().load(clt::I64, fl, addr, -16);
+                let vw = self.b.ins().load(clt::I64, fl, addr, -8);
+                let key = self.llist_value(kw, &k);
+                let val = self.llist_value(vw, &v);
+                match kind {
+                    ViewKind::Keys => vec![key],
+                    ViewKind::Values => vec![val],
+                    ViewKind::Items => vec![key, val],
+                }
+            }
+            _ => return Ok(None),
         }))
     }
 }

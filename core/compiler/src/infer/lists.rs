@@ -44,6 +44,14 @@ pub fn native_kind(e: &Ty) -> Option<i32> {
     }
 }
 
+/// The leaves of a `for` loop's item of type `t` (the items of nested tuples).
+fn item_leaves(t: &Ty) -> Vec<Ty> {
+    match t {
+        Ty::Tuple(ts) => ts.iter().flat_map(item_leaves).collect(),
+        t => vec![t.clone()],
+    }
+}
+
 /// The element type compiled code holds for a typed container's declared
 /// item type (by its Numba name): only types whose Python values the
 /// container keeps exactly as compiled code boxes them.
@@ -1374,7 +1382,19 @@ impl Infer<'_> {
                     ));
                 };
                 match self.t.ty(n) {
-                    Ty::Iter(e) => (**e).clone(),
+                    Ty::Iter(e) => {
+                        // (compiled code reads an item's leaves natively: not a union, ...)
+                        if let Some(bad) = item_leaves(e).into_iter().find(|t| *t != Ty::Bottom && native_kind(t).is_none()) {
+                            return Err(CompileError::typing(
+                                span,
+                                format!(
+                                    "a for loop over a '{}' whose items are {bad} is not supported in compiled code yet",
+                                    py_name(&args[0])
+                                ),
+                            ));
+                        }
+                        (**e).clone()
+                    }
                     _ => Ty::Bottom,
                 }
             }

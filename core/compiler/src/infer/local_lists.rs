@@ -162,6 +162,13 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
     };
     let mut defined: HashSet<Value> = HashSet::new();
     let mut later: Vec<Value> = Vec::new();
+    // `for` loops over local dicts: the views only such a loop reads (view ->
+    // dict), the loops' iterators (`len seq`: iterator -> the dict or view)
+    // and their item reads `seq[k]`.
+    let loop_items = f.loop_items();
+    let mut views: HashMap<Value, Value> = HashMap::new();
+    let mut iters: HashMap<Value, Value> = HashMap::new();
+    let is_iter = |r: Option<Value>| r.is_some_and(|r| matches!(ty(r), Ty::Iter(_)));
     for &b in &reached {
         let blk = f.block(b);
         let cold = typed.cold.contains(&b);
@@ -199,6 +206,28 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
                 }
             }
             for (p, a) in inst.args.iter().enumerate() {
+                if let Some(&d) = views.get(a) {
+                    // (a view only a `for` loop reads: its iterator, its item)
+                    let ok = match &inst.op {
+                        Op::Len if p == 0 && is_iter(inst.result) => {
+                            iters.insert(inst.result.unwrap(), *a);
+                            true
+                        }
+                        Op::GetItem => p == 0 && loop_items.contains_key(&(*a, inst.args[1])),
+                        _ => false,
+                    };
+                    if !ok {
+                        escape(&mut groups, d);
+                    }
+                    continue;
+                }
+                if let Some(&src) = iters.get(a) {
+                    if !(p == 1 && inst.op == Op::Cmp(crate::hir::CmpOp::Lt)) {
+                        let d = views.get(&src).copied().unwrap_or(src);
+                        escape(&mut groups, d);
+                    }
+                    continue;
+                }
                 if !cand.contains(a) {
                     continue;
                 }
@@ -218,7 +247,28 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
                     groups.union(*a, inst.result.unwrap());
                     continue;
                 }
-                let ok = if is_dict(ty(*a)) {
+                let loop_read = p == 0 && inst.op == Op::GetItem && loop_items.contains_key(&(*a, inst.args[1]));
+                let ok = if is_dict(ty(*a)) && (loop_read || (inst.op == Op::Len && is_iter(inst.result))) {
+                    // `for k in d`: its iterator (`len d`) and its item (`d[k]`)
+                    if inst.op == Op::Len {
+                        iters.insert(inst.result.unwrap(), *a);
+                    }
+                    true
+                } else if is_dict(ty(*a)) && p == 0 && n == 1 && matches!(inst.op, Op::MethodCall { .. }) {
+                    // `d.keys()`, `d.values()`, `d.items()` (calls into Python on real
+                    // dicts): local with the dict where only a `for` loop reads them
+                    match (&inst.op, inst.result) {
+                        (Op::MethodCall { name, kw }, Some(r))
+                            if kw.is_empty()
+                                && ViewKind::from_method(name).is_some()
+                                && matches!(ty(r), Ty::View(..)) =>
+                        {
+                            views.insert(r, *a);
+                            true
+                        }
+                        _ => false,
+                    }
+                } else if is_dict(ty(*a)) {
                     // (`d[k]`, `d[k] = v`, `d.get(k, v)`, `k in d` with int keys are
                     // native on real dicts too: no call into Python to replace)
                     !pycall((b, k))
@@ -294,6 +344,28 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
                 }
             }
         }
+        // (a view or a loop iterator of a local dict read anywhere else: the dict is real)
+        let through = |v: &Value| -> Option<Value> {
+            let src = iters.get(v).or(views.get(v)).copied()?;
+            Some(views.get(&src).copied().unwrap_or(src))
+        };
+        let mut term_vals: Vec<Value> = Vec::new();
+        match &blk.term {
+            Term::Ret(v)
+            | Term::Raise(v)
+            | Term::Br(v, ..)
+            | Term::Yield { value: v, .. }
+            | Term::AssertFail(Some(v)) => term_vals.push(*v),
+            _ => {}
+        }
+        for e in blk.term.successors().into_iter().chain(blk.handler.as_ref()) {
+            term_vals.extend(e.args.iter().copied());
+        }
+        for v in term_vals {
+            if let Some(d) = through(&v) {
+                escape(&mut groups, d);
+            }
+        }
         // Block edges join groups; a list leaving any other way escapes.
         match &blk.term {
             // (returned: made into a `list` there)
@@ -345,6 +417,30 @@ pub fn local_lists(f: &Function, typed: &mut Typed, pycall: &dyn Fn((Block, usiz
     }
     // (edge unions made after a member escaped: the escape holds for the root)
     let escaped: HashSet<Value> = escapes.iter().map(|v| groups.find(*v)).collect();
+    let local = |g: &mut Groups, v: Value| {
+        !escaped.contains(&g.find(v)) && (defined.contains(&v) || params.contains(&v)) && cand.contains(&v)
+    };
+    for (&view, &d) in &views {
+        if local(&mut groups, d) {
+            if let Ty::View(kind, k, v) = typed.ty(view).clone() {
+                typed.types[view.0 as usize] = Ty::LocalView(kind, k, v);
+            }
+        }
+    }
+    for (&it, &src) in &iters {
+        let (kind, d) = match views.get(&src) {
+            Some(&d) => match typed.ty(src) {
+                Ty::LocalView(kind, ..) => (*kind, d),
+                _ => continue,
+            },
+            None => (ViewKind::Keys, src),
+        };
+        if local(&mut groups, d) {
+            if let Some((Ty::Int, v)) = elem(typed.ty(d)).map(|v| (Ty::Int, v)) {
+                typed.types[it.0 as usize] = Ty::LocalIter(kind, Box::new(Ty::Int), Box::new(v));
+            }
+        }
+    }
     for v in cand {
         if !escaped.contains(&groups.find(v)) && (defined.contains(&v) || params.contains(&v)) {
             let e = elem(typed.ty(v)).unwrap();

@@ -289,6 +289,26 @@ pub unsafe extern "C" fn pyston_list_len(list: u64) -> i64 {
     unsafe { ffi::Py_SIZE(list as *mut ffi::PyObject) as i64 }
 }
 
+/// The loop test of a `for` loop over `list` under Numba's semantics, when
+/// the list's length is not the one the loop started with: a typed `List`
+/// (`pyston.numba.typed.List`) raises Numba's `RuntimeError` (ERROR, the
+/// error set); another list is iterated as CPython iterates it (OK).
+///
+/// # Safety
+/// Called by compiled code with its live context; `list` is a live object.
+pub unsafe extern "C" fn pyston_list_mutated(ctx: *mut Ctx, list: u64) -> i32 {
+    // SAFETY: `ctx` is the call's live context (the contract); the GIL is held in the closure.
+    with_gil(unsafe { &*ctx }, |py| {
+        // SAFETY: the GIL is held and `list` is live (the contract).
+        let obj = unsafe { Bound::from_borrowed_ptr(py, list as *mut ffi::PyObject) };
+        if !crate::boxing::is_typed_list(&obj) {
+            return OK;
+        }
+        pyo3::exceptions::PyRuntimeError::new_err("list was mutated during iteration").restore(py);
+        ERROR
+    })
+}
+
 /// `np.array(list)` of a list of kind `kind` (0 int, 1 float, 2 bool) into
 /// the new array's buffer `dst` of `len(list)` elements (int64, float64 or
 /// bool, the dtype NumPy gives such a list): OK, or DEOPT when an element is

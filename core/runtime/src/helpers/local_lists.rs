@@ -889,3 +889,176 @@ pub unsafe fn box_local_dict(py: Python<'_>, d: *mut ffi::PyObject, vkind: i32) 
         Ok(Bound::from_borrowed_ptr(py, f.boxed).unbind())
     }
 }
+
+// ---------------------------------------------------------------------------
+// Loops over local dicts (`Ty::LocalIter`): compiled code steps the iterator
+// itself (`codegen/local_lists.rs`); the runtime makes it, raises the error of
+// a dict that changed size and makes it into CPython's iterator for the
+// interpreter tier.
+
+/// A local dict iterator's fields after the object header (offsets `LITER_*`).
+#[repr(C)]
+struct IterFields {
+    dict: *mut ffi::PyObject,
+    len0: i64,
+    pos: i64,
+    boxed: *mut ffi::PyObject,
+}
+
+const _: () = {
+    use pyston_compiler::abi::{LDICT_ENTRIES, LITER_BOXED, LITER_DICT, LITER_LEN0, LITER_POS, LITER_SIZE};
+    assert!(std::mem::offset_of!(DictFields, entries) + 16 == LDICT_ENTRIES as usize);
+    assert!(std::mem::offset_of!(IterFields, dict) + 16 == LITER_DICT as usize);
+    assert!(std::mem::offset_of!(IterFields, len0) + 16 == LITER_LEN0 as usize);
+    assert!(std::mem::offset_of!(IterFields, pos) + 16 == LITER_POS as usize);
+    assert!(std::mem::offset_of!(IterFields, boxed) + 16 == LITER_BOXED as usize);
+    assert!(std::mem::size_of::<IterFields>() + 16 == LITER_SIZE as usize);
+};
+
+/// # Safety
+/// `o` is a live local dict iterator.
+unsafe fn iter_fields<'a>(o: *mut ffi::PyObject) -> &'a mut IterFields {
+    // SAFETY: the caller's contract; the fields follow the 16-byte header.
+    unsafe { &mut *(o as *mut u8).add(16).cast::<IterFields>() }
+}
+
+unsafe extern "C" fn iter_dealloc(o: *mut ffi::PyObject) {
+    // SAFETY: CPython calls this once, for an iterator whose count reached zero;
+    // it owns a reference to its dict.
+    unsafe {
+        let f = iter_fields(o);
+        if !f.dict.is_null() {
+            ffi::Py_DECREF(f.dict);
+        }
+        free_object(o, f.boxed);
+    }
+}
+
+/// The local dict iterator type, made once.
+fn local_iter_type() -> usize {
+    static TYPE: OnceLock<usize> = OnceLock::new();
+    *TYPE.get_or_init(|| {
+        heap_type(
+            c"pyston._local_dict_iterator",
+            pyston_compiler::abi::LITER_SIZE,
+            iter_dealloc,
+        )
+    })
+}
+
+/// A new iterator over local dict `d` (its length now, no item fetched), kept
+/// alive by the arena; 0 when allocation failed (MemoryError set).
+///
+/// # Safety
+/// Called by compiled code with its live context; `d` is a live local dict.
+pub unsafe extern "C" fn pyston_liter_new(ctx: *mut Ctx, d: u64) -> u64 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &mut *ctx };
+    let o = super::lists::with_gil(ctx, |_py| {
+        // SAFETY: the GIL is held; the instance is zeroed by the generic allocator;
+        // `d` is a live local dict (the contract), of which the iterator keeps a reference.
+        unsafe {
+            let o = new_object(local_iter_type());
+            if o.is_null() {
+                return o;
+            }
+            let f = iter_fields(o);
+            let d = d as *mut ffi::PyObject;
+            ffi::Py_INCREF(d);
+            f.dict = d;
+            f.len0 = dict_fields(d).len;
+            o
+        }
+    });
+    if !o.is_null() {
+        ctx.arena.push(o);
+    }
+    o as u64
+}
+
+/// Sets CPython's error for a dict whose size changed while a loop iterated
+/// over it; ERROR.
+///
+/// # Safety
+/// Called by compiled code with its live context.
+pub unsafe extern "C" fn pyston_liter_changed(ctx: *mut Ctx) -> i32 {
+    // SAFETY: `ctx` is the live context (the contract); the GIL is held in the closure.
+    super::lists::with_gil(unsafe { &*ctx }, |py| {
+        pyo3::exceptions::PyRuntimeError::new_err("dictionary changed size during iteration").restore(py)
+    });
+    ERROR
+}
+
+/// The `[iterator, current item]` list (see `helpers/iters.rs`) local dict
+/// iterator `it` stands for where compiled code hands its values to the
+/// interpreter tier: CPython's iterator over the dict `box_local_dict` makes
+/// (the dict itself for `kind` 0, its `values()` for 1, `items()` for 2)
+/// after the items compiled code fetched, so that the interpreter continues
+/// the same iteration. A dict that grew since the loop started has the
+/// entries added since taken out while the iterator is made and put back
+/// after, in order (the same dict; the iterator's count is the length the
+/// loop started with, so its next step raises CPython's `RuntimeError`).
+/// Made once, as [`box_local_dict`].
+///
+/// # Safety
+/// `it` is a live local dict iterator.
+pub unsafe fn box_local_iter(py: Python<'_>, it: *mut ffi::PyObject, kind: i32, vkind: i32) -> PyResult<Py<PyAny>> {
+    use pyo3::types::{PyDict, PyDictMethods, PyList};
+    // SAFETY: the caller's contract; the GIL is held (`py`).
+    let f = unsafe { iter_fields(it) };
+    if !f.boxed.is_null() {
+        // SAFETY: a live list the iterator owns.
+        return Ok(unsafe { Bound::from_borrowed_ptr(py, f.boxed) }.unbind());
+    }
+    // SAFETY: the iterator's dict is a live local dict.
+    let dict = unsafe { box_local_dict(py, f.dict, vkind) }?;
+    // SAFETY: as above.
+    let len = unsafe { dict_fields(f.dict) }.len;
+    let d = dict.bind(py).cast::<PyDict>()?.clone();
+    let mut added = Vec::new();
+    for e in f.len0..len {
+        // SAFETY: entries below `len` are live.
+        let key = unsafe { (*dict_fields(f.dict).entries.add(e as usize))[0] } as i64;
+        let k = key.into_pyobject(py)?.into_any();
+        let v = d
+            .get_item(&k)?
+            .ok_or_else(|| crate::internal_error("a local dict entry"))?;
+        d.del_item(&k)?;
+        added.push((k, v));
+    }
+    let src = match kind {
+        0 => d.clone().into_any(),
+        1 => d.call_method0(pyo3::intern!(py, "values"))?,
+        _ => d.call_method0(pyo3::intern!(py, "items"))?,
+    };
+    let iter = src.try_iter()?;
+    let mut cur = py.None().into_bound(py);
+    for _ in 0..f.pos {
+        cur = iter
+            .clone()
+            .next()
+            .ok_or_else(|| crate::internal_error("a local dict iterator past its end"))??;
+    }
+    for (k, v) in added {
+        d.set_item(k, v)?;
+    }
+    let w = PyList::new(py, [iter.into_any(), cur])?;
+    f.boxed = w.clone().into_any().into_ptr();
+    Ok(w.into_any().unbind())
+}
+
+/// The view (`kind` 0: `keys()`, 1: `values()`, 2: `items()`) of the dict
+/// local dict `d` stands for ([`box_local_dict`]).
+///
+/// # Safety
+/// `d` is a live local dict.
+pub unsafe fn box_local_view(py: Python<'_>, d: *mut ffi::PyObject, kind: i32, vkind: i32) -> PyResult<Py<PyAny>> {
+    // SAFETY: the caller's contract.
+    let dict = unsafe { box_local_dict(py, d, vkind) }?;
+    let name = match kind {
+        0 => pyo3::intern!(py, "keys"),
+        1 => pyo3::intern!(py, "values"),
+        _ => pyo3::intern!(py, "items"),
+    };
+    Ok(dict.bind(py).call_method0(name)?.unbind())
+}

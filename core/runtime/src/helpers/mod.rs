@@ -27,9 +27,9 @@ pub use ints::*;
 pub use iters::*;
 pub use lists::*;
 pub use local_lists::{
-    pyston_ldict_get, pyston_ldict_new, pyston_ldict_set, pyston_ldict_to_dict, pyston_llist_grow,
-    pyston_llist_index_error, pyston_llist_minmax, pyston_llist_new, pyston_llist_op, pyston_llist_repeat,
-    pyston_llist_sum, pyston_llist_to_list,
+    pyston_ldict_get, pyston_ldict_new, pyston_ldict_set, pyston_ldict_to_dict, pyston_liter_changed, pyston_liter_new,
+    pyston_llist_grow, pyston_llist_index_error, pyston_llist_minmax, pyston_llist_new, pyston_llist_op,
+    pyston_llist_repeat, pyston_llist_sum, pyston_llist_to_list,
 };
 pub use math::*;
 pub use sets::*;
