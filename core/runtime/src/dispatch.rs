@@ -714,7 +714,7 @@ impl Dispatcher {
             }
             None => by_python,
         };
-        let nret = runtime::slot_count(&meta.typed.ret);
+        let nret = meta.nret;
         // (not zeroed: compiled code writes the `nret` slots read back)
         let mut out = std::mem::MaybeUninit::<[u64; 32]>::uninit();
         let mut big = Vec::new();
@@ -778,9 +778,8 @@ impl Dispatcher {
         let result =
             match status {
                 runtime::OK => {
-                    let nret = runtime::slot_count(&meta.typed.ret);
                     // SAFETY: compiled code wrote `nret` slots (the caller's promise).
-                    let outs = unsafe { std::slice::from_raw_parts(outp, nret) };
+                    let outs = unsafe { std::slice::from_raw_parts(outp, meta.nret) };
                     let mut pos = 0;
                     boxing::box_value(py, &meta.typed.ret, outs, &mut pos).map(|o| o.unwrap_or_else(|| py.None()))
                 }
