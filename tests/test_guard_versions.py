@@ -7,6 +7,8 @@ function, values and types."""
 
 import builtins
 import linecache
+import sys
+import sysconfig
 
 import numpy as np
 import pyston
@@ -120,3 +122,9 @@ def test_generator_steps_see_changes_of_globals_and_builtins():
                 builtins.abs = saved_abs
     finally:
         builtins.abs = saved_abs
+
+
+def test_versions_read_where_cpython_keeps_them():
+    # CPython 3.9-3.13 (not free-threaded): the guards' fast path is on
+    on = (3, 9) <= sys.version_info[:2] <= (3, 13) and not sysconfig.get_config_var("Py_GIL_DISABLED")
+    assert pyston._pyston._dict_versions() == on

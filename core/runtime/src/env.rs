@@ -84,6 +84,12 @@ fn probe_dict_version(py: Python<'_>) -> PyResult<Option<usize>> {
     Ok(ok.then_some(OFF))
 }
 
+/// Whether guards read dictionaries' versions on this interpreter (for tests).
+#[pyfunction]
+pub fn _dict_versions(py: Python<'_>) -> bool {
+    dict_version_offset(py).is_some()
+}
+
 /// The version of dictionary `d` (see [`dict_version_offset`]), or 0 where it
 /// cannot be read (not an exact dict, or no known layout).
 fn dict_version(py: Python<'_>, d: &Py<PyDict>) -> u64 {
