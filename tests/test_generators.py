@@ -1306,3 +1306,41 @@ def shrinking(a, n):
     for i in range(n):
         a = a[1:]
         yield a[0] + i, a.shape[0]
+
+
+def float_steps(a, d):
+    s = 0.0
+    for i in range(a.shape[0] + 2):
+        s += float(a[i]) / float(d[i])
+        yield s
+
+
+def _raised_where(g):
+    """The exception a generator raises once run to its end, and the last
+    traceback frame's (file, line, function)."""
+    import traceback
+
+    try:
+        for _ in g:
+            pass
+    except Exception as e:  # noqa: BLE001 - compared
+        f = traceback.extract_tb(e.__traceback__)[-1]
+        return type(e).__name__, str(e), (f.filename, f.lineno, f.name)
+    return None
+
+
+def test_native_step_exceptions_point_at_the_users_line():
+    # a step resumed from native state that raises (a division by zero, an
+    # index past the end): CPython's exception, with the generator's own line
+    # last in the traceback; the generator is finished afterwards
+    fast = pyston.fast(fallback=False)(float_steps)
+    for d in (np.array([1.0, 2.0, 0.0, 4.0]), np.array([1.0, 2.0, 3.0, 4.0])):
+        a = np.arange(4.0)
+        g = fast(a, d)
+        assert _val(next(g)) == _val(next(float_steps(a, d)))
+        assert g._state == "native"
+        want = _raised_where(float_steps(a, d))
+        assert want is not None and _raised_where(g) == want
+        assert g._state == "finished"
+        with pytest.raises(StopIteration):
+            next(g)
