@@ -1308,7 +1308,7 @@ def shrinking(a, n):
         yield a[0] + i, a.shape[0]
 
 
-def float_steps(a, d):
+def dividing_steps(a, d):
     s = 0.0
     for i in range(a.shape[0] + 2):
         s += float(a[i]) / float(d[i])
@@ -1333,13 +1333,13 @@ def test_native_step_exceptions_point_at_the_users_line():
     # a step resumed from native state that raises (a division by zero, an
     # index past the end): CPython's exception, with the generator's own line
     # last in the traceback; the generator is finished afterwards
-    fast = pyston.fast(fallback=False)(float_steps)
+    fast = pyston.fast(fallback=False)(dividing_steps)
     for d in (np.array([1.0, 2.0, 0.0, 4.0]), np.array([1.0, 2.0, 3.0, 4.0])):
         a = np.arange(4.0)
         g = fast(a, d)
-        assert _val(next(g)) == _val(next(float_steps(a, d)))
+        assert _val(next(g)) == _val(next(dividing_steps(a, d)))
         assert g._state == "native"
-        want = _raised_where(float_steps(a, d))
+        want = _raised_where(dividing_steps(a, d))
         assert want is not None and _raised_where(g) == want
         assert g._state == "finished"
         with pytest.raises(StopIteration):
