@@ -1263,3 +1263,92 @@ def test_yield_inside_set_and_list_loops():
     fast = pyston.fast(yield_in_set_and_list_loops)
     for s, xs in [(set(), []), ({1, 5, 9}, [1, 2]), ({-3}, [4, 5, 6, 7])]:
         assert _drive(fast, (set(s), list(xs))) == _drive(yield_in_set_and_list_loops, (set(s), list(xs)))
+
+
+def str_and_array_steps(a, s, n):
+    t = s
+    for i in range(n):
+        t = t + s[i % len(s)]
+        yield a[i % a.shape[0]] + len(t), t
+
+
+def test_native_state_updated_in_place_at_the_same_yield():
+    # Each step stops at the `yield` the state is at already: its data copied
+    # in place, the string (a new object each step) held instead of the old
+    # one, the array kept while its slots are the same (the consumer writing
+    # its elements between steps), an array rebound in the step (a view of
+    # another shape each step) taken by the general path; the values, types
+    # and every object's references as CPython's.
+    a, b = np.arange(12.0), np.arange(12.0)
+    s = "ab" + str(len(a))
+    before = sys.getrefcount(s)
+    fast = pyston.fast(fallback=False)(str_and_array_steps)
+    g, h = fast(a, s, 40), str_and_array_steps(b, s, 40)
+    out = []
+    for i in range(40):
+        x, y = next(g), next(h)
+        assert _val(x) == _val(y) and type(x[0]) is type(y[0])
+        assert g._state == "native"
+        if i == 10:
+            for arr in (a, b):
+                arr[:] = -arr  # same slots: kept
+        out.append(x[1])
+    assert out == [y for _, y in str_and_array_steps(np.arange(12.0), s, 40)]
+    assert transcript(g, ["next"]) == transcript(h, ["next"])
+    del g, h, out, x, y
+    gc.collect()
+    assert sys.getrefcount(s) == before
+    v = np.arange(30.0)
+    before = sys.getrefcount(v)
+    g, h = pyston.fast(fallback=False)(shrinking)(v, 25), shrinking(v.copy(), 25)
+    for _ in range(25):
+        assert _val(next(g)) == _val(next(h))
+        assert g._state == "native"
+    assert transcript(g, ["next"]) == transcript(h, ["next"])
+    del g, h
+    gc.collect()
+    assert sys.getrefcount(v) == before
+
+
+def shrinking(a, n):
+    for i in range(n):
+        a = a[1:]
+        yield a[0] + i, a.shape[0]
+
+
+def dividing_steps(a, d):
+    s = 0.0
+    for i in range(a.shape[0] + 2):
+        s += float(a[i]) / float(d[i])
+        yield s
+
+
+def _raised_where(g):
+    """The exception a generator raises once run to its end, and the last
+    traceback frame's (file, line, function)."""
+    import traceback
+
+    try:
+        for _ in g:
+            pass
+    except Exception as e:  # noqa: BLE001 - compared
+        f = traceback.extract_tb(e.__traceback__)[-1]
+        return type(e).__name__, str(e), (f.filename, f.lineno, f.name)
+    return None
+
+
+def test_native_step_exceptions_point_at_the_users_line():
+    # a step resumed from native state that raises (a division by zero, an
+    # index past the end): CPython's exception, with the generator's own line
+    # last in the traceback; the generator is finished afterwards
+    fast = pyston.fast(fallback=False)(dividing_steps)
+    for d in (np.array([1.0, 2.0, 0.0, 4.0]), np.array([1.0, 2.0, 3.0, 4.0])):
+        a = np.arange(4.0)
+        g = fast(a, d)
+        assert _val(next(g)) == _val(next(dividing_steps(a, d)))
+        assert g._state == "native"
+        want = _raised_where(dividing_steps(a, d))
+        assert want is not None and _raised_where(g) == want
+        assert g._state == "finished"
+        with pytest.raises(StopIteration):
+            next(g)

@@ -102,3 +102,91 @@ def gen_star(t):
 
 def test_generator_with_star_runs_as_python():
     assert list(gen_star((1, 2))) == list(gen_star.py_func((1, 2)))
+
+
+@pyston.fast
+def local_tuple_extremes(a, lo, hi, c):
+    s = 0.0
+    t = 0.0
+    for x in a:
+        if c or x > 0:
+            lim = (lo, hi)
+        s += max(x, *lim)
+        t -= min(*lim, x)
+    pair = (s, t)
+    return (*pair, min(*pair), max(*(pair)))
+
+
+@pyston.fast
+def local_tuple_two_lengths(x):
+    t = (x, 1.0)
+    if x > 0:
+        t = (x, 2.0, 3.0)
+    return max(*t)
+
+
+@pyston.fast
+def local_tuple_rebound_by_inner(x):
+    t = (x, 1.0)
+
+    def bump():
+        nonlocal t
+        t = (x, 2.0, 3.0)
+
+    bump()
+    return max(*t)
+
+
+@pyston.fast
+def local_tuple_name_in_comprehension(x):
+    t = (x, 1.0)
+    ys = [t for t in range(3)]
+    return max(*t), ys
+
+
+def test_star_of_a_local_tuple():
+    # `*t` of a local bound only to tuple displays of one length: its items,
+    # compiled natively; unbound (UnboundLocalError), NaN, -0.0, inf, mixed
+    # float and np.float64 items as CPython's
+    rng = rng_for("star_local")
+    cases = []
+    for n in (0, 1, 6, 30):
+        a = rng.normal(size=n)
+        if n > 2:
+            a[rng.integers(0, n, 2)] = rng.choice([np.nan, -0.0, np.inf])
+        for c in (True, False):
+            cases.append((a, 0.0, -0.5, c))
+            cases.append((a, np.float64(0.25), -np.inf, c))
+            cases.append((a, np.nan, 0.0, c))
+    assert_same_all(local_tuple_extremes, cases)
+
+
+def test_star_of_a_local_bound_otherwise_runs_as_python():
+    # two lengths, a nested function's `nonlocal` binding, a comprehension's
+    # own variable of the same name: not expanded, CPython's results
+    for f, args in [
+        (local_tuple_two_lengths, (1.5,)),
+        (local_tuple_two_lengths, (-1.5,)),
+        (local_tuple_rebound_by_inner, (0.5,)),
+        (local_tuple_name_in_comprehension, (0.5,)),
+    ]:
+        assert_same(f, *args, allow_fallback=True)
+
+
+def star_local_gen(a, lo):
+    lim = (lo, -lo)
+    for x in a:
+        yield max(x, *lim), (*lim, x)
+
+
+def test_star_of_a_local_tuple_in_a_generator():
+    from helpers import assert_equal_exact
+
+    fast = pyston.fast(fallback=False)(star_local_gen)
+    a = np.array([0.5, -2.0, np.nan, 3.0, -0.0])
+    for lo in (1.0, -0.0, np.float64(2.5), np.nan):
+        g = fast(a, lo)
+        got = [next(g)]
+        assert g._state == "native"
+        got += list(g)
+        assert_equal_exact(list(star_local_gen(a, lo)), got)

@@ -79,3 +79,46 @@ def test_int_unions_combined(op):
         cases.append((a, 0, 2))
         cases.append((a, -2, 0))
     assert_same_all(fn, cases)
+
+
+@pyston.fast
+def star_extremes(a, *floor):
+    s = 0.0
+    t = 0.0
+    types = []
+    for x in a:
+        s += max(x, *floor)
+        t -= min(*floor, x)
+        types.append(s)
+        types.append(t)
+    return s, t, types
+
+
+@pyston.fast
+def star_products(a, *floor):
+    s = 1.0
+    for x in a:
+        s = s * max(x, *floor) if s == s else s + max(*floor, x)
+    return s
+
+
+def test_star_extremes_of_mixed_floats():
+    # `max(x, *floor)` of an np.float64 element and Python floats is either
+    # type per element; the accumulator's type follows both (the result's tag
+    # as the join of the operands' tags, no select chain): value and type
+    # after every step as CPython's, NaN / -0.0 / inf / overflow included.
+    rng = rng_for("starextremes")
+    cases = []
+    for n in (0, 1, 2, 7, 64):
+        a = rng.normal(size=n)
+        cases.append((a, 0.0, -0.5))
+        cases.append((a, -0.0))
+        cases.append((a, np.inf, 0.0, -1.0))
+        b = a.copy()
+        if n:
+            b[rng.integers(0, n, max(1, n // 4))] = rng.choice([0.0, -0.0, np.inf, -np.inf, np.nan, 1e308])
+        cases.append((b, 0.0, -0.5))
+        cases.append((b, np.nan, 0.25))
+        cases.append((b, 1e308, -0.0))
+    assert_same_all(star_extremes, cases)
+    assert_same_all(star_products, cases)

@@ -270,5 +270,8 @@ class ParallelLoop:
 def _dump(d: Dispatcher) -> list[str]:
     """The signatures compiled for ``d`` (a debugging aid)."""
 
+def _dict_versions() -> bool:
+    """Whether guards read dictionaries' versions on this interpreter (for tests)."""
+
 def _register_typed_containers(list: type, dict: type) -> None:
     """Registers ``pyston.numba.typed.List`` and ``Dict`` (``pyston._typed`` calls it once)."""

@@ -54,11 +54,14 @@ pub fn lower_with(
 ) -> CResult<ir::Function> {
     let mut rebound = HashSet::new();
     collect_assigned(&def.body, &mut rebound);
-    let star_lens: HashMap<String, usize> = star_lens
+    let mut star_lens: HashMap<String, usize> = star_lens
         .iter()
         .filter(|(n, _)| def.params.contains(n) && !rebound.contains(*n))
         .map(|(n, k)| (n.clone(), *k))
         .collect();
+    for (n, k) in local_tuple_lens(def) {
+        star_lens.entry(n).or_insert(k);
+    }
     let arg_funcs: HashMap<String, FunctionDef> = arg_funcs
         .iter()
         .filter(|(n, _)| def.params.contains(n) && !rebound.contains(*n))
@@ -145,6 +148,99 @@ pub fn lower_with(
         remove_trivial_phis(&mut f);
     }
     Ok(f)
+}
+
+/// The locals that only ever hold tuples of one length k: bound by nothing
+/// but `name = (e1, ..., ek)` (tuple displays of that length without `*`
+/// items), not parameters, and bound by nothing else anywhere: not a loop,
+/// `except`, `yield` or unpacking target, `del`, `+=`, a nested `def`'s name,
+/// a name a nested function binds (`nonlocal`, or its own local of that
+/// name, left out to be safe), a lambda's parameter or a comprehension's
+/// variable. Wherever such a local is bound it is a k-tuple, and a tuple
+/// cannot change, so `*name` is its k items (as for a tuple parameter of
+/// known length, `star_lens`); reading it unbound raises as before.
+fn local_tuple_lens(def: &FunctionDef) -> HashMap<String, usize> {
+    fn names(t: &Target, out: &mut HashSet<String>) {
+        match t {
+            Target::Name(n, _) => {
+                out.insert(n.clone());
+            }
+            Target::Tuple(ts, _) => ts.iter().for_each(|t| names(t, out)),
+            Target::Subscript(..) | Target::Attr(..) => {}
+        }
+    }
+    fn walk(body: &[Stmt], lens: &mut HashMap<String, usize>, other: &mut HashSet<String>) {
+        for s in body {
+            match &s.kind {
+                StmtKind::Assign(ts, v) => {
+                    let display = match &v.kind {
+                        ExprKind::Tuple(es) if !es.iter().any(|e| matches!(e.kind, ExprKind::Starred(_))) => {
+                            Some(es.len())
+                        }
+                        _ => None,
+                    };
+                    for t in ts {
+                        match (t, display) {
+                            (Target::Name(n, _), Some(k)) => {
+                                if *lens.entry(n.clone()).or_insert(k) != k {
+                                    other.insert(n.clone());
+                                }
+                            }
+                            _ => names(t, other),
+                        }
+                    }
+                }
+                StmtKind::AugAssign(t, _, _) | StmtKind::For(t, ..) | StmtKind::Yield(Some(t), _) => names(t, other),
+                StmtKind::Delete(ts) => ts.iter().for_each(|t| names(t, other)),
+                StmtKind::Nonlocal(ns) => other.extend(ns.iter().cloned()),
+                StmtKind::Def(d) => {
+                    other.insert(d.name.clone());
+                    other.extend(d.params.iter().cloned());
+                    // (whatever the nested function binds, its own or `nonlocal`)
+                    let mut inner = HashMap::new();
+                    walk(&d.body, &mut inner, other);
+                    other.extend(inner.into_keys());
+                }
+                _ => {}
+            }
+            match &s.kind {
+                StmtKind::If(_, a, b) | StmtKind::While(_, a, b) | StmtKind::For(_, _, a, b) => {
+                    walk(a, lens, other);
+                    walk(b, lens, other);
+                }
+                StmtKind::Try(a, hs, b, c) => {
+                    walk(a, lens, other);
+                    for h in hs {
+                        other.extend(h.name.iter().cloned());
+                        walk(&h.body, lens, other);
+                    }
+                    walk(b, lens, other);
+                    walk(c, lens, other);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut lens = HashMap::new();
+    let mut other: HashSet<String> = def.params.iter().cloned().collect();
+    walk(&def.body, &mut lens, &mut other);
+    crate::hir::walk_stmts(&def.body, &mut |e| {
+        match &e.kind {
+            ExprKind::Lambda(ps, _) => other.extend(ps.iter().cloned()),
+            ExprKind::ListComp(_, cs)
+            | ExprKind::GenExp(_, cs, _)
+            | ExprKind::SetComp(_, cs)
+            | ExprKind::DictComp(_, _, cs) => {
+                for c in cs {
+                    names(&c.target, &mut other);
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    lens.retain(|n, _| !other.contains(n));
+    lens
 }
 
 fn collect_assigned(body: &[Stmt], out: &mut HashSet<String>) {

@@ -714,7 +714,7 @@ impl Dispatcher {
             }
             None => by_python,
         };
-        let nret = runtime::slot_count(&meta.typed.ret);
+        let nret = meta.nret;
         // (not zeroed: compiled code writes the `nret` slots read back)
         let mut out = std::mem::MaybeUninit::<[u64; 32]>::uninit();
         let mut big = Vec::new();
@@ -748,11 +748,38 @@ impl Dispatcher {
             crate::runtime::clean_upper();
             unsafe { entry(args, outp, &mut *ctx, depth) }
         };
+        // SAFETY: `outp` has room for `nret` slots, written where `status` is OK.
+        unsafe { Dispatcher::after_entry(slf, spec, meta, ctx, status, outp, t, capture, yielded, done) }
+    }
+
+    /// What follows a call of `spec`'s compiled entry that returned `status`
+    /// in `ctx` (taken from `t`'s pool, given back here): the result boxed
+    /// from `outp`, a `yield`'s state handed to `capture`, a deoptimized call
+    /// finished by the interpreter tier, or the exception with its frames.
+    ///
+    /// # Safety
+    /// Where `status` is OK, `outp` holds the slots of a value of `meta`'s return type.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    unsafe fn after_entry<R>(
+        slf: &Bound<'_, Self>,
+        spec: &Spec,
+        meta: &Arc<FuncMeta>,
+        mut ctx: Box<Ctx>,
+        status: i32,
+        outp: *const u64,
+        t: &runtime::ThreadState,
+        capture: Option<crate::generators::Capture<'_>>,
+        yielded: impl FnOnce(Py<PyAny>) -> R,
+        done: impl FnOnce(PyResult<Py<PyAny>>) -> R,
+    ) -> R {
+        let (py, this) = (slf.py(), slf.get());
+        let depth = ctx.depth + 1;
         let result =
             match status {
                 runtime::OK => {
-                    // SAFETY: compiled code wrote `nret` slots.
-                    let outs = unsafe { std::slice::from_raw_parts(outp, nret) };
+                    // SAFETY: compiled code wrote `nret` slots (the caller's promise).
+                    let outs = unsafe { std::slice::from_raw_parts(outp, meta.nret) };
                     let mut pos = 0;
                     boxing::box_value(py, &meta.typed.ret, outs, &mut pos).map(|o| o.unwrap_or_else(|| py.None()))
                 }

@@ -29,6 +29,80 @@ pub struct Guard {
     /// The object is a `random.Random` compiled code draws from natively:
     /// it must stay one (no instance attribute shadowing a method since).
     random: bool,
+    /// The versions of the dictionaries a `Global` or `Builtin` guard reads
+    /// (the globals, then the builtins) when it last held, read before its
+    /// lookups (0: none yet): see [`dict_version`].
+    seen: [std::sync::atomic::AtomicU64; 2],
+}
+
+/// Where CPython keeps a dictionary's version (PEP 509: `ma_version_tag`,
+/// changed by every change of the dictionary, 3.6 to 3.13; the low 8 bits
+/// are watcher bits from 3.12, and the version still changes with every
+/// change), found by a probe once: None on another version or layout (3.14
+/// removed it; a free-threaded build's object header is another size).
+fn dict_version_offset(py: Python<'_>) -> Option<usize> {
+    static OFF: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+    *OFF.get_or_init(|| probe_dict_version(py).unwrap_or(None))
+}
+
+fn probe_dict_version(py: Python<'_>) -> PyResult<Option<usize>> {
+    if py.version_info() < (3, 9) || py.version_info() >= (3, 14) {
+        return Ok(None);
+    }
+    let gil_disabled = py
+        .import("sysconfig")?
+        .call_method1("get_config_var", ("Py_GIL_DISABLED",))?
+        .is_truthy()?;
+    if gil_disabled {
+        return Ok(None);
+    }
+    // `PyObject_HEAD`, then `Py_ssize_t ma_used`, then `uint64_t ma_version_tag`.
+    const USED: usize = 16;
+    const OFF: usize = 24;
+    let d = PyDict::new(py);
+    // SAFETY: a live exact dict object of at least `OFF + 8` bytes (its C struct
+    // on these versions; the reads are checked against what they should show).
+    let read = |d: &Bound<'_, PyDict>| unsafe {
+        let p = d.as_ptr() as *const u8;
+        (*(p.add(USED) as *const isize), *(p.add(OFF) as *const u64))
+    };
+    let (n0, v0) = read(&d);
+    d.set_item("a", 1)?;
+    let (n1, v1) = read(&d);
+    let (n1b, v1b) = read(&d);
+    d.set_item("a", 2)?;
+    let (n2, v2) = read(&d);
+    d.set_item("b", 3)?;
+    d.del_item("b")?;
+    let (n3, v3) = read(&d);
+    let ok = (n0, n1, n1b, n2, n3) == (0, 1, 1, 1, 1)
+        && v1 == v1b
+        && [v0, v1, v2, v3].iter().all(|&v| v != 0)
+        && v0 != v1
+        && v1 != v2
+        && v2 != v3;
+    Ok(ok.then_some(OFF))
+}
+
+/// Whether guards read dictionaries' versions on this interpreter (for tests).
+#[pyfunction]
+pub fn _dict_versions(py: Python<'_>) -> bool {
+    dict_version_offset(py).is_some()
+}
+
+/// The version of dictionary `d` (see [`dict_version_offset`]), or 0 where it
+/// cannot be read (not an exact dict, or no known layout).
+fn dict_version(py: Python<'_>, d: &Py<PyDict>) -> u64 {
+    let Some(off) = dict_version_offset(py) else {
+        return 0;
+    };
+    let p = d.as_ptr();
+    // SAFETY: `p` is a live object (held by the guard); `PyDict_CheckExact` reads its type only.
+    if unsafe { pyo3::ffi::PyDict_CheckExact(p) } == 0 {
+        return 0;
+    }
+    // SAFETY: an exact dict, whose version lies at `off` (probed on this interpreter).
+    unsafe { *((p as *const u8).add(off) as *const u64) }
 }
 
 enum GuardKind {
@@ -62,6 +136,7 @@ impl Guard {
             kind: GuardKind::Global(dict.clone().unbind()),
             expected: obj.clone().unbind(),
             random: false,
+            seen: Default::default(),
         }
     }
 
@@ -77,11 +152,45 @@ impl Guard {
             kind,
             expected: obj.clone().unbind(),
             random: crate::helpers::pyrandom::is_plain_random(py, obj),
+            seen: Default::default(),
         }
     }
 
-    /// Whether the name is still bound to the same object.
+    /// Whether the name is still bound to the same object: where the
+    /// dictionaries it is looked up in have not changed since it last held
+    /// (their versions as then), without looking it up again. Exact: an
+    /// unchanged dictionary maps the name to the same object (or to none).
     pub fn holds(&self, py: Python<'_>) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let dicts: [Option<&Py<PyDict>>; 2] = match (&self.kind, self.random) {
+            (GuardKind::Global(g), false) => [Some(g), None],
+            (GuardKind::Builtin(g, b), false) => [Some(g), Some(b)],
+            _ => return self.looked_up(py),
+        };
+        let mut now = [0u64; 2];
+        for (v, d) in now.iter_mut().zip(dicts) {
+            if let Some(d) = d {
+                *v = dict_version(py, d);
+                if *v == 0 {
+                    return self.looked_up(py);
+                }
+            }
+        }
+        if now[0] == self.seen[0].load(Relaxed) && now[1] == self.seen[1].load(Relaxed) {
+            return true;
+        }
+        // (the versions read before the lookups: a change made meanwhile, by a
+        // key's `__eq__`, leaves versions that differ next time)
+        let ok = self.looked_up(py);
+        if ok {
+            self.seen[0].store(now[0], Relaxed);
+            self.seen[1].store(now[1], Relaxed);
+        }
+        ok
+    }
+
+    /// Whether the name is still bound to the same object, looked up.
+    fn looked_up(&self, py: Python<'_>) -> bool {
         if self.random && !crate::helpers::pyrandom::is_plain_random(py, self.expected.bind(py)) {
             return false;
         }

@@ -180,6 +180,7 @@ impl GeneratorFunction {
             .unwrap_or_else(|_| parent.name.clone());
         let gen = Generator {
             func: slf.clone().unbind(),
+            box_python_scalars: parent.sem.box_python_scalars,
             qualname,
             running: std::sync::atomic::AtomicBool::new(false),
             st: GilCell(std::cell::UnsafeCell::new(GenState {
@@ -231,9 +232,10 @@ struct Native {
 
 /// A live value held as an object, classified again before each step.
 struct Check {
-    /// Its position in `Native::slots` and in the layout's arguments.
+    /// Its position in `Native::slots` and in the layout's arguments, and its number of slots.
     at: usize,
     arg: usize,
+    n: usize,
     obj: Py<PyAny>,
     /// An array's descriptor and flags when its slots were taken (0: not an array).
     descr: usize,
@@ -286,12 +288,12 @@ impl Native {
     /// when one no longer has the type the step was compiled for.
     fn refresh(&mut self, py: Python<'_>, l: &YieldLayout) -> PyResult<bool> {
         for c in &mut self.checks {
-            let a = &l.args[c.arg];
-            let here = &mut self.slots[c.at..c.at + a.n];
+            let here = &mut self.slots[c.at..c.at + c.n];
             // SAFETY: `descr` is set for exact ndarrays only.
             if c.descr != 0 && unsafe { crate::boxing::array_unchanged(c.obj.as_ptr(), here, c.descr, c.flags) } {
                 continue;
             }
+            let a = &l.args[c.arg];
             let Some(d) = classified(py, &a.ty, c.obj.bind(py))? else {
                 return Ok(false);
             };
@@ -353,6 +355,21 @@ pub struct YieldLayout {
     /// Where a union's members lie after its tag, when the yielded value is one
     /// (computed once: `abi::union_layout` allocates).
     value_union: Option<Vec<usize>>,
+    /// How a state already at this `yield` is updated in place, per live
+    /// value (None where it is not `simple`): see [`capture_in_place`].
+    in_place: Option<Vec<Update>>,
+}
+
+/// One live value's update of a state at its own `yield` again.
+#[derive(Clone, Copy)]
+enum Update {
+    /// Plain data: `n` slots copied from `ctx.slots[src..]` to `slots[dst..]`.
+    Copy { src: u32, dst: u32, n: u32 },
+    /// An object held by reference `refs[k]` (`slots[dst]` its pointer).
+    Ref { src: u32, dst: u32, k: u32 },
+    /// A value classified again before each step: unchanged when its `n`
+    /// slots are the same as the state's (else the general path takes it).
+    Same { src: u32, dst: u32, n: u32 },
 }
 
 /// A live value crossing a `yield`.
@@ -445,6 +462,23 @@ fn layout(meta: &FuncMeta, p: &pyston_compiler::abi::DeoptPoint) -> Option<Yield
         Ty::Union(ms) => Some(pyston_compiler::abi::union_layout(ms).0),
         _ => None,
     };
+    let in_place = simple.then(|| {
+        let (mut dst, mut refs) = (0u32, 0u32);
+        let mut plan = Vec::with_capacity(args.len());
+        for a in &args {
+            let (src, n) = (a.off as u32, a.n as u32);
+            plan.push(match a.kind {
+                Kind::Ref => {
+                    refs += 1;
+                    Update::Ref { src, dst, k: refs - 1 }
+                }
+                Kind::Check => Update::Same { src, dst, n },
+                _ => Update::Copy { src, dst, n },
+            });
+            dst += n;
+        }
+        plan
+    });
     Some(YieldLayout {
         point: *point,
         value,
@@ -452,7 +486,53 @@ fn layout(meta: &FuncMeta, p: &pyston_compiler::abi::DeoptPoint) -> Option<Yield
         key,
         simple,
         value_union,
+        in_place,
     })
+}
+
+/// `capture` where the step stopped at the `yield` the state `ns` is at
+/// already, and the layout is simple: its data copied in place, an object
+/// whose pointer changed held instead of the old one (let go at once: the
+/// step is over, and compiled code holds the new one), and every classified
+/// value (array, container) the same object with the same slots. False,
+/// with nothing changed that `capture`'s general path would not change the
+/// same way, where a classified value differs (the general path then
+/// classifies it).
+fn capture_in_place(py: Python<'_>, plan: &[Update], ctx: &Ctx, ns: &mut Native) -> bool {
+    for u in plan {
+        if let Update::Same { src, dst, n } = *u {
+            let (src, dst, n) = (src as usize, dst as usize, n as usize);
+            // (a few words: compared in place, not by a call of memcmp)
+            for i in 0..n {
+                if ns.slots[dst + i] != ctx.slots[src + i] {
+                    return false;
+                }
+            }
+        }
+    }
+    for u in plan {
+        match *u {
+            Update::Copy { src, dst, n } => {
+                let (src, dst, n) = (src as usize, dst as usize, n as usize);
+                // (as above: not a call of memmove)
+                for i in 0..n {
+                    ns.slots[dst + i] = ctx.slots[src + i];
+                }
+            }
+            Update::Ref { src, dst, k } => {
+                let p = ctx.slots[src as usize];
+                if ns.slots[dst as usize] != p {
+                    // SAFETY: an object slot holds a live object (an argument, or arena-owned
+                    // with the arena released only after this); we take our own reference.
+                    let o = unsafe { Bound::from_borrowed_ptr(py, p as *mut pyo3::ffi::PyObject) }.unbind();
+                    ns.slots[dst as usize] = p;
+                    ns.dead.push(std::mem::replace(&mut ns.refs[k as usize], o));
+                }
+            }
+            Update::Same { .. } => {}
+        }
+    }
+    true
 }
 
 /// Takes strong references to the objects the value of type `t` at
@@ -504,6 +584,16 @@ fn capture(py: Python<'_>, meta: &FuncMeta, ctx: &Ctx, ns: &mut Native) -> PyRes
         return Ok(None);
     };
     let in_place = l.simple && ns.layout.as_ref().is_some_and(|p| Arc::ptr_eq(p, l));
+    if in_place {
+        if let Some(plan) = &l.in_place {
+            if capture_in_place(py, plan, ctx, ns) {
+                if !ns.dead.is_empty() {
+                    ns.dead.clear();
+                }
+                return Ok(Some(value));
+            }
+        }
+    }
     if !in_place {
         ns.retire();
     }
@@ -570,6 +660,7 @@ fn capture(py: Python<'_>, meta: &FuncMeta, ctx: &Ctx, ns: &mut Native) -> PyRes
                 let c = Check {
                     at: dst,
                     arg: i,
+                    n: a.n,
                     obj,
                     descr,
                     flags,
@@ -630,6 +721,8 @@ struct GenState {
 #[pyclass(module = "pyston._pyston", name = "generator", frozen)]
 pub struct Generator {
     func: Py<GeneratorFunction>,
+    /// The function's semantics box NumPy scalars as Python's (Numba's).
+    box_python_scalars: bool,
     qualname: String,
     /// Set while a step runs, or while a method reads or changes `st`.
     running: std::sync::atomic::AtomicBool,
@@ -664,7 +757,7 @@ impl Generator {
     /// generators give it, and as its functions return one).
     fn resume(&self, py: Python<'_>, sent: Option<Py<PyAny>>) -> PyResult<Py<PyAny>> {
         let r = self.step(py, sent)?;
-        if self.func.get().parent.get().sem.box_python_scalars {
+        if self.box_python_scalars {
             return crate::dispatch::numba_box(py, r);
         }
         Ok(r)
@@ -770,7 +863,12 @@ impl Generator {
         let Some(l) = ns.layout.take() else {
             return StepOut::NotRun;
         };
-        let i = match steps.iter().position(|(k, _, _)| Arc::ptr_eq(k, &l)) {
+        // (the step the last one resumed by, first)
+        let found = match steps.last() {
+            Some((k, _, _)) if Arc::ptr_eq(k, &l) => Some(steps.len() - 1),
+            _ => steps.iter().position(|(k, _, _)| Arc::ptr_eq(k, &l)),
+        };
+        let i = match found {
             Some(i) if steps[i].1.bind(py).get().spec_current(py, &steps[i].2) => Some(i),
             _ => None,
         };

@@ -150,6 +150,7 @@ fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parallel::get_thread_id, m)?)?;
     m.add_function(wrap_pyfunction!(dispatch::_dump, m)?)?;
     m.add_function(wrap_pyfunction!(boxing::_register_typed_containers, m)?)?;
+    m.add_function(wrap_pyfunction!(env::_dict_versions, m)?)?;
     m.add_function(wrap_pyfunction!(check_flag, m)?)?;
     m.add_function(wrap_pyfunction!(parse_flag, m)?)?;
     m.add_function(wrap_pyfunction!(numpy_library, m)?)?;

@@ -588,6 +588,7 @@ pub fn compile(
     })?;
     let meta = Arc::new(FuncMeta {
         func: f.clone(),
+        nret: crate::runtime::slot_count(&typed.ret),
         typed,
         params: params.clone(),
         deopts: out.deopts,

@@ -397,6 +397,8 @@ pub fn frame_entries<'a>(
 pub struct FuncMeta {
     pub func: Arc<ir::Function>,
     pub typed: Typed,
+    /// The number of slots of the return value (`slot_count(&typed.ret)`).
+    pub nret: usize,
     pub params: Vec<Ty>,
     pub deopts: Vec<DeoptPoint>,
     /// Spans of direct calls, for tracebacks through compiled frames.

@@ -221,6 +221,19 @@ impl Gen<'_, '_> {
             return Ok(None);
         }
         let (ta, tb) = (args[0].1[0], args[1].1[0]);
+        // The result member of each pair of tags, as its tag.
+        let mut table = vec![vec![0u8; mb.len()]; ma.len()];
+        for (i, j, r) in &results {
+            let Some(k) = rms.iter().position(|m| m == r) else {
+                return Ok(None);
+            };
+            table[*i][*j] = k as u8;
+        }
+        if let Some(tag) = self.tag_join(&table, ta, tb) {
+            let mut out = vec![tag];
+            out.extend(vals);
+            return Ok(Some(out));
+        }
         let mut tag = self.b.ins().iconst(clt::I8, 0);
         for (i, j, r) in &results {
             let Some(k) = rms.iter().position(|m| m == r) else {
@@ -235,6 +248,54 @@ impl Gen<'_, '_> {
         let mut out = vec![tag];
         out.extend(vals);
         Ok(Some(out))
+    }
+
+    /// The result tag `table[ta][tb]` as `f(ta) | g(tb)`, where the table
+    /// has that form (`f(i) = table[i][0]`, `g(j) = table[0][j]`, checked for
+    /// every pair of tags, so the value is the table's own): for `float |
+    /// np.float64` with itself, where NumPy's member wins, that is `ta | tb`,
+    /// one instruction where the select chain over every pair made a loop's
+    /// accumulator wait several cycles per iteration for its tag. None where
+    /// the table has another form.
+    fn tag_join(&mut self, table: &[Vec<u8>], ta: CV, tb: CV) -> Option<CV> {
+        if table.is_empty() || table[0].is_empty() || table[0][0] != 0 {
+            return None;
+        }
+        let joins = table
+            .iter()
+            .enumerate()
+            .all(|(i, row)| row.iter().enumerate().all(|(j, &k)| k == table[i][0] | table[0][j]));
+        if !joins {
+            return None;
+        }
+        let f: Vec<u8> = table.iter().map(|row| row[0]).collect();
+        let g: Vec<u8> = table[0].clone();
+        let a = self.tag_map(&f, ta);
+        let b = self.tag_map(&g, tb);
+        Some(match (a, b) {
+            (Some(a), Some(b)) => self.b.ins().bor(a, b),
+            (Some(x), None) | (None, Some(x)) => x,
+            (None, None) => self.b.ins().iconst(clt::I8, 0),
+        })
+    }
+
+    /// `map[t]` for a tag `t` (None: 0 for every tag).
+    fn tag_map(&mut self, map: &[u8], t: CV) -> Option<CV> {
+        if map.iter().all(|&k| k == 0) {
+            return None;
+        }
+        if map.iter().enumerate().all(|(i, &k)| k as usize == i) {
+            return Some(t);
+        }
+        let mut v = self.b.ins().iconst(clt::I8, map[0] as i64);
+        for (i, &k) in map.iter().enumerate().skip(1) {
+            if k != map[0] {
+                let c = self.b.ins().icmp_imm_s(IntCC::Equal, t, i as i64);
+                let kv = self.b.ins().iconst(clt::I8, k as i64);
+                v = self.b.ins().select(c, kv, v);
+            }
+        }
+        Some(v)
     }
 
     /// The truth of `a OP b` as one byte (min/max), branch-free for same-representation unions.
