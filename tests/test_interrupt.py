@@ -19,17 +19,34 @@ import pytest
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGINT delivery from outside needs POSIX")
 
 
+def _default_sigint():
+    # A test run started in the background of a shell (`cmd &`) ignores SIGINT,
+    # and a child inherits that; the scripts here start as from a terminal.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(src, tmp_path, after=0.4):
     """Runs ``src`` until it prints READY, sends SIGINT ``after`` seconds
     later, and returns (returncode, stdout, stderr, seconds to exit)."""
     path = tmp_path / "script.py"
     path.write_text(textwrap.dedent(src))
-    p = subprocess.Popen([sys.executable, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert p.stdout.readline().strip() == "READY"
-    time.sleep(after)
-    p.send_signal(signal.SIGINT)
-    t0 = time.monotonic()
-    out, err = p.communicate(timeout=60)
+    p = subprocess.Popen(
+        [sys.executable, str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_sigint,
+    )
+    try:
+        assert p.stdout.readline().strip() == "READY"
+        time.sleep(after)
+        p.send_signal(signal.SIGINT)
+        t0 = time.monotonic()
+        out, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()  # (no spinning child left behind)
+            p.wait()
     return p.returncode, out, err, time.monotonic() - t0
 
 
@@ -182,6 +199,8 @@ def test_python_level_handler_is_unchanged(tmp_path):
     """
         )
     )
-    r = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=60, preexec_fn=_default_sigint
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["True", "True"]
