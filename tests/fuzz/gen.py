@@ -1151,6 +1151,50 @@ class Gen:
         finally:
             self.r = saved
 
+    def imports_sums_block(self, cr: random.Random) -> None:
+        """An `import` statement inside the function (`import math as m`,
+        `from math import fabs as m`, `import numpy as m`, `from numpy import
+        float64 as m`: fresh names, never the module-level `math`/`np`) whose
+        module is then used, and conditional sums over a 1-D int array: the
+        element read again inside the branch (`if a[i] > t: s += a[i]`, or
+        `int(a[i])`), the sum starting as `s = 0` (a Python int until its first
+        term), on either side of the branch. Drawn from `cr` (the main stream
+        is unchanged)."""
+        saved, self.r = self.r, cr
+        try:
+            m = self.fresh("md")
+            imp, use = self.r.choice((
+                (f"import math as {m}", f"{m}.fabs"),
+                (f"from math import fabs as {m}", m),
+                (f"import numpy as {m}", f"{m}.float64"),
+                (f"from numpy import float64 as {m}", m),
+            ))
+            self.emit(1, imp)
+            v = self.fresh("vm")
+            self.emit(1, f"{v} = {use}({self.expr('f', 1)})")
+            self.scalars[v] = "f"
+            ints = [a for a, (nd, dt) in self.arrays.items() if nd == 1 and dt == "int64"]
+            if not ints:
+                return
+            a, s, i = self.r.choice(ints), self.fresh("sm"), self.fresh("im")
+            op = self.r.choice(("<", "<=", ">", ">=", "==", "!="))
+            term = self.r.choice((f"{a}[{i}]", f"int({a}[{i}])"))
+            add = self.r.choice((f"{s} += {term}", f"{s} = {s} + {term}"))
+            self.emit(1, f"{s} = 0")
+            self.emit(1, f"for {i} in range({a}.shape[0]):")
+            self.emit(2, f"if {a}[{i}] {op} {self.int_lit()}:")
+            if self.chance(0.5):
+                self.emit(3, add)
+            else:
+                self.emit(3, "pass")
+                self.emit(2, "else:")
+                self.emit(3, add)
+            t = self.fresh("vm")
+            self.emit(1, f"{t} = {s}")  # an int or an np.int64, as the loop left it
+            self.scalars[t] = "i"
+        finally:
+            self.r = saved
+
     def passed_functions_block(self, fr: random.Random) -> None:
         """Functions passed as arguments (a module-level helper, a nested
         function or a lambda given to a module-level applier, which compiled
@@ -1277,7 +1321,7 @@ class Gen:
 
     def function(self, hr: random.Random = None, lr: random.Random = None,
                  fr: random.Random = None, tr: random.Random = None,
-                 dr: random.Random = None) -> Tuple[str, List[str]]:
+                 dr: random.Random = None, cr: random.Random = None) -> Tuple[str, List[str]]:
         if hr is not None and hr.random() < 0.3:
             for _ in range(hr.randint(1, 2)):
                 self.helper(hr)
@@ -1332,6 +1376,8 @@ class Gen:
             self.tuple_forms_block(tr)
         if dr is not None and dr.random() < 0.25:
             self.dict_loops_block(dr)
+        if cr is not None and cr.random() < 0.25:
+            self.imports_sums_block(cr)
         names = list(self.scalars)
         self.r.shuffle(names)
         if self.ret_kinds is None:
@@ -1393,7 +1439,7 @@ def generate(seed: int) -> Program:
     g = Gen(r)
     src, kinds = g.function(random.Random(seed * 7919 + 17), random.Random(seed * 104729 + 5),
                             random.Random(seed * 15485863 + 29), random.Random(seed * 32452843 + 41),
-                            random.Random(seed * 49979687 + 53))
+                            random.Random(seed * 49979687 + 53), random.Random(seed * 67867967 + 59))
     args = []
     for _ in range(r.randint(2, 4)):
         vals = []
