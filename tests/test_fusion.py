@@ -77,6 +77,7 @@ def check(f, *args):
     for g, w in zip(got, want) if isinstance(want, tuple) else [(got, want)]:
         assert type(g) is type(w)
         assert g.dtype == w.dtype and g.shape == w.shape
+        assert g.strides == w.strides  # NumPy's layout (F-ordered operands give F order)
         assert g.tobytes() == w.tobytes()  # bit for bit (NaN payloads included)
 
 

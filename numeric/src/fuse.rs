@@ -9,6 +9,17 @@
 //! `np.where` of a comparison) are exactly rounded IEEE operations or exact
 //! selections, so every element is bit-identical to NumPy's.
 //!
+//! Leaves of a lower rank broadcast as in NumPy (length-1 axes in front). The
+//! fast path runs only when every leaf's strides keep C order (then NumPy's
+//! iterator allocates a C-ordered result too; an F-ordered or reversed
+//! operand gets NumPy's own layout on the slow path).
+//!
+//! A sum or mean over the last axis (`np.sum(e, axis=-1)`, `e.mean(1,
+//! keepdims=True)`) of such an expression, or of one array, is a root too
+//! (`emit_row_sum`): each row's values go into a scratch row that is summed as
+//! NumPy sums a row of a C-ordered array along its last axis, `0.0 +
+//! pairwise(row)`, so the result is NumPy's without the temporary.
+//!
 //! NumPy also *warns* on overflow, invalid operations and division by zero.
 //! The fused loop notes any non-finite result or computed divisor (the only
 //! way a non-finite intermediate can vanish is as a divisor); then, and
@@ -51,6 +62,12 @@ pub enum NodeOp {
     Cmp(CmpOp),
     /// `np.where(cond, x, y)`.
     Where,
+    /// `np.sum(e, axis=-1)` / `np.mean(e, axis=-1)` (also as methods, with
+    /// `keepdims`): only as a root, over the expression below it (see `emit_row_sum`).
+    RowSum {
+        mean: bool,
+        keepdims: bool,
+    },
 }
 
 /// The fused expressions of a function, by root instruction, and their other instructions.
@@ -102,6 +119,11 @@ impl NodeOp {
             NodeOp::Square => "square".into(),
             NodeOp::Cmp(c) => format!("cmp {}", format!("{c:?}").to_lowercase()),
             NodeOp::Where => "where".into(),
+            NodeOp::RowSum { mean, keepdims } => format!(
+                "{} last axis{}",
+                if *mean { "mean" } else { "sum" },
+                if *keepdims { " keepdims" } else { "" }
+            ),
         }
     }
 }
@@ -110,11 +132,18 @@ impl NodeOp {
 pub(crate) trait FuseGen {
     fn node_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<NodeOp>;
     fn exact_in_f64(&self, v: Value) -> bool;
-    fn node_args(inst: &ir::Inst) -> &[Value];
+    fn row_sum(&self, inst: &ir::Inst) -> Option<NodeOp>;
+    fn node_args<'i>(&self, inst: &'i ir::Inst) -> &'i [Value];
     fn quiet(&self, blk: Block, k: usize) -> bool;
     fn plan_fusion(&self) -> FusionPlan;
     fn fused_dying(&self, blk: Block, fx: &FusedExpr) -> Vec<usize>;
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()>;
+    fn fused_geometry(&mut self, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV);
+    fn unit_rows(&mut self, bstrides: &[Vec<CV>]) -> CV;
+    fn row_ptrs(&mut self, r: CV, ptrs: &[CV], shape: &[CV], bstrides: &[Vec<CV>]) -> Vec<CV>;
+    fn emit_row_sum(&mut self, blk: Block, fx: &FusedExpr, mean: bool, keepdims: bool) -> CResult<()>;
+    fn fused_slow_path(&mut self, blk: Block, fx: &FusedExpr, merge: clir::Block) -> CResult<()>;
+    fn fused_scalars(&mut self, fx: &FusedExpr, insts: &[ir::Inst]) -> CResult<HashMap<Value, CV>>;
     fn sink_addr(&mut self, sink: CV, addr: CV) -> CV;
     #[allow(clippy::too_many_arguments)]
     fn fused_run(
@@ -150,6 +179,9 @@ impl FuseGen for Gen<'_, '_> {
         let Ty::Array(at) = self.typed.ty(r) else { return None };
         if !self.env.pycalls.contains_key(&(blk, k)) {
             return None;
+        }
+        if let Some(op) = self.row_sum(inst) {
+            return (at.dtype == Dtype::Float64).then_some(op);
         }
         if at.dtype == Dtype::Bool {
             return match inst.op {
@@ -199,6 +231,50 @@ impl FuseGen for Gen<'_, '_> {
         }
     }
 
+    /// `np.sum(e, axis=-1)`, `np.mean(e, -1)`, `e.sum(axis=e.ndim - 1,
+    /// keepdims=True)` and the like, of a float64 array `e` of rank 2 or more:
+    /// a reduction over the last axis (constant `axis` and `keepdims`, no
+    /// other arguments).
+    fn row_sum(&self, inst: &ir::Inst) -> Option<NodeOp> {
+        let Op::MethodCall { name, kw } = &inst.op else {
+            return None;
+        };
+        let mean = match name.as_str() {
+            "sum" => false,
+            "mean" => true,
+            _ => return None,
+        };
+        let module = match self.typed.ty(inst.args[0]) {
+            Ty::Module(Module::Numpy) => 1,
+            Ty::Array(_) => 0,
+            _ => return None,
+        };
+        let e = *inst.args.get(module)?;
+        let Ty::Array(et) = self.typed.ty(e) else { return None };
+        if et.dtype != Dtype::Float64 || et.ndim < 2 {
+            return None;
+        }
+        let rest = &inst.args[module + 1..];
+        let npos = rest.len().checked_sub(kw.len())?;
+        if npos > 1 {
+            return None;
+        }
+        let mut axis = rest.first().filter(|_| npos == 1).copied();
+        let mut keepdims = false;
+        for (name, v) in kw.iter().zip(&rest[npos..]) {
+            match (name.as_str(), self.consts.get(v)) {
+                ("axis", _) if axis.is_none() => axis = Some(*v),
+                ("keepdims", Some(Const::Bool(b))) => keepdims = *b,
+                _ => return None,
+            }
+        }
+        let nd = i64::from(et.ndim);
+        match self.consts.get(&axis?) {
+            Some(Const::Int(a)) if *a == -1 || *a == nd - 1 => Some(NodeOp::RowSum { mean, keepdims }),
+            _ => None,
+        }
+    }
+
     /// Whether a comparison operand is compared as the float64 it converts to:
     /// float64 arrays and floats, and int constants of at most 2**53 (NumPy
     /// compares larger ints exactly, not as float64).
@@ -213,9 +289,14 @@ impl FuseGen for Gen<'_, '_> {
         }
     }
 
-    /// The operands of a node (the module argument of `np.sqrt(x)` left out).
-    fn node_args(inst: &ir::Inst) -> &[Value] {
-        match inst.op {
+    /// The operands of a node (the module argument of `np.sqrt(x)` left out;
+    /// of a row sum, only the array summed).
+    fn node_args<'i>(&self, inst: &'i ir::Inst) -> &'i [Value] {
+        match &inst.op {
+            Op::MethodCall { name, .. } if name == "sum" || name == "mean" => {
+                let module = matches!(self.typed.ty(inst.args[0]), Ty::Module(_));
+                &inst.args[usize::from(module)..usize::from(module) + 1]
+            }
             Op::MethodCall { .. } => &inst.args[1..],
             _ => &inst.args,
         }
@@ -301,9 +382,10 @@ impl FuseGen for Gen<'_, '_> {
                 if !ops.contains_key(&k) {
                     continue;
                 }
-                for a in Self::node_args(i) {
+                for a in self.node_args(i) {
                     if let Some(&c) = nodes.get(a) {
-                        if uses.get(a) == Some(&1) {
+                        // (a row sum is only ever a root)
+                        if uses.get(a) == Some(&1) && !matches!(ops[&c], NodeOp::RowSum { .. }) {
                             inner.insert(c);
                         }
                     }
@@ -315,7 +397,7 @@ impl FuseGen for Gen<'_, '_> {
             // (`c = a * b; x[k] = c; e = (c + d) * f`: `c` before the store, the
             // rest after it.) The nodes run in the same order either way.
             let children = |k: usize, inner: &HashSet<usize>| -> Vec<usize> {
-                Self::node_args(&d.insts[k])
+                self.node_args(&d.insts[k])
                     .iter()
                     .filter_map(|a| nodes.get(a).copied().filter(|c| inner.contains(c)))
                     .collect()
@@ -356,19 +438,24 @@ impl FuseGen for Gen<'_, '_> {
                 if rt.dtype != Dtype::Float64 {
                     continue; // a comparison is fused only into the np.where using it
                 }
-                let ndim = rt.ndim as usize;
+                // (a row sum's rank is that of the array it sums)
+                let row_sum = matches!(ops[&root], NodeOp::RowSum { .. });
+                let ndim = match self.typed.ty(self.node_args(&d.insts[root])[0]) {
+                    Ty::Array(et) if row_sum => et.ndim as usize,
+                    _ => rt.ndim as usize,
+                };
                 if ndim == 0 {
                     continue; // NumPy gives scalars for 0-d operands
                 }
-                // Collect the tree; every leaf must be a C-contiguous float64 array of
-                // the root's rank, or a number.
+                // Collect the tree; every leaf must be a float64 array of at most the
+                // root's rank (broadcast, as NumPy does), or a number.
                 let mut tree = vec![root];
                 let mut leaves = Vec::new();
                 let mut todo = vec![root];
                 let mut ok = true;
                 while let Some(k) = todo.pop() {
                     let user = ops[&k];
-                    for (pos, a) in Self::node_args(&d.insts[k]).iter().enumerate() {
+                    for (pos, a) in self.node_args(&d.insts[k]).iter().enumerate() {
                         // A bool comparison is usable only as np.where's condition,
                         // and np.where's condition only as such a comparison.
                         let is_cmp = nodes.get(a).is_some_and(|c| matches!(ops[c], NodeOp::Cmp(_)));
@@ -387,7 +474,9 @@ impl FuseGen for Gen<'_, '_> {
                                 todo.push(c);
                             }
                             _ => match self.typed.ty(*a) {
-                                Ty::Array(at) if at.dtype == Dtype::Float64 && at.ndim as usize == ndim => {
+                                Ty::Array(at)
+                                    if at.dtype == Dtype::Float64 && at.ndim >= 1 && at.ndim as usize <= ndim =>
+                                {
                                     if !leaves.contains(a) {
                                         leaves.push(*a);
                                     }
@@ -405,7 +494,7 @@ impl FuseGen for Gen<'_, '_> {
                 let pure = (first..root).all(|k| tree.contains(&k) || self.quiet(blk, k));
                 // Expressions an earlier pass (small arrays) computes are left to it.
                 let claimed = tree.iter().any(|k| self.plans.iter().any(|(_, p)| p.claims((blk, *k))));
-                if ok && pure && !claimed && tree.len() >= 2 && !leaves.is_empty() {
+                if ok && pure && !claimed && (tree.len() >= 2 || row_sum) && !leaves.is_empty() {
                     for k in &tree[..tree.len() - 1] {
                         plan.inner.insert((blk, *k));
                     }
@@ -422,7 +511,7 @@ impl FuseGen for Gen<'_, '_> {
                     let reuse = leaves.iter().copied().find(|l| {
                         let in_tree: usize = tree
                             .iter()
-                            .map(|&k| Self::node_args(&d.insts[k]).iter().filter(|a| *a == l).count())
+                            .map(|&k| self.node_args(&d.insts[k]).iter().filter(|a| *a == l).count())
                             .sum();
                         let all_uses = d
                             .insts
@@ -433,7 +522,10 @@ impl FuseGen for Gen<'_, '_> {
                         // (a view a pass makes natively shares its parent's object;
                         // an array a pass computes, small arrays' `np.sin(a)`, is its own)
                         let native = |j: usize| self.plans.iter().any(|(_, p)| p.borrows((blk, j)));
-                        self.f.values[l.0 as usize].name.is_none()
+                        let full_rank = matches!(self.typed.ty(*l), Ty::Array(at) if at.ndim as usize == ndim);
+                        !row_sum
+                            && full_rank
+                            && self.f.values[l.0 as usize].name.is_none()
                             && def_at
                                 .get(l)
                                 .is_some_and(|&j| self.env.pycalls.contains_key(&(blk, j)) && !native(j))
@@ -498,6 +590,9 @@ impl FuseGen for Gen<'_, '_> {
 
     /// Emits a fused expression at its root instruction (see the module docs).
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()> {
+        if let Some(&NodeOp::RowSum { mean, keepdims }) = fx.ops.last() {
+            return self.emit_row_sum(blk, fx, mean, keepdims);
+        }
         let f = self.f;
         let insts = &f.block(blk).insts;
         let root = *fx.nodes.last().unwrap();
@@ -508,49 +603,12 @@ impl FuseGen for Gen<'_, '_> {
         for l in &fx.leaves {
             leaf_vals.push(self.use_val(*l)?);
         }
-        let slots = abi::ArraySlots::new(nd);
-        // NumPy's broadcasting (leaves of the root's rank): along each axis the
-        // length that is not 1 (all such equal; 1 if none), a leaf of length 1
-        // read with stride 0, each element the same operation on the same
-        // operands as NumPy's. Lengths that do not broadcast: the slow path
-        // (NumPy's error).
-        let mut shape: Vec<CV> = Vec::with_capacity(nd);
-        for d in 0..nd {
-            let mut n = self.b.ins().iconst(clt::I64, 1);
-            for lv in &leaf_vals {
-                let one = self.b.ins().icmp_imm_s(IntCC::Equal, lv[slots.shape(d)], 1);
-                n = self.b.ins().select(one, n, lv[slots.shape(d)]);
-            }
-            shape.push(n);
-        }
-        let mut same = self.b.ins().iconst(clt::I8, 1);
-        let mut bcast_vals = leaf_vals.clone();
-        for (lv, bv) in leaf_vals.iter().zip(bcast_vals.iter_mut()) {
-            for (d, s) in shape.iter().enumerate() {
-                let eq = self.b.ins().icmp(IntCC::Equal, lv[slots.shape(d)], *s);
-                let one = self.b.ins().icmp_imm_s(IntCC::Equal, lv[slots.shape(d)], 1);
-                let fits = self.b.ins().bor(eq, one);
-                same = self.b.ins().band(same, fits);
-                let z = self.b.ins().iconst(clt::I64, 0);
-                bv[slots.stride(d)] = self.b.ins().select(one, z, lv[slots.stride(d)]);
-            }
-        }
-        // Scalars, converted once as NumPy converts them (to float64).
-        let mut scalars: HashMap<Value, CV> = HashMap::new();
-        for &k in &fx.nodes {
-            for a in Self::node_args(&insts[k]) {
-                let t = self.ty(*a);
-                if matches!(t, Ty::Float | Ty::Int | Ty::Bool | Ty::Np(Dtype::Float64)) && !scalars.contains_key(a) {
-                    let v = self.use_val(*a)?;
-                    let x = self.conv_f64(&(t, v))?;
-                    scalars.insert(*a, x);
-                }
-            }
-        }
+        let (shape, bstrides, same) = self.fused_geometry(fx, &leaf_vals);
+        let scalars = self.fused_scalars(fx, insts)?;
         let fast = self.b.create_block();
         let slow = self.b.create_block();
         let merge = self.b.create_block();
-        let nslots = slots.count();
+        let nslots = abi::ArraySlots::new(nd).count();
         let merge_params: Vec<CV> = (0..nslots)
             .map(|_| self.b.append_block_param(merge, clt::I64))
             .collect();
@@ -584,8 +642,10 @@ impl FuseGen for Gen<'_, '_> {
             let i = fx.leaves.iter().position(|x| *x == l).unwrap();
             let ctx = self.ctx.unwrap();
             let lv = &leaf_vals[i];
+            let slots = abi::ArraySlots::new(nd);
             let ok = self.call("pyston_fuse_elidable", &[ctx, lv[abi::ArraySlots::OBJ], lv[0], size])?[0];
-            // (a leaf of the result's own shape only, not a broadcast one)
+            // (a leaf of the result's own shape only, not a broadcast one; the plan
+            // picks only leaves of the result's rank)
             let mut ok = self.b.ins().icmp_imm_s(IntCC::NotEqual, ok, 0);
             for (d, s) in shape.iter().enumerate() {
                 let eq = self.b.ins().icmp(IntCC::Equal, lv[slots.shape(d)], *s);
@@ -617,8 +677,8 @@ impl FuseGen for Gen<'_, '_> {
         let mut contig = self.b.ins().iconst(clt::I8, 1);
         let mut cs = self.b.ins().iconst(clt::I64, 8);
         for d in (0..nd).rev() {
-            for lv in &bcast_vals {
-                let eq = self.b.ins().icmp(IntCC::Equal, lv[slots.stride(d)], cs);
+            for st in &bstrides {
+                let eq = self.b.ins().icmp(IntCC::Equal, st[d], cs);
                 contig = self.b.ins().band(contig, eq);
             }
             cs = self.b.ins().imul(cs, shape[d]);
@@ -647,11 +707,7 @@ impl FuseGen for Gen<'_, '_> {
             let zero = self.b.ins().iconst(clt::I64, 0);
             self.b.ins().select(nz, zero, q)
         };
-        let mut unit = self.b.ins().iconst(clt::I8, 1);
-        for lv in &bcast_vals {
-            let eq = self.b.ins().icmp_imm_s(IntCC::Equal, lv[slots.stride(nd - 1)], 8);
-            unit = self.b.ins().band(unit, eq);
-        }
+        let unit = self.unit_rows(&bstrides);
         let rh = self.b.create_block();
         let rb = self.b.create_block();
         let r = self.b.append_block_param(rh, clt::I64);
@@ -663,18 +719,8 @@ impl FuseGen for Gen<'_, '_> {
         let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, r, nrows);
         self.b.ins().brif(end, done, &[BlockArg::Value(rbad)], rb, &[]);
         self.b.switch_to_block(rb);
-        // Row `r`'s index along each outer axis, and each leaf's row address.
-        let mut row_ptrs = ptrs.clone();
-        let mut rem = r;
-        for d in (0..nd - 1).rev() {
-            let i = self.b.ins().srem(rem, shape[d]);
-            rem = self.b.ins().sdiv(rem, shape[d]);
-            for (p, lv) in row_ptrs.iter_mut().zip(&bcast_vals) {
-                let o = self.b.ins().imul(i, lv[slots.stride(d)]);
-                *p = self.b.ins().iadd(*p, o);
-            }
-        }
-        let inner: Vec<CV> = bcast_vals.iter().map(|lv| lv[slots.stride(nd - 1)]).collect();
+        let row_ptrs = self.row_ptrs(r, &ptrs, &shape, &bstrides);
+        let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
         let row_off = self.b.ins().imul(r, n_last);
         let row_off = self.b.ins().ishl_imm_u(row_off, 3);
         let row_out = self.b.ins().iadd(out_ptr, row_off);
@@ -723,6 +769,258 @@ impl FuseGen for Gen<'_, '_> {
 
         // Slow path: the instructions as written (NumPy calls, temporaries, warnings).
         self.b.switch_to_block(slow);
+        self.fused_slow_path(blk, fx, merge)?;
+        self.b.switch_to_block(merge);
+        self.vals.insert(root_val, merge_params);
+        Ok(())
+    }
+
+    /// The broadcast shape of an expression's leaves (NumPy's rules: a leaf of
+    /// lower rank gets length-1 axes in front; along each axis the length that
+    /// is not 1), each leaf's strides in it (0 where it has length 1), and
+    /// whether the fast path may run: the lengths broadcast, and every leaf's
+    /// nonzero strides are positive and do not grow inward. Then NumPy's
+    /// iterator keeps C order (no pair of axes has an operand asking for a
+    /// swap), so its result is C-contiguous like the fused one, and a row
+    /// reduction over the last axis sums each row pairwise. Otherwise (an
+    /// F-ordered or reversed operand, lengths that do not broadcast) the slow
+    /// path runs: NumPy's own layout, or its error.
+    fn fused_geometry(&mut self, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV) {
+        let nd = fx.ndim;
+        let one = self.b.ins().iconst(clt::I64, 1);
+        let zero = self.b.ins().iconst(clt::I64, 0);
+        // Each leaf's length and stride along each of the root's axes.
+        let mut lens: Vec<Vec<CV>> = Vec::new();
+        let mut strides: Vec<Vec<CV>> = Vec::new();
+        for (l, lv) in fx.leaves.iter().zip(leaf_vals) {
+            let lr = match self.typed.ty(*l) {
+                Ty::Array(at) => at.ndim as usize,
+                _ => nd,
+            };
+            let slots = abi::ArraySlots::new(lr);
+            let pad = nd - lr;
+            lens.push(
+                (0..nd)
+                    .map(|d| if d < pad { one } else { lv[slots.shape(d - pad)] })
+                    .collect(),
+            );
+            strides.push(
+                (0..nd)
+                    .map(|d| if d < pad { zero } else { lv[slots.stride(d - pad)] })
+                    .collect(),
+            );
+        }
+        let mut shape: Vec<CV> = Vec::with_capacity(nd);
+        for d in 0..nd {
+            let mut n = one;
+            for ls in &lens {
+                let is1 = self.b.ins().icmp_imm_s(IntCC::Equal, ls[d], 1);
+                n = self.b.ins().select(is1, n, ls[d]);
+            }
+            shape.push(n);
+        }
+        let mut same = self.b.ins().iconst(clt::I8, 1);
+        let mut bstrides = Vec::new();
+        for (ls, st) in lens.iter().zip(&strides) {
+            let mut bs = Vec::with_capacity(nd);
+            for d in 0..nd {
+                let eq = self.b.ins().icmp(IntCC::Equal, ls[d], shape[d]);
+                let is1 = self.b.ins().icmp_imm_s(IntCC::Equal, ls[d], 1);
+                let fits = self.b.ins().bor(eq, is1);
+                same = self.b.ins().band(same, fits);
+                bs.push(self.b.ins().select(is1, zero, st[d]));
+            }
+            // C order: from the last axis outward, each nonzero stride at least
+            // every nonzero stride inside it, and none negative.
+            let mut inner_max = zero;
+            for d in (0..nd).rev() {
+                let nonneg = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, bs[d], 0);
+                let is0 = self.b.ins().icmp_imm_s(IntCC::Equal, bs[d], 0);
+                let ge = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, bs[d], inner_max);
+                let ok = self.b.ins().bor(is0, ge);
+                let ok = self.b.ins().band(ok, nonneg);
+                same = self.b.ins().band(same, ok);
+                inner_max = self.b.ins().smax(inner_max, bs[d]);
+            }
+            bstrides.push(bs);
+        }
+        (shape, bstrides, same)
+    }
+
+    /// The expression's scalar operands, converted once as NumPy converts them (to float64).
+    fn fused_scalars(&mut self, fx: &FusedExpr, insts: &[ir::Inst]) -> CResult<HashMap<Value, CV>> {
+        let mut scalars: HashMap<Value, CV> = HashMap::new();
+        for &k in &fx.nodes {
+            for a in self.node_args(&insts[k]) {
+                let t = self.ty(*a);
+                if matches!(t, Ty::Float | Ty::Int | Ty::Bool | Ty::Np(Dtype::Float64)) && !scalars.contains_key(a) {
+                    let v = self.use_val(*a)?;
+                    let x = self.conv_f64(&(t, v))?;
+                    scalars.insert(*a, x);
+                }
+            }
+        }
+        Ok(scalars)
+    }
+
+    /// Whether every leaf's elements are adjacent along the last axis.
+    fn unit_rows(&mut self, bstrides: &[Vec<CV>]) -> CV {
+        let mut unit = self.b.ins().iconst(clt::I8, 1);
+        for st in bstrides {
+            let eq = self.b.ins().icmp_imm_s(IntCC::Equal, *st.last().unwrap(), 8);
+            unit = self.b.ins().band(unit, eq);
+        }
+        unit
+    }
+
+    /// Each leaf's address of row `r` (rows counted over all axes but the last, in C order).
+    fn row_ptrs(&mut self, r: CV, ptrs: &[CV], shape: &[CV], bstrides: &[Vec<CV>]) -> Vec<CV> {
+        let mut row_ptrs = ptrs.to_vec();
+        let mut rem = r;
+        for d in (0..shape.len() - 1).rev() {
+            let i = self.b.ins().srem(rem, shape[d]);
+            rem = self.b.ins().sdiv(rem, shape[d]);
+            for (p, st) in row_ptrs.iter_mut().zip(bstrides) {
+                let o = self.b.ins().imul(i, st[d]);
+                *p = self.b.ins().iadd(*p, o);
+            }
+        }
+        row_ptrs
+    }
+
+    /// `np.sum(e, axis=-1)` (or `np.mean`, `e.sum(...)`, `keepdims=True`) of a
+    /// fused expression `e` (or of one array): each row's values computed into a
+    /// scratch row, then summed as NumPy sums a row of a C-contiguous array
+    /// along its last axis, `0.0 + pairwise(row)` (checked against NumPy 1.26
+    /// and 2.x for rows of up to 8192 elements, contiguous or strided: longer
+    /// rows are summed in buffer-sized chunks by some versions, so they take the
+    /// slow path), a mean then divided by the row's length as NumPy's `_mean`
+    /// divides. No temporary array; any non-finite element or sum takes the slow path.
+    fn emit_row_sum(&mut self, blk: Block, fx: &FusedExpr, mean: bool, keepdims: bool) -> CResult<()> {
+        let f = self.f;
+        let insts = &f.block(blk).insts;
+        let root = *fx.nodes.last().unwrap();
+        let root_val = insts[root].result.unwrap();
+        let nd = fx.ndim;
+        let mut leaf_vals = Vec::new();
+        for l in &fx.leaves {
+            leaf_vals.push(self.use_val(*l)?);
+        }
+        let (shape, bstrides, same) = self.fused_geometry(fx, &leaf_vals);
+        let scalars = self.fused_scalars(fx, insts)?;
+        let n_last = shape[nd - 1];
+        let short = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, n_last, 8192);
+        let mut ok = self.b.ins().band(same, short);
+        if mean {
+            // (an empty row: NumPy's "Mean of empty slice" warning)
+            let some = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n_last, 0);
+            ok = self.b.ins().band(ok, some);
+        }
+        let out_nd = if keepdims { nd } else { nd - 1 };
+        let nslots = abi::ArraySlots::new(out_nd).count();
+        let (fast, slow, merge) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let merge_params: Vec<CV> = (0..nslots)
+            .map(|_| self.b.append_block_param(merge, clt::I64))
+            .collect();
+        self.b.ins().brif(ok, fast, &[], slow, &[]);
+
+        self.b.switch_to_block(fast);
+        let mut out_shape: Vec<CV> = shape[..nd - 1].to_vec();
+        if keepdims {
+            out_shape.push(self.b.ins().iconst(clt::I64, 1));
+        }
+        let at = ArrTy {
+            dtype: Dtype::Float64,
+            ndim: out_nd as u8,
+            layout: Layout::C,
+            readonly: false,
+        };
+        let (st, outbuf) = self.alloc_call(AllocKind::Empty, &at, &out_shape)?;
+        let allocated = self.b.create_block();
+        self.b.ins().brif(st, slow, &[], allocated, &[]);
+        self.b.switch_to_block(allocated);
+        let out = self.load_array_slots(outbuf, out_nd);
+        let scratch = self.call("pyston_row_scratch", &[n_last])?[0];
+        let got = self.b.create_block();
+        self.b.ins().brif(scratch, got, &[], slow, &[]);
+        self.b.switch_to_block(got);
+        let mut nrows = self.b.ins().iconst(clt::I64, 1);
+        for s in &shape[..nd - 1] {
+            nrows = self.b.ins().imul(nrows, *s);
+        }
+        let unit = self.unit_rows(&bstrides);
+        let ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
+        let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
+        let flags = MemFlagsData::new().with_notrap();
+        let no_sink = self.b.ins().iconst(clt::I64, 0);
+        let nf = if mean {
+            Some(self.b.ins().fcvt_from_sint(clt::F64, n_last))
+        } else {
+            None
+        };
+        // for r in 0..nrows: row r's values into the scratch row, its sum into out[r]
+        let (rh, rb, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let r = self.b.append_block_param(rh, clt::I64);
+        let rbad = self.b.append_block_param(rh, clt::I64X2);
+        let dbad = self.b.append_block_param(done, clt::I64X2);
+        let z = self.b.ins().iconst(clt::I64, 0);
+        let zv = self.b.ins().splat(clt::I64X2, z);
+        self.b.ins().jump(rh, &[BlockArg::Value(z), BlockArg::Value(zv)]);
+        self.b.switch_to_block(rh);
+        let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, r, nrows);
+        self.b.ins().brif(end, done, &[BlockArg::Value(rbad)], rb, &[]);
+        self.b.switch_to_block(rb);
+        let row = self.row_ptrs(r, &ptrs, &shape, &bstrides);
+        let (vb, sb, summed) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let ebad = self.b.append_block_param(summed, clt::I64X2);
+        self.b.ins().brif(unit, vb, &[], sb, &[]);
+        self.b.switch_to_block(vb);
+        let bad = self.fused_run(fx, insts, &row, &[], scratch, no_sink, n_last, false, &scalars, flags)?;
+        self.b.ins().jump(summed, &[BlockArg::Value(bad)]);
+        self.b.switch_to_block(sb);
+        let bad = self.fused_run(fx, insts, &row, &inner, scratch, no_sink, n_last, true, &scalars, flags)?;
+        self.b.ins().jump(summed, &[BlockArg::Value(bad)]);
+        self.b.switch_to_block(summed);
+        let mut sum = self.call("pyston_row_sum", &[scratch, n_last])?[0];
+        if let Some(nf) = nf {
+            sum = self.b.ins().fdiv(sum, nf);
+        }
+        // (r - r is NaN exactly when r is inf or NaN)
+        let d = self.b.ins().fsub(sum, sum);
+        let nonfinite = self.b.ins().fcmp(FloatCC::Unordered, d, d);
+        let w = self.b.ins().uextend(clt::I64, nonfinite);
+        let wv = self.b.ins().splat(clt::I64X2, w);
+        let off = self.b.ins().ishl_imm_u(r, 3);
+        let addr = self.b.ins().iadd(out[0], off);
+        self.b.ins().store(flags, sum, addr, 0);
+        let bad = self.b.ins().bor(rbad, ebad);
+        let bad = self.b.ins().bor(bad, wv);
+        let r1 = self.b.ins().iadd_imm_s(r, 1);
+        self.b.ins().jump(rh, &[BlockArg::Value(r1), BlockArg::Value(bad)]);
+        self.b.switch_to_block(done);
+        let any = self.b.ins().vany_true(dbad);
+        let computed = self.b.create_block();
+        self.b.ins().brif(any, slow, &[], computed, &[]);
+        self.b.switch_to_block(computed);
+        for i in self.fused_dying(blk, fx) {
+            let ctx = self.ctx.unwrap();
+            self.call("pyston_release_temp", &[ctx, leaf_vals[i][abi::ArraySlots::OBJ]])?;
+        }
+        let out_args: Vec<BlockArg> = out.iter().map(|v| BlockArg::Value(*v)).collect();
+        self.b.ins().jump(merge, &out_args);
+
+        self.b.switch_to_block(slow);
+        self.fused_slow_path(blk, fx, merge)?;
+        self.b.switch_to_block(merge);
+        self.vals.insert(root_val, merge_params);
+        Ok(())
+    }
+
+    /// The slow path of a fused expression: its instructions as written (NumPy
+    /// calls, temporaries, warnings), the root's value passed to `merge`.
+    fn fused_slow_path(&mut self, blk: Block, fx: &FusedExpr, merge: clir::Block) -> CResult<()> {
+        let insts = &self.f.block(blk).insts;
+        let root_val = insts[*fx.nodes.last().unwrap()].result.unwrap();
         let saved = self.cur_inst;
         for &k in &fx.nodes {
             self.cur_inst = (blk, k);
@@ -730,13 +1028,11 @@ impl FuseGen for Gen<'_, '_> {
         }
         self.cur_inst = saved;
         let vals = self.val(root_val)?;
-        if vals.len() != nslots {
+        if vals.len() != self.b.func.dfg.num_block_params(merge) {
             return Err(internal("fuse: array slots"));
         }
         let args: Vec<BlockArg> = vals.iter().map(|v| BlockArg::Value(*v)).collect();
         self.b.ins().jump(merge, &args);
-        self.b.switch_to_block(merge);
-        self.vals.insert(root_val, merge_params);
         Ok(())
     }
 
@@ -867,7 +1163,7 @@ impl FuseGen for Gen<'_, '_> {
         for (&k, &op) in fx.nodes.iter().zip(&fx.ops) {
             let inst = &insts[k];
             let mut xs = Vec::new();
-            for a in Self::node_args(inst) {
+            for a in self.node_args(inst) {
                 let x = if let Some(v) = vals.get(a) {
                     *v
                 } else if let Some(i) = fx.leaves.iter().position(|l| l == a) {
@@ -893,6 +1189,8 @@ impl FuseGen for Gen<'_, '_> {
                 NodeOp::Square => self.b.ins().fmul(xs[0], xs[0]),
                 // `!=` is true for NaN, as in NumPy.
                 NodeOp::Cmp(c) => self.b.ins().fcmp(float_cc(c), xs[0], xs[1]),
+                // (the row's element; `emit_row_sum` sums the row)
+                NodeOp::RowSum { .. } => xs[0],
                 NodeOp::Where => {
                     if vector {
                         let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
@@ -915,13 +1213,13 @@ impl FuseGen for Gen<'_, '_> {
                     None => nf,
                 });
             };
-            if op == NodeOp::Bin(BinOp::Div) && vals.contains_key(&Self::node_args(inst)[1]) {
+            if op == NodeOp::Bin(BinOp::Div) && vals.contains_key(&self.node_args(inst)[1]) {
                 check(self, xs[1]);
             }
             // np.where drops one side per element: a non-finite value computed there
             // (np.sqrt of a negative, NumPy warns) must be seen too.
             if op == NodeOp::Where {
-                for (x, a) in xs[1..].iter().zip(&Self::node_args(inst)[1..]) {
+                for (x, a) in xs[1..].iter().zip(&self.node_args(inst)[1..]) {
                     if vals.contains_key(a) {
                         check(self, *x);
                     }

@@ -216,6 +216,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_pairwise_sum", pyston_pairwise_sum as *const u8),
         ("pyston_pw_leaves", pyston_pw_leaves as *const u8),
         ("pyston_pw_combine", pyston_pw_combine as *const u8),
+        ("pyston_row_scratch", pyston_row_scratch as *const u8),
+        ("pyston_row_sum", pyston_row_sum as *const u8),
         ("pyston_ufunc_loop", pyston_ufunc_loop as *const u8),
     ]
 }

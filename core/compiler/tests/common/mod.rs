@@ -114,7 +114,7 @@ pub fn parse_params(s: &str) -> Result<Vec<Ty>, String> {
 /// `GlobalKind::PyFunc` index: element-wise ufuncs and `np.where`.
 pub const MOCK_NUMPY_FUNCS: &[&str] = &[
     "sqrt", "abs", "absolute", "fabs", "negative", "square", "exp", "log", "sin", "cos", "where", "dot", "maximum",
-    "minimum",
+    "minimum", "sum", "mean",
 ];
 
 /// The outside world of type inference for tests: no globals but the
@@ -153,7 +153,31 @@ fn mock_numpy_result(target: &ProbeTarget, args: &[Ty], kw: &[String]) -> Result
     let f64_vec = |t: &Ty| matches!(t, Ty::Array(a) if a.dtype == Dtype::Float64 && a.ndim == 1);
     // Reductions of float64 vectors (array methods, np.dot) give np.float64;
     // a store (`X[i] = v`) gives None.
+    // `np.sum(a, axis)` / `a.mean(axis, keepdims=...)` of a float64 array of
+    // rank 2 or more: one axis fewer, unless `keepdims` is passed (taken as True).
+    let reduced = |a: &Ty| match a {
+        Ty::Array(at) if at.dtype == Dtype::Float64 && at.ndim >= 2 => {
+            let keep = kw.iter().any(|k| k == "keepdims");
+            Ok(Ty::Array(ArrTy {
+                ndim: if keep { at.ndim } else { at.ndim - 1 },
+                layout: Layout::C,
+                ..*at
+            }))
+        }
+        _ => Err("the mock environment reduces along an axis of float64 arrays only".to_string()),
+    };
+    let axis_args = |rest: &[Ty]| !rest.is_empty() && rest.iter().all(|t| matches!(t, Ty::Int | Ty::Bool));
     match target {
+        ProbeTarget::Method(m) if matches!(m.as_str(), "sum" | "mean") && args.len() > 1 && axis_args(&args[1..]) => {
+            return reduced(&args[0]);
+        }
+        ProbeTarget::Func(i)
+            if matches!(MOCK_NUMPY_FUNCS.get(*i as usize), Some(&("sum" | "mean")))
+                && args.len() > 1
+                && axis_args(&args[1..]) =>
+        {
+            return reduced(&args[0]);
+        }
         ProbeTarget::Method(m) if matches!(m.as_str(), "sum" | "mean" | "max" | "min") => {
             return match args {
                 [a] if f64_vec(a) => Ok(Ty::Np(Dtype::Float64)),

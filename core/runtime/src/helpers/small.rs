@@ -734,6 +734,42 @@ pub extern "C" fn pyston_pw_combine(n: i64, f32: i32) -> f64 {
     })
 }
 
+thread_local! {
+    /// [`pyston_row_scratch`]'s row.
+    static ROW: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A scratch row of at least `n` float64s for compiled code on this thread
+/// (the fusion pass's row sums, `fuse::emit_row_sum`): valid until the next
+/// call on this thread, which nothing between its uses makes. 0 when it
+/// cannot be allocated (compiled code then takes the slow path).
+pub extern "C" fn pyston_row_scratch(n: i64) -> i64 {
+    ROW.with(|r| {
+        let mut r = r.borrow_mut();
+        let n = n.max(1) as usize;
+        let have = r.len();
+        if have < n {
+            if r.try_reserve(n - have).is_err() {
+                return 0;
+            }
+            r.resize(n, 0.0);
+        }
+        r.as_mut_ptr() as i64
+    })
+}
+
+/// A row of `n` adjacent float64s summed as NumPy sums a row of a C-ordered
+/// array along its last axis (rows of at most 8192 elements, which no NumPy
+/// splits into chunks): `0.0 + pairwise`.
+///
+/// # Safety
+/// `data` holds `n` aligned float64s.
+pub unsafe extern "C" fn pyston_row_sum(data: i64, n: i64) -> f64 {
+    // SAFETY: the caller's contract.
+    let a = unsafe { std::slice::from_raw_parts(data as usize as *const f64, n.max(0) as usize) };
+    0.0 + pairwise_f64(a)
+}
+
 /// [`pyston_pairwise_sum`] over all `n` elements at once.
 ///
 /// # Safety

@@ -1,0 +1,235 @@
+"""Row reductions of fused expressions, and the layout of fused results.
+
+`np.sum(np.abs(x[:, None, :] - y), axis=-1)` (numpy-benchmarks' l1norm) is a
+broadcast expression of three dimensions summed over its last axis. The
+fusion pass computes it row by row with no temporary array: each row's values
+into a scratch row, summed as NumPy sums a row of a C-ordered array along its
+last axis (`0.0 + pairwise`). Rows longer than 8192 elements, operands whose
+layout would make NumPy's result anything but C-ordered, and non-finite values
+take the slow path (NumPy's own calls). Every case is compared with plain
+NumPy: value bits, dtype, shape, strides and warnings.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pyston
+import pytest
+
+NAN, INF = math.nan, math.inf
+
+
+@pyston.fast
+def l1norm(x, y):
+    return np.sum(np.abs(x[:, None, :] - y), axis=-1)
+
+
+@pyston.fast
+def pairwise_dist(pts):
+    return np.sum((pts[None, :] - pts[:, None]) ** 2, -1)
+
+
+@pyston.fast
+def row_sums(a):
+    return np.sum(a, axis=-1)
+
+
+@pyston.fast
+def row_sums_method(a, b):
+    return (a * b).sum(axis=1)
+
+
+@pyston.fast
+def row_means(a, b):
+    return np.mean(a - b, axis=-1)
+
+
+@pyston.fast
+def row_means_method(a):
+    return a.mean(-1)
+
+
+@pyston.fast
+def keepdims_sum(a, m):
+    return np.sum(a - m, axis=-1, keepdims=True)
+
+
+@pyston.fast
+def sqrt_of_row_sums(x):
+    return np.sqrt(np.sum(np.square(x), 1))
+
+
+@pyston.fast
+def f_order_elementwise(a, b):
+    return np.sqrt(a * a + b) - 0.5 * a
+
+
+@pyston.fast
+def lower_rank_leaf(a, v):
+    return a * v - np.sqrt(np.abs(v))
+
+
+def run(f, *args):
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter("always")
+        try:
+            r = f(*args)
+        except Exception as e:  # noqa: BLE001 (compared below)
+            return ("raised", type(e).__name__, str(e)), []
+    msgs = [(w.category.__name__, str(w.message)) for w in ws if not issubclass(w.category, pyston.PerformanceWarning)]
+    return r, msgs
+
+
+def check(f, *args):
+    got, gw = run(f, *args)
+    want, ww = run(f.py_func, *args)
+    assert gw == ww
+    if isinstance(want, tuple) and want[:1] == ("raised",):
+        assert got == want
+        return
+    assert type(got) is type(want)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert got.strides == want.strides
+    assert got.tobytes() == want.tobytes()  # bit for bit
+
+
+def calls_into_numpy(f, *args):
+    from pyston import _pyston as P
+
+    f(*args)
+    n = P.pycall_count()
+    f(*args)
+    return P.pycall_count() - n
+
+
+def scaled(rng, shape):
+    """Values of many magnitudes: sums whose rounding depends on the order."""
+    return rng.standard_normal(shape) * 10.0 ** rng.integers(-8, 8, size=shape)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 16, 17, 80, 127, 128, 129, 300, 1000, 8192])
+def test_row_lengths(n, rng):
+    x, y = scaled(rng, (4, n)), scaled(rng, (3, n))
+    check(l1norm, x, y)
+    check(row_sums, scaled(rng, (5, n)))
+    check(row_sums_method, scaled(rng, (3, n)), scaled(rng, (3, n)))
+    check(row_means, scaled(rng, (2, 3, n)), scaled(rng, (n,)))
+    check(keepdims_sum, scaled(rng, (3, n)), scaled(rng, (3, 1)))
+
+
+def test_long_rows_take_numpys_path(rng):
+    # (some NumPy versions sum rows longer than their 8192-element buffer in chunks)
+    for n in (8193, 20000):
+        check(row_sums, scaled(rng, (2, n)))
+        check(row_means, scaled(rng, (2, n)), scaled(rng, (2, n)))
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (3, 0), (1, 1), (1, 5), (5, 1), (2, 0, 4), (2, 3, 4, 5)])
+def test_shapes(shape, rng):
+    a = scaled(rng, shape)
+    check(row_sums, a)
+    check(row_means_method, a)  # an empty row: NumPy's "Mean of empty slice" warning
+    check(keepdims_sum, a, 1.5)
+
+
+def test_l1norm_and_pairwise_distances(rng):
+    x, y = rng.random((80, 80)), rng.random((80, 80))
+    check(l1norm, x, y)
+    assert calls_into_numpy(l1norm, x, y) == 0
+    pts = rng.random((50, 3))
+    check(pairwise_dist, pts)
+    assert calls_into_numpy(pairwise_dist, pts) == 0
+    check(sqrt_of_row_sums, rng.standard_normal((30, 7)))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda a: a,
+        lambda a: np.asfortranarray(a),
+        lambda a: a[::-1],
+        lambda a: a[:, ::-1],
+        lambda a: np.repeat(a, 2, axis=1)[:, ::2],
+        lambda a: np.repeat(a, 2, axis=0)[::2],
+        lambda a: a.T.copy().T,
+    ],
+)
+def test_layouts(make, rng):
+    a, b = scaled(rng, (6, 9)), scaled(rng, (6, 9))
+    check(row_sums, make(a))
+    check(row_sums_method, make(a), b)
+    check(row_means, a, make(b))
+    check(f_order_elementwise, make(a), b)
+    check(f_order_elementwise, make(a), make(b))
+
+
+def test_f_ordered_operands_give_numpys_f_ordered_result(rng):
+    a, b = np.asfortranarray(rng.random((5, 4))), np.asfortranarray(rng.random((5, 4)))
+    check(f_order_elementwise, a, b)
+    assert f_order_elementwise(a, b).flags["F_CONTIGUOUS"]
+
+
+def test_lower_rank_leaves_are_broadcast(rng):
+    check(lower_rank_leaf, rng.standard_normal((4, 5)), rng.standard_normal(5))
+    check(lower_rank_leaf, rng.standard_normal((2, 4, 5)), rng.standard_normal(5))
+    check(lower_rank_leaf, rng.standard_normal((2, 4, 5)), rng.standard_normal((4, 1)))
+    check(lower_rank_leaf, rng.standard_normal((2, 4, 5)), rng.standard_normal(3))  # ValueError
+    a, v = rng.standard_normal((40, 30)), rng.standard_normal(30)
+    assert calls_into_numpy(lower_rank_leaf, a, v) == 0
+
+
+@pytest.mark.parametrize("bad", [NAN, INF, -INF, 1e308])
+def test_special_values_warn_as_numpy(bad, rng):
+    x, y = rng.standard_normal((5, 6)), rng.standard_normal((4, 6))
+    x[2, 3] = bad
+    check(l1norm, x, y)
+    a = rng.standard_normal((3, 10))
+    a[1, 4] = bad
+    a[1, 5] = bad
+    check(row_sums, a)
+    check(row_means, a, -a)
+    check(row_sums_method, a, a)
+
+
+def test_signed_zeros():
+    a = np.array([[-0.0, -0.0], [-0.0, 0.0], [0.0, -0.0]])
+    check(row_sums, a)
+    check(row_means_method, a)
+    check(row_sums_method, a, a)
+
+
+@pyston.fast
+def rows_in_a_loop(x, k):
+    s = 0.0
+    for i in range(k):
+        r = np.sum(np.abs(x - float(i)), axis=-1)
+        s += r[0]
+    return s
+
+
+def test_in_a_loop_memory_stays_flat(rng):
+    import tracemalloc
+
+    x = rng.random((20, 30))
+    assert rows_in_a_loop(x, 50) == rows_in_a_loop.py_func(x, 50)
+    tracemalloc.start()
+    rows_in_a_loop(x, 2000)
+    a = tracemalloc.get_traced_memory()[0]
+    rows_in_a_loop(x, 2000)
+    b = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert b - a < 100_000
+
+
+def test_fusion_off_gives_the_same_results(rng, monkeypatch):
+    monkeypatch.setenv("PYSTON_DISABLE_PASSES", "fusion")
+
+    @pyston.fast
+    def l1(x, y):
+        return np.sum(np.abs(x[:, None, :] - y), axis=-1)
+
+    x, y = rng.random((7, 9)), rng.random((6, 9))
+    assert l1(x, y).tobytes() == l1norm(x, y).tobytes()
