@@ -63,6 +63,31 @@ def sqrt_of_row_sums(x):
 
 
 @pyston.fast
+def col_sums(a, b):
+    return np.sum(a - b, 0)
+
+
+@pyston.fast
+def col_means(a):
+    return np.mean(a, axis=0)
+
+
+@pyston.fast
+def col_sums_keepdims(a, k):
+    return (a * k).sum(axis=-2, keepdims=True)
+
+
+@pyston.fast
+def multiple_sum(array):
+    # numpy-benchmarks' multiple_sum: a sum over axis 0 per row, stored into a row
+    rows = array.shape[0]
+    out = np.empty_like(array)
+    for row in range(rows):
+        out[row, :] = np.sum(array - array[row, :], 0)
+    return out
+
+
+@pyston.fast
 def f_order_elementwise(a, b):
     return np.sqrt(a * a + b) - 0.5 * a
 
@@ -118,6 +143,35 @@ def test_row_lengths(n, rng):
     check(row_sums_method, scaled(rng, (3, n)), scaled(rng, (3, n)))
     check(row_means, scaled(rng, (2, 3, n)), scaled(rng, (n,)))
     check(keepdims_sum, scaled(rng, (3, n)), scaled(rng, (3, 1)))
+
+
+@pytest.mark.parametrize("shape", [(1, 2), (2, 2), (3, 5), (100, 7), (1000, 3), (9000, 2), (0, 4), (4, 0), (200, 1), (5, 1)])
+def test_first_axis(shape, rng):
+    # (one column: NumPy sums it pairwise, which the slow path gives)
+    a = scaled(rng, shape)
+    check(col_sums, a, scaled(rng, shape[1:]))
+    check(col_means, a)  # no rows: NumPy's "Mean of empty slice" warning
+    check(col_sums_keepdims, a, 3)
+    check(col_sums, np.asfortranarray(a), 0.5)
+    check(col_means, a[::-1])
+
+
+def test_multiple_sum(rng):
+    a = rng.random((40, 40))
+    check(multiple_sum, a)
+    assert calls_into_numpy(col_sums, a, a[0]) == 0
+
+
+def test_first_axis_special_values(rng):
+    for bad in (NAN, INF, 1e308):
+        a = rng.standard_normal((6, 4))
+        a[2, 1] = bad
+        a[3, 1] = bad
+        check(col_sums, a, 0.0)
+        check(col_means, a)
+    z = np.array([[-0.0, -0.0, 0.0], [-0.0, 0.0, -0.0]])
+    check(col_sums, z, 0.0)
+    check(col_means, z)
 
 
 def test_long_rows_take_numpys_path(rng):

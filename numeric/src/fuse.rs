@@ -63,8 +63,10 @@ pub enum NodeOp {
     /// `np.where(cond, x, y)`.
     Where,
     /// `np.sum(e, axis=-1)` / `np.mean(e, axis=-1)` (also as methods, with
-    /// `keepdims`): only as a root, over the expression below it (see `emit_row_sum`).
+    /// `keepdims`), or over axis 0 of a 2-d `e` (`last` false): only as a
+    /// root, over the expression below it (see `emit_row_sum`).
     RowSum {
+        last: bool,
         mean: bool,
         keepdims: bool,
     },
@@ -119,9 +121,10 @@ impl NodeOp {
             NodeOp::Square => "square".into(),
             NodeOp::Cmp(c) => format!("cmp {}", format!("{c:?}").to_lowercase()),
             NodeOp::Where => "where".into(),
-            NodeOp::RowSum { mean, keepdims } => format!(
-                "{} last axis{}",
+            NodeOp::RowSum { last, mean, keepdims } => format!(
+                "{} {} axis{}",
                 if *mean { "mean" } else { "sum" },
+                if *last { "last" } else { "first" },
                 if *keepdims { " keepdims" } else { "" }
             ),
         }
@@ -141,7 +144,7 @@ pub(crate) trait FuseGen {
     fn fused_geometry(&mut self, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV);
     fn unit_rows(&mut self, bstrides: &[Vec<CV>]) -> CV;
     fn row_ptrs(&mut self, r: CV, ptrs: &[CV], shape: &[CV], bstrides: &[Vec<CV>]) -> Vec<CV>;
-    fn emit_row_sum(&mut self, blk: Block, fx: &FusedExpr, mean: bool, keepdims: bool) -> CResult<()>;
+    fn emit_row_sum(&mut self, blk: Block, fx: &FusedExpr, last: bool, mean: bool, keepdims: bool) -> CResult<()>;
     fn fused_slow_path(&mut self, blk: Block, fx: &FusedExpr, merge: clir::Block) -> CResult<()>;
     fn fused_scalars(&mut self, fx: &FusedExpr, insts: &[ir::Inst]) -> CResult<HashMap<Value, CV>>;
     fn sink_addr(&mut self, sink: CV, addr: CV) -> CV;
@@ -270,7 +273,16 @@ impl FuseGen for Gen<'_, '_> {
         }
         let nd = i64::from(et.ndim);
         match self.consts.get(&axis?) {
-            Some(Const::Int(a)) if *a == -1 || *a == nd - 1 => Some(NodeOp::RowSum { mean, keepdims }),
+            Some(Const::Int(a)) if *a == -1 || *a == nd - 1 => Some(NodeOp::RowSum {
+                last: true,
+                mean,
+                keepdims,
+            }),
+            Some(Const::Int(0 | -2)) if nd == 2 => Some(NodeOp::RowSum {
+                last: false,
+                mean,
+                keepdims,
+            }),
             _ => None,
         }
     }
@@ -590,8 +602,8 @@ impl FuseGen for Gen<'_, '_> {
 
     /// Emits a fused expression at its root instruction (see the module docs).
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()> {
-        if let Some(&NodeOp::RowSum { mean, keepdims }) = fx.ops.last() {
-            return self.emit_row_sum(blk, fx, mean, keepdims);
+        if let Some(&NodeOp::RowSum { last, mean, keepdims }) = fx.ops.last() {
+            return self.emit_row_sum(blk, fx, last, mean, keepdims);
         }
         let f = self.f;
         let insts = &f.block(blk).insts;
@@ -896,7 +908,14 @@ impl FuseGen for Gen<'_, '_> {
     /// rows are summed in buffer-sized chunks by some versions, so they take the
     /// slow path), a mean then divided by the row's length as NumPy's `_mean`
     /// divides. No temporary array; any non-finite element or sum takes the slow path.
-    fn emit_row_sum(&mut self, blk: Block, fx: &FusedExpr, mean: bool, keepdims: bool) -> CResult<()> {
+    ///
+    /// Over axis 0 of a 2-d `e` (`last` false) NumPy's iterator makes the
+    /// columns the inner loop, so each column is summed in order,
+    /// `((0.0 + e[0, j]) + e[1, j]) + ...`: the rows are added into a zeroed result one after
+    /// another (checked against the same versions; with a single column the
+    /// reduced axis becomes the inner one and NumPy sums it pairwise, so that
+    /// takes the slow path).
+    fn emit_row_sum(&mut self, blk: Block, fx: &FusedExpr, last: bool, mean: bool, keepdims: bool) -> CResult<()> {
         let f = self.f;
         let insts = &f.block(blk).insts;
         let root = *fx.nodes.last().unwrap();
@@ -909,11 +928,17 @@ impl FuseGen for Gen<'_, '_> {
         let (shape, bstrides, same) = self.fused_geometry(fx, &leaf_vals);
         let scalars = self.fused_scalars(fx, insts)?;
         let n_last = shape[nd - 1];
-        let short = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, n_last, 8192);
-        let mut ok = self.b.ins().band(same, short);
+        // (the length of what is reduced: a row, or a column)
+        let count = if last { n_last } else { shape[0] };
+        let fits = if last {
+            self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, n_last, 8192)
+        } else {
+            self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, n_last, 2)
+        };
+        let mut ok = self.b.ins().band(same, fits);
         if mean {
-            // (an empty row: NumPy's "Mean of empty slice" warning)
-            let some = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n_last, 0);
+            // (nothing to average: NumPy's "Mean of empty slice" warning)
+            let some = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, count, 0);
             ok = self.b.ins().band(ok, some);
         }
         let out_nd = if keepdims { nd } else { nd - 1 };
@@ -925,9 +950,14 @@ impl FuseGen for Gen<'_, '_> {
         self.b.ins().brif(ok, fast, &[], slow, &[]);
 
         self.b.switch_to_block(fast);
-        let mut out_shape: Vec<CV> = shape[..nd - 1].to_vec();
+        let mut out_shape: Vec<CV> = if last {
+            shape[..nd - 1].to_vec()
+        } else {
+            shape[1..].to_vec()
+        };
         if keepdims {
-            out_shape.push(self.b.ins().iconst(clt::I64, 1));
+            let one = self.b.ins().iconst(clt::I64, 1);
+            out_shape.insert(if last { nd - 1 } else { 0 }, one);
         }
         let at = ArrTy {
             dtype: Dtype::Float64,
@@ -935,7 +965,8 @@ impl FuseGen for Gen<'_, '_> {
             layout: Layout::C,
             readonly: false,
         };
-        let (st, outbuf) = self.alloc_call(AllocKind::Empty, &at, &out_shape)?;
+        let kind = if last { AllocKind::Empty } else { AllocKind::Zeros };
+        let (st, outbuf) = self.alloc_call(kind, &at, &out_shape)?;
         let allocated = self.b.create_block();
         self.b.ins().brif(st, slow, &[], allocated, &[]);
         self.b.switch_to_block(allocated);
@@ -981,24 +1012,37 @@ impl FuseGen for Gen<'_, '_> {
         let bad = self.fused_run(fx, insts, &row, &inner, scratch, no_sink, n_last, true, &scalars, flags)?;
         self.b.ins().jump(summed, &[BlockArg::Value(bad)]);
         self.b.switch_to_block(summed);
-        let mut sum = self.call("pyston_row_sum", &[scratch, n_last])?[0];
-        if let Some(nf) = nf {
-            sum = self.b.ins().fdiv(sum, nf);
-        }
-        // (r - r is NaN exactly when r is inf or NaN)
-        let d = self.b.ins().fsub(sum, sum);
-        let nonfinite = self.b.ins().fcmp(FloatCC::Unordered, d, d);
-        let w = self.b.ins().uextend(clt::I64, nonfinite);
-        let wv = self.b.ins().splat(clt::I64X2, w);
-        let off = self.b.ins().ishl_imm_u(r, 3);
-        let addr = self.b.ins().iadd(out[0], off);
-        self.b.ins().store(flags, sum, addr, 0);
         let bad = self.b.ins().bor(rbad, ebad);
-        let bad = self.b.ins().bor(bad, wv);
+        let bad = if last {
+            let mut sum = self.call("pyston_row_sum", &[scratch, n_last])?[0];
+            if let Some(nf) = nf {
+                sum = self.b.ins().fdiv(sum, nf);
+            }
+            // (r - r is NaN exactly when r is inf or NaN)
+            let d = self.b.ins().fsub(sum, sum);
+            let nonfinite = self.b.ins().fcmp(FloatCC::Unordered, d, d);
+            let w = self.b.ins().uextend(clt::I64, nonfinite);
+            let wv = self.b.ins().splat(clt::I64X2, w);
+            let off = self.b.ins().ishl_imm_u(r, 3);
+            let addr = self.b.ins().iadd(out[0], off);
+            self.b.ins().store(flags, sum, addr, 0);
+            self.b.ins().bor(bad, wv)
+        } else {
+            // (each column's running sum plus this row's element)
+            self.call("pyston_col_add", &[out[0], scratch, n_last])?;
+            bad
+        };
         let r1 = self.b.ins().iadd_imm_s(r, 1);
         self.b.ins().jump(rh, &[BlockArg::Value(r1), BlockArg::Value(bad)]);
         self.b.switch_to_block(done);
-        let any = self.b.ins().vany_true(dbad);
+        let mut any = self.b.ins().vany_true(dbad);
+        if !last {
+            // The column sums (then means): any that is not finite takes the slow path.
+            let by = if mean { count } else { self.b.ins().iconst(clt::I64, 0) };
+            let nf = self.call("pyston_col_finish", &[out[0], n_last, by])?[0];
+            let nf = self.b.ins().icmp_imm_s(IntCC::NotEqual, nf, 0);
+            any = self.b.ins().bor(any, nf);
+        }
         let computed = self.b.create_block();
         self.b.ins().brif(any, slow, &[], computed, &[]);
         self.b.switch_to_block(computed);

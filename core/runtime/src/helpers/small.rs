@@ -770,6 +770,43 @@ pub unsafe extern "C" fn pyston_row_sum(data: i64, n: i64) -> f64 {
     0.0 + pairwise_f64(a)
 }
 
+/// `out[j] += row[j]` for `j < n`: one row added into column sums (the
+/// fusion pass's sums over axis 0, which NumPy adds row after row).
+///
+/// # Safety
+/// `out` and `row` each hold `n` aligned float64s; they do not overlap.
+pub unsafe extern "C" fn pyston_col_add(out: i64, row: i64, n: i64) {
+    let n = n.max(0) as usize;
+    // SAFETY: the caller's contract.
+    let (o, r) = unsafe {
+        (
+            std::slice::from_raw_parts_mut(out as usize as *mut f64, n),
+            std::slice::from_raw_parts(row as usize as *const f64, n),
+        )
+    };
+    for (x, y) in o.iter_mut().zip(r) {
+        *x += *y;
+    }
+}
+
+/// Column sums finished: each divided by `by` when it is positive (a mean,
+/// as NumPy's `_mean` divides), then 1 if any is not finite (NumPy may have
+/// warned: compiled code takes the slow path), else 0.
+///
+/// # Safety
+/// `out` holds `n` aligned float64s.
+pub unsafe extern "C" fn pyston_col_finish(out: i64, n: i64, by: i64) -> i32 {
+    // SAFETY: the caller's contract.
+    let o = unsafe { std::slice::from_raw_parts_mut(out as usize as *mut f64, n.max(0) as usize) };
+    if by > 0 {
+        let d = by as f64;
+        for x in o.iter_mut() {
+            *x /= d;
+        }
+    }
+    i32::from(o.iter().any(|x| !x.is_finite()))
+}
+
 /// [`pyston_pairwise_sum`] over all `n` elements at once.
 ///
 /// # Safety
