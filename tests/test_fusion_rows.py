@@ -287,3 +287,37 @@ def test_fusion_off_gives_the_same_results(rng, monkeypatch):
 
     x, y = rng.random((7, 9)), rng.random((6, 9))
     assert l1(x, y).tobytes() == l1norm(x, y).tobytes()
+
+
+@pyston.fast
+def scaled_plus(x, y):
+    return (x * 2.0) + y
+
+
+@pyston.fast
+def diff_row_sums(x, y):
+    return np.sum(x - y, axis=-1)
+
+
+LAYOUT_PAIRS = [
+    # (x, y, whether NumPy's result is C-ordered, so the fused path runs)
+    ("reversed rows", lambda a: (a[::-1], a), True),
+    ("reversed columns", lambda a: (a[:, ::-1], a), True),
+    ("both reversed", lambda a: (a[::-1, ::-1], a[::-1, ::-1]), True),
+    ("transpose + C", lambda a: (np.ones((a.shape[1], a.shape[0])).T, a), True),
+    ("C + transpose", lambda a: (a, np.ones((a.shape[1], a.shape[0])).T), True),
+    ("F + F", lambda a: (np.asfortranarray(a), np.asfortranarray(a)), False),
+    ("F + row", lambda a: (np.asfortranarray(a), a[0]), False),
+    ("F + column", lambda a: (np.asfortranarray(a), a[:, :1].copy()), False),
+    ("3-d reversed", lambda a: (np.ones((2,) + a.shape)[::-1, :, ::-1], a), True),
+]
+
+
+@pytest.mark.parametrize("name,make,fused", LAYOUT_PAIRS, ids=[p[0] for p in LAYOUT_PAIRS])
+def test_numpys_layout_rule(name, make, fused, rng):
+    # NumPy's result is C-ordered unless every operand that orders a pair of
+    # axes asks for F order; the fused path gives C order, so it runs only then
+    x, y = make(np.abs(scaled(rng, (3, 4))))  # (no sqrt of a negative: NaN takes the slow path)
+    for f in (f_order_elementwise, scaled_plus, diff_row_sums):
+        check(f, x, y)
+        assert (calls_into_numpy(f, x, y) == 0) == fused

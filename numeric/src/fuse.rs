@@ -141,7 +141,7 @@ pub(crate) trait FuseGen {
     fn plan_fusion(&self) -> FusionPlan;
     fn fused_dying(&self, blk: Block, fx: &FusedExpr) -> Vec<usize>;
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()>;
-    fn fused_geometry(&mut self, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV);
+    fn fused_geometry(&mut self, blk: Block, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV);
     fn unit_rows(&mut self, bstrides: &[Vec<CV>]) -> CV;
     fn row_ptrs(&mut self, r: CV, ptrs: &[CV], shape: &[CV], bstrides: &[Vec<CV>]) -> Vec<CV>;
     fn emit_row_sum(&mut self, blk: Block, fx: &FusedExpr, last: bool, mean: bool, keepdims: bool) -> CResult<()>;
@@ -615,7 +615,7 @@ impl FuseGen for Gen<'_, '_> {
         for l in &fx.leaves {
             leaf_vals.push(self.use_val(*l)?);
         }
-        let (shape, bstrides, same) = self.fused_geometry(fx, &leaf_vals);
+        let (shape, bstrides, same) = self.fused_geometry(blk, fx, &leaf_vals);
         let scalars = self.fused_scalars(fx, insts)?;
         let fast = self.b.create_block();
         let slow = self.b.create_block();
@@ -790,14 +790,15 @@ impl FuseGen for Gen<'_, '_> {
     /// The broadcast shape of an expression's leaves (NumPy's rules: a leaf of
     /// lower rank gets length-1 axes in front; along each axis the length that
     /// is not 1), each leaf's strides in it (0 where it has length 1), and
-    /// whether the fast path may run: the lengths broadcast, and every leaf's
-    /// nonzero strides are positive and do not grow inward. Then NumPy's
-    /// iterator keeps C order (no pair of axes has an operand asking for a
-    /// swap), so its result is C-contiguous like the fused one, and a row
-    /// reduction over the last axis sums each row pairwise. Otherwise (an
-    /// F-ordered or reversed operand, lengths that do not broadcast) the slow
-    /// path runs: NumPy's own layout, or its error.
-    fn fused_geometry(&mut self, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV) {
+    /// whether the fast path may run: the lengths broadcast, and NumPy's
+    /// result is C-ordered like the fused one (then a row reduction over the
+    /// last axis also sums each row pairwise). For two dimensions that is
+    /// NumPy's own rule, followed operation by operation (below); for more,
+    /// every leaf's nonzero |strides| must not grow inward, so that no operand
+    /// asks NumPy's iterator to swap a pair of axes. Otherwise (an F-ordered
+    /// result, lengths that do not broadcast) the slow path runs: NumPy's own
+    /// layout, or its error.
+    fn fused_geometry(&mut self, blk: Block, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV) {
         let nd = fx.ndim;
         let one = self.b.ins().iconst(clt::I64, 1);
         let zero = self.b.ins().iconst(clt::I64, 0);
@@ -842,19 +843,65 @@ impl FuseGen for Gen<'_, '_> {
                 same = self.b.ins().band(same, fits);
                 bs.push(self.b.ins().select(is1, zero, st[d]));
             }
-            // C order: from the last axis outward, each nonzero stride at least
-            // every nonzero stride inside it, and none negative.
-            let mut inner_max = zero;
-            for d in (0..nd).rev() {
-                let nonneg = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, bs[d], 0);
-                let is0 = self.b.ins().icmp_imm_s(IntCC::Equal, bs[d], 0);
-                let ge = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, bs[d], inner_max);
-                let ok = self.b.ins().bor(is0, ge);
-                let ok = self.b.ins().band(ok, nonneg);
-                same = self.b.ins().band(same, ok);
-                inner_max = self.b.ins().smax(inner_max, bs[d]);
+            if nd != 2 {
+                // C order: from the last axis outward, each nonzero |stride| at
+                // least every nonzero |stride| inside it (no operand asks NumPy
+                // for a swap of any pair of axes).
+                let mut inner_max = zero;
+                for d in (0..nd).rev() {
+                    let a = self.b.ins().iabs(bs[d]);
+                    let is0 = self.b.ins().icmp_imm_s(IntCC::Equal, a, 0);
+                    let ge = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, a, inner_max);
+                    let ok = self.b.ins().bor(is0, ge);
+                    same = self.b.ins().band(same, ok);
+                    inner_max = self.b.ins().smax(inner_max, a);
+                }
             }
             bstrides.push(bs);
+        }
+        if nd == 2 {
+            // NumPy's rule for a pair of axes, operation by operation: an operand
+            // whose strides are both nonzero says "C" (|inner| <= |outer|) or "F";
+            // one "C" keeps C order, else one "F" swaps the axes (an F-ordered
+            // result), else (no operand decides: broadcasts, length-1 axes) C.
+            // A result is an operand of the next operation: its order is its code.
+            let c = self.b.ins().iconst(clt::I8, 1);
+            let fo = self.b.ins().iconst(clt::I8, 2);
+            let amb = self.b.ins().iconst(clt::I8, 0);
+            let mut code: HashMap<Value, CV> = HashMap::new();
+            for (l, bs) in fx.leaves.iter().zip(&bstrides) {
+                let (a0, a1) = (self.b.ins().iabs(bs[0]), self.b.ins().iabs(bs[1]));
+                let n0 = self.b.ins().icmp_imm_s(IntCC::NotEqual, a0, 0);
+                let n1 = self.b.ins().icmp_imm_s(IntCC::NotEqual, a1, 0);
+                let both = self.b.ins().band(n0, n1);
+                let le = self.b.ins().icmp(IntCC::SignedLessThanOrEqual, a1, a0);
+                let k = self.b.ins().select(le, c, fo);
+                code.insert(*l, self.b.ins().select(both, k, amb));
+            }
+            let insts = &self.f.block(blk).insts;
+            for &k in &fx.nodes {
+                let (mut any_c, mut any_f) = (self.b.ins().iconst(clt::I8, 0), self.b.ins().iconst(clt::I8, 0));
+                for a in self.node_args(&insts[k]) {
+                    if let Some(&x) = code.get(a) {
+                        let is_c = self.b.ins().icmp_imm_s(IntCC::Equal, x, 1);
+                        let is_f = self.b.ins().icmp_imm_s(IntCC::Equal, x, 2);
+                        any_c = self.b.ins().bor(any_c, is_c);
+                        any_f = self.b.ins().bor(any_f, is_f);
+                    }
+                }
+                let k2 = self.b.ins().select(any_f, fo, amb);
+                let r = self.b.ins().select(any_c, c, k2);
+                code.insert(insts[k].result.unwrap(), r);
+            }
+            // The result (for a row sum, the array summed) is C-ordered.
+            let root = &insts[*fx.nodes.last().unwrap()];
+            let top = match fx.ops.last() {
+                Some(NodeOp::RowSum { .. }) => self.node_args(root)[0],
+                _ => root.result.unwrap(),
+            };
+            let is_f = self.b.ins().icmp_imm_s(IntCC::Equal, code[&top], 2);
+            let not_f = self.b.ins().bxor_imm_u(is_f, 1);
+            same = self.b.ins().band(same, not_f);
         }
         (shape, bstrides, same)
     }
@@ -925,7 +972,7 @@ impl FuseGen for Gen<'_, '_> {
         for l in &fx.leaves {
             leaf_vals.push(self.use_val(*l)?);
         }
-        let (shape, bstrides, same) = self.fused_geometry(fx, &leaf_vals);
+        let (shape, bstrides, same) = self.fused_geometry(blk, fx, &leaf_vals);
         let scalars = self.fused_scalars(fx, insts)?;
         let n_last = shape[nd - 1];
         // (the length of what is reduced: a row, or a column)
