@@ -662,3 +662,54 @@ def test_temporary_leaf_kept_for_the_slow_path():
         got, gwarn = _with_warnings(pyston.fast(fallback=False)(fn), *args)
         np.testing.assert_array_equal(got, want)
         assert got.dtype == want.dtype and gwarn == wwarn
+
+
+# ---- a ufunc NumPy computes with its own inner loop, over a fused expression ----
+
+
+@pyston.fast
+def exp_of_expr(h, a, i):
+    # numpy-benchmarks' vibr_energy
+    return np.exp(-h * i - a * (i**2))
+
+
+@pyston.fast
+def log_of_expr(a, b):
+    return np.log(a * b + 0.5)
+
+
+@pyston.fast
+def trig_of_expr(a, b):
+    return np.arccos(a - b), np.tanh(a / 3.0 + b), np.sin(a * b)
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (50, 70), (2, 3, 5), (1, 9), (0, 4)])
+def test_ufunc_of_an_expression(shape, rng):
+    a, b = rng.random(shape), rng.random(shape)
+    check(exp_of_expr, a, b, 3)
+    check(exp_of_expr, a, b, 2.5)
+    check(log_of_expr, a, b)
+    check(trig_of_expr, a, b)
+    check(trig_of_expr, np.asfortranarray(a), np.asfortranarray(b))
+    check(log_of_expr, a, rng.random(shape[-1]))  # broadcast
+
+
+def test_ufunc_of_an_expression_is_fused(rng):
+    from pyston import _pyston as P
+
+    a, b = rng.random((40, 30)), rng.random((40, 30))
+    exp_of_expr(a, b, 3)
+    n = P.pycall_count()
+    exp_of_expr(a, b, 3)
+    assert P.pycall_count() - n == 0
+
+
+def test_ufunc_warnings_are_numpys(rng):
+    a, b = rng.random((5, 6)), rng.random((5, 6))
+    check(exp_of_expr, a * -1000.0, b, 3)  # exp overflows: NumPy warns
+    check(log_of_expr, a - 2.0, b)  # log of a negative: invalid
+    check(log_of_expr, -np.full((2, 3), 0.5), np.ones((2, 3)))  # log(0): divide by zero
+    check(trig_of_expr, a + 3.0, b)  # arccos out of its domain
+    a[1, 2] = np.nan
+    check(trig_of_expr, a, b)
+    check(log_of_expr, a, b)

@@ -14,6 +14,11 @@
 //! iterator allocates a C-ordered result too; an F-ordered or reversed
 //! operand gets NumPy's own layout on the slow path).
 //!
+//! `np.exp(e)` (any of `abi::SMALL_UFUNCS`) of such an expression is a root:
+//! `e` goes into the result, then NumPy's own inner loop for the ufunc runs
+//! over it in place (its values exactly; a floating-point exception NumPy
+//! would warn about sends the expression to the slow path).
+//!
 //! A sum or mean over the last axis (`np.sum(e, axis=-1)`, `e.mean(1,
 //! keepdims=True)`) of such an expression, or of one array, is a root too
 //! (`emit_row_sum`): each row's values go into a scratch row that is summed as
@@ -70,6 +75,10 @@ pub enum NodeOp {
         mean: bool,
         keepdims: bool,
     },
+    /// `np.exp(e)` and the other `abi::SMALL_UFUNCS` of a float64 expression `e`
+    /// (index `2 * i` there): only as a root; `e` is computed into the result,
+    /// then NumPy's own inner loop for the ufunc runs on it in place.
+    Ufunc(u32),
 }
 
 /// The fused expressions of a function, by root instruction, and their other instructions.
@@ -121,6 +130,7 @@ impl NodeOp {
             NodeOp::Square => "square".into(),
             NodeOp::Cmp(c) => format!("cmp {}", format!("{c:?}").to_lowercase()),
             NodeOp::Where => "where".into(),
+            NodeOp::Ufunc(id) => abi::SMALL_UFUNCS[*id as usize / 2].to_string(),
             NodeOp::RowSum { last, mean, keepdims } => format!(
                 "{} {} axis{}",
                 if *mean { "mean" } else { "sum" },
@@ -185,6 +195,17 @@ impl FuseGen for Gen<'_, '_> {
         }
         if let Some(op) = self.row_sum(inst) {
             return (at.dtype == Dtype::Float64).then_some(op);
+        }
+        if let Op::MethodCall { name, kw } = &inst.op {
+            let f64_array = |v: Value| matches!(self.typed.ty(v), Ty::Array(a) if a.dtype == Dtype::Float64);
+            if let Some(i) = abi::SMALL_UFUNCS.iter().position(|u| u == name) {
+                let ok = kw.is_empty()
+                    && inst.args.len() == 2
+                    && *self.typed.ty(inst.args[0]) == Ty::Module(Module::Numpy)
+                    && at.dtype == Dtype::Float64
+                    && f64_array(inst.args[1]);
+                return ok.then_some(NodeOp::Ufunc(2 * i as u32));
+            }
         }
         if at.dtype == Dtype::Bool {
             return match inst.op {
@@ -397,7 +418,7 @@ impl FuseGen for Gen<'_, '_> {
                 for a in self.node_args(i) {
                     if let Some(&c) = nodes.get(a) {
                         // (a row sum is only ever a root)
-                        if uses.get(a) == Some(&1) && !matches!(ops[&c], NodeOp::RowSum { .. }) {
+                        if uses.get(a) == Some(&1) && !matches!(ops[&c], NodeOp::RowSum { .. } | NodeOp::Ufunc(_)) {
                             inner.insert(c);
                         }
                     }
@@ -506,6 +527,8 @@ impl FuseGen for Gen<'_, '_> {
                 let pure = (first..root).all(|k| tree.contains(&k) || self.quiet(blk, k));
                 // Expressions an earlier pass (small arrays) computes are left to it.
                 let claimed = tree.iter().any(|k| self.plans.iter().any(|(_, p)| p.claims((blk, *k))));
+                // (a ufunc only over an expression: of one array it is NumPy's one call)
+                let ufunc = matches!(ops[&root], NodeOp::Ufunc(_));
                 if ok && pure && !claimed && (tree.len() >= 2 || row_sum) && !leaves.is_empty() {
                     for k in &tree[..tree.len() - 1] {
                         plan.inner.insert((blk, *k));
@@ -536,6 +559,7 @@ impl FuseGen for Gen<'_, '_> {
                         let native = |j: usize| self.plans.iter().any(|(_, p)| p.borrows((blk, j)));
                         let full_rank = matches!(self.typed.ty(*l), Ty::Array(at) if at.ndim as usize == ndim);
                         !row_sum
+                            && !ufunc
                             && full_rank
                             && self.f.values[l.0 as usize].name.is_none()
                             && def_at
@@ -771,6 +795,16 @@ impl FuseGen for Gen<'_, '_> {
         args.push(BlockArg::Value(no_sink));
         self.b.ins().jump(allocated, &args);
         self.b.switch_to_block(computed);
+        if let Some(&NodeOp::Ufunc(id)) = fx.ops.last() {
+            // NumPy's own loop over the values, in place (a floating-point
+            // exception it would warn about, or no such loop: the slow path)
+            let idv = self.b.ins().iconst(clt::I64, i64::from(id));
+            let eight = self.b.ins().iconst(clt::I64, 8);
+            let st = self.call("pyston_ufunc_loop", &[idv, out[0], eight, out[0], eight, size])?[0];
+            let done = self.b.create_block();
+            self.b.ins().brif(st, slow, &[], done, &[]);
+            self.b.switch_to_block(done);
+        }
         // The temporaries read for the last time go now, as CPython drops each
         // at the operation using it last (the slow path's calls do the same).
         for i in self.fused_dying(blk, fx) {
@@ -1281,7 +1315,7 @@ impl FuseGen for Gen<'_, '_> {
                 // `!=` is true for NaN, as in NumPy.
                 NodeOp::Cmp(c) => self.b.ins().fcmp(float_cc(c), xs[0], xs[1]),
                 // (the row's element; `emit_row_sum` sums the row)
-                NodeOp::RowSum { .. } => xs[0],
+                NodeOp::RowSum { .. } | NodeOp::Ufunc(_) => xs[0],
                 NodeOp::Where => {
                     if vector {
                         let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
