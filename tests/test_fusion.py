@@ -713,3 +713,84 @@ def test_ufunc_warnings_are_numpys(rng):
     a[1, 2] = np.nan
     check(trig_of_expr, a, b)
     check(log_of_expr, a, b)
+
+
+# ---- float32 expressions: 4 x f32 lanes, each operation NumPy's float32 one ----
+
+
+@pyston.fast
+def gray_scott_step(U, V, Du, F):
+    # numpy-benchmarks' grayscott (float32 arrays, Python float parameters)
+    Lu = U[0:-2, 1:-1] + U[1:-1, 0:-2] - 4 * U[1:-1, 1:-1] + U[1:-1, 2:] + U[2:, 1:-1]
+    u = U[1:-1, 1:-1]
+    v = V[1:-1, 1:-1]
+    uvv = u * v * v
+    return Du * Lu - uvv + F * (1 - u)
+
+
+@pyston.fast
+def f32_where(a, t):
+    return np.where(a > t, np.sqrt(a) * 2.5, -a)
+
+
+@pyston.fast
+def f32_exp(a, b):
+    return np.exp(a * b - 1.0)
+
+
+@pyston.fast
+def f32_big_int(a):
+    return a * 70000 + 1  # NumPy 1.x computes this in float64: not fused
+
+
+@pyston.fast
+def mixed_widths(a32, b64):
+    return a32 * 2.0 + b64
+
+
+@pyston.fast
+def f32_np_scalar(a, s):
+    return a * s - a
+
+
+@pytest.mark.parametrize("shape", [(5, 7), (1, 3), (4, 1), (2, 3, 9), (0, 5), (33, 17)])
+def test_float32_expressions(shape, rng):
+    a = rng.standard_normal(shape).astype(np.float32)
+    b = rng.standard_normal(shape).astype(np.float32)
+    check(f32_where, a, 0.25)
+    check(f32_where, np.abs(a), np.float32(0.5))
+    check(f32_exp, a, b)
+    check(mixed_widths, a, b.astype(np.float64))
+    check(f32_np_scalar, a, np.float32(1.5))
+    check(f32_np_scalar, a, np.float64(1.5))
+    check(f32_big_int, a)
+    check(f32_where, np.asfortranarray(np.abs(a)), 0.3)
+
+
+@pytest.mark.parametrize("n", [3, 4, 5, 8, 30])
+def test_gray_scott_float32(n, rng):
+    U = rng.random((n, n)).astype(np.float32)
+    V = rng.random((n, n)).astype(np.float32)
+    for Du, F in [(0.16, 0.06), (1, 2), (1e30, 0.5), (1e300, 0.5), (np.nan, 0.1), (np.inf, 0.1)]:
+        check(gray_scott_step, U, V, Du, F)
+
+
+def test_float32_is_fused(rng):
+    from pyston import _pyston as P
+
+    U = rng.random((40, 40)).astype(np.float32)
+    V = rng.random((40, 40)).astype(np.float32)
+    gray_scott_step(U, V, 0.16, 0.06)
+    n = P.pycall_count()
+    gray_scott_step(U, V, 0.16, 0.06)
+    assert P.pycall_count() - n == 0
+
+
+def test_float32_special_values(rng):
+    a = rng.standard_normal((6, 5)).astype(np.float32)
+    for bad in (np.nan, np.inf, -np.inf, 3e38):
+        a2 = a.copy()
+        a2[2, 3] = bad
+        check(f32_where, a2, 0.0)
+        check(f32_exp, a2, a2)
+        check(f32_np_scalar, a2, np.float32(3e38))

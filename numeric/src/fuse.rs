@@ -9,6 +9,12 @@
 //! `np.where` of a comparison) are exactly rounded IEEE operations or exact
 //! selections, so every element is bit-identical to NumPy's.
 //!
+//! float32 expressions run the same way in 4 x f32 lanes: NumPy's float32
+//! loops compute each operation in float32, exactly rounded, and a Python
+//! float operand is rounded to float32 first, as NumPy converts it (checked
+//! at run time to lie within float32's range: beyond it NumPy 1.x's
+//! value-based casting computes in float64).
+//!
 //! Leaves of a lower rank broadcast as in NumPy (length-1 axes in front). The
 //! fast path runs only when every leaf's strides keep C order (then NumPy's
 //! iterator allocates a C-ordered result too; an F-ordered or reversed
@@ -50,6 +56,8 @@ pub struct FusedExpr {
     pub ops: Vec<NodeOp>,
     pub leaves: Vec<Value>,
     pub ndim: usize,
+    /// The element type: float64, or float32 (elementwise roots and ufuncs).
+    pub dtype: Dtype,
     /// A leaf the result may be written into (a temporary made by a call into
     /// NumPy that only this expression uses: NumPy's temporary elision).
     pub reuse: Option<Value>,
@@ -152,11 +160,11 @@ pub(crate) trait FuseGen {
     fn fused_dying(&self, blk: Block, fx: &FusedExpr) -> Vec<usize>;
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()>;
     fn fused_geometry(&mut self, blk: Block, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV);
-    fn unit_rows(&mut self, bstrides: &[Vec<CV>]) -> CV;
+    fn unit_rows(&mut self, bstrides: &[Vec<CV>], esz: i64) -> CV;
     fn row_ptrs(&mut self, r: CV, ptrs: &[CV], shape: &[CV], bstrides: &[Vec<CV>]) -> Vec<CV>;
     fn emit_row_sum(&mut self, blk: Block, fx: &FusedExpr, last: bool, mean: bool, keepdims: bool) -> CResult<()>;
     fn fused_slow_path(&mut self, blk: Block, fx: &FusedExpr, merge: clir::Block) -> CResult<()>;
-    fn fused_scalars(&mut self, fx: &FusedExpr, insts: &[ir::Inst]) -> CResult<HashMap<Value, CV>>;
+    fn fused_scalars(&mut self, fx: &FusedExpr, insts: &[ir::Inst]) -> CResult<(HashMap<Value, CV>, CV)>;
     fn sink_addr(&mut self, sink: CV, addr: CV) -> CV;
     #[allow(clippy::too_many_arguments)]
     fn fused_run(
@@ -197,14 +205,15 @@ impl FuseGen for Gen<'_, '_> {
             return (at.dtype == Dtype::Float64).then_some(op);
         }
         if let Op::MethodCall { name, kw } = &inst.op {
-            let f64_array = |v: Value| matches!(self.typed.ty(v), Ty::Array(a) if a.dtype == Dtype::Float64);
+            let same_array = |v: Value| matches!(self.typed.ty(v), Ty::Array(a) if a.dtype == at.dtype);
             if let Some(i) = abi::SMALL_UFUNCS.iter().position(|u| u == name) {
                 let ok = kw.is_empty()
                     && inst.args.len() == 2
                     && *self.typed.ty(inst.args[0]) == Ty::Module(Module::Numpy)
-                    && at.dtype == Dtype::Float64
-                    && f64_array(inst.args[1]);
-                return ok.then_some(NodeOp::Ufunc(2 * i as u32));
+                    && matches!(at.dtype, Dtype::Float64 | Dtype::Float32)
+                    && same_array(inst.args[1]);
+                let f32 = at.dtype == Dtype::Float32;
+                return ok.then_some(NodeOp::Ufunc(2 * i as u32 + u32::from(f32)));
             }
         }
         if at.dtype == Dtype::Bool {
@@ -213,7 +222,7 @@ impl FuseGen for Gen<'_, '_> {
                 _ => None,
             };
         }
-        if at.dtype != Dtype::Float64 {
+        if !matches!(at.dtype, Dtype::Float64 | Dtype::Float32) {
             return None;
         }
         match &inst.op {
@@ -310,10 +319,12 @@ impl FuseGen for Gen<'_, '_> {
 
     /// Whether a comparison operand is compared as the float64 it converts to:
     /// float64 arrays and floats, and int constants of at most 2**53 (NumPy
-    /// compares larger ints exactly, not as float64).
+    /// compares larger ints exactly, not as float64). In a float32 expression,
+    /// floats are checked at run time (`fused_scalars`) and int constants must
+    /// be small (below).
     fn exact_in_f64(&self, v: Value) -> bool {
         match self.typed.ty(v) {
-            Ty::Array(_) | Ty::Float | Ty::Np(Dtype::Float64) => true,
+            Ty::Array(_) | Ty::Float | Ty::Np(Dtype::Float64 | Dtype::Float32) => true,
             Ty::Int | Ty::Bool => {
                 matches!(self.consts.get(&v), Some(Const::Int(c)) if c.unsigned_abs() <= 1 << 53)
                     || matches!(self.consts.get(&v), Some(Const::Bool(_)))
@@ -468,11 +479,13 @@ impl FuseGen for Gen<'_, '_> {
                     continue;
                 }
                 let Ty::Array(rt) = self.typed.ty(r) else { continue };
-                if rt.dtype != Dtype::Float64 {
-                    continue; // a comparison is fused only into the np.where using it
-                }
+                // (a comparison is fused only into the np.where using it)
+                let dt = rt.dtype;
                 // (a row sum's rank is that of the array it sums)
                 let row_sum = matches!(ops[&root], NodeOp::RowSum { .. });
+                if !(dt == Dtype::Float64 || (dt == Dtype::Float32 && !row_sum)) {
+                    continue;
+                }
                 let ndim = match self.typed.ty(self.node_args(&d.insts[root])[0]) {
                     Ty::Array(et) if row_sum => et.ndim as usize,
                     _ => rt.ndim as usize,
@@ -503,18 +516,34 @@ impl FuseGen for Gen<'_, '_> {
                         }
                         match nodes.get(a) {
                             Some(&c) if inner.contains(&c) => {
+                                // (every node computes in the root's element type)
+                                let cd = match self.typed.ty(*a) {
+                                    Ty::Array(ct) => ct.dtype,
+                                    _ => Dtype::Bool,
+                                };
+                                if cd != dt && !(cd == Dtype::Bool && matches!(ops[&c], NodeOp::Cmp(_))) {
+                                    ok = false;
+                                }
                                 tree.push(c);
                                 todo.push(c);
                             }
                             _ => match self.typed.ty(*a) {
-                                Ty::Array(at)
-                                    if at.dtype == Dtype::Float64 && at.ndim >= 1 && at.ndim as usize <= ndim =>
-                                {
+                                Ty::Array(at) if at.dtype == dt && at.ndim >= 1 && at.ndim as usize <= ndim => {
                                     if !leaves.contains(a) {
                                         leaves.push(*a);
                                     }
                                 }
-                                Ty::Float | Ty::Int | Ty::Bool | Ty::Np(Dtype::Float64) => {}
+                                Ty::Float | Ty::Bool | Ty::Np(Dtype::Float64) if dt == Dtype::Float64 => {}
+                                Ty::Int if dt == Dtype::Float64 => {}
+                                // A float32 expression's scalars: Python floats (checked at
+                                // run time to convert to float32 as NumPy 1.x and 2.x both do),
+                                // float32 scalars, bools, and int constants that both
+                                // versions combine with float32 arrays into float32.
+                                Ty::Float | Ty::Bool | Ty::Np(Dtype::Float32) if dt == Dtype::Float32 => {}
+                                Ty::Int
+                                    if dt == Dtype::Float32
+                                        && matches!(self.consts.get(a), Some(Const::Int(c)) if (-32768..=65535).contains(c)) =>
+                                    {}
                                 _ => ok = false,
                             },
                         }
@@ -575,6 +604,7 @@ impl FuseGen for Gen<'_, '_> {
                             nodes: tree,
                             leaves,
                             ndim,
+                            dtype: dt,
                             reuse,
                         },
                     );
@@ -640,7 +670,9 @@ impl FuseGen for Gen<'_, '_> {
             leaf_vals.push(self.use_val(*l)?);
         }
         let (shape, bstrides, same) = self.fused_geometry(blk, fx, &leaf_vals);
-        let scalars = self.fused_scalars(fx, insts)?;
+        let (scalars, scalars_ok) = self.fused_scalars(fx, insts)?;
+        let same = self.b.ins().band(same, scalars_ok);
+        let esz = fx.dtype.itemsize();
         let fast = self.b.create_block();
         let slow = self.b.create_block();
         let merge = self.b.create_block();
@@ -653,7 +685,7 @@ impl FuseGen for Gen<'_, '_> {
         // Fast path: one output array, one pass.
         self.b.switch_to_block(fast);
         let at = ArrTy {
-            dtype: Dtype::Float64,
+            dtype: fx.dtype,
             ndim: nd as u8,
             layout: Layout::C,
             readonly: false,
@@ -711,7 +743,7 @@ impl FuseGen for Gen<'_, '_> {
         let flags = MemFlagsData::new().with_notrap();
         // All leaves C-contiguous (as the output): one flat pass; else row by row.
         let mut contig = self.b.ins().iconst(clt::I8, 1);
-        let mut cs = self.b.ins().iconst(clt::I64, 8);
+        let mut cs = self.b.ins().iconst(clt::I64, esz);
         for d in (0..nd).rev() {
             for st in &bstrides {
                 let eq = self.b.ins().icmp(IntCC::Equal, st[d], cs);
@@ -743,7 +775,7 @@ impl FuseGen for Gen<'_, '_> {
             let zero = self.b.ins().iconst(clt::I64, 0);
             self.b.ins().select(nz, zero, q)
         };
-        let unit = self.unit_rows(&bstrides);
+        let unit = self.unit_rows(&bstrides, esz);
         let rh = self.b.create_block();
         let rb = self.b.create_block();
         let r = self.b.append_block_param(rh, clt::I64);
@@ -758,7 +790,7 @@ impl FuseGen for Gen<'_, '_> {
         let row_ptrs = self.row_ptrs(r, &ptrs, &shape, &bstrides);
         let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
         let row_off = self.b.ins().imul(r, n_last);
-        let row_off = self.b.ins().ishl_imm_u(row_off, 3);
+        let row_off = self.b.ins().imul_imm_s(row_off, esz);
         let row_out = self.b.ins().iadd(out_ptr, row_off);
         let vb = self.b.create_block();
         let sb = self.b.create_block();
@@ -799,8 +831,8 @@ impl FuseGen for Gen<'_, '_> {
             // NumPy's own loop over the values, in place (a floating-point
             // exception it would warn about, or no such loop: the slow path)
             let idv = self.b.ins().iconst(clt::I64, i64::from(id));
-            let eight = self.b.ins().iconst(clt::I64, 8);
-            let st = self.call("pyston_ufunc_loop", &[idv, out[0], eight, out[0], eight, size])?[0];
+            let step = self.b.ins().iconst(clt::I64, esz);
+            let st = self.call("pyston_ufunc_loop", &[idv, out[0], step, out[0], step, size])?[0];
             let done = self.b.create_block();
             self.b.ins().brif(st, slow, &[], done, &[]);
             self.b.switch_to_block(done);
@@ -941,26 +973,53 @@ impl FuseGen for Gen<'_, '_> {
     }
 
     /// The expression's scalar operands, converted once as NumPy converts them (to float64).
-    fn fused_scalars(&mut self, fx: &FusedExpr, insts: &[ir::Inst]) -> CResult<HashMap<Value, CV>> {
+    /// In a float32 expression each is rounded to float32 as NumPy converts a
+    /// Python float for a float32 operation; NumPy 1.x computes in float64
+    /// instead when the value lies beyond float32's range (its value-based
+    /// casting), so the fast path runs only when every float is within it (or
+    /// not finite): the returned flag.
+    fn fused_scalars(&mut self, fx: &FusedExpr, insts: &[ir::Inst]) -> CResult<(HashMap<Value, CV>, CV)> {
         let mut scalars: HashMap<Value, CV> = HashMap::new();
+        let mut ok = self.b.ins().iconst(clt::I8, 1);
+        let f32 = fx.dtype == Dtype::Float32;
         for &k in &fx.nodes {
             for a in self.node_args(&insts[k]) {
                 let t = self.ty(*a);
-                if matches!(t, Ty::Float | Ty::Int | Ty::Bool | Ty::Np(Dtype::Float64)) && !scalars.contains_key(a) {
+                let scalar = matches!(
+                    t,
+                    Ty::Float | Ty::Int | Ty::Bool | Ty::Np(Dtype::Float64 | Dtype::Float32)
+                );
+                if scalar && !scalars.contains_key(a) {
                     let v = self.use_val(*a)?;
-                    let x = self.conv_f64(&(t, v))?;
+                    let x = self.conv_f64(&(t.clone(), v))?;
+                    let x = if f32 {
+                        if t == Ty::Float {
+                            let ax = self.b.ins().fabs(x);
+                            let max = self.b.ins().f64const(f64::from(f32::MAX));
+                            let within = self.b.ins().fcmp(FloatCC::LessThanOrEqual, ax, max);
+                            let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
+                            let inf = self.b.ins().f64const(f64::INFINITY);
+                            let is_inf = self.b.ins().fcmp(FloatCC::Equal, ax, inf);
+                            let fine = self.b.ins().bor(within, nan);
+                            let fine = self.b.ins().bor(fine, is_inf);
+                            ok = self.b.ins().band(ok, fine);
+                        }
+                        self.b.ins().fdemote(clt::F32, x)
+                    } else {
+                        x
+                    };
                     scalars.insert(*a, x);
                 }
             }
         }
-        Ok(scalars)
+        Ok((scalars, ok))
     }
 
-    /// Whether every leaf's elements are adjacent along the last axis.
-    fn unit_rows(&mut self, bstrides: &[Vec<CV>]) -> CV {
+    /// Whether every leaf's elements (`esz` bytes each) are adjacent along the last axis.
+    fn unit_rows(&mut self, bstrides: &[Vec<CV>], esz: i64) -> CV {
         let mut unit = self.b.ins().iconst(clt::I8, 1);
         for st in bstrides {
-            let eq = self.b.ins().icmp_imm_s(IntCC::Equal, *st.last().unwrap(), 8);
+            let eq = self.b.ins().icmp_imm_s(IntCC::Equal, *st.last().unwrap(), esz);
             unit = self.b.ins().band(unit, eq);
         }
         unit
@@ -1007,7 +1066,7 @@ impl FuseGen for Gen<'_, '_> {
             leaf_vals.push(self.use_val(*l)?);
         }
         let (shape, bstrides, same) = self.fused_geometry(blk, fx, &leaf_vals);
-        let scalars = self.fused_scalars(fx, insts)?;
+        let (scalars, _) = self.fused_scalars(fx, insts)?;
         let n_last = shape[nd - 1];
         // (the length of what is reduced: a row, or a column)
         let count = if last { n_last } else { shape[0] };
@@ -1060,7 +1119,7 @@ impl FuseGen for Gen<'_, '_> {
         for s in &shape[..nd - 1] {
             nrows = self.b.ins().imul(nrows, *s);
         }
-        let unit = self.unit_rows(&bstrides);
+        let unit = self.unit_rows(&bstrides, 8);
         let ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
         let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
         let flags = MemFlagsData::new().with_notrap();
@@ -1187,6 +1246,12 @@ impl FuseGen for Gen<'_, '_> {
     ) -> CResult<CV> {
         let z = self.b.ins().iconst(clt::I64, 0);
         let zv = self.b.ins().splat(clt::I64X2, z);
+        // The element and vector types: 2 x f64 or 4 x f32 lanes.
+        let (et, vt, lanes, shift) = if fx.dtype == Dtype::Float32 {
+            (clt::F32, clt::F32X4, 4, 2)
+        } else {
+            (clt::F64, clt::F64X2, 2, 3)
+        };
         if strided {
             // One element per iteration, each leaf's address carried and bumped by
             // its stride (no multiply per leaf and element), the non-finite flag
@@ -1204,8 +1269,8 @@ impl FuseGen for Gen<'_, '_> {
             let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, n);
             self.b.ins().brif(end, done, &[BlockArg::Value(bad)], body, &[]);
             self.b.switch_to_block(body);
-            let (r, b) = self.fused_value(fx, insts, &at, scalars, clt::F64, flags)?;
-            let off = self.b.ins().ishl_imm_u(i, 3);
+            let (r, b) = self.fused_value(fx, insts, &at, scalars, et, flags)?;
+            let off = self.b.ins().ishl_imm_u(i, shift);
             let addr = self.b.ins().iadd(out, off);
             let addr = self.sink_addr(sink, addr);
             self.b.ins().store(flags, r, addr, 0);
@@ -1228,8 +1293,8 @@ impl FuseGen for Gen<'_, '_> {
         let sbad = self.b.append_block_param(sh, clt::I64X2);
         let dbad = self.b.append_block_param(done, clt::I64X2);
         {
-            // Vector loop over [0, n & !1), then the scalar loop over the rest.
-            let vec_end = self.b.ins().band_imm_s(n, !1);
+            // Vector loop over [0, n & !(lanes - 1)), then the scalar loop over the rest.
+            let vec_end = self.b.ins().band_imm_s(n, !(lanes - 1));
             let vh = self.b.create_block();
             let vb = self.b.create_block();
             let vi = self.b.append_block_param(vh, clt::I64);
@@ -1241,23 +1306,30 @@ impl FuseGen for Gen<'_, '_> {
                 .ins()
                 .brif(end, sh, &[BlockArg::Value(vi), BlockArg::Value(vbad)], vb, &[]);
             self.b.switch_to_block(vb);
-            let off = self.b.ins().ishl_imm_u(vi, 3);
+            let off = self.b.ins().ishl_imm_u(vi, shift);
             let addrs: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
-            let (r, bad) = self.fused_value(fx, insts, &addrs, scalars, clt::F64X2, flags)?;
+            let (r, bad) = self.fused_value(fx, insts, &addrs, scalars, vt, flags)?;
+            // (a 4 x i32 mask seen as 2 x i64: nonzero where any lane is set)
+            let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+            let bad = if vt == clt::F32X4 {
+                self.b.ins().bitcast(clt::I64X2, le, bad)
+            } else {
+                bad
+            };
             let addr = self.b.ins().iadd(out, off);
             let addr = self.sink_addr(sink, addr);
             self.b.ins().store(flags, r, addr, 0);
             let bad2 = self.b.ins().bor(vbad, bad);
-            let next = self.b.ins().iadd_imm_s(vi, 2);
+            let next = self.b.ins().iadd_imm_s(vi, lanes);
             self.b.ins().jump(vh, &[BlockArg::Value(next), BlockArg::Value(bad2)]);
         }
         self.b.switch_to_block(sh);
         let send = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, si, n);
         self.b.ins().brif(send, done, &[BlockArg::Value(sbad)], sb, &[]);
         self.b.switch_to_block(sb);
-        let off = self.b.ins().ishl_imm_u(si, 3);
+        let off = self.b.ins().ishl_imm_u(si, shift);
         let addrs: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
-        let (r, bad) = self.fused_value(fx, insts, &addrs, scalars, clt::F64, flags)?;
+        let (r, bad) = self.fused_value(fx, insts, &addrs, scalars, et, flags)?;
         let addr = self.b.ins().iadd(out, off);
         let addr = self.sink_addr(sink, addr);
         self.b.ins().store(flags, r, addr, 0);
