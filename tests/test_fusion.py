@@ -794,3 +794,21 @@ def test_float32_special_values(rng):
         check(f32_where, a2, 0.0)
         check(f32_exp, a2, a2)
         check(f32_np_scalar, a2, np.float32(3e38))
+
+
+@pyston.fast
+def compared_quotient(x, y):
+    # (found by tests/fuzz/arrays.py: x / y feeds only the comparison, and both
+    # sides of np.where are x, so a division by zero there leaves no inf in the
+    # result; NumPy still warns)
+    return np.where((x / y) < x, x, x) * 2.0
+
+
+def test_a_non_finite_comparison_operand_warns_as_numpy(rng):
+    x = rng.random((3, 4))
+    y = rng.random((3, 4))
+    check(compared_quotient, x, y)
+    y[1, 2] = -0.0
+    check(compared_quotient, x, y)
+    y[1, 2] = np.nan
+    check(compared_quotient, x, y)

@@ -1413,10 +1413,12 @@ impl FuseGen for Gen<'_, '_> {
             if op == NodeOp::Bin(BinOp::Div) && vals.contains_key(&self.node_args(inst)[1]) {
                 check(self, xs[1]);
             }
-            // np.where drops one side per element: a non-finite value computed there
-            // (np.sqrt of a negative, NumPy warns) must be seen too.
-            if op == NodeOp::Where {
-                for (x, a) in xs[1..].iter().zip(&self.node_args(inst)[1..]) {
+            // np.where drops one side per element, and a comparison keeps only a
+            // bool: a non-finite value computed there (np.sqrt of a negative, a
+            // division by zero: NumPy warns) must be seen too.
+            if op == NodeOp::Where || matches!(op, NodeOp::Cmp(_)) {
+                let from = usize::from(op == NodeOp::Where);
+                for (x, a) in xs[from..].iter().zip(&self.node_args(inst)[from..]) {
                     if vals.contains_key(a) {
                         check(self, *x);
                     }
