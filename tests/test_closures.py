@@ -835,6 +835,24 @@ def free_before_side_effect(flag, z):
     return inner(z)
 
 
+def free_in_key_lambda(flag, xs):
+    if flag:
+        y = 1.0
+    return sorted(xs, key=lambda v: v * y)  # the cell is empty: raises only if called
+
+
+def free_deleted_by_nonlocal(flag):
+    if flag:
+        y = 1
+
+    def inner():
+        nonlocal y
+        del y
+        return 0
+
+    return inner()
+
+
 def test_unbound_free_variables_raise_cpythons_name_error():
     cases = [
         (free_in_nested_def, [(True,), (False,)]),
@@ -848,6 +866,8 @@ def test_unbound_free_variables_raise_cpythons_name_error():
         (free_in_listcomp_first_iterable, [(True,), (False,)]),
         (free_in_setcomp_condition, [(True, 4), (False, 4)]),
         (free_before_side_effect, [(True, 1), (False, 0), (True, 0)]),
+        (free_in_key_lambda, [(True, [3.0, 1.0]), (False, [3.0, 1.0]), (False, [])]),
+        (free_deleted_by_nonlocal, [(True,), (False,)]),
     ]
     for fn, argss in cases:
         fast = pyston.fast(fn)

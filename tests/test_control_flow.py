@@ -981,8 +981,17 @@ def bound_in_later_iteration(n, z):
     return lst
 
 
+def read_after_del(flag, z):
+    x = 1
+    if flag:
+        x = 2
+    del x
+    return x + 1 // z
+
+
 def test_unbound_local_raises_before_the_rest_of_the_expression():
     fns = [
+        read_after_del,
         receiver_then_failing_arg,
         aug_assign_then_failing_value,
         subscript_base_then_failing_index,

@@ -703,8 +703,7 @@ impl Lowerer {
                     if let Target::Name(n, span) = t {
                         // `del x`: CPython's UnboundLocalError when `x` is unbound (the
                         // tuple is only a use that checks it), then `x` is unbound.
-                        let b = self.block_for_write();
-                        let v = self.read_var(n, b, *span);
+                        let v = self.name(n, *span);
                         self.emit_cur(Op::Tuple, vec![v], *span);
                         self.unbind(n, *span);
                         continue;
@@ -1993,7 +1992,9 @@ impl Lowerer {
             .iter()
             .filter(|s| s.line == span.line && s.col < span.col)
             .count() as u32;
-        let vals: Vec<Value> = names.iter().map(|n| self.name(n, span)).collect();
+        // (not checked bound: the lambda's cell is empty then, and reading it raises when it runs)
+        let b = self.block();
+        let vals: Vec<Value> = names.iter().map(|n| self.read_var(n, b, span)).collect();
         Ok(self.emit_cur(
             Op::Lambda {
                 line: span.line,

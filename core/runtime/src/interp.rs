@@ -809,7 +809,18 @@ pub(crate) fn eval(
         Op::ExcMatch => crate::helpers::exceptions::exc_match(py, &arg(0)?, &arg(1)?)?,
         Op::RaiseFrom => crate::helpers::exceptions::raise_from(py, &arg(0)?, &arg(1)?)?,
         Op::Lambda { line, index, names } => match crate::env::lambda_maker(py, env, *line, *index, names)? {
-            Some(make) => make.call1(PyTuple::new(py, all(0)?)?)?.unbind(),
+            Some(make) => {
+                // (an unbound variable: the lambda's cell is empty, as CPython's would be)
+                let unbound = py.import("pyston._lambdas")?.getattr("UNBOUND")?.unbind();
+                let vals: Vec<Py<PyAny>> = args
+                    .iter()
+                    .map(|a| match &vals[a.0 as usize] {
+                        Some(o) => o.clone_ref(py),
+                        None => unbound.clone_ref(py),
+                    })
+                    .collect();
+                make.call1(PyTuple::new(py, vals)?)?.unbind()
+            }
             None => return Err(crate::internal_error("a lambda's code object was not found")),
         },
         Op::Builtin(name) => {
