@@ -986,7 +986,7 @@ def read_after_del(flag, z):
     if flag:
         x = 2
     del x
-    return x + 1 // z
+    return x + 1 // z  # noqa: F821
 
 
 def test_unbound_local_raises_before_the_rest_of_the_expression():
