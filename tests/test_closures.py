@@ -735,3 +735,153 @@ def test_lambda_to_a_function_rebinding_its_parameter_falls_back():
         fast(np.array([4.0]))
     assert_same(fast, np.array([4.0]), allow_fallback=True)
     assert_same(fast, np.array([-4.0]), allow_fallback=True)
+
+
+# A free variable (a cell of the enclosing function) read while unbound:
+# CPython's NameError ("cannot access free variable ... in enclosing scope"),
+# not the UnboundLocalError of the function's own variables.
+
+
+def free_in_nested_def(flag):
+    if flag:
+        y = 1.5
+
+    def inner():
+        return y
+
+    return inner()
+
+
+def free_in_nested_def_with_arg(flag, z):
+    if flag:
+        y = 2
+
+    def inner(w):
+        return w + y
+
+    return inner(z)
+
+
+def free_in_lambda(flag):
+    if flag:
+        y = 1
+    h = lambda: y + 1  # noqa: E731
+    return h()
+
+
+def free_nonlocal_update(flag):
+    if flag:
+        y = 1
+
+    def inner():
+        nonlocal y
+        y += 1
+        return y
+
+    return inner()
+
+
+def free_after_del(flag):
+    y = 3
+
+    def inner():
+        return y
+
+    if not flag:
+        del y
+    return inner()
+
+
+def free_own_local_unbound(flag):
+    def inner(k):
+        if k > 0:
+            t = k
+        return t  # the nested function's own variable: UnboundLocalError
+
+    return inner(1 if flag else 0)
+
+
+def free_in_genexp(flag, n):
+    if flag:
+        y = 1
+    return sum(y + i for i in range(n))
+
+
+def free_in_listcomp(flag, n):
+    if flag:
+        y = 1
+    return [y * i for i in range(n)]
+
+
+def free_in_listcomp_first_iterable(flag):
+    if flag:
+        y = 3
+    return [i for i in range(y)]  # the first iterable is the function's own read
+
+
+def free_in_setcomp_condition(flag, n):
+    if flag:
+        y = 1
+    return {i for i in range(n) if i > y}
+
+
+def free_before_side_effect(flag, z):
+    if flag:
+        y = 1
+
+    def inner(w):
+        return y + 1 // w  # y is loaded (and fails) before 1 // w runs
+
+    return inner(z)
+
+
+def free_in_key_lambda(flag, xs):
+    if flag:
+        y = 1.0
+    return sorted(xs, key=lambda v: v * y)  # the cell is empty: raises only if called
+
+
+def free_deleted_by_nonlocal(flag):
+    if flag:
+        y = 1
+
+    def inner():
+        nonlocal y
+        del y
+        return 0
+
+    return inner()
+
+
+def test_unbound_free_variables_raise_cpythons_name_error():
+    cases = [
+        (free_in_nested_def, [(True,), (False,)]),
+        (free_in_nested_def_with_arg, [(True, 3), (False, 3)]),
+        (free_in_lambda, [(True,), (False,)]),
+        (free_nonlocal_update, [(True,), (False,)]),
+        (free_after_del, [(True,), (False,)]),
+        (free_own_local_unbound, [(True,), (False,)]),
+        (free_in_genexp, [(True, 3), (False, 3), (False, 0)]),
+        (free_in_listcomp, [(True, 3), (False, 3), (False, 0)]),
+        (free_in_listcomp_first_iterable, [(True,), (False,)]),
+        (free_in_setcomp_condition, [(True, 4), (False, 4)]),
+        (free_before_side_effect, [(True, 1), (False, 0), (True, 0)]),
+        (free_in_key_lambda, [(True, [3.0, 1.0]), (False, [3.0, 1.0]), (False, [])]),
+        (free_deleted_by_nonlocal, [(True,), (False,)]),
+    ]
+    for fn, argss in cases:
+        fast = pyston.fast(fn)
+        for args in argss:
+            assert_same(fast, *args)
+            # the interpreter tier (where compiled code finishes the call) agrees too
+            try:
+                want = ("ok", fn(*args))
+            except Exception as e:  # noqa: BLE001
+                want = (type(e), str(e))
+            try:
+                got = ("ok", fast._interpret(*args))
+            except Exception as e:  # noqa: BLE001
+                got = (type(e), str(e))
+            assert got == want, (fn.__name__, args)
+    e = assert_same(pyston.fast(free_in_nested_def), False)
+    assert isinstance(e, NameError) and not isinstance(e, UnboundLocalError)

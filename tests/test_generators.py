@@ -1352,3 +1352,24 @@ def test_native_step_exceptions_point_at_the_users_line():
         assert g._state == "finished"
         with pytest.raises(StopIteration):
             next(g)
+
+
+def _gen_unbound_receiver(n, z):
+    for i in range(n):
+        if i == 2:
+            lst = [0]
+        lst.append(i // z)  # `lst` unbound raises before `i // z` runs
+        yield len(lst)
+
+
+def test_generator_unbound_receiver_raises_before_the_argument():
+    fast = pyston.fast(_gen_unbound_receiver)
+
+    def outcome(g, *args):
+        try:
+            return ("ok", list(g(*args)))
+        except Exception as e:  # noqa: BLE001
+            return (type(e), str(e))
+
+    for args in [(0, 1), (2, 1), (3, 1), (3, 0), (1, 0)]:
+        assert outcome(fast, *args) == outcome(_gen_unbound_receiver, *args), args

@@ -1407,3 +1407,25 @@ def test_division_by_zero_raises_numbas_error(fn, ty):
         out.append((str(info.value), f(7, 2)))
     assert out[0][0] == out[1][0]
     assert out[0][1] == out[1][1] and type(out[0][1]) is type(out[1][1])
+
+
+def _yield_elements(a):
+    for i in range(a.shape[0]):
+        yield a[i]
+
+
+def test_numpy_scalars_yielded_and_returned_come_out_as_numbas_python_scalars():
+    # (float64, int64 and bool elements are converted without `.item()`: same value and type)
+    for a in (np.array([1.5, -0.0, np.inf, np.nan, 5e-324]), np.array([0, -1, 2**63 - 1, -(2**63)]),
+              np.array([True, False]), np.array([1.5, 2.0], dtype=np.float32), np.array([7], dtype=np.int32)):
+        got = list(pyston.njit(_yield_elements)(a))
+        want = list(numba.njit(_yield_elements)(a))
+        assert [type(x) for x in got] == [type(x) for x in want], (a.dtype, got, want)
+        assert repr(got) == repr(want)
+        for i in range(len(a)):
+            g, w = pyston.njit(first)(a[i:]), numba.njit(first)(a[i:])
+            assert type(g) is type(w) and repr(g) == repr(w)
+
+
+def first(a):
+    return a[0]

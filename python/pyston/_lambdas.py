@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import types
 
+# The value of a variable that is unbound where the lambda is made: its cell is left empty.
+UNBOUND = object()
+
 
 def _lambda_codes(code: types.CodeType, line: int, out: list) -> None:
     # Compile order (the source order of expressions), through the code
@@ -52,7 +55,10 @@ def maker(func, line: int, index: int, names: list):
     cell = types.CellType
 
     def make(*values):
-        f = types.FunctionType(lam, glob, "<lambda>", None, tuple(cell(values[s]) if type(s) is int else s for s in slots))
+        cells = tuple(
+            (cell() if values[s] is UNBOUND else cell(values[s])) if type(s) is int else s for s in slots
+        )
+        f = types.FunctionType(lam, glob, "<lambda>", None, cells)
         f.__qualname__ = qualname
         return f
 

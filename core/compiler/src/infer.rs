@@ -721,6 +721,11 @@ impl Infer<'_> {
                 g => self.global_ty(r, g, span, &format!("module '{name}'"))?,
             },
             Op::Undef(_) => Ty::Undef,
+            // (never assigned on any path seen yet: untyped, as a use of `undef` is)
+            Op::Bound(..) => match strip_undef(&args[0]) {
+                Ty::Undef => Ty::Bottom,
+                t => t,
+            },
             // `raise ... from ...` is built by the interpreter tier (the block is cold), and
             // `try` handlers run there too (they are reached by exceptional edges only).
             Op::RaiseFrom => return Err(CompileError::typing(span, "raise")),

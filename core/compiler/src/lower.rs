@@ -13,7 +13,7 @@
 
 use crate::error::{CResult, CompileError};
 use crate::hir::*;
-use crate::ir::{self, Block, BlockData, Const, Edge, Inst, Op, Term, Value};
+use crate::ir::{self, Block, BlockData, Const, Edge, Inst, Op, ReadScope, Term, Value};
 use std::collections::{HashMap, HashSet};
 
 mod comp;
@@ -105,6 +105,8 @@ pub fn lower_with(
         zip_depth: 0,
         zip_seqs: Vec::new(),
         rev_seqs: Vec::new(),
+        maybe_unbound: HashSet::new(),
+        comp_reads: HashMap::new(),
     };
     crate::hir::walk_stmts(&def.body, &mut |e| match e.kind {
         ExprKind::Lambda(..) => {
@@ -141,6 +143,7 @@ pub fn lower_with(
     }
     let mut f = l.f;
     remove_trivial_phis(&mut f);
+    drop_needless_bound_checks(&mut f);
     if generators::is_generator(&f) {
         generators::carry_live_values(&mut f);
         remove_trivial_phis(&mut f);
@@ -503,6 +506,13 @@ struct Lowerer {
     zip_seqs: Vec<Value>,
     /// ... and the sequences `reversed()` indexes, with their index variables.
     rev_seqs: Vec<(Value, String)>,
+    /// The values a variable read may find unbound so far: block parameters
+    /// and `undef`s (a read of one is checked where it is, `Op::Bound`).
+    maybe_unbound: HashSet<Value>,
+    /// Reads of the enclosing function's variables inside comprehensions and
+    /// generator expressions (by the name's span and name): the scope CPython
+    /// reads them in.
+    comp_reads: HashMap<(Span, String), ReadScope>,
 }
 
 impl Lowerer {
@@ -603,6 +613,7 @@ impl Lowerer {
                 0 => {
                     // Read before any assignment: UnboundLocalError at run time.
                     let r = self.f.new_value(Some(name.to_string()));
+                    self.maybe_unbound.insert(r);
                     self.f.block_mut(b).insts.insert(
                         0,
                         Inst {
@@ -634,6 +645,7 @@ impl Lowerer {
             Some(name.to_string())
         });
         self.f.block_mut(b).params.push(v);
+        self.maybe_unbound.insert(v);
         v
     }
 
@@ -691,8 +703,7 @@ impl Lowerer {
                     if let Target::Name(n, span) = t {
                         // `del x`: CPython's UnboundLocalError when `x` is unbound (the
                         // tuple is only a use that checks it), then `x` is unbound.
-                        let b = self.block_for_write();
-                        let v = self.read_var(n, b, *span);
+                        let v = self.name(n, *span);
                         self.emit_cur(Op::Tuple, vec![v], *span);
                         self.unbind(n, *span);
                         continue;
@@ -1746,7 +1757,24 @@ impl Lowerer {
     fn name(&mut self, n: &str, span: Span) -> Value {
         if self.locals.contains(n) {
             let b = self.block();
-            self.read_var(n, b, span)
+            let v = self.read_var(n, b, span);
+            if !self.maybe_unbound.contains(&v) || n.starts_with('%') {
+                return v;
+            }
+            // CPython checks the variable as it loads it, before the rest of
+            // the expression runs (`lst.append(f())`, `x += f()`, `x[f()]`).
+            let user_name = n.split('@').next().unwrap_or(n);
+            let scope = if !self.inlining.is_empty() && !n.contains('@') {
+                ReadScope::Free
+            } else {
+                self.comp_reads
+                    .get(&(span, n.to_string()))
+                    .copied()
+                    .unwrap_or(ReadScope::Local)
+            };
+            let r = self.emit_cur(Op::Bound(user_name.to_string(), scope), vec![v], span);
+            self.f.values[r.0 as usize].name = Some(user_name.to_string());
+            r
         } else {
             self.emit_cur(Op::Global(n.to_string()), vec![], span)
         }
@@ -1964,7 +1992,9 @@ impl Lowerer {
             .iter()
             .filter(|s| s.line == span.line && s.col < span.col)
             .count() as u32;
-        let vals: Vec<Value> = names.iter().map(|n| self.name(n, span)).collect();
+        // (not checked bound: the lambda's cell is empty then, and reading it raises when it runs)
+        let b = self.block();
+        let vals: Vec<Value> = names.iter().map(|n| self.read_var(n, b, span)).collect();
         Ok(self.emit_cur(
             Op::Lambda {
                 line: span.line,
@@ -2385,6 +2415,85 @@ impl Lowerer {
 
 /// Removes block parameters whose incoming values are all the same value
 /// (or the parameter itself), until none is left.
+/// Drops the `Op::Bound` checks of values that cannot be unbound (every
+/// definition reaching them is an instruction's or a parameter's, not an
+/// `undef`): the uses read the value itself.
+fn drop_needless_bound_checks(f: &mut ir::Function) {
+    let mut unbound: HashSet<Value> = HashSet::new();
+    for data in &f.blocks {
+        for inst in &data.insts {
+            if let (Op::Undef(_), Some(r)) = (&inst.op, inst.result) {
+                unbound.insert(r);
+            }
+        }
+    }
+    // Block parameters any edge may pass an unbound value to, to a fixpoint.
+    loop {
+        let mut changed = false;
+        for b in 0..f.blocks.len() {
+            let data = &f.blocks[b];
+            for e in data.term.successors().into_iter().chain(data.handler.as_ref()) {
+                let params = &f.blocks[e.block.0 as usize].params;
+                for (a, p) in e.args.iter().zip(params) {
+                    if unbound.contains(a) && !unbound.contains(p) {
+                        unbound.insert(*p);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut replace: HashMap<Value, Value> = HashMap::new();
+    for data in f.blocks.iter_mut() {
+        data.insts.retain(|inst| match (&inst.op, inst.result) {
+            (Op::Bound(..), Some(r)) if !unbound.contains(&inst.args[0]) => {
+                replace.insert(r, inst.args[0]);
+                false
+            }
+            _ => true,
+        });
+    }
+    if replace.is_empty() {
+        return;
+    }
+    substitute(f, &replace);
+    // The dropped checks' values are removed from the numbering: a function
+    // that needs no check prints as it did before they existed.
+    let mut new_id = Vec::with_capacity(f.values.len());
+    let mut next = 0u32;
+    for i in 0..f.values.len() as u32 {
+        new_id.push(next);
+        if !replace.contains_key(&Value(i)) {
+            next += 1;
+        }
+    }
+    let mut k = 0;
+    f.values.retain(|_| {
+        k += 1;
+        !replace.contains_key(&Value(k - 1))
+    });
+    let m = |v: &mut Value| *v = Value(new_id[v.0 as usize]);
+    for data in f.blocks.iter_mut() {
+        data.params.iter_mut().for_each(m);
+        for inst in data.insts.iter_mut() {
+            inst.result.iter_mut().for_each(m);
+            inst.args.iter_mut().for_each(m);
+        }
+        match &mut data.term {
+            Term::Br(c, _, _) => m(c),
+            Term::Ret(v) | Term::Raise(v) | Term::Yield { value: v, .. } => m(v),
+            Term::AssertFail(Some(v)) => m(v),
+            _ => {}
+        }
+        for e in data.term.successors_mut().into_iter().chain(data.handler.as_mut()) {
+            e.args.iter_mut().for_each(m);
+        }
+    }
+}
+
 pub fn remove_trivial_phis(f: &mut ir::Function) {
     loop {
         // Exceptional edges count: a handler's parameters merge every block of its `try` body.
@@ -2415,29 +2524,11 @@ pub fn remove_trivial_phis(f: &mut ir::Function) {
         if replace.is_empty() {
             return;
         }
-        let resolve = |v: Value| -> Value {
-            let mut v = v;
-            while let Some(n) = replace.get(&v) {
-                v = *n;
-            }
-            v
-        };
         for (b, pi) in &removed {
             f.block_mut(*b).params.remove(*pi);
         }
         let removed_edges: HashSet<(Block, usize)> = removed.iter().copied().collect();
         for data in f.blocks.iter_mut() {
-            for inst in data.insts.iter_mut() {
-                for a in inst.args.iter_mut() {
-                    *a = resolve(*a);
-                }
-            }
-            match &mut data.term {
-                Term::Br(c, _, _) => *c = resolve(*c),
-                Term::Ret(v) | Term::Raise(v) | Term::Yield { value: v, .. } => *v = resolve(*v),
-                Term::AssertFail(Some(v)) => *v = resolve(*v),
-                _ => {}
-            }
             for e in data.term.successors_mut().into_iter().chain(data.handler.as_mut()) {
                 let mut i = 0;
                 let target = e.block;
@@ -2446,9 +2537,36 @@ pub fn remove_trivial_phis(f: &mut ir::Function) {
                     i += 1;
                     keep
                 });
-                for a in e.args.iter_mut() {
-                    *a = resolve(*a);
-                }
+            }
+        }
+        substitute(f, &replace);
+    }
+}
+
+/// Every use of a value of `replace` made a use of its replacement (followed to the end).
+fn substitute(f: &mut ir::Function, replace: &HashMap<Value, Value>) {
+    let resolve = |v: Value| -> Value {
+        let mut v = v;
+        while let Some(n) = replace.get(&v) {
+            v = *n;
+        }
+        v
+    };
+    for data in f.blocks.iter_mut() {
+        for inst in data.insts.iter_mut() {
+            for a in inst.args.iter_mut() {
+                *a = resolve(*a);
+            }
+        }
+        match &mut data.term {
+            Term::Br(c, _, _) => *c = resolve(*c),
+            Term::Ret(v) | Term::Raise(v) | Term::Yield { value: v, .. } => *v = resolve(*v),
+            Term::AssertFail(Some(v)) => *v = resolve(*v),
+            _ => {}
+        }
+        for e in data.term.successors_mut().into_iter().chain(data.handler.as_mut()) {
+            for a in e.args.iter_mut() {
+                *a = resolve(*a);
             }
         }
     }

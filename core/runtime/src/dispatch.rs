@@ -974,7 +974,29 @@ pub(crate) fn numba_box(py: Python<'_>, obj: Py<PyAny>) -> PyResult<Py<PyAny>> {
         return Ok(items.into_any().unbind());
     }
     if let Some(np) = boxing::np_types_if_loaded(py)? {
-        if np.scalar_types.contains(&(b.get_type().as_ptr() as usize)) {
+        let tp = b.get_type().as_ptr() as usize;
+        let of = |d: Dtype| np.scalar_types[pyston_compiler::abi::dtype_index(d)];
+        // (the common scalars without a call of `.item()`, which gives the same value)
+        if tp == of(Dtype::Float64) {
+            // np.float64 is a float subclass: its value is the float's.
+            let x = b.cast::<pyo3::types::PyFloat>()?.value();
+            return Ok(pyo3::types::PyFloat::new(py, x).into_any().unbind());
+        }
+        if tp == of(Dtype::Int64) || tp == of(Dtype::Bool) {
+            let d = if tp == of(Dtype::Bool) {
+                Dtype::Bool
+            } else {
+                Dtype::Int64
+            };
+            let mut v: Vec<u64> = Vec::with_capacity(1);
+            boxing::np_scalar_slots(py, d, b, &mut v);
+            return Ok(if d == Dtype::Bool {
+                pyo3::types::PyBool::new(py, v[0] != 0).to_owned().into_any().unbind()
+            } else {
+                (v[0] as i64).into_pyobject(py)?.into_any().unbind()
+            });
+        }
+        if np.scalar_types.contains(&tp) {
             return Ok(b.call_method0("item")?.unbind());
         }
     }

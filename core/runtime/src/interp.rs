@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::types::{PyDict, PyTuple};
 use pyston_compiler::hir::{BinOp, CmpOp, Span, UnaryOp};
-use pyston_compiler::ir::{Block, Const, Function, Inst, Op, Term, Value};
+use pyston_compiler::ir::{Block, Const, Function, Inst, Op, ReadScope, Term, Value};
 
 pub type Slot = Option<Py<PyAny>>;
 
@@ -470,6 +470,15 @@ fn unbound(py: Python<'_>, name: &str) -> PyErr {
     }
 }
 
+/// CPython's error for a free variable (a closure cell) read while unbound.
+fn unbound_free(py: Python<'_>, name: &str) -> PyErr {
+    PyNameError::new_err(if py.version_info() >= (3, 11) {
+        format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope")
+    } else {
+        format!("free variable '{name}' referenced before assignment in enclosing scope")
+    })
+}
+
 fn get(py: Python<'_>, f: &Function, vals: &[Slot], v: Value) -> PyResult<Py<PyAny>> {
     match &vals[v.0 as usize] {
         Some(o) => Ok(o.clone_ref(py)),
@@ -479,7 +488,8 @@ fn get(py: Python<'_>, f: &Function, vals: &[Slot], v: Value) -> PyResult<Py<PyA
                 .clone()
                 .or_else(|| undef_name(f, v))
                 .unwrap_or_else(|| format!("{v}"));
-            Err(unbound(py, &name))
+            // (an inlined function's own variables are renamed `name@k`)
+            Err(unbound(py, name.split('@').next().unwrap_or(&name)))
         }
     }
 }
@@ -488,11 +498,10 @@ fn get(py: Python<'_>, f: &Function, vals: &[Slot], v: Value) -> PyResult<Py<PyA
 /// then module globals, then builtins.
 pub fn lookup_global<'py>(py: Python<'py>, env: &PyEnv, name: &str) -> PyResult<Bound<'py, PyAny>> {
     if let Some(cell) = env.cells.get(name) {
-        return cell.bind(py).getattr("cell_contents").map_err(|_| {
-            PyNameError::new_err(format!(
-                "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
-            ))
-        });
+        return cell
+            .bind(py)
+            .getattr("cell_contents")
+            .map_err(|_| unbound_free(py, name));
     }
     if let Some(v) = env.globals.bind(py).get_item(name)? {
         return Ok(v);
@@ -595,6 +604,22 @@ pub(crate) fn eval(
             Const::Tuple(_) => return Err(crate::internal_error("tuple constant in the IR")),
         },
         Op::Undef(_) => return Ok(None),
+        Op::Bound(name, scope) => match &vals[args[0].0 as usize] {
+            Some(o) => o.clone_ref(py),
+            None => {
+                let free = match scope {
+                    ReadScope::Local => false,
+                    ReadScope::Free => true,
+                    // (list, set and dict comprehensions are inlined from 3.12 on, PEP 709)
+                    ReadScope::Comp => py.version_info() < (3, 12),
+                };
+                return Err(if free {
+                    unbound_free(py, name)
+                } else {
+                    unbound(py, name)
+                });
+            }
+        },
         Op::Slice => py
             .get_type::<pyo3::types::PySlice>()
             .call1((arg(0)?, arg(1)?, arg(2)?))?
@@ -784,7 +809,18 @@ pub(crate) fn eval(
         Op::ExcMatch => crate::helpers::exceptions::exc_match(py, &arg(0)?, &arg(1)?)?,
         Op::RaiseFrom => crate::helpers::exceptions::raise_from(py, &arg(0)?, &arg(1)?)?,
         Op::Lambda { line, index, names } => match crate::env::lambda_maker(py, env, *line, *index, names)? {
-            Some(make) => make.call1(PyTuple::new(py, all(0)?)?)?.unbind(),
+            Some(make) => {
+                // (an unbound variable: the lambda's cell is empty, as CPython's would be)
+                let unbound = py.import("pyston._lambdas")?.getattr("UNBOUND")?.unbind();
+                let vals: Vec<Py<PyAny>> = args
+                    .iter()
+                    .map(|a| match &vals[a.0 as usize] {
+                        Some(o) => o.clone_ref(py),
+                        None => unbound.clone_ref(py),
+                    })
+                    .collect();
+                make.call1(PyTuple::new(py, vals)?)?.unbind()
+            }
             None => return Err(crate::internal_error("a lambda's code object was not found")),
         },
         Op::Builtin(name) => {

@@ -402,6 +402,8 @@ impl Gen<'_, '_> {
                 self.coerce_members(&args, parts)?
             }
             Op::Undef(_) => vec![],
+            // (unbound: leaves for the interpreter tier, which raises CPython's error)
+            Op::Bound(..) => self.dispatch(&args, &rt, &mut |_, a| Ok(a[0].clone()))?,
             // (a call into Python inference records: see `infer`)
             Op::Lambda { .. } => return Err(internal("a lambda without its call into Python")),
             Op::LenBound => return Err(internal("len_bound")),

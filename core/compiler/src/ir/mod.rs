@@ -147,6 +147,12 @@ pub enum Op {
     RangeNext,
     /// A local variable read where it may be unassigned.
     Undef(String),
+    /// A read of the variable `name` that may be unbound, checked where
+    /// CPython's load checks it (before the rest of the expression is
+    /// evaluated); the result is the value. The lowering emits it only for
+    /// reads of values that may come from an `undef` and drops it where they
+    /// cannot. args: [x]
+    Bound(String, ReadScope),
     /// `slice(lo, hi, step)`. args: [lo, hi, step] (None constants where omitted)
     Slice,
     /// The number of indexes `np.ndindex(shape)` yields: the product of the
@@ -181,6 +187,21 @@ pub enum Op {
         index: u32,
         names: Vec<String>,
     },
+}
+
+/// Where a checked variable read ([`Op::Bound`]) lies, which decides the
+/// error CPython raises when the variable is unbound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadScope {
+    /// The function's own variable: `UnboundLocalError`.
+    Local,
+    /// A free variable of a nested function, lambda or generator expression
+    /// (a cell of the enclosing function): `NameError`.
+    Free,
+    /// A variable of the enclosing function read inside a list, set or dict
+    /// comprehension: `NameError` before CPython 3.12, which inlines them
+    /// (PEP 709), `UnboundLocalError` from 3.12 on.
+    Comp,
 }
 
 impl Op {

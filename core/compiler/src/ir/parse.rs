@@ -16,7 +16,7 @@
 //! branch targets exist; everything else (single definitions, dominance, edge
 //! arity) is [`Function::verify`]'s job, so invalid SSA can be read for tests.
 
-use super::{Block, BlockData, Const, Edge, Function, Inst, Op, Term, Value, ValueInfo};
+use super::{Block, BlockData, Const, Edge, Function, Inst, Op, ReadScope, Term, Value, ValueInfo};
 use crate::hir::{BinOp, CmpOp, Span, UnaryOp};
 use std::collections::HashMap;
 use std::fmt;
@@ -547,6 +547,16 @@ impl Parser {
             "import" => Op::Import(c.string()?),
             "attr" => Op::Attr(c.string()?),
             "undef" => Op::Undef(c.string()?),
+            "bound" => {
+                let scope = if c.eat("free") {
+                    ReadScope::Free
+                } else if c.eat("comp") {
+                    ReadScope::Comp
+                } else {
+                    ReadScope::Local
+                };
+                Op::Bound(c.string()?, scope)
+            }
             "call" => Op::Call {
                 kw: if c.eat("kw=") { c.string_list()? } else { vec![] },
             },
@@ -721,6 +731,7 @@ fn check_arity(op: &Op, kw: &str, n: usize) -> Result<(), String> {
     let exact = match op {
         Op::Const(_) | Op::Global(_) | Op::Import(_) | Op::Undef(_) | Op::CaughtExc => Some(0),
         Op::Attr(_)
+        | Op::Bound(..)
         | Op::Unary(_)
         | Op::Truth
         | Op::Unpack(_)

@@ -14,7 +14,7 @@
 //! span. With types, every defined value is written `vN: TYPE`.
 //! [`super::parse`] reads this text back.
 
-use super::{Edge, Function, Op, Term, Value};
+use super::{Edge, Function, Op, ReadScope, Term, Value};
 use std::fmt::Write;
 
 pub(super) fn display(f: &Function, types: Option<&dyn Fn(Value) -> String>) -> String {
@@ -104,6 +104,11 @@ pub fn op_text(op: &Op) -> String {
         Op::RangeLen => "range_len".into(),
         Op::RangeNext => "range_next".into(),
         Op::Undef(n) => format!("undef {n:?}"),
+        Op::Bound(n, scope) => match scope {
+            ReadScope::Local => format!("bound {n:?}"),
+            ReadScope::Free => format!("bound free {n:?}"),
+            ReadScope::Comp => format!("bound comp {n:?}"),
+        },
         Op::Slice => "slice".into(),
         Op::NdSize => "nd_size".into(),
         Op::NdIndex => "nd_index".into(),

@@ -128,8 +128,36 @@ enum Fold {
 }
 
 impl Lowerer {
-    /// The comprehension with its loop variables renamed to hidden locals.
-    fn hide_targets(&mut self, elt: &Expr, gens: &[Comprehension]) -> (Expr, Vec<Comprehension>) {
+    /// The comprehension with its loop variables renamed to hidden locals;
+    /// the reads of the enclosing function's variables inside it (all but the
+    /// first iterable) noted as read in `scope`.
+    fn hide_targets(&mut self, elt: &Expr, gens: &[Comprehension], scope: ReadScope) -> (Expr, Vec<Comprehension>) {
+        let (elt, gens) = self.hide_targets_only(elt, gens);
+        let mut inside: Vec<&Expr> = vec![&elt];
+        for (i, g) in gens.iter().enumerate() {
+            if i > 0 {
+                inside.push(&g.iter);
+            }
+            inside.extend(g.ifs.iter());
+        }
+        for e in inside {
+            crate::hir::walk_expr(e, &mut |x| {
+                if let ExprKind::Name(n) = &x.kind {
+                    if self.locals.contains(n) && !n.starts_with('%') {
+                        // (a generator expression's free read stays free in a comprehension inside it)
+                        let s = self.comp_reads.entry((x.span, n.clone())).or_insert(scope);
+                        if *s != ReadScope::Free {
+                            *s = scope;
+                        }
+                    }
+                }
+                true
+            });
+        }
+        (elt, gens)
+    }
+
+    fn hide_targets_only(&mut self, elt: &Expr, gens: &[Comprehension]) -> (Expr, Vec<Comprehension>) {
         let tag = self.hidden_name("c");
         let mut map = HashMap::new();
         let mut out = Vec::new();
@@ -187,7 +215,7 @@ impl Lowerer {
             kind: ExprKind::Tuple(vec![k.clone(), v.clone()]),
             span,
         };
-        let (pair, gens) = self.hide_targets(&pair, gens);
+        let (pair, gens) = self.hide_targets(&pair, gens, ReadScope::Comp);
         let ExprKind::Tuple(kv) = pair.kind else { unreachable!() };
         let acc = self.hidden_name("dict");
         self.locals.insert(acc.clone());
@@ -240,7 +268,7 @@ impl Lowerer {
 
     /// `{elt for ...}`: a new set and a loop adding to it.
     pub(super) fn set_comp(&mut self, elt: &Expr, gens: &[Comprehension], span: Span) -> CResult<Value> {
-        let (elt, gens) = self.hide_targets(elt, gens);
+        let (elt, gens) = self.hide_targets(elt, gens, ReadScope::Comp);
         let acc = self.hidden_name("set");
         self.locals.insert(acc.clone());
         let s = self.new_set(span)?;
@@ -266,7 +294,7 @@ impl Lowerer {
 
     /// `[elt for ...]`: a new list and a loop appending to it.
     pub(super) fn list_comp(&mut self, elt: &Expr, gens: &[Comprehension], span: Span) -> CResult<Value> {
-        self.fold_gen(Fold::List, None, elt, gens, span)
+        self.fold_gen(Fold::List, None, elt, gens, span, ReadScope::Comp)
     }
 
     /// `f(genexp)` for a builtin `f` that consumes a generator expression
@@ -418,6 +446,7 @@ impl Lowerer {
                 &v,
                 &gens,
                 e.span,
+                ReadScope::Free,
             )?));
         }
         let ExprKind::GenExp(elt, gens, compensated) = &arg.kind else {
@@ -439,7 +468,7 @@ impl Lowerer {
             // CPython 3.12+ sums floats with compensation: build the items' list
             // and let `sum` itself add them (the list is made natively).
             let callee = self.expr(f)?;
-            let lst = self.list_comp(elt, gens, arg.span)?;
+            let lst = self.fold_gen(Fold::List, None, elt, gens, arg.span, ReadScope::Free)?;
             return Ok(Some(self.emit_cur(Op::Call { kw: vec![] }, vec![callee, lst], e.span)));
         }
         if matches!(fold, Fold::Any | Fold::All) && gens.len() != 1 {
@@ -456,6 +485,7 @@ impl Lowerer {
             gens,
             default,
             e.span,
+            ReadScope::Free,
         )?))
     }
 
@@ -466,12 +496,14 @@ impl Lowerer {
         elt: &Expr,
         gens: &[Comprehension],
         span: Span,
+        scope: ReadScope,
     ) -> CResult<Value> {
-        self.fold_gen_default(fold, builtin, elt, gens, None, span)
+        self.fold_gen_default(fold, builtin, elt, gens, None, span, scope)
     }
 
     /// The fold of a generator expression; `default`: `min`/`max`'s value
     /// for no items (else their ValueError).
+    #[allow(clippy::too_many_arguments)]
     fn fold_gen_default(
         &mut self,
         fold: Fold,
@@ -480,8 +512,9 @@ impl Lowerer {
         gens: &[Comprehension],
         default: Option<&Expr>,
         span: Span,
+        scope: ReadScope,
     ) -> CResult<Value> {
-        let (elt, gens) = self.hide_targets(elt, gens);
+        let (elt, gens) = self.hide_targets(elt, gens, scope);
         let acc = self.hidden_name("acc");
         self.locals.insert(acc.clone());
         // `f` must still be the builtin (checked like `range` in a loop).

@@ -92,6 +92,7 @@ impl Lowerer {
 
     pub(super) fn unbind(&mut self, name: &str, span: Span) {
         let u = self.emit_cur(Op::Undef(name.to_string()), vec![], span);
+        self.maybe_unbound.insert(u);
         let b = self.block_for_write();
         self.write_var(name, b, u);
     }
