@@ -31,6 +31,10 @@
 //! NumPy sums a row of a C-ordered array along its last axis, `0.0 +
 //! pairwise(row)`, so the result is NumPy's without the temporary.
 //!
+//! A sum or mean of a whole expression of rank 2 or more (`np.sum(e)`) goes
+//! through a scratch array summed as `np.sum` sums a C-ordered array
+//! (`emit_total`).
+//!
 //! NumPy also *warns* on overflow, invalid operations and division by zero.
 //! The fused loop notes any non-finite result or computed divisor (the only
 //! way a non-finite intermediate can vanish is as a divisor); then, and
@@ -82,6 +86,11 @@ pub enum NodeOp {
         last: bool,
         mean: bool,
         keepdims: bool,
+    },
+    /// `np.sum(e)` / `np.mean(e)` / `e.sum()` / `e.mean()` of a float64
+    /// expression of rank 2 or more: a float64 scalar (see `emit_total`).
+    Total {
+        mean: bool,
     },
     /// `np.exp(e)` and the other `abi::SMALL_UFUNCS` of a float64 expression `e`
     /// (index `2 * i` there): only as a root; `e` is computed into the result,
@@ -139,6 +148,7 @@ impl NodeOp {
             NodeOp::Cmp(c) => format!("cmp {}", format!("{c:?}").to_lowercase()),
             NodeOp::Where => "where".into(),
             NodeOp::Ufunc(id) => abi::SMALL_UFUNCS[*id as usize / 2].to_string(),
+            NodeOp::Total { mean } => (if *mean { "mean of all" } else { "sum of all" }).to_string(),
             NodeOp::RowSum { last, mean, keepdims } => format!(
                 "{} {} axis{}",
                 if *mean { "mean" } else { "sum" },
@@ -164,6 +174,7 @@ pub(crate) trait FuseGen {
     fn row_ptrs(&mut self, r: CV, ptrs: &[CV], shape: &[CV], bstrides: &[Vec<CV>]) -> Vec<CV>;
     fn emit_row_sum(&mut self, blk: Block, fx: &FusedExpr, last: bool, mean: bool, keepdims: bool) -> CResult<()>;
     fn fused_slow_path(&mut self, blk: Block, fx: &FusedExpr, merge: clir::Block) -> CResult<()>;
+    fn emit_total(&mut self, blk: Block, fx: &FusedExpr, mean: bool) -> CResult<()>;
     fn fused_scalars(&mut self, fx: &FusedExpr, insts: &[ir::Inst]) -> CResult<(HashMap<Value, CV>, CV)>;
     fn sink_addr(&mut self, sink: CV, addr: CV) -> CV;
     #[allow(clippy::too_many_arguments)]
@@ -197,12 +208,15 @@ impl FuseGen for Gen<'_, '_> {
     /// float64 arrays (or arrays and scalars) that compiled code calls NumPy for.
     fn node_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<NodeOp> {
         let r = inst.result?;
-        let Ty::Array(at) = self.typed.ty(r) else { return None };
         if !self.env.pycalls.contains_key(&(blk, k)) {
             return None;
         }
+        if *self.typed.ty(r) == Ty::Np(Dtype::Float64) {
+            return self.row_sum(inst).filter(|op| matches!(op, NodeOp::Total { .. }));
+        }
+        let Ty::Array(at) = self.typed.ty(r) else { return None };
         if let Some(op) = self.row_sum(inst) {
-            return (at.dtype == Dtype::Float64).then_some(op);
+            return (at.dtype == Dtype::Float64 && !matches!(op, NodeOp::Total { .. })).then_some(op);
         }
         if let Op::MethodCall { name, kw } = &inst.op {
             let same_array = |v: Value| matches!(self.typed.ty(v), Ty::Array(a) if a.dtype == at.dtype);
@@ -300,6 +314,9 @@ impl FuseGen for Gen<'_, '_> {
                 ("keepdims", Some(Const::Bool(b))) => keepdims = *b,
                 _ => return None,
             }
+        }
+        if rest.is_empty() {
+            return Some(NodeOp::Total { mean });
         }
         let nd = i64::from(et.ndim);
         match self.consts.get(&axis?) {
@@ -429,7 +446,9 @@ impl FuseGen for Gen<'_, '_> {
                 for a in self.node_args(i) {
                     if let Some(&c) = nodes.get(a) {
                         // (a row sum is only ever a root)
-                        if uses.get(a) == Some(&1) && !matches!(ops[&c], NodeOp::RowSum { .. } | NodeOp::Ufunc(_)) {
+                        let root_only =
+                            matches!(ops[&c], NodeOp::RowSum { .. } | NodeOp::Ufunc(_) | NodeOp::Total { .. });
+                        if uses.get(a) == Some(&1) && !root_only {
                             inner.insert(c);
                         }
                     }
@@ -478,17 +497,22 @@ impl FuseGen for Gen<'_, '_> {
                 if inner.contains(&root) {
                     continue;
                 }
-                let Ty::Array(rt) = self.typed.ty(r) else { continue };
+                // (a total's result is a scalar: its rank is that of the array it sums)
+                let total = matches!(ops[&root], NodeOp::Total { .. });
+                let (dt, rank) = match self.typed.ty(r) {
+                    Ty::Array(rt) => (rt.dtype, rt.ndim as usize),
+                    _ if total => (Dtype::Float64, 0),
+                    _ => continue,
+                };
                 // (a comparison is fused only into the np.where using it)
-                let dt = rt.dtype;
                 // (a row sum's rank is that of the array it sums)
-                let row_sum = matches!(ops[&root], NodeOp::RowSum { .. });
+                let row_sum = matches!(ops[&root], NodeOp::RowSum { .. }) || total;
                 if !(dt == Dtype::Float64 || (dt == Dtype::Float32 && !row_sum)) {
                     continue;
                 }
                 let ndim = match self.typed.ty(self.node_args(&d.insts[root])[0]) {
                     Ty::Array(et) if row_sum => et.ndim as usize,
-                    _ => rt.ndim as usize,
+                    _ => rank,
                 };
                 if ndim == 0 {
                     continue; // NumPy gives scalars for 0-d operands
@@ -558,7 +582,9 @@ impl FuseGen for Gen<'_, '_> {
                 let claimed = tree.iter().any(|k| self.plans.iter().any(|(_, p)| p.claims((blk, *k))));
                 // (a ufunc only over an expression: of one array it is NumPy's one call)
                 let ufunc = matches!(ops[&root], NodeOp::Ufunc(_));
-                if ok && pure && !claimed && (tree.len() >= 2 || row_sum) && !leaves.is_empty() {
+                // (a total of one array is NumPy's one efficient call)
+                let alone_ok = row_sum && !total;
+                if ok && pure && !claimed && (tree.len() >= 2 || alone_ok) && !leaves.is_empty() {
                     for k in &tree[..tree.len() - 1] {
                         plan.inner.insert((blk, *k));
                     }
@@ -656,6 +682,9 @@ impl FuseGen for Gen<'_, '_> {
 
     /// Emits a fused expression at its root instruction (see the module docs).
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()> {
+        if let Some(&NodeOp::Total { mean }) = fx.ops.last() {
+            return self.emit_total(blk, fx, mean);
+        }
         if let Some(&NodeOp::RowSum { last, mean, keepdims }) = fx.ops.last() {
             return self.emit_row_sum(blk, fx, last, mean, keepdims);
         }
@@ -962,7 +991,7 @@ impl FuseGen for Gen<'_, '_> {
             // The result (for a row sum, the array summed) is C-ordered.
             let root = &insts[*fx.nodes.last().unwrap()];
             let top = match fx.ops.last() {
-                Some(NodeOp::RowSum { .. }) => self.node_args(root)[0],
+                Some(NodeOp::RowSum { .. } | NodeOp::Total { .. }) => self.node_args(root)[0],
                 _ => root.result.unwrap(),
             };
             let is_f = self.b.ins().icmp_imm_s(IntCC::Equal, code[&top], 2);
@@ -1200,6 +1229,121 @@ impl FuseGen for Gen<'_, '_> {
         Ok(())
     }
 
+    /// `np.sum(e)` (or `np.mean(e)`, `e.sum()`, `e.mean()`) of a fused
+    /// expression of rank 2 or more whose NumPy result would be C-ordered:
+    /// NumPy's iterator sees that temporary as one run of adjacent elements, so
+    /// its sum is `np.sum` of the flattened values, which the runtime computes
+    /// as NumPy does (`pyston_pairwise_sum`: pairwise, in NumPy's chunks where
+    /// it sums in chunks). The values go into a scratch array freed right after,
+    /// with no call into NumPy; a mean is then divided by the element count as
+    /// NumPy's `_mean` divides. Non-finite values, sums or empty means (NumPy
+    /// warns) take the slow path.
+    fn emit_total(&mut self, blk: Block, fx: &FusedExpr, mean: bool) -> CResult<()> {
+        let f = self.f;
+        let insts = &f.block(blk).insts;
+        let root_val = insts[*fx.nodes.last().unwrap()].result.unwrap();
+        let nd = fx.ndim;
+        let mut leaf_vals = Vec::new();
+        for l in &fx.leaves {
+            leaf_vals.push(self.use_val(*l)?);
+        }
+        let (shape, bstrides, same) = self.fused_geometry(blk, fx, &leaf_vals);
+        let (scalars, _) = self.fused_scalars(fx, insts)?;
+        let mut size = self.b.ins().iconst(clt::I64, 1);
+        for s in &shape {
+            size = self.b.ins().imul(size, *s);
+        }
+        let ok = if mean {
+            let some = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, size, 0);
+            self.b.ins().band(same, some)
+        } else {
+            same
+        };
+        let (fast, slow, merge) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let result = self.b.append_block_param(merge, clt::F64);
+        self.b.ins().brif(ok, fast, &[], slow, &[]);
+
+        self.b.switch_to_block(fast);
+        let at = ArrTy {
+            dtype: Dtype::Float64,
+            ndim: nd as u8,
+            layout: Layout::C,
+            readonly: false,
+        };
+        let (st, buf) = self.alloc_call(AllocKind::Empty, &at, &shape)?;
+        let allocated = self.b.create_block();
+        self.b.ins().brif(st, slow, &[], allocated, &[]);
+        self.b.switch_to_block(allocated);
+        let tmp = self.load_array_slots(buf, nd);
+        let ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
+        let flags = MemFlagsData::new().with_notrap();
+        let no_sink = self.b.ins().iconst(clt::I64, 0);
+        // Row by row into the scratch array (as `emit_fused`'s row loop).
+        let n_last = shape[nd - 1];
+        let mut nrows = self.b.ins().iconst(clt::I64, 1);
+        for s in &shape[..nd - 1] {
+            nrows = self.b.ins().imul(nrows, *s);
+        }
+        let unit = self.unit_rows(&bstrides, 8);
+        let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
+        let (rh, rb, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let r = self.b.append_block_param(rh, clt::I64);
+        let rbad = self.b.append_block_param(rh, clt::I64X2);
+        let dbad = self.b.append_block_param(done, clt::I64X2);
+        let z = self.b.ins().iconst(clt::I64, 0);
+        let zv = self.b.ins().splat(clt::I64X2, z);
+        self.b.ins().jump(rh, &[BlockArg::Value(z), BlockArg::Value(zv)]);
+        self.b.switch_to_block(rh);
+        let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, r, nrows);
+        self.b.ins().brif(end, done, &[BlockArg::Value(rbad)], rb, &[]);
+        self.b.switch_to_block(rb);
+        let row = self.row_ptrs(r, &ptrs, &shape, &bstrides);
+        let off = self.b.ins().imul(r, n_last);
+        let off = self.b.ins().ishl_imm_u(off, 3);
+        let row_out = self.b.ins().iadd(tmp[0], off);
+        let (vb, sb, next) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let nbad = self.b.append_block_param(next, clt::I64X2);
+        self.b.ins().brif(unit, vb, &[], sb, &[]);
+        self.b.switch_to_block(vb);
+        let bad = self.fused_run(fx, insts, &row, &[], row_out, no_sink, n_last, false, &scalars, flags)?;
+        self.b.ins().jump(next, &[BlockArg::Value(bad)]);
+        self.b.switch_to_block(sb);
+        let bad = self.fused_run(fx, insts, &row, &inner, row_out, no_sink, n_last, true, &scalars, flags)?;
+        self.b.ins().jump(next, &[BlockArg::Value(bad)]);
+        self.b.switch_to_block(next);
+        let bad = self.b.ins().bor(rbad, nbad);
+        let r1 = self.b.ins().iadd_imm_s(r, 1);
+        self.b.ins().jump(rh, &[BlockArg::Value(r1), BlockArg::Value(bad)]);
+        self.b.switch_to_block(done);
+        let eight = self.b.ins().iconst(clt::I64, 8);
+        let f64flag = self.b.ins().iconst(clt::I32, 0);
+        let mut sum = self.call("pyston_pairwise_sum", &[tmp[0], size, eight, f64flag])?[0];
+        if mean {
+            let n = self.b.ins().fcvt_from_sint(clt::F64, size);
+            sum = self.b.ins().fdiv(sum, n);
+        }
+        let ctx = self.ctx.unwrap();
+        self.call("pyston_release_temp", &[ctx, tmp[abi::ArraySlots::OBJ]])?;
+        // (r - r is NaN exactly when r is inf or NaN)
+        let d = self.b.ins().fsub(sum, sum);
+        let nonfinite = self.b.ins().fcmp(FloatCC::Unordered, d, d);
+        let any = self.b.ins().vany_true(dbad);
+        let any = self.b.ins().bor(any, nonfinite);
+        let computed = self.b.create_block();
+        self.b.ins().brif(any, slow, &[], computed, &[]);
+        self.b.switch_to_block(computed);
+        for i in self.fused_dying(blk, fx) {
+            self.call("pyston_release_temp", &[ctx, leaf_vals[i][abi::ArraySlots::OBJ]])?;
+        }
+        self.b.ins().jump(merge, &[BlockArg::Value(sum)]);
+
+        self.b.switch_to_block(slow);
+        self.fused_slow_path(blk, fx, merge)?;
+        self.b.switch_to_block(merge);
+        self.vals.insert(root_val, vec![result]);
+        Ok(())
+    }
+
     /// The slow path of a fused expression: its instructions as written (NumPy
     /// calls, temporaries, warnings), the root's value passed to `merge`.
     fn fused_slow_path(&mut self, blk: Block, fx: &FusedExpr, merge: clir::Block) -> CResult<()> {
@@ -1387,7 +1531,7 @@ impl FuseGen for Gen<'_, '_> {
                 // `!=` is true for NaN, as in NumPy.
                 NodeOp::Cmp(c) => self.b.ins().fcmp(float_cc(c), xs[0], xs[1]),
                 // (the row's element; `emit_row_sum` sums the row)
-                NodeOp::RowSum { .. } | NodeOp::Ufunc(_) => xs[0],
+                NodeOp::RowSum { .. } | NodeOp::Ufunc(_) | NodeOp::Total { .. } => xs[0],
                 NodeOp::Where => {
                     if vector {
                         let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);

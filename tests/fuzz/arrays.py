@@ -4,8 +4,8 @@
 computes with its own loops (`np.exp`, `np.log`, `np.sin`, `np.tanh`), over
 views of two float64 or float32 arguments of many shapes and layouts
 (transposes, reversals, `[:, None, :]`, rows, F-ordered copies) and scalars,
-under roots that fuse differently: the expression itself, a ufunc of it, and
-sums and means over the last axis or axis 0 (`keepdims` too).
+under roots that fuse differently: the expression itself, a ufunc of it,
+sums and means over the last axis or axis 0 (`keepdims` too), and of all of it.
 
 Each program runs plain and under ``pyston.fast``; the two must agree on the
 result's type, dtype, shape, strides and bytes, on the warnings, and on the
@@ -51,6 +51,8 @@ ROOTS = [
     "np.sum({e}, 0)",
     "np.mean({e}, axis=0)",
     "np.sum({e}, axis=-1) * 0.5",
+    "np.sum({e})",
+    "({e}).mean()",
 ]
 
 
