@@ -126,6 +126,10 @@ pub(crate) struct Reduction {
     /// lanes (a total order, equal values have equal bits, and a comparison
     /// with NaT is false, so NaT is never taken and a NaT start stays).
     select: bool,
+    /// A counter `if c: n = n + k`, `k` an int defined before the loop or a
+    /// constant: its lanes are I64X2 whatever the loop's lanes (2 x f64 ones
+    /// included), `k` where the mask holds and 0 elsewhere.
+    count: bool,
 }
 
 /// A diamond of a conditional sum: `br c, T, F`, each side jumping to the
@@ -235,6 +239,7 @@ pub fn describe(f: &ir::Function, loops: &HashMap<Block, VecLoop>) -> String {
                 continue;
             }
             let how = match p.elem {
+                _ if r.count && !r.checked && !r.proven => "counter, wrapping",
                 _ if r.checked => "checked: kept only if no partial sum can overflow, else the scalar loop redoes it",
                 _ if r.proven => "proven in range: any order",
                 SlotTy::F64 | SlotTy::F32 => "reassociated",
@@ -352,6 +357,19 @@ fn lane_cmp(g: &mut Gen<'_, '_>, op: CmpOp, x: CV, y: CV, time: bool) -> CV {
         g.b.ins().bor(m, any_nat)
     } else {
         g.b.ins().band_not(m, any_nat)
+    }
+}
+
+/// The float comparison of Python's and NumPy's `op` on floats: ordered
+/// (false with a NaN operand), but `!=`, which is true with a NaN.
+pub(crate) fn float_cc(op: CmpOp) -> FloatCC {
+    match op {
+        CmpOp::Eq => FloatCC::Equal,
+        CmpOp::Ne => FloatCC::NotEqual,
+        CmpOp::Lt => FloatCC::LessThan,
+        CmpOp::Le => FloatCC::LessThanOrEqual,
+        CmpOp::Gt => FloatCC::GreaterThan,
+        CmpOp::Ge => FloatCC::GreaterThanOrEqual,
     }
 }
 
@@ -642,6 +660,7 @@ impl SimdGen for Gen<'_, '_> {
                             proven: false,
                             cond: Some((d.cond, true)),
                             select: true,
+                            count: false,
                         });
                         continue;
                     }
@@ -701,6 +720,7 @@ impl SimdGen for Gen<'_, '_> {
                 proven,
                 cond,
                 select: false,
+                count: false,
             });
         }
         // Classify every instruction of the body.
@@ -731,7 +751,21 @@ impl SimdGen for Gen<'_, '_> {
                     masks.insert(inst.result?);
                     continue;
                 }
-                if let Some(r) = reductions.iter().find(|r| r.add == (blk, k)) {
+                if let Some(r) = reductions.iter_mut().find(|r| r.add == (blk, k)) {
+                    // A counter: an invariant int term (`n += 1`), added where the mask holds.
+                    let inv = match kinds.get(&r.term) {
+                        Some(kt) => *kt == Kind::Inv,
+                        None => !self.loop_defined(r.term, header),
+                    };
+                    let int_term = matches!(self.typed.ty(r.term), Ty::Int | Ty::Np(Dtype::Int64));
+                    let pt = self.typed.ty(r.param);
+                    if inv && int_term && r.cond.is_some() && lane_slot(pt) == Some(SlotTy::I64) {
+                        if matches!(pt, Ty::Union(_)) {
+                            return None;
+                        }
+                        r.count = true;
+                        continue;
+                    }
                     let e = lane_slot(self.typed.ty(r.term)).or(time_slot(self.typed.ty(r.term)))?;
                     let sum_lanes = matches!(e, SlotTy::I64 | SlotTy::F64 | SlotTy::F32);
                     if !sum_lanes || kinds.get(&r.term) != Some(&Kind::Lane) || *elem.get_or_insert(e) != e {
@@ -767,6 +801,30 @@ impl SimdGen for Gen<'_, '_> {
                         };
                         let time = time_slot(ta).is_some() || time_slot(tb).is_some();
                         let rt_ok = matches!(rt, Some(Ty::Bool | Ty::Np(Dtype::Bool)));
+                        // float64 lanes (an fcmp: ordered, as Python's and NumPy's comparisons,
+                        // `!=` true with a NaN) against float64 lanes, floats defined before the
+                        // loop, or int constants a double holds exactly (CPython compares a
+                        // float with an int exactly: only such ints convert without rounding).
+                        let float_lane = |v: Value, t: &Ty| kind_of(v) == Some(Kind::Lane) && float_slot(t).is_some();
+                        let float_ok = |v: Value, t: &Ty| match kind_of(v) {
+                            Some(Kind::Lane) => !masks.contains(&v) && float_slot(t) == Some(SlotTy::F64),
+                            Some(Kind::Inv) => {
+                                float_slot(t) == Some(SlotTy::F64)
+                                    || matches!(self.consts.get(&v), Some(Const::Int(c)) if c.unsigned_abs() <= 1 << 53)
+                            }
+                            _ => false,
+                        };
+                        if float_lane(a, ta) || float_lane(b, tb) {
+                            if !rt_ok || !float_ok(a, ta) || !float_ok(b, tb) {
+                                return None;
+                            }
+                            if *elem.get_or_insert(SlotTy::F64) != SlotTy::F64 {
+                                return None;
+                            }
+                            masks.insert(inst.result?);
+                            kinds.insert(inst.result?, Kind::Lane);
+                            continue;
+                        }
                         if !rt_ok || !operand_ok(a, ta) || !operand_ok(b, tb) || (time && ta != tb) {
                             return None;
                         }
@@ -1034,14 +1092,16 @@ impl SimdGen for Gen<'_, '_> {
         // Diamonds: each side holds only its conditional sums' adds, each merge
         // parameter is a conditional sum, and the branch tests a lane mask.
         for d in &diamonds {
-            if !masks.contains(&d.cond) || elem != SlotTy::I64 {
+            // (In float64 loops the only conditional reductions are counters: a float
+            // sum with a condition was refused above, an int lane sum cannot be there.)
+            if !masks.contains(&d.cond) || !matches!(elem, SlotTy::I64 | SlotTy::F64) {
                 return None;
             }
             for (si, &side) in d.sides.iter().enumerate() {
                 for (k, inst) in self.f.block(side).insts.iter().enumerate() {
                     // (the side's other instructions: see `speculable_side`)
                     let Some(r) = reductions.iter().find(|r| r.add == (side, k)) else {
-                        if matches!(inst.op, Op::GetItem | Op::Global(_) | Op::Call { .. }) {
+                        if matches!(inst.op, Op::GetItem | Op::Global(_) | Op::Call { .. } | Op::Const(_)) {
                             continue;
                         }
                         return None;
@@ -1160,6 +1220,7 @@ impl SimdGen for Gen<'_, '_> {
         };
         rest.len() <= 3
             && rest.iter().all(|i| match &i.op {
+                Op::Const(_) => true,
                 Op::Global(_) => i
                     .result
                     .is_some_and(|r| matches!(self.typed.ty(r), Ty::Builtin(Builtin::Int))),
@@ -1405,6 +1466,14 @@ impl SimdGen for Gen<'_, '_> {
                 }
             }
         }
+        // Counters' terms, in every I64X2 lane (converted before the loop).
+        let mut count_terms: HashMap<usize, CV> = HashMap::new();
+        for (ri, r) in plan.reductions.iter().enumerate() {
+            if r.count {
+                let t = self.splat_int(r.term, &vv, clt::I64X2)?;
+                count_terms.insert(ri, t);
+            }
+        }
         // Overlap checks: [data, data + size * itemsize) of each pair must be disjoint.
         let mut ok: Option<CV> = None;
         for (a, b) in &plan.disjoint {
@@ -1446,6 +1515,8 @@ impl SimdGen for Gen<'_, '_> {
             self.zero(plan.elem)
         };
         let zeros = self.b.ins().splat(lane_ty, zero);
+        let z64 = self.b.ins().iconst(clt::I64, 0);
+        let zeros64 = self.b.ins().splat(clt::I64X2, z64);
         // Partial sums: accs[u * R + r] for unrolled copy u and reduction r; then, for
         // checked sums, the OR of the terms' magnitude bits, in the same order.
         let any_checked = plan.reductions.iter().any(|r| r.checked);
@@ -1464,14 +1535,18 @@ impl SimdGen for Gen<'_, '_> {
             } else {
                 0
             };
+        // (Counters' partial sums, and their magnitude bits, are I64X2 in any loop.)
+        let nred = plan.reductions.len();
+        let counter_acc = |a: usize| a < nacc_sums && plan.reductions[a % nred].count;
         let mut accs = Vec::new();
         let mut accs_out = Vec::new();
-        for _ in 0..nacc {
-            accs.push(self.b.append_block_param(vh, lane_ty));
-            accs_out.push(self.b.append_block_param(out, lane_ty));
+        for a in 0..nacc {
+            let t = if counter_acc(a) { clt::I64X2 } else { lane_ty };
+            accs.push(self.b.append_block_param(vh, t));
+            accs_out.push(self.b.append_block_param(out, t));
         }
         let mut entry_args = vec![BlockArg::Value(i0)];
-        entry_args.extend((0..nacc).map(|_| BlockArg::Value(zeros)));
+        entry_args.extend((0..nacc).map(|a| BlockArg::Value(if counter_acc(a) { zeros64 } else { zeros })));
         // Select reductions: every lane starts at `s` (the extremes so far).
         for (ri, r) in plan.reductions.iter().enumerate() {
             if r.select {
@@ -1500,7 +1575,7 @@ impl SimdGen for Gen<'_, '_> {
             let k = self.b.ins().smax(k, z);
             let one = self.b.ins().iconst(clt::I64, 1);
             let b = self.b.ins().ishl(one, k);
-            let splat = self.b.ins().splat(lane_ty, b);
+            let splat = self.b.ins().splat(clt::I64X2, b);
             bias = Some((b, splat));
         }
         match ok {
@@ -1519,7 +1594,6 @@ impl SimdGen for Gen<'_, '_> {
         self.b.switch_to_block(vb);
         let saved = self.cur_inst;
         let mut new_accs = accs.clone();
-        let nred = plan.reductions.len();
         for pass in 0..1 + last.is_some() as usize {
             // Pass 0: the loop's body (`unroll` copies from i); pass 1, after the loop
             // (fewer than `unroll * lanes` iterations left, at least `lanes` in all):
@@ -1577,8 +1651,10 @@ impl SimdGen for Gen<'_, '_> {
                     }
                     for (k, inst) in f.block(blk).insts.iter().enumerate() {
                         if let Some(ri) = plan.reductions.iter().position(|r| r.add == (blk, k)) {
-                            let Some(VV::Lane(mut e)) = vu.get(&plan.reductions[ri].term).cloned() else {
-                                return Err(internal("simd: reduction term"));
+                            let mut e = match (vu.get(&plan.reductions[ri].term), count_terms.get(&ri)) {
+                                (_, Some(t)) => *t,
+                                (Some(VV::Lane(e)), None) => *e,
+                                _ => return Err(internal("simd: reduction term")),
                             };
                             if plan.reductions[ri].select {
                                 // `if e > s: s = e`: per lane, the comparison against the lane's
@@ -1617,7 +1693,12 @@ impl SimdGen for Gen<'_, '_> {
                                 }
                             }
                             let a = u as usize * nred + ri;
-                            new_accs[a] = self.add_lanes(plan.elem, new_accs[a], e);
+                            let relem = if plan.reductions[ri].count {
+                                SlotTy::I64
+                            } else {
+                                plan.elem
+                            };
+                            new_accs[a] = self.add_lanes(relem, new_accs[a], e);
                             if let (true, Some((_, splat))) = (plan.reductions[ri].checked, bias) {
                                 let u = self.b.ins().iadd(e, splat);
                                 new_accs[bits_at + a] = self.b.ins().bor(new_accs[bits_at + a], u);
@@ -1811,25 +1892,26 @@ impl SimdGen for Gen<'_, '_> {
                 result[k0] = BlockArg::Value(self.b.ins().select(ran, h, old));
                 continue;
             }
+            let relem = if r.count { SlotTy::I64 } else { plan.elem };
             let mut v = accs_out[ri];
             for u in 1..unroll as usize {
                 if plan.in_i32 {
                     break; // (added above)
                 }
                 let w = accs_out[u * nred + ri];
-                v = self.add_lanes(plan.elem, v, w);
+                v = self.add_lanes(relem, v, w);
             }
             let mut h = self.b.ins().extractlane(v, 0);
             for l in 1..self.b.func.dfg.value_type(v).lane_count() as u8 {
                 let x = self.b.ins().extractlane(v, l);
-                h = self.add_lanes(plan.elem, h, x);
+                h = self.add_lanes(relem, h, x);
             }
             let pt = self.ty(r.param);
             let k0 = first_slot[r.index];
             let nslots = abi::slot_count(&pt);
             let old: Vals = (k0..k0 + nslots).map(arg_cv).collect::<CResult<_>>()?;
             let payload = old[nslots - 1];
-            let sum = self.add_lanes(plan.elem, payload, h);
+            let sum = self.add_lanes(relem, payload, h);
             // After at least one iteration the value has the type of `s + e`.
             let (ab, ak) = r.add;
             let add_ty = self.ty(self.f.block(ab).insts[ak].result.unwrap());
@@ -2036,6 +2118,10 @@ impl SimdGen for Gen<'_, '_> {
             }
             Op::Cmp(op) => {
                 let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
+                if lane_ty.lane_type().is_float() {
+                    // Float lanes: IEEE's ordered comparisons (`!=` true with a NaN).
+                    return Ok(Some(self.b.ins().fcmp(float_cc(*op), x, y)));
+                }
                 let time = matches!(self.ty(inst.args[0]), Ty::Np(d) if d.is_time());
                 lane_cmp(self, *op, x, y, time)
             }

@@ -885,15 +885,7 @@ impl SelectGen for Gen<'_, '_> {
             return Ok(Some(match &inst.op {
                 Op::Cmp(op) => {
                     let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
-                    let cc = match op {
-                        CmpOp::Eq => FloatCC::Equal,
-                        CmpOp::Ne => FloatCC::NotEqual,
-                        CmpOp::Lt => FloatCC::LessThan,
-                        CmpOp::Le => FloatCC::LessThanOrEqual,
-                        CmpOp::Gt => FloatCC::GreaterThan,
-                        CmpOp::Ge => FloatCC::GreaterThanOrEqual,
-                    };
-                    self.b.ins().fcmp(cc, x, y)
+                    self.b.ins().fcmp(crate::simd::float_cc(*op), x, y)
                 }
                 Op::Truth => lane(inst.args[0])?,
                 _ => return self.vector_inst(inst, vv, splats, iv, lane_ty),
