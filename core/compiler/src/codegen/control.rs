@@ -730,13 +730,36 @@ impl Gen<'_, '_> {
                 }
                 return false;
             }
-            // NumPy floats only in comparisons and truth tests; NumPy ints anywhere
-            // (their overflow checks deoptimize only when the arm is the one taken).
+            // NumPy floats in comparisons, truth tests and `+ - *` (plain IEEE
+            // operations: NumPy's warnings for them are not reproduced, see
+            // `float_op`); NumPy ints anywhere (their overflow checks deoptimize
+            // only when the arm is the one taken). `float | np.float64` (a sum
+            // that starts as a Python float) in `+ - *` too: one float payload.
             // (float16 operands convert with an overflow check: not speculated.)
             let real_np = |t: &Ty| matches!(t, Ty::Np(d) if d.kind() == Kind::Float && *d != Dtype::Float16);
             let int_np = |t: &Ty| matches!(t, Ty::Np(d) if d.is_int() || *d == Dtype::Bool);
+            let float_union = |t: &Ty| matches!(t, Ty::Union(ms) if ms.iter().all(|m| matches!(m, Ty::Float | Ty::Np(Dtype::Float64))));
             let test = matches!(inst.op, Op::Cmp(_) | Op::Truth);
-            let operand = |t: &Ty| scalar(t) || int_np(t) || (test && real_np(t));
+            let arith = matches!(
+                inst.op,
+                Op::Bin {
+                    op: BinOp::Add | BinOp::Sub | BinOp::Mul,
+                    ..
+                }
+            );
+            // A load of an array element a dominating block already loaded (the same
+            // array and index values): in bounds, as that load's check passed or was
+            // proven, so it may run whatever the branch says (`if a[i] > t: s += a[i]`).
+            if inst.op == Op::GetItem {
+                let rt = self.typed.ty(r);
+                if !(scalar(rt) || int_np(rt) || real_np(rt)) || !self.repeats_load(blk, inst) {
+                    return false;
+                }
+                cost += 1;
+                continue;
+            }
+            let operand =
+                |t: &Ty| scalar(t) || int_np(t) || ((test || arith) && real_np(t)) || (arith && float_union(t));
             if !operand(self.typed.ty(r)) || inst.args.iter().any(|a| !operand(self.typed.ty(*a))) {
                 return false;
             }
@@ -771,6 +794,38 @@ impl Gen<'_, '_> {
             }
         }
         cost <= 4
+    }
+
+    /// Whether a block dominating `blk` (not `blk`) loads the element `load`
+    /// loads, from an array: the same array and index values.
+    fn repeats_load(&self, blk: Block, load: &ir::Inst) -> bool {
+        if !matches!(self.typed.ty(load.args[0]), Ty::Array(_)) {
+            return false;
+        }
+        self.f.blocks.iter().enumerate().any(|(bi, d)| {
+            let b = Block(bi as u32);
+            b != blk && self.dominates(b, blk) && d.insts.iter().any(|i| i.op == Op::GetItem && i.args == load.args)
+        })
+    }
+
+    /// `c ? x : y` of two floats without a branch (Cranelift lowers a scalar
+    /// float select to a jump around a move): lane 0 of a bit select by a mask
+    /// of all ones where `c` is nonzero. The bits of `x` or `y`, unchanged.
+    fn float_select(&mut self, c: CV, x: CV, y: CV) -> CV {
+        let t = self.b.func.dfg.value_type(x);
+        let (it, vt, ivt) = if t == clt::F64 {
+            (clt::I64, clt::F64X2, clt::I64X2)
+        } else {
+            (clt::I32, clt::F32X4, clt::I32X4)
+        };
+        let m = self.b.ins().bmask(it, c);
+        let m = self.b.ins().splat(ivt, m);
+        let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+        let m = self.b.ins().bitcast(vt, le, m);
+        let xv = self.b.ins().scalar_to_vector(vt, x);
+        let yv = self.b.ins().scalar_to_vector(vt, y);
+        let r = self.b.ins().bitselect(m, xv, yv);
+        self.b.ins().extractlane(r, 0)
     }
 
     /// Emits an if-converted branch (see `if_convertible`): both arms, then one
@@ -857,6 +912,9 @@ impl Gen<'_, '_> {
             .zip(&sides[1])
             .map(|(x, y)| match (x, y) {
                 (BlockArg::Value(x), BlockArg::Value(y)) if x == y => BlockArg::Value(*x),
+                (BlockArg::Value(x), BlockArg::Value(y)) if self.b.func.dfg.value_type(*x).is_float() => {
+                    BlockArg::Value(self.float_select(cv, *x, *y))
+                }
                 (BlockArg::Value(x), BlockArg::Value(y)) => BlockArg::Value(self.b.ins().select(cv, *x, *y)),
                 _ => unreachable!(),
             })
