@@ -148,6 +148,8 @@ def _run(fn, args):
 
 
 def _bits(x):
+    if isinstance(x, np.ndarray):
+        return (type(x), x.dtype, x.shape, x.tobytes())
     if isinstance(x, (float, np.floating)):
         return (type(x), np.float64(x).tobytes() if isinstance(x, float) else x.tobytes())
     if isinstance(x, tuple):
@@ -334,4 +336,103 @@ def test_conditional_float_sum_is_branch_free():
     if X86:
         asm = g.inspect_asm()
         assert "andnpd" in asm and "orpd" in asm, asm
+    assert g.inspect_asm(target="aarch64")
+
+
+# ---------------------------------------------------------------------------
+# Clamps with counters: stores inside the diamond's sides (lanes that do not
+# run a side store the element they loaded, bit for bit) and counter lanes.
+
+
+def clamp(a, lo, hi):
+    n = 0
+    for i in range(a.shape[0]):
+        if a[i] < lo:
+            a[i] = lo
+            n += 1
+        elif a[i] > hi:
+            a[i] = hi
+            n += 1
+    return n
+
+
+def clamp_counts(a, lo, hi):
+    below = 0
+    above = 0
+    for i in range(a.shape[0]):
+        x = a[i]
+        if x < lo:
+            a[i] = lo
+            below += 1
+        elif x > hi:
+            a[i] = hi
+            above += 2
+    return below, above
+
+
+def clamp_only(a, lo, hi):
+    for i in range(a.shape[0]):
+        if a[i] < lo:
+            a[i] = lo
+        elif a[i] > hi:
+            a[i] = hi
+    return a
+
+
+def zero_nans(a):
+    n = 0
+    for i in range(a.shape[0]):
+        if a[i] != a[i]:
+            a[i] = -0.0
+            n += 1
+    return n
+
+
+def clamp_copy(a, out, lo):
+    n = 0
+    for i in range(a.shape[0]):
+        out[i] = a[i]
+        if a[i] < lo:
+            out[i] = lo
+            n += 1
+    return n
+
+
+CLAMPS = [clamp, clamp_counts, clamp_only, zero_nans]
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 5, 7, 9, 17, 301])
+@pytest.mark.parametrize("fn", CLAMPS)
+def test_clamps_at_every_length(fn, n):
+    rng = np.random.default_rng(n + 5)
+    for special in (False, True):
+        a = _floats(rng, n, special)
+        if fn is zero_nans:
+            _same(fn, a)
+            _same(fn, a.astype(np.float32))
+            _same(fn, a[::-1])
+            continue
+        for lo, hi in ((0.2, 0.8), (-0.0, 0.0), (0.0, -0.0), (0.8, 0.2), (np.nan, 0.5), (0.5, np.nan), (-np.inf, np.inf)):
+            _same(fn, a, lo, hi)
+        _same(fn, a, np.float64(0.25), 1)
+        _same(fn, a[::2], 0.2, 0.8)
+        _same(fn, a[::-1], 0.2, 0.8)
+        _same(fn, a.astype(np.float32), 0.2, 0.8)
+
+
+def test_clamp_with_a_second_array():
+    rng = np.random.default_rng(9)
+    for n in (0, 1, 5, 64, 301):
+        a = _floats(rng, n)
+        _same(clamp_copy, a, np.zeros(n), 0.5)
+        _same(clamp_copy, a, np.zeros(2 * n)[::2], 0.5)
+
+
+def test_clamp_is_vectorized():
+    g = pyston.fast(clamp)
+    g(np.arange(40.0) / 40, 0.2, 0.8)
+    if X86:
+        asm = g.inspect_asm()
+        assert "cmpltpd" in asm or "cmppd" in asm or "vcmp" in asm, asm
+        assert "paddq" in asm, asm
     assert g.inspect_asm(target="aarch64")

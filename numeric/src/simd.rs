@@ -130,6 +130,32 @@ pub(crate) struct Reduction {
     /// constant: its lanes are I64X2 whatever the loop's lanes (2 x f64 ones
     /// included), `k` where the mask holds and 0 elsewhere.
     count: bool,
+    /// A counter's other adds (`simd_select`'s counters: one add per side,
+    /// each counting in the lanes that run its block).
+    more: Vec<(Block, usize)>,
+}
+
+impl Reduction {
+    /// A counter of a `simd_select` plan: `adds` (each `n + k`) proven never to
+    /// overflow, so their terms add up exactly in any order.
+    pub(crate) fn counter(param: Value, index: usize, adds: Vec<(Block, usize)>) -> Reduction {
+        Reduction {
+            param,
+            index,
+            add: adds[0],
+            term: param, // (each add's own term: see `count_terms`)
+            checked: false,
+            proven: true,
+            cond: None,
+            select: false,
+            count: true,
+            more: adds[1..].to_vec(),
+        }
+    }
+
+    fn adds_at(&self, at: (Block, usize)) -> bool {
+        self.add == at || self.more.contains(&at)
+    }
 }
 
 /// A diamond of a conditional sum: `br c, T, F`, each side jumping to the
@@ -250,6 +276,16 @@ pub fn describe(f: &ir::Function, loops: &HashMap<Block, VecLoop>) -> String {
                 Some((c, false)) => format!(" if not {c}"),
                 None => String::new(),
             };
+            if r.count && r.cond.is_none() {
+                for (b, k) in std::iter::once(r.add).chain(r.more.iter().copied()) {
+                    s.push_str(&format!(
+                        "  count {} where {b} runs ({how}) at {b}[{k}]: {}\n",
+                        r.param,
+                        crate::inst_text(f, b, k)
+                    ));
+                }
+                continue;
+            }
             s.push_str(&format!(
                 "  sum {} += {}{when} ({how}) at {b}[{k}]: {}\n",
                 r.param,
@@ -661,6 +697,7 @@ impl SimdGen for Gen<'_, '_> {
                             cond: Some((d.cond, true)),
                             select: true,
                             count: false,
+                            more: Vec::new(),
                         });
                         continue;
                     }
@@ -721,6 +758,7 @@ impl SimdGen for Gen<'_, '_> {
                 cond,
                 select: false,
                 count: false,
+                more: Vec::new(),
             });
         }
         // Classify every instruction of the body.
@@ -1385,8 +1423,13 @@ impl SimdGen for Gen<'_, '_> {
         let mut splats: HashMap<Value, CV> = HashMap::new();
         for &blk in &plan.body {
             if let Some((_, te, fe)) = plan.sel.as_ref().and_then(|s| s.merges.get(&blk)) {
-                // A diamond's merge: its parameters are lanes, its invariant arguments splats.
+                // A diamond's merge: its parameters are lanes, its invariant arguments splats
+                // (a counter's values: none).
+                let counters = &plan.sel.as_ref().map(|s| &s.counters);
                 for a in te.args.iter().chain(&fe.args) {
+                    if counters.is_some_and(|c| c.contains(a)) {
+                        continue;
+                    }
                     if !lane_vals.contains(a) && !splats.contains_key(a) {
                         let s = if lane_ty.lane_type().is_float() {
                             self.splat_of(*a, &vv, lane_ty)?
@@ -1399,7 +1442,7 @@ impl SimdGen for Gen<'_, '_> {
                 lane_vals.extend(f.block(blk).params.iter().copied());
             }
             for (k, inst) in f.block(blk).insts.iter().enumerate() {
-                if (blk, k) == plan.step_inst || plan.reductions.iter().any(|r| r.add == (blk, k)) {
+                if (blk, k) == plan.step_inst || plan.reductions.iter().any(|r| r.adds_at((blk, k))) {
                     continue;
                 }
                 let lane_args: Vec<Value> = match &inst.op {
@@ -1467,11 +1510,19 @@ impl SimdGen for Gen<'_, '_> {
             }
         }
         // Counters' terms, in every I64X2 lane (converted before the loop).
-        let mut count_terms: HashMap<usize, CV> = HashMap::new();
-        for (ri, r) in plan.reductions.iter().enumerate() {
+        let mut count_terms: HashMap<(Block, usize), CV> = HashMap::new();
+        for r in &plan.reductions {
             if r.count {
-                let t = self.splat_int(r.term, &vv, clt::I64X2)?;
-                count_terms.insert(ri, t);
+                for (b, k) in std::iter::once(r.add).chain(r.more.iter().copied()) {
+                    let add = &f.block(b).insts[k];
+                    let term = if add.args[0] == r.param {
+                        add.args[1]
+                    } else {
+                        add.args[0]
+                    };
+                    let t = self.splat_int(term, &vv, clt::I64X2)?;
+                    count_terms.insert((b, k), t);
+                }
             }
         }
         // Overlap checks: [data, data + size * itemsize) of each pair must be disjoint.
@@ -1645,13 +1696,15 @@ impl SimdGen for Gen<'_, '_> {
                 // Copy u handles iterations i + u * lanes .. i + (u + 1) * lanes, in order.
                 let u = u as i64;
                 let mut vu = vv.clone();
+                // Stores in sides: the element's lanes as this copy's stores left them.
+                let mut pending: HashMap<(Block, usize), CV> = HashMap::new();
                 for &blk in &plan.body {
                     if let Some(sel) = &plan.sel {
                         self.merge_selects(sel, blk, &mut vu, &splats)?;
                     }
                     for (k, inst) in f.block(blk).insts.iter().enumerate() {
-                        if let Some(ri) = plan.reductions.iter().position(|r| r.add == (blk, k)) {
-                            let mut e = match (vu.get(&plan.reductions[ri].term), count_terms.get(&ri)) {
+                        if let Some(ri) = plan.reductions.iter().position(|r| r.adds_at((blk, k))) {
+                            let mut e = match (vu.get(&plan.reductions[ri].term), count_terms.get(&(blk, k))) {
                                 (_, Some(t)) => *t,
                                 (Some(VV::Lane(e)), None) => *e,
                                 _ => return Err(internal("simd: reduction term")),
@@ -1691,6 +1744,11 @@ impl SimdGen for Gen<'_, '_> {
                                     let a = taken_at + u as usize * nred + ri;
                                     new_accs[a] = self.b.ins().bor(new_accs[a], t);
                                 }
+                            } else if let Some(sel) = &plan.sel {
+                                // A `simd_select` counter: `k` in the lanes that run this block.
+                                if let Some(m) = self.arm_mask(sel, blk, &vu, &splats)? {
+                                    e = self.b.ins().band(e, m);
+                                }
                             }
                             let a = u as usize * nred + ri;
                             let relem = if plan.reductions[ri].count {
@@ -1729,7 +1787,32 @@ impl SimdGen for Gen<'_, '_> {
                                 Some(v) => {
                                     vu.insert(inst.result.unwrap(), VV::Lane(v));
                                 }
-                                None => deferred.push((inst.clone(), vu.clone(), iu, (blk, k))),
+                                None => {
+                                    let mut vs = vu.clone();
+                                    if let Some(at) = sel.arm_stores.get(&(blk, k)) {
+                                        // A store in a side: the lanes that do not run it store what
+                                        // is there (the element loaded before every side, or what an
+                                        // earlier side's store of this step left).
+                                        let x = *inst.args.last().unwrap();
+                                        let v = Self::lane_of(x, &vu, &splats)?;
+                                        let old = match pending.get(at) {
+                                            Some(p) => *p,
+                                            None => {
+                                                let r = f.block(at.0).insts[at.1].result.unwrap();
+                                                Self::lane_of(r, &vu, &splats)?
+                                            }
+                                        };
+                                        let m = self
+                                            .arm_mask(sel, blk, &vu, &splats)?
+                                            .ok_or_else(|| internal("simd: store in a side"))?;
+                                        let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                                        let m = self.b.ins().bitcast(lane_ty, le, m);
+                                        let nv = self.b.ins().bitselect(m, v, old);
+                                        pending.insert(*at, nv);
+                                        vs.insert(x, VV::Lane(nv));
+                                    }
+                                    deferred.push((inst.clone(), vs, iu, (blk, k)));
+                                }
                             }
                             continue;
                         }
