@@ -436,3 +436,24 @@ def test_clamp_is_vectorized():
         assert "cmpltpd" in asm or "cmppd" in asm or "vcmp" in asm, asm
         assert "paddq" in asm, asm
     assert g.inspect_asm(target="aarch64")
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 8, 17, 300])
+def test_fastmath_conditional_float_sums_vectorize(n):
+    # Reassociated (so compared with a tolerance), but -0.0 in the lanes that do
+    # not add: a sum of only -0.0 terms, or of none, keeps its sign.
+    rng = np.random.default_rng(n)
+    a = rng.random(n) - 0.5
+    for fn in (sum_above, sum_above_neg_zero, sum_not_above):
+        f = pyston.fast(fastmath=True)(fn)
+        for t in (0.0, 0.25, 10.0, np.nan):
+            want, got = fn(a, t), f(a, t)
+            assert type(want) is type(got) and abs(want - got) <= 1e-9 * max(1.0, abs(want)), (fn, t, want, got)
+            if want == 0:
+                assert np.signbit(want) == np.signbit(got), (fn.__name__, t, want, got)
+    z = np.full(n, -0.0)
+    assert np.signbit(pyston.fast(fastmath=True)(sum_above_neg_zero)(z, -1.0))
+    g = pyston.fast(fastmath=True)(sum_above)
+    g(np.arange(40.0), 3.0)
+    if X86:
+        assert "addpd" in g.inspect_asm()

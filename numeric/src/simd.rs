@@ -734,8 +734,8 @@ impl SimdGen for Gen<'_, '_> {
             let checked = strict && !proven;
             let ok = match slot {
                 SlotTy::I64 => true,
-                // (A masked float term would be +0.0, which changes a sum of -0.0.)
-                SlotTy::F64 | SlotTy::F32 => self.env.sem.reassociate && cond.is_none(),
+                // (Conditional: a masked lane adds -0.0, which leaves every float as it is.)
+                SlotTy::F64 | SlotTy::F32 => self.env.sem.reassociate,
                 _ => false,
             };
             if !ok || lane_slot(pt).or(time_slot(pt)) != Some(slot) || abi::slot_count(pt) > 2 {
@@ -1130,8 +1130,8 @@ impl SimdGen for Gen<'_, '_> {
         // Diamonds: each side holds only its conditional sums' adds, each merge
         // parameter is a conditional sum, and the branch tests a lane mask.
         for d in &diamonds {
-            // (In float64 loops the only conditional reductions are counters: a float
-            // sum with a condition was refused above, an int lane sum cannot be there.)
+            // (In float64 loops the conditional reductions are counters and, under
+            // `fastmath`, float sums; float32 lanes: none.)
             if !masks.contains(&d.cond) || !matches!(elem, SlotTy::I64 | SlotTy::F64) {
                 return None;
             }
@@ -1559,9 +1559,15 @@ impl SimdGen for Gen<'_, '_> {
         let out = self.b.create_block();
         let iv = self.b.append_block_param(vh, clt::I64);
         let i_out = self.b.append_block_param(out, clt::I64);
-        // One vector of partial sums per reduction, starting at zero.
+        // One vector of partial sums per reduction, starting at zero (floats at -0.0,
+        // the identity of IEEE addition: a sum of no terms or of -0.0 terms only
+        // leaves `s` as it was, -0.0 included).
         let zero = if plan.in_i32 {
             self.b.ins().iconst(clt::I32, 0)
+        } else if plan.elem == SlotTy::F64 {
+            self.b.ins().f64const(-0.0)
+        } else if plan.elem == SlotTy::F32 {
+            self.b.ins().f32const(-0.0)
         } else {
             self.zero(plan.elem)
         };
@@ -1588,16 +1594,38 @@ impl SimdGen for Gen<'_, '_> {
             };
         // (Counters' partial sums, and their magnitude bits, are I64X2 in any loop.)
         let nred = plan.reductions.len();
+        // (The lanes that added, of a float sum too, are int masks.)
         let counter_acc = |a: usize| a < nacc_sums && plan.reductions[a % nred].count;
+        let mask_ty = lane_ty.as_int();
+        let zero_masks = if mask_ty == lane_ty {
+            zeros
+        } else {
+            let z = self.b.ins().iconst(mask_ty.lane_type(), 0);
+            self.b.ins().splat(mask_ty, z)
+        };
         let mut accs = Vec::new();
         let mut accs_out = Vec::new();
         for a in 0..nacc {
-            let t = if counter_acc(a) { clt::I64X2 } else { lane_ty };
+            let t = if counter_acc(a) {
+                clt::I64X2
+            } else if a >= taken_at {
+                mask_ty
+            } else {
+                lane_ty
+            };
             accs.push(self.b.append_block_param(vh, t));
             accs_out.push(self.b.append_block_param(out, t));
         }
         let mut entry_args = vec![BlockArg::Value(i0)];
-        entry_args.extend((0..nacc).map(|a| BlockArg::Value(if counter_acc(a) { zeros64 } else { zeros })));
+        entry_args.extend((0..nacc).map(|a| {
+            BlockArg::Value(if counter_acc(a) {
+                zeros64
+            } else if a >= taken_at {
+                zero_masks
+            } else {
+                zeros
+            })
+        }));
         // Select reductions: every lane starts at `s` (the extremes so far).
         for (ri, r) in plan.reductions.iter().enumerate() {
             if r.select {
@@ -1734,7 +1762,23 @@ impl SimdGen for Gen<'_, '_> {
                                 let Some(VV::Lane(m)) = vu.get(&c).cloned() else {
                                     return Err(internal("simd: conditional sum's mask"));
                                 };
-                                e = if on_true {
+                                e = if lane_ty.lane_type().is_float() && !plan.reductions[ri].count {
+                                    // A float sum (`fastmath`): -0.0 in the lanes that do not add,
+                                    // and `y + -0.0` is `y` for every y.
+                                    let nz = if plan.elem == SlotTy::F32 {
+                                        self.b.ins().f32const(-0.0)
+                                    } else {
+                                        self.b.ins().f64const(-0.0)
+                                    };
+                                    let nz = self.b.ins().splat(lane_ty, nz);
+                                    let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                                    let mf = self.b.ins().bitcast(lane_ty, le, m);
+                                    if on_true {
+                                        self.b.ins().bitselect(mf, e, nz)
+                                    } else {
+                                        self.b.ins().bitselect(mf, nz, e)
+                                    }
+                                } else if on_true {
                                     self.b.ins().band(e, m)
                                 } else {
                                     self.b.ins().band_not(e, m)
