@@ -470,7 +470,8 @@ fn closed_loop(f: &Function, ctx: &BoundsCtx<'_>, lv: &LoopVar) -> bool {
 /// after any number of steps the guard allows (so `s + t` cannot overflow).
 const SUM_START: i64 = 1 << 61;
 
-/// Sums carried by a range loop, `s = s + t` (or `s += t`) with `t` bounded
+/// Sums carried by a range loop, `s = s + t` (or `s += t`, or conditional
+/// ones: merges of `s` and adds `s + t`, each path adding at most once) with `t` bounded
 /// (`int(a[i])` of an int16 array: |t| <= 2**15): after at most
 /// `stop - start` steps, |s| <= |s0| + (stop - start) * max|t|, which fits in
 /// 64 bits when the trip count is at most `2**61 / max|t|`. Where the stop's

@@ -51,6 +51,20 @@
 //! bound holds, no partial sum overflows or reaches i64::MIN, which is exactly
 //! when NumPy's sum is the plain int sum.
 //!
+//! Counters `if c: n = n + k` (`k` an int constant or an int defined before
+//! the loop) also run in loops over float64 arrays: `c` a comparison of
+//! float64 lanes (an `fcmp`, IEEE's ordered comparisons as Python's and
+//! NumPy's: false with a NaN, `!=` true) with float64 lanes, floats defined
+//! before the loop or int constants of magnitude <= 2**53 (CPython compares a
+//! float with an int exactly; only such ints convert to a double exactly).
+//! The mask of 2 x f64 lanes is two int64 lanes, and the counter's lanes are
+//! I64X2 in any loop: `k` where the mask holds, 0 elsewhere, the same int terms
+//! as the scalar loop adds, proven (`ranges`: a counter of a known start, each
+//! path of an iteration adding at most once) or checked like any int sum.
+//! Under `fastmath` a conditional float sum adds -0.0 in the lanes that do not
+//! add: `y + -0.0 == y` for every y, so the lanes add exactly the taken terms
+//! (in some order); float partial sums start at -0.0 for the same reason.
+//!
 //! Select reductions `if e > s: s = e` (any ordering `< <= > >=`, `e` and `s`
 //! either side, `e` taken where the comparison holds; int64 or time values of
 //! one type) keep the running extreme per lane, every lane starting at `s`,

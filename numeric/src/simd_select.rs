@@ -34,6 +34,26 @@
 //! float comparisons are IEEE's ordered ones (false with a NaN, `!=` true),
 //! which `fcmp` computes per lane; the float arithmetic is `simd`'s own.
 //!
+//! **Stores in sides and counters (float lanes).** A store inside a diamond's
+//! side is allowed when the element it writes was loaded on every iteration
+//! before every side (the same array and index values), and every store to that
+//! element is inside a side. Each lane stores the side's value where it runs
+//! the side and, elsewhere, the element's lanes as loaded (or as an earlier
+//! side's store of the step left them): where the scalar loop stores nothing,
+//! the vector step writes back the bits it read. Single-threaded that is
+//! invisible: the element's memory holds the same bits afterwards (a float
+//! loaded into a lane and stored again keeps its bits, NaN payloads and -0.0
+//! included; no arithmetic touches it), and stores are deferred to the end of
+//! the step, after its loads, as for every step. A counter `n` (a Python int
+//! header parameter whose value at the latch is made of merges of `n` and adds
+//! `n + k`, `k` an int constant or defined before the loop, used nowhere else)
+//! gets no lanes of its own: each add is a reduction adding `k` in the lanes
+//! that run its block (the AND of the sides' conditions), in I64X2 lanes beside
+//! 2 x f64 ones. Every add must be proven never to overflow by `ranges` (a step
+//! that stored cannot be redone), so the adds' total is exact in any order.
+//! `if a[i] < lo: a[i] = lo; n += 1 elif a[i] > hi: a[i] = hi; n += 1` is such
+//! a loop.
+//!
 //! **What could leave the fast path.** A NumPy int result outside its dtype
 //! (NumPy warns and wraps: the interpreter must do it), a Python int that
 //! overflows 64 bits, and a store of a Python int outside the array's dtype

@@ -563,15 +563,18 @@ impl Gen<'_, '_> {
 
     /// Whether `if c: <a> else: <b>` may run both arms and pick the results with
     /// selects: each arm is the edge itself or a block of at most four cheap,
-    /// non-trapping scalar operations (no memory access, no call, no division by a
-    /// variable) whose only predecessor is this branch, and both reach the same
+    /// non-trapping scalar operations (no call, no division by a variable, no
+    /// memory access but a reload of an array element a dominating block loaded,
+    /// which is then in bounds) whose only predecessor is this branch, and both reach the same
     /// block, which is not a loop header. A deopt inside an arm fires only when
     /// the arm is the one taken. This turns data-dependent branches
     /// (`if flags[i]: count += 1`) into `cmov`s. Not when the condition depends on
     /// a value the loop carries (other than a `range` counter): there the branch
     /// version breaks the loop's dependency chain and often predicts well
     /// (`if v > best: best = v`, Collatz's `x // 2` or `3 * x + 1`), which
-    /// measured faster.
+    /// measured faster. Float results are picked by a bit select of the two
+    /// values (`float_select`): the chosen value's bits, exactly the branch's
+    /// (`if a[i] > t: s += a[i]`, NaN and -0.0 included).
     pub fn if_convertible(&self, c: Value, a: &ir::Edge, b: &ir::Edge) -> Option<Block> {
         let (from, _) = self.cur_inst;
         let arm = |e: &ir::Edge| -> Option<Block> {
