@@ -811,6 +811,91 @@ impl Gen<'_, '_> {
         })
     }
 
+    /// A conditional float sum whose merge needs no select: one arm ends in
+    /// `r = s + x` (float64; `s` a `float | np.float64` sum) and jumps to the
+    /// merge passing `r` where the other side passes `s`, and `s` is a loop's
+    /// carried sum that starts at a float constant (not a NaN) and is carried
+    /// on as that merge's value. Returns the add's position, `s` and `x`.
+    ///
+    /// The arm then computes `r = s + (x if taken else -0.0)` (the term picked
+    /// by a bit select, off the sum's dependency chain) and the merge takes `r`
+    /// on both sides: where the arm is not taken, `s + -0.0` is `s` bit for bit
+    /// for every `s` the sum can hold (`-0.0 + -0.0` is `-0.0`, `+0.0 + -0.0`
+    /// is `+0.0`, a finite or infinite `y` stays `y`, a quiet NaN comes back
+    /// with its own bits). Only a signaling NaN would change (quieted); `s` is
+    /// never one: its start is a constant that is not a NaN, and every later
+    /// value is a float add's result (quiet) or an earlier value.
+    #[allow(clippy::type_complexity)]
+    fn neg_zero_add(&self, a: &ir::Edge, b: &ir::Edge, merge: Block) -> Option<((Block, usize), (Value, Value))> {
+        let f64ish = |t: &Ty| match t {
+            Ty::Float | Ty::Np(Dtype::Float64) => true,
+            Ty::Union(ms) => ms.iter().all(|m| matches!(m, Ty::Float | Ty::Np(Dtype::Float64))),
+            _ => false,
+        };
+        for (arm, other) in [(a, b), (b, a)] {
+            if arm.block == merge {
+                continue;
+            }
+            let d = self.f.block(arm.block);
+            let (Term::Jump(j), Some(last)) = (&d.term, d.insts.last()) else {
+                continue;
+            };
+            let Some(r) = last.result else { continue };
+            let other_args = if other.block == merge {
+                &other.args
+            } else {
+                match &self.f.block(other.block).term {
+                    Term::Jump(oj) if oj.block == merge => &oj.args,
+                    _ => continue,
+                }
+            };
+            let add = matches!(last.op, Op::Bin { op: BinOp::Add, .. }) && last.args.len() == 2;
+            let uses =
+                j.args.iter().filter(|v| **v == r).count() + d.insts.iter().filter(|i| i.args.contains(&r)).count();
+            if j.block != merge || !add || uses != 1 || !matches!(self.typed.ty(r), Ty::Float | Ty::Np(Dtype::Float64))
+            {
+                continue;
+            }
+            let pos = j.args.iter().position(|v| *v == r)?;
+            let s = other_args[pos];
+            let x = match (last.args[0] == s, last.args[1] == s) {
+                (true, false) => last.args[1],
+                (false, true) => last.args[0],
+                _ => continue,
+            };
+            if !f64ish(self.typed.ty(s)) || !f64ish(self.typed.ty(x)) {
+                continue;
+            }
+            // `s`: a loop header's parameter, a non-NaN float constant on entry and the
+            // merge's parameter on the back edge.
+            let Some(&(h, pi)) = self.param_defs.get(&s) else {
+                continue;
+            };
+            let m = self.f.block(merge).params.get(pos).copied();
+            let carried = self.is_loop_header(h)
+                && self.preds_of(h).iter().all(|&p| {
+                    self.f
+                        .block(p)
+                        .term
+                        .successors()
+                        .iter()
+                        .filter(|e| e.block == h)
+                        .all(|e| {
+                            let v = e.args[pi];
+                            if self.dominates(h, p) {
+                                Some(v) == m
+                            } else {
+                                matches!(self.consts.get(&v), Some(Const::Float(c)) if !c.is_nan())
+                            }
+                        })
+                });
+            if carried {
+                return Some(((arm.block, d.insts.len() - 1), (s, x)));
+            }
+        }
+        None
+    }
+
     /// `c ? x : y` of two floats without a branch (Cranelift lowers a scalar
     /// float select to a jump around a move): lane 0 of a bit select by a mask
     /// of all ones where `c` is nonzero. The bits of `x` or `y`, unchanged.
@@ -859,6 +944,12 @@ impl Gen<'_, '_> {
             Some(o) => (self.b.ins().band(o, cv), self.b.ins().band(o, not_cv)),
             None => (cv, not_cv),
         };
+        let cond_add = if outer.is_none() {
+            self.neg_zero_add(a, b, merge)
+        } else {
+            None
+        };
+        let mut exact: Vec<CV> = Vec::new();
         let mut sides = Vec::new();
         for (e, p) in [(a, pa), (b, pb)] {
             // Everything on this side, its edge's coercions included, is under `p`.
@@ -871,6 +962,18 @@ impl Gen<'_, '_> {
                 self.inlined.insert(e.block);
                 for (k, inst) in data.insts.iter().enumerate() {
                     self.cur_inst = (e.block, k);
+                    if let Some((_, (s, x))) = cond_add.filter(|c| c.0 == (e.block, k)) {
+                        // `s + (x if taken else -0.0)`: see `neg_zero_add`.
+                        let sp = *self.val(s)?.last().ok_or_else(|| internal("if-converted sum"))?;
+                        let xp = *self.val(x)?.last().ok_or_else(|| internal("if-converted sum"))?;
+                        let nz = self.b.ins().f64const(-0.0);
+                        let term = self.float_select(p, xp, nz);
+                        let r = self.b.ins().fadd(sp, term);
+                        self.vals
+                            .insert(inst.result.ok_or_else(|| internal("if-converted sum"))?, vec![r]);
+                        exact.push(r);
+                        continue;
+                    }
                     self.inst(inst)?;
                 }
                 self.cur_inst = (e.block, data.insts.len());
@@ -915,6 +1018,9 @@ impl Gen<'_, '_> {
             .zip(&sides[1])
             .map(|(x, y)| match (x, y) {
                 (BlockArg::Value(x), BlockArg::Value(y)) if x == y => BlockArg::Value(*x),
+                // (`s + (x if taken else -0.0)` is `s` itself where not taken)
+                (BlockArg::Value(x), _) if exact.contains(x) => BlockArg::Value(*x),
+                (_, BlockArg::Value(y)) if exact.contains(y) => BlockArg::Value(*y),
                 (BlockArg::Value(x), BlockArg::Value(y)) if self.b.func.dfg.value_type(*x).is_float() => {
                     BlockArg::Value(self.float_select(cv, *x, *y))
                 }
