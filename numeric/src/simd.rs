@@ -1734,12 +1734,14 @@ impl SimdGen for Gen<'_, '_> {
             // the step's stores wait until all its lanes are known to be exact.
             let mut ovf: Option<CV> = None;
             let mut deferred: Vec<DeferredStore> = Vec::new();
+            let mut superseded: HashSet<usize> = HashSet::new();
             for (u, &iu) in starts.iter().enumerate() {
                 // Copy u handles iterations i + u * lanes .. i + (u + 1) * lanes, in order.
                 let u = u as i64;
                 let mut vu = vv.clone();
                 // Stores in sides: the element's lanes as this copy's stores left them.
                 let mut pending: HashMap<(Block, usize), CV> = HashMap::new();
+                let mut pending_store: HashMap<(Block, usize), usize> = HashMap::new();
                 for &blk in &plan.body {
                     if let Some(sel) = &plan.sel {
                         self.merge_selects(sel, blk, &mut vu, &splats)?;
@@ -1868,6 +1870,11 @@ impl SimdGen for Gen<'_, '_> {
                                         let nv = self.b.ins().bitselect(m, v, old);
                                         pending.insert(*at, nv);
                                         vs.insert(x, VV::Lane(nv));
+                                        // (Only the element's last store in the step is emitted: it
+                                        // holds every side's lanes.)
+                                        if let Some(i) = pending_store.insert(*at, deferred.len()) {
+                                            superseded.insert(i);
+                                        }
                                     }
                                     deferred.push((inst.clone(), vs, iu, (blk, k)));
                                 }
@@ -1924,7 +1931,10 @@ impl SimdGen for Gen<'_, '_> {
                 self.b.ins().brif(signs, out, &bail, store, &[]);
                 self.b.switch_to_block(store);
             }
-            for (inst, vu, iu, at) in deferred {
+            for (j, (inst, vu, iu, at)) in deferred.into_iter().enumerate() {
+                if superseded.contains(&j) {
+                    continue;
+                }
                 self.cur_inst = at;
                 match &plan.sel {
                     Some(sel) => self.sel_inst(sel, &inst, &vu, &splats, iu)?,

@@ -1021,7 +1021,9 @@ impl Gen<'_, '_> {
                 // (`s + (x if taken else -0.0)` is `s` itself where not taken)
                 (BlockArg::Value(x), _) if exact.contains(x) => BlockArg::Value(*x),
                 (_, BlockArg::Value(y)) if exact.contains(y) => BlockArg::Value(*y),
-                (BlockArg::Value(x), BlockArg::Value(y)) if self.b.func.dfg.value_type(*x).is_float() => {
+                (BlockArg::Value(x), BlockArg::Value(y))
+                    if matches!(self.b.func.dfg.value_type(*x), clt::F64 | clt::F32) =>
+                {
                     BlockArg::Value(self.float_select(cv, *x, *y))
                 }
                 (BlockArg::Value(x), BlockArg::Value(y)) => BlockArg::Value(self.b.ins().select(cv, *x, *y)),
