@@ -193,10 +193,13 @@ def test_hot_loops_as_tight_as_x86(kernel):
     # measured (2026-12): aarch64 / x86-64 from 0.35 (popcount: NEON cnt) to 1.21 (blur3x3)
     assert na <= 1.3 * nx + 4, f"{kernel.name}: aarch64 hot loops {na} instructions, x86-64 {nx}\n{a64}"
     mx, ma = _reg_moves(x86, "x86_64"), _reg_moves(a64, "aarch64")
-    assert ma <= 1.1 * mx + 3, f"{kernel.name}: {ma} register moves in aarch64 hot loops, {mx} on x86-64\n{a64}"
+    # (aarch64's `bsl` overwrites its mask operand: a mask still needed later, by
+    # the next select or a counter, is copied first; x86-64's blend keeps it.)
+    bsl = sum(1 for loop in a64 for i in loop if i.startswith("bsl "))
+    assert ma <= 1.1 * mx + 3 + bsl, f"{kernel.name}: {ma} register moves in aarch64 hot loops, {mx} on x86-64\n{a64}"
 
 
-def test_innermost_loops_finds_the_loop():
+def test_innermost_loops_finds_the_loop(monkeypatch):
     def count(a):
         c = 0
         for i in range(len(a)):
@@ -204,6 +207,8 @@ def test_innermost_loops_finds_the_loop():
                 c += 1
         return c
 
+    # (The SIMD pass off: its vector version would be a second innermost loop.)
+    monkeypatch.setenv("PYSTON_DISABLE_PASSES", "simd")
     f = pyston.fast(count)
     f(np.arange(5))
     for target in ("x86_64", "aarch64"):

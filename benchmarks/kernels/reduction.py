@@ -90,3 +90,52 @@ register(
     size=40_000, quick=4_000, category="reduction",
     desc="sum of |p(z)| for a degree-7 polynomial (Horner) on complex128",
 )
+
+
+def count_above(a, t):
+    n = 0
+    for i in range(a.shape[0]):
+        if a[i] > t:
+            n += 1
+    return n
+
+
+register(
+    "count_above", count_above, lambda rng, n: (rng.random(n), 0.5),
+    size=300_000, quick=30_000, category="reduction",
+    desc="count of float64 elements above a threshold (unpredictable branch)",
+)
+
+
+def sum_above(a, t):
+    s = 0.0
+    for i in range(a.shape[0]):
+        if a[i] > t:
+            s += a[i]
+    return s
+
+
+register(
+    "sum_above", sum_above, lambda rng, n: (rng.random(n), 0.5),
+    size=300_000, quick=30_000, category="reduction",
+    desc="conditional float64 sum in source order (unpredictable branch)",
+)
+
+
+def clamp_count(a, lo, hi):
+    n = 0
+    for i in range(a.shape[0]):
+        if a[i] < lo:
+            a[i] = lo
+            n += 1
+        elif a[i] > hi:
+            a[i] = hi
+            n += 1
+    return n
+
+
+register(
+    "clamp_count", clamp_count, lambda rng, n: (rng.random(n), 0.2, 0.8),
+    size=300_000, quick=30_000, category="reduction",
+    desc="clamp a float64 array in place, counting clamped elements (in place: later calls find nothing to clamp)",
+)

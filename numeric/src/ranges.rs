@@ -26,7 +26,7 @@ use pyston_compiler::dtype::Dtype;
 use pyston_compiler::hir::{BinOp, CmpOp};
 use pyston_compiler::infer::Typed;
 use pyston_compiler::ir::cfg::{self, dominators};
-use pyston_compiler::ir::{write, Block, Const, Function, Op, Term, Value};
+use pyston_compiler::ir::{write, Block, Const, Edge, Function, Op, Term, Value};
 use pyston_compiler::types::{Builtin, Module, Ty};
 use std::collections::HashMap;
 
@@ -470,7 +470,8 @@ fn closed_loop(f: &Function, ctx: &BoundsCtx<'_>, lv: &LoopVar) -> bool {
 /// after any number of steps the guard allows (so `s + t` cannot overflow).
 const SUM_START: i64 = 1 << 61;
 
-/// Sums carried by a range loop, `s = s + t` (or `s += t`) with `t` bounded
+/// Sums carried by a range loop, `s = s + t` (or `s += t`, or conditional
+/// ones: merges of `s` and adds `s + t`, each path adding at most once) with `t` bounded
 /// (`int(a[i])` of an int16 array: |t| <= 2**15): after at most
 /// `stop - start` steps, |s| <= |s0| + (stop - start) * max|t|, which fits in
 /// 64 bits when the trip count is at most `2**61 / max|t|`. Where the stop's
@@ -531,21 +532,23 @@ fn sums(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) {
             let (Some(next), Some(init)) = (edge_arg(*latch, pi), edge_arg(*entry, pi)) else {
                 continue;
             };
-            let Some(&(ab, ak)) = ctx.defs.get(&next) else { continue };
-            let add = &f.block(ab).insts[ak];
-            if !matches!(add.op, Op::Bin { op: BinOp::Add, .. }) || add.args.len() != 2 || !in_loop(ab) {
+            // `next` is `s + t`, or a merge of `s` and such adds (a conditional sum or
+            // counter: `if c: n += 1`), every path of an iteration adding at most once.
+            let mut adds = Vec::new();
+            if !cond_adds(f, ctx, p, next, &in_loop, 0, &mut adds) || adds.is_empty() {
                 continue;
             }
-            let t = match (add.args[0] == p, add.args[1] == p) {
-                (true, false) => add.args[1],
-                (false, true) => add.args[0],
-                _ => continue,
-            };
-            if *ctx.typed.ty(t) != Ty::Int {
-                continue;
+            let mut m: u64 = 1;
+            for &(ab, ak) in &adds {
+                let add = &f.block(ab).insts[ak];
+                let t = if add.args[0] == p { add.args[1] } else { add.args[0] };
+                if *ctx.typed.ty(t) != Ty::Int {
+                    m = u64::MAX;
+                    break;
+                }
+                let (tl, th) = ctx.bounds(t, ab, 0);
+                m = m.max(tl.unsigned_abs()).max(th.unsigned_abs());
             }
-            let (tl, th) = ctx.bounds(t, ab, 0);
-            let m = tl.unsigned_abs().max(th.unsigned_abs()).max(1);
             let (el, eh) = ctx.bounds(init, *entry, 0);
             if m > 1 << 32 || el < -SUM_START || eh > SUM_START {
                 continue;
@@ -561,9 +564,57 @@ fn sums(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) {
                     list.push(g);
                 }
             }
-            facts.no_overflow.insert((ab, ak));
+            facts.no_overflow.extend(adds);
         }
     }
+}
+
+/// The adds `s + t` (`s` the carried sum `p`) that `v`, the sum's value at the
+/// latch, is made of: `v` itself such an add, or a merge block's parameter
+/// whose every incoming value is `s` or such a value. So each path through an
+/// iteration adds at most one term. False when `v` is anything else.
+fn cond_adds(
+    f: &Function,
+    ctx: &BoundsCtx<'_>,
+    p: Value,
+    v: Value,
+    in_loop: &dyn Fn(Block) -> bool,
+    depth: u32,
+    adds: &mut Vec<(Block, usize)>,
+) -> bool {
+    if v == p {
+        return true;
+    }
+    if depth > 8 {
+        return false;
+    }
+    if let Some(&(ab, ak)) = ctx.defs.get(&v) {
+        let add = &f.block(ab).insts[ak];
+        let one_p = add.args.len() == 2 && (add.args[0] == p) != (add.args[1] == p);
+        if !matches!(add.op, Op::Bin { op: BinOp::Add, .. }) || !one_p || !in_loop(ab) {
+            return false;
+        }
+        if !adds.contains(&(ab, ak)) {
+            adds.push((ab, ak));
+        }
+        return true;
+    }
+    let Some(&(b, i)) = ctx.params.get(&v) else {
+        return false;
+    };
+    if !in_loop(b) {
+        return false; // (the header's own parameters are not merges)
+    }
+    ctx.preds[b.0 as usize].iter().all(|&pb| {
+        let edges: Vec<&Edge> = f
+            .block(pb)
+            .term
+            .successors()
+            .into_iter()
+            .filter(|e| e.block == b)
+            .collect();
+        matches!(edges.as_slice(), [e] if cond_adds(f, ctx, p, e.args[i], in_loop, depth + 1, adds))
+    })
 }
 
 /// What bounds of int values are derived from.

@@ -51,6 +51,20 @@
 //! bound holds, no partial sum overflows or reaches i64::MIN, which is exactly
 //! when NumPy's sum is the plain int sum.
 //!
+//! Counters `if c: n = n + k` (`k` an int constant or an int defined before
+//! the loop) also run in loops over float64 arrays: `c` a comparison of
+//! float64 lanes (an `fcmp`, IEEE's ordered comparisons as Python's and
+//! NumPy's: false with a NaN, `!=` true) with float64 lanes, floats defined
+//! before the loop or int constants of magnitude <= 2**53 (CPython compares a
+//! float with an int exactly; only such ints convert to a double exactly).
+//! The mask of 2 x f64 lanes is two int64 lanes, and the counter's lanes are
+//! I64X2 in any loop: `k` where the mask holds, 0 elsewhere, the same int terms
+//! as the scalar loop adds, proven (`ranges`: a counter of a known start, each
+//! path of an iteration adding at most once) or checked like any int sum.
+//! Under `fastmath` a conditional float sum adds -0.0 in the lanes that do not
+//! add: `y + -0.0 == y` for every y, so the lanes add exactly the taken terms
+//! (in some order); float partial sums start at -0.0 for the same reason.
+//!
 //! Select reductions `if e > s: s = e` (any ordering `< <= > >=`, `e` and `s`
 //! either side, `e` taken where the comparison holds; int64 or time values of
 //! one type) keep the running extreme per lane, every lane starting at `s`,
@@ -126,6 +140,36 @@ pub(crate) struct Reduction {
     /// lanes (a total order, equal values have equal bits, and a comparison
     /// with NaT is false, so NaT is never taken and a NaT start stays).
     select: bool,
+    /// A counter `if c: n = n + k`, `k` an int defined before the loop or a
+    /// constant: its lanes are I64X2 whatever the loop's lanes (2 x f64 ones
+    /// included), `k` where the mask holds and 0 elsewhere.
+    count: bool,
+    /// A counter's other adds (`simd_select`'s counters: one add per side,
+    /// each counting in the lanes that run its block).
+    more: Vec<(Block, usize)>,
+}
+
+impl Reduction {
+    /// A counter of a `simd_select` plan: `adds` (each `n + k`) proven never to
+    /// overflow, so their terms add up exactly in any order.
+    pub(crate) fn counter(param: Value, index: usize, adds: Vec<(Block, usize)>) -> Reduction {
+        Reduction {
+            param,
+            index,
+            add: adds[0],
+            term: param, // (each add's own term: see `count_terms`)
+            checked: false,
+            proven: true,
+            cond: None,
+            select: false,
+            count: true,
+            more: adds[1..].to_vec(),
+        }
+    }
+
+    fn adds_at(&self, at: (Block, usize)) -> bool {
+        self.add == at || self.more.contains(&at)
+    }
 }
 
 /// A diamond of a conditional sum: `br c, T, F`, each side jumping to the
@@ -235,6 +279,7 @@ pub fn describe(f: &ir::Function, loops: &HashMap<Block, VecLoop>) -> String {
                 continue;
             }
             let how = match p.elem {
+                _ if r.count && !r.checked && !r.proven => "counter, wrapping",
                 _ if r.checked => "checked: kept only if no partial sum can overflow, else the scalar loop redoes it",
                 _ if r.proven => "proven in range: any order",
                 SlotTy::F64 | SlotTy::F32 => "reassociated",
@@ -245,6 +290,16 @@ pub fn describe(f: &ir::Function, loops: &HashMap<Block, VecLoop>) -> String {
                 Some((c, false)) => format!(" if not {c}"),
                 None => String::new(),
             };
+            if r.count && r.cond.is_none() {
+                for (b, k) in std::iter::once(r.add).chain(r.more.iter().copied()) {
+                    s.push_str(&format!(
+                        "  count {} where {b} runs ({how}) at {b}[{k}]: {}\n",
+                        r.param,
+                        crate::inst_text(f, b, k)
+                    ));
+                }
+                continue;
+            }
             s.push_str(&format!(
                 "  sum {} += {}{when} ({how}) at {b}[{k}]: {}\n",
                 r.param,
@@ -352,6 +407,19 @@ fn lane_cmp(g: &mut Gen<'_, '_>, op: CmpOp, x: CV, y: CV, time: bool) -> CV {
         g.b.ins().bor(m, any_nat)
     } else {
         g.b.ins().band_not(m, any_nat)
+    }
+}
+
+/// The float comparison of Python's and NumPy's `op` on floats: ordered
+/// (false with a NaN operand), but `!=`, which is true with a NaN.
+pub(crate) fn float_cc(op: CmpOp) -> FloatCC {
+    match op {
+        CmpOp::Eq => FloatCC::Equal,
+        CmpOp::Ne => FloatCC::NotEqual,
+        CmpOp::Lt => FloatCC::LessThan,
+        CmpOp::Le => FloatCC::LessThanOrEqual,
+        CmpOp::Gt => FloatCC::GreaterThan,
+        CmpOp::Ge => FloatCC::GreaterThanOrEqual,
     }
 }
 
@@ -642,6 +710,8 @@ impl SimdGen for Gen<'_, '_> {
                             proven: false,
                             cond: Some((d.cond, true)),
                             select: true,
+                            count: false,
+                            more: Vec::new(),
                         });
                         continue;
                     }
@@ -678,8 +748,8 @@ impl SimdGen for Gen<'_, '_> {
             let checked = strict && !proven;
             let ok = match slot {
                 SlotTy::I64 => true,
-                // (A masked float term would be +0.0, which changes a sum of -0.0.)
-                SlotTy::F64 | SlotTy::F32 => self.env.sem.reassociate && cond.is_none(),
+                // (Conditional: a masked lane adds -0.0, which leaves every float as it is.)
+                SlotTy::F64 | SlotTy::F32 => self.env.sem.reassociate,
                 _ => false,
             };
             if !ok || lane_slot(pt).or(time_slot(pt)) != Some(slot) || abi::slot_count(pt) > 2 {
@@ -701,6 +771,8 @@ impl SimdGen for Gen<'_, '_> {
                 proven,
                 cond,
                 select: false,
+                count: false,
+                more: Vec::new(),
             });
         }
         // Classify every instruction of the body.
@@ -731,7 +803,21 @@ impl SimdGen for Gen<'_, '_> {
                     masks.insert(inst.result?);
                     continue;
                 }
-                if let Some(r) = reductions.iter().find(|r| r.add == (blk, k)) {
+                if let Some(r) = reductions.iter_mut().find(|r| r.add == (blk, k)) {
+                    // A counter: an invariant int term (`n += 1`), added where the mask holds.
+                    let inv = match kinds.get(&r.term) {
+                        Some(kt) => *kt == Kind::Inv,
+                        None => !self.loop_defined(r.term, header),
+                    };
+                    let int_term = matches!(self.typed.ty(r.term), Ty::Int | Ty::Np(Dtype::Int64));
+                    let pt = self.typed.ty(r.param);
+                    if inv && int_term && r.cond.is_some() && lane_slot(pt) == Some(SlotTy::I64) {
+                        if matches!(pt, Ty::Union(_)) {
+                            return None;
+                        }
+                        r.count = true;
+                        continue;
+                    }
                     let e = lane_slot(self.typed.ty(r.term)).or(time_slot(self.typed.ty(r.term)))?;
                     let sum_lanes = matches!(e, SlotTy::I64 | SlotTy::F64 | SlotTy::F32);
                     if !sum_lanes || kinds.get(&r.term) != Some(&Kind::Lane) || *elem.get_or_insert(e) != e {
@@ -767,6 +853,30 @@ impl SimdGen for Gen<'_, '_> {
                         };
                         let time = time_slot(ta).is_some() || time_slot(tb).is_some();
                         let rt_ok = matches!(rt, Some(Ty::Bool | Ty::Np(Dtype::Bool)));
+                        // float64 lanes (an fcmp: ordered, as Python's and NumPy's comparisons,
+                        // `!=` true with a NaN) against float64 lanes, floats defined before the
+                        // loop, or int constants a double holds exactly (CPython compares a
+                        // float with an int exactly: only such ints convert without rounding).
+                        let float_lane = |v: Value, t: &Ty| kind_of(v) == Some(Kind::Lane) && float_slot(t).is_some();
+                        let float_ok = |v: Value, t: &Ty| match kind_of(v) {
+                            Some(Kind::Lane) => !masks.contains(&v) && float_slot(t) == Some(SlotTy::F64),
+                            Some(Kind::Inv) => {
+                                float_slot(t) == Some(SlotTy::F64)
+                                    || matches!(self.consts.get(&v), Some(Const::Int(c)) if c.unsigned_abs() <= 1 << 53)
+                            }
+                            _ => false,
+                        };
+                        if float_lane(a, ta) || float_lane(b, tb) {
+                            if !rt_ok || !float_ok(a, ta) || !float_ok(b, tb) {
+                                return None;
+                            }
+                            if *elem.get_or_insert(SlotTy::F64) != SlotTy::F64 {
+                                return None;
+                            }
+                            masks.insert(inst.result?);
+                            kinds.insert(inst.result?, Kind::Lane);
+                            continue;
+                        }
                         if !rt_ok || !operand_ok(a, ta) || !operand_ok(b, tb) || (time && ta != tb) {
                             return None;
                         }
@@ -1034,14 +1144,16 @@ impl SimdGen for Gen<'_, '_> {
         // Diamonds: each side holds only its conditional sums' adds, each merge
         // parameter is a conditional sum, and the branch tests a lane mask.
         for d in &diamonds {
-            if !masks.contains(&d.cond) || elem != SlotTy::I64 {
+            // (In float64 loops the conditional reductions are counters and, under
+            // `fastmath`, float sums; float32 lanes: none.)
+            if !masks.contains(&d.cond) || !matches!(elem, SlotTy::I64 | SlotTy::F64) {
                 return None;
             }
             for (si, &side) in d.sides.iter().enumerate() {
                 for (k, inst) in self.f.block(side).insts.iter().enumerate() {
                     // (the side's other instructions: see `speculable_side`)
                     let Some(r) = reductions.iter().find(|r| r.add == (side, k)) else {
-                        if matches!(inst.op, Op::GetItem | Op::Global(_) | Op::Call { .. }) {
+                        if matches!(inst.op, Op::GetItem | Op::Global(_) | Op::Call { .. } | Op::Const(_)) {
                             continue;
                         }
                         return None;
@@ -1160,6 +1272,7 @@ impl SimdGen for Gen<'_, '_> {
         };
         rest.len() <= 3
             && rest.iter().all(|i| match &i.op {
+                Op::Const(_) => true,
                 Op::Global(_) => i
                     .result
                     .is_some_and(|r| matches!(self.typed.ty(r), Ty::Builtin(Builtin::Int))),
@@ -1324,8 +1437,13 @@ impl SimdGen for Gen<'_, '_> {
         let mut splats: HashMap<Value, CV> = HashMap::new();
         for &blk in &plan.body {
             if let Some((_, te, fe)) = plan.sel.as_ref().and_then(|s| s.merges.get(&blk)) {
-                // A diamond's merge: its parameters are lanes, its invariant arguments splats.
+                // A diamond's merge: its parameters are lanes, its invariant arguments splats
+                // (a counter's values: none).
+                let counters = &plan.sel.as_ref().map(|s| &s.counters);
                 for a in te.args.iter().chain(&fe.args) {
+                    if counters.is_some_and(|c| c.contains(a)) {
+                        continue;
+                    }
                     if !lane_vals.contains(a) && !splats.contains_key(a) {
                         let s = if lane_ty.lane_type().is_float() {
                             self.splat_of(*a, &vv, lane_ty)?
@@ -1338,7 +1456,7 @@ impl SimdGen for Gen<'_, '_> {
                 lane_vals.extend(f.block(blk).params.iter().copied());
             }
             for (k, inst) in f.block(blk).insts.iter().enumerate() {
-                if (blk, k) == plan.step_inst || plan.reductions.iter().any(|r| r.add == (blk, k)) {
+                if (blk, k) == plan.step_inst || plan.reductions.iter().any(|r| r.adds_at((blk, k))) {
                     continue;
                 }
                 let lane_args: Vec<Value> = match &inst.op {
@@ -1405,6 +1523,22 @@ impl SimdGen for Gen<'_, '_> {
                 }
             }
         }
+        // Counters' terms, in every I64X2 lane (converted before the loop).
+        let mut count_terms: HashMap<(Block, usize), CV> = HashMap::new();
+        for r in &plan.reductions {
+            if r.count {
+                for (b, k) in std::iter::once(r.add).chain(r.more.iter().copied()) {
+                    let add = &f.block(b).insts[k];
+                    let term = if add.args[0] == r.param {
+                        add.args[1]
+                    } else {
+                        add.args[0]
+                    };
+                    let t = self.splat_int(term, &vv, clt::I64X2)?;
+                    count_terms.insert((b, k), t);
+                }
+            }
+        }
         // Overlap checks: [data, data + size * itemsize) of each pair must be disjoint.
         let mut ok: Option<CV> = None;
         for (a, b) in &plan.disjoint {
@@ -1439,13 +1573,21 @@ impl SimdGen for Gen<'_, '_> {
         let out = self.b.create_block();
         let iv = self.b.append_block_param(vh, clt::I64);
         let i_out = self.b.append_block_param(out, clt::I64);
-        // One vector of partial sums per reduction, starting at zero.
+        // One vector of partial sums per reduction, starting at zero (floats at -0.0,
+        // the identity of IEEE addition: a sum of no terms or of -0.0 terms only
+        // leaves `s` as it was, -0.0 included).
         let zero = if plan.in_i32 {
             self.b.ins().iconst(clt::I32, 0)
+        } else if plan.elem == SlotTy::F64 {
+            self.b.ins().f64const(-0.0)
+        } else if plan.elem == SlotTy::F32 {
+            self.b.ins().f32const(-0.0)
         } else {
             self.zero(plan.elem)
         };
         let zeros = self.b.ins().splat(lane_ty, zero);
+        let z64 = self.b.ins().iconst(clt::I64, 0);
+        let zeros64 = self.b.ins().splat(clt::I64X2, z64);
         // Partial sums: accs[u * R + r] for unrolled copy u and reduction r; then, for
         // checked sums, the OR of the terms' magnitude bits, in the same order.
         let any_checked = plan.reductions.iter().any(|r| r.checked);
@@ -1464,14 +1606,40 @@ impl SimdGen for Gen<'_, '_> {
             } else {
                 0
             };
+        // (Counters' partial sums, and their magnitude bits, are I64X2 in any loop.)
+        let nred = plan.reductions.len();
+        // (The lanes that added, of a float sum too, are int masks.)
+        let counter_acc = |a: usize| a < nacc_sums && plan.reductions[a % nred].count;
+        let mask_ty = lane_ty.as_int();
+        let zero_masks = if mask_ty == lane_ty {
+            zeros
+        } else {
+            let z = self.b.ins().iconst(mask_ty.lane_type(), 0);
+            self.b.ins().splat(mask_ty, z)
+        };
         let mut accs = Vec::new();
         let mut accs_out = Vec::new();
-        for _ in 0..nacc {
-            accs.push(self.b.append_block_param(vh, lane_ty));
-            accs_out.push(self.b.append_block_param(out, lane_ty));
+        for a in 0..nacc {
+            let t = if counter_acc(a) {
+                clt::I64X2
+            } else if a >= taken_at {
+                mask_ty
+            } else {
+                lane_ty
+            };
+            accs.push(self.b.append_block_param(vh, t));
+            accs_out.push(self.b.append_block_param(out, t));
         }
         let mut entry_args = vec![BlockArg::Value(i0)];
-        entry_args.extend((0..nacc).map(|_| BlockArg::Value(zeros)));
+        entry_args.extend((0..nacc).map(|a| {
+            BlockArg::Value(if counter_acc(a) {
+                zeros64
+            } else if a >= taken_at {
+                zero_masks
+            } else {
+                zeros
+            })
+        }));
         // Select reductions: every lane starts at `s` (the extremes so far).
         for (ri, r) in plan.reductions.iter().enumerate() {
             if r.select {
@@ -1500,7 +1668,7 @@ impl SimdGen for Gen<'_, '_> {
             let k = self.b.ins().smax(k, z);
             let one = self.b.ins().iconst(clt::I64, 1);
             let b = self.b.ins().ishl(one, k);
-            let splat = self.b.ins().splat(lane_ty, b);
+            let splat = self.b.ins().splat(clt::I64X2, b);
             bias = Some((b, splat));
         }
         match ok {
@@ -1519,7 +1687,6 @@ impl SimdGen for Gen<'_, '_> {
         self.b.switch_to_block(vb);
         let saved = self.cur_inst;
         let mut new_accs = accs.clone();
-        let nred = plan.reductions.len();
         for pass in 0..1 + last.is_some() as usize {
             // Pass 0: the loop's body (`unroll` copies from i); pass 1, after the loop
             // (fewer than `unroll * lanes` iterations left, at least `lanes` in all):
@@ -1567,18 +1734,24 @@ impl SimdGen for Gen<'_, '_> {
             // the step's stores wait until all its lanes are known to be exact.
             let mut ovf: Option<CV> = None;
             let mut deferred: Vec<DeferredStore> = Vec::new();
+            let mut superseded: HashSet<usize> = HashSet::new();
             for (u, &iu) in starts.iter().enumerate() {
                 // Copy u handles iterations i + u * lanes .. i + (u + 1) * lanes, in order.
                 let u = u as i64;
                 let mut vu = vv.clone();
+                // Stores in sides: the element's lanes as this copy's stores left them.
+                let mut pending: HashMap<(Block, usize), CV> = HashMap::new();
+                let mut pending_store: HashMap<(Block, usize), usize> = HashMap::new();
                 for &blk in &plan.body {
                     if let Some(sel) = &plan.sel {
                         self.merge_selects(sel, blk, &mut vu, &splats)?;
                     }
                     for (k, inst) in f.block(blk).insts.iter().enumerate() {
-                        if let Some(ri) = plan.reductions.iter().position(|r| r.add == (blk, k)) {
-                            let Some(VV::Lane(mut e)) = vu.get(&plan.reductions[ri].term).cloned() else {
-                                return Err(internal("simd: reduction term"));
+                        if let Some(ri) = plan.reductions.iter().position(|r| r.adds_at((blk, k))) {
+                            let mut e = match (vu.get(&plan.reductions[ri].term), count_terms.get(&(blk, k))) {
+                                (_, Some(t)) => *t,
+                                (Some(VV::Lane(e)), None) => *e,
+                                _ => return Err(internal("simd: reduction term")),
                             };
                             if plan.reductions[ri].select {
                                 // `if e > s: s = e`: per lane, the comparison against the lane's
@@ -1605,7 +1778,23 @@ impl SimdGen for Gen<'_, '_> {
                                 let Some(VV::Lane(m)) = vu.get(&c).cloned() else {
                                     return Err(internal("simd: conditional sum's mask"));
                                 };
-                                e = if on_true {
+                                e = if lane_ty.lane_type().is_float() && !plan.reductions[ri].count {
+                                    // A float sum (`fastmath`): -0.0 in the lanes that do not add,
+                                    // and `y + -0.0` is `y` for every y.
+                                    let nz = if plan.elem == SlotTy::F32 {
+                                        self.b.ins().f32const(-0.0)
+                                    } else {
+                                        self.b.ins().f64const(-0.0)
+                                    };
+                                    let nz = self.b.ins().splat(lane_ty, nz);
+                                    let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                                    let mf = self.b.ins().bitcast(lane_ty, le, m);
+                                    if on_true {
+                                        self.b.ins().bitselect(mf, e, nz)
+                                    } else {
+                                        self.b.ins().bitselect(mf, nz, e)
+                                    }
+                                } else if on_true {
                                     self.b.ins().band(e, m)
                                 } else {
                                     self.b.ins().band_not(e, m)
@@ -1615,9 +1804,19 @@ impl SimdGen for Gen<'_, '_> {
                                     let a = taken_at + u as usize * nred + ri;
                                     new_accs[a] = self.b.ins().bor(new_accs[a], t);
                                 }
+                            } else if let Some(sel) = &plan.sel {
+                                // A `simd_select` counter: `k` in the lanes that run this block.
+                                if let Some(m) = self.arm_mask(sel, blk, &vu, &splats)? {
+                                    e = self.b.ins().band(e, m);
+                                }
                             }
                             let a = u as usize * nred + ri;
-                            new_accs[a] = self.add_lanes(plan.elem, new_accs[a], e);
+                            let relem = if plan.reductions[ri].count {
+                                SlotTy::I64
+                            } else {
+                                plan.elem
+                            };
+                            new_accs[a] = self.add_lanes(relem, new_accs[a], e);
                             if let (true, Some((_, splat))) = (plan.reductions[ri].checked, bias) {
                                 let u = self.b.ins().iadd(e, splat);
                                 new_accs[bits_at + a] = self.b.ins().bor(new_accs[bits_at + a], u);
@@ -1648,7 +1847,37 @@ impl SimdGen for Gen<'_, '_> {
                                 Some(v) => {
                                     vu.insert(inst.result.unwrap(), VV::Lane(v));
                                 }
-                                None => deferred.push((inst.clone(), vu.clone(), iu, (blk, k))),
+                                None => {
+                                    let mut vs = vu.clone();
+                                    if let Some(at) = sel.arm_stores.get(&(blk, k)) {
+                                        // A store in a side: the lanes that do not run it store what
+                                        // is there (the element loaded before every side, or what an
+                                        // earlier side's store of this step left).
+                                        let x = *inst.args.last().unwrap();
+                                        let v = Self::lane_of(x, &vu, &splats)?;
+                                        let old = match pending.get(at) {
+                                            Some(p) => *p,
+                                            None => {
+                                                let r = f.block(at.0).insts[at.1].result.unwrap();
+                                                Self::lane_of(r, &vu, &splats)?
+                                            }
+                                        };
+                                        let m = self
+                                            .arm_mask(sel, blk, &vu, &splats)?
+                                            .ok_or_else(|| internal("simd: store in a side"))?;
+                                        let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                                        let m = self.b.ins().bitcast(lane_ty, le, m);
+                                        let nv = self.b.ins().bitselect(m, v, old);
+                                        pending.insert(*at, nv);
+                                        vs.insert(x, VV::Lane(nv));
+                                        // (Only the element's last store in the step is emitted: it
+                                        // holds every side's lanes.)
+                                        if let Some(i) = pending_store.insert(*at, deferred.len()) {
+                                            superseded.insert(i);
+                                        }
+                                    }
+                                    deferred.push((inst.clone(), vs, iu, (blk, k)));
+                                }
                             }
                             continue;
                         }
@@ -1702,7 +1931,10 @@ impl SimdGen for Gen<'_, '_> {
                 self.b.ins().brif(signs, out, &bail, store, &[]);
                 self.b.switch_to_block(store);
             }
-            for (inst, vu, iu, at) in deferred {
+            for (j, (inst, vu, iu, at)) in deferred.into_iter().enumerate() {
+                if superseded.contains(&j) {
+                    continue;
+                }
                 self.cur_inst = at;
                 match &plan.sel {
                     Some(sel) => self.sel_inst(sel, &inst, &vu, &splats, iu)?,
@@ -1811,25 +2043,26 @@ impl SimdGen for Gen<'_, '_> {
                 result[k0] = BlockArg::Value(self.b.ins().select(ran, h, old));
                 continue;
             }
+            let relem = if r.count { SlotTy::I64 } else { plan.elem };
             let mut v = accs_out[ri];
             for u in 1..unroll as usize {
                 if plan.in_i32 {
                     break; // (added above)
                 }
                 let w = accs_out[u * nred + ri];
-                v = self.add_lanes(plan.elem, v, w);
+                v = self.add_lanes(relem, v, w);
             }
             let mut h = self.b.ins().extractlane(v, 0);
             for l in 1..self.b.func.dfg.value_type(v).lane_count() as u8 {
                 let x = self.b.ins().extractlane(v, l);
-                h = self.add_lanes(plan.elem, h, x);
+                h = self.add_lanes(relem, h, x);
             }
             let pt = self.ty(r.param);
             let k0 = first_slot[r.index];
             let nslots = abi::slot_count(&pt);
             let old: Vals = (k0..k0 + nslots).map(arg_cv).collect::<CResult<_>>()?;
             let payload = old[nslots - 1];
-            let sum = self.add_lanes(plan.elem, payload, h);
+            let sum = self.add_lanes(relem, payload, h);
             // After at least one iteration the value has the type of `s + e`.
             let (ab, ak) = r.add;
             let add_ty = self.ty(self.f.block(ab).insts[ak].result.unwrap());
@@ -2036,6 +2269,10 @@ impl SimdGen for Gen<'_, '_> {
             }
             Op::Cmp(op) => {
                 let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
+                if lane_ty.lane_type().is_float() {
+                    // Float lanes: IEEE's ordered comparisons (`!=` true with a NaN).
+                    return Ok(Some(self.b.ins().fcmp(float_cc(*op), x, y)));
+                }
                 let time = matches!(self.ty(inst.args[0]), Ty::Np(d) if d.is_time());
                 lane_cmp(self, *op, x, y, time)
             }

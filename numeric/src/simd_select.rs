@@ -34,6 +34,26 @@
 //! float comparisons are IEEE's ordered ones (false with a NaN, `!=` true),
 //! which `fcmp` computes per lane; the float arithmetic is `simd`'s own.
 //!
+//! **Stores in sides and counters (float lanes).** A store inside a diamond's
+//! side is allowed when the element it writes was loaded on every iteration
+//! before every side (the same array and index values), and every store to that
+//! element is inside a side. Each lane stores the side's value where it runs
+//! the side and, elsewhere, the element's lanes as loaded (or as an earlier
+//! side's store of the step left them): where the scalar loop stores nothing,
+//! the vector step writes back the bits it read. Single-threaded that is
+//! invisible: the element's memory holds the same bits afterwards (a float
+//! loaded into a lane and stored again keeps its bits, NaN payloads and -0.0
+//! included; no arithmetic touches it), and stores are deferred to the end of
+//! the step, after its loads, as for every step. A counter `n` (a Python int
+//! header parameter whose value at the latch is made of merges of `n` and adds
+//! `n + k`, `k` an int constant or defined before the loop, used nowhere else)
+//! gets no lanes of its own: each add is a reduction adding `k` in the lanes
+//! that run its block (the AND of the sides' conditions), in I64X2 lanes beside
+//! 2 x f64 ones. Every add must be proven never to overflow by `ranges` (a step
+//! that stored cannot be redone), so the adds' total is exact in any order.
+//! `if a[i] < lo: a[i] = lo; n += 1 elif a[i] > hi: a[i] = hi; n += 1` is such
+//! a loop.
+//!
 //! **What could leave the fast path.** A NumPy int result outside its dtype
 //! (NumPy warns and wraps: the interpreter must do it), a Python int that
 //! overflows 64 bits, and a store of a Python int outside the array's dtype
@@ -91,6 +111,13 @@ pub(crate) struct SelPlan {
     pub bool_truths: HashSet<(Block, usize)>,
     /// Stores of a mask into a bool array (as 0 or 1).
     pub mask_stores: HashSet<(Block, usize)>,
+    /// Counters' values (the header parameter, its adds, merges of them): no
+    /// lanes; each add is a `Reduction` of the counter.
+    pub counters: HashSet<Value>,
+    /// Stores inside diamonds' sides, with the load (outside every side) of
+    /// the element they store to: the lanes that do not take the side store
+    /// what was there (see the module docs).
+    pub arm_stores: HashMap<(Block, usize), (Block, usize)>,
 }
 
 /// A body being walked: its blocks in order, those inside a diamond's sides,
@@ -165,6 +192,24 @@ pub(crate) trait SelectGen {
     fn walk_side(&self, header: Block, e: &ir::Edge, path: &[(Value, bool)], w: &mut Walk)
         -> Option<(Block, ir::Edge)>;
     fn splat_int(&mut self, v: Value, vv: &HashMap<Value, VV>, lane_ty: clir::Type) -> CResult<CV>;
+    #[allow(clippy::too_many_arguments)]
+    fn counter_values(
+        &self,
+        header: Block,
+        p: Value,
+        v: Value,
+        w: &Walk,
+        adds: &mut Vec<(Block, usize)>,
+        vals: &mut HashSet<Value>,
+        depth: u32,
+    ) -> bool;
+    fn arm_mask(
+        &mut self,
+        sel: &SelPlan,
+        blk: Block,
+        vv: &HashMap<Value, VV>,
+        splats: &HashMap<Value, CV>,
+    ) -> CResult<Option<CV>>;
     fn merge_selects(
         &mut self,
         sel: &SelPlan,
@@ -195,7 +240,7 @@ impl SelectGen for Gen<'_, '_> {
     /// dtypes of any width (analysis only; see the module docs).
     fn select_plan(&self, header: Block, h: &ir::BlockData) -> Option<VecLoop> {
         let (var_index, stop, body_edge) = self.range_test(header, h)?;
-        if h.params.len() != 1 || self.loop_marks.contains_key(&header) {
+        if self.loop_marks.contains_key(&header) {
             return None;
         }
         let var = h.params[var_index];
@@ -220,6 +265,51 @@ impl SelectGen for Gen<'_, '_> {
             return None;
         }
         let step_inst = (latch, k);
+        // Counters: every other header parameter is a Python int `n` whose value at
+        // the latch is made of merges of `n` and adds `n + k` (`k` an int constant or
+        // defined before the loop), each proven never to overflow by `ranges`, and
+        // used nowhere else in the body (see the module docs).
+        let mut counters: Vec<(usize, Vec<(Block, usize)>)> = Vec::new();
+        let mut cvals: HashSet<Value> = HashSet::new();
+        for (pi, &p) in h.params.iter().enumerate() {
+            if pi == var_index {
+                continue;
+            }
+            let mut adds = Vec::new();
+            cvals.insert(p);
+            if *self.typed.ty(p) != Ty::Int
+                || !self.counter_values(header, p, back.args[pi], &w, &mut adds, &mut cvals, 0)
+            {
+                return None;
+            }
+            if adds.is_empty() || adds.iter().any(|a| !self.facts.no_overflow.contains(a)) {
+                return None;
+            }
+            counters.push((pi, adds));
+        }
+        let counter_adds: Vec<(Block, usize)> = counters.iter().flat_map(|(_, a)| a.iter().copied()).collect();
+        for &blk in &w.body {
+            let d = self.f.block(blk);
+            for (k, i) in d.insts.iter().enumerate() {
+                if !counter_adds.contains(&(blk, k)) && i.args.iter().any(|a| cvals.contains(a)) {
+                    return None;
+                }
+            }
+            if let Term::Br(c, ..) = &d.term {
+                if cvals.contains(c) {
+                    return None;
+                }
+            }
+        }
+        for (m, (_, te, fe)) in &w.merges {
+            for (i, p) in self.f.block(*m).params.iter().enumerate() {
+                if cvals.contains(&te.args[i]) != cvals.contains(p) || cvals.contains(&fe.args[i]) != cvals.contains(p)
+                {
+                    return None;
+                }
+            }
+        }
+        let mut arm_stores: HashMap<(Block, usize), (Block, usize)> = HashMap::new();
         // Pass 1: what each value is (invariant, index, lane or lane mask).
         let mut kinds: HashMap<Value, crate::simd::Kind> = HashMap::new();
         use crate::simd::Kind as K;
@@ -252,6 +342,9 @@ impl SelectGen for Gen<'_, '_> {
                     return None;
                 }
                 for (i, p) in data.params.iter().enumerate() {
+                    if cvals.contains(p) {
+                        continue; // a counter's value: only its adds count (see `counters`)
+                    }
                     let pt = ty(*p);
                     let int_ok = matches!(pt, Ty::Int) || matches!(pt, Ty::Np(d) if lane_dtype(*d));
                     if !int_ok && float_slot(pt).is_none() {
@@ -271,7 +364,7 @@ impl SelectGen for Gen<'_, '_> {
                 return None;
             }
             for (k, inst) in data.insts.iter().enumerate() {
-                if (blk, k) == step_inst {
+                if (blk, k) == step_inst || counter_adds.contains(&(blk, k)) {
                     continue;
                 }
                 if self.env.pycalls.contains_key(&(blk, k)) {
@@ -418,7 +511,19 @@ impl SelectGen for Gen<'_, '_> {
                         let v = *inst.args.last().unwrap();
                         // A comparison stored into a bool array: its mask, as 0 or 1.
                         let mask_store = at.dtype == Dtype::Bool && masks.contains(&v);
-                        if w.arms.contains_key(&blk) || at.readonly || !(mask_store || operands_ok(&kinds, &[v])) {
+                        // A store inside a diamond's side: to an element a load outside
+                        // every side read (float lanes only; see the module docs).
+                        if w.arms.contains_key(&blk) {
+                            let at_load = loads.iter().zip(&load_at).find_map(|((x, idx), at)| {
+                                let same = *x == inst.args[0] && idx[..] == inst.args[1..inst.args.len() - 1];
+                                (same && !w.arms.contains_key(&at.0)).then_some(*at)
+                            })?;
+                            if float_dtype(at.dtype).is_none() || mask_store {
+                                return None;
+                            }
+                            arm_stores.insert((blk, k), at_load);
+                        }
+                        if at.readonly || !(mask_store || operands_ok(&kinds, &[v])) {
                             return None;
                         }
                         if mask_store {
@@ -475,7 +580,28 @@ impl SelectGen for Gen<'_, '_> {
         if stores.is_empty() {
             return None;
         }
+        // Stores in sides: every store to their elements is in a side.
+        for (blk, k) in arm_stores.keys() {
+            let st = &self.f.block(*blk).insts[*k];
+            for &b in &w.body {
+                for (j, i) in self.f.block(b).insts.iter().enumerate() {
+                    let same = i.op == Op::SetItem && i.args[..i.args.len() - 1] == st.args[..st.args.len() - 1];
+                    if same && !arm_stores.contains_key(&(b, j)) {
+                        return None;
+                    }
+                }
+            }
+        }
         let disjoint = disjoint_pairs(&stores, &loads)?;
+        // Counters and stores in sides: float lanes only; counters 2 x f64 (their
+        // I64X2 lanes, one per element).
+        if (!counters.is_empty() && fslot != Some(SlotTy::F64)) || (!arm_stores.is_empty() && fslot.is_none()) {
+            return None;
+        }
+        let reductions: Vec<crate::simd::Reduction> = counters
+            .iter()
+            .map(|(pi, adds)| crate::simd::Reduction::counter(h.params[*pi], *pi, adds.clone()))
+            .collect();
         if let Some(e) = fslot {
             if int_access || !bool_truths.is_empty() {
                 return None;
@@ -491,7 +617,12 @@ impl SelectGen for Gen<'_, '_> {
                 }
             }
             for (_, te, fe) in w.merges.values() {
-                if !te.args.iter().chain(&fe.args).all(|a| ok(*a, false)) {
+                if !te
+                    .args
+                    .iter()
+                    .chain(&fe.args)
+                    .all(|a| cvals.contains(a) || ok(*a, false))
+                {
                     return None;
                 }
             }
@@ -542,11 +673,13 @@ impl SelectGen for Gen<'_, '_> {
                 elem: e,
                 disjoint,
                 var_index,
-                reductions: Vec::new(),
+                reductions,
                 checked_lanes: false,
                 narrow32: None,
                 in_i32: false,
                 sel: Some(Box::new(SelPlan {
+                    counters: cvals,
+                    arm_stores,
                     lane: if e == SlotTy::F64 { clt::F64X2 } else { clt::F32X4 },
                     merges: w.merges,
                     unsigned_cmps: HashSet::new(),
@@ -617,6 +750,9 @@ impl SelectGen for Gen<'_, '_> {
                     need = need.max(width_of(*a, *m)?);
                 }
             }
+        }
+        if !counters.is_empty() || !arm_stores.is_empty() {
+            return None; // (int lanes: not planned)
         }
         let wbits = need;
         let unsigned = |v: Value| matches!(ty(v), Ty::Np(d) if d.is_unsigned() && bits_of(*d) == wbits);
@@ -747,6 +883,8 @@ impl SelectGen for Gen<'_, '_> {
             narrow32: None,
             in_i32: false,
             sel: Some(Box::new(SelPlan {
+                counters: HashSet::new(),
+                arm_stores: HashMap::new(),
                 lane: int_lane_ty(wbits),
                 merges: w.merges,
                 unsigned_cmps,
@@ -828,6 +966,78 @@ impl SelectGen for Gen<'_, '_> {
         self.walk_body(header, e.block, path, w)
     }
 
+    /// Whether `v`, a counter `p`'s value, is `p`, an add `p + k` in the body
+    /// (`k` an int constant or an int defined before the loop), or a merge
+    /// parameter each of whose incoming values is one of these. Collects the
+    /// adds and the values.
+    fn counter_values(
+        &self,
+        header: Block,
+        p: Value,
+        v: Value,
+        w: &Walk,
+        adds: &mut Vec<(Block, usize)>,
+        vals: &mut HashSet<Value>,
+        depth: u32,
+    ) -> bool {
+        if v == p {
+            return true;
+        }
+        if depth > 8 {
+            return false;
+        }
+        vals.insert(v);
+        for &b in &w.body {
+            let Some(k) = self.f.block(b).insts.iter().position(|i| i.result == Some(v)) else {
+                continue;
+            };
+            let add = &self.f.block(b).insts[k];
+            let one_p = add.args.len() == 2 && (add.args[0] == p) != (add.args[1] == p);
+            if !matches!(add.op, Op::Bin { op: BinOp::Add, .. }) || !one_p {
+                return false;
+            }
+            let t = if add.args[0] == p { add.args[1] } else { add.args[0] };
+            let inv = !self.loop_defined(t, header) || matches!(self.consts.get(&t), Some(Const::Int(_)));
+            if !inv || *self.typed.ty(t) != Ty::Int || *self.typed.ty(v) != Ty::Int {
+                return false;
+            }
+            adds.push((b, k));
+            return true;
+        }
+        let Some((m, (_, te, fe))) = w.merges.iter().find(|(m, _)| self.f.block(**m).params.contains(&v)) else {
+            return false;
+        };
+        let i = self.f.block(*m).params.iter().position(|x| *x == v).unwrap_or(0);
+        let (a, b) = (te.args[i], fe.args[i]);
+        self.counter_values(header, p, a, w, adds, vals, depth + 1)
+            && self.counter_values(header, p, b, w, adds, vals, depth + 1)
+    }
+
+    /// The mask of the lanes that run block `blk` (inside diamonds' sides: the
+    /// AND of its conditions), as an int mask; none when every lane runs it.
+    fn arm_mask(
+        &mut self,
+        sel: &SelPlan,
+        blk: Block,
+        vv: &HashMap<Value, VV>,
+        splats: &HashMap<Value, CV>,
+    ) -> CResult<Option<CV>> {
+        let Some(path) = sel.arms.get(&blk) else {
+            return Ok(None);
+        };
+        let mut m: Option<CV> = None;
+        for (c, taken) in path.clone() {
+            let x = Self::lane_of(c, vv, splats)?;
+            m = Some(match (m, taken) {
+                (None, true) => x,
+                (None, false) => self.b.ins().bnot(x),
+                (Some(m), true) => self.b.ins().band(m, x),
+                (Some(m), false) => self.b.ins().band_not(m, x),
+            });
+        }
+        Ok(m)
+    }
+
     /// An invariant int operand in every lane: its exact value, truncated to
     /// the lane width (the plan checked it fits the lane's interpretation).
     fn splat_int(&mut self, v: Value, vv: &HashMap<Value, VV>, lane_ty: clir::Type) -> CResult<CV> {
@@ -857,6 +1067,9 @@ impl SelectGen for Gen<'_, '_> {
             m = self.b.ins().bitcast(sel.lane, le(), m); // the mask of an fcmp, as floats
         }
         for (i, p) in self.f.block(blk).params.iter().enumerate() {
+            if sel.counters.contains(p) {
+                continue;
+            }
             let x = Self::lane_of(te.args[i], vu, splats)?;
             let y = Self::lane_of(fe.args[i], vu, splats)?;
             let r = self.b.ins().bitselect(m, x, y);
@@ -885,15 +1098,7 @@ impl SelectGen for Gen<'_, '_> {
             return Ok(Some(match &inst.op {
                 Op::Cmp(op) => {
                     let (x, y) = (lane(inst.args[0])?, lane(inst.args[1])?);
-                    let cc = match op {
-                        CmpOp::Eq => FloatCC::Equal,
-                        CmpOp::Ne => FloatCC::NotEqual,
-                        CmpOp::Lt => FloatCC::LessThan,
-                        CmpOp::Le => FloatCC::LessThanOrEqual,
-                        CmpOp::Gt => FloatCC::GreaterThan,
-                        CmpOp::Ge => FloatCC::GreaterThanOrEqual,
-                    };
-                    self.b.ins().fcmp(cc, x, y)
+                    self.b.ins().fcmp(crate::simd::float_cc(*op), x, y)
                 }
                 Op::Truth => lane(inst.args[0])?,
                 _ => return self.vector_inst(inst, vv, splats, iv, lane_ty),

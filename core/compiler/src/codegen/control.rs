@@ -563,15 +563,18 @@ impl Gen<'_, '_> {
 
     /// Whether `if c: <a> else: <b>` may run both arms and pick the results with
     /// selects: each arm is the edge itself or a block of at most four cheap,
-    /// non-trapping scalar operations (no memory access, no call, no division by a
-    /// variable) whose only predecessor is this branch, and both reach the same
+    /// non-trapping scalar operations (no call, no division by a variable, no
+    /// memory access but a reload of an array element a dominating block loaded,
+    /// which is then in bounds) whose only predecessor is this branch, and both reach the same
     /// block, which is not a loop header. A deopt inside an arm fires only when
     /// the arm is the one taken. This turns data-dependent branches
     /// (`if flags[i]: count += 1`) into `cmov`s. Not when the condition depends on
     /// a value the loop carries (other than a `range` counter): there the branch
     /// version breaks the loop's dependency chain and often predicts well
     /// (`if v > best: best = v`, Collatz's `x // 2` or `3 * x + 1`), which
-    /// measured faster.
+    /// measured faster. Float results are picked by a bit select of the two
+    /// values (`float_select`): the chosen value's bits, exactly the branch's
+    /// (`if a[i] > t: s += a[i]`, NaN and -0.0 included).
     pub fn if_convertible(&self, c: Value, a: &ir::Edge, b: &ir::Edge) -> Option<Block> {
         let (from, _) = self.cur_inst;
         let arm = |e: &ir::Edge| -> Option<Block> {
@@ -730,13 +733,36 @@ impl Gen<'_, '_> {
                 }
                 return false;
             }
-            // NumPy floats only in comparisons and truth tests; NumPy ints anywhere
-            // (their overflow checks deoptimize only when the arm is the one taken).
+            // NumPy floats in comparisons, truth tests and `+ - *` (plain IEEE
+            // operations: NumPy's warnings for them are not reproduced, see
+            // `float_op`); NumPy ints anywhere (their overflow checks deoptimize
+            // only when the arm is the one taken). `float | np.float64` (a sum
+            // that starts as a Python float) in `+ - *` too: one float payload.
             // (float16 operands convert with an overflow check: not speculated.)
             let real_np = |t: &Ty| matches!(t, Ty::Np(d) if d.kind() == Kind::Float && *d != Dtype::Float16);
             let int_np = |t: &Ty| matches!(t, Ty::Np(d) if d.is_int() || *d == Dtype::Bool);
+            let float_union = |t: &Ty| matches!(t, Ty::Union(ms) if ms.iter().all(|m| matches!(m, Ty::Float | Ty::Np(Dtype::Float64))));
             let test = matches!(inst.op, Op::Cmp(_) | Op::Truth);
-            let operand = |t: &Ty| scalar(t) || int_np(t) || (test && real_np(t));
+            let arith = matches!(
+                inst.op,
+                Op::Bin {
+                    op: BinOp::Add | BinOp::Sub | BinOp::Mul,
+                    ..
+                }
+            );
+            // A load of an array element a dominating block already loaded (the same
+            // array and index values): in bounds, as that load's check passed or was
+            // proven, so it may run whatever the branch says (`if a[i] > t: s += a[i]`).
+            if inst.op == Op::GetItem {
+                let rt = self.typed.ty(r);
+                if !(scalar(rt) || int_np(rt) || real_np(rt)) || !self.repeats_load(blk, inst) {
+                    return false;
+                }
+                cost += 1;
+                continue;
+            }
+            let operand =
+                |t: &Ty| scalar(t) || int_np(t) || ((test || arith) && real_np(t)) || (arith && float_union(t));
             if !operand(self.typed.ty(r)) || inst.args.iter().any(|a| !operand(self.typed.ty(*a))) {
                 return false;
             }
@@ -773,6 +799,123 @@ impl Gen<'_, '_> {
         cost <= 4
     }
 
+    /// Whether a block dominating `blk` (not `blk`) loads the element `load`
+    /// loads, from an array: the same array and index values.
+    fn repeats_load(&self, blk: Block, load: &ir::Inst) -> bool {
+        if !matches!(self.typed.ty(load.args[0]), Ty::Array(_)) {
+            return false;
+        }
+        self.f.blocks.iter().enumerate().any(|(bi, d)| {
+            let b = Block(bi as u32);
+            b != blk && self.dominates(b, blk) && d.insts.iter().any(|i| i.op == Op::GetItem && i.args == load.args)
+        })
+    }
+
+    /// A conditional float sum whose merge needs no select: one arm ends in
+    /// `r = s + x` (float64; `s` a `float | np.float64` sum) and jumps to the
+    /// merge passing `r` where the other side passes `s`, and `s` is a loop's
+    /// carried sum that starts at a float constant (not a NaN) and is carried
+    /// on as that merge's value. Returns the add's position, `s` and `x`.
+    ///
+    /// The arm then computes `r = s + (x if taken else -0.0)` (the term picked
+    /// by a bit select, off the sum's dependency chain) and the merge takes `r`
+    /// on both sides: where the arm is not taken, `s + -0.0` is `s` bit for bit
+    /// for every `s` the sum can hold (`-0.0 + -0.0` is `-0.0`, `+0.0 + -0.0`
+    /// is `+0.0`, a finite or infinite `y` stays `y`, a quiet NaN comes back
+    /// with its own bits). Only a signaling NaN would change (quieted); `s` is
+    /// never one: its start is a constant that is not a NaN, and every later
+    /// value is a float add's result (quiet) or an earlier value.
+    #[allow(clippy::type_complexity)]
+    fn neg_zero_add(&self, a: &ir::Edge, b: &ir::Edge, merge: Block) -> Option<((Block, usize), (Value, Value))> {
+        let f64ish = |t: &Ty| match t {
+            Ty::Float | Ty::Np(Dtype::Float64) => true,
+            Ty::Union(ms) => ms.iter().all(|m| matches!(m, Ty::Float | Ty::Np(Dtype::Float64))),
+            _ => false,
+        };
+        for (arm, other) in [(a, b), (b, a)] {
+            if arm.block == merge {
+                continue;
+            }
+            let d = self.f.block(arm.block);
+            let (Term::Jump(j), Some(last)) = (&d.term, d.insts.last()) else {
+                continue;
+            };
+            let Some(r) = last.result else { continue };
+            let other_args = if other.block == merge {
+                &other.args
+            } else {
+                match &self.f.block(other.block).term {
+                    Term::Jump(oj) if oj.block == merge => &oj.args,
+                    _ => continue,
+                }
+            };
+            let add = matches!(last.op, Op::Bin { op: BinOp::Add, .. }) && last.args.len() == 2;
+            let uses =
+                j.args.iter().filter(|v| **v == r).count() + d.insts.iter().filter(|i| i.args.contains(&r)).count();
+            if j.block != merge || !add || uses != 1 || !matches!(self.typed.ty(r), Ty::Float | Ty::Np(Dtype::Float64))
+            {
+                continue;
+            }
+            let pos = j.args.iter().position(|v| *v == r)?;
+            let s = other_args[pos];
+            let x = match (last.args[0] == s, last.args[1] == s) {
+                (true, false) => last.args[1],
+                (false, true) => last.args[0],
+                _ => continue,
+            };
+            if !f64ish(self.typed.ty(s)) || !f64ish(self.typed.ty(x)) {
+                continue;
+            }
+            // `s`: a loop header's parameter, a non-NaN float constant on entry and the
+            // merge's parameter on the back edge.
+            let Some(&(h, pi)) = self.param_defs.get(&s) else {
+                continue;
+            };
+            let m = self.f.block(merge).params.get(pos).copied();
+            let carried = self.is_loop_header(h)
+                && self.preds_of(h).iter().all(|&p| {
+                    self.f
+                        .block(p)
+                        .term
+                        .successors()
+                        .iter()
+                        .filter(|e| e.block == h)
+                        .all(|e| {
+                            let v = e.args[pi];
+                            if self.dominates(h, p) {
+                                Some(v) == m
+                            } else {
+                                matches!(self.consts.get(&v), Some(Const::Float(c)) if !c.is_nan())
+                            }
+                        })
+                });
+            if carried {
+                return Some(((arm.block, d.insts.len() - 1), (s, x)));
+            }
+        }
+        None
+    }
+
+    /// `c ? x : y` of two floats without a branch (Cranelift lowers a scalar
+    /// float select to a jump around a move): lane 0 of a bit select by a mask
+    /// of all ones where `c` is nonzero. The bits of `x` or `y`, unchanged.
+    fn float_select(&mut self, c: CV, x: CV, y: CV) -> CV {
+        let t = self.b.func.dfg.value_type(x);
+        let (it, vt, ivt) = if t == clt::F64 {
+            (clt::I64, clt::F64X2, clt::I64X2)
+        } else {
+            (clt::I32, clt::F32X4, clt::I32X4)
+        };
+        let m = self.b.ins().bmask(it, c);
+        let m = self.b.ins().splat(ivt, m);
+        let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+        let m = self.b.ins().bitcast(vt, le, m);
+        let xv = self.b.ins().scalar_to_vector(vt, x);
+        let yv = self.b.ins().scalar_to_vector(vt, y);
+        let r = self.b.ins().bitselect(m, xv, yv);
+        self.b.ins().extractlane(r, 0)
+    }
+
     /// Emits an if-converted branch (see `if_convertible`): both arms, then one
     /// jump to the merge block with each argument chosen by `cv`.
     pub fn emit_if_converted(&mut self, cv: CV, a: &ir::Edge, b: &ir::Edge, merge: Block) -> CResult<()> {
@@ -801,6 +944,12 @@ impl Gen<'_, '_> {
             Some(o) => (self.b.ins().band(o, cv), self.b.ins().band(o, not_cv)),
             None => (cv, not_cv),
         };
+        let cond_add = if outer.is_none() {
+            self.neg_zero_add(a, b, merge)
+        } else {
+            None
+        };
+        let mut exact: Vec<CV> = Vec::new();
         let mut sides = Vec::new();
         for (e, p) in [(a, pa), (b, pb)] {
             // Everything on this side, its edge's coercions included, is under `p`.
@@ -813,6 +962,18 @@ impl Gen<'_, '_> {
                 self.inlined.insert(e.block);
                 for (k, inst) in data.insts.iter().enumerate() {
                     self.cur_inst = (e.block, k);
+                    if let Some((_, (s, x))) = cond_add.filter(|c| c.0 == (e.block, k)) {
+                        // `s + (x if taken else -0.0)`: see `neg_zero_add`.
+                        let sp = *self.val(s)?.last().ok_or_else(|| internal("if-converted sum"))?;
+                        let xp = *self.val(x)?.last().ok_or_else(|| internal("if-converted sum"))?;
+                        let nz = self.b.ins().f64const(-0.0);
+                        let term = self.float_select(p, xp, nz);
+                        let r = self.b.ins().fadd(sp, term);
+                        self.vals
+                            .insert(inst.result.ok_or_else(|| internal("if-converted sum"))?, vec![r]);
+                        exact.push(r);
+                        continue;
+                    }
                     self.inst(inst)?;
                 }
                 self.cur_inst = (e.block, data.insts.len());
@@ -857,6 +1018,14 @@ impl Gen<'_, '_> {
             .zip(&sides[1])
             .map(|(x, y)| match (x, y) {
                 (BlockArg::Value(x), BlockArg::Value(y)) if x == y => BlockArg::Value(*x),
+                // (`s + (x if taken else -0.0)` is `s` itself where not taken)
+                (BlockArg::Value(x), _) if exact.contains(x) => BlockArg::Value(*x),
+                (_, BlockArg::Value(y)) if exact.contains(y) => BlockArg::Value(*y),
+                (BlockArg::Value(x), BlockArg::Value(y))
+                    if matches!(self.b.func.dfg.value_type(*x), clt::F64 | clt::F32) =>
+                {
+                    BlockArg::Value(self.float_select(cv, *x, *y))
+                }
                 (BlockArg::Value(x), BlockArg::Value(y)) => BlockArg::Value(self.b.ins().select(cv, *x, *y)),
                 _ => unreachable!(),
             })
