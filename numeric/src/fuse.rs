@@ -1292,6 +1292,23 @@ impl FuseGen for Gen<'_, '_> {
         let dbad = self.b.append_block_param(done, clt::I64X2);
         let z = self.b.ins().iconst(clt::I64, 0);
         let zv = self.b.ins().splat(clt::I64X2, z);
+        // Every leaf C-contiguous (no broadcast): one flat pass, with no cost per
+        // row (a million rows of two elements); else row by row.
+        let mut contig = self.b.ins().iconst(clt::I8, 1);
+        let mut cs = self.b.ins().iconst(clt::I64, 8);
+        for d in (0..nd).rev() {
+            for st in &bstrides {
+                let eq = self.b.ins().icmp(IntCC::Equal, st[d], cs);
+                contig = self.b.ins().band(contig, eq);
+            }
+            cs = self.b.ins().imul(cs, shape[d]);
+        }
+        let (flat, rows) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(contig, flat, &[], rows, &[]);
+        self.b.switch_to_block(flat);
+        let bad = self.fused_run(fx, insts, &ptrs, &[], tmp[0], no_sink, size, false, &scalars, flags)?;
+        self.b.ins().jump(done, &[BlockArg::Value(bad)]);
+        self.b.switch_to_block(rows);
         self.b.ins().jump(rh, &[BlockArg::Value(z), BlockArg::Value(zv)]);
         self.b.switch_to_block(rh);
         let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, r, nrows);
