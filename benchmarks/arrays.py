@@ -80,6 +80,26 @@ def total(a, b, c):
     return np.sum(a)
 
 
+# 2-D views of the same data (1000 rows of 1000, no copy): reductions over an
+# expression, which NumPy computes through a temporary array.
+
+
+def row_l1(a, b, c):
+    return np.sum(np.abs(a.reshape(-1, 1000) - b.reshape(-1, 1000)), axis=-1)
+
+
+def col_mean(a, b, c):
+    return np.mean(a.reshape(-1, 1000) * c.reshape(-1, 1000), axis=0)
+
+
+def total_sq(a, b, c):
+    return np.sum((a.reshape(-1, 1000) - b.reshape(-1, 1000)) ** 2)
+
+
+def gauss_2d(a, b, c):
+    return np.exp(-((a.reshape(-1, 1000) - b.reshape(-1, 1000)) ** 2) / 2.0)
+
+
 def mean_std(a, b, c):
     return a.mean() + a.std()
 
@@ -108,6 +128,10 @@ KERNELS = [
     ("gauss", gauss, "ufunc (exp)"),
     ("where_relu", where_relu, "where"),
     ("sum", total, "reduction"),
+    ("row_l1", row_l1, "fused row sum"),
+    ("col_mean", col_mean, "fused column mean"),
+    ("total_sq", total_sq, "fused total"),
+    ("gauss_2d", gauss_2d, "fused + exp"),
     ("mean_std", mean_std, "reduction"),
     ("dot", dot, "reduction"),
     ("cumsum", running, "scan"),
