@@ -371,3 +371,86 @@ def check_scalar(f, *args):
     assert gw == ww
     assert type(got) is type(want)
     assert np.asarray(got).tobytes() == np.asarray(want).tobytes()
+
+
+# ---- float32 reductions: every addition in float32, as NumPy's float32 loops ----
+
+
+@pyston.fast
+def f32_row_sums(a, b):
+    return np.sum(a * b, axis=-1)
+
+
+@pyston.fast
+def f32_row_means(a):
+    return a.mean(axis=-1, keepdims=True)
+
+
+@pyston.fast
+def f32_col_sums(a, b):
+    return np.sum(a - b, 0)
+
+
+@pyston.fast
+def f32_col_means(a):
+    return np.mean(a, axis=0)
+
+
+@pyston.fast
+def f32_total(a, b):
+    return np.sum(a * b - 0.5)
+
+
+@pyston.fast
+def f32_total_mean(a, b):
+    return (a - b).mean()
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (5, 1), (1, 9), (80, 80), (6, 129), (3, 8192), (2, 9000), (0, 3), (300, 7), (2, 3, 5)])
+def test_float32_reductions(shape, rng):
+    a = scaled(rng, shape).astype(np.float32)
+    b = scaled(rng, shape).astype(np.float32)
+    check(f32_row_sums, a, b)
+    check(f32_row_means, a)
+    check(f32_row_means, a[..., ::-1])
+    if len(shape) == 2:
+        check(f32_col_sums, a, b)
+        check(f32_col_means, a)
+    check_scalar(f32_total, a, b)
+    check_scalar(f32_total_mean, a, b)
+
+
+def test_float32_reductions_are_fused(rng):
+    a = rng.random((20, 30)).astype(np.float32)
+    b = rng.random((20, 30)).astype(np.float32)
+    for f, args in [(f32_row_sums, (a, b)), (f32_row_means, (a,)), (f32_col_sums, (a, b)), (f32_total, (a, b))]:
+        assert calls_into_numpy(f, *args) == 0, f.__name__
+
+
+def test_float32_reductions_special_values(rng):
+    a = rng.standard_normal((6, 5)).astype(np.float32)
+    for bad in (np.nan, np.inf, 3e38):
+        a2 = a.copy()
+        a2[2, 3] = bad
+        a2[2, 4] = bad
+        check(f32_row_sums, a2, a2)
+        check(f32_col_sums, a2, -a2)
+        check_scalar(f32_total, a2, a2)
+
+
+@pyston.fast
+def f32_scaled_row_sums(a, t):
+    return np.sum(a * t, axis=-1), np.sum(a - t)
+
+
+def test_float32_reductions_with_a_float_beyond_float32(rng):
+    # (found by tests/fuzz/arrays.py: NumPy warns "overflow encountered in
+    # cast" converting 1e300 to float32, even for an empty array)
+    for shape in [(3, 4), (0, 4), (4, 0)]:
+        a = rng.random(shape).astype(np.float32)
+        for t in (0.5, 1e300, -1e39, 3e38):
+            got, gw = run(f32_scaled_row_sums, a, t)
+            want, ww = run(f32_scaled_row_sums.py_func, a, t)
+            assert gw == ww
+            assert got[0].tobytes() == want[0].tobytes() and type(got[1]) is type(want[1])
+            assert np.asarray(got[1]).tobytes() == np.asarray(want[1]).tobytes()

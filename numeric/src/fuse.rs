@@ -211,12 +211,19 @@ impl FuseGen for Gen<'_, '_> {
         if !self.env.pycalls.contains_key(&(blk, k)) {
             return None;
         }
-        if *self.typed.ty(r) == Ty::Np(Dtype::Float64) {
-            return self.row_sum(inst).filter(|op| matches!(op, NodeOp::Total { .. }));
+        if let Ty::Np(d @ (Dtype::Float64 | Dtype::Float32)) = self.typed.ty(r) {
+            let same = |v: &Value| matches!(self.typed.ty(*v), Ty::Array(a) if a.dtype == *d);
+            return self
+                .row_sum(inst)
+                .filter(|op| matches!(op, NodeOp::Total { .. }) && self.node_args(inst).first().is_some_and(same));
         }
         let Ty::Array(at) = self.typed.ty(r) else { return None };
         if let Some(op) = self.row_sum(inst) {
-            return (at.dtype == Dtype::Float64 && !matches!(op, NodeOp::Total { .. })).then_some(op);
+            let same = |v: &Value| matches!(self.typed.ty(*v), Ty::Array(a) if a.dtype == at.dtype);
+            let ok = matches!(at.dtype, Dtype::Float64 | Dtype::Float32)
+                && !matches!(op, NodeOp::Total { .. })
+                && self.node_args(inst).first().is_some_and(same);
+            return ok.then_some(op);
         }
         if let Op::MethodCall { name, kw } = &inst.op {
             let same_array = |v: Value| matches!(self.typed.ty(v), Ty::Array(a) if a.dtype == at.dtype);
@@ -298,7 +305,7 @@ impl FuseGen for Gen<'_, '_> {
         };
         let e = *inst.args.get(module)?;
         let Ty::Array(et) = self.typed.ty(e) else { return None };
-        if et.dtype != Dtype::Float64 || et.ndim < 2 {
+        if !matches!(et.dtype, Dtype::Float64 | Dtype::Float32) || et.ndim < 2 {
             return None;
         }
         let rest = &inst.args[module + 1..];
@@ -501,13 +508,13 @@ impl FuseGen for Gen<'_, '_> {
                 let total = matches!(ops[&root], NodeOp::Total { .. });
                 let (dt, rank) = match self.typed.ty(r) {
                     Ty::Array(rt) => (rt.dtype, rt.ndim as usize),
-                    _ if total => (Dtype::Float64, 0),
+                    Ty::Np(d) if total => (*d, 0),
                     _ => continue,
                 };
                 // (a comparison is fused only into the np.where using it)
                 // (a row sum's rank is that of the array it sums)
                 let row_sum = matches!(ops[&root], NodeOp::RowSum { .. }) || total;
-                if !(dt == Dtype::Float64 || (dt == Dtype::Float32 && !row_sum)) {
+                if !matches!(dt, Dtype::Float64 | Dtype::Float32) {
                     continue;
                 }
                 let ndim = match self.typed.ty(self.node_args(&d.insts[root])[0]) {
@@ -1095,7 +1102,9 @@ impl FuseGen for Gen<'_, '_> {
             leaf_vals.push(self.use_val(*l)?);
         }
         let (shape, bstrides, same) = self.fused_geometry(blk, fx, &leaf_vals);
-        let (scalars, _) = self.fused_scalars(fx, insts)?;
+        // (in float32, a Python float beyond float32's range: NumPy's path)
+        let (scalars, scalars_ok) = self.fused_scalars(fx, insts)?;
+        let same = self.b.ins().band(same, scalars_ok);
         let n_last = shape[nd - 1];
         // (the length of what is reduced: a row, or a column)
         let count = if last { n_last } else { shape[0] };
@@ -1129,11 +1138,15 @@ impl FuseGen for Gen<'_, '_> {
             out_shape.insert(if last { nd - 1 } else { 0 }, one);
         }
         let at = ArrTy {
-            dtype: Dtype::Float64,
+            dtype: fx.dtype,
             ndim: out_nd as u8,
             layout: Layout::C,
             readonly: false,
         };
+        // (float32: every addition in float32, as NumPy's float32 loops add)
+        let f32 = fx.dtype == Dtype::Float32;
+        let (esz, et) = if f32 { (4, clt::F32) } else { (8, clt::F64) };
+        let f32flag = self.b.ins().iconst(clt::I32, i64::from(f32));
         let kind = if last { AllocKind::Empty } else { AllocKind::Zeros };
         let (st, outbuf) = self.alloc_call(kind, &at, &out_shape)?;
         let allocated = self.b.create_block();
@@ -1148,13 +1161,13 @@ impl FuseGen for Gen<'_, '_> {
         for s in &shape[..nd - 1] {
             nrows = self.b.ins().imul(nrows, *s);
         }
-        let unit = self.unit_rows(&bstrides, 8);
+        let unit = self.unit_rows(&bstrides, esz);
         let ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
         let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
         let flags = MemFlagsData::new().with_notrap();
         let no_sink = self.b.ins().iconst(clt::I64, 0);
         let nf = if mean {
-            Some(self.b.ins().fcvt_from_sint(clt::F64, n_last))
+            Some(self.b.ins().fcvt_from_sint(et, n_last))
         } else {
             None
         };
@@ -1183,7 +1196,13 @@ impl FuseGen for Gen<'_, '_> {
         self.b.switch_to_block(summed);
         let bad = self.b.ins().bor(rbad, ebad);
         let bad = if last {
-            let mut sum = self.call("pyston_row_sum", &[scratch, n_last])?[0];
+            // (a row is at most 8192 elements: one run of NumPy's pairwise sum,
+            // never split into chunks; a float32 sum comes back widened, exactly)
+            let step = self.b.ins().iconst(clt::I64, esz);
+            let mut sum = self.call("pyston_pairwise_sum", &[scratch, n_last, step, f32flag])?[0];
+            if f32 {
+                sum = self.b.ins().fdemote(clt::F32, sum);
+            }
             if let Some(nf) = nf {
                 sum = self.b.ins().fdiv(sum, nf);
             }
@@ -1192,13 +1211,13 @@ impl FuseGen for Gen<'_, '_> {
             let nonfinite = self.b.ins().fcmp(FloatCC::Unordered, d, d);
             let w = self.b.ins().uextend(clt::I64, nonfinite);
             let wv = self.b.ins().splat(clt::I64X2, w);
-            let off = self.b.ins().ishl_imm_u(r, 3);
+            let off = self.b.ins().imul_imm_s(r, esz);
             let addr = self.b.ins().iadd(out[0], off);
             self.b.ins().store(flags, sum, addr, 0);
             self.b.ins().bor(bad, wv)
         } else {
             // (each column's running sum plus this row's element)
-            self.call("pyston_col_add", &[out[0], scratch, n_last])?;
+            self.call("pyston_col_add", &[out[0], scratch, n_last, f32flag])?;
             bad
         };
         let r1 = self.b.ins().iadd_imm_s(r, 1);
@@ -1208,7 +1227,7 @@ impl FuseGen for Gen<'_, '_> {
         if !last {
             // The column sums (then means): any that is not finite takes the slow path.
             let by = if mean { count } else { self.b.ins().iconst(clt::I64, 0) };
-            let nf = self.call("pyston_col_finish", &[out[0], n_last, by])?[0];
+            let nf = self.call("pyston_col_finish", &[out[0], n_last, by, f32flag])?[0];
             let nf = self.b.ins().icmp_imm_s(IntCC::NotEqual, nf, 0);
             any = self.b.ins().bor(any, nf);
         }
@@ -1248,7 +1267,9 @@ impl FuseGen for Gen<'_, '_> {
             leaf_vals.push(self.use_val(*l)?);
         }
         let (shape, bstrides, same) = self.fused_geometry(blk, fx, &leaf_vals);
-        let (scalars, _) = self.fused_scalars(fx, insts)?;
+        // (in float32, a Python float beyond float32's range: NumPy's path)
+        let (scalars, scalars_ok) = self.fused_scalars(fx, insts)?;
+        let same = self.b.ins().band(same, scalars_ok);
         let mut size = self.b.ins().iconst(clt::I64, 1);
         for s in &shape {
             size = self.b.ins().imul(size, *s);
@@ -1259,13 +1280,15 @@ impl FuseGen for Gen<'_, '_> {
         } else {
             same
         };
+        let f32 = fx.dtype == Dtype::Float32;
+        let (esz, et) = if f32 { (4, clt::F32) } else { (8, clt::F64) };
         let (fast, slow, merge) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
-        let result = self.b.append_block_param(merge, clt::F64);
+        let result = self.b.append_block_param(merge, et);
         self.b.ins().brif(ok, fast, &[], slow, &[]);
 
         self.b.switch_to_block(fast);
         let at = ArrTy {
-            dtype: Dtype::Float64,
+            dtype: fx.dtype,
             ndim: nd as u8,
             layout: Layout::C,
             readonly: false,
@@ -1284,7 +1307,7 @@ impl FuseGen for Gen<'_, '_> {
         for s in &shape[..nd - 1] {
             nrows = self.b.ins().imul(nrows, *s);
         }
-        let unit = self.unit_rows(&bstrides, 8);
+        let unit = self.unit_rows(&bstrides, esz);
         let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
         let (rh, rb, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
         let r = self.b.append_block_param(rh, clt::I64);
@@ -1295,7 +1318,7 @@ impl FuseGen for Gen<'_, '_> {
         // Every leaf C-contiguous (no broadcast): one flat pass, with no cost per
         // row (a million rows of two elements); else row by row.
         let mut contig = self.b.ins().iconst(clt::I8, 1);
-        let mut cs = self.b.ins().iconst(clt::I64, 8);
+        let mut cs = self.b.ins().iconst(clt::I64, esz);
         for d in (0..nd).rev() {
             for st in &bstrides {
                 let eq = self.b.ins().icmp(IntCC::Equal, st[d], cs);
@@ -1316,7 +1339,7 @@ impl FuseGen for Gen<'_, '_> {
         self.b.switch_to_block(rb);
         let row = self.row_ptrs(r, &ptrs, &shape, &bstrides);
         let off = self.b.ins().imul(r, n_last);
-        let off = self.b.ins().ishl_imm_u(off, 3);
+        let off = self.b.ins().imul_imm_s(off, esz);
         let row_out = self.b.ins().iadd(tmp[0], off);
         let (vb, sb, next) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
         let nbad = self.b.append_block_param(next, clt::I64X2);
@@ -1332,11 +1355,15 @@ impl FuseGen for Gen<'_, '_> {
         let r1 = self.b.ins().iadd_imm_s(r, 1);
         self.b.ins().jump(rh, &[BlockArg::Value(r1), BlockArg::Value(bad)]);
         self.b.switch_to_block(done);
-        let eight = self.b.ins().iconst(clt::I64, 8);
-        let f64flag = self.b.ins().iconst(clt::I32, 0);
-        let mut sum = self.call("pyston_pairwise_sum", &[tmp[0], size, eight, f64flag])?[0];
+        let step = self.b.ins().iconst(clt::I64, esz);
+        let f32flag = self.b.ins().iconst(clt::I32, i64::from(f32));
+        let mut sum = self.call("pyston_pairwise_sum", &[tmp[0], size, step, f32flag])?[0];
+        if f32 {
+            // (a float32 sum widened exactly: back to float32 exactly)
+            sum = self.b.ins().fdemote(clt::F32, sum);
+        }
         if mean {
-            let n = self.b.ins().fcvt_from_sint(clt::F64, size);
+            let n = self.b.ins().fcvt_from_sint(et, size);
             sum = self.b.ins().fdiv(sum, n);
         }
         let ctx = self.ctx.unwrap();

@@ -758,51 +758,56 @@ pub extern "C" fn pyston_row_scratch(n: i64) -> i64 {
     })
 }
 
-/// A row of `n` adjacent float64s summed as NumPy sums a row of a C-ordered
-/// array along its last axis (rows of at most 8192 elements, which no NumPy
-/// splits into chunks): `0.0 + pairwise`.
-///
-/// # Safety
-/// `data` holds `n` aligned float64s.
-pub unsafe extern "C" fn pyston_row_sum(data: i64, n: i64) -> f64 {
-    // SAFETY: the caller's contract.
-    let a = unsafe { std::slice::from_raw_parts(data as usize as *const f64, n.max(0) as usize) };
-    0.0 + pairwise_f64(a)
-}
-
 /// `out[j] += row[j]` for `j < n`: one row added into column sums (the
-/// fusion pass's sums over axis 0, which NumPy adds row after row).
+/// fusion pass's sums over axis 0, which NumPy adds row after row), in
+/// float32 when `f32 != 0`.
 ///
 /// # Safety
-/// `out` and `row` each hold `n` aligned float64s; they do not overlap.
-pub unsafe extern "C" fn pyston_col_add(out: i64, row: i64, n: i64) {
+/// `out` and `row` each hold `n` aligned elements of that type; they do not overlap.
+pub unsafe extern "C" fn pyston_col_add(out: i64, row: i64, n: i64, f32: i32) {
+    fn add<T: Copy + std::ops::AddAssign>(out: i64, row: i64, n: usize) {
+        // SAFETY: the caller's contract (see `pyston_col_add`).
+        let (o, r) = unsafe {
+            (
+                std::slice::from_raw_parts_mut(out as usize as *mut T, n),
+                std::slice::from_raw_parts(row as usize as *const T, n),
+            )
+        };
+        for (x, y) in o.iter_mut().zip(r) {
+            *x += *y;
+        }
+    }
     let n = n.max(0) as usize;
-    // SAFETY: the caller's contract.
-    let (o, r) = unsafe {
-        (
-            std::slice::from_raw_parts_mut(out as usize as *mut f64, n),
-            std::slice::from_raw_parts(row as usize as *const f64, n),
-        )
-    };
-    for (x, y) in o.iter_mut().zip(r) {
-        *x += *y;
+    if f32 != 0 {
+        add::<f32>(out, row, n);
+    } else {
+        add::<f64>(out, row, n);
     }
 }
 
 /// Column sums finished: each divided by `by` when it is positive (a mean,
-/// as NumPy's `_mean` divides), then 1 if any is not finite (NumPy may have
-/// warned: compiled code takes the slow path), else 0.
+/// as NumPy's `_mean` divides: in the sums' type), then 1 if any is not
+/// finite (NumPy may have warned: compiled code takes the slow path), else 0.
+/// float32 sums when `f32 != 0`.
 ///
 /// # Safety
-/// `out` holds `n` aligned float64s.
-pub unsafe extern "C" fn pyston_col_finish(out: i64, n: i64, by: i64) -> i32 {
+/// `out` holds `n` aligned elements of that type.
+pub unsafe extern "C" fn pyston_col_finish(out: i64, n: i64, by: i64, f32: i32) -> i32 {
+    let n = n.max(0) as usize;
+    if f32 != 0 {
+        // SAFETY: the caller's contract.
+        let o = unsafe { std::slice::from_raw_parts_mut(out as usize as *mut f32, n) };
+        if by > 0 {
+            let d = by as f32;
+            o.iter_mut().for_each(|x| *x /= d);
+        }
+        return i32::from(o.iter().any(|x| !x.is_finite()));
+    }
     // SAFETY: the caller's contract.
-    let o = unsafe { std::slice::from_raw_parts_mut(out as usize as *mut f64, n.max(0) as usize) };
+    let o = unsafe { std::slice::from_raw_parts_mut(out as usize as *mut f64, n) };
     if by > 0 {
         let d = by as f64;
-        for x in o.iter_mut() {
-            *x /= d;
-        }
+        o.iter_mut().for_each(|x| *x /= d);
     }
     i32::from(o.iter().any(|x| !x.is_finite()))
 }
