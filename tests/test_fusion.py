@@ -812,3 +812,25 @@ def test_a_non_finite_comparison_operand_warns_as_numpy(rng):
     check(compared_quotient, x, y)
     y[1, 2] = np.nan
     check(compared_quotient, x, y)
+
+
+@pyston.fast
+def sqrt_of_row_plus(x, y):
+    return np.sqrt(y) * 2.0 + x
+
+
+@pyston.fast
+def row_sum_of_sqrt_row(x, y):
+    return np.sum(np.sqrt(y) + x, axis=-1)
+
+
+def test_empty_broadcast_still_warns_as_numpy(rng):
+    # (found by tests/fuzz/arrays.py: NumPy computes np.sqrt(y) on y's own 4
+    # elements and warns about the negative one even though x is empty, so
+    # the result is too; an empty result runs NumPy's calls)
+    y = np.array([1.0, -2.0, 3.0, 4.0])
+    for x in (np.zeros((0, 4)), np.zeros((0, 1)), np.zeros((3, 0))[:, :0]):
+        if x.shape[-1] in (1, 4):
+            check(sqrt_of_row_plus, x, y)
+            check(row_sum_of_sqrt_row, x, y)
+    check(sqrt_of_row_plus, rng.random((3, 4)), y)

@@ -1005,6 +1005,16 @@ impl FuseGen for Gen<'_, '_> {
             let not_f = self.b.ins().bxor_imm_u(is_f, 1);
             same = self.b.ins().band(same, not_f);
         }
+        // Nothing to compute (a length-0 axis): NumPy still computes the parts
+        // of the expression over operands of their own, smaller shapes (`np.sqrt(y)`
+        // of a row `y` broadcast against an empty array) and may warn there, so
+        // NumPy's calls run (on empty arrays they are cheap).
+        let mut size = one;
+        for s in &shape {
+            size = self.b.ins().imul(size, *s);
+        }
+        let nonempty = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, size, 0);
+        let same = self.b.ins().band(same, nonempty);
         (shape, bstrides, same)
     }
 
@@ -1184,22 +1194,34 @@ impl FuseGen for Gen<'_, '_> {
         self.b.ins().brif(end, done, &[BlockArg::Value(rbad)], rb, &[]);
         self.b.switch_to_block(rb);
         let row = self.row_ptrs(r, &ptrs, &shape, &bstrides);
-        let (vb, sb, summed) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        // One array summed over its last axis: straight from its rows (any
+        // stride), with no copy. Otherwise each row's values into the scratch row.
+        let alone = fx.nodes.len() == 1 && last;
+        let summed = self.b.create_block();
         let ebad = self.b.append_block_param(summed, clt::I64X2);
-        self.b.ins().brif(unit, vb, &[], sb, &[]);
-        self.b.switch_to_block(vb);
-        let bad = self.fused_run(fx, insts, &row, &[], scratch, no_sink, n_last, false, &scalars, flags)?;
-        self.b.ins().jump(summed, &[BlockArg::Value(bad)]);
-        self.b.switch_to_block(sb);
-        let bad = self.fused_run(fx, insts, &row, &inner, scratch, no_sink, n_last, true, &scalars, flags)?;
-        self.b.ins().jump(summed, &[BlockArg::Value(bad)]);
+        if alone {
+            self.b.ins().jump(summed, &[BlockArg::Value(zv)]);
+        } else {
+            let (vb, sb) = (self.b.create_block(), self.b.create_block());
+            self.b.ins().brif(unit, vb, &[], sb, &[]);
+            self.b.switch_to_block(vb);
+            let bad = self.fused_run(fx, insts, &row, &[], scratch, no_sink, n_last, false, &scalars, flags)?;
+            self.b.ins().jump(summed, &[BlockArg::Value(bad)]);
+            self.b.switch_to_block(sb);
+            let bad = self.fused_run(fx, insts, &row, &inner, scratch, no_sink, n_last, true, &scalars, flags)?;
+            self.b.ins().jump(summed, &[BlockArg::Value(bad)]);
+        }
         self.b.switch_to_block(summed);
         let bad = self.b.ins().bor(rbad, ebad);
         let bad = if last {
             // (a row is at most 8192 elements: one run of NumPy's pairwise sum,
             // never split into chunks; a float32 sum comes back widened, exactly)
-            let step = self.b.ins().iconst(clt::I64, esz);
-            let mut sum = self.call("pyston_pairwise_sum", &[scratch, n_last, step, f32flag])?[0];
+            let (src, step) = if alone {
+                (row[0], inner[0])
+            } else {
+                (scratch, self.b.ins().iconst(clt::I64, esz))
+            };
+            let mut sum = self.call("pyston_pairwise_sum", &[src, n_last, step, f32flag])?[0];
             if f32 {
                 sum = self.b.ins().fdemote(clt::F32, sum);
             }
