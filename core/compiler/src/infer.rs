@@ -933,7 +933,7 @@ impl Infer<'_> {
             Op::StarItems => {
                 return Err(CompileError::typing(
                     span,
-                    "`*x` is compiled for a tuple parameter (or `*args`) the function never rebinds",
+                    "`*x` is compiled for a tuple parameter (or `*args`) the function never rebinds, `tuple(genexp)` over tuples whose lengths the parameters' types give",
                 ))
             }
             Op::Unpack(n) => match &args[0] {
@@ -1059,6 +1059,7 @@ impl Infer<'_> {
                     "getattr" => Builtin::Getattr,
                     "map" => Builtin::Map,
                     "filter" => Builtin::Filter,
+                    "tuple" => Builtin::Tuple,
                     _ => return Err(CompileError::internal(format!("unknown inline builtin {name}"))),
                 };
                 if args[0] != Ty::Builtin(want) {
@@ -1514,6 +1515,13 @@ impl Infer<'_> {
                         return Err(CompileError::typing(
                             span,
                             "getattr() is supported in compiled code only as getattr(x, \"name\") with a constant name",
+                        ));
+                    }
+                    Tuple => {
+                        return Err(CompileError::typing(
+                            span,
+                            "tuple() is supported in compiled code only as tuple(genexp) over tuples whose lengths \
+                             are known (an array's .shape, np.ndindex's indexes, tuple parameters)",
                         ));
                     }
                     Map | Filter => {

@@ -282,6 +282,9 @@ pub enum Builtin {
     /// (`lower/comp.rs`); not callable otherwise.
     Map,
     Filter,
+    /// `tuple(genexp)` over tuples of known lengths: unrolled into a tuple
+    /// display (`lower/comp.rs`); not callable otherwise.
+    Tuple,
     // Builtins on strings (called through CPython: `infer/strings.rs`).
     Str,
     Repr,

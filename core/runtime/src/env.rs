@@ -297,6 +297,7 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("list", Builtin::List),
             ("dict", Builtin::Dict),
             ("set", Builtin::Set),
+            ("tuple", Builtin::Tuple),
             ("isinstance", Builtin::Isinstance),
             ("getattr", Builtin::Getattr),
             ("map", Builtin::Map),

@@ -391,7 +391,8 @@ impl Gen<'_, '_> {
             | Builtin::NdEnumerate
             | Builtin::Getattr
             | Builtin::Map
-            | Builtin::Filter => Err(internal("range call")),
+            | Builtin::Filter
+            | Builtin::Tuple => Err(internal("range call")),
             Builtin::Sum
             | Builtin::Sorted
             | Builtin::Any

@@ -428,6 +428,11 @@ impl Lowerer {
         if default.is_some() && !matches!(arg.kind, ExprKind::GenExp(..)) {
             return Ok(None);
         }
+        if n == "tuple" && kws.is_empty() && !self.locals.contains(n) {
+            if let ExprKind::GenExp(elt, gens, _) = &arg.kind {
+                return self.tuple_genexp(f, elt, gens, e.span);
+            }
+        }
         if n == "list" && !self.locals.contains(n) && self.builtin_call(arg, "range").is_some() {
             // `list(range(...))`: the loop over the range, appending.
             let v = Expr {
@@ -487,6 +492,88 @@ impl Lowerer {
             e.span,
             ReadScope::Free,
         )?))
+    }
+
+    /// The length of the tuple `e` holds where lowering knows it: a tuple
+    /// display, a name of known length (`star_lens`), `p.shape` of an array
+    /// parameter of known `ndim` (`star_lens`'s `"p.shape"`).
+    fn known_tuple_len(&self, e: &Expr) -> Option<usize> {
+        if !self.inlining.is_empty() {
+            return None;
+        }
+        match &e.kind {
+            ExprKind::Tuple(es) if !es.iter().any(|x| matches!(x.kind, ExprKind::Starred(_))) => Some(es.len()),
+            ExprKind::Name(n) => self.star_lens.get(n).copied(),
+            ExprKind::Attr(x, a) if a == "shape" => match &x.kind {
+                ExprKind::Name(n) => self.star_lens.get(&format!("{n}.shape")).copied(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `tuple(elt for t in zip(a, b, ...))` (or `for t in a`) where every
+    /// iterable is a tuple of a length known here: unrolled into the tuple
+    /// display `(elt_0, ..., elt_{n-1})`, `n` the shortest length (zip's),
+    /// the target bound to the items' `i`-th entries for `elt_i`. Where a
+    /// length is not known the marker `Op::StarItems` asks for the source to
+    /// be lowered again with the parameters' types (`star_lens`).
+    fn tuple_genexp(&mut self, f: &Expr, elt: &Expr, gens: &[Comprehension], span: Span) -> CResult<Option<Value>> {
+        let [g] = gens else { return Ok(None) };
+        if !g.ifs.is_empty() {
+            return Ok(None);
+        }
+        let (zip_f, operands): (Option<&Expr>, Vec<&Expr>) = match self.builtin_call(&g.iter, "zip") {
+            Some((zf, args, kws)) if kws.is_empty() && !args.is_empty() => (Some(zf), args.iter().collect()),
+            Some(_) => return Ok(None),
+            None => (None, vec![&g.iter]),
+        };
+        if operands.iter().any(|a| matches!(a.kind, ExprKind::Starred(_))) {
+            return Ok(None);
+        }
+        let lens: Option<Vec<usize>> = operands.iter().map(|a| self.known_tuple_len(a)).collect();
+        let callee = self.expr(f)?;
+        let Some(lens) = lens else {
+            // (a marker: inference refuses it, see `Op::StarItems`)
+            return Ok(Some(self.emit_cur(Op::StarItems, vec![callee], span)));
+        };
+        let (elt, gens) = self.hide_targets(elt, gens, ReadScope::Free);
+        let target = &gens[0].target;
+        // CPython's order: `tuple`, then the iterable (`zip`, its arguments, the call).
+        let zf = match zip_f {
+            Some(z) => Some(self.expr(z)?),
+            None => None,
+        };
+        let mut vals = Vec::new();
+        for a in &operands {
+            vals.push(self.expr(a)?);
+        }
+        if let Some(zf) = zf {
+            self.emit_check("zip", vec![zf], span);
+        }
+        let mut items = Vec::new();
+        for (v, k) in vals.iter().zip(&lens) {
+            let u = self.emit_cur(Op::Unpack(*k as u32), vec![*v], span);
+            items.push(
+                (0..*k)
+                    .map(|i| self.emit_cur(Op::TupleGet(i as u32), vec![u], span))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        self.emit_check("tuple", vec![callee], span);
+        let n = lens.iter().copied().min().unwrap_or(0);
+        let mut outs = Vec::with_capacity(n);
+        for i in 0..n {
+            let v = if zip_f.is_some() {
+                let row: Vec<Value> = items.iter().map(|it| it[i]).collect();
+                self.emit_cur(Op::Tuple, row, span)
+            } else {
+                items[0][i]
+            };
+            self.assign(target, v)?;
+            outs.push(self.expr(&elt)?);
+        }
+        Ok(Some(self.emit_cur(Op::Tuple, outs, span)))
     }
 
     fn fold_gen(
