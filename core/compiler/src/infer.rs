@@ -1077,6 +1077,17 @@ impl Infer<'_> {
                     }
                     return Ok(None);
                 }
+                if name == "sum" {
+                    // `sum(gen, start)`'s start (lower/comp.rs): a number.
+                    let number = |t: &Ty| matches!(t, Ty::Int | Ty::PyInt | Ty::Bool | Ty::Float | Ty::Complex | Ty::Np(_));
+                    if args[1..].iter().all(|t| t.members().iter().all(number)) {
+                        return Ok(None);
+                    }
+                    return Err(CompileError::typing(
+                        span,
+                        format!("sum() of a generator expression is compiled with a number start, not a '{}'", py_name(&args[1])),
+                    ));
+                }
                 let ints: Vec<Ty> = match (name.as_str(), &args[1..]) {
                     ("ndindex", [Ty::Tuple(ts)]) if !ts.is_empty() => ts.clone(),
                     ("ndindex", [t]) if is_index(t) => vec![t.clone()],

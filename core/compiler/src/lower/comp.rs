@@ -370,9 +370,18 @@ impl Lowerer {
         let ExprKind::Call(f, args, kws) = &e.kind else {
             return Ok(None);
         };
-        let (ExprKind::Name(n), [arg]) = (&f.kind, args.as_slice()) else {
+        let ExprKind::Name(n) = &f.kind else {
             return Ok(None);
         };
+        // `sum(gen, start)`: as `sum(gen, start=start)`.
+        let (arg, kws) = match (n.as_str(), args.as_slice()) {
+            (_, [arg]) => (arg, kws.clone()),
+            ("sum", [arg, start]) if kws.is_empty() && !matches!(start.kind, ExprKind::Starred(_)) => {
+                (arg, vec![("start".to_string(), start.clone())])
+            }
+            _ => return Ok(None),
+        };
+        let kws = &kws;
         // `min/max(gen, default=d)`, `d` a literal or a name: nothing it does
         // can be seen, so it is read before the loop (CPython: after making
         // the generator, before iterating it).
@@ -383,6 +392,32 @@ impl Lowerer {
                     ExprKind::Lit(_) | ExprKind::Name(_) => true,
                     ExprKind::Unary(UnaryOp::Neg, x) => matches!(x.kind, ExprKind::Lit(_)),
                     _ => false,
+                };
+                if !simple {
+                    return Ok(None);
+                }
+                Some(d)
+            }
+            // `sum(gen, start=s)`, `s` a number literal, a name or a NumPy
+            // scalar of a literal (`np.float32(0)`): read before the loop, as
+            // the sum's first value (its type checked a number: CPython's
+            // TypeError for strings is left to CPython).
+            [(k, d)] if k == "start" && n == "sum" => {
+                let num = |e: &Expr| match &e.kind {
+                    ExprKind::Lit(Literal::Int(_) | Literal::Float(_) | Literal::Bool(_)) => true,
+                    ExprKind::Unary(UnaryOp::Neg, x) => {
+                        matches!(x.kind, ExprKind::Lit(Literal::Int(_) | Literal::Float(_)))
+                    }
+                    _ => false,
+                };
+                let simple = match &d.kind {
+                    ExprKind::Name(_) => true,
+                    ExprKind::Call(c, cargs, ckws) => {
+                        matches!(&c.kind, ExprKind::Attr(m, _) if matches!(m.kind, ExprKind::Name(_)))
+                            && ckws.is_empty()
+                            && matches!(cargs.as_slice(), [x] if num(x))
+                    }
+                    _ => num(d),
                 };
                 if !simple {
                     return Ok(None);
@@ -424,6 +459,28 @@ impl Lowerer {
                     return self.gen_call(&call);
                 }
             }
+        }
+        if n == "sum" && default.is_some() && !self.locals.contains(n) && self.builtin_call(arg, "range").is_some() {
+            // `sum(range(...), start)`: as `sum((x for x in range(...)), start)`, the
+            // loop over the range (without a start: CPython's sum of the range object).
+            let x = self.hidden_name("x");
+            let genexp = Expr {
+                kind: ExprKind::GenExp(
+                    Box::new(name(&x, arg.span)),
+                    vec![Comprehension {
+                        target: Target::Name(x, arg.span),
+                        iter: arg.clone(),
+                        ifs: vec![],
+                    }],
+                    self.compensated_sum,
+                ),
+                span: arg.span,
+            };
+            let call = Expr {
+                kind: ExprKind::Call(f.clone(), vec![genexp], kws.clone()),
+                span: e.span,
+            };
+            return self.gen_call(&call);
         }
         if default.is_some() && !matches!(arg.kind, ExprKind::GenExp(..)) {
             return Ok(None);
@@ -474,7 +531,11 @@ impl Lowerer {
             // and let `sum` itself add them (the list is made natively).
             let callee = self.expr(f)?;
             let lst = self.fold_gen(Fold::List, None, elt, gens, arg.span, ReadScope::Free)?;
-            return Ok(Some(self.emit_cur(Op::Call { kw: vec![] }, vec![callee, lst], e.span)));
+            let mut call = vec![callee, lst];
+            if let Some(d) = default {
+                call.push(self.expr(d)?);
+            }
+            return Ok(Some(self.emit_cur(Op::Call { kw: vec![] }, call, e.span)));
         }
         if matches!(fold, Fold::Any | Fold::All) && gens.len() != 1 {
             return Err(CompileError::unsupported(
@@ -605,10 +666,24 @@ impl Lowerer {
         let acc = self.hidden_name("acc");
         self.locals.insert(acc.clone());
         // `f` must still be the builtin (checked like `range` in a loop).
-        if let Some((n, callee)) = builtin {
-            self.emit_check(n, vec![callee], span);
-        }
+        let sum_callee = match builtin {
+            Some((n, callee)) => {
+                self.emit_check(n, vec![callee], span);
+                Some(callee)
+            }
+            None => None,
+        };
+        let mut start = None;
         let default = match default {
+            Some(d) if fold == Fold::Sum => {
+                // `sum`'s start: its first value (a number: checked with the builtin).
+                let v = self.expr(d)?;
+                if let Some(c) = sum_callee {
+                    self.emit_check("sum", vec![c, v], span);
+                }
+                start = Some(v);
+                None
+            }
             Some(d) => {
                 let dv = self.hidden_name("default");
                 self.locals.insert(dv.clone());
@@ -621,7 +696,7 @@ impl Lowerer {
         };
         let init = match fold {
             Fold::List => Some(self.emit_cur(Op::List, vec![], span)),
-            Fold::Sum => Some(self.emit_cur(Op::Const(Const::Int(0)), vec![], span)),
+            Fold::Sum => Some(start.unwrap_or_else(|| self.emit_cur(Op::Const(Const::Int(0)), vec![], span))),
             Fold::Any => Some(self.emit_cur(Op::Const(Const::Bool(false)), vec![], span)),
             Fold::All => Some(self.emit_cur(Op::Const(Const::Bool(true)), vec![], span)),
             Fold::Min | Fold::Max => None,
