@@ -37,8 +37,23 @@ def branch(a, x):
 
 
 def test_types_decide():
-    for x in [1, 1 << 80, 2.5, True, 1j, None, "abc", np.float64(1), np.float32(2), np.int8(3), np.bool_(True),
-              np.complex64(1j), np.ones(3), np.arange(6).reshape(2, 3), np.ones((2, 2), np.float32)]:
+    for x in [
+        1,
+        1 << 80,
+        2.5,
+        True,
+        1j,
+        None,
+        "abc",
+        np.float64(1),
+        np.float32(2),
+        np.int8(3),
+        np.bool_(True),
+        np.complex64(1j),
+        np.ones(3),
+        np.arange(6).reshape(2, 3),
+        np.ones((2, 2), np.float32),
+    ]:
         assert_same(attrs, x)
 
 

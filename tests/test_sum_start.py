@@ -50,7 +50,15 @@ def map_start(xs):
 
 def test_float_and_int_starts():
     rng = rng_for("sum_start")
-    for a in [[], [1, 2, 3], [1.5, -2.25], np.arange(5.0), rng.random(7), np.arange(4, dtype=np.int32), [True, False]]:
+    for a in [
+        [],
+        [1, 2, 3],
+        [1.5, -2.25],
+        np.arange(5.0),
+        rng.random(7),
+        np.arange(4, dtype=np.int32),
+        [True, False],
+    ]:
         assert_same(gen_float_start, a)
         assert_same(gen_kw_start, a)
         assert_same(gen_np_start, a)
