@@ -126,3 +126,20 @@ def test_unknown_length_falls_back():
 
     assert_same(rebound, np.ones((2, 3)), False, allow_fallback=True)
     assert_same(rebound, np.ones((2, 3)), True, allow_fallback=True)
+
+
+def stop_past_one(x):
+    if x > 1:
+        raise StopIteration
+    return x
+
+
+@pyston.fast
+def stops(t):
+    return tuple(stop_past_one(x) for x in t)
+
+
+def test_stop_iteration_is_pep479_runtime_error():
+    # (a StopIteration leaving the generator's frame: RuntimeError, as CPython)
+    assert_same(stops, (0, 1))
+    assert_same(stops, (0, 5, 1))

@@ -623,18 +623,67 @@ impl Lowerer {
         }
         self.emit_check("tuple", vec![callee], span);
         let n = lens.iter().copied().min().unwrap_or(0);
+        // The items in hidden locals; the generator's body, `target = items_i;
+        // out_i = elt` for each i, inside `try: ... except StopIteration as e:
+        // raise RuntimeError("generator raised StopIteration") from e` (PEP 479:
+        // a StopIteration leaving a generator's frame becomes that RuntimeError).
+        let b = self.block();
+        let mut names_ = Vec::with_capacity(items.len());
+        for it in &items {
+            let mut row = Vec::with_capacity(n);
+            for &v in it.iter().take(n) {
+                let h = self.hidden_name("item");
+                self.locals.insert(h.clone());
+                self.write_var(&h, b, v);
+                row.push(h);
+            }
+            names_.push(row);
+        }
+        let mut body = Vec::with_capacity(2 * n);
         let mut outs = Vec::with_capacity(n);
         for i in 0..n {
             let v = if zip_f.is_some() {
-                let row: Vec<Value> = items.iter().map(|it| it[i]).collect();
-                self.emit_cur(Op::Tuple, row, span)
+                Expr {
+                    kind: ExprKind::Tuple(names_.iter().map(|r| name(&r[i], span)).collect()),
+                    span,
+                }
             } else {
-                items[0][i]
+                name(&names_[0][i], span)
             };
-            self.assign(target, v)?;
-            outs.push(self.expr(&elt)?);
+            body.push(stmt(StmtKind::Assign(vec![target.clone()], v), span));
+            let o = self.hidden_name("out");
+            self.locals.insert(o.clone());
+            body.push(stmt(
+                StmtKind::Assign(vec![Target::Name(o.clone(), span)], elt.clone()),
+                elt.span,
+            ));
+            outs.push(o);
         }
-        Ok(Some(self.emit_cur(Op::Tuple, outs, span)))
+        if n > 0 {
+            let e = self.hidden_name("stop");
+            self.locals.insert(e.clone());
+            let err = Expr {
+                kind: ExprKind::Call(
+                    Box::new(name("RuntimeError", span)),
+                    vec![Expr {
+                        kind: ExprKind::Lit(Literal::Str("generator raised StopIteration".into())),
+                        span,
+                    }],
+                    vec![],
+                ),
+                span,
+            };
+            let handler = Handler {
+                class: Some(name("StopIteration", span)),
+                name: Some(e.clone()),
+                body: vec![stmt(StmtKind::RaiseFrom(err, name(&e, span)), span)],
+                span,
+            };
+            self.stmts(&[stmt(StmtKind::Try(body, vec![handler], vec![], vec![]), span)])?;
+        }
+        let b = self.block();
+        let vals: Vec<Value> = outs.iter().map(|o| self.read_var(o, b, span)).collect();
+        Ok(Some(self.emit_cur(Op::Tuple, vals, span)))
     }
 
     fn fold_gen(
