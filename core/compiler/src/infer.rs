@@ -128,6 +128,13 @@ pub trait Env {
         None
     }
 
+    /// Whether every value of type `t` has the attribute `name`, where the
+    /// type alone decides it (`hasattr(x, "name")`); `None` where it does not
+    /// or the environment cannot tell.
+    fn has_attribute(&mut self, _t: &Ty, _name: &str) -> Option<bool> {
+        None
+    }
+
     /// The default values of compiled function `f`'s parameters (one entry
     /// per parameter, `None` where it has none or its default is not a plain
     /// constant: a float, an int of 64 bits, a bool or None) when all of its
@@ -157,6 +164,8 @@ pub struct Typed {
     /// values, by result value: those values, in the order `call_orders`
     /// refers to them (index `nargs + k` is the `k`th).
     pub call_defaults: HashMap<Value, Vec<Const>>,
+    /// Calls decided at compile time (`hasattr(x, "name")`), by result value.
+    pub static_bools: HashMap<Value, bool>,
 }
 
 impl Typed {
@@ -192,6 +201,7 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
             globals: HashMap::new(),
             call_orders: HashMap::new(),
             call_defaults: HashMap::new(),
+            static_bools: HashMap::new(),
         },
         consts: HashMap::new(),
         probe_consts: HashMap::new(),
@@ -933,7 +943,7 @@ impl Infer<'_> {
             Op::StarItems => {
                 return Err(CompileError::typing(
                     span,
-                    "`*x` is compiled for a tuple parameter (or `*args`) the function never rebinds",
+                    "`*x` is compiled for a tuple parameter (or `*args`) the function never rebinds, `tuple(genexp)` over tuples whose lengths the parameters' types give",
                 ))
             }
             Op::Unpack(n) => match &args[0] {
@@ -1059,6 +1069,7 @@ impl Infer<'_> {
                     "getattr" => Builtin::Getattr,
                     "map" => Builtin::Map,
                     "filter" => Builtin::Filter,
+                    "tuple" => Builtin::Tuple,
                     _ => return Err(CompileError::internal(format!("unknown inline builtin {name}"))),
                 };
                 if args[0] != Ty::Builtin(want) {
@@ -1075,6 +1086,17 @@ impl Infer<'_> {
                         ));
                     }
                     return Ok(None);
+                }
+                if name == "sum" {
+                    // `sum(gen, start)`'s start (lower/comp.rs): a number.
+                    let number = |t: &Ty| matches!(t, Ty::Int | Ty::PyInt | Ty::Bool | Ty::Float | Ty::Complex | Ty::Np(_));
+                    if args[1..].iter().all(|t| t.members().iter().all(number)) {
+                        return Ok(None);
+                    }
+                    return Err(CompileError::typing(
+                        span,
+                        format!("sum() of a generator expression is compiled with a number start, not a '{}'", py_name(&args[1])),
+                    ));
                 }
                 let ints: Vec<Ty> = match (name.as_str(), &args[1..]) {
                     ("ndindex", [Ty::Tuple(ts)]) if !ts.is_empty() => ts.clone(),
@@ -1514,6 +1536,39 @@ impl Infer<'_> {
                         return Err(CompileError::typing(
                             span,
                             "getattr() is supported in compiled code only as getattr(x, \"name\") with a constant name",
+                        ));
+                    }
+                    Hasattr => {
+                        no_kw("hasattr")?;
+                        let [x, Ty::Str(name)] = pos else {
+                            return Err(CompileError::typing(
+                                span,
+                                "hasattr() is supported in compiled code only as hasattr(x, \"name\") with a constant name",
+                            ));
+                        };
+                        let decided: Option<Vec<bool>> =
+                            x.members().iter().map(|m| self.env.has_attribute(m, name)).collect();
+                        match (decided, at) {
+                            (Some(v), Some(r)) if !v.is_empty() && v.windows(2).all(|w| w[0] == w[1]) => {
+                                self.t.static_bools.insert(r, v[0]);
+                                Ty::Bool
+                            }
+                            _ => {
+                                return Err(CompileError::typing(
+                                    span,
+                                    format!(
+                                        "hasattr() of a '{}' is not decided by its type in compiled code",
+                                        py_name(x)
+                                    ),
+                                ))
+                            }
+                        }
+                    }
+                    Tuple => {
+                        return Err(CompileError::typing(
+                            span,
+                            "tuple() is supported in compiled code only as tuple(genexp) over tuples whose lengths \
+                             are known (an array's .shape, np.ndindex's indexes, tuple parameters)",
                         ));
                     }
                     Map | Filter => {

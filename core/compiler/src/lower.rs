@@ -54,12 +54,16 @@ pub fn lower_with(
 ) -> CResult<ir::Function> {
     let mut rebound = HashSet::new();
     collect_assigned(&def.body, &mut rebound);
+    // (`"p.shape"`: the `ndim` of an array parameter `p`)
     let mut star_lens: HashMap<String, usize> = star_lens
         .iter()
-        .filter(|(n, _)| def.params.contains(n) && !rebound.contains(*n))
+        .filter(|(n, _)| {
+            let p = n.strip_suffix(".shape").unwrap_or(n);
+            def.params.iter().any(|x| x == p) && !rebound.contains(p)
+        })
         .map(|(n, k)| (n.clone(), *k))
         .collect();
-    for (n, k) in local_tuple_lens(def) {
+    for (n, k) in local_tuple_lens(def, &star_lens.clone()) {
         star_lens.entry(n).or_insert(k);
     }
     let arg_funcs: HashMap<String, FunctionDef> = arg_funcs
@@ -162,7 +166,13 @@ pub fn lower_with(
 /// variable. Wherever such a local is bound it is a k-tuple, and a tuple
 /// cannot change, so `*name` is its k items (as for a tuple parameter of
 /// known length, `star_lens`); reading it unbound raises as before.
-fn local_tuple_lens(def: &FunctionDef) -> HashMap<String, usize> {
+///
+/// Also the locals bound only to values of known length: `name = other`,
+/// `name = p.shape` of an array parameter of known `ndim` (`base`'s
+/// `"p.shape"`), and `for name in np.ndindex(shape)` of such a `shape`.
+/// (A value that is not the tuple assumed fails to type where it is
+/// unpacked: the function is then not compiled, never wrong.)
+fn local_tuple_lens(def: &FunctionDef, base: &HashMap<String, usize>) -> HashMap<String, usize> {
     fn names(t: &Target, out: &mut HashSet<String>) {
         match t {
             Target::Name(n, _) => {
@@ -172,26 +182,45 @@ fn local_tuple_lens(def: &FunctionDef) -> HashMap<String, usize> {
             Target::Subscript(..) | Target::Attr(..) => {}
         }
     }
-    fn walk(body: &[Stmt], lens: &mut HashMap<String, usize>, other: &mut HashSet<String>) {
+    /// Whether `e` is a value whose tuple length [`Bind::len`] can tell.
+    fn lengthy(e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Tuple(es) => !es.iter().any(|e| matches!(e.kind, ExprKind::Starred(_))),
+            ExprKind::Name(_) => true,
+            ExprKind::Attr(x, a) => a == "shape" && matches!(x.kind, ExprKind::Name(_)),
+            _ => false,
+        }
+    }
+    fn walk(body: &[Stmt], lens: &mut HashMap<String, Vec<Bind>>, other: &mut HashSet<String>) {
         for s in body {
             match &s.kind {
                 StmtKind::Assign(ts, v) => {
-                    let display = match &v.kind {
-                        ExprKind::Tuple(es) if !es.iter().any(|e| matches!(e.kind, ExprKind::Starred(_))) => {
-                            Some(es.len())
-                        }
-                        _ => None,
-                    };
                     for t in ts {
-                        match (t, display) {
-                            (Target::Name(n, _), Some(k)) => {
-                                if *lens.entry(n.clone()).or_insert(k) != k {
-                                    other.insert(n.clone());
-                                }
+                        match t {
+                            Target::Name(n, _) if lengthy(v) => {
+                                lens.entry(n.clone()).or_default().push(Bind::Of(v.clone()));
                             }
                             _ => names(t, other),
                         }
                     }
+                }
+                // `for pos in np.ndindex(shape)`: `pos` a tuple of `len(shape)`
+                // ints (of `k` ints for `np.ndindex(n1, ..., nk)`, k > 1).
+                StmtKind::For(Target::Name(n, _), it, ..)
+                    if matches!(&it.kind, ExprKind::Call(f, args, kws)
+                        if kws.is_empty()
+                            && matches!(&f.kind, ExprKind::Attr(m, a) if a == "ndindex" && matches!(m.kind, ExprKind::Name(_)))
+                            && (args.len() > 1 || args.len() == 1 && lengthy(&args[0]))
+                            && !args.iter().any(|e| matches!(e.kind, ExprKind::Starred(_)))) =>
+                {
+                    let ExprKind::Call(_, args, _) = &it.kind else {
+                        unreachable!()
+                    };
+                    let b = match args.as_slice() {
+                        [a] => Bind::Of(a.clone()),
+                        xs => Bind::Len(xs.len()),
+                    };
+                    lens.entry(n.clone()).or_default().push(b);
                 }
                 StmtKind::AugAssign(t, _, _) | StmtKind::For(t, ..) | StmtKind::Yield(Some(t), _) => names(t, other),
                 StmtKind::Delete(ts) => ts.iter().for_each(|t| names(t, other)),
@@ -224,9 +253,9 @@ fn local_tuple_lens(def: &FunctionDef) -> HashMap<String, usize> {
             }
         }
     }
-    let mut lens = HashMap::new();
+    let mut binds = HashMap::new();
     let mut other: HashSet<String> = def.params.iter().cloned().collect();
-    walk(&def.body, &mut lens, &mut other);
+    walk(&def.body, &mut binds, &mut other);
     crate::hir::walk_stmts(&def.body, &mut |e| {
         match &e.kind {
             ExprKind::Lambda(ps, _) => other.extend(ps.iter().cloned()),
@@ -242,8 +271,52 @@ fn local_tuple_lens(def: &FunctionDef) -> HashMap<String, usize> {
         }
         true
     });
-    lens.retain(|n, _| !other.contains(n));
+    binds.retain(|n, _| !other.contains(n));
+    // A name's length is known once every binding of it has the same known length.
+    let mut lens: HashMap<String, usize> = HashMap::new();
+    loop {
+        let mut changed = false;
+        for (n, bs) in &binds {
+            if lens.contains_key(n) {
+                continue;
+            }
+            let ks: Option<Vec<usize>> = bs.iter().map(|b| b.len(base, &lens)).collect();
+            if let Some(ks) = ks {
+                if ks.iter().all(|k| *k == ks[0]) && !ks.is_empty() {
+                    lens.insert(n.clone(), ks[0]);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
     lens
+}
+
+/// How [`local_tuple_lens`] sees a binding of a name: a tuple of a known
+/// length, or the value of an expression (a display, a name, `p.shape`).
+enum Bind {
+    Len(usize),
+    Of(Expr),
+}
+
+impl Bind {
+    fn len(&self, base: &HashMap<String, usize>, lens: &HashMap<String, usize>) -> Option<usize> {
+        match self {
+            Bind::Len(k) => Some(*k),
+            Bind::Of(e) => match &e.kind {
+                ExprKind::Tuple(es) if !es.iter().any(|e| matches!(e.kind, ExprKind::Starred(_))) => Some(es.len()),
+                ExprKind::Name(n) => lens.get(n).or_else(|| base.get(n)).copied(),
+                ExprKind::Attr(x, a) if a == "shape" => match &x.kind {
+                    ExprKind::Name(n) => base.get(&format!("{n}.shape")).copied(),
+                    _ => None,
+                },
+                _ => None,
+            },
+        }
+    }
 }
 
 fn collect_assigned(body: &[Stmt], out: &mut HashSet<String>) {

@@ -282,6 +282,12 @@ pub enum Builtin {
     /// (`lower/comp.rs`); not callable otherwise.
     Map,
     Filter,
+    /// `tuple(genexp)` over tuples of known lengths: unrolled into a tuple
+    /// display (`lower/comp.rs`); not callable otherwise.
+    Tuple,
+    /// `hasattr(x, "name")` with a constant name on a value of known type:
+    /// decided at compile time ([`crate::infer::Env::has_attribute`]).
+    Hasattr,
     // Builtins on strings (called through CPython: `infer/strings.rs`).
     Str,
     Repr,

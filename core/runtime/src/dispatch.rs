@@ -436,7 +436,7 @@ impl Dispatcher {
     /// function (`Ty::Func`, by identity in the key), lowered again so that the
     /// function may be inlined at the parameter's calls.
     fn source_for_args(&self, py: Python<'_>, src: Arc<Source>, params: &[Ty]) -> PyResult<Arc<Source>> {
-        let src = self.source_for_stars(py, src, params)?;
+        let (src, lens) = self.source_for_stars(py, src, params)?;
         if self.step || !params.iter().any(|t| matches!(t, Ty::Func(_))) {
             return Ok(src);
         }
@@ -449,7 +449,7 @@ impl Dispatcher {
             }
         }
         Ok(
-            match pipeline::front_with_args(py, self.py_func.bind(py), Some(&self.sem), &args, &HashMap::new())? {
+            match pipeline::front_with_args(py, self.py_func.bind(py), Some(&self.sem), &args, &lens)? {
                 Ok(s) if s.ir.params == src.ir.params => Arc::new(s),
                 _ => src,
             },
@@ -459,27 +459,38 @@ impl Dispatcher {
     /// The source to compile for `params` of a function with `*p` of a tuple
     /// parameter (`Op::StarItems`, which compiled code does not take): lowered
     /// again with the lengths of its tuple parameters (`lower_with`'s
-    /// `star_lens`), so that `*p` becomes `p`'s items.
-    fn source_for_stars(&self, py: Python<'_>, src: Arc<Source>, params: &[Ty]) -> PyResult<Arc<Source>> {
+    /// `star_lens`), so that `*p` becomes `p`'s items. With the lengths used
+    /// (none where the source stays as it was), for lowering it again.
+    fn source_for_stars(
+        &self,
+        py: Python<'_>,
+        src: Arc<Source>,
+        params: &[Ty],
+    ) -> PyResult<(Arc<Source>, HashMap<String, usize>)> {
         let has_star = src
             .ir
             .blocks
             .iter()
             .any(|b| b.insts.iter().any(|i| i.op == pyston_compiler::ir::Op::StarItems));
-        if self.step || !has_star || !params.iter().any(|t| t.tuple_items().is_some()) {
-            return Ok(src);
+        let known = |t: &Ty| t.tuple_items().is_some() || matches!(t, Ty::Array(_));
+        if self.step || !has_star || !params.iter().any(known) {
+            return Ok((src, HashMap::new()));
         }
+        // (an array parameter `p`: `"p.shape"`, its `ndim`, for `tuple(genexp)`)
         let lens: HashMap<String, usize> = src
             .ir
             .params
             .iter()
             .zip(params)
-            .filter_map(|(n, t)| Some((n.clone(), t.tuple_items()?.len())))
+            .filter_map(|(n, t)| match t {
+                Ty::Array(a) => Some((format!("{n}.shape"), a.ndim as usize)),
+                _ => Some((n.clone(), t.tuple_items()?.len())),
+            })
             .collect();
         Ok(
             match pipeline::front_with_args(py, self.py_func.bind(py), Some(&self.sem), &[], &lens)? {
-                Ok(s) if s.ir.params == src.ir.params => Arc::new(s),
-                _ => src,
+                Ok(s) if s.ir.params == src.ir.params => (Arc::new(s), lens),
+                _ => (src, HashMap::new()),
             },
         )
     }

@@ -297,6 +297,8 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("list", Builtin::List),
             ("dict", Builtin::Dict),
             ("set", Builtin::Set),
+            ("tuple", Builtin::Tuple),
+            ("hasattr", Builtin::Hasattr),
             ("isinstance", Builtin::Isinstance),
             ("getattr", Builtin::Getattr),
             ("map", Builtin::Map),
@@ -2084,6 +2086,31 @@ impl<'py> Env for CompileEnv<'py> {
 
     fn array_attribute(&self, name: &str) -> bool {
         numpy_lib::is_array_attribute(name)
+    }
+
+    fn has_attribute(&mut self, t: &Ty, name: &str) -> Option<bool> {
+        // Values of these types are exactly their class (no instance dict, no
+        // `__getattr__`): an attribute is one of the class's MRO, as CPython's
+        // lookup finds it. (Record dtypes: fields read as attributes.)
+        let known = match t {
+            Ty::Int | Ty::PyInt | Ty::Float | Ty::Bool | Ty::Complex | Ty::NoneT | Ty::Str(_) | Ty::PyStr => true,
+            Ty::Np(d) => !matches!(d, Dtype::Record(_)),
+            Ty::Array(a) => !matches!(a.dtype, Dtype::Record(_)),
+            _ => false,
+        };
+        if !known {
+            return None;
+        }
+        let py = self.py;
+        let v = sample(py, t, 1, 1).ok()?;
+        let mro = v.get_type().getattr("__mro__").ok()?;
+        for k in mro.try_iter().ok()? {
+            let d = k.ok()?.getattr("__dict__").ok()?;
+            if d.contains(name).ok()? {
+                return Some(true);
+            }
+        }
+        Some(false)
     }
 
     fn py_op(

@@ -110,6 +110,13 @@ impl Gen<'_, '_> {
                     Ok((Ty::Np(d), g.cast_to_dtype(&a[0], d, false)?))
                 })
             }
+            Ty::Builtin(Builtin::Hasattr) => {
+                let v = inst
+                    .result
+                    .and_then(|r| self.typed.static_bools.get(&r).copied())
+                    .ok_or_else(|| internal("hasattr typed without a static answer"))?;
+                Ok(vec![self.b.ins().iconst(clt::I8, v as i64)])
+            }
             Ty::Builtin(b) => self.builtin(*b, args, kw, &rt),
             Ty::NamedTupleClass(_) => {
                 let Ty::NamedTuple(_, ts) = &rt else {
@@ -391,7 +398,9 @@ impl Gen<'_, '_> {
             | Builtin::NdEnumerate
             | Builtin::Getattr
             | Builtin::Map
-            | Builtin::Filter => Err(internal("range call")),
+            | Builtin::Filter
+            | Builtin::Tuple
+            | Builtin::Hasattr => Err(internal("range call")),
             Builtin::Sum
             | Builtin::Sorted
             | Builtin::Any

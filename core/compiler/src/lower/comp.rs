@@ -370,9 +370,18 @@ impl Lowerer {
         let ExprKind::Call(f, args, kws) = &e.kind else {
             return Ok(None);
         };
-        let (ExprKind::Name(n), [arg]) = (&f.kind, args.as_slice()) else {
+        let ExprKind::Name(n) = &f.kind else {
             return Ok(None);
         };
+        // `sum(gen, start)`: as `sum(gen, start=start)`.
+        let (arg, kws) = match (n.as_str(), args.as_slice()) {
+            (_, [arg]) => (arg, kws.clone()),
+            ("sum", [arg, start]) if kws.is_empty() && !matches!(start.kind, ExprKind::Starred(_)) => {
+                (arg, vec![("start".to_string(), start.clone())])
+            }
+            _ => return Ok(None),
+        };
+        let kws = &kws;
         // `min/max(gen, default=d)`, `d` a literal or a name: nothing it does
         // can be seen, so it is read before the loop (CPython: after making
         // the generator, before iterating it).
@@ -383,6 +392,32 @@ impl Lowerer {
                     ExprKind::Lit(_) | ExprKind::Name(_) => true,
                     ExprKind::Unary(UnaryOp::Neg, x) => matches!(x.kind, ExprKind::Lit(_)),
                     _ => false,
+                };
+                if !simple {
+                    return Ok(None);
+                }
+                Some(d)
+            }
+            // `sum(gen, start=s)`, `s` a number literal, a name or a NumPy
+            // scalar of a literal (`np.float32(0)`): read before the loop, as
+            // the sum's first value (its type checked a number: CPython's
+            // TypeError for strings is left to CPython).
+            [(k, d)] if k == "start" && n == "sum" => {
+                let num = |e: &Expr| match &e.kind {
+                    ExprKind::Lit(Literal::Int(_) | Literal::Float(_) | Literal::Bool(_)) => true,
+                    ExprKind::Unary(UnaryOp::Neg, x) => {
+                        matches!(x.kind, ExprKind::Lit(Literal::Int(_) | Literal::Float(_)))
+                    }
+                    _ => false,
+                };
+                let simple = match &d.kind {
+                    ExprKind::Name(_) => true,
+                    ExprKind::Call(c, cargs, ckws) => {
+                        matches!(&c.kind, ExprKind::Attr(m, _) if matches!(m.kind, ExprKind::Name(_)))
+                            && ckws.is_empty()
+                            && matches!(cargs.as_slice(), [x] if num(x))
+                    }
+                    _ => num(d),
                 };
                 if !simple {
                     return Ok(None);
@@ -425,8 +460,35 @@ impl Lowerer {
                 }
             }
         }
+        if n == "sum" && default.is_some() && !self.locals.contains(n) && self.builtin_call(arg, "range").is_some() {
+            // `sum(range(...), start)`: as `sum((x for x in range(...)), start)`, the
+            // loop over the range (without a start: CPython's sum of the range object).
+            let x = self.hidden_name("x");
+            let genexp = Expr {
+                kind: ExprKind::GenExp(
+                    Box::new(name(&x, arg.span)),
+                    vec![Comprehension {
+                        target: Target::Name(x, arg.span),
+                        iter: arg.clone(),
+                        ifs: vec![],
+                    }],
+                    self.compensated_sum,
+                ),
+                span: arg.span,
+            };
+            let call = Expr {
+                kind: ExprKind::Call(f.clone(), vec![genexp], kws.clone()),
+                span: e.span,
+            };
+            return self.gen_call(&call);
+        }
         if default.is_some() && !matches!(arg.kind, ExprKind::GenExp(..)) {
             return Ok(None);
+        }
+        if n == "tuple" && kws.is_empty() && !self.locals.contains(n) {
+            if let ExprKind::GenExp(elt, gens, _) = &arg.kind {
+                return self.tuple_genexp(f, elt, gens, e.span);
+            }
         }
         if n == "list" && !self.locals.contains(n) && self.builtin_call(arg, "range").is_some() {
             // `list(range(...))`: the loop over the range, appending.
@@ -469,7 +531,11 @@ impl Lowerer {
             // and let `sum` itself add them (the list is made natively).
             let callee = self.expr(f)?;
             let lst = self.fold_gen(Fold::List, None, elt, gens, arg.span, ReadScope::Free)?;
-            return Ok(Some(self.emit_cur(Op::Call { kw: vec![] }, vec![callee, lst], e.span)));
+            let mut call = vec![callee, lst];
+            if let Some(d) = default {
+                call.push(self.expr(d)?);
+            }
+            return Ok(Some(self.emit_cur(Op::Call { kw: vec![] }, call, e.span)));
         }
         if matches!(fold, Fold::Any | Fold::All) && gens.len() != 1 {
             return Err(CompileError::unsupported(
@@ -487,6 +553,137 @@ impl Lowerer {
             e.span,
             ReadScope::Free,
         )?))
+    }
+
+    /// The length of the tuple `e` holds where lowering knows it: a tuple
+    /// display, a name of known length (`star_lens`), `p.shape` of an array
+    /// parameter of known `ndim` (`star_lens`'s `"p.shape"`).
+    fn known_tuple_len(&self, e: &Expr) -> Option<usize> {
+        if !self.inlining.is_empty() {
+            return None;
+        }
+        match &e.kind {
+            ExprKind::Tuple(es) if !es.iter().any(|x| matches!(x.kind, ExprKind::Starred(_))) => Some(es.len()),
+            ExprKind::Name(n) => self.star_lens.get(n).copied(),
+            ExprKind::Attr(x, a) if a == "shape" => match &x.kind {
+                ExprKind::Name(n) => self.star_lens.get(&format!("{n}.shape")).copied(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `tuple(elt for t in zip(a, b, ...))` (or `for t in a`) where every
+    /// iterable is a tuple of a length known here: unrolled into the tuple
+    /// display `(elt_0, ..., elt_{n-1})`, `n` the shortest length (zip's),
+    /// the target bound to the items' `i`-th entries for `elt_i`. Where a
+    /// length is not known the marker `Op::StarItems` asks for the source to
+    /// be lowered again with the parameters' types (`star_lens`).
+    fn tuple_genexp(&mut self, f: &Expr, elt: &Expr, gens: &[Comprehension], span: Span) -> CResult<Option<Value>> {
+        let [g] = gens else { return Ok(None) };
+        if !g.ifs.is_empty() {
+            return Ok(None);
+        }
+        let (zip_f, operands): (Option<&Expr>, Vec<&Expr>) = match self.builtin_call(&g.iter, "zip") {
+            Some((zf, args, kws)) if kws.is_empty() && !args.is_empty() => (Some(zf), args.iter().collect()),
+            Some(_) => return Ok(None),
+            None => (None, vec![&g.iter]),
+        };
+        if operands.iter().any(|a| matches!(a.kind, ExprKind::Starred(_))) {
+            return Ok(None);
+        }
+        let lens: Option<Vec<usize>> = operands.iter().map(|a| self.known_tuple_len(a)).collect();
+        let callee = self.expr(f)?;
+        let Some(lens) = lens else {
+            // (a marker: inference refuses it, see `Op::StarItems`)
+            return Ok(Some(self.emit_cur(Op::StarItems, vec![callee], span)));
+        };
+        let (elt, gens) = self.hide_targets(elt, gens, ReadScope::Free);
+        let target = &gens[0].target;
+        // CPython's order: `tuple`, then the iterable (`zip`, its arguments, the call).
+        let zf = match zip_f {
+            Some(z) => Some(self.expr(z)?),
+            None => None,
+        };
+        let mut vals = Vec::new();
+        for a in &operands {
+            vals.push(self.expr(a)?);
+        }
+        if let Some(zf) = zf {
+            self.emit_check("zip", vec![zf], span);
+        }
+        let mut items = Vec::new();
+        for (v, k) in vals.iter().zip(&lens) {
+            let u = self.emit_cur(Op::Unpack(*k as u32), vec![*v], span);
+            items.push(
+                (0..*k)
+                    .map(|i| self.emit_cur(Op::TupleGet(i as u32), vec![u], span))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        self.emit_check("tuple", vec![callee], span);
+        let n = lens.iter().copied().min().unwrap_or(0);
+        // The items in hidden locals; the generator's body, `target = items_i;
+        // out_i = elt` for each i, inside `try: ... except StopIteration as e:
+        // raise RuntimeError("generator raised StopIteration") from e` (PEP 479:
+        // a StopIteration leaving a generator's frame becomes that RuntimeError).
+        let b = self.block();
+        let mut names_ = Vec::with_capacity(items.len());
+        for it in &items {
+            let mut row = Vec::with_capacity(n);
+            for &v in it.iter().take(n) {
+                let h = self.hidden_name("item");
+                self.locals.insert(h.clone());
+                self.write_var(&h, b, v);
+                row.push(h);
+            }
+            names_.push(row);
+        }
+        let mut body = Vec::with_capacity(2 * n);
+        let mut outs = Vec::with_capacity(n);
+        for i in 0..n {
+            let v = if zip_f.is_some() {
+                Expr {
+                    kind: ExprKind::Tuple(names_.iter().map(|r| name(&r[i], span)).collect()),
+                    span,
+                }
+            } else {
+                name(&names_[0][i], span)
+            };
+            body.push(stmt(StmtKind::Assign(vec![target.clone()], v), span));
+            let o = self.hidden_name("out");
+            self.locals.insert(o.clone());
+            body.push(stmt(
+                StmtKind::Assign(vec![Target::Name(o.clone(), span)], elt.clone()),
+                elt.span,
+            ));
+            outs.push(o);
+        }
+        if n > 0 {
+            let e = self.hidden_name("stop");
+            self.locals.insert(e.clone());
+            let err = Expr {
+                kind: ExprKind::Call(
+                    Box::new(name("RuntimeError", span)),
+                    vec![Expr {
+                        kind: ExprKind::Lit(Literal::Str("generator raised StopIteration".into())),
+                        span,
+                    }],
+                    vec![],
+                ),
+                span,
+            };
+            let handler = Handler {
+                class: Some(name("StopIteration", span)),
+                name: Some(e.clone()),
+                body: vec![stmt(StmtKind::RaiseFrom(err, name(&e, span)), span)],
+                span,
+            };
+            self.stmts(&[stmt(StmtKind::Try(body, vec![handler], vec![], vec![]), span)])?;
+        }
+        let b = self.block();
+        let vals: Vec<Value> = outs.iter().map(|o| self.read_var(o, b, span)).collect();
+        Ok(Some(self.emit_cur(Op::Tuple, vals, span)))
     }
 
     fn fold_gen(
@@ -518,10 +715,24 @@ impl Lowerer {
         let acc = self.hidden_name("acc");
         self.locals.insert(acc.clone());
         // `f` must still be the builtin (checked like `range` in a loop).
-        if let Some((n, callee)) = builtin {
-            self.emit_check(n, vec![callee], span);
-        }
+        let sum_callee = match builtin {
+            Some((n, callee)) => {
+                self.emit_check(n, vec![callee], span);
+                Some(callee)
+            }
+            None => None,
+        };
+        let mut start = None;
         let default = match default {
+            Some(d) if fold == Fold::Sum => {
+                // `sum`'s start: its first value (a number: checked with the builtin).
+                let v = self.expr(d)?;
+                if let Some(c) = sum_callee {
+                    self.emit_check("sum", vec![c, v], span);
+                }
+                start = Some(v);
+                None
+            }
             Some(d) => {
                 let dv = self.hidden_name("default");
                 self.locals.insert(dv.clone());
@@ -534,7 +745,7 @@ impl Lowerer {
         };
         let init = match fold {
             Fold::List => Some(self.emit_cur(Op::List, vec![], span)),
-            Fold::Sum => Some(self.emit_cur(Op::Const(Const::Int(0)), vec![], span)),
+            Fold::Sum => Some(start.unwrap_or_else(|| self.emit_cur(Op::Const(Const::Int(0)), vec![], span))),
             Fold::Any => Some(self.emit_cur(Op::Const(Const::Bool(false)), vec![], span)),
             Fold::All => Some(self.emit_cur(Op::Const(Const::Bool(true)), vec![], span)),
             Fold::Min | Fold::Max => None,

@@ -1,0 +1,89 @@
+"""`sum(iterable, start)` / `sum(iterable, start=...)` of generator expressions
+and ranges with int, float, bool and NumPy scalar starts: compiled natively,
+the result's value and type exact (`sum([1, 2], 0.5)` is a float,
+`sum(..., np.float32(0))` NumPy's type). Differential against plain Python."""
+
+import numpy as np
+import pyston
+from helpers import assert_same, rng_for
+
+
+@pyston.fast
+def gen_float_start(a):
+    return sum((x * 2 for x in a), 0.5)
+
+
+@pyston.fast
+def gen_kw_start(a):
+    return sum((x for x in a), start=-3)
+
+
+@pyston.fast
+def gen_np_start(a):
+    return sum((x for x in a), np.float32(0))
+
+
+@pyston.fast
+def gen_np_int_start(a):
+    return sum((x for x in a), start=np.int8(100))
+
+
+@pyston.fast
+def gen_name_start(a, s):
+    return sum((x for x in a), s)
+
+
+@pyston.fast
+def range_start(n, m):
+    return sum(range(n), 10) + sum(range(1, m, 3), start=0.25)
+
+
+@pyston.fast
+def list_start(xs):
+    return sum(xs, 0.5), sum([1, 2], 0.5), sum(x for x in xs if x > 0)
+
+
+@pyston.fast
+def map_start(xs):
+    return sum(map(abs, xs), 1.5)
+
+
+def test_float_and_int_starts():
+    rng = rng_for("sum_start")
+    for a in [
+        [],
+        [1, 2, 3],
+        [1.5, -2.25],
+        np.arange(5.0),
+        rng.random(7),
+        np.arange(4, dtype=np.int32),
+        [True, False],
+    ]:
+        assert_same(gen_float_start, a)
+        assert_same(gen_kw_start, a)
+        assert_same(gen_np_start, a)
+        assert_same(map_start, list(a))
+
+
+def test_numpy_starts():
+    assert_same(gen_np_start, [1.5, 2.25])
+    assert_same(gen_np_start, np.arange(3, dtype=np.float32))
+    assert_same(gen_np_int_start, np.arange(3, dtype=np.int8))
+    assert_same(gen_np_int_start, np.arange(100, dtype=np.int8))  # (wraps, with NumPy's warning)
+    assert_same(gen_np_int_start, [1, 2])
+
+
+def test_name_start():
+    assert_same(gen_name_start, [1, 2], 0.5)
+    assert_same(gen_name_start, [1, 2], 1 << 70)
+    assert_same(gen_name_start, [1.5], np.float32(2))
+    assert_same(gen_name_start, [1.5], 2j)
+    # a string start: CPython's TypeError, from CPython
+    assert_same(gen_name_start, ["a", "b"], "", allow_fallback=True)
+
+
+def test_range_and_list_starts():
+    for n, m in [(0, 0), (5, 10), (100, 3), (-2, 40)]:
+        assert_same(range_start, n, m)
+    for xs in [[], [1, 2], [0.5, -1.5, 3.0]]:
+        assert_same(list_start, xs)
