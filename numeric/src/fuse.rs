@@ -171,6 +171,13 @@ pub(crate) trait FuseGen {
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()>;
     fn fused_geometry(&mut self, blk: Block, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV);
     fn unit_rows(&mut self, bstrides: &[Vec<CV>], esz: i64) -> CV;
+    fn c_contiguous(&mut self, shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV;
+    #[allow(clippy::type_complexity)]
+    fn fused_setup(
+        &mut self,
+        blk: Block,
+        fx: &FusedExpr,
+    ) -> CResult<(Vec<Vals>, Vec<CV>, Vec<Vec<CV>>, CV, HashMap<Value, CV>)>;
     fn row_ptrs(&mut self, r: CV, ptrs: &[CV], shape: &[CV], bstrides: &[Vec<CV>]) -> Vec<CV>;
     fn emit_row_sum(&mut self, blk: Block, fx: &FusedExpr, last: bool, mean: bool, keepdims: bool) -> CResult<()>;
     fn fused_slow_path(&mut self, blk: Block, fx: &FusedExpr, merge: clir::Block) -> CResult<()>;
@@ -700,14 +707,7 @@ impl FuseGen for Gen<'_, '_> {
         let root = *fx.nodes.last().unwrap();
         let root_val = insts[root].result.unwrap();
         let nd = fx.ndim;
-        // Leaves and their shapes, which must broadcast together.
-        let mut leaf_vals = Vec::new();
-        for l in &fx.leaves {
-            leaf_vals.push(self.use_val(*l)?);
-        }
-        let (shape, bstrides, same) = self.fused_geometry(blk, fx, &leaf_vals);
-        let (scalars, scalars_ok) = self.fused_scalars(fx, insts)?;
-        let same = self.b.ins().band(same, scalars_ok);
+        let (leaf_vals, shape, bstrides, same, scalars) = self.fused_setup(blk, fx)?;
         let esz = fx.dtype.itemsize();
         let fast = self.b.create_block();
         let slow = self.b.create_block();
@@ -778,15 +778,7 @@ impl FuseGen for Gen<'_, '_> {
         let out_ptr = out[0];
         let flags = MemFlagsData::new().with_notrap();
         // All leaves C-contiguous (as the output): one flat pass; else row by row.
-        let mut contig = self.b.ins().iconst(clt::I8, 1);
-        let mut cs = self.b.ins().iconst(clt::I64, esz);
-        for d in (0..nd).rev() {
-            for st in &bstrides {
-                let eq = self.b.ins().icmp(IntCC::Equal, st[d], cs);
-                contig = self.b.ins().band(contig, eq);
-            }
-            cs = self.b.ins().imul(cs, shape[d]);
-        }
+        let contig = self.c_contiguous(&shape, &bstrides, esz);
         let flat = self.b.create_block();
         let rows = self.b.create_block();
         let done = self.b.create_block();
@@ -1061,6 +1053,41 @@ impl FuseGen for Gen<'_, '_> {
         Ok((scalars, ok))
     }
 
+    /// What every emitter of a fused expression starts with: the leaves' values,
+    /// the broadcast shape and each leaf's strides in it, whether the fast path
+    /// may run (`fused_geometry`'s conditions and, in float32, every Python
+    /// float within float32's range), and the scalar operands converted.
+    fn fused_setup(
+        &mut self,
+        blk: Block,
+        fx: &FusedExpr,
+    ) -> CResult<(Vec<Vals>, Vec<CV>, Vec<Vec<CV>>, CV, HashMap<Value, CV>)> {
+        let mut leaf_vals = Vec::new();
+        for l in &fx.leaves {
+            leaf_vals.push(self.use_val(*l)?);
+        }
+        let (shape, bstrides, same) = self.fused_geometry(blk, fx, &leaf_vals);
+        let insts = &self.f.block(blk).insts;
+        let (scalars, scalars_ok) = self.fused_scalars(fx, insts)?;
+        let same = self.b.ins().band(same, scalars_ok);
+        Ok((leaf_vals, shape, bstrides, same, scalars))
+    }
+
+    /// Whether every leaf is C-contiguous with the broadcast shape (`esz`-byte
+    /// elements, no broadcast axis): then one flat pass covers them all.
+    fn c_contiguous(&mut self, shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV {
+        let mut contig = self.b.ins().iconst(clt::I8, 1);
+        let mut cs = self.b.ins().iconst(clt::I64, esz);
+        for d in (0..shape.len()).rev() {
+            for st in bstrides {
+                let eq = self.b.ins().icmp(IntCC::Equal, st[d], cs);
+                contig = self.b.ins().band(contig, eq);
+            }
+            cs = self.b.ins().imul(cs, shape[d]);
+        }
+        contig
+    }
+
     /// Whether every leaf's elements (`esz` bytes each) are adjacent along the last axis.
     fn unit_rows(&mut self, bstrides: &[Vec<CV>], esz: i64) -> CV {
         let mut unit = self.b.ins().iconst(clt::I8, 1);
@@ -1107,14 +1134,7 @@ impl FuseGen for Gen<'_, '_> {
         let root = *fx.nodes.last().unwrap();
         let root_val = insts[root].result.unwrap();
         let nd = fx.ndim;
-        let mut leaf_vals = Vec::new();
-        for l in &fx.leaves {
-            leaf_vals.push(self.use_val(*l)?);
-        }
-        let (shape, bstrides, same) = self.fused_geometry(blk, fx, &leaf_vals);
-        // (in float32, a Python float beyond float32's range: NumPy's path)
-        let (scalars, scalars_ok) = self.fused_scalars(fx, insts)?;
-        let same = self.b.ins().band(same, scalars_ok);
+        let (leaf_vals, shape, bstrides, same, scalars) = self.fused_setup(blk, fx)?;
         let n_last = shape[nd - 1];
         // (the length of what is reduced: a row, or a column)
         let count = if last { n_last } else { shape[0] };
@@ -1284,14 +1304,7 @@ impl FuseGen for Gen<'_, '_> {
         let insts = &f.block(blk).insts;
         let root_val = insts[*fx.nodes.last().unwrap()].result.unwrap();
         let nd = fx.ndim;
-        let mut leaf_vals = Vec::new();
-        for l in &fx.leaves {
-            leaf_vals.push(self.use_val(*l)?);
-        }
-        let (shape, bstrides, same) = self.fused_geometry(blk, fx, &leaf_vals);
-        // (in float32, a Python float beyond float32's range: NumPy's path)
-        let (scalars, scalars_ok) = self.fused_scalars(fx, insts)?;
-        let same = self.b.ins().band(same, scalars_ok);
+        let (leaf_vals, shape, bstrides, same, scalars) = self.fused_setup(blk, fx)?;
         let mut size = self.b.ins().iconst(clt::I64, 1);
         for s in &shape {
             size = self.b.ins().imul(size, *s);
@@ -1339,15 +1352,7 @@ impl FuseGen for Gen<'_, '_> {
         let zv = self.b.ins().splat(clt::I64X2, z);
         // Every leaf C-contiguous (no broadcast): one flat pass, with no cost per
         // row (a million rows of two elements); else row by row.
-        let mut contig = self.b.ins().iconst(clt::I8, 1);
-        let mut cs = self.b.ins().iconst(clt::I64, esz);
-        for d in (0..nd).rev() {
-            for st in &bstrides {
-                let eq = self.b.ins().icmp(IntCC::Equal, st[d], cs);
-                contig = self.b.ins().band(contig, eq);
-            }
-            cs = self.b.ins().imul(cs, shape[d]);
-        }
+        let contig = self.c_contiguous(&shape, &bstrides, esz);
         let (flat, rows) = (self.b.create_block(), self.b.create_block());
         self.b.ins().brif(contig, flat, &[], rows, &[]);
         self.b.switch_to_block(flat);
