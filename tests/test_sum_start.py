@@ -95,3 +95,20 @@ def test_range_and_list_starts():
         assert_same(range_start, n, m)
     for xs in [[], [1, 2], [0.5, -1.5, 3.0]]:
         assert_same(list_start, xs)
+
+
+def test_interpreter_tier_takes_float_starts():
+    # (found by the fuzzer's float_cond_block: the interpreter tier converted
+    # the start to an int, as it does `range`'s arguments)
+    import math
+
+    def f(n):
+        return sum((p * 0.5 for p in (n / 2.5, int(2.5))), 0.25)
+
+    def g(n):
+        return sum((p * 0.5 for p in (math.ldexp(-math.inf, -115), 3)), 0.25)
+
+    for fn in (f, g):
+        want = fn(18.5)
+        got = pyston.fast(fn)._interpret(18.5)
+        assert type(got) is type(want) and got == want

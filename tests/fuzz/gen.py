@@ -1195,6 +1195,54 @@ class Gen:
         finally:
             self.r = saved
 
+    def float_cond_block(self, qr: random.Random) -> None:
+        """Session 18's forms: a counter, a clamp with a counter or a
+        conditional float sum over a 1-D float64 array under a float
+        comparison (SIMD lanes, or a branch-free select), and `tuple(genexp)`
+        over tuple displays, `sum(genexp, start)` and `hasattr` with a constant
+        name. Drawn from `qr` (the main stream is unchanged)."""
+        saved, self.r = self.r, qr
+        try:
+            floats = [a for a, (nd, dt) in self.arrays.items() if nd == 1 and dt == "float64"]
+            v = self.fresh("vq")
+            x, y = self.expr("f", 1), self.expr("i", 1)
+            form = self.r.choice(("tuple", "sum", "hasattr"))
+            if form == "tuple":
+                self.emit(1, f"{v} = sum(tuple(p * 2 for p in ({x}, {y}, 1.5)))")
+            elif form == "sum":
+                self.emit(1, f"{v} = sum((p * 0.5 for p in ({x}, {y})), {self.r.choice(('0.25', '-3', 'True'))})")
+            else:
+                name = self.r.choice(("real", "shape", "mro"))
+                self.emit(1, f"{v} = float(hasattr({x}, {name!r}))")
+            self.scalars[v] = "f"
+            if not floats:
+                return
+            a, n, i = self.r.choice(floats), self.fresh("nq"), self.fresh("iq")
+            op = self.r.choice(("<", "<=", ">", ">=", "==", "!="))
+            t = self.float_lit()
+            kind = self.r.choice(("count", "clamp", "sum"))
+            self.emit(1, f"{n} = {'0.0' if kind == 'sum' else '0'}")
+            self.emit(1, f"for {i} in range({a}.shape[0]):")
+            if kind == "count":
+                self.emit(2, f"if {a}[{i}] {op} {t}:")
+                self.emit(3, f"{n} += {self.r.choice(('1', '2'))}")
+            elif kind == "sum":
+                self.emit(2, f"if {a}[{i}] {op} {t}:")
+                self.emit(3, f"{n} += {a}[{i}]")
+            else:
+                lo, hi = sorted((self.r.uniform(-10, 0), self.r.uniform(0, 10)))
+                self.emit(2, f"if {a}[{i}] < {lo!r}:")
+                self.emit(3, f"{a}[{i}] = {lo!r}")
+                self.emit(3, f"{n} += 1")
+                self.emit(2, f"elif {a}[{i}] > {hi!r}:")
+                self.emit(3, f"{a}[{i}] = {hi!r}")
+                self.emit(3, f"{n} += 1")
+            w = self.fresh("vq")
+            self.emit(1, f"{w} = float({n})")
+            self.scalars[w] = "f"
+        finally:
+            self.r = saved
+
     def passed_functions_block(self, fr: random.Random) -> None:
         """Functions passed as arguments (a module-level helper, a nested
         function or a lambda given to a module-level applier, which compiled
@@ -1321,7 +1369,8 @@ class Gen:
 
     def function(self, hr: random.Random = None, lr: random.Random = None,
                  fr: random.Random = None, tr: random.Random = None,
-                 dr: random.Random = None, cr: random.Random = None) -> Tuple[str, List[str]]:
+                 dr: random.Random = None, cr: random.Random = None,
+                 qr: random.Random = None) -> Tuple[str, List[str]]:
         if hr is not None and hr.random() < 0.3:
             for _ in range(hr.randint(1, 2)):
                 self.helper(hr)
@@ -1378,6 +1427,8 @@ class Gen:
             self.dict_loops_block(dr)
         if cr is not None and cr.random() < 0.25:
             self.imports_sums_block(cr)
+        if qr is not None and qr.random() < 0.3:
+            self.float_cond_block(qr)
         names = list(self.scalars)
         self.r.shuffle(names)
         if self.ret_kinds is None:
@@ -1439,7 +1490,8 @@ def generate(seed: int) -> Program:
     g = Gen(r)
     src, kinds = g.function(random.Random(seed * 7919 + 17), random.Random(seed * 104729 + 5),
                             random.Random(seed * 15485863 + 29), random.Random(seed * 32452843 + 41),
-                            random.Random(seed * 49979687 + 53), random.Random(seed * 67867967 + 59))
+                            random.Random(seed * 49979687 + 53), random.Random(seed * 67867967 + 59),
+                            random.Random(seed * 86028121 + 61))
     args = []
     for _ in range(r.randint(2, 4)):
         vals = []

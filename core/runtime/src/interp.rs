@@ -830,6 +830,28 @@ pub(crate) fn eval(
                 // `range(start, stop, step)` itself: ValueError for a zero step.
                 arg(0)?.call1((arg(1)?, arg(2)?, arg(3)?))?;
             }
+            if name == "sum" {
+                // `sum(gen, start)`'s start (lowering's `fold_gen_default`): any
+                // value but the ones CPython's `sum` refuses before it iterates.
+                if args.len() > 1 {
+                    let start = arg(1)?;
+                    let refused = if start.is_instance_of::<pyo3::types::PyString>() {
+                        Some(("strings", "''"))
+                    } else if start.is_instance_of::<pyo3::types::PyBytes>() {
+                        Some(("bytes", "b''"))
+                    } else if start.is_instance_of::<pyo3::types::PyByteArray>() {
+                        Some(("bytearray", "b''"))
+                    } else {
+                        None
+                    };
+                    if let Some((what, join)) = refused {
+                        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                            "sum() can't sum {what} [use {join}.join(seq) instead]"
+                        )));
+                    }
+                }
+                return Ok(Some(py.None()));
+            }
             // np.ndindex/np.ndenumerate: their shape is checked by `nd_size`.
             let ints = if matches!(name.as_str(), "ndindex" | "ndenumerate") {
                 1
