@@ -439,48 +439,14 @@ impl Lowerer {
                 if folds && gkws.is_empty() && self.gens.contains_key(gn) && !self.locals.contains(gn) {
                     // `sum(gen(...))` of a compiled generator function: as `sum(x for x in gen(...))`,
                     // whose loop inlines the generator.
-                    let x = self.hidden_name("x");
-                    let genexp = Expr {
-                        kind: ExprKind::GenExp(
-                            Box::new(name(&x, arg.span)),
-                            vec![Comprehension {
-                                target: Target::Name(x, arg.span),
-                                iter: arg.clone(),
-                                ifs: vec![],
-                            }],
-                            self.compensated_sum,
-                        ),
-                        span: arg.span,
-                    };
-                    let call = Expr {
-                        kind: ExprKind::Call(f.clone(), vec![genexp], kws.clone()),
-                        span: e.span,
-                    };
-                    return self.gen_call(&call);
+                    return self.call_over_items(f, arg, kws, e.span);
                 }
             }
         }
         if n == "sum" && default.is_some() && !self.locals.contains(n) && self.builtin_call(arg, "range").is_some() {
             // `sum(range(...), start)`: as `sum((x for x in range(...)), start)`, the
             // loop over the range (without a start: CPython's sum of the range object).
-            let x = self.hidden_name("x");
-            let genexp = Expr {
-                kind: ExprKind::GenExp(
-                    Box::new(name(&x, arg.span)),
-                    vec![Comprehension {
-                        target: Target::Name(x, arg.span),
-                        iter: arg.clone(),
-                        ifs: vec![],
-                    }],
-                    self.compensated_sum,
-                ),
-                span: arg.span,
-            };
-            let call = Expr {
-                kind: ExprKind::Call(f.clone(), vec![genexp], kws.clone()),
-                span: e.span,
-            };
-            return self.gen_call(&call);
+            return self.call_over_items(f, arg, kws, e.span);
         }
         if default.is_some() && !matches!(arg.kind, ExprKind::GenExp(..)) {
             return Ok(None);
@@ -553,6 +519,29 @@ impl Lowerer {
             e.span,
             ReadScope::Free,
         )?))
+    }
+
+    /// `f((x for x in arg), **kws)`: a fold over `arg`'s items as a generator
+    /// expression, whose loop lowering compiles (`sum(gen(...))`, `sum(range(...), start)`).
+    fn call_over_items(&mut self, f: &Expr, arg: &Expr, kws: &[(String, Expr)], span: Span) -> CResult<Option<Value>> {
+        let x = self.hidden_name("x");
+        let genexp = Expr {
+            kind: ExprKind::GenExp(
+                Box::new(name(&x, arg.span)),
+                vec![Comprehension {
+                    target: Target::Name(x, arg.span),
+                    iter: arg.clone(),
+                    ifs: vec![],
+                }],
+                self.compensated_sum,
+            ),
+            span: arg.span,
+        };
+        let call = Expr {
+            kind: ExprKind::Call(Box::new(f.clone()), vec![genexp], kws.to_vec()),
+            span,
+        };
+        self.gen_call(&call)
     }
 
     /// The length of the tuple `e` holds where lowering knows it: a tuple
