@@ -9,6 +9,10 @@ import sys
 
 import pytest
 
+# Cranelift's IR verifier checks every compiled function under test (and in
+# the subprocesses tests start); releases skip it for compile speed.
+os.environ.setdefault("PYSTON_VERIFY", "1")
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import helpers  # noqa: E402

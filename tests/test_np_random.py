@@ -1880,3 +1880,48 @@ def test_shuffle_rows_is_numpys(case):
     np.testing.assert_array_equal(a2, a1)
     same_state(r1, r2)
     assert calls == (1 if name in ("empty rows", "overlapping", "overlapping 1d") else 0)
+
+
+LATE_IMPORT = r'''
+import sys, warnings
+import numpy as np
+import pyston
+
+warnings.simplefilter("error", pyston.PerformanceWarning)
+
+def plain(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i]
+    return s
+
+def draws(n):
+    np.random.seed(5)
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = np.random.random() + np.random.randint(0, 10)
+    return out
+
+# compiling before anything imported numpy.random must not import it (NumPy 2
+# loads it lazily; 1.26 imports it with numpy)
+lazy = "numpy.random" not in sys.modules
+pyston.fast(plain, fallback=False)(np.arange(4.0))
+print(lazy and "numpy.random" in sys.modules)
+got = pyston.fast(draws, fallback=False)(7)
+want = draws(7)
+print(got.tobytes() == want.tobytes(), np.random.random() == (draws(7), np.random.random())[1])
+'''
+
+
+def test_numpy_random_imported_after_a_compile(tmp_path):
+    """The first compilation does not import `numpy.random` (10 ms); a function
+    using it compiled later is still native and on NumPy's stream."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "late.py"
+    script.write_text(LATE_IMPORT)
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.split()
+    assert lines == ["False", "True", "True"], r.stdout

@@ -24,6 +24,9 @@ import sys
 import tempfile
 import warnings
 
+# Cranelift's IR verifier on for every program (see core/runtime/src/jit.rs).
+os.environ.setdefault("PYSTON_VERIFY", "1")
+
 SHAPES = [(3, 4), (4, 3), (1, 4), (3, 1), (4,), (2, 3, 4), (0, 4), (5, 9), (1, 1), (7, 16), (3, 17)]
 VIEWS = [
     "{a}",

@@ -50,6 +50,8 @@ import traceback
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Cranelift's IR verifier on for every program (see core/runtime/src/jit.rs).
+os.environ.setdefault("PYSTON_VERIFY", "1")
 sys.path.insert(0, HERE)
 
 import gen  # noqa: E402

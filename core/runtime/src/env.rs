@@ -349,11 +349,12 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
         for (name, d) in numpy_lib::scalar_types() {
             add(&mut t, np.getattr(name)?, GlobalKind::DtypeObj(d));
         }
-        add(
-            &mut t,
-            py.import("numpy.random")?.into_any(),
-            GlobalKind::Module(Module::NumpyRandom),
-        );
+        // `numpy.random` only if something imported it already: importing it
+        // costs about 10 ms (NumPy 2 loads it lazily), more than a whole compile.
+        // Imported later, it is recognized by name (`GlobalKind` of modules).
+        if let Some(random) = loaded_module(py, "numpy.random") {
+            add(&mut t, random, GlobalKind::Module(Module::NumpyRandom));
+        }
         add(&mut t, np.into_any(), GlobalKind::Module(Module::Numpy));
         let _ = NUMPY.set(t);
     }
@@ -527,6 +528,9 @@ impl CompileEnv<'_> {
                 Ok("operator") => return GlobalKind::Module(Module::Operator),
                 Ok("cmath") => return GlobalKind::Module(Module::Cmath),
                 Ok("random") => return GlobalKind::Module(Module::Random),
+                Ok("numpy.random") if loaded_module(py, "numpy.random").is_some_and(|m| m.is(obj)) => {
+                    return GlobalKind::Module(Module::NumpyRandom)
+                }
                 Ok("pyston.numba.typed") => return GlobalKind::Module(Module::Typed),
                 _ => {}
             }
@@ -979,6 +983,11 @@ const RANDOM_NAMES: [&str; 18] = [
     "shuffle",
 ];
 
+/// `sys.modules[name]`, without importing it.
+fn loaded_module<'py>(py: Python<'py>, name: &str) -> Option<Bound<'py, PyAny>> {
+    py.import("sys").ok()?.getattr("modules").ok()?.get_item(name).ok()
+}
+
 /// `stdlib_random`'s table: the functions by identity.
 fn stdlib_random_ids(py: Python<'_>) -> Option<&'static HashMap<usize, &'static str>> {
     static IDS: std::sync::OnceLock<HashMap<usize, &'static str>> = std::sync::OnceLock::new();
@@ -1071,7 +1080,9 @@ fn stdlib_random_call(
 /// functions (bound methods of NumPy's global generator: matched by identity,
 /// which is stable while `np.random.seed` only reseeds that generator).
 fn random_rule_of(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<(numpy_lib::RandomRule, &'static str)> {
-    if !crate::boxing::numpy_loaded(py) {
+    // (none of its functions exists before something imports `numpy.random`;
+    // the table is built once, so not before that)
+    if !crate::boxing::numpy_loaded(py) || loaded_module(py, "numpy.random").is_none() {
         return None;
     }
     type Rules = HashMap<usize, (numpy_lib::RandomRule, &'static str)>;

@@ -28,6 +28,14 @@ pub fn jit_flags() -> cranelift_codegen::settings::Flags {
     flags.set("opt_level", "speed").unwrap();
     flags.set("use_colocated_libcalls", "false").unwrap();
     flags.set("is_pic", "false").unwrap();
+    // Cranelift's IR verifier takes about a quarter of a compilation: it
+    // checks pyston's code generator, not the user's program, so it runs in
+    // debug builds and under `PYSTON_VERIFY=1` (the test suite and the fuzzers
+    // set it), as other Cranelift embedders do in release.
+    let verify = cfg!(debug_assertions) || std::env::var_os("PYSTON_VERIFY").is_some_and(|v| !v.is_empty() && v != "0");
+    flags
+        .set("enable_verifier", if verify { "true" } else { "false" })
+        .unwrap();
     cranelift_codegen::settings::Flags::new(flags)
 }
 

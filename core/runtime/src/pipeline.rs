@@ -48,6 +48,45 @@ fn dump(stage: &str, name: &str, text: &str) {
     }
 }
 
+/// `PYSTON_TIME_COMPILE=1`: each compile's phases, in milliseconds, on stderr.
+struct PhaseTimes {
+    on: bool,
+    last: std::time::Instant,
+    t0: std::time::Instant,
+    phases: Vec<(&'static str, f64)>,
+}
+
+impl PhaseTimes {
+    fn new(t0: std::time::Instant) -> Self {
+        let on = std::env::var_os("PYSTON_TIME_COMPILE").is_some_and(|v| !v.is_empty() && v != "0");
+        PhaseTimes {
+            on,
+            last: t0,
+            t0,
+            phases: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, phase: &'static str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            self.phases.push((phase, (now - self.last).as_secs_f64() * 1e3));
+            self.last = now;
+        }
+    }
+
+    fn report(&self, name: &str) {
+        if self.on {
+            let parts: Vec<String> = self.phases.iter().map(|(p, ms)| format!("{p} {ms:.2}")).collect();
+            eprintln!(
+                "pyston compile {name}: {} ms; total {:.2} ms",
+                parts.join(", "),
+                self.t0.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
+}
+
 /// The numeric tier's passes, minus those named in `PYSTON_DISABLE_PASSES`
 /// (comma-separated: `bounds`, `idioms`, `simd`, `fusion`).
 fn numeric_passes() -> CResult<Vec<&'static dyn Pass>> {
@@ -544,11 +583,13 @@ pub fn compile(
     adapt: &pyston_compiler::infer::Adapt,
 ) -> CResult<Spec> {
     let t0 = std::time::Instant::now();
+    let mut times = PhaseTimes::new(t0);
     crate::reserve::rearm();
     // Compiled loops stop for Ctrl-C through pyston's wrapper of Python's SIGINT handler.
     crate::signals::install();
     // The small pass computes short float64 dot products itself where BLAS sums in order.
     crate::helpers::small::calibrate(py);
+    times.mark("setup");
     let f = &src.ir;
     if params.len() != f.params.len() {
         return Err(CompileError::internal(format!(
@@ -565,14 +606,19 @@ pub fn compile(
         let name = format!("pyston_{}_{}", f.name, jit.counter);
         codegen::declare(&mut jit.module, &name)
     })?;
+    times.mark("declare");
     let (mut cenv, typed) = typed(py, disp, src, env, &params, sem, func_id, slot_ptr, adapt)?;
+    times.mark("infer");
     let typed_ir = f.display(Some(&|v: Value| typed.ty(v).to_string()));
+    times.mark("typed_ir");
     let (entry, out) = with_jit(|jit| -> CResult<(EntryFn, codegen::Output)> {
         let mut ctx = std::mem::replace(&mut jit.ctx, cranelift_codegen::Context::new());
         let r = codegen_into(jit, &mut ctx, func_id, f, &typed, &cenv, sem, slot_ptr).and_then(|out| {
+            times.mark("passes+clif");
             jit.module
                 .define_function(func_id, &mut ctx)
                 .map_err(|e| CompileError::internal(format!("Cranelift rejected the function: {e:?}")))?;
+            times.mark("cranelift");
             Ok(out)
         });
         jit.module.clear_context(&mut ctx);
@@ -581,6 +627,7 @@ pub fn compile(
         jit.module
             .finalize_definitions()
             .map_err(|e| CompileError::internal(format!("finalizing: {e}")))?;
+        times.mark("finalize");
         let ptr = jit.module.get_finalized_function(func_id);
         // SAFETY: `ptr` is the finalized code of a function declared with `entry_signature`.
         let entry: EntryFn = unsafe { std::mem::transmute::<*const u8, EntryFn>(ptr) };
@@ -600,6 +647,7 @@ pub fn compile(
     });
     // Compiled code reads its own metadata through this slot (on error paths only).
     *meta_slot = Arc::as_ptr(&meta);
+    times.report(&f.name);
     Ok(Spec {
         params,
         ret_convert: std::sync::OnceLock::new(),

@@ -173,9 +173,8 @@ fn find_ddot<'py>(py: Python<'py>) -> PyResult<Option<Ddot>> {
             .collect()
     };
     let dot = np.getattr("dot")?;
-    let array = np.getattr("array")?;
-    let base_x = array.call1((vals(1000 * 3 + 1),))?;
-    let base_y = array.call1((vals(1000 * 7 + 1),))?;
+    let base_x = f64_array(py, &vals(1000 * 3 + 1))?;
+    let base_y = f64_array(py, &vals(1000 * 7 + 1))?;
     let addr = |a: &Bound<'py, PyAny>| -> PyResult<usize> {
         a.getattr("__array_interface__")?
             .get_item("data")?
@@ -480,6 +479,16 @@ fn fp_flags_raised() -> bool {
     unsafe { fetestexcept(FE_WARNED) != 0 }
 }
 
+/// A float64 array of `v`'s values (made from their bytes: `np.array` of a
+/// list would box every element, which for the 24k of [`measure_sum_chunk`]
+/// took most of a compilation's time).
+fn f64_array<'py>(py: Python<'py>, v: &[f64]) -> PyResult<Bound<'py, PyAny>> {
+    let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_ne_bytes()).collect();
+    let np = py.import("numpy")?;
+    np.getattr("frombuffer")?
+        .call1((pyo3::types::PyBytes::new(py, &bytes), np.getattr("float64")?))
+}
+
 /// [`SUM_CHUNK`] for the running NumPy: its `np.sum` of a vector whose
 /// total depends on how it is grouped, against the two orders it may use.
 fn measure_sum_chunk(py: Python<'_>) -> PyResult<i64> {
@@ -489,7 +498,7 @@ fn measure_sum_chunk(py: Python<'_>) -> PyResult<i64> {
         .map(|i| ((i.wrapping_mul(2654435761) % 1000) as f64 - 500.0) * 1e-3 + 1e10 * ((i % 7) as f64 - 3.0))
         .collect();
     let np = py.import("numpy")?;
-    let arr = np.getattr("array")?.call1((v.clone(),))?;
+    let arr = f64_array(py, &v)?;
     let want: f64 = np.getattr("sum")?.call1((arr,))?.extract()?;
     let whole = 0.0 + pairwise_f64(&v);
     let chunked = v.chunks(CHUNK).fold(0.0, |acc, c| acc + pairwise_f64(c));
