@@ -54,6 +54,8 @@ struct PhaseTimes {
     last: std::time::Instant,
     t0: std::time::Instant,
     phases: Vec<(&'static str, f64)>,
+    /// Cranelift instructions and blocks.
+    size: (usize, usize),
 }
 
 impl PhaseTimes {
@@ -64,6 +66,7 @@ impl PhaseTimes {
             last: t0,
             t0,
             phases: Vec::new(),
+            size: (0, 0),
         }
     }
 
@@ -79,9 +82,11 @@ impl PhaseTimes {
         if self.on {
             let parts: Vec<String> = self.phases.iter().map(|(p, ms)| format!("{p} {ms:.2}")).collect();
             eprintln!(
-                "pyston compile {name}: {} ms; total {:.2} ms",
+                "pyston compile {name}: {} ms; total {:.2} ms; {} Cranelift instructions in {} blocks",
                 parts.join(", "),
-                self.t0.elapsed().as_secs_f64() * 1e3
+                self.t0.elapsed().as_secs_f64() * 1e3,
+                self.size.0,
+                self.size.1
             );
         }
     }
@@ -615,6 +620,7 @@ pub fn compile(
         let mut ctx = std::mem::replace(&mut jit.ctx, cranelift_codegen::Context::new());
         let r = codegen_into(jit, &mut ctx, func_id, f, &typed, &cenv, sem, slot_ptr).and_then(|out| {
             times.mark("passes+clif");
+            times.size = (ctx.func.dfg.num_insts(), ctx.func.dfg.num_blocks());
             jit.module
                 .define_function(func_id, &mut ctx)
                 .map_err(|e| CompileError::internal(format!("Cranelift rejected the function: {e:?}")))?;
