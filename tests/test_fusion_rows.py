@@ -454,3 +454,102 @@ def test_float32_reductions_with_a_float_beyond_float32(rng):
             assert gw == ww
             assert got[0].tobytes() == want[0].tobytes() and type(got[1]) is type(want[1])
             assert np.asarray(got[1]).tobytes() == np.asarray(want[1]).tobytes()
+
+
+# Sums over several axes that leave the last one (npbench conv2d's
+# `np.sum(x[..., None] * w[None], axis=(1, 2, 3))`): NumPy's iterator keeps
+# the last axis inner, so each result element adds its values in C order of
+# the summed axes, from zero.
+
+
+@pyston.fast
+def conv_window(x, w, i, j, k):
+    return np.sum(x[:, i:i + k, j:j + k, :, np.newaxis] * w[np.newaxis, :, :, :], axis=(1, 2, 3))
+
+
+@pyston.fast
+def axes_sum(a, b):
+    return np.sum(a * b, axis=(0, 2))
+
+
+@pyston.fast
+def axes_sum_12(a, b):
+    return (a - b).sum(axis=(1, 2))
+
+
+@pyston.fast
+def axes_mean_neg(a, b):
+    return np.mean(a + b, axis=(-3, -2), keepdims=True)
+
+
+@pyston.fast
+def axis_middle(a, s):
+    return np.sum(a * s, axis=1)
+
+
+@pyston.fast
+def conv2d(inp, w):
+    k = w.shape[0]
+    out = np.empty((inp.shape[0], inp.shape[1] - k + 1, inp.shape[2] - k + 1, w.shape[3]), dtype=inp.dtype)
+    for i in range(out.shape[1]):
+        for j in range(out.shape[2]):
+            out[:, i, j, :] = np.sum(inp[:, i:i + k, j:j + k, :, np.newaxis] * w[np.newaxis, :, :, :], axis=(1, 2, 3))
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(2, 3, 4, 5), (1, 2, 1, 2), (3, 1, 5, 1), (4, 30, 2, 7), (2, 0, 3, 4), (0, 2, 3, 4), (3, 2, 4, 0)])
+def test_several_axes(shape, dtype, rng):
+    a = scaled(rng, shape).astype(dtype)
+    b = scaled(rng, shape).astype(dtype)
+    check(axes_sum, a, b)
+    check(axes_sum, a, b[0] if shape[0] else b)  # a lower-rank operand
+    check(axes_sum_12, a, b)
+    check(axes_mean_neg, a, b)  # an empty sum: NumPy's "Mean of empty slice" warning
+    check(axes_sum_12, a[:, ::-1], b)
+    check(axis_middle, a, 0.25)
+    check(axes_sum, np.asfortranarray(a), b)
+    if shape in ((2, 3, 4, 5), (4, 30, 2, 7)):  # (the fused path, with no call into NumPy)
+        for f, args in ((axes_sum, (a, b)), (axes_sum_12, (a, b)), (axes_mean_neg, (a, b)), (axis_middle, (a, 0.25))):
+            assert calls_into_numpy(f, *args) == 0, f.__name__
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_conv_window(dtype, rng):
+    x = scaled(rng, (8, 6, 6, 3)).astype(dtype)
+    w = scaled(rng, (2, 2, 3, 16)).astype(dtype)
+    for i, j, k in ((0, 0, 2), (3, 1, 2), (1, 2, 3), (0, 0, 1)):
+        check(conv_window, x, w[:k, :k], i, j, k)
+    check(conv_window, x, w[:, :, :, :1], 0, 0, 2)  # one output channel: NumPy sums pairwise
+    inp = rng.random((4, 9, 9, 3), dtype=np.float32)
+    ker = rng.random((3, 3, 3, 8), dtype=np.float32)
+    check(conv2d, inp, ker)
+    assert calls_into_numpy(conv2d, inp, ker) == 0
+
+
+def test_several_axes_special_values(rng):
+    for bad in (NAN, INF, -INF, 1e308):
+        a = rng.standard_normal((3, 4, 5))
+        a[1, 2, 3] = bad
+        a[2, 2, 3] = bad
+        check(axes_sum, a, 2.0)
+        check(axes_mean_neg, a, a)
+    z = np.zeros((2, 3, 4))
+    z[0] = -0.0
+    check(axes_sum, z, 1.0)
+    check(axes_sum_12, -z, z)
+
+
+def test_several_axes_bad_axes(rng):
+    a = rng.random((2, 3, 4))
+
+    @pyston.fast
+    def repeated(a):
+        return np.sum(a * 2.0, axis=(0, 0))
+
+    @pyston.fast
+    def out_of_range(a):
+        return np.sum(a * 2.0, axis=(0, 3))
+
+    check(repeated, a)
+    check(out_of_range, a)

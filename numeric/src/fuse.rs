@@ -80,12 +80,15 @@ pub enum NodeOp {
     /// `np.where(cond, x, y)`.
     Where,
     /// `np.sum(e, axis=-1)` / `np.mean(e, axis=-1)` (also as methods, with
-    /// `keepdims`), or over axis 0 of a 2-d `e` (`last` false): only as a
-    /// root, over the expression below it (see `emit_row_sum`).
+    /// `keepdims`), or over other axes that leave the last one (`last` false:
+    /// axis 0 of a 2-d `e`, `axis=(1, 2, 3)` of a 5-d one; `axes` has a bit per
+    /// axis summed): only as a root, over the expression below it (see
+    /// `emit_row_sum`).
     RowSum {
         last: bool,
         mean: bool,
         keepdims: bool,
+        axes: u32,
     },
     /// `np.sum(e)` / `np.mean(e)` / `e.sum()` / `e.mean()` of a float64
     /// expression of rank 2 or more: a float64 scalar (see `emit_total`).
@@ -105,6 +108,20 @@ pub struct FusionPlan {
     pub inner: HashSet<(Block, usize)>,
     /// The plan as text ([`describe`]), when the environment asks for it.
     pub text: String,
+}
+
+/// The loop over an expression's rows (every axis but the last, in C order):
+/// in its body, `r` counts rows, `idx` holds row `r`'s index on each of
+/// those axes and `ptrs` each leaf's address of the row's first element.
+/// Both are carried from row to row (an odometer: one add per row, and a
+/// carry when an axis wraps) instead of being divided out of `r`, which cost
+/// two divisions per axis and row.
+pub(crate) struct RowLoop {
+    head: clir::Block,
+    pub r: CV,
+    pub bad: CV,
+    pub idx: Vec<CV>,
+    pub ptrs: Vec<CV>,
 }
 
 /// A fusion plan as text, one expression after another by root: the root,
@@ -149,12 +166,26 @@ impl NodeOp {
             NodeOp::Where => "where".into(),
             NodeOp::Ufunc(id) => abi::SMALL_UFUNCS[*id as usize / 2].to_string(),
             NodeOp::Total { mean } => (if *mean { "mean of all" } else { "sum of all" }).to_string(),
-            NodeOp::RowSum { last, mean, keepdims } => format!(
-                "{} {} axis{}",
-                if *mean { "mean" } else { "sum" },
-                if *last { "last" } else { "first" },
-                if *keepdims { " keepdims" } else { "" }
-            ),
+            NodeOp::RowSum {
+                last,
+                mean,
+                keepdims,
+                axes,
+            } => {
+                let which = match (*last, *axes) {
+                    (true, _) => "last axis".to_string(),
+                    (false, 1) => "first axis".to_string(),
+                    (false, m) => {
+                        let list: Vec<String> = (0..32).filter(|k| m & (1 << k) != 0).map(|k| k.to_string()).collect();
+                        format!("axes ({})", list.join(", "))
+                    }
+                };
+                format!(
+                    "{} {which}{}",
+                    if *mean { "mean" } else { "sum" },
+                    if *keepdims { " keepdims" } else { "" }
+                )
+            }
         }
     }
 }
@@ -178,8 +209,17 @@ pub(crate) trait FuseGen {
         blk: Block,
         fx: &FusedExpr,
     ) -> CResult<(Vec<Vals>, Vec<CV>, Vec<Vec<CV>>, CV, HashMap<Value, CV>)>;
-    fn row_ptrs(&mut self, r: CV, ptrs: &[CV], shape: &[CV], bstrides: &[Vec<CV>]) -> Vec<CV>;
-    fn emit_row_sum(&mut self, blk: Block, fx: &FusedExpr, last: bool, mean: bool, keepdims: bool) -> CResult<()>;
+    fn row_loop(&mut self, nrows: CV, ptrs: &[CV], rdims: usize, exit: clir::Block) -> RowLoop;
+    fn next_row(&mut self, lp: &RowLoop, bad: CV, shape: &[CV], bstrides: &[Vec<CV>]);
+    fn emit_row_sum(
+        &mut self,
+        blk: Block,
+        fx: &FusedExpr,
+        last: bool,
+        mean: bool,
+        keepdims: bool,
+        axes: u32,
+    ) -> CResult<()>;
     fn fused_slow_path(&mut self, blk: Block, fx: &FusedExpr, merge: clir::Block) -> CResult<()>;
     fn emit_total(&mut self, blk: Block, fx: &FusedExpr, mean: bool) -> CResult<()>;
     fn fused_scalars(&mut self, fx: &FusedExpr, insts: &[ir::Inst]) -> CResult<(HashMap<Value, CV>, CV)>;
@@ -333,16 +373,57 @@ impl FuseGen for Gen<'_, '_> {
             return Some(NodeOp::Total { mean });
         }
         let nd = i64::from(et.ndim);
-        match self.consts.get(&axis?) {
-            Some(Const::Int(a)) if *a == -1 || *a == nd - 1 => Some(NodeOp::RowSum {
+        // The axes: a constant int, or a tuple of them (a constant or a display).
+        let axis = axis?;
+        let list: Vec<i64> = match self.consts.get(&axis) {
+            Some(Const::Int(a)) => vec![*a],
+            Some(Const::Tuple(items)) => items
+                .iter()
+                .map(|c| match c {
+                    Const::Int(a) => Some(*a),
+                    _ => None,
+                })
+                .collect::<Option<_>>()?,
+            Some(_) => return None,
+            None => {
+                let &(b, k) = self.defs.get(&axis)?;
+                let def = &self.f.block(b).insts[k];
+                if !matches!(def.op, Op::Tuple) {
+                    return None;
+                }
+                def.args
+                    .iter()
+                    .map(|a| match self.consts.get(a) {
+                        Some(Const::Int(c)) => Some(*c),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()?
+            }
+        };
+        // (NumPy's AxisError for an axis out of range or repeated: its own path)
+        let mut axes = 0u32;
+        for a in list {
+            let a = if a < 0 { a + nd } else { a };
+            if !(0..nd).contains(&a) || axes & (1 << a) != 0 {
+                return None;
+            }
+            axes |= 1 << a;
+        }
+        let last_bit = 1u32 << (nd - 1);
+        match axes {
+            0 => None,
+            m if m == last_bit => Some(NodeOp::RowSum {
                 last: true,
                 mean,
                 keepdims,
+                axes: m,
             }),
-            Some(Const::Int(0 | -2)) if nd == 2 => Some(NodeOp::RowSum {
+            // (over axes that leave the last: see `emit_row_sum`)
+            m if m & last_bit == 0 => Some(NodeOp::RowSum {
                 last: false,
                 mean,
                 keepdims,
+                axes: m,
             }),
             _ => None,
         }
@@ -389,6 +470,8 @@ impl FuseGen for Gen<'_, '_> {
         let scalar = |v: &Value| matches!(self.typed.ty(*v), Ty::Int | Ty::Float | Ty::Bool | Ty::Np(_));
         match i.op {
             Op::Const(_) | Op::Global(_) | Op::Import(_) | Op::Slice => true,
+            // (an `axis=(1, 2)` display)
+            Op::Tuple => i.args.iter().all(scalar),
             // Native scalar arithmetic (`dx**2 * dy**2`): what it cannot compute
             // (a zero divisor, an overflow) deoptimizes, and codegen moves that
             // deopt point to the first node (`deopt_redirect`), so the interpreter
@@ -699,8 +782,14 @@ impl FuseGen for Gen<'_, '_> {
         if let Some(&NodeOp::Total { mean }) = fx.ops.last() {
             return self.emit_total(blk, fx, mean);
         }
-        if let Some(&NodeOp::RowSum { last, mean, keepdims }) = fx.ops.last() {
-            return self.emit_row_sum(blk, fx, last, mean, keepdims);
+        if let Some(&NodeOp::RowSum {
+            last,
+            mean,
+            keepdims,
+            axes,
+        }) = fx.ops.last()
+        {
+            return self.emit_row_sum(blk, fx, last, mean, keepdims, axes);
         }
         let f = self.f;
         let insts = &f.block(blk).insts;
@@ -804,18 +893,9 @@ impl FuseGen for Gen<'_, '_> {
             self.b.ins().select(nz, zero, q)
         };
         let unit = self.unit_rows(&bstrides, esz);
-        let rh = self.b.create_block();
-        let rb = self.b.create_block();
-        let r = self.b.append_block_param(rh, clt::I64);
-        let rbad = self.b.append_block_param(rh, clt::I64X2);
-        let z = self.b.ins().iconst(clt::I64, 0);
-        let zv = self.b.ins().splat(clt::I64X2, z);
-        self.b.ins().jump(rh, &[BlockArg::Value(z), BlockArg::Value(zv)]);
-        self.b.switch_to_block(rh);
-        let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, r, nrows);
-        self.b.ins().brif(end, done, &[BlockArg::Value(rbad)], rb, &[]);
-        self.b.switch_to_block(rb);
-        let row_ptrs = self.row_ptrs(r, &ptrs, &shape, &bstrides);
+        let lp = self.row_loop(nrows, &ptrs, nd - 1, done);
+        let (r, rbad) = (lp.r, lp.bad);
+        let row_ptrs = lp.ptrs.clone();
         let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
         let row_off = self.b.ins().imul(r, n_last);
         let row_off = self.b.ins().imul_imm_s(row_off, esz);
@@ -835,8 +915,7 @@ impl FuseGen for Gen<'_, '_> {
         self.b.ins().jump(next, &[BlockArg::Value(bad)]);
         self.b.switch_to_block(next);
         let bad = self.b.ins().bor(rbad, nbad);
-        let r1 = self.b.ins().iadd_imm_s(r, 1);
-        self.b.ins().jump(rh, &[BlockArg::Value(r1), BlockArg::Value(bad)]);
+        self.next_row(&lp, bad, &shape, &bstrides);
 
         self.b.switch_to_block(done);
         let any = self.b.ins().vany_true(dbad);
@@ -1098,19 +1177,83 @@ impl FuseGen for Gen<'_, '_> {
         unit
     }
 
-    /// Each leaf's address of row `r` (rows counted over all axes but the last, in C order).
-    fn row_ptrs(&mut self, r: CV, ptrs: &[CV], shape: &[CV], bstrides: &[Vec<CV>]) -> Vec<CV> {
-        let mut row_ptrs = ptrs.to_vec();
-        let mut rem = r;
-        for d in (0..shape.len() - 1).rev() {
-            let i = self.b.ins().srem(rem, shape[d]);
-            rem = self.b.ins().sdiv(rem, shape[d]);
-            for (p, st) in row_ptrs.iter_mut().zip(bstrides) {
-                let o = self.b.ins().imul(i, st[d]);
-                *p = self.b.ins().iadd(*p, o);
-            }
+    /// Opens the loop over `nrows` rows of `rdims` axes (see [`RowLoop`]) at the
+    /// current block, whose leaves start at `ptrs`; it leaves to `exit` with the
+    /// non-finite flags. The builder is left in the body.
+    fn row_loop(&mut self, nrows: CV, ptrs: &[CV], rdims: usize, exit: clir::Block) -> RowLoop {
+        let (head, body) = (self.b.create_block(), self.b.create_block());
+        let r = self.b.append_block_param(head, clt::I64);
+        let bad = self.b.append_block_param(head, clt::I64X2);
+        let idx: Vec<CV> = (0..rdims).map(|_| self.b.append_block_param(head, clt::I64)).collect();
+        let at: Vec<CV> = ptrs.iter().map(|_| self.b.append_block_param(head, clt::I64)).collect();
+        let z = self.b.ins().iconst(clt::I64, 0);
+        let zv = self.b.ins().splat(clt::I64X2, z);
+        let mut args = vec![BlockArg::Value(z), BlockArg::Value(zv)];
+        args.extend((0..rdims).map(|_| BlockArg::Value(z)));
+        args.extend(ptrs.iter().map(|p| BlockArg::Value(*p)));
+        self.b.ins().jump(head, &args);
+        self.b.switch_to_block(head);
+        let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, r, nrows);
+        self.b.ins().brif(end, exit, &[BlockArg::Value(bad)], body, &[]);
+        self.b.switch_to_block(body);
+        RowLoop {
+            head,
+            r,
+            bad,
+            idx,
+            ptrs: at,
         }
-        row_ptrs
+    }
+
+    /// The end of a row: on to the next one, with `bad` as the flags. The
+    /// innermost row axis steps; an axis that reaches its length goes back to
+    /// 0 (each pointer back by its steps there) and the one outside it steps.
+    /// (After the last row the outermost index is one past its length: the
+    /// loop's test stops it first.)
+    fn next_row(&mut self, lp: &RowLoop, bad: CV, shape: &[CV], bstrides: &[Vec<CV>]) {
+        let r1 = self.b.ins().iadd_imm_s(lp.r, 1);
+        let mut idx = lp.idx.clone();
+        let mut ptrs = lp.ptrs.clone();
+        let rdims = idx.len();
+        let jump_args = |idx: &[CV], ptrs: &[CV]| -> Vec<BlockArg> {
+            let mut a = vec![BlockArg::Value(r1), BlockArg::Value(bad)];
+            a.extend(idx.iter().map(|v| BlockArg::Value(*v)));
+            a.extend(ptrs.iter().map(|v| BlockArg::Value(*v)));
+            a
+        };
+        if rdims == 0 {
+            self.b.ins().jump(lp.head, &jump_args(&idx, &ptrs));
+            return;
+        }
+        for d in (0..rdims).rev() {
+            let i1 = self.b.ins().iadd_imm_s(idx[d], 1);
+            let stepped: Vec<CV> = ptrs
+                .iter()
+                .zip(bstrides)
+                .map(|(p, st)| self.b.ins().iadd(*p, st[d]))
+                .collect();
+            let mut idx1 = idx.clone();
+            idx1[d] = i1;
+            if d == 0 {
+                self.b.ins().jump(lp.head, &jump_args(&idx1, &stepped));
+                break;
+            }
+            let more = self.b.ins().icmp(IntCC::SignedLessThan, i1, shape[d]);
+            let carry = self.b.create_block();
+            self.b
+                .ins()
+                .brif(more, lp.head, &jump_args(&idx1, &stepped), carry, &[]);
+            self.b.switch_to_block(carry);
+            ptrs = ptrs
+                .iter()
+                .zip(bstrides)
+                .map(|(p, st)| {
+                    let back = self.b.ins().imul(idx[d], st[d]);
+                    self.b.ins().isub(*p, back)
+                })
+                .collect();
+            idx[d] = self.b.ins().iconst(clt::I64, 0);
+        }
     }
 
     /// `np.sum(e, axis=-1)` (or `np.mean`, `e.sum(...)`, `keepdims=True`) of a
@@ -1128,7 +1271,15 @@ impl FuseGen for Gen<'_, '_> {
     /// another (checked against the same versions; with a single column the
     /// reduced axis becomes the inner one and NumPy sums it pairwise, so that
     /// takes the slow path).
-    fn emit_row_sum(&mut self, blk: Block, fx: &FusedExpr, last: bool, mean: bool, keepdims: bool) -> CResult<()> {
+    fn emit_row_sum(
+        &mut self,
+        blk: Block,
+        fx: &FusedExpr,
+        last: bool,
+        mean: bool,
+        keepdims: bool,
+        axes: u32,
+    ) -> CResult<()> {
         let f = self.f;
         let insts = &f.block(blk).insts;
         let root = *fx.nodes.last().unwrap();
@@ -1136,8 +1287,17 @@ impl FuseGen for Gen<'_, '_> {
         let nd = fx.ndim;
         let (leaf_vals, shape, bstrides, same, scalars) = self.fused_setup(blk, fx)?;
         let n_last = shape[nd - 1];
-        // (the length of what is reduced: a row, or a column)
-        let count = if last { n_last } else { shape[0] };
+        let summed_axis = |k: usize| axes & (1 << k) != 0;
+        // (how many values each result sums: a row, or the product of the axes summed)
+        let count = if last {
+            n_last
+        } else {
+            let mut c = self.b.ins().iconst(clt::I64, 1);
+            for k in (0..nd).filter(|k| summed_axis(*k)) {
+                c = self.b.ins().imul(c, shape[k]);
+            }
+            c
+        };
         let fits = if last {
             self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, n_last, 8192)
         } else {
@@ -1149,7 +1309,7 @@ impl FuseGen for Gen<'_, '_> {
             let some = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, count, 0);
             ok = self.b.ins().band(ok, some);
         }
-        let out_nd = if keepdims { nd } else { nd - 1 };
+        let out_nd = if keepdims { nd } else { nd - axes.count_ones() as usize };
         let nslots = abi::ArraySlots::new(out_nd).count();
         let (fast, slow, merge) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
         let merge_params: Vec<CV> = (0..nslots)
@@ -1158,15 +1318,18 @@ impl FuseGen for Gen<'_, '_> {
         self.b.ins().brif(ok, fast, &[], slow, &[]);
 
         self.b.switch_to_block(fast);
-        let mut out_shape: Vec<CV> = if last {
-            shape[..nd - 1].to_vec()
-        } else {
-            shape[1..].to_vec()
-        };
-        if keepdims {
-            let one = self.b.ins().iconst(clt::I64, 1);
-            out_shape.insert(if last { nd - 1 } else { 0 }, one);
-        }
+        // (the axes kept; with keepdims, each summed one as a 1)
+        let one = self.b.ins().iconst(clt::I64, 1);
+        let out_shape: Vec<CV> = (0..nd)
+            .filter_map(|k| {
+                let summed = if last { k == nd - 1 } else { summed_axis(k) };
+                match (summed, keepdims) {
+                    (false, _) => Some(shape[k]),
+                    (true, true) => Some(one),
+                    (true, false) => None,
+                }
+            })
+            .collect();
         let at = ArrTy {
             dtype: fx.dtype,
             ndim: out_nd as u8,
@@ -1202,18 +1365,13 @@ impl FuseGen for Gen<'_, '_> {
             None
         };
         // for r in 0..nrows: row r's values into the scratch row, its sum into out[r]
-        let (rh, rb, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
-        let r = self.b.append_block_param(rh, clt::I64);
-        let rbad = self.b.append_block_param(rh, clt::I64X2);
+        let done = self.b.create_block();
         let dbad = self.b.append_block_param(done, clt::I64X2);
         let z = self.b.ins().iconst(clt::I64, 0);
         let zv = self.b.ins().splat(clt::I64X2, z);
-        self.b.ins().jump(rh, &[BlockArg::Value(z), BlockArg::Value(zv)]);
-        self.b.switch_to_block(rh);
-        let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, r, nrows);
-        self.b.ins().brif(end, done, &[BlockArg::Value(rbad)], rb, &[]);
-        self.b.switch_to_block(rb);
-        let row = self.row_ptrs(r, &ptrs, &shape, &bstrides);
+        let lp = self.row_loop(nrows, &ptrs, nd - 1, done);
+        let (r, rbad) = (lp.r, lp.bad);
+        let row = lp.ptrs.clone();
         // One array summed over its last axis: straight from its rows (any
         // stride), with no copy. Otherwise each row's values into the scratch row.
         let alone = fx.nodes.len() == 1 && last;
@@ -1258,18 +1416,46 @@ impl FuseGen for Gen<'_, '_> {
             self.b.ins().store(flags, sum, addr, 0);
             self.b.ins().bor(bad, wv)
         } else {
-            // (each column's running sum plus this row's element)
-            self.call("pyston_col_add", &[out[0], scratch, n_last, f32flag])?;
+            // (each column's running sum plus this row's element; the row of
+            // sums is the one of row r's indexes on the axes kept)
+            let mut orow = None;
+            let mut mult = None;
+            for k in (0..nd - 1).rev().filter(|k| !summed_axis(*k)) {
+                let term = match mult {
+                    Some(m) => self.b.ins().imul(lp.idx[k], m),
+                    None => lp.idx[k],
+                };
+                orow = Some(match orow {
+                    Some(o) => self.b.ins().iadd(o, term),
+                    None => term,
+                });
+                mult = Some(match mult {
+                    Some(m) => self.b.ins().imul(m, shape[k]),
+                    None => shape[k],
+                });
+            }
+            let dst = match orow {
+                Some(o) => {
+                    let per_row = self.b.ins().imul_imm_s(n_last, esz);
+                    let off = self.b.ins().imul(o, per_row);
+                    self.b.ins().iadd(out[0], off)
+                }
+                None => out[0],
+            };
+            self.call("pyston_col_add", &[dst, scratch, n_last, f32flag])?;
             bad
         };
-        let r1 = self.b.ins().iadd_imm_s(r, 1);
-        self.b.ins().jump(rh, &[BlockArg::Value(r1), BlockArg::Value(bad)]);
+        self.next_row(&lp, bad, &shape, &bstrides);
         self.b.switch_to_block(done);
         let mut any = self.b.ins().vany_true(dbad);
         if !last {
             // The column sums (then means): any that is not finite takes the slow path.
             let by = if mean { count } else { self.b.ins().iconst(clt::I64, 0) };
-            let nf = self.call("pyston_col_finish", &[out[0], n_last, by, f32flag])?[0];
+            let mut n_out = n_last;
+            for k in (0..nd - 1).filter(|k| !summed_axis(*k)) {
+                n_out = self.b.ins().imul(n_out, shape[k]);
+            }
+            let nf = self.call("pyston_col_finish", &[out[0], n_out, by, f32flag])?[0];
             let nf = self.b.ins().icmp_imm_s(IntCC::NotEqual, nf, 0);
             any = self.b.ins().bor(any, nf);
         }
@@ -1344,12 +1530,8 @@ impl FuseGen for Gen<'_, '_> {
         }
         let unit = self.unit_rows(&bstrides, esz);
         let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
-        let (rh, rb, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
-        let r = self.b.append_block_param(rh, clt::I64);
-        let rbad = self.b.append_block_param(rh, clt::I64X2);
+        let done = self.b.create_block();
         let dbad = self.b.append_block_param(done, clt::I64X2);
-        let z = self.b.ins().iconst(clt::I64, 0);
-        let zv = self.b.ins().splat(clt::I64X2, z);
         // Every leaf C-contiguous (no broadcast): one flat pass, with no cost per
         // row (a million rows of two elements); else row by row.
         let contig = self.c_contiguous(&shape, &bstrides, esz);
@@ -1359,12 +1541,9 @@ impl FuseGen for Gen<'_, '_> {
         let bad = self.fused_run(fx, insts, &ptrs, &[], tmp[0], no_sink, size, false, &scalars, flags)?;
         self.b.ins().jump(done, &[BlockArg::Value(bad)]);
         self.b.switch_to_block(rows);
-        self.b.ins().jump(rh, &[BlockArg::Value(z), BlockArg::Value(zv)]);
-        self.b.switch_to_block(rh);
-        let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, r, nrows);
-        self.b.ins().brif(end, done, &[BlockArg::Value(rbad)], rb, &[]);
-        self.b.switch_to_block(rb);
-        let row = self.row_ptrs(r, &ptrs, &shape, &bstrides);
+        let lp = self.row_loop(nrows, &ptrs, nd - 1, done);
+        let (r, rbad) = (lp.r, lp.bad);
+        let row = lp.ptrs.clone();
         let off = self.b.ins().imul(r, n_last);
         let off = self.b.ins().imul_imm_s(off, esz);
         let row_out = self.b.ins().iadd(tmp[0], off);
@@ -1379,8 +1558,7 @@ impl FuseGen for Gen<'_, '_> {
         self.b.ins().jump(next, &[BlockArg::Value(bad)]);
         self.b.switch_to_block(next);
         let bad = self.b.ins().bor(rbad, nbad);
-        let r1 = self.b.ins().iadd_imm_s(r, 1);
-        self.b.ins().jump(rh, &[BlockArg::Value(r1), BlockArg::Value(bad)]);
+        self.next_row(&lp, bad, &shape, &bstrides);
         self.b.switch_to_block(done);
         let step = self.b.ins().iconst(clt::I64, esz);
         let f32flag = self.b.ins().iconst(clt::I32, i64::from(f32));

@@ -5,7 +5,7 @@ computes with its own loops (`np.exp`, `np.log`, `np.sin`, `np.tanh`), over
 views of two float64 or float32 arguments of many shapes and layouts
 (transposes, reversals, `[:, None, :]`, rows, F-ordered copies) and scalars,
 under roots that fuse differently: the expression itself, a ufunc of it,
-sums and means over the last axis or axis 0 (`keepdims` too), and of all of it.
+sums and means over the last axis, axis 0 or several axes (`keepdims` too), and of all of it.
 
 Each program runs plain and under ``pyston.fast``; the two must agree on the
 result's type, dtype, shape, strides and bytes, on the warnings, and on the
@@ -54,6 +54,8 @@ ROOTS = [
     "np.sum({e}, 0)",
     "np.mean({e}, axis=0)",
     "np.sum({e}, axis=-1) * 0.5",
+    "np.sum({e}, axis=(0, -2))",
+    "np.mean({e}, axis=(0, 1), keepdims=True)",
     "np.sum({e})",
     "({e}).mean()",
 ]
