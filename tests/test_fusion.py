@@ -834,3 +834,72 @@ def test_empty_broadcast_still_warns_as_numpy(rng):
             check(sqrt_of_row_plus, x, y)
             check(row_sum_of_sqrt_row, x, y)
     check(sqrt_of_row_plus, rng.random((3, 4)), y)
+
+
+# Leaves with one value per row (`x[..., None]`, a keepdims reduction over the
+# last axis) broadcast along the rows: the vector loop loads that value once
+# per row and repeats it in every lane. Same values, bit for bit.
+
+
+@pyston.fast
+def outer_affine(a, b, c):
+    return a[:, None] * b[None, :] + c
+
+
+@pyston.fast
+def centered_exp(x):
+    m = np.max(x, axis=-1, keepdims=True)
+    return np.exp(x - m)
+
+
+@pyston.fast
+def scaled_rows(x):
+    s = x.sum(-1, keepdims=True)
+    return (x * 2.0 - s) / 3.0
+
+
+@pyston.fast
+def window_products(x, w):
+    return np.sum(x[:, :, :, None] * w[None, :, :, :], axis=(1, 2))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 8, 17])
+def test_row_broadcast_leaves(n, dtype, rng):
+    a = rng.standard_normal(6).astype(dtype)
+    b = rng.standard_normal(n).astype(dtype)
+    c = rng.standard_normal((6, n)).astype(dtype)
+    check(outer_affine, a, b, c)
+    check(outer_affine, a[::-1], b, c)  # a reversed leaf
+    check(outer_affine, a, b[::-2], c[:, ::-2])  # strided rows: one element at a time
+    check(outer_affine, a, b, 0.5)
+    x = (rng.standard_normal((5, n)) * 10).astype(dtype)
+    check(centered_exp, x)
+    check(centered_exp, x[:, ::-1])
+    check(scaled_rows, x)
+    check(scaled_rows, x.T.copy().T)
+    check(window_products, rng.standard_normal((3, 4, 2)).astype(dtype), rng.standard_normal((4, 2, n)).astype(dtype))
+
+
+def test_row_broadcast_special_values(rng):
+    for bad in (np.nan, np.inf, -np.inf):
+        a = rng.standard_normal(6)
+        a[3] = bad
+        check(outer_affine, a, rng.standard_normal(5), 1.0)
+        x = rng.standard_normal((4, 6))
+        x[2, 2] = bad
+        check(centered_exp, x)
+        check(scaled_rows, x)
+
+
+def test_row_broadcast_makes_no_call_into_numpy(rng):
+    from pyston import _pyston as P
+
+    a, b, c = rng.standard_normal(40), rng.standard_normal(30), rng.standard_normal((40, 30))
+    x = rng.standard_normal((20, 16))
+    for f, args in ((outer_affine, (a, b, c)), (centered_exp, (x,)), (scaled_rows, (x,))):
+        f(*args)
+        n = P.pycall_count()
+        f(*args)
+        # (the keepdims reduction itself is one call into NumPy, or none)
+        assert P.pycall_count() - n <= 1, f.__name__

@@ -201,7 +201,6 @@ pub(crate) trait FuseGen {
     fn fused_dying(&self, blk: Block, fx: &FusedExpr) -> Vec<usize>;
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()>;
     fn fused_geometry(&mut self, blk: Block, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV);
-    fn unit_rows(&mut self, bstrides: &[Vec<CV>], esz: i64) -> CV;
     fn c_contiguous(&mut self, shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV;
     #[allow(clippy::type_complexity)]
     fn fused_setup(
@@ -211,6 +210,20 @@ pub(crate) trait FuseGen {
     ) -> CResult<(Vec<Vals>, Vec<CV>, Vec<Vec<CV>>, CV, HashMap<Value, CV>)>;
     fn row_loop(&mut self, nrows: CV, ptrs: &[CV], rdims: usize, exit: clir::Block) -> RowLoop;
     fn next_row(&mut self, lp: &RowLoop, bad: CV, shape: &[CV], bstrides: &[Vec<CV>]);
+    fn splat_leaves(&self, fx: &FusedExpr) -> Vec<bool>;
+    #[allow(clippy::too_many_arguments)]
+    fn fused_row(
+        &mut self,
+        fx: &FusedExpr,
+        insts: &[ir::Inst],
+        row: &[CV],
+        inner: &[CV],
+        out: CV,
+        sink: CV,
+        n: CV,
+        scalars: &HashMap<Value, CV>,
+        flags: MemFlagsData,
+    ) -> CResult<CV>;
     fn emit_row_sum(
         &mut self,
         blk: Block,
@@ -235,6 +248,7 @@ pub(crate) trait FuseGen {
         sink: CV,
         n: CV,
         strided: bool,
+        splat: &[bool],
         scalars: &HashMap<Value, CV>,
         flags: MemFlagsData,
     ) -> CResult<CV>;
@@ -244,6 +258,7 @@ pub(crate) trait FuseGen {
         fx: &FusedExpr,
         insts: &[ir::Inst],
         addrs: &[CV],
+        pre: &[Option<CV>],
         scalars: &HashMap<Value, CV>,
         ty: clir::Type,
         flags: MemFlagsData,
@@ -875,7 +890,7 @@ impl FuseGen for Gen<'_, '_> {
         self.b.ins().brif(contig, flat, &[], rows, &[]);
 
         self.b.switch_to_block(flat);
-        let bad = self.fused_run(fx, insts, &ptrs, &[], out_ptr, sink, size, false, &scalars, flags)?;
+        let bad = self.fused_run(fx, insts, &ptrs, &[], out_ptr, sink, size, false, &[], &scalars, flags)?;
         self.b.ins().jump(done, &[BlockArg::Value(bad)]);
 
         // Row by row: the last axis is the inner loop (2 lanes when every leaf's
@@ -892,7 +907,6 @@ impl FuseGen for Gen<'_, '_> {
             let zero = self.b.ins().iconst(clt::I64, 0);
             self.b.ins().select(nz, zero, q)
         };
-        let unit = self.unit_rows(&bstrides, esz);
         let lp = self.row_loop(nrows, &ptrs, nd - 1, done);
         let (r, rbad) = (lp.r, lp.bad);
         let row_ptrs = lp.ptrs.clone();
@@ -900,20 +914,7 @@ impl FuseGen for Gen<'_, '_> {
         let row_off = self.b.ins().imul(r, n_last);
         let row_off = self.b.ins().imul_imm_s(row_off, esz);
         let row_out = self.b.ins().iadd(out_ptr, row_off);
-        let vb = self.b.create_block();
-        let sb = self.b.create_block();
-        let next = self.b.create_block();
-        let nbad = self.b.append_block_param(next, clt::I64X2);
-        self.b.ins().brif(unit, vb, &[], sb, &[]);
-        self.b.switch_to_block(vb);
-        let bad = self.fused_run(fx, insts, &row_ptrs, &[], row_out, sink, n_last, false, &scalars, flags)?;
-        self.b.ins().jump(next, &[BlockArg::Value(bad)]);
-        self.b.switch_to_block(sb);
-        let bad = self.fused_run(
-            fx, insts, &row_ptrs, &inner, row_out, sink, n_last, true, &scalars, flags,
-        )?;
-        self.b.ins().jump(next, &[BlockArg::Value(bad)]);
-        self.b.switch_to_block(next);
+        let nbad = self.fused_row(fx, insts, &row_ptrs, &inner, row_out, sink, n_last, &scalars, flags)?;
         let bad = self.b.ins().bor(rbad, nbad);
         self.next_row(&lp, bad, &shape, &bstrides);
 
@@ -1167,16 +1168,6 @@ impl FuseGen for Gen<'_, '_> {
         contig
     }
 
-    /// Whether every leaf's elements (`esz` bytes each) are adjacent along the last axis.
-    fn unit_rows(&mut self, bstrides: &[Vec<CV>], esz: i64) -> CV {
-        let mut unit = self.b.ins().iconst(clt::I8, 1);
-        for st in bstrides {
-            let eq = self.b.ins().icmp_imm_s(IntCC::Equal, *st.last().unwrap(), esz);
-            unit = self.b.ins().band(unit, eq);
-        }
-        unit
-    }
-
     /// Opens the loop over `nrows` rows of `rdims` axes (see [`RowLoop`]) at the
     /// current block, whose leaves start at `ptrs`; it leaves to `exit` with the
     /// non-finite flags. The builder is left in the body.
@@ -1354,7 +1345,6 @@ impl FuseGen for Gen<'_, '_> {
         for s in &shape[..nd - 1] {
             nrows = self.b.ins().imul(nrows, *s);
         }
-        let unit = self.unit_rows(&bstrides, esz);
         let ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
         let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
         let flags = MemFlagsData::new().with_notrap();
@@ -1380,13 +1370,7 @@ impl FuseGen for Gen<'_, '_> {
         if alone {
             self.b.ins().jump(summed, &[BlockArg::Value(zv)]);
         } else {
-            let (vb, sb) = (self.b.create_block(), self.b.create_block());
-            self.b.ins().brif(unit, vb, &[], sb, &[]);
-            self.b.switch_to_block(vb);
-            let bad = self.fused_run(fx, insts, &row, &[], scratch, no_sink, n_last, false, &scalars, flags)?;
-            self.b.ins().jump(summed, &[BlockArg::Value(bad)]);
-            self.b.switch_to_block(sb);
-            let bad = self.fused_run(fx, insts, &row, &inner, scratch, no_sink, n_last, true, &scalars, flags)?;
+            let bad = self.fused_row(fx, insts, &row, &inner, scratch, no_sink, n_last, &scalars, flags)?;
             self.b.ins().jump(summed, &[BlockArg::Value(bad)]);
         }
         self.b.switch_to_block(summed);
@@ -1528,7 +1512,6 @@ impl FuseGen for Gen<'_, '_> {
         for s in &shape[..nd - 1] {
             nrows = self.b.ins().imul(nrows, *s);
         }
-        let unit = self.unit_rows(&bstrides, esz);
         let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
         let done = self.b.create_block();
         let dbad = self.b.append_block_param(done, clt::I64X2);
@@ -1538,7 +1521,19 @@ impl FuseGen for Gen<'_, '_> {
         let (flat, rows) = (self.b.create_block(), self.b.create_block());
         self.b.ins().brif(contig, flat, &[], rows, &[]);
         self.b.switch_to_block(flat);
-        let bad = self.fused_run(fx, insts, &ptrs, &[], tmp[0], no_sink, size, false, &scalars, flags)?;
+        let bad = self.fused_run(
+            fx,
+            insts,
+            &ptrs,
+            &[],
+            tmp[0],
+            no_sink,
+            size,
+            false,
+            &[],
+            &scalars,
+            flags,
+        )?;
         self.b.ins().jump(done, &[BlockArg::Value(bad)]);
         self.b.switch_to_block(rows);
         let lp = self.row_loop(nrows, &ptrs, nd - 1, done);
@@ -1547,16 +1542,7 @@ impl FuseGen for Gen<'_, '_> {
         let off = self.b.ins().imul(r, n_last);
         let off = self.b.ins().imul_imm_s(off, esz);
         let row_out = self.b.ins().iadd(tmp[0], off);
-        let (vb, sb, next) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
-        let nbad = self.b.append_block_param(next, clt::I64X2);
-        self.b.ins().brif(unit, vb, &[], sb, &[]);
-        self.b.switch_to_block(vb);
-        let bad = self.fused_run(fx, insts, &row, &[], row_out, no_sink, n_last, false, &scalars, flags)?;
-        self.b.ins().jump(next, &[BlockArg::Value(bad)]);
-        self.b.switch_to_block(sb);
-        let bad = self.fused_run(fx, insts, &row, &inner, row_out, no_sink, n_last, true, &scalars, flags)?;
-        self.b.ins().jump(next, &[BlockArg::Value(bad)]);
-        self.b.switch_to_block(next);
+        let nbad = self.fused_row(fx, insts, &row, &inner, row_out, no_sink, n_last, &scalars, flags)?;
         let bad = self.b.ins().bor(rbad, nbad);
         self.next_row(&lp, bad, &shape, &bstrides);
         self.b.switch_to_block(done);
@@ -1623,6 +1609,93 @@ impl FuseGen for Gen<'_, '_> {
     /// leaves at `ptrs`, whose elements are adjacent (a 2-lane loop and a
     /// scalar tail) or, with `strided`, `strides[i]` bytes apart (a scalar
     /// loop). Returns the lane mask of non-finite values seen.
+    /// The leaves whose last axis is known to have length 1 (`x[..., None]`,
+    /// `np.max(x, axis=-1, keepdims=True)`): broadcast along a row of the
+    /// expression, such a leaf has one value per row, which [`fused_row`]'s
+    /// vector path loads once and repeats in every lane.
+    fn splat_leaves(&self, fx: &FusedExpr) -> Vec<bool> {
+        fx.leaves
+            .iter()
+            .map(|l| {
+                let Some(&(b, k)) = self.defs.get(l) else { return false };
+                let def = &self.f.block(b).insts[k];
+                match &def.op {
+                    Op::GetItem => def.args.last().is_some_and(|a| *self.typed.ty(*a) == Ty::NoneT),
+                    Op::MethodCall { name, kw } if kw.iter().any(|n| n == "keepdims") => {
+                        let reduce = matches!(name.as_str(), "sum" | "mean" | "max" | "min" | "amax" | "amin" | "prod");
+                        let Ty::Array(lt) = self.typed.ty(*l) else { return false };
+                        let nd = i64::from(lt.ndim);
+                        let npos = def.args.len() - kw.len();
+                        let kwv = |name: &str| kw.iter().position(|n| n == name).map(|i| def.args[npos + i]);
+                        let axis = kwv("axis").or_else(|| {
+                            // (`np.max(x, -1, keepdims=True)`: the axis after the array)
+                            let first = usize::from(matches!(self.typed.ty(def.args[0]), Ty::Module(_)));
+                            (npos == first + 2).then(|| def.args[first + 1])
+                        });
+                        let last = axis
+                            .and_then(|a| self.consts.get(&a))
+                            .is_some_and(|c| matches!(c, Const::Int(a) if *a == -1 || *a == nd - 1));
+                        let keep = kwv("keepdims").and_then(|v| self.consts.get(&v)) == Some(&Const::Bool(true));
+                        reduce && last && keep
+                    }
+                    _ => false,
+                }
+            })
+            .collect()
+    }
+
+    /// One row of the expression (`n` elements from the leaves' `row`
+    /// addresses, `inner` their steps along it) into `out`: 2 or 4 lanes when
+    /// every leaf's elements are adjacent in the row; also when the leaves of
+    /// [`splat_leaves`] repeat one value along it (step 0) and the others are
+    /// adjacent; else one element at a time. The flags of non-finite values.
+    fn fused_row(
+        &mut self,
+        fx: &FusedExpr,
+        insts: &[ir::Inst],
+        row: &[CV],
+        inner: &[CV],
+        out: CV,
+        sink: CV,
+        n: CV,
+        scalars: &HashMap<Value, CV>,
+        flags: MemFlagsData,
+    ) -> CResult<CV> {
+        let esz = fx.dtype.itemsize();
+        let (vb, sb, next) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let nbad = self.b.append_block_param(next, clt::I64X2);
+        let mut unit = self.b.ins().iconst(clt::I8, 1);
+        for st in inner {
+            let eq = self.b.ins().icmp_imm_s(IntCC::Equal, *st, esz);
+            unit = self.b.ins().band(unit, eq);
+        }
+        let splat = self.splat_leaves(fx);
+        if splat.iter().any(|s| *s) {
+            let (check, bb) = (self.b.create_block(), self.b.create_block());
+            self.b.ins().brif(unit, vb, &[], check, &[]);
+            self.b.switch_to_block(check);
+            let mut fits = self.b.ins().iconst(clt::I8, 1);
+            for (st, s) in inner.iter().zip(&splat) {
+                let eq = self.b.ins().icmp_imm_s(IntCC::Equal, *st, if *s { 0 } else { esz });
+                fits = self.b.ins().band(fits, eq);
+            }
+            self.b.ins().brif(fits, bb, &[], sb, &[]);
+            self.b.switch_to_block(bb);
+            let bad = self.fused_run(fx, insts, row, &[], out, sink, n, false, &splat, scalars, flags)?;
+            self.b.ins().jump(next, &[BlockArg::Value(bad)]);
+        } else {
+            self.b.ins().brif(unit, vb, &[], sb, &[]);
+        }
+        self.b.switch_to_block(vb);
+        let bad = self.fused_run(fx, insts, row, &[], out, sink, n, false, &[], scalars, flags)?;
+        self.b.ins().jump(next, &[BlockArg::Value(bad)]);
+        self.b.switch_to_block(sb);
+        let bad = self.fused_run(fx, insts, row, inner, out, sink, n, true, &[], scalars, flags)?;
+        self.b.ins().jump(next, &[BlockArg::Value(bad)]);
+        self.b.switch_to_block(next);
+        Ok(nbad)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn fused_run(
         &mut self,
@@ -1634,6 +1707,7 @@ impl FuseGen for Gen<'_, '_> {
         sink: CV,
         n: CV,
         strided: bool,
+        splat: &[bool],
         scalars: &HashMap<Value, CV>,
         flags: MemFlagsData,
     ) -> CResult<CV> {
@@ -1662,7 +1736,7 @@ impl FuseGen for Gen<'_, '_> {
             let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, n);
             self.b.ins().brif(end, done, &[BlockArg::Value(bad)], body, &[]);
             self.b.switch_to_block(body);
-            let (r, b) = self.fused_value(fx, insts, &at, scalars, et, flags)?;
+            let (r, b) = self.fused_value(fx, insts, &at, &[], scalars, et, flags)?;
             let off = self.b.ins().ishl_imm_u(i, shift);
             let addr = self.b.ins().iadd(out, off);
             let addr = self.sink_addr(sink, addr);
@@ -1679,6 +1753,18 @@ impl FuseGen for Gen<'_, '_> {
             let w = self.b.ins().uextend(clt::I64, dbad);
             return Ok(self.b.ins().splat(clt::I64X2, w));
         }
+        // (the leaves with one value for the whole row: loaded once, here)
+        let pre: Vec<Option<CV>> = ptrs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                splat
+                    .get(i)
+                    .copied()
+                    .unwrap_or(false)
+                    .then(|| self.b.ins().load(et, flags, *p, 0))
+            })
+            .collect();
         let sh = self.b.create_block();
         let sb = self.b.create_block();
         let done = self.b.create_block();
@@ -1701,7 +1787,7 @@ impl FuseGen for Gen<'_, '_> {
             self.b.switch_to_block(vb);
             let off = self.b.ins().ishl_imm_u(vi, shift);
             let addrs: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
-            let (r, bad) = self.fused_value(fx, insts, &addrs, scalars, vt, flags)?;
+            let (r, bad) = self.fused_value(fx, insts, &addrs, &pre, scalars, vt, flags)?;
             // (a 4 x i32 mask seen as 2 x i64: nonzero where any lane is set)
             let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
             let bad = if vt == clt::F32X4 {
@@ -1722,7 +1808,7 @@ impl FuseGen for Gen<'_, '_> {
         self.b.switch_to_block(sb);
         let off = self.b.ins().ishl_imm_u(si, shift);
         let addrs: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
-        let (r, bad) = self.fused_value(fx, insts, &addrs, scalars, et, flags)?;
+        let (r, bad) = self.fused_value(fx, insts, &addrs, &pre, scalars, et, flags)?;
         let addr = self.b.ins().iadd(out, off);
         let addr = self.sink_addr(sink, addr);
         self.b.ins().store(flags, r, addr, 0);
@@ -1743,6 +1829,7 @@ impl FuseGen for Gen<'_, '_> {
         fx: &FusedExpr,
         insts: &[ir::Inst],
         addrs: &[CV],
+        pre: &[Option<CV>],
         scalars: &HashMap<Value, CV>,
         ty: clir::Type,
         flags: MemFlagsData,
@@ -1757,7 +1844,12 @@ impl FuseGen for Gen<'_, '_> {
                 let x = if let Some(v) = vals.get(a) {
                     *v
                 } else if let Some(i) = fx.leaves.iter().position(|l| l == a) {
-                    self.b.ins().load(ty, flags, addrs[i], 0)
+                    match pre.get(i).copied().flatten() {
+                        // (a leaf with one value per row, loaded before the row)
+                        Some(x) if vector => self.b.ins().splat(ty, x),
+                        Some(x) => x,
+                        None => self.b.ins().load(ty, flags, addrs[i], 0),
+                    }
                 } else {
                     let s = *scalars.get(a).ok_or_else(|| internal("fuse: operand"))?;
                     if vector {

@@ -40,6 +40,9 @@ VIEWS = [
     "{a}[1:, :-1]",
     "np.asfortranarray({a})",
     "{a}[..., ::2]",
+    "{a}[..., None]",
+    "np.max({a}, axis=-1, keepdims=True)",
+    "{a}.sum(-1, keepdims=True)",
 ]
 CONSTS = ["0.5", "2", "-1.25", "3.0", "1e-3", "7"]
 UNARY = ["-({e})", "np.sqrt({e})", "np.abs({e})", "np.square({e})", "({e}) ** 2", "np.negative({e})"]
