@@ -903,3 +903,87 @@ def test_row_broadcast_makes_no_call_into_numpy(rng):
         f(*args)
         # (the keepdims reduction itself is one call into NumPy, or none)
         assert P.pycall_count() - n <= 1, f.__name__
+
+
+# Ufuncs inside expressions (`1 - np.tanh(x)**2`, `np.sin(a) * np.cos(b)`):
+# computed in chunks, each ufunc's operand into a scratch chunk and NumPy's own
+# inner loop over it, the rest of the expression reading those chunks. Also the
+# NumPy functions imported by name (`from numpy import tanh, power`) and
+# `np.power(x, 2)` where this NumPy computes it as `x * x`.
+
+from numpy import cos as np_cos  # noqa: E402
+from numpy import power as np_power  # noqa: E402
+from numpy import tanh as np_tanh  # noqa: E402
+
+
+@pyston.fast
+def tanh_prime(x):
+    return 1 - np.tanh(x) ** 2
+
+
+@pyston.fast
+def tanh_prime_imported(x, y):
+    return (1 - np_power(np_tanh(x), 2)) * (1 - np_power(np_tanh(y), 2)) * 0.5
+
+
+@pyston.fast
+def haversine_part(t1, t2, p1, p2):
+    return np.sin((t2 - t1) / 2) ** 2 + np.cos(t1) * np_cos(t2) * np.sin((p2 - p1) / 2) ** 2
+
+
+@pyston.fast
+def nested_ufuncs(x):
+    return np.exp(np.sin(x) * 2.0) - np.log(np.abs(x) + 1.0)
+
+
+@pyston.fast
+def gaussian_row_sums(x, s):
+    return np.sum(np.exp(-(x * x) / s), axis=-1)
+
+
+@pyston.fast
+def softplus_total(x):
+    return np.sum(np.log(np.exp(x) + 1.0) - x)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(0,), (1,), (7,), (511,), (512,), (513,), (1500,), (3, 5), (40, 1100), (2, 3, 700), (5, 0)])
+def test_ufuncs_inside_expressions(shape, dtype, rng):
+    x = (rng.standard_normal(shape) * 3).astype(dtype)
+    y = (rng.standard_normal(shape) * 3).astype(dtype)
+    check(tanh_prime, x)
+    check(tanh_prime_imported, x, y)
+    check(haversine_part, x, y, y * 0.5, x * 2)
+    check(nested_ufuncs, x)
+    check(nested_ufuncs, x.T)
+    if len(shape) >= 2:
+        check(gaussian_row_sums, x, 2.5)
+        check(softplus_total, x)
+        check(tanh_prime, x[:, ::-1])
+        check(tanh_prime_imported, x[::2], y[::2])
+
+
+def test_ufuncs_inside_expressions_special_values():
+    # (log of a negative, exp overflowing: NumPy's warnings, from its own calls)
+    x = np.array([[0.5, -1.0, 800.0, np.nan], [np.inf, -np.inf, 0.0, -0.0]])
+    check(nested_ufuncs, x)
+    check(softplus_total, x)
+    check(tanh_prime, x)
+    check(gaussian_row_sums, x, 0.0)
+
+
+def test_ufuncs_inside_expressions_make_no_call_into_numpy(rng):
+    from pyston import _pyston as P
+
+    x, y = rng.standard_normal((30, 40)), rng.standard_normal((30, 40))
+    for f, args in ((tanh_prime, (x,)), (haversine_part, (x, y, y, x)), (nested_ufuncs, (x,)), (gaussian_row_sums, (x, 2.0))):
+        f(*args)
+        n = P.pycall_count()
+        f(*args)
+        assert P.pycall_count() - n == 0, f.__name__
+    f, args = tanh_prime_imported, (x, y)
+    f(*args)
+    n = P.pycall_count()
+    f(*args)
+    # (np.power(x, 2) is x * x in NumPy 2; 1.26 calls pow, which NumPy runs)
+    assert P.pycall_count() - n == (0 if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else 4)

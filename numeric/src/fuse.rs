@@ -110,6 +110,10 @@ pub struct FusionPlan {
     pub text: String,
 }
 
+/// The elements of each chunk an expression with ufuncs inside it is computed
+/// in ([`FuseGen::fused_staged`]): one scratch chunk per such ufunc, in cache.
+const UFUNC_CHUNK: i64 = 512;
+
 /// The loop over an expression's rows (every axis but the last, in C order):
 /// in its body, `r` counts rows, `idx` holds row `r`'s index on each of
 /// those axes and `ptrs` each leaf's address of the row's first element.
@@ -196,6 +200,7 @@ pub(crate) trait FuseGen {
     fn exact_in_f64(&self, v: Value) -> bool;
     fn row_sum(&self, inst: &ir::Inst) -> Option<NodeOp>;
     fn node_args<'i>(&self, inst: &'i ir::Inst) -> &'i [Value];
+    fn np_call<'i>(&self, inst: &'i ir::Inst) -> Option<(String, &'i [Value])>;
     fn quiet(&self, blk: Block, k: usize) -> bool;
     fn plan_fusion(&self) -> FusionPlan;
     fn fused_dying(&self, blk: Block, fx: &FusedExpr) -> Vec<usize>;
@@ -253,6 +258,21 @@ pub(crate) trait FuseGen {
         flags: MemFlagsData,
     ) -> CResult<CV>;
     #[allow(clippy::too_many_arguments)]
+    fn fused_staged(
+        &mut self,
+        fx: &FusedExpr,
+        insts: &[ir::Inst],
+        ptrs: &[CV],
+        strides: &[CV],
+        out: CV,
+        sink: CV,
+        n: CV,
+        strided: bool,
+        splat: &[bool],
+        scalars: &HashMap<Value, CV>,
+        flags: MemFlagsData,
+    ) -> CResult<CV>;
+    #[allow(clippy::too_many_arguments)]
     fn fused_value(
         &mut self,
         fx: &FusedExpr,
@@ -287,14 +307,12 @@ impl FuseGen for Gen<'_, '_> {
                 && self.node_args(inst).first().is_some_and(same);
             return ok.then_some(op);
         }
-        if let Op::MethodCall { name, kw } = &inst.op {
+        let np_owned = self.np_call(inst);
+        let np = np_owned.as_ref().map(|(n, a)| (n.as_str(), *a));
+        if let Some((name, args)) = np {
             let same_array = |v: Value| matches!(self.typed.ty(v), Ty::Array(a) if a.dtype == at.dtype);
-            if let Some(i) = abi::SMALL_UFUNCS.iter().position(|u| u == name) {
-                let ok = kw.is_empty()
-                    && inst.args.len() == 2
-                    && *self.typed.ty(inst.args[0]) == Ty::Module(Module::Numpy)
-                    && matches!(at.dtype, Dtype::Float64 | Dtype::Float32)
-                    && same_array(inst.args[1]);
+            if let Some(i) = abi::SMALL_UFUNCS.iter().position(|u| *u == name) {
+                let ok = args.len() == 1 && matches!(at.dtype, Dtype::Float64 | Dtype::Float32) && same_array(args[0]);
                 let f32 = at.dtype == Dtype::Float32;
                 return ok.then_some(NodeOp::Ufunc(2 * i as u32 + u32::from(f32)));
             }
@@ -322,28 +340,25 @@ impl FuseGen for Gen<'_, '_> {
                 Some(NodeOp::Square)
             }
             Op::Unary(UnaryOp::Neg) => Some(NodeOp::Neg),
-            Op::MethodCall { name, kw }
-                if name == "where"
-                    && kw.is_empty()
-                    && inst.args.len() == 4
-                    && *self.typed.ty(inst.args[0]) == Ty::Module(Module::Numpy) =>
-            {
-                Some(NodeOp::Where)
-            }
-            Op::MethodCall { name, kw }
-                if kw.is_empty()
-                    && inst.args.len() == 2
-                    && *self.typed.ty(inst.args[0]) == Ty::Module(Module::Numpy) =>
-            {
-                match name.as_str() {
+            _ => match np {
+                Some(("where", args)) if args.len() == 3 => Some(NodeOp::Where),
+                Some((name, args)) if args.len() == 1 => match name {
                     "sqrt" => Some(NodeOp::Sqrt),
                     "abs" | "absolute" | "fabs" => Some(NodeOp::Abs),
                     "negative" => Some(NodeOp::Neg),
                     "square" => Some(NodeOp::Square),
                     _ => None,
+                },
+                // (where this NumPy computes it as `x * x`: measured by the runtime)
+                Some(("power", args))
+                    if args.len() == 2
+                        && self.env.power_square
+                        && matches!(self.consts.get(&args[1]), Some(Const::Int(2))) =>
+                {
+                    Some(NodeOp::Square)
                 }
-            }
-            _ => None,
+                _ => None,
+            },
         }
     }
 
@@ -469,7 +484,26 @@ impl FuseGen for Gen<'_, '_> {
                 &inst.args[usize::from(module)..usize::from(module) + 1]
             }
             Op::MethodCall { .. } => &inst.args[1..],
+            Op::Call { .. } if self.np_call(inst).is_some() => &inst.args[1..],
             _ => &inst.args,
+        }
+    }
+
+    /// A call of a NumPy function with positional arguments: `np.tanh(x)`
+    /// (a method of the module) or `tanh(x)` of `from numpy import tanh`
+    /// (`CodegenEnv::np_names`): its name and arguments.
+    fn np_call<'i>(&self, inst: &'i ir::Inst) -> Option<(String, &'i [Value])> {
+        match &inst.op {
+            Op::MethodCall { name, kw }
+                if kw.is_empty() && *self.typed.ty(*inst.args.first()?) == Ty::Module(Module::Numpy) =>
+            {
+                Some((name.clone(), &inst.args[1..]))
+            }
+            Op::Call { kw } if kw.is_empty() => match self.typed.ty(*inst.args.first()?) {
+                Ty::PyFunc(i) => Some((self.env.np_names.get(i)?.clone(), &inst.args[1..])),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -558,9 +592,16 @@ impl FuseGen for Gen<'_, '_> {
                 for a in self.node_args(i) {
                     if let Some(&c) = nodes.get(a) {
                         // (a row sum is only ever a root)
-                        let root_only =
-                            matches!(ops[&c], NodeOp::RowSum { .. } | NodeOp::Ufunc(_) | NodeOp::Total { .. });
-                        if uses.get(a) == Some(&1) && !root_only {
+                        // (a ufunc inside an expression is computed in chunks, `fused_staged`;
+                        // of a 1-d array, the small-arrays pass computes it, into the
+                        // rows it stores into)
+                        let multi = matches!(self.typed.ty(*a), Ty::Array(at) if at.ndim >= 2);
+                        let root_only = matches!(ops[&c], NodeOp::RowSum { .. } | NodeOp::Total { .. })
+                            || matches!(ops[&c], NodeOp::Ufunc(_)) && !multi;
+                        // (a node an earlier pass computes, small arrays' `np.tanh(x)`
+                        // of a row, is a leaf here)
+                        let theirs = self.plans.iter().any(|(_, p)| p.claims((blk, c)));
+                        if uses.get(a) == Some(&1) && !root_only && !theirs {
                             inner.insert(c);
                         }
                     }
@@ -1711,6 +1752,12 @@ impl FuseGen for Gen<'_, '_> {
         scalars: &HashMap<Value, CV>,
         flags: MemFlagsData,
     ) -> CResult<CV> {
+        if fx.ops[..fx.ops.len() - 1]
+            .iter()
+            .any(|op| matches!(op, NodeOp::Ufunc(_)))
+        {
+            return self.fused_staged(fx, insts, ptrs, strides, out, sink, n, strided, splat, scalars, flags);
+        }
         let z = self.b.ins().iconst(clt::I64, 0);
         let zv = self.b.ins().splat(clt::I64X2, z);
         // The element and vector types: 2 x f64 or 4 x f32 lanes.
@@ -1817,6 +1864,146 @@ impl FuseGen for Gen<'_, '_> {
         let sbad2 = self.b.ins().bor(sbad, badv);
         let next = self.b.ins().iadd_imm_s(si, 1);
         self.b.ins().jump(sh, &[BlockArg::Value(next), BlockArg::Value(sbad2)]);
+        self.b.switch_to_block(done);
+        Ok(dbad)
+    }
+
+    /// [`fused_run`] of an expression with ufuncs inside it (`1 - np.tanh(x)**2`,
+    /// `np.sin(a) * np.cos(b)`): in chunks of at most [`UFUNC_CHUNK`] elements,
+    /// each ufunc's operand expression goes into its own scratch chunk, NumPy's
+    /// own inner loop for the ufunc runs over it in place (as the root's
+    /// ufunc runs over the result: its values exactly, and a floating-point
+    /// exception NumPy would warn about sets the flags), and the rest of the
+    /// expression reads those chunks as leaves. Every element gets the
+    /// operations NumPy gives it, in the same order, so the values are NumPy's.
+    fn fused_staged(
+        &mut self,
+        fx: &FusedExpr,
+        insts: &[ir::Inst],
+        ptrs: &[CV],
+        strides: &[CV],
+        out: CV,
+        sink: CV,
+        n: CV,
+        strided: bool,
+        splat: &[bool],
+        scalars: &HashMap<Value, CV>,
+        flags: MemFlagsData,
+    ) -> CResult<CV> {
+        let esz = fx.dtype.itemsize();
+        let last = fx.nodes.len() - 1;
+        let ufuncs: Vec<usize> = (0..last).filter(|&p| matches!(fx.ops[p], NodeOp::Ufunc(_))).collect();
+        let result = |p: usize| insts[fx.nodes[p]].result.unwrap();
+        // Each ufunc's operand: the nodes under it, down to leaves and earlier ufuncs.
+        let mut owner: Vec<Option<usize>> = vec![None; fx.nodes.len()];
+        let pos_of: HashMap<Value, usize> = (0..fx.nodes.len()).map(|p| (result(p), p)).collect();
+        for (j, &u) in ufuncs.iter().enumerate() {
+            owner[u] = Some(j);
+            let mut todo = vec![u];
+            while let Some(p) = todo.pop() {
+                for a in self.node_args(&insts[fx.nodes[p]]) {
+                    if let Some(&c) = pos_of.get(a) {
+                        if owner[c].is_none() {
+                            owner[c] = Some(j);
+                            todo.push(c);
+                        }
+                    }
+                }
+            }
+        }
+        let mut leaves = fx.leaves.clone();
+        leaves.extend(ufuncs.iter().map(|&u| result(u)));
+        let part = |want: Option<usize>, nleaves: usize| FusedExpr {
+            nodes: (0..fx.nodes.len())
+                .filter(|p| owner[*p] == want)
+                .map(|p| fx.nodes[p])
+                .collect(),
+            ops: (0..fx.nodes.len())
+                .filter(|p| owner[*p] == want)
+                .map(|p| fx.ops[p])
+                .collect(),
+            leaves: leaves[..nleaves].to_vec(),
+            ndim: fx.ndim,
+            dtype: fx.dtype,
+            reuse: None,
+        };
+        let k = ufuncs.len() as i64;
+        let chunk = UFUNC_CHUNK;
+        let want = self.b.ins().iconst(clt::I64, k * chunk);
+        let scratch = self.call("pyston_ufunc_scratch", &[want])?[0];
+        // (no scratch memory: every lane flagged, the slow path)
+        let ones = self.b.ins().iconst(clt::I64, -1);
+        let all_bad = self.b.ins().splat(clt::I64X2, ones);
+        let (head, body, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let c = self.b.append_block_param(head, clt::I64);
+        let bad = self.b.append_block_param(head, clt::I64X2);
+        let dbad = self.b.append_block_param(done, clt::I64X2);
+        let (start, got) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(scratch, got, &[], start, &[]);
+        self.b.switch_to_block(start);
+        self.b.ins().jump(done, &[BlockArg::Value(all_bad)]);
+        self.b.switch_to_block(got);
+        let z = self.b.ins().iconst(clt::I64, 0);
+        let zv = self.b.ins().splat(clt::I64X2, z);
+        self.b.ins().jump(head, &[BlockArg::Value(z), BlockArg::Value(zv)]);
+        self.b.switch_to_block(head);
+        let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, c, n);
+        self.b.ins().brif(end, done, &[BlockArg::Value(bad)], body, &[]);
+        self.b.switch_to_block(body);
+        let left = self.b.ins().isub(n, c);
+        let cap = self.b.ins().iconst(clt::I64, chunk);
+        let small = self.b.ins().icmp(IntCC::SignedLessThan, left, cap);
+        let len = self.b.ins().select(small, left, cap);
+        // The leaves' addresses at element `c`, then the scratch chunks (adjacent elements).
+        let mut at: Vec<CV> = Vec::new();
+        let mut steps: Vec<CV> = Vec::new();
+        let mut reps: Vec<bool> = Vec::new();
+        for (i, p) in ptrs.iter().enumerate() {
+            let rep = splat.get(i).copied().unwrap_or(false);
+            let off = if strided {
+                self.b.ins().imul(c, strides[i])
+            } else if rep {
+                z
+            } else {
+                self.b.ins().imul_imm_s(c, esz)
+            };
+            at.push(self.b.ins().iadd(*p, off));
+            if strided {
+                steps.push(strides[i]);
+            }
+            reps.push(rep);
+        }
+        let unit = self.b.ins().iconst(clt::I64, esz);
+        let mut acc = bad;
+        for (j, &u) in ufuncs.iter().enumerate() {
+            let sub = part(Some(j), fx.leaves.len() + j);
+            let buf = self.b.ins().iadd_imm_s(scratch, j as i64 * chunk * esz);
+            let no_sink = self.b.ins().iconst(clt::I64, 0);
+            let b1 = self.fused_run(
+                &sub, insts, &at, &steps, buf, no_sink, len, strided, &reps, scalars, flags,
+            )?;
+            let NodeOp::Ufunc(id) = fx.ops[u] else { unreachable!() };
+            let idv = self.b.ins().iconst(clt::I64, i64::from(id));
+            let st = self.call("pyston_ufunc_loop", &[idv, buf, unit, buf, unit, len])?[0];
+            let st = self.b.ins().uextend(clt::I64, st);
+            let stv = self.b.ins().splat(clt::I64X2, st);
+            acc = self.b.ins().bor(acc, b1);
+            acc = self.b.ins().bor(acc, stv);
+            at.push(buf);
+            if strided {
+                steps.push(unit);
+            }
+            reps.push(false);
+        }
+        let main = part(None, leaves.len());
+        let off = self.b.ins().imul_imm_s(c, esz);
+        let dst = self.b.ins().iadd(out, off);
+        let b2 = self.fused_run(
+            &main, insts, &at, &steps, dst, sink, len, strided, &reps, scalars, flags,
+        )?;
+        let acc = self.b.ins().bor(acc, b2);
+        let c1 = self.b.ins().iadd(c, len);
+        self.b.ins().jump(head, &[BlockArg::Value(c1), BlockArg::Value(acc)]);
         self.b.switch_to_block(done);
         Ok(dbad)
     }

@@ -76,6 +76,8 @@ fn plans(input: &str, passes: &[&dyn Pass]) -> Result<Vec<(&'static str, String)
         describe_plans: true,
         str_layout: None,
         scalar_ufuncs: false,
+        np_names: &std::collections::HashMap::new(),
+        power_square: false,
     };
     codegen::plan_only(&f, &t, &cenv).map_err(|e| format!("plan error: {e}"))
 }

@@ -1591,6 +1591,24 @@ fn result_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Ty> {
 }
 
 impl<'py> CompileEnv<'py> {
+    /// The callable globals that are `numpy.<name>` itself, by id (see
+    /// `CodegenEnv::np_names`).
+    pub fn np_names(&self) -> HashMap<u32, String> {
+        let py = self.py;
+        let Some(np) = loaded_module(py, "numpy") else {
+            return HashMap::new();
+        };
+        self.pyfuncs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                let f = f.bind(py);
+                let name: String = f.getattr("__name__").ok()?.extract().ok()?;
+                np.getattr(name.as_str()).ok()?.is(f).then_some((i as u32, name))
+            })
+            .collect()
+    }
+
     /// An empty environment for compiling a function of `env`.
     pub fn new(py: Python<'py>, env: Arc<PyEnv>) -> Self {
         CompileEnv {

@@ -543,6 +543,7 @@ fn codegen_into(
         numeric_passes()?
     };
     let sites = call_sites(&cenv.pycalls);
+    let np_names = cenv.np_names();
     let cg_env = CodegenEnv {
         callees: &cenv.callees,
         array_consts: &cenv.arrays,
@@ -561,6 +562,8 @@ fn codegen_into(
         describe_plans: passes.iter().any(|p| dump_wanted(p.name())),
         str_layout: crate::helpers::str_layout(),
         scalar_ufuncs: crate::helpers::small::pyston_scalar_ufuncs_ok() != 0,
+        np_names: &np_names,
+        power_square: crate::helpers::small::power_square_ok(),
     };
     let sig = codegen::entry_signature(jit.module.isa().default_call_conv());
     ctx.func = cranelift_codegen::ir::Function::with_name_signature(

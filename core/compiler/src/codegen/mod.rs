@@ -95,6 +95,13 @@ pub struct CodegenEnv<'a> {
     /// NumPy's own calls do (NumPy 2; `pyston_scalar_ufuncs_ok`), known when
     /// compiling: the licm pass hoists such calls only then.
     pub scalar_ufuncs: bool,
+    /// The NumPy functions among the callable globals (`numpy function #i`,
+    /// `from numpy import tanh`) by their name in `numpy` (the object
+    /// `numpy.<name>` itself): the passes treat `tanh(x)` as `np.tanh(x)`.
+    pub np_names: &'a HashMap<u32, String>,
+    /// Whether `np.power(x, 2)` of a float array is `x * x` in this NumPy
+    /// (measured by the runtime: NumPy 2 squares, 1.26 calls `pow`).
+    pub power_square: bool,
 }
 
 pub struct Output {

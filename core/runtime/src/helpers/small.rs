@@ -219,6 +219,66 @@ pub extern "C" fn pyston_scalar_ufuncs_ok() -> i64 {
     SCALAR_LOOPS.load(Ordering::Relaxed)
 }
 
+/// Whether `np.power(x, 2)` of float64 and float32 arrays is `x * x` bit for
+/// bit in this NumPy (2.x; 1.26 calls `pow`, which differs by an ulp):
+/// measured once ([`measure_power_square`]).
+static POWER_SQUARE: AtomicI64 = AtomicI64::new(0);
+
+/// Whether compiled code may compute `np.power(x, 2)` as `x * x` (known when compiling).
+pub fn power_square_ok() -> bool {
+    POWER_SQUARE.load(Ordering::Relaxed) != 0
+}
+
+/// `np.power(x, 2)` against `x * x` on values of every magnitude (both signs,
+/// subnormal to overflowing, zeros, infinities and NaN), in float64 and
+/// float32, at several lengths (NumPy's SIMD loops and their tails).
+fn measure_power_square(py: Python<'_>) -> PyResult<bool> {
+    let np = py.import("numpy")?;
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut vals: Vec<f64> = vec![
+        0.0,
+        -0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        1e-310,
+        1e200,
+        3.0,
+    ];
+    while vals.len() < 4099 {
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        let r = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let m = 1.0 + (r >> 12) as f64 / (1u64 << 52) as f64;
+        let e = ((r & 0x3FF) as i32) - 512;
+        vals.push(if r & 0x400 != 0 { -m } else { m } * 2f64.powi(e));
+    }
+    let kw = pyo3::types::PyDict::new(py);
+    kw.set_item("all", "ignore")?;
+    let es = np.getattr("errstate")?.call((), Some(&kw))?;
+    es.call_method0("__enter__")?;
+    let check = || -> PyResult<bool> {
+        let a = f64_array(py, &vals)?;
+        for dt in ["float64", "float32"] {
+            let x = a.call_method1("astype", (dt,))?;
+            for n in [1usize, 2, 3, 5, 8, 15, 17, 4099] {
+                let v = x.get_item(pyo3::types::PySlice::new(py, 0, n as isize, 1))?;
+                let p = np.getattr("power")?.call1((&v, 2))?;
+                let q = np.getattr("multiply")?.call1((&v, &v))?;
+                let same: bool = p.call_method0("tobytes")?.eq(q.call_method0("tobytes")?)?;
+                if !same {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    };
+    let r = check();
+    es.call_method1("__exit__", (py.None(), py.None(), py.None()))?;
+    r
+}
+
 /// The length up to which compiled code may compute a float64 `np.dot` itself.
 pub extern "C" fn pyston_dot_seq_limit() -> i64 {
     DOT_SEQ_LIMIT.load(Ordering::Relaxed)
@@ -275,6 +335,7 @@ pub fn calibrate(py: Python<'_>) {
         // NumPy 2.5 deprecates adding a Python int to a time value.
         pyston_compiler::types::set_int_counts_warn((major, minor) >= (2, 5));
         let _ = LOOPS.set(find_loops(py).unwrap_or_default());
+        POWER_SQUARE.store(i64::from(measure_power_square(py).unwrap_or(false)), Ordering::Relaxed);
     });
 }
 
@@ -746,6 +807,8 @@ pub extern "C" fn pyston_pw_combine(n: i64, f32: i32) -> f64 {
 thread_local! {
     /// [`pyston_row_scratch`]'s row.
     static ROW: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// [`pyston_ufunc_scratch`]'s chunks.
+    static UFUNC_CHUNKS: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A scratch row of at least `n` float64s for compiled code on this thread
@@ -753,7 +816,19 @@ thread_local! {
 /// call on this thread, which nothing between its uses makes. 0 when it
 /// cannot be allocated (compiled code then takes the slow path).
 pub extern "C" fn pyston_row_scratch(n: i64) -> i64 {
-    ROW.with(|r| {
+    scratch_of(&ROW, n)
+}
+
+/// Scratch chunks of at least `n` float64s in all for compiled code on this
+/// thread (the fusion pass's ufuncs inside expressions, `fuse::fused_staged`,
+/// which may run inside a row of [`pyston_row_scratch`]): as that row, 0
+/// when it cannot be allocated.
+pub extern "C" fn pyston_ufunc_scratch(n: i64) -> i64 {
+    scratch_of(&UFUNC_CHUNKS, n)
+}
+
+fn scratch_of(key: &'static std::thread::LocalKey<std::cell::RefCell<Vec<f64>>>, n: i64) -> i64 {
+    key.with(|r| {
         let mut r = r.borrow_mut();
         let n = n.max(1) as usize;
         let have = r.len();
