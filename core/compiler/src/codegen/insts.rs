@@ -21,6 +21,69 @@ impl Gen<'_, '_> {
     /// iteration, a later instruction, a deoptimized continuation) can see them.
     /// A view a pass makes natively instead (its object is its parent's) made
     /// nothing the arena holds on its own.
+    /// `base[idx] = v` after `t = base[idx]; v = t op= x` (CPython's `base[idx]
+    /// op= x` of an array view): the view `t`, when `idx` is a basic index
+    /// (ints, slices, `None`), so that `t` is `base[idx]`'s memory.
+    fn write_back_of(&self, inst: &ir::Inst) -> Option<Value> {
+        if inst.op != Op::SetItem || inst.args.len() < 3 {
+            return None;
+        }
+        let n = inst.args.len();
+        let v = inst.args[n - 1];
+        let &(b, k) = self.defs.get(&v)?;
+        let upd = &self.f.block(b).insts[k];
+        if !matches!(upd.op, Op::Bin { inplace: true, .. }) {
+            return None;
+        }
+        let t = *upd.args.first()?;
+        let &(b, k) = self.defs.get(&t)?;
+        let view = &self.f.block(b).insts[k];
+        let basic = inst.args[1..n - 1]
+            .iter()
+            .all(|i| matches!(self.ty(*i), Ty::Int | Ty::Slice(_) | Ty::NoneT));
+        let same_kind = match (self.ty(inst.args[0]), self.ty(t), self.ty(v)) {
+            (Ty::Array(_), Ty::Array(a), Ty::Array(b)) => a.dtype == b.dtype && a.ndim == b.ndim,
+            _ => false,
+        };
+        (view.op == Op::GetItem && view.args[..] == inst.args[..n - 1] && basic && same_kind).then_some(t)
+    }
+
+    /// The `base[idx] = v` of [`write_back_of`] (`t` the view): skipped when `v`
+    /// is exactly `t`'s memory (NumPy's in-place operator returns the view it
+    /// updated), where writing it back would copy each element onto itself;
+    /// else the call into NumPy. The dying operands are released either way.
+    fn write_back(&mut self, t: Value, desc: &PyCallSite, boxed: &[(Ty, Vals)], dying: u64) -> CResult<()> {
+        let Ty::Array(at) = self.ty(t) else {
+            return Err(internal("write-back of a non-array"));
+        };
+        let s = abi::ArraySlots::new(at.ndim as usize);
+        let tv = self.use_val(t)?;
+        let vv = boxed.last().ok_or_else(|| internal("write-back value"))?.1.clone();
+        let mut same = self
+            .b
+            .ins()
+            .icmp(IntCC::Equal, tv[abi::ArraySlots::DATA], vv[abi::ArraySlots::DATA]);
+        for j in s.shapes().chain(s.strides()) {
+            let eq = self.b.ins().icmp(IntCC::Equal, tv[j], vv[j]);
+            same = self.b.ins().band(same, eq);
+        }
+        let (skip, call, merge) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(same, skip, &[], call, &[]);
+        self.b.switch_to_block(skip);
+        let ctx = self.ctx.ok_or_else(|| internal("write-back without a context"))?;
+        for (j, (ty, vals)) in boxed.iter().enumerate().take(63) {
+            if dying & (1 << j) != 0 && matches!(ty, Ty::Array(_)) {
+                self.call("pyston_release_temp", &[ctx, vals[abi::ArraySlots::OBJ]])?;
+            }
+        }
+        self.b.ins().jump(merge, &[]);
+        self.b.switch_to_block(call);
+        self.pycall(desc, boxed, None, dying)?;
+        self.b.ins().jump(merge, &[]);
+        self.b.switch_to_block(merge);
+        Ok(())
+    }
+
     pub fn dying_args(&self, args: &[Value]) -> u64 {
         let (blk, k) = self.cur_inst;
         let mut mask = 0u64;
@@ -373,6 +436,9 @@ impl Gen<'_, '_> {
                 .is_some_and(|r| matches!(self.ty(r), Ty::Array(_)) && !self.last_use.contains_key(&r))
             {
                 dying |= abi::PYCALL_DISCARD;
+            }
+            if let Some(t) = self.write_back_of(inst) {
+                return self.write_back(t, &desc, boxed, dying);
             }
             let out = self.pycall(&desc, boxed, inst.result, dying)?;
             if let Some(r) = inst.result {
