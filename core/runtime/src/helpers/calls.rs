@@ -314,6 +314,91 @@ fn decref_all(_py: Python<'_>, vals: &mut smallvec::SmallVec<[Py<PyAny>; 4]>) {
     }
 }
 
+/// Whether arguments of type `t` are boxed through the call's [`TupleCache`]:
+/// tuples of ints, floats and bools (a shape, a default `mask=(1, 0, 1)`).
+pub(crate) fn cacheable_tuple(t: &Ty) -> bool {
+    matches!(t, Ty::Tuple(ts) if !ts.is_empty() && ts.len() <= 16 && ts.iter().all(|t| matches!(t, Ty::Int | Ty::Float | Ty::Bool)))
+}
+
+/// Argument `k` (of type `t`, its slots at `*pos`) of a call, boxed.
+///
+/// A tuple of scalars is the one the same call boxed last time when that
+/// tuple is unchanged and nothing but the cache refers to it (or to a
+/// float or big int in it): no tuple and no items made per iteration (a
+/// tuple parameter `mask=(1, 0, 1)` passed to NumPy in a loop was a new
+/// tuple and three ints per call). Exact: tuples, ints, floats and bools
+/// are immutable, so an equal one holds the same values; and since no
+/// Python object holds the old tuple (or such an item), nothing can compare
+/// its identity with the one passed now, so the callee cannot tell it from
+/// a new one (CPython reuses a freed tuple's memory, and so its `id()`, as
+/// well). Ints from -5 to 256 are CPython's shared small ints, which a new
+/// tuple would hold too. A callee that kept the tuple (`self.t = t`) raises
+/// its reference count, and the next call then boxes a new one.
+fn box_arg(py: Python<'_>, desc: &PyCallDesc, k: usize, t: &Ty, slots: &[u64], pos: &mut usize) -> PyResult<Py<PyAny>> {
+    let cell = match (t, desc.tuples.0.get(k)) {
+        (Ty::Tuple(ts), Some(cell)) if cacheable_tuple(t) => Some((ts, cell)),
+        _ => None,
+    };
+    let Some((ts, cell)) = cell else {
+        return Ok(box_value(py, t, slots, pos)?.unwrap_or_else(|| py.None()));
+    };
+    // SAFETY: the GIL is held (`py`), which serialises every access to the
+    // cache (see `TupleCache`); nothing else borrows the entry meanwhile.
+    let entry = unsafe { &mut *cell.get() };
+    if let Some(o) = entry {
+        // SAFETY: `o` is a live tuple of `ts.len()` items (made below), the GIL held.
+        if unsafe { same_scalars(o.as_ptr(), ts, &slots[*pos..]) } {
+            *pos += ts.len();
+            return Ok(o.clone_ref(py));
+        }
+    }
+    let o = box_value(py, t, slots, pos)?.unwrap_or_else(|| py.None());
+    *entry = Some(o.clone_ref(py));
+    Ok(o)
+}
+
+/// Whether tuple `o`, held only by its cache, holds exactly the scalars of
+/// types `ts` in `slots`, each a value nothing else holds (or a small int
+/// or bool, shared by every tuple holding it).
+///
+/// # Safety
+/// `o` is a live tuple of `ts.len()` items; the GIL is held.
+unsafe fn same_scalars(o: *mut ffi::PyObject, ts: &[Ty], slots: &[u64]) -> bool {
+    // SAFETY: see the function's contract; each item is a live object the
+    // tuple holds, read only after its exact type is checked.
+    unsafe {
+        if ffi::Py_REFCNT(o) != 1 {
+            return false;
+        }
+        ts.iter().enumerate().all(|(i, t)| {
+            let it = ffi::PyTuple_GetItem(o, i as ffi::Py_ssize_t);
+            match t {
+                Ty::Bool => {
+                    it == if slots[i] & 0xff != 0 {
+                        ffi::Py_True()
+                    } else {
+                        ffi::Py_False()
+                    }
+                }
+                Ty::Float => {
+                    ffi::PyFloat_CheckExact(it) != 0
+                        && ffi::Py_REFCNT(it) == 1
+                        && ffi::PyFloat_AsDouble(it).to_bits() == slots[i]
+                }
+                Ty::Int => {
+                    if ffi::PyLong_CheckExact(it) == 0 {
+                        return false;
+                    }
+                    let mut overflow = 0;
+                    let v = ffi::PyLong_AsLongLongAndOverflow(it, &mut overflow);
+                    overflow == 0 && v == slots[i] as i64 && ((-5..=256).contains(&v) || ffi::Py_REFCNT(it) == 1)
+                }
+                _ => false,
+            }
+        })
+    }
+}
+
 /// # Safety
 /// As `pyston_pycall`.
 unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64, dying: u64) -> i32 {
@@ -395,8 +480,8 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 return Ok(f.bind(py).call0()?.unbind());
             }
             let mut pos = 0;
-            for t in &desc.arg_tys {
-                vals.push(box_value(py, t, slots, &mut pos)?.unwrap_or_else(|| py.None()));
+            for (k, t) in desc.arg_tys.iter().enumerate() {
+                vals.push(box_arg(py, desc, k, t, slots, &mut pos)?);
             }
             let key = |items: &[Py<PyAny>]| -> PyResult<Py<PyAny>> {
                 Ok(if items.len() == 1 {
