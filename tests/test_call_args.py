@@ -186,3 +186,18 @@ def test_memory_and_refcounts_flat_over_many_calls():
     grown = (rss_bytes() - before) / (1 << 20)
     assert grown < 20, f"RSS grew by {grown:.1f} MB"
     assert [sys.getrefcount(x) for x in (mask, db)] == refs
+
+
+def col_sums(a):
+    return a.sum(axis=0), np.mean(a, axis=0), np.sum(a, 0, keepdims=True)
+
+
+@pytest.mark.parametrize("cols", [1, 2, 31, 32, 33, 100, 600])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_column_sums_of_one_array_either_side_of_32_columns(cols, dtype):
+    # a lone array summed over axis 0: the fused loop up to 32 columns, NumPy's call past that
+    rng = rng_for(f"cols{cols}")
+    for rows in (0, 1, 7, 300):
+        a = rng.standard_normal((rows, cols)).astype(dtype)
+        assert_same(pyston.fast(col_sums), a)
+        assert_same(pyston.fast(col_sums), a[:, ::-1])

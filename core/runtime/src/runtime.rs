@@ -205,10 +205,13 @@ pub struct PyCallDesc {
 }
 
 /// One entry per argument of a call into Python: the tuple of ints, floats
-/// and bools last boxed for it, or `None`. Read and written only with the
+/// and bools last boxed for it (with the slots it was made from), or `None`. Read and written only with the
 /// GIL held (by `helpers::calls::box_arg`, inside `pycall`'s body).
 #[derive(Default)]
-pub struct TupleCache(pub Box<[std::cell::UnsafeCell<Option<Py<PyAny>>>]>);
+pub struct TupleCache(pub Box<[std::cell::UnsafeCell<Option<CachedTuple>>]>);
+
+/// A tuple a call boxed and the slots it was made from.
+pub type CachedTuple = (Py<PyAny>, smallvec::SmallVec<[u64; 4]>);
 
 // SAFETY: every access to an entry happens with the GIL held (see the type's
 // doc), which serialises them; dropping an entry's `Py` without the GIL is

@@ -342,61 +342,63 @@ fn box_arg(py: Python<'_>, desc: &PyCallDesc, k: usize, t: &Ty, slots: &[u64], p
     let Some((ts, cell)) = cell else {
         return Ok(box_value(py, t, slots, pos)?.unwrap_or_else(|| py.None()));
     };
+    let n = ts.len();
+    let now = &slots[*pos..*pos + n];
     // SAFETY: the GIL is held (`py`), which serialises every access to the
     // cache (see `TupleCache`); nothing else borrows the entry meanwhile.
     let entry = unsafe { &mut *cell.get() };
-    if let Some(o) = entry {
-        // SAFETY: `o` is a live tuple of `ts.len()` items (made below), the GIL held.
-        if unsafe { same_scalars(o.as_ptr(), ts, &slots[*pos..]) } {
-            *pos += ts.len();
+    if let Some((o, was)) = entry {
+        let same = was.iter().zip(now).zip(ts).all(|((a, b), t)| same_slot(t, *a, *b));
+        // SAFETY: `o` is a live tuple of `n` items made from the slots `was`
+        // (below), the GIL held.
+        if same && unsafe { unshared(o.as_ptr(), ts, was) } {
+            *pos += n;
             return Ok(o.clone_ref(py));
         }
     }
     let o = box_value(py, t, slots, pos)?.unwrap_or_else(|| py.None());
-    *entry = Some(o.clone_ref(py));
+    *entry = Some((o.clone_ref(py), now.iter().copied().collect()));
     Ok(o)
 }
 
-/// Whether tuple `o`, held only by its cache, holds exactly the scalars of
-/// types `ts` in `slots`, each a value nothing else holds (or a small int
-/// or bool, shared by every tuple holding it).
+/// Whether slots `a` and `b` of a value of type `t` (an int, float or bool)
+/// box to equal objects: the same bits (0.0 and -0.0 differ, as do NaNs of
+/// different payloads; a bool is its low byte).
+fn same_slot(t: &Ty, a: u64, b: u64) -> bool {
+    match t {
+        Ty::Bool => (a & 0xff != 0) == (b & 0xff != 0),
+        _ => a == b,
+    }
+}
+
+/// Whether tuple `o`, made from the slots `was` of the types `ts`, is held
+/// only by its cache, and each of its ints and floats only by it too (small
+/// ints, -5 to 256, are CPython's shared objects, which a new tuple would
+/// hold as well; bools are singletons).
 ///
 /// # Safety
 /// `o` is a live tuple of `ts.len()` items; the GIL is held.
-unsafe fn same_scalars(o: *mut ffi::PyObject, ts: &[Ty], slots: &[u64]) -> bool {
-    // SAFETY: see the function's contract; each item is a live object the
-    // tuple holds, read only after its exact type is checked.
+unsafe fn unshared(o: *mut ffi::PyObject, ts: &[Ty], was: &[u64]) -> bool {
+    // SAFETY: see the function's contract; each item is a live object the tuple holds.
     unsafe {
-        if ffi::Py_REFCNT(o) != 1 {
-            return false;
-        }
-        ts.iter().enumerate().all(|(i, t)| {
-            let it = ffi::PyTuple_GetItem(o, i as ffi::Py_ssize_t);
-            match t {
-                Ty::Bool => {
-                    it == if slots[i] & 0xff != 0 {
-                        ffi::Py_True()
-                    } else {
-                        ffi::Py_False()
-                    }
-                }
-                Ty::Float => {
-                    ffi::PyFloat_CheckExact(it) != 0
-                        && ffi::Py_REFCNT(it) == 1
-                        && ffi::PyFloat_AsDouble(it).to_bits() == slots[i]
-                }
-                Ty::Int => {
-                    if ffi::PyLong_CheckExact(it) == 0 {
-                        return false;
-                    }
-                    let mut overflow = 0;
-                    let v = ffi::PyLong_AsLongLongAndOverflow(it, &mut overflow);
-                    overflow == 0 && v == slots[i] as i64 && ((-5..=256).contains(&v) || ffi::Py_REFCNT(it) == 1)
-                }
-                _ => false,
-            }
-        })
+        ffi::Py_REFCNT(o) == 1
+            && ts.iter().zip(was).enumerate().all(|(i, (t, v))| match t {
+                Ty::Int if (-5..=256).contains(&(*v as i64)) => true,
+                Ty::Int | Ty::Float => ffi::Py_REFCNT(ffi::PyTuple_GetItem(o, i as ffi::Py_ssize_t)) == 1,
+                _ => true,
+            })
     }
+}
+
+/// The object pointers of `objs`, without copying them out (this is on the
+/// path of every call into NumPy, where collecting them into a vector cost
+/// more than the rest of passing the arguments).
+fn as_ptrs(objs: &[Py<PyAny>]) -> &[*mut ffi::PyObject] {
+    const _: () = assert!(std::mem::size_of::<Py<PyAny>>() == std::mem::size_of::<*mut ffi::PyObject>());
+    // SAFETY: `Py<T>` is `#[repr(transparent)]` over `NonNull<ffi::PyObject>`
+    // (pyo3's own layout guarantee), which has the layout of `*mut PyObject`;
+    // the slice borrows `objs`, so every pointer stays a live object for it.
+    unsafe { std::slice::from_raw_parts(objs.as_ptr() as *const *mut ffi::PyObject, objs.len()) }
 }
 
 /// # Safety
@@ -496,8 +498,7 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 let name = desc
                     .method_name
                     .get_or_init(|| pyo3::types::PyString::intern(py, m).into_any().unbind());
-                let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 6]> = vals.iter().map(|v| v.as_ptr()).collect();
-                if let Some(r) = crate::runtime::vectorcall_method(py, name.bind(py), &ptrs) {
+                if let Some(r) = crate::runtime::vectorcall_method(py, name.bind(py), as_ptrs(&vals)) {
                     return Ok(r?.unbind());
                 }
             }
@@ -531,9 +532,7 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                     }
                     if desc.direct {
                         if desc.kw.is_empty() {
-                            let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 6]> =
-                                rest.iter().map(|v| v.as_ptr()).collect();
-                            return Ok(crate::runtime::vectorcall(py, &callee, &ptrs)?.unbind());
+                            return Ok(crate::runtime::vectorcall(py, &callee, as_ptrs(rest))?.unbind());
                         }
                         let kwargs = PyDict::new(py);
                         for (k, v) in desc.kw.iter().zip(&rest[npos..]) {
