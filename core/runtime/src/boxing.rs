@@ -916,10 +916,30 @@ pub fn unbox_value(py: Python<'_>, t: &Ty, obj: &Bound<'_, PyAny>, out: &mut Vec
 }
 
 /// The slots of a NumPy scalar of dtype `d` (the caller checked its type).
+///
+/// The value is read where NumPy's scalar objects keep it (`obval`, right
+/// after `PyObject_HEAD`: `Py<Type>ScalarObject` in NumPy's
+/// `arrayscalars.h`, the same offset for every numeric, bool and time
+/// scalar, and for a subclass, which extends the object after it), not
+/// through `PyArray_ScalarAsCtype`, whose descriptor lookup from the type
+/// cost more than the rest of unboxing a reduction's or `.all()`'s result
+/// on every call into NumPy that returns one. (Record scalars, whose
+/// `obval` is a pointer, take NumPy's function.)
 pub(crate) fn np_scalar_slots<S: Extend<u64>>(py: Python<'_>, d: Dtype, obj: &Bound<'_, PyAny>, out: &mut S) {
     let mut buf = [0u64; 2];
-    // SAFETY: `obj` is a NumPy scalar of dtype `d`; the buffer holds 16 bytes.
-    unsafe { PY_ARRAY_API.PyArray_ScalarAsCtype(py, obj.as_ptr(), buf.as_mut_ptr() as *mut _) };
+    if d.is_record() {
+        // SAFETY: `obj` is a NumPy scalar of dtype `d`; the buffer holds 16 bytes.
+        unsafe { PY_ARRAY_API.PyArray_ScalarAsCtype(py, obj.as_ptr(), buf.as_mut_ptr() as *mut _) };
+    } else {
+        // SAFETY: `obj` is a live NumPy scalar of the non-record dtype `d`
+        // (the caller checked its type), whose value of `d.itemsize()` bytes
+        // (at most 16) starts `FLOAT_VALUE_OFFSET` bytes into the object;
+        // copied byte-wise into the 16-byte buffer (no alignment assumed).
+        unsafe {
+            let src = (obj.as_ptr() as *const u8).add(crate::helpers::lists::FLOAT_VALUE_OFFSET);
+            std::ptr::copy_nonoverlapping(src, buf.as_mut_ptr() as *mut u8, d.itemsize().clamp(0, 16) as usize);
+        }
+    }
     match d {
         Dtype::Bool | Dtype::Int8 | Dtype::UInt8 => out.extend([buf[0] & 0xff]),
         Dtype::Int16 | Dtype::UInt16 | Dtype::Float16 => out.extend([buf[0] & 0xffff]),

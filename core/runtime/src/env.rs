@@ -1713,6 +1713,7 @@ impl CompileEnv<'_> {
             line,
             located: Default::default(),
             method_name: Default::default(),
+            tuples: crate::runtime::TupleCache::for_args(args),
             inplace: None,
             native: None,
             mt: None,

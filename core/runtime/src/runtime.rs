@@ -199,6 +199,34 @@ pub struct PyCallDesc {
     pub direct: bool,
     /// A method's name as a `str`, made on first use (a direct method call).
     pub method_name: std::sync::OnceLock<Py<PyAny>>,
+    /// The tuples of scalars this call last passed, by argument (see
+    /// `helpers::calls::box_arg`): reused while nothing else holds them.
+    pub tuples: TupleCache,
+}
+
+/// One entry per argument of a call into Python: the tuple of ints, floats
+/// and bools last boxed for it (with the slots it was made from), or `None`. Read and written only with the
+/// GIL held (by `helpers::calls::box_arg`, inside `pycall`'s body).
+#[derive(Default)]
+pub struct TupleCache(pub Box<[std::cell::UnsafeCell<Option<CachedTuple>>]>);
+
+/// A tuple a call boxed and the slots it was made from.
+pub type CachedTuple = (Py<PyAny>, smallvec::SmallVec<[u64; 4]>);
+
+// SAFETY: every access to an entry happens with the GIL held (see the type's
+// doc), which serialises them; dropping an entry's `Py` without the GIL is
+// pyo3's deferred decref.
+unsafe impl Sync for TupleCache {}
+
+impl TupleCache {
+    /// Room for the arguments of types `args` that are tuples of scalars.
+    pub fn for_args(args: &[Ty]) -> Self {
+        if args.iter().any(crate::helpers::calls::cacheable_tuple) {
+            TupleCache(args.iter().map(|_| std::cell::UnsafeCell::new(None)).collect())
+        } else {
+            TupleCache::default()
+        }
+    }
 }
 
 impl PyCallDesc {

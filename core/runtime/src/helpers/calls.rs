@@ -314,6 +314,93 @@ fn decref_all(_py: Python<'_>, vals: &mut smallvec::SmallVec<[Py<PyAny>; 4]>) {
     }
 }
 
+/// Whether arguments of type `t` are boxed through the call's [`TupleCache`]:
+/// tuples of ints, floats and bools (a shape, a default `mask=(1, 0, 1)`).
+pub(crate) fn cacheable_tuple(t: &Ty) -> bool {
+    matches!(t, Ty::Tuple(ts) if !ts.is_empty() && ts.len() <= 16 && ts.iter().all(|t| matches!(t, Ty::Int | Ty::Float | Ty::Bool)))
+}
+
+/// Argument `k` (of type `t`, its slots at `*pos`) of a call, boxed.
+///
+/// A tuple of scalars is the one the same call boxed last time when that
+/// tuple is unchanged and nothing but the cache refers to it (or to a
+/// float or big int in it): no tuple and no items made per iteration (a
+/// tuple parameter `mask=(1, 0, 1)` passed to NumPy in a loop was a new
+/// tuple and three ints per call). Exact: tuples, ints, floats and bools
+/// are immutable, so an equal one holds the same values; and since no
+/// Python object holds the old tuple (or such an item), nothing can compare
+/// its identity with the one passed now, so the callee cannot tell it from
+/// a new one (CPython reuses a freed tuple's memory, and so its `id()`, as
+/// well). Ints from -5 to 256 are CPython's shared small ints, which a new
+/// tuple would hold too. A callee that kept the tuple (`self.t = t`) raises
+/// its reference count, and the next call then boxes a new one.
+fn box_arg(py: Python<'_>, desc: &PyCallDesc, k: usize, t: &Ty, slots: &[u64], pos: &mut usize) -> PyResult<Py<PyAny>> {
+    let cell = match (t, desc.tuples.0.get(k)) {
+        (Ty::Tuple(ts), Some(cell)) if cacheable_tuple(t) => Some((ts, cell)),
+        _ => None,
+    };
+    let Some((ts, cell)) = cell else {
+        return Ok(box_value(py, t, slots, pos)?.unwrap_or_else(|| py.None()));
+    };
+    let n = ts.len();
+    let now = &slots[*pos..*pos + n];
+    // SAFETY: the GIL is held (`py`), which serialises every access to the
+    // cache (see `TupleCache`); nothing else borrows the entry meanwhile.
+    let entry = unsafe { &mut *cell.get() };
+    if let Some((o, was)) = entry {
+        let same = was.iter().zip(now).zip(ts).all(|((a, b), t)| same_slot(t, *a, *b));
+        // SAFETY: `o` is a live tuple of `n` items made from the slots `was`
+        // (below), the GIL held.
+        if same && unsafe { unshared(o.as_ptr(), ts, was) } {
+            *pos += n;
+            return Ok(o.clone_ref(py));
+        }
+    }
+    let o = box_value(py, t, slots, pos)?.unwrap_or_else(|| py.None());
+    *entry = Some((o.clone_ref(py), now.iter().copied().collect()));
+    Ok(o)
+}
+
+/// Whether slots `a` and `b` of a value of type `t` (an int, float or bool)
+/// box to equal objects: the same bits (0.0 and -0.0 differ, as do NaNs of
+/// different payloads; a bool is its low byte).
+fn same_slot(t: &Ty, a: u64, b: u64) -> bool {
+    match t {
+        Ty::Bool => (a & 0xff != 0) == (b & 0xff != 0),
+        _ => a == b,
+    }
+}
+
+/// Whether tuple `o`, made from the slots `was` of the types `ts`, is held
+/// only by its cache, and each of its ints and floats only by it too (small
+/// ints, -5 to 256, are CPython's shared objects, which a new tuple would
+/// hold as well; bools are singletons).
+///
+/// # Safety
+/// `o` is a live tuple of `ts.len()` items; the GIL is held.
+unsafe fn unshared(o: *mut ffi::PyObject, ts: &[Ty], was: &[u64]) -> bool {
+    // SAFETY: see the function's contract; each item is a live object the tuple holds.
+    unsafe {
+        ffi::Py_REFCNT(o) == 1
+            && ts.iter().zip(was).enumerate().all(|(i, (t, v))| match t {
+                Ty::Int if (-5..=256).contains(&(*v as i64)) => true,
+                Ty::Int | Ty::Float => ffi::Py_REFCNT(ffi::PyTuple_GetItem(o, i as ffi::Py_ssize_t)) == 1,
+                _ => true,
+            })
+    }
+}
+
+/// The object pointers of `objs`, without copying them out (this is on the
+/// path of every call into NumPy, where collecting them into a vector cost
+/// more than the rest of passing the arguments).
+fn as_ptrs(objs: &[Py<PyAny>]) -> &[*mut ffi::PyObject] {
+    const _: () = assert!(std::mem::size_of::<Py<PyAny>>() == std::mem::size_of::<*mut ffi::PyObject>());
+    // SAFETY: `Py<T>` is `#[repr(transparent)]` over `NonNull<ffi::PyObject>`
+    // (pyo3's own layout guarantee), which has the layout of `*mut PyObject`;
+    // the slice borrows `objs`, so every pointer stays a live object for it.
+    unsafe { std::slice::from_raw_parts(objs.as_ptr() as *const *mut ffi::PyObject, objs.len()) }
+}
+
 /// # Safety
 /// As `pyston_pycall`.
 unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64, dying: u64) -> i32 {
@@ -395,8 +482,8 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 return Ok(f.bind(py).call0()?.unbind());
             }
             let mut pos = 0;
-            for t in &desc.arg_tys {
-                vals.push(box_value(py, t, slots, &mut pos)?.unwrap_or_else(|| py.None()));
+            for (k, t) in desc.arg_tys.iter().enumerate() {
+                vals.push(box_arg(py, desc, k, t, slots, &mut pos)?);
             }
             let key = |items: &[Py<PyAny>]| -> PyResult<Py<PyAny>> {
                 Ok(if items.len() == 1 {
@@ -411,8 +498,7 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                 let name = desc
                     .method_name
                     .get_or_init(|| pyo3::types::PyString::intern(py, m).into_any().unbind());
-                let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 6]> = vals.iter().map(|v| v.as_ptr()).collect();
-                if let Some(r) = crate::runtime::vectorcall_method(py, name.bind(py), &ptrs) {
+                if let Some(r) = crate::runtime::vectorcall_method(py, name.bind(py), as_ptrs(&vals)) {
                     return Ok(r?.unbind());
                 }
             }
@@ -446,9 +532,7 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
                     }
                     if desc.direct {
                         if desc.kw.is_empty() {
-                            let ptrs: smallvec::SmallVec<[*mut ffi::PyObject; 6]> =
-                                rest.iter().map(|v| v.as_ptr()).collect();
-                            return Ok(crate::runtime::vectorcall(py, &callee, &ptrs)?.unbind());
+                            return Ok(crate::runtime::vectorcall(py, &callee, as_ptrs(rest))?.unbind());
                         }
                         let kwargs = PyDict::new(py);
                         for (k, v) in desc.kw.iter().zip(&rest[npos..]) {
@@ -688,7 +772,13 @@ fn view_of(src: &pyston_compiler::types::ArrTy, slots: &[u64], idx: &[Ty]) -> Op
                         0
                     }
                 } else if start < stop {
-                    (stop - start - 1) / step + 1
+                    // (the common unit step without a division, which cost a
+                    // tenth of this function on every `a[:, i:i + k]` in a loop)
+                    if step == 1 {
+                        stop - start
+                    } else {
+                        (stop - start - 1) / step + 1
+                    }
                 } else {
                     0
                 };

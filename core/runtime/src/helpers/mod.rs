@@ -3,7 +3,7 @@
 //! `crate::jit::symbols` gives each its address.
 
 mod arrays;
-mod calls;
+pub(crate) mod calls;
 mod dicts;
 pub mod distributions;
 pub mod exceptions;
