@@ -2,7 +2,10 @@
 
 `enumerate`/`zip`/`reversed` loops, iteration over array rows, `in` on tuples and
 ranges, `is None`; `try`/`except` in a loop (5% of the iterations raise), a
-lambda and a nested `def` capturing variables, a function passed as an argument
+lambda and a nested `def` capturing variables, `iter()`/`next()` (a first item then a
+`for` over the rest, a `while` loop ended by `except StopIteration`, and the first-match
+idiom `next(genexp, default)`; Numba compiles only the first: `-` where it does not),
+a function passed as an argument
 (Numba gets an `njit` function; it has no `except ZeroDivisionError`); lists built,
 appended to and iterated, list comprehensions, `sum` of a generator expression and
 dict counting, loops over `d.items()` (of an argument and of a dict the kernel builds) and over a set (lists, dicts and sets are real
@@ -101,6 +104,33 @@ def first_above(a, t):
     if found is None:
         return -1
     return found
+
+
+def next_then_rest(a):
+    it = iter(a)
+    prev = next(it)
+    s = 0.0
+    for x in it:
+        d = x - prev
+        s += d * d
+        prev = x
+    return s
+
+
+def next_until_stop(a):
+    it = iter(a)
+    s = 0.0
+    while True:
+        try:
+            x = next(it)
+        except StopIteration:
+            break
+        s += x * x
+    return s
+
+
+def first_match_index(a, t):
+    return next((i for i, x in enumerate(a) if x > t), -1)
 
 
 def list_build_sum(a):
@@ -358,6 +388,7 @@ def make_cases(n):
     big = rng.integers(0, 2**40, n)
     m = rng.standard_normal((n // 50, 50))
     coef = rng.standard_normal(n) * 1e-3
+    ramp = np.linspace(0.0, 1.0, n)  # (the first item above 0.95 is 95% of the way in)
     den = rng.standard_normal(n)
     den[rng.random(n) < 0.05] = 0.0  # 5% of the divisions raise
     nb_poly = numba.njit(poly) if numba is not None else None
@@ -371,6 +402,9 @@ def make_cases(n):
         ("x in (2, 3, 5, ...)", count_small_primes, (ints,)),
         ("x in range(lo, hi, 3)", count_in_window, (ints, 5, 40)),
         ("enumerate + is None", first_above, (a, 4.5)),
+        ("next(it), then for x in it", next_then_rest, (a,)),
+        ("while: next(it) / StopIteration", next_until_stop, (a,)),
+        ("next((i for i, x in ...), -1)", first_match_index, (ramp, 0.95)),
         ("list append + sum (np)", list_build_sum, (a,)),
         ("list append + sum (float)", list_float_build_sum, (n,)),
         ("[x*x for x in a if x > t]", comprehension_filter, (a, 0.5)),

@@ -1041,6 +1041,7 @@ fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopV
             // from a latch stepping this parameter with range_next.
             let mut start = None;
             let mut stepped = None;
+            let mut entries = 0;
             for &p in &preds[header.0 as usize] {
                 for e in f.block(p).term.successors() {
                     if e.block != header {
@@ -1054,7 +1055,10 @@ fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopV
                         .find(|i| i.result == Some(a) && i.op == Op::RangeNext);
                     match next {
                         Some(i) if i.args[0] == param => stepped = Some(i.args[1]),
-                        _ => start = Some((p, a)),
+                        _ => {
+                            start = Some((p, a));
+                            entries += 1;
+                        }
                     }
                 }
             }
@@ -1078,8 +1082,10 @@ fn loop_vars(f: &Function, consts: &HashMap<Value, i64>) -> HashMap<Value, LoopV
                 .find(|i| i.op == Op::RangeLen && i.args[1] == start && i.args[3] == step);
             // A loop counter: starts at 0, steps by 1 and the header runs the body
             // while `counter < stop` (`for x in seq` iterates with such a counter
-            // over `[0, len(seq))`).
-            if range.is_none() && consts.get(&start) == Some(&0) && consts.get(&step) == Some(&1) {
+            // over `[0, len(seq))`; a `for` loop over an iterator the function
+            // steps, from the items taken so far, whose start is guarded).
+            let counter_start = consts.get(&start) == Some(&0) || entries == 1;
+            if range.is_none() && counter_start && consts.get(&step) == Some(&1) {
                 if let Some(stop) = header_bound(f, header, param) {
                     out.insert(
                         param,

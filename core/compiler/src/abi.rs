@@ -477,16 +477,21 @@ pub enum LazyExc {
     /// NumPy's `IndexError` of an integer index `index` out of bounds for
     /// axis `axis` of size `size` (an array's `a[i, ...]`).
     IndexOob { index: i64, axis: u32, size: i64 },
+    /// `StopIteration()` of `next(it)` on an exhausted iterator.
+    StopIteration,
 }
 
 const LAZY_DIV_OPS: [BinOp; 3] = [BinOp::Div, BinOp::FloorDiv, BinOp::Mod];
 const LAZY_INDEX_KIND: i64 = 6;
+const LAZY_STOP_KIND: i64 = 7;
 /// Bits of an `IndexOob`'s size and (signed) index in the tagged word.
 const LAZY_INDEX_BITS: u32 = 27;
 
 impl LazyExc {
-    /// The kind bits (`(tag >> 1) & 7`) of an `IndexOob`; the others are `ZeroDiv`s.
+    /// The kind bits (`(tag >> 1) & 7`) of an `IndexOob`; of a `StopIteration`;
+    /// the others are `ZeroDiv`s.
     pub const INDEX_KIND: i64 = LAZY_INDEX_KIND;
+    pub const STOP_KIND: i64 = LAZY_STOP_KIND;
 
     /// The tagged word standing for the exception (None: its operands do not fit).
     pub fn tag(self) -> Option<i64> {
@@ -508,6 +513,7 @@ impl LazyExc {
                         | ((index & mask) << (10 + LAZY_INDEX_BITS)),
                 )
             }
+            LazyExc::StopIteration => Some((LAZY_STOP_KIND << 1) | 1),
         }
     }
 
@@ -517,6 +523,9 @@ impl LazyExc {
             return None;
         }
         let k = (t >> 1) & 7;
+        if k == LAZY_STOP_KIND {
+            return Some(LazyExc::StopIteration);
+        }
         if k == LAZY_INDEX_KIND {
             let mask = (1i64 << LAZY_INDEX_BITS) - 1;
             return Some(LazyExc::IndexOob {
@@ -589,6 +598,7 @@ mod tests {
         ] {
             all.push(LazyExc::IndexOob { index, axis, size });
         }
+        all.push(LazyExc::StopIteration);
         for k in all {
             let t = k.tag().unwrap();
             assert_eq!(t & 1, 1);

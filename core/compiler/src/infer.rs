@@ -739,6 +739,8 @@ impl Infer<'_> {
             // `raise ... from ...` is built by the interpreter tier (the block is cold), and
             // `try` handlers run there too (they are reached by exceptional edges only).
             Op::RaiseFrom => return Err(CompileError::typing(span, "raise")),
+            // (raises `StopIteration` natively: see `codegen`)
+            Op::Exhausted { .. } => return Ok(None),
             Op::CaughtExc => Ty::Obj(ObjClass::Exception),
             Op::ExcMatch => {
                 let class = |t: &Ty| *t == Ty::Obj(ObjClass::ExcClass);
@@ -1050,8 +1052,33 @@ impl Infer<'_> {
                 Ty::Int
             }
             Op::RangeNext => Ty::Int,
+            Op::Builtin(name) if name == "known" => {
+                // A callee (or a method's receiver) the lowering assumed cannot raise
+                // StopIteration inside a generator expression (`lower/iters.rs`): a
+                // builtin, NumPy's, a module's or a value's compiled code knows; not
+                // code of the user's (a function, a namedtuple's class or methods).
+                let user = matches!(
+                    &args[0],
+                    Ty::Func(_)
+                        | Ty::NamedTupleClass(_)
+                        | Ty::NamedTuple(..)
+                        | Ty::Obj(ObjClass::Function | ObjClass::ExcClass | ObjClass::Exception)
+                );
+                if user {
+                    return Err(CompileError::typing(
+                        span,
+                        format!(
+                            "a call of a '{}' inside a generator expression that was taken for a builtin",
+                            py_name(&args[0])
+                        ),
+                    ));
+                }
+                return Ok(None);
+            }
             Op::Builtin(name) => {
                 let want = match name.as_str() {
+                    "iter" => Builtin::Iter,
+                    "next" => Builtin::Next,
                     "range" => Builtin::Range,
                     "enumerate" => Builtin::Enumerate,
                     "zip" => Builtin::Zip,
@@ -1569,6 +1596,14 @@ impl Infer<'_> {
                             span,
                             "tuple() is supported in compiled code only as tuple(genexp) over tuples whose lengths \
                              are known (an array's .shape, np.ndindex's indexes, tuple parameters)",
+                        ));
+                    }
+                    Iter | Next => {
+                        return Err(CompileError::typing(
+                            span,
+                            "iter() and next() are supported in compiled code on a local iterator bound once \
+                             (`it = iter(x)`) and only stepped there (next(it), next(it, default), `for` loops, \
+                             sum/min/max/any/all/list of it), not passed on, returned or stored",
                         ));
                     }
                     Map | Filter => {

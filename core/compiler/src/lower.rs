@@ -20,6 +20,7 @@ mod comp;
 mod exceptions;
 pub mod generators;
 pub mod inline;
+mod iters;
 
 pub fn lower(def: &FunctionDef) -> CResult<ir::Function> {
     lower_with(
@@ -111,6 +112,11 @@ pub fn lower_with(
         rev_seqs: Vec::new(),
         maybe_unbound: HashSet::new(),
         comp_reads: HashMap::new(),
+        iter_names: HashSet::new(),
+        iters: HashMap::new(),
+        gen_frames: Vec::new(),
+        pending: None,
+        map_fold: false,
     };
     crate::hir::walk_stmts(&def.body, &mut |e| match e.kind {
         ExprKind::Lambda(..) => {
@@ -127,6 +133,7 @@ pub fn lower_with(
         Some(counts) => iterator_vars(&l, &def.body, &counts),
         None => def.body.clone(),
     };
+    l.iter_names = l.iterator_locals(&body, &def.params);
     let entry = l.new_block();
     l.seal(entry);
     for p in &def.params {
@@ -586,6 +593,20 @@ struct Lowerer {
     /// generator expressions (by the name's span and name): the scope CPython
     /// reads them in.
     comp_reads: HashMap<(Span, String), ReadScope>,
+    /// The locals holding iterators the lowering steps itself (`lower/iters.rs`),
+    /// and the state of each bound so far.
+    iter_names: HashSet<String>,
+    iters: HashMap<String, iters::IterState>,
+    /// The generator frames being lowered (innermost last: generator
+    /// expressions, inlined generators' bodies, map()'s function), each with
+    /// `handlers.len()` where it starts: a StopIteration that reaches one
+    /// leaves it (PEP 479).
+    gen_frames: Vec<(usize, iters::Frame)>,
+    /// `next(genexp, default)`'s default, evaluated by the generator's first
+    /// `for` loop once its iterable is set up (hidden variable, expression).
+    pending: Option<(String, Expr)>,
+    /// The next fold is map()'s or filter()'s (`gen_call`).
+    map_fold: bool,
 }
 
 impl Lowerer {
@@ -820,6 +841,12 @@ impl Lowerer {
                         "lambdas other than `name = lambda ...` bound once at the top of the function are not supported yet",
                     ));
                 }
+            }
+            StmtKind::Assign(targets, value)
+                if matches!(targets.as_slice(), [Target::Name(n, _)] if self.iter_names.contains(n)) =>
+            {
+                let [Target::Name(n, _)] = targets.as_slice() else { unreachable!() };
+                self.bind_iterator(n, value, span)?;
             }
             StmtKind::Assign(targets, value) => {
                 let v = self.expr(value)?;
@@ -1087,10 +1114,26 @@ impl Lowerer {
             }
             _ => iter,
         };
+        // (`next(genexp, default)`'s default: evaluated once the iterable is set up)
+        let pending = self.pending.take();
+        let iterator = match &iter.kind {
+            ExprKind::Name(n) => self.iter_names.contains(n),
+            _ => self.iter_call(iter).is_some(),
+        };
+        if iterator {
+            let Some(st) = self.stepped_iterator(iter)? else {
+                return Err(CompileError::internal("a for loop over no iterator"));
+            };
+            self.run_pending(pending)?;
+            return self.for_iterator(&st, target, body, orelse, span);
+        }
         if let ExprKind::Call(f, args, kws) = &iter.kind {
             if let ExprKind::Name(n) = &f.kind {
                 if kws.is_empty() && !self.locals.contains(n) && self.gens.contains_key(n) {
                     let def = self.gens[n].clone();
+                    if pending.is_some() {
+                        return Err(CompileError::internal("a default before an inlined generator"));
+                    }
                     if self.inline_generator(n, &def, args, (target, body, orelse), span)? {
                         return Ok(());
                     }
@@ -1109,6 +1152,7 @@ impl Lowerer {
                 .map(|c| self.emit_cur(Op::Const(Const::Int(*c)), vec![], iter.span))
                 .collect();
             self.emit_cur(Op::RangeLen, vec![rf, consts[0], consts[1], consts[2]], iter.span);
+            self.run_pending(pending)?;
             let mut v = values.0;
             while (values.2 > 0 && v < values.1) || (values.2 < 0 && v > values.1) {
                 let c = self.emit_cur(Op::Const(Const::Int(v)), vec![], iter.span);
@@ -1119,7 +1163,7 @@ impl Lowerer {
             return self.stmts(orelse);
         }
         if let Some(src) = self.composite_source(iter) {
-            return self.for_composite(target, iter, &src, body, orelse, span);
+            return self.for_composite(target, iter, &src, (body, orelse), pending, span);
         }
         let kname = self.hidden_name("k");
         let iname = self.hidden_name("i");
@@ -1161,6 +1205,7 @@ impl Lowerer {
             let n = self.emit_cur(Op::Len, vec![seq], iter.span);
             (n, None, Some(seq), None)
         };
+        self.run_pending(pending)?;
         let zero = self.emit_cur(Op::Const(Const::Int(0)), vec![], iter.span);
         let one = self.emit_cur(Op::Const(Const::Int(1)), vec![], iter.span);
         if unit.is_none() {
@@ -1242,6 +1287,16 @@ impl Lowerer {
         } else {
             Some(after)
         };
+        Ok(())
+    }
+
+    /// `next(genexp, default)`'s default, if any: evaluated now into its hidden variable.
+    fn run_pending(&mut self, pending: Option<(String, Expr)>) -> CResult<()> {
+        if let Some((n, e)) = pending {
+            let v = self.expr(&e)?;
+            let b = self.block_for_write();
+            self.write_var(&n, b, v);
+        }
         Ok(())
     }
 
@@ -1589,19 +1644,30 @@ impl Lowerer {
 
     /// Steps the hidden variables of an iterable (in the loop latch).
     fn source_step(&mut self, st: &St, span: Span) {
+        let mut writes = Vec::new();
+        self.source_step_writes(st, span, &mut writes);
+        let b = self.block();
+        for (n, v) in writes {
+            self.write_var(&n, b, v);
+        }
+    }
+
+    /// The next values of the hidden variables of an iterable (computed
+    /// here), with the variables, for the caller to write.
+    fn source_step_writes(&mut self, st: &St, span: Span, out: &mut Vec<(String, Value)>) {
         let b = self.block();
         match st {
             St::Range { var, step } => {
                 let i = self.read_var(var, b, span);
                 let i1 = self.emit_cur(Op::RangeNext, vec![i, *step], span);
-                self.write_var(var, b, i1);
+                out.push((var.clone(), i1));
             }
             St::Seq(_) | St::Nd { .. } => {}
             St::RevSeq { var, .. } => {
                 let j = self.read_var(var, b, span);
                 let m1 = self.emit_cur(Op::Const(Const::Int(-1)), vec![], span);
                 let j1 = self.emit_cur(Op::RangeNext, vec![j, m1], span);
-                self.write_var(var, b, j1);
+                out.push((var.clone(), j1));
             }
             St::Enumerate(c, inner) => {
                 if let Some(c) = c {
@@ -1616,11 +1682,11 @@ impl Lowerer {
                         vec![i, one],
                         span,
                     );
-                    self.write_var(c, b, i1);
+                    out.push((c.clone(), i1));
                 }
-                self.source_step(inner, span);
+                self.source_step_writes(inner, span, out);
             }
-            St::Zip(sts) => sts.iter().for_each(|s| self.source_step(s, span)),
+            St::Zip(sts) => sts.iter().for_each(|s| self.source_step_writes(s, span, out)),
         }
     }
 
@@ -1633,8 +1699,8 @@ impl Lowerer {
         target: &Target,
         iter: &Expr,
         src: &Src,
-        body: &[Stmt],
-        orelse: &[Stmt],
+        (body, orelse): (&[Stmt], &[Stmt]),
+        pending: Option<(String, Expr)>,
         span: Span,
     ) -> CResult<()> {
         let mut counts = Vec::new();
@@ -1644,6 +1710,7 @@ impl Lowerer {
         let seqs = std::mem::replace(&mut self.zip_seqs, saved);
         let revs = std::mem::replace(&mut self.rev_seqs, saved_rev);
         let st = st?;
+        self.run_pending(pending)?;
         // `zip` stops at its shortest argument: the trip count is the smallest count
         // (one counter tested against one bound, so the bounds pass sees a counted loop).
         let mut n = counts[0];
@@ -2149,6 +2216,9 @@ impl Lowerer {
         if let Some(v) = self.dict_call(e)? {
             return Ok(v);
         }
+        if let Some(v) = self.next_call(e)? {
+            return Ok(v);
+        }
         if let Some(v) = self.gen_call(e)? {
             return Ok(v);
         }
@@ -2170,6 +2240,12 @@ impl Lowerer {
                 return Err(CompileError::unsupported(
                     span,
                     format!("using the nested function '{n}' as a value is not supported yet"),
+                ))
+            }
+            ExprKind::Name(n) if self.iter_names.contains(n) => {
+                return Err(CompileError::unsupported(
+                    span,
+                    format!("this use of the iterator '{n}' is not supported in compiled code yet"),
                 ))
             }
             ExprKind::Import(name) => self.emit_cur(Op::Import(name.clone()), vec![], span),
@@ -2695,6 +2771,7 @@ enum Src<'e> {
 }
 
 /// How the loop steps an expanded iterable: hidden variables and what each item is.
+#[derive(Clone)]
 enum St {
     /// A counter `var`, stepped by `step` (ranges, reversed ranges).
     Range { var: String, step: Value },

@@ -285,6 +285,10 @@ pub enum Builtin {
     /// `tuple(genexp)` over tuples of known lengths: unrolled into a tuple
     /// display (`lower/comp.rs`); not callable otherwise.
     Tuple,
+    /// `iter(x)` / `next(it)` of a local iterator the lowering steps itself
+    /// (`lower/iters.rs`); not callable otherwise.
+    Iter,
+    Next,
     /// `hasattr(x, "name")` with a constant name on a value of known type:
     /// decided at compile time ([`crate::infer::Env::has_attribute`]).
     Hasattr,

@@ -506,3 +506,19 @@ fn setattr_roundtrips() {
     let (_, msg) = parse_err(&body("    setattr \"x\" v0  ; line 2\n    return v0  ; line 2\n"));
     assert!(msg.contains("takes 2 arguments"), "{msg}");
 }
+
+#[test]
+fn exhausted_roundtrips() {
+    for (kw, pep479) in [("exhausted", false), ("exhausted pep479", true)] {
+        let text = body(&format!("    {kw}  ; line 2\n    unreachable  ; line 2\n"));
+        let f = roundtrip(&text);
+        f.verify().unwrap();
+        let insts = &f.block(Block(0)).insts;
+        assert_eq!(insts[0].op, Op::Exhausted { pep479 });
+        assert_eq!(insts[0].result, None);
+    }
+    let (_, msg) = parse_err(&body("    v1 = exhausted  ; line 2\n    return v1  ; line 2\n"));
+    assert!(msg.contains("defines no value"), "{msg}");
+    let (_, msg) = parse_err(&body("    exhausted v0  ; line 2\n    unreachable  ; line 2\n"));
+    assert!(msg.contains("takes 0 arguments"), "{msg}");
+}

@@ -299,6 +299,8 @@ fn builtin_table(py: Python<'_>) -> PyResult<(&'static KindTable, Option<&'stati
             ("set", Builtin::Set),
             ("tuple", Builtin::Tuple),
             ("hasattr", Builtin::Hasattr),
+            ("iter", Builtin::Iter),
+            ("next", Builtin::Next),
             ("isinstance", Builtin::Isinstance),
             ("getattr", Builtin::Getattr),
             ("map", Builtin::Map),
@@ -485,8 +487,11 @@ impl CompileEnv<'_> {
             let sub = |c: Bound<'_, pyo3::types::PyType>| c.is_subclass(obj).unwrap_or(false);
             let zde = sub(py.get_type::<pyo3::exceptions::PyZeroDivisionError>());
             let idx = sub(py.get_type::<pyo3::exceptions::PyIndexError>());
-            self.exc_lazy_matches
-                .insert(obj.as_ptr() as u64, u8::from(zde) | (u8::from(idx) << 1));
+            let stop = sub(py.get_type::<pyo3::exceptions::PyStopIteration>());
+            self.exc_lazy_matches.insert(
+                obj.as_ptr() as u64,
+                u8::from(zde) | (u8::from(idx) << 1) | (u8::from(stop) << 2),
+            );
             self.keep.push(obj.clone().unbind());
             return GlobalKind::Obj(pyston_compiler::types::ObjClass::ExcClass, id);
         }

@@ -808,6 +808,18 @@ pub(crate) fn eval(
         Op::CaughtExc => return Err(crate::internal_error("`caught_exc` outside a handler's entry")),
         Op::ExcMatch => crate::helpers::exceptions::exc_match(py, &arg(0)?, &arg(1)?)?,
         Op::RaiseFrom => crate::helpers::exceptions::raise_from(py, &arg(0)?, &arg(1)?)?,
+        Op::Exhausted { pep479 } => {
+            let stop = pyo3::exceptions::PyStopIteration::new_err(());
+            if !*pep479 {
+                return Err(stop);
+            }
+            // PEP 479: the StopIteration leaves a generator expression's frame.
+            let re = pyo3::exceptions::PyRuntimeError::new_err("generator raised StopIteration");
+            let v = stop.value(py).clone();
+            re.set_cause(py, Some(stop));
+            re.value(py).setattr("__context__", v)?;
+            return Err(re);
+        }
         Op::Lambda { line, index, names } => match crate::env::lambda_maker(py, env, *line, *index, names)? {
             Some(make) => {
                 // (an unbound variable: the lambda's cell is empty, as CPython's would be)

@@ -400,7 +400,9 @@ impl Gen<'_, '_> {
             | Builtin::Map
             | Builtin::Filter
             | Builtin::Tuple
-            | Builtin::Hasattr => Err(internal("range call")),
+            | Builtin::Hasattr
+            | Builtin::Iter
+            | Builtin::Next => Err(internal("range call")),
             Builtin::Sum
             | Builtin::Sorted
             | Builtin::Any

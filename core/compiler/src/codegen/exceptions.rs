@@ -397,9 +397,12 @@ impl Gen<'_, '_> {
         let kind = self.b.ins().ushr_imm_u(exc, 1);
         let kind = self.b.ins().band_imm_u(kind, 7);
         let is_index = self.b.ins().icmp_imm_s(IntCC::Equal, kind, abi::LazyExc::INDEX_KIND);
+        let is_stop = self.b.ins().icmp_imm_s(IntCC::Equal, kind, abi::LazyExc::STOP_KIND);
         let zde = self.b.ins().iconst(clt::I8, i64::from(mask & 1));
         let idx = self.b.ins().iconst(clt::I8, i64::from((mask >> 1) & 1));
+        let stop = self.b.ins().iconst(clt::I8, i64::from((mask >> 2) & 1));
         let m = self.b.ins().select(is_index, idx, zde);
+        let m = self.b.ins().select(is_stop, stop, m);
         self.b.ins().jump(done, &[m.into()]);
         self.b.switch_to_block(slow);
         let r = self.exc_match_call(exc, &classes, span)?[0];

@@ -481,6 +481,16 @@ impl Gen<'_, '_> {
                 self.deopt_now();
                 vec![]
             }
+            Op::Exhausted { pep479 } => {
+                let yes = self.b.ins().iconst(clt::I8, 1);
+                if *pep479 {
+                    // (PEP 479's RuntimeError: made by the interpreter tier)
+                    self.deopt_if(yes);
+                } else {
+                    self.raise_known_if(yes, abi::LazyExc::StopIteration)?;
+                }
+                vec![]
+            }
             Op::Global(_) | Op::Import(_) | Op::Attr(_)
                 if inst.result.and_then(|r| self.typed.globals.get(&r)).is_some() =>
             {

@@ -70,7 +70,7 @@ pub struct CodegenEnv<'a> {
     pub array_consts: &'a HashMap<u32, Vec<u64>>,
     /// For each exception class named in an `except` clause (by object
     /// address): bit 0 set if `ZeroDivisionError` matches it, bit 1 if
-    /// `IndexError` does: the classes raised as tagged words
+    /// `IndexError` does, bit 2 if `StopIteration` does: the classes raised as tagged words
     /// ([`abi::LazyExc`]), matched without a call.
     pub exc_lazy_matches: &'a HashMap<u64, u8>,
     /// Address of the word that will hold this function's own metadata pointer.

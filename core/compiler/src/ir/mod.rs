@@ -178,6 +178,14 @@ pub enum Op {
     /// `raise exc from cause`: the exception instance (`exc` instantiated if a
     /// class) with its `__cause__` set. args: [exc, cause]
     RaiseFrom,
+    /// `next(it)` of an exhausted iterator: raises `StopIteration()` (always;
+    /// the lowering ends the block with `unreachable`). `pep479`: inside a
+    /// generator expression's frame, where it becomes PEP 479's
+    /// `RuntimeError('generator raised StopIteration')` (its `__cause__` the
+    /// StopIteration). No result. args: []
+    Exhausted {
+        pep479: bool,
+    },
     /// A `lambda` made into a Python function: the `index`-th lambda (by
     /// column) starting on `line` of the function's source, its closure
     /// the values of `names` (the function's locals it may read; those its
@@ -207,7 +215,10 @@ pub enum ReadScope {
 impl Op {
     /// Whether the instruction defines a value.
     pub fn has_result(&self) -> bool {
-        !matches!(self, Op::SetItem | Op::DelItem | Op::SetAttr(_) | Op::Builtin(_))
+        !matches!(
+            self,
+            Op::SetItem | Op::DelItem | Op::SetAttr(_) | Op::Builtin(_) | Op::Exhausted { .. }
+        )
     }
 }
 

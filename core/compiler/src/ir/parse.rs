@@ -615,6 +615,9 @@ impl Parser {
             "caught_exc" => Op::CaughtExc,
             "exc_match" => Op::ExcMatch,
             "raise_from" => Op::RaiseFrom,
+            "exhausted" => Op::Exhausted {
+                pep479: c.eat("pep479"),
+            },
             "builtin" => Op::Builtin(c.string()?),
             "lambda" => Op::Lambda {
                 line: c.number("a line")?,
@@ -729,7 +732,7 @@ const TERMS: [&str; 7] = ["jump", "br", "return", "raise", "assert_fail", "unrea
 /// The number of arguments an operation takes: exact, or a minimum.
 fn check_arity(op: &Op, kw: &str, n: usize) -> Result<(), String> {
     let exact = match op {
-        Op::Const(_) | Op::Global(_) | Op::Import(_) | Op::Undef(_) | Op::CaughtExc => Some(0),
+        Op::Const(_) | Op::Global(_) | Op::Import(_) | Op::Undef(_) | Op::CaughtExc | Op::Exhausted { .. } => Some(0),
         Op::Attr(_)
         | Op::Bound(..)
         | Op::Unary(_)

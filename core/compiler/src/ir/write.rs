@@ -118,6 +118,8 @@ pub fn op_text(op: &Op) -> String {
         Op::CaughtExc => "caught_exc".into(),
         Op::ExcMatch => "exc_match".into(),
         Op::RaiseFrom => "raise_from".into(),
+        Op::Exhausted { pep479: false } => "exhausted".into(),
+        Op::Exhausted { pep479: true } => "exhausted pep479".into(),
         Op::Lambda { line, index, names } => format!("lambda {line} {index} {names:?}"),
     }
 }

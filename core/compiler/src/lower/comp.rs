@@ -116,6 +116,8 @@ fn rename(e: &Expr, map: &HashMap<String, String>) -> Expr {
     Expr { kind, span: e.span }
 }
 
+const FOLD_NAMES: &[&str] = &["list", "sum", "min", "max", "any", "all"];
+
 /// What a generator expression is folded into.
 #[derive(Clone, Copy, PartialEq)]
 enum Fold {
@@ -131,7 +133,12 @@ impl Lowerer {
     /// The comprehension with its loop variables renamed to hidden locals;
     /// the reads of the enclosing function's variables inside it (all but the
     /// first iterable) noted as read in `scope`.
-    fn hide_targets(&mut self, elt: &Expr, gens: &[Comprehension], scope: ReadScope) -> (Expr, Vec<Comprehension>) {
+    pub(super) fn hide_targets(
+        &mut self,
+        elt: &Expr,
+        gens: &[Comprehension],
+        scope: ReadScope,
+    ) -> (Expr, Vec<Comprehension>) {
         let (elt, gens) = self.hide_targets_only(elt, gens);
         let mut inside: Vec<&Expr> = vec![&elt];
         for (i, g) in gens.iter().enumerate() {
@@ -431,7 +438,19 @@ impl Lowerer {
                 kind: ExprKind::Call(f.clone(), vec![genexp], kws.clone()),
                 span: e.span,
             };
-            return self.gen_call(&call);
+            // (the function map() calls: a StopIteration it raises ends map's iteration)
+            self.map_fold = true;
+            let r = self.gen_call(&call);
+            self.map_fold = false;
+            return r;
+        }
+        if FOLD_NAMES.contains(&n.as_str())
+            && !self.locals.contains(n)
+            && kws.is_empty()
+            && matches!(&arg.kind, ExprKind::Name(x) if self.iter_names.contains(x))
+        {
+            // `sum(it)` of an iterator the lowering steps: as `sum(x for x in it)`.
+            return self.call_over_items(f, arg, kws, e.span);
         }
         if let ExprKind::Call(g, _, gkws) = &arg.kind {
             let folds = matches!(n.as_str(), "list" | "sum" | "min" | "max" | "any" | "all");
@@ -649,26 +668,8 @@ impl Lowerer {
             outs.push(o);
         }
         if n > 0 {
-            let e = self.hidden_name("stop");
-            self.locals.insert(e.clone());
-            let err = Expr {
-                kind: ExprKind::Call(
-                    Box::new(name("RuntimeError", span)),
-                    vec![Expr {
-                        kind: ExprKind::Lit(Literal::Str("generator raised StopIteration".into())),
-                        span,
-                    }],
-                    vec![],
-                ),
-                span,
-            };
-            let handler = Handler {
-                class: Some(name("StopIteration", span)),
-                name: Some(e.clone()),
-                body: vec![stmt(StmtKind::RaiseFrom(err, name(&e, span)), span)],
-                span,
-            };
-            self.stmts(&[stmt(StmtKind::Try(body, vec![handler], vec![], vec![]), span)])?;
+            let t = self.pep479_try(body, span);
+            self.stmts(&[t])?;
         }
         let b = self.block();
         let vals: Vec<Value> = outs.iter().map(|o| self.read_var(o, b, span)).collect();
@@ -700,6 +701,12 @@ impl Lowerer {
         span: Span,
         scope: ReadScope,
     ) -> CResult<Value> {
+        // (a fold of map()/filter(): the function they call runs outside a generator's frame)
+        let frame = if std::mem::take(&mut self.map_fold) {
+            iters::Frame::Map
+        } else {
+            iters::Frame::Gen
+        };
         let (elt, gens) = self.hide_targets(elt, gens, scope);
         let acc = self.hidden_name("acc");
         self.locals.insert(acc.clone());
@@ -752,6 +759,7 @@ impl Lowerer {
             self.write_var(&has, b, f);
         }
         let sp = elt.span;
+        let (elt_copy, elt_span) = (elt.clone(), span);
         let assign = |n: &str, e: Expr| stmt(StmtKind::Assign(vec![Target::Name(n.to_string(), sp)], e), sp);
         let inner = match fold {
             Fold::List => vec![stmt(
@@ -822,7 +830,12 @@ impl Lowerer {
             }
         };
         let loops = Self::comp_loops(&gens, inner, span);
-        self.stmts(&loops)?;
+        if scope == ReadScope::Free {
+            // A generator expression's code runs in its own frame (PEP 479).
+            self.gen_frame_loops(loops, &elt_copy, &gens, frame, elt_span)?;
+        } else {
+            self.stmts(&loops)?;
+        }
         if let (Fold::Min | Fold::Max, Some(dv)) = (fold, &default) {
             // Empty: the default.
             let empty = Expr {

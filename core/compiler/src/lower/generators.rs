@@ -585,6 +585,9 @@ impl Lowerer {
             let b = self.block_for_write();
             self.write_var(&map[p], b, v);
         }
+        let params: Vec<String> = def.params.iter().map(|p| map[p].clone()).collect();
+        let its = self.iterator_locals(&gbody, &params);
+        self.iter_names.extend(its);
         let (done, exit) = (self.new_block(), self.new_block());
         self.gen_inline.push(GenInline {
             name: name.to_string(),
@@ -593,7 +596,10 @@ impl Lowerer {
             done,
             exit,
         });
+        // (the generator's frame: a StopIteration leaving its body is PEP 479's RuntimeError)
+        self.gen_frames.push((self.handlers.len(), super::iters::Frame::Gen));
         let r = self.stmts(&gbody);
+        self.gen_frames.pop();
         let ctx = self.gen_inline.pop().unwrap();
         r?;
         self.jump(done, vec![], span);
@@ -623,6 +629,7 @@ impl Lowerer {
             None => self.emit_cur(Op::Const(Const::None), vec![], span),
         };
         let ctx = self.gen_inline.pop().unwrap();
+        let frame = self.gen_frames.pop();
         self.assign(&ctx.target, v)?;
         let after = self.new_block();
         // The loop's body belongs to the function around the loop (its own yields,
@@ -633,6 +640,7 @@ impl Lowerer {
         self.loops.pop();
         self.loop_fin.pop();
         self.gen_inline.push(ctx);
+        self.gen_frames.extend(frame);
         r?;
         self.jump(after, vec![], span);
         self.seal(after);

@@ -404,6 +404,9 @@ impl Lowerer {
         for n in map.values() {
             self.locals.insert(n.clone());
         }
+        let params: Vec<String> = def.params.iter().map(|p| map[p].clone()).collect();
+        let its = self.iterator_locals(&body, &params);
+        self.iter_names.extend(its);
         let mut bound_fns = Vec::new();
         for ((p, v), f) in def.params.iter().zip(vals).zip(fn_args) {
             match (v, f) {

@@ -77,6 +77,8 @@ fn lazy_class(k: LazyExc) -> *mut ffi::PyObject {
         LazyExc::ZeroDiv { .. } => unsafe { ffi::PyExc_ZeroDivisionError },
         // SAFETY: as above (NumPy raises the builtin `IndexError`).
         LazyExc::IndexOob { .. } => unsafe { ffi::PyExc_IndexError },
+        // SAFETY: as above.
+        LazyExc::StopIteration => unsafe { ffi::PyExc_StopIteration },
     }
 }
 
@@ -105,6 +107,7 @@ fn make_lazy(py: Python<'_>, k: LazyExc) -> PyErr {
             ));
         }
         LazyExc::IndexOob { index, axis, size } => numpy_index_error(py, index, axis, size),
+        LazyExc::StopIteration => return pyo3::exceptions::PyStopIteration::new_err(()),
     };
     match r {
         Err(e) => e,
