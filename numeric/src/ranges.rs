@@ -173,6 +173,7 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
             }
         }
     }
+    in_dtype_casts(f, &ctx, &mut facts);
     for (bi, data) in f.blocks.iter().enumerate() {
         let b = Block(bi as u32);
         for (k, inst) in data.insts.iter().enumerate() {
@@ -344,6 +345,42 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
     sums(f, &ctx, &mut facts);
     hoist_guards(f, &ctx, &unconditional, &def_block, &mut facts);
     facts
+}
+
+/// Conversions `np.<int dtype>(x)` (a NumPy int type read from a module, or a
+/// dtype object called) of a Python int or bool `x` whose bounds, where the
+/// conversion runs, lie inside the dtype's range: `facts.in_dtype`. Such a
+/// conversion is the value itself, narrowed (NumPy raises OverflowError only
+/// outside the range), so codegen leaves out its range check and the deopt
+/// behind it. The bounds are `BoundsCtx::bounds`' conservative ones: every
+/// value `x` takes there lies inside them (`(int(h) * 16777619) & 0xFFFFFFFF`
+/// is in [0, 0xFFFFFFFF] whatever `h`: `x & c` with a constant `c >= 0` is in
+/// [0, c] in two's complement, as for Python's unbounded ints). uint64 (no
+/// i64 range) is left alone; int64 has no check to drop.
+fn in_dtype_casts(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) {
+    for (bi, data) in f.blocks.iter().enumerate() {
+        let b = Block(bi as u32);
+        for (k, inst) in data.insts.iter().enumerate() {
+            let Some(r) = inst.result else { continue };
+            let Ty::Np(d) = ctx.typed.ty(r) else { continue };
+            if !d.is_int() || d.itemsize() == 8 {
+                continue;
+            }
+            let kw_free = match &inst.op {
+                Op::MethodCall { kw, .. } => kw.is_empty() && matches!(ctx.typed.ty(inst.args[0]), Ty::Module(_)),
+                Op::Call { kw } => kw.is_empty() && matches!(ctx.typed.ty(inst.args[0]), Ty::DtypeObj(_)),
+                _ => false,
+            };
+            if !kw_free || inst.args.len() != 2 || !matches!(ctx.typed.ty(inst.args[1]), Ty::Int | Ty::Bool) {
+                continue;
+            }
+            let (lo, hi) = d.int_range();
+            let (xlo, xhi) = ctx.bounds(inst.args[1], b, 0);
+            if lo <= xlo as i128 && xhi as i128 <= hi {
+                facts.in_dtype.insert((b, k));
+            }
+        }
+    }
 }
 
 /// Moves the guards of an inner loop to the preheader of the loop around it,
@@ -1138,6 +1175,11 @@ pub fn describe(f: &Function, facts: &IndexFacts) -> String {
     no.sort();
     for (b, k) in no {
         s.push_str(&format!("no_overflow {b}[{k}]: {}\n", inst(b, k)));
+    }
+    let mut fits: Vec<_> = facts.in_dtype.iter().copied().collect();
+    fits.sort();
+    for (b, k) in fits {
+        s.push_str(&format!("in_dtype {b}[{k}]: {}\n", inst(b, k)));
     }
     let mut un: Vec<_> = facts.unchecked.iter().copied().collect();
     un.sort();

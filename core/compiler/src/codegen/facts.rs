@@ -33,4 +33,8 @@ pub struct IndexFacts {
     /// (block, instruction) of int `+ - * <<` whose result is only ever masked
     /// with `& M` (M >= 0): they may wrap (the mask keeps exact low bits).
     pub wrapping: HashSet<(Block, usize)>,
+    /// (block, instruction) of a conversion `np.<int dtype>(x)` of a Python
+    /// int or bool `x` whose value is proven to lie in the dtype's range: it
+    /// needs no range check (NumPy's OverflowError cannot happen).
+    pub in_dtype: HashSet<(Block, usize)>,
 }

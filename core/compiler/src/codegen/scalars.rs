@@ -82,6 +82,15 @@ impl Gen<'_, '_> {
     /// An i64 (uint64: its bits) as a value of integer dtype `d`, in d's width;
     /// outside d's range it deoptimizes (NumPy raises, warns or wraps there:
     /// the interpreter does what NumPy does).
+    /// `w` (an exact i64 known to lie in int dtype `d`'s range) in `d`'s slot.
+    pub fn narrow_unchecked(&mut self, w: CV, d: Dtype) -> CV {
+        if d.itemsize() == 8 {
+            w
+        } else {
+            self.b.ins().ireduce(int_cl(d), w)
+        }
+    }
+
     pub fn narrow_checked(&mut self, w: CV, d: Dtype) -> CV {
         if d.itemsize() == 8 {
             return w;
@@ -373,7 +382,14 @@ impl Gen<'_, '_> {
                 // (a result outside it is NumPy's overflow: warn and wrap).
                 let (x, y) = (self.int_operand(a, d)?, self.int_operand(b, d)?);
                 let r = self.int_op(op, x, y, clt::I64)?;
-                vec![self.narrow_checked(r, d)]
+                if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) {
+                    // Both operands lie in d's range (int_operand), as i64s
+                    // sign- or zero-extended from d's width; & | ^ of such
+                    // bit patterns is one too: never out of range.
+                    vec![self.narrow_unchecked(r, d)]
+                } else {
+                    vec![self.narrow_checked(r, d)]
+                }
             }
             Scalar::Np(d @ (Dtype::Float64 | Dtype::Float32))
                 if op == BinOp::Pow && a.0 != Ty::Np(d) && b.0 != Ty::Np(d) =>
@@ -1398,7 +1414,7 @@ pub fn int_cl(d: Dtype) -> clir::Type {
 }
 
 /// Every value of int dtype `s` is a value of int dtype `d`.
-fn fits_in(s: Dtype, d: Dtype) -> bool {
+pub(super) fn fits_in(s: Dtype, d: Dtype) -> bool {
     let ((a, b), (c, e)) = (s.int_range(), d.int_range());
     c <= a && b <= e
 }

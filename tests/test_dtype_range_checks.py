@@ -1,0 +1,165 @@
+"""Range checks the compiler leaves out because they cannot fail, compared
+with plain NumPy on random and edge inputs (value, type, dtype, warnings and
+exceptions):
+
+* ``np.<int dtype>(x)`` of a Python int that ``ranges`` proves inside the
+  dtype (``(int(h) * 16777619) & 0xFFFFFFFF``, ``x & 0xFF``) needs no
+  OverflowError check; unproven ones (``int(a[i]) + 200`` into uint8) keep it;
+* ``np.uint32(v)`` of a NumPy int whose dtype fits (``uint8`` into ``uint32``)
+  is the value itself; one that may not fit (``int8`` into ``uint16``) still
+  goes NumPy's way;
+* ``& | ^`` of two NumPy ints of a narrow dtype (or one and a Python int that
+  fits it) cannot leave the dtype; a Python int that does not fit still
+  raises as NumPy does.
+
+Each kernel must compile natively (a ``PerformanceWarning`` fails the test).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import rng_for
+from test_int_dtypes import check
+
+NARROW = [np.int8, np.int16, np.uint8, np.uint16, np.uint32, np.int32]
+
+
+def fnv1a_u32(data):
+    h = np.uint32(2166136261)
+    for i in range(data.shape[0]):
+        h ^= np.uint32(data[i])
+        h = np.uint32((int(h) * 16777619) & 0xFFFFFFFF)
+    return h
+
+
+def masked_u8(a, k):
+    out = np.empty(a.shape[0], np.uint8)
+    for i in range(a.shape[0]):
+        out[i] = np.uint8((int(a[i]) * k - 7) & 0xFF)
+    return out
+
+
+def masked_i8(a):
+    # [0, 255] does not fit int8: the check stays (OverflowError past 127).
+    s = 0
+    for i in range(a.shape[0]):
+        s += int(np.int8(int(a[i]) & 0xFF))
+    return s
+
+
+def plus_200_u8(a):
+    # int(a[i]) + 200 is in [200, 455]: unproven, checked.
+    s = 0
+    for i in range(a.shape[0]):
+        s += int(np.uint8(int(a[i]) + 200))
+    return s
+
+
+def in_range_u16(a):
+    # int(a[i]) of uint8 plus 1000 is in [1000, 1255]: fits uint16 and int16.
+    s = np.uint16(0)
+    t = np.int16(0)
+    for i in range(a.shape[0]):
+        s ^= np.uint16(int(a[i]) + 1000)
+        t ^= np.int16(int(a[i]) + 1000)
+    return s, t
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 1000])
+def test_fnv1a(n):
+    data = rng_for(f"fnv{n}").integers(0, 256, n, dtype=np.uint8)
+    check(fnv1a_u32, data)
+    check(fnv1a_u32, np.full(n, 255, np.uint8))
+
+
+@pytest.mark.parametrize("k", [0, 1, 3, -5, 2**40, -(2**40)])
+def test_masked_conversion(k):
+    a = rng_for(f"mask{k}").integers(-(2**31), 2**31, 300, dtype=np.int64)
+    a[:4] = [0, -1, 2**31 - 1, -(2**31)]
+    check(masked_u8, a, k)
+    check(masked_u8, a[:0], k)
+
+
+def test_unproven_conversions_still_raise():
+    for dt in [np.uint8, np.int16, np.int64]:
+        a = np.arange(0, 256, 17).astype(dt)
+        check(masked_i8, a)
+        check(masked_i8, a[a < 128])
+    u8 = np.arange(0, 256, 5).astype(np.uint8)
+    check(plus_200_u8, u8)
+    check(plus_200_u8, u8[u8 < 56])
+    check(plus_200_u8, u8[:0])
+    check(in_range_u16, u8)
+    check(in_range_u16, u8[:0])
+
+
+def widen(a, out):
+    for i in range(a.shape[0]):
+        out[i] = np.uint32(a[i]) + np.uint32(np.int32(np.int16(a[i])) > 0)
+    return out
+
+
+def to_u16(a):
+    s = 0
+    for i in range(a.shape[0]):
+        s += int(np.uint16(a[i]))
+    return s
+
+
+def to_i16(a):
+    s = 0
+    for i in range(a.shape[0]):
+        s += int(np.int16(a[i]))
+    return s
+
+
+@pytest.mark.parametrize("dt", [np.uint8, np.uint16, np.int8, np.int16, np.int32, np.uint32])
+def test_numpy_int_conversions(dt):
+    info = np.iinfo(dt)
+    a = rng_for(f"conv{dt.__name__}").integers(info.min, int(info.max) + 1, 200).astype(dt)
+    a[:3] = [info.min, info.max, 0]
+    if np.dtype(dt).itemsize <= 2:
+        check(widen, a, np.zeros(a.shape[0], np.uint32))
+    check(to_u16, a)   # fits for uint8/uint16; int8 wraps; wider ones: NumPy's way
+    check(to_i16, a)
+    check(to_u16, a[:0])
+
+
+def bitops(a, b):
+    x = a[0] & b[0]
+    y = a[0] | b[0]
+    z = a[0] ^ b[0]
+    for i in range(1, a.shape[0]):
+        x = x ^ (a[i] & b[i])
+        y = y & (a[i] | b[i])
+        z = z | (a[i] ^ b[i])
+    return x, y, z
+
+
+def bitops_py(a, k):
+    x = a[0] ^ k
+    for i in range(1, a.shape[0]):
+        x = (x & a[i]) | k
+        x ^= a[i]
+    return x
+
+
+@pytest.mark.parametrize("da", NARROW)
+@pytest.mark.parametrize("db", NARROW)
+def test_bitwise_ops(da, db):
+    ia, ib = np.iinfo(da), np.iinfo(db)
+    rng = rng_for(f"bit{da.__name__}{db.__name__}")
+    a = rng.integers(ia.min, int(ia.max) + 1, 64).astype(da)
+    b = rng.integers(ib.min, int(ib.max) + 1, 64).astype(db)
+    a[:2] = [ia.min, ia.max]
+    b[:2] = [ib.max, ib.min]
+    check(bitops, a, b)
+
+
+@pytest.mark.parametrize("da", NARROW)
+@pytest.mark.parametrize("k", [0, 1, 5, -1, 127, 128, 255, 256, -129, 65535, 2**31, -(2**31) - 1])
+def test_bitwise_with_python_ints(da, k):
+    info = np.iinfo(da)
+    a = rng_for(f"bitpy{da.__name__}{k}").integers(info.min, int(info.max) + 1, 32).astype(da)
+    check(bitops_py, a, k)
