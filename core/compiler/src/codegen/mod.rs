@@ -629,6 +629,8 @@ impl Gen<'_, '_> {
                 self.b.ins().jump(d, &[]);
                 continue;
             }
+            self.cur_inst = (blk, 0);
+            self.exit_check(blk)?;
             for (k, inst) in data.insts.iter().enumerate() {
                 self.cur_inst = (blk, k);
                 if self.planned_inst((blk, k))? == AtInst::Default {
