@@ -163,3 +163,100 @@ def test_bitwise_with_python_ints(da, k):
     info = np.iinfo(da)
     a = rng_for(f"bitpy{da.__name__}{k}").integers(info.min, int(info.max) + 1, 32).astype(da)
     check(bitops_py, a, k)
+
+
+# ---- checked + and - of a constant (the result compared with the operand) ----
+
+def add_consts(a):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        out[i] = a[i] + 1
+    return out
+
+
+def sub_consts(a):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        out[i] = a[i] - 3
+    return out
+
+
+def add_neg_const(a):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        out[i] = -2 + a[i]
+    return out
+
+
+def sub_neg_const(a):
+    out = np.empty_like(a)
+    for i in range(a.shape[0]):
+        out[i] = a[i] - (-5)
+    return out
+
+
+def py_counter(start, n):
+    c = start
+    for _ in range(n):
+        c += 7
+        c = c - 1
+    return c
+
+
+def py_down(start, n):
+    c = start
+    for _ in range(n):
+        c -= 1000
+    return c
+
+
+@pytest.mark.parametrize("dt", [np.int64, np.int32])
+@pytest.mark.parametrize("fn", [add_consts, sub_consts, add_neg_const, sub_neg_const])
+def test_const_add_overflow_edges(dt, fn):
+    info = np.iinfo(dt)
+    edges = [info.max, info.max - 1, info.max - 5, info.min, info.min + 1, info.min + 4, 0, -1, 1]
+    a = np.array(edges, dtype=dt)
+    check(fn, a)
+    for e in edges:
+        check(fn, np.array([0, e, 0], dtype=dt))
+    check(fn, a[:0])
+
+
+@pytest.mark.parametrize("start", [0, 2**63 - 100, 2**63 - 7, -(2**63), -(2**63) + 2000, 2**63 - 1])
+def test_python_int_counters_overflow_into_big_ints(start):
+    check(py_counter, start, 30)
+    check(py_down, start, 3)
+
+
+# ---- narrow elements loaded widened: as indexes and as values ----
+
+def hist_signed(a):
+    h = np.zeros(256, np.int64)
+    for i in range(a.shape[0]):
+        h[a[i]] += 1     # negative int8/int16 values count from the end
+    return h
+
+
+def mixed_uses(a):
+    s = 0
+    t = a[0]
+    for i in range(a.shape[0]):
+        v = a[i]
+        s += int(v) * 3
+        t = t ^ v
+    return s, t
+
+
+@pytest.mark.parametrize("dt", [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32])
+def test_narrow_loads(dt):
+    info = np.iinfo(dt)
+    rng = rng_for(f"loads{dt.__name__}")
+    lo, hi = max(int(info.min), -128), min(int(info.max), 255)
+    a = rng.integers(lo, hi + 1, 500).astype(dt)
+    check(hist_signed, a)
+    check(hist_signed, a[::-3])
+    b = rng.integers(info.min, int(info.max) + 1, 200).astype(dt)
+    b[:2] = [info.min, info.max]
+    check(mixed_uses, b)
+    if np.dtype(dt).itemsize <= 2:
+        check(hist_signed, np.array([info.max], dt))   # 255/32767: out of range (IndexError)

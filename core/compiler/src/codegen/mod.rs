@@ -273,6 +273,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                 .collect(),
             plans: Vec::new(),
             addrs: HashMap::new(),
+            widened: HashMap::new(),
             addr_key: None,
             nat_entry: HashMap::new(),
             use_counts: {
@@ -398,6 +399,9 @@ pub struct Gen<'a, 'b> {
     /// the IR values of array and indexes (`addr_key`, set by `GetItem`/`SetItem`).
     pub addrs: HashMap<Vec<Value>, CV>,
     pub addr_key: Option<Vec<Value>>,
+    /// Narrow int elements loaded sign- or zero-extended to 64 bits (by their
+    /// dtype): the narrow value, its 64-bit one (`widen_int` takes it).
+    pub widened: HashMap<CV, CV>,
     /// How many times each value is used (instruction arguments, branch
     /// conditions, edge arguments and returns).
     pub use_counts: HashMap<Value, usize>,

@@ -17,7 +17,7 @@ impl Gen<'_, '_> {
         Ok(match &x.0 {
             Ty::Int | Ty::Np(Dtype::Int64) => v.unwrap(),
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().uextend(clt::I64, v.unwrap()),
-            Ty::Np(Dtype::Int32) => self.b.ins().sextend(clt::I64, v.unwrap()),
+            Ty::Np(Dtype::Int32) => self.widen_int(v.unwrap(), Dtype::Int32),
             // Numba: the bits (uint64 mixed with a signed int is int64 there).
             Ty::Np(Dtype::UInt64) if self.env.sem.numba_scalar_typing => v.unwrap(),
             Ty::Np(Dtype::UInt64) => {
@@ -61,6 +61,8 @@ impl Gen<'_, '_> {
     pub fn widen_int(&mut self, v: CV, d: Dtype) -> CV {
         match d.itemsize() {
             8 => v,
+            // An element loaded with the extension widen_int would make (`load_elem`).
+            _ if self.widened.contains_key(&v) => self.widened[&v],
             _ if d.is_unsigned() => self.b.ins().uextend(clt::I64, v),
             _ => self.b.ins().sextend(clt::I64, v),
         }
@@ -467,6 +469,28 @@ impl Gen<'_, '_> {
     }
 
     /// The constant a Cranelift value was defined as, if it is an `iconst`.
+    /// For `x + y` / `x - y` of type `ty` with a constant operand other than 0
+    /// and the type's minimum (`c + x` taken as `x + c`): the other operand, the
+    /// constant's value and the constant itself.
+    fn small_const_operand(&self, op: BinOp, x: CV, y: CV, ty: clir::Type) -> Option<(CV, i64, CV)> {
+        let signed = |v: CV| {
+            self.iconst_value(v).map(|c| match ty {
+                t if t == clt::I32 => c as i32 as i64,
+                _ => c,
+            })
+        };
+        let min = if ty == clt::I64 { i64::MIN } else { i32::MIN as i64 };
+        let ok = |c: i64| c != 0 && c != min;
+        if ty != clt::I64 && ty != clt::I32 {
+            return None;
+        }
+        match (signed(y), signed(x)) {
+            (Some(c), _) if ok(c) => Some((x, c, y)),
+            (None, Some(c)) if op == BinOp::Add && ok(c) => Some((y, c, x)),
+            _ => None,
+        }
+    }
+
     pub fn iconst_value(&self, v: CV) -> Option<i64> {
         let clir::ValueDef::Result(inst, _) = self.b.func.dfg.value_def(v) else {
             return None;
@@ -673,6 +697,28 @@ impl Gen<'_, '_> {
                     BinOp::Sub => self.b.ins().isub(x, y),
                     _ => self.b.ins().imul(x, y),
                 }
+            }
+            // `x + c` or `x - c` with a constant c: the wrapped result crossed x
+            // exactly when the true one left the type (|c| < 2**(bits-1) + 1, so a
+            // wrap moves the result past x): one compare-and-branch instead of
+            // the overflow flag's set-and-test.
+            BinOp::Add | BinOp::Sub if self.small_const_operand(op, x, y, ty).is_some() => {
+                let (x, c, cv) = self.small_const_operand(op, x, y, ty).unwrap();
+                let r = if op == BinOp::Add {
+                    self.b.ins().iadd(x, cv)
+                } else {
+                    self.b.ins().isub(x, cv)
+                };
+                // It grows (c > 0 added, c < 0 subtracted): overflow iff r < x; else iff r > x.
+                let grows = (c > 0) == (op == BinOp::Add);
+                let cc = if grows {
+                    IntCC::SignedLessThan
+                } else {
+                    IntCC::SignedGreaterThan
+                };
+                let of = self.b.ins().icmp(cc, r, x);
+                self.deopt_if(of);
+                r
             }
             BinOp::Add | BinOp::Sub | BinOp::Mul => {
                 let (r, of) = match op {
