@@ -260,3 +260,50 @@ def test_narrow_loads(dt):
     check(mixed_uses, b)
     if np.dtype(dt).itemsize <= 2:
         check(hist_signed, np.array([info.max], dt))   # 255/32767: out of range (IndexError)
+
+
+# ---- the range check of a Python int stored into (or converted to) a narrow dtype ----
+
+def store_plus(out, vals, k):
+    for i in range(vals.shape[0]):
+        out[i] = int(vals[i]) + k
+    return out
+
+
+def convert_each(vals, t):
+    s = 0
+    for i in range(vals.shape[0]):
+        s += int(t(int(vals[i]) - 1))
+    return s
+
+
+@pytest.mark.parametrize("dt", [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32])
+def test_stores_at_the_dtype_edges(dt):
+    info = np.iinfo(dt)
+    lo, hi = int(info.min), int(info.max)
+    for v in [lo - 1, lo, lo + 1, hi - 1, hi, hi + 1, 0, -1, 2**32, -(2**32), 2**63 - 2, -(2**63)]:
+        vals = np.array([0, v], dtype=np.int64)
+        check(store_plus, np.zeros(2, dt), vals, 1)
+        check(store_plus, np.zeros(2, dt), vals, 0)
+        check(convert_each, vals, dt)
+
+
+def moving_sum(a, w):
+    out = np.zeros(a.shape[0] - w + 1, np.int32)
+    for i in range(out.shape[0]):
+        s = 0
+        for k in range(w):
+            s += int(a[i + k])
+        out[i] = s
+    return out
+
+
+@pytest.mark.parametrize("w", [1, 3, 8, 9, 40])
+def test_window_sums_into_int32(w):
+    rng = rng_for(f"win{w}")
+    a = rng.integers(-3000, 3000, 200).astype(np.int16)
+    check(moving_sum, a, w)
+    big = np.full(100, 2**31 // 50 + 7, np.int64)   # window sums past int32: OverflowError
+    check(moving_sum, big, w)
+    if w > 1:
+        check(moving_sum, a[: w - 1], w)   # no window: an empty result

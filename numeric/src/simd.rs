@@ -2136,8 +2136,15 @@ impl SimdGen for Gen<'_, '_> {
             } else {
                 ran
             };
+            // An int sum whose type the adds keep: when no step ran its partial
+            // sums are all 0, and `s + 0` is `s`; no select needed.
+            let plain_int = !tagged[ri] && relem == SlotTy::I64 && add_ty == pt && new.len() == 1;
             for (j, (n, o)) in new.iter().zip(&old).enumerate() {
-                result[k0 + j] = BlockArg::Value(self.b.ins().select(added, *n, *o));
+                result[k0 + j] = BlockArg::Value(if plain_int {
+                    *n
+                } else {
+                    self.b.ins().select(added, *n, *o)
+                });
             }
         }
         if let Some(keep) = keep {
