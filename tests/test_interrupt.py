@@ -204,3 +204,35 @@ def test_python_level_handler_is_unchanged(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["True", "True"]
+
+
+def test_complex64_loop_with_exit_test(tmp_path):
+    # A complex64 loop whose non-finite tests wait for its exit: Ctrl-C on its
+    # back edge leaves from the loop's start (the interpreter would run it again)
+    # and raises KeyboardInterrupt promptly.
+    rc, out, err, dt = interrupt(
+        """
+    import numpy as np
+    import pyston
+
+    @pyston.fast
+    def spin_c64(n, z):
+        acc = np.complex64(0)
+        for k in range(n):
+            acc = acc * z + z
+        return acc
+
+    z = np.complex64(0.5 + 0.25j)
+    assert spin_c64(10, z) == spin_c64.py_func(10, z)
+    assert "plain Python" not in spin_c64.inspect_types()
+    print("READY", flush=True)
+    try:
+        spin_c64(10**13, z)
+    except KeyboardInterrupt:
+        print("KeyboardInterrupt", flush=True)
+    """,
+        tmp_path,
+    )
+    assert rc == 0, err
+    assert out.split() == ["KeyboardInterrupt"]
+    assert dt < 10

@@ -461,3 +461,90 @@ def test_fastmath_conditional_float_sums_vectorize(n):
     g(np.arange(40.0), 3.0)
     if X86:
         assert "addpd" in g.inspect_asm()
+
+
+# ---------------------------------------------------------------------------
+# float32 arrays: counters under comparisons of 4 x f32 lanes (against float32
+# lanes, np.float32 values or int constants a float32 holds exactly), each
+# I64X2 counter lane adding the mask's low and high pairs of lanes.
+
+
+def count_f32_int(a):
+    n = 0
+    for i in range(a.shape[0]):
+        if a[i] >= 16777216:
+            n += 1
+    return n
+
+
+def count_f32_big_int(a):
+    # 2**24 + 1 is not a float32: compared as NumPy compares it, on the scalar loop.
+    n = 0
+    for i in range(a.shape[0]):
+        if a[i] < 16777217:
+            n += 1
+    return n
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 5, 7, 8, 9, 17, 40, 1001])
+@pytest.mark.parametrize("fn", COUNTERS)
+def test_float32_counters_at_every_length(fn, n):
+    rng = np.random.default_rng(n + 100)
+    a = _floats(rng, n).astype(np.float32)
+    b = _floats(rng, n).astype(np.float32)
+    for t in (np.float32(0.5), np.float32(-0.0), np.float32(np.nan), np.float32(np.inf), 0, 1):
+        _same(fn, a, t)
+    _same(count_pairs, a, b)
+    _same(count_by, a, np.float32(0.5), 3)
+    _same(count_by, a, np.float32(0.5), -(2**40))
+    _same(count_two, a, np.float32(0.2), np.float32(0.8))
+    _same(count_from, a, np.float32(0.5), 2**63 - 3)
+    _same(fn, a[::-1], np.float32(0.5))
+    _same(fn, a[::2], np.float32(0.5))
+    big = (a * 2**25).astype(np.float32)
+    _same(count_f32_int, big)
+    _same(count_f32_big_int, big)
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 4, 5, 9, 301])
+def test_float32_clamp_counts(n):
+    rng = np.random.default_rng(n + 200)
+    for special in (False, True):
+        a = _floats(rng, n, special).astype(np.float32)
+        for lo, hi in ((0.2, 0.8), (-0.0, 0.0), (0.8, 0.2), (np.nan, 0.5), (-np.inf, np.inf)):
+            _same(clamp_counts, a, np.float32(lo), np.float32(hi))
+        _same(clamp_counts, a[::-1], np.float32(0.2), np.float32(0.8))
+
+
+def test_float32_counter_plans(tmp_path):
+    import subprocess
+    import sys
+
+    src = tmp_path / "k.py"
+    src.write_text(
+        "import numpy as np, pyston\n"
+        "@pyston.fast\n"
+        "def count_above(a, t):\n"
+        "    n = 0\n"
+        "    for i in range(a.shape[0]):\n"
+        "        if a[i] > t:\n"
+        "            n += 1\n"
+        "    return n\n"
+        "@pyston.fast\n"
+        "def clamp_counts(a, lo, hi):\n"
+        "    n = 0\n"
+        "    for i in range(a.shape[0]):\n"
+        "        if a[i] < lo:\n"
+        "            a[i] = lo\n"
+        "            n += 1\n"
+        "        elif a[i] > hi:\n"
+        "            a[i] = hi\n"
+        "            n += 1\n"
+        "    return n\n"
+        "a = np.arange(10, dtype=np.float32)\n"
+        "print(count_above(a, np.float32(4.5)), clamp_counts(a, np.float32(2), np.float32(7)))\n"
+    )
+    env = dict(os.environ, PYSTON_DUMP_IR="simd")
+    r = subprocess.run([sys.executable, str(src)], capture_output=True, text=True, env=env, check=True)
+    assert r.stdout.strip() == "5 4"
+    assert r.stderr.count("4 x f32") == 2 and "proven in range" in r.stderr, r.stderr

@@ -21,7 +21,7 @@
 //! wraparound and bounds checks; `guards` are emitted before the terminator
 //! of each loop's preheader block.
 
-use pyston_compiler::codegen::facts::{Guard, IndexFacts};
+use pyston_compiler::codegen::facts::{ExitCheck, Guard, IndexFacts};
 use pyston_compiler::dtype::Dtype;
 use pyston_compiler::hir::{BinOp, CmpOp};
 use pyston_compiler::infer::Typed;
@@ -173,6 +173,7 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
             }
         }
     }
+    in_dtype_casts(f, &ctx, &mut facts);
     for (bi, data) in f.blocks.iter().enumerate() {
         let b = Block(bi as u32);
         for (k, inst) in data.insts.iter().enumerate() {
@@ -342,8 +343,229 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
         }
     }
     sums(f, &ctx, &mut facts);
+    c64_exit_checks(f, &ctx, &mut facts);
     hoist_guards(f, &ctx, &unconditional, &def_block, &mut facts);
     facts
+}
+
+/// Conversions `np.<int dtype>(x)` (a NumPy int type read from a module, or a
+/// dtype object called) of a Python int or bool `x` whose bounds, where the
+/// conversion runs, lie inside the dtype's range: `facts.in_dtype`. Such a
+/// conversion is the value itself, narrowed (NumPy raises OverflowError only
+/// outside the range), so codegen leaves out its range check and the deopt
+/// behind it. The bounds are `BoundsCtx::bounds`' conservative ones: every
+/// value `x` takes there lies inside them (`(int(h) * 16777619) & 0xFFFFFFFF`
+/// is in [0, 0xFFFFFFFF] whatever `h`: `x & c` with a constant `c >= 0` is in
+/// [0, c] in two's complement, as for Python's unbounded ints). uint64 (no
+/// i64 range) is left alone; int64 has no check to drop.
+fn in_dtype_casts(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) {
+    for (bi, data) in f.blocks.iter().enumerate() {
+        let b = Block(bi as u32);
+        for (k, inst) in data.insts.iter().enumerate() {
+            let Some(r) = inst.result else { continue };
+            let Ty::Np(d) = ctx.typed.ty(r) else { continue };
+            if !d.is_int() || d.itemsize() == 8 {
+                continue;
+            }
+            let kw_free = match &inst.op {
+                Op::MethodCall { kw, .. } => kw.is_empty() && matches!(ctx.typed.ty(inst.args[0]), Ty::Module(_)),
+                Op::Call { kw } => kw.is_empty() && matches!(ctx.typed.ty(inst.args[0]), Ty::DtypeObj(_)),
+                _ => false,
+            };
+            if !kw_free || inst.args.len() != 2 || !matches!(ctx.typed.ty(inst.args[1]), Ty::Int | Ty::Bool) {
+                continue;
+            }
+            let (lo, hi) = d.int_range();
+            let (xlo, xhi) = ctx.bounds(inst.args[1], b, 0);
+            if lo <= xlo as i128 && xhi as i128 <= hi {
+                facts.in_dtype.insert((b, k));
+            }
+        }
+    }
+}
+
+/// Complex64 loops whose non-finite checks wait until the loop exits.
+///
+/// In strict mode every complex64 `+ - *` result is tested for a non-finite
+/// component (NumPy may warn there; the interpreter then redoes the operation,
+/// warnings and all). In a `for` range loop of this shape the tests move to one
+/// test on leaving the loop (`facts.c64_deferred`, `facts.exit_checks`):
+///
+/// * the body is straight-line and nothing in it can leave compiled code or be
+///   seen outside the loop: constants, the loop's own step, int `+ - *` proven
+///   not to overflow, element loads proven in bounds (`unchecked`, every axis),
+///   and complex64 `+ - *` of complex64 operands. So it stores nothing, calls
+///   nothing and cannot deoptimize; the header only compares ints; the loop is
+///   left only through its header, to an exit block reached from nowhere else;
+/// * every complex64 result is used at least once, and only by complex64
+///   `+ - *` of the body or as the next value of a carried complex64 `p` (a
+///   header parameter); and each such `p`'s next value is computed from `p`
+///   itself through complex64 `+ - *`.
+///
+/// A non-finite component of an operand of `+ - *` makes the result
+/// non-finite (with NumPy's formulas, `codegen::half::c64_check_covered`:
+/// inf * 0 is NaN, inf - inf is NaN, NaN spreads). So a result whose test
+/// would have fired makes, through its uses, a carried `p` non-finite, then
+/// every later value of `p`, up to the value the loop exits with. Conversely
+/// the exit test reads a value some test would have tested. Hence: the exit
+/// test fires exactly when some test in the loop would have fired. It then
+/// deoptimizes to the end of the preheader (the loop's start: its entry values
+/// all dominate the exit), and the interpreter runs the whole loop again, which
+/// has no side effects to repeat, warning where NumPy warns. When it holds,
+/// every result was finite and no test would have fired: the same values, no
+/// warnings. (A Ctrl-C test on the back edge deoptimizes to the loop's start
+/// too: the signal is then handled after a moment of the loop's run that CPython
+/// could have reached.)
+fn c64_exit_checks(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) {
+    use std::collections::HashSet;
+    // Each value's uses: (block, Some(instruction)) or (block, None) for its terminator.
+    let mut uses: HashMap<Value, Vec<(Block, Option<usize>)>> = HashMap::new();
+    for (bi, d) in f.blocks.iter().enumerate() {
+        let b = Block(bi as u32);
+        for (k, i) in d.insts.iter().enumerate() {
+            for a in &i.args {
+                uses.entry(*a).or_default().push((b, Some(k)));
+            }
+        }
+        for a in d.term.uses() {
+            uses.entry(a).or_default().push((b, None));
+        }
+    }
+    let ty = |v: Value| ctx.typed.ty(v);
+    let c64 = |v: Value| *ty(v) == Ty::Np(Dtype::Complex64);
+    let int = |v: Value| matches!(ty(v), Ty::Int | Ty::Bool);
+    let mut vars: Vec<&LoopVar> = ctx.vars.values().collect();
+    vars.sort_by_key(|lv| lv.header);
+    'loops: for lv in vars {
+        let h = f.block(lv.header);
+        let Term::Br(_, body_e, exit_e) = &h.term else { continue };
+        let exit = exit_e.block;
+        let preds = |b: Block| ctx.preds[b.0 as usize].as_slice();
+        if body_e.block != lv.body
+            || !body_e.args.is_empty()
+            || !exit_e.args.is_empty()
+            || preds(exit) != [lv.header]
+            || preds(lv.body) != [lv.header]
+            || preds(lv.header).len() != 2
+            || !h
+                .insts
+                .iter()
+                .all(|i| matches!(i.op, Op::Cmp(_) | Op::Truth) && i.args.iter().all(|a| int(*a)))
+        {
+            continue;
+        }
+        let Term::Jump(pe) = &f.block(lv.preheader).term else {
+            continue;
+        };
+        if pe.block != lv.header {
+            continue;
+        }
+        // The body: a chain of blocks from `body` to the latch.
+        let mut blocks = Vec::new();
+        let mut b = lv.body;
+        let latch_args = loop {
+            if blocks.len() >= 16 || blocks.contains(&b) {
+                continue 'loops;
+            }
+            blocks.push(b);
+            let Term::Jump(e) = &f.block(b).term else {
+                continue 'loops;
+            };
+            if e.block == lv.header {
+                break e.args.clone();
+            }
+            if !e.args.is_empty() || preds(e.block) != [b] {
+                continue 'loops;
+            }
+            b = e.block;
+        };
+        let latch = *blocks.last().unwrap();
+        let mut arith: HashMap<Value, (Block, usize)> = HashMap::new();
+        for &b in &blocks {
+            for (k, i) in f.block(b).insts.iter().enumerate() {
+                let arith_op = matches!(
+                    i.op,
+                    Op::Bin {
+                        op: BinOp::Add | BinOp::Sub | BinOp::Mul,
+                        ..
+                    }
+                ) && i.args.len() == 2;
+                let ok = match &i.op {
+                    Op::Const(_) => true,
+                    Op::RangeNext => i.args.first() == Some(&lv.var),
+                    _ if arith_op && i.result.is_some_and(|r| *ty(r) == Ty::Int) => {
+                        i.args.iter().all(|a| int(*a)) && facts.no_overflow.contains(&(b, k))
+                    }
+                    _ if arith_op && i.result.is_some_and(c64) && i.args.iter().all(|a| c64(*a)) => {
+                        arith.insert(i.result.unwrap(), (b, k));
+                        true
+                    }
+                    Op::GetItem => match (ty(i.args[0]), i.result.map(ty)) {
+                        (Ty::Array(a), Some(Ty::Np(d))) => {
+                            !matches!(d, Dtype::Record(_))
+                                && i.args.len() == 1 + a.ndim as usize
+                                && i.args[1..].iter().all(|x| int(*x))
+                                && (0..a.ndim as usize).all(|axis| facts.unchecked.contains(&(b, k, axis)))
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                if !ok {
+                    continue 'loops;
+                }
+            }
+        }
+        if arith.is_empty() {
+            continue;
+        }
+        // The carried complex64 values, each computed from itself.
+        let mut params = Vec::new();
+        for (j, &p) in h.params.iter().enumerate() {
+            if !c64(p) {
+                continue;
+            }
+            let mut stack = vec![latch_args[j]];
+            let mut seen = HashSet::new();
+            let mut found = false;
+            while let Some(v) = stack.pop() {
+                if v == p {
+                    found = true;
+                    break;
+                }
+                if let Some(&(b, k)) = arith.get(&v) {
+                    if seen.insert(v) {
+                        stack.extend(f.block(b).insts[k].args.iter().copied());
+                    }
+                }
+            }
+            if !found || !arith.contains_key(&latch_args[j]) {
+                continue 'loops;
+            }
+            params.push(p);
+        }
+        // Every result used, only by the body's complex64 arithmetic or as a
+        // carried complex64 value's next value.
+        for r in arith.keys() {
+            let us = uses.get(r).map(Vec::as_slice).unwrap_or(&[]);
+            let fine = |&(b, k): &(Block, Option<usize>)| match k {
+                Some(k) => f.block(b).insts[k].result.is_some_and(|x| arith.contains_key(&x)),
+                None => b == latch && latch_args.iter().zip(&h.params).all(|(a, p)| a != r || c64(*p)),
+            };
+            if us.is_empty() || !us.iter().all(fine) {
+                continue 'loops;
+            }
+        }
+        facts.c64_deferred.extend(arith.values().copied());
+        facts.exit_checks.insert(
+            exit,
+            ExitCheck {
+                header: lv.header,
+                preheader: lv.preheader,
+                params,
+            },
+        );
+    }
 }
 
 /// Moves the guards of an inner loop to the preheader of the loop around it,
@@ -1144,6 +1366,26 @@ pub fn describe(f: &Function, facts: &IndexFacts) -> String {
     no.sort();
     for (b, k) in no {
         s.push_str(&format!("no_overflow {b}[{k}]: {}\n", inst(b, k)));
+    }
+    let mut fits: Vec<_> = facts.in_dtype.iter().copied().collect();
+    fits.sort();
+    for (b, k) in fits {
+        s.push_str(&format!("in_dtype {b}[{k}]: {}\n", inst(b, k)));
+    }
+    let mut defer: Vec<_> = facts.c64_deferred.iter().copied().collect();
+    defer.sort();
+    for (b, k) in defer {
+        s.push_str(&format!("c64_deferred {b}[{k}]: {}\n", inst(b, k)));
+    }
+    let mut exits: Vec<_> = facts.exit_checks.iter().collect();
+    exits.sort_by_key(|(b, _)| **b);
+    for (b, e) in exits {
+        let ps: Vec<String> = e.params.iter().map(|p| p.to_string()).collect();
+        s.push_str(&format!(
+            "exit_check {b}: {} finite, else back to the end of {}\n",
+            ps.join(", "),
+            e.preheader
+        ));
     }
     let mut un: Vec<_> = facts.unchecked.iter().copied().collect();
     un.sort();

@@ -57,6 +57,14 @@
 //! NumPy's: false with a NaN, `!=` true) with float64 lanes, floats defined
 //! before the loop or int constants of magnitude <= 2**53 (CPython compares a
 //! float with an int exactly; only such ints convert to a double exactly).
+//! Over float32 arrays likewise in 4 x f32 lanes, compared with float32 lanes,
+//! np.float32 values defined before the loop or int constants of magnitude
+//! <= 2**24 (exact in float32, so NumPy's comparison in float32 or float64
+//! gives the same answer); Python floats and float64 values are left to the
+//! scalar loop (NumPy 1.x and 2.x promote them differently). The 4-lane mask
+//! is widened to two I64X2 masks (its low and high pairs of lanes, each lane
+//! 0 or -1), and the counter adds `k` under each: the same terms, one per
+//! element.
 //! The mask of 2 x f64 lanes is two int64 lanes, and the counter's lanes are
 //! I64X2 in any loop: `k` where the mask holds, 0 elsewhere, the same int terms
 //! as the scalar loop adds, proven (`ranges`: a counter of a known start, each
@@ -857,20 +865,33 @@ impl SimdGen for Gen<'_, '_> {
                         // `!=` true with a NaN) against float64 lanes, floats defined before the
                         // loop, or int constants a double holds exactly (CPython compares a
                         // float with an int exactly: only such ints convert without rounding).
+                        // float32 lanes likewise, against float32 lanes, np.float32 values
+                        // defined before the loop, or int constants a float32 holds exactly
+                        // (|c| <= 2**24: compared in float32 or float64, the same answer);
+                        // not against Python floats or float64 (NumPy versions promote
+                        // those differently).
                         let float_lane = |v: Value, t: &Ty| kind_of(v) == Some(Kind::Lane) && float_slot(t).is_some();
+                        let fe = [(a, ta), (b, tb)]
+                            .into_iter()
+                            .find(|(v, t)| float_lane(*v, t))
+                            .and_then(|(_, t)| float_slot(t));
+                        let exact_int = match fe {
+                            Some(SlotTy::F32) => 1u64 << 24,
+                            _ => 1u64 << 53,
+                        };
                         let float_ok = |v: Value, t: &Ty| match kind_of(v) {
-                            Some(Kind::Lane) => !masks.contains(&v) && float_slot(t) == Some(SlotTy::F64),
+                            Some(Kind::Lane) => !masks.contains(&v) && float_slot(t) == fe,
                             Some(Kind::Inv) => {
-                                float_slot(t) == Some(SlotTy::F64)
-                                    || matches!(self.consts.get(&v), Some(Const::Int(c)) if c.unsigned_abs() <= 1 << 53)
+                                (float_slot(t) == fe && (fe == Some(SlotTy::F64) || *t == Ty::Np(Dtype::Float32)))
+                                    || matches!(self.consts.get(&v), Some(Const::Int(c)) if c.unsigned_abs() <= exact_int)
                             }
                             _ => false,
                         };
-                        if float_lane(a, ta) || float_lane(b, tb) {
+                        if let Some(fe) = fe {
                             if !rt_ok || !float_ok(a, ta) || !float_ok(b, tb) {
                                 return None;
                             }
-                            if *elem.get_or_insert(SlotTy::F64) != SlotTy::F64 {
+                            if *elem.get_or_insert(fe) != fe {
                                 return None;
                             }
                             masks.insert(inst.result?);
@@ -1146,7 +1167,15 @@ impl SimdGen for Gen<'_, '_> {
         for d in &diamonds {
             // (In float64 loops the conditional reductions are counters and, under
             // `fastmath`, float sums; float32 lanes: none.)
-            if !masks.contains(&d.cond) || !matches!(elem, SlotTy::I64 | SlotTy::F64) {
+            // (float32 lanes: counters only, their I64X2 lanes taking the mask's
+            // low and high halves: see `emit_vector_loop`.)
+            let counters_only = d
+                .sides
+                .iter()
+                .all(|&side| reductions.iter().filter(|r| r.add.0 == side).all(|r| r.count));
+            if !masks.contains(&d.cond)
+                || !(matches!(elem, SlotTy::I64 | SlotTy::F64) || (elem == SlotTy::F32 && counters_only))
+            {
                 return None;
             }
             for (si, &side) in d.sides.iter().enumerate() {
@@ -1748,6 +1777,12 @@ impl SimdGen for Gen<'_, '_> {
                     }
                     for (k, inst) in f.block(blk).insts.iter().enumerate() {
                         if let Some(ri) = plan.reductions.iter().position(|r| r.adds_at((blk, k))) {
+                            // A counter's term for the high pair of 4 x f32 lanes, added
+                            // after the low pair's (I64X2 counter lanes in any loop).
+                            let mut high_half: Option<CV> = None;
+                            let split_count = |g: &Self, ri: usize, m: CV| {
+                                plan.reductions[ri].count && g.b.func.dfg.value_type(m) == clt::I32X4
+                            };
                             let mut e = match (vu.get(&plan.reductions[ri].term), count_terms.get(&(blk, k))) {
                                 (_, Some(t)) => *t,
                                 (Some(VV::Lane(e)), None) => *e,
@@ -1794,6 +1829,17 @@ impl SimdGen for Gen<'_, '_> {
                                     } else {
                                         self.b.ins().bitselect(mf, nz, e)
                                     }
+                                } else if split_count(self, ri, m) {
+                                    // A counter over 4 x f32 lanes: its I64X2 term where the
+                                    // mask's low pair of lanes holds, then (below) its high pair.
+                                    let (lo, hi) = (self.b.ins().swiden_low(m), self.b.ins().swiden_high(m));
+                                    let (lo, hi) = if on_true {
+                                        (self.b.ins().band(e, lo), self.b.ins().band(e, hi))
+                                    } else {
+                                        (self.b.ins().band_not(e, lo), self.b.ins().band_not(e, hi))
+                                    };
+                                    high_half = Some(hi);
+                                    lo
                                 } else if on_true {
                                     self.b.ins().band(e, m)
                                 } else {
@@ -1805,9 +1851,18 @@ impl SimdGen for Gen<'_, '_> {
                                     new_accs[a] = self.b.ins().bor(new_accs[a], t);
                                 }
                             } else if let Some(sel) = &plan.sel {
-                                // A `simd_select` counter: `k` in the lanes that run this block.
-                                if let Some(m) = self.arm_mask(sel, blk, &vu, &splats)? {
-                                    e = self.b.ins().band(e, m);
+                                // A `simd_select` counter: `k` in the lanes that run this block
+                                // (over 4 x f32 lanes: in each pair of them, as I64X2 terms).
+                                let four = plan.reductions[ri].count && lane_ty == clt::F32X4;
+                                match self.arm_mask(sel, blk, &vu, &splats)? {
+                                    Some(m) if four => {
+                                        let (lo, hi) = (self.b.ins().swiden_low(m), self.b.ins().swiden_high(m));
+                                        high_half = Some(self.b.ins().band(e, hi));
+                                        e = self.b.ins().band(e, lo);
+                                    }
+                                    Some(m) => e = self.b.ins().band(e, m),
+                                    None if four => high_half = Some(e),
+                                    None => {}
                                 }
                             }
                             let a = u as usize * nred + ri;
@@ -1816,10 +1871,12 @@ impl SimdGen for Gen<'_, '_> {
                             } else {
                                 plan.elem
                             };
-                            new_accs[a] = self.add_lanes(relem, new_accs[a], e);
-                            if let (true, Some((_, splat))) = (plan.reductions[ri].checked, bias) {
-                                let u = self.b.ins().iadd(e, splat);
-                                new_accs[bits_at + a] = self.b.ins().bor(new_accs[bits_at + a], u);
+                            for e in std::iter::once(e).chain(high_half.take()) {
+                                new_accs[a] = self.add_lanes(relem, new_accs[a], e);
+                                if let (true, Some((_, splat))) = (plan.reductions[ri].checked, bias) {
+                                    let u = self.b.ins().iadd(e, splat);
+                                    new_accs[bits_at + a] = self.b.ins().bor(new_accs[bits_at + a], u);
+                                }
                             }
                             continue;
                         }
@@ -1969,8 +2026,9 @@ impl SimdGen for Gen<'_, '_> {
             for u in 1..unroll as usize {
                 v = self.b.ins().bor(v, accs_out[bits_at + u * nred + ri]);
             }
+            // (a counter's bits are I64X2 whatever the loop's lanes)
             let mut m = self.b.ins().extractlane(v, 0);
-            for l in 1..lanes as u8 {
+            for l in 1..self.b.func.dfg.value_type(v).lane_count() as u8 {
                 let x = self.b.ins().extractlane(v, l);
                 m = self.b.ins().bor(m, x);
             }
@@ -2078,8 +2136,15 @@ impl SimdGen for Gen<'_, '_> {
             } else {
                 ran
             };
+            // An int sum whose type the adds keep: when no step ran its partial
+            // sums are all 0, and `s + 0` is `s`; no select needed.
+            let plain_int = !tagged[ri] && relem == SlotTy::I64 && add_ty == pt && new.len() == 1;
             for (j, (n, o)) in new.iter().zip(&old).enumerate() {
-                result[k0 + j] = BlockArg::Value(self.b.ins().select(added, *n, *o));
+                result[k0 + j] = BlockArg::Value(if plain_int {
+                    *n
+                } else {
+                    self.b.ins().select(added, *n, *o)
+                });
             }
         }
         if let Some(keep) = keep {

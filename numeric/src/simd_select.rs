@@ -49,7 +49,8 @@
 //! `n + k`, `k` an int constant or defined before the loop, used nowhere else)
 //! gets no lanes of its own: each add is a reduction adding `k` in the lanes
 //! that run its block (the AND of the sides' conditions), in I64X2 lanes beside
-//! 2 x f64 ones. Every add must be proven never to overflow by `ranges` (a step
+//! 2 x f64 ones (beside 4 x f32 ones: twice, under the mask's low and high pairs
+//! of lanes widened to I64X2). Every add must be proven never to overflow by `ranges` (a step
 //! that stored cannot be redone), so the adds' total is exact in any order.
 //! `if a[i] < lo: a[i] = lo; n += 1 elif a[i] > hi: a[i] = hi; n += 1` is such
 //! a loop.
@@ -595,7 +596,7 @@ impl SelectGen for Gen<'_, '_> {
         let disjoint = disjoint_pairs(&stores, &loads)?;
         // Counters and stores in sides: float lanes only; counters 2 x f64 (their
         // I64X2 lanes, one per element).
-        if (!counters.is_empty() && fslot != Some(SlotTy::F64)) || (!arm_stores.is_empty() && fslot.is_none()) {
+        if (!counters.is_empty() && fslot.is_none()) || (!arm_stores.is_empty() && fslot.is_none()) {
             return None;
         }
         let reductions: Vec<crate::simd::Reduction> = counters

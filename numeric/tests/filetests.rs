@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 fn run_bounds(input: &str) -> Result<String, String> {
-    let (f, t) = typed_input(input)?;
+    let (f, t) = typed_input_with(input, &mut MockEnv::with_numpy(), false)?;
     Ok(ranges::describe(&f, &ranges::analyze(&f, &t, false)))
 }
 

@@ -89,6 +89,24 @@ impl Gen<'_, '_> {
                 let byte = self.b.ins().load(clt::I8, fl, addr, 0);
                 vec![self.b.ins().icmp_imm_u(IntCC::NotEqual, byte, 0)]
             }
+            // Narrow ints: loaded extended to 64 bits as `widen_int` extends them
+            // (by the dtype's signedness), the slot's value the low bits of that
+            // (`ireduce`, no instruction): a value that is also widened (an index,
+            // `int(a[i])`) takes the load's own register, not a second extension.
+            d if d.is_int() && d.itemsize() < 8 => {
+                let wide = match (d.itemsize(), d.is_unsigned()) {
+                    (1, true) => self.b.ins().uload8(clt::I64, fl, addr, 0),
+                    (1, false) => self.b.ins().sload8(clt::I64, fl, addr, 0),
+                    (2, true) => self.b.ins().uload16(clt::I64, fl, addr, 0),
+                    (2, false) => self.b.ins().sload16(clt::I64, fl, addr, 0),
+                    (_, true) => self.b.ins().uload32(fl, addr, 0),
+                    (_, false) => self.b.ins().sload32(fl, addr, 0),
+                };
+                let st = abi::dtype_slots(d)[0];
+                let narrow = self.b.ins().ireduce(cl_ty(st), wide);
+                self.widened.insert(narrow, wide);
+                vec![narrow]
+            }
             d => {
                 let st = abi::dtype_slots(d)[0];
                 vec![self.b.ins().load(cl_ty(st), fl, addr, 0)]

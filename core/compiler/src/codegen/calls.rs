@@ -769,6 +769,12 @@ impl Gen<'_, '_> {
             }
             Dtype::Int8 | Dtype::Int16 | Dtype::UInt8 | Dtype::UInt16 | Dtype::UInt32 | Dtype::UInt64 => {
                 let w = match &x.0 {
+                    // A NumPy int of a dtype whose every value is one of d's
+                    // (np.uint32 of a uint8): the same value, nothing to check.
+                    Ty::Np(s) if s.is_int() && *s != Dtype::UInt64 && super::scalars::fits_in(*s, d) => {
+                        let w = self.widen_int(x.1[0], *s);
+                        return Ok(vec![self.narrow_unchecked(w, d)]);
+                    }
                     // A NumPy int of another dtype: NumPy wraps into unsigned
                     // targets but raises for signed ones; out of range, the
                     // interpreter does that.
@@ -785,7 +791,12 @@ impl Gen<'_, '_> {
                         let f = self.any_f64(x)?;
                         self.f64_to_i64(f)
                     }
-                    // Python ints and bools must fit (else OverflowError).
+                    // Python ints and bools must fit (else OverflowError),
+                    // unless `ranges` proved this conversion's value fits.
+                    _ if !store && self.facts.in_dtype.contains(&self.cur_inst) => {
+                        let w = self.conv_i64(x)?;
+                        return Ok(vec![self.narrow_unchecked(w, d)]);
+                    }
                     _ => self.conv_i64(x)?,
                 };
                 if d == Dtype::UInt64 {

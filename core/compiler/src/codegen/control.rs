@@ -508,7 +508,16 @@ impl Gen<'_, '_> {
                     let flag = self.b.ins().load(clt::I32, MemFlagsData::trusted(), addr, 0);
                     let set = self.b.ins().icmp_imm_u(IntCC::NotEqual, flag, 0);
                     let k = self.f.block(from).insts.len();
-                    let d = self.deopt_block(from, k);
+                    // A loop whose complex64 tests wait for its exit (`exit_check`)
+                    // leaves from its start: the interpreter runs it again.
+                    let restart = self.facts.exit_checks.values().find(|c| c.header == e.block);
+                    let d = match restart.map(|c| c.preheader) {
+                        Some(p) if self.env.sem.float_warnings => {
+                            let pk = self.f.block(p).insts.len();
+                            self.deopt_block(p, pk)
+                        }
+                        _ => self.deopt_block(from, k),
+                    };
                     self.b.ins().brif(set, d, &[], target, &args);
                 } else {
                     self.b.ins().jump(target, &args);

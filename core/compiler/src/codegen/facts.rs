@@ -33,4 +33,24 @@ pub struct IndexFacts {
     /// (block, instruction) of int `+ - * <<` whose result is only ever masked
     /// with `& M` (M >= 0): they may wrap (the mask keeps exact low bits).
     pub wrapping: HashSet<(Block, usize)>,
+    /// (block, instruction) of a conversion `np.<int dtype>(x)` of a Python
+    /// int or bool `x` whose value is proven to lie in the dtype's range: it
+    /// needs no range check (NumPy's OverflowError cannot happen).
+    pub in_dtype: HashSet<(Block, usize)>,
+    /// (block, instruction) of complex64 `+ - *` in a loop whose non-finite
+    /// checks are made once, when the loop exits (`exit_checks`).
+    pub c64_deferred: HashSet<(Block, usize)>,
+    /// By the exit block of such a loop: the check made on entering it.
+    pub exit_checks: HashMap<Block, ExitCheck>,
+}
+
+/// On leaving a loop whose complex64 `+ - *` are unchecked (`c64_deferred`):
+/// when a carried complex64 value is not finite, deoptimize to the end of the
+/// loop's preheader, where the interpreter runs the loop again from its start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExitCheck {
+    pub header: Block,
+    pub preheader: Block,
+    /// The header's complex64 parameters (the carried values).
+    pub params: Vec<Value>,
 }

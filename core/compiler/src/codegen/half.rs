@@ -250,7 +250,8 @@ impl Gen<'_, '_> {
                 (ar, ai)
             }
         };
-        if self.env.sem.float_warnings {
+        // (A loop's deferred results are tested once, on leaving it: `exit_check`.)
+        if self.env.sem.float_warnings && !self.facts.c64_deferred.contains(&self.cur_inst) {
             let (blk, k) = self.cur_inst;
             let this = |g: &Self| {
                 let i = &g.f.block(blk).insts[k];
@@ -275,6 +276,40 @@ impl Gen<'_, '_> {
             }
         }
         Ok((re, im))
+    }
+
+    /// On entering `blk`, the exit block of a loop whose complex64 `+ - *` were
+    /// left unchecked (`facts.exit_checks`, planned by the numeric tier's
+    /// `ranges`): when a carried complex64 value is not finite, deoptimize to
+    /// the end of the loop's preheader; the interpreter runs the loop again.
+    pub fn exit_check(&mut self, blk: Block) -> CResult<()> {
+        let Some(ec) = self.facts.exit_checks.get(&blk).cloned() else {
+            return Ok(());
+        };
+        if !self.env.sem.float_warnings {
+            return Ok(());
+        }
+        let mut bad = None;
+        for p in &ec.params {
+            let v = self.val(*p)?;
+            let z = self.b.ins().f32const(0.0);
+            let tr = self.b.ins().fmul(v[0], z);
+            let ti = self.b.ins().fmul(v[1], z);
+            let t = self.b.ins().fadd(tr, ti); // 0 when both are finite, NaN otherwise
+            let nonfinite = self.b.ins().fcmp(FloatCC::Unordered, t, t);
+            bad = Some(match bad {
+                Some(b) => self.b.ins().bor(b, nonfinite),
+                None => nonfinite,
+            });
+        }
+        if let Some(bad) = bad {
+            let k = self.f.block(ec.preheader).insts.len();
+            let d = self.deopt_block(ec.preheader, k);
+            let cont = self.b.create_block();
+            self.b.ins().brif(bad, d, &[], cont, &[]);
+            self.b.switch_to_block(cont);
+        }
+        Ok(())
     }
 
     /// Whether the complex64 `+ - *` at `(blk, k)` may leave its non-finite

@@ -280,6 +280,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                 .collect(),
             plans: Vec::new(),
             addrs: HashMap::new(),
+            widened: HashMap::new(),
             addr_key: None,
             nat_entry: HashMap::new(),
             use_counts: {
@@ -405,6 +406,9 @@ pub struct Gen<'a, 'b> {
     /// the IR values of array and indexes (`addr_key`, set by `GetItem`/`SetItem`).
     pub addrs: HashMap<Vec<Value>, CV>,
     pub addr_key: Option<Vec<Value>>,
+    /// Narrow int elements loaded sign- or zero-extended to 64 bits (by their
+    /// dtype): the narrow value, its 64-bit one (`widen_int` takes it).
+    pub widened: HashMap<CV, CV>,
     /// How many times each value is used (instruction arguments, branch
     /// conditions, edge arguments and returns).
     pub use_counts: HashMap<Value, usize>,
@@ -636,6 +640,8 @@ impl Gen<'_, '_> {
                 self.b.ins().jump(d, &[]);
                 continue;
             }
+            self.cur_inst = (blk, 0);
+            self.exit_check(blk)?;
             for (k, inst) in data.insts.iter().enumerate() {
                 self.cur_inst = (blk, k);
                 if self.planned_inst((blk, k))? == AtInst::Default {

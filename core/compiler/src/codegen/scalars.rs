@@ -17,7 +17,7 @@ impl Gen<'_, '_> {
         Ok(match &x.0 {
             Ty::Int | Ty::Np(Dtype::Int64) => v.unwrap(),
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().uextend(clt::I64, v.unwrap()),
-            Ty::Np(Dtype::Int32) => self.b.ins().sextend(clt::I64, v.unwrap()),
+            Ty::Np(Dtype::Int32) => self.widen_int(v.unwrap(), Dtype::Int32),
             // Numba: the bits (uint64 mixed with a signed int is int64 there).
             Ty::Np(Dtype::UInt64) if self.env.sem.numba_scalar_typing => v.unwrap(),
             Ty::Np(Dtype::UInt64) => {
@@ -39,9 +39,7 @@ impl Gen<'_, '_> {
             Ty::Bool | Ty::Np(Dtype::Bool) => self.b.ins().uextend(clt::I32, x.1[0]),
             Ty::Int | Ty::Np(Dtype::Int64) => {
                 let v = x.1[0];
-                let lo = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, v, i32::MIN as i64);
-                let hi = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, v, i32::MAX as i64);
-                let bad = self.b.ins().bor(lo, hi);
+                let bad = self.out_of_dtype(v, Dtype::Int32);
                 self.deopt_if(bad);
                 self.b.ins().ireduce(clt::I32, v)
             }
@@ -61,6 +59,8 @@ impl Gen<'_, '_> {
     pub fn widen_int(&mut self, v: CV, d: Dtype) -> CV {
         match d.itemsize() {
             8 => v,
+            // An element loaded with the extension widen_int would make (`load_elem`).
+            _ if self.widened.contains_key(&v) => self.widened[&v],
             _ if d.is_unsigned() => self.b.ins().uextend(clt::I64, v),
             _ => self.b.ins().sextend(clt::I64, v),
         }
@@ -82,16 +82,40 @@ impl Gen<'_, '_> {
     /// An i64 (uint64: its bits) as a value of integer dtype `d`, in d's width;
     /// outside d's range it deoptimizes (NumPy raises, warns or wraps there:
     /// the interpreter does what NumPy does).
+    /// `w` (an exact i64 known to lie in int dtype `d`'s range) in `d`'s slot.
+    pub fn narrow_unchecked(&mut self, w: CV, d: Dtype) -> CV {
+        if d.itemsize() == 8 {
+            w
+        } else {
+            self.b.ins().ireduce(int_cl(d), w)
+        }
+    }
+
     pub fn narrow_checked(&mut self, w: CV, d: Dtype) -> CV {
         if d.itemsize() == 8 {
             return w;
         }
-        let (lo, hi) = d.int_range();
-        let below = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, w, lo as i64);
-        let above = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, w, hi as i64);
-        let bad = self.b.ins().bor(below, above);
+        let bad = self.out_of_dtype(w, d);
         self.deopt_if(bad);
         self.b.ins().ireduce(int_cl(d), w)
+    }
+
+    /// Whether the i64 `w` lies outside narrow int dtype `d`'s range: its low
+    /// bits, extended back as `d` extends (sign or zero), differ from `w`
+    /// exactly when `w` is not one of `d`'s values (each value of `d` is the
+    /// extension of its own low bits, and the extension is one-to-one). Two
+    /// instructions, no constants (a compare against both bounds takes five).
+    pub fn out_of_dtype(&mut self, w: CV, d: Dtype) -> CV {
+        if d == Dtype::Bool {
+            return self.b.ins().icmp_imm_u(IntCC::UnsignedGreaterThan, w, 1);
+        }
+        let n = self.b.ins().ireduce(int_cl(d), w);
+        let back = if d.is_unsigned() {
+            self.b.ins().uextend(clt::I64, n)
+        } else {
+            self.b.ins().sextend(clt::I64, n)
+        };
+        self.b.ins().icmp(IntCC::NotEqual, back, w)
     }
 
     /// An operand of an operation computed in integer dtype `d` (one of the
@@ -373,7 +397,14 @@ impl Gen<'_, '_> {
                 // (a result outside it is NumPy's overflow: warn and wrap).
                 let (x, y) = (self.int_operand(a, d)?, self.int_operand(b, d)?);
                 let r = self.int_op(op, x, y, clt::I64)?;
-                vec![self.narrow_checked(r, d)]
+                if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) {
+                    // Both operands lie in d's range (int_operand), as i64s
+                    // sign- or zero-extended from d's width; & | ^ of such
+                    // bit patterns is one too: never out of range.
+                    vec![self.narrow_unchecked(r, d)]
+                } else {
+                    vec![self.narrow_checked(r, d)]
+                }
             }
             Scalar::Np(d @ (Dtype::Float64 | Dtype::Float32))
                 if op == BinOp::Pow && a.0 != Ty::Np(d) && b.0 != Ty::Np(d) =>
@@ -451,6 +482,28 @@ impl Gen<'_, '_> {
     }
 
     /// The constant a Cranelift value was defined as, if it is an `iconst`.
+    /// For `x + y` / `x - y` of type `ty` with a constant operand other than 0
+    /// and the type's minimum (`c + x` taken as `x + c`): the other operand, the
+    /// constant's value and the constant itself.
+    fn small_const_operand(&self, op: BinOp, x: CV, y: CV, ty: clir::Type) -> Option<(CV, i64, CV)> {
+        let signed = |v: CV| {
+            self.iconst_value(v).map(|c| match ty {
+                t if t == clt::I32 => c as i32 as i64,
+                _ => c,
+            })
+        };
+        let min = if ty == clt::I64 { i64::MIN } else { i32::MIN as i64 };
+        let ok = |c: i64| c != 0 && c != min;
+        if ty != clt::I64 && ty != clt::I32 {
+            return None;
+        }
+        match (signed(y), signed(x)) {
+            (Some(c), _) if ok(c) => Some((x, c, y)),
+            (None, Some(c)) if op == BinOp::Add && ok(c) => Some((y, c, x)),
+            _ => None,
+        }
+    }
+
     pub fn iconst_value(&self, v: CV) -> Option<i64> {
         let clir::ValueDef::Result(inst, _) = self.b.func.dfg.value_def(v) else {
             return None;
@@ -657,6 +710,28 @@ impl Gen<'_, '_> {
                     BinOp::Sub => self.b.ins().isub(x, y),
                     _ => self.b.ins().imul(x, y),
                 }
+            }
+            // `x + c` or `x - c` with a constant c: the wrapped result crossed x
+            // exactly when the true one left the type (|c| < 2**(bits-1) + 1, so a
+            // wrap moves the result past x): one compare-and-branch instead of
+            // the overflow flag's set-and-test.
+            BinOp::Add | BinOp::Sub if self.small_const_operand(op, x, y, ty).is_some() => {
+                let (x, c, cv) = self.small_const_operand(op, x, y, ty).unwrap();
+                let r = if op == BinOp::Add {
+                    self.b.ins().iadd(x, cv)
+                } else {
+                    self.b.ins().isub(x, cv)
+                };
+                // It grows (c > 0 added, c < 0 subtracted): overflow iff r < x; else iff r > x.
+                let grows = (c > 0) == (op == BinOp::Add);
+                let cc = if grows {
+                    IntCC::SignedLessThan
+                } else {
+                    IntCC::SignedGreaterThan
+                };
+                let of = self.b.ins().icmp(cc, r, x);
+                self.deopt_if(of);
+                r
             }
             BinOp::Add | BinOp::Sub | BinOp::Mul => {
                 let (r, of) = match op {
@@ -1398,7 +1473,7 @@ pub fn int_cl(d: Dtype) -> clir::Type {
 }
 
 /// Every value of int dtype `s` is a value of int dtype `d`.
-fn fits_in(s: Dtype, d: Dtype) -> bool {
+pub(super) fn fits_in(s: Dtype, d: Dtype) -> bool {
     let ((a, b), (c, e)) = (s.int_range(), d.int_range());
     c <= a && b <= e
 }

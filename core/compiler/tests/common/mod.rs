@@ -276,6 +276,10 @@ impl Env for MockEnv {
         }
     }
     fn module_attr(&mut self, m: Module, name: &str) -> GlobalKind {
+        // NumPy's int scalar types (`np.uint32`), as dtype objects.
+        if let Some(d) = Dtype::from_name(name).filter(|d| self.numpy && m == Module::Numpy && d.is_int()) {
+            return GlobalKind::DtypeObj(d);
+        }
         match MOCK_NUMPY_FUNCS.iter().position(|f| *f == name) {
             Some(i) if self.numpy && m == Module::Numpy => GlobalKind::PyFunc(i as u32),
             _ => GlobalKind::Other("missing module attribute".into()),
