@@ -1243,6 +1243,45 @@ class Gen:
         finally:
             self.r = saved
 
+    def iter_views_block(self, vr: random.Random) -> None:
+        """Session 19's forms: `iter`/`next` of a local iterator (with a
+        default, then a `for` over the rest), `a[i] op= e` of a row view of a
+        2-D float64 array (its write-back skipped), and whole-array float64
+        expressions with ufuncs inside them and sums over several axes. Drawn
+        from `vr` (the main stream is unchanged)."""
+        saved, self.r = self.r, vr
+        try:
+            ones = [a for a, (nd, dt) in self.arrays.items() if nd == 1 and dt in ("float64", "int64")]
+            v = self.fresh("vv")
+            src = self.r.choice(ones) if ones and self.r.random() < 0.7 else f"({self.expr('f', 1)}, 2.5, -1.0)"
+            it, x = self.fresh("it"), self.fresh("xv")
+            self.emit(1, f"{it} = iter({src})")
+            self.emit(1, f"{v} = float(next({it}, {self.float_lit()}))")
+            if self.r.random() < 0.6:
+                self.emit(1, f"for {x} in {it}:")
+                self.emit(2, f"{v} += {x} * 0.5")
+            self.scalars[v] = "f"
+            twos = [a for a, (nd, dt) in self.arrays.items() if nd == 2 and dt == "float64"]
+            if not twos:
+                return
+            a, i = self.r.choice(twos), self.fresh("iv")
+            w = self.fresh("vv")
+            form = self.r.choice(("update", "ufunc", "axes"))
+            if form == "update":
+                op = self.r.choice(("+=", "-=", "*="))
+                idx = self.r.choice((f"{i}", f"{i}, 1:", f"{i}, ::-1"))
+                self.emit(1, f"for {i} in range({a}.shape[0]):")
+                self.emit(2, f"{a}[{idx}] {op} {self.r.choice(('0.5', f'{a}[0]', 'np.sqrt(np.abs(' + a + '[0]))'))}")
+                self.emit(1, f"{w} = float({a}.sum())")
+            elif form == "ufunc":
+                u = self.r.choice(("np.sin", "np.exp", "np.tanh", "np.log", "np.cos"))
+                self.emit(1, f"{w} = float(np.sum(1.0 - {u}({a} * 0.5) ** 2 + {a}))")
+            else:
+                self.emit(1, f"{w} = float(np.sum({a}[:, None, :] * {a}[None, :, :], axis=(0, 1)).sum())")
+            self.scalars[w] = "f"
+        finally:
+            self.r = saved
+
     def passed_functions_block(self, fr: random.Random) -> None:
         """Functions passed as arguments (a module-level helper, a nested
         function or a lambda given to a module-level applier, which compiled
@@ -1370,7 +1409,7 @@ class Gen:
     def function(self, hr: random.Random = None, lr: random.Random = None,
                  fr: random.Random = None, tr: random.Random = None,
                  dr: random.Random = None, cr: random.Random = None,
-                 qr: random.Random = None) -> Tuple[str, List[str]]:
+                 qr: random.Random = None, vr: random.Random = None) -> Tuple[str, List[str]]:
         if hr is not None and hr.random() < 0.3:
             for _ in range(hr.randint(1, 2)):
                 self.helper(hr)
@@ -1429,6 +1468,8 @@ class Gen:
             self.imports_sums_block(cr)
         if qr is not None and qr.random() < 0.3:
             self.float_cond_block(qr)
+        if vr is not None and vr.random() < 0.3:
+            self.iter_views_block(vr)
         names = list(self.scalars)
         self.r.shuffle(names)
         if self.ret_kinds is None:
@@ -1491,7 +1532,7 @@ def generate(seed: int) -> Program:
     src, kinds = g.function(random.Random(seed * 7919 + 17), random.Random(seed * 104729 + 5),
                             random.Random(seed * 15485863 + 29), random.Random(seed * 32452843 + 41),
                             random.Random(seed * 49979687 + 53), random.Random(seed * 67867967 + 59),
-                            random.Random(seed * 86028121 + 61))
+                            random.Random(seed * 86028121 + 61), random.Random(seed * 104395301 + 67))
     args = []
     for _ in range(r.randint(2, 4)):
         vals = []
