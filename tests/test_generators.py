@@ -800,7 +800,7 @@ def _with_yields(source):
                 simple
                 and isinstance(s.value, ast.Call)
                 and isinstance(s.value.func, ast.Name)
-                and s.value.func.id in ("zip", "enumerate", "reversed")
+                and s.value.func.id in ("zip", "enumerate", "reversed", "iter")
             )
             if simple and not isinstance(s.value, ast.Lambda) and not iterator:
                 target = s.targets[0].id
