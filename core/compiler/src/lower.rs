@@ -678,6 +678,15 @@ impl Lowerer {
         data.term_span = span;
     }
 
+    /// Ends `from` with a branch on `cond` to the fresh blocks `tb` and `eb`
+    /// (no edge arguments), whose predecessors are then all known: sealed.
+    fn branch(&mut self, from: Block, cond: Value, tb: Block, eb: Block, span: Span) {
+        let no = |block| Edge { block, args: vec![] };
+        self.terminate(from, Term::Br(cond, no(tb), no(eb)), span);
+        self.seal(tb);
+        self.seal(eb);
+    }
+
     fn jump(&mut self, to: Block, args: Vec<Value>, span: Span) {
         if let Some(b) = self.cur.take() {
             self.terminate(b, Term::Jump(Edge { block: to, args }), span);
@@ -894,23 +903,7 @@ impl Lowerer {
                 }
                 let from = self.block();
                 let (tb, eb, merge) = (self.new_block(), self.new_block(), self.new_block());
-                self.terminate(
-                    from,
-                    Term::Br(
-                        c,
-                        Edge {
-                            block: tb,
-                            args: vec![],
-                        },
-                        Edge {
-                            block: eb,
-                            args: vec![],
-                        },
-                    ),
-                    test.span,
-                );
-                self.seal(tb);
-                self.seal(eb);
+                self.branch(from, c, tb, eb, test.span);
                 self.cur = Some(tb);
                 self.stmts(body)?;
                 self.jump(merge, vec![], span);
@@ -931,23 +924,7 @@ impl Lowerer {
                 let c = self.cond(test)?;
                 let (bb, eb, after) = (self.new_block(), self.new_block(), self.new_block());
                 let h = self.block();
-                self.terminate(
-                    h,
-                    Term::Br(
-                        c,
-                        Edge {
-                            block: bb,
-                            args: vec![],
-                        },
-                        Edge {
-                            block: eb,
-                            args: vec![],
-                        },
-                    ),
-                    test.span,
-                );
-                self.seal(bb);
-                self.seal(eb);
+                self.branch(h, c, bb, eb, test.span);
                 self.cur = Some(bb);
                 self.loops.push((header, after));
                 self.loop_fin.push(self.fin.len());
@@ -1034,23 +1011,7 @@ impl Lowerer {
                 let c = self.cond(test)?;
                 let from = self.block();
                 let (ok, fail) = (self.new_block(), self.new_block());
-                self.terminate(
-                    from,
-                    Term::Br(
-                        c,
-                        Edge {
-                            block: ok,
-                            args: vec![],
-                        },
-                        Edge {
-                            block: fail,
-                            args: vec![],
-                        },
-                    ),
-                    span,
-                );
-                self.seal(ok);
-                self.seal(fail);
+                self.branch(from, c, ok, fail, span);
                 self.cur = Some(fail);
                 let m = match msg {
                     Some(m) => Some(self.expr(m)?),
@@ -1581,23 +1542,7 @@ impl Lowerer {
         let from = self.block();
         let (tb, eb, merge) = (self.new_block(), self.new_block(), self.new_block());
         let r = self.add_param(merge, "%min");
-        self.terminate(
-            from,
-            Term::Br(
-                lt,
-                Edge {
-                    block: tb,
-                    args: vec![],
-                },
-                Edge {
-                    block: eb,
-                    args: vec![],
-                },
-            ),
-            span,
-        );
-        self.seal(tb);
-        self.seal(eb);
+        self.branch(from, lt, tb, eb, span);
         self.cur = Some(tb);
         self.jump(merge, vec![b], span);
         self.cur = Some(eb);
@@ -2531,23 +2476,7 @@ impl Lowerer {
                 let from = self.block();
                 let (tb, eb, merge) = (self.new_block(), self.new_block(), self.new_block());
                 let r = self.add_param(merge, "%ifexp");
-                self.terminate(
-                    from,
-                    Term::Br(
-                        c,
-                        Edge {
-                            block: tb,
-                            args: vec![],
-                        },
-                        Edge {
-                            block: eb,
-                            args: vec![],
-                        },
-                    ),
-                    span,
-                );
-                self.seal(tb);
-                self.seal(eb);
+                self.branch(from, c, tb, eb, span);
                 self.cur = Some(tb);
                 let av = self.expr(a)?;
                 self.jump(merge, vec![av], span);

@@ -708,23 +708,7 @@ impl Lowerer {
         let b = self.block();
         let fv = self.read_var(&found, b, span);
         let (tb, eb) = (self.new_block(), self.new_block());
-        self.terminate(
-            b,
-            Term::Br(
-                fv,
-                Edge {
-                    block: tb,
-                    args: vec![],
-                },
-                Edge {
-                    block: eb,
-                    args: vec![],
-                },
-            ),
-            span,
-        );
-        self.seal(tb);
-        self.seal(eb);
+        self.branch(b, fv, tb, eb, span);
         self.cur = Some(eb);
         if default.is_some() {
             let d = self.read_var(&dflt, eb, span);
