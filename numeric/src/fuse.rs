@@ -65,6 +65,9 @@ pub struct FusedExpr {
     /// A leaf the result may be written into (a temporary made by a call into
     /// NumPy that only this expression uses: NumPy's temporary elision).
     pub reuse: Option<Value>,
+    /// For `a op= e` (root [`NodeOp::InPlace`]): the position of `a` among the
+    /// leaves, the array written (see `emit_fused`).
+    pub inplace: Option<usize>,
 }
 
 /// What an expression node computes.
@@ -72,6 +75,9 @@ pub struct FusedExpr {
 pub enum NodeOp {
     Bin(BinOp),
     Neg,
+    /// `np.conj(e)` / `np.conjugate(e)` of a complex128 expression: the
+    /// imaginary part negated.
+    Conj,
     Sqrt,
     Abs,
     Square,
@@ -95,6 +101,10 @@ pub enum NodeOp {
     Total {
         mean: bool,
     },
+    /// `a op= e` (`+ - *`, and `/` of floats) of an array `a` of the
+    /// expression's dtype and rank: only as a root, written into `a` as NumPy's
+    /// `np.add(a, e, out=a)` writes it (see `emit_fused`).
+    InPlace(BinOp),
     /// `np.exp(e)` and the other `abi::SMALL_UFUNCS` of a float64 expression `e`
     /// (index `2 * i` there): only as a root; `e` is computed into the result,
     /// then NumPy's own inner loop for the ufunc runs on it in place.
@@ -162,7 +172,9 @@ impl NodeOp {
                 _ => "bin",
             }
             .to_string(),
+            NodeOp::InPlace(op) => format!("{} in place", NodeOp::Bin(*op).name()),
             NodeOp::Neg => "neg".into(),
+            NodeOp::Conj => "conj".into(),
             NodeOp::Sqrt => "sqrt".into(),
             NodeOp::Abs => "abs".into(),
             NodeOp::Square => "square".into(),
@@ -206,6 +218,7 @@ pub(crate) trait FuseGen {
     fn fused_dying(&self, blk: Block, fx: &FusedExpr) -> Vec<usize>;
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()>;
     fn fused_geometry(&mut self, blk: Block, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV);
+    fn inplace_fits(&mut self, ai: usize, leaf_vals: &[Vals], shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV;
     fn c_contiguous(&mut self, shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV;
     #[allow(clippy::type_complexity)]
     fn fused_setup(
@@ -283,6 +296,7 @@ pub(crate) trait FuseGen {
         ty: clir::Type,
         flags: MemFlagsData,
     ) -> CResult<(CV, CV)>;
+    fn complex_mul(&mut self, x: CV, y: CV) -> CV;
 }
 
 impl FuseGen for Gen<'_, '_> {
@@ -293,11 +307,14 @@ impl FuseGen for Gen<'_, '_> {
         if !self.env.pycalls.contains_key(&(blk, k)) {
             return None;
         }
-        if let Ty::Np(d @ (Dtype::Float64 | Dtype::Float32)) = self.typed.ty(r) {
+        if let Ty::Np(d @ (Dtype::Float64 | Dtype::Float32 | Dtype::Complex128)) = self.typed.ty(r) {
             let same = |v: &Value| matches!(self.typed.ty(*v), Ty::Array(a) if a.dtype == *d);
-            return self
-                .row_sum(inst)
-                .filter(|op| matches!(op, NodeOp::Total { .. }) && self.node_args(inst).first().is_some_and(same));
+            // (a complex mean divides by a count as NumPy's complex division does: not fused)
+            let complex = *d == Dtype::Complex128;
+            return self.row_sum(inst).filter(|op| {
+                matches!(op, NodeOp::Total { mean } if !(complex && *mean))
+                    && self.node_args(inst).first().is_some_and(same)
+            });
         }
         let Ty::Array(at) = self.typed.ty(r) else { return None };
         if let Some(op) = self.row_sum(inst) {
@@ -321,6 +338,35 @@ impl FuseGen for Gen<'_, '_> {
             return match inst.op {
                 Op::Cmp(c) => Some(NodeOp::Cmp(c)),
                 _ => None,
+            };
+        }
+        if let Op::Bin { op, inplace: true } = inst.op {
+            // `a op= e` into a writeable array of the result's own type.
+            let into = matches!(self.typed.ty(*inst.args.first()?), Ty::Array(a) if a.dtype == at.dtype && a.ndim == at.ndim && !a.readonly);
+            let ok = match op {
+                BinOp::Add | BinOp::Sub => true,
+                BinOp::Mul => at.dtype != Dtype::Complex128 || self.env.complex_mul != 0,
+                BinOp::Div => at.dtype != Dtype::Complex128,
+                _ => false,
+            };
+            let float = matches!(at.dtype, Dtype::Float64 | Dtype::Float32 | Dtype::Complex128);
+            return (into && ok && float && inst.args.len() == 2).then_some(NodeOp::InPlace(op));
+        }
+        if at.dtype == Dtype::Complex128 {
+            // Complex128: `+ -` and minus and `np.conj` act on each part alone,
+            // exactly; `*` as this NumPy multiplies (`CodegenEnv::complex_mul`).
+            return match &inst.op {
+                Op::Bin { op, inplace: false } if matches!(op, BinOp::Add | BinOp::Sub) => Some(NodeOp::Bin(*op)),
+                Op::Bin {
+                    op: BinOp::Mul,
+                    inplace: false,
+                } if self.env.complex_mul != 0 => Some(NodeOp::Bin(BinOp::Mul)),
+                Op::Unary(UnaryOp::Neg) => Some(NodeOp::Neg),
+                _ => match np {
+                    Some(("negative", args)) if args.len() == 1 => Some(NodeOp::Neg),
+                    Some(("conj" | "conjugate", args)) if args.len() == 1 => Some(NodeOp::Conj),
+                    _ => None,
+                },
             };
         }
         if !matches!(at.dtype, Dtype::Float64 | Dtype::Float32) {
@@ -382,7 +428,7 @@ impl FuseGen for Gen<'_, '_> {
         };
         let e = *inst.args.get(module)?;
         let Ty::Array(et) = self.typed.ty(e) else { return None };
-        if !matches!(et.dtype, Dtype::Float64 | Dtype::Float32) || et.ndim < 2 {
+        if !matches!(et.dtype, Dtype::Float64 | Dtype::Float32 | Dtype::Complex128) || et.ndim < 2 {
             return None;
         }
         let rest = &inst.args[module + 1..];
@@ -589,15 +635,21 @@ impl FuseGen for Gen<'_, '_> {
                 if !ops.contains_key(&k) {
                     continue;
                 }
-                for a in self.node_args(i) {
+                for (pos, a) in self.node_args(i).iter().enumerate() {
+                    // (the array `a op= e` writes is a leaf: its own memory)
+                    if pos == 0 && matches!(ops[&k], NodeOp::InPlace(_)) {
+                        continue;
+                    }
                     if let Some(&c) = nodes.get(a) {
                         // (a row sum is only ever a root)
                         // (a ufunc inside an expression is computed in chunks, `fused_staged`;
                         // of a 1-d array, the small-arrays pass computes it, into the
                         // rows it stores into)
                         let multi = matches!(self.typed.ty(*a), Ty::Array(at) if at.ndim >= 2);
-                        let root_only = matches!(ops[&c], NodeOp::RowSum { .. } | NodeOp::Total { .. })
-                            || matches!(ops[&c], NodeOp::Ufunc(_)) && !multi;
+                        let root_only = matches!(
+                            ops[&c],
+                            NodeOp::RowSum { .. } | NodeOp::Total { .. } | NodeOp::InPlace(_)
+                        ) || matches!(ops[&c], NodeOp::Ufunc(_)) && !multi;
                         // (a node an earlier pass computes, small arrays' `np.tanh(x)`
                         // of a row, is a leaf here)
                         let theirs = self.plans.iter().any(|(_, p)| p.claims((blk, c)));
@@ -660,7 +712,7 @@ impl FuseGen for Gen<'_, '_> {
                 // (a comparison is fused only into the np.where using it)
                 // (a row sum's rank is that of the array it sums)
                 let row_sum = matches!(ops[&root], NodeOp::RowSum { .. }) || total;
-                if !matches!(dt, Dtype::Float64 | Dtype::Float32) {
+                if !matches!(dt, Dtype::Float64 | Dtype::Float32 | Dtype::Complex128) {
                     continue;
                 }
                 let ndim = match self.typed.ty(self.node_args(&d.insts[root])[0]) {
@@ -721,6 +773,14 @@ impl FuseGen for Gen<'_, '_> {
                                     if dt == Dtype::Float32
                                         && matches!(self.consts.get(a), Some(Const::Int(c)) if (-32768..=65535).contains(c)) =>
                                     {}
+                                // A complex128 expression's scalars: converted to complex128
+                                // exactly (ints: constants of at most 2**53).
+                                Ty::Float | Ty::Complex | Ty::Np(Dtype::Float64 | Dtype::Complex128)
+                                    if dt == Dtype::Complex128 => {}
+                                Ty::Int
+                                    if dt == Dtype::Complex128
+                                        && matches!(self.consts.get(a), Some(Const::Int(c)) if c.unsigned_abs() <= 1 << 53) =>
+                                    {}
                                 _ => ok = false,
                             },
                         }
@@ -737,6 +797,15 @@ impl FuseGen for Gen<'_, '_> {
                 let ufunc = matches!(ops[&root], NodeOp::Ufunc(_));
                 // (a total of one array is NumPy's one efficient call)
                 let alone_ok = row_sum && !total;
+                let inplace = match ops[&root] {
+                    NodeOp::InPlace(_) => {
+                        let a = d.insts[root].args[0];
+                        let at = leaves.iter().position(|l| *l == a);
+                        ok &= at.is_some();
+                        at
+                    }
+                    _ => None,
+                };
                 if ok && pure && !claimed && (tree.len() >= 2 || alone_ok) && !leaves.is_empty() {
                     for k in &tree[..tree.len() - 1] {
                         plan.inner.insert((blk, *k));
@@ -768,6 +837,7 @@ impl FuseGen for Gen<'_, '_> {
                         let full_rank = matches!(self.typed.ty(*l), Ty::Array(at) if at.ndim as usize == ndim);
                         !row_sum
                             && !ufunc
+                            && inplace.is_none()
                             && full_rank
                             && self.f.values[l.0 as usize].name.is_none()
                             && def_at
@@ -785,6 +855,7 @@ impl FuseGen for Gen<'_, '_> {
                             ndim,
                             dtype: dt,
                             reuse,
+                            inplace,
                         },
                     );
                 }
@@ -806,7 +877,7 @@ impl FuseGen for Gen<'_, '_> {
         (0..fx.leaves.len())
             .filter(|&i| {
                 let l = fx.leaves[i];
-                if Some(l) == fx.reuse || self.f.values[l.0 as usize].name.is_some() {
+                if Some(l) == fx.reuse || Some(i) == fx.inplace || self.f.values[l.0 as usize].name.is_some() {
                     return false;
                 }
                 let Some(&(lb, lk)) = self.last_use.get(&l) else {
@@ -854,6 +925,13 @@ impl FuseGen for Gen<'_, '_> {
         let nd = fx.ndim;
         let (leaf_vals, shape, bstrides, same, scalars) = self.fused_setup(blk, fx)?;
         let esz = fx.dtype.itemsize();
+        let same = match fx.inplace {
+            Some(ai) => {
+                let fits = self.inplace_fits(ai, &leaf_vals, &shape, &bstrides, esz);
+                self.b.ins().band(same, fits)
+            }
+            None => same,
+        };
         let fast = self.b.create_block();
         let slow = self.b.create_block();
         let merge = self.b.create_block();
@@ -886,38 +964,46 @@ impl FuseGen for Gen<'_, '_> {
         // must run). Written into a temporary leaf, the output must not be
         // written before that is known: the slow path reads the leaf again.
         let sink = self.b.append_block_param(allocated, clt::I64);
-        if let Some(l) = fx.reuse {
-            // Into the temporary when nothing else holds it (its object is the result).
-            let i = fx.leaves.iter().position(|x| *x == l).unwrap();
-            let ctx = self.ctx.unwrap();
-            let lv = &leaf_vals[i];
-            let slots = abi::ArraySlots::new(nd);
-            let ok = self.call("pyston_fuse_elidable", &[ctx, lv[abi::ArraySlots::OBJ], lv[0], size])?[0];
-            // (a leaf of the result's own shape only, not a broadcast one; the plan
-            // picks only leaves of the result's rank)
-            let mut ok = self.b.ins().icmp_imm_s(IntCC::NotEqual, ok, 0);
-            for (d, s) in shape.iter().enumerate() {
-                let eq = self.b.ins().icmp(IntCC::Equal, lv[slots.shape(d)], *s);
-                ok = self.b.ins().band(ok, eq);
-            }
-            let (reuse, alloc) = (self.b.create_block(), self.b.create_block());
-            self.b.ins().brif(ok, reuse, &[], alloc, &[]);
-            self.b.switch_to_block(reuse);
-            let mut args: Vec<BlockArg> = leaf_vals[i].iter().map(|v| BlockArg::Value(*v)).collect();
+        if let Some(ai) = fx.inplace {
+            // `a op= e`: into `a` itself, after a dry pass.
+            let mut args: Vec<BlockArg> = leaf_vals[ai].iter().map(|v| BlockArg::Value(*v)).collect();
             let scratch = self.stack(16);
             args.push(BlockArg::Value(scratch));
             self.b.ins().jump(allocated, &args);
-            self.b.switch_to_block(alloc);
+        } else {
+            if let Some(l) = fx.reuse {
+                // Into the temporary when nothing else holds it (its object is the result).
+                let i = fx.leaves.iter().position(|x| *x == l).unwrap();
+                let ctx = self.ctx.unwrap();
+                let lv = &leaf_vals[i];
+                let slots = abi::ArraySlots::new(nd);
+                let ok = self.call("pyston_fuse_elidable", &[ctx, lv[abi::ArraySlots::OBJ], lv[0], size])?[0];
+                // (a leaf of the result's own shape only, not a broadcast one; the plan
+                // picks only leaves of the result's rank)
+                let mut ok = self.b.ins().icmp_imm_s(IntCC::NotEqual, ok, 0);
+                for (d, s) in shape.iter().enumerate() {
+                    let eq = self.b.ins().icmp(IntCC::Equal, lv[slots.shape(d)], *s);
+                    ok = self.b.ins().band(ok, eq);
+                }
+                let (reuse, alloc) = (self.b.create_block(), self.b.create_block());
+                self.b.ins().brif(ok, reuse, &[], alloc, &[]);
+                self.b.switch_to_block(reuse);
+                let mut args: Vec<BlockArg> = leaf_vals[i].iter().map(|v| BlockArg::Value(*v)).collect();
+                let scratch = self.stack(16);
+                args.push(BlockArg::Value(scratch));
+                self.b.ins().jump(allocated, &args);
+                self.b.switch_to_block(alloc);
+            }
+            let (st, outbuf) = self.alloc_call(AllocKind::Empty, &at, &shape)?;
+            let fresh = self.b.create_block();
+            self.b.ins().brif(st, slow, &[], fresh, &[]);
+            self.b.switch_to_block(fresh);
+            let made = self.load_array_slots(outbuf, nd);
+            let mut args: Vec<BlockArg> = made.iter().map(|v| BlockArg::Value(*v)).collect();
+            let no_sink = self.b.ins().iconst(clt::I64, 0);
+            args.push(BlockArg::Value(no_sink));
+            self.b.ins().jump(allocated, &args);
         }
-        let (st, outbuf) = self.alloc_call(AllocKind::Empty, &at, &shape)?;
-        let fresh = self.b.create_block();
-        self.b.ins().brif(st, slow, &[], fresh, &[]);
-        self.b.switch_to_block(fresh);
-        let made = self.load_array_slots(outbuf, nd);
-        let mut args: Vec<BlockArg> = made.iter().map(|v| BlockArg::Value(*v)).collect();
-        let no_sink = self.b.ins().iconst(clt::I64, 0);
-        args.push(BlockArg::Value(no_sink));
-        self.b.ins().jump(allocated, &args);
         self.b.switch_to_block(allocated);
         let ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
         let out_ptr = out[0];
@@ -954,7 +1040,10 @@ impl FuseGen for Gen<'_, '_> {
         let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
         let row_off = self.b.ins().imul(r, n_last);
         let row_off = self.b.ins().imul_imm_s(row_off, esz);
-        let row_out = self.b.ins().iadd(out_ptr, row_off);
+        let row_out = match fx.inplace {
+            Some(ai) => row_ptrs[ai],
+            None => self.b.ins().iadd(out_ptr, row_off),
+        };
         let nbad = self.fused_row(fx, insts, &row_ptrs, &inner, row_out, sink, n_last, &scalars, flags)?;
         let bad = self.b.ins().bor(rbad, nbad);
         self.next_row(&lp, bad, &shape, &bstrides);
@@ -1000,6 +1089,57 @@ impl FuseGen for Gen<'_, '_> {
         self.b.switch_to_block(merge);
         self.vals.insert(root_val, merge_params);
         Ok(())
+    }
+
+    /// Whether `a op= e` may be computed in place (`a` the leaf at `ai`): `a`
+    /// has the broadcast shape (else NumPy raises), its elements are adjacent
+    /// along the last axis (the rows written), and every other leaf either is
+    /// `a`'s memory element for element (same address and strides: each
+    /// element is read before it is written) or lies wholly outside `a`'s
+    /// memory. Otherwise NumPy computes as if the operands were copied first
+    /// (its overlap handling), which the slow path does.
+    fn inplace_fits(&mut self, ai: usize, leaf_vals: &[Vals], shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV {
+        let nd = shape.len();
+        let slots = abi::ArraySlots::new(nd);
+        let av = &leaf_vals[ai];
+        let mut ok = self.b.ins().icmp_imm_s(IntCC::Equal, bstrides[ai][nd - 1], esz);
+        for (d, n) in shape.iter().enumerate() {
+            let eq = self.b.ins().icmp(IntCC::Equal, av[slots.shape(d)], *n);
+            ok = self.b.ins().band(ok, eq);
+        }
+        let zero = self.b.ins().iconst(clt::I64, 0);
+        // [lo, hi): the bytes a leaf's elements span
+        let extent = |g: &mut Self, p: CV, bs: &[CV]| {
+            let (mut lo, mut hi) = (p, g.b.ins().iadd_imm_s(p, esz));
+            for (n, st) in shape.iter().zip(bs) {
+                let n1 = g.b.ins().iadd_imm_s(*n, -1);
+                let span = g.b.ins().imul(n1, *st);
+                let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, span, 0);
+                let down = g.b.ins().select(neg, span, zero);
+                let up = g.b.ins().select(neg, zero, span);
+                lo = g.b.ins().iadd(lo, down);
+                hi = g.b.ins().iadd(hi, up);
+            }
+            (lo, hi)
+        };
+        let (alo, ahi) = extent(self, av[0], &bstrides[ai]);
+        for (i, lv) in leaf_vals.iter().enumerate() {
+            if i == ai {
+                continue;
+            }
+            let (lo, hi) = extent(self, lv[0], &bstrides[i]);
+            let below = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, hi, alo);
+            let above = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, ahi, lo);
+            let apart = self.b.ins().bor(below, above);
+            let mut same = self.b.ins().icmp(IntCC::Equal, lv[0], av[0]);
+            for (x, y) in bstrides[i].iter().zip(&bstrides[ai]) {
+                let eq = self.b.ins().icmp(IntCC::Equal, *x, *y);
+                same = self.b.ins().band(same, eq);
+            }
+            let fine = self.b.ins().bor(apart, same);
+            ok = self.b.ins().band(ok, fine);
+        }
+        ok
     }
 
     /// The broadcast shape of an expression's leaves (NumPy's rules: a leaf of
@@ -1148,6 +1288,20 @@ impl FuseGen for Gen<'_, '_> {
                     t,
                     Ty::Float | Ty::Int | Ty::Bool | Ty::Np(Dtype::Float64 | Dtype::Float32)
                 );
+                if fx.dtype == Dtype::Complex128 {
+                    // (one 2 x f64 vector: the real part, then the imaginary part)
+                    if matches!(
+                        t,
+                        Ty::Float | Ty::Int | Ty::Complex | Ty::Np(Dtype::Float64 | Dtype::Complex128)
+                    ) && !scalars.contains_key(a)
+                    {
+                        let v = self.use_val(*a)?;
+                        let (re, im) = self.conv_c128(&(t, v))?;
+                        let x = self.b.ins().scalar_to_vector(clt::F64X2, re);
+                        scalars.insert(*a, self.b.ins().insertlane(x, im, 1));
+                    }
+                    continue;
+                }
                 if scalar && !scalars.contains_key(a) {
                     let v = self.use_val(*a)?;
                     let x = self.conv_f64(&(t.clone(), v))?;
@@ -1190,7 +1344,19 @@ impl FuseGen for Gen<'_, '_> {
         let (shape, bstrides, same) = self.fused_geometry(blk, fx, &leaf_vals);
         let insts = &self.f.block(blk).insts;
         let (scalars, scalars_ok) = self.fused_scalars(fx, insts)?;
-        let same = self.b.ins().band(same, scalars_ok);
+        let mut same = self.b.ins().band(same, scalars_ok);
+        if self.env.complex_mul == 2 && fx.ops.contains(&NodeOp::Bin(BinOp::Mul)) && fx.dtype == Dtype::Complex128 {
+            // With fused multiply-adds a complex product depends on the operands'
+            // order, and NumPy swaps them where it writes `x * t` into a temporary
+            // `t` of at least 256 KiB (its temporary elision): such sizes take
+            // NumPy's calls (the slow path, which elides as NumPy does).
+            let mut size = self.b.ins().iconst(clt::I64, 1);
+            for s in &shape {
+                size = self.b.ins().imul(size, *s);
+            }
+            let small = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, size, (256 * 1024) / 16);
+            same = self.b.ins().band(same, small);
+        }
         Ok((leaf_vals, shape, bstrides, same, scalars))
     }
 
@@ -1537,9 +1703,17 @@ impl FuseGen for Gen<'_, '_> {
             same
         };
         let f32 = fx.dtype == Dtype::Float32;
-        let (esz, et) = if f32 { (4, clt::F32) } else { (8, clt::F64) };
+        // (a complex128 sum is its two parts)
+        let complex = fx.dtype == Dtype::Complex128;
+        let (esz, et) = match fx.dtype {
+            Dtype::Float32 => (4, clt::F32),
+            Dtype::Complex128 => (16, clt::F64),
+            _ => (8, clt::F64),
+        };
         let (fast, slow, merge) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
-        let result = self.b.append_block_param(merge, et);
+        let result: Vec<CV> = (0..if complex { 2 } else { 1 })
+            .map(|_| self.b.append_block_param(merge, et))
+            .collect();
         self.b.ins().brif(ok, fast, &[], slow, &[]);
 
         self.b.switch_to_block(fast);
@@ -1598,35 +1772,50 @@ impl FuseGen for Gen<'_, '_> {
         self.next_row(&lp, bad, &shape, &bstrides);
         self.b.switch_to_block(done);
         let step = self.b.ins().iconst(clt::I64, esz);
-        let f32flag = self.b.ins().iconst(clt::I32, i64::from(f32));
-        let mut sum = self.call("pyston_pairwise_sum", &[tmp[0], size, step, f32flag])?[0];
-        if f32 {
-            // (a float32 sum widened exactly: back to float32 exactly)
-            sum = self.b.ins().fdemote(clt::F32, sum);
-        }
-        if mean {
-            let n = self.b.ins().fcvt_from_sint(et, size);
-            sum = self.b.ins().fdiv(sum, n);
-        }
+        let sums = if complex {
+            // (no mean: `node_op` leaves complex means to NumPy)
+            let slot = self.stack(16);
+            self.call("pyston_pairwise_csum", &[tmp[0], size, step, slot])?;
+            let trusted = MemFlagsData::trusted();
+            vec![
+                self.b.ins().load(clt::F64, trusted, slot, 0),
+                self.b.ins().load(clt::F64, trusted, slot, 8),
+            ]
+        } else {
+            let f32flag = self.b.ins().iconst(clt::I32, i64::from(f32));
+            let mut sum = self.call("pyston_pairwise_sum", &[tmp[0], size, step, f32flag])?[0];
+            if f32 {
+                // (a float32 sum widened exactly: back to float32 exactly)
+                sum = self.b.ins().fdemote(clt::F32, sum);
+            }
+            if mean {
+                let n = self.b.ins().fcvt_from_sint(et, size);
+                sum = self.b.ins().fdiv(sum, n);
+            }
+            vec![sum]
+        };
         let ctx = self.ctx.unwrap();
         self.call("pyston_release_temp", &[ctx, tmp[abi::ArraySlots::OBJ]])?;
-        // (r - r is NaN exactly when r is inf or NaN)
-        let d = self.b.ins().fsub(sum, sum);
-        let nonfinite = self.b.ins().fcmp(FloatCC::Unordered, d, d);
-        let any = self.b.ins().vany_true(dbad);
-        let any = self.b.ins().bor(any, nonfinite);
+        let mut any = self.b.ins().vany_true(dbad);
+        for &sum in &sums {
+            // (r - r is NaN exactly when r is inf or NaN)
+            let d = self.b.ins().fsub(sum, sum);
+            let nonfinite = self.b.ins().fcmp(FloatCC::Unordered, d, d);
+            any = self.b.ins().bor(any, nonfinite);
+        }
         let computed = self.b.create_block();
         self.b.ins().brif(any, slow, &[], computed, &[]);
         self.b.switch_to_block(computed);
         for i in self.fused_dying(blk, fx) {
             self.call("pyston_release_temp", &[ctx, leaf_vals[i][abi::ArraySlots::OBJ]])?;
         }
-        self.b.ins().jump(merge, &[BlockArg::Value(sum)]);
+        let args: Vec<BlockArg> = sums.iter().map(|v| BlockArg::Value(*v)).collect();
+        self.b.ins().jump(merge, &args);
 
         self.b.switch_to_block(slow);
         self.fused_slow_path(blk, fx, merge)?;
         self.b.switch_to_block(merge);
-        self.vals.insert(root_val, vec![result]);
+        self.vals.insert(root_val, result);
         Ok(())
     }
 
@@ -1770,11 +1959,13 @@ impl FuseGen for Gen<'_, '_> {
         }
         let z = self.b.ins().iconst(clt::I64, 0);
         let zv = self.b.ins().splat(clt::I64X2, z);
-        // The element and vector types: 2 x f64 or 4 x f32 lanes.
-        let (et, vt, lanes, shift) = if fx.dtype == Dtype::Float32 {
-            (clt::F32, clt::F32X4, 4, 2)
-        } else {
-            (clt::F64, clt::F64X2, 2, 3)
+        // The element and vector types: 2 x f64 or 4 x f32 lanes, or one
+        // complex128 element as a 2 x f64 vector (no scalar tail).
+        let complex = fx.dtype == Dtype::Complex128;
+        let (et, vt, lanes, shift) = match fx.dtype {
+            Dtype::Float32 => (clt::F32, clt::F32X4, 4, 2),
+            Dtype::Complex128 => (clt::F64X2, clt::F64X2, 1, 4),
+            _ => (clt::F64, clt::F64X2, 2, 3),
         };
         if strided {
             // One element per iteration, each leaf's address carried and bumped by
@@ -1794,6 +1985,7 @@ impl FuseGen for Gen<'_, '_> {
             self.b.ins().brif(end, done, &[BlockArg::Value(bad)], body, &[]);
             self.b.switch_to_block(body);
             let (r, b) = self.fused_value(fx, insts, &at, &[], scalars, et, flags)?;
+            let b = if complex { self.b.ins().vany_true(b) } else { b };
             let off = self.b.ins().ishl_imm_u(i, shift);
             let addr = self.b.ins().iadd(out, off);
             let addr = self.sink_addr(sink, addr);
@@ -1860,6 +2052,12 @@ impl FuseGen for Gen<'_, '_> {
             self.b.ins().jump(vh, &[BlockArg::Value(next), BlockArg::Value(bad2)]);
         }
         self.b.switch_to_block(sh);
+        if complex {
+            // (one element per vector: nothing left over)
+            self.b.ins().jump(done, &[BlockArg::Value(sbad)]);
+            self.b.switch_to_block(done);
+            return Ok(dbad);
+        }
         let send = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, si, n);
         self.b.ins().brif(send, done, &[BlockArg::Value(sbad)], sb, &[]);
         self.b.switch_to_block(sb);
@@ -1936,6 +2134,7 @@ impl FuseGen for Gen<'_, '_> {
             ndim: fx.ndim,
             dtype: fx.dtype,
             reuse: None,
+            inplace: None,
         };
         let k = ufuncs.len() as i64;
         let chunk = UFUNC_CHUNK;
@@ -2032,6 +2231,8 @@ impl FuseGen for Gen<'_, '_> {
         flags: MemFlagsData,
     ) -> CResult<(CV, CV)> {
         let vector = ty.is_vector();
+        // (a complex128 element is one 2 x f64 vector: nothing is repeated across lanes)
+        let complex = fx.dtype == Dtype::Complex128;
         let mut vals: HashMap<Value, CV> = HashMap::new();
         let mut bad: Option<CV> = None;
         for (&k, &op) in fx.nodes.iter().zip(&fx.ops) {
@@ -2043,13 +2244,13 @@ impl FuseGen for Gen<'_, '_> {
                 } else if let Some(i) = fx.leaves.iter().position(|l| l == a) {
                     match pre.get(i).copied().flatten() {
                         // (a leaf with one value per row, loaded before the row)
-                        Some(x) if vector => self.b.ins().splat(ty, x),
+                        Some(x) if vector && !complex => self.b.ins().splat(ty, x),
                         Some(x) => x,
                         None => self.b.ins().load(ty, flags, addrs[i], 0),
                     }
                 } else {
                     let s = *scalars.get(a).ok_or_else(|| internal("fuse: operand"))?;
-                    if vector {
+                    if vector && !complex {
                         self.b.ins().splat(ty, s)
                     } else {
                         s
@@ -2058,6 +2259,16 @@ impl FuseGen for Gen<'_, '_> {
                 xs.push(x);
             }
             let r = match op {
+                NodeOp::Bin(BinOp::Mul) | NodeOp::InPlace(BinOp::Mul) if complex => self.complex_mul(xs[0], xs[1]),
+                NodeOp::InPlace(BinOp::Add) => self.b.ins().fadd(xs[0], xs[1]),
+                NodeOp::InPlace(BinOp::Sub) => self.b.ins().fsub(xs[0], xs[1]),
+                NodeOp::InPlace(BinOp::Mul) => self.b.ins().fmul(xs[0], xs[1]),
+                NodeOp::InPlace(_) => self.b.ins().fdiv(xs[0], xs[1]),
+                NodeOp::Conj => {
+                    let im = self.b.ins().extractlane(xs[0], 1);
+                    let im = self.b.ins().fneg(im);
+                    self.b.ins().insertlane(xs[0], im, 1)
+                }
                 NodeOp::Bin(BinOp::Add) => self.b.ins().fadd(xs[0], xs[1]),
                 NodeOp::Bin(BinOp::Sub) => self.b.ins().fsub(xs[0], xs[1]),
                 NodeOp::Bin(BinOp::Mul) => self.b.ins().fmul(xs[0], xs[1]),
@@ -2092,7 +2303,8 @@ impl FuseGen for Gen<'_, '_> {
                     None => nf,
                 });
             };
-            if op == NodeOp::Bin(BinOp::Div) && vals.contains_key(&self.node_args(inst)[1]) {
+            let div = matches!(op, NodeOp::Bin(BinOp::Div) | NodeOp::InPlace(BinOp::Div));
+            if div && vals.contains_key(&self.node_args(inst)[1]) {
                 check(self, xs[1]);
             }
             // np.where drops one side per element, and a comparison keeps only a
@@ -2113,5 +2325,28 @@ impl FuseGen for Gen<'_, '_> {
         }
         let root = insts[*fx.nodes.last().unwrap()].result.unwrap();
         Ok((vals[&root], bad.unwrap()))
+    }
+    /// The complex128 product of `x` and `y` (each `[re, im]` in a 2 x f64
+    /// vector) as this NumPy's array loops compute it: with fused
+    /// multiply-adds, `(fma(xr, yr, -(xi*yi)), fma(xr, yi, xi*yr))` (its
+    /// AVX2/AVX-512 and NEON loops), or the plain formula `(xr*yr - xi*yi,
+    /// xr*yi + xi*yr)`, whichever the runtime measured
+    /// (`CodegenEnv::complex_mul`; a Python float or real scalar operand is a
+    /// complex with a zero imaginary part in both, as NumPy converts it).
+    fn complex_mul(&mut self, x: CV, y: CV) -> CV {
+        let (xr, xi) = (self.b.ins().extractlane(x, 0), self.b.ins().extractlane(x, 1));
+        let (yr, yi) = (self.b.ins().extractlane(y, 0), self.b.ins().extractlane(y, 1));
+        let ii = self.b.ins().fmul(xi, yi);
+        let ir = self.b.ins().fmul(xi, yr);
+        let (re, im) = if self.env.complex_mul == 2 {
+            let nii = self.b.ins().fneg(ii);
+            (self.b.ins().fma(xr, yr, nii), self.b.ins().fma(xr, yi, ir))
+        } else {
+            let rr = self.b.ins().fmul(xr, yr);
+            let ri = self.b.ins().fmul(xr, yi);
+            (self.b.ins().fsub(rr, ii), self.b.ins().fadd(ri, ir))
+        };
+        let v = self.b.ins().scalar_to_vector(clt::F64X2, re);
+        self.b.ins().insertlane(v, im, 1)
     }
 }

@@ -282,6 +282,11 @@ impl Plan for FusionPlan {
     fn claims(&self, at: (Block, usize)) -> bool {
         self.roots.contains_key(&at) || self.inner.contains(&at)
     }
+    /// `a op= e` computed in place: its value is `a`'s array, whose object the
+    /// arena holds for `a`.
+    fn borrows(&self, at: (Block, usize)) -> bool {
+        self.roots.get(&at).is_some_and(|fx| fx.inplace.is_some())
+    }
     fn describe(&self) -> String {
         self.text.clone()
     }

@@ -78,6 +78,7 @@ fn plans(input: &str, passes: &[&dyn Pass]) -> Result<Vec<(&'static str, String)
         scalar_ufuncs: false,
         np_names: &std::collections::HashMap::new(),
         power_square: false,
+        complex_mul: 0,
     };
     codegen::plan_only(&f, &t, &cenv).map_err(|e| format!("plan error: {e}"))
 }

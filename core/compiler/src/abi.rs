@@ -364,6 +364,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_clear_error", &[], &[]),
     h("pyston_release_temp", &[I64, I64], &[]),
     h("pyston_pairwise_sum", &[I64, I64, I64, I32], &[F64]),
+    h("pyston_pairwise_csum", &[I64, I64, I64, I64], &[]),
     h("pyston_pw_leaves", &[I64], &[I64]),
     h("pyston_pw_combine", &[I64, I32], &[F64]),
     h("pyston_row_scratch", &[I64], &[I64]),

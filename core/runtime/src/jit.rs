@@ -222,6 +222,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_clear_error", pyston_clear_error as *const u8),
         ("pyston_release_temp", pyston_release_temp as *const u8),
         ("pyston_pairwise_sum", pyston_pairwise_sum as *const u8),
+        ("pyston_pairwise_csum", pyston_pairwise_csum as *const u8),
         ("pyston_pw_leaves", pyston_pw_leaves as *const u8),
         ("pyston_pw_combine", pyston_pw_combine as *const u8),
         ("pyston_row_scratch", pyston_row_scratch as *const u8),

@@ -564,6 +564,7 @@ fn codegen_into(
         scalar_ufuncs: crate::helpers::small::pyston_scalar_ufuncs_ok() != 0,
         np_names: &np_names,
         power_square: crate::helpers::small::power_square_ok(),
+        complex_mul: crate::helpers::small::complex_mul_kind(),
     };
     let sig = codegen::entry_signature(jit.module.isa().default_call_conv());
     ctx.func = cranelift_codegen::ir::Function::with_name_signature(

@@ -102,6 +102,9 @@ pub struct CodegenEnv<'a> {
     /// Whether `np.power(x, 2)` of a float array is `x * x` in this NumPy
     /// (measured by the runtime: NumPy 2 squares, 1.26 calls `pow`).
     pub power_square: bool,
+    /// How NumPy multiplies complex128 arrays (measured by the runtime): 0
+    /// unknown (not fused), 1 the plain formula, 2 with fused multiply-adds.
+    pub complex_mul: u8,
 }
 
 pub struct Output {
