@@ -68,6 +68,9 @@ pub struct FusedExpr {
     /// For `a op= e` (root [`NodeOp::InPlace`]): the position of `a` among the
     /// leaves, the array written (see `emit_fused`).
     pub inplace: Option<usize>,
+    /// For `a op= e`: `e` as an expression of its own (into a new array, then
+    /// NumPy's in-place operation), for arrays too large to compute in place.
+    pub sub: Option<Box<FusedExpr>>,
 }
 
 /// What an expression node computes.
@@ -123,6 +126,9 @@ pub struct FusionPlan {
 /// The elements of each chunk an expression with ufuncs inside it is computed
 /// in ([`FuseGen::fused_staged`]): one scratch chunk per such ufunc, in cache.
 const UFUNC_CHUNK: i64 = 512;
+
+/// The largest array `a op= e` is computed into in place (see `emit_fused`).
+const INPLACE_MAX_BYTES: i64 = 256 * 1024;
 
 /// The loop over an expression's rows (every axis but the last, in C order):
 /// in its body, `r` counts rows, `idx` holds row `r`'s index on each of
@@ -215,6 +221,7 @@ pub(crate) trait FuseGen {
     fn np_call<'i>(&self, inst: &'i ir::Inst) -> Option<(String, &'i [Value])>;
     fn quiet(&self, blk: Block, k: usize) -> bool;
     fn plan_fusion(&self) -> FusionPlan;
+    fn plan_fusion_with(&self, inplace: bool) -> FusionPlan;
     fn fused_dying(&self, blk: Block, fx: &FusedExpr) -> Vec<usize>;
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()>;
     fn fused_geometry(&mut self, blk: Block, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV);
@@ -297,6 +304,7 @@ pub(crate) trait FuseGen {
         flags: MemFlagsData,
     ) -> CResult<(CV, CV)>;
     fn complex_mul(&mut self, x: CV, y: CV) -> CV;
+    fn complex_kind(&self) -> u8;
 }
 
 impl FuseGen for Gen<'_, '_> {
@@ -345,7 +353,7 @@ impl FuseGen for Gen<'_, '_> {
             let into = matches!(self.typed.ty(*inst.args.first()?), Ty::Array(a) if a.dtype == at.dtype && a.ndim == at.ndim && !a.readonly);
             let ok = match op {
                 BinOp::Add | BinOp::Sub => true,
-                BinOp::Mul => at.dtype != Dtype::Complex128 || self.env.complex_mul != 0,
+                BinOp::Mul => at.dtype != Dtype::Complex128 || self.complex_kind() != 0,
                 BinOp::Div => at.dtype != Dtype::Complex128,
                 _ => false,
             };
@@ -360,7 +368,7 @@ impl FuseGen for Gen<'_, '_> {
                 Op::Bin {
                     op: BinOp::Mul,
                     inplace: false,
-                } if self.env.complex_mul != 0 => Some(NodeOp::Bin(BinOp::Mul)),
+                } if self.complex_kind() != 0 => Some(NodeOp::Bin(BinOp::Mul)),
                 Op::Unary(UnaryOp::Neg) => Some(NodeOp::Neg),
                 _ => match np {
                     Some(("negative", args)) if args.len() == 1 => Some(NodeOp::Neg),
@@ -608,6 +616,28 @@ impl FuseGen for Gen<'_, '_> {
 
     /// Finds the expressions worth fusing (two or more operations).
     fn plan_fusion(&self) -> FusionPlan {
+        // `a op= e` roots are planned over the plan without them, whose
+        // expression for `e` they fall back on for large arrays (`emit_fused`).
+        let base = self.plan_fusion_with(false);
+        let mut plan = self.plan_fusion_with(true);
+        for (&(b, root), fx) in plan.roots.iter_mut() {
+            if fx.inplace.is_some() {
+                let e = self.f.block(b).insts[root].args[1];
+                let sub = fx.nodes[..fx.nodes.len() - 1]
+                    .iter()
+                    .copied()
+                    .find(|k| self.f.block(b).insts[*k].result == Some(e));
+                fx.sub = sub
+                    .and_then(|k| base.roots.get(&(b, k)))
+                    .filter(|sx| sx.nodes.iter().all(|n| fx.nodes.contains(n)))
+                    .map(|sx| Box::new(sx.clone()));
+            }
+        }
+        plan
+    }
+
+    /// [`plan_fusion`], with or without `a op= e` roots.
+    fn plan_fusion_with(&self, inplace: bool) -> FusionPlan {
         let mut plan = FusionPlan::default();
         let mut uses: HashMap<Value, usize> = HashMap::new();
         for d in &self.f.blocks {
@@ -627,6 +657,7 @@ impl FuseGen for Gen<'_, '_> {
                 .iter()
                 .enumerate()
                 .filter_map(|(k, i)| Some((k, self.node_op(blk, k, i)?)))
+                .filter(|(_, op)| inplace || !matches!(op, NodeOp::InPlace(_)))
                 .collect();
             let nodes: HashMap<Value, usize> = ops.keys().map(|&k| (d.insts[k].result.unwrap(), k)).collect();
             // A node used once, by another node of this block, is inside an expression.
@@ -856,6 +887,7 @@ impl FuseGen for Gen<'_, '_> {
                             dtype: dt,
                             reuse,
                             inplace,
+                            sub: None,
                         },
                     );
                 }
@@ -928,6 +960,19 @@ impl FuseGen for Gen<'_, '_> {
         let same = match fx.inplace {
             Some(ai) => {
                 let fits = self.inplace_fits(ai, &leaf_vals, &shape, &bstrides, esz);
+                // (the pass before the one that writes reads every operand once
+                // more: beyond the L2 cache that costs more than NumPy's own
+                // temporary, so large arrays take the slow path, which computes
+                // `e` fused into a new array, then NumPy's in-place operation)
+                let mut size = self.b.ins().iconst(clt::I64, 1);
+                for s in &shape {
+                    size = self.b.ins().imul(size, *s);
+                }
+                let small = self
+                    .b
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedLessThanOrEqual, size, INPLACE_MAX_BYTES / esz);
+                let fits = self.b.ins().band(fits, small);
                 self.b.ins().band(same, fits)
             }
             None => same,
@@ -1345,16 +1390,23 @@ impl FuseGen for Gen<'_, '_> {
         let insts = &self.f.block(blk).insts;
         let (scalars, scalars_ok) = self.fused_scalars(fx, insts)?;
         let mut same = self.b.ins().band(same, scalars_ok);
-        if self.env.complex_mul == 2 && fx.ops.contains(&NodeOp::Bin(BinOp::Mul)) && fx.dtype == Dtype::Complex128 {
-            // With fused multiply-adds a complex product depends on the operands'
-            // order, and NumPy swaps them where it writes `x * t` into a temporary
-            // `t` of at least 256 KiB (its temporary elision): such sizes take
-            // NumPy's calls (the slow path, which elides as NumPy does).
+        let products = fx
+            .ops
+            .iter()
+            .any(|op| matches!(op, NodeOp::Bin(BinOp::Mul) | NodeOp::InPlace(BinOp::Mul)));
+        if fx.dtype == Dtype::Complex128 && products {
+            // A complex product here is one element per 2 x f64 vector, where
+            // NumPy's loops take two or four: from a few thousand elements on its
+            // calls are faster than one fused pass (4096: 6.7 us against 9.7 us),
+            // so those take the slow path. (The limit also keeps such
+            // expressions below 256 KiB, where NumPy swaps the operands of
+            // `x * t` to write into a temporary `t`, its temporary elision,
+            // which with fused multiply-adds changes the product.)
             let mut size = self.b.ins().iconst(clt::I64, 1);
             for s in &shape {
                 size = self.b.ins().imul(size, *s);
             }
-            let small = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, size, (256 * 1024) / 16);
+            let small = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, size, 2048);
             same = self.b.ins().band(same, small);
         }
         Ok((leaf_vals, shape, bstrides, same, scalars))
@@ -1827,7 +1879,12 @@ impl FuseGen for Gen<'_, '_> {
         let saved = self.cur_inst;
         for &k in &fx.nodes {
             self.cur_inst = (blk, k);
-            self.inst(&insts[k])?;
+            match &fx.sub {
+                // (`a op= e`'s `e` fused by itself, at its root)
+                Some(sx) if sx.nodes.last() == Some(&k) => self.emit_fused(blk, sx)?,
+                Some(sx) if sx.nodes.contains(&k) => {}
+                _ => self.inst(&insts[k])?,
+            }
         }
         self.cur_inst = saved;
         let vals = self.val(root_val)?;
@@ -2021,13 +2078,65 @@ impl FuseGen for Gen<'_, '_> {
         let sbad = self.b.append_block_param(sh, clt::I64X2);
         let dbad = self.b.append_block_param(done, clt::I64X2);
         {
-            // Vector loop over [0, n & !(lanes - 1)), then the scalar loop over the rest.
+            // An unrolled vector loop, `unroll` vectors per iteration and tested at
+            // its bottom (one branch per iteration), over [0, n & !(unroll*lanes - 1));
+            // then one vector at a time up to n & !(lanes - 1); then the scalar
+            // loop over the rest. (The elements are independent: the order in
+            // which they are computed changes no value.)
+            let unroll: i64 = if complex { 2 } else { 4 };
+            let step = unroll * lanes;
+            let big_end = self.b.ins().band_imm_s(n, !(step - 1));
             let vec_end = self.b.ins().band_imm_s(n, !(lanes - 1));
+            // (a dry pass stores every vector at the sink: a step of 0 bytes)
+            let dry = self.b.ins().icmp_imm_s(IntCC::NotEqual, sink, 0);
+            let vbytes = self.b.ins().iconst(clt::I64, lanes << shift);
+            let ounit = self.b.ins().select(dry, z, vbytes);
+            let obase = self.b.ins().select(dry, sink, out);
             let vh = self.b.create_block();
             let vb = self.b.create_block();
             let vi = self.b.append_block_param(vh, clt::I64);
             let vbad = self.b.append_block_param(vh, clt::I64X2);
-            self.b.ins().jump(vh, &[BlockArg::Value(z), BlockArg::Value(zv)]);
+            let ub = self.b.create_block();
+            let ui = self.b.append_block_param(ub, clt::I64);
+            let ubad = self.b.append_block_param(ub, clt::I64X2);
+            let uptr = self.b.append_block_param(ub, clt::I64);
+            let any = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, big_end, 0);
+            self.b.ins().brif(
+                any,
+                ub,
+                &[BlockArg::Value(z), BlockArg::Value(zv), BlockArg::Value(obase)],
+                vh,
+                &[BlockArg::Value(z), BlockArg::Value(zv)],
+            );
+            self.b.switch_to_block(ub);
+            let off = self.b.ins().ishl_imm_u(ui, shift);
+            let base: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
+            let (mut acc, mut o) = (ubad, uptr);
+            for u in 0..unroll {
+                let addrs: Vec<CV> = base
+                    .iter()
+                    .map(|p| self.b.ins().iadd_imm_s(*p, (u * lanes) << shift))
+                    .collect();
+                let (r, bad) = self.fused_value(fx, insts, &addrs, &pre, scalars, vt, flags)?;
+                let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                let bad = if vt == clt::F32X4 {
+                    self.b.ins().bitcast(clt::I64X2, le, bad)
+                } else {
+                    bad
+                };
+                self.b.ins().store(flags, r, o, 0);
+                o = self.b.ins().iadd(o, ounit);
+                acc = self.b.ins().bor(acc, bad);
+            }
+            let next = self.b.ins().iadd_imm_s(ui, step);
+            let more = self.b.ins().icmp(IntCC::SignedLessThan, next, big_end);
+            self.b.ins().brif(
+                more,
+                ub,
+                &[BlockArg::Value(next), BlockArg::Value(acc), BlockArg::Value(o)],
+                vh,
+                &[BlockArg::Value(next), BlockArg::Value(acc)],
+            );
             self.b.switch_to_block(vh);
             let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, vi, vec_end);
             self.b
@@ -2135,6 +2244,7 @@ impl FuseGen for Gen<'_, '_> {
             dtype: fx.dtype,
             reuse: None,
             inplace: None,
+            sub: None,
         };
         let k = ufuncs.len() as i64;
         let chunk = UFUNC_CHUNK;
@@ -2330,23 +2440,54 @@ impl FuseGen for Gen<'_, '_> {
     /// vector) as this NumPy's array loops compute it: with fused
     /// multiply-adds, `(fma(xr, yr, -(xi*yi)), fma(xr, yi, xi*yr))` (its
     /// AVX2/AVX-512 and NEON loops), or the plain formula `(xr*yr - xi*yi,
-    /// xr*yi + xi*yr)`, whichever the runtime measured
-    /// (`CodegenEnv::complex_mul`; a Python float or real scalar operand is a
-    /// complex with a zero imaginary part in both, as NumPy converts it).
+    /// xr*yi + xi*yr)`, whichever the runtime measured ([`complex_kind`]; a
+    /// Python float or real scalar operand is a complex with a zero imaginary
+    /// part in both, as NumPy converts it). In vector form: `t = [xi, xi] *
+    /// [yi, yr]` with its first lane negated, then `[xr, xr] * y + t`, fused
+    /// or not (`a + -b` is `a - b` exactly, signed zeros included).
     fn complex_mul(&mut self, x: CV, y: CV) -> CV {
-        let (xr, xi) = (self.b.ins().extractlane(x, 0), self.b.ins().extractlane(x, 1));
-        let (yr, yi) = (self.b.ins().extractlane(y, 0), self.b.ins().extractlane(y, 1));
-        let ii = self.b.ins().fmul(xi, yi);
-        let ir = self.b.ins().fmul(xi, yr);
-        let (re, im) = if self.env.complex_mul == 2 {
-            let nii = self.b.ins().fneg(ii);
-            (self.b.ins().fma(xr, yr, nii), self.b.ins().fma(xr, yi, ir))
+        let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+        let xr = self.b.ins().extractlane(x, 0);
+        let xi = self.b.ins().extractlane(x, 1);
+        let xr2 = self.b.ins().splat(clt::F64X2, xr);
+        let xi2 = self.b.ins().splat(clt::F64X2, xi);
+        let yb = self.b.ins().bitcast(clt::I8X16, le, y);
+        let swap: Vec<u8> = (8..16).chain(0..8).collect();
+        let swap = self.b.func.dfg.immediates.push(swap.into());
+        let ysw = self.b.ins().shuffle(yb, yb, swap);
+        let ysw = self.b.ins().bitcast(clt::F64X2, le, ysw);
+        let t = self.b.ins().fmul(xi2, ysw);
+        let sign: Vec<u8> = (1u64 << 63)
+            .to_le_bytes()
+            .into_iter()
+            .chain(0u64.to_le_bytes())
+            .collect();
+        let sign = self.b.func.dfg.constants.insert(sign.into());
+        let sign = self.b.ins().vconst(clt::I64X2, sign);
+        let tb = self.b.ins().bitcast(clt::I64X2, le, t);
+        let tn = self.b.ins().bxor(tb, sign);
+        let tn = self.b.ins().bitcast(clt::F64X2, le, tn);
+        if self.complex_kind() == 2 {
+            self.b.ins().fma(xr2, y, tn)
         } else {
-            let rr = self.b.ins().fmul(xr, yr);
-            let ri = self.b.ins().fmul(xr, yi);
-            (self.b.ins().fsub(rr, ii), self.b.ins().fadd(ri, ir))
-        };
-        let v = self.b.ins().scalar_to_vector(clt::F64X2, re);
-        self.b.ins().insertlane(v, im, 1)
+            let p = self.b.ins().fmul(xr2, y);
+            self.b.ins().fadd(p, tn)
+        }
+    }
+
+    /// How complex128 products are computed ([`CodegenEnv::complex_mul`]):
+    /// 0 (not fused) where NumPy's form is fused multiply-adds and the JIT's
+    /// target has no such instruction.
+    fn complex_kind(&self) -> u8 {
+        match self.env.complex_mul {
+            2 if !self
+                .module
+                .as_ref()
+                .is_some_and(|m| pyston_compiler::codegen::host_fma(m.isa())) =>
+            {
+                0
+            }
+            k => k,
+        }
     }
 }

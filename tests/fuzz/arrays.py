@@ -1,11 +1,14 @@
 """A differential fuzzer for whole-array NumPy expressions (the `fusion` and
 `small` passes): random trees of `+ - * /`, `**2`, `np.sqrt`, `np.abs`,
 `np.square`, `np.negative`, `np.where` of a comparison and the ufuncs NumPy
-computes with its own loops (`np.exp`, `np.log`, `np.sin`, `np.tanh`), over
-views of two float64 or float32 arguments of many shapes and layouts
+computes with its own loops (`np.exp`, `np.log`, `np.sin`, `np.tanh`),
+`np.conj`, over views of two float64, float32 or complex128 arguments of many
+shapes and layouts
 (transposes, reversals, `[:, None, :]`, rows, F-ordered copies) and scalars,
 under roots that fuse differently: the expression itself, a ufunc of it,
-sums and means over the last axis, axis 0 or several axes (`keepdims` too), and of all of it.
+sums and means over the last axis, axis 0 or several axes (`keepdims` too), and of all of it;
+or an in-place operator (`X += e`, `X[1:] -= e`, ...) into a view of an
+argument, after which both arguments are compared too.
 
 Each program runs plain and under ``pyston.fast``; the two must agree on the
 result's type, dtype, shape, strides and bytes, on the warnings, and on the
@@ -45,7 +48,7 @@ VIEWS = [
     "{a}.sum(-1, keepdims=True)",
 ]
 CONSTS = ["0.5", "2", "-1.25", "3.0", "1e-3", "7"]
-UNARY = ["-({e})", "np.sqrt({e})", "np.abs({e})", "np.square({e})", "({e}) ** 2", "np.negative({e})"]
+UNARY = ["-({e})", "np.sqrt({e})", "np.abs({e})", "np.square({e})", "({e}) ** 2", "np.negative({e})", "np.conj({e})"]
 UFUNCS = ["np.exp({e})", "np.log({e})", "np.sin({e})", "np.tanh({e})"]
 ROOTS = [
     "{e}",
@@ -62,6 +65,9 @@ ROOTS = [
     "np.sum({e})",
     "({e}).mean()",
 ]
+# In-place targets: the views X and Y themselves, parts of them (overlapping
+# the expression's reads of X), and A or B whole.
+TARGETS = ["X", "X", "Y", "A", "X[1:]", "X[..., ::-1]", "X[..., :1]", "B[::-1]"]
 
 
 def expr(r: random.Random, depth: int) -> str:
@@ -79,20 +85,24 @@ def expr(r: random.Random, depth: int) -> str:
     return r.choice(UFUNCS).format(e=expr(r, depth - 1))
 
 
+def element(r: random.Random) -> str:
+    c = r.random()
+    if c < 0.04:
+        return r.choice(["np.nan", "np.inf", "-np.inf", "-0.0", "1e300"])
+    if c < 0.3:
+        return repr(round(r.uniform(0.05, 4), 3))
+    return repr(r.uniform(-3, 3) * 10.0 ** r.randint(-6, 6))
+
+
 def array_src(r: random.Random, dtype: str) -> str:
     shape = r.choice(SHAPES)
     n = 1
     for d in shape:
         n *= d
-    vals = []
-    for _ in range(n):
-        c = r.random()
-        if c < 0.04:
-            vals.append(r.choice(["np.nan", "np.inf", "-np.inf", "-0.0", "1e300"]))
-        elif c < 0.3:
-            vals.append(repr(round(r.uniform(0.05, 4), 3)))
-        else:
-            vals.append(repr(r.uniform(-3, 3) * 10.0 ** r.randint(-6, 6)))
+    if dtype == "complex128":
+        vals = [f"complex({element(r)}, {element(r)})" for _ in range(n)]
+    else:
+        vals = [element(r) for _ in range(n)]
     return f"np.array([{', '.join(vals)}], dtype=np.{dtype}).reshape({shape})"
 
 
@@ -102,6 +112,8 @@ def scalar_src(r: random.Random) -> str:
         return r.choice(["1e300", "-0.0", "float('nan')", "70000", "np.float64(1.5)", "np.float32(0.25)"])
     if c < 0.4:
         return str(r.randint(-5, 9))
+    if c < 0.5:
+        return r.choice(["(0.5-2j)", "np.complex128(1.5+0.25j)", "1j"])
     return repr(round(r.uniform(-4, 4), 4))
 
 
@@ -109,15 +121,20 @@ def generate(seed: int) -> tuple[str, list[str]]:
     r = random.Random(seed)
     vx = r.choice(VIEWS).format(a="A")
     vy = r.choice(VIEWS).format(a="B")
-    root = r.choice(ROOTS).format(e=expr(r, r.randint(1, 3)), u=r.choice(UFUNCS).format(e=expr(r, 2)))
-    src = (
-        "import numpy as np\n\n\n"
-        "def f(A, B, s, t):\n"
-        f"    X = {vx}\n"
-        f"    Y = {vy}\n"
-        f"    return {root}\n"
+    if r.random() < 0.25:
+        target, op = r.choice(TARGETS), r.choice("+-*/")
+        body = f"    {target} {op}= {expr(r, r.randint(1, 3))}\n    return A, B\n"
+    else:
+        root = r.choice(ROOTS).format(e=expr(r, r.randint(1, 3)), u=r.choice(UFUNCS).format(e=expr(r, 2)))
+        body = f"    return {root}\n"
+    src = "import numpy as np\n\n\ndef f(A, B, s, t):\n" f"    X = {vx}\n" f"    Y = {vy}\n" + body
+    d1, d2 = r.choice(
+        [("float64", "float64")] * 3
+        + [("float32", "float32")] * 2
+        + [("float32", "float64")]
+        + [("complex128", "complex128")] * 2
+        + [("complex128", "float64")]
     )
-    d1, d2 = r.choice([("float64", "float64")] * 3 + [("float32", "float32")] * 2 + [("float32", "float64")])
     calls = [
         f"({array_src(r, d1)}, {array_src(r, d2)}, {scalar_src(r)}, {scalar_src(r)})" for _ in range(r.randint(2, 3))
     ]
@@ -141,11 +158,16 @@ def outcome(fn, args):
     msgs = [f"{w.category.__name__}: {w.message}" for w in ws if not issubclass(w.category, pyston.PerformanceWarning)]
     if exc is not None:
         return {"exc": exc, "warnings": msgs}
-    if isinstance(res, np.ndarray):
-        val = ("ndarray", str(res.dtype), res.shape, res.strides, res.tobytes())
-    else:
-        val = (type(res).__name__, repr(res), np.asarray(res).tobytes())
-    return {"value": val, "warnings": msgs}
+
+    def value(res):
+        if isinstance(res, tuple):
+            return tuple(value(x) for x in res)
+        if isinstance(res, np.ndarray):
+            return ("ndarray", str(res.dtype), res.shape, res.strides, res.tobytes())
+        return (type(res).__name__, repr(res), np.asarray(res).tobytes())
+
+    # (the arguments too: an in-place operator writes into them)
+    return {"value": value(res), "args": value(tuple(args)), "warnings": msgs}
 
 
 NATIVE = [0, 0]  # calls run, calls that made no call into NumPy (fully fused)
@@ -168,9 +190,9 @@ def check(seed: int, tmpdir: str) -> str | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # (1e300 into a float32 array)
             args = eval(c, {"np": np})  # noqa: S307 (generated here)
-        want = outcome(mod.f, [a.copy() if hasattr(a, "copy") else a for a in args])
+        want = outcome(mod.f, [a.copy() if isinstance(a, np.ndarray) else a for a in args])
         n = pyston._pyston.pycall_count()
-        got = outcome(fast, [a.copy() if hasattr(a, "copy") else a for a in args])
+        got = outcome(fast, [a.copy() if isinstance(a, np.ndarray) else a for a in args])
         NATIVE[0] += 1
         NATIVE[1] += pyston._pyston.pycall_count() == n
         if want != got:

@@ -117,10 +117,12 @@ pub struct Output {
 /// Whether `x ** 0.5` may be computed as a checked square root (`sqrt_as_pow`):
 /// the libm is glibc's and the target has a fused multiply-add.
 fn exact_sqrt_pow_host(isa: &dyn cranelift_codegen::isa::TargetIsa) -> bool {
-    if !cfg!(all(target_os = "linux", target_env = "gnu")) {
-        return false;
-    }
-    // The JIT targets the host: aarch64 always has FMA, x86-64 says in its flags.
+    cfg!(all(target_os = "linux", target_env = "gnu")) && host_fma(isa)
+}
+
+/// Whether the JIT's target has a fused multiply-add instruction: aarch64
+/// always, x86-64 as its flags say.
+pub fn host_fma(isa: &dyn cranelift_codegen::isa::TargetIsa) -> bool {
     cfg!(target_arch = "aarch64")
         || cfg!(target_arch = "x86_64")
             && isa
