@@ -2447,15 +2447,17 @@ impl FuseGen for Gen<'_, '_> {
     /// or not (`a + -b` is `a - b` exactly, signed zeros included).
     fn complex_mul(&mut self, x: CV, y: CV) -> CV {
         let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
-        let xr = self.b.ins().extractlane(x, 0);
-        let xi = self.b.ins().extractlane(x, 1);
-        let xr2 = self.b.ins().splat(clt::F64X2, xr);
-        let xi2 = self.b.ins().splat(clt::F64X2, xi);
-        let yb = self.b.ins().bitcast(clt::I8X16, le, y);
-        let swap: Vec<u8> = (8..16).chain(0..8).collect();
-        let swap = self.b.func.dfg.immediates.push(swap.into());
-        let ysw = self.b.ins().shuffle(yb, yb, swap);
-        let ysw = self.b.ins().bitcast(clt::F64X2, le, ysw);
+        // (each lane pattern one byte shuffle: `[xr, xr]`, `[xi, xi]`, `[yi, yr]`)
+        let lanes = |g: &mut Self, v: CV, pick: [u8; 2]| {
+            let bytes: Vec<u8> = pick.iter().flat_map(|l| (8 * l)..(8 * l + 8)).collect();
+            let imm = g.b.func.dfg.immediates.push(bytes.into());
+            let vb = g.b.ins().bitcast(clt::I8X16, le, v);
+            let r = g.b.ins().shuffle(vb, vb, imm);
+            g.b.ins().bitcast(clt::F64X2, le, r)
+        };
+        let xr2 = lanes(self, x, [0, 0]);
+        let xi2 = lanes(self, x, [1, 1]);
+        let ysw = lanes(self, y, [1, 0]);
         let t = self.b.ins().fmul(xi2, ysw);
         let sign: Vec<u8> = (1u64 << 63)
             .to_le_bytes()
