@@ -406,7 +406,7 @@ impl FuseGen for Gen<'_, '_> {
                 // (where this NumPy computes it as `x * x`: measured by the runtime)
                 Some(("power", args))
                     if args.len() == 2
-                        && self.env.power_square
+                        && (self.env.power_square)()
                         && matches!(self.consts.get(&args[1]), Some(Const::Int(2))) =>
                 {
                     Some(NodeOp::Square)
@@ -2078,12 +2078,12 @@ impl FuseGen for Gen<'_, '_> {
         let sbad = self.b.append_block_param(sh, clt::I64X2);
         let dbad = self.b.append_block_param(done, clt::I64X2);
         {
-            // An unrolled vector loop, `unroll` vectors per iteration and tested at
+            // An unrolled vector loop, two vectors per iteration and tested at
             // its bottom (one branch per iteration), over [0, n & !(unroll*lanes - 1));
             // then one vector at a time up to n & !(lanes - 1); then the scalar
             // loop over the rest. (The elements are independent: the order in
             // which they are computed changes no value.)
-            let unroll: i64 = if complex { 2 } else { 4 };
+            let unroll: i64 = 2;
             let step = unroll * lanes;
             let big_end = self.b.ins().band_imm_s(n, !(step - 1));
             let vec_end = self.b.ins().band_imm_s(n, !(lanes - 1));
@@ -2481,7 +2481,7 @@ impl FuseGen for Gen<'_, '_> {
     /// 0 (not fused) where NumPy's form is fused multiply-adds and the JIT's
     /// target has no such instruction.
     fn complex_kind(&self) -> u8 {
-        match self.env.complex_mul {
+        match (self.env.complex_mul)() {
             2 if !self
                 .module
                 .as_ref()

@@ -775,9 +775,11 @@ impl SmallPlanning for Gen<'_, '_> {
 impl SmallGen for Gen<'_, '_> {
     fn plan_small(&self) -> SmallPlan {
         let mut plan = SmallPlan::default();
-        // The expressions the fusion pass (after this one) would fuse, roots and nodes.
+        // The expressions the fusion pass (after this one) would fuse, roots and
+        // nodes, other than `a op= e` written in place: this pass takes those of
+        // its own 1-d rows, the fusion pass the rest.
         let fused: HashSet<(Block, usize)> = if self.env.passes.iter().any(|p| p.name() == "fusion") {
-            let p = crate::fuse::FuseGen::plan_fusion(self);
+            let p = crate::fuse::FuseGen::plan_fusion_with(self, false);
             p.roots.keys().copied().chain(p.inner.iter().copied()).collect()
         } else {
             HashSet::new()

@@ -77,8 +77,8 @@ fn plans(input: &str, passes: &[&dyn Pass]) -> Result<Vec<(&'static str, String)
         str_layout: None,
         scalar_ufuncs: false,
         np_names: &std::collections::HashMap::new(),
-        power_square: false,
-        complex_mul: 0,
+        power_square: &|| false,
+        complex_mul: &|| 0,
     };
     codegen::plan_only(&f, &t, &cenv).map_err(|e| format!("plan error: {e}"))
 }

@@ -14,6 +14,7 @@
 
 use crate::env::{call_sites, CompileEnv, Guard};
 use crate::frontend::Frontend;
+use crate::helpers::small;
 use crate::jit::{with_jit, EntryFn, Jit};
 use crate::runtime::{FuncMeta, PyEnv};
 use cranelift_module::{FuncId, Module as _};
@@ -563,8 +564,15 @@ fn codegen_into(
         str_layout: crate::helpers::str_layout(),
         scalar_ufuncs: crate::helpers::small::pyston_scalar_ufuncs_ok() != 0,
         np_names: &np_names,
-        power_square: crate::helpers::small::power_square_ok(),
-        complex_mul: crate::helpers::small::complex_mul_kind(),
+        // (compiling holds the GIL)
+        power_square: &|| {
+            Python::attach(|py| small::ensure(py, small::Fact::Power));
+            small::power_square_ok()
+        },
+        complex_mul: &|| {
+            Python::attach(|py| small::ensure(py, small::Fact::Complex));
+            small::complex_mul_kind()
+        },
     };
     let sig = codegen::entry_signature(jit.module.isa().default_call_conv());
     ctx.func = cranelift_codegen::ir::Function::with_name_signature(
@@ -572,6 +580,8 @@ fn codegen_into(
         sig,
     );
     let out = codegen::build(&mut jit.module, &mut ctx.func, &mut jit.fctx, f, typed, &cg_env)?;
+    // (the facts its runtime helpers read, measured before it first runs)
+    Python::attach(|py| small::ensure_for_helpers(py, out.helpers.iter().map(String::as_str)));
     for (pass, plan) in &out.plans {
         dump(pass, &f.name, plan);
     }
@@ -596,8 +606,9 @@ pub fn compile(
     crate::reserve::rearm();
     // Compiled loops stop for Ctrl-C through pyston's wrapper of Python's SIGINT handler.
     crate::signals::install();
-    // The small pass computes short float64 dot products itself where BLAS sums in order.
-    crate::helpers::small::calibrate(py);
+    // (what the runtime measures about NumPy, as far as compiling needs it:
+    // the rest when the code is made, by the helpers it calls)
+    small::ensure(py, small::Fact::Base);
     times.mark("setup");
     let f = &src.ir;
     if params.len() != f.params.len() {

@@ -100,16 +100,20 @@ pub struct CodegenEnv<'a> {
     /// `numpy.<name>` itself): the passes treat `tanh(x)` as `np.tanh(x)`.
     pub np_names: &'a HashMap<u32, String>,
     /// Whether `np.power(x, 2)` of a float array is `x * x` in this NumPy
-    /// (measured by the runtime: NumPy 2 squares, 1.26 calls `pow`).
-    pub power_square: bool,
-    /// How NumPy multiplies complex128 arrays (measured by the runtime): 0
-    /// unknown (not fused), 1 the plain formula, 2 with fused multiply-adds.
-    pub complex_mul: u8,
+    /// (measured by the runtime when first asked: NumPy 2 squares, 1.26 calls `pow`).
+    pub power_square: &'a dyn Fn() -> bool,
+    /// How NumPy multiplies complex128 arrays (measured by the runtime when
+    /// first asked): 0 unknown (not fused), 1 the plain formula, 2 with fused
+    /// multiply-adds.
+    pub complex_mul: &'a dyn Fn() -> u8,
 }
 
 pub struct Output {
     pub deopts: Vec<DeoptPoint>,
     pub call_sites: Vec<Span>,
+    /// The runtime helpers the function calls (`pyston_ddot`, ...): the
+    /// runtime measures what they need before the function first runs.
+    pub helpers: Vec<String>,
     /// The numeric tier's plans as text, by pass (only when `CodegenEnv::describe_plans`).
     pub plans: Vec<(&'static str, String)>,
 }
@@ -203,6 +207,7 @@ pub fn build(
         deopts,
         call_sites,
         module,
+        imports,
         ..
     } = g;
     if let Some(m) = module {
@@ -212,6 +217,7 @@ pub fn build(
     Ok(Output {
         deopts,
         call_sites,
+        helpers: imports.into_keys().collect(),
         plans,
     })
 }

@@ -31,7 +31,6 @@ static DOT_SEQ_LIMIT: AtomicI64 = AtomicI64::new(0);
 /// buffer, 8192 in NumPy 2.0 and 1.x), each summed pairwise and added to
 /// the running total in order. Found by `measure_sum_chunk`.
 static SUM_CHUNK: AtomicI64 = AtomicI64::new(0);
-static CALIBRATED: Once = Once::new();
 
 /// `cblas_ddot` of the BLAS NumPy calls (its ILP64 or LP64 form), when found
 /// and checked (see [`find_ddot`]).
@@ -479,16 +478,48 @@ pub fn dot_seq_limit(py: Python<'_>) -> i64 {
     pyston_dot_seq_limit()
 }
 
-/// Measures, once per process, up to which length `np.dot` of float64 vectors
-/// equals the sequential sum of products (OpenBLAS's x86-64 kernels finish
-/// short vectors, and the tail of long ones, that way; their main loops use
-/// other orders). Lengths are tried from 1 up to 15; the first length where
-/// any of 32 pseudo-random pairs differs ends the range. Errors leave it at 0.
-///
-/// Nothing happens until NumPy has been imported (compiling scalar code
-/// never imports it); a later compilation measures then.
+/// Every [`Fact`] measured now (for `_pyston`'s queries and tests).
 pub fn calibrate(py: Python<'_>) {
-    if CALIBRATED.is_completed() {
+    for fact in [
+        Fact::Base,
+        Fact::Dot,
+        Fact::Sums,
+        Fact::Loops,
+        Fact::Power,
+        Fact::Complex,
+    ] {
+        ensure(py, fact);
+    }
+}
+
+/// What the runtime measures about the running NumPy, each once per process
+/// and only when a compiled function first needs it ([`ensure`]): a tiny
+/// kernel's first compilation measured everything, about 2.5 ms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fact {
+    /// NumPy's version facts (scalar ufunc loops, time-value deprecations).
+    Base,
+    /// How BLAS orders short dot products, and its `ddot` ([`DOT_SEQ_LIMIT`], `DDOT`).
+    Dot,
+    /// How `np.sum` splits long arrays ([`SUM_CHUNK`]).
+    Sums,
+    /// NumPy's inner loops of `SMALL_UFUNCS` (`LOOPS`).
+    Loops,
+    /// Whether `np.power(x, 2)` is `x * x` ([`POWER_SQUARE`]).
+    Power,
+    /// How complex arrays multiply ([`COMPLEX_MUL`]).
+    Complex,
+}
+
+static FACTS: [Once; 6] = [const { Once::new() }; 6];
+
+/// Measures `fact` if it has not been (see [`Fact`]). Until NumPy is
+/// imported nothing is measured (compiling scalar code never imports it) and
+/// every fact keeps its default, under which compiled code calls NumPy; a
+/// later compilation measures then.
+pub fn ensure(py: Python<'_>, fact: Fact) {
+    let once = &FACTS[fact as usize];
+    if once.is_completed() {
         return;
     }
     let imported = py
@@ -499,19 +530,47 @@ pub fn calibrate(py: Python<'_>) {
     if !imported {
         return;
     }
-    CALIBRATED.call_once(|| {
-        let limit = measure(py).unwrap_or(0);
-        DOT_SEQ_LIMIT.store(limit, Ordering::Relaxed);
-        SUM_CHUNK.store(measure_sum_chunk(py).unwrap_or(0), Ordering::Relaxed);
-        let _ = DDOT.set(find_ddot(py).ok().flatten());
-        let (major, minor) = numpy_version(py);
-        SCALAR_LOOPS.store(i64::from(major >= 2), Ordering::Relaxed);
-        // NumPy 2.5 deprecates adding a Python int to a time value.
-        pyston_compiler::types::set_int_counts_warn((major, minor) >= (2, 5));
-        let _ = LOOPS.set(find_loops(py).unwrap_or_default());
-        POWER_SQUARE.store(i64::from(measure_power_square(py).unwrap_or(false)), Ordering::Relaxed);
-        COMPLEX_MUL.store(measure_complex_mul(py).unwrap_or(0), Ordering::Relaxed);
+    once.call_once(|| {
+        // (`PYSTON_TIME_COMPILE=1`: each measurement's time)
+        let t = std::time::Instant::now();
+        match fact {
+            Fact::Base => {
+                let (major, minor) = numpy_version(py);
+                SCALAR_LOOPS.store(i64::from(major >= 2), Ordering::Relaxed);
+                // NumPy 2.5 deprecates adding a Python int to a time value.
+                pyston_compiler::types::set_int_counts_warn((major, minor) >= (2, 5));
+            }
+            Fact::Dot => {
+                DOT_SEQ_LIMIT.store(measure(py).unwrap_or(0), Ordering::Relaxed);
+                let _ = DDOT.set(find_ddot(py).ok().flatten());
+            }
+            Fact::Sums => SUM_CHUNK.store(measure_sum_chunk(py).unwrap_or(0), Ordering::Relaxed),
+            Fact::Loops => {
+                let _ = LOOPS.set(find_loops(py).unwrap_or_default());
+            }
+            Fact::Power => POWER_SQUARE.store(i64::from(measure_power_square(py).unwrap_or(false)), Ordering::Relaxed),
+            Fact::Complex => COMPLEX_MUL.store(measure_complex_mul(py).unwrap_or(0), Ordering::Relaxed),
+        }
+        if std::env::var_os("PYSTON_TIME_COMPILE").is_some_and(|v| v == "1") {
+            eprintln!("pyston calibrate {fact:?}: {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
+        }
     });
+}
+
+/// The facts a compiled function's code needs before it runs, by the runtime
+/// helpers it calls (the others it decides when it is compiled, by
+/// [`ensure`]ing them itself).
+pub fn ensure_for_helpers<'a>(py: Python<'_>, helpers: impl IntoIterator<Item = &'a str>) {
+    for h in helpers {
+        match h {
+            "pyston_ddot" | "pyston_dot_seq_limit" => ensure(py, Fact::Dot),
+            "pyston_pairwise_sum" | "pyston_pairwise_csum" | "pyston_pw_leaves" | "pyston_pw_combine" => {
+                ensure(py, Fact::Sums)
+            }
+            "pyston_ufunc_loop" => ensure(py, Fact::Loops),
+            _ => {}
+        }
+    }
 }
 
 /// The running NumPy's (major, minor) version ((0, 0) when unknown).
@@ -747,6 +806,11 @@ fn measure_sum_chunk(py: Python<'_>) -> PyResult<i64> {
     )
 }
 
+/// Up to which length `np.dot` of float64 vectors equals the sequential sum
+/// of products (OpenBLAS's x86-64 kernels finish short vectors, and the tail
+/// of long ones, that way; their main loops use other orders). Lengths are
+/// tried from 1 up to 15; the first length where any of 32 pseudo-random
+/// pairs differs ends the range. Errors leave it at 0.
 fn measure(py: Python<'_>) -> PyResult<i64> {
     let np = py.import("numpy")?;
     let dot = np.getattr("dot")?;
