@@ -71,6 +71,10 @@ pub struct FusedExpr {
     /// For `a op= e`: `e` as an expression of its own (into a new array, then
     /// NumPy's in-place operation), for arrays too large to compute in place.
     pub sub: Option<Box<FusedExpr>>,
+    /// `x[idx] = e` (the position of the store, later in the block): `e` is
+    /// computed straight into the view `x[idx]` there, with no array of its
+    /// own (see `emit_fused_store`).
+    pub store: Option<usize>,
 }
 
 /// What an expression node computes.
@@ -119,6 +123,8 @@ pub enum NodeOp {
 pub struct FusionPlan {
     pub roots: HashMap<(Block, usize), FusedExpr>,
     pub inner: HashSet<(Block, usize)>,
+    /// The stores `x[idx] = e` of roots with [`FusedExpr::store`]: the root's key by the store's.
+    pub stores: HashMap<(Block, usize), (Block, usize)>,
     /// The plan as text ([`describe`]), when the environment asks for it.
     pub text: String,
 }
@@ -153,8 +159,9 @@ pub fn describe(f: &ir::Function, plan: &FusionPlan) -> String {
     for (&(b, k), fx) in roots {
         let root = f.block(b).insts[k].result.map(|r| r.to_string()).unwrap_or_default();
         let leaves: Vec<String> = fx.leaves.iter().map(|l| l.to_string()).collect();
+        let store = fx.store.map(|st| format!(", stored by {b}[{st}]")).unwrap_or_default();
         s.push_str(&format!(
-            "fused {b}[{k}] -> {root}: {} nodes, {}d, leaves {}\n",
+            "fused {b}[{k}] -> {root}: {} nodes, {}d, leaves {}{store}\n",
             fx.nodes.len(),
             fx.ndim,
             leaves.join(", ")
@@ -222,6 +229,9 @@ pub(crate) trait FuseGen {
     fn quiet(&self, blk: Block, k: usize) -> bool;
     fn plan_fusion(&self) -> FusionPlan;
     fn plan_fusion_with(&self, inplace: bool) -> FusionPlan;
+    fn store_of(&self, blk: Block, root: usize, ndim: usize, dt: Dtype, uses: &HashMap<Value, usize>) -> Option<usize>;
+    fn emit_fused_store(&mut self, blk: Block, fx: &FusedExpr, st: usize) -> CResult<()>;
+    fn basic_view(&mut self, base: Value, idx: &[Value]) -> CResult<(CV, CV, Vec<CV>, Vec<CV>)>;
     fn fused_dying(&self, blk: Block, fx: &FusedExpr) -> Vec<usize>;
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()>;
     fn fused_geometry(&mut self, blk: Block, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV);
@@ -877,6 +887,14 @@ impl FuseGen for Gen<'_, '_> {
                             && uses.get(l) == Some(&in_tree)
                             && all_uses == in_tree
                     });
+                    let store = if row_sum || ufunc || inplace.is_some() {
+                        None
+                    } else {
+                        self.store_of(blk, root, ndim, dt, &uses)
+                    };
+                    if let Some(st) = store {
+                        plan.stores.insert((blk, st), (blk, root));
+                    }
                     plan.roots.insert(
                         (blk, root),
                         FusedExpr {
@@ -888,12 +906,267 @@ impl FuseGen for Gen<'_, '_> {
                             reuse,
                             inplace,
                             sub: None,
+                            store,
                         },
                     );
                 }
             }
         }
         plan
+    }
+
+    /// `x[idx] = e` right after the root `e` (only instructions that can sit
+    /// between an expression's nodes in between, such as the index's slices,
+    /// which CPython evaluates after `e`), `e` used by nothing else: the
+    /// store's position, when `x` is a writeable array of `e`'s dtype and `idx`
+    /// a basic index of ints and slices (int or `None` bounds, no step or a
+    /// positive constant one) leaving `e`'s rank.
+    fn store_of(&self, blk: Block, root: usize, ndim: usize, dt: Dtype, uses: &HashMap<Value, usize>) -> Option<usize> {
+        let insts = &self.f.block(blk).insts;
+        let r = insts[root].result?;
+        if uses.get(&r) != Some(&1) {
+            return None;
+        }
+        let st = (root + 1..insts.len()).find(|&k| insts[k].args.contains(&r))?;
+        let set = &insts[st];
+        if set.op != Op::SetItem || set.args.len() < 3 || set.args.last() != Some(&r) {
+            return None;
+        }
+        if !(root + 1..st).all(|k| self.quiet(blk, k)) {
+            return None;
+        }
+        let Ty::Array(bt) = self.typed.ty(set.args[0]) else {
+            return None;
+        };
+        if bt.dtype != dt || bt.readonly || dt.is_record() {
+            return None;
+        }
+        let idx = &set.args[1..set.args.len() - 1];
+        let mut ints = 0;
+        for v in idx {
+            match self.typed.ty(*v) {
+                Ty::Int => ints += 1,
+                Ty::Slice(parts) => {
+                    let bound = |t: &Ty| matches!(t, Ty::Int | Ty::NoneT);
+                    let step = match &parts[2] {
+                        Ty::NoneT => true,
+                        Ty::Int => {
+                            let &(b, k) = self.defs.get(v)?;
+                            let def = &self.f.block(b).insts[k];
+                            matches!(def.op, Op::Slice)
+                                && def.args.len() == 3
+                                && matches!(self.consts.get(&def.args[2]), Some(Const::Int(c)) if *c > 0)
+                        }
+                        _ => false,
+                    };
+                    if !(bound(&parts[0]) && bound(&parts[1]) && step) {
+                        return None;
+                    }
+                }
+                _ => return None,
+            }
+        }
+        let nd = bt.ndim as usize;
+        (idx.len() <= nd && nd - ints == ndim).then_some(st)
+    }
+
+    /// The view `base[idx]` of a basic index ([`store_of`]'s) as NumPy's
+    /// indexing makes it: whether it exists (every int index in range), its
+    /// data address, shape and strides. Ints and slice bounds are adjusted as
+    /// CPython's `PySlice_AdjustIndices` adjusts them.
+    fn basic_view(&mut self, base: Value, idx: &[Value]) -> CResult<(CV, CV, Vec<CV>, Vec<CV>)> {
+        let Ty::Array(bt) = self.ty(base) else {
+            return Err(internal("fuse: a store into a non-array"));
+        };
+        let nd = bt.ndim as usize;
+        let slots = abi::ArraySlots::new(nd);
+        let bv = self.use_val(base)?;
+        let mut ok = self.b.ins().iconst(clt::I8, 1);
+        let mut data = bv[abi::ArraySlots::DATA];
+        let (mut shape, mut strides) = (Vec::new(), Vec::new());
+        let zero = self.b.ins().iconst(clt::I64, 0);
+        for (ax, v) in idx.iter().enumerate() {
+            let n = bv[slots.shape(ax)];
+            let stride = bv[slots.stride(ax)];
+            let vals = self.use_val(*v)?;
+            match self.ty(*v) {
+                Ty::Int => {
+                    let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, vals[0], 0);
+                    let wrapped = self.b.ins().iadd(vals[0], n);
+                    let i = self.b.ins().select(neg, wrapped, vals[0]);
+                    let lo = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, i, 0);
+                    let hi = self.b.ins().icmp(IntCC::SignedLessThan, i, n);
+                    let inside = self.b.ins().band(lo, hi);
+                    ok = self.b.ins().band(ok, inside);
+                    let off = self.b.ins().imul(i, stride);
+                    data = self.b.ins().iadd(data, off);
+                }
+                Ty::Slice(parts) => {
+                    let mut at = 0;
+                    let mut part = |t: &Ty| {
+                        (*t == Ty::Int).then(|| {
+                            at += 1;
+                            vals[at - 1]
+                        })
+                    };
+                    let (lo, hi) = (part(&parts[0]), part(&parts[1]));
+                    let step = match self.defs.get(v).map(|&(b, k)| &self.f.block(b).insts[k]) {
+                        Some(def) if parts[2] == Ty::Int => match self.consts.get(&def.args[2]) {
+                            Some(Const::Int(c)) => *c,
+                            _ => return Err(internal("fuse: a store's slice step")),
+                        },
+                        _ => 1,
+                    };
+                    // (a positive step: a bound below 0 counts from the end, then
+                    // clamps to 0; one at or past the end is the end)
+                    let adjust = |g: &mut Self, b: Option<CV>, none: CV| match b {
+                        None => none,
+                        Some(b) => {
+                            let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, b, 0);
+                            let from_end = g.b.ins().iadd(b, n);
+                            let from_end = g.b.ins().smax(from_end, zero);
+                            let within = g.b.ins().smin(b, n);
+                            g.b.ins().select(neg, from_end, within)
+                        }
+                    };
+                    let start = adjust(self, lo, zero);
+                    let stop = adjust(self, hi, n);
+                    let span = self.b.ins().isub(stop, start);
+                    let span = self.b.ins().smax(span, zero);
+                    let len = if step == 1 {
+                        span
+                    } else {
+                        let m = self.b.ins().iadd_imm_s(span, step - 1);
+                        self.b.ins().sdiv_imm_s(m, step)
+                    };
+                    let off = self.b.ins().imul(start, stride);
+                    data = self.b.ins().iadd(data, off);
+                    shape.push(len);
+                    strides.push(self.b.ins().imul_imm_s(stride, step));
+                }
+                _ => return Err(internal("fuse: a store's index")),
+            }
+        }
+        for ax in idx.len()..nd {
+            shape.push(bv[slots.shape(ax)]);
+            strides.push(bv[slots.stride(ax)]);
+        }
+        Ok((ok, data, shape, strides))
+    }
+
+    /// `x[idx] = e` of a fused `e` ([`store_of`]), at the store: `e` computed
+    /// straight into the view `x[idx]`, which NumPy would fill by copying `e`'s
+    /// array into it. That runs when the view exists, has `e`'s shape (NumPy
+    /// also broadcasts a smaller `e`: its own path) and adjacent elements along
+    /// its rows, and lies wholly outside every operand's memory, so that
+    /// writing it changes no value `e` reads; then a non-finite value found
+    /// midway (NumPy warns) can still run the slow path, the calls as written
+    /// and NumPy's assignment, which overwrites every element written.
+    fn emit_fused_store(&mut self, blk: Block, fx: &FusedExpr, st: usize) -> CResult<()> {
+        let f = self.f;
+        let insts = &f.block(blk).insts;
+        let set = &insts[st];
+        let nd = fx.ndim;
+        let esz = fx.dtype.itemsize();
+        let (leaf_vals, shape, bstrides, same, scalars) = self.fused_setup(blk, fx)?;
+        let n = set.args.len();
+        let (exists, dst, dshape, dstrides) = self.basic_view(set.args[0], &set.args[1..n - 1])?;
+        let mut ok = self.b.ins().band(same, exists);
+        for (a, b) in dshape.iter().zip(&shape) {
+            let eq = self.b.ins().icmp(IntCC::Equal, *a, *b);
+            ok = self.b.ins().band(ok, eq);
+        }
+        let unit = self.b.ins().icmp_imm_s(IntCC::Equal, dstrides[nd - 1], esz);
+        ok = self.b.ins().band(ok, unit);
+        // [lo, hi): the bytes a view spans
+        let zero = self.b.ins().iconst(clt::I64, 0);
+        let extent = |g: &mut Self, p: CV, bs: &[CV]| {
+            let (mut lo, mut hi) = (p, g.b.ins().iadd_imm_s(p, esz));
+            for (n, st) in shape.iter().zip(bs) {
+                let n1 = g.b.ins().iadd_imm_s(*n, -1);
+                let span = g.b.ins().imul(n1, *st);
+                let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, span, 0);
+                let down = g.b.ins().select(neg, span, zero);
+                let up = g.b.ins().select(neg, zero, span);
+                lo = g.b.ins().iadd(lo, down);
+                hi = g.b.ins().iadd(hi, up);
+            }
+            (lo, hi)
+        };
+        let (dlo, dhi) = extent(self, dst, &dstrides);
+        for (lv, bs) in leaf_vals.iter().zip(&bstrides) {
+            let (lo, hi) = extent(self, lv[0], bs);
+            let below = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, hi, dlo);
+            let above = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, dhi, lo);
+            let apart = self.b.ins().bor(below, above);
+            ok = self.b.ins().band(ok, apart);
+        }
+        let (fast, slow, merge) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(ok, fast, &[], slow, &[]);
+
+        self.b.switch_to_block(fast);
+        let flags = MemFlagsData::new().with_notrap();
+        let no_sink = self.b.ins().iconst(clt::I64, 0);
+        let mut ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
+        let mut all_strides = bstrides.clone();
+        all_strides.push(dstrides.clone());
+        let contig = self.c_contiguous(&shape, &all_strides, esz);
+        let (flat, rows, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let dbad = self.b.append_block_param(done, clt::I64X2);
+        self.b.ins().brif(contig, flat, &[], rows, &[]);
+        self.b.switch_to_block(flat);
+        let mut size = self.b.ins().iconst(clt::I64, 1);
+        for s in &shape {
+            size = self.b.ins().imul(size, *s);
+        }
+        let bad = self.fused_run(fx, insts, &ptrs, &[], dst, no_sink, size, false, &[], &scalars, flags)?;
+        self.b.ins().jump(done, &[BlockArg::Value(bad)]);
+        // Row by row, the view's row address carried with the leaves'.
+        self.b.switch_to_block(rows);
+        let mut nrows = self.b.ins().iconst(clt::I64, 1);
+        for s in &shape[..nd - 1] {
+            nrows = self.b.ins().imul(nrows, *s);
+        }
+        ptrs.push(dst);
+        let lp = self.row_loop(nrows, &ptrs, nd - 1, done);
+        let nl = leaf_vals.len();
+        let row_ptrs = lp.ptrs.clone();
+        let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
+        let nbad = self.fused_row(
+            fx,
+            insts,
+            &row_ptrs[..nl],
+            &inner,
+            row_ptrs[nl],
+            no_sink,
+            shape[nd - 1],
+            &scalars,
+            flags,
+        )?;
+        let bad = self.b.ins().bor(lp.bad, nbad);
+        self.next_row(&lp, bad, &shape, &all_strides);
+        self.b.switch_to_block(done);
+        let any = self.b.ins().vany_true(dbad);
+        let stored = self.b.create_block();
+        self.b.ins().brif(any, slow, &[], stored, &[]);
+        self.b.switch_to_block(stored);
+        for i in self.fused_dying(blk, fx) {
+            let ctx = self.ctx.unwrap();
+            self.call("pyston_release_temp", &[ctx, leaf_vals[i][abi::ArraySlots::OBJ]])?;
+        }
+        self.b.ins().jump(merge, &[]);
+
+        // Slow path: the nodes as written, then NumPy's assignment.
+        self.b.switch_to_block(slow);
+        let saved = self.cur_inst;
+        for &k in fx.nodes.iter().chain([&st]) {
+            self.cur_inst = (blk, k);
+            self.inst(&insts[k])?;
+        }
+        self.cur_inst = saved;
+        self.b.ins().jump(merge, &[]);
+        self.b.switch_to_block(merge);
+        Ok(())
     }
 
     /// The leaves (their positions) that are temporaries of this block's calls
@@ -2245,6 +2518,7 @@ impl FuseGen for Gen<'_, '_> {
             reuse: None,
             inplace: None,
             sub: None,
+            store: None,
         };
         let k = ufuncs.len() as i64;
         let chunk = UFUNC_CHUNK;

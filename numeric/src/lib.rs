@@ -252,8 +252,9 @@ impl Pass for Fusion {
         let mut p = g.plan_fusion();
         // What sits between the nodes (constants, slicing: nothing with an effect)
         // deoptimizes to the first node, before any node's value is needed.
+        // (A store `x[idx] = e` of the expression: up to the store.)
         for (&(b, root), fx) in &p.roots {
-            for k in fx.nodes[0] + 1..root {
+            for k in fx.nodes[0] + 1..fx.store.unwrap_or(root) {
                 if !fx.nodes.contains(&k) {
                     g.deopt_redirect.insert((b, k), fx.nodes[0]);
                 }
@@ -271,7 +272,13 @@ impl Plan for FusionPlan {
         if self.inner.contains(&at) {
             return Ok(AtInst::Skip); // computed at the expression's root
         }
+        if let Some(root) = self.stores.get(&at) {
+            g.emit_fused_store(at.0, &self.roots[root], at.1)?;
+            return Ok(AtInst::Emitted);
+        }
         match self.roots.get(&at) {
+            // (computed into the store's view, at the store)
+            Some(fx) if fx.store.is_some() => Ok(AtInst::Skip),
             Some(fx) => {
                 g.emit_fused(at.0, fx)?;
                 Ok(AtInst::Emitted)
@@ -280,7 +287,7 @@ impl Plan for FusionPlan {
         }
     }
     fn claims(&self, at: (Block, usize)) -> bool {
-        self.roots.contains_key(&at) || self.inner.contains(&at)
+        self.roots.contains_key(&at) || self.inner.contains(&at) || self.stores.contains_key(&at)
     }
     /// `a op= e` computed in place: its value is `a`'s array, whose object the
     /// arena holds for `a`.

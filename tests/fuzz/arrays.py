@@ -7,8 +7,9 @@ shapes and layouts
 (transposes, reversals, `[:, None, :]`, rows, F-ordered copies) and scalars,
 under roots that fuse differently: the expression itself, a ufunc of it,
 sums and means over the last axis, axis 0 or several axes (`keepdims` too), and of all of it;
-or an in-place operator (`X += e`, `X[1:] -= e`, ...) into a view of an
-argument, after which both arguments are compared too.
+or an in-place operator (`X += e`, `X[1:] -= e`, ...) or an assignment
+(`A[:] = e`, `B[1:, :-1] = e`, ...) into a view of an argument, after which
+both arguments are compared too.
 
 Each program runs plain and under ``pyston.fast``; the two must agree on the
 result's type, dtype, shape, strides and bytes, on the warnings, and on the
@@ -68,6 +69,9 @@ ROOTS = [
 # In-place targets: the views X and Y themselves, parts of them (overlapping
 # the expression's reads of X), and A or B whole.
 TARGETS = ["X", "X", "Y", "A", "X[1:]", "X[..., ::-1]", "X[..., :1]", "B[::-1]"]
+# Assignment targets: whole arrays, slices (overlapping X and Y's reads or
+# not), int-indexed rows, and shapes that need broadcasting or do not fit.
+STORE_TARGETS = ["A[:]", "B[...]", "A[1:]", "B[:, 1:]", "A[0]", "B[-1, :]", "A[:, ::2]", "B[1:-1, 1:-1]", "A[::-1]"]
 
 
 def expr(r: random.Random, depth: int) -> str:
@@ -121,9 +125,12 @@ def generate(seed: int) -> tuple[str, list[str]]:
     r = random.Random(seed)
     vx = r.choice(VIEWS).format(a="A")
     vy = r.choice(VIEWS).format(a="B")
-    if r.random() < 0.25:
+    c = r.random()
+    if c < 0.2:
         target, op = r.choice(TARGETS), r.choice("+-*/")
         body = f"    {target} {op}= {expr(r, r.randint(1, 3))}\n    return A, B\n"
+    elif c < 0.35:
+        body = f"    {r.choice(STORE_TARGETS)} = {expr(r, r.randint(1, 3))}\n    return A, B\n"
     else:
         root = r.choice(ROOTS).format(e=expr(r, r.randint(1, 3)), u=r.choice(UFUNCS).format(e=expr(r, 2)))
         body = f"    return {root}\n"

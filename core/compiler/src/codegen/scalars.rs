@@ -367,6 +367,16 @@ impl Gen<'_, '_> {
                 } else {
                     self.complex_op(op, x, y, numpy)?
                 };
+                if numpy && matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul) && !self.env.sem.numba_scalar_typing {
+                    // NumPy's scalar `+ - *` warn on an overflow or an invalid
+                    // operation (`(inf+1j) * 0.5`: inf * 0), each of which leaves
+                    // a part inf or NaN: any such result is NumPy's to compute.
+                    let dr = self.b.ins().fsub(re, re);
+                    let di = self.b.ins().fsub(im, im);
+                    let d = self.b.ins().fadd(dr, di);
+                    let bad = self.b.ins().fcmp(FloatCC::Unordered, d, d);
+                    self.deopt_if(bad);
+                }
                 vec![re, im]
             }
             Scalar::Np(d)

@@ -1,0 +1,174 @@
+"""`x[idx] = e` of a fused expression `e` writes `e` straight into the view.
+
+Where `x[idx]` is a basic index (ints and slices) whose view has `e`'s shape,
+adjacent elements along its rows and no memory in common with `e`'s operands,
+the fused pass stores into it, with no array for `e` and no copy. Everything
+else (overlap, broadcasting, an index out of range, another layout, a
+non-finite value where NumPy warns) runs NumPy's calls and its assignment.
+Every result, every array written and every warning or exception is compared
+with plain CPython's.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pyston
+import pytest
+from pyston import _pyston as P
+
+NAN, INF = math.nan, math.inf
+
+
+class RaisedError(tuple):
+    def __new__(cls, *parts):
+        return super().__new__(cls, parts)
+
+
+def run(f, *args):
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter("always")
+        try:
+            r = f(*args)
+        except Exception as e:  # noqa: BLE001 (compared below)
+            return RaisedError(type(e).__name__, str(e)), []
+    msgs = [str(w.message) for w in ws if not issubclass(w.category, pyston.PerformanceWarning)]
+    return r, msgs
+
+
+def check(f, *args):
+    """Plain and compiled on copies of the arrays: results, warnings, and the arrays after."""
+    fresh = lambda: [a.copy(order="K") if isinstance(a, np.ndarray) else a for a in args]  # noqa: E731
+    ga, wa = fresh(), fresh()
+    got, gw = run(f, *ga)
+    want, ww = run(f.py_func, *wa)
+    assert gw == ww
+    assert type(got) is type(want)
+    if isinstance(want, RaisedError):
+        assert got == want
+    for g, w in zip(ga, wa):
+        if isinstance(w, np.ndarray):
+            assert g.tobytes() == w.tobytes()
+
+
+@pyston.fast
+def jacobi(A, B, steps):
+    for _ in range(steps):
+        B[1:-1, 1:-1] = 0.2 * (A[1:-1, 1:-1] + A[1:-1, :-2] + A[1:-1, 2:] + A[2:, 1:-1] + A[:-2, 1:-1])
+        A[1:-1, 1:-1] = 0.2 * (B[1:-1, 1:-1] + B[1:-1, :-2] + B[1:-1, 2:] + B[2:, 1:-1] + B[:-2, 1:-1])
+    return A
+
+
+@pyston.fast
+def column(C, a, b, k):
+    C[:, k] = a * 2.0 - b
+    C[k] = a / (b + 3.0)
+    return C
+
+
+@pyston.fast
+def planes(X, a, b, k):
+    X[:, :, k] = a * b + 1.0  # vadv's `ccol[:, :, k] = ...`
+    X[1:, :, k - 1] = a[1:] - b[:-1] * 0.5
+    return X
+
+
+@pyston.fast
+def slices(B, a, lo, hi):
+    B[lo:hi, ::2] = a[lo:hi, : (B.shape[1] + 1) // 2] * 3.0 + 1.0  # a step: rows not adjacent
+    B[-3:, :-1] = a[-3:, 1:] - 0.5 * a[-3:, :-1]
+    B[1:100, 0:2] = a[1:, :2] + a[1:, :2]  # bounds past the end
+    return B
+
+
+@pyston.fast
+def overlapping(A):
+    A[1:] = A[:-1] * 2.0 + 1.0  # NumPy computes e before writing A
+    A[:, :] = A * 0.5 - A  # e reads exactly the memory written
+    return A
+
+
+@pyston.fast
+def into_scalar_index(B, a, d, k):
+    B[k // d] = a * a + 1.0  # k // 0 raises after e's warnings, as in CPython
+    return B
+
+
+@pyston.fast
+def broadcast_value(B, r):
+    B[1:-1] = r * 2.0 + 1.0  # a row broadcast over the view: NumPy's assignment
+    return B
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (5, 9), (12, 17), (40, 33), (2, 50)])
+def test_stencil(shape, rng):
+    A, B = rng.standard_normal(shape), rng.standard_normal(shape)
+    check(jacobi, A, B, 4)
+    check(jacobi, A.astype(np.float32), B.astype(np.float32), 3)
+    check(jacobi, A + 1j * B, B - 1j * A, 2)
+    check(jacobi, np.asfortranarray(A), np.asfortranarray(B), 2)  # rows not adjacent: NumPy's
+
+
+def test_stencil_makes_no_call_into_numpy(rng):
+    A, B = rng.standard_normal((20, 20)), rng.standard_normal((20, 20))
+    jacobi(A, B, 1)
+    n = P.pycall_count()
+    jacobi(A, B, 3)
+    assert P.pycall_count() - n == 0
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_int_indexes(dtype, rng):
+    C = rng.standard_normal((6, 6)).astype(dtype)
+    a, b = rng.standard_normal(6).astype(dtype), rng.standard_normal(6).astype(dtype)
+    for k in (0, 3, -1, -6):
+        check(column, C, a, b, k)
+    check(column, C, a, b, 6)  # IndexError from NumPy
+    check(column, C, a, b, -7)
+    X = rng.standard_normal((4, 5, 3)).astype(dtype)
+    p, q = rng.standard_normal((4, 5)).astype(dtype), rng.standard_normal((4, 5)).astype(dtype)
+    for k in (1, 2, -1):
+        check(planes, X, p, q, k)
+    check(planes, X, p, q, 3)
+
+
+def test_slices_and_bounds(rng):
+    for shape in [(5, 7), (8, 8), (3, 2)]:
+        B, a = rng.standard_normal(shape), rng.standard_normal(shape)
+        for lo, hi in [(0, 2), (1, -1), (-2, None), (None, 100), (3, 1)]:
+            check(slices, B, a, lo, hi)
+
+
+def test_overlap_and_broadcast_take_numpys_path(rng):
+    A = rng.standard_normal((6, 7))
+    check(overlapping, A)
+    check(broadcast_value, rng.standard_normal((5, 4)), rng.standard_normal(4))
+    check(broadcast_value, rng.standard_normal((5, 4)), rng.standard_normal(3))  # ValueError
+
+
+@pytest.mark.parametrize(
+    "vals",
+    [
+        [1e200, 1.0, 2.0],  # overflow in a * a: NumPy warns
+        [NAN, 1.0, -INF],
+        [-0.0, 0.0, 5e-324],
+    ],
+)
+def test_special_values(vals):
+    a = np.array(vals)
+    check(into_scalar_index, np.zeros((4, 3)), a, 1, 2)
+    check(into_scalar_index, np.zeros((4, 3)), a, 0, 2)  # ZeroDivisionError after the warning
+    C = np.zeros((3, 3))
+    check(column, C, a, a[::-1].copy(), 1)
+    check(column, C, a, -np.array([3.0, 3.0, 3.0]), 1)  # a division by zero in the second store
+
+
+def test_readonly_target_raises_as_numpy(rng):
+    B = rng.standard_normal((4, 4))
+    B.setflags(write=False)
+    check(broadcast_value, B, rng.standard_normal(4))
+    C = rng.standard_normal((6, 6))
+    C.setflags(write=False)
+    check(column, C, rng.standard_normal(6), rng.standard_normal(6), 2)
