@@ -10,8 +10,8 @@ timedelta64 total skipping NaT, and kinetic energy over a packed structured
 array (Numba cannot compile float16: n/a). Each runs
 plain (on a slice, scaled up), under ``pyston.fast`` (strict) and under
 ``numba.njit`` when installed; the compiled results are checked against plain
-Python (value, type, dtype). Medians of repeated runs; ratios printed; JSON
-written.
+Python (value, type, dtype). Medians of repeated runs (pyston's and Numba's
+interleaved); ratios printed; JSON written.
 
     python benchmarks/dtypes.py [--repeat 5] [--clock wall|thread] [--json PATH]
 """
@@ -224,6 +224,18 @@ def median_time(f, repeat):
     return statistics.median(ts)
 
 
+def interleaved_medians(fs, repeat):
+    """Median times of the callables in `fs`, run in turn (f0, f1, f0, f1, ...), so
+    that a change in the machine's load falls on all of them alike."""
+    ts = [[] for _ in fs]
+    for _ in range(repeat):
+        for f, t in zip(fs, ts):
+            t0 = CLOCK()
+            f()
+            t.append(CLOCK() - t0)
+    return [statistics.median(t) for t in ts]
+
+
 def same(x, y):
     if isinstance(x, np.ndarray):
         return isinstance(y, np.ndarray) and x.dtype == y.dtype and np.array_equal(x, y, equal_nan=True)
@@ -256,8 +268,10 @@ def main():
             except Exception:  # noqa: BLE001 -- Numba cannot compile float16
                 nb = None
         t_py = median_time(lambda: fn(*small), max(1, args.repeat // 2)) * scale
-        t_ps = median_time(lambda: fast(*full), args.repeat)
-        t_nb = median_time(lambda: nb(*full), args.repeat) if nb is not None else float("nan")
+        if nb is not None:
+            t_ps, t_nb = interleaved_medians([lambda: fast(*full), lambda: nb(*full)], args.repeat)
+        else:
+            t_ps, t_nb = median_time(lambda: fast(*full), args.repeat), float("nan")
         rows.append(dict(kernel=fn.__name__, cpython=t_py, pyston=t_ps, numba=t_nb, same=ok))
         vs_nb = f"{t_ps / t_nb:8.2f}x" if t_nb == t_nb else f"{'n/a':>9}"
         print(f"{fn.__name__:<18} {t_py:10.4f} {t_ps:10.5f} {t_nb:10.5f} {t_py / t_ps:10.0f}x {vs_nb}  {ok}")

@@ -7,7 +7,8 @@ and ``np.dot(X[i], X[i])`` per row. Each runs plain (CPython calling NumPy
 per row), under ``pyston.fast`` (strict: bit-identical results) and under
 ``numba.njit`` when installed; the softmax is also timed as one vectorized
 NumPy expression over the whole array ("NumPy"). Compiled results are
-checked against plain Python. Medians of repeated runs, in one process;
+checked against plain Python. Medians of repeated runs, in one process
+(NumPy's, pyston's and Numba's interleaved);
 ratios printed; JSON written.
 
     python benchmarks/small_arrays.py [--repeat 5] [--clock wall|thread] [--json PATH]
@@ -117,6 +118,21 @@ def median_time(f, make, repeat):
     return statistics.median(ts)
 
 
+def interleaved_medians(fs, make, repeat):
+    """Median times of the callables in `fs` (None: nan), run in turn on fresh
+    arguments, so that a change in the machine's load falls on all of them alike."""
+    ts = [[] for _ in fs]
+    for _ in range(repeat):
+        for f, t in zip(fs, ts):
+            if f is None:
+                continue
+            args = make()
+            t0 = CLOCK()
+            f(*args)
+            t.append(CLOCK() - t0)
+    return [statistics.median(t) if t else float("nan") for t in ts]
+
+
 def same(x, y):
     if isinstance(x, np.ndarray):
         return isinstance(y, np.ndarray) and x.dtype == y.dtype and x.tobytes() == y.tobytes()
@@ -149,9 +165,7 @@ def main():
         if nb is not None:
             nb(*make())
         t_py = median_time(fn, make, max(1, args.repeat // 2))
-        t_np = median_time(vec, make, args.repeat) if vec is not None else float("nan")
-        t_ps = median_time(fast, make, args.repeat)
-        t_nb = median_time(nb, make, args.repeat) if nb is not None else float("nan")
+        t_np, t_ps, t_nb = interleaved_medians([vec, fast, nb], make, args.repeat)
         rows.append(dict(kernel=fn.__name__, cpython=t_py, numpy=t_np, pyston=t_ps, numba=t_nb, same=ok))
         print(
             f"{fn.__name__:<13} {t_py:9.4f} {t_np:9.4f} {t_ps:9.4f} {t_nb:9.4f} "
