@@ -33,6 +33,7 @@ MODULES = [
     "test_np_memory",
     "test_np_library_more",
     "test_np_linalg",
+    "test_np_extended_dtypes",
 ]
 DTYPE_ORDER = ["bool", "int32", "int64", "float32", "float64", "complex128"]
 DTYPE_SHORT = {
