@@ -10,10 +10,10 @@ timedelta64 total skipping NaT, and kinetic energy over a packed structured
 array (Numba cannot compile float16: n/a). Each runs
 plain (on a slice, scaled up), under ``pyston.fast`` (strict) and under
 ``numba.njit`` when installed; the compiled results are checked against plain
-Python (value, type, dtype). Medians of repeated runs; ratios printed; JSON
-written.
+Python (value, type, dtype). Medians of repeated runs (pyston's and Numba's
+interleaved); ratios printed; JSON written.
 
-    python benchmarks/dtypes.py [--repeat 5] [--json PATH]
+    python benchmarks/dtypes.py [--repeat 5] [--clock wall|thread] [--json PATH]
 """
 
 from __future__ import annotations
@@ -212,13 +212,28 @@ def cases(rng):
     ]
 
 
+CLOCK = time.perf_counter
+
+
 def median_time(f, repeat):
     ts = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         f()
-        ts.append(time.perf_counter() - t0)
+        ts.append(CLOCK() - t0)
     return statistics.median(ts)
+
+
+def interleaved_medians(fs, repeat):
+    """Median times of the callables in `fs`, run in turn (f0, f1, f0, f1, ...), so
+    that a change in the machine's load falls on all of them alike."""
+    ts = [[] for _ in fs]
+    for _ in range(repeat):
+        for f, t in zip(fs, ts):
+            t0 = CLOCK()
+            f()
+            t.append(CLOCK() - t0)
+    return [statistics.median(t) for t in ts]
 
 
 def same(x, y):
@@ -231,7 +246,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", default=os.path.join(HERE, "results", "dtypes.json"))
+    ap.add_argument("--clock", choices=("wall", "thread"), default="wall",
+                    help="wall: time.perf_counter; thread: time.thread_time (this thread's CPU time, "
+                         "steadier on a loaded machine)")
     args = ap.parse_args()
+    global CLOCK
+    CLOCK = time.thread_time if args.clock == "thread" else time.perf_counter
     rng = np.random.default_rng(7)
     rows = []
     print(f"{'kernel':<18} {'CPython':>10} {'pyston':>10} {'numba':>10} {'vs CPython':>11} {'vs numba':>9}  same")
@@ -248,8 +268,10 @@ def main():
             except Exception:  # noqa: BLE001 -- Numba cannot compile float16
                 nb = None
         t_py = median_time(lambda: fn(*small), max(1, args.repeat // 2)) * scale
-        t_ps = median_time(lambda: fast(*full), args.repeat)
-        t_nb = median_time(lambda: nb(*full), args.repeat) if nb is not None else float("nan")
+        if nb is not None:
+            t_ps, t_nb = interleaved_medians([lambda: fast(*full), lambda: nb(*full)], args.repeat)
+        else:
+            t_ps, t_nb = median_time(lambda: fast(*full), args.repeat), float("nan")
         rows.append(dict(kernel=fn.__name__, cpython=t_py, pyston=t_ps, numba=t_nb, same=ok))
         vs_nb = f"{t_ps / t_nb:8.2f}x" if t_nb == t_nb else f"{'n/a':>9}"
         print(f"{fn.__name__:<18} {t_py:10.4f} {t_ps:10.5f} {t_nb:10.5f} {t_py / t_ps:10.0f}x {vs_nb}  {ok}")

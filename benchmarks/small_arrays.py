@@ -7,10 +7,11 @@ and ``np.dot(X[i], X[i])`` per row. Each runs plain (CPython calling NumPy
 per row), under ``pyston.fast`` (strict: bit-identical results) and under
 ``numba.njit`` when installed; the softmax is also timed as one vectorized
 NumPy expression over the whole array ("NumPy"). Compiled results are
-checked against plain Python. Medians of repeated runs, in one process;
+checked against plain Python. Medians of repeated runs, in one process
+(NumPy's, pyston's and Numba's interleaved);
 ratios printed; JSON written.
 
-    python benchmarks/small_arrays.py [--repeat 5] [--json PATH]
+    python benchmarks/small_arrays.py [--repeat 5] [--clock wall|thread] [--json PATH]
 """
 
 from __future__ import annotations
@@ -104,14 +105,32 @@ def cases(rng):
     ]
 
 
+CLOCK = time.perf_counter
+
+
 def median_time(f, make, repeat):
     ts = []
     for _ in range(repeat):
         args = make()
-        t0 = time.perf_counter()
+        t0 = CLOCK()
         f(*args)
-        ts.append(time.perf_counter() - t0)
+        ts.append(CLOCK() - t0)
     return statistics.median(ts)
+
+
+def interleaved_medians(fs, make, repeat):
+    """Median times of the callables in `fs` (None: nan), run in turn on fresh
+    arguments, so that a change in the machine's load falls on all of them alike."""
+    ts = [[] for _ in fs]
+    for _ in range(repeat):
+        for f, t in zip(fs, ts):
+            if f is None:
+                continue
+            args = make()
+            t0 = CLOCK()
+            f(*args)
+            t.append(CLOCK() - t0)
+    return [statistics.median(t) if t else float("nan") for t in ts]
 
 
 def same(x, y):
@@ -124,7 +143,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", default=os.path.join(HERE, "results", "small_arrays.json"))
+    ap.add_argument("--clock", choices=("wall", "thread"), default="wall",
+                    help="wall: time.perf_counter; thread: time.thread_time (this thread's CPU time, "
+                         "steadier on a loaded machine)")
     args = ap.parse_args()
+    global CLOCK
+    CLOCK = time.thread_time if args.clock == "thread" else time.perf_counter
     rng = np.random.default_rng(7)
     rows = []
     print(
@@ -141,9 +165,7 @@ def main():
         if nb is not None:
             nb(*make())
         t_py = median_time(fn, make, max(1, args.repeat // 2))
-        t_np = median_time(vec, make, args.repeat) if vec is not None else float("nan")
-        t_ps = median_time(fast, make, args.repeat)
-        t_nb = median_time(nb, make, args.repeat) if nb is not None else float("nan")
+        t_np, t_ps, t_nb = interleaved_medians([vec, fast, nb], make, args.repeat)
         rows.append(dict(kernel=fn.__name__, cpython=t_py, numpy=t_np, pyston=t_ps, numba=t_nb, same=ok))
         print(
             f"{fn.__name__:<13} {t_py:9.4f} {t_np:9.4f} {t_ps:9.4f} {t_nb:9.4f} "

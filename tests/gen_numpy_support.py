@@ -33,6 +33,7 @@ MODULES = [
     "test_np_memory",
     "test_np_library_more",
     "test_np_linalg",
+    "test_np_extended_dtypes",
 ]
 DTYPE_ORDER = ["bool", "int32", "int64", "float32", "float64", "complex128"]
 DTYPE_SHORT = {
@@ -166,8 +167,8 @@ def _library_section(lib):
         if kind == "function":
             extra = sorted(NUMBA_FUNCTIONS - {r["name"] for r in lib if r["kind"] == kind})
             out += ["", "Numba functions not in this table: " + (", ".join(f"`np.{n}`" for n in extra) or "none")
-                    + " (the `split` family returns lists, and `broadcast_arrays` does on NumPy 1.26: compiled "
-                    "code does not hold lists yet; `frombuffer` takes a buffer object; `row_stack` is deprecated)."]
+                    + " (`frombuffer` takes a buffer object (`bytes`), which compiled code does not hold; "
+                    "`row_stack` is deprecated, a plain Python function in NumPy 2, called as other Python functions are)."]
     return out
 
 

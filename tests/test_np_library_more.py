@@ -167,6 +167,36 @@ def f_concat(a, b):
     return np.concat((a, b)), np.permute_dims(np.stack((a, b))), np.trapezoid(a), np.trapezoid(a, dx=0.5)
 
 
+def f_split(a):
+    # A list of views, used as a loop uses it: indexed, iterated, its length.
+    parts = np.split(a, 2)
+    s = 0.0
+    for p in parts:
+        s += p.sum()
+    return parts, len(parts), parts[1][0], s
+
+
+def f_array_split(a, k):
+    parts = np.array_split(a, k)
+    n = 0
+    for p in parts:
+        n += p.shape[0]
+    return parts, n, parts[-1]
+
+
+def f_split_at(a):
+    return np.split(a, [1, 3]), np.split(a, [2], axis=0)[0]
+
+
+def f_hvd_split(m, c):
+    return np.hsplit(m, 2), np.vsplit(m, 2)[1], np.dsplit(c, [1])[0]
+
+
+def f_broadcast_arrays(a, b):
+    x, y = np.broadcast_arrays(a, b)
+    return x, y, x[1, 0] + y[0, 1]
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(11)
@@ -262,6 +292,23 @@ def test_take_trim_unwrap_vander_roots(rng):
     check(pyston.fast(f_roots), np.array([1.0, -3.0, 2.0]))
 
 
+def test_split_family(rng):
+    for dt in (np.float64, np.int64, np.complex128):
+        for a in one_d(rng, dt, n=8):
+            check(pyston.fast(f_split), a)
+            check(pyston.fast(f_array_split), a, 3)
+            check(pyston.fast(f_split_at), a)
+        check(pyston.fast(f_split), random_array(rng, 7, dt))  # ValueError: not an equal division
+        check(pyston.fast(f_array_split), random_array(rng, 5, dt), 0)  # ValueError: sections must be > 0
+        check(pyston.fast(f_array_split), random_array(rng, 2, dt), 4)  # empty sections
+        m = random_array(rng, (4, 6), dt)
+        c = random_array(rng, (2, 2, 3), dt)
+        for name in ("C", "F", "strided", "reversed"):
+            check(pyston.fast(f_hvd_split), layout(m, name), layout(c, name))
+        check(pyston.fast(f_broadcast_arrays), random_array(rng, (3, 1), dt), random_array(rng, 4, dt))
+        check(pyston.fast(f_broadcast_arrays), random_array(rng, (3, 2), dt), random_array(rng, 4, dt))  # ValueError
+
+
 @pytest.mark.skipif(not NP2, reason="np.concat, np.permute_dims and np.trapezoid are NumPy 2 names")
 def test_numpy2_names(rng):
     a = random_array(rng, 5, np.float64)
@@ -280,8 +327,8 @@ cover(
     "np.permute_dims np.real np.resize np.roots np.rot90 np.select np.setdiff1d np.setxor1d np.shape "
     "np.sinc np.size np.take np.take_along_axis np.trapezoid np.tri np.tril_indices "
     "np.tril_indices_from np.trim_zeros np.triu_indices np.triu_indices_from np.union1d np.unwrap "
-    "np.vander",
+    "np.vander np.split np.array_split np.hsplit np.vsplit np.dsplit np.broadcast_arrays",
     dtypes=[np.float64, np.int64, np.complex128],
     layouts=L1,
-    test=["test_angle_real_imag", "test_append_delete_insert", "test_partitions", "test_conditions_and_where", "test_shapes", "test_windows_and_ranges", "test_statistics", "test_sets", "test_take_trim_unwrap_vander_roots", "test_numpy2_names"],
+    test=["test_angle_real_imag", "test_append_delete_insert", "test_partitions", "test_conditions_and_where", "test_shapes", "test_windows_and_ranges", "test_statistics", "test_sets", "test_take_trim_unwrap_vander_roots", "test_numpy2_names", "test_split_family"],
 )

@@ -454,6 +454,13 @@ pub const NUMPY: &[NpEntry] = &[
     func("union1d", "np.union1d(ar1, ar2)", "Find the union of two arrays."),
     func("unwrap", "np.unwrap(p, discont=None, axis=-1, *, period=6.283185307179586)", "Unwrap by taking the complement of large deltas with respect to the period."),
     func("vander", "np.vander(x, N=None, increasing=False)", "Generate a Vandermonde matrix."),
+    // Results that are lists of arrays (compiled code holds the list object itself).
+    func("array_split", "np.array_split(ary, indices_or_sections, axis=0)", "Split an array into multiple sub-arrays (a list of views; sections may differ in size)."),
+    func("broadcast_arrays", "np.broadcast_arrays(*args, subok=False)", "Broadcast any number of arrays against each other (a tuple of views on NumPy 2, a list on 1.x)."),
+    func("dsplit", "np.dsplit(ary, indices_or_sections)", "Split an array into multiple sub-arrays along the 3rd axis (a list of views)."),
+    func("hsplit", "np.hsplit(ary, indices_or_sections)", "Split an array into multiple sub-arrays horizontally (a list of views)."),
+    func("split", "np.split(ary, indices_or_sections, axis=0)", "Split an array into multiple sub-arrays of equal size (a list of views)."),
+    func("vsplit", "np.vsplit(ary, indices_or_sections)", "Split an array into multiple sub-arrays vertically (a list of views)."),
     // Every ufunc, called through NumPy.
     NpEntry {
         name: "ufunc",

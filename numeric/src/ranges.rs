@@ -343,6 +343,7 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
         }
     }
     sums(f, &ctx, &mut facts);
+    counter_arrays(f, &ctx, &mut facts);
     c64_exit_checks(f, &ctx, &mut facts);
     hoist_guards(f, &ctx, &unconditional, &def_block, &mut facts);
     facts
@@ -789,6 +790,231 @@ fn sums(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) {
             facts.no_overflow.extend(adds);
         }
     }
+}
+
+/// Counter arrays: `H[idx] += c` (or `H[idx] = H[idx] + c`) on an int64 or
+/// uint64 array `H` made here by `np.zeros` / `np.zeros_like`, inside counted
+/// loops over the axes of one array `X` (`h[img[i, j]] += 1`): the adds cannot
+/// overflow, so they need no check (`facts.no_overflow`).
+///
+/// Exactness. `H` is used only by element reads (`H[idx]` giving a scalar),
+/// element stores whose value is one of the *counting adds* `H[idx'] + c`
+/// (`H[idx']` one of those reads, `c` an int constant >= 0), `return H` (or
+/// a tuple holding it that is only returned) and the attributes
+/// `shape`/`size`/`ndim`/`len(H)`: nothing else can see or
+/// change its memory (no view, no call, no block argument, no alias). Let `W`
+/// be the sum of `c` over the counting adds executed so far in this call. By
+/// induction every element of every array `H` evaluates to is at most `W`:
+/// a fresh `H` holds zeros (<= W); a store writes `r + c` where `r` was read
+/// from `H` earlier (so `r <= W` then, and `W` grows by `c` at that add).
+/// So each add's result is at most the final `W`, and `W <= sum(c * n)`, `n`
+/// an add's number of executions. Each add's block must lie in no CFG cycle
+/// once the back edges of the range loops around it are taken out, so `n` is
+/// at most the product of those loops' trip counts; each loop starts at a
+/// constant >= 0, steps by a constant > 0 and stops at `X.shape[k] + off`
+/// (`off <= 0`, the stop computed before the loop), for distinct axes `k` of
+/// one array value `X` defined before the outermost of them: the product is
+/// at most `X.size`, and NumPy guarantees `X.size * X.itemsize < 2**63`. The
+/// adds are proven when `sum(c * floor((2**63 - 1) / X.itemsize)) < 2**63`
+/// (one `+= 1` site over a uint8 image: `W <= 2**63 - 1`, int64's maximum).
+/// Under Python ints (not NumPy scalars) or wrapping arithmetic nothing is done.
+fn counter_arrays(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) {
+    if ctx.wrapping {
+        return; // (no checks to drop)
+    }
+    // Uses of each value: (block, instruction index) for instructions, None for a
+    // terminator's use (a block argument, a return, ...) with the terminator's block.
+    let mut uses: HashMap<Value, Vec<(Block, Option<usize>)>> = HashMap::new();
+    for (bi, d) in f.blocks.iter().enumerate() {
+        let b = Block(bi as u32);
+        for (k, i) in d.insts.iter().enumerate() {
+            for a in &i.args {
+                uses.entry(*a).or_default().push((b, Some(k)));
+            }
+        }
+        for a in d.term.uses() {
+            uses.entry(a).or_default().push((b, None));
+        }
+    }
+    let inst_at = |b: Block, k: usize| &f.block(b).insts[k];
+    let is_np = |v: Value| matches!(ctx.typed.ty(v), Ty::Module(Module::Numpy));
+    for (&h, &(hb, hk)) in ctx.defs.iter() {
+        let Ty::Array(at) = ctx.typed.ty(h) else { continue };
+        if !matches!(at.dtype, Dtype::Int64 | Dtype::UInt64) {
+            continue;
+        }
+        let made = inst_at(hb, hk);
+        let zeros = matches!(&made.op, Op::MethodCall { name, .. } if name == "zeros" || name == "zeros_like")
+            && made.args.first().is_some_and(|m| is_np(*m));
+        if !zeros {
+            continue;
+        }
+        // Every use of `h`, classified; the counting adds found on the way.
+        let mut adds: Vec<(Block, usize, i64)> = Vec::new();
+        let ok = uses.get(&h).map_or(&[][..], |u| u.as_slice()).iter().all(|&(b, k)| {
+            let Some(k) = k else {
+                return matches!(f.block(b).term, Term::Ret(r) if r == h);
+            };
+            let i = inst_at(b, k);
+            match &i.op {
+                Op::Attr(n) => i.args[0] == h && matches!(n.as_str(), "shape" | "size" | "ndim"),
+                // `return h, edges`: a tuple whose only use is the return.
+                Op::Tuple => i.result.is_some_and(|t| {
+                    uses.get(&t).is_some_and(|u| {
+                        u.iter()
+                            .all(|&(tb, tk)| tk.is_none() && matches!(f.block(tb).term, Term::Ret(r) if r == t))
+                    })
+                }),
+                Op::Len => i.args[0] == h,
+                Op::GetItem => {
+                    i.args[0] == h
+                        && !i.args[1..].contains(&h)
+                        && i.result
+                            .is_some_and(|r| matches!(ctx.typed.ty(r), Ty::Np(d) if *d == at.dtype))
+                }
+                Op::SetItem => {
+                    let (val, idx) = (*i.args.last().unwrap(), &i.args[..i.args.len() - 1]);
+                    if idx[0] != h || idx[1..].contains(&h) || val == h {
+                        return false;
+                    }
+                    // The value: `r + c` (either order), `r` an element of `h`, `c >= 0`.
+                    let Some(&(ab, ak)) = ctx.defs.get(&val) else {
+                        return false;
+                    };
+                    let add = inst_at(ab, ak);
+                    if !matches!(add.op, Op::Bin { op: BinOp::Add, .. })
+                        || !matches!(ctx.typed.ty(val), Ty::Np(d) if *d == at.dtype)
+                    {
+                        return false;
+                    }
+                    let read_of_h = |v: Value| {
+                        ctx.defs
+                            .get(&v)
+                            .is_some_and(|&(rb, rk)| inst_at(rb, rk).op == Op::GetItem && inst_at(rb, rk).args[0] == h)
+                    };
+                    let c = match (ctx.consts.get(&add.args[0]), ctx.consts.get(&add.args[1])) {
+                        (None, Some(c)) if read_of_h(add.args[0]) => *c,
+                        (Some(c), None) if read_of_h(add.args[1]) => *c,
+                        _ => return false,
+                    };
+                    if c < 0 {
+                        return false;
+                    }
+                    if !adds.iter().any(|a| (a.0, a.1) == (ab, ak)) {
+                        adds.push((ab, ak, c));
+                    }
+                    true
+                }
+                _ => false,
+            }
+        });
+        if !ok || adds.is_empty() {
+            continue;
+        }
+        let mut total: u128 = 0;
+        let proven = adds.iter().all(|&(ab, _, c)| match trips_bound(f, ctx, ab) {
+            Some(itemsize) => {
+                total += c as u128 * (i64::MAX as u128 / itemsize as u128);
+                true
+            }
+            None => false,
+        });
+        if proven && total <= i64::MAX as u128 {
+            facts.no_overflow.extend(adds.iter().map(|&(ab, ak, _)| (ab, ak)));
+        }
+    }
+}
+
+/// For block `b` inside counted loops over distinct axes of one array `X`
+/// (see `counter_arrays`): `X`'s itemsize, when `b` runs at most `X.size`
+/// times per call. None otherwise (also for `b` in no loop).
+fn trips_bound(f: &Function, ctx: &BoundsCtx<'_>, b: Block) -> Option<i64> {
+    let around: Vec<&LoopVar> = ctx.vars.values().filter(|lv| (ctx.dominates)(lv.body, b)).collect();
+    if around.is_empty() {
+        return None;
+    }
+    let in_loop = |lv: &LoopVar, x: Block| (ctx.dominates)(lv.body, x);
+    let mut x_arr: Option<Value> = None;
+    let mut axes: Vec<usize> = Vec::new();
+    for lv in &around {
+        // Start a constant >= 0, entered from its preheader only, every back edge
+        // stepping the variable by a constant > 0 (`range_next`).
+        if ctx.consts.get(&lv.start).is_none_or(|s| *s < 0) {
+            return None;
+        }
+        for &p in &ctx.preds[lv.header.0 as usize] {
+            let edge_args: Vec<Value> = f
+                .block(p)
+                .term
+                .successors()
+                .into_iter()
+                .filter(|e| e.block == lv.header)
+                .map(|e| e.args[f.block(lv.header).params.iter().position(|q| *q == lv.var).unwrap()])
+                .collect();
+            if !in_loop(lv, p) {
+                if p != lv.preheader {
+                    return None;
+                }
+                continue;
+            }
+            let stepped = edge_args.iter().all(|a| {
+                ctx.defs.get(a).is_some_and(|&(db, dk)| {
+                    let i = &f.block(db).insts[dk];
+                    i.op == Op::RangeNext && i.args[0] == lv.var && ctx.consts.get(&i.args[1]).is_some_and(|s| *s > 0)
+                })
+            });
+            if !stepped {
+                return None;
+            }
+        }
+        // Stop: X.shape[k] + off (off <= 0), computed before the loop.
+        let (base, off) = split_offset(f, ctx.defs, ctx.consts, lv.stop);
+        let stop_before = ctx
+            .defs
+            .get(&lv.stop)
+            .map(|(db, _)| *db)
+            .or_else(|| ctx.params.get(&lv.stop).map(|(db, _)| *db))
+            .is_some_and(|db| !in_loop(lv, db) && db != lv.header && (ctx.dominates)(db, lv.preheader));
+        let (x, axis) = dim_of(f, ctx.typed, ctx.defs, ctx.consts, base)?;
+        if off > 0 || !stop_before || axes.contains(&axis) || x_arr.is_some_and(|y| y != x) {
+            return None;
+        }
+        x_arr = Some(x);
+        axes.push(axis);
+    }
+    let x = x_arr?;
+    // X defined before every one of the loops.
+    let x_block = ctx
+        .defs
+        .get(&x)
+        .map(|(db, _)| *db)
+        .or_else(|| ctx.params.get(&x).map(|(db, _)| *db))?;
+    if !around
+        .iter()
+        .all(|lv| !in_loop(lv, x_block) && (ctx.dominates)(x_block, lv.preheader))
+    {
+        return None;
+    }
+    // No cycle through `b` without one of these loops' back edges.
+    let back = |p: Block, s: Block| around.iter().any(|lv| s == lv.header && in_loop(lv, p));
+    let mut seen = vec![false; f.blocks.len()];
+    let mut stack = vec![b];
+    while let Some(cur) = stack.pop() {
+        for e in f.block(cur).term.successors() {
+            if back(cur, e.block) {
+                continue;
+            }
+            if e.block == b {
+                return None;
+            }
+            if !seen[e.block.0 as usize] {
+                seen[e.block.0 as usize] = true;
+                stack.push(e.block);
+            }
+        }
+    }
+    let Ty::Array(xt) = ctx.typed.ty(x) else { return None };
+    Some(xt.dtype.itemsize().max(1))
 }
 
 /// The adds `s + t` (`s` the carried sum `p`) that `v`, the sum's value at the

@@ -1185,7 +1185,7 @@ fn range_slots(obj: &Bound<'_, PyAny>, out: &mut Vec<u64>) -> PyResult<bool> {
 /// element (every read checks the element it reads: a list of floats with an
 /// int at index 7 deoptimizes there), `list(?)` when empty; `None` when
 /// compiled code does not hold such elements (strings, big ints, ...).
-fn list_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Ty>> {
+pub(crate) fn list_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<Ty>> {
     let Ok(l) = obj.cast::<pyo3::types::PyList>() else {
         return Ok(None);
     };

@@ -1583,6 +1583,11 @@ fn result_type(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Ty> {
             ..a
         }));
     }
+    // A list (`np.split`'s list of arrays): compiled code holds the list object,
+    // typed as a list argument is (by its first item; arrays of any layout).
+    if obj.is_exact_instance_of::<pyo3::types::PyList>() {
+        return crate::boxing::list_type(py, obj).ok()?;
+    }
     // Named tuples too (NumPy's `EighResult`, ...): compiled code holds them as
     // plain tuples where they are only unpacked or indexed (`named_tuple_result`).
     if let Ok(t) = obj.cast::<pyo3::types::PyTuple>() {

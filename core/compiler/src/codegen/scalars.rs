@@ -892,8 +892,11 @@ impl Gen<'_, '_> {
     /// by zero) or that needs care (powers, shifts out of range) deoptimizes.
     pub fn uint64_op(&mut self, op: BinOp, x: CV, y: CV) -> CResult<CV> {
         Ok(match op {
-            // Numba (and unchecked_int): uint64 arithmetic wraps.
-            BinOp::Add if self.env.sem.wrapping_ints => self.b.ins().iadd(x, y),
+            // Numba (and unchecked_int): uint64 arithmetic wraps; an add the
+            // numeric tier proved cannot overflow needs no check either.
+            BinOp::Add if self.env.sem.wrapping_ints || self.facts.no_overflow.contains(&self.cur_inst) => {
+                self.b.ins().iadd(x, y)
+            }
             BinOp::Sub if self.env.sem.wrapping_ints => self.b.ins().isub(x, y),
             BinOp::Mul if self.env.sem.wrapping_ints => self.b.ins().imul(x, y),
             BinOp::Add | BinOp::Sub | BinOp::Mul => {

@@ -9,7 +9,7 @@ use pyston_compiler::error::{CResult, CompileError};
 use pyston_compiler::hir::Span;
 use pyston_compiler::infer::{Env, GlobalKind, ProbeTarget};
 use pyston_compiler::ir::{Block, Const, Value};
-use pyston_compiler::types::{ArrTy, Builtin, Module, Ty};
+use pyston_compiler::types::{AllocKind, ArrTy, Builtin, Module, Ty};
 use std::collections::HashMap;
 
 /// Splits `s` at `sep` where it is outside parentheses.
@@ -279,6 +279,15 @@ impl Env for MockEnv {
         // NumPy's int scalar types (`np.uint32`), as dtype objects.
         if let Some(d) = Dtype::from_name(name).filter(|d| self.numpy && m == Module::Numpy && d.is_int()) {
             return GlobalKind::DtypeObj(d);
+        }
+        // Native allocation, as the runtime resolves it (`np.zeros(256, np.int64)`).
+        if self.numpy && m == Module::Numpy {
+            match name {
+                "zeros" => return GlobalKind::Builtin(Builtin::NpAlloc(AllocKind::Zeros)),
+                "empty" => return GlobalKind::Builtin(Builtin::NpAlloc(AllocKind::Empty)),
+                "zeros_like" => return GlobalKind::Builtin(Builtin::NpAllocLike(AllocKind::Zeros)),
+                _ => {}
+            }
         }
         match MOCK_NUMPY_FUNCS.iter().position(|f| *f == name) {
             Some(i) if self.numpy && m == Module::Numpy => GlobalKind::PyFunc(i as u32),
