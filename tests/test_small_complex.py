@@ -334,3 +334,49 @@ def test_native_paths_taken(rng):
     n = P.pycall_count()
     mm(A, A.T)
     assert P.pycall_count() - n == 1
+
+
+@pyston.fast
+def iadd_mm(S, A, B):
+    for i in range(S.shape[0]):
+        S[i] += A @ B
+    return S
+
+
+@pyston.fast
+def iadd_mm_self(S, B):
+    for i in range(S.shape[0]):
+        S[i] += S[i] @ B
+    return S
+
+
+@pyston.fast
+def iadd_mm_view(S, A, B):
+    S[0, ::2, 1:] += A @ B
+    return S
+
+
+def test_iadd_matmul(rng):
+    # `S[i] += A @ B`: the product in a scratch buffer, then added in place.
+    for m, n, p in SHAPES:
+        same(iadd_mm, cdata(rng, (2, m, p)), cdata(rng, (m, n)), cdata(rng, (n, p)))
+    for m, n, p in [(2, 2, 2), (3, 3, 3), (4, 3, 5)]:
+        for A in _layouts(rng, m, n):
+            for B in _layouts(rng, n, p):
+                same(iadd_mm, cdata(rng, (2, m, p)), A, B)
+        same(iadd_mm, cdata(rng, (2, m, p)), cdata(rng, (m, n), special=True), cdata(rng, (n, p)))
+        same(iadd_mm, cdata(rng, (2, m, p), special=True), cdata(rng, (m, n)), cdata(rng, (n, p)))
+        same(iadd_mm_self, cdata(rng, (3, m, m)), cdata(rng, (m, m)))  # S[i] read before it is written
+    same(iadd_mm, cdata(rng, (2, 3, 3)), cdata(rng, (3, 2)), cdata(rng, (2, 1)))  # broadcast: NumPy's
+    same(iadd_mm, cdata(rng, (2, 3, 3)), cdata(rng, (3, 2)), cdata(rng, (3, 3)))  # mismatch: NumPy's error
+    same(iadd_mm, cdata(rng, (2, 2, 3)), cdata(rng, (3, 2)), cdata(rng, (2, 3)))  # (3, 3) into (2, 3)
+    same(iadd_mm, np.full((2, 2, 2), 1e308 + 0j), np.full((2, 2), 1e200 + 0j), np.full((2, 2), 1e200 + 0j))
+    same(iadd_mm_view, cdata(rng, (2, 6, 4)), cdata(rng, (3, 4)), cdata(rng, (4, 3)))
+    same(iadd_mm_view, cdata(rng, (2, 6, 4)), cdata(rng, (3, 4), special=True), cdata(rng, (4, 3)))
+    if native():
+        assert pycalls(iadd_mm, cdata(rng, (4, 3, 3)), cdata(rng, (3, 3)), cdata(rng, (3, 3))) == 0
+        assert pycalls(iadd_mm_view, cdata(rng, (2, 6, 4)), cdata(rng, (3, 4)), cdata(rng, (4, 3))) == 0
+        # overflow: NumPy's two calls (and its warning)
+        big = np.full((2, 2), 1e200 + 0j)
+        with np.errstate(all="ignore"):
+            assert pycalls(iadd_mm, np.zeros((1, 2, 2), complex), big, big) == 2

@@ -150,6 +150,14 @@ pub enum RootKind {
     CScale { arr: Value, scalar: Value, first: bool },
     /// `target += expr` of complex128 matrices; `setitem` as for `Inplace`.
     CAdd { target: Value, expr: Value, setitem: usize },
+    /// `target += a @ b` of complex128 matrices, the product (the node) used
+    /// only there: computed into a scratch buffer, not an array.
+    CAddMatMul {
+        target: Value,
+        a: Value,
+        b: Value,
+        setitem: usize,
+    },
 }
 
 /// One small-array expression: its root, the element-wise nodes it computes
@@ -193,6 +201,7 @@ pub fn describe(f: &ir::Function, plan: &SmallPlan) -> String {
             RootKind::CMatMul(..) => "matmul".into(),
             RootKind::CScale { .. } => "scale".into(),
             RootKind::CAdd { .. } => "inplace add".into(),
+            RootKind::CAddMatMul { .. } => "inplace add matmul".into(),
         };
         let leaves: Vec<String> = sx.leaves.iter().map(|l| l.to_string()).collect();
         let leaves = if leaves.is_empty() {
@@ -209,7 +218,10 @@ pub fn describe(f: &ir::Function, plan: &SmallPlan) -> String {
             s.push_str(&format!("  {b}[{n}] {}\n", crate::inst_text(f, b, n)));
         }
         s.push_str(&format!("  {b}[{k}] {}\n", crate::inst_text(f, b, k)));
-        if let RootKind::Inplace { setitem, .. } | RootKind::CAdd { setitem, .. } = &sx.kind {
+        if let RootKind::Inplace { setitem, .. }
+        | RootKind::CAdd { setitem, .. }
+        | RootKind::CAddMatMul { setitem, .. } = &sx.kind
+        {
             s.push_str(&format!(
                 "  {b}[{setitem}] {} (skipped: the row onto itself)\n",
                 crate::inst_text(f, b, *setitem)
@@ -814,7 +826,10 @@ impl SmallGen for Gen<'_, '_> {
             // Consumers first: reductions, stores into rows, in-place row updates.
             for (k, i) in insts.iter().enumerate() {
                 // Complex128 matrices (`a @ b`, `x * s`, `t += x`): see `small_complex`.
-                if let Some((kind, sk)) = self.complex_root(blk, k) {
+                if self.complex_deferred(blk, k) {
+                    continue; // (computed by the `+=` after it)
+                }
+                if let Some((kind, sk, nodes)) = self.complex_root(blk, k) {
                     if let Some(sk) = sk {
                         skip.insert(sk);
                         plan.inner.insert((blk, sk));
@@ -822,7 +837,7 @@ impl SmallGen for Gen<'_, '_> {
                     let sx = SmallExpr {
                         kind,
                         root: k,
-                        nodes: vec![],
+                        nodes,
                         ops: HashMap::new(),
                         leaves: vec![],
                         gathers: vec![],
@@ -1021,7 +1036,7 @@ impl SmallGen for Gen<'_, '_> {
         let root_inst = &insts[sx.root];
         if matches!(
             sx.kind,
-            RootKind::CMatMul(..) | RootKind::CScale { .. } | RootKind::CAdd { .. }
+            RootKind::CMatMul(..) | RootKind::CScale { .. } | RootKind::CAdd { .. } | RootKind::CAddMatMul { .. }
         ) {
             return self.emit_complex(blk, sx);
         }
@@ -1360,9 +1375,11 @@ impl SmallGen for Gen<'_, '_> {
             dot_inline,
         };
         let out: Vec<CV> = match &sx.kind {
-            RootKind::Flip(_) | RootKind::CMatMul(..) | RootKind::CScale { .. } | RootKind::CAdd { .. } => {
-                return Err(internal("small: emitted above"))
-            }
+            RootKind::Flip(_)
+            | RootKind::CMatMul(..)
+            | RootKind::CScale { .. }
+            | RootKind::CAdd { .. }
+            | RootKind::CAddMatMul { .. } => return Err(internal("small: emitted above")),
             RootKind::Reduce(red, opnds) => {
                 let (r, bad) = self.reduce(&ctx, *red, opnds, n, slow)?;
                 // max/min of floats: NaN, infinities and zeros are NumPy's to answer.

@@ -16,7 +16,11 @@
 //!   complex128 `multiply` inner loop, the scalar on its side (`pyston_cmul_scalar`);
 //! * `t += x` of 2-D complex128 arrays, `t = base[idx]` a view by basic
 //!   indexing: the sums stored in place, and the `base[idx] = t` Python does
-//!   after it (a copy onto itself) skipped, as for the float rows of `small`.
+//!   after it (a copy onto itself) skipped, as for the float rows of `small`;
+//!   `t += a @ b` whose product is used only there (and computed right
+//!   before it) puts the product in a scratch buffer rather than an array
+//!   (`pyston_zmatmul_add`: the same `zgemm` call, `ldc` the product's width
+//!   as in NumPy's fresh temporary, then the same additions).
 //!
 //! Exactness: see `core/runtime/src/helpers/csmall.rs` (the same BLAS call
 //! with the same arguments; NumPy's own multiply loop on the same element
@@ -50,13 +54,20 @@ fn cscalar(t: &Ty) -> bool {
 
 pub(crate) trait ComplexSmall {
     /// The complex-matrix root instruction `k` is, if any, with the `SetItem`
-    /// an in-place update makes redundant.
-    fn complex_root(&self, blk: Block, k: usize) -> Option<(RootKind, Option<usize>)>;
+    /// an in-place update makes redundant and the nodes it computes.
+    fn complex_root(&self, blk: Block, k: usize) -> Option<(RootKind, Option<usize>, Vec<usize>)>;
+    /// Whether instruction `k` is an `a @ b` the `+=` right after it computes.
+    fn complex_deferred(&self, blk: Block, k: usize) -> bool;
     fn emit_complex(&mut self, blk: Block, sx: &SmallExpr) -> CResult<()>;
 }
 
 impl ComplexSmall for Gen<'_, '_> {
-    fn complex_root(&self, blk: Block, k: usize) -> Option<(RootKind, Option<usize>)> {
+    fn complex_deferred(&self, blk: Block, k: usize) -> bool {
+        k + 1 < self.f.block(blk).insts.len()
+            && matches!(self.complex_root(blk, k + 1), Some((RootKind::CAddMatMul { .. }, _, _)))
+    }
+
+    fn complex_root(&self, blk: Block, k: usize) -> Option<(RootKind, Option<usize>, Vec<usize>)> {
         let insts = &self.f.block(blk).insts;
         let inst = &insts[k];
         let r = inst.result?;
@@ -70,7 +81,7 @@ impl ComplexSmall for Gen<'_, '_> {
             Op::Bin {
                 op: BinOp::MatMul,
                 inplace: false,
-            } if cmat(ty(a)).is_some() && cmat(ty(b)).is_some() => Some((RootKind::CMatMul(a, b), None)),
+            } if cmat(ty(a)).is_some() && cmat(ty(b)).is_some() => Some((RootKind::CMatMul(a, b), None, vec![])),
             Op::Bin {
                 op: BinOp::Mul,
                 inplace: false,
@@ -83,6 +94,7 @@ impl ComplexSmall for Gen<'_, '_> {
                             first: false,
                         },
                         None,
+                        vec![],
                     ))
                 } else if cscalar(ty(a)) && cmat(ty(b)).is_some() {
                     Some((
@@ -92,6 +104,7 @@ impl ComplexSmall for Gen<'_, '_> {
                             first: true,
                         },
                         None,
+                        vec![],
                     ))
                 } else {
                     None
@@ -127,6 +140,22 @@ impl ComplexSmall for Gen<'_, '_> {
                     let a = &insts[s].args;
                     matches!(insts[s].op, Op::SetItem) && a[..a.len() - 1] == g.args[..] && a.last() == Some(&r)
                 })?;
+                // `target += a @ b`, the product computed just before and used only
+                // here (nothing in between: its slow path runs both as written).
+                if k > 0 && insts[k - 1].result == Some(expr) && self.use_counts.get(&expr) == Some(&1) {
+                    if let Some((RootKind::CMatMul(a, b), _, _)) = self.complex_root(blk, k - 1) {
+                        return Some((
+                            RootKind::CAddMatMul {
+                                target,
+                                a,
+                                b,
+                                setitem: sk,
+                            },
+                            Some(sk),
+                            vec![k - 1],
+                        ));
+                    }
+                }
                 Some((
                     RootKind::CAdd {
                         target,
@@ -134,6 +163,7 @@ impl ComplexSmall for Gen<'_, '_> {
                         setitem: sk,
                     },
                     Some(sk),
+                    vec![],
                 ))
             }
             _ => None,
@@ -254,6 +284,41 @@ impl ComplexSmall for Gen<'_, '_> {
                 go_on(self, st, true);
                 tv
             }
+            RootKind::CAddMatMul { target, a, b, .. } => {
+                let av = self.use_val(*a)?;
+                let bv = self.use_val(*b)?;
+                let tv = self.use_val(*target)?;
+                let (m, n) = (av[s2.shape(0)], av[s2.shape(1)]);
+                let (n2, p) = (bv[s2.shape(0)], bv[s2.shape(1)]);
+                // As for `a @ b`, and the target of the product's shape (no broadcasting).
+                let mut ok = self.b.ins().icmp(IntCC::Equal, n, n2);
+                for d in [m, n, p] {
+                    let c = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, d, 2);
+                    ok = self.b.ins().band(ok, c);
+                }
+                let e0 = self.b.ins().icmp(IntCC::Equal, tv[s2.shape(0)], m);
+                let e1 = self.b.ins().icmp(IntCC::Equal, tv[s2.shape(1)], p);
+                ok = self.b.ins().band(ok, e0);
+                ok = self.b.ins().band(ok, e1);
+                go_on(self, ok, false);
+                let dims = self.stack(40);
+                for (i, d) in [m, n, p, tv[s2.stride(0)], tv[s2.stride(1)]].into_iter().enumerate() {
+                    self.b.ins().store(MemFlagsData::trusted(), d, dims, 8 * i as i32);
+                }
+                let args = [
+                    av[0],
+                    av[s2.stride(0)],
+                    av[s2.stride(1)],
+                    bv[0],
+                    bv[s2.stride(0)],
+                    bv[s2.stride(1)],
+                    tv[0],
+                    dims,
+                ];
+                let st = self.call("pyston_zmatmul_add", &args)?[0];
+                go_on(self, st, true);
+                tv
+            }
             _ => return Err(internal("small: not a complex matrix root")),
         };
         if out.len() != merge_params.len() {
@@ -265,8 +330,10 @@ impl ComplexSmall for Gen<'_, '_> {
         self.b.switch_to_block(slow);
         self.b.set_cold_block(slow);
         let saved = self.cur_inst;
-        self.cur_inst = (blk, sx.root);
-        self.inst(root_inst)?;
+        for &k in sx.nodes.iter().chain(std::iter::once(&sx.root)) {
+            self.cur_inst = (blk, k);
+            self.inst(&f.block(blk).insts[k])?;
+        }
         self.cur_inst = saved;
         let vals = match root_val {
             Some(r) => self.val(r)?,

@@ -373,6 +373,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_ufunc_loop", &[I64, I64, I64, I64, I64, I64], &[I32]),
     // small complex128 matrices (numeric/src/small.rs, core/runtime/src/helpers/csmall.rs)
     h("pyston_zmatmul", &[I64, I64, I64, I64, I64, I64, I64, I64], &[I32]),
+    h("pyston_zmatmul_add", &[I64, I64, I64, I64, I64, I64, I64, I64], &[I32]),
     h(
         "pyston_cmul_scalar",
         &[I64, I64, I64, I64, I64, F64, F64, I64, I64],

@@ -99,7 +99,7 @@ const MAX_DIM: i64 = 1 << 20;
 
 /// NumPy's `is_blasable2d` for complex128 (strides in bytes).
 fn blasable(s1: i64, s2: i64, _d1: i64, d2: i64) -> bool {
-    s2 == SZ && s1 % SZ == 0 && s1 / SZ >= d2 && s1 / SZ <= i64::from(i32::MAX) - 1
+    s2 == SZ && s1 % SZ == 0 && s1 / SZ >= d2 && s1 / SZ < i64::from(i32::MAX)
 }
 
 /// `np.matmul(a, b)` of an `m x n` and an `n x p` complex128 matrix (byte
@@ -213,6 +213,73 @@ unsafe fn zmatmul(
         return 2;
     }
     0
+}
+
+/// A 64-byte aligned block of the scratch buffer.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Block64([f64; 8]);
+
+thread_local! {
+    /// Where `pyston_zmatmul_add` puts `a @ b` before adding it (NumPy's temporary).
+    static SCRATCH: std::cell::RefCell<Vec<Block64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The largest `a @ b` (elements) `pyston_zmatmul_add` computes in its scratch buffer.
+const SCRATCH_MAX: i64 = 1 << 16;
+
+/// Runs `f` with a scratch buffer of at least `elems` complex128 elements
+/// (64-byte aligned, like the fresh arrays NumPy's allocator returns at least to 16).
+fn with_scratch<R>(elems: i64, f: impl FnOnce(i64) -> R) -> R {
+    SCRATCH.with(|s| {
+        let mut v = s.borrow_mut();
+        let blocks = (elems as usize * 2).div_ceil(8).max(1);
+        if v.len() < blocks {
+            v.resize(blocks, Block64([0.0; 8]));
+        }
+        f(v.as_mut_ptr() as i64)
+    })
+}
+
+/// `t += a @ b` of complex128 matrices (`a` `m x n`, `b` `n x p`, `t` `m x p`
+/// at byte strides `t0, t1`) as NumPy computes it: `a @ b` into a temporary
+/// (here a scratch buffer, C-contiguous like NumPy's: the same `zgemm` call,
+/// `ldc = p`) by [`pyston_zmatmul`]'s rules, then [`pyston_cadd_inplace`]: 0;
+/// nonzero (nothing written to `t`) when either would call NumPy.
+/// `dims` holds `m, n, p, t0, t1`.
+///
+/// # Safety
+/// As those two functions.
+pub unsafe extern "C" fn pyston_zmatmul_add(
+    a: i64,
+    a0: i64,
+    a1: i64,
+    b: i64,
+    b0: i64,
+    b1: i64,
+    t: i64,
+    dims: i64,
+) -> i32 {
+    let Some(Some(f)) = ZGEMM.get().copied() else {
+        return 1;
+    };
+    // SAFETY: compiled code passes five i64 stack slots.
+    let (m, n, p, t0, t1) = unsafe {
+        let d = dims as *const i64;
+        (*d, *d.add(1), *d.add(2), *d.add(3), *d.add(4))
+    };
+    if m.saturating_mul(p) > SCRATCH_MAX || m > MAX_DIM || p > MAX_DIM {
+        return 1;
+    }
+    with_scratch(m * p, |tmp| {
+        // SAFETY: the caller's contract; `tmp` holds `m * p` elements.
+        let st = unsafe { zmatmul(f, a, a0, a1, b, b0, b1, tmp, m, n, p) };
+        if st != 0 {
+            return st;
+        }
+        // SAFETY: `tmp` is C-contiguous `m x p`, `t` the caller's matrix.
+        unsafe { pyston_cadd_inplace(t, t0, t1, tmp, p * SZ, SZ, m, p) }
+    })
 }
 
 /// `x * s` (`first` 0) or `s * x` (`first` 1) of an `rows x cols` complex128
@@ -484,6 +551,19 @@ fn find_zgemm<'py>(py: Python<'py>) -> PyResult<Option<Zgemm>> {
                 };
                 let same: bool = want.call_method0("tobytes")?.eq(out.call_method0("tobytes")?)?;
                 if st != 0 || !same {
+                    return Ok(None);
+                }
+                // ... and into the scratch buffer `pyston_zmatmul_add` uses.
+                let (pa, pb) = (data_addr(&a)?, data_addr(&b)?);
+                let bytes: Vec<u8> = want.call_method0("tobytes")?.extract()?;
+                let scratch_same = with_scratch((m * p) as i64, |tmp| {
+                    // SAFETY: as above; `tmp` holds `m * p` elements.
+                    let st = unsafe { zmatmul(f, pa, a0, a1, pb, b0, b1, tmp, m as i64, n as i64, p as i64) };
+                    // SAFETY: `tmp` holds `m * p` complex128 elements, just written.
+                    let got = unsafe { std::slice::from_raw_parts(tmp as *const u8, m * p * 16) };
+                    st == 0 && got == &bytes[..]
+                });
+                if !scratch_same {
                     return Ok(None);
                 }
             }
