@@ -29,7 +29,7 @@
 //!   for outputs overlapping an input or of stride 0, which a fresh array
 //!   never is. The loop is kept only if it reproduces `np.multiply`'s bits
 //!   on special and random values, both operand orders, contiguous and
-//!   strided, in one call and row by row (checked once, [`calibrate`]).
+//!   strided, in one call and row by row (checked once, [`cmul_fn`]).
 //! * `T += X`: NumPy's complex add is two IEEE additions per element, in any
 //!   of its loops; done here in place, elements independent (no overlap
 //!   between `T` and `X` but identity).
@@ -121,7 +121,7 @@ pub unsafe extern "C" fn pyston_zmatmul(
     out: i64,
     dims: i64,
 ) -> i32 {
-    let Some(Some(f)) = ZGEMM.get().copied() else {
+    let Some(f) = zgemm_fn() else {
         return 1;
     };
     // SAFETY: compiled code passes three i64 stack slots (m, n, p).
@@ -151,6 +151,11 @@ unsafe fn zmatmul(
 ) -> i32 {
     // NumPy's special cases (a 1 or 0 among the dimensions) and its huge ones.
     if m < 2 || n < 2 || p < 2 || m > MAX_DIM || n > MAX_DIM || p > MAX_DIM {
+        return 1;
+    }
+    // An operand not aligned for its dtype (8 bytes): NumPy's iterator copies it
+    // into an aligned buffer first, whose strides may differ (its call then).
+    if a % 8 != 0 || b % 8 != 0 {
         return 1;
     }
     // (`CDOUBLE_matmul`: both operands blasable, C or Fortran way; the output,
@@ -260,7 +265,7 @@ pub unsafe extern "C" fn pyston_zmatmul_add(
     t: i64,
     dims: i64,
 ) -> i32 {
-    let Some(Some(f)) = ZGEMM.get().copied() else {
+    let Some(f) = zgemm_fn() else {
         return 1;
     };
     // SAFETY: compiled code passes five i64 stack slots.
@@ -302,7 +307,7 @@ pub unsafe extern "C" fn pyston_cmul_scalar(
     first: i64,
     out: i64,
 ) -> i32 {
-    let Some(Some((func, data))) = CMUL.get().copied() else {
+    let Some((func, data)) = cmul_fn() else {
         return 1;
     };
     if rows <= 0 || cols <= 0 {
@@ -406,11 +411,16 @@ pub unsafe extern "C" fn pyston_cadd_inplace(
     0
 }
 
-/// Finds `cblas_zgemm` and NumPy's complex128 multiply loop, and keeps each
-/// only if it reproduces NumPy (once per process, from `small::calibrate`).
-pub(crate) fn calibrate(py: Python<'_>) {
-    let _ = ZGEMM.set(find_zgemm(py).ok().flatten());
-    let _ = CMUL.set(find_cmul(py).ok().flatten());
+/// `cblas_zgemm`, found and checked against NumPy the first time it is asked
+/// for (once per process, when compiled code first multiplies complex
+/// matrices: not at compile time, which every process pays).
+fn zgemm_fn() -> Option<Zgemm> {
+    *ZGEMM.get_or_init(|| Python::attach(|py| find_zgemm(py).ok().flatten()))
+}
+
+/// NumPy's complex128 multiply loop, found and checked the same way.
+fn cmul_fn() -> Option<(InnerLoop, usize)> {
+    *CMUL.get_or_init(|| Python::attach(|py| find_cmul(py).ok().flatten()))
 }
 
 /// Whether compiled code calls `cblas_zgemm` itself for complex128 matrix
@@ -418,11 +428,8 @@ pub(crate) fn calibrate(py: Python<'_>) {
 /// (`_pyston.native_complex_matrices()`, for tests and docs).
 #[pyfunction]
 pub fn native_complex_matrices(py: Python<'_>) -> (bool, bool) {
-    super::small::calibrate(py);
-    (
-        matches!(ZGEMM.get(), Some(Some(_))),
-        matches!(CMUL.get(), Some(Some(_))),
-    )
+    let _ = py.import("numpy");
+    (zgemm_fn().is_some(), cmul_fn().is_some())
 }
 
 /// Complex128 test values: random over many binades, both signs, `n` of them.
@@ -619,6 +626,7 @@ fn check_cmul(py: Python<'_>, np: &Bound<'_, PyModule>, func: InnerLoop, data: u
         (2, 2),
         (3, 3),
         (1, 9),
+        (5, 1),
         (4, 5),
         (8, 8),
         (7, 3),

@@ -351,7 +351,6 @@ pub fn calibrate(py: Python<'_>) {
         pyston_compiler::types::set_int_counts_warn((major, minor) >= (2, 5));
         let _ = LOOPS.set(find_loops(py).unwrap_or_default());
         POWER_SQUARE.store(i64::from(measure_power_square(py).unwrap_or(false)), Ordering::Relaxed);
-        super::csmall::calibrate(py);
     });
 }
 
