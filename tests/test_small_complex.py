@@ -399,3 +399,36 @@ def test_unaligned_operands(rng):
         same(iadd_rows, cdata(rng, (2, n, n)), A)
         if native():
             assert pycalls(mm, A, B) == 0
+
+
+def test_other_dtypes_are_numpys(rng):
+    # complex64 and mixed-dtype operands are not this pass's: NumPy's calls, same results.
+    A = cdata(rng, (3, 3))
+    for X, Y in [
+        (A.astype(np.complex64), A.astype(np.complex64)),
+        (A, A.real.copy()),
+        (A.real.copy(), A),
+    ]:
+        same(mm, X, Y)
+        same(iadd_mm, np.zeros((2, 3, 3), np.result_type(X, Y)), X, Y)
+    same(scale, A.astype(np.complex64), 1.5 - 2j)
+    same(scale, A.real.copy(), 1.5 - 2j)
+    same(scale, A, 3)  # an int scalar: NumPy's call
+
+
+@pyston.fast
+def tensor_blocks(T, U, k):
+    # views of 4-D arrays by int indexes, as in block tensors
+    acc = T[k, 0] @ U[0, k]
+    for i in range(1, T.shape[1]):
+        acc = acc + T[k, i] @ U[i, k] * (0.5 + 1j * i)
+    return acc
+
+
+def test_tensor_views(rng):
+    T = cdata(rng, (3, 4, 3, 3))
+    U = cdata(rng, (4, 3, 3, 3))
+    for k in range(3):
+        same(tensor_blocks, T, U, k)
+    same(tensor_blocks, T, U, 5)  # IndexError, as NumPy raises it
+    same(tensor_blocks, T, U, -1)
