@@ -2,8 +2,10 @@
 
 Kernels where each iteration makes NumPy calls on a few elements (issue #15
 item 4, #19 item 4): the distance of 3-element rows to a point, a softmax
-over the rows of a 1000x64 array, a k-means step (n=20k points, d=3, k=8)
-and ``np.dot(X[i], X[i])`` per row. Each runs plain (CPython calling NumPy
+over the rows of a 1000x64 array, a k-means step (n=20k points, d=3, k=8),
+``np.dot(X[i], X[i])`` per row, and products of 3x3 complex128 blocks
+accumulated into a block tensor (``S[k, a] += G[k, n] @ H[a, b] @ (H[a, b] * d)``,
+the pattern of npbench's scattering_self_energies). Each runs plain (CPython calling NumPy
 per row), under ``pyston.fast`` (strict: bit-identical results) and under
 ``numba.njit`` when installed; the softmax is also timed as one vectorized
 NumPy expression over the whole array ("NumPy"). Compiled results are
@@ -80,6 +82,18 @@ def row_dots(X):
     return out
 
 
+def block_products(idx, H, G, D, S):
+    for k in range(G.shape[0]):
+        for a in range(idx.shape[0]):
+            for b in range(idx.shape[1]):
+                for i in range(H.shape[2]):
+                    for j in range(H.shape[2]):
+                        t = G[k, idx[a, b]] @ H[a, b, i]
+                        u = H[a, b, j] * D[a, b, i, j]
+                        S[k, a] += t @ u
+    return S
+
+
 def softmax_numpy(X, out):
     e = np.exp(X - X.max(axis=1, keepdims=True))
     out[...] = e / e.sum(axis=1, keepdims=True)
@@ -96,12 +110,24 @@ def cases(rng):
     def km_args():
         return (K, C, np.zeros(20_000, np.int64), np.zeros((8, 3)), np.zeros(8, np.int64))
 
+    na, nb, n3, norb = 8, 3, 2, 3
+    idx = np.array([[(a + b) % na for b in range(nb)] for a in range(na)], dtype=np.int32)
+
+    def cplx(*shape):
+        return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+
+    H, G, D = cplx(na, nb, n3, norb, norb), cplx(4, na, norb, norb), cplx(na, nb, n3, n3)
+
+    def block_args():
+        return (idx, H, G, D, np.zeros((4, na, norb, norb), np.complex128))
+
     # (kernel, argument maker, vectorized NumPy equivalent or None)
     return [
         (rows_dist, lambda: (X3, c3), None),
         (softmax_rows, lambda: (S, np.empty_like(S)), softmax_numpy),
         (kmeans_step, km_args, None),
         (row_dots, lambda: (X3,), None),
+        (block_products, block_args, None),
     ]
 
 
@@ -152,7 +178,7 @@ def main():
     rng = np.random.default_rng(7)
     rows = []
     print(
-        f"{'kernel':<13} {'CPython':>9} {'NumPy':>9} {'pyston':>9} {'numba':>9} "
+        f"{'kernel':<14} {'CPython':>9} {'NumPy':>9} {'pyston':>9} {'numba':>9} "
         f"{'vs CPython':>10} {'vs NumPy':>9} {'vs numba':>9}  same"
     )
     for fn, make, vec in cases(rng):
@@ -168,7 +194,7 @@ def main():
         t_np, t_ps, t_nb = interleaved_medians([vec, fast, nb], make, args.repeat)
         rows.append(dict(kernel=fn.__name__, cpython=t_py, numpy=t_np, pyston=t_ps, numba=t_nb, same=ok))
         print(
-            f"{fn.__name__:<13} {t_py:9.4f} {t_np:9.4f} {t_ps:9.4f} {t_nb:9.4f} "
+            f"{fn.__name__:<14} {t_py:9.4f} {t_np:9.4f} {t_ps:9.4f} {t_nb:9.4f} "
             f"{t_py / t_ps:9.1f}x {t_np / t_ps:8.2f}x {t_ps / t_nb:8.2f}x  {ok}"
         )
     print("(vs CPython / vs NumPy: times faster; vs numba: pyston's time over Numba's)")

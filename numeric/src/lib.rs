@@ -29,6 +29,7 @@ pub mod ranges;
 pub mod simd;
 pub mod simd_select;
 pub mod small;
+mod small_complex;
 
 use prelude::*;
 use pyston_compiler::codegen::{AtInst, Pass, Plan};

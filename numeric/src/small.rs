@@ -59,6 +59,7 @@
 //! results never depend on which path ran.
 
 use crate::prelude::*;
+use crate::small_complex::ComplexSmall;
 
 /// An element-wise operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,6 +144,20 @@ pub enum RootKind {
     /// `np.flip(a)` of a 1-D array: the view NumPy makes (`a[::-1]`: data at
     /// element `n - 1`, the stride negated), no object made.
     Flip(Value),
+    /// `a @ b` of two complex128 matrices (see `small_complex`).
+    CMatMul(Value, Value),
+    /// `x * s` (`s * x` when `first`) of a complex128 matrix and a scalar.
+    CScale { arr: Value, scalar: Value, first: bool },
+    /// `target += expr` of complex128 matrices; `setitem` as for `Inplace`.
+    CAdd { target: Value, expr: Value, setitem: usize },
+    /// `target += a @ b` of complex128 matrices, the product (the node) used
+    /// only there: computed into a scratch buffer, not an array.
+    CAddMatMul {
+        target: Value,
+        a: Value,
+        b: Value,
+        setitem: usize,
+    },
 }
 
 /// One small-array expression: its root, the element-wise nodes it computes
@@ -183,6 +198,10 @@ pub fn describe(f: &ir::Function, plan: &SmallPlan) -> String {
             RootKind::Ufunc(id, _) => format!("ufunc {}", abi::SMALL_UFUNCS[*id as usize / 2]),
             RootKind::View { .. } => "view".into(),
             RootKind::Flip(_) => "flip".into(),
+            RootKind::CMatMul(..) => "matmul".into(),
+            RootKind::CScale { .. } => "scale".into(),
+            RootKind::CAdd { .. } => "inplace add".into(),
+            RootKind::CAddMatMul { .. } => "inplace add matmul".into(),
         };
         let leaves: Vec<String> = sx.leaves.iter().map(|l| l.to_string()).collect();
         let leaves = if leaves.is_empty() {
@@ -199,7 +218,10 @@ pub fn describe(f: &ir::Function, plan: &SmallPlan) -> String {
             s.push_str(&format!("  {b}[{n}] {}\n", crate::inst_text(f, b, n)));
         }
         s.push_str(&format!("  {b}[{k}] {}\n", crate::inst_text(f, b, k)));
-        if let RootKind::Inplace { setitem, .. } = &sx.kind {
+        if let RootKind::Inplace { setitem, .. }
+        | RootKind::CAdd { setitem, .. }
+        | RootKind::CAddMatMul { setitem, .. } = &sx.kind
+        {
             s.push_str(&format!(
                 "  {b}[{setitem}] {} (skipped: the row onto itself)\n",
                 crate::inst_text(f, b, *setitem)
@@ -805,6 +827,27 @@ impl SmallGen for Gen<'_, '_> {
             };
             // Consumers first: reductions, stores into rows, in-place row updates.
             for (k, i) in insts.iter().enumerate() {
+                // Complex128 matrices (`a @ b`, `x * s`, `t += x`): see `small_complex`.
+                if self.complex_deferred(blk, k) {
+                    continue; // (computed by the `+=` after it)
+                }
+                if let Some((kind, sk, nodes)) = self.complex_root(blk, k) {
+                    if let Some(sk) = sk {
+                        skip.insert(sk);
+                        plan.inner.insert((blk, sk));
+                    }
+                    let sx = SmallExpr {
+                        kind,
+                        root: k,
+                        nodes,
+                        ops: HashMap::new(),
+                        leaves: vec![],
+                        gathers: vec![],
+                        dtype: Dtype::Complex128,
+                    };
+                    add(sx, &mut taken, &mut plan);
+                    continue;
+                }
                 if let Some(kind) = self.view_op(blk, k, i) {
                     let sx = SmallExpr {
                         kind,
@@ -993,6 +1036,12 @@ impl SmallGen for Gen<'_, '_> {
         let f = self.f;
         let insts = &f.block(blk).insts;
         let root_inst = &insts[sx.root];
+        if matches!(
+            sx.kind,
+            RootKind::CMatMul(..) | RootKind::CScale { .. } | RootKind::CAdd { .. } | RootKind::CAddMatMul { .. }
+        ) {
+            return self.emit_complex(blk, sx);
+        }
         if let RootKind::Flip(arr) = sx.kind {
             // NumPy's `a[::-1]`: start at n - 1 (-1 for an empty array, as
             // `slice.indices` gives it), step -1.
@@ -1328,7 +1377,11 @@ impl SmallGen for Gen<'_, '_> {
             dot_inline,
         };
         let out: Vec<CV> = match &sx.kind {
-            RootKind::Flip(_) => return Err(internal("small: flip emitted above")),
+            RootKind::Flip(_)
+            | RootKind::CMatMul(..)
+            | RootKind::CScale { .. }
+            | RootKind::CAdd { .. }
+            | RootKind::CAddMatMul { .. } => return Err(internal("small: emitted above")),
             RootKind::Reduce(red, opnds) => {
                 let (r, bad) = self.reduce(&ctx, *red, opnds, n, slow)?;
                 // max/min of floats: NaN, infinities and zeros are NumPy's to answer.

@@ -35,6 +35,10 @@ def dot_seq_limit() -> int:
 def native_ddot() -> bool:
     """Whether compiled code calls the BLAS ``ddot`` NumPy calls for float64 vector dots (found and checked)."""
 
+def native_complex_matrices() -> tuple[bool, bool]:
+    """Whether compiled code calls, for small complex128 matrices, the BLAS ``zgemm`` NumPy calls for ``A @ B``
+    and NumPy's own complex multiply loop for ``A * s`` (each found and checked against NumPy)."""
+
 def numpy_library() -> list[dict[str, str]]:
     """The NumPy library of compiled code (the table ``NUMPY`` in
     ``numeric/src/numpy_lib.rs``), one dict per row with the keys ``name``,

@@ -372,6 +372,15 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_col_add", &[I64, I64, I64, I32], &[]),
     h("pyston_col_finish", &[I64, I64, I64, I32], &[I32]),
     h("pyston_ufunc_loop", &[I64, I64, I64, I64, I64, I64], &[I32]),
+    // small complex128 matrices (numeric/src/small.rs, core/runtime/src/helpers/csmall.rs)
+    h("pyston_zmatmul", &[I64, I64, I64, I64, I64, I64, I64, I64], &[I32]),
+    h("pyston_zmatmul_add", &[I64, I64, I64, I64, I64, I64, I64, I64], &[I32]),
+    h(
+        "pyston_cmul_scalar",
+        &[I64, I64, I64, I64, I64, F64, F64, I64, I64],
+        &[I32],
+    ),
+    h("pyston_cadd_inplace", &[I64, I64, I64, I64, I64, I64, I64, I64], &[I32]),
     // Python ints beyond 64 bits (boxed)
     h("pyston_box_int", &[I64, I64], &[I64]),
     h("pyston_box_float", &[I64, F64], &[I64]),

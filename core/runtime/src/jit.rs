@@ -230,6 +230,10 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_col_add", pyston_col_add as *const u8),
         ("pyston_col_finish", pyston_col_finish as *const u8),
         ("pyston_ufunc_loop", pyston_ufunc_loop as *const u8),
+        ("pyston_zmatmul", pyston_zmatmul as *const u8),
+        ("pyston_zmatmul_add", pyston_zmatmul_add as *const u8),
+        ("pyston_cmul_scalar", pyston_cmul_scalar as *const u8),
+        ("pyston_cadd_inplace", pyston_cadd_inplace as *const u8),
     ]
 }
 

@@ -4,6 +4,7 @@
 
 mod arrays;
 pub(crate) mod calls;
+pub mod csmall;
 mod dicts;
 pub mod distributions;
 pub mod exceptions;
@@ -22,6 +23,7 @@ mod ziggurat;
 
 pub use arrays::*;
 pub use calls::*;
+pub use csmall::{pyston_cadd_inplace, pyston_cmul_scalar, pyston_zmatmul, pyston_zmatmul_add};
 pub use dicts::*;
 pub use ints::*;
 pub use iters::*;

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Once, OnceLock};
 
 /// A NumPy inner loop: `(args, dimensions, steps, data)`.
-type InnerLoop = unsafe extern "C" fn(*mut *mut c_char, *mut npy_intp, *mut npy_intp, *mut c_void);
+pub(crate) type InnerLoop = unsafe extern "C" fn(*mut *mut c_char, *mut npy_intp, *mut npy_intp, *mut c_void);
 
 /// The inner loops of `SMALL_UFUNCS` (float64 at `2*i`, float32 at `2*i + 1`)
 /// with their data pointers; `None` where not found or not verified.
@@ -106,6 +106,35 @@ unsafe fn ddot_chunks(f: Ddot, mut x: *const f64, ix: i64, mut y: *const f64, iy
 /// gives `np.dot`'s value bit for bit on vectors of many lengths and strides.
 fn find_ddot<'py>(py: Python<'py>) -> PyResult<Option<Ddot>> {
     let np = py.import("numpy")?;
+    let mut found = None;
+    for (name, ilp64) in [
+        (c"scipy_cblas_ddot64_", true),
+        (c"cblas_ddot64_", true),
+        (c"scipy_cblas_ddot", false),
+        (c"cblas_ddot", false),
+    ] {
+        if let Some(sym) = blas_symbol(py, name)? {
+            // SAFETY: the symbol is CBLAS's `double cblas_ddot(blasint n, const
+            // double *x, blasint incx, const double *y, blasint incy)`, with a
+            // 64-bit blasint in the `64_` builds.
+            found = Some(unsafe {
+                if ilp64 {
+                    Ddot::Ilp64(std::mem::transmute::<*mut c_void, DdotIlp64>(sym))
+                } else {
+                    Ddot::Lp64(std::mem::transmute::<*mut c_void, DdotLp64>(sym))
+                }
+            });
+            break;
+        }
+    }
+    let Some(f) = found else { return Ok(None) };
+    check_ddot(py, &np, f)
+}
+
+/// The address of `name` in the BLAS library NumPy has loaded (NumPy's wheels
+/// bundle it next to the package: `numpy.libs`, `.dylibs`), if it has one.
+pub(crate) fn blas_symbol(py: Python<'_>, name: &std::ffi::CStr) -> PyResult<Option<*mut c_void>> {
+    let np = py.import("numpy")?;
     let os = py.import("os")?;
     let dir = os
         .getattr("path")?
@@ -123,39 +152,25 @@ fn find_ddot<'py>(py: Python<'py>) -> PyResult<Option<Ddot>> {
             }
         }
     }
-    let mut found = None;
-    'outer: for p in paths {
+    for p in paths {
         let Ok(cp) = std::ffi::CString::new(p) else { continue };
         // SAFETY: dlopen of a library the process has loaded already (RTLD_NOLOAD:
-        // nothing new is loaded), dlsym of NUL-terminated names.
+        // nothing new is loaded), dlsym of a NUL-terminated name.
         let h = unsafe { libc::dlopen(cp.as_ptr(), libc::RTLD_LAZY | libc::RTLD_NOLOAD) };
         if h.is_null() {
             continue;
         }
-        for (name, ilp64) in [
-            (c"scipy_cblas_ddot64_", true),
-            (c"cblas_ddot64_", true),
-            (c"scipy_cblas_ddot", false),
-            (c"cblas_ddot", false),
-        ] {
-            // SAFETY: as above.
-            let sym = unsafe { libc::dlsym(h, name.as_ptr()) };
-            if !sym.is_null() {
-                // SAFETY: the symbol is CBLAS's `double cblas_ddot(blasint n, const
-                // double *x, blasint incx, const double *y, blasint incy)`, with a
-                // 64-bit blasint in the `64_` builds.
-                found = Some(unsafe {
-                    if ilp64 {
-                        Ddot::Ilp64(std::mem::transmute::<*mut c_void, DdotIlp64>(sym))
-                    } else {
-                        Ddot::Lp64(std::mem::transmute::<*mut c_void, DdotLp64>(sym))
-                    }
-                });
-                break 'outer;
-            }
+        // SAFETY: as above.
+        let sym = unsafe { libc::dlsym(h, name.as_ptr()) };
+        if !sym.is_null() {
+            return Ok(Some(sym));
         }
     }
-    let Some(f) = found else { return Ok(None) };
+    Ok(None)
+}
+
+/// `f` if it gives `np.dot`'s value bit for bit on vectors of many lengths and strides.
+fn check_ddot<'py>(py: Python<'py>, np: &Bound<'py, PyModule>, f: Ddot) -> PyResult<Option<Ddot>> {
     // The check: np.dot against this call on strided views of random data.
     // (values made here: `numpy.random` is imported lazily, and costs 12 ms)
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
@@ -730,7 +745,7 @@ pub unsafe extern "C" fn pyston_ufunc_loop(id: i64, inp: i64, is: i64, out: i64,
 /// NumPy's warning path cleared them): `ldmxcsr` stalls the pipeline, and
 /// cost a quarter of a loop of scalar `np.cos`/`np.sin`/`np.arccos` calls.
 #[cfg(target_arch = "x86_64")]
-fn clear_fp_flags() {
+pub(crate) fn clear_fp_flags() {
     let mut csr: u32 = 0;
     let mut sw: u16;
     // SAFETY: reads and (when one of the flags is set) writes this thread's SSE
@@ -751,7 +766,7 @@ fn clear_fp_flags() {
 
 /// Whether one of those flags is set (SSE or x87).
 #[cfg(target_arch = "x86_64")]
-fn fp_flags_raised() -> bool {
+pub(crate) fn fp_flags_raised() -> bool {
     let mut csr: u32 = 0;
     let sw: u16;
     // SAFETY: reads this thread's SSE control/status register and x87 status word.
@@ -763,13 +778,13 @@ fn fp_flags_raised() -> bool {
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn clear_fp_flags() {
+pub(crate) fn clear_fp_flags() {
     // SAFETY: a `<fenv.h>` call on this thread's floating-point environment.
     unsafe { feclearexcept(FE_WARNED) };
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn fp_flags_raised() -> bool {
+pub(crate) fn fp_flags_raised() -> bool {
     // SAFETY: as above.
     unsafe { fetestexcept(FE_WARNED) != 0 }
 }
@@ -777,7 +792,7 @@ fn fp_flags_raised() -> bool {
 /// A float64 array of `v`'s values (made from their bytes: `np.array` of a
 /// list would box every element, which for the 24k of [`measure_sum_chunk`]
 /// took most of a compilation's time).
-fn f64_array<'py>(py: Python<'py>, v: &[f64]) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn f64_array<'py>(py: Python<'py>, v: &[f64]) -> PyResult<Bound<'py, PyAny>> {
     let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_ne_bytes()).collect();
     let np = py.import("numpy")?;
     np.getattr("frombuffer")?
