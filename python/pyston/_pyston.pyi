@@ -35,6 +35,10 @@ def dot_seq_limit() -> int:
 def native_ddot() -> bool:
     """Whether compiled code calls the BLAS ``ddot`` NumPy calls for float64 vector dots (found and checked)."""
 
+def complex_mul_kind() -> int:
+    """How this NumPy multiplies complex128 arrays, as the fusion pass reproduces it: 0 not reproduced (compiled
+    code calls NumPy), 1 the plain formula, 2 with fused multiply-adds (its AVX2/AVX-512/NEON loops)."""
+
 def native_complex_matrices() -> tuple[bool, bool]:
     """Whether compiled code calls, for small complex128 matrices, the BLAS ``zgemm`` NumPy calls for ``A @ B``
     and NumPy's own complex multiply loop for ``A * s`` (each found and checked against NumPy)."""
