@@ -2207,19 +2207,23 @@ impl<'py> Env for CompileEnv<'py> {
                     PyCallKind::Call(grid_indexer(py, self.pyfuncs[*i as usize].bind(py))?.unbind())
                 }
                 ProbeTarget::Attr(a) => PyCallKind::Attr(a.clone()),
-                ProbeTarget::Lambda { line, index, names } => {
-                    match lambda_maker(py, &self.env, *line, *index, names)? {
-                        Some(make) => PyCallKind::Call(make.unbind()),
-                        None => return Ok(PyCallKind::Attr(String::new())),
-                    }
-                }
+                ProbeTarget::Lambda {
+                    name,
+                    line,
+                    index,
+                    names,
+                } => match lambda_maker(py, &self.env, name, *line, *index, names)? {
+                    Some(make) => PyCallKind::Call(make.unbind()),
+                    None => return Ok(PyCallKind::Attr(String::new())),
+                },
             })
         })()
         .map_err(|e| CompileError::internal(format!("list operation: {e}")))?;
         if matches!((target, &kind), (ProbeTarget::Lambda { .. }, PyCallKind::Attr(_))) {
             return Err(CompileError::unsupported(
                 span,
-                "this lambda's code object or one of its free variables was not found (not supported yet)",
+                "this lambda's or nested function's code object, or one of its free variables, was not found \
+                 (not supported yet)",
             ));
         }
         self.pycalls.insert(
@@ -2389,20 +2393,22 @@ pub fn call_sites(pycalls: &HashMap<(ir::Block, usize), Box<PyCallDesc>>) -> Has
         .collect()
 }
 
-/// `pyston._lambdas.maker(func, line, index, names)`: the function making
-/// the `index`-th lambda on `line` of the compiled function from the values
-/// of `names` (`Op::Lambda`); `None` when it cannot be found.
+/// `pyston._lambdas.maker(func, line, index, names, name)`: the function
+/// making the `index`-th lambda (or nested function `name`) on `line` of the
+/// compiled function from the values of `names` (`Op::Lambda`); `None` when
+/// it cannot be found.
 pub(crate) fn lambda_maker<'py>(
     py: Python<'py>,
     env: &crate::runtime::PyEnv,
+    name: &str,
     line: u32,
     index: u32,
     names: &[String],
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     let Some(func) = &env.func else { return Ok(None) };
-    let m = py
-        .import("pyston._lambdas")?
-        .getattr("maker")?
-        .call1((func.bind(py), line, index, names.to_vec()))?;
+    let m =
+        py.import("pyston._lambdas")?
+            .getattr("maker")?
+            .call1((func.bind(py), line, index, names.to_vec(), name))?;
     Ok((!m.is_none()).then_some(m))
 }
