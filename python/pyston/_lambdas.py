@@ -61,32 +61,8 @@ def maker(func, line: int, index: int, names: list, name: str = "<lambda>"):
             slots.append(outer[n])  # a cell the compiled function itself reads from
         else:
             return None
-    glob = func.__globals__
-    qualname = getattr(lam, "co_qualname", None) or f"{func.__qualname__}.<locals>.{name}"
-    cell = types.CellType
-    new = types.FunctionType
-    self_at = [i for i, s in enumerate(slots) if s is _SELF]
+    # (CPython 3.11+ names the function from its code object's co_qualname)
+    qualname = None if hasattr(lam, "co_qualname") else f"{func.__qualname__}.<locals>.{name}"
+    from pyston._pyston import FunctionMaker
 
-    if not slots:
-
-        def make():
-            f = new(lam, glob, name)
-            f.__qualname__ = qualname
-            return f
-
-        return make
-
-    def make(*values):
-        cells = tuple(
-            (cell() if values[s] is UNBOUND else cell(values[s]))
-            if type(s) is int
-            else (cell() if s is _SELF else s)
-            for s in slots
-        )
-        f = new(lam, glob, name, None, cells)
-        f.__qualname__ = qualname
-        for i in self_at:
-            cells[i].cell_contents = f
-        return f
-
-    return make
+    return FunctionMaker(lam, func.__globals__, qualname, slots, UNBOUND, _SELF)
