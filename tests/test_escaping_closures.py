@@ -411,6 +411,60 @@ def counter(start):
 
 
 @pyston.fast
+def accumulator(a):
+    # fitted in a loop, then a running total only the returned function updates
+    total = 0.0
+    for i in range(len(a)):
+        total += a[i]
+
+    def add(x):
+        nonlocal total
+        total += x
+        return total
+
+    return add
+
+
+@pyston.fast
+def counter_pair(start):
+    n = start
+
+    def inc():
+        nonlocal n
+        n += 1
+
+    def get():
+        return n
+
+    return inc, get
+
+
+@pyston.fast
+def counter_read_after(start):
+    n = start
+
+    def inc():
+        nonlocal n
+        n += 1
+        return n
+
+    return inc, n
+
+
+@pyston.fast
+def counter_called_too(start):
+    n = start
+
+    def inc():
+        nonlocal n
+        n += 1
+        return n
+
+    inc()
+    return inc
+
+
+@pyston.fast
 def nonlocal_seen_by_compiled(start):
     n = start
 
@@ -465,9 +519,22 @@ def test_late_binding():
     assert [f() for f in loop_lambdas(3)] == [2, 2, 2]
     falls_back(comprehension_lambdas, 3, match="comprehension's variable")
     assert [f() for f in comprehension_lambdas(3)] == [2, 2, 2]
-    falls_back(counter, 5, match="nonlocal n")
+    # `nonlocal` in the one function made that uses the variable, which
+    # compiled code neither calls nor uses after making it: compiled
+    same(counter, 5, calls=[(), (), ()])
     inc = counter(5)
     assert (inc(), inc(), inc.__closure__[0].cell_contents) == (6, 7, 7)
+    assert counter(5)() == 6  # a new cell per call
+    same(counter, 2**62, calls=[(), ()])  # (past 64 bits in the cell: Python's int)
+    same(accumulator, np.arange(4.0), calls=[(1.5,), (2,)])
+    # shared with another function, read after, or called by compiled code: plain Python
+    falls_back(counter_pair, 1, match="nonlocal n")
+    inc, get = counter_pair(1)
+    inc()
+    assert get() == 2
+    falls_back(counter_read_after, 1, match="nonlocal n")
+    falls_back(counter_called_too, 1, match="nonlocal n")
+    assert counter_called_too(1)() == 3
     falls_back(nonlocal_seen_by_compiled, 5, match="nonlocal n")
     assert nonlocal_seen_by_compiled(5) == 8
     falls_back(bound_in_branch_after, True, 3, match="reads 'k', which is assigned after")

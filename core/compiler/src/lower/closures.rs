@@ -46,6 +46,9 @@ struct Walk {
     lambdas: Vec<(Span, Vec<String>, Expr, Path)>,
     /// The nested `def`s and where they are.
     defs: Vec<(FunctionDef, Path)>,
+    /// Each name's reads in the function's own code (not in nested
+    /// functions or lambdas), by where they are.
+    reads: HashMap<String, Vec<Path>>,
     /// The blocks a loop repeats.
     loop_blocks: HashSet<u32>,
     next_block: u32,
@@ -80,9 +83,13 @@ impl Walk {
     fn exprs(&mut self, es: &[&Expr], p: &Path) {
         for e in es {
             crate::hir::walk_expr(e, &mut |x| {
-                if let ExprKind::Lambda(ps, body) = &x.kind {
-                    self.lambdas.push((x.span, ps.clone(), (**body).clone(), p.clone()));
-                    return false;
+                match &x.kind {
+                    ExprKind::Lambda(ps, body) => {
+                        self.lambdas.push((x.span, ps.clone(), (**body).clone(), p.clone()));
+                        return false;
+                    }
+                    ExprKind::Name(n) => self.reads.entry(n.clone()).or_default().push(p.clone()),
+                    _ => {}
                 }
                 true
             });
@@ -100,6 +107,9 @@ impl Walk {
             }
             StmtKind::AugAssign(t, _, v) => {
                 self.target(t, p);
+                if let Target::Name(n, _) = t {
+                    self.reads.entry(n.clone()).or_default().push(p.clone());
+                }
                 let mut es = vec![v];
                 target_exprs(t, &mut es);
                 self.exprs(&es, p);
@@ -361,6 +371,66 @@ fn visit_defs(s: &Stmt, f: &mut dyn FnMut(&FunctionDef)) {
     }
 }
 
+/// The variables a `nonlocal` of a made function may write: `v` -> `F`
+/// where `F` is a nested `def` made into an object that alone reads or
+/// writes `v` after it is made. Then the cell made for `v` when `F` is made
+/// is `v` from there on, and it is only `F`'s: `nonlocal v` and every other
+/// use of `v` in nested functions are inside `F`'s code; `F` is never
+/// called (inlined) by compiled code, nor passed to a call that could
+/// inline it (map(F, ...), an inlined helper); and the compiled function
+/// reads and binds `v` only before `F` is made.
+fn nonlocal_owners(
+    body: &[Stmt],
+    inner: &HashMap<String, (Span, FunctionDef)>,
+    w: &Walk,
+    nonlocal: &HashSet<String>,
+) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    // (the nested functions called, or passed to a call, anywhere)
+    let mut called: HashSet<String> = HashSet::new();
+    let mut note = |e: &Expr| {
+        if let ExprKind::Call(f, args, kws) = &e.kind {
+            if let ExprKind::Name(n) = &f.kind {
+                called.insert(n.clone());
+                for a in args.iter().chain(kws.iter().map(|(_, a)| a)) {
+                    if let ExprKind::Name(m) = &a.kind {
+                        called.insert(m.clone());
+                    }
+                }
+            }
+        }
+        true
+    };
+    fn all_defs(body: &[Stmt], f: &mut dyn FnMut(&Expr) -> bool) {
+        crate::hir::walk_stmts(body, f);
+        for s in body {
+            visit_defs(s, &mut |d| all_defs(&d.body, f));
+        }
+    }
+    all_defs(body, &mut note);
+    for v in nonlocal {
+        // The one nested function using `v`; its `def`'s place.
+        let users: Vec<&(FunctionDef, Path)> = w.defs.iter().filter(|(d, _)| def_free_names(d).contains(v)).collect();
+        let lambda_reads = w.lambdas.iter().any(|(_, ps, b, _)| {
+            let mut r = false;
+            crate::hir::walk_expr(b, &mut |x| {
+                r |= matches!(&x.kind, ExprKind::Name(n) if n == v && !ps.contains(n));
+                true
+            });
+            r
+        });
+        let [(d, at)] = users.as_slice() else { continue };
+        if lambda_reads || called.contains(&d.name) || inner.get(&d.name).is_none_or(|(_, x)| x.span != d.span) {
+            continue;
+        }
+        let early = |ps: Option<&Vec<Path>>| ps.is_none_or(|ps| ps.iter().all(|p| before(p, at, &w.loop_blocks)));
+        if early(w.binds.get(v)) && early(w.reads.get(v)) {
+            out.insert(v.clone(), d.name.clone());
+        }
+    }
+    out
+}
+
 /// The pre-pass: which of `inner` are made into objects, and which made
 /// functions would read a variable that may change after they are made.
 pub(super) fn escapes(
@@ -385,11 +455,12 @@ pub(super) fn escapes(
     let mut nonlocal = HashSet::new();
     nonlocal_names(body, false, &mut nonlocal);
     let is_var = |n: &String| locals.contains(n) || made.contains(n);
+    let owners = nonlocal_owners(body, inner, &w, &nonlocal);
     let check = |what: &str, own: Option<&str>, reads: &HashSet<String>, at: &Path| -> Option<String> {
         let mut reads: Vec<&String> = reads.iter().filter(|n| is_var(n) && Some(n.as_str()) != own).collect();
         reads.sort();
         for v in reads {
-            if nonlocal.contains(v) {
+            if nonlocal.contains(v) && !(own.is_some() && owners.get(v).map(String::as_str) == own) {
                 return Some(format!(
                     "{what}, used as a value, reads '{v}', which a nested function assigns (`nonlocal {v}`): \
                      not supported yet"
