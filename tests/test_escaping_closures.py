@@ -585,3 +585,64 @@ def test_traceback_frames():
     g = make_raising.py_func(0)
     a, e = _call(f, (1,)), _call(g, (1,))
     assert a == e and a[3][-1][0] == "f"
+
+
+# --------------------------------------------------------------------------
+# shared objects, an enclosing Python function's cells, references
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def sees_later_writes(a):
+    g = lambda: a[0]  # noqa: E731
+    a[0] = 99.0  # (not a binding: the array itself, shared with the cell)
+    return g
+
+
+@pyston.fast
+def reads_tuple(p):
+    q = (p[0] * 2, p[1])
+    return lambda: q
+
+
+def closure_maker(m):
+    @pyston.fast
+    def inner(k):
+        return lambda x: x * k + m  # `m` from inner's own closure: that cell, shared
+
+    return inner
+
+
+def test_shared_objects_and_outer_cells():
+    r = same(sees_later_writes, np.arange(3.0), calls=[()])
+    assert r[0]() == r[1]() == 99.0
+    same(reads_tuple, (1, 2.5), calls=[()])
+    inner = closure_maker(10)
+    native(inner, 3)
+    f = inner(3)
+    assert f(2) == 16
+    # the cell of `m` is inner's own: a later rebinding of m is seen (late binding)
+    assert f.__closure__[[c for c in f.__code__.co_freevars].index("m")] is inner.py_func.__closure__[0]
+
+
+def test_no_references_kept():
+    import gc
+    import sys
+    import weakref
+
+    a = np.arange(4.0)
+    base = sys.getrefcount(a)
+    for _ in range(1000):
+        make_reads_array(a, 2)
+    f = make_reads_array(a, 2)
+    r = weakref.ref(f)
+    assert sys.getrefcount(a) == base + 1  # (f's cell)
+    del f
+    gc.collect()
+    assert r() is None
+    assert sys.getrefcount(a) == base
+    fact = make_fact()  # (a cycle: fact's cell holds fact; the collector frees it)
+    r = weakref.ref(fact)
+    del fact
+    gc.collect()
+    assert r() is None

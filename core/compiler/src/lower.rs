@@ -2189,6 +2189,52 @@ impl Lowerer {
         Ok(vals)
     }
 
+    /// Whether `e` is `*x` of something other than a tuple of a known length
+    /// (which [`Lowerer::items`] expands into its items).
+    fn star_of_unknown_len(&self, e: &Expr) -> bool {
+        let ExprKind::Starred(x) = &e.kind else { return false };
+        match &x.kind {
+            ExprKind::Tuple(_) => false,
+            ExprKind::Name(n) => !(self.inlining.is_empty() && self.star_lens.contains_key(n)),
+            _ => true,
+        }
+    }
+
+    /// `[a, *xs, b]` with `xs` of a length not known here: as CPython's
+    /// `BUILD_LIST` then `LIST_APPEND`/`LIST_EXTEND` in order, a new list the
+    /// items are appended to and `xs`'s items added by `extend` (the same
+    /// list: extend takes any iterable, in order; inference compiles it
+    /// for the iterables it knows, lists, tuples, ranges, arrays, strings).
+    fn star_list(&mut self, es: &[Expr], span: Span) -> CResult<Value> {
+        let l = self.emit_cur(Op::List, vec![], span);
+        for e in es {
+            if self.star_of_unknown_len(e) {
+                let ExprKind::Starred(x) = &e.kind else { unreachable!() };
+                let v = self.expr(x)?;
+                self.emit_cur(
+                    Op::MethodCall {
+                        name: "extend".into(),
+                        kw: vec![],
+                    },
+                    vec![l, v],
+                    e.span,
+                );
+                continue;
+            }
+            for v in self.items(std::slice::from_ref(e))? {
+                self.emit_cur(
+                    Op::MethodCall {
+                        name: "append".into(),
+                        kw: vec![],
+                    },
+                    vec![l, v],
+                    e.span,
+                );
+            }
+        }
+        Ok(l)
+    }
+
     fn expr(&mut self, e: &Expr) -> CResult<Value> {
         let span = e.span;
         if let ExprKind::Call(f, args, kws) = &e.kind {
@@ -2492,6 +2538,7 @@ impl Lowerer {
                 let vals = self.items(es)?;
                 self.emit_cur(Op::Tuple, vals, span)
             }
+            ExprKind::List(es) if es.iter().any(|e| self.star_of_unknown_len(e)) => self.star_list(es, span)?,
             ExprKind::List(es) => {
                 let vals = self.items(es)?;
                 self.emit_cur(Op::List, vals, span)

@@ -371,7 +371,7 @@ impl Lowerer {
             .map(|(a, p)| {
                 // (a parameter the body only uses as a value, `store.append(f)`:
                 // the argument's function object, made as a value)
-                if rebound.contains_key(p) || !called_in(&def.body, p) {
+                if rebound.contains_key(p) || !called_in(&def.body, p) && used_in(&def.body, p) {
                     return None;
                 }
                 match &a.kind {
@@ -496,6 +496,16 @@ fn nonlocals(body: &[Stmt], out: &mut Vec<String>) {
             _ => {}
         }
     }
+}
+
+/// Whether `body` reads the name `p`.
+fn used_in(body: &[Stmt], p: &str) -> bool {
+    let mut used = false;
+    crate::hir::walk_stmts(body, &mut |e| {
+        used |= matches!(&e.kind, ExprKind::Name(n) if n == p);
+        true
+    });
+    used
 }
 
 /// Whether `body` calls the name `p` (`p(...)`).
