@@ -11,7 +11,7 @@ import collections
 import numpy as np
 import pyston
 import pytest
-from helpers import assert_same, assert_same_all, rng_for
+from helpers import assert_same, assert_same_all, native, rng_for
 
 Pair = collections.namedtuple("Pair", "a b")
 
@@ -190,3 +190,52 @@ def test_star_of_a_local_tuple_in_a_generator():
         assert g._state == "native"
         got += list(g)
         assert_equal_exact(list(star_local_gen(a, lo)), got)
+
+
+@pyston.fast
+def star_list_display(a, b, t):
+    # `*x` of a list (or a tuple) in a list display: a new list the items
+    # are appended to, `x` added by `extend`, in order
+    return [*a, 1, *b], [*t, *a], [0, *a, *a], [*b]
+
+
+@pyston.fast
+def star_list_other(arr, n):
+    # (`extend` of an array or a range is not compiled: plain Python, exactly)
+    return [*arr], [*range(n)], [*"ab"]
+
+
+@pyston.fast
+def star_list_local(n):
+    xs = []
+    for i in range(n):
+        xs.append(i * 0.5)
+    ys = [*xs, -1.0, *xs]
+    ys.append(2.0)
+    return ys, xs
+
+
+@pyston.fast
+def star_list_not_iterable(x):
+    return [1, *x]
+
+
+def test_star_list_displays():
+    rng = rng_for("star_list_display")
+    cases = []
+    for n in (0, 1, 5):
+        a = [int(v) for v in rng.integers(-5, 5, n)]
+        b = [float(v) for v in rng.normal(size=n)]
+        cases.append((a, b, (1, 2.5)))
+        cases.append((a, b, ()))
+    native(star_list_display, [1, 2], [0.5], (1, 2.5))
+    native(star_list_local, 3)
+    assert_same_all(star_list_display, cases[2:])
+    # (an empty list argument's items have no type yet: `extend` of it runs as plain Python)
+    for c in cases[:2]:
+        assert_same(star_list_display, *c, allow_fallback=True)
+    for arr, n in [(rng.normal(size=3), 2), (np.arange(4, dtype=np.int32)[::2], 0)]:
+        assert_same(star_list_other, arr, n, allow_fallback=True)
+    assert_same_all(star_list_local, [(0,), (1,), (4,)])
+    # CPython's TypeError ("Value after * must be an iterable, not int"), exactly
+    assert_same(star_list_not_iterable, 3, allow_fallback=True)

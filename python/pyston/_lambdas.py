@@ -1,11 +1,14 @@
-"""Lambdas compiled code passes to what calls them (``sorted(xs, key=lambda t: t[1])``).
+"""Lambdas and nested functions compiled code makes into Python functions.
 
-Compiled code does not run the lambda itself: it makes the Python function
-CPython would make, from the lambda's own code object (found in the compiled
-function's ``__code__``), with a closure of cells holding the values the
-lambda reads. The call that receives it runs it before any of those values
-can change, so the function behaves exactly as CPython's; its frames in a
-traceback are the lambda's own lines.
+``sorted(xs, key=lambda t: t[1])``, ``return lambda x: x * k``, ``def f(x):
+...; return f``: compiled code does not run the function itself. It makes the
+Python function CPython would make, from the function's own code object
+(found in the compiled function's ``__code__``), with a closure of cells
+holding the values the function reads. Compiled code makes it only where
+none of those values can change afterwards (the key function runs before
+anything changes them; an escaping function's variables are bound for the
+last time before it is made, see ``lower/closures.rs``), so the function
+behaves exactly as CPython's; its frames in a traceback are its own lines.
 """
 
 from __future__ import annotations
@@ -16,50 +19,50 @@ import types
 UNBOUND = object()
 
 
-def _lambda_codes(code: types.CodeType, line: int, out: list) -> None:
+def _lambda_codes(code: types.CodeType, name: str, line: int, out: list) -> None:
     # Compile order (the source order of expressions), through the code
     # objects of comprehensions (separate functions before CPython 3.12).
     for c in code.co_consts:
         if isinstance(c, types.CodeType):
-            if c.co_name == "<lambda>":
+            if c.co_name == name:
                 if c.co_firstlineno == line:
                     out.append(c)
-            elif c.co_name.startswith("<") and c.co_name.endswith(">"):
-                _lambda_codes(c, line, out)
+            elif name == "<lambda>" and c.co_name.startswith("<") and c.co_name.endswith(">"):
+                _lambda_codes(c, name, line, out)
 
 
-def maker(func, line: int, index: int, names: list):
-    """A function ``make(*values)`` giving the ``index``-th lambda starting on
-    ``line`` of ``func`` as a function whose free variables named in ``names``
-    hold ``values`` (others, ``func``'s own closure cells); None if the lambda
-    or one of its free variables is not found."""
+# A slot of a nested function's closure that holds the function itself (its
+# recursive calls read its name, bound to it right after it is made).
+_SELF = object()
+
+
+def maker(func, line: int, index: int, names: list, name: str = "<lambda>"):
+    """A function ``make(*values)`` giving the ``index``-th lambda (or nested
+    function ``name``) starting on ``line`` of ``func`` as a function whose
+    free variables named in ``names`` hold ``values`` (a nested function's
+    own name, itself; others, ``func``'s own closure cells); None if the
+    function or one of its free variables is not found."""
     code = getattr(func, "__code__", None)
     if code is None:
         return None
     found: list = []
-    _lambda_codes(code, line, found)
+    _lambda_codes(code, name, line, found)
     if index >= len(found):
         return None
     lam = found[index]
     outer = dict(zip(code.co_freevars, func.__closure__ or ()))
-    slots = []
+    slots: list = []
     for n in lam.co_freevars:
         if n in names:
             slots.append(names.index(n))
+        elif n == name and name != "<lambda>":
+            slots.append(_SELF)
         elif n in outer:
             slots.append(outer[n])  # a cell the compiled function itself reads from
         else:
             return None
-    glob = func.__globals__
-    qualname = getattr(lam, "co_qualname", None) or f"{func.__qualname__}.<locals>.<lambda>"
-    cell = types.CellType
+    # (CPython 3.11+ names the function from its code object's co_qualname)
+    qualname = None if hasattr(lam, "co_qualname") else f"{func.__qualname__}.<locals>.{name}"
+    from pyston._pyston import FunctionMaker
 
-    def make(*values):
-        cells = tuple(
-            (cell() if values[s] is UNBOUND else cell(values[s])) if type(s) is int else s for s in slots
-        )
-        f = types.FunctionType(lam, glob, "<lambda>", None, cells)
-        f.__qualname__ = qualname
-        return f
-
-    return make
+    return FunctionMaker(lam, func.__globals__, qualname, slots, UNBOUND, _SELF)

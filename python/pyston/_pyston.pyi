@@ -210,6 +210,17 @@ def get_thread_id() -> int:
     """The index of the chunk the calling thread runs in a parallel loop (0 outside one)."""
 
 @final
+class FunctionMaker:
+    """Makes a nested function's or lambda's Python function for compiled code
+    (``pyston._lambdas.maker``): ``types.FunctionType(code, globals, None, None,
+    closure)`` with new cells holding the call's arguments."""
+
+    def __init__(
+        self, code: Any, globals: dict[str, Any], qualname: Optional[str], slots: list[Any], unbound: Any, own: Any
+    ) -> None: ...
+    def __call__(self, *values: Any) -> Callable[..., Any]: ...
+
+@final
 class GeneratorFunction:
     """What ``pyston.fast`` returns for a generator function; calling it returns a :class:`generator`."""
 

@@ -301,6 +301,9 @@ pub struct FunctionDef {
     pub body: Vec<Stmt>,
     pub span: Span,
     pub shape: CallShape,
+    /// Whether a parameter or the return has an annotation (a nested
+    /// function made into an object would need its `__annotations__`).
+    pub annotated: bool,
 }
 
 /// How a call's arguments map onto a function's parameters: the positional

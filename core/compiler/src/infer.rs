@@ -64,9 +64,14 @@ pub enum ProbeTarget {
     /// `g[i, j, ...]` of a captured NumPy index object (`np.mgrid`,
     /// `np.ogrid`): the args are the key's items (one arg: the key itself).
     Index(u32),
-    /// A `lambda` of the function's source made into a Python function
-    /// (`Op::Lambda`): args are the values of `names`, its closure.
-    Lambda { line: u32, index: u32, names: Vec<String> },
+    /// A `lambda` or nested `def` (`name`) of the function's source made into
+    /// a Python function (`Op::Lambda`): args are the values of `names`, its closure.
+    Lambda {
+        name: String,
+        line: u32,
+        index: u32,
+        names: Vec<String>,
+    },
 }
 
 pub trait Env {
@@ -971,8 +976,15 @@ impl Infer<'_> {
                     ))
                 }
             },
-            Op::Lambda { line, index, names } => {
-                for t in args {
+            Op::Lambda {
+                name,
+                escapes,
+                line,
+                index,
+                names,
+            } => {
+                let what = if name == "<lambda>" { "a lambda".to_string() } else { format!("the nested function '{name}'") };
+                for (t, n) in args.iter().zip(names) {
                     let t = strip_undef(t);
                     if t == Ty::Bottom || t == Ty::Undef {
                         return Ok(Some(Ty::Bottom)); // (not assigned on any path seen yet)
@@ -980,12 +992,26 @@ impl Infer<'_> {
                     if !(t.is_value() || t.is_object() || matches!(t, Ty::PyStr | Ty::PyInt)) {
                         return Err(CompileError::unsupported(
                             span,
-                            format!("a lambda reading a '{}' is not supported in compiled code yet", py_name(&t)),
+                            format!("{what} reading a '{}' is not supported in compiled code yet", py_name(&t)),
+                        ));
+                    }
+                    // A function called later reads the variable's object then: one
+                    // that compiled code holds natively (a local list, dict, view or
+                    // iterator) would be a copy, blind to later changes in place.
+                    if *escapes && !shared_in_closure(&t) {
+                        return Err(CompileError::unsupported(
+                            span,
+                            format!(
+                                "{what} used as a value reads '{n}', a '{}' compiled code holds natively \
+                                 (not shared with the function made): not supported yet",
+                                py_name(&t)
+                            ),
                         ));
                     }
                 }
                 let ret = Ty::Obj(ObjClass::Function);
                 let target = ProbeTarget::Lambda {
+                    name: name.clone(),
                     line: *line,
                     index: *index,
                     names: names.clone(),
@@ -2279,4 +2305,18 @@ fn const_ty(c: &Const, span: Span) -> CResult<Ty> {
 #[allow(dead_code)]
 fn is_arith(op: BinOp) -> bool {
     !matches!(op, BinOp::MatMul)
+}
+
+/// Whether a value of type `t` is the same object (or an immutable value) in
+/// a closure cell made from it as in compiled code, so that a function made
+/// now and called later sees what compiled code does to it meanwhile.
+fn shared_in_closure(t: &Ty) -> bool {
+    match t {
+        Ty::Tuple(ts) | Ty::NamedTuple(_, ts) | Ty::Union(ts) => ts.iter().all(shared_in_closure),
+        Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::Obj(_) | Ty::Array(_) => true,
+        Ty::LocalList(_) | Ty::LocalDict(..) | Ty::LocalView(..) | Ty::LocalIter(..) | Ty::View(..) | Ty::Iter(_) => {
+            false
+        }
+        t => t.is_value() || matches!(t, Ty::PyStr | Ty::PyInt | Ty::Str(_)),
+    }
 }

@@ -16,6 +16,7 @@ use crate::hir::*;
 use crate::ir::{self, Block, BlockData, Const, Edge, Inst, Op, ReadScope, Term, Value};
 use std::collections::{HashMap, HashSet};
 
+mod closures;
 mod comp;
 mod exceptions;
 pub mod generators;
@@ -107,6 +108,7 @@ pub fn lower_with(
         compensated_sum,
         lambda_spans: Vec::new(),
         key_lambdas: HashSet::new(),
+        escapes: Default::default(),
         zip_depth: 0,
         zip_seqs: Vec::new(),
         rev_seqs: Vec::new(),
@@ -129,6 +131,8 @@ pub fn lower_with(
         l.locals.insert(p.clone());
     }
     collect_assigned(&def.body, &mut l.locals);
+    l.escapes = closures::escapes(&def.body, &l.inner, &l.locals);
+    l.locals.extend(l.escapes.made.iter().cloned());
     let body = match name_counts(&def.body) {
         Some(counts) => iterator_vars(&l, &def.body, &counts),
         None => def.body.clone(),
@@ -154,6 +158,7 @@ pub fn lower_with(
     }
     let mut f = l.f;
     remove_trivial_phis(&mut f);
+    closures::drop_unused_makes(&mut f);
     drop_needless_bound_checks(&mut f);
     if generators::is_generator(&f) {
         generators::carry_live_values(&mut f);
@@ -580,6 +585,9 @@ struct Lowerer {
     lambda_spans: Vec<Span>,
     /// The lambdas that are the `key=` of a call of sorted, min, max or `.sort`.
     key_lambdas: HashSet<Span>,
+    /// The nested functions and lambdas made into Python functions because
+    /// they are used as values (`lower/closures.rs`).
+    escapes: closures::Escapes,
     /// While a `for` loop's sources are set up: how many `zip()`s are open,
     /// and the sequences they index.
     zip_depth: u32,
@@ -841,14 +849,23 @@ impl Lowerer {
                         "nested functions defined inside a block, or whose name is bound twice, are not supported yet",
                     ));
                 }
+                // Used as a value: the function object made here (its calls stay inlined).
+                if self.escapes.made.contains(&d.name) && !self.escapes.unsafe_defs.contains_key(&d.name) {
+                    let v = self.make_def(d)?;
+                    let b = self.block_for_write();
+                    self.write_var(&d.name, b, v);
+                }
             }
-            StmtKind::Assign(targets, value) if matches!(value.kind, ExprKind::Lambda(..)) => {
-                let ok = matches!(targets.as_slice(), [Target::Name(n, _)] if self.inner.get(n).is_some_and(|(at, _)| *at == span));
-                if !ok {
-                    return Err(CompileError::unsupported(
-                        value.span,
-                        "lambdas other than `name = lambda ...` bound once at the top of the function are not supported yet",
-                    ));
+            StmtKind::Assign(targets, value)
+                if matches!(value.kind, ExprKind::Lambda(..))
+                    && matches!(targets.as_slice(), [Target::Name(n, _)] if self.inner.get(n).is_some_and(|(at, _)| *at == span)) =>
+            {
+                let [Target::Name(n, _)] = targets.as_slice() else { unreachable!() };
+                let ExprKind::Lambda(params, body) = &value.kind else { unreachable!() };
+                if self.escapes.made.contains(n) && !self.escapes.unsafe_defs.contains_key(n) {
+                    let v = self.lambda(params, body, value.span, true)?;
+                    let b = self.block_for_write();
+                    self.write_var(n, b, v);
                 }
             }
             StmtKind::Assign(targets, value)
@@ -2049,7 +2066,7 @@ impl Lowerer {
 
     /// A lambda made into a Python function (`Op::Lambda`) with the values of
     /// the locals its body reads.
-    fn lambda(&mut self, params: &[String], body: &Expr, span: Span) -> CResult<Value> {
+    fn lambda(&mut self, params: &[String], body: &Expr, span: Span, escapes: bool) -> CResult<Value> {
         if !self.inlining.is_empty() || !self.gen_inline.is_empty() {
             return Err(CompileError::unsupported(
                 span,
@@ -2072,6 +2089,7 @@ impl Lowerer {
             ));
         }
         names.retain(|n| self.locals.contains(n));
+        self.check_made(&names, span)?;
         let index = self
             .lambda_spans
             .iter()
@@ -2082,6 +2100,8 @@ impl Lowerer {
         let vals: Vec<Value> = names.iter().map(|n| self.read_var(n, b, span)).collect();
         Ok(self.emit_cur(
             Op::Lambda {
+                name: "<lambda>".into(),
+                escapes,
                 line: span.line,
                 index,
                 names,
@@ -2089,6 +2109,48 @@ impl Lowerer {
             vals,
             span,
         ))
+    }
+
+    /// A nested `def` made into a Python function (`Op::Lambda`) with the
+    /// values of the locals it reads (`lower/closures.rs`: they do not change
+    /// after this); its own name, read by its recursive calls, is itself.
+    fn make_def(&mut self, d: &FunctionDef) -> CResult<Value> {
+        let mut names: Vec<String> = closures::def_free_names(d)
+            .into_iter()
+            .filter(|n| self.locals.contains(n) && *n != d.name)
+            .collect();
+        names.sort();
+        self.check_made(&names, d.span)?;
+        let b = self.block();
+        let vals: Vec<Value> = names.iter().map(|n| self.read_var(n, b, d.span)).collect();
+        Ok(self.emit_cur(
+            Op::Lambda {
+                name: d.name.clone(),
+                escapes: true,
+                line: d.span.line,
+                index: 0,
+                names,
+            },
+            vals,
+            d.span,
+        ))
+    }
+
+    /// The nested functions among `names` (read by a function being made)
+    /// are objects by now, or the reason they cannot be.
+    fn check_made(&self, names: &[String], span: Span) -> CResult<()> {
+        for n in names {
+            if let Some(why) = self.escapes.unsafe_defs.get(n) {
+                return Err(CompileError::unsupported(span, why.clone()));
+            }
+            if self.inner.contains_key(n) && !self.escapes.made.contains(n) {
+                return Err(CompileError::unsupported(
+                    span,
+                    format!("a function made here reads the nested function '{n}' (not supported yet)"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The values of a call's positional arguments or a display's items, in
@@ -2125,6 +2187,52 @@ impl Lowerer {
             }
         }
         Ok(vals)
+    }
+
+    /// Whether `e` is `*x` of something other than a tuple of a known length
+    /// (which [`Lowerer::items`] expands into its items).
+    fn star_of_unknown_len(&self, e: &Expr) -> bool {
+        let ExprKind::Starred(x) = &e.kind else { return false };
+        match &x.kind {
+            ExprKind::Tuple(_) => false,
+            ExprKind::Name(n) => !(self.inlining.is_empty() && self.star_lens.contains_key(n)),
+            _ => true,
+        }
+    }
+
+    /// `[a, *xs, b]` with `xs` of a length not known here: as CPython's
+    /// `BUILD_LIST` then `LIST_APPEND`/`LIST_EXTEND` in order, a new list the
+    /// items are appended to and `xs`'s items added by `extend` (the same
+    /// list: extend takes any iterable, in order; inference compiles it
+    /// for the iterables it knows, lists, tuples, ranges, arrays, strings).
+    fn star_list(&mut self, es: &[Expr], span: Span) -> CResult<Value> {
+        let l = self.emit_cur(Op::List, vec![], span);
+        for e in es {
+            if self.star_of_unknown_len(e) {
+                let ExprKind::Starred(x) = &e.kind else { unreachable!() };
+                let v = self.expr(x)?;
+                self.emit_cur(
+                    Op::MethodCall {
+                        name: "extend".into(),
+                        kw: vec![],
+                    },
+                    vec![l, v],
+                    e.span,
+                );
+                continue;
+            }
+            for v in self.items(std::slice::from_ref(e))? {
+                self.emit_cur(
+                    Op::MethodCall {
+                        name: "append".into(),
+                        kw: vec![],
+                    },
+                    vec![l, v],
+                    e.span,
+                );
+            }
+        }
+        Ok(l)
     }
 
     fn expr(&mut self, e: &Expr) -> CResult<Value> {
@@ -2182,10 +2290,16 @@ impl Lowerer {
                 self.emit_cur(Op::Const(c), vec![], span)
             }
             ExprKind::Name(n) if self.inner.contains_key(n) => {
-                return Err(CompileError::unsupported(
-                    span,
-                    format!("using the nested function '{n}' as a value is not supported yet"),
-                ))
+                if let Some(why) = self.escapes.unsafe_defs.get(n) {
+                    return Err(CompileError::unsupported(span, why.clone()));
+                }
+                if !self.escapes.made.contains(n) {
+                    return Err(CompileError::unsupported(
+                        span,
+                        format!("using the nested function '{n}' as a value is not supported yet"),
+                    ));
+                }
+                self.name(n, span)
             }
             ExprKind::Name(n) if self.iter_names.contains(n) => {
                 return Err(CompileError::unsupported(
@@ -2194,12 +2308,14 @@ impl Lowerer {
                 ))
             }
             ExprKind::Import(name) => self.emit_cur(Op::Import(name.clone()), vec![], span),
-            ExprKind::Lambda(params, body) if self.key_lambdas.contains(&span) => self.lambda(params, body, span)?,
-            ExprKind::Lambda(..) => return Err(CompileError::unsupported(
-                span,
-                "lambdas other than `name = lambda ...` bound once at the top of the function, or the \
-                 `key=` of sorted(), min(), max() and list.sort(), are not supported yet",
-            )),
+            ExprKind::Lambda(params, body) if self.key_lambdas.contains(&span) => self.lambda(params, body, span, false)?,
+            // Used as a value: made into the Python function, which may be called later.
+            ExprKind::Lambda(params, body) => {
+                if let Some(why) = self.escapes.unsafe_lambdas.get(&span) {
+                    return Err(CompileError::unsupported(span, why.clone()));
+                }
+                self.lambda(params, body, span, true)?
+            }
             ExprKind::Call(f, args, kws) if matches!(&f.kind, ExprKind::Name(n) if self.inner.contains_key(n)) => {
                 let ExprKind::Name(n) = &f.kind else { unreachable!() };
                 if !kws.is_empty() {
@@ -2422,6 +2538,7 @@ impl Lowerer {
                 let vals = self.items(es)?;
                 self.emit_cur(Op::Tuple, vals, span)
             }
+            ExprKind::List(es) if es.iter().any(|e| self.star_of_unknown_len(e)) => self.star_list(es, span)?,
             ExprKind::List(es) => {
                 let vals = self.items(es)?;
                 self.emit_cur(Op::List, vals, span)

@@ -702,6 +702,8 @@ pub fn list_elem_ok(t: &Ty) -> bool {
         Ty::Array(a) => !a.dtype.is_special(),
         Ty::Bottom | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::NoneT => true,
         Ty::PyStr => true,
+        // (a Python function made by compiled code, held as the object)
+        Ty::Obj(ObjClass::Function) => true,
         Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => ts.iter().all(list_elem_ok),
         Ty::List(e) => list_elem_ok(e),
         Ty::Union(_) => union_elem(t),

@@ -40,6 +40,7 @@ fn def(params: &[&str], body: Vec<Stmt>) -> FunctionDef {
         body,
         span: sp(1),
         shape: Default::default(),
+        annotated: false,
     }
 }
 

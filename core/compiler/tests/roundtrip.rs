@@ -522,3 +522,28 @@ fn exhausted_roundtrips() {
     let (_, msg) = parse_err(&body("    exhausted v0  ; line 2\n    unreachable  ; line 2\n"));
     assert!(msg.contains("takes 0 arguments"), "{msg}");
 }
+
+#[test]
+fn lambda_and_def_makes_roundtrip() {
+    for (line, name, escapes) in [
+        ("v1 = lambda 3 0 [\"x\"] v0", "<lambda>", false),
+        ("v1 = lambda escapes 3 1 [\"x\"] v0", "<lambda>", true),
+        ("v1 = def \"scale\" 3 0 [\"x\"] v0", "scale", false),
+        ("v1 = def escapes \"scale\" 3 0 [\"x\"] v0", "scale", true),
+    ] {
+        let text = body(&format!("    {line}  ; line 2\n    return v1  ; line 3\n"));
+        let f = roundtrip(&text);
+        f.verify().unwrap();
+        let insts = &f.block(Block(0)).insts;
+        assert_eq!(
+            insts[0].op,
+            Op::Lambda {
+                name: name.into(),
+                escapes,
+                line: 3,
+                index: if line.contains(" 3 1 ") { 1 } else { 0 },
+                names: vec!["x".into()],
+            }
+        );
+    }
+}

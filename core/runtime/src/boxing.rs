@@ -787,7 +787,18 @@ pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: 
         }
         // A function made from a lambda (`Op::Lambda`): held as the object.
         Some(Ty::Obj(ObjClass::Function)) => {
-            return Ok(if obj.get_type().name().is_ok_and(|n| n == "function") {
+            // (exactly `types.FunctionType`, its address kept: a name compared
+            // per call cost a third of a made function's round trip)
+            static FUNCTION_TYPE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+            let ft = match FUNCTION_TYPE.get() {
+                Some(&t) => t,
+                None => {
+                    let t = py.import("types")?.getattr("FunctionType")?;
+                    // (a type object lives as long as the interpreter)
+                    *FUNCTION_TYPE.get_or_init(|| t.as_ptr() as usize)
+                }
+            };
+            return Ok(if obj.get_type_ptr() as usize == ft {
                 out.push(obj.as_ptr() as u64);
                 want.cloned()
             } else {

@@ -329,12 +329,24 @@ impl Frontend {
         // Default values are taken from the function object (`__defaults__`) when
         // a call omits them, as CPython does.
         let body = self.block(node, "body")?;
+        let mut annotated = !node.getattr("returns").map_err(pyerr)?.is_none();
+        for field in ["posonlyargs", "args", "kwonlyargs"] {
+            for a in self.list(&args, field)? {
+                annotated |= !a.getattr("annotation").map_err(pyerr)?.is_none();
+            }
+        }
+        for a in [&vararg, &kwarg] {
+            if !a.is_none() {
+                annotated |= !a.getattr("annotation").map_err(pyerr)?.is_none();
+            }
+        }
         Ok(FunctionDef {
             name,
             params,
             body,
             span,
             shape,
+            annotated,
         })
     }
 

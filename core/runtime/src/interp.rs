@@ -820,7 +820,13 @@ pub(crate) fn eval(
             re.value(py).setattr("__context__", v)?;
             return Err(re);
         }
-        Op::Lambda { line, index, names } => match crate::env::lambda_maker(py, env, *line, *index, names)? {
+        Op::Lambda {
+            name,
+            line,
+            index,
+            names,
+            ..
+        } => match crate::env::lambda_maker(py, env, name, *line, *index, names)? {
             Some(make) => {
                 // (an unbound variable: the lambda's cell is empty, as CPython's would be)
                 let unbound = py.import("pyston._lambdas")?.getattr("UNBOUND")?.unbind();

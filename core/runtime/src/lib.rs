@@ -142,6 +142,7 @@ fn numpy_library(py: Python<'_>) -> PyResult<Vec<Bound<'_, pyo3::types::PyDict>>
 fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
     reserve::rearm();
     m.add_class::<dispatch::Dispatcher>()?;
+    m.add_class::<env::FunctionMaker>()?;
     m.add_class::<generators::GeneratorFunction>()?;
     m.add_class::<generators::Generator>()?;
     m.add_class::<parallel::ParallelLoop>()?;

@@ -186,11 +186,18 @@ pub enum Op {
     Exhausted {
         pep479: bool,
     },
-    /// A `lambda` made into a Python function: the `index`-th lambda (by
-    /// column) starting on `line` of the function's source, its closure
-    /// the values of `names` (the function's locals it may read; those its
-    /// code does not read are ignored). args: the values of `names`
+    /// A `lambda` (`name` `<lambda>`) or a nested `def name` made into a
+    /// Python function: the `index`-th one of that name (by column) starting
+    /// on `line` of the function's source, its closure the values of `names`
+    /// (the function's locals it may read; those its code does not read are
+    /// ignored; a `def`'s own name, read by its recursive calls, is the
+    /// function itself). `escapes`: the function may be called after the
+    /// call making it returns (returned, stored, passed on), so its closure
+    /// takes only values that compiled code cannot change in place behind
+    /// it. args: the values of `names`
     Lambda {
+        name: String,
+        escapes: bool,
         line: u32,
         index: u32,
         names: Vec<String>,

@@ -620,6 +620,15 @@ impl Parser {
             },
             "builtin" => Op::Builtin(c.string()?),
             "lambda" => Op::Lambda {
+                name: "<lambda>".into(),
+                escapes: c.eat("escapes"),
+                line: c.number("a line")?,
+                index: c.number("an index")?,
+                names: c.string_list()?,
+            },
+            "def" => Op::Lambda {
+                escapes: c.eat("escapes"),
+                name: c.string()?,
                 line: c.number("a line")?,
                 index: c.number("an index")?,
                 names: c.string_list()?,

@@ -120,6 +120,19 @@ pub fn op_text(op: &Op) -> String {
         Op::RaiseFrom => "raise_from".into(),
         Op::Exhausted { pep479: false } => "exhausted".into(),
         Op::Exhausted { pep479: true } => "exhausted pep479".into(),
-        Op::Lambda { line, index, names } => format!("lambda {line} {index} {names:?}"),
+        Op::Lambda {
+            name,
+            escapes,
+            line,
+            index,
+            names,
+        } => {
+            let esc = if *escapes { " escapes" } else { "" };
+            if name == "<lambda>" {
+                format!("lambda{esc} {line} {index} {names:?}")
+            } else {
+                format!("def{esc} {name:?} {line} {index} {names:?}")
+            }
+        }
     }
 }

@@ -71,6 +71,7 @@ fn lambda_def(params: &[String], body: &Expr, span: Span) -> FunctionDef {
         }],
         span,
         shape: Default::default(),
+        annotated: false,
     }
 }
 
@@ -368,7 +369,9 @@ impl Lowerer {
             .iter()
             .zip(&def.params)
             .map(|(a, p)| {
-                if rebound.contains_key(p) {
+                // (a parameter the body only uses as a value, `store.append(f)`:
+                // the argument's function object, made as a value)
+                if rebound.contains_key(p) || !called_in(&def.body, p) && used_in(&def.body, p) {
                     return None;
                 }
                 match &a.kind {
@@ -493,4 +496,26 @@ fn nonlocals(body: &[Stmt], out: &mut Vec<String>) {
             _ => {}
         }
     }
+}
+
+/// Whether `body` reads the name `p`.
+fn used_in(body: &[Stmt], p: &str) -> bool {
+    let mut used = false;
+    crate::hir::walk_stmts(body, &mut |e| {
+        used |= matches!(&e.kind, ExprKind::Name(n) if n == p);
+        true
+    });
+    used
+}
+
+/// Whether `body` calls the name `p` (`p(...)`).
+fn called_in(body: &[Stmt], p: &str) -> bool {
+    let mut called = false;
+    crate::hir::walk_stmts(body, &mut |e| {
+        if let ExprKind::Call(f, _, _) = &e.kind {
+            called |= matches!(&f.kind, ExprKind::Name(n) if n == p);
+        }
+        true
+    });
+    called
 }

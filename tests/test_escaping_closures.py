@@ -1,0 +1,648 @@
+"""Nested functions and lambdas used as values ("escaping"): returned, stored
+in containers, passed to functions that are not inlined.
+
+Compiled code makes the Python function CPython makes (its own code object,
+the caller's globals, a closure of cells), where the variables it reads are
+bound for the last time before it is made; elsewhere the function runs as
+plain Python, with the reason. Differential: each kernel runs plain and
+compiled; the functions returned are compared by what a user can see of them
+(`__name__`, `__qualname__`, `__module__`, `__doc__`, `__defaults__`, their
+closure's contents, which of them are the same object) and by calling them on
+inputs (value and type, or exception type and message and the traceback's
+frames).
+"""
+
+import math
+import warnings
+
+import numpy as np
+import pyston
+import pytest
+from helpers import assert_equal_exact, clone, native, rng_for
+
+# --------------------------------------------------------------------------
+# comparing results that hold functions
+# --------------------------------------------------------------------------
+
+
+def _call(f, args):
+    try:
+        return ("value", f(*args))
+    except Exception as e:  # noqa: BLE001 - compared by type, message and frames
+        frames = []
+        tb = e.__traceback__.tb_next  # (this helper's frame left out)
+        while tb is not None:
+            frames.append((tb.tb_frame.f_code.co_name, tb.tb_lineno))
+            tb = tb.tb_next
+        return ("raised", type(e).__name__, str(e), frames)
+
+
+def _describe(x, calls, seen, depth=0):
+    """What a user can see of `x`, with each function replaced by its
+    attributes, its closure's contents and its results on `calls`."""
+    if callable(x) and type(x).__name__ == "function":
+        if id(x) in seen:
+            return ("function #", seen[id(x)])
+        seen[id(x)] = len(seen)
+        cells = []
+        for c in x.__closure__ or ():
+            try:
+                v = c.cell_contents
+            except ValueError:
+                cells.append("<empty>")
+                continue
+            cells.append(_describe(v, (), seen, depth + 1) if depth < 3 else repr(type(v)))
+        n = x.__code__.co_argcount
+        results = [_call(x, a) for a in calls if len(a) == n]
+        return (
+            "function",
+            x.__name__,
+            x.__qualname__,
+            x.__module__,
+            x.__doc__,
+            x.__defaults__,
+            x.__code__.co_freevars,
+            tuple(cells),
+            tuple(results),
+        )
+    if isinstance(x, tuple):
+        return tuple(_describe(v, calls, seen, depth) for v in x)
+    if isinstance(x, list):
+        return [_describe(v, calls, seen, depth) for v in x]
+    if isinstance(x, dict):
+        return {k: _describe(v, calls, seen, depth) for k, v in x.items()}
+    return x
+
+
+def same(fn, *args, calls=((),), compiled=True):
+    """`fn(*args)` plain and compiled agree, functions in the result included;
+    `compiled`: it compiles natively (no fallback)."""
+    if compiled:
+        native(fn, *clone(args))
+    with warnings.catch_warnings():
+        if compiled:  # (checked above)
+            warnings.simplefilter("ignore", pyston.PerformanceWarning)
+        e = _call(fn.py_func, clone(args))
+        a = _call(fn, clone(args))
+    if e[0] == "raised":
+        assert a[0] == "raised", a
+        assert_equal_exact(e[1:3], a[1:3], "exception")
+        return
+    ed = _describe(e[1], calls, {})
+    ad = _describe(a[1], calls, {})
+    assert_equal_exact(ed, ad, "result")
+    return e[1], a[1]
+
+
+def falls_back(fn, *args, match):
+    """`fn` runs as plain Python (the reason matching `match`), with CPython's result."""
+    with pytest.warns(pyston.PerformanceWarning, match=match):
+        same(fn, *args, compiled=False)
+
+
+# --------------------------------------------------------------------------
+# factories
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def make_scaler(k):
+    def scale(x):
+        "Multiplies by k."
+        return x * k
+
+    return scale
+
+
+@pyston.fast
+def make_adder(k):
+    return lambda x: x + k
+
+
+@pyston.fast
+def make_ops(a, b):
+    s = a + b
+    d = a - b
+
+    def add(x):
+        return x + s
+
+    def sub(x):
+        return x - d
+
+    return add, sub, (lambda x: x * s, lambda x: x / d)
+
+
+@pyston.fast
+def make_from_loop(a):
+    # the captured variables are bound (by a loop) before the function is made
+    total = 0.0
+    for i in range(len(a)):
+        total += a[i]
+    mean = total / len(a) if len(a) else 0.0
+
+    def centre(x):
+        return x - mean
+
+    return centre
+
+
+@pyston.fast
+def make_reads_array(a, k):
+    def at(i):
+        return a[i] * k
+
+    return at
+
+
+@pyston.fast
+def make_no_closure():
+    def two():
+        return 2
+
+    return two, lambda: math.pi
+
+
+@pyston.fast
+def make_calls_helper(k):
+    def sq(x):
+        return x * x
+
+    def f(x):
+        return sq(x) + k
+
+    return f
+
+
+@pyston.fast
+def make_fact():
+    def fact(n):
+        return 1 if n < 2 else n * fact(n - 1)
+
+    return fact
+
+
+@pyston.fast
+def make_raising(k):
+    def f(x):
+        return x // k
+
+    return f
+
+
+@pyston.fast
+def make_conditional(c, v):
+    # unbound on one path: the cell is empty, and a call raises CPython's NameError
+    if c:
+        k = v
+    return lambda: k
+
+
+@pyston.fast
+def make_reads_compiled_global(x):
+    return lambda: x + SCALE
+
+
+SCALE = 10
+
+
+def test_factories():
+    rng = rng_for("escaping factories")
+    same(make_scaler, 3, calls=[(4,), (2.5,), (-7,)])
+    same(make_scaler, 0.5, calls=[(4,), (2.5,), (np.float64(3.0),)])
+    same(make_adder, 2.5, calls=[(4,), (-1.5,)])
+    same(make_adder, 2**40, calls=[(2**40,), (1,)])
+    same(make_ops, 7, 2, calls=[(1,), (10,), (0.5,)])
+    same(make_ops, 3.0, 3.0, calls=[(1,), (10,)])  # the lambda divides by zero when called
+    same(make_from_loop, rng.normal(size=10), calls=[(0.0,), (1.5,)])
+    same(make_from_loop, np.zeros(0), calls=[(2.0,)])
+    same(make_reads_array, np.arange(5.0), 3, calls=[(0,), (4,), (-1,), (5,)])
+    same(make_no_closure, calls=[()])
+    same(make_calls_helper, 3, calls=[(2,), (0.5,)])
+    same(make_fact, calls=[(0,), (5,), (25,)])
+    same(make_raising, 3, calls=[(10,), (-10,)])
+    same(make_raising, 0, calls=[(10,)])  # ZeroDivisionError from the function's frame
+    same(make_conditional, True, 4)
+    same(make_conditional, False, 4)  # NameError: free variable 'k' not associated with a value
+    same(make_reads_compiled_global, 5)
+
+
+def test_global_read_at_call_time():
+    global SCALE
+    f = make_reads_compiled_global(1)
+    g = make_reads_compiled_global.py_func(1)
+    SCALE = 100
+    try:
+        assert f() == g() == 101
+    finally:
+        SCALE = 10
+
+
+def test_identity_and_attributes():
+    f = make_scaler(3)
+    g = make_scaler.py_func(3)
+    assert type(f) is type(g)
+    assert f.__code__ is g.__code__  # the nested function's own code object
+    assert f.__globals__ is g.__globals__
+    assert f.__name__ == "scale" and f.__qualname__ == "make_scaler.<locals>.scale"
+    assert f.__doc__ == "Multiplies by k."
+    assert f.__closure__[0].cell_contents == 3
+    assert make_scaler(3) is not make_scaler(3)  # a new function per call, as CPython's
+    fact = make_fact()
+    assert fact.__closure__[0].cell_contents is fact
+
+
+# --------------------------------------------------------------------------
+# passed on, stored, and called locally too
+# --------------------------------------------------------------------------
+
+
+def apply_plain(f, xs):
+    return [f(x) for x in xs]
+
+
+def apply_loop(f, xs):
+    out = []
+    for x in xs:
+        out.append(f(x))
+    return out
+
+
+def keep(f, store):
+    store.append(f)
+    return len(store)
+
+
+@pyston.fast
+def pass_to_plain(xs, k):
+    def f(x):
+        return x * k + 1
+
+    # a small plain function is inlined (f's calls too); the other one is
+    # compiled on its own, and calls f: the caller runs as plain Python
+    return apply_loop(f, xs), apply_plain(f, xs)
+
+
+@pyston.fast
+def pass_to_inlined(xs, k):
+    def f(x):
+        return x * k + 1
+
+    return apply_loop(f, xs), apply_loop(lambda x: x - k, xs)
+
+
+@pyston.fast
+def pass_to_storing(k, store):
+    return keep(lambda x: x + k, store)
+
+
+@pyston.fast
+def pass_to_builtins(xs, k):
+    evens = list(filter(lambda x: x % 2 == 0, xs))
+    shifted = list(map(lambda x: x + k, xs))
+    return evens, shifted, sorted(xs, key=lambda x: -x)
+
+
+@pyston.fast
+def store_in_dict(k):
+    d = {}
+    d["add"] = lambda x: x + k
+    d["mul"] = lambda x: x * k
+    return d
+
+
+@pyston.fast
+def store_in_list(k):
+    fs = []
+
+    def f(x):
+        return x - k
+
+    fs.append(f)
+    fs.append(f)
+    return fs
+
+
+@pyston.fast
+def called_and_escaping(a, k):
+    def f(x):
+        return x * k
+
+    s = 0.0
+    for i in range(len(a)):
+        s += f(a[i])  # inlined
+    return s, f
+
+
+def test_passed_stored_called():
+    rng = rng_for("escaping passed")
+    xs = [int(v) for v in rng.integers(-20, 20, size=12)]
+    same(pass_to_inlined, xs, 3)
+    same(pass_to_inlined, [], 3)
+    falls_back(pass_to_plain, xs, 3, match="calling a 'function' is not supported")
+    native(pass_to_storing, 2, [])
+    store, pstore = [], []
+    assert pass_to_storing(2, store) == pass_to_storing.py_func(2, pstore) == 1
+    assert store[0](5) == pstore[0](5) == 7
+    same(pass_to_builtins, xs, 5)
+    falls_back(store_in_dict, 4, match="dicts with 'function' values")
+    same(store_in_list, 4, calls=[(3,)])  # the same function twice: `is` kept
+    r, c = same(store_in_list, 1, calls=[(3,)])
+    assert r[0] is r[1] and c[0] is c[1]
+    same(called_and_escaping, rng.normal(size=9), 1.5, calls=[(2.0,)])
+
+
+# --------------------------------------------------------------------------
+# late binding and `nonlocal`: the compiled form only where nothing changes
+# after the function is made; the rest runs as plain Python
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def rebound_after(k):
+    def f():
+        return k
+
+    k = k + 1  # a call of f sees this value (late binding)
+    return f
+
+
+@pyston.fast
+def rebound_before(k):
+    k = k * 2
+
+    def f():
+        return k
+
+    return f
+
+
+@pyston.fast
+def loop_lambdas(n):
+    fs = []
+    for i in range(n):
+        fs.append(lambda: i)  # every lambda reads the last i
+    return fs
+
+
+@pyston.fast
+def comprehension_lambdas(n):
+    return [lambda: i for i in range(n)]
+
+
+@pyston.fast
+def loop_over_bound_before(n, k):
+    fs = []
+    for _ in range(n):
+        fs.append(lambda x: x + k)  # k is bound before the loop: fine
+    return fs
+
+
+@pyston.fast
+def counter(start):
+    n = start
+
+    def inc():
+        nonlocal n
+        n += 1
+        return n
+
+    return inc
+
+
+@pyston.fast
+def accumulator(a):
+    # fitted in a loop, then a running total only the returned function updates
+    total = 0.0
+    for i in range(len(a)):
+        total += a[i]
+
+    def add(x):
+        nonlocal total
+        total += x
+        return total
+
+    return add
+
+
+@pyston.fast
+def counter_pair(start):
+    n = start
+
+    def inc():
+        nonlocal n
+        n += 1
+
+    def get():
+        return n
+
+    return inc, get
+
+
+@pyston.fast
+def counter_read_after(start):
+    n = start
+
+    def inc():
+        nonlocal n
+        n += 1
+        return n
+
+    return inc, n
+
+
+@pyston.fast
+def counter_called_too(start):
+    n = start
+
+    def inc():
+        nonlocal n
+        n += 1
+        return n
+
+    inc()
+    return inc
+
+
+@pyston.fast
+def nonlocal_seen_by_compiled(start):
+    n = start
+
+    def inc():
+        nonlocal n
+        n += 1
+
+    apply_plain(lambda _: inc(), [0, 0, 0])
+    return n
+
+
+@pyston.fast
+def bound_in_branch_after(c, k):
+    f = lambda: k  # noqa: E731
+    if c:
+        k = -k
+    return f
+
+
+@pyston.fast
+def deleted_after(k):
+    f = lambda: k  # noqa: E731, F821 (ruff misreads the `del` below)
+    del k
+    return f
+
+
+@pyston.fast
+def mutual(n):
+    def even(m):
+        return True if m == 0 else odd(m - 1)
+
+    def odd(m):
+        return False if m == 0 else even(m - 1)
+
+    return even
+
+
+@pyston.fast
+def reads_local_list(n):
+    acc = []
+    f = lambda: len(acc)  # noqa: E731
+    for i in range(n):
+        acc.append(i)
+    return f
+
+
+def test_late_binding():
+    same(rebound_before, 5, calls=[()])
+    same(loop_over_bound_before, 3, 10, calls=[(1,)])
+    falls_back(rebound_after, 5, match="reads 'k', which is assigned after the function is made")
+    falls_back(loop_lambdas, 3, match="reads 'i', which is assigned after the function is made")
+    assert [f() for f in loop_lambdas(3)] == [2, 2, 2]
+    falls_back(comprehension_lambdas, 3, match="comprehension's variable")
+    assert [f() for f in comprehension_lambdas(3)] == [2, 2, 2]
+    # `nonlocal` in the one function made that uses the variable, which
+    # compiled code neither calls nor uses after making it: compiled
+    same(counter, 5, calls=[(), (), ()])
+    inc = counter(5)
+    assert (inc(), inc(), inc.__closure__[0].cell_contents) == (6, 7, 7)
+    assert counter(5)() == 6  # a new cell per call
+    same(counter, 2**62, calls=[(), ()])  # (past 64 bits in the cell: Python's int)
+    same(accumulator, np.arange(4.0), calls=[(1.5,), (2,)])
+    # shared with another function, read after, or called by compiled code: plain Python
+    falls_back(counter_pair, 1, match="nonlocal n")
+    inc, get = counter_pair(1)
+    inc()
+    assert get() == 2
+    falls_back(counter_read_after, 1, match="nonlocal n")
+    falls_back(counter_called_too, 1, match="nonlocal n")
+    assert counter_called_too(1)() == 3
+    falls_back(nonlocal_seen_by_compiled, 5, match="nonlocal n")
+    assert nonlocal_seen_by_compiled(5) == 8
+    falls_back(bound_in_branch_after, True, 3, match="reads 'k', which is assigned after")
+    falls_back(deleted_after, 3, match="reads 'k', which is assigned after")
+    falls_back(mutual, 3, match="reads 'odd', which is assigned after")
+    assert mutual(3)(4) is True
+
+
+def test_captured_list_is_shared():
+    # a list a made function reads is the list object itself: the appends
+    # after the function is made are seen by its calls
+    same(reads_local_list, 4, calls=[()])
+    same(reads_local_list, 0, calls=[()])
+
+
+@pyston.fast
+def recursion_through_escaped(n):
+    def fib(m):
+        return m if m < 2 else fib(m - 1) + fib(m - 2)
+
+    xs = [n, 3, 8, 1]
+    return fib, sorted(xs, key=fib)
+
+
+@pyston.fast
+def recursion_inlined(n):
+    def fib(m):
+        return m if m < 2 else fib(m - 1) + fib(m - 2)
+
+    return fib, list(map(fib, [n, 2, 3]))
+
+
+def test_recursion_through_escaped_function():
+    # made, and called from outside: its recursive calls run as Python
+    same(make_fact, calls=[(12,)])
+    # passed to sorted(): its calls, recursive ones too, run as Python
+    same(recursion_through_escaped, 12, calls=[(10,)])
+    # called in compiled code too (inlined, as map()'s function): not supported yet
+    falls_back(recursion_inlined, 8, match="recursion through a nested function")
+    # a recursive function deep enough raises RecursionError from its own frames
+    fact = make_fact()
+    with pytest.raises(RecursionError):
+        fact(10**6)
+
+
+def test_traceback_frames():
+    f = make_raising(0)
+    g = make_raising.py_func(0)
+    a, e = _call(f, (1,)), _call(g, (1,))
+    assert a == e and a[3][-1][0] == "f"
+
+
+# --------------------------------------------------------------------------
+# shared objects, an enclosing Python function's cells, references
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def sees_later_writes(a):
+    g = lambda: a[0]  # noqa: E731
+    a[0] = 99.0  # (not a binding: the array itself, shared with the cell)
+    return g
+
+
+@pyston.fast
+def reads_tuple(p):
+    q = (p[0] * 2, p[1])
+    return lambda: q
+
+
+def closure_maker(m):
+    @pyston.fast
+    def inner(k):
+        return lambda x: x * k + m  # `m` from inner's own closure: that cell, shared
+
+    return inner
+
+
+def test_shared_objects_and_outer_cells():
+    r = same(sees_later_writes, np.arange(3.0), calls=[()])
+    assert r[0]() == r[1]() == 99.0
+    same(reads_tuple, (1, 2.5), calls=[()])
+    inner = closure_maker(10)
+    native(inner, 3)
+    f = inner(3)
+    assert f(2) == 16
+    # the cell of `m` is inner's own: a later rebinding of m is seen (late binding)
+    assert f.__closure__[[c for c in f.__code__.co_freevars].index("m")] is inner.py_func.__closure__[0]
+
+
+def test_no_references_kept():
+    import gc
+    import sys
+    import weakref
+
+    a = np.arange(4.0)
+    base = sys.getrefcount(a)
+    for _ in range(1000):
+        make_reads_array(a, 2)
+    f = make_reads_array(a, 2)
+    r = weakref.ref(f)
+    assert sys.getrefcount(a) == base + 1  # (f's cell)
+    del f
+    gc.collect()
+    assert r() is None
+    assert sys.getrefcount(a) == base
+    fact = make_fact()  # (a cycle: fact's cell holds fact; the collector frees it)
+    r = weakref.ref(fact)
+    del fact
+    gc.collect()
+    assert r() is None
