@@ -887,7 +887,9 @@ impl FuseGen for Gen<'_, '_> {
                             && uses.get(l) == Some(&in_tree)
                             && all_uses == in_tree
                     });
-                    let store = if row_sum || ufunc || inplace.is_some() {
+                    // (a 1-d row stored into is the small-arrays pass's, with its
+                    // operands' views made natively)
+                    let store = if row_sum || ufunc || inplace.is_some() || ndim < 2 {
                         None
                     } else {
                         self.store_of(blk, root, ndim, dt, &uses)

@@ -798,11 +798,16 @@ impl SmallGen for Gen<'_, '_> {
     fn plan_small(&self) -> SmallPlan {
         let mut plan = SmallPlan::default();
         // The expressions the fusion pass (after this one) would fuse, roots and
-        // nodes, other than `a op= e` written in place: this pass takes those of
-        // its own 1-d rows, the fusion pass the rest.
+        // nodes, other than 1-d rows updated in place (`a op= e`): this pass
+        // takes those, the fusion pass the rest (`w[k] += mu * X` of complex
+        // matrices: one pass, no array for `mu * X`).
         let fused: HashSet<(Block, usize)> = if self.env.passes.iter().any(|p| p.name() == "fusion") {
-            let p = crate::fuse::FuseGen::plan_fusion_with(self, false);
-            p.roots.keys().copied().chain(p.inner.iter().copied()).collect()
+            let p = crate::fuse::FuseGen::plan_fusion_with(self, true);
+            p.roots
+                .iter()
+                .filter(|(_, fx)| fx.inplace.is_none() || fx.ndim >= 2)
+                .flat_map(|(&(b, _), fx)| fx.nodes.iter().map(move |n| (b, *n)))
+                .collect()
         } else {
             HashSet::new()
         };
@@ -828,6 +833,12 @@ impl SmallGen for Gen<'_, '_> {
             // Consumers first: reductions, stores into rows, in-place row updates.
             for (k, i) in insts.iter().enumerate() {
                 // Complex128 matrices (`a @ b`, `x * s`, `t += x`): see `small_complex`.
+                // (what the fusion pass fuses is its)
+                if fused.contains(&(blk, k))
+                    && matches!(i.result.map(|r| self.typed.ty(r)), Some(Ty::Array(a)) if a.dtype == Dtype::Complex128)
+                {
+                    continue;
+                }
                 if self.complex_deferred(blk, k) {
                     continue; // (computed by the `+=` after it)
                 }
