@@ -12,30 +12,14 @@ with plain CPython's.
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pyston
 import pytest
 from pyston import _pyston as P
+from test_fusion_complex import RaisedError, run
 
 NAN, INF = math.nan, math.inf
-
-
-class RaisedError(tuple):
-    def __new__(cls, *parts):
-        return super().__new__(cls, parts)
-
-
-def run(f, *args):
-    with warnings.catch_warnings(record=True) as ws:
-        warnings.simplefilter("always")
-        try:
-            r = f(*args)
-        except Exception as e:  # noqa: BLE001 (compared below)
-            return RaisedError(type(e).__name__, str(e)), []
-    msgs = [str(w.message) for w in ws if not issubclass(w.category, pyston.PerformanceWarning)]
-    return r, msgs
 
 
 def check(f, *args):

@@ -236,6 +236,8 @@ pub(crate) trait FuseGen {
     fn emit_fused(&mut self, blk: Block, fx: &FusedExpr) -> CResult<()>;
     fn fused_geometry(&mut self, blk: Block, fx: &FusedExpr, leaf_vals: &[Vals]) -> (Vec<CV>, Vec<Vec<CV>>, CV);
     fn inplace_fits(&mut self, ai: usize, leaf_vals: &[Vals], shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV;
+    fn apart(&mut self, a: (CV, &[CV]), b: (CV, &[CV]), shape: &[CV], esz: i64) -> CV;
+    fn size_of(&mut self, shape: &[CV]) -> CV;
     fn c_contiguous(&mut self, shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV;
     #[allow(clippy::type_complexity)]
     fn fused_setup(
@@ -1080,27 +1082,8 @@ impl FuseGen for Gen<'_, '_> {
         }
         let unit = self.b.ins().icmp_imm_s(IntCC::Equal, dstrides[nd - 1], esz);
         ok = self.b.ins().band(ok, unit);
-        // [lo, hi): the bytes a view spans
-        let zero = self.b.ins().iconst(clt::I64, 0);
-        let extent = |g: &mut Self, p: CV, bs: &[CV]| {
-            let (mut lo, mut hi) = (p, g.b.ins().iadd_imm_s(p, esz));
-            for (n, st) in shape.iter().zip(bs) {
-                let n1 = g.b.ins().iadd_imm_s(*n, -1);
-                let span = g.b.ins().imul(n1, *st);
-                let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, span, 0);
-                let down = g.b.ins().select(neg, span, zero);
-                let up = g.b.ins().select(neg, zero, span);
-                lo = g.b.ins().iadd(lo, down);
-                hi = g.b.ins().iadd(hi, up);
-            }
-            (lo, hi)
-        };
-        let (dlo, dhi) = extent(self, dst, &dstrides);
         for (lv, bs) in leaf_vals.iter().zip(&bstrides) {
-            let (lo, hi) = extent(self, lv[0], bs);
-            let below = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, hi, dlo);
-            let above = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, dhi, lo);
-            let apart = self.b.ins().bor(below, above);
+            let apart = self.apart((dst, &dstrides), (lv[0], bs), &shape, esz);
             ok = self.b.ins().band(ok, apart);
         }
         let (fast, slow, merge) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
@@ -1117,10 +1100,7 @@ impl FuseGen for Gen<'_, '_> {
         let dbad = self.b.append_block_param(done, clt::I64X2);
         self.b.ins().brif(contig, flat, &[], rows, &[]);
         self.b.switch_to_block(flat);
-        let mut size = self.b.ins().iconst(clt::I64, 1);
-        for s in &shape {
-            size = self.b.ins().imul(size, *s);
-        }
+        let size = self.size_of(&shape);
         let bad = self.fused_run(fx, insts, &ptrs, &[], dst, no_sink, size, false, &[], &scalars, flags)?;
         self.b.ins().jump(done, &[BlockArg::Value(bad)]);
         // Row by row, the view's row address carried with the leaves'.
@@ -1239,10 +1219,7 @@ impl FuseGen for Gen<'_, '_> {
                 // more: beyond the L2 cache that costs more than NumPy's own
                 // temporary, so large arrays take the slow path, which computes
                 // `e` fused into a new array, then NumPy's in-place operation)
-                let mut size = self.b.ins().iconst(clt::I64, 1);
-                for s in &shape {
-                    size = self.b.ins().imul(size, *s);
-                }
+                let size = self.size_of(&shape);
                 let small = self
                     .b
                     .ins()
@@ -1269,10 +1246,7 @@ impl FuseGen for Gen<'_, '_> {
             layout: Layout::C,
             readonly: false,
         };
-        let mut size = self.b.ins().iconst(clt::I64, 1);
-        for s in &shape {
-            size = self.b.ins().imul(size, *s);
-        }
+        let size = self.size_of(&shape);
         // The output array (no deopt here: a failed allocation takes the slow path,
         // which fails the same way with NumPy's own error).
         let allocated = self.b.create_block();
@@ -1411,6 +1385,40 @@ impl FuseGen for Gen<'_, '_> {
         Ok(())
     }
 
+    /// Whether two views of `shape` (`esz`-byte elements at an address, with
+    /// strides) lie wholly apart: the byte ranges `[lo, hi)` their elements
+    /// span do not meet.
+    fn apart(&mut self, a: (CV, &[CV]), b: (CV, &[CV]), shape: &[CV], esz: i64) -> CV {
+        let zero = self.b.ins().iconst(clt::I64, 0);
+        let mut extent = |(p, bs): (CV, &[CV])| {
+            let (mut lo, mut hi) = (p, self.b.ins().iadd_imm_s(p, esz));
+            for (n, st) in shape.iter().zip(bs) {
+                let n1 = self.b.ins().iadd_imm_s(*n, -1);
+                let span = self.b.ins().imul(n1, *st);
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, span, 0);
+                let down = self.b.ins().select(neg, span, zero);
+                let up = self.b.ins().select(neg, zero, span);
+                lo = self.b.ins().iadd(lo, down);
+                hi = self.b.ins().iadd(hi, up);
+            }
+            (lo, hi)
+        };
+        let (alo, ahi) = extent(a);
+        let (blo, bhi) = extent(b);
+        let below = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, bhi, alo);
+        let above = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, ahi, blo);
+        self.b.ins().bor(below, above)
+    }
+
+    /// The number of elements of `shape`.
+    fn size_of(&mut self, shape: &[CV]) -> CV {
+        let mut size = self.b.ins().iconst(clt::I64, 1);
+        for s in shape {
+            size = self.b.ins().imul(size, *s);
+        }
+        size
+    }
+
     /// Whether `a op= e` may be computed in place (`a` the leaf at `ai`): `a`
     /// has the broadcast shape (else NumPy raises), its elements are adjacent
     /// along the last axis (the rows written), and every other leaf either is
@@ -1427,30 +1435,11 @@ impl FuseGen for Gen<'_, '_> {
             let eq = self.b.ins().icmp(IntCC::Equal, av[slots.shape(d)], *n);
             ok = self.b.ins().band(ok, eq);
         }
-        let zero = self.b.ins().iconst(clt::I64, 0);
-        // [lo, hi): the bytes a leaf's elements span
-        let extent = |g: &mut Self, p: CV, bs: &[CV]| {
-            let (mut lo, mut hi) = (p, g.b.ins().iadd_imm_s(p, esz));
-            for (n, st) in shape.iter().zip(bs) {
-                let n1 = g.b.ins().iadd_imm_s(*n, -1);
-                let span = g.b.ins().imul(n1, *st);
-                let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, span, 0);
-                let down = g.b.ins().select(neg, span, zero);
-                let up = g.b.ins().select(neg, zero, span);
-                lo = g.b.ins().iadd(lo, down);
-                hi = g.b.ins().iadd(hi, up);
-            }
-            (lo, hi)
-        };
-        let (alo, ahi) = extent(self, av[0], &bstrides[ai]);
         for (i, lv) in leaf_vals.iter().enumerate() {
             if i == ai {
                 continue;
             }
-            let (lo, hi) = extent(self, lv[0], &bstrides[i]);
-            let below = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, hi, alo);
-            let above = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, ahi, lo);
-            let apart = self.b.ins().bor(below, above);
+            let apart = self.apart((av[0], &bstrides[ai]), (lv[0], &bstrides[i]), shape, esz);
             let mut same = self.b.ins().icmp(IntCC::Equal, lv[0], av[0]);
             for (x, y) in bstrides[i].iter().zip(&bstrides[ai]) {
                 let eq = self.b.ins().icmp(IntCC::Equal, *x, *y);
@@ -1677,10 +1666,7 @@ impl FuseGen for Gen<'_, '_> {
             // expressions below 256 KiB, where NumPy swaps the operands of
             // `x * t` to write into a temporary `t`, its temporary elision,
             // which with fused multiply-adds changes the product.)
-            let mut size = self.b.ins().iconst(clt::I64, 1);
-            for s in &shape {
-                size = self.b.ins().imul(size, *s);
-            }
+            let size = self.size_of(&shape);
             let small = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, size, 2048);
             same = self.b.ins().band(same, small);
         }
@@ -2019,10 +2005,7 @@ impl FuseGen for Gen<'_, '_> {
         let root_val = insts[*fx.nodes.last().unwrap()].result.unwrap();
         let nd = fx.ndim;
         let (leaf_vals, shape, bstrides, same, scalars) = self.fused_setup(blk, fx)?;
-        let mut size = self.b.ins().iconst(clt::I64, 1);
-        for s in &shape {
-            size = self.b.ins().imul(size, *s);
-        }
+        let size = self.size_of(&shape);
         let ok = if mean {
             let some = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, size, 0);
             self.b.ins().band(same, some)

@@ -41,7 +41,7 @@
 //! any (NumPy's call otherwise). Nothing here writes to an array the caller
 //! can see before it knows it will return 0.
 
-use super::small::{blas_symbol, clear_fp_flags, f64_array, fp_flags_raised, InnerLoop};
+use super::small::{cblas_symbol, clear_fp_flags, f64_array, fp_flags_raised, InnerLoop};
 use numpy::npyffi::{self, npy_intp, PyUFuncObject};
 use pyo3::prelude::*;
 use std::ffi::{c_char, c_void};
@@ -475,29 +475,20 @@ fn strides2(a: &Bound<'_, PyAny>) -> PyResult<(i64, i64)> {
 }
 
 fn find_zgemm<'py>(py: Python<'py>) -> PyResult<Option<Zgemm>> {
-    let mut found = None;
-    for (name, ilp64) in [
-        (c"scipy_cblas_zgemm64_", true),
-        (c"cblas_zgemm64_", true),
-        (c"scipy_cblas_zgemm", false),
-        (c"cblas_zgemm", false),
-    ] {
-        if let Some(sym) = blas_symbol(py, name)? {
-            // SAFETY: the symbol is CBLAS's `void cblas_zgemm(order, transa,
-            // transb, blasint m, n, k, const void *alpha, const void *a, blasint
-            // lda, const void *b, blasint ldb, const void *beta, void *c, blasint
-            // ldc)` (enums are C ints), with a 64-bit blasint in the `64_` builds.
-            found = Some(unsafe {
-                if ilp64 {
-                    Zgemm::Ilp64(std::mem::transmute::<*mut c_void, ZgemmIlp64>(sym))
-                } else {
-                    Zgemm::Lp64(std::mem::transmute::<*mut c_void, ZgemmLp64>(sym))
-                }
-            });
-            break;
+    let Some((sym, ilp64)) = cblas_symbol(py, "zgemm")? else {
+        return Ok(None);
+    };
+    // SAFETY: the symbol is CBLAS's `void cblas_zgemm(order, transa,
+    // transb, blasint m, n, k, const void *alpha, const void *a, blasint
+    // lda, const void *b, blasint ldb, const void *beta, void *c, blasint
+    // ldc)` (enums are C ints), with a 64-bit blasint in the `64_` builds.
+    let f = unsafe {
+        if ilp64 {
+            Zgemm::Ilp64(std::mem::transmute::<*mut c_void, ZgemmIlp64>(sym))
+        } else {
+            Zgemm::Lp64(std::mem::transmute::<*mut c_void, ZgemmLp64>(sym))
         }
-    }
-    let Some(f) = found else { return Ok(None) };
+    };
     // The check: `np.matmul` against this call on matrices of several shapes
     // and layouts (C order, transposed, rows of a wider array).
     let np = py.import("numpy")?;

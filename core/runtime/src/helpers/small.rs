@@ -106,29 +106,40 @@ unsafe fn ddot_chunks(f: Ddot, mut x: *const f64, ix: i64, mut y: *const f64, iy
 /// gives `np.dot`'s value bit for bit on vectors of many lengths and strides.
 fn find_ddot<'py>(py: Python<'py>) -> PyResult<Option<Ddot>> {
     let np = py.import("numpy")?;
-    let mut found = None;
-    for (name, ilp64) in [
-        (c"scipy_cblas_ddot64_", true),
-        (c"cblas_ddot64_", true),
-        (c"scipy_cblas_ddot", false),
-        (c"cblas_ddot", false),
+    let Some((sym, ilp64)) = cblas_symbol(py, "ddot")? else {
+        return Ok(None);
+    };
+    // SAFETY: the symbol is CBLAS's `double cblas_ddot(blasint n, const
+    // double *x, blasint incx, const double *y, blasint incy)`, with a
+    // 64-bit blasint in the `64_` builds.
+    let f = unsafe {
+        if ilp64 {
+            Ddot::Ilp64(std::mem::transmute::<*mut c_void, DdotIlp64>(sym))
+        } else {
+            Ddot::Lp64(std::mem::transmute::<*mut c_void, DdotLp64>(sym))
+        }
+    };
+    check_ddot(py, &np, f)
+}
+
+/// CBLAS's `cblas_<stem>` in the BLAS NumPy has loaded, as NumPy's wheels
+/// name it (scipy-openblas: `scipy_cblas_<stem>64_`) or a plain build does,
+/// and whether it takes 64-bit ints (the `64_` builds).
+pub(crate) fn cblas_symbol(py: Python<'_>, stem: &str) -> PyResult<Option<(*mut c_void, bool)>> {
+    for (pre, suf, ilp64) in [
+        ("scipy_cblas_", "64_", true),
+        ("cblas_", "64_", true),
+        ("scipy_cblas_", "", false),
+        ("cblas_", "", false),
     ] {
-        if let Some(sym) = blas_symbol(py, name)? {
-            // SAFETY: the symbol is CBLAS's `double cblas_ddot(blasint n, const
-            // double *x, blasint incx, const double *y, blasint incy)`, with a
-            // 64-bit blasint in the `64_` builds.
-            found = Some(unsafe {
-                if ilp64 {
-                    Ddot::Ilp64(std::mem::transmute::<*mut c_void, DdotIlp64>(sym))
-                } else {
-                    Ddot::Lp64(std::mem::transmute::<*mut c_void, DdotLp64>(sym))
-                }
-            });
-            break;
+        let Ok(name) = std::ffi::CString::new(format!("{pre}{stem}{suf}")) else {
+            continue;
+        };
+        if let Some(sym) = blas_symbol(py, &name)? {
+            return Ok(Some((sym, ilp64)));
         }
     }
-    let Some(f) = found else { return Ok(None) };
-    check_ddot(py, &np, f)
+    Ok(None)
 }
 
 /// The address of `name` in the BLAS library NumPy has loaded (NumPy's wheels
