@@ -364,3 +364,30 @@ def test_inplace_in_a_loop_memory_stays_flat(rng):
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 200_000
+
+
+# ---- NumPy complex128 scalars: their warnings -----------------------------------
+
+
+@pyston.fast
+def scalar_ops(x, y):
+    return x * y, x + y, x - y
+
+
+@pytest.mark.parametrize(
+    "x, y",
+    [
+        (complex(1e200, 1.0), 1e200),  # overflow in the product: NumPy warns
+        (complex(INF, 1.0), 0.5),  # inf * 0 in the product: invalid value
+        (complex(INF, 1.0), complex(-INF, 1.0)),  # inf - inf in the sum
+        (complex(NAN, 0.0), 2.0),  # NaN in: no warning
+        (complex(1.5, -2.0), complex(0.25, 3.0)),
+    ],
+)
+def test_complex_scalar_warnings(x, y):
+    a = np.array([x, 0.0])
+    got, gw = run(lambda: scalar_ops(a[0], np.complex128(y)))
+    want, ww = run(lambda: scalar_ops.py_func(a[0], np.complex128(y)))
+    assert gw == ww
+    for g, w in zip(got, want):
+        same(g, w)
