@@ -306,6 +306,14 @@ def child(kid: str, engine: str, preset: str, budget: float, max_runs: int, out_
             rec["compile_times_s"] = ct
         rec["result"] = copy.deepcopy(res)
         rec["written"] = [copy.deepcopy(a[i]) for i in written]
+        # `--paired`: CPython's own run of the kernel in this process, timed
+        # alternately with this engine's on fresh copies of the same inputs, so
+        # that the machine's drift and the process's layout affect both alike.
+        paired = None
+        if os.environ.get("PYSTON_BENCH_PAIRED") == "1" and engine in ("fast", "njit"):
+            pfn, pargs, _ = load_kernel(kid, None, preset)
+            pfn(*fresh(pargs))
+            paired = []
         times = []
         spent = 0.0
         # `--clock cpu`: this thread's CPU time (user + system), which waiting for a
@@ -318,17 +326,40 @@ def child(kid: str, engine: str, preset: str, budget: float, max_runs: int, out_
             times.append(rec["first_s"])  # nothing to compile: a slow first call is a sample
             spent = rec["first_s"]
         while len(times) < max_runs and (len(times) < need or spent < budget):
+            # (paired: CPython runs first every other time, since which of the two
+            # runs first matters: the first after a pair's frees faults its
+            # memory in again where glibc trimmed the heap, 992 page faults
+            # against 512 on numpy-benchmarks' evolve)
+            if paired is not None and len(times) % 2:
+                a = fresh(pargs)
+                t0 = clock()
+                pfn(*a)
+                paired.append(clock() - t0)
             a = fresh(args)
             t0 = clock()
             fn(*a)
             dt = clock() - t0
             times.append(dt)
             spent += dt
+            if paired is not None and len(paired) < len(times):
+                a = fresh(pargs)
+                t0 = clock()
+                pfn(*a)
+                paired.append(clock() - t0)
             if spent > 10 * budget and len(times) >= 1:
                 break
         gc.enable()
         rec["times_s"] = times
         rec["median_s"] = statistics.median(times)
+        if paired:
+            # The median of the per-pair ratios (each pair ran back to back), for
+            # each order, and their geometric mean, in which the order's
+            # effect cancels.
+            rec["paired_plain_s"] = statistics.median(paired)
+            by_order = [[t / p for k, (t, p) in enumerate(zip(times, paired)) if p > 0 and k % 2 == o]
+                        for o in (0, 1)]
+            meds = [statistics.median(r) for r in by_order if r]
+            rec["paired_ratio"] = math.prod(meds) ** (1 / len(meds))
         rec["ok"] = True
     except BaseException as exc:  # noqa: BLE001
         rec["ok"] = False
@@ -481,6 +512,7 @@ def cmd_run(args) -> int:
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
     env.setdefault("MKL_NUM_THREADS", "1")
     env["PYSTON_BENCH_CLOCK"] = args.clock
+    env["PYSTON_BENCH_PAIRED"] = "1" if args.paired else "0"
     env.setdefault("NUMBA_NUM_THREADS", "1")
     started = time.perf_counter()
     rows = []
@@ -534,7 +566,8 @@ def summarize_kernel(kid, recs, engines) -> dict:
     row = {"kernel": kid, "corpus": kid.split("/")[0], "engines": {}}
     for eng in engines:
         r = recs[eng]
-        e = {k: r.get(k) for k in ("ok", "error", "median_s", "first_s", "status", "warnings", "wall_s")}
+        e = {k: r.get(k) for k in ("ok", "error", "median_s", "first_s", "status", "warnings", "wall_s",
+                                   "paired_ratio")}
         e["runs"] = len(r.get("times_s") or [])
         if eng in ("fast", "njit") and r.get("ok"):
             ct = r.get("compile_times_s") or []
@@ -631,6 +664,20 @@ def report(rows, engines, args) -> dict:
         print()
         for line in histogram(xs, f"{LABEL[e]} time / CPython time ({len(xs)} kernels; < 1 is faster):"):
             print(line)
+        xs = [r["engines"][e]["paired_ratio"] for r in rows
+              if _good(r["engines"][e]) and r["engines"][e].get("paired_ratio")]
+        if xs:
+            print()
+            for line in histogram(xs, f"{LABEL[e]} time / CPython time, paired in one process ({len(xs)} kernels;"
+                                      " < 1 is faster):"):
+                print(line)
+            slow = sorted(((r["engines"][e]["paired_ratio"], r["kernel"]) for r in rows
+                           if _good(r["engines"][e]) and (r["engines"][e].get("paired_ratio") or 0) > 1.0),
+                          reverse=True)
+            summary.setdefault("paired", {})[e] = {"kernels": len(xs), "geomean": geomean(xs),
+                                                   "slower": {k: x for x, k in slow}}
+            print(f"  paired geomean {fx(geomean(xs))}; slower than CPython: "
+                  + (", ".join(f"{k.split('/')[-1]} {x:.3f}" for x, k in slow) or "none"))
         if "numba" in comp:
             xs = [r["engines"][e]["median_s"] / r["engines"]["numba"]["median_s"]
                   for r in rows if _good(r["engines"][e]) and _good(r["engines"]["numba"])]
@@ -722,6 +769,9 @@ def main(argv=None) -> int:
     pr.add_argument("--clock", default="wall", choices=("wall", "cpu"),
                     help="time calls by wall clock (default) or by the calling thread's CPU time "
                          "(steadier on a loaded machine; single-threaded kernels only)")
+    pr.add_argument("--paired", action="store_true",
+                    help="also time CPython in each pyston child, alternating with pyston on the same inputs, "
+                         "and report the per-pair ratio (robust on a loaded machine)")
     pr.add_argument("--max-runs", type=int, default=50, help="most timed calls per kernel and engine")
     pr.add_argument("--json", default=str(HERE / "results" / "corpora.json"))
     pl = sub.add_parser("list", help="list the kernels found")

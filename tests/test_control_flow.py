@@ -841,6 +841,75 @@ def test_if_conversion_makes_selects(target, monkeypatch):
         assert not re.search(r"\bj(g|le|ng|nle)\b", asm), asm
 
 
+@pyston.fast
+def ic_crc16(data, poly=0x8408):
+    crc = 0xFFFF
+    for b in data:
+        cur = 0xFF & b
+        for _ in range(8):
+            if (crc & 1) ^ (cur & 1):  # a carried value's bit: converted to a select
+                crc = (crc >> 1) ^ poly
+            else:
+                crc >>= 1
+            cur >>= 1
+    return (~crc & 0xFFFF), crc
+
+
+@pyston.fast
+def ic_bit_walk(x, n):
+    steps = 0
+    for _ in range(n):
+        if x & 1:
+            x = 3 * x + 1  # overflows 64 bits (a big int) only when taken
+        else:
+            x >>= 1
+        steps += x % 5
+    return x, steps
+
+
+@pyston.fast
+def ic_running_max(a):
+    best = -math.inf
+    for i in range(a.shape[0]):
+        if a[i] > best:  # an ordered test of a carried value: stays a branch
+            best = a[i]
+    return best
+
+
+def test_if_conversion_of_bit_tests_of_carried_values():
+    """`if crc & 1 ...` on a loop-carried value is if-converted (random to the
+    branch predictor); the values, the big ints of an arm that overflows only
+    when taken and the data types stay CPython's."""
+    rng = rng_for("if_conversion_bits")
+    for n in (0, 1, 5, 300):
+        data = rng.integers(0, 256, n, dtype=np.uint8)
+        assert_same(ic_crc16, data)
+        assert_same(ic_crc16, data.astype(np.int64), 0x1021)
+        assert_same(ic_crc16, [int(v) for v in data])  # a list of Python ints
+    for x in (0, 1, 7, 27, 2**40 + 1, I64_MAX // 3 + 1, I64_MAX, 2**61 + 3):
+        assert_same(ic_bit_walk, x, 60)
+    assert_same(ic_bit_walk, I64_MAX // 3 - 1, 3)  # 3x+1 just fits, then grows past 2**63
+    for a in (rng.normal(size=500), np.array([math.nan, 1.0, -0.0, 0.0, math.inf]), np.zeros(0)):
+        assert_same(ic_running_max, a)
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="x86-64 assembly")
+def test_if_conversion_bit_test_select_and_ordered_branch(monkeypatch):
+    """The crc's bit test becomes a conditional move; the running maximum's
+    ordered test of its carried value stays a compare-and-jump (a predicted
+    branch breaks the loop's dependency chain: measured faster)."""
+    monkeypatch.setenv("PYSTON_DISABLE_PASSES", "simd")
+    f = pyston.fast(ic_bit_walk.py_func)
+    f(7, 3)
+    asm = f.inspect_asm()
+    assert re.search(r"test\w* \$0x1, %\w+\n\s*cmov", asm), asm  # `x & 1` picks with a cmov
+    g = pyston.fast(ic_running_max.py_func)
+    g(np.arange(3.0))
+    asm = g.inspect_asm()
+    assert not re.search(r"\bcmov|\bblendv|\bv?andn?pd\b", asm), asm
+    assert re.search(r"v?u?comisd[^\n]*\n\s*j(nbe|nb|b|be|a|ae|p|np)\b", asm), asm
+
+
 # --------------------------------------------------------------------------
 # del of a name
 # --------------------------------------------------------------------------

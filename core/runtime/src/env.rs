@@ -885,14 +885,23 @@ fn int_ufunc_never_warns(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
     numpy_ids(py, &IDS, NAMES).contains(&(obj.as_ptr() as usize))
 }
 
+/// Whether `obj` is one of NumPy's comparison ufuncs (`np.less`, ...).
+fn comparison_ufunc(py: Python<'_>, obj: &Bound<'_, PyAny>) -> bool {
+    static IDS: std::sync::OnceLock<std::collections::HashSet<usize>> = std::sync::OnceLock::new();
+    const NAMES: &[&str] = &["equal", "not_equal", "less", "less_equal", "greater", "greater_equal"];
+    numpy_ids(py, &IDS, NAMES).contains(&(obj.as_ptr() as usize))
+}
+
 /// Whether a call into NumPy can never warn, so needs no frame at its line:
 /// the functions of [`numpy_never_warns`]; array methods of the same kind;
 /// and `+ - * & | ^ << >>` and comparisons whose operands are all integer or
 /// bool arrays or NumPy scalars (integer array arithmetic wraps silently; a
 /// Python int operand may be out of its dtype's range, which NumPy 1.x warns
 /// about), the same ufuncs called by name ([`int_ufunc_never_warns`]) and
-/// `.all()` / `.any()` of such arrays (a tuple of ints or a bool counts as
-/// such an operand too).
+/// `.all()` / `.any()` of such arrays or of float arrays (a tuple of ints or
+/// a bool counts as such an operand too); comparisons of float64/float32
+/// arrays with each other, NumPy floats of those dtypes and (float64 arrays
+/// only) Python floats, as operators or ufuncs.
 fn never_warns(py: Python<'_>, target: &ProbeTarget, args: &[Ty], f: Option<&Bound<'_, PyAny>>) -> bool {
     let int_like = |t: &Ty| match t {
         Ty::Array(a) => a.dtype.is_int() || a.dtype == Dtype::Bool,
@@ -902,14 +911,39 @@ fn never_warns(py: Python<'_>, target: &ProbeTarget, args: &[Ty], f: Option<&Bou
         Ty::Bool => true,
         _ => false,
     };
+    // Comparisons of float64/float32 operands with no cast that narrows (NumPy
+    // 1.24 to 2.5 give no warning for any of them, NaN and infinities
+    // included; what does warn, and is left out: complex ordering, a Python
+    // float cast to float32/float16 (`1e300` overflows), a Python int beyond
+    // 2**64 against NaN on NumPy 1.x, float16).
+    let real_cmp = |args: &[Ty]| {
+        let float = |d: &Dtype| matches!(d, Dtype::Float64 | Dtype::Float32);
+        let narrow = args.contains(&Ty::Float)
+            && args
+                .iter()
+                .any(|t| matches!(t, Ty::Array(a) if a.dtype != Dtype::Float64));
+        args.iter().any(|t| matches!(t, Ty::Array(a) if float(&a.dtype)))
+            && args.iter().all(|t| match t {
+                Ty::Array(a) => float(&a.dtype),
+                Ty::Np(d) => float(d),
+                Ty::Float => true,
+                _ => false,
+            })
+            && !narrow
+    };
     match target {
-        // Logical reductions of integer or bool arrays.
-        ProbeTarget::Method(m) if matches!(m.as_str(), "all" | "any") => args.len() == 1 && int_like(&args[0]),
+        // Logical reductions of integer, bool or float arrays (a truth test per element).
+        ProbeTarget::Method(m) if matches!(m.as_str(), "all" | "any") => {
+            args.len() == 1
+                && (int_like(&args[0])
+                    || matches!(&args[0], Ty::Array(a) if matches!(a.dtype, Dtype::Float64 | Dtype::Float32)))
+        }
         ProbeTarget::Func(_) => f.is_some_and(|f| {
             numpy_never_warns(py, f)
                 || (int_ufunc_never_warns(py, f)
                     && args.iter().any(|t| matches!(t, Ty::Array(_)))
                     && args.iter().all(int_like))
+                || (args.len() == 2 && comparison_ufunc(py, f) && real_cmp(args))
         }),
         ProbeTarget::Method(m) => {
             matches!(args.first(), Some(Ty::Array(_)))
@@ -951,7 +985,8 @@ fn never_warns(py: Python<'_>, target: &ProbeTarget, args: &[Ty], f: Option<&Bou
                     | "eq"
                     | "ne"
             ) && args.len() == 2
-                && args.iter().all(int_like)
+                && (args.iter().all(int_like)
+                    || (matches!(*o, "lt" | "le" | "gt" | "ge" | "eq" | "ne") && real_cmp(args)))
         }
         _ => false,
     }
