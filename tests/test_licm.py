@@ -186,3 +186,123 @@ def test_flags_of_overflows_and_ufuncs():
     for args in cases:
         assert_same(mixed_flags, *args, allow_fallback=True)
         assert _warnings_of(mixed_flags.py_func, args) == _warnings_of(mixed_flags, args), args
+
+
+# ---------------------------------------------------------------------------
+# Carried array elements: an element a loop updates is held in a register
+# between its store and its next load (the store itself stays).
+# ---------------------------------------------------------------------------
+
+
+@pyston.fast
+def carried_matmul(A, B, C):
+    for i in range(A.shape[0]):
+        for j in range(B.shape[1]):
+            for k in range(A.shape[1]):
+                C[i, j] += A[i, k] * B[k, j]
+    return C
+
+
+@pyston.fast
+def carried_self(M):
+    # the same array is read at other elements (and at this one when k == j)
+    n = M.shape[0]
+    for i in range(n):
+        for j in range(n):
+            for k in range(n):
+                M[i, j] = M[i, j] * 0.5 + M[i, k] * M[k, j]
+    return M
+
+
+@pyston.fast
+def carried_conditional(a, out, t):
+    for i in range(out.shape[0]):
+        for k in range(a.shape[0]):
+            v = a[k]
+            if v > t:
+                out[i] += v  # stored only on some iterations
+            out[-1 - i] -= 0.0  # another element: the loop makes two stores, nothing is carried
+    return out
+
+
+@pyston.fast
+def carried_cond_only(a, out, t):
+    for i in range(out.shape[0]):
+        for k in range(a.shape[0]):
+            v = a[k]
+            if v > t:
+                out[i] = out[i] + v * out[i]  # two loads of the element before its store
+    return out
+
+
+@pyston.fast
+def carried_negative_index(a, out):
+    for k in range(a.shape[0]):
+        out[-1] += a[k]
+        out[-1] *= 0.999
+    return out
+
+
+def test_carried_elements_exact():
+    rng = rng_for("licm_carried")
+    for dt in (np.float64, np.float32):
+        for n, m, p in ((0, 3, 2), (1, 1, 1), (3, 4, 5), (17, 9, 33)):
+            A = rng.normal(size=(n, p)).astype(dt)
+            B = rng.normal(size=(p, m)).astype(dt)
+            assert_same(carried_matmul, A, B, np.zeros((n, m), dt))
+            assert_same(carried_matmul, A, B, rng.normal(size=(n, m)).astype(dt))
+        specials = np.array([[np.nan, 1.0, -0.0], [np.inf, -np.inf, 2.0], [0.0, -0.0, 1e308]], dt)
+        assert_same(carried_matmul, specials, specials.T.copy(), np.zeros((3, 3), dt))
+        assert_same(carried_self, rng.normal(size=(6, 6)).astype(dt))
+        assert_same(carried_self, specials.copy())
+        a = rng.normal(size=40).astype(dt)
+        for t in (-10.0, 0.0, 10.0):
+            assert_same(carried_conditional, a, np.zeros(5, dt), t)
+            assert_same(carried_cond_only, a, rng.normal(size=5).astype(dt), t)
+        assert_same(carried_negative_index, a, np.ones(3, dt))
+        assert_same(carried_negative_index, a, np.ones(0, dt))  # IndexError at the first store
+
+
+def test_carried_element_leaves_memory_written_at_an_exception():
+    """An index out of range midway (B has too few rows): the stores made before
+    it are in C, as in CPython."""
+    rng = rng_for("licm_carried_exc")
+    A = rng.normal(size=(3, 6))
+    B = rng.normal(size=(4, 3))
+    assert_same(carried_matmul, A, B, np.zeros((3, 3)))
+
+
+def test_carried_element_with_views_of_one_buffer():
+    """C is a view of A's memory (reads of A see each store at once)."""
+    rng = rng_for("licm_carried_views")
+    for make in (lambda X: (X, X.T, X), lambda X: (X, X, X[::-1]), lambda X: (X[:, ::-1], X, X)):
+        base = rng.normal(size=(5, 5))
+        want, got = base.copy(), base.copy()
+        carried_matmul.py_func(*make(want))
+        carried_matmul(*make(got))
+        np.testing.assert_array_equal(got, want)
+
+
+def test_carried_plan(tmp_path):
+    script = tmp_path / "k.py"
+    script.write_text(
+        "import numpy as np, pyston\n"
+        "@pyston.fast\n"
+        "def f(A, x, y):\n"
+        "    for i in range(A.shape[0]):\n"
+        "        for k in range(A.shape[1]):\n"
+        "            y[i] += A[i, k] * x[k]\n"
+        "@pyston.fast\n"
+        "def g(A, x, y):\n"
+        "    for i in range(A.shape[0]):\n"
+        "        for k in range(A.shape[1]):\n"
+        "            y[i] += A[i, k] * x[k]\n"
+        "            x[k] = 1.0\n"
+        "f(np.ones((2, 2)), np.ones(2), np.zeros(2))\n"
+        "g(np.ones((2, 2)), np.ones(2), np.zeros(2))\n"
+    )
+    env = dict(os.environ, PYSTON_DUMP_IR="licm")
+    out = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, check=True)
+    f_text, g_text = (out.stdout + out.stderr).split("--- g: after licm")
+    assert "carried in a register" in f_text, f_text
+    assert "carried in a register" not in g_text, g_text  # a second store: nothing carried

@@ -91,11 +91,11 @@ impl Pass for Licm {
         "licm"
     }
     fn doc(&self) -> &'static str {
-        "loop-invariant pure scalar instructions (int/float arithmetic, clamps) computed once before the loop"
+        "loop-invariant pure scalar instructions (int/float arithmetic, clamps) computed once before the loop; an array element a loop updates held in a register"
     }
     fn plan(&self, g: &mut Gen<'_, '_>) -> CResult<Option<Rc<dyn Plan>>> {
         let p = licm::plan(g);
-        Ok((!p.skip.is_empty()).then(|| Rc::new(p) as Rc<dyn Plan>))
+        Ok((!p.skip.is_empty() || !p.carried.is_empty()).then(|| Rc::new(p) as Rc<dyn Plan>))
     }
 }
 
