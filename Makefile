@@ -48,6 +48,7 @@ bench: install ## Benchmark suite: CPython vs pyston vs Numba (installs numba)
 	$(VPY) benchmarks/language.py
 	$(VPY) benchmarks/run_scripts.py
 	$(VPY) benchmarks/small_arrays.py
+	$(VPY) benchmarks/wide.py
 
 fuzz: install ## Long differential fuzzing run: make fuzz N=100000 SEED=1 (reproducers in /tmp/pyston_fuzz_SEED)
 	$(VPY) tests/fuzz/run.py --seed $(or $(SEED),1) --count $(or $(N),10000) --jobs $(or $(JOBS),2)

@@ -43,6 +43,15 @@ def native_complex_matrices() -> tuple[bool, bool]:
     """Whether compiled code calls, for small complex128 matrices, the BLAS ``zgemm`` NumPy calls for ``A @ B``
     and NumPy's own complex multiply loop for ``A * s`` (each found and checked against NumPy)."""
 
+def isa() -> str:
+    """The vector level the runtime's whole-array kernels run at (its pairwise sums): ``"sse2"`` (``"base"`` off
+    x86-64), ``"avx2"`` or ``"avx512"``; the CPU's best, capped by ``PYSTON_ISA`` and ``set_isa``."""
+
+def set_isa(name: Optional[str] = None) -> str:
+    """Caps the level of the whole-array kernels at ``name`` (``"sse2"``/``"base"``, ``"avx2"``, ``"avx512"``;
+    never above what the CPU has), or restores the default for ``None``; returns the level now in use. Every level
+    gives the same results bit for bit (for tests and benchmarks). ``ValueError`` for an unknown name."""
+
 def numpy_library() -> list[dict[str, str]]:
     """The NumPy library of compiled code (the table ``NUMPY`` in
     ``numeric/src/numpy_lib.rs``), one dict per row with the keys ``name``,

@@ -19,6 +19,7 @@ pub mod random;
 mod sets;
 pub mod small;
 mod strings;
+pub mod wide;
 mod ziggurat;
 
 pub use arrays::*;

@@ -1168,7 +1168,11 @@ pub unsafe extern "C" fn pyston_col_finish(out: i64, n: i64, by: i64, f32: i32) 
 unsafe fn pyston_pairwise_sum_whole(data: i64, n: i64, stride: i64, f32: i32) -> f64 {
     let n = n.max(0) as usize;
     let p = data as usize as *const u8;
-    if f32 != 0 {
+    if f32 != 0 && stride == 4 && (p as usize).is_multiple_of(4) {
+        // SAFETY: the caller's contract: `n` aligned, adjacent f32 elements.
+        let a = unsafe { std::slice::from_raw_parts(p as *const f32, n) };
+        (0.0f32 + super::wide::pairwise_f32(a)) as f64
+    } else if f32 != 0 {
         // SAFETY: the caller's contract.
         let s = unsafe { pairwise::<f32>(p, n, stride as isize, 0.0, |x, y| x + y) };
         (0.0f32 + s) as f64
@@ -1184,37 +1188,9 @@ unsafe fn pyston_pairwise_sum_whole(data: i64, n: i64, stride: i64, f32: i32) ->
 }
 
 /// `pairwise` for adjacent float64 elements: the same additions in the same
-/// order (each of the eight partial sums is its own sequence, combined and
-/// split exactly as there), written over a slice so that the compiler keeps
-/// the partial sums in vector registers: NumPy's own loop is compiled the
-/// same way, and a long `np.sum` then costs what NumPy's does.
+/// order, at the widest vector level this CPU runs (`super::wide`).
 fn pairwise_f64(a: &[f64]) -> f64 {
-    let n = a.len();
-    if n < 8 {
-        let mut r = 0.0;
-        for x in a {
-            r += x;
-        }
-        r
-    } else if n <= 128 {
-        let mut r = [0.0f64; 8];
-        r.copy_from_slice(&a[..8]);
-        let body = n - n % 8;
-        for c in a[8..body].chunks_exact(8) {
-            for j in 0..8 {
-                r[j] += c[j];
-            }
-        }
-        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for x in &a[body..] {
-            res += x;
-        }
-        res
-    } else {
-        let mut n2 = n / 2;
-        n2 -= n2 % 8;
-        pairwise_f64(&a[..n2]) + pairwise_f64(&a[n2..])
-    }
+    super::wide::pairwise_f64(a)
 }
 
 #[cfg(test)]
