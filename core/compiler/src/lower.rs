@@ -146,6 +146,19 @@ pub fn lower_with(
         l.defs.insert((p.clone(), entry), v);
     }
     l.cur = Some(entry);
+    // The cells of the variables functions made here read after they are
+    // bound again (`lower/closures.rs`), made on entry as CPython's
+    // `MAKE_CELL` does (a parameter's holding its value).
+    let mut cells: Vec<String> = l.escapes.cells.iter().cloned().collect();
+    cells.sort();
+    for v in cells {
+        let init = match l.defs.get(&(v.clone(), entry)) {
+            Some(&p) => vec![p],
+            None => vec![],
+        };
+        let c = l.emit(entry, Op::Cell, init, def.span);
+        l.write_var(&cell_var(&v), entry, c);
+    }
     l.stmts(&body)?;
     if let Some(b) = l.cur {
         let end = Span {
@@ -157,6 +170,13 @@ pub fn lower_with(
         l.terminate(b, Term::Ret(none), end);
     }
     let mut f = l.f;
+    if !l.escapes.cells.is_empty() && generators::is_generator(&f) {
+        return Err(CompileError::unsupported(
+            def.span,
+            "a generator function's variable that a function made in it reads after it is bound again \
+             (late binding, a cell) is not supported yet",
+        ));
+    }
     remove_trivial_phis(&mut f);
     closures::drop_unused_makes(&mut f);
     drop_needless_bound_checks(&mut f);
@@ -520,6 +540,11 @@ fn const_expr(e: &Expr) -> bool {
     }
 }
 
+/// The hidden variable holding the cell of the variable `v` (`Escapes::cells`).
+fn cell_var(v: &str) -> String {
+    format!("%cell.{v}")
+}
+
 /// The names an assignment statement reads or binds.
 fn names_in(s: &Stmt) -> HashSet<String> {
     let mut out = HashSet::new();
@@ -708,6 +733,26 @@ impl Lowerer {
             self.f.values[v.0 as usize].name = Some(name.to_string());
         }
         self.defs.insert((name.to_string(), b), v);
+        if self.escapes.cells.contains(name) {
+            // A variable with a cell: the binding is written through to it
+            // (an unbinding, `del` or the end of an `except ... as`, empties it).
+            let span = self.f.span;
+            let cell = self.read_var(&cell_var(name), b, span);
+            let undef = self.maybe_unbound.contains(&v)
+                && self.f.blocks.iter().any(|d| {
+                    d.insts
+                        .iter()
+                        .any(|i| i.result == Some(v) && matches!(i.op, Op::Undef(_)))
+                });
+            let args = if undef { vec![cell] } else { vec![cell, v] };
+            let span = self.tagged(span);
+            self.f.block_mut(b).insts.push(Inst {
+                result: None,
+                op: Op::CellSet,
+                args,
+                span,
+            });
+        }
     }
 
     fn read_var(&mut self, name: &str, b: Block, span: Span) -> Value {
@@ -2096,8 +2141,7 @@ impl Lowerer {
             .filter(|s| s.line == span.line && s.col < span.col)
             .count() as u32;
         // (not checked bound: the lambda's cell is empty then, and reading it raises when it runs)
-        let b = self.block();
-        let vals: Vec<Value> = names.iter().map(|n| self.read_var(n, b, span)).collect();
+        let vals = self.closure_vals(&mut names, span);
         Ok(self.emit_cur(
             Op::Lambda {
                 name: "<lambda>".into(),
@@ -2121,8 +2165,7 @@ impl Lowerer {
             .collect();
         names.sort();
         self.check_made(&names, d.span)?;
-        let b = self.block();
-        let vals: Vec<Value> = names.iter().map(|n| self.read_var(n, b, d.span)).collect();
+        let vals = self.closure_vals(&mut names, d.span);
         Ok(self.emit_cur(
             Op::Lambda {
                 name: d.name.clone(),
@@ -2134,6 +2177,23 @@ impl Lowerer {
             vals,
             d.span,
         ))
+    }
+
+    /// The values a made function's closure takes for `names`: a variable's
+    /// value, or the variable's cell where it has one (its name becomes
+    /// `&name`: the cell itself is the closure's, see `Op::Lambda`).
+    fn closure_vals(&mut self, names: &mut [String], span: Span) -> Vec<Value> {
+        let b = self.block();
+        let mut vals = Vec::with_capacity(names.len());
+        for n in names.iter_mut() {
+            if self.escapes.cells.contains(n.as_str()) {
+                vals.push(self.read_var(&cell_var(n), b, span));
+                *n = format!("&{n}");
+            } else {
+                vals.push(self.read_var(n, b, span));
+            }
+        }
+        vals
     }
 
     /// The nested functions among `names` (read by a function being made)

@@ -2197,6 +2197,20 @@ impl<'py> Env for CompileEnv<'py> {
                 // line (`pyston._errors.located`'s "shape=", which returns `x`), so its
                 // warnings and errors carry that line.
                 ProbeTarget::Builtin("@set_shape") => PyCallKind::Method("shape=".into()),
+                // A variable's cell (`Op::Cell`): `types.CellType()` / `types.CellType(v)`,
+                // and its `cell_contents` descriptor's setter and deleter (C slots).
+                ProbeTarget::Builtin("@cell") => PyCallKind::Call(py.import("types")?.getattr("CellType")?.unbind()),
+                ProbeTarget::Builtin(t @ ("@cell_set" | "@cell_clear")) => {
+                    let d = py
+                        .import("types")?
+                        .getattr("CellType")?
+                        .getattr("__dict__")?
+                        .get_item("cell_contents")?;
+                    PyCallKind::Call(
+                        d.getattr(if *t == "@cell_set" { "__set__" } else { "__delete__" })?
+                            .unbind(),
+                    )
+                }
                 ProbeTarget::Builtin(b) => PyCallKind::Call(py.import("builtins")?.getattr(*b)?.unbind()),
                 ProbeTarget::Operator(o) => PyCallKind::Call(operator.getattr(*o)?.unbind()),
                 // A method of a str: `str.m` called with the string first (the receiver
@@ -2422,6 +2436,8 @@ pub(crate) fn lambda_maker<'py>(
 enum ClosureSlot {
     /// A new cell holding the maker's `i`-th argument (empty for `UNBOUND`).
     Arg(usize),
+    /// The maker's `i`-th argument, a variable's cell (`Op::Cell`), shared.
+    ArgCell(usize),
     /// A new cell holding the function itself (its recursive calls read it).
     Own,
     /// A cell of the compiled function's own closure, shared.
@@ -2448,7 +2464,8 @@ pub struct FunctionMaker {
 #[pymethods]
 impl FunctionMaker {
     /// `slots`: for each free variable of `code`, the index of the argument
-    /// its cell holds, `own` (the function itself) or a cell to share.
+    /// its cell holds, `(i,)` (the argument `i` is the cell), `own` (the
+    /// function itself) or a cell to share.
     #[new]
     fn new(
         code: Py<PyAny>,
@@ -2467,6 +2484,8 @@ impl FunctionMaker {
                     ClosureSlot::Own
                 } else if let Ok(i) = s.extract::<usize>() {
                     ClosureSlot::Arg(i)
+                } else if let Ok((i,)) = s.extract::<(usize,)>() {
+                    ClosureSlot::ArgCell(i)
                 } else {
                     ClosureSlot::Cell(s.unbind())
                 })
@@ -2498,6 +2517,7 @@ impl FunctionMaker {
                         crate::runtime::vectorcall(py, new_cell, &[v.as_ptr()])?
                     }
                 }
+                ClosureSlot::ArgCell(i) => values.get_item(*i)?,
                 ClosureSlot::Own => new_cell.call0()?,
                 ClosureSlot::Cell(c) => c.bind(py).clone(),
             });

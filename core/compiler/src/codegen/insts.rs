@@ -472,6 +472,7 @@ impl Gen<'_, '_> {
             Op::Bound(..) => self.dispatch(&args, &rt, &mut |_, a| Ok(a[0].clone()))?,
             // (a call into Python inference records: see `infer`)
             Op::Lambda { .. } => return Err(internal("a lambda without its call into Python")),
+            Op::Cell | Op::CellSet => return Err(internal("a cell without its call into Python")),
             Op::LenBound => return Err(internal("len_bound")),
             Op::StarItems => return Err(internal("star_items")),
             // Exceptions are raised and handled on the interpreter tier.
