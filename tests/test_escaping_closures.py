@@ -521,7 +521,8 @@ def test_late_binding():
     same(loop_lambdas, 3, calls=[()])
     same(loop_lambdas, 0, calls=[()])
     assert [f() for f in loop_lambdas(3)] == [2, 2, 2]
-    falls_back(comprehension_lambdas, 3, match="comprehension's variable")
+    same(comprehension_lambdas, 3, calls=[()])
+    same(comprehension_lambdas, 0, calls=[()])
     assert [f() for f in comprehension_lambdas(3)] == [2, 2, 2]
     # `nonlocal` in the one function made that uses the variable, which
     # compiled code neither calls nor uses after making it: compiled
@@ -679,6 +680,21 @@ def cells_and_values(a, k):
     return f
 
 
+@pyston.fast
+def comprehension_cells(a):
+    # a new cell per run of the comprehension; nested clauses; a filter
+    out = []
+    for r in range(2):
+        out.append([lambda d: (v + r) * d for v in a if v > 0])
+    pairs = [lambda: (i, j) for i in range(2) for j in range(i, 3)]
+    return out, pairs
+
+
+@pyston.fast
+def comprehension_key(rows):
+    return [sorted(rows, key=lambda t: t[k]) for k in range(2)]
+
+
 def test_cells_late_binding():
     r = same(made_then_rebound, calls=[()])
     assert r[0][0] == r[1][0] == 2
@@ -710,6 +726,10 @@ def test_cells_late_binding():
     same(except_name_read, (2.0, 0.0, 4.0), calls=[()])
     same(except_name_read, (0.0,), calls=[()])
     same(cells_and_values, np.arange(4.0), 2.0, calls=[(1.0,)])
+    r = same(comprehension_cells, np.array([1.0, -2.0, 3.0]), calls=[(2.0,), ()])[1]
+    assert r[0][0][0].__closure__ is not r[0][1][0].__closure__  # one cell per run
+    same(comprehension_cells, np.zeros(0), calls=[()])
+    same(comprehension_key, [(1, 9), (2, 3), (0, 5)])
 
 
 def test_cells_errors_and_frames():

@@ -2127,7 +2127,11 @@ impl Lowerer {
             }
             true
         });
-        if names.iter().any(|n| !is_identifier(n)) {
+        // (a comprehension's variable has a hidden name: read from its cell)
+        if names
+            .iter()
+            .any(|n| !is_identifier(n) && !self.escapes.cells.contains(n))
+        {
             return Err(CompileError::unsupported(
                 span,
                 "a lambda reading a comprehension's variable is not supported yet",
@@ -2188,7 +2192,12 @@ impl Lowerer {
         for n in names.iter_mut() {
             if self.escapes.cells.contains(n.as_str()) {
                 vals.push(self.read_var(&cell_var(n), b, span));
-                *n = format!("&{n}");
+                // (a comprehension's variable, `%c3.i`, by its own name)
+                let own = n
+                    .split_once('.')
+                    .filter(|_| n.starts_with('%'))
+                    .map_or(n.as_str(), |(_, v)| v);
+                *n = format!("&{own}");
             } else {
                 vals.push(self.read_var(n, b, span));
             }

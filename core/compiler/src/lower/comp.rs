@@ -184,7 +184,43 @@ impl Lowerer {
                 ifs: g.ifs.iter().map(|c| rename(c, &map)).collect(),
             });
         }
-        (rename(elt, &map), out)
+        let elt = rename(elt, &map);
+        // A lambda in the comprehension reading one of its variables reads it
+        // when called, after the loop has moved on (`[lambda: i for i in
+        // range(3)]`: all read the last `i`): the variable gets a cell, new
+        // for each run of the comprehension, as CPython's.
+        let mut read: HashSet<String> = HashSet::new();
+        let mut note = |e: &Expr| {
+            crate::hir::walk_expr(e, &mut |x| {
+                if let ExprKind::Lambda(ps, b) = &x.kind {
+                    crate::hir::walk_expr(b, &mut |y| {
+                        if let ExprKind::Name(n) = &y.kind {
+                            if !ps.contains(n) && n.starts_with(&format!("{tag}.")) {
+                                read.insert(n.clone());
+                            }
+                        }
+                        true
+                    });
+                }
+                true
+            });
+        };
+        note(&elt);
+        for (i, g) in out.iter().enumerate() {
+            if i > 0 {
+                note(&g.iter);
+            }
+            g.ifs.iter().for_each(&mut note);
+        }
+        let mut read: Vec<String> = read.into_iter().collect();
+        read.sort();
+        for h in read {
+            self.escapes.cells.insert(h.clone());
+            let c = self.emit_cur(Op::Cell, vec![], elt.span);
+            let b = self.block();
+            self.write_var(&cell_var(&h), b, c);
+        }
+        (elt, out)
     }
 
     /// The nested `for`/`if` statements of the clauses around `inner`.
