@@ -54,6 +54,18 @@ pub fn lower_with(
     star_lens: &HashMap<String, usize>,
     compensated_sum: bool,
 ) -> CResult<ir::Function> {
+    // (`h = helper; h(x)`: calls through another name of a nested function are its calls)
+    let resolved;
+    let def = match closures::aliases(&def.body, &def.params) {
+        a if a.is_empty() => def,
+        a => {
+            resolved = FunctionDef {
+                body: closures::resolve_aliases(&def.body, &a),
+                ..def.clone()
+            };
+            &resolved
+        }
+    };
     let mut rebound = HashSet::new();
     collect_assigned(&def.body, &mut rebound);
     // (`"p.shape"`: the `ndim` of an array parameter `p`)

@@ -660,3 +660,106 @@ pub(super) fn drop_unused_makes(f: &mut ir::Function) {
         });
     }
 }
+
+/// Local names that only stand for a nested function (`h = helper` at the
+/// top level of the body, `helper` a nested `def` or `name = lambda` bound
+/// once before it, `h` bound nowhere else and read only after it, by the
+/// function's own code): `h` -> `helper`. Every read of `h` is then
+/// `helper` itself, so the calls through `h` are `helper`'s (inlined).
+pub(super) fn aliases(body: &[Stmt], params: &[String]) -> HashMap<String, String> {
+    let inner = super::inline::inlinable(body);
+    let mut w = Walk::default();
+    w.block(body, &Vec::new(), false);
+    let mut out = HashMap::new();
+    for (idx, s) in body.iter().enumerate() {
+        let StmtKind::Assign(ts, v) = &s.kind else { continue };
+        let ([Target::Name(g, _)], ExprKind::Name(f)) = (ts.as_slice(), &v.kind) else {
+            continue;
+        };
+        if g == f || inner.contains_key(g) || params.contains(g) {
+            continue;
+        }
+        let Some((at, _)) = inner.get(f) else { continue };
+        let Some(def_idx) = body.iter().position(|x| x.span == *at) else {
+            continue;
+        };
+        let once = w
+            .binds
+            .get(g)
+            .is_some_and(|bs| bs.len() == 1 && bs[0] == vec![(0, idx)]);
+        let after = w.reads.get(g).is_none_or(|rs| rs.iter().all(|r| r[0].1 > idx));
+        let nested = w.defs.iter().any(|(d, _)| def_free_names(d).contains(g))
+            || w.lambdas.iter().any(|(_, ps, b, _)| lambda_reads(ps, b).contains(g));
+        // (a comprehension binding `g` is a binding `collect_assigned` does not see: left out)
+        let mut comp_bound = false;
+        crate::hir::walk_stmts(body, &mut |e| {
+            if let ExprKind::ListComp(_, cs)
+            | ExprKind::GenExp(_, cs, _)
+            | ExprKind::SetComp(_, cs)
+            | ExprKind::DictComp(_, _, cs) = &e.kind
+            {
+                for c in cs {
+                    let mut names = HashSet::new();
+                    comp_target(&c.target, &mut names);
+                    comp_bound |= names.contains(g) || names.contains(f);
+                }
+            }
+            true
+        });
+        if def_idx < idx && once && after && !nested && !comp_bound {
+            out.insert(g.clone(), f.clone());
+        }
+    }
+    out
+}
+
+/// `body` with each alias of `map` (see [`aliases`]) read as the function
+/// it stands for, and its binding statement dropped (nothing reads it).
+pub(super) fn resolve_aliases(body: &[Stmt], map: &HashMap<String, String>) -> Vec<Stmt> {
+    use super::comp::{rename, rename_target};
+    let r = |e: &Expr| rename(e, map);
+    let rs = |b: &[Stmt]| resolve_aliases(b, map);
+    body.iter()
+        .map(|s| {
+            let kind = match &s.kind {
+                StmtKind::Assign(ts, v)
+                    if matches!((ts.as_slice(), &v.kind), ([Target::Name(g, _)], ExprKind::Name(f)) if map.get(g) == Some(f)) =>
+                {
+                    StmtKind::Pass
+                }
+                StmtKind::Assign(ts, v) => StmtKind::Assign(ts.iter().map(|t| rename_target(t, map)).collect(), r(v)),
+                StmtKind::AugAssign(t, op, v) => StmtKind::AugAssign(rename_target(t, map), *op, r(v)),
+                StmtKind::Expr(e) => StmtKind::Expr(r(e)),
+                StmtKind::If(c, a, b) => StmtKind::If(r(c), rs(a), rs(b)),
+                StmtKind::While(c, a, b) => StmtKind::While(r(c), rs(a), rs(b)),
+                StmtKind::For(t, it, a, b) => StmtKind::For(rename_target(t, map), r(it), rs(a), rs(b)),
+                StmtKind::Return(e) => StmtKind::Return(e.as_ref().map(r)),
+                StmtKind::Raise(e) => StmtKind::Raise(e.as_ref().map(r)),
+                StmtKind::Assert(a, b) => StmtKind::Assert(r(a), b.as_ref().map(r)),
+                StmtKind::RaiseFrom(a, b) => StmtKind::RaiseFrom(r(a), r(b)),
+                StmtKind::Try(a, hs, b, c) => StmtKind::Try(
+                    rs(a),
+                    hs.iter()
+                        .map(|h| Handler {
+                            class: h.class.as_ref().map(r),
+                            name: h.name.clone(),
+                            body: rs(&h.body),
+                            span: h.span,
+                        })
+                        .collect(),
+                    rs(b),
+                    rs(c),
+                ),
+                StmtKind::Delete(ts) => StmtKind::Delete(ts.iter().map(|t| rename_target(t, map)).collect()),
+                StmtKind::Yield(t, v) => StmtKind::Yield(t.as_ref().map(|t| rename_target(t, map)), v.as_ref().map(r)),
+                // (nested functions do not read an alias: see `aliases`)
+                k @ (StmtKind::Def(_)
+                | StmtKind::Break
+                | StmtKind::Continue
+                | StmtKind::Pass
+                | StmtKind::Nonlocal(_)) => k.clone(),
+            };
+            Stmt { kind, span: s.span }
+        })
+        .collect()
+}

@@ -29,7 +29,7 @@ fn target_names(t: &Target, out: &mut Vec<String>) {
     }
 }
 
-fn rename_target(t: &Target, map: &HashMap<String, String>) -> Target {
+pub(super) fn rename_target(t: &Target, map: &HashMap<String, String>) -> Target {
     match t {
         Target::Name(n, s) => Target::Name(map.get(n).cloned().unwrap_or_else(|| n.clone()), *s),
         Target::Tuple(ts, s) => Target::Tuple(ts.iter().map(|t| rename_target(t, map)).collect(), *s),
@@ -60,7 +60,7 @@ fn rename_gens(gens: &[Comprehension], map: &HashMap<String, String>) -> (Vec<Co
 }
 
 /// `e` with the names in `map` replaced (free names only).
-fn rename(e: &Expr, map: &HashMap<String, String>) -> Expr {
+pub(super) fn rename(e: &Expr, map: &HashMap<String, String>) -> Expr {
     let b = |x: &Expr| Box::new(rename(x, map));
     let v = |xs: &[Expr]| xs.iter().map(|x| rename(x, map)).collect::<Vec<_>>();
     let kind = match &e.kind {
