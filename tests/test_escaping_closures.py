@@ -779,6 +779,34 @@ def test_cells_fall_back_with_reason():
     falls_back(pair_in_loop, 2, match="nested functions defined inside a block")
 
 
+@pyston.fast
+def rebound_in_loop(n, x0):
+    x = x0
+    f = lambda d: x * d  # noqa: E731
+    for i in range(n):
+        x = i * x0  # each binding written to the cell: nothing else kept alive
+    return f
+
+
+def test_cells_rebound_in_a_loop():
+    import tracemalloc
+
+    for x0 in (3, 2.5):
+        same(rebound_in_loop, 5, x0, calls=[(2,)])
+        same(rebound_in_loop, 0, x0, calls=[(2,)])
+        rebound_in_loop(10, x0)
+        tracemalloc.start()
+        rebound_in_loop(1000, x0)
+        small = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        rebound_in_loop(300_000, x0)
+        big = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert big - small < 100_000, (small, big)
+    same(rebound_in_loop, 3, 2**62, calls=[(2,)])  # (past 64 bits: the interpreter tier)
+    same(rebound_in_loop, 3, True, calls=[(2,)])  # (bools: through Python)
+
+
 def test_cells_memory_flat():
     import tracemalloc
 

@@ -2198,18 +2198,10 @@ impl<'py> Env for CompileEnv<'py> {
                 // warnings and errors carry that line.
                 ProbeTarget::Builtin("@set_shape") => PyCallKind::Method("shape=".into()),
                 // A variable's cell (`Op::Cell`): `types.CellType()` / `types.CellType(v)`,
-                // and its `cell_contents` descriptor's setter and deleter (C slots).
+                // and `_cell_set(cell, v)` / `_cell_set(cell)` setting or emptying it.
                 ProbeTarget::Builtin("@cell") => PyCallKind::Call(py.import("types")?.getattr("CellType")?.unbind()),
-                ProbeTarget::Builtin(t @ ("@cell_set" | "@cell_clear")) => {
-                    let d = py
-                        .import("types")?
-                        .getattr("CellType")?
-                        .getattr("__dict__")?
-                        .get_item("cell_contents")?;
-                    PyCallKind::Call(
-                        d.getattr(if *t == "@cell_set" { "__set__" } else { "__delete__" })?
-                            .unbind(),
-                    )
+                ProbeTarget::Builtin("@cell_set" | "@cell_clear") => {
+                    PyCallKind::Call(py.import("pyston._pyston")?.getattr("_cell_set")?.unbind())
                 }
                 ProbeTarget::Builtin(b) => PyCallKind::Call(py.import("builtins")?.getattr(*b)?.unbind()),
                 ProbeTarget::Operator(o) => PyCallKind::Call(operator.getattr(*o)?.unbind()),
@@ -2430,6 +2422,22 @@ pub(crate) fn lambda_maker<'py>(
             .getattr("maker")?
             .call1((func.bind(py), line, index, names.to_vec(), name))?;
     Ok((!m.is_none()).then_some(m))
+}
+
+/// `cell.cell_contents = value` (`Op::CellSet`: a binding written through
+/// to its variable's cell), or `del cell.cell_contents` with no value (an
+/// emptied cell stays empty). A fastcall function: called from compiled
+/// code without the argument tuple the descriptor's `__set__` wrapper makes.
+#[pyfunction]
+#[pyo3(signature = (cell, value=None))]
+pub fn _cell_set(cell: &Bound<'_, PyAny>, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    let py = cell.py();
+    let name = pyo3::intern!(py, "cell_contents");
+    match value {
+        Some(v) => cell.setattr(name, v),
+        None if cell.hasattr(name)? => cell.delattr(name),
+        None => Ok(()),
+    }
 }
 
 /// One slot of a made function's closure ([`FunctionMaker`]).

@@ -397,6 +397,11 @@ impl Gen<'_, '_> {
                 }
             }
         }
+        // (a binding written through to its cell: natively where the value is
+        // an int, a float or an object, see `cell_set`)
+        if matches!(inst.op, Op::CellSet) && self.cell_set(&args)? {
+            return Ok(());
+        }
         self.list_loop_bound(inst, &mut args)?;
         if let Some(out) = self.array_of_list(inst, &args, &rt)? {
             if let Some(r) = inst.result {
