@@ -433,6 +433,10 @@ def test_key_lambdas():
             tb = tb.tb_next
         assert tb.tb_frame.f_code.co_name == "<lambda>"
         assert tb.tb_lineno == key_raises.py_func.__code__.co_firstlineno + 2
+    # A key= lambda runs before what it reads can change: made with the
+    # values, no cell for a loop variable it reads (no write per iteration).
+    keys_in_a_loop([3, 1], 2)
+    assert " = cell" not in keys_in_a_loop.inspect_ir()
     # A lambda reading the compiled function's own closure.
     inner = make_outer_key(4)
     assert_same(inner, [5, 2, 11, 8, 3])

@@ -485,8 +485,28 @@ pub(super) fn escapes(
             wanted.extend(needs_cell(Some(&d.name), &def_free_names(d), at));
         }
     }
-    for (_, ps, b, at) in &w.lambdas {
-        wanted.extend(needs_cell(None, &lambda_reads(ps, b), at));
+    // (a `key=` lambda of sorted, min, max or `.sort` runs before anything it
+    // reads can change: made with the values, it needs no cell)
+    let mut keys: HashSet<Span> = HashSet::new();
+    crate::hir::walk_stmts(body, &mut |e| {
+        if let ExprKind::Call(f, _, kws) = &e.kind {
+            let consumer = match &f.kind {
+                ExprKind::Name(n) => matches!(n.as_str(), "sorted" | "min" | "max") && !locals.contains(n),
+                ExprKind::Attr(_, m) => m == "sort",
+                _ => false,
+            };
+            for (k, v) in kws {
+                if consumer && k == "key" && matches!(v.kind, ExprKind::Lambda(..)) {
+                    keys.insert(v.span);
+                }
+            }
+        }
+        true
+    });
+    for (span, ps, b, at) in &w.lambdas {
+        if !keys.contains(span) {
+            wanted.extend(needs_cell(None, &lambda_reads(ps, b), at));
+        }
     }
     let mut cells = HashSet::new();
     for v in wanted {

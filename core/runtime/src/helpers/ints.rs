@@ -118,7 +118,10 @@ pub unsafe extern "C" fn pyston_box_float(ctx: *mut Ctx, v: f64) -> u64 {
 /// Called by compiled code with its live context; `cell` is a live cell
 /// object, and `bits` a live object for `CELL_OBJ`.
 pub unsafe extern "C" fn pyston_cell_set(ctx: *mut Ctx, cell: *mut ffi::PyObject, bits: i64, kind: i32) -> i32 {
-    use pyston_compiler::abi::{CELL_CLEAR, CELL_FLOAT, CELL_INT};
+    use pyston_compiler::abi::{CELL_CLEAR, CELL_FLOAT, CELL_INT, CELL_OBJ};
+    if kind == CELL_OBJ && bits == 0 {
+        return ERROR; // (an object compiled code could not make: its exception is set)
+    }
     // SAFETY: `ctx` is the live context of this call.
     super::lists::with_gil(unsafe { &*ctx }, |py| {
         let name = pyo3::intern!(py, "cell_contents");
