@@ -5,6 +5,10 @@ ranges, `is None`; `try`/`except` in a loop (5% of the iterations raise), a
 lambda and a nested `def` capturing variables, `iter()`/`next()` (a first item then a
 `for` over the rest, a `while` loop ended by `except StopIteration`, and the first-match
 idiom `next(genexp, default)`; Numba compiles only the first: `-` where it does not),
+closures over variables bound again after the function is made (late
+binding: the variables live in cells shared with the functions made, in a factory,
+a loop and a comprehension; Numba cannot return a closure: `-`), a nested function
+called through another name (`h = clip; h(x)`),
 a function passed as an argument
 (Numba gets an `njit` function; it has no `except ZeroDivisionError`); lists built,
 appended to and iterated, list comprehensions, `sum` of a generator expression and
@@ -264,6 +268,47 @@ def fit_scaler(a):
     return scale
 
 
+def late_bound_clip(a):
+    # a factory whose function reads variables bound again after it is made
+    # (late binding: lo and hi live in cells the function shares)
+    lo = a[0]
+    hi = a[0]
+
+    def clip(x):
+        return min(max(x, lo), hi)
+
+    for i in range(len(a)):
+        if a[i] < lo:
+            lo = a[i]
+        if a[i] > hi:
+            hi = a[i]
+    return clip
+
+
+def loop_closures(a):
+    # a function made per item, every one reading the loop variable's cell
+    fs = []
+    for x in a:
+        fs.append(lambda d: x * d)
+    return fs[0]
+
+
+def comprehension_closures(a):
+    fs = [lambda d: x + d for x in a]
+    return fs[-1]
+
+
+def alias_call(a, lo, hi):
+    def clip(x):
+        return min(max(x, lo), hi)
+
+    h = clip  # called through another name
+    s = 0.0
+    for i in range(len(a)):
+        s += h(a[i])
+    return s
+
+
 def poly(x):
     return (x * 0.5 + 1.0) * x - 2.0
 
@@ -434,6 +479,10 @@ def make_cases(n):
         ("lambda capturing k", lambda_captured, (a, 2.5)),
         ("nested def (clip)", inner_def, (a, -0.5, 0.5)),
         ("factory: fit, return def", fit_scaler, (a,)),
+        ("late binding: cells lo/hi", late_bound_clip, (a,)),
+        ("closures made in a loop", loop_closures, (a,)),
+        ("[lambda d: x + d for x in a]", comprehension_closures, (a,)),
+        ("h = clip; h(x) alias call", alias_call, (a, -0.5, 0.5)),
         ("f passed as argument", apply_arg, (poly, a), (nb_poly, a)),
         ("str: count vowels", count_vowels, (text,)),
         ("str: split + int() sum", split_sum, (csv,)),

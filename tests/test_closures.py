@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pyston
 import pytest
-from helpers import assert_same, assert_same_all, rng_for
+from helpers import assert_same, assert_same_all, native, rng_for
 
 
 @pyston.fast
@@ -157,8 +157,6 @@ def conditional_def(c, x):
 @pytest.mark.parametrize(
     "fn, args, why",
     [
-        # (`g = f` is the function object, made: calling it through `g` is not compiled)
-        (uses_as_value, (1,), "calling a 'function' is not supported"),
         (recursive_inner, (5,), "not supported yet"),
         (conditional_def, (True, 2), "not supported yet"),
     ],
@@ -435,6 +433,10 @@ def test_key_lambdas():
             tb = tb.tb_next
         assert tb.tb_frame.f_code.co_name == "<lambda>"
         assert tb.tb_lineno == key_raises.py_func.__code__.co_firstlineno + 2
+    # A key= lambda runs before what it reads can change: made with the
+    # values, no cell for a loop variable it reads (no write per iteration).
+    keys_in_a_loop([3, 1], 2)
+    assert " = cell" not in keys_in_a_loop.inspect_ir()
     # A lambda reading the compiled function's own closure.
     inner = make_outer_key(4)
     assert_same(inner, [5, 2, 11, 8, 3])
@@ -448,10 +450,12 @@ def stored_lambda(xs, k):
     return f(xs, key=g)
 
 
-def test_other_lambdas_still_fall_back():
-    with pytest.warns(pyston.PerformanceWarning, match="not supported yet"):
-        r = stored_lambda([3, 1, 2], 2)
-    assert r == stored_lambda.py_func([3, 1, 2], 2)
+def test_stored_lambda_reads_its_cell():
+    # k is bound again after the lambda is made: it lives in a cell the
+    # lambda shares (late binding), so the sort uses k == 0, as CPython
+    native(stored_lambda, [3, 1, 2], 2)
+    assert_same(stored_lambda, [3, 1, 2], 2)
+    assert_same(stored_lambda, [], 2)
 
 
 # --------------------------------------------------------------------------
@@ -578,6 +582,98 @@ def test_map_and_filter():
         assert_same(map_arrays, rng.normal(size=n), rng.normal(size=n))
     assert_same(map_arrays, rng.normal(size=3), rng.normal(size=2))  # (zip stops at the shortest)
     assert_same_all(map_raises, [([1, 2, 5],), ([3, 0, 1],), ([],)])
+
+
+# ---- calls through another name ----------------------------------------------
+# `h = helper` bound once at the top level, after the nested function, read
+# only after it: every read of h is helper itself, so `h(x)` is helper's
+# inlined call.
+
+
+@pyston.fast
+def alias_of_nested(a, k):
+    def scale(x):
+        return x * k
+
+    h = scale
+    s = 0.0
+    for v in a:
+        s += h(v)
+    return s
+
+
+@pyston.fast
+def alias_of_lambda(a, k):
+    f = lambda x: x + k  # noqa: E731
+    g = f
+    k = k * 2  # g reads k when called
+    return g(a[0]), g(a[-1])
+
+
+@pyston.fast
+def alias_returned(k):
+    def f(x):
+        return x - k
+
+    g = f
+    return g(1.0), g, f
+
+
+@pyston.fast
+def alias_raises(a):
+    def inv(x):
+        return 1 // x
+
+    h = inv
+    t = 0
+    for v in a:
+        t += h(v)
+    return t
+
+
+@pyston.fast
+def alias_in_branch(c, x):
+    def f(y):
+        return y + 1
+
+    if c:
+        g = f
+    return g(x)  # c false: UnboundLocalError (not an alias: runs as Python)
+
+
+@pyston.fast
+def alias_chain(a):
+    def f(x):
+        return x * 3
+
+    g = f
+    h = g  # (an alias of an alias is not resolved: g is no nested function)
+    return h(a)
+
+
+def test_calls_through_another_name():
+    rng = rng_for("aliases")
+    a = rng.normal(size=7)
+    native(uses_as_value, 1)
+    assert_same(uses_as_value, 1)
+    assert_same(uses_as_value, 2**63)  # (past 64 bits: the interpreter tier)
+    native(alias_of_nested, a, 2.0)
+    assert_same(alias_of_nested, a, 2.0)
+    assert_same(alias_of_nested, np.zeros(0), 2)
+    native(alias_of_lambda, a, 1.5)
+    assert_same(alias_of_lambda, a, 1.5)
+    assert_same(alias_of_lambda, np.zeros(0), 1.5)  # IndexError, NumPy's message
+    native(alias_returned, 0.5)
+    r = alias_returned(0.5)
+    assert r[1] is r[2] and r[0] == 0.5 and r[1](2.0) == 1.5
+    native(alias_raises, [1, 2])
+    assert_same(alias_raises, [1, 2, -3])
+    assert_same(alias_raises, [1, 0])
+    fast = pyston.fast(alias_raises.py_func, fallback=False)
+    assert _frames(fast, [1, 0]) == _frames(alias_raises.py_func, [1, 0])
+    assert_same(alias_in_branch, True, 2, allow_fallback=True)
+    assert_same(alias_in_branch, False, 2, allow_fallback=True)
+    assert_same(alias_chain, 2.0, allow_fallback=True)
 
 
 # ---- tracebacks through inlined nested functions ------------------------------

@@ -39,8 +39,9 @@ _SELF = object()
 def maker(func, line: int, index: int, names: list, name: str = "<lambda>"):
     """A function ``make(*values)`` giving the ``index``-th lambda (or nested
     function ``name``) starting on ``line`` of ``func`` as a function whose
-    free variables named in ``names`` hold ``values`` (a nested function's
-    own name, itself; others, ``func``'s own closure cells); None if the
+    free variables named in ``names`` hold ``values`` (``&x`` in ``names``:
+    that value is ``x``'s cell itself, shared; a nested function's own name,
+    itself; others, ``func``'s own closure cells); None if the
     function or one of its free variables is not found."""
     code = getattr(func, "__code__", None)
     if code is None:
@@ -55,6 +56,8 @@ def maker(func, line: int, index: int, names: list, name: str = "<lambda>"):
     for n in lam.co_freevars:
         if n in names:
             slots.append(names.index(n))
+        elif "&" + n in names:
+            slots.append((names.index("&" + n),))  # the argument is the variable's cell
         elif n == name and name != "<lambda>":
             slots.append(_SELF)
         elif n in outer:

@@ -229,6 +229,9 @@ class FunctionMaker:
     ) -> None: ...
     def __call__(self, *values: Any) -> Callable[..., Any]: ...
 
+def _cell_set(cell: Any, value: Any = ...) -> None:
+    """Sets a variable's cell (compiled code's ``Op::CellSet``); empties it without a value."""
+
 @final
 class GeneratorFunction:
     """What ``pyston.fast`` returns for a generator function; calling it returns a :class:`generator`."""

@@ -15,6 +15,13 @@ use crate::types::{Dtype, Ty};
 
 pub const OK: i32 = 0;
 pub const ERROR: i32 = 1;
+/// What `pyston_cell_set`'s value bits are: an object's pointer, an i64 or
+/// an f64 (boxed there: the cell holds the only reference), or nothing
+/// (the cell is emptied).
+pub const CELL_OBJ: i32 = 0;
+pub const CELL_INT: i32 = 1;
+pub const CELL_FLOAT: i32 = 2;
+pub const CELL_CLEAR: i32 = 3;
 pub const DEOPT: i32 = 2;
 
 /// Capacity of the deoptimization buffer (slots live at one deopt point).
@@ -384,6 +391,8 @@ pub const HELPERS: &[Helper] = &[
     // Python ints beyond 64 bits (boxed)
     h("pyston_box_int", &[I64, I64], &[I64]),
     h("pyston_box_float", &[I64, F64], &[I64]),
+    // a variable's cell (`Op::CellSet`): ctx, cell, value's bits, their kind (CELL_*)
+    h("pyston_cell_set", &[I64, I64, I64, I32], &[I32]),
     h("pyston_obj_f64", &[I64, I64], &[I32]),
     h("pyston_int_op", &[I64, I32, I64, I64], &[I64]),
     h("pyston_int_cmp", &[I32, I64, I64], &[I32]),

@@ -1019,6 +1019,39 @@ impl Infer<'_> {
                 self.env.py_op(&target, args, &[], &ret, self.cur, span)?;
                 ret
             }
+            // A variable's cell (`Op::Cell`) and its bindings written through to
+            // it: `types.CellType(v)` and the cell's `cell_contents` setter (or
+            // deleter), called through Python with the value boxed.
+            Op::Cell | Op::CellSet => {
+                let setting = matches!(op, Op::CellSet);
+                let v = if setting { args.get(1) } else { args.first() };
+                if let Some(t) = v {
+                    let t = strip_undef(t);
+                    if t == Ty::Bottom || t == Ty::Undef {
+                        return Ok(if setting { None } else { Some(Ty::Bottom) });
+                    }
+                    if !(t.is_value() || t.is_object() || matches!(t, Ty::PyStr | Ty::PyInt)) || !shared_in_closure(&t) {
+                        return Err(CompileError::unsupported(
+                            span,
+                            format!(
+                                "a variable a function made here reads after it is bound again holds a '{}' \
+                                 (not shared with the function made): not supported yet",
+                                py_name(&t)
+                            ),
+                        ));
+                    }
+                }
+                let (target, ret) = match (setting, v.is_some()) {
+                    (false, _) => ("@cell", Ty::Obj(ObjClass::Cell)),
+                    (true, true) => ("@cell_set", Ty::NoneT),
+                    (true, false) => ("@cell_clear", Ty::NoneT),
+                };
+                self.env.py_op(&ProbeTarget::Builtin(target), args, &[], &ret, self.cur, span)?;
+                if setting {
+                    return Ok(None);
+                }
+                ret
+            }
             Op::TupleGet(i) => match &args[0] {
                 Ty::Tuple(ts) | Ty::NamedTuple(_, ts) => ts[*i as usize].clone(),
                 _ => return Err(CompileError::internal("tuple_get on a non-tuple")),

@@ -54,6 +54,18 @@ pub fn lower_with(
     star_lens: &HashMap<String, usize>,
     compensated_sum: bool,
 ) -> CResult<ir::Function> {
+    // (`h = helper; h(x)`: calls through another name of a nested function are its calls)
+    let resolved;
+    let def = match closures::aliases(&def.body, &def.params) {
+        a if a.is_empty() => def,
+        a => {
+            resolved = FunctionDef {
+                body: closures::resolve_aliases(&def.body, &a),
+                ..def.clone()
+            };
+            &resolved
+        }
+    };
     let mut rebound = HashSet::new();
     collect_assigned(&def.body, &mut rebound);
     // (`"p.shape"`: the `ndim` of an array parameter `p`)
@@ -146,6 +158,19 @@ pub fn lower_with(
         l.defs.insert((p.clone(), entry), v);
     }
     l.cur = Some(entry);
+    // The cells of the variables functions made here read after they are
+    // bound again (`lower/closures.rs`), made on entry as CPython's
+    // `MAKE_CELL` does (a parameter's holding its value).
+    let mut cells: Vec<String> = l.escapes.cells.iter().cloned().collect();
+    cells.sort();
+    for v in cells {
+        let init = match l.defs.get(&(v.clone(), entry)) {
+            Some(&p) => vec![p],
+            None => vec![],
+        };
+        let c = l.emit(entry, Op::Cell, init, def.span);
+        l.write_var(&cell_var(&v), entry, c);
+    }
     l.stmts(&body)?;
     if let Some(b) = l.cur {
         let end = Span {
@@ -157,6 +182,13 @@ pub fn lower_with(
         l.terminate(b, Term::Ret(none), end);
     }
     let mut f = l.f;
+    if !l.escapes.cells.is_empty() && generators::is_generator(&f) {
+        return Err(CompileError::unsupported(
+            def.span,
+            "a generator function's variable that a function made in it reads after it is bound again \
+             (late binding, a cell) is not supported yet",
+        ));
+    }
     remove_trivial_phis(&mut f);
     closures::drop_unused_makes(&mut f);
     drop_needless_bound_checks(&mut f);
@@ -520,6 +552,11 @@ fn const_expr(e: &Expr) -> bool {
     }
 }
 
+/// The hidden variable holding the cell of the variable `v` (`Escapes::cells`).
+fn cell_var(v: &str) -> String {
+    format!("%cell.{v}")
+}
+
 /// The names an assignment statement reads or binds.
 fn names_in(s: &Stmt) -> HashSet<String> {
     let mut out = HashSet::new();
@@ -708,6 +745,26 @@ impl Lowerer {
             self.f.values[v.0 as usize].name = Some(name.to_string());
         }
         self.defs.insert((name.to_string(), b), v);
+        if self.escapes.cells.contains(name) {
+            // A variable with a cell: the binding is written through to it
+            // (an unbinding, `del` or the end of an `except ... as`, empties it).
+            let span = self.f.span;
+            let cell = self.read_var(&cell_var(name), b, span);
+            let undef = self.maybe_unbound.contains(&v)
+                && self.f.blocks.iter().any(|d| {
+                    d.insts
+                        .iter()
+                        .any(|i| i.result == Some(v) && matches!(i.op, Op::Undef(_)))
+                });
+            let args = if undef { vec![cell] } else { vec![cell, v] };
+            let span = self.tagged(span);
+            self.f.block_mut(b).insts.push(Inst {
+                result: None,
+                op: Op::CellSet,
+                args,
+                span,
+            });
+        }
     }
 
     fn read_var(&mut self, name: &str, b: Block, span: Span) -> Value {
@@ -2082,7 +2139,11 @@ impl Lowerer {
             }
             true
         });
-        if names.iter().any(|n| !is_identifier(n)) {
+        // (a comprehension's variable has a hidden name: read from its cell)
+        if names
+            .iter()
+            .any(|n| !is_identifier(n) && !self.escapes.cells.contains(n))
+        {
             return Err(CompileError::unsupported(
                 span,
                 "a lambda reading a comprehension's variable is not supported yet",
@@ -2096,8 +2157,7 @@ impl Lowerer {
             .filter(|s| s.line == span.line && s.col < span.col)
             .count() as u32;
         // (not checked bound: the lambda's cell is empty then, and reading it raises when it runs)
-        let b = self.block();
-        let vals: Vec<Value> = names.iter().map(|n| self.read_var(n, b, span)).collect();
+        let vals = self.closure_vals(&mut names, span);
         Ok(self.emit_cur(
             Op::Lambda {
                 name: "<lambda>".into(),
@@ -2121,8 +2181,7 @@ impl Lowerer {
             .collect();
         names.sort();
         self.check_made(&names, d.span)?;
-        let b = self.block();
-        let vals: Vec<Value> = names.iter().map(|n| self.read_var(n, b, d.span)).collect();
+        let vals = self.closure_vals(&mut names, d.span);
         Ok(self.emit_cur(
             Op::Lambda {
                 name: d.name.clone(),
@@ -2134,6 +2193,28 @@ impl Lowerer {
             vals,
             d.span,
         ))
+    }
+
+    /// The values a made function's closure takes for `names`: a variable's
+    /// value, or the variable's cell where it has one (its name becomes
+    /// `&name`: the cell itself is the closure's, see `Op::Lambda`).
+    fn closure_vals(&mut self, names: &mut [String], span: Span) -> Vec<Value> {
+        let b = self.block();
+        let mut vals = Vec::with_capacity(names.len());
+        for n in names.iter_mut() {
+            if self.escapes.cells.contains(n.as_str()) {
+                vals.push(self.read_var(&cell_var(n), b, span));
+                // (a comprehension's variable, `%c3.i`, by its own name)
+                let own = n
+                    .split_once('.')
+                    .filter(|_| n.starts_with('%'))
+                    .map_or(n.as_str(), |(_, v)| v);
+                *n = format!("&{own}");
+            } else {
+                vals.push(self.read_var(n, b, span));
+            }
+        }
+        vals
     }
 
     /// The nested functions among `names` (read by a function being made)

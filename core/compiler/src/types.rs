@@ -1054,6 +1054,9 @@ pub enum ObjClass {
     /// A Python function compiled code made from a `lambda` (`Op::Lambda`),
     /// passed to what calls it (`sorted(xs, key=lambda t: t[1])`).
     Function,
+    /// A variable's cell (`types.CellType`, `Op::Cell`), shared with the
+    /// closures of the functions made that read it.
+    Cell,
 }
 
 impl ObjClass {
@@ -1065,6 +1068,7 @@ impl ObjClass {
             ObjClass::ExcClass => "type",
             ObjClass::Exception => "BaseException",
             ObjClass::Function => "function",
+            ObjClass::Cell => "cell",
         }
     }
 }

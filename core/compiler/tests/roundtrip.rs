@@ -524,6 +524,27 @@ fn exhausted_roundtrips() {
 }
 
 #[test]
+fn cells_roundtrip() {
+    let text = body(
+        "    v1 = cell  ; line 2\n    v2 = cell v0  ; line 2\n    cell_set v1, v0  ; line 3\n    cell_set v2  ; line 4\n    v3 = lambda escapes 5 0 [\"&x\", \"y\"] v1, v0  ; line 5\n    return v3  ; line 5\n",
+    );
+    let f = roundtrip(&text);
+    f.verify().unwrap();
+    let insts = &f.block(Block(0)).insts;
+    assert_eq!((&insts[0].op, insts[0].args.len()), (&Op::Cell, 0));
+    assert_eq!((&insts[1].op, insts[1].args.len()), (&Op::Cell, 1));
+    assert_eq!(
+        (&insts[2].op, insts[2].result, insts[2].args.len()),
+        (&Op::CellSet, None, 2)
+    );
+    assert_eq!((&insts[3].op, insts[3].args.len()), (&Op::CellSet, 1));
+    let (_, msg) = parse_err(&body("    v1 = cell_set v0  ; line 2\n    return v1  ; line 2\n"));
+    assert!(msg.contains("defines no value"), "{msg}");
+    let (_, msg) = parse_err(&body("    cell_set  ; line 2\n    return v0  ; line 2\n"));
+    assert!(msg.contains("at least 1"), "{msg}");
+}
+
+#[test]
 fn lambda_and_def_makes_roundtrip() {
     for (line, name, escapes) in [
         ("v1 = lambda 3 0 [\"x\"] v0", "<lambda>", false),

@@ -805,6 +805,25 @@ pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: 
                 None
             });
         }
+        // A variable's cell (`Op::Cell`): exactly `types.CellType`, held as the object.
+        Some(Ty::Obj(ObjClass::Cell)) => {
+            // (the limited API has no `PyCell_Type`: its address, kept)
+            static CELL_TYPE: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+            let ct = match CELL_TYPE.get() {
+                Some(&t) => t,
+                None => {
+                    let t = py.import("types")?.getattr("CellType")?;
+                    // (a type object lives as long as the interpreter)
+                    *CELL_TYPE.get_or_init(|| t.as_ptr() as usize)
+                }
+            };
+            return Ok(if obj.get_type_ptr() as usize == ct {
+                out.push(obj.as_ptr() as u64);
+                want.cloned()
+            } else {
+                None
+            });
+        }
         // Exactly a list (its elements are checked when compiled code reads them).
         Some(Ty::List(_)) => {
             let typed = TYPED.get().is_some_and(|&(l, _)| obj.get_type_ptr() as usize == l);

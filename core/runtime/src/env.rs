@@ -2232,6 +2232,12 @@ impl<'py> Env for CompileEnv<'py> {
                 // line (`pyston._errors.located`'s "shape=", which returns `x`), so its
                 // warnings and errors carry that line.
                 ProbeTarget::Builtin("@set_shape") => PyCallKind::Method("shape=".into()),
+                // A variable's cell (`Op::Cell`): `types.CellType()` / `types.CellType(v)`,
+                // and `_cell_set(cell, v)` / `_cell_set(cell)` setting or emptying it.
+                ProbeTarget::Builtin("@cell") => PyCallKind::Call(py.import("types")?.getattr("CellType")?.unbind()),
+                ProbeTarget::Builtin("@cell_set" | "@cell_clear") => {
+                    PyCallKind::Call(py.import("pyston._pyston")?.getattr("_cell_set")?.unbind())
+                }
                 ProbeTarget::Builtin(b) => PyCallKind::Call(py.import("builtins")?.getattr(*b)?.unbind()),
                 ProbeTarget::Operator(o) => PyCallKind::Call(operator.getattr(*o)?.unbind()),
                 // A method of a str: `str.m` called with the string first (the receiver
@@ -2453,10 +2459,28 @@ pub(crate) fn lambda_maker<'py>(
     Ok((!m.is_none()).then_some(m))
 }
 
+/// `cell.cell_contents = value` (`Op::CellSet`: a binding written through
+/// to its variable's cell), or `del cell.cell_contents` with no value (an
+/// emptied cell stays empty). A fastcall function: called from compiled
+/// code without the argument tuple the descriptor's `__set__` wrapper makes.
+#[pyfunction]
+#[pyo3(signature = (cell, value=None))]
+pub fn _cell_set(cell: &Bound<'_, PyAny>, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    let py = cell.py();
+    let name = pyo3::intern!(py, "cell_contents");
+    match value {
+        Some(v) => cell.setattr(name, v),
+        None if cell.hasattr(name)? => cell.delattr(name),
+        None => Ok(()),
+    }
+}
+
 /// One slot of a made function's closure ([`FunctionMaker`]).
 enum ClosureSlot {
     /// A new cell holding the maker's `i`-th argument (empty for `UNBOUND`).
     Arg(usize),
+    /// The maker's `i`-th argument, a variable's cell (`Op::Cell`), shared.
+    ArgCell(usize),
     /// A new cell holding the function itself (its recursive calls read it).
     Own,
     /// A cell of the compiled function's own closure, shared.
@@ -2483,7 +2507,8 @@ pub struct FunctionMaker {
 #[pymethods]
 impl FunctionMaker {
     /// `slots`: for each free variable of `code`, the index of the argument
-    /// its cell holds, `own` (the function itself) or a cell to share.
+    /// its cell holds, `(i,)` (the argument `i` is the cell), `own` (the
+    /// function itself) or a cell to share.
     #[new]
     fn new(
         code: Py<PyAny>,
@@ -2502,6 +2527,8 @@ impl FunctionMaker {
                     ClosureSlot::Own
                 } else if let Ok(i) = s.extract::<usize>() {
                     ClosureSlot::Arg(i)
+                } else if let Ok((i,)) = s.extract::<(usize,)>() {
+                    ClosureSlot::ArgCell(i)
                 } else {
                     ClosureSlot::Cell(s.unbind())
                 })
@@ -2533,6 +2560,7 @@ impl FunctionMaker {
                         crate::runtime::vectorcall(py, new_cell, &[v.as_ptr()])?
                     }
                 }
+                ClosureSlot::ArgCell(i) => values.get_item(*i)?,
                 ClosureSlot::Own => new_cell.call0()?,
                 ClosureSlot::Cell(c) => c.bind(py).clone(),
             });

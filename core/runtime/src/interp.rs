@@ -841,6 +841,27 @@ pub(crate) fn eval(
             }
             None => return Err(crate::internal_error("a lambda's code object was not found")),
         },
+        // A variable's cell (`Op::Cell`): new, empty or holding the value.
+        Op::Cell => {
+            let cell = py.import("types")?.getattr("CellType")?;
+            match args.first().and_then(|a| vals[a.0 as usize].as_ref()) {
+                Some(v) => cell.call1((v.clone_ref(py),))?.unbind(),
+                None => cell.call0()?.unbind(),
+            }
+        }
+        // A binding written through to the variable's cell (emptied for an unbound value).
+        Op::CellSet => {
+            let cell = arg(0)?;
+            match args.get(1).and_then(|a| vals[a.0 as usize].as_ref()) {
+                Some(v) => cell.setattr("cell_contents", v.clone_ref(py))?,
+                None => {
+                    if cell.hasattr("cell_contents")? {
+                        cell.delattr("cell_contents")?;
+                    }
+                }
+            }
+            return Ok(Some(py.None()));
+        }
         Op::Builtin(name) => {
             // Compiled code ran this only with the builtin itself (a guarded global);
             // the other arguments are converted as the call converts them.

@@ -136,6 +136,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_arena_mark", pyston_arena_mark as *const u8),
         ("pyston_box_int", pyston_box_int as *const u8),
         ("pyston_box_float", pyston_box_float as *const u8),
+        ("pyston_cell_set", pyston_cell_set as *const u8),
         ("pyston_obj_f64", pyston_obj_f64 as *const u8),
         ("pyston_int_op", pyston_int_op as *const u8),
         ("pyston_int_cmp", pyston_int_cmp as *const u8),

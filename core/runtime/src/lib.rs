@@ -143,6 +143,7 @@ fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
     reserve::rearm();
     m.add_class::<dispatch::Dispatcher>()?;
     m.add_class::<env::FunctionMaker>()?;
+    m.add_function(wrap_pyfunction!(env::_cell_set, m)?)?;
     m.add_class::<generators::GeneratorFunction>()?;
     m.add_class::<generators::Generator>()?;
     m.add_class::<parallel::ParallelLoop>()?;

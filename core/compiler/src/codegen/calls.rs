@@ -494,6 +494,31 @@ impl Gen<'_, '_> {
         }
     }
 
+    /// `Op::CellSet` without a call into Python: an int, a float (boxed by
+    /// the helper) or an object set into the cell by `pyston_cell_set` (no
+    /// value: emptied). False for another value type
+    /// (a bool, None, ...: the call into Python `infer` recorded).
+    pub fn cell_set(&mut self, args: &[(Ty, Vals)]) -> CResult<bool> {
+        let Some(ctx) = self.ctx else { return Ok(false) };
+        let cell = args[0].1[0];
+        let (bits, kind) = match args.get(1) {
+            None => (self.b.ins().iconst(clt::I64, 0), abi::CELL_CLEAR),
+            Some((Ty::Int, v)) => (v[0], abi::CELL_INT),
+            Some((Ty::Float, v)) => (
+                self.b.ins().bitcast(clt::I64, MemFlagsData::new(), v[0]),
+                abi::CELL_FLOAT,
+            ),
+            Some((Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::PyInt | Ty::PyStr, v)) => {
+                (v[0], abi::CELL_OBJ)
+            }
+            Some(_) => return Ok(false),
+        };
+        let kind = self.b.ins().iconst(clt::I32, kind as i64);
+        let st = self.call("pyston_cell_set", &[ctx, cell, bits, kind])?[0];
+        self.status_check(st);
+        Ok(true)
+    }
+
     /// Handles a runtime helper's status: ERROR returns, DEOPT deopts.
     pub fn status_check(&mut self, st: CV) {
         let err = self.b.create_block();

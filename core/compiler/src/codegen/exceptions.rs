@@ -188,7 +188,7 @@ impl Gen<'_, '_> {
             !matches!(bd.term, Term::Yield { .. })
                 && bd.insts.iter().all(|i| match &i.op {
                     Op::Call { .. } => matches!(self.ty(i.args[0]), Ty::Builtin(_)),
-                    Op::MethodCall { .. } | Op::Lambda { .. } => false,
+                    Op::MethodCall { .. } | Op::Lambda { .. } | Op::Cell | Op::CellSet => false,
                     Op::Attr(_) => !matches!(self.ty(i.args[0]), Ty::Obj(_)),
                     _ => true,
                 })

@@ -397,6 +397,11 @@ impl Gen<'_, '_> {
                 }
             }
         }
+        // (a binding written through to its cell: natively where the value is
+        // an int, a float or an object, see `cell_set`)
+        if matches!(inst.op, Op::CellSet) && self.cell_set(&args)? {
+            return Ok(());
+        }
         self.list_loop_bound(inst, &mut args)?;
         if let Some(out) = self.array_of_list(inst, &args, &rt)? {
             if let Some(r) = inst.result {
@@ -472,6 +477,7 @@ impl Gen<'_, '_> {
             Op::Bound(..) => self.dispatch(&args, &rt, &mut |_, a| Ok(a[0].clone()))?,
             // (a call into Python inference records: see `infer`)
             Op::Lambda { .. } => return Err(internal("a lambda without its call into Python")),
+            Op::Cell | Op::CellSet => return Err(internal("a cell without its call into Python")),
             Op::LenBound => return Err(internal("len_bound")),
             Op::StarItems => return Err(internal("star_items")),
             // Exceptions are raised and handled on the interpreter tier.

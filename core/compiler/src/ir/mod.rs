@@ -194,7 +194,8 @@ pub enum Op {
     /// function itself). `escapes`: the function may be called after the
     /// call making it returns (returned, stored, passed on), so its closure
     /// takes only values that compiled code cannot change in place behind
-    /// it. args: the values of `names`
+    /// it. A name `&x` is a variable with a cell (`Op::Cell`): its arg is
+    /// the cell, shared by the closure. args: the values of `names`
     Lambda {
         name: String,
         escapes: bool,
@@ -202,6 +203,17 @@ pub enum Op {
         index: u32,
         names: Vec<String>,
     },
+    /// A new cell (`types.CellType`) for a variable that functions made here
+    /// read or assign after it is bound again (late binding,
+    /// `lower/closures.rs`): empty, or holding `v`. Compiled code keeps the
+    /// variable in registers too and writes every binding through to the
+    /// cell (`Op::CellSet`); a made function's closure shares the cell (an
+    /// `&name` of `Op::Lambda`'s names). args: [] or [v]
+    Cell,
+    /// Sets a cell's contents to `v` (a binding of its variable), or empties
+    /// it (`del`, the end of an `except ... as` clause). No result.
+    /// args: [cell, v] or [cell]
+    CellSet,
 }
 
 /// Where a checked variable read ([`Op::Bound`]) lies, which decides the
@@ -224,7 +236,7 @@ impl Op {
     pub fn has_result(&self) -> bool {
         !matches!(
             self,
-            Op::SetItem | Op::DelItem | Op::SetAttr(_) | Op::Builtin(_) | Op::Exhausted { .. }
+            Op::SetItem | Op::DelItem | Op::SetAttr(_) | Op::Builtin(_) | Op::Exhausted { .. } | Op::CellSet
         )
     }
 }

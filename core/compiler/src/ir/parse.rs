@@ -619,6 +619,8 @@ impl Parser {
                 pep479: c.eat("pep479"),
             },
             "builtin" => Op::Builtin(c.string()?),
+            "cell" => Op::Cell,
+            "cell_set" => Op::CellSet,
             "lambda" => Op::Lambda {
                 name: "<lambda>".into(),
                 escapes: c.eat("escapes"),
@@ -763,12 +765,12 @@ fn check_arity(op: &Op, kw: &str, n: usize) -> Result<(), String> {
         Op::ExcMatch | Op::RaiseFrom => Some(2),
         Op::Slice => Some(3),
         Op::RangeLen => Some(4),
-        Op::Tuple | Op::List | Op::Lambda { .. } => None,
+        Op::Tuple | Op::List | Op::Lambda { .. } | Op::Cell | Op::CellSet => None,
         Op::Call { .. } | Op::MethodCall { .. } | Op::GetItem | Op::SetItem | Op::DelItem | Op::Builtin(_) => None,
     };
     let min = match op {
         Op::Call { kw } | Op::MethodCall { kw, .. } => 1 + kw.len(),
-        Op::GetItem | Op::Builtin(_) => 1,
+        Op::GetItem | Op::Builtin(_) | Op::CellSet => 1,
         Op::DelItem => 2,
         Op::SetItem => 2,
         _ => 0,

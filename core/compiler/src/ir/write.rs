@@ -120,6 +120,8 @@ pub fn op_text(op: &Op) -> String {
         Op::RaiseFrom => "raise_from".into(),
         Op::Exhausted { pep479: false } => "exhausted".into(),
         Op::Exhausted { pep479: true } => "exhausted pep479".into(),
+        Op::Cell => "cell".into(),
+        Op::CellSet => "cell_set".into(),
         Op::Lambda {
             name,
             escapes,

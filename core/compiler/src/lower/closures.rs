@@ -31,6 +31,13 @@ pub(super) struct Escapes {
     /// made without a wrong value, with the reason.
     pub unsafe_defs: HashMap<String, String>,
     pub unsafe_lambdas: HashMap<Span, String>,
+    /// The compiled function's variables that live in a cell too (CPython's
+    /// cell variables): a made function reads them, and they are bound again
+    /// after it is made, or a nested function assigns them (`nonlocal`).
+    /// Compiled code makes the cell on entry, keeps the variable in registers
+    /// and writes each binding through to the cell (`Op::Cell`,
+    /// `Op::CellSet`); the made functions' closures share the cell.
+    pub cells: HashSet<String>,
 }
 
 /// Where a statement lies: for each enclosing statement, from the
@@ -456,8 +463,62 @@ pub(super) fn escapes(
     nonlocal_names(body, false, &mut nonlocal);
     let is_var = |n: &String| locals.contains(n) || made.contains(n);
     let owners = nonlocal_owners(body, inner, &w, &nonlocal);
+    let needs_cell = |own: Option<&str>, reads: &HashSet<String>, at: &Path| -> Vec<String> {
+        reads
+            .iter()
+            .filter(|v| is_var(v) && Some(v.as_str()) != own)
+            .filter(|v| {
+                (nonlocal.contains(*v) && !(own.is_some() && owners.get(*v).map(String::as_str) == own))
+                    || w.binds
+                        .get(*v)
+                        .is_some_and(|bs| bs.iter().any(|b| !before(b, at, &w.loop_blocks)))
+            })
+            .cloned()
+            .collect()
+    };
+    // The variables that get a cell: every one a made function reads that
+    // may change after it is made, where compiled code's own copy cannot go
+    // stale (see `cell_ok`).
+    let mut wanted: HashSet<String> = HashSet::new();
+    for (d, at) in &w.defs {
+        if made.contains(&d.name) && inner.get(&d.name).is_some_and(|(_, x)| x.span == d.span) && !d.annotated {
+            wanted.extend(needs_cell(Some(&d.name), &def_free_names(d), at));
+        }
+    }
+    // (a `key=` lambda of sorted, min, max or `.sort` runs before anything it
+    // reads can change: made with the values, it needs no cell)
+    let mut keys: HashSet<Span> = HashSet::new();
+    crate::hir::walk_stmts(body, &mut |e| {
+        if let ExprKind::Call(f, _, kws) = &e.kind {
+            let consumer = match &f.kind {
+                ExprKind::Name(n) => matches!(n.as_str(), "sorted" | "min" | "max") && !locals.contains(n),
+                ExprKind::Attr(_, m) => m == "sort",
+                _ => false,
+            };
+            for (k, v) in kws {
+                if consumer && k == "key" && matches!(v.kind, ExprKind::Lambda(..)) {
+                    keys.insert(v.span);
+                }
+            }
+        }
+        true
+    });
+    for (span, ps, b, at) in &w.lambdas {
+        if !keys.contains(span) {
+            wanted.extend(needs_cell(None, &lambda_reads(ps, b), at));
+        }
+    }
+    let mut cells = HashSet::new();
+    for v in wanted {
+        if cell_ok(&v, body, inner, &made, &w) {
+            cells.insert(v);
+        }
+    }
     let check = |what: &str, own: Option<&str>, reads: &HashSet<String>, at: &Path| -> Option<String> {
-        let mut reads: Vec<&String> = reads.iter().filter(|n| is_var(n) && Some(n.as_str()) != own).collect();
+        let mut reads: Vec<&String> = reads
+            .iter()
+            .filter(|n| is_var(n) && Some(n.as_str()) != own && !cells.contains(*n))
+            .collect();
         reads.sort();
         for v in reads {
             if nonlocal.contains(v) && !(own.is_some() && owners.get(v).map(String::as_str) == own) {
@@ -493,16 +554,7 @@ pub(super) fn escapes(
         }
     }
     for (span, ps, b, at) in &w.lambdas {
-        let mut reads = HashSet::new();
-        crate::hir::walk_expr(b, &mut |x| {
-            if let ExprKind::Name(n) = &x.kind {
-                if !ps.contains(n) {
-                    reads.insert(n.clone());
-                }
-            }
-            true
-        });
-        if let Some(why) = check("this lambda", None, &reads, at) {
+        if let Some(why) = check("this lambda", None, &lambda_reads(ps, b), at) {
             // (`name = lambda` of `inner`: by its name, as a `def`)
             match inner.iter().find(|(_, (_, d))| d.name == "<lambda>" && d.span == *span) {
                 Some((n, _)) => out.unsafe_defs.insert(n.clone(), why),
@@ -510,8 +562,101 @@ pub(super) fn escapes(
             };
         }
     }
+    out.cells = cells;
     out.made = made;
     out
+}
+
+/// The names a lambda's body reads that are not its parameters.
+fn lambda_reads(ps: &[String], b: &Expr) -> HashSet<String> {
+    let mut reads = HashSet::new();
+    crate::hir::walk_expr(b, &mut |x| {
+        if let ExprKind::Name(n) = &x.kind {
+            if !ps.contains(n) {
+                reads.insert(n.clone());
+            }
+        }
+        true
+    });
+    reads
+}
+
+/// Whether the variable `v` can live in a cell (`Escapes::cells`) while
+/// compiled code keeps its own copy in registers: not a nested function's
+/// name (bound once, by its `def`), and where a function made assigns it
+/// (`nonlocal v`, which may run whenever Python code runs), compiled code
+/// no longer reads it once that function is made: its own reads come
+/// before (in an earlier statement of a block no loop repeats), and no
+/// nested function using `v` is inlined (called, or passed to a call that
+/// may inline it).
+fn cell_ok(
+    v: &str,
+    body: &[Stmt],
+    inner: &HashMap<String, (Span, FunctionDef)>,
+    made: &HashSet<String>,
+    w: &Walk,
+) -> bool {
+    if inner.contains_key(v) {
+        return false;
+    }
+    let writers: Vec<&Path> = w
+        .defs
+        .iter()
+        .filter(|(d, _)| {
+            made.contains(&d.name) && {
+                let mut ns = HashSet::new();
+                nonlocal_names(&d.body, true, &mut ns);
+                ns.contains(v)
+            }
+        })
+        .map(|(_, at)| at)
+        .collect();
+    if writers.is_empty() {
+        return true;
+    }
+    let (called, arg_lambdas) = called_names(body);
+    let uses_v = |d: &FunctionDef| def_free_names(d).contains(v);
+    if inner.iter().any(|(n, (_, d))| called.contains(n) && uses_v(d)) || arg_lambdas.contains(v) {
+        return false;
+    }
+    w.reads.get(v).is_none_or(|rs| {
+        rs.iter()
+            .all(|r| writers.iter().all(|at| before(r, at, &w.loop_blocks)))
+    })
+}
+
+/// The names called (`f(...)`), or passed by name to a call, anywhere in
+/// `body`, nested functions' bodies included; and the names read by the
+/// lambdas written as a call's arguments (an inlined callee inlines them).
+fn called_names(body: &[Stmt]) -> (HashSet<String>, HashSet<String>) {
+    let mut called: HashSet<String> = HashSet::new();
+    let mut arg_lambdas: HashSet<String> = HashSet::new();
+    let mut note = |e: &Expr| {
+        if let ExprKind::Call(f, args, kws) = &e.kind {
+            for a in args.iter().chain(kws.iter().map(|(_, a)| a)) {
+                if let ExprKind::Lambda(ps, b) = &a.kind {
+                    arg_lambdas.extend(lambda_reads(ps, b));
+                }
+            }
+            if let ExprKind::Name(n) = &f.kind {
+                called.insert(n.clone());
+                for a in args.iter().chain(kws.iter().map(|(_, a)| a)) {
+                    if let ExprKind::Name(m) = &a.kind {
+                        called.insert(m.clone());
+                    }
+                }
+            }
+        }
+        true
+    };
+    fn all_defs(body: &[Stmt], f: &mut dyn FnMut(&Expr) -> bool) {
+        crate::hir::walk_stmts(body, f);
+        for s in body {
+            visit_defs(s, &mut |d| all_defs(&d.body, f));
+        }
+    }
+    all_defs(body, &mut note);
+    (called, arg_lambdas)
 }
 
 /// Drops the functions made at a `def` (or `name = lambda`) that nothing
@@ -534,4 +679,107 @@ pub(super) fn drop_unused_makes(f: &mut ir::Function) {
             !matches!(i.op, Op::Lambda { escapes: true, .. }) || i.result.is_some_and(|r| used.contains(&r))
         });
     }
+}
+
+/// Local names that only stand for a nested function (`h = helper` at the
+/// top level of the body, `helper` a nested `def` or `name = lambda` bound
+/// once before it, `h` bound nowhere else and read only after it, by the
+/// function's own code): `h` -> `helper`. Every read of `h` is then
+/// `helper` itself, so the calls through `h` are `helper`'s (inlined).
+pub(super) fn aliases(body: &[Stmt], params: &[String]) -> HashMap<String, String> {
+    let inner = super::inline::inlinable(body);
+    let mut w = Walk::default();
+    w.block(body, &Vec::new(), false);
+    let mut out = HashMap::new();
+    for (idx, s) in body.iter().enumerate() {
+        let StmtKind::Assign(ts, v) = &s.kind else { continue };
+        let ([Target::Name(g, _)], ExprKind::Name(f)) = (ts.as_slice(), &v.kind) else {
+            continue;
+        };
+        if g == f || inner.contains_key(g) || params.contains(g) {
+            continue;
+        }
+        let Some((at, _)) = inner.get(f) else { continue };
+        let Some(def_idx) = body.iter().position(|x| x.span == *at) else {
+            continue;
+        };
+        let once = w
+            .binds
+            .get(g)
+            .is_some_and(|bs| bs.len() == 1 && bs[0] == vec![(0, idx)]);
+        let after = w.reads.get(g).is_none_or(|rs| rs.iter().all(|r| r[0].1 > idx));
+        let nested = w.defs.iter().any(|(d, _)| def_free_names(d).contains(g))
+            || w.lambdas.iter().any(|(_, ps, b, _)| lambda_reads(ps, b).contains(g));
+        // (a comprehension binding `g` is a binding `collect_assigned` does not see: left out)
+        let mut comp_bound = false;
+        crate::hir::walk_stmts(body, &mut |e| {
+            if let ExprKind::ListComp(_, cs)
+            | ExprKind::GenExp(_, cs, _)
+            | ExprKind::SetComp(_, cs)
+            | ExprKind::DictComp(_, _, cs) = &e.kind
+            {
+                for c in cs {
+                    let mut names = HashSet::new();
+                    comp_target(&c.target, &mut names);
+                    comp_bound |= names.contains(g) || names.contains(f);
+                }
+            }
+            true
+        });
+        if def_idx < idx && once && after && !nested && !comp_bound {
+            out.insert(g.clone(), f.clone());
+        }
+    }
+    out
+}
+
+/// `body` with each alias of `map` (see [`aliases`]) read as the function
+/// it stands for, and its binding statement dropped (nothing reads it).
+pub(super) fn resolve_aliases(body: &[Stmt], map: &HashMap<String, String>) -> Vec<Stmt> {
+    use super::comp::{rename, rename_target};
+    let r = |e: &Expr| rename(e, map);
+    let rs = |b: &[Stmt]| resolve_aliases(b, map);
+    body.iter()
+        .map(|s| {
+            let kind = match &s.kind {
+                StmtKind::Assign(ts, v)
+                    if matches!((ts.as_slice(), &v.kind), ([Target::Name(g, _)], ExprKind::Name(f)) if map.get(g) == Some(f)) =>
+                {
+                    StmtKind::Pass
+                }
+                StmtKind::Assign(ts, v) => StmtKind::Assign(ts.iter().map(|t| rename_target(t, map)).collect(), r(v)),
+                StmtKind::AugAssign(t, op, v) => StmtKind::AugAssign(rename_target(t, map), *op, r(v)),
+                StmtKind::Expr(e) => StmtKind::Expr(r(e)),
+                StmtKind::If(c, a, b) => StmtKind::If(r(c), rs(a), rs(b)),
+                StmtKind::While(c, a, b) => StmtKind::While(r(c), rs(a), rs(b)),
+                StmtKind::For(t, it, a, b) => StmtKind::For(rename_target(t, map), r(it), rs(a), rs(b)),
+                StmtKind::Return(e) => StmtKind::Return(e.as_ref().map(r)),
+                StmtKind::Raise(e) => StmtKind::Raise(e.as_ref().map(r)),
+                StmtKind::Assert(a, b) => StmtKind::Assert(r(a), b.as_ref().map(r)),
+                StmtKind::RaiseFrom(a, b) => StmtKind::RaiseFrom(r(a), r(b)),
+                StmtKind::Try(a, hs, b, c) => StmtKind::Try(
+                    rs(a),
+                    hs.iter()
+                        .map(|h| Handler {
+                            class: h.class.as_ref().map(r),
+                            name: h.name.clone(),
+                            body: rs(&h.body),
+                            span: h.span,
+                        })
+                        .collect(),
+                    rs(b),
+                    rs(c),
+                ),
+                StmtKind::Delete(ts) => StmtKind::Delete(ts.iter().map(|t| rename_target(t, map)).collect()),
+                StmtKind::Yield(t, v) => StmtKind::Yield(t.as_ref().map(|t| rename_target(t, map)), v.as_ref().map(r)),
+                // (nested functions do not read an alias: see `aliases`)
+                k @ (StmtKind::Def(_)
+                | StmtKind::Break
+                | StmtKind::Continue
+                | StmtKind::Pass
+                | StmtKind::Nonlocal(_)) => k.clone(),
+            };
+            Stmt { kind, span: s.span }
+        })
+        .collect()
 }

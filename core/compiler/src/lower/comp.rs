@@ -29,7 +29,7 @@ fn target_names(t: &Target, out: &mut Vec<String>) {
     }
 }
 
-fn rename_target(t: &Target, map: &HashMap<String, String>) -> Target {
+pub(super) fn rename_target(t: &Target, map: &HashMap<String, String>) -> Target {
     match t {
         Target::Name(n, s) => Target::Name(map.get(n).cloned().unwrap_or_else(|| n.clone()), *s),
         Target::Tuple(ts, s) => Target::Tuple(ts.iter().map(|t| rename_target(t, map)).collect(), *s),
@@ -60,7 +60,7 @@ fn rename_gens(gens: &[Comprehension], map: &HashMap<String, String>) -> (Vec<Co
 }
 
 /// `e` with the names in `map` replaced (free names only).
-fn rename(e: &Expr, map: &HashMap<String, String>) -> Expr {
+pub(super) fn rename(e: &Expr, map: &HashMap<String, String>) -> Expr {
     let b = |x: &Expr| Box::new(rename(x, map));
     let v = |xs: &[Expr]| xs.iter().map(|x| rename(x, map)).collect::<Vec<_>>();
     let kind = match &e.kind {
@@ -184,7 +184,43 @@ impl Lowerer {
                 ifs: g.ifs.iter().map(|c| rename(c, &map)).collect(),
             });
         }
-        (rename(elt, &map), out)
+        let elt = rename(elt, &map);
+        // A lambda in the comprehension reading one of its variables reads it
+        // when called, after the loop has moved on (`[lambda: i for i in
+        // range(3)]`: all read the last `i`): the variable gets a cell, new
+        // for each run of the comprehension, as CPython's.
+        let mut read: HashSet<String> = HashSet::new();
+        let mut note = |e: &Expr| {
+            crate::hir::walk_expr(e, &mut |x| {
+                if let ExprKind::Lambda(ps, b) = &x.kind {
+                    crate::hir::walk_expr(b, &mut |y| {
+                        if let ExprKind::Name(n) = &y.kind {
+                            if !ps.contains(n) && n.starts_with(&format!("{tag}.")) {
+                                read.insert(n.clone());
+                            }
+                        }
+                        true
+                    });
+                }
+                true
+            });
+        };
+        note(&elt);
+        for (i, g) in out.iter().enumerate() {
+            if i > 0 {
+                note(&g.iter);
+            }
+            g.ifs.iter().for_each(&mut note);
+        }
+        let mut read: Vec<String> = read.into_iter().collect();
+        read.sort();
+        for h in read {
+            self.escapes.cells.insert(h.clone());
+            let c = self.emit_cur(Op::Cell, vec![], elt.span);
+            let b = self.block();
+            self.write_var(&cell_var(&h), b, c);
+        }
+        (elt, out)
     }
 
     /// The nested `for`/`if` statements of the clauses around `inner`.

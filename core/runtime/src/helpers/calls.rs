@@ -6,7 +6,7 @@ use numpy::npyffi;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use pyston_compiler::types::{Dtype, Ty};
+use pyston_compiler::types::{Dtype, ObjClass, Ty};
 
 /// A call from compiled code into Python/NumPy (a NumPy function, an array
 /// method or operator, slicing). Arguments arrive as slots typed by the
@@ -70,7 +70,9 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
     if ctx.no_gil || !desc.direct || !desc.kw.is_empty() || desc.inplace.is_some() || desc.arg_tys.len() > 6 {
         return None;
     }
-    if !matches!(desc.ret, Ty::Float | Ty::Int | Ty::Bool | Ty::NoneT | Ty::PyStr) {
+    // (a made function, `Op::Lambda`, and a variable's cell, `Op::Cell`: objects)
+    let made = matches!(desc.ret, Ty::Obj(ObjClass::Function | ObjClass::Cell));
+    if !matches!(desc.ret, Ty::Float | Ty::Int | Ty::Bool | Ty::NoneT | Ty::PyStr) && !made {
         return None;
     }
     let plain = |t: &Ty| {
@@ -85,6 +87,7 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
                 | Ty::Float
                 | Ty::Bool
                 | Ty::NoneT
+                | Ty::Obj(_)
         )
     };
     if !desc.arg_tys.iter().all(plain) {
@@ -162,6 +165,15 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
                 ctx.arena.push(obj.into_ptr());
                 *out = o as u64;
                 return Some(OK);
+            }
+            // (exactly the class: `to_slots` checks it)
+            Ty::Obj(_) if made => {
+                let mut slot = Vec::with_capacity(1);
+                if let Ok(Some(_)) = crate::boxing::to_slots(py, &obj, Some(&desc.ret), &mut slot) {
+                    ctx.arena.push(obj.into_ptr());
+                    *out = slot[0];
+                    return Some(OK);
+                }
             }
             _ => {}
         }

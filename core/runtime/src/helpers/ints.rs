@@ -108,6 +108,56 @@ pub unsafe extern "C" fn pyston_box_float(ctx: *mut Ctx, v: f64) -> u64 {
     })
 }
 
+/// `Op::CellSet`: sets a variable's cell to the value `bits` holds, of
+/// `kind` (`abi::CELL_*`: an object's pointer, a live object; an i64 or an
+/// f64, boxed here, the cell taking the only reference, so a loop rebinding
+/// the variable keeps nothing alive), or empties it. ERROR when boxing or
+/// the set fails (its exception set).
+///
+/// # Safety
+/// Called by compiled code with its live context; `cell` is a live cell
+/// object, and `bits` a live object for `CELL_OBJ`.
+pub unsafe extern "C" fn pyston_cell_set(ctx: *mut Ctx, cell: *mut ffi::PyObject, bits: i64, kind: i32) -> i32 {
+    use pyston_compiler::abi::{CELL_CLEAR, CELL_FLOAT, CELL_INT, CELL_OBJ};
+    if kind == CELL_OBJ && bits == 0 {
+        return ERROR; // (an object compiled code could not make: its exception is set)
+    }
+    // SAFETY: `ctx` is the live context of this call.
+    super::lists::with_gil(unsafe { &*ctx }, |py| {
+        let name = pyo3::intern!(py, "cell_contents");
+        // SAFETY: the GIL is held; `cell` is live (the caller's contract).
+        let cell = unsafe { Bound::from_borrowed_ptr(py, cell) };
+        // SAFETY: plain C API calls with the GIL held (a new reference or NULL,
+        // owned by the `Bound`), or a live object (the caller's contract).
+        let value = unsafe {
+            match kind {
+                CELL_CLEAR => None,
+                CELL_INT => Some(Bound::from_owned_ptr_or_err(py, ffi::PyLong_FromLongLong(bits))),
+                CELL_FLOAT => Some(Bound::from_owned_ptr_or_err(
+                    py,
+                    ffi::PyFloat_FromDouble(f64::from_bits(bits as u64)),
+                )),
+                _ => Some(Ok(Bound::from_borrowed_ptr(py, bits as *mut ffi::PyObject))),
+            }
+        };
+        let r = match value {
+            None => match cell.hasattr(name) {
+                Ok(true) => cell.delattr(name),
+                Ok(false) => Ok(()),
+                Err(e) => Err(e),
+            },
+            Some(v) => v.and_then(|v| cell.setattr(name, v)),
+        };
+        match r {
+            Ok(()) => OK,
+            Err(e) => {
+                e.restore(py);
+                ERROR
+            }
+        }
+    })
+}
+
 /// The value of an exact Python float object; DEOPT if it is not one.
 ///
 /// # Safety
