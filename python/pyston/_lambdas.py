@@ -19,16 +19,17 @@ import types
 UNBOUND = object()
 
 
-def _lambda_codes(code: types.CodeType, name: str, line: int, out: list) -> None:
+def _lambda_codes(code: types.CodeType, name: str, line: int, out: list, path: tuple = ()) -> None:
     # Compile order (the source order of expressions), through the code
-    # objects of comprehensions (separate functions before CPython 3.12).
+    # objects of comprehensions (separate functions before CPython 3.12);
+    # `out` gets (code, names of the comprehensions around it).
     for c in code.co_consts:
         if isinstance(c, types.CodeType):
             if c.co_name == name:
                 if c.co_firstlineno == line:
-                    out.append(c)
+                    out.append((c, path))
             elif name == "<lambda>" and c.co_name.startswith("<") and c.co_name.endswith(">"):
-                _lambda_codes(c, name, line, out)
+                _lambda_codes(c, name, line, out, path + (c.co_name,))
 
 
 # A slot of a nested function's closure that holds the function itself (its
@@ -50,7 +51,7 @@ def maker(func, line: int, index: int, names: list, name: str = "<lambda>"):
     _lambda_codes(code, name, line, found)
     if index >= len(found):
         return None
-    lam = found[index]
+    lam, comps = found[index]
     outer = dict(zip(code.co_freevars, func.__closure__ or ()))
     slots: list = []
     for n in lam.co_freevars:
@@ -64,8 +65,11 @@ def maker(func, line: int, index: int, names: list, name: str = "<lambda>"):
             slots.append(outer[n])  # a cell the compiled function itself reads from
         else:
             return None
-    # (CPython 3.11+ names the function from its code object's co_qualname)
-    qualname = None if hasattr(lam, "co_qualname") else f"{func.__qualname__}.<locals>.{name}"
+    # (CPython 3.11+ names the function from its code object's co_qualname;
+    # before, a comprehension's scope is in the name without "<locals>":
+    # f.<locals>.<listcomp>.<lambda>)
+    scope = ".".join((f"{func.__qualname__}.<locals>",) + comps)
+    qualname = None if hasattr(lam, "co_qualname") else f"{scope}.{name}"
     from pyston._pyston import FunctionMaker
 
     return FunctionMaker(lam, func.__globals__, qualname, slots, UNBOUND, _SELF)
