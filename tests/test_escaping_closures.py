@@ -695,6 +695,40 @@ def comprehension_key(rows):
     return [sorted(rows, key=lambda t: t[k]) for k in range(2)]
 
 
+@pyston.fast
+def scalar_cells(a, t):
+    # cells written natively for NumPy scalars of each dtype, bools and floats
+    x = a[0]
+    flag = False
+    big = a[0] > t
+    f = lambda: (x, flag, big)  # noqa: E731
+    for i in range(len(a)):
+        x = a[i]
+        flag = i % 2 == 0
+        big = a[i] > t
+    return f
+
+
+def test_cells_hold_numpy_scalars_bools_and_floats():
+    rng = rng_for("scalar_cells")
+    for dt in (np.float64, np.float32, np.int8, np.uint8, np.int16, np.int32, np.int64, np.uint64, np.bool_):
+        a = (rng.normal(size=6) * 50).astype(dt)
+        r = same(scalar_cells, a, a[2], calls=[()])
+        got = r[1]()
+        assert type(got[0]) is type(r[0]()[0]) and type(got[2]) is type(r[0]()[2]), (dt, got)
+    same(scalar_cells, np.array([np.nan, -0.0, np.inf]), 0.0, calls=[()])
+    # the writes into the cells are native: no call into Python per iteration
+    for dt in (np.float64, np.uint8, np.bool_, np.float32):
+        counts = []
+        for n in (10, 100):
+            a = np.arange(n).astype(dt)
+            scalar_cells(a, a[2])
+            c0 = pyston._pyston.pycall_count()
+            scalar_cells(a, a[2])
+            counts.append(pyston._pyston.pycall_count() - c0)
+        assert counts[0] == counts[1], (dt, counts)
+
+
 def test_cells_late_binding():
     r = same(made_then_rebound, calls=[()])
     assert r[0][0] == r[1][0] == 2

@@ -22,6 +22,11 @@ pub const CELL_OBJ: i32 = 0;
 pub const CELL_INT: i32 = 1;
 pub const CELL_FLOAT: i32 = 2;
 pub const CELL_CLEAR: i32 = 3;
+/// A bool (0 or 1), set as `True`/`False`.
+pub const CELL_BOOL: i32 = 4;
+/// A NumPy scalar of one slot: `CELL_NP + dtype.index()`, the slot's bits
+/// zero-extended to 64 (boxed by `boxing::box_value`).
+pub const CELL_NP: i32 = 16;
 pub const DEOPT: i32 = 2;
 
 /// Capacity of the deoptimization buffer (slots live at one deopt point).

@@ -494,8 +494,9 @@ impl Gen<'_, '_> {
         }
     }
 
-    /// `Op::CellSet` without a call into Python: an int, a float (boxed by
-    /// the helper) or an object set into the cell by `pyston_cell_set` (no
+    /// `Op::CellSet` without a call into Python: an int, a float, a NumPy
+    /// scalar of one slot, a bool (boxed by the helper) or an object set into the
+    /// cell by `pyston_cell_set` (no
     /// value: emptied). False for another value type
     /// (a bool, None, ...: the call into Python `infer` recorded).
     pub fn cell_set(&mut self, args: &[(Ty, Vals)]) -> CResult<bool> {
@@ -508,6 +509,22 @@ impl Gen<'_, '_> {
                 self.b.ins().bitcast(clt::I64, MemFlagsData::new(), v[0]),
                 abi::CELL_FLOAT,
             ),
+            Some((Ty::Np(d), v)) if v.len() == 1 && !d.is_time() => {
+                let x = v[0];
+                let t = self.b.func.dfg.value_type(x);
+                let bits = match t {
+                    clt::F64 => self.b.ins().bitcast(clt::I64, MemFlagsData::new(), x),
+                    clt::F32 => {
+                        let i = self.b.ins().bitcast(clt::I32, MemFlagsData::new(), x);
+                        self.b.ins().uextend(clt::I64, i)
+                    }
+                    clt::I64 => x,
+                    t if t.is_int() && t.bits() < 64 => self.b.ins().uextend(clt::I64, x),
+                    _ => return Ok(false),
+                };
+                (bits, abi::CELL_NP + d.index() as i32)
+            }
+            Some((Ty::Bool, v)) => (self.b.ins().uextend(clt::I64, v[0]), abi::CELL_BOOL),
             Some((Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::PyInt | Ty::PyStr, v)) => {
                 (v[0], abi::CELL_OBJ)
             }

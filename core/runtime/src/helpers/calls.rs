@@ -497,6 +497,13 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
             for (k, t) in desc.arg_tys.iter().enumerate() {
                 vals.push(box_arg(py, desc, k, t, slots, &mut pos)?);
             }
+            // A nested function or lambda made (`Op::Lambda`): natively, with the
+            // boxed values, as `MAKE_FUNCTION` does.
+            if let PyCallKind::Call(f) = &desc.kind {
+                if let Ok(m) = f.bind(py).cast::<crate::env::FunctionMaker>() {
+                    return m.get().make(py, &vals);
+                }
+            }
             let key = |items: &[Py<PyAny>]| -> PyResult<Py<PyAny>> {
                 Ok(if items.len() == 1 {
                     items[0].clone_ref(py)

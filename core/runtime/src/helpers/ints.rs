@@ -118,7 +118,7 @@ pub unsafe extern "C" fn pyston_box_float(ctx: *mut Ctx, v: f64) -> u64 {
 /// Called by compiled code with its live context; `cell` is a live cell
 /// object, and `bits` a live object for `CELL_OBJ`.
 pub unsafe extern "C" fn pyston_cell_set(ctx: *mut Ctx, cell: *mut ffi::PyObject, bits: i64, kind: i32) -> i32 {
-    use pyston_compiler::abi::{CELL_CLEAR, CELL_FLOAT, CELL_INT, CELL_OBJ};
+    use pyston_compiler::abi::{CELL_BOOL, CELL_CLEAR, CELL_FLOAT, CELL_INT, CELL_NP, CELL_OBJ};
     if kind == CELL_OBJ && bits == 0 {
         return ERROR; // (an object compiled code could not make: its exception is set)
     }
@@ -137,9 +137,42 @@ pub unsafe extern "C" fn pyston_cell_set(ctx: *mut Ctx, cell: *mut ffi::PyObject
                     py,
                     ffi::PyFloat_FromDouble(f64::from_bits(bits as u64)),
                 )),
+                CELL_BOOL => Some(Ok(pyo3::types::PyBool::new(py, bits & 1 != 0).to_owned().into_any())),
+                k if k >= CELL_NP => {
+                    let d = pyston_compiler::dtype::Dtype::ALL.get((k - CELL_NP) as usize).copied();
+                    let slots = [bits as u64];
+                    let mut pos = 0;
+                    Some(
+                        d.ok_or_else(|| crate::internal_error("a cell's NumPy scalar kind"))
+                            .and_then(|d| {
+                                crate::boxing::box_value(py, &pyston_compiler::types::Ty::Np(d), &slots, &mut pos)
+                            })
+                            .and_then(|o| o.ok_or_else(|| crate::internal_error("a NumPy scalar for a cell")))
+                            .map(|o| o.into_bound(py)),
+                    )
+                }
                 _ => Some(Ok(Bound::from_borrowed_ptr(py, bits as *mut ffi::PyObject))),
             }
         };
+        // `PyCell_Set` itself where CPython exports it (a generic `setattr`
+        // of `cell_contents` looks the descriptor up: about 60 ns more).
+        if let Some(set) = crate::env::cell_set_fn() {
+            let v = match value {
+                None => Ok(std::ptr::null_mut()),
+                Some(Ok(ref v)) => Ok(v.as_ptr()),
+                Some(Err(e)) => Err(e),
+            };
+            return match v {
+                // SAFETY: a live cell and a live object or NULL (the cell takes
+                // its own reference; NULL empties it).
+                Ok(p) if unsafe { set(cell.as_ptr(), p) } == 0 => OK,
+                Ok(_) => ERROR,
+                Err(e) => {
+                    e.restore(py);
+                    ERROR
+                }
+            };
+        }
         let r = match value {
             None => match cell.hasattr(name) {
                 Ok(true) => cell.delattr(name),
