@@ -690,15 +690,10 @@ impl Gen<'_, '_> {
             if self.is_loop_header(b) {
                 return false;
             }
-            return self.preds_of(b).iter().any(|p| {
-                self.f
-                    .block(*p)
-                    .term
-                    .successors()
-                    .into_iter()
-                    .filter(|e| e.block == b)
-                    .any(|e| self.ordered_recurrence(e.args[i], depth + 1))
-            });
+            return self
+                .incoming(b, i)
+                .iter()
+                .any(|(_, a)| self.ordered_recurrence(*a, depth + 1));
         };
         let inst = &self.f.block(b).insts[k];
         match inst.op {
@@ -707,6 +702,23 @@ impl Gen<'_, '_> {
             }
             _ => inst.args.iter().any(|a| self.ordered_recurrence(*a, depth + 1)),
         }
+    }
+
+    /// The values block `b`'s parameter `i` receives, with the predecessor passing each.
+    fn incoming(&self, b: Block, i: usize) -> Vec<(Block, Value)> {
+        self.preds_of(b)
+            .iter()
+            .flat_map(|p| {
+                self.f
+                    .block(*p)
+                    .term
+                    .successors()
+                    .into_iter()
+                    .filter(|e| e.block == b)
+                    .map(|e| (*p, e.args[i]))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     }
 
     /// Whether `v` depends, within one loop iteration, on a loop-carried value
@@ -725,20 +737,7 @@ impl Gen<'_, '_> {
         let Some(&(b, i)) = self.param_defs.get(&v) else {
             return false; // an entry parameter
         };
-        let incoming: Vec<(Block, Value)> = self
-            .preds_of(b)
-            .iter()
-            .flat_map(|p| {
-                self.f
-                    .block(*p)
-                    .term
-                    .successors()
-                    .into_iter()
-                    .filter(|e| e.block == b)
-                    .map(|e| (*p, e.args[i]))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let incoming = self.incoming(b, i);
         if self.is_loop_header(b) {
             // A loop header: only a range counter (advanced by RangeNext) is harmless.
             return !incoming.iter().filter(|(p, _)| self.dominates(b, *p)).all(|(_, a)| {

@@ -394,27 +394,7 @@ fn nonlocal_owners(
 ) -> HashMap<String, String> {
     let mut out = HashMap::new();
     // (the nested functions called, or passed to a call, anywhere)
-    let mut called: HashSet<String> = HashSet::new();
-    let mut note = |e: &Expr| {
-        if let ExprKind::Call(f, args, kws) = &e.kind {
-            if let ExprKind::Name(n) = &f.kind {
-                called.insert(n.clone());
-                for a in args.iter().chain(kws.iter().map(|(_, a)| a)) {
-                    if let ExprKind::Name(m) = &a.kind {
-                        called.insert(m.clone());
-                    }
-                }
-            }
-        }
-        true
-    };
-    fn all_defs(body: &[Stmt], f: &mut dyn FnMut(&Expr) -> bool) {
-        crate::hir::walk_stmts(body, f);
-        for s in body {
-            visit_defs(s, &mut |d| all_defs(&d.body, f));
-        }
-    }
-    all_defs(body, &mut note);
+    let called = called_names(body).0;
     for v in nonlocal {
         // The one nested function using `v`; its `def`'s place.
         let users: Vec<&(FunctionDef, Path)> = w.defs.iter().filter(|(d, _)| def_free_names(d).contains(v)).collect();
