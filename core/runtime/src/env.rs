@@ -1820,6 +1820,8 @@ impl<'py> Env for CompileEnv<'py> {
                     } else {
                         std::ptr::null_mut()
                     };
+                    // SAFETY: `bitgen` points into the live bit generator `bg`.
+                    let kind = crate::helpers::bitgen::kind_of(py, unsafe { &*bitgen });
                     Some(crate::helpers::random::NativeRng {
                         op,
                         lo,
@@ -1832,6 +1834,7 @@ impl<'py> Env for CompileEnv<'py> {
                             bitgen,
                             lock,
                             aug,
+                            kind,
                         },
                     })
                 });
@@ -2392,6 +2395,7 @@ pub fn call_sites(pycalls: &HashMap<(ir::Block, usize), Box<PyCallDesc>>) -> Has
                 desc: &**d as *const PyCallDesc as u64,
                 arg_tys: d.arg_tys.clone(),
                 ret: d.ret.clone(),
+                inline_rng: d.native.as_ref().and_then(crate::helpers::random::inline_plan),
             };
             (*k, site)
         })
