@@ -41,8 +41,11 @@ pub struct Guard {
 /// change), found by a probe once: None on another version or layout (3.14
 /// removed it; a free-threaded build's object header is another size).
 fn dict_version_offset(py: Python<'_>) -> Option<usize> {
-    static OFF: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
-    *OFF.get_or_init(|| probe_dict_version(py).unwrap_or(None))
+    // (a `PyOnceLock`: the probe imports `sysconfig`, which lets other threads
+    // run; a `std` lock would leave them waiting for it with the GIL held, a
+    // deadlock when the first calls of a process come from several threads)
+    static OFF: pyo3::sync::PyOnceLock<Option<usize>> = pyo3::sync::PyOnceLock::new();
+    *OFF.get_or_init(py, || probe_dict_version(py).unwrap_or(None))
 }
 
 fn probe_dict_version(py: Python<'_>) -> PyResult<Option<usize>> {
