@@ -1982,6 +1982,7 @@ def legacy_with_numpy_calls_between(n):
     for i in range(n):
         s += np.random.random()
         k += np.random.randint(0, 6)
+        s += np.random.exponential(2.0) - np.random.standard_exponential()
         if i % 97 == 0:
             s += np.random.normal(zero, 1.0)
         if i % 1000 == 999:
@@ -2167,3 +2168,30 @@ def test_threads_share_one_generator(legacy):
         assert idx == list(range(idx[0], idx[0] + n))
         starts.append(idx[0])
     assert sorted(starts) == list(range(0, n * calls * nthreads, n))
+
+
+def legacy_exponentials(n, scale):
+    s = 0.0
+    for _ in range(n):
+        s += np.random.exponential(scale) + np.random.random()
+    return s
+
+
+@pytest.mark.parametrize("scale", [2.0, 0.0, -0.0, -1.0, float("nan"), float("inf"), 1e308])
+def test_inline_legacy_exponential_parameters(scale):
+    # the inline draw takes a non-negative scale (not -0.0); the rest is NumPy's call
+    f = pyston.fast(legacy_exponentials)
+    np.random.seed(6)
+    try:
+        want = ("ok", legacy_exponentials(1500, scale))
+    except Exception as e:  # noqa: BLE001 - NumPy's own error, compared below
+        want = (type(e), str(e))
+    after_plain = np.random.random()
+    np.random.seed(6)
+    try:
+        got = ("ok", f(1500, scale))
+    except Exception as e:  # noqa: BLE001
+        got = (type(e), str(e))
+    same(got[1], want[1]) if got[0] == "ok" == want[0] else None
+    assert got[0] == want[0] and (got[0] == "ok" or got[1] == want[1])
+    assert np.random.random() == after_plain

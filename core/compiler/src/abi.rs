@@ -624,6 +624,8 @@ pub enum InlineRngOp {
     Normal,
     /// The Generator's exponential ziggurat: `scale * e`.
     Exponential,
+    /// The legacy exponential: `scale * -log(1 - U)` (libm's `log`).
+    LegacyExponential,
 }
 
 /// Where a draw's parameter comes from.

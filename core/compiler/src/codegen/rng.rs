@@ -146,7 +146,10 @@ impl Gen<'_, '_> {
                 let res = self.b.ins().iadd(a, v);
                 self.b.ins().jump(join, &[BlockArg::Value(res)]);
             }
-            InlineRngOp::StdNormal | InlineRngOp::Normal | InlineRngOp::Exponential => {
+            InlineRngOp::StdNormal
+            | InlineRngOp::Normal
+            | InlineRngOp::Exponential
+            | InlineRngOp::LegacyExponential => {
                 // A non-negative scale, not -0.0 (NumPy raises, or not: its call decides).
                 let z = self.b.ins().f64const(0.0);
                 let ge = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, b, z);
@@ -154,10 +157,22 @@ impl Gen<'_, '_> {
                 let pos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, bits, 0);
                 ok = self.b.ins().band(ok, ge);
                 ok = self.b.ins().band(ok, pos);
+                self.go_or(ok, slow);
+                if r.op == InlineRngOp::LegacyExponential {
+                    // `scale * -log(1 - U)`, libm's `log` as NumPy calls it.
+                    let d = self.rng_double(st, mt, slow);
+                    let one = self.b.ins().f64const(1.0);
+                    let t = self.b.ins().fsub(one, d);
+                    let l = self.call("log", &[t])?[0];
+                    let e = self.b.ins().fneg(l);
+                    let v = self.b.ins().fmul(b, e);
+                    self.b.ins().jump(join, &[BlockArg::Value(v)]);
+                    self.b.switch_to_block(slow);
+                    return Ok(Some((slow, join)));
+                }
                 if mt {
                     return Err(internal("inline ziggurat on MT19937"));
                 }
-                self.go_or(ok, slow);
                 let exp = r.op == InlineRngOp::Exponential;
                 let x = self.rng_ziggurat(ctx, st, exp, r.tables)?;
                 let v = match r.op {

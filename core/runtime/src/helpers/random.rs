@@ -527,8 +527,8 @@ fn arm(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], bitgen: *const BitGen, kind:
 }
 
 /// The plan for drawing `n` inline in compiled code (`abi::InlineRng`):
-/// scalar uniform doubles and bounded ints from the legacy global
-/// RandomState's MT19937, and those plus the ziggurats' normals and
+/// scalar uniform doubles, bounded ints and exponentials from the legacy
+/// global RandomState's MT19937, and doubles and bounded ints plus the ziggurats' normals and
 /// exponentials from a Generator (expected to be PCG64's: any other runs the
 /// call, which draws natively all the same).
 pub fn inline_plan(n: &NativeRng) -> Option<pyston_compiler::abi::InlineRng> {
@@ -561,11 +561,12 @@ pub fn inline_plan(n: &NativeRng) -> Option<pyston_compiler::abi::InlineRng> {
         RngOp::StdNormalGen if gen => Op::StdNormal,
         RngOp::NormalGen if gen => Op::Normal,
         RngOp::StdExpGen | RngOp::ExpGen if gen => Op::Exponential,
+        RngOp::StdExpLegacy | RngOp::ExpLegacy if !gen => Op::LegacyExponential,
         _ => return None,
     };
     let (lo, hi) = match n.op {
         RngOp::StdNormalGen => (RngArg::Default(0.0, 0), RngArg::Default(1.0, 1)),
-        RngOp::StdExpGen => (RngArg::Default(0.0, 0), RngArg::Default(1.0, 1)),
+        RngOp::StdExpGen | RngOp::StdExpLegacy => (RngArg::Default(0.0, 0), RngArg::Default(1.0, 1)),
         _ => (n.lo, n.hi),
     };
     Some(InlineRng {
