@@ -152,8 +152,11 @@ impl Gen<'_, '_> {
                 || body.iter().any(|blk| {
                     self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
                         // (a `numpy.random` scalar draw keeps no object: `InlineRng`)
-                        self.env.pycalls.get(&(*blk, k)).is_some_and(|s| s.inline_rng.is_none())
-                            || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. }) && self.call_may_allocate(i))
+                        let draw = self.env.pycalls.get(&(*blk, k)).is_some_and(|s| s.inline_rng.is_some());
+                        (self.env.pycalls.contains_key(&(*blk, k)) && !draw)
+                            || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. })
+                                && !draw
+                                && self.call_may_allocate(i))
                             || i.result.is_some_and(|r| {
                                 matches!(
                                     self.typed.ty(r),
