@@ -28,6 +28,10 @@ def parse_flag(name: str, text: str) -> Union[bool, str]:
 def pycall_count() -> int:
     """How many calls into Python/NumPy compiled code has made (the small-array pass makes none in row loops)."""
 
+def bitgen_kind(bit_generator: object) -> str:
+    """How compiled code draws from a NumPy bit generator: ``"mt19937"`` or ``"pcg64"`` natively (the kind checked
+    against NumPy once per process), ``"foreign"`` through its ``bitgen_t`` functions."""
+
 def dot_seq_limit() -> int:
     """Up to which length compiled code computes float64 ``np.dot`` itself (measured against this process's BLAS;
     negative: as a chain of fused multiply-adds)."""

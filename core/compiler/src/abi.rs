@@ -412,6 +412,8 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_arena_release_name", &[I64, I64, I64], &[]),
     // calls into Python, deoptimization and tracebacks
     h("pyston_pycall", &[I64, I64, I64, I64], &[I32]),
+    // an inline ziggurat draw's rare case: (ctx, the 64-bit draw, exponential?) -> the value
+    h("pyston_rng_zig_tail", &[I64, I64, I64], &[F64]),
     h("pyston_pycall_dying", &[I64, I64, I64, I64, I64], &[I32]),
     h("pyston_resume", &[I64, I64, I64], &[I32]),
     h("pyston_push_frame", &[I64, I64, I64], &[]),
@@ -586,6 +588,67 @@ pub struct PyCallSite {
     /// Types of the boxed arguments, in order.
     pub arg_tys: Vec<Ty>,
     pub ret: Ty,
+    /// A `numpy.random` draw compiled code makes inline when the call holds
+    /// the generator (see [`InlineRng`]); the call otherwise.
+    pub inline_rng: Option<InlineRng>,
+}
+
+/// Where the context keeps the generator the call's native draws hold
+/// (the runtime's `helpers::random`): four words, the generator's identity
+/// (the `Generator`, or the legacy `RandomState`), its bit generator's
+/// state struct, its `bitgen_t`, and the kind ([`RNG_MT19937`],
+/// [`RNG_PCG64`]); all zero when the call holds none. A draw compiled inline
+/// runs only when the identity and kind are its own; otherwise (and on the
+/// rare paths: MT19937's regeneration, a rejected bounded int, arguments
+/// NumPy refuses) it makes the call, which takes the lock and sets these.
+pub const CTX_RNG_ARMED_OFFSET: i32 = CTX_SLOTS_OFFSET + 8 * DEOPT_SLOTS as i32;
+pub const RNG_MT19937: i64 = 1;
+pub const RNG_PCG64: i64 = 2;
+
+/// A `numpy.random` scalar draw made inline from NumPy's MT19937 or PCG64
+/// state (the runtime's `helpers::bitgen` has the algorithms and checks the
+/// state layouts against NumPy before it offers a site this).
+#[derive(Clone, Debug, PartialEq)]
+pub struct InlineRng {
+    pub op: InlineRngOp,
+    /// [`RNG_MT19937`] or [`RNG_PCG64`].
+    pub kind: i64,
+    /// The generator's identity: a constant (the legacy global RandomState),
+    /// or `None` for the call's first argument slot (a `Generator` method).
+    pub obj: Option<u64>,
+    /// The draw's parameters (`low, high` or `loc, scale`).
+    pub args: [RngParam; 2],
+    /// The addresses of the ziggurat tables (normal `WI`, `KI`; exponential `WE`, `KE`).
+    pub tables: [u64; 4],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InlineRngOp {
+    /// A double in [0, 1).
+    Double,
+    /// `low + (high - low) * double` (a finite range; non-negative for the Generator's).
+    Uniform,
+    /// Legacy `randint(low, high)`: masked rejection on 32-bit words.
+    Masked,
+    /// `Generator.integers(low, high)`: Lemire's method on 32-bit outputs.
+    Lemire,
+    /// The Generator's normal ziggurat: `z`.
+    StdNormal,
+    /// The Generator's normal ziggurat: `loc + scale * z`.
+    Normal,
+    /// The Generator's exponential ziggurat: `scale * e`.
+    Exponential,
+    /// The legacy exponential: `scale * -log(1 - U)` (libm's `log`).
+    LegacyExponential,
+}
+
+/// Where a draw's parameter comes from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RngParam {
+    /// A constant (the default): as a float and as an int.
+    Const(f64, i64),
+    /// The argument slot at this index (the Generator's own slot counted) of an int (`true`) or a float.
+    Slot(usize, bool),
 }
 
 #[cfg(test)]

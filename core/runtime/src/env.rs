@@ -41,8 +41,11 @@ pub struct Guard {
 /// change), found by a probe once: None on another version or layout (3.14
 /// removed it; a free-threaded build's object header is another size).
 fn dict_version_offset(py: Python<'_>) -> Option<usize> {
-    static OFF: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
-    *OFF.get_or_init(|| probe_dict_version(py).unwrap_or(None))
+    // (a `PyOnceLock`: the probe imports `sysconfig`, which lets other threads
+    // run; a `std` lock would leave them waiting for it with the GIL held, a
+    // deadlock when the first calls of a process come from several threads)
+    static OFF: pyo3::sync::PyOnceLock<Option<usize>> = pyo3::sync::PyOnceLock::new();
+    *OFF.get_or_init(py, || probe_dict_version(py).unwrap_or(None))
 }
 
 fn probe_dict_version(py: Python<'_>) -> PyResult<Option<usize>> {
@@ -1855,6 +1858,8 @@ impl<'py> Env for CompileEnv<'py> {
                     } else {
                         std::ptr::null_mut()
                     };
+                    // SAFETY: `bitgen` points into the live bit generator `bg`.
+                    let kind = crate::helpers::bitgen::kind_of(py, unsafe { &*bitgen });
                     Some(crate::helpers::random::NativeRng {
                         op,
                         lo,
@@ -1867,6 +1872,7 @@ impl<'py> Env for CompileEnv<'py> {
                             bitgen,
                             lock,
                             aug,
+                            kind,
                         },
                     })
                 });
@@ -2433,6 +2439,7 @@ pub fn call_sites(pycalls: &HashMap<(ir::Block, usize), Box<PyCallDesc>>) -> Has
                 desc: &**d as *const PyCallDesc as u64,
                 arg_tys: d.arg_tys.clone(),
                 ret: d.ret.clone(),
+                inline_rng: d.native.as_ref().and_then(crate::helpers::random::inline_plan),
             };
             (*k, site)
         })

@@ -161,6 +161,7 @@ fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ufunc::ufunc_result_dtype, m)?)?;
     m.add_function(wrap_pyfunction!(cfunc::make_cfunc, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::small::pycall_count, m)?)?;
+    m.add_function(wrap_pyfunction!(helpers::bitgen::bitgen_kind, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::small::dot_seq_limit, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::small::native_ddot, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::small::complex_mul, m)?)?;

@@ -22,6 +22,7 @@ const _: () = {
     assert!(std::mem::offset_of!(Ctx, depth) == CTX_DEPTH_OFFSET as usize);
     assert!(std::mem::offset_of!(Ctx, depth_limit) == CTX_DEPTH_LIMIT_OFFSET as usize);
     assert!(std::mem::offset_of!(Ctx, slots) == CTX_SLOTS_OFFSET as usize);
+    assert!(std::mem::offset_of!(Ctx, rng_armed) == CTX_RNG_ARMED_OFFSET as usize);
 };
 
 /// Per-call state shared by compiled code and the runtime.
@@ -41,6 +42,10 @@ pub struct Ctx {
     pub _pad: u32,
     /// Live values at the deopt point, as slots.
     pub slots: [u64; DEOPT_SLOTS],
+    /// The generator whose lock the call holds for its inline draws, read by
+    /// compiled code (`abi::CTX_RNG_ARMED_OFFSET`: identity, state, `bitgen_t`,
+    /// kind; zeros for none); set by `helpers::random`, cleared with the locks.
+    pub rng_armed: [u64; 4],
     /// Objects created during the call, released when it ends.
     pub arena: Vec<*mut ffi::PyObject>,
     /// Arrays a loop's back edge found dead in a variable, released when the
@@ -114,6 +119,7 @@ impl Ctx {
             depth_limit: 1000,
             _pad: 0,
             slots: [0; DEOPT_SLOTS],
+            rng_armed: [0; 4],
             arena: Vec::new(),
             deferred: Vec::new(),
             loop_keep: Vec::new(),

@@ -435,11 +435,17 @@ impl Gen<'_, '_> {
         for ((t, v), want) in args.iter().zip(&d.arg_tys) {
             flat.extend(self.coerce(t, v.clone(), want)?);
         }
+        let ret_slots = abi::slot_types(&d.ret);
+        // A `numpy.random` draw made inline when the call holds its generator;
+        // the call below otherwise (then the builder is in its block).
+        let inline = match &d.inline_rng {
+            Some(r) if dying == 0 => self.rng_inline(r, &flat, &ret_slots)?,
+            _ => None,
+        };
         let argbuf = self.stack(8 * flat.len().max(1) as u32);
         for (i, x) in flat.iter().enumerate() {
             self.b.ins().store(MemFlagsData::trusted(), *x, argbuf, 8 * i as i32);
         }
-        let ret_slots = abi::slot_types(&d.ret);
         let outbuf = self.stack(8 * ret_slots.len().max(1) as u32);
         let ctx = self.ctx.unwrap();
         let dp = self.b.ins().iconst(clt::I64, d.desc as i64);
@@ -477,7 +483,7 @@ impl Gen<'_, '_> {
             self.push_frame_and_fail(ctx, span)?;
         }
         self.b.switch_to_block(ok);
-        let out: Vals = ret_slots
+        let mut out: Vals = ret_slots
             .iter()
             .enumerate()
             .map(|(i, s)| {
@@ -486,6 +492,12 @@ impl Gen<'_, '_> {
                     .load(cl_ty(*s), MemFlagsData::trusted(), outbuf, 8 * i as i32)
             })
             .collect();
+        if let Some((_, join)) = inline {
+            let args: Vec<BlockArg> = out.iter().map(|v| BlockArg::Value(*v)).collect();
+            self.b.ins().jump(join, &args);
+            self.b.switch_to_block(join);
+            out = self.b.block_params(join).to_vec();
+        }
         let rt = result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
         if result.is_some() {
             self.coerce(&d.ret, out, &rt)

@@ -151,8 +151,12 @@ impl Gen<'_, '_> {
                 .any(|blk| !self.try_body_raises_lazily(*blk, &mut lazy_handlers))
                 || body.iter().any(|blk| {
                     self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
-                        self.env.pycalls.contains_key(&(*blk, k))
-                            || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. }) && self.call_may_allocate(i))
+                        // (a `numpy.random` scalar draw keeps no object: `InlineRng`)
+                        let draw = self.env.pycalls.get(&(*blk, k)).is_some_and(|s| s.inline_rng.is_some());
+                        (self.env.pycalls.contains_key(&(*blk, k)) && !draw)
+                            || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. })
+                                && !draw
+                                && self.call_may_allocate(i))
                             || i.result.is_some_and(|r| {
                                 matches!(
                                     self.typed.ty(r),

@@ -39,6 +39,7 @@ mod insts;
 mod lists;
 mod local_lists;
 pub mod passes;
+mod rng;
 mod scalars;
 mod strings;
 mod time;

@@ -253,6 +253,7 @@ impl Env for MockEnv {
                 desc: 0,
                 arg_tys: args.to_vec(),
                 ret: ret.clone(),
+                inline_rng: None,
             },
         );
         Ok(ret)

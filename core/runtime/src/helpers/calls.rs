@@ -18,6 +18,17 @@ use pyston_compiler::types::{Dtype, ObjClass, Ty};
 /// Called by compiled code; `desc` is owned by the function's metadata, `args`
 /// holds the slots of `desc.arg_tys`, `out` has room for the result's slots.
 pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64) -> i32 {
+    // A scalar `numpy.random` draw from a generator this call already holds:
+    // drawn here, without `pycall`'s frame (see `random::fast_draw`).
+    // SAFETY: the caller's contract is this function's.
+    if let Some(n) = unsafe { &(*desc).native } {
+        // SAFETY: as above: `args` holds the call's `nslots` slots.
+        let slots = unsafe { std::slice::from_raw_parts(args, (*desc).nslots) };
+        // SAFETY: as above; `ctx` is the call's live context.
+        if let Some(st) = unsafe { super::random::fast_draw(&mut *ctx, n, slots, out) } {
+            return st;
+        }
+    }
     // SAFETY: the caller's contract is this function's.
     let st = unsafe { pycall(ctx, desc, args, out, 0) };
     crate::runtime::clean_upper();
@@ -415,6 +426,7 @@ fn as_ptrs(objs: &[Py<PyAny>]) -> &[*mut ffi::PyObject] {
 
 /// # Safety
 /// As `pyston_pycall`.
+#[inline(never)]
 unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: *mut u64, dying: u64) -> i32 {
     // (an array result nothing uses is dropped at once: see `abi::PYCALL_DISCARD`)
     let discard = dying & pyston_compiler::abi::PYCALL_DISCARD != 0;

@@ -3,6 +3,7 @@
 //! `crate::jit::symbols` gives each its address.
 
 mod arrays;
+pub mod bitgen;
 pub(crate) mod calls;
 pub mod csmall;
 mod dicts;
@@ -35,6 +36,7 @@ pub use local_lists::{
     pyston_llist_repeat, pyston_llist_sum, pyston_llist_to_list,
 };
 pub use math::*;
+pub use random::pyston_rng_zig_tail;
 pub use sets::*;
 pub use small::{
     pyston_col_add, pyston_col_finish, pyston_ddot, pyston_dot_seq_limit, pyston_pairwise_csum, pyston_pairwise_sum,

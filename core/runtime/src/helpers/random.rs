@@ -37,6 +37,7 @@
 //! threads wait meanwhile; the legacy kept gaussian is read and written under
 //! the same lock, as NumPy's own draws do.
 
+use super::bitgen::{BitKind, Mt, Pcg, Raw};
 use crate::runtime::{Ctx, OK};
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -282,6 +283,8 @@ pub enum RngSource {
         /// The RandomState's `aug_bitgen_t` (found by `aug_state_of`), for the
         /// gaussian draws; null for the others.
         aug: *mut AugBitGen,
+        /// How its raw outputs are made (`bitgen::kind_of`).
+        kind: BitKind,
     },
     /// The `Generator` in the first argument slot; the last one seen is
     /// cached (its bit generator held, so the pointers stay valid).
@@ -299,17 +302,22 @@ pub struct GenCache {
 }
 
 impl GenCache {
-    /// The cached generator's `bitgen_t` and lock when it is `obj`.
+    /// The cached generator's `bitgen_t`, lock and kind when it is `obj`.
     ///
     /// # Safety
     /// With `gil`, this thread holds the GIL.
-    unsafe fn lookup(&self, obj: *mut ffi::PyObject, gil: bool) -> Option<(*const BitGen, *mut ffi::PyObject)> {
+    #[inline(always)]
+    unsafe fn lookup(
+        &self,
+        obj: *mut ffi::PyObject,
+        gil: bool,
+    ) -> Option<(*const BitGen, *mut ffi::PyObject, BitKind)> {
         let _guard = if gil { None } else { Some(self.mutex.lock().ok()?) };
         // SAFETY: writers hold the GIL and the mutex (`replace`); this thread holds one of them.
         let c = unsafe { &*self.cell.get() };
         c.as_ref()
             .filter(|c| c.generator.as_ptr() == obj)
-            .map(|c| (c.bitgen, c.lock.as_ptr()))
+            .map(|c| (c.bitgen, c.lock.as_ptr(), c.kind))
     }
 
     /// Caches `new`, returning the entry it replaces (to be dropped by the
@@ -327,6 +335,7 @@ pub struct Cached {
     _owner: Py<PyAny>,
     bitgen: *const BitGen,
     lock: Py<PyAny>,
+    kind: BitKind,
 }
 
 // SAFETY: the raw pointers point into bit generator objects this value keeps
@@ -372,31 +381,28 @@ fn mask_of(r: u64) -> u64 {
 }
 
 /// Legacy `randint`'s offset draw in [0, r] (masked rejection).
-///
-/// # Safety
-/// `bg` points at a live `bitgen_t`, used by this thread alone.
-unsafe fn masked(bg: &BitGen, r: u64) -> u64 {
-    // SAFETY: see the function's contract.
-    unsafe {
+#[inline(always)]
+fn masked<B: Raw>(mut bg: B, r: u64) -> u64 {
+    {
         if r == 0 {
             0
         } else if r <= u32::MAX as u64 {
             if r == u32::MAX as u64 {
-                return (bg.next_uint32)(bg.state) as u64;
+                return bg.next_u32() as u64;
             }
             let m = mask_of(r) as u32;
             loop {
-                let v = (bg.next_uint32)(bg.state) & m;
+                let v = bg.next_u32() & m;
                 if v as u64 <= r {
                     return v as u64;
                 }
             }
         } else if r == u64::MAX {
-            (bg.next_uint64)(bg.state)
+            bg.next_u64()
         } else {
             let m = mask_of(r);
             loop {
-                let v = (bg.next_uint64)(bg.state) & m;
+                let v = bg.next_u64() & m;
                 if v <= r {
                     return v;
                 }
@@ -406,39 +412,36 @@ unsafe fn masked(bg: &BitGen, r: u64) -> u64 {
 }
 
 /// `Generator.integers`' offset draw in [0, r] (Lemire's method).
-///
-/// # Safety
-/// `bg` points at a live `bitgen_t`, used by this thread alone.
-unsafe fn lemire(bg: &BitGen, r: u64) -> u64 {
-    // SAFETY: see the function's contract.
-    unsafe {
+#[inline(always)]
+fn lemire<B: Raw>(mut bg: B, r: u64) -> u64 {
+    {
         if r == 0 {
             0
         } else if r <= u32::MAX as u64 {
             if r == u32::MAX as u64 {
-                return (bg.next_uint32)(bg.state) as u64;
+                return bg.next_u32() as u64;
             }
             let n = r + 1; // the interval's size, <= 2^32 - 1
-            let mut m = (bg.next_uint32)(bg.state) as u64 * n;
+            let mut m = bg.next_u32() as u64 * n;
             let mut low = m & 0xffff_ffff;
             if low < n {
                 let threshold = (u32::MAX as u64 - r) % n;
                 while low < threshold {
-                    m = (bg.next_uint32)(bg.state) as u64 * n;
+                    m = bg.next_u32() as u64 * n;
                     low = m & 0xffff_ffff;
                 }
             }
             m >> 32
         } else if r == u64::MAX {
-            (bg.next_uint64)(bg.state)
+            bg.next_u64()
         } else {
             let n = r + 1;
-            let mut m = (bg.next_uint64)(bg.state) as u128 * n as u128;
+            let mut m = bg.next_u64() as u128 * n as u128;
             let mut low = m as u64;
             if low < n {
                 let threshold = (u64::MAX - r) % n;
                 while low < threshold {
-                    m = (bg.next_uint64)(bg.state) as u128 * n as u128;
+                    m = bg.next_u64() as u128 * n as u128;
                     low = m as u64;
                 }
             }
@@ -447,6 +450,7 @@ unsafe fn lemire(bg: &BitGen, r: u64) -> u64 {
     }
 }
 
+#[inline(always)]
 fn arg_f64(a: RngArg, slots: &[u64]) -> f64 {
     match a {
         RngArg::Default(x, _) => x,
@@ -456,6 +460,7 @@ fn arg_f64(a: RngArg, slots: &[u64]) -> f64 {
     }
 }
 
+#[inline(always)]
 fn arg_i64(a: RngArg, slots: &[u64]) -> i64 {
     match a {
         RngArg::Default(_, i) => i,
@@ -466,9 +471,10 @@ fn arg_i64(a: RngArg, slots: &[u64]) -> i64 {
 
 /// The `bitgen_t` and lock of the draw's generator when known without
 /// Python: a fixed generator, or the cached one (`gil`: this thread holds the GIL).
-fn cached_source(n: &NativeRng, slots: &[u64], gil: bool) -> Option<(*const BitGen, *mut ffi::PyObject)> {
+#[inline(always)]
+fn cached_source(n: &NativeRng, slots: &[u64], gil: bool) -> Option<(*const BitGen, *mut ffi::PyObject, BitKind)> {
     match &n.source {
-        RngSource::Fixed { bitgen, lock, .. } => Some((*bitgen, lock.as_ptr())),
+        RngSource::Fixed { bitgen, lock, kind, .. } => Some((*bitgen, lock.as_ptr(), *kind)),
         // SAFETY: `gil` as the caller says.
         RngSource::Arg0(cache) => unsafe { cache.lookup(slots[0] as *mut ffi::PyObject, gil) },
     }
@@ -476,7 +482,7 @@ fn cached_source(n: &NativeRng, slots: &[u64], gil: bool) -> Option<(*const BitG
 
 /// The first draw from a Generator at this call site: its bit generator's
 /// `bitgen_t` and lock, cached; `None` leaves the draw to NumPy's call.
-fn fill_source(py: Python<'_>, n: &NativeRng, slots: &[u64]) -> Option<(*const BitGen, *mut ffi::PyObject)> {
+fn fill_source(py: Python<'_>, n: &NativeRng, slots: &[u64]) -> Option<(*const BitGen, *mut ffi::PyObject, BitKind)> {
     let RngSource::Arg0(cache) = &n.source else {
         return None;
     };
@@ -484,16 +490,158 @@ fn fill_source(py: Python<'_>, n: &NativeRng, slots: &[u64]) -> Option<(*const B
     let g = unsafe { Bound::from_borrowed_ptr(py, slots[0] as *mut ffi::PyObject) };
     let bg = g.getattr("bit_generator").ok()?;
     let (bitgen, lock) = bitgen_of(py, &bg).ok()?;
+    // SAFETY: `bitgen` points into the live bit generator `bg`.
+    let kind = super::bitgen::kind_of(py, unsafe { &*bitgen });
     let lp = lock.as_ptr();
     let new = Cached {
         generator: g.unbind(),
         _owner: bg.unbind(),
         bitgen,
         lock,
+        kind,
     };
     let old = cache.replace(py, new)?;
     drop(old); // with the GIL, the mutex released
-    Some((bitgen, lp))
+    Some((bitgen, lp, kind))
+}
+
+/// Records in the context the generator of a native draw whose lock the
+/// call holds (`abi::CTX_RNG_ARMED_OFFSET`): compiled code's inline draws
+/// from it run without a call until the lock is released (`release_locks`
+/// clears it). A generator drawn through its `bitgen_t`'s functions is not
+/// recorded (the inline draws are MT19937's and PCG64's).
+#[inline(always)]
+fn arm(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], bitgen: *const BitGen, kind: BitKind) {
+    let k = match kind {
+        BitKind::Mt19937 => pyston_compiler::abi::RNG_MT19937,
+        BitKind::Pcg64 => pyston_compiler::abi::RNG_PCG64,
+        BitKind::Foreign => return,
+    };
+    let obj = match &n.source {
+        RngSource::Fixed { state, .. } => state.as_ptr() as u64,
+        RngSource::Arg0(_) => slots[0],
+    };
+    // SAFETY: `bitgen` points into a live bit generator (held by the source).
+    let st = unsafe { (*bitgen).state } as u64;
+    ctx.rng_armed = [obj, st, bitgen as u64, k as u64];
+}
+
+/// The plan for drawing `n` inline in compiled code (`abi::InlineRng`):
+/// scalar uniform doubles, bounded ints and exponentials from the legacy
+/// global RandomState's MT19937, and doubles and bounded ints plus the ziggurats' normals and
+/// exponentials from a Generator (expected to be PCG64's: any other runs the
+/// call, which draws natively all the same).
+pub fn inline_plan(n: &NativeRng) -> Option<pyston_compiler::abi::InlineRng> {
+    use pyston_compiler::abi::{InlineRng, InlineRngOp as Op, RngParam, RNG_MT19937, RNG_PCG64};
+    if n.size.is_some() {
+        return None;
+    }
+    let (kind, obj, skip) = match &n.source {
+        RngSource::Fixed { state, kind, .. } => match kind {
+            BitKind::Mt19937 => (RNG_MT19937, Some(state.as_ptr() as u64), 0),
+            BitKind::Pcg64 => (RNG_PCG64, Some(state.as_ptr() as u64), 0),
+            BitKind::Foreign => return None,
+        },
+        RngSource::Arg0(_) => (RNG_PCG64, None, 1),
+    };
+    let param = |a: RngArg| match a {
+        RngArg::Default(x, i) => Some(RngParam::Const(x, i)),
+        RngArg::Slot(i, ArgKind::Int) => Some(RngParam::Slot(i + skip, true)),
+        RngArg::Slot(i, ArgKind::Float) => Some(RngParam::Slot(i + skip, false)),
+        RngArg::Slot(_, ArgKind::Bool) => None,
+    };
+    let gen = matches!(n.source, RngSource::Arg0(_));
+    let op = match n.op {
+        RngOp::Double => Op::Double,
+        RngOp::UniformLegacy if !gen => Op::Uniform,
+        RngOp::UniformGen if gen => Op::Uniform,
+        RngOp::MaskedInt if !gen => Op::Masked,
+        // (`endpoint=True`: the call)
+        RngOp::LemireInt if gen && matches!(n.third, RngArg::Default(_, 0)) => Op::Lemire,
+        RngOp::StdNormalGen if gen => Op::StdNormal,
+        RngOp::NormalGen if gen => Op::Normal,
+        RngOp::StdExpGen | RngOp::ExpGen if gen => Op::Exponential,
+        RngOp::StdExpLegacy | RngOp::ExpLegacy if !gen => Op::LegacyExponential,
+        _ => return None,
+    };
+    let (lo, hi) = match n.op {
+        RngOp::StdNormalGen => (RngArg::Default(0.0, 0), RngArg::Default(1.0, 1)),
+        RngOp::StdExpGen | RngOp::StdExpLegacy => (RngArg::Default(0.0, 0), RngArg::Default(1.0, 1)),
+        _ => (n.lo, n.hi),
+    };
+    Some(InlineRng {
+        op,
+        kind,
+        obj,
+        args: [param(lo)?, param(hi)?],
+        tables: [
+            super::ziggurat::WI.as_ptr() as u64,
+            super::ziggurat::KI.as_ptr() as u64,
+            super::ziggurat::WE.as_ptr() as u64,
+            super::ziggurat::KE.as_ptr() as u64,
+        ],
+    })
+}
+
+/// The rare case of a ziggurat draw compiled code makes inline (a draw
+/// outside the ziggurat's rectangles): the rest of NumPy's algorithm from
+/// the 64-bit draw `r` already made, from the context's armed PCG64.
+///
+/// # Safety
+/// `ctx` is the call's live context, armed with a PCG64 (`arm`) whose lock
+/// the call holds.
+pub unsafe extern "C" fn pyston_rng_zig_tail(ctx: *mut Ctx, r: u64, exponential: i64) -> f64 {
+    // SAFETY: see the function's contract: the armed `bitgen_t` is live, of
+    // the checked PCG64 kind, locked by this call.
+    let bg = unsafe { &*((*ctx).rng_armed[2] as *const BitGen) };
+    let mut b = Pcg(bg);
+    if exponential != 0 {
+        super::ziggurat::exponential_from(&mut b, r)
+    } else {
+        super::ziggurat::normal_from(&mut b, r)
+    }
+}
+
+/// `native_draw` for the common case, kept small (it runs on every draw,
+/// before `pycall`'s general path): a scalar draw (no `size`, no array
+/// operation) from a generator whose lock this call already holds. `None`
+/// for everything else, before any draw: `native_draw` then does the rest
+/// (takes the lock on the call's first draw, makes arrays, refuses).
+///
+/// # Safety
+/// As `native_draw`.
+#[inline(always)]
+pub unsafe fn fast_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut u64) -> Option<i32> {
+    let scalar = n.size.is_none()
+        && !matches!(
+            n.op,
+            RngOp::Shuffle(_)
+                | RngOp::ShuffleRows(..)
+                | RngOp::Permutation
+                | RngOp::PermuteCopy(_)
+                | RngOp::ChoiceArray(..)
+        );
+    if !scalar || !ctx.rng_native || ctx.rng_locks.is_empty() {
+        return None;
+    }
+    let (bitgen, lock, kind) = cached_source(n, slots, !ctx.nogil)?;
+    if !ctx.rng_locks.iter().any(|l| l.as_ptr() == lock) {
+        return None;
+    }
+    let skip = usize::from(matches!(n.source, RngSource::Arg0(_)));
+    let args = &slots[skip.min(slots.len())..];
+    arm(ctx, n, slots, bitgen, kind);
+    // SAFETY: `bitgen` points into a bit generator the source keeps alive, and
+    // this thread holds its lock (this call took it), as NumPy's own draws do.
+    let bg = unsafe { &*bitgen };
+    let bits = match kind {
+        BitKind::Mt19937 => draw_one(n, Mt(bg), args),
+        BitKind::Pcg64 => draw_one(n, Pcg(bg), args),
+        BitKind::Foreign => draw_one(n, bg, args),
+    }?;
+    // SAFETY: `out` has room for the result's one slot.
+    unsafe { *out = bits };
+    Some(OK)
 }
 
 /// Draws natively for a NumPy random call site (see the module's doc):
@@ -512,7 +660,7 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
     let args = &slots[skip.min(slots.len())..];
     // A dispatcher's call holds the GIL unless it is `nogil=True`'s (as the
     // standard library's native draws rely on too: `helpers::pyrandom`).
-    let (bitgen, lock) = match cached_source(n, slots, !ctx.nogil) {
+    let (bitgen, lock, kind) = match cached_source(n, slots, !ctx.nogil) {
         Some(s) => s,
         None => Python::attach(|py| fill_source(py, n, slots))?,
     };
@@ -543,9 +691,26 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
             return Some(taken);
         }
     }
+    arm(ctx, n, slots, bitgen, kind);
     // SAFETY: `bitgen` points into a bit generator the source keeps alive, and
     // this thread holds its lock (taken above), as NumPy's own draws do.
     let bg = unsafe { &*bitgen };
+    // SAFETY: as the function's contract says; `bg` is locked by this thread,
+    // of the kind the source found for it (`bitgen::kind_of`).
+    unsafe {
+        match kind {
+            BitKind::Mt19937 => draw_with(ctx, n, Mt(bg), args, out),
+            BitKind::Pcg64 => draw_with(ctx, n, Pcg(bg), args, out),
+            BitKind::Foreign => draw_with(ctx, n, bg, args, out),
+        }
+    }
+}
+
+/// `native_draw`'s draws, from the raw outputs of `bg`.
+///
+/// # Safety
+/// As `native_draw`; `bg` draws from a `bitgen_t` this thread has locked.
+unsafe fn draw_with<B: Raw>(ctx: &mut Ctx, n: &NativeRng, bg: B, args: &[u64], out: *mut u64) -> Option<i32> {
     match n.op {
         RngOp::Shuffle(itemsize) => {
             use pyston_compiler::abi::ArraySlots;
@@ -584,7 +749,7 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
             }
             for i in (1..shape[0]).rev() {
                 // SAFETY: `bg` is locked by this thread.
-                let j = unsafe { masked(bg, i as u64) } as usize;
+                let j = masked(bg, i as u64) as usize;
                 if i != j {
                     for &o in &offs {
                         // SAFETY: rows `i, j < shape[0]` and offsets inside a row address
@@ -619,13 +784,10 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
             if len == 0 {
                 return None; // NumPy raises ValueError
             }
-            // SAFETY: `bg` is locked by this thread (above).
-            let i = unsafe {
-                if fam == Family::Legacy {
-                    masked(bg, len - 1)
-                } else {
-                    lemire(bg, len - 1)
-                }
+            let i = if fam == Family::Legacy {
+                masked(bg, len - 1)
+            } else {
+                lemire(bg, len - 1)
             };
             let mut slots = [0u64; 2];
             // SAFETY: `i < len`: the element's `itemsize` (<= 16) bytes inside the
@@ -686,10 +848,10 @@ pub unsafe fn native_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut
 ///
 /// # Safety
 /// As `native_draw`, `out` with room for the array's slots; `bg` is locked by this thread.
-unsafe fn draw_array(
+unsafe fn draw_array<B: Raw>(
     ctx: &mut Ctx,
     n: &NativeRng,
-    bg: &BitGen,
+    bg: B,
     args: &[u64],
     dims: &[usize],
     out: *mut u64,
@@ -752,13 +914,10 @@ unsafe fn draw_array(
         if let Some((fam, src, len, stride)) = source {
             let w = dtype.itemsize() as usize;
             for k in 0..count {
-                // SAFETY: `bg` is locked by this thread.
-                let i = unsafe {
-                    if fam == Family::Legacy {
-                        masked(bg, len - 1)
-                    } else {
-                        lemire(bg, len - 1)
-                    }
+                let i = if fam == Family::Legacy {
+                    masked(bg, len - 1)
+                } else {
+                    lemire(bg, len - 1)
                 };
                 // SAFETY: `i < len`: an element of the live source array; `k < count`:
                 // an element of the fresh array of `count` elements of `w` bytes.
@@ -846,10 +1005,10 @@ fn non_overlapping(shape: &[usize], strides: &[isize], itemsize: usize) -> bool 
 /// # Safety
 /// `data + k * stride` addresses `itemsize` writable bytes for each `k < len`,
 /// distinct elements not overlapping; `bg` is locked by this thread.
-unsafe fn shuffle(bg: &BitGen, data: *mut u8, len: usize, stride: isize, itemsize: usize) {
+unsafe fn shuffle<B: Raw>(bg: B, data: *mut u8, len: usize, stride: isize, itemsize: usize) {
     for i in (1..len).rev() {
         // SAFETY: `bg` as the contract says.
-        let j = unsafe { masked(bg, i as u64) } as usize;
+        let j = masked(bg, i as u64) as usize;
         if i != j {
             // SAFETY: `i, j < len`, two distinct elements.
             unsafe {
@@ -865,7 +1024,8 @@ unsafe fn shuffle(bg: &BitGen, data: *mut u8, len: usize, stride: isize, itemsiz
 
 /// One draw (a float's or an int's bits), or `None` before any draw when
 /// the arguments are left to NumPy's call.
-fn draw_one(n: &NativeRng, bg: &BitGen, args: &[u64]) -> Option<u64> {
+#[inline(always)]
+fn draw_one<B: Raw>(n: &NativeRng, mut bg: B, args: &[u64]) -> Option<u64> {
     {
         let bits: u64 = match n.op {
             RngOp::Shuffle(_)
@@ -874,19 +1034,19 @@ fn draw_one(n: &NativeRng, bg: &BitGen, args: &[u64]) -> Option<u64> {
             | RngOp::PermuteCopy(_)
             | RngOp::ChoiceArray(..) => return None, // (drawn by `native_draw`)
             // SAFETY: as above.
-            RngOp::Double => unsafe { (bg.next_double)(bg.state) }.to_bits(),
+            RngOp::Double => bg.next_f64().to_bits(),
             RngOp::UniformLegacy | RngOp::UniformGen => {
                 let (lo, hi) = (arg_f64(n.lo, args), arg_f64(n.hi, args));
                 let range = hi - lo;
-                if !range.is_finite() || (n.op == RngOp::UniformGen && range < 0.0) {
+                if !range.is_finite() || (matches!(n.op, RngOp::UniformGen) && range < 0.0) {
                     return None; // NumPy raises
                 }
                 // SAFETY: as above.
-                (lo + range * unsafe { (bg.next_double)(bg.state) }).to_bits()
+                (lo + range * bg.next_f64()).to_bits()
             }
-            RngOp::StdNormalGen => super::ziggurat::standard_normal(&mut &*bg).to_bits(),
-            RngOp::StdExpGen => super::ziggurat::standard_exponential(&mut &*bg).to_bits(),
-            RngOp::StdExpLegacy => super::ziggurat::legacy_standard_exponential(&mut &*bg).to_bits(),
+            RngOp::StdNormalGen => super::ziggurat::standard_normal(&mut bg).to_bits(),
+            RngOp::StdExpGen => super::ziggurat::standard_exponential(&mut bg).to_bits(),
+            RngOp::StdExpLegacy => super::ziggurat::legacy_standard_exponential(&mut bg).to_bits(),
             RngOp::NormalGen | RngOp::ExpGen | RngOp::ExpLegacy | RngOp::NormalLegacy | RngOp::GaussLegacy => {
                 let (loc, scale) = (arg_f64(n.lo, args), arg_f64(n.hi, args));
                 // NumPy raises for a negative scale (and -0.0 where it tests the
@@ -921,7 +1081,7 @@ fn draw_one(n: &NativeRng, bg: &BitGen, args: &[u64]) -> Option<u64> {
                             a.has_gauss = 1;
                             z
                         };
-                        if n.op == RngOp::GaussLegacy {
+                        if matches!(n.op, RngOp::GaussLegacy) {
                             z
                         } else {
                             loc + scale * z
@@ -935,71 +1095,70 @@ fn draw_one(n: &NativeRng, bg: &BitGen, args: &[u64]) -> Option<u64> {
                 if k <= 0 {
                     return None; // NumPy raises ValueError
                 }
-                // SAFETY: as above.
-                unsafe {
-                    if fam == Family::Legacy {
-                        masked(bg, k as u64 - 1)
-                    } else {
-                        lemire(bg, k as u64 - 1)
-                    }
-                }
-            }
-            RngOp::Dist(d, fam) => {
-                let x = [arg_f64(n.lo, args), arg_f64(n.hi, args), arg_f64(n.third, args)];
-                let k = arg_i64(n.lo, args);
-                if !dist_ok(d, fam, x, k) {
-                    return None; // NumPy's call: it raises, or takes what is not native
-                }
-                if fam == Family::Gen {
-                    dist_draw(&mut super::distributions::GenStream(bg), d, fam, x, k)
+                if fam == Family::Legacy {
+                    masked(bg, k as u64 - 1)
                 } else {
-                    let mut a: *mut AugBitGen = std::ptr::null_mut();
-                    if n.op.needs_gauss_cache() {
-                        let RngSource::Fixed { aug, .. } = &n.source else {
-                            return None;
-                        };
-                        if aug.is_null() {
-                            return None;
-                        }
-                        a = *aug;
-                    }
-                    let (mut h, mut g) = (0, 0.0);
-                    // SAFETY: a non-null `aug` was found inside the RandomState this source
-                    // keeps alive, checked against NumPy (`aug_state_of`), and this thread
-                    // holds the RandomState's lock, as NumPy's draws do.
-                    let (has_gauss, gauss) = match unsafe { a.as_mut() } {
-                        Some(a) => (&mut a.has_gauss, &mut a.gauss),
-                        None => (&mut h, &mut g), // (a draw that takes no gaussian)
-                    };
-                    let mut st = super::distributions::LegacyStream {
-                        bits: bg,
-                        has_gauss,
-                        gauss,
-                    };
-                    dist_draw(&mut st, d, fam, x, k)
+                    lemire(bg, k as u64 - 1)
                 }
             }
+            RngOp::Dist(d, fam) => draw_dist(n, bg, args, d, fam)?,
             RngOp::MaskedInt | RngOp::LemireInt => {
                 let (lo, hi) = (arg_i64(n.lo, args), arg_i64(n.hi, args));
                 // `integers(..., endpoint=True)` draws from [low, high].
-                let closed = n.op == RngOp::LemireInt && arg_i64(n.third, args) != 0;
+                let closed = matches!(n.op, RngOp::LemireInt) && arg_i64(n.third, args) != 0;
                 if lo > hi || (lo == hi && !closed) {
                     return None; // NumPy raises ValueError
                 }
                 let r = (hi as u64).wrapping_sub(u64::from(!closed)).wrapping_sub(lo as u64);
-                // SAFETY: as above.
-                let v = unsafe {
-                    if n.op == RngOp::MaskedInt {
-                        masked(bg, r)
-                    } else {
-                        lemire(bg, r)
-                    }
+                let v = if matches!(n.op, RngOp::MaskedInt) {
+                    masked(bg, r)
+                } else {
+                    lemire(bg, r)
                 };
                 (lo as u64).wrapping_add(v)
             }
         };
         Some(bits)
     }
+}
+
+/// `draw_one` of a distribution of `helpers::distributions` (kept out of
+/// `draw_one`, which the common draws inline).
+#[inline(never)]
+fn draw_dist<B: Raw>(n: &NativeRng, bg: B, args: &[u64], d: Dist, fam: Family) -> Option<u64> {
+    let x = [arg_f64(n.lo, args), arg_f64(n.hi, args), arg_f64(n.third, args)];
+    let k = arg_i64(n.lo, args);
+    if !dist_ok(d, fam, x, k) {
+        return None; // NumPy's call: it raises, or takes what is not native
+    }
+    Some(if fam == Family::Gen {
+        dist_draw(&mut super::distributions::GenStream(bg), d, fam, x, k)
+    } else {
+        let mut a: *mut AugBitGen = std::ptr::null_mut();
+        if n.op.needs_gauss_cache() {
+            let RngSource::Fixed { aug, .. } = &n.source else {
+                return None;
+            };
+            if aug.is_null() {
+                return None;
+            }
+            a = *aug;
+        }
+        let (mut h, mut g) = (0, 0.0);
+        // SAFETY: a non-null `aug` was found inside the RandomState this source
+        // keeps alive, checked against NumPy (`aug_state_of`), and this thread
+        // holds the RandomState's lock, as NumPy's draws do.
+        let (has_gauss, gauss) = match unsafe { a.as_mut() } {
+            Some(a) => (&mut a.has_gauss, &mut a.gauss),
+            None => (&mut h, &mut g), // (a draw that takes no gaussian)
+        };
+        let mut st = super::distributions::LegacyStream {
+            bits: bg,
+            has_gauss,
+            gauss,
+        };
+        dist_draw(&mut st, d, fam, x, k)
+    })
 }
 
 /// Whether a draw of `d` with float arguments `x` (and int first argument
@@ -1081,6 +1240,7 @@ pub fn release_locks(ctx: &mut Ctx) {
     if ctx.rng_locks.is_empty() {
         return;
     }
+    ctx.rng_armed = [0; 4]; // (compiled code's inline draws hold nothing now)
     Python::attach(|py| {
         for l in ctx.rng_locks.drain(..) {
             if let Err(e) = l.bind(py).call_method0("release") {

@@ -37,46 +37,69 @@ pub const EXP_R: f64 = 7.697_117_470_131_05;
 
 /// A standard normal double, as NumPy's `random_standard_normal`.
 pub fn standard_normal<B: Bits>(b: &mut B) -> f64 {
+    let r = b.next_u64();
+    normal_from(b, r)
+}
+
+/// `standard_normal` whose first 64-bit draw was `r` (compiled code draws
+/// it and takes the common case itself: `helpers::random`'s tail helper).
+pub fn normal_from<B: Bits>(b: &mut B, mut r: u64) -> f64 {
     loop {
-        let r = b.next_u64();
-        let idx = (r & 0xff) as usize;
-        let r = r >> 8;
-        let negative = r & 1 == 1;
-        let rabs = (r >> 1) & 0x000f_ffff_ffff_ffff;
-        let mut x = rabs as f64 * WI[idx];
-        if negative {
-            x = -x;
-        }
-        if rabs < KI[idx] {
-            return x; // 99.3% of draws
-        }
-        if idx == 0 {
-            // The tail beyond NOR_R.
-            loop {
-                // SAFETY: libm's log1p, a pure function.
-                let xx = -NOR_INV_R * unsafe { log1p(-b.next_f64()) };
-                // SAFETY: as above.
-                let yy = -unsafe { log1p(-b.next_f64()) };
-                if yy + yy > xx * xx {
-                    return if (rabs >> 8) & 1 == 1 {
-                        -(NOR_R + xx)
-                    } else {
-                        NOR_R + xx
-                    };
-                }
-            }
-        }
-        // SAFETY: libm's exp, a pure function.
-        if (FI[idx - 1] - FI[idx]) * b.next_f64() + FI[idx] < unsafe { exp(-0.5 * x * x) } {
+        if let Some(x) = normal_step(b, r) {
             return x;
         }
+        r = b.next_u64();
     }
+}
+
+/// One round of the normal ziggurat on the 64-bit draw `r`: the value, or
+/// `None` when rejected (the next round starts from a fresh draw).
+#[inline(always)]
+fn normal_step<B: Bits>(b: &mut B, r: u64) -> Option<f64> {
+    let idx = (r & 0xff) as usize;
+    let r = r >> 8;
+    let negative = r & 1 == 1;
+    let rabs = (r >> 1) & 0x000f_ffff_ffff_ffff;
+    let mut x = rabs as f64 * WI[idx];
+    if negative {
+        x = -x;
+    }
+    if rabs < KI[idx] {
+        return Some(x); // 99.3% of draws
+    }
+    if idx == 0 {
+        // The tail beyond NOR_R.
+        loop {
+            // SAFETY: libm's log1p, a pure function.
+            let xx = -NOR_INV_R * unsafe { log1p(-b.next_f64()) };
+            // SAFETY: as above.
+            let yy = -unsafe { log1p(-b.next_f64()) };
+            if yy + yy > xx * xx {
+                return Some(if (rabs >> 8) & 1 == 1 {
+                    -(NOR_R + xx)
+                } else {
+                    NOR_R + xx
+                });
+            }
+        }
+    }
+    // SAFETY: libm's exp, a pure function.
+    if (FI[idx - 1] - FI[idx]) * b.next_f64() + FI[idx] < unsafe { exp(-0.5 * x * x) } {
+        return Some(x);
+    }
+    None
 }
 
 /// A standard exponential double, as NumPy's `random_standard_exponential`.
 pub fn standard_exponential<B: Bits>(b: &mut B) -> f64 {
+    let r = b.next_u64();
+    exponential_from(b, r)
+}
+
+/// `standard_exponential` whose first 64-bit draw was `r` (as `normal_from`).
+pub fn exponential_from<B: Bits>(b: &mut B, mut r: u64) -> f64 {
     loop {
-        let ri = b.next_u64() >> 3;
+        let ri = r >> 3;
         let idx = (ri & 0xff) as usize;
         let ri = ri >> 8;
         let x = ri as f64 * WE[idx];
@@ -92,6 +115,7 @@ pub fn standard_exponential<B: Bits>(b: &mut B) -> f64 {
             return x;
         }
         // Rejected: a fresh draw (NumPy recurses).
+        r = b.next_u64();
     }
 }
 

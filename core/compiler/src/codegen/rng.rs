@@ -1,0 +1,412 @@
+//! `numpy.random` draws made inline (`abi::InlineRng`): NumPy's MT19937 and
+//! PCG64 computed on NumPy's own state struct, the same outputs the runtime's
+//! `helpers::bitgen` computes (and checks against NumPy), for scalar uniform
+//! doubles, bounded ints and the Generator's ziggurat normals and
+//! exponentials.
+//!
+//! An inline draw runs only when the call holds the generator already (the
+//! context's armed generator is this site's, of the expected kind: see
+//! `abi::CTX_RNG_ARMED_OFFSET`) and its parameters are ones the runtime's
+//! draw takes; everything else, before any output is consumed, is the call
+//! (`pyston_pycall`), which takes the lock, draws natively or runs NumPy,
+//! and arms the context for the next draw. Where an inline draw stops after
+//! consuming outputs, the rest is equivalent: a rejection loop is memoryless
+//! (a rejected output is discarded, and the call starts the same loop on the
+//! next one), and a ziggurat draw outside the rectangles continues in
+//! `pyston_rng_zig_tail` from the output already drawn.
+
+use super::*;
+use crate::abi::{InlineRng, InlineRngOp, RngParam, CTX_RNG_ARMED_OFFSET, RNG_MT19937};
+
+/// Offset of `pos` in NumPy's `mt19937_state` (after `uint32_t key[624]`).
+const MT_POS: i32 = 624 * 4;
+/// PCG64's multiplier, low and high 64 bits.
+const PCG_MULT_LO: i64 = 0x4385_df64_9fcc_f645;
+const PCG_MULT_HI: i64 = 0x2360_ed05_1fc6_5da4;
+
+impl Gen<'_, '_> {
+    /// Starts an inline draw for the call site: emits the checks and the draw,
+    /// and returns (the block to emit the call in, the block the result slots
+    /// arrive at as parameters), the builder left in the call's block; `None`
+    /// (nothing emitted) where the site's slots are not as expected.
+    pub fn rng_inline(&mut self, r: &InlineRng, flat: &[CV], ret: &[SlotTy]) -> CResult<Option<(CB, CB)>> {
+        let float_result = !matches!(r.op, InlineRngOp::Masked | InlineRngOp::Lemire);
+        if ret != [if float_result { SlotTy::F64 } else { SlotTy::I64 }] {
+            return Ok(None);
+        }
+        let want_int = !float_result;
+        // The parameters' values (checked against the slots' machine types).
+        let mut ps = Vec::new();
+        for p in r.args {
+            match p {
+                RngParam::Const(..) => ps.push(None),
+                RngParam::Slot(i, int) => {
+                    let Some(&v) = flat.get(i) else { return Ok(None) };
+                    let t = self.b.func.dfg.value_type(v);
+                    let want = if int { clt::I64 } else { clt::F64 };
+                    if t != want || (want_int && !int) {
+                        return Ok(None);
+                    }
+                    ps.push(Some(v));
+                }
+            }
+        }
+        let obj_v = match r.obj {
+            Some(_) => None,
+            None => match flat.first() {
+                Some(&v) if self.b.func.dfg.value_type(v) == clt::I64 => Some(v),
+                _ => return Ok(None),
+            },
+        };
+        let fl = MemFlagsData::trusted();
+        let ctx = self.ctx.ok_or_else(|| internal("an inline draw without a context"))?;
+        let slow = self.b.create_block();
+        self.b.set_cold_block(slow);
+        let join = self.b.create_block();
+        self.b
+            .append_block_param(join, if float_result { clt::F64 } else { clt::I64 });
+        // Is the armed generator this site's, of the expected kind?
+        let obj = match (r.obj, obj_v) {
+            (Some(p), _) => self.b.ins().iconst(clt::I64, p as i64),
+            (None, Some(v)) => v,
+            (None, None) => return Err(internal("inline draw: no generator")),
+        };
+        let armed = self.b.ins().load(clt::I64, fl, ctx, CTX_RNG_ARMED_OFFSET);
+        let kind = self.b.ins().load(clt::I64, fl, ctx, CTX_RNG_ARMED_OFFSET + 24);
+        let st = self.b.ins().load(clt::I64, fl, ctx, CTX_RNG_ARMED_OFFSET + 8);
+        let same = self.b.ins().icmp(IntCC::Equal, armed, obj);
+        let kind_ok = self.b.ins().icmp_imm_s(IntCC::Equal, kind, r.kind);
+        let mut ok = self.b.ins().band(same, kind_ok);
+        // The parameters as values of the draw's type.
+        let param = |g: &mut Self, k: usize| -> CV {
+            match (r.args[k], ps[k]) {
+                (RngParam::Const(x, i), _) => {
+                    if float_result {
+                        g.b.ins().f64const(x)
+                    } else {
+                        g.b.ins().iconst(clt::I64, i)
+                    }
+                }
+                (RngParam::Slot(_, int), Some(v)) => {
+                    if float_result && int {
+                        g.b.ins().fcvt_from_sint(clt::F64, v)
+                    } else {
+                        v
+                    }
+                }
+                (RngParam::Slot(..), None) => unreachable!("slot parameters have values"),
+            }
+        };
+        let (a, b) = (param(self, 0), param(self, 1));
+        let mt = r.kind == RNG_MT19937;
+        match r.op {
+            InlineRngOp::Double => {
+                self.go_or(ok, slow);
+                let d = self.rng_double(st, mt, slow);
+                self.b.ins().jump(join, &[BlockArg::Value(d)]);
+            }
+            InlineRngOp::Uniform => {
+                // `low + range * U` for a finite range (non-negative for the Generator's).
+                let range = self.b.ins().fsub(b, a);
+                let zero = self.b.ins().fsub(range, range);
+                let z = self.b.ins().f64const(0.0);
+                let finite = self.b.ins().fcmp(FloatCC::Equal, zero, z);
+                ok = self.b.ins().band(ok, finite);
+                if r.obj.is_none() {
+                    let nonneg = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, range, z);
+                    ok = self.b.ins().band(ok, nonneg);
+                }
+                self.go_or(ok, slow);
+                let d = self.rng_double(st, mt, slow);
+                let t = self.b.ins().fmul(range, d);
+                let v = self.b.ins().fadd(a, t);
+                self.b.ins().jump(join, &[BlockArg::Value(v)]);
+            }
+            InlineRngOp::Masked | InlineRngOp::Lemire => {
+                // An offset in [0, r], r = high - 1 - low < 2^32 - 1 (32-bit outputs);
+                // `low >= high` (NumPy raises) and wider ranges are the call's.
+                let lt = self.b.ins().icmp(IntCC::SignedLessThan, a, b);
+                let one = self.b.ins().iconst(clt::I64, 1);
+                let hm1 = self.b.ins().isub(b, one);
+                let rr = self.b.ins().isub(hm1, a);
+                let narrow = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, rr, 0xffff_ffff);
+                ok = self.b.ins().band(ok, lt);
+                ok = self.b.ins().band(ok, narrow);
+                self.go_or(ok, slow);
+                // r == 0: no draw.
+                let draw = self.b.create_block();
+                let is0 = self.b.ins().icmp_imm_s(IntCC::Equal, rr, 0);
+                self.b.ins().brif(is0, join, &[BlockArg::Value(a)], draw, &[]);
+                self.b.switch_to_block(draw);
+                let v = if r.op == InlineRngOp::Masked {
+                    self.rng_masked(st, mt, rr, slow)
+                } else {
+                    self.rng_lemire(st, mt, rr, slow)
+                };
+                let res = self.b.ins().iadd(a, v);
+                self.b.ins().jump(join, &[BlockArg::Value(res)]);
+            }
+            InlineRngOp::StdNormal
+            | InlineRngOp::Normal
+            | InlineRngOp::Exponential
+            | InlineRngOp::LegacyExponential => {
+                // A non-negative scale, not -0.0 (NumPy raises, or not: its call decides).
+                let z = self.b.ins().f64const(0.0);
+                let ge = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, b, z);
+                let bits = self.b.ins().bitcast(clt::I64, MemFlagsData::new(), b);
+                let pos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, bits, 0);
+                ok = self.b.ins().band(ok, ge);
+                ok = self.b.ins().band(ok, pos);
+                self.go_or(ok, slow);
+                if r.op == InlineRngOp::LegacyExponential {
+                    // `scale * -log(1 - U)`, libm's `log` as NumPy calls it.
+                    let d = self.rng_double(st, mt, slow);
+                    let one = self.b.ins().f64const(1.0);
+                    let t = self.b.ins().fsub(one, d);
+                    let l = self.call("log", &[t])?[0];
+                    let e = self.b.ins().fneg(l);
+                    let v = self.b.ins().fmul(b, e);
+                    self.b.ins().jump(join, &[BlockArg::Value(v)]);
+                    self.b.switch_to_block(slow);
+                    return Ok(Some((slow, join)));
+                }
+                if mt {
+                    return Err(internal("inline ziggurat on MT19937"));
+                }
+                let exp = r.op == InlineRngOp::Exponential;
+                let x = self.rng_ziggurat(ctx, st, exp, r.tables)?;
+                let v = match r.op {
+                    InlineRngOp::StdNormal => x,
+                    InlineRngOp::Normal => {
+                        let t = self.b.ins().fmul(b, x);
+                        self.b.ins().fadd(a, t)
+                    }
+                    _ => self.b.ins().fmul(b, x),
+                };
+                self.b.ins().jump(join, &[BlockArg::Value(v)]);
+            }
+        }
+        self.b.switch_to_block(slow);
+        Ok(Some((slow, join)))
+    }
+
+    /// Continues in a fresh block when `ok`, else branches to `slow`.
+    fn go_or(&mut self, ok: CV, slow: CB) {
+        let go = self.b.create_block();
+        self.b.ins().brif(ok, go, &[], slow, &[]);
+        self.b.switch_to_block(go);
+    }
+
+    /// `k` tempered MT19937 words (I32 values), or the branch to `slow` when
+    /// fewer than `k` words are left before the regeneration.
+    fn mt_words(&mut self, st: CV, k: i64, slow: CB) -> Vec<CV> {
+        let fl = MemFlagsData::trusted();
+        let pos = self.b.ins().load(clt::I32, fl, st, MT_POS);
+        let room = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, pos, 625 - k);
+        let go = self.b.create_block();
+        self.b.ins().brif(room, go, &[], slow, &[]);
+        self.b.switch_to_block(go);
+        let p64 = self.b.ins().uextend(clt::I64, pos);
+        let off = self.b.ins().ishl_imm_u(p64, 2);
+        let addr = self.b.ins().iadd(st, off);
+        let words: Vec<CV> = (0..k)
+            .map(|j| {
+                let y = self.b.ins().load(clt::I32, fl, addr, 4 * j as i32);
+                self.mt_temper(y)
+            })
+            .collect();
+        let next = self.b.ins().iadd_imm_s(pos, k);
+        self.b.ins().store(fl, next, st, MT_POS);
+        words
+    }
+
+    fn mt_temper(&mut self, y: CV) -> CV {
+        let t = self.b.ins().ushr_imm_u(y, 11);
+        let y = self.b.ins().bxor(y, t);
+        let t = self.b.ins().ishl_imm_u(y, 7);
+        let t = self.b.ins().band_imm_u(t, 0x9d2c_5680);
+        let y = self.b.ins().bxor(y, t);
+        let t = self.b.ins().ishl_imm_u(y, 15);
+        let t = self.b.ins().band_imm_u(t, 0xefc6_0000);
+        let y = self.b.ins().bxor(y, t);
+        let t = self.b.ins().ushr_imm_u(y, 18);
+        self.b.ins().bxor(y, t)
+    }
+
+    /// PCG64's next 64-bit output: `state = state * M + inc`, XSL-RR.
+    fn pcg_next64(&mut self, st: CV) -> CV {
+        let fl = MemFlagsData::trusted();
+        let p = self.b.ins().load(clt::I64, fl, st, 0);
+        let s0 = self.b.ins().load(clt::I64, fl, p, 0);
+        let s1 = self.b.ins().load(clt::I64, fl, p, 8);
+        let i0 = self.b.ins().load(clt::I64, fl, p, 16);
+        let i1 = self.b.ins().load(clt::I64, fl, p, 24);
+        let m0 = self.b.ins().iconst(clt::I64, PCG_MULT_LO);
+        let m1 = self.b.ins().iconst(clt::I64, PCG_MULT_HI);
+        let lo = self.b.ins().imul(s0, m0);
+        let hi = self.b.ins().umulhi(s0, m0);
+        let c1 = self.b.ins().imul(s0, m1);
+        let c2 = self.b.ins().imul(s1, m0);
+        let hi = self.b.ins().iadd(hi, c1);
+        let hi = self.b.ins().iadd(hi, c2);
+        let lo2 = self.b.ins().iadd(lo, i0);
+        let carry = self.b.ins().icmp(IntCC::UnsignedLessThan, lo2, lo);
+        let carry = self.b.ins().uextend(clt::I64, carry);
+        let hi2 = self.b.ins().iadd(hi, i1);
+        let hi2 = self.b.ins().iadd(hi2, carry);
+        self.b.ins().store(fl, lo2, p, 0);
+        self.b.ins().store(fl, hi2, p, 8);
+        let x = self.b.ins().bxor(hi2, lo2);
+        let rot = self.b.ins().ushr_imm_u(hi2, 58);
+        self.b.ins().rotr(x, rot)
+    }
+
+    /// PCG64's next 32-bit output (I32): the kept upper half of the last
+    /// 64-bit output, or the lower half of a new one (its upper half kept).
+    fn pcg_next32(&mut self, st: CV) -> CV {
+        let fl = MemFlagsData::trusted();
+        let has = self.b.ins().load(clt::I32, fl, st, 8);
+        let (kept, fresh, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(done, clt::I32);
+        self.b.ins().brif(has, kept, &[], fresh, &[]);
+        self.b.switch_to_block(kept);
+        let v = self.b.ins().load(clt::I32, fl, st, 12);
+        let zero = self.b.ins().iconst(clt::I32, 0);
+        self.b.ins().store(fl, zero, st, 8);
+        self.b.ins().jump(done, &[BlockArg::Value(v)]);
+        self.b.switch_to_block(fresh);
+        let n = self.pcg_next64(st);
+        let one = self.b.ins().iconst(clt::I32, 1);
+        self.b.ins().store(fl, one, st, 8);
+        let up = self.b.ins().ushr_imm_u(n, 32);
+        let up = self.b.ins().ireduce(clt::I32, up);
+        self.b.ins().store(fl, up, st, 12);
+        let low = self.b.ins().ireduce(clt::I32, n);
+        self.b.ins().jump(done, &[BlockArg::Value(low)]);
+        self.b.switch_to_block(done);
+        self.b.block_params(done)[0]
+    }
+
+    /// A double in [0, 1) (`next_double`).
+    fn rng_double(&mut self, st: CV, mt: bool, slow: CB) -> CV {
+        if mt {
+            // ((a >> 5) * 2^26 + (b >> 6)) / 2^53: exact in doubles.
+            let w = self.mt_words(st, 2, slow);
+            let a = self.b.ins().ushr_imm_u(w[0], 5);
+            let bb = self.b.ins().ushr_imm_u(w[1], 6);
+            let a = self.b.ins().fcvt_from_uint(clt::F64, a);
+            let bb = self.b.ins().fcvt_from_uint(clt::F64, bb);
+            let k = self.b.ins().f64const(67108864.0);
+            let a = self.b.ins().fmul(a, k);
+            let s = self.b.ins().fadd(a, bb);
+            let k = self.b.ins().f64const(9007199254740992.0);
+            self.b.ins().fdiv(s, k)
+        } else {
+            let n = self.pcg_next64(st);
+            let n = self.b.ins().ushr_imm_u(n, 11);
+            let d = self.b.ins().fcvt_from_uint(clt::F64, n);
+            let k = self.b.ins().f64const(1.0 / 9007199254740992.0);
+            self.b.ins().fmul(d, k)
+        }
+    }
+
+    /// A 32-bit output (I32).
+    fn rng_u32(&mut self, st: CV, mt: bool, slow: CB) -> CV {
+        if mt {
+            self.mt_words(st, 1, slow)[0]
+        } else {
+            self.pcg_next32(st)
+        }
+    }
+
+    /// Legacy `randint`'s offset in [0, r], 0 < r < 2^32 - 1: 32-bit outputs
+    /// masked to the smallest `2^k - 1 >= r`, redrawn while above `r`.
+    fn rng_masked(&mut self, st: CV, mt: bool, r: CV, slow: CB) -> CV {
+        let r32 = self.b.ins().ireduce(clt::I32, r);
+        let lz = self.b.ins().clz(r32);
+        let ones = self.b.ins().iconst(clt::I32, 0xffff_ffffu32 as i32 as i64);
+        let mask = self.b.ins().ushr(ones, lz);
+        let again = self.b.create_block();
+        self.b.ins().jump(again, &[]);
+        self.b.switch_to_block(again);
+        let w = self.rng_u32(st, mt, slow);
+        let v = self.b.ins().band(w, mask);
+        let fits = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, v, r32);
+        let done = self.b.create_block();
+        self.b.ins().brif(fits, done, &[], again, &[]);
+        self.b.switch_to_block(done);
+        self.b.ins().uextend(clt::I64, v)
+    }
+
+    /// `Generator.integers`' offset in [0, r], 0 < r < 2^32 - 1 (Lemire's
+    /// method on 32-bit outputs): `(u * n) >> 32` for `n = r + 1`, accepted
+    /// when the low half is at least `2^32 mod n`; otherwise the call, which
+    /// draws the next (the rejection is memoryless).
+    fn rng_lemire(&mut self, st: CV, mt: bool, r: CV, slow: CB) -> CV {
+        let n = self.b.ins().iadd_imm_s(r, 1);
+        let u = self.rng_u32(st, mt, slow);
+        let u = self.b.ins().uextend(clt::I64, u);
+        let m = self.b.ins().imul(u, n);
+        let low = self.b.ins().band_imm_u(m, 0xffff_ffff);
+        let done = self.b.create_block();
+        let check = self.b.create_block();
+        self.b.set_cold_block(check);
+        let ge = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, low, n);
+        self.b.ins().brif(ge, done, &[], check, &[]);
+        self.b.switch_to_block(check);
+        // threshold = (2^32 - 1 - r) % n (n > 0)
+        let top = self.b.ins().iconst(clt::I64, 0xffff_ffff);
+        let t = self.b.ins().isub(top, r);
+        let threshold = self.b.ins().urem(t, n);
+        let keep = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, low, threshold);
+        self.b.ins().brif(keep, done, &[], slow, &[]);
+        self.b.switch_to_block(done);
+        self.b.ins().ushr_imm_u(m, 32)
+    }
+
+    /// The Generator's ziggurat (normal, or exponential when `exp`) on one
+    /// 64-bit PCG64 output: the rectangles' case inline (99% of draws), the
+    /// rest in `pyston_rng_zig_tail` from the same output.
+    fn rng_ziggurat(&mut self, ctx: CV, st: CV, exp: bool, tables: [u64; 4]) -> CResult<CV> {
+        let fl = MemFlagsData::trusted();
+        let r = self.pcg_next64(st);
+        let (w_tab, k_tab) = if exp {
+            (tables[2], tables[3])
+        } else {
+            (tables[0], tables[1])
+        };
+        let ri = if exp { self.b.ins().ushr_imm_u(r, 3) } else { r };
+        let idx = self.b.ins().band_imm_u(ri, 0xff);
+        let off = self.b.ins().ishl_imm_u(idx, 3);
+        let wa = self.b.ins().iconst(clt::I64, w_tab as i64);
+        let wa = self.b.ins().iadd(wa, off);
+        let ka = self.b.ins().iconst(clt::I64, k_tab as i64);
+        let ka = self.b.ins().iadd(ka, off);
+        let w = self.b.ins().load(clt::F64, fl, wa, 0);
+        let k = self.b.ins().load(clt::I64, fl, ka, 0);
+        let rest = self.b.ins().ushr_imm_u(ri, 8);
+        let (mag, x) = if exp {
+            let f = self.b.ins().fcvt_from_uint(clt::F64, rest);
+            (rest, self.b.ins().fmul(f, w))
+        } else {
+            let sh = self.b.ins().ushr_imm_u(rest, 1);
+            let rabs = self.b.ins().band_imm_u(sh, 0x000f_ffff_ffff_ffff);
+            let f = self.b.ins().fcvt_from_uint(clt::F64, rabs);
+            let x = self.b.ins().fmul(f, w);
+            let negx = self.b.ins().fneg(x);
+            let sign = self.b.ins().band_imm_u(rest, 1);
+            (rabs, self.b.ins().select(sign, negx, x))
+        };
+        let inside = self.b.ins().icmp(IntCC::UnsignedLessThan, mag, k);
+        let (tail, done) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(tail);
+        self.b.append_block_param(done, clt::F64);
+        self.b.ins().brif(inside, done, &[BlockArg::Value(x)], tail, &[]);
+        self.b.switch_to_block(tail);
+        let e = self.b.ins().iconst(clt::I64, exp as i64);
+        let v = self.call("pyston_rng_zig_tail", &[ctx, r, e])?[0];
+        self.b.ins().jump(done, &[BlockArg::Value(v)]);
+        self.b.switch_to_block(done);
+        Ok(self.b.block_params(done)[0])
+    }
+}
