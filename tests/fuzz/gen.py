@@ -1240,8 +1240,33 @@ class Gen:
             w = self.fresh("vq")
             self.emit(1, f"{w} = float({n})")
             self.scalars[w] = "f"
+            self.carried_block(floats)
         finally:
             self.r = saved
+
+    def carried_block(self, floats: List[str]) -> None:
+        """Session 21's forms: an array element a loop updates (held in a
+        register between its store and its next load), reading other elements
+        of the same array; and a checksum whose branch tests a carried int's
+        low bit (if-converted to a select)."""
+        a, i, e = self.r.choice(floats), self.fresh("iq"), self.r.choice(("0", "-1"))
+        t = self.float_lit()
+        self.emit(1, f"for {i} in range({a}.shape[0]):")
+        self.emit(2, f"{a}[{e}] {self.r.choice(('+=', '-=', '*='))} {a}[{i}] * {t}")
+        twod = [b for b, (nd, dt) in self.arrays.items() if nd == 2 and dt in ("float64", "float32")]
+        if twod:
+            b, k = self.r.choice(twod), self.fresh("kq")
+            self.emit(1, f"for {i} in range({b}.shape[0]):")
+            self.emit(2, f"for {k} in range({b}.shape[1]):")
+            self.emit(3, f"{b}[{i}, 0] = {b}[{i}, 0] * 0.5 + {b}[{i}, {k}]")
+        h, j = self.fresh("hq"), self.fresh("iq")
+        self.emit(1, f"{h} = {self.r.choice(('0xFFFF', '1', str(self.r.randint(0, 2**40))))}")
+        self.emit(1, f"for {j} in range({self.r.randint(0, 40)}):")
+        self.emit(2, f"if ({h} & 1) ^ ({j} & {self.r.choice(('1', '3'))}):")
+        self.emit(3, f"{h} = ({h} >> 1) ^ {self.r.choice(('0x8408', '0xA001', str(2**62 + 1)))}")
+        self.emit(2, "else:")
+        self.emit(3, f"{h} >>= 1")
+        self.scalars[h] = "i"
 
     def iter_views_block(self, vr: random.Random) -> None:
         """Session 19's forms: `iter`/`next` of a local iterator (with a
