@@ -245,13 +245,6 @@ pub fn plan(g: &Gen<'_, '_>) -> LicmPlan {
             }
         }
     }
-    let defs = &g.defs;
-    let param_block: HashMap<Value, Block> = f
-        .blocks
-        .iter()
-        .enumerate()
-        .flat_map(|(i, d)| d.params.iter().map(move |p| (*p, Block(i as u32))))
-        .collect();
     // Where each hoisted value is emitted: the index of its loop in `loops`.
     let mut at_loop: HashMap<Value, usize> = HashMap::new();
     for b in cfg::rpo(f) {
@@ -270,10 +263,7 @@ pub fn plan(g: &Gen<'_, '_>) -> LicmPlan {
                 let l = &loops[li];
                 match at_loop.get(&v) {
                     Some(&h) => h == li || (loops[h].contains(l.header) && around.contains(&h)),
-                    None => {
-                        let db = defs.get(&v).map(|d| d.0).or_else(|| param_block.get(&v).copied());
-                        db.is_some_and(|db| !l.contains(db))
-                    }
+                    None => g.def_block.get(&v).is_some_and(|db| !l.contains(*db)),
                 }
             };
             let target = around
@@ -374,16 +364,7 @@ fn plan_carried(g: &Gen<'_, '_>, loops: &[cfg::Loop], pre: &HashMap<Block, Block
         return;
     }
     let f = g.f;
-    let outside = |l: &cfg::Loop, v: Value| {
-        let db = g.defs.get(&v).map(|d| d.0).or_else(|| {
-            f.blocks
-                .iter()
-                .enumerate()
-                .find(|(_, d)| d.params.contains(&v))
-                .map(|(i, _)| Block(i as u32))
-        });
-        db.is_some_and(|db| !l.contains(db))
-    };
+    let outside = |l: &cfg::Loop, v: Value| g.def_block.get(&v).is_some_and(|db| !l.contains(*db));
     for l in loops {
         if !pre.contains_key(&l.header) {
             continue;
