@@ -309,7 +309,7 @@ fn elidable(py: Python<'_>, arena: &[*mut ffi::PyObject], x: &Py<PyAny>, y: &Py<
 /// references, the dying value's entry goes, and the object with the last.
 /// `keep`: how many of its entries must stay (1 for an argument that is also
 /// the call's result, which compiled code goes on using).
-fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject, keep: isize) {
+pub(super) fn release(arena: &mut [*mut ffi::PyObject], p: *mut ffi::PyObject, keep: isize) {
     // SAFETY: arena entries are live objects the arena holds a reference to;
     // `p` is looked at only once found there (an object the call made and
     // dropped, such as a view of a native slice, may be gone already).
@@ -469,6 +469,15 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
         if let Some(st) = unsafe { basic_setitem(ctx, desc, args, dying) } {
             return st;
         }
+    }
+    // `x[m]` and `x[m] = v` with a bool array `m` of `x`'s shape.
+    // SAFETY: the caller's contract is this function's.
+    if let Some(st) = unsafe { super::masks::mask_getitem(ctx, desc, args, out, dying) } {
+        return st;
+    }
+    // SAFETY: as above.
+    if let Some(st) = unsafe { super::masks::mask_setitem(ctx, desc, args, dying) } {
+        return st;
     }
     // A call into Python may draw through NumPy's own functions, which take the
     // generator locks this call's native draws hold (not reentrant: a deadlock,
@@ -1006,9 +1015,15 @@ fn np_scalar_of(py: Python<'_>, tp: *mut ffi::PyTypeObject, d: Dtype) -> bool {
 
 /// Slots written in order to a buffer the caller sized (no growable vector on
 /// the path of every call into NumPy that returns an array).
-struct OutSlots {
+pub(super) struct OutSlots {
     out: *mut u64,
     n: usize,
+}
+
+impl OutSlots {
+    pub(super) fn new(out: *mut u64) -> OutSlots {
+        OutSlots { out, n: 0 }
+    }
 }
 
 impl Extend<u64> for OutSlots {

@@ -13,6 +13,7 @@ mod ints;
 mod iters;
 pub(crate) mod lists;
 pub mod local_lists;
+mod masks;
 mod math;
 pub mod pure;
 pub mod pyrandom;
