@@ -1012,6 +1012,11 @@ def single_op_loop(a, b, n):
 
 
 @pyston.fast(fallback=False)
+def single_ufuncs(a):
+    return np.exp(a), np.sin(a), np.log(a), np.tanh(a), np.arccos(a)
+
+
+@pyston.fast(fallback=False)
 def single_conj(z):
     return np.conj(z), -z
 
@@ -1033,6 +1038,9 @@ def test_single_operations(dtype, shape, rng):
     check(single_op_loop, a, b, 5)
     if np.dtype(dtype).kind == "c":
         check(single_conj, a)
+    else:
+        check(single_ufuncs, a)  # (log and arccos of negatives, values beyond 1: NumPy's warnings)
+        check(single_ufuncs, np.abs(a) / (1 + np.abs(a)))
 
 
 @pytest.mark.parametrize("dtype", SINGLE_DTYPES)
@@ -1065,4 +1073,9 @@ def test_single_operations_make_no_call_into_numpy(rng):
     single_op_loop(a, b, 3)
     n = P.pycall_count()
     single_op_loop(a, b, 50)
+    assert P.pycall_count() - n == 0
+    x = np.abs(a) / (1 + np.abs(a))  # (in every ufunc's domain)
+    single_ufuncs(x)
+    n = P.pycall_count()
+    single_ufuncs(x)
     assert P.pycall_count() - n == 0

@@ -149,6 +149,8 @@ fn single_op(op: NodeOp, dt: Dtype) -> bool {
                 | NodeOp::Sqrt
                 | NodeOp::Abs
                 | NodeOp::Square
+                // (`np.exp(a)`: `a` copied into the result, NumPy's inner loop over it)
+                | NodeOp::Ufunc(_)
         ),
         // (not `a += e` alone: the small complex pass computes `S[k] += t @ u`)
         Dtype::Complex128 => matches!(op, NodeOp::Bin(Add | Sub) | NodeOp::Neg | NodeOp::Conj),
@@ -158,6 +160,14 @@ fn single_op(op: NodeOp, dt: Dtype) -> bool {
 
 /// The largest result a single operation is fused for (see [`single_op`]).
 const SINGLE_MAX_BYTES: i64 = 32 * 1024;
+
+/// The largest result a ufunc of one array alone is fused for: its operand
+/// is copied into the result and NumPy's inner loop run over it there, which
+/// costs more per element than NumPy's own call (`np.exp(a)` of float64: 1.35
+/// against 1.08 ns), so it wins only while the call's cost dominates (256
+/// elements: 0.62 us against CPython's 0.74; 576: 1.12 against 1.17; 1024:
+/// 1.66 against 1.57).
+const UFUNC_SINGLE_MAX_BYTES: i64 = 4 * 1024;
 
 /// The elements of each chunk an expression with ufuncs inside it is computed
 /// in ([`FuseGen::fused_staged`]): one scratch chunk per such ufunc, in cache.
@@ -1263,10 +1273,11 @@ impl FuseGen for Gen<'_, '_> {
         let same = if fx.nodes.len() == 1 {
             // (one operation alone: small arrays only, see `single_op`)
             let size = self.size_of(&shape);
-            let small = self
-                .b
-                .ins()
-                .icmp_imm_s(IntCC::SignedLessThanOrEqual, size, SINGLE_MAX_BYTES / esz);
+            let most = match fx.ops[0] {
+                NodeOp::Ufunc(_) => UFUNC_SINGLE_MAX_BYTES,
+                _ => SINGLE_MAX_BYTES,
+            };
+            let small = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, size, most / esz);
             self.b.ins().band(same, small)
         } else {
             same
