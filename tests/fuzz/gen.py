@@ -1215,6 +1215,7 @@ class Gen:
                 name = self.r.choice(("real", "shape", "mro"))
                 self.emit(1, f"{v} = float(hasattr({x}, {name!r}))")
             self.scalars[v] = "f"
+            self.mask_block()
             if not floats:
                 return
             a, n, i = self.r.choice(floats), self.fresh("nq"), self.fresh("iq")
@@ -1243,6 +1244,42 @@ class Gen:
             self.carried_block(floats)
         finally:
             self.r = saved
+
+    def mask_block(self) -> None:
+        """Session 22's forms: boolean-mask indexing `x[m]` and `x[m] = v`
+        of arrays of any dtype and layout (computed natively when `m` is a
+        bool array of `x`'s shape), with masks from comparisons, and single
+        whole-array operations and ufuncs (fused alone on small arrays)."""
+        cands = list(self.arrays.items())
+        if not cands:
+            return
+        a, (nd, dt) = self.r.choice(cands)
+        view = self.r.choice(("", "", "[::-1]" if nd == 1 else "[::-1, :]", "[::2]" if nd == 1 else ".T"))
+        x = f"{a}{view}"
+        m = self.fresh("mq")
+        cmp = self.r.choice(("<", ">", ">=", "!="))
+        lit = "True" if dt == "bool" else self.r.choice((self.int_lit(), self.float_lit()))
+        self.emit(1, f"{m} = {x} {cmp} {lit}")
+        v = self.fresh("vq")
+        self.emit(1, f"{v} = {x}[{m}]")
+        s = self.fresh("vq")
+        self.emit(1, f"{s} = float(len({v}))")
+        self.scalars[s] = "f"
+        val = self.r.choice((
+            lit,
+            self.int_lit(),
+            self.float_lit(),
+            f"{v}",
+            f"{v}[::-1]",
+            f"{v}[:1]",
+            f"{v} * 2" if dt != "bool" else f"~{v}",
+        ))
+        self.emit(1, f"{x}[{m}] = {val}")
+        if dt in ("float64", "float32"):
+            u = self.fresh("vq")
+            fn = self.r.choice(("np.exp", "np.sqrt", "np.sin", "np.log", "np.abs", "-"))
+            self.emit(1, f"{u} = float(np.sum({fn}({x})))")
+            self.scalars[u] = "f"
 
     def carried_block(self, floats: List[str]) -> None:
         """Session 21's forms: an array element a loop updates (held in a
