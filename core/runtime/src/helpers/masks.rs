@@ -29,7 +29,7 @@ use pyston_compiler::abi::{ArraySlots, OK};
 use pyston_compiler::types::{Dtype, Ty};
 
 use super::calls::{release, OutSlots};
-use crate::boxing::{array_info, np_types};
+use crate::boxing::{array_info, np_types, NpTypes};
 use crate::runtime::{Ctx, PyCallDesc, PyCallKind};
 
 /// An array operand's data, shape and strides in bytes, from its slots.
@@ -330,6 +330,22 @@ macro_rules! by_size {
     };
 }
 
+/// The operands `x` and `m` (each `nd` axes) at the start of a call's
+/// slots, and the slots after them; `None` unless both are exactly ndarrays
+/// (a subclass may index in its own way) of one shape.
+#[allow(clippy::type_complexity)]
+fn operands(slots: &[u64], nd: usize) -> Option<(Python<'_>, &'static NpTypes, View<'_>, View<'_>, &[u64])> {
+    let n1 = ArraySlots::new(nd).count();
+    let (x, m) = (View::of(&slots[..n1], nd), View::of(&slots[n1..2 * n1], nd));
+    // SAFETY: compiled code holds the GIL (its callers check `no_gil`).
+    let py = unsafe { Python::assume_attached() };
+    let np = np_types(py).ok()?;
+    // SAFETY: the object slot of an array holds a live object.
+    let exact =
+        unsafe { ffi::Py_TYPE(x.obj) as usize == np.ndarray_type && ffi::Py_TYPE(m.obj) as usize == np.ndarray_type };
+    (x.shape == m.shape && exact).then_some((py, np, x, m, &slots[2 * n1..]))
+}
+
 /// `x[m]` (see the module docs): the result's slots in `out`, the array in
 /// the arena; `None` for NumPy's call.
 ///
@@ -364,19 +380,7 @@ pub(super) unsafe fn mask_getitem(
     }
     // SAFETY: `args` holds the call's `nslots` slots.
     let slots = unsafe { std::slice::from_raw_parts(args, desc.nslots) };
-    let nd = xt.ndim as usize;
-    let n1 = ArraySlots::new(nd).count();
-    let (x, m) = (View::of(&slots[..n1], nd), View::of(&slots[n1..], nd));
-    // SAFETY: compiled code holds the GIL (not `no_gil`).
-    let py = unsafe { Python::assume_attached() };
-    let np = np_types(py).ok()?;
-    // (exactly ndarrays: a subclass may index in its own way)
-    // SAFETY: the object slot of an array holds a live object.
-    if x.shape != m.shape
-        || unsafe { ffi::Py_TYPE(x.obj) as usize != np.ndarray_type || ffi::Py_TYPE(m.obj) as usize != np.ndarray_type }
-    {
-        return None;
-    }
+    let (py, np, x, m, _) = operands(slots, xt.ndim as usize)?;
     let item = xt.dtype.itemsize() as usize;
     let count = count_true(&m, &x);
     let descr = np.descrs[pyston_compiler::abi::dtype_index(xt.dtype)] as *mut npyffi::PyArray_Descr;
@@ -484,19 +488,7 @@ pub(super) unsafe fn mask_setitem(ctx: *mut Ctx, desc: *const PyCallDesc, args: 
     }
     // SAFETY: `args` holds the call's `nslots` slots.
     let slots = unsafe { std::slice::from_raw_parts(args, desc.nslots) };
-    let nd = xt.ndim as usize;
-    let n1 = ArraySlots::new(nd).count();
-    let (x, m) = (View::of(&slots[..n1], nd), View::of(&slots[n1..2 * n1], nd));
-    let vs = &slots[2 * n1..];
-    // SAFETY: compiled code holds the GIL (not `no_gil`).
-    let py = unsafe { Python::assume_attached() };
-    let np = np_types(py).ok()?;
-    // SAFETY: the object slot of an array holds a live object.
-    if x.shape != m.shape
-        || unsafe { ffi::Py_TYPE(x.obj) as usize != np.ndarray_type || ffi::Py_TYPE(m.obj) as usize != np.ndarray_type }
-    {
-        return None;
-    }
+    let (_, np, x, m, vs) = operands(slots, xt.ndim as usize)?;
     let item = xt.dtype.itemsize() as usize;
     // The value: a scalar's bytes, or an array's elements.
     let (scalar, values) = match vt {
