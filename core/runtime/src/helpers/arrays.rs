@@ -24,20 +24,19 @@ pub unsafe extern "C" fn pyston_alloc(
 ) -> i32 {
     let body = |py: Python<'_>| {
         let nd = ndim as usize;
-        // (small vectors on the stack: this is on every array a loop allocates)
-        // SAFETY: `shape` points to `ndim` i64 stack slots written by compiled code.
-        let dims: smallvec::SmallVec<[isize; 8]> = (0..nd).map(|k| unsafe { *shape.add(k) } as isize).collect();
+        // (the shape read where compiled code wrote it: this is on every array a loop allocates)
+        // SAFETY: `shape` points to `ndim` i64 stack slots written by compiled code (isize is i64 here).
+        let dims: &[isize] = unsafe { std::slice::from_raw_parts(shape as *const isize, nd) };
         if dims.iter().any(|d| *d < 0) {
             return DEOPT; // ValueError: negative dimensions are not allowed
         }
         let d = Dtype::ALL[dtype as usize];
         let Ok(np) = np_types(py) else { return ERROR };
         let descr = np.descrs[dtype as usize] as *mut npyffi::PyArray_Descr;
-        let mut dims_m = dims.clone();
         // SAFETY: `ctx` is the live context of this call; the GIL is held.
         let ctx = unsafe { &mut *ctx };
         // SAFETY: the GIL is held.
-        let arr = match unsafe { take_recycled(ctx, descr, d.itemsize() as isize, &dims, fortran != 0) } {
+        let arr = match unsafe { take_recycled(ctx, descr, d.itemsize() as isize, dims, fortran != 0) } {
             Some(a) => {
                 if kind == 1 {
                     let count: isize = dims.iter().product();
@@ -52,13 +51,14 @@ pub unsafe extern "C" fn pyston_alloc(
                 }
                 a
             }
-            // SAFETY: PyArray_Zeros/PyArray_Empty steal a descriptor reference.
+            // SAFETY: PyArray_Zeros/PyArray_Empty steal a descriptor reference and
+            // only read the `nd` dimensions.
             None => unsafe {
                 ffi::Py_INCREF(descr as *mut ffi::PyObject);
                 if kind == 0 {
-                    PY_ARRAY_API.PyArray_Empty(py, nd as i32, dims_m.as_mut_ptr(), descr, fortran)
+                    PY_ARRAY_API.PyArray_Empty(py, nd as i32, shape as *mut isize, descr, fortran)
                 } else {
-                    PY_ARRAY_API.PyArray_Zeros(py, nd as i32, dims_m.as_mut_ptr(), descr, fortran)
+                    PY_ARRAY_API.PyArray_Zeros(py, nd as i32, shape as *mut isize, descr, fortran)
                 }
             },
         };
@@ -66,17 +66,21 @@ pub unsafe extern "C" fn pyston_alloc(
             return ERROR;
         }
         ctx.arena.push(arr);
-        let mut slots: smallvec::SmallVec<[u64; 20]> = smallvec::SmallVec::new();
-        // SAFETY: `arr` is a fresh ndarray.
-        unsafe { array_info(arr, &mut slots) };
+        // The array's slots (`ArraySlots`: data, object, shape, strides), read from the array.
+        // SAFETY: `arr` is a live ndarray of `nd` dimensions; `out` has room for its slots.
+        unsafe {
+            let f = &(*(arr as *mut npyffi::PyArrayObject)).fields;
+            *out = f.data as u64;
+            *out.add(1) = arr as u64;
+            for k in 0..nd {
+                *out.add(2 + k) = *f.dimensions.add(k) as u64;
+                *out.add(2 + nd + k) = *f.strides.add(k) as u64;
+            }
+        }
         if kind == 2 {
             let count: isize = dims.iter().product();
             // SAFETY: the fresh array holds `count` contiguous elements of `d`.
-            unsafe { fill_ones(slots[0] as *mut u8, d, count as usize) };
-        }
-        for (i, s) in slots.iter().enumerate() {
-            // SAFETY: `out` has room for the array's slots (`ArraySlots::count`).
-            unsafe { *out.add(i) = *s };
+            unsafe { fill_ones(*out as *mut u8, d, count as usize) };
         }
         OK
     };

@@ -961,7 +961,16 @@ unsafe fn draw_array<B: Raw>(
             // SAFETY: the fresh array's `count` contiguous 8-byte elements.
             unsafe { shuffle(bg, data as *mut u8, count, 8, 8) };
         }
-        let filled = matches!(n.op, RngOp::Permutation | RngOp::PermuteCopy(_)) || source.is_some();
+        let mut filled = matches!(n.op, RngOp::Permutation | RngOp::PermuteCopy(_)) || source.is_some();
+        if n.op == RngOp::Double {
+            // (uniform doubles, `rand(3)`: no per-element dispatch)
+            let mut b = bg;
+            for i in 0..count {
+                // SAFETY: `i < count`, inside the array's buffer.
+                unsafe { *data.add(i) = b.next_f64().to_bits() };
+            }
+            filled = true;
+        }
         for i in 0..count * usize::from(!filled) {
             match draw_one(n, bg, args) {
                 // SAFETY: `i < count`, inside the array's buffer.
