@@ -264,6 +264,58 @@ def test_generator_array_draw_errors_are_numpys(scale):
     same_state(r1.bit_generator.state, r2.bit_generator.state)
 
 
+def reversed_ranges(n, lo, hi):
+    acc = 0.0
+    for _ in range(n):
+        u = np.random.uniform(lo, hi, size=3)
+        acc += u[0] + u[2]
+    return acc
+
+
+@pytest.mark.parametrize("lo,hi", [(1.0, -1.0), (0.0, 0.0), (-1e308, 1e308), (0.0, float("inf")), (float("nan"), 1.0)])
+def test_legacy_uniform_array_ranges(lo, hi):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        np.random.seed(9)
+        try:
+            want = reversed_ranges(20, lo, hi)
+        except Exception as e:  # noqa: BLE001
+            np.random.seed(9)
+            with pytest.raises(type(e)) as got:
+                compiled(reversed_ranges)(20, lo, hi)
+            assert str(got.value) == str(e)
+        else:
+            after = np.random.random()
+            np.random.seed(9)
+            same(compiled(reversed_ranges)(20, lo, hi), want)
+            assert np.random.random() == after
+
+
+def gen_ranges(rng, n, lo, hi):
+    acc = 0.0
+    for _ in range(n):
+        u = rng.uniform(lo, hi, size=2)
+        z = rng.normal(lo, 1.0, size=2)
+        acc += u[0] + u[1] + z[1]
+    return acc
+
+
+@pytest.mark.parametrize("lo,hi", [(1.0, -1.0), (0.0, 0.0), (-1e308, 1e308), (float("nan"), 1.0), (-2.0, 3.0)])
+def test_generator_uniform_and_normal_array_parameters(lo, hi):
+    r1, r2 = np.random.default_rng(11), np.random.default_rng(11)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            want = gen_ranges(r1, 20, lo, hi)
+        except Exception as e:  # noqa: BLE001
+            with pytest.raises(type(e)) as got:
+                compiled(gen_ranges)(r2, 20, lo, hi)
+            assert str(got.value) == str(e)
+        else:
+            same(compiled(gen_ranges)(r2, 20, lo, hi), want)
+    same_state(r1.bit_generator.state, r2.bit_generator.state)
+
+
 def negative_size(n):
     acc = 0.0
     for i in range(n):

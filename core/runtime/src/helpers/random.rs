@@ -962,14 +962,27 @@ unsafe fn draw_array<B: Raw>(
             unsafe { shuffle(bg, data as *mut u8, count, 8, 8) };
         }
         let mut filled = matches!(n.op, RngOp::Permutation | RngOp::PermuteCopy(_)) || source.is_some();
-        if n.op == RngOp::Double {
-            // (uniform doubles, `rand(3)`: no per-element dispatch)
-            let mut b = bg;
-            for i in 0..count {
-                // SAFETY: `i < count`, inside the array's buffer.
-                unsafe { *data.add(i) = b.next_f64().to_bits() };
+        // The commonest draws without per-element dispatch (`rand(3)`,
+        // `normal(size=3)`): each element computed as `draw_one` computes it.
+        let mut b = bg;
+        let (x, y) = (arg_f64(n.lo, args), arg_f64(n.hi, args));
+        // SAFETY (each `fill_f64`): `data` holds `count` 8-byte elements.
+        match n.op {
+            _ if filled => {}
+            RngOp::Double => filled = unsafe { fill_f64(data, count, &mut b, |b| b.next_f64()) },
+            RngOp::StdNormalGen => {
+                filled = unsafe { fill_f64(data, count, &mut b, |b| super::ziggurat::standard_normal(b)) }
             }
-            filled = true;
+            // (a scale NumPy's call must judge, or a range it raises for: `draw_one` refuses)
+            RngOp::NormalGen if y >= 0.0 && y.is_sign_positive() => {
+                filled = unsafe { fill_f64(data, count, &mut b, |b| x + y * super::ziggurat::standard_normal(b)) }
+            }
+            RngOp::UniformLegacy | RngOp::UniformGen
+                if (y - x).is_finite() && (n.op == RngOp::UniformLegacy || y - x >= 0.0) =>
+            {
+                filled = unsafe { fill_f64(data, count, &mut b, |b| x + (y - x) * b.next_f64()) }
+            }
+            _ => {}
         }
         for i in 0..count * usize::from(!filled) {
             match draw_one(n, bg, args) {
@@ -1006,6 +1019,20 @@ unsafe fn draw_array<B: Raw>(
         // SAFETY: a call whose context is not `no_gil` runs with the GIL held.
         body(unsafe { Python::assume_attached() })
     }
+}
+
+/// Writes `count` doubles `f(bg)` to `data` (an array draw's elements in
+/// order, as `draw_one` computes them); `true`.
+///
+/// # Safety
+/// `data` has room for `count` 8-byte elements.
+#[inline(always)]
+unsafe fn fill_f64<B>(data: *mut u64, count: usize, bg: &mut B, mut f: impl FnMut(&mut B) -> f64) -> bool {
+    for i in 0..count {
+        // SAFETY: `i < count` (the caller's contract).
+        unsafe { *data.add(i) = f(bg).to_bits() };
+    }
+    true
 }
 
 /// Whether an array's elements (`itemsize` bytes, byte `strides` over
