@@ -385,3 +385,29 @@ def test_zeros_of_every_dtype_after_reuse(dtype):
         return acc
 
     assert compiled(kernel)(500) == kernel(500) == 500
+
+
+def held_in_containers(n):
+    rows = []
+    pairs = []
+    for i in range(n):
+        a = np.zeros(2)
+        a[0] = i
+        b = np.random.rand(2)
+        if i % 4 == 0:
+            rows.append([a, b])
+        if i % 4 == 1:
+            pairs.append((i, b))
+    return rows, pairs
+
+
+def test_arrays_held_by_lists_and_tuples_are_not_reused():
+    np.random.seed(3)
+    want = held_in_containers(200)
+    np.random.seed(3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        got = compiled(held_in_containers)(200)
+    same(got, want)
+    ids = [id(a) for row in got[0] for a in row] + [id(b) for _, b in got[1]]
+    assert len(set(ids)) == len(ids)

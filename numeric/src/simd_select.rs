@@ -254,15 +254,25 @@ fn splat_const(dfg: &clir::DataFlowGraph, v: CV) -> Option<i64> {
         _ => None,
     };
     let i = def(v)?;
-    let clir::InstructionData::Unary { opcode: clir::Opcode::Splat, arg } = dfg.insts[i] else {
+    let clir::InstructionData::Unary {
+        opcode: clir::Opcode::Splat,
+        arg,
+    } = dfg.insts[i]
+    else {
         return None;
     };
     let bits = dfg.value_type(arg).bits();
     let mut x = arg;
     loop {
         match dfg.insts[def(x)?] {
-            clir::InstructionData::Unary { opcode: clir::Opcode::Ireduce, arg } => x = arg,
-            clir::InstructionData::UnaryImm { opcode: clir::Opcode::Iconst, imm } => {
+            clir::InstructionData::Unary {
+                opcode: clir::Opcode::Ireduce,
+                arg,
+            } => x = arg,
+            clir::InstructionData::UnaryImm {
+                opcode: clir::Opcode::Iconst,
+                imm,
+            } => {
                 let raw = imm.bits();
                 let sh = 64 - bits;
                 return Some((raw << sh) >> sh);
@@ -278,7 +288,10 @@ fn splat_const(dfg: &clir::DataFlowGraph, v: CV) -> Option<i64> {
 fn clamp_source(dfg: &clir::DataFlowGraph, v: CV, lo: i64, hi: i64) -> Option<CV> {
     let ternary = |v: CV| match dfg.value_def(v) {
         clir::ValueDef::Result(i, 0) => match dfg.insts[i] {
-            clir::InstructionData::Ternary { opcode: clir::Opcode::Bitselect, args } => Some(args),
+            clir::InstructionData::Ternary {
+                opcode: clir::Opcode::Bitselect,
+                args,
+            } => Some(args),
             _ => None,
         },
         _ => None,

@@ -166,7 +166,10 @@ impl Ctx {
 
 impl Drop for Ctx {
     fn drop(&mut self) {
-        if !self.arena.is_empty() || !self.deferred.is_empty() || !self.rng_locks.is_empty() || !self.recycled.is_empty()
+        if !self.arena.is_empty()
+            || !self.deferred.is_empty()
+            || !self.rng_locks.is_empty()
+            || !self.recycled.is_empty()
         {
             Python::attach(|_| self.release());
         }

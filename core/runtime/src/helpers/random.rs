@@ -615,7 +615,11 @@ pub unsafe extern "C" fn pyston_rng_zig_tail(ctx: *mut Ctx, r: u64, exponential:
 pub unsafe fn fast_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut u64) -> Option<i32> {
     let plain = !matches!(
         n.op,
-        RngOp::Shuffle(_) | RngOp::ShuffleRows(..) | RngOp::Permutation | RngOp::PermuteCopy(_) | RngOp::ChoiceArray(..)
+        RngOp::Shuffle(_)
+            | RngOp::ShuffleRows(..)
+            | RngOp::Permutation
+            | RngOp::PermuteCopy(_)
+            | RngOp::ChoiceArray(..)
     );
     if !plain || !ctx.rng_native || ctx.rng_locks.is_empty() {
         return None;
