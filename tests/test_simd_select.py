@@ -165,6 +165,45 @@ def in_place_clip(a):
         v = int(a[i])
         a[i] = 100 if v > 100 else (-100 if v < -100 else v)
     return a
+
+
+# Clamps next to saturation: a pair of unrolled copies is stored by one
+# saturating narrow, which replaces the clamp only when it is exactly the
+# dtype's range on the value stored.
+def clamp_127(a, b, out):
+    for i in range(a.shape[0]):
+        s = int(a[i]) + int(b[i])
+        out[i] = 127 if s >= 127 else (-127 if s <= -127 else s)
+    return out
+
+
+def clamp_low_first(a, b, out):
+    for i in range(a.shape[0]):
+        s = int(a[i]) - int(b[i])
+        out[i] = -128 if s <= -128 else (127 if s >= 127 else s)
+    return out
+
+
+def clamp_u8(a, b, out):
+    for i in range(a.shape[0]):
+        s = int(a[i]) - int(b[i])
+        out[i] = 0 if s < 0 else (255 if s > 255 else s)
+    return out
+
+
+def clamp_other(a, b, out):
+    for i in range(a.shape[0]):
+        s = int(a[i]) + int(b[i])
+        t = s - 1
+        out[i] = 126 if s > 127 else (-128 if s < -127 else t)
+    return out
+
+
+def clamp_i16(a, b, out):
+    for i in range(a.shape[0]):
+        s = int(a[i]) * 3 - int(b[i])
+        out[i] = 32767 if s > 32767 else (-32768 if s < -32768 else s)
+    return out
 """
 
 
@@ -402,6 +441,77 @@ call(k.float_pick, x32, x32, x32.copy())
 call(k.flag_float, x, 0.5, np.zeros(n, bool))
 call(k.flag_float, x32, np.float32(0.5), np.zeros(n, bool))
 """
+
+
+@pytest.mark.parametrize(
+    "name,dtype",
+    [
+        ("clamp_127", np.int8),
+        ("clamp_low_first", np.int8),
+        ("clamp_u8", np.uint8),
+        ("clamp_other", np.int8),
+        ("clamp_i16", np.int16),
+        ("sat_add_int8", np.int8),
+        ("sat_sub_uint8", np.uint8),
+    ],
+)
+def test_clamped_stores_of_unrolled_pairs(kernels, name, dtype, rng):
+    fn = getattr(kernels, name)
+    info = np.iinfo(dtype)
+    for n in lengths(dtype) + [64, 65, 255]:
+        a, b = _values(dtype, n, rng), _values(dtype, n, rng)
+        same(fn, a, b, np.zeros(n, dtype))
+        for x, y in ((info.max, info.max), (info.min, info.min), (info.max, info.min), (info.min, info.max)):
+            same(fn, np.full(n, x, dtype), np.full(n, y, dtype), np.zeros(n, dtype))
+    # Every pair of elements (int8/uint8), and views: offset (unaligned) and into a wider buffer.
+    if info.bits == 8:
+        a = np.repeat(np.arange(info.min, info.max + 1), 256).astype(dtype)
+        b = np.tile(np.arange(info.min, info.max + 1), 256).astype(dtype)
+        same(fn, a, b, np.zeros(a.shape[0], dtype))
+        same(fn, a[3:], b[3:], np.zeros(a.shape[0] + 5, dtype)[5:-3])
+
+
+def test_clamps_to_the_dtype_range_pack_without_selects(kernels):
+    """`sat_add_int8`'s clamp is the narrowing's own saturation: the loop's body
+    stores both unrolled copies with one `snarrow` of the sums (no `bitselect`
+    feeds it); `clamp_127` keeps its selects (not int8's range)."""
+    d = os.path.dirname(kernels.__file__)
+    script = os.path.join(d, "packed.py")
+    with open(script, "w") as f:
+        f.write(
+            textwrap.dedent(
+                f"""
+                import sys
+                import numpy as np
+                import pyston
+                sys.path.insert(0, {d!r})
+                import simd_select_kernels as k
+                z = np.zeros(40, np.int8)
+                for name in ("sat_add_int8", "clamp_127"):
+                    pyston.fast(fallback=False)(getattr(k, name))(z, z, z.copy())
+                u = np.zeros(40, np.uint8)
+                pyston.fast(fallback=False)(k.clamp_u8)(u, u, u.copy())
+                """
+            )
+        )
+    env = dict(os.environ, PYSTON_DUMP_IR="clif")
+    err = subprocess.run([sys.executable, script], capture_output=True, text=True, env=env, check=True).stderr
+    clif = {}
+    for part in err.split("--- ")[1:]:
+        head, _, body = part.partition("\n")
+        clif[head.split(":")[0]] = body
+    lines = clif["sat_add_int8"].splitlines()
+    packs = [ln for ln in lines if " snarrow " in ln]
+    assert len(packs) == 1
+    for v in packs[0].split("snarrow ")[1].split(", "):
+        (defn,) = [ln for ln in lines if ln.strip().startswith(v.strip() + " = ")]
+        assert "bitselect" not in defn and " iadd " in defn  # the sums themselves
+    assert " unarrow " in clif["clamp_u8"]
+    lines = clif["clamp_127"].splitlines()
+    (pack,) = [ln for ln in lines if " snarrow " in ln]
+    for v in pack.split("snarrow ")[1].split(", "):
+        (defn,) = [ln for ln in lines if ln.strip().startswith(v.strip() + " = ")]
+        assert "bitselect" in defn
 
 
 def test_the_vector_loops_are_planned(kernels):

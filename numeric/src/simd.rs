@@ -1988,6 +1988,18 @@ impl SimdGen for Gen<'_, '_> {
                 self.b.ins().brif(signs, out, &bail, store, &[]);
                 self.b.switch_to_block(store);
             }
+            // One store, unrolled twice over consecutive iterations (the loop's body:
+            // copies at i and i + lanes), into an array half as wide as the lanes:
+            // both copies' lanes in one full-width store (`sel_store_pair`).
+            if let (Some(sel), true) = (&plan.sel, pass == 0 && deferred.len() == 2 && superseded.is_empty()) {
+                let ((i0, v0, u0, a0), (_, v1, u1, a1)) = (&deferred[0], &deferred[1]);
+                if a0 == a1 && starts.len() == 2 && *u0 == starts[0] && *u1 == starts[1] {
+                    self.cur_inst = *a0;
+                    if self.sel_store_pair(sel, i0, *a0, [v0, v1], &splats, *u0)? {
+                        deferred.clear();
+                    }
+                }
+            }
             for (j, (inst, vu, iu, at)) in deferred.into_iter().enumerate() {
                 if superseded.contains(&j) {
                     continue;

@@ -234,6 +234,91 @@ pub(crate) trait SelectGen {
         splats: &HashMap<Value, CV>,
         r: Option<CV>,
     ) -> CResult<Option<CV>>;
+    #[allow(clippy::too_many_arguments)]
+    fn sel_store_pair(
+        &mut self,
+        sel: &SelPlan,
+        inst: &ir::Inst,
+        at: (Block, usize),
+        vv: [&HashMap<Value, VV>; 2],
+        splats: &HashMap<Value, CV>,
+        iv: CV,
+    ) -> CResult<bool>;
+}
+
+/// The constant of every lane of `v` when it is a `splat` of an int constant
+/// (possibly `ireduce`d), sign-extended from the lane width.
+fn splat_const(dfg: &clir::DataFlowGraph, v: CV) -> Option<i64> {
+    let def = |v: CV| match dfg.value_def(v) {
+        clir::ValueDef::Result(i, 0) => Some(i),
+        _ => None,
+    };
+    let i = def(v)?;
+    let clir::InstructionData::Unary {
+        opcode: clir::Opcode::Splat,
+        arg,
+    } = dfg.insts[i]
+    else {
+        return None;
+    };
+    let bits = dfg.value_type(arg).bits();
+    let mut x = arg;
+    loop {
+        match dfg.insts[def(x)?] {
+            clir::InstructionData::Unary {
+                opcode: clir::Opcode::Ireduce,
+                arg,
+            } => x = arg,
+            clir::InstructionData::UnaryImm {
+                opcode: clir::Opcode::Iconst,
+                imm,
+            } => {
+                let raw = imm.bits();
+                let sh = 64 - bits;
+                return Some((raw << sh) >> sh);
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// `s` when `v` is `s` clamped to `[lo, hi]` by two nested selects on
+/// signed comparisons of `s` (`hi if s > hi else (lo if s < lo else s)`,
+/// either way round, `>=`/`<=` too), as `merge_selects` builds them.
+fn clamp_source(dfg: &clir::DataFlowGraph, v: CV, lo: i64, hi: i64) -> Option<CV> {
+    let ternary = |v: CV| match dfg.value_def(v) {
+        clir::ValueDef::Result(i, 0) => match dfg.insts[i] {
+            clir::InstructionData::Ternary {
+                opcode: clir::Opcode::Bitselect,
+                args,
+            } => Some(args),
+            _ => None,
+        },
+        _ => None,
+    };
+    let icmp = |v: CV| match dfg.value_def(v) {
+        clir::ValueDef::Result(i, 0) => match dfg.insts[i] {
+            clir::InstructionData::IntCompare { cond, args, .. } => Some((cond, args[0], args[1])),
+            _ => None,
+        },
+        _ => None,
+    };
+    // Which bound an arm `cond(s, x) ? c : ...` saturates to: true for hi, false for lo.
+    let arm = |cond: IntCC, x: i64, c: i64| match cond {
+        IntCC::SignedGreaterThan | IntCC::SignedGreaterThanOrEqual if x == hi && c == hi => Some(true),
+        IntCC::SignedLessThan | IntCC::SignedLessThanOrEqual if x == lo && c == lo => Some(false),
+        _ => None,
+    };
+    let [m1, c1, inner] = ternary(v)?;
+    let (cc1, s, x1) = icmp(m1)?;
+    let [m2, c2, rest] = ternary(inner)?;
+    let (cc2, s2, x2) = icmp(m2)?;
+    if s2 != s || rest != s {
+        return None;
+    }
+    let a = arm(cc1, splat_const(dfg, x1)?, splat_const(dfg, c1)?)?;
+    let b = arm(cc2, splat_const(dfg, x2)?, splat_const(dfg, c2)?)?;
+    (a != b).then_some(s)
 }
 
 impl SelectGen for Gen<'_, '_> {
@@ -1224,6 +1309,63 @@ impl SelectGen for Gen<'_, '_> {
             }
             _ => return Err(internal("simd: unplanned lane instruction")),
         }))
+    }
+
+    /// A store's two unrolled copies (iterations `iv .. iv + lanes` and the
+    /// next `lanes`) into an array half as wide as the lanes, as one store of
+    /// 16 bytes: the copies' lanes packed by a saturating narrow, which is exact
+    /// because every stored value is in the array's range (proven or checked,
+    /// as for any narrowing store). A value that is itself its source clamped
+    /// to exactly that range (the int8 saturating add's `127 if s > 127 else
+    /// (-128 if s < -128 else s)`) is packed from the source: the narrow
+    /// saturates it the same way. `false` (nothing emitted) for stores this
+    /// does not cover.
+    fn sel_store_pair(
+        &mut self,
+        sel: &SelPlan,
+        inst: &ir::Inst,
+        at: (Block, usize),
+        vv: [&HashMap<Value, VV>; 2],
+        splats: &HashMap<Value, CV>,
+        iv: CV,
+    ) -> CResult<bool> {
+        let lane_ty = sel.lane;
+        let Ty::Array(arr) = self.ty(inst.args[0]) else {
+            return Ok(false);
+        };
+        let d = arr.dtype;
+        let m = d.itemsize();
+        let wb = lane_ty.lane_bits() as i64 / 8;
+        let pack_ok = matches!((wb, m, d.is_unsigned()), (2, 1, _) | (4, 2, false));
+        if inst.op != Op::SetItem
+            || lane_ty.lane_type().is_float()
+            || !pack_ok
+            || sel.mask_stores.contains(&at)
+            || sel.arm_stores.contains_key(&at)
+        {
+            return Ok(false);
+        }
+        let (lo, hi) = if d.is_unsigned() {
+            (0, (1i64 << (8 * m)) - 1)
+        } else {
+            (-(1i64 << (8 * m - 1)), (1i64 << (8 * m - 1)) - 1)
+        };
+        let x = *inst.args.last().unwrap();
+        let mut halves = [None, None];
+        for (h, vu) in halves.iter_mut().zip(vv) {
+            let v = Self::lane_of(x, vu, splats)?;
+            *h = Some(clamp_source(&self.b.func.dfg, v, lo, hi).unwrap_or(v));
+        }
+        let (a, b) = (halves[0].unwrap(), halves[1].unwrap());
+        let packed = if d.is_unsigned() {
+            self.b.ins().unarrow(a, b)
+        } else {
+            self.b.ins().snarrow(a, b)
+        };
+        let addr = self.vector_addr(inst, vv[0], iv)?;
+        let flags = MemFlagsData::new().with_notrap();
+        self.b.ins().store(flags, packed, addr, 0);
+        Ok(true)
     }
 
     /// The mask (sign bit or all ones per lane) of the lanes where the

@@ -74,6 +74,10 @@ pub struct Ctx {
     /// An empty buffer `pyston_arena_collect` collects dead objects in (no
     /// allocation per loop iteration).
     pub spare: Vec<*mut ffi::PyObject>,
+    /// Small arrays the call made that nothing refers to any more, kept (a
+    /// strong reference each) for the next fresh array of the same dtype and
+    /// shape (`helpers::arrays::recycle`), released when the call ends.
+    pub recycled: Vec<*mut ffi::PyObject>,
 }
 
 /// What this thread's calls into compiled code keep between them, in one
@@ -130,12 +134,13 @@ impl Ctx {
             rng_locks: Vec::new(),
             no_gil: false,
             spare: Vec::new(),
+            recycled: Vec::new(),
         })
     }
 
     /// Whether the call still holds objects it created.
     pub fn holds_objects(&self) -> bool {
-        !self.arena.is_empty() || !self.deferred.is_empty()
+        !self.arena.is_empty() || !self.deferred.is_empty() || !self.recycled.is_empty()
     }
 
     /// Releases every object the call created (the result holds its own references).
@@ -145,8 +150,13 @@ impl Ctx {
         if !self.rng_locks.is_empty() {
             crate::helpers::random::release_locks(self);
         }
-        if !self.arena.is_empty() || !self.deferred.is_empty() {
-            for o in self.arena.drain(..).chain(self.deferred.drain(..).map(|d| d.2)) {
+        if !self.arena.is_empty() || !self.deferred.is_empty() || !self.recycled.is_empty() {
+            for o in self
+                .arena
+                .drain(..)
+                .chain(self.deferred.drain(..).map(|d| d.2))
+                .chain(self.recycled.drain(..))
+            {
                 // SAFETY: every arena (and deferred) entry is a strong reference taken by the runtime.
                 unsafe { ffi::Py_DECREF(o) };
             }
@@ -156,7 +166,11 @@ impl Ctx {
 
 impl Drop for Ctx {
     fn drop(&mut self) {
-        if !self.arena.is_empty() || !self.deferred.is_empty() || !self.rng_locks.is_empty() {
+        if !self.arena.is_empty()
+            || !self.deferred.is_empty()
+            || !self.rng_locks.is_empty()
+            || !self.recycled.is_empty()
+        {
             Python::attach(|_| self.release());
         }
     }

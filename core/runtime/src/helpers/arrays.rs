@@ -24,41 +24,63 @@ pub unsafe extern "C" fn pyston_alloc(
 ) -> i32 {
     let body = |py: Python<'_>| {
         let nd = ndim as usize;
-        // (small vectors on the stack: this is on every array a loop allocates)
-        // SAFETY: `shape` points to `ndim` i64 stack slots written by compiled code.
-        let dims: smallvec::SmallVec<[isize; 8]> = (0..nd).map(|k| unsafe { *shape.add(k) } as isize).collect();
+        // (the shape read where compiled code wrote it: this is on every array a loop allocates)
+        // SAFETY: `shape` points to `ndim` i64 stack slots written by compiled code (isize is i64 here).
+        let dims: &[isize] = unsafe { std::slice::from_raw_parts(shape as *const isize, nd) };
         if dims.iter().any(|d| *d < 0) {
             return DEOPT; // ValueError: negative dimensions are not allowed
         }
         let d = Dtype::ALL[dtype as usize];
         let Ok(np) = np_types(py) else { return ERROR };
         let descr = np.descrs[dtype as usize] as *mut npyffi::PyArray_Descr;
-        let mut dims_m = dims.clone();
-        // SAFETY: PyArray_Zeros/PyArray_Empty steal a descriptor reference.
-        let arr = unsafe {
-            ffi::Py_INCREF(descr as *mut ffi::PyObject);
-            if kind == 0 {
-                PY_ARRAY_API.PyArray_Empty(py, nd as i32, dims_m.as_mut_ptr(), descr, fortran)
-            } else {
-                PY_ARRAY_API.PyArray_Zeros(py, nd as i32, dims_m.as_mut_ptr(), descr, fortran)
+        // SAFETY: `ctx` is the live context of this call; the GIL is held.
+        let ctx = unsafe { &mut *ctx };
+        // SAFETY: the GIL is held.
+        let arr = match unsafe { take_recycled(ctx, descr, d.itemsize() as isize, dims, fortran != 0) } {
+            Some(a) => {
+                if kind == 1 {
+                    let count: isize = dims.iter().product();
+                    // SAFETY: a kept array: `count` contiguous elements of `d` (no object dtype).
+                    unsafe {
+                        std::ptr::write_bytes(
+                            (*(a as *mut npyffi::PyArrayObject)).fields.data as *mut u8,
+                            0,
+                            count as usize * d.itemsize() as usize,
+                        )
+                    };
+                }
+                a
             }
+            // SAFETY: PyArray_Zeros/PyArray_Empty steal a descriptor reference and
+            // only read the `nd` dimensions.
+            None => unsafe {
+                ffi::Py_INCREF(descr as *mut ffi::PyObject);
+                if kind == 0 {
+                    PY_ARRAY_API.PyArray_Empty(py, nd as i32, shape as *mut isize, descr, fortran)
+                } else {
+                    PY_ARRAY_API.PyArray_Zeros(py, nd as i32, shape as *mut isize, descr, fortran)
+                }
+            },
         };
         if arr.is_null() {
             return ERROR;
         }
-        // SAFETY: `ctx` is the live context of this call.
-        unsafe { (*ctx).arena.push(arr) };
-        let mut slots: smallvec::SmallVec<[u64; 20]> = smallvec::SmallVec::new();
-        // SAFETY: `arr` is a fresh ndarray.
-        unsafe { array_info(arr, &mut slots) };
+        ctx.arena.push(arr);
+        // The array's slots (`ArraySlots`: data, object, shape, strides), read from the array.
+        // SAFETY: `arr` is a live ndarray of `nd` dimensions; `out` has room for its slots.
+        unsafe {
+            let f = &(*(arr as *mut npyffi::PyArrayObject)).fields;
+            *out = f.data as u64;
+            *out.add(1) = arr as u64;
+            for k in 0..nd {
+                *out.add(2 + k) = *f.dimensions.add(k) as u64;
+                *out.add(2 + nd + k) = *f.strides.add(k) as u64;
+            }
+        }
         if kind == 2 {
             let count: isize = dims.iter().product();
             // SAFETY: the fresh array holds `count` contiguous elements of `d`.
-            unsafe { fill_ones(slots[0] as *mut u8, d, count as usize) };
-        }
-        for (i, s) in slots.iter().enumerate() {
-            // SAFETY: `out` has room for the array's slots (`ArraySlots::count`).
-            unsafe { *out.add(i) = *s };
+            unsafe { fill_ones(*out as *mut u8, d, count as usize) };
         }
         OK
     };
@@ -69,6 +91,126 @@ pub unsafe extern "C" fn pyston_alloc(
     } else {
         body(unsafe { Python::assume_attached() })
     }
+}
+
+/// How many arrays a call keeps for reuse, and the largest it keeps (bytes).
+const RECYCLE_COUNT: usize = 4;
+const RECYCLE_BYTES: isize = 1024;
+
+/// Drops the call's reference to `o`, an object of its arena that compiled
+/// code no longer uses. A small array that nothing else refers to is kept
+/// instead (`Ctx::recycled`), for the next array of its dtype and shape the
+/// call makes (`take_recycled`): a loop drawing `np.random.rand(3)` or
+/// making `np.empty(3)` per iteration then allocates and frees no array at
+/// all. Only an exact ndarray the reference is the last one to, owning its
+/// aligned, writeable, C-contiguous buffer, with no base and no weak
+/// reference, is kept: nothing can see it again (no variable, container,
+/// view or weakref holds it), so handing it out as a fresh array is what
+/// NumPy's allocator could have done too.
+///
+/// # Safety
+/// `o` is a strong reference owned by the caller (the arena's); the GIL is held.
+pub unsafe fn drop_temp(ctx: &mut Ctx, o: *mut ffi::PyObject) {
+    // SAFETY: see the function's contract.
+    if ctx.recycled.len() < RECYCLE_COUNT && unsafe { recyclable(o) } {
+        ctx.recycled.push(o);
+        return;
+    }
+    // SAFETY: the caller's reference.
+    unsafe { ffi::Py_DECREF(o) };
+}
+
+/// See `drop_temp`.
+///
+/// # Safety
+/// `o` is a live object; the GIL is held.
+unsafe fn recyclable(o: *mut ffi::PyObject) -> bool {
+    // SAFETY: `o` is live (the caller's contract).
+    if unsafe { ffi::Py_REFCNT(o) } != 1 {
+        return false;
+    }
+    // SAFETY: the GIL is held (the caller's contract).
+    let Ok(np) = np_types(unsafe { Python::assume_attached() }) else {
+        return false;
+    };
+    // SAFETY: as above.
+    if unsafe { ffi::Py_TYPE(o) } as usize != np.ndarray_type {
+        return false;
+    }
+    // SAFETY: an exact ndarray has `PyArrayObject`'s layout.
+    let f = unsafe { &(*(o as *mut npyffi::PyArrayObject)).fields };
+    let want = npyffi::NPY_ARRAY_OWNDATA
+        | npyffi::NPY_ARRAY_WRITEABLE
+        | npyffi::NPY_ARRAY_ALIGNED
+        | npyffi::NPY_ARRAY_C_CONTIGUOUS;
+    if f.flags & want != want
+        || f.flags & npyffi::NPY_ARRAY_WRITEBACKIFCOPY != 0
+        || !f.base.is_null()
+        || !f.weakreflist.is_null()
+        || f.nd < 1
+        || f.nd > 4
+        || f.data.is_null()
+    {
+        return false;
+    }
+    // Only NumPy's own descriptors of the dtypes compiled code makes (no object arrays).
+    let Some(i) = np.descrs.iter().position(|&p| p == f.descr as usize) else {
+        return false;
+    };
+    let d = Dtype::ALL[i];
+    if matches!(d, Dtype::Record(_)) {
+        return false;
+    }
+    let mut bytes = d.itemsize() as isize;
+    for k in 0..f.nd as usize {
+        // SAFETY: `dimensions` has `nd` entries.
+        let d = unsafe { *f.dimensions.add(k) };
+        if d <= 0 {
+            return false;
+        }
+        bytes = bytes.saturating_mul(d);
+    }
+    bytes > 0 && bytes <= RECYCLE_BYTES
+}
+
+/// A kept array (see `drop_temp`) of descriptor `descr` (elements of
+/// `itemsize` bytes) and shape `dims`,
+/// contiguous in C order (Fortran order when `fortran`), removed from the
+/// call's keep: the caller owns the reference. Its elements hold old values.
+///
+/// # Safety
+/// The GIL is held.
+pub unsafe fn take_recycled(
+    ctx: &mut Ctx,
+    descr: *mut npyffi::PyArray_Descr,
+    itemsize: isize,
+    dims: &[isize],
+    fortran: bool,
+) -> Option<*mut ffi::PyObject> {
+    if ctx.recycled.is_empty() {
+        return None;
+    }
+    let k = ctx.recycled.iter().rposition(|&o| {
+        // SAFETY: each kept entry is a live exact ndarray (`recyclable`).
+        let f = unsafe { &(*(o as *mut npyffi::PyArrayObject)).fields };
+        if f.descr != descr || f.nd as usize != dims.len() {
+            return false;
+        }
+        let mut step = itemsize;
+        let mut same = |a: usize| {
+            // SAFETY: `dimensions` and `strides` have `nd` entries.
+            let (d, s) = unsafe { (*f.dimensions.add(a), *f.strides.add(a)) };
+            let ok = d == dims[a] && s == step;
+            step *= d;
+            ok
+        };
+        if fortran {
+            (0..dims.len()).all(&mut same)
+        } else {
+            (0..dims.len()).rev().all(&mut same)
+        }
+    })?;
+    Some(ctx.recycled.swap_remove(k))
 }
 
 /// The arena's size at a loop's entry (see `pyston_arena_collect`).
@@ -153,8 +295,8 @@ pub unsafe extern "C" fn pyston_arena_collect(
             }
         }
         for o in dead.drain(..) {
-            // SAFETY: each entry is a strong reference the arena held.
-            unsafe { ffi::Py_DECREF(o) };
+            // SAFETY: each entry is a strong reference the arena held; the GIL is held.
+            unsafe { drop_temp(ctx, o) };
         }
         ctx.spare = dead;
     };
@@ -185,8 +327,8 @@ pub unsafe extern "C" fn pyston_arena_release_name(ctx: *mut Ctx, mark: i64, nam
             let (m, id, _) = ctx.deferred[k];
             if m == mark && id == name {
                 let o = ctx.deferred.swap_remove(k).2;
-                // SAFETY: each deferred entry is a strong reference the arena held.
-                unsafe { ffi::Py_DECREF(o) };
+                // SAFETY: each deferred entry is a strong reference the arena held; the GIL is held.
+                unsafe { drop_temp(ctx, o) };
             } else {
                 k += 1;
             }

@@ -603,8 +603,9 @@ pub unsafe extern "C" fn pyston_rng_zig_tail(ctx: *mut Ctx, r: u64, exponential:
 }
 
 /// `native_draw` for the common case, kept small (it runs on every draw,
-/// before `pycall`'s general path): a scalar draw (no `size`, no array
-/// operation) from a generator whose lock this call already holds. `None`
+/// before `pycall`'s general path): a scalar draw or an array of them (no
+/// shuffle, permutation or choice from an array) from a generator whose
+/// lock this call already holds. `None`
 /// for everything else, before any draw: `native_draw` then does the rest
 /// (takes the lock on the call's first draw, makes arrays, refuses).
 ///
@@ -612,16 +613,15 @@ pub unsafe extern "C" fn pyston_rng_zig_tail(ctx: *mut Ctx, r: u64, exponential:
 /// As `native_draw`.
 #[inline(always)]
 pub unsafe fn fast_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut u64) -> Option<i32> {
-    let scalar = n.size.is_none()
-        && !matches!(
-            n.op,
-            RngOp::Shuffle(_)
-                | RngOp::ShuffleRows(..)
-                | RngOp::Permutation
-                | RngOp::PermuteCopy(_)
-                | RngOp::ChoiceArray(..)
-        );
-    if !scalar || !ctx.rng_native || ctx.rng_locks.is_empty() {
+    let plain = !matches!(
+        n.op,
+        RngOp::Shuffle(_)
+            | RngOp::ShuffleRows(..)
+            | RngOp::Permutation
+            | RngOp::PermuteCopy(_)
+            | RngOp::ChoiceArray(..)
+    );
+    if !plain || !ctx.rng_native || ctx.rng_locks.is_empty() {
         return None;
     }
     let (bitgen, lock, kind) = cached_source(n, slots, !ctx.nogil)?;
@@ -634,6 +634,18 @@ pub unsafe fn fast_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut u
     // SAFETY: `bitgen` points into a bit generator the source keeps alive, and
     // this thread holds its lock (this call took it), as NumPy's own draws do.
     let bg = unsafe { &*bitgen };
+    if let Some(dims) = &n.size {
+        // An array of draws (`size=`, `rand(d0, ...)`): filled here, into a fresh
+        // array or one the call made and dropped (`arrays::take_recycled`).
+        // SAFETY: as the function's contract says; `bg` is locked by this thread.
+        return unsafe {
+            match kind {
+                BitKind::Mt19937 => draw_array(ctx, n, Mt(bg), args, dims, out),
+                BitKind::Pcg64 => draw_array(ctx, n, Pcg(bg), args, dims, out),
+                BitKind::Foreign => draw_array(ctx, n, bg, args, dims, out),
+            }
+        };
+    }
     let bits = match kind {
         BitKind::Mt19937 => draw_one(n, Mt(bg), args),
         BitKind::Pcg64 => draw_one(n, Pcg(bg), args),
@@ -858,7 +870,7 @@ unsafe fn draw_array<B: Raw>(
 ) -> Option<i32> {
     use numpy::npyffi::{self, PY_ARRAY_API};
     use pyston_compiler::types::Dtype;
-    let mut shape: Vec<isize> = Vec::with_capacity(dims.len());
+    let mut shape: smallvec::SmallVec<[isize; 4]> = smallvec::SmallVec::new();
     let mut count: usize = 1;
     for &s in dims {
         let d = *args.get(s)? as i64;
@@ -897,15 +909,19 @@ unsafe fn draw_array<B: Raw>(
         }
         _ => None,
     };
-    Python::attach(|py| {
+    let no_gil = ctx.no_gil;
+    let mut body = |py: Python<'_>| {
         let np = crate::boxing::np_types(py).ok()?;
         let descr = np.descrs[pyston_compiler::abi::dtype_index(dtype)] as *mut npyffi::PyArray_Descr;
+        // (an array the call made and dropped, of this dtype and shape, is reused)
+        // SAFETY: the GIL is held (`py`).
+        let kept = unsafe { super::arrays::take_recycled(ctx, descr, dtype.itemsize() as isize, &shape, false) };
         // SAFETY: PyArray_Empty steals the descriptor reference taken here; the
         // shape has `shape.len()` non-negative dimensions.
-        let arr = unsafe {
+        let arr = kept.unwrap_or_else(|| unsafe {
             ffi::Py_INCREF(descr as *mut ffi::PyObject);
             PY_ARRAY_API.PyArray_Empty(py, shape.len() as i32, shape.as_mut_ptr(), descr, 0)
-        };
+        });
         if arr.is_null() {
             return Some(crate::runtime::ERROR);
         }
@@ -949,7 +965,29 @@ unsafe fn draw_array<B: Raw>(
             // SAFETY: the fresh array's `count` contiguous 8-byte elements.
             unsafe { shuffle(bg, data as *mut u8, count, 8, 8) };
         }
-        let filled = matches!(n.op, RngOp::Permutation | RngOp::PermuteCopy(_)) || source.is_some();
+        let mut filled = matches!(n.op, RngOp::Permutation | RngOp::PermuteCopy(_)) || source.is_some();
+        // The commonest draws without per-element dispatch (`rand(3)`,
+        // `normal(size=3)`): each element computed as `draw_one` computes it.
+        let mut b = bg;
+        let (x, y) = (arg_f64(n.lo, args), arg_f64(n.hi, args));
+        // SAFETY (each `fill_f64`): `data` holds `count` 8-byte elements.
+        match n.op {
+            _ if filled => {}
+            RngOp::Double => filled = unsafe { fill_f64(data, count, &mut b, |b| b.next_f64()) },
+            RngOp::StdNormalGen => {
+                filled = unsafe { fill_f64(data, count, &mut b, |b| super::ziggurat::standard_normal(b)) }
+            }
+            // (a scale NumPy's call must judge, or a range it raises for: `draw_one` refuses)
+            RngOp::NormalGen if y >= 0.0 && y.is_sign_positive() => {
+                filled = unsafe { fill_f64(data, count, &mut b, |b| x + y * super::ziggurat::standard_normal(b)) }
+            }
+            RngOp::UniformLegacy | RngOp::UniformGen
+                if (y - x).is_finite() && (n.op == RngOp::UniformLegacy || y - x >= 0.0) =>
+            {
+                filled = unsafe { fill_f64(data, count, &mut b, |b| x + (y - x) * b.next_f64()) }
+            }
+            _ => {}
+        }
         for i in 0..count * usize::from(!filled) {
             match draw_one(n, bg, args) {
                 // SAFETY: `i < count`, inside the array's buffer.
@@ -963,15 +1001,42 @@ unsafe fn draw_array<B: Raw>(
             }
         }
         ctx.arena.push(arr);
-        let mut slots: smallvec::SmallVec<[u64; 10]> = smallvec::SmallVec::new();
-        // SAFETY: `arr` is a live ndarray.
-        unsafe { crate::boxing::array_info(arr, &mut slots) }?;
-        for (i, s) in slots.iter().enumerate() {
-            // SAFETY: `out` has room for the array's slots.
-            unsafe { *out.add(i) = *s };
+        // The array's slots (as `boxing::array_info` lays them out): data,
+        // object, shape, strides (C order, contiguous).
+        let nd = shape.len();
+        let mut step = dtype.itemsize() as u64;
+        // SAFETY: `out` has room for the array's `2 + 2 * nd` slots.
+        unsafe {
+            *out = data as u64;
+            *out.add(1) = arr as u64;
+            for k in (0..nd).rev() {
+                *out.add(2 + k) = shape[k] as u64;
+                *out.add(2 + nd + k) = step;
+                step *= shape[k] as u64;
+            }
         }
         Some(OK)
-    })
+    };
+    if no_gil {
+        Python::attach(body)
+    } else {
+        // SAFETY: a call whose context is not `no_gil` runs with the GIL held.
+        body(unsafe { Python::assume_attached() })
+    }
+}
+
+/// Writes `count` doubles `f(bg)` to `data` (an array draw's elements in
+/// order, as `draw_one` computes them); `true`.
+///
+/// # Safety
+/// `data` has room for `count` 8-byte elements.
+#[inline(always)]
+unsafe fn fill_f64<B>(data: *mut u64, count: usize, bg: &mut B, mut f: impl FnMut(&mut B) -> f64) -> bool {
+    for i in 0..count {
+        // SAFETY: `i < count` (the caller's contract).
+        unsafe { *data.add(i) = f(bg).to_bits() };
+    }
+    true
 }
 
 /// Whether an array's elements (`itemsize` bytes, byte `strides` over
