@@ -1251,7 +1251,7 @@ impl FuseGen for Gen<'_, '_> {
         let at1 = self.b.ins().iadd(at, dstep);
         self.b.ins().jump(h, &[BlockArg::Value(j1), BlockArg::Value(at1)]);
         self.b.switch_to_block(end);
-        self.next_row(&lp, lp.bad, &shape, &[dstrides.clone()]);
+        self.next_row(&lp, lp.bad, &shape, std::slice::from_ref(&dstrides));
         self.b.switch_to_block(copied);
         self.b.ins().jump(stored, &[]);
 
