@@ -243,6 +243,7 @@ pub(crate) trait FuseGen {
     fn inplace_fits(&mut self, ai: usize, leaf_vals: &[Vals], shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV;
     fn apart(&mut self, a: (CV, &[CV]), b: (CV, &[CV]), shape: &[CV], esz: i64) -> CV;
     fn size_of(&mut self, shape: &[CV]) -> CV;
+    fn no_self_overlap(&mut self, shape: &[CV], strides: &[CV], esz: i64) -> CV;
     fn c_contiguous(&mut self, shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV;
     #[allow(clippy::type_complexity)]
     fn fused_setup(
@@ -1112,6 +1113,11 @@ impl FuseGen for Gen<'_, '_> {
             let eq = self.b.ins().icmp(IntCC::Equal, *a, *b);
             ok = self.b.ins().band(ok, eq);
         }
+        // (a view whose elements may share memory with each other, made by
+        // `as_strided`, is NumPy's to fill in its own order: the last of the
+        // values written to an element is the one kept)
+        let distinct = self.no_self_overlap(&dshape, &dstrides, esz);
+        ok = self.b.ins().band(ok, distinct);
         let mut direct = self.b.ins().icmp_imm_s(IntCC::Equal, dstrides[nd - 1], esz);
         for (lv, bs) in leaf_vals.iter().zip(&bstrides) {
             let apart = self.apart((dst, &dstrides), (lv[0], bs), &shape, esz);
@@ -1532,6 +1538,35 @@ impl FuseGen for Gen<'_, '_> {
         let below = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, bhi, alo);
         let above = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, ahi, blo);
         self.b.ins().bor(below, above)
+    }
+
+    /// Whether the elements of a view of `shape` (`esz`-byte elements, with
+    /// `strides`) are certainly distinct memory: its axes nest in C order or
+    /// in F order (each axis of length over 1 steps at least as far as the
+    /// span of the axes inside it). Views made by indexing always do; only
+    /// `as_strided` makes others.
+    fn no_self_overlap(&mut self, shape: &[CV], strides: &[CV], esz: i64) -> CV {
+        let nested = |g: &mut Self, order: &mut dyn Iterator<Item = usize>| {
+            let zero = g.b.ins().iconst(clt::I64, 0);
+            let mut span = g.b.ins().iconst(clt::I64, esz);
+            let mut ok = g.b.ins().iconst(clt::I8, 1);
+            for d in order {
+                let st = g.b.ins().iabs(strides[d]);
+                let one = g.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, shape[d], 1);
+                let far = g.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, st, span);
+                let fine = g.b.ins().bor(one, far);
+                ok = g.b.ins().band(ok, fine);
+                let n1 = g.b.ins().iadd_imm_s(shape[d], -1);
+                let n1 = g.b.ins().smax(n1, zero);
+                let ext = g.b.ins().imul(n1, st);
+                span = g.b.ins().iadd(span, ext);
+            }
+            ok
+        };
+        let n = shape.len();
+        let c = nested(self, &mut (0..n).rev());
+        let f = nested(self, &mut (0..n));
+        self.b.ins().bor(c, f)
     }
 
     /// The number of elements of `shape`.
