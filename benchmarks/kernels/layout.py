@@ -55,3 +55,20 @@ register(
     size=600, quick=150, category="layout", rtol=1e-3,
     desc="row-major sum of a Fortran-ordered float32 array (NumPy 2 accumulates in float32)",
 )
+
+
+def thomas_planes(ccol, dcol, acol, divided):
+    # vadv's forward sweep: whole-array expressions stored into x[:, :, k],
+    # views whose rows are strided, the first reading the plane it writes
+    for k in range(1, ccol.shape[2]):
+        ccol[:, :, k] = ccol[:, :, k] * divided
+        dcol[:, :, k] = (dcol[:, :, k] - dcol[:, :, k - 1] * acol) * divided
+    return dcol
+
+
+register(
+    "thomas_planes", thomas_planes,
+    lambda rng, n: (rng.random((n, n, 40)), rng.random((n, n, 40)), rng.random((n, n)), rng.random((n, n)) + 0.5),
+    size=60, quick=20, category="layout",
+    desc="x[:, :, k] = e over 40 planes (strided views, e reading the view it writes; npbench vadv)",
+)

@@ -176,6 +176,11 @@ const UFUNC_CHUNK: i64 = 512;
 /// The largest array `a op= e` is computed into in place (see `emit_fused`).
 const INPLACE_MAX_BYTES: i64 = 256 * 1024;
 
+/// The largest expression `x[idx] = e` computes into a scratch buffer before
+/// copying it into the view (see `emit_fused_store`): larger ones take the
+/// slow path (NumPy's temporary), so the buffer a thread keeps stays small.
+pub(crate) const STORE_SCRATCH_MAX_BYTES: i64 = 1024 * 1024;
+
 /// The loop over an expression's rows (every axis but the last, in C order):
 /// in its body, `r` counts rows, `idx` holds row `r`'s index on each of
 /// those axes and `ptrs` each leaf's address of the row's first element.
@@ -278,6 +283,7 @@ pub(crate) trait FuseGen {
     fn inplace_fits(&mut self, ai: usize, leaf_vals: &[Vals], shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV;
     fn apart(&mut self, a: (CV, &[CV]), b: (CV, &[CV]), shape: &[CV], esz: i64) -> CV;
     fn size_of(&mut self, shape: &[CV]) -> CV;
+    fn no_self_overlap(&mut self, shape: &[CV], strides: &[CV], esz: i64) -> CV;
     fn c_contiguous(&mut self, shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV;
     #[allow(clippy::type_complexity)]
     fn fused_setup(
@@ -890,7 +896,21 @@ impl FuseGen for Gen<'_, '_> {
                     }
                     _ => None,
                 };
-                if ok && pure && !claimed && (tree.len() >= 2 || alone_ok) && !leaves.is_empty() {
+                // (one operation stored into a view, `c[:, k] = c[:, k] * d`, is
+                // still NumPy's call, its temporary and its assignment: fused,
+                // only the stores)
+                let elementwise = matches!(
+                    ops[&root],
+                    NodeOp::Bin(_) | NodeOp::Neg | NodeOp::Conj | NodeOp::Sqrt | NodeOp::Abs | NodeOp::Square
+                );
+                let stored_alone = tree.len() == 1
+                    && elementwise
+                    && ndim >= 2
+                    && ok
+                    && pure
+                    && !claimed
+                    && self.store_of(blk, root, ndim, dt, &uses).is_some();
+                if ok && pure && !claimed && (tree.len() >= 2 || alone_ok || stored_alone) && !leaves.is_empty() {
                     for k in &tree[..tree.len() - 1] {
                         plan.inner.insert((blk, *k));
                     }
@@ -1101,12 +1121,25 @@ impl FuseGen for Gen<'_, '_> {
 
     /// `x[idx] = e` of a fused `e` ([`store_of`]), at the store: `e` computed
     /// straight into the view `x[idx]`, which NumPy would fill by copying `e`'s
-    /// array into it. That runs when the view exists, has `e`'s shape (NumPy
-    /// also broadcasts a smaller `e`: its own path) and adjacent elements along
-    /// its rows, and lies wholly outside every operand's memory, so that
-    /// writing it changes no value `e` reads; then a non-finite value found
-    /// midway (NumPy warns) can still run the slow path, the calls as written
-    /// and NumPy's assignment, which overwrites every element written.
+    /// array into it. That runs when the view exists and has `e`'s shape
+    /// (NumPy also broadcasts a smaller `e`: its own path), in one of two ways:
+    ///
+    /// * *direct*: the view's elements are adjacent along its rows and it lies
+    ///   wholly outside every operand's memory, so that writing it changes no
+    ///   value `e` reads; then a non-finite value found midway (NumPy warns)
+    ///   can still run the slow path, the calls as written and NumPy's
+    ///   assignment, which overwrites every element written;
+    /// * *staged* (any other view: strided rows such as `x[:, :, k]`, or one
+    ///   that may share memory with an operand, `c[:, k] = c[:, k] * d`):
+    ///   every value of `e` first goes into a scratch buffer, then, when none
+    ///   is non-finite, the buffer is copied into the view element by element
+    ///   in C order. That is what Python does (`e` is evaluated whole into a
+    ///   new array before `__setitem__` copies it), with the same values (the
+    ///   fused values are NumPy's bit for bit, read before anything is
+    ///   written), so the result is NumPy's whatever the overlap; the slow
+    ///   path, taken before anything is written, stays exact too. Arrays
+    ///   beyond [`STORE_SCRATCH_MAX_BYTES`] take the slow path (the scratch
+    ///   buffer is kept per thread).
     fn emit_fused_store(&mut self, blk: Block, fx: &FusedExpr, st: usize) -> CResult<()> {
         let f = self.f;
         let insts = &f.block(blk).insts;
@@ -1121,18 +1154,30 @@ impl FuseGen for Gen<'_, '_> {
             let eq = self.b.ins().icmp(IntCC::Equal, *a, *b);
             ok = self.b.ins().band(ok, eq);
         }
-        let unit = self.b.ins().icmp_imm_s(IntCC::Equal, dstrides[nd - 1], esz);
-        ok = self.b.ins().band(ok, unit);
+        // (a view whose elements may share memory with each other, made by
+        // `as_strided`, is NumPy's to fill in its own order: the last of the
+        // values written to an element is the one kept)
+        let distinct = self.no_self_overlap(&dshape, &dstrides, esz);
+        ok = self.b.ins().band(ok, distinct);
+        let mut direct = self.b.ins().icmp_imm_s(IntCC::Equal, dstrides[nd - 1], esz);
         for (lv, bs) in leaf_vals.iter().zip(&bstrides) {
             let apart = self.apart((dst, &dstrides), (lv[0], bs), &shape, esz);
-            ok = self.b.ins().band(ok, apart);
+            direct = self.b.ins().band(direct, apart);
         }
-        let (fast, slow, merge) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
-        self.b.ins().brif(ok, fast, &[], slow, &[]);
-
-        self.b.switch_to_block(fast);
+        let size = self.size_of(&shape);
+        let mut nrows = self.b.ins().iconst(clt::I64, 1);
+        for s in &shape[..nd - 1] {
+            nrows = self.b.ins().imul(nrows, *s);
+        }
         let flags = MemFlagsData::new().with_notrap();
         let no_sink = self.b.ins().iconst(clt::I64, 0);
+        let (fast, slow, merge) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let (pick, staged) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(ok, pick, &[], slow, &[]);
+        self.b.switch_to_block(pick);
+        self.b.ins().brif(direct, fast, &[], staged, &[]);
+
+        self.b.switch_to_block(fast);
         let mut ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
         let mut all_strides = bstrides.clone();
         all_strides.push(dstrides.clone());
@@ -1141,15 +1186,10 @@ impl FuseGen for Gen<'_, '_> {
         let dbad = self.b.append_block_param(done, clt::I64X2);
         self.b.ins().brif(contig, flat, &[], rows, &[]);
         self.b.switch_to_block(flat);
-        let size = self.size_of(&shape);
         let bad = self.fused_run(fx, insts, &ptrs, &[], dst, no_sink, size, false, &[], &scalars, flags)?;
         self.b.ins().jump(done, &[BlockArg::Value(bad)]);
         // Row by row, the view's row address carried with the leaves'.
         self.b.switch_to_block(rows);
-        let mut nrows = self.b.ins().iconst(clt::I64, 1);
-        for s in &shape[..nd - 1] {
-            nrows = self.b.ins().imul(nrows, *s);
-        }
         ptrs.push(dst);
         let lp = self.row_loop(nrows, &ptrs, nd - 1, done);
         let nl = leaf_vals.len();
@@ -1172,6 +1212,96 @@ impl FuseGen for Gen<'_, '_> {
         let any = self.b.ins().vany_true(dbad);
         let stored = self.b.create_block();
         self.b.ins().brif(any, slow, &[], stored, &[]);
+
+        // Staged: every value into the scratch buffer (as `emit_fused` fills a
+        // new array: one flat pass when the leaves are C-contiguous, else row
+        // by row), then, all finite, the buffer into the view.
+        self.b.switch_to_block(staged);
+        let small = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::SignedLessThanOrEqual, size, STORE_SCRATCH_MAX_BYTES / esz);
+        let (sized, got) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(small, sized, &[], slow, &[]);
+        self.b.switch_to_block(sized);
+        // (float64 units, rounded up)
+        let units = self.b.ins().imul_imm_s(size, esz);
+        let units = self.b.ins().iadd_imm_s(units, 7);
+        let units = self.b.ins().sshr_imm_u(units, 3);
+        let scratch = self.call("pyston_store_scratch", &[units])?[0];
+        self.b.ins().brif(scratch, got, &[], slow, &[]);
+        self.b.switch_to_block(got);
+        let ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
+        let contig = self.c_contiguous(&shape, &bstrides, esz);
+        let (sflat, srows, sdone) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let sbad = self.b.append_block_param(sdone, clt::I64X2);
+        self.b.ins().brif(contig, sflat, &[], srows, &[]);
+        self.b.switch_to_block(sflat);
+        let bad = self.fused_run(
+            fx,
+            insts,
+            &ptrs,
+            &[],
+            scratch,
+            no_sink,
+            size,
+            false,
+            &[],
+            &scalars,
+            flags,
+        )?;
+        self.b.ins().jump(sdone, &[BlockArg::Value(bad)]);
+        self.b.switch_to_block(srows);
+        let n_last = shape[nd - 1];
+        let lp = self.row_loop(nrows, &ptrs, nd - 1, sdone);
+        let row = lp.ptrs.clone();
+        let off = self.b.ins().imul(lp.r, n_last);
+        let off = self.b.ins().imul_imm_s(off, esz);
+        let row_out = self.b.ins().iadd(scratch, off);
+        let nbad = self.fused_row(fx, insts, &row, &inner, row_out, no_sink, n_last, &scalars, flags)?;
+        let bad = self.b.ins().bor(lp.bad, nbad);
+        self.next_row(&lp, bad, &shape, &bstrides);
+        self.b.switch_to_block(sdone);
+        let any = self.b.ins().vany_true(sbad);
+        let copy = self.b.create_block();
+        self.b.ins().brif(any, slow, &[], copy, &[]);
+        // The copy: row by row over the view (its rows' addresses carried as
+        // the leaves' are), element `j` of row `r` from `scratch[r * n_last + j]`.
+        self.b.switch_to_block(copy);
+        let copied = self.b.create_block();
+        self.b.append_block_param(copied, clt::I64X2);
+        let lp = self.row_loop(nrows, &[dst], nd - 1, copied);
+        let off = self.b.ins().imul(lp.r, n_last);
+        let off = self.b.ins().imul_imm_s(off, esz);
+        let src = self.b.ins().iadd(scratch, off);
+        let drow = lp.ptrs[0];
+        let dstep = dstrides[nd - 1];
+        let et = match esz {
+            4 => clt::I32,
+            16 => clt::I64X2,
+            _ => clt::I64,
+        };
+        let (h, body, end) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        let j = self.b.append_block_param(h, clt::I64);
+        let at = self.b.append_block_param(h, clt::I64);
+        let z = self.b.ins().iconst(clt::I64, 0);
+        self.b.ins().jump(h, &[BlockArg::Value(z), BlockArg::Value(drow)]);
+        self.b.switch_to_block(h);
+        let fin = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, j, n_last);
+        self.b.ins().brif(fin, end, &[], body, &[]);
+        self.b.switch_to_block(body);
+        let soff = self.b.ins().imul_imm_s(j, esz);
+        let saddr = self.b.ins().iadd(src, soff);
+        let v = self.b.ins().load(et, flags, saddr, 0);
+        self.b.ins().store(flags, v, at, 0);
+        let j1 = self.b.ins().iadd_imm_s(j, 1);
+        let at1 = self.b.ins().iadd(at, dstep);
+        self.b.ins().jump(h, &[BlockArg::Value(j1), BlockArg::Value(at1)]);
+        self.b.switch_to_block(end);
+        self.next_row(&lp, lp.bad, &shape, std::slice::from_ref(&dstrides));
+        self.b.switch_to_block(copied);
+        self.b.ins().jump(stored, &[]);
+
         self.b.switch_to_block(stored);
         for i in self.fused_dying(blk, fx) {
             let ctx = self.ctx.unwrap();
@@ -1461,6 +1591,35 @@ impl FuseGen for Gen<'_, '_> {
         let below = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, bhi, alo);
         let above = self.b.ins().icmp(IntCC::UnsignedLessThanOrEqual, ahi, blo);
         self.b.ins().bor(below, above)
+    }
+
+    /// Whether the elements of a view of `shape` (`esz`-byte elements, with
+    /// `strides`) are certainly distinct memory: its axes nest in C order or
+    /// in F order (each axis of length over 1 steps at least as far as the
+    /// span of the axes inside it). Views made by indexing always do; only
+    /// `as_strided` makes others.
+    fn no_self_overlap(&mut self, shape: &[CV], strides: &[CV], esz: i64) -> CV {
+        let nested = |g: &mut Self, order: &mut dyn Iterator<Item = usize>| {
+            let zero = g.b.ins().iconst(clt::I64, 0);
+            let mut span = g.b.ins().iconst(clt::I64, esz);
+            let mut ok = g.b.ins().iconst(clt::I8, 1);
+            for d in order {
+                let st = g.b.ins().iabs(strides[d]);
+                let one = g.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, shape[d], 1);
+                let far = g.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, st, span);
+                let fine = g.b.ins().bor(one, far);
+                ok = g.b.ins().band(ok, fine);
+                let n1 = g.b.ins().iadd_imm_s(shape[d], -1);
+                let n1 = g.b.ins().smax(n1, zero);
+                let ext = g.b.ins().imul(n1, st);
+                span = g.b.ins().iadd(span, ext);
+            }
+            ok
+        };
+        let n = shape.len();
+        let c = nested(self, &mut (0..n).rev());
+        let f = nested(self, &mut (0..n));
+        self.b.ins().bor(c, f)
     }
 
     /// The number of elements of `shape`.
@@ -2336,7 +2495,74 @@ impl FuseGen for Gen<'_, '_> {
             _ => (clt::F64, clt::F64X2, 2, 3),
         };
         if strided {
-            // One element per iteration, each leaf's address carried and bumped by
+            // First `lanes` elements per iteration while that many are left (not
+            // for complex128, one element a vector already): each leaf's
+            // elements gathered into the lanes of a vector (one load per element,
+            // as the scalar loop makes), the operations on the vectors, one
+            // vector store. The lanes are the same operations on the same
+            // values as the scalar loop's, so every element is the same.
+            let (start, start_bad, start_at) = if complex {
+                let z8 = self.b.ins().iconst(clt::I8, 0);
+                (z, z8, ptrs.to_vec())
+            } else {
+                let gend = self.b.ins().band_imm_s(n, !(lanes - 1));
+                // (each leaf's offset of lane l, and its step per iteration)
+                let lane_off: Vec<Vec<CV>> = strides
+                    .iter()
+                    .map(|st| (1..lanes).map(|l| self.b.ins().imul_imm_s(*st, l)).collect())
+                    .collect();
+                let steps: Vec<CV> = strides.iter().map(|st| self.b.ins().imul_imm_s(*st, lanes)).collect();
+                let (gh, gb, gx) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+                let gi = self.b.append_block_param(gh, clt::I64);
+                let gbad = self.b.append_block_param(gh, clt::I64X2);
+                let gat: Vec<CV> = ptrs.iter().map(|_| self.b.append_block_param(gh, clt::I64)).collect();
+                let xi = self.b.append_block_param(gx, clt::I64);
+                let xbad = self.b.append_block_param(gx, clt::I64X2);
+                let xat: Vec<CV> = ptrs.iter().map(|_| self.b.append_block_param(gx, clt::I64)).collect();
+                let mut args = vec![BlockArg::Value(z), BlockArg::Value(zv)];
+                args.extend(ptrs.iter().map(|p| BlockArg::Value(*p)));
+                self.b.ins().jump(gh, &args);
+                self.b.switch_to_block(gh);
+                let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, gi, gend);
+                let mut xargs = vec![BlockArg::Value(gi), BlockArg::Value(gbad)];
+                xargs.extend(gat.iter().map(|p| BlockArg::Value(*p)));
+                self.b.ins().brif(end, gx, &xargs, gb, &[]);
+                self.b.switch_to_block(gb);
+                let mut pre = Vec::new();
+                for (p, offs) in gat.iter().zip(&lane_off) {
+                    let x0 = self.b.ins().load(et, flags, *p, 0);
+                    let mut v = self.b.ins().scalar_to_vector(vt, x0);
+                    for (l, off) in offs.iter().enumerate() {
+                        let a = self.b.ins().iadd(*p, *off);
+                        let x = self.b.ins().load(et, flags, a, 0);
+                        v = self.b.ins().insertlane(v, x, (l + 1) as u8);
+                    }
+                    pre.push(Some(v));
+                }
+                let (r, bad) = self.fused_value(fx, insts, &gat, &pre, scalars, vt, flags)?;
+                let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                let bad = if vt == clt::F32X4 {
+                    self.b.ins().bitcast(clt::I64X2, le, bad)
+                } else {
+                    bad
+                };
+                let off = self.b.ins().ishl_imm_u(gi, shift);
+                let addr = self.b.ins().iadd(out, off);
+                let addr = self.sink_addr(sink, addr);
+                self.b.ins().store(flags, r, addr, 0);
+                let bad2 = self.b.ins().bor(gbad, bad);
+                let next = self.b.ins().iadd_imm_s(gi, lanes);
+                let mut args = vec![BlockArg::Value(next), BlockArg::Value(bad2)];
+                for (p, st) in gat.iter().zip(&steps) {
+                    let q = self.b.ins().iadd(*p, *st);
+                    args.push(BlockArg::Value(q));
+                }
+                self.b.ins().jump(gh, &args);
+                self.b.switch_to_block(gx);
+                let any = self.b.ins().vany_true(xbad);
+                (xi, any, xat)
+            };
+            // Then one element per iteration, each leaf's address carried and bumped by
             // its stride (no multiply per leaf and element), the non-finite flag
             // carried as a byte.
             let (h, body, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
@@ -2344,9 +2570,8 @@ impl FuseGen for Gen<'_, '_> {
             let bad = self.b.append_block_param(h, clt::I8);
             let at: Vec<CV> = ptrs.iter().map(|_| self.b.append_block_param(h, clt::I64)).collect();
             let dbad = self.b.append_block_param(done, clt::I8);
-            let z8 = self.b.ins().iconst(clt::I8, 0);
-            let mut args = vec![BlockArg::Value(z), BlockArg::Value(z8)];
-            args.extend(ptrs.iter().map(|p| BlockArg::Value(*p)));
+            let mut args = vec![BlockArg::Value(start), BlockArg::Value(start_bad)];
+            args.extend(start_at.iter().map(|p| BlockArg::Value(*p)));
             self.b.ins().jump(h, &args);
             self.b.switch_to_block(h);
             let end = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, n);
@@ -2666,6 +2891,8 @@ impl FuseGen for Gen<'_, '_> {
                 } else if let Some(i) = fx.leaves.iter().position(|l| l == a) {
                     match pre.get(i).copied().flatten() {
                         // (a leaf with one value per row, loaded before the row)
+                        // (a leaf gathered into a vector's lanes: as it is)
+                        Some(x) if self.b.func.dfg.value_type(x) == ty => x,
                         Some(x) if vector && !complex => self.b.ins().splat(ty, x),
                         Some(x) => x,
                         None => self.b.ins().load(ty, flags, addrs[i], 0),

@@ -381,6 +381,7 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_pw_combine", &[I64, I32], &[F64]),
     h("pyston_row_scratch", &[I64], &[I64]),
     h("pyston_ufunc_scratch", &[I64], &[I64]),
+    h("pyston_store_scratch", &[I64], &[I64]),
     h("pyston_col_add", &[I64, I64, I64, I32], &[]),
     h("pyston_col_finish", &[I64, I64, I64, I32], &[I32]),
     h("pyston_ufunc_loop", &[I64, I64, I64, I64, I64, I64], &[I32]),

@@ -229,6 +229,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_pw_combine", pyston_pw_combine as *const u8),
         ("pyston_row_scratch", pyston_row_scratch as *const u8),
         ("pyston_ufunc_scratch", pyston_ufunc_scratch as *const u8),
+        ("pyston_store_scratch", pyston_store_scratch as *const u8),
         ("pyston_col_add", pyston_col_add as *const u8),
         ("pyston_col_finish", pyston_col_finish as *const u8),
         ("pyston_ufunc_loop", pyston_ufunc_loop as *const u8),

@@ -41,8 +41,8 @@ pub use random::pyston_rng_zig_tail;
 pub use sets::*;
 pub use small::{
     pyston_col_add, pyston_col_finish, pyston_ddot, pyston_dot_seq_limit, pyston_pairwise_csum, pyston_pairwise_sum,
-    pyston_pw_combine, pyston_pw_leaves, pyston_row_scratch, pyston_scalar_ufuncs_ok, pyston_ufunc_loop,
-    pyston_ufunc_scratch,
+    pyston_pw_combine, pyston_pw_leaves, pyston_row_scratch, pyston_scalar_ufuncs_ok, pyston_store_scratch,
+    pyston_ufunc_loop, pyston_ufunc_scratch,
 };
 pub use strings::*;
 

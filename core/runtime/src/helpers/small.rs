@@ -1074,6 +1074,8 @@ thread_local! {
     static ROW: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
     /// [`pyston_ufunc_scratch`]'s chunks.
     static UFUNC_CHUNKS: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// [`pyston_store_scratch`]'s values.
+    static STORE_VALUES: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A scratch row of at least `n` float64s for compiled code on this thread
@@ -1090,6 +1092,17 @@ pub extern "C" fn pyston_row_scratch(n: i64) -> i64 {
 /// when it cannot be allocated.
 pub extern "C" fn pyston_ufunc_scratch(n: i64) -> i64 {
     scratch_of(&UFUNC_CHUNKS, n)
+}
+
+/// Scratch memory of at least `n` float64s for compiled code on this thread:
+/// the values of a fused expression stored into a view it may overlap
+/// (`fuse::emit_fused_store`), all computed before the first is stored. As
+/// [`pyston_row_scratch`]'s row (the fused loop may use that row and the
+/// ufunc chunks while filling this one), 0 when it cannot be allocated. The
+/// pass asks for at most `fuse::STORE_SCRATCH_MAX_BYTES`, so what a thread
+/// keeps is bounded.
+pub extern "C" fn pyston_store_scratch(n: i64) -> i64 {
+    scratch_of(&STORE_VALUES, n)
 }
 
 fn scratch_of(key: &'static std::thread::LocalKey<std::cell::RefCell<Vec<f64>>>, n: i64) -> i64 {
