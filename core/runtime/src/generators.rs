@@ -228,6 +228,12 @@ struct Native {
     checks: Vec<Check>,
     /// Objects a state no longer holds, let go once the step is over.
     dead: Vec<Py<PyAny>>,
+    /// The scalar last yielded from a yield whose value is one slot of an
+    /// immutable number (`YieldLayout::reuse`): its yield's layout, its
+    /// slot and its object, yielded again while the slot stays the same (as
+    /// CPython yields the same object again while a variable keeps it: a
+    /// running maximum's value), without a new object per step.
+    last: Option<(Arc<YieldLayout>, u64, Py<PyAny>)>,
 }
 
 /// A live value held as an object, classified again before each step.
@@ -355,6 +361,10 @@ pub struct YieldLayout {
     /// Where a union's members lie after its tag, when the yielded value is one
     /// (computed once: `abi::union_layout` allocates).
     value_union: Option<Vec<usize>>,
+    /// The yielded value is an immutable number held in one slot (an int, a
+    /// float, a NumPy scalar of one slot): the object made for it last may
+    /// be yielded again for the same slot (`Native::last`).
+    reuse: bool,
     /// How a state already at this `yield` is updated in place, per live
     /// value (None where it is not `simple`): see [`capture_in_place`].
     in_place: Option<Vec<Update>>,
@@ -462,6 +472,11 @@ fn layout(meta: &FuncMeta, p: &pyston_compiler::abi::DeoptPoint) -> Option<Yield
         Ty::Union(ms) => Some(pyston_compiler::abi::union_layout(ms).0),
         _ => None,
     };
+    let reuse = match &value.1 {
+        Ty::Int | Ty::Float => true,
+        Ty::Np(d) => !d.is_record() && crate::runtime::slot_count(&value.1) == 1,
+        _ => false,
+    };
     let in_place = simple.then(|| {
         let (mut dst, mut refs) = (0u32, 0u32);
         let mut plan = Vec::with_capacity(args.len());
@@ -486,6 +501,7 @@ fn layout(meta: &FuncMeta, p: &pyston_compiler::abi::DeoptPoint) -> Option<Yield
         key,
         simple,
         value_union,
+        reuse,
         in_place,
     })
 }
@@ -577,6 +593,22 @@ fn capture(py: Python<'_>, meta: &FuncMeta, ctx: &Ctx, ns: &mut Native) -> PyRes
             };
             let mut pos = l.value.0 + 1 + off;
             crate::boxing::box_value(py, m, &ctx.slots, &mut pos)?
+        }
+        (t, _) if l.reuse => {
+            let bits = ctx.slots[l.value.0];
+            match &ns.last {
+                Some((k, b, o)) if *b == bits && Arc::ptr_eq(k, l) => Some(o.clone_ref(py)),
+                _ => {
+                    let o = crate::boxing::box_value(py, t, &ctx.slots, &mut { l.value.0 })?;
+                    if let Some(o) = &o {
+                        // (the old object let go once the step is over, with the others)
+                        if let Some((_, _, old)) = ns.last.replace((l.clone(), bits, o.clone_ref(py))) {
+                            ns.dead.push(old);
+                        }
+                    }
+                    o
+                }
+            }
         }
         (t, _) => crate::boxing::box_value(py, t, &ctx.slots, &mut { l.value.0 })?,
     };
