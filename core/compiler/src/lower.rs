@@ -2270,6 +2270,42 @@ impl Lowerer {
         Ok(vals)
     }
 
+    /// A call's positional arguments with each `*x` of a length known here
+    /// (a tuple display, a tuple of known length `star_lens`) written out as
+    /// its items, `x[0], x[1], ...` (what CPython's call unpacks: `x` is a
+    /// name or a display, read again without effect); None where a `*x` has
+    /// a length not known here.
+    fn expand_stars(&self, args: &[Expr]) -> Option<Vec<Expr>> {
+        if !args.iter().any(|a| matches!(a.kind, ExprKind::Starred(_))) {
+            return Some(args.to_vec());
+        }
+        let mut out = Vec::with_capacity(args.len());
+        for a in args {
+            let ExprKind::Starred(x) = &a.kind else {
+                out.push(a.clone());
+                continue;
+            };
+            match &x.kind {
+                ExprKind::Tuple(es) => out.extend(self.expand_stars(es)?),
+                ExprKind::Name(n) if self.inlining.is_empty() => {
+                    let k = *self.star_lens.get(n)?;
+                    for i in 0..k {
+                        let idx = Expr {
+                            kind: ExprKind::Lit(Literal::Int(i as i64)),
+                            span: x.span,
+                        };
+                        out.push(Expr {
+                            kind: ExprKind::Subscript(x.clone(), Box::new(idx)),
+                            span: a.span,
+                        });
+                    }
+                }
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+
     /// Whether `e` is `*x` of something other than a tuple of a known length
     /// (which [`Lowerer::items`] expands into its items).
     fn star_of_unknown_len(&self, e: &Expr) -> bool {
@@ -2323,8 +2359,11 @@ impl Lowerer {
             if let ExprKind::Name(n) = &f.kind {
                 let global = !self.locals.contains(n) && !self.inner.contains_key(n);
                 if kws.is_empty() && (global || self.inlining.is_empty() && self.arg_funcs.contains_key(n)) {
-                    if let Some(v) = self.inline_global(n, args, span, global)? {
-                        return Ok(v);
+                    // (`f(*t)`: inlined where `t`'s length is known here, else an ordinary call)
+                    if let Some(args) = self.expand_stars(args) {
+                        if let Some(v) = self.inline_global(n, &args, span, global)? {
+                            return Ok(v);
+                        }
                     }
                 }
             }
@@ -2405,7 +2444,17 @@ impl Lowerer {
                         "keyword arguments to nested functions are not supported yet",
                     ));
                 }
-                self.inline_call(n, args, span)?
+                let Some(args) = self.expand_stars(args) else {
+                    // (a marker, as `items` leaves: the function is lowered again
+                    // with its tuple parameters' lengths, or inference refuses it)
+                    let star = args.iter().find(|a| self.star_of_unknown_len(a)).unwrap_or(e);
+                    let x = match &star.kind {
+                        ExprKind::Starred(x) => self.expr(x)?,
+                        _ => self.emit_cur(Op::Const(Const::None), vec![], span),
+                    };
+                    return Ok(self.emit_cur(Op::StarItems, vec![x], star.span));
+                };
+                self.inline_call(n, &args, span)?
             }
             ExprKind::Name(n) => self.name(n, span),
             ExprKind::Attr(x, n) => {
