@@ -1197,6 +1197,34 @@ impl Lowerer {
             }
             return self.stmts(orelse);
         }
+        if let Some(names) = self.function_tuple(target, iter, body) {
+            // `for f in (g, h): ... f(x) ...`: unrolled, `f` bound to each in
+            // turn (the names read once, in order, as CPython builds the
+            // tuple), a call `f(...)` in each copy inlined where the function
+            // is a module-level one that can be (else an ordinary call of it).
+            let Target::Name(fname, _) = target else { unreachable!() };
+            let mut vals = Vec::with_capacity(names.len());
+            for e in &names {
+                vals.push(self.expr(e)?);
+            }
+            self.run_pending(pending)?;
+            for (e, v) in names.iter().zip(vals) {
+                self.assign(target, v)?;
+                let ExprKind::Name(g) = &e.kind else { unreachable!() };
+                let def = self.funcs.get(g).cloned();
+                let saved = match def {
+                    Some(d) => self.arg_funcs.insert(fname.clone(), d),
+                    None => self.arg_funcs.remove(fname),
+                };
+                let r = self.stmts(body);
+                match saved {
+                    Some(d) => self.arg_funcs.insert(fname.clone(), d),
+                    None => self.arg_funcs.remove(fname),
+                };
+                r?;
+            }
+            return self.stmts(orelse);
+        }
         if let Some(src) = self.composite_source(iter) {
             return self.for_composite(target, iter, &src, (body, orelse), pending, span);
         }
@@ -1839,6 +1867,47 @@ impl Lowerer {
     /// `(start, stop, step)` of `range(...)` with literal arguments and at most
     /// 8 iterations, when the body has no `break`/`continue`/`return` (so it
     /// can be unrolled).
+    /// The names of `for f in (g, h, ...)` when the loop is unrolled over
+    /// them: a tuple (or list) display of 1 to 8 global names (module-level
+    /// functions, inlined where they can be, compiled functions, builtins), the
+    /// loop variable a plain name the body only calls (`f(...)`: not
+    /// assigned, not read otherwise, not read by a nested function or
+    /// lambda), a short body with no `break`, `continue`, `return` or `try`,
+    /// outside an inlined body. None: the loop as any other.
+    fn function_tuple(&self, target: &Target, iter: &Expr, body: &[Stmt]) -> Option<Vec<Expr>> {
+        let (Target::Name(f, _), ExprKind::Tuple(es)) = (target, &iter.kind) else {
+            return None;
+        };
+        if !self.inlining.is_empty() || !(1..=8).contains(&es.len()) || stmts_len(body) > 32 || jumps_out(body) {
+            return None;
+        }
+        let global_fn = |e: &Expr| match &e.kind {
+            ExprKind::Name(n) => !self.locals.contains(n) && !self.inner.contains_key(n) && !self.gens.contains_key(n),
+            _ => false,
+        };
+        if !es.iter().all(global_fn) {
+            return None;
+        }
+        let mut assigned = HashSet::new();
+        collect_assigned(body, &mut assigned);
+        if assigned.contains(f) || self.inner.contains_key(f) {
+            return None;
+        }
+        // `f` read only as a callee, nowhere in a lambda or a nested function
+        let (mut calls, mut reads, mut nested) = (0usize, 0usize, false);
+        crate::hir::walk_stmts(body, &mut |e| {
+            match &e.kind {
+                ExprKind::Call(c, _, _) if matches!(&c.kind, ExprKind::Name(n) if n == f) => calls += 1,
+                ExprKind::Name(n) if n == f => reads += 1,
+                ExprKind::Lambda(..) => nested = true,
+                _ => {}
+            }
+            true
+        });
+        let defs = body.iter().any(|s| matches!(s.kind, StmtKind::Def(_)));
+        (reads == calls && !nested && !defs).then(|| es.clone())
+    }
+
     fn small_constant_range(&self, iter: &Expr, body: &[Stmt]) -> Option<(i64, i64, i64)> {
         let ExprKind::Call(f, args, kws) = &iter.kind else {
             return None;
