@@ -736,6 +736,17 @@ impl<T> GilCell<T> {
     }
 }
 
+/// A compiled step a native state resumes with: the layout of the `yield`
+/// it resumes from, the step's dispatcher, its specialization for the
+/// layout's types, and what stands for that specialization's guards holding
+/// (checked before each step: see `GuardStamp`).
+struct Step(
+    Arc<YieldLayout>,
+    Py<Dispatcher>,
+    Arc<Spec>,
+    Option<crate::env::GuardStamp>,
+);
+
 struct GenState {
     /// The resume point the next step starts at (0: not started).
     point: u32,
@@ -744,9 +755,8 @@ struct GenState {
     boxed: Option<Vec<Slot>>,
     native: Native,
     finished: bool,
-    /// The compiled steps native states resume with: (layout, the step's
-    /// dispatcher, its specialization for the layout's types).
-    steps: Vec<(Arc<YieldLayout>, Py<Dispatcher>, Arc<Spec>)>,
+    /// The compiled steps native states resume with.
+    steps: Vec<Step>,
 }
 
 /// A compiled generator (what calling a [`GeneratorFunction`] returns).
@@ -885,24 +895,32 @@ impl Generator {
     /// compiled entry, the state it stops in put in `ns`; `NotRun` (`ns` as
     /// it was) where it cannot: the step runs on the interpreter tier, or a
     /// value changed type.
-    fn native_step(
-        &self,
-        py: Python<'_>,
-        steps: &mut Vec<(Arc<YieldLayout>, Py<Dispatcher>, Arc<Spec>)>,
-        ns: &mut Native,
-    ) -> StepOut {
+    fn native_step(&self, py: Python<'_>, steps: &mut Vec<Step>, ns: &mut Native) -> StepOut {
         // (moved out while `ns` is refreshed; back before the step runs)
         let Some(l) = ns.layout.take() else {
             return StepOut::NotRun;
         };
         // (the step the last one resumed by, first)
         let found = match steps.last() {
-            Some((k, _, _)) if Arc::ptr_eq(k, &l) => Some(steps.len() - 1),
-            _ => steps.iter().position(|(k, _, _)| Arc::ptr_eq(k, &l)),
+            Some(Step(k, ..)) if Arc::ptr_eq(k, &l) => Some(steps.len() - 1),
+            _ => steps.iter().position(|Step(k, ..)| Arc::ptr_eq(k, &l)),
         };
         let i = match found {
-            Some(i) if steps[i].1.bind(py).get().spec_current(py, &steps[i].2) => Some(i),
-            _ => None,
+            // (no global changed since the guards last held: they still hold)
+            Some(i) if steps[i].3.as_ref().is_some_and(|s| s.unchanged(py)) => Some(i),
+            Some(i) => {
+                let st = &mut steps[i];
+                let versions = st.3.as_ref().and_then(|s| s.now(py));
+                if st.1.bind(py).get().spec_current(py, &st.2) {
+                    if let Some(s) = &mut st.3 {
+                        s.held_at(versions);
+                    }
+                    Some(i)
+                } else {
+                    None
+                }
+            }
+            None => None,
         };
         let i = match i {
             Some(i) => i,
@@ -923,8 +941,10 @@ impl Generator {
                         return StepOut::Done(Box::new(Err(e)));
                     }
                 };
-                steps.retain(|(k, _, _)| !Arc::ptr_eq(k, &l));
-                steps.push((l.clone(), d, s));
+                steps.retain(|Step(k, ..)| !Arc::ptr_eq(k, &l));
+                // (stamped by the next step's full check of the guards)
+                let stamp = crate::env::GuardStamp::new(py, &s.guards);
+                steps.push(Step(l.clone(), d, s, stamp));
                 steps.len() - 1
             }
         };
@@ -939,7 +959,7 @@ impl Generator {
             Ok(false) => return StepOut::NotRun,
             Err(e) => return StepOut::Done(Box::new(Err(e))),
         }
-        let (_, d, spec) = &steps[i];
+        let Step(_, d, spec, _) = &steps[i];
         // (compiled code reads the arguments before it returns, `capture` writes them after)
         let args = ns.slots.as_ptr();
         let mut cap = |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, ns);
