@@ -169,8 +169,15 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
         let n = desc.arg_tys.len();
         // A nested function or lambda made (`Op::Lambda`): the maker called
         // natively, without an argument tuple or its `__call__`.
-        let maker = if made && ok {
-            f.bind(py).cast::<crate::env::FunctionMaker>().ok()
+        // (exactly the maker's class, compared by pointer: `cast` would call
+        // `PyType_IsSubtype` through the stable ABI on every function made)
+        let maker = if made
+            && ok
+            && ffi::Py_TYPE(f.as_ptr())
+                == <crate::env::FunctionMaker as pyo3::PyTypeInfo>::type_object_raw(py)
+        {
+            // SAFETY: `f` is exactly a FunctionMaker (its type compared above).
+            Some(f.bind(py).cast_unchecked::<crate::env::FunctionMaker>())
         } else {
             None
         };
