@@ -173,8 +173,7 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
         // `PyType_IsSubtype` through the stable ABI on every function made)
         let maker = if made
             && ok
-            && ffi::Py_TYPE(f.as_ptr())
-                == <crate::env::FunctionMaker as pyo3::PyTypeInfo>::type_object_raw(py)
+            && ffi::Py_TYPE(f.as_ptr()) == <crate::env::FunctionMaker as pyo3::PyTypeInfo>::type_object_raw(py)
         {
             // SAFETY: `f` is exactly a FunctionMaker (its type compared above).
             Some(f.bind(py).cast_unchecked::<crate::env::FunctionMaker>())
