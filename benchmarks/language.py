@@ -21,7 +21,8 @@ in one step and counted in a CPython dict); generator consumption
 object and each value crossing into Python as CPython's would; a `for` loop over a
 compiled generator inside compiled code, which inlines it); namedtuples made and read by
 field in a loop and one returned (a real instance of the class); `f(*t)` of a `*args`
-tuple. Each kernel is checked to compile natively under pyston
+tuple and of a tuple argument passed to a plain module-level function; a loop over a
+tuple of functions (`for f in (g, h, abs)`; Numba does not compile it: `-`). Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 
@@ -442,6 +443,35 @@ def star_max(a, *floor):
     return s
 
 
+def soft_clip(x):
+    return x / (1.0 + abs(x))
+
+
+def cube(x):
+    return x * x * x
+
+
+def function_tuple_sum(a):
+    # a loop over a tuple of module-level functions (unrolled and inlined by pyston)
+    s = 0.0
+    for x in a:
+        for f in (soft_clip, cube, abs):
+            s += f(x)
+    return s
+
+
+def affine(x, k, c):
+    return x * k + c
+
+
+def star_into_plain(a, kc):
+    # `f(x, *t)` of a plain module-level function (inlined with the tuple's items)
+    s = 0.0
+    for x in a:
+        s += affine(x, *kc)
+    return s
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
@@ -489,6 +519,8 @@ def make_cases(n):
         ("str: f-string dict keys", key_counts, (ints,)),
         ("namedtuple: path length", nt_path_length, (a, b)),
         ("star: max(x, *floor)", star_max, (a, 0.0, -0.5)),
+        ("star: affine(x, *kc) (plain f)", star_into_plain, (a, (0.5, -1.0))),
+        ("for f in (g, h, abs): f(x)", function_tuple_sum, (a,)),
     ]
 
 

@@ -960,3 +960,59 @@ def test_no_references_kept():
     del fact
     gc.collect()
     assert r() is None
+
+
+# --------------------------------------------------------------------------
+# functions made in a loop and appended (the maker and `list.append` called
+# natively from compiled code)
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def appended_in_loop(a):
+    fs = []
+    for x in a:
+        fs.append(lambda d: x * d)
+    return fs
+
+
+@pyston.fast
+def appended_to_argument(fs, a, k):
+    for x in a:
+        fs.append(lambda d: d + k)
+        fs.append(lambda d: d / x)  # ZeroDivisionError where x == 0, when called
+    return len(fs)
+
+
+@pyston.fast
+def comprehension_made(a):
+    return [lambda d: x + d for x in a]
+
+
+class _CountingList(list):
+    def append(self, x):
+        super().append(("wrapped", x))
+
+
+def test_made_in_a_loop_and_appended():
+    rng = rng_for("escaping loop append")
+    for a in (rng.normal(size=7), np.zeros(0), np.array([2.0, 0.0, -0.0]), np.arange(5)):
+        same(appended_in_loop, a, calls=[(3,), (0.5,)])
+        same(comprehension_made, a, calls=[(3,), (-1.5,)])
+        # the caller's list mutated in place, functions with cells of their own
+        fs, pfs = [abs], [abs]
+        native(appended_to_argument, [], a, 2)
+        n = appended_to_argument(fs, a, 2)
+        assert n == appended_to_argument.py_func(pfs, a, 2) == len(fs) == len(pfs)
+        assert fs[0] is abs
+        for f, g in zip(fs[1:], pfs[1:]):
+            assert _call(f, (4.0,)) == _call(g, (4.0,))
+            assert (f.__name__, f.__qualname__) == (g.__name__, g.__qualname__)
+        if len(fs) > 2:
+            assert fs[1] is not fs[3]  # a new function each time
+    # a list subclass's own `append` runs, as in CPython
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pyston.PerformanceWarning)
+        sub, psub = _CountingList(), _CountingList()
+        assert appended_to_argument(sub, np.arange(2.0), 1) == appended_to_argument.py_func(psub, np.arange(2.0), 1)
+    assert [t[0] for t in sub] == [t[0] for t in psub] == ["wrapped"] * 4

@@ -1373,3 +1373,95 @@ def test_generator_unbound_receiver_raises_before_the_argument():
 
     for args in [(0, 1), (2, 1), (3, 1), (3, 0), (1, 0)]:
         assert outcome(fast, *args) == outcome(_gen_unbound_receiver, *args), args
+
+
+# ---------------------------------------------------------------------------
+# a yielded number's object yielded again while its value stays (running maxima)
+# ---------------------------------------------------------------------------
+
+
+def g_running_max(a):
+    m = a[0]
+    for i in range(a.shape[0]):
+        if a[i] > m:
+            m = a[i]
+        yield m
+
+
+def g_running_max_py(xs):
+    m = xs[0]
+    for i in range(len(xs)):
+        x = xs[i]
+        if x > m:
+            m = x
+        yield m
+
+
+def g_same_then_other(a):
+    # two yields of one type: each has its own last object
+    for i in range(a.shape[0]):
+        x = a[i]
+        yield x
+        yield x * 2
+
+
+def g_int_steps(n, big):
+    k = 1
+    for i in range(n):
+        if i % 3 == 0:
+            k = k * big
+        yield k
+
+
+@pytest.mark.parametrize(
+    "a",
+    [
+        np.array([1.0, 0.5, 3.0, 3.0, -1.0, 7.5, 7.5, 2.0]),
+        np.array([0.0, -0.0, -0.0, 0.0, -0.0]),
+        np.array([-0.0, 0.0, -0.0]),
+        np.array([np.nan, 1.0, np.nan, np.inf]),
+        np.array([1.0, np.nan, 2.0, -np.inf, np.inf]),
+        np.array([3, 1, 4, 1, 5, 9, 2, 6], dtype=np.int64),
+        np.array([3, 1, 4, 1, 5, 9, 2, 6], dtype=np.int32),
+        np.array([2.5, 1.0, 2.5, 9.0], dtype=np.float32),
+        np.array([True, False, True]),
+        np.array([5.0]),
+    ],
+)
+def test_repeated_yielded_numbers(a):
+    compare(g_running_max, (a,), actions=("next",) * (len(a) + 2))
+    compare(g_same_then_other, (a,), actions=("next",) * (2 * len(a) + 2))
+
+
+def test_repeated_yielded_numbers_python_scalars_and_big_ints(rng):
+    for xs in ((1.5, 0.5, 2.0, 2.0, -0.0), (3, 1, 4, 4, 2**62, 5), (0.0, -0.0, -0.0)):
+        compare(g_running_max_py, (xs,), actions=("next",) * (len(xs) + 2))
+    for big in (2, 3, 10**6, 2**40, -(2**40)):
+        compare(g_int_steps, (12, big), actions=("next",) * 14)
+    a = rng.standard_normal(200)
+    fast = pyston.fast(g_running_max)
+    got, want = list(fast(a)), list(g_running_max(a))
+    assert [(type(x), x) for x in got] == [(type(x), x) for x in want]
+    # send, close and an interleaved second generator midway
+    g1, g2 = fast(a), fast(a[::-1].copy())
+    p1, p2 = g_running_max(a), g_running_max(a[::-1].copy())
+    for k in range(50):
+        if k % 7 == 3:
+            assert _val(g1.send(None)) == _val(p1.send(None))
+        assert _val(next(g1)) == _val(next(p1))
+        assert _val(next(g2)) == _val(next(p2))
+    g1.close()
+    with pytest.raises(StopIteration):
+        next(g1)
+    assert _val(next(g2)) == _val(next(p2))
+
+
+def test_repeated_yielded_numbers_stay_what_they_were():
+    # a value the consumer kept is not changed by later steps
+    a = np.array([1.0, 1.0, 2.0, 2.0, 0.5, 3.0])
+    fast = pyston.fast(g_running_max)
+    kept = []
+    for x in fast(a):
+        kept.append(x)
+    assert [float(x) for x in kept] == [1.0, 1.0, 2.0, 2.0, 2.0, 3.0]
+    assert all(type(x) is np.float64 for x in kept)

@@ -239,3 +239,75 @@ def test_star_list_displays():
     assert_same_all(star_list_local, [(0,), (1,), (4,)])
     # CPython's TypeError ("Value after * must be an iterable, not int"), exactly
     assert_same(star_list_not_iterable, 3, allow_fallback=True)
+
+
+# `f(*t)` of a plain module-level function (inlined into the caller) and of a
+# nested function: the tuple's items as the arguments, where its length is known
+
+
+def plain3(a, b, c):
+    return a * 100 + b * 10 + c
+
+
+def plain1(x):
+    return x - 1
+
+
+@pyston.fast
+def star_into_plain(t, rest, x):
+    return plain3(*t), plain3(x, *rest), plain3(*(x, x), x), plain1(*(x,)), max(*t), min(*rest)
+
+
+@pyston.fast
+def star_into_nested(t, x):
+    def h(a, b):
+        return a - b * x
+
+    return h(*t), h(*(x, 2)), h(*(*t,))
+
+
+@pyston.fast
+def star_wrong_count(t):
+    return plain1(*t)
+
+
+@pyston.fast
+def star_nested_wrong_count(t):
+    def h(a, b):
+        return a + b
+
+    return h(*t)
+
+
+@pyston.fast
+def star_unbound(flag, x):
+    if flag:
+        t = (x, x, x)
+    return plain3(*t)
+
+
+def test_star_into_plain_and_nested_functions():
+    rng = rng_for("star_plain")
+    cases = []
+    for _ in range(10):
+        a, b, c = (int(v) for v in rng.integers(-50, 50, size=3))
+        cases.append(((a, b, c), (b, c), float(rng.normal())))
+    cases += [((2**62, 2**62, 2**62), (1, 2), 3), ((1.5, True, -0.0), (2, 1.0), 2**70)]
+    for args in cases:
+        native(star_into_plain, *args)
+    assert_same_all(star_into_plain, cases)
+    nested_cases = [((1, 2), 3), ((1.5, -2.0), 0.5), ((2**62, 2**62), 7), ((True, False), 2)]
+    for args in nested_cases:
+        native(star_into_nested, *args)
+    assert_same_all(star_into_nested, nested_cases)
+
+
+def test_star_wrong_counts_and_unbound_raise_as_cpython():
+    # one item too many or too few: CPython's TypeError and message
+    for t in [(1, 2), ()]:
+        assert_same(star_wrong_count, t, allow_fallback=True)
+    for t in [(1,), (1, 2, 3)]:
+        assert_same(star_nested_wrong_count, t, allow_fallback=True)
+    assert_same(star_nested_wrong_count, (1, 2))
+    assert_same(star_unbound, True, 4)
+    assert_same(star_unbound, False, 4, allow_fallback=True)

@@ -1197,6 +1197,34 @@ impl Lowerer {
             }
             return self.stmts(orelse);
         }
+        if let Some(names) = self.function_tuple(target, iter, body) {
+            // `for f in (g, h): ... f(x) ...`: unrolled, `f` bound to each in
+            // turn (the names read once, in order, as CPython builds the
+            // tuple), a call `f(...)` in each copy inlined where the function
+            // is a module-level one that can be (else an ordinary call of it).
+            let Target::Name(fname, _) = target else { unreachable!() };
+            let mut vals = Vec::with_capacity(names.len());
+            for e in &names {
+                vals.push(self.expr(e)?);
+            }
+            self.run_pending(pending)?;
+            for (e, v) in names.iter().zip(vals) {
+                self.assign(target, v)?;
+                let ExprKind::Name(g) = &e.kind else { unreachable!() };
+                let def = self.funcs.get(g).cloned();
+                let saved = match def {
+                    Some(d) => self.arg_funcs.insert(fname.clone(), d),
+                    None => self.arg_funcs.remove(fname),
+                };
+                let r = self.stmts(body);
+                match saved {
+                    Some(d) => self.arg_funcs.insert(fname.clone(), d),
+                    None => self.arg_funcs.remove(fname),
+                };
+                r?;
+            }
+            return self.stmts(orelse);
+        }
         if let Some(src) = self.composite_source(iter) {
             return self.for_composite(target, iter, &src, (body, orelse), pending, span);
         }
@@ -1839,6 +1867,47 @@ impl Lowerer {
     /// `(start, stop, step)` of `range(...)` with literal arguments and at most
     /// 8 iterations, when the body has no `break`/`continue`/`return` (so it
     /// can be unrolled).
+    /// The names of `for f in (g, h, ...)` when the loop is unrolled over
+    /// them: a tuple (or list) display of 1 to 8 global names (module-level
+    /// functions, inlined where they can be, compiled functions, builtins), the
+    /// loop variable a plain name the body only calls (`f(...)`: not
+    /// assigned, not read otherwise, not read by a nested function or
+    /// lambda), a short body with no `break`, `continue`, `return` or `try`,
+    /// outside an inlined body. None: the loop as any other.
+    fn function_tuple(&self, target: &Target, iter: &Expr, body: &[Stmt]) -> Option<Vec<Expr>> {
+        let (Target::Name(f, _), ExprKind::Tuple(es)) = (target, &iter.kind) else {
+            return None;
+        };
+        if !self.inlining.is_empty() || !(1..=8).contains(&es.len()) || stmts_len(body) > 32 || jumps_out(body) {
+            return None;
+        }
+        let global_fn = |e: &Expr| match &e.kind {
+            ExprKind::Name(n) => !self.locals.contains(n) && !self.inner.contains_key(n) && !self.gens.contains_key(n),
+            _ => false,
+        };
+        if !es.iter().all(global_fn) {
+            return None;
+        }
+        let mut assigned = HashSet::new();
+        collect_assigned(body, &mut assigned);
+        if assigned.contains(f) || self.inner.contains_key(f) {
+            return None;
+        }
+        // `f` read only as a callee, nowhere in a lambda or a nested function
+        let (mut calls, mut reads, mut nested) = (0usize, 0usize, false);
+        crate::hir::walk_stmts(body, &mut |e| {
+            match &e.kind {
+                ExprKind::Call(c, _, _) if matches!(&c.kind, ExprKind::Name(n) if n == f) => calls += 1,
+                ExprKind::Name(n) if n == f => reads += 1,
+                ExprKind::Lambda(..) => nested = true,
+                _ => {}
+            }
+            true
+        });
+        let defs = body.iter().any(|s| matches!(s.kind, StmtKind::Def(_)));
+        (reads == calls && !nested && !defs).then(|| es.clone())
+    }
+
     fn small_constant_range(&self, iter: &Expr, body: &[Stmt]) -> Option<(i64, i64, i64)> {
         let ExprKind::Call(f, args, kws) = &iter.kind else {
             return None;
@@ -2270,6 +2339,42 @@ impl Lowerer {
         Ok(vals)
     }
 
+    /// A call's positional arguments with each `*x` of a length known here
+    /// (a tuple display, a tuple of known length `star_lens`) written out as
+    /// its items, `x[0], x[1], ...` (what CPython's call unpacks: `x` is a
+    /// name or a display, read again without effect); None where a `*x` has
+    /// a length not known here.
+    fn expand_stars(&self, args: &[Expr]) -> Option<Vec<Expr>> {
+        if !args.iter().any(|a| matches!(a.kind, ExprKind::Starred(_))) {
+            return Some(args.to_vec());
+        }
+        let mut out = Vec::with_capacity(args.len());
+        for a in args {
+            let ExprKind::Starred(x) = &a.kind else {
+                out.push(a.clone());
+                continue;
+            };
+            match &x.kind {
+                ExprKind::Tuple(es) => out.extend(self.expand_stars(es)?),
+                ExprKind::Name(n) if self.inlining.is_empty() => {
+                    let k = *self.star_lens.get(n)?;
+                    for i in 0..k {
+                        let idx = Expr {
+                            kind: ExprKind::Lit(Literal::Int(i as i64)),
+                            span: x.span,
+                        };
+                        out.push(Expr {
+                            kind: ExprKind::Subscript(x.clone(), Box::new(idx)),
+                            span: a.span,
+                        });
+                    }
+                }
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+
     /// Whether `e` is `*x` of something other than a tuple of a known length
     /// (which [`Lowerer::items`] expands into its items).
     fn star_of_unknown_len(&self, e: &Expr) -> bool {
@@ -2323,8 +2428,11 @@ impl Lowerer {
             if let ExprKind::Name(n) = &f.kind {
                 let global = !self.locals.contains(n) && !self.inner.contains_key(n);
                 if kws.is_empty() && (global || self.inlining.is_empty() && self.arg_funcs.contains_key(n)) {
-                    if let Some(v) = self.inline_global(n, args, span, global)? {
-                        return Ok(v);
+                    // (`f(*t)`: inlined where `t`'s length is known here, else an ordinary call)
+                    if let Some(args) = self.expand_stars(args) {
+                        if let Some(v) = self.inline_global(n, &args, span, global)? {
+                            return Ok(v);
+                        }
                     }
                 }
             }
@@ -2405,7 +2513,17 @@ impl Lowerer {
                         "keyword arguments to nested functions are not supported yet",
                     ));
                 }
-                self.inline_call(n, args, span)?
+                let Some(args) = self.expand_stars(args) else {
+                    // (a marker, as `items` leaves: the function is lowered again
+                    // with its tuple parameters' lengths, or inference refuses it)
+                    let star = args.iter().find(|a| self.star_of_unknown_len(a)).unwrap_or(e);
+                    let x = match &star.kind {
+                        ExprKind::Starred(x) => self.expr(x)?,
+                        _ => self.emit_cur(Op::Const(Const::None), vec![], span),
+                    };
+                    return Ok(self.emit_cur(Op::StarItems, vec![x], star.span));
+                };
+                self.inline_call(n, &args, span)?
             }
             ExprKind::Name(n) => self.name(n, span),
             ExprKind::Attr(x, n) => {

@@ -118,6 +118,70 @@ enum GuardKind {
     Defaults(Py<PyAny>),
 }
 
+/// What stands for a list of guards all holding (a generator's step checks
+/// its guards before every step): the versions of the one globals dict and
+/// the one builtins dict they all read, as they were when the guards last
+/// held (read before the check, as [`Guard::holds`] reads them). While both
+/// are unchanged, every name is bound as then. None where a guard reads
+/// something else (a cell, defaults, a `random.Random`) or the versions
+/// cannot be read.
+pub(crate) struct GuardStamp {
+    globals: Py<PyDict>,
+    builtins: Option<Py<PyDict>>,
+    seen: Option<[u64; 2]>,
+}
+
+impl GuardStamp {
+    pub(crate) fn new(py: Python<'_>, guards: &[Guard]) -> Option<GuardStamp> {
+        let mut globals: Option<&Py<PyDict>> = None;
+        let mut builtins: Option<&Py<PyDict>> = None;
+        for g in guards {
+            let (gd, bd) = match (&g.kind, g.random) {
+                (GuardKind::Global(gd), false) => (gd, None),
+                (GuardKind::Builtin(gd, bd), false) => (gd, Some(bd)),
+                _ => return None,
+            };
+            if globals.is_some_and(|x| !x.is(gd)) {
+                return None;
+            }
+            globals = Some(gd);
+            if let Some(bd) = bd {
+                if builtins.is_some_and(|x| !x.is(bd)) {
+                    return None;
+                }
+                builtins = Some(bd);
+            }
+        }
+        let stamp = GuardStamp {
+            globals: globals?.clone_ref(py),
+            builtins: builtins.map(|b| b.clone_ref(py)),
+            seen: None,
+        };
+        stamp.now(py).map(|_| stamp)
+    }
+
+    /// The dictionaries' versions now (None: one cannot be read).
+    pub(crate) fn now(&self, py: Python<'_>) -> Option<[u64; 2]> {
+        let g = dict_version(py, &self.globals);
+        let b = match &self.builtins {
+            Some(b) => dict_version(py, b),
+            None => u64::MAX,
+        };
+        (g != 0 && b != 0).then_some([g, b])
+    }
+
+    /// Whether neither dictionary changed since the guards last held.
+    #[inline]
+    pub(crate) fn unchanged(&self, py: Python<'_>) -> bool {
+        self.seen.is_some() && self.now(py) == self.seen
+    }
+
+    /// The guards held with the dictionaries at `versions` (read before the check).
+    pub(crate) fn held_at(&mut self, versions: Option<[u64; 2]>) {
+        self.seen = versions;
+    }
+}
+
 impl Guard {
     pub fn new(py: Python<'_>, env: &PyEnv, name: &str, obj: &Bound<'_, PyAny>) -> Guard {
         let kind = if let Some(cell) = env.cells.get(name) {
@@ -2563,6 +2627,26 @@ impl FunctionMaker {
             // SAFETY: the GIL is held (`py`); `api` is CPython's own.
             Some(api) => unsafe { self.make_native(py, get, api) },
             None => self.__call__(&PyTuple::new(py, values)?),
+        }
+    }
+
+    /// `make` from borrowed pointers to the values (compiled code's call,
+    /// `helpers::calls::simple_call`): no tuple of arguments.
+    pub(crate) fn make_from_ptrs(&self, py: Python<'_>, ptrs: &[*mut pyo3::ffi::PyObject]) -> PyResult<Py<PyAny>> {
+        let get = |i: usize| {
+            ptrs.get(i)
+                .filter(|p| !p.is_null())
+                // SAFETY: the caller's pointers are live objects it holds for the call.
+                .map(|p| unsafe { Bound::from_borrowed_ptr(py, *p) })
+                .ok_or_else(|| crate::internal_error("a function maker's argument"))
+        };
+        match FunctionApi::get() {
+            // SAFETY: the GIL is held (`py`); `api` is CPython's own.
+            Some(api) => unsafe { self.make_native(py, get, api) },
+            None => {
+                let items = (0..ptrs.len()).map(get).collect::<PyResult<Vec<_>>>()?;
+                self.__call__(&PyTuple::new(py, items)?)
+            }
         }
     }
 

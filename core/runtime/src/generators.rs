@@ -228,6 +228,12 @@ struct Native {
     checks: Vec<Check>,
     /// Objects a state no longer holds, let go once the step is over.
     dead: Vec<Py<PyAny>>,
+    /// The scalar last yielded from a yield whose value is one slot of an
+    /// immutable number (`YieldLayout::reuse`): its yield's layout, its
+    /// slot and its object, yielded again while the slot stays the same (as
+    /// CPython yields the same object again while a variable keeps it: a
+    /// running maximum's value), without a new object per step.
+    last: Option<(Arc<YieldLayout>, u64, Py<PyAny>)>,
 }
 
 /// A live value held as an object, classified again before each step.
@@ -355,6 +361,10 @@ pub struct YieldLayout {
     /// Where a union's members lie after its tag, when the yielded value is one
     /// (computed once: `abi::union_layout` allocates).
     value_union: Option<Vec<usize>>,
+    /// The yielded value is an immutable number held in one slot (an int, a
+    /// float, a NumPy scalar of one slot): the object made for it last may
+    /// be yielded again for the same slot (`Native::last`).
+    reuse: bool,
     /// How a state already at this `yield` is updated in place, per live
     /// value (None where it is not `simple`): see [`capture_in_place`].
     in_place: Option<Vec<Update>>,
@@ -462,6 +472,11 @@ fn layout(meta: &FuncMeta, p: &pyston_compiler::abi::DeoptPoint) -> Option<Yield
         Ty::Union(ms) => Some(pyston_compiler::abi::union_layout(ms).0),
         _ => None,
     };
+    let reuse = match &value.1 {
+        Ty::Int | Ty::Float => true,
+        Ty::Np(d) => !d.is_record() && crate::runtime::slot_count(&value.1) == 1,
+        _ => false,
+    };
     let in_place = simple.then(|| {
         let (mut dst, mut refs) = (0u32, 0u32);
         let mut plan = Vec::with_capacity(args.len());
@@ -486,6 +501,7 @@ fn layout(meta: &FuncMeta, p: &pyston_compiler::abi::DeoptPoint) -> Option<Yield
         key,
         simple,
         value_union,
+        reuse,
         in_place,
     })
 }
@@ -577,6 +593,22 @@ fn capture(py: Python<'_>, meta: &FuncMeta, ctx: &Ctx, ns: &mut Native) -> PyRes
             };
             let mut pos = l.value.0 + 1 + off;
             crate::boxing::box_value(py, m, &ctx.slots, &mut pos)?
+        }
+        (t, _) if l.reuse => {
+            let bits = ctx.slots[l.value.0];
+            match &ns.last {
+                Some((k, b, o)) if *b == bits && Arc::ptr_eq(k, l) => Some(o.clone_ref(py)),
+                _ => {
+                    let o = crate::boxing::box_value(py, t, &ctx.slots, &mut { l.value.0 })?;
+                    if let Some(o) = &o {
+                        // (the old object let go once the step is over, with the others)
+                        if let Some((_, _, old)) = ns.last.replace((l.clone(), bits, o.clone_ref(py))) {
+                            ns.dead.push(old);
+                        }
+                    }
+                    o
+                }
+            }
         }
         (t, _) => crate::boxing::box_value(py, t, &ctx.slots, &mut { l.value.0 })?,
     };
@@ -704,6 +736,17 @@ impl<T> GilCell<T> {
     }
 }
 
+/// A compiled step a native state resumes with: the layout of the `yield`
+/// it resumes from, the step's dispatcher, its specialization for the
+/// layout's types, and what stands for that specialization's guards holding
+/// (checked before each step: see `GuardStamp`).
+struct Step(
+    Arc<YieldLayout>,
+    Py<Dispatcher>,
+    Arc<Spec>,
+    Option<crate::env::GuardStamp>,
+);
+
 struct GenState {
     /// The resume point the next step starts at (0: not started).
     point: u32,
@@ -712,9 +755,8 @@ struct GenState {
     boxed: Option<Vec<Slot>>,
     native: Native,
     finished: bool,
-    /// The compiled steps native states resume with: (layout, the step's
-    /// dispatcher, its specialization for the layout's types).
-    steps: Vec<(Arc<YieldLayout>, Py<Dispatcher>, Arc<Spec>)>,
+    /// The compiled steps native states resume with.
+    steps: Vec<Step>,
 }
 
 /// A compiled generator (what calling a [`GeneratorFunction`] returns).
@@ -853,24 +895,32 @@ impl Generator {
     /// compiled entry, the state it stops in put in `ns`; `NotRun` (`ns` as
     /// it was) where it cannot: the step runs on the interpreter tier, or a
     /// value changed type.
-    fn native_step(
-        &self,
-        py: Python<'_>,
-        steps: &mut Vec<(Arc<YieldLayout>, Py<Dispatcher>, Arc<Spec>)>,
-        ns: &mut Native,
-    ) -> StepOut {
+    fn native_step(&self, py: Python<'_>, steps: &mut Vec<Step>, ns: &mut Native) -> StepOut {
         // (moved out while `ns` is refreshed; back before the step runs)
         let Some(l) = ns.layout.take() else {
             return StepOut::NotRun;
         };
         // (the step the last one resumed by, first)
         let found = match steps.last() {
-            Some((k, _, _)) if Arc::ptr_eq(k, &l) => Some(steps.len() - 1),
-            _ => steps.iter().position(|(k, _, _)| Arc::ptr_eq(k, &l)),
+            Some(Step(k, ..)) if Arc::ptr_eq(k, &l) => Some(steps.len() - 1),
+            _ => steps.iter().position(|Step(k, ..)| Arc::ptr_eq(k, &l)),
         };
         let i = match found {
-            Some(i) if steps[i].1.bind(py).get().spec_current(py, &steps[i].2) => Some(i),
-            _ => None,
+            // (no global changed since the guards last held: they still hold)
+            Some(i) if steps[i].3.as_ref().is_some_and(|s| s.unchanged(py)) => Some(i),
+            Some(i) => {
+                let st = &mut steps[i];
+                let versions = st.3.as_ref().and_then(|s| s.now(py));
+                if st.1.bind(py).get().spec_current(py, &st.2) {
+                    if let Some(s) = &mut st.3 {
+                        s.held_at(versions);
+                    }
+                    Some(i)
+                } else {
+                    None
+                }
+            }
+            None => None,
         };
         let i = match i {
             Some(i) => i,
@@ -891,8 +941,10 @@ impl Generator {
                         return StepOut::Done(Box::new(Err(e)));
                     }
                 };
-                steps.retain(|(k, _, _)| !Arc::ptr_eq(k, &l));
-                steps.push((l.clone(), d, s));
+                steps.retain(|Step(k, ..)| !Arc::ptr_eq(k, &l));
+                // (stamped by the next step's full check of the guards)
+                let stamp = crate::env::GuardStamp::new(py, &s.guards);
+                steps.push(Step(l.clone(), d, s, stamp));
                 steps.len() - 1
             }
         };
@@ -907,7 +959,7 @@ impl Generator {
             Ok(false) => return StepOut::NotRun,
             Err(e) => return StepOut::Done(Box::new(Err(e))),
         }
-        let (_, d, spec) = &steps[i];
+        let Step(_, d, spec, _) = &steps[i];
         // (compiled code reads the arguments before it returns, `capture` writes them after)
         let args = ns.slots.as_ptr();
         let mut cap = |py: Python<'_>, meta: &FuncMeta, ctx: &Ctx| capture(py, meta, ctx, ns);

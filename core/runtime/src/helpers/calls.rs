@@ -66,6 +66,39 @@ pub unsafe extern "C" fn pyston_pycall_dying(
     st
 }
 
+/// `pycall` for `lst.append(x)` where `lst` is exactly a list and `x` an
+/// object (a list of functions, of objects of a class): `PyList_Append`,
+/// what `list.append` itself does, without looking the method up or boxing
+/// the arguments again. `None`: not such a call (the general path runs it).
+///
+/// # Safety
+/// As `pycall`.
+unsafe fn list_append(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64) -> Option<i32> {
+    // SAFETY: see the function's contract.
+    let (ctx, desc) = unsafe { (&mut *ctx, &*desc) };
+    let PyCallKind::Method(m) = &desc.kind else { return None };
+    if ctx.no_gil
+        || m != "append"
+        || !desc.kw.is_empty()
+        || desc.ret != Ty::NoneT
+        || desc.arg_tys.len() != 2
+        || !matches!(desc.arg_tys[0], Ty::List(_))
+        || !matches!(desc.arg_tys[1], Ty::Obj(_) | Ty::PyStr | Ty::PyInt)
+    {
+        return None;
+    }
+    // SAFETY: `args` holds the call's slots: a list's and an object's pointer
+    // (one slot each), live objects; the GIL is held (`!ctx.no_gil`).
+    unsafe {
+        let (lst, x) = (*args as *mut ffi::PyObject, *args.add(1) as *mut ffi::PyObject);
+        if lst.is_null() || x.is_null() || ffi::Py_TYPE(lst) != std::ptr::addr_of_mut!(ffi::PyList_Type) {
+            return None;
+        }
+        // (PyList_Append takes its own reference; it fails only for want of memory)
+        Some(if ffi::PyList_Append(lst, x) == 0 { OK } else { ERROR })
+    }
+}
+
 /// `pycall` for the common call of a function (a builtin, a `str` method as
 /// `str.m`, an `operator` function) on objects and plain scalars, with a
 /// scalar, `None` or string result and the GIL held: the arguments are passed
@@ -134,7 +167,22 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
             ok &= !p.is_null();
         }
         let n = desc.arg_tys.len();
-        let r = if ok {
+        // A nested function or lambda made (`Op::Lambda`): the maker called
+        // natively, without an argument tuple or its `__call__`.
+        // (exactly the maker's class, compared by pointer: `cast` would call
+        // `PyType_IsSubtype` through the stable ABI on every function made)
+        let maker = if made
+            && ok
+            && ffi::Py_TYPE(f.as_ptr()) == <crate::env::FunctionMaker as pyo3::PyTypeInfo>::type_object_raw(py)
+        {
+            // SAFETY: `f` is exactly a FunctionMaker (its type compared above).
+            Some(f.bind(py).cast_unchecked::<crate::env::FunctionMaker>())
+        } else {
+            None
+        };
+        let r = if let Some(m) = &maker {
+            m.get().make_from_ptrs(py, &ptrs[..n]).map(|o| o.into_bound(py))
+        } else if ok {
             // (kept as a `Bound`: its drop is a plain `Py_DECREF`, the GIL being held)
             crate::runtime::vectorcall(py, f.bind(py), &ptrs[..n])
         } else {
@@ -173,6 +221,13 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
             }
             Ty::NoneT if o == ffi::Py_None() => return Some(OK),
             Ty::PyStr if tp == std::ptr::addr_of_mut!(ffi::PyUnicode_Type) => {
+                ctx.arena.push(obj.into_ptr());
+                *out = o as u64;
+                return Some(OK);
+            }
+            // A function the maker made (`PyFunction_NewWithQualName` or
+            // `types.FunctionType`: exactly a function).
+            Ty::Obj(ObjClass::Function) if maker.is_some() => {
                 ctx.arena.push(obj.into_ptr());
                 *out = o as u64;
                 return Some(OK);
@@ -496,6 +551,10 @@ unsafe fn pycall(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, out: 
         std::sync::atomic::Ordering::Relaxed,
     );
     if dying == 0 {
+        // SAFETY: the caller's contract is this function's.
+        if let Some(st) = unsafe { list_append(ctx, desc, args) } {
+            return st;
+        }
         // SAFETY: the caller's contract is this function's.
         if let Some(st) = unsafe { simple_call(ctx, desc, args, out) } {
             return st;
