@@ -1864,9 +1864,6 @@ impl Lowerer {
         Ok(())
     }
 
-    /// `(start, stop, step)` of `range(...)` with literal arguments and at most
-    /// 8 iterations, when the body has no `break`/`continue`/`return` (so it
-    /// can be unrolled).
     /// The names of `for f in (g, h, ...)` when the loop is unrolled over
     /// them: a tuple (or list) display of 1 to 8 global names (module-level
     /// functions, inlined where they can be, compiled functions, builtins), the
@@ -1908,6 +1905,9 @@ impl Lowerer {
         (reads == calls && !nested && !defs).then(|| es.clone())
     }
 
+    /// `(start, stop, step)` of `range(...)` with literal arguments and at most
+    /// 8 iterations, when the body has no `break`/`continue`/`return` (so it
+    /// can be unrolled).
     fn small_constant_range(&self, iter: &Expr, body: &[Stmt]) -> Option<(i64, i64, i64)> {
         let ExprKind::Call(f, args, kws) = &iter.kind else {
             return None;
