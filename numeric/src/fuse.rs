@@ -1408,6 +1408,17 @@ impl FuseGen for Gen<'_, '_> {
                 _ => SINGLE_MAX_BYTES,
             };
             let small = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, size, most / esz);
+            let small = match fx.ops[0] {
+                // (a ufunc of one C-contiguous array only: NumPy's loop over a
+                // strided or reversed view is another code path there, its
+                // scalar fallback, whose values can differ by an ulp from
+                // the contiguous SIMD loop this runs over the copy)
+                NodeOp::Ufunc(_) => {
+                    let contig = self.c_contiguous(&shape, &bstrides, esz);
+                    self.b.ins().band(small, contig)
+                }
+                _ => small,
+            };
             self.b.ins().band(same, small)
         } else {
             same
