@@ -1074,15 +1074,9 @@ fn np_scalar_of(py: Python<'_>, tp: *mut ffi::PyTypeObject, d: Dtype) -> bool {
 
 /// Slots written in order to a buffer the caller sized (no growable vector on
 /// the path of every call into NumPy that returns an array).
-pub(super) struct OutSlots {
+struct OutSlots {
     out: *mut u64,
     n: usize,
-}
-
-impl OutSlots {
-    pub(super) fn new(out: *mut u64) -> OutSlots {
-        OutSlots { out, n: 0 }
-    }
 }
 
 impl Extend<u64> for OutSlots {

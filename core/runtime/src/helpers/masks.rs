@@ -22,14 +22,13 @@
 //! (NumPy's `ValueError`), `v` sharing memory with `x` (NumPy copies it
 //! first), subclasses of ndarray, read-only arrays, datetimes and records.
 
-use numpy::npyffi::{self, PY_ARRAY_API};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyston_compiler::abi::{ArraySlots, OK};
 use pyston_compiler::types::{Dtype, Ty};
 
-use super::calls::{release, OutSlots};
-use crate::boxing::{array_info, np_types, NpTypes};
+use super::calls::release;
+use crate::boxing::{np_types, NpTypes};
 use crate::runtime::{Ctx, PyCallDesc, PyCallKind};
 
 /// An array operand's data, shape and strides in bytes, from its slots.
@@ -380,50 +379,32 @@ pub(super) unsafe fn mask_getitem(
     }
     // SAFETY: `args` holds the call's `nslots` slots.
     let slots = unsafe { std::slice::from_raw_parts(args, desc.nslots) };
-    let (py, np, x, m, _) = operands(slots, xt.ndim as usize)?;
+    let (py, _, x, m, _) = operands(slots, xt.ndim as usize)?;
     let item = xt.dtype.itemsize() as usize;
     let count = count_true(&m, &x);
-    let descr = np.descrs[pyston_compiler::abi::dtype_index(xt.dtype)] as *mut npyffi::PyArray_Descr;
-    let mut dims = [count as isize];
-    // SAFETY: PyArray_NewFromDescr steals a reference to the descriptor (taken
-    // here); a new 1-d array of `count` elements, NumPy's own allocation.
-    let arr = unsafe {
-        ffi::Py_INCREF(descr as *mut ffi::PyObject);
-        PY_ARRAY_API.PyArray_NewFromDescr(
-            py,
-            np.ndarray_type as *mut _,
-            descr,
-            1,
-            dims.as_mut_ptr(),
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
-            0,
-            std::ptr::null_mut(),
-        )
-    };
-    if arr.is_null() {
+    // (a new 1-d C-ordered array, as `np.empty(count)` makes it: its slots in
+    // `out`, the array in the arena)
+    let c_layout = matches!(
+        want.layout,
+        pyston_compiler::types::Layout::A | pyston_compiler::types::Layout::C
+    );
+    let shape = [count as i64];
+    let dtype = pyston_compiler::abi::dtype_index(xt.dtype) as i32;
+    // SAFETY: `ctx` is the call's live context (the GIL held); `out` has room
+    // for a 1-d array's slots.
+    if !c_layout || unsafe { super::pyston_alloc(ctx, 0, dtype, 1, shape.as_ptr(), 0, out) } != OK {
         // (NumPy's MemoryError, raised again by its own call)
         drop(PyErr::take(py));
         return None;
     }
-    // SAFETY: `arr` is a fresh ndarray of `count` elements of `item` bytes.
-    let dst = unsafe { (*(arr as *mut npyffi::PyArrayObject)).fields.data } as *mut u8;
+    // SAFETY: the slots just written: the new array's data, `count` elements of `item` bytes.
+    let dst = unsafe { *out.add(ArraySlots::DATA) } as *mut u8;
     if count > 0 {
         let both_c = x.c_contiguous(item) && m.c_contiguous(1);
         // SAFETY: `x` and `m` are live arrays of one shape; `dst` has room for
         // `count` elements of `x`'s size.
         unsafe { by_size!(item, unreachable!(), gather(&x, &m, dst as *mut _, count, both_c)) };
     }
-    // SAFETY: `arr` is a live ndarray; `out` has room for a 1-d array's slots.
-    let fits = unsafe { array_info(arr, &mut OutSlots::new(out)) }.is_some_and(|a| {
-        a.dtype == want.dtype && (want.layout == pyston_compiler::types::Layout::A || want.layout == a.layout)
-    });
-    if !fits {
-        // SAFETY: our reference to the fresh array.
-        unsafe { ffi::Py_DECREF(arr) };
-        return None;
-    }
-    ctx.arena.push(arr);
     for (i, v) in [&x, &m].iter().enumerate() {
         if dying & (1 << i) != 0 {
             release(&mut ctx.arena, v.obj, 0);
