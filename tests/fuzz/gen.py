@@ -1434,6 +1434,96 @@ class Gen:
         self.emit(1, f"{c} = int({self.expr('i', 1)} {tr.choice(('in', 'not in'))} ({', '.join(map(str, consts))}))")
         self.scalars[c] = "i"
 
+    def session22_block(self, sr: random.Random) -> None:
+        """Session 22's helpers' forms: `f(*t)` of a tuple variable into an
+        inlined callee, `for g in (g0, g1)` over a tuple of functions (unrolled),
+        saturating stores into narrow int arrays (`a[i] = hi if v > hi else
+        ...`, SIMD-narrowed), small arrays made per iteration (`np.empty`,
+        `np.zeros`, `size=` draws: reused between iterations unless one
+        escapes into a list), and whole-array stores into strided, reversed
+        or overlapping views. Drawn from its own generator `sr`."""
+        saved, self.r = self.r, sr
+        try:
+            k = sr.choice("if")
+            n = len(self.globals_fns)
+            # f(*t) of a tuple variable, and f(a, *t).
+            fn, g0, g1 = f"sp{n}", f"g{n}a", f"g{n}b"
+            self.module_lines += [f"def {fn}(p0, p1, p2):", "    return p0 * 2 - p1 + p2", "", "",
+                                  f"def {g0}(p0):", "    return p0 * 3 - 1", "", "",
+                                  f"def {g1}(p0):", "    return -p0 if p0 > 2 else p0 + 5", "", ""]
+            self.globals_fns[fn] = None
+            self.globals_fns[g0] = None
+            self.globals_fns[g1] = None
+            t, v, w = self.fresh("tz"), self.fresh("vz"), self.fresh("vz")
+            self.emit(1, f"{t} = ({self.expr(k, 1)}, {self.expr(k, 1)})")
+            self.emit(1, f"{v} = {fn}(*{t}, {self.leaf(k)}) + {fn}({self.leaf(k)}, *{t})")
+            self.scalars[v] = k
+            gg = sr.choice((f"({g0}, {g1})", f"({g1}, {g0}, {g1})", f"({g0},)"))
+            x = self.fresh("gz")
+            self.emit(1, f"{w} = {self.leaf(k)}")
+            self.emit(1, f"for {x} in {gg}:")
+            self.emit(2, f"{w} = {x}({w}) {sr.choice(('+', '-'))} {self.leaf(k)}")
+            self.scalars[w] = k
+            narrow = [a for a, (nd, dt) in self.arrays.items()
+                      if nd == 1 and dt in ("int8", "uint8", "int16", "uint16", "int32")]
+            if narrow:
+                a = sr.choice(narrow)
+                lo, hi = INT_RANGE[self.arrays[a][1]]
+                i, s = self.fresh("iz"), self.fresh("sz")
+                b = sr.choice([c for c in narrow if self.arrays[c][1] == self.arrays[a][1]])
+                self.emit(1, f"for {i} in range({a}.shape[0]):")
+                self.emit(2, f"{s} = int({a}[{i}]) {sr.choice(('+', '-', '*'))} "
+                             f"{sr.choice((f'int({b}[{i} % {b}.shape[0]])' if b != a else '3', str(sr.randint(1, 200))))}")
+                form = sr.randint(0, 2)
+                if form == 0:
+                    self.emit(2, f"{a}[{i}] = {hi} if {s} > {hi} else ({lo} if {s} < {lo} else {s})")
+                elif form == 1:
+                    self.emit(2, f"{a}[{i}] = min(max({s}, {lo}), {hi})")
+                else:
+                    self.emit(2, f"{a}[{i}] = {s} & {hi if lo == 0 else 127}")
+            floats = [a for a, (nd, dt) in self.arrays.items() if dt in ("float64", "float32")]
+            acc, i, m = self.fresh("az"), self.fresh("iz"), self.fresh("mz")
+            size = sr.choice(("3", "2", f"{i} % 4", "1"))
+            self.emit(1, f"{acc} = 0.0")
+            kept = sr.random() < 0.3
+            if kept:
+                self.emit(1, f"{m} = []")
+            self.emit(1, f"for {i} in range({sr.randint(0, 6)}):")
+            form = sr.randint(0, 2)
+            tmp = self.fresh("tz")
+            if form == 0:
+                self.emit(2, f"{tmp} = np.empty({size})")
+                self.emit(2, f"{tmp}[:] = {i} * 0.5")
+            elif form == 1:
+                self.emit(2, f"{tmp} = np.zeros({size}) + {self.float_lit()}")
+            else:
+                seed = sr.randint(0, 2**31 - 1)
+                self.emit(2, f"np.random.seed({seed} + {i})")
+                self.emit(2, f"{tmp} = np.random.{sr.choice(('rand', 'randn'))}({size})")
+            self.emit(2, f"{acc} += float({tmp}.sum()) + {tmp}.shape[0]")
+            if kept:
+                self.emit(2, f"{m}.append({tmp})")
+            if kept:
+                self.emit(1, f"{acc} += float(sum(float(q.sum()) for q in {m}))")
+            self.scalars[acc] = "f"
+            if floats:
+                a = sr.choice(floats)
+                nd = self.arrays[a][0]
+                if nd == 1:
+                    dst, src = sr.choice(((f"{a}[::2]", f"{a}[1::2]"), (f"{a}[::-1]", f"{a}"), (f"{a}[1:]", f"{a}[:-1]"),
+                                          (f"{a}[::-2]", f"{a}[::2]"), (f"{a}[:]", f"{a}[::-1]")))
+                    if dst == f"{a}[::2]":
+                        src = f"{a}[:({a}.shape[0] + 1) // 2]"
+                    if dst == f"{a}[::-2]":
+                        src = f"{a}[({a}.shape[0] - 1) % 2::2]"
+                else:
+                    dst, src = sr.choice(((f"{a}[:, ::-1]", f"{a}"), (f"{a}[::-1, :]", f"{a}"), (f"{a}[1:, :]", f"{a}[:-1, :]"),
+                                          (f"{a}[:, ::2]", f"{a}[:, :({a}.shape[1] + 1) // 2]")))
+                op = sr.choice(("* 0.5 + 1.0", "- 2.0", "* {0}", "+ np.sqrt(np.abs({0}))"))
+                self.emit(1, f"{dst} = {src} {op.format(src)}")
+        finally:
+            self.r = saved
+
     # --- whole function ------------------------------------------------------
     def helper(self, hr: random.Random) -> None:
         """A module-level function of scalars (`h0(p0, p1)`): a local, an early
@@ -1471,7 +1561,8 @@ class Gen:
     def function(self, hr: random.Random = None, lr: random.Random = None,
                  fr: random.Random = None, tr: random.Random = None,
                  dr: random.Random = None, cr: random.Random = None,
-                 qr: random.Random = None, vr: random.Random = None) -> Tuple[str, List[str]]:
+                 qr: random.Random = None, vr: random.Random = None,
+                 sr: random.Random = None) -> Tuple[str, List[str]]:
         if hr is not None and hr.random() < 0.3:
             for _ in range(hr.randint(1, 2)):
                 self.helper(hr)
@@ -1532,6 +1623,8 @@ class Gen:
             self.float_cond_block(qr)
         if vr is not None and vr.random() < 0.3:
             self.iter_views_block(vr)
+        if sr is not None and sr.random() < 0.3:
+            self.session22_block(sr)
         names = list(self.scalars)
         self.r.shuffle(names)
         if self.ret_kinds is None:
@@ -1594,7 +1687,8 @@ def generate(seed: int) -> Program:
     src, kinds = g.function(random.Random(seed * 7919 + 17), random.Random(seed * 104729 + 5),
                             random.Random(seed * 15485863 + 29), random.Random(seed * 32452843 + 41),
                             random.Random(seed * 49979687 + 53), random.Random(seed * 67867967 + 59),
-                            random.Random(seed * 86028121 + 61), random.Random(seed * 104395301 + 67))
+                            random.Random(seed * 86028121 + 61), random.Random(seed * 104395301 + 67),
+                            random.Random(seed * 122949829 + 71))
     args = []
     for _ in range(r.randint(2, 4)):
         vals = []
