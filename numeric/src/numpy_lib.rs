@@ -520,8 +520,8 @@ pub const NUMPY: &[NpEntry] = &[
     attr("itemsize", How::Native, ResultType::Rule("int"), "The size of one element in bytes."),
     attr("dtype", How::Native, ResultType::Rule("the array's dtype descriptor"), "The element type."),
     attr("T", How::Native, ResultType::Rule("a view of the same dtype and ndim, C and F layouts swapped"), "The transposed array (a view)."),
-    attr("real", How::NumPy, ResultType::Probe, "The real part (a view for complex arrays)."),
-    attr("imag", How::NumPy, ResultType::Probe, "The imaginary part (a view for complex arrays)."),
+    attr("real", How::NumPy, ResultType::Probe, "The real part (a view for complex arrays, computed natively: no call into NumPy)."),
+    attr("imag", How::NumPy, ResultType::Probe, "The imaginary part (a view for complex arrays, computed natively: no call into NumPy)."),
     // Scalar types (NumPy's names).
     scalar("bool_", Dtype::Bool, "np.bool_(x=False)", "The bool scalar type."),
     scalar("int32", Dtype::Int32, "np.int32(x=0)", "The 32-bit int scalar type."),

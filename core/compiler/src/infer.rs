@@ -1315,6 +1315,9 @@ impl Infer<'_> {
                 },
                 ..*a
             }),
+            (Ty::Array(_), "real" | "imag") if complex_part(x, name).is_some() => {
+                Ty::Array(complex_part(x, name).unwrap().0)
+            }
             (Ty::Complex, "real" | "imag") => Ty::Float,
             (Ty::Float, "real" | "imag") => Ty::Float,
             (Ty::Int, "real" | "imag") => Ty::Int,
@@ -2244,6 +2247,33 @@ fn operator_name(op: &Op) -> Option<&'static str> {
     })
 }
 
+/// `a.real` / `a.imag` of a complex64 or complex128 array `x`: the view's
+/// type (the float dtype of half the size, any strides: each element's part
+/// lies a whole complex value from the next) and its offset in bytes from
+/// `a`'s data, as NumPy's `a.real`/`a.imag` views are made (a view whose
+/// base is `a`, writable when `a` is).
+pub fn complex_part(x: &Ty, name: &str) -> Option<(ArrTy, i64)> {
+    let Ty::Array(a) = x else { return None };
+    let part = match a.dtype {
+        Dtype::Complex128 => Dtype::Float64,
+        Dtype::Complex64 => Dtype::Float32,
+        _ => return None,
+    };
+    let offset = match name {
+        "real" => 0,
+        "imag" => part.itemsize(),
+        _ => return None,
+    };
+    Some((
+        ArrTy {
+            dtype: part,
+            layout: Layout::A,
+            ..*a
+        },
+        offset,
+    ))
+}
+
 impl Infer<'_> {
     /// Whether NumPy performs this operation (and how compiled code calls it).
     fn numpy_op(&self, op: &Op, args: &[Ty]) -> Option<(ProbeTarget, Vec<String>)> {
@@ -2285,6 +2315,8 @@ impl Infer<'_> {
             Op::MethodCall { name, kw } if array(&args[0]) && name != "copy" && self.env.array_method(name) => {
                 Some((ProbeTarget::Method(name.clone()), kw.clone()))
             }
+            // (`.real`/`.imag` of a complex array: a view computed natively, see `attr`)
+            Op::Attr(name) if complex_part(&args[0], name).is_some() => None,
             Op::Attr(name) if array(&args[0]) && self.env.array_attribute(name) => {
                 Some((ProbeTarget::Attr(name.clone()), vec![]))
             }

@@ -694,9 +694,13 @@ fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
     // (A field view `a['x']` at offset 0 has the record array's slots: the
     // object is only the value when both are records or neither is.)
     // SAFETY: the descriptor of a live array is live.
-    let obj_is_record = unsafe { (*f.descr).fields.type_num } == 20;
+    let type_num = unsafe { (*f.descr).fields.type_num };
+    // (Nor is a complex array the value of its part `a.real`, whose slots
+    // are the complex array's shape and strides at the same address.)
+    let obj_is_complex = matches!(type_num, 14..=16);
     let same = f.data as u64 == s[ArraySlots::DATA]
-        && obj_is_record == a.dtype.is_record()
+        && (type_num == 20) == a.dtype.is_record()
+        && obj_is_complex == matches!(a.dtype, Dtype::Complex64 | Dtype::Complex128)
         && f.nd as usize == nd
         // SAFETY: both shape arrays have `nd` entries.
         // SAFETY: both shape arrays have `nd` entries.

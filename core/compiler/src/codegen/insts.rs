@@ -961,6 +961,15 @@ impl Gen<'_, '_> {
                 out.extend(v[s.strides()].iter().rev());
                 out
             }
+            // (a complex array's part: its slots, the data moved to the part's offset)
+            (Ty::Array(_), "real" | "imag") if crate::infer::complex_part(t, name).is_some() => {
+                let (_, offset) = crate::infer::complex_part(t, name).unwrap();
+                let mut out = v.clone();
+                if offset != 0 {
+                    out[ArraySlots::DATA] = self.b.ins().iadd_imm_s(v[ArraySlots::DATA], offset);
+                }
+                out
+            }
             (Ty::Complex | Ty::Np(Dtype::Complex128 | Dtype::Complex64), "real") => vec![v[0]],
             (Ty::Complex | Ty::Np(Dtype::Complex128 | Dtype::Complex64), "imag") => vec![v[1]],
             (Ty::Np(Dtype::Float16), "real") => vec![v[0]],
