@@ -124,11 +124,11 @@ def test_read_only_array_raises_numpys_error(fn):
     a.flags.writeable = False
     args = (1.0,) if fn != "inplace_part" else ()
     # compiled for a writable array first, then called with a read-only one
-    f = pyston.fast(getattr(FAST[fn], "py_func"))
+    f = pyston.fast(FAST[fn].py_func)
     assert_same(f, w, *args)
     assert_same(f, a, *args, allow_fallback=True)
     # and compiled for the read-only one
-    assert_same(pyston.fast(getattr(FAST[fn], "py_func")), a, *args, allow_fallback=True)
+    assert_same(pyston.fast(FAST[fn].py_func), a, *args, allow_fallback=True)
     np.testing.assert_array_equal(a, np.arange(6, dtype=np.complex128) * (1 + 2j))
 
 
