@@ -1096,3 +1096,60 @@ def test_single_operations_make_no_call_into_numpy(rng):
     n = P.pycall_count()
     single_ufuncs(x)
     assert P.pycall_count() - n == 0
+
+
+@pyston.fast
+def reductions_between(a, b):
+    # normalize_complex_arr's shape: `b.min()`, `a.T`'s shape and a complex
+    # scalar between the nodes (values, no effect, no warning)
+    t = a * 2.0 - b
+    m = b.min()
+    n = a.T.shape[0]
+    c = 1j * b.max()
+    return (t + m * n) - c.imag
+
+
+@pyston.fast
+def complex_parts_between(z):
+    z_oo = z - z.real.min() - 1j * z.imag.min()
+    return z_oo / np.abs(z_oo).max()
+
+
+@pytest.mark.parametrize("shapes", [((5,), (5,)), ((3, 4), (3, 4)), ((3, 4), (4,)), ((0,), (0,)), ((3,), (0,)),
+                                    ((3,), (4,)), ((2, 0), (0,))])
+def test_reductions_between_the_nodes(shapes, rng):
+    # an empty `b` makes `b.min()` raise between the nodes: the fused code
+    # deoptimizes there and the interpreter runs the nodes first (their
+    # broadcasting error, when the shapes do not broadcast, comes first)
+    a, b = rng.standard_normal(shapes[0]), rng.standard_normal(shapes[1])
+    check(reductions_between, a, b)
+    if a.size and b.size:
+        check(reductions_between, a * 1e308, b)  # the node overflows: its warning, then the rest
+        b2 = b.copy()
+        b2.flat[0] = NAN
+        check(reductions_between, a, b2)  # min and max of NaN: NaN, no warning
+
+
+def test_reductions_between_the_nodes_are_fused(rng):
+    from pyston import _pyston as P
+
+    # (arrays over 32 KiB: one operation alone would be NumPy's call, two
+    # fused are none; the reductions of this many elements are NumPy's)
+    a, b = rng.standard_normal(5000), rng.standard_normal(5000) + 0.5
+    z = rng.standard_normal(3000) + 1j * rng.standard_normal(3000) + (1 + 1j)
+    for f, args, calls in ((reductions_between, (a, b), 2), (complex_parts_between, (z,), 5)):
+        f(*args)
+        n = P.pycall_count()
+        f(*args)
+        assert P.pycall_count() - n == calls, f  # (the reductions; z's abs and /)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 3000])
+def test_complex_parts_between_the_nodes(n, rng):
+    z = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+    check(complex_parts_between, z)
+    if n:
+        z[0] = complex(1e308, -1e308)
+        check(complex_parts_between, z)  # the subtraction overflows: NumPy's warning
+        z[-1] = complex(NAN, 0.0)
+        check(complex_parts_between, z)

@@ -42,7 +42,9 @@
 //! the separate NumPy calls it was written as (the "slow path", which is the
 //! unfused code), so broadcasting, warnings and errors are NumPy's own.
 //!
-//! Between the nodes may sit only instructions with no effect (`quiet`): an
+//! Between the nodes may sit only instructions with no effect (`quiet`:
+//! constants, basic indexing, native scalar arithmetic, attributes read from
+//! slots, `a.min()`/`a.max()` of float and int arrays): an
 //! int index out of range there deoptimizes to the first node, so the
 //! interpreter runs the nodes (their warnings) before raising it. Any other
 //! instruction cuts the tree: the nodes before it that nodes after it use
@@ -628,7 +630,12 @@ impl FuseGen for Gen<'_, '_> {
     /// that deoptimizes to the first node).
     fn quiet(&self, blk: Block, k: usize) -> bool {
         let i = &self.f.block(blk).insts[k];
-        let scalar = |v: &Value| matches!(self.typed.ty(*v), Ty::Int | Ty::Float | Ty::Bool | Ty::Np(_));
+        let scalar = |v: &Value| {
+            matches!(
+                self.typed.ty(*v),
+                Ty::Int | Ty::Float | Ty::Bool | Ty::Complex | Ty::Np(_)
+            )
+        };
         match i.op {
             Op::Const(_) | Op::Global(_) | Op::Import(_) | Op::Slice => true,
             // (an `axis=(1, 2)` display)
@@ -641,6 +648,28 @@ impl FuseGen for Gen<'_, '_> {
                 !self.env.pycalls.contains_key(&(blk, k))
                     && i.args.iter().all(scalar)
                     && i.result.as_ref().is_some_and(scalar)
+            }
+            // An array's attributes compiled code reads itself (`a.shape`, `a.T`,
+            // a complex array's `a.real`): slots, no call.
+            // (and a scalar's: `z.imag` of a complex)
+            Op::Attr(_) => {
+                (matches!(self.typed.ty(i.args[0]), Ty::Array(_)) || scalar(&i.args[0]))
+                    && !self.env.pycalls.contains_key(&(blk, k))
+            }
+            // `a.min()` / `a.max()` of a float or int array: a value, no effect
+            // and no warning (NaN is the answer for NaNs, with no floating-point
+            // exception); an empty array's ValueError deoptimizes to the first
+            // node (`deopt_redirect`), so the interpreter runs the nodes first.
+            Op::MethodCall { ref name, ref kw } if kw.is_empty() && i.args.len() == 1 => {
+                matches!(name.as_str(), "min" | "max")
+                    && matches!(self.typed.ty(i.args[0]), Ty::Array(a)
+                        if matches!(a.dtype, Dtype::Float64 | Dtype::Float32) || a.dtype.is_int())
+                    && i.result.as_ref().is_some_and(scalar)
+            }
+            // An item of a tuple of scalars (`a.shape[0]`): out of range, an
+            // IndexError that deoptimizes to the first node.
+            Op::GetItem if matches!(self.typed.ty(i.args[0]), Ty::Tuple(ts) if ts.iter().all(|t| matches!(t, Ty::Int | Ty::Float | Ty::Bool))) => {
+                i.args.len() == 2 && *self.typed.ty(i.args[1]) == Ty::Int && !self.env.pycalls.contains_key(&(blk, k))
             }
             Op::GetItem => {
                 let Ty::Array(at) = self.typed.ty(i.args[0]) else {
