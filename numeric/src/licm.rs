@@ -69,6 +69,12 @@ pub struct LicmPlan {
     /// on (where it is not, the loop would leave compiled code at the
     /// instruction or before it: it deoptimizes there instead).
     flags: std::cell::RefCell<HashMap<Value, Option<(CV, bool)>>>,
+    /// The overflow flags already tested by an earlier hoisted instruction of
+    /// the same block (its deopt is taken there first: the flag is set after it).
+    /// (By block, with the index of the instruction last emitted there: an
+    /// index not past it starts another copy of the block, whose own first
+    /// instruction tests again.)
+    tested: std::cell::RefCell<HashMap<Block, (usize, HashSet<CV>)>>,
     /// Carried array elements (see the module doc), by loop header.
     pub carried: HashMap<Block, Vec<Carried>>,
     /// The loads and stores of carried elements: the index into `carried[header]`.
@@ -563,8 +569,21 @@ impl Plan for LicmPlan {
                 // Only int overflows can clear the flag: this instruction, or an
                 // operand's (whose own place, earlier, deoptimizes first), overflows
                 // on every iteration. Leave where the loop as written leaves.
-                let bad = g.b.ins().icmp_imm_u(IntCC::Equal, ok, 0);
-                g.deopt_if(bad);
+                // (Once per block: an instruction later in the block whose flag
+                // an earlier one tested is reached only with the flag set.)
+                let first = {
+                    let mut t = self.tested.borrow_mut();
+                    let e = t.entry(at.0).or_insert((usize::MAX, HashSet::new()));
+                    if e.0 == usize::MAX || at.1 <= e.0 {
+                        e.1.clear();
+                    }
+                    e.0 = at.1;
+                    g.pred.is_some() || e.1.insert(ok)
+                };
+                if first {
+                    let bad = g.b.ins().icmp_imm_u(IntCC::Equal, ok, 0);
+                    g.deopt_if(bad);
+                }
                 Ok(AtInst::Skip)
             }
             Some(Some((ok, true))) => {

@@ -177,14 +177,24 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
     for (bi, data) in f.blocks.iter().enumerate() {
         let b = Block(bi as u32);
         for (k, inst) in data.insts.iter().enumerate() {
-            let idx: &[Value] = match inst.op {
-                Op::GetItem => &inst.args[1..],
-                Op::SetItem => &inst.args[1..inst.args.len() - 1],
+            let mut idx: Vec<Value> = match inst.op {
+                Op::GetItem => inst.args[1..].to_vec(),
+                Op::SetItem => inst.args[1..inst.args.len() - 1].to_vec(),
                 _ => continue,
             };
             let arr = inst.args[0];
             if !matches!(typed.ty(arr), Ty::Array(_)) {
                 continue;
+            }
+            // `x[t]` with `t = (i, j)` made by a tuple display: its items are the
+            // axes' indexes (codegen flattens the tuple in the same order).
+            if let [t] = idx[..] {
+                if let Some(&(tb, tk)) = defs.get(&t) {
+                    let d = &f.block(tb).insts[tk];
+                    if matches!(d.op, Op::Tuple) && matches!(typed.ty(t), Ty::Tuple(_)) {
+                        idx = d.args.clone();
+                    }
+                }
             }
             for (axis, &ix) in idx.iter().enumerate() {
                 // An int index whose values lie in [0, c) into a 1-d array made here
@@ -216,6 +226,21 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
                         facts.unchecked.insert((b, k, axis));
                         continue;
                     }
+                }
+                // `X[min(e, M)]` with e (so the index) proven >= 0 (`clamp`:
+                // `min(max(0, i + o), M)`): in bounds when M < X.shape[axis],
+                // proven (`M = n - 1` with n that length) or guarded once before
+                // the innermost loop around the access (`M` another array's length,
+                // or a value computed before that loop).
+                if let Some(g) = clamp_guard(f, &ctx, &def_block, &unconditional, ix, arr, axis, b) {
+                    if let Some((pre, g)) = g {
+                        let list = facts.guards.entry(pre).or_default();
+                        if !list.contains(&g) {
+                            list.push(g);
+                        }
+                    }
+                    facts.unchecked.insert((b, k, axis));
+                    continue;
                 }
                 let Some(a) = affine(f, &defs, &consts, &vars, ix, 0) else {
                     continue;
@@ -347,6 +372,90 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
     c64_exit_checks(f, &ctx, &mut facts);
     hoist_guards(f, &ctx, &unconditional, &def_block, &mut facts);
     facts
+}
+
+/// For an index `ix = min(e, M)` (the builtin, two int arguments) into
+/// dimension `axis` of `arr` at block `b`, proven non-negative there: how it
+/// is proven in bounds. `Some(None)`: always (`M = n - 1`, `n` that
+/// dimension); `Some(Some((preheader, guard)))`: by a guard before the
+/// innermost range loop around `b` (`M` another array's dimension, or an int
+/// computed before that loop); `None`: not proven (the access keeps its checks).
+#[allow(clippy::too_many_arguments)]
+#[allow(clippy::type_complexity)]
+fn clamp_guard(
+    f: &Function,
+    ctx: &BoundsCtx<'_>,
+    def_block: &dyn Fn(Value) -> Option<Block>,
+    unconditional: &dyn Fn(Block) -> bool,
+    ix: Value,
+    arr: Value,
+    axis: usize,
+    b: Block,
+) -> Option<Option<(Block, Guard)>> {
+    let &(db, dk) = ctx.defs.get(&ix)?;
+    let m = &f.block(db).insts[dk];
+    let is_min = matches!(&m.op, Op::Call { kw } if kw.is_empty())
+        && m.args.len() == 3
+        && *ctx.typed.ty(m.args[0]) == Ty::Builtin(Builtin::Min)
+        && m.args[1..].iter().all(|a| *ctx.typed.ty(*a) == Ty::Int);
+    if !is_min || ctx.bounds(ix, b, 0).0 < 0 {
+        return None;
+    }
+    // (proven: `min(e, n - 1)` or `min(e, n - c)` with n the dimension itself)
+    for &cap in &m.args[1..] {
+        let (base, off) = split_offset(f, ctx.defs, ctx.consts, cap);
+        if off + 1 <= 0
+            && dim_of(f, ctx.typed, ctx.defs, ctx.consts, base)
+                .is_some_and(|(x, d)| same_array(f, ctx.defs, x, arr, d, axis))
+        {
+            return Some(None);
+        }
+    }
+    // The innermost range loop around the access, which it runs on every iteration.
+    let around: Vec<&LoopVar> = ctx.vars.values().filter(|lv| (ctx.dominates)(lv.body, b)).collect();
+    let inner = around
+        .iter()
+        .find(|lv| around.iter().all(|o| (ctx.dominates)(o.body, lv.body)))?;
+    if !unconditional(b) {
+        return None;
+    }
+    let before = |v: Value| {
+        def_block(v)
+            .is_some_and(|d| d != inner.body && (ctx.dominates)(d, inner.preheader) && !(ctx.dominates)(inner.body, d))
+    };
+    if !before(arr) {
+        return None;
+    }
+    for &cap in &m.args[1..] {
+        let (base, off) = split_offset(f, ctx.defs, ctx.consts, cap);
+        if let Some((x, d)) = dim_of(f, ctx.typed, ctx.defs, ctx.consts, base) {
+            if before(x) {
+                return Some(Some((
+                    inner.preheader,
+                    Guard::UpperDim {
+                        src: x,
+                        src_axis: d,
+                        offset: off.checked_add(1)?,
+                        array: arr,
+                        axis,
+                    },
+                )));
+            }
+        }
+        if before(cap) {
+            return Some(Some((
+                inner.preheader,
+                Guard::Upper {
+                    base: cap,
+                    more: vec![],
+                    offset: 1,
+                    array: arr,
+                    axis,
+                },
+            )));
+        }
+    }
+    None
 }
 
 /// Conversions `np.<int dtype>(x)` (a NumPy int type read from a module, or a
@@ -648,6 +757,7 @@ fn hoist_guards(
                         }
                     }
                     Guard::Lower { base, .. } | Guard::AtMost { base, .. } => before(*base).then(|| g.clone()),
+                    Guard::UpperDim { src, array, .. } => (before(*src) && before(*array)).then(|| g.clone()),
                 };
                 match h {
                     Some(h) => hoisted.push(h),
@@ -1277,6 +1387,20 @@ impl BoundsCtx<'_> {
                 Op::Bin { op, .. } if inst.args.len() == 2 => self
                     .bin_bounds(*op, inst.args[0], inst.args[1], at, depth + 1)
                     .unwrap_or(FULL),
+                // `max(a, b, ...)` / `min(a, b, ...)` of ints: the largest (smallest) bounds.
+                Op::Call { kw }
+                    if kw.is_empty()
+                        && inst.args.len() >= 3
+                        && matches!(self.typed.ty(inst.args[0]), Ty::Builtin(Builtin::Max | Builtin::Min))
+                        && inst.args[1..].iter().all(|a| *self.typed.ty(*a) == Ty::Int) =>
+                {
+                    let max = *self.typed.ty(inst.args[0]) == Ty::Builtin(Builtin::Max);
+                    let bs: Vec<(i64, i64)> = inst.args[1..].iter().map(|a| self.bounds(*a, at, depth + 1)).collect();
+                    let pick = |x: i64, y: i64| if max { x.max(y) } else { x.min(y) };
+                    bs[1..]
+                        .iter()
+                        .fold(bs[0], |acc, b| (pick(acc.0, b.0), pick(acc.1, b.1)))
+                }
                 // `int(x)` of an int, bool or NumPy int: the same value.
                 Op::Call { kw }
                     if kw.is_empty()
@@ -1635,6 +1759,13 @@ pub fn describe(f: &Function, facts: &IndexFacts) -> String {
                 }
                 Guard::Lower { base, offset } => format!("{base}{} >= 0", signed(*offset)),
                 Guard::AtMost { base, limit } => format!("{base} <= {limit}"),
+                Guard::UpperDim {
+                    src,
+                    src_axis,
+                    offset,
+                    array,
+                    axis,
+                } => format!("{src}.shape[{src_axis}]{} <= {array}.shape[{axis}]", signed(*offset)),
             };
             s.push_str(&format!("guard before {b}: {text}\n"));
         }

@@ -425,7 +425,7 @@ impl Gen<'_, '_> {
             return Ok(());
         };
         for g in guards {
-            if !self.env.sem.boundscheck && matches!(g, facts::Guard::Upper { .. }) {
+            if !self.env.sem.boundscheck && matches!(g, facts::Guard::Upper { .. } | facts::Guard::UpperDim { .. }) {
                 continue; // out-of-range indexes are the user's promise under boundscheck=False
             }
             match g {
@@ -443,6 +443,28 @@ impl Gen<'_, '_> {
                     let (s, of) = self.b.ins().sadd_overflow(v, c);
                     let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, s, 0);
                     let bad = self.b.ins().bor(neg, of);
+                    self.deopt_if(bad);
+                }
+                facts::Guard::UpperDim {
+                    src,
+                    src_axis,
+                    offset,
+                    array,
+                    axis,
+                } => {
+                    let dim_of = |g: &mut Self, a: Value, k: usize| -> CResult<CV> {
+                        let nd = match g.ty(a) {
+                            Ty::Array(t) => t.ndim as usize,
+                            _ => return Err(internal("guard on a non-array")),
+                        };
+                        Ok(g.val(a)?[ArraySlots::new(nd).shape(k)])
+                    };
+                    let v = dim_of(self, src, src_axis)?;
+                    let dim = dim_of(self, array, axis)?;
+                    let c = self.b.ins().iconst(clt::I64, offset);
+                    let (s, of) = self.b.ins().sadd_overflow(v, c);
+                    let over = self.b.ins().icmp(IntCC::SignedGreaterThan, s, dim);
+                    let bad = self.b.ins().bor(over, of);
                     self.deopt_if(bad);
                 }
                 facts::Guard::Upper {

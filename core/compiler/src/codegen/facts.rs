@@ -19,6 +19,15 @@ pub enum Guard {
     Lower { base: Value, offset: i64 },
     /// `base <= limit` (a trip count small enough that a carried sum cannot overflow)
     AtMost { base: Value, limit: i64 },
+    /// `src.shape[src_axis] + offset <= array.shape[axis]` (an index clamped
+    /// by another array's length: `x[min(j, w.shape[0])]`)
+    UpperDim {
+        src: Value,
+        src_axis: usize,
+        offset: i64,
+        array: Value,
+        axis: usize,
+    },
 }
 
 #[derive(Default, Debug)]
