@@ -404,7 +404,7 @@ fn clamp_guard(
     // (proven: `min(e, n - 1)` or `min(e, n - c)` with n the dimension itself)
     for &cap in &m.args[1..] {
         let (base, off) = split_offset(f, ctx.defs, ctx.consts, cap);
-        if off + 1 <= 0
+        if off < 0
             && dim_of(f, ctx.typed, ctx.defs, ctx.consts, base)
                 .is_some_and(|(x, d)| same_array(f, ctx.defs, x, arr, d, axis))
         {
