@@ -21,7 +21,7 @@ in one step and counted in a CPython dict); generator consumption
 object and each value crossing into Python as CPython's would; a `for` loop over a
 compiled generator inside compiled code, which inlines it); namedtuples made and read by
 field in a loop and one returned (a real instance of the class); `f(*t)` of a `*args`
-tuple and of a tuple argument passed to a plain module-level function; a loop over a
+tuple and of a tuple argument passed to a plain module-level function, `f(x, *lst)` of a list; a loop over a
 tuple of functions (`for f in (g, h, abs)`; Numba does not compile it: `-`). Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
@@ -472,6 +472,14 @@ def star_into_plain(a, kc):
     return s
 
 
+def star_list_into_plain(a, kc):
+    # `f(x, *lst)` of a list (its length checked at the call, the items read natively)
+    s = 0.0
+    for x in a:
+        s += affine(x, *kc)
+    return s
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
@@ -520,6 +528,7 @@ def make_cases(n):
         ("namedtuple: path length", nt_path_length, (a, b)),
         ("star: max(x, *floor)", star_max, (a, 0.0, -0.5)),
         ("star: affine(x, *kc) (plain f)", star_into_plain, (a, (0.5, -1.0))),
+        ("star: affine(x, *lst) (list)", star_list_into_plain, (a, [0.5, -1.0])),
         ("for f in (g, h, abs): f(x)", function_tuple_sum, (a,)),
     ]
 
