@@ -22,7 +22,8 @@ object and each value crossing into Python as CPython's would; a `for` loop over
 compiled generator inside compiled code, which inlines it); namedtuples made and read by
 field in a loop and one returned (a real instance of the class); `f(*t)` of a `*args`
 tuple and of a tuple argument passed to a plain module-level function, `f(x, *lst)` of a list; a loop over a
-tuple of functions (`for f in (g, h, abs)`; Numba does not compile it: `-`). Each kernel is checked to compile natively under pyston
+tuple of functions (`for f in (g, h, abs)`; Numba does not compile it: `-`) and a
+call of a function taken from a tuple argument by a computed index (`fs[i % 3](x)`). Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 
@@ -480,6 +481,14 @@ def star_list_into_plain(a, kc):
     return s
 
 
+def indexed_funcs(fs, a):
+    # `fs[i](x)`: a function from a tuple argument by a computed index
+    s = 0.0
+    for i in range(len(a)):
+        s += fs[i % 3](a[i])
+    return s
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
@@ -530,6 +539,7 @@ def make_cases(n):
         ("star: affine(x, *kc) (plain f)", star_into_plain, (a, (0.5, -1.0))),
         ("star: affine(x, *lst) (list)", star_list_into_plain, (a, [0.5, -1.0])),
         ("for f in (g, h, abs): f(x)", function_tuple_sum, (a,)),
+        ("fs[i % 3](x) (tuple arg)", indexed_funcs, ((soft_clip, cube, poly), a)),
     ]
 
 
