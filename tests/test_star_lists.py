@@ -179,6 +179,31 @@ def test_star_list_on_the_interpreter_tier():
         assert f._interpret(*args) == f.py_func(*args)
 
 
+@pyston.fast
+def star_into_builtins(xs):
+    # `len(*xs)` is not `len(xs)`: a builtin's call of a list's items
+    return len(*xs)
+
+
+@pyston.fast
+def star_into_sum(xs):
+    return sum(*xs)
+
+
+@pyston.fast
+def star_into_max(x, xs):
+    return max(x, *xs)
+
+
+def test_star_list_into_builtins_is_cpython():
+    for f, cases in [
+        (star_into_builtins, [([1],), ([1, 2],), ([],)]),
+        (star_into_sum, [([1],), ([1.5, 2.5],), ([],)]),
+        (star_into_max, [(0.5, [1.0, 2.0]), (3, [1, 2]), (1, [])]),
+    ]:
+        assert_same_all(f, cases, allow_fallback=True)
+
+
 def test_star_list_into_a_nested_function_runs_as_python():
     @pyston.fast
     def star_nested(xs):

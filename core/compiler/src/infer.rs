@@ -739,6 +739,11 @@ impl Infer<'_> {
     }
 
     fn inst(&mut self, op: &Op, argv: &[Value], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Option<Ty>> {
+        // `f(..., *xs)` of a list, first: no other rule may take the list for
+        // an argument of its own (`len(*xs)` is not `len(xs)`).
+        if matches!(op, Op::Call { .. }) && argv.len() >= 2 && self.t.star_args.contains(&argv[argv.len() - 1]) {
+            return self.star_call(&args[0], &args[1..], r, span).map(Some);
+        }
         if *op == Op::LenBound {
             // A list's bound is a constant (the loop re-reads its length); the rest's
             // is their length. (zip() over a dict, a set or a view: not compiled.)
@@ -837,9 +842,6 @@ impl Infer<'_> {
                 Ty::Bool
             }
             Op::Attr(name) => self.attr(&args[0], name, r, span)?,
-            Op::Call { kw } if kw.is_empty() && argv.len() >= 2 && self.t.star_args.contains(&argv[argv.len() - 1]) => {
-                self.star_call(&args[0], &args[1..], r, span)?
-            }
             Op::Call { kw } => self.call(&args[0], &args[1..], r, kw, span)?,
             Op::MethodCall { name, kw } => match &args[0] {
                 Ty::Module(m) if matches!(self.env.module_attr(*m, name), GlobalKind::PyFunc(_)) => {
