@@ -27,7 +27,7 @@ call of a function taken from a tuple argument by a computed index (`fs[i % 3](x
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 
-    python benchmarks/language.py [--repeat 7] [--n 200000] [--json PATH]
+    python benchmarks/language.py [--repeat 7] [--n 200000] [--json PATH] [--only TEXT] [--no-gc]
 """
 
 from __future__ import annotations
@@ -563,7 +563,16 @@ def main():
     ap.add_argument("--n", type=int, default=200_000)
     ap.add_argument("--json")
     ap.add_argument("--only", help="run the kernels whose name contains this text")
+    ap.add_argument(
+        "--no-gc",
+        action="store_true",
+        help="time with the garbage collector disabled (gc.disable(): the closure rows without CPython's collections)",
+    )
     opts = ap.parse_args()
+    if opts.no_gc:
+        import gc
+
+        gc.disable()
     rows = []
     print(f"{'kernel':28s} {'CPython ms':>10s} {'pyston ms':>10s} {'x CPy':>7s} {'numba ms':>9s} {'x CPy':>7s}")
     timed = []
