@@ -21,12 +21,13 @@ in one step and counted in a CPython dict); generator consumption
 object and each value crossing into Python as CPython's would; a `for` loop over a
 compiled generator inside compiled code, which inlines it); namedtuples made and read by
 field in a loop and one returned (a real instance of the class); `f(*t)` of a `*args`
-tuple and of a tuple argument passed to a plain module-level function; a loop over a
-tuple of functions (`for f in (g, h, abs)`; Numba does not compile it: `-`). Each kernel is checked to compile natively under pyston
+tuple and of a tuple argument passed to a plain module-level function, `f(x, *lst)` of a list; a loop over a
+tuple of functions (`for f in (g, h, abs)`; Numba does not compile it: `-`) and a
+call of a function taken from a tuple argument by a computed index (`fs[i % 3](x)`). Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 
-    python benchmarks/language.py [--repeat 7] [--n 200000] [--json PATH]
+    python benchmarks/language.py [--repeat 7] [--n 200000] [--json PATH] [--only TEXT] [--no-gc]
 """
 
 from __future__ import annotations
@@ -472,6 +473,22 @@ def star_into_plain(a, kc):
     return s
 
 
+def star_list_into_plain(a, kc):
+    # `f(x, *lst)` of a list (its length checked at the call, the items read natively)
+    s = 0.0
+    for x in a:
+        s += affine(x, *kc)
+    return s
+
+
+def indexed_funcs(fs, a):
+    # `fs[i](x)`: a function from a tuple argument by a computed index
+    s = 0.0
+    for i in range(len(a)):
+        s += fs[i % 3](a[i])
+    return s
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
@@ -520,7 +537,9 @@ def make_cases(n):
         ("namedtuple: path length", nt_path_length, (a, b)),
         ("star: max(x, *floor)", star_max, (a, 0.0, -0.5)),
         ("star: affine(x, *kc) (plain f)", star_into_plain, (a, (0.5, -1.0))),
+        ("star: affine(x, *lst) (list)", star_list_into_plain, (a, [0.5, -1.0])),
         ("for f in (g, h, abs): f(x)", function_tuple_sum, (a,)),
+        ("fs[i % 3](x) (tuple arg)", indexed_funcs, ((soft_clip, cube, poly), a)),
     ]
 
 
@@ -544,7 +563,16 @@ def main():
     ap.add_argument("--n", type=int, default=200_000)
     ap.add_argument("--json")
     ap.add_argument("--only", help="run the kernels whose name contains this text")
+    ap.add_argument(
+        "--no-gc",
+        action="store_true",
+        help="time with the garbage collector disabled (gc.disable(): the closure rows without CPython's collections)",
+    )
     opts = ap.parse_args()
+    if opts.no_gc:
+        import gc
+
+        gc.disable()
     rows = []
     print(f"{'kernel':28s} {'CPython ms':>10s} {'pyston ms':>10s} {'x CPy':>7s} {'numba ms':>9s} {'x CPy':>7s}")
     timed = []

@@ -422,6 +422,8 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_list_new", &[I64, I32, I64, I64], &[I64]),
     h("pyston_list_append", &[I64, I64, I32, I64], &[I32]),
     h("pyston_list_get", &[I64, I64, I64, I32, I64], &[I32]),
+    // (ctx, list, n, kind, out): the n items of a list of exactly n (`f(*xs)`)
+    h("pyston_list_items", &[I64, I64, I64, I32, I64], &[I32]),
     h("pyston_list_set", &[I64, I64, I64, I32, I64], &[I32]),
     h("pyston_list_len", &[I64], &[I64]),
     h("pyston_list_mutated", &[I64, I64], &[I32]),

@@ -171,6 +171,15 @@ pub struct Typed {
     pub call_defaults: HashMap<Value, Vec<Const>>,
     /// Calls decided at compile time (`hasattr(x, "name")`), by result value.
     pub static_bools: HashMap<Value, bool>,
+    /// `f(..., *xs)` of a list `xs` (the call's last positional argument, an
+    /// `Op::StarItems` of the list): the `star_items` values.
+    pub star_args: HashSet<Value>,
+    /// Those calls, by result value: how many items of the list the call
+    /// passes (the callee's parameters left after the other arguments);
+    /// compiled code checks the list's length is that (another length
+    /// deoptimizes: the interpreter tier binds the call as CPython does) and
+    /// reads the items, each checked for the list's element type.
+    pub star_calls: HashMap<Value, usize>,
 }
 
 impl Typed {
@@ -207,6 +216,8 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
             call_orders: HashMap::new(),
             call_defaults: HashMap::new(),
             static_bools: HashMap::new(),
+            star_args: HashSet::new(),
+            star_calls: HashMap::new(),
         },
         consts: HashMap::new(),
         probe_consts: HashMap::new(),
@@ -566,6 +577,73 @@ fn unsupported_operands(span: Span, op: &str, a: &Ty, b: &Ty) -> CompileError {
 }
 
 impl Infer<'_> {
+    /// Whether `star_items` `r` (the instruction being typed) of a value of
+    /// type `t` is `*xs` of a list of native elements (or of no element seen)
+    /// whose only use is as the last positional argument of a call without
+    /// keywords in the same block (`f(a, *xs)`: nothing runs between reading
+    /// the items and the call). Noted in `star_args` for [`Infer::star_call`].
+    fn star_list_call(&mut self, r: Value, t: &Ty) -> bool {
+        let Ty::List(e) = t else { return false };
+        // (str items: compiled code would have to keep references to them)
+        if (native_kind(e).is_none() || **e == Ty::PyStr) && **e != Ty::Bottom {
+            return false;
+        }
+        let (b, k) = self.cur;
+        let f = self.f;
+        let mut uses = 0;
+        for blk in &f.blocks {
+            uses += blk
+                .insts
+                .iter()
+                .map(|i| i.args.iter().filter(|a| **a == r).count())
+                .sum::<usize>();
+            uses += blk.term.uses().iter().filter(|a| **a == r).count();
+            uses += blk.handler.iter().flat_map(|h| &h.args).filter(|a| **a == r).count();
+        }
+        let call = f.block(b).insts[k + 1..].iter().find(|i| i.args.contains(&r));
+        let ok = uses == 1
+            && call.is_some_and(|c| matches!(&c.op, Op::Call { kw } if kw.is_empty()) && c.args.last() == Some(&r));
+        if ok {
+            self.t.star_args.insert(r);
+        }
+        ok
+    }
+
+    /// `f(a, ..., *xs)` of a list `xs` (see [`Infer::star_list_call`]) where
+    /// `f` is a compiled function with plain parameters: typed as the call
+    /// passing as many items of the list as `f` has parameters left, each of
+    /// the list's element type. Compiled code checks the length (another
+    /// length deoptimizes: the interpreter tier makes CPython's call, its
+    /// defaults and `TypeError` included) and each item's type.
+    fn star_call(&mut self, callee: &Ty, args: &[Ty], r: Option<Value>, span: Span) -> CResult<Ty> {
+        let Ty::Func(f) = callee else {
+            return Err(CompileError::typing(
+                span,
+                "`f(*xs)` of a list is compiled for calls of compiled or module-level functions",
+            ));
+        };
+        let (Some(Ty::List(e)), Some(r)) = (args.last(), r) else {
+            return Err(CompileError::internal("a star call without its list"));
+        };
+        let Some(names) = self.env.func_param_names(*f) else {
+            return Err(CompileError::typing(
+                span,
+                "`f(*xs)` of a list is compiled for functions whose parameters are all plain positional-or-keyword ones",
+            ));
+        };
+        let fixed = args.len() - 1;
+        // (too many arguments whatever the list holds: CPython's TypeError, from
+        // the interpreter tier; so is a list seen empty where items are needed)
+        if names.len() < fixed || (names.len() > fixed && **e == Ty::Bottom) {
+            return Ok(Ty::Bottom);
+        }
+        let k = names.len() - fixed;
+        let mut pos = args[..fixed].to_vec();
+        pos.extend(std::iter::repeat_n((**e).clone(), k));
+        self.t.star_calls.insert(r, k);
+        self.env.call_func(*f, &pos, Some(r), span)
+    }
+
     fn set(&mut self, v: Value, t: Ty) -> bool {
         let slot = &mut self.t.types[v.0 as usize];
         if *slot != t {
@@ -661,6 +739,11 @@ impl Infer<'_> {
     }
 
     fn inst(&mut self, op: &Op, argv: &[Value], args: &[Ty], r: Option<Value>, span: Span) -> CResult<Option<Ty>> {
+        // `f(..., *xs)` of a list, first: no other rule may take the list for
+        // an argument of its own (`len(*xs)` is not `len(xs)`).
+        if matches!(op, Op::Call { .. }) && argv.len() >= 2 && self.t.star_args.contains(&argv[argv.len() - 1]) {
+            return self.star_call(&args[0], &args[1..], r, span).map(Some);
+        }
         if *op == Op::LenBound {
             // A list's bound is a constant (the loop re-reads its length); the rest's
             // is their length. (zip() over a dict, a set or a view: not compiled.)
@@ -948,10 +1031,16 @@ impl Infer<'_> {
                 Ty::Tuple(elems)
             }
             Op::StarItems => {
-                return Err(CompileError::typing(
-                    span,
-                    "`*x` is compiled for a tuple parameter (or `*args`) the function never rebinds, `tuple(genexp)` over tuples whose lengths the parameters' types give",
-                ))
+                // `f(..., *xs)` of a list, the last positional argument of a call of a
+                // compiled function: the list itself (the call reads its items).
+                if r.is_some_and(|r| self.star_list_call(r, &args[0])) {
+                    args[0].clone()
+                } else {
+                    return Err(CompileError::typing(
+                        span,
+                        "`*x` is compiled for a tuple parameter (or `*args`) the function never rebinds, a list (of ints, floats, bools or NumPy scalars) as the last positional argument of a call of a compiled or module-level function, `tuple(genexp)` over tuples whose lengths the parameters' types give",
+                    ));
+                }
             }
             Op::Unpack(n) => match &args[0] {
                 Ty::Tuple(ts) if ts.len() == *n as usize => args[0].clone(),

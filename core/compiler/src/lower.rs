@@ -2339,6 +2339,79 @@ impl Lowerer {
         Ok(vals)
     }
 
+    /// `fs[i](args)` where `fs` is a tuple of a length `k` known here (2 to
+    /// 8: a tuple parameter the body never rebinds, `star_lens`; a local
+    /// tuple display of functions is not typed yet) and `i` is computed: a
+    /// tuple of functions gives each item a type of its own, so the call is
+    /// a chain of calls of `fs[0]`, ..., `fs[k - 1]` (each a direct call of
+    /// that function, typed for it), chosen by the index. The index is first
+    /// taken as `fs[i]` takes it, by `(0, 1, ..., k - 1)[i]` (CPython's
+    /// `IndexError` and `TypeError` for a bad index, raised before the
+    /// arguments are evaluated, as `fs[i]` raises them); the arguments are
+    /// then evaluated once, in order, as CPython evaluates them after `fs[i]`.
+    fn indexed_call(&mut self, e: &Expr) -> CResult<Option<Value>> {
+        let ExprKind::Call(f, args, kws) = &e.kind else {
+            return Ok(None);
+        };
+        let ExprKind::Subscript(t, idx) = &f.kind else {
+            return Ok(None);
+        };
+        let ExprKind::Name(n) = &t.kind else {
+            return Ok(None);
+        };
+        if !self.inlining.is_empty()
+            || !kws.is_empty()
+            || args.iter().any(|a| matches!(a.kind, ExprKind::Starred(_)))
+            || matches!(
+                idx.kind,
+                ExprKind::Lit(_) | ExprKind::Slice(..) | ExprKind::Tuple(_) | ExprKind::Unary(..)
+            )
+        {
+            return Ok(None);
+        }
+        let Some(&k) = self.star_lens.get(n) else {
+            return Ok(None);
+        };
+        if !(2..=8).contains(&k) {
+            return Ok(None);
+        }
+        let span = e.span;
+        let tv = self.expr(t)?;
+        let iv = self.expr(idx)?;
+        let ks: Vec<Value> = (0..k)
+            .map(|j| self.emit_cur(Op::Const(Const::Int(j as i64)), vec![], idx.span))
+            .collect();
+        let kt = self.emit_cur(Op::Tuple, ks, idx.span);
+        let j = self.emit_cur(Op::GetItem, vec![kt, iv], f.span);
+        let u = self.emit_cur(Op::Unpack(k as u32), vec![tv], t.span);
+        let argv = self.items(args)?;
+        let merge = self.new_block();
+        let r = self.add_param(merge, "%fcall");
+        for m in 0..k {
+            let mut other = None;
+            if m + 1 < k {
+                let c = self.emit_cur(Op::Const(Const::Int(m as i64)), vec![], f.span);
+                let eq = self.emit_cur(Op::Cmp(CmpOp::Eq), vec![j, c], f.span);
+                let from = self.block();
+                let (tb, eb) = (self.new_block(), self.new_block());
+                self.branch(from, eq, tb, eb, span);
+                self.cur = Some(tb);
+                other = Some(eb);
+            }
+            let callee = self.emit_cur(Op::TupleGet(m as u32), vec![u], f.span);
+            let mut vals = vec![callee];
+            vals.extend(argv.iter().copied());
+            let v = self.emit_cur(Op::Call { kw: vec![] }, vals, span);
+            self.jump(merge, vec![v], span);
+            if let Some(eb) = other {
+                self.cur = Some(eb);
+            }
+        }
+        self.seal(merge);
+        self.cur = Some(merge);
+        Ok(Some(r))
+    }
+
     /// A call's positional arguments with each `*x` of a length known here
     /// (a tuple display, a tuple of known length `star_lens`) written out as
     /// its items, `x[0], x[1], ...` (what CPython's call unpacks: `x` is a
@@ -2451,6 +2524,9 @@ impl Lowerer {
                     self.key_lambdas.insert(v.span);
                 }
             }
+        }
+        if let Some(v) = self.indexed_call(e)? {
+            return Ok(v);
         }
         if let Some(v) = self.getattr_call(e)? {
             return Ok(v);

@@ -478,6 +478,12 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
     let obj: Py<PyAny> = match t {
         Ty::Undef => return Ok(None),
         Ty::NoneT => py.None(),
+        // A function passed as an argument, or in a tuple argument (`fs[i](x)`):
+        // no slots, the dispatcher it is called through.
+        Ty::Func(id) => match crate::env::func_arg(py, *id) {
+            Some(d) => d.into_any(),
+            None => return Err(crate::internal_error("a function argument not registered")),
+        },
         // Compile-time values passed to NumPy calls (`dtype=np.float32`, `"C"`).
         Ty::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
         Ty::Descr(d) => {

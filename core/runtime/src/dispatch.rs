@@ -471,7 +471,8 @@ impl Dispatcher {
             .ir
             .blocks
             .iter()
-            .any(|b| b.insts.iter().any(|i| i.op == pyston_compiler::ir::Op::StarItems));
+            .any(|b| b.insts.iter().any(|i| i.op == pyston_compiler::ir::Op::StarItems))
+            || indexes_a_param_to_call(&src.ir);
         let known = |t: &Ty| t.tuple_items().is_some() || matches!(t, Ty::Array(_));
         if self.step || !has_star || !params.iter().any(known) {
             return Ok((src, HashMap::new()));
@@ -1766,4 +1767,26 @@ impl Dispatcher {
 pub fn _dump(py: Python<'_>, d: &Bound<'_, Dispatcher>) -> PyResult<Py<PyList>> {
     let sigs = d.get().signatures();
     Ok(PyList::new(py, sigs)?.unbind())
+}
+
+/// Whether `f` calls an item of a parameter taken by a computed index
+/// (`fs[i](x)`): lowered again with its tuple parameters' lengths, such a
+/// call of a tuple of functions becomes a call of each item, chosen by the
+/// index (`lower`'s `indexed_call`).
+fn indexes_a_param_to_call(f: &pyston_compiler::ir::Function) -> bool {
+    use pyston_compiler::ir::Op;
+    let params: std::collections::HashSet<_> = f.block(f.entry()).params.iter().copied().collect();
+    let mut items = std::collections::HashSet::new();
+    for b in &f.blocks {
+        for i in &b.insts {
+            match (&i.op, i.result) {
+                (Op::GetItem, Some(r)) if i.args.len() == 2 && params.contains(&i.args[0]) => {
+                    items.insert(r);
+                }
+                (Op::Call { .. }, _) if i.args.first().is_some_and(|c| items.contains(c)) => return true,
+                _ => {}
+            }
+        }
+    }
+    false
 }

@@ -144,6 +144,14 @@ fn exec_blocks(
     // `k < n` re-reads the list's length (CPython's list iterator does).
     let len_of: std::collections::HashMap<Value, Value> = f.loop_tests();
     let loop_items = f.loop_items();
+    // `*xs` of a call's last positional argument (`Op::StarItems`, of a list).
+    let stars: std::collections::HashSet<Value> = f
+        .blocks
+        .iter()
+        .flat_map(|d| &d.insts)
+        .filter(|i| i.op == Op::StarItems)
+        .filter_map(|i| i.result)
+        .collect();
     loop {
         let data = f.block(b);
         for inst in &data.insts[k..] {
@@ -164,8 +172,16 @@ fn exec_blocks(
                     .map(|r| r.map(|x| x.unbind())),
                 _ => None,
             };
+            let star = match &inst.op {
+                Op::Call { kw } if kw.is_empty() && inst.args.len() >= 2 => {
+                    inst.args.last().is_some_and(|a| stars.contains(a))
+                }
+                _ => false,
+            };
             let r = if let Some(r) = list_test {
                 r.map(Some)
+            } else if star {
+                star_call(py, f, vals, &inst.args)
             } else if may_warn(py, vals, &inst.op, &inst.args) {
                 eval_located(py, f, env, vals, inst)
             } else {
@@ -581,6 +597,26 @@ fn index_key<'py>(py: Python<'py>, items: Vec<Py<PyAny>>) -> PyResult<Bound<'py,
     }
 }
 
+/// `f(a, ..., *xs)`: the call with `xs`'s items (any iterable, taken in
+/// order as CPython's `CALL_FUNCTION_EX` takes them) after the other
+/// positional arguments. args: [callee, positional..., xs]
+fn star_call(py: Python<'_>, f: &Function, vals: &[Slot], args: &[Value]) -> PyResult<Slot> {
+    let callee = get(py, f, vals, args[0])?.into_bound(py);
+    let mut pos: Vec<Py<PyAny>> = args[1..args.len() - 1]
+        .iter()
+        .map(|a| get(py, f, vals, *a))
+        .collect::<PyResult<_>>()?;
+    let xs = get(py, f, vals, args[args.len() - 1])?.into_bound(py);
+    for x in xs.try_iter()? {
+        pos.push(x?.unbind());
+    }
+    let pos = PyTuple::new(py, pos)?;
+    Ok(Some(match callee.cast::<crate::dispatch::Dispatcher>() {
+        Ok(d) => crate::dispatch::call_direct(d, &pos, None)?,
+        Err(_) => callee.call1(pos)?.unbind(),
+    }))
+}
+
 pub(crate) fn eval(
     py: Python<'_>,
     f: &Function,
@@ -682,7 +718,8 @@ pub(crate) fn eval(
             .unbind(),
         Op::Tuple => PyTuple::new(py, all(0)?)?.into_any().unbind(),
         Op::List => pyo3::types::PyList::new(py, all(0)?)?.into_any().unbind(),
-        Op::StarItems => return Err(crate::internal_error("`*x` of unknown length on the interpreter tier")),
+        // (the iterable itself: the call it is the last argument of unpacks it, see `star_call`)
+        Op::StarItems => arg(0)?.unbind(),
         Op::Unpack(n) => {
             let x = arg(0)?;
             let mut items = Vec::new();

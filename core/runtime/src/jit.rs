@@ -162,6 +162,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_list_new", pyston_list_new as *const u8),
         ("pyston_list_append", pyston_list_append as *const u8),
         ("pyston_list_get", pyston_list_get as *const u8),
+        ("pyston_list_items", pyston_list_items as *const u8),
         ("pyston_list_set", pyston_list_set as *const u8),
         ("pyston_list_len", pyston_list_len as *const u8),
         ("pyston_list_mutated", pyston_list_mutated as *const u8),

@@ -78,6 +78,12 @@ impl Gen<'_, '_> {
         let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
         let npos = args.len() - kw.len();
         match callee {
+            Ty::Func(_) if inst.result.is_some_and(|r| self.typed.star_calls.contains_key(&r)) => {
+                let k = self.typed.star_calls[&inst.result.unwrap()];
+                let mut pos = args[..npos - 1].to_vec();
+                pos.extend(self.star_list_items(&args[npos - 1], k)?);
+                self.direct_call(&pos, inst, &rt)
+            }
             Ty::Func(_) => match inst.result.and_then(|r| self.typed.call_orders.get(&r)).cloned() {
                 // Keyword arguments: in the order of the callee's parameters.
                 Some(order) => {
@@ -130,6 +136,38 @@ impl Gen<'_, '_> {
             }
             t => Err(internal(format!("call of {t}"))),
         }
+    }
+
+    /// The `k` items of the list `xs` of `f(..., *xs)` (see `Typed::star_calls`):
+    /// a list of another length deoptimizes before the call (the interpreter
+    /// tier makes CPython's call: its binding, defaults and `TypeError`), and
+    /// so does an item not of the list's element type.
+    fn star_list_items(&mut self, xs: &(Ty, Vals), k: usize) -> CResult<Vec<(Ty, Vals)>> {
+        let Ty::List(e) = &xs.0 else {
+            return Err(internal("a star call's list"));
+        };
+        let out = self.stack(8 * k.max(1) as u32);
+        let kind = if k == 0 {
+            0
+        } else {
+            crate::infer::native_kind(e).ok_or_else(|| internal("a star call's list elements"))?
+        };
+        let ctx = self.ctx.unwrap();
+        let kc = self.b.ins().iconst(clt::I32, kind as i64);
+        let n = self.b.ins().iconst(clt::I64, k as i64);
+        let st = self.call("pyston_list_items", &[ctx, xs.1[0], n, kc, out])?[0];
+        self.list_status(st)?;
+        let mut items = Vec::with_capacity(k);
+        if k > 0 {
+            let ct = cl_ty(abi::slot_types(e)[0]);
+            for i in 0..k {
+                items.push((
+                    (**e).clone(),
+                    vec![self.b.ins().load(ct, MemFlagsData::trusted(), out, 8 * i as i32)],
+                ));
+            }
+        }
+        Ok(items)
     }
 
     pub fn direct_call(&mut self, args: &[(Ty, Vals)], inst: &ir::Inst, rt: &Ty) -> CResult<Vals> {

@@ -479,6 +479,8 @@ impl Gen<'_, '_> {
             Op::Lambda { .. } => return Err(internal("a lambda without its call into Python")),
             Op::Cell | Op::CellSet => return Err(internal("a cell without its call into Python")),
             Op::LenBound => return Err(internal("len_bound")),
+            // `f(..., *xs)` of a list: the list (the call reads its items, `star_list_items`)
+            Op::StarItems if matches!(args[0].0, Ty::List(_)) => args[0].1.clone(),
             Op::StarItems => return Err(internal("star_items")),
             // Exceptions are raised and handled on the interpreter tier.
             Op::CaughtExc => self.caught_exc(),

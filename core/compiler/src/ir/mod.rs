@@ -115,8 +115,11 @@ pub enum Op {
     Unpack(u32),
     /// `*x` among a call's arguments or a display's items, where the lowering
     /// did not know `x`'s length (see `lower_with`'s `star_lens`): a marker
-    /// neither executor runs (inference refuses it; the dispatcher lowers the
-    /// function again for tuple parameters, and CPython runs the rest). args: [x]
+    /// (the dispatcher lowers the function again for tuple parameters, and
+    /// CPython runs the rest), except as the last positional argument of a
+    /// call, of a list (`infer`'s `star_calls`): its value is `x` itself,
+    /// whose items the call passes (on the interpreter tier, any iterable's,
+    /// as CPython's `CALL_FUNCTION_EX`). args: [x]
     StarItems,
     /// args: [tuple]
     TupleGet(u32),

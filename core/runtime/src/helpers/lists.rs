@@ -252,6 +252,47 @@ pub unsafe extern "C" fn pyston_list_get(ctx: *mut Ctx, list: u64, idx: i64, kin
     st
 }
 
+/// The `n` items of `list` as native values of kind `kind` into `out[..n]`
+/// (`f(..., *xs)` of a list, `codegen::calls`): OK; DEOPT where the list's
+/// length is not `n` or an item is not of that kind (the interpreter tier
+/// makes the call as CPython does). Not for str elements (kind 3: their
+/// references are not kept).
+///
+/// # Safety
+/// Called by compiled code; `list` is a live list, `out` holds `n` words.
+pub unsafe extern "C" fn pyston_list_items(ctx: *mut Ctx, list: u64, n: i64, kind: i32, out: *mut u64) -> i32 {
+    // SAFETY: `ctx` is the call's live context.
+    let ctx = unsafe { &*ctx };
+    with_gil(ctx, |py| {
+        let l = list as *mut ffi::PyObject;
+        // SAFETY: the GIL is held; `list` is a live list, so `Py_SIZE` reads its
+        // length and `PyList_GetItem` borrowed references to its elements in
+        // range; `out` has room for `n` words (the caller's contract).
+        unsafe {
+            if kind == 3 || ffi::Py_SIZE(l) as i64 != n {
+                return DEOPT;
+            }
+            for i in 0..n {
+                let o = ffi::PyList_GetItem(l, i as ffi::Py_ssize_t);
+                if o.is_null() {
+                    return ERROR;
+                }
+                // (an exact float read in place, as `helpers::iters` reads one)
+                let v = if kind == 1 && ffi::Py_TYPE(o) == std::ptr::addr_of_mut!(ffi::PyFloat_Type) {
+                    Some(*(o as *const u8).add(FLOAT_VALUE_OFFSET).cast::<u64>())
+                } else {
+                    unbox_elem(py, kind, o)
+                };
+                match v {
+                    Some(v) => *out.add(i as usize) = v,
+                    None => return DEOPT,
+                }
+            }
+            OK
+        }
+    })
+}
+
 /// `list[idx] = x` of a native value: OK, or ERROR with CPython's
 /// `IndexError: list assignment index out of range`.
 ///
