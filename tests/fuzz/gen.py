@@ -1524,6 +1524,53 @@ class Gen:
         finally:
             self.r = saved
 
+    def session23_block(self, ur: random.Random) -> None:
+        """Session 23's forms: clamped indexes `a[min(max(0, i + o), M)]`
+        (proven non-negative; M the last index, another array's length, an
+        argument or a constant: guarded once before the loop) read and
+        stored, through a tuple display too; and whole-array expressions with
+        `a.min()`/`a.max()`, `a.shape[0]` and complex scalar arithmetic between
+        their operations (fused across them). Drawn from its own generator `ur`."""
+        saved, self.r = self.r, ur
+        try:
+            ones = [a for a, (nd, dt) in self.arrays.items() if nd == 1 and dt in ("float64", "int64", "float32")]
+            twos = [a for a, (nd, dt) in self.arrays.items() if nd == 2 and dt in ("float64", "int64", "float32")]
+            if ones:
+                a = ur.choice(ones)
+                other = ur.choice(list(self.arrays))
+                cap = ur.choice((f"{a}.shape[0] - 1", f"{other}.shape[0]", f"{other}.shape[0] - 1",
+                                 str(ur.randint(0, 6)), f"len({a})", f"{self.expr('i', 0)}"))
+                i, s = self.fresh("iu"), self.fresh("su")
+                o = ur.choice(("-1", "1", "-3", "0", "2"))
+                lower = ur.choice((f"max(0, {i} + {o})", f"max({i} + {o}, 0)", f"{i} + {o}"))
+                self.emit(1, f"{s} = 0.0")
+                self.emit(1, f"for {i} in range({a}.shape[0] + {ur.randint(0, 2)}):")
+                self.emit(2, f"{s} += float({a}[min({lower}, {cap})]) * 0.5")
+                if ur.random() < 0.4:
+                    self.emit(2, f"{a}[min(max(0, {i} - 1), {a}.shape[0] - 1)] = {a}[{i} % {a}.shape[0]]")
+                self.scalars[s] = "f"
+            if twos:
+                b = ur.choice(twos)
+                i, j, s, t = self.fresh("iu"), self.fresh("ju"), self.fresh("su"), self.fresh("tu")
+                self.emit(1, f"{s} = 0.0")
+                self.emit(1, f"for {i} in range({b}.shape[0]):")
+                self.emit(2, f"for {j} in range({b}.shape[1]):")
+                self.emit(3, f"{t} = min(max(0, {i} - 1), {b}.shape[0] - 1), min(max(0, {j} + 1), "
+                             f"{ur.choice((f'{b}.shape[1] - 1', f'{b}.shape[0]', '1'))})")
+                self.emit(3, f"{s} += float({b}[{t}])")
+                self.scalars[s] = "f"
+            floats = [a for a, (nd, dt) in self.arrays.items() if dt in ("float64", "float32")]
+            if floats:
+                a = ur.choice(floats)
+                b = ur.choice([c for c in floats if self.arrays[c] == self.arrays[a]])
+                t, m, r = self.fresh("tu"), self.fresh("mu"), self.fresh("ru")
+                self.emit(1, f"{t} = {a} * 2.0 - {b}")
+                self.emit(1, f"{m} = {ur.choice((f'{b}.min()', f'{b}.max()', f'{a}.shape[0]', '(1j * 2.0).imag'))}")
+                self.emit(1, f"{r} = float(np.sum({t} + {m} * {ur.choice(('0.5', f'{a}.shape[0]', '1'))}))")
+                self.scalars[r] = "f"
+        finally:
+            self.r = saved
+
     # --- whole function ------------------------------------------------------
     def helper(self, hr: random.Random) -> None:
         """A module-level function of scalars (`h0(p0, p1)`): a local, an early
@@ -1562,7 +1609,7 @@ class Gen:
                  fr: random.Random = None, tr: random.Random = None,
                  dr: random.Random = None, cr: random.Random = None,
                  qr: random.Random = None, vr: random.Random = None,
-                 sr: random.Random = None) -> Tuple[str, List[str]]:
+                 sr: random.Random = None, ur: random.Random = None) -> Tuple[str, List[str]]:
         if hr is not None and hr.random() < 0.3:
             for _ in range(hr.randint(1, 2)):
                 self.helper(hr)
@@ -1625,6 +1672,8 @@ class Gen:
             self.iter_views_block(vr)
         if sr is not None and sr.random() < 0.3:
             self.session22_block(sr)
+        if ur is not None and ur.random() < 0.3:
+            self.session23_block(ur)
         names = list(self.scalars)
         self.r.shuffle(names)
         if self.ret_kinds is None:
@@ -1688,7 +1737,7 @@ def generate(seed: int) -> Program:
                             random.Random(seed * 15485863 + 29), random.Random(seed * 32452843 + 41),
                             random.Random(seed * 49979687 + 53), random.Random(seed * 67867967 + 59),
                             random.Random(seed * 86028121 + 61), random.Random(seed * 104395301 + 67),
-                            random.Random(seed * 122949829 + 71))
+                            random.Random(seed * 122949829 + 71), random.Random(seed * 141650939 + 73))
     args = []
     for _ in range(r.randint(2, 4)):
         vals = []
