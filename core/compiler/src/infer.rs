@@ -880,10 +880,11 @@ impl Infer<'_> {
                     }
                 },
                 // A method of an object compiled code holds (a Generator's draws), or
-                // of a number (`n.bit_length()`, `x.is_integer()`, `z.conjugate()`):
-                // the environment types it (by its rule, or by calling it on samples)
-                // and records the call into Python.
-                Ty::Obj(_) | Ty::Int | Ty::Float | Ty::Complex | Ty::Bool => {
+                // of a number (`n.bit_length()`, `x.is_integer()`, `z.conjugate()`,
+                // a NumPy scalar's `z.conj()`, `x.item()`): the environment types it
+                // (by its rule, or by calling it on samples) and records the call
+                // into Python.
+                Ty::Obj(_) | Ty::Int | Ty::Float | Ty::Complex | Ty::Bool | Ty::Np(_) => {
                     let consts: Vec<Option<Const>> = argv
                         .iter()
                         .map(|v| self.consts.get(v).or(self.probe_consts.get(v)).cloned())

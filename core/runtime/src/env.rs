@@ -1848,7 +1848,11 @@ impl<'py> Env for CompileEnv<'py> {
         let py = self.py;
         let what = match target {
             ProbeTarget::Func(_) => "this call".to_string(),
-            ProbeTarget::Method(m) => format!("the array method '{m}'"),
+            ProbeTarget::Method(m) => match args.first() {
+                Some(Ty::Array(_)) => format!("the array method '{m}'"),
+                Some(t) => format!("the method '{m}' of '{}'", pyston_compiler::types::py_name(t)),
+                None => format!("the method '{m}'"),
+            },
             ProbeTarget::Builtin(b) => format!("{b}() on an array"),
             ProbeTarget::Operator(o) => format!("the array operation '{}'", o.trim_end_matches('_')),
             ProbeTarget::Attr(a) => format!("the array attribute '{a}'"),
