@@ -133,14 +133,21 @@ impl Gen<'_, '_> {
             }
             InlineRngOp::Uniform => {
                 // `low + range * U` for a finite range (non-negative for the Generator's).
+                // (constant parameters checked here: Cranelift folds no float compare)
+                let known = match (self.f64_const(a), self.f64_const(b)) {
+                    (Some(x), Some(y)) => (y - x).is_finite() && (r.obj.is_some() || y - x >= 0.0),
+                    _ => false,
+                };
                 let range = self.b.ins().fsub(b, a);
-                let zero = self.b.ins().fsub(range, range);
-                let z = self.b.ins().f64const(0.0);
-                let finite = self.b.ins().fcmp(FloatCC::Equal, zero, z);
-                ok = self.b.ins().band(ok, finite);
-                if r.obj.is_none() {
-                    let nonneg = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, range, z);
-                    ok = self.b.ins().band(ok, nonneg);
+                if !known {
+                    let zero = self.b.ins().fsub(range, range);
+                    let z = self.b.ins().f64const(0.0);
+                    let finite = self.b.ins().fcmp(FloatCC::Equal, zero, z);
+                    ok = self.b.ins().band(ok, finite);
+                    if r.obj.is_none() {
+                        let nonneg = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, range, z);
+                        ok = self.b.ins().band(ok, nonneg);
+                    }
                 }
                 self.go_or(ok, slow);
                 self.mt_room(st, mt, 2 * reps, slow);
@@ -180,12 +187,14 @@ impl Gen<'_, '_> {
             | InlineRngOp::Exponential
             | InlineRngOp::LegacyExponential => {
                 // A non-negative scale, not -0.0 (NumPy raises, or not: its call decides).
-                let z = self.b.ins().f64const(0.0);
-                let ge = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, b, z);
-                let bits = self.b.ins().bitcast(clt::I64, MemFlagsData::new(), b);
-                let pos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, bits, 0);
-                ok = self.b.ins().band(ok, ge);
-                ok = self.b.ins().band(ok, pos);
+                if !self.f64_const(b).is_some_and(|y| y >= 0.0 && y.is_sign_positive()) {
+                    let z = self.b.ins().f64const(0.0);
+                    let ge = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, b, z);
+                    let bits = self.b.ins().bitcast(clt::I64, MemFlagsData::new(), b);
+                    let pos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, bits, 0);
+                    ok = self.b.ins().band(ok, ge);
+                    ok = self.b.ins().band(ok, pos);
+                }
                 self.go_or(ok, slow);
                 if r.op == InlineRngOp::LegacyExponential {
                     // `scale * -log(1 - U)`, libm's `log` as NumPy calls it.
@@ -375,6 +384,22 @@ impl Gen<'_, '_> {
         self.go_or(room, slow);
     }
 
+    /// The value of `v` when it is an `f64const` (a constant parameter).
+    fn f64_const(&self, v: CV) -> Option<f64> {
+        use cranelift_codegen::ir::{InstructionData, Opcode, ValueDef};
+        let dfg = &self.b.func.dfg;
+        let ValueDef::Result(i, _) = dfg.value_def(v) else {
+            return None;
+        };
+        match dfg.insts[i] {
+            InstructionData::UnaryIeee64 {
+                opcode: Opcode::F64const,
+                imm,
+            } => Some(f64::from_bits(imm.bits())),
+            _ => None,
+        }
+    }
+
     /// Continues in a fresh block when `ok`, else branches to `slow`.
     fn go_or(&mut self, ok: CV, slow: CB) {
         let go = self.b.create_block();
@@ -489,7 +514,9 @@ impl Gen<'_, '_> {
         } else {
             let n = self.pcg_next64(st);
             let n = self.b.ins().ushr_imm_u(n, 11);
-            let d = self.b.ins().fcvt_from_uint(clt::F64, n);
+            // (below 2^53: the signed conversion, one instruction, is exact and
+            // the same; the unsigned one is a sequence with a branch on x86-64)
+            let d = self.b.ins().fcvt_from_sint(clt::F64, n);
             let k = self.b.ins().f64const(1.0 / 9007199254740992.0);
             self.b.ins().fmul(d, k)
         }
@@ -570,13 +597,15 @@ impl Gen<'_, '_> {
         let w = self.b.ins().load(clt::F64, fl, wa, 0);
         let k = self.b.ins().load(clt::I64, fl, ka, 0);
         let rest = self.b.ins().ushr_imm_u(ri, 8);
+        // (`rest` below 2^56 and `rabs` below 2^52: converted as signed, one
+        // instruction, exactly as the unsigned conversion does)
         let (mag, x) = if exp {
-            let f = self.b.ins().fcvt_from_uint(clt::F64, rest);
+            let f = self.b.ins().fcvt_from_sint(clt::F64, rest);
             (rest, self.b.ins().fmul(f, w))
         } else {
             let sh = self.b.ins().ushr_imm_u(rest, 1);
             let rabs = self.b.ins().band_imm_u(sh, 0x000f_ffff_ffff_ffff);
-            let f = self.b.ins().fcvt_from_uint(clt::F64, rabs);
+            let f = self.b.ins().fcvt_from_sint(clt::F64, rabs);
             let x = self.b.ins().fmul(f, w);
             let negx = self.b.ins().fneg(x);
             let sign = self.b.ins().band_imm_u(rest, 1);
