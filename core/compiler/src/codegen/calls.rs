@@ -558,7 +558,7 @@ impl Gen<'_, '_> {
         };
         let zero = self.b.ins().iconst(clt::I64, 0);
         let len = self.b.ins().iconst(clt::I64, count as i64);
-        let step = self.b.ins().iconst(clt::I64, at.dtype.itemsize() as i64);
+        let step = self.b.ins().iconst(clt::I64, at.dtype.itemsize());
         Ok(vec![buf, zero, len, step])
     }
 

@@ -349,7 +349,7 @@ impl Gen<'_, '_> {
         self.b.ins().jump(done, &[BlockArg::Value(data), BlockArg::Value(obj)]);
         self.b.switch_to_block(done);
         let p = self.b.block_params(done).to_vec();
-        let step = self.b.ins().iconst(clt::I64, at.dtype.itemsize() as i64);
+        let step = self.b.ins().iconst(clt::I64, at.dtype.itemsize());
         Ok(vec![p[0], p[1], len, step])
     }
 
