@@ -317,6 +317,50 @@ def deopt_gen(rng, n):
     return s, total
 
 
+def caught_index_error(n, k):
+    # The IndexError raised inside `try` with the array live, caught; the
+    # array read again in the handler and after.
+    s = 0.0
+    misses = 0
+    for i in range(n):
+        p = np.random.rand(3)
+        try:
+            s += p[k + i % 3]
+        except IndexError:
+            misses += 1
+            s += p[0]
+        s += p[1]
+    return s, misses
+
+
+def inner_loop_draws(n):
+    # The array of the inner loop's last iteration read after it (a block argument).
+    s = 0.0
+    for _ in range(n):
+        for _ in range(2):
+            p = np.random.rand(3)
+            s += p[2]
+        s += p[0]
+    return s
+
+
+def two_sites_aliased(n):
+    s = 0.0
+    for _ in range(n):
+        p = np.random.rand(2)
+        q = p
+        p = np.random.rand(2)
+        s += q[0] * 10.0 + p[0]
+    return s
+
+
+def test_try_inner_loops_and_aliases():
+    run_legacy(caught_index_error, 60, 1, must_compile=False)
+    run_legacy(caught_index_error, 60, -3, must_compile=False)
+    run_legacy(inner_loop_draws, 500)
+    run_legacy(two_sites_aliased, 500)
+
+
 def test_deopt_hands_the_array_to_the_interpreter():
     run_legacy(deopt_with_array_live, 50)
     run_gen(deopt_gen, 50)
