@@ -415,6 +415,8 @@ pub const HELPERS: &[Helper] = &[
     h("pyston_pycall", &[I64, I64, I64, I64], &[I32]),
     // an inline ziggurat draw's rare case: (ctx, the 64-bit draw, exponential?) -> the value
     h("pyston_rng_zig_tail", &[I64, I64, I64], &[F64]),
+    // a non-escaping array draw into compiled code's buffer: (ctx, desc, args, buf, count) -> status
+    h("pyston_rng_fill", &[I64, I64, I64, I64, I64], &[I32]),
     h("pyston_pycall_dying", &[I64, I64, I64, I64, I64], &[I32]),
     h("pyston_resume", &[I64, I64, I64], &[I32]),
     h("pyston_push_frame", &[I64, I64, I64], &[]),
@@ -592,8 +594,15 @@ pub struct PyCallSite {
     pub arg_tys: Vec<Ty>,
     pub ret: Ty,
     /// A `numpy.random` draw compiled code makes inline when the call holds
-    /// the generator (see [`InlineRng`]); the call otherwise.
+    /// the generator (see [`InlineRng`]); the call otherwise. For an array
+    /// draw (`rng_size_slot`), the plan of each element's draw.
     pub inline_rng: Option<InlineRng>,
+    /// For a native `numpy.random` array draw of one dimension (`rand(3)`,
+    /// `normal(0, 1, size=3)`; no shuffle, permutation or choice from an
+    /// array): the argument slot of its length. Compiled code may keep such
+    /// an array in a buffer of its own when it never escapes
+    /// (`pyston_rng_fill`).
+    pub rng_size_slot: Option<usize>,
 }
 
 /// Where the context keeps the generator the call's native draws hold

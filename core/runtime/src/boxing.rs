@@ -693,6 +693,11 @@ fn box_array(py: Python<'_>, a: &ArrTy, s: &[u64]) -> PyResult<Py<PyAny>> {
     let nd = a.ndim as usize;
     let at = ArraySlots::new(nd);
     let obj = s[ArraySlots::OBJ] as *mut ffi::PyObject;
+    if obj.is_null() {
+        // An array compiled code kept in a buffer of its own (`stack_arrays`)
+        // that could not be made for the interpreter (MemoryError): raise that.
+        return Err(PyErr::fetch(py));
+    }
     let arr = obj as *mut npyffi::PyArrayObject;
     // SAFETY: array slots always carry a live ndarray in slot 1 (an argument, a
     // captured global or an arena object, all alive for the whole call).

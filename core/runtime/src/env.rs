@@ -2508,6 +2508,7 @@ pub fn call_sites(pycalls: &HashMap<(ir::Block, usize), Box<PyCallDesc>>) -> Has
                 arg_tys: d.arg_tys.clone(),
                 ret: d.ret.clone(),
                 inline_rng: d.native.as_ref().and_then(crate::helpers::random::inline_plan),
+                rng_size_slot: d.native.as_ref().and_then(crate::helpers::random::size_slot),
             };
             (*k, site)
         })

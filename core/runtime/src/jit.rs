@@ -133,6 +133,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_cpow", pyston_cpow as *const u8),
         ("pyston_pycall", pyston_pycall as *const u8),
         ("pyston_rng_zig_tail", pyston_rng_zig_tail as *const u8),
+        ("pyston_rng_fill", pyston_rng_fill as *const u8),
         ("pyston_pycall_dying", pyston_pycall_dying as *const u8),
         ("pyston_arena_mark", pyston_arena_mark as *const u8),
         ("pyston_box_int", pyston_box_int as *const u8),

@@ -477,7 +477,7 @@ impl Gen<'_, '_> {
         // A `numpy.random` draw made inline when the call holds its generator;
         // the call below otherwise (then the builder is in its block).
         let inline = match &d.inline_rng {
-            Some(r) if dying == 0 => self.rng_inline(r, &flat, &ret_slots)?,
+            Some(r) if dying == 0 => self.rng_inline(r, &flat, &ret_slots, None)?,
             _ => None,
         };
         let argbuf = self.stack(8 * flat.len().max(1) as u32);
@@ -493,6 +493,36 @@ impl Gen<'_, '_> {
         } else {
             self.call("pyston_pycall", &[ctx, dp, argbuf, outbuf])?[0]
         };
+        self.pycall_status(st, result)?;
+        let mut out: Vals = ret_slots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                self.b
+                    .ins()
+                    .load(cl_ty(*s), MemFlagsData::trusted(), outbuf, 8 * i as i32)
+            })
+            .collect();
+        if let Some((_, join)) = inline {
+            let args: Vec<BlockArg> = out.iter().map(|v| BlockArg::Value(*v)).collect();
+            self.b.ins().jump(join, &args);
+            self.b.switch_to_block(join);
+            out = self.b.block_params(join).to_vec();
+        }
+        let rt = result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
+        if result.is_some() {
+            self.coerce(&d.ret, out, &rt)
+        } else {
+            Ok(vec![])
+        }
+    }
+
+    /// After a call into Python (`pyston_pycall` and its kin) returned `st`:
+    /// DEOPT_AFTER leaves with the call's `result` in `ctx.pending`; an
+    /// exception is recorded at this line and returned (the builder is left
+    /// in the block where the call succeeded).
+    fn pycall_status(&mut self, st: CV, result: Option<Value>) -> CResult<()> {
+        let ctx = self.ctx.unwrap();
         if let Some(r) = result {
             let (cb, ck) = self.cur_inst;
             let after = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::DEOPT_AFTER as i64);
@@ -521,27 +551,53 @@ impl Gen<'_, '_> {
             self.push_frame_and_fail(ctx, span)?;
         }
         self.b.switch_to_block(ok);
-        let mut out: Vals = ret_slots
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                self.b
-                    .ins()
-                    .load(cl_ty(*s), MemFlagsData::trusted(), outbuf, 8 * i as i32)
-            })
-            .collect();
+        Ok(())
+    }
+
+    /// A `numpy.random` array draw whose array never escapes
+    /// (`Gen::stack_arrays`, planned by `plan_stack_arrays`): its `count`
+    /// elements go to the stack slot `ss`, drawn inline when the call holds
+    /// the generator (`rng_inline`), else by `pyston_rng_fill` (natively, or
+    /// through the call); the value is the array's slots over that buffer
+    /// (no object: nothing that could see one uses it; a deopt point makes
+    /// one, see `deopt_val`).
+    pub fn rng_stack_draw(
+        &mut self,
+        d: &PyCallSite,
+        args: &[TV],
+        result: Value,
+        ss: clir::StackSlot,
+        count: usize,
+    ) -> CResult<Vals> {
+        let mut flat = Vec::new();
+        for ((t, v), want) in args.iter().zip(&d.arg_tys) {
+            flat.extend(self.coerce(t, v.clone(), want)?);
+        }
+        let buf = self.b.ins().stack_addr(clt::I64, ss, 0);
+        let inline = match &d.inline_rng {
+            Some(r) => self.rng_inline(r, &flat, &[], Some((buf, count)))?,
+            None => None,
+        };
+        let argbuf = self.stack(8 * flat.len().max(1) as u32);
+        for (i, x) in flat.iter().enumerate() {
+            self.b.ins().store(MemFlagsData::trusted(), *x, argbuf, 8 * i as i32);
+        }
+        let ctx = self.ctx.unwrap();
+        let dp = self.b.ins().iconst(clt::I64, d.desc as i64);
+        let n = self.b.ins().iconst(clt::I64, count as i64);
+        let st = self.call("pyston_rng_fill", &[ctx, dp, argbuf, buf, n])?[0];
+        self.pycall_status(st, Some(result))?;
         if let Some((_, join)) = inline {
-            let args: Vec<BlockArg> = out.iter().map(|v| BlockArg::Value(*v)).collect();
-            self.b.ins().jump(join, &args);
+            self.b.ins().jump(join, &[]);
             self.b.switch_to_block(join);
-            out = self.b.block_params(join).to_vec();
         }
-        let rt = result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
-        if result.is_some() {
-            self.coerce(&d.ret, out, &rt)
-        } else {
-            Ok(vec![])
-        }
+        let Ty::Array(at) = self.ty(result) else {
+            return Err(internal("a stack array that is not an array"));
+        };
+        let zero = self.b.ins().iconst(clt::I64, 0);
+        let len = self.b.ins().iconst(clt::I64, count as i64);
+        let step = self.b.ins().iconst(clt::I64, at.dtype.itemsize());
+        Ok(vec![buf, zero, len, step])
     }
 
     /// `Op::CellSet` without a call into Python: an int, a float, a NumPy

@@ -151,8 +151,12 @@ impl Gen<'_, '_> {
                 .any(|blk| !self.try_body_raises_lazily(*blk, &mut lazy_handlers))
                 || body.iter().any(|blk| {
                     self.f.block(*blk).insts.iter().enumerate().any(|(k, i)| {
-                        // (a `numpy.random` scalar draw keeps no object: `InlineRng`)
-                        let draw = self.env.pycalls.get(&(*blk, k)).is_some_and(|s| s.inline_rng.is_some());
+                        // (a `numpy.random` scalar draw keeps no object: `InlineRng`; nor
+                        // does an array of draws kept in a buffer: `stack_arrays`)
+                        let draw = self.env.pycalls.get(&(*blk, k)).is_some_and(|s| {
+                            (s.inline_rng.is_some() && s.rng_size_slot.is_none())
+                                || i.result.is_some_and(|r| self.stack_arrays.contains_key(&r))
+                        });
                         (self.env.pycalls.contains_key(&(*blk, k)) && !draw)
                             || (matches!(i.op, Op::Call { .. } | Op::MethodCall { .. })
                                 && !draw

@@ -445,6 +445,11 @@ impl Gen<'_, '_> {
             if let Some(t) = self.write_back_of(inst) {
                 return self.write_back(t, &desc, boxed, dying);
             }
+            if let Some((r, &(ss, count))) = inst.result.and_then(|r| Some((r, self.stack_arrays.get(&r)?))) {
+                let out = self.rng_stack_draw(&desc, boxed, r, ss, count)?;
+                self.vals.insert(r, out);
+                return Ok(());
+            }
             let out = self.pycall(&desc, boxed, inst.result, dying)?;
             if let Some(r) = inst.result {
                 self.vals.insert(r, out);

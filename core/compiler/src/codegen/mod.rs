@@ -317,6 +317,7 @@ impl<'a, 'b> Gen<'a, 'b> {
             chars: HashSet::new(),
             lazy_strs: HashMap::new(),
             split_lists: HashSet::new(),
+            stack_arrays: HashMap::new(),
             split_items: HashSet::new(),
             last_use: {
                 // The terminator and the exceptional edge count as position `insts.len()`;
@@ -451,6 +452,11 @@ pub struct Gen<'a, 'b> {
     /// it and held as its bounds in `s` (see `strings.rs`).
     pub split_lists: HashSet<Value>,
     pub split_items: HashSet<Value>,
+    /// Arrays of `numpy.random` draws (`rand(3)`, `normal(size=3)`) that never
+    /// escape: their elements live in a stack slot (with their count), and no
+    /// array object is made unless a deopt point hands one to the interpreter
+    /// (see `rng.rs`: `plan_stack_arrays`).
+    pub stack_arrays: HashMap<Value, (clir::StackSlot, usize)>,
 }
 
 /// A loop's blocks, and per variable it binds to arrays: its name id, the
@@ -545,6 +551,7 @@ impl Gen<'_, '_> {
             }
         }
         self.plan_strings();
+        self.plan_stack_arrays();
         self.plan_loop_collection();
         self.defs = self.f.definitions();
         for b in self.f.rpo_all() {

@@ -20,6 +20,8 @@ use crate::abi::{InlineRng, InlineRngOp, RngParam, CTX_RNG_ARMED_OFFSET, RNG_MT1
 
 /// Offset of `pos` in NumPy's `mt19937_state` (after `uint32_t key[624]`).
 const MT_POS: i32 = 624 * 4;
+/// The longest array of draws kept in a stack buffer (`plan_stack_arrays`).
+pub const STACK_ARRAY_MAX: usize = 16;
 /// PCG64's multiplier, low and high 64 bits.
 const PCG_MULT_LO: i64 = 0x4385_df64_9fcc_f645;
 const PCG_MULT_HI: i64 = 0x2360_ed05_1fc6_5da4;
@@ -29,11 +31,30 @@ impl Gen<'_, '_> {
     /// and returns (the block to emit the call in, the block the result slots
     /// arrive at as parameters), the builder left in the call's block; `None`
     /// (nothing emitted) where the site's slots are not as expected.
-    pub fn rng_inline(&mut self, r: &InlineRng, flat: &[CV], ret: &[SlotTy]) -> CResult<Option<(CB, CB)>> {
+    ///
+    /// `fill`: an array draw kept in compiled code's buffer (`rng_stack_draw`):
+    /// the buffer's address and length; each element is drawn as the scalar
+    /// draw is and stored there, and the join block has no parameter. Only
+    /// where no element's draw can leave for the call after an earlier one
+    /// consumed outputs: MT19937's words for all of them are checked to be
+    /// there before the first (no regeneration between), and a PCG64 never
+    /// leaves (a ziggurat's rare case continues in `pyston_rng_zig_tail`).
+    pub fn rng_inline(
+        &mut self,
+        r: &InlineRng,
+        flat: &[CV],
+        ret: &[SlotTy],
+        fill: Option<(CV, usize)>,
+    ) -> CResult<Option<(CB, CB)>> {
         let float_result = !matches!(r.op, InlineRngOp::Masked | InlineRngOp::Lemire);
-        if ret != [if float_result { SlotTy::F64 } else { SlotTy::I64 }] {
+        if fill.is_some() {
+            if !float_result {
+                return Ok(None); // (a rejection loop may leave after consuming outputs)
+            }
+        } else if ret != [if float_result { SlotTy::F64 } else { SlotTy::I64 }] {
             return Ok(None);
         }
+        let reps = fill.map_or(1, |(_, n)| n);
         let want_int = !float_result;
         // The parameters' values (checked against the slots' machine types).
         let mut ps = Vec::new();
@@ -63,8 +84,10 @@ impl Gen<'_, '_> {
         let slow = self.b.create_block();
         self.b.set_cold_block(slow);
         let join = self.b.create_block();
-        self.b
-            .append_block_param(join, if float_result { clt::F64 } else { clt::I64 });
+        if fill.is_none() {
+            self.b
+                .append_block_param(join, if float_result { clt::F64 } else { clt::I64 });
+        }
         // Is the armed generator this site's, of the expected kind?
         let obj = match (r.obj, obj_v) {
             (Some(p), _) => self.b.ins().iconst(clt::I64, p as i64),
@@ -102,25 +125,38 @@ impl Gen<'_, '_> {
         match r.op {
             InlineRngOp::Double => {
                 self.go_or(ok, slow);
-                let d = self.rng_double(st, mt, slow);
-                self.b.ins().jump(join, &[BlockArg::Value(d)]);
+                self.mt_room(st, mt, 2 * reps, slow);
+                for j in 0..reps {
+                    let d = self.rng_double(st, mt, slow);
+                    self.rng_put(join, fill, j, d);
+                }
             }
             InlineRngOp::Uniform => {
                 // `low + range * U` for a finite range (non-negative for the Generator's).
+                // (constant parameters checked here: Cranelift folds no float compare)
+                let known = match (self.f64_const(a), self.f64_const(b)) {
+                    (Some(x), Some(y)) => (y - x).is_finite() && (r.obj.is_some() || y - x >= 0.0),
+                    _ => false,
+                };
                 let range = self.b.ins().fsub(b, a);
-                let zero = self.b.ins().fsub(range, range);
-                let z = self.b.ins().f64const(0.0);
-                let finite = self.b.ins().fcmp(FloatCC::Equal, zero, z);
-                ok = self.b.ins().band(ok, finite);
-                if r.obj.is_none() {
-                    let nonneg = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, range, z);
-                    ok = self.b.ins().band(ok, nonneg);
+                if !known {
+                    let zero = self.b.ins().fsub(range, range);
+                    let z = self.b.ins().f64const(0.0);
+                    let finite = self.b.ins().fcmp(FloatCC::Equal, zero, z);
+                    ok = self.b.ins().band(ok, finite);
+                    if r.obj.is_none() {
+                        let nonneg = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, range, z);
+                        ok = self.b.ins().band(ok, nonneg);
+                    }
                 }
                 self.go_or(ok, slow);
-                let d = self.rng_double(st, mt, slow);
-                let t = self.b.ins().fmul(range, d);
-                let v = self.b.ins().fadd(a, t);
-                self.b.ins().jump(join, &[BlockArg::Value(v)]);
+                self.mt_room(st, mt, 2 * reps, slow);
+                for j in 0..reps {
+                    let d = self.rng_double(st, mt, slow);
+                    let t = self.b.ins().fmul(range, d);
+                    let v = self.b.ins().fadd(a, t);
+                    self.rng_put(join, fill, j, v);
+                }
             }
             InlineRngOp::Masked | InlineRngOp::Lemire => {
                 // An offset in [0, r], r = high - 1 - low < 2^32 - 1 (32-bit outputs);
@@ -151,22 +187,27 @@ impl Gen<'_, '_> {
             | InlineRngOp::Exponential
             | InlineRngOp::LegacyExponential => {
                 // A non-negative scale, not -0.0 (NumPy raises, or not: its call decides).
-                let z = self.b.ins().f64const(0.0);
-                let ge = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, b, z);
-                let bits = self.b.ins().bitcast(clt::I64, MemFlagsData::new(), b);
-                let pos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, bits, 0);
-                ok = self.b.ins().band(ok, ge);
-                ok = self.b.ins().band(ok, pos);
+                if !self.f64_const(b).is_some_and(|y| y >= 0.0 && y.is_sign_positive()) {
+                    let z = self.b.ins().f64const(0.0);
+                    let ge = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, b, z);
+                    let bits = self.b.ins().bitcast(clt::I64, MemFlagsData::new(), b);
+                    let pos = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, bits, 0);
+                    ok = self.b.ins().band(ok, ge);
+                    ok = self.b.ins().band(ok, pos);
+                }
                 self.go_or(ok, slow);
                 if r.op == InlineRngOp::LegacyExponential {
                     // `scale * -log(1 - U)`, libm's `log` as NumPy calls it.
-                    let d = self.rng_double(st, mt, slow);
-                    let one = self.b.ins().f64const(1.0);
-                    let t = self.b.ins().fsub(one, d);
-                    let l = self.call("log", &[t])?[0];
-                    let e = self.b.ins().fneg(l);
-                    let v = self.b.ins().fmul(b, e);
-                    self.b.ins().jump(join, &[BlockArg::Value(v)]);
+                    self.mt_room(st, mt, 2 * reps, slow);
+                    for j in 0..reps {
+                        let d = self.rng_double(st, mt, slow);
+                        let one = self.b.ins().f64const(1.0);
+                        let t = self.b.ins().fsub(one, d);
+                        let l = self.call("log", &[t])?[0];
+                        let e = self.b.ins().fneg(l);
+                        let v = self.b.ins().fmul(b, e);
+                        self.rng_put(join, fill, j, v);
+                    }
                     self.b.switch_to_block(slow);
                     return Ok(Some((slow, join)));
                 }
@@ -174,20 +215,189 @@ impl Gen<'_, '_> {
                     return Err(internal("inline ziggurat on MT19937"));
                 }
                 let exp = r.op == InlineRngOp::Exponential;
-                let x = self.rng_ziggurat(ctx, st, exp, r.tables)?;
-                let v = match r.op {
-                    InlineRngOp::StdNormal => x,
-                    InlineRngOp::Normal => {
-                        let t = self.b.ins().fmul(b, x);
-                        self.b.ins().fadd(a, t)
-                    }
-                    _ => self.b.ins().fmul(b, x),
-                };
-                self.b.ins().jump(join, &[BlockArg::Value(v)]);
+                for j in 0..reps {
+                    let x = self.rng_ziggurat(ctx, st, exp, r.tables)?;
+                    let v = match r.op {
+                        InlineRngOp::StdNormal => x,
+                        InlineRngOp::Normal => {
+                            let t = self.b.ins().fmul(b, x);
+                            self.b.ins().fadd(a, t)
+                        }
+                        _ => self.b.ins().fmul(b, x),
+                    };
+                    self.rng_put(join, fill, j, v);
+                }
             }
         }
         self.b.switch_to_block(slow);
         Ok(Some((slow, join)))
+    }
+
+    /// Finds the arrays of `numpy.random` draws (`abi::PyCallSite::rng_size_slot`)
+    /// of a constant length from 1 to [`STACK_ARRAY_MAX`] that never escape,
+    /// and gives each a stack slot for its elements (`Gen::stack_arrays`).
+    /// An array never escapes when every use reads an element by an integer
+    /// index or its length: it is not returned, stored, passed to a call or
+    /// carried to another block as a block argument (SSA: every use then
+    /// sees the latest execution of its draw, so one buffer per site does);
+    /// no generator function (a yield hands live values out as they are).
+    /// What else could see the array is a deopt point's interpreter, which
+    /// gets a real array made from the buffer (`stack_array_object`).
+    pub fn plan_stack_arrays(&mut self) {
+        let sites: Vec<((Block, usize), usize)> = self
+            .env
+            .pycalls
+            .iter()
+            .filter_map(|(&at, s)| Some((at, s.rng_size_slot?)))
+            .collect();
+        if sites.is_empty() || self.f.blocks.iter().any(|b| matches!(b.term, ir::Term::Yield { .. })) {
+            return;
+        }
+        let mut found = Vec::new();
+        for ((blk, k), slot) in sites {
+            let inst = &self.f.block(blk).insts[k];
+            let Some(r) = inst.result else { continue };
+            let Ty::Array(at) = self.typed.ty(r) else { continue };
+            if at.ndim != 1 || !matches!(at.dtype, Dtype::Float64 | Dtype::Int64) {
+                continue;
+            }
+            let skip = match (&inst.op, inst.args.first()) {
+                (Op::Call { .. }, _) => 1,
+                (Op::MethodCall { .. }, Some(a)) if matches!(self.typed.ty(*a), Ty::Module(_)) => 1,
+                _ => 0,
+            };
+            let site = &self.env.pycalls[&(blk, k)];
+            let mut pos = 0;
+            let mut len = None;
+            for (a, t) in inst.args.iter().skip(skip).zip(&site.arg_tys) {
+                if pos == slot {
+                    len = Some(*a);
+                    break;
+                }
+                pos += abi::slot_count(t);
+            }
+            let count = match len.and_then(|a| self.consts.get(&a)) {
+                Some(ir::Const::Int(c)) if (1..=STACK_ARRAY_MAX as i64).contains(c) => *c as usize,
+                _ => continue,
+            };
+            found.push((r, count));
+        }
+        if found.is_empty() {
+            return;
+        }
+        let mut escapes: HashSet<Value> = HashSet::new();
+        for (bi, bd) in self.f.blocks.iter().enumerate() {
+            for (k, i) in bd.insts.iter().enumerate() {
+                let read = (i.op == Op::GetItem
+                    && i.args.len() == 2
+                    && (matches!(self.typed.ty(i.args[1]), Ty::Int)
+                        || matches!(self.typed.ty(i.args[1]), Ty::Np(d) if d.is_int()))
+                    && i.result
+                        .is_some_and(|x| matches!(self.typed.ty(x), Ty::Int | Ty::Float | Ty::Np(_))))
+                    || (i.op == Op::Len && i.args.len() == 1);
+                let pycall = self.env.pycalls.contains_key(&(Block(bi as u32), k));
+                for (j, a) in i.args.iter().enumerate() {
+                    if !(read && j == 0 && !pycall) {
+                        escapes.insert(*a);
+                    }
+                }
+            }
+            escapes.extend(bd.term.uses());
+            if let Some(h) = &bd.handler {
+                escapes.extend(h.args.iter().copied());
+            }
+        }
+        for (r, count) in found {
+            if escapes.contains(&r) {
+                continue;
+            }
+            let data = StackSlotData::new(StackSlotKind::ExplicitSlot, 8 * count as u32, 3);
+            let ss = self.b.create_sized_stack_slot(data);
+            self.stack_arrays.insert(r, (ss, count));
+        }
+    }
+
+    /// The array object of a stack array `v` of `count` elements for a deopt
+    /// point: a new array (the arena's) with the buffer's elements; its slots.
+    /// (Where it cannot be made, its object slot is NULL with the exception
+    /// set: the runtime raises that, as for a string made there.)
+    pub fn stack_array_object(&mut self, v: Value, count: usize) -> CResult<Vals> {
+        let Ty::Array(at) = self.ty(v) else {
+            return Err(internal("a stack array that is not an array"));
+        };
+        let buf = self.val(v)?[ArraySlots::DATA];
+        let len = self.b.ins().iconst(clt::I64, count as i64);
+        let (st, out) = self.alloc_call(AllocKind::Empty, &at, &[len])?;
+        let (made, done) = (self.b.create_block(), self.b.create_block());
+        self.b.set_cold_block(made);
+        self.b.set_cold_block(done);
+        self.b.append_block_param(done, clt::I64);
+        self.b.append_block_param(done, clt::I64);
+        let ok = self.b.ins().icmp_imm_s(IntCC::Equal, st, abi::OK as i64);
+        let zero = self.b.ins().iconst(clt::I64, 0);
+        self.b
+            .ins()
+            .brif(ok, made, &[], done, &[BlockArg::Value(zero), BlockArg::Value(zero)]);
+        self.b.switch_to_block(made);
+        let fl = MemFlagsData::trusted();
+        let data = self.b.ins().load(clt::I64, fl, out, 0);
+        for j in 0..count as i32 {
+            let x = self.b.ins().load(clt::I64, fl, buf, 8 * j);
+            self.b.ins().store(fl, x, data, 8 * j);
+        }
+        let obj = self.b.ins().load(clt::I64, fl, out, 8);
+        self.b.ins().jump(done, &[BlockArg::Value(data), BlockArg::Value(obj)]);
+        self.b.switch_to_block(done);
+        let p = self.b.block_params(done).to_vec();
+        let step = self.b.ins().iconst(clt::I64, at.dtype.itemsize());
+        Ok(vec![p[0], p[1], len, step])
+    }
+
+    /// One drawn value: the scalar draw's result (to `join`), or element `j`
+    /// of an array draw stored in its buffer (then to `join` after the last).
+    fn rng_put(&mut self, join: CB, fill: Option<(CV, usize)>, j: usize, v: CV) {
+        match fill {
+            None => {
+                self.b.ins().jump(join, &[BlockArg::Value(v)]);
+            }
+            Some((buf, n)) => {
+                self.b.ins().store(MemFlagsData::trusted(), v, buf, 8 * j as i32);
+                if j + 1 == n {
+                    self.b.ins().jump(join, &[]);
+                }
+            }
+        }
+    }
+
+    /// For an array draw from MT19937 (`mt`) taking `words` outputs (more than
+    /// a scalar draw's two): branches to `slow` unless that many are left
+    /// before the state's regeneration, so that no element's draw leaves.
+    fn mt_room(&mut self, st: CV, mt: bool, words: usize, slow: CB) {
+        if !mt || words <= 2 {
+            return;
+        }
+        let pos = self.b.ins().load(clt::I32, MemFlagsData::trusted(), st, MT_POS);
+        let room = self
+            .b
+            .ins()
+            .icmp_imm_u(IntCC::UnsignedLessThan, pos, 625 - words as i64);
+        self.go_or(room, slow);
+    }
+
+    /// The value of `v` when it is an `f64const` (a constant parameter).
+    fn f64_const(&self, v: CV) -> Option<f64> {
+        use cranelift_codegen::ir::{InstructionData, Opcode, ValueDef};
+        let dfg = &self.b.func.dfg;
+        let ValueDef::Result(i, _) = dfg.value_def(v) else {
+            return None;
+        };
+        match dfg.insts[i] {
+            InstructionData::UnaryIeee64 {
+                opcode: Opcode::F64const,
+                imm,
+            } => Some(f64::from_bits(imm.bits())),
+            _ => None,
+        }
     }
 
     /// Continues in a fresh block when `ok`, else branches to `slow`.
@@ -304,7 +514,9 @@ impl Gen<'_, '_> {
         } else {
             let n = self.pcg_next64(st);
             let n = self.b.ins().ushr_imm_u(n, 11);
-            let d = self.b.ins().fcvt_from_uint(clt::F64, n);
+            // (below 2^53: the signed conversion, one instruction, is exact and
+            // the same; the unsigned one is a sequence with a branch on x86-64)
+            let d = self.b.ins().fcvt_from_sint(clt::F64, n);
             let k = self.b.ins().f64const(1.0 / 9007199254740992.0);
             self.b.ins().fmul(d, k)
         }
@@ -385,13 +597,15 @@ impl Gen<'_, '_> {
         let w = self.b.ins().load(clt::F64, fl, wa, 0);
         let k = self.b.ins().load(clt::I64, fl, ka, 0);
         let rest = self.b.ins().ushr_imm_u(ri, 8);
+        // (`rest` below 2^56 and `rabs` below 2^52: converted as signed, one
+        // instruction, exactly as the unsigned conversion does)
         let (mag, x) = if exp {
-            let f = self.b.ins().fcvt_from_uint(clt::F64, rest);
+            let f = self.b.ins().fcvt_from_sint(clt::F64, rest);
             (rest, self.b.ins().fmul(f, w))
         } else {
             let sh = self.b.ins().ushr_imm_u(rest, 1);
             let rabs = self.b.ins().band_imm_u(sh, 0x000f_ffff_ffff_ffff);
-            let f = self.b.ins().fcvt_from_uint(clt::F64, rabs);
+            let f = self.b.ins().fcvt_from_sint(clt::F64, rabs);
             let x = self.b.ins().fmul(f, w);
             let negx = self.b.ins().fneg(x);
             let sign = self.b.ins().band_imm_u(rest, 1);

@@ -462,6 +462,9 @@ impl Gen<'_, '_> {
     /// string is made into its `str` object here (NULL, with the exception
     /// set, when that failed: the runtime raises it).
     pub fn deopt_val(&mut self, v: Value) -> CResult<Vals> {
+        if let Some(&(_, count)) = self.stack_arrays.get(&v) {
+            return self.stack_array_object(v, count);
+        }
         if self.chars.contains(&v) {
             let cp = self.exit_val(v)?[0];
             let ctx = self.ctx.unwrap();

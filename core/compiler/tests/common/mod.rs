@@ -254,6 +254,7 @@ impl Env for MockEnv {
                 arg_tys: args.to_vec(),
                 ret: ret.clone(),
                 inline_rng: None,
+                rng_size_slot: None,
             },
         );
         Ok(ret)

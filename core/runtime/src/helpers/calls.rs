@@ -35,6 +35,85 @@ pub unsafe extern "C" fn pyston_pycall(ctx: *mut Ctx, desc: *const PyCallDesc, a
     st
 }
 
+/// A `numpy.random` array draw of `count` elements (a constant `size`, one
+/// dimension) whose array compiled code proved never escapes (its codegen's
+/// `plan_stack_arrays`): the draws are written to `buf`, compiled code's own
+/// buffer, and no array is left to the call. Natively when the call holds
+/// the generator (`random::fast_fill`, no array made); otherwise the call as
+/// `pyston_pycall` makes it (taking the lock, drawing natively into an
+/// array, or NumPy's call), its elements copied to `buf` and the array
+/// released from the arena at once (kept for reuse: `arrays::drop_temp`).
+/// An array of another length than `count` (not what NumPy makes) goes to
+/// the interpreter as the call's result (DEOPT_AFTER, `ctx.pending`).
+///
+/// # Safety
+/// As `pyston_pycall`; `desc` is a draw's (its result a 1-D array of 8-byte
+/// elements); `buf` has room for `count` 8-byte elements.
+pub unsafe extern "C" fn pyston_rng_fill(
+    ctx: *mut Ctx,
+    desc: *const PyCallDesc,
+    args: *const u64,
+    buf: *mut u64,
+    count: i64,
+) -> i32 {
+    let count = count.max(0) as usize;
+    // SAFETY: the caller's contract is this function's.
+    if let Some(n) = unsafe { &(*desc).native } {
+        // SAFETY: as above: `args` holds the call's `nslots` slots.
+        let slots = unsafe { std::slice::from_raw_parts(args, (*desc).nslots) };
+        // SAFETY: as above; `ctx` is the call's live context.
+        if let Some(st) = unsafe { super::random::fast_fill(&mut *ctx, n, slots, buf, count) } {
+            return st;
+        }
+    }
+    // The array's slots: data, object, length, stride.
+    let mut out = [0u64; 4];
+    // SAFETY: the caller's contract; `out` has room for a 1-D array's slots.
+    let st = unsafe { pyston_pycall(ctx, desc, args, out.as_mut_ptr()) };
+    if st != OK {
+        return st;
+    }
+    let (data, obj, len, stride) = (
+        out[0] as *const u8,
+        out[1] as *mut ffi::PyObject,
+        out[2],
+        out[3] as isize,
+    );
+    let run = |py: Python<'_>| {
+        // SAFETY: `ctx` is the call's live context; the GIL is held (`py`).
+        let ctx = unsafe { &mut *ctx };
+        // The arena's reference to the result (the last the call left there).
+        let held = ctx.arena.iter().rposition(|&o| o == obj).map(|k| ctx.arena.remove(k));
+        if len as usize != count {
+            // SAFETY: `obj` is the live result (the arena's reference, or borrowed).
+            ctx.pending = Some(unsafe { Bound::from_borrowed_ptr(py, obj) }.unbind());
+            if let Some(o) = held {
+                // SAFETY: the arena's strong reference, given up (`pending` has its own).
+                unsafe { ffi::Py_DECREF(o) };
+            }
+            return DEOPT_AFTER;
+        }
+        for k in 0..count {
+            // SAFETY: `k < len`: an element of the live result (8 bytes at its
+            // stride); `buf` has room for `count` elements.
+            unsafe { *buf.add(k) = std::ptr::read_unaligned(data.offset(k as isize * stride) as *const u64) };
+        }
+        if let Some(o) = held {
+            // SAFETY: the arena's strong reference; nothing in compiled code refers to it.
+            unsafe { super::arrays::drop_temp(ctx, o) };
+        }
+        OK
+    };
+    // SAFETY: as in `pyston_pycall`.
+    let st = if unsafe { (*ctx).no_gil } {
+        Python::attach(run)
+    } else {
+        run(unsafe { Python::assume_attached() })
+    };
+    crate::runtime::clean_upper();
+    st
+}
+
 /// `pyston_pycall` where the arguments whose bits are set in `dying` are
 /// arrays made by an earlier call into NumPy (held by the arena) that no
 /// instruction uses after this one (compiled code's analysis: one use, in

@@ -533,7 +533,10 @@ fn arm(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], bitgen: *const BitGen, kind:
 /// call, which draws natively all the same).
 pub fn inline_plan(n: &NativeRng) -> Option<pyston_compiler::abi::InlineRng> {
     use pyston_compiler::abi::{InlineRng, InlineRngOp as Op, RngParam, RNG_MT19937, RNG_PCG64};
-    if n.size.is_some() {
+    // An array draw: each element's draw inline (for an array compiled code
+    // keeps in its own buffer: `size_slot`), where no element's draw can
+    // leave for the call after another consumed outputs (no rejection loop).
+    if n.size.is_some() && (size_slot(n).is_none() || matches!(n.op, RngOp::MaskedInt | RngOp::LemireInt)) {
         return None;
     }
     let (kind, obj, skip) = match &n.source {
@@ -581,6 +584,24 @@ pub fn inline_plan(n: &NativeRng) -> Option<pyston_compiler::abi::InlineRng> {
             super::ziggurat::KE.as_ptr() as u64,
         ],
     })
+}
+
+/// The argument slot (the Generator's own slot counted) of the length of a
+/// plain array draw of one dimension (`abi::PyCallSite::rng_size_slot`).
+pub fn size_slot(n: &NativeRng) -> Option<usize> {
+    let plain = !matches!(
+        n.op,
+        RngOp::Shuffle(_)
+            | RngOp::ShuffleRows(..)
+            | RngOp::Permutation
+            | RngOp::PermuteCopy(_)
+            | RngOp::ChoiceArray(..)
+    );
+    let skip = usize::from(matches!(n.source, RngSource::Arg0(_)));
+    match n.size.as_deref() {
+        Some([s]) if plain => Some(s + skip),
+        _ => None,
+    }
 }
 
 /// The rare case of a ziggurat draw compiled code makes inline (a draw
@@ -654,6 +675,46 @@ pub unsafe fn fast_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut u
     // SAFETY: `out` has room for the result's one slot.
     unsafe { *out = bits };
     Some(OK)
+}
+
+/// `fast_draw` for an array of draws compiled code keeps in a buffer of its
+/// own (`pyston_rng_fill`): the `count` draws of a plain site written to
+/// `buf`, no array made. `None` for everything else, before any draw.
+///
+/// # Safety
+/// As `fast_draw`; `buf` has room for `count` 8-byte elements.
+#[inline(always)]
+pub unsafe fn fast_fill(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], buf: *mut u64, count: usize) -> Option<i32> {
+    let plain = !matches!(
+        n.op,
+        RngOp::Shuffle(_)
+            | RngOp::ShuffleRows(..)
+            | RngOp::Permutation
+            | RngOp::PermuteCopy(_)
+            | RngOp::ChoiceArray(..)
+    );
+    if !plain || !ctx.rng_native || ctx.rng_locks.is_empty() || count == 0 {
+        return None;
+    }
+    let (bitgen, lock, kind) = cached_source(n, slots, !ctx.nogil)?;
+    if !ctx.rng_locks.iter().any(|l| l.as_ptr() == lock) {
+        return None;
+    }
+    let skip = usize::from(matches!(n.source, RngSource::Arg0(_)));
+    let args = &slots[skip.min(slots.len())..];
+    arm(ctx, n, slots, bitgen, kind);
+    // SAFETY: `bitgen` points into a bit generator the source keeps alive, and
+    // this thread holds its lock (this call took it), as NumPy's own draws do;
+    // `buf` has room for `count` elements (the caller's contract).
+    let bg = unsafe { &*bitgen };
+    let done = unsafe {
+        match kind {
+            BitKind::Mt19937 => fill_plain(n, Mt(bg), args, buf, count),
+            BitKind::Pcg64 => fill_plain(n, Pcg(bg), args, buf, count),
+            BitKind::Foreign => fill_plain(n, bg, args, buf, count),
+        }
+    };
+    done.then_some(OK)
 }
 
 /// Draws natively for a NumPy random call site (see the module's doc):
@@ -965,40 +1026,13 @@ unsafe fn draw_array<B: Raw>(
             // SAFETY: the fresh array's `count` contiguous 8-byte elements.
             unsafe { shuffle(bg, data as *mut u8, count, 8, 8) };
         }
-        let mut filled = matches!(n.op, RngOp::Permutation | RngOp::PermuteCopy(_)) || source.is_some();
-        // The commonest draws without per-element dispatch (`rand(3)`,
-        // `normal(size=3)`): each element computed as `draw_one` computes it.
-        let mut b = bg;
-        let (x, y) = (arg_f64(n.lo, args), arg_f64(n.hi, args));
-        // SAFETY (each `fill_f64`): `data` holds `count` 8-byte elements.
-        match n.op {
-            _ if filled => {}
-            RngOp::Double => filled = unsafe { fill_f64(data, count, &mut b, |b| b.next_f64()) },
-            RngOp::StdNormalGen => {
-                filled = unsafe { fill_f64(data, count, &mut b, |b| super::ziggurat::standard_normal(b)) }
-            }
-            // (a scale NumPy's call must judge, or a range it raises for: `draw_one` refuses)
-            RngOp::NormalGen if y >= 0.0 && y.is_sign_positive() => {
-                filled = unsafe { fill_f64(data, count, &mut b, |b| x + y * super::ziggurat::standard_normal(b)) }
-            }
-            RngOp::UniformLegacy | RngOp::UniformGen
-                if (y - x).is_finite() && (n.op == RngOp::UniformLegacy || y - x >= 0.0) =>
-            {
-                filled = unsafe { fill_f64(data, count, &mut b, |b| x + (y - x) * b.next_f64()) }
-            }
-            _ => {}
-        }
-        for i in 0..count * usize::from(!filled) {
-            match draw_one(n, bg, args) {
-                // SAFETY: `i < count`, inside the array's buffer.
-                Some(b) => unsafe { *data.add(i) = b },
-                None => {
-                    // (only the first draw can refuse: the parameters are the same for all)
-                    // SAFETY: our reference to the fresh array.
-                    unsafe { ffi::Py_DECREF(arr) };
-                    return None;
-                }
-            }
+        let filled = matches!(n.op, RngOp::Permutation | RngOp::PermuteCopy(_)) || source.is_some();
+        // SAFETY: `data` holds `count` 8-byte elements (a fresh array of them).
+        if !filled && !unsafe { fill_plain(n, bg, args, data, count) } {
+            // (only the first draw can refuse: the parameters are the same for all)
+            // SAFETY: our reference to the fresh array.
+            unsafe { ffi::Py_DECREF(arr) };
+            return None;
         }
         ctx.arena.push(arr);
         // The array's slots (as `boxing::array_info` lays them out): data,
@@ -1023,6 +1057,45 @@ unsafe fn draw_array<B: Raw>(
         // SAFETY: a call whose context is not `no_gil` runs with the GIL held.
         body(unsafe { Python::assume_attached() })
     }
+}
+
+/// `count` draws of a plain site (no shuffle, permutation or choice from an
+/// array) written to `data` in order, each as `draw_one` computes it: `false`
+/// (nothing drawn) when `draw_one` refuses the parameters, which are the
+/// same for every element, so only the first draw can refuse.
+///
+/// # Safety
+/// `data` has room for `count` 8-byte elements; `bg` is locked by this thread.
+#[inline(always)]
+unsafe fn fill_plain<B: Raw>(n: &NativeRng, bg: B, args: &[u64], data: *mut u64, count: usize) -> bool {
+    // The commonest draws without per-element dispatch (`rand(3)`,
+    // `normal(size=3)`): each element computed as `draw_one` computes it.
+    let mut b = bg;
+    let (x, y) = (arg_f64(n.lo, args), arg_f64(n.hi, args));
+    // SAFETY (each `fill_f64`): `data` holds `count` 8-byte elements.
+    let filled = match n.op {
+        RngOp::Double => unsafe { fill_f64(data, count, &mut b, |b| b.next_f64()) },
+        RngOp::StdNormalGen => unsafe { fill_f64(data, count, &mut b, |b| super::ziggurat::standard_normal(b)) },
+        // (a scale NumPy's call must judge, or a range it raises for: `draw_one` refuses)
+        RngOp::NormalGen if y >= 0.0 && y.is_sign_positive() => unsafe {
+            fill_f64(data, count, &mut b, |b| x + y * super::ziggurat::standard_normal(b))
+        },
+        RngOp::UniformLegacy | RngOp::UniformGen
+            if (y - x).is_finite() && (n.op == RngOp::UniformLegacy || y - x >= 0.0) =>
+        unsafe { fill_f64(data, count, &mut b, |b| x + (y - x) * b.next_f64()) },
+        _ => false,
+    };
+    if filled {
+        return true;
+    }
+    for i in 0..count {
+        match draw_one(n, bg, args) {
+            // SAFETY: `i < count`, inside the buffer.
+            Some(v) => unsafe { *data.add(i) = v },
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Writes `count` doubles `f(bg)` to `data` (an array draw's elements in
