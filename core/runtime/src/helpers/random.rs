@@ -623,17 +623,16 @@ pub unsafe extern "C" fn pyston_rng_zig_tail(ctx: *mut Ctx, r: u64, exponential:
     }
 }
 
-/// `native_draw` for the common case, kept small (it runs on every draw,
-/// before `pycall`'s general path): a scalar draw or an array of them (no
-/// shuffle, permutation or choice from an array) from a generator whose
-/// lock this call already holds. `None`
-/// for everything else, before any draw: `native_draw` then does the rest
-/// (takes the lock on the call's first draw, makes arrays, refuses).
-///
-/// # Safety
-/// As `native_draw`.
+/// For `fast_draw` and `fast_fill`: a plain site's (no shuffle, permutation
+/// or choice from an array) bit generator, its kind and the draw's
+/// arguments, armed for inline draws, when this call already holds its lock;
+/// `None` otherwise, before any draw.
 #[inline(always)]
-pub unsafe fn fast_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut u64) -> Option<i32> {
+fn locked_plain_source<'s>(
+    ctx: &mut Ctx,
+    n: &NativeRng,
+    slots: &'s [u64],
+) -> Option<(*const BitGen, BitKind, &'s [u64])> {
     let plain = !matches!(
         n.op,
         RngOp::Shuffle(_)
@@ -650,8 +649,22 @@ pub unsafe fn fast_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut u
         return None;
     }
     let skip = usize::from(matches!(n.source, RngSource::Arg0(_)));
-    let args = &slots[skip.min(slots.len())..];
     arm(ctx, n, slots, bitgen, kind);
+    Some((bitgen, kind, &slots[skip.min(slots.len())..]))
+}
+
+/// `native_draw` for the common case, kept small (it runs on every draw,
+/// before `pycall`'s general path): a scalar draw or an array of them (no
+/// shuffle, permutation or choice from an array) from a generator whose
+/// lock this call already holds. `None`
+/// for everything else, before any draw: `native_draw` then does the rest
+/// (takes the lock on the call's first draw, makes arrays, refuses).
+///
+/// # Safety
+/// As `native_draw`.
+#[inline(always)]
+pub unsafe fn fast_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut u64) -> Option<i32> {
+    let (bitgen, kind, args) = locked_plain_source(ctx, n, slots)?;
     // SAFETY: `bitgen` points into a bit generator the source keeps alive, and
     // this thread holds its lock (this call took it), as NumPy's own draws do.
     let bg = unsafe { &*bitgen };
@@ -685,24 +698,10 @@ pub unsafe fn fast_draw(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], out: *mut u
 /// As `fast_draw`; `buf` has room for `count` 8-byte elements.
 #[inline(always)]
 pub unsafe fn fast_fill(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], buf: *mut u64, count: usize) -> Option<i32> {
-    let plain = !matches!(
-        n.op,
-        RngOp::Shuffle(_)
-            | RngOp::ShuffleRows(..)
-            | RngOp::Permutation
-            | RngOp::PermuteCopy(_)
-            | RngOp::ChoiceArray(..)
-    );
-    if !plain || !ctx.rng_native || ctx.rng_locks.is_empty() || count == 0 {
+    if count == 0 {
         return None;
     }
-    let (bitgen, lock, kind) = cached_source(n, slots, !ctx.nogil)?;
-    if !ctx.rng_locks.iter().any(|l| l.as_ptr() == lock) {
-        return None;
-    }
-    let skip = usize::from(matches!(n.source, RngSource::Arg0(_)));
-    let args = &slots[skip.min(slots.len())..];
-    arm(ctx, n, slots, bitgen, kind);
+    let (bitgen, kind, args) = locked_plain_source(ctx, n, slots)?;
     // SAFETY: `bitgen` points into a bit generator the source keeps alive, and
     // this thread holds its lock (this call took it), as NumPy's own draws do;
     // `buf` has room for `count` elements (the caller's contract).
