@@ -2818,7 +2818,10 @@ impl FuseGen for Gen<'_, '_> {
             // then one vector at a time up to n & !(lanes - 1); then the scalar
             // loop over the rest. (The elements are independent: the order in
             // which they are computed changes no value.)
-            let unroll: i64 = 2;
+            // (a bool result from wider lanes: 16 elements an iteration, their
+            // masks packed into one 16-byte store, `pack_masks`)
+            let packed = bool_out && lanes < 16;
+            let unroll: i64 = if packed { 16 / lanes } else { 2 };
             let step = unroll * lanes;
             let big_end = self.b.ins().band_imm_s(n, !(step - 1));
             let vec_end = self.b.ins().band_imm_s(n, !(lanes - 1));
@@ -2847,6 +2850,7 @@ impl FuseGen for Gen<'_, '_> {
             let off = self.b.ins().ishl_imm_u(ui, shift);
             let base: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
             let (mut acc, mut o) = (ubad, uptr);
+            let mut masks = Vec::new();
             for u in 0..unroll {
                 let addrs: Vec<CV> = base
                     .iter()
@@ -2859,9 +2863,20 @@ impl FuseGen for Gen<'_, '_> {
                 } else {
                     bad
                 };
-                put_out(self, bool_out, r, o, flags);
-                o = self.b.ins().iadd(o, ounit);
+                if packed {
+                    masks.push(r);
+                } else {
+                    put_out(self, bool_out, r, o, flags);
+                    o = self.b.ins().iadd(o, ounit);
+                }
                 acc = self.b.ins().bor(acc, bad);
+            }
+            if packed {
+                let v = pack_masks(self, &masks);
+                self.b.ins().store(flags, v, o, 0);
+                let sixteen = self.b.ins().iconst(clt::I64, 16);
+                let ostep = self.b.ins().select(dry, z, sixteen);
+                o = self.b.ins().iadd(o, ostep);
             }
             let next = self.b.ins().iadd_imm_s(ui, step);
             let more = self.b.ins().icmp(IntCC::SignedLessThan, next, big_end);
@@ -3430,4 +3445,39 @@ fn int_range(d: Dtype) -> (i64, i64) {
         Dtype::UInt64 => (0, i64::MAX),
         _ => (i64::MIN, i64::MAX),
     }
+}
+
+/// The lane masks (-1 or 0) of 16 elements, in `16 / lanes` vectors of 2, 4
+/// or 8 lanes, as 16 bytes 1 or 0 in order: narrowed by saturating packs
+/// (-1 stays -1), and for 2 x 64-bit lanes, whose 32-bit halves both hold
+/// the mask, every other byte picked.
+fn pack_masks(g: &mut Gen<'_, '_>, rs: &[CV]) -> CV {
+    let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+    let lanes = g.b.func.dfg.value_type(rs[0]).lane_count();
+    let narrow = |g: &mut Gen<'_, '_>, ty: clir::Type, v: &[CV]| -> Vec<CV> {
+        v.chunks(2)
+            .map(|p| {
+                let a = g.b.ins().bitcast(ty, le, p[0]);
+                let b = g.b.ins().bitcast(ty, le, p[1]);
+                g.b.ins().snarrow(a, b)
+            })
+            .collect()
+    };
+    let bytes = match lanes {
+        8 => narrow(g, clt::I16X8, rs)[0],
+        4 => {
+            let h = narrow(g, clt::I32X4, rs);
+            narrow(g, clt::I16X8, &h)[0]
+        }
+        _ => {
+            let h = narrow(g, clt::I32X4, rs);
+            let q = narrow(g, clt::I16X8, &h);
+            let pick: Vec<u8> = (0..16).map(|k| 2 * k).collect();
+            let imm = g.b.func.dfg.immediates.push(pick.as_slice().into());
+            g.b.ins().shuffle(q[0], q[1], imm)
+        }
+    };
+    let one = g.b.ins().iconst(clt::I8, 1);
+    let ones = g.b.ins().splat(clt::I8X16, one);
+    g.b.ins().band(bytes, ones)
 }
