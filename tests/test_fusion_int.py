@@ -305,3 +305,55 @@ def test_disabling_fusion_makes_calls(rng, monkeypatch):
     n = P.pycall_count()
     f(a, b)
     assert P.pycall_count() - n >= 1
+
+
+@pyston.fast
+def int_in_float(a, x):
+    return a * 0.5 + x
+
+
+@pyston.fast
+def int_divide(a, b):
+    return a / b - 1.0
+
+
+@pyston.fast
+def int_sqrt_where(a, x):
+    return np.where(x > 0, np.sqrt(a), x) + a
+
+
+ROUNDING = [0, 1, -1, 2**53, 2**53 + 1, 2**53 + 3, -(2**53) - 1, 2**62 + 1, 2**63 - 1, -(2**63), 12345678901234567]
+
+
+@pytest.mark.parametrize("dt", [np.int64, np.uint64], ids=lambda d: np.dtype(d).name)
+def test_int64_leaves_of_float_expressions(dt, rng):
+    # (each element converted to float64 as NumPy casts it: rounded to nearest)
+    vals = [v for v in ROUNDING if np.iinfo(dt).min <= v <= np.iinfo(dt).max]
+    if dt == np.uint64:
+        vals += [2**63, 2**63 + 1, 2**64 - 1, 2**64 - 1025, 2**63 + 1025]
+    a = np.array(vals * 3, dtype=dt)
+    x = rng.standard_normal(a.size)
+    b = np.array(list(reversed(vals)) * 3, dtype=dt)
+    cases = [(a[:n], x[:n]) for n in [0, 1, 2, 3, 5, 16, 17, a.size]]
+    assert_same_all(int_in_float, cases)
+    assert_same_all(int_sqrt_where, cases)  # (np.sqrt of a negative: NaN, NumPy's warning)
+    assert_same_all(int_divide, [(a, b), (a, a), (b[:4], b[:4] * 0)])  # (x / 0: NumPy's warnings)
+    # (layouts and broadcasting)
+    a2, x2 = a[:30].reshape(5, 6), x[:30].reshape(5, 6)
+    cases = [(va, vx) for (_, va) in variants(a2) for (_, vx) in variants(x2)]
+    cases += [(a2[:, :1], x2), (a2[0], x2)]
+    assert_same_all(int_in_float, cases)
+
+
+def test_int64_leaves_make_no_call_into_numpy(rng):
+    from pyston import _pyston as P
+
+    a = rng.integers(-(2**62), 2**62, 200)
+    b = rng.integers(1, 2**40, 200)
+    x = rng.standard_normal(200)
+    for f, args in [(int_in_float, (a, x)), (int_divide, (a, b)), (int_sqrt_where, (b, x))]:
+        assert_same(f, *args)
+        f(*args)
+        n = P.pycall_count()
+        f(*args)
+        assert P.pycall_count() - n == 0, f.__name__

@@ -25,6 +25,11 @@
 //! raises OverflowError, on the slow path. (No 8-bit vector multiply on x86:
 //! an int8 or uint8 product is not fused.)
 //!
+//! An int64 or uint64 array in a float64 expression is a leaf too, each
+//! element converted as NumPy's cast converts it (rounded to nearest), where
+//! NumPy's float64 loop casts the whole operand first (not compared: NumPy's
+//! comparisons of ints with floats need not cast).
+//!
 //! A comparison (`a > b`), or a bool `& | ^ ~` of comparisons, is a root too:
 //! its lane masks are stored one byte (0 or 1) an element, a bool array
 //! ([`FusedExpr::out`]). So is `a & ~b` of bool arrays, each byte seen as
@@ -985,7 +990,18 @@ impl FuseGen for Gen<'_, '_> {
                                 todo.push(c);
                             }
                             _ => match self.typed.ty(*a) {
-                                Ty::Array(at) if at.dtype == dt && at.ndim >= 1 && at.ndim as usize <= ndim => {
+                                // (an int64 or uint64 array in a float64 expression: each element
+                                // converted to float64 as NumPy casts it, rounded to nearest, where
+                                // NumPy's float64 loop would cast the whole operand; not compared,
+                                // as NumPy's comparisons of ints with floats need not cast)
+                                Ty::Array(at)
+                                    if (at.dtype == dt
+                                        || dt == Dtype::Float64
+                                            && matches!(at.dtype, Dtype::Int64 | Dtype::UInt64)
+                                            && !matches!(user, NodeOp::Cmp(_) | NodeOp::InPlace(_)))
+                                        && at.ndim >= 1
+                                        && at.ndim as usize <= ndim =>
+                                {
                                     if !leaves.contains(a) {
                                         leaves.push(*a);
                                     }
@@ -3120,13 +3136,28 @@ impl FuseGen for Gen<'_, '_> {
                 let x = if let Some(v) = vals.get(a) {
                     *v
                 } else if let Some(i) = fx.leaves.iter().position(|l| l == a) {
-                    match pre.get(i).copied().flatten() {
+                    let x = match pre.get(i).copied().flatten() {
                         // (a leaf with one value per row, loaded before the row)
                         // (a leaf gathered into a vector's lanes: as it is)
                         Some(x) if self.b.func.dfg.value_type(x) == ty => x,
                         Some(x) if vector && !complex => self.b.ins().splat(ty, x),
                         Some(x) => x,
                         None => self.b.ins().load(ty, flags, addrs[i], 0),
+                    };
+                    match self.typed.ty(*a) {
+                        // An int64/uint64 leaf of a float64 expression: its bits, loaded
+                        // as float64, converted as NumPy's cast converts them.
+                        Ty::Array(lt) if lt.dtype.is_int() && fx.dtype == Dtype::Float64 => {
+                            let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                            let it = if vector { clt::I64X2 } else { clt::I64 };
+                            let bits = self.b.ins().bitcast(it, le, x);
+                            if lt.dtype.is_unsigned() {
+                                self.b.ins().fcvt_from_uint(ty, bits)
+                            } else {
+                                self.b.ins().fcvt_from_sint(ty, bits)
+                            }
+                        }
+                        _ => x,
                     }
                 } else if amount_slot(inst, xs.len()) {
                     // (a shift's amount: the scalar itself, `shift_by`)

@@ -222,7 +222,8 @@ fn mock_numpy_result(target: &ProbeTarget, args: &[Ty], kw: &[String]) -> Result
                 ndim = ndim.max(Some(at.ndim));
                 if at.dtype != Dtype::Bool {
                     dtype = Some(match dtype {
-                        Some(d) if d.itemsize() >= at.dtype.itemsize() => d,
+                        Some(Dtype::Float64) => Dtype::Float64,
+                        Some(d) if d.itemsize() >= at.dtype.itemsize() && at.dtype != Dtype::Float64 => d,
                         _ => at.dtype,
                     });
                 }
@@ -236,6 +237,12 @@ fn mock_numpy_result(target: &ProbeTarget, args: &[Ty], kw: &[String]) -> Result
         return Ok(Ty::Np(Dtype::Float64));
     }
     let ndim = ndim.ok_or("the mock environment calls NumPy on arrays only")?;
+    // (with a float, or a true division: float64)
+    let float = args.iter().any(|a| matches!(a, Ty::Float | Ty::Np(Dtype::Float64)))
+        || matches!(target, ProbeTarget::Operator("truediv" | "itruediv"));
+    if float && !bool_result {
+        dtype = Some(Dtype::Float64);
+    }
     Ok(Ty::Array(ArrTy {
         dtype: match (bool_result, dtype) {
             (true, _) => Dtype::Bool,
