@@ -357,3 +357,51 @@ def test_int64_leaves_make_no_call_into_numpy(rng):
         n = P.pycall_count()
         f(*args)
         assert P.pycall_count() - n == 0, f.__name__
+
+
+@pyston.fast
+def reuse_tmp(a, b):
+    return (np.maximum(a, b) * 3 + 1) & 0x3F
+
+
+def test_written_into_a_temporary(rng):
+    # (np.maximum's result, used by nothing else: the expression is written into it)
+    for dt in [np.int64, np.int32, np.uint16]:
+        a, b = full_range(rng, 300, dt), full_range(rng, 300, dt)
+        assert_same(reuse_tmp, a, b)
+        assert_same(reuse_tmp, a.reshape(20, 15), b.reshape(20, 15))
+
+
+@pyston.fast
+def add_into(a, b, k):
+    a += b * 3 - k
+    a -= k
+    return a
+
+
+@pyston.fast
+def mul_into_view(a, b):
+    a[1:] *= a[:-1]
+    a[:-1] += b[1:]
+    return a
+
+
+@pytest.mark.parametrize("dt", INTS, ids=lambda d: np.dtype(d).name)
+def test_in_place(dt, rng):
+    a, b = full_range(rng, 50, dt), full_range(rng, 50, dt)
+    cases = [(a.copy(), b, k) for k in [0, 1, -1, 127, 128, 255, 2**31, -(2**63)]]
+    cases += [(a.reshape(5, 10).copy(), b.reshape(5, 10), 3), (a.reshape(5, 10).copy(), b[:10], 3)]
+    cases += [(a[::2].copy(), b[::-2], 2), (a[:0].copy(), b[:0], 2)]
+    assert_same_all(add_into, cases)
+    assert_same_all(mul_into_view, [(a.copy(), b), (a[:7].copy(), b[:7]), (a[::-1].copy(), b)])
+
+
+def test_in_place_makes_no_call_into_numpy(rng):
+    from pyston import _pyston as P
+
+    a, b = rng.integers(-100, 100, 200), rng.integers(-100, 100, 200)
+    assert_same(add_into, a.copy(), b, 5)
+    add_into(a, b, 5)
+    n = P.pycall_count()
+    add_into(a, b, 5)
+    assert P.pycall_count() - n == 0

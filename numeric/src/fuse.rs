@@ -187,6 +187,7 @@ fn single_op(op: NodeOp, dt: Dtype) -> bool {
         d if d.is_int() => matches!(
             op,
             NodeOp::Bin(Add | Sub | Mul | BitAnd | BitOr | BitXor | LShift | RShift)
+                | NodeOp::InPlace(Add | Sub | Mul)
                 | NodeOp::Neg
                 | NodeOp::Abs
                 | NodeOp::Invert
@@ -477,6 +478,12 @@ impl FuseGen for Gen<'_, '_> {
             // fused there); shifts by a scalar amount only (`shift_by`).
             let byte = at.dtype.itemsize() == 1;
             return match &inst.op {
+                // `a op= e` (`+= -= *=`) into a writeable array of the result's own type
+                Op::Bin { op, inplace: true } => {
+                    let into = matches!(self.typed.ty(*inst.args.first()?), Ty::Array(a) if a.dtype == at.dtype && a.ndim == at.ndim && !a.readonly);
+                    let ok = matches!(op, BinOp::Add | BinOp::Sub) || *op == BinOp::Mul && !byte;
+                    (into && ok && inst.args.len() == 2).then_some(NodeOp::InPlace(*op))
+                }
                 Op::Bin { op, inplace: false } => match op {
                     BinOp::Add | BinOp::Sub | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => Some(NodeOp::Bin(*op)),
                     BinOp::Mul if !byte => Some(NodeOp::Bin(BinOp::Mul)),
@@ -1621,10 +1628,15 @@ impl FuseGen for Gen<'_, '_> {
         // written before that is known: the slow path reads the leaf again.
         let sink = self.b.append_block_param(allocated, clt::I64);
         if let Some(ai) = fx.inplace {
-            // `a op= e`: into `a` itself, after a dry pass.
+            // `a op= e`: into `a` itself, after a dry pass (none for an integer
+            // expression, which cannot take the slow path once its loop runs).
             let mut args: Vec<BlockArg> = leaf_vals[ai].iter().map(|v| BlockArg::Value(*v)).collect();
-            let scratch = self.stack(16);
-            args.push(BlockArg::Value(scratch));
+            let sink = if fx.dtype.is_int() {
+                self.b.ins().iconst(clt::I64, 0)
+            } else {
+                self.stack(16)
+            };
+            args.push(BlockArg::Value(sink));
             self.b.ins().jump(allocated, &args);
         } else {
             if let Some(l) = fx.reuse {
@@ -1645,8 +1657,14 @@ impl FuseGen for Gen<'_, '_> {
                 self.b.ins().brif(ok, reuse, &[], alloc, &[]);
                 self.b.switch_to_block(reuse);
                 let mut args: Vec<BlockArg> = leaf_vals[i].iter().map(|v| BlockArg::Value(*v)).collect();
-                let scratch = self.stack(16);
-                args.push(BlockArg::Value(scratch));
+                // (an integer or bool expression never takes the slow path once its
+                // loop runs: straight into the temporary, no dry pass)
+                let sink = if fx.dtype.is_int() || fx.dtype == Dtype::Bool {
+                    self.b.ins().iconst(clt::I64, 0)
+                } else {
+                    self.stack(16)
+                };
+                args.push(BlockArg::Value(sink));
                 self.b.ins().jump(allocated, &args);
                 self.b.switch_to_block(alloc);
             }
@@ -3194,9 +3212,9 @@ impl FuseGen for Gen<'_, '_> {
                 }
             } else if int {
                 match op {
-                    NodeOp::Bin(BinOp::Add) => self.b.ins().iadd(xs[0], xs[1]),
-                    NodeOp::Bin(BinOp::Sub) => self.b.ins().isub(xs[0], xs[1]),
-                    NodeOp::Bin(BinOp::Mul) => self.b.ins().imul(xs[0], xs[1]),
+                    NodeOp::Bin(BinOp::Add) | NodeOp::InPlace(BinOp::Add) => self.b.ins().iadd(xs[0], xs[1]),
+                    NodeOp::Bin(BinOp::Sub) | NodeOp::InPlace(BinOp::Sub) => self.b.ins().isub(xs[0], xs[1]),
+                    NodeOp::Bin(BinOp::Mul) | NodeOp::InPlace(BinOp::Mul) => self.b.ins().imul(xs[0], xs[1]),
                     NodeOp::Bin(BinOp::BitAnd) => self.b.ins().band(xs[0], xs[1]),
                     NodeOp::Bin(BinOp::BitOr) => self.b.ins().bor(xs[0], xs[1]),
                     NodeOp::Bin(BinOp::BitXor) => self.b.ins().bxor(xs[0], xs[1]),
