@@ -405,3 +405,26 @@ def test_in_place_makes_no_call_into_numpy(rng):
     n = P.pycall_count()
     add_into(a, b, 5)
     assert P.pycall_count() - n == 0
+
+
+@pyston.fast
+def logical(x, r1, r2, m, n):
+    # (a float comparison with a bool array in one expression: not fused, NumPy's calls)
+    return np.logical_and(r1 <= x, x < r2), np.logical_or(np.logical_xor(n, m), np.logical_not(m))
+
+
+def test_logical_functions_of_masks(rng):
+    from pyston import _pyston as P
+
+    x = rng.standard_normal(3000)
+    x[::11] = np.nan
+    m = rng.integers(0, 2, 3000).astype(bool)
+    raw = rng.integers(0, 256, 3000, dtype=np.uint8).view(bool)
+    k = m[::-1].copy()
+    cases = [(x[:n], -0.5, 0.5, m[:n], k[:n]) for n in [0, 1, 15, 16, 17, 100, 3000]]
+    cases += [(x, 0.0, 1.0, raw, m), (x, 0.0, 1.0, m, raw), (x.reshape(30, 100), 0.0, 1.0, m[:100], k[:100])]
+    assert_same_all(logical, cases)
+    logical(x, 0.0, 1.0, m, k)
+    c = P.pycall_count()
+    logical(x, 0.0, 1.0, m, k)
+    assert P.pycall_count() - c == 0

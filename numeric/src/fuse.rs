@@ -468,6 +468,10 @@ impl FuseGen for Gen<'_, '_> {
                 Op::Unary(UnaryOp::Invert) => Some(NodeOp::Invert),
                 _ => match np {
                     Some(("invert" | "bitwise_not" | "logical_not", args)) if args.len() == 1 => Some(NodeOp::Invert),
+                    // (of bool values, 0 or 1: the bitwise operations)
+                    Some(("logical_and" | "bitwise_and", args)) if args.len() == 2 => Some(NodeOp::Bin(BinOp::BitAnd)),
+                    Some(("logical_or" | "bitwise_or", args)) if args.len() == 2 => Some(NodeOp::Bin(BinOp::BitOr)),
+                    Some(("logical_xor" | "bitwise_xor", args)) if args.len() == 2 => Some(NodeOp::Bin(BinOp::BitXor)),
                     _ => None,
                 },
             };
