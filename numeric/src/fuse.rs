@@ -15,6 +15,26 @@
 //! at run time to lie within float32's range: beyond it NumPy 1.x's
 //! value-based casting computes in float64).
 //!
+//! Integer expressions (int8 to int64, uint8 to uint64: `+ - *`, unary minus,
+//! `np.abs`, `& | ^ ~`, `<< >>` by a scalar amount, `np.where`) run the same
+//! way in 2 x i64 to 16 x i8 lanes: NumPy's integer loops wrap around
+//! silently, as the wrapping operations here do (no warning either way). A
+//! Python int operand keeps the array's dtype in NumPy 1.x (value-based
+//! casting) and 2.x (a weak scalar) exactly when it lies within the dtype's
+//! range, which is checked at run time: beyond it 1.x promotes and 2.x
+//! raises OverflowError, on the slow path. (No 8-bit vector multiply on x86:
+//! an int8 or uint8 product is not fused.)
+//!
+//! An int64 or uint64 array in a float64 expression is a leaf too, each
+//! element converted as NumPy's cast converts it (rounded to nearest), where
+//! NumPy's float64 loop casts the whole operand first (not compared: NumPy's
+//! comparisons of ints with floats need not cast).
+//!
+//! A comparison (`a > b`), or a bool `& | ^ ~` of comparisons, is a root too:
+//! its lane masks are stored one byte (0 or 1) an element, a bool array
+//! ([`FusedExpr::out`]). So is `a & ~b` of bool arrays, each byte seen as
+//! NumPy's logical operations see it (nonzero is true).
+//!
 //! Leaves of a lower rank broadcast as in NumPy (length-1 axes in front). The
 //! fast path runs only when every leaf's strides keep C order (then NumPy's
 //! iterator allocates a C-ordered result too; an F-ordered or reversed
@@ -62,8 +82,13 @@ pub struct FusedExpr {
     pub ops: Vec<NodeOp>,
     pub leaves: Vec<Value>,
     pub ndim: usize,
-    /// The element type: float64, or float32 (elementwise roots and ufuncs).
+    /// The element type the nodes compute in (and the leaves' dtype):
+    /// float64, float32 (elementwise roots and ufuncs), complex128, an integer
+    /// dtype, or bool (`a & ~b` of bool arrays).
     pub dtype: Dtype,
+    /// The result's dtype: `dtype`, or bool where the root is a comparison or
+    /// a bool `& | ^ ~` of them (each lane's mask stored as one byte, 0 or 1).
+    pub out: Dtype,
     /// A leaf the result may be written into (a temporary made by a call into
     /// NumPy that only this expression uses: NumPy's temporary elision).
     pub reuse: Option<Value>,
@@ -84,13 +109,17 @@ pub struct FusedExpr {
 pub enum NodeOp {
     Bin(BinOp),
     Neg,
+    /// `~e` / `np.invert(e)` / `np.bitwise_not(e)` of an integer expression
+    /// (every bit flipped) or of a bool one (logical not).
+    Invert,
     /// `np.conj(e)` / `np.conjugate(e)` of a complex128 expression: the
     /// imaginary part negated.
     Conj,
     Sqrt,
     Abs,
     Square,
-    /// `a > b` etc.: a bool array, fused only as the condition of `np.where`.
+    /// `a > b` etc.: a bool array (the condition of `np.where`, an operand of
+    /// a bool `& | ^ ~`, or the root: see [`FusedExpr::out`]).
     Cmp(CmpOp),
     /// `np.where(cond, x, y)`.
     Where,
@@ -151,11 +180,22 @@ fn single_op(op: NodeOp, dt: Dtype) -> bool {
                 | NodeOp::Sqrt
                 | NodeOp::Abs
                 | NodeOp::Square
+                | NodeOp::Cmp(_)
                 // (`np.exp(a)`: `a` copied into the result, NumPy's inner loop over it)
                 | NodeOp::Ufunc(_)
         ),
         // (not `a += e` alone: the small complex pass computes `S[k] += t @ u`)
         Dtype::Complex128 => matches!(op, NodeOp::Bin(Add | Sub) | NodeOp::Neg | NodeOp::Conj),
+        d if d.is_int() => matches!(
+            op,
+            NodeOp::Bin(Add | Sub | Mul | BitAnd | BitOr | BitXor | LShift | RShift)
+                | NodeOp::InPlace(Add | Sub | Mul)
+                | NodeOp::Neg
+                | NodeOp::Abs
+                | NodeOp::Invert
+                | NodeOp::Cmp(_)
+        ),
+        Dtype::Bool => matches!(op, NodeOp::Bin(BitAnd | BitOr | BitXor) | NodeOp::Invert),
         _ => false,
     }
 }
@@ -207,8 +247,19 @@ pub fn describe(f: &ir::Function, plan: &FusionPlan) -> String {
         let root = f.block(b).insts[k].result.map(|r| r.to_string()).unwrap_or_default();
         let leaves: Vec<String> = fx.leaves.iter().map(|l| l.to_string()).collect();
         let store = fx.store.map(|st| format!(", stored by {b}[{st}]")).unwrap_or_default();
+        // (the element type, where it is an integer or bool one)
+        let dtype = if fx.dtype.is_int() || fx.out == Dtype::Bool {
+            let out = if fx.out == fx.dtype {
+                String::new()
+            } else {
+                format!(" -> {}", fx.out)
+            };
+            format!(" {}{out},", fx.dtype)
+        } else {
+            String::new()
+        };
         s.push_str(&format!(
-            "fused {b}[{k}] -> {root}: {} nodes, {}d, leaves {}{store}\n",
+            "fused {b}[{k}] -> {root}: {} nodes, {}d,{dtype} leaves {}{store}\n",
             fx.nodes.len(),
             fx.ndim,
             leaves.join(", ")
@@ -229,11 +280,17 @@ impl NodeOp {
                 BinOp::Sub => "sub",
                 BinOp::Mul => "mul",
                 BinOp::Div => "div",
+                BinOp::BitAnd => "and",
+                BinOp::BitOr => "or",
+                BinOp::BitXor => "xor",
+                BinOp::LShift => "shl",
+                BinOp::RShift => "shr",
                 _ => "bin",
             }
             .to_string(),
             NodeOp::InPlace(op) => format!("{} in place", NodeOp::Bin(*op).name()),
             NodeOp::Neg => "neg".into(),
+            NodeOp::Invert => "invert".into(),
             NodeOp::Conj => "conj".into(),
             NodeOp::Sqrt => "sqrt".into(),
             NodeOp::Abs => "abs".into(),
@@ -403,9 +460,58 @@ impl FuseGen for Gen<'_, '_> {
             }
         }
         if at.dtype == Dtype::Bool {
-            return match inst.op {
-                Op::Cmp(c) => Some(NodeOp::Cmp(c)),
-                _ => None,
+            // (a comparison, and `& | ^ ~` of bool arrays, computed as NumPy's
+            // logical operations on 0/1)
+            return match &inst.op {
+                Op::Cmp(c) => Some(NodeOp::Cmp(*c)),
+                Op::Bin { op, inplace: false } if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) => {
+                    Some(NodeOp::Bin(*op))
+                }
+                Op::Unary(UnaryOp::Invert) => Some(NodeOp::Invert),
+                _ => match np {
+                    Some(("invert" | "bitwise_not" | "logical_not", args)) if args.len() == 1 => Some(NodeOp::Invert),
+                    // (of bool values, 0 or 1: the bitwise operations)
+                    Some(("logical_and" | "bitwise_and", args)) if args.len() == 2 => Some(NodeOp::Bin(BinOp::BitAnd)),
+                    Some(("logical_or" | "bitwise_or", args)) if args.len() == 2 => Some(NodeOp::Bin(BinOp::BitOr)),
+                    Some(("logical_xor" | "bitwise_xor", args)) if args.len() == 2 => Some(NodeOp::Bin(BinOp::BitXor)),
+                    _ => None,
+                },
+            };
+        }
+        if at.dtype.is_int() {
+            // Integer arrays: NumPy's `+ - *` wrap around silently, as the
+            // wrapping operations here (no 8-bit vector multiply on x86: not
+            // fused there); shifts by a scalar amount only (`shift_by`).
+            let byte = at.dtype.itemsize() == 1;
+            return match &inst.op {
+                // `a op= e` (`+= -= *=`) into a writeable array of the result's own type
+                Op::Bin { op, inplace: true } => {
+                    let into = matches!(self.typed.ty(*inst.args.first()?), Ty::Array(a) if a.dtype == at.dtype && a.ndim == at.ndim && !a.readonly);
+                    let ok = matches!(op, BinOp::Add | BinOp::Sub) || *op == BinOp::Mul && !byte;
+                    (into && ok && inst.args.len() == 2).then_some(NodeOp::InPlace(*op))
+                }
+                Op::Bin { op, inplace: false } => match op {
+                    BinOp::Add | BinOp::Sub | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => Some(NodeOp::Bin(*op)),
+                    BinOp::Mul if !byte => Some(NodeOp::Bin(BinOp::Mul)),
+                    BinOp::LShift | BinOp::RShift
+                        if inst.args.len() == 2 && matches!(self.typed.ty(inst.args[1]), Ty::Int) =>
+                    {
+                        Some(NodeOp::Bin(*op))
+                    }
+                    _ => None,
+                },
+                Op::Unary(UnaryOp::Neg) => Some(NodeOp::Neg),
+                Op::Unary(UnaryOp::Invert) => Some(NodeOp::Invert),
+                _ => match np {
+                    Some(("where", args)) if args.len() == 3 => Some(NodeOp::Where),
+                    Some((name, args)) if args.len() == 1 => match name {
+                        "abs" | "absolute" => Some(NodeOp::Abs),
+                        "negative" => Some(NodeOp::Neg),
+                        "invert" | "bitwise_not" => Some(NodeOp::Invert),
+                        _ => None,
+                    },
+                    _ => None,
+                },
             };
         }
         if let Op::Bin { op, inplace: true } = inst.op {
@@ -830,9 +936,36 @@ impl FuseGen for Gen<'_, '_> {
                 // (a comparison is fused only into the np.where using it)
                 // (a row sum's rank is that of the array it sums)
                 let row_sum = matches!(ops[&root], NodeOp::RowSum { .. }) || total;
-                if !matches!(dt, Dtype::Float64 | Dtype::Float32 | Dtype::Complex128) {
+                if !matches!(dt, Dtype::Float64 | Dtype::Float32 | Dtype::Complex128 | Dtype::Bool) && !dt.is_int() {
                     continue;
                 }
+                // The element type the nodes compute in: the root's, or for a bool
+                // root (a comparison, `&` of comparisons), that of the arrays compared.
+                let out = dt;
+                let dt = if dt == Dtype::Bool {
+                    let mut todo = vec![root];
+                    let mut found = None;
+                    while let Some(k) = todo.pop() {
+                        for a in self.node_args(&d.insts[k]) {
+                            match nodes.get(a) {
+                                Some(&c) if inner.contains(&c) => todo.push(c),
+                                _ => {
+                                    if let (Ty::Array(at), None) = (self.typed.ty(*a), found) {
+                                        found = Some(at.dtype);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    match found {
+                        Some(d) if matches!(d, Dtype::Float64 | Dtype::Float32 | Dtype::Bool) || d.is_int() => d,
+                        _ => continue,
+                    }
+                } else {
+                    dt
+                };
+                // (the nodes of a bool value: comparisons and bool `& | ^ ~`)
+                let boolv = |k: usize| matches!(self.typed.ty(d.insts[k].result.unwrap()), Ty::Array(t) if t.dtype == Dtype::Bool);
                 let ndim = match self.typed.ty(self.node_args(&d.insts[root])[0]) {
                     Ty::Array(et) if row_sum => et.ndim as usize,
                     _ => rank,
@@ -846,40 +979,78 @@ impl FuseGen for Gen<'_, '_> {
                 let mut leaves = Vec::new();
                 let mut todo = vec![root];
                 let mut ok = true;
+                let int = dt.is_int();
                 while let Some(k) = todo.pop() {
                     let user = ops[&k];
                     for (pos, a) in self.node_args(&d.insts[k]).iter().enumerate() {
-                        // A bool comparison is usable only as np.where's condition,
-                        // and np.where's condition only as such a comparison.
-                        let is_cmp = nodes.get(a).is_some_and(|c| matches!(ops[c], NodeOp::Cmp(_)));
-                        let cond_slot = user == NodeOp::Where && pos == 0;
-                        if is_cmp != cond_slot {
+                        // A bool value (a comparison, `&` of them) is usable only as
+                        // np.where's condition, an operand of a bool `& | ^ ~` or the
+                        // root; np.where's condition only as such a value. (In a bool
+                        // expression, `a & ~b` of bool arrays, every value is bool.)
+                        let want_bool = match user {
+                            NodeOp::Where => pos == 0,
+                            NodeOp::Cmp(_) => false,
+                            _ => boolv(k),
+                        };
+                        let is_bool = match nodes.get(a) {
+                            Some(&c) if inner.contains(&c) => boolv(c),
+                            _ => {
+                                matches!(self.typed.ty(*a), Ty::Array(t) if t.dtype == Dtype::Bool) && dt == Dtype::Bool
+                            }
+                        };
+                        if is_bool != want_bool || (want_bool && dt != Dtype::Bool && !nodes.contains_key(a)) {
                             ok = false;
                             continue;
                         }
-                        if matches!(user, NodeOp::Cmp(_)) && !self.exact_in_f64(*a) {
+                        if matches!(user, NodeOp::Cmp(_)) && dt == Dtype::Bool {
+                            ok = false;
+                            continue;
+                        }
+                        // (a shift's amount is a scalar: `shift_by`)
+                        let amount = matches!(user, NodeOp::Bin(BinOp::LShift | BinOp::RShift)) && pos == 1;
+                        if amount && !matches!(self.typed.ty(*a), Ty::Int) {
+                            ok = false;
+                            continue;
+                        }
+                        if matches!(user, NodeOp::Cmp(_)) && !int && !self.exact_in_f64(*a) {
                             ok = false;
                             continue;
                         }
                         match nodes.get(a) {
                             Some(&c) if inner.contains(&c) => {
-                                // (every node computes in the root's element type)
+                                // (every node computes in the element type, or is a bool value)
                                 let cd = match self.typed.ty(*a) {
                                     Ty::Array(ct) => ct.dtype,
                                     _ => Dtype::Bool,
                                 };
-                                if cd != dt && !(cd == Dtype::Bool && matches!(ops[&c], NodeOp::Cmp(_))) {
+                                if cd != dt && cd != Dtype::Bool {
                                     ok = false;
                                 }
                                 tree.push(c);
                                 todo.push(c);
                             }
                             _ => match self.typed.ty(*a) {
-                                Ty::Array(at) if at.dtype == dt && at.ndim >= 1 && at.ndim as usize <= ndim => {
+                                // (an int64 or uint64 array in a float64 expression: each element
+                                // converted to float64 as NumPy casts it, rounded to nearest, where
+                                // NumPy's float64 loop would cast the whole operand; not compared,
+                                // as NumPy's comparisons of ints with floats need not cast)
+                                Ty::Array(at)
+                                    if (at.dtype == dt
+                                        || dt == Dtype::Float64
+                                            && matches!(at.dtype, Dtype::Int64 | Dtype::UInt64)
+                                            && !matches!(user, NodeOp::Cmp(_) | NodeOp::InPlace(_)))
+                                        && at.ndim >= 1
+                                        && at.ndim as usize <= ndim =>
+                                {
                                     if !leaves.contains(a) {
                                         leaves.push(*a);
                                     }
                                 }
+                                // An integer expression's scalars: Python ints (checked at run
+                                // time to lie within the dtype's range, where NumPy 1.x's
+                                // value-based casting and NumPy 2's weak Python ints both keep
+                                // the array's dtype) and bools.
+                                Ty::Int | Ty::Bool if int => {}
                                 Ty::Float | Ty::Bool | Ty::Np(Dtype::Float64) if dt == Dtype::Float64 => {}
                                 Ty::Int if dt == Dtype::Float64 => {}
                                 // A float32 expression's scalars: Python floats (checked at
@@ -905,6 +1076,10 @@ impl FuseGen for Gen<'_, '_> {
                     }
                 }
                 tree.sort();
+                // (a ufunc inside a bool expression: computed in chunks of the element type)
+                if out != dt && tree.iter().any(|k| matches!(ops[k], NodeOp::Ufunc(_))) {
+                    ok = false;
+                }
                 // Only constants and global reads may sit between the nodes: the slow
                 // path runs the nodes after them (a deopt there resumes at its node).
                 let first = tree[0];
@@ -931,7 +1106,7 @@ impl FuseGen for Gen<'_, '_> {
                 let elementwise = matches!(
                     ops[&root],
                     NodeOp::Bin(_) | NodeOp::Neg | NodeOp::Conj | NodeOp::Sqrt | NodeOp::Abs | NodeOp::Square
-                );
+                ) && out == dt;
                 let stored_alone = tree.len() == 1
                     && elementwise
                     && ndim >= 2
@@ -967,7 +1142,8 @@ impl FuseGen for Gen<'_, '_> {
                         // (a view a pass makes natively shares its parent's object;
                         // an array a pass computes, small arrays' `np.sin(a)`, is its own)
                         let native = |j: usize| self.plans.iter().any(|(_, p)| p.borrows((blk, j)));
-                        let full_rank = matches!(self.typed.ty(*l), Ty::Array(at) if at.ndim as usize == ndim);
+                        let full_rank =
+                            matches!(self.typed.ty(*l), Ty::Array(at) if at.ndim as usize == ndim && at.dtype == out);
                         !row_sum
                             && !ufunc
                             && inplace.is_none()
@@ -981,7 +1157,7 @@ impl FuseGen for Gen<'_, '_> {
                     });
                     // (a 1-d row stored into is the small-arrays pass's, with its
                     // operands' views made natively)
-                    let store = if row_sum || ufunc || inplace.is_some() || ndim < 2 {
+                    let store = if row_sum || ufunc || inplace.is_some() || ndim < 2 || out != dt {
                         None
                     } else {
                         self.store_of(blk, root, ndim, dt, &uses)
@@ -997,6 +1173,7 @@ impl FuseGen for Gen<'_, '_> {
                             leaves,
                             ndim,
                             dtype: dt,
+                            out,
                             reuse,
                             inplace,
                             sub: None,
@@ -1306,6 +1483,8 @@ impl FuseGen for Gen<'_, '_> {
         let drow = lp.ptrs[0];
         let dstep = dstrides[nd - 1];
         let et = match esz {
+            1 => clt::I8,
+            2 => clt::I16,
             4 => clt::I32,
             16 => clt::I64X2,
             _ => clt::I64,
@@ -1464,7 +1643,7 @@ impl FuseGen for Gen<'_, '_> {
         // Fast path: one output array, one pass.
         self.b.switch_to_block(fast);
         let at = ArrTy {
-            dtype: fx.dtype,
+            dtype: fx.out,
             ndim: nd as u8,
             layout: Layout::C,
             readonly: false,
@@ -1482,10 +1661,15 @@ impl FuseGen for Gen<'_, '_> {
         // written before that is known: the slow path reads the leaf again.
         let sink = self.b.append_block_param(allocated, clt::I64);
         if let Some(ai) = fx.inplace {
-            // `a op= e`: into `a` itself, after a dry pass.
+            // `a op= e`: into `a` itself, after a dry pass (none for an integer
+            // expression, which cannot take the slow path once its loop runs).
             let mut args: Vec<BlockArg> = leaf_vals[ai].iter().map(|v| BlockArg::Value(*v)).collect();
-            let scratch = self.stack(16);
-            args.push(BlockArg::Value(scratch));
+            let sink = if fx.dtype.is_int() {
+                self.b.ins().iconst(clt::I64, 0)
+            } else {
+                self.stack(16)
+            };
+            args.push(BlockArg::Value(sink));
             self.b.ins().jump(allocated, &args);
         } else {
             if let Some(l) = fx.reuse {
@@ -1506,8 +1690,14 @@ impl FuseGen for Gen<'_, '_> {
                 self.b.ins().brif(ok, reuse, &[], alloc, &[]);
                 self.b.switch_to_block(reuse);
                 let mut args: Vec<BlockArg> = leaf_vals[i].iter().map(|v| BlockArg::Value(*v)).collect();
-                let scratch = self.stack(16);
-                args.push(BlockArg::Value(scratch));
+                // (an integer or bool expression never takes the slow path once its
+                // loop runs: straight into the temporary, no dry pass)
+                let sink = if fx.dtype.is_int() || fx.dtype == Dtype::Bool {
+                    self.b.ins().iconst(clt::I64, 0)
+                } else {
+                    self.stack(16)
+                };
+                args.push(BlockArg::Value(sink));
                 self.b.ins().jump(allocated, &args);
                 self.b.switch_to_block(alloc);
             }
@@ -1556,7 +1746,7 @@ impl FuseGen for Gen<'_, '_> {
         let row_ptrs = lp.ptrs.clone();
         let inner: Vec<CV> = bstrides.iter().map(|st| st[nd - 1]).collect();
         let row_off = self.b.ins().imul(r, n_last);
-        let row_off = self.b.ins().imul_imm_s(row_off, esz);
+        let row_off = self.b.ins().imul_imm_s(row_off, fx.out.itemsize());
         let row_out = match fx.inplace {
             Some(ai) => row_ptrs[ai],
             None => self.b.ins().iadd(out_ptr, row_off),
@@ -1849,6 +2039,30 @@ impl FuseGen for Gen<'_, '_> {
                     t,
                     Ty::Float | Ty::Int | Ty::Bool | Ty::Np(Dtype::Float64 | Dtype::Float32)
                 );
+                if fx.dtype.is_int() {
+                    // A Python int or bool in an integer expression: NumPy keeps the
+                    // array's dtype when the int lies within its range (NumPy 1.x by
+                    // its value-based casting, NumPy 2 as its weak Python ints);
+                    // beyond it NumPy 1.x promotes and NumPy 2 raises OverflowError,
+                    // so the fast path runs only when every int is within it.
+                    if matches!(t, Ty::Int | Ty::Bool) && !scalars.contains_key(a) {
+                        let v = self.use_val(*a)?[0];
+                        let et = cl_int(fx.dtype);
+                        let x = if t == Ty::Bool {
+                            self.b.ins().uextend(clt::I64, v)
+                        } else {
+                            let (lo, hi) = int_range(fx.dtype);
+                            let above = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, v, lo);
+                            let below = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, v, hi);
+                            let within = self.b.ins().band(above, below);
+                            ok = self.b.ins().band(ok, within);
+                            v
+                        };
+                        let x = if et == clt::I64 { x } else { self.b.ins().ireduce(et, x) };
+                        scalars.insert(*a, x);
+                    }
+                    continue;
+                }
                 if fx.dtype == Dtype::Complex128 {
                     // (one 2 x f64 vector: the real part, then the imaginary part)
                     if matches!(
@@ -2532,8 +2746,15 @@ impl FuseGen for Gen<'_, '_> {
         let (et, vt, lanes, shift) = match fx.dtype {
             Dtype::Float32 => (clt::F32, clt::F32X4, 4, 2),
             Dtype::Complex128 => (clt::F64X2, clt::F64X2, 1, 4),
+            Dtype::Int64 | Dtype::UInt64 => (clt::I64, clt::I64X2, 2, 3),
+            Dtype::Int32 | Dtype::UInt32 => (clt::I32, clt::I32X4, 4, 2),
+            Dtype::Int16 | Dtype::UInt16 => (clt::I16, clt::I16X8, 8, 1),
+            Dtype::Int8 | Dtype::UInt8 | Dtype::Bool => (clt::I8, clt::I8X16, 16, 0),
             _ => (clt::F64, clt::F64X2, 2, 3),
         };
+        // (a bool result from wider elements: one byte an element, `put_out`)
+        let bool_out = fx.out == Dtype::Bool;
+        let oshift = if bool_out { 0 } else { shift };
         if strided {
             // First `lanes` elements per iteration while that many are left (not
             // for complex128, one element a vector already): each leaf's
@@ -2571,7 +2792,12 @@ impl FuseGen for Gen<'_, '_> {
                 let mut pre = Vec::new();
                 for (p, offs) in gat.iter().zip(&lane_off) {
                     let x0 = self.b.ins().load(et, flags, *p, 0);
-                    let mut v = self.b.ins().scalar_to_vector(vt, x0);
+                    // (x86 moves no 8- or 16-bit value into a vector register alone)
+                    let mut v = if et.bits() < 32 {
+                        self.b.ins().splat(vt, x0)
+                    } else {
+                        self.b.ins().scalar_to_vector(vt, x0)
+                    };
                     for (l, off) in offs.iter().enumerate() {
                         let a = self.b.ins().iadd(*p, *off);
                         let x = self.b.ins().load(et, flags, a, 0);
@@ -2581,15 +2807,15 @@ impl FuseGen for Gen<'_, '_> {
                 }
                 let (r, bad) = self.fused_value(fx, insts, &gat, &pre, scalars, vt, flags)?;
                 let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
-                let bad = if vt == clt::F32X4 {
+                let bad = if self.b.func.dfg.value_type(bad) != clt::I64X2 {
                     self.b.ins().bitcast(clt::I64X2, le, bad)
                 } else {
                     bad
                 };
-                let off = self.b.ins().ishl_imm_u(gi, shift);
+                let off = self.b.ins().ishl_imm_u(gi, oshift);
                 let addr = self.b.ins().iadd(out, off);
                 let addr = self.sink_addr(sink, addr);
-                self.b.ins().store(flags, r, addr, 0);
+                put_out(self, bool_out, r, addr, flags);
                 let bad2 = self.b.ins().bor(gbad, bad);
                 let next = self.b.ins().iadd_imm_s(gi, lanes);
                 let mut args = vec![BlockArg::Value(next), BlockArg::Value(bad2)];
@@ -2619,10 +2845,10 @@ impl FuseGen for Gen<'_, '_> {
             self.b.switch_to_block(body);
             let (r, b) = self.fused_value(fx, insts, &at, &[], scalars, et, flags)?;
             let b = if complex { self.b.ins().vany_true(b) } else { b };
-            let off = self.b.ins().ishl_imm_u(i, shift);
+            let off = self.b.ins().ishl_imm_u(i, oshift);
             let addr = self.b.ins().iadd(out, off);
             let addr = self.sink_addr(sink, addr);
-            self.b.ins().store(flags, r, addr, 0);
+            put_out(self, bool_out, r, addr, flags);
             let bad2 = self.b.ins().bor(bad, b);
             let next = self.b.ins().iadd_imm_s(i, 1);
             let mut args = vec![BlockArg::Value(next), BlockArg::Value(bad2)];
@@ -2659,13 +2885,16 @@ impl FuseGen for Gen<'_, '_> {
             // then one vector at a time up to n & !(lanes - 1); then the scalar
             // loop over the rest. (The elements are independent: the order in
             // which they are computed changes no value.)
-            let unroll: i64 = 2;
+            // (a bool result from wider lanes: 16 elements an iteration, their
+            // masks packed into one 16-byte store, `pack_masks`)
+            let packed = bool_out && lanes < 16;
+            let unroll: i64 = if packed { 16 / lanes } else { 2 };
             let step = unroll * lanes;
             let big_end = self.b.ins().band_imm_s(n, !(step - 1));
             let vec_end = self.b.ins().band_imm_s(n, !(lanes - 1));
             // (a dry pass stores every vector at the sink: a step of 0 bytes)
             let dry = self.b.ins().icmp_imm_s(IntCC::NotEqual, sink, 0);
-            let vbytes = self.b.ins().iconst(clt::I64, lanes << shift);
+            let vbytes = self.b.ins().iconst(clt::I64, lanes << oshift);
             let ounit = self.b.ins().select(dry, z, vbytes);
             let obase = self.b.ins().select(dry, sink, out);
             let vh = self.b.create_block();
@@ -2688,6 +2917,7 @@ impl FuseGen for Gen<'_, '_> {
             let off = self.b.ins().ishl_imm_u(ui, shift);
             let base: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
             let (mut acc, mut o) = (ubad, uptr);
+            let mut masks = Vec::new();
             for u in 0..unroll {
                 let addrs: Vec<CV> = base
                     .iter()
@@ -2695,14 +2925,25 @@ impl FuseGen for Gen<'_, '_> {
                     .collect();
                 let (r, bad) = self.fused_value(fx, insts, &addrs, &pre, scalars, vt, flags)?;
                 let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
-                let bad = if vt == clt::F32X4 {
+                let bad = if self.b.func.dfg.value_type(bad) != clt::I64X2 {
                     self.b.ins().bitcast(clt::I64X2, le, bad)
                 } else {
                     bad
                 };
-                self.b.ins().store(flags, r, o, 0);
-                o = self.b.ins().iadd(o, ounit);
+                if packed {
+                    masks.push(r);
+                } else {
+                    put_out(self, bool_out, r, o, flags);
+                    o = self.b.ins().iadd(o, ounit);
+                }
                 acc = self.b.ins().bor(acc, bad);
+            }
+            if packed {
+                let v = pack_masks(self, &masks);
+                self.b.ins().store(flags, v, o, 0);
+                let sixteen = self.b.ins().iconst(clt::I64, 16);
+                let ostep = self.b.ins().select(dry, z, sixteen);
+                o = self.b.ins().iadd(o, ostep);
             }
             let next = self.b.ins().iadd_imm_s(ui, step);
             let more = self.b.ins().icmp(IntCC::SignedLessThan, next, big_end);
@@ -2724,14 +2965,15 @@ impl FuseGen for Gen<'_, '_> {
             let (r, bad) = self.fused_value(fx, insts, &addrs, &pre, scalars, vt, flags)?;
             // (a 4 x i32 mask seen as 2 x i64: nonzero where any lane is set)
             let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
-            let bad = if vt == clt::F32X4 {
+            let bad = if self.b.func.dfg.value_type(bad) != clt::I64X2 {
                 self.b.ins().bitcast(clt::I64X2, le, bad)
             } else {
                 bad
             };
-            let addr = self.b.ins().iadd(out, off);
+            let ooff = self.b.ins().ishl_imm_u(vi, oshift);
+            let addr = self.b.ins().iadd(out, ooff);
             let addr = self.sink_addr(sink, addr);
-            self.b.ins().store(flags, r, addr, 0);
+            put_out(self, bool_out, r, addr, flags);
             let bad2 = self.b.ins().bor(vbad, bad);
             let next = self.b.ins().iadd_imm_s(vi, lanes);
             self.b.ins().jump(vh, &[BlockArg::Value(next), BlockArg::Value(bad2)]);
@@ -2749,9 +2991,10 @@ impl FuseGen for Gen<'_, '_> {
         let off = self.b.ins().ishl_imm_u(si, shift);
         let addrs: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
         let (r, bad) = self.fused_value(fx, insts, &addrs, &pre, scalars, et, flags)?;
-        let addr = self.b.ins().iadd(out, off);
+        let ooff = self.b.ins().ishl_imm_u(si, oshift);
+        let addr = self.b.ins().iadd(out, ooff);
         let addr = self.sink_addr(sink, addr);
-        self.b.ins().store(flags, r, addr, 0);
+        put_out(self, bool_out, r, addr, flags);
         let badw = self.b.ins().uextend(clt::I64, bad);
         let badv = self.b.ins().splat(clt::I64X2, badw);
         let sbad2 = self.b.ins().bor(sbad, badv);
@@ -2818,6 +3061,7 @@ impl FuseGen for Gen<'_, '_> {
             leaves: leaves[..nleaves].to_vec(),
             ndim: fx.ndim,
             dtype: fx.dtype,
+            out: fx.dtype,
             reuse: None,
             inplace: None,
             sub: None,
@@ -2922,21 +3166,53 @@ impl FuseGen for Gen<'_, '_> {
         let complex = fx.dtype == Dtype::Complex128;
         let mut vals: HashMap<Value, CV> = HashMap::new();
         let mut bad: Option<CV> = None;
+        let (int, signed) = (fx.dtype.is_int(), !fx.dtype.is_unsigned());
+        let boolean = fx.dtype == Dtype::Bool;
+        let amount_slot = |inst: &ir::Inst, pos: usize| {
+            pos == 1
+                && int
+                && matches!(
+                    inst.op,
+                    Op::Bin {
+                        op: BinOp::LShift | BinOp::RShift,
+                        ..
+                    }
+                )
+        };
         for (&k, &op) in fx.nodes.iter().zip(&fx.ops) {
             let inst = &insts[k];
+            let boolv = matches!(self.typed.ty(inst.result.unwrap()), Ty::Array(t) if t.dtype == Dtype::Bool);
             let mut xs = Vec::new();
             for a in self.node_args(inst) {
                 let x = if let Some(v) = vals.get(a) {
                     *v
                 } else if let Some(i) = fx.leaves.iter().position(|l| l == a) {
-                    match pre.get(i).copied().flatten() {
+                    let x = match pre.get(i).copied().flatten() {
                         // (a leaf with one value per row, loaded before the row)
                         // (a leaf gathered into a vector's lanes: as it is)
                         Some(x) if self.b.func.dfg.value_type(x) == ty => x,
                         Some(x) if vector && !complex => self.b.ins().splat(ty, x),
                         Some(x) => x,
                         None => self.b.ins().load(ty, flags, addrs[i], 0),
+                    };
+                    match self.typed.ty(*a) {
+                        // An int64/uint64 leaf of a float64 expression: its bits, loaded
+                        // as float64, converted as NumPy's cast converts them.
+                        Ty::Array(lt) if lt.dtype.is_int() && fx.dtype == Dtype::Float64 => {
+                            let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                            let it = if vector { clt::I64X2 } else { clt::I64 };
+                            let bits = self.b.ins().bitcast(it, le, x);
+                            if lt.dtype.is_unsigned() {
+                                self.b.ins().fcvt_from_uint(ty, bits)
+                            } else {
+                                self.b.ins().fcvt_from_sint(ty, bits)
+                            }
+                        }
+                        _ => x,
                     }
+                } else if amount_slot(inst, xs.len()) {
+                    // (a shift's amount: the scalar itself, `shift_by`)
+                    *scalars.get(a).ok_or_else(|| internal("fuse: operand"))?
                 } else {
                     let s = *scalars.get(a).ok_or_else(|| internal("fuse: operand"))?;
                     if vector && !complex {
@@ -2945,46 +3221,93 @@ impl FuseGen for Gen<'_, '_> {
                         s
                     }
                 };
+                // (a bool array's bytes seen as NumPy's logical operations see
+                // them: nonzero is true; as a lane mask, or 0/1 in one lane)
+                let x = if boolean && !vals.contains_key(a) {
+                    let t = self.b.func.dfg.value_type(x);
+                    let zero = self.b.ins().iconst(clt::I8, 0);
+                    let zero = if vector { self.b.ins().splat(t, zero) } else { zero };
+                    self.b.ins().icmp(IntCC::NotEqual, x, zero)
+                } else {
+                    x
+                };
                 xs.push(x);
             }
-            let r = match op {
-                NodeOp::Bin(BinOp::Mul) | NodeOp::InPlace(BinOp::Mul) if complex => self.complex_mul(xs[0], xs[1]),
-                NodeOp::InPlace(BinOp::Add) => self.b.ins().fadd(xs[0], xs[1]),
-                NodeOp::InPlace(BinOp::Sub) => self.b.ins().fsub(xs[0], xs[1]),
-                NodeOp::InPlace(BinOp::Mul) => self.b.ins().fmul(xs[0], xs[1]),
-                NodeOp::InPlace(_) => self.b.ins().fdiv(xs[0], xs[1]),
-                NodeOp::Conj => {
-                    let im = self.b.ins().extractlane(xs[0], 1);
-                    let im = self.b.ins().fneg(im);
-                    self.b.ins().insertlane(xs[0], im, 1)
+            let r = if boolv && !matches!(op, NodeOp::Cmp(_)) {
+                // A bool value's `& | ^ ~`: lane masks (-1 or 0) in vectors, 0/1 in one lane.
+                match op {
+                    NodeOp::Bin(BinOp::BitAnd) => self.b.ins().band(xs[0], xs[1]),
+                    NodeOp::Bin(BinOp::BitOr) => self.b.ins().bor(xs[0], xs[1]),
+                    NodeOp::Bin(BinOp::BitXor) => self.b.ins().bxor(xs[0], xs[1]),
+                    NodeOp::Invert if vector => self.b.ins().bnot(xs[0]),
+                    NodeOp::Invert => self.b.ins().bxor_imm_s(xs[0], 1),
+                    _ => return Err(internal("fuse: a bool operation")),
                 }
-                NodeOp::Bin(BinOp::Add) => self.b.ins().fadd(xs[0], xs[1]),
-                NodeOp::Bin(BinOp::Sub) => self.b.ins().fsub(xs[0], xs[1]),
-                NodeOp::Bin(BinOp::Mul) => self.b.ins().fmul(xs[0], xs[1]),
-                NodeOp::Bin(_) => self.b.ins().fdiv(xs[0], xs[1]),
-                NodeOp::Neg => self.b.ins().fneg(xs[0]),
-                NodeOp::Sqrt => self.b.ins().sqrt(xs[0]),
-                NodeOp::Abs => self.b.ins().fabs(xs[0]),
-                NodeOp::Square => self.b.ins().fmul(xs[0], xs[0]),
-                // `!=` is true for NaN, as in NumPy.
-                NodeOp::Cmp(c) => self.b.ins().fcmp(float_cc(c), xs[0], xs[1]),
-                // (the row's element; `emit_row_sum` sums the row)
-                NodeOp::RowSum { .. } | NodeOp::Ufunc(_) | NodeOp::Total { .. } => xs[0],
-                NodeOp::Where => {
-                    if vector {
-                        let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
-                        let m = self.b.ins().bitcast(ty, le, xs[0]);
-                        self.b.ins().bitselect(m, xs[1], xs[2])
-                    } else {
-                        self.b.ins().select(xs[0], xs[1], xs[2])
+            } else if int {
+                match op {
+                    NodeOp::Bin(BinOp::Add) | NodeOp::InPlace(BinOp::Add) => self.b.ins().iadd(xs[0], xs[1]),
+                    NodeOp::Bin(BinOp::Sub) | NodeOp::InPlace(BinOp::Sub) => self.b.ins().isub(xs[0], xs[1]),
+                    NodeOp::Bin(BinOp::Mul) | NodeOp::InPlace(BinOp::Mul) => self.b.ins().imul(xs[0], xs[1]),
+                    NodeOp::Bin(BinOp::BitAnd) => self.b.ins().band(xs[0], xs[1]),
+                    NodeOp::Bin(BinOp::BitOr) => self.b.ins().bor(xs[0], xs[1]),
+                    NodeOp::Bin(BinOp::BitXor) => self.b.ins().bxor(xs[0], xs[1]),
+                    NodeOp::Bin(s @ (BinOp::LShift | BinOp::RShift)) => shift_by(self, s, signed, xs[0], xs[1], ty),
+                    NodeOp::Neg => self.b.ins().ineg(xs[0]),
+                    NodeOp::Invert => self.b.ins().bnot(xs[0]),
+                    // (NumPy's abs of the most negative value is itself, as here)
+                    NodeOp::Abs if signed => self.b.ins().iabs(xs[0]),
+                    NodeOp::Abs => xs[0],
+                    NodeOp::Cmp(c) => self.b.ins().icmp(int_cc(c, signed), xs[0], xs[1]),
+                    NodeOp::Where if vector => self.b.ins().bitselect(xs[0], xs[1], xs[2]),
+                    NodeOp::Where => self.b.ins().select(xs[0], xs[1], xs[2]),
+                    _ => return Err(internal("fuse: an integer operation")),
+                }
+            } else {
+                match op {
+                    NodeOp::Bin(BinOp::Mul) | NodeOp::InPlace(BinOp::Mul) if complex => self.complex_mul(xs[0], xs[1]),
+                    NodeOp::InPlace(BinOp::Add) => self.b.ins().fadd(xs[0], xs[1]),
+                    NodeOp::InPlace(BinOp::Sub) => self.b.ins().fsub(xs[0], xs[1]),
+                    NodeOp::InPlace(BinOp::Mul) => self.b.ins().fmul(xs[0], xs[1]),
+                    NodeOp::InPlace(_) => self.b.ins().fdiv(xs[0], xs[1]),
+                    NodeOp::Conj => {
+                        let im = self.b.ins().extractlane(xs[0], 1);
+                        let im = self.b.ins().fneg(im);
+                        self.b.ins().insertlane(xs[0], im, 1)
                     }
+                    NodeOp::Bin(BinOp::Add) => self.b.ins().fadd(xs[0], xs[1]),
+                    NodeOp::Bin(BinOp::Sub) => self.b.ins().fsub(xs[0], xs[1]),
+                    NodeOp::Bin(BinOp::Mul) => self.b.ins().fmul(xs[0], xs[1]),
+                    NodeOp::Bin(_) => self.b.ins().fdiv(xs[0], xs[1]),
+                    NodeOp::Neg => self.b.ins().fneg(xs[0]),
+                    NodeOp::Sqrt => self.b.ins().sqrt(xs[0]),
+                    NodeOp::Abs => self.b.ins().fabs(xs[0]),
+                    NodeOp::Square => self.b.ins().fmul(xs[0], xs[0]),
+                    // `!=` is true for NaN, as in NumPy.
+                    NodeOp::Cmp(c) => self.b.ins().fcmp(float_cc(c), xs[0], xs[1]),
+                    // (the row's element; `emit_row_sum` sums the row)
+                    NodeOp::RowSum { .. } | NodeOp::Ufunc(_) | NodeOp::Total { .. } => xs[0],
+                    NodeOp::Where => {
+                        if vector {
+                            let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+                            let m = self.b.ins().bitcast(ty, le, xs[0]);
+                            self.b.ins().bitselect(m, xs[1], xs[2])
+                        } else {
+                            self.b.ins().select(xs[0], xs[1], xs[2])
+                        }
+                    }
+                    NodeOp::Invert => return Err(internal("fuse: invert of floats")),
                 }
             };
             // A non-finite value stays non-finite through + - * sqrt abs and minus;
             // only a division by it (x / inf == 0) or np.where can hide it. So the
             // result, every computed divisor and np.where's computed operands are
             // checked: r - r is NaN exactly when r is inf or NaN.
+            // (integers and bools have no non-finite values; NumPy's integer
+            // `+ - *` wrap around without a warning)
             let mut check = |g: &mut Self, r: CV| {
+                if int || boolean {
+                    return;
+                }
                 let d = g.b.ins().fsub(r, r);
                 let nf = g.b.ins().fcmp(FloatCC::Unordered, d, d);
                 bad = Some(match bad {
@@ -3007,13 +3330,22 @@ impl FuseGen for Gen<'_, '_> {
                     }
                 }
             }
-            if k == *fx.nodes.last().unwrap() {
+            if k == *fx.nodes.last().unwrap() && !boolv {
                 check(self, r);
             }
             vals.insert(inst.result.unwrap(), r);
         }
         let root = insts[*fx.nodes.last().unwrap()].result.unwrap();
-        Ok((vals[&root], bad.unwrap()))
+        // (nothing checked: no lane flagged)
+        let bad = match bad {
+            Some(b) => b,
+            None if vector => {
+                let z = self.b.ins().iconst(clt::I64, 0);
+                self.b.ins().splat(clt::I64X2, z)
+            }
+            None => self.b.ins().iconst(clt::I8, 0),
+        };
+        Ok((vals[&root], bad))
     }
     /// The complex128 product of `x` and `y` (each `[re, im]` in a 2 x f64
     /// vector) as this NumPy's array loops compute it: with fused
@@ -3071,4 +3403,163 @@ impl FuseGen for Gen<'_, '_> {
             k => k,
         }
     }
+}
+
+/// The integer condition of a comparison of signed or unsigned integers.
+fn int_cc(op: CmpOp, signed: bool) -> IntCC {
+    match (op, signed) {
+        (CmpOp::Eq, _) => IntCC::Equal,
+        (CmpOp::Ne, _) => IntCC::NotEqual,
+        (CmpOp::Lt, true) => IntCC::SignedLessThan,
+        (CmpOp::Le, true) => IntCC::SignedLessThanOrEqual,
+        (CmpOp::Gt, true) => IntCC::SignedGreaterThan,
+        (CmpOp::Ge, true) => IntCC::SignedGreaterThanOrEqual,
+        (CmpOp::Lt, false) => IntCC::UnsignedLessThan,
+        (CmpOp::Le, false) => IntCC::UnsignedLessThanOrEqual,
+        (CmpOp::Gt, false) => IntCC::UnsignedGreaterThan,
+        (CmpOp::Ge, false) => IntCC::UnsignedGreaterThanOrEqual,
+    }
+}
+
+/// `x << s` or `x >> s` (arithmetic for a signed dtype) of integer lanes by
+/// a scalar amount `s` (of the lane type), as NumPy's `npy_lshift` and
+/// `npy_rshift` compute it: an amount that is negative or at least the lane's
+/// width gives 0, or for `>>` of a negative signed value -1 (the sign bit
+/// repeated), where Cranelift would take the amount modulo the width.
+fn shift_by(g: &mut Gen<'_, '_>, op: BinOp, signed: bool, x: CV, s: CV, ty: clir::Type) -> CV {
+    let st = g.b.func.dfg.value_type(s);
+    let s64 = match (st == clt::I64, signed) {
+        (true, _) => s,
+        (false, true) => g.b.ins().sextend(clt::I64, s),
+        (false, false) => g.b.ins().uextend(clt::I64, s),
+    };
+    let bits = i64::from(ty.lane_bits());
+    let inside = g.b.ins().icmp_imm_s(IntCC::UnsignedLessThan, s64, bits);
+    if op == BinOp::RShift && signed {
+        let last = g.b.ins().iconst(clt::I64, bits - 1);
+        let amt = g.b.ins().select(inside, s64, last);
+        return g.b.ins().sshr(x, amt);
+    }
+    let r = if op == BinOp::LShift {
+        g.b.ins().ishl(x, s64)
+    } else {
+        g.b.ins().ushr(x, s64)
+    };
+    // (all ones where the amount is in range, else zero)
+    let lt = ty.lane_type();
+    let one = if lt == clt::I8 {
+        inside
+    } else {
+        g.b.ins().uextend(lt, inside)
+    };
+    let mask = g.b.ins().ineg(one);
+    let mask = if ty.is_vector() {
+        g.b.ins().splat(ty, mask)
+    } else {
+        mask
+    };
+    g.b.ins().band(r, mask)
+}
+
+/// Stores `r`, an element or a vector of the expression's lanes, at `addr`:
+/// as it is, or, for a bool result (`bool_out`) from wider lanes, each lane's
+/// mask (-1 or 0; 0 or 1 in one lane) as one byte, 1 or 0.
+fn put_out(g: &mut Gen<'_, '_>, bool_out: bool, r: CV, addr: CV, flags: MemFlagsData) {
+    let t = g.b.func.dfg.value_type(r);
+    if !bool_out || !t.is_vector() {
+        g.b.ins().store(flags, r, addr, 0);
+        return;
+    }
+    let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+    let one = g.b.ins().iconst(clt::I8, 1);
+    let ones = g.b.ins().splat(clt::I8X16, one);
+    match t.lane_count() {
+        16 => {
+            let m = g.b.ins().bitcast(clt::I8X16, le, r);
+            let v = g.b.ins().band(m, ones);
+            g.b.ins().store(flags, v, addr, 0);
+        }
+        8 => {
+            // (the 16-bit masks narrowed to bytes, saturating: -1 stays -1)
+            let m = g.b.ins().bitcast(clt::I16X8, le, r);
+            let n = g.b.ins().snarrow(m, m);
+            let v = g.b.ins().band(n, ones);
+            let v = g.b.ins().bitcast(clt::I64X2, le, v);
+            let lo = g.b.ins().extractlane(v, 0);
+            g.b.ins().store(flags, lo, addr, 0);
+        }
+        n => {
+            // (2 or 4 lanes: the lanes' sign bits spread one to a byte by a
+            // product with no carries, `bit k` landing at bit `8k`)
+            let bits = g.b.ins().vhigh_bits(clt::I64, r);
+            let (mul, keep, st) = if n == 2 {
+                (0x81, 0x0101, clt::I16)
+            } else {
+                (0x0020_4081, 0x0101_0101, clt::I32)
+            };
+            let spread = g.b.ins().imul_imm_s(bits, mul);
+            let bytes = g.b.ins().band_imm_s(spread, keep);
+            let v = g.b.ins().ireduce(st, bytes);
+            g.b.ins().store(flags, v, addr, 0);
+        }
+    }
+}
+
+/// The Cranelift type of an integer dtype's elements.
+fn cl_int(d: Dtype) -> clir::Type {
+    match d.itemsize() {
+        1 => clt::I8,
+        2 => clt::I16,
+        4 => clt::I32,
+        _ => clt::I64,
+    }
+}
+
+/// The Python ints an integer dtype holds, as far as an i64 reaches.
+fn int_range(d: Dtype) -> (i64, i64) {
+    match d {
+        Dtype::Int8 => (i8::MIN.into(), i8::MAX.into()),
+        Dtype::Int16 => (i16::MIN.into(), i16::MAX.into()),
+        Dtype::Int32 => (i32::MIN.into(), i32::MAX.into()),
+        Dtype::UInt8 => (0, u8::MAX.into()),
+        Dtype::UInt16 => (0, u16::MAX.into()),
+        Dtype::UInt32 => (0, u32::MAX.into()),
+        Dtype::UInt64 => (0, i64::MAX),
+        _ => (i64::MIN, i64::MAX),
+    }
+}
+
+/// The lane masks (-1 or 0) of 16 elements, in `16 / lanes` vectors of 2, 4
+/// or 8 lanes, as 16 bytes 1 or 0 in order: narrowed by saturating packs
+/// (-1 stays -1), and for 2 x 64-bit lanes, whose 32-bit halves both hold
+/// the mask, every other byte picked.
+fn pack_masks(g: &mut Gen<'_, '_>, rs: &[CV]) -> CV {
+    let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
+    let lanes = g.b.func.dfg.value_type(rs[0]).lane_count();
+    let narrow = |g: &mut Gen<'_, '_>, ty: clir::Type, v: &[CV]| -> Vec<CV> {
+        v.chunks(2)
+            .map(|p| {
+                let a = g.b.ins().bitcast(ty, le, p[0]);
+                let b = g.b.ins().bitcast(ty, le, p[1]);
+                g.b.ins().snarrow(a, b)
+            })
+            .collect()
+    };
+    let bytes = match lanes {
+        8 => narrow(g, clt::I16X8, rs)[0],
+        4 => {
+            let h = narrow(g, clt::I32X4, rs);
+            narrow(g, clt::I16X8, &h)[0]
+        }
+        _ => {
+            let h = narrow(g, clt::I32X4, rs);
+            let q = narrow(g, clt::I16X8, &h);
+            let pick: Vec<u8> = (0..16).map(|k| 2 * k).collect();
+            let imm = g.b.func.dfg.immediates.push(pick.as_slice().into());
+            g.b.ins().shuffle(q[0], q[1], imm)
+        }
+    };
+    let one = g.b.ins().iconst(clt::I8, 1);
+    let ones = g.b.ins().splat(clt::I8X16, one);
+    g.b.ins().band(bytes, ones)
 }

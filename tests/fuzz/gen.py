@@ -1305,6 +1305,62 @@ class Gen:
         self.emit(3, f"{h} >>= 1")
         self.scalars[h] = "i"
 
+    def int_whole_block(self, ir: random.Random) -> None:
+        """Whole-array integer and bool expressions (the fusion pass's integer
+        lanes and bool roots): `+ - * & | ^ ~ << >>` and `np.abs` of an int
+        array parameter, its reversal and int literals at the dtype's edges
+        (wrap-around; out of range: NumPy 1.x promotes, 2.x raises), comparisons
+        combined by `& | ^ ~`, `np.where`; and int64 arrays in float64
+        expressions. Reduced to a Python int. Drawn from `ir` (the main stream
+        is unchanged)."""
+        cands = [a for a, (nd, dt) in self.arrays.items() if dt in INT_RANGE]
+        if not cands:
+            return
+        a = ir.choice(cands)
+        nd, dt = self.arrays[a]
+        lo, hi = INT_RANGE[dt]
+
+        def lit() -> str:
+            return int_src(ir.choice((0, 1, 3, 7, -1, lo, hi, hi - 1, 100, 2**31 - 1)))
+
+        def e(d: int) -> str:
+            if d == 0:
+                c = ir.random()
+                return a if c < 0.5 else f"{a}[::-1]" if c < 0.75 else lit()
+            x = e(d - 1)
+            c = ir.random()
+            if c < 0.55:
+                return f"({x} {ir.choice(('+', '-', '*', '&', '|', '^', '+'))} {e(d - 1)})"
+            if c < 0.65:
+                return f"(-{x})"
+            if c < 0.75:
+                return f"(~{x})"
+            if c < 0.88:
+                return f"({x} {ir.choice(('>>', '<<'))} {ir.choice((0, 1, 3, 7, 8, 31, 63, 64, -1))})"
+            return f"np.abs({x})"
+
+        def m() -> str:
+            cmp = f"({e(1)} {ir.choice(('>', '<', '==', '!=', '>=', '<='))} {e(1)})"
+            c = ir.random()
+            if c < 0.4:
+                return cmp
+            if c < 0.75:
+                return f"({cmp} {ir.choice(('&', '|', '^'))} ({e(1)} > {lit()}))"
+            return f"(~{cmp})"
+
+        v = self.fresh("w")
+        c = ir.random()
+        if c < 0.35:
+            self.emit(1, f"{v} = int(np.sum({e(2)}))")
+        elif c < 0.65:
+            self.emit(1, f"{v} = int(np.count_nonzero({m()}))")
+        elif c < 0.85:
+            self.emit(1, f"{v} = int(np.sum(np.where({m()}, {e(1)}, {e(1)})))")
+        else:
+            # (an int64/uint64 array in a float64 expression: converted as NumPy casts)
+            self.emit(1, f"{v} = int(np.count_nonzero(({e(1)}) * 0.5 + {a}[::-1] > 2.0))")
+        self.scalars[v] = "i"
+
     def iter_views_block(self, vr: random.Random) -> None:
         """Session 19's forms: `iter`/`next` of a local iterator (with a
         default, then a `for` over the rest), `a[i] op= e` of a row view of a
@@ -1609,7 +1665,8 @@ class Gen:
                  fr: random.Random = None, tr: random.Random = None,
                  dr: random.Random = None, cr: random.Random = None,
                  qr: random.Random = None, vr: random.Random = None,
-                 sr: random.Random = None, ur: random.Random = None) -> Tuple[str, List[str]]:
+                 sr: random.Random = None, ur: random.Random = None,
+                 ir: random.Random = None) -> Tuple[str, List[str]]:
         if hr is not None and hr.random() < 0.3:
             for _ in range(hr.randint(1, 2)):
                 self.helper(hr)
@@ -1674,6 +1731,8 @@ class Gen:
             self.session22_block(sr)
         if ur is not None and ur.random() < 0.3:
             self.session23_block(ur)
+        if ir is not None and ir.random() < 0.35:
+            self.int_whole_block(ir)
         names = list(self.scalars)
         self.r.shuffle(names)
         if self.ret_kinds is None:
@@ -1737,7 +1796,8 @@ def generate(seed: int) -> Program:
                             random.Random(seed * 15485863 + 29), random.Random(seed * 32452843 + 41),
                             random.Random(seed * 49979687 + 53), random.Random(seed * 67867967 + 59),
                             random.Random(seed * 86028121 + 61), random.Random(seed * 104395301 + 67),
-                            random.Random(seed * 122949829 + 71), random.Random(seed * 141650939 + 73))
+                            random.Random(seed * 122949829 + 71), random.Random(seed * 141650939 + 73),
+                            random.Random(seed * 160481183 + 79))
     args = []
     for _ in range(r.randint(2, 4)):
         vals = []

@@ -201,20 +201,32 @@ fn mock_numpy_result(target: &ProbeTarget, args: &[Ty], kw: &[String]) -> Result
             None => return Err(format!("no mock NumPy function #{i}")),
         },
         ProbeTarget::Operator(op) if cmp(op) => (true, 2),
-        ProbeTarget::Operator("neg" | "pos" | "abs") => (false, 1),
-        ProbeTarget::Operator("add" | "sub" | "mul" | "truediv" | "pow" | "iadd" | "isub" | "imul" | "itruediv") => {
-            (false, 2)
-        }
+        ProbeTarget::Operator("neg" | "pos" | "abs" | "invert") => (false, 1),
+        ProbeTarget::Operator(
+            "add" | "sub" | "mul" | "truediv" | "pow" | "iadd" | "isub" | "imul" | "itruediv" | "and_" | "or_" | "xor"
+            | "lshift" | "rshift",
+        ) => (false, 2),
         t => return Err(format!("the mock environment cannot call {t:?}")),
     };
     if !kw.is_empty() || args.len() != arity {
         return Err("the mock environment calls NumPy with positional arguments only".into());
     }
     let mut ndim = None;
+    // (the result's dtype: float64, or that of integer arrays, the wider of
+    // two; bool for `& | ^ ~` of bool arrays)
+    let mut dtype: Option<Dtype> = None;
+    let bits = matches!(target, ProbeTarget::Operator("and_" | "or_" | "xor" | "invert"));
     for a in args {
         match a {
-            Ty::Array(at) if matches!(at.dtype, Dtype::Float64 | Dtype::Bool) => {
+            Ty::Array(at) if matches!(at.dtype, Dtype::Float64 | Dtype::Bool) || at.dtype.is_int() => {
                 ndim = ndim.max(Some(at.ndim));
+                if at.dtype != Dtype::Bool {
+                    dtype = Some(match dtype {
+                        Some(Dtype::Float64) => Dtype::Float64,
+                        Some(d) if d.itemsize() >= at.dtype.itemsize() && at.dtype != Dtype::Float64 => d,
+                        _ => at.dtype,
+                    });
+                }
             }
             Ty::Float | Ty::Int | Ty::Bool | Ty::Np(Dtype::Float64) => {}
             t => return Err(format!("the mock environment cannot call NumPy with a '{t}'")),
@@ -225,8 +237,19 @@ fn mock_numpy_result(target: &ProbeTarget, args: &[Ty], kw: &[String]) -> Result
         return Ok(Ty::Np(Dtype::Float64));
     }
     let ndim = ndim.ok_or("the mock environment calls NumPy on arrays only")?;
+    // (with a float, or a true division: float64)
+    let float = args.iter().any(|a| matches!(a, Ty::Float | Ty::Np(Dtype::Float64)))
+        || matches!(target, ProbeTarget::Operator("truediv" | "itruediv"));
+    if float && !bool_result {
+        dtype = Some(Dtype::Float64);
+    }
     Ok(Ty::Array(ArrTy {
-        dtype: if bool_result { Dtype::Bool } else { Dtype::Float64 },
+        dtype: match (bool_result, dtype) {
+            (true, _) => Dtype::Bool,
+            (false, Some(d)) => d,
+            (false, None) if bits => Dtype::Bool,
+            (false, None) => Dtype::Float64,
+        },
         ndim,
         layout: Layout::C,
         readonly: false,
