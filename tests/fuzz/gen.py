@@ -1494,7 +1494,7 @@ class Gen:
         """Session 22's helpers' forms: `f(*t)` of a tuple variable into an
         inlined callee, `for g in (g0, g1)` over a tuple of functions (unrolled),
         saturating stores into narrow int arrays (`a[i] = hi if v > hi else
-        ...`, SIMD-narrowed), small arrays made per iteration (`np.empty`,
+        ...`, SIMD-narrowed), small arrays made per iteration (`np.full`,
         `np.zeros`, `size=` draws: reused between iterations unless one
         escapes into a list), and whole-array stores into strided, reversed
         or overlapping views. Drawn from its own generator `sr`."""
@@ -1548,8 +1548,9 @@ class Gen:
             form = sr.randint(0, 2)
             tmp = self.fresh("tz")
             if form == 0:
-                self.emit(2, f"{tmp} = np.empty({size})")
-                self.emit(2, f"{tmp}[:] = {i} * 0.5")
+                # (np.empty's contents are filled in the same statement: a
+                # generator made of this program yields after each line)
+                self.emit(2, f"{tmp} = np.full({size}, {i} * 0.5)")
             elif form == 1:
                 self.emit(2, f"{tmp} = np.zeros({size}) + {self.float_lit()}")
             else:
