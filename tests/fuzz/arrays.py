@@ -24,6 +24,7 @@ import argparse
 import importlib.util
 import os
 import random
+import re
 import sys
 import tempfile
 import warnings
@@ -179,6 +180,16 @@ def outcome(fn, args):
 
 NATIVE = [0, 0]  # calls run, calls that made no call into NumPy (fully fused)
 
+# Documented gap (docs/semantics.md, "NumPy float `+ - *` overflow/invalid
+# warnings"): compiled code's native arithmetic on NumPy float *scalars*
+# (`t * np.log(t)`) does not emit these; the values must still match. Array
+# operations' warnings ("... encountered in multiply") are compared in full.
+SCALAR_WARNING_GAP = re.compile(r"RuntimeWarning: (overflow|invalid value) encountered in scalar (add|subtract|multiply)$")
+
+
+def drop_gap(o: dict) -> dict:
+    return dict(o, warnings=[w for w in o["warnings"] if not SCALAR_WARNING_GAP.match(w)])
+
 
 def check(seed: int, tmpdir: str) -> str | None:
     """None when plain and compiled agree; else a report."""
@@ -202,7 +213,7 @@ def check(seed: int, tmpdir: str) -> str | None:
         got = outcome(fast, [a.copy() if isinstance(a, np.ndarray) else a for a in args])
         NATIVE[0] += 1
         NATIVE[1] += pyston._pyston.pycall_count() == n
-        if want != got:
+        if drop_gap(want) != drop_gap(got):
             return f"seed {seed}: call f{c}\n{src}\nplain:    {want}\ncompiled: {got}"
     return None
 
