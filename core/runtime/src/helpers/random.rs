@@ -586,17 +586,24 @@ pub fn inline_plan(n: &NativeRng) -> Option<pyston_compiler::abi::InlineRng> {
     })
 }
 
+impl RngOp {
+    /// A plain draw: not a shuffle, a permutation or a choice from an array.
+    fn is_plain(&self) -> bool {
+        !matches!(
+            self,
+            RngOp::Shuffle(_)
+                | RngOp::ShuffleRows(..)
+                | RngOp::Permutation
+                | RngOp::PermuteCopy(_)
+                | RngOp::ChoiceArray(..)
+        )
+    }
+}
+
 /// The argument slot (the Generator's own slot counted) of the length of a
 /// plain array draw of one dimension (`abi::PyCallSite::rng_size_slot`).
 pub fn size_slot(n: &NativeRng) -> Option<usize> {
-    let plain = !matches!(
-        n.op,
-        RngOp::Shuffle(_)
-            | RngOp::ShuffleRows(..)
-            | RngOp::Permutation
-            | RngOp::PermuteCopy(_)
-            | RngOp::ChoiceArray(..)
-    );
+    let plain = n.op.is_plain();
     let skip = usize::from(matches!(n.source, RngSource::Arg0(_)));
     match n.size.as_deref() {
         Some([s]) if plain => Some(s + skip),
@@ -633,14 +640,7 @@ fn locked_plain_source<'s>(
     n: &NativeRng,
     slots: &'s [u64],
 ) -> Option<(*const BitGen, BitKind, &'s [u64])> {
-    let plain = !matches!(
-        n.op,
-        RngOp::Shuffle(_)
-            | RngOp::ShuffleRows(..)
-            | RngOp::Permutation
-            | RngOp::PermuteCopy(_)
-            | RngOp::ChoiceArray(..)
-    );
+    let plain = n.op.is_plain();
     if !plain || !ctx.rng_native || ctx.rng_locks.is_empty() {
         return None;
     }
