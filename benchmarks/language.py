@@ -23,7 +23,7 @@ compiled generator inside compiled code, which inlines it); namedtuples made and
 field in a loop and one returned (a real instance of the class); `f(*t)` of a `*args`
 tuple and of a tuple argument passed to a plain module-level function, `f(x, *lst)` of a list; a loop over a
 tuple of functions (`for f in (g, h, abs)`; Numba does not compile it: `-`) and a
-call of a function taken from a tuple argument by a computed index (`fs[i % 3](x)`). Each kernel is checked to compile natively under pyston
+call of a function taken from a tuple argument or a local tuple display by a computed index (`fs[i % 3](x)`). Each kernel is checked to compile natively under pyston
 (`fallback=False`) and to give CPython's result; times are medians of `--repeat`
 runs, ratios are CPython time / pyston (Numba) time (higher is faster).
 
@@ -489,6 +489,15 @@ def indexed_funcs(fs, a):
     return s
 
 
+def indexed_local_funcs(a):
+    # `fs = (g, h, k); fs[i](x)`: a local tuple display of module-level functions
+    fs = (soft_clip, cube, poly)
+    s = 0.0
+    for i in range(len(a)):
+        s += fs[i % 3](a[i])
+    return s
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
@@ -540,6 +549,7 @@ def make_cases(n):
         ("star: affine(x, *lst) (list)", star_list_into_plain, (a, [0.5, -1.0])),
         ("for f in (g, h, abs): f(x)", function_tuple_sum, (a,)),
         ("fs[i % 3](x) (tuple arg)", indexed_funcs, ((soft_clip, cube, poly), a)),
+        ("fs[i % 3](x) (local tuple)", indexed_local_funcs, (a,)),
     ]
 
 

@@ -331,7 +331,8 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
     if let Ty::Str(_) = ret {
         ret = Ty::PyStr;
     }
-    if !ret.is_value() || contains_undef(&ret) {
+    // (a function: no slots, boxed as the object the program holds)
+    if !(ret.is_value() || matches!(ret, Ty::Func(_))) || contains_undef(&ret) {
         return Err(CompileError::typing(
             f.span,
             format!("cannot return a value of type {ret} from compiled code"),
@@ -1021,7 +1022,9 @@ impl Infer<'_> {
                         // raises UnboundLocalError (compiled code leaves here).
                         return Ok(Some(Ty::Bottom));
                     }
-                    if !t.is_value() && !matches!(t, Ty::Str(_)) {
+                    // (a function: a compile-time value, as in a tuple argument;
+                    // a list holds only values with slots)
+                    if !(t.is_value() || matches!(t, Ty::Str(_)) || op == &Op::Tuple && matches!(t, Ty::Func(_))) {
                         return Err(CompileError::typing(
                             span,
                             format!("a tuple cannot hold a '{}' in compiled code", py_name(&t)),

@@ -2340,8 +2340,9 @@ impl Lowerer {
     }
 
     /// `fs[i](args)` where `fs` is a tuple of a length `k` known here (2 to
-    /// 8: a tuple parameter the body never rebinds, `star_lens`; a local
-    /// tuple display of functions is not typed yet) and `i` is computed: a
+    /// 8: a tuple parameter the body never rebinds or a local bound only to
+    /// tuple displays, `star_lens`; a tuple or list display itself,
+    /// `(g0, g1)[i](x)`) and `i` is computed: a
     /// tuple of functions gives each item a type of its own, so the call is
     /// a chain of calls of `fs[0]`, ..., `fs[k - 1]` (each a direct call of
     /// that function, typed for it), chosen by the index. The index is first
@@ -2356,9 +2357,9 @@ impl Lowerer {
         let ExprKind::Subscript(t, idx) = &f.kind else {
             return Ok(None);
         };
-        let ExprKind::Name(n) = &t.kind else {
+        if !matches!(t.kind, ExprKind::Name(_) | ExprKind::Tuple(_) | ExprKind::List(_)) {
             return Ok(None);
-        };
+        }
         if !self.inlining.is_empty()
             || !kws.is_empty()
             || args.iter().any(|a| matches!(a.kind, ExprKind::Starred(_)))
@@ -2369,19 +2370,35 @@ impl Lowerer {
         {
             return Ok(None);
         }
-        let Some(&k) = self.star_lens.get(n) else {
-            return Ok(None);
+        let (k, list) = match &t.kind {
+            ExprKind::Name(n) => match self.star_lens.get(n) {
+                Some(&k) => (k, false),
+                None => return Ok(None),
+            },
+            ExprKind::Tuple(es) | ExprKind::List(es) if !es.iter().any(|e| matches!(e.kind, ExprKind::Starred(_))) => {
+                (es.len(), matches!(t.kind, ExprKind::List(_)))
+            }
+            _ => return Ok(None),
         };
         if !(2..=8).contains(&k) {
             return Ok(None);
         }
         let span = e.span;
-        let tv = self.expr(t)?;
+        // (a display's items, in order; a list display, which cannot escape
+        // here, as a tuple: its items may be functions)
+        let tv = match &t.kind {
+            ExprKind::Tuple(es) | ExprKind::List(es) => {
+                let vs = self.items(es)?;
+                self.emit_cur(Op::Tuple, vs, t.span)
+            }
+            _ => self.expr(t)?,
+        };
         let iv = self.expr(idx)?;
         let ks: Vec<Value> = (0..k)
             .map(|j| self.emit_cur(Op::Const(Const::Int(j as i64)), vec![], idx.span))
             .collect();
-        let kt = self.emit_cur(Op::Tuple, ks, idx.span);
+        // (indexed as the display's own kind: a list's IndexError and TypeError messages)
+        let kt = self.emit_cur(if list { Op::List } else { Op::Tuple }, ks, idx.span);
         let j = self.emit_cur(Op::GetItem, vec![kt, iv], f.span);
         let u = self.emit_cur(Op::Unpack(k as u32), vec![tv], t.span);
         let argv = self.items(args)?;

@@ -478,11 +478,12 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
     let obj: Py<PyAny> = match t {
         Ty::Undef => return Ok(None),
         Ty::NoneT => py.None(),
-        // A function passed as an argument, or in a tuple argument (`fs[i](x)`):
-        // no slots, the dispatcher it is called through.
-        Ty::Func(id) => match crate::env::func_arg(py, *id) {
-            Some(d) => d.into_any(),
-            None => return Err(crate::internal_error("a function argument not registered")),
+        // A function (an argument, an item of a tuple, a global): no slots; the
+        // object the program holds (a plain function, not the dispatcher
+        // compiled code calls it through).
+        Ty::Func(id) => match crate::env::func_original(py, *id) {
+            Some(d) => d,
+            None => return Err(crate::internal_error("a function value not registered")),
         },
         // Compile-time values passed to NumPy calls (`dtype=np.float32`, `"C"`).
         Ty::Str(s) => s.into_pyobject(py)?.into_any().unbind(),
@@ -1193,7 +1194,9 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
     if let Ok(d) = obj.cast::<crate::dispatch::Dispatcher>() {
         // A compiled function passed as a value: part of the type key by identity
         // (no slots); calls of it compile to direct calls.
-        return Ok(Some(Ty::Func(crate::env::register_func_arg(d))));
+        let id = crate::env::register_func_arg(d);
+        crate::env::register_func_original(id, obj);
+        return Ok(Some(Ty::Func(id)));
     }
     if obj.get_type().name().is_ok_and(|n| n == "function") {
         // A plain module-level function: through a strict dispatcher of its own.
@@ -1202,7 +1205,9 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
             .and_then(|m| m.getattr("_arg_dispatcher")?.call1((obj,)))
         {
             if let Ok(d) = d.cast::<crate::dispatch::Dispatcher>() {
-                return Ok(Some(Ty::Func(crate::env::register_func_arg(d))));
+                let id = crate::env::register_func_arg(d);
+                crate::env::register_func_original(id, obj);
+                return Ok(Some(Ty::Func(id)));
             }
         }
     }

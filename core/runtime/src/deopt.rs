@@ -135,7 +135,7 @@ pub(crate) fn boxed_values_for(
     for v in wanted {
         if vals[v.0 as usize].is_none() && !meta.typed.ty(*v).is_value() {
             if let (pyston_compiler::types::Ty::Func(id), false) = (meta.typed.ty(*v), info.defs.contains_key(v)) {
-                vals[v.0 as usize] = crate::env::func_arg(py, *id).map(|d| d.into_any());
+                vals[v.0 as usize] = crate::env::func_original(py, *id);
                 continue;
             }
             recompute(py, f, &meta.env, &info.defs, &mut vals, *v).map_err(|r| r.err)?;
@@ -168,7 +168,7 @@ pub(crate) fn boxed_live_values(
         if let (pyston_compiler::types::Ty::Func(id), None) = (meta.typed.ty(v), &vals[v.0 as usize]) {
             // A compiled function that came as an argument (no defining instruction).
             if !info.defs.contains_key(&v) {
-                vals[v.0 as usize] = crate::env::func_arg(py, *id).map(|d| d.into_any());
+                vals[v.0 as usize] = crate::env::func_original(py, *id);
                 continue;
             }
         }

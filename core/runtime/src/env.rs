@@ -468,6 +468,32 @@ pub fn func_arg(py: Python<'_>, id: u32) -> Option<Py<Dispatcher>> {
     reg.as_ref()?.get(&id).map(|d| d.clone_ref(py))
 }
 
+/// The object each `Ty::Func` stands for, by dispatcher id: the plain function
+/// compiled code calls through a strict dispatcher of its own (an argument, a
+/// global), or the dispatcher itself when that is what the program holds.
+static FUNC_ORIGINALS: std::sync::Mutex<Option<HashMap<u32, Py<PyAny>>>> = std::sync::Mutex::new(None);
+
+/// Records that `Ty::Func(id)` is the program's object `obj` (see [`func_original`]).
+pub fn register_func_original(id: u32, obj: &Bound<'_, PyAny>) {
+    let mut reg = FUNC_ORIGINALS.lock().unwrap_or_else(|e| e.into_inner());
+    reg.get_or_insert_with(HashMap::new)
+        .entry(id)
+        .or_insert_with(|| obj.clone().unbind());
+}
+
+/// The object a `Ty::Func(id)` value is when boxed (returned, passed to
+/// Python, live at a deoptimization): the function the program holds, as
+/// CPython would have it (a plain function stays itself, not the dispatcher
+/// compiled code calls it through); the registered dispatcher otherwise.
+pub fn func_original(py: Python<'_>, id: u32) -> Option<Py<PyAny>> {
+    let reg = FUNC_ORIGINALS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(o) = reg.as_ref().and_then(|r| r.get(&id)) {
+        return Some(o.clone_ref(py));
+    }
+    drop(reg);
+    func_arg(py, id).map(|d| d.into_any())
+}
+
 /// The dispatcher compiled code calls for a global that is a plain Python
 /// function: under `python -m pyston`, the accelerator's (`pyston._auto`);
 /// otherwise a strict dispatcher of the function itself (`pyston._arg_dispatcher`,
@@ -620,6 +646,7 @@ impl CompileEnv<'_> {
         if let Ok(d) = obj.cast::<Dispatcher>() {
             let id = d.get().id;
             self.funcs.insert(id, d.clone().unbind());
+            register_func_original(id, obj);
             return GlobalKind::Func(id);
         }
         if let Ok(Some(c)) = crate::boxing::named_tuple_class(py, obj) {
@@ -628,6 +655,7 @@ impl CompileEnv<'_> {
         if let Some(d) = auto_dispatcher(py, obj) {
             let id = d.get().id;
             self.funcs.insert(id, d.unbind());
+            register_func_original(id, obj);
             return GlobalKind::Func(id);
         }
         if crate::boxing::is_generator(py, obj) {
