@@ -180,6 +180,12 @@ pub struct Typed {
     /// deoptimizes: the interpreter tier binds the call as CPython does) and
     /// reads the items, each checked for the list's element type.
     pub star_calls: HashMap<Value, usize>,
+    /// Calls of builtin functions (`math.isinf(o)`, `abs(o)`, `round(o, 2)`)
+    /// with an optional argument (`None | T`) typed for `T`, by result value:
+    /// compiled code leaves where such an argument is `None` (the interpreter
+    /// tier makes CPython's call, which raises its `TypeError`), and passes
+    /// the `T` otherwise. Only calls the union itself does not type.
+    pub none_args: HashSet<Value>,
 }
 
 impl Typed {
@@ -218,6 +224,7 @@ pub fn infer_with(f: &Function, params: &[Ty], env: &mut dyn Env, adapt: &Adapt,
             static_bools: HashMap::new(),
             star_args: HashSet::new(),
             star_calls: HashMap::new(),
+            none_args: HashSet::new(),
         },
         consts: HashMap::new(),
         probe_consts: HashMap::new(),
@@ -843,7 +850,7 @@ impl Infer<'_> {
                 Ty::Bool
             }
             Op::Attr(name) => self.attr(&args[0], name, r, span)?,
-            Op::Call { kw } => self.call(&args[0], &args[1..], r, kw, span)?,
+            Op::Call { kw } => self.call_optional(&args[0], &args[1..], r, kw, span)?,
             Op::MethodCall { name, kw } => match &args[0] {
                 Ty::Module(m) if matches!(self.env.module_attr(*m, name), GlobalKind::PyFunc(_)) => {
                     let GlobalKind::PyFunc(i) = self.env.module_attr(*m, name) else {
@@ -865,7 +872,7 @@ impl Infer<'_> {
                         // The resolved callee is recorded under the call's result.
                         self.t.globals.insert(r, g);
                     }
-                    self.call(&callee, &args[1..], r, kw, span)?
+                    self.call_optional(&callee, &args[1..], r, kw, span)?
                 }
                 Ty::Array(a) => match (name.as_str(), args.len(), kw.is_empty()) {
                     ("copy", 1, true) => Ty::Array(ArrTy {
@@ -1462,6 +1469,37 @@ impl Infer<'_> {
                 ))
             }
         })
+    }
+
+    /// [`Self::call`], and for a builtin function (`abs`, `math.isinf`) the
+    /// union of whose optional argument (`None | T`: `x if x is not None else
+    /// d`, a `None` before a loop that assigns it) does not type: the call
+    /// typed for `T`, `None` leaving compiled code there (`Typed::none_args`;
+    /// the interpreter tier makes CPython's call, which raises its TypeError).
+    fn call_optional(&mut self, callee: &Ty, args: &[Ty], at: Option<Value>, kw: &[String], span: Span) -> CResult<Ty> {
+        let e = match self.call(callee, args, at, kw, span) {
+            Ok(t) => return Ok(t),
+            Err(e) => e,
+        };
+        let (Ty::Builtin(_), Some(r)) = (callee, at) else {
+            return Err(e);
+        };
+        if args.contains(&Ty::NoneT) {
+            // (`None` alone, as in inference's first rounds before a loop's
+            // assignment is seen: untyped; compiled code leaves there if reached)
+            return Ok(Ty::Bottom);
+        }
+        if !args.iter().any(lone_optional) {
+            return Err(e);
+        }
+        let stripped: Vec<Ty> = args.iter().map(strip_none).collect();
+        match self.call(callee, &stripped, at, kw, span) {
+            Ok(t) => {
+                self.t.none_args.insert(r);
+                Ok(t)
+            }
+            Err(_) => Err(e),
+        }
     }
 
     fn call(&mut self, callee: &Ty, args: &[Ty], at: Option<Value>, kw: &[String], span: Span) -> CResult<Ty> {
@@ -2273,6 +2311,19 @@ pub fn is_rule(a: &Ty, b: &Ty) -> Option<IsRule> {
 /// there, so the usual `if x is None or y < x:` compiles.
 pub fn is_optional(t: &Ty) -> bool {
     matches!(t, Ty::Union(ms) if ms.contains(&Ty::NoneT) && ms.len() > 1)
+}
+
+/// `None | T` with one type `T` besides `None` (see `Typed::none_args`).
+pub fn lone_optional(t: &Ty) -> bool {
+    matches!(t, Ty::Union(ms) if ms.len() == 2 && ms.contains(&Ty::NoneT))
+}
+
+/// `T` for `None | T`; any other type as it is.
+fn strip_none(t: &Ty) -> Ty {
+    match t {
+        Ty::Union(ms) if lone_optional(t) => ms.iter().find(|m| **m != Ty::NoneT).cloned().unwrap_or(Ty::NoneT),
+        t => t.clone(),
+    }
 }
 
 /// `None`, or an optional value. An operation that raises `TypeError` for

@@ -397,6 +397,19 @@ impl Gen<'_, '_> {
                 }
             }
         }
+        // `math.isinf(o)` of an optional `o` typed for its value (`Typed::none_args`):
+        // `None` leaves compiled code (the interpreter tier raises CPython's TypeError).
+        if inst.result.is_some_and(|r| self.typed.none_args.contains(&r)) {
+            for a in args.iter_mut().skip(1) {
+                if let (true, Ty::Union(ms)) = (crate::infer::lone_optional(&a.0), &a.0) {
+                    let ms = ms.clone();
+                    let ni = ms.iter().position(|m| *m == Ty::NoneT).unwrap();
+                    let is_none = self.b.ins().icmp_imm_s(IntCC::Equal, a.1[0], ni as i64);
+                    self.deopt_if(is_none);
+                    *a = self.member(&ms, &a.1, 1 - ni);
+                }
+            }
+        }
         // (a binding written through to its cell: natively where the value is
         // an int, a float or an object, see `cell_set`)
         if matches!(inst.op, Op::CellSet) && self.cell_set(&args)? {
