@@ -468,7 +468,7 @@ pub const NUMPY: &[NpEntry] = &[
         how: How::NumPy,
         signature: "np.<ufunc>(x1[, x2], /, out=None, *, where=True, dtype=None)",
         result: ResultType::Probe,
-        doc: "Every NumPy ufunc (np.sin, np.add, np.sqrt, np.isnan, ...): element-wise on arrays and scalars.",
+        doc: "Every NumPy ufunc (np.sin, np.add, np.sqrt, np.isnan, ...): element-wise on arrays and scalars; also its methods `reduce`, `accumulate`, `reduceat`, `outer` and `at` (`np.add.outer(x, y)`, `np.maximum.accumulate(a)`, `np.add.at(b, i, v)`).",
     },
     // Array methods called through NumPy.
     method("sum", "a.sum(axis=None, dtype=None, keepdims=False)", "Sum of the elements over an axis."),

@@ -93,6 +93,12 @@ pub trait Env {
     /// imported: in `sys.modules`), guarded to stay that module.
     fn import(&mut self, name: &str) -> GlobalKind;
     fn module_attr(&mut self, m: Module, name: &str) -> GlobalKind;
+    /// A method of the NumPy function `f` (`Ty::PyFunc`) compiled code calls
+    /// through NumPy: a ufunc's `reduce`, `accumulate`, `reduceat`, `outer`
+    /// and `at` (`np.add.outer(x, y)`), as another `GlobalKind::PyFunc`.
+    fn pyfunc_method(&mut self, _f: u32, _name: &str) -> GlobalKind {
+        GlobalKind::Other("method of a NumPy function".into())
+    }
     /// Return type of compiled function `f` called with `args` (compiling it if needed).
     fn call_func(&mut self, f: u32, args: &[Ty], at: Option<Value>, span: Span) -> CResult<Ty>;
     /// Whether compiled code calls the array method `name` through NumPy
@@ -864,6 +870,19 @@ impl Infer<'_> {
                         self.env
                             .probe(&ProbeTarget::Func(i), &args[1..], &consts, kw, self.cur, span)?
                     }
+                }
+                // `np.add.outer(x, y)`, `np.maximum.accumulate(a)`: the ufunc's method,
+                // called through NumPy (typed by probing, as the ufunc itself).
+                Ty::PyFunc(f) if matches!(self.env.pyfunc_method(*f, name), GlobalKind::PyFunc(_)) => {
+                    let GlobalKind::PyFunc(i) = self.env.pyfunc_method(*f, name) else {
+                        unreachable!()
+                    };
+                    let consts: Vec<Option<Const>> = argv[1..]
+                        .iter()
+                        .map(|v| self.consts.get(v).or(self.probe_consts.get(v)).cloned())
+                        .collect();
+                    self.env
+                        .probe(&ProbeTarget::Func(i), &args[1..], &consts, kw, self.cur, span)?
                 }
                 Ty::Module(m) => {
                     let g = self.env.module_attr(*m, name);

@@ -318,6 +318,8 @@ pub struct CompileEnv<'py> {
     pub callees: HashMap<Value, CalleeInfo>,
     /// NumPy functions compiled code calls through NumPy (by `Ty::PyFunc` index).
     pub pyfuncs: Vec<Py<PyAny>>,
+    /// The ufunc methods among them (`np.add.outer`), by `"{ufunc index}.{name}"`.
+    pub pyfunc_methods: HashMap<String, u32>,
     /// Calls into Python/NumPy, by instruction position.
     pub pycalls: HashMap<(ir::Block, usize), Box<PyCallDesc>>,
     /// Calls whose result is a named tuple (held as a plain tuple: see `infer::Env::named_tuple_result`).
@@ -1762,6 +1764,7 @@ impl<'py> CompileEnv<'py> {
             funcs: HashMap::new(),
             callees: HashMap::new(),
             pyfuncs: Vec::new(),
+            pyfunc_methods: HashMap::new(),
             pycalls: HashMap::new(),
             named: Default::default(),
             callee_specs: Vec::new(),
@@ -2251,6 +2254,36 @@ impl<'py> Env for CompileEnv<'py> {
             Ok(obj) => self.classify(&obj),
             Err(_) => GlobalKind::Other("missing module attribute".into()),
         }
+    }
+
+    fn pyfunc_method(&mut self, f: u32, name: &str) -> GlobalKind {
+        let py = self.py;
+        if !matches!(name, "reduce" | "accumulate" | "reduceat" | "outer" | "at") {
+            return GlobalKind::Other("method of a NumPy function".into());
+        }
+        let Some(obj) = self.pyfuncs.get(f as usize).map(|o| o.bind(py).clone()) else {
+            return GlobalKind::Other("method of a NumPy function".into());
+        };
+        let is_ufunc = py
+            .import("numpy")
+            .and_then(|np| np.getattr("ufunc"))
+            .is_ok_and(|u| obj.is_instance(&u).unwrap_or(false));
+        let Some(m) = is_ufunc.then(|| obj.getattr(name).ok()).flatten() else {
+            return GlobalKind::Other("method of a NumPy function".into());
+        };
+        // (a bound method is a new object per attribute read: one per ufunc
+        // and name, kept with the function's other NumPy callables)
+        let key = format!("{f}.{name}");
+        let id = match self.pyfunc_methods.get(&key) {
+            Some(&i) => i,
+            None => {
+                self.pyfuncs.push(m.unbind());
+                let i = (self.pyfuncs.len() - 1) as u32;
+                self.pyfunc_methods.insert(key, i);
+                i
+            }
+        };
+        GlobalKind::PyFunc(id)
     }
 
     fn array_method(&self, name: &str) -> bool {

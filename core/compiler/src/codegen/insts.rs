@@ -440,7 +440,7 @@ impl Gen<'_, '_> {
             // The callee itself (a function object or the module it is read from) is not an argument.
             let skip = match (&inst.op, args.first()) {
                 (Op::Call { .. }, _) => 1,
-                (Op::MethodCall { .. }, Some((Ty::Module(_), _))) => 1,
+                (Op::MethodCall { .. }, Some((Ty::Module(_) | Ty::PyFunc(_), _))) => 1,
                 (Op::GetItem, Some((Ty::PyFunc(_), _))) => 1,
                 _ => 0,
             };
