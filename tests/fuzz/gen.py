@@ -1628,6 +1628,73 @@ class Gen:
         finally:
             self.r = saved
 
+    def session24_block(self, xr: random.Random) -> None:
+        """Session 23's forms not drawn before: a complex array's `.real` and
+        `.imag` (views compiled code makes itself: read, reduced, indexed and
+        written through), NumPy-scalar methods (`q.item()`, `q.conjugate()`,
+        `q.is_integer()`, `q.as_integer_ratio()`), `h(*lst)` and `h(e, *lst)`
+        of a list (of the callee's arity or not), and `fs[i](x)` of a tuple
+        of functions indexed by a computed (possibly out-of-range) index.
+        Drawn from its own generator `xr`."""
+        saved, self.r = self.r, xr
+        try:
+            floats = [a for a, (nd, dt) in self.arrays.items() if dt in ("float64", "float32")]
+            if floats:
+                a = xr.choice(floats)
+                z, s = self.fresh("zx"), self.fresh("sx")
+                c = xr.choice(("(1.5 - 0.5j)", "1j", "(-2 + 0j)", "(0.25 + 3j)"))
+                self.emit(1, f"{z} = {a} * {c} - {xr.choice(('1j', '2.0', '(1 + 1j)'))}")
+                self.emit(1, f"{s} = float({z}.real.sum()) - float({z}.imag.sum()) * 0.5")
+                form = xr.randint(0, 3)
+                if form == 0:
+                    self.emit(1, f"{z}.imag[...] = {z}.real * {xr.choice(('2.0', '-1.0', '0.5'))}")
+                elif form == 1 and self.arrays[a][0] == 1:
+                    i = self.fresh("ix")
+                    self.emit(1, f"for {i} in range({z}.shape[0]):")
+                    self.emit(2, f"{s} += float({z}.real[{i}]) * 0.5 - float({z}.imag[{i}])")
+                    self.emit(2, f"{z}.real[{i}] = {z}.imag[{i}] + {i}")
+                elif form == 2:
+                    self.emit(1, f"{s} += float({xr.choice((f'{z}.imag.max()', f'{z}.real.min()'))})")
+                self.emit(1, f"{s} += float(np.abs({z}).sum()) + float({z}.real.sum())")
+                self.scalars[s] = "f"
+            q, r = self.fresh("qx"), self.fresh("rx")
+            cls = xr.choice(("np.float64", "np.float32", "np.float64"))
+            self.emit(1, f"{q} = {cls}(float({self.expr('f', 1)}))")
+            meth = xr.choice((f"{q}.item()", f"float({q}.conjugate())", f"float({q}.is_integer())",
+                              f"float({q}.as_integer_ratio()[1] % 7)", f"{q}.item() * 2.0"))
+            self.emit(1, f"{r} = {meth}")
+            self.scalars[r] = "f"
+            k = xr.choice("if")
+            n = len(self.globals_fns)
+            sl, xa, xb, xc = f"sl{n}", f"xa{n}", f"xb{n}", f"xc{n}"
+            self.module_lines += [f"def {sl}(p0, p1):", "    return p0 * 3 - p1", "", "",
+                                  f"def {xa}(p0):", "    return p0 + 7", "", "",
+                                  f"def {xb}(p0):", "    return p0 * 2 if p0 < 5 else p0 - 1", "", "",
+                                  f"def {xc}(p0):", "    return -p0", "", ""]
+            for g in (sl, xa, xb, xc):
+                self.globals_fns[g] = None  # (not called by `expr`)
+            lst, v = self.fresh("lx"), self.fresh("vx")
+            # (items of one type: `float(...)`/`int(...)` of the kind's expressions)
+            conv = "float" if k == "f" else "int"
+            items = [f"{conv}({self.expr(k, 1)})" for _ in range(xr.choice((2, 2, 2, 2, 1, 3)))]
+            self.emit(1, f"{lst} = [{', '.join(items)}]")
+            if xr.random() < 0.5:
+                self.emit(1, f"{v} = {sl}(*{lst})")
+            else:
+                self.emit(1, f"{lst} = [{items[-1]}]")
+                self.emit(1, f"{v} = {sl}({self.leaf(k)}, *{lst})")
+            self.scalars[v] = k
+            fs, w, i = self.fresh("fx"), self.fresh("wx"), self.fresh("ix")
+            self.emit(1, f"{fs} = {xr.choice((f'({xa}, {xb}, {xc})', f'({xb}, {xa})', f'({xc}, {xb}, {xa}, {xb})'))}")
+            self.emit(1, f"{w} = {self.leaf(k)}")
+            self.emit(1, f"for {i} in range({xr.randint(0, 6)}):")
+            idx = xr.choice((f"{i} % len({fs})", f"{i} % 3", f"-1 - {i} % 2", f"{i} % len({fs})"))
+            self.emit(2, f"{w} = {fs}[{idx}]({w}) {xr.choice(('+', '-'))} {self.leaf(k)}")
+            self.emit(1, f"{w} = {w} + ({xa}, {xc})[{self.expr('i', 0)} % 2]({self.leaf(k)})")
+            self.scalars[w] = k
+        finally:
+            self.r = saved
+
     # --- whole function ------------------------------------------------------
     def helper(self, hr: random.Random) -> None:
         """A module-level function of scalars (`h0(p0, p1)`): a local, an early
@@ -1667,7 +1734,7 @@ class Gen:
                  dr: random.Random = None, cr: random.Random = None,
                  qr: random.Random = None, vr: random.Random = None,
                  sr: random.Random = None, ur: random.Random = None,
-                 ir: random.Random = None) -> Tuple[str, List[str]]:
+                 ir: random.Random = None, xr: random.Random = None) -> Tuple[str, List[str]]:
         if hr is not None and hr.random() < 0.3:
             for _ in range(hr.randint(1, 2)):
                 self.helper(hr)
@@ -1734,6 +1801,8 @@ class Gen:
             self.session23_block(ur)
         if ir is not None and ir.random() < 0.35:
             self.int_whole_block(ir)
+        if xr is not None and xr.random() < 0.3:
+            self.session24_block(xr)
         names = list(self.scalars)
         self.r.shuffle(names)
         if self.ret_kinds is None:
@@ -1798,7 +1867,7 @@ def generate(seed: int) -> Program:
                             random.Random(seed * 49979687 + 53), random.Random(seed * 67867967 + 59),
                             random.Random(seed * 86028121 + 61), random.Random(seed * 104395301 + 67),
                             random.Random(seed * 122949829 + 71), random.Random(seed * 141650939 + 73),
-                            random.Random(seed * 160481183 + 79))
+                            random.Random(seed * 160481183 + 79), random.Random(seed * 179424673 + 83))
     args = []
     for _ in range(r.randint(2, 4)):
         vals = []
