@@ -88,18 +88,17 @@ impl Gen<'_, '_> {
             self.b
                 .append_block_param(join, if float_result { clt::F64 } else { clt::I64 });
         }
-        // Is the armed generator this site's, of the expected kind?
-        let obj = match (r.obj, obj_v) {
-            (Some(p), _) => self.b.ins().iconst(clt::I64, p as i64),
-            (None, Some(v)) => v,
+        // Is the armed generator this site's, of the expected kind? One word
+        // holds both (`abi::rng_armed_tag`; the tag of a generator argument is
+        // loop-invariant, so Cranelift computes it once outside a loop).
+        let tag = match (r.obj, obj_v) {
+            (Some(p), _) => self.b.ins().iconst(clt::I64, abi::rng_armed_tag(p, r.kind) as i64),
+            (None, Some(v)) => self.b.ins().bor_imm_u(v, abi::rng_armed_tag(0, r.kind) as i64),
             (None, None) => return Err(internal("inline draw: no generator")),
         };
         let armed = self.b.ins().load(clt::I64, fl, ctx, CTX_RNG_ARMED_OFFSET);
-        let kind = self.b.ins().load(clt::I64, fl, ctx, CTX_RNG_ARMED_OFFSET + 24);
         let st = self.b.ins().load(clt::I64, fl, ctx, CTX_RNG_ARMED_OFFSET + 8);
-        let same = self.b.ins().icmp(IntCC::Equal, armed, obj);
-        let kind_ok = self.b.ins().icmp_imm_s(IntCC::Equal, kind, r.kind);
-        let mut ok = self.b.ins().band(same, kind_ok);
+        let mut ok = self.b.ins().icmp(IntCC::Equal, armed, tag);
         // The parameters as values of the draw's type.
         let param = |g: &mut Self, k: usize| -> CV {
             match (r.args[k], ps[k]) {

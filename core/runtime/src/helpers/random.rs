@@ -523,7 +523,7 @@ fn arm(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], bitgen: *const BitGen, kind:
     };
     // SAFETY: `bitgen` points into a live bit generator (held by the source).
     let st = unsafe { (*bitgen).state } as u64;
-    ctx.rng_armed = [obj, st, bitgen as u64, k as u64];
+    ctx.rng_armed = [pyston_compiler::abi::rng_armed_tag(obj, k), st, bitgen as u64, k as u64];
 }
 
 /// The plan for drawing `n` inline in compiled code (`abi::InlineRng`):
