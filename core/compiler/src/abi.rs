@@ -622,6 +622,7 @@ pub const RNG_PCG64: i64 = 2;
 /// the generator object's address with the bit generator's kind in the top
 /// byte (user-space addresses are below 2**56, kinds are non-zero), so that
 /// an inline draw checks identity and kind with one compare; 0 is no generator.
+#[inline]
 pub const fn rng_armed_tag(obj: u64, kind: i64) -> u64 {
     obj | ((kind as u64) << 56)
 }
