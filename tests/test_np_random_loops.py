@@ -306,3 +306,33 @@ def test_abs_of_int_min_stays_exact():
     fast = pyston.fast(f)
     for x in (-(2**63), -(2**63) + 1, 2**63 - 1, 0, -1, 5):
         assert fast(x, 3) == f(x, 3)
+
+
+def gen_gibbs(rng, n):
+    # Gammas (Marsaglia-Tsang on the runtime's ziggurat normals), betas and binomials,
+    # each depending on the last; array draws (the runtime's fill) in between.
+    theta = 0.5
+    k = 2.0
+    acc = 0.0
+    for i in range(n):
+        x = rng.binomial(20 + i % 50, theta)
+        theta = rng.beta(k + x, k + 20 - x)
+        k = rng.gamma(2.0 + 0.1 * x, 0.5) + 0.1
+        acc += theta
+        if i % 97 == 0:
+            acc += float(rng.standard_normal(5).sum() + rng.standard_exponential(3).sum())
+    return acc, k, theta
+
+
+def gen_big_binomials(rng, n):
+    # BTPE (n p > 30) and inversion, the floors of BTPE's candidates included.
+    t = 0
+    for i in range(n):
+        t += rng.binomial(1000 + i, 0.3) + rng.binomial(10 + i % 7, 0.45) + rng.poisson(40.0 + i % 13)
+    return t
+
+
+@pytest.mark.parametrize("seed", [0, 3, 2**40 + 1])
+def test_generator_gibbs_and_binomials_long_stream(seed):
+    check_gen(gen_gibbs, 20_000, seed=seed)
+    check_gen(gen_big_binomials, 20_000, seed=seed)

@@ -1302,6 +1302,7 @@ fn draw_dist<B: Raw>(n: &NativeRng, bg: B, args: &[u64], d: Dist, fam: Family) -
 /// `k`) is made natively: only parameters NumPy accepts, inside the range the
 /// native algorithms were checked on. Everything else (bad values, NaN, the
 /// extremes) is NumPy's call, which raises NumPy's own errors.
+#[inline]
 fn dist_ok(d: Dist, fam: Family, x: [f64; 3], k: i64) -> bool {
     // NumPy's "non-negative": `-0.0` is refused (it tests the sign bit), NaN too here.
     let nonneg = |v: f64| v >= 0.0 && v.is_sign_positive() && v.is_finite();
