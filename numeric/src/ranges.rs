@@ -27,8 +27,8 @@ use pyston_compiler::hir::{BinOp, CmpOp};
 use pyston_compiler::infer::Typed;
 use pyston_compiler::ir::cfg::{self, dominators};
 use pyston_compiler::ir::{write, Block, Const, Edge, Function, Op, Term, Value};
-use pyston_compiler::types::{Builtin, Module, Ty};
-use std::collections::HashMap;
+use pyston_compiler::types::{Builtin, Module, ObjClass, Ty};
+use std::collections::{HashMap, HashSet};
 
 /// A check emitted once before a loop: `base + offset` (an int) compared
 /// with dimension `axis` of `array`, or with zero.
@@ -367,7 +367,8 @@ pub fn analyze(f: &Function, typed: &Typed, wrapping: bool) -> IndexFacts {
             }
         }
     }
-    sums(f, &ctx, &mut facts);
+    let sum_values = sums(f, &ctx, &mut facts);
+    abs_args(f, &ctx, &sum_values, &mut facts);
     counter_arrays(f, &ctx, &mut facts);
     c64_exit_checks(f, &ctx, &mut facts);
     hoist_guards(f, &ctx, &unconditional, &def_block, &mut facts);
@@ -812,7 +813,8 @@ const SUM_START: i64 = 1 << 61;
 /// when it fails, so the interpreter runs such a loop). Only loops whose
 /// blocks leave through the header (no `break` or `return` that could make a
 /// huge `range` short) get such a guard.
-fn sums(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) {
+fn sums(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) -> HashSet<Value> {
+    let mut bounded = HashSet::new();
     let mut loops: Vec<&LoopVar> = ctx.vars.values().collect();
     loops.sort_by_key(|lv| lv.header);
     for lv in loops {
@@ -897,7 +899,31 @@ fn sums(f: &Function, ctx: &BoundsCtx<'_>, facts: &mut IndexFacts) {
                     list.push(g);
                 }
             }
+            // The running sum and each add's result then lie in [-2**62, 2**62]
+            // (a start within SUM_START, at most SUM_START / m terms of size <= m).
+            bounded.insert(p);
+            bounded.extend(adds.iter().filter_map(|&(ab, ak)| f.block(ab).insts[ak].result));
             facts.no_overflow.extend(adds);
+        }
+    }
+    bounded
+}
+
+/// `abs(x)` of a Python int `x` that cannot be `-2**63` (bounds above it, or a
+/// proven sum of `sums`, within `[-2**62, 2**62]`): its result fits in 64 bits,
+/// so codegen leaves out the check for that one value (`facts.no_overflow` on
+/// the call).
+fn abs_args(f: &Function, ctx: &BoundsCtx<'_>, sum_values: &HashSet<Value>, facts: &mut IndexFacts) {
+    for (bi, data) in f.blocks.iter().enumerate() {
+        let b = Block(bi as u32);
+        for (k, inst) in data.insts.iter().enumerate() {
+            let is_abs = matches!(&inst.op, Op::Call { kw } if kw.is_empty())
+                && inst.args.len() == 2
+                && *ctx.typed.ty(inst.args[0]) == Ty::Builtin(Builtin::Abs)
+                && *ctx.typed.ty(inst.args[1]) == Ty::Int;
+            if is_abs && (sum_values.contains(&inst.args[1]) || ctx.bounds(inst.args[1], b, 0).0 > i64::MIN) {
+                facts.no_overflow.insert((b, k));
+            }
         }
     }
 }
@@ -1409,6 +1435,28 @@ impl BoundsCtx<'_> {
                         && type_range(self.typed.ty(inst.args[1])).is_some() =>
                 {
                     self.bounds(inst.args[1], at, depth + 1)
+                }
+                // A bounded int draw: legacy `np.random.randint(low, high)` or a Generator's
+                // `rng.integers(low, high)` (no keywords: `endpoint=False`, the default int
+                // dtype) lies in [low, high - 1]; with one argument `high` is that one and
+                // `low` is 0. (`low >= high` raises: no value.)
+                Op::MethodCall { name, kw }
+                    if kw.is_empty()
+                        && (2..=3).contains(&inst.args.len())
+                        && match self.typed.ty(inst.args[0]) {
+                            Ty::Module(Module::NumpyRandom) => name == "randint",
+                            Ty::Obj(ObjClass::Generator) => name == "integers",
+                            _ => false,
+                        }
+                        && inst.args[1..].iter().all(|a| type_range(self.typed.ty(*a)).is_some()) =>
+                {
+                    let high = self.bounds(*inst.args.last().unwrap(), at, depth + 1).1;
+                    let low = if inst.args.len() == 3 {
+                        self.bounds(inst.args[1], at, depth + 1).0
+                    } else {
+                        0
+                    };
+                    (low, high.saturating_sub(1).max(low))
                 }
                 // `np.uint8(x)` of an int: x itself (outside the dtype it raises).
                 Op::MethodCall { kw, .. }

@@ -607,15 +607,25 @@ pub struct PyCallSite {
 
 /// Where the context keeps the generator the call's native draws hold
 /// (the runtime's `helpers::random`): four words, the generator's identity
-/// (the `Generator`, or the legacy `RandomState`), its bit generator's
-/// state struct, its `bitgen_t`, and the kind ([`RNG_MT19937`],
-/// [`RNG_PCG64`]); all zero when the call holds none. A draw compiled inline
+/// (the `Generator`, or the legacy `RandomState`) tagged with the kind
+/// ([`rng_armed_tag`]), its bit generator's state struct, its `bitgen_t`,
+/// and the kind ([`RNG_MT19937`], [`RNG_PCG64`]); all zero when the call
+/// holds none. A draw compiled inline
 /// runs only when the identity and kind are its own; otherwise (and on the
 /// rare paths: MT19937's regeneration, a rejected bounded int, arguments
 /// NumPy refuses) it makes the call, which takes the lock and sets these.
 pub const CTX_RNG_ARMED_OFFSET: i32 = CTX_SLOTS_OFFSET + 8 * DEOPT_SLOTS as i32;
 pub const RNG_MT19937: i64 = 1;
 pub const RNG_PCG64: i64 = 2;
+
+/// The first word of the context's armed generator (`CTX_RNG_ARMED_OFFSET`):
+/// the generator object's address with the bit generator's kind in the top
+/// byte (user-space addresses are below 2**56, kinds are non-zero), so that
+/// an inline draw checks identity and kind with one compare; 0 is no generator.
+#[inline]
+pub const fn rng_armed_tag(obj: u64, kind: i64) -> u64 {
+    obj | ((kind as u64) << 56)
+}
 
 /// A `numpy.random` scalar draw made inline from NumPy's MT19937 or PCG64
 /// state (the runtime's `helpers::bitgen` has the algorithms and checks the

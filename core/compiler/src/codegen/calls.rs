@@ -709,7 +709,8 @@ impl Gen<'_, '_> {
         let t = a.0.clone();
         Ok(match &t {
             Ty::Int => {
-                if !self.env.sem.wrapping_ints {
+                // (`facts.no_overflow` on the call: its argument is proven above -2**63)
+                if !self.env.sem.wrapping_ints && !self.facts.no_overflow.contains(&self.cur_inst) {
                     let is_min = self.b.ins().icmp_imm_s(IntCC::Equal, a.1[0], i64::MIN);
                     self.deopt_if(is_min);
                 }

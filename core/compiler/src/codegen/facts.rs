@@ -37,7 +37,8 @@ pub struct IndexFacts {
     /// Guards to emit at the end of each preheader block.
     pub guards: HashMap<Block, Vec<Guard>>,
     /// (block, instruction) of int `+ - *` whose result provably fits in 64
-    /// bits: `i + 1`, `i - 1`, `i * m + j` on loop variables and array sizes.
+    /// bits: `i + 1`, `i - 1`, `i * m + j` on loop variables and array sizes;
+    /// and builtin `abs(x)` calls of a Python int `x` proven above -2**63.
     pub no_overflow: HashSet<(Block, usize)>,
     /// (block, instruction) of int `+ - * <<` whose result is only ever masked
     /// with `& M` (M >= 0): they may wrap (the mask keeps exact low bits).

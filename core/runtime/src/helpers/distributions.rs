@@ -125,6 +125,22 @@ fn c_i64(x: f64) -> i64 {
     }
 }
 
+/// `c_i64(x.floor())` without libm's `floor` (a call on baseline x86-64, which
+/// has no rounding instruction): truncation, one less where it rounded up (a
+/// negative non-integer). In range, `x.floor()` lies strictly inside i64's range
+/// exactly when `x` does (doubles there are integers), and `t as f64` is `x`
+/// itself wherever it is inexact (|t| > 2**53: `x` is an integer); NaN and the
+/// rest give `i64::MIN`, as `c_i64` does.
+#[inline]
+fn floor_i64(x: f64) -> i64 {
+    if x > -9.223_372_036_854_776e18 && x < 9.223_372_036_854_776e18 {
+        let t = x as i64;
+        t - i64::from((t as f64) > x)
+    } else {
+        i64::MIN
+    }
+}
+
 /// A standard gamma of `shape` (>= 0).
 pub fn standard_gamma<S: Stream>(s: &mut S, shape: f64) -> f64 {
     if shape == 1.0 {
@@ -340,7 +356,7 @@ pub fn poisson<S: Stream>(s: &mut S, lam: f64) -> i64 {
             let u = s.double() - 0.5;
             let v = s.double();
             let us = 0.5 - u.abs();
-            let k = c_i64(((2.0 * a / us + b) * u + lam + 0.43).floor());
+            let k = floor_i64((2.0 * a / us + b) * u + lam + 0.43);
             if us >= 0.07 && v <= vr {
                 return k;
             }
@@ -468,7 +484,7 @@ fn binomial_btpe<S: Stream>(s: &mut S, n: i64, p: f64, fixed: bool) -> i64 {
     let r = p.min(1.0 - p);
     let q = 1.0 - r;
     let fm = nf * r + r;
-    let m = c_i64(fm.floor());
+    let m = floor_i64(fm);
     let mf = m as f64;
     let p1 = (2.195 * (nf * r * q).sqrt() - 4.6 * q).floor() + 0.5;
     let xm = mf + 0.5;
@@ -491,7 +507,7 @@ fn binomial_btpe<S: Stream>(s: &mut S, n: i64, p: f64, fixed: bool) -> i64 {
         let y;
         if u <= p1 {
             // the triangle: accepted at once
-            break 'draw c_i64((xm - p1 * v + u).floor());
+            break 'draw floor_i64(xm - p1 * v + u);
         } else if u <= p2 {
             // the parallelograms
             let x = xl + (u - p1) / c;
@@ -499,17 +515,17 @@ fn binomial_btpe<S: Stream>(s: &mut S, n: i64, p: f64, fixed: bool) -> i64 {
             if v > 1.0 {
                 continue;
             }
-            y = c_i64(x.floor());
+            y = floor_i64(x);
         } else if u <= p3 {
             // the left exponential tail
-            y = c_i64((xl + log(v) / laml).floor());
+            y = floor_i64(xl + log(v) / laml);
             if y < 0 || v == 0.0 {
                 continue;
             }
             v = v * (u - p2) * laml;
         } else {
             // the right exponential tail
-            y = c_i64((xr - log(v) / lamr).floor());
+            y = floor_i64(xr - log(v) / lamr);
             if y > n || v == 0.0 {
                 continue;
             }
@@ -624,6 +640,52 @@ pub fn geometric<S: Stream>(s: &mut S, p: f64, legacy: bool) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floor_i64_is_c_conversion_of_floor() {
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            -1.5,
+            2.999_999_999_999_999_6,
+            -2.000_000_000_000_000_4,
+            1e-300,
+            -1e-300,
+            4503599627370495.5,
+            -4503599627370495.5,
+            9007199254740993.0,
+            -9007199254740993.0,
+            9.223_372_036_854_775e18,
+            -9.223_372_036_854_775e18,
+            9.223_372_036_854_776e18,
+            -9.223_372_036_854_776e18,
+            1e19,
+            -1e19,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::MAX,
+            f64::MIN,
+        ];
+        // and a sweep of values around integers of every magnitude
+        let mut x = 1e-3;
+        while x < 1e20 {
+            for d in [-1.0, -0.5, 0.0, 0.5, 1.0] {
+                xs.push(x + d);
+                xs.push(-x + d);
+                xs.push(f64::from_bits((x + d).to_bits() + 1));
+                xs.push(-f64::from_bits((x + d).to_bits().saturating_sub(1)));
+            }
+            x *= 1.37;
+        }
+        for x in xs {
+            assert_eq!(floor_i64(x), c_i64(x.floor()), "{x:e}");
+        }
+    }
 
     #[test]
     fn loggam_is_log_gamma() {

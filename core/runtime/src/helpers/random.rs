@@ -523,7 +523,7 @@ fn arm(ctx: &mut Ctx, n: &NativeRng, slots: &[u64], bitgen: *const BitGen, kind:
     };
     // SAFETY: `bitgen` points into a live bit generator (held by the source).
     let st = unsafe { (*bitgen).state } as u64;
-    ctx.rng_armed = [obj, st, bitgen as u64, k as u64];
+    ctx.rng_armed = [pyston_compiler::abi::rng_armed_tag(obj, k), st, bitgen as u64, k as u64];
 }
 
 /// The plan for drawing `n` inline in compiled code (`abi::InlineRng`):
@@ -1302,6 +1302,7 @@ fn draw_dist<B: Raw>(n: &NativeRng, bg: B, args: &[u64], d: Dist, fam: Family) -
 /// `k`) is made natively: only parameters NumPy accepts, inside the range the
 /// native algorithms were checked on. Everything else (bad values, NaN, the
 /// extremes) is NumPy's call, which raises NumPy's own errors.
+#[inline]
 fn dist_ok(d: Dist, fam: Family, x: [f64; 3], k: i64) -> bool {
     // NumPy's "non-negative": `-0.0` is refused (it tests the sign bit), NaN too here.
     let nonneg = |v: f64| v >= 0.0 && v.is_sign_positive() && v.is_finite();
