@@ -60,6 +60,14 @@ def where_max(a, b, x, y):
     return np.where(a > b, a, b) - 1
 
 
+def bucket(a, b, x, y):
+    return (a * 7 + b) // 16 % 10 + a % (b + 1)
+
+
+def byte_mul(a, b, x, y):
+    return a * b + (a ^ b) * 3
+
+
 def mask_float(a, b, x, y):
     return (x > 0.25) & (y < 0.75)
 
@@ -82,6 +90,8 @@ KERNELS = [
     ("int_poly", int_poly, "int64"),
     ("bits", bits, "int64"),
     ("where_max", where_max, "int64"),
+    ("bucket", bucket, "int64"),
+    ("byte_mul", byte_mul, "int8"),
     ("mask_float", mask_float, "float64 -> bool"),
     ("mask_int", mask_int, "int64 -> bool"),
 ]

@@ -22,8 +22,18 @@
 //! Python int operand keeps the array's dtype in NumPy 1.x (value-based
 //! casting) and 2.x (a weak scalar) exactly when it lies within the dtype's
 //! range, which is checked at run time: beyond it 1.x promotes and 2.x
-//! raises OverflowError, on the slow path. (No 8-bit vector multiply on x86:
-//! an int8 or uint8 product is not fused.)
+//! raises OverflowError, on the slow path. An int8 or uint8 product (x86 has
+//! no 8-bit vector multiply) is computed in 16-bit lanes and its low bytes
+//! kept (`mul_bytes`). `//` and `%` (and `np.floor_divide`,
+//! `np.remainder`) are NumPy's floor division and remainder (the quotient
+//! rounded down, the remainder of the divisor's sign), one lane at a time
+//! (no vector division); a zero divisor or the most negative value divided
+//! by -1, where NumPy warns ("divide by zero" / "overflow") and gives 0 or
+//! the value itself, sends the expression to the slow path, and an
+//! expression that divides is written into an operand only after a dry
+//! pass (`int_divmod`, `may_divide`). A division alone stays NumPy's call
+//! (its loop divides by a scalar with multiplications, faster than the
+//! division instruction).
 //!
 //! An int64 or uint64 array in a float64 expression is a leaf too, each
 //! element converted as NumPy's cast converts it (rounded to nearest), where
@@ -200,6 +210,15 @@ fn single_op(op: NodeOp, dt: Dtype) -> bool {
     }
 }
 
+/// Whether an integer expression divides (`//`, `%`): its loop may then find
+/// a lane NumPy warns about and take the slow path ([`int_divmod`]), so it
+/// is not written into an operand before a dry pass has found none.
+fn may_divide(fx: &FusedExpr) -> bool {
+    fx.ops
+        .iter()
+        .any(|o| matches!(o, NodeOp::Bin(BinOp::FloorDiv | BinOp::Mod)))
+}
+
 /// The largest result a single operation is fused for (see [`single_op`]).
 const SINGLE_MAX_BYTES: i64 = 32 * 1024;
 
@@ -285,6 +304,8 @@ impl NodeOp {
                 BinOp::BitXor => "xor",
                 BinOp::LShift => "shl",
                 BinOp::RShift => "shr",
+                BinOp::FloorDiv => "floordiv",
+                BinOp::Mod => "mod",
                 _ => "bin",
             }
             .to_string(),
@@ -480,19 +501,20 @@ impl FuseGen for Gen<'_, '_> {
         }
         if at.dtype.is_int() {
             // Integer arrays: NumPy's `+ - *` wrap around silently, as the
-            // wrapping operations here (no 8-bit vector multiply on x86: not
-            // fused there); shifts by a scalar amount only (`shift_by`).
-            let byte = at.dtype.itemsize() == 1;
+            // wrapping operations here (8-bit products in 16-bit lanes,
+            // `mul_bytes`); shifts by a scalar amount only (`shift_by`).
             return match &inst.op {
                 // `a op= e` (`+= -= *=`) into a writeable array of the result's own type
                 Op::Bin { op, inplace: true } => {
                     let into = matches!(self.typed.ty(*inst.args.first()?), Ty::Array(a) if a.dtype == at.dtype && a.ndim == at.ndim && !a.readonly);
-                    let ok = matches!(op, BinOp::Add | BinOp::Sub) || *op == BinOp::Mul && !byte;
+                    let ok = matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul);
                     (into && ok && inst.args.len() == 2).then_some(NodeOp::InPlace(*op))
                 }
                 Op::Bin { op, inplace: false } => match op {
                     BinOp::Add | BinOp::Sub | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => Some(NodeOp::Bin(*op)),
-                    BinOp::Mul if !byte => Some(NodeOp::Bin(BinOp::Mul)),
+                    BinOp::Mul => Some(NodeOp::Bin(BinOp::Mul)),
+                    // (NumPy's floor division and remainder: `int_divmod`)
+                    BinOp::FloorDiv | BinOp::Mod if inst.args.len() == 2 => Some(NodeOp::Bin(*op)),
                     BinOp::LShift | BinOp::RShift
                         if inst.args.len() == 2 && matches!(self.typed.ty(inst.args[1]), Ty::Int) =>
                     {
@@ -504,6 +526,8 @@ impl FuseGen for Gen<'_, '_> {
                 Op::Unary(UnaryOp::Invert) => Some(NodeOp::Invert),
                 _ => match np {
                     Some(("where", args)) if args.len() == 3 => Some(NodeOp::Where),
+                    Some(("floor_divide", args)) if args.len() == 2 => Some(NodeOp::Bin(BinOp::FloorDiv)),
+                    Some(("remainder" | "mod", args)) if args.len() == 2 => Some(NodeOp::Bin(BinOp::Mod)),
                     Some((name, args)) if args.len() == 1 => match name {
                         "abs" | "absolute" => Some(NodeOp::Abs),
                         "negative" => Some(NodeOp::Neg),
@@ -1664,7 +1688,7 @@ impl FuseGen for Gen<'_, '_> {
             // `a op= e`: into `a` itself, after a dry pass (none for an integer
             // expression, which cannot take the slow path once its loop runs).
             let mut args: Vec<BlockArg> = leaf_vals[ai].iter().map(|v| BlockArg::Value(*v)).collect();
-            let sink = if fx.dtype.is_int() {
+            let sink = if fx.dtype.is_int() && !may_divide(fx) {
                 self.b.ins().iconst(clt::I64, 0)
             } else {
                 self.stack(16)
@@ -1692,7 +1716,7 @@ impl FuseGen for Gen<'_, '_> {
                 let mut args: Vec<BlockArg> = leaf_vals[i].iter().map(|v| BlockArg::Value(*v)).collect();
                 // (an integer or bool expression never takes the slow path once its
                 // loop runs: straight into the temporary, no dry pass)
-                let sink = if fx.dtype.is_int() || fx.dtype == Dtype::Bool {
+                let sink = if (fx.dtype.is_int() || fx.dtype == Dtype::Bool) && !may_divide(fx) {
                     self.b.ins().iconst(clt::I64, 0)
                 } else {
                     self.stack(16)
@@ -3247,11 +3271,32 @@ impl FuseGen for Gen<'_, '_> {
                 match op {
                     NodeOp::Bin(BinOp::Add) | NodeOp::InPlace(BinOp::Add) => self.b.ins().iadd(xs[0], xs[1]),
                     NodeOp::Bin(BinOp::Sub) | NodeOp::InPlace(BinOp::Sub) => self.b.ins().isub(xs[0], xs[1]),
+                    NodeOp::Bin(BinOp::Mul) | NodeOp::InPlace(BinOp::Mul) if ty == clt::I8X16 => {
+                        mul_bytes(self, xs[0], xs[1])
+                    }
                     NodeOp::Bin(BinOp::Mul) | NodeOp::InPlace(BinOp::Mul) => self.b.ins().imul(xs[0], xs[1]),
                     NodeOp::Bin(BinOp::BitAnd) => self.b.ins().band(xs[0], xs[1]),
                     NodeOp::Bin(BinOp::BitOr) => self.b.ins().bor(xs[0], xs[1]),
                     NodeOp::Bin(BinOp::BitXor) => self.b.ins().bxor(xs[0], xs[1]),
                     NodeOp::Bin(s @ (BinOp::LShift | BinOp::RShift)) => shift_by(self, s, signed, xs[0], xs[1], ty),
+                    NodeOp::Bin(o @ (BinOp::FloorDiv | BinOp::Mod)) => {
+                        // (a zero divisor, or the most negative value by -1: NumPy
+                        // warns, and its call computes it: the slow path)
+                        // (a constant divisor: by multiplication, `magic_s64`)
+                        let by = self.node_args(inst)[1];
+                        let c = match self.consts.get(&by) {
+                            Some(Const::Int(c)) if !matches!(*c, -1..=1) && (signed || *c > 0) => {
+                                (fx.dtype != Dtype::UInt64).then_some(*c)
+                            }
+                            _ => None,
+                        };
+                        let (r, lanes_bad) = int_divmod(self, o, signed, xs[0], xs[1], ty, c);
+                        bad = Some(match bad {
+                            Some(b) => self.b.ins().bor(b, lanes_bad),
+                            None => lanes_bad,
+                        });
+                        r
+                    }
                     NodeOp::Neg => self.b.ins().ineg(xs[0]),
                     NodeOp::Invert => self.b.ins().bnot(xs[0]),
                     // (NumPy's abs of the most negative value is itself, as here)
@@ -3403,6 +3448,183 @@ impl FuseGen for Gen<'_, '_> {
             k => k,
         }
     }
+}
+
+/// The wrapping product of two vectors of 16 bytes (int8 or uint8: the low
+/// eight bits of the product are the same for both), which x86 has no
+/// instruction for: each half widened to 16-bit lanes, multiplied there
+/// (the low 16 bits of the product hold the low 8), the low byte of each
+/// lane kept and the halves packed back (an unsigned saturating pack of
+/// values already within 0..=255: exact).
+fn mul_bytes(g: &mut Gen<'_, '_>, a: CV, b: CV) -> CV {
+    let low_byte = {
+        let ff = g.b.ins().iconst(clt::I16, 0xFF);
+        g.b.ins().splat(clt::I16X8, ff)
+    };
+    let mut halves = Vec::with_capacity(2);
+    for high in [false, true] {
+        let (x, y) = if high {
+            (g.b.ins().uwiden_high(a), g.b.ins().uwiden_high(b))
+        } else {
+            (g.b.ins().uwiden_low(a), g.b.ins().uwiden_low(b))
+        };
+        let p = g.b.ins().imul(x, y);
+        halves.push(g.b.ins().band(p, low_byte));
+    }
+    g.b.ins().unarrow(halves[0], halves[1])
+}
+
+/// NumPy's integer floor division (`op` `FloorDiv`) or remainder (`Mod`)
+/// of `a` by `b` (of type `ty`, a scalar or a vector, each lane on its own:
+/// no vector division), and a flag (of `ty`'s shape: all ones in every lane
+/// where any lane's is set) where NumPy warns instead (a zero divisor:
+/// "divide by zero"; the most negative value by -1: "overflow"), which
+/// sends the expression to its slow path. The quotient rounds towards
+/// minus infinity and the remainder takes the divisor's sign, as NumPy's
+/// (and Python's) `//` and `%`; the division itself runs only on divisors
+/// that cannot trap (1 in the flagged lanes).
+fn int_divmod(
+    g: &mut Gen<'_, '_>,
+    op: BinOp,
+    signed: bool,
+    a: CV,
+    b: CV,
+    ty: clir::Type,
+    konst: Option<i64>,
+) -> (CV, CV) {
+    let lt = ty.lane_type();
+    let bits = lt.bits();
+    let lane = |g: &mut Gen<'_, '_>, a: CV, b: CV| -> (CV, CV) {
+        if let Some(c) = konst {
+            // A constant divisor (not -1, 0 or 1; positive for unsigned
+            // dtypes, not uint64): the lane widened to int64 exactly, its
+            // truncated quotient by the multiplication of Hacker's Delight
+            // (10-1), then rounded down as below. Never warns.
+            let n = match (lt == clt::I64, signed) {
+                (true, _) => a,
+                (false, true) => g.b.ins().sextend(clt::I64, a),
+                (false, false) => g.b.ins().uextend(clt::I64, a),
+            };
+            let (m, sh) = magic_s64(c);
+            let mv = g.b.ins().iconst(clt::I64, m);
+            let mut q = g.b.ins().smulhi(n, mv);
+            if c > 0 && m < 0 {
+                q = g.b.ins().iadd(q, n);
+            } else if c < 0 && m > 0 {
+                q = g.b.ins().isub(q, n);
+            }
+            let q = g.b.ins().sshr_imm_u(q, i64::from(sh));
+            let t = g.b.ins().ushr_imm_u(q, 63);
+            let q = g.b.ins().iadd(q, t);
+            let cv = g.b.ins().iconst(clt::I64, c);
+            let qc = g.b.ins().imul(q, cv);
+            let r = g.b.ins().isub(n, qc);
+            let nz = g.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
+            let x = g.b.ins().bxor_imm_s(r, c);
+            let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
+            let adj = g.b.ins().band(nz, neg);
+            let v = if op == BinOp::FloorDiv {
+                let q1 = g.b.ins().iadd_imm_s(q, -1);
+                g.b.ins().select(adj, q1, q)
+            } else {
+                let r1 = g.b.ins().iadd_imm_s(r, c);
+                g.b.ins().select(adj, r1, r)
+            };
+            let v = if lt == clt::I64 { v } else { g.b.ins().ireduce(lt, v) };
+            return (v, g.b.ins().iconst(clt::I8, 0));
+        }
+        let one = g.b.ins().iconst(lt, 1);
+        let mut bad = g.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
+        if signed {
+            // (immediates of a narrow type: its bits, zero-extended)
+            let (min, ones) = if bits == 64 {
+                (i64::MIN, -1)
+            } else {
+                (1i64 << (bits - 1), (1i64 << bits) - 1)
+            };
+            let minv = g.b.ins().iconst(lt, min);
+            let onesv = g.b.ins().iconst(lt, ones);
+            let am = g.b.ins().icmp(IntCC::Equal, a, minv);
+            let bm = g.b.ins().icmp(IntCC::Equal, b, onesv);
+            let ov = g.b.ins().band(am, bm);
+            bad = g.b.ins().bor(bad, ov);
+        }
+        let d = g.b.ins().select(bad, one, b);
+        let r = if signed {
+            // (one division: the remainder from the quotient)
+            let q = g.b.ins().sdiv(a, d);
+            let qd = g.b.ins().imul(q, d);
+            let r = g.b.ins().isub(a, qd);
+            // (a nonzero remainder of the other sign than the divisor: one step down)
+            let nz = g.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
+            let x = g.b.ins().bxor(r, d);
+            let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
+            let adj = g.b.ins().band(nz, neg);
+            if op == BinOp::FloorDiv {
+                let q1 = g.b.ins().isub(q, one);
+                g.b.ins().select(adj, q1, q)
+            } else {
+                let r1 = g.b.ins().iadd(r, d);
+                g.b.ins().select(adj, r1, r)
+            }
+        } else if op == BinOp::FloorDiv {
+            g.b.ins().udiv(a, d)
+        } else {
+            let q = g.b.ins().udiv(a, d);
+            let qd = g.b.ins().imul(q, d);
+            g.b.ins().isub(a, qd)
+        };
+        (r, bad)
+    };
+    if !ty.is_vector() {
+        return lane(g, a, b);
+    }
+    let mut out = a;
+    let mut any = g.b.ins().iconst(clt::I8, 0);
+    for i in 0..ty.lane_count() as u8 {
+        let ai = g.b.ins().extractlane(a, i);
+        let bi = g.b.ins().extractlane(b, i);
+        let (r, bad) = lane(g, ai, bi);
+        out = g.b.ins().insertlane(out, r, i);
+        any = g.b.ins().bor(any, bad);
+    }
+    let m = g.b.ins().bmask(lt, any);
+    (out, g.b.ins().splat(ty, m))
+}
+
+/// The magic multiplier and shift of signed 64-bit division by the constant
+/// `d` (not -1, 0 or 1), as Hacker's Delight's `magic` (figure 10-1)
+/// computes them: `q = (mulhi(n, m) [+ n if d > 0 > m] [- n if d < 0 < m]) >> s`,
+/// plus one if that is negative, is `n / d` truncated, for every int64 `n`.
+fn magic_s64(d: i64) -> (i64, u32) {
+    const TWO63: u64 = 1 << 63;
+    let ad = d.unsigned_abs();
+    let t = TWO63 + ((d as u64) >> 63);
+    let anc = t - 1 - t % ad;
+    let mut p: u32 = 63;
+    let (mut q1, mut r1) = (TWO63 / anc, TWO63 - (TWO63 / anc) * anc);
+    let (mut q2, mut r2) = (TWO63 / ad, TWO63 - (TWO63 / ad) * ad);
+    loop {
+        p += 1;
+        q1 = q1.wrapping_mul(2);
+        r1 = r1.wrapping_mul(2);
+        if r1 >= anc {
+            q1 = q1.wrapping_add(1);
+            r1 = r1.wrapping_sub(anc);
+        }
+        q2 = q2.wrapping_mul(2);
+        r2 = r2.wrapping_mul(2);
+        if r2 >= ad {
+            q2 = q2.wrapping_add(1);
+            r2 = r2.wrapping_sub(ad);
+        }
+        let delta = ad - r2;
+        if !(q1 < delta || (q1 == delta && r1 == 0)) {
+            break;
+        }
+    }
+    let m = q2.wrapping_add(1) as i64;
+    (if d < 0 { m.wrapping_neg() } else { m }, p - 64)
 }
 
 /// The integer condition of a comparison of signed or unsigned integers.
@@ -3562,4 +3784,62 @@ fn pack_masks(g: &mut Gen<'_, '_>, rs: &[CV]) -> CV {
     let one = g.b.ins().iconst(clt::I8, 1);
     let ones = g.b.ins().splat(clt::I8X16, one);
     g.b.ins().band(bytes, ones)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::magic_s64;
+
+    /// `n / d` truncated by `magic_s64`'s multiplier, as `int_divmod` computes it.
+    fn by_magic(n: i64, d: i64) -> i64 {
+        let (m, s) = magic_s64(d);
+        let mut q = ((i128::from(n) * i128::from(m)) >> 64) as i64;
+        if d > 0 && m < 0 {
+            q = q.wrapping_add(n);
+        } else if d < 0 && m > 0 {
+            q = q.wrapping_sub(n);
+        }
+        q >>= s;
+        q + ((q as u64) >> 63) as i64
+    }
+
+    #[test]
+    fn magic_division_is_exact() {
+        let mut ds: Vec<i64> = vec![
+            2,
+            3,
+            5,
+            7,
+            10,
+            16,
+            100,
+            127,
+            255,
+            641,
+            1 << 31,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ];
+        ds.extend((2..300).flat_map(|d| [d, -d]));
+        ds.extend([-2, -3, -7, -10, -16, -(1 << 40) - 1, (1 << 62) + 3]);
+        let mut ns: Vec<i64> = vec![0, 1, -1, 2, -2, i64::MAX, i64::MIN, i64::MAX - 1, i64::MIN + 1];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..2000 {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
+            ns.push((r >> (r % 64)) as i64);
+            ns.push(r as i64);
+        }
+        for &d in &ds {
+            for &n in &ns {
+                assert_eq!(by_magic(n, d), n.wrapping_div(d), "{n} / {d}");
+            }
+            for k in -300..300 {
+                assert_eq!(by_magic(k * d / 3 + k, d), (k * d / 3 + k) / d);
+            }
+        }
+    }
 }

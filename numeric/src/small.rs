@@ -146,6 +146,9 @@ pub enum RootKind {
     Flip(Value),
     /// `a @ b` of two complex128 matrices (see `small_complex`).
     CMatMul(Value, Value),
+    /// A ufunc (or `np.real`/`np.imag`, `z.conj()`) of complex NumPy scalars
+    /// (see `small_complex`): the operation and its operands.
+    CScalar(crate::small_complex::CsOp, Vec<Value>),
     /// `x * s` (`s * x` when `first`) of a complex128 matrix and a scalar.
     CScale { arr: Value, scalar: Value, first: bool },
     /// `target += expr` of complex128 matrices; `setitem` as for `Inplace`.
@@ -202,6 +205,7 @@ pub fn describe(f: &ir::Function, plan: &SmallPlan) -> String {
             RootKind::CScale { .. } => "scale".into(),
             RootKind::CAdd { .. } => "inplace add".into(),
             RootKind::CAddMatMul { .. } => "inplace add matmul".into(),
+            RootKind::CScalar(op, _) => format!("complex scalar {}", crate::small_complex::cs_name(*op)),
         };
         let leaves: Vec<String> = sx.leaves.iter().map(|l| l.to_string()).collect();
         let leaves = if leaves.is_empty() {
@@ -842,6 +846,19 @@ impl SmallGen for Gen<'_, '_> {
                 if self.complex_deferred(blk, k) {
                     continue; // (computed by the `+=` after it)
                 }
+                if let Some((kind, dt)) = self.complex_scalar_root(blk, k) {
+                    let sx = SmallExpr {
+                        kind,
+                        root: k,
+                        nodes: vec![],
+                        ops: HashMap::new(),
+                        leaves: vec![],
+                        gathers: vec![],
+                        dtype: dt,
+                    };
+                    add(sx, &mut taken, &mut plan);
+                    continue;
+                }
                 if let Some((kind, sk, nodes)) = self.complex_root(blk, k) {
                     if let Some(sk) = sk {
                         skip.insert(sk);
@@ -1049,7 +1066,11 @@ impl SmallGen for Gen<'_, '_> {
         let root_inst = &insts[sx.root];
         if matches!(
             sx.kind,
-            RootKind::CMatMul(..) | RootKind::CScale { .. } | RootKind::CAdd { .. } | RootKind::CAddMatMul { .. }
+            RootKind::CMatMul(..)
+                | RootKind::CScale { .. }
+                | RootKind::CAdd { .. }
+                | RootKind::CAddMatMul { .. }
+                | RootKind::CScalar(..)
         ) {
             return self.emit_complex(blk, sx);
         }
@@ -1392,7 +1413,8 @@ impl SmallGen for Gen<'_, '_> {
             | RootKind::CMatMul(..)
             | RootKind::CScale { .. }
             | RootKind::CAdd { .. }
-            | RootKind::CAddMatMul { .. } => return Err(internal("small: emitted above")),
+            | RootKind::CAddMatMul { .. }
+            | RootKind::CScalar(..) => return Err(internal("small: emitted above")),
             RootKind::Reduce(red, opnds) => {
                 let (r, bad) = self.reduce(&ctx, *red, opnds, n, slow)?;
                 // max/min of floats: NaN, infinities and zeros are NumPy's to answer.

@@ -52,16 +52,178 @@ fn cscalar(t: &Ty) -> bool {
     )
 }
 
+/// An operation on complex NumPy scalars computed natively (`RootKind::CScalar`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsOp {
+    /// `np.conj(z)`, `np.conjugate(z)`, `z.conj()`, `z.conjugate()`: the
+    /// imaginary part's sign flipped (no rounding, no flag).
+    Conj,
+    /// `np.negative(z)`: both signs flipped.
+    Neg,
+    /// `np.positive(z)`: the value itself.
+    Pos,
+    /// `np.real(z)`, `np.imag(z)`: one part.
+    Real,
+    Imag,
+    /// `np.add(z, w)`, `np.subtract(z, w)`: two IEEE operations, per part,
+    /// on the operands cast to the result's dtype; a part that is not finite
+    /// is NumPy's call (which warns on overflow or an invalid operation).
+    Add,
+    Sub,
+    /// `abi::CSCALAR_UFUNCS[i]`: NumPy's inner loop on one element (`pyston_cscalar_ufunc`).
+    Loop(u32),
+}
+
+/// The name of a complex scalar operation (the IR dumps).
+pub fn cs_name(op: CsOp) -> String {
+    match op {
+        CsOp::Loop(i) => abi::CSCALAR_UFUNCS[i as usize].0.to_string(),
+        op => format!("{op:?}").to_lowercase(),
+    }
+}
+
+/// The complex dtype a scalar of type `t` is (a Python complex is complex128).
+fn complex_of(t: &Ty) -> Option<Dtype> {
+    match t {
+        Ty::Complex | Ty::Np(Dtype::Complex128) => Some(Dtype::Complex128),
+        Ty::Np(Dtype::Complex64) => Some(Dtype::Complex64),
+        _ => None,
+    }
+}
+
+/// Whether a scalar of type `t` can be an operand of a binary ufunc computed
+/// in complex dtype `c`, cast as NumPy casts it: any number into complex128
+/// (exact, or rounded to nearest as NumPy's C cast rounds an int64); into
+/// complex64 the NumPy types it holds exactly, and Python floats and
+/// complexes (rounded to float32 as NumPy's weak-scalar cast rounds them; one
+/// that overflows there is NumPy's call, which warns).
+fn cs_operand(t: &Ty, c: Dtype) -> bool {
+    match c {
+        Dtype::Complex128 => match t {
+            Ty::Int | Ty::Bool | Ty::Float | Ty::Complex => true,
+            Ty::Np(d) => {
+                matches!(
+                    d,
+                    Dtype::Complex128 | Dtype::Complex64 | Dtype::Float64 | Dtype::Float32 | Dtype::Bool
+                ) || d.is_int()
+            }
+            _ => false,
+        },
+        Dtype::Complex64 => matches!(
+            t,
+            Ty::Float
+                | Ty::Complex
+                | Ty::Np(Dtype::Complex64 | Dtype::Float32 | Dtype::Int8 | Dtype::UInt8 | Dtype::Int16 | Dtype::UInt16)
+        ),
+        _ => false,
+    }
+}
+
 pub(crate) trait ComplexSmall {
+    /// The ufunc of complex NumPy scalars instruction `k` is (a call into
+    /// NumPy otherwise), with the complex dtype it computes in.
+    fn complex_scalar_root(&self, blk: Block, k: usize) -> Option<(RootKind, Dtype)>;
     /// The complex-matrix root instruction `k` is, if any, with the `SetItem`
     /// an in-place update makes redundant and the nodes it computes.
     fn complex_root(&self, blk: Block, k: usize) -> Option<(RootKind, Option<usize>, Vec<usize>)>;
     /// Whether instruction `k` is an `a @ b` the `+=` right after it computes.
     fn complex_deferred(&self, blk: Block, k: usize) -> bool;
     fn emit_complex(&mut self, blk: Block, sx: &SmallExpr) -> CResult<()>;
+    /// The fast path of a `CScalar` root computed in complex dtype `c`: its
+    /// result's slots (branching to `slow` where NumPy must compute it).
+    fn emit_cscalar(&mut self, op: CsOp, args: &[Value], c: Dtype, slow: CB) -> CResult<Vec<CV>>;
+    /// Operand `v` cast to complex dtype `c` as NumPy casts it: its parts
+    /// (f64 or f32), and an i8 that is 1 where the cast overflows (NumPy warns).
+    fn cs_cast(&mut self, v: Value, c: Dtype) -> CResult<(CV, CV, Option<CV>)>;
 }
 
 impl ComplexSmall for Gen<'_, '_> {
+    fn complex_scalar_root(&self, blk: Block, k: usize) -> Option<(RootKind, Dtype)> {
+        let inst = &self.f.block(blk).insts[k];
+        let r = inst.result?;
+        if !self.env.pycalls.contains_key(&(blk, k)) {
+            return None;
+        }
+        let Op::MethodCall { name, kw } = &inst.op else {
+            return None;
+        };
+        if !kw.is_empty() || inst.args.is_empty() {
+            return None;
+        }
+        let ty = |v: Value| self.typed.ty(v);
+        let rt = ty(r);
+        let np = *ty(inst.args[0]) == Ty::Module(Module::Numpy);
+        let opnds: &[Value] = if np { &inst.args[1..] } else { &inst.args[..] };
+        // `z.conj()` / `z.conjugate()` of a complex NumPy scalar.
+        if !np {
+            let d = match ty(opnds[0]) {
+                Ty::Np(d) if d.kind() == Kind::Complex => *d,
+                _ => return None,
+            };
+            if opnds.len() == 1 && matches!(name.as_str(), "conj" | "conjugate") && *rt == Ty::Np(d) {
+                return Some((RootKind::CScalar(CsOp::Conj, opnds.to_vec()), d));
+            }
+            return None;
+        }
+        let real_of = |c: Dtype| {
+            if c == Dtype::Complex64 {
+                Dtype::Float32
+            } else {
+                Dtype::Float64
+            }
+        };
+        match opnds {
+            [x] => {
+                let c = complex_of(ty(*x))?;
+                let op = match name.as_str() {
+                    "conj" | "conjugate" => CsOp::Conj,
+                    "negative" => CsOp::Neg,
+                    "positive" => CsOp::Pos,
+                    // (`np.real(z)` is `z.real`: a Python float of a Python complex)
+                    "real" | "imag" => {
+                        let want = if *ty(*x) == Ty::Complex {
+                            Ty::Float
+                        } else {
+                            Ty::Np(real_of(c))
+                        };
+                        if *rt != want {
+                            return None;
+                        }
+                        let op = if name == "real" { CsOp::Real } else { CsOp::Imag };
+                        return Some((RootKind::CScalar(op, vec![*x]), c));
+                    }
+                    n => {
+                        let n = if n == "abs" { "absolute" } else { n };
+                        let i = abi::CSCALAR_UFUNCS.iter().position(|u| u.0 == n && u.1 == 1)?;
+                        let want = if abi::CSCALAR_UFUNCS[i].2 { real_of(c) } else { c };
+                        if *rt != Ty::Np(want) {
+                            return None;
+                        }
+                        return Some((RootKind::CScalar(CsOp::Loop(i as u32), vec![*x]), c));
+                    }
+                };
+                (*rt == Ty::Np(c)).then(|| (RootKind::CScalar(op, vec![*x]), c))
+            }
+            [a, b] => {
+                let Ty::Np(c) = *rt else { return None };
+                if c.kind() != Kind::Complex || !cs_operand(ty(*a), c) || !cs_operand(ty(*b), c) {
+                    return None;
+                }
+                let op = match name.as_str() {
+                    "add" => CsOp::Add,
+                    "subtract" => CsOp::Sub,
+                    n => {
+                        let n = if n == "true_divide" { "divide" } else { n };
+                        let i = abi::CSCALAR_UFUNCS.iter().position(|u| u.0 == n && u.1 == 2)?;
+                        CsOp::Loop(i as u32)
+                    }
+                };
+                Some((RootKind::CScalar(op, vec![*a, *b]), c))
+            }
+            _ => None,
+        }
+    }
+
     fn complex_deferred(&self, blk: Block, k: usize) -> bool {
         k + 1 < self.f.block(blk).insts.len()
             && matches!(self.complex_root(blk, k + 1), Some((RootKind::CAddMatMul { .. }, _, _)))
@@ -168,6 +330,108 @@ impl ComplexSmall for Gen<'_, '_> {
             }
             _ => None,
         }
+    }
+
+    fn cs_cast(&mut self, v: Value, c: Dtype) -> CResult<(CV, CV, Option<CV>)> {
+        let t = self.ty(v);
+        let x = self.use_val(v)?;
+        let single = c == Dtype::Complex64;
+        let (re, im) = match &t {
+            Ty::Complex | Ty::Np(Dtype::Complex128) => (x[0], x[1]),
+            Ty::Np(Dtype::Complex64) if single => return Ok((x[0], x[1], None)),
+            Ty::Np(Dtype::Complex64) => {
+                let re = self.b.ins().fpromote(clt::F64, x[0]);
+                let im = self.b.ins().fpromote(clt::F64, x[1]);
+                (re, im)
+            }
+            Ty::Np(Dtype::Float32) if single => {
+                let z = self.b.ins().f32const(0.0);
+                return Ok((x[0], z, None));
+            }
+            _ => {
+                let re = self.conv_f64(&(t.clone(), x))?;
+                (re, self.b.ins().f64const(0.0))
+            }
+        };
+        if !single {
+            return Ok((re, im, None));
+        }
+        // A Python float or complex (or a small NumPy int) into complex64:
+        // rounded to float32; finite parts that become infinite overflow.
+        let mut parts = [re, im];
+        let mut over = self.b.ins().iconst(clt::I8, 0);
+        for p in parts.iter_mut() {
+            let y = self.b.ins().fdemote(clt::F32, *p);
+            let ay = self.b.ins().fabs(y);
+            let inf = self.b.ins().f32const(f32::INFINITY);
+            let y_inf = self.b.ins().fcmp(FloatCC::Equal, ay, inf);
+            let ax = self.b.ins().fabs(*p);
+            let inf64 = self.b.ins().f64const(f64::INFINITY);
+            let x_fin = self.b.ins().fcmp(FloatCC::LessThan, ax, inf64);
+            let o = self.b.ins().band(y_inf, x_fin);
+            over = self.b.ins().bor(over, o);
+            *p = y;
+        }
+        Ok((parts[0], parts[1], Some(over)))
+    }
+
+    fn emit_cscalar(&mut self, op: CsOp, args: &[Value], c: Dtype, slow: CB) -> CResult<Vec<CV>> {
+        let single = c == Dtype::Complex64;
+        let go_on = |g: &mut Self, bad: CV| {
+            let next = g.b.create_block();
+            g.b.ins().brif(bad, slow, &[], next, &[]);
+            g.b.switch_to_block(next);
+        };
+        let mut parts = Vec::with_capacity(args.len());
+        for &a in args {
+            let (re, im, over) = self.cs_cast(a, c)?;
+            if let Some(o) = over {
+                go_on(self, o);
+            }
+            parts.push((re, im));
+        }
+        let (re, im) = parts[0];
+        Ok(match op {
+            CsOp::Conj => vec![re, self.b.ins().fneg(im)],
+            CsOp::Neg => vec![self.b.ins().fneg(re), self.b.ins().fneg(im)],
+            CsOp::Pos => vec![re, im],
+            CsOp::Real => vec![re],
+            CsOp::Imag => vec![im],
+            CsOp::Add | CsOp::Sub => {
+                let (br, bi) = parts[1];
+                let (r, i) = if op == CsOp::Add {
+                    (self.b.ins().fadd(re, br), self.b.ins().fadd(im, bi))
+                } else {
+                    (self.b.ins().fsub(re, br), self.b.ins().fsub(im, bi))
+                };
+                // (`x - x` is NaN exactly when `x` is not finite)
+                let dr = self.b.ins().fsub(r, r);
+                let di = self.b.ins().fsub(i, i);
+                let bad = self.b.ins().fcmp(FloatCC::Unordered, dr, di);
+                go_on(self, bad);
+                vec![r, i]
+            }
+            CsOp::Loop(i) => {
+                let (ins, out) = (self.stack(32), self.stack(16));
+                let w = if single { 4 } else { 8 };
+                for (k, (pr, pi)) in parts.iter().enumerate() {
+                    let off = 2 * w * k as i32;
+                    self.b.ins().store(MemFlagsData::trusted(), *pr, ins, off);
+                    self.b.ins().store(MemFlagsData::trusted(), *pi, ins, off + w);
+                }
+                let id = self.b.ins().iconst(clt::I64, 2 * i as i64 + i64::from(single));
+                let b = self.b.ins().iadd_imm_s(ins, 2 * w as i64);
+                let st = self.call("pyston_cscalar_ufunc", &[id, ins, b, out])?[0];
+                go_on(self, st);
+                let ft = if single { clt::F32 } else { clt::F64 };
+                let re = self.b.ins().load(ft, MemFlagsData::trusted(), out, 0);
+                if abi::CSCALAR_UFUNCS[i as usize].2 {
+                    vec![re]
+                } else {
+                    vec![re, self.b.ins().load(ft, MemFlagsData::trusted(), out, w)]
+                }
+            }
+        })
     }
 
     fn emit_complex(&mut self, blk: Block, sx: &SmallExpr) -> CResult<()> {
@@ -318,6 +582,10 @@ impl ComplexSmall for Gen<'_, '_> {
                 let st = self.call("pyston_zmatmul_add", &args)?[0];
                 go_on(self, st, true);
                 tv
+            }
+            RootKind::CScalar(op, args) => {
+                let (op, args) = (*op, args.clone());
+                self.emit_cscalar(op, &args, sx.dtype, slow)?
             }
             _ => return Err(internal("small: not a complex matrix root")),
         };

@@ -43,6 +43,10 @@ def complex_mul_kind() -> int:
     """How this NumPy multiplies complex128 arrays, as the fusion pass reproduces it: 0 not reproduced (compiled
     code calls NumPy), 1 the plain formula, 2 with fused multiply-adds (its AVX2/AVX-512/NEON loops)."""
 
+def cscalar_ufuncs() -> tuple[list[str], list[str]]:
+    """The ufuncs of complex NumPy scalars compiled code computes with NumPy's own inner loop on one element
+    (each loop found and checked against NumPy's scalar call): complex128's, then complex64's."""
+
 def native_complex_matrices() -> tuple[bool, bool]:
     """Whether compiled code calls, for small complex128 matrices, the BLAS ``zgemm`` NumPy calls for ``A @ B``
     and NumPy's own complex multiply loop for ``A * s`` (each found and checked against NumPy)."""

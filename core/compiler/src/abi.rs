@@ -394,6 +394,8 @@ pub const HELPERS: &[Helper] = &[
         &[I32],
     ),
     h("pyston_cadd_inplace", &[I64, I64, I64, I64, I64, I64, I64, I64], &[I32]),
+    // complex NumPy scalars' ufuncs (numeric/src/small_complex.rs, core/runtime/src/helpers/cscalar.rs)
+    h("pyston_cscalar_ufunc", &[I64, I64, I64, I64], &[I32]),
     // Python ints beyond 64 bits (boxed)
     h("pyston_box_int", &[I64, I64], &[I64]),
     h("pyston_box_float", &[I64, F64], &[I64]),
@@ -582,6 +584,41 @@ pub fn helper(name: &str) -> Option<&'static Helper> {
 pub const SMALL_UFUNCS: &[&str] = &[
     "exp", "log", "sin", "cos", "tan", "tanh", "exp2", "log2", "log10", "expm1", "log1p", "arctan", "sinh", "cosh",
     "arcsin", "arccos", "arcsinh", "arccosh", "arctanh", "cbrt",
+];
+
+/// The ufuncs of complex NumPy scalars whose NumPy inner loop compiled code
+/// calls on one element (`pyston_cscalar_ufunc`; complex128 at `2*i`,
+/// complex64 at `2*i + 1`): the name, the number of inputs, whether the
+/// output is real (`absolute`: float64 / float32), and whether NumPy 1.x may
+/// compute the scalar by another path (the transcendental functions: used
+/// only where `pyston_scalar_ufuncs_ok`).
+pub const CSCALAR_UFUNCS: &[(&str, usize, bool, bool)] = &[
+    ("multiply", 2, false, false),
+    ("square", 1, false, false),
+    ("absolute", 1, true, false),
+    ("exp", 1, false, true),
+    ("log", 1, false, true),
+    ("sqrt", 1, false, true),
+    ("log10", 1, false, true),
+    ("log2", 1, false, true),
+    ("exp2", 1, false, true),
+    ("expm1", 1, false, true),
+    ("log1p", 1, false, true),
+    ("sin", 1, false, true),
+    ("cos", 1, false, true),
+    ("tan", 1, false, true),
+    ("sinh", 1, false, true),
+    ("cosh", 1, false, true),
+    ("tanh", 1, false, true),
+    ("arcsin", 1, false, true),
+    ("arccos", 1, false, true),
+    ("arctan", 1, false, true),
+    ("arcsinh", 1, false, true),
+    ("arccosh", 1, false, true),
+    ("arctanh", 1, false, true),
+    ("reciprocal", 1, false, true),
+    ("divide", 2, false, false),
+    ("power", 2, false, true),
 ];
 
 /// How compiled code calls into Python/NumPy at one call site: the address

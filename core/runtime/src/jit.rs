@@ -239,6 +239,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("pyston_zmatmul_add", pyston_zmatmul_add as *const u8),
         ("pyston_cmul_scalar", pyston_cmul_scalar as *const u8),
         ("pyston_cadd_inplace", pyston_cadd_inplace as *const u8),
+        ("pyston_cscalar_ufunc", pyston_cscalar_ufunc as *const u8),
     ]
 }
 

@@ -166,6 +166,7 @@ fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(helpers::small::native_ddot, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::small::complex_mul, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::csmall::native_complex_matrices, m)?)?;
+    m.add_function(wrap_pyfunction!(helpers::cscalar::cscalar_ufuncs, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::wide::isa, m)?)?;
     m.add_function(wrap_pyfunction!(helpers::wide::set_isa, m)?)?;
     m.add("FLAGS", flags_table(m.py())?)?;

@@ -5,6 +5,7 @@
 mod arrays;
 pub mod bitgen;
 pub(crate) mod calls;
+pub mod cscalar;
 pub mod csmall;
 mod dicts;
 pub mod distributions;
@@ -26,6 +27,7 @@ mod ziggurat;
 
 pub use arrays::*;
 pub use calls::*;
+pub use cscalar::pyston_cscalar_ufunc;
 pub use csmall::{pyston_cadd_inplace, pyston_cmul_scalar, pyston_zmatmul, pyston_zmatmul_add};
 pub use dicts::*;
 pub use ints::*;

@@ -535,9 +535,11 @@ pub enum Fact {
     Power,
     /// How complex arrays multiply ([`COMPLEX_MUL`]).
     Complex,
+    /// NumPy's inner loops of the complex scalar ufuncs (`super::cscalar`).
+    CScalar,
 }
 
-static FACTS: [Once; 6] = [const { Once::new() }; 6];
+static FACTS: [Once; 7] = [const { Once::new() }; 7];
 
 /// Measures `fact` if it has not been (see [`Fact`]). Until NumPy is
 /// imported nothing is measured (compiling scalar code never imports it) and
@@ -576,6 +578,7 @@ pub fn ensure(py: Python<'_>, fact: Fact) {
             }
             Fact::Power => POWER_SQUARE.store(i64::from(measure_power_square(py).unwrap_or(false)), Ordering::Relaxed),
             Fact::Complex => COMPLEX_MUL.store(measure_complex_mul(py).unwrap_or(0), Ordering::Relaxed),
+            Fact::CScalar => super::cscalar::init(py),
         }
         if std::env::var_os("PYSTON_TIME_COMPILE").is_some_and(|v| v == "1") {
             eprintln!("pyston calibrate {fact:?}: {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
@@ -594,6 +597,7 @@ pub fn ensure_for_helpers<'a>(py: Python<'_>, helpers: impl IntoIterator<Item = 
                 ensure(py, Fact::Sums)
             }
             "pyston_ufunc_loop" => ensure(py, Fact::Loops),
+            "pyston_cscalar_ufunc" => ensure(py, Fact::CScalar),
             _ => {}
         }
     }
