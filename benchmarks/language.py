@@ -295,6 +295,14 @@ def loop_closures(a):
     return fs[0]
 
 
+def param_closures(a, k):
+    # a function made per item, all reading the parameter's one cell (shared, as CPython's)
+    fs = []
+    for _x in a:
+        fs.append(lambda d: k * d)
+    return fs[-1]
+
+
 def comprehension_closures(a):
     fs = [lambda d: x + d for x in a]
     return fs[-1]
@@ -529,6 +537,7 @@ def make_cases(n):
         ("late binding: cells lo/hi", late_bound_clip, (a,)),
         ("closures made in a loop", loop_closures, (a,)),
         ("[lambda d: x + d for x in a]", comprehension_closures, (a,)),
+        ("closures over a parameter", param_closures, (a, 2.5)),
         ("h = clip; h(x) alias call", alias_call, (a, -0.5, 0.5)),
         ("f passed as argument", apply_arg, (poly, a), (nb_poly, a)),
         ("str: count vowels", count_vowels, (text,)),

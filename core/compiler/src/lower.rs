@@ -121,6 +121,7 @@ pub fn lower_with(
         lambda_spans: Vec::new(),
         key_lambdas: HashSet::new(),
         escapes: Default::default(),
+        shared_made: HashSet::new(),
         zip_depth: 0,
         zip_seqs: Vec::new(),
         rev_seqs: Vec::new(),
@@ -625,6 +626,8 @@ struct Lowerer {
     /// The nested functions and lambdas made into Python functions because
     /// they are used as values (`lower/closures.rs`).
     escapes: closures::Escapes,
+    /// The variables of `escapes.shared` whose cell is made by now.
+    shared_made: HashSet<String>,
     /// While a `for` loop's sources are set up: how many `zip()`s are open,
     /// and the sequences they index.
     zip_depth: u32,
@@ -855,6 +858,24 @@ impl Lowerer {
 
     fn stmt(&mut self, s: &Stmt) -> CResult<()> {
         let span = s.span;
+        // The cells the functions made from here on share (`Escapes::shared`).
+        if let (Some(vs), Some(b), true) = (
+            self.escapes.shared.get(&span).cloned(),
+            self.cur,
+            self.inlining.is_empty(),
+        ) {
+            for v in vs {
+                let val = self.read_var(&v, b, span);
+                let undef = self.f.blocks.iter().any(|d| {
+                    d.insts
+                        .iter()
+                        .any(|i| i.result == Some(val) && matches!(i.op, Op::Undef(_)))
+                });
+                let c = self.emit(b, Op::Cell, if undef { vec![] } else { vec![val] }, span);
+                self.write_var(&cell_var(&v), b, c);
+                self.shared_made.insert(v);
+            }
+        }
         match &s.kind {
             StmtKind::Pass => {}
             // Inside an inlined nested function its names are the enclosing
@@ -911,6 +932,17 @@ impl Lowerer {
                     let v = self.make_def(d)?;
                     let b = self.block_for_write();
                     self.write_var(&d.name, b, v);
+                    if self.shared_made.contains(&d.name) {
+                        // (its own cell, shared with the functions made after it)
+                        let cell = self.read_var(&cell_var(&d.name), b, span);
+                        let span = self.tagged(span);
+                        self.f.block_mut(b).insts.push(Inst {
+                            result: None,
+                            op: Op::CellSet,
+                            args: vec![cell, v],
+                            span,
+                        });
+                    }
                 }
             }
             StmtKind::Assign(targets, value)
@@ -2226,7 +2258,7 @@ impl Lowerer {
             .filter(|s| s.line == span.line && s.col < span.col)
             .count() as u32;
         // (not checked bound: the lambda's cell is empty then, and reading it raises when it runs)
-        let vals = self.closure_vals(&mut names, span);
+        let vals = self.closure_vals(&mut names, span, escapes);
         Ok(self.emit_cur(
             Op::Lambda {
                 name: "<lambda>".into(),
@@ -2246,11 +2278,11 @@ impl Lowerer {
     fn make_def(&mut self, d: &FunctionDef) -> CResult<Value> {
         let mut names: Vec<String> = closures::def_free_names(d)
             .into_iter()
-            .filter(|n| self.locals.contains(n) && *n != d.name)
+            .filter(|n| self.locals.contains(n) && (*n != d.name || self.shared_made.contains(n)))
             .collect();
         names.sort();
         self.check_made(&names, d.span)?;
-        let vals = self.closure_vals(&mut names, d.span);
+        let vals = self.closure_vals(&mut names, d.span, true);
         Ok(self.emit_cur(
             Op::Lambda {
                 name: d.name.clone(),
@@ -2267,11 +2299,15 @@ impl Lowerer {
     /// The values a made function's closure takes for `names`: a variable's
     /// value, or the variable's cell where it has one (its name becomes
     /// `&name`: the cell itself is the closure's, see `Op::Lambda`).
-    fn closure_vals(&mut self, names: &mut [String], span: Span) -> Vec<Value> {
+    fn closure_vals(&mut self, names: &mut [String], span: Span, share: bool) -> Vec<Value> {
         let b = self.block();
         let mut vals = Vec::with_capacity(names.len());
         for n in names.iter_mut() {
-            if self.escapes.cells.contains(n.as_str()) {
+            if share && self.shared_made.contains(n.as_str()) {
+                // (the cell every function made in this call shares)
+                vals.push(self.read_var(&cell_var(n), b, span));
+                *n = format!("&{n}");
+            } else if self.escapes.cells.contains(n.as_str()) {
                 vals.push(self.read_var(&cell_var(n), b, span));
                 // (a comprehension's variable, `%c3.i`, by its own name)
                 let own = n
