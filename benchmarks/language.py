@@ -380,6 +380,17 @@ def consume_windows(a, w):
     return total
 
 
+running_gen = running_max  # (as `windows_gen`)
+
+
+def sum_windows(a, w):
+    return sum(windows_gen(a, w))
+
+
+def max_running(a, w):
+    return max(running_gen(a))
+
+
 def generator_rows(n, repeat):
     """Generator consumption: `sum(gen(...))` from Python, the generator plain,
     compiled by pyston, compiled by Numba (njit generators iterate from Python too)."""
@@ -406,7 +417,7 @@ def generator_rows(n, repeat):
                 t_nb = None
         rows.append((name, t_py, t_ps, t_nb))
     # Compiled code iterating over a compiled generator: pyston inlines it into the loop.
-    global windows_gen
+    global windows_gen, running_gen
     args = (a, 32)
     windows_gen = window_means
     want = consume_windows(*args)
@@ -427,6 +438,27 @@ def generator_rows(n, repeat):
             t_nb = None
     windows_gen = window_means
     rows.append(("for m in gen(a) (compiled)", t_py, t_ps, t_nb))
+    # `sum(gen(a))` inside compiled code, the generator a plain (undecorated)
+    # module-level function: pyston inlines it too (Numba needs it `njit`).
+    for name, consume in [("sum(gen(a)) (compiled, plain)", sum_windows), ("max(gen(a)) (compiled, plain)", max_running)]:
+        want = consume(*args)
+        t_py = best(consume, args, max(1, repeat // 2))
+        fast = pyston.fast(fallback=False)(consume)
+        got = fast(*args)
+        if type(got) is not type(want) or got != want:
+            raise SystemExit(f"{name}: pyston gave {got!r}, CPython {want!r}")
+        t_ps = best(fast, args, repeat)
+        t_nb = None
+        if numba is not None:
+            try:
+                windows_gen, running_gen = numba.njit(window_means), numba.njit(running_max)
+                nb = numba.njit(consume)
+                nb(*args)
+                t_nb = best(nb, args, repeat)
+            except Exception:  # noqa: BLE001 - Numba may not compile a kernel
+                t_nb = None
+            windows_gen, running_gen = window_means, running_max
+        rows.append((name, t_py, t_ps, t_nb))
     return rows
 
 
