@@ -529,6 +529,14 @@ def indexed_funcs(fs, a):
     return s
 
 
+def display_funcs(a):
+    # `[g, h, k][i % 3](x)`: a list display of functions indexed then called
+    s = 0.0
+    for i in range(len(a)):
+        s += [soft_clip, cube, poly][i % 3](a[i])
+    return s
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
@@ -581,6 +589,7 @@ def make_cases(n):
         ("star: affine(x, *lst) (list)", star_list_into_plain, (a, [0.5, -1.0])),
         ("for f in (g, h, abs): f(x)", function_tuple_sum, (a,)),
         ("fs[i % 3](x) (tuple arg)", indexed_funcs, ((soft_clip, cube, poly), a)),
+        ("[g, h, k][i % 3](x) (display)", display_funcs, (a,)),
     ]
 
 

@@ -2392,6 +2392,9 @@ impl Lowerer {
         let ExprKind::Subscript(t, idx) = &f.kind else {
             return Ok(None);
         };
+        if let ExprKind::List(items) | ExprKind::Tuple(items) = &t.kind {
+            return self.display_indexed_call(e, items, matches!(t.kind, ExprKind::List(_)));
+        }
         let ExprKind::Name(n) = &t.kind else {
             return Ok(None);
         };
@@ -2435,6 +2438,72 @@ impl Lowerer {
                 other = Some(eb);
             }
             let callee = self.emit_cur(Op::TupleGet(m as u32), vec![u], f.span);
+            let mut vals = vec![callee];
+            vals.extend(argv.iter().copied());
+            let v = self.emit_cur(Op::Call { kw: vec![] }, vals, span);
+            self.jump(merge, vec![v], span);
+            if let Some(eb) = other {
+                self.cur = Some(eb);
+            }
+        }
+        self.seal(merge);
+        self.cur = Some(merge);
+        Ok(Some(r))
+    }
+
+    /// `[g, h][i](args)` (or `(g, h)[i](args)`): a list or tuple display of
+    /// 2 to 8 names of functions not bound in this function (globals,
+    /// builtins) indexed by a computed `i`, then called. As CPython runs it:
+    /// the names are read in order (the display), then `i`; the index is
+    /// taken as the display takes it, by `[0, 1, ..., k - 1][i]` (a list's
+    /// or a tuple's `IndexError`/`TypeError`, before the arguments are
+    /// evaluated), then the arguments once, in order, and the call is a
+    /// chain of calls of each name's function (each typed for its own),
+    /// chosen by the index. No list or tuple of functions is made.
+    fn display_indexed_call(&mut self, e: &Expr, items: &[Expr], list: bool) -> CResult<Option<Value>> {
+        let ExprKind::Call(f, args, kws) = &e.kind else {
+            return Ok(None);
+        };
+        let ExprKind::Subscript(_, idx) = &f.kind else {
+            return Ok(None);
+        };
+        let k = items.len();
+        let global =
+            |x: &Expr| matches!(&x.kind, ExprKind::Name(n) if !self.locals.contains(n) && !self.inner.contains_key(n));
+        if !self.inlining.is_empty()
+            || !kws.is_empty()
+            || !(2..=8).contains(&k)
+            || !items.iter().all(global)
+            || args.iter().any(|a| matches!(a.kind, ExprKind::Starred(_)))
+            || matches!(idx.kind, ExprKind::Slice(..) | ExprKind::Tuple(_))
+        {
+            return Ok(None);
+        }
+        let span = e.span;
+        let fns: Vec<Value> = items.iter().map(|x| self.expr(x)).collect::<CResult<_>>()?;
+        let iv = self.expr(idx)?;
+        // (the list of indexes, never changed, is made once, on entry: not
+        // a new list per call in a loop)
+        let at = if list { Block(0) } else { self.block() };
+        let ks: Vec<Value> = (0..k)
+            .map(|j| self.emit(at, Op::Const(Const::Int(j as i64)), vec![], idx.span))
+            .collect();
+        let kt = self.emit(at, if list { Op::List } else { Op::Tuple }, ks, f.span);
+        let j = self.emit_cur(Op::GetItem, vec![kt, iv], f.span);
+        let argv = self.items(args)?;
+        let merge = self.new_block();
+        let r = self.add_param(merge, "%fcall");
+        for (m, callee) in fns.into_iter().enumerate() {
+            let mut other = None;
+            if m + 1 < k {
+                let c = self.emit_cur(Op::Const(Const::Int(m as i64)), vec![], f.span);
+                let eq = self.emit_cur(Op::Cmp(CmpOp::Eq), vec![j, c], f.span);
+                let from = self.block();
+                let (tb, eb) = (self.new_block(), self.new_block());
+                self.branch(from, eq, tb, eb, span);
+                self.cur = Some(tb);
+                other = Some(eb);
+            }
             let mut vals = vec![callee];
             vals.extend(argv.iter().copied());
             let v = self.emit_cur(Op::Call { kw: vec![] }, vals, span);
