@@ -295,6 +295,14 @@ def loop_closures(a):
     return fs[0]
 
 
+def param_closures(a, k):
+    # a function made per item, all reading the parameter's one cell (shared, as CPython's)
+    fs = []
+    for _x in a:
+        fs.append(lambda d: k * d)
+    return fs[-1]
+
+
 def comprehension_closures(a):
     fs = [lambda d: x + d for x in a]
     return fs[-1]
@@ -372,6 +380,17 @@ def consume_windows(a, w):
     return total
 
 
+running_gen = running_max  # (as `windows_gen`)
+
+
+def sum_windows(a, w):
+    return sum(windows_gen(a, w))
+
+
+def max_running(a, w):
+    return max(running_gen(a))
+
+
 def generator_rows(n, repeat):
     """Generator consumption: `sum(gen(...))` from Python, the generator plain,
     compiled by pyston, compiled by Numba (njit generators iterate from Python too)."""
@@ -398,7 +417,7 @@ def generator_rows(n, repeat):
                 t_nb = None
         rows.append((name, t_py, t_ps, t_nb))
     # Compiled code iterating over a compiled generator: pyston inlines it into the loop.
-    global windows_gen
+    global windows_gen, running_gen
     args = (a, 32)
     windows_gen = window_means
     want = consume_windows(*args)
@@ -419,6 +438,27 @@ def generator_rows(n, repeat):
             t_nb = None
     windows_gen = window_means
     rows.append(("for m in gen(a) (compiled)", t_py, t_ps, t_nb))
+    # `sum(gen(a))` inside compiled code, the generator a plain (undecorated)
+    # module-level function: pyston inlines it too (Numba needs it `njit`).
+    for name, consume in [("sum(gen(a)) (compiled, plain)", sum_windows), ("max(gen(a)) (compiled, plain)", max_running)]:
+        want = consume(*args)
+        t_py = best(consume, args, max(1, repeat // 2))
+        fast = pyston.fast(fallback=False)(consume)
+        got = fast(*args)
+        if type(got) is not type(want) or got != want:
+            raise SystemExit(f"{name}: pyston gave {got!r}, CPython {want!r}")
+        t_ps = best(fast, args, repeat)
+        t_nb = None
+        if numba is not None:
+            try:
+                windows_gen, running_gen = numba.njit(window_means), numba.njit(running_max)
+                nb = numba.njit(consume)
+                nb(*args)
+                t_nb = best(nb, args, repeat)
+            except Exception:  # noqa: BLE001 - Numba may not compile a kernel
+                t_nb = None
+            windows_gen, running_gen = window_means, running_max
+        rows.append((name, t_py, t_ps, t_nb))
     return rows
 
 
@@ -498,6 +538,14 @@ def indexed_local_funcs(a):
     return s
 
 
+def display_funcs(a):
+    # `[g, h, k][i % 3](x)`: a list display of functions indexed then called
+    s = 0.0
+    for i in range(len(a)):
+        s += [soft_clip, cube, poly][i % 3](a[i])
+    return s
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
@@ -538,6 +586,7 @@ def make_cases(n):
         ("late binding: cells lo/hi", late_bound_clip, (a,)),
         ("closures made in a loop", loop_closures, (a,)),
         ("[lambda d: x + d for x in a]", comprehension_closures, (a,)),
+        ("closures over a parameter", param_closures, (a, 2.5)),
         ("h = clip; h(x) alias call", alias_call, (a, -0.5, 0.5)),
         ("f passed as argument", apply_arg, (poly, a), (nb_poly, a)),
         ("str: count vowels", count_vowels, (text,)),
@@ -550,6 +599,7 @@ def make_cases(n):
         ("for f in (g, h, abs): f(x)", function_tuple_sum, (a,)),
         ("fs[i % 3](x) (tuple arg)", indexed_funcs, ((soft_clip, cube, poly), a)),
         ("fs[i % 3](x) (local tuple)", indexed_local_funcs, (a,)),
+        ("[g, h, k][i % 3](x) (display)", display_funcs, (a,)),
     ]
 
 

@@ -46,6 +46,10 @@ def _describe(x, calls, seen, depth=0):
         seen[id(x)] = len(seen)
         cells = []
         for c in x.__closure__ or ():
+            # (which cells are the same object: CPython's functions made in
+            # one call share one cell per variable)
+            seen.setdefault(("cell", id(c)), len(seen))
+            cells.append(("cell #", seen[("cell", id(c))]))
             try:
                 v = c.cell_contents
             except ValueError:
@@ -1016,3 +1020,213 @@ def test_made_in_a_loop_and_appended():
         sub, psub = _CountingList(), _CountingList()
         assert appended_to_argument(sub, np.arange(2.0), 1) == appended_to_argument.py_func(psub, np.arange(2.0), 1)
     assert [t[0] for t in sub] == [t[0] for t in psub] == ["wrapped"] * 4
+
+
+# --------------------------------------------------------------------------
+# one cell per variable for every function made in a call (CPython's cell
+# variables): the functions made share it, also for a variable bound once
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def param_loop(a, k):
+    fs = []
+    for _x in a:
+        fs.append(lambda d: k * d)
+    return fs
+
+
+@pyston.fast
+def param_branches(c, k):
+    if c:
+        f = lambda: k + 1  # noqa: E731
+    else:
+        f = lambda: k - 1  # noqa: E731
+    g = lambda: k * 2  # noqa: E731
+    return f, g
+
+
+@pyston.fast
+def def_and_lambdas(k, m):
+    def get():
+        return k + m
+
+    return get, lambda: k, (lambda x: x * m, lambda: (k, m))
+
+
+@pyston.fast
+def loop_and_def(a, k):
+    def scale(x):
+        return x * k
+
+    fs = [scale]
+    for x in a:
+        fs.append(lambda d: d + k + x)
+    fs.append(lambda: k)
+    return fs
+
+
+@pyston.fast
+def made_in_one_branch(c, k):
+    # the variable bound and every function made inside the branch
+    fs = []
+    if c:
+        m = k * 2
+        fs.append(lambda: m)
+        fs.append(lambda: m + 1)
+    return fs
+
+
+@pyston.fast
+def bound_inside_first_make(c, k):
+    # `m` bound inside the statement that holds the first function made, and
+    # read by one made after it: a cell from the start, written at the binding
+    fs = []
+    if c:
+        m = k * 2
+        fs.append(lambda: m)
+    fs.append(lambda: m)
+    return fs
+
+
+@pyston.fast
+def unbound_on_a_path(c, v):
+    if c:
+        k = v
+    return lambda: k, lambda: k
+
+
+@pyston.fast
+def counters(start):
+    c = start
+
+    def inc():
+        nonlocal c
+        c += 1
+        return c
+
+    def get():
+        return c
+
+    return inc, get, lambda: c * 2
+
+
+@pyston.fast
+def recursion_shared(k):
+    def fact(n):
+        return 1 if n < 2 else n * fact(n - 1)
+
+    fs = [fact]
+    for _ in range(2):
+        fs.append(lambda x: fact(x) + k)
+    return fs
+
+
+@pyston.fast
+def rebound_after_made(k):
+    f = lambda: k  # noqa: E731
+    g = lambda: k + 1  # noqa: E731
+    k = k * 10
+    h = lambda: -k  # noqa: E731
+    return f, g, h
+
+
+@pyston.fast
+def sorted_key_and_made(xs, k):
+    f = lambda: k  # noqa: E731
+    return f, sorted(xs, key=lambda t: t * k), lambda: -k
+
+
+def _cells(fs):
+    """The cell objects of `fs`' closures, numbered by first appearance."""
+    seen = {}
+    return [tuple(seen.setdefault(id(c), len(seen)) for c in f.__closure__ or ()) for f in fs]
+
+
+def test_cells_shared_by_functions_made_in_one_call():
+    rng = rng_for("shared cells")
+    for k in (2.5, 3, -0.0, np.float32(1.5), np.int8(-3), 2**70, "s", None, (1, 2.0), np.arange(3.0)):
+        n = len(k) if isinstance(k, tuple) else 2
+        for a in (rng.normal(size=4), np.zeros(0), np.arange(1.0)):
+            r = same(param_loop, a, k, calls=[(n,)])
+            if r is not None and len(r[1]) > 1:
+                assert r[1][0].__closure__[0] is r[1][1].__closure__[0]
+        for c in (True, False):
+            same(param_branches, c, k, calls=[()])
+        same(def_and_lambdas, k, k, calls=[(), (2,)])
+    for c in (True, False):
+        same(made_in_one_branch, c, 4, calls=[()])
+        same(bound_inside_first_make, c, 4, calls=[()])
+        same(unbound_on_a_path, c, 5, calls=[()])  # (NameError from the empty cell)
+    same(loop_and_def, np.arange(3.0), 2.0, calls=[(1.5,), ()])
+    same(sorted_key_and_made, [3, -1, 2], 2, calls=[()])
+    # identity across functions made in a loop, in branches, by a def and lambdas
+    fs = param_loop(np.arange(4.0), 2.0)
+    assert _cells(fs) == _cells(param_loop.py_func(np.arange(4.0), 2.0)) == [(0,)] * 4
+    assert _cells(param_branches(True, 1)) == _cells(param_branches.py_func(True, 1))
+    get, lam, (mul, both) = def_and_lambdas(1, 2)
+    pget, plam, (pmul, pboth) = def_and_lambdas.py_func(1, 2)
+    assert _cells([get, lam, mul, both]) == _cells([pget, plam, pmul, pboth])
+    assert get.__closure__[0] is lam.__closure__[0] is both.__closure__[0]
+    # a new cell per call
+    assert param_loop(np.arange(1.0), 2.0)[0].__closure__[0] is not fs[0].__closure__[0]
+    assert len({id(f.__closure__[0]) for f in loop_and_def(np.arange(3.0), 1.0)}) == 1
+
+
+def test_cell_contents_written_from_outside_seen_by_siblings():
+    for mod in (param_loop, param_loop.py_func):
+        fs = mod(np.arange(3.0), 2.0)
+        fs[0].__closure__[0].cell_contents = 5.0
+        assert [f(1.0) for f in fs] == [5.0, 5.0, 5.0]
+        del fs[1].__closure__[0].cell_contents
+        with pytest.raises(NameError, match="free variable 'k'"):
+            fs[2](1.0)
+    got, want = def_and_lambdas(1, 2), def_and_lambdas.py_func(1, 2)
+    for _get, lam, (mul, _both) in (got, want):
+        lam.__closure__[0].cell_contents = 10
+        mul.__closure__[0].cell_contents = 20
+    assert [got[0](), got[1](), got[2][0](3), got[2][1]()] == [want[0](), want[1](), want[2][0](3), want[2][1]()]
+    assert got[0]() == 30
+
+
+def test_nonlocal_writers_and_readers_share_cells():
+    same(counters, 1, calls=[(), ()])
+    for start in (1, 2.5, 2**62):
+        inc, get, dbl = counters(start)
+        pinc, pget, pdbl = counters.py_func(start)
+        seq = [inc(), get(), dbl(), inc(), inc(), get(), dbl()]
+        assert seq == [pinc(), pget(), pdbl(), pinc(), pinc(), pget(), pdbl()]
+        assert [type(x) for x in seq] == [type(x) for x in (pinc(), pget(), pdbl())] * 2 + [type(pget())]
+        assert inc.__closure__[0] is get.__closure__[0] is dbl.__closure__[0]
+
+
+def test_recursion_and_rebinding_with_shared_cells():
+    same(recursion_shared, 3, calls=[(5,), (1,)])
+    fs = recursion_shared(3)
+    assert fs[0].__closure__[0] is fs[1].__closure__[fs[1].__code__.co_freevars.index("fact")]
+    assert [f(6) for f in fs] == [f(6) for f in recursion_shared.py_func(3)] == [720, 723, 723]
+    # rebinding after the functions are made: they read the new value (one cell)
+    same(rebound_after_made, 2, calls=[()])
+    f, g, h = rebound_after_made(2)
+    assert (f(), g(), h()) == (20, 21, -20)
+    assert f.__closure__[0] is g.__closure__[0] is h.__closure__[0]
+
+
+def test_shared_cells_memory_flat():
+    import gc
+    import resource
+    import sys
+
+    k = 1.5e300  # (an object of its own: its reference count is checked)
+    base = sys.getrefcount(k)
+    for _ in range(100_000):
+        param_branches(True, k)
+    gc.collect()
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _ in range(1_000_000):
+        f, g = param_branches(True, k)
+    del f, g
+    gc.collect()
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert sys.getrefcount(k) == base
+    assert rss1 - rss0 < 20_000, (rss0, rss1)  # (KiB)

@@ -772,6 +772,195 @@ def test_builtins_over_a_compiled_generator_inline_it(rng):
 
 
 # ---------------------------------------------------------------------------
+# compiled code iterating over a plain (undecorated) generator function of its
+# module: inlined as a strict compiled generator would run
+# ---------------------------------------------------------------------------
+
+
+def p_windows(a, w):
+    for i in range(a.shape[0] - w + 1):
+        s = 0.0
+        for j in range(i, i + w):
+            s += a[j]
+        yield s / w
+
+
+def p_upto(n):
+    i = 0
+    while True:
+        if i >= n:
+            return i
+        x = yield i * i
+        if x is not None:
+            i = -x
+        i += 1
+
+
+def p_checked(a):
+    for i in range(a.shape[0]):
+        yield math.sqrt(a[i]) * 2  # ValueError for a negative element
+
+
+def p_big(n):
+    for i in range(n):
+        yield (2**62 - 1) * i  # (the sum passes 64 bits: Python's int)
+
+
+def p_items(a):
+    for i in range(a.shape[0]):
+        yield a[i]  # (np.float64 from a float64 array)
+
+
+def pc_folds(n, a):
+    return (
+        sum(p_upto(n)),
+        sum(p_windows(a, 2)),
+        sum(p_items(a)),
+        max(p_upto(n + 1)),
+        min(p_windows(a, 1)),
+        list(p_upto(n)),
+        any(p_upto(n)),
+        all(p_items(a)),
+    )
+
+
+def pc_loop(n, stop):
+    t = 0
+    k = 0
+    for v in p_upto(n):
+        k += 1
+        if v % 3 == 0:
+            continue
+        if v > stop:
+            break
+        t += v
+    else:
+        t = -t
+    return t, k
+
+
+def pc_checked(a, limit):
+    t = 0.0
+    for v in p_checked(a):
+        if v > limit:
+            return v
+        t += v
+    return t
+
+
+def pc_sum_checked(a):
+    return sum(p_checked(a))
+
+
+def pc_big(n):
+    return sum(p_big(n)), max(p_big(n))
+
+
+def pc_max_empty(n):
+    return max(p_upto(n))
+
+
+def test_compiled_consumer_inlines_a_plain_generator(rng):
+    from helpers import check
+
+    a = rng.standard_normal(60)
+    check(pyston.fast(pc_folds), [(n, a[:m]) for n in (1, 4, 30) for m in (2, 3, 60)])
+    check(pyston.fast(pc_folds), [(3, np.array([0.0, np.nan, -0.0]))])
+    check(pyston.fast(pc_loop), [(n, s) for n in (0, 1, 5, 40) for s in (2, 50, 10**6)])
+    b = np.abs(rng.standard_normal(20))
+    bad = b.copy()
+    bad[7] = -1.0
+    check(pyston.fast(pc_checked), [(b, 1.0), (b, 100.0), (bad, 100.0), (bad, 0.5), (b[:0], 1.0)])
+    check(pyston.fast(pc_sum_checked), [(b,), (bad,)])
+    check(pyston.fast(pc_big), [(0,), (1,), (3,), (10,)])
+    check(pyston.fast(pc_max_empty), [(0,), (3,)])  # (ValueError: max() arg is an empty sequence)
+    # the sum of NumPy scalars stays CPython's: np.float64, added in order from int 0
+    f = pyston.fast(fallback=False)(pc_folds)
+    got, want = f(5, a), pc_folds(5, a)
+    assert [type(x) for x in got] == [type(x) for x in want]
+    assert type(got[2]) is np.float64 and got[2] == want[2]
+    # inlined: no generator object, no call into Python per item
+    assert "p_upto" not in f.inspect_ir() and "p_windows" not in f.inspect_ir()
+    g = pyston.fast(fallback=False)(pc_loop)
+    g(40, 10**6)
+    c0 = pyston._pyston.pycall_count()
+    g(40, 10**6)
+    g(400, 10**6)
+    assert pyston._pyston.pycall_count() == c0
+
+
+def _frames(f, *args):
+    try:
+        f(*args)
+    except Exception as e:  # noqa: BLE001 - compared
+        out = []
+        tb = e.__traceback__.tb_next
+        while tb is not None:
+            out.append((tb.tb_frame.f_code.co_name, tb.tb_lineno))
+            tb = tb.tb_next
+        return type(e).__name__, str(e), out
+    return None
+
+
+def test_plain_generator_inlined_raises_with_cpythons_frames():
+    bad = np.array([1.0, 4.0, -1.0, 9.0])
+    f = pyston.fast(fallback=False)(pc_sum_checked)
+    want = _frames(pc_sum_checked, bad)
+    assert want is not None and want[0] == "ValueError"
+    assert _frames(f, bad) == want
+    g = pyston.fast(fallback=False)(pc_checked)
+    assert _frames(g, bad, 100.0) == _frames(pc_checked, bad, 100.0)
+    # (a compiled generator inlined: its frame too)
+    h = pyston.fast(fallback=False)(c_return_inside)
+    want = _frames(c_return_inside, bad, 100.0)
+    assert [n for n, _ in want[2]] == ["c_return_inside", "g_checked"]
+    assert _frames(h, bad, 100.0) == want
+
+
+def test_plain_generator_rebound_or_not_inlinable():
+    global p_items
+    f = pyston.fast(fallback=False)(pc_folds)
+    a = np.arange(1.0, 5.0)
+    want = pc_folds(3, a)
+    assert f(3, a) == want
+    saved = p_items
+    try:
+
+        def p_items(a):  # noqa: F811 - rebinding the global on purpose
+            for i in range(a.shape[0]):
+                yield -a[i]
+
+        assert f(3, a) == pc_folds(3, a) != want
+    finally:
+        p_items = saved
+    assert f(3, a) == want
+    # Numba semantics (njit): a plain generator is not inlined (Numba wants it `njit` too)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pyston.PerformanceWarning)
+        with pytest.raises(pyston.CompileError, match="p_upto"):
+            pyston.njit(pc_loop)(5, 100)
+    # a generator function made by a factory (a closure): runs as plain Python
+    h = pyston.fast(_sum_of_made)
+    with pytest.warns(pyston.PerformanceWarning):
+        assert h(4) == _sum_of_made(4)
+
+
+def _make_gen(k):
+    def gen(n):
+        for i in range(n):
+            yield i * k
+
+    return gen
+
+
+made_gen = _make_gen(3)
+
+
+def _sum_of_made(n):
+    return sum(made_gen(n))
+
+
+# ---------------------------------------------------------------------------
 # fuzzed generators: the fuzzer's random functions with a `yield` after each assignment
 # ---------------------------------------------------------------------------
 

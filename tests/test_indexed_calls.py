@@ -99,3 +99,73 @@ def test_indexed_call_results_of_different_types():
     assert_same_all(pick_one, [(fs, 0, 2.5), (fs, 1, 2.5), (fs, -2, -7.25)], allow_fallback=True)
     r = pick_one(fs, 0, 2.5)
     assert type(r) is int and r == 2
+
+
+# --------------------------------------------------------------------------
+# `[g, h][i](x)` and `(g, h)[i](x)`: a display of global functions indexed
+# then called (no list or tuple of functions is made)
+# --------------------------------------------------------------------------
+
+
+@pyston.fast
+def display_sum(a):
+    s = 0.0
+    for i in range(len(a)):
+        s += [inc, dbl, fsq][i % 3](a[i]) + (neg, abs)[i % 2](a[i])
+    return s
+
+
+@pyston.fast
+def list_display_one(i, x):
+    return [inc, inv, neg][i](x)
+
+
+@pyston.fast
+def tuple_display_one(i, x):
+    return (inc, inv)[i](x)
+
+
+@pyston.fast
+def display_args_after_index(i, xs):
+    # the index is checked before the argument is evaluated (xs.pop() not run)
+    return [inc, dbl][i](xs.pop())
+
+
+@pyston.fast
+def display_mixed_types(i, x):
+    return [as_int, inc, abs][i](x)
+
+
+def test_display_indexed_call():
+    rng = rng_for("display_indexed_calls")
+    a = rng.normal(size=40)
+    for args in [(a,), (a[:0],), (np.array([np.nan, -0.0, np.inf]),)]:
+        native(display_sum, *args)
+    assert_same_all(display_sum, [(a,), (a[:0],), (np.array([np.nan, -0.0, np.inf]),)])
+    native(list_display_one, 1, 2.0)
+    native(tuple_display_one, 1, 2.0)
+    # in range, negative, out of range (a list's and a tuple's IndexError),
+    # a bool, a NumPy int, a big int; a raising callee (ZeroDivisionError)
+    idx = list(range(-4, 4)) + [True, np.int64(1), 2**70, -(2**70)]
+    assert_same_all(list_display_one, [(i, x) for i in idx for x in (2.5, 0.0)], allow_fallback=True)
+    assert_same_all(tuple_display_one, [(i, x) for i in idx for x in (2.5, 0.0)], allow_fallback=True)
+    # a float or str index: CPython's TypeError ("list indices must be integers or slices, not float")
+    for i in (1.0, "a"):
+        assert_same(list_display_one, i, 2.5, allow_fallback=True)
+        assert_same(tuple_display_one, i, 2.5, allow_fallback=True)
+    with pytest.raises(IndexError, match="list index out of range"):
+        list_display_one(3, 1.0)
+    with pytest.raises(IndexError, match="tuple index out of range"):
+        tuple_display_one(2, 1.0)
+    with pytest.raises(ZeroDivisionError) as e:
+        list_display_one(1, 0.0)
+    assert e.traceback[-1].name == "inv"
+    native(display_args_after_index, 0, [1.0, 2.0])
+    assert_same_all(
+        display_args_after_index,
+        [(0, [1.0, 2.0]), (5, [1.0, 2.0]), (-3, [1.0]), (1, [0.0]), (-1, [])],
+    )
+    # each function's own result type
+    native(display_mixed_types, 0, 2.5)
+    assert_same_all(display_mixed_types, [(i, x) for i in range(-3, 3) for x in (2.5, -7.25)])
+    assert type(display_mixed_types(0, 2.5)) is int and type(display_mixed_types(1, 2.5)) is float

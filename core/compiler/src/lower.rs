@@ -121,6 +121,7 @@ pub fn lower_with(
         lambda_spans: Vec::new(),
         key_lambdas: HashSet::new(),
         escapes: Default::default(),
+        shared_made: HashSet::new(),
         zip_depth: 0,
         zip_seqs: Vec::new(),
         rev_seqs: Vec::new(),
@@ -625,6 +626,8 @@ struct Lowerer {
     /// The nested functions and lambdas made into Python functions because
     /// they are used as values (`lower/closures.rs`).
     escapes: closures::Escapes,
+    /// The variables of `escapes.shared` whose cell is made by now.
+    shared_made: HashSet<String>,
     /// While a `for` loop's sources are set up: how many `zip()`s are open,
     /// and the sequences they index.
     zip_depth: u32,
@@ -855,6 +858,24 @@ impl Lowerer {
 
     fn stmt(&mut self, s: &Stmt) -> CResult<()> {
         let span = s.span;
+        // The cells the functions made from here on share (`Escapes::shared`).
+        if let (Some(vs), Some(b), true) = (
+            self.escapes.shared.get(&span).cloned(),
+            self.cur,
+            self.inlining.is_empty(),
+        ) {
+            for v in vs {
+                let val = self.read_var(&v, b, span);
+                let undef = self.f.blocks.iter().any(|d| {
+                    d.insts
+                        .iter()
+                        .any(|i| i.result == Some(val) && matches!(i.op, Op::Undef(_)))
+                });
+                let c = self.emit(b, Op::Cell, if undef { vec![] } else { vec![val] }, span);
+                self.write_var(&cell_var(&v), b, c);
+                self.shared_made.insert(v);
+            }
+        }
         match &s.kind {
             StmtKind::Pass => {}
             // Inside an inlined nested function its names are the enclosing
@@ -911,6 +932,17 @@ impl Lowerer {
                     let v = self.make_def(d)?;
                     let b = self.block_for_write();
                     self.write_var(&d.name, b, v);
+                    if self.shared_made.contains(&d.name) {
+                        // (its own cell, shared with the functions made after it)
+                        let cell = self.read_var(&cell_var(&d.name), b, span);
+                        let span = self.tagged(span);
+                        self.f.block_mut(b).insts.push(Inst {
+                            result: None,
+                            op: Op::CellSet,
+                            args: vec![cell, v],
+                            span,
+                        });
+                    }
                 }
             }
             StmtKind::Assign(targets, value)
@@ -2226,7 +2258,7 @@ impl Lowerer {
             .filter(|s| s.line == span.line && s.col < span.col)
             .count() as u32;
         // (not checked bound: the lambda's cell is empty then, and reading it raises when it runs)
-        let vals = self.closure_vals(&mut names, span);
+        let vals = self.closure_vals(&mut names, span, escapes);
         Ok(self.emit_cur(
             Op::Lambda {
                 name: "<lambda>".into(),
@@ -2246,11 +2278,11 @@ impl Lowerer {
     fn make_def(&mut self, d: &FunctionDef) -> CResult<Value> {
         let mut names: Vec<String> = closures::def_free_names(d)
             .into_iter()
-            .filter(|n| self.locals.contains(n) && *n != d.name)
+            .filter(|n| self.locals.contains(n) && (*n != d.name || self.shared_made.contains(n)))
             .collect();
         names.sort();
         self.check_made(&names, d.span)?;
-        let vals = self.closure_vals(&mut names, d.span);
+        let vals = self.closure_vals(&mut names, d.span, true);
         Ok(self.emit_cur(
             Op::Lambda {
                 name: d.name.clone(),
@@ -2267,11 +2299,15 @@ impl Lowerer {
     /// The values a made function's closure takes for `names`: a variable's
     /// value, or the variable's cell where it has one (its name becomes
     /// `&name`: the cell itself is the closure's, see `Op::Lambda`).
-    fn closure_vals(&mut self, names: &mut [String], span: Span) -> Vec<Value> {
+    fn closure_vals(&mut self, names: &mut [String], span: Span, share: bool) -> Vec<Value> {
         let b = self.block();
         let mut vals = Vec::with_capacity(names.len());
         for n in names.iter_mut() {
-            if self.escapes.cells.contains(n.as_str()) {
+            if share && self.shared_made.contains(n.as_str()) {
+                // (the cell every function made in this call shares)
+                vals.push(self.read_var(&cell_var(n), b, span));
+                *n = format!("&{n}");
+            } else if self.escapes.cells.contains(n.as_str()) {
                 vals.push(self.read_var(&cell_var(n), b, span));
                 // (a comprehension's variable, `%c3.i`, by its own name)
                 let own = n
@@ -2357,6 +2393,13 @@ impl Lowerer {
         let ExprKind::Subscript(t, idx) = &f.kind else {
             return Ok(None);
         };
+        // (a display of global functions: `display_indexed_call`, no tuple made;
+        // any other display, a tuple parameter or a local of known length below)
+        if let ExprKind::List(items) | ExprKind::Tuple(items) = &t.kind {
+            if let Some(v) = self.display_indexed_call(e, items, matches!(t.kind, ExprKind::List(_)))? {
+                return Ok(Some(v));
+            }
+        }
         if !matches!(t.kind, ExprKind::Name(_) | ExprKind::Tuple(_) | ExprKind::List(_)) {
             return Ok(None);
         }
@@ -2416,6 +2459,72 @@ impl Lowerer {
                 other = Some(eb);
             }
             let callee = self.emit_cur(Op::TupleGet(m as u32), vec![u], f.span);
+            let mut vals = vec![callee];
+            vals.extend(argv.iter().copied());
+            let v = self.emit_cur(Op::Call { kw: vec![] }, vals, span);
+            self.jump(merge, vec![v], span);
+            if let Some(eb) = other {
+                self.cur = Some(eb);
+            }
+        }
+        self.seal(merge);
+        self.cur = Some(merge);
+        Ok(Some(r))
+    }
+
+    /// `[g, h][i](args)` (or `(g, h)[i](args)`): a list or tuple display of
+    /// 2 to 8 names of functions not bound in this function (globals,
+    /// builtins) indexed by a computed `i`, then called. As CPython runs it:
+    /// the names are read in order (the display), then `i`; the index is
+    /// taken as the display takes it, by `[0, 1, ..., k - 1][i]` (a list's
+    /// or a tuple's `IndexError`/`TypeError`, before the arguments are
+    /// evaluated), then the arguments once, in order, and the call is a
+    /// chain of calls of each name's function (each typed for its own),
+    /// chosen by the index. No list or tuple of functions is made.
+    fn display_indexed_call(&mut self, e: &Expr, items: &[Expr], list: bool) -> CResult<Option<Value>> {
+        let ExprKind::Call(f, args, kws) = &e.kind else {
+            return Ok(None);
+        };
+        let ExprKind::Subscript(_, idx) = &f.kind else {
+            return Ok(None);
+        };
+        let k = items.len();
+        let global =
+            |x: &Expr| matches!(&x.kind, ExprKind::Name(n) if !self.locals.contains(n) && !self.inner.contains_key(n));
+        if !self.inlining.is_empty()
+            || !kws.is_empty()
+            || !(2..=8).contains(&k)
+            || !items.iter().all(global)
+            || args.iter().any(|a| matches!(a.kind, ExprKind::Starred(_)))
+            || matches!(idx.kind, ExprKind::Slice(..) | ExprKind::Tuple(_))
+        {
+            return Ok(None);
+        }
+        let span = e.span;
+        let fns: Vec<Value> = items.iter().map(|x| self.expr(x)).collect::<CResult<_>>()?;
+        let iv = self.expr(idx)?;
+        // (the list of indexes, never changed, is made once, on entry: not
+        // a new list per call in a loop)
+        let at = if list { Block(0) } else { self.block() };
+        let ks: Vec<Value> = (0..k)
+            .map(|j| self.emit(at, Op::Const(Const::Int(j as i64)), vec![], idx.span))
+            .collect();
+        let kt = self.emit(at, if list { Op::List } else { Op::Tuple }, ks, f.span);
+        let j = self.emit_cur(Op::GetItem, vec![kt, iv], f.span);
+        let argv = self.items(args)?;
+        let merge = self.new_block();
+        let r = self.add_param(merge, "%fcall");
+        for (m, callee) in fns.into_iter().enumerate() {
+            let mut other = None;
+            if m + 1 < k {
+                let c = self.emit_cur(Op::Const(Const::Int(m as i64)), vec![], f.span);
+                let eq = self.emit_cur(Op::Cmp(CmpOp::Eq), vec![j, c], f.span);
+                let from = self.block();
+                let (tb, eb) = (self.new_block(), self.new_block());
+                self.branch(from, eq, tb, eb, span);
+                self.cur = Some(tb);
+                other = Some(eb);
+            }
             let mut vals = vec![callee];
             vals.extend(argv.iter().copied());
             let v = self.emit_cur(Op::Call { kw: vec![] }, vals, span);

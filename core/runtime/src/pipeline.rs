@@ -154,8 +154,17 @@ pub fn front_with_args(
         src.extract()?;
     let fe = Frontend::new(line_offset, col_offset);
     let def = fe.function(&node, &func);
+    // (a plain generator function is inlined as a compiled one would run it:
+    // by a strict caller, outside `python -m pyston`)
+    let strict = sem.is_some_and(|s| {
+        let o = pyston_compiler::semantics::Semantics {
+            fallback: s.fallback,
+            ..Default::default()
+        };
+        o == *s
+    }) && !accelerating(py);
     let (gens, mut inlined) = match &def {
-        Ok(d) => inlinable_generators(py, &func, d)?,
+        Ok(d) => inlinable_generators(py, &func, d, strict)?,
         Err(_) => Default::default(),
     };
     let (funcs, arg_funcs) = match (&def, sem) {
@@ -205,14 +214,31 @@ type Inlinable = (
     Vec<(String, Py<PyAny>)>,
 );
 
+/// Whether `python -m pyston`'s accelerator is active (it decides how the
+/// program's plain functions are called, and reports them).
+fn accelerating(py: Python<'_>) -> bool {
+    py.import("sys")
+        .and_then(|s| {
+            s.getattr("modules")?
+                .get_item("pyston._auto")?
+                .getattr("_ACTIVE")?
+                .len()
+        })
+        .is_ok_and(|n| n > 0)
+}
+
 /// The compiled generator functions (`pyston.fast` on a generator function,
 /// bound in the same module's globals) that `def` names, with their syntax
 /// trees: the lowering inlines them into the `for` loops (and `sum(...)`,
-/// `list(...)`, ...) that iterate over a call of one.
+/// `list(...)`, ...) that iterate over a call of one. Where `strict` (the
+/// caller has strict semantics), plain generator functions of the same
+/// module (globals and file, no closure, reading no closure variable of
+/// `func`) too: inlined as a strict compiled one would run.
 fn inlinable_generators(
     py: Python<'_>,
     func: &Bound<'_, PyAny>,
     def: &pyston_compiler::hir::FunctionDef,
+    strict: bool,
 ) -> PyResult<Inlinable> {
     use pyston_compiler::hir::{Stmt, StmtKind};
     fn has_yield(body: &[Stmt]) -> bool {
@@ -258,10 +284,13 @@ fn inlinable_generators(
         if gens.contains_key(&n) {
             continue;
         }
-        let Ok(g) = obj.cast::<crate::generators::GeneratorFunction>() else {
+        let gf = if let Ok(g) = obj.cast::<crate::generators::GeneratorFunction>() {
+            g.get().py_func(py).into_bound(py)
+        } else if strict && obj.get_type().name().is_ok_and(|t| t == "function") && plain_generator(&obj, func)? {
+            obj.clone()
+        } else {
             continue;
         };
-        let gf = g.get().py_func(py).into_bound(py);
         if !gf.getattr("__globals__").is_ok_and(|x| x.is(&globals)) {
             continue;
         }
@@ -274,6 +303,32 @@ fn inlinable_generators(
         }
     }
     Ok((gens, inlined))
+}
+
+/// Whether `obj` (a plain function) is a generator function (not a
+/// coroutine or an async generator) of `func`'s file, without a closure, and
+/// reading no name that is a closure variable of `func`.
+fn plain_generator(obj: &Bound<'_, PyAny>, func: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let (Ok(ccode), Ok(code)) = (obj.getattr("__code__"), func.getattr("__code__")) else {
+        return Ok(false);
+    };
+    // CO_GENERATOR, and not CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENERATOR
+    let flags: u32 = ccode.getattr("co_flags").and_then(|f| f.extract()).unwrap_or(0);
+    let free: Vec<String> = ccode.getattr("co_freevars")?.extract().unwrap_or_default();
+    let reads: Vec<String> = ccode.getattr("co_names")?.extract().unwrap_or_default();
+    let mut closure: Vec<String> = code.getattr("co_freevars")?.extract().unwrap_or_default();
+    closure.extend(
+        code.getattr("co_cellvars")?
+            .extract::<Vec<String>>()
+            .unwrap_or_default(),
+    );
+    let file = |c: &Bound<'_, PyAny>| c.getattr("co_filename").and_then(|f| f.extract::<String>()).ok();
+    Ok(flags & 0x20 != 0
+        && flags & (0x80 | 0x100 | 0x200) == 0
+        && free.is_empty()
+        && !reads.iter().any(|r| closure.contains(r))
+        && file(&ccode).is_some()
+        && file(&ccode) == file(&code))
 }
 
 /// The globals `func` reads (and attribute names: `co_names`) that are bound, with their objects.
@@ -344,16 +399,7 @@ fn inlinable_functions<'py>(
     };
     // (under `python -m pyston` the accelerator decides how the program's plain
     // functions are called, and reports them: those stay calls)
-    let accelerating = py
-        .import("sys")
-        .and_then(|s| {
-            s.getattr("modules")?
-                .get_item("pyston._auto")?
-                .getattr("_ACTIVE")?
-                .len()
-        })
-        .is_ok_and(|n| n > 0);
-    let strict = same_sem(&pyston_compiler::semantics::Semantics::default()) && !accelerating;
+    let strict = same_sem(&pyston_compiler::semantics::Semantics::default()) && !accelerating(py);
     let source = py.import("pyston._source")?.getattr("function_ast")?;
     for (n, obj) in candidates {
         if funcs.contains_key(&n) {

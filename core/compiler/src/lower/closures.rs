@@ -38,6 +38,16 @@ pub(super) struct Escapes {
     /// and writes each binding through to the cell (`Op::Cell`,
     /// `Op::CellSet`); the made functions' closures share the cell.
     pub cells: HashSet<String>,
+    /// The variables the functions made here read that no binding changes
+    /// once the first of them is made: one cell each, shared by all the
+    /// functions made in a call (CPython's one cell per variable), made
+    /// holding the variable's value right before the statement of this span
+    /// (the first statement, in a block no loop repeats, that holds every
+    /// make reading it, after every binding of it). Compiled code reads the
+    /// cell only where a function is made.
+    pub shared: HashMap<Span, Vec<String>>,
+    /// The variables of `shared`.
+    pub shared_vars: HashSet<String>,
 }
 
 /// Where a statement lies: for each enclosing statement, from the
@@ -56,6 +66,8 @@ struct Walk {
     /// Each name's reads in the function's own code (not in nested
     /// functions or lambdas), by where they are.
     reads: HashMap<String, Vec<Path>>,
+    /// Each statement's span, by where it is.
+    spans: HashMap<Path, Span>,
     /// The blocks a loop repeats.
     loop_blocks: HashSet<u32>,
     next_block: u32,
@@ -71,6 +83,7 @@ impl Walk {
         for (i, s) in body.iter().enumerate() {
             let mut p = path.clone();
             p.push((id, i));
+            self.spans.insert(p.clone(), s.span);
             self.stmt(s, &p, in_loop);
         }
     }
@@ -542,9 +555,104 @@ pub(super) fn escapes(
             };
         }
     }
+    // One cell per variable for every function made in a call: where every
+    // binding of a variable the made functions read comes before the first
+    // statement holding all the makes reading it, the cell is made there.
+    // (A generator function's frame keeps no cell: made per function as before.)
+    let mut makes: HashMap<String, Vec<Path>> = HashMap::new();
+    for (d, at) in &w.defs {
+        if made.contains(&d.name) && inner.get(&d.name).is_some_and(|(_, x)| x.span == d.span) && !d.annotated {
+            for v in def_free_names(d) {
+                if v != d.name {
+                    makes.entry(v).or_default().push(at.clone());
+                }
+            }
+        }
+    }
+    for (span, ps, b, at) in &w.lambdas {
+        let named = inner.iter().find(|(_, (_, d))| d.name == "<lambda>" && d.span == *span);
+        if keys.contains(span) || named.is_some_and(|(n, _)| !made.contains(n)) {
+            continue;
+        }
+        for v in lambda_reads(ps, b) {
+            makes.entry(v).or_default().push(at.clone());
+        }
+    }
+    if !has_yield(body) {
+        let mut vars: Vec<(&String, &Vec<Path>)> =
+            makes.iter().filter(|(v, _)| is_var(v) && !cells.contains(*v)).collect();
+        vars.sort();
+        for (v, at) in vars {
+            // (a nested function's own name: its cell is made at its `def`,
+            // empty, and set to the function made, which reads it too)
+            let def_at = w
+                .defs
+                .iter()
+                .find(|(d, _)| d.name == **v && made.contains(v) && !d.annotated)
+                .map(|(_, p)| p.clone());
+            if let Some(p) = def_at.filter(|p| at.iter().all(|m| before(p, m, &w.loop_blocks))) {
+                let Some(span) = w.spans.get(&p) else { continue };
+                out.shared.entry(*span).or_default().push(v.clone());
+                out.shared_vars.insert(v.clone());
+                continue;
+            }
+            let Some(ins) = first_holding(at, &w.loop_blocks) else {
+                continue;
+            };
+            let Some(span) = w.spans.get(&ins) else { continue };
+            if w.binds
+                .get(v)
+                .is_none_or(|bs| bs.iter().all(|b| before(b, &ins, &w.loop_blocks)))
+            {
+                out.shared.entry(*span).or_default().push(v.clone());
+                out.shared_vars.insert(v.clone());
+            } else if cell_ok(v, body, inner, &made, &w) {
+                // (a binding inside that statement: the variable's cell from the start)
+                cells.insert(v.clone());
+            }
+        }
+    }
     out.cells = cells;
     out.made = made;
     out
+}
+
+/// Where the one cell shared by the makes at `at` is made: the statement,
+/// in a block no loop repeats (nor any block around it), that holds or is
+/// the first of them, and that every one of them lies in or after.
+fn first_holding(at: &[Path], loop_blocks: &HashSet<u32>) -> Option<Path> {
+    let first = at.first()?;
+    let mut k = 0;
+    loop {
+        let (blk, idx) = first[k];
+        if at.iter().any(|p| p.len() <= k || p[k].0 != blk) {
+            return None; // (cannot happen: the makes' paths share the blocks above)
+        }
+        let same = at.iter().all(|p| p[k].1 == idx && p.len() > k + 1);
+        if !same {
+            let j = at.iter().map(|p| p[k].1).min()?;
+            let mut out = first[..k].to_vec();
+            out.push((blk, j));
+            return Some(out);
+        }
+        let sub = first[k + 1].0;
+        if loop_blocks.contains(&sub) || at.iter().any(|p| p[k + 1].0 != sub) {
+            return Some(first[..=k].to_vec());
+        }
+        k += 1;
+    }
+}
+
+/// Whether `body` (not its nested functions) has a `yield`.
+fn has_yield(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match &s.kind {
+        StmtKind::Yield(..) => true,
+        StmtKind::If(_, a, b) | StmtKind::While(_, a, b) | StmtKind::For(_, _, a, b) => has_yield(a) || has_yield(b),
+        StmtKind::Try(a, hs, b, c) => {
+            has_yield(a) || hs.iter().any(|h| has_yield(&h.body)) || has_yield(b) || has_yield(c)
+        }
+        _ => false,
+    })
 }
 
 /// The names a lambda's body reads that are not its parameters.
@@ -644,20 +752,30 @@ fn called_names(body: &[Stmt]) -> (HashSet<String>, HashSet<String>) {
 /// passed to an inlined function, which inlines its calls too. Making one
 /// has no effect CPython shows.
 pub(super) fn drop_unused_makes(f: &mut ir::Function) {
-    let mut used: HashSet<Value> = HashSet::new();
-    for b in &f.blocks {
-        for i in &b.insts {
-            used.extend(i.args.iter().copied());
+    // (then the shared cells no function made reads: made for nothing)
+    loop {
+        let mut used: HashSet<Value> = HashSet::new();
+        for b in &f.blocks {
+            for i in &b.insts {
+                used.extend(i.args.iter().copied());
+            }
+            used.extend(b.term.uses());
+            for e in b.term.successors().into_iter().chain(b.handler.as_ref()) {
+                used.extend(e.args.iter().copied());
+            }
         }
-        used.extend(b.term.uses());
-        for e in b.term.successors().into_iter().chain(b.handler.as_ref()) {
-            used.extend(e.args.iter().copied());
+        let mut dropped = false;
+        for b in f.blocks.iter_mut() {
+            let n = b.insts.len();
+            b.insts.retain(|i| {
+                !matches!(i.op, Op::Lambda { escapes: true, .. } | Op::Cell)
+                    || i.result.is_some_and(|r| used.contains(&r))
+            });
+            dropped |= b.insts.len() != n;
         }
-    }
-    for b in f.blocks.iter_mut() {
-        b.insts.retain(|i| {
-            !matches!(i.op, Op::Lambda { escapes: true, .. }) || i.result.is_some_and(|r| used.contains(&r))
-        });
+        if !dropped {
+            break;
+        }
     }
 }
 

@@ -507,6 +507,8 @@ pub(super) struct GenInline {
     done: Block,
     /// After the loop (a `break` in its body).
     exit: Block,
+    /// The inlined code the loop is in (`Lowerer::cur_inl`): its body's.
+    outer_inl: u32,
 }
 
 /// Whether generator `def` can be inlined into a `for` loop: its yields are
@@ -595,11 +597,21 @@ impl Lowerer {
             body: body.to_vec(),
             done,
             exit,
+            outer_inl: self.cur_inl,
         });
+        // The body's code is the generator's: its traceback frame is the
+        // generator's, below the loop's (as CPython's generator frame is).
+        let site = ir::InlineSite {
+            name: def.name.clone(),
+            call: self.tagged(span),
+        };
+        self.f.inlines.push(site);
+        let outer = std::mem::replace(&mut self.cur_inl, self.f.inlines.len() as u32);
         // (the generator's frame: a StopIteration leaving its body is PEP 479's RuntimeError)
         self.gen_frames.push((self.handlers.len(), super::iters::Frame::Gen));
         let r = self.stmts(&gbody);
         self.gen_frames.pop();
+        self.cur_inl = outer;
         let ctx = self.gen_inline.pop().unwrap();
         r?;
         self.jump(done, vec![], span);
@@ -630,13 +642,19 @@ impl Lowerer {
         };
         let ctx = self.gen_inline.pop().unwrap();
         let frame = self.gen_frames.pop();
-        self.assign(&ctx.target, v)?;
+        // (the loop's target and body are the function around the loop's code)
+        let inner = std::mem::replace(&mut self.cur_inl, ctx.outer_inl);
+        let r = self.assign(&ctx.target, v);
+        self.cur_inl = inner;
+        r?;
         let after = self.new_block();
         // The loop's body belongs to the function around the loop (its own yields,
         // returns, breaks): lowered with the inlining context set aside.
         self.loops.push((after, ctx.exit));
         self.loop_fin.push(self.fin.len());
+        let inner = std::mem::replace(&mut self.cur_inl, ctx.outer_inl);
         let r = self.stmts(&ctx.body);
+        self.cur_inl = inner;
         self.loops.pop();
         self.loop_fin.pop();
         self.gen_inline.push(ctx);
