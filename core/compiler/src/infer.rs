@@ -862,14 +862,7 @@ impl Infer<'_> {
                     let GlobalKind::PyFunc(i) = self.env.module_attr(*m, name) else {
                         unreachable!()
                     };
-                    {
-                        let consts: Vec<Option<Const>> = argv[1..]
-                            .iter()
-                            .map(|v| self.consts.get(v).or(self.probe_consts.get(v)).cloned())
-                            .collect();
-                        self.env
-                            .probe(&ProbeTarget::Func(i), &args[1..], &consts, kw, self.cur, span)?
-                    }
+                    self.probe_func(i, &argv[1..], &args[1..], kw, span)?
                 }
                 // `np.add.outer(x, y)`, `np.maximum.accumulate(a)`: the ufunc's method,
                 // called through NumPy (typed by probing, as the ufunc itself).
@@ -877,12 +870,7 @@ impl Infer<'_> {
                     let GlobalKind::PyFunc(i) = self.env.pyfunc_method(*f, name) else {
                         unreachable!()
                     };
-                    let consts: Vec<Option<Const>> = argv[1..]
-                        .iter()
-                        .map(|v| self.consts.get(v).or(self.probe_consts.get(v)).cloned())
-                        .collect();
-                    self.env
-                        .probe(&ProbeTarget::Func(i), &args[1..], &consts, kw, self.cur, span)?
+                    self.probe_func(i, &argv[1..], &args[1..], kw, span)?
                 }
                 Ty::Module(m) => {
                     let g = self.env.module_attr(*m, name);
@@ -1488,6 +1476,17 @@ impl Infer<'_> {
                 ))
             }
         })
+    }
+
+    /// The result type of the NumPy callable `Ty::PyFunc(i)` called with the
+    /// values `argv` of types `args` (trailing `kw` named), by probing; the
+    /// arguments' compile-time constants go with them.
+    fn probe_func(&mut self, i: u32, argv: &[Value], args: &[Ty], kw: &[String], span: Span) -> CResult<Ty> {
+        let consts: Vec<Option<Const>> = argv
+            .iter()
+            .map(|v| self.consts.get(v).or(self.probe_consts.get(v)).cloned())
+            .collect();
+        self.env.probe(&ProbeTarget::Func(i), args, &consts, kw, self.cur, span)
     }
 
     /// [`Self::call`], and for a builtin function (`abs`, `math.isinf`) the

@@ -2444,21 +2444,31 @@ impl Lowerer {
         let kt = self.emit_cur(if list { Op::List } else { Op::Tuple }, ks, idx.span);
         let j = self.emit_cur(Op::GetItem, vec![kt, iv], f.span);
         let u = self.emit_cur(Op::Unpack(k as u32), vec![tv], t.span);
+        let fns: Vec<Value> = (0..k)
+            .map(|m| self.emit_cur(Op::TupleGet(m as u32), vec![u], f.span))
+            .collect();
         let argv = self.items(args)?;
+        Ok(Some(self.call_chain(j, &fns, &argv, f.span, span)))
+    }
+
+    /// The call `fns[j](argv)` as a chain of direct calls of each of `fns`
+    /// (each typed for its own function), chosen by `j` (an index already
+    /// checked in range): `j == 0` calls `fns[0]`, ..., the last is the rest.
+    fn call_chain(&mut self, j: Value, fns: &[Value], argv: &[Value], at: Span, span: Span) -> Value {
+        let k = fns.len();
         let merge = self.new_block();
         let r = self.add_param(merge, "%fcall");
-        for m in 0..k {
+        for (m, &callee) in fns.iter().enumerate() {
             let mut other = None;
             if m + 1 < k {
-                let c = self.emit_cur(Op::Const(Const::Int(m as i64)), vec![], f.span);
-                let eq = self.emit_cur(Op::Cmp(CmpOp::Eq), vec![j, c], f.span);
+                let c = self.emit_cur(Op::Const(Const::Int(m as i64)), vec![], at);
+                let eq = self.emit_cur(Op::Cmp(CmpOp::Eq), vec![j, c], at);
                 let from = self.block();
                 let (tb, eb) = (self.new_block(), self.new_block());
                 self.branch(from, eq, tb, eb, span);
                 self.cur = Some(tb);
                 other = Some(eb);
             }
-            let callee = self.emit_cur(Op::TupleGet(m as u32), vec![u], f.span);
             let mut vals = vec![callee];
             vals.extend(argv.iter().copied());
             let v = self.emit_cur(Op::Call { kw: vec![] }, vals, span);
@@ -2469,7 +2479,7 @@ impl Lowerer {
         }
         self.seal(merge);
         self.cur = Some(merge);
-        Ok(Some(r))
+        r
     }
 
     /// `[g, h][i](args)` (or `(g, h)[i](args)`): a list or tuple display of
@@ -2512,30 +2522,7 @@ impl Lowerer {
         let kt = self.emit(at, if list { Op::List } else { Op::Tuple }, ks, f.span);
         let j = self.emit_cur(Op::GetItem, vec![kt, iv], f.span);
         let argv = self.items(args)?;
-        let merge = self.new_block();
-        let r = self.add_param(merge, "%fcall");
-        for (m, callee) in fns.into_iter().enumerate() {
-            let mut other = None;
-            if m + 1 < k {
-                let c = self.emit_cur(Op::Const(Const::Int(m as i64)), vec![], f.span);
-                let eq = self.emit_cur(Op::Cmp(CmpOp::Eq), vec![j, c], f.span);
-                let from = self.block();
-                let (tb, eb) = (self.new_block(), self.new_block());
-                self.branch(from, eq, tb, eb, span);
-                self.cur = Some(tb);
-                other = Some(eb);
-            }
-            let mut vals = vec![callee];
-            vals.extend(argv.iter().copied());
-            let v = self.emit_cur(Op::Call { kw: vec![] }, vals, span);
-            self.jump(merge, vec![v], span);
-            if let Some(eb) = other {
-                self.cur = Some(eb);
-            }
-        }
-        self.seal(merge);
-        self.cur = Some(merge);
-        Ok(Some(r))
+        Ok(Some(self.call_chain(j, &fns, &argv, f.span, span)))
     }
 
     /// A call's positional arguments with each `*x` of a length known here
