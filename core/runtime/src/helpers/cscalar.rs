@@ -21,8 +21,8 @@
 //! NumPy's call instead, which computes the value again and warns (or
 //! raises, under `np.errstate`) as it does.
 
-use super::small::{clear_fp_flags, fp_flags_raised, InnerLoop};
-use numpy::npyffi::{self, npy_intp, PyUFuncObject};
+use super::small::InnerLoop;
+use numpy::npyffi::{self, npy_intp};
 use pyo3::prelude::*;
 use pyston_compiler::abi::CSCALAR_UFUNCS;
 use std::ffi::{c_char, c_void};
@@ -53,7 +53,6 @@ pub unsafe extern "C" fn pyston_cscalar_ufunc(id: i64, a: i64, b: i64, out: i64)
     let Some(Some((func, data, strides))) = LOOPS.get().and_then(|l| l.get(id as usize)) else {
         return 1;
     };
-    clear_fp_flags();
     let nin = CSCALAR_UFUNCS[id as usize / 2].1;
     let mut args = if nin == 2 {
         [a as *mut c_char, b as *mut c_char, out as *mut c_char]
@@ -64,19 +63,7 @@ pub unsafe extern "C" fn pyston_cscalar_ufunc(id: i64, a: i64, b: i64, out: i64)
     let mut steps = *strides;
     // SAFETY: the caller's contract (one element each: the strides are never
     // followed); the loop is NumPy's own for this signature.
-    unsafe {
-        func(
-            args.as_mut_ptr(),
-            dims.as_mut_ptr(),
-            steps.as_mut_ptr(),
-            *data as *mut c_void,
-        )
-    };
-    crate::runtime::clean_upper();
-    if fp_flags_raised() {
-        return 2;
-    }
-    0
+    unsafe { super::small::run_loop(*func, *data, &mut args, &mut dims, &mut steps) }
 }
 
 /// Which loops compiled code may call (`_pyston.cscalar_ufuncs()`, for tests):
@@ -178,9 +165,6 @@ fn values() -> Vec<(f64, f64)> {
 fn find_loop(py: Python<'_>, name: &str, nin: usize, real_out: bool, single: bool) -> PyResult<Option<Found>> {
     let np = py.import("numpy")?;
     let u = np.getattr(name)?;
-    if !u.is_instance(&np.getattr("ufunc")?)? {
-        return Ok(None);
-    }
     let (ct, rt) = if single {
         (
             npyffi::NPY_TYPES::NPY_CFLOAT as i32,
@@ -193,28 +177,11 @@ fn find_loop(py: Python<'_>, name: &str, nin: usize, real_out: bool, single: boo
         )
     };
     let ot = if real_out { rt } else { ct };
-    // SAFETY: `u` is a live numpy.ufunc (checked above), whose object is a
-    // PyUFuncObject; its tables hold `ntypes` entries (`nargs` type codes each).
-    let found = unsafe {
-        let f = &(*(u.as_ptr() as *const PyUFuncObject)).fields;
-        if f.nin as usize != nin || f.nout != 1 || f.functions.is_null() || f.types.is_null() {
-            return Ok(None);
-        }
-        let nargs = nin + 1;
-        let mut found = None;
-        for i in 0..f.ntypes.max(0) as usize {
-            let ts: Vec<i32> = (0..nargs).map(|j| *f.types.add(nargs * i + j) as i32).collect();
-            if ts[..nin].iter().all(|&t| t == ct) && ts[nin] == ot {
-                if let Some(func) = *f.functions.add(i) {
-                    let data = if f.data.is_null() { 0 } else { *f.data.add(i) as usize };
-                    found = Some((func as InnerLoop, data));
-                }
-                break;
-            }
-        }
-        found
+    let mut sig = vec![ct; nin];
+    sig.push(ot);
+    let Some((func, data)) = super::small::table_loop(&u, &sig)? else {
+        return Ok(None);
     };
-    let Some((func, data)) = found else { return Ok(None) };
     let scalar_ty = np.getattr(if single { "complex64" } else { "complex128" })?;
     let vals = values();
     let complex = py.import("builtins")?.getattr("complex")?;

@@ -42,7 +42,7 @@
 //! can see before it knows it will return 0.
 
 use super::small::{cblas_symbol, clear_fp_flags, f64_array, fp_flags_raised, InnerLoop};
-use numpy::npyffi::{self, npy_intp, PyUFuncObject};
+use numpy::npyffi::{self, npy_intp};
 use pyo3::prelude::*;
 use std::ffi::{c_char, c_void};
 use std::sync::OnceLock;
@@ -574,27 +574,9 @@ fn find_cmul(py: Python<'_>) -> PyResult<Option<(InnerLoop, usize)>> {
     let np = py.import("numpy")?;
     let u = np.getattr("multiply")?;
     let t = npyffi::NPY_TYPES::NPY_CDOUBLE as i32;
-    // SAFETY: `numpy.multiply` is a live numpy.ufunc, whose object is a
-    // PyUFuncObject; its tables hold `ntypes` entries (`nargs` type codes each).
-    let found = unsafe {
-        let f = &(*(u.as_ptr() as *const PyUFuncObject)).fields;
-        if f.nin != 2 || f.nout != 1 || f.functions.is_null() || f.types.is_null() {
-            return Ok(None);
-        }
-        let mut found = None;
-        for i in 0..f.ntypes.max(0) as usize {
-            let ty = |j: usize| *f.types.add(3 * i + j) as i32;
-            if ty(0) == t && ty(1) == t && ty(2) == t {
-                if let Some(func) = *f.functions.add(i) {
-                    let data = if f.data.is_null() { 0 } else { *f.data.add(i) as usize };
-                    found = Some((func as InnerLoop, data));
-                }
-                break;
-            }
-        }
-        found
+    let Some((func, data)) = super::small::table_loop(&u, &[t, t, t])? else {
+        return Ok(None);
     };
-    let Some((func, data)) = found else { return Ok(None) };
     let kw = pyo3::types::PyDict::new(py);
     kw.set_item("all", "ignore")?;
     let es = np.getattr("errstate")?.call((), Some(&kw))?;

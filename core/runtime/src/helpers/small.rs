@@ -636,6 +636,64 @@ fn find_loops(py: Python<'_>) -> PyResult<Vec<Option<(InnerLoop, usize)>>> {
     Ok(loops)
 }
 
+/// The inner loop of ufunc `u` (a `numpy.ufunc`, else None) for the type
+/// signature `sig` (its inputs' type numbers, then its one output's): the
+/// first entry of its loop table with exactly those types, the one NumPy's
+/// type resolution picks, and its data; None where the entry has no function.
+pub(crate) fn table_loop(u: &Bound<'_, PyAny>, sig: &[i32]) -> PyResult<Option<(InnerLoop, usize)>> {
+    let np = u.py().import("numpy")?;
+    if !u.is_instance(&np.getattr("ufunc")?)? {
+        return Ok(None);
+    }
+    let nargs = sig.len();
+    // SAFETY: `u` is a live numpy.ufunc (checked above), whose object is a
+    // PyUFuncObject; its tables hold `ntypes` entries (`nargs` type codes each).
+    Ok(unsafe {
+        let f = &(*(u.as_ptr() as *const PyUFuncObject)).fields;
+        if f.nin as usize + 1 != nargs || f.nout != 1 || f.functions.is_null() || f.types.is_null() {
+            return Ok(None);
+        }
+        let entry =
+            (0..f.ntypes.max(0) as usize).find(|&i| (0..nargs).all(|j| *f.types.add(nargs * i + j) as i32 == sig[j]));
+        entry.and_then(|i| {
+            let func = (*f.functions.add(i))?;
+            let data = if f.data.is_null() { 0 } else { *f.data.add(i) as usize };
+            Some((func as InnerLoop, data))
+        })
+    })
+}
+
+/// Runs inner loop `func` (with its `data`) on `args`, `dims` and `steps` as
+/// NumPy does, the floating-point flags cleared first: 0, or 2 when it raised
+/// one NumPy warns about (compiled code then calls NumPy, which warns).
+///
+/// # Safety
+/// `args`, `dims` and `steps` are what `func`'s signature takes: the
+/// elements they reach are of its dtypes.
+pub(crate) unsafe fn run_loop(
+    func: InnerLoop,
+    data: usize,
+    args: &mut [*mut c_char],
+    dims: &mut [npy_intp],
+    steps: &mut [npy_intp],
+) -> i32 {
+    clear_fp_flags();
+    // SAFETY: the caller's contract; the loop is NumPy's own for this signature.
+    unsafe {
+        func(
+            args.as_mut_ptr(),
+            dims.as_mut_ptr(),
+            steps.as_mut_ptr(),
+            data as *mut c_void,
+        )
+    };
+    crate::runtime::clean_upper();
+    if fp_flags_raised() {
+        return 2;
+    }
+    0
+}
+
 /// `numpy.<name>`'s inner loop for `t -> t` (the first in its table, the one
 /// NumPy's type resolution picks), kept only if it gives `numpy.<name>`'s own
 /// bits on a spread of values (called on 64 elements, then on 1 and 3, as
@@ -643,31 +701,9 @@ fn find_loops(py: Python<'_>) -> PyResult<Vec<Option<(InnerLoop, usize)>>> {
 fn find_loop(py: Python<'_>, name: &str, t: i32) -> PyResult<Option<(InnerLoop, usize)>> {
     let np = py.import("numpy")?;
     let u = np.getattr(name)?;
-    if !u.is_instance(&np.getattr("ufunc")?)? {
+    let Some((func, data)) = table_loop(&u, &[t, t])? else {
         return Ok(None);
-    }
-    // SAFETY: `u` is a live numpy.ufunc (checked above), whose object is a
-    // PyUFuncObject; its tables hold `ntypes` entries (`nargs` type codes each).
-    let found = unsafe {
-        let f = &(*(u.as_ptr() as *const PyUFuncObject)).fields;
-        if f.nin != 1 || f.nout != 1 || f.functions.is_null() || f.types.is_null() {
-            return Ok(None);
-        }
-        let mut found = None;
-        for i in 0..f.ntypes.max(0) as usize {
-            let a = *f.types.add(2 * i) as i32;
-            let b = *f.types.add(2 * i + 1) as i32;
-            if a == t && b == t {
-                if let Some(func) = *f.functions.add(i) {
-                    let data = if f.data.is_null() { 0 } else { *f.data.add(i) as usize };
-                    found = Some((func as InnerLoop, data));
-                }
-                break;
-            }
-        }
-        found
     };
-    let Some((func, data)) = found else { return Ok(None) };
     let dtype = if t == npyffi::NPY_TYPES::NPY_DOUBLE as i32 {
         "float64"
     } else {
@@ -731,24 +767,11 @@ pub unsafe extern "C" fn pyston_ufunc_loop(id: i64, inp: i64, is: i64, out: i64,
     let Some(Some((func, data))) = LOOPS.get().and_then(|l| l.get(id as usize)) else {
         return 1;
     };
-    clear_fp_flags();
     let mut args = [inp as *mut c_char, out as *mut c_char];
     let mut dims = [n as npy_intp];
     let mut steps = [is as npy_intp, os as npy_intp];
     // SAFETY: the caller's contract; the loop is NumPy's own for this signature.
-    unsafe {
-        func(
-            args.as_mut_ptr(),
-            dims.as_mut_ptr(),
-            steps.as_mut_ptr(),
-            *data as *mut c_void,
-        )
-    };
-    crate::runtime::clean_upper();
-    if fp_flags_raised() {
-        return 2;
-    }
-    0
+    unsafe { run_loop(*func, *data, &mut args, &mut dims, &mut steps) }
 }
 
 /// Clears the floating-point exception flags NumPy warns about (invalid,
