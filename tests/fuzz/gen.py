@@ -1692,6 +1692,21 @@ class Gen:
             self.emit(2, f"{w} = {fs}[{idx}]({w}) {xr.choice(('+', '-'))} {self.leaf(k)}")
             self.emit(1, f"{w} = {w} + ({xa}, {xc})[{self.expr('i', 0)} % 2]({self.leaf(k)})")
             self.scalars[w] = k
+            # Session 24's: a builtin/math call of an optional value, and ufunc methods.
+            o, u = self.fresh("ox"), self.fresh("ux")
+            self.emit(1, f"{o} = None")
+            self.emit(1, f"for {self.fresh('ix')} in range({xr.randint(0, 3)}):")
+            self.emit(2, f"{o} = {self.expr('f', 1)}")
+            call = xr.choice((f"abs({o})", f"math.fabs({o})", f"round({o}, 2)", f"min({o}, 3.0)"))
+            self.emit(1, f"{u} = float({call}) if {o} is not None else -1.0")
+            self.scalars[u] = "f"
+            if floats:
+                a = xr.choice(floats)
+                m = self.fresh("mx")
+                meth = xr.choice((f"np.add.outer({a}, {a}).sum()", f"np.maximum.accumulate({a}.ravel()).sum()",
+                                  f"np.multiply.reduce({a}, axis=None)", f"np.add.reduce({a}, axis=0).sum()"))
+                self.emit(1, f"{m} = float({meth})")
+                self.scalars[m] = "f"
         finally:
             self.r = saved
 
