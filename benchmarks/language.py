@@ -391,6 +391,13 @@ def max_running(a, w):
     return max(running_gen(a))
 
 
+def consume_iter(it):
+    total = 0.0
+    for m in it:
+        total += m
+    return total
+
+
 def generator_rows(n, repeat):
     """Generator consumption: `sum(gen(...))` from Python, the generator plain,
     compiled by pyston, compiled by Numba (njit generators iterate from Python too)."""
@@ -458,6 +465,27 @@ def generator_rows(n, repeat):
             except Exception:  # noqa: BLE001 - Numba may not compile a kernel
                 t_nb = None
             windows_gen, running_gen = window_means, running_max
+        rows.append((name, t_py, t_ps, t_nb))
+    # A generator object passed to a compiled function (the consumer steps
+    # it): made by the plain generator function, and by a compiled one
+    # (Numba: both njit; it cannot take a plain Python generator).
+    fast_consume = pyston.fast(fallback=False)(consume_iter)
+    fast_gen = pyston.fast(window_means)
+    want = consume_iter(window_means(*args))
+    t_py = best(lambda *x: consume_iter(window_means(*x)), args, max(1, repeat // 2))
+    nb_consume = nb_gen = None
+    if numba is not None:
+        try:
+            nb_consume, nb_gen = numba.njit(consume_iter), numba.njit(window_means)
+            nb_consume(nb_gen(*args))
+        except Exception:  # noqa: BLE001 - Numba may not compile a kernel
+            nb_consume = None
+    for name, gen in [("consume(gen) arg, plain gen", window_means), ("consume(gen) arg, compiled gen", fast_gen)]:
+        got = fast_consume(gen(*args))
+        if type(got) is not type(want) or got != want:
+            raise SystemExit(f"{name}: pyston gave {got!r}, CPython {want!r}")
+        t_ps = best(lambda *x, g=gen: fast_consume(g(*x)), args, repeat)
+        t_nb = best(lambda *x: nb_consume(nb_gen(*x)), args, repeat) if nb_consume else None
         rows.append((name, t_py, t_ps, t_nb))
     return rows
 

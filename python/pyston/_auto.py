@@ -45,7 +45,7 @@ import sys
 import threading
 import types
 
-from ._pyston import Dispatcher
+from ._pyston import Dispatcher, _iter_guesses
 
 # Code flags of functions whose calls cannot be forwarded to a dispatcher.
 _CO_GENERATOR, _CO_COROUTINE, _CO_ITERABLE_COROUTINE, _CO_ASYNC_GENERATOR = 0x20, 0x80, 0x100, 0x200
@@ -206,6 +206,9 @@ class Accelerator:
     """Turns hot code objects into accelerated functions and keeps the report."""
 
     def __init__(self, is_user):
+        # (an iterator argument whose items nothing tells runs as plain Python:
+        # a wrong guess would finish the call slower than CPython)
+        _iter_guesses(False)
         self.is_user = is_user
         self.lock = threading.RLock()
         self.records: list[Record] = []
@@ -435,6 +438,7 @@ class Accelerator:
         rec.state, rec.why = "restored", why
 
     def restore_all(self) -> None:
+        _iter_guesses(True)
         with self.lock:
             for rec in self.records:
                 if rec.tcode is not None and rec.state in ("accelerated", "compiled"):

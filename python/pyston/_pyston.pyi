@@ -309,6 +309,10 @@ class ParallelLoop:
 def _dump(d: Dispatcher) -> list[str]:
     """The signatures compiled for ``d`` (a debugging aid)."""
 
+def _iter_guesses(on: bool) -> None:
+    """Whether an iterator argument whose items nothing tells is compiled for a
+    guessed item type (off under ``python -m pyston`` and the notebook extension)."""
+
 def _dict_versions() -> bool:
     """Whether guards read dictionaries' versions on this interpreter (for tests)."""
 

@@ -763,7 +763,7 @@ impl Infer<'_> {
             // is their length. (zip() over a dict, a set or a view: not compiled.)
             return match &args[0] {
                 Ty::List(_) => Ok(Some(Ty::Int)),
-                Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) => Err(CompileError::typing(
+                Ty::Dict(..) | Ty::Set(_) | Ty::View(..) | Ty::Iter(_) | Ty::PyIter(_) => Err(CompileError::typing(
                     span,
                     format!(
                         "zip() over a '{}' is not supported in compiled code yet",
@@ -2195,7 +2195,7 @@ fn holds(t: &Ty, f: fn(Dtype) -> bool) -> bool {
         Ty::Np(d) => f(*d),
         Ty::Array(a) => f(a.dtype),
         Ty::Tuple(ts) | Ty::NamedTuple(_, ts) | Ty::Union(ts) => ts.iter().any(|t| holds(t, f)),
-        Ty::List(e) | Ty::Set(e) | Ty::Iter(e) => holds(e, f),
+        Ty::List(e) | Ty::Set(e) | Ty::Iter(e) | Ty::PyIter(e) => holds(e, f),
         Ty::Dict(k, v) | Ty::View(_, k, v) => holds(k, f) || holds(v, f),
         _ => false,
     }
@@ -2540,7 +2540,7 @@ fn is_arith(op: BinOp) -> bool {
 fn shared_in_closure(t: &Ty) -> bool {
     match t {
         Ty::Tuple(ts) | Ty::NamedTuple(_, ts) | Ty::Union(ts) => ts.iter().all(shared_in_closure),
-        Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::Obj(_) | Ty::Array(_) => true,
+        Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::Obj(_) | Ty::Array(_) | Ty::PyIter(_) => true,
         Ty::LocalList(_) | Ty::LocalDict(..) | Ty::LocalView(..) | Ty::LocalIter(..) | Ty::View(..) | Ty::Iter(_) => {
             false
         }

@@ -68,11 +68,14 @@ pub fn lower_with(
     };
     let mut rebound = HashSet::new();
     collect_assigned(&def.body, &mut rebound);
-    // (`"p.shape"`: the `ndim` of an array parameter `p`)
+    // (`"p.shape"`: the `ndim` of an array parameter `p`; `"p.iter"`: `p` is an iterator)
     let mut star_lens: HashMap<String, usize> = star_lens
         .iter()
         .filter(|(n, _)| {
-            let p = n.strip_suffix(".shape").unwrap_or(n);
+            let p = n
+                .strip_suffix(".shape")
+                .or_else(|| n.strip_suffix(".iter"))
+                .unwrap_or(n);
             def.params.iter().any(|x| x == p) && !rebound.contains(p)
         })
         .map(|(n, k)| (n.clone(), *k))
@@ -151,6 +154,8 @@ pub fn lower_with(
         None => def.body.clone(),
     };
     l.iter_names = l.iterator_locals(&body, &def.params);
+    let iter_params = l.iterator_params(&body, &def.params);
+    l.iter_names.extend(iter_params.iter().cloned());
     let entry = l.new_block();
     l.seal(entry);
     for p in &def.params {
@@ -159,6 +164,9 @@ pub fn lower_with(
         l.defs.insert((p.clone(), entry), v);
     }
     l.cur = Some(entry);
+    for p in &iter_params {
+        l.bind_iterator_param(p, def.span)?;
+    }
     // The cells of the variables functions made here read after they are
     // bound again (`lower/closures.rs`), made on entry as CPython's
     // `MAKE_CELL` does (a parameter's holding its value).

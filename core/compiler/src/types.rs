@@ -444,6 +444,13 @@ pub enum Ty {
     /// A `range` object: three int slots (start, stop, step; the step is
     /// never zero). Made as CPython's `range` where it leaves compiled code.
     Range,
+    /// An iterator passed in (a generator, `map`/`zip`/`enumerate` object, a
+    /// list iterator, ...) whose items compiled code reads as this type: one
+    /// slot, the object, kept alive by the caller. A `for` loop steps it with
+    /// its own `tp_iternext` ([`Ty::Iter`]); an item of another type
+    /// deoptimizes there, and the runtime remembers what it was for the next
+    /// call (`boxing::iter_hint`).
+    PyIter(Box<Ty>),
 }
 
 /// Which view of a dict a [`Ty::View`] is.
@@ -478,7 +485,7 @@ impl ViewKind {
 pub fn iter_item(t: &Ty) -> Option<Ty> {
     Some(match t {
         Ty::Dict(k, _) | Ty::View(ViewKind::Keys, k, _) => (**k).clone(),
-        Ty::Set(e) => (**e).clone(),
+        Ty::Set(e) | Ty::PyIter(e) => (**e).clone(),
         Ty::View(ViewKind::Values, _, v) => (**v).clone(),
         Ty::View(ViewKind::Items, k, v) => {
             if **k == Ty::Bottom || **v == Ty::Bottom {
@@ -545,6 +552,7 @@ impl Ty {
                 | Ty::Set(_)
                 | Ty::View(..)
                 | Ty::Iter(_)
+                | Ty::PyIter(_)
                 | Ty::PyStr
                 | Ty::Range
         )
@@ -565,6 +573,7 @@ impl Ty {
                 | Ty::Set(_)
                 | Ty::View(..)
                 | Ty::Iter(_)
+                | Ty::PyIter(_)
                 | Ty::PyStr
         )
     }
@@ -623,6 +632,7 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
             Some(Ty::View(*a, Box::new(elem_join(k1, k2)?), Box::new(elem_join(v1, v2)?)))
         }
         (Ty::Iter(x), Ty::Iter(y)) => Some(Ty::Iter(Box::new(join(x, y)?))),
+        (Ty::PyIter(x), Ty::PyIter(y)) if x == y => Some(a.clone()),
         // Two constant strings, or a constant and a run-time one: a run-time string.
         (Ty::Str(_) | Ty::PyStr, Ty::Str(_) | Ty::PyStr) => Some(Ty::PyStr),
         _ => {
@@ -736,7 +746,7 @@ pub fn py_name(t: &Ty) -> String {
         Ty::Dict(..) => "dict".into(),
         Ty::Set(_) => "set".into(),
         Ty::View(k, ..) => format!("dict_{}", k.method()),
-        Ty::Iter(_) => "iterator".into(),
+        Ty::Iter(_) | Ty::PyIter(_) => "iterator".into(),
         Ty::Range => "range".into(),
         t => format!("{t}"),
     }
@@ -801,6 +811,7 @@ impl fmt::Display for Ty {
             Ty::Set(e) => write!(f, "set({e})"),
             Ty::View(kind, k, v) => write!(f, "dict_{}({k}, {v})", kind.method()),
             Ty::Iter(e) => write!(f, "iterator({e})"),
+            Ty::PyIter(e) => write!(f, "pyiter({e})"),
             Ty::Range => write!(f, "range"),
             Ty::PyStr => write!(f, "str"),
         }

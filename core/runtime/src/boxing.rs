@@ -881,6 +881,15 @@ pub fn to_slots(py: Python<'_>, obj: &Bound<'_, PyAny>, want: Option<&Ty>, out: 
             });
         }
         Some(Ty::Range) => return range_slots(obj, out).map(|ok| ok.then_some(Ty::Range)),
+        // Any iterator (its items are checked as compiled code reads them).
+        Some(Ty::PyIter(_)) => {
+            return Ok(if crate::iter_args::is_iterator(obj) {
+                out.push(obj.as_ptr() as u64);
+                want.cloned()
+            } else {
+                None
+            });
+        }
         // Exactly the dict view `d.keys()` / `d.values()` / `d.items()` made.
         Some(Ty::View(kind, ..)) => {
             let t = match kind {
@@ -1190,6 +1199,14 @@ pub fn classify_other(py: Python<'_>, obj: &Bound<'_, PyAny>, slots: &mut Vec<u6
     if is_generator(py, obj) {
         slots.push(obj.as_ptr() as u64);
         return Ok(Some(Ty::Obj(ObjClass::Generator)));
+    }
+    if crate::iter_args::is_iterator(obj) {
+        // An iterator (a generator, a map object, ...): stepped by compiled code.
+        let t = crate::iter_args::item_type(py, obj);
+        if t.is_some() {
+            slots.push(obj.as_ptr() as u64);
+        }
+        return Ok(t.map(|t| Ty::PyIter(Box::new(t))));
     }
     if let Ok(d) = obj.cast::<crate::dispatch::Dispatcher>() {
         // A compiled function passed as a value: part of the type key by identity

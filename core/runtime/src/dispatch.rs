@@ -472,8 +472,9 @@ impl Dispatcher {
             .blocks
             .iter()
             .any(|b| b.insts.iter().any(|i| i.op == pyston_compiler::ir::Op::StarItems))
-            || indexes_a_param_to_call(&src.ir);
-        let known = |t: &Ty| t.tuple_items().is_some() || matches!(t, Ty::Array(_));
+            || indexes_a_param_to_call(&src.ir)
+            || (params.iter().any(|t| matches!(t, Ty::PyIter(_))) && calls_next(&src.ir));
+        let known = |t: &Ty| t.tuple_items().is_some() || matches!(t, Ty::Array(_) | Ty::PyIter(_));
         if self.step || !has_star || !params.iter().any(known) {
             return Ok((src, HashMap::new()));
         }
@@ -485,6 +486,8 @@ impl Dispatcher {
             .zip(params)
             .filter_map(|(n, t)| match t {
                 Ty::Array(a) => Some((format!("{n}.shape"), a.ndim as usize)),
+                // (an iterator parameter: `next(p)` steps it as an iterator local)
+                Ty::PyIter(_) => Some((format!("{n}.iter"), 1)),
                 _ => Some((n.clone(), t.tuple_items()?.len())),
             })
             .collect();
@@ -568,9 +571,31 @@ impl Dispatcher {
         let (src, env) = this.source(py)?;
         let src = this.source_for_args(py, src, params)?;
         let adapt = this.inner.lock().unwrap().adapt.clone();
-        let compiled = crate::env::compiling(slf, || {
+        let mut compiled = crate::env::compiling(slf, || {
             pipeline::compile(py, this.id, &src, &env, params.to_vec(), &this.sem, &adapt)
         });
+        // An iterator whose items could not be read before the call is
+        // guessed to give floats (`iter_args`); where the body does not type
+        // for floats (`s.strip()`), the other scalar items are tried. (The
+        // object is one slot whatever its items: the specialization serves
+        // the key; every item is checked as it is read.)
+        let guessed = Ty::PyIter(Box::new(Ty::Float));
+        if matches!(&compiled, Err(e) if e.kind == ErrorKind::Typing) && params.contains(&guessed) {
+            for alt in [Ty::Int, Ty::PyStr, Ty::Bool] {
+                let alt = Ty::PyIter(Box::new(alt));
+                let tried: Vec<Ty> = params
+                    .iter()
+                    .map(|t| if *t == guessed { alt.clone() } else { t.clone() })
+                    .collect();
+                let c = crate::env::compiling(slf, || {
+                    pipeline::compile(py, this.id, &src, &env, tried, &this.sem, &adapt)
+                });
+                if c.is_ok() {
+                    compiled = c;
+                    break;
+                }
+            }
+        }
         let spec = match compiled {
             Ok(s) => s,
             // Untypeable, or a bug in pyston: CPython runs it, exactly (never an
@@ -1731,7 +1756,7 @@ impl Dispatcher {
                 .position(|a| boxing::classify(py, &a, &mut Vec::new()).ok().flatten().is_none())
                 .unwrap_or(0);
             return Err(PyTypeError::new_err(format!(
-                "{}() argument '{}' has type '{}', which compiled code does not support (supported: bool, int within 64 bits, float, complex, None, NumPy scalars, ndarrays of bool/int32/int64/float32/float64/complex128, tuples of these)",
+                "{}() argument '{}' has type '{}', which compiled code does not support (supported: bool, int within 64 bits, float, complex, None, NumPy scalars, ndarrays of bool/int32/int64/float32/float64/complex128, tuples of these, iterators)",
                 this.name, src.ir.params[bad], types[bad]
             )));
         }
@@ -1767,6 +1792,24 @@ impl Dispatcher {
 pub fn _dump(py: Python<'_>, d: &Bound<'_, Dispatcher>) -> PyResult<Py<PyList>> {
     let sigs = d.get().signatures();
     Ok(PyList::new(py, sigs)?.unbind())
+}
+
+/// Whether `f` calls the global `next` (an iterator parameter's `next(p)`:
+/// lowered again knowing which parameters are iterators).
+fn calls_next(f: &pyston_compiler::ir::Function) -> bool {
+    use pyston_compiler::ir::Op;
+    let nexts: std::collections::HashSet<_> = f
+        .blocks
+        .iter()
+        .flat_map(|b| &b.insts)
+        .filter(|i| matches!(&i.op, Op::Global(n) if n == "next"))
+        .filter_map(|i| i.result)
+        .collect();
+    !nexts.is_empty()
+        && f.blocks
+            .iter()
+            .flat_map(|b| &b.insts)
+            .any(|i| matches!(i.op, Op::Call { .. }) && i.args.first().is_some_and(|c| nexts.contains(c)))
 }
 
 /// Whether `f` calls an item of a parameter taken by a computed index

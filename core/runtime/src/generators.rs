@@ -409,7 +409,7 @@ fn kind(t: &Ty, top: bool) -> Option<Kind> {
     Some(match t {
         Ty::NoneT | Ty::Ellipsis | Ty::Bool | Ty::Int | Ty::Float | Ty::Complex | Ty::Range => Kind::Data,
         Ty::Np(d) if !d.is_record() => Kind::Data,
-        Ty::PyInt | Ty::PyStr | Ty::Obj(_) => Kind::Ref,
+        Ty::PyInt | Ty::PyStr | Ty::Obj(_) | Ty::PyIter(_) => Kind::Ref,
         Ty::Array(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) if top => Kind::Check,
         Ty::Tuple(ts) | Ty::NamedTuple(_, ts) | Ty::Slice(ts) => {
             let mut k = Kind::Data;
@@ -555,7 +555,7 @@ fn capture_in_place(py: Python<'_>, plan: &[Update], ctx: &Ctx, ns: &mut Native)
 /// `slots[*pos..]` points at (the parts of a tuple).
 fn keep_parts(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize, refs: &mut Vec<Py<PyAny>>) {
     match t {
-        Ty::PyInt | Ty::PyStr | Ty::Obj(_) => {
+        Ty::PyInt | Ty::PyStr | Ty::Obj(_) | Ty::PyIter(_) => {
             // SAFETY: an object slot holds a live object (an argument, or arena-owned
             // with the arena released only after this); we take our own reference.
             refs.push(unsafe { Bound::from_borrowed_ptr(py, slots[*pos] as *mut pyo3::ffi::PyObject) }.unbind());
@@ -781,6 +781,11 @@ impl Drop for Running<'_> {
 }
 
 impl Generator {
+    /// The function that made it (an address; see `iter_args::origin`).
+    pub fn origin(&self) -> usize {
+        self.func.as_ptr() as usize
+    }
+
     /// Sets the `running` flag (the state is this caller's until the guard
     /// drops), or `ValueError` as CPython's generator raises when it runs.
     /// (The GIL orders the threads that call it: no read-modify-write needed.)

@@ -16,6 +16,7 @@ pub mod frontend;
 pub mod generators;
 pub mod helpers;
 pub mod interp;
+pub mod iter_args;
 pub mod jit;
 pub mod parallel;
 pub mod pipeline;
@@ -151,6 +152,7 @@ fn _pyston(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parallel::set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(parallel::get_thread_id, m)?)?;
     m.add_function(wrap_pyfunction!(dispatch::_dump, m)?)?;
+    m.add_function(wrap_pyfunction!(iter_args::_iter_guesses, m)?)?;
     m.add_function(wrap_pyfunction!(boxing::_register_typed_containers, m)?)?;
     m.add_function(wrap_pyfunction!(env::_dict_versions, m)?)?;
     m.add_function(wrap_pyfunction!(check_flag, m)?)?;

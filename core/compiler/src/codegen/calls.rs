@@ -631,7 +631,7 @@ impl Gen<'_, '_> {
                 (bits, abi::CELL_NP + d.index() as i32)
             }
             Some((Ty::Bool, v)) => (self.b.ins().uextend(clt::I64, v[0]), abi::CELL_BOOL),
-            Some((Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::PyInt | Ty::PyStr, v)) => {
+            Some((Ty::Obj(_) | Ty::List(_) | Ty::Dict(..) | Ty::Set(_) | Ty::PyIter(_) | Ty::PyInt | Ty::PyStr, v)) => {
                 (v[0], abi::CELL_OBJ)
             }
             Some(_) => return Ok(false),

@@ -302,6 +302,45 @@ impl Lowerer {
         }
     }
 
+    /// The parameters the call binds to iterators (`"p.iter"` in
+    /// `star_lens`: the specialization's key has them as [`Ty::PyIter`]) that
+    /// the body only steps: they are iterator locals bound on entry, so that
+    /// `next(p)` steps the iterator and a later `for x in p:` goes on from
+    /// there (for an iterator, `iter(p)` is `p`). Not one that is bound again
+    /// or used otherwise (returned, passed on, read in a lambda).
+    ///
+    /// [`Ty::PyIter`]: crate::types::Ty::PyIter
+    pub(super) fn iterator_params(&self, body: &[Stmt], params: &[String]) -> Vec<String> {
+        let cands: HashSet<String> = params
+            .iter()
+            .filter(|p| self.star_lens.contains_key(&format!("{p}.iter")))
+            .cloned()
+            .collect();
+        params
+            .iter()
+            .filter(|p| cands.contains(*p))
+            .filter(|p| {
+                let occ = occurrences(body, p);
+                occ > 0 && self.stepping_uses(body, p, &cands) == occ
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// An iterator parameter's state (see [`Lowerer::iterator_params`]), made on entry.
+    pub(super) fn bind_iterator_param(&mut self, p: &str, span: Span) -> CResult<()> {
+        let e = Expr {
+            kind: ExprKind::Name(p.to_string()),
+            span,
+        };
+        // (the parameter's value itself, read once here)
+        self.iter_names.remove(p);
+        let st = self.iter_state(&e);
+        self.iter_names.insert(p.to_string());
+        self.iters.insert(p.to_string(), st?);
+        Ok(())
+    }
+
     /// `name = value` of an iterator local (`self.iter_names`): its state,
     /// made or taken from the local it aliases.
     pub(super) fn bind_iterator(&mut self, n: &str, v: &Expr, span: Span) -> CResult<()> {

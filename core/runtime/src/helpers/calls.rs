@@ -206,6 +206,7 @@ unsafe fn simple_call(ctx: *mut Ctx, desc: *const PyCallDesc, args: *const u64, 
                 | Ty::List(_)
                 | Ty::Dict(..)
                 | Ty::Set(_)
+                | Ty::PyIter(_)
                 | Ty::Int
                 | Ty::Float
                 | Ty::Bool

@@ -135,10 +135,58 @@ pub unsafe extern "C" fn pyston_iter_item(
     let ctx = unsafe { &mut *ctx };
     let mut keep = std::ptr::null_mut();
     let st = with_gil(ctx, |py| {
+        let st = item(py, w as *mut ffi::PyObject, path, n, kind, out, &mut keep);
+        if st == DEOPT {
+            // SAFETY: `w` is a live loop iterator (the caller's contract).
+            unsafe { record_mismatch(py, w as *mut ffi::PyObject) };
+        }
+        st
+    });
+    if !keep.is_null() {
+        ctx.arena.push(keep);
+    }
+    st
+}
+
+/// Tells `iter_args` the type of the current item of the loop iterator
+/// `w`, which compiled code did not expect (the next call's guess).
+///
+/// # Safety
+/// The GIL is held; `w` is a live loop iterator.
+unsafe fn record_mismatch(py: pyo3::Python<'_>, w: *mut ffi::PyObject) {
+    // SAFETY: the caller's contract; the items are borrowed from `w`.
+    unsafe {
+        let (it, x) = (ffi::PyList_GetItem(w, 0), ffi::PyList_GetItem(w, 1));
+        if it.is_null() || x.is_null() {
+            ffi::PyErr_Clear();
+            return;
+        }
+        let (it, x) = (
+            pyo3::Bound::from_borrowed_ptr(py, it),
+            pyo3::Bound::from_borrowed_ptr(py, x),
+        );
+        crate::iter_args::record(py, &it, &x);
+    }
+}
+
+/// `pyston_iter_item` with the GIL held.
+///
+/// # Safety
+/// As `pyston_iter_item`'s; `keep` receives a str leaf's new reference.
+unsafe fn item(
+    py: pyo3::Python<'_>,
+    w: *mut ffi::PyObject,
+    path: *const i64,
+    n: i64,
+    kind: i32,
+    out: *mut u64,
+    keep: &mut *mut ffi::PyObject,
+) -> i32 {
+    {
         // SAFETY: the GIL is held; `w` is a live two-item list; the items read are
         // borrowed references the list (or the tuple it holds) keeps alive.
         unsafe {
-            let mut x = ffi::PyList_GetItem(w as *mut ffi::PyObject, 1);
+            let mut x = ffi::PyList_GetItem(w, 1);
             if x.is_null() {
                 return ERROR;
             }
@@ -161,7 +209,7 @@ pub unsafe extern "C" fn pyston_iter_item(
                         // A str: compiled code holds its own reference (the next
                         // step replaces the iterator's current item).
                         ffi::Py_INCREF(x);
-                        keep = x;
+                        *keep = x;
                     }
                     *out = v;
                     OK
@@ -169,11 +217,7 @@ pub unsafe extern "C" fn pyston_iter_item(
                 None => DEOPT,
             }
         }
-    });
-    if !keep.is_null() {
-        ctx.arena.push(keep);
     }
-    st
 }
 
 /// The loop test and the item at once: advances the loop iterator `w` and
@@ -286,6 +330,7 @@ unsafe fn step(
             ffi::Py_DECREF(o);
         }
         ffi::PyList_SetItem(w, 1, x);
+        record_mismatch(py, w);
         2
     }
 }
