@@ -20,6 +20,15 @@ import pytest
 from helpers import diff, rss_bytes
 
 
+@pytest.fixture(autouse=True)
+def _guessing():
+    # (an Accelerator made by another test, as `python -m pyston` makes one,
+    # turns guessing off for the process)
+    from pyston import _pyston
+
+    _pyston._iter_guesses(True)
+
+
 def _run(fn, make, rest):
     it = make()
     with warnings.catch_warnings(record=True) as caught:
