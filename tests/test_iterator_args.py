@@ -194,7 +194,9 @@ def test_total(name):
     same(stats, make)
 
 
-@pytest.mark.parametrize("name", ["gen_ints", "gen_floats", "list_iter", "range_iter", "fast_gen", "map_float"])
+@pytest.mark.parametrize(
+    "name", ["gen_ints", "gen_floats", "list_iter", "range_iter", "fast_gen", "map_float"]
+)
 def test_break_leaves_the_rest(name):
     for lim in (-100, 0, 3, 1e9):
         same(first_over, ITERATORS[name], lim)
@@ -386,7 +388,8 @@ def pairs_by_next(it):
 
 
 @pytest.mark.parametrize(
-    "name", ["gen_ints", "gen_floats", "gen_empty", "list_iter", "range_iter", "map_float", "fast_gen", "islice"]
+    "name",
+    ["gen_ints", "gen_floats", "gen_empty", "list_iter", "range_iter", "map_float", "fast_gen", "islice"],
 )
 def test_next_of_an_iterator_parameter(name):
     make = ITERATORS[name]

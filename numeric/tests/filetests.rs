@@ -63,8 +63,10 @@ fn plans(input: &str, passes: &[&dyn Pass]) -> Result<Vec<(&'static str, String)
     let (f, t) = typed_input_with(input, &mut env, sem.is_numba())?;
     let (callees, array_consts, strs) = (HashMap::new(), HashMap::new(), HashMap::new());
     let exc_lazy_matches = HashMap::new();
+    let member_callees = HashMap::new();
     let cenv = CodegenEnv {
         callees: &callees,
+        member_callees: &member_callees,
         array_consts: &array_consts,
         exc_lazy_matches: &exc_lazy_matches,
         strs: &strs,

@@ -101,6 +101,9 @@ pub trait Env {
     }
     /// Return type of compiled function `f` called with `args` (compiling it if needed).
     fn call_func(&mut self, f: u32, args: &[Ty], at: Option<Value>, span: Span) -> CResult<Ty>;
+    /// Keeps the direct call `call_func` just recorded at `at` as the call of
+    /// member `f` of a callee that is one of several functions (a union).
+    fn member_callee(&mut self, _at: Value, _f: u32) {}
     /// Whether compiled code calls the array method `name` through NumPy
     /// (typed by [`Env::probe`]); the runtime answers from the NumPy library
     /// of the numeric tier (`pyston_numeric::numpy_lib`).
@@ -1520,6 +1523,57 @@ impl Infer<'_> {
         }
     }
 
+    /// A call of one of several functions (`f = g if c else h; f(x)`,
+    /// compiled functions or `math` ones): each is typed as its own call
+    /// (positional arguments, as many as its parameters; a compiled one a
+    /// direct call), the result is their join; compiled code calls the one
+    /// the value's tag names.
+    fn call_one_of(&mut self, ms: &[Ty], args: &[Ty], at: Option<Value>, kw: &[String], span: Span) -> CResult<Ty> {
+        let Some(r) = at else {
+            return Err(CompileError::internal("a call without a result"));
+        };
+        let unsupported = || {
+            CompileError::typing(
+                span,
+                "a call of a variable bound to one of several functions is compiled with positional arguments only, \
+                 as many as each function's parameters",
+            )
+        };
+        if !kw.is_empty() {
+            return Err(unsupported());
+        }
+        let mut ret = Ty::Bottom;
+        for m in ms {
+            let t = match m {
+                Ty::Func(f) => {
+                    if self.env.func_defaults(*f).is_some_and(|d| args.len() < d.len()) {
+                        return Err(unsupported());
+                    }
+                    let t = self.env.call_func(*f, args, at, span)?;
+                    self.env.member_callee(r, *f);
+                    t
+                }
+                // (`math` functions: typed by their rules, nothing recorded)
+                m => self.call(m, args, at, kw, span)?,
+            };
+            ret = if ret == Ty::Bottom {
+                t
+            } else if t == Ty::Bottom {
+                ret
+            } else {
+                join(&ret, &t).ok_or_else(|| {
+                    CompileError::typing(
+                        span,
+                        format!(
+                            "the functions this variable may hold return values of incompatible types ({ret} and {t})"
+                        ),
+                    )
+                })?
+            };
+        }
+        Ok(ret)
+    }
+
     fn call(&mut self, callee: &Ty, args: &[Ty], at: Option<Value>, kw: &[String], span: Span) -> CResult<Ty> {
         let npos = args.len() - kw.len();
         let pos = &args[..npos];
@@ -1537,6 +1591,11 @@ impl Infer<'_> {
         let bad =
             |what: &str| CompileError::typing(span, format!("this call to {what}() is not supported in compiled code"));
         let real = |t: &Ty| matches!(t.scalar(), Some(s) if !matches!(s, Scalar::Py(Kind::Complex) | Scalar::Np(Dtype::Complex128 | Dtype::Complex64)));
+        if let Ty::Union(ms) = callee {
+            if ms.iter().all(crate::types::is_callable_member) {
+                return self.call_one_of(ms, args, at, kw, span);
+            }
+        }
         Ok(match callee {
             Ty::Func(f) => {
                 // Positional arguments only, as many as the callee's parameters (or

@@ -658,13 +658,27 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
             // assigned inside a loop).
             let undef_pair =
                 m.len() == 2 && m.contains(&Ty::Undef) && m.iter().all(|t| *t == Ty::Undef || t.is_value());
-            if !(m.iter().all(scalar) || undef_pair) || m.len() > 4 {
+            // One of several compiled functions (`f = g if c else h`): the tag
+            // says which; a call of it calls that one (`infer`'s `call`).
+            let funcs = m.iter().all(is_callable_member);
+            if funcs {
+                if m.len() > 8 {
+                    return None;
+                }
+            } else if !(m.iter().all(scalar) || undef_pair) || m.len() > 4 {
                 return None;
             }
             m.sort();
             Some(Ty::Union(m))
         }
     }
+}
+
+/// Whether a value of type `t` may be one of several functions a variable
+/// holds (a union, its tag saying which): a compiled function or a `math`
+/// function.
+pub fn is_callable_member(t: &Ty) -> bool {
+    matches!(t, Ty::Func(_) | Ty::Builtin(Builtin::Math(_)))
 }
 
 /// The element type of a list holding elements of types `a` and `b`: one

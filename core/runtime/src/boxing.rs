@@ -492,6 +492,8 @@ pub fn box_value(py: Python<'_>, t: &Ty, slots: &[u64], pos: &mut usize) -> PyRe
             // SAFETY: the builtin descriptors are kept alive for the process (`np_types`).
             unsafe { Bound::from_borrowed_ptr(py, p) }.unbind()
         }
+        // (`math.sin` held by a variable bound to one of several functions)
+        Ty::Builtin(pyston_compiler::types::Builtin::Math(m)) => py.import("math")?.getattr(m.name())?.unbind(),
         Ty::Builtin(b) => py.import("builtins")?.getattr(builtin_type_name(*b))?.unbind(),
         Ty::DtypeObj(d) => {
             let p = np_types(py)?.scalar_types[dtype_index(*d)] as *mut ffi::PyObject;

@@ -316,6 +316,9 @@ pub struct CompileEnv<'py> {
     pub strs: HashMap<String, u64>,
     pub funcs: HashMap<u32, Py<Dispatcher>>,
     pub callees: HashMap<Value, CalleeInfo>,
+    /// The direct calls of a call of one of several functions, by the call's
+    /// value and the function (see `infer::Env::member_callee`).
+    pub member_callees: HashMap<(Value, u32), CalleeInfo>,
     /// NumPy functions compiled code calls through NumPy (by `Ty::PyFunc` index).
     pub pyfuncs: Vec<Py<PyAny>>,
     /// The ufunc methods among them (`np.add.outer`), by `"{ufunc index}.{name}"`.
@@ -1763,6 +1766,7 @@ impl<'py> CompileEnv<'py> {
             strs: HashMap::new(),
             funcs: HashMap::new(),
             callees: HashMap::new(),
+            member_callees: HashMap::new(),
             pyfuncs: Vec::new(),
             pyfunc_methods: HashMap::new(),
             pycalls: HashMap::new(),
@@ -2485,6 +2489,12 @@ impl<'py> Env for CompileEnv<'py> {
         let mut g = Guard::with_kind(py, &name, GuardKind::Defaults(func.unbind()), &defaults);
         g.key = pyo3::types::PyString::intern(py, "__defaults__").unbind();
         self.guards.push(g);
+    }
+
+    fn member_callee(&mut self, at: Value, fid: u32) {
+        if let Some(info) = self.callees.remove(&at) {
+            self.member_callees.insert((at, fid), info);
+        }
     }
 
     fn call_func(&mut self, fid: u32, args: &[Ty], at: Option<Value>, span: Span) -> CResult<Ty> {

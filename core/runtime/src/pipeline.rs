@@ -593,6 +593,7 @@ fn codegen_into(
     let np_names = cenv.np_names();
     let cg_env = CodegenEnv {
         callees: &cenv.callees,
+        member_callees: &cenv.member_callees,
         array_consts: &cenv.arrays,
         exc_lazy_matches: &cenv.exc_lazy_matches,
         strs: &cenv.strs,
@@ -781,6 +782,7 @@ fn infer_recursive(
     let mut rounds = 0;
     loop {
         cenv.callees.clear();
+        cenv.member_callees.clear();
         cenv.pycalls.clear();
         let typed = infer::infer_with(f, params, cenv, adapt, sem)?;
         let assumed = IN_PROGRESS.with(|s| s.borrow().last().unwrap().assumed_ret.clone());

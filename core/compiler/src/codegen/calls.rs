@@ -78,6 +78,10 @@ impl Gen<'_, '_> {
         let rt = inst.result.map(|r| self.ty(r)).unwrap_or(Ty::NoneT);
         let npos = args.len() - kw.len();
         match callee {
+            Ty::Union(ms) if ms.iter().all(crate::types::is_callable_member) => {
+                let c = (callee.clone(), self.use_val(inst.args[0])?);
+                self.call_one_of(&c, &args[..npos], inst, &rt)
+            }
             Ty::Func(_) if inst.result.is_some_and(|r| self.typed.star_calls.contains_key(&r)) => {
                 let k = self.typed.star_calls[&inst.result.unwrap()];
                 let mut pos = args[..npos - 1].to_vec();
@@ -177,6 +181,36 @@ impl Gen<'_, '_> {
             .get(&inst.result.unwrap())
             .cloned()
             .ok_or_else(|| internal("missing callee"))?;
+        self.direct_call_to(&info, args, inst, rt)
+    }
+
+    /// A call of one of several compiled functions (`infer`'s `call_one_of`):
+    /// the direct call of the one the callee's tag names.
+    fn call_one_of(&mut self, callee: &(Ty, Vals), args: &[(Ty, Vals)], inst: &ir::Inst, rt: &Ty) -> CResult<Vals> {
+        let r = inst.result.ok_or_else(|| internal("a call without a result"))?;
+        let args = args.to_vec();
+        let rt2 = rt.clone();
+        self.dispatch(std::slice::from_ref(callee), rt, &mut |g, a| {
+            let f = match a[0].0 {
+                Ty::Func(f) => f,
+                Ty::Builtin(b) => return Ok((rt2.clone(), g.builtin(b, &args, &[], &rt2)?)),
+                _ => return Err(internal("a union callee's member")),
+            };
+            match g.env.member_callees.get(&(r, f)).cloned() {
+                Some(info) => Ok((rt2.clone(), g.direct_call_to(&info, &args, inst, &rt2)?)),
+                // (called with the wrong number of arguments: CPython's TypeError,
+                // from the interpreter tier)
+                None => {
+                    g.deopt_now();
+                    let z = abi::slot_types(&rt2).into_iter().map(|s| g.zero(s)).collect();
+                    Ok((rt2.clone(), z))
+                }
+            }
+        })
+    }
+
+    fn direct_call_to(&mut self, info: &CalleeInfo, args: &[(Ty, Vals)], inst: &ir::Inst, rt: &Ty) -> CResult<Vals> {
+        let info = info.clone();
         let mut flat = Vec::new();
         for ((t, v), pt) in args.iter().zip(&info.params) {
             flat.extend(self.coerce(t, v.clone(), pt)?);

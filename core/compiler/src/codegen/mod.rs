@@ -67,6 +67,9 @@ pub struct CalleeInfo {
 pub struct CodegenEnv<'a> {
     /// Direct calls, by the value of the call instruction.
     pub callees: &'a HashMap<Value, CalleeInfo>,
+    /// The direct calls of a call of one of several functions (a union
+    /// callee), by the call's value and the function's id.
+    pub member_callees: &'a HashMap<(Value, u32), CalleeInfo>,
     /// Slots of captured global arrays, by id.
     pub array_consts: &'a HashMap<u32, Vec<u64>>,
     /// For each exception class named in an `except` clause (by object
