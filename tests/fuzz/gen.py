@@ -1710,6 +1710,45 @@ class Gen:
         finally:
             self.r = saved
 
+    def session25_block(self, yr: random.Random) -> None:
+        """Session 25's forms: a local bound to one of several functions
+        (`f = fa if c else fb`, per-branch bindings, `math` functions among
+        them) then called. (Iterator arguments are not drawn: an iterator
+        made in the function and passed on runs it as plain Python.) Drawn
+        from its own generator `yr`."""
+        saved, self.r = self.r, yr
+        try:
+            n = len(self.globals_fns)
+            fa, fb, fc = f"fa{n}", f"fb{n}", f"fc{n}"
+            self.module_lines += [f"def {fa}(p0):", "    return p0 * 0.5 + 1.0", "", "",
+                                  f"def {fb}(p0):", "    return p0 - 2.0 if p0 > 0.0 else -p0", "", "",
+                                  f"def {fc}(p0):", "    return p0 * p0", "", ""]
+            for g in (fa, fb, fc):
+                self.globals_fns[g] = None  # (not called by `expr`)
+            f, w, i = self.fresh("fx"), self.fresh("wx"), self.fresh("ix")
+            pool = (fa, fb, fc, fa, "math.fabs", "math.sqrt")
+            # (a plain comparison: `expr('b')` may draw forms that are not compiled)
+            cond = f"{self.leaf(yr.choice('if'))} {yr.choice(('>', '<=', '=='))} {yr.choice(('0', '1.5', '-2'))}"
+            form = yr.randint(0, 2)
+            if form == 0:
+                self.emit(1, f"{f} = {yr.choice(pool)} if {cond} else {yr.choice(pool)}")
+            else:
+                self.emit(1, f"if {cond}:")
+                self.emit(2, f"{f} = {yr.choice(pool)}")
+                self.emit(1, "else:")
+                self.emit(2, f"{f} = {yr.choice(pool)}")
+            self.emit(1, f"{w} = float({self.leaf('f')})")
+            self.emit(1, f"for {i} in range({yr.randint(0, 5)}):")
+            self.emit(2, f"{w} = {f}(abs({w}) + {i}) {yr.choice(('+', '-'))} 0.25")
+            if yr.random() < 0.4:
+                self.emit(2, f"{f} = {yr.choice(pool)} if {i} % 2 == 0 else {yr.choice(pool)}")
+            if self.ret_kinds is not None:
+                # (not in the tuple of locals a `ret_kinds is None` program returns:
+                # which locals that is stays what the seed gave before this block)
+                self.scalars[w] = "f"
+        finally:
+            self.r = saved
+
     # --- whole function ------------------------------------------------------
     def helper(self, hr: random.Random) -> None:
         """A module-level function of scalars (`h0(p0, p1)`): a local, an early
@@ -1749,7 +1788,8 @@ class Gen:
                  dr: random.Random = None, cr: random.Random = None,
                  qr: random.Random = None, vr: random.Random = None,
                  sr: random.Random = None, ur: random.Random = None,
-                 ir: random.Random = None, xr: random.Random = None) -> Tuple[str, List[str]]:
+                 ir: random.Random = None, xr: random.Random = None,
+                 yr: random.Random = None) -> Tuple[str, List[str]]:
         if hr is not None and hr.random() < 0.3:
             for _ in range(hr.randint(1, 2)):
                 self.helper(hr)
@@ -1818,6 +1858,8 @@ class Gen:
             self.int_whole_block(ir)
         if xr is not None and xr.random() < 0.3:
             self.session24_block(xr)
+        if yr is not None and yr.random() < 0.3:
+            self.session25_block(yr)
         names = list(self.scalars)
         self.r.shuffle(names)
         if self.ret_kinds is None:
@@ -1882,7 +1924,8 @@ def generate(seed: int) -> Program:
                             random.Random(seed * 49979687 + 53), random.Random(seed * 67867967 + 59),
                             random.Random(seed * 86028121 + 61), random.Random(seed * 104395301 + 67),
                             random.Random(seed * 122949829 + 71), random.Random(seed * 141650939 + 73),
-                            random.Random(seed * 160481183 + 79), random.Random(seed * 179424673 + 83))
+                            random.Random(seed * 160481183 + 79), random.Random(seed * 179424673 + 83),
+                            random.Random(seed * 198491317 + 89))
     args = []
     for _ in range(r.randint(2, 4)):
         vals = []
