@@ -233,3 +233,21 @@ def test_math_functions():
         f, y = math_returned(k)
         assert (f, y) == math_returned.py_func(k)
         assert f is (math.cos if k else math.exp)
+
+
+def gen_choice(flag, n):
+    f = inc if flag else dbl
+    yield 0.5
+    w = 1.0
+    for _ in range(n):
+        w = f(w) + 0.25
+        yield w
+
+
+def test_in_a_generator_runs_exactly():
+    # (not compiled in a generator yet: its steps run on the interpreter tier)
+    fg = pyston.fast(gen_choice)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pyston.PerformanceWarning)
+        for flag in (True, False):
+            assert list(fg(flag, 4)) == list(gen_choice(flag, 4))

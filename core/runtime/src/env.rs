@@ -651,6 +651,9 @@ impl CompileEnv<'_> {
         if let Ok(d) = obj.cast::<Dispatcher>() {
             let id = d.get().id;
             self.funcs.insert(id, d.clone().unbind());
+            // (known by id to other compilations too: a generator's later step
+            // starts from a variable holding one of several functions, a tag)
+            register_func_arg(d);
             register_func_original(id, obj);
             return GlobalKind::Func(id);
         }
@@ -659,6 +662,7 @@ impl CompileEnv<'_> {
         }
         if let Some(d) = auto_dispatcher(py, obj) {
             let id = d.get().id;
+            register_func_arg(&d);
             self.funcs.insert(id, d.unbind());
             register_func_original(id, obj);
             return GlobalKind::Func(id);
