@@ -101,3 +101,37 @@ def test_optional_arguments_compile_and_match():
 def test_none_at_the_call_raises_cpythons_error():
     native(none_reaches_the_call, 2, 0)
     assert_same_all(none_reaches_the_call, [(n, fn) for n in (0, 1, 3) for fn in range(4)])
+
+
+@pyston.fast
+def gcd_of_largest(a, k):
+    best = None
+    for x in a:
+        if best is None or x > best:
+            best = x
+    return math.gcd(best, k)
+
+
+@pyston.fast
+def numpy_of_optional(a, which):
+    best = None
+    for x in a:
+        if best is None or x > best:
+            best = x
+    if which == 0:
+        return float(np.sqrt(best))
+    if which == 1:
+        return float(np.maximum(best, 0.5))
+    return float(np.exp(best) + np.log1p(np.abs(best)))
+
+
+def test_optional_arguments_of_numpy_and_probed_calls():
+    # NumPy functions and the `math` functions compiled code calls through
+    # CPython (`math.gcd`): typed for the value, `None` leaves compiled code.
+    ints = np.array([12, 18, 30, 7])
+    native(gcd_of_largest, ints, 12)
+    assert_same_all(gcd_of_largest, [(ints, 12), (ints[:1], 4), (ints[:0], 12), (np.array([-8, -4]), 6)])
+    a = np.array([0.25, 4.0, -1.5, 9.0])
+    for which in range(3):
+        native(numpy_of_optional, a, which)
+        assert_same_all(numpy_of_optional, [(a, which), (a[:1], which), (a[:0], which), (-a, which)])

@@ -813,7 +813,24 @@ impl Infer<'_> {
                     .iter()
                     .map(|v| self.consts.get(v).or(self.probe_consts.get(v)).cloned())
                     .collect();
-                let t = self.env.probe(&target, &args[skip..], &consts, &kw, self.cur, span)?;
+                let t = match self.env.probe(&target, &args[skip..], &consts, &kw, self.cur, span) {
+                    Ok(t) => t,
+                    // `np.sqrt(o)` of an optional `o`: typed for its value (as `call_optional`)
+                    Err(e) => match (&target, r) {
+                        // (`None` alone: a first round's type, see `call_optional`)
+                        (ProbeTarget::Func(_), Some(_)) if args[skip..].contains(&Ty::NoneT) => Ty::Bottom,
+                        (ProbeTarget::Func(_), Some(r)) if args[skip..].iter().any(lone_optional) => {
+                            let stripped: Vec<Ty> = args[skip..].iter().map(strip_none).collect();
+                            let t = self
+                                .env
+                                .probe(&target, &stripped, &consts, &kw, self.cur, span)
+                                .map_err(|_| e)?;
+                            self.t.none_args.insert(r);
+                            t
+                        }
+                        _ => return Err(e),
+                    },
+                };
                 if matches!(op, Op::SetItem) {
                     return Ok(None);
                 }
@@ -1495,7 +1512,32 @@ impl Infer<'_> {
             .iter()
             .map(|v| self.consts.get(v).or(self.probe_consts.get(v)).cloned())
             .collect();
-        self.env.probe(&ProbeTarget::Func(i), args, &consts, kw, self.cur, span)
+        let e = match self.env.probe(&ProbeTarget::Func(i), args, &consts, kw, self.cur, span) {
+            Ok(t) => return Ok(t),
+            Err(e) => e,
+        };
+        // An optional argument (`np.sqrt(o)`, `math.gcd(o, 12)` of `o: None | T`):
+        // typed for `T`, `None` leaving compiled code there (`Typed::none_args`),
+        // where the interpreter tier makes the call and raises its TypeError.
+        let (b, k) = self.cur;
+        let Some(r) = self.f.block(b).insts[k].result else {
+            return Err(e);
+        };
+        if args.contains(&Ty::NoneT) {
+            // (`None` alone, as in inference's first rounds before a loop's
+            // assignment is seen: untyped; compiled code leaves there if reached)
+            return Ok(Ty::Bottom);
+        }
+        if !args.iter().any(lone_optional) {
+            return Err(e);
+        }
+        let stripped: Vec<Ty> = args.iter().map(strip_none).collect();
+        let t = self
+            .env
+            .probe(&ProbeTarget::Func(i), &stripped, &consts, kw, self.cur, span)
+            .map_err(|_| e)?;
+        self.t.none_args.insert(r);
+        Ok(t)
     }
 
     /// [`Self::call`], and for a builtin function (`abs`, `math.isinf`) the
