@@ -1492,6 +1492,24 @@ fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option
         (_, "f") => (&["dfnum", "dfden", S], &[R, R, R], RngOp::Dist(Dist::F, fam)),
         (_, "negative_binomial") => (&["n", "p", S], &[R, R, R], RngOp::Dist(Dist::NegativeBinomial, fam)),
         (_, "wald") => (&["mean", "scale", S], &[R, R, R], RngOp::Dist(Dist::Wald, fam)),
+        (_, "hypergeometric") => (
+            &["ngood", "nbad", "nsample", S],
+            &[R, R, R, R],
+            RngOp::Dist(Dist::Hypergeometric, fam),
+        ),
+        (_, "vonmises") => (&["mu", "kappa", S], &[R, R, R], RngOp::Dist(Dist::Vonmises, fam)),
+        (_, "zipf") => (&["a", S], &[R, R], RngOp::Dist(Dist::Zipf, fam)),
+        (_, "logseries") => (&["p", S], &[R, R], RngOp::Dist(Dist::Logseries, fam)),
+        (_, "noncentral_chisquare") => (
+            &["df", "nonc", S],
+            &[R, R, R],
+            RngOp::Dist(Dist::NoncentralChisquare, fam),
+        ),
+        (_, "noncentral_f") => (
+            &["dfnum", "dfden", "nonc", S],
+            &[R, R, R, R],
+            RngOp::Dist(Dist::NoncentralF, fam),
+        ),
         _ => return None,
     };
     // `rand(d0, d1, ...)`, `randn(...)`: every argument is a dimension.
@@ -1561,6 +1579,10 @@ fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option
         }
         // `choice(n)`'s and `binomial`'s n: an int (NumPy's own conversions of others).
         RngOp::Dist(Dist::ChoiceInt | Dist::Binomial, _) if !ints_only(&[0]) => return None,
+        // `hypergeometric`'s three counts: ints (NumPy's own conversions of others).
+        RngOp::Dist(Dist::Hypergeometric, _) if !ints_only(&[0, 1, 2]) || (0..3).any(|p| at(p).is_none()) => {
+            return None
+        }
         // (`exponential`'s scale is read as a normal's: the second parameter)
         RngOp::ExpGen | RngOp::ExpLegacy => (op, [none, arg(0)?, none]),
         // `standard_gamma(shape)` is `gamma(shape, 1.0)`.

@@ -211,6 +211,16 @@ pub enum Dist {
     F,
     NegativeBinomial,
     Wald,
+    /// `hypergeometric(ngood, nbad, nsample)` (three ints).
+    Hypergeometric,
+    /// `vonmises(mu, kappa)`.
+    Vonmises,
+    Zipf,
+    Logseries,
+    /// `noncentral_chisquare(df, nonc)`.
+    NoncentralChisquare,
+    /// `noncentral_f(dfnum, dfden, nonc)`.
+    NoncentralF,
 }
 
 impl Dist {
@@ -218,7 +228,14 @@ impl Dist {
     pub fn is_int(self) -> bool {
         matches!(
             self,
-            Dist::ChoiceInt | Dist::Poisson | Dist::Binomial | Dist::Geometric | Dist::NegativeBinomial
+            Dist::ChoiceInt
+                | Dist::Poisson
+                | Dist::Binomial
+                | Dist::Geometric
+                | Dist::NegativeBinomial
+                | Dist::Hypergeometric
+                | Dist::Zipf
+                | Dist::Logseries
         )
     }
 }
@@ -247,7 +264,9 @@ impl RngOp {
                         | Dist::StandardT
                         | Dist::F
                         | Dist::NegativeBinomial
-                        | Dist::Wald,
+                        | Dist::Wald
+                        | Dist::NoncentralChisquare
+                        | Dist::NoncentralF,
                     Family::Legacy
                 )
         )
@@ -1340,6 +1359,26 @@ fn dist_ok(d: Dist, fam: Family, x: [f64; 3], k: i64) -> bool {
             let scale = (1.0 - x[1]) / x[1];
             (0.1..=1e9).contains(&x[0]) && x[1] > 0.0 && x[1] <= 1.0 && scale <= 1e6 && x[0] * scale <= 1e9
         }
+        // Ints (the call site takes int arguments only), below NumPy's
+        // Generator's bound of 10^9 (for both: no sum overflows).
+        Dist::Hypergeometric => {
+            let (g, b, n) = (x[0], x[1], x[2]);
+            let least = if fam == Family::Legacy { 1.0 } else { 0.0 };
+            (0.0..1e9).contains(&g) && (0.0..1e9).contains(&b) && n >= least && n <= g + b
+        }
+        Dist::Vonmises => x[0].is_finite() && nonneg(x[1]),
+        // (legacy zipf, and the Generator's before NumPy 2.1, never end for a >= 1025)
+        Dist::Zipf => {
+            x[0] > 1.0
+                && x[0].is_finite()
+                && (x[0] < 1025.0
+                    || (fam == Family::Gen
+                        && super::distributions::ZIPF_UMIN.load(std::sync::atomic::Ordering::Relaxed)))
+        }
+        Dist::Logseries => nonneg(x[0]) && x[0] < 1.0,
+        // (the Poisson of mean nonc / 2 inside its checked range)
+        Dist::NoncentralChisquare => pos(x[0]) && nonneg(x[1]) && x[1] <= 2e15,
+        Dist::NoncentralF => pos(x[0]) && pos(x[1]) && nonneg(x[2]) && x[2] <= 2e15,
     }
 }
 
@@ -1370,6 +1409,15 @@ fn dist_draw<S: super::distributions::Stream>(s: &mut S, d: Dist, fam: Family, x
         Dist::F => dd::f_dist(s, x[0], x[1]).to_bits(),
         Dist::NegativeBinomial => dd::negative_binomial(s, x[0], x[1]) as u64,
         Dist::Wald => dd::wald(s, x[0], x[1], legacy).to_bits(),
+        Dist::Hypergeometric => dd::hypergeometric(s, x[0] as i64, x[1] as i64, x[2] as i64, legacy) as u64,
+        Dist::Vonmises => dd::vonmises(s, x[0], x[1], legacy).to_bits(),
+        Dist::Zipf => {
+            let umin = !legacy && dd::ZIPF_UMIN.load(std::sync::atomic::Ordering::Relaxed);
+            dd::zipf(s, x[0], umin) as u64
+        }
+        Dist::Logseries => dd::logseries(s, x[0], legacy) as u64,
+        Dist::NoncentralChisquare => dd::noncentral_chisquare(s, x[0], x[1]).to_bits(),
+        Dist::NoncentralF => dd::noncentral_f(s, x[0], x[1], x[2]).to_bits(),
     }
 }
 
@@ -1403,8 +1451,11 @@ pub fn verified(py: Python<'_>, d: Dist, fam: Family) -> bool {
         return ok;
     }
     // (before any draw: the Generator's BTPE follows the running NumPy's)
-    let fixed = super::small::numpy_version(py) >= (2, 5);
-    super::distributions::BTPE_SIGN_FIXED.store(fixed, std::sync::atomic::Ordering::Relaxed);
+    let version = super::small::numpy_version(py);
+    let relaxed = std::sync::atomic::Ordering::Relaxed;
+    super::distributions::BTPE_SIGN_FIXED.store(version >= (2, 5), relaxed);
+    super::distributions::ZIPF_UMIN.store(version >= (2, 1), relaxed);
+    super::distributions::BINOMIAL_LOG1P.store(version >= (2, 4), relaxed);
     let ok = d == Dist::ChoiceInt || matches!(check_against_numpy(py, d, fam), Ok(true));
     if let Ok(mut v) = DONE.lock() {
         v.push(((d, fam), ok));
@@ -1467,9 +1518,60 @@ fn check_against_numpy(py: Python<'_>, d: Dist, fam: Family) -> PyResult<bool> {
             ],
         ),
         Dist::Wald => ("wald", &[[1.0, 2.0, 0.0], [3.0, 0.5, 0.0], [1e6, 1e-3, 0.0]]),
+        // Legacy: HYP (samples up to 10), HRUA (above; good > bad; a sample above
+        // half the population). Generator: counting (small samples, a sample
+        // within 10 of the population, above half of it), HRUA (both sides).
+        Dist::Hypergeometric => (
+            "hypergeometric",
+            &[
+                [5.0, 7.0, 3.0],
+                [12.0, 4.0, 10.0],
+                [30.0, 40.0, 65.0],
+                [20.0, 30.0, 8.0],
+                [100.0, 200.0, 50.0],
+                [300.0, 100.0, 150.0],
+                [50.0, 60.0, 100.0],
+                [3000.0, 100000.0, 20000.0],
+            ],
+        ),
+        // The uniform (kappa < 1e-8), the Taylor constant, the rejection, the
+        // Generator's wrapped normal (kappa > 1e6).
+        Dist::Vonmises => (
+            "vonmises",
+            &[
+                [0.5, 1e-9, 0.0],
+                [1.0, 1e-6, 0.0],
+                [-2.0, 0.5, 0.0],
+                [3.0, 4.0, 0.0],
+                [0.0, 300.0, 0.0],
+                [2.5, 1e7, 0.0],
+                [-3.1, 2e6, 0.0],
+            ],
+        ),
+        // (a near 1: the Generator's (Umin, 1] differs from 1 - U; 2000: its early 1)
+        Dist::Zipf => (
+            "zipf",
+            &[
+                [2.0, 0.0, 0.0],
+                [1.05, 0.0, 0.0],
+                [1.5, 0.0, 0.0],
+                [4.5, 0.0, 0.0],
+                [2000.0, 0.0, 0.0],
+            ],
+        ),
+        Dist::Logseries => (
+            "logseries",
+            &[[0.0, 0.0, 0.0], [0.3, 0.0, 0.0], [0.9, 0.0, 0.0], [0.999999, 0.0, 0.0]],
+        ),
+        // nonc 0 (a chi-square), df > 1 (a normal), df <= 1 (a Poisson mixture)
+        Dist::NoncentralChisquare => (
+            "noncentral_chisquare",
+            &[[3.0, 0.0, 0.0], [3.0, 2.0, 0.0], [0.5, 1.5, 0.0], [1.0, 40.0, 0.0]],
+        ),
+        Dist::NoncentralF => ("noncentral_f", &[[3.0, 5.0, 1.0], [0.7, 2.0, 3.0], [5.0, 8.0, 0.0]]),
     };
     let arity = match d {
-        Dist::Triangular => 3,
+        Dist::Triangular | Dist::Hypergeometric | Dist::NoncentralF => 3,
         Dist::Gamma
         | Dist::Beta
         | Dist::Lognormal
@@ -1479,7 +1581,9 @@ fn check_against_numpy(py: Python<'_>, d: Dist, fam: Family) -> PyResult<bool> {
         | Dist::Binomial
         | Dist::F
         | Dist::NegativeBinomial
-        | Dist::Wald => 2,
+        | Dist::Wald
+        | Dist::Vonmises
+        | Dist::NoncentralChisquare => 2,
         Dist::StandardCauchy => 0,
         _ => 1,
     };
@@ -1490,13 +1594,16 @@ fn check_against_numpy(py: Python<'_>, d: Dist, fam: Family) -> PyResult<bool> {
         "Generator"
     })?;
     for (i, x) in sets.iter().enumerate() {
+        if !dist_ok(d, fam, *x, x[0] as i64) {
+            continue; // (not drawn natively: legacy zipf(2000) would never end)
+        }
         let seed = 20260 + i as u64;
         let bg1 = random.getattr("PCG64")?.call1((seed,))?;
         let gen1 = class.call1((&bg1,))?;
         let args: Vec<Bound<'_, PyAny>> = (0..arity)
             .map(|j| {
-                if d == Dist::Binomial && j == 0 {
-                    pyo3::types::PyInt::new(py, x[0] as i64).into_any()
+                if (d == Dist::Binomial && j == 0) || d == Dist::Hypergeometric {
+                    pyo3::types::PyInt::new(py, x[j] as i64).into_any()
                 } else {
                     pyo3::types::PyFloat::new(py, x[j]).into_any()
                 }
