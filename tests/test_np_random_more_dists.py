@@ -418,3 +418,108 @@ def test_legacy_errors_leave_the_kept_gaussian():
     with pytest.raises(ValueError):
         f(4, -1.0, 1.0, 0.0)
     assert legacy_state() == st
+
+
+# ---- the vector-valued draws: dirichlet and multinomial ----
+#
+# Typed by rule (a float64 / int64 array of shape size + (k,), never a sample
+# call, which would draw), drawn by NumPy's own method from compiled code.
+
+
+def legacy_vectors(n, alpha, pvals):
+    s = 0.0
+    k = 0
+    for _ in range(n):
+        s += np.random.dirichlet(alpha)[0] + np.random.dirichlet([0.5, 1.0, 2.0], 3).sum() + np.random.normal()
+        k += np.random.multinomial(10, pvals)[1] + np.random.multinomial(5, [0.2, 0.3, 0.5], size=(2, 2)).sum()
+        k += np.random.hypergeometric(7, 8, 4)
+    return (s, k, np.random.dirichlet(alpha=alpha, size=2), np.random.multinomial(n=3, pvals=pvals),
+            np.random.dirichlet((1, 2)), np.random.multinomial(4, (0.5, 0.5), None),
+            np.random.dirichlet(alpha, (2, 1, 3)), np.random.multinomial(0, pvals, 2))
+
+
+def gen_vectors(rng, n, alpha, pvals):
+    s = 0.0
+    k = 0
+    for _ in range(n):
+        s += rng.dirichlet(alpha)[0] + rng.dirichlet([0.05, 0.01], 3).sum() + rng.normal()
+        k += rng.multinomial(10, pvals)[1] + rng.multinomial(5, (0.2, 0.3, 0.5), size=(2, 2)).sum()
+        k += rng.hypergeometric(7, 8, 4)
+    return (s, k, rng.dirichlet(alpha=alpha, size=2), rng.multinomial(n=3, pvals=pvals),
+            rng.dirichlet((1, 2)), rng.multinomial(4, (0.5, 0.5), None),
+            rng.dirichlet(alpha, (2, 1, 3)), rng.multinomial(0, pvals, 2))
+
+
+VECTOR_ARGS = [
+    (np.array([1.0, 2.0, 3.0]), np.array([0.1, 0.6, 0.3])),
+    (np.array([0.3, 7.0]), np.array([0.0, 1.0])),
+    (np.array([4, 5, 6, 7]), np.array([0.25, 0.25, 0.25, 0.25])[::-1]),
+    (np.array([1e-3, 1e3]), np.array([0.999, 0.001, 0.0])),
+]
+
+
+@pytest.mark.parametrize("k", range(len(VECTOR_ARGS)))
+def test_legacy_dirichlet_multinomial(k):
+    alpha, pvals = VECTOR_ARGS[k]
+    f = must_compile(legacy_vectors)
+    np.random.seed(21)
+    want = legacy_vectors(40, alpha, pvals)
+    after = legacy_state()
+    np.random.seed(21)
+    got = f(40, alpha, pvals)
+    same(got, want)
+    assert legacy_state() == after
+    assert got[2].dtype == np.float64 and got[2].shape == (2, len(alpha))
+    assert got[3].dtype == np.int64 and got[3].shape == (len(pvals),) and got[7].shape == (2, len(pvals))
+    assert got[6].shape == (2, 1, 3, len(alpha)) and got[6].flags.c_contiguous
+
+
+@pytest.mark.parametrize("k", range(len(VECTOR_ARGS)))
+def test_generator_dirichlet_multinomial(k):
+    alpha, pvals = VECTOR_ARGS[k]
+    f = must_compile(gen_vectors)
+    r1, r2 = np.random.default_rng(21), np.random.default_rng(21)
+    same(f(r2, 40, alpha, pvals), gen_vectors(r1, 40, alpha, pvals))
+    same_state(r1, r2)
+
+
+def legacy_dirichlet(alpha, n):
+    return np.random.dirichlet(alpha)
+
+
+def legacy_multinomial(alpha, n):
+    return np.random.multinomial(n, alpha)
+
+
+def gen_dirichlet(rng, alpha, n):
+    return rng.dirichlet(alpha)
+
+
+def gen_multinomial(rng, alpha, n):
+    return rng.multinomial(n, alpha)
+
+
+VECTOR_EDGES = [
+    (0, np.array([1.0, 0.0]), 0), (0, np.array([1.0, -1.0]), 0), (0, np.array([np.nan, 1.0]), 0),
+    (0, np.array([0.0, 0.0]), 0), (0, np.zeros(0), 0), (0, np.array([0.01, 0.02]), 0),
+    (1, np.array([0.7, 0.7]), 3), (1, np.array([0.5, 0.6, 0.0]), 3), (1, np.array([-0.1, 1.1]), 3),
+    (1, np.array([np.nan, 0.5]), 3), (1, np.array([0.5, 0.5]), -1), (1, np.zeros(0), 3), (1, np.array([1.5]), 2),
+]
+
+
+@pytest.mark.parametrize("case", VECTOR_EDGES, ids=lambda c: repr(c))
+def test_vector_edges_are_numpys(case):
+    which, alpha, n = case
+    legacy, gen = (legacy_dirichlet, gen_dirichlet) if which == 0 else (legacy_multinomial, gen_multinomial)
+    f = must_compile(legacy)
+    np.random.seed(5)
+    want = _outcome(legacy, alpha, n)
+    after = legacy_state()
+    np.random.seed(5)
+    got = _outcome(f, alpha, n)
+    _same_outcome(got, want)
+    assert legacy_state() == after
+    g = must_compile(gen)
+    r1, r2 = np.random.default_rng(5), np.random.default_rng(5)
+    _same_outcome(_outcome(g, r2, alpha, n), _outcome(gen, r1, alpha, n))
+    same_state(r1, r2)

@@ -214,6 +214,10 @@ const ARG_RESULT: &str = "`choice(a)`: an element (`a` an int: a Python int; a 1
      dtype), with `size` an array of them; `permutation(x)`: an int64 array (`x` an int) or a shuffled copy \
      of the array; `shuffle(x)`: None (the array is shuffled in place)";
 
+/// The result rule of the vector-valued draws.
+const VECTOR_RESULT: &str = "a C-contiguous array of shape `size + (k,)` (`(k,)` without `size`), `k` the length of \
+     `alpha` / `pvals`: float64 for `dirichlet`, int64 for `multinomial`";
+
 /// A `numpy.random` row typed by `rule`, implemented as `how`, with the result rule `result`.
 const fn random_as(
     name: &'static str,
@@ -243,6 +247,7 @@ const fn generator(
 ) -> NpEntry {
     let result = match rule.draw {
         Draw::Choice | Draw::Permutation | Draw::Shuffle => ARG_RESULT,
+        Draw::Dirichlet | Draw::Multinomial => VECTOR_RESULT,
         Draw::NpInt => "without `size` a NumPy int64 scalar; with an int or tuple `size` a C-contiguous int64 array",
         _ => {
             "without `size` (or with `size=None`) a Python float (an int for integer draws); with an int or \
@@ -615,6 +620,8 @@ pub const NUMPY: &[NpEntry] = &[
     native(random("poisson", draws(Draw::Int, Some(1)), "np.random.poisson(lam=1.0, size=None)", "Poisson ints (native without `size`: multiplication of uniforms below lam = 10, Hoermann's PTRS above).")),
     native(random("binomial", draws(Draw::Int, Some(2)), "np.random.binomial(n, p, size=None)", "binomial ints (native without `size`, an int n: inversion below n p = 30, BTPE above).")),
     native(random("geometric", draws(Draw::Int, Some(1)), "np.random.geometric(p, size=None)", "geometric ints (native without `size`: search for p >= 1/3, inversion below).")),
+    random_as("dirichlet", draws(Draw::Dirichlet, Some(1)), How::NumPy, VECTOR_RESULT, "np.random.dirichlet(alpha, size=None)", "Dirichlet float vectors (`alpha` a 1-d array or a list/tuple of numbers; NumPy's own call, typed by rule: no sample draw)."),
+    random_as("multinomial", draws(Draw::Multinomial, Some(2)), How::NumPy, VECTOR_RESULT, "np.random.multinomial(n, pvals, size=None)", "multinomial int vectors (an int `n`, `pvals` a 1-d array or a list/tuple of numbers; NumPy's own call, typed by rule: no sample draw)."),
     random_as("choice", draws(Draw::Choice, Some(1)), How::Native, ARG_RESULT, "np.random.choice(a, size=None, replace=True, p=None)", "a random sample from `a` (an int n: range(n); a 1-d array); `choice(n)` and `choice(a)` of a 1-d array, alone or with an int/tuple `size`, are native (as `randint(0, n)`, `a[randint(0, len(a))]`)."),
     random_as("permutation", draws(Draw::Permutation, None), How::Native, ARG_RESULT, "np.random.permutation(x)", "a permuted range (an int) or a permuted copy of an array (native for an int and a 1-d array: NumPy's Fisher-Yates with masked rejection, on a C-contiguous copy of the array)."),
     random_as("shuffle", draws(Draw::Shuffle, None), How::Native, ARG_RESULT, "np.random.shuffle(x)", "shuffles an array in place along its first axis (native: NumPy's Fisher-Yates with masked rejection, of the elements or the rows; an empty array or a view sharing memory between elements is NumPy's call)."),
@@ -656,6 +663,8 @@ pub const NUMPY: &[NpEntry] = &[
     generator("poisson", draws(Draw::Int, Some(1)), How::Native, "rng.poisson(lam=1.0, size=None)", "Poisson ints (native without `size`: multiplication of uniforms below lam = 10, Hoermann's PTRS above)."),
     generator("binomial", draws(Draw::Int, Some(2)), How::Native, "rng.binomial(n, p, size=None)", "binomial ints (native without `size`, an int n: inversion below n p = 30, BTPE above)."),
     generator("geometric", draws(Draw::Int, Some(1)), How::Native, "rng.geometric(p, size=None)", "geometric ints (native without `size`: search for p >= 1/3, inversion of an exponential below)."),
+    generator("dirichlet", draws(Draw::Dirichlet, Some(1)), How::NumPy, "rng.dirichlet(alpha, size=None)", "Dirichlet float vectors (`alpha` a 1-d array or a list/tuple of numbers; NumPy's own call, typed by rule: no sample draw)."),
+    generator("multinomial", draws(Draw::Multinomial, Some(2)), How::NumPy, "rng.multinomial(n, pvals, size=None)", "multinomial int vectors (an int `n`, `pvals` a 1-d array or a list/tuple of numbers; NumPy's own call, typed by rule: no sample draw; an array `n` or a 2-d `pvals`, which broadcast, are not compiled)."),
     generator("choice", draws(Draw::Choice, Some(1)), How::Native, "rng.choice(a, size=None, replace=True, p=None)", "a random sample from `a` (an int n: range(n); a 1-d array); `choice(n)` and `choice(a)` of a 1-d array, alone or with an int/tuple `size`, are native (as `integers(0, n)`, a Python int; `a[integers(0, len(a))]`)."),
     generator("permutation", draws(Draw::Permutation, None), How::Native, "rng.permutation(x)", "a permuted range (an int) or a permuted copy of an array (native for an int and a 1-d array: NumPy's Fisher-Yates with masked rejection, on a C-contiguous copy of the array)."),
     generator("shuffle", draws(Draw::Shuffle, None), How::Native, "rng.shuffle(x)", "shuffles an array in place along its first axis (native: NumPy's Fisher-Yates with masked rejection, of the elements or the rows; an empty array or a view sharing memory between elements is NumPy's call)."),
@@ -816,6 +825,10 @@ pub enum Draw {
     Permutation,
     /// `shuffle(x)`: None, `x` shuffled in place.
     Shuffle,
+    /// `dirichlet(alpha, size)`: a float64 array of shape `size + (len(alpha),)`.
+    Dirichlet,
+    /// `multinomial(n, pvals, size)`: an int64 array of shape `size + (len(pvals),)`.
+    Multinomial,
 }
 
 /// How a `numpy.random` function of [`NUMPY`] is typed (no probing: that would draw).

@@ -1274,6 +1274,56 @@ fn random_result(rule: numpy_lib::RandomRule, args: &[Ty], kw: &[String]) -> Res
                 (None, ..) => Err("it needs an argument".into()),
             };
         }
+        numpy_lib::Draw::Dirichlet | numpy_lib::Draw::Multinomial => {
+            // The parameters by name (positional first); `size` last.
+            let dirichlet = rule.draw == numpy_lib::Draw::Dirichlet;
+            let names: &[&str] = if dirichlet {
+                &["alpha", "size"]
+            } else {
+                &["n", "pvals", "size"]
+            };
+            if npos > names.len() || kw.iter().any(|k| !names.contains(&k.as_str())) {
+                return Err(format!("its arguments (it takes {})", names.join(", ")));
+            }
+            let at = |p: usize| -> Option<&Ty> {
+                if p < npos {
+                    args.get(p)
+                } else {
+                    kw.iter().position(|k| k == names[p]).map(|k| &args[npos + k])
+                }
+            };
+            let real = |t: &Ty| matches!(t, Ty::Int | Ty::Float);
+            let vector = at(names.len() - 2).ok_or_else(|| format!("its `{}` argument", names[names.len() - 2]))?;
+            let vector_ok = match vector {
+                Ty::Array(a) => {
+                    a.ndim == 1
+                        && matches!(
+                            a.dtype.kind(),
+                            pyston_compiler::dtype::Kind::Int | pyston_compiler::dtype::Kind::Float
+                        )
+                }
+                Ty::List(e) => real(e),
+                Ty::Tuple(ts) => !ts.is_empty() && ts.iter().all(real),
+                _ => false,
+            };
+            if !vector_ok {
+                return Err(format!(
+                    "a `{}` of type {vector} (a 1-d int or float array, or a list/tuple of numbers, is compiled)",
+                    names[names.len() - 2]
+                ));
+            }
+            if !dirichlet && !matches!(at(0), Some(Ty::Int)) {
+                return Err("its `n` must be an int".into());
+            }
+            let extra = match at(names.len() - 1) {
+                None | Some(Ty::NoneT) => 0,
+                Some(Ty::Int) => 1,
+                Some(Ty::Tuple(ts)) if ts.iter().all(|t| *t == Ty::Int) => ts.len(),
+                Some(t) => return Err(format!("a `size` of type {t}")),
+            };
+            let dtype = if dirichlet { Dtype::Float64 } else { Dtype::Int64 };
+            return Ok(arr(dtype, extra + 1, Layout::C));
+        }
         numpy_lib::Draw::Choice => {
             let (elem, dtype) = match args.first() {
                 Some(Ty::Int) if npos >= 1 => (Ty::Int, Dtype::Int64),
