@@ -483,6 +483,57 @@ def test_generator_dirichlet_multinomial(k):
     same_state(r1, r2)
 
 
+def legacy_vectors_native(n, alpha, pvals, m):
+    # 1-d float64 arrays: drawn natively (no call into NumPy)
+    s = 0.0
+    k = 0
+    for _ in range(n):
+        d = np.random.dirichlet(alpha)
+        s += d[0] + np.random.dirichlet(alpha, 2)[1, 0] + np.random.dirichlet(alpha=alpha, size=(2, 1))[1, 0, 0]
+        c = np.random.multinomial(m, pvals)
+        k += c[0] + np.random.multinomial(m, pvals, 3)[2, 0] + np.random.multinomial(n=m, pvals=pvals, size=(1, 2))[0, 1, 0]
+        s += np.random.normal() + np.random.gamma(2.0)
+    return s, k, np.random.dirichlet(alpha, (2, 3)), np.random.multinomial(m, pvals, size=None)
+
+
+def gen_vectors_native(rng, n, alpha, pvals, m):
+    s = 0.0
+    k = 0
+    for _ in range(n):
+        d = rng.dirichlet(alpha)
+        s += d[0] + rng.dirichlet(alpha, 2)[1, 0] + rng.dirichlet(alpha=alpha, size=(2, 1))[1, 0, 0]
+        c = rng.multinomial(m, pvals)
+        k += c[0] + rng.multinomial(m, pvals, 3)[2, 0] + rng.multinomial(n=m, pvals=pvals, size=(1, 2))[0, 1, 0]
+        s += rng.normal() + rng.gamma(2.0)
+    return s, k, rng.dirichlet(alpha, (2, 3)), rng.multinomial(m, pvals, size=None)
+
+
+# (n of the multinomial: 0, inversion-sized and BTPE-sized binomials)
+@pytest.mark.parametrize("k", range(len(VECTOR_ARGS)))
+@pytest.mark.parametrize("m", [0, 10, 5000])
+def test_native_dirichlet_multinomial(k, m):
+    alpha, pvals = VECTOR_ARGS[k]
+    alpha = alpha.astype(np.float64)  # (an int array is NumPy's call)
+    f = must_compile(legacy_vectors_native)
+    np.random.seed(33)
+    np.random.standard_normal()
+    want = legacy_vectors_native(200, alpha, pvals, m)
+    after = legacy_state()
+    np.random.seed(33)
+    np.random.standard_normal()
+    got, calls = pycalls_of(f, 200, alpha, pvals, m)
+    same(got, want)
+    assert legacy_state() == after
+    assert calls == 0
+    g = must_compile(gen_vectors_native)
+    r1, r2 = np.random.default_rng(33), np.random.default_rng(33)
+    want = gen_vectors_native(r1, 200, alpha, pvals, m)
+    got, calls = pycalls_of(g, r2, 200, alpha, pvals, m)
+    same(got, want)
+    same_state(r1, r2)
+    assert calls == 0
+
+
 def legacy_dirichlet(alpha, n):
     return np.random.dirichlet(alpha)
 
@@ -504,6 +555,10 @@ VECTOR_EDGES = [
     (0, np.array([0.0, 0.0]), 0), (0, np.zeros(0), 0), (0, np.array([0.01, 0.02]), 0),
     (1, np.array([0.7, 0.7]), 3), (1, np.array([0.5, 0.6, 0.0]), 3), (1, np.array([-0.1, 1.1]), 3),
     (1, np.array([np.nan, 0.5]), 3), (1, np.array([0.5, 0.5]), -1), (1, np.zeros(0), 3), (1, np.array([1.5]), 2),
+    (0, np.array([0.05, 0.09]), 0), (0, np.array([np.inf, 1.0]), 0), (0, np.array([1e-300, 1.0]), 0),
+    (0, np.array([1, 2]), 0), (1, np.array([1, 0]), 4), (1, np.array([0.3, 0.3, 0.4, 0.0])[::2], 6),
+    (1, np.array([0.5, 0.5 + 1e-13, 0.0]), 7), (1, np.array([0.5, 0.5 + 1e-11, 0.0]), 7), (1, np.array([0.0, 0.0, 1.0]), 9),
+    (1, np.array([0.2, 0.8]), 2**40), (1, np.array([1.0]), 5), (0, np.array([3.0]), 0),
 ]
 
 

@@ -1461,6 +1461,60 @@ fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option
         ("shuffle" | "permutation", ..) => return None,
         _ => {}
     }
+    // `dirichlet(alpha, size)` and `multinomial(n, pvals, size)` of a 1-d float64
+    // array (and an int `n`): the array's first slot in `lo` (`hi` for pvals).
+    if matches!(name, "dirichlet" | "multinomial") {
+        let multinomial = name == "multinomial";
+        let names: &[&str] = if multinomial {
+            &["n", "pvals", "size"]
+        } else {
+            &["alpha", "size"]
+        };
+        let npos = args.len() - kw.len();
+        if npos > names.len() || kw.iter().any(|k| !names.contains(&k.as_str())) {
+            return None;
+        }
+        let at = |p: usize| -> Option<usize> {
+            if p < npos {
+                Some(p)
+            } else {
+                kw.iter().position(|k| k == names[p]).map(|k| npos + k)
+            }
+        };
+        let mut slot_of = Vec::with_capacity(args.len());
+        let mut next = 0;
+        for t in args {
+            slot_of.push(next);
+            next += pyston_compiler::abi::slot_count(t);
+        }
+        let vj = at(names.len() - 2)?;
+        if !matches!(&args[vj], Ty::Array(a) if a.ndim == 1 && a.dtype == Dtype::Float64) {
+            return None;
+        }
+        let size = match at(names.len() - 1).map(|j| (j, &args[j])) {
+            None | Some((_, Ty::NoneT)) => vec![],
+            Some((j, Ty::Int)) => vec![slot_of[j]],
+            Some((j, Ty::Tuple(ts))) if ts.iter().all(|t| *t == Ty::Int) => {
+                (0..ts.len()).map(|k| slot_of[j] + k).collect()
+            }
+            Some(_) => return None,
+        };
+        let fam = if generator { Family::Gen } else { Family::Legacy };
+        let vector = RngArg::Slot(slot_of[vj], ArgKind::Int);
+        return Some(if multinomial {
+            let nj = at(0)?;
+            if args[nj] != Ty::Int {
+                return None;
+            }
+            (
+                RngOp::Multinomial,
+                [RngArg::Slot(slot_of[nj], ArgKind::Int), vector, none],
+                Some(size),
+            )
+        } else {
+            (RngOp::Dirichlet(fam), [vector, none, none], Some(size))
+        });
+    }
     // Argument j's first slot (a tuple takes one slot per element).
     let mut slot_of = Vec::with_capacity(args.len());
     let mut next = 0;
@@ -2010,10 +2064,8 @@ impl<'py> Env for CompileEnv<'py> {
                 let ret = random_result(rule, args, kw).map_err(fail)?;
                 // A draw compiled code makes itself from the global RandomState's bit generator.
                 let native = native_rng(name, false, args, kw).and_then(|(op, [lo, hi, third], size)| {
-                    if let crate::helpers::random::RngOp::Dist(d, fam) = op {
-                        if !crate::helpers::random::verified(py, d, fam) {
-                            return None;
-                        }
+                    if !crate::helpers::random::op_verified(py, op) {
+                        return None;
                     }
                     // (`sample` and `ranf` are module functions calling the global RandomState's `random_sample`)
                     let state = match name {
@@ -2092,10 +2144,7 @@ impl<'py> Env for CompileEnv<'py> {
                 .ok_or_else(|| fail("this Generator method is not supported in compiled code yet".into()))?;
             let ret = random_result(rule, &args[1..], kw).map_err(fail)?;
             let native = native_rng(m, true, &args[1..], kw)
-                .filter(|(op, _, _)| match op {
-                    crate::helpers::random::RngOp::Dist(d, fam) => crate::helpers::random::verified(py, *d, *fam),
-                    _ => true,
-                })
+                .filter(|(op, _, _)| crate::helpers::random::op_verified(py, *op))
                 .map(|(op, [lo, hi, third], size)| crate::helpers::random::NativeRng {
                     op,
                     lo,
