@@ -495,8 +495,8 @@ fn binomial_inversion<S: Stream>(s: &mut S, n: i64, p: f64, log1p_form: bool) ->
 pub static BTPE_SIGN_FIXED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Binomial by BTPE (`n p > 30`, `p <= 1/2`). The final acceptance test adds
-/// all four Stirling corrections (`fixed`: the last two subtracted, NumPy
-/// 2.5's Generator).
+/// all four Stirling corrections (`fixed`: the last two subtracted and the
+/// corrections' leading constant 13860, NumPy 2.5's Generator).
 fn binomial_btpe<S: Stream>(s: &mut S, n: i64, p: f64, fixed: bool) -> i64 {
     let nf = n as f64;
     let r = p.min(1.0 - p);
@@ -516,8 +516,11 @@ fn binomial_btpe<S: Stream>(s: &mut S, n: i64, p: f64, fixed: bool) -> i64 {
     let p2 = p1 * (1.0 + 2.0 * c);
     let p3 = p2 + c / laml;
     let p4 = p3 + c / lamr;
-    // (13680 - (462 - (132 - (99 - 140/x²)/x²)/x²)/x²)/x/166320: Stirling's correction.
-    let corr = |x: f64, x2: f64| (13680. - (462. - (132. - (99. - 140. / x2) / x2) / x2) / x2) / x / 166320.;
+    // (13680 - (462 - (132 - (99 - 140/x²)/x²)/x²)/x²)/x/166320: Stirling's correction
+    // as the 1988 paper printed it; NumPy 2.5's Generator (`fixed`) corrected its
+    // leading constant to 13860 (1/12 = 13860/166320) along with the signs.
+    let lead = if fixed { 13860. } else { 13680. };
+    let corr = |x: f64, x2: f64| (lead - (462. - (132. - (99. - 140. / x2) / x2) / x2) / x2) / x / 166320.;
     let y = 'draw: loop {
         let nrq = nf * r * q;
         let u = s.double() * p4;
