@@ -2,7 +2,8 @@
 
 Each kernel draws scalars (or small arrays) in a loop: NumPy's legacy global
 functions (``np.random.random()``, ``randint``, ``uniform``, ``normal``,
-``exponential``, ``poisson``, ``binomial``, ``beta``, ``gamma``, ``rand(3)``)
+``exponential``, ``poisson``, ``binomial``, ``beta``, ``gamma``, ``rand(3)``,
+``hypergeometric``, ``vonmises``, ``zipf``, ``logseries``, ``noncentral_*``)
 and a ``np.random.Generator`` made inside the kernel (``np.random.default_rng``)
 or passed in. pyston draws these natively from NumPy's own bit generator (the
 same stream: its results are checked equal to CPython's, value for value, and
@@ -13,7 +14,7 @@ its own (its legacy stream matches NumPy's for ``random()``, not for
 stream is its own).
 Reports median times and ratios, writes JSON.
 
-    python benchmarks/np_random.py [--n 200000] [--repeat 5] [--clock wall|thread] [--json PATH]
+    python benchmarks/np_random.py [--n 200000] [--repeat 5] [--clock wall|thread] [--json PATH] [--only TEXT]
 """
 
 from __future__ import annotations
@@ -296,6 +297,108 @@ def generator_walk3d(rng, n):
     return far
 
 
+def urn_sampling(n, seed):
+    # Quality control: defective items among small and large lots drawn without
+    # replacement (legacy HYP for samples up to 10, HRUA above).
+    np.random.seed(seed)
+    bad = 0
+    for _ in range(n):
+        bad += np.random.hypergeometric(12, 488, 8) + np.random.hypergeometric(300, 700, 150)
+    return bad
+
+
+def generator_urn_sampling(rng, n):
+    # The Generator's: counting draws for small samples, HRUA for large ones.
+    bad = 0
+    for _ in range(n):
+        bad += rng.hypergeometric(12, 488, 8) + rng.hypergeometric(300, 700, 150)
+    return bad
+
+
+def wind_directions(n, seed):
+    # Von Mises angles (Best-Fisher rejection), the mean resultant direction.
+    np.random.seed(seed)
+    c = 0.0
+    s = 0.0
+    for _ in range(n):
+        a = np.random.vonmises(0.5, 3.0)
+        c += np.cos(a)
+        s += np.sin(a)
+    return c, s
+
+
+def generator_wind_directions(rng, n):
+    c = 0.0
+    s = 0.0
+    for _ in range(n):
+        a = rng.vonmises(0.5, 3.0)
+        c += np.cos(a)
+        s += np.sin(a)
+    return c, s
+
+
+def word_ranks(n, seed):
+    # Zipf word ranks and log-series species abundances.
+    np.random.seed(seed)
+    top = 0
+    total = 0
+    for _ in range(n):
+        r = np.random.zipf(2.0)
+        if r == 1:
+            top += 1
+        total += np.random.logseries(0.9)
+    return top, total
+
+
+def generator_word_ranks(rng, n):
+    top = 0
+    total = 0
+    for _ in range(n):
+        r = rng.zipf(2.0)
+        if r == 1:
+            top += 1
+        total += rng.logseries(0.9)
+    return top, total
+
+
+def noncentral_power(n, seed):
+    # Power of chi-square and F tests: noncentral chi-square (both regimes:
+    # df > 1, a normal; df <= 1, a Poisson mixture) and noncentral F statistics.
+    np.random.seed(seed)
+    hits = 0
+    for _ in range(n):
+        if np.random.noncentral_chisquare(3.0, 2.0) > 7.81:
+            hits += 1
+        if np.random.noncentral_chisquare(0.8, 1.5) > 3.84:
+            hits += 1
+        if np.random.noncentral_f(3.0, 20.0, 2.0) > 3.1:
+            hits += 1
+    return hits
+
+
+def generator_noncentral_power(rng, n):
+    hits = 0
+    for _ in range(n):
+        if rng.noncentral_chisquare(3.0, 2.0) > 7.81:
+            hits += 1
+        if rng.noncentral_chisquare(0.8, 1.5) > 3.84:
+            hits += 1
+        if rng.noncentral_f(3.0, 20.0, 2.0) > 3.1:
+            hits += 1
+    return hits
+
+
+def dirichlet_multinomial(n, seed):
+    # Dirichlet-multinomial counts (a float64 alpha: native vectors).
+    np.random.seed(seed)
+    alpha = np.array([1.0, 2.0, 3.0])
+    first = 0
+    for _ in range(n // 10):
+        p = np.random.dirichlet(alpha)
+        first += np.random.multinomial(20, p)[0]
+    return first
+
+
 def rand_vectors(n, seed):
     # ``np.random.rand(3)`` per step: uniform points in the unit cube.
     np.random.seed(seed)
@@ -330,6 +433,15 @@ KERNELS = [
     ("claims_model (negative_binomial, wald, standard_t)", claims_model, "seed"),
     ("generator_walk3d (rng.normal(size=3))", generator_walk3d, "rng"),
     ("rand_vectors (np.random.rand(3))", rand_vectors, "seed"),
+    ("urn_sampling (np.random.hypergeometric)", urn_sampling, "seed"),
+    ("generator_urn_sampling (rng.hypergeometric)", generator_urn_sampling, "rng"),
+    ("wind_directions (np.random.vonmises)", wind_directions, "seed"),
+    ("generator_wind_directions (rng.vonmises)", generator_wind_directions, "rng"),
+    ("word_ranks (np.random.zipf, logseries)", word_ranks, "seed"),
+    ("generator_word_ranks (rng.zipf, logseries)", generator_word_ranks, "rng"),
+    ("noncentral_power (np.random.noncentral_*)", noncentral_power, "seed"),
+    ("generator_noncentral_power (rng.noncentral_*)", generator_noncentral_power, "rng"),
+    ("dirichlet_multinomial (n/10 steps)", dirichlet_multinomial, "seed"),
 ]
 
 
@@ -363,6 +475,7 @@ def main() -> int:
     ap.add_argument("--json", default=os.path.join(HERE, "results", "np_random.json"))
     ap.add_argument("--clock", choices=("wall", "thread"), default="wall",
                     help="thread: this thread's CPU time (steadier on a loaded machine)")
+    ap.add_argument("--only", default="", help="run the kernels whose name contains this (alternatives separated by |)")
     args = ap.parse_args()
     global CLOCK
     CLOCK = time.thread_time if args.clock == "thread" else time.perf_counter
@@ -371,6 +484,8 @@ def main() -> int:
     print(f"numpy {np.__version__}, numba {getattr(numba, '__version__', 'absent')}, {platform.python_version()}")
     print(f"{'kernel':52s} {'CPython':>10s} {'pyston':>10s} {'numba':>10s} {'vs CPython':>11s} {'vs numba':>9s}")
     for name, fn, how in KERNELS:
+        if not any(o in name for o in args.only.split("|")):
+            continue
         fast = pyston.fast(fn)
         with warnings.catch_warnings():
             warnings.simplefilter("error", pyston.PerformanceWarning)  # must compile

@@ -214,6 +214,10 @@ const ARG_RESULT: &str = "`choice(a)`: an element (`a` an int: a Python int; a 1
      dtype), with `size` an array of them; `permutation(x)`: an int64 array (`x` an int) or a shuffled copy \
      of the array; `shuffle(x)`: None (the array is shuffled in place)";
 
+/// The result rule of the vector-valued draws.
+const VECTOR_RESULT: &str = "a C-contiguous array of shape `size + (k,)` (`(k,)` without `size`), `k` the length of \
+     `alpha` / `pvals`: float64 for `dirichlet`, int64 for `multinomial`";
+
 /// A `numpy.random` row typed by `rule`, implemented as `how`, with the result rule `result`.
 const fn random_as(
     name: &'static str,
@@ -243,6 +247,7 @@ const fn generator(
 ) -> NpEntry {
     let result = match rule.draw {
         Draw::Choice | Draw::Permutation | Draw::Shuffle => ARG_RESULT,
+        Draw::Dirichlet | Draw::Multinomial => VECTOR_RESULT,
         Draw::NpInt => "without `size` a NumPy int64 scalar; with an int or tuple `size` a C-contiguous int64 array",
         _ => {
             "without `size` (or with `size=None`) a Python float (an int for integer draws); with an int or \
@@ -605,10 +610,18 @@ pub const NUMPY: &[NpEntry] = &[
     native(random("f", draws(Draw::Float, Some(2)), "np.random.f(dfnum, dfden, size=None)", "F floats, a ratio of chi-squares (native).")),
     native(random("negative_binomial", draws(Draw::Int, Some(2)), "np.random.negative_binomial(n, p, size=None)", "negative binomial ints, a Poisson of a gamma mean (native for n in [0.1, 1e9] and a mean up to 1e9; otherwise NumPy's call).")),
     native(random("wald", draws(Draw::Float, Some(2)), "np.random.wald(mean, scale, size=None)", "inverse Gaussian floats (native: Michael, Schucany and Haas's transformation).")),
+    native(random("hypergeometric", draws(Draw::Int, Some(3)), "np.random.hypergeometric(ngood, nbad, nsample, size=None)", "hypergeometric ints (native for int arguments, ngood and nbad below 10**9: the HYP inversion for samples up to 10, Stadlober's ratio of uniforms (HRUA) above).")),
+    native(random("vonmises", draws(Draw::Float, Some(2)), "np.random.vonmises(mu, kappa, size=None)", "von Mises floats in [-pi, pi] (native: Best and Fisher's rejection; a uniform for kappa < 1e-8).")),
+    native(random("zipf", draws(Draw::Int, Some(1)), "np.random.zipf(a, size=None)", "Zipf ints (native for 1 < a < 1025: rejection from a Pareto).")),
+    native(random("logseries", draws(Draw::Int, Some(1)), "np.random.logseries(p, size=None)", "logarithmic series ints (native: Kemp's accelerated generator).")),
+    native(random("noncentral_chisquare", draws(Draw::Float, Some(2)), "np.random.noncentral_chisquare(df, nonc, size=None)", "noncentral chi-square floats (native: a chi-square plus a shifted polar-method gaussian squared for df > 1, a Poisson mixture of chi-squares otherwise).")),
+    native(random("noncentral_f", draws(Draw::Float, Some(3)), "np.random.noncentral_f(dfnum, dfden, nonc, size=None)", "noncentral F floats, a noncentral chi-square over a chi-square (native).")),
     native(random("randint", draws(Draw::Int, Some(2)), "np.random.randint(low, high=None, size=None)", "uniform ints in [low, high) (default int dtype; native without `size`: NumPy's masked rejection).")),
     native(random("poisson", draws(Draw::Int, Some(1)), "np.random.poisson(lam=1.0, size=None)", "Poisson ints (native without `size`: multiplication of uniforms below lam = 10, Hoermann's PTRS above).")),
     native(random("binomial", draws(Draw::Int, Some(2)), "np.random.binomial(n, p, size=None)", "binomial ints (native without `size`, an int n: inversion below n p = 30, BTPE above).")),
     native(random("geometric", draws(Draw::Int, Some(1)), "np.random.geometric(p, size=None)", "geometric ints (native without `size`: search for p >= 1/3, inversion below).")),
+    random_as("dirichlet", draws(Draw::Dirichlet, Some(1)), How::Native, VECTOR_RESULT, "np.random.dirichlet(alpha, size=None)", "Dirichlet float vectors (`alpha` a 1-d array or a list/tuple of numbers; native for a float64 array of positive finite values: normalised polar-method gammas; otherwise NumPy's own call, typed by rule: no sample draw)."),
+    random_as("multinomial", draws(Draw::Multinomial, Some(2)), How::Native, VECTOR_RESULT, "np.random.multinomial(n, pvals, size=None)", "multinomial int vectors (an int `n`, `pvals` a 1-d array or a list/tuple of numbers; native for a float64 array NumPy accepts: sequential binomials, the Generator's algorithm as NumPy draws them; otherwise NumPy's own call, typed by rule: no sample draw)."),
     random_as("choice", draws(Draw::Choice, Some(1)), How::Native, ARG_RESULT, "np.random.choice(a, size=None, replace=True, p=None)", "a random sample from `a` (an int n: range(n); a 1-d array); `choice(n)` and `choice(a)` of a 1-d array, alone or with an int/tuple `size`, are native (as `randint(0, n)`, `a[randint(0, len(a))]`)."),
     random_as("permutation", draws(Draw::Permutation, None), How::Native, ARG_RESULT, "np.random.permutation(x)", "a permuted range (an int) or a permuted copy of an array (native for an int and a 1-d array: NumPy's Fisher-Yates with masked rejection, on a C-contiguous copy of the array)."),
     random_as("shuffle", draws(Draw::Shuffle, None), How::Native, ARG_RESULT, "np.random.shuffle(x)", "shuffles an array in place along its first axis (native: NumPy's Fisher-Yates with masked rejection, of the elements or the rows; an empty array or a view sharing memory between elements is NumPy's call)."),
@@ -641,9 +654,17 @@ pub const NUMPY: &[NpEntry] = &[
     generator("f", draws(Draw::Float, Some(2)), How::Native, "rng.f(dfnum, dfden, size=None)", "F floats, a ratio of chi-squares (native)."),
     generator("negative_binomial", draws(Draw::Int, Some(2)), How::Native, "rng.negative_binomial(n, p, size=None)", "negative binomial ints, a Poisson of a gamma mean (native for n in [0.1, 1e9] and a mean up to 1e9; otherwise NumPy's call)."),
     generator("wald", draws(Draw::Float, Some(2)), How::Native, "rng.wald(mean, scale, size=None)", "inverse Gaussian floats (native: Michael, Schucany and Haas's transformation, the cancellation-free form)."),
+    generator("hypergeometric", draws(Draw::Int, Some(3)), How::Native, "rng.hypergeometric(ngood, nbad, nsample, size=None)", "hypergeometric ints (native for int arguments: one masked-rejection draw per item for samples under 10 or within 10 of the population, Stadlober's ratio of uniforms (HRUA) otherwise)."),
+    generator("vonmises", draws(Draw::Float, Some(2)), How::Native, "rng.vonmises(mu, kappa, size=None)", "von Mises floats in [-pi, pi] (native: Best and Fisher's rejection; a uniform for kappa < 1e-8, a wrapped normal above 1e6)."),
+    generator("zipf", draws(Draw::Int, Some(1)), How::Native, "rng.zipf(a, size=None)", "Zipf ints (native: rejection from a Pareto, the uniform on (Umin, 1] as NumPy 2.1+ draws it, 1 - U before)."),
+    generator("logseries", draws(Draw::Int, Some(1)), How::Native, "rng.logseries(p, size=None)", "logarithmic series ints (native: Kemp's accelerated generator with log1p/expm1)."),
+    generator("noncentral_chisquare", draws(Draw::Float, Some(2)), How::Native, "rng.noncentral_chisquare(df, nonc, size=None)", "noncentral chi-square floats (native: a chi-square plus a shifted ziggurat normal squared for df > 1, a Poisson mixture of chi-squares otherwise)."),
+    generator("noncentral_f", draws(Draw::Float, Some(3)), How::Native, "rng.noncentral_f(dfnum, dfden, nonc, size=None)", "noncentral F floats, a noncentral chi-square over a chi-square (native)."),
     generator("poisson", draws(Draw::Int, Some(1)), How::Native, "rng.poisson(lam=1.0, size=None)", "Poisson ints (native without `size`: multiplication of uniforms below lam = 10, Hoermann's PTRS above)."),
     generator("binomial", draws(Draw::Int, Some(2)), How::Native, "rng.binomial(n, p, size=None)", "binomial ints (native without `size`, an int n: inversion below n p = 30, BTPE above)."),
     generator("geometric", draws(Draw::Int, Some(1)), How::Native, "rng.geometric(p, size=None)", "geometric ints (native without `size`: search for p >= 1/3, inversion of an exponential below)."),
+    generator("dirichlet", draws(Draw::Dirichlet, Some(1)), How::Native, "rng.dirichlet(alpha, size=None)", "Dirichlet float vectors (`alpha` a 1-d array or a list/tuple of numbers; native for a float64 array of positive finite values, not all below 0.1: normalised ziggurat-based gammas; otherwise (the stick-breaking with betas for small alpha, lists) NumPy's own call, typed by rule: no sample draw)."),
+    generator("multinomial", draws(Draw::Multinomial, Some(2)), How::Native, "rng.multinomial(n, pvals, size=None)", "multinomial int vectors (an int `n`, `pvals` a 1-d array or a list/tuple of numbers; native for a float64 array NumPy accepts: sequential binomials; otherwise NumPy's own call, typed by rule: no sample draw; an array `n` or a 2-d `pvals`, which broadcast, are not compiled)."),
     generator("choice", draws(Draw::Choice, Some(1)), How::Native, "rng.choice(a, size=None, replace=True, p=None)", "a random sample from `a` (an int n: range(n); a 1-d array); `choice(n)` and `choice(a)` of a 1-d array, alone or with an int/tuple `size`, are native (as `integers(0, n)`, a Python int; `a[integers(0, len(a))]`)."),
     generator("permutation", draws(Draw::Permutation, None), How::Native, "rng.permutation(x)", "a permuted range (an int) or a permuted copy of an array (native for an int and a 1-d array: NumPy's Fisher-Yates with masked rejection, on a C-contiguous copy of the array)."),
     generator("shuffle", draws(Draw::Shuffle, None), How::Native, "rng.shuffle(x)", "shuffles an array in place along its first axis (native: NumPy's Fisher-Yates with masked rejection, of the elements or the rows; an empty array or a view sharing memory between elements is NumPy's call)."),
@@ -804,6 +825,10 @@ pub enum Draw {
     Permutation,
     /// `shuffle(x)`: None, `x` shuffled in place.
     Shuffle,
+    /// `dirichlet(alpha, size)`: a float64 array of shape `size + (len(alpha),)`.
+    Dirichlet,
+    /// `multinomial(n, pvals, size)`: an int64 array of shape `size + (len(pvals),)`.
+    Multinomial,
 }
 
 /// How a `numpy.random` function of [`NUMPY`] is typed (no probing: that would draw).

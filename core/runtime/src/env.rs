@@ -1281,6 +1281,56 @@ fn random_result(rule: numpy_lib::RandomRule, args: &[Ty], kw: &[String]) -> Res
                 (None, ..) => Err("it needs an argument".into()),
             };
         }
+        numpy_lib::Draw::Dirichlet | numpy_lib::Draw::Multinomial => {
+            // The parameters by name (positional first); `size` last.
+            let dirichlet = rule.draw == numpy_lib::Draw::Dirichlet;
+            let names: &[&str] = if dirichlet {
+                &["alpha", "size"]
+            } else {
+                &["n", "pvals", "size"]
+            };
+            if npos > names.len() || kw.iter().any(|k| !names.contains(&k.as_str())) {
+                return Err(format!("its arguments (it takes {})", names.join(", ")));
+            }
+            let at = |p: usize| -> Option<&Ty> {
+                if p < npos {
+                    args.get(p)
+                } else {
+                    kw.iter().position(|k| k == names[p]).map(|k| &args[npos + k])
+                }
+            };
+            let real = |t: &Ty| matches!(t, Ty::Int | Ty::Float);
+            let vector = at(names.len() - 2).ok_or_else(|| format!("its `{}` argument", names[names.len() - 2]))?;
+            let vector_ok = match vector {
+                Ty::Array(a) => {
+                    a.ndim == 1
+                        && matches!(
+                            a.dtype.kind(),
+                            pyston_compiler::dtype::Kind::Int | pyston_compiler::dtype::Kind::Float
+                        )
+                }
+                Ty::List(e) => real(e),
+                Ty::Tuple(ts) => !ts.is_empty() && ts.iter().all(real),
+                _ => false,
+            };
+            if !vector_ok {
+                return Err(format!(
+                    "a `{}` of type {vector} (a 1-d int or float array, or a list/tuple of numbers, is compiled)",
+                    names[names.len() - 2]
+                ));
+            }
+            if !dirichlet && !matches!(at(0), Some(Ty::Int)) {
+                return Err("its `n` must be an int".into());
+            }
+            let extra = match at(names.len() - 1) {
+                None | Some(Ty::NoneT) => 0,
+                Some(Ty::Int) => 1,
+                Some(Ty::Tuple(ts)) if ts.iter().all(|t| *t == Ty::Int) => ts.len(),
+                Some(t) => return Err(format!("a `size` of type {t}")),
+            };
+            let dtype = if dirichlet { Dtype::Float64 } else { Dtype::Int64 };
+            return Ok(arr(dtype, extra + 1, Layout::C));
+        }
         numpy_lib::Draw::Choice => {
             let (elem, dtype) = match args.first() {
                 Some(Ty::Int) if npos >= 1 => (Ty::Int, Dtype::Int64),
@@ -1418,6 +1468,60 @@ fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option
         ("shuffle" | "permutation", ..) => return None,
         _ => {}
     }
+    // `dirichlet(alpha, size)` and `multinomial(n, pvals, size)` of a 1-d float64
+    // array (and an int `n`): the array's first slot in `lo` (`hi` for pvals).
+    if matches!(name, "dirichlet" | "multinomial") {
+        let multinomial = name == "multinomial";
+        let names: &[&str] = if multinomial {
+            &["n", "pvals", "size"]
+        } else {
+            &["alpha", "size"]
+        };
+        let npos = args.len() - kw.len();
+        if npos > names.len() || kw.iter().any(|k| !names.contains(&k.as_str())) {
+            return None;
+        }
+        let at = |p: usize| -> Option<usize> {
+            if p < npos {
+                Some(p)
+            } else {
+                kw.iter().position(|k| k == names[p]).map(|k| npos + k)
+            }
+        };
+        let mut slot_of = Vec::with_capacity(args.len());
+        let mut next = 0;
+        for t in args {
+            slot_of.push(next);
+            next += pyston_compiler::abi::slot_count(t);
+        }
+        let vj = at(names.len() - 2)?;
+        if !matches!(&args[vj], Ty::Array(a) if a.ndim == 1 && a.dtype == Dtype::Float64) {
+            return None;
+        }
+        let size = match at(names.len() - 1).map(|j| (j, &args[j])) {
+            None | Some((_, Ty::NoneT)) => vec![],
+            Some((j, Ty::Int)) => vec![slot_of[j]],
+            Some((j, Ty::Tuple(ts))) if ts.iter().all(|t| *t == Ty::Int) => {
+                (0..ts.len()).map(|k| slot_of[j] + k).collect()
+            }
+            Some(_) => return None,
+        };
+        let fam = if generator { Family::Gen } else { Family::Legacy };
+        let vector = RngArg::Slot(slot_of[vj], ArgKind::Int);
+        return Some(if multinomial {
+            let nj = at(0)?;
+            if args[nj] != Ty::Int {
+                return None;
+            }
+            (
+                RngOp::Multinomial,
+                [RngArg::Slot(slot_of[nj], ArgKind::Int), vector, none],
+                Some(size),
+            )
+        } else {
+            (RngOp::Dirichlet(fam), [vector, none, none], Some(size))
+        });
+    }
     // Argument j's first slot (a tuple takes one slot per element).
     let mut slot_of = Vec::with_capacity(args.len());
     let mut next = 0;
@@ -1499,6 +1603,24 @@ fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option
         (_, "f") => (&["dfnum", "dfden", S], &[R, R, R], RngOp::Dist(Dist::F, fam)),
         (_, "negative_binomial") => (&["n", "p", S], &[R, R, R], RngOp::Dist(Dist::NegativeBinomial, fam)),
         (_, "wald") => (&["mean", "scale", S], &[R, R, R], RngOp::Dist(Dist::Wald, fam)),
+        (_, "hypergeometric") => (
+            &["ngood", "nbad", "nsample", S],
+            &[R, R, R, R],
+            RngOp::Dist(Dist::Hypergeometric, fam),
+        ),
+        (_, "vonmises") => (&["mu", "kappa", S], &[R, R, R], RngOp::Dist(Dist::Vonmises, fam)),
+        (_, "zipf") => (&["a", S], &[R, R], RngOp::Dist(Dist::Zipf, fam)),
+        (_, "logseries") => (&["p", S], &[R, R], RngOp::Dist(Dist::Logseries, fam)),
+        (_, "noncentral_chisquare") => (
+            &["df", "nonc", S],
+            &[R, R, R],
+            RngOp::Dist(Dist::NoncentralChisquare, fam),
+        ),
+        (_, "noncentral_f") => (
+            &["dfnum", "dfden", "nonc", S],
+            &[R, R, R, R],
+            RngOp::Dist(Dist::NoncentralF, fam),
+        ),
         _ => return None,
     };
     // `rand(d0, d1, ...)`, `randn(...)`: every argument is a dimension.
@@ -1568,6 +1690,10 @@ fn native_rng(name: &str, generator: bool, args: &[Ty], kw: &[String]) -> Option
         }
         // `choice(n)`'s and `binomial`'s n: an int (NumPy's own conversions of others).
         RngOp::Dist(Dist::ChoiceInt | Dist::Binomial, _) if !ints_only(&[0]) => return None,
+        // `hypergeometric`'s three counts: ints (NumPy's own conversions of others).
+        RngOp::Dist(Dist::Hypergeometric, _) if !ints_only(&[0, 1, 2]) || (0..3).any(|p| at(p).is_none()) => {
+            return None
+        }
         // (`exponential`'s scale is read as a normal's: the second parameter)
         RngOp::ExpGen | RngOp::ExpLegacy => (op, [none, arg(0)?, none]),
         // `standard_gamma(shape)` is `gamma(shape, 1.0)`.
@@ -1946,10 +2072,8 @@ impl<'py> Env for CompileEnv<'py> {
                 let ret = random_result(rule, args, kw).map_err(fail)?;
                 // A draw compiled code makes itself from the global RandomState's bit generator.
                 let native = native_rng(name, false, args, kw).and_then(|(op, [lo, hi, third], size)| {
-                    if let crate::helpers::random::RngOp::Dist(d, fam) = op {
-                        if !crate::helpers::random::verified(py, d, fam) {
-                            return None;
-                        }
+                    if !crate::helpers::random::op_verified(py, op) {
+                        return None;
                     }
                     // (`sample` and `ranf` are module functions calling the global RandomState's `random_sample`)
                     let state = match name {
@@ -2028,10 +2152,7 @@ impl<'py> Env for CompileEnv<'py> {
                 .ok_or_else(|| fail("this Generator method is not supported in compiled code yet".into()))?;
             let ret = random_result(rule, &args[1..], kw).map_err(fail)?;
             let native = native_rng(m, true, &args[1..], kw)
-                .filter(|(op, _, _)| match op {
-                    crate::helpers::random::RngOp::Dist(d, fam) => crate::helpers::random::verified(py, *d, *fam),
-                    _ => true,
-                })
+                .filter(|(op, _, _)| crate::helpers::random::op_verified(py, *op))
                 .map(|(op, [lo, hi, third], size)| crate::helpers::random::NativeRng {
                     op,
                     lo,
