@@ -574,6 +574,27 @@ def display_funcs(a):
     return s
 
 
+def choice_call(a, k):
+    if k == 0:
+        f = soft_clip
+    elif k == 1:
+        f = cube
+    else:
+        f = poly
+    s = 0.0
+    for x in a:
+        s += f(x)
+    return s
+
+
+def optional_gcd(ints):
+    best = None
+    for x in ints:
+        if best is None or x > best:
+            best = x
+    return math.gcd(best, 360)
+
+
 def make_cases(n):
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal(n), rng.standard_normal(n), rng.standard_normal(n)
@@ -628,6 +649,8 @@ def make_cases(n):
         ("fs[i % 3](x) (tuple arg)", indexed_funcs, ((soft_clip, cube, poly), a)),
         ("fs[i % 3](x) (local tuple)", indexed_local_funcs, (a,)),
         ("[g, h, k][i % 3](x) (display)", display_funcs, (a,)),
+        ("f = g if c else h; f(x)", choice_call, (a, 1)),
+        ("math.gcd(best or None, k)", optional_gcd, (ints,)),
     ]
 
 
