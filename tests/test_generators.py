@@ -1144,6 +1144,167 @@ def test_fuzzed_generators_inlined_into_compiled_loops(tmp_path):
     assert checked > 100
 
 
+# A variable bound on both sides of an `if` to functions (`math` functions,
+# compiled functions, plain functions) and live across yields. Where the two
+# are of different kinds the step that joins them runs on the interpreter
+# tier; where the same compile-time value joins, a step that leaves compiled
+# code (a yield whose state goes back boxed, an int leaving 64 bits) boxes
+# it from the join. (The fuzzer found `math.fabs` lost there: the next step
+# raised UnboundLocalError.)
+_JOINED_FUNCS = """
+import math
+
+import pyston
+
+
+def fc5(p0):
+    return p0 * p0
+
+
+@pyston.fast
+def fcomp(p0):
+    return p0 * 0.5 + 1.0
+
+
+def plain(p0):
+    return p0 - 2.0
+
+
+def h1(v4):
+    if v4 > 0:
+        fx = {a}
+        yield 1.0
+    else:
+        fx = {b}
+        yield 2.0
+    w = 5.0
+    for i in range(3):
+        w = fx(w) + 0.25
+        yield w
+
+
+def h2(v4):
+    if v4 > 0:
+        fx = {a}
+    else:
+        fx = {b}
+    yield 2.0
+    w = 5.0
+    for i in range(3):
+        w = fx(w) + 0.25
+        yield w
+
+
+def h3(v4):
+    if v4 > 0:
+        fx = {a}
+        yield 1.0
+    else:
+        fx = {b}
+        yield 2.0
+    yield fx(3.0)
+    yield fx(4.0)
+
+
+def h4(v4, n):
+    if v4 > 0:
+        fx = {a}
+    else:
+        fx = {b}
+    k = 1
+    for i in range(n):
+        k = k * 1000
+        yield fx(float(i) + 0.5), k
+    yield fx
+
+
+def h5(v4):
+    if v4 > 0:
+        fx = {a}
+        yield fx
+    else:
+        fx = {b}
+        yield fx
+    w = 5.266
+    for i in range(3):
+        w = fx(abs(w) + i) + 0.25
+        yield w
+
+
+def f6(v4, n):
+    if v4 > 0:
+        fx = {a}
+    else:
+        fx = {b}
+    k = 1
+    for i in range(n):
+        k = k * 1000
+    return fx(3.0), k
+"""
+
+
+def _fn_val(v):
+    # (a function yielded: the plain one, whatever tier ran the step)
+    if callable(v) and not isinstance(v, (np.ndarray, np.generic)):
+        return ("function", getattr(v, "__name__", repr(v)))
+    if isinstance(v, tuple):
+        return tuple(_fn_val(x) for x in v)
+    return _val(v)
+
+
+def _fn_transcript(gen, n=10):
+    out = []
+    try:
+        for _ in range(n):
+            out.append(("yield", _fn_val(next(gen))))
+    except StopIteration as e:
+        out.append(("stop", _fn_val(e.value)))
+    except Exception as e:  # noqa: BLE001 - compared
+        out.append(_exc(e))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("math.fabs", "fc5"),
+        ("math.sqrt", "plain"),
+        ("fcomp", "math.fabs"),
+        ("math.fabs", "math.sqrt"),
+        ("math.fabs", "math.fabs"),
+        ("fc5", "plain"),
+        ("fcomp", "fc5"),
+        ("plain", "math.sqrt"),
+    ],
+)
+def test_function_variables_joined_across_yields(tmp_path, a, b):
+    import importlib.util
+
+    name = "joined_{}_{}".format(a.replace(".", "_"), b.replace(".", "_"))
+    path = tmp_path / f"{name}.py"
+    path.write_text(_JOINED_FUNCS.format(a=a, b=b))
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    try:
+        spec.loader.exec_module(mod)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pyston.PerformanceWarning)
+            for gname, args in [("h1", ()), ("h2", ()), ("h3", ()), ("h4", (9,)), ("h5", ())]:
+                plain, fast = getattr(mod, gname), pyston.fast(getattr(mod, gname))
+                for v in (1.0, -1.0):
+                    want = _fn_transcript(plain(v, *args))
+                    got = _fn_transcript(fast(v, *args))
+                    assert got == want, f"{gname}({v}) with {a} / {b}"
+                    assert list(fast(v, *args)) == list(plain(v, *args))
+            fast6 = pyston.fast(mod.f6)
+            for v in (1.0, -1.0):
+                for n in (2, 9):
+                    assert fast6(v, n) == mod.f6(v, n), f"f6({v}, {n}) with {a} / {b}"
+    finally:
+        sys.modules.pop(name, None)
+
+
 # ---------------------------------------------------------------------------
 # native suspended state: the live values stay as slots between steps, the
 # next step is a direct call of its compiled entry

@@ -1725,10 +1725,7 @@ class Gen:
             for g in (fa, fb, fc):
                 self.globals_fns[g] = None  # (not called by `expr`)
             f, w, i = self.fresh("fx"), self.fresh("wx"), self.fresh("ix")
-            # (no `math` functions: a generator holding one across a step the
-            # interpreter tier runs loses it, tests/fuzz/KNOWN.md, and
-            # tests/test_generators.py turns these programs into generators)
-            pool = (fa, fb, fc, fa)
+            pool = (fa, fb, fc, fa, "math.fabs", "math.sqrt")
             # (a plain comparison: `expr('b')` may draw forms that are not compiled)
             cond = f"{self.leaf(yr.choice('if'))} {yr.choice(('>', '<=', '=='))} {yr.choice(('0', '1.5', '-2'))}"
             form = yr.randint(0, 2)

@@ -138,7 +138,7 @@ pub(crate) fn boxed_values_for(
                 vals[v.0 as usize] = crate::env::func_original(py, *id);
                 continue;
             }
-            recompute(py, f, &meta.env, &info.defs, &mut vals, *v).map_err(|r| r.err)?;
+            recompute(py, meta, &info.defs, &mut vals, *v).map_err(|r| r.err)?;
         }
     }
     Ok(vals)
@@ -173,33 +173,91 @@ pub(crate) fn boxed_live_values(
             }
         }
         if !meta.typed.ty(v).is_value() {
-            recompute(py, f, &meta.env, &info.defs, &mut vals, v).map_err(|r| r.err)?;
+            recompute(py, meta, &info.defs, &mut vals, v).map_err(|r| r.err)?;
         }
     }
     Ok(vals)
 }
 
+/// Makes compile-time value `v` again from its definition (and those of its
+/// arguments). A compile-time value with no defining instruction is a block
+/// parameter where equal compile-time values join (`f = math.fabs` on both
+/// sides of an `if`, a generator's resume block after the yield): every edge
+/// into its block that inference reached passes a value of the same type,
+/// which stands for the same object, so the first of those that can be made
+/// again is taken.
 fn recompute(
     py: Python<'_>,
-    f: &Function,
-    env: &PyEnv,
+    meta: &FuncMeta,
     defs: &HashMap<Value, (Block, usize)>,
     vals: &mut [Slot],
     v: Value,
 ) -> Result<(), Raised> {
-    if vals[v.0 as usize].is_some() {
+    recompute_from(py, meta, defs, vals, v, &mut Vec::new())
+}
+
+fn recompute_from(
+    py: Python<'_>,
+    meta: &FuncMeta,
+    defs: &HashMap<Value, (Block, usize)>,
+    vals: &mut [Slot],
+    v: Value,
+    seen: &mut Vec<Value>,
+) -> Result<(), Raised> {
+    if vals[v.0 as usize].is_some() || seen.contains(&v) {
         return Ok(());
     }
+    seen.push(v);
+    let f = &meta.func;
     let Some(&(b, k)) = defs.get(&v) else {
+        let ty = meta.typed.ty(v);
+        if ty.is_value() {
+            return Ok(());
+        }
+        for a in joined_args(f, v) {
+            if meta.typed.ty(a) != ty {
+                // (an edge inference did not reach)
+                continue;
+            }
+            // (an argument that cannot be made again: the next edge's)
+            if recompute_from(py, meta, defs, vals, a, seen).is_ok() {
+                if let Some(o) = &vals[a.0 as usize] {
+                    vals[v.0 as usize] = Some(o.clone_ref(py));
+                    return Ok(());
+                }
+            }
+        }
         return Ok(());
     };
     let inst = &f.block(b).insts[k];
     for a in &inst.args {
-        recompute(py, f, env, defs, vals, *a)?;
+        recompute_from(py, meta, defs, vals, *a, seen)?;
     }
-    let r = eval(py, f, env, vals, &inst.op, &inst.args).map_err(|err| Raised { err, span: inst.span })?;
+    let r = eval(py, f, &meta.env, vals, &inst.op, &inst.args).map_err(|err| Raised { err, span: inst.span })?;
     vals[v.0 as usize] = r;
     Ok(())
+}
+
+/// The values the edges into the block that has parameter `v` pass for it
+/// (exceptional edges included).
+fn joined_args(f: &Function, v: Value) -> Vec<Value> {
+    let Some((target, i)) = f
+        .blocks
+        .iter()
+        .enumerate()
+        .find_map(|(b, d)| d.params.iter().position(|p| *p == v).map(|i| (Block(b as u32), i)))
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for d in &f.blocks {
+        for e in d.term.successors().into_iter().chain(d.handler.as_ref()) {
+            if e.block == target {
+                out.extend(e.args.get(i).copied());
+            }
+        }
+    }
+    out
 }
 
 /// Finishes a callee that deoptimized: runs the interpreter from its deopt
