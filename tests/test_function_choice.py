@@ -244,10 +244,31 @@ def gen_choice(flag, n):
         yield w
 
 
-def test_in_a_generator_runs_exactly():
-    # (not compiled in a generator yet: its steps run on the interpreter tier)
+def gen_choice_math(flag, n):
+    if flag:
+        f = math.fabs
+        yield 1.0
+    else:
+        f = sq
+        yield 2.0
+    w = -1.5
+    for _ in range(n):
+        w = f(w) - 2.0
+        yield w
+
+
+def test_in_a_generator():
+    # Compiled functions: every step compiled (the tag crosses the yields as a
+    # function the next step's key holds).
     fg = pyston.fast(gen_choice)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pyston.PerformanceWarning)
+        for flag in (True, False):
+            assert list(fg(flag, 4)) == list(gen_choice(flag, 4))
+    # A `math` function carried across a yield: the later steps run on the
+    # interpreter tier (exactly).
+    fm = pyston.fast(gen_choice_math)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", pyston.PerformanceWarning)
         for flag in (True, False):
-            assert list(fg(flag, 4)) == list(gen_choice(flag, 4))
+            assert list(fm(flag, 4)) == list(gen_choice_math(flag, 4))

@@ -701,13 +701,7 @@ impl Infer<'_> {
             for (p, a) in target.params.iter().zip(&e.args) {
                 let at = self.t.ty(*a).clone();
                 let pt = self.t.ty(*p).clone();
-                // (one of several functions is not carried across a generator's
-                // steps yet: such a generator runs as Python, as before)
-                let j = join(&pt, &at).filter(|j| {
-                    !matches!(j, Ty::Union(ms) if ms.iter().all(crate::types::is_callable_member))
-                        || !crate::lower::generators::is_generator(self.f)
-                });
-                let j = j.ok_or_else(|| {
+                let j = join(&pt, &at).ok_or_else(|| {
                     let name = self.f.values[p.0 as usize]
                         .name
                         .clone()
@@ -1589,14 +1583,6 @@ impl Infer<'_> {
         };
         if !kw.is_empty() {
             return Err(unsupported());
-        }
-        if crate::lower::generators::is_generator(self.f) {
-            // (a step resumed between the bindings and the call does not see
-            // which one the variable holds: not compiled yet)
-            return Err(CompileError::typing(
-                span,
-                "a call of a variable bound to one of several functions is not supported in a generator yet",
-            ));
         }
         let mut ret = Ty::Bottom;
         for m in ms {
