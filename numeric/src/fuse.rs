@@ -40,6 +40,20 @@
 //! NumPy's float64 loop casts the whole operand first (not compared: NumPy's
 //! comparisons of ints with floats need not cast).
 //!
+//! So are arrays of other dtypes than the expression's (`a_i32 + b_i64`,
+//! `u8 * i16`, `a_i16 + b_f64`, `f32 + f64`, bool arrays): each read in its
+//! own element size (`fuse_cast::load_leaf`: widening loads) and converted
+//! as NumPy's cast converts it before its loop runs. A node whose dtype
+//! differs from its user's (`a_i8 * b_i8` in `+ c_i64`) is not inside the
+//! user's expression but a leaf, so it wraps or rounds in its own dtype as
+//! NumPy's call does. A Python scalar sits only beside leaves of the
+//! expression's dtype (NumPy 1.x's value-based casting could pick another
+//! for a narrower array), but for a Python float beside ints of 32 bits or
+//! more (float64 in 1.x and 2.x alike). Such expressions are elementwise
+//! roots into a new array only (not in place, stored, summed or under a
+//! ufunc). Integer `**` is NumPy's wrapping power (`fuse_cast::int_power`);
+//! a negative exponent, NumPy's ValueError, sends it to the slow path.
+//!
 //! A comparison (`a > b`), or a bool `& | ^ ~` of comparisons, is a root too:
 //! its lane masks are stored one byte (0 or 1) an element, a bool array
 //! ([`FusedExpr::out`]). So is `a & ~b` of bool arrays, each byte seen as

@@ -163,7 +163,15 @@ fn convert_vector(g: &mut Gen<'_, '_>, leaf: Dtype, dt: Dtype, v: CV, ty: clir::
             g.b.ins().fcvt_from_sint(ty, v)
         };
     }
-    // Narrower ints, widened to 64-bit lanes: `x` added to the bits of 1.5 *
+    if leaf.itemsize() <= 2 {
+        // (8- and 16-bit ints: exact in float32, whose values float64 holds exactly)
+        while bits(g, v) < 32 {
+            v = widen(g, v);
+        }
+        let f = g.b.ins().fcvt_from_sint(clt::F32X4, v);
+        return g.b.ins().fvpromote_low(f);
+    }
+    // 32-bit ints, widened to 64-bit lanes: `x` added to the bits of 1.5 *
     // 2**52 is the float64 1.5 * 2**52 + x (its ulp is 1 there, and |x| <
     // 2**51), from which 1.5 * 2**52 is subtracted exactly (0 gives +0.0, as
     // NumPy's cast).
