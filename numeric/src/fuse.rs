@@ -365,6 +365,7 @@ impl NodeOp {
 pub(crate) trait FuseGen {
     fn node_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<NodeOp>;
     fn exact_in_f64(&self, v: Value) -> bool;
+    fn scalars_fit(&self, inst: &ir::Inst) -> bool;
     fn row_sum(&self, inst: &ir::Inst) -> Option<NodeOp>;
     fn node_args<'i>(&self, inst: &'i ir::Inst) -> &'i [Value];
     fn np_call<'i>(&self, inst: &'i ir::Inst) -> Option<(String, &'i [Value])>;
@@ -739,6 +740,44 @@ impl FuseGen for Gen<'_, '_> {
         }
     }
 
+    /// Whether a node's Python scalars sit only beside arrays whose dtype
+    /// with them NumPy 1.x and 2 agree on: arrays of the node's own dtype; a
+    /// Python float beside int arrays of 32 bits or more (float64 in both);
+    /// int64 and uint64 arrays in float64 nodes. (`a_i16 * 0.5` may be
+    /// another dtype in NumPy 1.x's value-based casting: NumPy's call.)
+    /// Comparisons (bool nodes) are checked within their expression.
+    fn scalars_fit(&self, inst: &ir::Inst) -> bool {
+        let Some(Ty::Array(rt)) = inst.result.map(|r| self.typed.ty(r)) else {
+            return true;
+        };
+        let dt = rt.dtype;
+        if dt == Dtype::Bool {
+            return true;
+        }
+        let args = self.node_args(inst);
+        // (np.where's condition is a bool array of its own)
+        let args = match self.np_call(inst) {
+            Some((name, _)) if name == "where" && !args.is_empty() => &args[1..],
+            _ => args,
+        };
+        let scalar = |a: &Value| !matches!(self.typed.ty(*a), Ty::Array(_));
+        if !args.iter().any(scalar) {
+            return true;
+        }
+        let floats = args
+            .iter()
+            .filter(|a| scalar(a))
+            .all(|a| *self.typed.ty(*a) == Ty::Float);
+        args.iter().all(|a| match self.typed.ty(*a) {
+            Ty::Array(at) => {
+                at.dtype == dt
+                    || dt == Dtype::Float64 && matches!(at.dtype, Dtype::Int64 | Dtype::UInt64)
+                    || dt == Dtype::Float64 && floats && at.dtype.is_int() && at.dtype.itemsize() >= 4
+            }
+            _ => true,
+        })
+    }
+
     /// The operands of a node (the module argument of `np.sqrt(x)` left out;
     /// of a row sum, only the array summed).
     fn node_args<'i>(&self, inst: &'i ir::Inst) -> &'i [Value] {
@@ -895,6 +934,9 @@ impl FuseGen for Gen<'_, '_> {
                 .enumerate()
                 .filter_map(|(k, i)| Some((k, self.node_op(blk, k, i)?)))
                 .filter(|(_, op)| inplace || !matches!(op, NodeOp::InPlace(_)))
+                // (the scalars' rule below, at each node: one that breaks it is
+                // NumPy's call, and the rest of its expression fuses around it)
+                .filter(|(k, _)| self.scalars_fit(&d.insts[*k]))
                 .collect();
             let nodes: HashMap<Value, usize> = ops.keys().map(|&k| (d.insts[k].result.unwrap(), k)).collect();
             // A node used once, by another node of this block, is inside an expression.
