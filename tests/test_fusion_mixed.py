@@ -115,7 +115,12 @@ def layouts(rng, da, db, n=37, small=False):
     a, b = values(rng, da, n, small), values(rng, db, n, small)
     a2, b2 = values(rng, da, 2 * n, small), values(rng, db, 2 * n, small)
     af, bf = values(rng, da, n, finite=True), values(rng, db, n, finite=True)
+    # (2-d: F-ordered operands, where NumPy's result is F-ordered too or not)
+    m2, n2 = values(rng, da, 35, finite=True).reshape(5, 7), values(rng, db, 35, finite=True).reshape(5, 7)
     return [
+        (m2.T, n2.T),
+        (m2.T, np.ascontiguousarray(n2.T)),
+        (m2, n2[::-1, ::2][:, :1]),
         (af, bf),
         (af[::-1], bf[:1]),
         (af[:6].reshape(6, 1), bf[:5]),
