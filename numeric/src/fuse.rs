@@ -40,6 +40,20 @@
 //! NumPy's float64 loop casts the whole operand first (not compared: NumPy's
 //! comparisons of ints with floats need not cast).
 //!
+//! So are arrays of other dtypes than the expression's (`a_i32 + b_i64`,
+//! `u8 * i16`, `a_i16 + b_f64`, `f32 + f64`, bool arrays): each read in its
+//! own element size (`fuse_cast::load_leaf`: widening loads) and converted
+//! as NumPy's cast converts it before its loop runs. A node whose dtype
+//! differs from its user's (`a_i8 * b_i8` in `+ c_i64`) is not inside the
+//! user's expression but a leaf, so it wraps or rounds in its own dtype as
+//! NumPy's call does. A Python scalar sits only beside leaves of the
+//! expression's dtype (NumPy 1.x's value-based casting could pick another
+//! for a narrower array), but for a Python float beside ints of 32 bits or
+//! more (float64 in 1.x and 2.x alike). Such expressions are elementwise
+//! roots into a new array only (not in place, stored, summed or under a
+//! ufunc). Integer `**` is NumPy's wrapping power (`fuse_cast::int_power`);
+//! a negative exponent, NumPy's ValueError, sends it to the slow path.
+//!
 //! A comparison (`a > b`), or a bool `& | ^ ~` of comparisons, is a root too:
 //! its lane masks are stored one byte (0 or 1) an element, a bool array
 //! ([`FusedExpr::out`]). So is `a & ~b` of bool arrays, each byte seen as
@@ -81,6 +95,7 @@
 //! become leaves (expressions of their own). Temporaries read for the last
 //! time by the pass are freed after it, as CPython frees them.
 
+use crate::fuse_cast::{self, is_mixed, leaf_dtype, leaf_sizes};
 use crate::prelude::*;
 
 /// One fused expression: its instructions in program order (the root, whose
@@ -198,7 +213,7 @@ fn single_op(op: NodeOp, dt: Dtype) -> bool {
         Dtype::Complex128 => matches!(op, NodeOp::Bin(Add | Sub) | NodeOp::Neg | NodeOp::Conj),
         d if d.is_int() => matches!(
             op,
-            NodeOp::Bin(Add | Sub | Mul | BitAnd | BitOr | BitXor | LShift | RShift)
+            NodeOp::Bin(Add | Sub | Mul | BitAnd | BitOr | BitXor | LShift | RShift | Pow)
                 | NodeOp::InPlace(Add | Sub | Mul)
                 | NodeOp::Neg
                 | NodeOp::Abs
@@ -210,13 +225,14 @@ fn single_op(op: NodeOp, dt: Dtype) -> bool {
     }
 }
 
-/// Whether an integer expression divides (`//`, `%`): its loop may then find
+/// Whether an integer expression divides (`//`, `%`) or raises to a power
+/// (`**`, a negative exponent): its loop may then find
 /// a lane NumPy warns about and take the slow path ([`int_divmod`]), so it
 /// is not written into an operand before a dry pass has found none.
 fn may_divide(fx: &FusedExpr) -> bool {
     fx.ops
         .iter()
-        .any(|o| matches!(o, NodeOp::Bin(BinOp::FloorDiv | BinOp::Mod)))
+        .any(|o| matches!(o, NodeOp::Bin(BinOp::FloorDiv | BinOp::Mod | BinOp::Pow)))
 }
 
 /// The largest result a single operation is fused for (see [`single_op`]).
@@ -306,6 +322,7 @@ impl NodeOp {
                 BinOp::RShift => "shr",
                 BinOp::FloorDiv => "floordiv",
                 BinOp::Mod => "mod",
+                BinOp::Pow => "pow",
                 _ => "bin",
             }
             .to_string(),
@@ -348,6 +365,7 @@ impl NodeOp {
 pub(crate) trait FuseGen {
     fn node_op(&self, blk: Block, k: usize, inst: &ir::Inst) -> Option<NodeOp>;
     fn exact_in_f64(&self, v: Value) -> bool;
+    fn scalars_fit(&self, inst: &ir::Inst) -> bool;
     fn row_sum(&self, inst: &ir::Inst) -> Option<NodeOp>;
     fn node_args<'i>(&self, inst: &'i ir::Inst) -> &'i [Value];
     fn np_call<'i>(&self, inst: &'i ir::Inst) -> Option<(String, &'i [Value])>;
@@ -364,7 +382,7 @@ pub(crate) trait FuseGen {
     fn apart(&mut self, a: (CV, &[CV]), b: (CV, &[CV]), shape: &[CV], esz: i64) -> CV;
     fn size_of(&mut self, shape: &[CV]) -> CV;
     fn no_self_overlap(&mut self, shape: &[CV], strides: &[CV], esz: i64) -> CV;
-    fn c_contiguous(&mut self, shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV;
+    fn c_contiguous(&mut self, shape: &[CV], bstrides: &[Vec<CV>], esz: &[i64]) -> CV;
     #[allow(clippy::type_complexity)]
     fn fused_setup(
         &mut self,
@@ -515,6 +533,8 @@ impl FuseGen for Gen<'_, '_> {
                     BinOp::Mul => Some(NodeOp::Bin(BinOp::Mul)),
                     // (NumPy's floor division and remainder: `int_divmod`)
                     BinOp::FloorDiv | BinOp::Mod if inst.args.len() == 2 => Some(NodeOp::Bin(*op)),
+                    // (NumPy's integer power, wrapping around: `fuse_cast::int_power`)
+                    BinOp::Pow if inst.args.len() == 2 => Some(NodeOp::Bin(*op)),
                     BinOp::LShift | BinOp::RShift
                         if inst.args.len() == 2 && matches!(self.typed.ty(inst.args[1]), Ty::Int) =>
                     {
@@ -527,6 +547,7 @@ impl FuseGen for Gen<'_, '_> {
                 _ => match np {
                     Some(("where", args)) if args.len() == 3 => Some(NodeOp::Where),
                     Some(("floor_divide", args)) if args.len() == 2 => Some(NodeOp::Bin(BinOp::FloorDiv)),
+                    Some(("power", args)) if args.len() == 2 => Some(NodeOp::Bin(BinOp::Pow)),
                     Some(("remainder" | "mod", args)) if args.len() == 2 => Some(NodeOp::Bin(BinOp::Mod)),
                     Some((name, args)) if args.len() == 1 => match name {
                         "abs" | "absolute" => Some(NodeOp::Abs),
@@ -719,6 +740,44 @@ impl FuseGen for Gen<'_, '_> {
         }
     }
 
+    /// Whether a node's Python scalars sit only beside arrays whose dtype
+    /// with them NumPy 1.x and 2 agree on: arrays of the node's own dtype; a
+    /// Python float beside int arrays of 32 bits or more (float64 in both);
+    /// int64 and uint64 arrays in float64 nodes. (`a_i16 * 0.5` may be
+    /// another dtype in NumPy 1.x's value-based casting: NumPy's call.)
+    /// Comparisons (bool nodes) are checked within their expression.
+    fn scalars_fit(&self, inst: &ir::Inst) -> bool {
+        let Some(Ty::Array(rt)) = inst.result.map(|r| self.typed.ty(r)) else {
+            return true;
+        };
+        let dt = rt.dtype;
+        if dt == Dtype::Bool {
+            return true;
+        }
+        let args = self.node_args(inst);
+        // (np.where's condition is a bool array of its own)
+        let args = match self.np_call(inst) {
+            Some((name, _)) if name == "where" && !args.is_empty() => &args[1..],
+            _ => args,
+        };
+        let scalar = |a: &Value| !matches!(self.typed.ty(*a), Ty::Array(_));
+        if !args.iter().any(scalar) {
+            return true;
+        }
+        let floats = args
+            .iter()
+            .filter(|a| scalar(a))
+            .all(|a| *self.typed.ty(*a) == Ty::Float);
+        args.iter().all(|a| match self.typed.ty(*a) {
+            Ty::Array(at) => {
+                at.dtype == dt
+                    || dt == Dtype::Float64 && matches!(at.dtype, Dtype::Int64 | Dtype::UInt64)
+                    || dt == Dtype::Float64 && floats && at.dtype.is_int() && at.dtype.itemsize() >= 4
+            }
+            _ => true,
+        })
+    }
+
     /// The operands of a node (the module argument of `np.sqrt(x)` left out;
     /// of a row sum, only the array summed).
     fn node_args<'i>(&self, inst: &'i ir::Inst) -> &'i [Value] {
@@ -875,6 +934,9 @@ impl FuseGen for Gen<'_, '_> {
                 .enumerate()
                 .filter_map(|(k, i)| Some((k, self.node_op(blk, k, i)?)))
                 .filter(|(_, op)| inplace || !matches!(op, NodeOp::InPlace(_)))
+                // (the scalars' rule below, at each node: one that breaks it is
+                // NumPy's call, and the rest of its expression fuses around it)
+                .filter(|(k, _)| self.scalars_fit(&d.insts[*k]))
                 .collect();
             let nodes: HashMap<Value, usize> = ops.keys().map(|&k| (d.insts[k].result.unwrap(), k)).collect();
             // A node used once, by another node of this block, is inside an expression.
@@ -901,7 +963,19 @@ impl FuseGen for Gen<'_, '_> {
                         // (a node an earlier pass computes, small arrays' `np.tanh(x)`
                         // of a row, is a leaf here)
                         let theirs = self.plans.iter().any(|(_, p)| p.claims((blk, c)));
-                        if uses.get(a) == Some(&1) && !root_only && !theirs {
+                        // (a node of another dtype than its user's, `a_i32 * b_i32` in
+                        // `(a_i32 * b_i32) + c_i64`: NumPy computes it in its own dtype
+                        // (wrapping or rounding there), so it is a leaf, an expression of
+                        // its own, read converted (`fuse_cast`))
+                        let numeric = |v: Value| match self.typed.ty(v) {
+                            Ty::Array(t) if t.dtype != Dtype::Bool => Some(t.dtype),
+                            _ => None,
+                        };
+                        let other = match (numeric(*a), d.insts[k].result.and_then(numeric)) {
+                            (Some(x), Some(y)) => x != y,
+                            _ => false,
+                        };
+                        if uses.get(a) == Some(&1) && !root_only && !theirs && !other {
                             inner.insert(c);
                         }
                     }
@@ -969,18 +1043,37 @@ impl FuseGen for Gen<'_, '_> {
                 let dt = if dt == Dtype::Bool {
                     let mut todo = vec![root];
                     let mut found = None;
+                    // (arrays of several dtypes compared: NumPy's common dtype, each
+                    // converted exactly, `fuse_cast::converts`)
+                    let mut common: Option<Dtype> = None;
                     while let Some(k) = todo.pop() {
                         for a in self.node_args(&d.insts[k]) {
                             match nodes.get(a) {
-                                Some(&c) if inner.contains(&c) => todo.push(c),
+                                Some(&c) if inner.contains(&c) => {
+                                    if let Ty::Array(at) = self.typed.ty(*a) {
+                                        if at.dtype != Dtype::Bool {
+                                            common = common.map_or(Some(at.dtype), |x| Dtype::promote(x, at.dtype));
+                                        }
+                                    }
+                                    todo.push(c)
+                                }
                                 _ => {
-                                    if let (Ty::Array(at), None) = (self.typed.ty(*a), found) {
-                                        found = Some(at.dtype);
+                                    if let Ty::Array(at) = self.typed.ty(*a) {
+                                        if found.is_none() {
+                                            found = Some(at.dtype);
+                                        }
+                                        if at.dtype != Dtype::Bool {
+                                            common = common.map_or(Some(at.dtype), |x| Dtype::promote(x, at.dtype));
+                                        }
                                     }
                                 }
                             }
                         }
                     }
+                    let found = match (found, common) {
+                        (Some(f), Some(c)) if f != c && f != Dtype::Bool => Some(c),
+                        (f, _) => f,
+                    };
                     match found {
                         Some(d) if matches!(d, Dtype::Float64 | Dtype::Float32 | Dtype::Bool) || d.is_int() => d,
                         _ => continue,
@@ -1006,6 +1099,29 @@ impl FuseGen for Gen<'_, '_> {
                 let int = dt.is_int();
                 while let Some(k) = todo.pop() {
                     let user = ops[&k];
+                    // A Python scalar beside an array of another dtype (`a_i16 * 0.5`
+                    // in float64): NumPy 1.x's value-based casting may pick another
+                    // dtype than NumPy 2 for it, so only where both pick `dt`: a Python
+                    // float with an int array of 32 bits or more (float64 in both), and
+                    // (as before) int64 and uint64 arrays in float64 expressions.
+                    let args = self.node_args(&d.insts[k]);
+                    let scalar = |a: &Value| !matches!(self.typed.ty(*a), Ty::Array(_)) && !nodes.contains_key(a);
+                    if args.iter().any(scalar) {
+                        let floats = args
+                            .iter()
+                            .filter(|a| scalar(a))
+                            .all(|a| *self.typed.ty(*a) == Ty::Float);
+                        for a in args {
+                            if let (Ty::Array(at), false) =
+                                (self.typed.ty(*a), nodes.get(a).is_some_and(|c| inner.contains(c)))
+                            {
+                                let fine = at.dtype == dt
+                                    || dt == Dtype::Float64 && matches!(at.dtype, Dtype::Int64 | Dtype::UInt64)
+                                    || dt == Dtype::Float64 && floats && at.dtype.is_int() && at.dtype.itemsize() >= 4;
+                                ok &= fine;
+                            }
+                        }
+                    }
                     for (pos, a) in self.node_args(&d.insts[k]).iter().enumerate() {
                         // A bool value (a comparison, `&` of them) is usable only as
                         // np.where's condition, an operand of a bool `& | ^ ~` or the
@@ -1058,11 +1174,13 @@ impl FuseGen for Gen<'_, '_> {
                                 // converted to float64 as NumPy casts it, rounded to nearest, where
                                 // NumPy's float64 loop would cast the whole operand; not compared,
                                 // as NumPy's comparisons of ints with floats need not cast)
+                                // (any narrower integer, bool or float32 array too, each element
+                                // converted as NumPy's cast to the expression's dtype converts
+                                // it: `fuse_cast`; compared only where that is exact)
                                 Ty::Array(at)
                                     if (at.dtype == dt
-                                        || dt == Dtype::Float64
-                                            && matches!(at.dtype, Dtype::Int64 | Dtype::UInt64)
-                                            && !matches!(user, NodeOp::Cmp(_) | NodeOp::InPlace(_)))
+                                        || fuse_cast::converts(at.dtype, dt, matches!(user, NodeOp::Cmp(_)))
+                                            && !matches!(user, NodeOp::InPlace(_)))
                                         && at.ndim >= 1
                                         && at.ndim as usize <= ndim =>
                                 {
@@ -1100,6 +1218,22 @@ impl FuseGen for Gen<'_, '_> {
                     }
                 }
                 tree.sort();
+                // (leaves converted to the expression's dtype (`fuse_cast`): elementwise
+                // expressions only, into a new array)
+                let mixed = leaves.iter().any(|l| match self.typed.ty(*l) {
+                    Ty::Array(at) => fuse_cast::mixed_leaf(at.dtype, dt),
+                    _ => false,
+                });
+                if mixed
+                    && tree.iter().any(|k| {
+                        matches!(
+                            ops[k],
+                            NodeOp::Ufunc(_) | NodeOp::RowSum { .. } | NodeOp::Total { .. } | NodeOp::InPlace(_)
+                        )
+                    })
+                {
+                    ok = false;
+                }
                 // (a ufunc inside a bool expression: computed in chunks of the element type)
                 if out != dt && tree.iter().any(|k| matches!(ops[k], NodeOp::Ufunc(_))) {
                     ok = false;
@@ -1114,7 +1248,11 @@ impl FuseGen for Gen<'_, '_> {
                 let ufunc = matches!(ops[&root], NodeOp::Ufunc(_));
                 // (a total of one array is NumPy's one efficient call)
                 // (one elementwise operation alone: see `single_op`)
-                let alone_ok = row_sum && !total || single_op(ops[&root], dt);
+                // (of arrays of several dtypes, NumPy's call casts in buffered chunks:
+                // slower than the fused loop at any size, `emit_fused`)
+                let alone_ok = row_sum && !total
+                    || single_op(ops[&root], dt)
+                    || mixed && matches!(ops[&root], NodeOp::Bin(_) | NodeOp::Cmp(_) | NodeOp::Where);
                 let inplace = match ops[&root] {
                     NodeOp::InPlace(_) => {
                         let a = d.insts[root].args[0];
@@ -1181,7 +1319,7 @@ impl FuseGen for Gen<'_, '_> {
                     });
                     // (a 1-d row stored into is the small-arrays pass's, with its
                     // operands' views made natively)
-                    let store = if row_sum || ufunc || inplace.is_some() || ndim < 2 || out != dt {
+                    let store = if row_sum || ufunc || inplace.is_some() || ndim < 2 || out != dt || mixed {
                         None
                     } else {
                         self.store_of(blk, root, ndim, dt, &uses)
@@ -1411,7 +1549,7 @@ impl FuseGen for Gen<'_, '_> {
         let mut ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
         let mut all_strides = bstrides.clone();
         all_strides.push(dstrides.clone());
-        let contig = self.c_contiguous(&shape, &all_strides, esz);
+        let contig = self.c_contiguous(&shape, &all_strides, &vec![esz; all_strides.len()]);
         let (flat, rows, done) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
         let dbad = self.b.append_block_param(done, clt::I64X2);
         self.b.ins().brif(contig, flat, &[], rows, &[]);
@@ -1462,7 +1600,7 @@ impl FuseGen for Gen<'_, '_> {
         self.b.ins().brif(scratch, got, &[], slow, &[]);
         self.b.switch_to_block(got);
         let ptrs: Vec<CV> = leaf_vals.iter().map(|v| v[0]).collect();
-        let contig = self.c_contiguous(&shape, &bstrides, esz);
+        let contig = self.c_contiguous(&shape, &bstrides, &vec![esz; bstrides.len()]);
         let (sflat, srows, sdone) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
         let sbad = self.b.append_block_param(sdone, clt::I64X2);
         self.b.ins().brif(contig, sflat, &[], srows, &[]);
@@ -1632,8 +1770,9 @@ impl FuseGen for Gen<'_, '_> {
             }
             None => same,
         };
-        let same = if fx.nodes.len() == 1 {
-            // (one operation alone: small arrays only, see `single_op`)
+        let same = if fx.nodes.len() == 1 && !is_mixed(self, fx) {
+            // (one operation alone: small arrays only, see `single_op`; of arrays of
+            // several dtypes, any size)
             let size = self.size_of(&shape);
             let most = match fx.ops[0] {
                 NodeOp::Ufunc(_) => UFUNC_SINGLE_MAX_BYTES,
@@ -1646,7 +1785,7 @@ impl FuseGen for Gen<'_, '_> {
                 // scalar fallback, whose values can differ by an ulp from
                 // the contiguous SIMD loop this runs over the copy)
                 NodeOp::Ufunc(_) => {
-                    let contig = self.c_contiguous(&shape, &bstrides, esz);
+                    let contig = self.c_contiguous(&shape, &bstrides, &vec![esz; bstrides.len()]);
                     self.b.ins().band(small, contig)
                 }
                 _ => small,
@@ -1740,7 +1879,8 @@ impl FuseGen for Gen<'_, '_> {
         let out_ptr = out[0];
         let flags = MemFlagsData::new().with_notrap();
         // All leaves C-contiguous (as the output): one flat pass; else row by row.
-        let contig = self.c_contiguous(&shape, &bstrides, esz);
+        let sizes = leaf_sizes(self, fx);
+        let contig = self.c_contiguous(&shape, &bstrides, &sizes);
         let flat = self.b.create_block();
         let rows = self.b.create_block();
         let done = self.b.create_block();
@@ -2165,15 +2305,18 @@ impl FuseGen for Gen<'_, '_> {
 
     /// Whether every leaf is C-contiguous with the broadcast shape (`esz`-byte
     /// elements, no broadcast axis): then one flat pass covers them all.
-    fn c_contiguous(&mut self, shape: &[CV], bstrides: &[Vec<CV>], esz: i64) -> CV {
+    fn c_contiguous(&mut self, shape: &[CV], bstrides: &[Vec<CV>], esz: &[i64]) -> CV {
         let mut contig = self.b.ins().iconst(clt::I8, 1);
-        let mut cs = self.b.ins().iconst(clt::I64, esz);
+        // (the elements before each axis: each leaf's stride there is that
+        // many of its own elements)
+        let mut count = self.b.ins().iconst(clt::I64, 1);
         for d in (0..shape.len()).rev() {
-            for st in bstrides {
+            for (st, sz) in bstrides.iter().zip(esz) {
+                let cs = self.b.ins().imul_imm_s(count, *sz);
                 let eq = self.b.ins().icmp(IntCC::Equal, st[d], cs);
                 contig = self.b.ins().band(contig, eq);
             }
-            cs = self.b.ins().imul(cs, shape[d]);
+            count = self.b.ins().imul(count, shape[d]);
         }
         contig
     }
@@ -2542,7 +2685,7 @@ impl FuseGen for Gen<'_, '_> {
         let dbad = self.b.append_block_param(done, clt::I64X2);
         // Every leaf C-contiguous (no broadcast): one flat pass, with no cost per
         // row (a million rows of two elements); else row by row.
-        let contig = self.c_contiguous(&shape, &bstrides, esz);
+        let contig = self.c_contiguous(&shape, &bstrides, &vec![esz; bstrides.len()]);
         let (flat, rows) = (self.b.create_block(), self.b.create_block());
         self.b.ins().brif(contig, flat, &[], rows, &[]);
         self.b.switch_to_block(flat);
@@ -2706,12 +2849,12 @@ impl FuseGen for Gen<'_, '_> {
         scalars: &HashMap<Value, CV>,
         flags: MemFlagsData,
     ) -> CResult<CV> {
-        let esz = fx.dtype.itemsize();
+        let sizes = leaf_sizes(self, fx);
         let (vb, sb, next) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
         let nbad = self.b.append_block_param(next, clt::I64X2);
         let mut unit = self.b.ins().iconst(clt::I8, 1);
-        for st in inner {
-            let eq = self.b.ins().icmp_imm_s(IntCC::Equal, *st, esz);
+        for (st, esz) in inner.iter().zip(&sizes) {
+            let eq = self.b.ins().icmp_imm_s(IntCC::Equal, *st, *esz);
             unit = self.b.ins().band(unit, eq);
         }
         let splat = self.splat_leaves(fx);
@@ -2720,8 +2863,8 @@ impl FuseGen for Gen<'_, '_> {
             self.b.ins().brif(unit, vb, &[], check, &[]);
             self.b.switch_to_block(check);
             let mut fits = self.b.ins().iconst(clt::I8, 1);
-            for (st, s) in inner.iter().zip(&splat) {
-                let eq = self.b.ins().icmp_imm_s(IntCC::Equal, *st, if *s { 0 } else { esz });
+            for ((st, s), esz) in inner.iter().zip(&splat).zip(&sizes) {
+                let eq = self.b.ins().icmp_imm_s(IntCC::Equal, *st, if *s { 0 } else { *esz });
                 fits = self.b.ins().band(fits, eq);
             }
             self.b.ins().brif(fits, bb, &[], sb, &[]);
@@ -2776,6 +2919,18 @@ impl FuseGen for Gen<'_, '_> {
             Dtype::Int8 | Dtype::UInt8 | Dtype::Bool => (clt::I8, clt::I8X16, 16, 0),
             _ => (clt::F64, clt::F64X2, 2, 3),
         };
+        // (each leaf's elements, of its own size: `fuse_cast`)
+        let shifts: Vec<i64> = if complex {
+            vec![shift; ptrs.len()]
+        } else {
+            ptrs.iter()
+                .enumerate()
+                .map(|(i, _)| match fx.leaves.get(i) {
+                    Some(l) => i64::from(leaf_dtype(self, fx, *l).itemsize().trailing_zeros()),
+                    None => shift,
+                })
+                .collect()
+        };
         // (a bool result from wider elements: one byte an element, `put_out`)
         let bool_out = fx.out == Dtype::Bool;
         let oshift = if bool_out { 0 } else { shift };
@@ -2814,8 +2969,9 @@ impl FuseGen for Gen<'_, '_> {
                 self.b.ins().brif(end, gx, &xargs, gb, &[]);
                 self.b.switch_to_block(gb);
                 let mut pre = Vec::new();
-                for (p, offs) in gat.iter().zip(&lane_off) {
-                    let x0 = self.b.ins().load(et, flags, *p, 0);
+                for (li, (p, offs)) in gat.iter().zip(&lane_off).enumerate() {
+                    let ld = leaf_dtype(self, fx, fx.leaves[li]);
+                    let x0 = fuse_cast::load_leaf(self, ld, fx.dtype, *p, et, flags);
                     // (x86 moves no 8- or 16-bit value into a vector register alone)
                     let mut v = if et.bits() < 32 {
                         self.b.ins().splat(vt, x0)
@@ -2824,7 +2980,7 @@ impl FuseGen for Gen<'_, '_> {
                     };
                     for (l, off) in offs.iter().enumerate() {
                         let a = self.b.ins().iadd(*p, *off);
-                        let x = self.b.ins().load(et, flags, a, 0);
+                        let x = fuse_cast::load_leaf(self, ld, fx.dtype, a, et, flags);
                         v = self.b.ins().insertlane(v, x, (l + 1) as u8);
                     }
                     pre.push(Some(v));
@@ -2890,11 +3046,10 @@ impl FuseGen for Gen<'_, '_> {
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                splat
-                    .get(i)
-                    .copied()
-                    .unwrap_or(false)
-                    .then(|| self.b.ins().load(et, flags, *p, 0))
+                splat.get(i).copied().unwrap_or(false).then(|| {
+                    let ld = leaf_dtype(self, fx, fx.leaves[i]);
+                    fuse_cast::load_leaf(self, ld, fx.dtype, *p, et, flags)
+                })
             })
             .collect();
         let sh = self.b.create_block();
@@ -2938,14 +3093,21 @@ impl FuseGen for Gen<'_, '_> {
                 &[BlockArg::Value(z), BlockArg::Value(zv)],
             );
             self.b.switch_to_block(ub);
-            let off = self.b.ins().ishl_imm_u(ui, shift);
-            let base: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
+            let base: Vec<CV> = ptrs
+                .iter()
+                .zip(&shifts)
+                .map(|(p, sh)| {
+                    let off = self.b.ins().ishl_imm_u(ui, *sh);
+                    self.b.ins().iadd(*p, off)
+                })
+                .collect();
             let (mut acc, mut o) = (ubad, uptr);
             let mut masks = Vec::new();
             for u in 0..unroll {
                 let addrs: Vec<CV> = base
                     .iter()
-                    .map(|p| self.b.ins().iadd_imm_s(*p, (u * lanes) << shift))
+                    .zip(&shifts)
+                    .map(|(p, sh)| self.b.ins().iadd_imm_s(*p, (u * lanes) << sh))
                     .collect();
                 let (r, bad) = self.fused_value(fx, insts, &addrs, &pre, scalars, vt, flags)?;
                 let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
@@ -2984,8 +3146,14 @@ impl FuseGen for Gen<'_, '_> {
                 .ins()
                 .brif(end, sh, &[BlockArg::Value(vi), BlockArg::Value(vbad)], vb, &[]);
             self.b.switch_to_block(vb);
-            let off = self.b.ins().ishl_imm_u(vi, shift);
-            let addrs: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
+            let addrs: Vec<CV> = ptrs
+                .iter()
+                .zip(&shifts)
+                .map(|(p, sh)| {
+                    let off = self.b.ins().ishl_imm_u(vi, *sh);
+                    self.b.ins().iadd(*p, off)
+                })
+                .collect();
             let (r, bad) = self.fused_value(fx, insts, &addrs, &pre, scalars, vt, flags)?;
             // (a 4 x i32 mask seen as 2 x i64: nonzero where any lane is set)
             let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
@@ -3012,8 +3180,14 @@ impl FuseGen for Gen<'_, '_> {
         let send = self.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, si, n);
         self.b.ins().brif(send, done, &[BlockArg::Value(sbad)], sb, &[]);
         self.b.switch_to_block(sb);
-        let off = self.b.ins().ishl_imm_u(si, shift);
-        let addrs: Vec<CV> = ptrs.iter().map(|p| self.b.ins().iadd(*p, off)).collect();
+        let addrs: Vec<CV> = ptrs
+            .iter()
+            .zip(&shifts)
+            .map(|(p, sh)| {
+                let off = self.b.ins().ishl_imm_u(si, *sh);
+                self.b.ins().iadd(*p, off)
+            })
+            .collect();
         let (r, bad) = self.fused_value(fx, insts, &addrs, &pre, scalars, et, flags)?;
         let ooff = self.b.ins().ishl_imm_u(si, oshift);
         let addr = self.b.ins().iadd(out, ooff);
@@ -3211,28 +3385,18 @@ impl FuseGen for Gen<'_, '_> {
                 let x = if let Some(v) = vals.get(a) {
                     *v
                 } else if let Some(i) = fx.leaves.iter().position(|l| l == a) {
-                    let x = match pre.get(i).copied().flatten() {
+                    // (a leaf of another dtype converted as NumPy's cast converts it,
+                    // as it is read: `fuse_cast`; the values loaded before are already)
+                    match pre.get(i).copied().flatten() {
                         // (a leaf with one value per row, loaded before the row)
                         // (a leaf gathered into a vector's lanes: as it is)
                         Some(x) if self.b.func.dfg.value_type(x) == ty => x,
                         Some(x) if vector && !complex => self.b.ins().splat(ty, x),
                         Some(x) => x,
-                        None => self.b.ins().load(ty, flags, addrs[i], 0),
-                    };
-                    match self.typed.ty(*a) {
-                        // An int64/uint64 leaf of a float64 expression: its bits, loaded
-                        // as float64, converted as NumPy's cast converts them.
-                        Ty::Array(lt) if lt.dtype.is_int() && fx.dtype == Dtype::Float64 => {
-                            let le = MemFlagsData::new().with_endianness(clir::Endianness::Little);
-                            let it = if vector { clt::I64X2 } else { clt::I64 };
-                            let bits = self.b.ins().bitcast(it, le, x);
-                            if lt.dtype.is_unsigned() {
-                                self.b.ins().fcvt_from_uint(ty, bits)
-                            } else {
-                                self.b.ins().fcvt_from_sint(ty, bits)
-                            }
+                        None => {
+                            let ld = leaf_dtype(self, fx, *a);
+                            fuse_cast::load_leaf(self, ld, fx.dtype, addrs[i], ty, flags)
                         }
-                        _ => x,
                     }
                 } else if amount_slot(inst, xs.len()) {
                     // (a shift's amount: the scalar itself, `shift_by`)
@@ -3291,6 +3455,27 @@ impl FuseGen for Gen<'_, '_> {
                             _ => None,
                         };
                         let (r, lanes_bad) = int_divmod(self, o, signed, xs[0], xs[1], ty, c);
+                        bad = Some(match bad {
+                            Some(b) => self.b.ins().bor(b, lanes_bad),
+                            None => lanes_bad,
+                        });
+                        r
+                    }
+                    NodeOp::Bin(BinOp::Pow) => {
+                        // (a negative exponent: NumPy's ValueError, on the slow path)
+                        let by = self.node_args(inst)[1];
+                        let c = match self.consts.get(&by) {
+                            Some(Const::Int(c)) => Some(*c),
+                            _ => None,
+                        };
+                        let mul = |g: &mut Gen<'_, '_>, x: CV, y: CV| {
+                            if g.b.func.dfg.value_type(x) == clt::I8X16 {
+                                mul_bytes(g, x, y)
+                            } else {
+                                g.b.ins().imul(x, y)
+                            }
+                        };
+                        let (r, lanes_bad) = fuse_cast::int_power(self, signed, xs[0], xs[1], ty, c, &mul);
                         bad = Some(match bad {
                             Some(b) => self.b.ins().bor(b, lanes_bad),
                             None => lanes_bad,

@@ -22,6 +22,7 @@
 mod prelude;
 
 pub mod fuse;
+mod fuse_cast;
 pub mod idioms;
 pub mod licm;
 pub mod numpy_lib;

@@ -70,6 +70,11 @@ pub enum CsOp {
     /// is NumPy's call (which warns on overflow or an invalid operation).
     Add,
     Sub,
+    /// `np.multiply(x, y)` of float NumPy scalars (complex ones: `Loop`): one
+    /// IEEE product; a result that is not finite or is tiny (NumPy's overflow,
+    /// invalid or underflow flag, which `np.errstate` may make an error) is
+    /// NumPy's call.
+    Mul,
     /// `abi::CSCALAR_UFUNCS[i]`: NumPy's inner loop on one element (`pyston_cscalar_ufunc`).
     Loop(u32),
 }
@@ -132,6 +137,9 @@ pub(crate) trait ComplexSmall {
     /// The fast path of a `CScalar` root computed in complex dtype `c`: its
     /// result's slots (branching to `slow` where NumPy must compute it).
     fn emit_cscalar(&mut self, op: CsOp, args: &[Value], c: Dtype, slow: CB) -> CResult<Vec<CV>>;
+    /// The float-scalar ufunc `np.<name>(opnds)` computed natively (see
+    /// `complex_scalar_root`), with the float dtype it computes in.
+    fn float_scalar_root(&self, name: &str, opnds: &[Value], rt: &Ty) -> Option<(RootKind, Dtype)>;
     /// Operand `v` cast to complex dtype `c` as NumPy casts it: its parts
     /// (f64 or f32), and an i8 that is 1 where the cast overflows (NumPy warns).
     fn cs_cast(&mut self, v: Value, c: Dtype) -> CResult<(CV, CV, Option<CV>)>;
@@ -164,6 +172,17 @@ impl ComplexSmall for Gen<'_, '_> {
                 return Some((RootKind::CScalar(CsOp::Conj, opnds.to_vec()), d));
             }
             return None;
+        }
+        // Float NumPy scalars (`np.float64`, `np.float32`; a Python float is a
+        // float64): `np.conj`/`np.conjugate`/`np.positive`/`np.real` are the value
+        // itself, `np.negative` its sign flipped; `np.add`/`np.subtract`/
+        // `np.multiply` one IEEE operation in the result's dtype (float32 only
+        // of float32 scalars: NumPy 1.x's value-based casting makes float32
+        // with a Python float float64).
+        if np {
+            if let Some(found) = self.float_scalar_root(name, opnds, rt) {
+                return Some(found);
+            }
         }
         let real_of = |c: Dtype| {
             if c == Dtype::Complex64 {
@@ -332,6 +351,49 @@ impl ComplexSmall for Gen<'_, '_> {
         }
     }
 
+    fn float_scalar_root(&self, name: &str, opnds: &[Value], rt: &Ty) -> Option<(RootKind, Dtype)> {
+        let float_of = |t: &Ty| match t {
+            Ty::Float | Ty::Np(Dtype::Float64) => Some(Dtype::Float64),
+            Ty::Np(Dtype::Float32) => Some(Dtype::Float32),
+            _ => None,
+        };
+        match opnds {
+            [x] => {
+                let xt = self.typed.ty(*x);
+                let d = float_of(xt)?;
+                let op = match name {
+                    "conj" | "conjugate" | "positive" => CsOp::Pos,
+                    "negative" => CsOp::Neg,
+                    // (`np.real(x)` is `x.real`: a Python float of a Python float)
+                    "real" => {
+                        let want = if *xt == Ty::Float { Ty::Float } else { Ty::Np(d) };
+                        return (*rt == want).then(|| (RootKind::CScalar(CsOp::Real, vec![*x]), d));
+                    }
+                    _ => return None,
+                };
+                (*rt == Ty::Np(d)).then(|| (RootKind::CScalar(op, vec![*x]), d))
+            }
+            [a, b] => {
+                let op = match name {
+                    "add" => CsOp::Add,
+                    "subtract" => CsOp::Sub,
+                    "multiply" => CsOp::Mul,
+                    _ => return None,
+                };
+                let d = match rt {
+                    Ty::Np(d @ (Dtype::Float64 | Dtype::Float32)) => *d,
+                    _ => return None,
+                };
+                let fits = |v: &Value| match d {
+                    Dtype::Float64 => float_of(self.typed.ty(*v)).is_some(),
+                    _ => *self.typed.ty(*v) == Ty::Np(Dtype::Float32),
+                };
+                (fits(a) && fits(b)).then(|| (RootKind::CScalar(op, vec![*a, *b]), d))
+            }
+            _ => None,
+        }
+    }
+
     fn cs_cast(&mut self, v: Value, c: Dtype) -> CResult<(CV, CV, Option<CV>)> {
         let t = self.ty(v);
         let x = self.use_val(v)?;
@@ -382,6 +444,59 @@ impl ComplexSmall for Gen<'_, '_> {
             g.b.ins().brif(bad, slow, &[], next, &[]);
             g.b.switch_to_block(next);
         };
+        if c.kind() == Kind::Float {
+            // Float scalars (`float_scalar_root`): float32 widened exactly into float64.
+            let mut xs = Vec::with_capacity(args.len());
+            for &a in args {
+                let t = self.ty(a);
+                let x = self.use_val(a)?[0];
+                xs.push(match t {
+                    Ty::Np(Dtype::Float32) if c == Dtype::Float64 => self.b.ins().fpromote(clt::F64, x),
+                    _ => x,
+                });
+            }
+            return Ok(match op {
+                CsOp::Pos | CsOp::Conj | CsOp::Real => vec![xs[0]],
+                CsOp::Neg => vec![self.b.ins().fneg(xs[0])],
+                CsOp::Add | CsOp::Sub | CsOp::Mul => {
+                    let (x, y) = (xs[0], xs[1]);
+                    let r = match op {
+                        CsOp::Add => self.b.ins().fadd(x, y),
+                        CsOp::Sub => self.b.ins().fsub(x, y),
+                        _ => self.b.ins().fmul(x, y),
+                    };
+                    // (`r - r` is NaN exactly when `r` is not finite: NumPy's
+                    // overflow or invalid flag, or a NaN operand)
+                    let d = self.b.ins().fsub(r, r);
+                    let mut bad = self.b.ins().fcmp(FloatCC::Unordered, d, d);
+                    if op == CsOp::Mul {
+                        // (a product below the smallest normal, of nonzero factors,
+                        // may have underflowed: NumPy's flag, which it ignores by
+                        // default but `np.errstate(under=...)` may not)
+                        let ar = self.b.ins().fabs(r);
+                        let tiny = if c == Dtype::Float32 {
+                            self.b.ins().f32const(f32::MIN_POSITIVE)
+                        } else {
+                            self.b.ins().f64const(f64::MIN_POSITIVE)
+                        };
+                        let small = self.b.ins().fcmp(FloatCC::LessThan, ar, tiny);
+                        let zero = if c == Dtype::Float32 {
+                            self.b.ins().f32const(0.0)
+                        } else {
+                            self.b.ins().f64const(0.0)
+                        };
+                        let xz = self.b.ins().fcmp(FloatCC::NotEqual, x, zero);
+                        let yz = self.b.ins().fcmp(FloatCC::NotEqual, y, zero);
+                        let nz = self.b.ins().band(xz, yz);
+                        let under = self.b.ins().band(small, nz);
+                        bad = self.b.ins().bor(bad, under);
+                    }
+                    go_on(self, bad);
+                    vec![r]
+                }
+                _ => return Err(internal("small: a float scalar ufunc")),
+            });
+        }
         let mut parts = Vec::with_capacity(args.len());
         for &a in args {
             let (re, im, over) = self.cs_cast(a, c)?;
@@ -397,6 +512,7 @@ impl ComplexSmall for Gen<'_, '_> {
             CsOp::Pos => vec![re, im],
             CsOp::Real => vec![re],
             CsOp::Imag => vec![im],
+            CsOp::Mul => return Err(internal("small: a complex product is NumPy's loop")),
             CsOp::Add | CsOp::Sub => {
                 let (br, bi) = parts[1];
                 let (r, i) = if op == CsOp::Add {
