@@ -809,21 +809,13 @@ impl Infer<'_> {
                     .collect();
                 let t = match self.env.probe(&target, &args[skip..], &consts, &kw, self.cur, span) {
                     Ok(t) => t,
-                    // `np.sqrt(o)` of an optional `o`: typed for its value (as `call_optional`)
-                    Err(e) => match (&target, r) {
-                        // (`None` alone: a first round's type, see `call_optional`)
-                        (ProbeTarget::Func(_), Some(_)) if args[skip..].contains(&Ty::NoneT) => Ty::Bottom,
-                        (ProbeTarget::Func(_), Some(r)) if args[skip..].iter().any(lone_optional) => {
-                            let stripped: Vec<Ty> = args[skip..].iter().map(strip_none).collect();
-                            let t = self
-                                .env
-                                .probe(&target, &stripped, &consts, &kw, self.cur, span)
-                                .map_err(|_| e)?;
-                            self.t.none_args.insert(r);
-                            t
-                        }
-                        _ => return Err(e),
-                    },
+                    // `np.sqrt(o)` of an optional `o`: typed for its value
+                    Err(e) if matches!(target, ProbeTarget::Func(_)) => {
+                        self.retry_optional(r, &args[skip..], e, &mut |inf, stripped| {
+                            inf.env.probe(&target, stripped, &consts, &kw, inf.cur, span)
+                        })?
+                    }
+                    Err(e) => return Err(e),
                 };
                 if matches!(op, Op::SetItem) {
                     return Ok(None);
@@ -1510,26 +1502,37 @@ impl Infer<'_> {
             Ok(t) => return Ok(t),
             Err(e) => e,
         };
-        // An optional argument (`np.sqrt(o)`, `math.gcd(o, 12)` of `o: None | T`):
-        // typed for `T`, `None` leaving compiled code there (`Typed::none_args`),
-        // where the interpreter tier makes the call and raises its TypeError.
+        // (`np.sqrt(o)`, `math.gcd(o, 12)` of an optional `o`)
         let (b, k) = self.cur;
-        let Some(r) = self.f.block(b).insts[k].result else {
-            return Err(e);
-        };
+        let r = self.f.block(b).insts[k].result;
+        self.retry_optional(r, args, e, &mut |inf, stripped| {
+            inf.env
+                .probe(&ProbeTarget::Func(i), stripped, &consts, kw, inf.cur, span)
+        })
+    }
+
+    /// After a call at `r` failed (`e`) for `args`: where an argument is
+    /// optional (`None | T`: `x if x is not None else d`, a `None` before a
+    /// loop that assigns it), the call typed again for `T` (`again`), `None`
+    /// leaving compiled code there (`Typed::none_args`; the interpreter tier
+    /// makes the call, which raises its TypeError); a `None` alone (inference's
+    /// first rounds, before a loop's assignment is seen) untyped.
+    fn retry_optional(
+        &mut self,
+        r: Option<Value>,
+        args: &[Ty],
+        e: CompileError,
+        again: &mut dyn FnMut(&mut Self, &[Ty]) -> CResult<Ty>,
+    ) -> CResult<Ty> {
+        let Some(r) = r else { return Err(e) };
         if args.contains(&Ty::NoneT) {
-            // (`None` alone, as in inference's first rounds before a loop's
-            // assignment is seen: untyped; compiled code leaves there if reached)
             return Ok(Ty::Bottom);
         }
         if !args.iter().any(lone_optional) {
             return Err(e);
         }
         let stripped: Vec<Ty> = args.iter().map(strip_none).collect();
-        let t = self
-            .env
-            .probe(&ProbeTarget::Func(i), &stripped, &consts, kw, self.cur, span)
-            .map_err(|_| e)?;
+        let t = again(self, &stripped).map_err(|_| e)?;
         self.t.none_args.insert(r);
         Ok(t)
     }
@@ -1544,25 +1547,12 @@ impl Infer<'_> {
             Ok(t) => return Ok(t),
             Err(e) => e,
         };
-        let (Ty::Builtin(_), Some(r)) = (callee, at) else {
-            return Err(e);
-        };
-        if args.contains(&Ty::NoneT) {
-            // (`None` alone, as in inference's first rounds before a loop's
-            // assignment is seen: untyped; compiled code leaves there if reached)
-            return Ok(Ty::Bottom);
-        }
-        if !args.iter().any(lone_optional) {
+        if !matches!(callee, Ty::Builtin(_)) {
             return Err(e);
         }
-        let stripped: Vec<Ty> = args.iter().map(strip_none).collect();
-        match self.call(callee, &stripped, at, kw, span) {
-            Ok(t) => {
-                self.t.none_args.insert(r);
-                Ok(t)
-            }
-            Err(_) => Err(e),
-        }
+        self.retry_optional(at, args, e, &mut |inf, stripped| {
+            inf.call(callee, stripped, at, kw, span)
+        })
     }
 
     /// A call of one of several functions (`f = g if c else h; f(x)`,

@@ -98,17 +98,14 @@ fn origin(py: Python<'_>, obj: &Bound<'_, PyAny>) -> usize {
         return g.get().origin();
     }
     let tp = obj.get_type_ptr() as usize;
-    if tp == generator_type(py) || type_name(obj) == "map" {
-        let part = if tp == generator_type(py) {
-            obj.getattr("gi_code")
-        } else {
-            obj.call_method0("__reduce__").and_then(|r| r.get_item(1)?.get_item(0))
-        };
-        if let Ok(p) = part {
-            return p.as_ptr() as usize;
-        }
-    }
-    tp
+    let part = if tp == generator_type(py) {
+        obj.getattr("gi_code")
+    } else if type_name(obj) == "map" {
+        obj.call_method0("__reduce__").and_then(|r| r.get_item(1)?.get_item(0))
+    } else {
+        return tp;
+    };
+    part.map_or(tp, |p| p.as_ptr() as usize)
 }
 
 /// The address of CPython's generator type.
