@@ -1745,6 +1745,19 @@ class Gen:
                 # (not in the tuple of locals a `ret_kinds is None` program returns:
                 # which locals that is stays what the seed gave before this block)
                 self.scalars[w] = "f"
+            if yr.random() < 0.5:
+                # An iterator argument (`it`, the last parameter: a list
+                # iterator, a map or an enumerate object, see `iter_arg`),
+                # stepped by `next` and a loop that may stop part-way.
+                self.iter_param = True
+                v, x = self.fresh("vx"), self.fresh("xv")
+                self.emit(1, f"{v} = float(next(it, -1.5))")
+                self.emit(1, f"for {x} in it:")
+                self.emit(2, f"{v} = {v} * 0.5 + {x}")
+                self.emit(2, f"if {v} > {yr.choice(('3.0', '10.0', '1e9'))}:")
+                self.emit(3, "break")
+                if self.ret_kinds is not None:
+                    self.scalars[v] = "f"
         finally:
             self.r = saved
 
@@ -1872,6 +1885,9 @@ class Gen:
             spots = [k for k, line in enumerate(body) if line.startswith("    ") and not line.startswith("     ")
                      and not line.lstrip().startswith(("else", "elif", "except", "finally"))]
             body.insert(self.r.choice(spots), "    _u = object()")
+        if getattr(self, "iter_param", False):
+            params.append("it")
+            kinds.append("iter")
         src = f"def f({', '.join(params)}):\n" + "\n".join(body) + "\n"
         return "\n".join(self.module_lines) + "\n" + src if self.module_lines else src, kinds
 
@@ -1915,6 +1931,13 @@ def scalar_arg(r: random.Random, kind: str) -> str:
     return repr(round(r.uniform(-20, 20), r.choice((0, 1, 4))))
 
 
+def iter_arg(r: random.Random) -> str:
+    """An iterator of floats or ints for `session25_block`'s `it` (one that
+    `copy.deepcopy` copies: not a generator)."""
+    items = ", ".join(str(r.choice((r.randint(-4, 6), round(r.uniform(-5, 5), 2)))) for _ in range(r.randint(0, 6)))
+    return r.choice((f"iter([{items}])", f"map(float, [{items}])", f"iter(({items}{',' if items else ''}))"))
+
+
 def generate(seed: int) -> Program:
     r = random.Random(seed)
     g = Gen(r)
@@ -1929,7 +1952,9 @@ def generate(seed: int) -> Program:
     for _ in range(r.randint(2, 4)):
         vals = []
         for k in kinds:
-            if k.startswith("arr"):
+            if k == "iter":
+                vals.append(iter_arg(r))
+            elif k.startswith("arr"):
                 vals.append(array_arg(r, int(k[3]), k.split(":")[1]))
             else:
                 vals.append(scalar_arg(r, k))

@@ -94,6 +94,9 @@ def canon(v, depth=0):
         return (name, canon_float(v))
     if isinstance(v, (tuple, list)):
         return (name, [canon(e, depth + 1) for e in v])
+    if type(v).__name__ in ("list_iterator", "tuple_iterator", "map"):
+        # (an iterator argument: the items left in it, read from a copy)
+        return (name, [canon(e, depth + 1) for e in copy.deepcopy(v)])
     return (name, repr(v))
 
 
