@@ -1745,6 +1745,18 @@ class Gen:
                 # (not in the tuple of locals a `ret_kinds is None` program returns:
                 # which locals that is stays what the seed gave before this block)
                 self.scalars[w] = "f"
+            # A NumPy call or `math.gcd` of an optional value (None before a
+            # loop that may assign it).
+            o, u = self.fresh("ox"), self.fresh("ux")
+            kind = yr.choice("if")
+            self.emit(1, f"{o} = None")
+            self.emit(1, f"for {self.fresh('ix')} in range({yr.randint(0, 3)}):")
+            self.emit(2, f"{o} = {'int' if kind == 'i' else 'float'}({self.leaf(kind)})")
+            call = (f"math.gcd({o}, 12)" if kind == "i"
+                    else yr.choice((f"np.maximum({o}, 0.5)", f"np.sqrt(abs({o}))", f"np.float64({o}) * 2")))
+            self.emit(1, f"{u} = float({call}) if {o} is not None else -1.0")
+            if self.ret_kinds is not None:
+                self.scalars[u] = "f"
             if yr.random() < 0.5:
                 # An iterator argument (`it`, the last parameter: a list
                 # iterator, a map or an enumerate object, see `iter_arg`),
